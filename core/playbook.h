@@ -1,0 +1,323 @@
+/* The playbook model: a rollback runbook made executable, loaded from JSON
+ * and validated with errors that name the file, the JSON path and the
+ * problem. playbooks/schema.json is the published contract; the loader's
+ * rules are equal to it. The structs are a read-only description (public
+ * fields); all mutable state lives in the session. */
+#ifndef REWIND_CORE_PLAYBOOK_H
+#define REWIND_CORE_PLAYBOOK_H
+
+#include <regex.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct err;
+
+enum phase_id {
+	PHASE_ASSESS,
+	PHASE_DECIDE,
+	PHASE_APPROVE,
+	PHASE_EXECUTE,
+	PHASE_VERIFY,
+	PHASE_COMMUNICATE,
+	PHASE_COUNT
+};
+
+enum step_kind {
+	STEP_KIND_CHECK,
+	STEP_KIND_RUN,
+	STEP_KIND_PROBE,
+	STEP_KIND_DECIDE,
+	STEP_KIND_APPROVE,
+	STEP_KIND_INPUT,
+	STEP_KIND_MESSAGE,
+	STEP_KIND_WAIT,
+	STEP_KIND_COUNT
+};
+
+enum probe_type {
+	PROBE_GIT_HEAD,		/* git HEAD is at tag */
+	PROBE_REGISTRY_TAG,	/* registry dist-tag / latest is version */
+	PROBE_HTTP,		/* endpoint returns status (and JSON field) */
+	PROBE_LOG_COUNT,	/* pattern count below threshold in a window */
+	PROBE_TYPE_COUNT
+};
+
+/* "when": every condition must hold; a condition holds when the variable
+ * is set and its value is one of VALUES. */
+struct pb_cond {
+	char *var;
+	char **values;
+	size_t n_values;
+};
+
+struct pb_when {
+	struct pb_cond *conds;
+	size_t n_conds;		/* 0 = always */
+};
+
+struct pb_variable {
+	char *name;		/* [A-Z][A-Z0-9_]* */
+	char *prompt;
+	char *default_value;	/* NULL = none */
+	char *pattern;		/* ERE matched against the whole value, or NULL */
+	regex_t re;		/* compiled pattern (valid when pattern) */
+	char *from;		/* "tags", "registry" or NULL */
+	int secret;		/* never journalled, shown or written */
+};
+
+struct pb_kv {
+	char *name;
+	char *value;
+};
+
+/* What drill mode shows instead of running a step. */
+struct pb_drill {
+	int present;
+	char *output;		/* text, may hold newlines; NULL = none */
+	int exit_code;
+	int64_t duration_us;
+	int real_in_clone;	/* read-only command may run in a throwaway clone */
+};
+
+struct pb_option {
+	char *id;
+	char *label;
+	char *description;	/* NULL = none */
+	struct pb_kv *sets;	/* variables set when chosen */
+	size_t n_sets;
+};
+
+/* A decision matrix: ROW_VAR (and COL_VAR for 2-D) select a cell naming
+ * the recommended option. cells has n_rows * max(n_cols, 1) entries. */
+struct pb_matrix {
+	char *row_var;
+	char **rows;
+	size_t n_rows;
+	char *col_var;		/* NULL for a one-dimensional matrix */
+	char **cols;
+	size_t n_cols;
+	char **cells;		/* option ids, row-major */
+};
+
+struct pb_role {
+	char *role;
+	int count;
+};
+
+struct pb_probe {
+	enum probe_type type;
+	char *tag;		/* git_head: tag template */
+	char *package;		/* registry: target package name */
+	char *dist_tag;		/* registry: dist-tag, default "latest" */
+	char *version;		/* registry: expected version template */
+	char *url;		/* http: URL template */
+	int status;		/* http: expected status, default 200 */
+	char *json_field;	/* http: dotted path into the JSON body */
+	char *equals;		/* http: expected value of json_field */
+	char *log;		/* log_count: log target name */
+	char *pattern;		/* log_count: ERE */
+	int below;		/* log_count: count must be below this */
+	int64_t window_us;	/* log_count: window */
+};
+
+struct pb_step {
+	char *id;
+	enum step_kind kind;
+	char *title;
+	char *note;		/* guidance shown with the step, or NULL */
+	struct pb_when when;
+	int required;		/* blocks `next` while open (default 1) */
+
+	/* run */
+	char *run;		/* shell command; variables arrive as env */
+	char *cwd;		/* NULL = the git target or the current dir */
+	int64_t timeout_us;	/* 0 = none */
+	int expect_exit;	/* default 0 */
+	char *expect_output;	/* ERE the output must contain, or NULL */
+	regex_t expect_re;
+	int destructive;
+	char *confirm;		/* text to type (may hold ${VAR}); NULL = id */
+	int interactive;
+	struct pb_drill drill;	/* run, probe, wait, message */
+
+	/* probe */
+	struct pb_probe probe;
+
+	/* decide */
+	struct pb_option *options;
+	size_t n_options;
+	struct pb_matrix *matrix;	/* NULL = none */
+
+	/* approve */
+	struct pb_role *roles;
+	size_t n_roles;
+	char **gates;		/* phase or step ids; default {"execute"} */
+	size_t n_gates;
+
+	/* input (and decide: variable receiving the option id, may be NULL) */
+	char *variable;
+
+	/* message */
+	char *template;
+	char *channel;		/* "file" (default), "webhook", "command",
+				 * "clipboard" */
+	char *path;		/* file channel: file name */
+
+	/* wait */
+	int64_t duration_us;
+	char **probes;		/* probe step ids repeated while waiting */
+	size_t n_probes;
+};
+
+struct pb_phase {
+	enum phase_id id;
+	char *title;
+	struct pb_step *steps;
+	size_t n_steps;
+};
+
+struct pb_registry {
+	char *type;		/* "npm" or "pypi" */
+	char *name;
+	char **channels;
+	size_t n_channels;
+	char *url;		/* NULL = from the user's npm / pip config */
+};
+
+struct pb_log_pattern {
+	char *name;
+	char *regex;
+	int threshold;
+	int64_t window_us;
+};
+
+struct pb_log {
+	char *name;
+	char *path;
+	struct pb_log_pattern *patterns;
+	size_t n_patterns;
+};
+
+struct pb_http {
+	char *name;
+	char *url;
+	int status;
+};
+
+struct pb_targets {
+	char *git_path;		/* NULL = none */
+	struct pb_registry *registries;
+	size_t n_registries;
+	struct pb_log *logs;
+	size_t n_logs;
+	struct pb_http *http;
+	size_t n_http;
+};
+
+struct pb_rto_rule {
+	struct pb_when when;
+	int64_t within_us;
+	char *label;
+};
+
+struct pb_escalation {
+	int64_t after_us;
+	char *notify;
+};
+
+struct pb_rto {
+	int64_t default_us;		/* 0 = no overall target */
+	struct pb_rto_rule *rules;	/* first matching rule wins */
+	size_t n_rules;
+	int64_t phase_us[PHASE_COUNT];	/* 0 = no target for the phase */
+	struct pb_escalation *escalations;
+	size_t n_escalations;
+};
+
+struct pb_outcome {
+	char *step;		/* step id */
+	int exit_code;
+	char *output;
+	int64_t duration_us;
+	int timed_out;
+};
+
+struct pb_scenario {
+	char *id;
+	char *title;
+	char *description;
+	char *expect_step;	/* decide step the expected choice belongs to */
+	char *expect_option;	/* the decision a good operator reaches */
+	struct pb_kv *vars;	/* variable values the scenario presets */
+	size_t n_vars;
+	struct pb_outcome *outcomes;	/* forced step outcomes */
+	size_t n_outcomes;
+	char *state_json;	/* registry/tags/logs state, compact JSON or NULL */
+};
+
+struct playbook {
+	char *path;		/* where it was loaded from */
+	char *id;
+	char *title;
+	char *summary;
+	char *source;
+	struct pb_variable *variables;
+	size_t n_variables;
+	struct pb_targets targets;
+	struct pb_rto rto;
+	struct pb_phase phases[PHASE_COUNT];
+	struct pb_scenario *scenarios;
+	size_t n_scenarios;
+	char *sha256;		/* hex digest of the file's bytes */
+};
+
+/* Load and validate the playbook at PATH. On failure returns NULL with
+ * ERR_IO (unreadable), ERR_PARSE (bad JSON, with line and column) or
+ * ERR_INVALID, the message starting "PATH: json.path: ". Caller frees. */
+struct playbook *playbook_load_file(const char *path, struct err *err);
+
+/* Same as playbook_load_file, from LEN bytes of TEXT; NAME stands for the
+ * path in messages. */
+struct playbook *playbook_load_buffer(const char *text, size_t len,
+				      const char *name, struct err *err);
+
+/* Free PB and everything it owns; PB may be NULL. */
+void playbook_free(struct playbook *pb);
+
+/* Find step ID; returns it (borrowed) and sets *PHASE and *INDEX when not
+ * NULL, or returns NULL. */
+const struct pb_step *playbook_find_step(const struct playbook *pb,
+					 const char *id, enum phase_id *phase,
+					 size_t *index);
+
+/* Find variable NAME, borrowed, or NULL. */
+const struct pb_variable *playbook_find_var(const struct playbook *pb,
+					    const char *name);
+
+/* Find scenario ID, borrowed, or NULL. */
+const struct pb_scenario *playbook_find_scenario(const struct playbook *pb,
+						 const char *id);
+
+/* Find option ID of a decide step, borrowed, or NULL. */
+const struct pb_option *playbook_find_option(const struct pb_step *step,
+					     const char *id);
+
+/* Check VALUE against variable VAR's pattern: 0 when it matches (or there
+ * is no pattern), -1 with ERR_INVALID naming the variable and pattern. */
+int playbook_var_validate(const struct pb_variable *var, const char *value,
+			  struct err *err);
+
+/* Name of a phase ("assess"...) and of a step kind ("check"...). */
+const char *playbook_phase_name(enum phase_id id);
+const char *playbook_kind_name(enum step_kind kind);
+
+/* Phase id for NAME; returns 0 or -1 when NAME is not a phase. */
+int playbook_phase_parse(const char *name, enum phase_id *out);
+
+/* Evaluate WHEN with LOOKUP(name, arg) returning a variable's value or
+ * NULL when unset. Returns 1 when it holds, 0 otherwise. */
+int playbook_when_holds(const struct pb_when *when,
+			const char *(*lookup)(const char *name, void *arg),
+			void *arg);
+
+#endif

@@ -1,0 +1,87 @@
+/* Child processes for `run` steps: /bin/sh -c in a new process group,
+ * variables as environment, non-blocking output pipes read on the loop,
+ * output streamed to an asciicast v2 file with timing, time-outs escalating
+ * SIGTERM -> SIGKILL to the whole group, and secrets redacted. */
+#ifndef REWIND_CORE_RUNNER_H
+#define REWIND_CORE_RUNNER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct err;
+struct loop;
+struct runner;
+struct proc;
+
+/* How a process ended. */
+struct proc_result {
+	int exit_code;		/* exit status, or -1 when killed by a signal */
+	int term_signal;	/* signal that ended it, 0 if it exited */
+	int timed_out;		/* the deadline passed and we killed it */
+	int cancelled;		/* runner_cancel() was called */
+	int64_t duration_us;	/* spawn to reap, on the loop's clock */
+	uint64_t bytes_out;	/* bytes read from stdout + stderr */
+	uint64_t n_lines;	/* lines (a last line without \n counts) */
+	char tail[2048];	/* last lines of output, redacted, NUL-ended */
+};
+
+/* One line of output (without its newline, redacted); STREAM is 1 or 2.
+ * Lines longer than the runner's line limit arrive in pieces. */
+typedef void (*proc_line_cb)(struct proc *p, int stream, const char *line,
+			     size_t len, void *arg);
+/* The process has been reaped; P is freed right after this returns. */
+typedef void (*proc_exit_cb)(struct proc *p, const struct proc_result *res,
+			     void *arg);
+
+struct proc_spec {
+	const char *command;		/* run as /bin/sh -c COMMAND */
+	const char *const *env;		/* extra "NAME=VALUE" entries, NULL-ended */
+	const char *cwd;		/* working directory, NULL = inherit */
+	const char *cast_path;		/* asciicast v2 output file (0600), or NULL */
+	int64_t timeout_us;		/* 0 = none */
+	int64_t kill_grace_us;		/* SIGTERM -> SIGKILL delay; 0 = 2 s */
+	int stdin_null;			/* 1: stdin from /dev/null (batch) */
+	proc_line_cb on_line;		/* may be NULL */
+	proc_exit_cb on_exit;		/* may be NULL */
+	void *arg;			/* borrowed, passed to callbacks */
+};
+
+/* Create a runner on loop L (borrowed). It installs a SIGCHLD handler
+ * through loop_add_signal. Returns NULL with ERR_SYS on failure. */
+struct runner *runner_new(struct loop *l, struct err *err);
+
+/* Kill (SIGKILL to the group) and reap every live child, then free R. */
+void runner_free(struct runner *r);
+
+/* Add a secret value to redact (replaced by "********") from every line,
+ * tail and cast file the runner writes. Empty values are ignored. */
+void runner_add_secret(struct runner *r, const char *value);
+
+/* Add the values of every environment variable whose name contains TOKEN,
+ * SECRET, PASSWORD or AUTH (case-insensitive) as secrets. */
+void runner_add_env_secrets(struct runner *r, char *const *envp);
+
+/* Whether NAME looks like a secret's name (TOKEN/SECRET/PASSWORD/AUTH). */
+int runner_is_secret_name(const char *name);
+
+/* Start a child. The returned proc is owned by the runner and stays valid
+ * until its on_exit callback returns. Returns NULL with ERR_SYS/ERR_IO
+ * (fork, pipe or cast file failure). */
+struct proc *runner_spawn(struct runner *r, const struct proc_spec *spec,
+			  struct err *err);
+
+/* Ask P to stop: SIGTERM to its group, SIGKILL after the grace period;
+ * its result says cancelled. */
+void runner_cancel(struct proc *p);
+
+/* Process id (also its process-group id). */
+pid_t proc_pid(const struct proc *p);
+
+/* Number of children spawned over the runner's life (for tests). */
+uint64_t runner_n_spawned(const struct runner *r);
+
+/* Number of children not yet reaped. */
+size_t runner_n_live(const struct runner *r);
+
+#endif
