@@ -1,0 +1,2 @@
+/* action: being written. */
+#include "config.h"

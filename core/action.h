@@ -1,0 +1,3 @@
+#ifndef REWIND_CORE_ACTION_H
+#define REWIND_CORE_ACTION_H
+#endif

@@ -1,0 +1,2 @@
+/* journal: being written. */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* loop: being written. */
+#include "config.h"

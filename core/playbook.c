@@ -1,0 +1,2 @@
+/* playbook: being written. */
+#include "config.h"

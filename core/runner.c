@@ -1,0 +1,2 @@
+/* runner: being written. */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* sanitize: being written. */
+#include "config.h"

@@ -1,0 +1,3 @@
+#ifndef REWIND_CORE_SANITIZE_H
+#define REWIND_CORE_SANITIZE_H
+#endif

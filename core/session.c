@@ -1,0 +1,2 @@
+/* session: being written. */
+#include "config.h"

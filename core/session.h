@@ -1,0 +1,3 @@
+#ifndef REWIND_CORE_SESSION_H
+#define REWIND_CORE_SESSION_H
+#endif

@@ -1,0 +1,2 @@
+/* testhook: being written. */
+#include "config.h"

@@ -1,0 +1,3 @@
+#ifndef REWIND_CORE_TESTHOOK_H
+#define REWIND_CORE_TESTHOOK_H
+#endif
