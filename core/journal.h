@@ -11,6 +11,7 @@ struct clock;
 struct err;
 struct cJSON;
 struct journal;
+struct strbuf;
 
 /* One event, as read back from a journal line. All strings are owned by
  * the event; payload is a cJSON object (never NULL, maybe empty). */
@@ -59,7 +60,8 @@ void journal_free(struct journal *j);
  * line, fdatasync, and unlock. PAYLOAD is borrowed (may be NULL = {}),
  * PHASE and STEP may be NULL. On success, if OUT_LINE is not NULL, *OUT_LINE
  * is a borrowed pointer to the line written (valid until the next call on
- * J). Returns the new event's seq, or 0 on failure (ERR_IO). */
+ * J). Returns the new event's seq, or 0 on failure (ERR_IO; ERR_STATE on a
+ * read-only handle; ERR_CORRUPT when another writer's lines are bad). */
 uint64_t journal_append(struct journal *j, const char *actor,
 			const char *type, const char *phase, const char *step,
 			const struct cJSON *payload, const char **out_line,
@@ -91,6 +93,11 @@ int journal_event_parse(const char *line, size_t len,
 
 /* Release what EV owns; EV may be NULL. */
 void journal_event_done(struct journal_event *ev);
+
+/* Replace OUT's contents with EV formatted as a journal line, byte for
+ * byte what journal_append writes, without the '\n' (EV->line is ignored,
+ * a NULL payload is written as {}); cannot fail. */
+void journal_format_line(struct strbuf *out, const struct journal_event *ev);
 
 /* Result of journal_verify_file. */
 struct journal_verify {

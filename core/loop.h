@@ -50,6 +50,9 @@ void loop_cancel_timer(struct loop *l, uint64_t id);
  * callback does the waitpid(WNOHANG) loop. Returns 0 or -1 with ERR_SYS. */
 int loop_add_signal(struct loop *l, int signo, loop_signal_cb cb, void *arg,
 		    struct err *err);
+/* Stop delivering SIGNO and restore the disposition loop_add_signal
+ * replaced; harmless if SIGNO is not registered. */
+void loop_del_signal(struct loop *l, int signo);
 
 /* Run one iteration: poll with a timeout of the nearest timer (capped at
  * MAX_WAIT_US; -1 = no cap), then dispatch ready fds, signals and due

@@ -118,6 +118,8 @@ struct pb_probe {
 	char *pattern;		/* log_count: ERE */
 	int below;		/* log_count: count must be below this */
 	int64_t window_us;	/* log_count: window */
+	regex_t re;		/* log_count: compiled pattern (valid when
+				 * pattern; REG_NEWLINE, matched per line) */
 };
 
 struct pb_step {
@@ -134,7 +136,7 @@ struct pb_step {
 	int64_t timeout_us;	/* 0 = none */
 	int expect_exit;	/* default 0 */
 	char *expect_output;	/* ERE the output must contain, or NULL */
-	regex_t expect_re;
+	regex_t expect_re;	/* REG_EXTENDED | REG_NOSUB | REG_NEWLINE */
 	int destructive;
 	char *confirm;		/* text to type (may hold ${VAR}); NULL = id */
 	int interactive;
@@ -187,8 +189,9 @@ struct pb_registry {
 struct pb_log_pattern {
 	char *name;
 	char *regex;
-	int threshold;
-	int64_t window_us;
+	regex_t re;		/* compiled regex (REG_EXTENDED | REG_NEWLINE) */
+	int threshold;		/* default 1 */
+	int64_t window_us;	/* 0 = no window (count since start) */
 };
 
 struct pb_log {
@@ -317,7 +320,24 @@ int playbook_phase_parse(const char *name, enum phase_id *out);
 /* Evaluate WHEN with LOOKUP(name, arg) returning a variable's value or
  * NULL when unset. Returns 1 when it holds, 0 otherwise. */
 int playbook_when_holds(const struct pb_when *when,
-			const char *(*lookup)(const char *name, void *arg),
-			void *arg);
+			const char *(*lookup)(const char *name,
+					      const void *arg),
+			const void *arg);
+
+/* Step kind for NAME; returns 0 or -1 when NAME is not a step kind. */
+int playbook_kind_parse(const char *name, enum step_kind *out);
+
+/* The option a decide step's matrix recommends for the current values of
+ * its row (and column) variables, read through LOOKUP; borrowed, or NULL
+ * when the step has no matrix or a value is unset or not in the matrix. */
+const struct pb_option *playbook_recommend(const struct pb_step *step,
+		const char *(*lookup)(const char *name, const void *arg),
+		const void *arg);
+
+/* Recovery-time target in µs: the first targets_rto rule whose "when"
+ * holds (variables read through LOOKUP), else the default; 0 = none. */
+int64_t playbook_rto_within(const struct playbook *pb,
+		const char *(*lookup)(const char *name, const void *arg),
+		const void *arg);
 
 #endif

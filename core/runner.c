@@ -1,2 +1,1148 @@
-/* runner: being written. */
+/* Child processes on the event loop: spawn /bin/sh -c in its own process
+ * group, read its output eagerly into bounded line buffers, redact
+ * secrets, stream an asciicast file, enforce time-outs and reap only our
+ * own children. */
 #include "config.h"
+#include "runner.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "err.h"
+#include "loop.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+#define READ_CHUNK (64 * 1024)		/* one read() */
+#define READS_PER_WAKE 16		/* then let other fds have a turn */
+#define LINE_PIECE (16 * 1024)		/* longer lines arrive in pieces */
+#define TAIL_KEEP (sizeof(((struct proc_result *)0)->tail) - 1)
+#define TAIL_BUF (2 * TAIL_KEEP + 2)	/* room to trim rarely */
+#define CAST_BUF (64 * 1024)		/* cast write buffer */
+#define DRAIN_GRACE_US 100000		/* after reap, wait this for EOF */
+#define KILL_GRACE_US 2000000		/* SIGTERM -> SIGKILL default */
+#define REDACTED "********"
+
+extern char **environ;
+
+/* Secret values, longest first so a secret containing another is
+ * replaced whole rather than leaving its remainder in clear. */
+struct secrets {
+	char **v;
+	size_t n;
+};
+
+struct stream {
+	struct proc *p;
+	int fd;			/* read end; -1 once at EOF and closed */
+	int no;			/* 1 = stdout, 2 = stderr */
+	char *line;		/* the current partial line, LINE_PIECE + 1 */
+	size_t len;
+	int is_mid_line;	/* pieces of the current line were sent */
+};
+
+struct proc {
+	struct runner *r;
+	struct proc *next;
+	pid_t pid;		/* also the process-group id */
+	int status;		/* from waitpid; -1 = unknown */
+	int is_reaped;
+	int is_terminating;	/* SIGTERM sent, SIGKILL timer armed */
+	int is_finishing;	/* on_exit is being called; ignore cancel */
+	int timed_out;
+	int cancelled;
+	struct stream out[2];
+	struct secrets secrets;	/* from this spawn's env */
+	int cast_fd;		/* -1 when no cast or after a write error */
+	char *cast_buf;
+	size_t cast_len;
+	int64_t start_us, end_us, now_us;	/* now_us: time of last read */
+	int64_t kill_grace_us;
+	uint64_t timeout_timer, kill_timer, drain_timer;
+	uint64_t bytes_out, n_lines;
+	char tail[TAIL_BUF];	/* recent lines, each ending in \n */
+	size_t tail_len;
+	proc_line_cb on_line;
+	proc_exit_cb on_exit;
+	void *arg;
+};
+
+struct runner {
+	struct loop *loop;
+	struct proc *procs;	/* spawned, on_exit not yet called */
+	size_t n_live;
+	uint64_t n_spawned;
+	struct secrets secrets;
+	char *readbuf;		/* READ_CHUNK + 1, shared by every proc */
+	struct strbuf red[2];	/* redaction scratch, swapped per secret */
+};
+
+static void on_sigchld(int signo, void *arg);
+static void finish(struct proc *p);
+
+/* ---- secrets ----------------------------------------------------------- */
+
+static void
+secrets_add_n(struct secrets *s, const char *value, size_t len)
+{
+	size_t i;
+
+	if (!len)
+		return;
+	for (i = 0; i < s->n; i++)
+		if (strlen(s->v[i]) == len && !memcmp(s->v[i], value, len))
+			return;
+	s->v = xrealloc(s->v, (s->n + 1) * sizeof(*s->v));
+	for (i = s->n; i > 0 && strlen(s->v[i - 1]) < len; i--)
+		s->v[i] = s->v[i - 1];
+	s->v[i] = xstrndup(value, len);
+	s->n++;
+}
+
+/* Lines are redacted one at a time, so a multi-line secret is matched
+ * line by line. */
+static void
+secrets_add(struct secrets *s, const char *value)
+{
+	const char *nl;
+
+	while ((nl = strchr(value, '\n'))) {
+		secrets_add_n(s, value, (size_t)(nl - value));
+		value = nl + 1;
+	}
+	secrets_add_n(s, value, strlen(value));
+}
+
+static void
+secrets_done(struct secrets *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+	s->v = NULL;
+	s->n = 0;
+}
+
+/* Case-insensitive search for WORD in the first LEN bytes of NAME, from
+ * offset FROM; returns the offset or -1. */
+static long
+find_word(const char *name, size_t len, size_t from, const char *word)
+{
+	size_t wlen = strlen(word);
+
+	for (size_t i = from; i + wlen <= len; i++)
+		if (!strncasecmp(name + i, word, wlen))
+			return (long)i;
+	return -1;
+}
+
+/* AUTH counts, except inside AUTHOR (GIT_AUTHOR_NAME is not a secret, and
+ * hiding it would garble every git log); AUTHORIZATION still counts. */
+static int
+has_auth(const char *name, size_t len)
+{
+	long at = -1;
+
+	while ((at = find_word(name, len, (size_t)(at + 1), "AUTH")) >= 0) {
+		const char *rest = name + at + 4;
+		size_t n_rest = len - (size_t)at - 4;
+
+		if (n_rest < 2 || strncasecmp(rest, "OR", 2))
+			return 1;
+		if (n_rest >= 4 && (!strncasecmp(rest, "ORIZ", 4) ||
+				    !strncasecmp(rest, "ORIS", 4)))
+			return 1;
+	}
+	return 0;
+}
+
+static int
+is_secret_name_n(const char *name, size_t len)
+{
+	return find_word(name, len, 0, "TOKEN") >= 0 ||
+	       find_word(name, len, 0, "SECRET") >= 0 ||
+	       find_word(name, len, 0, "PASSWORD") >= 0 ||
+	       has_auth(name, len);
+}
+
+int
+runner_is_secret_name(const char *name)
+{
+	return is_secret_name_n(name, strlen(name));
+}
+
+static void
+add_entry_secret(struct secrets *s, const char *entry)
+{
+	const char *eq = strchr(entry, '=');
+
+	if (eq && is_secret_name_n(entry, (size_t)(eq - entry)))
+		secrets_add(s, eq + 1);
+}
+
+void
+runner_add_secret(struct runner *r, const char *value)
+{
+	if (value)
+		secrets_add(&r->secrets, value);
+}
+
+void
+runner_add_env_secrets(struct runner *r, char *const *envp)
+{
+	for (; envp && *envp; envp++)
+		add_entry_secret(&r->secrets, *envp);
+}
+
+/* Replace every SECRET in CUR (LEN bytes) into OUT; returns 0 when
+ * SECRET does not occur (OUT untouched). */
+static int
+replace_all(struct strbuf *out, const char *cur, size_t len,
+	    const char *secret)
+{
+	size_t slen = strlen(secret);
+	const char *end = cur + len, *hit;
+
+	hit = memmem(cur, len, secret, slen);
+	if (!hit)
+		return 0;
+	strbuf_reset(out);
+	do {
+		strbuf_add(out, cur, (size_t)(hit - cur));
+		strbuf_adds(out, REDACTED);
+		cur = hit + slen;
+		hit = memmem(cur, (size_t)(end - cur), secret, slen);
+	} while (hit);
+	strbuf_add(out, cur, (size_t)(end - cur));
+	return 1;
+}
+
+/* The next secret by length across the runner's and the proc's lists. */
+static const char *
+next_secret(const struct proc *p, size_t *i, size_t *j)
+{
+	const struct secrets *a = &p->r->secrets, *b = &p->secrets;
+
+	if (*i < a->n && (*j >= b->n ||
+			  strlen(a->v[*i]) >= strlen(b->v[*j])))
+		return a->v[(*i)++];
+	if (*j < b->n)
+		return b->v[(*j)++];
+	return NULL;
+}
+
+/* Return TEXT with every secret masked: TEXT itself when nothing matched,
+ * else a NUL-ended buffer borrowed from the runner. */
+static char *
+redact(struct proc *p, char *text, size_t *len)
+{
+	struct strbuf *red = p->r->red;
+	size_t i = 0, j = 0;
+	const char *secret;
+	char *cur = text;
+	int k = 0;
+
+	while ((secret = next_secret(p, &i, &j))) {
+		if (!replace_all(&red[k], cur, *len, secret))
+			continue;
+		cur = red[k].buf;
+		*len = red[k].len;
+		k = !k;
+	}
+	return cur;
+}
+
+/* ---- tail and cast file ------------------------------------------------- */
+
+/* Drop whole lines from the front until at most KEEP bytes are left. */
+static void
+tail_trim(struct proc *p, size_t keep)
+{
+	size_t off = 0;
+
+	while (p->tail_len - off > keep) {
+		char *nl = memchr(p->tail + off, '\n', p->tail_len - off);
+
+		off = (size_t)(nl - p->tail) + 1;
+	}
+	memmove(p->tail, p->tail + off, p->tail_len - off);
+	p->tail_len -= off;
+}
+
+static void
+tail_add(struct proc *p, const char *text, size_t len)
+{
+	/* One line may fill the tail, newline included, but no more. */
+	if (len > TAIL_KEEP - 1) {
+		text += len - (TAIL_KEEP - 1);
+		len = TAIL_KEEP - 1;
+	}
+	if (p->tail_len + len + 1 > sizeof(p->tail))
+		tail_trim(p, TAIL_KEEP);
+	memcpy(p->tail + p->tail_len, text, len);
+	p->tail_len += len;
+	p->tail[p->tail_len++] = '\n';
+}
+
+static void
+tail_result(struct proc *p, struct proc_result *res)
+{
+	tail_trim(p, TAIL_KEEP);
+	if (p->tail_len)
+		p->tail_len--;	/* the last newline */
+	memcpy(res->tail, p->tail, p->tail_len);
+	res->tail[p->tail_len] = '\0';
+}
+
+static void
+cast_close(struct proc *p)
+{
+	if (p->cast_fd >= 0)
+		close(p->cast_fd);
+	p->cast_fd = -1;
+	free(p->cast_buf);
+	p->cast_buf = NULL;
+}
+
+/* A failed write (disk full) stops the cast rather than the command. */
+static void
+cast_flush(struct proc *p)
+{
+	size_t off = 0;
+
+	while (p->cast_fd >= 0 && off < p->cast_len) {
+		ssize_t n = write(p->cast_fd, p->cast_buf + off,
+				  p->cast_len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			cast_close(p);
+		else
+			off += (size_t)n;
+	}
+	p->cast_len = 0;
+}
+
+static void
+cast_puts(struct proc *p, const char *s, size_t len)
+{
+	if (p->cast_len + len > CAST_BUF)
+		cast_flush(p);
+	if (p->cast_fd < 0)
+		return;
+	memcpy(p->cast_buf + p->cast_len, s, len);
+	p->cast_len += len;
+}
+
+/* Length of the valid UTF-8 sequence at S (N bytes left), 0 if invalid;
+ * overlongs and surrogates are invalid too. */
+static size_t
+utf8_len(const unsigned char *s, size_t n)
+{
+	size_t need, i;
+	unsigned char lo = 0x80, hi = 0xbf;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] < 0xc2 || s[0] > 0xf4)
+		return 0;
+	need = s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : 4;
+	if (s[0] == 0xe0)
+		lo = 0xa0;
+	else if (s[0] == 0xed)
+		hi = 0x9f;
+	else if (s[0] == 0xf0)
+		lo = 0x90;
+	else if (s[0] == 0xf4)
+		hi = 0x8f;
+	if (n < need || s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < need; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return need;
+}
+
+/* JSON-escape one character or sequence at S into OUT (>= 6 bytes);
+ * returns bytes written, *USED gets bytes consumed. Bytes that are not
+ * UTF-8 become U+FFFD: asciicast players need valid JSON strings. */
+static size_t
+escape_one(char *out, const unsigned char *s, size_t n, size_t *used)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t len = utf8_len(s, n);
+
+	*used = len ? len : 1;
+	if (!len)
+		return (size_t)sprintf(out, "\\ufffd");
+	if (len > 1 || (s[0] >= 0x20 && s[0] != '"' && s[0] != '\\')) {
+		memcpy(out, s, len);
+		return len;
+	}
+	out[0] = '\\';
+	switch (s[0]) {
+	case '"': out[1] = '"'; return 2;
+	case '\\': out[1] = '\\'; return 2;
+	case '\n': out[1] = 'n'; return 2;
+	case '\r': out[1] = 'r'; return 2;
+	case '\t': out[1] = 't'; return 2;
+	}
+	memcpy(out + 1, "u00", 3);
+	out[4] = hex[s[0] >> 4];
+	out[5] = hex[s[0] & 15];
+	return 6;
+}
+
+static void
+cast_escape(struct proc *p, const char *text, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t used;
+
+	while (len && p->cast_fd >= 0) {
+		if (p->cast_len + 6 > CAST_BUF)
+			cast_flush(p);
+		p->cast_len += escape_one(p->cast_buf + p->cast_len, s, len,
+					  &used);
+		s += used;
+		len -= used;
+	}
+}
+
+/* One output event: [secs, "o", "TEXT\r\n"]; stderr is "o" too, since
+ * that is what a terminal would have shown. */
+static void
+cast_line(struct proc *p, const char *text, size_t len)
+{
+	int64_t t = p->now_us - p->start_us;
+	char head[64];
+	int n;
+
+	if (p->cast_fd < 0)
+		return;
+	n = snprintf(head, sizeof(head), "[%" PRId64 ".%06" PRId64 ", \"o\", \"",
+		     t / 1000000, t % 1000000);
+	cast_puts(p, head, (size_t)n);
+	cast_escape(p, text, len);
+	cast_puts(p, "\\r\\n\"]\n", 7);
+}
+
+static void
+cast_header(struct proc *p, const char *command, int64_t wall_us)
+{
+	char head[128];
+	char *cmd = xstrdup(command);
+	size_t len = strlen(cmd);
+	char *red = redact(p, cmd, &len);
+	int n;
+
+	n = snprintf(head, sizeof(head), "{\"version\":2,\"width\":80,"
+		     "\"height\":24,\"timestamp\":%" PRId64 ",\"command\":\"",
+		     wall_us / 1000000);
+	cast_puts(p, head, (size_t)n);
+	cast_escape(p, red, len);
+	cast_puts(p, "\"}\n", 3);
+	free(cmd);
+}
+
+static int
+cast_open(struct proc *p, const struct proc_spec *spec, struct err *err)
+{
+	if (!spec->cast_path)
+		return 0;
+	p->cast_fd = open(spec->cast_path,
+			  O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0600);
+	if (p->cast_fd < 0)
+		return err_set(err, ERR_IO, "cast file %s: %s",
+			       spec->cast_path, strerror(errno));
+	/* O_TRUNC keeps an old file's mode; output may be sensitive. */
+	fchmod(p->cast_fd, 0600);
+	p->cast_buf = xmalloc(CAST_BUF);
+	cast_header(p, spec->command, clock_wall_now(loop_clock(p->r->loop)));
+	return 0;
+}
+
+/* ---- output ------------------------------------------------------------ */
+
+/* Hand one line (or piece) to the tail, the cast and on_line. TEXT must
+ * have a writable byte at TEXT[LEN] so the callback gets a C string. */
+static void
+deliver(struct proc *p, struct stream *s, char *text, size_t len)
+{
+	char *red;
+
+	text[len] = '\0';
+	red = redact(p, text, &len);
+	tail_add(p, red, len);
+	cast_line(p, red, len);
+	if (p->on_line)
+		p->on_line(p, s->no, red, len, p->arg);
+}
+
+/* Append to the partial line, sending a full buffer as a piece first. */
+static void
+stream_add(struct proc *p, struct stream *s, const char *data, size_t len)
+{
+	while (len) {
+		size_t take;
+
+		if (s->len == LINE_PIECE) {
+			deliver(p, s, s->line, s->len);
+			s->len = 0;
+			s->is_mid_line = 1;
+		}
+		take = LINE_PIECE - s->len < len ? LINE_PIECE - s->len : len;
+		memcpy(s->line + s->len, data, take);
+		s->len += take;
+		data += take;
+		len -= take;
+	}
+}
+
+/* DATA[LEN] is the newline ending the current line. */
+static void
+stream_end_line(struct proc *p, struct stream *s, char *data, size_t len)
+{
+	if (!s->len && len <= LINE_PIECE) {
+		deliver(p, s, data, len);
+	} else {
+		stream_add(p, s, data, len);
+		deliver(p, s, s->line, s->len);
+	}
+	s->len = 0;
+	s->is_mid_line = 0;
+	p->n_lines++;
+}
+
+static void
+stream_feed(struct proc *p, struct stream *s, char *data, size_t len)
+{
+	char *nl;
+
+	while (len && (nl = memchr(data, '\n', len))) {
+		size_t n = (size_t)(nl - data);
+
+		stream_end_line(p, s, data, n);
+		data += n + 1;
+		len -= n + 1;
+	}
+	stream_add(p, s, data, len);
+}
+
+/* Close S, sending its unfinished last line (unless QUIET: runner_free). */
+static void
+stream_close(struct proc *p, struct stream *s, int quiet)
+{
+	if (s->fd < 0)
+		return;
+	loop_del_fd(p->r->loop, s->fd);
+	close(s->fd);
+	s->fd = -1;
+	if (!quiet && (s->len || s->is_mid_line)) {
+		if (s->len)
+			deliver(p, s, s->line, s->len);
+		p->n_lines++;
+	}
+	s->len = 0;
+	s->is_mid_line = 0;
+}
+
+/* Read up to MAX_READS chunks; bounded so that a flood of output can't
+ * starve the keyboard or a grandchild holding the pipe keep us here. */
+static void
+stream_read(struct proc *p, struct stream *s, int max_reads)
+{
+	char *buf = p->r->readbuf;
+
+	while (s->fd >= 0 && max_reads-- > 0) {
+		ssize_t n = read(s->fd, buf, READ_CHUNK);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n <= 0) {
+			stream_close(p, s, 0);
+			return;
+		}
+		p->now_us = clock_mono_now(loop_clock(p->r->loop));
+		p->bytes_out += (uint64_t)n;
+		stream_feed(p, s, buf, (size_t)n);
+	}
+}
+
+static int
+is_done(const struct proc *p)
+{
+	return p->is_reaped && p->out[0].fd < 0 && p->out[1].fd < 0;
+}
+
+/* ---- exit -------------------------------------------------------------- */
+
+static void
+cancel_timer(struct proc *p, uint64_t *id)
+{
+	if (*id)
+		loop_cancel_timer(p->r->loop, *id);
+	*id = 0;
+}
+
+static void
+on_drain_grace(void *arg)
+{
+	struct proc *p = arg;
+
+	p->drain_timer = 0;
+	p->now_us = clock_mono_now(loop_clock(p->r->loop));
+	for (int i = 0; i < 2; i++) {
+		stream_read(p, &p->out[i], READS_PER_WAKE);
+		stream_close(p, &p->out[i], 0);
+	}
+	finish(p);
+}
+
+/* A background grandchild may hold the pipes open forever, so after the
+ * reap we read what is there and give EOF only a short grace. */
+static void
+on_reaped(struct proc *p, int status)
+{
+	p->is_reaped = 1;
+	p->status = status;
+	p->end_us = clock_mono_now(loop_clock(p->r->loop));
+	cancel_timer(p, &p->timeout_timer);
+	cancel_timer(p, &p->kill_timer);
+	/* Group members that ignored SIGTERM must not outlive a kill. */
+	if (p->is_terminating)
+		kill(-p->pid, SIGKILL);
+	for (int i = 0; i < 2; i++)
+		stream_read(p, &p->out[i], READS_PER_WAKE);
+	if (!is_done(p) && !p->drain_timer)
+		p->drain_timer = loop_add_timer(p->r->loop, DRAIN_GRACE_US,
+						on_drain_grace, p);
+}
+
+static int
+try_reap(struct proc *p)
+{
+	int status;
+	pid_t rc;
+
+	do
+		rc = waitpid(p->pid, &status, WNOHANG);
+	while (rc < 0 && errno == EINTR);
+	if (rc == 0)
+		return 0;
+	/* ECHILD: someone else's waitpid(-1) took it; the status is lost. */
+	on_reaped(p, rc < 0 ? -1 : status);
+	return 1;
+}
+
+static void
+fill_result(struct proc *p, struct proc_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	res->exit_code = -1;
+	if (p->status != -1 && WIFEXITED(p->status))
+		res->exit_code = WEXITSTATUS(p->status);
+	if (p->status != -1 && WIFSIGNALED(p->status))
+		res->term_signal = WTERMSIG(p->status);
+	res->timed_out = p->timed_out;
+	res->cancelled = p->cancelled;
+	res->duration_us = p->end_us - p->start_us;
+	res->bytes_out = p->bytes_out;
+	res->n_lines = p->n_lines;
+	tail_result(p, res);
+}
+
+static void
+unlink_proc(struct proc *p)
+{
+	struct proc **pp = &p->r->procs;
+
+	while (*pp != p)
+		pp = &(*pp)->next;
+	*pp = p->next;
+	p->r->n_live--;
+}
+
+static void
+proc_free(struct proc *p)
+{
+	for (int i = 0; i < 2; i++)
+		free(p->out[i].line);
+	cast_flush(p);
+	cast_close(p);
+	secrets_done(&p->secrets);
+	free(p);
+}
+
+/* Report P and free it. Timers are cancelled last: the last lines and
+ * on_exit may still call runner_cancel. */
+static void
+finish(struct proc *p)
+{
+	struct proc_result res;
+
+	p->is_finishing = 1;
+	stream_close(p, &p->out[0], 0);
+	stream_close(p, &p->out[1], 0);
+	fill_result(p, &res);
+	cast_flush(p);
+	cast_close(p);
+	unlink_proc(p);
+	if (p->on_exit)
+		p->on_exit(p, &res, p->arg);
+	cancel_timer(p, &p->timeout_timer);
+	cancel_timer(p, &p->kill_timer);
+	cancel_timer(p, &p->drain_timer);
+	proc_free(p);
+}
+
+/* Finish every proc that is reaped and drained. Restart the walk after
+ * each one: its on_exit may have spawned or finished others. */
+static void
+finish_ready(struct runner *r)
+{
+	struct proc *p = r->procs;
+
+	while (p) {
+		if (is_done(p)) {
+			finish(p);
+			p = r->procs;
+		} else {
+			p = p->next;
+		}
+	}
+}
+
+/* Only our own children: the program may have others, and waitpid(-1)
+ * would steal their statuses. */
+static void
+on_sigchld(int signo, void *arg)
+{
+	struct runner *r = arg;
+
+	(void)signo;
+	for (struct proc *p = r->procs; p; p = p->next)
+		if (!p->is_reaped)
+			try_reap(p);
+	finish_ready(r);
+}
+
+static void
+on_readable(int fd, int events, void *arg)
+{
+	struct stream *s = arg;
+	struct proc *p = s->p;
+
+	(void)fd;
+	(void)events;
+	stream_read(p, s, READS_PER_WAKE);
+	/* EOF on both pipes usually means the child exited; don't wait for
+	 * SIGCHLD to notice. */
+	if (p->out[0].fd < 0 && p->out[1].fd < 0 && !p->is_reaped)
+		try_reap(p);
+	if (is_done(p) && !p->is_finishing)
+		finish(p);
+}
+
+/* ---- time-outs and cancel ------------------------------------------------- */
+
+static void
+on_kill_grace(void *arg)
+{
+	struct proc *p = arg;
+
+	p->kill_timer = 0;
+	kill(-p->pid, SIGKILL);
+}
+
+static void
+proc_terminate(struct proc *p)
+{
+	if (p->is_terminating)
+		return;
+	p->is_terminating = 1;
+	kill(-p->pid, SIGTERM);
+	p->kill_timer = loop_add_timer(p->r->loop, p->kill_grace_us,
+				       on_kill_grace, p);
+}
+
+static void
+on_timeout(void *arg)
+{
+	struct proc *p = arg;
+
+	p->timeout_timer = 0;
+	p->timed_out = 1;
+	proc_terminate(p);
+}
+
+void
+runner_cancel(struct proc *p)
+{
+	if (!p || p->is_finishing)
+		return;
+	p->cancelled = 1;
+	if (!p->is_reaped) {
+		proc_terminate(p);
+		return;
+	}
+	/* Already reaped, only draining: kill what holds the pipes and
+	 * finish from the loop, never from inside a caller's callback. */
+	kill(-p->pid, SIGKILL);
+	cancel_timer(p, &p->drain_timer);
+	p->drain_timer = loop_add_timer(p->r->loop, 0, on_drain_grace, p);
+}
+
+/* ---- spawning ------------------------------------------------------------- */
+
+static int
+check_env(const char *const *env, struct err *err)
+{
+	for (; env && *env; env++) {
+		const char *eq = strchr(*env, '=');
+
+		if (!eq || eq == *env)
+			return err_set(err, ERR_INVALID, "environment entry "
+				       "'%.40s': expected NAME=VALUE", *env);
+	}
+	return 0;
+}
+
+/* Set ENTRY ("NAME=VALUE", copied) in V, replacing the same name. */
+static void
+env_set(char **v, size_t *n, const char *entry)
+{
+	size_t name_len = (size_t)(strchr(entry, '=') - entry) + 1;
+
+	for (size_t i = 0; i < *n; i++) {
+		if (!strncmp(v[i], entry, name_len)) {
+			free(v[i]);
+			v[i] = xstrdup(entry);
+			return;
+		}
+	}
+	v[(*n)++] = xstrdup(entry);
+}
+
+/* The child's environment, built before fork (no malloc in the child):
+ * ours plus EXTRA. Caller frees with env_free. */
+static char **
+env_build(const char *const *extra)
+{
+	size_t n_env = 0, n_extra = 0, n = 0;
+	char **v;
+
+	while (environ && environ[n_env])
+		n_env++;
+	while (extra && extra[n_extra])
+		n_extra++;
+	v = xcalloc(n_env + n_extra + 1, sizeof(*v));
+	for (size_t i = 0; i < n_env; i++)
+		if (strchr(environ[i], '='))
+			env_set(v, &n, environ[i]);
+	for (size_t i = 0; i < n_extra; i++)
+		env_set(v, &n, extra[i]);
+	return v;
+}
+
+static void
+env_free(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Only async-signal-safe calls from here to exec. */
+static void
+child_write(const char *s)
+{
+	ssize_t n = write(2, s, strlen(s));
+
+	(void)n;
+}
+
+static void __attribute__((noreturn))
+child_fail(const char *what, const char *path)
+{
+	int saved = errno;
+
+	child_write("rewind: ");
+	child_write(what);
+	child_write(" ");
+	child_write(path);
+	child_write(": ");
+	child_write(strerror(saved));
+	child_write("\n");
+	_exit(127);
+}
+
+/* Handlers reset themselves at exec, but ignored signals (SIGPIPE, say)
+ * would stay ignored in the command, and our mask would stay blocked. */
+static void
+child_reset_signals(void)
+{
+	struct sigaction dfl;
+	sigset_t none;
+
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	for (int signo = 1; signo < NSIG; signo++)
+		sigaction(signo, &dfl, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static void
+child_move_fd(int from, int to)
+{
+	/* dup2 onto itself would keep O_CLOEXEC and lose the fd at exec. */
+	if (from == to)
+		fcntl(to, F_SETFD, 0);
+	else
+		dup2(from, to);
+}
+
+struct child_args {
+	char *argv[4];		/* sh -c COMMAND */
+	char **envp;
+	const char *cwd;
+	int stdin_null;
+	int out_w, err_w;
+};
+
+static void __attribute__((noreturn))
+child_exec(const struct child_args *a)
+{
+	int fd;
+
+	setpgid(0, 0);
+	child_reset_signals();
+	if (a->stdin_null) {
+		fd = open("/dev/null", O_RDONLY);
+		if (fd < 0)
+			child_fail("open", "/dev/null");
+		child_move_fd(fd, 0);
+	}
+	child_move_fd(a->out_w, 1);
+	child_move_fd(a->err_w, 2);
+	/* Fds someone opened without O_CLOEXEC must not reach commands. */
+	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+	if (a->cwd && chdir(a->cwd) < 0)
+		child_fail("chdir", a->cwd);
+	execve("/bin/sh", a->argv, a->envp);
+	child_fail("exec", "/bin/sh");
+}
+
+/* Fork with every signal blocked so no handler of ours runs in the
+ * child before it resets them. */
+static pid_t
+fork_child(const struct child_args *a)
+{
+	sigset_t all, old;
+	pid_t pid;
+	int saved;
+
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &old);
+	pid = fork();
+	if (pid == 0)
+		child_exec(a);
+	saved = errno;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	errno = saved;
+	/* Also here, so a kill(-pid) right after spawn finds the group. */
+	if (pid > 0)
+		setpgid(pid, pid);
+	return pid;
+}
+
+static int
+open_pipe(int fds[2], struct err *err)
+{
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return err_set(err, ERR_SYS, "pipe: %s", strerror(errno));
+	/* Only our end: the command must see an ordinary blocking pipe. */
+	fcntl(fds[0], F_SETFL, O_NONBLOCK);
+	return 0;
+}
+
+static void
+close_pipes(int fds[2][2])
+{
+	for (int i = 0; i < 2; i++)
+		for (int j = 0; j < 2; j++)
+			if (fds[i][j] >= 0)
+				close(fds[i][j]);
+}
+
+static struct proc *
+proc_new(struct runner *r, const struct proc_spec *spec)
+{
+	struct proc *p = xcalloc(1, sizeof(*p));
+
+	p->r = r;
+	p->status = -1;
+	p->cast_fd = -1;
+	p->kill_grace_us = spec->kill_grace_us > 0 ? spec->kill_grace_us
+						    : KILL_GRACE_US;
+	p->on_line = spec->on_line;
+	p->on_exit = spec->on_exit;
+	p->arg = spec->arg;
+	for (int i = 0; i < 2; i++) {
+		p->out[i].p = p;
+		p->out[i].fd = -1;
+		p->out[i].no = i + 1;
+		p->out[i].line = xmalloc(LINE_PIECE + 1);
+	}
+	for (const char *const *e = spec->env; e && *e; e++)
+		add_entry_secret(&p->secrets, *e);
+	p->start_us = clock_mono_now(loop_clock(r->loop));
+	p->now_us = p->start_us;
+	return p;
+}
+
+/* Hand the read ends to the loop and start the clock on the time-out. */
+static void
+proc_start(struct proc *p, const struct proc_spec *spec, int fds[2][2])
+{
+	struct runner *r = p->r;
+
+	for (int i = 0; i < 2; i++) {
+		close(fds[i][1]);
+		p->out[i].fd = fds[i][0];
+		fds[i][0] = fds[i][1] = -1;
+		loop_add_fd(r->loop, p->out[i].fd, LOOP_READ, on_readable,
+			    &p->out[i]);
+	}
+	if (spec->timeout_us > 0)
+		p->timeout_timer = loop_add_timer(r->loop, spec->timeout_us,
+						  on_timeout, p);
+	p->next = r->procs;
+	r->procs = p;
+	r->n_live++;
+	r->n_spawned++;
+}
+
+struct proc *
+runner_spawn(struct runner *r, const struct proc_spec *spec, struct err *err)
+{
+	int fds[2][2] = { { -1, -1 }, { -1, -1 } };
+	struct child_args a = { .cwd = spec->cwd,
+				.stdin_null = spec->stdin_null };
+	struct proc *p = NULL;
+	static char sh[] = "sh", dash_c[] = "-c";
+
+	if (check_env(spec->env, err) < 0)
+		return NULL;
+	p = proc_new(r, spec);
+	if (open_pipe(fds[0], err) < 0 || open_pipe(fds[1], err) < 0 ||
+	    cast_open(p, spec, err) < 0)
+		goto fail;
+	a.argv[0] = sh;
+	a.argv[1] = dash_c;
+	a.argv[2] = xstrdup(spec->command);
+	a.envp = env_build(spec->env);
+	a.out_w = fds[0][1];
+	a.err_w = fds[1][1];
+	p->pid = fork_child(&a);
+	if (p->pid < 0)
+		err_set(err, ERR_SYS, "fork: %s", strerror(errno));
+	free(a.argv[2]);
+	env_free(a.envp);
+	if (p->pid < 0)
+		goto fail;
+	proc_start(p, spec, fds);
+	return p;
+fail:
+	close_pipes(fds);
+	if (p->cast_fd >= 0)
+		unlink(spec->cast_path);
+	proc_free(p);
+	return NULL;
+}
+
+/* ---- the runner ------------------------------------------------------------ */
+
+struct runner *
+runner_new(struct loop *l, struct err *err)
+{
+	struct runner *r = xcalloc(1, sizeof(*r));
+
+	r->loop = l;
+	if (loop_add_signal(l, SIGCHLD, on_sigchld, r, err) < 0) {
+		free(r);
+		return NULL;
+	}
+	r->readbuf = xmalloc(READ_CHUNK + 1);
+	strbuf_init(&r->red[0]);
+	strbuf_init(&r->red[1]);
+	return r;
+}
+
+/* Kill and reap P without any callback: its owner is going away. */
+static void
+proc_abandon(struct proc *p)
+{
+	p->is_finishing = 1;
+	if (!p->is_reaped || p->out[0].fd >= 0 || p->out[1].fd >= 0)
+		kill(-p->pid, SIGKILL);
+	while (!p->is_reaped && waitpid(p->pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	stream_close(p, &p->out[0], 1);
+	stream_close(p, &p->out[1], 1);
+	cancel_timer(p, &p->timeout_timer);
+	cancel_timer(p, &p->kill_timer);
+	cancel_timer(p, &p->drain_timer);
+	proc_free(p);
+}
+
+void
+runner_free(struct runner *r)
+{
+	if (!r)
+		return;
+	while (r->procs) {
+		struct proc *p = r->procs;
+
+		r->procs = p->next;
+		proc_abandon(p);
+	}
+	loop_del_signal(r->loop, SIGCHLD);
+	secrets_done(&r->secrets);
+	strbuf_done(&r->red[0]);
+	strbuf_done(&r->red[1]);
+	free(r->readbuf);
+	free(r);
+}
+
+pid_t
+proc_pid(const struct proc *p)
+{
+	return p->pid;
+}
+
+uint64_t
+runner_n_spawned(const struct runner *r)
+{
+	return r->n_spawned;
+}
+
+size_t
+runner_n_live(const struct runner *r)
+{
+	return r->n_live;
+}

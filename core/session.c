@@ -1,2 +1,923 @@
-/* session: being written. */
+/* Sessions: open/resume, the event-sourced step state, and the handlers
+ * of the action vocabulary. Every change is a journal event first; the
+ * state is then updated by applying the line just written, with the same
+ * function that rebuilds a resumed or watched session. */
 #include "config.h"
+#include "session.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "action.h"
+#include "clock.h"
+#include "err.h"
+#include "journal.h"
+#include "loop.h"
+#include "runner.h"
+#include "session_int.h"
+#include "sha256.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+#define POLL_INTERVAL_US 250000
+
+/* --- small lookups ------------------------------------------------------- */
+
+struct step_rt *
+session_find_step(const struct session *s, const char *id)
+{
+	if (!id)
+		return NULL;
+	for (size_t i = 0; i < s->n_steps; i++)
+		if (strcmp(s->steps[i].def->id, id) == 0)
+			return &s->steps[i];
+	return NULL;
+}
+
+static ssize_t
+var_index(const struct session *s, const char *name)
+{
+	for (size_t i = 0; i < s->pb->n_variables; i++)
+		if (strcmp(s->pb->variables[i].name, name) == 0)
+			return (ssize_t)i;
+	return -1;
+}
+
+const char *
+session_var(const struct session *s, const char *name)
+{
+	ssize_t i = var_index(s, name);
+
+	return i < 0 ? NULL : s->values[i];
+}
+
+static const char *
+lookup_var(const char *name, const void *arg)
+{
+	return session_var(arg, name);
+}
+
+int
+session_step_active(const struct session *s, const struct step_rt *rt)
+{
+	return playbook_when_holds(&rt->def->when, lookup_var, s);
+}
+
+const char *
+session_state_name(enum step_state st)
+{
+	static const char *const names[] = {
+		[STEP_OPEN] = "open", [STEP_RUNNING] = "running",
+		[STEP_DONE] = "done", [STEP_FAILED] = "failed",
+		[STEP_SKIPPED] = "skipped", [STEP_NA] = "n/a",
+	};
+
+	return st <= STEP_NA ? names[st] : "?";
+}
+
+/* --- recording: journal first, then apply what was written ---------------- */
+
+static void
+notify(struct session *s, const struct core_event *ev)
+{
+	if (s->listener)
+		s->listener(ev, s->listener_arg);
+}
+
+static void
+apply_line(struct session *s, const struct journal_event *ev, int foreign)
+{
+	struct core_event cev = {
+		.kind = CORE_EV_JOURNAL, .type = ev->type, .line = ev->line,
+		.step = ev->step, .foreign = foreign,
+	};
+
+	session_apply_event(s, ev);
+	notify(s, &cev);
+}
+
+static void
+on_foreign_event(const struct journal_event *ev, void *arg)
+{
+	apply_line(arg, ev, 1);
+}
+
+int
+session_record(struct session *s, const char *actor, const char *type,
+	       const char *step, cJSON *payload, struct err *err)
+{
+	struct journal_event ev;
+	const char *line = NULL;
+	const char *phase;
+	struct step_rt *rt = session_find_step(s, step);
+	int rc = -1;
+
+	phase = playbook_phase_name(rt ? rt->phase : s->phase);
+	if (journal_append(s->journal, actor ? actor : s->operator, type,
+			   phase, step, payload, &line, err) == 0)
+		goto out;
+	if (journal_event_parse(line, strlen(line), &ev, err) < 0)
+		goto out;
+	apply_line(s, &ev, 0);
+	journal_event_done(&ev);
+	rc = 0;
+out:
+	cJSON_Delete(payload);
+	return rc;
+}
+
+/* Journal a refusal of an action that named a real step, then return -1
+ * with the reason in ERR (already filled by the caller's check). */
+int
+session_refuse(struct session *s, const struct action *a, const char *actor,
+	       struct err *err)
+{
+	cJSON *p = cJSON_CreateObject();
+	struct err ignored;
+
+	cJSON_AddStringToObject(p, "action", action_name(a->kind));
+	cJSON_AddStringToObject(p, "reason", err ? err->msg : "");
+	session_record(s, actor, "action.refused", a->step, p, &ignored);
+	return -1;
+}
+
+/* --- building the run-time model ------------------------------------------ */
+
+static struct session *
+session_alloc(struct playbook *pb, const char *dir, const struct clock *clk)
+{
+	struct session *s = xcalloc(1, sizeof(*s));
+	size_t n = 0;
+
+	s->pb = pb;
+	s->dir = xstrdup(dir);
+	s->clk = clk ? clk : clock_system();
+	s->lock_fd = -1;
+	for (int p = 0; p < PHASE_COUNT; p++)
+		n += pb->phases[p].n_steps;
+	s->steps = xcalloc(n, sizeof(*s->steps));
+	for (int p = 0; p < PHASE_COUNT; p++) {
+		for (size_t i = 0; i < pb->phases[p].n_steps; i++) {
+			s->steps[s->n_steps].def = &pb->phases[p].steps[i];
+			s->steps[s->n_steps++].phase = (enum phase_id)p;
+		}
+	}
+	s->values = xcalloc(pb->n_variables ? pb->n_variables : 1,
+			    sizeof(*s->values));
+	return s;
+}
+
+static void
+step_rt_done(struct step_rt *rt)
+{
+	for (size_t i = 0; i < rt->n_approvals; i++) {
+		free(rt->approvals[i].role);
+		free(rt->approvals[i].name);
+		free(rt->approvals[i].hash);
+	}
+	free(rt->approvals);
+	free(rt->option);
+	free(rt->cast_rel);
+	free(rt->wait_ctx);
+}
+
+void
+session_free(struct session *s)
+{
+	if (!s)
+		return;
+	if (s->loop && s->poll_timer)
+		loop_cancel_timer(s->loop, s->poll_timer);
+	for (size_t i = 0; i < s->n_steps; i++)
+		if (s->loop && s->steps[i].timer)
+			loop_cancel_timer(s->loop, s->steps[i].timer);
+	runner_free(s->runner);
+	journal_free(s->journal);
+	if (s->lock_fd >= 0)
+		close(s->lock_fd);
+	for (size_t i = 0; i < s->n_steps; i++)
+		step_rt_done(&s->steps[i]);
+	free(s->steps);
+	for (size_t i = 0; i < s->pb->n_variables; i++)
+		free(s->values[i]);
+	free(s->values);
+	playbook_free(s->pb);
+	free(s->dir);
+	free(s->operator);
+	free(s->scenario);
+	free(s);
+}
+
+/* --- files of the session directory ---------------------------------------- */
+
+static char *
+dir_file(const char *dir, const char *name)
+{
+	return xasprintf("%s/%s", dir, name);
+}
+
+static int
+make_dirs(const char *path, struct err *err)
+{
+	char *p = xstrdup(path);
+	int rc = 0;
+
+	for (char *q = p + 1; *q; q++) {
+		if (*q != '/')
+			continue;
+		*q = '\0';
+		if (mkdir(p, 0700) < 0 && errno != EEXIST)
+			rc = err_set(err, ERR_IO, "cannot create directory %s: %s",
+				     p, strerror(errno));
+		*q = '/';
+		if (rc < 0)
+			break;
+	}
+	if (rc == 0 && mkdir(p, 0700) < 0 && errno != EEXIST)
+		rc = err_set(err, ERR_IO, "cannot create session directory %s: %s",
+			     p, strerror(errno));
+	free(p);
+	return rc;
+}
+
+static int
+write_new_file(const char *path, const char *data, size_t len,
+	       struct err *err)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	ssize_t n = -1;
+
+	if (fd < 0)
+		return err_set(err, ERR_IO, "cannot create %s: %s", path,
+			       strerror(errno));
+	for (size_t off = 0; off < len; off += (size_t)n) {
+		n = write(fd, data + off, len - off);
+		if (n < 0 && errno == EINTR)
+			n = 0;
+		else if (n < 0)
+			break;
+	}
+	if (n < 0 || fsync(fd) < 0) {
+		err_set(err, ERR_IO, "cannot write %s: %s", path,
+			strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+static char *
+read_whole(const char *path, size_t *len, struct err *err)
+{
+	FILE *f = fopen(path, "rb");
+	struct strbuf sb = STRBUF_INIT;
+	char buf[65536];
+	size_t n;
+
+	if (!f) {
+		err_set(err, ERR_IO, "cannot read %s: %s", path,
+			strerror(errno));
+		return NULL;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		strbuf_add(&sb, buf, n);
+	fclose(f);
+	*len = sb.len;
+	return strbuf_detach(&sb);
+}
+
+/* Take session.lock so one process at a time drives the session. */
+static int
+lock_session(struct session *s, struct err *err)
+{
+	char *path = dir_file(s->dir, "session.lock");
+
+	s->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (s->lock_fd < 0) {
+		err_set(err, ERR_IO, "cannot open %s: %s", path,
+			strerror(errno));
+		free(path);
+		return -1;
+	}
+	free(path);
+	if (flock(s->lock_fd, LOCK_EX | LOCK_NB) < 0)
+		return err_set(err, ERR_STATE,
+			       "session %s is already open in another rewind "
+			       "process (use `rewind approve` to act on it "
+			       "from here)", s->dir);
+	return 0;
+}
+
+/* --- opening ------------------------------------------------------------- */
+
+static struct playbook *
+load_copy(const char *dir, struct err *err)
+{
+	char *path = dir_file(dir, "playbook.json");
+	struct playbook *pb;
+	size_t len;
+	char *text = read_whole(path, &len, err);
+
+	pb = text ? playbook_load_buffer(text, len, path, err) : NULL;
+	free(text);
+	free(path);
+	return pb;
+}
+
+static int
+open_journal(struct session *s, struct err *err)
+{
+	char *path = dir_file(s->dir, "journal.jsonl");
+
+	s->journal = journal_open(path, s->clk, on_foreign_event, s, err);
+	free(path);
+	return s->journal ? 0 : -1;
+}
+
+static const char *
+default_operator(const char *given)
+{
+	const char *user = getenv("USER");
+
+	if (given && *given)
+		return given;
+	return user && *user ? user : "operator";
+}
+
+/* Check --var presets before anything is written. */
+static int
+check_presets(const struct playbook *pb, const char *const *vars,
+	      struct err *err)
+{
+	for (size_t i = 0; vars && vars[i]; i++) {
+		const char *eq = strchr(vars[i], '=');
+		char *name = xstrndup(vars[i], eq ? (size_t)(eq - vars[i]) : 0);
+		const struct pb_variable *v = eq ? playbook_find_var(pb, name)
+						 : NULL;
+		int rc = 0;
+
+		if (!eq)
+			rc = err_set(err, ERR_INVALID,
+				     "--var %s: expected NAME=VALUE", vars[i]);
+		else if (!v)
+			rc = err_set(err, ERR_NOTFOUND,
+				     "--var %s: the playbook declares no "
+				     "variable %s", vars[i], name);
+		else
+			rc = playbook_var_validate(v, eq + 1, err);
+		free(name);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+apply_presets(struct session *s, const char *const *vars, const char *actor,
+	      struct err *err)
+{
+	for (size_t i = 0; vars && vars[i]; i++) {
+		const char *eq = strchr(vars[i], '=');
+		struct action a = { .kind = ACT_SET };
+		int rc;
+
+		a.name = xstrndup(vars[i], (size_t)(eq - vars[i]));
+		a.value = xstrdup(eq + 1);
+		rc = session_act(s, &a, actor, err);
+		action_done(&a);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+asked_by_input(const struct session *s, const char *name)
+{
+	for (size_t i = 0; i < s->n_steps; i++)
+		if (s->steps[i].def->kind == STEP_KIND_INPUT &&
+		    strcmp(s->steps[i].def->variable, name) == 0)
+			return 1;
+	return 0;
+}
+
+/* A default is the value unless an input step asks for the variable, in
+ * which case it is only offered there. */
+static int
+apply_defaults(struct session *s, struct err *err)
+{
+	for (size_t i = 0; i < s->pb->n_variables; i++) {
+		const struct pb_variable *v = &s->pb->variables[i];
+		struct action a = { .kind = ACT_SET };
+		int rc;
+
+		if (!v->default_value || asked_by_input(s, v->name))
+			continue;
+		a.name = xstrdup(v->name);
+		a.value = xstrdup(v->default_value);
+		rc = session_act(s, &a, "rewind", err);
+		action_done(&a);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+apply_scenario_vars(struct session *s, struct err *err)
+{
+	const struct pb_scenario *sc;
+
+	if (!s->scenario)
+		return 0;
+	sc = playbook_find_scenario(s->pb, s->scenario);
+	for (size_t i = 0; sc && i < sc->n_vars; i++) {
+		struct action a = { .kind = ACT_SET };
+		int rc;
+
+		a.name = xstrdup(sc->vars[i].name);
+		a.value = xstrdup(sc->vars[i].value);
+		rc = session_act(s, &a, "scenario", err);
+		action_done(&a);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static cJSON *
+started_payload(const struct session *s, const struct session_opts *o)
+{
+	cJSON *p = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(p, "playbook", s->pb->id);
+	cJSON_AddStringToObject(p, "title", s->pb->title);
+	cJSON_AddStringToObject(p, "playbook_sha256", s->pb->sha256);
+	cJSON_AddStringToObject(p, "mode",
+				o->mode == SESSION_DRILL ? "drill" : "live");
+	cJSON_AddStringToObject(p, "operator", default_operator(o->operator));
+	if (o->scenario)
+		cJSON_AddStringToObject(p, "scenario", o->scenario);
+	cJSON_AddBoolToObject(p, "test_mode", o->test_mode);
+	cJSON_AddStringToObject(p, "rewind", PACKAGE_VERSION);
+	return p;
+}
+
+static int
+check_scenario(const struct playbook *pb, const struct session_opts *o,
+	       struct err *err)
+{
+	if (!o->scenario)
+		return 0;
+	if (o->mode != SESSION_DRILL)
+		return err_set(err, ERR_INVALID,
+			       "--scenario is for drills (rewind drill)");
+	if (!playbook_find_scenario(pb, o->scenario))
+		return err_set(err, ERR_NOTFOUND,
+			       "%s: no scenario \"%s\" (see rewind drill "
+			       "--list-scenarios)", pb->path, o->scenario);
+	return 0;
+}
+
+static struct session *
+create_session(const struct session_opts *o, struct err *err)
+{
+	struct playbook *pb;
+	struct session *s;
+	char *text, *path;
+	size_t len;
+	int rc;
+
+	if (!o->playbook) {
+		err_set(err, ERR_INVALID, "no playbook given");
+		return NULL;
+	}
+	text = read_whole(o->playbook, &len, err);
+	pb = text ? playbook_load_buffer(text, len, o->playbook, err) : NULL;
+	if (!pb || check_presets(pb, o->vars, err) < 0 ||
+	    check_scenario(pb, o, err) < 0 || make_dirs(o->dir, err) < 0) {
+		free(text);
+		playbook_free(pb);
+		return NULL;
+	}
+	s = session_alloc(pb, o->dir, o->clk);
+	session_set_listener(s, o->listener, o->listener_arg);
+	path = dir_file(o->dir, "playbook.json");
+	rc = write_new_file(path, text, len, err);
+	free(path);
+	free(text);
+	if (rc < 0 || lock_session(s, err) < 0 || open_journal(s, err) < 0 ||
+	    session_record(s, default_operator(o->operator), "session.started",
+			   NULL, started_payload(s, o), err) < 0) {
+		session_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* A command that was running when the previous process died has an
+ * unknown outcome: say so, and let the operator re-run or mark it n/a. */
+static int
+interrupt_orphans(struct session *s, struct err *err)
+{
+	for (size_t i = 0; i < s->n_steps; i++) {
+		cJSON *p;
+
+		if (s->steps[i].state != STEP_RUNNING)
+			continue;
+		p = cJSON_CreateObject();
+		cJSON_AddStringToObject(p, "reason",
+					"the session ended while this step was "
+					"running; its outcome is unknown");
+		if (session_record(s, "rewind", "step.interrupted",
+				   s->steps[i].def->id, p, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static struct session *
+resume_session(const struct session_opts *o, struct err *err)
+{
+	struct playbook *pb = load_copy(o->dir, err);
+	struct session *s;
+	cJSON *p;
+
+	if (!pb)
+		return NULL;
+	s = session_alloc(pb, o->dir, o->clk);
+	if (lock_session(s, err) < 0 || open_journal(s, err) < 0)
+		goto fail;
+	if (!s->started) {
+		err_set(err, ERR_CORRUPT, "%s/journal.jsonl: no session.started "
+			"event", o->dir);
+		goto fail;
+	}
+	if (o->playbook || o->scenario) {
+		/* Resuming uses the copy; a different mode is a mistake. */
+		if ((o->mode == SESSION_DRILL) != (s->mode == SESSION_DRILL)) {
+			err_set(err, ERR_INVALID, "session %s is a %s session: "
+				"resume it with rewind %s", o->dir,
+				s->mode == SESSION_DRILL ? "drill" : "live",
+				s->mode == SESSION_DRILL ? "drill" : "run");
+			goto fail;
+		}
+	}
+	/* Events before this point are history, not news. */
+	session_set_listener(s, o->listener, o->listener_arg);
+	p = cJSON_CreateObject();
+	cJSON_AddNumberToObject(p, "pid", getpid());
+	if (interrupt_orphans(s, err) < 0 ||
+	    session_record(s, default_operator(o->operator), "session.resumed",
+			   NULL, p, err) < 0)
+		goto fail;
+	return s;
+fail:
+	session_free(s);
+	return NULL;
+}
+
+static void
+poll_tick(void *arg)
+{
+	struct session *s = arg;
+	struct err err;
+
+	s->poll_timer = 0;
+	session_poll(s, &err);
+	s->poll_timer = loop_add_timer(s->loop, POLL_INTERVAL_US, poll_tick, s);
+}
+
+static int
+attach_loop(struct session *s, struct loop *l, struct err *err)
+{
+	s->loop = l;
+	if (!l)
+		return 0;
+	s->poll_timer = loop_add_timer(l, POLL_INTERVAL_US, poll_tick, s);
+	if (s->mode != SESSION_LIVE)
+		return 0;	/* a drill never spawns anything */
+	s->runner = runner_new(l, err);
+	if (!s->runner)
+		return -1;
+	runner_add_env_secrets(s->runner, environ);
+	for (size_t i = 0; i < s->pb->n_variables; i++)
+		if (s->values[i] && s->pb->variables[i].secret)
+			runner_add_secret(s->runner, s->values[i]);
+	return 0;
+}
+
+struct session *
+session_open(const struct session_opts *o, struct err *err)
+{
+	char *jpath = dir_file(o->dir, "journal.jsonl");
+	int exists = access(jpath, F_OK) == 0;
+	struct session *s;
+
+	free(jpath);
+	s = exists ? resume_session(o, err) : create_session(o, err);
+	if (!s)
+		return NULL;
+	if (attach_loop(s, o->loop, err) < 0 ||
+	    (!exists && apply_defaults(s, err) < 0) ||
+	    (!exists && apply_scenario_vars(s, err) < 0) ||
+	    apply_presets(s, o->vars, s->operator, err) < 0) {
+		session_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+struct session *
+session_attach(const char *dir, const struct clock *clk, struct err *err)
+{
+	struct playbook *pb = load_copy(dir, err);
+	struct session *s;
+
+	if (!pb)
+		return NULL;
+	s = session_alloc(pb, dir, clk);
+	if (open_journal(s, err) < 0) {
+		session_free(s);
+		return NULL;
+	}
+	if (!s->started) {
+		err_set(err, ERR_CORRUPT, "%s/journal.jsonl: no session.started "
+			"event", dir);
+		session_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* --- the public surface ---------------------------------------------------- */
+
+void
+session_set_listener(struct session *s, session_listener_cb cb, void *arg)
+{
+	s->listener = cb;
+	s->listener_arg = arg;
+}
+
+int
+session_apply(struct session *s, const struct action *a, const char *actor,
+	      struct err *err)
+{
+	err_clear(err);
+	if (session_poll(s, err) < 0)
+		return -1;
+	return session_act(s, a, actor ? actor : s->operator, err);
+}
+
+int
+session_poll(struct session *s, struct err *err)
+{
+	return journal_poll(s->journal, err);
+}
+
+int
+session_is_busy(const struct session *s)
+{
+	for (size_t i = 0; i < s->n_steps; i++)
+		if (s->steps[i].state == STEP_RUNNING)
+			return 1;
+	return 0;
+}
+
+int
+session_is_complete(const struct session *s)
+{
+	return s->complete;
+}
+
+enum phase_id
+session_phase(const struct session *s)
+{
+	return s->phase;
+}
+
+const struct playbook *
+session_playbook(const struct session *s)
+{
+	return s->pb;
+}
+
+int
+session_step_state(const struct session *s, const char *id)
+{
+	struct step_rt *rt = session_find_step(s, id);
+
+	return rt ? (int)rt->state : -1;
+}
+
+const char *
+session_dir(const struct session *s)
+{
+	return s->dir;
+}
+
+const char *
+session_operator(const struct session *s)
+{
+	return s->operator;
+}
+
+enum session_mode
+session_mode(const struct session *s)
+{
+	return s->mode;
+}
+
+uint64_t
+session_n_events(const struct session *s)
+{
+	return journal_count(s->journal);
+}
+
+/* --- what is left to do ---------------------------------------------------- */
+
+static int
+is_pending(const struct step_rt *rt)
+{
+	return rt->state == STEP_OPEN || rt->state == STEP_RUNNING ||
+	       rt->state == STEP_FAILED;
+}
+
+struct missing_ctx {
+	const struct session *s;
+	cJSON *list;
+};
+
+static void
+add_if_unset(const char *name, void *arg)
+{
+	struct missing_ctx *m = arg;
+
+	if (!session_var(m->s, name))
+		cJSON_AddItemToArray(m->list, cJSON_CreateString(name));
+}
+
+static void
+add_missing_vars(const struct session *s, const char *text, cJSON *item)
+{
+	struct missing_ctx m = { s, cJSON_CreateArray() };
+
+	session_each_ref(s, text, add_if_unset, &m);
+	if (cJSON_GetArraySize(m.list))
+		cJSON_AddItemToObject(item, "missing", m.list);
+	else
+		cJSON_Delete(m.list);
+}
+
+static void
+add_decide_needs(const struct step_rt *rt, cJSON *item)
+{
+	cJSON *opts = cJSON_AddArrayToObject(item, "options");
+
+	for (size_t i = 0; i < rt->def->n_options; i++) {
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "id", rt->def->options[i].id);
+		cJSON_AddStringToObject(o, "label", rt->def->options[i].label);
+		cJSON_AddItemToArray(opts, o);
+	}
+}
+
+static int
+count_role(const struct step_rt *rt, const char *role)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < rt->n_approvals; i++)
+		n += strcmp(rt->approvals[i].role, role) == 0;
+	return n;
+}
+
+static void
+add_approve_needs(const struct step_rt *rt, cJSON *item)
+{
+	cJSON *roles = cJSON_AddArrayToObject(item, "roles");
+
+	for (size_t i = 0; i < rt->def->n_roles; i++) {
+		cJSON *r = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(r, "role", rt->def->roles[i].role);
+		cJSON_AddNumberToObject(r, "count", rt->def->roles[i].count);
+		cJSON_AddNumberToObject(r, "have",
+					count_role(rt, rt->def->roles[i].role));
+		cJSON_AddItemToArray(roles, r);
+	}
+}
+
+static void
+add_input_needs(const struct session *s, const struct step_rt *rt,
+		cJSON *item)
+{
+	const struct pb_variable *v = playbook_find_var(s->pb,
+							rt->def->variable);
+
+	cJSON_AddStringToObject(item, "variable", rt->def->variable);
+	if (v && v->default_value)
+		cJSON_AddStringToObject(item, "default", v->default_value);
+	if (v && v->pattern)
+		cJSON_AddStringToObject(item, "pattern", v->pattern);
+}
+
+static void
+add_run_needs(const struct session *s, const struct step_rt *rt, cJSON *item)
+{
+	struct err err;
+	char *text;
+
+	cJSON_AddStringToObject(item, "command", rt->def->run);
+	add_missing_vars(s, rt->def->run, item);
+	if (!rt->def->destructive)
+		return;
+	text = session_expand(s, rt->def->confirm ? rt->def->confirm
+						  : rt->def->id, &err);
+	if (text)
+		cJSON_AddStringToObject(item, "confirm", text);
+	cJSON_AddBoolToObject(item, "confirmed", rt->confirmed);
+	free(text);
+}
+
+static cJSON *
+awaiting_item(const struct session *s, const struct step_rt *rt)
+{
+	cJSON *item = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(item, "id", rt->def->id);
+	cJSON_AddStringToObject(item, "kind", playbook_kind_name(rt->def->kind));
+	cJSON_AddStringToObject(item, "title", rt->def->title);
+	cJSON_AddStringToObject(item, "state", session_state_name(rt->state));
+	switch (rt->def->kind) {
+	case STEP_KIND_DECIDE: add_decide_needs(rt, item); break;
+	case STEP_KIND_APPROVE: add_approve_needs(rt, item); break;
+	case STEP_KIND_INPUT: add_input_needs(s, rt, item); break;
+	case STEP_KIND_RUN: add_run_needs(s, rt, item); break;
+	case STEP_KIND_MESSAGE: add_missing_vars(s, rt->def->template, item);
+		break;
+	default: break;
+	}
+	return item;
+}
+
+cJSON *
+session_awaiting(const struct session *s)
+{
+	cJSON *root = cJSON_CreateObject();
+	cJSON *steps, *optional, *reopened;
+
+	cJSON_AddStringToObject(root, "type", "awaiting");
+	cJSON_AddStringToObject(root, "phase", s->complete ? "complete" :
+				playbook_phase_name(s->phase));
+	steps = cJSON_AddArrayToObject(root, "steps");
+	optional = cJSON_AddArrayToObject(root, "optional");
+	reopened = cJSON_AddArrayToObject(root, "reopened");
+	for (size_t i = 0; i < s->n_steps && !s->complete; i++) {
+		struct step_rt *rt = &s->steps[i];
+
+		if (!is_pending(rt) || !session_step_active(s, rt) ||
+		    rt->phase > s->phase)
+			continue;
+		if (rt->phase < s->phase)
+			cJSON_AddItemToArray(reopened, awaiting_item(s, rt));
+		else
+			cJSON_AddItemToArray(rt->def->required ? steps : optional,
+					     awaiting_item(s, rt));
+	}
+	return root;
+}
+
+char *
+session_describe_open(const struct session *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int n = 0;
+
+	if (s->complete)
+		return xstrdup("complete");
+	strbuf_addf(&sb, "in phase %s", playbook_phase_name(s->phase));
+	for (size_t i = 0; i < s->n_steps; i++) {
+		const struct step_rt *rt = &s->steps[i];
+
+		if (rt->phase != s->phase || !is_pending(rt) ||
+		    !rt->def->required || !session_step_active(s, rt))
+			continue;
+		strbuf_addf(&sb, "%s %s (%s)", n++ ? "," : "; open:",
+			    rt->def->id, session_state_name(rt->state));
+	}
+	if (n == 0)
+		strbuf_adds(&sb, "; next is what remains");
+	return strbuf_detach(&sb);
+}

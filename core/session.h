@@ -1,3 +1,133 @@
+/* A rollback session: the playbook being walked, the state of every step,
+ * the variables, and the journal that records it. State changes only
+ * through session_apply() (actions) and through events read back from the
+ * journal, so a resumed, watched or replayed session is rebuilt by the
+ * same code that built it live. */
 #ifndef REWIND_CORE_SESSION_H
 #define REWIND_CORE_SESSION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "playbook.h"
+
+struct action;
+struct clock;
+struct cJSON;
+struct err;
+struct loop;
+struct session;
+
+enum session_mode {
+	SESSION_LIVE,
+	SESSION_DRILL,
+};
+
+enum step_state {
+	STEP_OPEN,
+	STEP_RUNNING,
+	STEP_DONE,
+	STEP_FAILED,
+	STEP_SKIPPED,
+	STEP_NA,
+};
+
+enum core_event_kind {
+	CORE_EV_JOURNAL,	/* an event was journalled (by us or another) */
+	CORE_EV_OUTPUT,		/* a line of output from a running step */
+	CORE_EV_STEP_DONE,	/* a running step finished */
+};
+
+/* What the listener receives; every pointer is borrowed for the call. */
+struct core_event {
+	enum core_event_kind kind;
+	const char *type;	/* journal event type (CORE_EV_JOURNAL) */
+	const char *line;	/* the journal line, or the output line */
+	const char *step;	/* step id when the event concerns a step */
+	int foreign;		/* written by another process */
+};
+
+typedef void (*session_listener_cb)(const struct core_event *ev, void *arg);
+
+struct session_opts {
+	const char *dir;	/* session directory (created if absent) */
+	const char *playbook;	/* playbook path (new sessions only) */
+	enum session_mode mode;	/* new sessions only */
+	const char *operator;	/* who drives; NULL = $USER or "operator" */
+	const char *scenario;	/* drill scenario id, or NULL */
+	const char *const *vars;	/* "NAME=VALUE" presets, NULL-ended */
+	const struct clock *clk;	/* NULL = system clock */
+	struct loop *loop;	/* needed to run commands; NULL = none */
+	int test_mode;		/* record that test hooks are active */
+	session_listener_cb listener;	/* gets every new event, or NULL */
+	void *listener_arg;	/* borrowed */
+};
+
+/* Open the session in OPTS->dir: resume it when it has a journal (the
+ * playbook copy inside it is used, and a run interrupted by a crash is
+ * journalled as interrupted), otherwise create the directory (0700), copy
+ * the playbook (0600) and start a new journal. Caller frees. Returns NULL
+ * with a message naming the file or directory and the cause. */
+struct session *session_open(const struct session_opts *opts,
+			     struct err *err);
+
+/* Open an existing session to act from another process (`rewind
+ * approve`): never starts commands, appends as ACTOR. Caller frees. */
+struct session *session_attach(const char *dir, const struct clock *clk,
+			       struct err *err);
+
+/* Kill running children, close the journal, free S (may be NULL). */
+void session_free(struct session *s);
+
+/* Register the one listener (replaces any previous one). ARG is borrowed. */
+void session_set_listener(struct session *s, session_listener_cb cb,
+			  void *arg);
+
+/* Apply action A by ACTOR (NULL = the operator). Returns 0 when it took
+ * effect (its events are journalled and durable), 1 when it started work
+ * that finishes later on the loop (a command, a wait), or -1 when refused:
+ * ERR says why, and the refusal itself is journalled when the action named
+ * a real step. */
+int session_apply(struct session *s, const struct action *a,
+		  const char *actor, struct err *err);
+
+/* Read events other processes appended; returns how many, or -1. */
+int session_poll(struct session *s, struct err *err);
+
+/* Whether a command or wait of this session is still in progress. */
+int session_is_busy(const struct session *s);
+
+/* Whether every phase is done (the final `next` was accepted). */
+int session_is_complete(const struct session *s);
+
+/* The current phase. */
+enum phase_id session_phase(const struct session *s);
+
+/* The playbook (borrowed). */
+const struct playbook *session_playbook(const struct session *s);
+
+/* State of step ID, or -1 when there is no such step. */
+int session_step_state(const struct session *s, const char *id);
+
+/* Value of variable NAME, borrowed, or NULL when unset. */
+const char *session_var(const struct session *s, const char *name);
+
+/* Session directory, operator, mode. */
+const char *session_dir(const struct session *s);
+const char *session_operator(const struct session *s);
+enum session_mode session_mode(const struct session *s);
+
+/* Number of journal events. */
+uint64_t session_n_events(const struct session *s);
+
+/* The open work of the current phase as a JSON object {"type":"awaiting",
+ * "phase":..., "steps":[...]} (caller deletes it). */
+struct cJSON *session_awaiting(const struct session *s);
+
+/* Why the session is not complete, as one line (caller frees). */
+char *session_describe_open(const struct session *s);
+
+/* Name of a step state ("open", "done"...). */
+const char *session_state_name(enum step_state st);
+
 #endif

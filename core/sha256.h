@@ -23,5 +23,9 @@ void sha256_final(struct sha256 *ctx, uint8_t out[32]);
 void sha256_hex(const void *data, size_t n, char hex[65]);
 /* Finish CTX and write the hex digest (64 digits plus NUL) to HEX. */
 void sha256_final_hex(struct sha256 *ctx, char hex[65]);
+/* Use the CPU's SHA instructions when ON and the CPU has them (the
+ * default), else the portable C code; returns whether they are now used.
+ * For tests and benchmarks that compare the two. */
+int sha256_set_accel(int on);
 
 #endif

@@ -1,3 +1,21 @@
+/* Test hooks, read only here: REWIND_TEST_NOW fixes the wall clock's
+ * starting point, REWIND_TEST_IDLE names a file whose counter rises each
+ * time the program goes idle (screen tests wait on it). */
 #ifndef REWIND_CORE_TESTHOOK_H
 #define REWIND_CORE_TESTHOOK_H
+
+struct clock;
+struct err;
+
+/* If REWIND_TEST_NOW is set (RFC 3339 time or seconds since the epoch),
+ * initialise C as a clock starting then and return 1; return 0 when it is
+ * unset, -1 with ERR_INVALID when it is malformed. */
+int testhook_clock(struct clock *c, struct err *err);
+
+/* Whether any test hook is active (shown as TEST MODE, journalled). */
+int testhook_active(void);
+
+/* Bump the REWIND_TEST_IDLE counter, if that hook is set. */
+void testhook_idle(void);
+
 #endif

@@ -1,0 +1,329 @@
+/* Batch mode: a line-oriented front end on the same event loop as the
+ * console. Actions are read from stdin only while no command is running;
+ * output stays machine-readable (JSON lines on stdout, messages on
+ * stderr). */
+#include "config.h"
+#include "batch.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "action.h"
+#include "cli.h"
+#include "clock.h"
+#include "err.h"
+#include "loop.h"
+#include "playbook.h"
+#include "sanitize.h"
+#include "session.h"
+#include "strbuf.h"
+#include "testhook.h"
+#include "xalloc.h"
+
+struct batch {
+	struct loop *loop;
+	struct session *session;
+	struct strbuf in;	/* bytes read but not yet a whole line */
+	unsigned long lineno;
+	int eof;		/* stdin ended */
+	int quit;		/* a quit action was accepted */
+	int waiting;		/* an action's work is still running */
+	int stdin_watched;
+};
+
+static void
+emit_json(cJSON *obj)
+{
+	char *text = cJSON_PrintUnformatted(obj);
+
+	fputs(text, stdout);
+	fputc('\n', stdout);
+	fflush(stdout);
+	free(text);
+	cJSON_Delete(obj);
+}
+
+static void
+emit_awaiting(struct batch *b)
+{
+	emit_json(session_awaiting(b->session));
+}
+
+static void
+emit_error(struct batch *b, const char *msg)
+{
+	cJSON *e = cJSON_CreateObject();
+	char *safe = sanitize_text(msg, strlen(msg));
+
+	cJSON_AddStringToObject(e, "type", "error");
+	cJSON_AddNumberToObject(e, "line", (double)b->lineno);
+	cJSON_AddStringToObject(e, "message", msg);
+	emit_json(e);
+	fprintf(stderr, "rewind: stdin:%lu: %s\n", b->lineno, safe);
+	free(safe);
+}
+
+static void
+on_core_event(const struct core_event *ev, void *arg)
+{
+	struct batch *b = arg;
+
+	if (ev->kind == CORE_EV_JOURNAL) {
+		fputs(ev->line, stdout);
+		fputc('\n', stdout);
+		fflush(stdout);
+	} else if (ev->kind == CORE_EV_STEP_DONE && b->waiting &&
+		   !session_is_busy(b->session)) {
+		b->waiting = 0;
+		emit_awaiting(b);
+	}
+}
+
+static void
+do_action(struct batch *b, const char *line)
+{
+	struct action a;
+	struct err err = { 0 };
+	int rc = action_parse(line, &a, &err);
+
+	if (rc == 0)
+		return;
+	if (rc < 0) {
+		emit_error(b, err.msg);
+		return;
+	}
+	rc = session_apply(b->session, &a, NULL, &err);
+	if (rc < 0)
+		emit_error(b, err.msg);
+	if (rc >= 0 && a.kind == ACT_QUIT)
+		b->quit = 1;
+	if (rc == 1 && session_is_busy(b->session))
+		b->waiting = 1;
+	else
+		emit_awaiting(b);
+	action_done(&a);
+}
+
+/* Handle whole lines while nothing is running; keep the rest buffered. */
+static void
+drain_lines(struct batch *b)
+{
+	while (!b->waiting && !b->quit && b->in.len) {
+		char *nl = memchr(b->in.buf, '\n', b->in.len);
+		size_t len;
+		char *line;
+
+		if (!nl && !b->eof)
+			return;
+		len = nl ? (size_t)(nl - b->in.buf) : b->in.len;
+		line = xstrndup(b->in.buf, len);
+		if (len && line[len - 1] == '\r')
+			line[len - 1] = '\0';
+		memmove(b->in.buf, b->in.buf + len + (nl != NULL),
+			b->in.len - len - (nl != NULL));
+		b->in.len -= len + (nl != NULL);
+		b->lineno++;
+		do_action(b, line);
+		free(line);
+	}
+}
+
+static void
+on_stdin(int fd, int events, void *arg)
+{
+	struct batch *b = arg;
+	char buf[4096];
+	ssize_t n = read(fd, buf, sizeof(buf));
+
+	(void)events;
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		b->eof = 1;
+		loop_del_fd(b->loop, fd);
+		b->stdin_watched = 0;
+	} else {
+		strbuf_add(&b->in, buf, (size_t)n);
+	}
+	drain_lines(b);
+}
+
+static int
+finished(const struct batch *b)
+{
+	if (b->waiting)
+		return 0;
+	return b->quit || (b->eof && b->in.len == 0);
+}
+
+static int
+list_scenarios(const char *path)
+{
+	struct err err = { 0 };
+	struct playbook *pb = playbook_load_file(path, &err);
+
+	if (!pb) {
+		char *safe = sanitize_text(err.msg, strlen(err.msg));
+
+		fprintf(stderr, "%s\n", safe);
+		free(safe);
+		return EXIT_USAGE;
+	}
+	for (size_t i = 0; i < pb->n_scenarios; i++)
+		printf("%s\t%s\n", pb->scenarios[i].id, pb->scenarios[i].title);
+	if (pb->n_scenarios == 0)
+		printf("%s: no drill scenarios\n", path);
+	playbook_free(pb);
+	return EXIT_OK;
+}
+
+static int
+is_session_dir(const char *path)
+{
+	char *j = xasprintf("%s/journal.jsonl", path);
+	int yes = access(j, F_OK) == 0;
+
+	free(j);
+	return yes;
+}
+
+/* Work out the playbook and session directory from the arguments. */
+static int
+resolve_target(const struct cli_opts *o, char **playbook, char **dir)
+{
+	struct err err = { 0 };
+	const char *arg = o->n_args ? o->args[0] : NULL;
+	struct playbook *pb;
+
+	*playbook = NULL;
+	*dir = o->session_dir ? xstrdup(o->session_dir) : NULL;
+	if (arg && is_session_dir(arg)) {
+		free(*dir);
+		*dir = xstrdup(arg);
+		return 0;
+	}
+	if (*dir && is_session_dir(*dir))
+		return 0;
+	*playbook = arg ? xstrdup(arg) : cli_default_playbook();
+	if (!*playbook) {
+		fputs("rewind: no playbook given and the bundled default was "
+		      "not found (set REWIND_DATADIR)\n", stderr);
+		return -1;
+	}
+	if (*dir)
+		return 0;
+	pb = playbook_load_file(*playbook, &err);
+	if (!pb) {
+		char *safe = sanitize_text(err.msg, strlen(err.msg));
+
+		fprintf(stderr, "%s\n", safe);
+		free(safe);
+		return -1;
+	}
+	*dir = cli_new_session_dir(pb->id);
+	playbook_free(pb);
+	return 0;
+}
+
+static int
+open_session(struct batch *b, const struct cli_opts *o, const struct clock *clk)
+{
+	struct session_opts so = { 0 };
+	struct err err = { 0 };
+	char *playbook, *dir;
+
+	if (resolve_target(o, &playbook, &dir) < 0) {
+		free(dir);
+		return -1;
+	}
+	so.dir = dir;
+	so.playbook = playbook;
+	so.mode = o->command == CMD_RUN ? SESSION_LIVE : SESSION_DRILL;
+	so.operator = o->operator;
+	so.scenario = o->scenario;
+	so.vars = o->vars;
+	so.clk = clk;
+	so.loop = b->loop;
+	so.test_mode = testhook_active();
+	so.listener = on_core_event;
+	so.listener_arg = b;
+	b->session = session_open(&so, &err);
+	if (!b->session) {
+		char *safe = sanitize_text(err.msg, strlen(err.msg));
+
+		fprintf(stderr, "rewind: %s\n", safe);
+		free(safe);
+	}
+	free(playbook);
+	free(dir);
+	return b->session ? 0 : -1;
+}
+
+static int
+run_batch(struct batch *b)
+{
+	fcntl(STDIN_FILENO, F_SETFL,
+	      fcntl(STDIN_FILENO, F_GETFL) | O_NONBLOCK);
+	if (loop_add_fd(b->loop, STDIN_FILENO, LOOP_READ, on_stdin, b) == 0)
+		b->stdin_watched = 1;
+	emit_awaiting(b);
+	while (!finished(b)) {
+		if (loop_run_once(b->loop, -1) < 0)
+			break;
+		drain_lines(b);
+		testhook_idle();
+	}
+	if (b->stdin_watched)
+		loop_del_fd(b->loop, STDIN_FILENO);
+	return session_is_complete(b->session) ? EXIT_OK : EXIT_INCOMPLETE;
+}
+
+static void
+report_incomplete(struct batch *b, const char *cmd)
+{
+	char *why = session_describe_open(b->session);
+
+	fprintf(stderr, "rewind: session %s is not complete (%s); resume it "
+		"with: rewind %s %s --batch\n", session_dir(b->session), why,
+		cmd, session_dir(b->session));
+	free(why);
+}
+
+int
+batch_main(const struct cli_opts *o)
+{
+	struct batch b = { 0 };
+	struct clock test_clock;
+	const struct clock *clk = NULL;
+	struct err err = { 0 };
+	int rc;
+
+	if (o->list_scenarios)
+		return o->n_args == 1 ? list_scenarios(o->args[0]) : EXIT_USAGE;
+	rc = testhook_clock(&test_clock, &err);
+	if (rc < 0) {
+		fprintf(stderr, "rewind: %s\n", err.msg);
+		return EXIT_USAGE;
+	}
+	clk = rc ? &test_clock : NULL;
+	signal(SIGPIPE, SIG_IGN);
+	b.loop = loop_new(clk);
+	if (open_session(&b, o, clk) < 0) {
+		loop_free(b.loop);
+		return EXIT_USAGE;
+	}
+	rc = run_batch(&b);
+	if (rc != EXIT_OK)
+		report_incomplete(&b, o->command == CMD_RUN ? "run" : "drill");
+	session_free(b.session);
+	loop_free(b.loop);
+	strbuf_done(&b.in);
+	return rc;
+}

@@ -1,0 +1,61 @@
+/* The command line: sub-commands, their options, and the ones that need no
+ * console (check, verify, approve). */
+#ifndef REWIND_TUI_CLI_H
+#define REWIND_TUI_CLI_H
+
+#include <stddef.h>
+
+enum cli_command {
+	CMD_DEFAULT,	/* no sub-command: drill of the bundled default */
+	CMD_RUN,
+	CMD_DRILL,
+	CMD_CHECK,
+	CMD_APPROVE,
+	CMD_VERIFY,
+};
+
+/* Exit statuses, documented in rewind(1). */
+enum {
+	EXIT_OK = 0,
+	EXIT_INCOMPLETE = 1,	/* invalid playbook, broken journal, refusal,
+				 * or a batch session left incomplete */
+	EXIT_USAGE = 2,		/* bad command line or unusable input */
+};
+
+struct cli_opts {
+	enum cli_command command;
+	int batch;
+	int list_scenarios;
+	const char *session_dir;
+	const char *operator;
+	const char *scenario;
+	const char *role;
+	const char *as;
+	const char *comment;
+	const char **vars;	/* NAME=VALUE, NULL-ended */
+	size_t n_vars;
+	char **args;		/* positional arguments after the command */
+	int n_args;
+};
+
+/* Parse ARGV into O (O->vars is allocated: free with cli_opts_done).
+ * Prints --help/--version itself and returns 1 then; returns 0 to go on,
+ * -1 after printing a usage error to stderr. */
+int cli_parse(int argc, char **argv, struct cli_opts *o);
+
+/* Release what cli_parse allocated. */
+void cli_opts_done(struct cli_opts *o);
+
+/* The sub-commands that need no console; each returns an exit status. */
+int cli_check(const struct cli_opts *o);
+int cli_verify(const struct cli_opts *o);
+int cli_approve(const struct cli_opts *o);
+
+/* Path of the bundled default playbook (caller frees), or NULL. */
+char *cli_default_playbook(void);
+
+/* A new session directory under $XDG_STATE_HOME/rewind/sessions for
+ * playbook ID (caller frees). */
+char *cli_new_session_dir(const char *id);
+
+#endif

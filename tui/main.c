@@ -1,2 +1,49 @@
+/* rewind's entry point: parse the command line and hand over to the
+ * sub-command. */
 #include "config.h"
-int main(void) { return 0; }
+
+#include <locale.h>
+#include <stdio.h>
+#include <sys/stat.h>
+
+#include "batch.h"
+#include "cli.h"
+
+static int
+run_console(const struct cli_opts *o)
+{
+	(void)o;
+	fputs("rewind: the interactive console is not part of this build yet; "
+	      "use --batch (see rewind --help)\n", stderr);
+	return EXIT_USAGE;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cli_opts o = { 0 };
+	int rc;
+
+	setlocale(LC_ALL, "");
+	umask(077);	/* session files and directories are private */
+	rc = cli_parse(argc, argv, &o);
+	if (rc != 0) {
+		cli_opts_done(&o);
+		return rc > 0 ? EXIT_OK : EXIT_USAGE;
+	}
+	switch (o.command) {
+	case CMD_CHECK: rc = cli_check(&o); break;
+	case CMD_VERIFY: rc = cli_verify(&o); break;
+	case CMD_APPROVE: rc = cli_approve(&o); break;
+	case CMD_DEFAULT:
+		o.command = CMD_DRILL;
+		rc = o.batch ? batch_main(&o) : run_console(&o);
+		break;
+	default:
+		rc = o.batch || o.list_scenarios ? batch_main(&o)
+						 : run_console(&o);
+		break;
+	}
+	cli_opts_done(&o);
+	return rc;
+}

@@ -1,7 +1,186 @@
+/* Base utilities: errors, strings, clocks and time formats, cast files. */
 #include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cjson/cJSON.h>
+
+#include "cast.h"
+#include "clock.h"
+#include "err.h"
+#include "strbuf.h"
 #include "suites.h"
+#include "testutil.h"
+#include "xalloc.h"
+
+START_TEST(test_err_set_returns_minus_one_and_prefix_composes)
+{
+	struct err err = { 0 };
+
+	ck_assert_int_eq(err_set(&err, ERR_IO, "open %s: %s", "x", "denied"), -1);
+	ck_assert_int_eq(err.code, ERR_IO);
+	ck_assert_int_eq(err_prefix(&err, "session %d", 7), -1);
+	ck_assert_str_eq(err.msg, "session 7: open x: denied");
+	ck_assert_int_eq(err_set(NULL, ERR_IO, "ignored"), -1);
+	err_clear(&err);
+	ck_assert_int_eq(err.code, ERR_NONE);
+}
+END_TEST
+
+START_TEST(test_strbuf_grows_and_detaches)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *s;
+
+	ck_assert_str_eq(strbuf_str(&sb), "");
+	for (int i = 0; i < 1000; i++)
+		strbuf_addf(&sb, "%d,", i);
+	strbuf_addc(&sb, '!');
+	ck_assert_uint_eq(sb.len, strlen(sb.buf));
+	ck_assert(strncmp(sb.buf, "0,1,2,", 6) == 0);
+	s = strbuf_detach(&sb);
+	ck_assert_ptr_null(sb.buf);
+	ck_assert_int_eq(s[strlen(s) - 1], '!');
+	free(s);
+}
+END_TEST
+
+struct time_case {
+	const char *text;
+	long long us;	/* -1: must be rejected */
+};
+
+static const struct time_case times[] = {
+	{ "2026-11-21T19:30:00Z", 1795289400000000LL },
+	{ "2026-11-21T19:30:00.5Z", 1795289400500000LL },
+	{ "2024-09-05T00:40:51.026000+00:00", 1725496851026000LL },
+	{ "2015-06-14T14:38:05", 1434292685000000LL },
+	{ "2015-06-14T14:38:05.875222Z", 1434292685875222LL },
+	{ "2026-11-21T21:30:00+02:00", 1795289400000000LL },
+	{ "2026-11-21", -1 },
+	{ "2026-13-01T00:00:00Z", -1 },
+	{ "yesterday", -1 },
+	{ "2026-11-21T19:30:00Zjunk", -1 },
+};
+
+START_TEST(test_clock_parses_registry_timestamp_styles)
+{
+	int64_t us = 0;
+	int rc = clock_parse_rfc3339(times[_i].text, &us);
+
+	if (times[_i].us < 0) {
+		ck_assert_msg(rc == -1, "%s accepted", times[_i].text);
+	} else {
+		ck_assert_msg(rc == 0, "%s rejected", times[_i].text);
+		ck_assert_int_eq(us, times[_i].us);
+	}
+}
+END_TEST
+
+START_TEST(test_clock_format_round_trips)
+{
+	char buf[40];
+	int64_t us;
+
+	clock_format_rfc3339(1795289400123456LL, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "2026-11-21T19:30:00.123456Z");
+	ck_assert_int_eq(clock_parse_rfc3339(buf, &us), 0);
+	ck_assert_int_eq(us, 1795289400123456LL);
+}
+END_TEST
+
+struct dur_case {
+	const char *text;
+	long long secs;	/* -1: rejected */
+};
+
+static const struct dur_case durs[] = {
+	{ "90s", 90 }, { "15m", 900 }, { "1h30m", 5400 }, { "2h", 7200 },
+	{ "45", 45 }, { "1h2m3s", 3723 }, { "", -1 }, { "5 minutes", -1 },
+	{ "m", -1 }, { "10x", -1 }, { "1h30", -1 },
+};
+
+START_TEST(test_clock_parses_durations)
+{
+	int64_t us = 0;
+	int rc = clock_parse_duration(durs[_i].text, &us);
+
+	if (durs[_i].secs < 0) {
+		ck_assert_msg(rc == -1, "\"%s\" accepted", durs[_i].text);
+	} else {
+		ck_assert_msg(rc == 0, "\"%s\" rejected", durs[_i].text);
+		ck_assert_int_eq(us, durs[_i].secs * 1000000);
+	}
+}
+END_TEST
+
+START_TEST(test_manual_clock_moves_only_when_advanced)
+{
+	struct clock c;
+
+	clock_init_manual(&c, 1000000000, 5);
+	ck_assert_int_eq(clock_wall_now(&c), 1000000000);
+	ck_assert_int_eq(clock_mono_now(&c), 5);
+	clock_advance(&c, 250);
+	ck_assert_int_eq(clock_wall_now(&c), 1000000250);
+	ck_assert_int_eq(clock_mono_now(&c), 255);
+}
+END_TEST
+
+START_TEST(test_cast_file_is_valid_asciicast_with_escaped_text)
+{
+	char *dir = tu_mkdtemp();
+	char *path = xasprintf("%s/x.cast", dir);
+	struct cast *c = cast_open(path, "echo \"hi\"", 1795289400000000LL, NULL);
+	char *text, *line2;
+	cJSON *hdr, *ev;
+	struct stat st;
+
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(cast_write(c, 1500000, "a\x1b[31m\"b\xff", 9, 1), 0);
+	ck_assert_int_eq(cast_close(c, NULL), 0);
+	text = tu_read_file(path, NULL);
+	line2 = strchr(text, '\n') + 1;
+	line2[strlen(line2) - 1] = '\0';
+	*strchr(text, '\n') = '\0';
+	hdr = cJSON_Parse(text);
+	ev = cJSON_Parse(line2);
+	ck_assert_int_eq(cJSON_GetObjectItem(hdr, "version")->valueint, 2);
+	ck_assert_str_eq(cJSON_GetObjectItem(hdr, "command")->valuestring,
+			 "echo \"hi\"");
+	ck_assert_double_eq_tol(cJSON_GetArrayItem(ev, 0)->valuedouble, 1.5, 1e-9);
+	ck_assert_str_eq(cJSON_GetArrayItem(ev, 1)->valuestring, "o");
+	ck_assert_str_eq(cJSON_GetArrayItem(ev, 2)->valuestring,
+			 "a\x1b[31m\"b\xef\xbf\xbd\r\n");
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0600);
+	cJSON_Delete(hdr);
+	cJSON_Delete(ev);
+	free(text);
+	free(path);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
 Suite *
 base_suite(void)
 {
-	return suite_create("base");
+	Suite *s = suite_create("base");
+	TCase *tc = tcase_create("base");
+
+	tcase_set_timeout(tc, 10);
+	tcase_add_test(tc, test_err_set_returns_minus_one_and_prefix_composes);
+	tcase_add_test(tc, test_strbuf_grows_and_detaches);
+	tcase_add_loop_test(tc, test_clock_parses_registry_timestamp_styles, 0,
+			    sizeof(times) / sizeof(times[0]));
+	tcase_add_test(tc, test_clock_format_round_trips);
+	tcase_add_loop_test(tc, test_clock_parses_durations, 0,
+			    sizeof(durs) / sizeof(durs[0]));
+	tcase_add_test(tc, test_manual_clock_moves_only_when_advanced);
+	tcase_add_test(tc, test_cast_file_is_valid_asciicast_with_escaped_text);
+	suite_add_tcase(s, tc);
+	return s;
 }

@@ -1,0 +1,81 @@
+#!/bin/sh
+# Set up a Debian 12 machine for rewind, build it, and then either run the
+# bundled example (default) or the whole test suite (`./bootstrap.sh test`).
+# Installs what is missing with apt (as root, or through sudo).
+set -eu
+cd "$(dirname "$0")"
+mode=${1:-demo}
+
+PACKAGES="build-essential autoconf automake pkg-config libncurses-dev \
+libgit2-dev libcurl4-openssl-dev libcjson-dev check tmux git python3 \
+ca-certificates"
+
+as_root() {
+	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+install_packages() {
+	missing=""
+	for p in $PACKAGES; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+			grep -q 'install ok installed' || missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	echo "bootstrap: installing:$missing"
+	as_root apt-get update -q
+	as_root env DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -q --no-install-recommends $missing
+}
+
+build() {
+	[ -x configure ] || ./autogen.sh
+	if [ ! -f Makefile ] || [ "${1:-}" = fresh ]; then
+		./configure -q --enable-werror
+	fi
+	make -j"$(nproc)"
+}
+
+summarize_tests() {
+	# One closing line a person or CI can read: counts of every test case.
+	find . -name '*.trs' -exec cat {} + 2>/dev/null | awk '
+		/^:test-result: PASS/ { p++ }
+		/^:test-result: (FAIL|ERROR|XPASS)/ { f++ }
+		/^:test-result: SKIP/ { s++ }
+		END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }'
+}
+
+run_tests() {
+	status=0
+	make -j"$(nproc)" check || status=$?
+	if [ $status -ne 0 ]; then
+		cat test-suite.log 2>/dev/null | tail -n 80
+	fi
+	summarize_tests
+	return $status
+}
+
+run_demo() {
+	state=${XDG_STATE_HOME:-$HOME/.local/state}
+	dir="$state/rewind/sessions/example-$(date -u +%Y%m%dT%H%M%SZ)"
+	echo "bootstrap: drilling playbooks/example.json (nothing real is run)"
+	./rewind drill playbooks/example.json --batch --session-dir "$dir" \
+		<playbooks/example.walk
+	./rewind verify "$dir"
+	echo "bootstrap: session kept in $dir"
+}
+
+install_packages
+case "$mode" in
+test)
+	build fresh
+	run_tests
+	;;
+demo)
+	build
+	run_demo
+	;;
+*)
+	echo "usage: ./bootstrap.sh [demo|test]" >&2
+	exit 2
+	;;
+esac

@@ -1,0 +1,860 @@
+/* The action handlers: a table says which step kinds and states each
+ * action applies to; common guards run first, then the handler, which
+ * journals what happened. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "action.h"
+#include "err.h"
+#include "journal.h"
+#include "session_int.h"
+#include "sha256.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+typedef int (*act_fn)(struct session *s, struct step_rt *rt,
+		      const struct action *a, const char *actor,
+		      struct err *err);
+
+#define K(kind) (1u << STEP_KIND_##kind)
+#define S(state) (1u << STEP_##state)
+#define ALL_KINDS ((1u << STEP_KIND_COUNT) - 1)
+
+/* --- variable references and templates ------------------------------------ */
+
+static int
+is_name_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_';
+}
+
+/* Whether TEXT names NAME as $NAME (whole word) or ${NAME}. */
+static int
+text_refs(const char *text, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = text ? strchr(text, '$') : NULL; p;
+	     p = strchr(p + 1, '$')) {
+		if (p[1] == '{' && strncmp(p + 2, name, n) == 0 &&
+		    p[2 + n] == '}')
+			return 1;
+		if (strncmp(p + 1, name, n) == 0 && !is_name_char(p[1 + n]))
+			return 1;
+	}
+	return 0;
+}
+
+void
+session_each_ref(const struct session *s, const char *text,
+		 void (*cb)(const char *name, void *arg), void *arg)
+{
+	for (size_t i = 0; text && i < s->pb->n_variables; i++)
+		if (text_refs(text, s->pb->variables[i].name))
+			cb(s->pb->variables[i].name, arg);
+}
+
+/* Facts a template may use besides the playbook's variables. */
+static const char *
+fact(const struct session *s, const char *name)
+{
+	if (strcmp(name, "OPERATOR") == 0)
+		return s->operator;
+	if (strcmp(name, "PLAYBOOK") == 0)
+		return s->pb->title;
+	if (strcmp(name, "SESSION_DIR") == 0)
+		return s->dir;
+	if (strcmp(name, "MODE") == 0)
+		return s->mode == SESSION_DRILL ? "drill" : "live";
+	return NULL;
+}
+
+static int
+expand_one(const struct session *s, const char *name, struct strbuf *out,
+	   struct err *err)
+{
+	const struct pb_variable *v = playbook_find_var(s->pb, name);
+	const char *value = v ? session_var(s, name) : fact(s, name);
+
+	if (!v && !value)
+		return err_set(err, ERR_NOTFOUND, "unknown variable ${%s}", name);
+	if (!value)
+		return err_set(err, ERR_NOTFOUND, "variable %s is not set "
+			       "(set it with: set %s VALUE)", name, name);
+	strbuf_adds(out, value);
+	return 0;
+}
+
+char *
+session_expand(const struct session *s, const char *text, struct err *err)
+{
+	struct strbuf out = STRBUF_INIT;
+	const char *p = text;
+
+	while (*p) {
+		const char *end;
+		char *name;
+		int rc;
+
+		if (p[0] != '$' || p[1] != '{' || !(end = strchr(p + 2, '}'))) {
+			strbuf_addc(&out, *p++);
+			continue;
+		}
+		name = xstrndup(p + 2, (size_t)(end - p - 2));
+		rc = expand_one(s, name, &out, err);
+		free(name);
+		if (rc < 0) {
+			strbuf_done(&out);
+			return NULL;
+		}
+		p = end + 1;
+	}
+	return strbuf_detach(&out);
+}
+
+/* --- approvals bound to what they approve ---------------------------------- */
+
+static int
+gates_step(const struct step_rt *approve, const struct step_rt *rt)
+{
+	const char *phase = playbook_phase_name(rt->phase);
+
+	if (rt->def->kind == STEP_KIND_APPROVE)
+		return 0;
+	for (size_t i = 0; i < approve->def->n_gates; i++)
+		if (strcmp(approve->def->gates[i], rt->def->id) == 0 ||
+		    strcmp(approve->def->gates[i], phase) == 0)
+			return 1;
+	return 0;
+}
+
+struct hash_ctx {
+	struct session *s;
+	struct sha256 *h;
+};
+
+static void
+hash_var(const char *name, void *arg)
+{
+	struct hash_ctx *c = arg;
+	const char *v = session_var(c->s, name);
+
+	sha256_update(c->h, name, strlen(name));
+	sha256_update(c->h, "=", 1);
+	if (v)
+		sha256_update(c->h, v, strlen(v) + 1);
+	else
+		sha256_update(c->h, "\1unset", 6);
+}
+
+static void
+hash_text(struct hash_ctx *c, const char *text)
+{
+	if (text) {
+		sha256_update(c->h, text, strlen(text));
+		session_each_ref(c->s, text, hash_var, c);
+	}
+	sha256_update(c->h, "\n", 1);
+}
+
+static void
+hash_step(struct hash_ctx *c, const struct step_rt *rt)
+{
+	const struct pb_step *d = rt->def;
+
+	hash_text(c, d->id);
+	hash_text(c, d->run);
+	hash_text(c, d->cwd);
+	hash_text(c, d->confirm);
+	hash_text(c, d->probe.tag);
+	hash_text(c, d->probe.version);
+	hash_text(c, d->probe.url);
+	hash_text(c, d->template);
+}
+
+char *
+session_gate_hash(struct session *s, const struct step_rt *approve)
+{
+	struct sha256 h;
+	struct hash_ctx c = { s, &h };
+	char hex[65];
+
+	sha256_init(&h);
+	for (size_t i = 0; i < s->n_steps; i++) {
+		const struct step_rt *rt = &s->steps[i];
+
+		if (gates_step(approve, rt) && session_step_active(s, rt))
+			hash_step(&c, rt);
+	}
+	sha256_final_hex(&h, hex);
+	return xstrdup(hex);
+}
+
+static int
+void_first_stale(struct session *s, struct step_rt *rt, struct err *err)
+{
+	char *now = session_gate_hash(s, rt);
+	int rc = 0;
+
+	for (size_t i = 0; i < rt->n_approvals; i++) {
+		cJSON *p;
+
+		if (strcmp(rt->approvals[i].hash, now) == 0)
+			continue;
+		p = cJSON_CreateObject();
+		cJSON_AddStringToObject(p, "role", rt->approvals[i].role);
+		cJSON_AddStringToObject(p, "name", rt->approvals[i].name);
+		cJSON_AddStringToObject(p, "reason", "the commands or variables "
+					"it approved have changed since");
+		cJSON_AddStringToObject(p, "gate_hash", now);
+		rc = session_record(s, "rewind", "approval.voided",
+				    rt->def->id, p, err) < 0 ? -1 : 1;
+		break;
+	}
+	free(now);
+	return rc;
+}
+
+int
+session_check_approvals(struct session *s, struct err *err)
+{
+	for (size_t i = 0; i < s->n_steps; i++) {
+		struct step_rt *rt = &s->steps[i];
+		int rc;
+
+		if (rt->def->kind != STEP_KIND_APPROVE)
+			continue;
+		while ((rc = void_first_stale(s, rt, err)) > 0)
+			;
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The first approve step that gates RT and is not done, or NULL. */
+static struct step_rt *
+missing_approval(struct session *s, const struct step_rt *rt)
+{
+	for (size_t i = 0; i < s->n_steps; i++) {
+		struct step_rt *ap = &s->steps[i];
+
+		if (ap->def->kind == STEP_KIND_APPROVE && gates_step(ap, rt) &&
+		    session_step_active(s, ap) && ap->state != STEP_DONE)
+			return ap;
+	}
+	return NULL;
+}
+
+/* A handler's return value for a refusal it journalled itself. */
+#define REFUSED_AND_JOURNALLED (-2)
+
+static cJSON *
+refusal_payload(const struct action *a, const struct err *err)
+{
+	cJSON *p = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(p, "action", action_name(a->kind));
+	cJSON_AddStringToObject(p, "reason", err ? err->msg : "");
+	return p;
+}
+
+/* --- handlers ---------------------------------------------------------------- */
+
+static int
+act_set(struct session *s, struct step_rt *rt, const struct action *a,
+	const char *actor, struct err *err)
+{
+	const struct pb_variable *v = playbook_find_var(s->pb, a->name);
+	cJSON *p;
+
+	(void)rt;
+	if (!v)
+		return err_set(err, ERR_NOTFOUND, "set: the playbook declares no "
+			       "variable %s", a->name);
+	if (playbook_var_validate(v, a->value, err) < 0)
+		return err_prefix(err, "set %s", a->name);
+	p = cJSON_CreateObject();
+	cJSON_AddStringToObject(p, "name", v->name);
+	if (v->secret)
+		cJSON_AddBoolToObject(p, "secret", 1);
+	else
+		cJSON_AddStringToObject(p, "value", a->value);
+	if (session_record(s, actor, "var.set", NULL, p, err) < 0)
+		return -1;
+	if (v->secret) {
+		/* The journal holds no secret; keep the value in memory only. */
+		for (size_t i = 0; i < s->pb->n_variables; i++)
+			if (&s->pb->variables[i] == v) {
+				free(s->values[i]);
+				s->values[i] = xstrdup(a->value);
+			}
+	}
+	return session_check_approvals(s, err);
+}
+
+static int
+act_tick(struct session *s, struct step_rt *rt, const struct action *a,
+	 const char *actor, struct err *err)
+{
+	cJSON *p = cJSON_CreateObject();
+
+	if (a->text && *a->text)
+		cJSON_AddStringToObject(p, "note", a->text);
+	return session_record(s, actor, "step.ticked", rt->def->id, p, err);
+}
+
+static int
+act_na(struct session *s, struct step_rt *rt, const struct action *a,
+       const char *actor, struct err *err)
+{
+	cJSON *p;
+
+	if (!a->text || !*a->text)
+		return err_set(err, ERR_INVALID, "na %s: give a reason",
+			       rt->def->id);
+	p = cJSON_CreateObject();
+	cJSON_AddStringToObject(p, "reason", a->text);
+	return session_record(s, actor, "step.na", rt->def->id, p, err);
+}
+
+static int
+act_run(struct session *s, struct step_rt *rt, const struct action *a,
+	const char *actor, struct err *err)
+{
+	struct step_rt *ap = missing_approval(s, rt);
+	char *text;
+
+	(void)a;
+	if (ap)
+		return err_set(err, ERR_STATE, "step %s needs approval %s first "
+			       "(approve %s ROLE NAME)", rt->def->id,
+			       ap->def->id, ap->def->id);
+	if (rt->def->destructive && !rt->confirmed) {
+		text = session_expand(s, rt->def->confirm ? rt->def->confirm
+							  : rt->def->id, err);
+		if (!text)
+			return -1;
+		err_set(err, ERR_STATE, "step %s is destructive: type the "
+			"confirmation first (confirm %s %s)", rt->def->id,
+			rt->def->id, text);
+		free(text);
+		return -1;
+	}
+	return session_run_step(s, rt, actor, err);
+}
+
+static int
+act_cancel(struct session *s, struct step_rt *rt, const struct action *a,
+	   const char *actor, struct err *err)
+{
+	(void)a;
+	(void)actor;
+	return session_cancel_step(s, rt, err);
+}
+
+static int
+act_confirm(struct session *s, struct step_rt *rt, const struct action *a,
+	    const char *actor, struct err *err)
+{
+	char *want;
+	int rc;
+
+	if (!rt->def->destructive)
+		return err_set(err, ERR_STATE, "step %s is not destructive: "
+			       "nothing to confirm (run %s)", rt->def->id,
+			       rt->def->id);
+	want = session_expand(s, rt->def->confirm ? rt->def->confirm
+						  : rt->def->id, err);
+	if (!want)
+		return -1;
+	if (strcmp(want, a->text) == 0) {
+		rc = session_record(s, actor, "step.confirmed", rt->def->id,
+				    NULL, err);
+		free(want);
+		return rc;
+	}
+	err_set(err, ERR_INVALID, "confirmation of %s does not match: type "
+		"exactly \"%s\"", rt->def->id, want);
+	free(want);
+	session_record(s, actor, "step.confirm_mismatch", rt->def->id,
+		       refusal_payload(a, err), NULL);
+	return REFUSED_AND_JOURNALLED;
+}
+
+/* The matrix cell for the current variable values, or -1. */
+static int
+matrix_cell(struct session *s, const struct pb_matrix *m)
+{
+	const char *rv = session_var(s, m->row_var);
+	const char *cv = m->col_var ? session_var(s, m->col_var) : NULL;
+	size_t ncols = m->col_var ? m->n_cols : 1;
+	size_t r, c = 0;
+
+	if (!rv || (m->col_var && !cv))
+		return -1;
+	for (r = 0; r < m->n_rows && strcmp(m->rows[r], rv) != 0; r++)
+		;
+	for (; m->col_var && c < m->n_cols && strcmp(m->cols[c], cv) != 0; c++)
+		;
+	if (r == m->n_rows || (m->col_var && c == m->n_cols))
+		return -1;
+	return (int)(r * ncols + c);
+}
+
+static void
+add_recommendation(struct session *s, const struct pb_step *d,
+		   const char *option, cJSON *p)
+{
+	int cell = d->matrix ? matrix_cell(s, d->matrix) : -1;
+	cJSON *c;
+
+	if (cell < 0)
+		return;
+	c = cJSON_AddObjectToObject(p, "cell");
+	cJSON_AddStringToObject(c, d->matrix->row_var,
+				session_var(s, d->matrix->row_var));
+	if (d->matrix->col_var)
+		cJSON_AddStringToObject(c, d->matrix->col_var,
+					session_var(s, d->matrix->col_var));
+	cJSON_AddStringToObject(p, "recommended", d->matrix->cells[cell]);
+	cJSON_AddBoolToObject(p, "followed",
+			      strcmp(d->matrix->cells[cell], option) == 0);
+}
+
+static int
+set_from_option(struct session *s, const char *name, const char *value,
+		const char *actor, struct err *err)
+{
+	struct action set = { .kind = ACT_SET };
+	int rc;
+
+	set.name = xstrdup(name);
+	set.value = xstrdup(value);
+	rc = act_set(s, NULL, &set, actor, err);
+	action_done(&set);
+	return rc;
+}
+
+static int
+act_choose(struct session *s, struct step_rt *rt, const struct action *a,
+	   const char *actor, struct err *err)
+{
+	const struct pb_option *o = playbook_find_option(rt->def, a->option);
+	cJSON *p;
+
+	if (!o)
+		return err_set(err, ERR_NOTFOUND, "choose %s: no option \"%s\"",
+			       rt->def->id, a->option);
+	if (!a->text || !*a->text)
+		return err_set(err, ERR_INVALID, "choose %s: give a reason",
+			       rt->def->id);
+	p = cJSON_CreateObject();
+	cJSON_AddStringToObject(p, "option", o->id);
+	cJSON_AddStringToObject(p, "label", o->label);
+	cJSON_AddStringToObject(p, "reason", a->text);
+	add_recommendation(s, rt->def, o->id, p);
+	if (session_record(s, actor, "decision.made", rt->def->id, p, err) < 0)
+		return -1;
+	for (size_t i = 0; i < o->n_sets; i++)
+		if (set_from_option(s, o->sets[i].name, o->sets[i].value, actor,
+				    err) < 0)
+			return -1;
+	if (rt->def->variable)
+		return set_from_option(s, rt->def->variable, o->id, actor, err);
+	return 0;
+}
+
+static const struct pb_role *
+find_role(const struct pb_step *d, const char *role)
+{
+	for (size_t i = 0; i < d->n_roles; i++)
+		if (strcasecmp(d->roles[i].role, role) == 0)
+			return &d->roles[i];
+	return NULL;
+}
+
+static int
+check_approver(struct session *s, struct step_rt *rt, const char *name,
+	       const struct pb_role *role, struct err *err)
+{
+	int have = 0;
+
+	if (strcasecmp(name, s->operator) == 0)
+		return err_set(err, ERR_STATE, "approve %s: %s is the operator "
+			       "of this session; an approver must be someone "
+			       "else", rt->def->id, name);
+	for (size_t i = 0; i < rt->n_approvals; i++) {
+		if (strcasecmp(rt->approvals[i].name, name) == 0)
+			return err_set(err, ERR_STATE, "approve %s: %s already "
+				       "approved as %s", rt->def->id, name,
+				       rt->approvals[i].role);
+		have += strcmp(rt->approvals[i].role, role->role) == 0;
+	}
+	if (have >= role->count)
+		return err_set(err, ERR_STATE, "approve %s: role %s already has "
+			       "its %d approval(s)", rt->def->id, role->role,
+			       role->count);
+	return 0;
+}
+
+static int
+act_approve(struct session *s, struct step_rt *rt, const struct action *a,
+	    const char *actor, struct err *err)
+{
+	const struct pb_role *role = find_role(rt->def, a->role);
+	char *hash;
+	cJSON *p, *gates;
+
+	(void)actor;
+	if (!role)
+		return err_set(err, ERR_NOTFOUND, "approve %s: no role \"%s\" "
+			       "(roles: %s%s)", rt->def->id, a->role,
+			       rt->def->roles[0].role,
+			       rt->def->n_roles > 1 ? ", ..." : "");
+	if (check_approver(s, rt, a->name, role, err) < 0)
+		return -1;
+	hash = session_gate_hash(s, rt);
+	p = cJSON_CreateObject();
+	cJSON_AddStringToObject(p, "role", role->role);
+	cJSON_AddStringToObject(p, "name", a->name);
+	if (a->text && *a->text)
+		cJSON_AddStringToObject(p, "comment", a->text);
+	cJSON_AddStringToObject(p, "gate_hash", hash);
+	gates = cJSON_AddArrayToObject(p, "gates");
+	for (size_t i = 0; i < rt->def->n_gates; i++)
+		cJSON_AddItemToArray(gates,
+				     cJSON_CreateString(rt->def->gates[i]));
+	free(hash);
+	return session_record(s, a->name, "approval.granted", rt->def->id, p,
+			      err);
+}
+
+/* Create DIR/messages/NAME without ever replacing a file: NAME, then
+ * NAME-2, NAME-3... Returns the open fd and sets *REL. */
+static int
+create_message_file(struct session *s, const char *name, char **rel,
+		    struct err *err)
+{
+	char *dir = xasprintf("%s/messages", s->dir);
+	int fd = -1;
+
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+		err_set(err, ERR_IO, "cannot create %s: %s", dir,
+			strerror(errno));
+		free(dir);
+		return -1;
+	}
+	for (int n = 1; fd < 0 && n < 1000; n++) {
+		char *path;
+
+		*rel = n == 1 ? xasprintf("messages/%s", name)
+			      : xasprintf("messages/%s-%d", name, n);
+		path = xasprintf("%s/%s", s->dir, *rel);
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0 && errno != EEXIST)
+			err_set(err, ERR_IO, "cannot create %s: %s", path,
+				strerror(errno));
+		free(path);
+		if (fd < 0) {
+			free(*rel);
+			*rel = NULL;
+			if (errno != EEXIST)
+				break;
+		}
+	}
+	free(dir);
+	return fd;
+}
+
+static int
+write_all_sync(int fd, const char *text, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, text, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		text += n;
+		len -= (size_t)n;
+	}
+	return fdatasync(fd);
+}
+
+static int
+send_to_file(struct session *s, struct step_rt *rt, const char *text,
+	     const char *actor, struct err *err)
+{
+	char *name = rt->def->path && !strchr(rt->def->path, '/')
+			     ? xstrdup(rt->def->path)
+			     : xasprintf("%s.txt", rt->def->id);
+	char *rel = NULL;
+	char hex[65];
+	int fd = create_message_file(s, name, &rel, err);
+	cJSON *p;
+
+	free(name);
+	if (fd < 0)
+		return -1;
+	if (write_all_sync(fd, text, strlen(text)) < 0) {
+		err_set(err, ERR_IO, "cannot write %s/%s: %s", s->dir, rel,
+			strerror(errno));
+		close(fd);
+		free(rel);
+		return -1;
+	}
+	close(fd);
+	sha256_hex(text, strlen(text), hex);
+	p = cJSON_CreateObject();
+	cJSON_AddStringToObject(p, "channel", "file");
+	cJSON_AddStringToObject(p, "path", rel);
+	cJSON_AddStringToObject(p, "sha256", hex);
+	cJSON_AddNumberToObject(p, "bytes", (double)strlen(text));
+	free(rel);
+	return session_record(s, actor, "message.sent", rt->def->id, p, err);
+}
+
+static int
+act_send(struct session *s, struct step_rt *rt, const struct action *a,
+	 const char *actor, struct err *err)
+{
+	const char *channel = rt->def->channel ? rt->def->channel : "file";
+	char *text;
+	int rc;
+
+	(void)a;
+	if (strcmp(channel, "file") != 0)
+		return err_set(err, ERR_STATE, "send %s: the %s channel is not "
+			       "available in this version; save it with a file "
+			       "channel", rt->def->id, channel);
+	text = session_expand(s, rt->def->template, err);
+	if (!text)
+		return err_prefix(err, "send %s", rt->def->id);
+	rc = send_to_file(s, rt, text, actor, err);
+	free(text);
+	return rc;
+}
+
+static int
+act_note(struct session *s, struct step_rt *rt, const struct action *a,
+	 const char *actor, struct err *err)
+{
+	cJSON *p = cJSON_CreateObject();
+
+	(void)rt;
+	cJSON_AddStringToObject(p, "text", a->text ? a->text : "");
+	return session_record(s, actor, "note.added", NULL, p, err);
+}
+
+static int
+blocking_steps(struct session *s, struct strbuf *why)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < s->n_steps; i++) {
+		struct step_rt *rt = &s->steps[i];
+		int pending = rt->state == STEP_OPEN ||
+			      rt->state == STEP_FAILED ||
+			      rt->state == STEP_RUNNING;
+
+		if (rt->phase != s->phase || !pending ||
+		    !session_step_active(s, rt))
+			continue;
+		if (!rt->def->required && rt->state != STEP_RUNNING)
+			continue;
+		strbuf_addf(why, "%s%s (%s, %s)", n++ ? ", " : "", rt->def->id,
+			    playbook_kind_name(rt->def->kind),
+			    session_state_name(rt->state));
+	}
+	return n;
+}
+
+/* Steps of the phase left behind: inactive ones and optional open ones. */
+static int
+skip_leftovers(struct session *s, const char *actor, struct err *err)
+{
+	for (size_t i = 0; i < s->n_steps; i++) {
+		struct step_rt *rt = &s->steps[i];
+		cJSON *p;
+
+		if (rt->phase != s->phase ||
+		    (rt->state != STEP_OPEN && rt->state != STEP_FAILED))
+			continue;
+		p = cJSON_CreateObject();
+		cJSON_AddStringToObject(p, "reason", session_step_active(s, rt)
+					? "optional step left open"
+					: "its when condition does not hold");
+		if (session_record(s, actor, "step.skipped", rt->def->id, p,
+				   err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+act_next(struct session *s, struct step_rt *rt, const struct action *a,
+	 const char *actor, struct err *err)
+{
+	struct strbuf why = STRBUF_INIT;
+	cJSON *p;
+
+	(void)rt;
+	(void)a;
+	if (blocking_steps(s, &why) > 0) {
+		err_set(err, ERR_STATE, "next: phase %s still has open required "
+			"steps: %s", playbook_phase_name(s->phase),
+			strbuf_str(&why));
+		strbuf_done(&why);
+		return -1;
+	}
+	strbuf_done(&why);
+	if (skip_leftovers(s, actor, err) < 0)
+		return -1;
+	if (s->phase == PHASE_COMMUNICATE)
+		return session_record(s, actor, "session.completed", NULL,
+				      NULL, err);
+	p = cJSON_CreateObject();
+	cJSON_AddStringToObject(p, "from", playbook_phase_name(s->phase));
+	cJSON_AddStringToObject(p, "to", playbook_phase_name(s->phase + 1));
+	return session_record(s, actor, "phase.advanced", NULL, p, err);
+}
+
+static int
+act_quit(struct session *s, struct step_rt *rt, const struct action *a,
+	 const char *actor, struct err *err)
+{
+	(void)rt;
+	(void)a;
+	return session_record(s, actor, "session.quit", NULL, NULL, err);
+}
+
+/* --- the transition table -------------------------------------------------- */
+
+struct act_rule {
+	unsigned kinds;		/* step kinds it applies to; 0 = no step */
+	unsigned states;	/* states it is allowed from */
+	const char *needs;	/* what the kinds are, for refusals */
+	act_fn fn;
+};
+
+static const struct act_rule rules[ACT_COUNT] = {
+	[ACT_SET] = { 0, 0, NULL, act_set },
+	[ACT_TICK] = { K(CHECK), S(OPEN) | S(FAILED), "check", act_tick },
+	[ACT_NA] = { ALL_KINDS & ~K(APPROVE), S(OPEN) | S(FAILED),
+		     "any step but an approval", act_na },
+	[ACT_RUN] = { K(RUN) | K(PROBE) | K(WAIT),
+		      S(OPEN) | S(FAILED) | S(DONE), "run, probe and wait",
+		      act_run },
+	[ACT_CANCEL] = { K(RUN) | K(PROBE) | K(WAIT), S(RUNNING),
+			 "run, probe and wait", act_cancel },
+	[ACT_CONFIRM] = { K(RUN), S(OPEN) | S(FAILED) | S(DONE), "run",
+			  act_confirm },
+	[ACT_CHOOSE] = { K(DECIDE), S(OPEN) | S(DONE), "decide", act_choose },
+	[ACT_APPROVE] = { K(APPROVE), S(OPEN) | S(DONE), "approve",
+			  act_approve },
+	[ACT_SEND] = { K(MESSAGE), S(OPEN) | S(FAILED), "message", act_send },
+	[ACT_NOTE] = { 0, 0, NULL, act_note },
+	[ACT_NEXT] = { 0, 0, NULL, act_next },
+	[ACT_QUIT] = { 0, 0, NULL, act_quit },
+};
+
+static void
+describe_when(const struct session *s, const struct pb_when *w,
+	      struct strbuf *sb)
+{
+	for (size_t i = 0; i < w->n_conds; i++) {
+		const struct pb_cond *c = &w->conds[i];
+		const char *v = session_var(s, c->var);
+
+		strbuf_addf(sb, "%s%s in [", i ? "; " : "", c->var);
+		for (size_t j = 0; j < c->n_values; j++)
+			strbuf_addf(sb, "%s%s", j ? ", " : "", c->values[j]);
+		strbuf_addf(sb, "] but it is %s", v ? v : "unset");
+	}
+}
+
+static int
+refuse_state(const struct step_rt *rt, const struct action *a,
+	     struct err *err)
+{
+	const char *hint = "";
+
+	if (rt->state == STEP_RUNNING)
+		hint = " (wait for it or cancel it)";
+	else if (rt->state == STEP_DONE && a->kind == ACT_TICK)
+		hint = " already";
+	return err_set(err, ERR_STATE, "%s %s: the step is %s%s",
+		       action_name(a->kind), rt->def->id,
+		       session_state_name(rt->state), hint);
+}
+
+static int
+check_step(struct session *s, const struct act_rule *r, struct step_rt *rt,
+	   const struct action *a, struct err *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (!(r->kinds & (1u << rt->def->kind)))
+		return err_set(err, ERR_STATE, "%s applies to %s steps; %s is "
+			       "a %s step", action_name(a->kind), r->needs,
+			       rt->def->id, playbook_kind_name(rt->def->kind));
+	if (rt->phase > s->phase)
+		return err_set(err, ERR_STATE, "step %s belongs to phase %s; the "
+			       "session is in phase %s (finish it, then next)",
+			       rt->def->id, playbook_phase_name(rt->phase),
+			       playbook_phase_name(s->phase));
+	if (!session_step_active(s, rt)) {
+		describe_when(s, &rt->def->when, &sb);
+		err_set(err, ERR_STATE, "step %s does not apply: its condition "
+			"needs %s", rt->def->id, strbuf_str(&sb));
+		strbuf_done(&sb);
+		return -1;
+	}
+	if (!(r->states & (1u << rt->state)))
+		return refuse_state(rt, a, err);
+	return 0;
+}
+
+int
+session_act(struct session *s, const struct action *a, const char *actor,
+	    struct err *err)
+{
+	const struct act_rule *r;
+	struct step_rt *rt = NULL;
+	int rc;
+
+	if (a->kind >= ACT_COUNT)
+		return err_set(err, ERR_PARSE, "unknown action");
+	r = &rules[a->kind];
+	if (s->complete && a->kind != ACT_NOTE && a->kind != ACT_QUIT)
+		return err_set(err, ERR_STATE, "%s: the session is complete",
+			       action_name(a->kind));
+	if (r->kinds) {
+		rt = session_find_step(s, a->step);
+		if (!rt)
+			return err_set(err, ERR_NOTFOUND, "%s: no step \"%s\" in "
+				       "playbook %s", action_name(a->kind),
+				       a->step ? a->step : "", s->pb->id);
+		if (check_step(s, r, rt, a, err) < 0)
+			return session_refuse(s, a, actor, err);
+	}
+	rc = r->fn(s, rt, a, actor, err);
+	if (rc == REFUSED_AND_JOURNALLED)
+		return -1;
+	if (rc < 0 && rt && err && err->code != ERR_IO)
+		return session_refuse(s, a, actor, err);
+	return rc;
+}

@@ -1,0 +1,286 @@
+/* Applying journal events to the session state. This is the only place
+ * where step states, variables and the phase change, for live actions,
+ * resumed sessions and events appended by other processes alike. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "journal.h"
+#include "runner.h"
+#include "session_int.h"
+#include "xalloc.h"
+
+static const char *
+pstr(const struct journal_event *ev, const char *key)
+{
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		ev->payload, key));
+}
+
+static void
+set_value(struct session *s, const char *name, const char *value)
+{
+	for (size_t i = 0; i < s->pb->n_variables; i++) {
+		if (strcmp(s->pb->variables[i].name, name) != 0)
+			continue;
+		free(s->values[i]);
+		s->values[i] = value ? xstrdup(value) : NULL;
+		if (value && s->runner && s->pb->variables[i].secret)
+			runner_add_secret(s->runner, value);
+	}
+}
+
+static void
+on_started(struct session *s, const struct journal_event *ev)
+{
+	const char *mode = pstr(ev, "mode");
+	const char *scenario = pstr(ev, "scenario");
+
+	free(s->operator);
+	s->operator = xstrdup(pstr(ev, "operator") ? pstr(ev, "operator")
+						   : ev->actor);
+	s->mode = mode && strcmp(mode, "drill") == 0 ? SESSION_DRILL
+						     : SESSION_LIVE;
+	free(s->scenario);
+	s->scenario = scenario ? xstrdup(scenario) : NULL;
+	s->started = 1;
+}
+
+/* An input step is done once its variable holds a value. */
+static void
+on_var_set(struct session *s, const struct journal_event *ev)
+{
+	const char *name = pstr(ev, "name");
+
+	if (!name)
+		return;
+	set_value(s, name, pstr(ev, "value"));
+	for (size_t i = 0; i < s->n_steps; i++) {
+		struct step_rt *rt = &s->steps[i];
+
+		if (rt->def->kind == STEP_KIND_INPUT &&
+		    strcmp(rt->def->variable, name) == 0 &&
+		    (rt->state == STEP_OPEN || rt->state == STEP_FAILED))
+			rt->state = STEP_DONE;
+	}
+}
+
+static void
+set_state(struct session *s, const struct journal_event *ev,
+	  enum step_state st)
+{
+	struct step_rt *rt = session_find_step(s, ev->step);
+
+	if (rt)
+		rt->state = st;
+}
+
+static void
+on_ticked(struct session *s, const struct journal_event *ev)
+{
+	set_state(s, ev, STEP_DONE);
+}
+
+static void
+on_na(struct session *s, const struct journal_event *ev)
+{
+	set_state(s, ev, STEP_NA);
+}
+
+static void
+on_skipped(struct session *s, const struct journal_event *ev)
+{
+	set_state(s, ev, STEP_SKIPPED);
+}
+
+static void
+on_interrupted(struct session *s, const struct journal_event *ev)
+{
+	struct step_rt *rt = session_find_step(s, ev->step);
+
+	if (rt) {
+		rt->state = STEP_FAILED;
+		rt->proc = NULL;
+	}
+}
+
+static void
+on_confirmed(struct session *s, const struct journal_event *ev)
+{
+	struct step_rt *rt = session_find_step(s, ev->step);
+
+	if (rt)
+		rt->confirmed = 1;
+}
+
+static void
+on_mistyped(struct session *s, const struct journal_event *ev)
+{
+	struct step_rt *rt = session_find_step(s, ev->step);
+
+	if (rt)
+		rt->n_mistyped++;
+}
+
+static void
+on_step_started(struct session *s, const struct journal_event *ev)
+{
+	struct step_rt *rt = session_find_step(s, ev->step);
+	const char *out = pstr(ev, "output");
+
+	if (!rt)
+		return;
+	rt->state = STEP_RUNNING;
+	rt->n_runs++;
+	rt->output_matched = 0;
+	free(rt->cast_rel);
+	rt->cast_rel = out ? xstrdup(out) : NULL;
+}
+
+static void
+on_step_finished(struct session *s, const struct journal_event *ev)
+{
+	struct step_rt *rt = session_find_step(s, ev->step);
+	cJSON *ok = cJSON_GetObjectItemCaseSensitive(ev->payload, "ok");
+
+	if (!rt)
+		return;
+	rt->state = cJSON_IsTrue(ok) ? STEP_DONE : STEP_FAILED;
+	rt->confirmed = 0;	/* each destructive run needs its own */
+	rt->proc = NULL;
+	rt->timer = 0;
+}
+
+static void
+on_decision(struct session *s, const struct journal_event *ev)
+{
+	struct step_rt *rt = session_find_step(s, ev->step);
+	const char *option = pstr(ev, "option");
+
+	if (!rt || !option)
+		return;
+	free(rt->option);
+	rt->option = xstrdup(option);
+	rt->state = STEP_DONE;
+}
+
+static int
+approvals_complete(const struct step_rt *rt)
+{
+	for (size_t i = 0; i < rt->def->n_roles; i++) {
+		int have = 0;
+
+		for (size_t j = 0; j < rt->n_approvals; j++)
+			have += strcmp(rt->approvals[j].role,
+				       rt->def->roles[i].role) == 0;
+		if (have < rt->def->roles[i].count)
+			return 0;
+	}
+	return 1;
+}
+
+static void
+on_approval(struct session *s, const struct journal_event *ev)
+{
+	struct step_rt *rt = session_find_step(s, ev->step);
+	struct approval *a;
+
+	if (!rt || !pstr(ev, "role") || !pstr(ev, "name"))
+		return;
+	rt->approvals = xrealloc(rt->approvals,
+				 (rt->n_approvals + 1) * sizeof(*a));
+	a = &rt->approvals[rt->n_approvals++];
+	a->role = xstrdup(pstr(ev, "role"));
+	a->name = xstrdup(pstr(ev, "name"));
+	a->hash = xstrdup(pstr(ev, "gate_hash") ? pstr(ev, "gate_hash") : "");
+	if (approvals_complete(rt))
+		rt->state = STEP_DONE;
+}
+
+static void
+drop_approval(struct step_rt *rt, size_t i)
+{
+	free(rt->approvals[i].role);
+	free(rt->approvals[i].name);
+	free(rt->approvals[i].hash);
+	memmove(&rt->approvals[i], &rt->approvals[i + 1],
+		(rt->n_approvals - i - 1) * sizeof(*rt->approvals));
+	rt->n_approvals--;
+}
+
+static void
+on_voided(struct session *s, const struct journal_event *ev)
+{
+	struct step_rt *rt = session_find_step(s, ev->step);
+	const char *role = pstr(ev, "role");
+	const char *name = pstr(ev, "name");
+
+	for (size_t i = 0; rt && role && name && i < rt->n_approvals; i++) {
+		if (strcmp(rt->approvals[i].role, role) == 0 &&
+		    strcmp(rt->approvals[i].name, name) == 0) {
+			drop_approval(rt, i);
+			break;
+		}
+	}
+	if (rt && !approvals_complete(rt))
+		rt->state = STEP_OPEN;
+}
+
+static void
+on_sent(struct session *s, const struct journal_event *ev)
+{
+	set_state(s, ev, STEP_DONE);
+}
+
+static void
+on_phase(struct session *s, const struct journal_event *ev)
+{
+	enum phase_id to;
+
+	if (pstr(ev, "to") && playbook_phase_parse(pstr(ev, "to"), &to) == 0)
+		s->phase = to;
+}
+
+static void
+on_completed(struct session *s, const struct journal_event *ev)
+{
+	(void)ev;
+	s->complete = 1;
+}
+
+static const struct {
+	const char *type;
+	void (*apply)(struct session *s, const struct journal_event *ev);
+} handlers[] = {
+	{ "session.started", on_started },
+	{ "var.set", on_var_set },
+	{ "step.ticked", on_ticked },
+	{ "step.na", on_na },
+	{ "step.skipped", on_skipped },
+	{ "step.confirmed", on_confirmed },
+	{ "step.confirm_mismatch", on_mistyped },
+	{ "step.started", on_step_started },
+	{ "step.finished", on_step_finished },
+	{ "step.interrupted", on_interrupted },
+	{ "decision.made", on_decision },
+	{ "approval.granted", on_approval },
+	{ "approval.voided", on_voided },
+	{ "message.sent", on_sent },
+	{ "phase.advanced", on_phase },
+	{ "session.completed", on_completed },
+};
+
+void
+session_apply_event(struct session *s, const struct journal_event *ev)
+{
+	for (size_t i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++) {
+		if (strcmp(handlers[i].type, ev->type) == 0) {
+			handlers[i].apply(s, ev);
+			return;
+		}
+	}
+	/* Other types (notes, refusals, resumes, cuts) change no state. */
+}
