@@ -2149,23 +2149,58 @@ text_fail(struct ld *ld, const char *text, size_t off, const char *problem)
 		       ld->name, line, col, problem);
 }
 
+/* Bracket depth at the end of TEXT and where an unterminated string
+ * starts (LEN when none): together they tell a truncated file. */
+static void
+text_balance(const char *text, size_t len, int *depth, int *max_depth,
+	     size_t *open_string)
+{
+	*depth = 0;
+	*max_depth = 0;
+	*open_string = len;
+	for (size_t i = 0; i < len; i++) {
+		if (*open_string < len) {
+			if (text[i] == '\\')
+				i++;
+			else if (text[i] == '"')
+				*open_string = len;
+		} else if (text[i] == '"') {
+			*open_string = i;
+		} else if (text[i] == '{' || text[i] == '[') {
+			if (++*depth > *max_depth)
+				*max_depth = *depth;
+		} else if (text[i] == '}' || text[i] == ']') {
+			(*depth)--;
+		}
+	}
+}
+
 static int
 json_fail(struct ld *ld, const char *text, size_t len, size_t off)
 {
-	size_t n = 0, rest = off;
+	size_t n = 0, last = len, open_string;
+	int depth, max_depth, rc;
 	char *problem;
-	int rc;
 
-	while (rest < len && is_json_space(text[rest]))
-		rest++;
-	/* cJSON reports a truncated text at its last byte */
-	if (rest >= len || (off + 1 == len && text[off] != '}' &&
-			    text[off] != ']'))
-		return text_fail(ld, text, off,
-				 "invalid JSON: unexpected end of file");
-	while (off + n < len && n < 24 && text[off + n] != '\n')
-		n++;
-	problem = xasprintf("invalid JSON near '%s'", show_n(text + off, n).s);
+	while (last > 0 && is_json_space(text[last - 1]))
+		last--;
+	/* cJSON may point just past the offending byte, or at the end */
+	while (off > 0 && (off >= len || is_json_space(text[off])))
+		off--;
+	text_balance(text, len, &depth, &max_depth, &open_string);
+	if (max_depth > CJSON_NESTING_LIMIT) {
+		problem = xasprintf("invalid JSON: nested deeper than %d "
+				    "levels", CJSON_NESTING_LIMIT);
+	} else if ((depth > 0 || open_string < len) &&
+		   (off + 1 >= last || off >= open_string)) {
+		problem = xstrdup("invalid JSON: unexpected end of file");
+		off = len;
+	} else {
+		while (off + n < len && n < 24 && text[off + n] != '\n')
+			n++;
+		problem = xasprintf("invalid JSON near '%s'",
+				    show_n(text + off, n).s);
+	}
 	rc = text_fail(ld, text, off, problem);
 	free(problem);
 	return rc;

@@ -249,16 +249,22 @@ make_dirs(const char *path, struct err *err)
 	return rc;
 }
 
+/* Write PATH whole or not at all (through PATH.tmp and rename), so a
+ * crash never leaves half a playbook copy. */
 static int
-write_new_file(const char *path, const char *data, size_t len,
-	       struct err *err)
+write_file_atomic(const char *path, const char *data, size_t len,
+		  struct err *err)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	char *tmp = xasprintf("%s.tmp", path);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	ssize_t n = -1;
 
-	if (fd < 0)
-		return err_set(err, ERR_IO, "cannot create %s: %s", path,
-			       strerror(errno));
+	if (fd < 0) {
+		err_set(err, ERR_IO, "cannot create %s: %s", tmp,
+			strerror(errno));
+		free(tmp);
+		return -1;
+	}
 	for (size_t off = 0; off < len; off += (size_t)n) {
 		n = write(fd, data + off, len - off);
 		if (n < 0 && errno == EINTR)
@@ -266,13 +272,15 @@ write_new_file(const char *path, const char *data, size_t len,
 		else if (n < 0)
 			break;
 	}
-	if (n < 0 || fsync(fd) < 0) {
+	if (n < 0 || fsync(fd) < 0 || rename(tmp, path) < 0) {
 		err_set(err, ERR_IO, "cannot write %s: %s", path,
 			strerror(errno));
 		close(fd);
+		free(tmp);
 		return -1;
 	}
 	close(fd);
+	free(tmp);
 	return 0;
 }
 
@@ -412,7 +420,8 @@ asked_by_input(const struct session *s, const char *name)
 }
 
 /* A default is the value unless an input step asks for the variable, in
- * which case it is only offered there. */
+ * which case it is only offered there. Only unset variables are filled,
+ * so a session killed half-way through its start finishes it on resume. */
 static int
 apply_defaults(struct session *s, struct err *err)
 {
@@ -421,7 +430,8 @@ apply_defaults(struct session *s, struct err *err)
 		struct action a = { .kind = ACT_SET };
 		int rc;
 
-		if (!v->default_value || asked_by_input(s, v->name))
+		if (!v->default_value || s->values[i] ||
+		    asked_by_input(s, v->name))
 			continue;
 		a.name = xstrdup(v->name);
 		a.value = xstrdup(v->default_value);
@@ -445,6 +455,8 @@ apply_scenario_vars(struct session *s, struct err *err)
 		struct action a = { .kind = ACT_SET };
 		int rc;
 
+		if (session_var(s, sc->vars[i].name))
+			continue;
 		a.name = xstrdup(sc->vars[i].name);
 		a.value = xstrdup(sc->vars[i].value);
 		rc = session_act(s, &a, "scenario", err);
@@ -513,7 +525,7 @@ create_session(const struct session_opts *o, struct err *err)
 	s = session_alloc(pb, o->dir, o->clk);
 	session_set_listener(s, o->listener, o->listener_arg);
 	path = dir_file(o->dir, "playbook.json");
-	rc = write_new_file(path, text, len, err);
+	rc = write_file_atomic(path, text, len, err);
 	free(path);
 	free(text);
 	if (rc < 0 || lock_session(s, err) < 0 || open_journal(s, err) < 0 ||
@@ -558,10 +570,13 @@ resume_session(const struct session_opts *o, struct err *err)
 	s = session_alloc(pb, o->dir, o->clk);
 	if (lock_session(s, err) < 0 || open_journal(s, err) < 0)
 		goto fail;
+	/* A crash right after the journal was created leaves no start
+	 * event (maybe only the record of a cut torn line): start now. */
 	if (!s->started) {
-		err_set(err, ERR_CORRUPT, "%s/journal.jsonl: no session.started "
-			"event", o->dir);
-		goto fail;
+		if (session_record(s, default_operator(o->operator),
+				   "session.started", NULL,
+				   started_payload(s, o), err) < 0)
+			goto fail;
 	}
 	if (o->playbook || o->scenario) {
 		/* Resuming uses the copy; a different mode is a mistake. */
@@ -621,16 +636,20 @@ struct session *
 session_open(const struct session_opts *o, struct err *err)
 {
 	char *jpath = dir_file(o->dir, "journal.jsonl");
-	int exists = access(jpath, F_OK) == 0;
+	char *ppath = dir_file(o->dir, "playbook.json");
+	struct stat st;
 	struct session *s;
+	/* An empty journal is a creation that died before its first line. */
+	int exists = stat(jpath, &st) == 0 && st.st_size > 0 &&
+		     access(ppath, F_OK) == 0;
 
 	free(jpath);
+	free(ppath);
 	s = exists ? resume_session(o, err) : create_session(o, err);
 	if (!s)
 		return NULL;
 	if (attach_loop(s, o->loop, err) < 0 ||
-	    (!exists && apply_defaults(s, err) < 0) ||
-	    (!exists && apply_scenario_vars(s, err) < 0) ||
+	    apply_scenario_vars(s, err) < 0 || apply_defaults(s, err) < 0 ||
 	    apply_presets(s, o->vars, s->operator, err) < 0) {
 		session_free(s);
 		return NULL;

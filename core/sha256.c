@@ -100,69 +100,74 @@ compress_c(uint32_t h[8], const uint8_t *block)
 }
 
 #ifdef HAVE_SHA_NI
-/* Four rounds (T..T+3) with the message words in MSG: SHA256RNDS2 does
- * two rounds with the low half of MSG + K and swaps the state halves. */
-#define NI_ROUNDS4(t, msg)						\
-	do {								\
-		__m128i wk = _mm_add_epi32((msg), _mm_loadu_si128(	\
-			(const __m128i *)&k256[(t)]));			\
-		cdgh = _mm_sha256rnds2_epu32(cdgh, abef, wk);		\
-		wk = _mm_shuffle_epi32(wk, 0x0e);			\
-		abef = _mm_sha256rnds2_epu32(abef, cdgh, wk);		\
-	} while (0)
+#define NI_TARGET __attribute__((target("sha,sse4.1,ssse3")))
 
-/* The SHA-NI compression of N_BLOCKS consecutive blocks. The state lives
- * in two registers as ABEF and CDGH, the layout SHA256RNDS2 wants. */
-__attribute__((target("sha,sse4.1,ssse3")))
-static void
-compress_ni(uint32_t h[8], const uint8_t *p, size_t n_blocks)
+/* Rounds T..T+3 with message words MSG. SHA256RNDS2 does two rounds with
+ * the low half of MSG + K and returns the new ABEF; the old ABEF becomes
+ * the new CDGH, so the two registers swap roles each call. */
+/* Always inlined: a debug build would otherwise spend more time passing
+ * the registers through the stack than hashing. */
+NI_TARGET __attribute__((always_inline)) static inline void
+ni_rounds4(__m128i *abef, __m128i *cdgh, __m128i msg, int t)
+{
+	__m128i wk = _mm_add_epi32(msg,
+				   _mm_loadu_si128((const __m128i *)&k256[t]));
+
+	*cdgh = _mm_sha256rnds2_epu32(*cdgh, *abef, wk);
+	wk = _mm_shuffle_epi32(wk, 0x0e);
+	*abef = _mm_sha256rnds2_epu32(*abef, *cdgh, wk);
+}
+
+NI_TARGET static void
+ni_block(__m128i *abef, __m128i *cdgh, const uint8_t *p)
 {
 	const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL,
 					     0x0405060700010203LL);
-	__m128i dcba = _mm_loadu_si128((const __m128i *)&h[0]);
-	__m128i hgfe = _mm_loadu_si128((const __m128i *)&h[4]);
-	__m128i cdab = _mm_shuffle_epi32(dcba, 0xb1);
-	__m128i efgh = _mm_shuffle_epi32(hgfe, 0x1b);
+	__m128i w[4];
+
+	for (int i = 0; i < 4; i++) {
+		w[i] = _mm_shuffle_epi8(
+			_mm_loadu_si128((const __m128i *)(p + 16 * i)), bswap);
+		ni_rounds4(abef, cdgh, w[i], 4 * i);
+	}
+	/* W[t] for t >= 16, four at a time in a ring of four registers
+	 * (section 6.2.2 step 1): MSG1 adds sigma0 of W[t-15], the alignr
+	 * supplies W[t-7], MSG2 adds sigma1 of W[t-2]. */
+	for (int i = 4; i < 16; i++) {
+		__m128i w7 = _mm_alignr_epi8(w[(i - 1) & 3], w[(i - 2) & 3], 4);
+		__m128i x = _mm_sha256msg1_epu32(w[i & 3], w[(i - 3) & 3]);
+
+		w[i & 3] = _mm_sha256msg2_epu32(_mm_add_epi32(x, w7),
+						w[(i - 1) & 3]);
+		ni_rounds4(abef, cdgh, w[i & 3], 4 * i);
+	}
+}
+
+/* The SHA-NI compression of N_BLOCKS consecutive blocks. H[0..7] is
+ * reshuffled into the ABEF/CDGH register layout SHA256RNDS2 works on. */
+NI_TARGET static void
+compress_ni(uint32_t h[8], const uint8_t *p, size_t n_blocks)
+{
+	__m128i cdab = _mm_shuffle_epi32(
+		_mm_loadu_si128((const __m128i *)&h[0]), 0xb1);
+	__m128i efgh = _mm_shuffle_epi32(
+		_mm_loadu_si128((const __m128i *)&h[4]), 0x1b);
 	__m128i abef = _mm_alignr_epi8(cdab, efgh, 8);
 	__m128i cdgh = _mm_blend_epi16(efgh, cdab, 0xf0);
-	__m128i w[4];
+	__m128i feba, dchg;
 
 	for (; n_blocks > 0; n_blocks--, p += 64) {
 		__m128i abef0 = abef, cdgh0 = cdgh;
 
-		for (int i = 0; i < 4; i++) {
-			w[i] = _mm_shuffle_epi8(_mm_loadu_si128(
-				(const __m128i *)(p + 16 * i)), bswap);
-			NI_ROUNDS4(4 * i, w[i]);
-		}
-		/* W[t] for t >= 16, four at a time (section 6.2.2 step 1):
-		 * MSG1 adds sigma0, the alignr supplies W[t-7], MSG2 adds
-		 * sigma1. */
-		for (int i = 4; i < 16; i++) {
-			__m128i w7 = _mm_alignr_epi8(w[(i - 1) & 3],
-						     w[(i - 2) & 3], 4);
-			__m128i x = _mm_sha256msg1_epu32(w[i & 3],
-							 w[(i - 3) & 3]);
-
-			w[i & 3] = _mm_sha256msg2_epu32(_mm_add_epi32(x, w7),
-							w[(i - 1) & 3]);
-			NI_ROUNDS4(4 * i, w[i & 3]);
-		}
+		ni_block(&abef, &cdgh, p);
 		abef = _mm_add_epi32(abef, abef0);
 		cdgh = _mm_add_epi32(cdgh, cdgh0);
 	}
-	/* Back from ABEF/CDGH to h[0..7] order. */
-	{
-		__m128i feba = _mm_shuffle_epi32(abef, 0x1b);
-		__m128i dchg = _mm_shuffle_epi32(cdgh, 0xb1);
-
-		_mm_storeu_si128((__m128i *)&h[0],
-				 _mm_blend_epi16(feba, dchg, 0xf0));
-		_mm_storeu_si128((__m128i *)&h[4],
-				 _mm_alignr_epi8(dchg, feba, 8));
-	}
+	feba = _mm_shuffle_epi32(abef, 0x1b);
+	dchg = _mm_shuffle_epi32(cdgh, 0xb1);
+	_mm_storeu_si128((__m128i *)&h[0], _mm_blend_epi16(feba, dchg, 0xf0));
+	_mm_storeu_si128((__m128i *)&h[4], _mm_alignr_epi8(dchg, feba, 8));
 }
-#undef NI_ROUNDS4
 
 static int
 cpu_has_sha_ni(void)

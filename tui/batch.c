@@ -209,7 +209,7 @@ resolve_target(const struct cli_opts *o, char **playbook, char **dir)
 		*dir = xstrdup(arg);
 		return 0;
 	}
-	if (*dir && is_session_dir(*dir))
+	if (!arg && *dir && is_session_dir(*dir))
 		return 0;
 	*playbook = arg ? xstrdup(arg) : cli_default_playbook();
 	if (!*playbook) {

@@ -785,9 +785,12 @@ START_TEST(test_journal_poll_sees_events_a_child_process_appended)
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
-		struct journal *child = journal_open(path, &clk, NULL, NULL,
-						     NULL);
+		struct journal *child;
 
+		/* The child's copy of the parent's handle is not used here;
+		 * freeing it keeps valgrind's leak check quiet at _exit. */
+		journal_free(j);
+		child = journal_open(path, &clk, NULL, NULL, NULL);
 		for (int i = 0; child && i < 3; i++)
 			if (!journal_append(child, "carol", "cmd.output",
 					    NULL, NULL, NULL, NULL, NULL))

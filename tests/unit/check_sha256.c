@@ -99,12 +99,56 @@ START_TEST(test_sha256_split_updates_equal_one_shot)
 }
 END_TEST
 
+/* The digests of every prefix (0 to 299 bytes) of a fixed pattern,
+ * chained: sha256 over the concatenated hex digests, computed with Python's
+ * hashlib. Run once with the CPU's SHA instructions and once without. */
+START_TEST(test_sha256_every_length_matches_reference_with_and_without_accel)
+{
+	uint8_t msg[300];
+	struct sha256 all;
+	char hex[65];
+
+	sha256_set_accel(_i);
+	for (size_t i = 0; i < sizeof(msg); i++)
+		msg[i] = (uint8_t)(i * 7 + 3);
+	sha256_init(&all);
+	for (size_t n = 0; n < sizeof(msg); n++) {
+		sha256_hex(msg, n, hex);
+		sha256_update(&all, hex, 64);
+	}
+	sha256_final_hex(&all, hex);
+	ck_assert_str_eq(hex, "e58750e2a145fc5559c66f9b6cfb156f"
+			      "52894470a74c4daec866d7b6ceea29ea");
+}
+END_TEST
+
+START_TEST(test_sha256_portable_code_matches_nist)
+{
+	char hex[65];
+
+	ck_assert_int_eq(sha256_set_accel(0), 0);
+	for (size_t i = 0; i < sizeof(nist) / sizeof(nist[0]); i++) {
+		sha256_hex(nist[i].msg, strlen(nist[i].msg), hex);
+		ck_assert_str_eq(hex, nist[i].hex);
+	}
+}
+END_TEST
+
+/* Tests that switch to the portable code must not leave it on for the
+ * rest of a CK_FORK=no run. */
+static void
+restore_accel(void)
+{
+	sha256_set_accel(1);
+}
+
 /* One TCase per test, named after it, each with its own timeout. */
 static void
 add(Suite *s, const TTest *test, int n_loops)
 {
 	TCase *tc = tcase_create(test->name);
 
+	tcase_add_checked_fixture(tc, NULL, restore_accel);
 	tcase_set_timeout(tc, 10);
 	if (n_loops > 0)
 		tcase_add_loop_test(tc, test, 0, n_loops);
@@ -124,5 +168,8 @@ sha256_suite(void)
 	add(s, test_sha256_million_a_matches_nist, 0);
 	add(s, test_sha256_padding_boundaries_match_sha256sum, N_OF(padding));
 	add(s, test_sha256_split_updates_equal_one_shot, 0);
+	add(s, test_sha256_every_length_matches_reference_with_and_without_accel,
+	    2);
+	add(s, test_sha256_portable_code_matches_nist, 0);
 	return s;
 }
