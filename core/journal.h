@@ -29,7 +29,9 @@ struct journal_event {
 };
 
 /* Called for each event read from the file that this handle did not write
- * itself (another process appended it, or it predates the open). */
+ * itself (another process appended it, or it predates the open). EV is
+ * borrowed for the call. It runs with the file locked, so it must not call
+ * back into the same journal (defer any append to after the call). */
 typedef void (*journal_event_cb)(const struct journal_event *ev, void *arg);
 
 /* Genesis value of "prev" on line 1: 64 zeros. */

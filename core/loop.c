@@ -20,7 +20,7 @@
 struct loop_fd {
 	int fd;
 	int events;		/* LOOP_READ | LOOP_WRITE */
-	int is_dead;		/* deleted; freed once no dispatch can see it */
+	int is_dead;		/* deleted; freed when no dispatch can see it */
 	loop_fd_cb cb;
 	void *arg;
 };
@@ -41,7 +41,7 @@ struct loop_signal {
 
 struct loop {
 	const struct clock *clk;
-	struct loop_fd **fds;	/* individually allocated, stable pointers */
+	struct loop_fd **fds;	/* each allocated alone: stable pointers */
 	size_t n_fds, cap_fds;
 	struct pollfd *pfds;	/* scratch for poll(), parallel to snap */
 	struct loop_fd **snap;	/* the fds polled this iteration */

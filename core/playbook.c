@@ -22,7 +22,7 @@
 
 #define PB_FILE_MAX (16 * 1024 * 1024)	/* larger files are refused */
 #define PB_PATH_MAX 512			/* room for a JSON path */
-#define PB_SHOW_MAX 64			/* bytes of a value quoted in messages */
+#define PB_SHOW_MAX 64			/* bytes of a value quoted */
 #define PB_ID_MAX 64			/* ids and variable names */
 #define DURATION_MAX_S 999999999	/* integer durations, as the schema */
 
@@ -58,7 +58,7 @@ struct ld {
 
 /* A value quoted in a message: escaped and clipped. */
 struct shown {
-	char s[PB_SHOW_MAX * 4 + 8];
+	char s[PB_SHOW_MAX * 4 + 8];	/* 4 bytes per escaped byte */
 };
 
 /* How one key of an object is read into a struct (see parse_field). */
@@ -92,45 +92,71 @@ struct field {
 
 typedef int (*elem_cb)(struct ld *ld, const cJSON *v, void *elem);
 
-static int parse_fields(struct ld *ld, const cJSON *obj,
-			const struct field *fields, void *base);
-static int want_object(struct ld *ld, const cJSON *v,
-		       const struct field *fields, void *base);
-
 /* ---- messages and JSON paths ------------------------------------------- */
 
-static struct shown
-show_n(const char *s, size_t n)
+/* Length of the valid UTF-8 character at S (N bytes left), or 0. */
+static size_t
+utf8_len(const unsigned char *s, size_t n)
 {
+	size_t len;
+	unsigned cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return len;
+}
+
+/* Up to PB_SHOW_MAX bytes of S, quoted for a message: control bytes and
+ * invalid UTF-8 as \xNN, and with QUOTES (a value shown in double quotes)
+ * '"' and '\\' escaped as well. */
+static struct shown
+show_n(const char *s, size_t n, int quotes)
+{
+	const unsigned char *u = (const unsigned char *)s;
 	struct shown out;
-	size_t o = 0, i;
+	size_t o = 0, i = 0;
 
-	for (i = 0; i < n && i < PB_SHOW_MAX; i++) {
-		unsigned char c = (unsigned char)s[i];
+	while (i < n && i < PB_SHOW_MAX) {
+		size_t len = utf8_len(u + i, n - i);
 
-		if (c == '"' || c == '\\')
-			o += (size_t)snprintf(out.s + o, 3, "\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			o += (size_t)snprintf(out.s + o, 5, "\\x%02x", c);
-		else
-			out.s[o++] = (char)c;
-	}
-	out.s[o] = '\0';
-	if (i < n) {
-		/* don't leave half a UTF-8 character before the ellipsis */
-		while (o > 0 && ((unsigned char)s[i] & 0xc0) == 0x80) {
-			i--;
-			o--;
+		if (quotes && (u[i] == '"' || u[i] == '\\')) {
+			o += (size_t)snprintf(out.s + o, 3, "\\%c", u[i]);
+		} else if (len == 0 || u[i] < 0x20 || u[i] == 0x7f) {
+			o += (size_t)snprintf(out.s + o, 5, "\\x%02x", u[i]);
+		} else {
+			memcpy(out.s + o, s + i, len);
+			o += len;
+			i += len;
+			continue;
 		}
-		memcpy(out.s + o, "...", 4);
+		i++;
 	}
+	memcpy(out.s + o, i < n ? "..." : "", i < n ? 4 : 1);
 	return out;
 }
 
 static struct shown
 show(const char *s)
 {
-	return show_n(s, strlen(s));
+	return show_n(s, strlen(s), 1);
 }
 
 static const char *
@@ -1257,6 +1283,41 @@ static const struct field *const probe_fields[PROBE_TYPE_COUNT] = {
 	probe_log_fields,
 };
 
+/* OBJ's keys against COMMON plus the variant table TABLES[WHICH] (steps
+ * by kind, probes by type); a key that belongs to other variants gets a
+ * message naming them, e.g. unknown key "options" (only for kind decide). */
+static int
+check_variant_keys(struct ld *ld, const cJSON *obj,
+		   const struct field *common,
+		   const struct field *const *tables,
+		   const char *const *names, int which, const char *label)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const cJSON *c;
+
+	for (c = obj->child; c; c = c->next) {
+		if (find_field(common, c->string) ||
+		    find_field(tables[which], c->string))
+			continue;
+		for (int k = 0; names[k]; k++) {
+			if (!find_field(tables[k], c->string))
+				continue;
+			if (!sb.len)
+				strbuf_addf(&sb, "(only for %s ", label);
+			else
+				strbuf_adds(&sb, ", ");
+			strbuf_adds(&sb, names[k]);
+		}
+		if (sb.len) {
+			strbuf_addc(&sb, ')');
+			unknown_key(ld, c->string, NULL, NULL, strbuf_str(&sb));
+			strbuf_done(&sb);
+			return -1;
+		}
+	}
+	return check_object(ld, obj, common, tables[which]);
+}
+
 /* Names a probe refers to must be declared under targets. */
 static int
 check_probe_refs(struct ld *ld, const struct pb_probe *probe)
@@ -1296,7 +1357,8 @@ parse_probe(struct ld *ld, const cJSON *v, void *base)
 		return -1;
 	probe->type = (enum probe_type)idx;
 	probe->status = 200;
-	if (check_object(ld, v, probe_common_fields, probe_fields[idx]) < 0 ||
+	if (check_variant_keys(ld, v, probe_common_fields, probe_fields,
+			       probe_names, idx, "type") < 0 ||
 	    parse_fields(ld, v, probe_fields[idx], probe) < 0)
 		return -1;
 	if (probe->type == PROBE_REGISTRY_TAG && !probe->dist_tag)
@@ -1634,34 +1696,6 @@ static const struct field *const kind_fields[STEP_KIND_COUNT] = {
 	approve_fields, input_fields, message_fields, wait_fields,
 };
 
-/* A key of another kind gets a message naming the kinds that take it. */
-static int
-check_step_keys(struct ld *ld, const cJSON *v, int kind)
-{
-	const struct field *own = kind_fields[kind];
-	struct strbuf sb = STRBUF_INIT;
-	const cJSON *c;
-
-	for (c = v->child; c; c = c->next) {
-		if (find_field(step_fields, c->string) ||
-		    find_field(own, c->string))
-			continue;
-		for (int k = 0; k < STEP_KIND_COUNT; k++) {
-			if (!find_field(kind_fields[k], c->string))
-				continue;
-			strbuf_adds(&sb, sb.len ? ", " : "(only for kind ");
-			strbuf_adds(&sb, kind_names[k]);
-		}
-		if (sb.len) {
-			strbuf_addc(&sb, ')');
-			unknown_key(ld, c->string, NULL, NULL, strbuf_str(&sb));
-			strbuf_done(&sb);
-			return -1;
-		}
-	}
-	return check_object(ld, v, step_fields, own);
-}
-
 /* Step ids are unique across the whole playbook. */
 static int
 check_step_id(struct ld *ld, const struct pb_step *step)
@@ -1704,7 +1738,8 @@ parse_step(struct ld *ld, const cJSON *v, void *elem)
 		return -1;
 	step->kind = (enum step_kind)kind;
 	step->required = 1;
-	if (check_step_keys(ld, v, kind) < 0 ||
+	if (check_variant_keys(ld, v, step_fields, kind_fields, kind_names,
+			       kind, "kind") < 0 ||
 	    parse_fields(ld, v, step_fields, step) < 0 ||
 	    check_step_id(ld, step) < 0)
 		return -1;
@@ -2196,44 +2231,15 @@ json_fail(struct ld *ld, const char *text, size_t len, size_t off)
 		problem = xstrdup("invalid JSON: unexpected end of file");
 		off = len;
 	} else {
-		while (off + n < len && n < 24 && text[off + n] != '\n')
+		while (off + n < len && text[off + n] != '\n' &&
+		       (n < 24 || ((unsigned char)text[off + n] & 0xc0) == 0x80))
 			n++;
 		problem = xasprintf("invalid JSON near '%s'",
-				    show_n(text + off, n).s);
+				    show_n(text + off, n, 0).s);
 	}
 	rc = text_fail(ld, text, off, problem);
 	free(problem);
 	return rc;
-}
-
-/* Length of the valid UTF-8 character at S (N bytes left), or 0. */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len;
-	unsigned cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return len;
 }
 
 /* What cJSON lets through but JSON forbids or a C string can't hold:

@@ -189,7 +189,7 @@ struct pb_registry {
 struct pb_log_pattern {
 	char *name;
 	char *regex;
-	regex_t re;		/* compiled regex (REG_EXTENDED | REG_NEWLINE) */
+	regex_t re;		/* compiled regex (REG_NEWLINE) */
 	int threshold;		/* default 1 */
 	int64_t window_us;	/* 0 = no window (count since start) */
 };

@@ -25,7 +25,7 @@
 
 #define READ_CHUNK (64 * 1024)		/* one read() */
 #define READS_PER_WAKE 16		/* then let other fds have a turn */
-#define LINE_PIECE (16 * 1024)		/* longer lines arrive in pieces */
+#define LINE_PIECE (16 * 1024)		/* longer lines come in pieces */
 #define TAIL_KEEP (sizeof(((struct proc_result *)0)->tail) - 1)
 #define TAIL_BUF (2 * TAIL_KEEP + 2)	/* room to trim rarely */
 #define CAST_BUF (64 * 1024)		/* cast write buffer */
@@ -46,7 +46,7 @@ struct stream {
 	struct proc *p;
 	int fd;			/* read end; -1 once at EOF and closed */
 	int no;			/* 1 = stdout, 2 = stderr */
-	char *line;		/* the current partial line, LINE_PIECE + 1 */
+	char *line;		/* the partial line, LINE_PIECE + 1 bytes */
 	size_t len;
 	int is_mid_line;	/* pieces of the current line were sent */
 };
@@ -87,7 +87,6 @@ struct runner {
 	struct strbuf red[2];	/* redaction scratch, swapped per secret */
 };
 
-static void on_sigchld(int signo, void *arg);
 static void finish(struct proc *p);
 
 /* ---- secrets ----------------------------------------------------------- */
@@ -431,8 +430,8 @@ cast_line(struct proc *p, const char *text, size_t len)
 
 	if (p->cast_fd < 0)
 		return;
-	n = snprintf(head, sizeof(head), "[%" PRId64 ".%06" PRId64 ", \"o\", \"",
-		     t / 1000000, t % 1000000);
+	n = snprintf(head, sizeof(head), "[%" PRId64 ".%06" PRId64
+		     ", \"o\", \"", t / 1000000, t % 1000000);
 	cast_puts(p, head, (size_t)n);
 	cast_escape(p, text, len);
 	cast_puts(p, "\\r\\n\"]\n", 7);
@@ -757,7 +756,7 @@ on_readable(int fd, int events, void *arg)
 		finish(p);
 }
 
-/* ---- time-outs and cancel ------------------------------------------------- */
+/* ---- time-outs and cancel --------------------------------------------- */
 
 static void
 on_kill_grace(void *arg)
@@ -806,7 +805,7 @@ runner_cancel(struct proc *p)
 	p->drain_timer = loop_add_timer(p->r->loop, 0, on_drain_grace, p);
 }
 
-/* ---- spawning ------------------------------------------------------------- */
+/* ---- spawning --------------------------------------------------------- */
 
 static int
 check_env(const char *const *env, struct err *err)
@@ -1037,14 +1036,34 @@ proc_start(struct proc *p, const struct proc_spec *spec, int fds[2][2])
 	r->n_spawned++;
 }
 
+/* Fork and exec the command with the write ends FDS[i][1]; returns the
+ * pid, or -1 with ERR set. */
+static pid_t
+spawn_child(const struct proc_spec *spec, int fds[2][2], struct err *err)
+{
+	static char sh[] = "sh", dash_c[] = "-c";
+	struct child_args a = { .cwd = spec->cwd,
+				.stdin_null = spec->stdin_null,
+				.out_w = fds[0][1], .err_w = fds[1][1] };
+	pid_t pid;
+
+	a.argv[0] = sh;
+	a.argv[1] = dash_c;
+	a.argv[2] = xstrdup(spec->command);
+	a.envp = env_build(spec->env);
+	pid = fork_child(&a);
+	if (pid < 0)
+		err_set(err, ERR_SYS, "fork: %s", strerror(errno));
+	free(a.argv[2]);
+	env_free(a.envp);
+	return pid;
+}
+
 struct proc *
 runner_spawn(struct runner *r, const struct proc_spec *spec, struct err *err)
 {
 	int fds[2][2] = { { -1, -1 }, { -1, -1 } };
-	struct child_args a = { .cwd = spec->cwd,
-				.stdin_null = spec->stdin_null };
-	struct proc *p = NULL;
-	static char sh[] = "sh", dash_c[] = "-c";
+	struct proc *p;
 
 	if (check_env(spec->env, err) < 0)
 		return NULL;
@@ -1052,17 +1071,7 @@ runner_spawn(struct runner *r, const struct proc_spec *spec, struct err *err)
 	if (open_pipe(fds[0], err) < 0 || open_pipe(fds[1], err) < 0 ||
 	    cast_open(p, spec, err) < 0)
 		goto fail;
-	a.argv[0] = sh;
-	a.argv[1] = dash_c;
-	a.argv[2] = xstrdup(spec->command);
-	a.envp = env_build(spec->env);
-	a.out_w = fds[0][1];
-	a.err_w = fds[1][1];
-	p->pid = fork_child(&a);
-	if (p->pid < 0)
-		err_set(err, ERR_SYS, "fork: %s", strerror(errno));
-	free(a.argv[2]);
-	env_free(a.envp);
+	p->pid = spawn_child(spec, fds, err);
 	if (p->pid < 0)
 		goto fail;
 	proc_start(p, spec, fds);
@@ -1075,7 +1084,7 @@ fail:
 	return NULL;
 }
 
-/* ---- the runner ------------------------------------------------------------ */
+/* ---- the runner ------------------------------------------------------- */
 
 struct runner *
 runner_new(struct loop *l, struct err *err)

@@ -26,8 +26,10 @@ struct proc_result {
 	char tail[2048];	/* last lines of output, redacted, NUL-ended */
 };
 
-/* One line of output (without its newline, redacted); STREAM is 1 or 2.
- * Lines longer than the runner's line limit arrive in pieces. */
+/* One line of output (without its newline, redacted, NUL-ended at LEN,
+ * borrowed for the call); STREAM is 1 or 2. Lines longer than the
+ * runner's line limit (16 KiB) arrive in pieces. Keep it cheap: it runs
+ * on the loop for every line, so a slow callback stalls the whole UI. */
 typedef void (*proc_line_cb)(struct proc *p, int stream, const char *line,
 			     size_t len, void *arg);
 /* The process has been reaped; P is freed right after this returns. */

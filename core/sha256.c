@@ -204,6 +204,8 @@ compress(uint32_t h[8], const uint8_t *p, size_t n_blocks)
 {
 	int ni = atomic_load_explicit(&use_ni, memory_order_relaxed);
 
+	if (n_blocks == 0)
+		return;
 	if (ni < 0)
 		ni = sha256_set_accel(1);
 #ifdef HAVE_SHA_NI

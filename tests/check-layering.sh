@@ -21,7 +21,11 @@ if [ ! -f "$lib" ]; then
 	[ -n "$hits" ] && exit 1
 	exit 77
 fi
-nm -D --defined-only "$lib" | awk '{print $NF}' | sort -u >curses-syms.tmp
+tinfo=$(${CC:-cc} -print-file-name=libtinfo.so.6)
+# Strip symbol versions (initscr@@NCURSESW6_5...) so names compare.
+for l in "$lib" "$tinfo"; do
+	[ -f "$l" ] && nm -D --defined-only "$l"
+done | awk '{print $NF}' | sed 's/@.*//' | sort -u >curses-syms.tmp
 nm -u "$build/core/libcore.a" | awk '{print $NF}' | sort -u >core-undef.tmp
 both=$(comm -12 curses-syms.tmp core-undef.tmp)
 rm -f curses-syms.tmp core-undef.tmp

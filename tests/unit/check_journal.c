@@ -432,6 +432,31 @@ START_TEST(test_journal_event_parse_names_the_bad_field)
 }
 END_TEST
 
+START_TEST(test_journal_event_parse_accepts_any_key_order_and_spacing)
+{
+	const char *line =
+		"{ \"prev\": \"" JOURNAL_GENESIS "\", \"payload\": {\"a\": [1]},"
+		" \"step\": null, \"phase\": \"p\\u0041\", \"type\": \"t\","
+		" \"actor\": \"b\\\"ob\", \"mono\": -5, \"seq\": 2.0,"
+		" \"wall\": \"2026-11-21T19:30:00.123456Z\" }";
+	struct journal_event ev;
+
+	parse_ok(line, &ev);
+	ck_assert_uint_eq(ev.seq, 2);
+	ck_assert_int_eq(ev.wall_us, T0);
+	ck_assert_int_eq(ev.mono_us, -5);
+	ck_assert_str_eq(ev.actor, "b\"ob");
+	ck_assert_str_eq(ev.type, "t");
+	ck_assert_str_eq(ev.phase, "pA");
+	ck_assert_ptr_null(ev.step);
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(ev.payload,
+								"a")), 1);
+	ck_assert_str_eq(ev.prev, JOURNAL_GENESIS);
+	ck_assert_str_eq(ev.line, line);
+	journal_event_done(&ev);
+}
+END_TEST
+
 /* --- torn lines ---------------------------------------------------------- */
 
 static const struct {
@@ -907,6 +932,8 @@ journal_suite(void)
 	add(s, test_journal_strings_with_controls_and_quotes_round_trip, 0, 20);
 	add(s, test_journal_append_rejects_non_object_payload, 0, 20);
 	add(s, test_journal_event_parse_names_the_bad_field, N_OF(bad_fields),
+	    20);
+	add(s, test_journal_event_parse_accepts_any_key_order_and_spacing, 0,
 	    20);
 	add(s, test_journal_torn_last_line_is_cut_and_journalled, N_OF(torn),
 	    20);
