@@ -648,6 +648,7 @@ session_open(const struct session_opts *o, struct err *err)
 	s = exists ? resume_session(o, err) : create_session(o, err);
 	if (!s)
 		return NULL;
+	s->read_only = o->read_only;
 	if (attach_loop(s, o->loop, err) < 0 ||
 	    apply_scenario_vars(s, err) < 0 || apply_defaults(s, err) < 0 ||
 	    apply_presets(s, o->vars, s->operator, err) < 0) {

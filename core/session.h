@@ -59,6 +59,7 @@ struct session_opts {
 	const struct clock *clk;	/* NULL = system clock */
 	struct loop *loop;	/* needed to run commands; NULL = none */
 	int test_mode;		/* record that test hooks are active */
+	int read_only;		/* refuse destructive steps (--read-only) */
 	session_listener_cb listener;	/* gets every new event, or NULL */
 	void *listener_arg;	/* borrowed */
 };

@@ -337,6 +337,10 @@ act_run(struct session *s, struct step_rt *rt, const struct action *a,
 	char *text;
 
 	(void)a;
+	if (rt->def->destructive && s->read_only)
+		return err_set(err, ERR_STATE, "run %s: the step is destructive "
+			       "and this session was opened read-only",
+			       rt->def->id);
 	if (ap)
 		return err_set(err, ERR_STATE, "step %s needs approval %s first "
 			       "(approve %s ROLE NAME)", rt->def->id,

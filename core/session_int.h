@@ -56,6 +56,7 @@ struct session {
 	enum phase_id phase;
 	int complete;
 	int started;		/* session.started was applied */
+	int read_only;		/* destructive steps are refused */
 	uint64_t poll_timer;
 	session_listener_cb listener;
 	void *listener_arg;

@@ -252,6 +252,7 @@ open_session(struct batch *b, const struct cli_opts *o, const struct clock *clk)
 	so.clk = clk;
 	so.loop = b->loop;
 	so.test_mode = testhook_active();
+	so.read_only = o->read_only;
 	so.listener = on_core_event;
 	so.listener_arg = b;
 	b->session = session_open(&so, &err);

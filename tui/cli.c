@@ -51,6 +51,7 @@ print_help(void)
 "  -o, --operator=NAME      who is driving (default: $USER)\n"
 "  -s, --scenario=NAME      drill scenario to inject\n"
 "      --list-scenarios     list a playbook's drill scenarios and exit\n"
+"      --read-only          refuse every destructive step\n"
 "  -r, --role=ROLE          approve: the role approved as\n"
 "  -a, --as=NAME            approve: the approver's name\n"
 "  -c, --comment=TEXT       approve: a comment\n"
@@ -91,7 +92,7 @@ add_var(struct cli_opts *o, const char *v)
 	o->vars[o->n_vars] = NULL;
 }
 
-enum { OPT_LIST_SCENARIOS = 256 };
+enum { OPT_LIST_SCENARIOS = 256, OPT_READ_ONLY };
 
 static const struct option long_opts[] = {
 	{ "batch", no_argument, NULL, 'b' },
@@ -100,6 +101,7 @@ static const struct option long_opts[] = {
 	{ "operator", required_argument, NULL, 'o' },
 	{ "scenario", required_argument, NULL, 's' },
 	{ "list-scenarios", no_argument, NULL, OPT_LIST_SCENARIOS },
+	{ "read-only", no_argument, NULL, OPT_READ_ONLY },
 	{ "role", required_argument, NULL, 'r' },
 	{ "as", required_argument, NULL, 'a' },
 	{ "comment", required_argument, NULL, 'c' },
@@ -118,6 +120,7 @@ apply_option(int c, struct cli_opts *o)
 	case 'o': o->operator = optarg; break;
 	case 's': o->scenario = optarg; break;
 	case OPT_LIST_SCENARIOS: o->list_scenarios = 1; break;
+	case OPT_READ_ONLY: o->read_only = 1; break;
 	case 'r': o->role = optarg; break;
 	case 'a': o->as = optarg; break;
 	case 'c': o->comment = optarg; break;

@@ -26,6 +26,7 @@ struct cli_opts {
 	enum cli_command command;
 	int batch;
 	int list_scenarios;
+	int read_only;
 	const char *session_dir;
 	const char *operator;
 	const char *scenario;

@@ -208,6 +208,27 @@ START_TEST(test_session_destructive_run_needs_exact_confirmation)
 }
 END_TEST
 
+START_TEST(test_session_read_only_refuses_destructive_steps)
+{
+	struct fx f;
+	struct session_opts o = { 0 };
+
+	fx_init(&f);
+	o.dir = f.dir;
+	o.playbook = f.playbook;
+	o.mode = SESSION_DRILL;
+	o.operator = "olga";
+	o.clk = &f.clk;
+	o.read_only = 1;
+	f.s = session_open(&o, &f.err);
+	ck_assert_ptr_nonnull(f.s);
+	walk_to_execute(&f, "1");
+	ok(&f, "confirm e.reset 1.2.2");
+	refused(&f, "run e.reset", "opened read-only");
+	fx_done(&f);
+}
+END_TEST
+
 START_TEST(test_session_approver_must_not_be_operator)
 {
 	struct fx f;
@@ -461,6 +482,7 @@ session_suite(void)
 	tcase_add_test(rules, test_session_when_false_steps_are_skipped_and_refused);
 	tcase_add_test(rules, test_session_destructive_run_needs_exact_confirmation);
 	tcase_add_test(rules, test_session_approver_must_not_be_operator);
+	tcase_add_test(rules, test_session_read_only_refuses_destructive_steps);
 	tcase_add_test(rules, test_session_approval_void_when_gated_variable_changes);
 	tcase_add_test(rules, test_session_drill_spawns_nothing_and_uses_scenario_outcome);
 	tcase_add_test(rules, test_session_drill_expect_output_judged);
