@@ -2340,34 +2340,15 @@ playbook_load_buffer(const char *text, size_t len, const char *name,
 	return pb;
 }
 
-static char *
-read_file(const char *path, size_t *len, struct err *err)
+char *
+playbook_read_text(const char *path, size_t *len, struct err *err)
 {
 	struct strbuf sb = STRBUF_INIT;
-	char buf[65536];
-	FILE *f = fopen(path, "rb");
-	size_t n;
 
-	if (!f) {
-		err_set(err, ERR_IO, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
-		strbuf_add(&sb, buf, n);
-		if (sb.len > PB_FILE_MAX)
-			break;
-	}
-	if (ferror(f) || sb.len > PB_FILE_MAX) {
-		if (ferror(f))
-			err_set(err, ERR_IO, "%s: %s", path, strerror(errno));
-		else
-			err_set(err, ERR_IO, "%s: larger than %d bytes", path,
-				PB_FILE_MAX);
-		fclose(f);
+	if (strbuf_read_file(&sb, path, PB_FILE_MAX, err) < 0) {
 		strbuf_done(&sb);
 		return NULL;
 	}
-	fclose(f);
 	*len = sb.len;
 	return strbuf_detach(&sb);
 }
@@ -2377,7 +2358,7 @@ playbook_load_file(const char *path, struct err *err)
 {
 	struct playbook *pb;
 	size_t len = 0;
-	char *text = read_file(path, &len, err);
+	char *text = playbook_read_text(path, &len, err);
 
 	if (!text)
 		return NULL;

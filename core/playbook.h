@@ -279,6 +279,10 @@ struct playbook {
  * ERR_INVALID, the message starting "PATH: json.path: ". Caller frees. */
 struct playbook *playbook_load_file(const char *path, struct err *err);
 
+/* Read the playbook file at PATH whole (size-limited); the caller frees
+ * the text. Returns NULL with ERR_IO naming the path and the cause. */
+char *playbook_read_text(const char *path, size_t *len, struct err *err);
+
 /* Same as playbook_load_file, from LEN bytes of TEXT; NAME stands for the
  * path in messages. */
 struct playbook *playbook_load_buffer(const char *text, size_t len,

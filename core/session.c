@@ -284,26 +284,6 @@ write_file_atomic(const char *path, const char *data, size_t len,
 	return 0;
 }
 
-static char *
-read_whole(const char *path, size_t *len, struct err *err)
-{
-	FILE *f = fopen(path, "rb");
-	struct strbuf sb = STRBUF_INIT;
-	char buf[65536];
-	size_t n;
-
-	if (!f) {
-		err_set(err, ERR_IO, "cannot read %s: %s", path,
-			strerror(errno));
-		return NULL;
-	}
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		strbuf_add(&sb, buf, n);
-	fclose(f);
-	*len = sb.len;
-	return strbuf_detach(&sb);
-}
-
 /* Take session.lock so one process at a time drives the session. */
 static int
 lock_session(struct session *s, struct err *err)
@@ -334,7 +314,7 @@ load_copy(const char *dir, struct err *err)
 	char *path = dir_file(dir, "playbook.json");
 	struct playbook *pb;
 	size_t len;
-	char *text = read_whole(path, &len, err);
+	char *text = playbook_read_text(path, &len, err);
 
 	pb = text ? playbook_load_buffer(text, len, path, err) : NULL;
 	free(text);
@@ -514,7 +494,7 @@ create_session(const struct session_opts *o, struct err *err)
 		err_set(err, ERR_INVALID, "no playbook given");
 		return NULL;
 	}
-	text = read_whole(o->playbook, &len, err);
+	text = playbook_read_text(o->playbook, &len, err);
 	pb = text ? playbook_load_buffer(text, len, o->playbook, err) : NULL;
 	if (!pb || check_presets(pb, o->vars, err) < 0 ||
 	    check_scenario(pb, o, err) < 0 || make_dirs(o->dir, err) < 0) {

@@ -2,11 +2,13 @@
 #include "config.h"
 #include "strbuf.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "err.h"
 #include "xalloc.h"
 
 void
@@ -100,4 +102,30 @@ strbuf_detach(struct strbuf *sb)
 
 	strbuf_init(sb);
 	return p;
+}
+
+int
+strbuf_read_file(struct strbuf *sb, const char *path, size_t max,
+		 struct err *err)
+{
+	FILE *f = fopen(path, "rb");
+	size_t start = sb->len;
+	char buf[65536];
+	size_t n;
+	int rc = 0;
+
+	if (!f)
+		return err_set(err, ERR_IO, "%s: %s", path, strerror(errno));
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
+		strbuf_add(sb, buf, n);
+		if (max && sb->len - start > max) {
+			rc = err_set(err, ERR_IO, "%s: larger than %zu bytes",
+				     path, max);
+			break;
+		}
+	}
+	if (rc == 0 && ferror(f))
+		rc = err_set(err, ERR_IO, "%s: %s", path, strerror(errno));
+	fclose(f);
+	return rc;
 }

@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+struct err;
+
 struct strbuf {
 	char *buf;	/* NUL-terminated; NULL until the first append */
 	size_t len;
@@ -27,6 +29,12 @@ void strbuf_addc(struct strbuf *sb, char c);
 /* Append printf-style text. */
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Append the contents of the file at PATH, failing with ERR_IO when it
+ * cannot be read or holds more than MAX bytes (0 = no limit); returns 0 or
+ * -1 (SB then holds what was read before the failure). */
+int strbuf_read_file(struct strbuf *sb, const char *path, size_t max,
+		     struct err *err);
+
 /* Return the contents as a C string ("" when empty), borrowed. */
 const char *strbuf_str(const struct strbuf *sb);
 /* Hand the buffer to the caller (never NULL) and leave SB empty. */

@@ -12,6 +12,7 @@
 #include "err.h"
 #include "strbuf.h"
 #include "suites.h"
+#include "testhook.h"
 #include "testutil.h"
 #include "xalloc.h"
 
@@ -165,6 +166,45 @@ START_TEST(test_cast_file_is_valid_asciicast_with_escaped_text)
 }
 END_TEST
 
+START_TEST(test_testhook_clock_reads_rewind_test_now)
+{
+	struct clock c;
+	struct err err = { 0 };
+
+	unsetenv("REWIND_TEST_NOW");
+	ck_assert_int_eq(testhook_clock(&c, &err), 0);
+	setenv("REWIND_TEST_NOW", "2026-11-21T19:30:00Z", 1);
+	ck_assert_int_eq(testhook_clock(&c, &err), 1);
+	ck_assert_int_ge(clock_wall_now(&c), 1795289400000000LL);
+	ck_assert_int_lt(clock_wall_now(&c), 1795289400000000LL + 5000000);
+	ck_assert(testhook_active());
+	setenv("REWIND_TEST_NOW", "1795289400", 1);
+	ck_assert_int_eq(testhook_clock(&c, &err), 1);
+	ck_assert_int_lt(clock_wall_now(&c), 1795289400000000LL + 5000000);
+	setenv("REWIND_TEST_NOW", "tomorrow", 1);
+	ck_assert_int_eq(testhook_clock(&c, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "REWIND_TEST_NOW=tomorrow"));
+}
+END_TEST
+
+START_TEST(test_testhook_idle_counter_rises)
+{
+	char *dir = tu_mkdtemp();
+	char *path = xasprintf("%s/idle", dir);
+	char *text;
+
+	setenv("REWIND_TEST_IDLE", path, 1);
+	testhook_idle();
+	testhook_idle();
+	text = tu_read_file(path, NULL);
+	ck_assert_str_eq(text, "2\n");
+	free(text);
+	free(path);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
 Suite *
 base_suite(void)
 {
@@ -181,6 +221,8 @@ base_suite(void)
 			    sizeof(durs) / sizeof(durs[0]));
 	tcase_add_test(tc, test_manual_clock_moves_only_when_advanced);
 	tcase_add_test(tc, test_cast_file_is_valid_asciicast_with_escaped_text);
+	tcase_add_test(tc, test_testhook_clock_reads_rewind_test_now);
+	tcase_add_test(tc, test_testhook_idle_counter_rises);
 	suite_add_tcase(s, tc);
 	return s;
 }
