@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -336,10 +337,14 @@ static const char *
 default_operator(const char *given)
 {
 	const char *user = getenv("USER");
+	struct passwd *pw;
 
 	if (given && *given)
 		return given;
-	return user && *user ? user : "operator";
+	if (user && *user)
+		return user;
+	pw = getpwuid(getuid());
+	return pw && pw->pw_name && *pw->pw_name ? pw->pw_name : "operator";
 }
 
 /* Check --var presets before anything is written. */
