@@ -1,26 +1,31 @@
 /* asciicast v2: a JSON header line, then [time, "o", text] events. Writes
- * are buffered so a flood of output costs few system calls. */
+ * are buffered so a flood of output costs few system calls, and the first
+ * failed write ends the recording quietly: a full disk must not stop the
+ * command being recorded. */
 #include "config.h"
 #include "cast.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "err.h"
-#include "strbuf.h"
 #include "xalloc.h"
 
-#define CAST_FLUSH_AT 65536
+#define CAST_BUF (64 * 1024)	/* write buffer */
+#define ESCAPE_MAX 6		/* longest output for one input sequence */
 
 struct cast {
 	int fd;
+	int failed;		/* errno of the first failed write, or 0 */
 	char *path;
-	struct strbuf buf;
-	int failed;
+	size_t len;		/* bytes waiting in buf */
+	char buf[CAST_BUF];
 };
 
 static int
@@ -28,84 +33,153 @@ flush(struct cast *c)
 {
 	size_t off = 0;
 
-	while (off < c->buf.len) {
-		ssize_t n = write(c->fd, c->buf.buf + off, c->buf.len - off);
+	while (!c->failed && off < c->len) {
+		ssize_t n = write(c->fd, c->buf + off, c->len - off);
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0) {
-			c->failed = errno;
-			break;
-		}
-		off += (size_t)n;
+		if (n <= 0)
+			c->failed = n < 0 ? errno : ENOSPC;
+		else
+			off += (size_t)n;
 	}
-	strbuf_reset(&c->buf);
+	c->len = 0;
 	return c->failed ? -1 : 0;
 }
 
-/* Length of a valid UTF-8 sequence at P (at most N bytes), or 0. */
-static size_t
-utf8_len(const unsigned char *p, size_t n)
+static void
+put(struct cast *c, const char *s, size_t len)
 {
-	size_t len = p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 :
-		     p[0] >= 0xe0 ? 3 : p[0] >= 0xc2 && p[0] < 0xe0 ? 2 : 0;
-
-	if (len == 0 || len > n || p[0] > 0xf4)
-		return 0;
-	for (size_t i = 1; i < len; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	return len;
+	if (c->failed || (c->len + len > CAST_BUF && flush(c) < 0))
+		return;
+	memcpy(c->buf + c->len, s, len);
+	c->len += len;
 }
 
-/* JSON-quote LEN bytes of TEXT; invalid UTF-8 becomes U+FFFD so the file
- * stays valid JSON whatever a command prints. */
-static void
-add_json_string(struct strbuf *sb, const char *text, size_t len)
+/* Length of the valid UTF-8 sequence at S (N bytes left), 0 if invalid;
+ * overlongs and surrogates are invalid too. */
+static size_t
+utf8_len(const unsigned char *s, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)text;
+	size_t need, i;
+	unsigned char lo = 0x80, hi = 0xbf;
 
-	strbuf_addc(sb, '"');
-	for (size_t i = 0; i < len; i++) {
-		size_t n;
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] < 0xc2 || s[0] > 0xf4)
+		return 0;
+	need = s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : 4;
+	if (s[0] == 0xe0)
+		lo = 0xa0;
+	else if (s[0] == 0xed)
+		hi = 0x9f;
+	else if (s[0] == 0xf0)
+		lo = 0x90;
+	else if (s[0] == 0xf4)
+		hi = 0x8f;
+	if (n < need || s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < need; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return need;
+}
 
-		if (p[i] == '"' || p[i] == '\\') {
-			strbuf_addc(sb, '\\');
-			strbuf_addc(sb, (char)p[i]);
-		} else if (p[i] < 0x20 || p[i] == 0x7f) {
-			strbuf_addf(sb, "\\u%04x", p[i]);
-		} else if (p[i] < 0x80) {
-			strbuf_addc(sb, (char)p[i]);
-		} else if ((n = utf8_len(p + i, len - i)) > 0) {
-			strbuf_add(sb, p + i, n);
-			i += n - 1;
-		} else {
-			strbuf_adds(sb, "\\ufffd");
-		}
+/* JSON-escape one character or sequence at S into OUT (ESCAPE_MAX bytes);
+ * returns bytes written, *USED gets bytes consumed. Bytes that are not
+ * UTF-8 become U+FFFD: asciicast players need valid JSON strings. */
+static size_t
+escape_one(char *out, const unsigned char *s, size_t n, size_t *used)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t len = utf8_len(s, n);
+
+	*used = len ? len : 1;
+	if (!len) {
+		memcpy(out, "\\ufffd", 6);
+		return 6;
 	}
-	strbuf_addc(sb, '"');
+	if (len > 1 || (s[0] >= 0x20 && s[0] != '"' && s[0] != '\\')) {
+		memcpy(out, s, len);
+		return len;
+	}
+	out[0] = '\\';
+	switch (s[0]) {
+	case '"': out[1] = '"'; return 2;
+	case '\\': out[1] = '\\'; return 2;
+	case '\n': out[1] = 'n'; return 2;
+	case '\r': out[1] = 'r'; return 2;
+	case '\t': out[1] = 't'; return 2;
+	}
+	memcpy(out + 1, "u00", 3);
+	out[4] = hex[s[0] >> 4];
+	out[5] = hex[s[0] & 15];
+	return 6;
+}
+
+static int
+is_plain(unsigned char b)
+{
+	return b >= 0x20 && b < 0x80 && b != '"' && b != '\\';
+}
+
+/* Put LEN bytes of TEXT as the inside of a JSON string; runs of plain
+ * ASCII, most of any output, are copied whole. */
+static void
+put_json(struct cast *c, const char *text, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)text;
+
+	while (len && !c->failed) {
+		size_t n = 0, room;
+
+		if (CAST_BUF - c->len < ESCAPE_MAX && flush(c) < 0)
+			return;
+		room = CAST_BUF - c->len;
+		while (n < len && n < room && is_plain(s[n]))
+			n++;
+		if (n) {
+			memcpy(c->buf + c->len, s, n);
+			c->len += n;
+		} else {
+			c->len += escape_one(c->buf + c->len, s, len, &n);
+		}
+		s += n;
+		len -= n;
+	}
 }
 
 struct cast *
 cast_open(const char *path, const char *command, int64_t wall_us,
 	  struct err *err)
 {
-	struct cast *c;
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	struct cast *c;
+	struct stat st;
+	char head[128];
+	int n;
 
 	if (fd < 0) {
 		err_set(err, ERR_IO, "cannot create %s: %s", path,
 			strerror(errno));
 		return NULL;
 	}
-	c = xcalloc(1, sizeof(*c));
+	/* O_TRUNC keeps an old file's mode, and output may be sensitive;
+	 * but a device such as /dev/null keeps its own. */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (st.st_mode & 07777) != 0600)
+		fchmod(fd, 0600);
+	c = xmalloc(sizeof(*c));
 	c->fd = fd;
+	c->failed = 0;
 	c->path = xstrdup(path);
-	strbuf_addf(&c->buf, "{\"version\":2,\"width\":80,\"height\":24,"
-		    "\"timestamp\":%lld,\"command\":",
-		    (long long)(wall_us / 1000000));
-	add_json_string(&c->buf, command ? command : "", strlen(command ? command : ""));
-	strbuf_adds(&c->buf, "}\n");
+	c->len = 0;
+	n = snprintf(head, sizeof(head), "{\"version\":2,\"width\":80,"
+		     "\"height\":24,\"timestamp\":%" PRId64 ",\"command\":\"",
+		     wall_us / 1000000);
+	put(c, head, (size_t)n);
+	put_json(c, command ? command : "", command ? strlen(command) : 0);
+	put(c, "\"}\n", 3);
 	return c;
 }
 
@@ -113,33 +187,50 @@ int
 cast_write(struct cast *c, int64_t t_us, const char *text, size_t len,
 	   int newline)
 {
-	strbuf_addf(&c->buf, "[%lld.%06lld,\"o\",", (long long)(t_us / 1000000),
-		    (long long)(t_us % 1000000));
-	add_json_string(&c->buf, text, len);
-	if (newline) {
-		c->buf.len--;	/* reopen the string to append the line end */
-		strbuf_adds(&c->buf, "\\r\\n\"");
-	}
-	strbuf_adds(&c->buf, "]\n");
-	return c->buf.len >= CAST_FLUSH_AT ? flush(c) : 0;
+	char head[64];
+	int n;
+
+	if (c->failed)
+		return -1;
+	if (t_us < 0)
+		t_us = 0;
+	n = snprintf(head, sizeof(head), "[%" PRId64 ".%06" PRId64
+		     ", \"o\", \"", t_us / 1000000, t_us % 1000000);
+	put(c, head, (size_t)n);
+	put_json(c, text, len);
+	if (newline)
+		put(c, "\\r\\n", 4);
+	put(c, "\"]\n", 3);
+	return c->failed ? -1 : 0;
 }
 
-int
-cast_close(struct cast *c, struct err *err)
+static int
+close_cast(struct cast *c, int sync, struct err *err)
 {
-	int rc;
+	int rc = 0;
 
 	if (!c)
 		return 0;
-	rc = flush(c);
-	if (rc == 0 && fdatasync(c->fd) < 0)
+	flush(c);
+	if (sync && !c->failed && fdatasync(c->fd) < 0)
 		c->failed = errno;
 	if (c->failed)
 		rc = err_set(err, ERR_IO, "cannot write %s: %s", c->path,
 			     strerror(c->failed));
 	close(c->fd);
-	strbuf_done(&c->buf);
 	free(c->path);
 	free(c);
 	return rc;
+}
+
+int
+cast_close(struct cast *c, struct err *err)
+{
+	return close_cast(c, 1, err);
+}
+
+int
+cast_close_nosync(struct cast *c, struct err *err)
+{
+	return close_cast(c, 0, err);
 }

@@ -9,17 +9,25 @@
 struct err;
 struct cast;
 
-/* Create PATH (mode 0600, truncating) and write the header line naming
- * COMMAND and the start time WALL_US. Returns NULL with ERR_IO. */
+/* Create PATH (mode 0600, truncating; an existing regular file is reset
+ * to 0600) and buffer the header line naming COMMAND (stored as given, so
+ * redact it first) and the start time WALL_US. Returns NULL with ERR_IO. */
 struct cast *cast_open(const char *path, const char *command,
 		       int64_t wall_us, struct err *err);
 
-/* Buffer an output event of LEN bytes of TEXT at T_US µs after the start
- * (a line ending is added as "\r\n" when NEWLINE). Returns 0 or -1. */
+/* Buffer the output event [T_US µs, "o", TEXT] for LEN bytes of TEXT,
+ * with "\r\n" appended when NEWLINE; invalid UTF-8 becomes U+FFFD. Returns
+ * -1 once a write to the file has failed (disk full): from then on every
+ * write is a no-op, and cast_close reports the error. */
 int cast_write(struct cast *c, int64_t t_us, const char *text, size_t len,
 	       int newline);
 
-/* Flush, fdatasync and close; frees C (may be NULL). Returns 0 or -1. */
+/* Flush, fdatasync and close; frees C (may be NULL). Returns -1 with
+ * ERR_IO if any write or the sync failed. */
 int cast_close(struct cast *c, struct err *err);
+
+/* cast_close without the fdatasync, for callers on the event loop, which
+ * must not wait for the disk. */
+int cast_close_nosync(struct cast *c, struct err *err);
 
 #endif

@@ -7,20 +7,17 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cast.h"
 #include "clock.h"
 #include "err.h"
 #include "loop.h"
-#include "strbuf.h"
+#include "redact.h"
 #include "xalloc.h"
 
 #define READ_CHUNK (64 * 1024)		/* one read() */
@@ -28,19 +25,10 @@
 #define LINE_PIECE (16 * 1024)		/* longer lines come in pieces */
 #define TAIL_KEEP (sizeof(((struct proc_result *)0)->tail) - 1)
 #define TAIL_BUF (2 * TAIL_KEEP + 2)	/* room to trim rarely */
-#define CAST_BUF (64 * 1024)		/* cast write buffer */
 #define DRAIN_GRACE_US 100000		/* after reap, wait this for EOF */
 #define KILL_GRACE_US 2000000		/* SIGTERM -> SIGKILL default */
-#define REDACTED "********"
 
 extern char **environ;
-
-/* Secret values, longest first so a secret containing another is
- * replaced whole rather than leaving its remainder in clear. */
-struct secrets {
-	char **v;
-	size_t n;
-};
 
 struct stream {
 	struct proc *p;
@@ -62,10 +50,8 @@ struct proc {
 	int timed_out;
 	int cancelled;
 	struct stream out[2];
-	struct secrets secrets;	/* from this spawn's env */
-	int cast_fd;		/* -1 when no cast or after a write error */
-	char *cast_buf;
-	size_t cast_len;
+	struct redact *secrets;	/* this spawn's env, over the runner's */
+	struct cast *cast;	/* NULL when not recording */
 	int64_t start_us, end_us, now_us;	/* now_us: time of last read */
 	int64_t kill_grace_us;
 	uint64_t timeout_timer, kill_timer, drain_timer;
@@ -82,183 +68,30 @@ struct runner {
 	struct proc *procs;	/* spawned, on_exit not yet called */
 	size_t n_live;
 	uint64_t n_spawned;
-	struct secrets secrets;
+	struct redact *secrets;
 	char *readbuf;		/* READ_CHUNK + 1, shared by every proc */
-	struct strbuf red[2];	/* redaction scratch, swapped per secret */
 };
 
 static void finish(struct proc *p);
 
 /* ---- secrets ----------------------------------------------------------- */
 
-static void
-secrets_add_n(struct secrets *s, const char *value, size_t len)
-{
-	size_t i;
-
-	if (!len)
-		return;
-	for (i = 0; i < s->n; i++)
-		if (strlen(s->v[i]) == len && !memcmp(s->v[i], value, len))
-			return;
-	s->v = xrealloc(s->v, (s->n + 1) * sizeof(*s->v));
-	for (i = s->n; i > 0 && strlen(s->v[i - 1]) < len; i--)
-		s->v[i] = s->v[i - 1];
-	s->v[i] = xstrndup(value, len);
-	s->n++;
-}
-
-/* Lines are redacted one at a time, so a multi-line secret is matched
- * line by line. */
-static void
-secrets_add(struct secrets *s, const char *value)
-{
-	const char *nl;
-
-	while ((nl = strchr(value, '\n'))) {
-		secrets_add_n(s, value, (size_t)(nl - value));
-		value = nl + 1;
-	}
-	secrets_add_n(s, value, strlen(value));
-}
-
-static void
-secrets_done(struct secrets *s)
-{
-	for (size_t i = 0; i < s->n; i++)
-		free(s->v[i]);
-	free(s->v);
-	s->v = NULL;
-	s->n = 0;
-}
-
-/* Case-insensitive search for WORD in the first LEN bytes of NAME, from
- * offset FROM; returns the offset or -1. */
-static long
-find_word(const char *name, size_t len, size_t from, const char *word)
-{
-	size_t wlen = strlen(word);
-
-	for (size_t i = from; i + wlen <= len; i++)
-		if (!strncasecmp(name + i, word, wlen))
-			return (long)i;
-	return -1;
-}
-
-/* AUTH counts, except inside AUTHOR (GIT_AUTHOR_NAME is not a secret, and
- * hiding it would garble every git log); AUTHORIZATION still counts. */
-static int
-has_auth(const char *name, size_t len)
-{
-	long at = -1;
-
-	while ((at = find_word(name, len, (size_t)(at + 1), "AUTH")) >= 0) {
-		const char *rest = name + at + 4;
-		size_t n_rest = len - (size_t)at - 4;
-
-		if (n_rest < 2 || strncasecmp(rest, "OR", 2))
-			return 1;
-		if (n_rest >= 4 && (!strncasecmp(rest, "ORIZ", 4) ||
-				    !strncasecmp(rest, "ORIS", 4)))
-			return 1;
-	}
-	return 0;
-}
-
-static int
-is_secret_name_n(const char *name, size_t len)
-{
-	return find_word(name, len, 0, "TOKEN") >= 0 ||
-	       find_word(name, len, 0, "SECRET") >= 0 ||
-	       find_word(name, len, 0, "PASSWORD") >= 0 ||
-	       has_auth(name, len);
-}
-
 int
 runner_is_secret_name(const char *name)
 {
-	return is_secret_name_n(name, strlen(name));
-}
-
-static void
-add_entry_secret(struct secrets *s, const char *entry)
-{
-	const char *eq = strchr(entry, '=');
-
-	if (eq && is_secret_name_n(entry, (size_t)(eq - entry)))
-		secrets_add(s, eq + 1);
+	return redact_is_secret_name(name);
 }
 
 void
 runner_add_secret(struct runner *r, const char *value)
 {
-	if (value)
-		secrets_add(&r->secrets, value);
+	redact_add(r->secrets, value);
 }
 
 void
 runner_add_env_secrets(struct runner *r, char *const *envp)
 {
-	for (; envp && *envp; envp++)
-		add_entry_secret(&r->secrets, *envp);
-}
-
-/* Replace every SECRET in CUR (LEN bytes) into OUT; returns 0 when
- * SECRET does not occur (OUT untouched). */
-static int
-replace_all(struct strbuf *out, const char *cur, size_t len,
-	    const char *secret)
-{
-	size_t slen = strlen(secret);
-	const char *end = cur + len, *hit;
-
-	hit = memmem(cur, len, secret, slen);
-	if (!hit)
-		return 0;
-	strbuf_reset(out);
-	do {
-		strbuf_add(out, cur, (size_t)(hit - cur));
-		strbuf_adds(out, REDACTED);
-		cur = hit + slen;
-		hit = memmem(cur, (size_t)(end - cur), secret, slen);
-	} while (hit);
-	strbuf_add(out, cur, (size_t)(end - cur));
-	return 1;
-}
-
-/* The next secret by length across the runner's and the proc's lists. */
-static const char *
-next_secret(const struct proc *p, size_t *i, size_t *j)
-{
-	const struct secrets *a = &p->r->secrets, *b = &p->secrets;
-
-	if (*i < a->n && (*j >= b->n ||
-			  strlen(a->v[*i]) >= strlen(b->v[*j])))
-		return a->v[(*i)++];
-	if (*j < b->n)
-		return b->v[(*j)++];
-	return NULL;
-}
-
-/* Return TEXT with every secret masked: TEXT itself when nothing matched,
- * else a NUL-ended buffer borrowed from the runner. */
-static char *
-redact(struct proc *p, char *text, size_t *len)
-{
-	struct strbuf *red = p->r->red;
-	size_t i = 0, j = 0;
-	const char *secret;
-	char *cur = text;
-	int k = 0;
-
-	while ((secret = next_secret(p, &i, &j))) {
-		if (!replace_all(&red[k], cur, *len, secret))
-			continue;
-		cur = red[k].buf;
-		*len = red[k].len;
-		k = !k;
-	}
-	return cur;
+	redact_add_env(r->secrets, envp);
 }
 
 /* ---- tail and cast file ------------------------------------------------- */
@@ -303,173 +136,28 @@ tail_result(struct proc *p, struct proc_result *res)
 	res->tail[p->tail_len] = '\0';
 }
 
-static void
-cast_close(struct proc *p)
-{
-	if (p->cast_fd >= 0)
-		close(p->cast_fd);
-	p->cast_fd = -1;
-	free(p->cast_buf);
-	p->cast_buf = NULL;
-}
-
-/* A failed write (disk full) stops the cast rather than the command. */
-static void
-cast_flush(struct proc *p)
-{
-	size_t off = 0;
-
-	while (p->cast_fd >= 0 && off < p->cast_len) {
-		ssize_t n = write(p->cast_fd, p->cast_buf + off,
-				  p->cast_len - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			cast_close(p);
-		else
-			off += (size_t)n;
-	}
-	p->cast_len = 0;
-}
-
-static void
-cast_puts(struct proc *p, const char *s, size_t len)
-{
-	if (p->cast_len + len > CAST_BUF)
-		cast_flush(p);
-	if (p->cast_fd < 0)
-		return;
-	memcpy(p->cast_buf + p->cast_len, s, len);
-	p->cast_len += len;
-}
-
-/* Length of the valid UTF-8 sequence at S (N bytes left), 0 if invalid;
- * overlongs and surrogates are invalid too. */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-	size_t need, i;
-	unsigned char lo = 0x80, hi = 0xbf;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] < 0xc2 || s[0] > 0xf4)
-		return 0;
-	need = s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : 4;
-	if (s[0] == 0xe0)
-		lo = 0xa0;
-	else if (s[0] == 0xed)
-		hi = 0x9f;
-	else if (s[0] == 0xf0)
-		lo = 0x90;
-	else if (s[0] == 0xf4)
-		hi = 0x8f;
-	if (n < need || s[1] < lo || s[1] > hi)
-		return 0;
-	for (i = 2; i < need; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 0;
-	return need;
-}
-
-/* JSON-escape one character or sequence at S into OUT (>= 6 bytes);
- * returns bytes written, *USED gets bytes consumed. Bytes that are not
- * UTF-8 become U+FFFD: asciicast players need valid JSON strings. */
-static size_t
-escape_one(char *out, const unsigned char *s, size_t n, size_t *used)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t len = utf8_len(s, n);
-
-	*used = len ? len : 1;
-	if (!len)
-		return (size_t)sprintf(out, "\\ufffd");
-	if (len > 1 || (s[0] >= 0x20 && s[0] != '"' && s[0] != '\\')) {
-		memcpy(out, s, len);
-		return len;
-	}
-	out[0] = '\\';
-	switch (s[0]) {
-	case '"': out[1] = '"'; return 2;
-	case '\\': out[1] = '\\'; return 2;
-	case '\n': out[1] = 'n'; return 2;
-	case '\r': out[1] = 'r'; return 2;
-	case '\t': out[1] = 't'; return 2;
-	}
-	memcpy(out + 1, "u00", 3);
-	out[4] = hex[s[0] >> 4];
-	out[5] = hex[s[0] & 15];
-	return 6;
-}
-
-static void
-cast_escape(struct proc *p, const char *text, size_t len)
-{
-	const unsigned char *s = (const unsigned char *)text;
-	size_t used;
-
-	while (len && p->cast_fd >= 0) {
-		if (p->cast_len + 6 > CAST_BUF)
-			cast_flush(p);
-		p->cast_len += escape_one(p->cast_buf + p->cast_len, s, len,
-					  &used);
-		s += used;
-		len -= used;
-	}
-}
-
-/* One output event: [secs, "o", "TEXT\r\n"]; stderr is "o" too, since
- * that is what a terminal would have shown. */
+/* One output event; stderr is "o" too, since that is what a terminal
+ * would have shown. A failed write (disk full) stops the cast, never the
+ * command, so its result is ignored. */
 static void
 cast_line(struct proc *p, const char *text, size_t len)
 {
-	int64_t t = p->now_us - p->start_us;
-	char head[64];
-	int n;
-
-	if (p->cast_fd < 0)
-		return;
-	n = snprintf(head, sizeof(head), "[%" PRId64 ".%06" PRId64
-		     ", \"o\", \"", t / 1000000, t % 1000000);
-	cast_puts(p, head, (size_t)n);
-	cast_escape(p, text, len);
-	cast_puts(p, "\\r\\n\"]\n", 7);
-}
-
-static void
-cast_header(struct proc *p, const char *command, int64_t wall_us)
-{
-	char head[128];
-	char *cmd = xstrdup(command);
-	size_t len = strlen(cmd);
-	char *red = redact(p, cmd, &len);
-	int n;
-
-	n = snprintf(head, sizeof(head), "{\"version\":2,\"width\":80,"
-		     "\"height\":24,\"timestamp\":%" PRId64 ",\"command\":\"",
-		     wall_us / 1000000);
-	cast_puts(p, head, (size_t)n);
-	cast_escape(p, red, len);
-	cast_puts(p, "\"}\n", 3);
-	free(cmd);
+	if (p->cast)
+		cast_write(p->cast, p->now_us - p->start_us, text, len, 1);
 }
 
 static int
-cast_open(struct proc *p, const struct proc_spec *spec, struct err *err)
+proc_cast_open(struct proc *p, const struct proc_spec *spec, struct err *err)
 {
+	char *command;
+
 	if (!spec->cast_path)
 		return 0;
-	p->cast_fd = open(spec->cast_path,
-			  O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0600);
-	if (p->cast_fd < 0)
-		return err_set(err, ERR_IO, "cast file %s: %s",
-			       spec->cast_path, strerror(errno));
-	/* O_TRUNC keeps an old file's mode; output may be sensitive. */
-	fchmod(p->cast_fd, 0600);
-	p->cast_buf = xmalloc(CAST_BUF);
-	cast_header(p, spec->command, clock_wall_now(loop_clock(p->r->loop)));
-	return 0;
+	command = redact_apply_str(p->secrets, spec->command);
+	p->cast = cast_open(spec->cast_path, command,
+			    clock_wall_now(loop_clock(p->r->loop)), err);
+	free(command);
+	return p->cast ? 0 : -1;
 }
 
 /* ---- output ------------------------------------------------------------ */
@@ -479,10 +167,10 @@ cast_open(struct proc *p, const struct proc_spec *spec, struct err *err)
 static void
 deliver(struct proc *p, struct stream *s, char *text, size_t len)
 {
-	char *red;
+	const char *red;
 
 	text[len] = '\0';
-	red = redact(p, text, &len);
+	red = redact_line(p->secrets, text, &len);
 	tail_add(p, red, len);
 	cast_line(p, red, len);
 	if (p->on_line)
@@ -680,9 +368,8 @@ proc_free(struct proc *p)
 {
 	for (int i = 0; i < 2; i++)
 		free(p->out[i].line);
-	cast_flush(p);
-	cast_close(p);
-	secrets_done(&p->secrets);
+	cast_close_nosync(p->cast, NULL);
+	redact_free(p->secrets);
 	free(p);
 }
 
@@ -697,8 +384,8 @@ finish(struct proc *p)
 	stream_close(p, &p->out[0], 0);
 	stream_close(p, &p->out[1], 0);
 	fill_result(p, &res);
-	cast_flush(p);
-	cast_close(p);
+	cast_close_nosync(p->cast, NULL);
+	p->cast = NULL;
 	unlink_proc(p);
 	if (p->on_exit)
 		p->on_exit(p, &res, p->arg);
@@ -995,7 +682,6 @@ proc_new(struct runner *r, const struct proc_spec *spec)
 
 	p->r = r;
 	p->status = -1;
-	p->cast_fd = -1;
 	p->kill_grace_us = spec->kill_grace_us > 0 ? spec->kill_grace_us
 						    : KILL_GRACE_US;
 	p->on_line = spec->on_line;
@@ -1007,8 +693,9 @@ proc_new(struct runner *r, const struct proc_spec *spec)
 		p->out[i].no = i + 1;
 		p->out[i].line = xmalloc(LINE_PIECE + 1);
 	}
+	p->secrets = redact_new_child(r->secrets);
 	for (const char *const *e = spec->env; e && *e; e++)
-		add_entry_secret(&p->secrets, *e);
+		redact_add_env_entry(p->secrets, *e);
 	p->start_us = clock_mono_now(loop_clock(r->loop));
 	p->now_us = p->start_us;
 	return p;
@@ -1069,7 +756,7 @@ runner_spawn(struct runner *r, const struct proc_spec *spec, struct err *err)
 		return NULL;
 	p = proc_new(r, spec);
 	if (open_pipe(fds[0], err) < 0 || open_pipe(fds[1], err) < 0 ||
-	    cast_open(p, spec, err) < 0)
+	    proc_cast_open(p, spec, err) < 0)
 		goto fail;
 	p->pid = spawn_child(spec, fds, err);
 	if (p->pid < 0)
@@ -1078,8 +765,11 @@ runner_spawn(struct runner *r, const struct proc_spec *spec, struct err *err)
 	return p;
 fail:
 	close_pipes(fds);
-	if (p->cast_fd >= 0)
+	if (p->cast) {
+		cast_close_nosync(p->cast, NULL);
+		p->cast = NULL;
 		unlink(spec->cast_path);
+	}
 	proc_free(p);
 	return NULL;
 }
@@ -1096,9 +786,8 @@ runner_new(struct loop *l, struct err *err)
 		free(r);
 		return NULL;
 	}
+	r->secrets = redact_new();
 	r->readbuf = xmalloc(READ_CHUNK + 1);
-	strbuf_init(&r->red[0]);
-	strbuf_init(&r->red[1]);
 	return r;
 }
 
@@ -1131,9 +820,7 @@ runner_free(struct runner *r)
 		proc_abandon(p);
 	}
 	loop_del_signal(r->loop, SIGCHLD);
-	secrets_done(&r->secrets);
-	strbuf_done(&r->red[0]);
-	strbuf_done(&r->red[1]);
+	redact_free(r->secrets);
 	free(r->readbuf);
 	free(r);
 }

@@ -57,14 +57,16 @@ struct runner *runner_new(struct loop *l, struct err *err);
 void runner_free(struct runner *r);
 
 /* Add a secret value to redact (replaced by "********") from every line,
- * tail and cast file the runner writes. Empty values are ignored. */
+ * tail and cast file the runner writes, children already running
+ * included; see redact_add. Empty values are ignored. */
 void runner_add_secret(struct runner *r, const char *value);
 
 /* Add the values of every environment variable whose name contains TOKEN,
- * SECRET, PASSWORD or AUTH (case-insensitive) as secrets. */
+ * SECRET, PASSWORD or AUTH (case-insensitive) as secrets; see
+ * redact_add_env. */
 void runner_add_env_secrets(struct runner *r, char *const *envp);
 
-/* Whether NAME looks like a secret's name (TOKEN/SECRET/PASSWORD/AUTH). */
+/* Whether NAME looks like a secret's name; same as redact_is_secret_name. */
 int runner_is_secret_name(const char *name);
 
 /* Start a child. The returned proc is owned by the runner and stays valid
@@ -83,7 +85,8 @@ pid_t proc_pid(const struct proc *p);
 /* Number of children spawned over the runner's life (for tests). */
 uint64_t runner_n_spawned(const struct runner *r);
 
-/* Number of children not yet reaped. */
+/* Number of children whose on_exit has not run yet: those still running
+ * and those already reaped whose output is still being drained. */
 size_t runner_n_live(const struct runner *r);
 
 #endif

@@ -1,9 +1,11 @@
 /* Base utilities: errors, strings, clocks and time formats, cast files. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -166,6 +168,63 @@ START_TEST(test_cast_file_is_valid_asciicast_with_escaped_text)
 }
 END_TEST
 
+/* /dev/full takes the open but fails every write with ENOSPC, as a full
+ * disk would. */
+START_TEST(test_cast_write_after_a_failed_write_is_a_noop)
+{
+	static char flood[70000];	/* more than the write buffer */
+	struct err err = { 0 };
+	struct cast *c;
+	struct stat before, after;
+
+	if (access("/dev/full", W_OK) < 0 || stat("/dev/full", &before) < 0)
+		return;
+	memset(flood, 'y', sizeof(flood));
+	c = cast_open("/dev/full", "yes", 1795289400000000LL, &err);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(cast_write(c, 1000, "buffered", 8, 1), 0);
+	ck_assert_int_eq(cast_write(c, 2000, flood, sizeof(flood), 1), -1);
+	ck_assert_int_eq(cast_write(c, 3000, "later", 5, 1), -1);
+	ck_assert_int_eq(cast_close(c, &err), -1);
+	ck_assert_int_eq(err.code, ERR_IO);
+	ck_assert_ptr_nonnull(strstr(err.msg, "/dev/full"));
+	ck_assert_ptr_nonnull(strstr(err.msg, strerror(ENOSPC)));
+	/* The no-sync close reports it the same way. */
+	err_clear(&err);
+	c = cast_open("/dev/full", "yes", 0, NULL);
+	ck_assert_int_eq(cast_write(c, 0, flood, sizeof(flood), 0), -1);
+	ck_assert_int_eq(cast_close_nosync(c, &err), -1);
+	ck_assert_int_eq(err.code, ERR_IO);
+	/* A device keeps its mode; only regular files are forced to 0600. */
+	ck_assert_int_eq(stat("/dev/full", &after), 0);
+	ck_assert_int_eq(after.st_mode, before.st_mode);
+}
+END_TEST
+
+START_TEST(test_cast_open_truncates_an_old_file_to_mode_0600)
+{
+	char *dir = tu_mkdtemp();
+	char *path = tu_write_file(dir, "old.cast", "old text\n", 9);
+	struct cast *c;
+	struct stat st;
+	char *text;
+
+	ck_assert_int_eq(chmod(path, 0644), 0);
+	c = cast_open(path, "true", 0, NULL);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(cast_close_nosync(c, NULL), 0);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_mode & 07777, 0600);
+	text = tu_read_file(path, NULL);
+	ck_assert_str_eq(text, "{\"version\":2,\"width\":80,\"height\":24,"
+			 "\"timestamp\":0,\"command\":\"true\"}\n");
+	free(text);
+	free(path);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
 START_TEST(test_testhook_clock_reads_rewind_test_now)
 {
 	struct clock c;
@@ -221,6 +280,8 @@ base_suite(void)
 			    sizeof(durs) / sizeof(durs[0]));
 	tcase_add_test(tc, test_manual_clock_moves_only_when_advanced);
 	tcase_add_test(tc, test_cast_file_is_valid_asciicast_with_escaped_text);
+	tcase_add_test(tc, test_cast_write_after_a_failed_write_is_a_noop);
+	tcase_add_test(tc, test_cast_open_truncates_an_old_file_to_mode_0600);
 	tcase_add_test(tc, test_testhook_clock_reads_rewind_test_now);
 	tcase_add_test(tc, test_testhook_idle_counter_rises);
 	suite_add_tcase(s, tc);

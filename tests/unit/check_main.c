@@ -10,8 +10,8 @@ main(void)
 {
 	Suite *(*const suites[])(void) = {
 		base_suite, sha256_suite, journal_suite, loop_suite,
-		runner_suite, playbook_suite, action_suite, sanitize_suite,
-		session_suite, batch_suite,
+		redact_suite, runner_suite, playbook_suite, action_suite,
+		sanitize_suite, session_suite, batch_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	int n_failed;

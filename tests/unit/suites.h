@@ -10,6 +10,7 @@ Suite *batch_suite(void);
 Suite *journal_suite(void);
 Suite *loop_suite(void);
 Suite *playbook_suite(void);
+Suite *redact_suite(void);
 Suite *runner_suite(void);
 Suite *sanitize_suite(void);
 Suite *session_suite(void);

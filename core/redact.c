@@ -1,0 +1,272 @@
+/* Secret sets: values kept longest first, optionally layered on a parent
+ * set, and replaced by a mask in any text handed to them. */
+#include "config.h"
+#include "redact.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "strbuf.h"
+#include "xalloc.h"
+
+#define MAX_DEPTH 4		/* sets in a parent chain */
+
+struct secret {
+	char *value;
+	size_t len;
+};
+
+struct redact {
+	const struct redact *parent;	/* borrowed, or NULL */
+	int depth;			/* 1 for a set without parent */
+	struct secret *v;		/* longest first */
+	size_t n;
+	struct strbuf scratch[2];	/* redact_line's results, swapped */
+};
+
+/* A walk over the secrets of a chain of sets, longest first. */
+struct walk {
+	const struct redact *set[MAX_DEPTH];	/* [0] is the child */
+	size_t at[MAX_DEPTH];
+	int n;
+};
+
+struct redact *
+redact_new(void)
+{
+	struct redact *rd = xcalloc(1, sizeof(*rd));
+
+	rd->depth = 1;
+	return rd;
+}
+
+struct redact *
+redact_new_child(const struct redact *parent)
+{
+	struct redact *rd = redact_new();
+
+	assert(parent && parent->depth < MAX_DEPTH);
+	rd->parent = parent;
+	rd->depth = parent->depth + 1;
+	return rd;
+}
+
+void
+redact_free(struct redact *rd)
+{
+	if (!rd)
+		return;
+	for (size_t i = 0; i < rd->n; i++)
+		free(rd->v[i].value);
+	free(rd->v);
+	strbuf_done(&rd->scratch[0]);
+	strbuf_done(&rd->scratch[1]);
+	free(rd);
+}
+
+static void
+add_n(struct redact *rd, const char *value, size_t len)
+{
+	size_t i;
+
+	if (!len)
+		return;
+	for (i = 0; i < rd->n; i++)
+		if (rd->v[i].len == len && !memcmp(rd->v[i].value, value, len))
+			return;
+	rd->v = xrealloc(rd->v, (rd->n + 1) * sizeof(*rd->v));
+	for (i = rd->n; i > 0 && rd->v[i - 1].len < len; i--)
+		rd->v[i] = rd->v[i - 1];
+	rd->v[i].value = xstrndup(value, len);
+	rd->v[i].len = len;
+	rd->n++;
+}
+
+void
+redact_add(struct redact *rd, const char *value)
+{
+	const char *nl;
+
+	if (!value)
+		return;
+	while ((nl = strchr(value, '\n'))) {
+		add_n(rd, value, (size_t)(nl - value));
+		value = nl + 1;
+	}
+	add_n(rd, value, strlen(value));
+}
+
+/* Case-insensitive search for WORD in the first LEN bytes of NAME, from
+ * offset FROM; returns the offset or -1. */
+static long
+find_word(const char *name, size_t len, size_t from, const char *word)
+{
+	size_t wlen = strlen(word);
+
+	for (size_t i = from; i + wlen <= len; i++)
+		if (!strncasecmp(name + i, word, wlen))
+			return (long)i;
+	return -1;
+}
+
+/* AUTH counts, except inside AUTHOR (hiding author names would garble
+ * every git log); AUTHORIZATION and AUTHORISATION still count. */
+static int
+has_auth(const char *name, size_t len)
+{
+	long at = -1;
+
+	while ((at = find_word(name, len, (size_t)(at + 1), "AUTH")) >= 0) {
+		const char *rest = name + at + 4;
+		size_t n_rest = len - (size_t)at - 4;
+
+		if (n_rest < 2 || strncasecmp(rest, "OR", 2))
+			return 1;
+		if (n_rest >= 4 && (!strncasecmp(rest, "ORIZ", 4) ||
+				    !strncasecmp(rest, "ORIS", 4)))
+			return 1;
+	}
+	return 0;
+}
+
+static int
+is_secret_name_n(const char *name, size_t len)
+{
+	return find_word(name, len, 0, "TOKEN") >= 0 ||
+	       find_word(name, len, 0, "SECRET") >= 0 ||
+	       find_word(name, len, 0, "PASSWORD") >= 0 ||
+	       has_auth(name, len);
+}
+
+int
+redact_is_secret_name(const char *name)
+{
+	return name && is_secret_name_n(name, strlen(name));
+}
+
+void
+redact_add_env_entry(struct redact *rd, const char *entry)
+{
+	const char *eq = entry ? strchr(entry, '=') : NULL;
+
+	if (eq && is_secret_name_n(entry, (size_t)(eq - entry)))
+		redact_add(rd, eq + 1);
+}
+
+void
+redact_add_env(struct redact *rd, char *const *envp)
+{
+	for (; envp && *envp; envp++)
+		redact_add_env_entry(rd, *envp);
+}
+
+static void
+walk_init(struct walk *w, const struct redact *rd)
+{
+	for (w->n = 0; rd; rd = rd->parent) {
+		w->set[w->n] = rd;
+		w->at[w->n++] = 0;
+	}
+}
+
+/* The longest secret not yet visited; on a tie the parent's goes first,
+ * as it did before sets had children. NULL when all were visited. */
+static const struct secret *
+walk_next(struct walk *w)
+{
+	const struct secret *best = NULL;
+	int from = -1;
+
+	for (int i = w->n - 1; i >= 0; i--) {
+		const struct redact *rd = w->set[i];
+
+		if (w->at[i] < rd->n &&
+		    (!best || rd->v[w->at[i]].len > best->len)) {
+			best = &rd->v[w->at[i]];
+			from = i;
+		}
+	}
+	if (best)
+		w->at[from]++;
+	return best;
+}
+
+/* Replace every SEC in CUR (LEN bytes) into OUT; returns 0, leaving OUT
+ * untouched, when SEC does not occur. */
+static int
+replace_all(struct strbuf *out, const char *cur, size_t len,
+	    const struct secret *sec)
+{
+	const char *end = cur + len;
+	const char *hit = memmem(cur, len, sec->value, sec->len);
+
+	if (!hit)
+		return 0;
+	strbuf_reset(out);
+	do {
+		strbuf_add(out, cur, (size_t)(hit - cur));
+		strbuf_adds(out, REDACT_MASK);
+		cur = hit + sec->len;
+		hit = memmem(cur, (size_t)(end - cur), sec->value, sec->len);
+	} while (hit);
+	strbuf_add(out, cur, (size_t)(end - cur));
+	return 1;
+}
+
+/* Mask RD's secrets in TEXT, each pass writing into the scratch buffer
+ * the previous one did not; returns TEXT itself if nothing matched. */
+static const char *
+apply(const struct redact *rd, struct strbuf scratch[2], const char *text,
+      size_t *len)
+{
+	const struct secret *sec;
+	const char *cur = text;
+	struct walk w;
+	int k = 0;
+
+	walk_init(&w, rd);
+	while ((sec = walk_next(&w))) {
+		if (!replace_all(&scratch[k], cur, *len, sec))
+			continue;
+		cur = scratch[k].buf;
+		*len = scratch[k].len;
+		k = !k;
+	}
+	return cur;
+}
+
+char *
+redact_apply(const struct redact *rd, const char *text, size_t len,
+	     size_t *out_len)
+{
+	struct strbuf scratch[2] = { STRBUF_INIT, STRBUF_INIT };
+	const char *cur = apply(rd, scratch, text, &len);
+	char *copy;
+
+	if (cur == text) {
+		copy = xmalloc(len + 1);
+		memcpy(copy, text, len);
+		copy[len] = '\0';
+	} else {
+		copy = strbuf_detach(&scratch[cur == scratch[1].buf]);
+	}
+	strbuf_done(&scratch[0]);
+	strbuf_done(&scratch[1]);
+	if (out_len)
+		*out_len = len;
+	return copy;
+}
+
+char *
+redact_apply_str(const struct redact *rd, const char *s)
+{
+	return redact_apply(rd, s, strlen(s), NULL);
+}
+
+const char *
+redact_line(struct redact *rd, const char *text, size_t *len)
+{
+	return apply(rd, rd->scratch, text, len);
+}
