@@ -167,8 +167,10 @@ parse_args(const char *p, struct action *a, char **args, struct err *err)
 			break;
 		if (info->rest && i == n - 1)
 			read_tail(p, &w, err);
-		else if (read_word(&p, &w, err) < 0)
+		else if (read_word(&p, &w, err) < 0) {
+			strbuf_done(&w);
 			return err_prefix(err, "%s", info->name);
+		}
 		if (info->rest && i == n - 1)
 			p += strlen(p);
 		args[i] = strbuf_detach(&w);
