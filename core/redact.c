@@ -146,12 +146,32 @@ redact_is_secret_name(const char *name)
 	return name && is_secret_name_n(name, strlen(name));
 }
 
+/* Values of "secret" variables that are really switches (ALWAYS_AUTH=true,
+ * AUTH_TYPE=basic): masking them would garble every line that says
+ * "true"; no credential is this short. */
+static int
+is_setting(const char *value)
+{
+	static const char *const words[] = {
+		"true", "false", "yes", "no", "on", "off", "none", "null",
+		"basic", "bearer", "legacy", "oauth", "web",
+	};
+
+	if (strlen(value) < 4)
+		return 1;
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcasecmp(value, words[i]) == 0)
+			return 1;
+	return 0;
+}
+
 void
 redact_add_env_entry(struct redact *rd, const char *entry)
 {
 	const char *eq = entry ? strchr(entry, '=') : NULL;
 
-	if (eq && is_secret_name_n(entry, (size_t)(eq - entry)))
+	if (eq && is_secret_name_n(entry, (size_t)(eq - entry)) &&
+	    !is_setting(eq + 1))
 		redact_add(rd, eq + 1);
 }
 

@@ -23,6 +23,7 @@
 #include "err.h"
 #include "journal.h"
 #include "loop.h"
+#include "redact.h"
 #include "runner.h"
 #include "session_int.h"
 #include "sha256.h"
@@ -112,6 +113,27 @@ on_foreign_event(const struct journal_event *ev, void *arg)
 	apply_line(arg, ev, 1);
 }
 
+/* Replace every string in the payload that holds a secret. */
+static void
+scrub(const struct redact *rd, cJSON *item)
+{
+	cJSON *child, *next;
+
+	for (child = item ? item->child : NULL; child; child = next) {
+		char *clean;
+
+		next = child->next;
+		if (!cJSON_IsString(child)) {
+			scrub(rd, child);
+			continue;
+		}
+		clean = redact_apply_str(rd, child->valuestring);
+		if (strcmp(clean, child->valuestring) != 0)
+			cJSON_SetValuestring(child, clean);
+		free(clean);
+	}
+}
+
 int
 session_record(struct session *s, const char *actor, const char *type,
 	       const char *step, cJSON *payload, struct err *err)
@@ -123,6 +145,7 @@ session_record(struct session *s, const char *actor, const char *type,
 	int rc = -1;
 
 	phase = playbook_phase_name(rt ? rt->phase : s->phase);
+	scrub(s->redact, payload);
 	if (journal_append(s->journal, actor ? actor : s->operator, type,
 			   phase, step, payload, &line, err) == 0)
 		goto out;
@@ -163,6 +186,8 @@ session_alloc(struct playbook *pb, const char *dir, const struct clock *clk)
 	s->dir = xstrdup(dir);
 	s->clk = clk ? clk : clock_system();
 	s->lock_fd = -1;
+	s->redact = redact_new();
+	redact_add_env(s->redact, environ);
 	for (int p = 0; p < PHASE_COUNT; p++)
 		n += pb->phases[p].n_steps;
 	s->steps = xcalloc(n, sizeof(*s->steps));
@@ -202,6 +227,7 @@ session_free(struct session *s)
 		if (s->loop && s->steps[i].timer)
 			loop_cancel_timer(s->loop, s->steps[i].timer);
 	runner_free(s->runner);
+	redact_free(s->redact);
 	journal_free(s->journal);
 	if (s->lock_fd >= 0)
 		close(s->lock_fd);
@@ -585,6 +611,14 @@ resume_session(const struct session_opts *o, struct err *err)
 fail:
 	session_free(s);
 	return NULL;
+}
+
+void
+session_add_secret(struct session *s, const char *value)
+{
+	redact_add(s->redact, value);
+	if (s->runner)
+		runner_add_secret(s->runner, value);
 }
 
 static void

@@ -293,14 +293,17 @@ act_set(struct session *s, struct step_rt *rt, const struct action *a,
 		cJSON_AddStringToObject(p, "value", a->value);
 	if (session_record(s, actor, "var.set", NULL, p, err) < 0)
 		return -1;
-	if (v->secret) {
-		/* The journal holds no secret; keep the value in memory only. */
-		for (size_t i = 0; i < s->pb->n_variables; i++)
-			if (&s->pb->variables[i] == v) {
-				free(s->values[i]);
-				s->values[i] = xstrdup(a->value);
-			}
+	/* The journal holds no secret (a secret variable, or a value that
+	 * contains one was masked): the real value lives in memory only. */
+	for (size_t i = 0; i < s->pb->n_variables; i++) {
+		if (&s->pb->variables[i] == v &&
+		    strcmp(s->values[i] ? s->values[i] : "", a->value) != 0) {
+			free(s->values[i]);
+			s->values[i] = xstrdup(a->value);
+		}
 	}
+	if (v->secret)
+		session_add_secret(s, a->value);
 	return session_check_approvals(s, err);
 }
 

@@ -28,8 +28,8 @@ set_value(struct session *s, const char *name, const char *value)
 			continue;
 		free(s->values[i]);
 		s->values[i] = value ? xstrdup(value) : NULL;
-		if (value && s->runner && s->pb->variables[i].secret)
-			runner_add_secret(s->runner, value);
+		if (value && s->pb->variables[i].secret)
+			session_add_secret(s, value);
 	}
 }
 

@@ -48,6 +48,7 @@ struct session {
 	const struct clock *clk;
 	struct loop *loop;
 	struct runner *runner;
+	struct redact *redact;	/* secrets scrubbed from every event */
 	struct journal *journal;
 	int lock_fd;		/* session.lock, held by the owning process */
 	struct step_rt *steps;
@@ -76,6 +77,9 @@ int session_record(struct session *s, const char *actor, const char *type,
 /* Journal the refusal of A (reason in ERR); returns -1. */
 int session_refuse(struct session *s, const struct action *a,
 		   const char *actor, struct err *err);
+
+/* Mask VALUE from now on in the journal and in command output. */
+void session_add_secret(struct session *s, const char *value);
 
 /* Update the state from one journal event (ours or replayed). */
 void session_apply_event(struct session *s, const struct journal_event *ev);

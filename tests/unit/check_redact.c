@@ -156,6 +156,23 @@ START_TEST(test_redact_env_adds_only_values_of_secret_names)
 }
 END_TEST
 
+START_TEST(test_redact_env_ignores_switch_values_of_secret_names)
+{
+	static char always[] = "NPM_CONFIG_ALWAYS_AUTH=true",
+		    type[] = "AUTH_TYPE=Basic", tiny[] = "X_TOKEN=abc",
+		    real[] = "DEPLOY_TOKEN=ghp_abcdef";
+	char *const envp[] = { always, type, tiny, real, NULL };
+	struct redact *rd = redact_new();
+	char *got;
+
+	redact_add_env(rd, envp);
+	got = redact_apply_str(rd, "ok true Basic abc ghp_abcdef");
+	ck_assert_str_eq(got, "ok true Basic abc " M);
+	free(got);
+	redact_free(rd);
+}
+END_TEST
+
 /* One TCase per behaviour, named after the fact its test states. */
 static void
 add_case(Suite *s, const TTest *test, int n)
@@ -184,5 +201,6 @@ redact_suite(void)
 	add_case(s, test_redact_child_masks_parent_secrets_added_later, 0);
 	add_case(s, test_redact_line_borrows_only_when_something_matched, 0);
 	add_case(s, test_redact_env_adds_only_values_of_secret_names, 0);
+	add_case(s, test_redact_env_ignores_switch_values_of_secret_names, 0);
 	return s;
 }

@@ -371,6 +371,26 @@ START_TEST(test_session_secret_variable_never_journalled)
 }
 END_TEST
 
+START_TEST(test_session_env_secret_never_journalled)
+{
+	struct fx f;
+	char *text;
+
+	setenv("DEPLOY_TOKEN", "tkn-9f8e7d6c5b", 1);
+	fx_init(&f);
+	fx_open(&f, SESSION_LIVE, NULL);
+	ok(&f, "note the token is tkn-9f8e7d6c5b, do not paste it");
+	ok(&f, "set FREE tkn-9f8e7d6c5b");
+	ck_assert_msg(act(&f, "run a.echo") == 1, "run: %s", f.err.msg);
+	settle(&f);
+	text = journal_text(&f);
+	ck_assert_ptr_null(strstr(text, "tkn-9f8e7d6c5b"));
+	ck_assert_ptr_nonnull(strstr(text, "the token is ********, do not"));
+	free(text);
+	fx_done(&f);
+}
+END_TEST
+
 START_TEST(test_session_resume_restores_state_and_phase)
 {
 	struct fx f;
@@ -490,6 +510,7 @@ session_suite(void)
 	tcase_add_test(live, test_session_live_run_passes_variables_as_environment);
 	tcase_add_test(live, test_session_live_failure_and_expectation_mark_failed);
 	tcase_add_test(live, test_session_live_wait_finishes_on_timer);
+	tcase_add_test(live, test_session_env_secret_never_journalled);
 	tcase_add_test(life, test_session_resume_restores_state_and_phase);
 	tcase_add_test(life, test_session_second_driver_is_refused);
 	tcase_add_test(life, test_session_message_never_overwrites);
