@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 #define CAST_BUF (64 * 1024)	/* write buffer */
@@ -54,35 +55,6 @@ put(struct cast *c, const char *s, size_t len)
 		return;
 	memcpy(c->buf + c->len, s, len);
 	c->len += len;
-}
-
-/* Length of the valid UTF-8 sequence at S (N bytes left), 0 if invalid;
- * overlongs and surrogates are invalid too. */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-	size_t need, i;
-	unsigned char lo = 0x80, hi = 0xbf;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] < 0xc2 || s[0] > 0xf4)
-		return 0;
-	need = s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : 4;
-	if (s[0] == 0xe0)
-		lo = 0xa0;
-	else if (s[0] == 0xed)
-		hi = 0x9f;
-	else if (s[0] == 0xf0)
-		lo = 0x90;
-	else if (s[0] == 0xf4)
-		hi = 0x8f;
-	if (n < need || s[1] < lo || s[1] > hi)
-		return 0;
-	for (i = 2; i < need; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 0;
-	return need;
 }
 
 /* JSON-escape one character or sequence at S into OUT (ESCAPE_MAX bytes);

@@ -18,6 +18,7 @@
 #include "err.h"
 #include "sha256.h"
 #include "strbuf.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 #define PB_FILE_MAX (16 * 1024 * 1024)	/* larger files are refused */
@@ -94,35 +95,6 @@ typedef int (*elem_cb)(struct ld *ld, const cJSON *v, void *elem);
 
 /* ---- messages and JSON paths ------------------------------------------- */
 
-/* Length of the valid UTF-8 character at S (N bytes left), or 0. */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len;
-	unsigned cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return len;
-}
 
 /* Up to PB_SHOW_MAX bytes of S, quoted for a message: control bytes and
  * invalid UTF-8 as \xNN, and with QUOTES (a value shown in double quotes)

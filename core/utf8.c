@@ -1,0 +1,44 @@
+/* UTF-8 sequences: the byte ranges of RFC 3629, table 3-7 of Unicode. */
+#include "config.h"
+#include "utf8.h"
+
+size_t
+utf8_len(const unsigned char *s, size_t n)
+{
+	size_t need, i;
+	unsigned char lo = 0x80, hi = 0xbf;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] < 0xc2 || s[0] > 0xf4)
+		return 0;
+	need = s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : 4;
+	if (s[0] == 0xe0)
+		lo = 0xa0;
+	else if (s[0] == 0xed)
+		hi = 0x9f;
+	else if (s[0] == 0xf0)
+		lo = 0x90;
+	else if (s[0] == 0xf4)
+		hi = 0x8f;
+	if (n < need || s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < need; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return need;
+}
+
+size_t
+utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	static const unsigned char lead_mask[5] = { 0, 0x7f, 0x1f, 0x0f, 0x07 };
+	size_t len = utf8_len(s, n);
+
+	if (len == 0)
+		return 0;
+	*cp = s[0] & lead_mask[len];
+	for (size_t i = 1; i < len; i++)
+		*cp = (*cp << 6) | (s[i] & 0x3f);
+	return len;
+}

@@ -1,0 +1,16 @@
+/* UTF-8 validation shared by everything that must tell text from bytes
+ * (the sanitizer, JSON writers, the playbook loader). */
+#ifndef REWIND_CORE_UTF8_H
+#define REWIND_CORE_UTF8_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Length of the valid UTF-8 sequence at S (N > 0 bytes left), or 0 when
+ * the bytes are not UTF-8; overlong forms and surrogates are invalid. */
+size_t utf8_len(const unsigned char *s, size_t n);
+
+/* Like utf8_len, also storing the code point in *CP when valid. */
+size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+
+#endif
