@@ -213,6 +213,9 @@ step_rt_done(struct step_rt *rt)
 	free(rt->approvals);
 	free(rt->option);
 	free(rt->cast_rel);
+	free(rt->actor);
+	free(rt->result);
+	free(rt->reason);
 	free(rt->wait_ctx);
 }
 
@@ -775,6 +778,54 @@ enum session_mode
 session_mode(const struct session *s)
 {
 	return s->mode;
+}
+
+size_t
+session_n_steps(const struct session *s)
+{
+	return s->n_steps;
+}
+
+int
+session_step_view(const struct session *s, size_t i, struct step_view *out)
+{
+	const struct step_rt *rt;
+
+	if (i >= s->n_steps)
+		return -1;
+	rt = &s->steps[i];
+	out->def = rt->def;
+	out->phase = rt->phase;
+	out->state = rt->state;
+	out->active = session_step_active(s, rt);
+	out->actor = rt->actor;
+	out->wall_us = rt->wall_us;
+	out->option = rt->option;
+	out->result = rt->result;
+	out->reason = rt->reason;
+	out->exit_code = rt->exit_code;
+	out->n_runs = rt->n_runs;
+	out->confirmed = rt->confirmed;
+	out->n_approvals = rt->n_approvals;
+	return 0;
+}
+
+char *
+session_render(const struct session *s, const char *text, struct err *err)
+{
+	return session_expand(s, text, err);
+}
+
+const char *
+session_scenario(const struct session *s)
+{
+	return s->scenario;
+}
+
+int64_t
+session_start_wall(const struct session *s)
+{
+	return s->start_wall_us;
 }
 
 uint64_t

@@ -128,6 +128,44 @@ struct cJSON *session_awaiting(const struct session *s);
 /* Why the session is not complete, as one line (caller frees). */
 char *session_describe_open(const struct session *s);
 
+/* A read-only view of one step for front ends; strings are borrowed and
+ * valid until the session changes. */
+struct step_view {
+	const struct pb_step *def;
+	enum phase_id phase;
+	enum step_state state;
+	int active;		/* its `when` holds */
+	const char *actor;	/* who last changed it, or NULL */
+	int64_t wall_us;	/* when, or 0 */
+	const char *option;	/* decide: chosen option id */
+	const char *result;	/* last run: output tail, or NULL */
+	const char *reason;	/* last run: why it failed, or NULL */
+	int exit_code;		/* last run */
+	int n_runs;
+	int confirmed;		/* typed confirmation pending use */
+	size_t n_approvals;
+};
+
+/* Number of steps in the playbook (all phases). */
+size_t session_n_steps(const struct session *s);
+
+/* Fill OUT for step I (0-based, playbook order); returns 0, or -1 when I is
+ * out of range. */
+int session_step_view(const struct session *s, size_t i,
+		      struct step_view *out);
+
+/* TEXT with ${NAME} replaced by variables and facts (OPERATOR, PLAYBOOK,
+ * SESSION_DIR, MODE); caller frees. NULL with ERR_NOTFOUND naming the
+ * first unset or unknown name. */
+char *session_render(const struct session *s, const char *text,
+		     struct err *err);
+
+/* The drill scenario's id, or NULL (borrowed). */
+const char *session_scenario(const struct session *s);
+
+/* Wall time of the session's start event (µs since the epoch). */
+int64_t session_start_wall(const struct session *s);
+
 /* Name of a step state ("open", "done"...). */
 const char *session_state_name(enum step_state st);
 

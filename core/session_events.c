@@ -36,6 +36,7 @@ set_value(struct session *s, const char *name, const char *value)
 static void
 on_started(struct session *s, const struct journal_event *ev)
 {
+	s->start_wall_us = ev->wall_us;
 	const char *mode = pstr(ev, "mode");
 	const char *scenario = pstr(ev, "scenario");
 
@@ -148,6 +149,13 @@ on_step_finished(struct session *s, const struct journal_event *ev)
 
 	if (!rt)
 		return;
+	free(rt->result);
+	free(rt->reason);
+	rt->result = pstr(ev, "tail") ? xstrdup(pstr(ev, "tail")) : NULL;
+	rt->reason = pstr(ev, "reason") ? xstrdup(pstr(ev, "reason")) : NULL;
+	rt->exit_code = cJSON_GetObjectItemCaseSensitive(ev->payload, "exit")
+		? cJSON_GetObjectItemCaseSensitive(ev->payload, "exit")->valueint
+		: 0;
 	rt->state = cJSON_IsTrue(ok) ? STEP_DONE : STEP_FAILED;
 	rt->confirmed = 0;	/* each destructive run needs its own */
 	rt->proc = NULL;
@@ -273,9 +281,23 @@ static const struct {
 	{ "session.completed", on_completed },
 };
 
+/* Remember who touched a step last, and when, for the checklist. */
+static void
+note_step_actor(struct session *s, const struct journal_event *ev)
+{
+	struct step_rt *rt = session_find_step(s, ev->step);
+
+	if (!rt || strcmp(ev->type, "action.refused") == 0)
+		return;
+	free(rt->actor);
+	rt->actor = xstrdup(ev->actor);
+	rt->wall_us = ev->wall_us;
+}
+
 void
 session_apply_event(struct session *s, const struct journal_event *ev)
 {
+	note_step_actor(s, ev);
 	for (size_t i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++) {
 		if (strcmp(handlers[i].type, ev->type) == 0) {
 			handlers[i].apply(s, ev);

@@ -37,6 +37,11 @@ struct step_rt {
 	void *wait_ctx;		/* context of that timer, freed with it */
 	int output_matched;	/* expect.output seen in the output */
 	char *cast_rel;		/* output file of the current run */
+	char *actor;		/* who last changed the step */
+	int64_t wall_us;	/* and when */
+	char *result;		/* last run's output tail */
+	char *reason;		/* last run's failure reason */
+	int exit_code;
 };
 
 struct session {
@@ -58,6 +63,7 @@ struct session {
 	int complete;
 	int started;		/* session.started was applied */
 	int read_only;		/* destructive steps are refused */
+	int64_t start_wall_us;	/* wall time of session.started */
 	uint64_t poll_timer;
 	session_listener_cb listener;
 	void *listener_arg;

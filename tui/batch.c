@@ -185,89 +185,6 @@ list_scenarios(const char *path)
 }
 
 static int
-is_session_dir(const char *path)
-{
-	char *j = xasprintf("%s/journal.jsonl", path);
-	int yes = access(j, F_OK) == 0;
-
-	free(j);
-	return yes;
-}
-
-/* Work out the playbook and session directory from the arguments. */
-static int
-resolve_target(const struct cli_opts *o, char **playbook, char **dir)
-{
-	struct err err = { 0 };
-	const char *arg = o->n_args ? o->args[0] : NULL;
-	struct playbook *pb;
-
-	*playbook = NULL;
-	*dir = o->session_dir ? xstrdup(o->session_dir) : NULL;
-	if (arg && is_session_dir(arg)) {
-		free(*dir);
-		*dir = xstrdup(arg);
-		return 0;
-	}
-	if (!arg && *dir && is_session_dir(*dir))
-		return 0;
-	*playbook = arg ? xstrdup(arg) : cli_default_playbook();
-	if (!*playbook) {
-		fputs("rewind: no playbook given and the bundled default was "
-		      "not found (set REWIND_DATADIR)\n", stderr);
-		return -1;
-	}
-	if (*dir)
-		return 0;
-	pb = playbook_load_file(*playbook, &err);
-	if (!pb) {
-		char *safe = sanitize_text(err.msg, strlen(err.msg));
-
-		fprintf(stderr, "%s\n", safe);
-		free(safe);
-		return -1;
-	}
-	*dir = cli_new_session_dir(pb->id);
-	playbook_free(pb);
-	return 0;
-}
-
-static int
-open_session(struct batch *b, const struct cli_opts *o, const struct clock *clk)
-{
-	struct session_opts so = { 0 };
-	struct err err = { 0 };
-	char *playbook, *dir;
-
-	if (resolve_target(o, &playbook, &dir) < 0) {
-		free(dir);
-		return -1;
-	}
-	so.dir = dir;
-	so.playbook = playbook;
-	so.mode = o->command == CMD_RUN ? SESSION_LIVE : SESSION_DRILL;
-	so.operator = o->operator;
-	so.scenario = o->scenario;
-	so.vars = o->vars;
-	so.clk = clk;
-	so.loop = b->loop;
-	so.test_mode = testhook_active();
-	so.read_only = o->read_only;
-	so.listener = on_core_event;
-	so.listener_arg = b;
-	b->session = session_open(&so, &err);
-	if (!b->session) {
-		char *safe = sanitize_text(err.msg, strlen(err.msg));
-
-		fprintf(stderr, "rewind: %s\n", safe);
-		free(safe);
-	}
-	free(playbook);
-	free(dir);
-	return b->session ? 0 : -1;
-}
-
-static int
 run_batch(struct batch *b)
 {
 	fcntl(STDIN_FILENO, F_SETFL,
@@ -316,7 +233,8 @@ batch_main(const struct cli_opts *o)
 	clk = rc ? &test_clock : NULL;
 	signal(SIGPIPE, SIG_IGN);
 	b.loop = loop_new(clk);
-	if (open_session(&b, o, clk) < 0) {
+	b.session = cli_open_session(o, b.loop, clk, on_core_event, &b);
+	if (!b.session) {
 		loop_free(b.loop);
 		return EXIT_USAGE;
 	}

@@ -18,6 +18,7 @@
 #include "playbook.h"
 #include "sanitize.h"
 #include "session.h"
+#include "testhook.h"
 #include "xalloc.h"
 
 static const struct {
@@ -52,6 +53,8 @@ print_help(void)
 "  -s, --scenario=NAME      drill scenario to inject\n"
 "      --list-scenarios     list a playbook's drill scenarios and exit\n"
 "      --read-only          refuse every destructive step\n"
+"  -t, --theme=NAME         console colour theme (dark, light, high-contrast,\n"
+"                           colorblind, mono, or a file path)\n"
 "  -r, --role=ROLE          approve: the role approved as\n"
 "  -a, --as=NAME            approve: the approver's name\n"
 "  -c, --comment=TEXT       approve: a comment\n"
@@ -102,6 +105,7 @@ static const struct option long_opts[] = {
 	{ "scenario", required_argument, NULL, 's' },
 	{ "list-scenarios", no_argument, NULL, OPT_LIST_SCENARIOS },
 	{ "read-only", no_argument, NULL, OPT_READ_ONLY },
+	{ "theme", required_argument, NULL, 't' },
 	{ "role", required_argument, NULL, 'r' },
 	{ "as", required_argument, NULL, 'a' },
 	{ "comment", required_argument, NULL, 'c' },
@@ -121,6 +125,7 @@ apply_option(int c, struct cli_opts *o)
 	case 's': o->scenario = optarg; break;
 	case OPT_LIST_SCENARIOS: o->list_scenarios = 1; break;
 	case OPT_READ_ONLY: o->read_only = 1; break;
+	case 't': o->theme = optarg; break;
 	case 'r': o->role = optarg; break;
 	case 'a': o->as = optarg; break;
 	case 'c': o->comment = optarg; break;
@@ -144,7 +149,7 @@ cli_parse(int argc, char **argv, struct cli_opts *o)
 	add_var(o, NULL);
 	o->n_vars = 0;
 	optind = first;
-	while ((c = getopt_long(argc, argv, "bd:v:o:s:r:a:c:hV", long_opts,
+	while ((c = getopt_long(argc, argv, "bd:v:o:s:r:a:c:t:hV", long_opts,
 				NULL)) != -1) {
 		if ((rc = apply_option(c, o)) != 0)
 			return rc;
@@ -352,3 +357,91 @@ cli_new_session_dir(const char *id)
 	free(base);
 	return dir;
 }
+
+/* --- opening a session for a front end ----------------------------------------- */
+
+static int
+is_session_dir(const char *path)
+{
+	char *j = xasprintf("%s/journal.jsonl", path);
+	int yes = access(j, F_OK) == 0;
+
+	free(j);
+	return yes;
+}
+
+/* Work out the playbook and session directory from the arguments. */
+static int
+resolve_target(const struct cli_opts *o, char **playbook, char **dir)
+{
+	struct err err = { 0 };
+	const char *arg = o->n_args ? o->args[0] : NULL;
+	struct playbook *pb;
+
+	*playbook = NULL;
+	*dir = o->session_dir ? xstrdup(o->session_dir) : NULL;
+	if (arg && is_session_dir(arg)) {
+		free(*dir);
+		*dir = xstrdup(arg);
+		return 0;
+	}
+	if (!arg && *dir && is_session_dir(*dir))
+		return 0;
+	*playbook = arg ? xstrdup(arg) : cli_default_playbook();
+	if (!*playbook) {
+		fputs("rewind: no playbook given and the bundled default was "
+		      "not found (set REWIND_DATADIR)\n", stderr);
+		return -1;
+	}
+	if (*dir)
+		return 0;
+	pb = playbook_load_file(*playbook, &err);
+	if (!pb) {
+		char *safe = sanitize_text(err.msg, strlen(err.msg));
+
+		fprintf(stderr, "%s\n", safe);
+		free(safe);
+		return -1;
+	}
+	*dir = cli_new_session_dir(pb->id);
+	playbook_free(pb);
+	return 0;
+}
+
+struct session *
+cli_open_session(const struct cli_opts *o, struct loop *loop,
+		 const struct clock *clk, session_listener_cb cb, void *arg)
+{
+	struct session_opts so = { 0 };
+	struct err err = { 0 };
+	struct session *s;
+	char *playbook, *dir;
+
+	if (resolve_target(o, &playbook, &dir) < 0) {
+		free(dir);
+		return NULL;
+	}
+	so.dir = dir;
+	so.playbook = playbook;
+	so.mode = o->command == CMD_RUN ? SESSION_LIVE : SESSION_DRILL;
+	so.operator = o->operator;
+	so.scenario = o->scenario;
+	so.vars = o->vars;
+	so.clk = clk;
+	so.loop = loop;
+	so.test_mode = testhook_active();
+	so.read_only = o->read_only;
+	so.listener = cb;
+	so.listener_arg = arg;
+	s = session_open(&so, &err);
+	if (!s) {
+		char *safe = sanitize_text(err.msg, strlen(err.msg));
+
+		fprintf(stderr, "rewind: %s\n", safe);
+		free(safe);
+	}
+	free(playbook);
+	free(dir);
+	return s;
+}
+

@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "session.h"
+
 enum cli_command {
 	CMD_DEFAULT,	/* no sub-command: drill of the bundled default */
 	CMD_RUN,
@@ -33,6 +35,7 @@ struct cli_opts {
 	const char *role;
 	const char *as;
 	const char *comment;
+	const char *theme;
 	const char **vars;	/* NAME=VALUE, NULL-ended */
 	size_t n_vars;
 	char **args;		/* positional arguments after the command */
@@ -51,6 +54,16 @@ void cli_opts_done(struct cli_opts *o);
 int cli_check(const struct cli_opts *o);
 int cli_verify(const struct cli_opts *o);
 int cli_approve(const struct cli_opts *o);
+
+struct clock;
+struct loop;
+
+/* Open or resume the session O names (a playbook, a session directory,
+ * --session-dir, or the bundled default) on LOOP, announcing events to CB.
+ * Prints the reason to stderr and returns NULL when it cannot. */
+struct session *cli_open_session(const struct cli_opts *o, struct loop *loop,
+				 const struct clock *clk,
+				 session_listener_cb cb, void *arg);
 
 /* Path of the bundled default playbook (caller frees), or NULL. */
 char *cli_default_playbook(void);

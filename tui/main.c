@@ -6,16 +6,14 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
+#include "app.h"
 #include "batch.h"
 #include "cli.h"
 
 static int
 run_console(const struct cli_opts *o)
 {
-	(void)o;
-	fputs("rewind: the interactive console is not part of this build yet; "
-	      "use --batch (see rewind --help)\n", stderr);
-	return EXIT_USAGE;
+	return app_main(o);
 }
 
 int

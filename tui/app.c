@@ -1,0 +1,728 @@
+/* The console: curses set-up and tear-down, the event loop shared with the
+ * core, key dispatch through the keymap, layout, and redraw. */
+#include "config.h"
+#include "app.h"
+
+#include <curses.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <term.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "action.h"
+#include "cli.h"
+#include "clock.h"
+#include "draw.h"
+#include "err.h"
+#include "keymap.h"
+#include "logbuf.h"
+#include "loop.h"
+#include "sanitize.h"
+#include "testhook.h"
+#include "theme.h"
+#include "xalloc.h"
+
+#define MIN_COLS 60
+#define MIN_ROWS 16
+#define LOG_LINES 5000
+
+static SCREEN *screen;
+
+static void
+restore_terminal(void)
+{
+	if (screen && !isendwin())
+		endwin();
+}
+
+void
+app_dirty(struct app *a)
+{
+	a->dirty = 1;
+}
+
+void
+app_status(struct app *a, int is_error, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(a->status, sizeof(a->status), fmt, ap);
+	va_end(ap);
+	a->status_is_error = is_error;
+	a->dirty = 1;
+}
+
+const char *
+app_pane_name(enum pane_id id)
+{
+	static const char *const names[PANE_COUNT] = {
+		[PANE_STEPS] = "Checklist", [PANE_DETAIL] = "Step",
+		[PANE_LOG] = "Output", [PANE_JOURNAL] = "Journal",
+		[PANE_TARGETS] = "Targets",
+	};
+
+	return names[id];
+}
+
+/* --- the checklist model ------------------------------------------------------ */
+
+void
+app_refresh_steps(struct app *a)
+{
+	enum phase_id phase;
+	size_t n;
+	struct step_view v;
+
+	if (!a->session)
+		return;	/* events of the opening itself */
+	phase = session_phase(a->session);
+	n = session_n_steps(a->session);
+	a->n_visible = 0;
+	for (size_t i = 0; i < n && a->n_visible < 512; i++) {
+		session_step_view(a->session, i, &v);
+		/* Earlier phases show only what needs action again. */
+		if (v.phase == phase || (v.phase < phase && v.active &&
+					 (v.state == STEP_OPEN ||
+					  v.state == STEP_FAILED)))
+			a->visible[a->n_visible++] = i;
+	}
+	if (a->sel >= a->n_visible)
+		a->sel = a->n_visible ? a->n_visible - 1 : 0;
+	if ((int)phase != a->last_phase) {
+		a->last_phase = (int)phase;
+		a->sel = 0;
+		a->steps_top = 0;
+	}
+}
+
+int
+app_step_at(const struct app *a, int i, struct step_view *out)
+{
+	if (i < 0 || i >= a->n_visible)
+		return -1;
+	return session_step_view(a->session, a->visible[i], out);
+}
+
+/* --- acting on the session ------------------------------------------------------- */
+
+int
+app_apply(struct app *a, const char *line)
+{
+	struct action act;
+	struct err err = { 0 };
+	int rc = action_parse(line, &act, &err);
+
+	if (rc <= 0) {
+		app_status(a, 1, "%s", rc < 0 ? err.msg : "nothing to do");
+		return -1;
+	}
+	rc = session_apply(a->session, &act, NULL, &err);
+	action_done(&act);
+	if (rc < 0)
+		app_status(a, 1, "%s", err.msg);
+	app_refresh_steps(a);
+	app_dirty(a);
+	return rc;
+}
+
+/* --- events from the core ---------------------------------------------------------- */
+
+static void
+summarise_event(struct app *a, const char *line)
+{
+	cJSON *ev = cJSON_Parse(line);
+	const char *type, *step, *actor, *wall;
+	char buf[512];
+
+	if (!ev)
+		return;
+	type = cJSON_GetStringValue(cJSON_GetObjectItem(ev, "type"));
+	step = cJSON_GetStringValue(cJSON_GetObjectItem(ev, "step"));
+	actor = cJSON_GetStringValue(cJSON_GetObjectItem(ev, "actor"));
+	wall = cJSON_GetStringValue(cJSON_GetObjectItem(ev, "wall"));
+	snprintf(buf, sizeof(buf), "%.8s %-20s %-22s %s", wall ? wall + 11 : "",
+		 type ? type : "?", step ? step : "", actor ? actor : "");
+	logbuf_add(a->journal, LOG_EVENT, buf);
+	if (type && (strcmp(type, "action.refused") == 0 ||
+		     strcmp(type, "approval.voided") == 0 ||
+		     strcmp(type, "step.interrupted") == 0))
+		logbuf_add(a->log, LOG_ALERT, buf);
+	cJSON_Delete(ev);
+}
+
+static void
+on_core_event(const struct core_event *ev, void *arg)
+{
+	struct app *a = arg;
+
+	switch (ev->kind) {
+	case CORE_EV_JOURNAL:
+		summarise_event(a, ev->line);
+		if (ev->foreign)
+			app_status(a, 0, "%s from another terminal", ev->type);
+		app_refresh_steps(a);
+		break;
+	case CORE_EV_OUTPUT:
+		logbuf_add(a->log, LOG_OUTPUT, ev->line);
+		break;
+	case CORE_EV_STEP_DONE:
+		app_refresh_steps(a);
+		break;
+	}
+	app_dirty(a);
+}
+
+/* --- layout and redraw --------------------------------------------------------------- */
+
+static const enum pane_id narrow_tabs[] = {
+	PANE_DETAIL, PANE_LOG, PANE_JOURNAL, PANE_TARGETS,
+};
+static const enum pane_id wide_tabs[] = { PANE_LOG, PANE_JOURNAL, PANE_TARGETS };
+
+static void
+layout(struct app *a, int h, int w)
+{
+	int body_y = 2, body_h = h - 4;
+	int left_w = a->wide ? w * 2 / 5 : (w * 9 / 20 < 30 ? 30 : w * 9 / 20);
+
+	a->wide = w >= 120 && h >= 30;
+	if (a->wide)
+		left_w = w * 2 / 5;
+	memset(a->rects, 0, sizeof(a->rects));
+	a->rects[PANE_STEPS] = (struct rect){ body_y, 0, body_h, left_w };
+	if (a->wide) {
+		int top = body_h / 2;
+
+		a->rects[PANE_DETAIL] = (struct rect){ body_y, left_w + 1, top,
+						       w - left_w - 1 };
+		a->rects[a->side] = (struct rect){ body_y + top, left_w + 1,
+						   body_h - top, w - left_w - 1 };
+		if (a->side == PANE_DETAIL)
+			a->side = PANE_LOG;
+	} else {
+		a->rects[a->side] = (struct rect){ body_y, left_w + 1, body_h,
+						   w - left_w - 1 };
+	}
+}
+
+static void
+draw_separator(WINDOW *w, int y, int x, int h)
+{
+	int attr = theme_attr(ROLE_BORDER);
+
+	wattrset(w, attr);
+	for (int i = 0; i < h; i++)
+		mvwaddstr(w, y + i, x, draw_glyph("\u2502", "|"));
+}
+
+static void
+draw_tabs(struct app *a, WINDOW *w, struct rect r)
+{
+	const enum pane_id *tabs = a->wide ? wide_tabs : narrow_tabs;
+	size_t n = a->wide ? 3 : 4;
+	int x = r.x;
+
+	draw_fill(w, r.y, r.x, r.w, theme_attr(ROLE_TITLE));
+	for (size_t i = 0; i < n && x < r.x + r.w; i++) {
+		int on = tabs[i] == a->side;
+		int role = on ? (a->focus == a->side ? ROLE_TITLE_FOCUS
+						      : ROLE_TITLE)
+			      : ROLE_DIM;
+		char label[64];
+
+		snprintf(label, sizeof(label), on ? "[%s]" : " %s ",
+			 app_pane_name(tabs[i]));
+		x += draw_text(w, r.y, x, r.x + r.w - x, label,
+			       theme_attr(role)) + 1;
+	}
+}
+
+static void
+draw_side(struct app *a, WINDOW *w)
+{
+	struct rect r = a->rects[a->side];
+	struct rect body = { r.y + 1, r.x, r.h - 1, r.w };
+
+	draw_tabs(a, w, r);
+	switch (a->side) {
+	case PANE_DETAIL: pane_detail_draw(a, w, body); break;
+	case PANE_LOG: pane_log_draw(a, w, body, 0); break;
+	case PANE_JOURNAL: pane_log_draw(a, w, body, 1); break;
+	case PANE_TARGETS: pane_targets_draw(a, w, body); break;
+	default: break;
+	}
+}
+
+static void
+draw_too_small(WINDOW *w, int h, int width)
+{
+	const char *msg = "terminal too small";
+	char need[64];
+
+	snprintf(need, sizeof(need), "need at least %dx%d", MIN_COLS, MIN_ROWS);
+	werase(w);
+	draw_text(w, h / 2, (width - 18) / 2 > 0 ? (width - 18) / 2 : 0, width,
+		  msg, theme_attr(ROLE_ERROR));
+	if (h / 2 + 1 < h)
+		draw_text(w, h / 2 + 1, 0, width, need, theme_attr(ROLE_DIM));
+}
+
+static void
+redraw(struct app *a)
+{
+	int h = LINES, w = COLS;
+
+	if (w < MIN_COLS || h < MIN_ROWS) {
+		draw_too_small(stdscr, h, w);
+		wnoutrefresh(stdscr);
+		doupdate();
+		return;
+	}
+	werase(stdscr);
+	layout(a, h, w);
+	bars_draw_header(a, stdscr, w);
+	bars_draw_rail(a, stdscr, 1, w);
+	pane_steps_draw(a, stdscr, a->rects[PANE_STEPS]);
+	draw_separator(stdscr, 2, a->rects[PANE_STEPS].w, h - 4);
+	if (a->wide)
+		pane_detail_draw(a, stdscr, a->rects[PANE_DETAIL]);
+	draw_side(a, stdscr);
+	bars_draw_status(a, stdscr, h - 2, w);
+	bars_draw_keybar(a, stdscr, h - 1, w);
+	if (a->help)
+		help_draw(a, stdscr, h, w);
+	if (a->dlg.flow != FLOW_NONE)
+		dialog_draw(a, stdscr, h, w);
+	wnoutrefresh(stdscr);
+	doupdate();
+}
+
+/* --- keys ---------------------------------------------------------------------------------- */
+
+static enum keymap_ctx
+focus_ctx(const struct app *a)
+{
+	if (a->focus == PANE_STEPS)
+		return KM_STEPS;
+	if (a->focus == PANE_LOG || a->focus == PANE_JOURNAL)
+		return KM_LOG;
+	return KM_GLOBAL;
+}
+
+static long *
+log_top_of(struct app *a, int *count)
+{
+	int journal = a->focus == PANE_JOURNAL;
+
+	*count = (int)logbuf_count(journal ? a->journal : a->log);
+	return journal ? &a->journal_top : &a->log_top;
+}
+
+/* Move the selection or scroll the focused pane by DELTA lines. */
+static void
+scroll_by(struct app *a, long delta)
+{
+	if (a->help) {
+		a->help_top = a->help_top + (int)delta < 0 ? 0
+							   : a->help_top + (int)delta;
+	} else if (a->focus == PANE_STEPS) {
+		long sel = a->sel + delta;
+
+		a->sel = (int)(sel < 0 ? 0 : sel >= a->n_visible
+				? (a->n_visible ? a->n_visible - 1 : 0) : sel);
+	} else if (a->focus == PANE_LOG || a->focus == PANE_JOURNAL) {
+		int n;
+		long *top = log_top_of(a, &n);
+		long at = *top < 0 ? n : *top;
+
+		at += delta;
+		*top = at < 0 ? 0 : at >= n ? -1 : at;
+	}
+	app_dirty(a);
+}
+
+static void
+cycle_focus(struct app *a, int dir)
+{
+	enum pane_id order[3];
+	int n = 0, i;
+
+	order[n++] = PANE_STEPS;
+	if (a->wide)
+		order[n++] = PANE_DETAIL;
+	order[n++] = a->side;
+	for (i = 0; i < n && order[i] != a->focus; i++)
+		;
+	a->focus = order[((i + dir) % n + n) % n];
+	app_dirty(a);
+}
+
+static void
+cycle_tab(struct app *a, int dir)
+{
+	const enum pane_id *tabs = a->wide ? wide_tabs : narrow_tabs;
+	int n = a->wide ? 3 : 4, i;
+	int focused = a->focus == a->side;
+
+	for (i = 0; i < n && tabs[i] != a->side; i++)
+		;
+	a->side = tabs[((i + dir) % n + n) % n];
+	if (focused)
+		a->focus = a->side;
+	app_dirty(a);
+}
+
+static void
+search_step(struct app *a, int dir)
+{
+	long from = a->search_hit >= 0 ? a->search_hit
+				       : (long)logbuf_count(a->log) - 1;
+	long hit = logbuf_find(a->log, from, dir, a->search);
+
+	if (hit < 0) {
+		app_status(a, 1, "no line matches \"%s\"", a->search);
+		return;
+	}
+	a->search_hit = hit;
+	a->log_top = hit;
+	app_status(a, 0, "match at line %ld", hit + 1);
+}
+
+static void
+quit_or_ask(struct app *a)
+{
+	if (session_mode(a->session) == SESSION_LIVE &&
+	    !session_is_complete(a->session)) {
+		dialog_open(a, FLOW_QUIT, NULL);
+		return;
+	}
+	app_apply(a, "quit");
+	a->quit = 1;
+}
+
+static void
+do_uiact(struct app *a, enum uiact act)
+{
+	int page = (LINES - 4) / 2;
+
+	switch (act) {
+	case UI_MOVE_DOWN: scroll_by(a, 1); break;
+	case UI_MOVE_UP: scroll_by(a, -1); break;
+	case UI_MOVE_TOP: scroll_by(a, -1000000); break;
+	case UI_MOVE_BOTTOM: scroll_by(a, 1000000); break;
+	case UI_PAGE_DOWN: scroll_by(a, page); break;
+	case UI_PAGE_UP: scroll_by(a, -page); break;
+	case UI_FOCUS_NEXT: cycle_focus(a, 1); break;
+	case UI_FOCUS_PREV: cycle_focus(a, -1); break;
+	case UI_TAB_NEXT: cycle_tab(a, 1); break;
+	case UI_TAB_PREV: cycle_tab(a, -1); break;
+	case UI_ACT: case UI_TICK: case UI_NA: case UI_APPROVE:
+	case UI_CANCEL_STEP:
+		dialog_open_for_step(a, act);
+		break;
+	case UI_NOTE: dialog_open(a, FLOW_NOTE, NULL); break;
+	case UI_SET_VAR: dialog_open(a, FLOW_SETVAR_NAME, NULL); break;
+	case UI_NEXT_PHASE:
+		if (app_apply(a, "next") >= 0)
+			app_status(a, 0, "%s", session_is_complete(a->session)
+				   ? "session complete" : "next phase");
+		break;
+	case UI_SEARCH: dialog_open(a, FLOW_SEARCH, NULL); break;
+	case UI_SEARCH_NEXT: search_step(a, 1); break;
+	case UI_SEARCH_PREV: search_step(a, -1); break;
+	case UI_FOLLOW: a->log_top = -1; app_status(a, 0, "following"); break;
+	case UI_HELP: a->help = !a->help; a->help_top = 0; app_dirty(a); break;
+	case UI_REDRAW: clearok(curscr, TRUE); app_dirty(a); break;
+	case UI_QUIT: quit_or_ask(a); break;
+	default: break;
+	}
+}
+
+static void
+on_mouse(struct app *a)
+{
+	MEVENT me;
+
+	if (getmouse(&me) != OK)
+		return;
+	for (int p = 0; p < PANE_COUNT; p++) {
+		struct rect r = a->rects[p];
+
+		if (r.w == 0 || me.y < r.y || me.y >= r.y + r.h ||
+		    me.x < r.x || me.x >= r.x + r.w)
+			continue;
+		a->focus = (enum pane_id)p;
+		if (me.bstate & BUTTON4_PRESSED)
+			scroll_by(a, -3);
+		else if (me.bstate & BUTTON5_PRESSED)
+			scroll_by(a, 3);
+		else if (p == PANE_STEPS && me.y > r.y)
+			a->sel = a->steps_top + me.y - r.y - 1 < a->n_visible
+				? a->steps_top + me.y - r.y - 1 : a->sel;
+	}
+	app_dirty(a);
+}
+
+static void
+on_key(struct app *a, int key)
+{
+	enum uiact act;
+
+	if (key == KEY_RESIZE) {
+		app_dirty(a);
+		return;
+	}
+	if (key == KEY_MOUSE) {
+		on_mouse(a);
+		return;
+	}
+	if (a->dlg.flow != FLOW_NONE) {
+		dialog_key(a, key);
+		return;
+	}
+	act = keymap_lookup(focus_ctx(a), key);
+	if (a->help && act != UI_HELP && act != UI_QUIT && act != UI_MOVE_DOWN &&
+	    act != UI_MOVE_UP && act != UI_PAGE_DOWN && act != UI_PAGE_UP) {
+		a->help = 0;	/* any other key closes the overlay */
+		app_dirty(a);
+		return;
+	}
+	if (act != UI_NONE)
+		do_uiact(a, act);
+}
+
+static void
+on_stdin(int fd, int events, void *arg)
+{
+	struct app *a = arg;
+	int key;
+
+	(void)fd;
+	(void)events;
+	while ((key = getch()) != ERR)
+		on_key(a, key);
+}
+
+/* --- signals, timers, the terminal ------------------------------------------------------ */
+
+static void
+on_winch(int signo, void *arg)
+{
+	struct app *a = arg;
+	struct winsize ws;
+
+	(void)signo;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 &&
+	    ws.ws_col > 0)
+		resizeterm(ws.ws_row, ws.ws_col);
+	app_dirty(a);
+}
+
+/* Once a second: the header clock, and escalations as their time comes. */
+static void
+on_clock(void *arg)
+{
+	struct app *a = arg;
+	const struct pb_rto *rto = &a->pb->rto;
+	int64_t elapsed = clock_wall_now(loop_clock(a->loop)) -
+			  session_start_wall(a->session);
+
+	for (size_t i = (size_t)a->alerted; i < rto->n_escalations; i++) {
+		if (elapsed < rto->escalations[i].after_us)
+			break;
+		logbuf_add(a->log, LOG_ALERT, rto->escalations[i].notify);
+		app_status(a, 1, "%lld min: escalate to %s",
+			   (long long)(rto->escalations[i].after_us / 60000000),
+			   rto->escalations[i].notify);
+		a->alerted = (int)i + 1;
+	}
+	a->clock_timer = loop_add_timer(a->loop, 1000000, on_clock, a);
+	app_dirty(a);
+}
+
+static int
+terminal_usable(void)
+{
+	const char *cup = tigetstr("cup");
+
+	return cup && cup != (char *)-1;
+}
+
+static int
+start_curses(void)
+{
+	screen = newterm(NULL, stdout, stdin);
+	if (!screen)
+		return -1;
+	if (!terminal_usable()) {
+		endwin();
+		delscreen(screen);
+		screen = NULL;
+		return -1;
+	}
+	fatal_set_hook(restore_terminal);
+	set_escdelay(25);
+	cbreak();
+	noecho();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	curs_set(0);
+	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED |
+		  BUTTON5_PRESSED, NULL);
+	mouseinterval(0);
+	return 0;
+}
+
+static void
+stop_curses(void)
+{
+	if (!screen)
+		return;
+	endwin();
+	delscreen(screen);
+	screen = NULL;
+	fatal_set_hook(NULL);
+}
+
+/* While curses owns the terminal, stderr goes to the session's log. */
+static int
+redirect_stderr(struct app *a)
+{
+	char *path = xasprintf("%s/console.log", session_dir(a->session));
+	int saved = dup(STDERR_FILENO);
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+
+	free(path);
+	if (fd >= 0) {
+		dup2(fd, STDERR_FILENO);
+		close(fd);
+	}
+	return saved;
+}
+
+static void
+restore_stderr(int saved)
+{
+	if (saved >= 0) {
+		dup2(saved, STDERR_FILENO);
+		close(saved);
+	}
+}
+
+/* --- main ----------------------------------------------------------------------------------- */
+
+static void
+init_app(struct app *a)
+{
+	a->pb = session_playbook(a->session);
+	a->log_top = -1;
+	a->journal_top = -1;
+	a->search_hit = -1;
+	a->side = PANE_DETAIL;
+	a->focus = PANE_STEPS;
+	a->last_phase = -1;
+	app_refresh_steps(a);
+	app_status(a, 0, "%s: press ? for help", session_mode(a->session) ==
+		   SESSION_LIVE ? "LIVE session: commands run for real"
+				: "drill: nothing real is run");
+}
+
+static void
+run_loop(struct app *a)
+{
+	while (!a->quit) {
+		if (a->dirty) {
+			a->dirty = 0;
+			redraw(a);
+		}
+		testhook_idle();
+		if (loop_run_once(a->loop, -1) < 0)
+			break;
+	}
+}
+
+static void
+goodbye(struct app *a, const char *cmd)
+{
+	const char *dir = session_dir(a->session);
+
+	if (session_is_complete(a->session))
+		printf("rewind: session complete; journal in %s/journal.jsonl\n",
+		       dir);
+	else
+		printf("rewind: session saved; resume it with: rewind %s %s\n",
+		       cmd, dir);
+}
+
+static void
+theme_setup(struct app *a, const struct cli_opts *o)
+{
+	char name[128];
+	char msg[256] = "";
+	const char *want = o->theme;
+
+	if (!want && theme_config_name(name, sizeof(name)))
+		want = name;
+	theme_init(want, msg, sizeof(msg));
+	if (msg[0])
+		app_status(a, 1, "%s", msg);
+}
+
+int
+app_main(const struct cli_opts *o)
+{
+	struct app a = { 0 };
+	struct clock test_clock;
+	struct err err = { 0 };
+	const struct clock *clk;
+	int saved_stderr;
+	int rc = testhook_clock(&test_clock, &err);
+
+	if (rc < 0) {
+		fprintf(stderr, "rewind: %s\n", err.msg);
+		return EXIT_USAGE;
+	}
+	clk = rc ? &test_clock : NULL;
+	a.loop = loop_new(clk);
+	/* Ours before newterm(), so ncurses does not install its own. */
+	loop_add_signal(a.loop, SIGWINCH, on_winch, &a, NULL);
+	a.log = logbuf_new(LOG_LINES);
+	a.journal = logbuf_new(LOG_LINES);
+	a.session = cli_open_session(o, a.loop, clk, on_core_event, &a);
+	if (!a.session || start_curses() < 0) {
+		if (a.session)
+			fprintf(stderr, "rewind: the terminal (TERM=%s) cannot "
+				"run the console; use --batch\n",
+				getenv("TERM") ? getenv("TERM") : "unset");
+		session_free(a.session);
+		logbuf_free(a.log);
+		logbuf_free(a.journal);
+		loop_free(a.loop);
+		return EXIT_USAGE;
+	}
+	saved_stderr = redirect_stderr(&a);
+	init_app(&a);
+	theme_setup(&a, o);
+	loop_add_fd(a.loop, STDIN_FILENO, LOOP_READ, on_stdin, &a);
+	a.clock_timer = loop_add_timer(a.loop, 1000000, on_clock, &a);
+	run_loop(&a);
+	loop_del_fd(a.loop, STDIN_FILENO);
+	loop_cancel_timer(a.loop, a.clock_timer);
+	stop_curses();
+	restore_stderr(saved_stderr);
+	goodbye(&a, session_mode(a.session) == SESSION_LIVE ? "run" : "drill");
+	dialog_close(&a);
+	session_free(a.session);
+	logbuf_free(a.log);
+	logbuf_free(a.journal);
+	loop_free(a.loop);
+	return EXIT_OK;
+}

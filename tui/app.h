@@ -1,0 +1,141 @@
+/* The console's state, shared by the tui/ files: the session on screen,
+ * what is selected and focused, the open dialog, and the redraw flag. */
+#ifndef REWIND_TUI_APP_H
+#define REWIND_TUI_APP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "session.h"
+#include "uiact.h"
+
+struct cli_opts;
+struct logbuf;
+struct loop;
+struct _win_st;
+
+enum pane_id {
+	PANE_STEPS,
+	PANE_DETAIL,
+	PANE_LOG,
+	PANE_JOURNAL,
+	PANE_TARGETS,
+	PANE_COUNT
+};
+
+struct rect {
+	int y, x, h, w;
+};
+
+/* Multi-stage dialogs: which question is on screen. */
+enum flow {
+	FLOW_NONE,
+	FLOW_CONFIRM,		/* type the confirmation of a destructive run */
+	FLOW_CHOOSE,		/* pick a decision option */
+	FLOW_REASON,		/* ...and give the reason */
+	FLOW_APPROVE_ROLE,
+	FLOW_APPROVE_NAME,
+	FLOW_APPROVE_COMMENT,
+	FLOW_INPUT,		/* value of an input step's variable */
+	FLOW_NA,		/* reason for n/a */
+	FLOW_NOTE,
+	FLOW_PREVIEW,		/* message preview before sending */
+	FLOW_QUIT,
+	FLOW_SETVAR_NAME,
+	FLOW_SETVAR_VALUE,
+	FLOW_SEARCH,
+};
+
+#define DLG_MAX_CHOICES 32
+
+struct dialog {
+	enum flow flow;
+	char title[160];
+	char prompt[512];	/* may hold several lines */
+	char buf[512];		/* text being typed */
+	size_t len;
+	const char *pattern;	/* variable pattern checked as you type */
+	char *choices[DLG_MAX_CHOICES];
+	int n_choices;
+	int sel;
+	int recommended;	/* index of the recommended choice, or -1 */
+	char step[128];		/* the step the dialog acts on */
+	char pick[160];		/* option or role picked earlier */
+	char name[160];		/* approver name picked earlier */
+	char error[512];	/* why the last input was refused */
+	char *body;		/* preview text */
+};
+
+struct app {
+	struct loop *loop;
+	struct session *session;
+	const struct playbook *pb;
+	struct logbuf *log;		/* command output and alerts */
+	struct logbuf *journal;		/* journal events, one line each */
+	size_t visible[512];		/* step indexes in the checklist */
+	int n_visible;
+	int sel;			/* selected checklist line */
+	int steps_top;			/* first checklist line shown */
+	long log_top;			/* first log line shown, -1 = follow */
+	long journal_top;
+	char search[160];
+	long search_hit;
+	enum pane_id focus;
+	enum pane_id side;		/* the tab shown in the side area */
+	int help;			/* help overlay shown */
+	int help_top;
+	struct dialog dlg;
+	char status[512];
+	int status_is_error;
+	int dirty;
+	int quit;
+	uint64_t clock_timer;
+	int alerted;			/* escalations already raised */
+	struct rect rects[PANE_COUNT];	/* where each pane was drawn */
+	int wide;			/* side panes beside each other */
+	int last_phase;
+};
+
+/* Run the console for the session O describes; returns the exit status. */
+int app_main(const struct cli_opts *o);
+
+/* Ask for a redraw at the end of the loop iteration. */
+void app_dirty(struct app *a);
+
+/* Show MSG in the status line (error style when IS_ERROR). */
+void app_status(struct app *a, int is_error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Rebuild the list of checklist lines from the session. */
+void app_refresh_steps(struct app *a);
+
+/* The step view of checklist line I; returns 0 or -1. */
+int app_step_at(const struct app *a, int i, struct step_view *out);
+
+/* Apply a text action (batch syntax) as the operator; on refusal the
+ * reason goes to the status line. Returns session_apply's result. */
+int app_apply(struct app *a, const char *line);
+
+/* Panes and bars (pane_*.c, bars.c, dialog.c, help.c). */
+void pane_steps_draw(struct app *a, struct _win_st *w, struct rect r);
+void pane_detail_draw(struct app *a, struct _win_st *w, struct rect r);
+void pane_log_draw(struct app *a, struct _win_st *w, struct rect r,
+		   int journal);
+void pane_targets_draw(struct app *a, struct _win_st *w, struct rect r);
+void bars_draw_header(struct app *a, struct _win_st *w, int width);
+void bars_draw_rail(struct app *a, struct _win_st *w, int y, int width);
+void bars_draw_status(struct app *a, struct _win_st *w, int y, int width);
+void bars_draw_keybar(struct app *a, struct _win_st *w, int y, int width);
+void help_draw(struct app *a, struct _win_st *w, int h, int width);
+void dialog_draw(struct app *a, struct _win_st *w, int h, int width);
+
+/* Open dialogs and feed them keys (dialog.c). */
+void dialog_open_for_step(struct app *a, enum uiact act);
+void dialog_open(struct app *a, enum flow flow, const char *step);
+void dialog_key(struct app *a, int key);
+void dialog_close(struct app *a);
+
+/* Name of a pane, for tabs. */
+const char *app_pane_name(enum pane_id id);
+
+#endif

@@ -1,0 +1,189 @@
+/* The fixed rows: header (title, mode, key versions, clock), the phase
+ * rail, the status line and the key bar generated from the keymap. */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "clock.h"
+#include "draw.h"
+#include "keymap.h"
+#include "loop.h"
+#include "testhook.h"
+#include "theme.h"
+
+static const char *
+lookup(const char *name, const void *arg)
+{
+	return session_var(arg, name);
+}
+
+/* The variable that reads as "what is live now" or "what we go back to". */
+static const char *
+find_var(const struct app *a, const char *const *hints)
+{
+	for (size_t i = 0; i < a->pb->n_variables; i++)
+		for (const char *const *h = hints; *h; h++)
+			if (strstr(a->pb->variables[i].name, *h) &&
+			    session_var(a->session, a->pb->variables[i].name))
+				return session_var(a->session,
+						   a->pb->variables[i].name);
+	return NULL;
+}
+
+static void
+versions_text(const struct app *a, char *buf, size_t size)
+{
+	static const char *const from_hints[] = { "CURRENT", "BAD", "BROKEN",
+						  "ROLLBACK_FROM", NULL };
+	static const char *const to_hints[] = { "RESTORE", "GOOD", "TARGET",
+						"ROLLBACK", NULL };
+	const char *from = find_var(a, from_hints);
+	const char *to = find_var(a, to_hints);
+
+	buf[0] = '\0';
+	if (from && to)
+		snprintf(buf, size, "%s %s %s", from,
+			 draw_glyph("\u2192", "->"), to);
+	else if (to)
+		snprintf(buf, size, "%s %s", draw_glyph("\u2192", "->"), to);
+	else if (from)
+		snprintf(buf, size, "%s", from);
+}
+
+static void
+clock_text(const struct app *a, char *buf, size_t size, int *late)
+{
+	int64_t now = clock_wall_now(loop_clock(a->loop));
+	int64_t elapsed = (now - session_start_wall(a->session)) / 1000000;
+	int64_t target = playbook_rto_within(a->pb, lookup, a->session) /
+			 1000000;
+
+	if (elapsed < 0)
+		elapsed = 0;
+	*late = target > 0 && elapsed > target;
+	if (target > 0)
+		snprintf(buf, size, "%02lld:%02lld / %02lld:%02lld RTO",
+			 (long long)(elapsed / 60), (long long)(elapsed % 60),
+			 (long long)(target / 60), (long long)(target % 60));
+	else
+		snprintf(buf, size, "%02lld:%02lld", (long long)(elapsed / 60),
+			 (long long)(elapsed % 60));
+}
+
+void
+bars_draw_header(struct app *a, WINDOW *w, int width)
+{
+	int live = session_mode(a->session) == SESSION_LIVE;
+	char versions[128], clk[64];
+	int x, late, clock_w;
+
+	draw_fill(w, 0, 0, width, theme_attr(ROLE_HEADER));
+	x = draw_text(w, 0, 0, width, live ? " LIVE " : " DRILL ",
+		      theme_attr(live ? ROLE_MODE_LIVE : ROLE_MODE_DRILL));
+	if (testhook_active())
+		x += draw_text(w, 0, x, width - x, " TEST MODE ",
+			       theme_attr(ROLE_TEST_MODE));
+	clock_text(a, clk, sizeof(clk), &late);
+	versions_text(a, versions, sizeof(versions));
+	clock_w = draw_width(clk) + 1;
+	x += draw_text(w, 0, x + 1, width - x - clock_w - 2, a->pb->title,
+		       theme_attr(ROLE_HEADER)) + 1;
+	if (versions[0] && x + draw_width(versions) + 3 < width - clock_w)
+		draw_text(w, 0, x + 2, width - x - clock_w - 2, versions,
+			  theme_attr(ROLE_TITLE_FOCUS));
+	draw_text(w, 0, width - clock_w, clock_w, clk,
+		  theme_attr(late ? ROLE_CLOCK_LATE : ROLE_CLOCK));
+}
+
+void
+bars_draw_rail(struct app *a, WINDOW *w, int y, int width)
+{
+	enum phase_id cur = session_phase(a->session);
+	int done_all = session_is_complete(a->session);
+	int x = 1;
+
+	draw_fill(w, y, 0, width, theme_attr(ROLE_NORMAL));
+	for (int p = 0; p < PHASE_COUNT && x < width; p++) {
+		int done = done_all || p < (int)cur;
+		const char *glyph = done ? draw_glyph("\u2713", "+")
+				  : p == (int)cur ? draw_glyph("\u25b6", ">")
+						  : draw_glyph("\u00b7", ".");
+		int role = done ? ROLE_PHASE_DONE : p == (int)cur
+			? ROLE_PHASE_CURRENT : ROLE_PHASE_AHEAD;
+		char label[64];
+
+		snprintf(label, sizeof(label), "%s %s", glyph,
+			 playbook_phase_name((enum phase_id)p));
+		x += draw_text(w, y, x, width - x, label, theme_attr(role));
+		if (p + 1 < PHASE_COUNT)
+			x += draw_text(w, y, x, width - x, "  ",
+				       theme_attr(ROLE_DIM));
+	}
+	if (done_all && x + 12 < width)
+		draw_text(w, y, x + 2, width - x - 2, "COMPLETE",
+			  theme_attr(ROLE_OK));
+}
+
+void
+bars_draw_status(struct app *a, WINDOW *w, int y, int width)
+{
+	draw_fill(w, y, 0, width, theme_attr(ROLE_STATUS));
+	draw_text(w, y, 1, width - 2, a->status,
+		  theme_attr(a->status_is_error ? ROLE_ERROR : ROLE_STATUS));
+}
+
+static int
+context_of(const struct app *a)
+{
+	if (a->dlg.flow != FLOW_NONE)
+		return KM_DIALOG;
+	if (a->focus == PANE_STEPS)
+		return KM_STEPS;
+	if (a->focus == PANE_LOG || a->focus == PANE_JOURNAL)
+		return KM_LOG;
+	return KM_GLOBAL;
+}
+
+/* Whether the binding is shadowed by one of CTX for the same key. */
+static int
+shadowed(const struct binding *b, int ctx, const struct binding *all, size_t n)
+{
+	if (b->ctx != KM_GLOBAL || ctx == KM_GLOBAL)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (all[i].ctx == (enum keymap_ctx)ctx && all[i].key == b->key)
+			return 1;
+	return 0;
+}
+
+void
+bars_draw_keybar(struct app *a, WINDOW *w, int y, int width)
+{
+	size_t n;
+	const struct binding *b = keymap_bindings(&n);
+	int ctx = context_of(a);
+	int x = 0;
+
+	draw_fill(w, y, 0, width, theme_attr(ROLE_KEYBAR));
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < n && x < width; i++) {
+			int want = pass == 0 ? ctx : KM_GLOBAL;
+
+			if (!b[i].on_bar || (int)b[i].ctx != want ||
+			    (pass == 1 && ctx == KM_DIALOG) ||
+			    (pass == 1 && ctx == KM_GLOBAL) ||
+			    shadowed(&b[i], ctx, b, n))
+				continue;
+			x += draw_text(w, y, x + 1, width - x - 1, b[i].label,
+				       theme_attr(ROLE_KEY)) + 1;
+			x += draw_text(w, y, x + 1, width - x - 1,
+				       uiact_label(b[i].act),
+				       theme_attr(ROLE_KEYBAR)) + 1;
+		}
+		if (ctx == KM_GLOBAL)
+			break;
+	}
+}

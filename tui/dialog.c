@@ -1,0 +1,620 @@
+/* Dialogs: typed confirmation, decisions with their recommendation,
+ * approvals, variable input checked as you type, notes, message preview,
+ * quit. Esc closes any of them with no effect; only Enter on the last
+ * question applies an action, through the same batch syntax as
+ * everything else. */
+#include "config.h"
+
+#include <curses.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "app.h"
+#include "draw.h"
+#include "err.h"
+#include "keymap.h"
+#include "strbuf.h"
+#include "theme.h"
+#include "xalloc.h"
+
+static const char *
+lookup(const char *name, const void *arg)
+{
+	return session_var(arg, name);
+}
+
+/* Quote WORD for the batch syntax. */
+static void
+add_quoted(struct strbuf *sb, const char *word)
+{
+	strbuf_addc(sb, '"');
+	for (const char *p = word; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			strbuf_addc(sb, '\\');
+		strbuf_addc(sb, *p);
+	}
+	strbuf_addc(sb, '"');
+}
+
+static void
+clear_choices(struct dialog *d)
+{
+	for (int i = 0; i < d->n_choices; i++)
+		free(d->choices[i]);
+	d->n_choices = 0;
+	d->sel = 0;
+	d->recommended = -1;
+}
+
+void
+dialog_close(struct app *a)
+{
+	clear_choices(&a->dlg);
+	free(a->dlg.body);
+	memset(&a->dlg, 0, sizeof(a->dlg));
+	app_dirty(a);
+}
+
+static void
+add_choice(struct dialog *d, const char *text)
+{
+	if (d->n_choices < DLG_MAX_CHOICES)
+		d->choices[d->n_choices++] = xstrdup(text);
+}
+
+static void
+set_input(struct dialog *d, const char *initial)
+{
+	snprintf(d->buf, sizeof(d->buf), "%s", initial ? initial : "");
+	d->len = strlen(d->buf);
+}
+
+static const struct pb_step *
+dialog_step(const struct app *a)
+{
+	return playbook_find_step(a->pb, a->dlg.step, NULL, NULL);
+}
+
+/* --- setting up each question ---------------------------------------------- */
+
+static void
+setup_confirm(struct app *a, const struct pb_step *st)
+{
+	struct err err = { 0 };
+	char *want = session_render(a->session, st->confirm ? st->confirm
+							   : st->id, &err);
+
+	snprintf(a->dlg.title, sizeof(a->dlg.title), "Confirm: %s", st->title);
+	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "This step is "
+		 "destructive. It runs:\n  %s\nType %s to run it.", st->run,
+		 want ? want : err.msg);
+	free(want);
+}
+
+static void
+setup_choose(struct app *a, const struct pb_step *st)
+{
+	const struct pb_option *rec = playbook_recommend(st, lookup, a->session);
+
+	snprintf(a->dlg.title, sizeof(a->dlg.title), "Decide: %s", st->title);
+	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "%s", rec
+		 ? "The matrix recommends the marked option." : st->matrix
+		 ? "Set the matrix variables to see a recommendation."
+		 : "Choose one.");
+	for (size_t i = 0; i < st->n_options; i++) {
+		char buf[256];
+
+		snprintf(buf, sizeof(buf), "%s: %s", st->options[i].id,
+			 st->options[i].label);
+		if (&st->options[i] == rec)
+			a->dlg.recommended = (int)i;
+		add_choice(&a->dlg, buf);
+	}
+	if (a->dlg.recommended >= 0)
+		a->dlg.sel = a->dlg.recommended;
+}
+
+static void
+setup_input(struct app *a, const char *var_name, const char *title)
+{
+	const struct pb_variable *v = playbook_find_var(a->pb, var_name);
+	const char *now = session_var(a->session, var_name);
+
+	snprintf(a->dlg.title, sizeof(a->dlg.title), "%s", title);
+	snprintf(a->dlg.pick, sizeof(a->dlg.pick), "%s", var_name);
+	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "%s%s%s",
+		 v && v->prompt ? v->prompt : var_name,
+		 v && v->pattern ? "\nMust match: " : "",
+		 v && v->pattern ? v->pattern : "");
+	a->dlg.pattern = v ? v->pattern : NULL;
+	set_input(&a->dlg, now && !(v && v->secret) ? now
+		  : v ? v->default_value : NULL);
+}
+
+static void
+setup_roles(struct app *a, const struct pb_step *st)
+{
+	snprintf(a->dlg.title, sizeof(a->dlg.title), "Approve: %s", st->title);
+	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "Which role is "
+		 "approving? (the operator, %s, cannot)",
+		 session_operator(a->session));
+	for (size_t i = 0; i < st->n_roles; i++)
+		add_choice(&a->dlg, st->roles[i].role);
+}
+
+static void
+setup_preview(struct app *a, const struct pb_step *st)
+{
+	struct err err = { 0 };
+
+	snprintf(a->dlg.title, sizeof(a->dlg.title), "Send: %s", st->title);
+	a->dlg.body = session_render(a->session, st->template, &err);
+	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "%s", a->dlg.body
+		 ? "Enter sends this message; Esc keeps it unsent."
+		 : err.msg);
+}
+
+static void
+setup_vars(struct app *a)
+{
+	snprintf(a->dlg.title, sizeof(a->dlg.title), "Set a variable");
+	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "Which one?");
+	for (size_t i = 0; i < a->pb->n_variables; i++)
+		add_choice(&a->dlg, a->pb->variables[i].name);
+}
+
+static void
+setup_text(struct app *a, const char *title, const char *prompt)
+{
+	snprintf(a->dlg.title, sizeof(a->dlg.title), "%s", title);
+	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "%s", prompt);
+}
+
+void
+dialog_open(struct app *a, enum flow flow, const char *step)
+{
+	const struct pb_step *st;
+
+	clear_choices(&a->dlg);
+	a->dlg.flow = flow;
+	a->dlg.error[0] = '\0';
+	a->dlg.pattern = NULL;
+	set_input(&a->dlg, NULL);
+	if (step)
+		snprintf(a->dlg.step, sizeof(a->dlg.step), "%s", step);
+	st = dialog_step(a);
+	switch (flow) {
+	case FLOW_CONFIRM: setup_confirm(a, st); break;
+	case FLOW_CHOOSE: setup_choose(a, st); break;
+	case FLOW_REASON: setup_text(a, "Reason", "Why this option? "
+				     "(kept in the journal and the report)");
+		break;
+	case FLOW_APPROVE_ROLE: setup_roles(a, st); break;
+	case FLOW_APPROVE_NAME: setup_text(a, "Approver", "Approver's name:");
+		break;
+	case FLOW_APPROVE_COMMENT: setup_text(a, "Comment", "Comment "
+					      "(optional):"); break;
+	case FLOW_INPUT: setup_input(a, st->variable, st->title); break;
+	case FLOW_NA: setup_text(a, "Not applicable", "Why does this step "
+				 "not apply?"); break;
+	case FLOW_NOTE: setup_text(a, "Note", "Note for the journal:"); break;
+	case FLOW_PREVIEW: setup_preview(a, st); break;
+	case FLOW_QUIT: setup_text(a, "Quit", "Quit the live console? The "
+				   "session stays resumable. Enter quits, Esc "
+				   "stays."); break;
+	case FLOW_SETVAR_NAME: setup_vars(a); break;
+	case FLOW_SETVAR_VALUE: setup_input(a, a->dlg.pick, "Set a variable");
+		break;
+	case FLOW_SEARCH: setup_text(a, "Search", "Find in the output:");
+		set_input(&a->dlg, a->search); break;
+	default: break;
+	}
+	app_dirty(a);
+}
+
+/* --- acting on the selected step -------------------------------------------- */
+
+static void
+apply_f(struct app *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void
+apply_f(struct app *a, const char *fmt, ...)
+{
+	char line[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (app_apply(a, line) >= 0)
+		app_status(a, 0, "%s: done", line);
+}
+
+static int
+app_apply_f(struct app *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int
+app_apply_f(struct app *a, const char *fmt, ...)
+{
+	char line[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	return app_apply(a, line);
+}
+
+static void
+act_default(struct app *a, const struct step_view *v)
+{
+	const struct pb_step *st = v->def;
+
+	switch (st->kind) {
+	case STEP_KIND_CHECK: apply_f(a, "tick %s", st->id); break;
+	case STEP_KIND_RUN:
+		if (st->destructive && !v->confirmed)
+			dialog_open(a, FLOW_CONFIRM, st->id);
+		else
+			apply_f(a, "run %s", st->id);
+		break;
+	case STEP_KIND_PROBE: case STEP_KIND_WAIT:
+		apply_f(a, "run %s", st->id);
+		break;
+	case STEP_KIND_DECIDE: dialog_open(a, FLOW_CHOOSE, st->id); break;
+	case STEP_KIND_APPROVE: dialog_open(a, FLOW_APPROVE_ROLE, st->id); break;
+	case STEP_KIND_INPUT: dialog_open(a, FLOW_INPUT, st->id); break;
+	case STEP_KIND_MESSAGE: dialog_open(a, FLOW_PREVIEW, st->id); break;
+	default: break;
+	}
+}
+
+void
+dialog_open_for_step(struct app *a, enum uiact act)
+{
+	struct step_view v;
+
+	if (app_step_at(a, a->sel, &v) < 0) {
+		app_status(a, 1, "no step selected");
+		return;
+	}
+	switch (act) {
+	case UI_TICK:
+		if (v.def->kind == STEP_KIND_CHECK)
+			apply_f(a, "tick %s", v.def->id);
+		else
+			app_status(a, 1, "Space ticks checklist items; %s is a "
+				   "%s step: Enter acts on it", v.def->id,
+				   playbook_kind_name(v.def->kind));
+		break;
+	case UI_NA: dialog_open(a, FLOW_NA, v.def->id); break;
+	case UI_CANCEL_STEP: apply_f(a, "cancel %s", v.def->id); break;
+	case UI_APPROVE:
+		if (v.def->kind == STEP_KIND_APPROVE)
+			dialog_open(a, FLOW_APPROVE_ROLE, v.def->id);
+		else
+			app_status(a, 1, "%s is not an approval step",
+				   v.def->id);
+		break;
+	default: act_default(a, &v); break;
+	}
+}
+
+/* --- answers --------------------------------------------------------------------- */
+
+static void
+submit_approval(struct app *a, const char *comment)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_addf(&sb, "approve %s ", a->dlg.step);
+	add_quoted(&sb, a->dlg.pick);
+	strbuf_addc(&sb, ' ');
+	add_quoted(&sb, a->dlg.name);
+	if (comment && *comment)
+		strbuf_addf(&sb, " %s", comment);
+	if (app_apply(a, sb.buf) >= 0)
+		app_status(a, 0, "%s approved as %s", a->dlg.name, a->dlg.pick);
+	strbuf_done(&sb);
+}
+
+static void
+submit_set(struct app *a)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_addf(&sb, "set %s ", a->dlg.pick);
+	add_quoted(&sb, a->dlg.buf);
+	if (app_apply(a, sb.buf) >= 0)
+		app_status(a, 0, "%s set", a->dlg.pick);
+	strbuf_done(&sb);
+}
+
+/* Move on to FLOW; the step, pick and name stay. */
+static void
+next_question(struct app *a, enum flow flow)
+{
+	dialog_open(a, flow, NULL);
+}
+
+static void
+pick_choice(struct app *a)
+{
+	const struct pb_step *st = dialog_step(a);
+	const char *text = a->dlg.choices[a->dlg.sel];
+
+	switch (a->dlg.flow) {
+	case FLOW_CHOOSE:
+		snprintf(a->dlg.pick, sizeof(a->dlg.pick), "%s",
+			 st->options[a->dlg.sel].id);
+		next_question(a, FLOW_REASON);
+		break;
+	case FLOW_APPROVE_ROLE:
+		snprintf(a->dlg.pick, sizeof(a->dlg.pick), "%s", text);
+		next_question(a, FLOW_APPROVE_NAME);
+		break;
+	case FLOW_SETVAR_NAME:
+		snprintf(a->dlg.pick, sizeof(a->dlg.pick), "%s", text);
+		next_question(a, FLOW_SETVAR_VALUE);
+		break;
+	default: break;
+	}
+}
+
+static int
+refuse(struct app *a, const char *why)
+{
+	snprintf(a->dlg.error, sizeof(a->dlg.error), "%s", why);
+	app_dirty(a);
+	return -1;
+}
+
+/* Check the typed text; returns 0 when it may be submitted. */
+static int
+validate(struct app *a)
+{
+	const struct pb_variable *v;
+	struct err err = { 0 };
+
+	a->dlg.error[0] = '\0';
+	switch (a->dlg.flow) {
+	case FLOW_INPUT: case FLOW_SETVAR_VALUE:
+		v = playbook_find_var(a->pb, a->dlg.pick);
+		if (v && playbook_var_validate(v, a->dlg.buf, &err) < 0)
+			return refuse(a, err.msg);
+		break;
+	case FLOW_APPROVE_NAME:
+		if (a->dlg.len == 0)
+			return refuse(a, "type the approver's name");
+		if (strcasecmp(a->dlg.buf, session_operator(a->session)) == 0)
+			return refuse(a, "the operator cannot approve their "
+				      "own session");
+		break;
+	case FLOW_REASON: case FLOW_NA: case FLOW_NOTE:
+		if (a->dlg.len == 0)
+			return refuse(a, "this needs some text");
+		break;
+	default: break;
+	}
+	return 0;
+}
+
+/* The answer to the last question of a flow: apply it. The dialog is
+ * closed first (the action may open nothing, or report a refusal). */
+static void
+submit_text(struct app *a)
+{
+	struct dialog d = a->dlg;
+	char *body = a->dlg.body;
+
+	a->dlg.body = NULL;
+	memset(d.choices, 0, sizeof(d.choices));
+	dialog_close(a);
+	switch (d.flow) {
+	case FLOW_CONFIRM:
+		/* A wrong confirmation is refused and journalled; nothing runs. */
+		if (app_apply_f(a, "confirm %s %s", d.step, d.buf) >= 0)
+			apply_f(a, "run %s", d.step);
+		break;
+	case FLOW_REASON:
+		apply_f(a, "choose %s %s %s", d.step, d.pick, d.buf);
+		break;
+	case FLOW_APPROVE_COMMENT:
+		a->dlg = d;
+		submit_approval(a, d.buf);
+		memset(&a->dlg, 0, sizeof(a->dlg));
+		break;
+	case FLOW_INPUT: case FLOW_SETVAR_VALUE:
+		a->dlg = d;
+		submit_set(a);
+		memset(&a->dlg, 0, sizeof(a->dlg));
+		break;
+	case FLOW_NA: apply_f(a, "na %s %s", d.step, d.buf); break;
+	case FLOW_NOTE: apply_f(a, "note %s", d.buf); break;
+	case FLOW_PREVIEW: apply_f(a, "send %s", d.step); break;
+	case FLOW_QUIT:
+		app_apply(a, "quit");
+		a->quit = 1;
+		break;
+	case FLOW_SEARCH:
+		snprintf(a->search, sizeof(a->search), "%s", d.buf);
+		a->search_hit = -1;
+		a->focus = PANE_LOG;
+		a->side = PANE_LOG;
+		break;
+	default: break;
+	}
+	free(body);
+}
+
+static void
+submit(struct app *a)
+{
+	if (a->dlg.n_choices > 0) {
+		pick_choice(a);
+		return;
+	}
+	if (validate(a) < 0)
+		return;
+	if (a->dlg.flow == FLOW_APPROVE_NAME) {
+		snprintf(a->dlg.name, sizeof(a->dlg.name), "%s", a->dlg.buf);
+		next_question(a, FLOW_APPROVE_COMMENT);
+		return;
+	}
+	submit_text(a);
+}
+
+/* --- keys --------------------------------------------------------------------------- */
+
+static void
+delete_char(struct dialog *d)
+{
+	while (d->len > 0 && ((unsigned char)d->buf[d->len - 1] & 0xc0) == 0x80)
+		d->len--;
+	if (d->len > 0)
+		d->len--;
+	d->buf[d->len] = '\0';
+}
+
+static void
+type_byte(struct dialog *d, int key)
+{
+	if (d->len + 1 < sizeof(d->buf)) {
+		d->buf[d->len++] = (char)key;
+		d->buf[d->len] = '\0';
+	}
+}
+
+static void
+edit(struct app *a, int key)
+{
+	struct dialog *d = &a->dlg;
+
+	if (key == KEY_BACKSPACE || key == 127 || key == 8)
+		delete_char(d);
+	else if (key == ('u' & 0x1f))
+		set_input(d, NULL);
+	else if (key >= 32 && key < 256 && key != 127)
+		type_byte(d, key);
+	else
+		return;
+	if (d->pattern)
+		validate(a);	/* the pattern is checked as you type */
+	app_dirty(a);
+}
+
+static void
+move_choice(struct app *a, int delta)
+{
+	int n = a->dlg.n_choices;
+
+	a->dlg.sel = ((a->dlg.sel + delta) % n + n) % n;
+	app_dirty(a);
+}
+
+void
+dialog_key(struct app *a, int key)
+{
+	enum uiact act = keymap_lookup(KM_DIALOG, key);
+
+	if (act == UI_NONE && a->dlg.n_choices > 0)
+		act = keymap_lookup(KM_GLOBAL, key);
+	switch (act) {
+	case UI_SUBMIT: submit(a); return;
+	case UI_DISMISS:
+		dialog_close(a);
+		app_status(a, 0, "cancelled");
+		return;
+	case UI_MOVE_DOWN: if (a->dlg.n_choices) { move_choice(a, 1); return; }
+		break;
+	case UI_MOVE_UP: if (a->dlg.n_choices) { move_choice(a, -1); return; }
+		break;
+	default: break;
+	}
+	if (a->dlg.n_choices == 0 && a->dlg.flow != FLOW_PREVIEW &&
+	    a->dlg.flow != FLOW_QUIT)
+		edit(a, key);
+}
+
+/* --- drawing ----------------------------------------------------------------------- */
+
+static int
+dialog_height(const struct app *a, int width)
+{
+	int h = 4 + (int)strlen(a->dlg.prompt) / (width - 4) + 2;
+
+	for (const char *p = a->dlg.prompt; *p; p++)
+		h += *p == '\n';
+	if (a->dlg.body)
+		h += 6;
+	return h + (a->dlg.n_choices ? a->dlg.n_choices : 1);
+}
+
+static void
+draw_choices(struct app *a, WINDOW *w, int *y, int x, int width)
+{
+	for (int i = 0; i < a->dlg.n_choices; i++) {
+		char line[300];
+		int role = i == a->dlg.sel ? ROLE_CURSOR : ROLE_DIALOG;
+
+		snprintf(line, sizeof(line), "%s %s%s", i == a->dlg.sel
+			 ? draw_glyph("\u25b8", ">") : " ", a->dlg.choices[i],
+			 i == a->dlg.recommended ? "  (recommended)" : "");
+		draw_fill(w, *y, x, width, theme_attr(role));
+		draw_text(w, (*y)++, x, width, line, theme_attr(role));
+	}
+}
+
+static void
+draw_input(struct app *a, WINDOW *w, int *y, int x, int width)
+{
+	int bad = a->dlg.error[0] != '\0';
+	int shown = draw_width(a->dlg.buf);
+	const char *text = a->dlg.buf;
+
+	/* Keep the end of long input in view. */
+	while (shown > width - 2 && *text) {
+		text++;
+		shown = draw_width(text);
+	}
+	draw_fill(w, *y, x, width, theme_attr(bad ? ROLE_INPUT_INVALID
+						  : ROLE_INPUT));
+	x += draw_text(w, *y, x, width - 1, text, theme_attr(bad
+				? ROLE_INPUT_INVALID : ROLE_INPUT));
+	draw_text(w, (*y)++, x, 1, "_", theme_attr(ROLE_INPUT));
+}
+
+void
+dialog_draw(struct app *a, WINDOW *w, int h, int width)
+{
+	int bw = width - 4 < 76 ? width - 4 : 76;
+	int bh = dialog_height(a, bw);
+	int y0 = (h - bh) / 2 < 1 ? 1 : (h - bh) / 2;
+	int x0 = (width - bw) / 2;
+	int y = y0 + 1, inner = bw - 4;
+
+	if (bh > h - 2)
+		bh = h - 2;
+	for (int i = 0; i < bh; i++)
+		draw_fill(w, y0 + i, x0, bw, theme_attr(ROLE_DIALOG));
+	draw_text(w, y0, x0 + 1, bw - 2, a->dlg.title,
+		  theme_attr(ROLE_DIALOG_TITLE));
+	y += draw_wrapped(w, y, x0 + 2, inner, y0 + bh - y - 2, a->dlg.prompt,
+			  theme_attr(ROLE_DIALOG));
+	if (a->dlg.body)
+		y += draw_wrapped(w, y + 1, x0 + 2, inner, 6, a->dlg.body,
+				  theme_attr(ROLE_INPUT)) + 1;
+	y++;
+	if (a->dlg.n_choices)
+		draw_choices(a, w, &y, x0 + 2, inner);
+	else if (a->dlg.flow != FLOW_PREVIEW && a->dlg.flow != FLOW_QUIT)
+		draw_input(a, w, &y, x0 + 2, inner);
+	if (a->dlg.error[0] && y < y0 + bh)
+		draw_text(w, y, x0 + 2, inner, a->dlg.error,
+			  theme_attr(ROLE_ERROR));
+}

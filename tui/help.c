@@ -1,0 +1,70 @@
+/* The help overlay, generated from the action table and the keymap: every
+ * binding of every context with its one-line help. */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "draw.h"
+#include "keymap.h"
+#include "theme.h"
+
+/* Keys bound to ACT in CTX, joined ("j, Down"). */
+static void
+keys_for(enum keymap_ctx ctx, enum uiact act, char *buf, size_t size)
+{
+	size_t n;
+	const struct binding *b = keymap_bindings(&n);
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		if (b[i].ctx != ctx || b[i].act != act)
+			continue;
+		if (buf[0])
+			strncat(buf, ", ", size - strlen(buf) - 1);
+		strncat(buf, b[i].label, size - strlen(buf) - 1);
+	}
+}
+
+/* Whether ACT was already listed for CTX (several keys, one line). */
+static int
+listed_before(const struct binding *b, size_t i)
+{
+	for (size_t j = 0; j < i; j++)
+		if (b[j].ctx == b[i].ctx && b[j].act == b[i].act)
+			return 1;
+	return 0;
+}
+
+void
+help_draw(struct app *a, WINDOW *w, int h, int width)
+{
+	size_t n;
+	const struct binding *b = keymap_bindings(&n);
+	int row = 0, y = 1;
+
+	for (int i = 1; i < h - 1; i++)
+		draw_fill(w, i, 0, width, theme_attr(ROLE_DIALOG));
+	draw_text(w, 0, 0, width, " rewind keys (any other key closes; j/k "
+		  "scroll) ", theme_attr(ROLE_DIALOG_TITLE));
+	for (int ctx = 0; ctx < KM_COUNT && y < h - 1; ctx++) {
+		if (row++ >= a->help_top)
+			draw_text(w, y++, 1, width - 2, keymap_ctx_name(ctx),
+				  theme_attr(ROLE_TITLE));
+		for (size_t i = 0; i < n && y < h - 1; i++) {
+			char keys[64], line[256];
+
+			if ((int)b[i].ctx != ctx || listed_before(b, i))
+				continue;
+			if (row++ < a->help_top)
+				continue;
+			keys_for(b[i].ctx, b[i].act, keys, sizeof(keys));
+			snprintf(line, sizeof(line), "  %-16s %s", keys,
+				 uiact_help(b[i].act));
+			draw_text(w, y++, 1, width - 2, line,
+				  theme_attr(ROLE_DIALOG));
+		}
+	}
+}

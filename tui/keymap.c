@@ -1,0 +1,113 @@
+/* The bindings table and the names of actions. */
+#include "config.h"
+#include "keymap.h"
+
+#include <curses.h>
+
+#define CTRL(c) ((c) & 0x1f)
+
+static const struct {
+	const char *name, *label, *help;
+} acts[UI_COUNT] = {
+#define X(id, name, label, help) [id] = { name, label, help },
+	UIACT_LIST(X)
+#undef X
+};
+
+static const struct binding bindings[] = {
+	{ KM_GLOBAL, '?', "?", UI_HELP, 1 },
+	{ KM_GLOBAL, 'q', "q", UI_QUIT, 1 },
+	{ KM_GLOBAL, '\t', "Tab", UI_FOCUS_NEXT, 1 },
+	{ KM_GLOBAL, KEY_BTAB, "S-Tab", UI_FOCUS_PREV, 0 },
+	{ KM_GLOBAL, ']', "]", UI_TAB_NEXT, 0 },
+	{ KM_GLOBAL, '[', "[", UI_TAB_PREV, 0 },
+	{ KM_GLOBAL, 'j', "j", UI_MOVE_DOWN, 0 },
+	{ KM_GLOBAL, KEY_DOWN, "Down", UI_MOVE_DOWN, 0 },
+	{ KM_GLOBAL, 'k', "k", UI_MOVE_UP, 0 },
+	{ KM_GLOBAL, KEY_UP, "Up", UI_MOVE_UP, 0 },
+	{ KM_GLOBAL, 'g', "g", UI_MOVE_TOP, 0 },
+	{ KM_GLOBAL, KEY_HOME, "Home", UI_MOVE_TOP, 0 },
+	{ KM_GLOBAL, 'G', "G", UI_MOVE_BOTTOM, 0 },
+	{ KM_GLOBAL, KEY_END, "End", UI_MOVE_BOTTOM, 0 },
+	{ KM_GLOBAL, CTRL('d'), "C-d", UI_PAGE_DOWN, 0 },
+	{ KM_GLOBAL, KEY_NPAGE, "PgDn", UI_PAGE_DOWN, 0 },
+	{ KM_GLOBAL, CTRL('u'), "C-u", UI_PAGE_UP, 0 },
+	{ KM_GLOBAL, KEY_PPAGE, "PgUp", UI_PAGE_UP, 0 },
+	{ KM_GLOBAL, 'n', "n", UI_NOTE, 1 },
+	{ KM_GLOBAL, 's', "s", UI_SET_VAR, 0 },
+	{ KM_GLOBAL, '>', ">", UI_NEXT_PHASE, 1 },
+	{ KM_GLOBAL, '/', "/", UI_SEARCH, 0 },
+	{ KM_GLOBAL, 'f', "f", UI_FOLLOW, 0 },
+	{ KM_GLOBAL, CTRL('l'), "C-l", UI_REDRAW, 0 },
+	{ KM_STEPS, '\n', "Enter", UI_ACT, 1 },
+	{ KM_STEPS, KEY_ENTER, "Enter", UI_ACT, 0 },
+	{ KM_STEPS, ' ', "Space", UI_TICK, 1 },
+	{ KM_STEPS, 'x', "x", UI_NA, 0 },
+	{ KM_STEPS, 'a', "a", UI_APPROVE, 1 },
+	{ KM_STEPS, 'c', "c", UI_CANCEL_STEP, 0 },
+	{ KM_LOG, 'n', "n", UI_SEARCH_NEXT, 1 },
+	{ KM_LOG, 'N', "N", UI_SEARCH_PREV, 1 },
+	{ KM_LOG, '/', "/", UI_SEARCH, 1 },
+	{ KM_LOG, 'f', "f", UI_FOLLOW, 1 },
+	{ KM_DIALOG, '\n', "Enter", UI_SUBMIT, 1 },
+	{ KM_DIALOG, KEY_ENTER, "Enter", UI_SUBMIT, 0 },
+	{ KM_DIALOG, 27, "Esc", UI_DISMISS, 1 },
+	{ KM_DIALOG, KEY_DOWN, "Down", UI_MOVE_DOWN, 0 },
+	{ KM_DIALOG, KEY_UP, "Up", UI_MOVE_UP, 0 },
+	{ KM_DIALOG, '\t', "Tab", UI_FOCUS_NEXT, 0 },
+};
+
+const char *
+uiact_name(enum uiact act)
+{
+	return act >= 0 && act < UI_COUNT ? acts[act].name : "none";
+}
+
+const char *
+uiact_label(enum uiact act)
+{
+	return act >= 0 && act < UI_COUNT ? acts[act].label : "";
+}
+
+const char *
+uiact_help(enum uiact act)
+{
+	return act >= 0 && act < UI_COUNT ? acts[act].help : "";
+}
+
+static enum uiact
+find(enum keymap_ctx ctx, int key)
+{
+	for (size_t i = 0; i < sizeof(bindings) / sizeof(bindings[0]); i++)
+		if (bindings[i].ctx == ctx && bindings[i].key == key)
+			return bindings[i].act;
+	return UI_NONE;
+}
+
+enum uiact
+keymap_lookup(enum keymap_ctx ctx, int key)
+{
+	enum uiact act = find(ctx, key);
+
+	if (act == UI_NONE && ctx != KM_DIALOG)
+		act = find(KM_GLOBAL, key);
+	return act;
+}
+
+const struct binding *
+keymap_bindings(size_t *n)
+{
+	*n = sizeof(bindings) / sizeof(bindings[0]);
+	return bindings;
+}
+
+const char *
+keymap_ctx_name(enum keymap_ctx ctx)
+{
+	static const char *const names[KM_COUNT] = {
+		[KM_GLOBAL] = "Everywhere", [KM_STEPS] = "Checklist",
+		[KM_LOG] = "Log", [KM_DIALOG] = "Dialogs",
+	};
+
+	return ctx < KM_COUNT ? names[ctx] : "?";
+}

@@ -1,0 +1,36 @@
+/* Keys to actions: one table of bindings per context. Lookup tries the
+ * focused context, then the global one. */
+#ifndef REWIND_TUI_KEYMAP_H
+#define REWIND_TUI_KEYMAP_H
+
+#include <stddef.h>
+
+#include "uiact.h"
+
+enum keymap_ctx {
+	KM_GLOBAL,
+	KM_STEPS,	/* the checklist pane */
+	KM_LOG,		/* the log pane */
+	KM_DIALOG,	/* any dialog */
+	KM_COUNT
+};
+
+struct binding {
+	enum keymap_ctx ctx;
+	int key;		/* curses key code or character */
+	const char *label;	/* how the key is written: "j", "Enter" */
+	enum uiact act;
+	int on_bar;		/* shown in the key bar */
+};
+
+/* The action bound to KEY in CTX (then in KM_GLOBAL unless CTX is
+ * KM_DIALOG), or UI_NONE. */
+enum uiact keymap_lookup(enum keymap_ctx ctx, int key);
+
+/* All bindings, for the help overlay and the key bar (borrowed). */
+const struct binding *keymap_bindings(size_t *n);
+
+/* Name of a context ("global", "checklist"...). */
+const char *keymap_ctx_name(enum keymap_ctx ctx);
+
+#endif

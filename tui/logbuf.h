@@ -1,0 +1,37 @@
+/* The log pane's memory: a bounded ring of lines (command output and
+ * journal events), oldest dropped first; the full output stays in the
+ * session's cast files. */
+#ifndef REWIND_TUI_LOGBUF_H
+#define REWIND_TUI_LOGBUF_H
+
+#include <stddef.h>
+
+enum log_kind {
+	LOG_OUTPUT,	/* a line a command printed */
+	LOG_EVENT,	/* a journal event, summarised */
+	LOG_ALERT,	/* a refusal, failure or alert */
+};
+
+struct logbuf;
+
+/* A ring keeping at most MAX lines; caller frees with logbuf_free. */
+struct logbuf *logbuf_new(size_t max);
+void logbuf_free(struct logbuf *lb);
+
+/* Append a copy of TEXT. */
+void logbuf_add(struct logbuf *lb, enum log_kind kind, const char *text);
+
+/* Lines held now, and lines ever added (to tell how many were dropped). */
+size_t logbuf_count(const struct logbuf *lb);
+unsigned long logbuf_total(const struct logbuf *lb);
+
+/* Line I (0 = oldest held), borrowed; its kind in *KIND when not NULL. */
+const char *logbuf_line(const struct logbuf *lb, size_t i,
+			enum log_kind *kind);
+
+/* Index of the next line after FROM (or before, when DIR < 0) containing
+ * NEEDLE, wrapping around; -1 when none does. */
+long logbuf_find(const struct logbuf *lb, long from, int dir,
+		 const char *needle);
+
+#endif

@@ -1,0 +1,190 @@
+/* The step pane: everything about the selected step — what it does, its
+ * command with the variables it will receive, what it needs, its result. */
+#include "config.h"
+
+#include <curses.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "draw.h"
+#include "strbuf.h"
+#include "theme.h"
+
+struct cursor {
+	WINDOW *w;
+	struct rect r;
+	int y;
+};
+
+static int
+room(const struct cursor *c)
+{
+	return c->r.y + c->r.h - c->y;
+}
+
+static void
+line(struct cursor *c, const char *text, int role)
+{
+	if (room(c) <= 0)
+		return;
+	c->y += draw_wrapped(c->w, c->y, c->r.x + 1, c->r.w - 2, room(c), text,
+			     theme_attr(role));
+}
+
+static void
+linef(struct cursor *c, int role, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void
+linef(struct cursor *c, int role, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	line(c, buf, role);
+}
+
+static void
+show_vars(struct app *a, struct cursor *c, const char *text)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t i = 0; text && i < a->pb->n_variables; i++) {
+		const struct pb_variable *v = &a->pb->variables[i];
+		const char *val = session_var(a->session, v->name);
+
+		if (!strstr(text, v->name))
+			continue;
+		strbuf_addf(&sb, "%s%s=%s", sb.len ? "  " : "", v->name,
+			    !val ? "(unset)" : v->secret ? "********" : val);
+	}
+	if (sb.len)
+		linef(c, ROLE_DIM, "with %s", strbuf_str(&sb));
+	strbuf_done(&sb);
+}
+
+static void
+show_run(struct app *a, struct cursor *c, const struct step_view *v)
+{
+	const struct pb_step *d = v->def;
+
+	line(c, "Command:", ROLE_TITLE);
+	linef(c, ROLE_NORMAL, "  %s", d->run);
+	show_vars(a, c, d->run);
+	if (d->destructive)
+		linef(c, ROLE_WARNING, "DESTRUCTIVE: Enter asks you to type "
+		      "\"%s\" first%s", d->confirm ? d->confirm : d->id,
+		      v->confirmed ? " (confirmed)" : "");
+	if (d->timeout_us)
+		linef(c, ROLE_DIM, "time-out %lld s",
+		      (long long)(d->timeout_us / 1000000));
+}
+
+static void
+show_decide(struct app *a, struct cursor *c, const struct step_view *v)
+{
+	const struct pb_option *rec = playbook_recommend(v->def,
+		(const char *(*)(const char *, const void *))session_var,
+		a->session);
+
+	line(c, "Options:", ROLE_TITLE);
+	for (size_t i = 0; i < v->def->n_options; i++) {
+		const struct pb_option *o = &v->def->options[i];
+
+		linef(c, o == rec ? ROLE_OK : ROLE_NORMAL, "  %s %s: %s%s",
+		      v->option && strcmp(v->option, o->id) == 0
+			      ? draw_glyph("\u25cf", "*") : " ",
+		      o->id, o->label, o == rec ? "  (recommended)" : "");
+	}
+	if (v->def->matrix && !rec)
+		linef(c, ROLE_DIM, "set %s%s%s for a recommendation",
+		      v->def->matrix->row_var,
+		      v->def->matrix->col_var ? " and " : "",
+		      v->def->matrix->col_var ? v->def->matrix->col_var : "");
+}
+
+static void
+show_approve(struct cursor *c, const struct step_view *v)
+{
+	line(c, "Sign-off needed from:", ROLE_TITLE);
+	for (size_t i = 0; i < v->def->n_roles; i++)
+		linef(c, ROLE_NORMAL, "  %s (%d)", v->def->roles[i].role,
+		      v->def->roles[i].count);
+	linef(c, ROLE_DIM, "%zu approval(s) recorded; the operator cannot "
+	      "approve", v->n_approvals);
+}
+
+static void
+show_input(struct app *a, struct cursor *c, const struct step_view *v)
+{
+	const struct pb_variable *var = playbook_find_var(a->pb,
+							  v->def->variable);
+	const char *val = session_var(a->session, v->def->variable);
+
+	linef(c, ROLE_TITLE, "Variable %s", v->def->variable);
+	if (var && var->prompt)
+		line(c, var->prompt, ROLE_NORMAL);
+	if (var && var->pattern)
+		linef(c, ROLE_DIM, "must match: %s", var->pattern);
+	linef(c, val ? ROLE_OK : ROLE_DIM, "value: %s", val ? (var && var->secret
+		      ? "********" : val) : "(unset)");
+}
+
+static void
+show_result(struct cursor *c, const struct step_view *v)
+{
+	if (v->n_runs == 0 || room(c) < 2)
+		return;
+	linef(c, v->state == STEP_FAILED ? ROLE_STEP_FAILED : ROLE_STEP_DONE,
+	      "Last run: %s%s%s", v->state == STEP_FAILED ? "FAILED" :
+	      v->state == STEP_RUNNING ? "running" : "ok",
+	      v->reason ? ": " : "", v->reason ? v->reason : "");
+	if (v->result && *v->result)
+		line(c, v->result, ROLE_LOG);
+}
+
+void
+pane_detail_draw(struct app *a, WINDOW *w, struct rect r)
+{
+	struct cursor c = { w, r, r.y };
+	struct step_view v;
+
+	if (a->wide) {
+		draw_fill(w, r.y, r.x, r.w, theme_attr(a->focus == PANE_DETAIL
+			  ? ROLE_TITLE_FOCUS : ROLE_TITLE));
+		draw_text(w, r.y, r.x, r.w, " Step ", theme_attr(
+			  a->focus == PANE_DETAIL ? ROLE_TITLE_FOCUS : ROLE_TITLE));
+		c.y++;
+	}
+	if (app_step_at(a, a->sel, &v) < 0) {
+		line(&c, "No step selected.", ROLE_DIM);
+		return;
+	}
+	line(&c, v.def->title, ROLE_TITLE_FOCUS);
+	linef(&c, ROLE_DIM, "%s  %s  %s%s", v.def->id,
+	      playbook_kind_name(v.def->kind), session_state_name(v.state),
+	      v.def->required ? "" : "  (optional)");
+	if (v.def->note)
+		line(&c, v.def->note, ROLE_NORMAL);
+	switch (v.def->kind) {
+	case STEP_KIND_RUN: show_run(a, &c, &v); break;
+	case STEP_KIND_DECIDE: show_decide(a, &c, &v); break;
+	case STEP_KIND_APPROVE: show_approve(&c, &v); break;
+	case STEP_KIND_INPUT: show_input(a, &c, &v); break;
+	case STEP_KIND_MESSAGE:
+		line(&c, "Message (Enter previews it):", ROLE_TITLE);
+		line(&c, v.def->template, ROLE_NORMAL);
+		break;
+	case STEP_KIND_WAIT:
+		linef(&c, ROLE_NORMAL, "Watch for %lld s",
+		      (long long)(v.def->duration_us / 1000000));
+		break;
+	default: break;
+	}
+	show_result(&c, &v);
+}

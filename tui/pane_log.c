@@ -1,0 +1,115 @@
+/* The output and journal panes (bounded rings, followed or scrolled, with
+ * search) and the targets pane (what the playbook and scenario say about
+ * the repository, registries, logs and endpoints). */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "app.h"
+#include "draw.h"
+#include "logbuf.h"
+#include "theme.h"
+
+static int
+kind_role(enum log_kind k)
+{
+	return k == LOG_ALERT ? ROLE_ALERT : k == LOG_EVENT ? ROLE_JOURNAL_TIME
+							     : ROLE_LOG;
+}
+
+void
+pane_log_draw(struct app *a, WINDOW *w, struct rect r, int journal)
+{
+	struct logbuf *lb = journal ? a->journal : a->log;
+	long top = journal ? a->journal_top : a->log_top;
+	long n = (long)logbuf_count(lb);
+	long first = top < 0 ? (n > r.h ? n - r.h : 0) : top;
+
+	if (n == 0) {
+		draw_text(w, r.y, r.x + 1, r.w - 1, journal
+			  ? "No events yet." : "No output yet: run a step.",
+			  theme_attr(ROLE_DIM));
+		return;
+	}
+	for (int i = 0; i < r.h && first + i < n; i++) {
+		enum log_kind k;
+		const char *text = logbuf_line(lb, (size_t)(first + i), &k);
+		int hit = !journal && a->search[0] &&
+			  first + i == a->search_hit;
+
+		draw_text(w, r.y + i, r.x + 1, r.w - 1, text,
+			  theme_attr(hit ? ROLE_SEARCH_MATCH : kind_role(k)));
+	}
+	if (top >= 0 && r.w > 12)
+		draw_text(w, r.y + r.h - 1, r.x + r.w - 10, 10, " [scroll] ",
+			  theme_attr(ROLE_DIM));
+}
+
+static void
+targets_line(WINDOW *w, struct rect r, int *y, int role, const char *text)
+{
+	if (*y < r.y + r.h)
+		*y += draw_wrapped(w, *y, r.x + 1, r.w - 2, r.y + r.h - *y, text,
+				   theme_attr(role));
+}
+
+/* The scenario's injected state, shown as compact JSON per key. */
+static void
+scenario_state(struct app *a, WINDOW *w, struct rect r, int *y)
+{
+	const char *id = session_scenario(a->session);
+	const struct pb_scenario *sc = id ? playbook_find_scenario(a->pb, id)
+					  : NULL;
+	cJSON *state, *item;
+
+	if (!sc || !sc->state_json)
+		return;
+	state = cJSON_Parse(sc->state_json);
+	targets_line(w, r, y, ROLE_TITLE, "Scenario state:");
+	cJSON_ArrayForEach(item, state) {
+		char *text = cJSON_PrintUnformatted(item);
+		char line[1024];
+
+		snprintf(line, sizeof(line), "  %s: %s", item->string, text);
+		targets_line(w, r, y, ROLE_NORMAL, line);
+		free(text);
+	}
+	cJSON_Delete(state);
+}
+
+void
+pane_targets_draw(struct app *a, WINDOW *w, struct rect r)
+{
+	const struct pb_targets *t = &a->pb->targets;
+	char line[1024];
+	int y = r.y;
+
+	snprintf(line, sizeof(line), "Repository: %s",
+		 t->git_path ? t->git_path : "(none; commands run here)");
+	targets_line(w, r, &y, ROLE_NORMAL, line);
+	for (size_t i = 0; i < t->n_registries; i++) {
+		snprintf(line, sizeof(line), "Registry: %s %s%s%s",
+			 t->registries[i].type, t->registries[i].name,
+			 t->registries[i].url ? " at " : "",
+			 t->registries[i].url ? t->registries[i].url : "");
+		targets_line(w, r, &y, ROLE_NORMAL, line);
+	}
+	for (size_t i = 0; i < t->n_logs; i++) {
+		snprintf(line, sizeof(line), "Log %s: %s", t->logs[i].name,
+			 t->logs[i].path);
+		targets_line(w, r, &y, ROLE_NORMAL, line);
+	}
+	for (size_t i = 0; i < t->n_http; i++) {
+		snprintf(line, sizeof(line), "Endpoint %s: %s (expects %d)",
+			 t->http[i].name, t->http[i].url, t->http[i].status);
+		targets_line(w, r, &y, ROLE_NORMAL, line);
+	}
+	targets_line(w, r, &y, ROLE_DIM, "Live tags and registry answers "
+		     "arrive with the live sources.");
+	scenario_state(a, w, r, &y);
+}

@@ -1,0 +1,50 @@
+/* Every action of the console, declared once. Keys map to these (in
+ * keymap.c); the help overlay and the key bar are generated from this table
+ * and the keymap, never written by hand. */
+#ifndef REWIND_TUI_UIACT_H
+#define REWIND_TUI_UIACT_H
+
+/* X(id, config name, short label for the key bar, one-line help) */
+#define UIACT_LIST(X)                                                        \
+	X(UI_MOVE_DOWN, "move-down", "down", "Move the selection down")      \
+	X(UI_MOVE_UP, "move-up", "up", "Move the selection up")              \
+	X(UI_MOVE_TOP, "move-top", "top", "Jump to the first line")          \
+	X(UI_MOVE_BOTTOM, "move-bottom", "bottom", "Jump to the last line")  \
+	X(UI_PAGE_DOWN, "page-down", "pgdn", "Scroll half a page down")      \
+	X(UI_PAGE_UP, "page-up", "pgup", "Scroll half a page up")            \
+	X(UI_FOCUS_NEXT, "focus-next", "pane", "Focus the next pane")        \
+	X(UI_FOCUS_PREV, "focus-prev", "pane", "Focus the previous pane")    \
+	X(UI_TAB_NEXT, "tab-next", "tab", "Show the next side tab")          \
+	X(UI_TAB_PREV, "tab-prev", "tab", "Show the previous side tab")      \
+	X(UI_ACT, "act", "act", "Act on the selected step (run, tick, choose...)") \
+	X(UI_TICK, "tick", "tick", "Tick the selected checklist item")       \
+	X(UI_NA, "not-applicable", "n/a", "Mark the selected step not applicable, with a reason") \
+	X(UI_APPROVE, "approve", "approve", "Record an approval of the selected approve step") \
+	X(UI_NOTE, "note", "note", "Add a note to the journal")              \
+	X(UI_SET_VAR, "set-variable", "set", "Set one of the playbook's variables") \
+	X(UI_CANCEL_STEP, "cancel-step", "cancel", "Cancel the running command") \
+	X(UI_NEXT_PHASE, "next-phase", "next", "Advance to the next phase")  \
+	X(UI_SEARCH, "search", "search", "Search the log")                   \
+	X(UI_SEARCH_NEXT, "search-next", "next", "Jump to the next match")   \
+	X(UI_SEARCH_PREV, "search-prev", "prev", "Jump to the previous match") \
+	X(UI_FOLLOW, "follow", "follow", "Follow the log as it grows")       \
+	X(UI_HELP, "help", "help", "Show or hide this help")                 \
+	X(UI_REDRAW, "redraw", "redraw", "Redraw the screen")                \
+	X(UI_QUIT, "quit", "quit", "Quit (the session stays resumable)")     \
+	X(UI_SUBMIT, "submit", "ok", "Accept the dialog")                    \
+	X(UI_DISMISS, "dismiss", "cancel", "Close the dialog without any effect")
+
+enum uiact {
+#define X(id, name, label, help) id,
+	UIACT_LIST(X)
+#undef X
+	UI_COUNT,
+	UI_NONE = -1
+};
+
+/* Config name, key-bar label and help line of ACT. */
+const char *uiact_name(enum uiact act);
+const char *uiact_label(enum uiact act);
+const char *uiact_help(enum uiact act);
+
+#endif
