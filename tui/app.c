@@ -42,6 +42,12 @@ restore_terminal(void)
 		endwin();
 }
 
+const char *
+app_lookup(const char *name, const void *arg)
+{
+	return session_var(arg, name);
+}
+
 void
 app_dirty(struct app *a)
 {

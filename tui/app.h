@@ -99,6 +99,10 @@ struct app {
 /* Run the console for the session O describes; returns the exit status. */
 int app_main(const struct cli_opts *o);
 
+/* Variable lookup for playbook_when_holds and friends; ARG is the
+ * session. */
+const char *app_lookup(const char *name, const void *arg);
+
 /* Ask for a redraw at the end of the loop iteration. */
 void app_dirty(struct app *a);
 

@@ -14,12 +14,6 @@
 #include "testhook.h"
 #include "theme.h"
 
-static const char *
-lookup(const char *name, const void *arg)
-{
-	return session_var(arg, name);
-}
-
 /* The variable that reads as "what is live now" or "what we go back to". */
 static const char *
 find_var(const struct app *a, const char *const *hints)
@@ -58,7 +52,7 @@ clock_text(const struct app *a, char *buf, size_t size, int *late)
 {
 	int64_t now = clock_wall_now(loop_clock(a->loop));
 	int64_t elapsed = (now - session_start_wall(a->session)) / 1000000;
-	int64_t target = playbook_rto_within(a->pb, lookup, a->session) /
+	int64_t target = playbook_rto_within(a->pb, app_lookup, a->session) /
 			 1000000;
 
 	if (elapsed < 0)

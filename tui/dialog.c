@@ -20,12 +20,6 @@
 #include "theme.h"
 #include "xalloc.h"
 
-static const char *
-lookup(const char *name, const void *arg)
-{
-	return session_var(arg, name);
-}
-
 /* Quote WORD for the batch syntax. */
 static void
 add_quoted(struct strbuf *sb, const char *word)
@@ -97,7 +91,7 @@ setup_confirm(struct app *a, const struct pb_step *st)
 static void
 setup_choose(struct app *a, const struct pb_step *st)
 {
-	const struct pb_option *rec = playbook_recommend(st, lookup, a->session);
+	const struct pb_option *rec = playbook_recommend(st, app_lookup, a->session);
 
 	snprintf(a->dlg.title, sizeof(a->dlg.title), "Decide: %s", st->title);
 	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "%s", rec

@@ -5,10 +5,12 @@
 #include <curses.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
 #include "draw.h"
+#include "err.h"
 #include "strbuf.h"
 #include "theme.h"
 
@@ -76,10 +78,16 @@ show_run(struct app *a, struct cursor *c, const struct step_view *v)
 	line(c, "Command:", ROLE_TITLE);
 	linef(c, ROLE_NORMAL, "  %s", d->run);
 	show_vars(a, c, d->run);
-	if (d->destructive)
+	if (d->destructive) {
+		struct err err = { 0 };
+		char *want = session_render(a->session, d->confirm ? d->confirm
+								 : d->id, &err);
+
 		linef(c, ROLE_WARNING, "DESTRUCTIVE: Enter asks you to type "
-		      "\"%s\" first%s", d->confirm ? d->confirm : d->id,
+		      "\"%s\" first%s", want ? want : err.msg,
 		      v->confirmed ? " (confirmed)" : "");
+		free(want);
+	}
 	if (d->timeout_us)
 		linef(c, ROLE_DIM, "time-out %lld s",
 		      (long long)(d->timeout_us / 1000000));
@@ -88,9 +96,8 @@ show_run(struct app *a, struct cursor *c, const struct step_view *v)
 static void
 show_decide(struct app *a, struct cursor *c, const struct step_view *v)
 {
-	const struct pb_option *rec = playbook_recommend(v->def,
-		(const char *(*)(const char *, const void *))session_var,
-		a->session);
+	const struct pb_option *rec = playbook_recommend(v->def, app_lookup,
+							 a->session);
 
 	line(c, "Options:", ROLE_TITLE);
 	for (size_t i = 0; i < v->def->n_options; i++) {
