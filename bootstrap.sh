@@ -55,9 +55,14 @@ run_tests() {
 }
 
 run_demo() {
+	if [ -t 0 ] && [ -t 1 ]; then
+		# The console on a drill of the bundled default playbook.
+		exec ./rewind
+	fi
+	# No terminal to draw on: walk the same drill in batch mode instead.
 	state=${XDG_STATE_HOME:-$HOME/.local/state}
 	dir="$state/rewind/sessions/example-$(date -u +%Y%m%dT%H%M%SZ)"
-	echo "bootstrap: drilling playbooks/example.json (nothing real is run)"
+	echo "bootstrap: no terminal; drilling playbooks/example.json in batch mode"
 	./rewind drill playbooks/example.json --batch --session-dir "$dir" \
 		<playbooks/example.walk
 	./rewind verify "$dir"

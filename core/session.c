@@ -705,6 +705,13 @@ session_attach(const char *dir, const struct clock *clk, struct err *err)
 /* --- the public surface ---------------------------------------------------- */
 
 void
+session_set_tty_handler(struct session *s, session_tty_cb cb, void *arg)
+{
+	s->tty_cb = cb;
+	s->tty_arg = arg;
+}
+
+void
 session_set_listener(struct session *s, session_listener_cb cb, void *arg)
 {
 	s->listener = cb;

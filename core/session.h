@@ -80,6 +80,16 @@ struct session *session_attach(const char *dir, const struct clock *clk,
 /* Kill running children, close the journal, free S (may be NULL). */
 void session_free(struct session *s);
 
+/* Called with SUSPEND = 1 before an interactive step takes over the
+ * terminal and with 0 once it is back (the console ends and restores its
+ * screen). Without a handler, interactive steps run like others, with
+ * stdin from /dev/null. */
+typedef void (*session_tty_cb)(int suspend, void *arg);
+
+/* Register the terminal hand-over handler; ARG is borrowed. */
+void session_set_tty_handler(struct session *s, session_tty_cb cb,
+			     void *arg);
+
 /* Register the one listener (replaces any previous one). ARG is borrowed. */
 void session_set_listener(struct session *s, session_listener_cb cb,
 			  void *arg);

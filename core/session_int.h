@@ -65,6 +65,8 @@ struct session {
 	int read_only;		/* destructive steps are refused */
 	int64_t start_wall_us;	/* wall time of session.started */
 	uint64_t poll_timer;
+	session_tty_cb tty_cb;
+	void *tty_arg;
 	session_listener_cb listener;
 	void *listener_arg;
 };

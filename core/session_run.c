@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -382,6 +384,69 @@ spawn_live(struct session *s, struct step_rt *rt, const char *cast,
 	return -1;
 }
 
+/* The child of an interactive step: the terminal's own process group,
+ * the terminal as stdin/stdout/stderr, variables as environment. */
+static void
+exec_interactive(struct session *s, const struct step_rt *rt, const char *cwd)
+{
+	char **env = build_env(s, rt);
+
+	for (size_t i = 0; env[i]; i++)
+		putenv(env[i]);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGQUIT, SIG_DFL);
+	if (cwd && chdir(cwd) < 0) {
+		fprintf(stderr, "rewind: cd %s: %s\n", cwd, strerror(errno));
+		_exit(127);
+	}
+	execl("/bin/sh", "sh", "-c", rt->def->run, (char *)NULL);
+	_exit(127);
+}
+
+static int
+wait_interactive(pid_t pid, struct proc_result *res)
+{
+	void (*old_int)(int) = signal(SIGINT, SIG_IGN);
+	void (*old_quit)(int) = signal(SIGQUIT, SIG_IGN);
+	int status = 0;
+	pid_t got;
+
+	while ((got = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
+		;
+	signal(SIGINT, old_int);
+	signal(SIGQUIT, old_quit);
+	res->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	res->term_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+	return got == pid ? 0 : -1;
+}
+
+/* Hand the terminal to the command and wait for it: the screen is
+ * suspended meanwhile, so blocking here is what the operator expects. */
+static int
+run_interactive(struct session *s, struct step_rt *rt, const char *cwd,
+		const char *actor, struct err *err)
+{
+	struct proc_result res = { 0 };
+	int64_t t0 = clock_mono_now(s->clk);
+	pid_t pid;
+
+	s->tty_cb(1, s->tty_arg);
+	pid = fork();
+	if (pid == 0)
+		exec_interactive(s, rt, cwd);
+	if (pid < 0 || wait_interactive(pid, &res) < 0) {
+		s->tty_cb(0, s->tty_arg);
+		return err_set(err, ERR_SYS, "run %s: %s", rt->def->id,
+			       strerror(errno));
+	}
+	s->tty_cb(0, s->tty_arg);
+	res.duration_us = clock_mono_now(s->clk) - t0;
+	snprintf(res.tail, sizeof(res.tail), "(interactive: the output went "
+		 "to the terminal)");
+	return session_record(s, actor, "step.finished", rt->def->id,
+			      finished_payload(rt, &res, 0), err);
+}
+
 static int
 run_live(struct session *s, struct step_rt *rt, const char *actor,
 	 struct err *err)
@@ -402,6 +467,10 @@ run_live(struct session *s, struct step_rt *rt, const char *actor,
 	if (session_record(s, actor, "step.started", rt->def->id, p, err) < 0)
 		goto out;
 	rt->output_matched = 0;
+	if (rt->def->interactive && s->tty_cb) {
+		rc = run_interactive(s, rt, cwd, actor, err);
+		goto out;
+	}
 	rc = spawn_live(s, rt, cast, cwd, actor, err);
 	if (rc < 0) {
 		struct proc_result res = { .exit_code = 127 };

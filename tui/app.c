@@ -598,6 +598,26 @@ stop_curses(void)
 	fatal_set_hook(NULL);
 }
 
+/* An interactive step borrows the terminal: leave curses mode, then come
+ * back to a full redraw. */
+static void
+on_tty(int suspend, void *arg)
+{
+	struct app *a = arg;
+
+	if (suspend) {
+		def_prog_mode();
+		endwin();
+		fputs("\nrewind: handing the terminal to the step; the console "
+		      "comes back when it ends\n", stdout);
+		fflush(stdout);
+		return;
+	}
+	reset_prog_mode();
+	clearok(curscr, TRUE);
+	app_dirty(a);
+}
+
 /* While curses owns the terminal, stderr goes to the session's log. */
 static int
 redirect_stderr(struct app *a)
@@ -715,6 +735,7 @@ app_main(const struct cli_opts *o)
 		return EXIT_USAGE;
 	}
 	saved_stderr = redirect_stderr(&a);
+	session_set_tty_handler(a.session, on_tty, &a);
 	init_app(&a);
 	theme_setup(&a, o);
 	loop_add_fd(a.loop, STDIN_FILENO, LOOP_READ, on_stdin, &a);

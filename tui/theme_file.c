@@ -500,15 +500,37 @@ dist2(int a, int b)
 }
 
 static int
+nearer(int rgb, int a, int b)
+{
+	return dist2(ansi_rgb[b], rgb) < dist2(ansi_rgb[a], rgb) ? b : a;
+}
+
+/* The ANSI colour for RGB among the first N (8 or 16). Plain RGB distance
+ * would turn mid greys yellow and muted greens white, so greys pick among
+ * black, grey and white, and other colours keep their hue: one of six 60
+ * degree sectors, then the nearer of its normal and bright shade. */
+static int
 nearest_ansi(int rgb, int n)
 {
-	int best = 0;
+	static const int sector_ansi[6] = { 1, 3, 2, 6, 4, 5 };
+	int r = rgb >> 16, g = rgb >> 8 & 0xff, b = rgb & 0xff;
+	int max = r > g ? (r > b ? r : b) : (g > b ? g : b);
+	int min = r < g ? (r < b ? r : b) : (g < b ? g : b);
+	int c = max - min;
+	int hue, base;
 
-	for (int i = 1; i < n; i++) {
-		if (dist2(ansi_rgb[i], rgb) < dist2(ansi_rgb[best], rgb))
-			best = i;
+	if (c * 5 < max || max < 0x20) {
+		base = nearer(rgb, 0, 7);
+		return n < 16 ? base : nearer(rgb, nearer(rgb, base, 8), 15);
 	}
-	return best;
+	if (max == r)
+		hue = 60 * (g - b) / c + 360;
+	else if (max == g)
+		hue = 120 + 60 * (b - r) / c;
+	else
+		hue = 240 + 60 * (r - g) / c;
+	base = sector_ansi[(hue + 30) / 60 % 6];
+	return n < 16 ? base : nearer(rgb, base, base + 8);
 }
 
 static int

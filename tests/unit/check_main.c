@@ -11,7 +11,7 @@ main(void)
 	Suite *(*const suites[])(void) = {
 		base_suite, sha256_suite, journal_suite, loop_suite,
 		redact_suite, runner_suite, playbook_suite, action_suite,
-		sanitize_suite, session_suite, batch_suite,
+		sanitize_suite, session_suite, batch_suite, theme_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	int n_failed;

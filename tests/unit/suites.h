@@ -15,5 +15,6 @@ Suite *runner_suite(void);
 Suite *sanitize_suite(void);
 Suite *session_suite(void);
 Suite *sha256_suite(void);
+Suite *theme_suite(void);
 
 #endif
