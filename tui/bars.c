@@ -72,7 +72,7 @@ bars_draw_header(struct app *a, WINDOW *w, int width)
 {
 	int live = session_mode(a->session) == SESSION_LIVE;
 	char versions[128], clk[64];
-	int x, late, clock_w;
+	int x, late, clock_w, vers_w;
 
 	draw_fill(w, 0, 0, width, theme_attr(ROLE_HEADER));
 	x = draw_text(w, 0, 0, width, live ? " LIVE " : " DRILL ",
@@ -82,11 +82,13 @@ bars_draw_header(struct app *a, WINDOW *w, int width)
 			       theme_attr(ROLE_TEST_MODE));
 	clock_text(a, clk, sizeof(clk), &late);
 	versions_text(a, versions, sizeof(versions));
+	/* Versions and clock matter most at 3 a.m.; the title gets the rest. */
 	clock_w = draw_width(clk) + 1;
-	x += draw_text(w, 0, x + 1, width - x - clock_w - 2, a->pb->title,
-		       theme_attr(ROLE_HEADER)) + 1;
-	if (versions[0] && x + draw_width(versions) + 3 < width - clock_w)
-		draw_text(w, 0, x + 2, width - x - clock_w - 2, versions,
+	vers_w = versions[0] ? draw_width(versions) + 2 : 0;
+	draw_text(w, 0, x + 1, width - x - clock_w - vers_w - 2, a->pb->title,
+		  theme_attr(ROLE_HEADER));
+	if (vers_w)
+		draw_text(w, 0, width - clock_w - vers_w, vers_w, versions,
 			  theme_attr(ROLE_TITLE_FOCUS));
 	draw_text(w, 0, width - clock_w, clock_w, clk,
 		  theme_attr(late ? ROLE_CLOCK_LATE : ROLE_CLOCK));

@@ -59,7 +59,7 @@
 	X(ROLE_CLOCK, "clock", "152 default", 0)                            \
 	X(ROLE_CLOCK_LATE, "clock_late", "203 default bold",                \
 	  THEME_REVERSE | THEME_BOLD)                                       \
-	X(ROLE_BORDER, "border", "240 default", 0)                          \
+	X(ROLE_BORDER, "border", "243 default", 0)                          \
 	X(ROLE_JOURNAL_TIME, "journal_time", "109 default", THEME_DIM)      \
 	X(ROLE_STATUS, "status", "252 236", THEME_REVERSE)                  \
 	X(ROLE_ALERT, "alert", "231 160 bold", THEME_REVERSE | THEME_BOLD)

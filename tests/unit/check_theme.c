@@ -462,7 +462,15 @@ static const struct {
 	{ "#808080", 256, 244 },	/* greys go to the ramp */
 	{ "#080808", 256, 232 },
 	{ "#eeeeee", 256, 255 },
-	{ "#ff8700", 8, 3 },
+	{ "#ff8700", 8, 3 },		/* hue kept: orange is yellow */
+	{ "#d55e00", 8, 1 },
+	{ "#56b4e9", 16, 6 },
+	{ "#f0e442", 8, 3 },
+	{ "108", 8, 2 },		/* a muted green stays green */
+	{ "#808080", 8, 7 },		/* a grey never turns yellow */
+	{ "#303030", 16, 0 },
+	{ "#c0c0c0", 16, 7 },
+	{ "#f8f8f8", 16, 15 },
 	{ "red", 8, 1 },
 	{ "red", 256, 1 },
 	{ "bright_red", 256, 9 },
