@@ -187,7 +187,9 @@ load_named(struct theme *t, const char *name, struct report *rep)
 		report_add(rep, "theme \"%s\" not found", name);
 		return -1;
 	}
-	fresh_defaults(&loaded);
+	/* From the colour default even under forced mono, so loaded.mono
+	 * tells whether the file itself has a "mono" line. */
+	theme_defaults(&loaded);
 	n = theme_load_file(&loaded, path, on_warning, rep);
 	free(path);
 	if (n < 0 || (cur.forced_mono && !loaded.mono)) {

@@ -244,7 +244,9 @@ theme_color_parse(struct theme_color *c, const char *s, size_t len)
 static int
 parse_attr(const struct tok *t, unsigned *attrs)
 {
-	for (size_t i = 0; i < sizeof(attr_names) / sizeof(attr_names[0]); i++) {
+	size_t n = sizeof(attr_names) / sizeof(attr_names[0]);
+
+	for (size_t i = 0; i < n; i++) {
 		if (tok_is(t, attr_names[i].name)) {
 			*attrs |= attr_names[i].bit;
 			return 0;
@@ -450,7 +452,8 @@ theme_load_file(struct theme *t, const char *path, theme_warn_cb warn,
 		char msg[512];
 
 		snprintf(msg, sizeof(msg), "%s: %s", path,
-			 errno == EFBIG ? "larger than 1 MiB" : strerror(errno));
+			 errno == EFBIG ? "larger than 1 MiB"
+					 : strerror(errno));
 		if (warn)
 			warn(msg, arg);
 		return -1;

@@ -88,7 +88,7 @@ struct theme_style {
 };
 
 struct theme {
-	char *name;		/* owned; "dark", "mono" or the name asked for */
+	char *name;		/* owned: "dark", "mono" or as asked for */
 	struct theme_style styles[ROLE_COUNT];
 	int mono;		/* attributes only: colours are ignored */
 };

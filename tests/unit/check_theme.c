@@ -297,7 +297,8 @@ START_TEST(test_theme_malformed_line_warns_with_file_and_line)
 	ck_assert_int_eq(w.n, 1);
 	ck_assert_str_eq(w.first, expected);
 	ck_assert_int_eq(t.mono, 0);
-	ck_assert(style_eq(&t.styles[ROLE_TITLE], &defaults.styles[ROLE_TITLE]));
+	ck_assert(style_eq(&t.styles[ROLE_TITLE],
+			   &defaults.styles[ROLE_TITLE]));
 	ck_assert_int_eq(t.styles[ROLE_NORMAL].fg.value, 1);
 	ck_assert_int_eq(t.styles[ROLE_NORMAL].bg.value, 4);
 	ck_assert_int_eq(t.styles[ROLE_STEP_DONE].fg.value, 1);
@@ -318,12 +319,12 @@ START_TEST(test_theme_parse_changes_only_the_roles_it_names)
 	struct theme t = { 0 };
 	struct theme defaults = { 0 };
 	const struct theme_style *c = &t.styles[ROLE_CURSOR];
+	size_t first_line;
 
 	theme_defaults(&t);
 	theme_defaults(&defaults);
-	ck_assert_int_eq(theme_parse(&t, text, (size_t)(strchr(text, '\n') - text),
-				     "x", NULL, NULL),
-			 0);
+	first_line = (size_t)(strchr(text, '\n') - text);
+	ck_assert_int_eq(theme_parse(&t, text, first_line, "x", NULL, NULL), 0);
 	ck_assert_int_eq(c->fg.kind, THEME_COLOR_RGB);
 	ck_assert_int_eq(c->fg.value, 0xff8700);
 	ck_assert_int_eq(c->bg.kind, THEME_COLOR_DEFAULT);

@@ -1,0 +1,435 @@
+# libscreen.sh: shared set-up and helpers of rewind's tmux screen tests.
+#
+# Sourced (never run) by every tests/screen/<area>/<name>-test.sh:
+#
+#	. "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
+#
+# What sourcing it does:
+# - Re-runs the test under timeout(1) (SCREEN_TIMEOUT seconds, default 60),
+#   so nothing hangs; on expiry the test fails with the last screen dumped.
+# - Exits 77 (skip) when tmux is missing, or 1 when
+#   REWIND_REQUIRE_SCREEN_TESTS=1 (CI).
+# - Makes a private temp dir ($SCREEN_TMP) with a hermetic environment for
+#   the app: HOME, XDG_STATE_HOME, XDG_CONFIG_HOME and XDG_DATA_HOME under
+#   it, TZ=UTC, LANG=C.UTF-8, TERM=xterm-256color, REWIND_TEST_NOW (a fixed
+#   starting wall clock) and REWIND_TEST_IDLE (the idle counter file);
+#   tests/fixtures/bin comes first in PATH. The app is started under
+#   `env -i`, so nothing of the caller's environment (NO_COLOR, a theme
+#   config, TMUX...) leaks in; put extra variables in APP_ENV.
+# - Uses a private tmux server (`tmux -L rewind-test-$$ -f /dev/null`), so
+#   tests can run in parallel (make -j2 check).
+# - Installs an EXIT trap that kills that server and removes $SCREEN_TMP
+#   (kept when SCREEN_KEEP=1, for debugging).
+#
+# Helpers (see each function below): start_app, keys, type_text, wait_idle,
+# wait_text, wait_gone, assert_text, refute_text, screen_text, capture,
+# capture_color, expect_screen, resize, app_alive, wait_exit, fail, pass,
+# note.
+#
+# Masking (expect_screen): the screen changes with the clock, so captured
+# and expected screens both go through mask_screen before the diff:
+# - row 1 (the header): the elapsed part of the clock, the first
+#   "NN:NN" of "NN:NN / NN:NN RTO" (or a lone "NN:NN" at the end of the
+#   row), becomes "MM:SS"; the RTO target is kept, as it is part of what
+#   the header says;
+# - every row: a time of day "NN:NN:NN" becomes "hh:mm:ss", then any
+#   other "NN:NN" (e.g. "ticked by sam 19:30") becomes "hh:mm";
+# - "2026-11-21T19:30:03.123456Z"-style timestamps become
+#   "YYYY-MM-DDThh:mm:ss" (the fraction and Z are dropped);
+# - trailing blanks of each row and trailing empty rows are dropped.
+# Expected screens may be written with the placeholders or with real
+# times; both mask to the same text.
+
+set -u
+
+: "${REWIND_BIN:=./rewind}"
+: "${REWIND_SRCDIR:=.}"
+: "${SCREEN_TIMEOUT:=60}"
+SCREEN_TEST=$(basename "$0" .sh)
+
+# --- the watchdog ---------------------------------------------------------------
+if [ -z "${LIBSCREEN_UNDER_TIMEOUT:-}" ] && command -v timeout >/dev/null 2>&1; then
+	LIBSCREEN_UNDER_TIMEOUT=1
+	export LIBSCREEN_UNDER_TIMEOUT
+	# -k: if the shell ignores TERM for too long, KILL it.
+	timeout -k 5 "$SCREEN_TIMEOUT" sh "$0" "$@"
+	rc=$?
+	if [ "$rc" -eq 124 ]; then
+		echo "FAIL: $SCREEN_TEST: timed out after ${SCREEN_TIMEOUT}s"
+		rc=1
+	fi
+	exit "$rc"
+fi
+
+# --- tmux present? ----------------------------------------------------------------
+if ! command -v tmux >/dev/null 2>&1; then
+	if [ "${REWIND_REQUIRE_SCREEN_TESTS:-0}" = 1 ]; then
+		echo "FAIL: $SCREEN_TEST: tmux is not installed" \
+		     "(REWIND_REQUIRE_SCREEN_TESTS=1)"
+		exit 1
+	fi
+	echo "SKIP: $SCREEN_TEST: tmux is not installed"
+	exit 77
+fi
+
+# Absolute paths: the app runs in the temp dir.
+case $REWIND_BIN in /*) ;; *) REWIND_BIN=$(pwd)/$REWIND_BIN ;; esac
+case $REWIND_SRCDIR in /*) ;; *) REWIND_SRCDIR=$(cd "$REWIND_SRCDIR" && pwd) ;; esac
+[ -x "$REWIND_BIN" ] || { echo "FAIL: $SCREEN_TEST: no binary at $REWIND_BIN"; exit 99; }
+
+# --- temp dir, hermetic environment, the private server -------------------------
+SCREEN_TMP=$(mktemp -d "${TMPDIR:-/tmp}/rewind-screen.XXXXXX") || exit 99
+mkdir -p "$SCREEN_TMP/home" "$SCREEN_TMP/state" "$SCREEN_TMP/config" \
+	 "$SCREEN_TMP/data" "$SCREEN_TMP/screens" || exit 99
+SCREEN_SOCKET=rewind-test-$$
+SCREEN_TARGET=app
+SCREEN_IDLE=$SCREEN_TMP/idle
+: "${REWIND_TEST_NOW:=2026-11-21T19:30:00Z}"
+APP_ENV=${APP_ENV:-}		# extra NAME=VALUE words for the app
+APP_DIR=$SCREEN_TMP		# the app's working directory
+_screen_started=0
+_idle_mark=
+
+unset TMUX TMUX_PANE
+
+tm() {
+	tmux -L "$SCREEN_SOCKET" -f /dev/null "$@"
+}
+
+_screen_cleanup() {
+	rc=$?
+	trap - EXIT INT TERM HUP
+	if [ "$_screen_started" = 1 ]; then
+		tm kill-server >/dev/null 2>&1
+	fi
+	if [ "${SCREEN_KEEP:-0}" = 1 ]; then
+		echo "# $SCREEN_TEST: kept $SCREEN_TMP"
+	else
+		rm -rf "$SCREEN_TMP"
+	fi
+	exit "$rc"
+}
+
+_screen_signal() {
+	echo "FAIL: $SCREEN_TEST: interrupted (timeout or signal)"
+	_dump_screen
+	exit 1
+}
+
+trap _screen_cleanup EXIT
+trap _screen_signal INT TERM HUP
+
+# --- reporting ----------------------------------------------------------------------
+
+note() {
+	echo "# $SCREEN_TEST: $*"
+}
+
+_dump_screen() {
+	[ "$_screen_started" = 1 ] || return 0
+	echo "--- screen ($(tm display-message -p -t "$SCREEN_TARGET" \
+		'#{window_width}x#{window_height}' 2>/dev/null)) ---"
+	tm capture-pane -p -t "$SCREEN_TARGET" 2>/dev/null | sed 's/[[:space:]]*$//'
+	echo "--- end of screen ---"
+	if [ -s "$APP_DIR/console.log" ]; then
+		echo "--- console.log ---"
+		cat "$APP_DIR/console.log"
+	fi
+}
+
+# fail MSG: fail the test with MSG and the screen dumped.
+fail() {
+	echo "FAIL: $SCREEN_TEST: $*"
+	_dump_screen
+	exit 1
+}
+
+# pass [MSG]: end the test successfully.
+pass() {
+	echo "PASS: $SCREEN_TEST${1:+: $*}"
+	exit 0
+}
+
+# --- starting the app -------------------------------------------------------------
+
+_shquote() {
+	printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"
+}
+
+# start_app [-x COLS] [-y ROWS] ARGS...: run "$REWIND_BIN" ARGS... in a
+# detached session of the private server (80x24 unless told), with the
+# hermetic environment plus APP_ENV, from APP_DIR. The pane stays alive
+# after the app exits and then shows "EXIT=<status>" (see wait_exit).
+# Returns once the first frame is drawn (the idle counter exists).
+start_app() {
+	cols=80 rows=24
+	while :; do
+		case ${1:-} in
+		-x) cols=$2; shift 2 ;;
+		-y) rows=$2; shift 2 ;;
+		*) break ;;
+		esac
+	done
+	launch=$SCREEN_TMP/launch.sh
+	rm -f "$SCREEN_IDLE"
+	{
+		echo '#!/bin/sh'
+		echo "cd $(_shquote "$APP_DIR") || exit 99"
+		printf 'env -i'
+		for kv in \
+			"HOME=$SCREEN_TMP/home" \
+			"XDG_STATE_HOME=$SCREEN_TMP/state" \
+			"XDG_CONFIG_HOME=$SCREEN_TMP/config" \
+			"XDG_DATA_HOME=$SCREEN_TMP/data" \
+			"PATH=$REWIND_SRCDIR/tests/fixtures/bin:/usr/local/bin:/usr/bin:/bin" \
+			"USER=screen-tester" "LOGNAME=screen-tester" \
+			"TZ=UTC" "LANG=C.UTF-8" "TERM=xterm-256color" \
+			"REWIND_TEST_NOW=$REWIND_TEST_NOW" \
+			"REWIND_TEST_IDLE=$SCREEN_IDLE"; do
+			printf ' %s' "$(_shquote "$kv")"
+		done
+		for kv in $APP_ENV; do
+			printf ' %s' "$(_shquote "$kv")"
+		done
+		printf ' %s' "$(_shquote "$REWIND_BIN")"
+		for arg in "$@"; do
+			printf ' %s' "$(_shquote "$arg")"
+		done
+		echo
+		echo 'echo "EXIT=$?"'
+		echo 'exec sleep 600'
+	} >"$launch"
+	if [ "$_screen_started" = 1 ]; then
+		tm kill-session -t "$SCREEN_TARGET" >/dev/null 2>&1
+		tm new-session -d -s "$SCREEN_TARGET" -x "$cols" -y "$rows" \
+			"sh $(_shquote "$launch")" || fail "tmux new-session failed"
+	else
+		tm new-session -d -s "$SCREEN_TARGET" -x "$cols" -y "$rows" \
+			"sh $(_shquote "$launch")" \; \
+			set-option -g window-size manual \; \
+			set-option -g remain-on-exit on ||
+			fail "tmux new-session failed"
+		_screen_started=1
+	fi
+	_idle_mark=
+	wait_idle 10
+}
+
+# --- the idle counter ---------------------------------------------------------------
+
+_idle_read() {
+	cat "$SCREEN_IDLE" 2>/dev/null
+}
+
+# wait_idle [SECS]: wait until the app has handled what was sent since
+# the last keys/type_text/resize (the idle counter moved past the mark
+# taken then) and then stayed idle for a moment (two polls, 40 ms, with
+# no new idle pass), which also absorbs a clock tick that lands between
+# the mark and the keys. Fails after SECS (default 5).
+wait_idle() {
+	limit=$(( ${1:-5} * 100 ))
+	i=0
+	last=
+	quiet=0
+	while [ "$i" -lt "$limit" ]; do
+		now=$(_idle_read)
+		if [ -n "$now" ] && [ "$now" != "$_idle_mark" ]; then
+			if [ "$now" = "$last" ]; then
+				quiet=$((quiet + 1))
+				if [ "$quiet" -ge 2 ]; then
+					_idle_mark=$now
+					return 0
+				fi
+			else
+				quiet=0
+			fi
+			last=$now
+		fi
+		sleep 0.02
+		i=$((i + 2))
+	done
+	app_alive || fail "wait_idle: the app is gone"
+	fail "wait_idle: the app did not go idle within ${1:-5}s (counter ${now:-none}, mark ${_idle_mark:-none})"
+}
+
+_mark() {
+	_idle_mark=$(_idle_read)
+}
+
+# --- input ------------------------------------------------------------------------
+
+# keys KEY...: send tmux key names (Enter, Escape, Down, C-u, j, ...) and
+# wait until the app is idle again.
+keys() {
+	_mark
+	tm send-keys -t "$SCREEN_TARGET" "$@" || fail "send-keys $*"
+	wait_idle
+}
+
+# keys_nowait KEY...: send keys without waiting (e.g. to an exiting app).
+keys_nowait() {
+	tm send-keys -t "$SCREEN_TARGET" "$@" || fail "send-keys $*"
+}
+
+# type_text STRING: type STRING literally, then wait until idle.
+type_text() {
+	_mark
+	tm send-keys -t "$SCREEN_TARGET" -l -- "$1" || fail "send-keys -l $1"
+	wait_idle
+}
+
+# --- reading the screen -------------------------------------------------------------
+
+# screen_text [-e]: the visible screen, trailing blanks trimmed (-e: with
+# SGR escapes).
+screen_text() {
+	tm capture-pane -p ${1:+"$1"} -t "$SCREEN_TARGET" | sed 's/[[:space:]]*$//'
+}
+
+# wait_text PATTERN [SECS]: poll the screen (10 ms sleeps) until a row
+# matches the extended regular expression PATTERN; fail after SECS
+# (default 5) with the screen dumped.
+wait_text() {
+	limit=$(( ${2:-5} * 100 ))
+	i=0
+	while [ "$i" -lt "$limit" ]; do
+		screen_text | grep -qE -- "$1" && return 0
+		sleep 0.01
+		i=$((i + 1))
+	done
+	fail "wait_text: /$1/ not on screen within ${2:-5}s"
+}
+
+# wait_gone PATTERN [SECS]: the opposite: until no row matches.
+wait_gone() {
+	limit=$(( ${2:-5} * 100 ))
+	i=0
+	while [ "$i" -lt "$limit" ]; do
+		screen_text | grep -qE -- "$1" || return 0
+		sleep 0.01
+		i=$((i + 1))
+	done
+	fail "wait_gone: /$1/ still on screen after ${2:-5}s"
+}
+
+# assert_text PATTERN [MSG] / refute_text PATTERN [MSG]: the screen now
+# has (has not) a row matching PATTERN (ERE). assert_fixed / refute_fixed
+# take a literal string.
+assert_text() {
+	screen_text | grep -qE -- "$1" || fail "${2:-/$1/ is not on screen}"
+}
+refute_text() {
+	screen_text | grep -qE -- "$1" && fail "${2:-/$1/ is on screen}"
+	return 0
+}
+assert_fixed() {
+	screen_text | grep -qF -- "$1" || fail "${2:-\"$1\" is not on screen}"
+}
+refute_fixed() {
+	screen_text | grep -qF -- "$1" && fail "${2:-\"$1\" is on screen}"
+	return 0
+}
+
+# row N: row N (1-based) of the screen.
+row() {
+	screen_text | sed -n "${1}p"
+}
+
+# capture NAME: save the screen (capture-pane -p, trailing blanks trimmed)
+# as $SCREEN_TMP/screens/NAME.txt and print its path.
+capture() {
+	f=$SCREEN_TMP/screens/$1.txt
+	screen_text >"$f" || fail "capture $1"
+	echo "$f"
+}
+
+# capture_color NAME: the same with SGR escapes (-pe), as NAME.ansi.
+capture_color() {
+	f=$SCREEN_TMP/screens/$1.ansi
+	screen_text -e >"$f" || fail "capture_color $1"
+	echo "$f"
+}
+
+# mask_screen: the masking described at the top, stdin to stdout.
+mask_screen() {
+	sed -e '1s/[0-9][0-9]:[0-9][0-9]\( \/ [0-9][0-9]:[0-9][0-9] RTO\)$/MM:SS\1/' \
+	    -e '1s/ [0-9][0-9]:[0-9][0-9]$/ MM:SS/' \
+	    -e 's/[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\(\.[0-9]*\)\{0,1\}Z\{0,1\}/YYYY-MM-DDThh:mm:ss/g' \
+	    -e 's/[0-9][0-9]:[0-9][0-9]:[0-9][0-9]/hh:mm:ss/g' \
+	    -e '2,$s/\([^0-9:]\|^\)[0-9][0-9]:[0-9][0-9]\([^0-9:]\|$\)/\1hh:mm\2/g' \
+	    -e 's/[[:space:]]*$//' |
+	sed -e ':a' -e '/^\n*$/{$d;N;ba' -e '}'
+}
+
+# expect_screen NAME [FIRST [LAST]] <<EOF ... EOF: the screen (rows FIRST
+# to LAST when given, 1-based) must equal the expected text on stdin,
+# after mask_screen on both. Saves NAME.txt, NAME.expected and NAME.diff.
+expect_screen() {
+	name=$1
+	first=${2:-1}
+	last=${3:-\$}
+	exp=$SCREEN_TMP/screens/$name.expected
+	act=$SCREEN_TMP/screens/$name.txt
+	mask_screen >"$exp"
+	screen_text | sed -n "${first},${last}p" | mask_screen >"$act"
+	if ! diff -u "$exp" "$act" >"$SCREEN_TMP/screens/$name.diff"; then
+		echo "FAIL: $SCREEN_TEST: screen \"$name\" (rows $first-$last) differs" \
+		     "(- expected, + actual, after masking):"
+		cat "$SCREEN_TMP/screens/$name.diff"
+		fail "screen \"$name\" differs"
+	fi
+}
+
+# --- the terminal and the process ---------------------------------------------------
+
+# resize COLS ROWS: resize the window (SIGWINCH for the app) and wait
+# until the app has redrawn at the new size.
+resize() {
+	_mark
+	tm resize-window -t "$SCREEN_TARGET" -x "$1" -y "$2" || fail "resize $1 $2"
+	size=$(tm display-message -p -t "$SCREEN_TARGET" '#{window_width}x#{window_height}')
+	[ "$size" = "$1x$2" ] || fail "resize: window is $size, not $1x$2"
+	wait_idle
+}
+
+# resize_nowait COLS ROWS: resize without waiting (for storms).
+resize_nowait() {
+	tm resize-window -t "$SCREEN_TARGET" -x "$1" -y "$2" || fail "resize $1 $2"
+}
+
+# pane_title: tmux's title of the app's pane.
+pane_title() {
+	tm display-message -p -t "$SCREEN_TARGET" '#{pane_title}'
+}
+
+# app_alive: whether rewind is still running in the pane.
+app_alive() {
+	! screen_text | grep -q '^EXIT=[0-9]*$'
+}
+
+# wait_exit [SECS]: wait until the app has exited; prints its status.
+wait_exit() {
+	limit=$(( ${1:-5} * 100 ))
+	i=0
+	while [ "$i" -lt "$limit" ]; do
+		st=$(screen_text | sed -n 's/^EXIT=\([0-9]*\)$/\1/p')
+		if [ -n "$st" ]; then
+			echo "$st"
+			return 0
+		fi
+		sleep 0.01
+		i=$((i + 1))
+	done
+	fail "wait_exit: the app did not exit within ${1:-5}s"
+}
+
+# journal_has TYPE [STEP]: the session journal in DIR ($SESSION_DIR) has
+# an event of TYPE (for STEP).
+journal_count() {
+	if [ $# -ge 2 ]; then
+		grep "\"type\":\"$1\"" "$SESSION_DIR/journal.jsonl" |
+			grep -c "\"step\":\"$2\""
+	else
+		grep -c "\"type\":\"$1\"" "$SESSION_DIR/journal.jsonl"
+	fi
+}
