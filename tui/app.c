@@ -744,6 +744,7 @@ app_main(const struct cli_opts *o)
 	loop_del_fd(a.loop, STDIN_FILENO);
 	loop_cancel_timer(a.loop, a.clock_timer);
 	stop_curses();
+	theme_end();
 	restore_stderr(saved_stderr);
 	goodbye(&a, session_mode(a.session) == SESSION_LIVE ? "run" : "drill");
 	dialog_close(&a);
