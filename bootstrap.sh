@@ -46,6 +46,8 @@ summarize_tests() {
 
 run_tests() {
 	status=0
+	# tmux is installed above, so a skipped screen test would hide a bug.
+	export REWIND_REQUIRE_SCREEN_TESTS=1
 	make -j"$(nproc)" check || status=$?
 	if [ $status -ne 0 ]; then
 		cat test-suite.log 2>/dev/null | tail -n 80
