@@ -1,0 +1,57 @@
+#!/bin/sh
+# Console benchmarks, measured through tmux on the real binary:
+#  - time from start to the first complete frame (goal < 100 ms)
+#  - a live step printing 1,000,000 lines: the console's peak memory
+#    (goal < 64 MB) and the step's wall time against the same command
+#    writing to /dev/null (goal <= 1.2x)
+#  - keypress to updated screen, median of 40 keys (goal < 50 ms)
+set -u
+bin=${REWIND_BIN:-./rewind}
+src=${REWIND_SRCDIR:-.}
+command -v tmux >/dev/null || { echo "console: tmux not installed, skipped"; exit 0; }
+tmp=$(mktemp -d) || exit 1
+sock="rewind-bench-$$"
+T="tmux -L $sock -f /dev/null"
+trap '$T kill-server 2>/dev/null; sleep 0.1; rm -rf "$tmp"' EXIT
+export HOME="$tmp" XDG_STATE_HOME="$tmp/state" REWIND_TEST_IDLE="$tmp/idle"
+
+now_ms() { date +%s%3N; }
+screen() { $T capture-pane -p -t b; }
+wait_for() {	# PATTERN TIMEOUT_MS
+	end=$(( $(now_ms) + $2 ))
+	while ! screen | grep -q -- "$1"; do
+		[ "$(now_ms)" -gt "$end" ] && return 1
+		sleep 0.002
+	done
+}
+
+t0=$(now_ms)
+$T new-session -d -s b -x 80 -y 24 "TERM=xterm-256color $bin run $src/tests/fixtures/playbooks/flood.json --session-dir $tmp/s; sleep 60"
+wait_for 'q quit' 5000 || { echo "console: no first frame"; exit 1; }
+echo "console: start to first complete frame: $(( $(now_ms) - t0 )) ms (goal < 100 ms)"
+
+pid=$($T list-panes -t b -F '#{pane_pid}')
+app=$(pgrep -P "$pid" -f "$bin" | head -n 1)
+$T send-keys -t b Enter
+wait_for 'Last run: ok' 60000 || { echo "console: flood did not finish"; exit 1; }
+hwm=$(awk '/VmHWM/ {print int($2/1024)}' /proc/"$app"/status)
+ms=$(grep -o '"duration_ms":[0-9]*' "$tmp/s/journal.jsonl" | head -n 1 | cut -d: -f2)
+b0=$(now_ms); sh -c 'seq 1 1000000 >/dev/null'; b1=$(now_ms)
+bare=$(( b1 - b0 )); [ "$bare" -gt 0 ] || bare=1
+echo "console: 1,000,000 lines: peak RSS $hwm MB (goal < 64 MB)"
+echo "console: step wall time $ms ms vs $bare ms to /dev/null: ratio $(awk "BEGIN{printf \"%.2f\", $ms/$bare}") (goal <= 1.2)"
+
+: >"$tmp/lat"
+i=0
+while [ $i -lt 40 ]; do
+	before=$(cat "$tmp/idle" 2>/dev/null)
+	k=j; [ $((i % 2)) -eq 1 ] && k=k
+	s0=$(now_ms)
+	$T send-keys -t b $k
+	while [ "$(cat "$tmp/idle" 2>/dev/null)" = "$before" ]; do sleep 0.001; done
+	screen >/dev/null
+	echo $(( $(now_ms) - s0 )) >>"$tmp/lat"
+	i=$((i + 1))
+done
+med=$(sort -n "$tmp/lat" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+echo "console: keypress to updated screen, median of 40: $med ms (goal < 50 ms)"
