@@ -211,37 +211,26 @@ dialog_open(struct app *a, enum flow flow, const char *step)
 
 /* --- acting on the selected step -------------------------------------------- */
 
-static void
-apply_f(struct app *a, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+/* Apply a formatted batch line; on success, when REPORT, say so in the
+ * status line (a refusal is always reported by app_apply). */
+static int
+apply_fmt(struct app *a, int report, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
-static void
-apply_f(struct app *a, const char *fmt, ...)
+static int
+apply_fmt(struct app *a, int report, const char *fmt, ...)
 {
 	char line[2048];
 	va_list ap;
+	int rc;
 
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	if (app_apply(a, line) >= 0)
+	rc = app_apply(a, line);
+	if (rc >= 0 && report)
 		app_status(a, 0, "%s: done", line);
-}
-
-static int
-app_apply_f(struct app *a, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int
-app_apply_f(struct app *a, const char *fmt, ...)
-{
-	char line[2048];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	return app_apply(a, line);
+	return rc;
 }
 
 static void
@@ -250,15 +239,15 @@ act_default(struct app *a, const struct step_view *v)
 	const struct pb_step *st = v->def;
 
 	switch (st->kind) {
-	case STEP_KIND_CHECK: apply_f(a, "tick %s", st->id); break;
+	case STEP_KIND_CHECK: apply_fmt(a, 1, "tick %s", st->id); break;
 	case STEP_KIND_RUN:
 		if (st->destructive && !v->confirmed)
 			dialog_open(a, FLOW_CONFIRM, st->id);
 		else
-			apply_f(a, "run %s", st->id);
+			apply_fmt(a, 1, "run %s", st->id);
 		break;
 	case STEP_KIND_PROBE: case STEP_KIND_WAIT:
-		apply_f(a, "run %s", st->id);
+		apply_fmt(a, 1, "run %s", st->id);
 		break;
 	case STEP_KIND_DECIDE: dialog_open(a, FLOW_CHOOSE, st->id); break;
 	case STEP_KIND_APPROVE: dialog_open(a, FLOW_APPROVE_ROLE, st->id); break;
@@ -280,14 +269,14 @@ dialog_open_for_step(struct app *a, enum uiact act)
 	switch (act) {
 	case UI_TICK:
 		if (v.def->kind == STEP_KIND_CHECK)
-			apply_f(a, "tick %s", v.def->id);
+			apply_fmt(a, 1, "tick %s", v.def->id);
 		else
 			app_status(a, 1, "Space ticks checklist items; %s is a "
 				   "%s step: Enter acts on it", v.def->id,
 				   playbook_kind_name(v.def->kind));
 		break;
 	case UI_NA: dialog_open(a, FLOW_NA, v.def->id); break;
-	case UI_CANCEL_STEP: apply_f(a, "cancel %s", v.def->id); break;
+	case UI_CANCEL_STEP: apply_fmt(a, 1, "cancel %s", v.def->id); break;
 	case UI_APPROVE:
 		if (v.def->kind == STEP_KIND_APPROVE)
 			dialog_open(a, FLOW_APPROVE_ROLE, v.def->id);
@@ -412,11 +401,11 @@ submit_text(struct app *a)
 	switch (d.flow) {
 	case FLOW_CONFIRM:
 		/* A wrong confirmation is refused and journalled; nothing runs. */
-		if (app_apply_f(a, "confirm %s %s", d.step, d.buf) >= 0)
-			apply_f(a, "run %s", d.step);
+		if (app_apply_fmt(a, 1, "confirm %s %s", d.step, d.buf) >= 0)
+			apply_fmt(a, 1, "run %s", d.step);
 		break;
 	case FLOW_REASON:
-		apply_f(a, "choose %s %s %s", d.step, d.pick, d.buf);
+		apply_fmt(a, 1, "choose %s %s %s", d.step, d.pick, d.buf);
 		break;
 	case FLOW_APPROVE_COMMENT:
 		a->dlg = d;
@@ -428,9 +417,9 @@ submit_text(struct app *a)
 		submit_set(a);
 		memset(&a->dlg, 0, sizeof(a->dlg));
 		break;
-	case FLOW_NA: apply_f(a, "na %s %s", d.step, d.buf); break;
-	case FLOW_NOTE: apply_f(a, "note %s", d.buf); break;
-	case FLOW_PREVIEW: apply_f(a, "send %s", d.step); break;
+	case FLOW_NA: apply_fmt(a, 1, "na %s %s", d.step, d.buf); break;
+	case FLOW_NOTE: apply_fmt(a, 1, "note %s", d.buf); break;
+	case FLOW_PREVIEW: apply_fmt(a, 1, "send %s", d.step); break;
 	case FLOW_QUIT:
 		app_apply(a, "quit");
 		a->quit = 1;
