@@ -401,7 +401,7 @@ submit_text(struct app *a)
 	switch (d.flow) {
 	case FLOW_CONFIRM:
 		/* A wrong confirmation is refused and journalled; nothing runs. */
-		if (app_apply_fmt(a, 1, "confirm %s %s", d.step, d.buf) >= 0)
+		if (apply_fmt(a, 0, "confirm %s %s", d.step, d.buf) >= 0)
 			apply_fmt(a, 1, "run %s", d.step);
 		break;
 	case FLOW_REASON:
