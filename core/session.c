@@ -100,7 +100,8 @@ apply_line(struct session *s, const struct journal_event *ev, int foreign)
 {
 	struct core_event cev = {
 		.kind = CORE_EV_JOURNAL, .type = ev->type, .line = ev->line,
-		.step = ev->step, .foreign = foreign,
+		.step = ev->step, .foreign = foreign && !s->replaying,
+		.history = s->replaying,
 	};
 
 	session_apply_event(s, ev);
@@ -582,8 +583,14 @@ resume_session(const struct session_opts *o, struct err *err)
 	if (!pb)
 		return NULL;
 	s = session_alloc(pb, o->dir, o->clk);
-	if (lock_session(s, err) < 0 || open_journal(s, err) < 0)
+	if (o->listener_history)
+		session_set_listener(s, o->listener, o->listener_arg);
+	s->replaying = 1;
+	if (lock_session(s, err) < 0 || open_journal(s, err) < 0) {
+		s->replaying = 0;
 		goto fail;
+	}
+	s->replaying = 0;
 	/* A crash right after the journal was created leaves no start
 	 * event (maybe only the record of a cut torn line): start now. */
 	if (!s->started) {
@@ -607,8 +614,8 @@ resume_session(const struct session_opts *o, struct err *err)
 	p = cJSON_CreateObject();
 	cJSON_AddNumberToObject(p, "pid", getpid());
 	if (interrupt_orphans(s, err) < 0 ||
-	    session_record(s, default_operator(o->operator), "session.resumed",
-			   NULL, p, err) < 0)
+	    session_record(s, o->operator ? o->operator : s->operator,
+			   "session.resumed", NULL, p, err) < 0)
 		goto fail;
 	return s;
 fail:

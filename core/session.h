@@ -45,6 +45,7 @@ struct core_event {
 	const char *line;	/* the journal line, or the output line */
 	const char *step;	/* step id when the event concerns a step */
 	int foreign;		/* written by another process */
+	int history;		/* read back while resuming, not new */
 };
 
 typedef void (*session_listener_cb)(const struct core_event *ev, void *arg);
@@ -61,6 +62,8 @@ struct session_opts {
 	int test_mode;		/* record that test hooks are active */
 	int read_only;		/* refuse destructive steps (--read-only) */
 	session_listener_cb listener;	/* gets every new event, or NULL */
+	int listener_history;	/* the listener also gets a resumed
+				 * session's past events (history = 1) */
 	void *listener_arg;	/* borrowed */
 };
 

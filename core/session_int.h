@@ -63,6 +63,7 @@ struct session {
 	int complete;
 	int started;		/* session.started was applied */
 	int read_only;		/* destructive steps are refused */
+	int replaying;		/* reading back the journal at open */
 	int64_t start_wall_us;	/* wall time of session.started */
 	uint64_t poll_timer;
 	session_tty_cb tty_cb;

@@ -172,6 +172,8 @@ on_core_event(const struct core_event *ev, void *arg)
 	switch (ev->kind) {
 	case CORE_EV_JOURNAL:
 		summarise_event(a, ev->line);
+		if (ev->history)
+			break;
 		if (ev->foreign)
 			app_status(a, 0, "%s from another terminal", ev->type);
 		app_refresh_steps(a);
@@ -193,30 +195,29 @@ static const enum pane_id narrow_tabs[] = {
 };
 static const enum pane_id wide_tabs[] = { PANE_LOG, PANE_JOURNAL, PANE_TARGETS };
 
+/* The tab shown in the side area: the chosen one, except that a wide
+ * screen shows the step pane anyway, so Step then means Output. */
+static enum pane_id
+shown_side(const struct app *a)
+{
+	return a->wide && a->side == PANE_DETAIL ? PANE_LOG : a->side;
+}
+
 static void
 layout(struct app *a, int h, int w)
 {
-	int body_y = 2, body_h = h - 4;
-	int left_w = a->wide ? w * 2 / 5 : (w * 9 / 20 < 30 ? 30 : w * 9 / 20);
+	int body_y = 2, body_h = h - 4, left_w, top;
 
 	a->wide = w >= 120 && h >= 30;
-	if (a->wide)
-		left_w = w * 2 / 5;
+	left_w = a->wide ? w * 2 / 5 : (w * 9 / 20 < 30 ? 30 : w * 9 / 20);
 	memset(a->rects, 0, sizeof(a->rects));
 	a->rects[PANE_STEPS] = (struct rect){ body_y, 0, body_h, left_w };
-	if (a->wide) {
-		int top = body_h / 2;
-
+	top = a->wide ? body_h / 2 : 0;
+	if (a->wide)
 		a->rects[PANE_DETAIL] = (struct rect){ body_y, left_w + 1, top,
 						       w - left_w - 1 };
-		a->rects[a->side] = (struct rect){ body_y + top, left_w + 1,
-						   body_h - top, w - left_w - 1 };
-		if (a->side == PANE_DETAIL)
-			a->side = PANE_LOG;
-	} else {
-		a->rects[a->side] = (struct rect){ body_y, left_w + 1, body_h,
-						   w - left_w - 1 };
-	}
+	a->rects[shown_side(a)] = (struct rect){ body_y + top, left_w + 1,
+						 body_h - top, w - left_w - 1 };
 }
 
 static void
@@ -238,8 +239,8 @@ draw_tabs(struct app *a, WINDOW *w, struct rect r)
 
 	draw_fill(w, r.y, r.x, r.w, theme_attr(ROLE_TITLE));
 	for (size_t i = 0; i < n && x < r.x + r.w; i++) {
-		int on = tabs[i] == a->side;
-		int role = on ? (a->focus == a->side ? ROLE_TITLE_FOCUS
+		int on = tabs[i] == shown_side(a);
+		int role = on ? (a->focus == tabs[i] ? ROLE_TITLE_FOCUS
 						      : ROLE_TITLE)
 			      : ROLE_DIM;
 		char label[64];
@@ -254,11 +255,11 @@ draw_tabs(struct app *a, WINDOW *w, struct rect r)
 static void
 draw_side(struct app *a, WINDOW *w)
 {
-	struct rect r = a->rects[a->side];
+	struct rect r = a->rects[shown_side(a)];
 	struct rect body = { r.y + 1, r.x, r.h - 1, r.w };
 
 	draw_tabs(a, w, r);
-	switch (a->side) {
+	switch (shown_side(a)) {
 	case PANE_DETAIL: pane_detail_draw(a, w, body); break;
 	case PANE_LOG: pane_log_draw(a, w, body, 0); break;
 	case PANE_JOURNAL: pane_log_draw(a, w, body, 1); break;
@@ -364,7 +365,7 @@ cycle_focus(struct app *a, int dir)
 	order[n++] = PANE_STEPS;
 	if (a->wide)
 		order[n++] = PANE_DETAIL;
-	order[n++] = a->side;
+	order[n++] = shown_side(a);
 	for (i = 0; i < n && order[i] != a->focus; i++)
 		;
 	a->focus = order[((i + dir) % n + n) % n];
@@ -376,9 +377,9 @@ cycle_tab(struct app *a, int dir)
 {
 	const enum pane_id *tabs = a->wide ? wide_tabs : narrow_tabs;
 	int n = a->wide ? 3 : 4, i;
-	int focused = a->focus == a->side;
+	int focused = a->focus == shown_side(a);
 
-	for (i = 0; i < n && tabs[i] != a->side; i++)
+	for (i = 0; i < n && tabs[i] != shown_side(a); i++)
 		;
 	a->side = tabs[((i + dir) % n + n) % n];
 	if (focused)
@@ -405,8 +406,11 @@ search_step(struct app *a, int dir)
 static void
 quit_or_ask(struct app *a)
 {
-	if (session_mode(a->session) == SESSION_LIVE &&
-	    !session_is_complete(a->session)) {
+	if (session_is_complete(a->session)) {
+		a->quit = 1;
+		return;
+	}
+	if (session_mode(a->session) == SESSION_LIVE) {
 		dialog_open(a, FLOW_QUIT, NULL);
 		return;
 	}
@@ -706,6 +710,7 @@ int
 app_main(const struct cli_opts *o)
 {
 	struct app a = { 0 };
+	struct cli_opts history;
 	struct clock test_clock;
 	struct err err = { 0 };
 	const struct clock *clk;
@@ -722,7 +727,9 @@ app_main(const struct cli_opts *o)
 	loop_add_signal(a.loop, SIGWINCH, on_winch, &a, NULL);
 	a.log = logbuf_new(LOG_LINES);
 	a.journal = logbuf_new(LOG_LINES);
-	a.session = cli_open_session(o, a.loop, clk, on_core_event, &a);
+	history = *o;
+	history.history = 1;	/* the Journal tab shows the whole session */
+	a.session = cli_open_session(&history, a.loop, clk, on_core_event, &a);
 	if (!a.session || start_curses() < 0) {
 		if (a.session)
 			fprintf(stderr, "rewind: the terminal (TERM=%s) cannot "

@@ -67,6 +67,21 @@ clock_text(const struct app *a, char *buf, size_t size, int *late)
 			 (long long)(elapsed % 60));
 }
 
+/* TEXT in WIDTH columns, ending in an ellipsis when it had to be cut, so
+ * a cut title is never mistaken for a whole one. */
+static void
+draw_clipped(WINDOW *w, int y, int x, int width, const char *text, int attr)
+{
+	if (width <= 1)
+		return;
+	if (draw_width(text) <= width) {
+		draw_text(w, y, x, width, text, attr);
+		return;
+	}
+	x += draw_text(w, y, x, width - 1, text, attr);
+	draw_text(w, y, x, 1, draw_glyph("\u2026", "~"), attr);
+}
+
 void
 bars_draw_header(struct app *a, WINDOW *w, int width)
 {
@@ -85,8 +100,8 @@ bars_draw_header(struct app *a, WINDOW *w, int width)
 	/* Versions and clock matter most at 3 a.m.; the title gets the rest. */
 	clock_w = draw_width(clk) + 1;
 	vers_w = versions[0] ? draw_width(versions) + 2 : 0;
-	draw_text(w, 0, x + 1, width - x - clock_w - vers_w - 2, a->pb->title,
-		  theme_attr(ROLE_HEADER));
+	draw_clipped(w, 0, x + 1, width - x - clock_w - vers_w - 3,
+		     a->pb->title, theme_attr(ROLE_HEADER));
 	if (vers_w)
 		draw_text(w, 0, width - clock_w - vers_w, vers_w, versions,
 			  theme_attr(ROLE_TITLE_FOCUS));

@@ -433,6 +433,7 @@ cli_open_session(const struct cli_opts *o, struct loop *loop,
 	so.read_only = o->read_only;
 	so.listener = cb;
 	so.listener_arg = arg;
+	so.listener_history = o->history;
 	s = session_open(&so, &err);
 	if (!s) {
 		char *safe = sanitize_text(err.msg, strlen(err.msg));

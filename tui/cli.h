@@ -29,6 +29,7 @@ struct cli_opts {
 	int batch;
 	int list_scenarios;
 	int read_only;
+	int history;		/* front end wants a resumed session's past */
 	const char *session_dir;
 	const char *operator;
 	const char *scenario;

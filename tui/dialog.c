@@ -229,7 +229,7 @@ apply_fmt(struct app *a, int report, const char *fmt, ...)
 	va_end(ap);
 	rc = app_apply(a, line);
 	if (rc >= 0 && report)
-		app_status(a, 0, "%s: done", line);
+		app_status(a, 0, "%s: %s", line, rc == 1 ? "started" : "done");
 	return rc;
 }
 

@@ -20,7 +20,15 @@ keys_for(enum keymap_ctx ctx, enum uiact act, char *buf, size_t size)
 
 	buf[0] = '\0';
 	for (size_t i = 0; i < n; i++) {
+		int seen = 0;
+
 		if (b[i].ctx != ctx || b[i].act != act)
+			continue;
+		/* Two key codes can share a label (Enter, KEY_ENTER). */
+		for (size_t j = 0; j < i; j++)
+			seen |= b[j].ctx == ctx && b[j].act == act &&
+				strcmp(b[j].label, b[i].label) == 0;
+		if (seen)
 			continue;
 		if (buf[0])
 			strncat(buf, ", ", size - strlen(buf) - 1);
@@ -38,14 +46,31 @@ listed_before(const struct binding *b, size_t i)
 	return 0;
 }
 
+/* Rows the overlay has: a heading per context and a line per action. */
+static int
+help_rows(void)
+{
+	size_t n;
+	const struct binding *b = keymap_bindings(&n);
+	int rows = KM_COUNT;
+
+	for (size_t i = 0; i < n; i++)
+		rows += !listed_before(b, i);
+	return rows;
+}
+
 void
 help_draw(struct app *a, WINDOW *w, int h, int width)
 {
 	size_t n;
 	const struct binding *b = keymap_bindings(&n);
 	int row = 0, y = 1;
+	int last_top = help_rows() - (h - 2);
 
-	for (int i = 1; i < h - 1; i++)
+	/* Scrolling stops with the last line at the bottom. */
+	if (a->help_top > (last_top > 0 ? last_top : 0))
+		a->help_top = last_top > 0 ? last_top : 0;
+	for (int i = 0; i < h - 1; i++)
 		draw_fill(w, i, 0, width, theme_attr(ROLE_DIALOG));
 	draw_text(w, 0, 0, width, " rewind keys (any other key closes; j/k "
 		  "scroll) ", theme_attr(ROLE_DIALOG_TITLE));

@@ -54,7 +54,6 @@ static const struct binding bindings[] = {
 	{ KM_DIALOG, 27, "Esc", UI_DISMISS, 1 },
 	{ KM_DIALOG, KEY_DOWN, "Down", UI_MOVE_DOWN, 0 },
 	{ KM_DIALOG, KEY_UP, "Up", UI_MOVE_UP, 0 },
-	{ KM_DIALOG, '\t', "Tab", UI_FOCUS_NEXT, 0 },
 };
 
 const char *

@@ -21,10 +21,23 @@
 # - Installs an EXIT trap that kills that server and removes $SCREEN_TMP
 #   (kept when SCREEN_KEEP=1, for debugging).
 #
-# Helpers (see each function below): start_app, keys, type_text, wait_idle,
-# wait_text, wait_gone, assert_text, refute_text, screen_text, capture,
-# capture_color, expect_screen, resize, app_alive, wait_exit, fail, pass,
-# note.
+# Helpers (each documented where it is defined):
+#   start_app, run_rewind               start the console / run the CLI
+#   keys, keys_nowait, type_text        input (send-keys, send-keys -l)
+#   wait_idle, wait_text, wait_gone,    synchronisation (the idle counter,
+#   wait_fit, wait_exit                 polling the screen; all bounded)
+#   screen_text, row, capture,          reading the screen
+#   capture_color, pane_title
+#   assert_text, refute_text,           one-shot checks
+#   assert_fixed, refute_fixed
+#   expect_screen, mask_screen          whole-screen comparison
+#   resize, resize_nowait, frame_fits   the terminal size
+#   app_alive, journal_count            the process and its journal
+#   tm                                  tmux on the private server
+#   fail, soft_fail, pass, note         reporting
+# Variables a test may read: SCREEN_TMP (private dir), SCREEN_TEST (name),
+# REWIND_BIN, REWIND_SRCDIR; and set: APP_ENV, APP_DIR (default
+# SCREEN_TMP), SESSION_DIR (for journal_count).
 #
 # Masking (expect_screen): the screen changes with the clock, so captured
 # and expected screens both go through mask_screen before the diff:
@@ -85,12 +98,17 @@ SCREEN_SOCKET=rewind-test-$$
 SCREEN_TARGET=app
 SCREEN_IDLE=$SCREEN_TMP/idle
 : "${REWIND_TEST_NOW:=2026-11-21T19:30:00Z}"
-APP_ENV=${APP_ENV:-}		# extra NAME=VALUE words for the app
+APP_ENV=${APP_ENV:-}		# extra NAME=VALUE words (blank-separated) for the app
 APP_DIR=$SCREEN_TMP		# the app's working directory
 _screen_started=0
+_screen_socket_path=
+_screen_mismatches=
 _idle_mark=
 
 unset TMUX TMUX_PANE
+# The test's own tools (sed, grep, wc -L) and the tmux client see UTF-8.
+LANG=C.UTF-8 LC_ALL=C.UTF-8
+export LANG LC_ALL
 
 tm() {
 	tmux -L "$SCREEN_SOCKET" -f /dev/null "$@"
@@ -98,14 +116,22 @@ tm() {
 
 _screen_cleanup() {
 	rc=$?
-	trap - EXIT INT TERM HUP
+	trap - EXIT INT TERM HUP PIPE
 	if [ "$_screen_started" = 1 ]; then
 		tm kill-server >/dev/null 2>&1
+		# tmux 3.3 leaves its socket file behind.
+		[ -z "$_screen_socket_path" ] || rm -f "$_screen_socket_path"
 	fi
 	if [ "${SCREEN_KEEP:-0}" = 1 ]; then
 		echo "# $SCREEN_TEST: kept $SCREEN_TMP"
 	else
-		rm -rf "$SCREEN_TMP"
+		# The app gets SIGHUP from kill-server and may still be
+		# writing its session for a moment: retry.
+		n=0
+		until rm -rf "$SCREEN_TMP" 2>/dev/null || [ "$n" -ge 100 ]; do
+			sleep 0.02
+			n=$((n + 1))
+		done
 	fi
 	exit "$rc"
 }
@@ -118,6 +144,7 @@ _screen_signal() {
 
 trap _screen_cleanup EXIT
 trap _screen_signal INT TERM HUP
+trap 'exit 1' PIPE		# output cut off (| head): still clean up
 
 # --- reporting ----------------------------------------------------------------------
 
@@ -141,11 +168,26 @@ _dump_screen() {
 fail() {
 	echo "FAIL: $SCREEN_TEST: $*"
 	_dump_screen
+	[ -z "$_screen_mismatches" ] ||
+		echo "FAIL: $SCREEN_TEST: also failed earlier:$_screen_mismatches"
 	exit 1
 }
 
-# pass [MSG]: end the test successfully.
+# soft_fail MSG: report MSG and the screen, go on, fail at the end (for
+# checks that change nothing, like expect_screen).
+soft_fail() {
+	echo "FAIL: $SCREEN_TEST: $*"
+	_dump_screen
+	_screen_mismatches="$_screen_mismatches ($*)"
+}
+
+# pass [MSG]: end the test: successfully, unless a screen differed or a
+# soft_fail was reported.
 pass() {
+	if [ -n "$_screen_mismatches" ]; then
+		echo "FAIL: $SCREEN_TEST: failed (the rest of the test ran):$_screen_mismatches"
+		exit 1
+	fi
 	echo "PASS: $SCREEN_TEST${1:+: $*}"
 	exit 0
 }
@@ -155,6 +197,36 @@ pass() {
 _shquote() {
 	printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"
 }
+
+# The hermetic environment, one NAME=VALUE a line (no value has blanks).
+_app_env() {
+	printf '%s\n' \
+		"HOME=$SCREEN_TMP/home" \
+		"XDG_STATE_HOME=$SCREEN_TMP/state" \
+		"XDG_CONFIG_HOME=$SCREEN_TMP/config" \
+		"XDG_DATA_HOME=$SCREEN_TMP/data" \
+		"PATH=$REWIND_SRCDIR/tests/fixtures/bin:/usr/local/bin:/usr/bin:/bin" \
+		"USER=screen-tester" "LOGNAME=screen-tester" \
+		"TZ=UTC" "LANG=C.UTF-8" "TERM=xterm-256color" \
+		"REWIND_TEST_NOW=$REWIND_TEST_NOW" \
+		"REWIND_TEST_IDLE=$SCREEN_IDLE"
+}
+
+# run_rewind ARGS...: run "$REWIND_BIN" ARGS... outside tmux (verify,
+# approve, a batch prefix of a walk...) with the app's hermetic
+# environment, from APP_DIR; stdin, stdout and the status are the
+# caller's. REWIND_TEST_IDLE points elsewhere so it cannot disturb the
+# console's counter.
+run_rewind() (
+	cd "$APP_DIR" || exit 99
+	list=$(_app_env | sed "s|^REWIND_TEST_IDLE=.*|REWIND_TEST_IDLE=$SCREEN_TMP/idle.cli|"
+	       for w in $APP_ENV; do printf '%s\n' "$w"; done)
+	IFS='
+'
+	set -f
+	# shellcheck disable=SC2086 # split on newlines only, no globbing
+	exec env -i $list "$REWIND_BIN" "$@"
+)
 
 # start_app [-x COLS] [-y ROWS] ARGS...: run "$REWIND_BIN" ARGS... in a
 # detached session of the private server (80x24 unless told), with the
@@ -176,19 +248,8 @@ start_app() {
 		echo '#!/bin/sh'
 		echo "cd $(_shquote "$APP_DIR") || exit 99"
 		printf 'env -i'
-		for kv in \
-			"HOME=$SCREEN_TMP/home" \
-			"XDG_STATE_HOME=$SCREEN_TMP/state" \
-			"XDG_CONFIG_HOME=$SCREEN_TMP/config" \
-			"XDG_DATA_HOME=$SCREEN_TMP/data" \
-			"PATH=$REWIND_SRCDIR/tests/fixtures/bin:/usr/local/bin:/usr/bin:/bin" \
-			"USER=screen-tester" "LOGNAME=screen-tester" \
-			"TZ=UTC" "LANG=C.UTF-8" "TERM=xterm-256color" \
-			"REWIND_TEST_NOW=$REWIND_TEST_NOW" \
-			"REWIND_TEST_IDLE=$SCREEN_IDLE"; do
-			printf ' %s' "$(_shquote "$kv")"
-		done
-		for kv in $APP_ENV; do
+		{ _app_env; for w in $APP_ENV; do printf '%s\n' "$w"; done; } |
+		while IFS= read -r kv; do
 			printf ' %s' "$(_shquote "$kv")"
 		done
 		printf ' %s' "$(_shquote "$REWIND_BIN")"
@@ -210,6 +271,7 @@ start_app() {
 			set-option -g remain-on-exit on ||
 			fail "tmux new-session failed"
 		_screen_started=1
+		_screen_socket_path=$(tm display-message -p '#{socket_path}')
 	fi
 	_idle_mark=
 	wait_idle 10
@@ -221,7 +283,7 @@ _idle_read() {
 	cat "$SCREEN_IDLE" 2>/dev/null
 }
 
-# wait_idle [SECS]: wait until the app has handled what was sent since
+# wait_idle [SECS]: (SECS: whole seconds, as for every wait_*) wait until the app has handled what was sent since
 # the last keys/type_text/resize (the idle counter moved past the mark
 # taken then) and then stayed idle for a moment (two polls, 40 ms, with
 # no new idle pass), which also absorbs a clock tick that lands between
@@ -280,10 +342,11 @@ type_text() {
 
 # --- reading the screen -------------------------------------------------------------
 
-# screen_text [-e]: the visible screen, trailing blanks trimmed (-e: with
-# SGR escapes).
+# screen_text [FLAG...]: the visible screen, trailing blanks trimmed;
+# FLAGs go to capture-pane (-e: with SGR escapes, -J: wrapped lines
+# joined).
 screen_text() {
-	tm capture-pane -p ${1:+"$1"} -t "$SCREEN_TARGET" | sed 's/[[:space:]]*$//'
+	tm capture-pane -p "$@" -t "$SCREEN_TARGET" | sed 's/[[:space:]]*$//'
 }
 
 # wait_text PATTERN [SECS]: poll the screen (10 ms sleeps) until a row
@@ -364,6 +427,9 @@ mask_screen() {
 # expect_screen NAME [FIRST [LAST]] <<EOF ... EOF: the screen (rows FIRST
 # to LAST when given, 1-based) must equal the expected text on stdin,
 # after mask_screen on both. Saves NAME.txt, NAME.expected and NAME.diff.
+# A mismatch prints the diff and the screen and fails the test at its end
+# (pass or fail), so one run shows every screen that is wrong; the walk
+# goes on, as looking at the screen changes nothing.
 expect_screen() {
 	name=$1
 	first=${2:-1}
@@ -375,26 +441,57 @@ expect_screen() {
 	if ! diff -u "$exp" "$act" >"$SCREEN_TMP/screens/$name.diff"; then
 		echo "FAIL: $SCREEN_TEST: screen \"$name\" (rows $first-$last) differs" \
 		     "(- expected, + actual, after masking):"
-		cat "$SCREEN_TMP/screens/$name.diff"
-		fail "screen \"$name\" differs"
+		sed 1,2d "$SCREEN_TMP/screens/$name.diff"
+		_dump_screen
+		_screen_mismatches="$_screen_mismatches screen:$name"
 	fi
+	return 0
 }
 
 # --- the terminal and the process ---------------------------------------------------
 
-# resize COLS ROWS: resize the window (SIGWINCH for the app) and wait
-# until the app has redrawn at the new size.
+# frame_fits COLS ROWS: whether the screen holds a frame the app drew for
+# COLS x ROWS: either "terminal too small" in the middle row, or a key bar
+# on the last row and a header whose clock ends at column COLS-1 (the
+# clock is right-aligned with one blank after it). tmux applies a pane's
+# new size to its pty up to 250 ms late when resizes come quickly, and
+# keeps the old content meanwhile, so the window size alone says nothing.
+frame_fits() {
+	_fit_screen=$(screen_text)
+	printf '%s\n' "$_fit_screen" | sed -n "$(( $2 / 2 + 1 ))p" |
+		grep -q 'terminal too small' && return 0
+	[ -n "$(printf '%s\n' "$_fit_screen" | sed -n "${2}p")" ] || return 1
+	[ "$(printf '%s\n' "$_fit_screen" | sed -n 1p | wc -L)" -eq $(( $1 - 1 )) ]
+}
+
+# wait_fit COLS ROWS [SECS]: wait until frame_fits.
+wait_fit() {
+	limit=$(( ${3:-5} * 100 ))
+	i=0
+	while [ "$i" -lt "$limit" ]; do
+		frame_fits "$1" "$2" && return 0
+		sleep 0.01
+		i=$((i + 1))
+	done
+	app_alive || fail "wait_fit: the app is gone"
+	fail "wait_fit: no frame for $1x$2 within ${3:-5}s"
+}
+
+# resize COLS ROWS: resize the window (SIGWINCH for the app), wait until
+# the app has drawn a frame for the new size, then until it is idle.
 resize() {
 	_mark
-	tm resize-window -t "$SCREEN_TARGET" -x "$1" -y "$2" || fail "resize $1 $2"
-	size=$(tm display-message -p -t "$SCREEN_TARGET" '#{window_width}x#{window_height}')
-	[ "$size" = "$1x$2" ] || fail "resize: window is $size, not $1x$2"
+	resize_nowait "$1" "$2"
+	wait_fit "$1" "$2"
 	wait_idle
 }
 
-# resize_nowait COLS ROWS: resize without waiting (for storms).
+# resize_nowait COLS ROWS: resize the window without waiting for the app
+# (for storms).
 resize_nowait() {
 	tm resize-window -t "$SCREEN_TARGET" -x "$1" -y "$2" || fail "resize $1 $2"
+	size=$(tm display-message -p -t "$SCREEN_TARGET" '#{window_width}x#{window_height}')
+	[ "$size" = "$1x$2" ] || fail "resize: window is $size, not $1x$2"
 }
 
 # pane_title: tmux's title of the app's pane.
@@ -407,24 +504,23 @@ app_alive() {
 	! screen_text | grep -q '^EXIT=[0-9]*$'
 }
 
-# wait_exit [SECS]: wait until the app has exited; prints its status.
+# wait_exit [SECS]: wait until the app has exited; its exit status is
+# then in APP_EXIT.
 wait_exit() {
 	limit=$(( ${1:-5} * 100 ))
 	i=0
+	APP_EXIT=
 	while [ "$i" -lt "$limit" ]; do
-		st=$(screen_text | sed -n 's/^EXIT=\([0-9]*\)$/\1/p')
-		if [ -n "$st" ]; then
-			echo "$st"
-			return 0
-		fi
+		APP_EXIT=$(screen_text | sed -n 's/^EXIT=\([0-9]*\)$/\1/p')
+		[ -n "$APP_EXIT" ] && return 0
 		sleep 0.01
 		i=$((i + 1))
 	done
 	fail "wait_exit: the app did not exit within ${1:-5}s"
 }
 
-# journal_has TYPE [STEP]: the session journal in DIR ($SESSION_DIR) has
-# an event of TYPE (for STEP).
+# journal_count TYPE [STEP]: how many events of TYPE (for STEP) the
+# journal of $SESSION_DIR holds.
 journal_count() {
 	if [ $# -ge 2 ]; then
 		grep "\"type\":\"$1\"" "$SESSION_DIR/journal.jsonl" |

@@ -1,0 +1,63 @@
+#!/bin/sh
+# An approval given from another process (`rewind approve DIR STEP --role
+# ROLE --as NAME`) shows up in the open console within 2 s: the step is
+# ticked with the approver's name, the detail counts it, the status line
+# says it came from another terminal, and the gated phase opens.
+. "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
+
+SESSION_DIR=$SCREEN_TMP/session
+# The batch walk up to the approve phase, then the console resumes it.
+sed -n '/^run assess.status/,/^set RESTORE_VERSION/p' "$REWIND_SRCDIR/playbooks/example.walk" >"$SCREEN_TMP/prefix.walk"
+echo next >>"$SCREEN_TMP/prefix.walk"
+run_rewind drill "$REWIND_SRCDIR/playbooks/example.json" --batch --operator sam \
+	--session-dir "$SESSION_DIR" <"$SCREEN_TMP/prefix.walk" >"$SCREEN_TMP/prefix.out" 2>&1
+grep -q '"phase":"approve"' "$SCREEN_TMP/prefix.out" ||
+	{ cat "$SCREEN_TMP/prefix.out"; fail "the batch prefix did not reach the approve phase"; }
+
+start_app drill "$SESSION_DIR" --operator sam
+assert_fixed '▶ approve'
+assert_fixed '[ ] Engineering lead signs off the  '
+# Not yet approved: the gated phase stays shut.
+keys '>'
+assert_fixed '▶ approve' "moved on without the approval"
+
+run_rewind approve "$SESSION_DIR" approve.signoff --role "Engineering Lead" \
+	--as dana >"$SCREEN_TMP/approve.out" 2>&1 ||
+	{ cat "$SCREEN_TMP/approve.out"; fail "rewind approve failed"; }
+wait_text '^\[✓\] Engineering lead sign dana ' 2
+wait_idle
+expect_screen approved <<'EOF'
+ DRILL  TEST MODE  Example: roll a web service 1.4.0 → 1.3.2  MM:SS / 05:00 RTO
+ ✓ assess  ✓ decide  ▶ approve  · execute  · verify  · communicate
+ Checklist: approve  1/1            │[Step]  Output   Journal   Targets
+[✓] Engineering lead sign dana hh:mm│ Engineering lead signs off the rollback
+                                    │ approve.signoff  approve  done
+                                    │ Sign-off needed from:
+                                    │   Engineering Lead (1)
+                                    │ 1 approval(s) recorded; the operator
+                                    │ cannot approve
+                                    │
+                                    │
+                                    │
+                                    │
+                                    │
+                                    │
+                                    │
+                                    │
+                                    │
+                                    │
+                                    │
+                                    │
+                                    │
+ approval.granted from another terminal
+ Enter act Space tick a approve ? help q quit Tab pane n note > next
+EOF
+
+# The approval opens the gate.
+keys '>'
+assert_fixed '✓ approve  ▶ execute'
+keys_nowait q
+wait_exit
+[ "$APP_EXIT" = 0 ] || fail "q did not exit cleanly"
+run_rewind verify "$SESSION_DIR" >/dev/null 2>&1 || fail "rewind verify failed"
+pass "remote approval shown in the console"

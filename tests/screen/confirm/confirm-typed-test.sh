@@ -1,0 +1,66 @@
+#!/bin/sh
+# A destructive step asks for its confirmation text first: Esc leaves no
+# trace, a wrong text is refused (status line) and journalled as
+# step.confirm_mismatch with no step.started, Backspace and Ctrl-U edit the
+# answer, and the right text runs the step.
+. "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
+
+SESSION_DIR=$SCREEN_TMP/session
+# The batch walk up to the execute phase, then the console resumes it.
+sed -n '/^run assess.status/,/^approve /p' "$REWIND_SRCDIR/playbooks/example.walk" >"$SCREEN_TMP/prefix.walk"
+echo next >>"$SCREEN_TMP/prefix.walk"
+run_rewind drill "$REWIND_SRCDIR/playbooks/example.json" --batch --operator sam \
+	--session-dir "$SESSION_DIR" <"$SCREEN_TMP/prefix.walk" >"$SCREEN_TMP/prefix.out" 2>&1
+grep -q '"phase":"execute"' "$SCREEN_TMP/prefix.out" ||
+	{ cat "$SCREEN_TMP/prefix.out"; fail "the batch prefix did not reach the execute phase"; }
+
+start_app drill "$SESSION_DIR" --operator sam
+assert_fixed '▶ execute'
+assert_fixed 'DESTRUCTIVE: Enter asks you to type'
+
+# Esc: no effect, nothing journalled.
+keys Enter
+assert_fixed 'Confirm: Check out the last good tag'
+assert_fixed 'Type 1.3.2 to run it.'
+keys Escape
+refute_fixed 'Confirm: Check out the last good tag' "Esc did not close the dialog"
+assert_text '^ cancelled$'
+[ "$(journal_count step.confirm_mismatch execute.checkout)" = 0 ] || fail "Esc journalled a mismatch"
+
+# A wrong text: refused, journalled, not run.
+keys Enter
+type_text 1.3.1
+assert_fixed '1.3.1_'
+keys Enter
+refute_fixed 'Confirm: Check out the last good tag' "the dialog stayed open"
+[ "$(row 23)" = ' confirmation of execute.checkout does not match: type exactly "1.3.2"' ] ||
+	fail "the status line does not say the confirmation was refused"
+assert_fixed '[ ] Check out the last good tag'
+[ "$(journal_count step.confirm_mismatch execute.checkout)" = 1 ] ||
+	fail "no step.confirm_mismatch for execute.checkout in the journal"
+[ "$(journal_count step.started execute.checkout)" = 0 ] ||
+	fail "execute.checkout started after a wrong confirmation"
+[ "$(journal_count step.confirmed execute.checkout)" = 0 ] ||
+	fail "a wrong confirmation was recorded as step.confirmed"
+
+# Editing: Backspace deletes one character, Ctrl-U clears the line.
+keys Enter
+type_text 9.9.9
+keys C-u
+assert_text '^    _$' "Ctrl-U did not clear the answer"
+type_text 1.3.22
+keys BSpace
+assert_fixed '1.3.2_'
+keys Enter
+assert_fixed '[✓] Check out the last goo sam '
+assert_fixed 'run execute.checkout: done'
+assert_fixed 'HEAD is now at 9f8e7d6 Release 1.3.2'
+[ "$(journal_count step.confirmed execute.checkout)" = 1 ] || fail "no step.confirmed"
+[ "$(journal_count step.started execute.checkout)" = 1 ] || fail "no step.started after the right text"
+[ "$(journal_count step.confirm_mismatch execute.checkout)" = 1 ] || fail "the right text journalled a mismatch"
+
+keys_nowait q
+wait_exit
+[ "$APP_EXIT" = 0 ] || fail "q did not exit cleanly"
+run_rewind verify "$SESSION_DIR" >/dev/null 2>&1 || fail "rewind verify failed"
+pass "typed confirmation refused when wrong, run when right"

@@ -1,0 +1,115 @@
+#!/bin/sh
+# The help overlay (?) is generated from the keymap and the action table;
+# it is captured whole here, so a binding added, removed or relabelled
+# shows up as a diff. Also: it covers the whole screen but the key bar
+# (header row included), each action is listed once per context with all
+# its keys, j/k and C-d scroll it without running off its end, ? closes it
+# and any other key closes it without acting.
+. "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
+
+SESSION_DIR=$SCREEN_TMP/session
+# 80x40: tall enough for the whole overlay on one screen.
+start_app -x 80 -y 40 drill "$REWIND_SRCDIR/playbooks/example.json" \
+	--session-dir "$SESSION_DIR" --operator sam
+keys '?'
+expect_screen help-80x40 <<'EOF'
+ rewind keys (any other key closes; j/k scroll)
+ Everywhere
+   ?                Show or hide this help
+   q                Quit (the session stays resumable)
+   Tab              Focus the next pane
+   S-Tab            Focus the previous pane
+   ]                Show the next side tab
+   [                Show the previous side tab
+   j, Down          Move the selection down
+   k, Up            Move the selection up
+   g, Home          Jump to the first line
+   G, End           Jump to the last line
+   C-d, PgDn        Scroll half a page down
+   C-u, PgUp        Scroll half a page up
+   n                Add a note to the journal
+   s                Set one of the playbook's variables
+   >                Advance to the next phase
+   /                Search the log
+   f                Follow the log as it grows
+   C-l              Redraw the screen
+ Checklist
+   Enter            Act on the selected step (run, tick, choose...)
+   Space            Tick the selected checklist item
+   x                Mark the selected step not applicable, with a reason
+   a                Record an approval of the selected approve step
+   c                Cancel the running command
+ Log
+   n                Jump to the next match
+   N                Jump to the previous match
+   /                Search the log
+   f                Follow the log as it grows
+ Dialogs
+   Enter            Accept the dialog
+   Esc              Close the dialog without any effect
+   Down             Move the selection down
+   Up               Move the selection up
+   Tab              Focus the next pane
+
+
+ Enter act Space tick a approve ? help q quit Tab pane n note > next
+EOF
+
+# ? again closes it and the console is back as it was.
+keys '?'
+assert_text '^ DRILL  TEST MODE  Example' "? did not close the help"
+assert_fixed '[ ] See what is deployed and whethe'
+refute_fixed 'rewind keys'
+
+# At 80x24 it does not fit: j scrolls one line, C-d half a page, and
+# scrolling stops with the last line at the bottom (22 overlay rows for
+# 36 lines: at most 14 lines scrolled away).
+resize 80 24
+keys '?'
+assert_fixed '   Space            Tick the selected checklist item'
+refute_fixed 'Dialogs'
+keys j
+[ "$(row 2)" = '   ?                Show or hide this help' ] ||
+	soft_fail "j did not scroll the help by one line"
+keys C-d C-d C-d C-d
+expect_screen help-80x24-end <<'EOF'
+ rewind keys (any other key closes; j/k scroll)
+   s                Set one of the playbook's variables
+   >                Advance to the next phase
+   /                Search the log
+   f                Follow the log as it grows
+   C-l              Redraw the screen
+ Checklist
+   Enter            Act on the selected step (run, tick, choose...)
+   Space            Tick the selected checklist item
+   x                Mark the selected step not applicable, with a reason
+   a                Record an approval of the selected approve step
+   c                Cancel the running command
+ Log
+   n                Jump to the next match
+   N                Jump to the previous match
+   /                Search the log
+   f                Follow the log as it grows
+ Dialogs
+   Enter            Accept the dialog
+   Esc              Close the dialog without any effect
+   Down             Move the selection down
+   Up               Move the selection up
+   Tab              Focus the next pane
+ Enter act Space tick a approve ? help q quit Tab pane n note > next
+EOF
+keys k
+[ "$(row 2)" = '   n                Add a note to the journal' ] ||
+	soft_fail "k after the end did not scroll back up by one line"
+
+# Any other key closes it and does nothing else: Enter must not run the
+# selected step.
+keys Enter
+refute_fixed 'rewind keys' "Enter did not close the help"
+assert_fixed '[ ] See what is deployed and whethe' "Enter ran the step behind the help"
+[ "$(journal_count step.started)" = 0 ] || fail "Enter ran a step while closing the help"
+
+keys_nowait q
+wait_exit
+[ "$APP_EXIT" = 0 ] || fail "q did not exit cleanly"
+pass "help overlay generated from the keymap"

@@ -1,0 +1,103 @@
+#!/bin/sh
+# Quit mid-walk and resume: q in a drill quits at once and prints how to
+# resume; the command it prints reopens the session with the earlier
+# ticks shown, each with who and when; the walk then finishes from there
+# and the journal verifies.
+. "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
+
+SESSION_DIR=$SCREEN_TMP/session
+start_app drill "$REWIND_SRCDIR/playbooks/example.json" \
+	--session-dir "$SESSION_DIR" --operator sam
+keys Enter				# run assess.status
+keys j Enter				# run assess.tags
+keys G Space				# tick assess.ticket
+assert_fixed 'Checklist: assess  3/5'
+
+keys_nowait q
+wait_exit
+[ "$APP_EXIT" = 0 ] || fail "q did not exit cleanly"
+resume_line=$(screen_text -J | grep '^rewind: session saved')
+[ "$resume_line" = "rewind: session saved; resume it with: rewind drill $SESSION_DIR" ] ||
+	fail "unexpected exit line: $resume_line"
+run_rewind verify "$SESSION_DIR" >/dev/null 2>&1 || fail "the saved journal does not verify"
+
+# Reopen exactly as told (no --operator: the session knows who drives).
+start_app drill "$SESSION_DIR"
+expect_screen resumed <<'EOF'
+ DRILL  TEST MODE  Example: roll a web service back to 1.4.0  MM:SS / 10:00 RTO
+ ▶ assess  · decide  · approve  · execute  · verify  · communicate
+ Checklist: assess  3/5             │[Step]  Output   Journal   Targets
+[✓] See what is deployed a sam hh:mm│ See what is deployed and whether the
+[✓] List the most recent r sam hh:mm│ tree is clean
+[ ] Rate the severity               │ assess.status  run  done
+[ ] Estimate the impact             │ Command:
+[✓] Incident ticket opened sam hh:mm│   git status --short && git log
+                                    │ --oneline -5
+                                    │ Last run: ok
+                                    │ a1b2c3d (HEAD, tag: v1.4.0) Release 1.4.0
+                                    │ 9f8e7d6 (tag: v1.3.2) Release 1.3.2
+                                    │
+                                    │
+                                    │
+                                    │
+                                    │
+                                    │
+                                    │
+                                    │
+                                    │
+                                    │
+ drill: nothing real is run: press ? for help
+ Enter act Space tick a approve ? help q quit Tab pane n note > next
+EOF
+# "when" is the time of the tick: 19:30 on the test clock.
+assert_fixed '[✓] Incident ticket opened sam 19:30'
+[ "$(journal_count session.resumed)" = 1 ] || fail "no session.resumed in the journal"
+# The Journal tab shows the session's journal, including what happened
+# before the resume, not only the events since.
+keys ']' ']'
+assert_fixed '[Journal]'
+screen_text | grep -q 'step.ticked  *assess.ticket' ||
+	soft_fail "the Journal tab after the resume does not show the earlier events"
+keys '[' '['
+assert_fixed '[Step]'
+
+# Finish the walk from where it stopped.
+keys j j Enter				# input SEVERITY
+type_text P1
+keys Enter
+keys j Enter				# input IMPACT
+type_text some
+keys Enter
+assert_fixed 'Checklist: assess  5/5'
+keys '>' Enter				# decide: P1/some recommends rollback
+assert_fixed '▸ rollback: Roll back to the last good tag  (recommended)'
+keys Enter
+type_text "resumed walk"
+keys Enter
+keys j Enter
+type_text 1.3.2
+keys Enter
+keys '>' Enter Enter			# approve: role, then name
+type_text dana
+keys Enter Enter			# no comment
+assert_fixed '[✓] Engineering lead sign dana '
+keys '>' Enter
+type_text 1.3.2
+keys Enter j Enter
+type_text restart
+keys Enter
+assert_fixed 'Checklist: execute  3/3'
+keys '>' Enter j Space
+keys '>' Enter Enter j Space
+keys '>'
+assert_fixed '✓ communicate  COMPLETE'
+
+keys_nowait q
+wait_exit
+[ "$APP_EXIT" = 0 ] || fail "q did not exit cleanly"
+screen_text -J | grep -qxF "rewind: session complete; journal in $SESSION_DIR/journal.jsonl" ||
+	fail "no completion line"
+run_rewind verify "$SESSION_DIR" >/dev/null 2>&1 || fail "rewind verify failed"
+[ "$(journal_count step.started assess.status)" = 1 ] ||
+	fail "assess.status ran again after the resume"
+pass "ticks survive quit and resume; the walk finishes"

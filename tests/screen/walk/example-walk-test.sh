@@ -1,0 +1,208 @@
+#!/bin/sh
+# The bundled example walked in the console (drill) from the first key to
+# the end, the same walk as playbooks/example.walk: the start screen, the
+# decide dialog with the matrix's recommendation marked, the input dialog
+# checking the pattern as you type, and the end with COMPLETE on the rail;
+# then q prints the exit line, the journal verifies, and it records the
+# same events as the batch walk.
+. "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
+
+SESSION_DIR=$SCREEN_TMP/session
+start_app drill "$REWIND_SRCDIR/playbooks/example.json" \
+	--session-dir "$SESSION_DIR" --operator sam
+
+expect_screen start <<'EOF'
+ DRILL  TEST MODE  Example: roll a web service back to 1.4.0  MM:SS / 10:00 RTO
+ ▶ assess  · decide  · approve  · execute  · verify  · communicate
+ Checklist: assess  0/5             │[Step]  Output   Journal   Targets
+[ ] See what is deployed and whethe │ See what is deployed and whether the
+[ ] List the most recent release ta │ tree is clean
+[ ] Rate the severity               │ assess.status  run  open
+[ ] Estimate the impact             │ Command:
+[ ] Incident ticket opened and link │   git status --short && git log
+                                    │ --oneline -5
+                                    │
+                                    │
+                                    │
+                                    │
+                                    │
+                                    │
+                                    │
+                                    │
+                                    │
+                                    │
+                                    │
+                                    │
+                                    │
+ drill: nothing real is run: press ? for help
+ Enter act Space tick a approve ? help q quit Tab pane n note > next
+EOF
+
+# --- assess ---------------------------------------------------------------------
+keys Enter				# run assess.status
+assert_fixed '[✓] See what is deployed a sam ' "assess.status not shown done"
+assert_fixed 'a1b2c3d (HEAD, tag: v1.4.0) Release 1.4.0'
+keys j Enter				# run assess.tags
+assert_fixed '[✓] List the most recent r sam '
+
+keys j Enter				# input SEVERITY
+assert_fixed 'Must match: P[0-3]'
+type_text P9				# checked as you type
+assert_fixed 'variable SEVERITY: value "P9" does not match pattern "P[0-3]"'
+keys BSpace
+type_text 0
+refute_fixed 'does not match' "P0 still refused"
+assert_fixed 'P0_'
+keys Enter
+assert_fixed '[✓] Rate the severity'
+assert_fixed '/ 05:00 RTO' "P0 did not bring the RTO down to 5 minutes"
+
+keys j Enter				# input IMPACT
+type_text most
+keys Enter
+assert_fixed '[✓] Estimate the impact'
+keys j Space				# tick assess.ticket
+assert_fixed 'Checklist: assess  5/5'
+
+# --- decide ---------------------------------------------------------------------
+keys '>'
+assert_fixed '✓ assess  ▶ decide'
+keys Enter				# the choose dialog
+expect_screen decide-dialog <<'EOF'
+ DRILL  TEST MODE  Example: roll a web service back to 1.4.0  MM:SS / 05:00 RTO
+ ✓ assess  ▶ decide  · approve  · execute  · verify  · communicate
+ Checklist: decide  1/2             │[Step]  Output   Journal   Targets
+[ ] Roll back, hotfix, or wait?     │ Roll back, hotfix, or wait?
+[ ] Pick the version  does not apply│ decide.response  decide  open
+                                    │ Options:
+                                    │     rollback: Roll back to the last good
+   Decide: Roll back, hotfix, or wait?
+    The matrix recommends the marked option.
+
+    ▸ rollback: Roll back to the last good tag  (recommended)
+      hotfix: Ship a hotfix forward
+      wait: Do not roll back; fix in the next release
+
+
+
+                                    │
+                                    │
+                                    │
+                                    │
+                                    │
+                                    │
+ next phase
+ Enter ok Esc cancel
+EOF
+keys Enter				# take the recommendation
+assert_fixed 'Why this option?'
+type_text "the matrix says P0 with most users affected means roll back now"
+keys Enter
+assert_fixed '[✓] Roll back, hotfix, or  sam '
+assert_fixed '● rollback: Roll back to the last good'
+keys j Enter				# input RESTORE_VERSION
+type_text 1.3.2
+keys Enter
+assert_fixed 'Example: roll a web service 1.4.0 → 1.3.2' \
+	"the header does not show the versions"
+
+# --- approve --------------------------------------------------------------------
+keys '>'
+assert_fixed '▶ approve'
+keys Enter				# role
+assert_fixed '▸ Engineering Lead'
+keys Enter				# name
+type_text dana
+keys Enter				# comment
+assert_fixed 'Comment (optional):'
+type_text "looks right, go"
+keys Enter
+assert_fixed '[✓] Engineering lead sign dana '
+assert_fixed 'dana approved as Engineering Lead'
+
+# --- execute --------------------------------------------------------------------
+keys '>'
+assert_fixed '▶ execute'
+keys Enter				# confirm dialog
+assert_fixed 'Type 1.3.2 to run it.'
+type_text 1.3.2
+keys Enter
+assert_fixed '[✓] Check out the last goo sam '
+assert_fixed 'HEAD is now at 9f8e7d6 Release 1.3.2'
+keys j Enter
+assert_fixed 'Type restart to run it.'
+type_text restart
+keys Enter
+assert_fixed '[✓] Restart the service fr sam '
+assert_fixed 'service started, pid 4311'
+
+# --- verify ---------------------------------------------------------------------
+keys '>'
+assert_fixed '▶ verify'
+keys Enter				# run verify.health
+assert_fixed '[✓] Health endpoint answer sam '
+keys j Space				# tick verify.errors
+assert_fixed 'Checklist: verify  2/2'
+
+# --- communicate ----------------------------------------------------------------
+keys '>'
+assert_fixed '▶ communicate'
+keys Enter				# preview
+assert_fixed 'Service rolled back by sam: 1.4.0 -> 1.3.2'
+assert_fixed 'Enter sends this message; Esc keeps it unsent.'
+keys Enter				# send
+assert_fixed '[✓] Tell the team          sam '
+keys j Space				# tick communicate.postmortem
+keys '>'
+expect_screen complete <<'EOF'
+ DRILL  TEST MODE  Example: roll a web service 1.4.0 → 1.3.2  MM:SS / 05:00 RTO
+ ✓ assess  ✓ decide  ✓ approve  ✓ execute  ✓ verify  ✓ communicate  COMPLETE
+ Checklist: complete  2/2           │[Step]  Output   Journal   Targets
+[✓] Tell the team          sam hh:mm│ Post-mortem scheduled
+[✓] Post-mortem scheduled  sam hh:mm│ communicate.postmortem  check  done
+                                    │
+                                    │
+                                    │
+                                    │
+                                    │
+                                    │
+                                    │
+                                    │
+                                    │
+                                    │
+                                    │
+                                    │
+                                    │
+                                    │
+                                    │
+                                    │
+                                    │
+ session complete
+ Enter act Space tick a approve ? help q quit Tab pane n note > next
+EOF
+
+# --- quit, the exit line, the journal -------------------------------------------
+keys_nowait q
+wait_exit
+[ "$APP_EXIT" = 0 ] || fail "exit status $APP_EXIT after a complete session"
+screen_text -J | grep -qxF "rewind: session complete; journal in $SESSION_DIR/journal.jsonl" ||
+	fail "no exit line naming the journal"
+run_rewind verify "$SESSION_DIR" >"$SCREEN_TMP/verify.out" 2>&1 ||
+	{ cat "$SCREEN_TMP/verify.out"; fail "rewind verify failed"; }
+[ "$(journal_count session.completed)" = 1 ] || fail "no session.completed in the journal"
+
+# The console recorded what the batch walk records (type, phase, step),
+# up to session.completed.
+events() {
+	sed -n 's/.*"type":"\([^"]*\)","phase":"\([^"]*\)","step":\("[^"]*"\|null\).*/\1 \2 \3/p' "$1" |
+		sed '/^session.completed /q'
+}
+grep -v '^#' "$REWIND_SRCDIR/playbooks/example.walk" |
+	run_rewind drill "$REWIND_SRCDIR/playbooks/example.json" --batch \
+		--operator sam --session-dir "$SCREEN_TMP/batch" >/dev/null 2>&1 ||
+	fail "the batch walk failed"
+events "$SCREEN_TMP/batch/journal.jsonl" >"$SCREEN_TMP/batch.events"
+events "$SESSION_DIR/journal.jsonl" >"$SCREEN_TMP/console.events"
+diff -u "$SCREEN_TMP/batch.events" "$SCREEN_TMP/console.events" ||
+	fail "the console walk journalled other events than the batch walk (- batch, + console)"
+pass "example walked end to end in the console"
