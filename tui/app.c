@@ -164,6 +164,19 @@ summarise_event(struct app *a, const char *line)
 	cJSON_Delete(ev);
 }
 
+/* A command that ran on the loop has ended: say how, in place of the
+ * "started" message. */
+static void
+step_done_status(struct app *a, const char *id)
+{
+	int st = session_step_state(a->session, id);
+
+	if (st == STEP_DONE)
+		app_status(a, 0, "run %s: done", id);
+	else if (st == STEP_FAILED)
+		app_status(a, 1, "run %s: failed (see the step pane)", id);
+}
+
 static void
 on_core_event(const struct core_event *ev, void *arg)
 {
@@ -183,6 +196,7 @@ on_core_event(const struct core_event *ev, void *arg)
 		break;
 	case CORE_EV_STEP_DONE:
 		app_refresh_steps(a);
+		step_done_status(a, ev->step);
 		break;
 	}
 	app_dirty(a);

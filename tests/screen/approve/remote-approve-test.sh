@@ -27,7 +27,7 @@ run_rewind approve "$SESSION_DIR" approve.signoff --role "Engineering Lead" \
 wait_text '^\[✓\] Engineering lead sign dana ' 2
 wait_idle
 expect_screen approved <<'EOF'
- DRILL  TEST MODE  Example: roll a web service 1.4.0 → 1.3.2  MM:SS / 05:00 RTO
+ DRILL  TEST MODE  Example: roll a web servi…  1.4.0 → 1.3.2  MM:SS / 05:00 RTO
  ✓ assess  ✓ decide  ▶ approve  · execute  · verify  · communicate
  Checklist: approve  1/1            │[Step]  Output   Journal   Targets
 [✓] Engineering lead sign dana hh:mm│ Engineering lead signs off the rollback

@@ -2,7 +2,7 @@
 # Layouts by terminal size: 80x24 (the side tabs share the right-hand
 # column), 200x60 (the step pane on top and the output tabs below it,
 # beside the checklist), 50x12 ("terminal too small"), and back to 80x24,
-# which must redraw exactly as the first 80x24 screen. Each screen is
+# which must redraw cleanly with the side tab chosen last. Each screen is
 # checked as soon as the app has drawn it for the new size (and gone
 # idle), not after a later redraw.
 . "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
@@ -14,7 +14,7 @@ keys Enter				# run assess.status: some output to show
 
 screen_80x24() {
 	expect_screen "$1" <<'SCREEN'
- DRILL  TEST MODE  Example: roll a web service back to 1.4.0  MM:SS / 10:00 RTO
+ DRILL  TEST MODE  Example: roll a web service back …  1.4.0  MM:SS / 10:00 RTO
  ▶ assess  · decide  · approve  · execute  · verify  · communicate
  Checklist: assess  1/5             │[Step]  Output   Journal   Targets
 [✓] See what is deployed a sam hh:mm│ See what is deployed and whether the
@@ -101,9 +101,36 @@ need at least 60x16
 EOF
 app_alive || fail "the app died at 50x12"
 
-# Back to 80x24: the same screen as before, nothing left over.
+# Back to 80x24: nothing left over, and the side tab is the one chosen
+# last: ] and [ on the wide screen cycle Output/Journal/Targets, so [
+# left Output chosen (Step stays Step only while no other tab is chosen).
 resize 80 24
-screen_80x24 80x24-again
+expect_screen 80x24-again <<'EOF'
+ DRILL  TEST MODE  Example: roll a web service back …  1.4.0  MM:SS / 10:00 RTO
+ ▶ assess  · decide  · approve  · execute  · verify  · communicate
+ Checklist: assess  1/5             │ Step  [Output]  Journal   Targets
+[✓] See what is deployed a sam hh:mm│ a1b2c3d (HEAD, tag: v1.4.0) Release 1.4.0
+[ ] List the most recent release ta │ 9f8e7d6 (tag: v1.3.2) Release 1.3.2
+[ ] Rate the severity               │
+[ ] Estimate the impact             │
+[ ] Incident ticket opened and link │
+                                    │
+                                    │
+                                    │
+                                    │
+                                    │
+                                    │
+                                    │
+                                    │
+                                    │
+                                    │
+                                    │
+                                    │
+                                    │
+                                    │
+ run assess.status: done
+ Enter act Space tick a approve ? help q quit Tab pane n note > next
+EOF
 
 keys_nowait q
 wait_exit

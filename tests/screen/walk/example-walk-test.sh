@@ -12,7 +12,7 @@ start_app drill "$REWIND_SRCDIR/playbooks/example.json" \
 	--session-dir "$SESSION_DIR" --operator sam
 
 expect_screen start <<'EOF'
- DRILL  TEST MODE  Example: roll a web service back to 1.4.0  MM:SS / 10:00 RTO
+ DRILL  TEST MODE  Example: roll a web service back …  1.4.0  MM:SS / 10:00 RTO
  ▶ assess  · decide  · approve  · execute  · verify  · communicate
  Checklist: assess  0/5             │[Step]  Output   Journal   Targets
 [ ] See what is deployed and whethe │ See what is deployed and whether the
@@ -69,7 +69,7 @@ keys '>'
 assert_fixed '✓ assess  ▶ decide'
 keys Enter				# the choose dialog
 expect_screen decide-dialog <<'EOF'
- DRILL  TEST MODE  Example: roll a web service back to 1.4.0  MM:SS / 05:00 RTO
+ DRILL  TEST MODE  Example: roll a web service back …  1.4.0  MM:SS / 05:00 RTO
  ✓ assess  ▶ decide  · approve  · execute  · verify  · communicate
  Checklist: decide  1/2             │[Step]  Output   Journal   Targets
 [ ] Roll back, hotfix, or wait?     │ Roll back, hotfix, or wait?
@@ -103,7 +103,7 @@ assert_fixed '● rollback: Roll back to the last good'
 keys j Enter				# input RESTORE_VERSION
 type_text 1.3.2
 keys Enter
-assert_fixed 'Example: roll a web service 1.4.0 → 1.3.2' \
+assert_fixed 'Example: roll a web servi…  1.4.0 → 1.3.2' \
 	"the header does not show the versions"
 
 # --- approve --------------------------------------------------------------------
@@ -155,7 +155,7 @@ assert_fixed '[✓] Tell the team          sam '
 keys j Space				# tick communicate.postmortem
 keys '>'
 expect_screen complete <<'EOF'
- DRILL  TEST MODE  Example: roll a web service 1.4.0 → 1.3.2  MM:SS / 05:00 RTO
+ DRILL  TEST MODE  Example: roll a web servi…  1.4.0 → 1.3.2  MM:SS / 05:00 RTO
  ✓ assess  ✓ decide  ✓ approve  ✓ execute  ✓ verify  ✓ communicate  COMPLETE
  Checklist: complete  2/2           │[Step]  Output   Journal   Targets
 [✓] Tell the team          sam hh:mm│ Post-mortem scheduled
