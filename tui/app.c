@@ -328,9 +328,11 @@ redraw(struct app *a)
 
 /* --- keys ---------------------------------------------------------------------------------- */
 
-static enum keymap_ctx
-focus_ctx(const struct app *a)
+int
+app_keymap_ctx(const struct app *a)
 {
+	if (a->dlg.flow != FLOW_NONE)
+		return KM_DIALOG;
 	if (a->focus == PANE_STEPS)
 		return KM_STEPS;
 	if (a->focus == PANE_LOG || a->focus == PANE_JOURNAL)
@@ -512,7 +514,7 @@ on_key(struct app *a, int key)
 		dialog_key(a, key);
 		return;
 	}
-	act = keymap_lookup(focus_ctx(a), key);
+	act = keymap_lookup(app_keymap_ctx(a), key);
 	if (a->help && act != UI_HELP && act != UI_QUIT && act != UI_MOVE_DOWN &&
 	    act != UI_MOVE_UP && act != UI_PAGE_DOWN && act != UI_PAGE_UP) {
 		a->help = 0;	/* any other key closes the overlay */

@@ -103,6 +103,10 @@ int app_main(const struct cli_opts *o);
  * session. */
 const char *app_lookup(const char *name, const void *arg);
 
+/* The keymap context of what has the keys now (a dialog, the focused
+ * pane); an int holding an enum keymap_ctx. */
+int app_keymap_ctx(const struct app *a);
+
 /* Ask for a redraw at the end of the loop iteration. */
 void app_dirty(struct app *a);
 

@@ -146,18 +146,6 @@ bars_draw_status(struct app *a, WINDOW *w, int y, int width)
 		  theme_attr(a->status_is_error ? ROLE_ERROR : ROLE_STATUS));
 }
 
-static int
-context_of(const struct app *a)
-{
-	if (a->dlg.flow != FLOW_NONE)
-		return KM_DIALOG;
-	if (a->focus == PANE_STEPS)
-		return KM_STEPS;
-	if (a->focus == PANE_LOG || a->focus == PANE_JOURNAL)
-		return KM_LOG;
-	return KM_GLOBAL;
-}
-
 /* Whether the binding is shadowed by one of CTX for the same key. */
 static int
 shadowed(const struct binding *b, int ctx, const struct binding *all, size_t n)
@@ -175,7 +163,7 @@ bars_draw_keybar(struct app *a, WINDOW *w, int y, int width)
 {
 	size_t n;
 	const struct binding *b = keymap_bindings(&n);
-	int ctx = context_of(a);
+	int ctx = app_keymap_ctx(a);
 	int x = 0;
 
 	draw_fill(w, y, 0, width, theme_attr(ROLE_KEYBAR));

@@ -19,6 +19,7 @@
 #include "sanitize.h"
 #include "session.h"
 #include "testhook.h"
+#include "paths.h"
 #include "xalloc.h"
 
 static const struct {
@@ -299,27 +300,11 @@ cli_approve(const struct cli_opts *o)
 
 /* --- where things live ---------------------------------------------------------- */
 
-static char *
-exe_dir(void)
-{
-	char buf[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-	char *slash;
-
-	if (n <= 0)
-		return NULL;
-	buf[n] = '\0';
-	slash = strrchr(buf, '/');
-	if (slash)
-		*slash = '\0';
-	return xstrdup(buf);
-}
-
 char *
 cli_default_playbook(void)
 {
 	const char *env = getenv("REWIND_DATADIR");
-	char *dir = exe_dir();
+	char *dir = paths_program_dir();
 	char *candidates[3];
 	char *found = NULL;
 

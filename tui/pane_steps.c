@@ -56,7 +56,7 @@ static void
 draw_step(struct app *a, WINDOW *w, int y, struct rect r, int i)
 {
 	struct step_view v;
-	char tail[96], word[32];
+	char tail[96];
 	int selected = i == a->sel;
 	int attr, x, tail_w;
 
@@ -72,12 +72,11 @@ draw_step(struct app *a, WINDOW *w, int y, struct rect r, int i)
 		snprintf(tail, sizeof(tail), "does not apply");
 	else if (v.state != STEP_OPEN && v.state != STEP_DONE && !tail[0])
 		snprintf(tail, sizeof(tail), "%s", session_state_name(v.state));
-	snprintf(word, sizeof(word), "%s%s", v.phase < session_phase(a->session)
-		 ? "again: " : "", "");
 	tail_w = draw_width(tail);
 	if (tail_w > r.w / 2)
 		tail_w = r.w / 2;
-	x += draw_text(w, y, x, r.x + r.w - x, word, attr);
+	if (v.phase < session_phase(a->session))	/* needs action again */
+		x += draw_text(w, y, x, r.x + r.w - x, "again: ", attr);
 	draw_text(w, y, x, r.x + r.w - x - tail_w - 1, v.def->title, attr);
 	draw_text(w, y, r.x + r.w - tail_w, tail_w, tail,
 		  selected ? attr : theme_attr(ROLE_JOURNAL_TIME));

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "paths.h"
 #include "xalloc.h"
 
 #ifndef REWIND_DATADIR
@@ -600,30 +601,13 @@ config_dir(void)
 	return NULL;
 }
 
-static char *
-exe_dir(void)
-{
-	char buf[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-	char *slash;
-
-	if (n <= 0)
-		return NULL;
-	buf[n] = '\0';
-	slash = strrchr(buf, '/');
-	if (!slash)
-		return NULL;
-	*slash = '\0';
-	return xstrdup(buf);
-}
-
 char **
 theme_dirs_new(void)
 {
 	char **dirs = xcalloc(6, sizeof(*dirs));
 	const char *env = getenv("REWIND_THEMES_DIR");
 	char *cfg = config_dir();
-	char *exe = exe_dir();
+	char *exe = paths_program_dir();
 	size_t n = 0;
 
 	if (env && *env)
