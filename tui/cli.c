@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "action.h"
+#include "commands.h"
 #include "err.h"
 #include "journal.h"
 #include "playbook.h"
@@ -43,7 +44,10 @@ print_help(void)
 "  drill PLAYBOOK|SESSION   rehearse a playbook: nothing real is executed\n"
 "  check PLAYBOOK...        validate playbooks; exit 0 only if all are valid\n"
 "  approve SESSION STEP     approve a step of a running session from here\n"
-"  verify SESSION           check the journal's hash chain\n"
+"  verify SESSION           check the journal's hash chain\n", stdout);
+	for (const struct command *c = commands_table; c->name; c++)
+		printf("  %-24s %s\n", c->usage, c->summary);
+	fputs(
 "  (none)                   drill the bundled default playbook\n"
 "\n"
 "Options:\n"

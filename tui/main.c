@@ -9,6 +9,7 @@
 #include "app.h"
 #include "batch.h"
 #include "cli.h"
+#include "commands.h"
 
 static int
 run_console(const struct cli_opts *o)
@@ -24,6 +25,8 @@ main(int argc, char **argv)
 
 	setlocale(LC_ALL, "");
 	umask(077);	/* session files and directories are private */
+	if (argc > 1 && command_find(argv[1]))
+		return command_find(argv[1])->main(argc - 1, argv + 1);
 	rc = cli_parse(argc, argv, &o);
 	if (rc != 0) {
 		cli_opts_done(&o);

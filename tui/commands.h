@@ -1,0 +1,20 @@
+/* Sub-commands with their own option parsing (import, report, replay,
+ * watch...): each takes the whole command line after "rewind" and returns
+ * an exit status from cli.h. */
+#ifndef REWIND_TUI_COMMANDS_H
+#define REWIND_TUI_COMMANDS_H
+
+struct command {
+	const char *name;
+	const char *usage;	/* e.g. "report SESSION", for `rewind --help` */
+	const char *summary;	/* what it does, one short line */
+	int (*main)(int argc, char **argv);	/* argv[0] is the name */
+};
+
+/* The command named NAME, or NULL. */
+const struct command *command_find(const char *name);
+
+/* The table, ended by an entry with a NULL name. */
+extern const struct command commands_table[];
+
+#endif
