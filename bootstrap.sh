@@ -9,6 +9,8 @@ mode=${1:-demo}
 PACKAGES="build-essential autoconf automake pkg-config libncurses-dev \
 libgit2-dev libcurl4-openssl-dev libcjson-dev check tmux git python3 \
 ca-certificates"
+# The test suite also runs a real npm registry (Verdaccio) on loopback.
+TEST_PACKAGES="nodejs npm"
 
 as_root() {
 	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
@@ -16,7 +18,7 @@ as_root() {
 
 install_packages() {
 	missing=""
-	for p in $PACKAGES; do
+	for p in $PACKAGES ${1:-}; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
 			grep -q 'install ok installed' || missing="$missing $p"
 	done
@@ -46,8 +48,11 @@ summarize_tests() {
 
 run_tests() {
 	status=0
-	# tmux is installed above, so a skipped screen test would hide a bug.
+	# tmux, node and npm are installed above, so a skipped screen, live
+	# or registry test would hide a bug.
 	export REWIND_REQUIRE_SCREEN_TESTS=1
+	export REWIND_REQUIRE_LIVE_TESTS=1
+	export REWIND_REQUIRE_VERDACCIO=1
 	make -j"$(nproc)" check || status=$?
 	if [ $status -ne 0 ]; then
 		cat test-suite.log 2>/dev/null | tail -n 80
@@ -63,21 +68,24 @@ run_demo() {
 	fi
 	# No terminal to draw on: walk the same drill in batch mode instead.
 	state=${XDG_STATE_HOME:-$HOME/.local/state}
-	dir="$state/rewind/sessions/example-$(date -u +%Y%m%dT%H%M%SZ)"
-	echo "bootstrap: no terminal; drilling playbooks/example.json in batch mode"
-	./rewind drill playbooks/example.json --batch --session-dir "$dir" \
-		<playbooks/example.walk
+	dir="$state/rewind/sessions/web-service-$(date -u +%Y%m%dT%H%M%SZ)"
+	echo "bootstrap: no terminal; drilling the bundled default" \
+		"(playbooks/web-service-rollback.json) in batch mode"
+	./rewind drill playbooks/web-service-rollback.json --batch --operator olga \
+		--session-dir "$dir" \
+		<tests/fixtures/walks/web-service-rollback-full.walk
 	./rewind verify "$dir"
 	echo "bootstrap: session kept in $dir"
 }
 
-install_packages
 case "$mode" in
 test)
+	install_packages "$TEST_PACKAGES"
 	build fresh
 	run_tests
 	;;
 demo)
+	install_packages
 	build
 	run_demo
 	;;

@@ -1,5 +1,5 @@
 /* The one vocabulary of actions that changes a session (set, tick, na,
- * run, confirm, choose, approve, send, note, next, quit), and the parser
+ * run, confirm, choose, approve, send, note, next, quit, predict), and the parser
  * of its text form used by batch mode and `rewind approve`. */
 #ifndef REWIND_CORE_ACTION_H
 #define REWIND_CORE_ACTION_H
@@ -18,7 +18,8 @@ struct err;
 	X(ACT_SEND, "send", "send STEP", 1, 0)                              \
 	X(ACT_NOTE, "note", "note TEXT", 1, 1)                              \
 	X(ACT_NEXT, "next", "next", 0, 0)                                   \
-	X(ACT_QUIT, "quit", "quit", 0, 0)
+	X(ACT_QUIT, "quit", "quit", 0, 0)                                   \
+	X(ACT_PREDICT, "predict", "predict STEP TEXT", 2, 1)
 
 enum action_kind {
 #define X(id, name, usage, min_args, rest) id,
@@ -30,7 +31,8 @@ enum action_kind {
 /* A parsed action. Which fields are set depends on the kind:
  * set: name, value; tick: step, text (note); na: step, text (reason);
  * run/cancel/send: step; confirm: step, text; choose: step, option, text;
- * approve: step, role, name (the approver), text (comment); note: text. */
+ * approve: step, role, name (the approver), text (comment); note: text;
+ * predict: step, text (what the trainee expects the run to do). */
 struct action {
 	enum action_kind kind;
 	char *step;

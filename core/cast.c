@@ -196,6 +196,55 @@ cast_write(struct cast *c, int64_t t_us, const char *text, size_t len,
 	return c->failed ? -1 : 0;
 }
 
+/* Put TEXT's lines as the inside of a JSON string, each newline as
+ * "\r\n": one pass, plain ASCII copied byte by byte into the buffer. */
+static void
+put_json_lines(struct cast *c, const char *text, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	const unsigned char *end = s + len;
+
+	while (s < end && !c->failed) {
+		size_t n;
+
+		if (CAST_BUF - c->len <= ESCAPE_MAX && flush(c) < 0)
+			return;
+		n = CAST_BUF - c->len - ESCAPE_MAX;
+		if (n > (size_t)(end - s))
+			n = (size_t)(end - s);
+		while (n && is_plain(*s)) {
+			c->buf[c->len++] = (char)*s++;
+			n--;
+		}
+		if (s == end || n == 0)
+			continue;
+		if (*s == '\n') {
+			memcpy(c->buf + c->len, "\\r\\n", 4);
+			c->len += 4;
+			s++;
+		} else {
+			size_t used;
+
+			c->len += escape_one(c->buf + c->len, s,
+					     (size_t)(end - s), &used);
+			s += used;
+		}
+	}
+}
+
+int
+cast_write_lines(struct cast *c, int64_t t_us, const char *text, size_t len)
+{
+	char head[64];
+
+	if (c->failed)
+		return -1;
+	put(c, head, format_time(head, t_us < 0 ? 0 : t_us));
+	put_json_lines(c, text, len);
+	put(c, "\\r\\n\"]\n", 7);
+	return c->failed ? -1 : 0;
+}
+
 static int
 close_cast(struct cast *c, int sync, struct err *err)
 {

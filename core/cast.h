@@ -22,6 +22,11 @@ struct cast *cast_open(const char *path, const char *command,
 int cast_write(struct cast *c, int64_t t_us, const char *text, size_t len,
 	       int newline);
 
+/* One output event holding several lines: TEXT's newlines become "\r\n"
+ * and one more ends it (a terminal shows exactly those lines). */
+int cast_write_lines(struct cast *c, int64_t t_us, const char *text,
+		     size_t len);
+
 /* Flush, fdatasync and close; frees C (may be NULL). Returns -1 with
  * ERR_IO if any write or the sync failed. */
 int cast_close(struct cast *c, struct err *err);

@@ -21,6 +21,8 @@ enum http_result {
 	HTTP_ERR_TLS,		/* certificate or handshake failure */
 	HTTP_ERR_CANCELLED,	/* http_cancel() or http_free() */
 	HTTP_ERR_OTHER,
+	HTTP_ERR_TRUNCATED,	/* the connection broke mid-answer (short
+				 * body, reset, empty reply) */
 };
 
 struct http_request {
@@ -33,15 +35,18 @@ struct http_request {
 					 * to the URL's own host (never after a
 					 * redirect to another host); NULL = none */
 	const char *basic_auth;		/* "user:password" likewise, or NULL */
-	int64_t timeout_us;		/* whole transfer; 0 = 10 s */
+	int64_t timeout_us;		/* whole transfer, per attempt (each
+					 * redirect hop too); 0 = 10 s */
 	int64_t connect_timeout_us;	/* 0 = 5 s */
 	size_t max_body;		/* 0 = 16 MiB */
 	int max_redirects;		/* 0 = 5; -1 = do not follow */
 	int retries;			/* extra attempts after connect errors,
-					 * time-outs, 5xx and 429; 0 = none */
+					 * time-outs, broken answers, 5xx and
+					 * 429; 0 = none */
 	int64_t backoff_us;		/* first back-off (doubles, capped at
-					 * 30 s, jittered); 0 = 500 ms. A 429's
-					 * or 503's Retry-After wins. */
+					 * 30 s, jittered); 0 = 500 ms. A
+					 * Retry-After wins; one over 2 min
+					 * ends the retries. */
 };
 
 struct http_response {
@@ -76,8 +81,8 @@ void http_free(struct http *h);
 uint64_t http_start(struct http *h, const struct http_request *req,
 		    http_done_cb cb, void *arg, struct err *err);
 
-/* Cancel request ID: its callback runs with HTTP_ERR_CANCELLED unless it
- * already finished. Harmless for unknown ids. */
+/* Cancel request ID: its callback runs with HTTP_ERR_CANCELLED before
+ * this returns, unless it already finished. Harmless for unknown ids. */
 void http_cancel(struct http *h, uint64_t id);
 
 /* Transfers started and not yet finished (including those waiting for a

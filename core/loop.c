@@ -245,6 +245,7 @@ uint64_t
 loop_add_timer(struct loop *l, int64_t delay_us, loop_timer_cb cb, void *arg)
 {
 	struct loop_timer *t;
+	uint64_t id = l->next_timer_id++;
 
 	if (l->n_timers == l->cap_timers) {
 		l->cap_timers = l->cap_timers ? l->cap_timers * 2 : 16;
@@ -253,11 +254,12 @@ loop_add_timer(struct loop *l, int64_t delay_us, loop_timer_cb cb, void *arg)
 	}
 	t = &l->timers[l->n_timers++];
 	t->deadline_us = clock_mono_now(l->clk) + (delay_us > 0 ? delay_us : 0);
-	t->id = l->next_timer_id++;
+	t->id = id;
 	t->cb = cb;
 	t->arg = arg;
+	/* sift_up moves the entry: T may hold another timer afterwards. */
 	sift_up(l, l->n_timers - 1);
-	return t->id;
+	return id;
 }
 
 void

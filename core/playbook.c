@@ -4,6 +4,7 @@
 #include "config.h"
 #include "playbook.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 #include <cjson/cJSON.h>
 
 #include "clock.h"
+#include "clone.h"
 #include "err.h"
 #include "sha256.h"
 #include "strbuf.h"
@@ -46,6 +48,7 @@ static const char *const channel_names[] = {
 	"file", "webhook", "command", "clipboard", NULL
 };
 static const char *const registry_names[] = { "npm", "pypi", NULL };
+static const char *const style_names[] = { "slack", "generic", NULL };
 
 /* Loader state: where messages point and what has been built so far. */
 struct ld {
@@ -1184,9 +1187,20 @@ static int
 parse_drill(struct ld *ld, const cJSON *v, void *base)
 {
 	struct pb_drill *drill = base;
+	char why[256];
 
 	drill->present = 1;
-	return want_object(ld, v, drill_fields, drill);
+	if (want_object(ld, v, drill_fields, drill) < 0)
+		return -1;
+	if (!drill->real_in_clone)
+		return 0;
+	if (ld->step->kind != STEP_KIND_RUN)
+		return fail_key(ld, "real_in_clone", "only a run step can run "
+				"in the drill's clone");
+	if (!clone_command_is_read_only(ld->step->run, why, sizeof(why)))
+		return fail_key(ld, "real_in_clone", "the command is not "
+				"read-only: %s", why);
+	return 0;
 }
 
 static const struct field expect_fields[] = {
@@ -1222,6 +1236,8 @@ static const struct field probe_registry_fields[] = {
 	  .off = offsetof(struct pb_probe, dist_tag) },
 	{ .key = "version", .type = F_STRING, .required = 1,
 	  .off = offsetof(struct pb_probe, version) },
+	{ .key = "withdrawn", .type = F_BOOL,
+	  .off = offsetof(struct pb_probe, withdrawn) },
 	{ .key = NULL },
 };
 
@@ -1605,6 +1621,8 @@ static const struct field run_fields[] = {
 	  .off = offsetof(struct pb_step, confirm) },
 	{ .key = "interactive", .type = F_BOOL,
 	  .off = offsetof(struct pb_step, interactive) },
+	{ .key = "predict", .type = F_BOOL,
+	  .off = offsetof(struct pb_step, predict) },
 	STEP_DRILL,
 	{ .key = NULL },
 };
@@ -1647,9 +1665,65 @@ static const struct field message_fields[] = {
 	  .off = offsetof(struct pb_step, channel) },
 	{ .key = "path", .type = F_STRING,
 	  .off = offsetof(struct pb_step, path) },
+	{ .key = "folder", .type = F_TEXT,
+	  .off = offsetof(struct pb_step, folder) },
+	{ .key = "url", .type = F_TEXT,
+	  .off = offsetof(struct pb_step, url) },
+	{ .key = "url_env", .type = F_TEXT,
+	  .off = offsetof(struct pb_step, url_env) },
+	{ .key = "style", .type = F_ENUM, .names = style_names,
+	  .off = offsetof(struct pb_step, style) },
+	{ .key = "command", .type = F_TEXT,
+	  .off = offsetof(struct pb_step, command) },
+	{ .key = "timeout", .type = F_DURATION,
+	  .off = offsetof(struct pb_step, send_timeout_us) },
 	STEP_DRILL,
 	{ .key = NULL },
 };
+
+static int
+is_env_name(const char *s)
+{
+	if (!*s || (!isalpha((unsigned char)*s) && *s != '_'))
+		return 0;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_')
+			return 0;
+	return 1;
+}
+
+/* A relative folder that stays inside the repository. */
+static int
+is_inner_folder(const char *s)
+{
+	if (s[0] == '/')
+		return 0;
+	for (const char *p = s; (p = strstr(p, "..")) != NULL; p += 2)
+		if ((p == s || p[-1] == '/') && (p[2] == '\0' || p[2] == '/'))
+			return 0;
+	return 1;
+}
+
+/* What a channel needs besides the template (the schema says the same). */
+static int
+check_message(struct ld *ld, const struct pb_step *step)
+{
+	if (step->url_env && !is_env_name(step->url_env))
+		return fail_key(ld, "url_env", "expected an environment "
+				"variable name, got \"%s\"",
+				show(step->url_env).s);
+	if (step->folder && !is_inner_folder(step->folder))
+		return fail_key(ld, "folder", "expected a relative folder "
+				"inside the repository, got \"%s\"",
+				show(step->folder).s);
+	if (strcmp(step->channel, "webhook") == 0 && !step->url &&
+	    !step->url_env)
+		return fail(ld, "a webhook message needs \"url_env\" (or "
+			    "\"url\")");
+	if (strcmp(step->channel, "command") == 0 && !step->command)
+		return fail(ld, "a command message needs \"command\"");
+	return 0;
+}
 
 static const struct field wait_fields[] = {
 	{ .key = "duration", .type = F_DURATION, .required = 1,
@@ -1719,6 +1793,8 @@ parse_step(struct ld *ld, const cJSON *v, void *elem)
 	if (parse_fields(ld, v, kind_fields[kind], step) < 0)
 		return -1;
 	step_defaults(step);
+	if (step->kind == STEP_KIND_MESSAGE)
+		return check_message(ld, step);
 	return 0;
 }
 
@@ -1968,10 +2044,11 @@ parse_outcomes(struct ld *ld, const cJSON *v, void *base)
 	return 0;
 }
 
+/* A free-form object kept as compact JSON text in *BASE. */
 static int
-parse_state(struct ld *ld, const cJSON *v, void *base)
+parse_state_patch(struct ld *ld, const cJSON *v, void *base)
 {
-	struct pb_scenario *sc = base;
+	char **out = base;
 	char *text;
 
 	if (want_map(ld, v) < 0)
@@ -1979,9 +2056,80 @@ parse_state(struct ld *ld, const cJSON *v, void *base)
 	text = cJSON_PrintUnformatted(v);
 	if (!text)
 		fatal("out of memory printing %s", ld->path);
-	sc->state_json = xstrdup(text);
+	*out = xstrdup(text);
 	cJSON_free(text);
 	return 0;
+}
+
+static int
+parse_state(struct ld *ld, const cJSON *v, void *base)
+{
+	struct pb_scenario *sc = base;
+
+	return parse_state_patch(ld, v, &sc->state_json);
+}
+
+static const struct field inject_fields[] = {
+	{ .key = "id", .type = F_ID, .required = 1,
+	  .off = offsetof(struct pb_inject, id) },
+	{ .key = "at", .type = F_DURATION,
+	  .off = offsetof(struct pb_inject, at_us) },
+	{ .key = "after", .type = F_ID,
+	  .off = offsetof(struct pb_inject, after) },
+	{ .key = "alert", .type = F_TEXT,
+	  .off = offsetof(struct pb_inject, alert) },
+	{ .key = "state", .type = F_CUSTOM, .parse = parse_state_patch,
+	  .off = offsetof(struct pb_inject, state_json) },
+	{ .key = "log", .type = F_ID,
+	  .off = offsetof(struct pb_inject, log) },
+	{ .key = "lines", .type = F_OUTPUT,
+	  .off = offsetof(struct pb_inject, log_lines) },
+	{ .key = NULL },
+};
+
+/* Exactly one of at / after; something to inject; log goes with lines. */
+static int
+check_inject(struct ld *ld, const cJSON *v, const struct pb_inject *in)
+{
+	int at = cJSON_GetObjectItemCaseSensitive(v, "at") != NULL;
+
+	if (at == (in->after != NULL))
+		return fail(ld, "give exactly one of \"at\" (a time since the "
+			    "start) and \"after\" (a step id)");
+	if (in->after && !playbook_find_step(ld->pb, in->after, NULL, NULL))
+		return fail_key(ld, "after", "unknown step \"%s\"",
+				show(in->after).s);
+	if (!in->alert && !in->state_json && !in->log_lines)
+		return fail(ld, "an injection needs \"alert\", \"state\" or "
+			    "\"lines\"");
+	if (in->log && !in->log_lines)
+		return fail_key(ld, "log", "\"log\" names where \"lines\" "
+				"arrive; give \"lines\"");
+	return 0;
+}
+
+static int
+parse_inject(struct ld *ld, const cJSON *v, void *elem)
+{
+	if (want_object(ld, v, inject_fields, elem) < 0)
+		return -1;
+	return check_inject(ld, v, elem);
+}
+
+static int
+parse_injects(struct ld *ld, const cJSON *v, void *base)
+{
+	struct pb_scenario *sc = base;
+
+	sc->injects = new_array(ld, v, 0, sizeof(*sc->injects),
+				&sc->n_injects);
+	if (!sc->injects ||
+	    each_elem(ld, v, sc->injects, sizeof(*sc->injects),
+		      parse_inject) < 0)
+		return -1;
+	return check_unique(ld, sc->injects, sc->n_injects,
+			    sizeof(*sc->injects),
+			    offsetof(struct pb_inject, id), "id");
 }
 
 static const struct field scenario_fields[] = {
@@ -1995,6 +2143,7 @@ static const struct field scenario_fields[] = {
 	{ .key = "vars", .type = F_CUSTOM, .parse = parse_scenario_vars },
 	{ .key = "outcomes", .type = F_CUSTOM, .parse = parse_outcomes },
 	{ .key = "state", .type = F_CUSTOM, .parse = parse_state },
+	{ .key = "inject", .type = F_CUSTOM, .parse = parse_injects },
 	{ .key = NULL },
 };
 
@@ -2038,6 +2187,46 @@ parse_rto(struct ld *ld, const cJSON *v, void *base)
 	return want_object(ld, v, rto_fields, &pb->rto);
 }
 
+static const struct field communicate_fields[] = {
+	{ .key = "cadence", .type = F_DURATION, .required = 1,
+	  .off = offsetof(struct pb_communicate, cadence_us) },
+	{ .key = "step", .type = F_ID, .required = 1,
+	  .off = offsetof(struct pb_communicate, step) },
+	{ .key = NULL },
+};
+
+/* Reminders offer a message step again: it must be one. */
+static int
+parse_communicate(struct ld *ld, const cJSON *v, void *base)
+{
+	struct pb_communicate *c = base;
+	const struct pb_step *st;
+
+	if (want_object(ld, v, communicate_fields, c) < 0)
+		return -1;
+	st = playbook_find_step(ld->pb, c->step, NULL, NULL);
+	if (!st)
+		return fail_key(ld, "step", "unknown step \"%s\"",
+				show(c->step).s);
+	if (st->kind != STEP_KIND_MESSAGE)
+		return fail_key(ld, "step", "step \"%s\" is a %s step, not a "
+				"message", st->id, kind_names[st->kind]);
+	return 0;
+}
+
+static const struct field pb_drill_fields[] = {
+	{ .key = "predict", .type = F_BOOL,
+	  .off = offsetof(struct playbook, drill_predict) },
+	{ .key = NULL },
+};
+
+/* Playbook-wide drill settings. */
+static int
+parse_pb_drill(struct ld *ld, const cJSON *v, void *base)
+{
+	return want_object(ld, v, pb_drill_fields, base);
+}
+
 /* "$schema" lets editors find playbooks/schema.json; it is not kept. */
 static int
 parse_schema_ref(struct ld *ld, const cJSON *v, void *base)
@@ -2065,6 +2254,9 @@ static const struct field playbook_fields[] = {
 	{ .key = "targets_rto", .type = F_CUSTOM, .parse = parse_rto },
 	{ .key = "phases", .type = F_CUSTOM, .required = 1,
 	  .parse = parse_phases },
+	{ .key = "communicate", .type = F_CUSTOM, .parse = parse_communicate,
+	  .off = offsetof(struct playbook, communicate) },
+	{ .key = "drill", .type = F_CUSTOM, .parse = parse_pb_drill },
 	{ .key = "scenarios", .type = F_CUSTOM, .parse = parse_scenarios },
 	{ .key = NULL },
 };
@@ -2436,6 +2628,11 @@ free_step(struct pb_step *step)
 	free(step->template);
 	free(step->channel);
 	free(step->path);
+	free(step->folder);
+	free(step->url);
+	free(step->url_env);
+	free(step->style);
+	free(step->command);
 	free_strings(step->probes, step->n_probes);
 }
 
@@ -2500,6 +2697,15 @@ free_scenario(struct pb_scenario *sc)
 	}
 	free(sc->outcomes);
 	free(sc->state_json);
+	for (size_t i = 0; sc->injects && i < sc->n_injects; i++) {
+		free(sc->injects[i].id);
+		free(sc->injects[i].after);
+		free(sc->injects[i].alert);
+		free(sc->injects[i].state_json);
+		free(sc->injects[i].log);
+		free(sc->injects[i].log_lines);
+	}
+	free(sc->injects);
 }
 
 static void
@@ -2534,6 +2740,7 @@ playbook_free(struct playbook *pb)
 	for (size_t i = 0; pb->scenarios && i < pb->n_scenarios; i++)
 		free_scenario(&pb->scenarios[i]);
 	free(pb->scenarios);
+	free(pb->communicate.step);
 	free(pb->path);
 	free(pb->id);
 	free(pb->title);

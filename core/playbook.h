@@ -110,6 +110,8 @@ struct pb_probe {
 	char *package;		/* registry: target package name */
 	char *dist_tag;		/* registry: dist-tag, default "latest" */
 	char *version;		/* registry: expected version template */
+	int withdrawn;		/* registry: instead, VERSION must be
+				 * deprecated (npm) or yanked (PyPI) */
 	char *url;		/* http: URL template */
 	int status;		/* http: expected status, default 200 */
 	char *json_field;	/* http: dotted path into the JSON body */
@@ -140,6 +142,7 @@ struct pb_step {
 	int destructive;
 	char *confirm;		/* text to type (may hold ${VAR}); NULL = id */
 	int interactive;
+	int predict;		/* drill: ask the trainee's prediction first */
 	struct pb_drill drill;	/* run, probe, wait, message */
 
 	/* probe */
@@ -164,6 +167,15 @@ struct pb_step {
 	char *channel;		/* "file" (default), "webhook", "command",
 				 * "clipboard" */
 	char *path;		/* file channel: file name */
+	char *folder;		/* file channel: also into this folder of
+				 * the git target (e.g. "incidents/") */
+	char *url;		/* webhook: URL (prefer url_env), or NULL */
+	char *url_env;		/* webhook: environment variable holding
+				 * the URL, or NULL */
+	char *style;		/* webhook body: "slack" (default) or
+				 * "generic" */
+	char *command;		/* command channel: reads the text on stdin */
+	int64_t send_timeout_us;	/* webhook/command: 0 = default */
 
 	/* wait */
 	int64_t duration_us;
@@ -245,6 +257,20 @@ struct pb_outcome {
 	int timed_out;
 };
 
+/* A game master's injection into a drill: fired at a time since the
+ * session started, or once a step finishes. */
+struct pb_inject {
+	char *id;
+	int64_t at_us;		/* when AFTER is NULL: time since the start */
+	char *after;		/* fire once this step finishes, or NULL */
+	char *alert;		/* message to the trainee, or NULL */
+	char *state_json;	/* merged into the drill state (compact JSON
+				 * merge patch), or NULL */
+	char *log;		/* log receiving LOG_LINES (default "drill") */
+	char *log_lines;	/* log lines that start arriving, or NULL
+				 * (not "lines": curses has such a macro) */
+};
+
 struct pb_scenario {
 	char *id;
 	char *title;
@@ -256,6 +282,15 @@ struct pb_scenario {
 	struct pb_outcome *outcomes;	/* forced step outcomes */
 	size_t n_outcomes;
 	char *state_json;	/* registry/tags/logs state, compact JSON or NULL */
+	struct pb_inject *injects;	/* in playbook order */
+	size_t n_injects;
+};
+
+/* Update reminders: while the session is open, every CADENCE the console
+ * offers message step STEP again. */
+struct pb_communicate {
+	int64_t cadence_us;	/* 0 = no reminders */
+	char *step;		/* a message step id */
 };
 
 struct playbook {
@@ -271,6 +306,8 @@ struct playbook {
 	struct pb_phase phases[PHASE_COUNT];
 	struct pb_scenario *scenarios;
 	size_t n_scenarios;
+	int drill_predict;	/* drill.predict: every run step asks */
+	struct pb_communicate communicate;
 	char *sha256;		/* hex digest of the file's bytes */
 };
 

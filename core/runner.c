@@ -18,10 +18,12 @@
 #include "err.h"
 #include "loop.h"
 #include "redact.h"
+#include "testhook.h"
 #include "xalloc.h"
 
 #define READ_CHUNK (64 * 1024)		/* one read() */
 #define READS_PER_WAKE 16		/* then let other fds have a turn */
+#define PIPE_ROOM (1024 * 1024)		/* pipe buffer asked for */
 #define LINE_PIECE (16 * 1024)		/* longer lines come in pieces */
 #define TAIL_KEEP (sizeof(((struct proc_result *)0)->tail) - 1)
 #define TAIL_BUF (2 * TAIL_KEEP + 2)	/* room to trim rarely */
@@ -61,6 +63,7 @@ struct proc {
 	proc_line_cb on_line;
 	proc_exit_cb on_exit;
 	void *arg;
+	int multi_line;
 };
 
 struct runner {
@@ -212,11 +215,80 @@ stream_end_line(struct proc *p, struct stream *s, char *data, size_t len)
 	p->n_lines++;
 }
 
+/* Lines in TEXT[0..LEN), which ends just before a newline. */
+static uint64_t
+count_lines(const char *text, size_t len)
+{
+	uint64_t n = 1;
+
+	for (size_t i = 0; i < len; i++)
+		n += text[i] == '\n';
+	return n;
+}
+
+/* Hand the whole lines TEXT[0..LEN) (the newline at TEXT[LEN] ends the
+ * last) over at once: one tail update, one cast event, one callback. */
+static void
+deliver_block(struct proc *p, struct stream *s, char *text, size_t len)
+{
+	const char *red;
+
+	p->n_lines += count_lines(text, len);
+	text[len] = '\0';
+	red = redact_line(p->secrets, text, &len);
+	if (len >= TAIL_KEEP) {
+		const char *from = red + len - (TAIL_KEEP - 1);
+		const char *nl = memchr(from, '\n', (size_t)(red + len - from));
+
+		if (nl)
+			from = nl + 1;
+		p->tail_len = 0;
+		tail_add(p, from, (size_t)(red + len - from));
+	} else {
+		tail_add(p, red, len);
+	}
+	if (p->cast)
+		cast_write_lines(p->cast, p->now_us - p->start_us, red, len);
+	if (p->on_line)
+		p->on_line(p, s->no, red, len, p->arg);
+}
+
+/* Multi-line mode: finish a pending partial line, then every whole line
+ * of DATA in one block; the rest waits for its newline. */
+static void
+stream_feed_block(struct proc *p, struct stream *s, char *data, size_t len)
+{
+	char *last;
+
+	if (s->len || s->is_mid_line) {
+		char *nl = memchr(data, '\n', len);
+
+		if (!nl) {
+			stream_add(p, s, data, len);
+			return;
+		}
+		stream_end_line(p, s, data, (size_t)(nl - data));
+		len -= (size_t)(nl - data) + 1;
+		data = nl + 1;
+	}
+	last = len ? memrchr(data, '\n', len) : NULL;
+	if (last) {
+		deliver_block(p, s, data, (size_t)(last - data));
+		len -= (size_t)(last - data) + 1;
+		data = last + 1;
+	}
+	stream_add(p, s, data, len);
+}
+
 static void
 stream_feed(struct proc *p, struct stream *s, char *data, size_t len)
 {
 	char *nl;
 
+	if (p->multi_line) {
+		stream_feed_block(p, s, data, len);
+		return;
+	}
 	while (len && (nl = memchr(data, '\n', len))) {
 		size_t n = (size_t)(nl - data);
 
@@ -663,6 +735,10 @@ open_pipe(int fds[2], struct err *err)
 		return err_set(err, ERR_SYS, "pipe: %s", strerror(errno));
 	/* Only our end: the command must see an ordinary blocking pipe. */
 	fcntl(fds[0], F_SETFL, O_NONBLOCK);
+#ifdef F_SETPIPE_SZ
+	/* Room for a burst while the console draws (best effort). */
+	fcntl(fds[0], F_SETPIPE_SZ, PIPE_ROOM);
+#endif
 	return 0;
 }
 
@@ -685,6 +761,7 @@ proc_new(struct runner *r, const struct proc_spec *spec)
 	p->kill_grace_us = spec->kill_grace_us > 0 ? spec->kill_grace_us
 						    : KILL_GRACE_US;
 	p->on_line = spec->on_line;
+	p->multi_line = spec->multi_line;
 	p->on_exit = spec->on_exit;
 	p->arg = spec->arg;
 	for (int i = 0; i < 2; i++) {
@@ -738,6 +815,7 @@ spawn_child(const struct proc_spec *spec, int fds[2][2], struct err *err)
 	a.argv[1] = dash_c;
 	a.argv[2] = xstrdup(spec->command);
 	a.envp = env_build(spec->env);
+	testhook_spawned(spec->cwd, spec->command);
 	pid = fork_child(&a);
 	if (pid < 0)
 		err_set(err, ERR_SYS, "fork: %s", strerror(errno));

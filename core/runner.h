@@ -44,6 +44,9 @@ struct proc_spec {
 	int64_t timeout_us;		/* 0 = none */
 	int64_t kill_grace_us;		/* SIGTERM -> SIGKILL delay; 0 = 2 s */
 	int stdin_null;			/* 1: stdin from /dev/null (batch) */
+	int multi_line;			/* 1: on_line may get several whole
+					 * lines at once, joined by \n (the
+					 * lines of one read, for speed) */
 	proc_line_cb on_line;		/* may be NULL */
 	proc_exit_cb on_exit;		/* may be NULL */
 	void *arg;			/* borrowed, passed to callbacks */

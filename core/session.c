@@ -20,6 +20,7 @@
 
 #include "action.h"
 #include "clock.h"
+#include "drill.h"
 #include "err.h"
 #include "journal.h"
 #include "loop.h"
@@ -27,6 +28,7 @@
 #include "runner.h"
 #include "session_int.h"
 #include "sha256.h"
+#include "sources.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -177,7 +179,7 @@ session_refuse(struct session *s, const struct action *a, const char *actor,
 
 /* --- building the run-time model ------------------------------------------ */
 
-static struct session *
+struct session *
 session_alloc(struct playbook *pb, const char *dir, const struct clock *clk)
 {
 	struct session *s = xcalloc(1, sizeof(*s));
@@ -200,6 +202,7 @@ session_alloc(struct playbook *pb, const char *dir, const struct clock *clk)
 	}
 	s->values = xcalloc(pb->n_variables ? pb->n_variables : 1,
 			    sizeof(*s->values));
+	s->outbox = outbox_new(s);
 	return s;
 }
 
@@ -225,11 +228,15 @@ session_free(struct session *s)
 {
 	if (!s)
 		return;
+	session_messages_done(s);
 	if (s->loop && s->poll_timer)
 		loop_cancel_timer(s->loop, s->poll_timer);
 	for (size_t i = 0; i < s->n_steps; i++)
 		if (s->loop && s->steps[i].timer)
 			loop_cancel_timer(s->loop, s->steps[i].timer);
+	session_probes_done(s);
+	sources_free(s->sources);
+	drill_free(s);
 	runner_free(s->runner);
 	redact_free(s->redact);
 	journal_free(s->journal);
@@ -679,11 +686,20 @@ session_open(const struct session_opts *o, struct err *err)
 		return NULL;
 	s->read_only = o->read_only;
 	if (attach_loop(s, o->loop, err) < 0 ||
+	    drill_start(s, err) < 0 ||
 	    apply_scenario_vars(s, err) < 0 || apply_defaults(s, err) < 0 ||
 	    apply_presets(s, o->vars, s->operator, err) < 0) {
 		session_free(s);
 		return NULL;
 	}
+	/* Live panes and probes; a drill's sources show its scenario. */
+	if (o->loop && !(s->sources = sources_new(s, err))) {
+		session_free(s);
+		return NULL;
+	}
+	if (s->mode == SESSION_DRILL)
+		sources_set_state(s->sources, session_drill_state(s));
+	session_messages_start(s);	/* resumes the delivery queue */
 	return s;
 }
 
@@ -836,6 +852,12 @@ session_scenario(const struct session *s)
 	return s->scenario;
 }
 
+struct sources *
+session_sources(const struct session *s)
+{
+	return s->sources;
+}
+
 int64_t
 session_start_wall(const struct session *s)
 {
@@ -845,7 +867,8 @@ session_start_wall(const struct session *s)
 uint64_t
 session_n_events(const struct session *s)
 {
-	return journal_count(s->journal);
+	/* A replayed session has no journal of its own. */
+	return s->journal ? journal_count(s->journal) : 0;
 }
 
 /* --- what is left to do ---------------------------------------------------- */

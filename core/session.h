@@ -17,6 +17,7 @@ struct cJSON;
 struct err;
 struct loop;
 struct session;
+struct sources;
 
 enum session_mode {
 	SESSION_LIVE,
@@ -34,8 +35,12 @@ enum step_state {
 
 enum core_event_kind {
 	CORE_EV_JOURNAL,	/* an event was journalled (by us or another) */
-	CORE_EV_OUTPUT,		/* a line of output from a running step */
+	CORE_EV_OUTPUT,		/* output of a running step: one line, or
+				 * several joined by \n (one read's worth) */
 	CORE_EV_STEP_DONE,	/* a running step finished */
+	CORE_EV_LOG,		/* a line of a followed log: step = the log's
+				 * name, type = "line", "backlog" (was in the
+				 * file before) or "notice" (rotated...) */
 };
 
 /* What the listener receives; every pointer is borrowed for the call. */
@@ -173,8 +178,27 @@ int session_step_view(const struct session *s, size_t i,
 char *session_render(const struct session *s, const char *text,
 		     struct err *err);
 
+/* The session's live sources (sources.h: tags, registries, logs), or
+ * NULL for a session without a loop; borrowed. */
+struct sources *session_sources(const struct session *s);
+
 /* The drill scenario's id, or NULL (borrowed). */
 const char *session_scenario(const struct session *s);
+
+/* The drill's world for the panes: the scenario's "state" (registry,
+ * tags, logs...) with the injections fired so far applied, plus "alerts"
+ * [{id, text}] and "logs" {NAME: [lines]}; borrowed, valid until the next
+ * event. NULL in a live session. */
+const struct cJSON *session_drill_state(const struct session *s);
+
+/* Stream a drill's simulated output over its duration on the loop (1:
+ * the console) or show it at once (0, the default: batch mode, tests).
+ * REWIND_TEST_DRILL_PACE=0/1 overrides both. Needs a loop to pace. */
+void session_set_drill_pace(struct session *s, int paced);
+
+/* Let steps that opt in (drill.real_in_clone) run their read-only command
+ * for real in a throwaway clone of the git target (off by default). */
+void session_set_drill_clone(struct session *s, int allowed);
 
 /* Wall time of the session's start event (µs since the epoch). */
 int64_t session_start_wall(const struct session *s);

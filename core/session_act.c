@@ -16,8 +16,10 @@
 #include <cjson/cJSON.h>
 
 #include "action.h"
+#include "drill.h"
 #include "err.h"
 #include "journal.h"
+#include "report.h"
 #include "session_int.h"
 #include "sha256.h"
 #include "strbuf.h"
@@ -65,34 +67,26 @@ session_each_ref(const struct session *s, const char *text,
 			cb(s->pb->variables[i].name, arg);
 }
 
-/* Facts a template may use besides the playbook's variables. */
-static const char *
-fact(const struct session *s, const char *name)
-{
-	if (strcmp(name, "OPERATOR") == 0)
-		return s->operator;
-	if (strcmp(name, "PLAYBOOK") == 0)
-		return s->pb->title;
-	if (strcmp(name, "SESSION_DIR") == 0)
-		return s->dir;
-	if (strcmp(name, "MODE") == 0)
-		return s->mode == SESSION_DRILL ? "drill" : "live";
-	return NULL;
-}
-
+/* Facts a template may use besides the playbook's variables live in
+ * session_send.c (session_fact). */
 static int
 expand_one(const struct session *s, const char *name, struct strbuf *out,
 	   struct err *err)
 {
 	const struct pb_variable *v = playbook_find_var(s->pb, name);
-	const char *value = v ? session_var(s, name) : fact(s, name);
+	char *fact = v ? NULL : session_fact(s, name);
+	const char *value = v ? session_var(s, name) : fact;
 
-	if (!v && !value)
+	if (!v && !session_is_fact(name))
 		return err_set(err, ERR_NOTFOUND, "unknown variable ${%s}", name);
+	if (!v && !value)
+		return err_set(err, ERR_NOTFOUND, "${%s} is not known yet in "
+			       "this session", name);
 	if (!value)
 		return err_set(err, ERR_NOTFOUND, "variable %s is not set "
 			       "(set it with: set %s VALUE)", name, name);
 	strbuf_adds(out, value);
+	free(fact);
 	return 0;
 }
 
@@ -548,111 +542,11 @@ act_approve(struct session *s, struct step_rt *rt, const struct action *a,
 			      err);
 }
 
-/* Create DIR/messages/NAME without ever replacing a file: NAME, then
- * NAME-2, NAME-3... Returns the open fd and sets *REL. */
-static int
-create_message_file(struct session *s, const char *name, char **rel,
-		    struct err *err)
-{
-	char *dir = xasprintf("%s/messages", s->dir);
-	int fd = -1;
-
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-		err_set(err, ERR_IO, "cannot create %s: %s", dir,
-			strerror(errno));
-		free(dir);
-		return -1;
-	}
-	for (int n = 1; fd < 0 && n < 1000; n++) {
-		char *path;
-
-		*rel = n == 1 ? xasprintf("messages/%s", name)
-			      : xasprintf("messages/%s-%d", name, n);
-		path = xasprintf("%s/%s", s->dir, *rel);
-		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-		if (fd < 0 && errno != EEXIST)
-			err_set(err, ERR_IO, "cannot create %s: %s", path,
-				strerror(errno));
-		free(path);
-		if (fd < 0) {
-			free(*rel);
-			*rel = NULL;
-			if (errno != EEXIST)
-				break;
-		}
-	}
-	free(dir);
-	return fd;
-}
-
-static int
-write_all_sync(int fd, const char *text, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, text, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		text += n;
-		len -= (size_t)n;
-	}
-	return fdatasync(fd);
-}
-
-static int
-send_to_file(struct session *s, struct step_rt *rt, const char *text,
-	     const char *actor, struct err *err)
-{
-	char *name = rt->def->path && !strchr(rt->def->path, '/')
-			     ? xstrdup(rt->def->path)
-			     : xasprintf("%s.txt", rt->def->id);
-	char *rel = NULL;
-	char hex[65];
-	int fd = create_message_file(s, name, &rel, err);
-	cJSON *p;
-
-	free(name);
-	if (fd < 0)
-		return -1;
-	if (write_all_sync(fd, text, strlen(text)) < 0) {
-		err_set(err, ERR_IO, "cannot write %s/%s: %s", s->dir, rel,
-			strerror(errno));
-		close(fd);
-		free(rel);
-		return -1;
-	}
-	close(fd);
-	sha256_hex(text, strlen(text), hex);
-	p = cJSON_CreateObject();
-	cJSON_AddStringToObject(p, "channel", "file");
-	cJSON_AddStringToObject(p, "path", rel);
-	cJSON_AddStringToObject(p, "sha256", hex);
-	cJSON_AddNumberToObject(p, "bytes", (double)strlen(text));
-	free(rel);
-	return session_record(s, actor, "message.sent", rt->def->id, p, err);
-}
-
 static int
 act_send(struct session *s, struct step_rt *rt, const struct action *a,
 	 const char *actor, struct err *err)
 {
-	const char *channel = rt->def->channel ? rt->def->channel : "file";
-	char *text;
-	int rc;
-
-	(void)a;
-	if (strcmp(channel, "file") != 0)
-		return err_set(err, ERR_STATE, "send %s: the %s channel is not "
-			       "available in this version; save it with a file "
-			       "channel", rt->def->id, channel);
-	text = session_expand(s, rt->def->template, err);
-	if (!text)
-		return err_prefix(err, "send %s", rt->def->id);
-	rc = send_to_file(s, rt, text, actor, err);
-	free(text);
-	return rc;
+	return session_send(s, rt, a, actor, err);
 }
 
 static int
@@ -711,6 +605,20 @@ skip_leftovers(struct session *s, const char *actor, struct err *err)
 	return 0;
 }
 
+/* Closing with messages undelivered is allowed (the channel may be down
+ * for hours) but recorded, for the report. */
+static cJSON *
+completed_payload(const struct session *s)
+{
+	cJSON *p = cJSON_CreateObject();
+	cJSON *ids = cJSON_AddArrayToObject(p, "undelivered");
+	struct outbox_view v;
+
+	for (size_t i = 0; session_outbox_view(s, i, &v) == 0; i++)
+		cJSON_AddItemToArray(ids, cJSON_CreateString(v.id));
+	return p;
+}
+
 static int
 act_next(struct session *s, struct step_rt *rt, const struct action *a,
 	 const char *actor, struct err *err)
@@ -730,9 +638,15 @@ act_next(struct session *s, struct step_rt *rt, const struct action *a,
 	strbuf_done(&why);
 	if (skip_leftovers(s, actor, err) < 0)
 		return -1;
-	if (s->phase == PHASE_COMMUNICATE)
-		return session_record(s, actor, "session.completed", NULL,
-				      NULL, err);
+	if (s->phase == PHASE_COMMUNICATE) {
+		if (session_record(s, actor, "session.completed", NULL,
+				   completed_payload(s), err) < 0)
+			return -1;
+		if (drill_complete(s, actor, err) < 0)	/* the score card */
+			return -1;
+		report_write_session(s->dir, NULL);	/* best effort */
+		return 0;
+	}
 	p = cJSON_CreateObject();
 	cJSON_AddStringToObject(p, "from", playbook_phase_name(s->phase));
 	cJSON_AddStringToObject(p, "to", playbook_phase_name(s->phase + 1));
@@ -772,10 +686,13 @@ static const struct act_rule rules[ACT_COUNT] = {
 	[ACT_CHOOSE] = { K(DECIDE), S(OPEN) | S(DONE), "decide", act_choose },
 	[ACT_APPROVE] = { K(APPROVE), S(OPEN) | S(DONE), "approve",
 			  act_approve },
-	[ACT_SEND] = { K(MESSAGE), S(OPEN) | S(FAILED), "message", act_send },
+	[ACT_SEND] = { K(MESSAGE), S(OPEN) | S(FAILED) | S(DONE), "message",
+		       act_send },
 	[ACT_NOTE] = { 0, 0, NULL, act_note },
 	[ACT_NEXT] = { 0, 0, NULL, act_next },
 	[ACT_QUIT] = { 0, 0, NULL, act_quit },
+	[ACT_PREDICT] = { K(RUN), S(OPEN) | S(FAILED) | S(DONE), "run",
+			  drill_act_predict },
 };
 
 static void
@@ -818,7 +735,7 @@ check_step(struct session *s, const struct act_rule *r, struct step_rt *rt,
 		return err_set(err, ERR_STATE, "%s applies to %s steps; %s is "
 			       "a %s step", action_name(a->kind), r->needs,
 			       rt->def->id, playbook_kind_name(rt->def->kind));
-	if (rt->phase > s->phase)
+	if (rt->phase > s->phase && !session_is_reminder_step(s, rt))
 		return err_set(err, ERR_STATE, "step %s belongs to phase %s; the "
 			       "session is in phase %s (finish it, then next)",
 			       rt->def->id, playbook_phase_name(rt->phase),

@@ -8,6 +8,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "drill.h"
 #include "journal.h"
 #include "runner.h"
 #include "session_int.h"
@@ -298,6 +299,8 @@ void
 session_apply_event(struct session *s, const struct journal_event *ev)
 {
 	note_step_actor(s, ev);
+	session_message_event(s, ev);	/* facts, queue, reminders */
+	drill_observe(s, ev);		/* the drill's world, predictions */
 	for (size_t i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++) {
 		if (strcmp(handlers[i].type, ev->type) == 0) {
 			handlers[i].apply(s, ev);

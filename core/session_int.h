@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 
+#include "outbox.h"
 #include "playbook.h"
 #include "session.h"
 
@@ -14,6 +15,7 @@ struct journal;
 struct journal_event;
 struct proc;
 struct runner;
+struct sources;
 
 struct approval {
 	char *role;
@@ -42,6 +44,7 @@ struct step_rt {
 	char *result;		/* last run's output tail */
 	char *reason;		/* last run's failure reason */
 	int exit_code;
+	void *probe;		/* live probe in flight (session_probe.c) */
 };
 
 struct session {
@@ -70,7 +73,33 @@ struct session {
 	void *tty_arg;
 	session_listener_cb listener;
 	void *listener_arg;
+	struct drill *drill;	/* drill state (drill.c), NULL until needed */
+	struct sources *sources;	/* live panes and probes (sources.c) */
+	/* messages (session_send.c, outbox.c) */
+	struct outbox *outbox;		/* messages not yet delivered */
+	session_clipboard_cb clip_cb;
+	void *clip_arg;
+	int delivers;			/* owns the session: delivers messages */
+	char *decision_label;		/* facts: the last decision made */
+	char *decision_reason;
+	int64_t executed_wall_us;	/* when execute was left, 0 = not yet */
+	int64_t reminder_base_us;	/* wall: the cadence counts from here */
+	int64_t reminder_due_us;	/* wall: a reminder is due, 0 = none */
+	uint64_t reminder_timer;
 };
+
+/* A session of PB (taken) with no journal, lock, loop or runner: the
+ * model a replay applies events to. Caller frees with session_free. */
+struct session *session_alloc(struct playbook *pb, const char *dir,
+			      const struct clock *clk);
+
+/* Snapshots of the run-time state (steps, variables, phase) for replay
+ * seeking (session_replay.c). A snapshot is a deep copy; restoring one
+ * into a session of the same playbook replaces its state. */
+struct session_state;
+struct session_state *session_state_dup(const struct session *s);
+void session_state_restore(struct session *s, const struct session_state *st);
+void session_state_free(struct session_state *st);
 
 /* Step ID's run-time state, or NULL. */
 struct step_rt *session_find_step(const struct session *s, const char *id);
@@ -112,10 +141,49 @@ int session_run_step(struct session *s, struct step_rt *rt, const char *actor,
 int session_cancel_step(struct session *s, struct step_rt *rt,
 			struct err *err);
 
+/* Live probes (session_probe.c): start probe step RT (0 judged, 1 pending
+ * on the loop, -1 with ERR); cancel the one in flight (its step.finished
+ * says cancelled); drop every one in flight without journalling (before
+ * the sources go). */
+int session_probe_run(struct session *s, struct step_rt *rt,
+		      const char *actor, struct err *err);
+int session_probe_cancel(struct session *s, struct step_rt *rt,
+			 struct err *err);
+void session_probes_done(struct session *s);
+
 /* Expand ${NAME} in TEXT from the session's variables and facts into a new
  * string (caller frees); NULL with ERR_NOTFOUND naming an unset name. */
 char *session_expand(const struct session *s, const char *text,
 		     struct err *err);
+
+/* Send message step RT (session_send.c): render (or take A->text, the
+ * operator's edit), journal message.queued, deliver or queue it. */
+int session_send(struct session *s, struct step_rt *rt,
+		 const struct action *a, const char *actor, struct err *err);
+
+/* The facts templates may use besides variables, NULL-ended (for
+ * `rewind check` too). */
+extern const char *const session_fact_names[];
+
+/* Whether NAME is a fact templates may use (OPERATOR, APPROVERS...). */
+int session_is_fact(const char *name);
+
+/* Value of fact NAME (caller frees), or NULL when unknown or not known
+ * yet (COMPLETED_AT before execute is over). */
+char *session_fact(const struct session *s, const char *name);
+
+/* Update facts, the queue and reminders from one journal event. */
+void session_message_event(struct session *s, const struct journal_event *ev);
+
+/* Once the session owns its loop: resume the queue, arm reminders. */
+void session_messages_start(struct session *s);
+
+/* Cancel reminder timers and free the queue. */
+void session_messages_done(struct session *s);
+
+/* Whether RT is the step update reminders offer (sendable any time). */
+int session_is_reminder_step(const struct session *s,
+			     const struct step_rt *rt);
 
 /* Call CB for each declared variable named in TEXT as $NAME or ${NAME}. */
 void session_each_ref(const struct session *s, const char *text,

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <regex.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,11 +20,13 @@
 
 #include "cast.h"
 #include "clock.h"
+#include "drill.h"
 #include "err.h"
 #include "loop.h"
 #include "runner.h"
 #include "session_int.h"
 #include "strbuf.h"
+#include "testhook.h"
 #include "xalloc.h"
 
 #define TAIL_MAX 2048
@@ -197,16 +200,24 @@ tail_add(char *tail, const char *line, size_t len)
 }
 
 static void
-sim_line(struct session *s, struct step_rt *rt, struct cast *c, int64_t t,
-	 const char *line, size_t len, struct proc_result *res)
+notify_step_done(struct session *s, const char *id)
+{
+	struct core_event ev = { .kind = CORE_EV_STEP_DONE, .step = id };
+
+	if (s->listener)
+		s->listener(&ev, s->listener_arg);
+}
+
+/* One simulated line reaches the listener and the run's result. */
+static void
+sim_line(struct session *s, struct step_rt *rt, const char *line, size_t len,
+	 struct proc_result *res)
 {
 	char *copy = xstrndup(line, len);
 	struct core_event ev = {
 		.kind = CORE_EV_OUTPUT, .line = copy, .step = rt->def->id,
 	};
 
-	if (c)
-		cast_write(c, t, line, len, 1);
 	match_output(rt, copy);
 	tail_add(res->tail, line, len);
 	res->n_lines++;
@@ -216,57 +227,328 @@ sim_line(struct session *s, struct step_rt *rt, struct cast *c, int64_t t,
 	free(copy);
 }
 
-/* Spread the simulated lines over the simulated duration. */
+static size_t
+count_lines(const char *text)
+{
+	size_t n = 0;
+
+	for (const char *q = text; q && *q; q++)
+		n += *q == '\n' || q[1] == '\0';
+	return n;
+}
+
+/* Length of the line at P; *NEXT is set to the line after it. */
+static size_t
+line_at(const char *p, const char **next)
+{
+	size_t len = strcspn(p, "\n");
+
+	*next = p + len + (p[len] == '\n');
+	return len;
+}
+
+/* When line I (0-based) of N is due: each at its share of the duration. */
+static int64_t
+line_due(const struct sim *sim, size_t i, size_t n)
+{
+	return n ? sim->duration_us * (int64_t)(i + 1) / (int64_t)n
+		 : sim->duration_us;
+}
+
+/* The cast file of the first LIMIT simulated lines, timed as they are
+ * shown. */
 static int
-sim_write(struct session *s, struct step_rt *rt, const char *cast_rel,
-	  const struct sim *sim, struct proc_result *res, struct err *err)
+sim_write(struct session *s, const struct step_rt *rt, const char *cast_rel,
+	  const struct sim *sim, size_t limit, struct err *err)
 {
 	char *path = xasprintf("%s/%s", s->dir, cast_rel);
 	struct cast *c = cast_open(path, rt->def->run, clock_wall_now(s->clk),
 				   err);
+	size_t n = count_lines(sim->output);
 	const char *p = sim->output;
-	size_t n_lines = 0, i = 0;
 
 	free(path);
 	if (!c)
 		return -1;
-	for (const char *q = p; q && *q; q++)
-		n_lines += *q == '\n' || q[1] == '\0';
-	while (p && *p) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-		int64_t t = n_lines ? sim->duration_us * (int64_t)++i /
-					      (int64_t)n_lines : 0;
+	for (size_t i = 0; p && *p && i < limit; i++) {
+		const char *line = p;
+		size_t len = line_at(line, &p);
 
-		sim_line(s, rt, c, t, p, len, res);
-		p += len + (nl != NULL);
+		cast_write(c, line_due(sim, i, n), line, len, 1);
 	}
 	return cast_close(c, err);
+}
+
+static int
+sim_finish(struct session *s, struct step_rt *rt, const char *actor,
+	   const struct sim *sim, struct proc_result *res, struct err *err)
+{
+	res->exit_code = sim->timed_out ? -1 : sim->exit_code;
+	res->timed_out = sim->timed_out;
+	res->duration_us = sim->duration_us;
+	if (session_record(s, actor, "step.finished", rt->def->id,
+			   finished_payload(rt, res, 1), err) < 0)
+		return -1;
+	return drill_fire_after(s, rt->def->id, err);
+}
+
+/* A paced simulated run: its lines come out over its duration on the
+ * loop. One allocation holding no other resource, kept in rt->wait_ctx
+ * so that a session ending first frees it with the step. */
+struct sim_stream {
+	struct session *s;
+	struct step_rt *rt;
+	struct sim sim;
+	const char *next;	/* the next line, in the playbook's text */
+	size_t n_lines;
+	size_t shown;
+	int64_t t0_us;		/* monotonic start */
+	struct proc_result res;
+	char actor[256];
+};
+
+static void on_sim_tick(void *arg);
+
+static void
+sim_schedule(struct sim_stream *ss)
+{
+	int64_t due = ss->t0_us + line_due(&ss->sim, ss->shown, ss->n_lines) -
+		      clock_mono_now(ss->s->clk);
+
+	ss->rt->timer = loop_add_timer(ss->s->loop, due, on_sim_tick, ss);
+}
+
+static void
+on_sim_tick(void *arg)
+{
+	struct sim_stream *ss = arg;
+	struct step_rt *rt = ss->rt;
+	struct session *s = ss->s;
+
+	rt->timer = 0;
+	if (ss->shown < ss->n_lines) {
+		const char *line = ss->next;
+		size_t len = line_at(line, &ss->next);
+
+		sim_line(s, rt, line, len, &ss->res);
+		ss->shown++;
+	}
+	if (ss->shown < ss->n_lines) {
+		sim_schedule(ss);
+		return;
+	}
+	rt->wait_ctx = NULL;
+	/* A failed journal write leaves the step running; the next open
+	 * reports it interrupted, which is the truth. */
+	sim_finish(s, rt, ss->actor, &ss->sim, &ss->res, NULL);
+	notify_step_done(s, rt->def->id);
+	free(ss);
+}
+
+static int
+sim_stream_start(struct session *s, struct step_rt *rt, const char *actor,
+		 const struct sim *sim)
+{
+	struct sim_stream *ss = xcalloc(1, sizeof(*ss));
+
+	ss->s = s;
+	ss->rt = rt;
+	ss->sim = *sim;
+	ss->next = sim->output;
+	ss->n_lines = count_lines(sim->output);
+	ss->t0_us = clock_mono_now(s->clk);
+	snprintf(ss->actor, sizeof(ss->actor), "%s", actor);
+	rt->wait_ctx = ss;
+	sim_schedule(ss);
+	return 1;
+}
+
+/* Cancel a paced simulated run: what was shown stays, in the cast too. */
+static int
+sim_stream_cancel(struct session *s, struct step_rt *rt, struct err *err)
+{
+	struct sim_stream *ss = rt->wait_ctx;
+	int rc;
+
+	loop_cancel_timer(s->loop, rt->timer);
+	rt->timer = 0;
+	rt->wait_ctx = NULL;
+	ss->res.exit_code = -1;
+	ss->res.cancelled = 1;
+	ss->res.duration_us = clock_mono_now(s->clk) - ss->t0_us;
+	if (rt->cast_rel)
+		sim_write(s, rt, rt->cast_rel, &ss->sim, ss->shown, NULL);
+	rc = session_record(s, s->operator, "step.finished", rt->def->id,
+			    finished_payload(rt, &ss->res, 1), err);
+	free(ss);
+	return rc;
+}
+
+static int
+sim_run_at_once(struct session *s, struct step_rt *rt, const char *actor,
+		const struct sim *sim, struct err *err)
+{
+	struct proc_result res = { 0 };
+	const char *p = sim->output;
+
+	while (p && *p) {
+		const char *line = p;
+		size_t len = line_at(line, &p);
+
+		sim_line(s, rt, line, len, &res);
+	}
+	return sim_finish(s, rt, actor, sim, &res, err);
+}
+
+/* --- drill: the opt-in real run in the throwaway clone ------------------------ */
+
+struct clone_run {
+	struct session *s;
+	struct step_rt *rt;
+	char actor[256];
+};
+
+static char **build_env(struct session *s, const struct step_rt *rt);
+static void free_env(char **env);
+
+static void
+on_clone_line(struct proc *p, int stream, const char *line, size_t len,
+	      void *arg)
+{
+	struct clone_run *cr = arg;
+	struct core_event ev = {
+		.kind = CORE_EV_OUTPUT, .line = line, .step = cr->rt->def->id,
+	};
+
+	(void)p;
+	(void)stream;
+	(void)len;
+	match_output(cr->rt, line);
+	if (cr->s->listener)
+		cr->s->listener(&ev, cr->s->listener_arg);
+}
+
+static void
+on_clone_exit(struct proc *p, const struct proc_result *res, void *arg)
+{
+	struct clone_run *cr = arg;
+
+	(void)p;
+	cr->rt->proc = NULL;
+	cr->rt->wait_ctx = NULL;
+	if (session_record(cr->s, cr->actor, "step.finished", cr->rt->def->id,
+			   finished_payload(cr->rt, res, 1), NULL) == 0)
+		drill_fire_after(cr->s, cr->rt->def->id, NULL);
+	notify_step_done(cr->s, cr->rt->def->id);
+	free(cr);
+}
+
+static int
+clone_spawn(struct session *s, struct step_rt *rt, const char *cast,
+	    const char *dir, const char *actor, struct err *err)
+{
+	struct runner *r = drill_runner(s, err);
+	struct clone_run *cr;
+	char **env;
+	char *cast_path;
+	struct proc_spec spec = {
+		.command = rt->def->run, .cwd = dir,
+		.timeout_us = rt->def->timeout_us, .stdin_null = 1,
+		.on_line = on_clone_line, .on_exit = on_clone_exit,
+	};
+
+	if (!r)
+		return -1;
+	cr = xcalloc(1, sizeof(*cr));
+	cr->s = s;
+	cr->rt = rt;
+	snprintf(cr->actor, sizeof(cr->actor), "%s", actor);
+	env = build_env(s, rt);
+	cast_path = xasprintf("%s/%s", s->dir, cast);
+	spec.env = (const char *const *)env;
+	spec.cast_path = cast_path;
+	spec.arg = cr;
+	rt->proc = runner_spawn(r, &spec, err);
+	free_env(env);
+	free(cast_path);
+	if (!rt->proc) {
+		free(cr);
+		return -1;
+	}
+	rt->wait_ctx = cr;
+	return 1;
+}
+
+/* Run the step for real in the clone; 0 when there is no clone to run
+ * in (the simulation stands in, and the step.started event says why). */
+static int
+run_in_clone(struct session *s, struct step_rt *rt, const char *cast,
+	     const char *actor, struct err *err)
+{
+	struct err why = { 0 };
+	const char *dir = drill_clone_dir(s, &why);
+	cJSON *p = started_payload(rt, rt->def->run, cast, 1);
+	int rc;
+
+	if (!dir) {
+		cJSON_AddStringToObject(p, "clone", why.msg);
+		return session_record(s, actor, "step.started", rt->def->id, p,
+				      err) < 0 ? -1 : 0;
+	}
+	cJSON_AddBoolToObject(p, "real_in_clone", 1);
+	if (session_record(s, actor, "step.started", rt->def->id, p, err) < 0)
+		return -1;
+	rt->output_matched = 0;
+	rc = clone_spawn(s, rt, cast, dir, actor, err);
+	if (rc < 0) {
+		struct proc_result res = { .exit_code = 127 };
+
+		snprintf(res.tail, sizeof(res.tail), "%s",
+			 err ? err->msg : "spawn failed");
+		session_record(s, actor, "step.finished", rt->def->id,
+			       finished_payload(rt, &res, 1), NULL);
+	}
+	return rc;
+}
+
+static int
+wants_clone(const struct session *s, const struct step_rt *rt)
+{
+	return rt->def->kind == STEP_KIND_RUN && rt->def->drill.real_in_clone &&
+	       drill_clone_allowed(s) && s->loop;
 }
 
 static int
 run_drill(struct session *s, struct step_rt *rt, const char *actor,
 	  struct err *err)
 {
-	struct proc_result res = { 0 };
 	struct sim sim;
-	char *cast = cast_rel_path(s, rt, err);
+	char *cast;
 	int rc = -1;
 
+	if (drill_check_prediction(s, rt, err) < 0)
+		return -1;
+	cast = cast_rel_path(s, rt, err);
 	if (!cast)
 		return -1;
 	sim_outcome(s, rt, &sim);
-	if (session_record(s, actor, "step.started", rt->def->id,
-			   started_payload(rt, rt->def->run, cast, 1), err) < 0)
+	if (wants_clone(s, rt)) {
+		rc = run_in_clone(s, rt, cast, actor, err);
+		if (rc != 0)
+			goto out;
+	} else if (session_record(s, actor, "step.started", rt->def->id,
+				  started_payload(rt, rt->def->run, cast, 1),
+				  err) < 0) {
 		goto out;
+	}
 	rt->output_matched = 0;
-	if (sim_write(s, rt, cast, &sim, &res, err) < 0)
+	if (drill_is_paced(s)) {
+		rc = sim_write(s, rt, cast, &sim, SIZE_MAX, err) < 0 ? -1
+			: sim_stream_start(s, rt, actor, &sim);
 		goto out;
-	res.exit_code = sim.timed_out ? -1 : sim.exit_code;
-	res.timed_out = sim.timed_out;
-	res.duration_us = sim.duration_us;
-	rc = session_record(s, actor, "step.finished", rt->def->id,
-			    finished_payload(rt, &res, 1), err);
+	}
+	rc = sim_write(s, rt, cast, &sim, SIZE_MAX, err) < 0 ? -1
+		: sim_run_at_once(s, rt, actor, &sim, err);
 out:
 	free(cast);
 	return rc;
@@ -370,6 +652,7 @@ spawn_live(struct session *s, struct step_rt *rt, const char *cast,
 		.cwd = cwd, .cast_path = cast_path,
 		.timeout_us = rt->def->timeout_us, .stdin_null = 1,
 		.on_line = on_live_line, .on_exit = on_live_exit, .arg = lr,
+		.multi_line = 1,
 	};
 
 	lr->s = s;
@@ -431,6 +714,7 @@ run_interactive(struct session *s, struct step_rt *rt, const char *cwd,
 	pid_t pid;
 
 	s->tty_cb(1, s->tty_arg);
+	testhook_spawned(cwd, rt->def->run);
 	pid = fork();
 	if (pid == 0)
 		exec_interactive(s, rt, cwd);
@@ -488,86 +772,12 @@ out:
 
 /* --- probes and waits ------------------------------------------------------------ */
 
-static int
-peel_commit(git_repository *repo, const char *spec, git_oid *out,
-	    char *why, size_t size)
-{
-	git_object *obj = NULL;
-	git_object *commit = NULL;
-	int rc = -1;
-
-	if (git_revparse_single(&obj, repo, spec) < 0 ||
-	    git_object_peel(&commit, obj, GIT_OBJECT_COMMIT) < 0) {
-		const git_error *e = git_error_last();
-
-		snprintf(why, size, "%s: %s", spec, e ? e->message : "not found");
-	} else {
-		git_oid_cpy(out, git_object_id(commit));
-		rc = 0;
-	}
-	git_object_free(commit);
-	git_object_free(obj);
-	return rc;
-}
-
-/* git_head: HEAD and the expected tag peel to the same commit. */
-static int
-probe_git_head(struct session *s, const char *tag, char *why, size_t size)
-{
-	const char *path = s->pb->targets.git_path ? s->pb->targets.git_path
-						    : ".";
-	git_repository *repo = NULL;
-	git_oid head, want;
-	char *ref = xasprintf("refs/tags/%s", tag);
-	int ok = 0;
-
-	git_libgit2_init();
-	if (git_repository_open_ext(&repo, path, 0, NULL) < 0) {
-		snprintf(why, size, "%s: not a git repository", path);
-	} else if (peel_commit(repo, "HEAD", &head, why, size) == 0 &&
-		   peel_commit(repo, ref, &want, why, size) == 0) {
-		char a[12], b[12];
-
-		ok = git_oid_equal(&head, &want);
-		git_oid_tostr(a, sizeof(a), &head);
-		git_oid_tostr(b, sizeof(b), &want);
-		snprintf(why, size, ok ? "HEAD is at %s (%s)"
-				       : "HEAD is at %.0s%s, tag %s is at %s",
-			 tag, a, tag, b);
-	}
-	free(ref);
-	git_repository_free(repo);
-	git_libgit2_shutdown();
-	return ok;
-}
-
+/* Probes are judged against the session's sources (session_probe.c). */
 static int
 run_probe_live(struct session *s, struct step_rt *rt, const char *actor,
 	       struct err *err)
 {
-	struct proc_result res = { 0 };
-	char why[512];
-	char *tag;
-	int ok;
-
-	if (rt->def->probe.type != PROBE_GIT_HEAD)
-		return err_set(err, ERR_STATE, "run %s: live probes of this type "
-			       "need the registry, HTTP and log sources, which "
-			       "this build does not have yet; check by hand and "
-			       "mark it with: na %s REASON", rt->def->id,
-			       rt->def->id);
-	tag = session_expand(s, rt->def->probe.tag, err);
-	if (!tag || session_record(s, actor, "step.started", rt->def->id,
-				   started_payload(rt, NULL, NULL, 0), err) < 0) {
-		free(tag);
-		return -1;
-	}
-	ok = probe_git_head(s, tag, why, sizeof(why));
-	free(tag);
-	res.exit_code = ok ? rt->def->expect_exit : 1;
-	snprintf(res.tail, sizeof(res.tail), "%s", why);
-	return session_record(s, actor, "step.finished", rt->def->id,
-			      finished_payload(rt, &res, 0), err);
+	return session_probe_run(s, rt, actor, err);
 }
 
 static void
@@ -634,10 +844,14 @@ session_cancel_step(struct session *s, struct step_rt *rt, struct err *err)
 {
 	struct proc_result res = { .exit_code = -1, .cancelled = 1 };
 
+	if (s->mode == SESSION_DRILL && rt->timer && rt->wait_ctx)
+		return sim_stream_cancel(s, rt, err);
 	if (rt->proc) {
 		runner_cancel(rt->proc);
 		return 0;
 	}
+	if (rt->probe)
+		return session_probe_cancel(s, rt, err);
 	if (!rt->timer)
 		return err_set(err, ERR_STATE, "cancel %s: nothing to cancel",
 			       rt->def->id);

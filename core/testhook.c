@@ -36,8 +36,11 @@ testhook_active(void)
 {
 	const char *now = getenv("REWIND_TEST_NOW");
 	const char *idle = getenv("REWIND_TEST_IDLE");
+	const char *pace = getenv("REWIND_TEST_DRILL_PACE");
+	const char *spawns = getenv("REWIND_TEST_SPAWN_LOG");
 
-	return (now && *now) || (idle && *idle);
+	return (now && *now) || (idle && *idle) || (pace && *pace) ||
+	       (spawns && *spawns);
 }
 
 void
@@ -53,5 +56,30 @@ testhook_idle(void)
 	if (!f)
 		return;
 	fprintf(f, "%lu\n", ++counter);
+	fclose(f);
+}
+
+int
+testhook_drill_pace(void)
+{
+	const char *pace = getenv("REWIND_TEST_DRILL_PACE");
+
+	if (!pace || (strcmp(pace, "0") != 0 && strcmp(pace, "1") != 0))
+		return -1;
+	return pace[0] == '1';
+}
+
+void
+testhook_spawned(const char *cwd, const char *command)
+{
+	const char *path = getenv("REWIND_TEST_SPAWN_LOG");
+	FILE *f;
+
+	if (!path || !*path)
+		return;
+	f = fopen(path, "a");
+	if (!f)
+		return;
+	fprintf(f, "%s\t%s\n", cwd ? cwd : ".", command ? command : "");
 	fclose(f);
 }

@@ -18,4 +18,14 @@ int testhook_active(void);
 /* Bump the REWIND_TEST_IDLE counter, if that hook is set. */
 void testhook_idle(void);
 
+/* REWIND_TEST_DRILL_PACE: 1 makes drills stream simulated output over its
+ * duration even in batch or test mode, 0 shows it at once; -1 when unset
+ * (or anything else). */
+int testhook_drill_pace(void);
+
+/* REWIND_TEST_SPAWN_LOG names a file to which every child process the
+ * program starts appends one line: "CWD<TAB>COMMAND" (CWD "." when
+ * inherited). Call just before fork(); failures are ignored. */
+void testhook_spawned(const char *cwd, const char *command);
+
 #endif

@@ -21,6 +21,7 @@
 #include "clock.h"
 #include "draw.h"
 #include "err.h"
+#include "journal.h"
 #include "keymap.h"
 #include "logbuf.h"
 #include "loop.h"
@@ -32,6 +33,7 @@
 #define MIN_COLS 60
 #define MIN_ROWS 16
 #define LOG_LINES 5000
+#define FRAME_US 16000		/* at most one redraw per 16 ms */
 
 static SCREEN *screen;
 
@@ -141,27 +143,39 @@ app_apply(struct app *a, const char *line)
 
 /* --- events from the core ---------------------------------------------------------- */
 
-static void
-summarise_event(struct app *a, const char *line)
+int
+app_event_summary(const char *line, char *buf, size_t size)
 {
 	cJSON *ev = cJSON_Parse(line);
 	const char *type, *step, *actor, *wall;
-	char buf[512];
+	int alert;
 
 	if (!ev)
-		return;
+		return -1;
 	type = cJSON_GetStringValue(cJSON_GetObjectItem(ev, "type"));
 	step = cJSON_GetStringValue(cJSON_GetObjectItem(ev, "step"));
 	actor = cJSON_GetStringValue(cJSON_GetObjectItem(ev, "actor"));
 	wall = cJSON_GetStringValue(cJSON_GetObjectItem(ev, "wall"));
-	snprintf(buf, sizeof(buf), "%.8s %-20s %-22s %s", wall ? wall + 11 : "",
+	snprintf(buf, size, "%.8s %-20s %-22s %s", wall ? wall + 11 : "",
 		 type ? type : "?", step ? step : "", actor ? actor : "");
-	logbuf_add(a->journal, LOG_EVENT, buf);
-	if (type && (strcmp(type, "action.refused") == 0 ||
-		     strcmp(type, "approval.voided") == 0 ||
-		     strcmp(type, "step.interrupted") == 0))
-		logbuf_add(a->log, LOG_ALERT, buf);
+	alert = type && (strcmp(type, "action.refused") == 0 ||
+			 strcmp(type, "approval.voided") == 0 ||
+			 strcmp(type, "step.interrupted") == 0);
 	cJSON_Delete(ev);
+	return alert;
+}
+
+static void
+summarise_event(struct app *a, const char *line)
+{
+	char buf[512];
+	int alert = app_event_summary(line, buf, sizeof(buf));
+
+	if (alert < 0)
+		return;
+	logbuf_add(a->journal, LOG_EVENT, buf);
+	if (alert)
+		logbuf_add(a->log, LOG_ALERT, buf);
 }
 
 /* A command that ran on the loop has ended: say how, in place of the
@@ -192,12 +206,22 @@ on_core_event(const struct core_event *ev, void *arg)
 		app_refresh_steps(a);
 		break;
 	case CORE_EV_OUTPUT:
-		logbuf_add(a->log, LOG_OUTPUT, ev->line);
+		logbuf_add_lines(a->log, LOG_OUTPUT, ev->line,
+				 strlen(ev->line));
 		break;
 	case CORE_EV_STEP_DONE:
 		app_refresh_steps(a);
 		step_done_status(a, ev->step);
 		break;
+	case CORE_EV_LOG: {
+		/* a followed log file (core/sources.h): "NAME: line" */
+		char *text = xasprintf("%s: %s", ev->step, ev->line);
+
+		logbuf_add(a->log, strcmp(ev->type, "notice") == 0
+				   ? LOG_EVENT : LOG_OUTPUT, text);
+		free(text);
+		break;
+	}
 	}
 	app_dirty(a);
 }
@@ -296,6 +320,18 @@ draw_too_small(WINDOW *w, int h, int width)
 		draw_text(w, h / 2 + 1, 0, width, need, theme_attr(ROLE_DIM));
 }
 
+void
+app_draw_body(struct app *a, WINDOW *w, int h, int width)
+{
+	layout(a, h, width);
+	bars_draw_rail(a, w, 1, width);
+	pane_steps_draw(a, w, a->rects[PANE_STEPS]);
+	draw_separator(w, 2, a->rects[PANE_STEPS].w, h - 4);
+	if (a->wide)
+		pane_detail_draw(a, w, a->rects[PANE_DETAIL]);
+	draw_side(a, w);
+}
+
 static void
 redraw(struct app *a)
 {
@@ -308,14 +344,8 @@ redraw(struct app *a)
 		return;
 	}
 	werase(stdscr);
-	layout(a, h, w);
+	app_draw_body(a, stdscr, h, w);
 	bars_draw_header(a, stdscr, w);
-	bars_draw_rail(a, stdscr, 1, w);
-	pane_steps_draw(a, stdscr, a->rects[PANE_STEPS]);
-	draw_separator(stdscr, 2, a->rects[PANE_STEPS].w, h - 4);
-	if (a->wide)
-		pane_detail_draw(a, stdscr, a->rects[PANE_DETAIL]);
-	draw_side(a, stdscr);
 	bars_draw_status(a, stdscr, h - 2, w);
 	bars_draw_keybar(a, stdscr, h - 1, w);
 	if (a->help)
@@ -403,6 +433,18 @@ cycle_tab(struct app *a, int dir)
 	app_dirty(a);
 }
 
+void
+app_tab(struct app *a, int dir)
+{
+	cycle_tab(a, dir);
+}
+
+void
+app_scroll(struct app *a, long delta)
+{
+	scroll_by(a, delta);
+}
+
 static void
 search_step(struct app *a, int dir)
 {
@@ -419,10 +461,19 @@ search_step(struct app *a, int dir)
 	app_status(a, 0, "match at line %ld", hit + 1);
 }
 
+/* What a watcher may not do: everything that acts, except approving. */
+static int
+watch_refuses(enum uiact act)
+{
+	return act == UI_ACT || act == UI_TICK || act == UI_NA ||
+	       act == UI_NOTE || act == UI_SET_VAR || act == UI_CANCEL_STEP ||
+	       act == UI_NEXT_PHASE;
+}
+
 static void
 quit_or_ask(struct app *a)
 {
-	if (session_is_complete(a->session)) {
+	if (a->watch || session_is_complete(a->session)) {
 		a->quit = 1;
 		return;
 	}
@@ -439,6 +490,11 @@ do_uiact(struct app *a, enum uiact act)
 {
 	int page = (LINES - 4) / 2;
 
+	if (a->watch && watch_refuses(act)) {
+		app_status(a, 1, "watching: read-only here; a approves the "
+			   "selected step");
+		return;
+	}
 	switch (act) {
 	case UI_MOVE_DOWN: scroll_by(a, 1); break;
 	case UI_MOVE_UP: scroll_by(a, -1); break;
@@ -676,21 +732,40 @@ init_app(struct app *a)
 	a->focus = PANE_STEPS;
 	a->last_phase = -1;
 	app_refresh_steps(a);
-	app_status(a, 0, "%s: press ? for help", session_mode(a->session) ==
-		   SESSION_LIVE ? "LIVE session: commands run for real"
-				: "drill: nothing real is run");
+	if (a->watch)
+		app_status(a, 0, "WATCH: following %s read-only; a approves",
+			   session_dir(a->session));
+	else
+		app_status(a, 0, "%s: press ? for help",
+			   session_mode(a->session) == SESSION_LIVE
+			   ? "LIVE session: commands run for real"
+			   : "drill: nothing real is run");
 }
 
+/* Redraw when something changed, but at most once a frame: a command
+ * flooding output then costs a few frames, not one per read. */
 static void
 run_loop(struct app *a)
 {
+	int64_t last = INT64_MIN / 2;
+
 	while (!a->quit) {
+		int64_t wait = -1;
+
 		if (a->dirty) {
-			a->dirty = 0;
-			redraw(a);
+			int64_t now = clock_mono_now(loop_clock(a->loop));
+
+			if (now - last >= FRAME_US) {
+				a->dirty = 0;
+				redraw(a);
+				last = now;
+			} else {
+				wait = FRAME_US - (now - last);
+			}
 		}
-		testhook_idle();
-		if (loop_run_once(a->loop, -1) < 0)
+		if (!a->dirty)
+			testhook_idle();
+		if (loop_run_once(a->loop, wait) < 0)
 			break;
 	}
 }
@@ -700,7 +775,9 @@ goodbye(struct app *a, const char *cmd)
 {
 	const char *dir = session_dir(a->session);
 
-	if (session_is_complete(a->session))
+	if (a->watch)
+		printf("rewind: stopped watching %s\n", dir);
+	else if (session_is_complete(a->session))
 		printf("rewind: session complete; journal in %s/journal.jsonl\n",
 		       dir);
 	else
@@ -722,8 +799,72 @@ theme_setup(struct app *a, const struct cli_opts *o)
 		app_status(a, 1, "%s", msg);
 }
 
+/* --- watch: a session another process drives ------------------------------------------- */
+
+#define WATCH_POLL_US 250000	/* new events show within a second */
+
+static void
+watch_poll(void *arg)
+{
+	struct app *a = arg;
+	struct err err = { 0 };
+
+	if (session_poll(a->session, &err) < 0)
+		app_status(a, 1, "%s", err.msg);
+	a->watch_timer = loop_add_timer(a->loop, WATCH_POLL_US, watch_poll, a);
+}
+
+static void
+watch_history(const struct journal_event *ev, void *arg)
+{
+	struct app *a = arg;
+
+	if (ev->seq <= session_n_events(a->session))
+		summarise_event(a, ev->line);
+}
+
+/* Attach to DIR without its lock, show its past in the Journal tab, and
+ * read what its owner appends four times a second. */
+static struct session *
+watch_open(struct app *a, const char *dir, const struct clock *clk)
+{
+	struct err err = { 0 };
+	char *path = xasprintf("%s/journal.jsonl", dir);
+	struct journal *j;
+
+	a->session = session_attach(dir, clk, &err);
+	if (a->session) {
+		j = journal_open_readonly(path, watch_history, a, &err);
+		journal_free(j);
+		session_set_listener(a->session, on_core_event, a);
+		a->watch_timer = loop_add_timer(a->loop, WATCH_POLL_US,
+						watch_poll, a);
+	} else {
+		char *safe = sanitize_text(err.msg, strlen(err.msg));
+
+		fprintf(stderr, "rewind watch: %s\n", safe);
+		free(safe);
+	}
+	free(path);
+	return a->session;
+}
+
+static int console(const struct cli_opts *o, int watch);
+
 int
 app_main(const struct cli_opts *o)
+{
+	return console(o, 0);
+}
+
+int
+app_watch(const struct cli_opts *o)
+{
+	return console(o, 1);
+}
+
+static int
+console(const struct cli_opts *o, int watch)
 {
 	struct app a = { 0 };
 	struct cli_opts history;
@@ -745,7 +886,10 @@ app_main(const struct cli_opts *o)
 	a.journal = logbuf_new(LOG_LINES);
 	history = *o;
 	history.history = 1;	/* the Journal tab shows the whole session */
-	a.session = cli_open_session(&history, a.loop, clk, on_core_event, &a);
+	a.watch = watch;
+	a.session = watch ? watch_open(&a, o->args[0], clk)
+			  : cli_open_session(&history, a.loop, clk,
+					     on_core_event, &a);
 	if (!a.session || start_curses() < 0) {
 		if (a.session)
 			fprintf(stderr, "rewind: the terminal (TERM=%s) cannot "
@@ -766,6 +910,8 @@ app_main(const struct cli_opts *o)
 	run_loop(&a);
 	loop_del_fd(a.loop, STDIN_FILENO);
 	loop_cancel_timer(a.loop, a.clock_timer);
+	if (a.watch_timer)
+		loop_cancel_timer(a.loop, a.watch_timer);
 	stop_curses();
 	theme_end();
 	restore_stderr(saved_stderr);

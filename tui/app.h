@@ -94,10 +94,17 @@ struct app {
 	struct rect rects[PANE_COUNT];	/* where each pane was drawn */
 	int wide;			/* side panes beside each other */
 	int last_phase;
+	int watch;			/* rewind watch: read-only but approve */
+	uint64_t watch_timer;		/* polls the watched journal */
 };
 
 /* Run the console for the session O describes; returns the exit status. */
 int app_main(const struct cli_opts *o);
+
+/* Follow the session in O->args[0], which another process drives, from
+ * here: refreshed as its events land, read-only except for approving
+ * (appended as the approver, like `rewind approve`). Exit status. */
+int app_watch(const struct cli_opts *o);
 
 /* Variable lookup for playbook_when_holds and friends; ARG is the
  * session. */
@@ -106,6 +113,11 @@ const char *app_lookup(const char *name, const void *arg);
 /* The keymap context of what has the keys now (a dialog, the focused
  * pane); an int holding an enum keymap_ctx. */
 int app_keymap_ctx(const struct app *a);
+
+/* The journal pane's one-line summary of journal LINE in BUF; returns 1
+ * when the console also shows it as an alert in the output pane, 0 when
+ * not, -1 (BUF untouched) when LINE is not JSON. */
+int app_event_summary(const char *line, char *buf, size_t size);
 
 /* Ask for a redraw at the end of the loop iteration. */
 void app_dirty(struct app *a);
@@ -142,6 +154,16 @@ void dialog_open_for_step(struct app *a, enum uiact act);
 void dialog_open(struct app *a, enum flow flow, const char *step);
 void dialog_key(struct app *a, int key);
 void dialog_close(struct app *a);
+
+/* What lies between the header and the status line, for a screen H rows
+ * by WIDTH columns: the phase rail, the checklist and the side panes (a
+ * replay draws the same body as the live console). */
+void app_draw_body(struct app *a, struct _win_st *w, int h, int width);
+
+/* Show the next (DIR > 0) or previous side tab; scroll the focused pane
+ * or move the checklist selection by DELTA lines. */
+void app_tab(struct app *a, int dir);
+void app_scroll(struct app *a, long delta);
 
 /* Name of a pane, for tabs. */
 const char *app_pane_name(enum pane_id id);

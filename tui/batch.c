@@ -163,6 +163,24 @@ finished(const struct batch *b)
 	return b->quit || (b->eof && b->in.len == 0);
 }
 
+/* One line: id, title, the expected decision, how many injections. */
+static void
+print_scenario(const struct pb_scenario *sc)
+{
+	char *title = sanitize_text(sc->title, strlen(sc->title));
+
+	printf("%s\t%s\t", sc->id, title);
+	if (sc->expect_step)
+		printf("expect %s = %s", sc->expect_step, sc->expect_option);
+	else
+		printf("no expected decision");
+	if (sc->n_injects)
+		printf("\t%zu injection%s", sc->n_injects,
+		       sc->n_injects == 1 ? "" : "s");
+	putchar('\n');
+	free(title);
+}
+
 static int
 list_scenarios(const char *path)
 {
@@ -177,7 +195,7 @@ list_scenarios(const char *path)
 		return EXIT_USAGE;
 	}
 	for (size_t i = 0; i < pb->n_scenarios; i++)
-		printf("%s\t%s\n", pb->scenarios[i].id, pb->scenarios[i].title);
+		print_scenario(&pb->scenarios[i]);
 	if (pb->n_scenarios == 0)
 		printf("%s: no drill scenarios\n", path);
 	playbook_free(pb);

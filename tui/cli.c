@@ -12,10 +12,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
 #include "action.h"
 #include "commands.h"
 #include "err.h"
 #include "journal.h"
+#include "lint.h"
 #include "playbook.h"
 #include "sanitize.h"
 #include "session.h"
@@ -42,7 +45,6 @@ print_help(void)
 "Commands:\n"
 "  run PLAYBOOK|SESSION     run a playbook live (real commands), or resume\n"
 "  drill PLAYBOOK|SESSION   rehearse a playbook: nothing real is executed\n"
-"  check PLAYBOOK...        validate playbooks; exit 0 only if all are valid\n"
 "  approve SESSION STEP     approve a step of a running session from here\n"
 "  verify SESSION           check the journal's hash chain\n", stdout);
 	for (const struct command *c = commands_table; c->name; c++)
@@ -57,6 +59,8 @@ print_help(void)
 "  -o, --operator=NAME      who is driving (default: $USER)\n"
 "  -s, --scenario=NAME      drill scenario to inject\n"
 "      --list-scenarios     list a playbook's drill scenarios and exit\n"
+"      --real-in-clone      drill: steps that opt in run their read-only\n"
+"                           command for real in a throwaway clone\n"
 "      --read-only          refuse every destructive step\n"
 "  -t, --theme=NAME         console colour theme (dark, light, high-contrast,\n"
 "                           colorblind, mono, or a file path)\n"
@@ -100,7 +104,7 @@ add_var(struct cli_opts *o, const char *v)
 	o->vars[o->n_vars] = NULL;
 }
 
-enum { OPT_LIST_SCENARIOS = 256, OPT_READ_ONLY };
+enum { OPT_LIST_SCENARIOS = 256, OPT_READ_ONLY, OPT_REAL_IN_CLONE };
 
 static const struct option long_opts[] = {
 	{ "batch", no_argument, NULL, 'b' },
@@ -109,6 +113,7 @@ static const struct option long_opts[] = {
 	{ "operator", required_argument, NULL, 'o' },
 	{ "scenario", required_argument, NULL, 's' },
 	{ "list-scenarios", no_argument, NULL, OPT_LIST_SCENARIOS },
+	{ "real-in-clone", no_argument, NULL, OPT_REAL_IN_CLONE },
 	{ "read-only", no_argument, NULL, OPT_READ_ONLY },
 	{ "theme", required_argument, NULL, 't' },
 	{ "role", required_argument, NULL, 'r' },
@@ -129,6 +134,7 @@ apply_option(int c, struct cli_opts *o)
 	case 'o': o->operator = optarg; break;
 	case 's': o->scenario = optarg; break;
 	case OPT_LIST_SCENARIOS: o->list_scenarios = 1; break;
+	case OPT_REAL_IN_CLONE: o->real_in_clone = 1; break;
 	case OPT_READ_ONLY: o->read_only = 1; break;
 	case 't': o->theme = optarg; break;
 	case 'r': o->role = optarg; break;
@@ -184,6 +190,20 @@ print_error(const char *msg)
 
 /* --- check ------------------------------------------------------------------ */
 
+struct check_opts {
+	int quiet;		/* only the problems of invalid files */
+	int strict;		/* warnings make a playbook invalid */
+	int json;		/* one JSON document on stdout */
+};
+
+/* The outcome of checking one file. */
+struct check_result {
+	const char *file;
+	struct playbook *pb;	/* NULL when it did not load */
+	struct err err;		/* why it did not load */
+	struct lint_report lint;
+};
+
 static size_t
 count_steps(const struct playbook *pb)
 {
@@ -194,29 +214,229 @@ count_steps(const struct playbook *pb)
 	return n;
 }
 
+static int
+check_is_valid(const struct check_result *r, const struct check_opts *co)
+{
+	return r->pb && r->lint.n_errors == 0 &&
+	       !(co->strict && r->lint.n_warnings);
+}
+
+static void
+check_one(const char *file, struct check_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->file = file;
+	r->pb = playbook_load_file(file, &r->err);
+	if (r->pb)
+		lint_playbook(r->pb, &r->lint);
+}
+
+static void
+check_result_done(struct check_result *r)
+{
+	playbook_free(r->pb);
+	lint_report_done(&r->lint);
+}
+
+static const char *
+plural(size_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
+static void
+check_print_text(const struct check_result *r, const struct check_opts *co)
+{
+	int valid = check_is_valid(r, co);
+	const struct lint_report *lr = &r->lint;
+
+	if (!r->pb) {
+		print_error(r->err.msg);
+		if (!co->quiet && r->err.code == ERR_IO)
+			printf("%s: unreadable\n", r->file);
+		else if (!co->quiet)
+			printf("%s: invalid: it does not load (the loader stops "
+			       "at the first problem)\n", r->file);
+		return;
+	}
+	for (size_t i = 0; i < lr->n_msgs; i++) {
+		char *line;
+
+		if (co->quiet && (valid || (!co->strict &&
+				lr->msgs[i].severity == LINT_WARNING)))
+			continue;
+		line = lint_msg_format(&lr->msgs[i], r->file);
+		print_error(line);
+		free(line);
+	}
+	if (co->quiet)
+		return;
+	if (valid)
+		printf("%s: ok: %s (%zu steps, %zu scenarios; %zu warning%s)\n",
+		       r->file, r->pb->id, count_steps(r->pb),
+		       r->pb->n_scenarios, lr->n_warnings,
+		       plural(lr->n_warnings));
+	else
+		printf("%s: invalid: %s: %zu error%s, %zu warning%s%s\n",
+		       r->file, r->pb->id, lr->n_errors, plural(lr->n_errors),
+		       lr->n_warnings, plural(lr->n_warnings),
+		       co->strict ? " (--strict: warnings count)" : "");
+}
+
+/* The loader's message as a JSON message: "FILE: PATH: PROBLEM". */
+static cJSON *
+check_load_json(const struct check_result *r)
+{
+	const char *rule = r->err.code == ERR_IO ? "io"
+			 : r->err.code == ERR_PARSE ? "json" : "schema";
+	const char *msg = r->err.msg, *colon;
+	size_t n = strlen(r->file);
+	cJSON *m = cJSON_CreateObject();
+
+	if (strncmp(msg, r->file, n) == 0 && strncmp(msg + n, ": ", 2) == 0)
+		msg += n + 2;
+	colon = r->err.code == ERR_IO ? NULL : strstr(msg, ": ");
+	cJSON_AddStringToObject(m, "severity", "error");
+	cJSON_AddStringToObject(m, "rule", rule);
+	if (colon) {
+		char *path = xstrndup(msg, (size_t)(colon - msg));
+
+		cJSON_AddStringToObject(m, "path", path);
+		free(path);
+		msg = colon + 2;
+	} else {
+		cJSON_AddStringToObject(m, "path", "");
+	}
+	cJSON_AddStringToObject(m, "problem", msg);
+	cJSON_AddStringToObject(m, "fix", "");
+	return m;
+}
+
+static cJSON *
+check_lint_json(const struct lint_msg *lm)
+{
+	cJSON *m = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(m, "severity", lm->severity == LINT_ERROR
+					       ? "error" : "warning");
+	cJSON_AddStringToObject(m, "rule", lm->rule);
+	cJSON_AddStringToObject(m, "path", lm->path);
+	cJSON_AddStringToObject(m, "problem", lm->problem);
+	cJSON_AddStringToObject(m, "fix", lm->fix);
+	return m;
+}
+
+static cJSON *
+check_file_json(const struct check_result *r, const struct check_opts *co)
+{
+	cJSON *f = cJSON_CreateObject();
+	cJSON *msgs;
+
+	cJSON_AddStringToObject(f, "file", r->file);
+	if (r->pb)
+		cJSON_AddStringToObject(f, "id", r->pb->id);
+	else
+		cJSON_AddNullToObject(f, "id");
+	cJSON_AddBoolToObject(f, "valid", check_is_valid(r, co));
+	cJSON_AddNumberToObject(f, "errors", r->pb ? (double)r->lint.n_errors
+						   : 1);
+	cJSON_AddNumberToObject(f, "warnings", (double)r->lint.n_warnings);
+	msgs = cJSON_AddArrayToObject(f, "messages");
+	if (!r->pb)
+		cJSON_AddItemToArray(msgs, check_load_json(r));
+	for (size_t i = 0; i < r->lint.n_msgs; i++)
+		cJSON_AddItemToArray(msgs, check_lint_json(&r->lint.msgs[i]));
+	return f;
+}
+
+static int
+check_files(char **files, int n, const struct check_opts *co)
+{
+	cJSON *doc = co->json ? cJSON_CreateObject() : NULL;
+	cJSON *list = doc ? cJSON_AddArrayToObject(doc, "files") : NULL;
+	int bad = 0, unreadable = 0;
+
+	for (int i = 0; i < n; i++) {
+		struct check_result r;
+
+		check_one(files[i], &r);
+		bad += !check_is_valid(&r, co);
+		unreadable += !r.pb && r.err.code == ERR_IO;
+		if (doc)
+			cJSON_AddItemToArray(list, check_file_json(&r, co));
+		else
+			check_print_text(&r, co);
+		check_result_done(&r);
+	}
+	if (doc) {
+		char *text;
+
+		cJSON_AddBoolToObject(doc, "valid", bad == 0);
+		text = cJSON_PrintUnformatted(doc);
+		puts(text);
+		free(text);
+		cJSON_Delete(doc);
+	}
+	return unreadable ? EXIT_USAGE : bad ? EXIT_INCOMPLETE : EXIT_OK;
+}
+
 int
 cli_check(const struct cli_opts *o)
 {
-	int bad = 0;
+	struct check_opts co = { 0 };
 
 	if (o->n_args == 0) {
 		fputs("rewind check: give at least one playbook\n", stderr);
 		return EXIT_USAGE;
 	}
-	for (int i = 0; i < o->n_args; i++) {
-		struct err err = { 0 };
-		struct playbook *pb = playbook_load_file(o->args[i], &err);
+	return check_files(o->args, o->n_args, &co);
+}
 
-		if (!pb) {
-			print_error(err.msg);
-			bad++;
-			continue;
-		}
-		printf("%s: ok: %s (%zu steps, %zu scenarios)\n", o->args[i],
-		       pb->id, count_steps(pb), pb->n_scenarios);
-		playbook_free(pb);
+static int
+check_usage(FILE *out)
+{
+	fputs("Usage: rewind check [--strict] [--quiet] [--format=text|json] "
+	      "PLAYBOOK...\n"
+	      "Validate playbooks (schema, then lint; see rewind-playbook(5),"
+	      " CHECK).\n"
+	      "Exit status: 0 all valid, 1 some invalid, 2 usage error or "
+	      "unreadable file.\n", out);
+	return EXIT_USAGE;
+}
+
+int
+cli_check_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "strict", no_argument, NULL, 'S' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct check_opts co = { 0 };
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "q", opts, NULL)) != -1) {
+		if (c == 'q')
+			co.quiet = 1;
+		else if (c == 'S')
+			co.strict = 1;
+		else if (c == 'f' && (strcmp(optarg, "json") == 0 ||
+				      strcmp(optarg, "text") == 0))
+			co.json = strcmp(optarg, "json") == 0;
+		else if (c == 'h') {
+			check_usage(stdout);
+			return EXIT_OK;
+		} else
+			return check_usage(stderr);
 	}
-	return bad ? EXIT_INCOMPLETE : EXIT_OK;
+	if (optind >= argc) {
+		fputs("rewind check: give at least one playbook\n", stderr);
+		return check_usage(stderr);
+	}
+	return check_files(argv + optind, argc - optind, &co);
 }
 
 /* --- verify --------------------------------------------------------------------- */
@@ -304,6 +524,12 @@ cli_approve(const struct cli_opts *o)
 
 /* --- where things live ---------------------------------------------------------- */
 
+/* The playbook plain `rewind` drills: seed 004's web-service rollback
+ * (P0-P3 matrix, partial rollbacks, escalation timers; no network and no
+ * repository of the user's needed in a drill). example.json stays as the
+ * small tutorial. */
+#define DEFAULT_PLAYBOOK "web-service-rollback.json"
+
 char *
 cli_default_playbook(void)
 {
@@ -312,9 +538,11 @@ cli_default_playbook(void)
 	char *candidates[3];
 	char *found = NULL;
 
-	candidates[0] = env && *env ? xasprintf("%s/example.json", env) : NULL;
-	candidates[1] = dir ? xasprintf("%s/playbooks/example.json", dir) : NULL;
-	candidates[2] = xasprintf("%s/example.json", REWIND_DATADIR);
+	candidates[0] = env && *env ? xasprintf("%s/" DEFAULT_PLAYBOOK, env)
+				    : NULL;
+	candidates[1] = dir ? xasprintf("%s/playbooks/" DEFAULT_PLAYBOOK, dir)
+			    : NULL;
+	candidates[2] = xasprintf("%s/" DEFAULT_PLAYBOOK, REWIND_DATADIR);
 	for (int i = 0; i < 3; i++) {
 		if (!found && candidates[i] && access(candidates[i], R_OK) == 0)
 			found = candidates[i];
@@ -424,6 +652,8 @@ cli_open_session(const struct cli_opts *o, struct loop *loop,
 	so.listener_arg = arg;
 	so.listener_history = o->history;
 	s = session_open(&so, &err);
+	if (s && o->real_in_clone)
+		session_set_drill_clone(s, 1);
 	if (!s) {
 		char *safe = sanitize_text(err.msg, strlen(err.msg));
 

@@ -28,6 +28,7 @@ struct cli_opts {
 	enum cli_command command;
 	int batch;
 	int list_scenarios;
+	int real_in_clone;	/* drill: opted-in steps run in a clone */
 	int read_only;
 	int history;		/* front end wants a resumed session's past */
 	const char *session_dir;
@@ -55,6 +56,11 @@ void cli_opts_done(struct cli_opts *o);
 int cli_check(const struct cli_opts *o);
 int cli_verify(const struct cli_opts *o);
 int cli_approve(const struct cli_opts *o);
+
+/* `rewind check [--strict] [--quiet] [--format=json] PLAYBOOK...` with its
+ * own options (ARGV[0] is "check"): loader and lint messages, a summary
+ * per file; returns 0 all valid, 1 some invalid, 2 usage or unreadable. */
+int cli_check_main(int argc, char **argv);
 
 struct clock;
 struct loop;

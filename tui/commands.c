@@ -4,9 +4,22 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "cli.h"
 #include "commands.h"
 
 const struct command commands_table[] = {
+	{ "check", "check [--strict] [--quiet] [--format=json] PLAYBOOK...",
+	  "validate playbooks: schema and lint; exit 0 only if all are valid",
+	  cli_check_main },
+	{ "import", "import RUNBOOK.md [-o PLAYBOOK]",
+	  "draft a playbook from a Markdown runbook", cmd_import },
+	{ "report", "report SESSION [--format md|json] [-o FILE]",
+	  "write the post-mortem draft of a session", cmd_report },
+	{ "replay", "replay [--print] SESSION",
+	  "replay a session from its journal, read-only", cmd_replay },
+	{ "watch", "watch SESSION",
+	  "follow a session from another terminal; approve from there",
+	  cmd_watch },
 	{ NULL, NULL, NULL, NULL },
 };
 

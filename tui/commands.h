@@ -11,6 +11,14 @@ struct command {
 	int (*main)(int argc, char **argv);	/* argv[0] is the name */
 };
 
+/* rewind import (tui/cmd_import.c) and rewind report (tui/cmd_report.c). */
+int cmd_import(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+
+/* rewind replay and rewind watch (tui/cmd_replay.c). */
+int cmd_replay(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
+
 /* The command named NAME, or NULL. */
 const struct command *command_find(const char *name);
 

@@ -54,6 +54,27 @@ static const struct binding bindings[] = {
 	{ KM_DIALOG, 27, "Esc", UI_DISMISS, 1 },
 	{ KM_DIALOG, KEY_DOWN, "Down", UI_MOVE_DOWN, 0 },
 	{ KM_DIALOG, KEY_UP, "Up", UI_MOVE_UP, 0 },
+	{ KM_REPLAY, ' ', "Space", UI_RP_PLAY, 1 },
+	{ KM_REPLAY, '+', "+", UI_RP_FASTER, 1 },
+	{ KM_REPLAY, '=', "=", UI_RP_FASTER, 0 },
+	{ KM_REPLAY, '-', "-", UI_RP_SLOWER, 1 },
+	{ KM_REPLAY, '.', ".", UI_RP_NEXT_EVENT, 1 },
+	{ KM_REPLAY, KEY_RIGHT, "Right", UI_RP_NEXT_EVENT, 0 },
+	{ KM_REPLAY, ',', ",", UI_RP_PREV_EVENT, 1 },
+	{ KM_REPLAY, KEY_LEFT, "Left", UI_RP_PREV_EVENT, 0 },
+	{ KM_REPLAY, ']', "]", UI_RP_NEXT_MARK, 1 },
+	{ KM_REPLAY, '[', "[", UI_RP_PREV_MARK, 0 },
+	{ KM_REPLAY, '/', "/", UI_RP_FIND, 1 },
+	{ KM_REPLAY, 'n', "n", UI_RP_FIND_NEXT, 0 },
+	{ KM_REPLAY, 't', "t", UI_RP_SEEK_TIME, 1 },
+	{ KM_REPLAY, 'g', "g", UI_RP_START, 0 },
+	{ KM_REPLAY, KEY_HOME, "Home", UI_RP_START, 0 },
+	{ KM_REPLAY, 'G', "G", UI_RP_END, 0 },
+	{ KM_REPLAY, KEY_END, "End", UI_RP_END, 0 },
+	{ KM_REPLAY, '\t', "Tab", UI_TAB_NEXT, 0 },
+	{ KM_REPLAY, KEY_BTAB, "S-Tab", UI_TAB_PREV, 0 },
+	{ KM_REPLAY, '?', "?", UI_HELP, 1 },
+	{ KM_REPLAY, 'q', "q", UI_QUIT, 1 },
 };
 
 const char *
@@ -106,6 +127,7 @@ keymap_ctx_name(enum keymap_ctx ctx)
 	static const char *const names[KM_COUNT] = {
 		[KM_GLOBAL] = "Everywhere", [KM_STEPS] = "Checklist",
 		[KM_LOG] = "Log", [KM_DIALOG] = "Dialogs",
+		[KM_REPLAY] = "Replay",
 	};
 
 	return ctx < KM_COUNT ? names[ctx] : "?";

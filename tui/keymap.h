@@ -12,6 +12,7 @@ enum keymap_ctx {
 	KM_STEPS,	/* the checklist pane */
 	KM_LOG,		/* the log pane */
 	KM_DIALOG,	/* any dialog */
+	KM_REPLAY,	/* the replay console (rewind replay) */
 	KM_COUNT
 };
 

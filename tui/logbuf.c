@@ -1,4 +1,6 @@
-/* A fixed-capacity ring of strings. */
+/* A fixed-capacity ring of strings. Lines added in a block share one
+ * reference-counted copy of it, so a flood costs a memcpy and a newline
+ * scan per read, not an allocation per line. */
 #include "config.h"
 #include "logbuf.h"
 
@@ -7,8 +9,14 @@
 
 #include "xalloc.h"
 
+struct chunk {
+	size_t refs;
+	char text[];
+};
+
 struct logline {
 	char *text;
+	struct chunk *chunk;	/* the block TEXT lives in, or NULL */
 	enum log_kind kind;
 };
 
@@ -30,19 +38,33 @@ logbuf_new(size_t max)
 	return lb;
 }
 
+static void
+line_release(struct logline *l)
+{
+	if (l->chunk) {
+		if (--l->chunk->refs == 0)
+			free(l->chunk);
+	} else {
+		free(l->text);
+	}
+	l->text = NULL;
+	l->chunk = NULL;
+}
+
 void
 logbuf_free(struct logbuf *lb)
 {
 	if (!lb)
 		return;
 	for (size_t i = 0; i < lb->max; i++)
-		free(lb->lines[i].text);
+		line_release(&lb->lines[i]);
 	free(lb->lines);
 	free(lb);
 }
 
-void
-logbuf_add(struct logbuf *lb, enum log_kind kind, const char *text)
+/* The slot for a new line, its old line released. */
+static struct logline *
+next_slot(struct logbuf *lb)
 {
 	struct logline *l;
 
@@ -51,11 +73,74 @@ logbuf_add(struct logbuf *lb, enum log_kind kind, const char *text)
 	} else {
 		l = &lb->lines[lb->head];
 		lb->head = (lb->head + 1) % lb->max;
-		free(l->text);
+		line_release(l);
 	}
+	lb->total++;
+	return l;
+}
+
+void
+logbuf_add(struct logbuf *lb, enum log_kind kind, const char *text)
+{
+	struct logline *l = next_slot(lb);
+
 	l->text = xstrdup(text);
 	l->kind = kind;
-	lb->total++;
+}
+
+/* Skip to the last MAX lines of TEXT[0..LEN); *SKIPPED gets how many
+ * lines were passed over. */
+static const char *
+last_lines(const char *text, size_t len, size_t max, unsigned long *skipped)
+{
+	const char *p = text + len;
+	size_t n = 1;
+
+	*skipped = 0;
+	while (p > text) {
+		const char *nl = memrchr(text, '\n', (size_t)(p - text));
+
+		if (!nl)
+			return text;
+		if (n == max) {
+			for (const char *q = text; q <= nl; q++)
+				*skipped += *q == '\n';
+			return nl + 1;
+		}
+		n++;
+		p = nl;
+	}
+	return text;
+}
+
+void
+logbuf_add_lines(struct logbuf *lb, enum log_kind kind, const char *text,
+		 size_t len)
+{
+	unsigned long skipped;
+	const char *from = last_lines(text, len, lb->max, &skipped);
+	size_t n = len - (size_t)(from - text);
+	struct chunk *c = xmalloc(sizeof(*c) + n + 1);
+	char *p = c->text, *end = c->text + n;
+
+	memcpy(c->text, from, n);
+	*end = '\0';
+	c->refs = 0;
+	lb->total += skipped;
+	for (;;) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		struct logline *l = next_slot(lb);
+
+		if (nl)
+			*nl = '\0';
+		l->text = p;
+		l->chunk = c;
+		l->kind = kind;
+		c->refs++;
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
 }
 
 size_t

@@ -21,6 +21,11 @@ void logbuf_free(struct logbuf *lb);
 /* Append a copy of TEXT. */
 void logbuf_add(struct logbuf *lb, enum log_kind kind, const char *text);
 
+/* Append the LEN bytes of TEXT as lines split at \n (only the last ones
+ * that fit are kept). */
+void logbuf_add_lines(struct logbuf *lb, enum log_kind kind, const char *text,
+		      size_t len);
+
 /* Lines held now, and lines ever added (to tell how many were dropped). */
 size_t logbuf_count(const struct logbuf *lb);
 unsigned long logbuf_total(const struct logbuf *lb);

@@ -32,7 +32,19 @@
 	X(UI_REDRAW, "redraw", "redraw", "Redraw the screen")                \
 	X(UI_QUIT, "quit", "quit", "Quit (the session stays resumable)")     \
 	X(UI_SUBMIT, "submit", "ok", "Accept the dialog")                    \
-	X(UI_DISMISS, "dismiss", "cancel", "Close the dialog without any effect")
+	X(UI_DISMISS, "dismiss", "cancel", "Close the dialog without any effect") \
+	X(UI_RP_PLAY, "replay-play", "play", "Play or pause at the recorded pace") \
+	X(UI_RP_FASTER, "replay-faster", "faster", "Play faster: 1x, 2x, 10x, as fast as possible") \
+	X(UI_RP_SLOWER, "replay-slower", "slower", "Play slower") \
+	X(UI_RP_NEXT_EVENT, "replay-next-event", "+1", "Step one event forward") \
+	X(UI_RP_PREV_EVENT, "replay-prev-event", "-1", "Step one event back") \
+	X(UI_RP_NEXT_MARK, "replay-next-mark", "mark", "Jump to the next phase change, decision, approval or failure") \
+	X(UI_RP_PREV_MARK, "replay-prev-mark", "mark", "Jump to the previous phase change, decision, approval or failure") \
+	X(UI_RP_FIND, "replay-find", "find", "Seek to the next event whose text matches") \
+	X(UI_RP_FIND_NEXT, "replay-find-next", "again", "Seek to the next match of the last search") \
+	X(UI_RP_SEEK_TIME, "replay-seek-time", "time", "Seek to a session time (12:30, +5m, -30s)") \
+	X(UI_RP_START, "replay-start", "start", "Go to the start of the session") \
+	X(UI_RP_END, "replay-end", "end", "Go to the end of the session")
 
 enum uiact {
 #define X(id, name, label, help) id,

@@ -539,7 +539,7 @@ START_TEST(test_cli_errors_and_exit_codes)
 	const char *version[] = { "rewind", "--version", NULL };
 	char *out;
 
-	ck_assert_int_eq(run_bin(missing, NULL, NULL), 1);
+	ck_assert_int_eq(run_bin(missing, NULL, NULL), 2);
 	ck_assert_int_eq(run_bin(check_ok, NULL, &out), 0);
 	ck_assert_ptr_nonnull(strstr(out, ": ok: session-test"));
 	free(out);

@@ -1,0 +1,980 @@
+/* Drill state beside the session: the scenario's world and its
+ * injections, predictions, the throwaway clone and the score card. It is
+ * fed by drill_observe() with every journal event, so resuming rebuilds
+ * it exactly. */
+#include "config.h"
+#include "drill.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "action.h"
+#include "clock.h"
+#include "clone.h"
+#include "err.h"
+#include "journal.h"
+#include "loop.h"
+#include "redact.h"
+#include "runner.h"
+#include "session_int.h"
+#include "strbuf.h"
+#include "testhook.h"
+#include "xalloc.h"
+
+#define FIRST_LINES 3
+
+struct prediction {
+	char *text;		/* NULL = none */
+	int paired;		/* a run finished after it */
+	int exit_code;		/* that run's */
+	int ok;
+	char *first_lines;
+};
+
+struct inject_timer {
+	struct session *s;
+	size_t i;
+	uint64_t id;		/* loop timer, 0 = none */
+};
+
+struct drill {
+	int paced;
+	int clone_allowed;
+	const struct pb_scenario *sc;
+	cJSON *state;		/* the scenario's world, injections applied */
+	unsigned char *fired;	/* per injection */
+	struct inject_timer *timers;	/* per injection */
+	struct prediction *preds;	/* per step */
+	unsigned char *finished;	/* per step: a step.finished was seen */
+	int64_t phase_start[PHASE_COUNT];
+	int64_t phase_end[PHASE_COUNT];
+	int64_t start_wall;
+	int64_t complete_wall;
+	cJSON *skipped;		/* [{step, reason}] */
+	cJSON *na;		/* [{step, reason}] */
+	char *clone_dir;
+	struct runner *runner;
+};
+
+/* --- allocation ----------------------------------------------------------------- */
+
+static struct drill *
+drill_get(struct session *s)
+{
+	struct drill *d = s->drill;
+
+	if (d)
+		return d;
+	d = xcalloc(1, sizeof(*d));
+	d->preds = xcalloc(s->n_steps + 1, sizeof(*d->preds));
+	d->finished = xcalloc(s->n_steps + 1, 1);
+	d->skipped = cJSON_CreateArray();
+	d->na = cJSON_CreateArray();
+	d->state = cJSON_CreateObject();
+	s->drill = d;
+	return d;
+}
+
+static void
+cancel_timers(struct session *s, struct drill *d)
+{
+	for (size_t i = 0; d->sc && i < d->sc->n_injects; i++) {
+		if (d->timers[i].id && s->loop)
+			loop_cancel_timer(s->loop, d->timers[i].id);
+		d->timers[i].id = 0;
+	}
+}
+
+static void
+remove_clone(struct drill *d)
+{
+	runner_free(d->runner);
+	d->runner = NULL;
+	if (d->clone_dir)
+		clone_remove(d->clone_dir, NULL);
+	free(d->clone_dir);
+	d->clone_dir = NULL;
+}
+
+void
+drill_free(struct session *s)
+{
+	struct drill *d = s->drill;
+
+	if (!d)
+		return;
+	cancel_timers(s, d);
+	remove_clone(d);
+	for (size_t i = 0; i < s->n_steps; i++) {
+		free(d->preds[i].text);
+		free(d->preds[i].first_lines);
+	}
+	free(d->preds);
+	free(d->finished);
+	free(d->fired);
+	free(d->timers);
+	cJSON_Delete(d->state);
+	cJSON_Delete(d->skipped);
+	cJSON_Delete(d->na);
+	free(d);
+	s->drill = NULL;
+}
+
+static ssize_t
+step_index(const struct session *s, const char *id)
+{
+	const struct step_rt *rt = session_find_step(s, id);
+
+	return rt ? rt - s->steps : -1;
+}
+
+static ssize_t
+inject_index(const struct drill *d, const char *id)
+{
+	for (size_t i = 0; id && d->sc && i < d->sc->n_injects; i++)
+		if (strcmp(d->sc->injects[i].id, id) == 0)
+			return (ssize_t)i;
+	return -1;
+}
+
+/* --- the scenario's world ---------------------------------------------------------- */
+
+/* RFC 7386 JSON merge patch of PATCH (borrowed) into TARGET. */
+static void
+merge_patch(cJSON *target, const cJSON *patch)
+{
+	const cJSON *c;
+
+	cJSON_ArrayForEach(c, patch) {
+		cJSON *have = cJSON_GetObjectItemCaseSensitive(target, c->string);
+
+		if (cJSON_IsNull(c)) {
+			cJSON_DeleteItemFromObjectCaseSensitive(target, c->string);
+		} else if (cJSON_IsObject(c) && cJSON_IsObject(have)) {
+			merge_patch(have, c);
+		} else if (cJSON_IsObject(c)) {
+			cJSON *fresh = cJSON_CreateObject();
+
+			merge_patch(fresh, c);
+			cJSON_DeleteItemFromObjectCaseSensitive(target, c->string);
+			cJSON_AddItemToObject(target, c->string, fresh);
+		} else {
+			cJSON_DeleteItemFromObjectCaseSensitive(target, c->string);
+			cJSON_AddItemToObject(target, c->string,
+					      cJSON_Duplicate(c, 1));
+		}
+	}
+}
+
+static cJSON *
+object_at(cJSON *parent, const char *key, int array)
+{
+	cJSON *c = cJSON_GetObjectItemCaseSensitive(parent, key);
+
+	if (array ? cJSON_IsArray(c) : cJSON_IsObject(c))
+		return c;
+	cJSON_DeleteItemFromObjectCaseSensitive(parent, key);
+	c = array ? cJSON_CreateArray() : cJSON_CreateObject();
+	cJSON_AddItemToObject(parent, key, c);
+	return c;
+}
+
+static void
+append_lines(cJSON *arr, const char *text)
+{
+	const char *p = text;
+
+	while (p && *p) {
+		size_t len = strcspn(p, "\n");
+		char *line = xstrndup(p, len);
+
+		cJSON_AddItemToArray(arr, cJSON_CreateString(line));
+		free(line);
+		p += len + (p[len] == '\n');
+	}
+}
+
+static void
+apply_inject(struct drill *d, const struct pb_inject *in)
+{
+	if (in->state_json) {
+		cJSON *patch = cJSON_Parse(in->state_json);
+
+		merge_patch(d->state, patch);
+		cJSON_Delete(patch);
+	}
+	if (in->log_lines)
+		append_lines(object_at(object_at(d->state, "logs", 0),
+				       in->log ? in->log : "drill", 1),
+			     in->log_lines);
+	if (in->alert) {
+		cJSON *a = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(a, "id", in->id);
+		cJSON_AddStringToObject(a, "text", in->alert);
+		cJSON_AddItemToArray(object_at(d->state, "alerts", 1), a);
+	}
+}
+
+/* The world at the start: SCENARIO's state (the session.started event
+ * is seen before the session itself reads it). */
+static void
+start_world(struct session *s, struct drill *d, int64_t wall,
+	    const char *scenario)
+{
+	d->start_wall = wall;
+	d->phase_start[PHASE_ASSESS] = wall;
+	d->sc = scenario ? playbook_find_scenario(s->pb, scenario) : NULL;
+	cJSON_Delete(d->state);
+	d->state = d->sc && d->sc->state_json ? cJSON_Parse(d->sc->state_json)
+					      : NULL;
+	if (!d->state)
+		d->state = cJSON_CreateObject();
+	free(d->fired);
+	free(d->timers);
+	d->fired = xcalloc(d->sc ? d->sc->n_injects + 1 : 1, 1);
+	d->timers = xcalloc(d->sc ? d->sc->n_injects + 1 : 1,
+			    sizeof(*d->timers));
+}
+
+const cJSON *
+session_drill_state(const struct session *s)
+{
+	return s->mode == SESSION_DRILL && s->drill ? s->drill->state : NULL;
+}
+
+/* --- observing the journal ----------------------------------------------------------- */
+
+static const char *
+pstr(const struct journal_event *ev, const char *key)
+{
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		ev->payload, key));
+}
+
+static void
+note_phase(struct drill *d, const struct journal_event *ev)
+{
+	enum phase_id from, to;
+
+	if (pstr(ev, "from") && playbook_phase_parse(pstr(ev, "from"), &from) == 0)
+		d->phase_end[from] = ev->wall_us;
+	if (pstr(ev, "to") && playbook_phase_parse(pstr(ev, "to"), &to) == 0)
+		d->phase_start[to] = ev->wall_us;
+}
+
+static void
+note_listed(cJSON *list, const struct journal_event *ev)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "step", ev->step ? ev->step : "");
+	cJSON_AddStringToObject(o, "reason", pstr(ev, "reason") ? pstr(ev, "reason")
+							      : "");
+	cJSON_AddItemToArray(list, o);
+}
+
+static char *
+first_lines(const char *tail)
+{
+	const char *p = tail ? tail : "";
+	size_t len = 0;
+
+	for (int n = 0; p[len] && n < FIRST_LINES; n++) {
+		len += strcspn(p + len, "\n");
+		if (p[len] == '\n' && n + 1 < FIRST_LINES && p[len + 1])
+			len++;
+		else
+			break;
+	}
+	return xstrndup(p, len);
+}
+
+static void
+note_finished(struct session *s, struct drill *d, const struct journal_event *ev)
+{
+	ssize_t i = step_index(s, ev->step);
+	cJSON *exit_code = cJSON_GetObjectItemCaseSensitive(ev->payload, "exit");
+	struct prediction *p;
+
+	if (i < 0)
+		return;
+	d->finished[i] = 1;
+	p = &d->preds[i];
+	if (!p->text || p->paired)
+		return;
+	p->paired = 1;
+	p->exit_code = cJSON_IsNumber(exit_code) ? exit_code->valueint : 0;
+	p->ok = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ev->payload, "ok"));
+	free(p->first_lines);
+	p->first_lines = first_lines(pstr(ev, "tail"));
+}
+
+static void
+note_predicted(struct session *s, struct drill *d,
+	       const struct journal_event *ev)
+{
+	ssize_t i = step_index(s, ev->step);
+
+	if (i < 0 || !pstr(ev, "text"))
+		return;
+	free(d->preds[i].text);
+	d->preds[i].text = xstrdup(pstr(ev, "text"));
+	d->preds[i].paired = 0;
+}
+
+static void
+note_inject(struct session *s, struct drill *d, const struct journal_event *ev)
+{
+	ssize_t i = inject_index(d, pstr(ev, "id"));
+
+	if (i < 0 || d->fired[i])
+		return;
+	d->fired[i] = 1;
+	if (d->timers[i].id && s->loop)
+		loop_cancel_timer(s->loop, d->timers[i].id);
+	d->timers[i].id = 0;
+	apply_inject(d, &d->sc->injects[i]);
+}
+
+void
+drill_observe(struct session *s, const struct journal_event *ev)
+{
+	struct drill *d = drill_get(s);
+	const char *t = ev->type;
+
+	if (strcmp(t, "session.started") == 0)
+		start_world(s, d, ev->wall_us, pstr(ev, "scenario"));
+	else if (strcmp(t, "phase.advanced") == 0)
+		note_phase(d, ev);
+	else if (strcmp(t, "session.completed") == 0)
+		d->complete_wall = d->phase_end[PHASE_COMMUNICATE] = ev->wall_us;
+	else if (strcmp(t, "step.skipped") == 0)
+		note_listed(d->skipped, ev);
+	else if (strcmp(t, "step.na") == 0)
+		note_listed(d->na, ev);
+	else if (strcmp(t, "step.finished") == 0)
+		note_finished(s, d, ev);
+	else if (strcmp(t, "step.predicted") == 0)
+		note_predicted(s, d, ev);
+	else if (strcmp(t, "drill.inject") == 0)
+		note_inject(s, d, ev);
+}
+
+/* --- firing injections ----------------------------------------------------------------- */
+
+static char *
+describe_inject(const struct pb_inject *in)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t n = 0;
+
+	if (in->alert)
+		strbuf_addf(&sb, "alert: %s", in->alert);
+	if (in->state_json) {
+		cJSON *patch = cJSON_Parse(in->state_json);
+		const cJSON *c;
+
+		strbuf_addf(&sb, "%sstate changes:", sb.len ? "; " : "");
+		cJSON_ArrayForEach(c, patch)
+			strbuf_addf(&sb, " %s", c->string);
+		cJSON_Delete(patch);
+	}
+	for (const char *p = in->log_lines; p && *p; p++)
+		n += *p == '\n' || p[1] == '\0';
+	if (in->log_lines)
+		strbuf_addf(&sb, "%s%zu log line%s arrive in %s",
+			    sb.len ? "; " : "", n, n == 1 ? "" : "s",
+			    in->log ? in->log : "drill");
+	return strbuf_detach(&sb);
+}
+
+static cJSON *
+inject_payload(const struct pb_inject *in)
+{
+	cJSON *p = cJSON_CreateObject();
+	char *what = describe_inject(in);
+
+	cJSON_AddStringToObject(p, "id", in->id);
+	cJSON_AddStringToObject(p, "what", what);
+	free(what);
+	if (in->after)
+		cJSON_AddStringToObject(p, "after", in->after);
+	else
+		cJSON_AddNumberToObject(p, "at_ms", (double)(in->at_us / 1000));
+	if (in->alert)
+		cJSON_AddStringToObject(p, "alert", in->alert);
+	if (in->state_json)
+		cJSON_AddItemToObject(p, "state", cJSON_Parse(in->state_json));
+	if (in->log_lines) {
+		cJSON_AddStringToObject(p, "log", in->log ? in->log : "drill");
+		append_lines(cJSON_AddArrayToObject(p, "lines"), in->log_lines);
+	}
+	return p;
+}
+
+static int
+fire(struct session *s, size_t i, struct err *err)
+{
+	struct drill *d = s->drill;
+
+	if (d->fired[i] || s->complete)
+		return 0;
+	return session_record(s, "scenario", "drill.inject", NULL,
+			      inject_payload(&d->sc->injects[i]), err);
+}
+
+static void
+on_inject_timer(void *arg)
+{
+	struct inject_timer *t = arg;
+
+	t->id = 0;
+	fire(t->s, t->i, NULL);
+}
+
+int
+drill_fire_after(struct session *s, const char *id, struct err *err)
+{
+	struct drill *d = s->drill;
+
+	for (size_t i = 0; d && d->sc && i < d->sc->n_injects; i++) {
+		const struct pb_inject *in = &d->sc->injects[i];
+
+		if (in->after && strcmp(in->after, id) == 0 &&
+		    fire(s, i, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Schedule injection I, or fire it when it is already due. */
+static int
+arm(struct session *s, struct drill *d, size_t i, struct err *err)
+{
+	const struct pb_inject *in = &d->sc->injects[i];
+	int64_t due;
+	ssize_t step;
+
+	if (d->fired[i])
+		return 0;
+	if (in->after) {
+		step = step_index(s, in->after);
+		return step >= 0 && d->finished[step] ? fire(s, i, err) : 0;
+	}
+	due = d->start_wall + in->at_us - clock_wall_now(s->clk);
+	if (due <= 0)
+		return fire(s, i, err);
+	if (s->loop) {
+		d->timers[i].s = s;
+		d->timers[i].i = i;
+		d->timers[i].id = loop_add_timer(s->loop, due, on_inject_timer,
+						 &d->timers[i]);
+	}
+	return 0;
+}
+
+int
+drill_start(struct session *s, struct err *err)
+{
+	struct drill *d;
+
+	if (s->mode != SESSION_DRILL)
+		return 0;
+	d = drill_get(s);
+	if (testhook_drill_pace() >= 0)
+		d->paced = testhook_drill_pace();
+	for (size_t i = 0; d->sc && i < d->sc->n_injects; i++)
+		if (arm(s, d, i, err) < 0)
+			return -1;
+	return 0;
+}
+
+/* --- predictions ------------------------------------------------------------------------ */
+
+static int
+asks_prediction(const struct session *s, const struct step_rt *rt)
+{
+	return s->mode == SESSION_DRILL && rt->def->kind == STEP_KIND_RUN &&
+	       (rt->def->predict || s->pb->drill_predict);
+}
+
+int
+drill_wants_prediction(const struct session *s, const char *id)
+{
+	const struct step_rt *rt = session_find_step(s, id);
+
+	return rt && asks_prediction(s, rt) &&
+	       !(s->drill && s->drill->preds[rt - s->steps].text);
+}
+
+const char *
+drill_prediction(const struct session *s, const char *id)
+{
+	const struct step_rt *rt = session_find_step(s, id);
+
+	return rt && s->drill ? s->drill->preds[rt - s->steps].text : NULL;
+}
+
+int
+drill_check_prediction(const struct session *s, const struct step_rt *rt,
+		       struct err *err)
+{
+	if (!drill_wants_prediction(s, rt->def->id))
+		return 0;
+	return err_set(err, ERR_STATE, "run %s: this drill asks what you "
+		       "expect first (predict %s TEXT, e.g. predict %s fails "
+		       "with E403)", rt->def->id, rt->def->id, rt->def->id);
+}
+
+int
+drill_act_predict(struct session *s, struct step_rt *rt,
+		  const struct action *a, const char *actor, struct err *err)
+{
+	cJSON *p;
+
+	if (s->mode != SESSION_DRILL)
+		return err_set(err, ERR_STATE, "predict %s: predictions belong "
+			       "to drills; a live run needs none",
+			       rt->def->id);
+	if (!a->text || !*a->text)
+		return err_set(err, ERR_INVALID, "predict %s: say what you "
+			       "expect", rt->def->id);
+	p = cJSON_CreateObject();
+	cJSON_AddStringToObject(p, "text", a->text);
+	return session_record(s, actor, "step.predicted", rt->def->id, p, err);
+}
+
+/* --- pace and clone switches -------------------------------------------------------------- */
+
+int
+drill_is_paced(const struct session *s)
+{
+	return s->drill && s->drill->paced && s->loop;
+}
+
+int
+drill_clone_allowed(const struct session *s)
+{
+	return s->drill && s->drill->clone_allowed;
+}
+
+const char *
+drill_clone_dir(struct session *s, struct err *err)
+{
+	struct drill *d = drill_get(s);
+	const char *src = s->pb->targets.git_path;
+
+	if (d->clone_dir)
+		return d->clone_dir;
+	if (!src)
+		return err_set(err, ERR_NOTFOUND, "the playbook has no git "
+			       "target to clone"), NULL;
+	d->clone_dir = clone_make(src, err);
+	return d->clone_dir;
+}
+
+struct runner *
+drill_runner(struct session *s, struct err *err)
+{
+	struct drill *d = drill_get(s);
+
+	if (d->runner || !s->loop)
+		return d->runner;
+	d->runner = runner_new(s->loop, err);
+	if (d->runner)
+		runner_add_env_secrets(d->runner, environ);
+	for (size_t i = 0; d->runner && i < s->pb->n_variables; i++)
+		if (s->values[i] && s->pb->variables[i].secret)
+			runner_add_secret(d->runner, s->values[i]);
+	return d->runner;
+}
+
+/* --- the score card ------------------------------------------------------------------------ */
+
+struct score {
+	cJSON *card;
+	cJSON *criteria;
+	int total, max;
+};
+
+static void
+award(struct score *sc, const char *name, int points, int max,
+      const char *why)
+{
+	cJSON *c = cJSON_CreateObject();
+
+	if (points < 0)
+		points = 0;
+	cJSON_AddStringToObject(c, "name", name);
+	cJSON_AddNumberToObject(c, "points", points);
+	cJSON_AddNumberToObject(c, "max", max);
+	cJSON_AddStringToObject(c, "why", why);
+	cJSON_AddItemToArray(sc->criteria, c);
+	sc->total += points;
+	sc->max += max;
+}
+
+static void
+score_decision(const struct session *s, const struct drill *d,
+	       struct score *sc)
+{
+	const struct pb_scenario *scen = d->sc;
+	const struct step_rt *rt;
+	cJSON *e;
+	int followed;
+	char why[512];
+
+	if (!scen || !scen->expect_step) {
+		award(sc, "decision", 30, 30, "no expected decision");
+		return;
+	}
+	rt = session_find_step(s, scen->expect_step);
+	followed = rt && rt->option && strcmp(rt->option,
+					       scen->expect_option) == 0;
+	e = cJSON_AddObjectToObject(sc->card, "expected");
+	cJSON_AddStringToObject(e, "step", scen->expect_step);
+	cJSON_AddStringToObject(e, "option", scen->expect_option);
+	if (rt && rt->option)
+		cJSON_AddStringToObject(e, "chosen", rt->option);
+	else
+		cJSON_AddNullToObject(e, "chosen");
+	cJSON_AddBoolToObject(e, "followed", followed);
+	snprintf(why, sizeof(why), "%s: expected %s, chose %s",
+		 scen->expect_step, scen->expect_option,
+		 rt && rt->option ? rt->option : "nothing");
+	award(sc, "decision", followed ? 30 : 0, 30, why);
+}
+
+static const char *
+lookup_var(const char *name, const void *arg)
+{
+	return session_var(arg, name);
+}
+
+static int64_t
+end_wall(const struct session *s, const struct drill *d)
+{
+	return d->complete_wall ? d->complete_wall : clock_wall_now(s->clk);
+}
+
+static void
+score_rto(const struct session *s, const struct drill *d, struct score *sc)
+{
+	int64_t total = end_wall(s, d) - d->start_wall;
+	int64_t rto = playbook_rto_within(s->pb, lookup_var, s);
+	char why[128];
+
+	cJSON_AddNumberToObject(sc->card, "total_seconds",
+				(double)(total / 1000000));
+	if (!rto) {
+		cJSON_AddNullToObject(sc->card, "rto_seconds");
+		award(sc, "rto", 20, 20, "no recovery-time target");
+		return;
+	}
+	cJSON_AddNumberToObject(sc->card, "rto_seconds",
+				(double)(rto / 1000000));
+	cJSON_AddBoolToObject(sc->card, "within_rto", total <= rto);
+	snprintf(why, sizeof(why), "%lld s against a target of %lld s",
+		 (long long)(total / 1000000), (long long)(rto / 1000000));
+	award(sc, "rto", total <= rto ? 20 : 0, 20, why);
+}
+
+static void
+score_phases(const struct session *s, const struct drill *d,
+	     struct score *sc)
+{
+	cJSON *arr = cJSON_AddArrayToObject(sc->card, "phases");
+	int targets = 0, met = 0;
+	char why[64];
+
+	for (int p = 0; p < PHASE_COUNT; p++) {
+		int64_t target = s->pb->rto.phase_us[p];
+		int64_t end = d->phase_end[p] ? d->phase_end[p] : end_wall(s, d);
+		int64_t took = d->phase_start[p] ? end - d->phase_start[p] : 0;
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "phase", playbook_phase_name(p));
+		cJSON_AddNumberToObject(o, "seconds", (double)(took / 1000000));
+		if (target) {
+			cJSON_AddNumberToObject(o, "target_seconds",
+						(double)(target / 1000000));
+			cJSON_AddBoolToObject(o, "within", took <= target);
+			targets++;
+			met += took <= target;
+		}
+		cJSON_AddItemToArray(arr, o);
+	}
+	snprintf(why, sizeof(why), "%d of %d phase targets met", met, targets);
+	award(sc, "phases", targets ? 10 * met / targets : 10, 10,
+	      targets ? why : "no phase targets");
+}
+
+static void
+score_checks(const struct drill *d, struct score *sc)
+{
+	int n = 0;
+	const cJSON *c;
+	char why[96];
+
+	cJSON_AddItemToObject(sc->card, "skipped", cJSON_CreateArray());
+	cJSON_ArrayForEach(c, d->skipped) {
+		const char *r = cJSON_GetStringValue(
+			cJSON_GetObjectItemCaseSensitive(c, "reason"));
+
+		/* Inactive steps are the playbook's doing, not the trainee's. */
+		if (r && strstr(r, "when condition"))
+			continue;
+		cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(
+			sc->card, "skipped"), cJSON_Duplicate(c, 1));
+		n++;
+	}
+	cJSON_AddItemToObject(sc->card, "na", cJSON_Duplicate(d->na, 1));
+	snprintf(why, sizeof(why), "%d optional step(s) left open, %d marked "
+		 "n/a", n, cJSON_GetArraySize(d->na));
+	award(sc, "checks", 10 - 2 * n, 10, why);
+}
+
+static int
+count_role(const struct step_rt *rt, const char *role, cJSON *names)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < rt->n_approvals; i++) {
+		if (strcmp(rt->approvals[i].role, role) != 0)
+			continue;
+		n++;
+		cJSON_AddItemToArray(names,
+				     cJSON_CreateString(rt->approvals[i].name));
+	}
+	return n;
+}
+
+static void
+score_approvals(const struct session *s, struct score *sc)
+{
+	cJSON *arr = cJSON_AddArrayToObject(sc->card, "approvals");
+	int missing = 0;
+
+	for (size_t i = 0; i < s->n_steps; i++) {
+		const struct step_rt *rt = &s->steps[i];
+
+		if (rt->def->kind != STEP_KIND_APPROVE ||
+		    !session_step_active(s, rt))
+			continue;
+		for (size_t r = 0; r < rt->def->n_roles; r++) {
+			cJSON *o = cJSON_CreateObject();
+			cJSON *names = cJSON_CreateArray();
+			int have = count_role(rt, rt->def->roles[r].role, names);
+
+			cJSON_AddStringToObject(o, "step", rt->def->id);
+			cJSON_AddStringToObject(o, "role", rt->def->roles[r].role);
+			cJSON_AddNumberToObject(o, "required",
+						rt->def->roles[r].count);
+			cJSON_AddNumberToObject(o, "obtained", have);
+			cJSON_AddItemToObject(o, "names", names);
+			cJSON_AddItemToArray(arr, o);
+			missing += have < rt->def->roles[r].count;
+		}
+	}
+	award(sc, "approvals", missing ? 0 : 10, 10, missing
+	      ? "some required approvals were not obtained"
+	      : "every required approval obtained");
+}
+
+static void
+score_confirmations(const struct session *s, struct score *sc)
+{
+	cJSON *arr = cJSON_AddArrayToObject(sc->card, "mistyped");
+	int n = 0;
+	char why[64];
+
+	for (size_t i = 0; i < s->n_steps; i++) {
+		cJSON *o;
+
+		if (!s->steps[i].n_mistyped)
+			continue;
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "step", s->steps[i].def->id);
+		cJSON_AddNumberToObject(o, "count", s->steps[i].n_mistyped);
+		cJSON_AddItemToArray(arr, o);
+		n += s->steps[i].n_mistyped;
+	}
+	snprintf(why, sizeof(why), "%d confirmation(s) mistyped", n);
+	award(sc, "confirmations", 10 - 5 * n, 10, why);
+}
+
+enum verdict { V_NONE, V_OK, V_FAIL, V_EXIT };
+
+/* What a prediction's first words say about the run. */
+static enum verdict
+parse_verdict(const char *text, int *exit_code)
+{
+	static const char *const oks[] = { "ok", "succeed", "success",
+					   "pass", NULL };
+	static const char *const fails[] = { "fail", "error", "time out",
+					     "times out", "timeout", NULL };
+
+	while (isspace((unsigned char)*text))
+		text++;
+	if (strncasecmp(text, "exit ", 5) == 0 &&
+	    isdigit((unsigned char)text[5])) {
+		*exit_code = atoi(text + 5);
+		return V_EXIT;
+	}
+	for (size_t i = 0; oks[i]; i++)
+		if (strncasecmp(text, oks[i], strlen(oks[i])) == 0)
+			return V_OK;
+	for (size_t i = 0; fails[i]; i++)
+		if (strncasecmp(text, fails[i], strlen(fails[i])) == 0)
+			return V_FAIL;
+	return V_NONE;
+}
+
+static const char *
+verdict_name(enum verdict v)
+{
+	return v == V_OK ? "ok" : v == V_FAIL ? "fails" : v == V_EXIT ? "exit"
+								     : NULL;
+}
+
+static int
+prediction_item(const struct prediction *p, const char *step, cJSON *arr)
+{
+	cJSON *o = cJSON_CreateObject();
+	int want_exit = 0, right = -1;
+	enum verdict v = parse_verdict(p->text, &want_exit);
+
+	cJSON_AddStringToObject(o, "step", step);
+	cJSON_AddStringToObject(o, "text", p->text);
+	if (verdict_name(v))
+		cJSON_AddStringToObject(o, "expected", verdict_name(v));
+	if (p->paired) {
+		cJSON_AddNumberToObject(o, "exit", p->exit_code);
+		cJSON_AddBoolToObject(o, "ok", p->ok);
+		cJSON_AddStringToObject(o, "first_lines", p->first_lines);
+		if (v != V_NONE)
+			right = v == V_OK ? p->ok : v == V_FAIL ? !p->ok
+				: p->exit_code == want_exit;
+	}
+	if (right >= 0)
+		cJSON_AddBoolToObject(o, "right", right);
+	else
+		cJSON_AddNullToObject(o, "right");
+	cJSON_AddItemToArray(arr, o);
+	return right;
+}
+
+static void
+score_predictions(const struct session *s, const struct drill *d,
+		  struct score *sc)
+{
+	cJSON *arr = cJSON_AddArrayToObject(sc->card, "predictions");
+	int judged = 0, right = 0;
+	char why[64];
+
+	for (size_t i = 0; i < s->n_steps; i++) {
+		int r;
+
+		if (!d->preds[i].text)
+			continue;
+		r = prediction_item(&d->preds[i], s->steps[i].def->id, arr);
+		judged += r >= 0;
+		right += r > 0;
+	}
+	snprintf(why, sizeof(why), "%d of %d judged predictions right", right,
+		 judged);
+	award(sc, "predictions", judged ? 10 * right / judged : 10, 10,
+	      judged ? why : "no judged predictions");
+}
+
+cJSON *
+drill_scorecard_json(const struct session *s)
+{
+	struct score sc = { 0 };
+	const struct drill *d = s->drill;
+
+	if (s->mode != SESSION_DRILL || !d)
+		return NULL;
+	sc.card = cJSON_CreateObject();
+	cJSON_AddStringToObject(sc.card, "playbook", s->pb->id);
+	if (s->scenario)
+		cJSON_AddStringToObject(sc.card, "scenario", s->scenario);
+	else
+		cJSON_AddNullToObject(sc.card, "scenario");
+	cJSON_AddBoolToObject(sc.card, "complete", s->complete);
+	sc.criteria = cJSON_CreateArray();
+	score_decision(s, d, &sc);
+	score_rto(s, d, &sc);
+	score_phases(s, d, &sc);
+	score_checks(d, &sc);
+	score_approvals(s, &sc);
+	score_confirmations(s, &sc);
+	score_predictions(s, d, &sc);
+	cJSON_AddItemToObject(sc.card, "criteria", sc.criteria);
+	cJSON_AddNumberToObject(sc.card, "score", sc.total);
+	cJSON_AddNumberToObject(sc.card, "max", sc.max);
+	return sc.card;
+}
+
+static int
+write_scorecard(const struct session *s, const cJSON *card, struct err *err)
+{
+	char *path = xasprintf("%s/scorecard.json", s->dir);
+	char *tmp = xasprintf("%s.tmp", path);
+	char *text = cJSON_Print(card);
+	size_t len = strlen(text);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int rc = 0;
+
+	if (fd < 0 || write(fd, text, len) != (ssize_t)len ||
+	    write(fd, "\n", 1) != 1 || fsync(fd) < 0 || rename(tmp, path) < 0)
+		rc = err_set(err, ERR_IO, "cannot write %s: %s", path,
+			     strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	if (rc < 0)
+		unlink(tmp);
+	cJSON_free(text);
+	free(tmp);
+	free(path);
+	return rc;
+}
+
+int
+drill_complete(struct session *s, const char *actor, struct err *err)
+{
+	cJSON *card;
+
+	if (s->mode != SESSION_DRILL || !s->drill)
+		return 0;
+	cancel_timers(s, s->drill);
+	remove_clone(s->drill);
+	card = drill_scorecard_json(s);
+	if (write_scorecard(s, card, err) < 0) {
+		cJSON_Delete(card);
+		return -1;
+	}
+	return session_record(s, actor, "drill.scorecard", NULL, card, err);
+}
+
+void
+session_set_drill_pace(struct session *s, int paced)
+{
+	drill_get(s)->paced = testhook_drill_pace() >= 0 ? testhook_drill_pace()
+						       : paced;
+}
+
+void
+session_set_drill_clone(struct session *s, int allowed)
+{
+	drill_get(s)->clone_allowed = allowed;
+}

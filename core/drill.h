@@ -1,0 +1,101 @@
+/* Drill mode's own state: the scenario's world (registry, tags, logs) as
+ * injections change it, the trainee's predictions, the opt-in throwaway
+ * clone, and the score card computed when the session completes. All of
+ * it is rebuilt from the journal (drill.inject, step.predicted), so a
+ * resumed drill neither loses nor repeats anything.
+ *
+ * Score card (drill.scorecard event and DIR/scorecard.json), 100 points:
+ *   decision     30  the scenario's expected option chosen at its decide
+ *                    step (no expectation: awarded)
+ *   rto          20  completed within the recovery-time target (none: awarded)
+ *   phases       10  shared equally by the phases that have a target,
+ *                    each earned when the phase took no longer (none: awarded)
+ *   checks       10  minus 2 per optional step left open (skipped); n/a
+ *                    with a reason costs nothing but is listed
+ *   approvals    10  every role of every active approval obtained
+ *   confirmations 10 minus 5 per mistyped confirmation
+ *   predictions  10  share of judged predictions that were right (none
+ *                    judged: awarded). A prediction is judged when its
+ *                    text starts with "ok", "succeeds", "fails", "error",
+ *                    "times out" or "exit N"; it is right when the run
+ *                    went that way.
+ * Scores never go below 0 per criterion. */
+#ifndef REWIND_CORE_DRILL_H
+#define REWIND_CORE_DRILL_H
+
+#include <stdint.h>
+
+struct action;
+struct cJSON;
+struct err;
+struct journal_event;
+struct session;
+struct step_rt;
+
+/* --- for front ends ----------------------------------------------------------- */
+
+/* Whether step ID must get a prediction before it runs: a drill, a run
+ * step asking for one (its own "predict" or the playbook's drill.predict),
+ * and none recorded since its last run. */
+int drill_wants_prediction(const struct session *s, const char *id);
+
+/* The prediction recorded for step ID, borrowed, or NULL. */
+const char *drill_prediction(const struct session *s, const char *id);
+
+/* The score card as JSON (see the top of this header); caller deletes.
+ * Returns NULL for a live session. Fields: scenario, expected {step,
+ * option, chosen, followed}, phases [{phase, seconds, target_seconds,
+ * within}], total_seconds, rto_seconds, within_rto, skipped [{step,
+ * reason}], na [{step, reason}], approvals [{step, role, required,
+ * obtained, names}], mistyped [{step, count}], predictions [{step, text,
+ * expected, exit, ok, first_lines, right}], criteria [{name, points,
+ * max, why}], score, max. */
+struct cJSON *drill_scorecard_json(const struct session *s);
+
+/* --- for the session_*.c files --------------------------------------------------- */
+
+/* Free S's drill state: cancel its timers, remove the clone. */
+void drill_free(struct session *s);
+
+/* Note one applied journal event (called for every event, replayed or
+ * new); never journals anything itself. */
+void drill_observe(struct session *s, const struct journal_event *ev);
+
+/* Start the drill side of an opened session: timed injections are
+ * scheduled on the loop and overdue ones (and those after finished
+ * steps) fired now. Output shows at once until session_set_drill_pace
+ * (or REWIND_TEST_DRILL_PACE) says otherwise. Returns 0 or -1 when
+ * journalling failed. A live session: nothing to do. */
+int drill_start(struct session *s, struct err *err);
+
+/* Fire the injections waiting for step ID to finish; 0 or -1. */
+int drill_fire_after(struct session *s, const char *id, struct err *err);
+
+/* Handler of `predict STEP TEXT`: journals step.predicted. */
+int drill_act_predict(struct session *s, struct step_rt *rt,
+		      const struct action *a, const char *actor,
+		      struct err *err);
+
+/* Refuse (-1, ERR_STATE with the predict command to type) a drill run of
+ * a step that asks for a prediction and has none; 0 otherwise. */
+int drill_check_prediction(const struct session *s, const struct step_rt *rt,
+			   struct err *err);
+
+/* At session completion: journal drill.scorecard, write scorecard.json,
+ * stop timers and remove the clone. Returns 0 or -1. */
+int drill_complete(struct session *s, const char *actor, struct err *err);
+
+/* Whether simulated output streams over time (see drill_start). */
+int drill_is_paced(const struct session *s);
+
+/* Whether clone runs are allowed (session_set_drill_clone). */
+int drill_clone_allowed(const struct session *s);
+
+/* The throwaway clone's path, made on first use from the playbook's git
+ * target; NULL with ERR_NOTFOUND / ERR_IO when it cannot be made. */
+const char *drill_clone_dir(struct session *s, struct err *err);
+
+/* The runner for clone runs, created on first use; NULL with ERR_SYS. */
+struct runner *drill_runner(struct session *s, struct err *err);
+
+#endif

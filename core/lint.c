@@ -1,0 +1,1310 @@
+/* Lint: rules beyond the schema for `rewind check`. Each rule is one
+ * function over the loaded playbook; the decision-path rules (reachable
+ * steps, variables set before use) share one walk that enumerates the
+ * values the playbook's own input and decide steps can give the variables
+ * its conditions name. */
+#include "config.h"
+#include "lint.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "playbook.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+/* The walk gives up past this many distinct decision states. */
+#define LINT_MAX_STATES 20000
+#define FIELDS_MAX 8
+
+const char *const lint_rule_names[] = {
+	"when-unset", "start-variable", "unknown-reference",
+	"unbraced-reference", "confirm-missing", "confirm-names-nothing",
+	"confirm-ignored", "looks-destructive", "drill-missing",
+	"unreachable", "unset-before-use", "too-many-paths", NULL,
+};
+
+/* What the lint knows of one variable. */
+struct var_info {
+	const char **values;	/* values that matter (borrowed strings) */
+	size_t n_values;
+	int is_cond;		/* named by a step's when */
+	int n_setters;		/* input/decide steps that may set it */
+	char *used_by;		/* first step field naming it, or NULL */
+};
+
+struct lint {
+	const struct playbook *pb;
+	struct lint_report *r;
+	struct var_info *vars;	/* one per pb->variables */
+	const char *rule;	/* the rule running */
+};
+
+/* A text field of a step that may name variables. */
+struct field {
+	const char *name;	/* JSON path below the step */
+	const char *text;
+	int is_template;	/* ${NAME} expanded by rewind; else shell */
+};
+
+/* --- the report ----------------------------------------------------------- */
+
+static void __attribute__((format(printf, 5, 6)))
+report(struct lint *l, enum lint_severity sev, const char *path,
+       const char *fix, const char *fmt, ...)
+{
+	struct lint_report *r = l->r;
+	struct lint_msg *m;
+	char problem[ERR_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(problem, sizeof(problem), fmt, ap);
+	va_end(ap);
+	r->msgs = xrealloc(r->msgs, (r->n_msgs + 1) * sizeof(*r->msgs));
+	m = &r->msgs[r->n_msgs++];
+	m->severity = sev;
+	m->rule = l->rule;
+	m->path = xstrdup(path);
+	m->problem = xstrdup(problem);
+	m->fix = xstrdup(fix);
+	if (sev == LINT_ERROR)
+		r->n_errors++;
+	else
+		r->n_warnings++;
+}
+
+void
+lint_report_done(struct lint_report *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->n_msgs; i++) {
+		free(r->msgs[i].path);
+		free(r->msgs[i].problem);
+		free(r->msgs[i].fix);
+	}
+	free(r->msgs);
+	memset(r, 0, sizeof(*r));
+}
+
+char *
+lint_msg_format(const struct lint_msg *m, const char *file)
+{
+	return xasprintf("%s: %s: %s%s; fix: %s", file, m->path,
+			 m->severity == LINT_WARNING ? "warning: " : "",
+			 m->problem, m->fix);
+}
+
+/* --- names and paths ------------------------------------------------------ */
+
+static char *
+step_path(int phase, size_t i)
+{
+	return xasprintf("phases[%d].steps[%zu]", phase, i);
+}
+
+static int
+var_index(const struct playbook *pb, const char *name)
+{
+	for (size_t i = 0; i < pb->n_variables; i++)
+		if (strcmp(pb->variables[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int
+is_name_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_';
+}
+
+/* Facts a template may name besides the variables; the list of fact() in
+ * core/session_act.c. */
+static int
+is_fact(const char *name)
+{
+	static const char *const facts[] = {
+		"OPERATOR", "PLAYBOOK", "SESSION_DIR", "MODE", NULL,
+	};
+
+	for (size_t i = 0; facts[i]; i++)
+		if (strcmp(facts[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+/* Whether TEXT names NAME as $NAME (whole word) or ${NAME}: what the
+ * session counts as a reference (session_each_ref). */
+static int
+text_refs(const char *text, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = text ? strchr(text, '$') : NULL; p;
+	     p = strchr(p + 1, '$')) {
+		if (p[1] == '{' && strncmp(p + 2, name, n) == 0 &&
+		    p[2 + n] == '}')
+			return 1;
+		if (strncmp(p + 1, name, n) == 0 && !is_name_char(p[1 + n]))
+			return 1;
+	}
+	return 0;
+}
+
+static void
+add_field(struct field *f, size_t *n, const char *name, const char *text,
+	  int is_template)
+{
+	if (text && *n < FIELDS_MAX)
+		f[(*n)++] = (struct field){ name, text, is_template };
+}
+
+/* The fields of ST the session expands or hands to a command. */
+static size_t
+step_fields(const struct pb_step *st, struct field *f)
+{
+	size_t n = 0;
+
+	add_field(f, &n, "run", st->run, 0);
+	add_field(f, &n, "cwd", st->cwd, 1);
+	if (st->destructive)
+		add_field(f, &n, "confirm", st->confirm, 1);
+	add_field(f, &n, "template", st->template, 1);
+	if (st->kind == STEP_KIND_PROBE) {
+		add_field(f, &n, "probe.tag", st->probe.tag, 1);
+		add_field(f, &n, "probe.version", st->probe.version, 1);
+		add_field(f, &n, "probe.url", st->probe.url, 1);
+	}
+	return n;
+}
+
+/* --- what the playbook sets ----------------------------------------------- */
+
+static void
+add_value(struct var_info *v, const char *value)
+{
+	for (size_t i = 0; i < v->n_values; i++)
+		if (strcmp(v->values[i], value) == 0)
+			return;
+	v->values = xrealloc(v->values, (v->n_values + 1) * sizeof(char *));
+	v->values[v->n_values++] = value;
+}
+
+static void
+note_when_values(struct lint *l, const struct pb_when *w, int is_step)
+{
+	for (size_t c = 0; c < w->n_conds; c++) {
+		int v = var_index(l->pb, w->conds[c].var);
+
+		if (v < 0)
+			continue;
+		l->vars[v].is_cond |= is_step;
+		for (size_t k = 0; k < w->conds[c].n_values; k++)
+			add_value(&l->vars[v], w->conds[c].values[k]);
+	}
+}
+
+static void
+note_setters(struct lint *l, const struct pb_step *st)
+{
+	int v = st->variable ? var_index(l->pb, st->variable) : -1;
+
+	if (v >= 0)
+		l->vars[v].n_setters++;
+	for (size_t o = 0; o < st->n_options; o++) {
+		const struct pb_option *opt = &st->options[o];
+
+		if (v >= 0)
+			add_value(&l->vars[v], opt->id);
+		for (size_t k = 0; k < opt->n_sets; k++) {
+			int s = var_index(l->pb, opt->sets[k].name);
+
+			if (s < 0)
+				continue;
+			l->vars[s].n_setters++;
+			add_value(&l->vars[s], opt->sets[k].value);
+		}
+	}
+}
+
+static void
+note_uses(struct lint *l, const struct pb_step *st, const char *path)
+{
+	struct field f[FIELDS_MAX];
+	size_t n = step_fields(st, f);
+
+	for (size_t i = 0; i < n; i++)
+		for (size_t v = 0; v < l->pb->n_variables; v++)
+			if (!l->vars[v].used_by &&
+			    text_refs(f[i].text, l->pb->variables[v].name))
+				l->vars[v].used_by = xasprintf("%s.%s", path,
+							       f[i].name);
+}
+
+static void
+collect_vars(struct lint *l)
+{
+	const struct playbook *pb = l->pb;
+
+	l->vars = xcalloc(pb->n_variables + 1, sizeof(*l->vars));
+	for (int p = 0; p < PHASE_COUNT; p++) {
+		for (size_t i = 0; i < pb->phases[p].n_steps; i++) {
+			const struct pb_step *st = &pb->phases[p].steps[i];
+			char *path = step_path(p, i);
+
+			note_when_values(l, &st->when, 1);
+			note_setters(l, st);
+			note_uses(l, st, path);
+			free(path);
+		}
+	}
+	for (size_t i = 0; i < pb->rto.n_rules; i++)
+		note_when_values(l, &pb->rto.rules[i].when, 0);
+	for (size_t v = 0; v < pb->n_variables; v++)
+		if (pb->variables[v].default_value)
+			add_value(&l->vars[v], pb->variables[v].default_value);
+}
+
+static void
+free_vars(struct lint *l)
+{
+	for (size_t v = 0; v < l->pb->n_variables; v++) {
+		free(l->vars[v].values);
+		free(l->vars[v].used_by);
+	}
+	free(l->vars);
+}
+
+/* Nothing in the playbook gives variable V a value. */
+static int
+is_unsettable(const struct lint *l, int v)
+{
+	return l->vars[v].n_setters == 0 &&
+	       !l->pb->variables[v].default_value;
+}
+
+/* --- rule: every when names a variable something sets ---------------------- */
+
+static void
+when_unset_in(struct lint *l, const struct pb_when *w, const char *path,
+	      const char *where)
+{
+	for (size_t c = 0; c < w->n_conds; c++) {
+		const char *name = w->conds[c].var;
+		int v = var_index(l->pb, name);
+		char *at, *fix;
+
+		if (v < 0 || !is_unsettable(l, v))
+			continue;
+		at = xasprintf("%s.when.%s", path, name);
+		fix = xasprintf("add an input step (\"variable\": \"%s\") or a "
+				"decide option that sets it%s, or give "
+				"variables.%s a default", name, where, name);
+		report(l, LINT_ERROR, at, fix, "no step sets %s and it has no "
+		       "default, so the condition holds only if the operator "
+		       "happens to pass -v %s=VALUE", name, name);
+		free(fix);
+		free(at);
+	}
+}
+
+static void
+rule_when_unset(struct lint *l)
+{
+	const struct playbook *pb = l->pb;
+
+	for (int p = 0; p < PHASE_COUNT; p++) {
+		for (size_t i = 0; i < pb->phases[p].n_steps; i++) {
+			char *path = step_path(p, i);
+
+			when_unset_in(l, &pb->phases[p].steps[i].when, path,
+				      " before this step");
+			free(path);
+		}
+	}
+	for (size_t i = 0; i < pb->rto.n_rules; i++) {
+		char *path = xasprintf("targets_rto.rules[%zu]", i);
+
+		when_unset_in(l, &pb->rto.rules[i].when, path, "");
+		free(path);
+	}
+}
+
+/* --- rule: variables only the operator can give ----------------------------- */
+
+static void
+rule_start_variable(struct lint *l)
+{
+	for (size_t v = 0; v < l->pb->n_variables; v++) {
+		const char *name = l->pb->variables[v].name;
+		char *at, *fix;
+
+		if (!l->vars[v].used_by || !is_unsettable(l, (int)v))
+			continue;
+		at = xasprintf("variables.%s", name);
+		fix = xasprintf("add an input step (\"variable\": \"%s\") "
+				"before %s, or give it a default", name,
+				l->vars[v].used_by);
+		report(l, LINT_WARNING, at, fix, "%s is used by %s but no step "
+		       "sets it and it has no default: the operator must give "
+		       "-v %s=VALUE at start", name, l->vars[v].used_by, name);
+		free(fix);
+		free(at);
+	}
+}
+
+/* --- rule: ${NAME} that is no variable and no fact ---------------------------- */
+
+/* The declared variable closest to NAME (at most two edits), or NULL. */
+static const char *
+closest_var(const struct playbook *pb, const char *name)
+{
+	const char *best = NULL;
+	size_t best_d = 3;
+
+	for (size_t v = 0; v < pb->n_variables; v++) {
+		const char *cand = pb->variables[v].name;
+		size_t n = strlen(name), m = strlen(cand), d;
+		size_t row[66], prev, tmp;
+
+		if (n > 64 || m > 64)
+			continue;
+		for (size_t j = 0; j <= m; j++)
+			row[j] = j;
+		for (size_t i = 1; i <= n; i++) {
+			prev = row[0];
+			row[0] = i;
+			for (size_t j = 1; j <= m; j++) {
+				tmp = row[j];
+				d = prev + (name[i - 1] != cand[j - 1]);
+				if (row[j] + 1 < d)
+					d = row[j] + 1;
+				if (row[j - 1] + 1 < d)
+					d = row[j - 1] + 1;
+				row[j] = d;
+				prev = tmp;
+			}
+		}
+		if (row[m] < best_d) {
+			best_d = row[m];
+			best = cand;
+		}
+	}
+	return best;
+}
+
+static void
+report_unknown(struct lint *l, const char *path, const char *name,
+	       int is_template)
+{
+	const char *near = closest_var(l->pb, name);
+	char *fix;
+
+	if (near)
+		fix = xasprintf("did you mean %s? otherwise declare %s under "
+				"variables", near, name);
+	else if (is_template)
+		fix = xasprintf("declare %s under variables, or use a fact "
+				"(OPERATOR, PLAYBOOK, SESSION_DIR, MODE)",
+				name);
+	else
+		fix = xasprintf("declare %s under variables (commands get "
+				"variables as environment), or assign it in "
+				"the command", name);
+	if (is_template)
+		report(l, LINT_ERROR, path, fix, "${%s} is not a variable or "
+		       "a fact: rewind refuses to expand it", name);
+	else
+		report(l, LINT_ERROR, path, fix, "$%s is not a variable, is "
+		       "not assigned in the command and is not a standard "
+		       "environment variable: the shell expands it to "
+		       "nothing", name);
+	free(fix);
+}
+
+static void
+unknown_in_template(struct lint *l, const char *path, const char *text)
+{
+	for (const char *p = strstr(text, "${"); p; p = strstr(p + 2, "${")) {
+		const char *end = strchr(p + 2, '}');
+		char *name;
+
+		if (!end)
+			break;
+		name = xstrndup(p + 2, (size_t)(end - p - 2));
+		if (var_index(l->pb, name) < 0 && !is_fact(name))
+			report_unknown(l, path, name, 1);
+		free(name);
+	}
+}
+
+/* Environment variables a command may use without declaring them. */
+static int
+is_standard_env(const char *name)
+{
+	static const char *const env[] = {
+		"HOME", "PATH", "USER", "LOGNAME", "PWD", "OLDPWD", "SHELL",
+		"TMPDIR", "LANG", "LC_ALL", "LC_CTYPE", "TERM", "TZ",
+		"HOSTNAME", "IFS", "PPID", "RANDOM", "LINENO", "SECONDS",
+		"UID", "EUID", "EDITOR", "VISUAL", "PAGER", "CI",
+		"XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME",
+		"XDG_DATA_HOME", "XDG_RUNTIME_DIR", "REWIND_SESSION_DIR",
+		"REWIND_STEP", "REWIND_MODE", NULL,
+	};
+
+	for (size_t i = 0; env[i]; i++)
+		if (strcmp(env[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+is_segment_end(char c)
+{
+	return c == ';' || c == '|' || c == '&' || c == '\n' || c == '(' ||
+	       c == '{';
+}
+
+/* The first word of the shell command segment holding AT, after
+ * keywords like while/if/do, copied into WORD. */
+static void
+segment_head(const char *text, const char *at, char *word, size_t size)
+{
+	static const char *const keywords[] = {
+		"while", "until", "if", "then", "do", "else", "!", NULL,
+	};
+	const char *p = at;
+	size_t n;
+	int again = 1;
+
+	while (p > text && !is_segment_end(p[-1]))
+		p--;
+	while (again) {
+		again = 0;
+		p += strspn(p, " \t");
+		n = strcspn(p, " \t;|&\n");
+		for (size_t k = 0; keywords[k]; k++) {
+			if (n == strlen(keywords[k]) &&
+			    strncmp(p, keywords[k], n) == 0 && p + n < at) {
+				p += n;
+				again = 1;
+			}
+		}
+	}
+	n = strcspn(p, " \t;|&\n");
+	snprintf(word, size, "%.*s", (int)(n < size ? n : size - 1), p);
+}
+
+/* Whether the command TEXT assigns NAME itself: NAME=..., for NAME in,
+ * read ... NAME. */
+static int
+is_assigned(const char *text, const char *name)
+{
+	size_t n = strlen(name);
+	char head[16];
+
+	for (const char *p = strstr(text, name); p; p = strstr(p + 1, name)) {
+		if (p > text && (is_name_char(p[-1]) || p[-1] == '$' ||
+				 p[-1] == '{'))
+			continue;
+		if (is_name_char(p[n]))
+			continue;
+		if (p[n] == '=')
+			return 1;
+		segment_head(text, p, head, sizeof(head));
+		if (strcmp(head, "read") == 0 || strcmp(head, "for") == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+is_upper_name(const char *s, size_t n)
+{
+	if (n == 0 || !(s[0] >= 'A' && s[0] <= 'Z'))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!(isupper((unsigned char)s[i]) ||
+		      isdigit((unsigned char)s[i]) || s[i] == '_'))
+			return 0;
+	return 1;
+}
+
+/* Where the shell would expand the next $NAME of TEXT from P: outside
+ * single quotes, and inside $(...) with the quoting reset. Returns the
+ * '$' or NULL. */
+static const char *
+next_shell_ref(const char *p, int *sq, int *dq, unsigned *stack, int *depth)
+{
+	for (; *p; p++) {
+		if (*sq) {
+			*sq = *p != '\'';
+			continue;
+		}
+		if (*p == '\\' && p[1]) {
+			p++;
+		} else if (*p == '\'' && !*dq) {
+			*sq = 1;
+		} else if (*p == '"') {
+			*dq = !*dq;
+		} else if (*p == '$' && p[1] == '(' && *depth < 31) {
+			*stack = (*stack << 1) | (unsigned)*dq;
+			(*depth)++;
+			*dq = 0;
+			p++;
+		} else if (*p == ')' && !*dq && *depth > 0) {
+			*dq = (int)(*stack & 1);
+			*stack >>= 1;
+			(*depth)--;
+		} else if (*p == '$') {
+			return p;
+		}
+	}
+	return NULL;
+}
+
+static void
+unknown_in_command(struct lint *l, const char *path, const char *text)
+{
+	int sq = 0, dq = 0, depth = 0;
+	unsigned stack = 0;
+	const char *p = text;
+
+	while ((p = next_shell_ref(p, &sq, &dq, &stack, &depth))) {
+		const char *name = p + 1 + (p[1] == '{');
+		size_t n = 0;
+		char *copy;
+
+		while (is_name_char(name[n]))
+			n++;
+		p = name + n;
+		if (!is_upper_name(name, n))
+			continue;
+		copy = xstrndup(name, n);
+		if (var_index(l->pb, copy) < 0 && !is_standard_env(copy) &&
+		    !is_assigned(text, copy))
+			report_unknown(l, path, copy, 0);
+		free(copy);
+	}
+}
+
+static void
+rule_unknown_reference(struct lint *l)
+{
+	const struct playbook *pb = l->pb;
+
+	for (int p = 0; p < PHASE_COUNT; p++) {
+		for (size_t i = 0; i < pb->phases[p].n_steps; i++) {
+			struct field f[FIELDS_MAX];
+			size_t n = step_fields(&pb->phases[p].steps[i], f);
+			char *sp = step_path(p, i);
+
+			for (size_t k = 0; k < n; k++) {
+				char *path = xasprintf("%s.%s", sp, f[k].name);
+
+				if (f[k].is_template)
+					unknown_in_template(l, path, f[k].text);
+				else
+					unknown_in_command(l, path, f[k].text);
+				free(path);
+			}
+			free(sp);
+		}
+	}
+}
+
+/* --- rule: $NAME in a template stays as written ------------------------------ */
+
+static void
+unbraced_in(struct lint *l, const char *path, const char *text)
+{
+	for (const char *p = strchr(text, '$'); p; p = strchr(p + 1, '$')) {
+		size_t n = 0;
+		char *name, *fix;
+
+		while (is_name_char(p[1 + n]))
+			n++;
+		if (n == 0)
+			continue;
+		name = xstrndup(p + 1, n);
+		if (var_index(l->pb, name) >= 0 || is_fact(name)) {
+			fix = xasprintf("write ${%s}", name);
+			report(l, LINT_WARNING, path, fix, "$%s is left as "
+			       "written: only ${%s} is replaced", name, name);
+			free(fix);
+		}
+		free(name);
+	}
+}
+
+static void
+rule_unbraced_reference(struct lint *l)
+{
+	const struct playbook *pb = l->pb;
+
+	for (int p = 0; p < PHASE_COUNT; p++) {
+		for (size_t i = 0; i < pb->phases[p].n_steps; i++) {
+			struct field f[FIELDS_MAX];
+			size_t n = step_fields(&pb->phases[p].steps[i], f);
+			char *sp = step_path(p, i);
+
+			for (size_t k = 0; k < n; k++) {
+				char *path = xasprintf("%s.%s", sp, f[k].name);
+
+				if (f[k].is_template)
+					unbraced_in(l, path, f[k].text);
+				free(path);
+			}
+			free(sp);
+		}
+	}
+}
+
+/* --- rules: destructive steps and their confirmation ------------------------ */
+
+/* The declared variable the command of ST names first, or NULL. */
+static const char *
+first_run_var(const struct playbook *pb, const struct pb_step *st)
+{
+	for (size_t v = 0; v < pb->n_variables; v++)
+		if (text_refs(st->run, pb->variables[v].name))
+			return pb->variables[v].name;
+	return NULL;
+}
+
+static int
+confirm_names_var(const struct pb_step *st)
+{
+	for (const char *p = strstr(st->confirm, "${"); p;
+	     p = strstr(p + 2, "${"))
+		if (strchr(p + 2, '}'))
+			return 1;
+	return 0;
+}
+
+static void
+check_confirm(struct lint *l, const struct pb_step *st, const char *sp)
+{
+	const char *var = first_run_var(l->pb, st);
+	char *path, *fix;
+
+	if (!st->confirm) {
+		l->rule = "confirm-missing";
+		path = xasprintf("%s.destructive", sp);
+		fix = var ? xasprintf("add \"confirm\": \"${%s}\" (what the "
+				      "command changes)", var)
+			  : xstrdup("add \"confirm\" with the text the operator "
+				    "must type, naming what is changed");
+		report(l, LINT_ERROR, path, fix, "destructive step \"%s\" has "
+		       "no confirm, so the operator types its id, which says "
+		       "nothing about what is destroyed", st->id);
+	} else if (var && !confirm_names_var(st)) {
+		l->rule = "confirm-names-nothing";
+		path = xasprintf("%s.confirm", sp);
+		fix = xasprintf("confirm with the value at stake, e.g. "
+				"\"${%s}\"", var);
+		report(l, LINT_WARNING, path, fix, "the command uses $%s but "
+		       "the confirmation \"%s\" names no variable, so typing it "
+		       "does not prove the operator read the value", var,
+		       st->confirm);
+	} else {
+		return;
+	}
+	free(fix);
+	free(path);
+}
+
+/* Commands that destroy or move something others rely on. */
+static const char *
+destructive_pattern(const char *run)
+{
+	static const char *const patterns[] = {
+		"reset --hard", "push --force", "push -f ", "push origin :",
+		"push --delete", "unpublish", "yank", "dist-tag add",
+		"dist-tag rm", "npm deprecate", "pkill", "killall",
+		"branch -D", "clean -f", "clean -xf", "clean -fd", NULL,
+	};
+	const char *k;
+
+	for (size_t i = 0; patterns[i]; i++)
+		if (strstr(run, patterns[i]))
+			return patterns[i];
+	for (k = strstr(run, "kill "); k; k = strstr(k + 1, "kill ")) {
+		const char *arg = k + 5 + strspn(k + 5, " ");
+
+		if ((k == run || !is_name_char(k[-1])) &&
+		    strncmp(arg, "-0", 2) != 0 && strncmp(arg, "-l", 2) != 0)
+			return "kill";
+	}
+	return NULL;
+}
+
+static void
+rule_destructive(struct lint *l)
+{
+	const struct playbook *pb = l->pb;
+
+	for (int p = 0; p < PHASE_COUNT; p++) {
+		for (size_t i = 0; i < pb->phases[p].n_steps; i++) {
+			const struct pb_step *st = &pb->phases[p].steps[i];
+			char *sp = step_path(p, i), *path, *fix;
+			const char *pat;
+
+			if (st->kind == STEP_KIND_RUN && st->destructive)
+				check_confirm(l, st, sp);
+			if (st->kind == STEP_KIND_RUN && !st->destructive &&
+			    st->confirm) {
+				l->rule = "confirm-ignored";
+				path = xasprintf("%s.confirm", sp);
+				report(l, LINT_WARNING, path, "mark the step "
+				       "\"destructive\": true, or drop confirm",
+				       "confirm is ignored: the step is not "
+				       "destructive");
+				free(path);
+			}
+			pat = st->kind == STEP_KIND_RUN && !st->destructive
+				? destructive_pattern(st->run) : NULL;
+			if (pat) {
+				l->rule = "looks-destructive";
+				path = xasprintf("%s.run", sp);
+				fix = xasprintf("add \"destructive\": true and a "
+						"confirm, or split the harmless "
+						"part into its own step");
+				report(l, LINT_WARNING, path, fix, "the command "
+				       "looks destructive (%s) but the step is "
+				       "not marked destructive", pat);
+				free(fix);
+				free(path);
+			}
+			free(sp);
+		}
+	}
+}
+
+/* --- rule: drill coverage ------------------------------------------------------ */
+
+static int
+scenarios_cover(const struct playbook *pb, const char *id)
+{
+	for (size_t s = 0; s < pb->n_scenarios; s++)
+		for (size_t o = 0; o < pb->scenarios[s].n_outcomes; o++)
+			if (strcmp(pb->scenarios[s].outcomes[o].step, id) == 0)
+				return 1;
+	return 0;
+}
+
+static void
+drill_check(struct lint *l, const struct pb_step *st, const char *sp)
+{
+	int runs = st->kind == STEP_KIND_RUN || st->kind == STEP_KIND_PROBE;
+	int sends = st->kind == STEP_KIND_MESSAGE && st->channel &&
+		    strcmp(st->channel, "file") != 0;
+
+	if (st->drill.present || scenarios_cover(l->pb, st->id))
+		return;
+	if (st->kind == STEP_KIND_WAIT)
+		report(l, LINT_WARNING, sp, "add a \"drill\" block with what "
+		       "watching would show", "wait step \"%s\" has no drill "
+		       "block: a drill passes it at once and shows nothing",
+		       st->id);
+	else if (runs)
+		report(l, LINT_ERROR, sp, "add a \"drill\" block with the "
+		       "output the real command would print (or an outcome "
+		       "in a scenario)", "%s step \"%s\" has no drill block "
+		       "and no scenario outcome: a drill shows nothing for "
+		       "it", playbook_kind_name(st->kind), st->id);
+	else if (sends)
+		report(l, LINT_WARNING, sp, "add a \"drill\" block saying "
+		       "what sending would report", "message step \"%s\" "
+		       "sends through the %s channel but has no drill block",
+		       st->id, st->channel);
+}
+
+static void
+rule_drill_missing(struct lint *l)
+{
+	const struct playbook *pb = l->pb;
+
+	for (int p = 0; p < PHASE_COUNT; p++) {
+		for (size_t i = 0; i < pb->phases[p].n_steps; i++) {
+			char *sp = step_path(p, i);
+
+			drill_check(l, &pb->phases[p].steps[i], sp);
+			free(sp);
+		}
+	}
+}
+
+/* --- the decision-path walk ------------------------------------------------------ */
+
+/* A state gives each variable a value: UNSET, an index into its
+ * var_info values, or n_values for "some other value". States are kept
+ * distinct in a hash set. */
+#define UNSET (-1)
+#define SKIPPED (-2)	/* unset: the optional step setting it was left */
+
+struct states {
+	int *v;			/* n * width values */
+	size_t n, cap, width;
+	size_t *slots;		/* hash set: index + 1, 0 = empty */
+	size_t n_slots;
+};
+
+static uint64_t
+state_hash(const int *s, size_t width)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (size_t i = 0; i < width; i++) {
+		h ^= (uint64_t)(unsigned)s[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static void states_add(struct states *ss, const int *s);
+
+static void
+states_rehash(struct states *ss)
+{
+	size_t n = ss->n;
+
+	free(ss->slots);
+	ss->n_slots = ss->n_slots ? ss->n_slots * 2 : 64;
+	ss->slots = xcalloc(ss->n_slots, sizeof(*ss->slots));
+	ss->n = 0;
+	for (size_t i = 0; i < n; i++)
+		states_add(ss, ss->v + i * ss->width);
+}
+
+static void
+states_add(struct states *ss, const int *s)
+{
+	size_t w = ss->width, slot;
+
+	if ((ss->n + 1) * 2 > ss->n_slots)
+		states_rehash(ss);
+	slot = state_hash(s, w) & (ss->n_slots - 1);
+	for (; ss->slots[slot]; slot = (slot + 1) & (ss->n_slots - 1))
+		if (memcmp(ss->v + (ss->slots[slot] - 1) * w, s,
+			   w * sizeof(int)) == 0)
+			return;
+	if (ss->n == ss->cap) {
+		ss->cap = ss->cap ? ss->cap * 2 : 16;
+		ss->v = xrealloc(ss->v, ss->cap * w * sizeof(int));
+	}
+	memmove(ss->v + ss->n * w, s, w * sizeof(int));
+	ss->slots[slot] = ++ss->n;
+}
+
+static void
+states_done(struct states *ss)
+{
+	free(ss->v);
+	free(ss->slots);
+	memset(ss, 0, sizeof(*ss));
+}
+
+struct walk {
+	struct lint *l;
+	struct states cur;
+	int *scratch;		/* one state */
+	int stopped;
+};
+
+static int
+value_index(const struct lint *l, int v, const char *value)
+{
+	const struct var_info *vi = &l->vars[v];
+
+	for (size_t i = 0; vi->is_cond && i < vi->n_values; i++)
+		if (strcmp(vi->values[i], value) == 0)
+			return (int)i;
+	return (int)vi->n_values;
+}
+
+static int
+cond_holds(const struct lint *l, const struct pb_cond *c, const int *s)
+{
+	int v = var_index(l->pb, c->var);
+	int val = v < 0 ? UNSET : s[v];
+
+	if (val < 0 || (size_t)val >= l->vars[v].n_values)
+		return 0;
+	for (size_t k = 0; k < c->n_values; k++)
+		if (strcmp(c->values[k], l->vars[v].values[val]) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+when_holds(const struct lint *l, const struct pb_when *w, const int *s)
+{
+	for (size_t c = 0; c < w->n_conds; c++)
+		if (!cond_holds(l, &w->conds[c], s))
+			return 0;
+	return 1;
+}
+
+/* Add S with variable V given each value an operator could type. */
+static void
+branch_free_value(struct walk *w, struct states *out, const int *s, int v)
+{
+	const struct pb_variable *var = &w->l->pb->variables[v];
+	const struct var_info *vi = &w->l->vars[v];
+	int *t = w->scratch;
+
+	memcpy(t, s, w->cur.width * sizeof(int));
+	for (size_t i = 0; vi->is_cond && i < vi->n_values; i++) {
+		if (playbook_var_validate(var, vi->values[i], NULL) < 0)
+			continue;
+		t[v] = (int)i;
+		states_add(out, t);
+	}
+	t[v] = (int)vi->n_values;
+	states_add(out, t);
+}
+
+static void
+branch_decide(struct walk *w, struct states *out, const int *s,
+	      const struct pb_step *st)
+{
+	int v = st->variable ? var_index(w->l->pb, st->variable) : -1;
+	int *t = w->scratch;
+
+	for (size_t o = 0; o < st->n_options; o++) {
+		const struct pb_option *opt = &st->options[o];
+
+		memcpy(t, s, w->cur.width * sizeof(int));
+		if (v >= 0)
+			t[v] = value_index(w->l, v, opt->id);
+		for (size_t k = 0; k < opt->n_sets; k++) {
+			int sv = var_index(w->l->pb, opt->sets[k].name);
+
+			if (sv >= 0)
+				t[sv] = value_index(w->l, sv,
+						    opt->sets[k].value);
+		}
+		states_add(out, t);
+	}
+}
+
+static int
+is_setter(const struct pb_step *st)
+{
+	return (st->kind == STEP_KIND_INPUT && st->variable) ||
+	       st->kind == STEP_KIND_DECIDE;
+}
+
+static void
+mark_skipped(int *t, int v)
+{
+	if (v >= 0 && t[v] == UNSET)
+		t[v] = SKIPPED;
+}
+
+/* S as it is when the operator leaves optional step ST undone. */
+static void
+add_skipped(struct walk *w, struct states *out, const int *s,
+	    const struct pb_step *st)
+{
+	int *t = w->scratch;
+
+	memcpy(t, s, w->cur.width * sizeof(int));
+	if (st->variable)
+		mark_skipped(t, var_index(w->l->pb, st->variable));
+	for (size_t o = 0; o < st->n_options; o++)
+		for (size_t k = 0; k < st->options[o].n_sets; k++)
+			mark_skipped(t, var_index(w->l->pb,
+					 st->options[o].sets[k].name));
+	states_add(out, t);
+}
+
+/* The states after ST: each active state branches on what ST can set
+ * (and, when ST is optional, on leaving it undone). */
+static void
+walk_advance(struct walk *w, const struct pb_step *st)
+{
+	struct states next = { .width = w->cur.width };
+
+	for (size_t i = 0; i < w->cur.n; i++) {
+		const int *s = w->cur.v + i * w->cur.width;
+		int active = when_holds(w->l, &st->when, s);
+
+		if (!active) {
+			states_add(&next, s);
+			continue;
+		}
+		if (!st->required)
+			add_skipped(w, &next, s, st);
+		if (st->kind == STEP_KIND_INPUT)
+			branch_free_value(w, &next, s,
+					  var_index(w->l->pb, st->variable));
+		else
+			branch_decide(w, &next, s, st);
+	}
+	states_done(&w->cur);
+	w->cur = next;
+}
+
+/* "RESPONSE=rollback, SCOPE=deps": the decisions of state S. */
+static char *
+describe_state(const struct lint *l, const int *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t shown = 0;
+
+	for (size_t v = 0; v < l->pb->n_variables; v++) {
+		const struct var_info *vi = &l->vars[v];
+
+		if (!vi->is_cond || s[v] < 0 || shown >= 6)
+			continue;
+		strbuf_addf(&sb, "%s%s=%s", shown++ ? ", " : "",
+			    l->pb->variables[v].name,
+			    (size_t)s[v] < vi->n_values ? vi->values[s[v]]
+							: "(another value)");
+	}
+	if (!shown)
+		strbuf_adds(&sb, "before any decision");
+	return strbuf_detach(&sb);
+}
+
+/* "\"a\", \"b\"": the values condition C names. */
+static char *
+join_values(const struct pb_cond *c)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t k = 0; k < c->n_values; k++)
+		strbuf_addf(&sb, "%s\"%s\"", k ? ", " : "", c->values[k]);
+	return strbuf_detach(&sb);
+}
+
+static void
+report_unreachable(struct walk *w, const struct pb_step *st, const char *sp)
+{
+	struct lint *l = w->l;
+
+	l->rule = "unreachable";
+	for (size_t c = 0; c < st->when.n_conds; c++) {
+		const struct pb_cond *cond = &st->when.conds[c];
+		int ever = 0;
+		char *path, *fix, *values;
+
+		for (size_t i = 0; i < w->cur.n && !ever; i++)
+			ever = cond_holds(l, cond, w->cur.v + i * w->cur.width);
+		if (ever)
+			continue;
+		path = xasprintf("%s.when.%s", sp, cond->var);
+		values = join_values(cond);
+		fix = xasprintf("use a value an earlier input or decide step "
+				"can give %s (and its pattern allows), or move "
+				"the step after the one that sets it",
+				cond->var);
+		report(l, LINT_ERROR, path, fix, "step \"%s\" is never active: "
+		       "no decision path gives %s %s%s by then", st->id,
+		       cond->var, cond->n_values > 1 ? "any of " : "", values);
+		free(values);
+		free(fix);
+		free(path);
+		return;
+	}
+	{
+		char *path = xasprintf("%s.when", sp);
+
+		report(l, LINT_ERROR, path, "drop or change a condition so "
+		       "that the decisions can agree", "step \"%s\" is never "
+		       "active: its conditions never hold together on any "
+		       "decision path", st->id);
+		free(path);
+	}
+}
+
+/* Why variable V is unset in the active states of ST: on every path, when
+ * an optional step is skipped, or on the path of one state. */
+static char *
+why_unset(const struct walk *w, const struct pb_step *st, size_t v,
+	  const int *example)
+{
+	size_t n_active = 0, n_unset = 0;
+
+	for (size_t i = 0; i < w->cur.n; i++) {
+		const int *s = w->cur.v + i * w->cur.width;
+
+		if (!when_holds(w->l, &st->when, s))
+			continue;
+		n_active++;
+		n_unset += s[v] < 0;
+	}
+	if (n_unset == n_active)
+		return xstrdup("on every decision path that reaches it");
+	if (example[v] == SKIPPED)
+		return xstrdup("when the optional step that sets it is left "
+			       "undone");
+	{
+		char *path = describe_state(w->l, example);
+		char *why = xasprintf("on the path %s", path);
+
+		free(path);
+		return why;
+	}
+}
+
+/* Report each variable ST names that is unset on some path where ST is
+ * active; once per variable. A variable left unset because an optional
+ * step was skipped is fine for an optional step. */
+static void
+check_uses(struct walk *w, const struct pb_step *st, const char *sp)
+{
+	struct lint *l = w->l;
+	struct field f[FIELDS_MAX];
+	size_t n = step_fields(st, f);
+
+	l->rule = "unset-before-use";
+	for (size_t v = 0; v < l->pb->n_variables; v++) {
+		const char *name = l->pb->variables[v].name;
+		size_t k;
+
+		for (k = 0; k < n && !text_refs(f[k].text, name); k++)
+			;
+		if (k == n)
+			continue;
+		for (size_t i = 0; i < w->cur.n; i++) {
+			const int *s = w->cur.v + i * w->cur.width;
+			char *path, *fix, *why;
+
+			if (s[v] >= 0 || (s[v] == SKIPPED && !st->required) ||
+			    !when_holds(l, &st->when, s))
+				continue;
+			path = xasprintf("%s.%s", sp, f[k].name);
+			why = why_unset(w, st, v, s);
+			fix = xasprintf("set %s in an earlier step that is "
+					"active on that path, give it a "
+					"default, or add a when that excludes "
+					"the path", name);
+			report(l, LINT_ERROR, path, fix, "%s may be unset when "
+			       "step \"%s\" comes: %s", name, st->id, why);
+			free(fix);
+			free(why);
+			free(path);
+			break;
+		}
+	}
+}
+
+static void
+walk_step(struct walk *w, const struct pb_step *st, const char *sp)
+{
+	int any = 0;
+
+	for (size_t i = 0; i < w->cur.n && !any; i++)
+		any = when_holds(w->l, &st->when, w->cur.v + i * w->cur.width);
+	if (!any)
+		report_unreachable(w, st, sp);
+	check_uses(w, st, sp);
+	if (is_setter(st))
+		walk_advance(w, st);
+}
+
+/* The state before the first step: defaults, and any value for the
+ * variables only the operator can give. */
+static void
+walk_start(struct walk *w)
+{
+	struct lint *l = w->l;
+	int *s = xcalloc(w->cur.width + 1, sizeof(int));
+
+	for (size_t v = 0; v < l->pb->n_variables; v++) {
+		const char *def = l->pb->variables[v].default_value;
+
+		if (l->vars[v].n_setters && !def)
+			s[v] = UNSET;
+		else if (l->vars[v].n_setters)
+			s[v] = value_index(l, (int)v, def);
+		else
+			s[v] = (int)l->vars[v].n_values;
+	}
+	states_add(&w->cur, s);
+	for (size_t v = 0; v < l->pb->n_variables; v++) {
+		struct states next = { .width = w->cur.width };
+
+		if (l->vars[v].n_setters || !l->vars[v].is_cond)
+			continue;
+		for (size_t i = 0; i < w->cur.n; i++)
+			branch_free_value(w, &next,
+					  w->cur.v + i * w->cur.width, (int)v);
+		states_done(&w->cur);
+		w->cur = next;
+	}
+	free(s);
+}
+
+static void
+rule_paths(struct lint *l)
+{
+	struct walk w = { .l = l };
+	const struct playbook *pb = l->pb;
+
+	w.cur.width = pb->n_variables;
+	w.scratch = xcalloc(pb->n_variables + 1, sizeof(int));
+	walk_start(&w);
+	for (int p = 0; p < PHASE_COUNT && !w.stopped; p++) {
+		for (size_t i = 0; i < pb->phases[p].n_steps; i++) {
+			char *sp = step_path(p, i);
+
+			if (w.cur.n > LINT_MAX_STATES) {
+				l->rule = "too-many-paths";
+				report(l, LINT_WARNING, sp, "split the playbook "
+				       "or use fewer independent decisions",
+				       "more than %d decision paths: "
+				       "reachability and set-before-use were "
+				       "not checked from here on",
+				       LINT_MAX_STATES);
+				free(sp);
+				w.stopped = 1;
+				break;
+			}
+			walk_step(&w, &pb->phases[p].steps[i], sp);
+			free(sp);
+		}
+	}
+	states_done(&w.cur);
+	free(w.scratch);
+}
+
+/* --- running the rules -------------------------------------------------------- */
+
+struct rule {
+	const char *name;
+	void (*fn)(struct lint *l);
+};
+
+static const struct rule rules[] = {
+	{ "when-unset", rule_when_unset },
+	{ "start-variable", rule_start_variable },
+	{ "unknown-reference", rule_unknown_reference },
+	{ "unbraced-reference", rule_unbraced_reference },
+	{ "confirm-missing", rule_destructive },
+	{ "drill-missing", rule_drill_missing },
+	{ "unreachable", rule_paths },
+	{ NULL, NULL },
+};
+
+void
+lint_playbook(const struct playbook *pb, struct lint_report *r)
+{
+	struct lint l = { .pb = pb, .r = r };
+
+	collect_vars(&l);
+	for (const struct rule *rule = rules; rule->name; rule++) {
+		l.rule = rule->name;
+		rule->fn(&l);
+	}
+	free_vars(&l);
+}

@@ -1,0 +1,2738 @@
+/* Markdown runbook import. A small CommonMark-ish block parser (ATX and
+ * setext headings, ``` and ~~~ fences, indented code, nested lists with
+ * task items, pipe tables, block quotes, HTML comments) feeds a mapper that
+ * builds a playbook draft: headings choose the phase, shell blocks become
+ * run steps, task items checks, severity tables decisions, templates
+ * messages and placeholders variables. Nothing is dropped: prose the mapper
+ * cannot place is kept as a step note and listed in the summary. */
+#include "config.h"
+#include "mdimport.h"
+
+#include <ctype.h>
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "err.h"
+#include "playbook.h"
+#include "strbuf.h"
+#include "utf8.h"
+#include "xalloc.h"
+
+#define MD_MAX_DEPTH 16
+#define TITLE_MAX 120
+#define SLUG_MAX 40
+
+/* --- input text ------------------------------------------------------------ */
+
+/* Valid UTF-8 with LF line ends: CRLF and lone CR become LF; invalid bytes
+ * and control characters other than tab become U+FFFD. */
+static char *
+clean_text(const char *text, size_t len)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const unsigned char *s = (const unsigned char *)text;
+
+	for (size_t i = 0; i < len;) {
+		size_t n = utf8_len(s + i, len - i);
+
+		if (s[i] == '\r') {
+			strbuf_addc(&sb, '\n');
+			i += i + 1 < len && s[i + 1] == '\n' ? 2 : 1;
+		} else if (n == 0 || s[i] == 0x7f ||
+			   (s[i] < 0x20 && s[i] != '\t' && s[i] != '\n')) {
+			strbuf_adds(&sb, "\xef\xbf\xbd");
+			i++;
+		} else {
+			strbuf_add(&sb, s + i, n);
+			i += n;
+		}
+	}
+	return strbuf_detach(&sb);
+}
+
+struct md_line {
+	const char *s;
+	size_t len;
+	int no;			/* 1-based line number in the runbook */
+};
+
+static struct md_line *
+split_lines(const char *text, size_t *n_out)
+{
+	size_t n = 0, cap = 64;
+	struct md_line *lines = xmalloc(cap * sizeof(*lines));
+	const char *p = text;
+
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (n == cap)
+			lines = xrealloc(lines, (cap *= 2) * sizeof(*lines));
+		lines[n] = (struct md_line){ p, len, (int)n + 1 };
+		n++;
+		p += len + (nl != NULL);
+	}
+	*n_out = n;
+	return lines;
+}
+
+/* Column of the first non-blank character (tabs stop every 4 columns);
+ * *OFF gets its byte offset. */
+static int
+indent_of(const struct md_line *l, size_t *off)
+{
+	int col = 0;
+	size_t i = 0;
+
+	for (; i < l->len && (l->s[i] == ' ' || l->s[i] == '\t'); i++)
+		col = l->s[i] == '\t' ? (col / 4 + 1) * 4 : col + 1;
+	*off = i;
+	return col;
+}
+
+/* Append line L without up to COLS columns of indentation, plus '\n'. */
+static void
+add_dedented(struct strbuf *sb, const struct md_line *l, int cols)
+{
+	int col = 0;
+	size_t i = 0;
+
+	while (i < l->len && col < cols && (l->s[i] == ' ' || l->s[i] == '\t')) {
+		col = l->s[i] == '\t' ? (col / 4 + 1) * 4 : col + 1;
+		i++;
+	}
+	strbuf_add(sb, l->s + i, l->len - i);
+	strbuf_addc(sb, '\n');
+}
+
+static char *
+trim_dup(const char *s, size_t len)
+{
+	while (len && isspace((unsigned char)*s)) {
+		s++;
+		len--;
+	}
+	while (len && isspace((unsigned char)s[len - 1]))
+		len--;
+	return xstrndup(s, len);
+}
+
+/* --- blocks ---------------------------------------------------------------- */
+
+enum md_kind { MD_HEADING, MD_PARA, MD_ITEM, MD_CODE, MD_TABLE, MD_COMMENT };
+
+struct md_block {
+	enum md_kind kind;
+	int line;
+	int level;		/* heading level */
+	int depth;		/* list nesting: 0 outside lists, items from 1 */
+	int task;		/* items: 0 plain, 1 open "[ ]", 2 ticked "[x]" */
+	int ordered;		/* items: "1." rather than "-" */
+	char *info;		/* code: language in lower case, "" for none */
+	char *text;		/* text, code body, or a table's source lines */
+	char **cells;		/* table: n_rows x n_cols, header row first */
+	size_t n_rows, n_cols;
+};
+
+struct md_doc {
+	struct md_block *b;
+	size_t n, cap;
+};
+
+static struct md_block *
+doc_push(struct md_doc *d, enum md_kind kind, int line, int depth)
+{
+	struct md_block *b;
+
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 32;
+		d->b = xrealloc(d->b, d->cap * sizeof(*d->b));
+	}
+	b = &d->b[d->n++];
+	memset(b, 0, sizeof(*b));
+	b->kind = kind;
+	b->line = line;
+	b->depth = depth;
+	return b;
+}
+
+static void
+doc_done(struct md_doc *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		struct md_block *b = &d->b[i];
+
+		free(b->info);
+		free(b->text);
+		for (size_t c = 0; c < b->n_rows * b->n_cols; c++)
+			free(b->cells[c]);
+		free(b->cells);
+	}
+	free(d->b);
+}
+
+struct md_parser {
+	struct md_doc *doc;
+	const struct md_line *lines;
+	size_t n_lines, i;
+	int cols[MD_MAX_DEPTH];	/* content column of each open list item */
+	int depth;
+	int blank;		/* the previous line was blank */
+	int text_kind;		/* open paragraph or item text, or -1 */
+	int text_line, text_task, text_ordered, text_depth;
+	struct strbuf text;
+};
+
+static void parse_lines(struct md_doc *doc, const struct md_line *lines,
+			size_t n);
+
+static void
+flush_text(struct md_parser *p)
+{
+	struct md_block *b;
+
+	if (p->text_kind < 0)
+		return;
+	b = doc_push(p->doc, (enum md_kind)p->text_kind, p->text_line,
+		     p->text_depth);
+	b->task = p->text_task;
+	b->ordered = p->text_ordered;
+	b->text = trim_dup(strbuf_str(&p->text), p->text.len);
+	strbuf_reset(&p->text);
+	p->text_kind = -1;
+}
+
+static void
+open_text(struct md_parser *p, enum md_kind kind, const char *s, size_t len)
+{
+	flush_text(p);
+	p->text_kind = (int)kind;
+	p->text_line = p->lines[p->i].no;
+	p->text_depth = p->depth;
+	p->text_task = 0;
+	p->text_ordered = 0;
+	strbuf_add(&p->text, s, len);
+}
+
+static void
+append_text(struct md_parser *p, const char *s, size_t len)
+{
+	strbuf_addc(&p->text, '\n');
+	strbuf_add(&p->text, s, len);
+}
+
+static int
+is_rule(const char *s, size_t len)
+{
+	int n = 0;
+
+	if (len == 0 || !strchr("-*_", s[0]))
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == s[0])
+			n++;
+		else if (s[i] != ' ' && s[i] != '\t')
+			return 0;
+	}
+	return n >= 3;
+}
+
+/* Length of a list marker with its following blank at S, or 0. */
+static size_t
+item_marker(const char *s, size_t len, int *ordered)
+{
+	size_t i = 0;
+
+	*ordered = 0;
+	if (len && strchr("-*+", s[0]))
+		i = 1;
+	else {
+		while (i < len && i < 9 && isdigit((unsigned char)s[i]))
+			i++;
+		if (i == 0 || i >= len || (s[i] != '.' && s[i] != ')'))
+			return 0;
+		i++;
+		*ordered = 1;
+	}
+	if (i < len && s[i] != ' ' && s[i] != '\t')
+		return 0;
+	return i;
+}
+
+static int
+is_fence_start(const char *s, size_t len)
+{
+	return len >= 3 && (s[0] == '`' || s[0] == '~') && s[1] == s[0] &&
+	       s[2] == s[0];
+}
+
+static int
+starts_block(const char *s, size_t len)
+{
+	int ordered;
+
+	return is_fence_start(s, len) || s[0] == '#' || s[0] == '>' ||
+	       is_rule(s, len) || item_marker(s, len, &ordered) > 0 ||
+	       (len >= 4 && memcmp(s, "<!--", 4) == 0);
+}
+
+static int
+closes_fence(const struct md_line *l, char ch, size_t n)
+{
+	size_t off, i;
+
+	(void)indent_of(l, &off);
+	for (i = off; i < l->len && l->s[i] == ch; i++)
+		;
+	if (i - off < n)
+		return 0;
+	for (; i < l->len; i++)
+		if (l->s[i] != ' ' && l->s[i] != '\t')
+			return 0;
+	return 1;
+}
+
+/* The language of an info string: its first word, lower case, without
+ * the {.lang} or {lang} decoration some writers use. */
+static char *
+fence_lang(const char *s, size_t len)
+{
+	size_t i = 0, n = 0;
+	char *out;
+
+	while (i < len && (s[i] == ' ' || s[i] == '{' || s[i] == '.'))
+		i++;
+	while (i + n < len && !isspace((unsigned char)s[i + n]) &&
+	       s[i + n] != '}' && s[i + n] != ',')
+		n++;
+	out = xstrndup(s + i, n);
+	for (char *c = out; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	return out;
+}
+
+static int
+try_fence(struct md_parser *p, int col, const char *s, size_t len)
+{
+	struct strbuf body = STRBUF_INIT;
+	struct md_block *b;
+	char ch = s[0];
+	size_t n = 0;
+	int line = p->lines[p->i].no;
+	char *lang;
+
+	if (!is_fence_start(s, len))
+		return 0;
+	while (n < len && s[n] == ch)
+		n++;
+	if (ch == '`' && memchr(s + n, '`', len - n))
+		return 0;
+	flush_text(p);
+	lang = fence_lang(s + n, len - n);
+	for (p->i++; p->i < p->n_lines; p->i++) {
+		if (closes_fence(&p->lines[p->i], ch, n)) {
+			p->i++;
+			break;
+		}
+		add_dedented(&body, &p->lines[p->i], col);
+	}
+	b = doc_push(p->doc, MD_CODE, line, p->depth);
+	b->info = lang;
+	b->text = strbuf_detach(&body);
+	return 1;
+}
+
+static void
+parse_indented_code(struct md_parser *p, int cols)
+{
+	struct strbuf body = STRBUF_INIT;
+	struct md_block *b;
+	int line = p->lines[p->i].no;
+	size_t last = p->i;
+
+	for (size_t j = p->i; j < p->n_lines; j++) {
+		size_t off;
+		int col = indent_of(&p->lines[j], &off);
+
+		if (off == p->lines[j].len)
+			continue;
+		if (col < cols)
+			break;
+		last = j;
+	}
+	for (; p->i <= last; p->i++)
+		add_dedented(&body, &p->lines[p->i], cols);
+	b = doc_push(p->doc, MD_CODE, line, p->depth);
+	b->info = xstrdup("");
+	b->text = strbuf_detach(&body);
+}
+
+static int
+try_heading(struct md_parser *p, const char *s, size_t len)
+{
+	size_t n = 0;
+	struct md_block *b;
+
+	while (n < len && s[n] == '#')
+		n++;
+	if (n == 0 || n > 6 || (n < len && s[n] != ' ' && s[n] != '\t'))
+		return 0;
+	flush_text(p);
+	p->depth = 0;
+	b = doc_push(p->doc, MD_HEADING, p->lines[p->i].no, 0);
+	b->level = (int)n;
+	s += n;
+	len -= n;
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	{
+		size_t k = len;
+
+		while (k && s[k - 1] == '#')
+			k--;
+		if (k < len && (k == 0 || s[k - 1] == ' ' || s[k - 1] == '\t'))
+			len = k;
+	}
+	b->text = trim_dup(s, len);
+	p->i++;
+	return 1;
+}
+
+static int
+try_setext(struct md_parser *p, const char *s, size_t len)
+{
+	size_t i = 0;
+	struct md_block *b;
+
+	if (p->text_kind != MD_PARA || (s[0] != '=' && s[0] != '-'))
+		return 0;
+	while (i < len && s[i] == s[0])
+		i++;
+	while (i < len && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	if (i < len)
+		return 0;
+	b = doc_push(p->doc, MD_HEADING, p->text_line, 0);
+	b->level = s[0] == '=' ? 1 : 2;
+	b->text = trim_dup(strbuf_str(&p->text), p->text.len);
+	for (char *c = b->text; *c; c++)
+		if (*c == '\n')
+			*c = ' ';
+	strbuf_reset(&p->text);
+	p->text_kind = -1;
+	p->depth = 0;
+	p->i++;
+	return 1;
+}
+
+static int
+try_rule(struct md_parser *p, const char *s, size_t len)
+{
+	if (!is_rule(s, len))
+		return 0;
+	flush_text(p);
+	p->i++;
+	return 1;
+}
+
+static int
+try_comment(struct md_parser *p, const char *s, size_t len)
+{
+	struct strbuf body = STRBUF_INIT;
+	struct md_block *b;
+	int line = p->lines[p->i].no;
+	const char *end;
+
+	if (len < 4 || memcmp(s, "<!--", 4) != 0)
+		return 0;
+	flush_text(p);
+	strbuf_add(&body, s + 4, len - 4);
+	while (!(end = strstr(strbuf_str(&body), "-->")) &&
+	       ++p->i < p->n_lines) {
+		strbuf_addc(&body, '\n');
+		strbuf_add(&body, p->lines[p->i].s, p->lines[p->i].len);
+	}
+	p->i++;
+	b = doc_push(p->doc, MD_COMMENT, line, p->depth);
+	b->text = trim_dup(strbuf_str(&body),
+			   end ? (size_t)(end - strbuf_str(&body)) : body.len);
+	strbuf_done(&body);
+	return 1;
+}
+
+/* A block quote: its lines without the "> " prefix, parsed on their own. */
+static int
+try_quote(struct md_parser *p, const char *s)
+{
+	struct md_line *inner;
+	size_t n = 0, j;
+
+	if (s[0] != '>')
+		return 0;
+	flush_text(p);
+	for (j = p->i; j < p->n_lines; j++) {
+		size_t off;
+
+		(void)indent_of(&p->lines[j], &off);
+		if (off >= p->lines[j].len || p->lines[j].s[off] != '>')
+			break;
+	}
+	inner = xmalloc((j - p->i) * sizeof(*inner));
+	for (; p->i < j; p->i++) {
+		const struct md_line *l = &p->lines[p->i];
+		size_t off;
+
+		(void)indent_of(l, &off);
+		off++;
+		if (off < l->len && l->s[off] == ' ')
+			off++;
+		inner[n++] = (struct md_line){ l->s + off, l->len - off, l->no };
+	}
+	parse_lines(p->doc, inner, n);
+	free(inner);
+	return 1;
+}
+
+static int
+is_align_row(const struct md_line *l)
+{
+	int dashes = 0;
+
+	for (size_t i = 0; i < l->len; i++) {
+		char c = l->s[i];
+
+		if (c == '-')
+			dashes++;
+		else if (!strchr("|: \t", c))
+			return 0;
+	}
+	return dashes >= 1 && memchr(l->s, '|', l->len) != NULL;
+}
+
+/* Cells of a pipe-table row, trimmed; a leading and trailing pipe are
+ * optional and "\|" is a literal pipe. */
+static size_t
+split_row(const char *s, size_t len, char ***out)
+{
+	struct strbuf cell = STRBUF_INIT;
+	char **cells = NULL;
+	size_t n = 0;
+	size_t i = 0;
+
+	while (len && isspace((unsigned char)s[len - 1]))
+		len--;
+	while (i < len && isspace((unsigned char)s[i]))
+		i++;
+	if (i < len && s[i] == '|')
+		i++;
+	if (len > i && s[len - 1] == '|' && (len < 2 || s[len - 2] != '\\'))
+		len--;
+	for (;; i++) {
+		if (i >= len || s[i] == '|') {
+			cells = xrealloc(cells, (n + 1) * sizeof(*cells));
+			cells[n++] = trim_dup(strbuf_str(&cell), cell.len);
+			strbuf_reset(&cell);
+			if (i >= len)
+				break;
+			continue;
+		}
+		if (s[i] == '\\' && i + 1 < len && s[i + 1] == '|')
+			i++;
+		strbuf_addc(&cell, s[i]);
+	}
+	strbuf_done(&cell);
+	*out = cells;
+	return n;
+}
+
+static void
+table_add_row(struct md_block *b, const struct md_line *l)
+{
+	char **cells;
+	size_t n = split_row(l->s, l->len, &cells);
+
+	if (b->n_rows == 0)
+		b->n_cols = n;
+	b->cells = xrealloc(b->cells,
+			    (b->n_rows + 1) * b->n_cols * sizeof(*b->cells));
+	for (size_t c = 0; c < b->n_cols; c++)
+		b->cells[b->n_rows * b->n_cols + c] =
+			c < n ? cells[c] : xstrdup("");
+	for (size_t c = b->n_cols; c < n; c++)
+		free(cells[c]);
+	free(cells);
+	b->n_rows++;
+}
+
+static int
+try_table(struct md_parser *p, const char *s, size_t len)
+{
+	struct strbuf src = STRBUF_INIT;
+	struct md_block *b;
+
+	if (!memchr(s, '|', len) || p->i + 1 >= p->n_lines ||
+	    !is_align_row(&p->lines[p->i + 1]))
+		return 0;
+	flush_text(p);
+	b = doc_push(p->doc, MD_TABLE, p->lines[p->i].no, p->depth);
+	table_add_row(b, &p->lines[p->i]);
+	strbuf_add(&src, s, len);
+	strbuf_addc(&src, '\n');
+	for (p->i += 2; p->i < p->n_lines; p->i++) {
+		const struct md_line *l = &p->lines[p->i];
+		size_t off;
+
+		(void)indent_of(l, &off);
+		if (off == l->len || !memchr(l->s, '|', l->len))
+			break;
+		table_add_row(b, l);
+		strbuf_add(&src, l->s + off, l->len - off);
+		strbuf_addc(&src, '\n');
+	}
+	b->text = strbuf_detach(&src);
+	return 1;
+}
+
+static int
+try_item(struct md_parser *p, int col, const char *s, size_t len)
+{
+	int ordered;
+	size_t m = item_marker(s, len, &ordered);
+	size_t sp = m;
+	int task = 0;
+
+	if (m == 0)
+		return 0;
+	while (sp < len && sp - m < 4 && s[sp] == ' ')
+		sp++;
+	if (sp == len || sp - m >= 4)
+		sp = m + (m < len);
+	if (p->depth == MD_MAX_DEPTH)
+		p->depth--;
+	p->cols[p->depth++] = col + (int)sp;
+	if (len - sp >= 3 && s[sp] == '[' && s[sp + 2] == ']' &&
+	    strchr(" xX", s[sp + 1]) &&
+	    (len - sp == 3 || s[sp + 3] == ' ' || s[sp + 3] == '\t')) {
+		task = s[sp + 1] == ' ' ? 1 : 2;
+		sp += 3;
+	}
+	open_text(p, MD_ITEM, s + sp, len - sp);
+	p->text_task = task;
+	p->text_ordered = ordered;
+	p->i++;
+	return 1;
+}
+
+static void
+paragraph_line(struct md_parser *p, const char *s, size_t len)
+{
+	if (p->text_kind == MD_PARA ||
+	    (p->text_kind == MD_ITEM && !p->blank))
+		append_text(p, s, len);
+	else
+		open_text(p, MD_PARA, s, len);
+	p->i++;
+}
+
+static void
+parse_line(struct md_parser *p)
+{
+	const struct md_line *l = &p->lines[p->i];
+	size_t off;
+	int col = indent_of(l, &off);
+	const char *s = l->s + off;
+	size_t len = l->len - off;
+	int base;
+
+	if (len == 0) {
+		flush_text(p);
+		p->blank = 1;
+		p->i++;
+		return;
+	}
+	if (p->depth > 0 && col < p->cols[p->depth - 1]) {
+		if (p->text_kind >= 0 && !p->blank && !starts_block(s, len)) {
+			append_text(p, s, len);	/* lazy continuation */
+			p->i++;
+			return;
+		}
+		while (p->depth > 0 && col < p->cols[p->depth - 1])
+			p->depth--;
+	}
+	base = p->depth ? p->cols[p->depth - 1] : 0;
+	if (col - base >= 4 && p->text_kind < 0)
+		parse_indented_code(p, base + 4);
+	else if (col - base >= 4)
+		paragraph_line(p, s, len);
+	else if (!try_fence(p, col, s, len) && !try_heading(p, s, len) &&
+		 !try_setext(p, s, len) && !try_rule(p, s, len) &&
+		 !try_comment(p, s, len) && !try_quote(p, s) &&
+		 !try_table(p, s, len) && !try_item(p, col, s, len))
+		paragraph_line(p, s, len);
+	p->blank = 0;
+}
+
+static void
+parse_lines(struct md_doc *doc, const struct md_line *lines, size_t n)
+{
+	struct md_parser p = { .doc = doc, .lines = lines, .n_lines = n,
+			       .text_kind = -1 };
+
+	while (p.i < p.n_lines)
+		parse_line(&p);
+	flush_text(&p);
+	strbuf_done(&p.text);
+}
+
+/* --- small text helpers ---------------------------------------------------- */
+
+static int
+has_word(const char *text, const char *const *words)
+{
+	char *low = xstrdup(text);
+	int hit = 0;
+
+	for (char *c = low; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	for (size_t i = 0; words[i] && !hit; i++)
+		hit = strstr(low, words[i]) != NULL;
+	free(low);
+	return hit;
+}
+
+/* Cut S at most MAX bytes, on a UTF-8 boundary, marking the cut. */
+static void
+cap_utf8(char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n <= max)
+		return;
+	while (max && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	strcpy(s + max, "...");
+}
+
+/* Inline Markdown reduced to plain text for a title: emphasis markers and
+ * backticks dropped, list numbering and a trailing colon removed, all on
+ * one line. Caller frees. */
+static char *
+plain_title(const char *text)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *p = text;
+	char *out;
+
+	while (*p == ' ' || *p == '#')
+		p++;
+	if (isdigit((unsigned char)*p)) {
+		const char *q = p;
+
+		while (isdigit((unsigned char)*q))
+			q++;
+		if ((*q == '.' || *q == ')') && q[1] == ' ')
+			p = q + 2;
+	}
+	for (; *p; p++) {
+		if (*p == '*' || *p == '`' || (*p == '_' && p[1] == '_')) {
+			if (*p == '_')
+				p++;
+			continue;
+		}
+		if (isspace((unsigned char)*p)) {
+			if (sb.len && sb.buf[sb.len - 1] != ' ')
+				strbuf_addc(&sb, ' ');
+			continue;
+		}
+		strbuf_addc(&sb, *p);
+	}
+	out = strbuf_detach(&sb);
+	for (size_t n = strlen(out); n && strchr(" :", out[n - 1]); n--)
+		out[n - 1] = '\0';
+	cap_utf8(out, TITLE_MAX);
+	return out;
+}
+
+/* Lower-case slug of TEXT for ids: runs of other characters become one
+ * '-', at most MAX bytes, cut at a '-' when possible. Caller frees. */
+static char *
+slug(const char *text, size_t max)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *out;
+
+	for (const char *p = text; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (isalnum(c) && c < 0x80)
+			strbuf_addc(&sb, (char)tolower(c));
+		else if (sb.len && sb.buf[sb.len - 1] != '-')
+			strbuf_addc(&sb, '-');
+	}
+	out = strbuf_detach(&sb);
+	if (strlen(out) > max) {
+		char *dash;
+
+		out[max] = '\0';
+		dash = strrchr(out, '-');
+		if (dash && dash - out > (ptrdiff_t)max / 2)
+			*dash = '\0';
+	}
+	for (size_t n = strlen(out); n && out[n - 1] == '-'; n--)
+		out[n - 1] = '\0';
+	if (!*out) {
+		free(out);
+		out = xstrdup("step");
+	}
+	return out;
+}
+
+/* A variable name from placeholder text: upper case, runs of other
+ * characters as one '_', starting with a letter, at most 40 bytes. */
+static char *
+var_name(const char *text, size_t len)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *out;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+
+		if (isalnum(c) && c < 0x80) {
+			if (sb.len == 0 && isdigit(c))
+				strbuf_adds(&sb, "V_");
+			strbuf_addc(&sb, (char)toupper(c));
+		} else if (sb.len && sb.buf[sb.len - 1] != '_')
+			strbuf_addc(&sb, '_');
+	}
+	while (sb.len && sb.buf[sb.len - 1] == '_')
+		sb.buf[--sb.len] = '\0';
+	out = strbuf_detach(&sb);
+	if (strlen(out) > 40) {
+		out[40] = '\0';
+		if (strrchr(out, '_') && strrchr(out, '_') - out > 20)
+			*strrchr(out, '_') = '\0';
+	}
+	return out;
+}
+
+/* TEXT as a POSIX ERE matching it literally. Caller frees. */
+static char *
+ere_escape(const char *text)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (const char *p = text; *p; p++) {
+		if (strchr("\\.[]()*+?{}|^$", *p))
+			strbuf_addc(&sb, '\\');
+		strbuf_addc(&sb, *p);
+	}
+	return strbuf_detach(&sb);
+}
+
+/* --- variables and placeholders -------------------------------------------- */
+
+struct imp_var {
+	char *name;
+	char *orig;		/* the placeholder as the runbook wrote it */
+	char *pattern;		/* or NULL */
+	char *prompt;		/* or NULL: built from orig */
+	int from_input;		/* gets an input step before its first use */
+};
+
+/* Environment the shell already provides, and session facts. */
+static const char *const builtin_names[] = {
+	"HOME", "PATH", "USER", "PWD", "OLDPWD", "SHELL", "TMPDIR", "LANG",
+	"TERM", "HOSTNAME", "UID", "RANDOM", "LINENO", "IFS", "EDITOR", "CI",
+	"LOGNAME", "OPERATOR", "PLAYBOOK", "SESSION_DIR", "MODE", NULL,
+};
+
+/* HTML tags that look like <placeholders>. */
+static const char *const html_tags[] = {
+	"a", "b", "i", "p", "br", "hr", "em", "strong", "code", "pre", "div",
+	"span", "img", "ul", "ol", "li", "table", "tr", "td", "th", "sup",
+	"sub", "kbd", "details", "summary", "small", "u", "s", NULL,
+};
+
+static int
+in_list(const char *s, const char *const *list, int nocase)
+{
+	for (size_t i = 0; list[i]; i++)
+		if ((nocase ? strcasecmp : strcmp)(s, list[i]) == 0)
+			return 1;
+	return 0;
+}
+
+struct imp;
+static const char *declare_var(struct imp *im, const char *raw, size_t len,
+			       const char *orig, size_t orig_len);
+
+/* Placeholder spans at P: returns the span's length (0 = none) and sets
+ * *NAME and *NLEN to the name inside it. SHELL: P is in a shell command, where
+ * [X] must be UPPER_CASE and $X must be a whole UPPER_CASE name. */
+static size_t
+placeholder_at(const char *text, const char *p, int shell, const char **name,
+	       size_t *nlen)
+{
+	const char *q;
+	int upper = 1, words = 0;
+
+	if (p > text && p[-1] == '\\')
+		return 0;
+	if (p[0] == '{' && p[1] == '{') {
+		for (q = p + 2; *q == ' '; q++)
+			;
+		*name = q;
+		while (isalnum((unsigned char)*q) || *q == '_' || *q == '.' ||
+		       *q == '-')
+			q++;
+		*nlen = (size_t)(q - *name);
+		while (*q == ' ')
+			q++;
+		return *nlen && q[0] == '}' && q[1] == '}' ? (size_t)(q + 2 - p)
+							   : 0;
+	}
+	if (p[0] == '$') {
+		int brace = p[1] == '{';
+
+		*name = q = p + 1 + brace;
+		if (!isalpha((unsigned char)*q) && *q != '_')
+			return 0;
+		while (isalnum((unsigned char)*q) || *q == '_') {
+			upper &= !islower((unsigned char)*q);
+			q++;
+		}
+		*nlen = (size_t)(q - *name);
+		if (brace && *q != '}')
+			return 0;
+		if ((shell || !brace) && !upper)
+			return 0;
+		return (size_t)(q + brace - p);
+	}
+	if (p[0] != '<' && p[0] != '[')
+		return 0;
+	if (p[0] == '<' && p > text && p[-1] == '<')
+		return 0;
+	*name = q = p + 1;
+	if (!isalpha((unsigned char)*q))
+		return 0;
+	for (; *q && *q != (p[0] == '<' ? '>' : ']'); q++) {
+		if (*q == ' ')
+			words++;
+		else if (!isalnum((unsigned char)*q) && *q != '_' && *q != '-')
+			return 0;
+		upper &= !islower((unsigned char)*q);
+	}
+	*nlen = (size_t)(q - *name);
+	if (!*q || q[-1] == ' ' || words > 6 || *nlen > 60)
+		return 0;
+	if (p[0] == '[' && (q[1] == '(' || q[1] == '[' || q[1] == ':'))
+		return 0;	/* a Markdown link or reference */
+	if (p[0] == '[' && *nlen == 3 && p[2] == '-')
+		return 0;	/* a character class such as [A-Z] */
+	if (shell && (words || (p[0] == '[' && !upper)))
+		return 0;
+	if (p[0] == '<') {
+		char *tag = xstrndup(*name, *nlen);
+		int html = in_list(tag, html_tags, 1);
+
+		free(tag);
+		if (html)
+			return 0;
+	}
+	return (size_t)(q + 1 - p);
+}
+
+/* Names assigned inside a shell block (NAME=..., for NAME in, read NAME)
+ * are the script's own, not placeholders. */
+static int
+assigned_in(const char *block, const char *name, size_t n)
+{
+	for (const char *p = strstr(block, name); p; p = strstr(p + 1, name)) {
+		int start = p == block || !(isalnum((unsigned char)p[-1]) ||
+					    p[-1] == '_' || p[-1] == '$' ||
+					    p[-1] == '{');
+
+		if (start && p[n] == '=')
+			return 1;
+		if (start && p >= block + 4 && (strncmp(p - 4, "for ", 4) == 0 ||
+						 strncmp(p - 5 < block ? p : p - 5,
+							 "read ", 5) == 0))
+			return 1;
+	}
+	return 0;
+}
+
+/* Copy TEXT into OUT with each placeholder declared as a variable and
+ * written ${NAME}. In shell text, nothing inside single quotes changes. */
+static void
+rewrite_placeholders(struct imp *im, const char *text, int shell,
+		     struct strbuf *out)
+{
+	int squote = 0;
+
+	for (const char *p = text; *p;) {
+		const char *name;
+		size_t nlen, span;
+
+		if (shell && *p == '\'' && (p == text || p[-1] != '\\'))
+			squote = !squote;
+		span = squote ? 0 : placeholder_at(text, p, shell, &name, &nlen);
+		if (span) {
+			char *raw = xstrndup(name, nlen);
+			char *norm = var_name(name, nlen);
+			int keep = in_list(norm, builtin_names, 0) ||
+				   (p[0] == '$' && assigned_in(text, raw, nlen)) ||
+				   !*norm;
+
+			if (!keep)
+				strbuf_addf(out, "${%s}",
+					    declare_var(im, name, nlen, p, span));
+			else
+				strbuf_add(out, p, span);
+			free(raw);
+			free(norm);
+			p += span;
+			continue;
+		}
+		strbuf_addc(out, *p++);
+	}
+}
+
+/* --- destructive commands -------------------------------------------------- */
+
+static const char *const destructive_res[] = {
+	"git +push.*(--force|--force-with-lease|[[:space:]]-f([[:space:]]|$)"
+		"|[[:space:]]\\+[^[:space:]]|--delete|[[:space:]]:[^[:space:]])",
+	"git +reset +--hard", "git +tag +(-d|--delete)", "git +branch +-D",
+	"git +clean +-[a-z]*f", "git +checkout +(-f|--force)",
+	"git +checkout .* -- ", "git +stash +(drop|clear)",
+	"npm +(unpublish|deprecate|publish)", "npm +dist-tag +(add|rm)",
+	"(^|[^a-z])twine +", "yank", "poetry +publish", "gh +release +delete",
+	"(^|[^a-z-])(kill|pkill|killall)( |$)", "(^|[^a-z])rm +",
+	"-exec +rm", "find .*-delete", "docker +(rm|rmi|push|stop|kill)",
+	"kubectl +(delete|rollout +undo|scale|drain)",
+	"systemctl +(stop|restart|disable|kill)",
+	"service +[^ ]+ +(stop|restart)", "pip3? +uninstall",
+	"(DROP|TRUNCATE) +(TABLE|DATABASE|SCHEMA)", "DELETE +FROM",
+	"helm +(rollback|uninstall|delete)", "(^|[^a-z])dd +if=", "mkfs",
+	NULL,
+};
+
+/* --- the mapper ------------------------------------------------------------ */
+
+struct pend {
+	int line;
+	char *what;		/* "paragraph", "python code block", ... */
+	int prose;		/* ordinary prose rather than unmapped markup */
+};
+
+struct imp {
+	const char *name;
+	cJSON *steps[PHASE_COUNT];
+	enum phase_id phase;
+	char *title;		/* the runbook's first heading */
+	char *summary;		/* its first paragraph */
+	int seen_heading;
+	char *heading;		/* current section heading, plain */
+	int level;		/* its level */
+	int klass[7];		/* phase each heading level named, or -1 */
+	int section_class;	/* phase the section speaks of, or -1 */
+	int template_ctx;	/* the section is about a template */
+	struct strbuf pending;	/* prose waiting for a step */
+	struct pend *pends;
+	size_t n_pends;
+	char *leadin;		/* last paragraph or item, plain */
+	size_t leadin_mark;	/* pending.len before the lead-in */
+	int leadin_template;	/* the lead-in speaks of a template */
+	cJSON *last;		/* last step made in this section */
+	cJSON *task;		/* last check made from a task item */
+	int task_depth;
+	cJSON *prose_decide;	/* decide step made from prose */
+	int prose_decide_level;
+	struct imp_var *vars;
+	size_t n_vars;
+	char **ids;
+	size_t n_ids;
+	regex_t *destr;
+	size_t n_destr;
+	struct strbuf notes_log;	/* summary: unmapped blocks */
+	struct strbuf added_log;	/* summary: steps the import added */
+	int n_prose;
+	int n_destructive;
+	int has_approve;
+};
+
+static const char *
+declare_var(struct imp *im, const char *raw, size_t len, const char *orig,
+	    size_t orig_len)
+{
+	char *name = var_name(raw, len);
+	struct imp_var *v;
+
+	for (size_t i = 0; i < im->n_vars; i++) {
+		if (strcmp(im->vars[i].name, name) == 0) {
+			free(name);
+			return im->vars[i].name;
+		}
+	}
+	im->vars = xrealloc(im->vars, (im->n_vars + 1) * sizeof(*im->vars));
+	v = &im->vars[im->n_vars++];
+	memset(v, 0, sizeof(*v));
+	v->name = name;
+	v->orig = xstrndup(orig, orig_len);
+	v->from_input = 1;
+	if (strstr(name, "VERSION"))
+		v->pattern = xstrdup("v?[0-9]+(\\.[0-9]+)*([-+.][0-9A-Za-z.-]+)?");
+	return v->name;
+}
+
+static const char *
+unique_id(struct imp *im, enum phase_id phase, const char *title)
+{
+	char *s = slug(title, SLUG_MAX);
+	char *id = xasprintf("%s.%s", playbook_phase_name(phase), s);
+
+	for (int n = 2;; n++) {
+		size_t i;
+
+		for (i = 0; i < im->n_ids && strcmp(im->ids[i], id) != 0; i++)
+			;
+		if (i == im->n_ids)
+			break;
+		free(id);
+		id = xasprintf("%s.%s-%d", playbook_phase_name(phase), s, n);
+	}
+	free(s);
+	im->ids = xrealloc(im->ids, (im->n_ids + 1) * sizeof(*im->ids));
+	im->ids[im->n_ids++] = id;
+	return id;
+}
+
+static const char *
+jstr(const cJSON *obj, const char *key)
+{
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, key));
+}
+
+static void
+append_note(cJSON *step, const char *text)
+{
+	const char *old = jstr(step, "note");
+	char *joined;
+
+	if (!text || !*text)
+		return;
+	if (!old) {
+		cJSON_AddStringToObject(step, "note", text);
+		return;
+	}
+	joined = xasprintf("%s\n\n%s", old, text);
+	cJSON_ReplaceItemInObjectCaseSensitive(step, "note",
+					       cJSON_CreateString(joined));
+	free(joined);
+}
+
+/* Hand the pending prose to STEP as its note, logging where it went. */
+static void
+give_pending(struct imp *im, cJSON *step)
+{
+	const char *id = jstr(step, "id");
+	int n_prose = 0;
+	char *text = trim_dup(strbuf_str(&im->pending), im->pending.len);
+
+	append_note(step, text);
+	free(text);
+	for (size_t i = 0; i < im->n_pends; i++) {
+		if (im->pends[i].prose) {
+			n_prose++;
+			continue;
+		}
+		strbuf_addf(&im->notes_log, "  line %d: %s -> note of %s\n",
+			    im->pends[i].line, im->pends[i].what, id);
+	}
+	for (size_t i = 0; i < im->n_pends; i++)
+		free(im->pends[i].what);
+	im->n_prose += n_prose;
+	im->n_pends = 0;
+	strbuf_reset(&im->pending);
+	free(im->leadin);
+	im->leadin = NULL;
+}
+
+static void
+add_pending(struct imp *im, const char *text, int line, const char *what,
+	    int prose)
+{
+	if (im->pending.len)
+		strbuf_adds(&im->pending, "\n\n");
+	strbuf_adds(&im->pending, text);
+	im->pends = xrealloc(im->pends, (im->n_pends + 1) * sizeof(*im->pends));
+	im->pends[im->n_pends++] = (struct pend){ line, xstrdup(what), prose };
+	free(im->leadin);
+	im->leadin = NULL;
+}
+
+/* A new step of KIND in the current phase, with the pending prose as its
+ * note. The step is owned by the phase's array. */
+static cJSON *
+add_step_in(struct imp *im, enum phase_id phase, enum step_kind kind,
+	    const char *title)
+{
+	cJSON *st = cJSON_CreateObject();
+	char *plain = plain_title(title);
+
+	if (!*plain) {
+		free(plain);
+		plain = xstrdup(playbook_kind_name(kind));
+	}
+	cJSON_AddStringToObject(st, "id", unique_id(im, phase, plain));
+	cJSON_AddStringToObject(st, "kind", playbook_kind_name(kind));
+	cJSON_AddStringToObject(st, "title", plain);
+	free(plain);
+	cJSON_AddItemToArray(im->steps[phase], st);
+	return st;
+}
+
+static cJSON *
+add_step(struct imp *im, enum step_kind kind, const char *title)
+{
+	cJSON *st = add_step_in(im, im->phase, kind, title);
+
+	if (im->pending.len)
+		give_pending(im, st);
+	im->last = st;
+	return st;
+}
+
+/* The lead-in (the paragraph or item just before a block) as the block's
+ * title: taken out of the pending prose so it is not said twice. */
+static char *
+take_leadin(struct imp *im)
+{
+	char *t = im->leadin;
+
+	if (!t)
+		return NULL;
+	im->leadin = NULL;
+	if (im->leadin_mark <= im->pending.len) {
+		im->pending.len = im->leadin_mark;
+		if (im->pending.buf)
+			im->pending.buf[im->pending.len] = '\0';
+		if (im->n_pends)
+			free(im->pends[--im->n_pends].what);
+	}
+	return t;
+}
+
+/* --- shell blocks ----------------------------------------------------------- */
+
+/* Where a shell command ends: after quotes close, continuations stop,
+ * here-documents end and compound commands (if/case/loops/braces) close. */
+struct sh_scan {
+	int squote, dquote, cont;
+	int paren, kw;
+	char delims[4][64];
+	int strip[4];
+	int n_delims;		/* here-documents still to read */
+	int in_heredoc;
+};
+
+static int
+sh_word_end(char c)
+{
+	return !c || isspace((unsigned char)c) || strchr(";&|()<>'\"`", c);
+}
+
+static void
+sh_keyword(struct sh_scan *sc, const char *w, size_t n, int *cmdpos)
+{
+	static const char *const open[] = { "if", "case", "for", "while",
+					    "until", "select", "{", NULL };
+	static const char *const close[] = { "fi", "esac", "done", "}", NULL };
+	static const char *const keep[] = { "then", "do", "else", "elif", "!",
+					    "time", NULL };
+	char word[16];
+
+	*cmdpos = 0;
+	if (n >= sizeof(word))
+		return;
+	memcpy(word, w, n);
+	word[n] = '\0';
+	if (in_list(word, open, 0))
+		sc->kw++;
+	else if (in_list(word, close, 0) && sc->kw > 0)
+		sc->kw--;
+	if (in_list(word, open, 0) || in_list(word, keep, 0))
+		*cmdpos = 1;
+}
+
+static size_t
+sh_heredoc(struct sh_scan *sc, const char *s, size_t i, size_t len)
+{
+	size_t start, n = 0;
+	int strip = 0;
+	char q = 0;
+
+	i += 2;
+	if (i < len && s[i] == '-') {
+		strip = 1;
+		i++;
+	}
+	while (i < len && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	if (i < len && (s[i] == '\'' || s[i] == '"'))
+		q = s[i++];
+	start = i;
+	while (i < len && (q ? s[i] != q : !sh_word_end(s[i])))
+		i++;
+	n = i - start;
+	if (q && i < len)
+		i++;
+	if (n && n < sizeof(sc->delims[0]) && sc->n_delims < 4) {
+		memcpy(sc->delims[sc->n_delims], s + start, n);
+		sc->delims[sc->n_delims][n] = '\0';
+		sc->strip[sc->n_delims++] = strip;
+	}
+	return i;
+}
+
+static void
+sh_heredoc_line(struct sh_scan *sc, const char *s, size_t len)
+{
+	if (sc->strip[0])
+		while (len && *s == '\t') {
+			s++;
+			len--;
+		}
+	if (len != strlen(sc->delims[0]) || memcmp(s, sc->delims[0], len) != 0)
+		return;
+	memmove(sc->delims[0], sc->delims[1], sizeof(sc->delims[0]) * 3);
+	memmove(sc->strip, sc->strip + 1, sizeof(sc->strip[0]) * 3);
+	if (--sc->n_delims == 0)
+		sc->in_heredoc = 0;
+}
+
+static void
+sh_feed(struct sh_scan *sc, const char *s, size_t len)
+{
+	int cmdpos = !sc->squote && !sc->dquote;
+
+	if (sc->in_heredoc) {
+		sh_heredoc_line(sc, s, len);
+		return;
+	}
+	sc->cont = 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (sc->squote) {
+			sc->squote = c != '\'';
+			continue;
+		}
+		if (sc->dquote) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				sc->dquote = 0;
+			continue;
+		}
+		if (c == '\\') {
+			sc->cont = i + 1 == len;
+			i++;
+		} else if (c == '\'' || c == '"') {
+			*(c == '\'' ? &sc->squote : &sc->dquote) = 1;
+		} else if (c == '#' && (i == 0 || isspace((unsigned char)s[i - 1]))) {
+			break;
+		} else if (c == '<' && i + 2 < len && s[i + 1] == '<' &&
+			   s[i + 2] != '<') {
+			i = sh_heredoc(sc, s, i, len) - 1;
+		} else if (c == '(') {
+			sc->paren++;
+			cmdpos = 1;
+			continue;
+		} else if (c == ')') {
+			sc->paren -= sc->paren > 0;
+		} else if (strchr(";&|", c)) {
+			cmdpos = 1;
+			continue;
+		} else if (!isspace((unsigned char)c)) {
+			size_t n = 0;
+
+			while (!sh_word_end(s[i + n]) && i + n < len)
+				n++;
+			if (cmdpos)
+				sh_keyword(sc, s + i, n ? n : 1, &cmdpos);
+			i += n ? n - 1 : 0;
+		}
+		if (!isspace((unsigned char)c))
+			cmdpos = 0;
+	}
+	if (sc->n_delims)
+		sc->in_heredoc = 1;
+}
+
+static int
+sh_closed(const struct sh_scan *sc)
+{
+	return !sc->squote && !sc->dquote && !sc->cont && !sc->paren &&
+	       !sc->kw && !sc->in_heredoc;
+}
+
+/* One logical command of a shell block, with what the block says of it. */
+struct sh_cmd {
+	struct strbuf text;
+	char *title;		/* from the comment just above, or NULL */
+	struct strbuf note;	/* comments just below */
+	int line;
+	int is_check;		/* a comment-only instruction between commands */
+	int example;		/* the comment above says it is an example */
+};
+
+struct sh_split {
+	struct sh_cmd *cmds;
+	size_t n;
+	struct strbuf head;	/* comments before the first command */
+};
+
+static struct sh_cmd *
+split_add(struct sh_split *sp, int line)
+{
+	struct sh_cmd *c;
+
+	sp->cmds = xrealloc(sp->cmds, (sp->n + 1) * sizeof(*sp->cmds));
+	c = &sp->cmds[sp->n++];
+	memset(c, 0, sizeof(*c));
+	c->line = line;
+	return c;
+}
+
+/* A group of comment lines ended by a blank line or the block's end:
+ * a note of the command just above, the block's introduction, or (between
+ * commands) an instruction without a command. */
+static void
+comment_group_alone(struct sh_split *sp, struct strbuf *group, int adjacent,
+		    int more_follows, int line)
+{
+	char *text = trim_dup(strbuf_str(group), group->len);
+
+	if (!*text) {
+		free(text);
+		return;
+	}
+	if (sp->n == 0) {
+		if (sp->head.len)
+			strbuf_addc(&sp->head, '\n');
+		strbuf_adds(&sp->head, text);
+	} else if (adjacent || !more_follows) {
+		struct strbuf *note = &sp->cmds[sp->n - 1].note;
+
+		if (note->len)
+			strbuf_addc(note, '\n');
+		strbuf_adds(note, text);
+	} else {
+		struct sh_cmd *c = split_add(sp, line);
+		char *nl = strchr(text, '\n');
+
+		c->is_check = 1;
+		c->title = nl ? xstrndup(text, (size_t)(nl - text)) : xstrdup(text);
+		if (nl)
+			strbuf_adds(&c->note, nl + 1);
+	}
+	free(text);
+	strbuf_reset(group);
+}
+
+static int
+has_command_after(char **lines, size_t n, size_t from)
+{
+	for (size_t k = from; k < n; k++) {
+		const char *t = lines[k];
+
+		while (*t == ' ' || *t == '\t')
+			t++;
+		if (*t && *t != '#')
+			return 1;
+	}
+	return 0;
+}
+
+static char **
+split_text_lines(const char *text, size_t *n_out)
+{
+	char **lines = NULL;
+	size_t n = 0;
+	const char *p = text;
+
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+
+		lines = xrealloc(lines, (n + 1) * sizeof(*lines));
+		lines[n++] = xstrndup(p, len);
+		p += len + (nl != NULL);
+	}
+	*n_out = n;
+	return lines;
+}
+
+static void
+free_lines(char **lines, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+}
+
+static void
+split_shell(const char *body, int first_line, struct sh_split *sp)
+{
+	struct strbuf group = STRBUF_INIT;
+	struct sh_scan sc;
+	struct sh_cmd *cur = NULL;
+	size_t n;
+	char **lines = split_text_lines(body, &n);
+	int adjacent = 0, group_line = 0;
+
+	for (size_t k = 0; k < n; k++) {
+		const char *t = lines[k];
+		int line = first_line + (int)k;
+
+		if (cur) {
+			strbuf_addc(&cur->text, '\n');
+			strbuf_adds(&cur->text, lines[k]);
+			sh_feed(&sc, lines[k], strlen(lines[k]));
+			if (sh_closed(&sc))
+				cur = NULL;
+			continue;
+		}
+		while (*t == ' ' || *t == '\t')
+			t++;
+		if (!*t) {
+			if (group.len)
+				comment_group_alone(sp, &group, adjacent,
+						    has_command_after(lines, n, k),
+						    group_line);
+			adjacent = 0;
+			continue;
+		}
+		if (*t == '#') {
+			if (!group.len)
+				group_line = line;
+			if (group.len)
+				strbuf_addc(&group, '\n');
+			strbuf_adds(&group, t[1] == '!' ? t : t + 1 +
+				    (t[1] == ' '));
+			continue;
+		}
+		cur = split_add(sp, line);
+		if (group.len) {
+			char *g = trim_dup(strbuf_str(&group), group.len);
+			char *nl = strrchr(g, '\n');
+
+			if (nl) {	/* earlier lines: the block's intro */
+				*nl = '\0';
+				if (sp->n == 1)
+					strbuf_adds(&sp->head, g);
+				else
+					strbuf_adds(&cur->note, g);
+			}
+			cur->title = xstrdup(nl ? nl + 1 : g);
+			cur->example = strncasecmp(cur->title, "example", 7) == 0;
+			free(g);
+			strbuf_reset(&group);
+		}
+		memset(&sc, 0, sizeof(sc));
+		strbuf_adds(&cur->text, lines[k]);
+		sh_feed(&sc, lines[k], strlen(lines[k]));
+		if (sh_closed(&sc))
+			cur = NULL;
+		adjacent = 1;
+	}
+	if (group.len)
+		comment_group_alone(sp, &group, adjacent, 0, group_line);
+	strbuf_done(&group);
+	free_lines(lines, n);
+}
+
+static void
+split_done(struct sh_split *sp)
+{
+	for (size_t i = 0; i < sp->n; i++) {
+		strbuf_done(&sp->cmds[i].text);
+		strbuf_done(&sp->cmds[i].note);
+		free(sp->cmds[i].title);
+	}
+	free(sp->cmds);
+	strbuf_done(&sp->head);
+}
+
+/* --- steps from blocks ------------------------------------------------------ */
+
+/* What the operator types to run a destructive command: the first
+ * ${NAME} it uses (the value at stake), else the destructive words
+ * themselves ("git reset --hard"). NULL when CMD is not destructive. */
+static char *
+destructive_confirm(const struct imp *im, const char *cmd)
+{
+	const char *p = strstr(cmd, "${");
+	const char *end = p ? strchr(p, '}') : NULL;
+	regmatch_t m;
+
+	for (size_t i = 0; i < im->n_destr; i++) {
+		const char *s, *e;
+
+		if (regexec(&im->destr[i], cmd, 1, &m, 0) != 0)
+			continue;
+		if (end)
+			return xstrndup(p, (size_t)(end - p + 1));
+		s = cmd + m.rm_so;
+		e = cmd + m.rm_eo;
+		while (s < e && !isalnum((unsigned char)*s) && *s != '-')
+			s++;
+		while (e > s && !isalnum((unsigned char)e[-1]))
+			e--;
+		return e > s ? xstrndup(s, (size_t)(e - s)) : xstrdup("destroy");
+	}
+	return NULL;
+}
+
+/* What a drill shows for a command: the output the runbook promises in a
+ * comment ("# Expected: ...", "# Should show: ..."), else a line saying
+ * the command was not run. */
+static void
+add_drill(cJSON *st, const char *cmd, const char *note, const char *given)
+{
+	static const char *const keys[] = { "expected output:", "expected:",
+					    "should show:", "output:", NULL };
+	cJSON *drill = cJSON_AddObjectToObject(st, "drill");
+	char *out = given && *given ? xstrdup(given) : NULL;
+
+	for (const char *l = note; l && *l && !out; l = strchr(l, '\n')) {
+		l += *l == '\n';
+		for (size_t k = 0; keys[k] && !out; k++)
+			if (strncasecmp(l, keys[k], strlen(keys[k])) == 0) {
+				const char *v = l + strlen(keys[k]);
+
+				out = trim_dup(v, strcspn(v, "\n"));
+			}
+	}
+	if (!out || !*out) {
+		free(out);
+		out = xasprintf("[drill] not run: %.*s", (int)strcspn(cmd, "\n"),
+				cmd);
+	}
+	cJSON_AddStringToObject(drill, "output", out);
+	cJSON_AddNumberToObject(drill, "exit", 0);
+	cJSON_AddStringToObject(drill, "duration", "1s");
+	free(out);
+}
+
+static cJSON *
+add_run_step(struct imp *im, const char *title, const char *cmd)
+{
+	struct strbuf run = STRBUF_INIT;
+	cJSON *st;
+	char *confirm;
+
+	rewrite_placeholders(im, cmd, 1, &run);
+	st = add_step(im, STEP_KIND_RUN, title);
+	cJSON_AddStringToObject(st, "run", strbuf_str(&run));
+	confirm = destructive_confirm(im, strbuf_str(&run));
+	if (confirm) {
+		cJSON_AddBoolToObject(st, "destructive", 1);
+		cJSON_AddStringToObject(st, "confirm", confirm);
+		free(confirm);
+		im->n_destructive++;
+	}
+	strbuf_done(&run);
+	return st;
+}
+
+static char *
+first_line_of(const char *text)
+{
+	const char *nl = strchr(text, '\n');
+	char *t = nl ? xstrndup(text, (size_t)(nl - text)) : xstrdup(text);
+
+	cap_utf8(t, 72);
+	return t;
+}
+
+static void
+shell_cmd_step(struct imp *im, struct sh_cmd *c, char **leadin)
+{
+	cJSON *st;
+	char *title;
+
+	if (c->is_check) {
+		st = add_step(im, STEP_KIND_CHECK, c->title);
+		append_note(st, strbuf_str(&c->note));
+		return;
+	}
+	if (c->title)
+		title = xstrdup(c->title);
+	else if (*leadin) {
+		title = *leadin;
+		*leadin = NULL;
+	} else
+		title = first_line_of(strbuf_str(&c->text));
+	st = add_run_step(im, title, strbuf_str(&c->text));
+	if (c->example) {
+		cJSON_AddBoolToObject(st, "required", 0);
+		append_note(st, "An example from the runbook with literal "
+			    "values: run it only if they are the ones you "
+			    "need.");
+	}
+	append_note(st, strbuf_str(&c->note));
+	add_drill(st, strbuf_str(&c->text), strbuf_str(&c->note), NULL);
+	free(title);
+}
+
+static void
+on_shell(struct imp *im, const struct md_block *b)
+{
+	struct sh_split sp = { 0 };
+	char *leadin = NULL;
+
+	split_shell(b->text, b->line + 1, &sp);
+	if (sp.n && !sp.cmds[0].title && !sp.cmds[0].is_check)
+		leadin = take_leadin(im);
+	if (sp.head.len)
+		add_pending(im, strbuf_str(&sp.head), b->line, "comment", 1);
+	for (size_t i = 0; i < sp.n; i++)
+		shell_cmd_step(im, &sp.cmds[i], &leadin);
+	free(leadin);
+	split_done(&sp);
+}
+
+/* A console block: "$ " lines are commands, the lines after them their
+ * expected output. */
+static void
+console_step(struct imp *im, const char *cmd, const char *output,
+	     char **leadin)
+{
+	char *out = trim_dup(output, strlen(output));
+	char *title = *leadin ? *leadin : first_line_of(cmd);
+	cJSON *st;
+
+	*leadin = NULL;
+	st = add_run_step(im, title, cmd);
+	if (*out) {
+		char *first = first_line_of(out);
+		char *re = ere_escape(first);
+		char *note = xasprintf("Expected output (from the runbook):\n%s",
+				       out);
+		cJSON *expect = cJSON_AddObjectToObject(st, "expect");
+		cJSON_AddStringToObject(expect, "output", re);
+		append_note(st, note);
+		free(first);
+		free(re);
+		free(note);
+	}
+	add_drill(st, cmd, NULL, out);
+	free(title);
+	free(out);
+}
+
+static void
+on_console(struct imp *im, const struct md_block *b)
+{
+	struct strbuf cmd = STRBUF_INIT, out = STRBUF_INIT;
+	size_t n;
+	char **lines = split_text_lines(b->text, &n);
+	char *leadin = take_leadin(im);
+	int have = 0;
+
+	for (size_t k = 0; k < n; k++) {
+		const char *l = lines[k];
+
+		if (strncmp(l, "$ ", 2) == 0 || strcmp(l, "$") == 0) {
+			if (have)
+				console_step(im, strbuf_str(&cmd),
+					     strbuf_str(&out), &leadin);
+			strbuf_reset(&cmd);
+			strbuf_reset(&out);
+			strbuf_adds(&cmd, l[1] ? l + 2 : "");
+			have = 1;
+		} else if (have && strncmp(l, "> ", 2) == 0 && !out.len) {
+			strbuf_addc(&cmd, '\n');
+			strbuf_adds(&cmd, l + 2);
+		} else if (have) {
+			strbuf_adds(&out, l);
+			strbuf_addc(&out, '\n');
+		} else
+			add_pending(im, l, b->line + 1 + (int)k, "console text",
+				    1);
+	}
+	if (have)
+		console_step(im, strbuf_str(&cmd), strbuf_str(&out), &leadin);
+	if (leadin)
+		add_pending(im, leadin, b->line, "paragraph", 1);
+	free(leadin);
+	free_lines(lines, n);
+	strbuf_done(&cmd);
+	strbuf_done(&out);
+}
+
+/* A template block becomes a message step saved to a file. */
+static void
+add_message(struct imp *im, const char *title, const char *body,
+	    const char *file)
+{
+	struct strbuf tpl = STRBUF_INIT;
+	cJSON *st;
+	char *path;
+
+	rewrite_placeholders(im, body, 0, &tpl);
+	st = add_step(im, STEP_KIND_MESSAGE, title);
+	cJSON_AddStringToObject(st, "template", strbuf_str(&tpl));
+	cJSON_AddStringToObject(st, "channel", "file");
+	if (file && *file && !strchr(file, '/') && file[0] != '.')
+		path = xstrdup(file);
+	else
+		path = xasprintf("%s.txt", strchr(jstr(st, "id"), '.') + 1);
+	cJSON_AddStringToObject(st, "path", path);
+	free(path);
+	strbuf_done(&tpl);
+}
+
+/* "cat > FILE << 'EOF'" ... "EOF" as the whole command: the body is a
+ * template. Returns the body (caller frees) and *FILE, or NULL. */
+static char *
+heredoc_template(const char *cmd, char **file)
+{
+	regex_t re;
+	regmatch_t m[4];
+	const char *nl = strchr(cmd, '\n');
+	const char *last;
+	char *body = NULL;
+
+	if (!nl || regcomp(&re, "^cat +> *([^ <]+) *<<-? *['\"]?([A-Za-z_]+)"
+			   "['\"]? *$", REG_EXTENDED) != 0)
+		return NULL;
+	{
+		char *first = xstrndup(cmd, (size_t)(nl - cmd));
+		char *whole = trim_dup(cmd, strlen(cmd));
+
+		cmd = whole;
+		nl = strchr(cmd, '\n');
+		if (nl && regexec(&re, first, 4, m, 0) == 0) {
+			last = strrchr(cmd, '\n');
+			if (last > nl && strncmp(last + 1, first + m[2].rm_so,
+						 (size_t)(m[2].rm_eo -
+							  m[2].rm_so)) == 0) {
+				body = xstrndup(nl + 1, (size_t)(last - nl));
+				*file = xstrndup(first + m[1].rm_so,
+						 (size_t)(m[1].rm_eo -
+							  m[1].rm_so));
+			}
+		}
+		free(first);
+		free(whole);
+	}
+	regfree(&re);
+	return body;
+}
+
+/* TEXT after its leading comment and blank lines. */
+static const char *
+skip_comments(const char *text)
+{
+	const char *p = text;
+
+	for (;;) {
+		const char *t = p + strspn(p, " \t");
+
+		if (*t != '#' && *t != '\n')
+			return t;
+		p = strchr(t, '\n');
+		if (!p)
+			return t + strlen(t);
+		p++;
+	}
+}
+
+static const char *const template_words[] = {
+	"notif", "template", "message", "email", "e-mail", "announce",
+	"notice", "communicat", NULL,
+};
+
+static const char *const shell_langs[] = {
+	"sh", "bash", "shell", "zsh", "ksh", "console", "shell-session",
+	"shellsession", "terminal", NULL,
+};
+
+static const char *const text_langs[] = {
+	"", "text", "txt", "plain", "plaintext", "markdown", "md", "email",
+	"mail", NULL,
+};
+
+static void
+on_code(struct imp *im, const struct md_block *b)
+{
+	int tpl = im->template_ctx || im->leadin_template;
+	char *title, *file = NULL, *body;
+
+	if (tpl && in_list(b->info, text_langs, 0)) {
+		title = take_leadin(im);
+		add_message(im, title ? title : im->heading ? im->heading
+							     : "Message",
+			    b->text, NULL);
+		free(title);
+	} else if (strcmp(b->info, "console") == 0 ||
+		   strcmp(b->info, "shell-session") == 0) {
+		on_console(im, b);
+	} else if (tpl && in_list(b->info, shell_langs, 0) &&
+		   (body = heredoc_template(skip_comments(b->text), &file))) {
+		const char *cmd = skip_comments(b->text);
+		char *note = xasprintf("The runbook writes it with: %.*s",
+				       (int)strcspn(cmd, "\n"), cmd);
+
+		title = cmd != b->text ? plain_title(b->text) : take_leadin(im);
+		add_message(im, title ? title : im->heading ? im->heading
+							     : "Message",
+			    body, file);
+		append_note(im->last, note);
+		free(note);
+		free(title);
+		free(body);
+		free(file);
+	} else if (in_list(b->info, shell_langs, 0) || !*b->info) {
+		on_shell(im, b);
+	} else {
+		char *what = xasprintf("%s code block", b->info);
+		char *text = xasprintf("```%s\n%s```", b->info, b->text);
+
+		add_pending(im, text, b->line, what, 0);
+		free(what);
+		free(text);
+	}
+}
+
+/* --- tables: decision matrices ---------------------------------------------- */
+
+static const char *
+cell(const struct md_block *b, size_t r, size_t c)
+{
+	return b->cells[r * b->n_cols + c];
+}
+
+/* Column naming the severity (or priority, or impact) of each row, or -1. */
+static int
+key_column(const struct md_block *b)
+{
+	static const char *const keys[][2] = {
+		{ "severity", NULL }, { "priority", NULL }, { "impact", NULL },
+	};
+
+	for (size_t k = 0; k < 3; k++)
+		for (size_t c = 0; c < b->n_cols; c++) {
+			const char *const words[] = { keys[k][0], NULL };
+
+			if (has_word(cell(b, 0, c), words))
+				return (int)c;
+		}
+	for (size_t r = 1; r < b->n_rows; r++)
+		if (!(cell(b, r, 0)[0] == 'P' &&
+		      isdigit((unsigned char)cell(b, r, 0)[1])))
+			return -1;
+	return b->n_rows > 1 ? 0 : -1;
+}
+
+static int
+action_column(const struct md_block *b, int key)
+{
+	static const char *const words[] = { "action", "response", "decision",
+					     "what to do", "do", NULL };
+
+	for (size_t w = 0; words[w]; w++)
+		for (size_t c = 0; c < b->n_cols; c++) {
+			const char *const one[] = { words[w], NULL };
+
+			if ((int)c != key && has_word(cell(b, 0, c), one))
+				return (int)c;
+		}
+	return key == (int)b->n_cols - 1 ? 0 : (int)b->n_cols - 1;
+}
+
+/* Row values: the first word of each key cell as a slug, or the whole
+ * cell when first words repeat. */
+static char **
+row_values(const struct md_block *b, int key)
+{
+	size_t n = b->n_rows - 1;
+	char **vals = xcalloc(n, sizeof(*vals));
+	int whole = 0;
+
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t r = 0; r < n; r++) {
+			const char *c = cell(b, r + 1, (size_t)key);
+			char *first = xstrndup(c, strcspn(c, " (/"));
+
+			free(vals[r]);
+			vals[r] = slug(whole ? c : first, SLUG_MAX);
+			free(first);
+			for (size_t q = 0; q < r; q++)
+				if (strcmp(vals[q], vals[r]) == 0) {
+					char *u = xasprintf("%s-%zu", vals[r],
+							    r + 1);
+
+					whole = 1;
+					free(vals[r]);
+					vals[r] = u;
+				}
+		}
+		if (!whole)
+			break;
+	}
+	return vals;
+}
+
+static const char *
+matrix_var(struct imp *im, const char *header, char **vals, size_t n)
+{
+	struct strbuf pat = STRBUF_INIT, prompt = STRBUF_INIT;
+	char *plain = plain_title(header);
+	char *base = var_name(plain, strlen(plain));
+	char *name = xstrdup(*base ? base : "SEVERITY");
+	struct imp_var *v;
+
+	for (int k = 2;; k++) {
+		size_t i;
+
+		for (i = 0; i < im->n_vars && strcmp(im->vars[i].name, name); i++)
+			;
+		if (i == im->n_vars)
+			break;
+		free(name);
+		name = xasprintf("%s_%d", *base ? base : "SEVERITY", k);
+	}
+	strbuf_addf(&prompt, "%s, as the runbook's matrix names it: ", plain);
+	strbuf_addc(&pat, '(');
+	for (size_t i = 0; i < n; i++) {
+		strbuf_addf(&pat, "%s%s", i ? "|" : "", vals[i]);
+		strbuf_addf(&prompt, "%s%s", i ? ", " : "", vals[i]);
+	}
+	strbuf_addc(&pat, ')');
+	im->vars = xrealloc(im->vars, (im->n_vars + 1) * sizeof(*im->vars));
+	v = &im->vars[im->n_vars++];
+	memset(v, 0, sizeof(*v));
+	v->name = name;
+	v->orig = xstrdup(header);
+	v->pattern = strbuf_detach(&pat);
+	v->prompt = strbuf_detach(&prompt);
+	v->from_input = 1;
+	free(plain);
+	free(base);
+	return v->name;
+}
+
+static const char *
+response_var(struct imp *im, cJSON *options)
+{
+	struct strbuf pat = STRBUF_INIT;
+	const cJSON *o;
+	char *name = xstrdup("RESPONSE");
+	struct imp_var *v;
+	int k = 2;
+
+	for (size_t i = 0; i < im->n_vars; i++)
+		if (strcmp(im->vars[i].name, name) == 0) {
+			free(name);
+			name = xasprintf("RESPONSE_%d", k++);
+			i = (size_t)-1;
+		}
+	strbuf_addc(&pat, '(');
+	cJSON_ArrayForEach(o, options)
+		strbuf_addf(&pat, "%s%s", pat.len > 1 ? "|" : "", jstr(o, "id"));
+	strbuf_addc(&pat, ')');
+	im->vars = xrealloc(im->vars, (im->n_vars + 1) * sizeof(*im->vars));
+	v = &im->vars[im->n_vars++];
+	memset(v, 0, sizeof(*v));
+	v->name = name;
+	v->orig = xstrdup("decision");
+	v->pattern = strbuf_detach(&pat);
+	v->prompt = xstrdup("The option chosen at the decision");
+	return v->name;
+}
+
+/* The option for row R: one per distinct action text. */
+static const char *
+matrix_option(cJSON *options, const struct md_block *b, size_t r, int key,
+	      int act)
+{
+	char *label = plain_title(cell(b, r, (size_t)act));
+	char *id = slug(*label ? label : cell(b, r, (size_t)key), SLUG_MAX);
+	struct strbuf desc = STRBUF_INIT;
+	cJSON *o;
+
+	cJSON_ArrayForEach(o, options)
+		if (strcmp(jstr(o, "label"), *label ? label : id) == 0)
+			break;
+	if (!o) {
+		int n = 2;
+
+		for (cJSON *q = options->child; q; q = q->next)
+			if (strcmp(jstr(q, "id"), id) == 0) {
+				char *u = xasprintf("%s-%d", id, n++);
+
+				free(id);
+				id = u;
+				q = options->child;
+			}
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "id", id);
+		cJSON_AddStringToObject(o, "label", *label ? label : id);
+		for (size_t c = 0; c < b->n_cols; c++)
+			if ((int)c != act && *cell(b, r, c))
+				strbuf_addf(&desc, "%s%s: %s", desc.len ? "; " : "",
+					    cell(b, 0, c), cell(b, r, c));
+		if (desc.len)
+			cJSON_AddStringToObject(o, "description",
+						strbuf_str(&desc));
+		cJSON_AddItemToArray(options, o);
+	}
+	free(label);
+	free(id);
+	strbuf_done(&desc);
+	return jstr(o, "id");
+}
+
+static void
+on_matrix(struct imp *im, const struct md_block *b, int key)
+{
+	int act = action_column(b, key);
+	char **vals = row_values(b, key);
+	cJSON *options = cJSON_CreateArray();
+	cJSON *matrix = cJSON_CreateObject();
+	cJSON *rows = cJSON_AddObjectToObject(matrix, "rows");
+	cJSON *values = cJSON_AddArrayToObject(rows, "values");
+	cJSON *cells = cJSON_AddArrayToObject(matrix, "cells");
+	char *title = take_leadin(im);
+	cJSON *st;
+
+	cJSON_AddStringToObject(rows, "variable",
+				matrix_var(im, cell(b, 0, (size_t)key), vals,
+					   b->n_rows - 1));
+	for (size_t r = 1; r < b->n_rows; r++) {
+		cJSON *row = cJSON_CreateArray();
+
+		cJSON_AddItemToArray(values, cJSON_CreateString(vals[r - 1]));
+		cJSON_AddItemToArray(row, cJSON_CreateString(
+			matrix_option(options, b, r, key, act)));
+		cJSON_AddItemToArray(cells, row);
+		free(vals[r - 1]);
+	}
+	free(vals);
+	st = add_step(im, STEP_KIND_DECIDE, title ? title : im->heading
+						? im->heading : "Decision");
+	cJSON_AddStringToObject(st, "variable", response_var(im, options));
+	cJSON_AddItemToObject(st, "options", options);
+	cJSON_AddItemToObject(st, "matrix", matrix);
+	append_note(st, b->text);
+	free(title);
+}
+
+static void
+on_table(struct imp *im, const struct md_block *b)
+{
+	int key = b->n_rows > 1 ? key_column(b) : -1;
+
+	if (key >= 0 && b->n_cols >= 2)
+		on_matrix(im, b, key);
+	else
+		add_pending(im, b->text, b->line,
+			    "table (no severity, impact or priority column)", 0);
+}
+
+/* --- approvals ---------------------------------------------------------------- */
+
+/* Roles named in parentheses, "(Technical Lead + Product Owner)". */
+static cJSON *
+roles_in(const char *text)
+{
+	const char *open = strchr(text, '(');
+	const char *close = open ? strchr(open, ')') : NULL;
+	cJSON *roles;
+	char *inner, *save = NULL;
+
+	if (!close || !(memchr(open, '+', (size_t)(close - open)) ||
+			strstr(open, " and ") || memchr(open, ',',
+							 (size_t)(close - open))))
+		return NULL;
+	inner = xstrndup(open + 1, (size_t)(close - open - 1));
+	roles = cJSON_CreateArray();
+	for (char *tok = strtok_r(inner, "+,&", &save); tok;
+	     tok = strtok_r(NULL, "+,&", &save)) {
+		char *and = strstr(tok, " and ");
+		char *role;
+
+		if (and)
+			*and = '\0';
+		role = trim_dup(tok, strlen(tok));
+		if (*role && isupper((unsigned char)*role)) {
+			cJSON *r = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(r, "role", role);
+			cJSON_AddItemToArray(roles, r);
+		}
+		free(role);
+	}
+	free(inner);
+	if (cJSON_GetArraySize(roles) == 0) {
+		cJSON_Delete(roles);
+		return NULL;
+	}
+	return roles;
+}
+
+static const char *const approve_words[] = { "approv", "sign-off", "sign off",
+					     "signoff", NULL };
+
+/* An approve step in the approve phase, whatever phase we are in. */
+static cJSON *
+add_approve(struct imp *im, const char *title, cJSON *roles)
+{
+	cJSON *st = add_step_in(im, PHASE_APPROVE, STEP_KIND_APPROVE, title);
+
+	cJSON_AddItemToObject(st, "roles", roles);
+	im->has_approve = 1;
+	return st;
+}
+
+/* --- the other blocks ----------------------------------------------------------- */
+
+static void
+on_task(struct imp *im, const struct md_block *b)
+{
+	char *plain = plain_title(b->text);
+	cJSON *roles = NULL;
+	cJSON *st;
+
+	if (!im->has_approve && has_word(b->text, approve_words))
+		roles = roles_in(b->text);
+	if (roles) {
+		st = add_approve(im, plain, roles);
+		append_note(st, "From the runbook's checklist.");
+	} else {
+		st = add_step(im, STEP_KIND_CHECK, plain);
+	}
+	if (strlen(plain) < strlen(b->text) && strchr(b->text, '\n'))
+		append_note(st, b->text);
+	if (b->task == 2)
+		append_note(st, "The runbook shows this item ticked.");
+	im->task = st;
+	im->task_depth = b->depth;
+	free(plain);
+}
+
+static void
+on_item(struct imp *im, const struct md_block *b)
+{
+	char *text;
+	size_t mark = im->pending.len;
+
+	if (b->task) {
+		on_task(im, b);
+		return;
+	}
+	if (im->task && b->depth > im->task_depth) {
+		append_note(im->task, b->text);
+		return;
+	}
+	im->task = NULL;
+	text = xasprintf("%*s- %s", (b->depth > 1 ? b->depth - 1 : 0) * 2, "",
+			 b->text);
+	add_pending(im, text, b->line, "list item", 1);
+	free(text);
+	im->leadin = plain_title(b->text);
+	im->leadin_mark = mark;
+	im->leadin_template = has_word(b->text, template_words);
+}
+
+static void
+on_para(struct imp *im, const struct md_block *b)
+{
+	size_t mark = im->pending.len;
+
+	im->task = NULL;
+	if (im->title && !im->summary && im->level <= 1) {
+		im->summary = xstrdup(b->text);
+		for (char *c = im->summary; *c; c++)
+			if (*c == '\n')
+				*c = ' ';
+		return;
+	}
+	add_pending(im, b->text, b->line, "paragraph", 1);
+	im->leadin = plain_title(b->text);
+	im->leadin_mark = mark;
+	im->leadin_template = has_word(b->text, template_words);
+}
+
+static void
+on_comment(struct imp *im, const struct md_block *b)
+{
+	char *text = xasprintf("(comment) %s", b->text);
+
+	add_pending(im, text, b->line, "HTML comment", 0);
+	free(text);
+}
+
+/* --- sections ----------------------------------------------------------------- */
+
+static const struct {
+	enum phase_id phase;
+	const char *words[16];
+} phase_words[] = {
+	{ PHASE_COMMUNICATE, { "communicat", "notif", "announce", "post-mortem",
+			       "postmortem", "post mortem", "follow-up",
+			       "follow up", "stakeholder", "status page",
+			       NULL } },
+	{ PHASE_APPROVE, { "approv", "sign-off", "sign off", "signoff",
+			   "authoriz", NULL } },
+	{ PHASE_DECIDE, { "when to", "decision", "decide", "criteria",
+			  "matrix", "severity", "do not roll", "should we",
+			  "go/no-go", NULL } },
+	{ PHASE_ASSESS, { "pre-rollback", "pre rollback", "before roll",
+			  "assess", "identify", "detect", "symptom", "impact",
+			  "triage", "diagnos", "investigat", "situation",
+			  NULL } },
+	{ PHASE_VERIFY, { "verif", "validat", "post-rollback",
+			  "post rollback", "health", "smoke", "monitor",
+			  "confirm", "after roll", NULL } },
+	{ PHASE_EXECUTE, { "procedure", "steps", "rollback", "roll back",
+			   "execut", "restor", "revert", "recover", "undo",
+			   "downgrade", "during", NULL } },
+};
+
+static int
+classify(const char *heading)
+{
+	for (size_t i = 0; i < sizeof(phase_words) / sizeof(phase_words[0]);
+	     i++)
+		if (has_word(heading, phase_words[i].words))
+			return (int)phase_words[i].phase;
+	return -1;
+}
+
+/* Prose left when a section ends goes to the section's last step, or to a
+ * step of its own: a decision in a "when to roll back" section, an
+ * approval in an approval section, otherwise an optional check to read. */
+static void
+flush_section(struct imp *im)
+{
+	cJSON *st;
+
+	if (!im->pending.len)
+		return;
+	if (im->last) {
+		give_pending(im, im->last);
+		return;
+	}
+	if (im->section_class == PHASE_DECIDE && im->prose_decide) {
+		give_pending(im, im->prose_decide);
+		return;
+	}
+	if (im->section_class == PHASE_DECIDE) {
+		cJSON *opts = cJSON_CreateArray();
+		cJSON *o;
+
+		st = add_step(im, STEP_KIND_DECIDE, im->heading ? im->heading
+							       : "Roll back?");
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "id", "roll-back");
+		cJSON_AddStringToObject(o, "label", "Roll back");
+		cJSON_AddItemToArray(opts, o);
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "id", "do-not-roll-back");
+		cJSON_AddStringToObject(o, "label", "Do not roll back");
+		cJSON_AddItemToArray(opts, o);
+		cJSON_AddItemToObject(st, "options", opts);
+		im->prose_decide = st;
+		im->prose_decide_level = im->level;
+		return;
+	}
+	if (im->section_class == PHASE_APPROVE && !im->has_approve) {
+		cJSON *roles = roles_in(strbuf_str(&im->pending));
+
+		if (!roles) {
+			roles = cJSON_CreateArray();
+			cJSON_AddItemToArray(roles, cJSON_CreateObject());
+			cJSON_AddStringToObject(cJSON_GetArrayItem(roles, 0),
+						"role", "Approver");
+		}
+		st = add_approve(im, im->heading ? im->heading : "Approval",
+				 roles);
+		give_pending(im, st);
+		return;
+	}
+	st = add_step(im, STEP_KIND_CHECK, im->heading ? im->heading
+				: "Read the runbook's introduction");
+	cJSON_AddBoolToObject(st, "required", 0);
+}
+
+static void
+on_heading(struct imp *im, const struct md_block *b)
+{
+	int k = classify(b->text);
+	int lvl = b->level < 1 ? 1 : b->level > 6 ? 6 : b->level;
+
+	flush_section(im);
+	if (!im->title && !im->seen_heading && lvl == 1) {
+		im->title = plain_title(b->text);
+		im->seen_heading = 1;
+		im->level = 1;
+		return;
+	}
+	im->seen_heading = 1;
+	if (im->prose_decide && lvl <= im->prose_decide_level)
+		im->prose_decide = NULL;
+	im->klass[lvl] = k;
+	for (int l = lvl + 1; l < 7; l++)
+		im->klass[l] = -1;
+	im->section_class = -1;
+	for (int l = lvl; l >= 1 && im->section_class < 0; l--)
+		im->section_class = im->klass[l];
+	if (k >= 0)
+		im->phase = (enum phase_id)k;
+	free(im->heading);
+	im->heading = plain_title(b->text);
+	im->level = lvl;
+	im->template_ctx = has_word(b->text, template_words);
+	im->last = NULL;
+	im->task = NULL;
+	im->leadin_template = 0;
+	free(im->leadin);
+	im->leadin = NULL;
+}
+
+static void
+map_block(struct imp *im, const struct md_block *b)
+{
+	switch (b->kind) {
+	case MD_HEADING:
+		on_heading(im, b);
+		break;
+	case MD_PARA:
+		on_para(im, b);
+		break;
+	case MD_ITEM:
+		on_item(im, b);
+		break;
+	case MD_CODE:
+		im->task = NULL;
+		on_code(im, b);
+		break;
+	case MD_TABLE:
+		im->task = NULL;
+		on_table(im, b);
+		break;
+	case MD_COMMENT:
+		on_comment(im, b);
+		break;
+	}
+}
+
+/* --- finishing the draft -------------------------------------------------------- */
+
+/* Every variable the draft invented gets an input step just before the
+ * first step that needs it, so no command runs with it unset. */
+static void
+refs_of(const cJSON *st, struct strbuf *text)
+{
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(st, "matrix");
+	const char *fields[] = { "run", "template", "confirm", NULL };
+
+	strbuf_reset(text);
+	for (size_t i = 0; fields[i]; i++)
+		if (jstr(st, fields[i]))
+			strbuf_addf(text, "%s\n", jstr(st, fields[i]));
+	if (m)
+		strbuf_addf(text, "${%s}\n", jstr(cJSON_GetObjectItemCaseSensitive(
+					m, "rows"), "variable"));
+}
+
+static cJSON *
+input_step(struct imp *im, enum phase_id phase, struct imp_var *v)
+{
+	cJSON *st = cJSON_CreateObject();
+	char *title = xasprintf("Set %s", v->name);
+	char *note = xasprintf("The runbook writes %s here.", v->orig);
+
+	cJSON_AddStringToObject(st, "id", unique_id(im, phase, title));
+	cJSON_AddStringToObject(st, "kind", "input");
+	cJSON_AddStringToObject(st, "title", title);
+	cJSON_AddStringToObject(st, "note", note);
+	cJSON_AddStringToObject(st, "variable", v->name);
+	free(title);
+	free(note);
+	return st;
+}
+
+static void
+add_inputs(struct imp *im)
+{
+	struct strbuf refs = STRBUF_INIT;
+
+	for (int ph = 0; ph < PHASE_COUNT; ph++) {
+		cJSON *old = im->steps[ph];
+		cJSON *out = cJSON_CreateArray();
+		cJSON *st;
+
+		while ((st = cJSON_DetachItemFromArray(old, 0))) {
+			refs_of(st, &refs);
+			for (size_t i = 0; i < im->n_vars; i++) {
+				struct imp_var *v = &im->vars[i];
+				char *ref = xasprintf("${%s}", v->name);
+
+				if (v->from_input && strstr(strbuf_str(&refs), ref)) {
+					cJSON_AddItemToArray(out, input_step(
+						im, (enum phase_id)ph, v));
+					v->from_input = 0;
+				}
+				free(ref);
+			}
+			cJSON_AddItemToArray(out, st);
+		}
+		cJSON_Delete(old);
+		im->steps[ph] = out;
+	}
+	strbuf_done(&refs);
+}
+
+static void
+add_default_approval(struct imp *im)
+{
+	cJSON *roles, *st;
+	char *note;
+
+	if (im->has_approve || im->n_destructive == 0)
+		return;
+	roles = cJSON_CreateArray();
+	cJSON_AddItemToArray(roles, cJSON_CreateObject());
+	cJSON_AddStringToObject(cJSON_GetArrayItem(roles, 0), "role",
+				"Approver");
+	st = add_approve(im, "Sign-off before the destructive steps", roles);
+	note = xasprintf("Added by rewind import: the runbook names no "
+			 "approval and %d of its commands are destructive. "
+			 "Rename the role to the one your team requires.",
+			 im->n_destructive);
+	cJSON_AddStringToObject(st, "note", note);
+	strbuf_addf(&im->added_log, "  %s: the runbook names no approval and "
+		    "has destructive commands\n", jstr(st, "id"));
+	free(note);
+}
+
+static cJSON *
+variables_json(const struct imp *im)
+{
+	cJSON *vars = cJSON_CreateObject();
+
+	for (size_t i = 0; i < im->n_vars; i++) {
+		const struct imp_var *v = &im->vars[i];
+		cJSON *o = cJSON_AddObjectToObject(vars, v->name);
+		char *prompt = v->prompt ? xstrdup(v->prompt)
+			: xasprintf("Value for %s in the runbook", v->orig);
+
+		cJSON_AddStringToObject(o, "prompt", prompt);
+		if (v->pattern)
+			cJSON_AddStringToObject(o, "pattern", v->pattern);
+		free(prompt);
+	}
+	return vars;
+}
+
+static const char *
+base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+static cJSON *
+playbook_json(struct imp *im)
+{
+	cJSON *root = cJSON_CreateObject();
+	cJSON *phases;
+	const char *src = base_name(im->name);
+	char *title = im->title ? xstrdup(im->title) : xstrdup(src);
+	char *id = slug(title, 48);
+
+	cJSON_AddStringToObject(root, "id", id);
+	cJSON_AddStringToObject(root, "title", title);
+	cJSON_AddStringToObject(root, "summary", im->summary ? im->summary
+		: "Draft imported from a Markdown runbook by rewind import.");
+	cJSON_AddStringToObject(root, "source", src);
+	cJSON_AddItemToObject(root, "variables", variables_json(im));
+	phases = cJSON_AddArrayToObject(root, "phases");
+	for (int ph = 0; ph < PHASE_COUNT; ph++) {
+		cJSON *p = cJSON_CreateObject();
+		char *t = xstrdup(playbook_phase_name((enum phase_id)ph));
+
+		t[0] = (char)toupper((unsigned char)t[0]);
+		cJSON_AddStringToObject(p, "id",
+					playbook_phase_name((enum phase_id)ph));
+		cJSON_AddStringToObject(p, "title", t);
+		cJSON_AddItemToObject(p, "steps", im->steps[ph]);
+		im->steps[ph] = NULL;
+		cJSON_AddItemToArray(phases, p);
+		free(t);
+	}
+	free(title);
+	free(id);
+	return root;
+}
+
+static void
+summarize(const struct imp *im, cJSON *root, struct strbuf *sb)
+{
+	static const enum step_kind kinds[] = {
+		STEP_KIND_CHECK, STEP_KIND_RUN, STEP_KIND_DECIDE,
+		STEP_KIND_APPROVE, STEP_KIND_INPUT, STEP_KIND_MESSAGE,
+	};
+	int total[8] = { 0 }, all = 0;
+	const cJSON *ph;
+
+	strbuf_addf(sb, "%-12s", "phase");
+	for (size_t k = 0; k < 6; k++)
+		strbuf_addf(sb, "%8s", playbook_kind_name(kinds[k]));
+	strbuf_addf(sb, "%8s\n", "total");
+	cJSON_ArrayForEach(ph, cJSON_GetObjectItemCaseSensitive(root, "phases")) {
+		const cJSON *steps = cJSON_GetObjectItemCaseSensitive(ph, "steps");
+		const cJSON *st;
+		int n[8] = { 0 };
+
+		cJSON_ArrayForEach(st, steps) {
+			enum step_kind kind;
+
+			if (playbook_kind_parse(jstr(st, "kind"), &kind) < 0)
+				continue;
+			for (size_t k = 0; k < 6; k++)
+				n[k] += kinds[k] == kind;
+			n[6]++;
+		}
+		strbuf_addf(sb, "%-12s", jstr(ph, "id"));
+		for (size_t k = 0; k < 7; k++) {
+			strbuf_addf(sb, "%8d", n[k]);
+			total[k] += n[k];
+		}
+		strbuf_addc(sb, '\n');
+	}
+	all = total[6];
+	strbuf_addf(sb, "%-12s", "all");
+	for (size_t k = 0; k < 7; k++)
+		strbuf_addf(sb, "%8d", total[k]);
+	strbuf_addf(sb, "\n%d steps, %zu variables, %d destructive commands "
+		    "marked for a typed confirmation\n", all, im->n_vars,
+		    im->n_destructive);
+	if (im->added_log.len)
+		strbuf_addf(sb, "added by the import:\n%s",
+			    strbuf_str(&im->added_log));
+	if (total[2] == 0)
+		strbuf_adds(sb, "no decision found: the decide phase is "
+			    "empty; add a decide step\n");
+	strbuf_addf(sb, "%d blocks of prose kept as step notes\n", im->n_prose);
+	if (im->notes_log.len)
+		strbuf_addf(sb, "not mapped, kept as step notes:\n%s",
+			    strbuf_str(&im->notes_log));
+}
+
+static void
+imp_done(struct imp *im)
+{
+	for (int ph = 0; ph < PHASE_COUNT; ph++)
+		cJSON_Delete(im->steps[ph]);
+	for (size_t i = 0; i < im->n_vars; i++) {
+		free(im->vars[i].name);
+		free(im->vars[i].orig);
+		free(im->vars[i].pattern);
+		free(im->vars[i].prompt);
+	}
+	free(im->vars);
+	for (size_t i = 0; i < im->n_ids; i++)
+		free(im->ids[i]);
+	free(im->ids);
+	for (size_t i = 0; i < im->n_destr; i++)
+		regfree(&im->destr[i]);
+	free(im->destr);
+	for (size_t i = 0; i < im->n_pends; i++)
+		free(im->pends[i].what);
+	free(im->pends);
+	free(im->title);
+	free(im->summary);
+	free(im->heading);
+	free(im->leadin);
+	strbuf_done(&im->pending);
+	strbuf_done(&im->notes_log);
+	strbuf_done(&im->added_log);
+}
+
+static void
+imp_init(struct imp *im, const char *name)
+{
+	size_t n = 0;
+
+	memset(im, 0, sizeof(*im));
+	im->name = name;
+	im->section_class = -1;
+	for (int l = 0; l < 7; l++)
+		im->klass[l] = -1;
+	for (int ph = 0; ph < PHASE_COUNT; ph++)
+		im->steps[ph] = cJSON_CreateArray();
+	while (destructive_res[n])
+		n++;
+	im->destr = xcalloc(n, sizeof(*im->destr));
+	for (size_t i = 0; i < n; i++)
+		if (regcomp(&im->destr[im->n_destr], destructive_res[i],
+			    REG_EXTENDED | REG_NEWLINE) == 0)
+			im->n_destr++;
+		else
+			BUG("bad destructive pattern");
+}
+
+char *
+mdimport_convert(const char *text, size_t len, const char *name,
+		 struct strbuf *summary, struct err *err)
+{
+	struct md_doc doc = { 0 };
+	struct imp im;
+	struct md_line *lines;
+	size_t n_lines;
+	char *clean = clean_text(text, len);
+	cJSON *root;
+	char *out;
+
+	lines = split_lines(clean, &n_lines);
+	parse_lines(&doc, lines, n_lines);
+	if (doc.n == 0) {
+		free(lines);
+		free(clean);
+		doc_done(&doc);
+		return err_set(err, ERR_INVALID, "%s: nothing to import (the "
+			       "file is empty)", name), NULL;
+	}
+	imp_init(&im, name);
+	for (size_t i = 0; i < doc.n; i++)
+		map_block(&im, &doc.b[i]);
+	flush_section(&im);
+	add_default_approval(&im);
+	add_inputs(&im);
+	root = playbook_json(&im);
+	if (summary) {
+		strbuf_addf(summary, "imported %s\n", name);
+		summarize(&im, root, summary);
+	}
+	out = cJSON_Print(root);
+	cJSON_Delete(root);
+	imp_done(&im);
+	doc_done(&doc);
+	free(lines);
+	free(clean);
+	return out;
+}

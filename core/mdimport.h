@@ -1,0 +1,22 @@
+/* Markdown runbook import: turns a runbook someone already has (headings,
+ * fenced shell blocks, checklists, severity tables, notification templates,
+ * placeholders) into a playbook draft that the loader accepts. */
+#ifndef REWIND_CORE_MDIMPORT_H
+#define REWIND_CORE_MDIMPORT_H
+
+#include <stddef.h>
+
+struct err;
+struct strbuf;
+
+/* Convert LEN bytes of Markdown TEXT into a playbook draft: pretty-printed
+ * JSON text the caller frees. NAME is the runbook's file name (recorded as
+ * "source", and the id when the runbook has no title). When SUMMARY is not
+ * NULL, a human summary is appended to it: steps per kind and phase, what
+ * the import added, and every block kept only as a note, by line number.
+ * Invalid UTF-8 is repaired (U+FFFD). Fails with ERR_INVALID when TEXT has
+ * nothing to import (empty or blank). */
+char *mdimport_convert(const char *text, size_t len, const char *name,
+		       struct strbuf *summary, struct err *err);
+
+#endif

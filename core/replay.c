@@ -1,0 +1,1071 @@
+/* Replay: one pass over the journal on open builds the index (offsets,
+ * wall times, markers), checks the hash chain, applies every event to a
+ * session model and snapshots its state every REPLAY_SNAPSHOT_EVERY
+ * events; seeking restores the nearest snapshot at or before the target
+ * and applies the events between. Lines that cannot change the state are
+ * only scanned, never handed to cJSON, which keeps a million-event open
+ * within a second. The session directory is only ever read. */
+#include "config.h"
+#include "replay.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "clock.h"
+#include "err.h"
+#include "journal.h"
+#include "playbook.h"
+#include "session_int.h"
+#include "sha256.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+#define READ_CHUNK (4u << 20)	/* bytes per read while indexing */
+#define SEEK_CHUNK (1u << 20)	/* bytes per read while seeking */
+#define CAST_MAX (64u << 20)	/* largest asciicast file read back */
+
+struct run_line {
+	int64_t t_us;		/* since the run started */
+	char *text;
+};
+
+/* One run of a step, from its step.started event. */
+struct run {
+	uint64_t started;	/* event number of step.started */
+	uint64_t finished;	/* of its end (finished, interrupted), or 0 */
+	int64_t wall_us;	/* when it started */
+	int64_t end_us;		/* when it ended */
+	char *step;
+	char *cast;		/* asciicast path inside the session, or NULL */
+	int loaded;		/* lines read from the cast file */
+	struct run_line *lines;
+	size_t n_lines;
+};
+
+struct replay {
+	char *dir;
+	int fd;			/* journal.jsonl, read-only */
+	struct session *s;	/* the state after pos events */
+	uint64_t pos;
+	uint64_t n;		/* lines indexed */
+	size_t cap;
+	uint64_t *off;		/* line k spans off[k-1] .. off[k]-1 ('\n') */
+	int64_t *wall;		/* wall[k-1]: wall time of line k */
+	uint8_t *marks;		/* marks[k-1] */
+	struct session_state **snaps;	/* snaps[i]: state after i*EVERY */
+	size_t n_snaps;
+	struct run *runs;	/* in order of their start */
+	size_t n_runs;
+	struct replay_integrity integrity;
+	char last_hash[65];	/* of the last line scanned */
+	char *buf;		/* read buffer for seeking and searching */
+	size_t buf_cap;
+};
+
+/* --- small helpers ------------------------------------------------------- */
+
+static int
+read_at(int fd, char *buf, size_t n, uint64_t at, struct err *err)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		ssize_t k = pread(fd, buf + got, n - got, (off_t)(at + got));
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return err_set(err, ERR_IO, "journal read: %s",
+				       k < 0 ? strerror(errno)
+					     : "file shrank under replay");
+		got += (size_t)k;
+	}
+	return 0;
+}
+
+static void
+grow_index(struct replay *r)
+{
+	if (r->n + 1 < r->cap)
+		return;
+	r->cap = r->cap ? r->cap * 2 : 1024;
+	r->off = xrealloc(r->off, (r->cap + 1) * sizeof(*r->off));
+	r->wall = xrealloc(r->wall, r->cap * sizeof(*r->wall));
+	r->marks = xrealloc(r->marks, r->cap * sizeof(*r->marks));
+}
+
+static void
+note_bad(struct replay *r, uint64_t line, const char *why)
+{
+	if (r->integrity.bad_line)
+		return;
+	r->integrity.bad_line = line;
+	snprintf(r->integrity.reason, sizeof(r->integrity.reason), "%s", why);
+}
+
+/* --- the fixed layout of a journal line ---------------------------------- */
+
+/* A string field of the line: its body, or NULL for null. */
+struct span {
+	const char *p;
+	size_t len;
+};
+
+/* The fields of a line, borrowed from it. */
+struct line_info {
+	int64_t seq;
+	int64_t wall_us;
+	int64_t mono;
+	const char *type;
+	size_t type_len;
+	int has_step;
+	const char *prev;	/* 64 hex digits */
+	struct span actor, phase, step, payload;
+};
+
+static int
+skip_lit(const char **p, const char *end, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	if ((size_t)(end - *p) < n || memcmp(*p, lit, n) != 0)
+		return 0;
+	*p += n;
+	return 1;
+}
+
+/* A string without escapes: its body in *S and *LEN, after the quote. */
+static int
+skip_plain(const char **p, const char *end, const char **s, size_t *len)
+{
+	const char *q;
+
+	if (*p >= end || **p != '"')
+		return 0;
+	for (q = *p + 1; q < end && *q != '"'; q++)
+		if (*q == '\\' || (unsigned char)*q < 0x20)
+			return 0;
+	if (q >= end)
+		return 0;
+	*s = *p + 1;
+	*len = (size_t)(q - *s);
+	*p = q + 1;
+	return 1;
+}
+
+static int
+skip_digits(const char **p, const char *end, int64_t *v)
+{
+	int is_neg = *p < end && **p == '-';
+	const char *start = *p + is_neg;
+
+	*v = 0;
+	for (*p = start; *p < end && **p >= '0' && **p <= '9' &&
+	     *p - start < 18; (*p)++)
+		*v = *v * 10 + (**p - '0');
+	if (is_neg)
+		*v = -*v;
+	return *p > start;
+}
+
+static int
+skip_nullable(const char **p, const char *end, struct span *sp)
+{
+	sp->p = NULL;
+	sp->len = 0;
+	if (skip_lit(p, end, "null"))
+		return 1;
+	return skip_plain(p, end, &sp->p, &sp->len);
+}
+
+static int
+two_digits(const char *s)
+{
+	return (s[0] - '0') * 10 + (s[1] - '0');
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date. */
+static int64_t
+days_from_civil(int64_t y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* "2026-11-21T19:30:00.123456Z" exactly as the journal writes it, without
+ * the time zone machinery of clock_parse_rfc3339 (a tenth of an open). */
+static int
+parse_wall(const char *s, size_t n, int64_t *wall_us)
+{
+	static const char shape[] = "dddd-dd-ddTdd:dd:dd.ddddddZ";
+	int64_t frac = 0;
+	char buf[48];
+
+	if (n != sizeof(shape) - 1)
+		goto slow;
+	for (size_t i = 0; i < n; i++)
+		if (shape[i] == 'd' ? s[i] < '0' || s[i] > '9' : s[i] != shape[i])
+			goto slow;
+	for (size_t i = 20; i < 26; i++)
+		frac = frac * 10 + (s[i] - '0');
+	if (two_digits(s + 5) < 1 || two_digits(s + 5) > 12 ||
+	    two_digits(s + 8) < 1 || two_digits(s + 8) > 31)
+		goto slow;
+	*wall_us = ((days_from_civil(two_digits(s) * 100 + two_digits(s + 2),
+				     two_digits(s + 5), two_digits(s + 8)) *
+		     86400 + two_digits(s + 11) * 3600 + two_digits(s + 14) * 60 +
+		     two_digits(s + 17)) * 1000000) + frac;
+	return 0;
+slow:
+	if (n >= sizeof(buf))
+		return -1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return clock_parse_rfc3339(buf, wall_us);
+}
+
+/* Read the fields of LINE when it is laid out as journal_format_line
+ * writes it; anything else (0) goes to the full parser. */
+static int
+scan_fixed(const char *line, size_t len, struct line_info *li)
+{
+	const char *p = line, *end = line + len, *s;
+	size_t n;
+
+	if (!skip_lit(&p, end, "{\"seq\":") || !skip_digits(&p, end, &li->seq) ||
+	    !skip_lit(&p, end, ",\"wall\":") || !skip_plain(&p, end, &s, &n) ||
+	    parse_wall(s, n, &li->wall_us) < 0 ||
+	    !skip_lit(&p, end, ",\"mono\":") ||
+	    !skip_digits(&p, end, &li->mono) ||
+	    !skip_lit(&p, end, ",\"actor\":") ||
+	    !skip_plain(&p, end, &li->actor.p, &li->actor.len) ||
+	    !skip_lit(&p, end, ",\"type\":") ||
+	    !skip_plain(&p, end, &li->type, &li->type_len) ||
+	    !skip_lit(&p, end, ",\"phase\":") ||
+	    !skip_nullable(&p, end, &li->phase) ||
+	    !skip_lit(&p, end, ",\"step\":") ||
+	    !skip_nullable(&p, end, &li->step) ||
+	    !skip_lit(&p, end, ",\"payload\":"))
+		return 0;
+	li->has_step = li->step.p != NULL;
+	/* The payload is whatever lies between; the tail is fixed. */
+	if (end - p < 77 || *p != '{' || memcmp(end - 2, "\"}", 2) != 0 ||
+	    memcmp(end - 75, ",\"prev\":\"", 9) != 0 || end[-76] != '}')
+		return 0;
+	li->payload.p = p;
+	li->payload.len = (size_t)(end - 75 - p);
+	li->prev = end - 66;
+	return strspn(li->prev, "0123456789abcdef") >= 64;
+}
+
+static int
+type_is(const struct line_info *li, const char *type)
+{
+	return li->type_len == strlen(type) &&
+	       memcmp(li->type, type, li->type_len) == 0;
+}
+
+/* Event types that session_apply_event ignores; anything else, and any
+ * event naming a step (it records who touched the step), is applied. */
+static int
+is_inert(const struct line_info *li)
+{
+	static const char *const inert[] = {
+		"note.added", "session.resumed", "session.quit",
+		"journal.truncated", "action.refused", NULL,
+	};
+
+	if (li->has_step && !type_is(li, "action.refused"))
+		return 0;
+	for (const char *const *t = inert; *t; t++)
+		if (type_is(li, *t))
+			return 1;
+	return 0;
+}
+
+static unsigned
+marks_of(const struct line_info *li)
+{
+	unsigned m = is_inert(li) ? 0 : REPLAY_MARK_STATE;
+
+	if (type_is(li, "session.started") || type_is(li, "phase.advanced") ||
+	    type_is(li, "session.completed"))
+		m |= REPLAY_MARK_PHASE;
+	else if (type_is(li, "approval.granted"))
+		m |= REPLAY_MARK_APPROVAL;
+	else if (type_is(li, "approval.voided"))
+		m |= REPLAY_MARK_APPROVAL | REPLAY_MARK_ALERT;
+	else if (type_is(li, "decision.made"))
+		m |= REPLAY_MARK_DECISION;
+	else if (type_is(li, "action.refused") ||
+		 type_is(li, "step.interrupted"))
+		m |= REPLAY_MARK_FAILURE | REPLAY_MARK_ALERT;
+	else if (type_is(li, "step.started"))
+		m |= REPLAY_MARK_RUN;
+	return m;
+}
+
+static char *
+span_dup(const struct span *sp)
+{
+	return sp->p ? xstrndup(sp->p, sp->len) : NULL;
+}
+
+/* The event of a scanned line without scanning it again: only the
+ * payload goes to cJSON. Returns 0, or -1 when the payload is not a JSON
+ * object (the full parser then words the error). EV->line stays NULL. */
+static int
+event_from_scan(const struct line_info *li, struct journal_event *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->payload = cJSON_ParseWithLength(li->payload.p, li->payload.len);
+	if (!cJSON_IsObject(ev->payload)) {
+		cJSON_Delete(ev->payload);
+		ev->payload = NULL;
+		return -1;
+	}
+	ev->seq = (uint64_t)li->seq;
+	ev->wall_us = li->wall_us;
+	ev->mono_us = li->mono;
+	ev->actor = span_dup(&li->actor);
+	ev->type = xstrndup(li->type, li->type_len);
+	ev->phase = span_dup(&li->phase);
+	ev->step = span_dup(&li->step);
+	memcpy(ev->prev, li->prev, 64);
+	ev->prev[64] = '\0';
+	return 0;
+}
+
+static void
+info_from_event(const struct journal_event *ev, struct line_info *li)
+{
+	li->seq = (int64_t)ev->seq;
+	li->wall_us = ev->wall_us;
+	li->type = ev->type;
+	li->type_len = strlen(ev->type);
+	li->has_step = ev->step != NULL;
+	li->prev = ev->prev;
+}
+
+/* --- step runs and their output ---------------------------------------------- */
+
+/* A cast path from the journal, kept only when it stays inside the
+ * session directory (a tampered journal must not make us read elsewhere). */
+static char *
+safe_cast_path(const char *rel)
+{
+	if (!rel || !*rel || rel[0] == '/' || strstr(rel, "..") != NULL)
+		return NULL;
+	return xstrdup(rel);
+}
+
+static void
+track_run(struct replay *r, uint64_t n, const struct journal_event *ev)
+{
+	const char *out = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		ev->payload, "output"));
+	struct run *run;
+
+	if (!ev->step)
+		return;
+	if (strcmp(ev->type, "step.started") == 0) {
+		r->runs = xrealloc(r->runs, (r->n_runs + 1) * sizeof(*r->runs));
+		run = &r->runs[r->n_runs++];
+		memset(run, 0, sizeof(*run));
+		run->started = n;
+		run->wall_us = ev->wall_us;
+		run->step = xstrdup(ev->step);
+		run->cast = safe_cast_path(out);
+		return;
+	}
+	if (strcmp(ev->type, "step.finished") != 0 &&
+	    strcmp(ev->type, "step.interrupted") != 0)
+		return;
+	for (size_t i = r->n_runs; i-- > 0;) {
+		run = &r->runs[i];
+		if (run->finished || strcmp(run->step, ev->step) != 0)
+			continue;
+		run->finished = n;
+		run->end_us = ev->wall_us;
+		return;
+	}
+}
+
+static void
+add_run_line(struct run *run, int64_t t_us, const char *text, size_t len)
+{
+	if (len && text[len - 1] == '\r')
+		len--;
+	run->lines = xrealloc(run->lines,
+			      (run->n_lines + 1) * sizeof(*run->lines));
+	run->lines[run->n_lines].t_us = t_us;
+	run->lines[run->n_lines++].text = xstrndup(text, len);
+}
+
+/* One asciicast event line: [seconds, "o", text]; text may hold several
+ * lines. The header and other event kinds are skipped. */
+static void
+add_cast_event(struct run *run, const char *line, size_t len)
+{
+	cJSON *ev = cJSON_ParseWithLength(line, len);
+	cJSON *t = cJSON_GetArrayItem(ev, 0);
+	const char *kind = cJSON_GetStringValue(cJSON_GetArrayItem(ev, 1));
+	const char *text = cJSON_GetStringValue(cJSON_GetArrayItem(ev, 2));
+
+	if (cJSON_IsArray(ev) && cJSON_IsNumber(t) && kind &&
+	    strcmp(kind, "o") == 0 && text) {
+		int64_t t_us = (int64_t)(t->valuedouble * 1e6 + 0.5);
+
+		while (*text) {
+			const char *nl = strchr(text, '\n');
+			size_t n = nl ? (size_t)(nl - text) : strlen(text);
+
+			add_run_line(run, t_us, text, n);
+			text += n + (nl != NULL);
+		}
+	}
+	cJSON_Delete(ev);
+}
+
+/* Read the run's cast file once; a missing or unreadable file leaves it
+ * without output (the replay shows the rest). */
+static void
+load_run(const struct replay *r, struct run *run)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *path;
+	const char *p, *end;
+
+	if (run->loaded)
+		return;
+	run->loaded = 1;
+	if (!run->cast)
+		return;
+	path = xasprintf("%s/%s", r->dir, run->cast);
+	if (strbuf_read_file(&sb, path, CAST_MAX, NULL) == 0 && sb.len) {
+		for (p = sb.buf, end = sb.buf + sb.len; p < end;) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+			if (n && *p == '[')
+				add_cast_event(run, p, n);
+			p += n + 1;
+		}
+	}
+	strbuf_done(&sb);
+	free(path);
+}
+
+static void
+run_free(struct run *run)
+{
+	for (size_t i = 0; i < run->n_lines; i++)
+		free(run->lines[i].text);
+	free(run->lines);
+	free(run->step);
+	free(run->cast);
+}
+
+/* --- indexing ------------------------------------------------------------------ */
+
+static void
+check_chain(struct replay *r, uint64_t n, const struct line_info *li)
+{
+	char why[128];
+
+	if (li->seq < 0 || (uint64_t)li->seq != n) {
+		snprintf(why, sizeof(why), "seq %" PRId64 ", expected %" PRIu64,
+			 li->seq, n);
+		note_bad(r, n, why);
+	} else if (memcmp(li->prev, r->last_hash, 64) != 0) {
+		if (n == 1)
+			snprintf(why, sizeof(why), "hash chain broken: prev of "
+				 "line 1 is not the genesis value");
+		else
+			snprintf(why, sizeof(why), "hash chain broken: prev "
+				 "does not match line %" PRIu64, n - 1);
+		note_bad(r, n, why);
+	}
+	if (r->integrity.bad_line == n)
+		r->marks[n - 1] |= REPLAY_MARK_BAD;
+}
+
+static void
+take_snapshot(struct replay *r)
+{
+	r->snaps = xrealloc(r->snaps, (r->n_snaps + 1) * sizeof(*r->snaps));
+	r->snaps[r->n_snaps++] = session_state_dup(r->s);
+}
+
+/* A line that is not an event: indexed (so line numbers stay right) but
+ * never applied. */
+static void
+index_unreadable(struct replay *r, uint64_t n, const char *why)
+{
+	r->wall[n - 1] = n > 1 ? r->wall[n - 2] : 0;
+	r->marks[n - 1] = REPLAY_MARK_BAD;
+	r->integrity.n_unreadable++;
+	note_bad(r, n, why);
+}
+
+static void
+index_line(struct replay *r, const char *line, size_t len)
+{
+	struct journal_event ev = { 0 };
+	struct line_info li;
+	struct err err = { 0 };
+	uint64_t n;
+	int parsed = 0;
+
+	grow_index(r);
+	n = ++r->n;
+	r->off[n] = r->off[n - 1] + len + 1;
+	if (!scan_fixed(line, len, &li)) {
+		if (journal_event_parse(line, len, &ev, &err) < 0) {
+			index_unreadable(r, n, err.msg);
+			goto out;
+		}
+		parsed = 1;
+		info_from_event(&ev, &li);
+	}
+	r->wall[n - 1] = li.wall_us;
+	r->marks[n - 1] = (uint8_t)marks_of(&li);
+	check_chain(r, n, &li);
+	if (r->marks[n - 1] & REPLAY_MARK_STATE) {
+		if (!parsed && event_from_scan(&li, &ev) < 0 &&
+		    journal_event_parse(line, len, &ev, &err) < 0) {
+			index_unreadable(r, n, err.msg);
+			goto out;
+		}
+		parsed = 1;
+		session_apply_event(r->s, &ev);
+		track_run(r, n, &ev);
+		if (strcmp(ev.type, "step.finished") == 0 &&
+		    !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ev.payload,
+								   "ok")))
+			r->marks[n - 1] |= REPLAY_MARK_FAILURE;
+	}
+out:
+	if (parsed)
+		journal_event_done(&ev);
+	sha256_hex(line, len, r->last_hash);
+	if (n % REPLAY_SNAPSHOT_EVERY == 0)
+		take_snapshot(r);
+}
+
+/* Index every complete line of the file; an unterminated tail (a write
+ * in progress, or torn by a crash) is left out and reported. */
+static int
+index_file(struct replay *r, struct err *err)
+{
+	size_t cap = READ_CHUNK, len = 0;
+	char *buf = xmalloc(cap);
+	uint64_t at = 0;
+	int rc = 0;
+
+	for (;;) {
+		ssize_t k = read(r->fd, buf + len, cap - len);
+		size_t start = 0;
+		char *nl;
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0) {
+			rc = err_set(err, ERR_IO, "%s/journal.jsonl: %s", r->dir,
+				     strerror(errno));
+			break;
+		}
+		if (k == 0)
+			break;
+		len += (size_t)k;
+		while ((nl = memchr(buf + start, '\n', len - start))) {
+			index_line(r, buf + start, (size_t)(nl - buf - start));
+			start = (size_t)(nl - buf) + 1;
+		}
+		memmove(buf, buf + start, len - start);
+		at += start;
+		len -= start;
+		if (len == cap) {
+			cap *= 2;
+			buf = xrealloc(buf, cap);
+		}
+	}
+	r->integrity.torn_bytes = len;
+	if (len && !r->integrity.bad_line) {
+		r->integrity.bad_line = r->n + 1;
+		snprintf(r->integrity.reason, sizeof(r->integrity.reason),
+			 "torn last line (%zu bytes without newline)", len);
+	}
+	(void)at;
+	free(buf);
+	return rc;
+}
+
+/* --- opening and closing ---------------------------------------------------------- */
+
+static struct playbook *
+load_playbook(const char *dir, struct err *err)
+{
+	char *path = xasprintf("%s/playbook.json", dir);
+	size_t len;
+	char *text = playbook_read_text(path, &len, err);
+	struct playbook *pb = text ? playbook_load_buffer(text, len, path, err)
+				   : NULL;
+
+	free(text);
+	free(path);
+	return pb;
+}
+
+static int
+open_journal_file(struct replay *r, struct err *err)
+{
+	char *path = xasprintf("%s/journal.jsonl", r->dir);
+	int rc = 0;
+
+	r->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (r->fd < 0)
+		rc = err_set(err, errno == ENOENT ? ERR_NOTFOUND : ERR_IO,
+			     "open %s: %s", path, strerror(errno));
+	free(path);
+	return rc;
+}
+
+struct replay *
+replay_open(const char *dir, struct err *err)
+{
+	struct playbook *pb = load_playbook(dir, err);
+	struct replay *r;
+	int rc;
+
+	if (!pb)
+		return NULL;
+	r = xcalloc(1, sizeof(*r));
+	r->dir = xstrdup(dir);
+	r->fd = -1;
+	r->s = session_alloc(pb, dir, NULL);
+	memcpy(r->last_hash, JOURNAL_GENESIS, sizeof(r->last_hash));
+	grow_index(r);
+	r->off[0] = 0;
+	take_snapshot(r);
+	if (open_journal_file(r, err) < 0) {
+		replay_free(r);
+		return NULL;
+	}
+	/* A shared lock: an appender finishes its line before we read. */
+	while (flock(r->fd, LOCK_SH) < 0 && errno == EINTR)
+		;
+	rc = index_file(r, err);
+	flock(r->fd, LOCK_UN);
+	if (rc < 0) {
+		replay_free(r);
+		return NULL;
+	}
+	r->pos = r->n;
+	return r;
+}
+
+void
+replay_free(struct replay *r)
+{
+	if (!r)
+		return;
+	if (r->fd >= 0)
+		close(r->fd);
+	session_free(r->s);
+	for (size_t i = 0; i < r->n_snaps; i++)
+		session_state_free(r->snaps[i]);
+	free(r->snaps);
+	for (size_t i = 0; i < r->n_runs; i++)
+		run_free(&r->runs[i]);
+	free(r->runs);
+	free(r->off);
+	free(r->wall);
+	free(r->marks);
+	free(r->buf);
+	free(r->dir);
+	free(r);
+}
+
+/* --- reading lines back ------------------------------------------------------------- */
+
+/* FN gets each line FIRST..LAST, NUL-ended; a non-zero return stops. */
+typedef int (*line_fn)(struct replay *r, uint64_t n, char *line, size_t len,
+		       void *arg);
+
+static int
+each_line(struct replay *r, uint64_t first, uint64_t last, line_fn fn,
+	  void *arg, struct err *err)
+{
+	uint64_t n = first;
+
+	while (n <= last) {
+		uint64_t end = n;
+		size_t bytes;
+
+		while (end < last && r->off[end + 1] - r->off[n - 1] <= SEEK_CHUNK)
+			end++;
+		bytes = (size_t)(r->off[end] - r->off[n - 1]);
+		if (bytes + 1 > r->buf_cap) {
+			r->buf_cap = bytes + 1 > SEEK_CHUNK ? bytes + 1
+							    : SEEK_CHUNK + 1;
+			r->buf = xrealloc(r->buf, r->buf_cap);
+		}
+		if (read_at(r->fd, r->buf, bytes, r->off[n - 1], err) < 0)
+			return -1;
+		for (uint64_t k = n; k <= end; k++) {
+			char *line = r->buf + (r->off[k - 1] - r->off[n - 1]);
+			size_t len = (size_t)(r->off[k] - r->off[k - 1] - 1);
+
+			line[len] = '\0';
+			if (fn(r, k, line, len, arg))
+				return 1;
+		}
+		n = end + 1;
+	}
+	return 0;
+}
+
+static int
+apply_one(struct replay *r, uint64_t n, char *line, size_t len, void *arg)
+{
+	struct journal_event ev;
+	struct line_info li;
+
+	(void)arg;
+	if (!(r->marks[n - 1] & REPLAY_MARK_STATE))
+		return 0;
+	if ((!scan_fixed(line, len, &li) || event_from_scan(&li, &ev) < 0) &&
+	    journal_event_parse(line, len, &ev, NULL) < 0)
+		return 0;
+	session_apply_event(r->s, &ev);
+	journal_event_done(&ev);
+	return 0;
+}
+
+int
+replay_seek(struct replay *r, uint64_t n, struct err *err)
+{
+	uint64_t base;
+
+	if (n > r->n)
+		n = r->n;
+	if (n == r->pos)
+		return 0;
+	base = n / REPLAY_SNAPSHOT_EVERY * REPLAY_SNAPSHOT_EVERY;
+	if (n < r->pos || r->pos < base) {
+		session_state_restore(r->s, r->snaps[base /
+						     REPLAY_SNAPSHOT_EVERY]);
+		r->pos = base;
+	}
+	if (n > r->pos && each_line(r, r->pos + 1, n, apply_one, NULL, err) < 0)
+		return -1;
+	r->pos = n;
+	return 0;
+}
+
+/* --- the public surface ----------------------------------------------------------- */
+
+uint64_t
+replay_count(const struct replay *r)
+{
+	return r->n;
+}
+
+uint64_t
+replay_pos(const struct replay *r)
+{
+	return r->pos;
+}
+
+struct session *
+replay_session(const struct replay *r)
+{
+	return r->s;
+}
+
+const struct replay_integrity *
+replay_integrity(const struct replay *r)
+{
+	return &r->integrity;
+}
+
+int64_t
+replay_wall(const struct replay *r, uint64_t n)
+{
+	if (r->n == 0)
+		return 0;
+	if (n == 0)
+		n = 1;
+	return r->wall[(n > r->n ? r->n : n) - 1];
+}
+
+unsigned
+replay_marks(const struct replay *r, uint64_t n)
+{
+	return n >= 1 && n <= r->n ? r->marks[n - 1] : 0;
+}
+
+uint64_t
+replay_find_mark(const struct replay *r, uint64_t from, int dir,
+		 unsigned mask)
+{
+	if (dir > 0) {
+		for (uint64_t k = from + 1; k <= r->n; k++)
+			if (r->marks[k - 1] & mask)
+				return k;
+		return 0;
+	}
+	for (uint64_t k = from > r->n + 1 ? r->n : from - (from > 0); k >= 1;
+	     k--)
+		if (r->marks[k - 1] & mask)
+			return k;
+	return 0;
+}
+
+uint64_t
+replay_find_time(const struct replay *r, int64_t wall_us)
+{
+	uint64_t lo = 0, hi = r->n;
+
+	/* Wall times only rise, except across a clock step: take the first
+	 * event later than WALL_US as the boundary. */
+	while (lo < hi) {
+		uint64_t mid = lo + (hi - lo) / 2;
+
+		if (r->wall[mid] <= wall_us)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+struct find_ctx {
+	const char *needle;
+	uint64_t hit;
+};
+
+static int
+match_line(struct replay *r, uint64_t n, char *line, size_t len, void *arg)
+{
+	struct find_ctx *f = arg;
+
+	(void)r;
+	(void)len;
+	if (!strcasestr(line, f->needle))
+		return 0;
+	f->hit = n;
+	return 1;
+}
+
+int64_t
+replay_find_text(struct replay *r, uint64_t from, const char *needle,
+		 struct err *err)
+{
+	struct find_ctx f = { needle, 0 };
+
+	if (!needle || !*needle || r->n == 0)
+		return 0;
+	if (from < r->n &&
+	    each_line(r, from + 1, r->n, match_line, &f, err) < 0)
+		return -1;
+	if (!f.hit && from >= 1 &&
+	    each_line(r, 1, from > r->n ? r->n : from, match_line, &f,
+		      err) < 0)
+		return -1;
+	return (int64_t)f.hit;
+}
+
+static int
+copy_line(struct replay *r, uint64_t n, char *line, size_t len, void *arg)
+{
+	(void)r;
+	(void)n;
+	strbuf_reset(arg);
+	strbuf_add(arg, line, len);
+	return 1;
+}
+
+int
+replay_line(struct replay *r, uint64_t n, struct strbuf *out,
+	    struct err *err)
+{
+	if (n < 1 || n > r->n)
+		return err_set(err, ERR_NOTFOUND, "no event %" PRIu64
+			       " (the journal has %" PRIu64 ")", n, r->n);
+	return each_line(r, n, n, copy_line, out, err) < 0 ? -1 : 0;
+}
+
+struct each_ctx {
+	replay_line_cb cb;
+	void *arg;
+};
+
+static int
+pass_line(struct replay *r, uint64_t n, char *line, size_t len, void *arg)
+{
+	struct each_ctx *c = arg;
+
+	(void)r;
+	c->cb(n, line, len, c->arg);
+	return 0;
+}
+
+int
+replay_each_line(struct replay *r, uint64_t first, uint64_t last,
+		 replay_line_cb cb, void *arg, struct err *err)
+{
+	struct each_ctx c = { cb, arg };
+
+	if (first < 1)
+		first = 1;
+	if (last > r->n)
+		last = r->n;
+	if (first > last)
+		return 0;
+	return each_line(r, first, last, pass_line, &c, err) < 0 ? -1 : 0;
+}
+
+/* --- the output pane -------------------------------------------------------------- */
+
+struct out_item {
+	int64_t when;		/* when the console showed it */
+	uint64_t ev;		/* the run's start, or the alerting event */
+	size_t idx;		/* line number in the run (0 for alerts) */
+	const char *text;
+	char *owned;		/* alert line text */
+};
+
+static int
+cmp_items(const void *pa, const void *pb)
+{
+	const struct out_item *a = pa, *b = pb;
+
+	if (a->when != b->when)
+		return a->when < b->when ? -1 : 1;
+	if (a->ev != b->ev)
+		return a->ev < b->ev ? -1 : 1;
+	return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+struct items {
+	struct out_item *v;
+	size_t n, cap;
+};
+
+static void
+push_item(struct items *it, const struct out_item *item)
+{
+	if (it->n == it->cap) {
+		it->cap = it->cap ? it->cap * 2 : 256;
+		it->v = xrealloc(it->v, it->cap * sizeof(*it->v));
+	}
+	it->v[it->n++] = *item;
+}
+
+/* The lines RUN had shown by NOW at the position: all of them once it
+ * ended, else those printed by then; a line counts at the time it was
+ * printed, but no later than the end of its run. */
+static size_t
+collect_run(struct replay *r, struct run *run, int64_t now, struct items *it)
+{
+	int ended = run->finished && run->finished <= r->pos;
+	size_t n = 0;
+
+	load_run(r, run);
+	for (size_t i = 0; i < run->n_lines; i++) {
+		int64_t when = run->wall_us + run->lines[i].t_us;
+		struct out_item item = { 0 };
+
+		if (ended && when > run->end_us)
+			when = run->end_us;
+		if (!ended && when > now)
+			continue;
+		item.when = when;
+		item.ev = run->started;
+		item.idx = i + 1;
+		item.text = run->lines[i].text;
+		push_item(it, &item);
+		n++;
+	}
+	return n;
+}
+
+static int
+collect_alerts(struct replay *r, size_t max, struct items *it,
+	       struct err *err)
+{
+	size_t got = 0;
+
+	for (uint64_t k = r->pos; k >= 1 && got < max; k--) {
+		struct strbuf sb = STRBUF_INIT;
+		struct out_item item = { 0 };
+
+		if (!(r->marks[k - 1] & REPLAY_MARK_ALERT))
+			continue;
+		if (replay_line(r, k, &sb, err) < 0) {
+			strbuf_done(&sb);
+			return -1;
+		}
+		item.when = r->wall[k - 1];
+		item.ev = k;
+		item.owned = strbuf_detach(&sb);
+		item.text = item.owned;
+		push_item(it, &item);
+		got++;
+	}
+	return 0;
+}
+
+long
+replay_output(struct replay *r, int64_t now_us, size_t max,
+	      replay_output_cb cb, void *arg, struct err *err)
+{
+	struct items it = { NULL, 0, 0 };
+	size_t lines = 0, first;
+	long rc;
+
+	for (size_t i = r->n_runs; i-- > 0 && lines < max;)
+		if (r->runs[i].started <= r->pos)
+			lines += collect_run(r, &r->runs[i], now_us, &it);
+	rc = collect_alerts(r, max, &it, err);
+	if (rc == 0 && it.n)
+		qsort(it.v, it.n, sizeof(*it.v), cmp_items);
+	first = it.n > max ? it.n - max : 0;
+	for (size_t i = first; rc == 0 && i < it.n; i++)
+		cb(it.v[i].ev, it.v[i].owned != NULL, it.v[i].text, arg);
+	for (size_t i = 0; i < it.n; i++)
+		free(it.v[i].owned);
+	free(it.v);
+	return rc < 0 ? -1 : (long)(it.n - first);
+}
+
+int
+replay_is_running(const struct replay *r)
+{
+	for (size_t i = r->n_runs; i-- > 0;) {
+		const struct run *run = &r->runs[i];
+
+		if (run->started <= r->pos &&
+		    (!run->finished || run->finished > r->pos))
+			return 1;
+	}
+	return 0;
+}

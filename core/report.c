@@ -1,0 +1,1197 @@
+/* Post-mortem reports. The journal is read line by line (not through
+ * journal_open, so a broken chain still yields a report of what is there),
+ * folded into a cJSON model, and the Markdown is rendered from that model
+ * alone, so both formats always say the same thing. */
+#include "config.h"
+#include "report.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "clock.h"
+#include "err.h"
+#include "journal.h"
+#include "playbook.h"
+#include "sanitize.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+#define JOURNAL_MAX (1u << 30)
+
+struct rep {
+	cJSON *root;
+	cJSON *summary, *timeline, *decisions, *approvals, *commands;
+	cJSON *messages, *notes, *followups, *vars, *states, *other;
+	cJSON *scorecard;
+	struct playbook *pb;	/* the session's playbook copy, or NULL */
+	int64_t start_us, end_us, detected_us, incident_us;
+	int64_t decision_us, exec_start_us, exec_end_us;
+	int complete;
+};
+
+/* --- small helpers ----------------------------------------------------------- */
+
+static char *
+clean(const char *s)
+{
+	return sanitize_text(s ? s : "", s ? strlen(s) : 0);
+}
+
+static void
+add_clean(cJSON *obj, const char *key, const char *s)
+{
+	char *c;
+
+	if (!s)
+		return;
+	c = clean(s);
+	cJSON_AddStringToObject(obj, key, c);
+	free(c);
+}
+
+static const char *
+pstr(const struct journal_event *ev, const char *key)
+{
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		ev->payload, key));
+}
+
+static const char *
+jstr(const cJSON *o, const char *key)
+{
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, key));
+}
+
+static void
+add_time(cJSON *obj, const char *key, int64_t us)
+{
+	char buf[32];
+	time_t t = (time_t)(us / 1000000);
+	struct tm tm;
+
+	if (!us || !gmtime_r(&t, &tm))
+		return;
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	cJSON_AddStringToObject(obj, key, buf);
+}
+
+static void
+add_secs(cJSON *obj, const char *key, int64_t from, int64_t to)
+{
+	if (from && to && to >= from)
+		cJSON_AddNumberToObject(obj, key,
+					(double)((to - from) / 1000) / 1000.0);
+	else
+		cJSON_AddNullToObject(obj, key);
+}
+
+static const char *
+step_title(const struct rep *r, const char *id)
+{
+	const struct pb_step *st = r->pb && id ? playbook_find_step(r->pb, id,
+								    NULL, NULL)
+					       : NULL;
+
+	return st ? st->title : id;
+}
+
+static cJSON *
+step_entry(const struct rep *r, const struct journal_event *ev)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	add_clean(o, "step", ev->step);
+	add_clean(o, "title", step_title(r, ev->step));
+	add_time(o, "time", ev->wall_us);
+	add_clean(o, "by", ev->actor);
+	return o;
+}
+
+/* Times the operator types: RFC 3339, or "YYYY-MM-DD HH:MM[:SS] [UTC]". */
+static int64_t
+parse_when(const char *s)
+{
+	char buf[64];
+	int64_t us;
+	size_t n;
+
+	if (!s)
+		return 0;
+	snprintf(buf, sizeof(buf), "%s", s);
+	n = strlen(buf);
+	if (n > 4 && strcmp(buf + n - 4, " UTC") == 0)
+		buf[n - 4] = '\0';
+	if (strlen(buf) > 10 && buf[10] == ' ')
+		buf[10] = 'T';
+	if (strlen(buf) == 16)
+		strcat(buf, ":00");
+	return clock_parse_rfc3339(buf, &us) == 0 ? us : 0;
+}
+
+static int
+starts_with_word(const char *s, const char *word)
+{
+	while (*s == ' ')
+		s++;
+	return strncasecmp(s, word, strlen(word)) == 0;
+}
+
+/* --- one handler per event type ------------------------------------------- */
+
+static void
+on_started(struct rep *r, const struct journal_event *ev, struct strbuf *what)
+{
+	const char *mode = pstr(ev, "mode");
+	int drill = mode && strcmp(mode, "drill") == 0;
+
+	if (!r->start_us)
+		r->start_us = ev->wall_us;
+	add_clean(r->summary, "playbook", pstr(ev, "playbook"));
+	add_clean(r->summary, "title", pstr(ev, "title"));
+	cJSON_AddStringToObject(r->summary, "mode", drill ? "DRILL" : "LIVE");
+	add_clean(r->summary, "scenario", pstr(ev, "scenario"));
+	add_clean(r->summary, "operator", pstr(ev, "operator") ?
+		  pstr(ev, "operator") : ev->actor);
+	strbuf_addf(what, "session started (%s%s%s)", drill ? "drill" : "live",
+		    pstr(ev, "scenario") ? ", scenario " : "",
+		    pstr(ev, "scenario") ? pstr(ev, "scenario") : "");
+}
+
+static void
+on_var(struct rep *r, const struct journal_event *ev, struct strbuf *what)
+{
+	const char *name = pstr(ev, "name");
+	const char *value = pstr(ev, "value");
+	int secret = cJSON_IsTrue(cJSON_GetObjectItem(ev->payload, "secret"));
+
+	if (!name)
+		return;
+	cJSON_DeleteItemFromObjectCaseSensitive(r->vars, name);
+	if (secret || !value)
+		cJSON_AddStringToObject(r->vars, name, "(secret)");
+	else
+		add_clean(r->vars, name, value);
+	if (strcmp(name, "INCIDENT_START") == 0)
+		r->incident_us = parse_when(value);
+	if (strcmp(name, "DETECTED_AT") == 0)
+		r->detected_us = parse_when(value);
+	strbuf_addf(what, "set %s = %s", name, secret || !value ? "(secret)"
+								: value);
+}
+
+static void
+set_state(struct rep *r, const struct journal_event *ev, const char *state,
+	  const char *reason)
+{
+	cJSON *o = step_entry(r, ev);
+
+	if (!ev->step) {
+		cJSON_Delete(o);
+		return;
+	}
+	cJSON_AddStringToObject(o, "state", state);
+	add_clean(o, "reason", reason);
+	cJSON_DeleteItemFromObjectCaseSensitive(r->states, ev->step);
+	cJSON_AddItemToObject(r->states, ev->step, o);
+}
+
+static void
+on_ticked(struct rep *r, const struct journal_event *ev, struct strbuf *what)
+{
+	set_state(r, ev, "done", pstr(ev, "note"));
+	strbuf_addf(what, "ticked %s%s%s", ev->step ? ev->step : "",
+		    pstr(ev, "note") ? ": " : "",
+		    pstr(ev, "note") ? pstr(ev, "note") : "");
+}
+
+static void
+on_na(struct rep *r, const struct journal_event *ev, struct strbuf *what)
+{
+	set_state(r, ev, "n/a", pstr(ev, "reason"));
+	strbuf_addf(what, "marked %s n/a: %s", ev->step ? ev->step : "",
+		    pstr(ev, "reason") ? pstr(ev, "reason") : "");
+}
+
+static void
+on_skipped(struct rep *r, const struct journal_event *ev, struct strbuf *what)
+{
+	set_state(r, ev, "skipped", pstr(ev, "reason"));
+	strbuf_addf(what, "skipped %s: %s", ev->step ? ev->step : "",
+		    pstr(ev, "reason") ? pstr(ev, "reason") : "");
+}
+
+static void
+on_step_started(struct rep *r, const struct journal_event *ev,
+		struct strbuf *what)
+{
+	cJSON *o = step_entry(r, ev);
+
+	add_clean(o, "command", pstr(ev, "command"));
+	cJSON_AddBoolToObject(o, "drill", cJSON_IsTrue(cJSON_GetObjectItem(
+					      ev->payload, "drill")));
+	cJSON_AddItemToArray(r->commands, o);
+	strbuf_addf(what, "started %s", ev->step ? ev->step : "");
+}
+
+/* The last command entry of STEP still waiting for its result. */
+static cJSON *
+open_command(struct rep *r, const char *step)
+{
+	cJSON *head = r->commands->child;
+
+	/* newest first: the entry is almost always the last one */
+	for (cJSON *c = head ? head->prev : NULL; c && step; c = c->prev) {
+		if (jstr(c, "step") && strcmp(jstr(c, "step"), step) == 0)
+			return cJSON_GetObjectItem(c, "ok") ? NULL : c;
+		if (c == head)
+			break;
+	}
+	return NULL;
+}
+
+static void
+on_step_finished(struct rep *r, const struct journal_event *ev,
+		 struct strbuf *what)
+{
+	cJSON *o = open_command(r, ev->step);
+	const cJSON *exit_code = cJSON_GetObjectItem(ev->payload, "exit");
+	const cJSON *ms = cJSON_GetObjectItem(ev->payload, "duration_ms");
+	int ok = cJSON_IsTrue(cJSON_GetObjectItem(ev->payload, "ok"));
+
+	if (!o) {
+		o = step_entry(r, ev);
+		cJSON_AddItemToArray(r->commands, o);
+	}
+	cJSON_AddBoolToObject(o, "ok", ok);
+	cJSON_AddNumberToObject(o, "exit", cJSON_IsNumber(exit_code)
+				? exit_code->valuedouble : -1);
+	cJSON_AddNumberToObject(o, "duration_ms", cJSON_IsNumber(ms)
+				? ms->valuedouble : 0);
+	cJSON_AddBoolToObject(o, "timed_out", cJSON_IsTrue(cJSON_GetObjectItem(
+					  ev->payload, "timed_out")));
+	add_clean(o, "reason", pstr(ev, "reason"));
+	if (!ok)
+		set_state(r, ev, "failed", pstr(ev, "reason"));
+	strbuf_addf(what, "%s %s: exit %d", ok ? "finished" : "FAILED",
+		    ev->step ? ev->step : "",
+		    cJSON_IsNumber(exit_code) ? exit_code->valueint : -1);
+	if (!ok && pstr(ev, "reason"))
+		strbuf_addf(what, " (%s)", pstr(ev, "reason"));
+}
+
+static void
+on_interrupted(struct rep *r, const struct journal_event *ev,
+	       struct strbuf *what)
+{
+	cJSON *o = open_command(r, ev->step);
+
+	if (o) {
+		cJSON_AddBoolToObject(o, "ok", 0);
+		cJSON_AddStringToObject(o, "reason", "interrupted");
+	}
+	strbuf_addf(what, "interrupted %s", ev->step ? ev->step : "");
+}
+
+static void
+on_decision(struct rep *r, const struct journal_event *ev, struct strbuf *what)
+{
+	cJSON *o = step_entry(r, ev);
+	const cJSON *cell = cJSON_GetObjectItem(ev->payload, "cell");
+	const cJSON *followed = cJSON_GetObjectItem(ev->payload, "followed");
+
+	add_clean(o, "option", pstr(ev, "option"));
+	add_clean(o, "label", pstr(ev, "label"));
+	add_clean(o, "rationale", pstr(ev, "reason"));
+	if (cJSON_IsObject(cell)) {
+		cJSON *c = cJSON_AddObjectToObject(o, "cell");
+		const cJSON *kv;
+
+		cJSON_ArrayForEach(kv, cell)
+			add_clean(c, kv->string, cJSON_GetStringValue(kv));
+	}
+	add_clean(o, "recommended", pstr(ev, "recommended"));
+	if (cJSON_IsBool(followed))
+		cJSON_AddBoolToObject(o, "followed", cJSON_IsTrue(followed));
+	cJSON_AddItemToArray(r->decisions, o);
+	if (!r->decision_us)
+		r->decision_us = ev->wall_us;
+	strbuf_addf(what, "chose %s at %s: %s", pstr(ev, "option") ?
+		    pstr(ev, "option") : "?", ev->step ? ev->step : "",
+		    pstr(ev, "reason") ? pstr(ev, "reason") : "");
+}
+
+static void
+on_approval(struct rep *r, const struct journal_event *ev, struct strbuf *what)
+{
+	cJSON *o = step_entry(r, ev);
+
+	add_clean(o, "role", pstr(ev, "role"));
+	add_clean(o, "name", pstr(ev, "name"));
+	add_clean(o, "comment", pstr(ev, "comment"));
+	cJSON_AddBoolToObject(o, "voided", 0);
+	cJSON_AddItemToArray(r->approvals, o);
+	strbuf_addf(what, "%s approved %s as %s", pstr(ev, "name") ?
+		    pstr(ev, "name") : "?", ev->step ? ev->step : "",
+		    pstr(ev, "role") ? pstr(ev, "role") : "?");
+}
+
+static void
+on_voided(struct rep *r, const struct journal_event *ev, struct strbuf *what)
+{
+	cJSON *a;
+
+	cJSON_ArrayForEach(a, r->approvals) {
+		const char *role = jstr(a, "role"), *name = jstr(a, "name");
+
+		if (role && name && pstr(ev, "role") && pstr(ev, "name") &&
+		    !strcmp(role, pstr(ev, "role")) &&
+		    !strcmp(name, pstr(ev, "name")) &&
+		    !cJSON_IsTrue(cJSON_GetObjectItem(a, "voided"))) {
+			cJSON_ReplaceItemInObjectCaseSensitive(a, "voided",
+							       cJSON_CreateTrue());
+			add_clean(a, "void_reason", pstr(ev, "reason"));
+		}
+	}
+	strbuf_addf(what, "approval by %s (%s) voided: %s",
+		    pstr(ev, "name") ? pstr(ev, "name") : "?",
+		    pstr(ev, "role") ? pstr(ev, "role") : "?",
+		    pstr(ev, "reason") ? pstr(ev, "reason") : "");
+}
+
+/* message.sent, and the delivery events message.queued / .delivered /
+ * .failed: one entry per step, holding the latest outcome. */
+static void
+on_message(struct rep *r, const struct journal_event *ev, struct strbuf *what)
+{
+	const char *outcome = strchr(ev->type, '.') + 1;
+	cJSON *o = NULL, *m;
+	const char *keys[] = { "channel", "path", "sha256", "digest", "url",
+			       "error", "reason", NULL };
+
+	cJSON_ArrayForEach(m, r->messages)
+		if (ev->step && jstr(m, "step") && !strcmp(jstr(m, "step"),
+							   ev->step))
+			o = m;
+	if (!o) {
+		o = step_entry(r, ev);
+		cJSON_AddItemToArray(r->messages, o);
+	}
+	for (size_t i = 0; keys[i]; i++)
+		if (pstr(ev, keys[i])) {
+			cJSON_DeleteItemFromObjectCaseSensitive(o, keys[i]);
+			add_clean(o, keys[i], pstr(ev, keys[i]));
+		}
+	cJSON_DeleteItemFromObjectCaseSensitive(o, "outcome");
+	cJSON_AddStringToObject(o, "outcome", outcome);
+	strbuf_addf(what, "message %s %s%s%s", ev->step ? ev->step : "",
+		    outcome, pstr(ev, "channel") ? " via " : "",
+		    pstr(ev, "channel") ? pstr(ev, "channel") : "");
+}
+
+static void
+on_note(struct rep *r, const struct journal_event *ev, struct strbuf *what)
+{
+	const char *text = pstr(ev, "text") ? pstr(ev, "text") : "";
+	cJSON *o = cJSON_CreateObject();
+
+	add_time(o, "time", ev->wall_us);
+	add_clean(o, "by", ev->actor);
+	add_clean(o, "text", text);
+	cJSON_AddItemToArray(r->notes, o);
+	if (starts_with_word(text, "follow-up:") ||
+	    starts_with_word(text, "follow up:") ||
+	    starts_with_word(text, "todo")) {
+		cJSON *f = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(f, "source", "note");
+		add_clean(f, "text", text);
+		cJSON_AddItemToArray(r->followups, f);
+	}
+	if (starts_with_word(text, "incident start:") ||
+	    starts_with_word(text, "incident-start:"))
+		r->incident_us = parse_when(strchr(text, ':') + 1 +
+					    strspn(strchr(text, ':') + 1, " "));
+	strbuf_addf(what, "note: %s", text);
+}
+
+static void
+on_phase(struct rep *r, const struct journal_event *ev, struct strbuf *what)
+{
+	const char *from = pstr(ev, "from"), *to = pstr(ev, "to");
+
+	if (to && strcmp(to, "execute") == 0)
+		r->exec_start_us = ev->wall_us;
+	if (from && strcmp(from, "execute") == 0)
+		r->exec_end_us = ev->wall_us;
+	strbuf_addf(what, "phase %s -> %s", from ? from : "?", to ? to : "?");
+}
+
+static void
+on_completed(struct rep *r, const struct journal_event *ev,
+	     struct strbuf *what)
+{
+	r->complete = 1;
+	r->end_us = ev->wall_us;
+	strbuf_adds(what, "session complete");
+}
+
+static void
+on_scorecard(struct rep *r, const struct journal_event *ev,
+	     struct strbuf *what)
+{
+	cJSON_Delete(r->scorecard);
+	r->scorecard = cJSON_Duplicate(ev->payload, 1);
+	strbuf_adds(what, "drill score card");
+}
+
+static const struct {
+	const char *type;
+	void (*fn)(struct rep *r, const struct journal_event *ev,
+		   struct strbuf *what);
+} handlers[] = {
+	{ "session.started", on_started }, { "var.set", on_var },
+	{ "step.ticked", on_ticked }, { "step.na", on_na },
+	{ "step.skipped", on_skipped }, { "step.started", on_step_started },
+	{ "step.finished", on_step_finished },
+	{ "step.interrupted", on_interrupted },
+	{ "decision.made", on_decision }, { "approval.granted", on_approval },
+	{ "approval.voided", on_voided }, { "message.sent", on_message },
+	{ "message.queued", on_message }, { "message.delivered", on_message },
+	{ "message.failed", on_message }, { "note.added", on_note },
+	{ "phase.advanced", on_phase }, { "session.completed", on_completed },
+	{ "drill.scorecard", on_scorecard },
+};
+
+/* Types with no handler are listed in the timeline by name and counted. */
+static void
+on_other(struct rep *r, const struct journal_event *ev, struct strbuf *what)
+{
+	cJSON *n = cJSON_GetObjectItemCaseSensitive(r->other, ev->type);
+
+	if (n)
+		cJSON_SetNumberValue(n, n->valuedouble + 1);
+	else
+		cJSON_AddNumberToObject(r->other, ev->type, 1);
+	strbuf_addf(what, "%s%s%s", ev->type, ev->step ? " " : "",
+		    ev->step ? ev->step : "");
+	if (pstr(ev, "reason"))
+		strbuf_addf(what, ": %s", pstr(ev, "reason"));
+}
+
+static void
+fold_event(struct rep *r, const struct journal_event *ev)
+{
+	struct strbuf what = STRBUF_INIT;
+	cJSON *t = cJSON_CreateObject();
+	size_t i;
+
+	for (i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
+		if (strcmp(handlers[i].type, ev->type) == 0)
+			break;
+	if (i < sizeof(handlers) / sizeof(handlers[0]))
+		handlers[i].fn(r, ev, &what);
+	else
+		on_other(r, ev, &what);
+	if (!r->end_us || !r->complete)
+		r->end_us = ev->wall_us;
+	cJSON_AddNumberToObject(t, "seq", (double)ev->seq);
+	add_time(t, "time", ev->wall_us);
+	add_clean(t, "actor", ev->actor);
+	add_clean(t, "phase", ev->phase);
+	add_clean(t, "type", ev->type);
+	add_clean(t, "what", strbuf_str(&what));
+	cJSON_AddItemToArray(r->timeline, t);
+	strbuf_done(&what);
+}
+
+/* --- reading the session ------------------------------------------------------ */
+
+static char *
+dir_file(const char *dir, const char *name)
+{
+	return xasprintf("%s/%s", dir, name);
+}
+
+static void
+add_integrity(struct rep *r, const char *path)
+{
+	struct journal_verify v;
+	struct err err = { 0 };
+	cJSON *o = cJSON_AddObjectToObject(r->root, "integrity");
+	int rc = journal_verify_file(path, &v, &err);
+
+	cJSON_AddBoolToObject(o, "intact", rc == 0);
+	if (rc < 0) {
+		add_clean(o, "reason", err.msg);
+		return;
+	}
+	cJSON_AddNumberToObject(o, "verified_events", (double)v.n_events);
+	if (rc == 1) {
+		cJSON_AddNumberToObject(o, "bad_line", (double)v.bad_line);
+		add_clean(o, "reason", v.reason);
+	}
+	if (v.torn_bytes)
+		cJSON_AddNumberToObject(o, "torn_bytes", (double)v.torn_bytes);
+}
+
+/* Fold every line that parses; returns how many did. */
+static size_t
+fold_journal(struct rep *r, const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+	size_t n = 0, unparsed = 0;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		struct journal_event ev;
+
+		if (nl && journal_event_parse(p, l, &ev, NULL) == 0) {
+			fold_event(r, &ev);
+			journal_event_done(&ev);
+			n++;
+		} else if (l) {
+			unparsed++;
+		}
+		p += l + 1;
+	}
+	if (unparsed)
+		cJSON_AddNumberToObject(cJSON_GetObjectItem(r->root, "integrity"),
+					"unparsed_lines", (double)unparsed);
+	return n;
+}
+
+static const char *
+state_of(const struct rep *r, const char *id, const cJSON **entry)
+{
+	const cJSON *o = cJSON_GetObjectItemCaseSensitive(r->states, id);
+
+	*entry = o;
+	return o ? jstr(o, "state") : "open";
+}
+
+/* Check steps of the playbook with what became of them; n/a'd ones are
+ * follow-ups too. Without a playbook, the steps the journal names. */
+static void
+add_checklist(struct rep *r)
+{
+	cJSON *cl = cJSON_AddObjectToObject(r->root, "checklist");
+	cJSON *items = cJSON_CreateArray();
+	int n[5] = { 0 };	/* done, skipped, n/a, open, failed */
+	static const char *const names[] = { "done", "skipped", "n/a", "open",
+					     "failed" };
+
+	for (int ph = 0; r->pb && ph < PHASE_COUNT; ph++)
+		for (size_t i = 0; i < r->pb->phases[ph].n_steps; i++) {
+			const struct pb_step *st = &r->pb->phases[ph].steps[i];
+			const cJSON *e;
+			const char *s;
+			cJSON *o;
+
+			if (st->kind != STEP_KIND_CHECK)
+				continue;
+			s = state_of(r, st->id, &e);
+			o = e ? cJSON_Duplicate(e, 1) : cJSON_CreateObject();
+			if (!e) {
+				add_clean(o, "step", st->id);
+				add_clean(o, "title", st->title);
+				cJSON_AddStringToObject(o, "state", "open");
+			}
+			cJSON_AddStringToObject(o, "phase",
+						playbook_phase_name((enum phase_id)ph));
+			for (int k = 0; k < 5; k++)
+				n[k] += strcmp(s, names[k]) == 0;
+			if (strcmp(s, "n/a") == 0) {
+				cJSON *f = cJSON_CreateObject();
+				char *txt = xasprintf("%s (n/a: %s)", st->title,
+						      jstr(o, "reason") ?
+						      jstr(o, "reason") : "");
+
+				cJSON_AddStringToObject(f, "source", "n/a");
+				add_clean(f, "text", txt);
+				cJSON_AddItemToArray(r->followups, f);
+				free(txt);
+			}
+			cJSON_AddItemToArray(items, o);
+		}
+	for (int k = 0; k < 5; k++)
+		cJSON_AddNumberToObject(cl, names[k], n[k]);
+	cJSON_AddItemToObject(cl, "items", items);
+}
+
+static int
+is_version_var(const char *name)
+{
+	return strstr(name, "VERSION") || strstr(name, "TAG") ||
+	       strstr(name, "ROLLBACK") || strstr(name, "RESTORE");
+}
+
+static void
+add_versions(struct rep *r)
+{
+	cJSON *v = cJSON_AddObjectToObject(r->summary, "versions");
+	const cJSON *kv;
+
+	cJSON_ArrayForEach(kv, r->vars)
+		if (is_version_var(kv->string))
+			cJSON_AddStringToObject(v, kv->string, kv->valuestring);
+}
+
+/* Metrics, as documented in rewind(1): detection is DETECTED_AT or the
+ * session start; the incident start is INCIDENT_START or a note
+ * "incident start: TIME". */
+static void
+add_metrics(struct rep *r)
+{
+	cJSON *m = cJSON_AddObjectToObject(r->root, "metrics");
+	int64_t detected = r->detected_us ? r->detected_us : r->start_us;
+	int64_t exec_end = r->exec_end_us ? r->exec_end_us
+			 : r->exec_start_us ? r->end_us : 0;
+
+	add_time(m, "incident_start", r->incident_us);
+	add_time(m, "detected", detected);
+	add_secs(m, "time_to_detect_s", r->incident_us, detected);
+	add_secs(m, "time_to_decision_s", detected, r->decision_us);
+	add_secs(m, "time_to_execute_s", r->exec_start_us, exec_end);
+	add_secs(m, "session_s", r->start_us, r->end_us);
+	add_secs(m, "total_s", r->incident_us ? r->incident_us : r->start_us,
+		 r->end_us);
+}
+
+static void
+rep_init(struct rep *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->root = cJSON_CreateObject();
+	cJSON_AddStringToObject(r->root, "report", "rewind post-mortem");
+	r->summary = cJSON_AddObjectToObject(r->root, "summary");
+	r->timeline = cJSON_CreateArray();
+	r->decisions = cJSON_CreateArray();
+	r->approvals = cJSON_CreateArray();
+	r->commands = cJSON_CreateArray();
+	r->messages = cJSON_CreateArray();
+	r->notes = cJSON_CreateArray();
+	r->followups = cJSON_CreateArray();
+	r->vars = cJSON_CreateObject();
+	r->states = cJSON_CreateObject();
+	r->other = cJSON_CreateObject();
+}
+
+static void
+rep_finish(struct rep *r)
+{
+	cJSON *undelivered = cJSON_CreateArray();
+	const cJSON *m;
+
+	cJSON_AddStringToObject(r->summary, "outcome",
+				r->complete ? "complete" : "incomplete");
+	add_time(r->summary, "started", r->start_us);
+	add_time(r->summary, "ended", r->end_us);
+	add_versions(r);
+	add_metrics(r);
+	add_checklist(r);
+	cJSON_ArrayForEach(m, r->messages) {
+		const char *o = jstr(m, "outcome");
+
+		if (o && strcmp(o, "sent") != 0 && strcmp(o, "delivered") != 0)
+			cJSON_AddItemToArray(undelivered, cJSON_Duplicate(m, 1));
+	}
+	cJSON_AddItemToObject(r->root, "variables", r->vars);
+	cJSON_AddItemToObject(r->root, "timeline", r->timeline);
+	cJSON_AddItemToObject(r->root, "decisions", r->decisions);
+	cJSON_AddItemToObject(r->root, "approvals", r->approvals);
+	cJSON_AddItemToObject(r->root, "commands", r->commands);
+	cJSON_AddItemToObject(r->root, "messages", r->messages);
+	cJSON_AddItemToObject(r->root, "undelivered", undelivered);
+	cJSON_AddItemToObject(r->root, "notes", r->notes);
+	cJSON_AddItemToObject(r->root, "follow_ups", r->followups);
+	cJSON_AddItemToObject(r->root, "scorecard", r->scorecard
+			      ? r->scorecard : cJSON_CreateNull());
+	cJSON_AddItemToObject(r->root, "other_events", r->other);
+	cJSON_Delete(r->states);
+	playbook_free(r->pb);
+}
+
+cJSON *
+report_build(const char *dir, struct err *err)
+{
+	struct strbuf text = STRBUF_INIT;
+	char *jpath = dir_file(dir, "journal.jsonl");
+	char *ppath = dir_file(dir, "playbook.json");
+	struct rep r;
+
+	if (strbuf_read_file(&text, jpath, JOURNAL_MAX, err) < 0) {
+		strbuf_done(&text);
+		free(jpath);
+		free(ppath);
+		return NULL;
+	}
+	rep_init(&r);
+	r.pb = playbook_load_file(ppath, NULL);
+	add_integrity(&r, jpath);
+	if (fold_journal(&r, strbuf_str(&text), text.len) == 0) {
+		err_set(err, ERR_CORRUPT, "%s: no journal line can be read",
+			jpath);
+		rep_finish(&r);
+		cJSON_Delete(r.root);
+		r.root = NULL;
+	} else {
+		rep_finish(&r);
+	}
+	strbuf_done(&text);
+	free(jpath);
+	free(ppath);
+	return r.root;
+}
+
+/* --- Markdown ------------------------------------------------------------------- */
+
+static const char *
+s_or(const cJSON *o, const char *key, const char *dflt)
+{
+	const char *s = jstr(o, key);
+
+	return s ? s : dflt;
+}
+
+/* A table cell: pipes escaped (the text is already sanitized). */
+static void
+cell(struct strbuf *out, const char *s)
+{
+	strbuf_adds(out, " ");
+	for (; s && *s; s++) {
+		if (*s == '|')
+			strbuf_addc(out, '\\');
+		strbuf_addc(out, *s);
+	}
+	strbuf_adds(out, " |");
+}
+
+static void
+duration(struct strbuf *out, const cJSON *secs)
+{
+	double s;
+
+	if (!cJSON_IsNumber(secs)) {
+		strbuf_adds(out, "n/a");
+		return;
+	}
+	s = secs->valuedouble;
+	if (s < 60)
+		strbuf_addf(out, "%.1fs", s);
+	else if (s < 3600)
+		strbuf_addf(out, "%dm %02ds", (int)s / 60, (int)s % 60);
+	else
+		strbuf_addf(out, "%dh %02dm", (int)s / 3600, (int)s % 3600 / 60);
+}
+
+/* The clock part of an RFC 3339 time, for the timeline. */
+static const char *
+clock_part(const char *t)
+{
+	const char *T = t ? strchr(t, 'T') : NULL;
+
+	return T ? T + 1 : t ? t : "";
+}
+
+static void
+md_banners(const cJSON *rep, struct strbuf *out)
+{
+	const cJSON *in = cJSON_GetObjectItem(rep, "integrity");
+	const cJSON *und = cJSON_GetObjectItem(rep, "undelivered");
+	const cJSON *m;
+
+	if (!cJSON_IsTrue(cJSON_GetObjectItem(in, "intact"))) {
+		const cJSON *bad = cJSON_GetObjectItem(in, "bad_line");
+
+		strbuf_adds(out, "> **JOURNAL INTEGRITY BROKEN**");
+		if (cJSON_IsNumber(bad))
+			strbuf_addf(out, ": the hash chain breaks at line %d",
+				    bad->valueint);
+		strbuf_addf(out, " (%s). Everything below comes from the "
+			    "lines that could be read; do not trust it as "
+			    "proof.\n\n", s_or(in, "reason", "unknown"));
+	}
+	if (cJSON_GetArraySize(und) > 0) {
+		strbuf_addf(out, "> **UNDELIVERED MESSAGES: %d**\n",
+			    cJSON_GetArraySize(und));
+		cJSON_ArrayForEach(m, und)
+			strbuf_addf(out, "> - %s (%s): %s%s%s\n",
+				    s_or(m, "title", "?"), s_or(m, "step", "?"),
+				    s_or(m, "outcome", "?"),
+				    jstr(m, "error") ? " - " : "",
+				    s_or(m, "error", ""));
+		strbuf_adds(out, "\n");
+	}
+}
+
+static void
+md_row2(struct strbuf *out, const char *k, const char *v)
+{
+	strbuf_adds(out, "|");
+	cell(out, k);
+	cell(out, v);
+	strbuf_adds(out, "\n");
+}
+
+static void
+md_summary(const cJSON *rep, struct strbuf *out)
+{
+	const cJSON *s = cJSON_GetObjectItem(rep, "summary");
+	const cJSON *in = cJSON_GetObjectItem(rep, "integrity");
+	const cJSON *kv;
+	struct strbuf v = STRBUF_INIT;
+
+	strbuf_adds(out, "## Summary\n\n| Item | Value |\n|---|---|\n");
+	strbuf_addf(&v, "%s (%s)", s_or(s, "title", "?"), s_or(s, "playbook",
+								"?"));
+	md_row2(out, "Playbook", strbuf_str(&v));
+	strbuf_reset(&v);
+	strbuf_addf(&v, "%s%s%s", s_or(s, "mode", "?"), jstr(s, "scenario") ?
+		    ", scenario " : "", s_or(s, "scenario", ""));
+	md_row2(out, "Mode", strbuf_str(&v));
+	md_row2(out, "Outcome", s_or(s, "outcome", "?"));
+	md_row2(out, "Operator", s_or(s, "operator", "?"));
+	md_row2(out, "Started", s_or(s, "started", "?"));
+	md_row2(out, "Ended", s_or(s, "ended", "?"));
+	strbuf_reset(&v);
+	cJSON_ArrayForEach(kv, cJSON_GetObjectItem(s, "versions"))
+		strbuf_addf(&v, "%s%s = %s", v.len ? ", " : "", kv->string,
+			    kv->valuestring);
+	md_row2(out, "Versions", v.len ? strbuf_str(&v) : "none recorded");
+	strbuf_reset(&v);
+	strbuf_addf(&v, "%s, %d events verified",
+		    cJSON_IsTrue(cJSON_GetObjectItem(in, "intact")) ? "intact"
+								   : "BROKEN",
+		    cJSON_GetObjectItem(in, "verified_events")
+			    ? cJSON_GetObjectItem(in, "verified_events")->valueint
+			    : 0);
+	md_row2(out, "Journal", strbuf_str(&v));
+	strbuf_adds(out, "\n");
+	strbuf_done(&v);
+}
+
+static void
+md_metrics(const cJSON *rep, struct strbuf *out)
+{
+	const cJSON *m = cJSON_GetObjectItem(rep, "metrics");
+	static const char *const rows[][2] = {
+		{ "time_to_detect_s", "Time to detect" },
+		{ "time_to_decision_s", "Time to decision" },
+		{ "time_to_execute_s", "Time to execute" },
+		{ "session_s", "Session length" },
+		{ "total_s", "Total" },
+	};
+	struct strbuf v = STRBUF_INIT;
+
+	strbuf_adds(out, "## Metrics\n\n| Metric | Value |\n|---|---|\n");
+	md_row2(out, "Incident start", s_or(m, "incident_start",
+		"not recorded (set INCIDENT_START or add a note "
+		"\"incident start: TIME\")"));
+	md_row2(out, "Detected", s_or(m, "detected", "?"));
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		strbuf_reset(&v);
+		duration(&v, cJSON_GetObjectItem(m, rows[i][0]));
+		md_row2(out, rows[i][1], strbuf_str(&v));
+	}
+	strbuf_adds(out, "\n");
+	strbuf_done(&v);
+}
+
+static void
+md_timeline(const cJSON *rep, struct strbuf *out)
+{
+	const cJSON *t;
+
+	strbuf_adds(out, "## Timeline\n\n| Time | Actor | Phase | What |\n"
+		    "|---|---|---|---|\n");
+	cJSON_ArrayForEach(t, cJSON_GetObjectItem(rep, "timeline")) {
+		strbuf_adds(out, "|");
+		cell(out, clock_part(jstr(t, "time")));
+		cell(out, s_or(t, "actor", ""));
+		cell(out, s_or(t, "phase", ""));
+		cell(out, s_or(t, "what", ""));
+		strbuf_adds(out, "\n");
+	}
+	strbuf_adds(out, "\n");
+}
+
+static void
+md_decisions(const cJSON *rep, struct strbuf *out)
+{
+	const cJSON *d, *kv;
+
+	strbuf_adds(out, "## Decisions\n\n");
+	if (cJSON_GetArraySize(cJSON_GetObjectItem(rep, "decisions")) == 0)
+		strbuf_adds(out, "No decision was recorded.\n");
+	cJSON_ArrayForEach(d, cJSON_GetObjectItem(rep, "decisions")) {
+		const cJSON *f = cJSON_GetObjectItem(d, "followed");
+
+		strbuf_addf(out, "- **%s** (%s): chose **%s** (`%s`) at %s by "
+			    "%s.\n  Rationale: %s\n", s_or(d, "title", "?"),
+			    s_or(d, "step", "?"), s_or(d, "label", "?"),
+			    s_or(d, "option", "?"), s_or(d, "time", "?"),
+			    s_or(d, "by", "?"), s_or(d, "rationale", ""));
+		if (!cJSON_GetObjectItem(d, "cell"))
+			continue;
+		strbuf_adds(out, "  Matrix cell:");
+		cJSON_ArrayForEach(kv, cJSON_GetObjectItem(d, "cell"))
+			strbuf_addf(out, " %s = %s", kv->string,
+				    kv->valuestring ? kv->valuestring : "");
+		strbuf_addf(out, "; recommended `%s`, %s.\n",
+			    s_or(d, "recommended", "?"), cJSON_IsTrue(f)
+			    ? "followed" : "NOT followed");
+	}
+	strbuf_adds(out, "\n");
+}
+
+static void
+md_approvals(const cJSON *rep, struct strbuf *out)
+{
+	const cJSON *a;
+
+	strbuf_adds(out, "## Approvals\n\n| Step | Role | Name | When | "
+		    "Comment | Status |\n|---|---|---|---|---|---|\n");
+	cJSON_ArrayForEach(a, cJSON_GetObjectItem(rep, "approvals")) {
+		int voided = cJSON_IsTrue(cJSON_GetObjectItem(a, "voided"));
+		char *status = voided ? xasprintf("VOIDED: %s",
+						  s_or(a, "void_reason", ""))
+				      : xstrdup("valid");
+
+		strbuf_adds(out, "|");
+		cell(out, s_or(a, "step", ""));
+		cell(out, s_or(a, "role", ""));
+		cell(out, s_or(a, "name", ""));
+		cell(out, s_or(a, "time", ""));
+		cell(out, s_or(a, "comment", ""));
+		cell(out, status);
+		strbuf_adds(out, "\n");
+		free(status);
+	}
+	strbuf_adds(out, "\n");
+}
+
+static void
+md_commands(const cJSON *rep, struct strbuf *out)
+{
+	const cJSON *c;
+	struct strbuf v = STRBUF_INIT;
+
+	strbuf_adds(out, "## Commands\n\n| Step | Command | Exit | Duration | "
+		    "Result |\n|---|---|---|---|---|\n");
+	cJSON_ArrayForEach(c, cJSON_GetObjectItem(rep, "commands")) {
+		const cJSON *ok = cJSON_GetObjectItem(c, "ok");
+		const cJSON *ms = cJSON_GetObjectItem(c, "duration_ms");
+		cJSON *secs = cJSON_CreateNumber(cJSON_IsNumber(ms)
+						 ? ms->valuedouble / 1000 : 0);
+
+		strbuf_adds(out, "|");
+		cell(out, s_or(c, "step", ""));
+		cell(out, s_or(c, "command", ""));
+		strbuf_reset(&v);
+		if (cJSON_GetObjectItem(c, "exit"))
+			strbuf_addf(&v, "%d", cJSON_GetObjectItem(c, "exit")
+					->valueint);
+		cell(out, strbuf_str(&v));
+		strbuf_reset(&v);
+		if (ms)
+			duration(&v, secs);
+		cell(out, strbuf_str(&v));
+		strbuf_reset(&v);
+		strbuf_addf(&v, "%s%s%s%s", !ok ? "no result" : cJSON_IsTrue(ok)
+			    ? "ok" : "FAILED", jstr(c, "reason") ? ": " : "",
+			    s_or(c, "reason", ""), cJSON_IsTrue(
+				    cJSON_GetObjectItem(c, "drill"))
+			    ? " (drill)" : "");
+		cell(out, strbuf_str(&v));
+		strbuf_adds(out, "\n");
+		cJSON_Delete(secs);
+	}
+	strbuf_adds(out, "\n");
+	strbuf_done(&v);
+}
+
+static void
+md_checklist(const cJSON *rep, struct strbuf *out)
+{
+	const cJSON *cl = cJSON_GetObjectItem(rep, "checklist");
+	const cJSON *i;
+
+	strbuf_addf(out, "## Checklist\n\n%d done, %d skipped, %d n/a, %d open"
+		    "\n\n", cJSON_GetObjectItem(cl, "done")->valueint,
+		    cJSON_GetObjectItem(cl, "skipped")->valueint,
+		    cJSON_GetObjectItem(cl, "n/a")->valueint,
+		    cJSON_GetObjectItem(cl, "open")->valueint);
+	cJSON_ArrayForEach(i, cJSON_GetObjectItem(cl, "items")) {
+		const char *st = s_or(i, "state", "open");
+
+		strbuf_addf(out, "- [%s] %s (%s)", strcmp(st, "done") == 0 ? "x"
+			    : " ", s_or(i, "title", "?"), s_or(i, "step", "?"));
+		if (strcmp(st, "done") != 0)
+			strbuf_addf(out, " - %s", st);
+		if (jstr(i, "reason"))
+			strbuf_addf(out, ": %s", jstr(i, "reason"));
+		if (jstr(i, "by"))
+			strbuf_addf(out, " (by %s)", jstr(i, "by"));
+		strbuf_adds(out, "\n");
+	}
+	strbuf_adds(out, "\n");
+}
+
+static void
+md_messages(const cJSON *rep, struct strbuf *out)
+{
+	const cJSON *m;
+
+	strbuf_adds(out, "## Messages\n\n| Step | Channel | Outcome | File | "
+		    "SHA-256 |\n|---|---|---|---|---|\n");
+	cJSON_ArrayForEach(m, cJSON_GetObjectItem(rep, "messages")) {
+		strbuf_adds(out, "|");
+		cell(out, s_or(m, "step", ""));
+		cell(out, s_or(m, "channel", ""));
+		cell(out, s_or(m, "outcome", ""));
+		cell(out, s_or(m, "path", s_or(m, "url", "")));
+		cell(out, s_or(m, "sha256", s_or(m, "digest", "")));
+		strbuf_adds(out, "\n");
+	}
+	strbuf_adds(out, "\n");
+}
+
+static void
+md_lists(const cJSON *rep, struct strbuf *out)
+{
+	const cJSON *n;
+
+	strbuf_adds(out, "## Notes\n\n");
+	cJSON_ArrayForEach(n, cJSON_GetObjectItem(rep, "notes"))
+		strbuf_addf(out, "- %s %s: %s\n", s_or(n, "time", ""),
+			    s_or(n, "by", ""), s_or(n, "text", ""));
+	strbuf_adds(out, "\n## Follow-up items\n\n");
+	cJSON_ArrayForEach(n, cJSON_GetObjectItem(rep, "follow_ups"))
+		strbuf_addf(out, "- [ ] %s (from %s)\n", s_or(n, "text", ""),
+			    s_or(n, "source", ""));
+	strbuf_adds(out, "\n");
+}
+
+/* The score card, whatever fields it has: "key: value" lines, nested
+ * values as compact JSON. */
+static void
+md_scorecard(const cJSON *rep, struct strbuf *out)
+{
+	const cJSON *sc = cJSON_GetObjectItem(rep, "scorecard");
+	const cJSON *kv;
+
+	if (!cJSON_IsObject(sc))
+		return;
+	strbuf_adds(out, "## Drill score card\n\n");
+	cJSON_ArrayForEach(kv, sc) {
+		char *v = cJSON_IsString(kv) ? clean(kv->valuestring)
+					     : cJSON_PrintUnformatted(kv);
+		char *c = clean(v);
+
+		strbuf_addf(out, "- %s: %s\n", kv->string, c);
+		free(c);
+		free(v);
+	}
+	strbuf_adds(out, "\n");
+}
+
+void
+report_render_md(const cJSON *rep, struct strbuf *out)
+{
+	const cJSON *s = cJSON_GetObjectItem(rep, "summary");
+	const cJSON *kv;
+
+	strbuf_addf(out, "# Post-mortem: %s\n\n", s_or(s, "title", "session"));
+	md_banners(rep, out);
+	md_summary(rep, out);
+	md_metrics(rep, out);
+	md_timeline(rep, out);
+	md_decisions(rep, out);
+	md_approvals(rep, out);
+	md_commands(rep, out);
+	md_checklist(rep, out);
+	md_messages(rep, out);
+	md_lists(rep, out);
+	md_scorecard(rep, out);
+	if (cJSON_GetArraySize(cJSON_GetObjectItem(rep, "other_events"))) {
+		strbuf_adds(out, "## Other events\n\n");
+		cJSON_ArrayForEach(kv, cJSON_GetObjectItem(rep, "other_events"))
+			strbuf_addf(out, "- %s: %d\n", kv->string, kv->valueint);
+		strbuf_adds(out, "\n");
+	}
+	strbuf_adds(out, "_Draft generated by rewind from the session journal._\n");
+}
+
+/* --- files ------------------------------------------------------------------------ */
+
+static int
+write_atomic(const char *dir, const char *name, const char *text,
+	     struct err *err)
+{
+	char *path = dir_file(dir, name);
+	char *tmp = xasprintf("%s.tmp", path);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	size_t len = strlen(text), off = 0;
+	int rc = -1;
+
+	if (fd < 0) {
+		err_set(err, ERR_IO, "cannot create %s: %s", tmp,
+			strerror(errno));
+		goto out;
+	}
+	while (off < len) {
+		ssize_t n = write(fd, text + off, len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			err_set(err, ERR_IO, "cannot write %s: %s", tmp,
+				strerror(errno));
+			close(fd);
+			unlink(tmp);
+			goto out;
+		}
+		off += (size_t)n;
+	}
+	if (fsync(fd) < 0 || close(fd) < 0 || rename(tmp, path) < 0) {
+		err_set(err, ERR_IO, "cannot write %s: %s", path,
+			strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(tmp);
+	free(path);
+	return rc;
+}
+
+int
+report_write_session(const char *dir, struct err *err)
+{
+	struct strbuf md = STRBUF_INIT;
+	cJSON *rep = report_build(dir, err);
+	char *json;
+	int rc;
+
+	if (!rep)
+		return -1;
+	report_render_md(rep, &md);
+	json = cJSON_Print(rep);
+	rc = write_atomic(dir, "report.md", strbuf_str(&md), err);
+	if (rc == 0)
+		rc = write_atomic(dir, "report.json", json, err);
+	free(json);
+	strbuf_done(&md);
+	cJSON_Delete(rep);
+	return rc;
+}

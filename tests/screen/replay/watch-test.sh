@@ -1,0 +1,66 @@
+#!/bin/sh
+# rewind watch follows a session that other processes drive: the past is
+# in the Journal tab, events appended by a batch session show within a
+# second, acting keys are refused, and the watcher approves as themselves
+# through the approve dialog (journalled with their name as the actor,
+# like `rewind approve`). Quitting writes nothing.
+. "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
+
+SESSION_DIR=$SCREEN_TMP/session
+
+# The walk up to the approve phase, by a batch session that then exits
+# (status 1: the session is left incomplete).
+grep -v '^#' "$REWIND_SRCDIR/playbooks/example.walk" | sed '/^approve /,$d' |
+	run_rewind drill --batch --session-dir "$SESSION_DIR" --operator sam \
+		"$REWIND_SRCDIR/playbooks/example.json" >"$SCREEN_TMP/prefix.out" 2>&1
+[ "$(journal_count phase.advanced)" = 2 ] ||
+	fail "batch prefix did not reach the approve phase"
+n0=$(wc -l <"$SESSION_DIR/journal.jsonl")
+
+start_app watch "$SESSION_DIR"
+assert_fixed "WATCH: following $SESSION_DIR read-only; a approves"
+assert_fixed '▶ approve'
+assert_fixed '[ ] Engineering lead sign'
+
+# The past is in the Journal tab.
+keys ']' ']'
+assert_fixed '[Journal]'
+assert_text 'decision.made +decide.respo'
+keys '[' '['
+
+# Acting keys are refused; nothing is journalled.
+keys Space
+assert_fixed 'watching: read-only here; a approves the selected step'
+keys n
+keys '>'
+[ "$(wc -l <"$SESSION_DIR/journal.jsonl")" = "$n0" ] ||
+	fail "a refused key wrote to the journal"
+
+# The watcher approves as erin.
+keys a
+assert_fixed 'Engineering Lead'
+keys Enter
+type_text erin
+keys Enter
+type_text "seen from the war room"
+keys Enter
+assert_fixed '[✓] Engineering lead sign erin '
+grep -q '"actor":"erin","type":"approval.granted","phase":"approve","step":"approve.signoff"' \
+	"$SESSION_DIR/journal.jsonl" || fail "no approval.granted by erin in the journal"
+
+# Another process moves on and ticks: the watcher shows it within a second.
+printf 'next\nconfirm execute.checkout 1.3.2\nrun execute.checkout\n' |
+	run_rewind drill --batch --operator sam "$SESSION_DIR" >"$SCREEN_TMP/more.out" 2>&1
+[ "$(journal_count step.finished execute.checkout)" = 1 ] ||
+	fail "the batch session did not run execute.checkout"
+wait_text '▶ execute' 1
+wait_text '\[✓\] Check out the last goo' 1
+assert_text 'from another terminal'
+
+keys_nowait q
+wait_exit
+[ "$APP_EXIT" = 0 ] || fail "watch exit status $APP_EXIT"
+screen_text -J | grep -qxF "rewind: stopped watching $SESSION_DIR" ||
+	fail "no goodbye line"
+run_rewind verify "$SESSION_DIR" >/dev/null || fail "the journal does not verify"
+pass

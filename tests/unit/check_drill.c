@@ -1,0 +1,729 @@
+/* Drill mode: scenario injections (at a time, after a step, never twice
+ * across a resume), predictions, the score card, the realistic pace on a
+ * manual clock, the read-only rule and the real run in a throwaway clone. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <check.h>
+#include <cjson/cJSON.h>
+#include <git2.h>
+
+#include "action.h"
+#include "clock.h"
+#include "clone.h"
+#include "drill.h"
+#include "err.h"
+#include "loop.h"
+#include "playbook.h"
+#include "session.h"
+#include "testutil.h"
+#include "xalloc.h"
+
+#define START_WALL 1795289400000000LL
+
+static const char playbook_text[] =
+"{ \"id\": \"drill-test\", \"title\": \"drill test\",\n"
+"  \"targets\": { \"git\": { \"path\": \"@REPO@\" } },\n"
+"  \"targets_rto\": { \"default\": \"10m\",\n"
+"                   \"phases\": { \"assess\": \"1m\", \"execute\": \"1m\" } },\n"
+"  \"phases\": [\n"
+"    { \"id\": \"assess\", \"steps\": [\n"
+"      { \"id\": \"a.check\", \"kind\": \"check\", \"title\": \"look\" },\n"
+"      { \"id\": \"a.opt\", \"kind\": \"check\", \"title\": \"optional\",\n"
+"        \"required\": false },\n"
+"      { \"id\": \"a.list\", \"kind\": \"run\", \"title\": \"list tags\",\n"
+"        \"run\": \"git tag -l\", \"predict\": true,\n"
+"        \"drill\": { \"output\": [\"v1\", \"v2\", \"v3\", \"v4\"],\n"
+"                   \"duration\": \"4s\", \"real_in_clone\": true } },\n"
+"      { \"id\": \"a.push\", \"kind\": \"run\", \"title\": \"push\",\n"
+"        \"run\": \"git push origin v1\", \"required\": false,\n"
+"        \"predict\": true, \"drill\": { \"output\": \"pushed\" } } ] },\n"
+"    { \"id\": \"decide\", \"steps\": [\n"
+"      { \"id\": \"d.how\", \"kind\": \"decide\", \"title\": \"how\",\n"
+"        \"options\": [ { \"id\": \"rollback\", \"label\": \"Roll back\" },\n"
+"                       { \"id\": \"wait\", \"label\": \"Wait\" } ] } ] },\n"
+"    { \"id\": \"approve\", \"steps\": [\n"
+"      { \"id\": \"p.ok\", \"kind\": \"approve\", \"title\": \"sign-off\",\n"
+"        \"roles\": [ { \"role\": \"Lead\" } ] } ] },\n"
+"    { \"id\": \"execute\", \"steps\": [\n"
+"      { \"id\": \"e.reset\", \"kind\": \"run\", \"title\": \"reset\",\n"
+"        \"run\": \"git reset --hard v1\", \"destructive\": true,\n"
+"        \"confirm\": \"v1\", \"drill\": { \"output\": \"HEAD is now at v1\" } } ] },\n"
+"    { \"id\": \"verify\", \"steps\": [\n"
+"      { \"id\": \"v.check\", \"kind\": \"check\", \"title\": \"fine\" } ] },\n"
+"    { \"id\": \"communicate\", \"steps\": [\n"
+"      { \"id\": \"c.check\", \"kind\": \"check\", \"title\": \"told\" } ] }\n"
+"  ],\n"
+"  \"scenarios\": [\n"
+"    { \"id\": \"outage\", \"title\": \"outage\",\n"
+"      \"expect\": { \"step\": \"d.how\", \"option\": \"rollback\" },\n"
+"      \"outcomes\": { \"a.push\": { \"exit\": 1, \"output\": \"E403 forbidden\" } },\n"
+"      \"state\": { \"registry\": { \"pkg\": { \"dist-tags\": { \"latest\": \"1.2.3\" } } } },\n"
+"      \"inject\": [\n"
+"        { \"id\": \"moved\", \"at\": \"90s\", \"alert\": \"latest moved\",\n"
+"          \"state\": { \"registry\": { \"pkg\": { \"dist-tags\": { \"latest\": \"1.2.4\" } } } } },\n"
+"        { \"id\": \"errors\", \"after\": \"a.list\", \"log\": \"app\",\n"
+"          \"lines\": [ \"ERROR one\", \"ERROR two\" ] } ] } ]\n"
+"}\n";
+
+struct fx {
+	char *tmp;
+	char *dir;
+	char *playbook;
+	struct clock clk;
+	struct loop *loop;
+	struct session *s;
+	struct err err;
+	int n_output;		/* output lines the listener saw */
+	int n_done;		/* CORE_EV_STEP_DONE seen */
+};
+
+static void
+on_event(const struct core_event *ev, void *arg)
+{
+	struct fx *f = arg;
+
+	f->n_output += ev->kind == CORE_EV_OUTPUT;
+	f->n_done += ev->kind == CORE_EV_STEP_DONE;
+}
+
+static void
+fx_write_playbook(struct fx *f, const char *repo)
+{
+	const char *at = strstr(playbook_text, "@REPO@");
+	char *text = xasprintf("%.*s%s%s", (int)(at - playbook_text),
+			       playbook_text, repo, at + 6);
+
+	free(f->playbook);
+	f->playbook = tu_write_file(f->tmp, "drill.json", text, strlen(text));
+	free(text);
+}
+
+static void
+fx_init(struct fx *f, int manual_loop)
+{
+	memset(f, 0, sizeof(*f));
+	f->tmp = tu_mkdtemp();
+	f->dir = xasprintf("%s/session", f->tmp);
+	clock_init_manual(&f->clk, START_WALL, 1000);
+	f->loop = loop_new(manual_loop ? &f->clk : NULL);
+	fx_write_playbook(f, "no-such-repo");
+}
+
+static struct session *
+fx_open(struct fx *f, enum session_mode mode, const char *scenario)
+{
+	struct session_opts o = { 0 };
+
+	o.dir = f->dir;
+	o.playbook = f->playbook;
+	o.mode = mode;
+	o.operator = "olga";
+	o.scenario = scenario;
+	o.clk = &f->clk;
+	o.loop = f->loop;
+	o.listener = on_event;
+	o.listener_arg = f;
+	f->s = session_open(&o, &f->err);
+	ck_assert_msg(f->s != NULL, "session_open: %s", f->err.msg);
+	return f->s;
+}
+
+static void
+fx_close(struct fx *f)
+{
+	session_free(f->s);
+	f->s = NULL;
+}
+
+static void
+fx_done(struct fx *f)
+{
+	fx_close(f);
+	loop_free(f->loop);
+	tu_rmtree(f->tmp);
+	free(f->tmp);
+	free(f->dir);
+	free(f->playbook);
+}
+
+static int
+act(struct fx *f, const char *line)
+{
+	struct action a;
+	int rc;
+
+	err_clear(&f->err);
+	ck_assert_msg(action_parse(line, &a, &f->err) == 1, "parse %s: %s",
+		      line, f->err.msg);
+	rc = session_apply(f->s, &a, NULL, &f->err);
+	action_done(&a);
+	return rc;
+}
+
+static void
+ok(struct fx *f, const char *line)
+{
+	ck_assert_msg(act(f, line) >= 0, "%s: refused: %s", line, f->err.msg);
+}
+
+static void
+refused(struct fx *f, const char *line, const char *why)
+{
+	ck_assert_msg(act(f, line) == -1, "%s: accepted", line);
+	ck_assert_msg(strstr(f->err.msg, why) != NULL, "%s: \"%s\" lacks \"%s\"",
+		      line, f->err.msg, why);
+}
+
+/* Move the manual clock on and let the loop fire what is due. */
+static void
+advance(struct fx *f, int64_t us)
+{
+	clock_advance(&f->clk, us);
+	for (int i = 0; i < 8; i++)
+		loop_run_once(f->loop, 0);
+}
+
+static int
+count_in_journal(struct fx *f, const char *needle)
+{
+	char *path = xasprintf("%s/journal.jsonl", f->dir);
+	char *text = tu_read_file(path, NULL);
+	int n = 0;
+
+	ck_assert_ptr_nonnull(text);
+	for (const char *p = text; (p = strstr(p, needle)) != NULL; p++)
+		n++;
+	free(text);
+	free(path);
+	return n;
+}
+
+static const char *
+latest(const struct session *s)
+{
+	const cJSON *st = session_drill_state(s);
+	const cJSON *tags;
+
+	tags = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(st, "registry"), "pkg"),
+		"dist-tags");
+	return cJSON_GetStringValue(
+		cJSON_GetObjectItemCaseSensitive(tags, "latest"));
+}
+
+static int
+n_log_lines(const struct session *s, const char *log)
+{
+	const cJSON *logs = cJSON_GetObjectItemCaseSensitive(
+		session_drill_state(s), "logs");
+
+	return cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(logs, log));
+}
+
+/* --- injections ------------------------------------------------------------------- */
+
+START_TEST(test_drill_injection_fires_after_its_step)
+{
+	struct fx f;
+
+	fx_init(&f, 1);
+	fx_open(&f, SESSION_DRILL, "outage");
+	ck_assert_str_eq(latest(f.s), "1.2.3");
+	ck_assert_int_eq(n_log_lines(f.s, "app"), 0);
+	ok(&f, "predict a.list ok, four tags");
+	ok(&f, "run a.list");
+	ck_assert_int_eq(n_log_lines(f.s, "app"), 2);
+	ck_assert_int_eq(count_in_journal(&f, "\"type\":\"drill.inject\""), 1);
+	ck_assert_int_eq(count_in_journal(&f, "\"id\":\"errors\""), 1);
+	ck_assert_str_eq(latest(f.s), "1.2.3");
+	fx_done(&f);
+}
+END_TEST
+
+START_TEST(test_drill_injection_fires_at_its_time)
+{
+	struct fx f;
+	const cJSON *alerts;
+
+	fx_init(&f, 1);
+	fx_open(&f, SESSION_DRILL, "outage");
+	advance(&f, 89 * 1000000LL);
+	ck_assert_str_eq(latest(f.s), "1.2.3");
+	advance(&f, 2 * 1000000LL);
+	ck_assert_str_eq(latest(f.s), "1.2.4");
+	alerts = cJSON_GetObjectItemCaseSensitive(session_drill_state(f.s),
+						  "alerts");
+	ck_assert_int_eq(cJSON_GetArraySize(alerts), 1);
+	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetArrayItem(alerts, 0), "text")), "latest moved");
+	ck_assert_int_eq(count_in_journal(&f, "\"id\":\"moved\""), 1);
+	fx_done(&f);
+}
+END_TEST
+
+START_TEST(test_drill_resume_rebuilds_state_and_never_refires)
+{
+	struct fx f;
+
+	fx_init(&f, 1);
+	fx_open(&f, SESSION_DRILL, "outage");
+	ok(&f, "predict a.list ok");
+	ok(&f, "run a.list");
+	fx_close(&f);
+	/* The process was gone when "moved" was due: it fires on resume,
+	 * once, and a second resume fires nothing. */
+	clock_advance(&f.clk, 120 * 1000000LL);
+	fx_open(&f, SESSION_DRILL, NULL);
+	ck_assert_str_eq(latest(f.s), "1.2.4");
+	ck_assert_int_eq(n_log_lines(f.s, "app"), 2);
+	fx_close(&f);
+	fx_open(&f, SESSION_DRILL, NULL);
+	advance(&f, 600 * 1000000LL);
+	ck_assert_str_eq(latest(f.s), "1.2.4");
+	ck_assert_int_eq(n_log_lines(f.s, "app"), 2);
+	ck_assert_int_eq(count_in_journal(&f, "\"type\":\"drill.inject\""), 2);
+	ck_assert_str_eq(drill_prediction(f.s, "a.list"), "ok");
+	fx_done(&f);
+}
+END_TEST
+
+START_TEST(test_drill_no_scenario_has_empty_world)
+{
+	struct fx f;
+
+	fx_init(&f, 1);
+	fx_open(&f, SESSION_DRILL, NULL);
+	ck_assert_ptr_nonnull(session_drill_state(f.s));
+	ck_assert_ptr_null(latest(f.s));
+	advance(&f, 600 * 1000000LL);
+	ck_assert_int_eq(count_in_journal(&f, "drill.inject"), 0);
+	fx_done(&f);
+}
+END_TEST
+
+/* --- predictions ---------------------------------------------------------------------- */
+
+START_TEST(test_drill_run_without_prediction_is_refused)
+{
+	struct fx f;
+
+	fx_init(&f, 1);
+	fx_open(&f, SESSION_DRILL, NULL);
+	ck_assert(drill_wants_prediction(f.s, "a.list"));
+	refused(&f, "run a.list", "predict a.list");
+	ck_assert_int_eq(session_step_state(f.s, "a.list"), STEP_OPEN);
+	refused(&f, "predict a.check it is fine", "run steps");
+	ok(&f, "predict a.list ok, four tags");
+	ck_assert(!drill_wants_prediction(f.s, "a.list"));
+	ok(&f, "run a.list");
+	ck_assert_int_eq(session_step_state(f.s, "a.list"), STEP_DONE);
+	ck_assert_int_eq(count_in_journal(&f, "\"type\":\"step.predicted\""), 1);
+	/* A re-run keeps the prediction it had. */
+	ok(&f, "run a.list");
+	fx_done(&f);
+}
+END_TEST
+
+START_TEST(test_live_session_ignores_predictions)
+{
+	struct fx f;
+
+	fx_init(&f, 1);
+	fx_open(&f, SESSION_LIVE, NULL);
+	ck_assert(!drill_wants_prediction(f.s, "a.list"));
+	refused(&f, "predict a.list ok", "drills");
+	ck_assert_ptr_null(session_drill_state(f.s));
+	fx_done(&f);
+}
+END_TEST
+
+/* --- score card --------------------------------------------------------------------------- */
+
+static void
+walk_to_end(struct fx *f, const char *option)
+{
+	char *choose = xasprintf("choose d.how %s because", option);
+
+	ok(f, "tick a.check");
+	ok(f, "predict a.list ok, four tags");
+	ok(f, "run a.list");
+	ok(f, "predict a.push fails with E403");
+	ok(f, "run a.push");
+	ok(f, "next");
+	ok(f, choose);
+	ok(f, "next");
+	ok(f, "approve p.ok Lead lena");
+	ok(f, "next");
+	refused(f, "confirm e.reset v2", "does not match");
+	ok(f, "confirm e.reset v1");
+	ok(f, "run e.reset");
+	ok(f, "next");
+	ok(f, "tick v.check");
+	ok(f, "next");
+	ok(f, "tick c.check");
+	ok(f, "next");
+	free(choose);
+}
+
+static cJSON *
+read_scorecard(struct fx *f)
+{
+	char *path = xasprintf("%s/scorecard.json", f->dir);
+	char *text = tu_read_file(path, NULL);
+	cJSON *card;
+
+	ck_assert_msg(text != NULL, "no %s", path);
+	card = cJSON_Parse(text);
+	ck_assert_ptr_nonnull(card);
+	free(text);
+	free(path);
+	return card;
+}
+
+static int
+criterion(const cJSON *card, const char *name)
+{
+	const cJSON *c;
+
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(card, "criteria"))
+		if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+				   c, "name")), name) == 0)
+			return cJSON_GetObjectItemCaseSensitive(c, "points")
+				->valueint;
+	ck_abort_msg("no criterion %s", name);
+	return -1;
+}
+
+static const cJSON *
+prediction_of(const cJSON *card, const char *step)
+{
+	const cJSON *p;
+
+	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(card,
+							       "predictions"))
+		if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+				   p, "step")), step) == 0)
+			return p;
+	ck_abort_msg("no prediction for %s", step);
+	return NULL;
+}
+
+START_TEST(test_scorecard_expected_decision_followed)
+{
+	struct fx f;
+	cJSON *card;
+	const cJSON *p;
+
+	fx_init(&f, 1);
+	fx_open(&f, SESSION_DRILL, "outage");
+	clock_advance(&f.clk, 30 * 1000000LL);	/* assess: 30 s of 60 */
+	walk_to_end(&f, "rollback");
+	ck_assert(session_is_complete(f.s));
+	ck_assert_int_eq(count_in_journal(&f, "\"type\":\"drill.scorecard\""), 1);
+	card = read_scorecard(&f);
+	ck_assert_int_eq(criterion(card, "decision"), 30);
+	ck_assert_int_eq(criterion(card, "rto"), 20);
+	ck_assert_int_eq(criterion(card, "phases"), 10);
+	/* a.opt left open, a.push failed and left: two skipped. */
+	ck_assert_int_eq(criterion(card, "checks"), 6);
+	ck_assert_int_eq(criterion(card, "approvals"), 10);
+	ck_assert_int_eq(criterion(card, "confirmations"), 5);
+	ck_assert_int_eq(criterion(card, "predictions"), 10);
+	ck_assert_int_eq(cJSON_GetObjectItemCaseSensitive(card, "score")->valueint,
+			 91);
+	p = prediction_of(card, "a.push");
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(p, "right")));
+	ck_assert_int_eq(cJSON_GetObjectItemCaseSensitive(p, "exit")->valueint, 1);
+	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		p, "first_lines")), "E403 forbidden");
+	p = prediction_of(card, "a.list");
+	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		p, "first_lines")), "v1\nv2\nv3");
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(card, "expected"), "followed")));
+	cJSON_Delete(card);
+	fx_done(&f);
+}
+END_TEST
+
+START_TEST(test_scorecard_expected_decision_not_followed)
+{
+	struct fx f;
+	cJSON *card;
+	const cJSON *e;
+
+	fx_init(&f, 1);
+	fx_open(&f, SESSION_DRILL, "outage");
+	clock_advance(&f.clk, 20 * 60 * 1000000LL);	/* past RTO and assess */
+	walk_to_end(&f, "wait");
+	card = read_scorecard(&f);
+	e = cJSON_GetObjectItemCaseSensitive(card, "expected");
+	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		e, "chosen")), "wait");
+	ck_assert(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(e, "followed")));
+	ck_assert_int_eq(criterion(card, "decision"), 0);
+	ck_assert_int_eq(criterion(card, "rto"), 0);
+	ck_assert_int_eq(criterion(card, "phases"), 5);	/* execute met */
+	ck_assert_int_eq(cJSON_GetObjectItemCaseSensitive(card, "score")->valueint,
+			 36);
+	cJSON_Delete(card);
+	fx_done(&f);
+}
+END_TEST
+
+/* --- realistic pace ------------------------------------------------------------------------ */
+
+START_TEST(test_drill_pace_streams_over_duration)
+{
+	struct fx f;
+
+	fx_init(&f, 1);
+	fx_open(&f, SESSION_DRILL, NULL);
+	session_set_drill_pace(f.s, 1);
+	ok(&f, "predict a.list ok");
+	ck_assert_int_eq(act(&f, "run a.list"), 1);
+	ck_assert(session_is_busy(f.s));
+	ck_assert_int_eq(f.n_output, 0);
+	advance(&f, 1000000);
+	ck_assert_int_eq(f.n_output, 1);
+	advance(&f, 1500000);
+	ck_assert_int_eq(f.n_output, 2);
+	ck_assert(session_is_busy(f.s));
+	advance(&f, 1500000);
+	ck_assert_int_eq(f.n_output, 4);
+	ck_assert(!session_is_busy(f.s));
+	ck_assert_int_eq(f.n_done, 1);
+	ck_assert_int_eq(session_step_state(f.s, "a.list"), STEP_DONE);
+	ck_assert_int_eq(count_in_journal(&f, "\"duration_ms\":4000"), 1);
+	fx_done(&f);
+}
+END_TEST
+
+START_TEST(test_drill_pace_cancel_keeps_what_was_shown)
+{
+	struct fx f;
+
+	fx_init(&f, 1);
+	fx_open(&f, SESSION_DRILL, NULL);
+	session_set_drill_pace(f.s, 1);
+	ok(&f, "predict a.list ok");
+	ck_assert_int_eq(act(&f, "run a.list"), 1);
+	advance(&f, 1200000);
+	ok(&f, "cancel a.list");
+	ck_assert(!session_is_busy(f.s));
+	ck_assert_int_eq(session_step_state(f.s, "a.list"), STEP_FAILED);
+	advance(&f, 10 * 1000000LL);
+	ck_assert_int_eq(f.n_output, 1);
+	ck_assert_int_eq(count_in_journal(&f, "\"cancelled\":true"), 1);
+	ck_assert_int_eq(count_in_journal(&f, "\"lines\":1,"), 1);
+	fx_done(&f);
+}
+END_TEST
+
+/* --- the clone ---------------------------------------------------------------------------- */
+
+static const struct {
+	const char *command;
+	int ok;
+	const char *why;
+} commands[] = {
+	{ "git log --oneline -10", 1, NULL },
+	{ "git tag --sort=-version:refname | head -10", 1, NULL },
+	{ "git describe --tags --always && git status --short", 1, NULL },
+	{ "git tag -l --sort=-creatordate | head -5", 1, NULL },
+	{ "git branch --list 'release/*'", 1, NULL },
+	{ "git log --grep=\"Phase 1\" --oneline", 1, NULL },
+	{ "ls -la incidents/", 1, NULL },
+	{ "cat \"incidents/rollback-$VERSION.md\"", 1, NULL },
+	{ "git push origin v1", 0, "git push" },
+	{ "git tag v9", 0, "creates it" },
+	{ "git tag -d v1", 0, "changes refs" },
+	{ "git branch -D main", 0, "changes refs" },
+	{ "git log > out.txt", 0, "redirection" },
+	{ "git log $(rm -rf x)", 0, "substitution" },
+	{ "git log \"`id`\"", 0, "substitution" },
+	{ "git log & rm x", 0, "background" },
+	{ "npm dist-tag add pkg@1 latest", 0, "npm is not" },
+	{ "git diff --output=x", 0, "--output" },
+	{ "tail -f log", 0, "never ends" },
+	{ "git -C /elsewhere log", 0, "-C" },
+};
+
+START_TEST(test_clone_read_only_rule)
+{
+	char why[256] = "";
+	int got = clone_command_is_read_only(commands[_i].command, why,
+					     sizeof(why));
+
+	ck_assert_msg(got == commands[_i].ok, "%s: got %d (%s)",
+		      commands[_i].command, got, why);
+	if (!got)
+		ck_assert_msg(strstr(why, commands[_i].why) != NULL,
+			      "%s: \"%s\" lacks \"%s\"", commands[_i].command,
+			      why, commands[_i].why);
+}
+END_TEST
+
+START_TEST(test_playbook_refuses_real_in_clone_for_writing_command)
+{
+	static const char text[] =
+		"{ \"id\": \"x\", \"title\": \"x\", \"phases\": ["
+		"{ \"id\": \"assess\", \"steps\": [ { \"id\": \"a.push\", "
+		"\"kind\": \"run\", \"title\": \"push\", \"run\": \"git push\","
+		" \"drill\": { \"real_in_clone\": true } } ] },"
+		"{ \"id\": \"decide\", \"steps\": [] },"
+		"{ \"id\": \"approve\", \"steps\": [] },"
+		"{ \"id\": \"execute\", \"steps\": [] },"
+		"{ \"id\": \"verify\", \"steps\": [] },"
+		"{ \"id\": \"communicate\", \"steps\": [] } ] }";
+	struct err err = { 0 };
+	struct playbook *pb = playbook_load_buffer(text, strlen(text), "x.json",
+						   &err);
+
+	ck_assert_ptr_null(pb);
+	ck_assert_msg(strstr(err.msg, "real_in_clone: the command is not "
+			     "read-only: git push") != NULL, "%s", err.msg);
+}
+END_TEST
+
+/* A repository with one commit tagged v1.0, made with libgit2. */
+static char *
+make_repo(const char *tmp)
+{
+	char *path = xasprintf("%s/repo", tmp);
+	git_repository *repo = NULL;
+	git_signature *sig = NULL;
+	git_index *index = NULL;
+	git_oid tree_id, commit_id;
+	git_tree *tree = NULL;
+	git_object *commit = NULL;
+
+	git_libgit2_init();
+	ck_assert_int_eq(git_repository_init(&repo, path, 0), 0);
+	ck_assert_int_eq(git_signature_new(&sig, "Zoë Tester", "z@example.org",
+					   1700000000, 0), 0);
+	ck_assert_int_eq(git_repository_index(&index, repo), 0);
+	ck_assert_int_eq(git_index_write_tree(&tree_id, index), 0);
+	ck_assert_int_eq(git_tree_lookup(&tree, repo, &tree_id), 0);
+	ck_assert_int_eq(git_commit_create_v(&commit_id, repo, "HEAD", sig, sig,
+					     NULL, "first", tree, 0), 0);
+	ck_assert_int_eq(git_object_lookup(&commit, repo, &commit_id,
+					   GIT_OBJECT_COMMIT), 0);
+	ck_assert_int_eq(git_tag_create_lightweight(&commit_id, repo, "v1.0",
+						    commit, 0), 0);
+	git_object_free(commit);
+	git_tree_free(tree);
+	git_index_free(index);
+	git_signature_free(sig);
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	return path;
+}
+
+START_TEST(test_drill_clone_runs_read_only_step_for_real)
+{
+	struct fx f;
+	char *repo, *clone = NULL, *out;
+	char *cast;
+	struct stat st;
+
+	fx_init(&f, 0);
+	repo = make_repo(f.tmp);
+	fx_write_playbook(&f, repo);
+	fx_open(&f, SESSION_DRILL, NULL);
+	session_set_drill_clone(f.s, 1);
+	ok(&f, "predict a.list ok");
+	ck_assert_int_eq(act(&f, "run a.list"), 1);
+	for (int i = 0; i < 500 && session_is_busy(f.s); i++)
+		loop_run_once(f.loop, 10000);
+	ck_assert_int_eq(session_step_state(f.s, "a.list"), STEP_DONE);
+	clone = xstrdup(drill_clone_dir(f.s, NULL));
+	ck_assert_int_eq(stat(clone, &st), 0);
+	ck_assert_int_eq(count_in_journal(&f, "\"real_in_clone\":true"), 1);
+	cast = xasprintf("%s/output/a.list-1.cast", f.dir);
+	out = tu_read_file(cast, NULL);
+	ck_assert_msg(out && strstr(out, "v1.0"), "real output: %s", out);
+	ck_assert_msg(!strstr(out, "\"v2\""), "simulated output in the cast");
+	fx_close(&f);
+	ck_assert_int_ne(stat(clone, &st), 0);	/* removed with the session */
+	free(out);
+	free(cast);
+	free(clone);
+	free(repo);
+	fx_done(&f);
+}
+END_TEST
+
+START_TEST(test_drill_clone_needs_a_repository_else_simulates)
+{
+	struct fx f;
+
+	fx_init(&f, 1);
+	fx_open(&f, SESSION_DRILL, NULL);
+	session_set_drill_clone(f.s, 1);
+	ok(&f, "predict a.list ok");
+	ck_assert_int_eq(act(&f, "run a.list"), 0);
+	ck_assert_int_eq(f.n_output, 4);
+	ck_assert_int_eq(count_in_journal(&f, "\"clone\":\"no repository at"),
+			 1);
+	fx_done(&f);
+}
+END_TEST
+
+static Suite *
+drill_suite(void)
+{
+	Suite *s = suite_create("drill");
+	TCase *tc;
+
+	tc = tcase_create("inject");
+	tcase_set_timeout(tc, 20);
+	tcase_add_test(tc, test_drill_injection_fires_after_its_step);
+	tcase_add_test(tc, test_drill_injection_fires_at_its_time);
+	tcase_add_test(tc, test_drill_resume_rebuilds_state_and_never_refires);
+	tcase_add_test(tc, test_drill_no_scenario_has_empty_world);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("predict");
+	tcase_set_timeout(tc, 20);
+	tcase_add_test(tc, test_drill_run_without_prediction_is_refused);
+	tcase_add_test(tc, test_live_session_ignores_predictions);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("scorecard");
+	tcase_set_timeout(tc, 20);
+	tcase_add_test(tc, test_scorecard_expected_decision_followed);
+	tcase_add_test(tc, test_scorecard_expected_decision_not_followed);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("pace");
+	tcase_set_timeout(tc, 20);
+	tcase_add_test(tc, test_drill_pace_streams_over_duration);
+	tcase_add_test(tc, test_drill_pace_cancel_keeps_what_was_shown);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("clone");
+	tcase_set_timeout(tc, 30);
+	tcase_add_loop_test(tc, test_clone_read_only_rule, 0,
+			    (int)(sizeof(commands) / sizeof(commands[0])));
+	tcase_add_test(tc, test_playbook_refuses_real_in_clone_for_writing_command);
+	tcase_add_test(tc, test_drill_clone_runs_read_only_step_for_real);
+	tcase_add_test(tc, test_drill_clone_needs_a_repository_else_simulates);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(drill_suite());
+	int n_failed;
+
+	srunner_run_all(sr, CK_ENV);
+	n_failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return n_failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,640 @@
+/* rewind import: Markdown runbooks of our own (nested lists, fences in
+ * lists, tilde fences, missing languages, CRLF, tables, placeholders,
+ * console blocks, empty sections, no headings, bad bytes) and the five
+ * seed runbooks, each checked by loading the draft and linting it. */
+#include "config.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <check.h>
+#include <cjson/cJSON.h>
+
+#include "err.h"
+#include "lint.h"
+#include "mdimport.h"
+#include "playbook.h"
+#include "strbuf.h"
+#include "testutil.h"
+#include "xalloc.h"
+
+/* Convert TEXT, prove the draft loads and lints clean, return its JSON. */
+static cJSON *
+import_text(const char *text, size_t len, struct strbuf *summary)
+{
+	struct err err = { 0 };
+	struct lint_report lr = { 0 };
+	char *json = mdimport_convert(text, len, "runbook.md", summary, &err);
+	struct playbook *pb;
+	cJSON *root;
+
+	ck_assert_msg(json != NULL, "import failed: %s", err.msg);
+	pb = playbook_load_buffer(json, strlen(json), "draft.json", &err);
+	ck_assert_msg(pb != NULL, "draft does not load: %s", err.msg);
+	lint_playbook(pb, &lr);
+	for (size_t i = 0; i < lr.n_msgs; i++)
+		if (lr.msgs[i].severity == LINT_ERROR)
+			fprintf(stderr, "lint: %s: %s\n", lr.msgs[i].path,
+				lr.msgs[i].problem);
+	ck_assert_uint_eq(lr.n_errors, 0);
+	lint_report_done(&lr);
+	playbook_free(pb);
+	root = cJSON_Parse(json);
+	ck_assert_ptr_nonnull(root);
+	free(json);
+	return root;
+}
+
+static cJSON *
+import_fixture(const char *name, struct strbuf *summary)
+{
+	char *rel = xasprintf("import/%s", name);
+	char *path = tu_fixture(rel);
+	size_t len;
+	char *text = tu_read_file(path, &len);
+	cJSON *root;
+
+	ck_assert_msg(text != NULL, "cannot read %s", path);
+	root = import_text(text, len, summary);
+	free(text);
+	free(path);
+	free(rel);
+	return root;
+}
+
+static const char *
+str(const cJSON *o, const char *key)
+{
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, key));
+}
+
+static cJSON *
+phase_steps(const cJSON *root, int phase)
+{
+	return cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(root,
+								    "phases"),
+				   phase), "steps");
+}
+
+/* The first step whose FIELD contains TEXT; *PHASE and *INDEX set. */
+static cJSON *
+find_step(const cJSON *root, const char *field, const char *text,
+	  int *phase, int *index)
+{
+	for (int p = 0; p < PHASE_COUNT; p++) {
+		int i = 0;
+		cJSON *st;
+
+		cJSON_ArrayForEach(st, phase_steps(root, p)) {
+			const char *v = str(st, field);
+
+			if (v && strstr(v, text)) {
+				if (phase)
+					*phase = p;
+				if (index)
+					*index = i;
+				return st;
+			}
+			i++;
+		}
+	}
+	return NULL;
+}
+
+static int
+count_kind(const cJSON *root, const char *kind)
+{
+	int n = 0;
+
+	for (int p = 0; p < PHASE_COUNT; p++) {
+		cJSON *st;
+
+		cJSON_ArrayForEach(st, phase_steps(root, p))
+			n += strcmp(str(st, "kind"), kind) == 0;
+	}
+	return n;
+}
+
+static const cJSON *
+variable(const cJSON *root, const char *name)
+{
+	return cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(root, "variables"), name);
+}
+
+START_TEST(test_import_fences_inside_nested_list_items_become_runs)
+{
+	cJSON *root = import_fixture("nested.md", NULL);
+	cJSON *st;
+
+	st = find_step(root, "run", "cachectl drain --all", NULL, NULL);
+	ck_assert_ptr_nonnull(st);
+	ck_assert_str_eq(str(st, "title"), "Drain the queue first");
+	ck_assert_str_eq(str(st, "run"), "cachectl drain --all");
+	st = find_step(root, "run", "cachectl snapshot list | tail -1", NULL,
+		       NULL);
+	ck_assert_ptr_nonnull(st);	/* a ~~~ fence two lists deep */
+	ck_assert_str_eq(str(st, "title"), "pick the newest snapshot");
+	st = find_step(root, "run", "cachectl snapshot load latest", NULL,
+		       NULL);
+	ck_assert_ptr_nonnull(st);	/* indented code in an item */
+	ck_assert_str_eq(str(st, "run"), "cachectl snapshot load latest");
+	st = find_step(root, "run", "cachectl status", NULL, NULL);
+	ck_assert_ptr_nonnull(st);	/* a fence without a language */
+	ck_assert_str_eq(str(st, "title"),
+			 "Star item with a fence without language");
+	cJSON_Delete(root);
+}
+END_TEST
+
+START_TEST(test_import_task_items_become_checks_with_subitems_as_notes)
+{
+	cJSON *root = import_fixture("nested.md", NULL);
+	cJSON *st;
+
+	st = find_step(root, "title", "writers stopped", NULL, NULL);
+	ck_assert_ptr_nonnull(st);
+	ck_assert_str_eq(str(st, "kind"), "check");
+	ck_assert_ptr_nonnull(strstr(str(st, "note"),
+				     "confirmed on the dashboard"));
+	st = find_step(root, "title", "snapshot chosen", NULL, NULL);
+	ck_assert_ptr_nonnull(st);
+	ck_assert_ptr_nonnull(strstr(str(st, "note"), "ticked"));
+	ck_assert_ptr_nonnull(find_step(root, "note", "tab-indented child",
+					NULL, NULL));
+	ck_assert_ptr_nonnull(find_step(root, "note", "Plus item", NULL,
+					NULL));
+	ck_assert_str_eq(str(root, "title"), "Cache service rollback");
+	ck_assert_str_eq(str(root, "summary"), "Roll the cache service back "
+			 "when a release corrupts entries.");
+	cJSON_Delete(root);
+}
+END_TEST
+
+START_TEST(test_import_crlf_file_gives_the_same_draft_as_lf)
+{
+	char *path = tu_fixture("import/nested.md");
+	size_t len;
+	char *text = tu_read_file(path, &len);
+	struct strbuf crlf = STRBUF_INIT;
+	cJSON *a, *b;
+	char *ja, *jb;
+
+	ck_assert_ptr_nonnull(text);
+	for (size_t i = 0; i < len; i++) {
+		if (text[i] == '\n')
+			strbuf_addc(&crlf, '\r');
+		strbuf_addc(&crlf, text[i]);
+	}
+	a = import_text(text, len, NULL);
+	b = import_text(crlf.buf, crlf.len, NULL);
+	ja = cJSON_Print(a);
+	jb = cJSON_Print(b);
+	ck_assert_str_eq(ja, jb);
+	free(ja);
+	free(jb);
+	cJSON_Delete(a);
+	cJSON_Delete(b);
+	strbuf_done(&crlf);
+	free(text);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_import_severity_table_becomes_a_matrix_decision)
+{
+	struct strbuf sum = STRBUF_INIT;
+	cJSON *root = import_fixture("tables.md", &sum);
+	cJSON *st = find_step(root, "title", "Decision matrix", NULL, NULL);
+	cJSON *m, *opts, *cells;
+	char *vals;
+
+	ck_assert_ptr_nonnull(st);
+	ck_assert_str_eq(str(st, "kind"), "decide");
+	m = cJSON_GetObjectItemCaseSensitive(st, "matrix");
+	ck_assert_str_eq(str(cJSON_GetObjectItemCaseSensitive(m, "rows"),
+			     "variable"), "SEVERITY");
+	vals = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(m, "rows"), "values"));
+	ck_assert_str_eq(vals, "[\"critical\",\"high\",\"medium\",\"low\"]");
+	free(vals);
+	opts = cJSON_GetObjectItemCaseSensitive(st, "options");
+	ck_assert_int_eq(cJSON_GetArraySize(opts), 3);	/* one per action */
+	ck_assert_str_eq(str(cJSON_GetArrayItem(opts, 1), "label"),
+			 "Hotfix | patch");
+	cells = cJSON_GetObjectItemCaseSensitive(m, "cells");
+	ck_assert_str_eq(cJSON_GetArrayItem(cJSON_GetArrayItem(cells, 0), 0)
+			 ->valuestring, "immediate-rollback");
+	ck_assert_str_eq(cJSON_GetArrayItem(cJSON_GetArrayItem(cells, 1), 0)
+			 ->valuestring, "immediate-rollback");
+	ck_assert_str_eq(cJSON_GetArrayItem(cJSON_GetArrayItem(cells, 3), 0)
+			 ->valuestring, "wait-for-next-release");
+	ck_assert_ptr_nonnull(strstr(str(cJSON_GetArrayItem(opts, 0),
+					 "description"), "User Impact: >50% users"));
+	/* the severity is asked for before the decision */
+	ck_assert_ptr_nonnull(find_step(root, "variable", "SEVERITY", NULL,
+					NULL));
+	/* a table without a severity column stays, as a note */
+	ck_assert_ptr_nonnull(find_step(root, "note", "| Ann | Lead |", NULL,
+					NULL));
+	ck_assert_ptr_nonnull(strstr(strbuf_str(&sum), "line 14: table"));
+	/* P0..P3 rows without a severity header still make a matrix */
+	st = find_step(root, "title", "Priorities", NULL, NULL);
+	ck_assert_str_eq(str(st, "kind"), "decide");
+	strbuf_done(&sum);
+	cJSON_Delete(root);
+}
+END_TEST
+
+START_TEST(test_import_placeholders_of_every_style_become_variables)
+{
+	cJSON *root = import_fixture("placeholders.md", NULL);
+	const char *const declared[] = { "VERSION", "COMMIT_BEFORE_RELEASE",
+		"TARGET_ENV", "REGION", "ON_CALL", "SERVICE_NAME",
+		"TARGET_VERSION", "TIME", NULL };
+	const char *const not_declared[] = { "NF", "HOME", "HOST", "MANAGER",
+					     "THE_RUNBOOK", NULL };
+	cJSON *st;
+	int p_in, i_in, p_run, i_run;
+
+	for (size_t i = 0; declared[i]; i++)
+		ck_assert_msg(variable(root, declared[i]) != NULL, "%s missing",
+			      declared[i]);
+	for (size_t i = 0; not_declared[i]; i++)
+		ck_assert_msg(variable(root, not_declared[i]) == NULL,
+			      "%s declared", not_declared[i]);
+	ck_assert_ptr_nonnull(find_step(root, "run", "git checkout v${VERSION}",
+					NULL, NULL));
+	st = find_step(root, "run", "git reset --hard ${COMMIT_BEFORE_RELEASE}",
+		       NULL, NULL);
+	ck_assert_ptr_nonnull(st);
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(st, "destructive")));
+	ck_assert_str_eq(str(st, "confirm"), "${COMMIT_BEFORE_RELEASE}");
+	ck_assert_ptr_nonnull(find_step(root, "run", "deploy --env "
+					"${TARGET_ENV} --region ${REGION}",
+					NULL, NULL));
+	ck_assert_ptr_nonnull(find_step(root, "run", "notify --to ${ON_CALL}",
+					NULL, NULL));
+	ck_assert_ptr_nonnull(find_step(root, "run", "\"Optional\\[Manager\\]\"",
+					NULL, NULL));
+	ck_assert_ptr_nonnull(find_step(root, "run", "awk '{print $NF}'",
+					NULL, NULL));
+	st = find_step(root, "template", "Rollback of ${SERVICE_NAME} to "
+		       "${TARGET_VERSION} finished at ${TIME}.", NULL, NULL);
+	ck_assert_ptr_nonnull(st);
+	ck_assert_str_eq(str(st, "kind"), "message");
+	ck_assert_ptr_nonnull(strstr(str(st, "template"),
+				     "[the runbook](https://"));
+	/* each variable is asked for before its first use */
+	ck_assert_ptr_nonnull(find_step(root, "variable", "VERSION", &p_in,
+					&i_in));
+	find_step(root, "run", "${VERSION}", &p_run, &i_run);
+	ck_assert(p_in == p_run && i_in + 1 == i_run);
+	ck_assert_ptr_nonnull(strstr(str(variable(root, "VERSION"), "pattern"),
+				     "[0-9]"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+START_TEST(test_import_console_block_splits_command_and_output)
+{
+	cJSON *root = import_fixture("console.md", NULL);
+	cJSON *st = find_step(root, "run", "queuectl version", NULL, NULL);
+	cJSON *expect = cJSON_GetObjectItemCaseSensitive(st, "expect");
+
+	ck_assert_int_eq(count_kind(root, "run"), 3);
+	ck_assert_str_eq(str(st, "run"), "queuectl version");
+	ck_assert_str_eq(str(expect, "output"),
+			 "queuectl 2\\.4\\.1 \\(build 7\\)");
+	ck_assert_str_eq(str(cJSON_GetObjectItem(st, "drill"), "output"),
+			 "queuectl 2.4.1 (build 7)");
+	st = find_step(root, "run", "queuectl health --json", NULL, NULL);
+	ck_assert_str_eq(str(cJSON_GetObjectItem(st, "drill"), "output"),
+			 "{\"status\": \"ok\"}");
+	st = find_step(root, "run", "queuectl drain", NULL, NULL);
+	ck_assert_ptr_null(cJSON_GetObjectItem(st, "expect"));
+	ck_assert_ptr_nonnull(find_step(root, "run", "queuectl version",
+					NULL, NULL));
+	cJSON_Delete(root);
+}
+END_TEST
+
+START_TEST(test_import_empty_sections_give_a_valid_draft)
+{
+	struct strbuf sum = STRBUF_INIT;
+	cJSON *root = import_fixture("empty.md", &sum);
+
+	ck_assert_str_eq(str(root, "title"), "Empty sections");
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(root,
+								"phases")), 6);
+	ck_assert_ptr_nonnull(strstr(strbuf_str(&sum), "no decision found"));
+	strbuf_done(&sum);
+	cJSON_Delete(root);
+}
+END_TEST
+
+START_TEST(test_import_runbook_without_headings_keeps_everything)
+{
+	struct strbuf sum = STRBUF_INIT;
+	cJSON *root = import_fixture("noheadings.md", &sum);
+	cJSON *st;
+
+	ck_assert_str_eq(str(root, "title"), "runbook.md");
+	ck_assert_ptr_nonnull(find_step(root, "title", "tell the team", NULL,
+					NULL));
+	ck_assert_ptr_nonnull(find_step(root, "title", "roll the tag back",
+					NULL, NULL));
+	st = find_step(root, "run", "git tag -d v2.0.0", NULL, NULL);
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(st, "destructive")));
+	ck_assert_str_eq(str(st, "confirm"), "git tag -d");
+	ck_assert_ptr_nonnull(find_step(root, "run", "git log --oneline -3",
+					NULL, NULL));	/* inside a quote */
+	ck_assert_ptr_nonnull(find_step(root, "title", "Quoted advice", NULL,
+					NULL));
+	ck_assert_ptr_nonnull(find_step(root, "note", "last quarter", NULL,
+					NULL));	/* HTML comment */
+	ck_assert_ptr_nonnull(find_step(root, "note", "Closing paragraph",
+					NULL, NULL));
+	ck_assert_ptr_nonnull(find_step(root, "title", "Setext title", NULL,
+					NULL));
+	/* destructive commands and no approval: the draft asks for one */
+	ck_assert_int_eq(cJSON_GetArraySize(phase_steps(root, PHASE_APPROVE)),
+			 1);
+	ck_assert_ptr_nonnull(strstr(strbuf_str(&sum), "HTML comment"));
+	strbuf_done(&sum);
+	cJSON_Delete(root);
+}
+END_TEST
+
+START_TEST(test_import_repairs_invalid_utf8_and_controls)
+{
+	static const char text[] = "# Bad \xff bytes \xe2\x9c\x85\n\n"
+				   "```sh\necho \"caf\xc3\x28\" \x01 done\n```\n";
+	cJSON *root = import_text(text, sizeof(text) - 1, NULL);
+	cJSON *st = find_step(root, "run", "echo", NULL, NULL);
+
+	ck_assert_str_eq(str(root, "title"), "Bad \xef\xbf\xbd bytes "
+			 "\xe2\x9c\x85");
+	ck_assert_str_eq(str(st, "run"), "echo \"caf\xef\xbf\xbd(\" "
+			 "\xef\xbf\xbd done");
+	cJSON_Delete(root);
+}
+END_TEST
+
+START_TEST(test_import_blank_text_is_refused)
+{
+	struct err err = { 0 };
+
+	ck_assert_ptr_null(mdimport_convert("\n  \n", 4, "blank.md", NULL,
+					    &err));
+	ck_assert_int_eq(err.code, ERR_INVALID);
+	ck_assert_ptr_nonnull(strstr(err.msg, "blank.md"));
+}
+END_TEST
+
+/* --- the seeds: counted here with code of our own ------------------------ */
+
+struct seed_items {
+	char **cmds;
+	size_t n_cmds;
+	char **checks;
+	size_t n_checks;
+};
+
+static void
+push(char ***list, size_t *n, const char *s, size_t len)
+{
+	*list = xrealloc(*list, (*n + 1) * sizeof(**list));
+	(*list)[(*n)++] = xstrndup(s, len);
+}
+
+/* Commands: non-blank, non-comment lines of bash/sh/shell/zsh fences.
+ * Checklist items: "- [ ]" lines outside fences. */
+static void
+seed_extract(const char *text, struct seed_items *out)
+{
+	int fence = 0, shell = 0;
+
+	for (const char *l = text; *l;) {
+		size_t len = strcspn(l, "\n");
+		const char *t = l;
+
+		while (*t == ' ' || *t == '\t')
+			t++;
+		if (strncmp(t, "```", 3) == 0) {
+			shell = !fence && (strncmp(t + 3, "bash", 4) == 0 ||
+					   strncmp(t + 3, "sh", 2) == 0 ||
+					   strncmp(t + 3, "zsh", 3) == 0);
+			fence = !fence;
+		} else if (fence && shell && t < l + len && *t != '#') {
+			push(&out->cmds, &out->n_cmds, t, (size_t)(l + len - t));
+		} else if (!fence && (strncmp(t, "- [ ] ", 6) == 0 ||
+				      strncmp(t, "- [x] ", 6) == 0)) {
+			push(&out->checks, &out->n_checks, t + 6,
+			     (size_t)(l + len - t - 6));
+		}
+		l += len + (l[len] == '\n');
+	}
+}
+
+/* Every word of CMD without a placeholder-ish character appears in TEXT. */
+static int
+words_in(const char *cmd, const char *text)
+{
+	char *copy = xstrdup(cmd), *save = NULL;
+	int all = 1, any = 0;
+
+	for (char *w = strtok_r(copy, " \t", &save); w && all;
+	     w = strtok_r(NULL, " \t", &save)) {
+		if (strpbrk(w, "<>[]{}$"))
+			continue;
+		any = 1;
+		all = strstr(text, w) != NULL;
+	}
+	free(copy);
+	return any ? all : strstr(text, cmd) != NULL;
+}
+
+static int
+command_found(const cJSON *root, const char *cmd)
+{
+	for (int p = 0; p < PHASE_COUNT; p++) {
+		cJSON *st;
+
+		cJSON_ArrayForEach(st, phase_steps(root, p)) {
+			const char *run = str(st, "run");
+			const char *tpl = str(st, "template");
+
+			if ((run && words_in(cmd, run)) ||
+			    (tpl && words_in(cmd, tpl)))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* Lower-case letters and digits of S only, at most MAX of them. */
+static char *
+alnum_key(const char *s, size_t max)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (; *s && sb.len < max; s++)
+		if (isalnum((unsigned char)*s))
+			strbuf_addc(&sb, (char)tolower((unsigned char)*s));
+	return strbuf_detach(&sb);
+}
+
+static int
+check_found(const cJSON *root, const char *item)
+{
+	char *want = alnum_key(item, 40);
+	int found = 0;
+
+	for (int p = 0; p < PHASE_COUNT && !found; p++) {
+		cJSON *st;
+
+		cJSON_ArrayForEach(st, phase_steps(root, p)) {
+			char *have;
+
+			if (strcmp(str(st, "kind"), "check") != 0 &&
+			    strcmp(str(st, "kind"), "approve") != 0)
+				continue;
+			have = alnum_key(str(st, "title"), 1000);
+			found = strstr(have, want) != NULL;
+			free(have);
+			if (found)
+				break;
+		}
+	}
+	free(want);
+	return found;
+}
+
+static void
+free_list(char **list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+}
+
+static char *
+seeds_dir(void)
+{
+	const char *src = getenv("REWIND_SRCDIR");
+
+	return xasprintf("%s/../shared/seeds", src && *src ? src : ".");
+}
+
+static void
+import_seed(const char *path)
+{
+	struct seed_items it = { 0 };
+	size_t len, cmds = 0, checks = 0;
+	char *text = tu_read_file(path, &len);
+	cJSON *root;
+
+	ck_assert_ptr_nonnull(text);
+	seed_extract(text, &it);
+	ck_assert_msg(it.n_cmds > 5, "%s: too few commands counted", path);
+	root = import_text(text, len, NULL);
+	for (size_t i = 0; i < it.n_cmds; i++) {
+		if (command_found(root, it.cmds[i]))
+			cmds++;
+		else
+			fprintf(stderr, "%s: command not found: %s\n", path,
+				it.cmds[i]);
+	}
+	for (size_t i = 0; i < it.n_checks; i++) {
+		if (check_found(root, it.checks[i]))
+			checks++;
+		else
+			fprintf(stderr, "%s: check not found: %s\n", path,
+				it.checks[i]);
+	}
+	ck_assert_msg(cmds * 10 >= it.n_cmds * 9, "%s: %zu of %zu commands",
+		      path, cmds, it.n_cmds);
+	ck_assert_msg(checks * 10 >= it.n_checks * 9, "%s: %zu of %zu checks",
+		      path, checks, it.n_checks);
+	ck_assert_str_eq(str(root, "source"), "runbook.md");
+	cJSON_Delete(root);
+	free_list(it.cmds, it.n_cmds);
+	free_list(it.checks, it.n_checks);
+	free(text);
+}
+
+START_TEST(test_import_each_seed_keeps_its_commands_and_checklists)
+{
+	char *dir = seeds_dir();
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	if (!d) {
+		fprintf(stderr, "check_import: SKIP seeds: %s is absent\n", dir);
+		free(dir);
+		return;
+	}
+	while ((de = readdir(d))) {
+		char *path;
+
+		if (!strstr(de->d_name, ".txt"))
+			continue;
+		path = xasprintf("%s/%s", dir, de->d_name);
+		import_seed(path);
+		free(path);
+		n++;
+	}
+	closedir(d);
+	ck_assert_int_ge(n, 5);
+	free(dir);
+}
+END_TEST
+
+static Suite *
+import_suite(void)
+{
+	Suite *s = suite_create("import");
+	struct {
+		const char *name;
+		const TTest *test;
+	} tests[] = {
+		{ "nested", test_import_fences_inside_nested_list_items_become_runs },
+		{ "tasks", test_import_task_items_become_checks_with_subitems_as_notes },
+		{ "crlf", test_import_crlf_file_gives_the_same_draft_as_lf },
+		{ "tables", test_import_severity_table_becomes_a_matrix_decision },
+		{ "placeholders", test_import_placeholders_of_every_style_become_variables },
+		{ "console", test_import_console_block_splits_command_and_output },
+		{ "empty", test_import_empty_sections_give_a_valid_draft },
+		{ "noheadings", test_import_runbook_without_headings_keeps_everything },
+		{ "utf8", test_import_repairs_invalid_utf8_and_controls },
+		{ "blank", test_import_blank_text_is_refused },
+		{ "seeds", test_import_each_seed_keeps_its_commands_and_checklists },
+	};
+
+	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
+		TCase *tc = tcase_create(tests[i].name);
+
+		tcase_set_timeout(tc, 30);
+		tcase_add_test(tc, tests[i].test);
+		suite_add_tcase(s, tc);
+	}
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(import_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,627 @@
+/* Replay: the state at event N equals that of a session attached to the
+ * first N lines of the same journal (after any seek, across snapshots),
+ * the chain check names the line `rewind verify` names, the output pane
+ * follows the position, and nothing is written to the session. */
+#include "config.h"
+
+#include <check.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "action.h"
+#include "clock.h"
+#include "err.h"
+#include "journal.h"
+#include "replay.h"
+#include "session.h"
+#include "sha256.h"
+#include "strbuf.h"
+#include "testutil.h"
+#include "xalloc.h"
+
+#define WALL0 1795289400000000LL	/* 2026-11-21T19:30:00Z */
+
+struct fx {
+	char *tmp;
+	char *dir;		/* the recorded session */
+	struct replay *r;
+	struct err err;
+};
+
+static char *
+src_path(const char *rel)
+{
+	const char *src = getenv("REWIND_SRCDIR");
+
+	return xasprintf("%s/%s", src && *src ? src : ".", rel);
+}
+
+static void
+fx_init(struct fx *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->tmp = tu_mkdtemp();
+	f->dir = xasprintf("%s/session", f->tmp);
+}
+
+static void
+fx_done(struct fx *f)
+{
+	replay_free(f->r);
+	tu_rmtree(f->tmp);
+	free(f->tmp);
+	free(f->dir);
+}
+
+/* Record the bundled example's walk (playbooks/example.walk) as a drill,
+ * one second of the manual clock per action. */
+static void
+record_walk(struct fx *f)
+{
+	struct session_opts o = { 0 };
+	struct clock clk;
+	char *pb = src_path("playbooks/example.json");
+	char *walk_path = src_path("playbooks/example.walk");
+	char *walk = tu_read_file(walk_path, NULL);
+	struct session *s;
+
+	ck_assert_msg(walk != NULL, "cannot read %s", walk_path);
+	clock_init_manual(&clk, WALL0, 1000);
+	o.dir = f->dir;
+	o.playbook = pb;
+	o.mode = SESSION_DRILL;
+	o.operator = "sam";
+	o.clk = &clk;
+	s = session_open(&o, &f->err);
+	ck_assert_msg(s != NULL, "session_open: %s", f->err.msg);
+	for (char *line = strtok(walk, "\n"); line; line = strtok(NULL, "\n")) {
+		struct action a;
+
+		if (line[0] == '#' || action_parse(line, &a, &f->err) <= 0)
+			continue;
+		clock_advance(&clk, 1000000);
+		session_apply(s, &a, NULL, &f->err);
+		action_done(&a);
+	}
+	ck_assert(session_is_complete(s));
+	session_free(s);
+	free(walk);
+	free(walk_path);
+	free(pb);
+}
+
+static char *
+journal_of(const char *dir)
+{
+	return xasprintf("%s/journal.jsonl", dir);
+}
+
+/* A copy of the session with only the first N journal lines. */
+static char *
+prefix_copy(struct fx *f, uint64_t n)
+{
+	char *dir = xasprintf("%s/prefix-%llu", f->tmp, (unsigned long long)n);
+	char *src = journal_of(f->dir);
+	char *pb = xasprintf("%s/playbook.json", f->dir);
+	size_t len;
+	char *text = tu_read_file(src, &len);
+	char *pbtext = tu_read_file(pb, NULL);
+	char *p = text;
+
+	for (uint64_t i = 0; i < n; i++)
+		p = strchr(p, '\n') + 1;
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	free(tu_write_file(dir, "journal.jsonl", text, (size_t)(p - text)));
+	free(tu_write_file(dir, "playbook.json", pbtext, strlen(pbtext)));
+	free(text);
+	free(pbtext);
+	free(src);
+	free(pb);
+	return dir;
+}
+
+static int
+same_str(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static void
+assert_same_state(const struct session *want, const struct session *got,
+		  uint64_t n)
+{
+	const struct playbook *pb = session_playbook(want);
+
+	ck_assert_int_eq(session_n_steps(want), session_n_steps(got));
+	ck_assert_msg(session_phase(want) == session_phase(got),
+		      "event %llu: phase differs", (unsigned long long)n);
+	ck_assert_int_eq(session_is_complete(want), session_is_complete(got));
+	ck_assert_int_eq(session_start_wall(want), session_start_wall(got));
+	for (size_t i = 0; i < session_n_steps(want); i++) {
+		struct step_view a, b;
+
+		session_step_view(want, i, &a);
+		session_step_view(got, i, &b);
+		ck_assert_msg(a.state == b.state && a.active == b.active &&
+			      same_str(a.actor, b.actor) &&
+			      a.wall_us == b.wall_us &&
+			      same_str(a.option, b.option) &&
+			      same_str(a.result, b.result) &&
+			      same_str(a.reason, b.reason) &&
+			      a.exit_code == b.exit_code &&
+			      a.n_runs == b.n_runs &&
+			      a.confirmed == b.confirmed &&
+			      a.n_approvals == b.n_approvals,
+			      "event %llu: step %s differs",
+			      (unsigned long long)n, a.def->id);
+	}
+	for (size_t i = 0; i < pb->n_variables; i++)
+		ck_assert_msg(same_str(session_var(want, pb->variables[i].name),
+				       session_var(got, pb->variables[i].name)),
+			      "event %llu: variable %s differs",
+			      (unsigned long long)n, pb->variables[i].name);
+}
+
+/* Seek to N and compare with a session attached to the first N lines. */
+static void
+check_at(struct fx *f, uint64_t n)
+{
+	char *dir;
+	struct session *want;
+
+	ck_assert_int_eq(replay_seek(f->r, n, &f->err), 0);
+	ck_assert_int_eq(replay_pos(f->r), n);
+	if (n == 0)
+		return;
+	dir = prefix_copy(f, n);
+	want = session_attach(dir, NULL, &f->err);
+	ck_assert_msg(want != NULL, "attach: %s", f->err.msg);
+	assert_same_state(want, replay_session(f->r), n);
+	session_free(want);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+static struct replay *
+open_replay(struct fx *f)
+{
+	f->r = replay_open(f->dir, &f->err);
+	ck_assert_msg(f->r != NULL, "replay_open: %s", f->err.msg);
+	return f->r;
+}
+
+START_TEST(test_replay_state_at_every_event_matches_a_prefix_session)
+{
+	struct fx f;
+	uint64_t n;
+
+	fx_init(&f);
+	record_walk(&f);
+	open_replay(&f);
+	n = replay_count(f.r);
+	ck_assert_uint_gt(n, 30);
+	ck_assert_uint_eq(replay_pos(f.r), n);
+	ck_assert(session_is_complete(replay_session(f.r)));
+	for (uint64_t i = 1; i <= n; i++)
+		check_at(&f, i);
+	for (uint64_t i = n; i-- > 1;)
+		check_at(&f, i);
+	check_at(&f, n / 2);
+	check_at(&f, n);
+	ck_assert_int_eq(replay_integrity(f.r)->bad_line, 0);
+	fx_done(&f);
+}
+END_TEST
+
+START_TEST(test_replay_seek_to_zero_is_the_state_before_any_event)
+{
+	struct fx f;
+	struct step_view v;
+
+	fx_init(&f);
+	record_walk(&f);
+	open_replay(&f);
+	ck_assert_int_eq(replay_seek(f.r, 0, &f.err), 0);
+	ck_assert(!session_is_complete(replay_session(f.r)));
+	ck_assert_int_eq(session_phase(replay_session(f.r)), PHASE_ASSESS);
+	for (size_t i = 0; i < session_n_steps(replay_session(f.r)); i++) {
+		session_step_view(replay_session(f.r), i, &v);
+		ck_assert_int_eq(v.state, STEP_OPEN);
+	}
+	ck_assert_ptr_null(session_var(replay_session(f.r), "SEVERITY"));
+	fx_done(&f);
+}
+END_TEST
+
+/* --- a long synthetic journal, across snapshots ------------------------------ */
+
+struct writer {
+	FILE *fp;
+	uint64_t seq;
+	char prev[65];
+	struct strbuf line;
+};
+
+static void
+put_event(struct writer *w, const char *actor, const char *type,
+	  const char *step, cJSON *payload)
+{
+	struct journal_event ev = { 0 };
+
+	ev.seq = ++w->seq;
+	ev.wall_us = WALL0 + (int64_t)ev.seq * 1000000;
+	ev.mono_us = (int64_t)ev.seq;
+	ev.actor = xstrdup(actor);
+	ev.type = xstrdup(type);
+	ev.phase = xstrdup("assess");
+	ev.step = step ? xstrdup(step) : NULL;
+	ev.payload = payload;
+	memcpy(ev.prev, w->prev, sizeof(ev.prev));
+	journal_format_line(&w->line, &ev);
+	fprintf(w->fp, "%s\n", w->line.buf);
+	sha256_hex(w->line.buf, w->line.len, w->prev);
+	journal_event_done(&ev);
+}
+
+static cJSON *
+obj2(const char *k1, const char *v1, const char *k2, const char *v2)
+{
+	cJSON *p = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(p, k1, v1);
+	if (k2)
+		cJSON_AddStringToObject(p, k2, v2);
+	return p;
+}
+
+/* One of a few state-changing or inert events, chosen by I. */
+static void
+put_mixed(struct writer *w, uint64_t i)
+{
+	static const char *const sev[] = { "P0", "P1", "P2", "P3" };
+	static const char *const steps[] = { "assess.ticket", "verify.errors",
+					     "communicate.postmortem" };
+	char note[64];
+
+	switch (i % 7) {
+	case 0:
+		put_event(w, "sam", "var.set", NULL,
+			  obj2("name", "SEVERITY", "value", sev[i / 7 % 4]));
+		break;
+	case 1:
+		put_event(w, i % 3 ? "sam" : "dana", "step.ticked",
+			  steps[i % 3], obj2("note", "ok", NULL, NULL));
+		break;
+	case 2:
+		put_event(w, "sam", "step.na", steps[(i / 2) % 3],
+			  obj2("reason", "not here", NULL, NULL));
+		break;
+	case 3:
+		put_event(w, "sam", "var.set", NULL,
+			  obj2("name", "IMPACT", "value",
+			       i % 2 ? "most" : "some"));
+		break;
+	default:
+		snprintf(note, sizeof(note), "note %llu", (unsigned long long)i);
+		put_event(w, "sam", "note.added", NULL,
+			  obj2("text", note, NULL, NULL));
+		break;
+	}
+}
+
+static void
+write_long_journal(struct fx *f, uint64_t n)
+{
+	struct writer w = { NULL, 0, JOURNAL_GENESIS, STRBUF_INIT };
+	char *pb = src_path("playbooks/example.json");
+	char *text = tu_read_file(pb, NULL);
+	char *path = journal_of(f->dir);
+	cJSON *started = obj2("mode", "drill", "operator", "sam");
+
+	ck_assert_int_eq(mkdir(f->dir, 0700), 0);
+	free(tu_write_file(f->dir, "playbook.json", text, strlen(text)));
+	w.fp = fopen(path, "w");
+	ck_assert_ptr_nonnull(w.fp);
+	put_event(&w, "sam", "session.started", NULL, started);
+	for (uint64_t i = 1; i < n; i++)
+		put_mixed(&w, i);
+	fclose(w.fp);
+	strbuf_done(&w.line);
+	free(path);
+	free(text);
+	free(pb);
+}
+
+START_TEST(test_replay_seek_across_snapshots_matches_prefix_sessions)
+{
+	static const uint64_t at[] = {
+		25000, 1, 9999, 10000, 10001, 19999, 20000, 20001, 24999,
+		5000, 15000, 2, 12345, 12346, 12344, 0, 10000, 25000, 17,
+	};
+	struct fx f;
+
+	fx_init(&f);
+	write_long_journal(&f, 25000);
+	open_replay(&f);
+	ck_assert_uint_eq(replay_count(f.r), 25000);
+	ck_assert_int_eq(replay_integrity(f.r)->bad_line, 0);
+	for (size_t i = 0; i < sizeof(at) / sizeof(at[0]); i++)
+		check_at(&f, at[i]);
+	fx_done(&f);
+}
+END_TEST
+
+/* --- integrity ------------------------------------------------------------------ */
+
+/* Rewrite line N of the journal with FROM replaced by TO. */
+static void
+edit_line(struct fx *f, uint64_t n, const char *from, const char *to)
+{
+	char *path = journal_of(f->dir);
+	char *text = tu_read_file(path, NULL);
+	struct strbuf out = STRBUF_INIT;
+	char *p = text, *hit;
+	uint64_t line = 1;
+
+	for (; line < n; line++)
+		p = strchr(p, '\n') + 1;
+	hit = strstr(p, from);
+	ck_assert_msg(hit && hit < strchr(p, '\n'), "line %llu has no %s",
+		      (unsigned long long)n, from);
+	strbuf_add(&out, text, (size_t)(hit - text));
+	strbuf_adds(&out, to);
+	strbuf_adds(&out, hit + strlen(from));
+	free(tu_write_file(f->dir, "journal.jsonl", out.buf, out.len));
+	strbuf_done(&out);
+	free(text);
+	free(path);
+}
+
+START_TEST(test_replay_flags_a_tampered_line_where_verify_does)
+{
+	struct fx f;
+	struct journal_verify v;
+	char *path;
+	const struct replay_integrity *in;
+
+	fx_init(&f);
+	record_walk(&f);
+	/* Line 11 is the decision: someone rewrites the rationale. */
+	edit_line(&f, 11, "roll back now", "wait and see");
+	path = journal_of(f.dir);
+	ck_assert_int_eq(journal_verify_file(path, &v, &f.err), 1);
+	open_replay(&f);
+	in = replay_integrity(f.r);
+	ck_assert_uint_eq(in->bad_line, v.bad_line);
+	ck_assert_uint_eq(in->bad_line, 12);
+	ck_assert_str_eq(in->reason, v.reason);
+	ck_assert_str_eq(in->reason,
+			 "hash chain broken: prev does not match line 11");
+	ck_assert(replay_marks(f.r, 12) & REPLAY_MARK_BAD);
+	ck_assert(!(replay_marks(f.r, 11) & REPLAY_MARK_BAD));
+	/* Everything readable is still replayed. */
+	ck_assert(session_is_complete(replay_session(f.r)));
+	ck_assert_uint_eq(replay_find_mark(f.r, 0, 1, REPLAY_MARK_BAD), 12);
+	free(path);
+	fx_done(&f);
+}
+END_TEST
+
+START_TEST(test_replay_skips_an_unreadable_line_and_a_torn_tail)
+{
+	struct fx f;
+	char *path;
+	FILE *fp;
+	const struct replay_integrity *in;
+	uint64_t n;
+
+	fx_init(&f);
+	record_walk(&f);
+	edit_line(&f, 5, "{\"seq\":5,", "garbage{\"seq\":5,");
+	path = journal_of(f.dir);
+	fp = fopen(path, "a");
+	fputs("{\"seq\":999,\"wall\":", fp);
+	fclose(fp);
+	open_replay(&f);
+	in = replay_integrity(f.r);
+	ck_assert_uint_eq(in->bad_line, 5);
+	ck_assert_str_eq(in->reason, "not valid JSON");
+	ck_assert_uint_eq(in->n_unreadable, 1);
+	ck_assert_uint_eq(in->torn_bytes, strlen("{\"seq\":999,\"wall\":"));
+	n = replay_count(f.r);
+	ck_assert(replay_marks(f.r, 5) & REPLAY_MARK_BAD);
+	ck_assert(session_is_complete(replay_session(f.r)));
+	ck_assert_int_eq(replay_seek(f.r, 4, &f.err), 0);
+	ck_assert_int_eq(replay_seek(f.r, n, &f.err), 0);
+	ck_assert(session_is_complete(replay_session(f.r)));
+	free(path);
+	fx_done(&f);
+}
+END_TEST
+
+/* --- read-only ------------------------------------------------------------------ */
+
+/* Names, sizes and modification times of everything under DIR. */
+static void
+listing(const char *dir, struct strbuf *out)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d))) {
+		char *p;
+		struct stat st;
+
+		if (e->d_name[0] == '.')
+			continue;
+		p = xasprintf("%s/%s", dir, e->d_name);
+		ck_assert_int_eq(stat(p, &st), 0);
+		strbuf_addf(out, "%s %lld %lld.%09ld\n", p, (long long)st.st_size,
+			    (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+		if (S_ISDIR(st.st_mode))
+			listing(p, out);
+		free(p);
+	}
+	closedir(d);
+}
+
+START_TEST(test_replay_never_writes_to_the_session_directory)
+{
+	struct fx f;
+	struct strbuf before = STRBUF_INIT, after = STRBUF_INIT;
+	char *lock;
+
+	fx_init(&f);
+	record_walk(&f);
+	lock = xasprintf("%s/session.lock", f.dir);
+	unlink(lock);
+	listing(f.dir, &before);
+	open_replay(&f);
+	for (uint64_t i = 0; i <= replay_count(f.r); i += 3)
+		ck_assert_int_eq(replay_seek(f.r, i, &f.err), 0);
+	replay_free(f.r);
+	f.r = NULL;
+	listing(f.dir, &after);
+	ck_assert_str_eq(before.buf, after.buf);
+	ck_assert_int_ne(access(lock, F_OK), 0);
+	strbuf_done(&before);
+	strbuf_done(&after);
+	free(lock);
+	fx_done(&f);
+}
+END_TEST
+
+/* --- finding things ------------------------------------------------------------- */
+
+static uint64_t
+first_of(struct fx *f, const char *text)
+{
+	int64_t n = replay_find_text(f->r, 0, text, &f->err);
+
+	ck_assert_int_gt(n, 0);
+	return (uint64_t)n;
+}
+
+START_TEST(test_replay_finds_marks_times_and_text)
+{
+	struct fx f;
+	uint64_t n, next, dec, appr;
+	struct strbuf sb = STRBUF_INIT;
+
+	fx_init(&f);
+	record_walk(&f);
+	open_replay(&f);
+	n = replay_count(f.r);
+	ck_assert(replay_marks(f.r, 1) & REPLAY_MARK_PHASE);
+	next = replay_find_mark(f.r, 1, 1, REPLAY_MARK_PHASE);
+	ck_assert_int_eq(replay_line(f.r, next, &sb, &f.err), 0);
+	ck_assert_ptr_nonnull(strstr(sb.buf, "\"type\":\"phase.advanced\""));
+	ck_assert_ptr_nonnull(strstr(sb.buf, "\"to\":\"decide\""));
+	dec = first_of(&f, "\"decision.made\"");
+	appr = first_of(&f, "\"APPROVAL.granted\"");	/* case ignored */
+	ck_assert(replay_marks(f.r, dec) & REPLAY_MARK_DECISION);
+	ck_assert(replay_marks(f.r, appr) & REPLAY_MARK_APPROVAL);
+	ck_assert_uint_eq(replay_find_mark(f.r, dec, 1, REPLAY_MARKS_JUMP &
+					   ~REPLAY_MARK_PHASE), appr);
+	ck_assert_uint_eq(replay_find_mark(f.r, appr, -1,
+					   REPLAY_MARK_DECISION), dec);
+	ck_assert_uint_eq(replay_find_mark(f.r, 1, -1, REPLAY_MARK_PHASE), 0);
+	/* Wrapping: searching after the last match finds the first. */
+	ck_assert_int_eq(replay_find_text(f.r, dec, "\"decision.made\"",
+					  &f.err), (int64_t)dec);
+	ck_assert_int_eq(replay_find_text(f.r, 0, "no such text", &f.err), 0);
+	/* Times: the events up to a wall time, on the manual clock. */
+	ck_assert_uint_eq(replay_find_time(f.r, replay_wall(f.r, 1) - 1), 0);
+	ck_assert_uint_eq(replay_find_time(f.r, replay_wall(f.r, n)), n);
+	ck_assert_uint_eq(replay_find_time(f.r, replay_wall(f.r, dec)),
+			  replay_find_time(f.r, replay_wall(f.r, dec) + 999999));
+	ck_assert_int_le(replay_wall(f.r, replay_find_time(f.r,
+				     replay_wall(f.r, dec))),
+			 replay_wall(f.r, dec));
+	strbuf_done(&sb);
+	fx_done(&f);
+}
+END_TEST
+
+/* --- the output pane ---------------------------------------------------------------- */
+
+static void
+join_output(uint64_t ev, int alert, const char *text, void *arg)
+{
+	(void)ev;
+	strbuf_addf(arg, "%c %s\n", alert ? '!' : ' ', text);
+}
+
+START_TEST(test_replay_output_follows_the_position)
+{
+	struct fx f;
+	struct strbuf out = STRBUF_INIT;
+	uint64_t run;
+	long k;
+
+	fx_init(&f);
+	record_walk(&f);
+	open_replay(&f);
+	k = replay_output(f.r, replay_wall(f.r, replay_count(f.r)), 5000,
+			  join_output, &out, &f.err);
+	ck_assert_int_gt(k, 3);
+	ck_assert_ptr_nonnull(strstr(out.buf,
+				     "  HEAD is now at 9f8e7d6 Release 1.3.2\n"));
+	run = first_of(&f, "\"step\":\"execute.checkout\",\"payload\":{\"command\"");
+	ck_assert(replay_marks(f.r, run) & REPLAY_MARK_RUN);
+	ck_assert_int_eq(replay_seek(f.r, run - 1, &f.err), 0);
+	strbuf_reset(&out);
+	replay_output(f.r, replay_wall(f.r, run - 1), 5000, join_output, &out,
+		      &f.err);
+	ck_assert_ptr_null(strstr(strbuf_str(&out), "HEAD is now at"));
+	ck_assert_int_eq(replay_seek(f.r, run + 1, &f.err), 0);
+	strbuf_reset(&out);
+	replay_output(f.r, replay_wall(f.r, run + 1), 5000, join_output, &out,
+		      &f.err);
+	ck_assert_ptr_nonnull(strstr(strbuf_str(&out), "HEAD is now at"));
+	/* At most MAX items, the newest. */
+	strbuf_reset(&out);
+	ck_assert_int_eq(replay_output(f.r, replay_wall(f.r, run + 1), 1,
+				       join_output, &out, &f.err), 1);
+	strbuf_done(&out);
+	fx_done(&f);
+}
+END_TEST
+
+static Suite *
+replay_suite(void)
+{
+	Suite *s = suite_create("replay");
+	TCase *tc = tcase_create("replay");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_replay_state_at_every_event_matches_a_prefix_session);
+	tcase_add_test(tc, test_replay_seek_to_zero_is_the_state_before_any_event);
+	tcase_add_test(tc, test_replay_seek_across_snapshots_matches_prefix_sessions);
+	tcase_add_test(tc, test_replay_flags_a_tampered_line_where_verify_does);
+	tcase_add_test(tc, test_replay_skips_an_unreadable_line_and_a_torn_tail);
+	tcase_add_test(tc, test_replay_never_writes_to_the_session_directory);
+	tcase_add_test(tc, test_replay_finds_marks_times_and_text);
+	tcase_add_test(tc, test_replay_output_follows_the_position);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(replay_suite());
+	int n_failed;
+
+	srunner_run_all(sr, CK_ENV);
+	n_failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return n_failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,260 @@
+/* The registry pane: one block of lines per package, drawn from registry
+ * answers only (never fetching), through draw_text. */
+#include "config.h"
+
+#include "pane_registry.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "draw.h"
+#include "registry.h"
+#include "theme.h"
+
+/* Lines are emitted in order; only those in [top, top + h) are drawn,
+ * so one walk serves both drawing and counting (W == NULL). */
+struct cursor {
+	WINDOW *w;
+	struct rect r;
+	int top;
+	int line;	/* index of the current line in the whole content */
+	int x;		/* column on the current line */
+};
+
+static int
+visible(const struct cursor *c)
+{
+	return c->w && c->line >= c->top && c->line < c->top + c->r.h;
+}
+
+/* Draw TEXT at the cursor in ROLE, leaving a blank after it. */
+static void
+put(struct cursor *c, const char *text, int role)
+{
+	int room = c->r.x + c->r.w - c->x;
+
+	if (!visible(c) || room <= 0 || !*text)
+		return;
+	c->x += draw_text(c->w, c->r.y + c->line - c->top, c->x, room, text,
+			  theme_attr(role)) + 1;
+}
+
+static void
+put_at(struct cursor *c, int col, const char *text, int role)
+{
+	if (c->x < c->r.x + col)
+		c->x = c->r.x + col;
+	put(c, text, role);
+}
+
+static void
+newline(struct cursor *c)
+{
+	c->line++;
+	c->x = c->r.x + 1;
+}
+
+static void
+format_age(int64_t us, char *buf, size_t size)
+{
+	long long s = us > 0 ? us / 1000000 : 0;
+
+	if (s < 60)
+		snprintf(buf, size, "%llds", s);
+	else if (s < 3600)
+		snprintf(buf, size, "%lldm", s / 60);
+	else if (s < 86400)
+		snprintf(buf, size, "%lldh", s / 3600);
+	else
+		snprintf(buf, size, "%lldd", s / 86400);
+}
+
+static void
+format_date(int64_t us, char *buf, size_t size)
+{
+	time_t t = (time_t)(us / 1000000);
+	struct tm tm;
+
+	if (!us || !localtime_r(&t, &tm) ||
+	    !strftime(buf, size, "%Y-%m-%d %H:%M", &tm))
+		snprintf(buf, size, "%-16s", "-");
+}
+
+static void
+header_line(struct cursor *c, const struct reg_answer *a, int64_t now_us)
+{
+	char text[160], age[16];
+
+	snprintf(text, sizeof(text), "%s", reg_type_name(a->type));
+	put(c, text, ROLE_DIM);
+	put(c, a->package, ROLE_HEADER);
+	if (a->source) {
+		snprintf(text, sizeof(text), "@ %s", a->source);
+		put(c, text, ROLE_DIM);
+	}
+	if (a->has_data && a->fetched_at_us) {
+		format_age(now_us - a->fetched_at_us, age, sizeof(age));
+		snprintf(text, sizeof(text), a->stale ? "stale %s" : "%s ago",
+			 age);
+		put(c, text, a->stale ? ROLE_ALERT : ROLE_DIM);
+	} else if (a->stale) {
+		put(c, "stale", ROLE_ALERT);
+	}
+	newline(c);
+	if (a->error) {
+		put(c, "!", ROLE_ERROR);
+		put(c, a->error, ROLE_ERROR);
+		newline(c);
+	}
+}
+
+static void
+tags_line(struct cursor *c, const struct reg_answer *a)
+{
+	if (!a->n_tags)
+		return;
+	put(c, "dist-tags:", ROLE_DIM);
+	for (size_t i = 0; i < a->n_tags; i++) {
+		char text[2 * REG_MAX_NAME + 4];
+
+		snprintf(text, sizeof(text), "%s=%s", a->tags[i].name,
+			 a->tags[i].version);
+		put(c, text, ROLE_NORMAL);
+	}
+	newline(c);
+}
+
+/* NAME=VALUE marks on version V: "ROLLBACK" for ROLLBACK_VERSION. */
+static void
+put_marks(struct cursor *c, const char *v, const char *const *marks)
+{
+	for (size_t i = 0; marks && marks[i]; i++) {
+		const char *eq = strchr(marks[i], '=');
+		char name[64];
+		size_t n;
+
+		if (!eq || strcmp(eq + 1, v))
+			continue;
+		n = strcspn(marks[i], "_=");
+		if (n >= sizeof(name))
+			n = sizeof(name) - 1;
+		memcpy(name, marks[i], n);
+		name[n] = '\0';
+		put(c, name, ROLE_STEP_RUNNING);
+	}
+}
+
+/* The dist-tags pointing at V, "<latest beta>". */
+static void
+put_tags_of(struct cursor *c, const struct reg_answer *a, const char *v)
+{
+	for (size_t i = 0; i < a->n_tags; i++) {
+		char text[REG_MAX_NAME + 4];
+
+		if (strcmp(a->tags[i].version, v))
+			continue;
+		snprintf(text, sizeof(text), "<%s>", a->tags[i].name);
+		put(c, text, ROLE_OK);
+	}
+}
+
+static int
+version_width(const struct reg_answer *a, int cap)
+{
+	int w = 7;
+
+	for (size_t i = 0; i < a->n_versions; i++) {
+		int n = (int)strlen(a->versions[i].version);
+
+		if (n > w)
+			w = n;
+	}
+	return w > cap ? cap : w;
+}
+
+static void
+version_line(struct cursor *c, const struct reg_answer *a,
+	     const struct reg_version *v, int vw, const char *const *marks)
+{
+	char date[32];
+	int withdrawn = v->deprecated || v->yanked;
+	int pre = registry_version_is_prerelease(a->type, v->version);
+
+	put_at(c, 2, v->version, withdrawn ? ROLE_WARNING
+				 : pre ? ROLE_DIM : ROLE_NORMAL);
+	format_date(v->published_us, date, sizeof(date));
+	put_at(c, 3 + vw, date, ROLE_JOURNAL_TIME);
+	put_tags_of(c, a, v->version);
+	put_marks(c, v->version, marks);
+	if (v->deprecated) {
+		put(c, "DEPRECATED:", ROLE_WARNING);
+		put(c, v->deprecated, ROLE_WARNING);
+	} else if (v->yanked) {
+		put(c, "YANKED", ROLE_WARNING);
+		if (v->yanked_reason)
+			put(c, v->yanked_reason, ROLE_WARNING);
+	}
+	newline(c);
+}
+
+static void
+package_block(struct cursor *c, const struct reg_answer *a,
+	      const char *const *marks, int64_t now_us)
+{
+	int vw = version_width(a, c->r.w > 60 ? 24 : 16);
+
+	header_line(c, a, now_us);
+	if (!a->has_data) {
+		if (!a->error) {
+			put(c, "asking the registry...", ROLE_DIM);
+			newline(c);
+		}
+		return;
+	}
+	tags_line(c, a);
+	if (!a->n_versions) {
+		put(c, "no versions", ROLE_DIM);
+		newline(c);
+	}
+	for (size_t i = a->n_versions; i-- > 0;)
+		version_line(c, a, &a->versions[i], vw, marks);
+}
+
+static void
+walk(struct cursor *c, const struct reg_answer *const *answers, size_t n,
+     const char *const *marks, int64_t now_us)
+{
+	c->x = c->r.x + 1;
+	if (!n) {
+		put(c, "No registry targets in this playbook.", ROLE_DIM);
+		newline(c);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			newline(c);
+		package_block(c, answers[i], marks, now_us);
+	}
+}
+
+void
+pane_registry_draw(WINDOW *w, struct rect r,
+		   const struct reg_answer *const *answers, size_t n, int top,
+		   const char *const *marks, int64_t now_us)
+{
+	struct cursor c = { .w = w, .r = r, .top = top < 0 ? 0 : top };
+
+	walk(&c, answers, n, marks, now_us);
+}
+
+int
+pane_registry_lines(struct rect r, const struct reg_answer *const *answers,
+		    size_t n, const char *const *marks)
+{
+	struct cursor c = { .w = NULL, .r = r };
+
+	walk(&c, answers, n, marks, 0);
+	return c.line;
+}

@@ -1,0 +1,29 @@
+/* The git tags pane: a header with branch, HEAD and work-tree state, one
+ * row per tag (marks, name, date, commit, first line of the message) and
+ * the recent commits below when there is room. */
+#ifndef REWIND_TUI_PANE_TAGS_H
+#define REWIND_TUI_PANE_TAGS_H
+
+#include "app.h"
+
+struct _win_st;
+struct tag_list;
+
+/* Draw TL (NULL: "reading tags...") into R of W. SEL and TOP are tag
+ * indexes: the highlighted tag (-1: none) and the first tag row shown.
+ * MARKS is a NULL-ended list of "NAME=VALUE" strings (may be NULL); a tag
+ * whose name is VALUE (or VALUE with a "v" in front) is marked with NAME
+ * up to its first '_' ("RESTORE_VERSION=v1.2.2" marks v1.2.2 RESTORE).
+ * Tags on HEAD are marked HEAD. All text goes through draw_text. */
+void pane_tags_draw(struct _win_st *w, struct rect r,
+		    const struct tag_list *tl, int sel, int top,
+		    const char *const *marks);
+
+/* How many tag rows pane_tags_draw shows in R (for scrolling). */
+int pane_tags_rows(struct rect r, const struct tag_list *tl);
+
+/* The name of tag ROW (a tag index, as SEL), borrowed from TL; NULL when
+ * ROW is out of range or TL is NULL. */
+const char *pane_tags_name_at(const struct tag_list *tl, int row);
+
+#endif

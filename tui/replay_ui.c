@@ -1,0 +1,974 @@
+/* The replay console: the live console's body (rail, checklist, step,
+ * output and journal panes, drawn by the same functions) over a session
+ * rebuilt from the journal at the chosen event, a REPLAY header with the
+ * session clock of that moment, and a timeline bar with markers. Keys come
+ * from the KM_REPLAY context of the one keymap. Nothing is written to the
+ * session directory: no lock, no journal line, no console.log. */
+#include "config.h"
+#include "replay_ui.h"
+
+#include <curses.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <term.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "cli.h"
+#include "clock.h"
+#include "draw.h"
+#include "err.h"
+#include "journal.h"
+#include "keymap.h"
+#include "logbuf.h"
+#include "loop.h"
+#include "replay.h"
+#include "sanitize.h"
+#include "strbuf.h"
+#include "testhook.h"
+#include "theme.h"
+#include "xalloc.h"
+
+#define LOG_LINES 5000		/* as many as the live console keeps */
+#define TICK_US 25000		/* playing: one frame every 25 ms */
+#define SELECT_LOOKBACK 500	/* events searched for the selected step */
+#define MIN_COLS 60
+#define MIN_ROWS 16
+
+static const struct {
+	int factor;		/* 0: as fast as the screen draws */
+	const char *label;
+} speeds[] = { { 1, "1x" }, { 2, "2x" }, { 10, "10x" }, { 0, "max" } };
+
+#define N_SPEEDS ((int)(sizeof(speeds) / sizeof(speeds[0])))
+
+enum prompt {
+	PROMPT_NONE,
+	PROMPT_FIND,
+	PROMPT_TIME,
+};
+
+struct rp {
+	struct app a;		/* what the panes draw from */
+	struct replay *r;
+	int playing;
+	int speed;		/* index in speeds[] */
+	int64_t now;		/* the replay clock: wall µs */
+	int64_t play_wall;	/* `now` when playing last (re)started */
+	int64_t play_mono;	/* real monotonic time then */
+	uint64_t timer;
+	uint64_t jpos;		/* the journal pane holds events up to this */
+	enum prompt prompt;
+	char buf[128];
+	size_t len;
+	char needle[128];
+	char msg[512];
+	int msg_is_error;
+	int64_t bar_cols;	/* width the marker cache was made for */
+	char *bar;		/* per column: the strongest marker there */
+};
+
+static SCREEN *screen;
+
+static void
+restore_terminal(void)
+{
+	if (screen && !isendwin())
+		endwin();
+}
+
+static void
+say(struct rp *p, int is_error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void
+say(struct rp *p, int is_error, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(p->msg, sizeof(p->msg), fmt, ap);
+	va_end(ap);
+	p->msg_is_error = is_error;
+	app_dirty(&p->a);
+}
+
+/* --- rebuilding the panes at the position -------------------------------------- */
+
+static void
+add_summary(struct logbuf *lb, const char *line, enum log_kind kind)
+{
+	char buf[512];
+
+	if (app_event_summary(line, buf, sizeof(buf)) >= 0)
+		logbuf_add(lb, kind, buf);
+}
+
+static void
+journal_line(uint64_t n, const char *line, size_t len, void *arg)
+{
+	(void)n;
+	(void)len;
+	add_summary(arg, line, LOG_EVENT);
+}
+
+/* The journal pane: the last LOG_LINES events up to the position, added
+ * to what is there when only moving forward a little. */
+static void
+sync_journal(struct rp *p)
+{
+	uint64_t pos = replay_pos(p->r), from;
+	struct err err = { 0 };
+
+	if (pos < p->jpos || pos - p->jpos > LOG_LINES) {
+		logbuf_free(p->a.journal);
+		p->a.journal = logbuf_new(LOG_LINES);
+		p->jpos = pos > LOG_LINES ? pos - LOG_LINES : 0;
+	}
+	from = p->jpos + 1;
+	if (pos >= from &&
+	    replay_each_line(p->r, from, pos, journal_line, p->a.journal,
+			     &err) < 0)
+		say(p, 1, "%s", err.msg);
+	p->jpos = pos;
+}
+
+static void
+output_item(uint64_t ev, int alert, const char *text, void *arg)
+{
+	(void)ev;
+	if (alert)
+		add_summary(arg, text, LOG_ALERT);
+	else
+		logbuf_add(arg, LOG_OUTPUT, text);
+}
+
+static void
+sync_output(struct rp *p)
+{
+	struct err err = { 0 };
+
+	logbuf_free(p->a.log);
+	p->a.log = logbuf_new(LOG_LINES);
+	if (replay_output(p->r, p->now, LOG_LINES, output_item, p->a.log,
+			  &err) < 0)
+		say(p, 1, "%s", err.msg);
+}
+
+static int
+visible_index(const struct app *a, const char *step)
+{
+	struct step_view v;
+
+	for (int i = 0; step && i < a->n_visible; i++)
+		if (app_step_at(a, i, &v) == 0 && strcmp(v.def->id, step) == 0)
+			return i;
+	return -1;
+}
+
+/* The live console selects the step the operator acts on, and a phase
+ * change selects the first: so the selection is the step of the latest
+ * event in the current phase that names a visible step. */
+static void
+sync_selection(struct rp *p)
+{
+	struct strbuf sb = STRBUF_INIT;
+	uint64_t pos = replay_pos(p->r);
+
+	p->a.sel = 0;
+	p->a.steps_top = 0;
+	for (uint64_t k = pos; k >= 1 && pos - k < SELECT_LOOKBACK; k--) {
+		struct journal_event ev;
+		int i = -1, stop;
+
+		if (replay_line(p->r, k, &sb, NULL) < 0 ||
+		    journal_event_parse(sb.buf, sb.len, &ev, NULL) < 0)
+			continue;
+		stop = strcmp(ev.type, "phase.advanced") == 0;
+		if (!stop && strcmp(ev.type, "action.refused") != 0)
+			i = visible_index(&p->a, ev.step);
+		journal_event_done(&ev);
+		if (i >= 0)
+			p->a.sel = i;
+		if (i >= 0 || stop)
+			break;
+	}
+	strbuf_done(&sb);
+}
+
+static void
+sync_panes(struct rp *p)
+{
+	p->a.last_phase = (int)session_phase(p->a.session);
+	app_refresh_steps(&p->a);
+	sync_selection(p);
+	sync_journal(p);
+	sync_output(p);
+	app_dirty(&p->a);
+}
+
+/* Move to the state after N events, the clock to that event's time. The
+ * first position is after the first event: before it there is no session
+ * to show. */
+static void
+go_to(struct rp *p, uint64_t n)
+{
+	struct err err = { 0 };
+
+	if (n < 1)
+		n = 1;
+	if (replay_seek(p->r, n, &err) < 0) {
+		say(p, 1, "%s", err.msg);
+		return;
+	}
+	p->now = replay_wall(p->r, replay_pos(p->r));
+	p->play_wall = p->now;
+	p->play_mono = clock_mono_now(loop_clock(p->a.loop));
+	sync_panes(p);
+}
+
+/* --- playing ----------------------------------------------------------------------------- */
+
+static void on_tick(void *arg);
+
+static void
+schedule(struct rp *p)
+{
+	if (p->timer)
+		loop_cancel_timer(p->a.loop, p->timer);
+	p->timer = p->playing ? loop_add_timer(p->a.loop, TICK_US, on_tick, p)
+			      : 0;
+}
+
+static void
+set_playing(struct rp *p, int on)
+{
+	if (on && replay_pos(p->r) >= replay_count(p->r))
+		go_to(p, 1);	/* play again from the start */
+	p->playing = on;
+	p->play_wall = p->now;
+	p->play_mono = clock_mono_now(loop_clock(p->a.loop));
+	schedule(p);
+	app_dirty(&p->a);
+}
+
+/* One frame: the clock runs at the speed, and every event whose time has
+ * come is applied; at full speed a frame moves a fixed share of the
+ * journal instead. */
+static void
+on_tick(void *arg)
+{
+	struct rp *p = arg;
+	uint64_t pos = replay_pos(p->r), n = replay_count(p->r), to;
+	int64_t mono = clock_mono_now(loop_clock(p->a.loop));
+
+	p->timer = 0;
+	if (speeds[p->speed].factor == 0) {
+		uint64_t step = n / 400 ? n / 400 : 1;
+
+		to = pos + step < n ? pos + step : n;
+		go_to(p, to);
+	} else {
+		p->now = p->play_wall + (mono - p->play_mono) *
+				       speeds[p->speed].factor;
+		to = replay_find_time(p->r, p->now);
+		if (to > pos && replay_seek(p->r, to, NULL) == 0)
+			sync_panes(p);
+		else if (replay_is_running(p->r))
+			sync_output(p);
+	}
+	if (replay_pos(p->r) >= n) {
+		p->playing = 0;
+		say(p, 0, "end of the journal (g: start, Space: play again)");
+	}
+	schedule(p);
+	app_dirty(&p->a);
+}
+
+static void
+change_speed(struct rp *p, int dir)
+{
+	int s = p->speed + dir;
+
+	if (s < 0 || s >= N_SPEEDS)
+		return;
+	p->speed = s;
+	p->play_wall = p->now;
+	p->play_mono = clock_mono_now(loop_clock(p->a.loop));
+	say(p, 0, "speed %s", speeds[s].label);
+}
+
+/* --- seeking ------------------------------------------------------------------------------ */
+
+static void
+say_event(struct rp *p, const char *what)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char buf[512] = "";
+
+	if (replay_pos(p->r) &&
+	    replay_line(p->r, replay_pos(p->r), &sb, NULL) == 0)
+		app_event_summary(sb.buf, buf, sizeof(buf));
+	say(p, 0, "%s%sevent %llu: %s", what, *what ? ": " : "",
+	    (unsigned long long)replay_pos(p->r), buf);
+	strbuf_done(&sb);
+}
+
+static void
+jump_mark(struct rp *p, int dir)
+{
+	uint64_t k = replay_find_mark(p->r, replay_pos(p->r), dir,
+				      REPLAY_MARKS_JUMP | REPLAY_MARK_BAD);
+
+	if (!k) {
+		say(p, 1, "no %s phase change, decision, approval or failure",
+		    dir > 0 ? "later" : "earlier");
+		return;
+	}
+	go_to(p, k);
+	say_event(p, "");
+}
+
+static void
+find_next(struct rp *p)
+{
+	struct err err = { 0 };
+	int64_t k;
+
+	if (!p->needle[0]) {
+		say(p, 1, "no search yet: press / first");
+		return;
+	}
+	k = replay_find_text(p->r, replay_pos(p->r), p->needle, &err);
+	if (k < 0)
+		say(p, 1, "%s", err.msg);
+	else if (k == 0)
+		say(p, 1, "no event matches \"%s\"", p->needle);
+	else {
+		go_to(p, (uint64_t)k);
+		say_event(p, "match");
+	}
+}
+
+/* "12:30" or "1:02:03": session time, as the header clock shows it;
+ * "+5m", "-30s": from the replay clock; or an RFC 3339 wall time. */
+static int
+parse_when(struct rp *p, const char *text, int64_t *wall)
+{
+	int64_t start = session_start_wall(p->a.session), d;
+	unsigned h = 0, m = 0, s = 0;
+	char extra;
+
+	if ((text[0] == '+' || text[0] == '-') &&
+	    clock_parse_duration(text + 1, &d) == 0) {
+		*wall = p->now + (text[0] == '+' ? d : -d);
+		return 0;
+	}
+	if (sscanf(text, "%u:%u:%u%c", &h, &m, &s, &extra) == 3 ||
+	    (h = 0, sscanf(text, "%u:%u%c", &m, &s, &extra) == 2)) {
+		*wall = start + ((int64_t)h * 3600 + m * 60 + s) * 1000000;
+		return 0;
+	}
+	return clock_parse_rfc3339(text, wall);
+}
+
+static void
+seek_time(struct rp *p, const char *text)
+{
+	int64_t wall;
+
+	if (parse_when(p, text, &wall) < 0) {
+		say(p, 1, "\"%s\": give 12:30 (session time), +5m, -30s or a "
+		    "date-time", text);
+		return;
+	}
+	go_to(p, replay_find_time(p->r, wall));
+	/* The clock shows the time asked for, between two events. */
+	if (wall > p->now && replay_pos(p->r) < replay_count(p->r))
+		p->now = wall;
+	p->play_wall = p->now;
+	sync_output(p);
+	say_event(p, "seek");
+}
+
+/* --- drawing --------------------------------------------------------------------------------- */
+
+static const char *
+find_var(const struct app *a, const char *const *hints)
+{
+	for (size_t i = 0; i < a->pb->n_variables; i++)
+		for (const char *const *h = hints; *h; h++)
+			if (strstr(a->pb->variables[i].name, *h) &&
+			    session_var(a->session, a->pb->variables[i].name))
+				return session_var(a->session,
+						   a->pb->variables[i].name);
+	return NULL;
+}
+
+/* The versions as the live header shows them: "1.4.0 -> 1.3.2". */
+static void
+versions_text(const struct app *a, char *buf, size_t size)
+{
+	static const char *const from_hints[] = { "CURRENT", "BAD", "BROKEN",
+						  "ROLLBACK_FROM", NULL };
+	static const char *const to_hints[] = { "RESTORE", "GOOD", "TARGET",
+						"ROLLBACK", NULL };
+	const char *from = find_var(a, from_hints);
+	const char *to = find_var(a, to_hints);
+	const char *arrow = draw_glyph("\u2192", "->");
+
+	buf[0] = '\0';
+	if (from && to)
+		snprintf(buf, size, "%s %s %s", from, arrow, to);
+	else if (to)
+		snprintf(buf, size, "%s %s", arrow, to);
+	else if (from)
+		snprintf(buf, size, "%s", from);
+}
+
+static void
+clock_text(const struct rp *p, char *buf, size_t size, int *late)
+{
+	int64_t elapsed = (p->now - session_start_wall(p->a.session)) / 1000000;
+	int64_t target = playbook_rto_within(p->a.pb, app_lookup, p->a.session)
+			 / 1000000;
+
+	if (elapsed < 0)
+		elapsed = 0;
+	*late = target > 0 && elapsed > target;
+	if (target > 0)
+		snprintf(buf, size, "%02lld:%02lld / %02lld:%02lld RTO",
+			 (long long)(elapsed / 60), (long long)(elapsed % 60),
+			 (long long)(target / 60), (long long)(target % 60));
+	else
+		snprintf(buf, size, "%02lld:%02lld", (long long)(elapsed / 60),
+			 (long long)(elapsed % 60));
+}
+
+/* The title in WIDTH columns, with an ellipsis when cut. */
+static void
+draw_clipped(int x, int width, const char *text)
+{
+	int attr = theme_attr(ROLE_HEADER);
+
+	if (width <= 1)
+		return;
+	if (draw_width(text) <= width) {
+		draw_text(stdscr, 0, x, width, text, attr);
+		return;
+	}
+	x += draw_text(stdscr, 0, x, width - 1, text, attr);
+	draw_text(stdscr, 0, x, 1, draw_glyph("\u2026", "~"), attr);
+}
+
+static void
+draw_header(struct rp *p, int width)
+{
+	const struct replay_integrity *in = replay_integrity(p->r);
+	int live = session_mode(p->a.session) == SESSION_LIVE;
+	char versions[128], clk[64], broken[64];
+	int x, late, clock_w, vers_w, broken_w = 0;
+
+	draw_fill(stdscr, 0, 0, width, theme_attr(ROLE_HEADER));
+	x = draw_text(stdscr, 0, 0, width, " REPLAY ",
+		      theme_attr(ROLE_MODE_REPLAY));
+	x += draw_text(stdscr, 0, x, width - x, live ? " LIVE " : " DRILL ",
+		       theme_attr(live ? ROLE_MODE_LIVE : ROLE_MODE_DRILL));
+	if (in->bad_line) {
+		snprintf(broken, sizeof(broken), " CHAIN BROKEN line %llu ",
+			 (unsigned long long)in->bad_line);
+		broken_w = draw_text(stdscr, 0, x, width - x, broken,
+				     theme_attr(ROLE_ERROR) | A_REVERSE);
+		x += broken_w;
+	}
+	clock_text(p, clk, sizeof(clk), &late);
+	versions_text(&p->a, versions, sizeof(versions));
+	clock_w = draw_width(clk) + 1;
+	vers_w = versions[0] ? draw_width(versions) + 2 : 0;
+	draw_clipped(x + 1, width - x - clock_w - vers_w - 3, p->a.pb->title);
+	if (vers_w && width - clock_w - vers_w > x)
+		draw_text(stdscr, 0, width - clock_w - vers_w, vers_w, versions,
+			  theme_attr(ROLE_TITLE_FOCUS));
+	draw_text(stdscr, 0, width - clock_w, clock_w, clk,
+		  theme_attr(late ? ROLE_CLOCK_LATE : ROLE_CLOCK));
+}
+
+/* The strongest marker among events [FIRST, LAST]. */
+static char
+column_mark(const struct replay *r, uint64_t first, uint64_t last)
+{
+	unsigned m = 0;
+
+	for (uint64_t k = first; k <= last; k++)
+		m |= replay_marks(r, k);
+	return m & REPLAY_MARK_BAD ? 'X' : m & REPLAY_MARK_FAILURE ? '!'
+	       : m & REPLAY_MARK_APPROVAL ? 'a' : m & REPLAY_MARK_DECISION
+	       ? 'd' : m & REPLAY_MARK_PHASE ? '|' : 0;
+}
+
+static void
+build_bar(struct rp *p, int cols)
+{
+	uint64_t n = replay_count(p->r);
+
+	free(p->bar);
+	p->bar = xcalloc((size_t)cols + 1, 1);
+	p->bar_cols = cols;
+	for (int c = 0; c < cols && n; c++) {
+		uint64_t first = (uint64_t)c * n / (uint64_t)cols + 1;
+		uint64_t last = (uint64_t)(c + 1) * n / (uint64_t)cols;
+
+		p->bar[c] = column_mark(p->r, first, last < first ? first
+								   : last);
+	}
+}
+
+static int
+mark_role(char m)
+{
+	return m == 'X' ? ROLE_ERROR : m == '!' ? ROLE_STEP_FAILED
+	       : m == 'a' ? ROLE_OK : m == 'd' ? ROLE_WARNING
+	       : ROLE_PHASE_CURRENT;
+}
+
+/* The timeline: state and speed, the position, a bar over all events with
+ * markers (| phase, d decision, a approval, ! failure, X broken chain)
+ * and the cursor, and how far along the session clock is. */
+static void
+draw_timeline(struct rp *p, int y, int width)
+{
+	uint64_t n = replay_count(p->r), pos = replay_pos(p->r);
+	const struct replay_integrity *in = replay_integrity(p->r);
+	char left[64], right[96];
+	int x, cols, cur;
+
+	draw_fill(stdscr, y, 0, width, theme_attr(ROLE_STATUS));
+	snprintf(left, sizeof(left), " %s %-3s ", p->playing
+		 ? draw_glyph("\u25b6", ">") : draw_glyph("\u2016", "="),
+		 speeds[p->speed].label);
+	snprintf(right, sizeof(right), " %llu/%llu%s ", (unsigned long long)pos,
+		 (unsigned long long)n, in->bad_line && pos >= in->bad_line
+		 ? " UNVERIFIED" : "");
+	x = draw_text(stdscr, y, 0, width, left, theme_attr(ROLE_STATUS));
+	cols = width - x - draw_width(right) - 1;
+	if (cols < 4)
+		return;
+	if (cols != p->bar_cols)
+		build_bar(p, cols);
+	cur = n ? (int)((pos ? pos - 1 : 0) * (uint64_t)cols / n) : 0;
+	for (int c = 0; c < cols; c++) {
+		char m = p->bar[c];
+		char mark[2] = { m, '\0' };
+		const char *g = m ? mark : draw_glyph("\u2500", "-");
+
+		if (c == cur)
+			draw_text(stdscr, y, x + c, 1, draw_glyph("\u25cf", "o"),
+				  theme_attr(ROLE_CURSOR));
+		else
+			draw_text(stdscr, y, x + c, 1, g,
+				  theme_attr(m ? mark_role(m) : ROLE_DIM));
+	}
+	draw_text(stdscr, y, x + cols + 1, width - x - cols - 1, right,
+		  theme_attr(in->bad_line && pos >= in->bad_line ? ROLE_ERROR
+								  : ROLE_STATUS));
+}
+
+static void
+draw_keybar(struct rp *p, int y, int width)
+{
+	size_t n;
+	const struct binding *b = keymap_bindings(&n);
+	int x = 0;
+
+	draw_fill(stdscr, y, 0, width, theme_attr(ROLE_KEYBAR));
+	if (p->prompt != PROMPT_NONE) {
+		char line[256];
+
+		snprintf(line, sizeof(line), " %s %s_", p->prompt == PROMPT_FIND
+			 ? "find:" : "time (12:30, +5m, -30s):", p->buf);
+		draw_text(stdscr, y, 0, width, line, theme_attr(ROLE_INPUT));
+		return;
+	}
+	if (p->msg[0]) {
+		draw_text(stdscr, y, 1, width - 1, p->msg,
+			  theme_attr(p->msg_is_error ? ROLE_ERROR : ROLE_KEYBAR));
+		return;
+	}
+	for (size_t i = 0; i < n && x < width; i++) {
+		if (b[i].ctx != KM_REPLAY || !b[i].on_bar)
+			continue;
+		x += draw_text(stdscr, y, x + 1, width - x - 1, b[i].label,
+			       theme_attr(ROLE_KEY)) + 1;
+		x += draw_text(stdscr, y, x + 1, width - x - 1,
+			       uiact_label(b[i].act), theme_attr(ROLE_KEYBAR)) + 1;
+	}
+}
+
+/* Keys bound to ACT in the replay context, joined ("., Right"). */
+static void
+keys_for(enum uiact act, char *buf, size_t size)
+{
+	size_t n;
+	const struct binding *b = keymap_bindings(&n);
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		if (b[i].ctx != KM_REPLAY || b[i].act != act)
+			continue;
+		if (buf[0])
+			strncat(buf, ", ", size - strlen(buf) - 1);
+		strncat(buf, b[i].label, size - strlen(buf) - 1);
+	}
+}
+
+static void
+draw_help(struct rp *p, int h, int width)
+{
+	int seen[UI_COUNT] = { 0 };
+	size_t n;
+	const struct binding *b = keymap_bindings(&n);
+	int y = 1, row = 0;
+
+	for (int i = 0; i < h - 1; i++)
+		draw_fill(stdscr, i, 0, width, theme_attr(ROLE_DIALOG));
+	draw_text(stdscr, 0, 0, width, " rewind replay keys (any other key "
+		  "closes; j/k scroll) ", theme_attr(ROLE_DIALOG_TITLE));
+	for (size_t i = 0; i < n && y < h - 1; i++) {
+		char keys[64], line[256];
+
+		if (b[i].ctx != KM_REPLAY || seen[b[i].act])
+			continue;
+		seen[b[i].act] = 1;
+		if (row++ < p->a.help_top)
+			continue;
+		keys_for(b[i].act, keys, sizeof(keys));
+		snprintf(line, sizeof(line), "  %-16s %s", keys,
+			 uiact_help(b[i].act));
+		draw_text(stdscr, y++, 1, width - 2, line,
+			  theme_attr(ROLE_DIALOG));
+	}
+}
+
+static void
+redraw(struct rp *p)
+{
+	int h = LINES, w = COLS;
+
+	werase(stdscr);
+	if (w < MIN_COLS || h < MIN_ROWS) {
+		draw_text(stdscr, h / 2, 0, w, "terminal too small",
+			  theme_attr(ROLE_ERROR));
+	} else {
+		app_draw_body(&p->a, stdscr, h, w);
+		draw_header(p, w);
+		draw_timeline(p, h - 2, w);
+		draw_keybar(p, h - 1, w);
+		if (p->a.help)
+			draw_help(p, h, w);
+	}
+	wnoutrefresh(stdscr);
+	doupdate();
+}
+
+/* --- keys ------------------------------------------------------------------------------------------ */
+
+static void
+prompt_open(struct rp *p, enum prompt which)
+{
+	p->prompt = which;
+	p->buf[0] = '\0';
+	p->len = 0;
+	app_dirty(&p->a);
+}
+
+static void
+prompt_submit(struct rp *p)
+{
+	enum prompt which = p->prompt;
+
+	p->prompt = PROMPT_NONE;
+	if (!p->len)
+		return;
+	if (which == PROMPT_FIND) {
+		snprintf(p->needle, sizeof(p->needle), "%s", p->buf);
+		find_next(p);
+	} else {
+		seek_time(p, p->buf);
+	}
+}
+
+static void
+prompt_key(struct rp *p, int key)
+{
+	enum uiact act = keymap_lookup(KM_DIALOG, key);
+
+	if (act == UI_SUBMIT)
+		prompt_submit(p);
+	else if (act == UI_DISMISS)
+		p->prompt = PROMPT_NONE;
+	else if ((key == KEY_BACKSPACE || key == 127 || key == 8) && p->len)
+		p->buf[--p->len] = '\0';
+	else if (key >= 0x20 && key < 0x7f && p->len + 1 < sizeof(p->buf)) {
+		p->buf[p->len++] = (char)key;
+		p->buf[p->len] = '\0';
+	}
+	app_dirty(&p->a);
+}
+
+static void
+step_event(struct rp *p, int dir)
+{
+	uint64_t pos = replay_pos(p->r);
+
+	if (dir < 0 && pos <= 1) {
+		say(p, 1, "this is the first event");
+		return;
+	}
+	p->playing = 0;
+	schedule(p);
+	go_to(p, dir > 0 ? pos + 1 : pos - 1);
+	say_event(p, "");
+}
+
+static void
+do_act(struct rp *p, enum uiact act)
+{
+	switch (act) {
+	case UI_RP_PLAY: set_playing(p, !p->playing); break;
+	case UI_RP_FASTER: change_speed(p, 1); break;
+	case UI_RP_SLOWER: change_speed(p, -1); break;
+	case UI_RP_NEXT_EVENT: step_event(p, 1); break;
+	case UI_RP_PREV_EVENT: step_event(p, -1); break;
+	case UI_RP_NEXT_MARK: jump_mark(p, 1); break;
+	case UI_RP_PREV_MARK: jump_mark(p, -1); break;
+	case UI_RP_FIND: prompt_open(p, PROMPT_FIND); break;
+	case UI_RP_FIND_NEXT: find_next(p); break;
+	case UI_RP_SEEK_TIME: prompt_open(p, PROMPT_TIME); break;
+	case UI_RP_START: go_to(p, 1); say_event(p, "start"); break;
+	case UI_RP_END:
+		go_to(p, replay_count(p->r));
+		say(p, 0, "end");
+		break;
+	case UI_TAB_NEXT: app_tab(&p->a, 1); break;
+	case UI_TAB_PREV: app_tab(&p->a, -1); break;
+	case UI_MOVE_DOWN: app_scroll(&p->a, 1); break;
+	case UI_MOVE_UP: app_scroll(&p->a, -1); break;
+	case UI_PAGE_DOWN: app_scroll(&p->a, (LINES - 4) / 2); break;
+	case UI_PAGE_UP: app_scroll(&p->a, -(LINES - 4) / 2); break;
+	case UI_HELP:
+		p->a.help = !p->a.help;
+		p->a.help_top = 0;
+		break;
+	case UI_REDRAW: clearok(curscr, TRUE); break;
+	case UI_QUIT: p->a.quit = 1; break;
+	default: break;
+	}
+	app_dirty(&p->a);
+}
+
+static void
+on_key(struct rp *p, int key)
+{
+	enum uiact act;
+
+	if (key == KEY_RESIZE || key == KEY_MOUSE) {
+		app_dirty(&p->a);
+		return;
+	}
+	if (p->prompt != PROMPT_NONE) {
+		prompt_key(p, key);
+		return;
+	}
+	p->msg[0] = '\0';
+	act = keymap_lookup(KM_REPLAY, key);
+	if (p->a.help && act != UI_HELP && act != UI_QUIT &&
+	    act != UI_MOVE_DOWN && act != UI_MOVE_UP) {
+		p->a.help = 0;
+		app_dirty(&p->a);
+		return;
+	}
+	if (p->a.help && (act == UI_MOVE_DOWN || act == UI_MOVE_UP)) {
+		p->a.help_top += act == UI_MOVE_DOWN ? 1 : -1;
+		if (p->a.help_top < 0)
+			p->a.help_top = 0;
+		app_dirty(&p->a);
+		return;
+	}
+	do_act(p, act);
+}
+
+static void
+on_stdin(int fd, int events, void *arg)
+{
+	int key;
+
+	(void)fd;
+	(void)events;
+	while ((key = getch()) != ERR)
+		on_key(arg, key);
+}
+
+static void
+on_winch(int signo, void *arg)
+{
+	struct rp *p = arg;
+	struct winsize ws;
+
+	(void)signo;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 &&
+	    ws.ws_col > 0)
+		resizeterm(ws.ws_row, ws.ws_col);
+	app_dirty(&p->a);
+}
+
+/* --- the terminal ------------------------------------------------------------------------------- */
+
+static int
+start_curses(void)
+{
+	const char *cup;
+
+	screen = newterm(NULL, stdout, stdin);
+	if (!screen)
+		return -1;
+	cup = tigetstr("cup");
+	if (!cup || cup == (char *)-1) {
+		endwin();
+		delscreen(screen);
+		screen = NULL;
+		return -1;
+	}
+	fatal_set_hook(restore_terminal);
+	set_escdelay(25);
+	cbreak();
+	noecho();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	curs_set(0);
+	return 0;
+}
+
+static void
+stop_curses(void)
+{
+	if (!screen)
+		return;
+	endwin();
+	delscreen(screen);
+	screen = NULL;
+	fatal_set_hook(NULL);
+}
+
+static void
+theme_setup(struct rp *p, const char *theme)
+{
+	char name[128], msg[256] = "";
+
+	if (!theme && theme_config_name(name, sizeof(name)))
+		theme = name;
+	theme_init(theme, msg, sizeof(msg));
+	if (msg[0])
+		say(p, 1, "%s", msg);
+}
+
+/* The chain check's verdict, on screen from the start. */
+static void
+greet(struct rp *p)
+{
+	const struct replay_integrity *in = replay_integrity(p->r);
+
+	if (in->bad_line)
+		say(p, 1, "journal line %llu: %s; events from there on are "
+		    "unverified", (unsigned long long)in->bad_line, in->reason);
+	else
+		say(p, 0, "REPLAY of %llu events, hash chain verified: Space "
+		    "plays, ? for help", (unsigned long long)replay_count(p->r));
+}
+
+static void
+run_loop(struct rp *p)
+{
+	while (!p->a.quit) {
+		if (p->a.dirty) {
+			p->a.dirty = 0;
+			redraw(p);
+		}
+		testhook_idle();
+		if (loop_run_once(p->a.loop, -1) < 0)
+			break;
+	}
+}
+
+static void
+rp_done(struct rp *p)
+{
+	if (p->timer)
+		loop_cancel_timer(p->a.loop, p->timer);
+	replay_free(p->r);
+	logbuf_free(p->a.log);
+	logbuf_free(p->a.journal);
+	loop_free(p->a.loop);
+	free(p->bar);
+}
+
+static int
+rp_init(struct rp *p, const char *dir)
+{
+	struct err err = { 0 };
+
+	memset(p, 0, sizeof(*p));
+	p->r = replay_open(dir, &err);
+	if (!p->r) {
+		char *safe = sanitize_text(err.msg, strlen(err.msg));
+
+		fprintf(stderr, "rewind: %s\n", safe);
+		free(safe);
+		return -1;
+	}
+	p->a.loop = loop_new(NULL);
+	p->a.session = replay_session(p->r);
+	p->a.pb = session_playbook(p->a.session);
+	p->a.log = logbuf_new(LOG_LINES);
+	p->a.journal = logbuf_new(LOG_LINES);
+	p->a.log_top = -1;
+	p->a.journal_top = -1;
+	p->a.search_hit = -1;
+	p->a.side = PANE_DETAIL;
+	p->a.focus = PANE_STEPS;
+	p->a.last_phase = -1;
+	p->now = replay_wall(p->r, replay_pos(p->r));
+	sync_panes(p);
+	return 0;
+}
+
+int
+replay_console(const char *dir, const char *theme)
+{
+	struct rp p;
+
+	if (rp_init(&p, dir) < 0)
+		return EXIT_USAGE;
+	loop_add_signal(p.a.loop, SIGWINCH, on_winch, &p, NULL);
+	if (start_curses() < 0) {
+		fprintf(stderr, "rewind: the terminal (TERM=%s) cannot run the "
+			"console; use rewind replay --print\n",
+			getenv("TERM") ? getenv("TERM") : "unset");
+		rp_done(&p);
+		return EXIT_USAGE;
+	}
+	theme_setup(&p, theme);
+	if (!p.msg[0])
+		greet(&p);
+	loop_add_fd(p.a.loop, STDIN_FILENO, LOOP_READ, on_stdin, &p);
+	app_dirty(&p.a);
+	run_loop(&p);
+	loop_del_fd(p.a.loop, STDIN_FILENO);
+	stop_curses();
+	theme_end();
+	rp_done(&p);
+	return EXIT_OK;
+}
