@@ -25,6 +25,7 @@
 #include "redact.h"
 #include "runner.h"
 #include "session_int.h"
+#include "sources.h"
 #include "strbuf.h"
 #include "testhook.h"
 #include "xalloc.h"
@@ -343,6 +344,8 @@ note_inject(struct session *s, struct drill *d, const struct journal_event *ev)
 		loop_cancel_timer(s->loop, d->timers[i].id);
 	d->timers[i].id = 0;
 	apply_inject(d, &d->sc->injects[i]);
+	if (s->sources)		/* the panes show the changed world */
+		sources_set_state(s->sources, d->state);
 }
 
 void

@@ -15,6 +15,7 @@
 
 #include "err.h"
 #include "playbook.h"
+#include "session.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -129,12 +130,8 @@ is_name_char(char c)
 static int
 is_fact(const char *name)
 {
-	static const char *const facts[] = {
-		"OPERATOR", "PLAYBOOK", "SESSION_DIR", "MODE", NULL,
-	};
-
-	for (size_t i = 0; facts[i]; i++)
-		if (strcmp(facts[i], name) == 0)
+	for (size_t i = 0; session_fact_names[i]; i++)
+		if (strcmp(session_fact_names[i], name) == 0)
 			return 1;
 	return 0;
 }
@@ -411,7 +408,8 @@ report_unknown(struct lint *l, const char *path, const char *name,
 				"variables", near, name);
 	else if (is_template)
 		fix = xasprintf("declare %s under variables, or use a fact "
-				"(OPERATOR, PLAYBOOK, SESSION_DIR, MODE)",
+				"(OPERATOR, PLAYBOOK, SESSION_DIR, MODE, STARTED_AT, "
+				"COMPLETED_AT, APPROVERS, DECISION, DECISION_REASON)",
 				name);
 	else
 		fix = xasprintf("declare %s under variables (commands get "

@@ -728,11 +728,12 @@ attempt(struct item *it)
 	struct session *s = ob->s;
 	int is_webhook = strcmp(it->channel, "webhook") == 0;
 
-	if (it->in_flight || it->given_up || !s->delivers ||
-	    !session_find_step(s, it->step))
+	if (it->in_flight || it->given_up || !session_find_step(s, it->step))
 		return;
 	if (s->mode == SESSION_DRILL)
 		deliver_simulated(ob, it);
+	else if (!s->delivers)
+		return;		/* left to the process that owns the session */
 	else if (is_webhook)
 		start_webhook(ob, it);
 	else if (strcmp(it->channel, "command") == 0)

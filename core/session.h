@@ -203,6 +203,10 @@ void session_set_drill_clone(struct session *s, int allowed);
 /* Wall time of the session's start event (µs since the epoch). */
 int64_t session_start_wall(const struct session *s);
 
+/* Names of the facts templates and commands may name besides the
+ * playbook's variables (OPERATOR, PLAYBOOK, ...), NULL-ended. */
+extern const char *const session_fact_names[];
+
 /* Name of a step state ("open", "done"...). */
 const char *session_state_name(enum step_state st);
 

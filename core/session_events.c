@@ -288,7 +288,10 @@ note_step_actor(struct session *s, const struct journal_event *ev)
 {
 	struct step_rt *rt = session_find_step(s, ev->step);
 
-	if (!rt || strcmp(ev->type, "action.refused") == 0)
+	/* Deliveries are the system's: the step stays the sender's. */
+	if (!rt || strcmp(ev->type, "action.refused") == 0 ||
+	    strcmp(ev->type, "message.delivered") == 0 ||
+	    strcmp(ev->type, "message.failed") == 0)
 		return;
 	free(rt->actor);
 	rt->actor = xstrdup(ev->actor);

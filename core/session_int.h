@@ -161,9 +161,6 @@ char *session_expand(const struct session *s, const char *text,
 int session_send(struct session *s, struct step_rt *rt,
 		 const struct action *a, const char *actor, struct err *err);
 
-/* The facts templates may use besides variables, NULL-ended (for
- * `rewind check` too). */
-extern const char *const session_fact_names[];
 
 /* Whether NAME is a fact templates may use (OPERATOR, APPROVERS...). */
 int session_is_fact(const char *name);

@@ -158,14 +158,18 @@ check_channel(struct session *s, const struct step_rt *rt, char **target,
 		return err_set(err, ERR_STATE, "send %s: the clipboard channel "
 			       "needs the console (a terminal to copy to); "
 			       "this front end has none", d->id);
-	if (strcmp(d->channel, "webhook") == 0 ||
-	    strcmp(d->channel, "command") == 0) {
+	/* A drill simulates webhooks and commands at once: no loop needed. */
+	if ((strcmp(d->channel, "webhook") == 0 ||
+	     strcmp(d->channel, "command") == 0) && s->mode != SESSION_DRILL) {
 		if (!s->loop || !s->delivers)
 			return err_set(err, ERR_STATE, "send %s: this session "
 				       "has no event loop to deliver on",
 				       d->id);
 	}
-	if (strcmp(d->channel, "webhook") == 0) {
+	if (strcmp(d->channel, "webhook") == 0 && s->mode == SESSION_DRILL &&
+	    !(d->url_env ? getenv(d->url_env) : d->url)) {
+		*target = xstrdup("(drill: no URL needed)");
+	} else if (strcmp(d->channel, "webhook") == 0) {
 		if (!(url = webhook_url(d, err)))
 			return -1;
 		*target = http_url_redacted(url);
@@ -326,12 +330,20 @@ static void
 reminder_fire(void *arg)
 {
 	struct session *s = arg;
+	struct step_rt *rt;
 	struct err err;
 	cJSON *p;
 
 	s->reminder_timer = 0;
 	if (s->complete || s->reminder_due_us)
 		return;
+	rt = session_find_step(s, s->pb->communicate.step);
+	if (!rt || !session_step_active(s, rt)) {
+		/* The update does not apply (yet): look again a cadence on. */
+		s->reminder_base_us = clock_wall_now(s->clk);
+		reminder_arm(s);
+		return;
+	}
 	p = cJSON_CreateObject();
 	cJSON_AddStringToObject(p, "step", s->pb->communicate.step);
 	cJSON_AddNumberToObject(p, "cadence_s",

@@ -25,6 +25,8 @@
 #include "keymap.h"
 #include "logbuf.h"
 #include "loop.h"
+#include "osc52.h"
+#include "outbox.h"
 #include "sanitize.h"
 #include "testhook.h"
 #include "theme.h"
@@ -74,7 +76,8 @@ app_pane_name(enum pane_id id)
 	static const char *const names[PANE_COUNT] = {
 		[PANE_STEPS] = "Checklist", [PANE_DETAIL] = "Step",
 		[PANE_LOG] = "Output", [PANE_JOURNAL] = "Journal",
-		[PANE_TARGETS] = "Targets",
+		[PANE_TARGETS] = "Targets", [PANE_TAGS] = "Tags",
+		[PANE_REGISTRY] = "Registry",
 	};
 
 	return names[id];
@@ -229,9 +232,14 @@ on_core_event(const struct core_event *ev, void *arg)
 /* --- layout and redraw --------------------------------------------------------------- */
 
 static const enum pane_id narrow_tabs[] = {
-	PANE_DETAIL, PANE_LOG, PANE_JOURNAL, PANE_TARGETS,
+	PANE_DETAIL, PANE_LOG, PANE_JOURNAL, PANE_TARGETS, PANE_TAGS,
+	PANE_REGISTRY,
 };
-static const enum pane_id wide_tabs[] = { PANE_LOG, PANE_JOURNAL, PANE_TARGETS };
+static const enum pane_id wide_tabs[] = {
+	PANE_LOG, PANE_JOURNAL, PANE_TARGETS, PANE_TAGS, PANE_REGISTRY,
+};
+#define N_NARROW_TABS (sizeof(narrow_tabs) / sizeof(narrow_tabs[0]))
+#define N_WIDE_TABS (sizeof(wide_tabs) / sizeof(wide_tabs[0]))
 
 /* The tab shown in the side area: the chosen one, except that a wide
  * screen shows the step pane anyway, so Step then means Output. */
@@ -272,7 +280,7 @@ static void
 draw_tabs(struct app *a, WINDOW *w, struct rect r)
 {
 	const enum pane_id *tabs = a->wide ? wide_tabs : narrow_tabs;
-	size_t n = a->wide ? 3 : 4;
+	size_t n = a->wide ? N_WIDE_TABS : N_NARROW_TABS;
 	int x = r.x;
 
 	draw_fill(w, r.y, r.x, r.w, theme_attr(ROLE_TITLE));
@@ -302,6 +310,8 @@ draw_side(struct app *a, WINDOW *w)
 	case PANE_LOG: pane_log_draw(a, w, body, 0); break;
 	case PANE_JOURNAL: pane_log_draw(a, w, body, 1); break;
 	case PANE_TARGETS: pane_targets_draw(a, w, body); break;
+	case PANE_TAGS: pane_tags_tab_draw(a, w, body); break;
+	case PANE_REGISTRY: pane_registry_tab_draw(a, w, body); break;
 	default: break;
 	}
 }
@@ -367,6 +377,8 @@ app_keymap_ctx(const struct app *a)
 		return KM_STEPS;
 	if (a->focus == PANE_LOG || a->focus == PANE_JOURNAL)
 		return KM_LOG;
+	if (a->focus == PANE_TAGS)
+		return KM_TAGS;
 	return KM_GLOBAL;
 }
 
@@ -398,6 +410,8 @@ scroll_by(struct app *a, long delta)
 
 		at += delta;
 		*top = at < 0 ? 0 : at >= n ? -1 : at;
+	} else if (a->focus == PANE_TAGS || a->focus == PANE_REGISTRY) {
+		pane_sources_scroll(a, delta);
 	}
 	app_dirty(a);
 }
@@ -422,7 +436,7 @@ static void
 cycle_tab(struct app *a, int dir)
 {
 	const enum pane_id *tabs = a->wide ? wide_tabs : narrow_tabs;
-	int n = a->wide ? 3 : 4, i;
+	int n = (int)(a->wide ? N_WIDE_TABS : N_NARROW_TABS), i;
 	int focused = a->focus == shown_side(a);
 
 	for (i = 0; i < n && tabs[i] != shown_side(a); i++)
@@ -467,7 +481,7 @@ watch_refuses(enum uiact act)
 {
 	return act == UI_ACT || act == UI_TICK || act == UI_NA ||
 	       act == UI_NOTE || act == UI_SET_VAR || act == UI_CANCEL_STEP ||
-	       act == UI_NEXT_PHASE;
+	       act == UI_NEXT_PHASE || act == UI_PICK_TAG;
 }
 
 static void
@@ -483,6 +497,25 @@ quit_or_ask(struct app *a)
 	}
 	app_apply(a, "quit");
 	a->quit = 1;
+}
+
+/* u and U: the due update reminder. */
+static void
+open_update(struct app *a, int dismiss)
+{
+	const char *step;
+	struct err err = { 0 };
+
+	if (!session_reminder_due(a->session, &step, NULL)) {
+		app_status(a, 1, "no update reminder is due");
+	} else if (dismiss) {
+		if (session_reminder_dismiss(a->session, NULL, &err) < 0)
+			app_status(a, 1, "%s", err.msg);
+		else
+			app_status(a, 0, "update reminder dismissed");
+	} else {
+		dialog_open(a, FLOW_PREVIEW, step);
+	}
 }
 
 static void
@@ -524,6 +557,10 @@ do_uiact(struct app *a, enum uiact act)
 	case UI_HELP: a->help = !a->help; a->help_top = 0; app_dirty(a); break;
 	case UI_REDRAW: clearok(curscr, TRUE); app_dirty(a); break;
 	case UI_QUIT: quit_or_ask(a); break;
+	case UI_PICK_TAG: pane_tags_pick(a); break;
+	case UI_REFRESH: pane_sources_refresh(a); break;
+	case UI_UPDATE: open_update(a, 0); break;
+	case UI_UPDATE_DISMISS: open_update(a, 1); break;
 	default: break;
 	}
 }
@@ -608,6 +645,54 @@ on_winch(int signo, void *arg)
 	app_dirty(a);
 }
 
+/* Messages: a due update reminder and undelivered messages, announced
+ * once each in the status line and the log. */
+static void
+note_messages(struct app *a)
+{
+	static int64_t announced_due;
+	static size_t announced_pending;
+	size_t pending = session_outbox_pending(a->session);
+	const char *step;
+	int64_t due;
+	char *list;
+
+	if (session_reminder_due(a->session, &step, &due) &&
+	    due != announced_due) {
+		announced_due = due;
+		logbuf_add(a->log, LOG_ALERT, "update reminder: the next "
+			   "update is due (u opens it, U dismisses it)");
+		app_status(a, 1, "update due: u sends %s, U dismisses", step);
+	}
+	if (pending != announced_pending) {
+		announced_pending = pending;
+		list = session_outbox_describe(a->session);
+		if (list)
+			logbuf_add(a->log, LOG_ALERT, list);
+		if (pending)
+			app_status(a, 1, "%zu message%s not delivered yet "
+				   "(see the log)", pending,
+				   pending == 1 ? "" : "s");
+		free(list);
+	}
+}
+
+/* The console's clipboard: OSC 52 straight to the terminal. */
+static int
+app_clipboard(const char *text, size_t len, void *arg, struct err *err)
+{
+	char *seq = osc52_encode(text, len);
+
+	(void)arg;
+	if (!seq)
+		return err_set(err, ERR_INVALID, "the message is too long for "
+			       "the clipboard (over %d bytes)", OSC52_MAX_TEXT);
+	fputs(seq, stdout);
+	fflush(stdout);
+	free(seq);
+	return 0;
+}
+
 /* Once a second: the header clock, and escalations as their time comes. */
 static void
 on_clock(void *arg)
@@ -626,6 +711,7 @@ on_clock(void *arg)
 			   rto->escalations[i].notify);
 		a->alerted = (int)i + 1;
 	}
+	note_messages(a);
 	a->clock_timer = loop_add_timer(a->loop, 1000000, on_clock, a);
 	app_dirty(a);
 }
@@ -903,6 +989,9 @@ console(const struct cli_opts *o, int watch)
 	}
 	saved_stderr = redirect_stderr(&a);
 	session_set_tty_handler(a.session, on_tty, &a);
+	if (!a.watch && session_mode(a.session) == SESSION_DRILL)
+		session_set_drill_pace(a.session, 1);	/* output at its pace */
+	session_set_clipboard_handler(a.session, app_clipboard, &a);
 	init_app(&a);
 	theme_setup(&a, o);
 	loop_add_fd(a.loop, STDIN_FILENO, LOOP_READ, on_stdin, &a);

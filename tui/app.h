@@ -20,6 +20,8 @@ enum pane_id {
 	PANE_LOG,
 	PANE_JOURNAL,
 	PANE_TARGETS,
+	PANE_TAGS,
+	PANE_REGISTRY,
 	PANE_COUNT
 };
 
@@ -94,6 +96,9 @@ struct app {
 	struct rect rects[PANE_COUNT];	/* where each pane was drawn */
 	int wide;			/* side panes beside each other */
 	int last_phase;
+	int tags_sel;			/* selected tag in the tags pane */
+	int tags_top;			/* first tag row shown */
+	int reg_top;			/* first registry line shown */
 	int watch;			/* rewind watch: read-only but approve */
 	uint64_t watch_timer;		/* polls the watched journal */
 };
@@ -148,6 +153,13 @@ void bars_draw_status(struct app *a, struct _win_st *w, int y, int width);
 void bars_draw_keybar(struct app *a, struct _win_st *w, int y, int width);
 void help_draw(struct app *a, struct _win_st *w, int h, int width);
 void dialog_draw(struct app *a, struct _win_st *w, int h, int width);
+
+/* The tags and registry tabs (pane_sources.c). */
+void pane_tags_tab_draw(struct app *a, struct _win_st *w, struct rect r);
+void pane_registry_tab_draw(struct app *a, struct _win_st *w, struct rect r);
+void pane_sources_scroll(struct app *a, long delta);
+void pane_tags_pick(struct app *a);
+void pane_sources_refresh(struct app *a);
 
 /* Open dialogs and feed them keys (dialog.c). */
 void dialog_open_for_step(struct app *a, enum uiact act);

@@ -6,12 +6,17 @@
 #include "config.h"
 
 #include <curses.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include "action.h"
 #include "app.h"
 #include "draw.h"
 #include "err.h"
@@ -147,7 +152,8 @@ setup_preview(struct app *a, const struct pb_step *st)
 	snprintf(a->dlg.title, sizeof(a->dlg.title), "Send: %s", st->title);
 	a->dlg.body = session_render(a->session, st->template, &err);
 	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "%s", a->dlg.body
-		 ? "Enter sends this message; Esc keeps it unsent."
+		 ? "Enter sends this message; e edits it first; Esc keeps "
+		   "it unsent."
 		 : err.msg);
 }
 
@@ -387,6 +393,36 @@ validate(struct app *a)
 	return 0;
 }
 
+/* Send the previewed message: the rendered template, or the operator's
+ * edit of it (journalled as edited). */
+static void
+send_preview(struct app *a, const char *step, const char *body)
+{
+	const struct pb_step *st = playbook_find_step(a->pb, step, NULL, NULL);
+	char *rendered = st ? session_render(a->session, st->template, NULL)
+			    : NULL;
+	struct action act = { .kind = ACT_SEND };
+	struct err err = { 0 };
+	int rc;
+
+	if (!body || !rendered || strcmp(rendered, body) == 0) {
+		apply_fmt(a, 1, "send %s", step);
+		free(rendered);
+		return;
+	}
+	act.step = xstrdup(step);
+	act.text = xstrdup(body);
+	rc = session_apply(a->session, &act, NULL, &err);
+	action_done(&act);
+	free(rendered);
+	if (rc < 0)
+		app_status(a, 1, "%s", err.msg);
+	else
+		app_status(a, 0, "send %s: the edited text was sent", step);
+	app_refresh_steps(a);
+	app_dirty(a);
+}
+
 /* The answer to the last question of a flow: apply it. The dialog is
  * closed first (the action may open nothing, or report a refusal). */
 static void
@@ -419,7 +455,7 @@ submit_text(struct app *a)
 		break;
 	case FLOW_NA: apply_fmt(a, 1, "na %s %s", d.step, d.buf); break;
 	case FLOW_NOTE: apply_fmt(a, 1, "note %s", d.buf); break;
-	case FLOW_PREVIEW: apply_fmt(a, 1, "send %s", d.step); break;
+	case FLOW_PREVIEW: send_preview(a, d.step, body); break;
 	case FLOW_QUIT:
 		app_apply(a, "quit");
 		a->quit = 1;
@@ -500,6 +536,74 @@ move_choice(struct app *a, int delta)
 	app_dirty(a);
 }
 
+/* Run the operator's editor on PATH with the screen suspended, the way
+ * interactive steps borrow the terminal. Returns its exit status. */
+static int
+run_editor(const char *path)
+{
+	const char *ed = getenv("VISUAL") && *getenv("VISUAL")
+		? getenv("VISUAL") : getenv("EDITOR") && *getenv("EDITOR")
+		? getenv("EDITOR") : "vi";
+	char *cmd = xasprintf("%s \"$1\"", ed);
+	void (*old_int)(int) = signal(SIGINT, SIG_IGN);
+	int status = -1;
+	pid_t pid;
+
+	def_prog_mode();
+	endwin();
+	pid = fork();
+	if (pid == 0) {
+		signal(SIGINT, SIG_DFL);
+		execl("/bin/sh", "sh", "-c", cmd, "sh", path, (char *)NULL);
+		_exit(127);
+	}
+	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	signal(SIGINT, old_int);
+	reset_prog_mode();
+	clearok(curscr, TRUE);
+	free(cmd);
+	return pid > 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Edit the preview's text in $VISUAL/$EDITOR; what comes back is sent. */
+static void
+edit_preview(struct app *a)
+{
+	char *path = xasprintf("%s/message-edit-XXXXXX",
+			       session_dir(a->session));
+	int fd = a->dlg.body ? mkstemp(path) : -1;
+	struct strbuf sb = STRBUF_INIT;
+	char *text = NULL;
+	int rc;
+
+	if (fd < 0) {
+		snprintf(a->dlg.error, sizeof(a->dlg.error), "nothing to edit");
+		free(path);
+		return;
+	}
+	if (write(fd, a->dlg.body, strlen(a->dlg.body)) < 0)
+		snprintf(a->dlg.error, sizeof(a->dlg.error), "%s: %s", path,
+			 strerror(errno));
+	close(fd);
+	rc = run_editor(path);
+	if (rc == 0 && strbuf_read_file(&sb, path, 256 * 1024, NULL) == 0)
+		text = strbuf_detach(&sb);
+	strbuf_done(&sb);
+	if (text) {
+		free(a->dlg.body);
+		a->dlg.body = text;
+		snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "Edited. Enter "
+			 "sends this text; e edits again; Esc drops it.");
+	} else {
+		snprintf(a->dlg.error, sizeof(a->dlg.error), "the editor "
+			 "exited with status %d; the text is unchanged", rc);
+	}
+	unlink(path);
+	free(path);
+	app_dirty(a);
+}
+
 void
 dialog_key(struct app *a, int key)
 {
@@ -513,6 +617,12 @@ dialog_key(struct app *a, int key)
 		dialog_close(a);
 		app_status(a, 0, "cancelled");
 		return;
+	case UI_EDIT:
+		if (a->dlg.flow == FLOW_PREVIEW) {
+			edit_preview(a);
+			return;
+		}
+		break;
 	case UI_MOVE_DOWN: if (a->dlg.n_choices) { move_choice(a, 1); return; }
 		break;
 	case UI_MOVE_UP: if (a->dlg.n_choices) { move_choice(a, -1); return; }

@@ -47,15 +47,25 @@ listed_before(const struct binding *b, size_t i)
 }
 
 /* Rows the overlay has: a heading per context and a line per action. */
+/* The console's overlay lists every context but the replay console's,
+ * which has its own. */
+static int
+is_shown(int ctx)
+{
+	return ctx != KM_REPLAY;
+}
+
 static int
 help_rows(void)
 {
 	size_t n;
 	const struct binding *b = keymap_bindings(&n);
-	int rows = KM_COUNT;
+	int rows = 0;
 
+	for (int ctx = 0; ctx < KM_COUNT; ctx++)
+		rows += is_shown(ctx);
 	for (size_t i = 0; i < n; i++)
-		rows += !listed_before(b, i);
+		rows += is_shown(b[i].ctx) && !listed_before(b, i);
 	return rows;
 }
 
@@ -75,6 +85,8 @@ help_draw(struct app *a, WINDOW *w, int h, int width)
 	draw_text(w, 0, 0, width, " rewind keys (any other key closes; j/k "
 		  "scroll) ", theme_attr(ROLE_DIALOG_TITLE));
 	for (int ctx = 0; ctx < KM_COUNT && y < h - 1; ctx++) {
+		if (!is_shown(ctx))
+			continue;
 		if (row++ >= a->help_top)
 			draw_text(w, y++, 1, width - 2, keymap_ctx_name(ctx),
 				  theme_attr(ROLE_TITLE));

@@ -39,6 +39,11 @@ static const struct binding bindings[] = {
 	{ KM_GLOBAL, '/', "/", UI_SEARCH, 0 },
 	{ KM_GLOBAL, 'f', "f", UI_FOLLOW, 0 },
 	{ KM_GLOBAL, CTRL('l'), "C-l", UI_REDRAW, 0 },
+	{ KM_GLOBAL, 'R', "R", UI_REFRESH, 0 },
+	{ KM_TAGS, '\n', "Enter", UI_PICK_TAG, 1 },
+	{ KM_TAGS, KEY_ENTER, "Enter", UI_PICK_TAG, 0 },
+	{ KM_GLOBAL, 'u', "u", UI_UPDATE, 0 },
+	{ KM_GLOBAL, 'U', "U", UI_UPDATE_DISMISS, 0 },
 	{ KM_STEPS, '\n', "Enter", UI_ACT, 1 },
 	{ KM_STEPS, KEY_ENTER, "Enter", UI_ACT, 0 },
 	{ KM_STEPS, ' ', "Space", UI_TICK, 1 },
@@ -52,6 +57,7 @@ static const struct binding bindings[] = {
 	{ KM_DIALOG, '\n', "Enter", UI_SUBMIT, 1 },
 	{ KM_DIALOG, KEY_ENTER, "Enter", UI_SUBMIT, 0 },
 	{ KM_DIALOG, 27, "Esc", UI_DISMISS, 1 },
+	{ KM_DIALOG, 'e', "e", UI_EDIT, 0 },
 	{ KM_DIALOG, KEY_DOWN, "Down", UI_MOVE_DOWN, 0 },
 	{ KM_DIALOG, KEY_UP, "Up", UI_MOVE_UP, 0 },
 	{ KM_REPLAY, ' ', "Space", UI_RP_PLAY, 1 },
@@ -127,7 +133,7 @@ keymap_ctx_name(enum keymap_ctx ctx)
 	static const char *const names[KM_COUNT] = {
 		[KM_GLOBAL] = "Everywhere", [KM_STEPS] = "Checklist",
 		[KM_LOG] = "Log", [KM_DIALOG] = "Dialogs",
-		[KM_REPLAY] = "Replay",
+		[KM_REPLAY] = "Replay", [KM_TAGS] = "Tags",
 	};
 
 	return ctx < KM_COUNT ? names[ctx] : "?";

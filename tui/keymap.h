@@ -13,6 +13,7 @@ enum keymap_ctx {
 	KM_LOG,		/* the log pane */
 	KM_DIALOG,	/* any dialog */
 	KM_REPLAY,	/* the replay console (rewind replay) */
+	KM_TAGS,	/* the tags pane */
 	KM_COUNT
 };
 

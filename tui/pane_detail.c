@@ -8,7 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "app.h"
+#include "drill.h"
 #include "draw.h"
 #include "err.h"
 #include "strbuf.h"
@@ -155,6 +158,37 @@ show_result(struct cursor *c, const struct step_view *v)
 		line(c, v->result, ROLE_LOG);
 }
 
+/* A finished drill: the score card in place of the step. */
+static int
+show_scorecard(struct app *a, struct cursor *c)
+{
+	cJSON *card, *item;
+
+	if (session_mode(a->session) != SESSION_DRILL ||
+	    !session_is_complete(a->session) ||
+	    !(card = drill_scorecard_json(a->session)))
+		return 0;
+	linef(c, ROLE_TITLE_FOCUS, "Drill score card: %d / %d",
+	      (int)cJSON_GetNumberValue(cJSON_GetObjectItem(card, "score")),
+	      (int)cJSON_GetNumberValue(cJSON_GetObjectItem(card, "max")));
+	cJSON_ArrayForEach(item, cJSON_GetObjectItem(card, "criteria")) {
+		const char *name = cJSON_GetStringValue(
+			cJSON_GetObjectItem(item, "name"));
+		const char *why = cJSON_GetStringValue(
+			cJSON_GetObjectItem(item, "why"));
+
+		linef(c, ROLE_NORMAL, "%3d/%-3d %-13s %s",
+		      (int)cJSON_GetNumberValue(cJSON_GetObjectItem(item,
+								     "points")),
+		      (int)cJSON_GetNumberValue(cJSON_GetObjectItem(item, "max")),
+		      name ? name : "", why ? why : "");
+	}
+	line(c, "Kept in scorecard.json and report.md in the session "
+	     "directory.", ROLE_DIM);
+	cJSON_Delete(card);
+	return 1;
+}
+
 void
 pane_detail_draw(struct app *a, WINDOW *w, struct rect r)
 {
@@ -168,6 +202,8 @@ pane_detail_draw(struct app *a, WINDOW *w, struct rect r)
 			  a->focus == PANE_DETAIL ? ROLE_TITLE_FOCUS : ROLE_TITLE));
 		c.y++;
 	}
+	if (show_scorecard(a, &c))
+		return;
 	if (app_step_at(a, a->sel, &v) < 0) {
 		line(&c, "No step selected.", ROLE_DIM);
 		return;

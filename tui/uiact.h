@@ -31,8 +31,13 @@
 	X(UI_HELP, "help", "help", "Show or hide this help")                 \
 	X(UI_REDRAW, "redraw", "redraw", "Redraw the screen")                \
 	X(UI_QUIT, "quit", "quit", "Quit (the session stays resumable)")     \
+	X(UI_PICK_TAG, "pick-tag", "pick", "Set the selected input step's variable to this tag") \
+	X(UI_REFRESH, "refresh", "refresh", "Re-read the tags and refresh the registry answers now") \
 	X(UI_SUBMIT, "submit", "ok", "Accept the dialog")                    \
 	X(UI_DISMISS, "dismiss", "cancel", "Close the dialog without any effect") \
+	X(UI_EDIT, "edit", "edit", "Edit the message in $VISUAL or $EDITOR before sending") \
+	X(UI_UPDATE, "send-update", "update", "Open the due update reminder, ready to send") \
+	X(UI_UPDATE_DISMISS, "dismiss-update", "dismiss", "Dismiss the due update reminder") \
 	X(UI_RP_PLAY, "replay-play", "play", "Play or pause at the recorded pace") \
 	X(UI_RP_FASTER, "replay-faster", "faster", "Play faster: 1x, 2x, 10x, as fast as possible") \
 	X(UI_RP_SLOWER, "replay-slower", "slower", "Play slower") \

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 
 #include <cjson/cJSON.h>
 
@@ -459,6 +460,36 @@ START_TEST(test_http_429_retry_after_is_honoured)
 }
 END_TEST
 
+START_TEST(test_http_retry_after_as_http_date_is_honoured)
+{
+	struct fx f;
+	char *url, *routes, date[64];
+	struct http_request req = { .retries = 1, .backoff_us = 10000 };
+	time_t when = time(NULL) + 3;
+
+	fx_init(&f, "{}");
+	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", gmtime(&when));
+	routes = xasprintf("{\"/limited\": {\"sequence\": [{\"status\": 503, "
+			   "\"headers\": {\"Retry-After\": \"%s\"}}, "
+			   "{\"body\": \"ok\"}]}}", date);
+	fixsrv_set_routes(&f.srv, routes);
+	url = fixsrv_url(&f.srv, NULL, "/limited");
+	req.url = url;
+	start(&f, 0, &req);
+	run_until(&f, 1, 10);
+	ck_assert_int_eq(f.got[0].status, 200);
+	ck_assert_int_eq(f.got[0].attempts, 2);
+	/* 3 s ahead in whole seconds: at least 2 s of waiting */
+	ck_assert_msg(f.got[0].elapsed_us >= 1900000 &&
+		      f.got[0].elapsed_us < 4500000,
+		      "waited %lld us for a date 3 s ahead",
+		      (long long)f.got[0].elapsed_us);
+	free(routes);
+	free(url);
+	fx_done(&f);
+}
+END_TEST
+
 START_TEST(test_http_connect_errors_are_retried)
 {
 	struct fx f;
@@ -712,6 +743,7 @@ http_suite(void)
 		{ "retry-5xx", test_http_500_then_200_succeeds_with_retries },
 		{ "retry-exhausted", test_http_retries_exhausted_deliver_the_last_answer },
 		{ "retry-429", test_http_429_retry_after_is_honoured },
+		{ "retry-date", test_http_retry_after_as_http_date_is_honoured },
 		{ "retry-connect", test_http_connect_errors_are_retried },
 		{ "token", test_http_token_goes_to_its_host_only },
 		{ "auth-cross-host", test_http_basic_auth_and_header_dropped_across_hosts },

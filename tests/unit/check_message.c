@@ -28,6 +28,7 @@
 #include "clock.h"
 #include "err.h"
 #include "loop.h"
+#include "osc52.h"
 #include "outbox.h"
 #include "session.h"
 #include "testutil.h"
@@ -1024,6 +1025,49 @@ START_TEST(test_message_check_rejects_unknown_template_variable)
 }
 END_TEST
 
+/* --- OSC 52 ------------------------------------------------------------------------ */
+
+static const struct {
+	const char *text;
+	const char *b64;
+} b64_cases[] = {
+	{ "", "" }, { "f", "Zg==" }, { "fo", "Zm8=" }, { "foo", "Zm9v" },
+	{ "foob", "Zm9vYg==" }, { "fooba", "Zm9vYmE=" },
+	{ "foobar", "Zm9vYmFy" }, { "\xff\xfe\x01", "//4B" },
+};
+
+START_TEST(test_message_osc52_base64_table)
+{
+	char *got = osc52_base64(b64_cases[_i].text, strlen(b64_cases[_i].text));
+
+	ck_assert_str_eq(got, b64_cases[_i].b64);
+	free(got);
+}
+END_TEST
+
+START_TEST(test_message_osc52_text_cannot_end_the_sequence)
+{
+	const char text[] = "a\033]0;title\a\033[31mred\n";
+	char *seq = osc52_encode(text, strlen(text));
+	size_t n_esc = 0, n_bel = 0;
+
+	ck_assert_ptr_nonnull(seq);
+	ck_assert(strncmp(seq, "\033]52;c;", 7) == 0);
+	for (const char *p = seq; *p; p++) {
+		n_esc += *p == '\033';
+		n_bel += *p == '\a';
+	}
+	ck_assert_uint_eq(n_esc, 1);
+	ck_assert_uint_eq(n_bel, 1);
+	ck_assert_int_eq(seq[strlen(seq) - 1], '\a');
+	free(seq);
+	seq = xmalloc(OSC52_MAX_TEXT + 2);
+	memset(seq, 'x', OSC52_MAX_TEXT + 1);
+	ck_assert_ptr_null(osc52_encode(seq, OSC52_MAX_TEXT + 1));
+	free(seq);
+}
+END_TEST
+
 static Suite *
 message_suite(void)
 {
@@ -1059,6 +1103,11 @@ message_suite(void)
 	tc = tcase_create("reminder");
 	tcase_add_test(tc, test_message_reminder_due_sent_and_dismissed);
 	tcase_add_test(tc, test_message_reminder_survives_resume);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("osc52");
+	tcase_add_loop_test(tc, test_message_osc52_base64_table, 0,
+			    (int)(sizeof(b64_cases) / sizeof(b64_cases[0])));
+	tcase_add_test(tc, test_message_osc52_text_cannot_end_the_sequence);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("template");
 	tcase_set_timeout(tc, 20);

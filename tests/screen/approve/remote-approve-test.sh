@@ -29,7 +29,7 @@ wait_idle
 expect_screen approved <<'EOF'
  DRILL  TEST MODE  Example: roll a web servi…  1.4.0 → 1.3.2  MM:SS / 05:00 RTO
  ✓ assess  ✓ decide  ▶ approve  · execute  · verify  · communicate
- Checklist: approve  1/1            │[Step]  Output   Journal   Targets
+ Checklist: approve  1/1            │[Step]  Output   Journal   Targets   Tags
 [✓] Engineering lead sign dana hh:mm│ Engineering lead signs off the rollback
                                     │ approve.signoff  approve  done
                                     │ Sign-off needed from:

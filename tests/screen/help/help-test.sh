@@ -8,11 +8,11 @@
 . "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
 
 SESSION_DIR=$SCREEN_TMP/session
-# 80x40: tall enough for the whole overlay on one screen.
-start_app -x 80 -y 40 drill "$REWIND_SRCDIR/playbooks/example.json" \
+# 80x50: tall enough for the whole overlay on one screen.
+start_app -x 80 -y 50 drill "$REWIND_SRCDIR/playbooks/example.json" \
 	--session-dir "$SESSION_DIR" --operator sam
 keys '?'
-expect_screen help-80x40 <<'EOF'
+expect_screen help-80x50 <<'EOF'
  rewind keys (any other key closes; j/k scroll)
  Everywhere
    ?                Show or hide this help
@@ -33,6 +33,9 @@ expect_screen help-80x40 <<'EOF'
    /                Search the log
    f                Follow the log as it grows
    C-l              Redraw the screen
+   R                Re-read the tags and refresh the registry answers now
+   u                Open the due update reminder, ready to send
+   U                Dismiss the due update reminder
  Checklist
    Enter            Act on the selected step (run, tick, choose...)
    Space            Tick the selected checklist item
@@ -47,8 +50,15 @@ expect_screen help-80x40 <<'EOF'
  Dialogs
    Enter            Accept the dialog
    Esc              Close the dialog without any effect
+   e                Edit the message in $VISUAL or $EDITOR before sending
    Down             Move the selection down
    Up               Move the selection up
+ Tags
+   Enter            Set the selected input step's variable to this tag
+
+
+
+
 
 
 
@@ -63,10 +73,10 @@ refute_fixed 'rewind keys'
 
 # At 80x24 it does not fit: j scrolls one line, C-d half a page, and
 # scrolling stops with the last line at the bottom (22 overlay rows for
-# 35 lines: at most 13 lines scrolled away).
+# 45 lines: at most 23 lines scrolled away).
 resize 80 24
 keys '?'
-assert_fixed '   Space            Tick the selected checklist item'
+assert_fixed '   C-l              Redraw the screen'
 refute_fixed 'Dialogs'
 keys j
 [ "$(row 2)" = '   ?                Show or hide this help' ] ||
@@ -74,12 +84,9 @@ keys j
 keys C-d C-d C-d C-d
 expect_screen help-80x24-end <<'EOF'
  rewind keys (any other key closes; j/k scroll)
-   n                Add a note to the journal
-   s                Set one of the playbook's variables
-   >                Advance to the next phase
-   /                Search the log
-   f                Follow the log as it grows
-   C-l              Redraw the screen
+   R                Re-read the tags and refresh the registry answers now
+   u                Open the due update reminder, ready to send
+   U                Dismiss the due update reminder
  Checklist
    Enter            Act on the selected step (run, tick, choose...)
    Space            Tick the selected checklist item
@@ -94,12 +101,15 @@ expect_screen help-80x24-end <<'EOF'
  Dialogs
    Enter            Accept the dialog
    Esc              Close the dialog without any effect
+   e                Edit the message in $VISUAL or $EDITOR before sending
    Down             Move the selection down
    Up               Move the selection up
+ Tags
+   Enter            Set the selected input step's variable to this tag
  Enter act Space tick a approve ? help q quit Tab pane n note > next
 EOF
 keys k
-[ "$(row 2)" = '   C-u, PgUp        Scroll half a page up' ] ||
+[ "$(row 2)" = '   C-l              Redraw the screen' ] ||
 	soft_fail "k after the end did not scroll back up by one line"
 
 # Any other key closes it and does nothing else: Enter must not run the

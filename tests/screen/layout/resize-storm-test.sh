@@ -43,7 +43,7 @@ wait_idle
 expect_screen after-storm <<'EOF'
  LIVE  TEST MODE  Screen test: a step that streams output                 MM:SS
  ▶ assess  · decide  · approve  · execute  · verify  · communicate
- Checklist: assess  1/2             │ Step  [Output]  Journal   Targets
+ Checklist: assess  1/2             │ Step  [Output]  Journal   Targets   Tags
 [✓] Stream output through  sam hh:mm│ after storm 8
 [ ] Looked at the output            │ after storm 9
                                     │ after storm 10

@@ -16,7 +16,7 @@ screen_80x24() {
 	expect_screen "$1" <<'SCREEN'
  DRILL  TEST MODE  Example: roll a web service back …  1.4.0  MM:SS / 10:00 RTO
  ▶ assess  · decide  · approve  · execute  · verify  · communicate
- Checklist: assess  1/5             │[Step]  Output   Journal   Targets
+ Checklist: assess  1/5             │[Step]  Output   Journal   Targets   Tags
 [✓] See what is deployed a sam hh:mm│ See what is deployed and whether the
 [ ] List the most recent release ta │ tree is clean
 [ ] Rate the severity               │ assess.status  run  done
@@ -64,7 +64,7 @@ EOF
 expect_screen 200x60-seam 29 36 <<'EOF'
                                                                                 │
                                                                                 │
-                                                                                │[Output]  Journal   Targets
+                                                                                │[Output]  Journal   Targets   Tags   Registry
                                                                                 │ a1b2c3d (HEAD, tag: v1.4.0) Release 1.4.0
                                                                                 │ 9f8e7d6 (tag: v1.3.2) Release 1.3.2
                                                                                 │
@@ -78,7 +78,7 @@ EOF
 # Side by side, ] cycles only the lower tabs; the step pane stays.
 keys ']'
 expect_screen 200x60-journal 31 35 <<'EOF'
-                                                                                │ Output  [Journal]  Targets
+                                                                                │ Output  [Journal]  Targets   Tags   Registry
                                                                                 │ hh:mm:ss session.started                             sam
                                                                                 │ hh:mm:ss var.set                                     rewind
                                                                                 │ hh:mm:ss step.started         assess.status          sam
@@ -108,7 +108,7 @@ resize 80 24
 expect_screen 80x24-again <<'EOF'
  DRILL  TEST MODE  Example: roll a web service back …  1.4.0  MM:SS / 10:00 RTO
  ▶ assess  · decide  · approve  · execute  · verify  · communicate
- Checklist: assess  1/5             │ Step  [Output]  Journal   Targets
+ Checklist: assess  1/5             │ Step  [Output]  Journal   Targets   Tags
 [✓] See what is deployed a sam hh:mm│ a1b2c3d (HEAD, tag: v1.4.0) Release 1.4.0
 [ ] List the most recent release ta │ 9f8e7d6 (tag: v1.3.2) Release 1.3.2
 [ ] Rate the severity               │

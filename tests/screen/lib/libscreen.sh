@@ -12,7 +12,8 @@
 # - Makes a private temp dir ($SCREEN_TMP) with a hermetic environment for
 #   the app: HOME, XDG_STATE_HOME, XDG_CONFIG_HOME and XDG_DATA_HOME under
 #   it, TZ=UTC, LANG=C.UTF-8, TERM=xterm-256color, REWIND_TEST_NOW (a fixed
-#   starting wall clock) and REWIND_TEST_IDLE (the idle counter file);
+#   starting wall clock), REWIND_TEST_IDLE (the idle counter file) and
+#   REWIND_TEST_DRILL_PACE=0 (drill output at once, unless a test says 1);
 #   tests/fixtures/bin comes first in PATH. The app is started under
 #   `env -i`, so nothing of the caller's environment (NO_COLOR, a theme
 #   config, TMUX...) leaks in; put extra variables in APP_ENV.
@@ -209,7 +210,8 @@ _app_env() {
 		"USER=screen-tester" "LOGNAME=screen-tester" \
 		"TZ=UTC" "LANG=C.UTF-8" "TERM=xterm-256color" \
 		"REWIND_TEST_NOW=$REWIND_TEST_NOW" \
-		"REWIND_TEST_IDLE=$SCREEN_IDLE"
+		"REWIND_TEST_IDLE=$SCREEN_IDLE" \
+		"REWIND_TEST_DRILL_PACE=${REWIND_TEST_DRILL_PACE:-0}"
 }
 
 # run_rewind ARGS...: run "$REWIND_BIN" ARGS... outside tmux (verify,

@@ -121,7 +121,7 @@ same end-output "$SCREEN_TMP/r-end-output"
 keys Tab
 body "$SCREEN_TMP/r-end-journal"
 same end-journal "$SCREEN_TMP/r-end-journal"
-keys Tab Tab				# back to the Step tab
+keys BTab BTab				# back to the Step tab
 
 # seek_event N: / "seq":N, Enter lands on event N.
 seek_event() {
@@ -160,6 +160,27 @@ type_text "$(sed -n "$(cat "$LIVE/assess.events")p" "$SESSION_DIR/journal.jsonl"
 keys Enter
 body "$SCREEN_TMP/again-assess"
 same assess "$SCREEN_TMP/again-assess"
+
+# --- playing and seeking by time -------------------------------------------------------
+keys g + + +				# as fast as possible
+assert_fixed ' max '
+keys Space
+wait_text 'end of the journal' 10
+assert_fixed " $n/$n"
+body "$SCREEN_TMP/played"
+same end-step "$SCREEN_TMP/played"
+keys t
+type_text 00:00
+keys Enter
+assert_text "seek: event [1-9][0-9]*: "
+keys t
+type_text +1h
+keys Enter
+assert_fixed " $n/$n"
+keys t
+type_text soon
+keys Enter
+assert_fixed '"soon": give 12:30 (session time), +5m, -30s or a date-time'
 
 # --- quit; nothing was written ----------------------------------------------------
 keys_nowait q

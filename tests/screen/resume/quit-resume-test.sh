@@ -26,7 +26,7 @@ start_app drill "$SESSION_DIR"
 expect_screen resumed <<'EOF'
  DRILL  TEST MODE  Example: roll a web service back …  1.4.0  MM:SS / 10:00 RTO
  ▶ assess  · decide  · approve  · execute  · verify  · communicate
- Checklist: assess  3/5             │[Step]  Output   Journal   Targets
+ Checklist: assess  3/5             │[Step]  Output   Journal   Targets   Tags
 [✓] See what is deployed a sam hh:mm│ See what is deployed and whether the
 [✓] List the most recent r sam hh:mm│ tree is clean
 [ ] Rate the severity               │ assess.status  run  done
@@ -59,7 +59,7 @@ assert_fixed '[✓] Incident ticket opened sam 19:30'
 keys ']' ']'
 assert_fixed '[Journal]'
 expect_screen resumed-journal 3 13 <<'EOF'
- Checklist: assess  3/5             │ Step   Output  [Journal]  Targets
+ Checklist: assess  3/5             │ Step   Output  [Journal]  Targets   Tags
 [✓] See what is deployed a sam hh:mm│ hh:mm:ss session.started
 [✓] List the most recent r sam hh:mm│ hh:mm:ss var.set
 [ ] Rate the severity               │ hh:mm:ss step.started         assess.statu

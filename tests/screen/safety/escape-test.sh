@@ -24,7 +24,7 @@ wait_text 'escapes printed' 5
 expect_screen output <<'EOF'
  LIVE  TEST MODE  Screen test: a command that prints terminal escapes     MM:SS
  ▶ assess  · decide  · approve  · execute  · verify  · communicate
- Checklist: assess  1/1             │ Step  [Output]  Journal   Targets
+ Checklist: assess  1/1             │ Step  [Output]  Journal   Targets   Tags
 [✓] Print hostile escape s sam hh:mm│ home^[[Hclear^[[2Jend
                                     │ clip^[]52;c;cHduZWQ=^Gboard
                                     │ title^[]0;pwned^Gset

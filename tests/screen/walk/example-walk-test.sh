@@ -14,7 +14,7 @@ start_app drill "$REWIND_SRCDIR/playbooks/example.json" \
 expect_screen start <<'EOF'
  DRILL  TEST MODE  Example: roll a web service back …  1.4.0  MM:SS / 10:00 RTO
  ▶ assess  · decide  · approve  · execute  · verify  · communicate
- Checklist: assess  0/5             │[Step]  Output   Journal   Targets
+ Checklist: assess  0/5             │[Step]  Output   Journal   Targets   Tags
 [ ] See what is deployed and whethe │ See what is deployed and whether the
 [ ] List the most recent release ta │ tree is clean
 [ ] Rate the severity               │ assess.status  run  open
@@ -71,7 +71,7 @@ keys Enter				# the choose dialog
 expect_screen decide-dialog <<'EOF'
  DRILL  TEST MODE  Example: roll a web service back …  1.4.0  MM:SS / 05:00 RTO
  ✓ assess  ▶ decide  · approve  · execute  · verify  · communicate
- Checklist: decide  1/2             │[Step]  Output   Journal   Targets
+ Checklist: decide  1/2             │[Step]  Output   Journal   Targets   Tags
 [ ] Roll back, hotfix, or wait?     │ Roll back, hotfix, or wait?
 [ ] Pick the version  does not apply│ decide.response  decide  open
                                     │ Options:
@@ -149,37 +149,21 @@ keys '>'
 assert_fixed '▶ communicate'
 keys Enter				# preview
 assert_fixed 'Service rolled back by sam: 1.4.0 -> 1.3.2'
-assert_fixed 'Enter sends this message; Esc keeps it unsent.'
+assert_fixed 'Enter sends this message; e edits it first; Esc keeps it unsent.'
 keys Enter				# send
 assert_fixed '[✓] Tell the team          sam '
 keys j Space				# tick communicate.postmortem
 keys '>'
-expect_screen complete <<'EOF'
+expect_screen complete 1 5 <<'EOF'
  DRILL  TEST MODE  Example: roll a web servi…  1.4.0 → 1.3.2  MM:SS / 05:00 RTO
  ✓ assess  ✓ decide  ✓ approve  ✓ execute  ✓ verify  ✓ communicate  COMPLETE
- Checklist: complete  2/2           │[Step]  Output   Journal   Targets
-[✓] Tell the team          sam hh:mm│ Post-mortem scheduled
-[✓] Post-mortem scheduled  sam hh:mm│ communicate.postmortem  check  done
-                                    │
-                                    │
-                                    │
-                                    │
-                                    │
-                                    │
-                                    │
-                                    │
-                                    │
-                                    │
-                                    │
-                                    │
-                                    │
-                                    │
-                                    │
-                                    │
-                                    │
- session complete
- Enter act Space tick a approve ? help q quit Tab pane n note > next
+ Checklist: complete  2/2           │[Step]  Output   Journal   Targets   Tags
+[✓] Tell the team          sam hh:mm│ Drill score card: 100 / 100
+[✓] Post-mortem scheduled  sam hh:mm│  30/30  decision      no expected
 EOF
+# The drill's score card replaces the step pane at the end.
+assert_fixed ' 10/10  confirmations 0 confirmation(s)'
+assert_fixed 'Kept in scorecard.json and report.md in'
 
 # --- quit, the exit line, the journal -------------------------------------------
 keys_nowait q
