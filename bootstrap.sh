@@ -9,8 +9,11 @@ mode=${1:-demo}
 PACKAGES="build-essential autoconf automake pkg-config libncurses-dev \
 libgit2-dev libcurl4-openssl-dev libcjson-dev check tmux git python3 \
 ca-certificates"
-# The test suite also runs a real npm registry (Verdaccio) on loopback.
+# The test suite also runs a real npm registry (Verdaccio) on loopback;
+# a machine that has node and npm from elsewhere keeps them.
 TEST_PACKAGES="nodejs npm"
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 &&
+	TEST_PACKAGES=""
 
 as_root() {
 	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

@@ -194,6 +194,43 @@ step_done_status(struct app *a, const char *id)
 		app_status(a, 1, "run %s: failed (see the step pane)", id);
 }
 
+/* Alerts the operator must see now: a scenario's game-master message
+ * and a log pattern over its threshold. */
+static void
+raise_alert(struct app *a, const struct core_event *ev)
+{
+	cJSON *line, *p;
+	const char *text;
+	char buf[512];
+
+	if (strcmp(ev->type, "drill.inject") != 0 &&
+	    strcmp(ev->type, "log.threshold") != 0)
+		return;
+	line = cJSON_Parse(ev->line);
+	p = cJSON_GetObjectItem(line, "payload");
+	text = cJSON_GetStringValue(cJSON_GetObjectItem(p, "alert"));
+	if (strcmp(ev->type, "log.threshold") == 0) {
+		const char *log = cJSON_GetStringValue(
+			cJSON_GetObjectItem(p, "log"));
+		const char *pat = cJSON_GetStringValue(
+			cJSON_GetObjectItem(p, "pattern"));
+
+		snprintf(buf, sizeof(buf), "log %s: %d x %s (threshold %d)",
+			 log ? log : "?",
+			 (int)cJSON_GetNumberValue(cJSON_GetObjectItem(p,
+								       "count")),
+			 pat ? pat : "?",
+			 (int)cJSON_GetNumberValue(cJSON_GetObjectItem(
+				 p, "threshold")));
+		text = buf;
+	}
+	if (text) {
+		logbuf_add(a->log, LOG_ALERT, text);
+		app_status(a, 1, "%s", text);
+	}
+	cJSON_Delete(line);
+}
+
 static void
 on_core_event(const struct core_event *ev, void *arg)
 {
@@ -204,6 +241,7 @@ on_core_event(const struct core_event *ev, void *arg)
 		summarise_event(a, ev->line);
 		if (ev->history)
 			break;
+		raise_alert(a, ev);
 		if (ev->foreign)
 			app_status(a, 0, "%s from another terminal", ev->type);
 		app_refresh_steps(a);

@@ -46,6 +46,7 @@ enum flow {
 	FLOW_SETVAR_NAME,
 	FLOW_SETVAR_VALUE,
 	FLOW_SEARCH,
+	FLOW_PREDICT,		/* drill: what the trainee expects a run to do */
 };
 
 #define DLG_MAX_CHOICES 32

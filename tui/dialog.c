@@ -19,6 +19,7 @@
 #include "action.h"
 #include "app.h"
 #include "draw.h"
+#include "drill.h"
 #include "err.h"
 #include "keymap.h"
 #include "strbuf.h"
@@ -210,6 +211,10 @@ dialog_open(struct app *a, enum flow flow, const char *step)
 		break;
 	case FLOW_SEARCH: setup_text(a, "Search", "Find in the output:");
 		set_input(&a->dlg, a->search); break;
+	case FLOW_PREDICT: setup_text(a, "Prediction", "Before it runs: what "
+				      "do you expect? (e.g. \"ok\", \"fails\", "
+				      "\"exit 1\", \"times out\"; kept for the "
+				      "debrief)"); break;
 	default: break;
 	}
 	app_dirty(a);
@@ -247,7 +252,10 @@ act_default(struct app *a, const struct step_view *v)
 	switch (st->kind) {
 	case STEP_KIND_CHECK: apply_fmt(a, 1, "tick %s", st->id); break;
 	case STEP_KIND_RUN:
-		if (st->destructive && !v->confirmed)
+		if (drill_wants_prediction(a->session, st->id) &&
+		    !drill_prediction(a->session, st->id))
+			dialog_open(a, FLOW_PREDICT, st->id);
+		else if (st->destructive && !v->confirmed)
 			dialog_open(a, FLOW_CONFIRM, st->id);
 		else
 			apply_fmt(a, 1, "run %s", st->id);
@@ -455,6 +463,11 @@ submit_text(struct app *a)
 		break;
 	case FLOW_NA: apply_fmt(a, 1, "na %s %s", d.step, d.buf); break;
 	case FLOW_NOTE: apply_fmt(a, 1, "note %s", d.buf); break;
+	case FLOW_PREDICT:
+		/* Recorded, then on to the run as if Enter was pressed. */
+		if (apply_fmt(a, 0, "predict %s %s", d.step, d.buf) >= 0)
+			dialog_open_for_step(a, UI_ACT);
+		break;
 	case FLOW_PREVIEW: send_preview(a, d.step, body); break;
 	case FLOW_QUIT:
 		app_apply(a, "quit");
