@@ -36,10 +36,22 @@ $T send-keys -t b Enter
 wait_for 'Last run: ok' 60000 || { echo "console: flood did not finish"; exit 1; }
 hwm=$(awk '/VmHWM/ {print int($2/1024)}' /proc/"$app"/status)
 ms=$(grep -o '"duration_ms":[0-9]*' "$tmp/s/journal.jsonl" | head -n 1 | cut -d: -f2)
-b0=$(now_ms); sh -c 'seq 1 1000000 >/dev/null'; b1=$(now_ms)
-bare=$(( b1 - b0 )); [ "$bare" -gt 0 ] || bare=1
+# The same command to /dev/null, and through a pipe into a file (what
+# any reader that keeps the whole output must at least pay), best of 5.
+best_ms() {
+	best=1000000
+	for _ in 1 2 3 4 5; do
+		b0=$(now_ms); sh -c "$1"; b1=$(now_ms)
+		[ $(( b1 - b0 )) -lt "$best" ] && best=$(( b1 - b0 ))
+	done
+	[ "$best" -gt 0 ] || best=1
+	echo "$best"
+}
+bare=$(best_ms 'seq 1 1000000 >/dev/null')
+piped=$(best_ms "seq 1 1000000 | cat >'$tmp/piped'")
 echo "console: 1,000,000 lines: peak RSS $hwm MB (goal < 64 MB)"
 echo "console: step wall time $ms ms vs $bare ms to /dev/null: ratio $(awk "BEGIN{printf \"%.2f\", $ms/$bare}") (goal <= 1.2)"
+echo "console: (floor: the same through a pipe into a file, $piped ms: ratio $(awk "BEGIN{printf \"%.2f\", $ms/$piped}"))"
 
 : >"$tmp/lat"
 i=0
