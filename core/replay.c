@@ -25,9 +25,11 @@
 #include "err.h"
 #include "journal.h"
 #include "playbook.h"
+#include "registry.h"
 #include "session_int.h"
 #include "sha256.h"
 #include "strbuf.h"
+#include "tags.h"
 #include "xalloc.h"
 
 #define READ_CHUNK (4u << 20)	/* bytes per read while indexing */
@@ -52,6 +54,26 @@ struct run {
 	size_t n_lines;
 };
 
+/* Event numbers of one kind of sources event, ascending. */
+struct evlist {
+	uint64_t *ev;
+	size_t n, cap;
+};
+
+/* What the tags and registry tabs show at src_pos, and the events it was
+ * read from (to re-read only what changed). */
+struct shown {
+	int valid;
+	uint64_t pos;
+	int have_drill;		/* drill_n_injects and drill are set */
+	size_t drill_n_injects;	/* injections merged into drill */
+	cJSON *drill;		/* the drill's state then, or NULL */
+	uint64_t tags_ev;
+	struct tag_list *tags;
+	uint64_t *reg_ev;	/* per targets.registry package */
+	struct reg_answer **regs;
+};
+
 struct replay {
 	char *dir;
 	int fd;			/* journal.jsonl, read-only */
@@ -67,6 +89,10 @@ struct replay {
 	struct run *runs;	/* in order of their start */
 	size_t n_runs;
 	struct replay_integrity integrity;
+	struct evlist tags_evs;		/* tags.answer */
+	struct evlist inject_evs;	/* drill.inject */
+	struct evlist *reg_evs;		/* registry.answer, per package */
+	struct shown shown;
 	char last_hash[65];	/* of the last line scanned */
 	char *buf;		/* read buffer for seeking and searching */
 	size_t buf_cap;
@@ -524,6 +550,10 @@ index_unreadable(struct replay *r, uint64_t n, const char *why)
 	note_bad(r, n, why);
 }
 
+static void note_source(struct replay *r, uint64_t n,
+			const struct journal_event *ev);
+static void free_sources(struct replay *r);
+
 static void
 index_line(struct replay *r, const char *line, size_t len)
 {
@@ -556,6 +586,7 @@ index_line(struct replay *r, const char *line, size_t len)
 		parsed = 1;
 		session_apply_event(r->s, &ev);
 		track_run(r, n, &ev);
+		note_source(r, n, &ev);
 		if (strcmp(ev.type, "step.finished") == 0 &&
 		    !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ev.payload,
 								   "ok")))
@@ -688,6 +719,7 @@ replay_free(struct replay *r)
 		return;
 	if (r->fd >= 0)
 		close(r->fd);
+	free_sources(r);
 	session_free(r->s);
 	for (size_t i = 0; i < r->n_snaps; i++)
 		session_state_free(r->snaps[i]);
@@ -1068,4 +1100,298 @@ replay_is_running(const struct replay *r)
 			return 1;
 	}
 	return 0;
+}
+
+/* --- what the tags and registry tabs showed ---------------------------------------- */
+
+static void
+evlist_add(struct evlist *l, uint64_t n)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->ev = xrealloc(l->ev, l->cap * sizeof(*l->ev));
+	}
+	l->ev[l->n++] = n;
+}
+
+/* How many events of L are at or before N. */
+static size_t
+evlist_count(const struct evlist *l, uint64_t n)
+{
+	size_t lo = 0, hi = l->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (l->ev[mid] <= n)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The last event of L at or before N, or 0. */
+static uint64_t
+evlist_last(const struct evlist *l, uint64_t n)
+{
+	size_t k = evlist_count(l, n);
+
+	return k ? l->ev[k - 1] : 0;
+}
+
+static const struct pb_targets *
+targets(const struct replay *r)
+{
+	return &session_playbook(r->s)->targets;
+}
+
+static long
+registry_index(const struct replay *r, const char *name)
+{
+	const struct pb_targets *t = targets(r);
+
+	for (size_t i = 0; name && i < t->n_registries; i++)
+		if (strcmp(t->registries[i].name, name) == 0)
+			return (long)i;
+	return -1;
+}
+
+static void
+note_source(struct replay *r, uint64_t n, const struct journal_event *ev)
+{
+	long i;
+
+	if (strcmp(ev->type, "tags.answer") == 0) {
+		evlist_add(&r->tags_evs, n);
+	} else if (strcmp(ev->type, "drill.inject") == 0) {
+		evlist_add(&r->inject_evs, n);
+	} else if (strcmp(ev->type, "registry.answer") == 0) {
+		i = registry_index(r, cJSON_GetStringValue(
+			cJSON_GetObjectItemCaseSensitive(ev->payload, "name")));
+		if (i < 0)
+			return;
+		if (!r->reg_evs)
+			r->reg_evs = xcalloc(targets(r)->n_registries,
+					     sizeof(*r->reg_evs));
+		evlist_add(&r->reg_evs[i], n);
+	}
+}
+
+static void
+free_shown(struct replay *r)
+{
+	struct shown *sh = &r->shown;
+
+	cJSON_Delete(sh->drill);
+	tag_list_free(sh->tags);
+	for (size_t i = 0; sh->regs && i < targets(r)->n_registries; i++)
+		reg_answer_free(sh->regs[i]);
+	free(sh->regs);
+	free(sh->reg_ev);
+	memset(sh, 0, sizeof(*sh));
+}
+
+static void
+free_sources(struct replay *r)
+{
+	free_shown(r);
+	free(r->tags_evs.ev);
+	free(r->inject_evs.ev);
+	for (size_t i = 0; r->reg_evs && i < targets(r)->n_registries; i++)
+		free(r->reg_evs[i].ev);
+	free(r->reg_evs);
+}
+
+/* Event N parsed into EV; -1 with ERR when it can't be read back. */
+static int
+read_event(struct replay *r, uint64_t n, struct journal_event *ev,
+	   struct err *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int rc = replay_line(r, n, &sb, err);
+
+	if (rc == 0)
+		rc = journal_event_parse(sb.buf, sb.len, ev, err);
+	strbuf_done(&sb);
+	return rc;
+}
+
+/* RFC 7386 merge of PATCH into TARGET, as drill injections change the
+ * scenario's state. */
+static void
+merge_state(cJSON *target, const cJSON *patch)
+{
+	const cJSON *c;
+
+	cJSON_ArrayForEach(c, patch) {
+		cJSON *have = cJSON_GetObjectItemCaseSensitive(target, c->string);
+
+		if (cJSON_IsObject(c) && cJSON_IsObject(have)) {
+			merge_state(have, c);
+			continue;
+		}
+		cJSON_DeleteItemFromObjectCaseSensitive(target, c->string);
+		if (cJSON_IsObject(c)) {
+			cJSON *fresh = cJSON_CreateObject();
+
+			merge_state(fresh, c);
+			cJSON_AddItemToObject(target, c->string, fresh);
+		} else if (!cJSON_IsNull(c)) {
+			cJSON_AddItemToObject(target, c->string,
+					      cJSON_Duplicate(c, 1));
+		}
+	}
+}
+
+/* The drill's state after its first N_INJECTS injections. */
+static cJSON *
+drill_state_at(struct replay *r, size_t n_injects)
+{
+	const struct pb_scenario *sc = playbook_find_scenario(
+		session_playbook(r->s), session_scenario(r->s));
+	cJSON *state = sc && sc->state_json ? cJSON_Parse(sc->state_json)
+					    : NULL;
+
+	if (!cJSON_IsObject(state)) {
+		cJSON_Delete(state);
+		state = cJSON_CreateObject();
+	}
+	for (size_t k = 0; k < n_injects; k++) {
+		struct journal_event ev;
+
+		if (read_event(r, r->inject_evs.ev[k], &ev, NULL) < 0)
+			continue;
+		merge_state(state, cJSON_GetObjectItemCaseSensitive(ev.payload,
+								    "state"));
+		journal_event_done(&ev);
+	}
+	return state;
+}
+
+static const char *
+git_path(const struct replay *r)
+{
+	return targets(r)->git_path ? targets(r)->git_path : ".";
+}
+
+static struct tag_list *
+tags_from(struct replay *r, const cJSON *json, uint64_t ev_n)
+{
+	struct journal_event ev;
+	struct tag_list *tl = NULL;
+	struct err err = { 0 };
+
+	if (json)
+		tl = tag_list_from_json(json, &err);
+	else if (read_event(r, ev_n, &ev, &err) == 0) {
+		tl = tag_list_from_json(ev.payload, &err);
+		journal_event_done(&ev);
+	}
+	return tl ? tl : tag_list_new_error(git_path(r), err.msg);
+}
+
+static struct reg_answer *
+registry_from(struct replay *r, size_t i, const cJSON *json, uint64_t ev_n)
+{
+	const struct pb_registry *def = &targets(r)->registries[i];
+	enum reg_type t = REG_NPM;
+	struct journal_event ev = { 0 };
+	struct reg_answer *a = NULL;
+	struct err err = { 0 };
+	char *text = NULL;
+
+	reg_type_parse(def->type, &t);
+	if (!json && ev_n && read_event(r, ev_n, &ev, &err) == 0) {
+		json = cJSON_GetObjectItemCaseSensitive(ev.payload, "answer");
+		if (!cJSON_IsObject(json)) {
+			err_set(&err, ERR_PARSE, "journal line %" PRIu64 ": "
+				"registry.answer without an answer", ev_n);
+			json = NULL;
+		}
+	}
+	if (json && (text = cJSON_PrintUnformatted(json)))
+		a = reg_answer_from_json(text, strlen(text), t, def->name,
+					 &err);
+	free(text);
+	journal_event_done(&ev);
+	if (!a) {
+		a = reg_answer_new(t, def->name);
+		if (json || ev_n)
+			reg_answer_set_error(a, err.msg);
+	}
+	return a;
+}
+
+/* Bring r->shown to the position, re-reading only what changed. */
+static void
+sync_shown(struct replay *r)
+{
+	struct shown *sh = &r->shown;
+	size_t n_regs = targets(r)->n_registries, n_inj;
+	const cJSON *tags, *regs;
+	int changed = 0;
+	uint64_t ev;
+
+	if (sh->valid && sh->pos == r->pos)
+		return;
+	if (!sh->valid) {
+		sh->reg_ev = xcalloc(n_regs + 1, sizeof(*sh->reg_ev));
+		sh->regs = xcalloc(n_regs + 1, sizeof(*sh->regs));
+	}
+	n_inj = evlist_count(&r->inject_evs, r->pos);
+	if (session_mode(r->s) == SESSION_DRILL &&
+	    (!sh->have_drill || n_inj != sh->drill_n_injects)) {
+		cJSON_Delete(sh->drill);
+		sh->drill = drill_state_at(r, n_inj);
+		sh->drill_n_injects = n_inj;
+		sh->have_drill = changed = 1;
+	} else if (session_mode(r->s) != SESSION_DRILL && sh->have_drill) {
+		cJSON_Delete(sh->drill);
+		sh->drill = NULL;
+		sh->have_drill = 0;
+		changed = 1;
+	}
+	tags = cJSON_GetObjectItemCaseSensitive(sh->drill, "tags");
+	regs = cJSON_GetObjectItemCaseSensitive(sh->drill, "registry");
+	ev = evlist_last(&r->tags_evs, r->pos);
+	if (!sh->valid || changed || ev != sh->tags_ev) {
+		tag_list_free(sh->tags);
+		sh->tags = tags || ev ? tags_from(r, tags, ev) : NULL;
+		sh->tags_ev = ev;
+	}
+	for (size_t i = 0; i < n_regs; i++) {
+		ev = r->reg_evs ? evlist_last(&r->reg_evs[i], r->pos) : 0;
+		if (sh->valid && !changed && ev == sh->reg_ev[i])
+			continue;
+		reg_answer_free(sh->regs[i]);
+		sh->regs[i] = registry_from(r, i,
+			cJSON_GetObjectItemCaseSensitive(
+				regs, targets(r)->registries[i].name), ev);
+		sh->reg_ev[i] = ev;
+	}
+	sh->valid = 1;
+	sh->pos = r->pos;
+}
+
+const struct tag_list *
+replay_tags(struct replay *r)
+{
+	sync_shown(r);
+	return r->shown.tags;
+}
+
+size_t
+replay_n_registries(const struct replay *r)
+{
+	return targets(r)->n_registries;
+}
+
+const struct reg_answer *
+replay_registry(struct replay *r, size_t i)
+{
+	if (i >= targets(r)->n_registries)
+		return NULL;
+	sync_shown(r);
+	return r->shown.regs[i];
 }

@@ -11,9 +11,11 @@
 #include <stdint.h>
 
 struct err;
+struct reg_answer;
 struct replay;
 struct session;
 struct strbuf;
+struct tag_list;
 
 /* Events between two snapshots of the session state. */
 #define REPLAY_SNAPSHOT_EVERY 10000
@@ -116,6 +118,24 @@ typedef void (*replay_output_cb)(uint64_t ev, int alert, const char *text,
  * items, or -1 with ERR on a journal read error. */
 long replay_output(struct replay *r, int64_t now_us, size_t max,
 		   replay_output_cb cb, void *arg, struct err *err);
+
+/* What the tags and registry tabs showed at the position, as journalled:
+ * the latest "tags.answer", and per targets.registry package the latest
+ * "registry.answer", at or before the position. In a drill, the
+ * scenario's state as the "drill.inject" events up to the position left
+ * it wins where it holds the tags or the package, as it did live. Found
+ * through an index of those events made on open, so this costs a binary
+ * search and the parsing of the few lines that changed. Borrowed: valid
+ * until the next of these calls after a seek, or replay_free. */
+
+/* The tag list, or NULL when none was journalled by then. */
+const struct tag_list *replay_tags(struct replay *r);
+
+/* The number of registry packages (the playbook's targets.registry), and
+ * what package I answered: an empty answer before its first one, an
+ * answer carrying the error when its line can't be read back. */
+size_t replay_n_registries(const struct replay *r);
+const struct reg_answer *replay_registry(struct replay *r, size_t i);
 
 /* Whether a step run is in progress at the position (its output still
  * grows with the clock). */

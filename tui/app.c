@@ -314,15 +314,35 @@ draw_separator(WINDOW *w, int y, int x, int h)
 		mvwaddstr(w, y + i, x, draw_glyph("\u2502", "|"));
 }
 
+/* The first tab label drawn: 0, unless the shown tab would be cut off,
+ * then as far along as it takes for the shown one to fit. */
+static size_t
+first_tab(const struct app *a, const enum pane_id *tabs, size_t n, int width)
+{
+	size_t shown = 0, first = 0;
+	int used = 0;
+
+	while (shown < n && tabs[shown] != shown_side(a))
+		shown++;
+	if (shown == n)
+		return 0;
+	for (size_t i = 0; i <= shown; i++)
+		used += draw_width(app_pane_name(tabs[i])) + 3;
+	while (used > width && first < shown)
+		used -= draw_width(app_pane_name(tabs[first++])) + 3;
+	return first;
+}
+
 static void
 draw_tabs(struct app *a, WINDOW *w, struct rect r)
 {
 	const enum pane_id *tabs = a->wide ? wide_tabs : narrow_tabs;
 	size_t n = a->wide ? N_WIDE_TABS : N_NARROW_TABS;
+	size_t first = first_tab(a, tabs, n, r.w);
 	int x = r.x;
 
 	draw_fill(w, r.y, r.x, r.w, theme_attr(ROLE_TITLE));
-	for (size_t i = 0; i < n && x < r.x + r.w; i++) {
+	for (size_t i = first; i < n && x < r.x + r.w; i++) {
 		int on = tabs[i] == shown_side(a);
 		int role = on ? (a->focus == tabs[i] ? ROLE_TITLE_FOCUS
 						      : ROLE_TITLE)
@@ -703,14 +723,20 @@ note_messages(struct app *a)
 		app_status(a, 1, "update due: u sends %s, U dismisses", step);
 	}
 	if (pending != announced_pending) {
+		size_t before = announced_pending;
+
 		announced_pending = pending;
 		list = session_outbox_describe(a->session);
 		if (list)
 			logbuf_add(a->log, LOG_ALERT, list);
-		if (pending)
+		if (pending > before)
 			app_status(a, 1, "%zu message%s not delivered yet "
 				   "(see the log)", pending,
 				   pending == 1 ? "" : "s");
+		else
+			app_status(a, 0, "%zu pending message%s delivered; "
+				   "%zu still pending", before - pending,
+				   before - pending == 1 ? "" : "s", pending);
 		free(list);
 	}
 }

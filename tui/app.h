@@ -12,6 +12,7 @@
 struct cli_opts;
 struct logbuf;
 struct loop;
+struct replay;
 struct _win_st;
 
 enum pane_id {
@@ -102,6 +103,9 @@ struct app {
 	int reg_top;			/* first registry line shown */
 	int watch;			/* rewind watch: read-only but approve */
 	uint64_t watch_timer;		/* polls the watched journal */
+	struct replay *replay;		/* rewind replay: the tags and registry
+					 * tabs read the journal's answers */
+	int64_t replay_now;		/* ...and its clock (wall µs) */
 };
 
 /* Run the console for the session O describes; returns the exit status. */

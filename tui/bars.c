@@ -11,6 +11,7 @@
 #include "draw.h"
 #include "keymap.h"
 #include "loop.h"
+#include "outbox.h"
 #include "testhook.h"
 #include "theme.h"
 
@@ -138,11 +139,33 @@ bars_draw_rail(struct app *a, WINDOW *w, int y, int width)
 			  theme_attr(ROLE_OK));
 }
 
+/* Undelivered messages, kept in view at the right end of the status line
+ * for as long as they are pending. Returns the columns it took. */
+static int
+draw_pending(struct app *a, WINDOW *w, int y, int width)
+{
+	size_t n = session_outbox_pending(a->session);
+	char mark[40];
+	int mw;
+
+	if (n == 0)
+		return 0;
+	snprintf(mark, sizeof(mark), " %zu pending ", n);
+	mw = draw_width(mark);
+	if (mw + 12 > width)
+		return 0;
+	draw_text(w, y, width - mw - 1, mw, mark, theme_attr(ROLE_ALERT));
+	return mw + 1;
+}
+
 void
 bars_draw_status(struct app *a, WINDOW *w, int y, int width)
 {
+	int used;
+
 	draw_fill(w, y, 0, width, theme_attr(ROLE_STATUS));
-	draw_text(w, y, 1, width - 2, a->status,
+	used = draw_pending(a, w, y, width);
+	draw_text(w, y, 1, width - 2 - used, a->status,
 		  theme_attr(a->status_is_error ? ROLE_ERROR : ROLE_STATUS));
 }
 

@@ -15,6 +15,7 @@
 #include "loop.h"
 #include "pane_registry.h"
 #include "pane_tags.h"
+#include "replay.h"
 #include "sources.h"
 #include "tags.h"
 #include "theme.h"
@@ -69,7 +70,39 @@ current_tags(const struct app *a)
 {
 	struct sources *src = session_sources(a->session);
 
-	return src ? sources_tags(src) : NULL;
+	if (src)
+		return sources_tags(src);
+	return a->replay ? replay_tags(a->replay) : NULL;
+}
+
+/* How many registry answers there are to show, and the I-th: the live
+ * sources', or in a replay the journal's at the replay position. */
+static size_t
+n_answers(const struct app *a)
+{
+	struct sources *src = session_sources(a->session);
+
+	if (src)
+		return sources_n_registries(src);
+	return a->replay ? replay_n_registries(a->replay) : 0;
+}
+
+static const struct reg_answer *
+answer_at(const struct app *a, size_t i)
+{
+	struct sources *src = session_sources(a->session);
+
+	return src ? sources_registry(src, i) : replay_registry(a->replay, i);
+}
+
+/* The wall time registry ages count from: the replay's clock in a
+ * replay, the loop's otherwise. */
+static int64_t
+answers_now(const struct app *a)
+{
+	if (!session_sources(a->session) && a->replay)
+		return a->replay_now;
+	return clock_wall_now(loop_clock(a->loop));
 }
 
 void
@@ -93,16 +126,15 @@ pane_tags_tab_draw(struct app *a, WINDOW *w, struct rect r)
 void
 pane_registry_tab_draw(struct app *a, WINDOW *w, struct rect r)
 {
-	struct sources *src = session_sources(a->session);
 	const struct reg_answer *answers[MAX_ANSWERS];
-	size_t n = src ? sources_n_registries(src) : 0;
+	size_t n = n_answers(a);
 	char **marks = build_marks(a);
 	int lines;
 
 	if (n > MAX_ANSWERS)
 		n = MAX_ANSWERS;
 	for (size_t i = 0; i < n; i++)
-		answers[i] = sources_registry(src, i);
+		answers[i] = answer_at(a, i);
 	if (n == 0) {
 		draw_text(w, r.y, r.x + 1, r.w - 1, a->pb->targets.n_registries
 			  ? "Registry: no answer yet."
@@ -115,8 +147,7 @@ pane_registry_tab_draw(struct app *a, WINDOW *w, struct rect r)
 	if (a->reg_top > lines - r.h)
 		a->reg_top = lines - r.h > 0 ? lines - r.h : 0;
 	pane_registry_draw(w, r, answers, n, a->reg_top,
-			   (const char *const *)marks,
-			   clock_wall_now(loop_clock(a->loop)));
+			   (const char *const *)marks, answers_now(a));
 	free_marks(marks);
 }
 

@@ -663,6 +663,7 @@ redraw(struct rp *p)
 		draw_text(stdscr, h / 2, 0, w, "terminal too small",
 			  theme_attr(ROLE_ERROR));
 	} else {
+		p->a.replay_now = p->now;
 		app_draw_body(&p->a, stdscr, h, w);
 		draw_header(p, w);
 		draw_timeline(p, h - 2, w);
@@ -931,6 +932,7 @@ rp_init(struct rp *p, const char *dir)
 	}
 	p->a.loop = loop_new(NULL);
 	p->a.session = replay_session(p->r);
+	p->a.replay = p->r;
 	p->a.pb = session_playbook(p->a.session);
 	p->a.log = logbuf_new(LOG_LINES);
 	p->a.journal = logbuf_new(LOG_LINES);

@@ -18,10 +18,12 @@
 #include "clock.h"
 #include "err.h"
 #include "journal.h"
+#include "registry.h"
 #include "replay.h"
 #include "session.h"
 #include "sha256.h"
 #include "strbuf.h"
+#include "tags.h"
 #include "testutil.h"
 #include "xalloc.h"
 
@@ -595,6 +597,261 @@ START_TEST(test_replay_output_follows_the_position)
 }
 END_TEST
 
+/* --- the tags and registry answers as journalled ----------------------------- */
+
+#define PKG "mycelicmemory"
+
+/* The npm seed playbook, its critical-outage scenario given an injection
+ * that moves latest and brings tags, as the session's playbook copy. */
+static void
+write_npm_playbook(struct fx *f)
+{
+	char *path = src_path("playbooks/npm-dist-tag-rollback.json");
+	char *text = tu_read_file(path, NULL);
+	cJSON *pb = cJSON_Parse(text), *sc;
+	const char *inject = "[{\"id\": \"latest-moves\", \"at\": \"1m\", "
+		"\"state\": {\"tags\": [\"v1.3.0\", \"v1.2.3\"], \"registry\": "
+		"{\"" PKG "\": {\"dist-tags\": {\"latest\": \"1.3.0\"}}}}}]";
+	char *out;
+
+	ck_assert_ptr_nonnull(pb);
+	cJSON_ArrayForEach(sc, cJSON_GetObjectItem(pb, "scenarios"))
+		if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(sc, "id")),
+			   "critical-outage") == 0)
+			cJSON_AddItemToObject(sc, "inject", cJSON_Parse(inject));
+	out = cJSON_Print(pb);
+	ck_assert_int_eq(mkdir(f->dir, 0700), 0);
+	free(tu_write_file(f->dir, "playbook.json", out, strlen(out)));
+	free(out);
+	cJSON_Delete(pb);
+	free(text);
+	free(path);
+}
+
+static FILE *
+open_journal(struct fx *f)
+{
+	char *path = journal_of(f->dir);
+	FILE *fp = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(fp);
+	free(path);
+	return fp;
+}
+
+/* A tags.answer payload as the live sources journal it. */
+static cJSON *
+tags_answer(const char *names_json)
+{
+	cJSON *names = cJSON_Parse(names_json);
+	struct err err = { 0 };
+	struct tag_list *tl = tag_list_from_json(names, &err);
+	cJSON *json;
+
+	ck_assert_msg(tl != NULL, "tag_list_from_json: %s", err.msg);
+	json = tag_list_to_json(tl, 0);
+	tag_list_free(tl);
+	cJSON_Delete(names);
+	return json;
+}
+
+/* A registry.answer payload for NAME whose latest is LATEST. */
+static cJSON *
+registry_answer(const char *name, const char *latest)
+{
+	char *in = xasprintf("{\"dist-tags\": {\"latest\": \"%s\"}, "
+			     "\"versions\": [\"1.1.0\", \"%s\"]}", latest, latest);
+	struct err err = { 0 };
+	struct reg_answer *a = reg_answer_from_json(in, strlen(in), REG_NPM,
+						    name, &err);
+	cJSON *p = cJSON_CreateObject();
+	char *text;
+
+	ck_assert_msg(a != NULL, "reg_answer_from_json: %s", err.msg);
+	a->fetched_at_us = WALL0;
+	text = reg_answer_to_json(a);
+	cJSON_AddStringToObject(p, "name", name);
+	cJSON_AddItemToObject(p, "answer", cJSON_Parse(text));
+	free(text);
+	reg_answer_free(a);
+	free(in);
+	return p;
+}
+
+static const char *
+latest_at(struct replay *r, uint64_t n)
+{
+	const struct reg_answer *a;
+
+	ck_assert_int_eq(replay_seek(r, n, NULL), 0);
+	ck_assert_uint_eq(replay_n_registries(r), 1);
+	a = replay_registry(r, 0);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_str_eq(a->package, PKG);
+	ck_assert_ptr_null(a->error);
+	for (size_t i = 0; i < a->n_tags; i++)
+		if (strcmp(a->tags[i].name, "latest") == 0)
+			return a->tags[i].version;
+	return "";
+}
+
+/* The tags shown after N events, as "v1,v2" ("-" for none). */
+static const char *
+tags_at(struct replay *r, uint64_t n)
+{
+	static char buf[256];
+	const struct tag_list *tl;
+
+	ck_assert_int_eq(replay_seek(r, n, NULL), 0);
+	tl = replay_tags(r);
+	if (!tl)
+		return "-";
+	ck_assert_ptr_null(tl->error);
+	buf[0] = '\0';
+	for (size_t i = 0; i < tl->n_tags; i++)
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s",
+			 i ? "," : "", tl->tags[i].name);
+	return buf;
+}
+
+START_TEST(test_replay_shows_the_answers_journalled_by_then)
+{
+	struct fx f;
+	struct writer w = { NULL, 0, JOURNAL_GENESIS, STRBUF_INIT };
+
+	fx_init(&f);
+	write_npm_playbook(&f);
+	w.fp = open_journal(&f);
+	put_event(&w, "sam", "session.started", NULL,
+		  obj2("mode", "live", "operator", "sam"));		/* 1 */
+	put_event(&w, "sam", "note.added", NULL, obj2("text", "a", NULL, NULL));
+	put_event(&w, "sources", "tags.answer", NULL,
+		  tags_answer("[\"v1.2.3\"]"));				/* 3 */
+	put_event(&w, "sources", "registry.answer", NULL,
+		  registry_answer(PKG, "1.2.3"));			/* 4 */
+	put_event(&w, "sam", "note.added", NULL, obj2("text", "b", NULL, NULL));
+	put_event(&w, "sources", "tags.answer", NULL,
+		  tags_answer("[\"v1.2.3\", \"v1.3.0\"]"));		/* 6 */
+	put_event(&w, "sources", "registry.answer", NULL,
+		  registry_answer(PKG, "1.3.0"));			/* 7 */
+	put_event(&w, "sources", "registry.answer", NULL,
+		  registry_answer("not-a-target", "9.9.9"));		/* 8 */
+	fclose(w.fp);
+	strbuf_done(&w.line);
+	f.r = replay_open(f.dir, &f.err);
+	ck_assert_msg(f.r != NULL, "replay_open: %s", f.err.msg);
+
+	/* At the end, then back and forth across each answer. */
+	ck_assert_str_eq(tags_at(f.r, 8), "v1.3.0,v1.2.3");
+	ck_assert_str_eq(latest_at(f.r, 8), "1.3.0");
+	ck_assert_str_eq(tags_at(f.r, 2), "-");
+	ck_assert_str_eq(latest_at(f.r, 2), "");
+	ck_assert_int_eq(replay_registry(f.r, 0)->has_data, 0);
+	ck_assert_str_eq(tags_at(f.r, 3), "v1.2.3");
+	ck_assert_str_eq(latest_at(f.r, 3), "");
+	ck_assert_str_eq(latest_at(f.r, 4), "1.2.3");
+	ck_assert_int_eq(replay_registry(f.r, 0)->fetched_at_us, WALL0);
+	ck_assert_str_eq(tags_at(f.r, 5), "v1.2.3");
+	ck_assert_str_eq(tags_at(f.r, 6), "v1.3.0,v1.2.3");
+	ck_assert_str_eq(latest_at(f.r, 6), "1.2.3");
+	ck_assert_str_eq(latest_at(f.r, 7), "1.3.0");
+	ck_assert_str_eq(latest_at(f.r, 0), "");
+	ck_assert_str_eq(tags_at(f.r, 4), "v1.2.3");
+	ck_assert_ptr_null(replay_registry(f.r, 1));
+	fx_done(&f);
+}
+END_TEST
+
+START_TEST(test_replay_shows_the_drill_state_as_injected_by_then)
+{
+	struct fx f;
+	struct writer w = { NULL, 0, JOURNAL_GENESIS, STRBUF_INIT };
+	cJSON *started = obj2("mode", "drill", "operator", "sam");
+	cJSON *inject = obj2("id", "latest-moves", "what", "state changes");
+
+	fx_init(&f);
+	write_npm_playbook(&f);
+	w.fp = open_journal(&f);
+	cJSON_AddStringToObject(started, "scenario", "critical-outage");
+	cJSON_AddItemToObject(inject, "state", cJSON_Parse(
+		"{\"tags\": [\"v1.3.0\", \"v1.2.3\"], \"registry\": {\"" PKG
+		"\": {\"dist-tags\": {\"latest\": \"1.3.0\"}}}}"));
+	put_event(&w, "sam", "session.started", NULL, started);	/* 1 */
+	put_event(&w, "sources", "tags.answer", NULL,
+		  tags_answer("[\"v0.9.0\"]"));				/* 2 */
+	put_event(&w, "scenario", "drill.inject", NULL, inject);	/* 3 */
+	put_event(&w, "sam", "note.added", NULL, obj2("text", "a", NULL, NULL));
+	fclose(w.fp);
+	strbuf_done(&w.line);
+	f.r = replay_open(f.dir, &f.err);
+	ck_assert_msg(f.r != NULL, "replay_open: %s", f.err.msg);
+
+	/* The scenario's registry from the start; its tags (none before the
+	 * injection) leave the watched ones shown; the injection wins. */
+	ck_assert_str_eq(latest_at(f.r, 4), "1.3.0");
+	ck_assert_str_eq(tags_at(f.r, 4), "v1.3.0,v1.2.3");
+	ck_assert_str_eq(latest_at(f.r, 1), "1.2.3");
+	ck_assert_str_eq(tags_at(f.r, 1), "-");
+	ck_assert_str_eq(tags_at(f.r, 2), "v0.9.0");
+	ck_assert_str_eq(latest_at(f.r, 2), "1.2.3");
+	ck_assert_str_eq(latest_at(f.r, 3), "1.3.0");
+	ck_assert_str_eq(tags_at(f.r, 3), "v1.3.0,v1.2.3");
+	fx_done(&f);
+}
+END_TEST
+
+/* Many answers among many events, across snapshots: at random positions
+ * the provider gives the answer a linear walk finds. */
+START_TEST(test_replay_answers_across_snapshots_match_a_linear_walk)
+{
+	enum { N = 2 * REPLAY_SNAPSHOT_EVERY + 777, EVERY_TAGS = 613,
+	       EVERY_REG = 1009 };
+	struct fx f;
+	struct writer w = { NULL, 0, JOURNAL_GENESIS, STRBUF_INIT };
+	unsigned seed = 6;
+
+	fx_init(&f);
+	write_npm_playbook(&f);
+	w.fp = open_journal(&f);
+	put_event(&w, "sam", "session.started", NULL,
+		  obj2("mode", "live", "operator", "sam"));
+	for (uint64_t i = 2; i <= N; i++) {
+		char v[64];
+
+		if (i % EVERY_TAGS == 0) {
+			snprintf(v, sizeof(v), "[\"v1.0.%llu\"]",
+				 (unsigned long long)i);
+			put_event(&w, "sources", "tags.answer", NULL,
+				  tags_answer(v));
+		} else if (i % EVERY_REG == 0) {
+			snprintf(v, sizeof(v), "2.0.%llu", (unsigned long long)i);
+			put_event(&w, "sources", "registry.answer", NULL,
+				  registry_answer(PKG, v));
+		} else {
+			put_mixed(&w, i);
+		}
+	}
+	fclose(w.fp);
+	strbuf_done(&w.line);
+	f.r = replay_open(f.dir, &f.err);
+	ck_assert_msg(f.r != NULL, "replay_open: %s", f.err.msg);
+	ck_assert_uint_eq(replay_count(f.r), N);
+	for (int k = 0; k < 40; k++) {
+		uint64_t n = 1 + (uint64_t)rand_r(&seed) % N;
+		uint64_t t = n / EVERY_TAGS * EVERY_TAGS, g = n;
+		char want[64];
+
+		while (g >= EVERY_REG && (g % EVERY_REG || g % EVERY_TAGS == 0))
+			g--;
+		snprintf(want, sizeof(want), "v1.0.%llu", (unsigned long long)t);
+		ck_assert_str_eq(tags_at(f.r, n), t ? want : "-");
+		snprintf(want, sizeof(want), "2.0.%llu", (unsigned long long)g);
+		ck_assert_str_eq(latest_at(f.r, n), g >= EVERY_REG ? want : "");
+	}
+	fx_done(&f);
+}
+END_TEST
+
 static Suite *
 replay_suite(void)
 {
@@ -610,6 +867,9 @@ replay_suite(void)
 	tcase_add_test(tc, test_replay_never_writes_to_the_session_directory);
 	tcase_add_test(tc, test_replay_finds_marks_times_and_text);
 	tcase_add_test(tc, test_replay_output_follows_the_position);
+	tcase_add_test(tc, test_replay_shows_the_answers_journalled_by_then);
+	tcase_add_test(tc, test_replay_shows_the_drill_state_as_injected_by_then);
+	tcase_add_test(tc, test_replay_answers_across_snapshots_match_a_linear_walk);
 	suite_add_tcase(s, tc);
 	return s;
 }
