@@ -123,6 +123,8 @@ start_app -x 140 run "$SCREEN_TMP/msg.json" --session-dir "$SESSION_DIR" --opera
 # The raw output to the terminal, for the OSC 52 check.
 tm pipe-pane -t "$SCREEN_TARGET" -o "cat >>$(_shquote "$SCREEN_TMP/pane.raw")" ||
 	fail "pipe-pane failed"
+# tmux takes OSC 52 from the app into its paste buffers.
+tm set-option -s set-clipboard on || fail "set-clipboard failed"
 shot start
 for i in 1 2 3 4 5; do keys '>'; done
 wait_text '▶ communicate'
@@ -187,6 +189,12 @@ until grep -q 'Q0xJUE1BUksgcmVzdG9yZWQgMS4yLjI=' "$SCREEN_TMP/pane.raw" 2>/dev/n
 done
 grep -qF "$(printf '\033]52;c;Q0xJUE1BUksgcmVzdG9yZWQgMS4yLjI=')" "$SCREEN_TMP/pane.raw" ||
 	fail "the clipboard text is not in an OSC 52 sequence"
+i=0
+until [ "$(tm show-buffer 2>/dev/null)" = "CLIPMARK restored 1.2.2" ]; do
+	[ "$i" -lt 200 ] || fail "tmux's buffer is not the message: $(tm show-buffer 2>&1)"
+	sleep 0.01
+	i=$((i + 1))
+done
 refute_text '52;c|Q0xJUE1' "the OSC 52 sequence shows on the screen"
 assert_text '▶ communicate'
 assert_text ' Enter .* q quit' "the key bar is gone after the clipboard send"
@@ -200,6 +208,7 @@ wait_text 'update reminder dismissed'
 [ "$(journal_count reminder.dismissed)" = 1 ] || fail "no reminder.dismissed in the journal"
 
 # --- (3) the secret path: no screen, not the journal --------------------------------
+grep -qF "$SECRET" "$SCREEN_TMP/pane.raw" && fail "the terminal was sent the webhook's secret path"
 grep -qF "$SECRET" "$SESSION_DIR/journal.jsonl" && fail "the journal holds the webhook's secret path"
 grep -rlF "$SECRET" "$SESSION_DIR" && fail "a session file holds the webhook's secret path"
 [ "$(journal_count message.delivered)" -ge 2 ] ||
