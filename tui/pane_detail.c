@@ -158,6 +158,21 @@ show_result(struct cursor *c, const struct step_view *v)
 		line(c, v->result, ROLE_LOG);
 }
 
+/* The message as it would go out now, or its template while a variable
+ * it names is still unset. */
+static void
+show_message(struct app *a, struct cursor *c, const struct step_view *v)
+{
+	struct err err = { 0 };
+	char *text = session_render(a->session, v->def->template, &err);
+
+	line(c, text ? "Message (Enter previews it; e there edits it):"
+		     : "Message template (a variable is not set yet):",
+	     ROLE_TITLE);
+	line(c, text ? text : v->def->template, ROLE_NORMAL);
+	free(text);
+}
+
 /* A finished drill: the score card in place of the step. */
 static int
 show_scorecard(struct app *a, struct cursor *c)
@@ -219,10 +234,7 @@ pane_detail_draw(struct app *a, WINDOW *w, struct rect r)
 	case STEP_KIND_DECIDE: show_decide(a, &c, &v); break;
 	case STEP_KIND_APPROVE: show_approve(&c, &v); break;
 	case STEP_KIND_INPUT: show_input(a, &c, &v); break;
-	case STEP_KIND_MESSAGE:
-		line(&c, "Message (Enter previews it):", ROLE_TITLE);
-		line(&c, v.def->template, ROLE_NORMAL);
-		break;
+	case STEP_KIND_MESSAGE: show_message(a, &c, &v); break;
 	case STEP_KIND_WAIT:
 		linef(&c, ROLE_NORMAL, "Watch for %lld s",
 		      (long long)(v.def->duration_us / 1000000));

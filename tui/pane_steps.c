@@ -10,6 +10,7 @@
 
 #include "app.h"
 #include "draw.h"
+#include "outbox.h"
 #include "theme.h"
 
 static const char *
@@ -52,6 +53,19 @@ who_when(const struct step_view *v, char *buf, size_t size)
 	snprintf(buf, size, "%s %02d:%02d", v->actor, tm.tm_hour, tm.tm_min);
 }
 
+/* Whether message step ID has a delivery still pending. */
+static int
+is_pending(const struct app *a, const char *id)
+{
+	struct outbox_view ov;
+
+	for (size_t i = 0; i < session_outbox_pending(a->session); i++)
+		if (session_outbox_view(a->session, i, &ov) == 0 && ov.step &&
+		    strcmp(ov.step, id) == 0)
+			return 1;
+	return 0;
+}
+
 static void
 draw_step(struct app *a, WINDOW *w, int y, struct rect r, int i)
 {
@@ -70,6 +84,8 @@ draw_step(struct app *a, WINDOW *w, int y, struct rect r, int i)
 	who_when(&v, tail, sizeof(tail));
 	if (!v.active)
 		snprintf(tail, sizeof(tail), "does not apply");
+	else if (v.def->kind == STEP_KIND_MESSAGE && is_pending(a, v.def->id))
+		snprintf(tail, sizeof(tail), "queued, not delivered");
 	else if (v.state != STEP_OPEN && v.state != STEP_DONE && !tail[0])
 		snprintf(tail, sizeof(tail), "%s", session_state_name(v.state));
 	tail_w = draw_width(tail);
