@@ -129,6 +129,79 @@ drill_free(struct session *s)
 	s->drill = NULL;
 }
 
+/* --- replay snapshots ---------------------------------------------------------------- */
+
+static struct drill *
+drill_copy(const struct drill *d, size_t n_steps, size_t n_injects)
+{
+	struct drill *c = xcalloc(1, sizeof(*c));
+
+	c->paced = d->paced;
+	c->sc = d->sc;
+	c->state = cJSON_Duplicate(d->state, 1);
+	c->fired = xcalloc(n_injects + 1, 1);
+	if (d->fired)
+		memcpy(c->fired, d->fired, n_injects);
+	c->timers = xcalloc(n_injects + 1, sizeof(*c->timers));
+	c->preds = xcalloc(n_steps + 1, sizeof(*c->preds));
+	for (size_t i = 0; i < n_steps; i++) {
+		c->preds[i] = d->preds[i];
+		c->preds[i].text = d->preds[i].text
+			? xstrdup(d->preds[i].text) : NULL;
+		c->preds[i].first_lines = d->preds[i].first_lines
+			? xstrdup(d->preds[i].first_lines) : NULL;
+	}
+	c->finished = xcalloc(n_steps + 1, 1);
+	memcpy(c->finished, d->finished, n_steps);
+	memcpy(c->phase_start, d->phase_start, sizeof(c->phase_start));
+	memcpy(c->phase_end, d->phase_end, sizeof(c->phase_end));
+	c->start_wall = d->start_wall;
+	c->complete_wall = d->complete_wall;
+	c->skipped = cJSON_Duplicate(d->skipped, 1);
+	c->na = cJSON_Duplicate(d->na, 1);
+	return c;
+}
+
+static size_t
+n_injects(const struct drill *d)
+{
+	return d->sc ? d->sc->n_injects : 0;
+}
+
+struct drill *
+drill_snapshot(const struct session *s)
+{
+	return s->drill ? drill_copy(s->drill, s->n_steps, n_injects(s->drill))
+			: NULL;
+}
+
+void
+drill_snapshot_free(struct drill *snap, size_t n_steps)
+{
+	if (!snap)
+		return;
+	for (size_t i = 0; i < n_steps; i++) {
+		free(snap->preds[i].text);
+		free(snap->preds[i].first_lines);
+	}
+	free(snap->preds);
+	free(snap->finished);
+	free(snap->fired);
+	free(snap->timers);
+	cJSON_Delete(snap->state);
+	cJSON_Delete(snap->skipped);
+	cJSON_Delete(snap->na);
+	free(snap);
+}
+
+void
+drill_restore(struct session *s, const struct drill *snap)
+{
+	drill_free(s);
+	if (snap)
+		s->drill = drill_copy(snap, s->n_steps, n_injects(snap));
+}
+
 static ssize_t
 step_index(const struct session *s, const char *id)
 {

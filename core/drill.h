@@ -23,10 +23,12 @@
 #ifndef REWIND_CORE_DRILL_H
 #define REWIND_CORE_DRILL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct action;
 struct cJSON;
+struct drill;
 struct err;
 struct journal_event;
 struct session;
@@ -56,6 +58,16 @@ struct cJSON *drill_scorecard_json(const struct session *s);
 
 /* Free S's drill state: cancel its timers, remove the clone. */
 void drill_free(struct session *s);
+
+/* A copy of S's drill record (no timers, runner or clone) for replay
+ * snapshots, or NULL when S has none; free with drill_snapshot_free. */
+struct drill *drill_snapshot(const struct session *s);
+
+/* Replace S's drill record by a copy of SNAP (NULL: none). */
+void drill_restore(struct session *s, const struct drill *snap);
+
+/* Free a snapshot (N_STEPS: the session's step count); SNAP may be NULL. */
+void drill_snapshot_free(struct drill *snap, size_t n_steps);
 
 /* Note one applied journal event (called for every event, replayed or
  * new); never journals anything itself. */

@@ -25,6 +25,7 @@ struct session_state {
 	char *decision_label;	/* message facts (session_send.c) */
 	char *decision_reason;
 	int64_t executed_wall_us;
+	struct drill *drill;	/* the drill's record (drill.c), or NULL */
 };
 
 static char *
@@ -100,6 +101,7 @@ session_state_dup(const struct session *s)
 	st->decision_label = dup_or_null(s->decision_label);
 	st->decision_reason = dup_or_null(s->decision_reason);
 	st->executed_wall_us = s->executed_wall_us;
+	st->drill = drill_snapshot(s);
 	return st;
 }
 
@@ -131,10 +133,8 @@ session_state_restore(struct session *s, const struct session_state *st)
 	s->decision_reason = dup_or_null(st->decision_reason);
 	s->executed_wall_us = st->executed_wall_us;
 	/* The drill's own record (predictions, injections, lists for the
-	 * score card) is private to drill.c and not in the snapshot: drop
-	 * it, so it holds what the events after the snapshot say instead of
-	 * growing with every seek. TODO(#6): drill_state_dup/restore. */
-	drill_free(s);
+	 * score card) as it was at the snapshot. */
+	drill_restore(s, st->drill);
 }
 
 void
@@ -144,6 +144,7 @@ session_state_free(struct session_state *st)
 		return;
 	for (size_t i = 0; i < st->n_steps; i++)
 		rt_strings_free(&st->steps[i]);
+	drill_snapshot_free(st->drill, st->n_steps);
 	free(st->steps);
 	for (size_t i = 0; i < st->n_values; i++)
 		free(st->values[i]);

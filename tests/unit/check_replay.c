@@ -16,6 +16,7 @@
 
 #include "action.h"
 #include "clock.h"
+#include "drill.h"
 #include "err.h"
 #include "journal.h"
 #include "registry.h"
@@ -134,6 +135,31 @@ same_str(const char *a, const char *b)
 	return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
+/* The drill's own record (what its score card lists) matches too. */
+static void
+assert_same_drill(const struct session *want, const struct session *got,
+		  uint64_t n)
+{
+	cJSON *a, *b;
+	char *na_a, *na_b;
+
+	if (session_mode(want) != SESSION_DRILL)
+		return;
+	a = drill_scorecard_json(want);
+	b = drill_scorecard_json(got);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_nonnull(b);
+	na_a = cJSON_PrintUnformatted(cJSON_GetObjectItem(a, "na"));
+	na_b = cJSON_PrintUnformatted(cJSON_GetObjectItem(b, "na"));
+	ck_assert_msg(strcmp(na_a, na_b) == 0, "event %llu: drill n/a list "
+		      "differs: %.80s vs %.80s", (unsigned long long)n, na_a,
+		      na_b);
+	free(na_a);
+	free(na_b);
+	cJSON_Delete(a);
+	cJSON_Delete(b);
+}
+
 static void
 assert_same_state(const struct session *want, const struct session *got,
 		  uint64_t n)
@@ -168,6 +194,7 @@ assert_same_state(const struct session *want, const struct session *got,
 				       session_var(got, pb->variables[i].name)),
 			      "event %llu: variable %s differs",
 			      (unsigned long long)n, pb->variables[i].name);
+	assert_same_drill(want, got, n);
 }
 
 /* Seek to N and compare with a session attached to the first N lines. */
