@@ -345,12 +345,27 @@ note_phase(struct drill *d, const struct journal_event *ev)
 		d->phase_start[to] = ev->wall_us;
 }
 
+/* One entry per step in LIST (the latest reason wins), so the list stays
+ * as long as the playbook however often a step is marked. */
 static void
 note_listed(cJSON *list, const struct journal_event *ev)
 {
-	cJSON *o = cJSON_CreateObject();
+	const char *step = ev->step ? ev->step : "";
+	cJSON *o, *item;
+	int i = 0;
 
-	cJSON_AddStringToObject(o, "step", ev->step ? ev->step : "");
+	cJSON_ArrayForEach(item, list) {
+		const char *id = cJSON_GetStringValue(
+			cJSON_GetObjectItem(item, "step"));
+
+		if (id && strcmp(id, step) == 0) {
+			cJSON_DeleteItemFromArray(list, i);
+			break;
+		}
+		i++;
+	}
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "step", step);
 	cJSON_AddStringToObject(o, "reason", pstr(ev, "reason") ? pstr(ev, "reason")
 							      : "");
 	cJSON_AddItemToArray(list, o);
