@@ -125,16 +125,6 @@ is_name_char(char c)
 	return isalnum((unsigned char)c) || c == '_';
 }
 
-/* Facts a template may name besides the variables; the list of fact() in
- * core/session_act.c. */
-static int
-is_fact(const char *name)
-{
-	for (size_t i = 0; session_fact_names[i]; i++)
-		if (strcmp(session_fact_names[i], name) == 0)
-			return 1;
-	return 0;
-}
 
 /* Whether TEXT names NAME as $NAME (whole word) or ${NAME}: what the
  * session counts as a reference (session_each_ref). */
@@ -436,7 +426,7 @@ unknown_in_template(struct lint *l, const char *path, const char *text)
 		if (!end)
 			break;
 		name = xstrndup(p + 2, (size_t)(end - p - 2));
-		if (var_index(l->pb, name) < 0 && !is_fact(name))
+		if (var_index(l->pb, name) < 0 && !session_is_fact(name))
 			report_unknown(l, path, name, 1);
 		free(name);
 	}
@@ -631,7 +621,7 @@ unbraced_in(struct lint *l, const char *path, const char *text)
 		if (n == 0)
 			continue;
 		name = xstrndup(p + 1, n);
-		if (var_index(l->pb, name) >= 0 || is_fact(name)) {
+		if (var_index(l->pb, name) >= 0 || session_is_fact(name)) {
 			fix = xasprintf("write ${%s}", name);
 			report(l, LINT_WARNING, path, fix, "$%s is left as "
 			       "written: only ${%s} is replaced", name, name);

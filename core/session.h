@@ -207,6 +207,9 @@ int64_t session_start_wall(const struct session *s);
  * playbook's variables (OPERATOR, PLAYBOOK, ...), NULL-ended. */
 extern const char *const session_fact_names[];
 
+/* Whether NAME is one of them. */
+int session_is_fact(const char *name);
+
 /* Name of a step state ("open", "done"...). */
 const char *session_state_name(enum step_state st);
 

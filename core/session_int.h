@@ -162,8 +162,6 @@ int session_send(struct session *s, struct step_rt *rt,
 		 const struct action *a, const char *actor, struct err *err);
 
 
-/* Whether NAME is a fact templates may use (OPERATOR, APPROVERS...). */
-int session_is_fact(const char *name);
 
 /* Value of fact NAME (caller frees), or NULL when unknown or not known
  * yet (COMPLETED_AT before execute is over). */

@@ -6,12 +6,10 @@
 #include <curses.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/ioctl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <term.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -28,6 +26,7 @@
 #include "osc52.h"
 #include "outbox.h"
 #include "sanitize.h"
+#include "term.h"
 #include "testhook.h"
 #include "theme.h"
 #include "xalloc.h"
@@ -37,14 +36,6 @@
 #define LOG_LINES 5000
 #define FRAME_US 16000		/* at most one redraw per 16 ms */
 
-static SCREEN *screen;
-
-static void
-restore_terminal(void)
-{
-	if (screen && !isendwin())
-		endwin();
-}
 
 const char *
 app_lookup(const char *name, const void *arg)
@@ -693,14 +684,9 @@ on_stdin(int fd, int events, void *arg)
 static void
 on_winch(int signo, void *arg)
 {
-	struct app *a = arg;
-	struct winsize ws;
-
 	(void)signo;
-	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 &&
-	    ws.ws_col > 0)
-		resizeterm(ws.ws_row, ws.ws_col);
-	app_dirty(a);
+	term_resize();
+	app_dirty(arg);
 }
 
 /* Messages: a due update reminder and undelivered messages, announced
@@ -778,50 +764,6 @@ on_clock(void *arg)
 	note_messages(a);
 	a->clock_timer = loop_add_timer(a->loop, 1000000, on_clock, a);
 	app_dirty(a);
-}
-
-static int
-terminal_usable(void)
-{
-	const char *cup = tigetstr("cup");
-
-	return cup && cup != (char *)-1;
-}
-
-static int
-start_curses(void)
-{
-	screen = newterm(NULL, stdout, stdin);
-	if (!screen)
-		return -1;
-	if (!terminal_usable()) {
-		endwin();
-		delscreen(screen);
-		screen = NULL;
-		return -1;
-	}
-	fatal_set_hook(restore_terminal);
-	set_escdelay(25);
-	cbreak();
-	noecho();
-	keypad(stdscr, TRUE);
-	nodelay(stdscr, TRUE);
-	curs_set(0);
-	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED |
-		  BUTTON5_PRESSED, NULL);
-	mouseinterval(0);
-	return 0;
-}
-
-static void
-stop_curses(void)
-{
-	if (!screen)
-		return;
-	endwin();
-	delscreen(screen);
-	screen = NULL;
-	fatal_set_hook(NULL);
 }
 
 /* An interactive step borrows the terminal: leave curses mode, then come
@@ -938,13 +880,9 @@ goodbye(struct app *a, const char *cmd)
 static void
 theme_setup(struct app *a, const struct cli_opts *o)
 {
-	char name[128];
-	char msg[256] = "";
-	const char *want = o->theme;
+	char msg[256];
 
-	if (!want && theme_config_name(name, sizeof(name)))
-		want = name;
-	theme_init(want, msg, sizeof(msg));
+	term_theme(o->theme, msg, sizeof(msg));
 	if (msg[0])
 		app_status(a, 1, "%s", msg);
 }
@@ -1040,7 +978,7 @@ console(const struct cli_opts *o, int watch)
 	a.session = watch ? watch_open(&a, o->args[0], clk)
 			  : cli_open_session(&history, a.loop, clk,
 					     on_core_event, &a);
-	if (!a.session || start_curses() < 0) {
+	if (!a.session || term_start(1) < 0) {
 		if (a.session)
 			fprintf(stderr, "rewind: the terminal (TERM=%s) cannot "
 				"run the console; use --batch\n",
@@ -1065,7 +1003,7 @@ console(const struct cli_opts *o, int watch)
 	loop_cancel_timer(a.loop, a.clock_timer);
 	if (a.watch_timer)
 		loop_cancel_timer(a.loop, a.watch_timer);
-	stop_curses();
+	term_stop();
 	theme_end();
 	restore_stderr(saved_stderr);
 	goodbye(&a, session_mode(a.session) == SESSION_LIVE ? "run" : "drill");

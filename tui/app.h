@@ -153,6 +153,10 @@ void pane_log_draw(struct app *a, struct _win_st *w, struct rect r,
 		   int journal);
 void pane_targets_draw(struct app *a, struct _win_st *w, struct rect r);
 void bars_draw_header(struct app *a, struct _win_st *w, int width);
+/* The header from column X on (title, versions, the clock at NOW_US
+ * against the RTO target): the console's and the replay's. */
+void bars_draw_header_rest(struct app *a, struct _win_st *w, int x,
+			   int width, int64_t now_us);
 void bars_draw_rail(struct app *a, struct _win_st *w, int y, int width);
 void bars_draw_status(struct app *a, struct _win_st *w, int y, int width);
 void bars_draw_keybar(struct app *a, struct _win_st *w, int y, int width);

@@ -49,9 +49,9 @@ versions_text(const struct app *a, char *buf, size_t size)
 }
 
 static void
-clock_text(const struct app *a, char *buf, size_t size, int *late)
+clock_text(const struct app *a, int64_t now, char *buf, size_t size,
+	   int *late)
 {
-	int64_t now = clock_wall_now(loop_clock(a->loop));
 	int64_t elapsed = (now - session_start_wall(a->session)) / 1000000;
 	int64_t target = playbook_rto_within(a->pb, app_lookup, a->session) /
 			 1000000;
@@ -87,8 +87,7 @@ void
 bars_draw_header(struct app *a, WINDOW *w, int width)
 {
 	int live = session_mode(a->session) == SESSION_LIVE;
-	char versions[128], clk[64];
-	int x, late, clock_w, vers_w;
+	int x;
 
 	draw_fill(w, 0, 0, width, theme_attr(ROLE_HEADER));
 	x = draw_text(w, 0, 0, width, live ? " LIVE " : " DRILL ",
@@ -96,14 +95,25 @@ bars_draw_header(struct app *a, WINDOW *w, int width)
 	if (testhook_active())
 		x += draw_text(w, 0, x, width - x, " TEST MODE ",
 			       theme_attr(ROLE_TEST_MODE));
-	clock_text(a, clk, sizeof(clk), &late);
+	bars_draw_header_rest(a, w, x, width,
+			      clock_wall_now(loop_clock(a->loop)));
+}
+
+void
+bars_draw_header_rest(struct app *a, WINDOW *w, int x, int width,
+		      int64_t now_us)
+{
+	char versions[128], clk[64];
+	int late, clock_w, vers_w;
+
+	clock_text(a, now_us, clk, sizeof(clk), &late);
 	versions_text(a, versions, sizeof(versions));
 	/* Versions and clock matter most at 3 a.m.; the title gets the rest. */
 	clock_w = draw_width(clk) + 1;
 	vers_w = versions[0] ? draw_width(versions) + 2 : 0;
 	draw_clipped(w, 0, x + 1, width - x - clock_w - vers_w - 3,
 		     a->pb->title, theme_attr(ROLE_HEADER));
-	if (vers_w)
+	if (vers_w && width - clock_w - vers_w > x)
 		draw_text(w, 0, width - clock_w - vers_w, vers_w, versions,
 			  theme_attr(ROLE_TITLE_FOCUS));
 	draw_text(w, 0, width - clock_w, clock_w, clk,

@@ -13,8 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <term.h>
 #include <unistd.h>
 
 #include "app.h"
@@ -29,6 +27,7 @@
 #include "replay.h"
 #include "sanitize.h"
 #include "strbuf.h"
+#include "term.h"
 #include "testhook.h"
 #include "theme.h"
 #include "xalloc.h"
@@ -72,14 +71,6 @@ struct rp {
 	char *bar;		/* per column: the strongest marker there */
 };
 
-static SCREEN *screen;
-
-static void
-restore_terminal(void)
-{
-	if (screen && !isendwin())
-		endwin();
-}
 
 static void
 say(struct rp *p, int is_error, const char *fmt, ...)
@@ -397,81 +388,13 @@ seek_time(struct rp *p, const char *text)
 
 /* --- drawing --------------------------------------------------------------------------------- */
 
-static const char *
-find_var(const struct app *a, const char *const *hints)
-{
-	for (size_t i = 0; i < a->pb->n_variables; i++)
-		for (const char *const *h = hints; *h; h++)
-			if (strstr(a->pb->variables[i].name, *h) &&
-			    session_var(a->session, a->pb->variables[i].name))
-				return session_var(a->session,
-						   a->pb->variables[i].name);
-	return NULL;
-}
-
-/* The versions as the live header shows them: "1.4.0 -> 1.3.2". */
-static void
-versions_text(const struct app *a, char *buf, size_t size)
-{
-	static const char *const from_hints[] = { "CURRENT", "BAD", "BROKEN",
-						  "ROLLBACK_FROM", NULL };
-	static const char *const to_hints[] = { "RESTORE", "GOOD", "TARGET",
-						"ROLLBACK", NULL };
-	const char *from = find_var(a, from_hints);
-	const char *to = find_var(a, to_hints);
-	const char *arrow = draw_glyph("\u2192", "->");
-
-	buf[0] = '\0';
-	if (from && to)
-		snprintf(buf, size, "%s %s %s", from, arrow, to);
-	else if (to)
-		snprintf(buf, size, "%s %s", arrow, to);
-	else if (from)
-		snprintf(buf, size, "%s", from);
-}
-
-static void
-clock_text(const struct rp *p, char *buf, size_t size, int *late)
-{
-	int64_t elapsed = (p->now - session_start_wall(p->a.session)) / 1000000;
-	int64_t target = playbook_rto_within(p->a.pb, app_lookup, p->a.session)
-			 / 1000000;
-
-	if (elapsed < 0)
-		elapsed = 0;
-	*late = target > 0 && elapsed > target;
-	if (target > 0)
-		snprintf(buf, size, "%02lld:%02lld / %02lld:%02lld RTO",
-			 (long long)(elapsed / 60), (long long)(elapsed % 60),
-			 (long long)(target / 60), (long long)(target % 60));
-	else
-		snprintf(buf, size, "%02lld:%02lld", (long long)(elapsed / 60),
-			 (long long)(elapsed % 60));
-}
-
-/* The title in WIDTH columns, with an ellipsis when cut. */
-static void
-draw_clipped(int x, int width, const char *text)
-{
-	int attr = theme_attr(ROLE_HEADER);
-
-	if (width <= 1)
-		return;
-	if (draw_width(text) <= width) {
-		draw_text(stdscr, 0, x, width, text, attr);
-		return;
-	}
-	x += draw_text(stdscr, 0, x, width - 1, text, attr);
-	draw_text(stdscr, 0, x, 1, draw_glyph("\u2026", "~"), attr);
-}
-
 static void
 draw_header(struct rp *p, int width)
 {
 	const struct replay_integrity *in = replay_integrity(p->r);
 	int live = session_mode(p->a.session) == SESSION_LIVE;
-	char versions[128], clk[64], broken[64];
-	int x, late, clock_w, vers_w, broken_w = 0;
+	char broken[64];
+	int x;
 
 	draw_fill(stdscr, 0, 0, width, theme_attr(ROLE_HEADER));
 	x = draw_text(stdscr, 0, 0, width, " REPLAY ",
@@ -481,20 +404,10 @@ draw_header(struct rp *p, int width)
 	if (in->bad_line) {
 		snprintf(broken, sizeof(broken), " CHAIN BROKEN line %llu ",
 			 (unsigned long long)in->bad_line);
-		broken_w = draw_text(stdscr, 0, x, width - x, broken,
-				     theme_attr(ROLE_ERROR) | A_REVERSE);
-		x += broken_w;
+		x += draw_text(stdscr, 0, x, width - x, broken,
+			       theme_attr(ROLE_ERROR) | A_REVERSE);
 	}
-	clock_text(p, clk, sizeof(clk), &late);
-	versions_text(&p->a, versions, sizeof(versions));
-	clock_w = draw_width(clk) + 1;
-	vers_w = versions[0] ? draw_width(versions) + 2 : 0;
-	draw_clipped(x + 1, width - x - clock_w - vers_w - 3, p->a.pb->title);
-	if (vers_w && width - clock_w - vers_w > x)
-		draw_text(stdscr, 0, width - clock_w - vers_w, vers_w, versions,
-			  theme_attr(ROLE_TITLE_FOCUS));
-	draw_text(stdscr, 0, width - clock_w, clock_w, clk,
-		  theme_attr(late ? ROLE_CLOCK_LATE : ROLE_CLOCK));
+	bars_draw_header_rest(&p->a, stdscr, x, width, p->now);
 }
 
 /* The strongest marker among events [FIRST, LAST]. */
@@ -817,61 +730,20 @@ static void
 on_winch(int signo, void *arg)
 {
 	struct rp *p = arg;
-	struct winsize ws;
 
 	(void)signo;
-	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 &&
-	    ws.ws_col > 0)
-		resizeterm(ws.ws_row, ws.ws_col);
+	term_resize();
 	app_dirty(&p->a);
 }
 
 /* --- the terminal ------------------------------------------------------------------------------- */
 
-static int
-start_curses(void)
-{
-	const char *cup;
-
-	screen = newterm(NULL, stdout, stdin);
-	if (!screen)
-		return -1;
-	cup = tigetstr("cup");
-	if (!cup || cup == (char *)-1) {
-		endwin();
-		delscreen(screen);
-		screen = NULL;
-		return -1;
-	}
-	fatal_set_hook(restore_terminal);
-	set_escdelay(25);
-	cbreak();
-	noecho();
-	keypad(stdscr, TRUE);
-	nodelay(stdscr, TRUE);
-	curs_set(0);
-	return 0;
-}
-
-static void
-stop_curses(void)
-{
-	if (!screen)
-		return;
-	endwin();
-	delscreen(screen);
-	screen = NULL;
-	fatal_set_hook(NULL);
-}
-
 static void
 theme_setup(struct rp *p, const char *theme)
 {
-	char name[128], msg[256] = "";
+	char msg[256];
 
-	if (!theme && theme_config_name(name, sizeof(name)))
-		theme = name;
-	theme_init(theme, msg, sizeof(msg));
+	term_theme(theme, msg, sizeof(msg));
 	if (msg[0])
 		say(p, 1, "%s", msg);
 }
@@ -955,7 +827,7 @@ replay_console(const char *dir, const char *theme)
 	if (rp_init(&p, dir) < 0)
 		return EXIT_USAGE;
 	loop_add_signal(p.a.loop, SIGWINCH, on_winch, &p, NULL);
-	if (start_curses() < 0) {
+	if (term_start(0) < 0) {
 		fprintf(stderr, "rewind: the terminal (TERM=%s) cannot run the "
 			"console; use rewind replay --print\n",
 			getenv("TERM") ? getenv("TERM") : "unset");
@@ -969,7 +841,7 @@ replay_console(const char *dir, const char *theme)
 	app_dirty(&p.a);
 	run_loop(&p);
 	loop_del_fd(p.a.loop, STDIN_FILENO);
-	stop_curses();
+	term_stop();
 	theme_end();
 	rp_done(&p);
 	return EXIT_OK;

@@ -1,0 +1,86 @@
+/* The terminal under curses (see term.h). */
+#include "config.h"
+#include "term.h"
+
+#include <curses.h>
+#include <sys/ioctl.h>
+#include <term.h>
+#include <unistd.h>
+
+#include "theme.h"
+#include "theme_file.h"
+#include "xalloc.h"
+
+static SCREEN *screen;
+
+static void
+restore_terminal(void)
+{
+	if (screen && !isendwin())
+		endwin();
+}
+
+static int
+terminal_usable(void)
+{
+	const char *cup = tigetstr("cup");
+
+	return cup && cup != (char *)-1;
+}
+
+int
+term_start(int mouse)
+{
+	screen = newterm(NULL, stdout, stdin);
+	if (!screen)
+		return -1;
+	if (!terminal_usable()) {
+		term_stop();
+		return -1;
+	}
+	fatal_set_hook(restore_terminal);
+	set_escdelay(25);
+	cbreak();
+	noecho();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	curs_set(0);
+	if (mouse) {
+		mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED |
+			  BUTTON5_PRESSED, NULL);
+		mouseinterval(0);
+	}
+	return 0;
+}
+
+void
+term_stop(void)
+{
+	if (!screen)
+		return;
+	endwin();
+	delscreen(screen);
+	screen = NULL;
+	fatal_set_hook(NULL);
+}
+
+void
+term_resize(void)
+{
+	struct winsize ws;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 &&
+	    ws.ws_col > 0)
+		resizeterm(ws.ws_row, ws.ws_col);
+}
+
+void
+term_theme(const char *want, char *msg, size_t size)
+{
+	char name[128];
+
+	msg[0] = '\0';
+	if (!want && theme_config_name(name, sizeof(name)))
+		want = name;
+	theme_init(want, msg, size);
+}

@@ -1,0 +1,24 @@
+/* The terminal under curses, shared by the console and the replay: start
+ * and stop curses mode (restored on a fatal error too), follow a resize,
+ * and load the colour theme the user chose. */
+#ifndef REWIND_TUI_TERM_H
+#define REWIND_TUI_TERM_H
+
+#include <stddef.h>
+
+/* Start curses on stdin/stdout (keypad, no echo, non-blocking keys,
+ * hidden cursor; mouse clicks and wheel when MOUSE). Returns -1 when the
+ * terminal cannot position the cursor. */
+int term_start(int mouse);
+
+/* Leave curses mode and free the screen; harmless when not started. */
+void term_stop(void);
+
+/* Apply the window's new size (after SIGWINCH). */
+void term_resize(void);
+
+/* Load theme WANT (NULL: the one named in the user's config, else the
+ * default); a warning lands in MSG (empty when none). */
+void term_theme(const char *want, char *msg, size_t size);
+
+#endif
