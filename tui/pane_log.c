@@ -109,7 +109,7 @@ pane_targets_draw(struct app *a, WINDOW *w, struct rect r)
 			 t->http[i].name, t->http[i].url, t->http[i].status);
 		targets_line(w, r, &y, ROLE_NORMAL, line);
 	}
-	targets_line(w, r, &y, ROLE_DIM, "Live tags and registry answers "
-		     "arrive with the live sources.");
+	targets_line(w, r, &y, ROLE_DIM, "What they answer: the Tags and "
+		     "Registry tabs; followed logs in Output.");
 	scenario_state(a, w, r, &y);
 }
