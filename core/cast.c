@@ -197,7 +197,8 @@ cast_write(struct cast *c, int64_t t_us, const char *text, size_t len,
 }
 
 /* Put TEXT's lines as the inside of a JSON string, each newline as
- * "\r\n": one pass, plain ASCII copied byte by byte into the buffer. */
+ * "\r\n": one pass, writing through a local pointer (through c->len the
+ * compiler must store and reload it for every byte). */
 static void
 put_json_lines(struct cast *c, const char *text, size_t len)
 {
@@ -205,30 +206,27 @@ put_json_lines(struct cast *c, const char *text, size_t len)
 	const unsigned char *end = s + len;
 
 	while (s < end && !c->failed) {
-		size_t n;
+		char *o, *stop;
 
 		if (CAST_BUF - c->len <= ESCAPE_MAX && flush(c) < 0)
 			return;
-		n = CAST_BUF - c->len - ESCAPE_MAX;
-		if (n > (size_t)(end - s))
-			n = (size_t)(end - s);
-		while (n && is_plain(*s)) {
-			c->buf[c->len++] = (char)*s++;
-			n--;
-		}
-		if (s == end || n == 0)
-			continue;
-		if (*s == '\n') {
-			memcpy(c->buf + c->len, "\\r\\n", 4);
-			c->len += 4;
-			s++;
-		} else {
+		o = c->buf + c->len;
+		stop = c->buf + CAST_BUF - ESCAPE_MAX;
+		while (s < end && o < stop) {
 			size_t used;
 
-			c->len += escape_one(c->buf + c->len, s,
-					     (size_t)(end - s), &used);
-			s += used;
+			if (is_plain(*s)) {
+				*o++ = (char)*s++;
+			} else if (*s == '\n') {
+				memcpy(o, "\\r\\n", 4);
+				o += 4;
+				s++;
+			} else {
+				o += escape_one(o, s, (size_t)(end - s), &used);
+				s += used;
+			}
 		}
+		c->len = (size_t)(o - c->buf);
 	}
 }
 

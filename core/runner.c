@@ -17,11 +17,12 @@
 #include "clock.h"
 #include "err.h"
 #include "loop.h"
+#include "memscan.h"
 #include "redact.h"
 #include "testhook.h"
 #include "xalloc.h"
 
-#define READ_CHUNK (64 * 1024)		/* one read() */
+#define READ_CHUNK (256 * 1024)		/* one read() */
 #define READS_PER_WAKE 16		/* then let other fds have a turn */
 #define PIPE_ROOM (1024 * 1024)		/* pipe buffer asked for */
 #define LINE_PIECE (16 * 1024)		/* longer lines come in pieces */
@@ -219,11 +220,7 @@ stream_end_line(struct proc *p, struct stream *s, char *data, size_t len)
 static uint64_t
 count_lines(const char *text, size_t len)
 {
-	uint64_t n = 1;
-
-	for (size_t i = 0; i < len; i++)
-		n += text[i] == '\n';
-	return n;
+	return 1 + mem_count(text, '\n', len);
 }
 
 /* Hand the whole lines TEXT[0..LEN) (the newline at TEXT[LEN] ends the

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "memscan.h"
 #include "xalloc.h"
 
 struct chunk {
@@ -69,10 +70,13 @@ next_slot(struct logbuf *lb)
 	struct logline *l;
 
 	if (lb->n < lb->max) {
-		l = &lb->lines[(lb->head + lb->n++) % lb->max];
+		size_t i = lb->head + lb->n++;
+
+		l = &lb->lines[i < lb->max ? i : i - lb->max];
 	} else {
 		l = &lb->lines[lb->head];
-		lb->head = (lb->head + 1) % lb->max;
+		if (++lb->head == lb->max)
+			lb->head = 0;
 		line_release(l);
 	}
 	lb->total++;
@@ -103,8 +107,8 @@ last_lines(const char *text, size_t len, size_t max, unsigned long *skipped)
 		if (!nl)
 			return text;
 		if (n == max) {
-			for (const char *q = text; q <= nl; q++)
-				*skipped += *q == '\n';
+			*skipped = mem_count(text, '\n',
+					     (size_t)(nl - text) + 1);
 			return nl + 1;
 		}
 		n++;

@@ -12,6 +12,7 @@
 #include "cast.h"
 #include "clock.h"
 #include "err.h"
+#include "memscan.h"
 #include "strbuf.h"
 #include "suites.h"
 #include "testhook.h"
@@ -168,6 +169,83 @@ START_TEST(test_cast_file_is_valid_asciicast_with_escaped_text)
 }
 END_TEST
 
+/* Every length and alignment against a byte loop, for bytes that the
+ * word trick could confuse (0, 0x80, 0xff, the high bit neighbours). */
+START_TEST(test_mem_count_equals_a_byte_loop)
+{
+	static const unsigned char wanted[] = { '\n', 0, 0x80, 0xff, 0x7f };
+	unsigned char buf[300];
+
+	srand(7);
+	for (size_t i = 0; i < sizeof(buf); i++) {
+		static const unsigned char pool[] = { '\n', 0, 0x80, 0xff,
+						      0x7f, 0x0b, 'a', 0x8a };
+
+		buf[i] = pool[rand() % (int)sizeof(pool)];
+	}
+	for (size_t w = 0; w < sizeof(wanted); w++) {
+		for (size_t off = 0; off < 8; off++) {
+			for (size_t len = 0; off + len <= sizeof(buf); len += 3) {
+				size_t naive = 0;
+
+				for (size_t i = 0; i < len; i++)
+					naive += buf[off + i] == wanted[w];
+				ck_assert_uint_eq(mem_count(buf + off, wanted[w],
+							    len), naive);
+			}
+		}
+	}
+}
+END_TEST
+
+/* A block of many lines larger than the write buffer, with quotes,
+ * controls, invalid bytes and multi-byte characters at every position
+ * relative to the buffer's end, comes back as one event of \r\n lines. */
+START_TEST(test_cast_write_lines_escapes_a_large_block_exactly)
+{
+	static const char *const pieces[] = { "plain", "q\"b\\s", "\x1b[2J",
+					      "\xc3\xa9t\xc3\xa9", "\xe2\x94\x80",
+					      "bad\xff", "\t", "" };
+	char *dir = tu_mkdtemp();
+	char *path = xasprintf("%s/x.cast", dir);
+	struct strbuf in = STRBUF_INIT, want = STRBUF_INIT;
+	struct cast *c = cast_open(path, "flood", 0, NULL);
+	char *text, *line2, *got;
+	size_t at = 0;
+	cJSON *ev;
+
+	for (int i = 0; in.len < 200000; i++) {
+		const char *p = pieces[i % 8];
+
+		if (i)
+			strbuf_addc(&in, '\n');
+		strbuf_adds(&in, p);
+		strbuf_adds(&want, strcmp(p, "bad\xff") == 0
+				   ? "bad\xef\xbf\xbd" : p);
+		strbuf_addf(&in, "%d", i);
+		strbuf_addf(&want, "%d\r\n", i);
+	}
+	ck_assert_int_eq(cast_write_lines(c, 2000000, in.buf, in.len), 0);
+	ck_assert_int_eq(cast_close(c, NULL), 0);
+	text = tu_read_file(path, NULL);
+	line2 = strchr(text, '\n') + 1;
+	ev = cJSON_Parse(line2);
+	ck_assert_ptr_nonnull(ev);
+	ck_assert_double_eq_tol(cJSON_GetArrayItem(ev, 0)->valuedouble, 2.0, 1e-9);
+	got = cJSON_GetArrayItem(ev, 2)->valuestring;
+	while (got[at] && got[at] == want.buf[at])
+		at++;
+	ck_assert_msg(got[at] == want.buf[at], "differs at byte %zu", at);
+	cJSON_Delete(ev);
+	free(text);
+	strbuf_done(&in);
+	strbuf_done(&want);
+	free(path);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
 /* /dev/full takes the open but fails every write with ENOSPC, as a full
  * disk would. */
 START_TEST(test_cast_write_after_a_failed_write_is_a_noop)
@@ -281,6 +359,8 @@ base_suite(void)
 	tcase_add_test(tc, test_manual_clock_moves_only_when_advanced);
 	tcase_add_test(tc, test_cast_file_is_valid_asciicast_with_escaped_text);
 	tcase_add_test(tc, test_cast_write_after_a_failed_write_is_a_noop);
+	tcase_add_test(tc, test_mem_count_equals_a_byte_loop);
+	tcase_add_test(tc, test_cast_write_lines_escapes_a_large_block_exactly);
 	tcase_add_test(tc, test_cast_open_truncates_an_old_file_to_mode_0600);
 	tcase_add_test(tc, test_testhook_clock_reads_rewind_test_now);
 	tcase_add_test(tc, test_testhook_idle_counter_rises);
