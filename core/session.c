@@ -252,6 +252,7 @@ session_free(struct session *s)
 	free(s->dir);
 	free(s->operator);
 	free(s->scenario);
+	cJSON_Delete(s->answers);
 	free(s);
 }
 

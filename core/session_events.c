@@ -260,6 +260,42 @@ on_completed(struct session *s, const struct journal_event *ev)
 	s->complete = 1;
 }
 
+/* Keep the answer's text so that a resumed session's sources journal an
+ * answer again only when it changed. */
+static void
+remember_answer(struct session *s, const char *key, const cJSON *answer)
+{
+	char *text = answer ? cJSON_PrintUnformatted(answer) : NULL;
+
+	if (!text)
+		return;
+	if (!s->answers)
+		s->answers = cJSON_CreateObject();
+	cJSON_DeleteItemFromObjectCaseSensitive(s->answers, key);
+	cJSON_AddStringToObject(s->answers, key, text);
+	free(text);
+}
+
+static void
+on_tags_answer(struct session *s, const struct journal_event *ev)
+{
+	remember_answer(s, "tags", ev->payload);
+}
+
+static void
+on_registry_answer(struct session *s, const struct journal_event *ev)
+{
+	const char *name = pstr(ev, "name");
+	char *key;
+
+	if (!name)
+		return;
+	key = xasprintf("registry:%s", name);
+	remember_answer(s, key, cJSON_GetObjectItemCaseSensitive(ev->payload,
+								  "answer"));
+	free(key);
+}
+
 static const struct {
 	const char *type;
 	void (*apply)(struct session *s, const struct journal_event *ev);
@@ -280,6 +316,8 @@ static const struct {
 	{ "message.sent", on_sent },
 	{ "phase.advanced", on_phase },
 	{ "session.completed", on_completed },
+	{ "tags.answer", on_tags_answer },
+	{ "registry.answer", on_registry_answer },
 };
 
 /* Remember who touched a step last, and when, for the checklist. */

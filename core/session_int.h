@@ -75,6 +75,8 @@ struct session {
 	void *listener_arg;
 	struct drill *drill;	/* drill state (drill.c), NULL until needed */
 	struct sources *sources;	/* live panes and probes (sources.c) */
+	struct cJSON *answers;	/* last journalled source answer texts:
+				 * "tags", "registry:NAME" (sources.c) */
 	/* messages (session_send.c, outbox.c) */
 	struct outbox *outbox;		/* messages not yet delivered */
 	session_clipboard_cb clip_cb;

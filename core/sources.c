@@ -38,7 +38,7 @@ struct src_reg {
 	struct regwatch *w;
 	struct reg_answer *injected;	/* drill state, wins over W */
 	struct reg_answer *placeholder;	/* shown when there is neither */
-	char *last_json;		/* last journalled answer */
+	char *last_json;		/* last journalled answer's key */
 };
 
 struct probe_counter {
@@ -228,23 +228,48 @@ add_probe_counters(struct sources *src)
 
 /* --- registries ------------------------------------------------------------------- */
 
+/* What of a registry answer (JSON text) counts as a change: not when or
+ * from where it was fetched (a refresh or the disk cache give the same
+ * answer again). Caller frees; NULL when TEXT is not JSON. */
+static char *
+registry_answer_key(const char *text)
+{
+	static const char *const volatile_fields[] = {
+		"fetched_at", "stale", "etag", "last_modified", "source",
+	};
+	cJSON *a = cJSON_Parse(text);
+	char *key;
+
+	if (!a)
+		return NULL;
+	for (size_t i = 0; i < sizeof(volatile_fields) /
+			       sizeof(volatile_fields[0]); i++)
+		cJSON_DeleteItemFromObjectCaseSensitive(a, volatile_fields[i]);
+	key = cJSON_PrintUnformatted(a);
+	cJSON_Delete(a);
+	return key;
+}
+
 static void
 on_registry(const struct reg_answer *a, void *arg)
 {
 	struct src_reg *r = arg;
-	char *text;
+	char *text, *key;
 	cJSON *p, *answer;
 
 	if (r->injected)
 		return;
 	text = reg_answer_to_json(a);
-	if (r->last_json && strcmp(text, r->last_json) == 0) {
+	key = registry_answer_key(text);
+	if (r->last_json && key && strcmp(key, r->last_json) == 0) {
+		free(key);
 		free(text);
 		return;
 	}
 	answer = cJSON_Parse(text);
+	free(text);
 	free(r->last_json);
-	r->last_json = text;
+	r->last_json = key;
 	p = cJSON_CreateObject();
 	cJSON_AddStringToObject(p, "name", r->def->name);
 	cJSON_AddItemToObject(p, "answer", answer ? answer
@@ -293,6 +318,33 @@ alloc_targets(struct sources *src)
 	}
 }
 
+/* The answer text a resumed session journalled last under KEY, copied. */
+static char *
+last_answer(const struct session *s, const char *key)
+{
+	const char *text = cJSON_GetStringValue(
+		cJSON_GetObjectItemCaseSensitive(s->answers, key));
+
+	return text ? xstrdup(text) : NULL;
+}
+
+/* A resumed session journals an answer only when it differs from the
+ * one its journal already holds. */
+static void
+seed_last_answers(struct sources *src)
+{
+	src->tags_last_json = last_answer(src->s, "tags");
+	for (size_t i = 0; i < src->n_regs; i++) {
+		char *key = xasprintf("registry:%s", src->regs[i].def->name);
+
+		char *text = last_answer(src->s, key);
+
+		src->regs[i].last_json = text ? registry_answer_key(text) : NULL;
+		free(text);
+		free(key);
+	}
+}
+
 struct sources *
 sources_new(struct session *s, struct err *err)
 {
@@ -308,6 +360,7 @@ sources_new(struct session *s, struct err *err)
 		sources_free(src);
 		return NULL;
 	}
+	seed_last_answers(src);
 	start_tags(src);
 	for (size_t i = 0; i < src->n_logs; i++)
 		start_log(src, &src->logs[i]);

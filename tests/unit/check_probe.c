@@ -434,6 +434,73 @@ START_TEST(test_probe_sources_report_logs_tags_and_registry)
 }
 END_TEST
 
+/* How many events of TYPE the session's journal holds. */
+static int
+count_events(struct fx *f, const char *type)
+{
+	char *path = xasprintf("%s/journal.jsonl", f->dir);
+	char *text = tu_read_file(path, NULL);
+	char *pat = xasprintf("\"type\":\"%s\"", type);
+	int n = 0;
+
+	for (char *p = text; (p = strstr(p, pat)); p++)
+		n++;
+	free(pat);
+	free(text);
+	free(path);
+	return n;
+}
+
+/* Wait (bounded) until the sources have both answers. */
+static void
+wait_for_answers(struct fx *f)
+{
+	const struct clock *c = clock_system();
+	int64_t end = clock_mono_now(c) + 10000000;
+	struct sources *src = session_sources(f->s);
+	const struct tag_list *tl;
+
+	while (clock_mono_now(c) < end &&
+	       (!(tl = sources_tags(src)) || tl->n_tags < 2 ||
+		!sources_registry(src, 0)->has_data))
+		loop_run_once(f->loop, 20000);
+	run_for(f, 0.3);
+}
+
+/* Resuming a session whose journal already holds the current answers
+ * journals none again; a changed answer still is. */
+START_TEST(test_probe_resume_journals_only_changed_answers)
+{
+	struct fx f;
+	struct session_opts o = { 0 };
+
+	fx_init(&f);
+	wait_for_answers(&f);
+	ck_assert_int_eq(count_events(&f, "tags.answer"), 1);
+	ck_assert_int_eq(count_events(&f, "registry.answer"), 1);
+	session_free(f.s);
+	o.dir = f.dir;
+	o.mode = SESSION_LIVE;
+	o.operator = "olga";
+	o.loop = f.loop;
+	o.listener = on_event;
+	o.listener_arg = &f;
+	f.s = session_open(&o, &f.err);
+	ck_assert_msg(f.s != NULL, "resume: %s", f.err.msg);
+	wait_for_answers(&f);
+	ck_assert_int_eq(count_events(&f, "tags.answer"), 1);
+	ck_assert_int_eq(count_events(&f, "registry.answer"), 1);
+	session_free(f.s);
+	sh(xasprintf("git -C '%s' tag v1.2.0", f.repo));
+	f.s = session_open(&o, &f.err);
+	ck_assert_msg(f.s != NULL, "resume: %s", f.err.msg);
+	wait_for_answers(&f);
+	ck_assert_int_eq(count_events(&f, "tags.answer"), 2);
+	ck_assert_int_eq(count_events(&f, "registry.answer"), 1);
+	fx_done(&f);
+}
+END_TEST
+
 START_TEST(test_probe_registry_dist_tags)
 {
 	struct fx f;
@@ -458,6 +525,7 @@ probe_suite(void)
 	} cases[] = {
 		{ "git", test_probe_git_head_at_tag },
 		{ "http", test_probe_http_status_and_json_field },
+		{ "resume", test_probe_resume_journals_only_changed_answers },
 		{ "http-cancel", test_probe_http_cancel_and_free_in_flight },
 		{ "log", test_probe_log_threshold_crossing_is_journalled },
 		{ "sources", test_probe_sources_report_logs_tags_and_registry },
