@@ -74,8 +74,10 @@ run_demo() {
 	dir="$state/rewind/sessions/web-service-$(date -u +%Y%m%dT%H%M%SZ)"
 	echo "bootstrap: no terminal; drilling the bundled default" \
 		"(playbooks/web-service-rollback.json) in batch mode"
+	# The recorded walk reads the same wherever it runs: its read-only
+	# steps stay simulated instead of reading a clone of this checkout.
 	./rewind drill playbooks/web-service-rollback.json --batch --operator olga \
-		--session-dir "$dir" \
+		--session-dir "$dir" --no-real-in-clone \
 		<tests/fixtures/walks/web-service-rollback-full.walk
 	./rewind verify "$dir"
 	echo "bootstrap: session kept in $dir"

@@ -289,12 +289,15 @@ drop_remotes(git_repository *repo, const char *path, struct err *err)
 	return rc;
 }
 
+/* An absolute path even for a relative $TMPDIR: commands run with the
+ * clone as their working directory and git pinned to it by path. */
 static char *
 new_clone_dir(struct err *err)
 {
 	const char *tmp = getenv("TMPDIR");
 	char *dir = xasprintf("%s/rewind-drill-XXXXXX",
 			      tmp && *tmp ? tmp : "/tmp");
+	char *abs;
 
 	if (!mkdtemp(dir)) {
 		err_set(err, ERR_IO, "cannot create %s: %s", dir,
@@ -302,7 +305,14 @@ new_clone_dir(struct err *err)
 		free(dir);
 		return NULL;
 	}
-	return dir;
+	abs = realpath(dir, NULL);
+	if (!abs) {
+		err_set(err, ERR_IO, "cannot resolve %s: %s", dir,
+			strerror(errno));
+		rmdir(dir);
+	}
+	free(dir);
+	return abs;
 }
 
 static int

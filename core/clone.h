@@ -19,8 +19,8 @@ int clone_command_is_read_only(const char *command, char *why, size_t size);
 
 /* Clone the repository at SRC (not searched upwards) into a new
  * directory "rewind-drill-XXXXXX" under $TMPDIR (or /tmp), check out its
- * HEAD and delete its remotes. Returns the clone's path (caller frees),
- * or NULL with ERR_NOTFOUND (SRC is no repository) or ERR_IO. */
+ * HEAD and delete its remotes. Returns the clone's absolute path (caller
+ * frees), or NULL with ERR_NOTFOUND (SRC is no repository) or ERR_IO. */
 char *clone_make(const char *src, struct err *err);
 
 /* Remove DIR and everything below it (symbolic links are not followed).

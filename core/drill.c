@@ -40,6 +40,12 @@ struct prediction {
 	char *first_lines;
 };
 
+/* How a step's last drill run went, for a step that opts in to the clone. */
+struct clone_note {
+	int real;		/* it ran for real in the clone */
+	char *why;		/* else why it was simulated, or NULL */
+};
+
 struct inject_timer {
 	struct session *s;
 	size_t i;
@@ -48,7 +54,7 @@ struct inject_timer {
 
 struct drill {
 	int paced;
-	int clone_allowed;
+	int clone_off;		/* the operator turned real runs off */
 	const struct pb_scenario *sc;
 	cJSON *state;		/* the scenario's world, injections applied */
 	unsigned char *fired;	/* per injection */
@@ -61,7 +67,10 @@ struct drill {
 	int64_t complete_wall;
 	cJSON *skipped;		/* [{step, reason}] */
 	cJSON *na;		/* [{step, reason}] */
+	struct clone_note *notes;	/* per step */
 	char *clone_dir;
+	int clone_tried;	/* made (or failed) once: never again */
+	struct err clone_err;	/* why it could not be made */
 	struct runner *runner;
 };
 
@@ -77,6 +86,7 @@ drill_get(struct session *s)
 	d = xcalloc(1, sizeof(*d));
 	d->preds = xcalloc(s->n_steps + 1, sizeof(*d->preds));
 	d->finished = xcalloc(s->n_steps + 1, 1);
+	d->notes = xcalloc(s->n_steps + 1, sizeof(*d->notes));
 	d->skipped = cJSON_CreateArray();
 	d->na = cJSON_CreateArray();
 	d->state = cJSON_CreateObject();
@@ -117,8 +127,10 @@ drill_free(struct session *s)
 	for (size_t i = 0; i < s->n_steps; i++) {
 		free(d->preds[i].text);
 		free(d->preds[i].first_lines);
+		free(d->notes[i].why);
 	}
 	free(d->preds);
+	free(d->notes);
 	free(d->finished);
 	free(d->fired);
 	free(d->timers);
@@ -137,6 +149,7 @@ drill_copy(const struct drill *d, size_t n_steps, size_t n_injects)
 	struct drill *c = xcalloc(1, sizeof(*c));
 
 	c->paced = d->paced;
+	c->clone_off = d->clone_off;
 	c->sc = d->sc;
 	c->state = cJSON_Duplicate(d->state, 1);
 	c->fired = xcalloc(n_injects + 1, 1);
@@ -150,6 +163,12 @@ drill_copy(const struct drill *d, size_t n_steps, size_t n_injects)
 			? xstrdup(d->preds[i].text) : NULL;
 		c->preds[i].first_lines = d->preds[i].first_lines
 			? xstrdup(d->preds[i].first_lines) : NULL;
+	}
+	c->notes = xcalloc(n_steps + 1, sizeof(*c->notes));
+	for (size_t i = 0; i < n_steps; i++) {
+		c->notes[i].real = d->notes[i].real;
+		c->notes[i].why = d->notes[i].why ? xstrdup(d->notes[i].why)
+						  : NULL;
 	}
 	c->finished = xcalloc(n_steps + 1, 1);
 	memcpy(c->finished, d->finished, n_steps);
@@ -183,8 +202,10 @@ drill_snapshot_free(struct drill *snap, size_t n_steps)
 	for (size_t i = 0; i < n_steps; i++) {
 		free(snap->preds[i].text);
 		free(snap->preds[i].first_lines);
+		free(snap->notes[i].why);
 	}
 	free(snap->preds);
+	free(snap->notes);
 	free(snap->finished);
 	free(snap->fired);
 	free(snap->timers);
@@ -420,6 +441,21 @@ note_predicted(struct session *s, struct drill *d,
 	d->preds[i].paired = 0;
 }
 
+/* A run started: in the clone, or simulated with the reason why not. */
+static void
+note_started(struct session *s, struct drill *d,
+	     const struct journal_event *ev)
+{
+	ssize_t i = step_index(s, ev->step);
+
+	if (i < 0)
+		return;
+	d->notes[i].real = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+		ev->payload, "real_in_clone"));
+	free(d->notes[i].why);
+	d->notes[i].why = pstr(ev, "clone") ? xstrdup(pstr(ev, "clone")) : NULL;
+}
+
 static void
 note_inject(struct session *s, struct drill *d, const struct journal_event *ev)
 {
@@ -452,12 +488,17 @@ drill_observe(struct session *s, const struct journal_event *ev)
 		note_listed(d->skipped, ev);
 	else if (strcmp(t, "step.na") == 0)
 		note_listed(d->na, ev);
+	else if (strcmp(t, "step.started") == 0)
+		note_started(s, d, ev);
 	else if (strcmp(t, "step.finished") == 0)
 		note_finished(s, d, ev);
 	else if (strcmp(t, "step.predicted") == 0)
 		note_predicted(s, d, ev);
 	else if (strcmp(t, "drill.inject") == 0)
 		note_inject(s, d, ev);
+	else if (strcmp(t, "drill.clone") == 0)
+		d->clone_off = !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+			ev->payload, "real_in_clone"));
 }
 
 /* --- firing injections ----------------------------------------------------------------- */
@@ -655,22 +696,55 @@ drill_is_paced(const struct session *s)
 int
 drill_clone_allowed(const struct session *s)
 {
-	return s->drill && s->drill->clone_allowed;
+	return s->mode == SESSION_DRILL && !(s->drill && s->drill->clone_off);
+}
+
+int
+drill_clone_run(const struct session *s, const char *id, const char **why)
+{
+	const struct step_rt *rt = session_find_step(s, id);
+	const struct clone_note *n;
+
+	*why = NULL;
+	if (!rt || !s->drill || s->mode != SESSION_DRILL || rt->n_runs == 0)
+		return -1;
+	n = &s->drill->notes[rt - s->steps];
+	*why = n->why;
+	return n->real;
+}
+
+/* The clone is made on the first opted-in run and never again in this
+ * session: a failure is remembered, so every later step gives the same
+ * reason without another attempt. */
+static void
+make_clone(struct session *s, struct drill *d)
+{
+	const char *src = s->pb->targets.git_path;
+
+	d->clone_tried = 1;
+	if (!src) {
+		err_set(&d->clone_err, ERR_NOTFOUND, "the playbook has no git "
+			"target to clone");
+		return;
+	}
+	d->clone_dir = clone_make(src, &d->clone_err);
 }
 
 const char *
 drill_clone_dir(struct session *s, struct err *err)
 {
 	struct drill *d = drill_get(s);
-	const char *src = s->pb->targets.git_path;
 
+	if (!d->clone_tried)
+		make_clone(s, d);
 	if (d->clone_dir)
 		return d->clone_dir;
-	if (!src)
-		return err_set(err, ERR_NOTFOUND, "the playbook has no git "
-			       "target to clone"), NULL;
-	d->clone_dir = clone_make(src, err);
-	return d->clone_dir;
+	if (d->clone_err.code == ERR_NONE)
+		err_set(&d->clone_err, ERR_STATE, "the drill's clone was "
+			"removed when the drill completed");
+	if (err)
+		*err = d->clone_err;
+	return NULL;
 }
 
 struct runner *
@@ -1064,8 +1138,14 @@ session_set_drill_pace(struct session *s, int paced)
 						       : paced;
 }
 
-void
-session_set_drill_clone(struct session *s, int allowed)
+int
+session_set_drill_clone(struct session *s, int allowed, struct err *err)
 {
-	drill_get(s)->clone_allowed = allowed;
+	cJSON *p;
+
+	if (s->mode != SESSION_DRILL || drill_clone_allowed(s) == !!allowed)
+		return 0;
+	p = cJSON_CreateObject();
+	cJSON_AddBoolToObject(p, "real_in_clone", allowed);
+	return session_record(s, s->operator, "drill.clone", NULL, p, err);
 }

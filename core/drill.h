@@ -54,6 +54,17 @@ const char *drill_prediction(const struct session *s, const char *id);
  * max, why}], score, max. */
 struct cJSON *drill_scorecard_json(const struct session *s);
 
+/* Whether steps that opt in (drill.real_in_clone) run their read-only
+ * command for real in the throwaway clone: a drill, unless the operator
+ * turned it off (session_set_drill_clone). */
+int drill_clone_allowed(const struct session *s);
+
+/* How step ID's last drill run went: 1 it ran for real in the clone, 0 it
+ * was simulated (*WHY, borrowed, says why when the step opts in and the
+ * simulation stood in; else NULL), -1 not run yet or not a drill. */
+int drill_clone_run(const struct session *s, const char *id,
+		    const char **why);
+
 /* --- for the session_*.c files --------------------------------------------------- */
 
 /* Free S's drill state: cancel its timers, remove the clone. */
@@ -100,11 +111,10 @@ int drill_complete(struct session *s, const char *actor, struct err *err);
 /* Whether simulated output streams over time (see drill_start). */
 int drill_is_paced(const struct session *s);
 
-/* Whether clone runs are allowed (session_set_drill_clone). */
-int drill_clone_allowed(const struct session *s);
-
 /* The throwaway clone's path, made on first use from the playbook's git
- * target; NULL with ERR_NOTFOUND / ERR_IO when it cannot be made. */
+ * target and at most once per session (a failure is kept and given
+ * again); NULL with ERR_NOTFOUND / ERR_IO when it cannot be made, or
+ * ERR_STATE once drill_complete removed it. */
 const char *drill_clone_dir(struct session *s, struct err *err);
 
 /* The runner for clone runs, created on first use; NULL with ERR_SYS. */

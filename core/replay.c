@@ -678,12 +678,25 @@ open_journal_file(struct replay *r, struct err *err)
 	return rc;
 }
 
+/* Index what the file holds from the fd's offset on, under a shared
+ * lock: an appender finishes its line before we read. */
+static int
+index_locked(struct replay *r, struct err *err)
+{
+	int rc;
+
+	while (flock(r->fd, LOCK_SH) < 0 && errno == EINTR)
+		;
+	rc = index_file(r, err);
+	flock(r->fd, LOCK_UN);
+	return rc;
+}
+
 struct replay *
 replay_open(const char *dir, struct err *err)
 {
 	struct playbook *pb = load_playbook(dir, err);
 	struct replay *r;
-	int rc;
 
 	if (!pb)
 		return NULL;
@@ -699,17 +712,34 @@ replay_open(const char *dir, struct err *err)
 		replay_free(r);
 		return NULL;
 	}
-	/* A shared lock: an appender finishes its line before we read. */
-	while (flock(r->fd, LOCK_SH) < 0 && errno == EINTR)
-		;
-	rc = index_file(r, err);
-	flock(r->fd, LOCK_UN);
-	if (rc < 0) {
+	if (index_locked(r, err) < 0) {
 		replay_free(r);
 		return NULL;
 	}
 	r->pos = r->n;
 	return r;
+}
+
+int64_t
+replay_follow(struct replay *r, struct err *err)
+{
+	uint64_t before = r->n;
+	int rc;
+
+	if (replay_seek(r, r->n, err) < 0)
+		return -1;
+	/* A torn tail is a line still being written: read it again. */
+	if (r->integrity.bad_line == r->n + 1) {
+		r->integrity.bad_line = 0;
+		r->integrity.reason[0] = '\0';
+	}
+	r->integrity.torn_bytes = 0;
+	if (lseek(r->fd, (off_t)r->off[r->n], SEEK_SET) < 0)
+		return err_set(err, ERR_IO, "%s/journal.jsonl: %s", r->dir,
+			       strerror(errno));
+	rc = index_locked(r, err);
+	r->pos = r->n;		/* the lines read before an error are applied */
+	return rc < 0 ? -1 : (int64_t)(r->n - before);
 }
 
 void
@@ -981,6 +1011,7 @@ struct out_item {
 	int64_t when;		/* when the console showed it */
 	uint64_t ev;		/* the run's start, or the alerting event */
 	size_t idx;		/* line number in the run (0 for alerts) */
+	enum replay_item kind;
 	const char *text;
 	char *owned;		/* alert line text */
 };
@@ -1058,12 +1089,31 @@ collect_alerts(struct replay *r, size_t max, struct items *it,
 		}
 		item.when = r->wall[k - 1];
 		item.ev = k;
+		item.kind = REPLAY_ITEM_EVENT;
 		item.owned = strbuf_detach(&sb);
 		item.text = item.owned;
 		push_item(it, &item);
 		got++;
 	}
 	return 0;
+}
+
+/* The escalations raised by NOW, each where the clock passed it. */
+static void
+collect_escalations(struct replay *r, int64_t now, struct items *it)
+{
+	const struct pb_rto *rto = &session_playbook(r->s)->rto;
+	size_t n = replay_n_escalated(r, now);
+
+	for (size_t i = 0; i < n; i++) {
+		struct out_item item = { 0 };
+
+		item.when = replay_escalation_due(r, i);
+		item.ev = replay_find_time(r, item.when);
+		item.kind = REPLAY_ITEM_ALERT;
+		item.text = rto->escalations[i].notify;
+		push_item(it, &item);
+	}
 }
 
 long
@@ -1078,11 +1128,12 @@ replay_output(struct replay *r, int64_t now_us, size_t max,
 		if (r->runs[i].started <= r->pos)
 			lines += collect_run(r, &r->runs[i], now_us, &it);
 	rc = collect_alerts(r, max, &it, err);
+	collect_escalations(r, now_us, &it);
 	if (rc == 0 && it.n)
 		qsort(it.v, it.n, sizeof(*it.v), cmp_items);
 	first = it.n > max ? it.n - max : 0;
 	for (size_t i = first; rc == 0 && i < it.n; i++)
-		cb(it.v[i].ev, it.v[i].owned != NULL, it.v[i].text, arg);
+		cb(it.v[i].ev, (int)it.v[i].kind, it.v[i].text, arg);
 	for (size_t i = 0; i < it.n; i++)
 		free(it.v[i].owned);
 	free(it.v);
@@ -1100,6 +1151,34 @@ replay_is_running(const struct replay *r)
 			return 1;
 	}
 	return 0;
+}
+
+/* --- escalations ------------------------------------------------------------------ */
+
+int64_t
+replay_escalation_due(const struct replay *r, size_t i)
+{
+	const struct pb_rto *rto = &session_playbook(r->s)->rto;
+	int64_t start = session_start_wall(r->s), due = INT64_MIN;
+
+	if (i >= rto->n_escalations || !session_start_wall(r->s))
+		return INT64_MAX;
+	/* The console checks them in order and stops at the first one not
+	 * due, so one listed after a later one waits for it. */
+	for (size_t k = 0; k <= i; k++)
+		if (start + rto->escalations[k].after_us > due)
+			due = start + rto->escalations[k].after_us;
+	return due;
+}
+
+size_t
+replay_n_escalated(const struct replay *r, int64_t now_us)
+{
+	size_t n = session_playbook(r->s)->rto.n_escalations, i;
+
+	for (i = 0; i < n && replay_escalation_due(r, i) <= now_us; i++)
+		;
+	return i;
 }
 
 /* --- what the tags and registry tabs showed ---------------------------------------- */

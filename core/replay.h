@@ -104,18 +104,28 @@ int replay_each_line(struct replay *r, uint64_t first, uint64_t last,
 /* What the chain check found (borrowed). */
 const struct replay_integrity *replay_integrity(const struct replay *r);
 
+/* What an item of the output pane is. */
+enum replay_item {
+	REPLAY_ITEM_OUTPUT,	/* an output line of a step run */
+	REPLAY_ITEM_EVENT,	/* an alerting event: TEXT is its line */
+	REPLAY_ITEM_ALERT,	/* an alert the console raised by itself (an
+				 * escalation): TEXT is the line it showed */
+};
+
 /* One item of the output pane as of the position and wall time NOW_US:
- * either an output line of a step run (EV = the run's step.started event,
- * ALERT = 0, TEXT = the line) or an alerting event (ALERT = 1, TEXT = its
- * journal line). TEXT is borrowed for the call. */
-typedef void (*replay_output_cb)(uint64_t ev, int alert, const char *text,
+ * KIND is an enum replay_item (non-zero for alerts); EV is the run's
+ * step.started event for an output line, the alerting event, or for an
+ * escalation the number of events before it. TEXT is borrowed for the
+ * call. */
+typedef void (*replay_output_cb)(uint64_t ev, int kind, const char *text,
 				 void *arg);
 
 /* Deliver, oldest first, the last MAX items the output pane showed at the
  * position when the clock read NOW_US: the lines each run had printed by
  * then (read from its asciicast file, which may be missing: then nothing)
- * interleaved by time with the alerting events. Returns the number of
- * items, or -1 with ERR on a journal read error. */
+ * interleaved by time with the alerting events and the escalations raised
+ * by then (see replay_n_escalated). Returns the number of items, or -1
+ * with ERR on a journal read error. */
 long replay_output(struct replay *r, int64_t now_us, size_t max,
 		   replay_output_cb cb, void *arg, struct err *err);
 
@@ -140,5 +150,24 @@ const struct reg_answer *replay_registry(struct replay *r, size_t i);
 /* Whether a step run is in progress at the position (its output still
  * grows with the clock). */
 int replay_is_running(const struct replay *r);
+
+/* How many of the playbook's escalations (targets_rto.escalations, in
+ * their order) the console had raised at the position when the session
+ * clock read NOW_US: as the live console's once-a-second check does, an
+ * escalation is raised once the clock has passed its time and every one
+ * before it has been raised. 0 before the session started. */
+size_t replay_n_escalated(const struct replay *r, int64_t now_us);
+
+/* Wall time (µs) at which escalation I (0-based) is raised: its time
+ * since the session started, or the time of an earlier one when that is
+ * later. INT64_MAX when there is no such escalation or no start yet. */
+int64_t replay_escalation_due(const struct replay *r, size_t i);
+
+/* Index and apply the lines appended to the journal since the open or
+ * the last call (the session goes on: rewind watch), and move the
+ * position to the new end; an unterminated last line waits for the next
+ * call. Returns the number of new events, or -1 with ERR on a read
+ * error. */
+int64_t replay_follow(struct replay *r, struct err *err);
 
 #endif

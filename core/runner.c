@@ -59,6 +59,7 @@ struct proc {
 	int64_t kill_grace_us;
 	uint64_t timeout_timer, kill_timer, drain_timer;
 	uint64_t bytes_out, n_lines;
+	uint64_t block_lines;	/* in what on_line was last given */
 	char tail[TAIL_BUF];	/* recent lines, each ending in \n */
 	size_t tail_len;
 	proc_line_cb on_line;
@@ -177,6 +178,7 @@ deliver(struct proc *p, struct stream *s, char *text, size_t len)
 	red = redact_line(p->secrets, text, &len);
 	tail_add(p, red, len);
 	cast_line(p, red, len);
+	p->block_lines = 1;
 	if (p->on_line)
 		p->on_line(p, s->no, red, len, p->arg);
 }
@@ -230,7 +232,8 @@ deliver_block(struct proc *p, struct stream *s, char *text, size_t len)
 {
 	const char *red;
 
-	p->n_lines += count_lines(text, len);
+	p->block_lines = count_lines(text, len);
+	p->n_lines += p->block_lines;
 	text[len] = '\0';
 	red = redact_line(p->secrets, text, &len);
 	if (len >= TAIL_KEEP) {
@@ -336,6 +339,12 @@ stream_read(struct proc *p, struct stream *s, int max_reads)
 		p->bytes_out += (uint64_t)n;
 		stream_feed(p, s, buf, (size_t)n);
 	}
+}
+
+uint64_t
+proc_block_lines(const struct proc *p)
+{
+	return p->block_lines;
 }
 
 static int

@@ -56,6 +56,10 @@ struct proc_spec {
  * through loop_add_signal. Returns NULL with ERR_SYS on failure. */
 struct runner *runner_new(struct loop *l, struct err *err);
 
+/* Lines in what on_line was just given: 1, or the lines of a read in
+ * multi-line mode (counted anyway, so a callback need not count again). */
+uint64_t proc_block_lines(const struct proc *p);
+
 /* Kill (SIGKILL to the group) and reap every live child, then free R. */
 void runner_free(struct runner *r);
 

@@ -49,6 +49,8 @@ struct core_event {
 	const char *type;	/* journal event type (CORE_EV_JOURNAL) */
 	const char *line;	/* the journal line, or the output line */
 	const char *step;	/* step id when the event concerns a step */
+	size_t len;		/* CORE_EV_OUTPUT: bytes of line, 0 = strlen */
+	uint64_t n_lines;	/* CORE_EV_OUTPUT: lines in it, 0 = unknown */
 	int foreign;		/* written by another process */
 	int history;		/* read back while resuming, not new */
 };
@@ -196,9 +198,13 @@ const struct cJSON *session_drill_state(const struct session *s);
  * REWIND_TEST_DRILL_PACE=0/1 overrides both. Needs a loop to pace. */
 void session_set_drill_pace(struct session *s, int paced);
 
-/* Let steps that opt in (drill.real_in_clone) run their read-only command
- * for real in a throwaway clone of the git target (off by default). */
-void session_set_drill_clone(struct session *s, int allowed);
+/* Whether steps that opt in (drill.real_in_clone) run their read-only
+ * command for real in a throwaway clone of the git target: on by default
+ * in a drill; 0 keeps them simulated, each saying so in its step.started
+ * event. A change is journalled (drill.clone), so a resumed drill keeps
+ * it. Returns 0, or -1 with ERR when the journal write failed. */
+int session_set_drill_clone(struct session *s, int allowed,
+			    struct err *err);
 
 /* Wall time of the session's start event (µs since the epoch). */
 int64_t session_start_wall(const struct session *s);

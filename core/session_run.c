@@ -3,6 +3,7 @@
  * step.finished, with its output in an asciicast file of the session. */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <regex.h>
@@ -20,6 +21,7 @@
 
 #include "cast.h"
 #include "clock.h"
+#include "clone.h"
 #include "drill.h"
 #include "err.h"
 #include "loop.h"
@@ -443,6 +445,30 @@ on_clone_exit(struct proc *p, const struct proc_result *res, void *arg)
 	free(cr);
 }
 
+/* The step's environment with git pinned to the clone DIR, so that a
+ * GIT_DIR or GIT_WORK_TREE inherited from the operator's shell cannot
+ * lead a read-only command to the trainee's repository, and with no
+ * optional index refresh (git status). */
+static char **
+build_clone_env(struct session *s, const struct step_rt *rt,
+		const char *dir)
+{
+	char **env = build_env(s, rt);
+	size_t n = 0;
+
+	while (env[n])
+		n++;
+	env = xrealloc(env, (n + 7) * sizeof(*env));
+	env[n++] = xasprintf("GIT_DIR=%s/.git", dir);
+	env[n++] = xasprintf("GIT_WORK_TREE=%s", dir);
+	env[n++] = xasprintf("GIT_COMMON_DIR=%s/.git", dir);
+	env[n++] = xasprintf("GIT_INDEX_FILE=%s/.git/index", dir);
+	env[n++] = xasprintf("GIT_OBJECT_DIRECTORY=%s/.git/objects", dir);
+	env[n++] = xstrdup("GIT_OPTIONAL_LOCKS=0");
+	env[n] = NULL;
+	return env;
+}
+
 static int
 clone_spawn(struct session *s, struct step_rt *rt, const char *cast,
 	    const char *dir, const char *actor, struct err *err)
@@ -463,7 +489,7 @@ clone_spawn(struct session *s, struct step_rt *rt, const char *cast,
 	cr->s = s;
 	cr->rt = rt;
 	snprintf(cr->actor, sizeof(cr->actor), "%s", actor);
-	env = build_env(s, rt);
+	env = build_clone_env(s, rt, dir);
 	cast_path = xasprintf("%s/%s", s->dir, cast);
 	spec.env = (const char *const *)env;
 	spec.cast_path = cast_path;
@@ -479,14 +505,125 @@ clone_spawn(struct session *s, struct step_rt *rt, const char *cast,
 	return 1;
 }
 
-/* Run the step for real in the clone; 0 when there is no clone to run
- * in (the simulation stands in, and the step.started event says why). */
+static int
+scenario_sets_outcome(const struct session *s, const struct step_rt *rt)
+{
+	const struct pb_scenario *sc = s->scenario
+		? playbook_find_scenario(s->pb, s->scenario) : NULL;
+
+	for (size_t i = 0; sc && i < sc->n_outcomes; i++)
+		if (strcmp(sc->outcomes[i].step, rt->def->id) == 0)
+			return 1;
+	return 0;
+}
+
+/* The value the shell will give $NAME: from the step's ENV, else from
+ * ours (the spawn inherits it), else empty. */
+static const char *
+env_value(char **env, const char *name, size_t len)
+{
+	char *key = xstrndup(name, len);
+	const char *v = NULL;
+
+	for (size_t i = 0; env[i] && !v; i++)
+		if (strncmp(env[i], key, len) == 0 && env[i][len] == '=')
+			v = env[i] + len + 1;
+	if (!v)
+		v = getenv(key);
+	free(key);
+	return v ? v : "";
+}
+
+/* Length of the name in a $NAME or ${NAME} reference at P (on the '$'),
+ * *SKIP getting the reference's length; 0 when P starts none. */
+static size_t
+env_ref(const char *p, size_t *skip)
+{
+	int braced = p[1] == '{';
+	const char *n = p + 1 + braced;
+	size_t len = 0;
+
+	if (n[0] != '_' && !isalpha((unsigned char)n[0]))
+		return 0;
+	while (n[len] == '_' || isalnum((unsigned char)n[len]))
+		len++;
+	if (braced && n[len] != '}')
+		return 0;
+	*skip = 1 + (size_t)braced + len + (size_t)braced;
+	return len;
+}
+
+/* COMMAND with every variable reference replaced by its value as text,
+ * so that the read-only rule sees what git will be given: a value that
+ * brings an option such as --output is refused like a literal one (its
+ * quotes and operators, which the shell would not re-read, only make
+ * the check stricter). */
+static char *
+expand_for_check(const char *command, char **env)
+{
+	struct strbuf out = STRBUF_INIT;
+
+	for (const char *p = command; *p;) {
+		size_t skip, len = *p == '$' ? env_ref(p, &skip) : 0;
+
+		if (!len) {
+			strbuf_addc(&out, *p++);
+			continue;
+		}
+		strbuf_adds(&out, env_value(env, p + 1 + (p[1] == '{'), len));
+		p += skip;
+	}
+	return strbuf_detach(&out);
+}
+
+/* Whether the step's command is still read-only with the values its
+ * variables have now; WHY says what is not. */
+static int
+read_only_now(struct session *s, const struct step_rt *rt, struct err *why)
+{
+	char **env = build_env(s, rt);
+	char *command = expand_for_check(rt->def->run, env);
+	char reason[256];
+	int ok = clone_command_is_read_only(command, reason, sizeof(reason));
+
+	if (!ok)
+		err_set(why, ERR_STATE, "with its variables' values the command "
+			"is not read-only: %s", reason);
+	free(command);
+	free_env(env);
+	return ok;
+}
+
+/* The clone an opted-in step runs in, or NULL with the reason the
+ * simulation stands in: the operator turned real runs off, the scenario
+ * scripts this step (its story wins over the real repository), or there
+ * is no repository to clone. */
+static const char *
+clone_for(struct session *s, const struct step_rt *rt, struct err *why)
+{
+	if (!drill_clone_allowed(s)) {
+		err_set(why, ERR_STATE, "real runs in the clone are turned off "
+			"for this drill (--no-real-in-clone)");
+		return NULL;
+	}
+	if (scenario_sets_outcome(s, rt)) {
+		err_set(why, ERR_STATE, "scenario %s sets this step's outcome",
+			s->scenario);
+		return NULL;
+	}
+	if (!read_only_now(s, rt, why))
+		return NULL;
+	return drill_clone_dir(s, why);
+}
+
+/* Run the step for real in the clone; 0 when it does not run there (the
+ * simulation stands in, and the step.started event says why). */
 static int
 run_in_clone(struct session *s, struct step_rt *rt, const char *cast,
 	     const char *actor, struct err *err)
 {
 	struct err why = { 0 };
-	const char *dir = drill_clone_dir(s, &why);
+	const char *dir = clone_for(s, rt, &why);
 	cJSON *p = started_payload(rt, rt->def->run, cast, 1);
 	int rc;
 
@@ -511,11 +648,13 @@ run_in_clone(struct session *s, struct step_rt *rt, const char *cast,
 	return rc;
 }
 
+/* Whether RT opted in to run in the clone; without a loop nothing can
+ * run, and the simulation stands in silently. */
 static int
 wants_clone(const struct session *s, const struct step_rt *rt)
 {
 	return rt->def->kind == STEP_KIND_RUN && rt->def->drill.real_in_clone &&
-	       drill_clone_allowed(s) && s->loop;
+	       s->loop;
 }
 
 static int
@@ -569,11 +708,10 @@ on_live_line(struct proc *p, int stream, const char *line, size_t len,
 	struct live_run *lr = arg;
 	struct core_event ev = {
 		.kind = CORE_EV_OUTPUT, .line = line, .step = lr->rt->def->id,
+		.len = len, .n_lines = proc_block_lines(p),
 	};
 
-	(void)p;
 	(void)stream;
-	(void)len;
 	match_output(lr->rt, line);
 	if (lr->s->listener)
 		lr->s->listener(&ev, lr->s->listener_arg);

@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "clock.h"
 #include "draw.h"
+#include "drill.h"
 #include "err.h"
 #include "journal.h"
 #include "keymap.h"
@@ -25,6 +26,7 @@
 #include "loop.h"
 #include "osc52.h"
 #include "outbox.h"
+#include "replay_ui.h"
 #include "sanitize.h"
 #include "term.h"
 #include "testhook.h"
@@ -239,7 +241,8 @@ on_core_event(const struct core_event *ev, void *arg)
 		break;
 	case CORE_EV_OUTPUT:
 		logbuf_add_lines(a->log, LOG_OUTPUT, ev->line,
-				 strlen(ev->line));
+				 ev->len ? ev->len : strlen(ev->line),
+				 ev->n_lines);
 		break;
 	case CORE_EV_STEP_DONE:
 		app_refresh_steps(a);
@@ -513,7 +516,7 @@ search_step(struct app *a, int dir)
 {
 	long from = a->search_hit >= 0 ? a->search_hit
 				       : (long)logbuf_count(a->log) - 1;
-	long hit = logbuf_find(a->log, from, dir, a->search);
+	long hit = pane_log_find(a->log, from, dir, a->search);
 
 	if (hit < 0) {
 		app_status(a, 1, "no line matches \"%s\"", a->search);
@@ -528,9 +531,7 @@ search_step(struct app *a, int dir)
 static int
 watch_refuses(enum uiact act)
 {
-	return act == UI_ACT || act == UI_TICK || act == UI_NA ||
-	       act == UI_NOTE || act == UI_SET_VAR || act == UI_CANCEL_STEP ||
-	       act == UI_NEXT_PHASE || act == UI_PICK_TAG;
+	return !keymap_in_watch(act);
 }
 
 static void
@@ -689,6 +690,17 @@ on_winch(int signo, void *arg)
 	app_dirty(arg);
 }
 
+/* The terminal went away or someone asked the drill to stop: end as q
+ * would, so the session is freed and the drill's clone removed. */
+static void
+on_hangup(int signo, void *arg)
+{
+	struct app *a = arg;
+
+	(void)signo;
+	a->quit = 1;
+}
+
 /* Messages: a due update reminder and undelivered messages, announced
  * once each in the status line and the log. */
 static void
@@ -753,12 +765,13 @@ on_clock(void *arg)
 			  session_start_wall(a->session);
 
 	for (size_t i = (size_t)a->alerted; i < rto->n_escalations; i++) {
+		char text[256];
+
 		if (elapsed < rto->escalations[i].after_us)
 			break;
 		logbuf_add(a->log, LOG_ALERT, rto->escalations[i].notify);
-		app_status(a, 1, "%lld min: escalate to %s",
-			   (long long)(rto->escalations[i].after_us / 60000000),
-			   rto->escalations[i].notify);
+		bars_escalation_text(&rto->escalations[i], text, sizeof(text));
+		app_status(a, 1, "%s", text);
 		a->alerted = (int)i + 1;
 	}
 	note_messages(a);
@@ -813,6 +826,21 @@ restore_stderr(int saved)
 
 /* --- main ----------------------------------------------------------------------------------- */
 
+/* What a drill promises: nothing real, unless steps opted in to run
+ * their read-only command in a throwaway clone. */
+static const char *
+drill_promise(const struct app *a)
+{
+	struct step_view v;
+
+	for (size_t i = 0; drill_clone_allowed(a->session) &&
+			   i < session_n_steps(a->session); i++)
+		if (session_step_view(a->session, i, &v) == 0 &&
+		    v.def->drill.real_in_clone)
+			return "drill: simulated; read-only steps run in a clone";
+	return "drill: nothing real is run";
+}
+
 static void
 init_app(struct app *a)
 {
@@ -831,7 +859,7 @@ init_app(struct app *a)
 		app_status(a, 0, "%s: press ? for help",
 			   session_mode(a->session) == SESSION_LIVE
 			   ? "LIVE session: commands run for real"
-			   : "drill: nothing real is run");
+			   : drill_promise(a));
 }
 
 /* Redraw when something changed, but at most once a frame: a command
@@ -899,6 +927,7 @@ watch_poll(void *arg)
 
 	if (session_poll(a->session, &err) < 0)
 		app_status(a, 1, "%s", err.msg);
+	replay_watch_poll(a);
 	a->watch_timer = loop_add_timer(a->loop, WATCH_POLL_US, watch_poll, a);
 }
 
@@ -925,6 +954,7 @@ watch_open(struct app *a, const char *dir, const struct clock *clk)
 		j = journal_open_readonly(path, watch_history, a, &err);
 		journal_free(j);
 		session_set_listener(a->session, on_core_event, a);
+		replay_watch_open(a);
 		a->watch_timer = loop_add_timer(a->loop, WATCH_POLL_US,
 						watch_poll, a);
 	} else {
@@ -983,6 +1013,7 @@ console(const struct cli_opts *o, int watch)
 			fprintf(stderr, "rewind: the terminal (TERM=%s) cannot "
 				"run the console; use --batch\n",
 				getenv("TERM") ? getenv("TERM") : "unset");
+		replay_watch_close(&a);
 		session_free(a.session);
 		logbuf_free(a.log);
 		logbuf_free(a.journal);
@@ -991,8 +1022,11 @@ console(const struct cli_opts *o, int watch)
 	}
 	saved_stderr = redirect_stderr(&a);
 	session_set_tty_handler(a.session, on_tty, &a);
-	if (!a.watch && session_mode(a.session) == SESSION_DRILL)
+	if (!a.watch && session_mode(a.session) == SESSION_DRILL) {
 		session_set_drill_pace(a.session, 1);	/* output at its pace */
+		loop_add_signal(a.loop, SIGHUP, on_hangup, &a, NULL);
+		loop_add_signal(a.loop, SIGTERM, on_hangup, &a, NULL);
+	}
 	session_set_clipboard_handler(a.session, app_clipboard, &a);
 	init_app(&a);
 	theme_setup(&a, o);
@@ -1003,6 +1037,7 @@ console(const struct cli_opts *o, int watch)
 	loop_cancel_timer(a.loop, a.clock_timer);
 	if (a.watch_timer)
 		loop_cancel_timer(a.loop, a.watch_timer);
+	replay_watch_close(&a);
 	term_stop();
 	theme_end();
 	restore_stderr(saved_stderr);

@@ -151,12 +151,20 @@ void pane_steps_draw(struct app *a, struct _win_st *w, struct rect r);
 void pane_detail_draw(struct app *a, struct _win_st *w, struct rect r);
 void pane_log_draw(struct app *a, struct _win_st *w, struct rect r,
 		   int journal);
+/* Index of the next line after FROM (or before, when DIR < 0) holding
+ * NEEDLE as shown (a command's line without its SGR sequences), wrapping
+ * around; -1 when none does. */
+long pane_log_find(const struct logbuf *lb, long from, int dir,
+		   const char *needle);
 void pane_targets_draw(struct app *a, struct _win_st *w, struct rect r);
 void bars_draw_header(struct app *a, struct _win_st *w, int width);
 /* The header from column X on (title, versions, the clock at NOW_US
  * against the RTO target): the console's and the replay's. */
 void bars_draw_header_rest(struct app *a, struct _win_st *w, int x,
 			   int width, int64_t now_us);
+/* The status alert for escalation E: "15 min: escalate to NAME". */
+void bars_escalation_text(const struct pb_escalation *e, char *buf,
+			  size_t size);
 void bars_draw_rail(struct app *a, struct _win_st *w, int y, int width);
 void bars_draw_status(struct app *a, struct _win_st *w, int y, int width);
 void bars_draw_keybar(struct app *a, struct _win_st *w, int y, int width);

@@ -84,13 +84,35 @@ draw_clipped(WINDOW *w, int y, int x, int width, const char *text, int attr)
 }
 
 void
+bars_escalation_text(const struct pb_escalation *e, char *buf, size_t size)
+{
+	int64_t secs = e->after_us / 1000000;
+
+	if (secs % 60 == 0)
+		snprintf(buf, size, "%lld min: escalate to %s",
+			 (long long)(secs / 60), e->notify);
+	else
+		snprintf(buf, size, "%lld s: escalate to %s", (long long)secs,
+			 e->notify);
+}
+
+/* LIVE or DRILL, and WATCH before it when following from elsewhere. */
+static const char *
+mode_label(const struct app *a, int live)
+{
+	if (a->watch)
+		return live ? " WATCH LIVE " : " WATCH DRILL ";
+	return live ? " LIVE " : " DRILL ";
+}
+
+void
 bars_draw_header(struct app *a, WINDOW *w, int width)
 {
 	int live = session_mode(a->session) == SESSION_LIVE;
 	int x;
 
 	draw_fill(w, 0, 0, width, theme_attr(ROLE_HEADER));
-	x = draw_text(w, 0, 0, width, live ? " LIVE " : " DRILL ",
+	x = draw_text(w, 0, 0, width, mode_label(a, live),
 		      theme_attr(live ? ROLE_MODE_LIVE : ROLE_MODE_DRILL));
 	if (testhook_active())
 		x += draw_text(w, 0, x, width - x, " TEST MODE ",
@@ -205,6 +227,7 @@ bars_draw_keybar(struct app *a, WINDOW *w, int y, int width)
 			int want = pass == 0 ? ctx : KM_GLOBAL;
 
 			if (!b[i].on_bar || (int)b[i].ctx != want ||
+			    (a->watch && !keymap_in_watch(b[i].act)) ||
 			    (pass == 1 && ctx == KM_DIALOG) ||
 			    (pass == 1 && ctx == KM_GLOBAL) ||
 			    shadowed(&b[i], ctx, b, n))

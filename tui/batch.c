@@ -35,6 +35,7 @@ struct batch {
 	int eof;		/* stdin ended */
 	int quit;		/* a quit action was accepted */
 	int waiting;		/* an action's work is still running */
+	int ended;		/* a drill told to stop by a signal */
 	int stdin_watched;
 };
 
@@ -158,6 +159,8 @@ on_stdin(int fd, int events, void *arg)
 static int
 finished(const struct batch *b)
 {
+	if (b->ended)
+		return 1;
 	if (b->waiting)
 		return 0;
 	return b->quit || (b->eof && b->in.len == 0);
@@ -222,6 +225,25 @@ run_batch(struct batch *b)
 }
 
 static void
+on_end_signal(int signo, void *arg)
+{
+	struct batch *b = arg;
+
+	(void)signo;
+	b->ended = 1;
+}
+
+/* A drill stopped by a signal ends cleanly (its session freed, its clone
+ * removed) and says how to resume, as one left incomplete does. */
+static void
+end_drill_on_signals(struct batch *b)
+{
+	loop_add_signal(b->loop, SIGHUP, on_end_signal, b, NULL);
+	loop_add_signal(b->loop, SIGINT, on_end_signal, b, NULL);
+	loop_add_signal(b->loop, SIGTERM, on_end_signal, b, NULL);
+}
+
+static void
 report_incomplete(struct batch *b, const char *cmd)
 {
 	char *why = session_describe_open(b->session);
@@ -256,6 +278,8 @@ batch_main(const struct cli_opts *o)
 		loop_free(b.loop);
 		return EXIT_USAGE;
 	}
+	if (session_mode(b.session) == SESSION_DRILL)
+		end_drill_on_signals(&b);
 	rc = run_batch(&b);
 	if (rc != EXIT_OK)
 		report_incomplete(&b, o->command == CMD_RUN ? "run" : "drill");

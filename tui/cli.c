@@ -44,7 +44,7 @@ print_help(void)
 "\n"
 "Commands:\n"
 "  run PLAYBOOK|SESSION     run a playbook live (real commands), or resume\n"
-"  drill PLAYBOOK|SESSION   rehearse a playbook: nothing real is executed\n"
+"  drill PLAYBOOK|SESSION   rehearse a playbook: commands are simulated\n"
 "  approve SESSION STEP     approve a step of a running session from here\n"
 "  verify SESSION           check the journal's hash chain\n", stdout);
 	for (const struct command *c = commands_table; c->name; c++)
@@ -59,8 +59,10 @@ print_help(void)
 "  -o, --operator=NAME      who is driving (default: $USER)\n"
 "  -s, --scenario=NAME      drill scenario to inject\n"
 "      --list-scenarios     list a playbook's drill scenarios and exit\n"
-"      --real-in-clone      drill: steps that opt in run their read-only\n"
-"                           command for real in a throwaway clone\n"
+"      --no-real-in-clone   drill: simulate the steps that opt in to run\n"
+"                           their read-only command for real in a throwaway\n"
+"                           clone of the git target (they do by default)\n"
+"      --real-in-clone      drill: the default, accepted for older scripts\n"
 "      --read-only          refuse every destructive step\n"
 "  -t, --theme=NAME         console colour theme (dark, light, high-contrast,\n"
 "                           colorblind, mono, or a file path)\n"
@@ -104,7 +106,10 @@ add_var(struct cli_opts *o, const char *v)
 	o->vars[o->n_vars] = NULL;
 }
 
-enum { OPT_LIST_SCENARIOS = 256, OPT_READ_ONLY, OPT_REAL_IN_CLONE };
+enum {
+	OPT_LIST_SCENARIOS = 256, OPT_READ_ONLY, OPT_REAL_IN_CLONE,
+	OPT_NO_REAL_IN_CLONE,
+};
 
 static const struct option long_opts[] = {
 	{ "batch", no_argument, NULL, 'b' },
@@ -114,6 +119,7 @@ static const struct option long_opts[] = {
 	{ "scenario", required_argument, NULL, 's' },
 	{ "list-scenarios", no_argument, NULL, OPT_LIST_SCENARIOS },
 	{ "real-in-clone", no_argument, NULL, OPT_REAL_IN_CLONE },
+	{ "no-real-in-clone", no_argument, NULL, OPT_NO_REAL_IN_CLONE },
 	{ "read-only", no_argument, NULL, OPT_READ_ONLY },
 	{ "theme", required_argument, NULL, 't' },
 	{ "role", required_argument, NULL, 'r' },
@@ -135,6 +141,7 @@ apply_option(int c, struct cli_opts *o)
 	case 's': o->scenario = optarg; break;
 	case OPT_LIST_SCENARIOS: o->list_scenarios = 1; break;
 	case OPT_REAL_IN_CLONE: o->real_in_clone = 1; break;
+	case OPT_NO_REAL_IN_CLONE: o->real_in_clone = 0; break;
 	case OPT_READ_ONLY: o->read_only = 1; break;
 	case 't': o->theme = optarg; break;
 	case 'r': o->role = optarg; break;
@@ -159,6 +166,7 @@ cli_parse(int argc, char **argv, struct cli_opts *o)
 		return -1;
 	add_var(o, NULL);
 	o->n_vars = 0;
+	o->real_in_clone = -1;
 	optind = first;
 	while ((c = getopt_long(argc, argv, "bd:v:o:s:r:a:c:t:hV", long_opts,
 				NULL)) != -1) {
@@ -652,8 +660,11 @@ cli_open_session(const struct cli_opts *o, struct loop *loop,
 	so.listener_arg = arg;
 	so.listener_history = o->history;
 	s = session_open(&so, &err);
-	if (s && o->real_in_clone)
-		session_set_drill_clone(s, 1);
+	if (s && o->real_in_clone >= 0 &&
+	    session_set_drill_clone(s, o->real_in_clone, &err) < 0) {
+		session_free(s);
+		s = NULL;
+	}
 	if (!s) {
 		char *safe = sanitize_text(err.msg, strlen(err.msg));
 

@@ -28,7 +28,9 @@ struct cli_opts {
 	enum cli_command command;
 	int batch;
 	int list_scenarios;
-	int real_in_clone;	/* drill: opted-in steps run in a clone */
+	int real_in_clone;	/* drill: 0 opted-in steps stay simulated,
+				 * 1 they run in a clone, -1 not said (a
+				 * new drill: 1; a resumed one: as before) */
 	int read_only;
 	int history;		/* front end wants a resumed session's past */
 	const char *session_dir;

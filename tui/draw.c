@@ -30,11 +30,12 @@ draw_glyph(const char *utf8, const char *ascii)
 	return draw_utf8() ? utf8 : ascii;
 }
 
-/* Walk sanitized TEXT, calling PUT for each character that fits. */
+/* Walk the LEN bytes of TEXT sanitized, drawing (when W) each character
+ * that fits WIDTH; *CUT (when not NULL) tells whether one did not fit. */
 static int
-walk(const char *text, int width, WINDOW *w, int attr)
+walk(const char *text, size_t len, int width, WINDOW *w, int attr, int *cut)
 {
-	char *safe = sanitize_text(text, strlen(text));
+	char *safe = sanitize_text(text, len);
 	mbstate_t st;
 	const char *p = safe;
 	int used = 0;
@@ -56,8 +57,11 @@ walk(const char *text, int width, WINDOW *w, int attr)
 		cw = wcwidth(wc);
 		if (cw < 0)
 			cw = 1, wc = L'?';
-		if (used + cw > width)
+		if (used + cw > width) {
+			if (cut)
+				*cut = 1;
 			break;
+		}
 		if (w)
 			waddnwstr(w, &wc, 1);
 		used += cw;
@@ -73,7 +77,15 @@ draw_text(WINDOW *w, int y, int x, int width, const char *text, int attr)
 	if (width <= 0 || !text)
 		return 0;
 	wmove(w, y, x);
-	return walk(text, width, w, attr);
+	return walk(text, strlen(text), width, w, attr, NULL);
+}
+
+int
+draw_span(WINDOW *w, const char *text, size_t len, int width, int attr,
+	  int *cut)
+{
+	/* Width 0 still takes the combining marks that end a span. */
+	return walk(text, len, width < 0 ? 0 : width, w, attr, cut);
 }
 
 void
@@ -87,7 +99,7 @@ draw_fill(WINDOW *w, int y, int x, int width, int attr)
 int
 draw_width(const char *text)
 {
-	return walk(text, 1 << 30, NULL, 0);
+	return walk(text, strlen(text), 1 << 30, NULL, 0, NULL);
 }
 
 /* Columns that fit of TEXT's first N bytes' worth: the byte length of the
@@ -121,6 +133,12 @@ fit_prefix(const char *text, int width)
 		i += n;
 	}
 	return i;
+}
+
+size_t
+draw_wrap_point(const char *text, int width)
+{
+	return fit_prefix(text, width);
 }
 
 int

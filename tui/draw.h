@@ -19,6 +19,12 @@ const char *draw_glyph(const char *utf8, const char *ascii);
 int draw_text(struct _win_st *w, int y, int x, int width, const char *text,
 	      int attr);
 
+/* Draw the LEN bytes of TEXT as draw_text does, at W's cursor, in at most
+ * WIDTH columns; returns the columns used and sets *CUT (which the caller
+ * clears) when a character did not fit. */
+int draw_span(struct _win_st *w, const char *text, size_t len, int width,
+	      int attr, int *cut);
+
 /* Fill WIDTH columns at Y, X with blanks in ATTR. */
 void draw_fill(struct _win_st *w, int y, int x, int width, int attr);
 
@@ -26,6 +32,11 @@ void draw_fill(struct _win_st *w, int y, int x, int width, int attr);
  * and at newlines) on at most ROWS rows from Y, X; returns rows used. */
 int draw_wrapped(struct _win_st *w, int y, int x, int width, int rows,
 		 const char *text, int attr);
+
+/* Where draw_wrapped breaks TEXT's first row of WIDTH columns: the bytes
+ * that go on it, ending before a newline (0 when TEXT starts with one),
+ * else at least one character. */
+size_t draw_wrap_point(const char *text, int width);
 
 /* Display width of TEXT after sanitizing. */
 int draw_width(const char *text);

@@ -46,26 +46,39 @@ listed_before(const struct binding *b, size_t i)
 	return 0;
 }
 
-/* Rows the overlay has: a heading per context and a line per action. */
 /* The console's overlay lists every context but the replay console's,
- * which has its own. */
+ * which has its own; the watch lists only what works there. */
 static int
-is_shown(int ctx)
+is_shown(const struct app *a, const struct binding *b)
 {
-	return ctx != KM_REPLAY;
+	return b->ctx != KM_REPLAY && (!a->watch || keymap_in_watch(b->act));
 }
 
+/* Whether context CTX has a line to show (it then gets a heading). */
 static int
-help_rows(void)
+has_lines(const struct app *a, int ctx)
+{
+	size_t n;
+	const struct binding *b = keymap_bindings(&n);
+
+	for (size_t i = 0; i < n; i++)
+		if ((int)b[i].ctx == ctx && is_shown(a, &b[i]))
+			return 1;
+	return 0;
+}
+
+/* Rows the overlay has: a heading per context and a line per action. */
+static int
+help_rows(const struct app *a)
 {
 	size_t n;
 	const struct binding *b = keymap_bindings(&n);
 	int rows = 0;
 
 	for (int ctx = 0; ctx < KM_COUNT; ctx++)
-		rows += is_shown(ctx);
+		rows += has_lines(a, ctx);
 	for (size_t i = 0; i < n; i++)
-		rows += is_shown(b[i].ctx) && !listed_before(b, i);
+		rows += is_shown(a, &b[i]) && !listed_before(b, i);
 	return rows;
 }
 
@@ -75,7 +88,7 @@ help_draw(struct app *a, WINDOW *w, int h, int width)
 	size_t n;
 	const struct binding *b = keymap_bindings(&n);
 	int row = 0, y = 1;
-	int last_top = help_rows() - (h - 2);
+	int last_top = help_rows(a) - (h - 2);
 
 	/* Scrolling stops with the last line at the bottom. */
 	if (a->help_top > (last_top > 0 ? last_top : 0))
@@ -85,7 +98,7 @@ help_draw(struct app *a, WINDOW *w, int h, int width)
 	draw_text(w, 0, 0, width, " rewind keys (any other key closes; j/k "
 		  "scroll) ", theme_attr(ROLE_DIALOG_TITLE));
 	for (int ctx = 0; ctx < KM_COUNT && y < h - 1; ctx++) {
-		if (!is_shown(ctx))
+		if (!has_lines(a, ctx))
 			continue;
 		if (row++ >= a->help_top)
 			draw_text(w, y++, 1, width - 2, keymap_ctx_name(ctx),
@@ -93,7 +106,8 @@ help_draw(struct app *a, WINDOW *w, int h, int width)
 		for (size_t i = 0; i < n && y < h - 1; i++) {
 			char keys[64], line[256];
 
-			if ((int)b[i].ctx != ctx || listed_before(b, i))
+			if ((int)b[i].ctx != ctx || !is_shown(a, &b[i]) ||
+			    listed_before(b, i))
 				continue;
 			if (row++ < a->help_top)
 				continue;

@@ -83,6 +83,16 @@ static const struct binding bindings[] = {
 	{ KM_REPLAY, 'q', "q", UI_QUIT, 1 },
 };
 
+/* What `rewind watch` offers: moving about, reading, searching the log,
+ * and approving as the watcher (with the approve dialog's keys); every
+ * other action would act for the session's operator. */
+static const enum uiact watch_acts[] = {
+	UI_MOVE_DOWN, UI_MOVE_UP, UI_MOVE_TOP, UI_MOVE_BOTTOM, UI_PAGE_DOWN,
+	UI_PAGE_UP, UI_FOCUS_NEXT, UI_FOCUS_PREV, UI_TAB_NEXT, UI_TAB_PREV,
+	UI_APPROVE, UI_SEARCH, UI_SEARCH_NEXT, UI_SEARCH_PREV, UI_FOLLOW,
+	UI_HELP, UI_REDRAW, UI_QUIT, UI_SUBMIT, UI_DISMISS,
+};
+
 const char *
 uiact_name(enum uiact act)
 {
@@ -118,6 +128,15 @@ keymap_lookup(enum keymap_ctx ctx, int key)
 	if (act == UI_NONE && ctx != KM_DIALOG)
 		act = find(KM_GLOBAL, key);
 	return act;
+}
+
+int
+keymap_in_watch(enum uiact act)
+{
+	for (size_t i = 0; i < sizeof(watch_acts) / sizeof(watch_acts[0]); i++)
+		if (watch_acts[i] == act)
+			return 1;
+	return 0;
 }
 
 const struct binding *

@@ -29,6 +29,10 @@ struct binding {
  * KM_DIALOG), or UI_NONE. */
 enum uiact keymap_lookup(enum keymap_ctx ctx, int key);
 
+/* Whether ACT does something in `rewind watch` (the key bar and help of
+ * the watch list only those; the others are refused there). */
+int keymap_in_watch(enum uiact act);
+
 /* All bindings, for the help overlay and the key bar (borrowed). */
 const struct binding *keymap_bindings(size_t *n);
 

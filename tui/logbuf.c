@@ -92,10 +92,11 @@ logbuf_add(struct logbuf *lb, enum log_kind kind, const char *text)
 	l->kind = kind;
 }
 
-/* Skip to the last MAX lines of TEXT[0..LEN); *SKIPPED gets how many
- * lines were passed over. */
+/* Skip to the last MAX lines of TEXT[0..LEN), which holds N_LINES lines
+ * (0: unknown); *SKIPPED gets how many lines were passed over. */
 static const char *
-last_lines(const char *text, size_t len, size_t max, unsigned long *skipped)
+last_lines(const char *text, size_t len, size_t max, uint64_t n_lines,
+	   unsigned long *skipped)
 {
 	const char *p = text + len;
 	size_t n = 1;
@@ -107,8 +108,9 @@ last_lines(const char *text, size_t len, size_t max, unsigned long *skipped)
 		if (!nl)
 			return text;
 		if (n == max) {
-			*skipped = mem_count(text, '\n',
-					     (size_t)(nl - text) + 1);
+			*skipped = n_lines > max
+				? (unsigned long)(n_lines - max)
+				: mem_count(text, '\n', (size_t)(nl - text) + 1);
 			return nl + 1;
 		}
 		n++;
@@ -119,10 +121,10 @@ last_lines(const char *text, size_t len, size_t max, unsigned long *skipped)
 
 void
 logbuf_add_lines(struct logbuf *lb, enum log_kind kind, const char *text,
-		 size_t len)
+		 size_t len, uint64_t n_lines)
 {
 	unsigned long skipped;
-	const char *from = last_lines(text, len, lb->max, &skipped);
+	const char *from = last_lines(text, len, lb->max, n_lines, &skipped);
 	size_t n = len - (size_t)(from - text);
 	struct chunk *c = xmalloc(sizeof(*c) + n + 1);
 	char *p = c->text, *end = c->text + n;
@@ -170,20 +172,4 @@ logbuf_line(const struct logbuf *lb, size_t i, enum log_kind *kind)
 	if (kind)
 		*kind = l->kind;
 	return l->text;
-}
-
-long
-logbuf_find(const struct logbuf *lb, long from, int dir, const char *needle)
-{
-	long n = (long)lb->n;
-
-	if (n == 0 || !needle || !*needle)
-		return -1;
-	for (long k = 1; k <= n; k++) {
-		long i = ((from + dir * k) % n + n) % n;
-
-		if (strstr(logbuf_line(lb, (size_t)i, NULL), needle))
-			return i;
-	}
-	return -1;
 }

@@ -5,6 +5,7 @@
 #define REWIND_TUI_LOGBUF_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 enum log_kind {
 	LOG_OUTPUT,	/* a line a command printed */
@@ -22,9 +23,10 @@ void logbuf_free(struct logbuf *lb);
 void logbuf_add(struct logbuf *lb, enum log_kind kind, const char *text);
 
 /* Append the LEN bytes of TEXT as lines split at \n (only the last ones
- * that fit are kept). */
+ * that fit are kept). N_LINES: how many lines TEXT holds when the caller
+ * knows, else 0. */
 void logbuf_add_lines(struct logbuf *lb, enum log_kind kind, const char *text,
-		      size_t len);
+		      size_t len, uint64_t n_lines);
 
 /* Lines held now, and lines ever added (to tell how many were dropped). */
 size_t logbuf_count(const struct logbuf *lb);
@@ -33,10 +35,5 @@ unsigned long logbuf_total(const struct logbuf *lb);
 /* Line I (0 = oldest held), borrowed; its kind in *KIND when not NULL. */
 const char *logbuf_line(const struct logbuf *lb, size_t i,
 			enum log_kind *kind);
-
-/* Index of the next line after FROM (or before, when DIR < 0) containing
- * NEEDLE, wrapping around; -1 when none does. */
-long logbuf_find(const struct logbuf *lb, long from, int dir,
-		 const char *needle);
 
 #endif

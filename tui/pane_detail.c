@@ -14,6 +14,7 @@
 #include "drill.h"
 #include "draw.h"
 #include "err.h"
+#include "sgrdraw.h"
 #include "strbuf.h"
 #include "theme.h"
 
@@ -73,6 +74,32 @@ show_vars(struct app *a, struct cursor *c, const char *text)
 	strbuf_done(&sb);
 }
 
+/* A drill step that opts in to the throwaway clone: whether it runs (or
+ * ran) there for real, or why the simulation stands in. */
+static void
+show_clone(struct app *a, struct cursor *c, const struct step_view *v)
+{
+	const char *why = NULL;
+	int real;
+
+	if (session_mode(a->session) != SESSION_DRILL ||
+	    !v->def->drill.real_in_clone)
+		return;
+	real = drill_clone_run(a->session, v->def->id, &why);
+	if (real == 1)
+		line(c, "Drill: ran for real in a throwaway clone of the git "
+		     "target (remotes removed)", ROLE_DIM);
+	else if (real == 0 && why)
+		linef(c, ROLE_WARNING, "Drill: simulated, not run in the "
+		      "clone: %s", why);
+	else if (drill_clone_allowed(a->session))
+		line(c, "Drill: runs for real in a throwaway clone of the git "
+		     "target (remotes removed)", ROLE_DIM);
+	else
+		line(c, "Drill: simulated (real runs in the clone are turned "
+		     "off)", ROLE_DIM);
+}
+
 static void
 show_run(struct app *a, struct cursor *c, const struct step_view *v)
 {
@@ -94,6 +121,7 @@ show_run(struct app *a, struct cursor *c, const struct step_view *v)
 	if (d->timeout_us)
 		linef(c, ROLE_DIM, "time-out %lld s",
 		      (long long)(d->timeout_us / 1000000));
+	show_clone(a, c, v);
 }
 
 static void
@@ -154,8 +182,10 @@ show_result(struct cursor *c, const struct step_view *v)
 	      "Last run: %s%s%s", v->state == STEP_FAILED ? "FAILED" :
 	      v->state == STEP_RUNNING ? "running" : "ok",
 	      v->reason ? ": " : "", v->reason ? v->reason : "");
-	if (v->result && *v->result)
-		line(c, v->result, ROLE_LOG);
+	/* The output tail: command output, drawn as the output pane does. */
+	if (v->result && *v->result && room(c) > 0)
+		c->y += sgrdraw_wrapped(c->w, c->y, c->r.x + 1, c->r.w - 2,
+					room(c), v->result, ROLE_LOG);
 }
 
 /* The message as it would go out now, or its template while a variable

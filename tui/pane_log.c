@@ -13,6 +13,8 @@
 #include "app.h"
 #include "draw.h"
 #include "logbuf.h"
+#include "sgr.h"
+#include "sgrdraw.h"
 #include "theme.h"
 
 static int
@@ -20,6 +22,42 @@ kind_role(enum log_kind k)
 {
 	return k == LOG_ALERT ? ROLE_ALERT : k == LOG_EVENT ? ROLE_JOURNAL_TIME
 							     : ROLE_LOG;
+}
+
+/* One row of the output or journal pane. A command's line keeps its own
+ * SGR styling, except on a search hit, which shows in one style. */
+static void
+draw_line(WINDOW *w, int y, struct rect r, const char *text,
+	  enum log_kind k, int journal, int hit)
+{
+	if (journal || k != LOG_OUTPUT)
+		draw_text(w, y, r.x + 1, r.w - 1, text,
+			  theme_attr(hit ? ROLE_SEARCH_MATCH : kind_role(k)));
+	else if (hit)
+		sgrdraw_plain(w, y, r.x + 1, r.w - 1, text,
+			      theme_attr(ROLE_SEARCH_MATCH));
+	else
+		sgrdraw_line(w, y, r.x + 1, r.w - 1, text, kind_role(k));
+}
+
+long
+pane_log_find(const struct logbuf *lb, long from, int dir,
+	      const char *needle)
+{
+	long n = (long)logbuf_count(lb);
+
+	if (n == 0 || !needle || !*needle)
+		return -1;
+	for (long k = 1; k <= n; k++) {
+		long i = ((from + dir * k) % n + n) % n;
+		enum log_kind kind;
+		const char *text = logbuf_line(lb, (size_t)i, &kind);
+
+		if (kind == LOG_OUTPUT ? sgr_contains(text, needle)
+				       : strstr(text, needle) != NULL)
+			return i;
+	}
+	return -1;
 }
 
 void
@@ -42,8 +80,7 @@ pane_log_draw(struct app *a, WINDOW *w, struct rect r, int journal)
 		int hit = !journal && a->search[0] &&
 			  first + i == a->search_hit;
 
-		draw_text(w, r.y + i, r.x + 1, r.w - 1, text,
-			  theme_attr(hit ? ROLE_SEARCH_MATCH : kind_role(k)));
+		draw_line(w, r.y + i, r, text, k, journal, hit);
 	}
 	if (top >= 0 && r.w > 12)
 		draw_text(w, r.y + r.h - 1, r.x + r.w - 10, 10, " [scroll] ",

@@ -37,6 +37,7 @@
 #define SELECT_LOOKBACK 500	/* events searched for the selected step */
 #define MIN_COLS 60
 #define MIN_ROWS 16
+#define BAR_MIN 20		/* timeline columns an alert leaves */
 
 static const struct {
 	int factor;		/* 0: as fast as the screen draws */
@@ -129,13 +130,14 @@ sync_journal(struct rp *p)
 }
 
 static void
-output_item(uint64_t ev, int alert, const char *text, void *arg)
+output_item(uint64_t ev, int kind, const char *text, void *arg)
 {
 	(void)ev;
-	if (alert)
+	if (kind == REPLAY_ITEM_EVENT)
 		add_summary(arg, text, LOG_ALERT);
 	else
-		logbuf_add(arg, LOG_OUTPUT, text);
+		logbuf_add(arg, kind == REPLAY_ITEM_ALERT ? LOG_ALERT
+							  : LOG_OUTPUT, text);
 }
 
 static void
@@ -256,6 +258,7 @@ on_tick(void *arg)
 	struct rp *p = arg;
 	uint64_t pos = replay_pos(p->r), n = replay_count(p->r), to;
 	int64_t mono = clock_mono_now(loop_clock(p->a.loop));
+	size_t escalated = replay_n_escalated(p->r, p->now);
 
 	p->timer = 0;
 	if (speeds[p->speed].factor == 0) {
@@ -269,7 +272,8 @@ on_tick(void *arg)
 		to = replay_find_time(p->r, p->now);
 		if (to > pos && replay_seek(p->r, to, NULL) == 0)
 			sync_panes(p);
-		else if (replay_is_running(p->r))
+		else if (replay_is_running(p->r) ||
+			 replay_n_escalated(p->r, p->now) != escalated)
 			sync_output(p);
 	}
 	if (replay_pos(p->r) >= n) {
@@ -448,15 +452,32 @@ mark_role(char m)
 	       : ROLE_PHASE_CURRENT;
 }
 
-/* The timeline: state and speed, the position, a bar over all events with
- * markers (| phase, d decision, a approval, ! failure, X broken chain)
- * and the cursor, and how far along the session clock is. */
+/* The live console's status alert for the latest escalation raised by
+ * the replay clock, in BUF; 0 when none is. */
+static int
+escalation_text(struct rp *p, char *buf, size_t size)
+{
+	size_t n = replay_n_escalated(p->r, p->now);
+	const struct pb_escalation *e;
+
+	if (n == 0)
+		return 0;
+	e = &p->a.pb->rto.escalations[n - 1];
+	bars_escalation_text(e, buf, size > 1 ? size - 1 : size);
+	strcat(buf, " ");
+	return 1;
+}
+
+/* The timeline: state and speed, the escalation alert where the live
+ * console's status line showed it, the position, a bar over all events
+ * with markers (| phase, d decision, a approval, ! failure, X broken
+ * chain) and the cursor, and how far along the session clock is. */
 static void
 draw_timeline(struct rp *p, int y, int width)
 {
 	uint64_t n = replay_count(p->r), pos = replay_pos(p->r);
 	const struct replay_integrity *in = replay_integrity(p->r);
-	char left[64], right[96];
+	char left[64], right[96], alert[256];
 	int x, cols, cur;
 
 	draw_fill(stdscr, y, 0, width, theme_attr(ROLE_STATUS));
@@ -468,6 +489,14 @@ draw_timeline(struct rp *p, int y, int width)
 		 ? " UNVERIFIED" : "");
 	x = draw_text(stdscr, y, 0, width, left, theme_attr(ROLE_STATUS));
 	cols = width - x - draw_width(right) - 1;
+	/* The alert comes first; the bar keeps BAR_MIN columns. */
+	if (escalation_text(p, alert, sizeof(alert)) && cols > BAR_MIN) {
+		int used = draw_text(stdscr, y, x, cols - BAR_MIN, alert,
+				     theme_attr(ROLE_ERROR));
+
+		x += used;
+		cols -= used;
+	}
 	if (cols < 4)
 		return;
 	if (cols != p->bar_cols)
@@ -817,6 +846,43 @@ rp_init(struct rp *p, const char *dir)
 	p->now = replay_wall(p->r, replay_pos(p->r));
 	sync_panes(p);
 	return 0;
+}
+
+/* --- rewind watch: the answers the watched session journals -------------------- */
+
+void
+replay_watch_open(struct app *a)
+{
+	struct err err = { 0 };
+
+	a->replay_now = clock_wall_now(loop_clock(a->loop));
+	a->replay = replay_open(session_dir(a->session), &err);
+	if (!a->replay)
+		app_status(a, 1, "tags and registry tabs: %s", err.msg);
+}
+
+void
+replay_watch_poll(struct app *a)
+{
+	struct err err = { 0 };
+	int64_t n;
+
+	if (!a->replay)
+		return;
+	/* Registry ages count from now: the watch follows the present. */
+	a->replay_now = clock_wall_now(loop_clock(a->loop));
+	n = replay_follow(a->replay, &err);
+	if (n < 0)
+		app_status(a, 1, "tags and registry tabs: %s", err.msg);
+	else if (n > 0)
+		app_dirty(a);
+}
+
+void
+replay_watch_close(struct app *a)
+{
+	replay_free(a->replay);
+	a->replay = NULL;
 }
 
 int

@@ -15,6 +15,7 @@
 #include "xalloc.h"
 
 #define MAX_PAIRS 255		/* COLOR_PAIR() keeps 8 bits of a chtype */
+#define SGR_PAIRS 64		/* pairs for command output's own colours */
 
 static struct {
 	struct theme theme;
@@ -31,6 +32,9 @@ struct pair_table {
 	int n;			/* pairs 1..n are defined */
 	int max;
 };
+
+/* The roles' pairs, then up to SGR_PAIRS more for theme_attr_sgr. */
+static struct pair_table pairs;
 
 /* The first message for the status bar, and how many there were. */
 struct report {
@@ -148,19 +152,22 @@ color_attrs(const struct theme_style *s, struct pair_table *pt)
 static void
 apply(struct theme *next)
 {
-	struct pair_table pt = { .n = 0 };
+	struct pair_table *pt = &pairs;
 	int use_color = cur.started && !cur.forced_mono && !next->mono;
 
 	theme_done(&cur.theme);
 	cur.theme = *next;
 	memset(next, 0, sizeof(*next));
-	pt.max = COLOR_PAIRS - 1 < MAX_PAIRS ? COLOR_PAIRS - 1 : MAX_PAIRS;
+	pt->n = 0;
+	pt->max = COLOR_PAIRS - 1 < MAX_PAIRS ? COLOR_PAIRS - 1 : MAX_PAIRS;
 	for (int r = 0; r < ROLE_COUNT; r++) {
 		const struct theme_style *s = &cur.theme.styles[r];
 
-		cur.attrs[r] = use_color ? color_attrs(s, &pt)
+		cur.attrs[r] = use_color ? color_attrs(s, pt)
 					 : (int)curses_attrs(s->attrs);
 	}
+	if (pt->max > pt->n + SGR_PAIRS)
+		pt->max = pt->n + SGR_PAIRS;
 }
 
 static void
@@ -249,6 +256,30 @@ theme_attr(enum theme_role role)
 	if ((int)role < 0 || role >= ROLE_COUNT)
 		return A_NORMAL;
 	return cur.attrs[role];
+}
+
+int
+theme_attr_sgr(enum theme_role role, unsigned attrs,
+	       const struct theme_color *fg, const struct theme_color *bg)
+{
+	struct theme_style s;
+	int a;
+
+	if ((int)role < 0 || role >= ROLE_COUNT)
+		return A_NORMAL;
+	if (theme_is_mono())
+		return cur.attrs[role] | (int)curses_attrs(attrs);
+	s = cur.theme.styles[role];
+	s.attrs |= attrs;
+	if (fg && fg->kind != THEME_COLOR_DEFAULT)
+		s.fg = *fg;
+	if (bg && bg->kind != THEME_COLOR_DEFAULT)
+		s.bg = *bg;
+	a = color_attrs(&s, &pairs);
+	/* No pair left (or none needed): the role's own colours. */
+	if (PAIR_NUMBER(a) == 0)
+		return cur.attrs[role] | (int)curses_attrs(attrs);
+	return a;
 }
 
 const char *

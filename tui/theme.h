@@ -26,6 +26,14 @@ int theme_switch(const char *name, char *msg, size_t msgsize);
  * role. */
 int theme_attr(enum theme_role role);
 
+/* The attributes of ROLE restyled by a command's own SGR: ROLE's plus
+ * ATTRS (THEME_BOLD ...), in FG on BG (NULL or "default": ROLE's colour)
+ * scaled to the terminal. Mono (NO_COLOR, no colours, a mono theme) keeps
+ * ROLE's attributes plus ATTRS; so does running out of the small cache of
+ * colour pairs (refilled by each theme switch). Never fails. */
+int theme_attr_sgr(enum theme_role role, unsigned attrs,
+		   const struct theme_color *fg, const struct theme_color *bg);
+
 /* The active theme's name as asked for ("dark", "mono", "light", a path);
  * borrowed until the next theme_switch. */
 const char *theme_name(void);

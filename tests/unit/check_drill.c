@@ -3,6 +3,7 @@
  * manual clock, the read-only rule and the real run in a throwaway clone. */
 #include "config.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include "loop.h"
 #include "playbook.h"
 #include "session.h"
+#include "strbuf.h"
 #include "testutil.h"
 #include "xalloc.h"
 
@@ -107,12 +109,18 @@ fx_write_playbook(struct fx *f, const char *repo)
 static void
 fx_init(struct fx *f, int manual_loop)
 {
+	char *dir_missing;
+
 	memset(f, 0, sizeof(*f));
 	f->tmp = tu_mkdtemp();
 	f->dir = xasprintf("%s/session", f->tmp);
 	clock_init_manual(&f->clk, START_WALL, 1000);
 	f->loop = loop_new(manual_loop ? &f->clk : NULL);
-	fx_write_playbook(f, "no-such-repo");
+	/* No repository there: opted-in steps stay simulated (and say why)
+	 * wherever the test runs, a git checkout or not. */
+	dir_missing = xasprintf("%s/no-such-repo", f->tmp);
+	fx_write_playbook(f, dir_missing);
+	free(dir_missing);
 }
 
 static struct session *
@@ -593,7 +601,56 @@ START_TEST(test_playbook_refuses_real_in_clone_for_writing_command)
 }
 END_TEST
 
-/* A repository with one commit tagged v1.0, made with libgit2. */
+/* A playbook whose assess phase has two steps that opt in to the clone
+ * (one reads the working tree and the index) and one that does not; its
+ * scenario scripts the second. */
+static const char clone_playbook_text[] =
+"{ \"id\": \"clone-test\", \"title\": \"clone test\",\n"
+"  \"targets\": { \"git\": { \"path\": \"@REPO@\" } },\n"
+"  \"variables\": { \"RANGE\": { \"prompt\": \"what to log\" } },\n"
+"  \"phases\": [\n"
+"    { \"id\": \"assess\", \"steps\": [\n"
+"      { \"id\": \"a.status\", \"kind\": \"run\", \"title\": \"status\",\n"
+"        \"run\": \"git status --short && git log --oneline -1\",\n"
+"        \"drill\": { \"output\": \"0000000 simulated\",\n"
+"                   \"real_in_clone\": true } },\n"
+"      { \"id\": \"a.tags\", \"kind\": \"run\", \"title\": \"tags\",\n"
+"        \"run\": \"git tag -l && ls\",\n"
+"        \"drill\": { \"output\": \"v0-simulated\",\n"
+"                   \"real_in_clone\": true } },\n"
+"      { \"id\": \"a.range\", \"kind\": \"run\", \"title\": \"range\",\n"
+"        \"run\": \"git log --oneline $RANGE\",\n"
+"        \"drill\": { \"output\": \"range-simulated\",\n"
+"                   \"real_in_clone\": true } },\n"
+"      { \"id\": \"a.push\", \"kind\": \"run\", \"title\": \"push\",\n"
+"        \"run\": \"git push origin v1.0\",\n"
+"        \"drill\": { \"output\": \"pushed\" } } ] },\n"
+"    { \"id\": \"decide\", \"steps\": [] },\n"
+"    { \"id\": \"approve\", \"steps\": [] },\n"
+"    { \"id\": \"execute\", \"steps\": [] },\n"
+"    { \"id\": \"verify\", \"steps\": [] },\n"
+"    { \"id\": \"communicate\", \"steps\": [] } ],\n"
+"  \"scenarios\": [\n"
+"    { \"id\": \"scripted\", \"title\": \"scripted\",\n"
+"      \"outcomes\": { \"a.tags\": { \"exit\": 1,\n"
+"                                  \"output\": \"fatal: scripted\" } } } ]\n"
+"}\n";
+
+static void
+fx_write_clone_playbook(struct fx *f, const char *repo)
+{
+	const char *at = strstr(clone_playbook_text, "@REPO@");
+	char *text = xasprintf("%.*s%s%s", (int)(at - clone_playbook_text),
+			       clone_playbook_text, repo, at + 6);
+
+	free(f->playbook);
+	f->playbook = tu_write_file(f->tmp, "clone.json", text, strlen(text));
+	free(text);
+}
+
+/* A repository with one commit tagged v1.0 holding app.txt, a remote, and
+ * a local edit of app.txt on top (so `git status` has something to say
+ * about the trainee's checkout), made with libgit2. */
 static char *
 make_repo(const char *tmp)
 {
@@ -601,15 +658,19 @@ make_repo(const char *tmp)
 	git_repository *repo = NULL;
 	git_signature *sig = NULL;
 	git_index *index = NULL;
+	git_remote *remote = NULL;
 	git_oid tree_id, commit_id;
 	git_tree *tree = NULL;
 	git_object *commit = NULL;
 
 	git_libgit2_init();
 	ck_assert_int_eq(git_repository_init(&repo, path, 0), 0);
+	free(tu_write_file(path, "app.txt", "one\n", 4));
 	ck_assert_int_eq(git_signature_new(&sig, "Zoë Tester", "z@example.org",
 					   1700000000, 0), 0);
 	ck_assert_int_eq(git_repository_index(&index, repo), 0);
+	ck_assert_int_eq(git_index_add_bypath(index, "app.txt"), 0);
+	ck_assert_int_eq(git_index_write(index), 0);
 	ck_assert_int_eq(git_index_write_tree(&tree_id, index), 0);
 	ck_assert_int_eq(git_tree_lookup(&tree, repo, &tree_id), 0);
 	ck_assert_int_eq(git_commit_create_v(&commit_id, repo, "HEAD", sig, sig,
@@ -618,6 +679,10 @@ make_repo(const char *tmp)
 					   GIT_OBJECT_COMMIT), 0);
 	ck_assert_int_eq(git_tag_create_lightweight(&commit_id, repo, "v1.0",
 						    commit, 0), 0);
+	ck_assert_int_eq(git_remote_create(&remote, repo, "origin",
+					   "https://example.org/app.git"), 0);
+	free(tu_write_file(path, "app.txt", "one\nlocal edit\n", 15));
+	git_remote_free(remote);
 	git_object_free(commit);
 	git_tree_free(tree);
 	git_index_free(index);
@@ -627,36 +692,297 @@ make_repo(const char *tmp)
 	return path;
 }
 
-START_TEST(test_drill_clone_runs_read_only_step_for_real)
+/* Everything below PATH (the .git directory too): each entry's name,
+ * type, size, modification time and, for files, contents, in name order.
+ * Any write to refs, HEAD, the index, objects or the working tree, even a
+ * lock file made and removed, changes it. */
+static void
+digest_into(struct strbuf *sb, const char *path)
+{
+	struct dirent **names = NULL;
+	struct stat st;
+	int n;
+
+	ck_assert_int_eq(lstat(path, &st), 0);
+	strbuf_addf(sb, "%s %o %lld %lld.%09ld\n", path, (unsigned)st.st_mode,
+		    (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+		    st.st_mtim.tv_nsec);
+	if (S_ISREG(st.st_mode)) {
+		size_t len;
+		char *text = tu_read_file(path, &len);
+
+		ck_assert_ptr_nonnull(text);
+		strbuf_add(sb, text, len);
+		free(text);
+	}
+	if (!S_ISDIR(st.st_mode))
+		return;
+	n = scandir(path, &names, NULL, alphasort);
+	ck_assert_int_ge(n, 0);
+	for (int i = 0; i < n; i++) {
+		if (strcmp(names[i]->d_name, ".") != 0 &&
+		    strcmp(names[i]->d_name, "..") != 0) {
+			char *sub = xasprintf("%s/%s", path, names[i]->d_name);
+
+			digest_into(sb, sub);
+			free(sub);
+		}
+		free(names[i]);
+	}
+	free(names);
+}
+
+static char *
+tree_digest(const char *path)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	digest_into(&sb, path);
+	return strbuf_detach(&sb);
+}
+
+/* Throwaway clones now under $TMPDIR (the test's own). */
+static int
+n_clones(const char *tmpdir)
+{
+	struct dirent **names = NULL;
+	int n = scandir(tmpdir, &names, NULL, alphasort), found = 0;
+
+	ck_assert_int_ge(n, 0);
+	for (int i = 0; i < n; i++) {
+		found += strncmp(names[i]->d_name, "rewind-drill-", 13) == 0;
+		free(names[i]);
+	}
+	free(names);
+	return found;
+}
+
+static void
+wait_idle(struct fx *f)
+{
+	for (int i = 0; i < 500 && session_is_busy(f->s); i++)
+		loop_run_once(f->loop, 10000);
+	ck_assert(!session_is_busy(f->s));
+}
+
+static char *
+cast_text(struct fx *f, const char *name)
+{
+	char *path = xasprintf("%s/output/%s", f->dir, name);
+	char *text = tu_read_file(path, NULL);
+
+	ck_assert_msg(text != NULL, "no %s", path);
+	free(path);
+	return text;
+}
+
+static char *saved_tmpdir;
+
+/* The test's own $TMPDIR, where clones go; returns its path. Undone by
+ * shared_tmpdir (the directory goes with the fixture). */
+static char *
+private_tmpdir(struct fx *f)
+{
+	char *t = xasprintf("%s/t", f->tmp);
+	const char *old = getenv("TMPDIR");
+
+	saved_tmpdir = old ? xstrdup(old) : NULL;
+	ck_assert_int_eq(mkdir(t, 0700), 0);
+	ck_assert_int_eq(setenv("TMPDIR", t, 1), 0);
+	return t;
+}
+
+static void
+shared_tmpdir(char *t)
+{
+	if (saved_tmpdir)
+		setenv("TMPDIR", saved_tmpdir, 1);
+	else
+		unsetenv("TMPDIR");
+	free(saved_tmpdir);
+	saved_tmpdir = NULL;
+	free(t);
+}
+
+static int
+n_remotes(const char *path)
+{
+	git_repository *repo = NULL;
+	git_strarray names = { 0 };
+	int n;
+
+	git_libgit2_init();
+	ck_assert_int_eq(git_repository_open(&repo, path), 0);
+	ck_assert_int_eq(git_remote_list(&names, repo), 0);
+	n = (int)names.count;
+	git_strarray_dispose(&names);
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	return n;
+}
+
+START_TEST(test_drill_clone_runs_opted_in_steps_by_default)
 {
 	struct fx f;
-	char *repo, *clone = NULL, *out;
-	char *cast;
+	char *repo, *t, *clone, *before, *after, *out, *git_dir;
+	const char *why;
 	struct stat st;
 
 	fx_init(&f, 0);
+	t = private_tmpdir(&f);
 	repo = make_repo(f.tmp);
-	fx_write_playbook(&f, repo);
+	fx_write_clone_playbook(&f, repo);
+	/* An operator's shell pointing git at the real checkout must not
+	 * lead the clone's commands there. */
+	git_dir = xasprintf("%s/.git", repo);
+	ck_assert_int_eq(setenv("GIT_DIR", git_dir, 1), 0);
+	ck_assert_int_eq(setenv("GIT_WORK_TREE", repo, 1), 0);
+	before = tree_digest(repo);
 	fx_open(&f, SESSION_DRILL, NULL);
-	session_set_drill_clone(f.s, 1);
-	ok(&f, "predict a.list ok");
-	ck_assert_int_eq(act(&f, "run a.list"), 1);
-	for (int i = 0; i < 500 && session_is_busy(f.s); i++)
-		loop_run_once(f.loop, 10000);
-	ck_assert_int_eq(session_step_state(f.s, "a.list"), STEP_DONE);
+	ck_assert(drill_clone_allowed(f.s));
+	ck_assert_int_eq(drill_clone_run(f.s, "a.status", &why), -1);
+	ck_assert_int_eq(n_clones(t), 0);	/* made on first use */
+	ck_assert_int_eq(act(&f, "run a.status"), 1);
+	wait_idle(&f);
+	ck_assert_int_eq(session_step_state(f.s, "a.status"), STEP_DONE);
 	clone = xstrdup(drill_clone_dir(f.s, NULL));
-	ck_assert_int_eq(stat(clone, &st), 0);
-	ck_assert_int_eq(count_in_journal(&f, "\"real_in_clone\":true"), 1);
-	cast = xasprintf("%s/output/a.list-1.cast", f.dir);
-	out = tu_read_file(cast, NULL);
-	ck_assert_msg(out && strstr(out, "v1.0"), "real output: %s", out);
-	ck_assert_msg(!strstr(out, "\"v2\""), "simulated output in the cast");
+	ck_assert_int_eq(n_remotes(clone), 0);
+	ck_assert_int_eq(act(&f, "run a.tags"), 1);
+	wait_idle(&f);
+	ck_assert_int_eq(act(&f, "run a.status"), 1);
+	wait_idle(&f);
+	ck_assert_str_eq(drill_clone_dir(f.s, NULL), clone);
+	ck_assert_int_eq(n_clones(t), 1);	/* one clone for the session */
+	ck_assert_int_eq(count_in_journal(&f, "\"real_in_clone\":true"), 3);
+	ck_assert_int_eq(count_in_journal(&f, "\"clone\":"), 0);
+	ck_assert_int_eq(drill_clone_run(f.s, "a.status", &why), 1);
+	ck_assert_ptr_null(why);
+	out = cast_text(&f, "a.status-1.cast");
+	ck_assert_msg(strstr(out, "first"), "real output: %s", out);
+	ck_assert_msg(!strstr(out, "app.txt"), "the trainee's edit: %s", out);
+	ck_assert_msg(!strstr(out, "simulated"), "simulated output: %s", out);
+	free(out);
+	out = cast_text(&f, "a.tags-1.cast");
+	ck_assert_msg(strstr(out, "v1.0") && strstr(out, "app.txt"), "%s", out);
+	free(out);
+	ck_assert_int_eq(act(&f, "run a.push"), 0);	/* never real */
+	ck_assert_int_eq(count_in_journal(&f, "\"tail\":\"pushed\""), 1);
 	fx_close(&f);
 	ck_assert_int_ne(stat(clone, &st), 0);	/* removed with the session */
-	free(out);
-	free(cast);
+	ck_assert_int_eq(n_clones(t), 0);
+	after = tree_digest(repo);
+	ck_assert_msg(strcmp(before, after) == 0, "the trainee's repository "
+		      "changed:\n--- before\n%s\n--- after\n%s", before, after);
+	fx_open(&f, SESSION_DRILL, NULL);	/* resumed: rebuilt */
+	ck_assert_int_eq(drill_clone_run(f.s, "a.status", &why), 1);
+	ck_assert_int_eq(n_clones(t), 0);
+	unsetenv("GIT_DIR");
+	unsetenv("GIT_WORK_TREE");
+	free(git_dir);
+	free(before);
+	free(after);
 	free(clone);
 	free(repo);
+	shared_tmpdir(t);
+	fx_done(&f);
+}
+END_TEST
+
+START_TEST(test_drill_clone_turned_off_simulates_and_says_why)
+{
+	struct fx f;
+	char *repo, *t;
+	const char *why;
+
+	fx_init(&f, 1);
+	t = private_tmpdir(&f);
+	repo = make_repo(f.tmp);
+	fx_write_clone_playbook(&f, repo);
+	fx_open(&f, SESSION_DRILL, NULL);
+	ck_assert_int_eq(session_set_drill_clone(f.s, 0, &f.err), 0);
+	ck_assert_int_eq(session_set_drill_clone(f.s, 0, &f.err), 0);
+	ck_assert_int_eq(count_in_journal(&f, "\"type\":\"drill.clone\""), 1);
+	/* kept by the journal: a resumed drill stays as it was set */
+	fx_close(&f);
+	fx_open(&f, SESSION_DRILL, NULL);
+	ck_assert(!drill_clone_allowed(f.s));
+	ck_assert_int_eq(act(&f, "run a.status"), 0);	/* simulated now */
+	ck_assert_int_eq(f.n_output, 1);
+	ck_assert_int_eq(n_clones(t), 0);
+	ck_assert_int_eq(count_in_journal(&f, "\"clone\":\"real runs in the "
+					  "clone are turned off"), 1);
+	ck_assert_int_eq(count_in_journal(&f, "\"tail\":\"0000000 simulated\""),
+			 1);
+	ck_assert_int_eq(drill_clone_run(f.s, "a.status", &why), 0);
+	ck_assert_msg(why && strstr(why, "turned off"), "%s", why);
+	ck_assert_int_eq(session_set_drill_clone(f.s, 1, &f.err), 0);
+	ck_assert(drill_clone_allowed(f.s));
+	ck_assert_int_eq(count_in_journal(&f, "\"type\":\"drill.clone\""), 2);
+	free(repo);
+	shared_tmpdir(t);
+	fx_done(&f);
+}
+END_TEST
+
+START_TEST(test_drill_clone_leaves_scripted_steps_simulated)
+{
+	struct fx f;
+	char *repo, *t;
+	const char *why;
+
+	fx_init(&f, 0);
+	t = private_tmpdir(&f);
+	repo = make_repo(f.tmp);
+	fx_write_clone_playbook(&f, repo);
+	fx_open(&f, SESSION_DRILL, "scripted");
+	ck_assert_int_eq(act(&f, "run a.tags"), 0);
+	ck_assert_int_eq(session_step_state(f.s, "a.tags"), STEP_FAILED);
+	ck_assert_int_eq(count_in_journal(&f, "\"clone\":\"scenario scripted "
+					  "sets this step's outcome\""), 1);
+	ck_assert_int_eq(drill_clone_run(f.s, "a.tags", &why), 0);
+	ck_assert_int_eq(n_clones(t), 0);
+	ck_assert_int_eq(act(&f, "run a.status"), 1);	/* not scripted */
+	wait_idle(&f);
+	ck_assert_int_eq(drill_clone_run(f.s, "a.status", &why), 1);
+	free(repo);
+	shared_tmpdir(t);
+	fx_done(&f);
+}
+END_TEST
+
+/* The read-only rule holds for the command as the shell will see it: a
+ * variable whose value brings --output keeps the step simulated, and
+ * nothing is written; a harmless value runs for real. */
+START_TEST(test_drill_clone_checks_the_command_with_its_values)
+{
+	struct fx f;
+	char *repo, *t, *written, *set;
+	const char *why;
+	struct stat st;
+
+	fx_init(&f, 0);
+	t = private_tmpdir(&f);
+	repo = make_repo(f.tmp);
+	fx_write_clone_playbook(&f, repo);
+	fx_open(&f, SESSION_DRILL, NULL);
+	written = xasprintf("%s/written", f.tmp);
+	set = xasprintf("set RANGE --output=%s", written);
+	ok(&f, set);
+	ck_assert_int_eq(act(&f, "run a.range"), 0);	/* simulated */
+	ck_assert_int_eq(count_in_journal(&f, "\"clone\":\"with its variables' "
+					  "values the command is not "
+					  "read-only: git log --output"), 1);
+	ck_assert_int_eq(drill_clone_run(f.s, "a.range", &why), 0);
+	ck_assert_int_ne(stat(written, &st), 0);
+	ck_assert_int_eq(n_clones(t), 0);
+	ok(&f, "set RANGE v1.0");
+	ck_assert_int_eq(act(&f, "run a.range"), 1);	/* real */
+	wait_idle(&f);
+	ck_assert_int_eq(drill_clone_run(f.s, "a.range", &why), 1);
+	free(set);
+	free(written);
+	free(repo);
+	shared_tmpdir(t);
 	fx_done(&f);
 }
 END_TEST
@@ -664,15 +990,22 @@ END_TEST
 START_TEST(test_drill_clone_needs_a_repository_else_simulates)
 {
 	struct fx f;
+	const char *why;
 
 	fx_init(&f, 1);
 	fx_open(&f, SESSION_DRILL, NULL);
-	session_set_drill_clone(f.s, 1);
 	ok(&f, "predict a.list ok");
 	ck_assert_int_eq(act(&f, "run a.list"), 0);
 	ck_assert_int_eq(f.n_output, 4);
 	ck_assert_int_eq(count_in_journal(&f, "\"clone\":\"no repository at"),
 			 1);
+	ck_assert_int_eq(drill_clone_run(f.s, "a.list", &why), 0);
+	ck_assert_msg(why && strstr(why, "no repository at"), "%s", why);
+	/* Tried once: the next run gives the same reason. */
+	ok(&f, "predict a.list ok");
+	ck_assert_int_eq(act(&f, "run a.list"), 0);
+	ck_assert_int_eq(count_in_journal(&f, "\"clone\":\"no repository at"),
+			 2);
 	fx_done(&f);
 }
 END_TEST
@@ -710,8 +1043,11 @@ drill_suite(void)
 	tcase_add_loop_test(tc, test_clone_read_only_rule, 0,
 			    (int)(sizeof(commands) / sizeof(commands[0])));
 	tcase_add_test(tc, test_playbook_refuses_real_in_clone_for_writing_command);
-	tcase_add_test(tc, test_drill_clone_runs_read_only_step_for_real);
+	tcase_add_test(tc, test_drill_clone_runs_opted_in_steps_by_default);
+	tcase_add_test(tc, test_drill_clone_turned_off_simulates_and_says_why);
+	tcase_add_test(tc, test_drill_clone_leaves_scripted_steps_simulated);
 	tcase_add_test(tc, test_drill_clone_needs_a_repository_else_simulates);
+	tcase_add_test(tc, test_drill_clone_checks_the_command_with_its_values);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,7 +1,8 @@
 /* Replay: the state at event N equals that of a session attached to the
- * first N lines of the same journal (after any seek, across snapshots),
- * the chain check names the line `rewind verify` names, the output pane
- * follows the position, and nothing is written to the session. */
+ * first N lines of the same journal (after any seek, across snapshots,
+ * after following appended lines), the chain check names the line
+ * `rewind verify` names, the output pane (escalations included) follows
+ * the position, and nothing is written to the session. */
 #include "config.h"
 
 #include <check.h>
@@ -63,9 +64,9 @@ fx_done(struct fx *f)
 }
 
 /* Record the bundled example's walk (playbooks/example.walk) as a drill,
- * one second of the manual clock per action. */
+ * STEP_US of the manual clock per action. */
 static void
-record_walk(struct fx *f)
+record_walk_paced(struct fx *f, int64_t step_us)
 {
 	struct session_opts o = { 0 };
 	struct clock clk;
@@ -88,7 +89,7 @@ record_walk(struct fx *f)
 
 		if (line[0] == '#' || action_parse(line, &a, &f->err) <= 0)
 			continue;
-		clock_advance(&clk, 1000000);
+		clock_advance(&clk, step_us);
 		session_apply(s, &a, NULL, &f->err);
 		action_done(&a);
 	}
@@ -97,6 +98,13 @@ record_walk(struct fx *f)
 	free(walk);
 	free(walk_path);
 	free(pb);
+}
+
+/* The walk at one second per action. */
+static void
+record_walk(struct fx *f)
+{
+	record_walk_paced(f, 1000000);
 }
 
 static char *
@@ -582,10 +590,10 @@ END_TEST
 /* --- the output pane ---------------------------------------------------------------- */
 
 static void
-join_output(uint64_t ev, int alert, const char *text, void *arg)
+join_output(uint64_t ev, int kind, const char *text, void *arg)
 {
 	(void)ev;
-	strbuf_addf(arg, "%c %s\n", alert ? '!' : ' ', text);
+	strbuf_addf(arg, "%c %s\n", kind ? '!' : ' ', text);
 }
 
 START_TEST(test_replay_output_follows_the_position)
@@ -619,6 +627,151 @@ START_TEST(test_replay_output_follows_the_position)
 	strbuf_reset(&out);
 	ck_assert_int_eq(replay_output(f.r, replay_wall(f.r, run + 1), 1,
 				       join_output, &out, &f.err), 1);
+	strbuf_done(&out);
+	fx_done(&f);
+}
+END_TEST
+
+/* --- escalations ------------------------------------------------------------------ */
+
+#define MINUTE_US 60000000LL
+
+/* The alerts (not output lines) of the output pane, one a line. */
+static void
+join_alerts(uint64_t ev, int kind, const char *text, void *arg)
+{
+	(void)ev;
+	if (kind == REPLAY_ITEM_ALERT)
+		strbuf_addf(arg, "escalation %s\n", text);
+	else if (kind == REPLAY_ITEM_EVENT)
+		strbuf_addf(arg, "event %.40s\n", text);
+}
+
+/* The example escalates after 15 minutes (Engineering Lead) and after 30
+ * (CTO): how many of them a clock at WALL has passed. */
+static size_t
+escalations_by(const struct replay *r, int64_t wall)
+{
+	int64_t el = wall - session_start_wall(replay_session(r));
+
+	return (size_t)(el >= 15 * MINUTE_US) + (el >= 30 * MINUTE_US);
+}
+
+/* Seek to K: the escalations raised are those the clock has passed, and
+ * the alerts equal those of a replay of only the first K events. */
+static void
+check_alerts_at(struct fx *f, uint64_t k)
+{
+	struct strbuf got = STRBUF_INIT, want = STRBUF_INIT;
+	char *dir = prefix_copy(f, k);
+	struct replay *prefix = replay_open(dir, &f->err);
+	int64_t wall;
+
+	ck_assert_msg(prefix != NULL, "%s", f->err.msg);
+	ck_assert_int_eq(replay_seek(f->r, k, &f->err), 0);
+	wall = replay_wall(f->r, k);
+	ck_assert_uint_eq(replay_n_escalated(f->r, wall),
+			  escalations_by(f->r, wall));
+	ck_assert_int_ge(replay_output(f->r, wall, 5000, join_alerts, &got,
+				       &f->err), 0);
+	ck_assert_int_ge(replay_output(prefix, wall, 5000, join_alerts, &want,
+				       &f->err), 0);
+	ck_assert_msg(strcmp(strbuf_str(&got), strbuf_str(&want)) == 0,
+		      "event %llu: alerts differ:\n%s---\n%s",
+		      (unsigned long long)k, strbuf_str(&got),
+		      strbuf_str(&want));
+	replay_free(prefix);
+	tu_rmtree(dir);
+	free(dir);
+	strbuf_done(&got);
+	strbuf_done(&want);
+}
+
+/* The walk at 90 s an action runs past both: at every event, forward and
+ * backward, the output pane's alerts are a function of the position. */
+START_TEST(test_replay_escalations_follow_the_position)
+{
+	struct fx f;
+	struct strbuf got = STRBUF_INIT;
+	uint64_t n;
+	int64_t start;
+
+	fx_init(&f);
+	record_walk_paced(&f, 90000000);
+	open_replay(&f);
+	n = replay_count(f.r);
+	start = session_start_wall(replay_session(f.r));
+	ck_assert_int_eq(start, WALL0);
+	ck_assert_int_eq(replay_escalation_due(f.r, 0), start + 15 * MINUTE_US);
+	ck_assert_int_eq(replay_escalation_due(f.r, 1), start + 30 * MINUTE_US);
+	ck_assert_int_eq(replay_escalation_due(f.r, 2), INT64_MAX);
+	ck_assert_uint_eq(replay_n_escalated(f.r, replay_wall(f.r, n)), 2);
+	ck_assert_uint_eq(replay_n_escalated(f.r, start + 15 * MINUTE_US - 1),
+			  0);
+	ck_assert_uint_eq(replay_n_escalated(f.r, start + 15 * MINUTE_US), 1);
+	for (uint64_t k = 1; k <= n; k++)
+		check_alerts_at(&f, k);
+	for (uint64_t k = n; k >= 1; k--)
+		check_alerts_at(&f, k);
+	/* At the last event, both, in their order. */
+	ck_assert_int_eq(replay_seek(f.r, n, &f.err), 0);
+	replay_output(f.r, replay_wall(f.r, n), 5000, join_alerts, &got,
+		      &f.err);
+	ck_assert_ptr_nonnull(strstr(strbuf_str(&got),
+				     "escalation Engineering Lead\n"
+				     "escalation CTO\n"));
+	strbuf_done(&got);
+	fx_done(&f);
+}
+END_TEST
+
+/* Whether text A comes before text B in S (both present). */
+static int
+before(const char *s, const char *a, const char *b)
+{
+	const char *pa = strstr(s, a), *pb = strstr(s, b);
+
+	return pa && pb && pa < pb;
+}
+
+/* The escalation line sits in the stream where the clock passed it:
+ * after the output printed before, before the output printed after;
+ * between two events it shows as soon as the clock passes it. */
+START_TEST(test_replay_escalation_lands_between_output_lines)
+{
+	struct fx f;
+	struct strbuf out = STRBUF_INIT;
+	const char *s, *lead, *cto;
+	uint64_t k;
+	int64_t due;
+
+	fx_init(&f);
+	record_walk_paced(&f, 90000000);
+	open_replay(&f);
+	replay_output(f.r, replay_wall(f.r, replay_count(f.r)), 5000,
+		      join_output, &out, &f.err);
+	s = strbuf_str(&out);
+	lead = strstr(s, "! Engineering Lead\n");
+	cto = strstr(s, "! CTO\n");
+	ck_assert_ptr_nonnull(lead);
+	ck_assert_ptr_nonnull(cto);
+	/* assess.status ran at 1.5 min, execute.checkout at 21, and
+	 * execute.restart at 24. */
+	ck_assert(before(s, "a1b2c3d (HEAD, tag: v1.4.0)", lead));
+	ck_assert(before(s, lead, "HEAD is now at 9f8e7d6"));
+	ck_assert(before(s, "service started, pid 4311", cto));
+	/* The last event before the 15 minutes; the clock then moves on. */
+	due = replay_escalation_due(f.r, 0);
+	k = replay_find_time(f.r, due - 1);
+	ck_assert_int_lt(replay_wall(f.r, k + 1), due + 90000000);
+	ck_assert_int_eq(replay_seek(f.r, k, &f.err), 0);
+	strbuf_reset(&out);
+	replay_output(f.r, due - 1, 5000, join_output, &out, &f.err);
+	ck_assert_ptr_null(strstr(strbuf_str(&out), "Engineering Lead"));
+	strbuf_reset(&out);
+	replay_output(f.r, due, 5000, join_output, &out, &f.err);
+	ck_assert_ptr_nonnull(strstr(strbuf_str(&out), "! Engineering Lead\n"));
+	ck_assert_ptr_null(strstr(strbuf_str(&out), "CTO"));
 	strbuf_done(&out);
 	fx_done(&f);
 }
@@ -879,6 +1032,142 @@ START_TEST(test_replay_answers_across_snapshots_match_a_linear_walk)
 }
 END_TEST
 
+/* --- following a session that goes on (rewind watch) ---------------------------- */
+
+/* Append TEXT (LEN bytes) to the journal, cut after CUT bytes (all of it
+ * when CUT is 0); returns a copy of the bytes not appended, or NULL. */
+static char *
+append_lines(struct fx *f, const char *text, size_t len, size_t cut)
+{
+	char *path = journal_of(f->dir);
+	FILE *fp = fopen(path, "a");
+
+	ck_assert_ptr_nonnull(fp);
+	if (!cut || cut > len)
+		cut = len;
+	ck_assert_uint_eq(fwrite(text, 1, cut, fp), cut);
+	fclose(fp);
+	free(path);
+	return cut < len ? xstrdup(text + cut) : NULL;
+}
+
+/* The events W's put_event calls between w_start and w_take, as text. */
+static void
+w_start(struct writer *w, char **buf, size_t *len)
+{
+	w->fp = open_memstream(buf, len);
+	ck_assert_ptr_nonnull(w->fp);
+}
+
+static void
+w_take(struct writer *w)
+{
+	fclose(w->fp);
+	w->fp = NULL;
+}
+
+/* Carry W on from the last of the N lines of the journal. */
+static void
+w_resume(struct fx *f, struct writer *w, uint64_t n)
+{
+	char *path = journal_of(f->dir);
+	char *text = tu_read_file(path, NULL);
+	char *last = text + strlen(text) - 1;
+
+	while (last > text && last[-1] != '\n')
+		last--;
+	sha256_hex(last, strlen(last) - 1, w->prev);
+	w->seq = n;
+	free(text);
+	free(path);
+}
+
+START_TEST(test_replay_follow_reads_what_is_appended)
+{
+	struct fx f;
+	struct writer w = { NULL, 0, JOURNAL_GENESIS, STRBUF_INIT };
+	char *buf = NULL, *rest;
+	size_t len = 0;
+
+	fx_init(&f);
+	write_npm_playbook(&f);
+	w.fp = open_journal(&f);
+	put_event(&w, "sam", "session.started", NULL,
+		  obj2("mode", "live", "operator", "sam"));		/* 1 */
+	put_event(&w, "sources", "tags.answer", NULL,
+		  tags_answer("[\"v1.2.3\"]"));				/* 2 */
+	fclose(w.fp);
+	open_replay(&f);
+	ck_assert_int_eq(replay_follow(f.r, &f.err), 0);
+	ck_assert_str_eq(tags_at(f.r, 2), "v1.2.3");
+
+	/* A line half written is left for the next call. */
+	w_start(&w, &buf, &len);
+	put_event(&w, "sources", "tags.answer", NULL,
+		  tags_answer("[\"v1.2.3\", \"v1.3.0\"]"));		/* 3 */
+	put_event(&w, "sources", "registry.answer", NULL,
+		  registry_answer(PKG, "1.3.0"));			/* 4 */
+	w_take(&w);
+	rest = append_lines(&f, buf, len, 40);
+	ck_assert_int_eq(replay_follow(f.r, &f.err), 0);
+	ck_assert_uint_eq(replay_count(f.r), 2);
+	ck_assert_uint_gt(replay_integrity(f.r)->torn_bytes, 0);
+	ck_assert_uint_eq(replay_integrity(f.r)->bad_line, 3);
+	free(append_lines(&f, rest, strlen(rest), 0));
+	ck_assert_int_eq(replay_follow(f.r, &f.err), 2);
+	ck_assert_uint_eq(replay_count(f.r), 4);
+	ck_assert_uint_eq(replay_pos(f.r), 4);
+	ck_assert_uint_eq(replay_integrity(f.r)->bad_line, 0);
+	ck_assert_uint_eq(replay_integrity(f.r)->torn_bytes, 0);
+	ck_assert_str_eq(tags_at(f.r, 4), "v1.3.0,v1.2.3");
+	ck_assert_str_eq(latest_at(f.r, 4), "1.3.0");
+	ck_assert_str_eq(tags_at(f.r, 2), "v1.2.3");
+	ck_assert_str_eq(latest_at(f.r, 2), "");
+	/* Following from a position back in time goes to the end. */
+	ck_assert_int_eq(replay_follow(f.r, &f.err), 0);
+	ck_assert_uint_eq(replay_pos(f.r), 4);
+	ck_assert_str_eq(latest_at(f.r, 4), "1.3.0");
+	free(rest);
+	free(buf);
+	strbuf_done(&w.line);
+	fx_done(&f);
+}
+END_TEST
+
+/* Followed across a snapshot boundary, the state at any event still
+ * equals a session attached to the journal up to there. */
+START_TEST(test_replay_follow_across_a_snapshot_matches_prefix_sessions)
+{
+	static const uint64_t at[] = {
+		REPLAY_SNAPSHOT_EVERY + 20, REPLAY_SNAPSHOT_EVERY - 5,
+		REPLAY_SNAPSHOT_EVERY, REPLAY_SNAPSHOT_EVERY + 1, 3,
+		REPLAY_SNAPSHOT_EVERY + 7,
+	};
+	struct fx f;
+	struct writer w = { NULL, 0, JOURNAL_GENESIS, STRBUF_INIT };
+	char *buf = NULL;
+	size_t len = 0;
+
+	fx_init(&f);
+	write_long_journal(&f, REPLAY_SNAPSHOT_EVERY - 10);
+	w_resume(&f, &w, REPLAY_SNAPSHOT_EVERY - 10);
+	open_replay(&f);
+	w_start(&w, &buf, &len);
+	for (uint64_t i = w.seq; i < REPLAY_SNAPSHOT_EVERY + 20; i++)
+		put_mixed(&w, i);
+	w_take(&w);
+	free(append_lines(&f, buf, len, 0));
+	ck_assert_int_eq(replay_follow(f.r, &f.err), 30);
+	ck_assert_uint_eq(replay_count(f.r), REPLAY_SNAPSHOT_EVERY + 20);
+	ck_assert_int_eq(replay_integrity(f.r)->bad_line, 0);
+	for (size_t i = 0; i < sizeof(at) / sizeof(at[0]); i++)
+		check_at(&f, at[i]);
+	free(buf);
+	strbuf_done(&w.line);
+	fx_done(&f);
+}
+END_TEST
+
 static Suite *
 replay_suite(void)
 {
@@ -894,9 +1183,13 @@ replay_suite(void)
 	tcase_add_test(tc, test_replay_never_writes_to_the_session_directory);
 	tcase_add_test(tc, test_replay_finds_marks_times_and_text);
 	tcase_add_test(tc, test_replay_output_follows_the_position);
+	tcase_add_test(tc, test_replay_escalations_follow_the_position);
+	tcase_add_test(tc, test_replay_escalation_lands_between_output_lines);
 	tcase_add_test(tc, test_replay_shows_the_answers_journalled_by_then);
 	tcase_add_test(tc, test_replay_shows_the_drill_state_as_injected_by_then);
 	tcase_add_test(tc, test_replay_answers_across_snapshots_match_a_linear_walk);
+	tcase_add_test(tc, test_replay_follow_reads_what_is_appended);
+	tcase_add_test(tc, test_replay_follow_across_a_snapshot_matches_prefix_sessions);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,7 +1,8 @@
 #!/bin/sh
 # rewind watch follows a session that other processes drive: the past is
 # in the Journal tab, events appended by a batch session show within a
-# second, acting keys are refused, and the watcher approves as themselves
+# second, acting keys are refused (and neither the key bar nor the help
+# offers them), and the watcher approves as themselves
 # through the approve dialog (journalled with their name as the actor,
 # like `rewind approve`). Quitting writes nothing.
 . "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
@@ -19,6 +20,7 @@ n0=$(wc -l <"$SESSION_DIR/journal.jsonl")
 
 start_app watch "$SESSION_DIR"
 assert_fixed "WATCH: following $SESSION_DIR read-only; a approves"
+assert_fixed ' WATCH DRILL '
 assert_fixed '▶ approve'
 assert_fixed '[ ] Engineering lead sign'
 
@@ -35,6 +37,48 @@ keys n
 keys '>'
 [ "$(wc -l <"$SESSION_DIR/journal.jsonl")" = "$n0" ] ||
 	fail "a refused key wrote to the journal"
+
+# The key bar and the help list only what works here: moving, reading,
+# searching the log and approving (no tick, note, next phase, variable,
+# tag pick, refresh, update reminder or message edit).
+[ "$(row 24)" = " a approve ? help q quit Tab pane" ] ||
+	fail "the watch key bar offers more than works: $(row 24)"
+resize 80 40
+keys '?'
+expect_screen watch-help 1 39 <<'EOF'
+ rewind keys (any other key closes; j/k scroll)
+ Everywhere
+   ?                Show or hide this help
+   q                Quit (the session stays resumable)
+   Tab              Focus the next pane
+   S-Tab            Focus the previous pane
+   ]                Show the next side tab
+   [                Show the previous side tab
+   j, Down          Move the selection down
+   k, Up            Move the selection up
+   g, Home          Jump to the first line
+   G, End           Jump to the last line
+   C-d, PgDn        Scroll half a page down
+   C-u, PgUp        Scroll half a page up
+   /                Search the log
+   f                Follow the log as it grows
+   C-l              Redraw the screen
+ Checklist
+   a                Record an approval of the selected approve step
+ Log
+   n                Jump to the next match
+   N                Jump to the previous match
+   /                Search the log
+   f                Follow the log as it grows
+ Dialogs
+   Enter            Accept the dialog
+   Esc              Close the dialog without any effect
+   Down             Move the selection down
+   Up               Move the selection up
+EOF
+keys '?'
+resize 80 24
+assert_fixed '[ ] Engineering lead sign'
 
 # The watcher approves as erin.
 keys a
