@@ -6,6 +6,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -336,17 +337,108 @@ clone_into(const char *src, const char *dir, struct err *err)
 	return rc;
 }
 
+/* --- clones left behind by a drill that was killed --------------------------- */
+
+#define OWNER_FILE ".git/rewind-owner"
+
+/* When process PID started (clock ticks after boot, from /proc), so that
+ * a reused pid is not taken for the owner; 0 when unknown. */
+static unsigned long long
+process_start(pid_t pid)
+{
+	char *path = xasprintf("/proc/%ld/stat", (long)pid);
+	struct strbuf sb = STRBUF_INIT;
+	unsigned long long start = 0;
+	const char *p;
+
+	if (strbuf_read_file(&sb, path, 4096, NULL) == 0 &&
+	    (p = strrchr(strbuf_str(&sb), ')'))) {
+		/* after the name: state, then 18 fields, then the start */
+		if (sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u "
+			   "%*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+			   &start) != 1)
+			start = 0;
+	}
+	strbuf_done(&sb);
+	free(path);
+	return start;
+}
+
+/* Mark DIR as this process's clone: "PID START". */
+static void
+write_owner(const char *dir)
+{
+	char *path = xasprintf("%s/" OWNER_FILE, dir);
+	FILE *f = fopen(path, "w");
+
+	if (f) {
+		fprintf(f, "%ld %llu\n", (long)getpid(),
+			process_start(getpid()));
+		fclose(f);
+	}
+	free(path);
+}
+
+/* Whether the clone at DIR has an owner mark and its owner is gone. A
+ * clone without a mark is being made, or is not ours: it stays. */
+static int
+owner_is_gone(const char *dir)
+{
+	char *path = xasprintf("%s/" OWNER_FILE, dir);
+	FILE *f = fopen(path, "r");
+	long pid = 0;
+	unsigned long long start = 0;
+	int n = f ? fscanf(f, "%ld %llu", &pid, &start) : 0;
+
+	if (f)
+		fclose(f);
+	free(path);
+	if (n < 1 || pid <= 0)
+		return 0;
+	if (kill((pid_t)pid, 0) < 0)
+		return errno == ESRCH;
+	return n == 2 && start && process_start((pid_t)pid) != start;
+}
+
+void
+clone_sweep_stale(void)
+{
+	const char *tmp = getenv("TMPDIR");
+	const char *base = tmp && *tmp ? tmp : "/tmp";
+	DIR *d = opendir(base);
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		char *dir;
+		struct stat st;
+
+		if (strncmp(e->d_name, "rewind-drill-", 13) != 0)
+			continue;
+		dir = xasprintf("%s/%s", base, e->d_name);
+		if (lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) &&
+		    st.st_uid == getuid() && owner_is_gone(dir))
+			clone_remove(dir, NULL);
+		free(dir);
+	}
+	if (d)
+		closedir(d);
+}
+
 char *
 clone_make(const char *src, struct err *err)
 {
-	char *dir = new_clone_dir(err);
+	char *dir;
 	int rc;
 
+	clone_sweep_stale();
+	dir = new_clone_dir(err);
 	if (!dir)
 		return NULL;
 	git_libgit2_init();
 	rc = clone_into(src, dir, err);
 	git_libgit2_shutdown();
+	if (rc == 0)
+		write_owner(dir);
 	if (rc < 0) {
 		clone_remove(dir, NULL);
 		free(dir);

@@ -19,9 +19,14 @@ int clone_command_is_read_only(const char *command, char *why, size_t size);
 
 /* Clone the repository at SRC (not searched upwards) into a new
  * directory "rewind-drill-XXXXXX" under $TMPDIR (or /tmp), check out its
- * HEAD and delete its remotes. Returns the clone's absolute path (caller
+ * HEAD, delete its remotes and mark it with this process as its owner. Returns the clone's absolute path (caller
  * frees), or NULL with ERR_NOTFOUND (SRC is no repository) or ERR_IO. */
 char *clone_make(const char *src, struct err *err);
+
+/* Remove the clones under $TMPDIR (or /tmp) that a drill of this user
+ * left behind when it was killed: those whose owner process is gone.
+ * clone_make does it before making a new one. */
+void clone_sweep_stale(void);
 
 /* Remove DIR and everything below it (symbolic links are not followed).
  * Returns 0, or -1 with ERR_IO naming the first path that resisted. */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <check.h>
@@ -987,6 +988,73 @@ START_TEST(test_drill_clone_checks_the_command_with_its_values)
 }
 END_TEST
 
+/* A pid that no process has now: a child's, after it was reaped. */
+static pid_t
+dead_pid(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(0);
+	ck_assert_int_gt(pid, 0);
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+	return pid;
+}
+
+/* A directory like a clone under T, with an owner mark OWNER (NULL:
+ * none); returns its path. */
+static char *
+fake_clone(const char *t, const char *name, const char *owner)
+{
+	char *dir = xasprintf("%s/%s", t, name);
+	char *git = xasprintf("%s/.git", dir);
+
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	ck_assert_int_eq(mkdir(git, 0700), 0);
+	free(tu_write_file(git, "HEAD", "ref: refs/heads/main\n", 21));
+	if (owner)
+		free(tu_write_file(git, "rewind-owner", owner, strlen(owner)));
+	free(git);
+	return dir;
+}
+
+/* Clones whose drill was killed are swept before a new one is made;
+ * a living owner's clone, and one without a mark, stay. */
+START_TEST(test_clone_sweeps_clones_of_killed_drills)
+{
+	struct fx f;
+	char *t, *dead, *alive, *unmarked, *mark, *repo, *clone;
+	struct stat st;
+
+	fx_init(&f, 0);
+	t = private_tmpdir(&f);
+	mark = xasprintf("%ld 1\n", (long)dead_pid());
+	dead = fake_clone(t, "rewind-drill-dead01", mark);
+	free(mark);
+	mark = xasprintf("%ld\n", (long)getppid());
+	alive = fake_clone(t, "rewind-drill-alive1", mark);
+	free(mark);
+	unmarked = fake_clone(t, "rewind-drill-making", NULL);
+	repo = make_repo(f.tmp);
+	clone = clone_make(repo, &f.err);
+	ck_assert_msg(clone != NULL, "clone: %s", f.err.msg);
+	ck_assert_int_ne(stat(dead, &st), 0);
+	ck_assert_int_eq(stat(alive, &st), 0);
+	ck_assert_int_eq(stat(unmarked, &st), 0);
+	ck_assert_int_eq(n_clones(t), 3);	/* alive, making, the new one */
+	clone_sweep_stale();			/* its owner is this process */
+	ck_assert_int_eq(n_clones(t), 3);
+	ck_assert_int_eq(clone_remove(clone, &f.err), 0);
+	free(clone);
+	free(dead);
+	free(alive);
+	free(unmarked);
+	free(repo);
+	shared_tmpdir(t);
+	fx_done(&f);
+}
+END_TEST
+
 START_TEST(test_drill_clone_needs_a_repository_else_simulates)
 {
 	struct fx f;
@@ -1048,6 +1116,7 @@ drill_suite(void)
 	tcase_add_test(tc, test_drill_clone_leaves_scripted_steps_simulated);
 	tcase_add_test(tc, test_drill_clone_needs_a_repository_else_simulates);
 	tcase_add_test(tc, test_drill_clone_checks_the_command_with_its_values);
+	tcase_add_test(tc, test_clone_sweeps_clones_of_killed_drills);
 	suite_add_tcase(s, tc);
 	return s;
 }
