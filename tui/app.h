@@ -154,7 +154,7 @@ void pane_log_draw(struct app *a, struct _win_st *w, struct rect r,
 /* Index of the next line after FROM (or before, when DIR < 0) holding
  * NEEDLE as shown (a command's line without its SGR sequences), wrapping
  * around; -1 when none does. */
-long pane_log_find(const struct logbuf *lb, long from, int dir,
+long pane_log_find(struct logbuf *lb, long from, int dir,
 		   const char *needle);
 void pane_targets_draw(struct app *a, struct _win_st *w, struct rect r);
 void bars_draw_header(struct app *a, struct _win_st *w, int width);

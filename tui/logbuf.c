@@ -1,6 +1,9 @@
-/* A fixed-capacity ring of strings. Lines added in a block share one
- * reference-counted copy of it, so a flood costs a memcpy and a newline
- * scan per read, not an allocation per line. */
+/* A fixed-capacity ring of strings. A block of lines (a read of a
+ * command's output) is copied once and waits, unsplit, until somebody
+ * looks at a line: a flood hands over a block per read, far more than are
+ * ever drawn, and a block that later blocks push out of the ring is freed
+ * without its lines ever being found. Lines split from a block share its
+ * reference-counted copy. */
 #include "config.h"
 #include "logbuf.h"
 
@@ -11,7 +14,11 @@
 #include "xalloc.h"
 
 struct chunk {
-	size_t refs;
+	size_t refs;		/* lines of the ring in it */
+	struct chunk *next;	/* while pending: the next block */
+	size_t len;
+	size_t n_lines;
+	enum log_kind kind;
 	char text[];
 };
 
@@ -27,6 +34,8 @@ struct logbuf {
 	size_t head;	/* index of the oldest line */
 	size_t n;
 	unsigned long total;
+	struct chunk *pending, *pending_tail;	/* blocks not split yet */
+	size_t pending_lines;
 };
 
 struct logbuf *
@@ -52,11 +61,25 @@ line_release(struct logline *l)
 	l->chunk = NULL;
 }
 
+static void
+drop_pending_head(struct logbuf *lb)
+{
+	struct chunk *c = lb->pending;
+
+	lb->pending = c->next;
+	if (!lb->pending)
+		lb->pending_tail = NULL;
+	lb->pending_lines -= c->n_lines;
+	free(c);
+}
+
 void
 logbuf_free(struct logbuf *lb)
 {
 	if (!lb)
 		return;
+	while (lb->pending)
+		drop_pending_head(lb);
 	for (size_t i = 0; i < lb->max; i++)
 		line_release(&lb->lines[i]);
 	free(lb->lines);
@@ -79,61 +102,34 @@ next_slot(struct logbuf *lb)
 			lb->head = 0;
 		line_release(l);
 	}
-	lb->total++;
 	return l;
 }
 
-void
-logbuf_add(struct logbuf *lb, enum log_kind kind, const char *text)
+/* Start of the last KEEP lines of C's text (KEEP <= its lines; a count
+ * that was wrong gives the whole text, never a read outside it). */
+static char *
+last_lines(struct chunk *c, size_t keep)
 {
-	struct logline *l = next_slot(lb);
+	char *p = c->text + c->len;
 
-	l->text = xstrdup(text);
-	l->kind = kind;
-}
-
-/* Skip to the last MAX lines of TEXT[0..LEN), which holds N_LINES lines
- * (0: unknown); *SKIPPED gets how many lines were passed over. */
-static const char *
-last_lines(const char *text, size_t len, size_t max, uint64_t n_lines,
-	   unsigned long *skipped)
-{
-	const char *p = text + len;
-	size_t n = 1;
-
-	*skipped = 0;
-	while (p > text) {
-		const char *nl = memrchr(text, '\n', (size_t)(p - text));
-
-		if (!nl)
-			return text;
-		if (n == max) {
-			*skipped = n_lines > max
-				? (unsigned long)(n_lines - max)
-				: mem_count(text, '\n', (size_t)(nl - text) + 1);
-			return nl + 1;
-		}
-		n++;
-		p = nl;
+	if (keep >= c->n_lines)
+		return c->text;
+	while (keep--) {
+		p = memrchr(c->text, '\n', (size_t)(p - c->text));
+		if (!p)
+			return c->text;
 	}
-	return text;
+	return p + 1;
 }
 
-void
-logbuf_add_lines(struct logbuf *lb, enum log_kind kind, const char *text,
-		 size_t len, uint64_t n_lines)
+/* Put C's last KEEP lines into the ring; C is freed when none is kept. */
+static void
+split_into_ring(struct logbuf *lb, struct chunk *c, size_t keep)
 {
-	unsigned long skipped;
-	const char *from = last_lines(text, len, lb->max, n_lines, &skipped);
-	size_t n = len - (size_t)(from - text);
-	struct chunk *c = xmalloc(sizeof(*c) + n + 1);
-	char *p = c->text, *end = c->text + n;
+	char *p = keep ? last_lines(c, keep) : NULL;
+	char *end = c->text + c->len;
 
-	memcpy(c->text, from, n);
-	*end = '\0';
-	c->refs = 0;
-	lb->total += skipped;
-	for (;;) {
+	while (p) {
 		char *nl = memchr(p, '\n', (size_t)(end - p));
 		struct logline *l = next_slot(lb);
 
@@ -141,18 +137,79 @@ logbuf_add_lines(struct logbuf *lb, enum log_kind kind, const char *text,
 			*nl = '\0';
 		l->text = p;
 		l->chunk = c;
-		l->kind = kind;
+		l->kind = c->kind;
 		c->refs++;
-		if (!nl)
-			break;
-		p = nl + 1;
+		p = nl ? nl + 1 : NULL;
 	}
+	if (c->refs == 0)
+		free(c);
+}
+
+/* Split the pending blocks into the ring, only as many of their last
+ * lines as it holds. */
+static void
+split_pending(struct logbuf *lb)
+{
+	size_t after = lb->pending_lines;	/* lines from C on */
+
+	while (lb->pending) {
+		struct chunk *c = lb->pending;
+		size_t later = after - c->n_lines;
+		size_t keep = later >= lb->max ? 0
+			      : c->n_lines < lb->max - later ? c->n_lines
+			      : lb->max - later;
+
+		lb->pending = c->next;
+		split_into_ring(lb, c, keep);
+		after = later;
+	}
+	lb->pending_tail = NULL;
+	lb->pending_lines = 0;
+}
+
+void
+logbuf_add(struct logbuf *lb, enum log_kind kind, const char *text)
+{
+	struct logline *l;
+
+	split_pending(lb);
+	l = next_slot(lb);
+	l->text = xstrdup(text);
+	l->kind = kind;
+	lb->total++;
+}
+
+void
+logbuf_add_lines(struct logbuf *lb, enum log_kind kind, const char *text,
+		 size_t len, uint64_t n_lines)
+{
+	struct chunk *c = xmalloc(sizeof(*c) + len + 1);
+
+	memcpy(c->text, text, len);
+	c->text[len] = '\0';
+	c->refs = 0;
+	c->next = NULL;
+	c->len = len;
+	c->n_lines = n_lines ? (size_t)n_lines : 1 + mem_count(text, '\n', len);
+	c->kind = kind;
+	if (lb->pending_tail)
+		lb->pending_tail->next = c;
+	else
+		lb->pending = c;
+	lb->pending_tail = c;
+	lb->pending_lines += c->n_lines;
+	lb->total += c->n_lines;
+	/* Blocks that the later ones push out entirely go unsplit. */
+	while (lb->pending_lines - lb->pending->n_lines >= lb->max)
+		drop_pending_head(lb);
 }
 
 size_t
 logbuf_count(const struct logbuf *lb)
 {
-	return lb->n;
+	size_t n = lb->n + lb->pending_lines;
+
+	return n < lb->max ? n : lb->max;
 }
 
 unsigned long
@@ -162,10 +219,11 @@ logbuf_total(const struct logbuf *lb)
 }
 
 const char *
-logbuf_line(const struct logbuf *lb, size_t i, enum log_kind *kind)
+logbuf_line(struct logbuf *lb, size_t i, enum log_kind *kind)
 {
 	const struct logline *l;
 
+	split_pending(lb);
 	if (i >= lb->n)
 		return NULL;
 	l = &lb->lines[(lb->head + i) % lb->max];

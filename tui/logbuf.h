@@ -32,8 +32,8 @@ void logbuf_add_lines(struct logbuf *lb, enum log_kind kind, const char *text,
 size_t logbuf_count(const struct logbuf *lb);
 unsigned long logbuf_total(const struct logbuf *lb);
 
-/* Line I (0 = oldest held), borrowed; its kind in *KIND when not NULL. */
-const char *logbuf_line(const struct logbuf *lb, size_t i,
-			enum log_kind *kind);
+/* Line I (0 = oldest held), borrowed until the next change; its kind in
+ * *KIND when not NULL. Splits the blocks added since into lines. */
+const char *logbuf_line(struct logbuf *lb, size_t i, enum log_kind *kind);
 
 #endif

@@ -41,7 +41,7 @@ draw_line(WINDOW *w, int y, struct rect r, const char *text,
 }
 
 long
-pane_log_find(const struct logbuf *lb, long from, int dir,
+pane_log_find(struct logbuf *lb, long from, int dir,
 	      const char *needle)
 {
 	long n = (long)logbuf_count(lb);

@@ -20,7 +20,7 @@ make_block(struct strbuf *sb, const char *prefix, int n)
 }
 
 static void
-assert_line(const struct logbuf *lb, size_t i, const char *want)
+assert_line(struct logbuf *lb, size_t i, const char *want)
 {
 	enum log_kind kind;
 	const char *got = logbuf_line(lb, i, &kind);
@@ -105,6 +105,66 @@ START_TEST(test_logbuf_wraps_around)
 }
 END_TEST
 
+/* Blocks and single lines keep their order, whether or not anybody
+ * looked in between; many blocks pushed out before anybody looks are
+ * dropped unsplit, and the count and total stay right meanwhile. */
+START_TEST(test_logbuf_order_with_blocks_waiting)
+{
+	struct logbuf *lb = logbuf_new(50);
+	struct strbuf sb = STRBUF_INIT;
+
+	for (int b = 0; b < 1000; b++) {
+		make_block(&sb, b % 2 ? "odd" : "even", 7);
+		logbuf_add_lines(lb, LOG_OUTPUT, sb.buf, sb.len, 7);
+		ck_assert_uint_eq(logbuf_count(lb), b * 7 + 7 < 50
+				  ? (size_t)(b * 7 + 7) : 50);
+	}
+	ck_assert_uint_eq(logbuf_total(lb), 7000);
+	logbuf_add(lb, LOG_EVENT, "event");
+	make_block(&sb, "z", 3);
+	logbuf_add_lines(lb, LOG_OUTPUT, sb.buf, sb.len, 0);
+	ck_assert_uint_eq(logbuf_count(lb), 50);
+	ck_assert_uint_eq(logbuf_total(lb), 7004);
+	assert_line(lb, 49, "z2");
+	assert_line(lb, 47, "z0");
+	ck_assert_str_eq(logbuf_line(lb, 46, NULL), "event");
+	assert_line(lb, 45, "odd6");	/* block 999 */
+	assert_line(lb, 39, "odd0");
+	assert_line(lb, 38, "even6");	/* block 998 */
+	assert_line(lb, 0, "odd3");	/* block 993, its last 4 */
+	strbuf_done(&sb);
+	logbuf_free(lb);
+}
+END_TEST
+
+/* A caller's line count that is wrong (too many, too few) costs
+ * exactness, never memory safety: every line held is a string in the
+ * block, and nothing leaks (valgrind). */
+START_TEST(test_logbuf_survives_a_wrong_line_count)
+{
+	struct logbuf *lb = logbuf_new(4);
+	struct strbuf sb = STRBUF_INIT;
+	size_t n;
+
+	make_block(&sb, "w", 3);
+	logbuf_add_lines(lb, LOG_OUTPUT, sb.buf, sb.len, 1000);
+	logbuf_add_lines(lb, LOG_OUTPUT, sb.buf, sb.len, 1);
+	make_block(&sb, "v", 9);
+	logbuf_add_lines(lb, LOG_OUTPUT, sb.buf, sb.len, 2);
+	n = logbuf_count(lb);
+	ck_assert_uint_le(n, 4);
+	for (size_t i = 0; i < n; i++) {
+		const char *l = logbuf_line(lb, i, NULL);
+
+		ck_assert_ptr_nonnull(l);
+		ck_assert(strlen(l) < sb.len + 1);
+	}
+	assert_line(lb, logbuf_count(lb) - 1, "v8");
+	strbuf_done(&sb);
+	logbuf_free(lb);
+}
+END_TEST
+
 static Suite *
 logbuf_suite(void)
 {
@@ -114,6 +174,8 @@ logbuf_suite(void)
 	tcase_add_loop_test(tc, test_logbuf_keeps_a_small_block, 0, 2);
 	tcase_add_loop_test(tc, test_logbuf_keeps_the_end_of_a_flood, 0, 2);
 	tcase_add_test(tc, test_logbuf_wraps_around);
+	tcase_add_test(tc, test_logbuf_order_with_blocks_waiting);
+	tcase_add_test(tc, test_logbuf_survives_a_wrong_line_count);
 	suite_add_tcase(s, tc);
 	return s;
 }
