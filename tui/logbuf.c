@@ -179,19 +179,37 @@ logbuf_add(struct logbuf *lb, enum log_kind kind, const char *text)
 	lb->total++;
 }
 
+/* Where the last MAX of TEXT's N lines start (N > MAX), or TEXT. */
+static const char *
+tail_lines(const char *text, size_t len, size_t n, size_t max)
+{
+	const char *p = text + len;
+
+	for (size_t k = 0; k < max && p; k++)
+		p = memrchr(text, '\n', (size_t)(p - text));
+	return p && n > max ? p + 1 : text;
+}
+
 void
 logbuf_add_lines(struct logbuf *lb, enum log_kind kind, const char *text,
 		 size_t len, uint64_t n_lines)
 {
-	struct chunk *c = xmalloc(sizeof(*c) + len + 1);
+	size_t n = n_lines ? (size_t)n_lines : 1 + mem_count(text, '\n', len);
+	const char *from = n > lb->max ? tail_lines(text, len, n, lb->max)
+				       : text;
+	size_t keep = len - (size_t)(from - text);
+	struct chunk *c = xmalloc(sizeof(*c) + keep + 1);
 
-	memcpy(c->text, text, len);
-	c->text[len] = '\0';
+	/* A read larger than the ring keeps only what fits: copying all of
+	 * it would cost fresh pages for lines about to be dropped. */
+	memcpy(c->text, from, keep);
+	c->text[keep] = '\0';
 	c->refs = 0;
 	c->next = NULL;
-	c->len = len;
-	c->n_lines = n_lines ? (size_t)n_lines : 1 + mem_count(text, '\n', len);
+	c->len = keep;
+	c->n_lines = from == text ? n : lb->max;
 	c->kind = kind;
+	lb->total += n - c->n_lines;
 	if (lb->pending_tail)
 		lb->pending_tail->next = c;
 	else
