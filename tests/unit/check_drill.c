@@ -822,6 +822,27 @@ n_remotes(const char *path)
 	return n;
 }
 
+/* A drill of the clone playbook on a fresh repository (*REPO) with
+ * clones going to a private $TMPDIR (*T). */
+static void
+clone_fx_open(struct fx *f, int predict, const char *scenario, char **repo,
+	      char **t)
+{
+	fx_init(f, predict);
+	*t = private_tmpdir(f);
+	*repo = make_repo(f->tmp);
+	fx_write_clone_playbook(f, *repo);
+	fx_open(f, SESSION_DRILL, scenario);
+}
+
+static void
+clone_fx_done(struct fx *f, char *repo, char *t)
+{
+	free(repo);
+	shared_tmpdir(t);
+	fx_done(f);
+}
+
 START_TEST(test_drill_clone_runs_opted_in_steps_by_default)
 {
 	struct fx f;
@@ -883,9 +904,7 @@ START_TEST(test_drill_clone_runs_opted_in_steps_by_default)
 	free(before);
 	free(after);
 	free(clone);
-	free(repo);
-	shared_tmpdir(t);
-	fx_done(&f);
+	clone_fx_done(&f, repo, t);
 }
 END_TEST
 
@@ -895,11 +914,7 @@ START_TEST(test_drill_clone_turned_off_simulates_and_says_why)
 	char *repo, *t;
 	const char *why;
 
-	fx_init(&f, 1);
-	t = private_tmpdir(&f);
-	repo = make_repo(f.tmp);
-	fx_write_clone_playbook(&f, repo);
-	fx_open(&f, SESSION_DRILL, NULL);
+	clone_fx_open(&f, 1, NULL, &repo, &t);
 	ck_assert_int_eq(session_set_drill_clone(f.s, 0, &f.err), 0);
 	ck_assert_int_eq(session_set_drill_clone(f.s, 0, &f.err), 0);
 	ck_assert_int_eq(count_in_journal(&f, "\"type\":\"drill.clone\""), 1);
@@ -919,9 +934,7 @@ START_TEST(test_drill_clone_turned_off_simulates_and_says_why)
 	ck_assert_int_eq(session_set_drill_clone(f.s, 1, &f.err), 0);
 	ck_assert(drill_clone_allowed(f.s));
 	ck_assert_int_eq(count_in_journal(&f, "\"type\":\"drill.clone\""), 2);
-	free(repo);
-	shared_tmpdir(t);
-	fx_done(&f);
+	clone_fx_done(&f, repo, t);
 }
 END_TEST
 
@@ -931,11 +944,7 @@ START_TEST(test_drill_clone_leaves_scripted_steps_simulated)
 	char *repo, *t;
 	const char *why;
 
-	fx_init(&f, 0);
-	t = private_tmpdir(&f);
-	repo = make_repo(f.tmp);
-	fx_write_clone_playbook(&f, repo);
-	fx_open(&f, SESSION_DRILL, "scripted");
+	clone_fx_open(&f, 0, "scripted", &repo, &t);
 	ck_assert_int_eq(act(&f, "run a.tags"), 0);
 	ck_assert_int_eq(session_step_state(f.s, "a.tags"), STEP_FAILED);
 	ck_assert_int_eq(count_in_journal(&f, "\"clone\":\"scenario scripted "
@@ -945,9 +954,7 @@ START_TEST(test_drill_clone_leaves_scripted_steps_simulated)
 	ck_assert_int_eq(act(&f, "run a.status"), 1);	/* not scripted */
 	wait_idle(&f);
 	ck_assert_int_eq(drill_clone_run(f.s, "a.status", &why), 1);
-	free(repo);
-	shared_tmpdir(t);
-	fx_done(&f);
+	clone_fx_done(&f, repo, t);
 }
 END_TEST
 
@@ -961,11 +968,7 @@ START_TEST(test_drill_clone_checks_the_command_with_its_values)
 	const char *why;
 	struct stat st;
 
-	fx_init(&f, 0);
-	t = private_tmpdir(&f);
-	repo = make_repo(f.tmp);
-	fx_write_clone_playbook(&f, repo);
-	fx_open(&f, SESSION_DRILL, NULL);
+	clone_fx_open(&f, 0, NULL, &repo, &t);
 	written = xasprintf("%s/written", f.tmp);
 	set = xasprintf("set RANGE --output=%s", written);
 	ok(&f, set);
@@ -982,9 +985,7 @@ START_TEST(test_drill_clone_checks_the_command_with_its_values)
 	ck_assert_int_eq(drill_clone_run(f.s, "a.range", &why), 1);
 	free(set);
 	free(written);
-	free(repo);
-	shared_tmpdir(t);
-	fx_done(&f);
+	clone_fx_done(&f, repo, t);
 }
 END_TEST
 
@@ -1049,9 +1050,7 @@ START_TEST(test_clone_sweeps_clones_of_killed_drills)
 	free(dead);
 	free(alive);
 	free(unmarked);
-	free(repo);
-	shared_tmpdir(t);
-	fx_done(&f);
+	clone_fx_done(&f, repo, t);
 }
 END_TEST
 

@@ -11,27 +11,8 @@
 . "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
 
 SESSION_DIR=$SCREEN_TMP/session
-LIVE=$SCREEN_TMP/live
-mkdir -p "$LIVE"
+. "${REWIND_SRCDIR:-.}/tests/screen/lib/livecompare.sh"
 ALERT='6 s: escalate to Incident Commander'
-
-# body NAME: rows 2-22 (the rail, the checklist and the side pane),
-# masked, into NAME.
-body() {
-	screen_text | sed -n '2,22p' | mask_screen >"$1"
-}
-
-# live_mark NAME: the live body and the event count at this moment.
-live_mark() {
-	body "$LIVE/$1.body"
-	wc -l <"$SESSION_DIR/journal.jsonl" | tr -d ' ' >"$LIVE/$1.events"
-}
-
-# same NAME FILE: FILE (a replay body) must equal the live body NAME.
-same() {
-	diff -u "$LIVE/$1.body" "$2" >"$SCREEN_TMP/$1.diff" ||
-		{ cat "$SCREEN_TMP/$1.diff"; soft_fail "replay differs from live at $1"; }
-}
 
 # --- the live drill ------------------------------------------------------------
 start_app drill "$REWIND_SRCDIR/tests/fixtures/playbooks/escalation.json" \
