@@ -95,19 +95,17 @@ targets_line(WINDOW *w, struct rect r, int *y, int role, const char *text)
 				   theme_attr(role));
 }
 
-/* The scenario's injected state, shown as compact JSON per key. */
+/* The drill's world as it is now (the scenario's state with the
+ * injections fired so far), compact JSON per key. */
 static void
 scenario_state(struct app *a, WINDOW *w, struct rect r, int *y)
 {
-	const char *id = session_scenario(a->session);
-	const struct pb_scenario *sc = id ? playbook_find_scenario(a->pb, id)
-					  : NULL;
-	cJSON *state, *item;
+	const cJSON *state = session_drill_state(a->session);
+	const cJSON *item;
 
-	if (!sc || !sc->state_json)
+	if (!session_scenario(a->session) || !state)
 		return;
-	state = cJSON_Parse(sc->state_json);
-	targets_line(w, r, y, ROLE_TITLE, "Scenario state:");
+	targets_line(w, r, y, ROLE_TITLE, "Scenario state now:");
 	cJSON_ArrayForEach(item, state) {
 		char *text = cJSON_PrintUnformatted(item);
 		char line[1024];
@@ -116,7 +114,6 @@ scenario_state(struct app *a, WINDOW *w, struct rect r, int *y)
 		targets_line(w, r, y, ROLE_NORMAL, line);
 		free(text);
 	}
-	cJSON_Delete(state);
 }
 
 void
