@@ -35,7 +35,7 @@ exec_server(int in_fd, int out_fd, const char *script, const char *routes)
 static int
 read_port(int fd)
 {
-	char buf[128];
+	char buf[128] = "";
 	size_t n = 0;
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 	int port = 0;
@@ -43,7 +43,6 @@ read_port(int fd)
 	while (n < sizeof(buf) - 1 && !strchr(buf, '\n')) {
 		ssize_t got;
 
-		buf[n] = '\0';
 		if (poll(&p, 1, 15000) <= 0)
 			break;
 		got = read(fd, buf + n, sizeof(buf) - 1 - n);
