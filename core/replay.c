@@ -342,6 +342,8 @@ marks_of(const struct line_info *li)
 	else if (type_is(li, "action.refused") ||
 		 type_is(li, "step.interrupted"))
 		m |= REPLAY_MARK_FAILURE | REPLAY_MARK_ALERT;
+	else if (type_is(li, "drill.inject") || type_is(li, "log.threshold"))
+		m |= REPLAY_MARK_ALERT;	/* the Output pane showed them */
 	else if (type_is(li, "step.started"))
 		m |= REPLAY_MARK_RUN;
 	return m;

@@ -56,6 +56,8 @@ app_status(struct app *a, int is_error, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (a->status_alert)
+		return;
 	va_start(ap, fmt);
 	vsnprintf(a->status, sizeof(a->status), fmt, ap);
 	va_end(ap);
@@ -161,17 +163,82 @@ app_event_summary(const char *line, char *buf, size_t size)
 	return alert;
 }
 
+/* A log pattern over its threshold, in words. */
+static void
+threshold_text(const cJSON *p, char *buf, size_t size)
+{
+	const char *log = cJSON_GetStringValue(cJSON_GetObjectItem(p, "log"));
+	const char *pat = cJSON_GetStringValue(cJSON_GetObjectItem(p,
+								   "pattern"));
+
+	snprintf(buf, size, "log %s: %d x %s (threshold %d)",
+		 log ? log : "?",
+		 (int)cJSON_GetNumberValue(cJSON_GetObjectItem(p, "count")),
+		 pat ? pat : "?",
+		 (int)cJSON_GetNumberValue(cJSON_GetObjectItem(p,
+							       "threshold")));
+}
+
+/* A scenario's injected log lines, as a followed log's: "NAME: line". */
+static void
+injected_lines(const cJSON *p, app_output_cb add, void *arg)
+{
+	const char *log = cJSON_GetStringValue(cJSON_GetObjectItem(p, "log"));
+	const cJSON *l;
+
+	cJSON_ArrayForEach(l, cJSON_GetObjectItem(p, "lines")) {
+		char *text;
+
+		if (!cJSON_IsString(l))
+			continue;
+		text = xasprintf("%s: %s", log ? log : "drill", l->valuestring);
+		add(arg, LOG_OUTPUT, text);
+		free(text);
+	}
+}
+
+char *
+app_event_output(const char *line, app_output_cb add, void *arg)
+{
+	cJSON *ev = cJSON_Parse(line);
+	const cJSON *p = cJSON_GetObjectItem(ev, "payload");
+	const char *type = cJSON_GetStringValue(cJSON_GetObjectItem(ev, "type"));
+	const char *alert = NULL;
+	char buf[512], *copy;
+
+	if (!type) {
+		cJSON_Delete(ev);
+		return NULL;
+	}
+	if (strcmp(type, "drill.inject") == 0) {
+		alert = cJSON_GetStringValue(cJSON_GetObjectItem(p, "alert"));
+		if (alert)
+			add(arg, LOG_ALERT, alert);
+		injected_lines(p, add, arg);
+	} else if (strcmp(type, "log.threshold") == 0) {
+		threshold_text(p, buf, sizeof(buf));
+		add(arg, LOG_ALERT, alert = buf);
+	} else if (app_event_summary(line, buf, sizeof(buf)) > 0) {
+		add(arg, LOG_ALERT, buf);
+	}
+	copy = alert ? xstrdup(alert) : NULL;
+	cJSON_Delete(ev);
+	return copy;
+}
+
+static void
+add_to_log(void *arg, int kind, const char *text)
+{
+	logbuf_add(arg, (enum log_kind)kind, text);
+}
+
 static void
 summarise_event(struct app *a, const char *line)
 {
 	char buf[512];
-	int alert = app_event_summary(line, buf, sizeof(buf));
 
-	if (alert < 0)
-		return;
-	logbuf_add(a->journal, LOG_EVENT, buf);
-	if (alert)
-		logbuf_add(a->log, LOG_ALERT, buf);
+	if (app_event_summary(line, buf, sizeof(buf)) >= 0)
+		logbuf_add(a->journal, LOG_EVENT, buf);
 }
 
 /* A command that ran on the loop has ended: say how, in place of the
@@ -187,41 +254,46 @@ step_done_status(struct app *a, const char *id)
 		app_status(a, 1, "run %s: failed (see the step pane)", id);
 }
 
-/* Alerts the operator must see now: a scenario's game-master message
- * and a log pattern over its threshold. */
+/* An alert in the status line: what the same action reports next (a
+ * step's "done" after the injection that followed it) does not hide it;
+ * the operator's next key does. */
 static void
-raise_alert(struct app *a, const struct core_event *ev)
+show_alert(struct app *a, const char *text)
 {
-	cJSON *line, *p;
-	const char *text;
+	a->status_alert = 0;
+	app_status(a, 1, "%s", text);
+	a->status_alert = 1;
+}
+
+/* A past event read back at open: only refusals and the like reach the
+ * Output pane again. */
+static void
+show_history_alert(struct app *a, const char *line)
+{
 	char buf[512];
 
-	if (strcmp(ev->type, "drill.inject") != 0 &&
-	    strcmp(ev->type, "log.threshold") != 0)
-		return;
-	line = cJSON_Parse(ev->line);
-	p = cJSON_GetObjectItem(line, "payload");
-	text = cJSON_GetStringValue(cJSON_GetObjectItem(p, "alert"));
-	if (strcmp(ev->type, "log.threshold") == 0) {
-		const char *log = cJSON_GetStringValue(
-			cJSON_GetObjectItem(p, "log"));
-		const char *pat = cJSON_GetStringValue(
-			cJSON_GetObjectItem(p, "pattern"));
+	if (app_event_summary(line, buf, sizeof(buf)) > 0)
+		logbuf_add(a->log, LOG_ALERT, buf);
+}
 
-		snprintf(buf, sizeof(buf), "log %s: %d x %s (threshold %d)",
-			 log ? log : "?",
-			 (int)cJSON_GetNumberValue(cJSON_GetObjectItem(p,
-								       "count")),
-			 pat ? pat : "?",
-			 (int)cJSON_GetNumberValue(cJSON_GetObjectItem(
-				 p, "threshold")));
-		text = buf;
+/* Alerts the operator must see now: what the event adds to the Output
+ * pane, and a scenario's game-master message or a log pattern over its
+ * threshold in the status line too. */
+static void
+show_event_output(struct app *a, const struct core_event *ev)
+{
+	char *alert;
+
+	if (ev->history) {
+		show_history_alert(a, ev->line);
+		return;
 	}
-	if (text) {
-		logbuf_add(a->log, LOG_ALERT, text);
-		app_status(a, 1, "%s", text);
-	}
-	cJSON_Delete(line);
+	alert = app_event_output(ev->line, add_to_log, a->log);
+	if (alert &&
+	    (strcmp(ev->type, "drill.inject") == 0 ||
+	     strcmp(ev->type, "log.threshold") == 0))
+		show_alert(a, alert);
+	free(alert);
 }
 
 static void
@@ -232,9 +304,9 @@ on_core_event(const struct core_event *ev, void *arg)
 	switch (ev->kind) {
 	case CORE_EV_JOURNAL:
 		summarise_event(a, ev->line);
+		show_event_output(a, ev);
 		if (ev->history)
 			break;
-		raise_alert(a, ev);
 		if (ev->foreign)
 			app_status(a, 0, "%s from another terminal", ev->type);
 		app_refresh_steps(a);
@@ -649,6 +721,7 @@ on_key(struct app *a, int key)
 		app_dirty(a);
 		return;
 	}
+	a->status_alert = 0;
 	if (key == KEY_MOUSE) {
 		on_mouse(a);
 		return;
@@ -771,7 +844,7 @@ on_clock(void *arg)
 			break;
 		logbuf_add(a->log, LOG_ALERT, rto->escalations[i].notify);
 		bars_escalation_text(&rto->escalations[i], text, sizeof(text));
-		app_status(a, 1, "%s", text);
+		show_alert(a, text);
 		a->alerted = (int)i + 1;
 	}
 	note_messages(a);
@@ -936,8 +1009,10 @@ watch_history(const struct journal_event *ev, void *arg)
 {
 	struct app *a = arg;
 
-	if (ev->seq <= session_n_events(a->session))
+	if (ev->seq <= session_n_events(a->session)) {
 		summarise_event(a, ev->line);
+		show_history_alert(a, ev->line);
+	}
 }
 
 /* Attach to DIR without its lock, show its past in the Journal tab, and

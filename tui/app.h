@@ -91,6 +91,8 @@ struct app {
 	struct dialog dlg;
 	char status[512];
 	int status_is_error;
+	int status_alert;		/* an alert holds the status line
+					 * until the operator's next key */
 	int dirty;
 	int quit;
 	uint64_t clock_timer;
@@ -129,10 +131,20 @@ int app_keymap_ctx(const struct app *a);
  * not, -1 (BUF untouched) when LINE is not JSON. */
 int app_event_summary(const char *line, char *buf, size_t size);
 
+/* What journal event LINE adds to the Output pane, the same in the
+ * console and in the replay: a refusal, voided approval or interruption
+ * as its summary; a scenario injection's alert and its log lines ("NAME:
+ * line"); a log pattern over its threshold. ADD gets each line with its
+ * kind (enum log_kind); returns the alert for the status line (caller
+ * frees), or NULL. */
+typedef void (*app_output_cb)(void *arg, int kind, const char *text);
+char *app_event_output(const char *line, app_output_cb add, void *arg);
+
 /* Ask for a redraw at the end of the loop iteration. */
 void app_dirty(struct app *a);
 
-/* Show MSG in the status line (error style when IS_ERROR). */
+/* Show MSG in the status line (error style when IS_ERROR), unless an
+ * alert holds it (until the next key). */
 void app_status(struct app *a, int is_error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

@@ -130,11 +130,17 @@ sync_journal(struct rp *p)
 }
 
 static void
+add_output(void *arg, int kind, const char *text)
+{
+	logbuf_add(arg, (enum log_kind)kind, text);
+}
+
+static void
 output_item(uint64_t ev, int kind, const char *text, void *arg)
 {
 	(void)ev;
 	if (kind == REPLAY_ITEM_EVENT)
-		add_summary(arg, text, LOG_ALERT);
+		free(app_event_output(text, add_output, arg));
 	else
 		logbuf_add(arg, kind == REPLAY_ITEM_ALERT ? LOG_ALERT
 							  : LOG_OUTPUT, text);

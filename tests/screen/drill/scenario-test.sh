@@ -1,0 +1,223 @@
+#!/bin/sh
+# A drill with a --scenario, in the console: the header says DRILL; the
+# Registry, Tags and Targets tabs show the scenario's world, from two
+# shipped playbooks (pypi-release-recovery, scenario publish-workflow-fails:
+# tags, the index's versions and the GitHub release; npm-dist-tag-rollback,
+# scenario critical-outage: the bad version on latest). The shipped
+# playbooks have no injection and no step that asks for a prediction, so
+# the rest drills the small playbook below: Enter on a run step that wants
+# a prediction opens the Prediction dialog, Esc cancels it with nothing
+# journalled, an answer journals step.predicted and the step runs; the
+# game master's injection after that step fires (drill.inject journalled,
+# its alert in the status line and the Output tab, latest moves in the
+# Registry tab, "Scenario state now:" in Targets shows the world after
+# it); at the end the score card replaces the step pane. Every expected
+# value below is copied from the playbook and scenario it names.
+. "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
+
+COLS=140
+ROWS=36
+STATUS_ROW=$((ROWS - 1))
+
+# fresh_server: end the previous console's private tmux server, so
+# start_app starts a new one (replacing the only session of a live server
+# races with the server exiting).
+fresh_server() {
+	[ "$_screen_started" = 1 ] || return 0
+	tm kill-server >/dev/null 2>&1
+	i=0
+	while tm list-sessions >/dev/null 2>&1; do
+		[ "$i" -lt 500 ] || fail "the previous tmux server did not exit"
+		sleep 0.01
+		i=$((i + 1))
+	done
+	rm -f "$_screen_socket_path"
+	_screen_started=0
+}
+
+# console NAME PLAYBOOK SCENARIO: a fresh drill of PLAYBOOK's SCENARIO,
+# its session in $SCREEN_TMP/NAME (SESSION_DIR, for journal_count).
+console() {
+	SESSION_DIR=$SCREEN_TMP/$1
+	fresh_server
+	start_app -x "$COLS" -y "$ROWS" drill "$2" --scenario "$3" \
+		--session-dir "$SESSION_DIR" --operator sam --no-real-in-clone
+	wait_text 'q quit' 5
+	row 1 | grep -q '^ DRILL ' || fail "the header does not say DRILL"
+}
+
+# tab NAME: press ] until the side tab NAME is shown (at most once round).
+tab() {
+	_t=0
+	until screen_text | grep -qF "[$1]"; do
+		[ "$_t" -lt 6 ] || fail "no tab $1"
+		keys ']'
+		_t=$((_t + 1))
+	done
+}
+
+# status_is TEXT: the status line (the row above the key bar) says TEXT.
+status_is() {
+	[ "$(row "$STATUS_ROW")" = " $1" ] ||
+		fail "status line is \"$(row "$STATUS_ROW")\", not \" $1\""
+}
+
+# --- a shipped playbook: the index never got 1.4.0 ----------------------------------------
+console pypi "$REWIND_SRCDIR/playbooks/pypi-release-recovery.json" \
+	publish-workflow-fails
+tab Registry
+assert_fixed '│ pypi bitfinex-maker-kit'
+for v in 1.3.2 1.3.1 1.3.0; do
+	assert_text "│ +$(echo "$v" | sed 's/\./\\./g') +-\$" \
+		"version $v is not in the Registry tab"
+done
+refute_text '│ +1\.4\.0 ' "the Registry tab lists 1.4.0, which the index never got"
+tab Tags
+assert_text '│ .*  3 tags$' "the Tags tab does not count the scenario's 3 tags"
+assert_fixed '│ VERSION v1.4.0'	# the tag of the VERSION variable, marked
+assert_text '│ +v1\.3\.2$'
+assert_text '│ +v1\.3\.1$'
+tab Targets
+assert_fixed '│ Scenario state now:'
+assert_fixed '│   tags: ["v1.4.0","v1.3.2","v1.3.1"]'
+assert_fixed '│   registry: {"bitfinex-maker-kit":{"versions":["1.3.2","1.3.1","1.3.0"]}}'
+assert_fixed '│   github_release: "v1.4.0 with wheel and sdist attached"'
+
+# --- a shipped playbook: the bad version on latest -----------------------------------------
+console npm "$REWIND_SRCDIR/playbooks/npm-dist-tag-rollback.json" critical-outage
+tab Registry
+assert_fixed '│ npm mycelicmemory'
+assert_fixed '│ dist-tags: latest=1.2.3 beta=1.3.0-beta.2 canary=1.3.0-canary.7'
+
+# --- a prediction, an injection after its step, the score card -----------------------------
+PB=$SCREEN_TMP/scenario.json
+cat >"$PB" <<'EOF'
+{
+  "id": "screen-scenario",
+  "title": "Screen test: a drill scenario that changes under the trainee",
+  "targets": {
+    "git": { "path": "." },
+    "registry": [ { "type": "npm", "name": "widget", "channels": [ "latest", "beta" ] } ]
+  },
+  "phases": [
+    { "id": "assess", "steps": [
+      { "id": "assess.latest", "kind": "run", "title": "Version on the latest channel",
+        "run": "npm view widget@latest version", "predict": true,
+        "drill": { "output": "1.2.3" } },
+      { "id": "assess.look", "kind": "check", "title": "Looked at the Registry tab" }
+    ] },
+    { "id": "decide", "steps": [
+      { "id": "decide.response", "kind": "decide", "title": "Roll latest back?",
+        "options": [ { "id": "rollback", "label": "Roll latest back to 1.2.2" },
+                     { "id": "wait", "label": "Wait for a fix" } ] }
+    ] },
+    { "id": "approve", "steps": [] },
+    { "id": "execute", "steps": [] },
+    { "id": "verify", "steps": [] },
+    { "id": "communicate", "steps": [] }
+  ],
+  "scenarios": [
+    { "id": "bad-latest", "title": "1.2.3 on latest corrupts saved files; 1.2.4 appears mid-incident",
+      "expect": { "step": "decide.response", "option": "rollback" },
+      "state": {
+        "tags": [ "v1.2.3", "v1.2.2" ],
+        "registry": { "widget": { "dist-tags": { "latest": "1.2.3", "beta": "1.3.0-beta.1" } } }
+      },
+      "inject": [
+        { "id": "latest-moved", "after": "assess.latest",
+          "alert": "GM: a co-maintainer just published 1.2.4 to latest",
+          "state": { "registry": { "widget": { "dist-tags": { "latest": "1.2.4" } } } },
+          "lines": [ "npm notice widget@1.2.4 published by co-maintainer" ] }
+      ] }
+  ]
+}
+EOF
+ALERT='GM: a co-maintainer just published 1.2.4 to latest'
+console gm "$PB" bad-latest
+tab Registry
+assert_fixed '│ npm widget'
+assert_fixed '│ dist-tags: latest=1.2.3 beta=1.3.0-beta.1'
+tab Tags
+assert_text '│ .*  2 tags$'
+assert_text '│ +v1\.2\.3$'
+assert_text '│ +v1\.2\.2$'
+tab Targets
+assert_fixed '│ Scenario state now:'
+assert_fixed '│   registry: {"widget":{"dist-tags":{"latest":"1.2.3","beta":"1.3.0-beta.1"}}}'
+refute_fixed 'alerts:' "an alert is in the state before the injection"
+
+# The prediction: Esc cancels it, nothing is journalled, nothing runs.
+assert_fixed '│ assess.latest  run  open'
+keys Enter
+wait_text '^ +Prediction$' 2
+assert_fixed 'Before it runs: what do you expect?'
+keys Escape
+wait_gone '^ +Prediction$' 2
+status_is 'cancelled'
+assert_fixed '│ assess.latest  run  open'
+[ "$(journal_count step.predicted)" -eq 0 ] || fail "Esc journalled a prediction"
+[ "$(journal_count step.started)" -eq 0 ] || fail "Esc ran the step"
+[ "$(journal_count drill.inject)" -eq 0 ] || fail "the injection fired before its step"
+
+# Answered: journalled, the step runs, the injection fires after it.
+keys Enter
+wait_text '^ +Prediction$' 2
+type_text 'ok, 1.2.3 on latest'
+keys Enter
+wait_text '│ assess.latest  run  done' 5
+[ "$(journal_count step.predicted assess.latest)" -eq 1 ] ||
+	fail "no step.predicted for assess.latest"
+grep '"type":"step.predicted"' "$SESSION_DIR/journal.jsonl" |
+	grep -qF '"text":"ok, 1.2.3 on latest"' || fail "the prediction's text is not journalled"
+[ "$(journal_count drill.inject)" -eq 1 ] || fail "not one drill.inject in the journal"
+grep '"type":"drill.inject"' "$SESSION_DIR/journal.jsonl" |
+	grep -F '"id":"latest-moved"' | grep -qF '"after":"assess.latest"' ||
+	fail "the drill.inject event is not latest-moved after assess.latest"
+status_is "$ALERT"
+assert_fixed '│ Scenario state now:'	# Targets, still shown: the world now
+assert_fixed '│   registry: {"widget":{"dist-tags":{"beta":"1.3.0-beta.1","latest":"1.2.4"}}}'
+assert_fixed '│   alerts: [{"id":"latest-moved","text":"GM: a co-maintainer just'
+tab Registry
+assert_fixed '│ dist-tags: beta=1.3.0-beta.1 latest=1.2.4'
+refute_fixed 'latest=1.2.3' "the Registry tab still shows latest=1.2.3"
+tab Output
+assert_text "│ $ALERT\$" "the alert is not in the Output tab"
+INJECTED='drill: npm notice widget@1.2.4 published by co-maintainer'
+assert_fixed "│ $INJECTED" "the injected log line is not in the Output tab"
+status_is "$ALERT"			# looking at tabs does not hide it
+
+# To the end: the score card replaces the step pane.
+keys j Space				# tick assess.look
+keys '>'				# decide
+keys Enter				# choose: rollback is the first option
+wait_text 'Decide: Roll latest back\?' 2
+keys Enter
+wait_text '^ +Reason$' 2
+type_text 'data loss on latest'
+keys Enter
+for _ in 1 2 3 4 5; do			# approve ... communicate, then the end
+	keys '>'
+done
+wait_text '│ Drill score card: [0-9]+ / 100$' 5
+row 4 | grep -q '│ Drill score card: 100 / 100$' ||
+	fail "the score card is not where the step was, or not 100 / 100"
+assert_fixed '│  30/30  decision      decide.response: expected rollback, chose rollback'
+assert_fixed '│  10/10  predictions   1 of 1 judged predictions right'
+status_is 'session complete'
+[ "$(journal_count drill.inject)" -eq 1 ] || fail "the injection fired twice"
+
+run_rewind verify "$SESSION_DIR" >/dev/null 2>&1 || fail "verify the drill's journal"
+
+# The replay's Output tab shows the injection as the drill did.
+keys_nowait q
+wait_exit
+tm new-session -d -s keep "sleep 600" 2>/dev/null || :
+start_app replay "$SESSION_DIR"
+keys Tab
+assert_fixed '[Output]'
+# (narrower there: the side pane is cut at the screen's edge)
+assert_fixed "│ GM: a co-maintainer just published 1.2.4" \
+	"the replay's Output tab has no alert"
+assert_fixed "│ drill: npm notice widget@1.2.4 published" \
+	"the replay's Output tab has no injected log line"
+pass
