@@ -31,23 +31,6 @@ colour_sgr() {
 	}'
 }
 
-# fresh_server: end the private tmux server of the previous console, so
-# start_app starts a new one. (Replacing the only session of a live
-# server races with the server exiting, and tmux 3.3a crashes when a
-# second session is created under window-size manual.)
-fresh_server() {
-	[ "$_screen_started" = 1 ] || return 0
-	tm kill-server >/dev/null 2>&1
-	i=0
-	while tm list-sessions >/dev/null 2>&1; do
-		[ "$i" -lt 500 ] || fail "the previous tmux server did not exit"
-		sleep 0.01
-		i=$((i + 1))
-	done
-	rm -f "$_screen_socket_path"
-	_screen_started=0
-}
-
 # open_console NAME TERM [THEME]: start the console on TERM with THEME
 # (none: the default), wait for its first full frame, and save the
 # coloured screen as NAME.ansi.

@@ -19,22 +19,6 @@ COLS=140
 ROWS=36
 STATUS_ROW=$((ROWS - 1))
 
-# fresh_server: end the previous console's private tmux server, so
-# start_app starts a new one (replacing the only session of a live server
-# races with the server exiting).
-fresh_server() {
-	[ "$_screen_started" = 1 ] || return 0
-	tm kill-server >/dev/null 2>&1
-	i=0
-	while tm list-sessions >/dev/null 2>&1; do
-		[ "$i" -lt 500 ] || fail "the previous tmux server did not exit"
-		sleep 0.01
-		i=$((i + 1))
-	done
-	rm -f "$_screen_socket_path"
-	_screen_started=0
-}
-
 # console NAME PLAYBOOK SCENARIO: a fresh drill of PLAYBOOK's SCENARIO,
 # its session in $SCREEN_TMP/NAME (SESSION_DIR, for journal_count).
 console() {

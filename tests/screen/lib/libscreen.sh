@@ -115,6 +115,23 @@ tm() {
 	tmux -L "$SCREEN_SOCKET" -f /dev/null "$@"
 }
 
+# fresh_server: end the previous console's private tmux server, so that
+# start_app starts a new one. (Replacing the only session of a live
+# server races with the server exiting, and tmux 3.3a crashes when a
+# second session is created under window-size manual.)
+fresh_server() {
+	[ "$_screen_started" = 1 ] || return 0
+	tm kill-server >/dev/null 2>&1
+	i=0
+	while tm list-sessions >/dev/null 2>&1; do
+		[ "$i" -lt 500 ] || fail "the previous tmux server did not exit"
+		sleep 0.01
+		i=$((i + 1))
+	done
+	rm -f "$_screen_socket_path"
+	_screen_started=0
+}
+
 _screen_cleanup() {
 	rc=$?
 	trap - EXIT INT TERM HUP PIPE
