@@ -37,15 +37,15 @@ walk(const char *text, size_t len, int width, WINDOW *w, int attr, int *cut)
 {
 	char *safe = sanitize_text(text, len);
 	mbstate_t st;
-	const char *p = safe;
+	const char *p = safe, *end = safe + strlen(safe);
 	int used = 0;
 
 	memset(&st, 0, sizeof(st));
 	if (w)
 		wattrset(w, attr);
-	while (*p) {
+	while (p < end) {
 		wchar_t wc;
-		size_t n = mbrtowc(&wc, p, strlen(p), &st);
+		size_t n = mbrtowc(&wc, p, (size_t)(end - p), &st);
 		int cw;
 
 		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
@@ -108,14 +108,14 @@ draw_width(const char *text)
 static size_t
 fit_prefix(const char *text, int width)
 {
-	size_t best_blank = 0, i = 0;
+	size_t best_blank = 0, i = 0, len = strcspn(text, "\n");
 	int used = 0;
 	mbstate_t st;
 
 	memset(&st, 0, sizeof(st));
-	while (text[i] && text[i] != '\n') {
+	while (i < len) {
 		wchar_t wc;
-		size_t n = mbrtowc(&wc, text + i, strlen(text + i), &st);
+		size_t n = mbrtowc(&wc, text + i, len - i, &st);
 		int cw;
 
 		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
@@ -150,10 +150,9 @@ draw_wrapped(WINDOW *w, int y, int x, int width, int rows, const char *text,
 
 	while (p && *p && used < rows && width > 0) {
 		size_t n = fit_prefix(p, width);
-		char *line = strndup(p, n);
 
-		draw_text(w, y + used, x, width, line, attr);
-		free(line);
+		wmove(w, y + used, x);
+		draw_span(w, p, n, width, attr, NULL);
 		used++;
 		p += n;
 		if (*p == '\n')

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "draw.h"
+#include "pane_tags.h"
 #include "registry.h"
 #include "theme.h"
 
@@ -131,13 +132,11 @@ static void
 put_marks(struct cursor *c, const char *v, const char *const *marks)
 {
 	for (size_t i = 0; marks && marks[i]; i++) {
-		const char *eq = strchr(marks[i], '=');
 		char name[64];
 		size_t n;
 
-		if (!eq || strcmp(eq + 1, v))
+		if (!pane_mark_matches(marks[i], v, &n))
 			continue;
-		n = strcspn(marks[i], "_=");
 		if (n >= sizeof(name))
 			n = sizeof(name) - 1;
 		memcpy(name, marks[i], n);

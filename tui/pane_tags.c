@@ -45,9 +45,8 @@ strip_v(const char *s)
 	       ? s + 1 : s;
 }
 
-/* "RESTORE_VERSION=v1.2.2" marks v1.2.2 (or 1.2.2) as RESTORE. */
-static int
-mark_matches(const char *mark, const char *tag, size_t *name_len)
+int
+pane_mark_matches(const char *mark, const char *tag, size_t *name_len)
 {
 	const char *eq = strchr(mark, '=');
 	size_t n;
@@ -74,7 +73,7 @@ mark_text(const struct tag_info *t, const char *const *marks, char *buf,
 		kind = 1;
 	}
 	for (size_t i = 0; marks && marks[i] && len + 1 < size; i++) {
-		if (!mark_matches(marks[i], t->name, &n))
+		if (!pane_mark_matches(marks[i], t->name, &n))
 			continue;
 		len += (size_t)snprintf(buf + len, size - len, "%s%.*s",
 					len ? "," : "", (int)n, marks[i]);

@@ -19,6 +19,12 @@ void pane_tags_draw(struct _win_st *w, struct rect r,
 		    const struct tag_list *tl, int sel, int top,
 		    const char *const *marks);
 
+/* Whether MARK ("RESTORE_VERSION=v1.2.2") marks VERSION, a tag or a
+ * registry version (a leading "v" on either side is ignored); *NAME_LEN
+ * gets the length of the label (RESTORE). */
+int pane_mark_matches(const char *mark, const char *version,
+		      size_t *name_len);
+
 /* How many tag rows pane_tags_draw shows in R (for scrolling). */
 int pane_tags_rows(struct rect r, const struct tag_list *tl);
 

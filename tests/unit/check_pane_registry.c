@@ -113,6 +113,22 @@ START_TEST(test_pane_registry_npm_layout_at_80_columns)
 }
 END_TEST
 
+/* A version variable set with a leading "v" (as a tag is named) marks
+ * the registry's version too, as it marks the tag in the Tags pane. */
+START_TEST(test_pane_registry_marks_ignore_a_v_prefix)
+{
+	struct reg_answer *a = npm_answer();
+	const struct reg_answer *list[] = { a };
+	const char *marks[] = { "RESTORE_VERSION=v1.2.2", NULL };
+	struct rect r = { 0, 0, 40, 80 };
+
+	pane_registry_draw(win, r, list, 1, 0, marks,
+			   us("2026-11-21T20:00:12Z"));
+	ck_assert_str_eq(row(4), "  1.2.2        2026-11-20 11:00 RESTORE");
+	reg_answer_free(a);
+}
+END_TEST
+
 START_TEST(test_pane_registry_stale_answer_shows_age_and_fault)
 {
 	struct reg_answer *a = npm_answer();
@@ -191,6 +207,7 @@ pane_registry_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 10);
 	tcase_add_test(tc, test_pane_registry_npm_layout_at_80_columns);
+	tcase_add_test(tc, test_pane_registry_marks_ignore_a_v_prefix);
 	tcase_add_test(tc, test_pane_registry_stale_answer_shows_age_and_fault);
 	tcase_add_test(tc, test_pane_registry_unconfigured_and_pypi_yanked);
 	tcase_add_test(tc, test_pane_registry_scrolls_and_clips_to_narrow_width);
