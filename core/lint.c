@@ -110,39 +110,6 @@ step_path(int phase, size_t i)
 	return xasprintf("phases[%d].steps[%zu]", phase, i);
 }
 
-static int
-var_index(const struct playbook *pb, const char *name)
-{
-	for (size_t i = 0; i < pb->n_variables; i++)
-		if (strcmp(pb->variables[i].name, name) == 0)
-			return (int)i;
-	return -1;
-}
-
-static int
-is_name_char(char c)
-{
-	return isalnum((unsigned char)c) || c == '_';
-}
-
-
-/* Whether TEXT names NAME as $NAME (whole word) or ${NAME}: what the
- * session counts as a reference (session_each_ref). */
-static int
-text_refs(const char *text, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (const char *p = text ? strchr(text, '$') : NULL; p;
-	     p = strchr(p + 1, '$')) {
-		if (p[1] == '{' && strncmp(p + 2, name, n) == 0 &&
-		    p[2 + n] == '}')
-			return 1;
-		if (strncmp(p + 1, name, n) == 0 && !is_name_char(p[1 + n]))
-			return 1;
-	}
-	return 0;
-}
 
 static void
 add_field(struct field *f, size_t *n, const char *name, const char *text,
@@ -187,7 +154,7 @@ static void
 note_when_values(struct lint *l, const struct pb_when *w, int is_step)
 {
 	for (size_t c = 0; c < w->n_conds; c++) {
-		int v = var_index(l->pb, w->conds[c].var);
+		int v = playbook_var_index(l->pb, w->conds[c].var);
 
 		if (v < 0)
 			continue;
@@ -200,7 +167,7 @@ note_when_values(struct lint *l, const struct pb_when *w, int is_step)
 static void
 note_setters(struct lint *l, const struct pb_step *st)
 {
-	int v = st->variable ? var_index(l->pb, st->variable) : -1;
+	int v = st->variable ? playbook_var_index(l->pb, st->variable) : -1;
 
 	if (v >= 0)
 		l->vars[v].n_setters++;
@@ -210,7 +177,7 @@ note_setters(struct lint *l, const struct pb_step *st)
 		if (v >= 0)
 			add_value(&l->vars[v], opt->id);
 		for (size_t k = 0; k < opt->n_sets; k++) {
-			int s = var_index(l->pb, opt->sets[k].name);
+			int s = playbook_var_index(l->pb, opt->sets[k].name);
 
 			if (s < 0)
 				continue;
@@ -229,7 +196,7 @@ note_uses(struct lint *l, const struct pb_step *st, const char *path)
 	for (size_t i = 0; i < n; i++)
 		for (size_t v = 0; v < l->pb->n_variables; v++)
 			if (!l->vars[v].used_by &&
-			    text_refs(f[i].text, l->pb->variables[v].name))
+			    playbook_text_refs(f[i].text, l->pb->variables[v].name))
 				l->vars[v].used_by = xasprintf("%s.%s", path,
 							       f[i].name);
 }
@@ -284,7 +251,7 @@ when_unset_in(struct lint *l, const struct pb_when *w, const char *path,
 {
 	for (size_t c = 0; c < w->n_conds; c++) {
 		const char *name = w->conds[c].var;
-		int v = var_index(l->pb, name);
+		int v = playbook_var_index(l->pb, name);
 		char *at, *fix;
 
 		if (v < 0 || !is_unsettable(l, v))
@@ -426,7 +393,7 @@ unknown_in_template(struct lint *l, const char *path, const char *text)
 		if (!end)
 			break;
 		name = xstrndup(p + 2, (size_t)(end - p - 2));
-		if (var_index(l->pb, name) < 0 && !session_is_fact(name))
+		if (playbook_var_index(l->pb, name) < 0 && !session_is_fact(name))
 			report_unknown(l, path, name, 1);
 		free(name);
 	}
@@ -498,10 +465,10 @@ is_assigned(const char *text, const char *name)
 	char head[16];
 
 	for (const char *p = strstr(text, name); p; p = strstr(p + 1, name)) {
-		if (p > text && (is_name_char(p[-1]) || p[-1] == '$' ||
+		if (p > text && (playbook_is_name_char(p[-1]) || p[-1] == '$' ||
 				 p[-1] == '{'))
 			continue;
-		if (is_name_char(p[n]))
+		if (playbook_is_name_char(p[n]))
 			continue;
 		if (p[n] == '=')
 			return 1;
@@ -569,13 +536,13 @@ unknown_in_command(struct lint *l, const char *path, const char *text)
 		size_t n = 0;
 		char *copy;
 
-		while (is_name_char(name[n]))
+		while (playbook_is_name_char(name[n]))
 			n++;
 		p = name + n;
 		if (!is_upper_name(name, n))
 			continue;
 		copy = xstrndup(name, n);
-		if (var_index(l->pb, copy) < 0 && !is_standard_env(copy) &&
+		if (playbook_var_index(l->pb, copy) < 0 && !is_standard_env(copy) &&
 		    !is_assigned(text, copy))
 			report_unknown(l, path, copy, 0);
 		free(copy);
@@ -616,12 +583,12 @@ unbraced_in(struct lint *l, const char *path, const char *text)
 		size_t n = 0;
 		char *name, *fix;
 
-		while (is_name_char(p[1 + n]))
+		while (playbook_is_name_char(p[1 + n]))
 			n++;
 		if (n == 0)
 			continue;
 		name = xstrndup(p + 1, n);
-		if (var_index(l->pb, name) >= 0 || session_is_fact(name)) {
+		if (playbook_var_index(l->pb, name) >= 0 || session_is_fact(name)) {
 			fix = xasprintf("write ${%s}", name);
 			report(l, LINT_WARNING, path, fix, "$%s is left as "
 			       "written: only ${%s} is replaced", name, name);
@@ -661,7 +628,7 @@ static const char *
 first_run_var(const struct playbook *pb, const struct pb_step *st)
 {
 	for (size_t v = 0; v < pb->n_variables; v++)
-		if (text_refs(st->run, pb->variables[v].name))
+		if (playbook_text_refs(st->run, pb->variables[v].name))
 			return pb->variables[v].name;
 	return NULL;
 }
@@ -726,7 +693,7 @@ destructive_pattern(const char *run)
 	for (k = strstr(run, "kill "); k; k = strstr(k + 1, "kill ")) {
 		const char *arg = k + 5 + strspn(k + 5, " ");
 
-		if ((k == run || !is_name_char(k[-1])) &&
+		if ((k == run || !playbook_is_name_char(k[-1])) &&
 		    strncmp(arg, "-0", 2) != 0 && strncmp(arg, "-l", 2) != 0)
 			return "kill";
 	}
@@ -920,7 +887,7 @@ value_index(const struct lint *l, int v, const char *value)
 static int
 cond_holds(const struct lint *l, const struct pb_cond *c, const int *s)
 {
-	int v = var_index(l->pb, c->var);
+	int v = playbook_var_index(l->pb, c->var);
 	int val = v < 0 ? UNSET : s[v];
 
 	if (val < 0 || (size_t)val >= l->vars[v].n_values)
@@ -963,7 +930,7 @@ static void
 branch_decide(struct walk *w, struct states *out, const int *s,
 	      const struct pb_step *st)
 {
-	int v = st->variable ? var_index(w->l->pb, st->variable) : -1;
+	int v = st->variable ? playbook_var_index(w->l->pb, st->variable) : -1;
 	int *t = w->scratch;
 
 	for (size_t o = 0; o < st->n_options; o++) {
@@ -973,7 +940,7 @@ branch_decide(struct walk *w, struct states *out, const int *s,
 		if (v >= 0)
 			t[v] = value_index(w->l, v, opt->id);
 		for (size_t k = 0; k < opt->n_sets; k++) {
-			int sv = var_index(w->l->pb, opt->sets[k].name);
+			int sv = playbook_var_index(w->l->pb, opt->sets[k].name);
 
 			if (sv >= 0)
 				t[sv] = value_index(w->l, sv,
@@ -1006,10 +973,10 @@ add_skipped(struct walk *w, struct states *out, const int *s,
 
 	memcpy(t, s, w->cur.width * sizeof(int));
 	if (st->variable)
-		mark_skipped(t, var_index(w->l->pb, st->variable));
+		mark_skipped(t, playbook_var_index(w->l->pb, st->variable));
 	for (size_t o = 0; o < st->n_options; o++)
 		for (size_t k = 0; k < st->options[o].n_sets; k++)
-			mark_skipped(t, var_index(w->l->pb,
+			mark_skipped(t, playbook_var_index(w->l->pb,
 					 st->options[o].sets[k].name));
 	states_add(out, t);
 }
@@ -1033,7 +1000,7 @@ walk_advance(struct walk *w, const struct pb_step *st)
 			add_skipped(w, &next, s, st);
 		if (st->kind == STEP_KIND_INPUT)
 			branch_free_value(w, &next, s,
-					  var_index(w->l->pb, st->variable));
+					  playbook_var_index(w->l->pb, st->variable));
 		else
 			branch_decide(w, &next, s, st);
 	}
@@ -1159,7 +1126,7 @@ check_uses(struct walk *w, const struct pb_step *st, const char *sp)
 		const char *name = l->pb->variables[v].name;
 		size_t k;
 
-		for (k = 0; k < n && !text_refs(f[k].text, name); k++)
+		for (k = 0; k < n && !playbook_text_refs(f[k].text, name); k++)
 			;
 		if (k == n)
 			continue;

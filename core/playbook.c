@@ -2782,6 +2782,54 @@ playbook_find_var(const struct playbook *pb, const char *name)
 	return NULL;
 }
 
+int
+playbook_var_index(const struct playbook *pb, const char *name)
+{
+	const struct pb_variable *v = playbook_find_var(pb, name);
+
+	return v ? (int)(v - pb->variables) : -1;
+}
+
+int
+playbook_is_name_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_';
+}
+
+int
+playbook_text_refs(const char *text, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = text ? strchr(text, '$') : NULL; p;
+	     p = strchr(p + 1, '$')) {
+		if (p[1] == '{' && strncmp(p + 2, name, n) == 0 &&
+		    p[2 + n] == '}')
+			return 1;
+		if (strncmp(p + 1, name, n) == 0 &&
+		    !playbook_is_name_char(p[1 + n]))
+			return 1;
+	}
+	return 0;
+}
+
+size_t
+playbook_var_ref(const char *p, size_t *skip)
+{
+	int braced = p[1] == '{';
+	const char *n = p + 1 + braced;
+	size_t len = 0;
+
+	if (n[0] != '_' && !isalpha((unsigned char)n[0]))
+		return 0;
+	while (playbook_is_name_char(n[len]))
+		len++;
+	if (braced && n[len] != '}')
+		return 0;
+	*skip = 1 + (size_t)braced + len + (size_t)braced;
+	return len;
+}
+
 const struct pb_scenario *
 playbook_find_scenario(const struct playbook *pb, const char *id)
 {

@@ -338,6 +338,22 @@ const struct pb_step *playbook_find_step(const struct playbook *pb,
 const struct pb_variable *playbook_find_var(const struct playbook *pb,
 					    const char *name);
 
+/* Index of variable NAME in PB's variables, or -1. */
+int playbook_var_index(const struct playbook *pb, const char *name);
+
+/* --- variable references in commands and templates ------------------------ */
+
+/* Whether C may be part of a variable's name. */
+int playbook_is_name_char(char c);
+
+/* Whether TEXT names NAME as $NAME (a whole word) or ${NAME}. */
+int playbook_text_refs(const char *text, const char *name);
+
+/* The length of the name a $NAME or ${NAME} reference at P (on its '$')
+ * names, *SKIP getting the whole reference's length; 0 when P starts
+ * none. */
+size_t playbook_var_ref(const char *p, size_t *skip);
+
 /* Find scenario ID, borrowed, or NULL. */
 const struct pb_scenario *playbook_find_scenario(const struct playbook *pb,
 						 const char *id);

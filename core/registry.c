@@ -108,44 +108,6 @@ reg_answer_set_source(struct reg_answer *a, const char *source)
 	replace_str(&a->source, source);
 }
 
-static void
-copy_data(struct reg_answer *to, const struct reg_answer *from)
-{
-	to->tags = xcalloc(from->n_tags + 1, sizeof(*to->tags));
-	for (size_t i = 0; i < from->n_tags; i++) {
-		to->tags[i].name = xstrdup(from->tags[i].name);
-		to->tags[i].version = xstrdup(from->tags[i].version);
-	}
-	to->n_tags = from->n_tags;
-	to->versions = xcalloc(from->n_versions + 1, sizeof(*to->versions));
-	for (size_t i = 0; i < from->n_versions; i++) {
-		const struct reg_version *v = &from->versions[i];
-		struct reg_version *c = &to->versions[i];
-
-		*c = *v;
-		c->version = xstrdup(v->version);
-		c->deprecated = dup_or_null(v->deprecated);
-		c->yanked_reason = dup_or_null(v->yanked_reason);
-	}
-	to->n_versions = from->n_versions;
-}
-
-struct reg_answer *
-reg_answer_dup(const struct reg_answer *a)
-{
-	struct reg_answer *c = reg_answer_new(a->type, a->package);
-
-	c->source = dup_or_null(a->source);
-	c->etag = dup_or_null(a->etag);
-	c->last_modified = dup_or_null(a->last_modified);
-	c->error = dup_or_null(a->error);
-	c->fetched_at_us = a->fetched_at_us;
-	c->stale = a->stale;
-	c->has_data = a->has_data;
-	copy_data(c, a);
-	return c;
-}
-
 static int
 same_str(const char *a, const char *b)
 {

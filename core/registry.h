@@ -61,8 +61,6 @@ int reg_type_parse(const char *s, enum reg_type *t);
 struct reg_answer *reg_answer_new(enum reg_type t, const char *package);
 /* Free A and everything it holds (A may be NULL). */
 void reg_answer_free(struct reg_answer *a);
-/* A deep copy of A; caller frees. */
-struct reg_answer *reg_answer_dup(const struct reg_answer *a);
 /* Drop A's tags and versions (keeps package, source, validators). */
 void reg_answer_clear_data(struct reg_answer *a);
 /* Replace A's error with a copy of MSG (NULL clears it). */

@@ -47,19 +47,10 @@ session_find_step(const struct session *s, const char *id)
 	return NULL;
 }
 
-static ssize_t
-var_index(const struct session *s, const char *name)
-{
-	for (size_t i = 0; i < s->pb->n_variables; i++)
-		if (strcmp(s->pb->variables[i].name, name) == 0)
-			return (ssize_t)i;
-	return -1;
-}
-
 const char *
 session_var(const struct session *s, const char *name)
 {
-	ssize_t i = var_index(s, name);
+	ssize_t i = playbook_var_index(s->pb, name);
 
 	return i < 0 ? NULL : s->values[i];
 }

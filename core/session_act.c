@@ -3,7 +3,6 @@
  * journals what happened. */
 #include "config.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -35,35 +34,12 @@ typedef int (*act_fn)(struct session *s, struct step_rt *rt,
 
 /* --- variable references and templates ------------------------------------ */
 
-static int
-is_name_char(char c)
-{
-	return isalnum((unsigned char)c) || c == '_';
-}
-
-/* Whether TEXT names NAME as $NAME (whole word) or ${NAME}. */
-static int
-text_refs(const char *text, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (const char *p = text ? strchr(text, '$') : NULL; p;
-	     p = strchr(p + 1, '$')) {
-		if (p[1] == '{' && strncmp(p + 2, name, n) == 0 &&
-		    p[2 + n] == '}')
-			return 1;
-		if (strncmp(p + 1, name, n) == 0 && !is_name_char(p[1 + n]))
-			return 1;
-	}
-	return 0;
-}
-
 void
 session_each_ref(const struct session *s, const char *text,
 		 void (*cb)(const char *name, void *arg), void *arg)
 {
 	for (size_t i = 0; text && i < s->pb->n_variables; i++)
-		if (text_refs(text, s->pb->variables[i].name))
+		if (playbook_text_refs(text, s->pb->variables[i].name))
 			cb(s->pb->variables[i].name, arg);
 }
 

@@ -3,7 +3,6 @@
  * step.finished, with its output in an asciicast file of the session. */
 #include "config.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <regex.h>
@@ -534,25 +533,6 @@ env_value(char **env, const char *name, size_t len)
 	return v ? v : "";
 }
 
-/* Length of the name in a $NAME or ${NAME} reference at P (on the '$'),
- * *SKIP getting the reference's length; 0 when P starts none. */
-static size_t
-env_ref(const char *p, size_t *skip)
-{
-	int braced = p[1] == '{';
-	const char *n = p + 1 + braced;
-	size_t len = 0;
-
-	if (n[0] != '_' && !isalpha((unsigned char)n[0]))
-		return 0;
-	while (n[len] == '_' || isalnum((unsigned char)n[len]))
-		len++;
-	if (braced && n[len] != '}')
-		return 0;
-	*skip = 1 + (size_t)braced + len + (size_t)braced;
-	return len;
-}
-
 /* COMMAND with every variable reference replaced by its value as text,
  * so that the read-only rule sees what git will be given: a value that
  * brings an option such as --output is refused like a literal one (its
@@ -564,7 +544,7 @@ expand_for_check(const char *command, char **env)
 	struct strbuf out = STRBUF_INIT;
 
 	for (const char *p = command; *p;) {
-		size_t skip, len = *p == '$' ? env_ref(p, &skip) : 0;
+		size_t skip, len = *p == '$' ? playbook_var_ref(p, &skip) : 0;
 
 		if (!len) {
 			strbuf_addc(&out, *p++);

@@ -284,7 +284,6 @@ start_registry(struct sources *src, struct src_reg *r)
 	enum reg_type t = REG_NPM;
 
 	reg_type_parse(r->def->type, &t);
-	r->placeholder = reg_answer_new(t, r->def->name);
 	r->w = regwatch_new(src->s->loop, src->http, t, r->def->name,
 			    r->def->url, &o, on_registry, r);
 }
@@ -365,10 +364,8 @@ sources_new(struct session *s, struct err *err)
 	for (size_t i = 0; i < src->n_logs; i++)
 		start_log(src, &src->logs[i]);
 	add_probe_counters(src);
-	for (size_t i = 0; i < src->n_regs; i++) {
-		reg_answer_free(src->regs[i].placeholder);
+	for (size_t i = 0; i < src->n_regs; i++)
 		start_registry(src, &src->regs[i]);
-	}
 	return src;
 }
 

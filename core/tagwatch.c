@@ -38,7 +38,6 @@ struct tagwatch {
 	char *watched[MAX_WATCHED];
 	size_t n_watched;
 	struct tag_list *cur;		/* the list last delivered */
-	uint64_t n_reads;
 };
 
 /* --- the worker thread --------------------------------------------------- */
@@ -245,7 +244,6 @@ deliver(struct tagwatch *w, struct tag_list *tl)
 		tl = keep_stale(w, tl);
 	tag_list_free(w->cur);
 	w->cur = tl;
-	w->n_reads++;
 	if (!tl->is_stale) {
 		watch_files(w, tl);
 		w->stamp = stamp_files(w);
@@ -322,12 +320,6 @@ const struct tag_list *
 tagwatch_list(const struct tagwatch *w)
 {
 	return w->cur;
-}
-
-uint64_t
-tagwatch_n_reads(const struct tagwatch *w)
-{
-	return w->n_reads;
 }
 
 static void

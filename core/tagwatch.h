@@ -37,9 +37,6 @@ void tagwatch_refresh(struct tagwatch *w);
  * first. */
 const struct tag_list *tagwatch_list(const struct tagwatch *w);
 
-/* Number of reads finished so far (for tests and the idle benchmark). */
-uint64_t tagwatch_n_reads(const struct tagwatch *w);
-
 /* Stop: cancel the timer, wait for a read in progress, free everything
  * (including the last list). W may be NULL. */
 void tagwatch_free(struct tagwatch *w);
