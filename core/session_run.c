@@ -403,45 +403,82 @@ sim_run_at_once(struct session *s, struct step_rt *rt, const char *actor,
 
 /* --- drill: the opt-in real run in the throwaway clone ------------------------ */
 
-struct clone_run {
+/* A command running on a runner for step RT: its real run in a live
+ * session, or its opt-in run in a drill's clone. */
+struct cmd_run {
 	struct session *s;
 	struct step_rt *rt;
 	char actor[256];
+	int drill;
 };
 
 static char **build_env(struct session *s, const struct step_rt *rt);
 static void free_env(char **env);
 
 static void
-on_clone_line(struct proc *p, int stream, const char *line, size_t len,
-	      void *arg)
+on_cmd_line(struct proc *p, int stream, const char *line, size_t len,
+	    void *arg)
 {
-	struct clone_run *cr = arg;
+	struct cmd_run *cr = arg;
 	struct core_event ev = {
 		.kind = CORE_EV_OUTPUT, .line = line, .step = cr->rt->def->id,
+		.len = len, .n_lines = proc_block_lines(p),
 	};
 
-	(void)p;
 	(void)stream;
-	(void)len;
 	match_output(cr->rt, line);
 	if (cr->s->listener)
 		cr->s->listener(&ev, cr->s->listener_arg);
 }
 
+/* A failed journal write leaves the step running; the next open of the
+ * session reports it as interrupted, which is the truth. A drill's
+ * injections waiting for the step fire once it is recorded. */
 static void
-on_clone_exit(struct proc *p, const struct proc_result *res, void *arg)
+on_cmd_exit(struct proc *p, const struct proc_result *res, void *arg)
 {
-	struct clone_run *cr = arg;
+	struct cmd_run *cr = arg;
+	struct err err;
 
 	(void)p;
 	cr->rt->proc = NULL;
-	cr->rt->wait_ctx = NULL;
+	if (cr->rt->wait_ctx == cr)
+		cr->rt->wait_ctx = NULL;
 	if (session_record(cr->s, cr->actor, "step.finished", cr->rt->def->id,
-			   finished_payload(cr->rt, res, 1), NULL) == 0)
+			   finished_payload(cr->rt, res, cr->drill),
+			   &err) == 0 && cr->drill)
 		drill_fire_after(cr->s, cr->rt->def->id, NULL);
 	notify_step_done(cr->s, cr->rt->def->id);
 	free(cr);
+}
+
+/* Spawn RT's command on R in CWD with ENV, its output to CAST; returns
+ * the run (owned by it until it exits), or NULL with ERR. */
+static struct cmd_run *
+spawn_cmd(struct session *s, struct runner *r, struct step_rt *rt,
+	  const char *cast, const char *cwd, char **env, const char *actor,
+	  int drill, struct err *err)
+{
+	struct cmd_run *cr = xcalloc(1, sizeof(*cr));
+	char *cast_path = xasprintf("%s/%s", s->dir, cast);
+	struct proc_spec spec = {
+		.command = rt->def->run, .env = (const char *const *)env,
+		.cwd = cwd, .cast_path = cast_path,
+		.timeout_us = rt->def->timeout_us, .stdin_null = 1,
+		.on_line = on_cmd_line, .on_exit = on_cmd_exit, .arg = cr,
+		.multi_line = 1,
+	};
+
+	cr->s = s;
+	cr->rt = rt;
+	cr->drill = drill;
+	snprintf(cr->actor, sizeof(cr->actor), "%s", actor);
+	rt->proc = runner_spawn(r, &spec, err);
+	free(cast_path);
+	if (rt->proc)
+		return cr;
+	free(cr);
+	return NULL;
 }
 
 /* The step's environment with git pinned to the clone DIR, so that a
@@ -473,33 +510,16 @@ clone_spawn(struct session *s, struct step_rt *rt, const char *cast,
 	    const char *dir, const char *actor, struct err *err)
 {
 	struct runner *r = drill_runner(s, err);
-	struct clone_run *cr;
+	struct cmd_run *cr;
 	char **env;
-	char *cast_path;
-	struct proc_spec spec = {
-		.command = rt->def->run, .cwd = dir,
-		.timeout_us = rt->def->timeout_us, .stdin_null = 1,
-		.on_line = on_clone_line, .on_exit = on_clone_exit,
-	};
 
 	if (!r)
 		return -1;
-	cr = xcalloc(1, sizeof(*cr));
-	cr->s = s;
-	cr->rt = rt;
-	snprintf(cr->actor, sizeof(cr->actor), "%s", actor);
 	env = build_clone_env(s, rt, dir);
-	cast_path = xasprintf("%s/%s", s->dir, cast);
-	spec.env = (const char *const *)env;
-	spec.cast_path = cast_path;
-	spec.arg = cr;
-	rt->proc = runner_spawn(r, &spec, err);
+	cr = spawn_cmd(s, r, rt, cast, dir, env, actor, 1, err);
 	free_env(env);
-	free(cast_path);
-	if (!rt->proc) {
-		free(cr);
+	if (!cr)
 		return -1;
-	}
 	rt->wait_ctx = cr;
 	return 1;
 }
@@ -675,54 +695,6 @@ out:
 
 /* --- live: real commands through the runner ------------------------------------ */
 
-struct live_run {
-	struct session *s;
-	struct step_rt *rt;
-	char actor[256];
-};
-
-static void
-on_live_line(struct proc *p, int stream, const char *line, size_t len,
-	     void *arg)
-{
-	struct live_run *lr = arg;
-	struct core_event ev = {
-		.kind = CORE_EV_OUTPUT, .line = line, .step = lr->rt->def->id,
-		.len = len, .n_lines = proc_block_lines(p),
-	};
-
-	(void)stream;
-	match_output(lr->rt, line);
-	if (lr->s->listener)
-		lr->s->listener(&ev, lr->s->listener_arg);
-}
-
-static void
-notify_done(const struct live_run *lr)
-{
-	struct core_event ev = { .kind = CORE_EV_STEP_DONE,
-				 .step = lr->rt->def->id };
-
-	if (lr->s->listener)
-		lr->s->listener(&ev, lr->s->listener_arg);
-}
-
-static void
-on_live_exit(struct proc *p, const struct proc_result *res, void *arg)
-{
-	struct live_run *lr = arg;
-	struct err err;
-
-	(void)p;
-	lr->rt->proc = NULL;
-	/* A failed journal write leaves the step running; the next open of
-	 * the session reports it as interrupted, which is the truth. */
-	session_record(lr->s, lr->actor, "step.finished", lr->rt->def->id,
-		       finished_payload(lr->rt, res, 0), &err);
-	notify_done(lr);
-	free(lr);
-}
-
 static char **
 build_env(struct session *s, const struct step_rt *rt)
 {
@@ -762,27 +734,12 @@ static int
 spawn_live(struct session *s, struct step_rt *rt, const char *cast,
 	   const char *cwd, const char *actor, struct err *err)
 {
-	struct live_run *lr = xcalloc(1, sizeof(*lr));
 	char **env = build_env(s, rt);
-	char *cast_path = xasprintf("%s/%s", s->dir, cast);
-	struct proc_spec spec = {
-		.command = rt->def->run, .env = (const char *const *)env,
-		.cwd = cwd, .cast_path = cast_path,
-		.timeout_us = rt->def->timeout_us, .stdin_null = 1,
-		.on_line = on_live_line, .on_exit = on_live_exit, .arg = lr,
-		.multi_line = 1,
-	};
+	struct cmd_run *cr = spawn_cmd(s, s->runner, rt, cast, cwd, env,
+				       actor, 0, err);
 
-	lr->s = s;
-	lr->rt = rt;
-	snprintf(lr->actor, sizeof(lr->actor), "%s", actor);
-	rt->proc = runner_spawn(s->runner, &spec, err);
 	free_env(env);
-	free(cast_path);
-	if (rt->proc)
-		return 1;
-	free(lr);
-	return -1;
+	return cr ? 1 : -1;
 }
 
 /* The child of an interactive step: the terminal's own process group,
@@ -901,7 +858,7 @@ run_probe_live(struct session *s, struct step_rt *rt, const char *actor,
 static void
 on_wait_over(void *arg)
 {
-	struct live_run *lr = arg;
+	struct cmd_run *lr = arg;
 	struct proc_result res = { .exit_code = lr->rt->def->expect_exit };
 
 	lr->rt->timer = 0;
@@ -911,7 +868,7 @@ on_wait_over(void *arg)
 		 (long long)(res.duration_us / 1000000));
 	session_record(lr->s, lr->actor, "step.finished", lr->rt->def->id,
 		       finished_payload(lr->rt, &res, 0), NULL);
-	notify_done(lr);
+	notify_step_done(lr->s, lr->rt->def->id);
 	free(lr);
 }
 
@@ -919,7 +876,7 @@ static int
 run_wait_live(struct session *s, struct step_rt *rt, const char *actor,
 	      struct err *err)
 {
-	struct live_run *lr;
+	struct cmd_run *lr;
 	cJSON *p = started_payload(rt, NULL, NULL, 0);
 
 	if (!s->loop) {
