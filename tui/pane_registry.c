@@ -186,7 +186,8 @@ version_line(struct cursor *c, const struct reg_answer *a,
 	format_date(v->published_us, date, sizeof(date));
 	put_at(c, 3 + vw, date, ROLE_JOURNAL_TIME);
 	put_tags_of(c, a, v->version);
-	put_marks(c, v->version, marks);
+	/* A withdrawn version says so before its marks: in a narrow pane
+	 * the warning is what must not be cut off. */
 	if (v->deprecated) {
 		put(c, "DEPRECATED:", ROLE_WARNING);
 		put(c, v->deprecated, ROLE_WARNING);
@@ -195,6 +196,7 @@ version_line(struct cursor *c, const struct reg_answer *a,
 		if (v->yanked_reason)
 			put(c, v->yanked_reason, ROLE_WARNING);
 	}
+	put_marks(c, v->version, marks);
 	newline(c);
 }
 
