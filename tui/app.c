@@ -33,9 +33,6 @@
 #include "theme.h"
 #include "xalloc.h"
 
-#define MIN_COLS 60
-#define MIN_ROWS 16
-#define LOG_LINES 5000
 #define FRAME_US 16000		/* at most one redraw per 16 ms */
 
 
@@ -226,14 +223,14 @@ app_event_output(const char *line, app_output_cb add, void *arg)
 	return copy;
 }
 
-static void
-add_to_log(void *arg, int kind, const char *text)
+void
+app_output_to_logbuf(void *arg, int kind, const char *text)
 {
 	logbuf_add(arg, (enum log_kind)kind, text);
 }
 
-static void
-summarise_event(struct app *a, const char *line)
+void
+app_summarise_event(struct app *a, const char *line)
 {
 	char buf[512];
 
@@ -288,7 +285,7 @@ show_event_output(struct app *a, const struct core_event *ev)
 		show_history_alert(a, ev->line);
 		return;
 	}
-	alert = app_event_output(ev->line, add_to_log, a->log);
+	alert = app_event_output(ev->line, app_output_to_logbuf, a->log);
 	if (alert &&
 	    (strcmp(ev->type, "drill.inject") == 0 ||
 	     strcmp(ev->type, "log.threshold") == 0))
@@ -303,7 +300,7 @@ on_core_event(const struct core_event *ev, void *arg)
 
 	switch (ev->kind) {
 	case CORE_EV_JOURNAL:
-		summarise_event(a, ev->line);
+		app_summarise_event(a, ev->line);
 		show_event_output(a, ev);
 		if (ev->history)
 			break;
@@ -440,13 +437,14 @@ draw_side(struct app *a, WINDOW *w)
 	}
 }
 
-static void
-draw_too_small(WINDOW *w, int h, int width)
+void
+app_draw_too_small(WINDOW *w, int h, int width)
 {
 	const char *msg = "terminal too small";
 	char need[64];
 
-	snprintf(need, sizeof(need), "need at least %dx%d", MIN_COLS, MIN_ROWS);
+	snprintf(need, sizeof(need), "need at least %dx%d", APP_MIN_COLS,
+		 APP_MIN_ROWS);
 	werase(w);
 	draw_text(w, h / 2, (width - 18) / 2 > 0 ? (width - 18) / 2 : 0, width,
 		  msg, theme_attr(ROLE_ERROR));
@@ -471,8 +469,8 @@ redraw(struct app *a)
 {
 	int h = LINES, w = COLS;
 
-	if (w < MIN_COLS || h < MIN_ROWS) {
-		draw_too_small(stdscr, h, w);
+	if (w < APP_MIN_COLS || h < APP_MIN_ROWS) {
+		app_draw_too_small(stdscr, h, w);
 		wnoutrefresh(stdscr);
 		doupdate();
 		return;
@@ -483,7 +481,7 @@ redraw(struct app *a)
 	bars_draw_status(a, stdscr, h - 2, w);
 	bars_draw_keybar(a, stdscr, h - 1, w);
 	if (a->help)
-		help_draw(a, stdscr, h, w);
+		help_draw(a, stdscr, h, w, KM_COUNT);
 	if (a->dlg.flow != FLOW_NONE)
 		dialog_draw(a, stdscr, h, w);
 	wnoutrefresh(stdscr);
@@ -730,7 +728,7 @@ on_key(struct app *a, int key)
 		dialog_key(a, key);
 		return;
 	}
-	act = keymap_lookup(app_keymap_ctx(a), key);
+	act = keymap_lookup(app_keymap_ctx(a), key, 1);
 	if (a->help && act != UI_HELP && act != UI_QUIT && act != UI_MOVE_DOWN &&
 	    act != UI_MOVE_UP && act != UI_PAGE_DOWN && act != UI_PAGE_UP) {
 		a->help = 0;	/* any other key closes the overlay */
@@ -914,8 +912,8 @@ drill_promise(const struct app *a)
 	return "drill: nothing real is run";
 }
 
-static void
-init_app(struct app *a)
+void
+app_init_view(struct app *a)
 {
 	a->pb = session_playbook(a->session);
 	a->log_top = -1;
@@ -924,6 +922,12 @@ init_app(struct app *a)
 	a->side = PANE_DETAIL;
 	a->focus = PANE_STEPS;
 	a->last_phase = -1;
+}
+
+static void
+init_app(struct app *a)
+{
+	app_init_view(a);
 	app_refresh_steps(a);
 	if (a->watch)
 		app_status(a, 0, "WATCH: following %s read-only; a approves",
@@ -1010,7 +1014,7 @@ watch_history(const struct journal_event *ev, void *arg)
 	struct app *a = arg;
 
 	if (ev->seq <= session_n_events(a->session)) {
-		summarise_event(a, ev->line);
+		app_summarise_event(a, ev->line);
 		show_history_alert(a, ev->line);
 	}
 }
@@ -1033,10 +1037,7 @@ watch_open(struct app *a, const char *dir, const struct clock *clk)
 		a->watch_timer = loop_add_timer(a->loop, WATCH_POLL_US,
 						watch_poll, a);
 	} else {
-		char *safe = sanitize_text(err.msg, strlen(err.msg));
-
-		fprintf(stderr, "rewind watch: %s\n", safe);
-		free(safe);
+		cli_print_error("rewind watch", err.msg);
 	}
 	free(path);
 	return a->session;
@@ -1068,15 +1069,15 @@ console(const struct cli_opts *o, int watch)
 	int rc = testhook_clock(&test_clock, &err);
 
 	if (rc < 0) {
-		fprintf(stderr, "rewind: %s\n", err.msg);
+		cli_print_error("rewind", err.msg);
 		return EXIT_USAGE;
 	}
 	clk = rc ? &test_clock : NULL;
 	a.loop = loop_new(clk);
 	/* Ours before newterm(), so ncurses does not install its own. */
 	loop_add_signal(a.loop, SIGWINCH, on_winch, &a, NULL);
-	a.log = logbuf_new(LOG_LINES);
-	a.journal = logbuf_new(LOG_LINES);
+	a.log = logbuf_new(APP_LOG_LINES);
+	a.journal = logbuf_new(APP_LOG_LINES);
 	history = *o;
 	history.history = 1;	/* the Journal tab shows the whole session */
 	a.watch = watch;

@@ -9,6 +9,10 @@
 #include "session.h"
 #include "uiact.h"
 
+#define APP_LOG_LINES 5000	/* lines each of the log panes keeps */
+#define APP_MIN_COLS 60		/* below this the console draws nothing */
+#define APP_MIN_ROWS 16		/* ...but the "terminal too small" notice */
+
 struct cli_opts;
 struct logbuf;
 struct loop;
@@ -140,6 +144,17 @@ int app_event_summary(const char *line, char *buf, size_t size);
 typedef void (*app_output_cb)(void *arg, int kind, const char *text);
 char *app_event_output(const char *line, app_output_cb add, void *arg);
 
+/* An app_output_cb adding each line to the logbuf ARG. */
+void app_output_to_logbuf(void *arg, int kind, const char *text);
+
+/* Add journal LINE's one-line summary to the Journal pane; nothing when
+ * LINE is not JSON. */
+void app_summarise_event(struct app *a, const char *line);
+
+/* The view's defaults (follow the logs, the checklist focused, the Step
+ * tab beside it) and the playbook of A->session, which must be set. */
+void app_init_view(struct app *a);
+
 /* Ask for a redraw at the end of the loop iteration. */
 void app_dirty(struct app *a);
 
@@ -180,7 +195,17 @@ void bars_escalation_text(const struct pb_escalation *e, char *buf,
 void bars_draw_rail(struct app *a, struct _win_st *w, int y, int width);
 void bars_draw_status(struct app *a, struct _win_st *w, int y, int width);
 void bars_draw_keybar(struct app *a, struct _win_st *w, int y, int width);
-void help_draw(struct app *a, struct _win_st *w, int h, int width);
+/* Draw from column X the key-bar hints of keymap context CTX (in a watch
+ * only what works there), leaving out the keys that context FIRST, looked
+ * up before CTX, binds too (FIRST == CTX leaves none out); returns the
+ * column after the last one. */
+int bars_draw_hints(struct app *a, struct _win_st *w, int y, int x,
+		    int width, int ctx, int first);
+/* The help overlay over H rows: every context's keys but the replay's
+ * when ONLY is KM_COUNT, else context ONLY's alone (the replay's), without
+ * headings. Keeps A->help_top within the lines there are. */
+void help_draw(struct app *a, struct _win_st *w, int h, int width,
+	       int only);
 void dialog_draw(struct app *a, struct _win_st *w, int h, int width);
 
 /* The tags and registry tabs (pane_sources.c). */
@@ -200,6 +225,10 @@ void dialog_close(struct app *a);
  * by WIDTH columns: the phase rail, the checklist and the side panes (a
  * replay draws the same body as the live console). */
 void app_draw_body(struct app *a, struct _win_st *w, int h, int width);
+
+/* Below APP_MIN_COLS x APP_MIN_ROWS: the notice that says so, alone on a
+ * screen H rows by WIDTH columns. */
+void app_draw_too_small(struct _win_st *w, int h, int width);
 
 /* Show the next (DIR > 0) or previous side tab; scroll the focused pane
  * or move the checklist selection by DELTA lines. */

@@ -201,44 +201,51 @@ bars_draw_status(struct app *a, WINDOW *w, int y, int width)
 		  theme_attr(a->status_is_error ? ROLE_ERROR : ROLE_STATUS));
 }
 
-/* Whether the binding is shadowed by one of CTX for the same key. */
+/* Whether binding B of another context is hidden by context FIRST,
+ * looked up before it, binding the same key. */
 static int
-shadowed(const struct binding *b, int ctx, const struct binding *all, size_t n)
+shadowed(const struct binding *b, int first, const struct binding *all,
+	 size_t n)
 {
-	if (b->ctx != KM_GLOBAL || ctx == KM_GLOBAL)
+	if ((int)b->ctx == first)
 		return 0;
 	for (size_t i = 0; i < n; i++)
-		if (all[i].ctx == (enum keymap_ctx)ctx && all[i].key == b->key)
+		if ((int)all[i].ctx == first && all[i].key == b->key)
 			return 1;
 	return 0;
 }
 
-void
-bars_draw_keybar(struct app *a, WINDOW *w, int y, int width)
+int
+bars_draw_hints(struct app *a, WINDOW *w, int y, int x, int width, int ctx,
+		int first)
 {
 	size_t n;
 	const struct binding *b = keymap_bindings(&n);
+
+	for (size_t i = 0; i < n && x < width; i++) {
+		if (!b[i].on_bar || (int)b[i].ctx != ctx ||
+		    (a->watch && !keymap_in_watch(b[i].act)) ||
+		    shadowed(&b[i], first, b, n))
+			continue;
+		x += draw_text(w, y, x + 1, width - x - 1, b[i].label,
+			       theme_attr(ROLE_KEY)) + 1;
+		x += draw_text(w, y, x + 1, width - x - 1,
+			       uiact_label(b[i].act),
+			       theme_attr(ROLE_KEYBAR)) + 1;
+	}
+	return x;
+}
+
+/* The focused context's hints, then the global ones it leaves (a dialog
+ * takes its own keys only). */
+void
+bars_draw_keybar(struct app *a, WINDOW *w, int y, int width)
+{
 	int ctx = app_keymap_ctx(a);
-	int x = 0;
+	int x;
 
 	draw_fill(w, y, 0, width, theme_attr(ROLE_KEYBAR));
-	for (int pass = 0; pass < 2; pass++) {
-		for (size_t i = 0; i < n && x < width; i++) {
-			int want = pass == 0 ? ctx : KM_GLOBAL;
-
-			if (!b[i].on_bar || (int)b[i].ctx != want ||
-			    (a->watch && !keymap_in_watch(b[i].act)) ||
-			    (pass == 1 && ctx == KM_DIALOG) ||
-			    (pass == 1 && ctx == KM_GLOBAL) ||
-			    shadowed(&b[i], ctx, b, n))
-				continue;
-			x += draw_text(w, y, x + 1, width - x - 1, b[i].label,
-				       theme_attr(ROLE_KEY)) + 1;
-			x += draw_text(w, y, x + 1, width - x - 1,
-				       uiact_label(b[i].act),
-				       theme_attr(ROLE_KEYBAR)) + 1;
-		}
-		if (ctx == KM_GLOBAL)
-			break;
-	}
+	x = bars_draw_hints(a, w, y, 0, width, ctx, ctx);
+	if (ctx != KM_GLOBAL && ctx != KM_DIALOG)
+		bars_draw_hints(a, w, y, x, width, KM_GLOBAL, ctx);
 }

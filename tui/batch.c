@@ -191,10 +191,7 @@ list_scenarios(const char *path)
 	struct playbook *pb = playbook_load_file(path, &err);
 
 	if (!pb) {
-		char *safe = sanitize_text(err.msg, strlen(err.msg));
-
-		fprintf(stderr, "%s\n", safe);
-		free(safe);
+		cli_print_error(NULL, err.msg);
 		return EXIT_USAGE;
 	}
 	for (size_t i = 0; i < pb->n_scenarios; i++)

@@ -187,12 +187,15 @@ cli_opts_done(struct cli_opts *o)
 
 /* Print MSG on stderr; it may quote playbook or journal text, so no
  * control character gets through. */
-static void
-print_error(const char *msg)
+void
+cli_print_error(const char *prefix, const char *msg)
 {
 	char *safe = sanitize_text(msg, strlen(msg));
 
-	fprintf(stderr, "%s\n", safe);
+	if (prefix)
+		fprintf(stderr, "%s: %s\n", prefix, safe);
+	else
+		fprintf(stderr, "%s\n", safe);
 	free(safe);
 }
 
@@ -259,7 +262,7 @@ check_print_text(const struct check_result *r, const struct check_opts *co)
 	const struct lint_report *lr = &r->lint;
 
 	if (!r->pb) {
-		print_error(r->err.msg);
+		cli_print_error(NULL, r->err.msg);
 		if (!co->quiet && r->err.code == ERR_IO)
 			printf("%s: unreadable\n", r->file);
 		else if (!co->quiet)
@@ -274,7 +277,7 @@ check_print_text(const struct check_result *r, const struct check_opts *co)
 				lr->msgs[i].severity == LINT_WARNING)))
 			continue;
 		line = lint_msg_format(&lr->msgs[i], r->file);
-		print_error(line);
+		cli_print_error(NULL, line);
 		free(line);
 	}
 	if (co->quiet)
@@ -475,7 +478,7 @@ cli_verify(const struct cli_opts *o)
 	path = journal_path(o->args[0]);
 	rc = journal_verify_file(path, &v, &err);
 	if (rc < 0)
-		print_error(err.msg);
+		cli_print_error(NULL, err.msg);
 	else if (rc == 0)
 		printf("%s: intact: %llu events, hash chain verified\n", path,
 		       (unsigned long long)v.n_events);
@@ -483,7 +486,7 @@ cli_verify(const struct cli_opts *o)
 		char *msg = xasprintf("%s: line %llu: %s", path,
 				      (unsigned long long)v.bad_line, v.reason);
 
-		print_error(msg);
+		cli_print_error(NULL, msg);
 		free(msg);
 	}
 	free(path);
@@ -512,7 +515,7 @@ cli_approve(const struct cli_opts *o)
 		return approve_usage();
 	s = session_attach(o->args[0], NULL, &err);
 	if (!s) {
-		print_error(err.msg);
+		cli_print_error(NULL, err.msg);
 		return EXIT_USAGE;
 	}
 	a.step = xstrdup(o->args[1]);
@@ -521,7 +524,7 @@ cli_approve(const struct cli_opts *o)
 	a.text = o->comment ? xstrdup(o->comment) : NULL;
 	rc = session_apply(s, &a, o->as, &err);
 	if (rc < 0)
-		print_error(err.msg);
+		cli_print_error(NULL, err.msg);
 	else
 		printf("%s: %s approved %s as %s\n", o->args[0], o->as,
 		       o->args[1], o->role);
@@ -622,10 +625,7 @@ resolve_target(const struct cli_opts *o, char **playbook, char **dir)
 		return 0;
 	pb = playbook_load_file(*playbook, &err);
 	if (!pb) {
-		char *safe = sanitize_text(err.msg, strlen(err.msg));
-
-		fprintf(stderr, "%s\n", safe);
-		free(safe);
+		cli_print_error(NULL, err.msg);
 		return -1;
 	}
 	*dir = cli_new_session_dir(pb->id);
@@ -666,10 +666,7 @@ cli_open_session(const struct cli_opts *o, struct loop *loop,
 		s = NULL;
 	}
 	if (!s) {
-		char *safe = sanitize_text(err.msg, strlen(err.msg));
-
-		fprintf(stderr, "rewind: %s\n", safe);
-		free(safe);
+		cli_print_error("rewind", err.msg);
 	}
 	free(playbook);
 	free(dir);

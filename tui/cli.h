@@ -81,4 +81,8 @@ char *cli_default_playbook(void);
  * playbook ID (caller frees). */
 char *cli_new_session_dir(const char *id);
 
+/* Print MSG on stderr as harmless text (controls made visible), after
+ * "PREFIX: " unless PREFIX is NULL. */
+void cli_print_error(const char *prefix, const char *msg);
+
 #endif

@@ -174,10 +174,7 @@ replay_print(const char *dir)
 	int rc;
 
 	if (!r) {
-		char *safe = sanitize_text(err.msg, strlen(err.msg));
-
-		fprintf(stderr, "rewind replay: %s\n", safe);
-		free(safe);
+		cli_print_error("rewind replay", err.msg);
 		return EXIT_USAGE;
 	}
 	c.start = session_start_wall(replay_session(r));
@@ -187,7 +184,7 @@ replay_print(const char *dir)
 	print_heading(r, dir);
 	rc = replay_each_line(r, 1, replay_count(r), print_line, &c, &err);
 	if (rc < 0)
-		fprintf(stderr, "rewind replay: %s\n", err.msg);
+		cli_print_error("rewind replay", err.msg);
 	replay_free(r);
 	return rc < 0 ? EXIT_USAGE : c.bad ? EXIT_INCOMPLETE : EXIT_OK;
 }

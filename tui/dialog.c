@@ -620,10 +620,9 @@ edit_preview(struct app *a)
 void
 dialog_key(struct app *a, int key)
 {
-	enum uiact act = keymap_lookup(KM_DIALOG, key);
+	/* A list of choices moves with the global keys too (j, k). */
+	enum uiact act = keymap_lookup(KM_DIALOG, key, a->dlg.n_choices > 0);
 
-	if (act == UI_NONE && a->dlg.n_choices > 0)
-		act = keymap_lookup(KM_GLOBAL, key);
 	switch (act) {
 	case UI_SUBMIT: submit(a); return;
 	case UI_DISMISS:

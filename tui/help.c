@@ -1,5 +1,6 @@
 /* The help overlay, generated from the action table and the keymap: every
- * binding of every context with its one-line help. */
+ * binding of every context (or of the replay's alone) with its one-line
+ * help. */
 #include "config.h"
 
 #include <curses.h>
@@ -20,15 +21,7 @@ keys_for(enum keymap_ctx ctx, enum uiact act, char *buf, size_t size)
 
 	buf[0] = '\0';
 	for (size_t i = 0; i < n; i++) {
-		int seen = 0;
-
 		if (b[i].ctx != ctx || b[i].act != act)
-			continue;
-		/* Two key codes can share a label (Enter, KEY_ENTER). */
-		for (size_t j = 0; j < i; j++)
-			seen |= b[j].ctx == ctx && b[j].act == act &&
-				strcmp(b[j].label, b[i].label) == 0;
-		if (seen)
 			continue;
 		if (buf[0])
 			strncat(buf, ", ", size - strlen(buf) - 1);
@@ -46,67 +39,80 @@ listed_before(const struct binding *b, size_t i)
 	return 0;
 }
 
-/* The console's overlay lists every context but the replay console's,
- * which has its own; the watch lists only what works there. */
+/* The console's overlay (ONLY is KM_COUNT) lists every context but the
+ * replay console's, and the watch only what works there; the replay's
+ * lists its own context alone. */
 static int
-is_shown(const struct app *a, const struct binding *b)
+is_shown(const struct app *a, int only, const struct binding *b)
 {
+	if (only != KM_COUNT)
+		return (int)b->ctx == only;
 	return b->ctx != KM_REPLAY && (!a->watch || keymap_in_watch(b->act));
 }
 
-/* Whether context CTX has a line to show (it then gets a heading). */
+/* Whether context CTX gets a heading: it has a line to show, and it is
+ * not the only context shown. */
 static int
-has_lines(const struct app *a, int ctx)
+has_heading(const struct app *a, int only, int ctx)
 {
 	size_t n;
 	const struct binding *b = keymap_bindings(&n);
 
+	if (only != KM_COUNT)
+		return 0;
 	for (size_t i = 0; i < n; i++)
-		if ((int)b[i].ctx == ctx && is_shown(a, &b[i]))
+		if ((int)b[i].ctx == ctx && is_shown(a, only, &b[i]))
 			return 1;
 	return 0;
 }
 
-/* Rows the overlay has: a heading per context and a line per action. */
+/* Rows the overlay has: the headings and a line per action. */
 static int
-help_rows(const struct app *a)
+help_rows(const struct app *a, int only)
 {
 	size_t n;
 	const struct binding *b = keymap_bindings(&n);
 	int rows = 0;
 
 	for (int ctx = 0; ctx < KM_COUNT; ctx++)
-		rows += has_lines(a, ctx);
+		rows += has_heading(a, only, ctx);
 	for (size_t i = 0; i < n; i++)
-		rows += is_shown(a, &b[i]) && !listed_before(b, i);
+		rows += is_shown(a, only, &b[i]) && !listed_before(b, i);
 	return rows;
 }
 
+/* Scrolling stops with the last line at the bottom of H rows. */
+static void
+clamp_top(struct app *a, int only, int h)
+{
+	int last_top = help_rows(a, only) - (h - 2);
+
+	if (a->help_top > (last_top > 0 ? last_top : 0))
+		a->help_top = last_top > 0 ? last_top : 0;
+}
+
 void
-help_draw(struct app *a, WINDOW *w, int h, int width)
+help_draw(struct app *a, WINDOW *w, int h, int width, int only)
 {
 	size_t n;
 	const struct binding *b = keymap_bindings(&n);
 	int row = 0, y = 1;
-	int last_top = help_rows(a) - (h - 2);
 
-	/* Scrolling stops with the last line at the bottom. */
-	if (a->help_top > (last_top > 0 ? last_top : 0))
-		a->help_top = last_top > 0 ? last_top : 0;
+	clamp_top(a, only, h);
 	for (int i = 0; i < h - 1; i++)
 		draw_fill(w, i, 0, width, theme_attr(ROLE_DIALOG));
-	draw_text(w, 0, 0, width, " rewind keys (any other key closes; j/k "
-		  "scroll) ", theme_attr(ROLE_DIALOG_TITLE));
+	draw_text(w, 0, 0, width, only == KM_REPLAY
+		  ? " rewind replay keys (any other key closes; j/k scroll) "
+		  : " rewind keys (any other key closes; j/k scroll) ",
+		  theme_attr(ROLE_DIALOG_TITLE));
 	for (int ctx = 0; ctx < KM_COUNT && y < h - 1; ctx++) {
-		if (!has_lines(a, ctx))
-			continue;
-		if (row++ >= a->help_top)
+		if (has_heading(a, only, ctx) && row++ >= a->help_top)
 			draw_text(w, y++, 1, width - 2, keymap_ctx_name(ctx),
 				  theme_attr(ROLE_TITLE));
 		for (size_t i = 0; i < n && y < h - 1; i++) {
 			char keys[64], line[256];
 
-			if ((int)b[i].ctx != ctx || !is_shown(a, &b[i]) ||
+			if ((int)b[i].ctx != ctx || !is_shown(a, only, &b[i]) ||
 			    listed_before(b, i))
 				continue;
 			if (row++ < a->help_top)

@@ -41,11 +41,9 @@ static const struct binding bindings[] = {
 	{ KM_GLOBAL, CTRL('l'), "C-l", UI_REDRAW, 0 },
 	{ KM_GLOBAL, 'R', "R", UI_REFRESH, 0 },
 	{ KM_TAGS, '\n', "Enter", UI_PICK_TAG, 1 },
-	{ KM_TAGS, KEY_ENTER, "Enter", UI_PICK_TAG, 0 },
 	{ KM_GLOBAL, 'u', "u", UI_UPDATE, 0 },
 	{ KM_GLOBAL, 'U', "U", UI_UPDATE_DISMISS, 0 },
 	{ KM_STEPS, '\n', "Enter", UI_ACT, 1 },
-	{ KM_STEPS, KEY_ENTER, "Enter", UI_ACT, 0 },
 	{ KM_STEPS, ' ', "Space", UI_TICK, 1 },
 	{ KM_STEPS, 'x', "x", UI_NA, 0 },
 	{ KM_STEPS, 'a', "a", UI_APPROVE, 1 },
@@ -55,7 +53,6 @@ static const struct binding bindings[] = {
 	{ KM_LOG, '/', "/", UI_SEARCH, 1 },
 	{ KM_LOG, 'f', "f", UI_FOLLOW, 1 },
 	{ KM_DIALOG, '\n', "Enter", UI_SUBMIT, 1 },
-	{ KM_DIALOG, KEY_ENTER, "Enter", UI_SUBMIT, 0 },
 	{ KM_DIALOG, 27, "Esc", UI_DISMISS, 1 },
 	{ KM_DIALOG, 'e', "e", UI_EDIT, 0 },
 	{ KM_DIALOG, KEY_DOWN, "Down", UI_MOVE_DOWN, 0 },
@@ -121,11 +118,15 @@ find(enum keymap_ctx ctx, int key)
 }
 
 enum uiact
-keymap_lookup(enum keymap_ctx ctx, int key)
+keymap_lookup(enum keymap_ctx ctx, int key, int then_global)
 {
-	enum uiact act = find(ctx, key);
+	enum uiact act;
 
-	if (act == UI_NONE && ctx != KM_DIALOG)
+	/* The keypad's Enter is the same key as Return: one row binds both. */
+	if (key == KEY_ENTER)
+		key = '\n';
+	act = find(ctx, key);
+	if (act == UI_NONE && then_global)
 		act = find(KM_GLOBAL, key);
 	return act;
 }

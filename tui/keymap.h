@@ -25,9 +25,10 @@ struct binding {
 	int on_bar;		/* shown in the key bar */
 };
 
-/* The action bound to KEY in CTX (then in KM_GLOBAL unless CTX is
- * KM_DIALOG), or UI_NONE. */
-enum uiact keymap_lookup(enum keymap_ctx ctx, int key);
+/* The action bound to KEY in CTX, then (when THEN_GLOBAL: not while a
+ * dialog takes typed text) in KM_GLOBAL, or UI_NONE. KEY_ENTER counts as
+ * '\n'. */
+enum uiact keymap_lookup(enum keymap_ctx ctx, int key, int then_global);
 
 /* Whether ACT does something in `rewind watch` (the key bar and help of
  * the watch list only those; the others are refused there). */

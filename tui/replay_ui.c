@@ -9,7 +9,6 @@
 
 #include <curses.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,11 +31,8 @@
 #include "theme.h"
 #include "xalloc.h"
 
-#define LOG_LINES 5000		/* as many as the live console keeps */
 #define TICK_US 25000		/* playing: one frame every 25 ms */
 #define SELECT_LOOKBACK 500	/* events searched for the selected step */
-#define MIN_COLS 60
-#define MIN_ROWS 16
 #define BAR_MIN 20		/* timeline columns an alert leaves */
 
 static const struct {
@@ -66,73 +62,40 @@ struct rp {
 	char buf[128];
 	size_t len;
 	char needle[128];
-	char msg[512];
-	int msg_is_error;
+	int64_t out_sec;	/* the header clock's second the Output
+				 * pane was built for */
 	int64_t bar_cols;	/* width the marker cache was made for */
 	char *bar;		/* per column: the strongest marker there */
 };
 
-
-static void
-say(struct rp *p, int is_error, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void
-say(struct rp *p, int is_error, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(p->msg, sizeof(p->msg), fmt, ap);
-	va_end(ap);
-	p->msg_is_error = is_error;
-	app_dirty(&p->a);
-}
-
 /* --- rebuilding the panes at the position -------------------------------------- */
-
-static void
-add_summary(struct logbuf *lb, const char *line, enum log_kind kind)
-{
-	char buf[512];
-
-	if (app_event_summary(line, buf, sizeof(buf)) >= 0)
-		logbuf_add(lb, kind, buf);
-}
 
 static void
 journal_line(uint64_t n, const char *line, size_t len, void *arg)
 {
 	(void)n;
 	(void)len;
-	add_summary(arg, line, LOG_EVENT);
+	app_summarise_event(arg, line);
 }
 
-/* The journal pane: the last LOG_LINES events up to the position, added
- * to what is there when only moving forward a little. */
+/* The journal pane: the last APP_LOG_LINES events up to the position,
+ * added to what is there when only moving forward a little. */
 static void
 sync_journal(struct rp *p)
 {
 	uint64_t pos = replay_pos(p->r), from;
 	struct err err = { 0 };
 
-	if (pos < p->jpos || pos - p->jpos > LOG_LINES) {
+	if (pos < p->jpos || pos - p->jpos > APP_LOG_LINES) {
 		logbuf_free(p->a.journal);
-		p->a.journal = logbuf_new(LOG_LINES);
-		p->jpos = pos > LOG_LINES ? pos - LOG_LINES : 0;
+		p->a.journal = logbuf_new(APP_LOG_LINES);
+		p->jpos = pos > APP_LOG_LINES ? pos - APP_LOG_LINES : 0;
 	}
 	from = p->jpos + 1;
 	if (pos >= from &&
-	    replay_each_line(p->r, from, pos, journal_line, p->a.journal,
-			     &err) < 0)
-		say(p, 1, "%s", err.msg);
+	    replay_each_line(p->r, from, pos, journal_line, &p->a, &err) < 0)
+		app_status(&p->a, 1, "%s", err.msg);
 	p->jpos = pos;
-}
-
-static void
-add_output(void *arg, int kind, const char *text)
-{
-	logbuf_add(arg, (enum log_kind)kind, text);
 }
 
 static void
@@ -140,10 +103,18 @@ output_item(uint64_t ev, int kind, const char *text, void *arg)
 {
 	(void)ev;
 	if (kind == REPLAY_ITEM_EVENT)
-		free(app_event_output(text, add_output, arg));
+		free(app_event_output(text, app_output_to_logbuf, arg));
 	else
 		logbuf_add(arg, kind == REPLAY_ITEM_ALERT ? LOG_ALERT
 							  : LOG_OUTPUT, text);
+}
+
+/* The second the header clock shows: what a playing replay redraws the
+ * output of a running step for. */
+static int64_t
+clock_second(const struct rp *p)
+{
+	return (p->now - session_start_wall(p->a.session)) / 1000000;
 }
 
 static void
@@ -152,10 +123,11 @@ sync_output(struct rp *p)
 	struct err err = { 0 };
 
 	logbuf_free(p->a.log);
-	p->a.log = logbuf_new(LOG_LINES);
-	if (replay_output(p->r, p->now, LOG_LINES, output_item, p->a.log,
+	p->a.log = logbuf_new(APP_LOG_LINES);
+	p->out_sec = clock_second(p);
+	if (replay_output(p->r, p->now, APP_LOG_LINES, output_item, p->a.log,
 			  &err) < 0)
-		say(p, 1, "%s", err.msg);
+		app_status(&p->a, 1, "%s", err.msg);
 }
 
 static int
@@ -221,7 +193,7 @@ go_to(struct rp *p, uint64_t n)
 	if (n < 1)
 		n = 1;
 	if (replay_seek(p->r, n, &err) < 0) {
-		say(p, 1, "%s", err.msg);
+		app_status(&p->a, 1, "%s", err.msg);
 		return;
 	}
 	p->now = replay_wall(p->r, replay_pos(p->r));
@@ -278,13 +250,15 @@ on_tick(void *arg)
 		to = replay_find_time(p->r, p->now);
 		if (to > pos && replay_seek(p->r, to, NULL) == 0)
 			sync_panes(p);
-		else if (replay_is_running(p->r) ||
+		else if ((replay_is_running(p->r) &&
+			  clock_second(p) != p->out_sec) ||
 			 replay_n_escalated(p->r, p->now) != escalated)
 			sync_output(p);
 	}
 	if (replay_pos(p->r) >= n) {
 		p->playing = 0;
-		say(p, 0, "end of the journal (g: start, Space: play again)");
+		app_status(&p->a, 0, "end of the journal (g: start, Space: "
+			   "play again)");
 	}
 	schedule(p);
 	app_dirty(&p->a);
@@ -300,7 +274,7 @@ change_speed(struct rp *p, int dir)
 	p->speed = s;
 	p->play_wall = p->now;
 	p->play_mono = clock_mono_now(loop_clock(p->a.loop));
-	say(p, 0, "speed %s", speeds[s].label);
+	app_status(&p->a, 0, "speed %s", speeds[s].label);
 }
 
 /* --- seeking ------------------------------------------------------------------------------ */
@@ -314,8 +288,8 @@ say_event(struct rp *p, const char *what)
 	if (replay_pos(p->r) &&
 	    replay_line(p->r, replay_pos(p->r), &sb, NULL) == 0)
 		app_event_summary(sb.buf, buf, sizeof(buf));
-	say(p, 0, "%s%sevent %llu: %s", what, *what ? ": " : "",
-	    (unsigned long long)replay_pos(p->r), buf);
+	app_status(&p->a, 0, "%s%sevent %llu: %s", what, *what ? ": " : "",
+		   (unsigned long long)replay_pos(p->r), buf);
 	strbuf_done(&sb);
 }
 
@@ -326,8 +300,8 @@ jump_mark(struct rp *p, int dir)
 				      REPLAY_MARKS_JUMP | REPLAY_MARK_BAD);
 
 	if (!k) {
-		say(p, 1, "no %s phase change, decision, approval or failure",
-		    dir > 0 ? "later" : "earlier");
+		app_status(&p->a, 1, "no %s phase change, decision, approval "
+			   "or failure", dir > 0 ? "later" : "earlier");
 		return;
 	}
 	go_to(p, k);
@@ -341,14 +315,14 @@ find_next(struct rp *p)
 	int64_t k;
 
 	if (!p->needle[0]) {
-		say(p, 1, "no search yet: press / first");
+		app_status(&p->a, 1, "no search yet: press / first");
 		return;
 	}
 	k = replay_find_text(p->r, replay_pos(p->r), p->needle, &err);
 	if (k < 0)
-		say(p, 1, "%s", err.msg);
+		app_status(&p->a, 1, "%s", err.msg);
 	else if (k == 0)
-		say(p, 1, "no event matches \"%s\"", p->needle);
+		app_status(&p->a, 1, "no event matches \"%s\"", p->needle);
 	else {
 		go_to(p, (uint64_t)k);
 		say_event(p, "match");
@@ -383,8 +357,8 @@ seek_time(struct rp *p, const char *text)
 	int64_t wall;
 
 	if (parse_when(p, text, &wall) < 0) {
-		say(p, 1, "\"%s\": give 12:30 (session time), +5m, -30s or a "
-		    "date-time", text);
+		app_status(&p->a, 1, "\"%s\": give 12:30 (session time), "
+			   "+5m, -30s or a date-time", text);
 		return;
 	}
 	go_to(p, replay_find_time(p->r, wall));
@@ -525,13 +499,11 @@ draw_timeline(struct rp *p, int y, int width)
 								  : ROLE_STATUS));
 }
 
+/* The key bar: the prompt being typed, the status message, or the
+ * replay's key hints. */
 static void
 draw_keybar(struct rp *p, int y, int width)
 {
-	size_t n;
-	const struct binding *b = keymap_bindings(&n);
-	int x = 0;
-
 	draw_fill(stdscr, y, 0, width, theme_attr(ROLE_KEYBAR));
 	if (p->prompt != PROMPT_NONE) {
 		char line[256];
@@ -541,64 +513,13 @@ draw_keybar(struct rp *p, int y, int width)
 		draw_text(stdscr, y, 0, width, line, theme_attr(ROLE_INPUT));
 		return;
 	}
-	if (p->msg[0]) {
-		draw_text(stdscr, y, 1, width - 1, p->msg,
-			  theme_attr(p->msg_is_error ? ROLE_ERROR : ROLE_KEYBAR));
+	if (p->a.status[0]) {
+		draw_text(stdscr, y, 1, width - 1, p->a.status,
+			  theme_attr(p->a.status_is_error ? ROLE_ERROR
+							  : ROLE_KEYBAR));
 		return;
 	}
-	for (size_t i = 0; i < n && x < width; i++) {
-		if (b[i].ctx != KM_REPLAY || !b[i].on_bar)
-			continue;
-		x += draw_text(stdscr, y, x + 1, width - x - 1, b[i].label,
-			       theme_attr(ROLE_KEY)) + 1;
-		x += draw_text(stdscr, y, x + 1, width - x - 1,
-			       uiact_label(b[i].act), theme_attr(ROLE_KEYBAR)) + 1;
-	}
-}
-
-/* Keys bound to ACT in the replay context, joined ("., Right"). */
-static void
-keys_for(enum uiact act, char *buf, size_t size)
-{
-	size_t n;
-	const struct binding *b = keymap_bindings(&n);
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < n; i++) {
-		if (b[i].ctx != KM_REPLAY || b[i].act != act)
-			continue;
-		if (buf[0])
-			strncat(buf, ", ", size - strlen(buf) - 1);
-		strncat(buf, b[i].label, size - strlen(buf) - 1);
-	}
-}
-
-static void
-draw_help(struct rp *p, int h, int width)
-{
-	int seen[UI_COUNT] = { 0 };
-	size_t n;
-	const struct binding *b = keymap_bindings(&n);
-	int y = 1, row = 0;
-
-	for (int i = 0; i < h - 1; i++)
-		draw_fill(stdscr, i, 0, width, theme_attr(ROLE_DIALOG));
-	draw_text(stdscr, 0, 0, width, " rewind replay keys (any other key "
-		  "closes; j/k scroll) ", theme_attr(ROLE_DIALOG_TITLE));
-	for (size_t i = 0; i < n && y < h - 1; i++) {
-		char keys[64], line[256];
-
-		if (b[i].ctx != KM_REPLAY || seen[b[i].act])
-			continue;
-		seen[b[i].act] = 1;
-		if (row++ < p->a.help_top)
-			continue;
-		keys_for(b[i].act, keys, sizeof(keys));
-		snprintf(line, sizeof(line), "  %-16s %s", keys,
-			 uiact_help(b[i].act));
-		draw_text(stdscr, y++, 1, width - 2, line,
-			  theme_attr(ROLE_DIALOG));
-	}
+	bars_draw_hints(&p->a, stdscr, y, 0, width, KM_REPLAY, KM_REPLAY);
 }
 
 static void
@@ -606,18 +527,17 @@ redraw(struct rp *p)
 {
 	int h = LINES, w = COLS;
 
-	werase(stdscr);
-	if (w < MIN_COLS || h < MIN_ROWS) {
-		draw_text(stdscr, h / 2, 0, w, "terminal too small",
-			  theme_attr(ROLE_ERROR));
+	if (w < APP_MIN_COLS || h < APP_MIN_ROWS) {
+		app_draw_too_small(stdscr, h, w);
 	} else {
+		werase(stdscr);
 		p->a.replay_now = p->now;
 		app_draw_body(&p->a, stdscr, h, w);
 		draw_header(p, w);
 		draw_timeline(p, h - 2, w);
 		draw_keybar(p, h - 1, w);
 		if (p->a.help)
-			draw_help(p, h, w);
+			help_draw(&p->a, stdscr, h, w, KM_REPLAY);
 	}
 	wnoutrefresh(stdscr);
 	doupdate();
@@ -653,7 +573,7 @@ prompt_submit(struct rp *p)
 static void
 prompt_key(struct rp *p, int key)
 {
-	enum uiact act = keymap_lookup(KM_DIALOG, key);
+	enum uiact act = keymap_lookup(KM_DIALOG, key, 0);
 
 	if (act == UI_SUBMIT)
 		prompt_submit(p);
@@ -674,7 +594,7 @@ step_event(struct rp *p, int dir)
 	uint64_t pos = replay_pos(p->r);
 
 	if (dir < 0 && pos <= 1) {
-		say(p, 1, "this is the first event");
+		app_status(&p->a, 1, "this is the first event");
 		return;
 	}
 	p->playing = 0;
@@ -700,7 +620,7 @@ do_act(struct rp *p, enum uiact act)
 	case UI_RP_START: go_to(p, 1); say_event(p, "start"); break;
 	case UI_RP_END:
 		go_to(p, replay_count(p->r));
-		say(p, 0, "end");
+		app_status(&p->a, 0, "end");
 		break;
 	case UI_TAB_NEXT: app_tab(&p->a, 1); break;
 	case UI_TAB_PREV: app_tab(&p->a, -1); break;
@@ -732,18 +652,12 @@ on_key(struct rp *p, int key)
 		prompt_key(p, key);
 		return;
 	}
-	p->msg[0] = '\0';
-	act = keymap_lookup(KM_REPLAY, key);
+	p->a.status[0] = '\0';
+	act = keymap_lookup(KM_REPLAY, key, 1);
+	/* j and k scroll the overlay (app_scroll); any other key closes it. */
 	if (p->a.help && act != UI_HELP && act != UI_QUIT &&
 	    act != UI_MOVE_DOWN && act != UI_MOVE_UP) {
 		p->a.help = 0;
-		app_dirty(&p->a);
-		return;
-	}
-	if (p->a.help && (act == UI_MOVE_DOWN || act == UI_MOVE_UP)) {
-		p->a.help_top += act == UI_MOVE_DOWN ? 1 : -1;
-		if (p->a.help_top < 0)
-			p->a.help_top = 0;
 		app_dirty(&p->a);
 		return;
 	}
@@ -780,7 +694,7 @@ theme_setup(struct rp *p, const char *theme)
 
 	term_theme(theme, msg, sizeof(msg));
 	if (msg[0])
-		say(p, 1, "%s", msg);
+		app_status(&p->a, 1, "%s", msg);
 }
 
 /* The chain check's verdict, on screen from the start. */
@@ -790,11 +704,13 @@ greet(struct rp *p)
 	const struct replay_integrity *in = replay_integrity(p->r);
 
 	if (in->bad_line)
-		say(p, 1, "journal line %llu: %s; events from there on are "
-		    "unverified", (unsigned long long)in->bad_line, in->reason);
+		app_status(&p->a, 1, "journal line %llu: %s; events from "
+			   "there on are unverified",
+			   (unsigned long long)in->bad_line, in->reason);
 	else
-		say(p, 0, "REPLAY of %llu events, hash chain verified: Space "
-		    "plays, ? for help", (unsigned long long)replay_count(p->r));
+		app_status(&p->a, 0, "REPLAY of %llu events, hash chain "
+			   "verified: Space plays, ? for help",
+			   (unsigned long long)replay_count(p->r));
 }
 
 static void
@@ -831,24 +747,15 @@ rp_init(struct rp *p, const char *dir)
 	memset(p, 0, sizeof(*p));
 	p->r = replay_open(dir, &err);
 	if (!p->r) {
-		char *safe = sanitize_text(err.msg, strlen(err.msg));
-
-		fprintf(stderr, "rewind: %s\n", safe);
-		free(safe);
+		cli_print_error("rewind", err.msg);
 		return -1;
 	}
 	p->a.loop = loop_new(NULL);
 	p->a.session = replay_session(p->r);
 	p->a.replay = p->r;
-	p->a.pb = session_playbook(p->a.session);
-	p->a.log = logbuf_new(LOG_LINES);
-	p->a.journal = logbuf_new(LOG_LINES);
-	p->a.log_top = -1;
-	p->a.journal_top = -1;
-	p->a.search_hit = -1;
-	p->a.side = PANE_DETAIL;
-	p->a.focus = PANE_STEPS;
-	p->a.last_phase = -1;
+	p->a.log = logbuf_new(APP_LOG_LINES);
+	p->a.journal = logbuf_new(APP_LOG_LINES);
+	app_init_view(&p->a);
 	p->now = replay_wall(p->r, replay_pos(p->r));
 	sync_panes(p);
 	return 0;
@@ -907,7 +814,7 @@ replay_console(const char *dir, const char *theme)
 		return EXIT_USAGE;
 	}
 	theme_setup(&p, theme);
-	if (!p.msg[0])
+	if (!p.a.status[0])
 		greet(&p);
 	loop_add_fd(p.a.loop, STDIN_FILENO, LOOP_READ, on_stdin, &p);
 	app_dirty(&p.a);
