@@ -20,5 +20,7 @@ for h in "$src"/core/*.h "$src"/tui/*.h; do
 		fail=1
 	fi
 done
+# No header found (a wrong REWIND_SRCDIR) is no pass.
+[ $n -gt 0 ] || { echo "FAIL: no header found in $src/core or $src/tui"; fail=1; }
 [ $fail -eq 0 ] && echo "headers: $n compile alone and twice"
 exit $fail

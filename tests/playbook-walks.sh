@@ -14,10 +14,12 @@ src=${REWIND_SRCDIR:-.}
 tmp=$(mktemp -d) || exit 99
 trap 'rm -rf "$tmp"' EXIT
 export HOME="$tmp/home" XDG_STATE_HOME="$tmp/state" TZ=UTC
-fail=0 n=0
+fail=0 n=0 npb=0
 
 for pb in "$src"/playbooks/*.json; do
 	case "$pb" in */schema.json) continue ;; esac
+	[ -f "$pb" ] || continue
+	npb=$((npb + 1))
 	"$bin" check "$pb" >/dev/null || { echo "FAIL: rewind check $pb"; fail=1; }
 done
 
@@ -53,5 +55,8 @@ for walk in "$src"/tests/fixtures/walks/*.walk; do
 	fi
 	"$bin" verify "$dir" >/dev/null || { echo "FAIL: verify $walk"; fail=1; }
 done
-[ $fail -eq 0 ] && echo "playbooks: all checked, $n walks completed"
+# Nothing found (a wrong REWIND_SRCDIR, a moved folder) is no pass.
+[ $npb -gt 0 ] || { echo "FAIL: no playbook found in $src/playbooks"; fail=1; }
+[ $n -gt 0 ] || { echo "FAIL: no walk found in $src/tests/fixtures/walks"; fail=1; }
+[ $fail -eq 0 ] && echo "playbooks: $npb checked, $n walks completed"
 exit $fail

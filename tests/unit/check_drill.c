@@ -146,8 +146,7 @@ fx_open(struct fx *f, enum session_mode mode, const char *scenario)
 static void
 fx_close(struct fx *f)
 {
-	session_free(f->s);
-	f->s = NULL;
+	tu_session_close(&f->s);
 }
 
 static void
@@ -164,29 +163,19 @@ fx_done(struct fx *f)
 static int
 act(struct fx *f, const char *line)
 {
-	struct action a;
-	int rc;
-
-	err_clear(&f->err);
-	ck_assert_msg(action_parse(line, &a, &f->err) == 1, "parse %s: %s",
-		      line, f->err.msg);
-	rc = session_apply(f->s, &a, NULL, &f->err);
-	action_done(&a);
-	return rc;
+	return tu_act(f->s, &f->err, line);
 }
 
 static void
 ok(struct fx *f, const char *line)
 {
-	ck_assert_msg(act(f, line) >= 0, "%s: refused: %s", line, f->err.msg);
+	tu_ok(f->s, &f->err, line);
 }
 
 static void
 refused(struct fx *f, const char *line, const char *why)
 {
-	ck_assert_msg(act(f, line) == -1, "%s: accepted", line);
-	ck_assert_msg(strstr(f->err.msg, why) != NULL, "%s: \"%s\" lacks \"%s\"",
-		      line, f->err.msg, why);
+	tu_refused(f->s, &f->err, line, why);
 }
 
 /* Move the manual clock on and let the loop fire what is due. */
@@ -201,16 +190,7 @@ advance(struct fx *f, int64_t us)
 static int
 count_in_journal(struct fx *f, const char *needle)
 {
-	char *path = xasprintf("%s/journal.jsonl", f->dir);
-	char *text = tu_read_file(path, NULL);
-	int n = 0;
-
-	ck_assert_ptr_nonnull(text);
-	for (const char *p = text; (p = strstr(p, needle)) != NULL; p++)
-		n++;
-	free(text);
-	free(path);
-	return n;
+	return tu_count_in_journal(f->dir, needle);
 }
 
 static const char *

@@ -40,6 +40,7 @@
 struct fx {
 	char *tmp;
 	char *dir;
+	char *oldcwd;		/* the directory fx_init left */
 	char *playbook;
 	struct clock clk;
 	int manual;		/* the session and loop use CLK */
@@ -66,6 +67,8 @@ fx_init(struct fx *f)
 	clock_init_manual(&f->clk, 1795289400000000LL, 1000);
 	/* The file channel's folder is relative to the current directory
 	 * when the playbook has no git target. */
+	f->oldcwd = getcwd(NULL, 0);
+	ck_assert_ptr_nonnull(f->oldcwd);
 	ck_assert_int_eq(chdir(f->tmp), 0);
 }
 
@@ -90,8 +93,7 @@ fx_open(struct fx *f, enum session_mode mode)
 static void
 fx_close(struct fx *f)
 {
-	session_free(f->s);
-	f->s = NULL;
+	tu_session_close(&f->s);
 }
 
 static void
@@ -113,6 +115,9 @@ fx_done(struct fx *f)
 	fx_close(f);
 	loop_free(f->loop);
 	srv_stop(f);
+	/* Out of f->tmp before removing it. */
+	ck_assert_int_eq(chdir(f->oldcwd), 0);
+	free(f->oldcwd);
 	tu_rmtree(f->tmp);
 	free(f->tmp);
 	free(f->dir);
@@ -124,21 +129,13 @@ fx_done(struct fx *f)
 static int
 act(struct fx *f, const char *line)
 {
-	struct action a;
-	int rc;
-
-	err_clear(&f->err);
-	ck_assert_msg(action_parse(line, &a, &f->err) == 1, "parse %s: %s",
-		      line, f->err.msg);
-	rc = session_apply(f->s, &a, NULL, &f->err);
-	action_done(&a);
-	return rc;
+	return tu_act(f->s, &f->err, line);
 }
 
 static void
 ok(struct fx *f, const char *line)
 {
-	ck_assert_msg(act(f, line) >= 0, "%s: refused: %s", line, f->err.msg);
+	tu_ok(f->s, &f->err, line);
 }
 
 static void
@@ -270,37 +267,13 @@ run_for(struct fx *f, double secs)
 static cJSON *
 journal_events(struct fx *f, const char *type)
 {
-	char *path = xasprintf("%s/journal.jsonl", f->dir);
-	char *text = tu_read_file(path, NULL);
-	cJSON *list = cJSON_CreateArray();
-
-	ck_assert_ptr_nonnull(text);
-	for (char *p = text, *nl; *p; p = nl + 1) {
-		cJSON *ev;
-
-		if (!(nl = strchr(p, '\n')))
-			break;
-		*nl = '\0';
-		ev = cJSON_Parse(p);
-		if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(ev, "type")),
-			   type) == 0)
-			cJSON_AddItemToArray(list, ev);
-		else
-			cJSON_Delete(ev);
-	}
-	free(text);
-	free(path);
-	return list;
+	return tu_journal_events(f->dir, type);
 }
 
 static int
 count_events(struct fx *f, const char *type)
 {
-	cJSON *l = journal_events(f, type);
-	int n = cJSON_GetArraySize(l);
-
-	cJSON_Delete(l);
-	return n;
+	return tu_count_events(f->dir, type);
 }
 
 static const char *

@@ -195,15 +195,7 @@ fx_done(struct fx *f)
 static int
 act(struct fx *f, const char *line)
 {
-	struct action a;
-	int rc;
-
-	err_clear(&f->err);
-	ck_assert_msg(action_parse(line, &a, &f->err) == 1, "parse %s: %s",
-		      line, f->err.msg);
-	rc = session_apply(f->s, &a, NULL, &f->err);
-	action_done(&a);
-	return rc;
+	return tu_act(f->s, &f->err, line);
 }
 
 static void
@@ -238,28 +230,7 @@ run_probe(struct fx *f, const char *id)
 static cJSON *
 last_event(struct fx *f, const char *type, const char *step)
 {
-	char *path = xasprintf("%s/journal.jsonl", f->dir);
-	char *text = tu_read_file(path, NULL);
-	cJSON *found = NULL;
-
-	ck_assert_ptr_nonnull(text);
-	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
-		cJSON *ev = cJSON_Parse(line);
-		const char *t = cJSON_GetStringValue(
-			cJSON_GetObjectItem(ev, "type"));
-		const char *st = cJSON_GetStringValue(
-			cJSON_GetObjectItem(ev, "step"));
-
-		if (t && strcmp(t, type) == 0 &&
-		    (!step || (st && strcmp(st, step) == 0))) {
-			cJSON_Delete(found);
-			found = cJSON_DetachItemFromObject(ev, "payload");
-		}
-		cJSON_Delete(ev);
-	}
-	free(text);
-	free(path);
-	return found;
+	return tu_last_event(f->dir, type, step);
 }
 
 static const char *
@@ -438,17 +409,7 @@ END_TEST
 static int
 count_events(struct fx *f, const char *type)
 {
-	char *path = xasprintf("%s/journal.jsonl", f->dir);
-	char *text = tu_read_file(path, NULL);
-	char *pat = xasprintf("\"type\":\"%s\"", type);
-	int n = 0;
-
-	for (char *p = text; (p = strstr(p, pat)); p++)
-		n++;
-	free(pat);
-	free(text);
-	free(path);
-	return n;
+	return tu_count_events(f->dir, type);
 }
 
 /* Wait (bounded) until the sources have both answers. */

@@ -73,31 +73,19 @@ fx_done(struct fx *f)
 static int
 act(struct fx *f, const char *line)
 {
-	struct action a;
-	int rc;
-
-	err_clear(&f->err);
-	ck_assert_msg(action_parse(line, &a, &f->err) == 1, "parse %s: %s",
-		      line, f->err.msg);
-	rc = session_apply(f->s, &a, NULL, &f->err);
-	action_done(&a);
-	return rc;
+	return tu_act(f->s, &f->err, line);
 }
 
 static void
 ok(struct fx *f, const char *line)
 {
-	int rc = act(f, line);
-
-	ck_assert_msg(rc >= 0, "%s: refused: %s", line, f->err.msg);
+	tu_ok(f->s, &f->err, line);
 }
 
 static void
 refused(struct fx *f, const char *line, const char *why)
 {
-	ck_assert_msg(act(f, line) == -1, "%s: accepted", line);
-	ck_assert_msg(strstr(f->err.msg, why) != NULL, "%s: \"%s\" lacks \"%s\"",
-		      line, f->err.msg, why);
+	tu_refused(f->s, &f->err, line, why);
 }
 
 /* Run the loop until the session is idle (bounded). */
@@ -112,12 +100,7 @@ settle(struct fx *f)
 static char *
 journal_text(struct fx *f)
 {
-	char *path = xasprintf("%s/journal.jsonl", f->dir);
-	char *text = tu_read_file(path, NULL);
-
-	free(path);
-	ck_assert_ptr_nonnull(text);
-	return text;
+	return tu_journal_text(f->dir);
 }
 
 static void
@@ -309,11 +292,32 @@ START_TEST(test_session_drill_expect_output_judged)
 }
 END_TEST
 
+/* None of the files the value would create, had the shell run it, is in
+ * DIR, which must exist (else the check could not fail). */
+static void
+assert_no_pwned(const char *dir)
+{
+	static const char *const names[] = { "PWNED", "PWNED2", "PWNED3" };
+	struct stat st;
+
+	ck_assert_msg(stat(dir, &st) == 0 && S_ISDIR(st.st_mode),
+		      "the step's cwd %s is no directory", dir);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		char *path = xasprintf("%s/%s", dir, names[i]);
+
+		ck_assert_msg(access(path, F_OK) != 0,
+			      "%s exists: the variable ran as shell code", path);
+		free(path);
+	}
+}
+
 START_TEST(test_session_live_run_passes_variables_as_environment)
 {
 	struct fx f;
 	char *text;
 	char *pwned;
+	cJSON *started;
+	const char *cwd;
 
 	fx_init(&f);
 	fx_open(&f, SESSION_LIVE, NULL);
@@ -329,6 +333,16 @@ START_TEST(test_session_live_run_passes_variables_as_environment)
 	ck_assert_int_ne(access("PWNED", F_OK), 0);
 	ck_assert_int_ne(access("PWNED2", F_OK), 0);
 	free(pwned);
+	/* Where the command ran (the playbook has no git target: the
+	 * test's own cwd, relative to which the journalled cwd is read). */
+	started = tu_last_event(f.dir, "step.started", "a.echo");
+	ck_assert_ptr_nonnull(started);
+	cwd = cJSON_GetStringValue(cJSON_GetObjectItem(started, "cwd"));
+	ck_assert_msg(cwd != NULL, "step.started of a.echo names no cwd");
+	assert_no_pwned(cwd);
+	assert_no_pwned(f.tmp);
+	assert_no_pwned(f.dir);
+	cJSON_Delete(started);
 	fx_done(&f);
 }
 END_TEST

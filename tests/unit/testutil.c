@@ -1,4 +1,5 @@
-/* Temporary files and fixture paths for the unit tests. */
+/* Temporary files, fixture paths, batch lines on a session and its
+ * journal, for the unit tests. */
 #include "config.h"
 #include "testutil.h"
 
@@ -11,6 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "action.h"
+#include "err.h"
+#include "session.h"
 #include "xalloc.h"
 
 char *
@@ -84,4 +88,133 @@ tu_fixture(const char *rel)
 	const char *src = getenv("REWIND_SRCDIR");
 
 	return xasprintf("%s/tests/fixtures/%s", src && *src ? src : ".", rel);
+}
+
+/* --- a session driven by batch lines ---------------------------------------- */
+
+int
+tu_act(struct session *s, struct err *err, const char *line)
+{
+	struct action a;
+	int rc;
+
+	err_clear(err);
+	ck_assert_msg(action_parse(line, &a, err) == 1, "parse %s: %s",
+		      line, err->msg);
+	rc = session_apply(s, &a, NULL, err);
+	action_done(&a);
+	return rc;
+}
+
+void
+tu_ok(struct session *s, struct err *err, const char *line)
+{
+	int rc = tu_act(s, err, line);
+
+	ck_assert_msg(rc >= 0, "%s: refused: %s", line, err->msg);
+}
+
+void
+tu_refused(struct session *s, struct err *err, const char *line,
+	   const char *why)
+{
+	ck_assert_msg(tu_act(s, err, line) == -1, "%s: accepted", line);
+	ck_assert_msg(strstr(err->msg, why) != NULL, "%s: \"%s\" lacks \"%s\"",
+		      line, err->msg, why);
+}
+
+void
+tu_session_close(struct session **sp)
+{
+	session_free(*sp);
+	*sp = NULL;
+}
+
+/* --- the journal -------------------------------------------------------------- */
+
+char *
+tu_journal_text(const char *dir)
+{
+	char *path = xasprintf("%s/journal.jsonl", dir);
+	char *text = tu_read_file(path, NULL);
+
+	ck_assert_msg(text != NULL, "cannot read %s", path);
+	free(path);
+	return text;
+}
+
+int
+tu_count_in_journal(const char *dir, const char *needle)
+{
+	char *text = tu_journal_text(dir);
+	int n = 0;
+
+	for (const char *p = text; (p = strstr(p, needle)) != NULL; p++)
+		n++;
+	free(text);
+	return n;
+}
+
+/* Whether EV is of TYPE (and of STEP when not NULL). */
+static int
+event_is(const cJSON *ev, const char *type, const char *step)
+{
+	const char *t = cJSON_GetStringValue(cJSON_GetObjectItem(ev, "type"));
+	const char *st = cJSON_GetStringValue(cJSON_GetObjectItem(ev, "step"));
+
+	return t && strcmp(t, type) == 0 &&
+	       (!step || (st && strcmp(st, step) == 0));
+}
+
+/* The journal's events of TYPE (and STEP when not NULL), in order. Only
+ * whole lines count: a line being written has no newline yet. */
+static cJSON *
+events_of(const char *dir, const char *type, const char *step)
+{
+	char *text = tu_journal_text(dir);
+	cJSON *list = cJSON_CreateArray();
+
+	for (char *p = text, *nl; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+		cJSON *ev;
+
+		*nl = '\0';
+		ev = cJSON_Parse(p);
+		ck_assert_msg(ev != NULL, "journal line is not JSON: %s", p);
+		if (event_is(ev, type, step))
+			cJSON_AddItemToArray(list, ev);
+		else
+			cJSON_Delete(ev);
+	}
+	free(text);
+	return list;
+}
+
+cJSON *
+tu_journal_events(const char *dir, const char *type)
+{
+	return events_of(dir, type, NULL);
+}
+
+int
+tu_count_events(const char *dir, const char *type)
+{
+	cJSON *list = events_of(dir, type, NULL);
+	int n = cJSON_GetArraySize(list);
+
+	cJSON_Delete(list);
+	return n;
+}
+
+cJSON *
+tu_last_event(const char *dir, const char *type, const char *step)
+{
+	cJSON *list = events_of(dir, type, step);
+	int n = cJSON_GetArraySize(list);
+	cJSON *payload = NULL;
+
+	if (n > 0)
+		payload = cJSON_DetachItemFromObject(
+			cJSON_GetArrayItem(list, n - 1), "payload");
+	cJSON_Delete(list);
+	return payload;
 }

@@ -8,7 +8,8 @@
 # - Re-runs the test under timeout(1) (SCREEN_TIMEOUT seconds, default 60),
 #   so nothing hangs; on expiry the test fails with the last screen dumped.
 # - Exits 77 (skip) when tmux is missing, or 1 when
-#   REWIND_REQUIRE_SCREEN_TESTS=1 (CI).
+#   REWIND_REQUIRE_SCREEN_TESTS=1 (CI); require_cmd does the same for
+#   the other tools a test needs (git, python3...).
 # - Makes a private temp dir ($SCREEN_TMP) with a hermetic environment for
 #   the app: HOME, XDG_STATE_HOME, XDG_CONFIG_HOME and XDG_DATA_HOME under
 #   it, TZ=UTC, LANG=C.UTF-8, TERM=xterm-256color, REWIND_TEST_NOW (a fixed
@@ -35,6 +36,7 @@
 #   resize, resize_nowait, frame_fits   the terminal size
 #   app_alive, journal_count            the process and its journal
 #   tm                                  tmux on the private server
+#   require_cmd                         skip (or fail in CI) without a tool
 #   fail, soft_fail, pass, note         reporting
 # Variables a test may read: SCREEN_TMP (private dir), SCREEN_TEST (name),
 # REWIND_BIN, REWIND_SRCDIR; and set: APP_ENV, APP_DIR (default
@@ -75,16 +77,24 @@ if [ -z "${LIBSCREEN_UNDER_TIMEOUT:-}" ] && command -v timeout >/dev/null 2>&1; 
 	exit "$rc"
 fi
 
-# --- tmux present? ----------------------------------------------------------------
-if ! command -v tmux >/dev/null 2>&1; then
+# --- required tools ------------------------------------------------------------------
+
+# require_cmd CMD WHY: end the test unless CMD is installed: with a SKIP
+# line and status 77, or as a failure (status 1) when
+# REWIND_REQUIRE_SCREEN_TESTS=1 (CI), where no screen test may skip. WHY
+# says what the test needs CMD for.
+require_cmd() {
+	command -v "$1" >/dev/null 2>&1 && return 0
 	if [ "${REWIND_REQUIRE_SCREEN_TESTS:-0}" = 1 ]; then
-		echo "FAIL: $SCREEN_TEST: tmux is not installed" \
+		echo "FAIL: $SCREEN_TEST: $1 is not installed, needed $2" \
 		     "(REWIND_REQUIRE_SCREEN_TESTS=1)"
 		exit 1
 	fi
-	echo "SKIP: $SCREEN_TEST: tmux is not installed"
+	echo "SKIP: $SCREEN_TEST: $1 is not installed, needed $2"
 	exit 77
-fi
+}
+
+require_cmd tmux "to drive the console"
 
 # Absolute paths: the app runs in the temp dir.
 case $REWIND_BIN in /*) ;; *) REWIND_BIN=$(pwd)/$REWIND_BIN ;; esac

@@ -11,14 +11,7 @@
 # the journal.
 . "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
 
-command -v python3 >/dev/null 2>&1 || {
-	if [ "${REWIND_REQUIRE_SCREEN_TESTS:-0}" = 1 ]; then
-		echo "FAIL: $SCREEN_TEST: python3 is needed for the fixture server"
-		exit 1
-	fi
-	echo "SKIP: $SCREEN_TEST: python3 is not installed"
-	exit 77
-}
+require_cmd python3 "for the fixture server"
 
 SESSION_DIR=$SCREEN_TMP/session
 SECRET=T000SECRET

@@ -8,7 +8,7 @@
 # would act.
 . "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
 
-command -v git >/dev/null 2>&1 || { echo "SKIP: $SCREEN_TEST: no git"; exit 77; }
+require_cmd git "to make the test repository"
 
 # --- the repository -----------------------------------------------------------
 REPO=$SCREEN_TMP/repo

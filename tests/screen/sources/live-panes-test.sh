@@ -10,8 +10,8 @@
 # changes, R brings the new dist-tag in.
 . "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
 
-command -v git >/dev/null 2>&1 || { echo "SKIP: $SCREEN_TEST: no git"; exit 77; }
-command -v python3 >/dev/null 2>&1 || { echo "SKIP: $SCREEN_TEST: no python3"; exit 77; }
+require_cmd git "to make the test repository"
+require_cmd python3 "for the fixture registry server"
 
 # --- the repository -----------------------------------------------------------
 REPO=$SCREEN_TMP/repo
