@@ -34,6 +34,8 @@
 #define TICK_US 25000		/* playing: one frame every 25 ms */
 #define SELECT_LOOKBACK 500	/* events searched for the selected step */
 #define BAR_MIN 20		/* timeline columns an alert leaves */
+#define OUTPUT_STEP_US 100000	/* playing: a running step's output is
+				 * rebuilt after this much replay time */
 
 static const struct {
 	int factor;		/* 0: as fast as the screen draws */
@@ -62,8 +64,8 @@ struct rp {
 	char buf[128];
 	size_t len;
 	char needle[128];
-	int64_t out_sec;	/* the header clock's second the Output
-				 * pane was built for */
+	int64_t out_now;	/* the replay clock the Output pane was
+				 * built for */
 	int64_t bar_cols;	/* width the marker cache was made for */
 	char *bar;		/* per column: the strongest marker there */
 };
@@ -109,14 +111,6 @@ output_item(uint64_t ev, int kind, const char *text, void *arg)
 							  : LOG_OUTPUT, text);
 }
 
-/* The second the header clock shows: what a playing replay redraws the
- * output of a running step for. */
-static int64_t
-clock_second(const struct rp *p)
-{
-	return (p->now - session_start_wall(p->a.session)) / 1000000;
-}
-
 static void
 sync_output(struct rp *p)
 {
@@ -124,7 +118,7 @@ sync_output(struct rp *p)
 
 	logbuf_free(p->a.log);
 	p->a.log = logbuf_new(APP_LOG_LINES);
-	p->out_sec = clock_second(p);
+	p->out_now = p->now;
 	if (replay_output(p->r, p->now, APP_LOG_LINES, output_item, p->a.log,
 			  &err) < 0)
 		app_status(&p->a, 1, "%s", err.msg);
@@ -251,7 +245,7 @@ on_tick(void *arg)
 		if (to > pos && replay_seek(p->r, to, NULL) == 0)
 			sync_panes(p);
 		else if ((replay_is_running(p->r) &&
-			  clock_second(p) != p->out_sec) ||
+			  p->now - p->out_now >= OUTPUT_STEP_US) ||
 			 replay_n_escalated(p->r, p->now) != escalated)
 			sync_output(p);
 	}
