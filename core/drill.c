@@ -159,16 +159,14 @@ drill_copy(const struct drill *d, size_t n_steps, size_t n_injects)
 	c->preds = xcalloc(n_steps + 1, sizeof(*c->preds));
 	for (size_t i = 0; i < n_steps; i++) {
 		c->preds[i] = d->preds[i];
-		c->preds[i].text = d->preds[i].text
-			? xstrdup(d->preds[i].text) : NULL;
-		c->preds[i].first_lines = d->preds[i].first_lines
-			? xstrdup(d->preds[i].first_lines) : NULL;
+		c->preds[i].text = xstrdup_or_null(d->preds[i].text);
+		c->preds[i].first_lines =
+			xstrdup_or_null(d->preds[i].first_lines);
 	}
 	c->notes = xcalloc(n_steps + 1, sizeof(*c->notes));
 	for (size_t i = 0; i < n_steps; i++) {
 		c->notes[i].real = d->notes[i].real;
-		c->notes[i].why = d->notes[i].why ? xstrdup(d->notes[i].why)
-						  : NULL;
+		c->notes[i].why = xstrdup_or_null(d->notes[i].why);
 	}
 	c->finished = xcalloc(n_steps + 1, 1);
 	memcpy(c->finished, d->finished, n_steps);

@@ -115,12 +115,6 @@ next_random(struct http *h)
 	return h->rng;
 }
 
-static char *
-dup_or_null(const char *s)
-{
-	return s ? xstrdup(s) : NULL;
-}
-
 static void
 ensure_curl_init(void)
 {
@@ -574,8 +568,8 @@ copy_request(struct xfer *x, const struct http_request *req)
 		x->body[req->body_len] = '\0';
 		x->body_len = req->body_len;
 	}
-	x->bearer = dup_or_null(req->bearer_token);
-	x->basic = dup_or_null(req->basic_auth);
+	x->bearer = xstrdup_or_null(req->bearer_token);
+	x->basic = xstrdup_or_null(req->basic_auth);
 	x->timeout_us = req->timeout_us > 0 ? req->timeout_us
 					    : DEFAULT_TIMEOUT_US;
 	x->connect_timeout_us = req->connect_timeout_us > 0

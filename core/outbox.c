@@ -154,12 +154,6 @@ pstr(const struct journal_event *ev, const char *key)
 		ev->payload, key));
 }
 
-static char *
-dup_or_null(const char *s)
-{
-	return s ? xstrdup(s) : NULL;
-}
-
 /* A step sent again replaces its messages that failed for good. */
 static void
 drop_superseded(struct outbox *ob, const char *step)
@@ -184,9 +178,9 @@ add_item(struct outbox *ob, const struct journal_event *ev)
 	it->id = xstrdup(id);
 	it->step = xstrdup(ev->step);
 	it->channel = xstrdup(pstr(ev, "channel"));
-	it->target = dup_or_null(pstr(ev, "target"));
+	it->target = xstrdup_or_null(pstr(ev, "target"));
 	it->text = xstrdup(pstr(ev, "text") ? pstr(ev, "text") : "");
-	it->body = dup_or_null(pstr(ev, "body"));
+	it->body = xstrdup_or_null(pstr(ev, "body"));
 	ob->items = xrealloc(ob->items, (ob->n_items + 1) * sizeof(*ob->items));
 	ob->items[ob->n_items++] = it;
 }
@@ -200,7 +194,7 @@ note_failure(struct outbox *ob, struct item *it,
 
 	(void)ob;
 	free(it->error);
-	it->error = dup_or_null(pstr(ev, "reason"));
+	it->error = xstrdup_or_null(pstr(ev, "reason"));
 	it->attempts++;
 	it->given_up = cJSON_IsTrue(final);
 	it->retry_wall_us = 0;

@@ -81,16 +81,10 @@ reg_answer_free(struct reg_answer *a)
 	free(a);
 }
 
-static char *
-dup_or_null(const char *s)
-{
-	return s ? xstrdup(s) : NULL;
-}
-
 static void
 replace_str(char **slot, const char *s)
 {
-	char *copy = dup_or_null(s);
+	char *copy = xstrdup_or_null(s);
 
 	free(*slot);
 	*slot = copy;

@@ -283,9 +283,8 @@ set_validators(struct regwatch *w, const struct http_response *r)
 {
 	free(w->answer->etag);
 	free(w->answer->last_modified);
-	w->answer->etag = r->etag ? xstrdup(r->etag) : NULL;
-	w->answer->last_modified = r->last_modified ? xstrdup(r->last_modified)
-						    : NULL;
+	w->answer->etag = xstrdup_or_null(r->etag);
+	w->answer->last_modified = xstrdup_or_null(r->last_modified);
 	free(w->validator_url);
 	w->validator_url = xstrdup(w->url);
 }

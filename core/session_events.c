@@ -28,7 +28,7 @@ set_value(struct session *s, const char *name, const char *value)
 		if (strcmp(s->pb->variables[i].name, name) != 0)
 			continue;
 		free(s->values[i]);
-		s->values[i] = value ? xstrdup(value) : NULL;
+		s->values[i] = xstrdup_or_null(value);
 		if (value && s->pb->variables[i].secret)
 			session_add_secret(s, value);
 	}
@@ -47,7 +47,7 @@ on_started(struct session *s, const struct journal_event *ev)
 	s->mode = mode && strcmp(mode, "drill") == 0 ? SESSION_DRILL
 						     : SESSION_LIVE;
 	free(s->scenario);
-	s->scenario = scenario ? xstrdup(scenario) : NULL;
+	s->scenario = xstrdup_or_null(scenario);
 	s->started = 1;
 }
 
@@ -139,7 +139,7 @@ on_step_started(struct session *s, const struct journal_event *ev)
 	rt->n_runs++;
 	rt->output_matched = 0;
 	free(rt->cast_rel);
-	rt->cast_rel = out ? xstrdup(out) : NULL;
+	rt->cast_rel = xstrdup_or_null(out);
 }
 
 static void

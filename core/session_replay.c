@@ -28,12 +28,6 @@ struct session_state {
 	struct drill *drill;	/* the drill's record (drill.c), or NULL */
 };
 
-static char *
-dup_or_null(const char *s)
-{
-	return s ? xstrdup(s) : NULL;
-}
-
 /* Release the strings and approvals of RT; its scalars stay. */
 static void
 rt_strings_free(struct step_rt *rt)
@@ -63,11 +57,11 @@ rt_copy(struct step_rt *dst, const struct step_rt *src)
 	dst->proc = NULL;
 	dst->timer = 0;
 	dst->wait_ctx = NULL;
-	dst->option = dup_or_null(src->option);
-	dst->cast_rel = dup_or_null(src->cast_rel);
-	dst->actor = dup_or_null(src->actor);
-	dst->result = dup_or_null(src->result);
-	dst->reason = dup_or_null(src->reason);
+	dst->option = xstrdup_or_null(src->option);
+	dst->cast_rel = xstrdup_or_null(src->cast_rel);
+	dst->actor = xstrdup_or_null(src->actor);
+	dst->result = xstrdup_or_null(src->result);
+	dst->reason = xstrdup_or_null(src->reason);
 	dst->approvals = src->n_approvals
 		? xcalloc(src->n_approvals, sizeof(*dst->approvals)) : NULL;
 	for (size_t i = 0; i < src->n_approvals; i++) {
@@ -90,16 +84,16 @@ session_state_dup(const struct session *s)
 	st->values = xcalloc(st->n_values ? st->n_values : 1,
 			     sizeof(*st->values));
 	for (size_t i = 0; i < st->n_values; i++)
-		st->values[i] = dup_or_null(s->values[i]);
+		st->values[i] = xstrdup_or_null(s->values[i]);
 	st->phase = s->phase;
 	st->complete = s->complete;
 	st->started = s->started;
 	st->start_wall_us = s->start_wall_us;
-	st->operator = dup_or_null(s->operator);
+	st->operator = xstrdup_or_null(s->operator);
 	st->mode = s->mode;
-	st->scenario = dup_or_null(s->scenario);
-	st->decision_label = dup_or_null(s->decision_label);
-	st->decision_reason = dup_or_null(s->decision_reason);
+	st->scenario = xstrdup_or_null(s->scenario);
+	st->decision_label = xstrdup_or_null(s->decision_label);
+	st->decision_reason = xstrdup_or_null(s->decision_reason);
 	st->executed_wall_us = s->executed_wall_us;
 	st->drill = drill_snapshot(s);
 	return st;
@@ -116,21 +110,21 @@ session_state_restore(struct session *s, const struct session_state *st)
 	}
 	for (size_t i = 0; i < st->n_values; i++) {
 		free(s->values[i]);
-		s->values[i] = dup_or_null(st->values[i]);
+		s->values[i] = xstrdup_or_null(st->values[i]);
 	}
 	s->phase = st->phase;
 	s->complete = st->complete;
 	s->started = st->started;
 	s->start_wall_us = st->start_wall_us;
 	free(s->operator);
-	s->operator = dup_or_null(st->operator);
+	s->operator = xstrdup_or_null(st->operator);
 	s->mode = st->mode;
 	free(s->scenario);
-	s->scenario = dup_or_null(st->scenario);
+	s->scenario = xstrdup_or_null(st->scenario);
 	free(s->decision_label);
-	s->decision_label = dup_or_null(st->decision_label);
+	s->decision_label = xstrdup_or_null(st->decision_label);
 	free(s->decision_reason);
-	s->decision_reason = dup_or_null(st->decision_reason);
+	s->decision_reason = xstrdup_or_null(st->decision_reason);
 	s->executed_wall_us = st->executed_wall_us;
 	/* The drill's own record (predictions, injections, lists for the
 	 * score card) as it was at the snapshot. */

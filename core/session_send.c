@@ -77,21 +77,15 @@ approvers(const struct session *s)
 	return strbuf_detach(&sb);
 }
 
-static char *
-dup_or_null(const char *s)
-{
-	return s ? xstrdup(s) : NULL;
-}
-
 char *
 session_fact(const struct session *s, const char *name)
 {
 	if (strcmp(name, "OPERATOR") == 0)
-		return dup_or_null(s->operator);
+		return xstrdup_or_null(s->operator);
 	if (strcmp(name, "PLAYBOOK") == 0)
-		return dup_or_null(s->pb->title);
+		return xstrdup_or_null(s->pb->title);
 	if (strcmp(name, "SESSION_DIR") == 0)
-		return dup_or_null(s->dir);
+		return xstrdup_or_null(s->dir);
 	if (strcmp(name, "MODE") == 0)
 		return xstrdup(s->mode == SESSION_DRILL ? "drill" : "live");
 	if (strcmp(name, "STARTED_AT") == 0)
@@ -101,9 +95,9 @@ session_fact(const struct session *s, const char *name)
 	if (strcmp(name, "APPROVERS") == 0)
 		return approvers(s);
 	if (strcmp(name, "DECISION") == 0)
-		return dup_or_null(s->decision_label);
+		return xstrdup_or_null(s->decision_label);
 	if (strcmp(name, "DECISION_REASON") == 0)
-		return dup_or_null(s->decision_reason);
+		return xstrdup_or_null(s->decision_reason);
 	return NULL;
 }
 
@@ -411,7 +405,7 @@ static void
 replace(char **field, const char *value)
 {
 	free(*field);
-	*field = value ? xstrdup(value) : NULL;
+	*field = xstrdup_or_null(value);
 }
 
 static void

@@ -324,7 +324,7 @@ last_answer(const struct session *s, const char *key)
 	const char *text = cJSON_GetStringValue(
 		cJSON_GetObjectItemCaseSensitive(s->answers, key));
 
-	return text ? xstrdup(text) : NULL;
+	return xstrdup_or_null(text);
 }
 
 /* A resumed session journals an answer only when it differs from the

@@ -16,12 +16,6 @@
 #include "semver.h"
 #include "xalloc.h"
 
-static char *
-dup_or_null(const char *s)
-{
-	return s ? xstrdup(s) : NULL;
-}
-
 struct tag_list *
 tag_list_new_error(const char *path, const char *message)
 {
@@ -41,20 +35,20 @@ tag_list_dup(const struct tag_list *tl)
 		return NULL;
 	c = xmalloc(sizeof(*c));
 	*c = *tl;
-	c->path = dup_or_null(tl->path);
-	c->gitdir = dup_or_null(tl->gitdir);
-	c->commondir = dup_or_null(tl->commondir);
-	c->branch = dup_or_null(tl->branch);
-	c->error = dup_or_null(tl->error);
-	c->warning = dup_or_null(tl->warning);
+	c->path = xstrdup_or_null(tl->path);
+	c->gitdir = xstrdup_or_null(tl->gitdir);
+	c->commondir = xstrdup_or_null(tl->commondir);
+	c->branch = xstrdup_or_null(tl->branch);
+	c->error = xstrdup_or_null(tl->error);
+	c->warning = xstrdup_or_null(tl->warning);
 	c->tags = tl->n_tags ? xmalloc(tl->n_tags * sizeof(*c->tags)) : NULL;
 	for (size_t i = 0; i < tl->n_tags; i++) {
 		c->tags[i] = tl->tags[i];
 		c->tags[i].name = xstrdup(tl->tags[i].name);
-		c->tags[i].message = dup_or_null(tl->tags[i].message);
+		c->tags[i].message = xstrdup_or_null(tl->tags[i].message);
 	}
 	for (size_t i = 0; i < tl->n_recent; i++)
-		c->recent[i].subject = dup_or_null(tl->recent[i].subject);
+		c->recent[i].subject = xstrdup_or_null(tl->recent[i].subject);
 	return c;
 }
 
@@ -341,9 +335,9 @@ state_from_json(struct tag_list *tl, const cJSON *o, struct err *err)
 			       "strings");
 	tl->path = xstrdup(path ? path : "");
 	snprintf(tl->head, sizeof(tl->head), "%s", head ? head : "");
-	tl->branch = dup_or_null(branch);
-	tl->error = dup_or_null(error);
-	tl->warning = dup_or_null(warning);
+	tl->branch = xstrdup_or_null(branch);
+	tl->error = xstrdup_or_null(error);
+	tl->warning = xstrdup_or_null(warning);
 	tl->is_dirty = (unsigned)get_flag(o, "dirty");
 	tl->is_detached = (unsigned)get_flag(o, "detached") || (head && !branch);
 	tl->is_shallow = (unsigned)get_flag(o, "shallow");

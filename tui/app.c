@@ -218,7 +218,7 @@ app_event_output(const char *line, app_output_cb add, void *arg)
 	} else if (app_event_summary(line, buf, sizeof(buf)) > 0) {
 		add(arg, LOG_ALERT, buf);
 	}
-	copy = alert ? xstrdup(alert) : NULL;
+	copy = xstrdup_or_null(alert);
 	cJSON_Delete(ev);
 	return copy;
 }

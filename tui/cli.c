@@ -521,7 +521,7 @@ cli_approve(const struct cli_opts *o)
 	a.step = xstrdup(o->args[1]);
 	a.role = xstrdup(o->role);
 	a.name = xstrdup(o->as);
-	a.text = o->comment ? xstrdup(o->comment) : NULL;
+	a.text = xstrdup_or_null(o->comment);
 	rc = session_apply(s, &a, o->as, &err);
 	if (rc < 0)
 		cli_print_error(NULL, err.msg);
@@ -607,7 +607,7 @@ resolve_target(const struct cli_opts *o, char **playbook, char **dir)
 	struct playbook *pb;
 
 	*playbook = NULL;
-	*dir = o->session_dir ? xstrdup(o->session_dir) : NULL;
+	*dir = xstrdup_or_null(o->session_dir);
 	if (arg && is_session_dir(arg)) {
 		free(*dir);
 		*dir = xstrdup(arg);
