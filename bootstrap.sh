@@ -9,11 +9,14 @@ mode=${1:-demo}
 PACKAGES="build-essential autoconf automake pkg-config libncurses-dev \
 libgit2-dev libcurl4-openssl-dev libcjson-dev check tmux git python3 \
 ca-certificates"
-# The test suite also runs a real npm registry (Verdaccio) on loopback;
-# a machine that has node and npm from elsewhere keeps them.
-TEST_PACKAGES="nodejs npm"
-command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 &&
-	TEST_PACKAGES=""
+# What the test suite runs besides rewind: a real npm registry (Verdaccio)
+# on loopback, and the shipped playbooks' own commands in the live tests
+# (curl for health checks, ss and lsof for ports, ps, python3 -m venv for
+# a service's own pip). The tests' plumbing itself uses python3 only.
+TEST_PACKAGES="curl iproute2 lsof procps python3-venv"
+# A machine that has node and npm from elsewhere keeps them.
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 ||
+	TEST_PACKAGES="$TEST_PACKAGES nodejs npm"
 
 as_root() {
 	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

@@ -465,25 +465,35 @@ START_TEST(test_http_retry_after_as_http_date_is_honoured)
 	struct fx f;
 	char *url, *routes, date[64];
 	struct http_request req = { .retries = 1, .backoff_us = 10000 };
-	time_t when = time(NULL) + 3;
+	time_t when, t0;
+	long long ahead_us;
 
 	fx_init(&f, "{}");
+	url = fixsrv_url(&f.srv, NULL, "/limited");
+	req.url = url;
+	/* The date is taken after the fixture server is up (that can take
+	 * seconds on a busy machine), and the wait is judged against the
+	 * whole seconds between the start and the date. */
+	when = time(NULL) + 3;
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", gmtime(&when));
 	routes = xasprintf("{\"/limited\": {\"sequence\": [{\"status\": 503, "
 			   "\"headers\": {\"Retry-After\": \"%s\"}}, "
 			   "{\"body\": \"ok\"}]}}", date);
 	fixsrv_set_routes(&f.srv, routes);
-	url = fixsrv_url(&f.srv, NULL, "/limited");
-	req.url = url;
+	t0 = time(NULL);
 	start(&f, 0, &req);
 	run_until(&f, 1, 10);
 	ck_assert_int_eq(f.got[0].status, 200);
 	ck_assert_int_eq(f.got[0].attempts, 2);
-	/* 3 s ahead in whole seconds: at least 2 s of waiting */
-	ck_assert_msg(f.got[0].elapsed_us >= 1900000 &&
-		      f.got[0].elapsed_us < 4500000,
-		      "waited %lld us for a date 3 s ahead",
-		      (long long)f.got[0].elapsed_us);
+	/* The date is (when - t0) whole seconds ahead of the start: at
+	 * least that less one second of waiting, and not much more. */
+	ahead_us = (long long)(when - t0) * 1000000;
+	ck_assert_msg(ahead_us >= 2000000, "setting the routes took %lld s",
+		      (long long)(t0 - when + 3));
+	ck_assert_msg(f.got[0].elapsed_us >= ahead_us - 1100000 &&
+		      f.got[0].elapsed_us < ahead_us + 3000000,
+		      "waited %lld us for a date %lld us ahead",
+		      (long long)f.got[0].elapsed_us, ahead_us);
 	free(routes);
 	free(url);
 	fx_done(&f);

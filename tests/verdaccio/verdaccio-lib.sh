@@ -47,8 +47,19 @@ vd_pick_npm() {
 
 vd_bin() { echo "$VD_DIR/node_modules/.bin/verdaccio"; }
 
-# Install Verdaccio into VD_DIR unless it is already there.
+# Install Verdaccio into VD_DIR unless it is already there. Two tests of a
+# parallel `make check` may both find it missing on a new machine: the
+# first to take the lock installs, the other waits and then reuses it.
 vd_install() {
+	mkdir -p "$VD_DIR" || return 1
+	(
+		flock -w 600 9 || { vd_log "another install held $VD_DIR/.lock for 600 s"; exit 1; }
+		vd_install_locked
+	) 9>"$VD_DIR/.lock" || return 1
+	vd_pick_npm	# again in this shell: VD_NPM was set in the subshell
+}
+
+vd_install_locked() {
 	command -v node >/dev/null 2>&1 || { vd_log "node not installed"; return 1; }
 	vd_pick_npm || return 1
 	if [ -x "$(vd_bin)" ] &&

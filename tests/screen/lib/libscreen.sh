@@ -5,8 +5,14 @@
 #	. "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
 #
 # What sourcing it does:
-# - Re-runs the test under timeout(1) (SCREEN_TIMEOUT seconds, default 60),
-#   so nothing hangs; on expiry the test fails with the last screen dumped.
+# - Re-runs the test under timeout(1) (SCREEN_TIMEOUT seconds, default
+#   60 x REWIND_TEST_SLACK), so nothing hangs; on expiry the test fails
+#   with what it was waiting for and the last screen dumped.
+# - Budgets are hang guards, not performance claims (those live in
+#   `make bench`): every wait_* budget and the watchdog are multiplied by
+#   REWIND_TEST_SLACK (default 5), so a machine running a build beside the
+#   suite still passes; a wait that succeeds returns as soon as its
+#   condition holds, so the slack costs nothing then.
 # - Exits 77 (skip) when tmux is missing, or 1 when
 #   REWIND_REQUIRE_SCREEN_TESTS=1 (CI); require_cmd does the same for
 #   the other tools a test needs (git, python3...).
@@ -60,7 +66,8 @@ set -u
 
 : "${REWIND_BIN:=./rewind}"
 : "${REWIND_SRCDIR:=.}"
-: "${SCREEN_TIMEOUT:=60}"
+: "${REWIND_TEST_SLACK:=5}"
+: "${SCREEN_TIMEOUT:=$((60 * REWIND_TEST_SLACK))}"
 SCREEN_TEST=$(basename "$0" .sh)
 
 # --- the watchdog ---------------------------------------------------------------
@@ -165,7 +172,7 @@ _screen_cleanup() {
 }
 
 _screen_signal() {
-	echo "FAIL: $SCREEN_TEST: interrupted (timeout or signal)"
+	echo "FAIL: $SCREEN_TEST: interrupted (timeout or signal)${_screen_waiting:+ while waiting for $_screen_waiting}"
 	_dump_screen
 	exit 1
 }
@@ -173,6 +180,18 @@ _screen_signal() {
 trap _screen_cleanup EXIT
 trap _screen_signal INT TERM HUP
 trap 'exit 1' PIPE		# output cut off (| head): still clean up
+
+# --- budgets ------------------------------------------------------------------------
+
+# _budget SECS: the number of 10 ms polls a wait of SECS seconds may make,
+# with REWIND_TEST_SLACK applied. (A poll takes at least 10 ms, more on a
+# busy machine, so the budget in wall time is never shorter than this.)
+_budget() {
+	echo $(( $1 * 100 * REWIND_TEST_SLACK ))
+}
+
+# What the test waits for now, for the watchdog's message.
+_screen_waiting=
 
 # --- reporting ----------------------------------------------------------------------
 
@@ -318,7 +337,8 @@ _idle_read() {
 # no new idle pass), which also absorbs a clock tick that lands between
 # the mark and the keys. Fails after SECS (default 5).
 wait_idle() {
-	limit=$(( ${1:-5} * 100 ))
+	_screen_waiting="the app to go idle after the last input"
+	limit=$(_budget "${1:-5}")
 	i=0
 	last=
 	quiet=0
@@ -329,6 +349,7 @@ wait_idle() {
 				quiet=$((quiet + 1))
 				if [ "$quiet" -ge 2 ]; then
 					_idle_mark=$now
+					_screen_waiting=
 					return 0
 				fi
 			else
@@ -382,10 +403,11 @@ screen_text() {
 # matches the extended regular expression PATTERN; fail after SECS
 # (default 5) with the screen dumped.
 wait_text() {
-	limit=$(( ${2:-5} * 100 ))
+	_screen_waiting="/$1/ on screen"
+	limit=$(_budget "${2:-5}")
 	i=0
 	while [ "$i" -lt "$limit" ]; do
-		screen_text | grep -qE -- "$1" && return 0
+		screen_text | grep -qE -- "$1" && { _screen_waiting=; return 0; }
 		sleep 0.01
 		i=$((i + 1))
 	done
@@ -394,10 +416,11 @@ wait_text() {
 
 # wait_gone PATTERN [SECS]: the opposite: until no row matches.
 wait_gone() {
-	limit=$(( ${2:-5} * 100 ))
+	_screen_waiting="/$1/ to leave the screen"
+	limit=$(_budget "${2:-5}")
 	i=0
 	while [ "$i" -lt "$limit" ]; do
-		screen_text | grep -qE -- "$1" || return 0
+		screen_text | grep -qE -- "$1" || { _screen_waiting=; return 0; }
 		sleep 0.01
 		i=$((i + 1))
 	done
@@ -495,10 +518,11 @@ frame_fits() {
 
 # wait_fit COLS ROWS [SECS]: wait until frame_fits.
 wait_fit() {
-	limit=$(( ${3:-5} * 100 ))
+	_screen_waiting="a frame for $1x$2"
+	limit=$(_budget "${3:-5}")
 	i=0
 	while [ "$i" -lt "$limit" ]; do
-		frame_fits "$1" "$2" && return 0
+		frame_fits "$1" "$2" && { _screen_waiting=; return 0; }
 		sleep 0.01
 		i=$((i + 1))
 	done
@@ -536,12 +560,13 @@ app_alive() {
 # wait_exit [SECS]: wait until the app has exited; its exit status is
 # then in APP_EXIT.
 wait_exit() {
-	limit=$(( ${1:-5} * 100 ))
+	_screen_waiting="the app to exit"
+	limit=$(_budget "${1:-5}")
 	i=0
 	APP_EXIT=
 	while [ "$i" -lt "$limit" ]; do
 		APP_EXIT=$(screen_text | sed -n 's/^EXIT=\([0-9]*\)$/\1/p')
-		[ -n "$APP_EXIT" ] && return 0
+		[ -n "$APP_EXIT" ] && { _screen_waiting=; return 0; }
 		sleep 0.01
 		i=$((i + 1))
 	done

@@ -173,12 +173,13 @@ refute_text 'next=' "a dist-tag before the registry has it"
 
 # The registry moves latest back and adds a "next" tag; R asks again.
 { printf '{"/%s": ' "$PKG"; packument 1.2.2 next=1.3.0-rc.1; echo '}'; } >"$ROUTES.new"
-curl -fsS -X PUT --data-binary "@$ROUTES.new" "http://127.0.0.1:$PORT/_routes" \
-	>/dev/null || fail "could not change the registry's answer"
+python3 "$REWIND_SRCDIR/tests/fixtures/httpreq.py" -X PUT \
+	--data-file "$ROUTES.new" "http://127.0.0.1:$PORT/_routes" >/dev/null || fail "could not change the registry's answer"
 keys R
 wait_text 'dist-tags: latest=1\.2\.2 next=1\.3\.0-rc\.1' 5
 wait_text '1\.3\.0-rc\.1 .*<next>' 2
-n=$(curl -fsS "http://127.0.0.1:$PORT/_requests" | grep -o "\"/$PKG\"" | wc -l)
+n=$(python3 "$REWIND_SRCDIR/tests/fixtures/httpreq.py" \
+	"http://127.0.0.1:$PORT/_requests" | grep -o "\"/$PKG\"" | wc -l)
 [ "$n" -ge 2 ] || fail "R did not ask the registry again ($n requests)"
 
 keys_nowait q
