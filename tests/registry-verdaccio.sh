@@ -75,7 +75,7 @@ echo "ok: the token from .npmrc is what lets the private package be read"
 	npm rewind-fixture >"$tmp/watch.out" 2>&1 &
 watcher=$!
 i=0
-while [ ! -s "$tmp/watch.out" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+while [ ! -s "$tmp/watch.out" ] && [ $i -lt $((200 * ${REWIND_TEST_SLACK:-5})) ]; do sleep 0.05; i=$((i + 1)); done
 has "$tmp/watch.out" '"latest":"1.2.3"'
 moved=$(date +%s%N)
 vd_npm dist-tag add rewind-fixture@1.2.2 latest >/dev/null || fail "npm dist-tag add"

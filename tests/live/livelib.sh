@@ -41,11 +41,12 @@ skip_unless_cmd() {
 
 # live_walk PLAYBOOK DIR WALK [ARGS...]: run PLAYBOOK live in batch mode
 # with the actions of WALK, from the current directory, for at most
-# LIVE_LIMIT seconds; the JSON lines land in DIR.out.
+# LIVE_LIMIT seconds (default 120) times REWIND_TEST_SLACK (default 5, a
+# hang guard that a busy machine never meets); the JSON lines land in DIR.out.
 live_walk() {
 	pb=$1 dir=$2 walk=$3
 	shift 3
-	timeout -k 5 "${LIVE_LIMIT:-120}" "$bin" run "$pb" --batch \
+	timeout -k 5 "$(( ${LIVE_LIMIT:-120} * ${REWIND_TEST_SLACK:-5} ))" "$bin" run "$pb" --batch \
 		--operator olga --session-dir "$dir" "$@" \
 		<"$walk" >"$dir.out" 2>"$dir.err"
 	rc=$?

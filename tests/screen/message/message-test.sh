@@ -32,7 +32,7 @@ exec 3>"$SCREEN_TMP/srv.in"
 i=0
 until PORT=$(sed -n 's/^PORT \([0-9]*\)$/\1/p' "$SCREEN_TMP/srv.out") &&
       [ -n "$PORT" ]; do
-	[ "$i" -lt 500 ] || fail "the fixture server did not start: $(cat "$SCREEN_TMP/srv.err")"
+	[ "$i" -lt $((500 * REWIND_TEST_SLACK)) ] || fail "the fixture server did not start: $(cat "$SCREEN_TMP/srv.err")"
 	sleep 0.01
 	i=$((i + 1))
 done
@@ -54,7 +54,7 @@ EOF
 wait_requests() {
 	i=0
 	while [ "$(requests "$1" | wc -l)" -lt "$2" ]; do
-		[ "$i" -lt 100 ] || fail "the receiver got fewer than $2 request(s) to $1"
+		[ "$i" -lt $((100 * REWIND_TEST_SLACK)) ] || fail "the receiver got fewer than $2 request(s) to $1"
 		sleep 0.05
 		i=$((i + 1))
 	done
@@ -176,7 +176,7 @@ shot delivered
 # --- (4) the clipboard: OSC 52 reached the terminal, the frame is intact ----------
 i=0
 until grep -q 'Q0xJUE1BUksgcmVzdG9yZWQgMS4yLjI=' "$SCREEN_TMP/pane.raw" 2>/dev/null; do
-	[ "$i" -lt 200 ] || fail "no OSC 52 with the text in the pane's output"
+	[ "$i" -lt $((200 * REWIND_TEST_SLACK)) ] || fail "no OSC 52 with the text in the pane's output"
 	sleep 0.01
 	i=$((i + 1))
 done
@@ -184,7 +184,7 @@ grep -qF "$(printf '\033]52;c;Q0xJUE1BUksgcmVzdG9yZWQgMS4yLjI=')" "$SCREEN_TMP/p
 	fail "the clipboard text is not in an OSC 52 sequence"
 i=0
 until [ "$(tm show-buffer 2>/dev/null)" = "CLIPMARK restored 1.2.2" ]; do
-	[ "$i" -lt 200 ] || fail "tmux's buffer is not the message: $(tm show-buffer 2>&1)"
+	[ "$i" -lt $((200 * REWIND_TEST_SLACK)) ] || fail "tmux's buffer is not the message: $(tm show-buffer 2>&1)"
 	sleep 0.01
 	i=$((i + 1))
 done

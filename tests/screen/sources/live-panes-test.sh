@@ -64,7 +64,7 @@ exec 9>"$SCREEN_TMP/srv.in"	# the server stops when this closes (exit)
 i=0
 until PORT=$(sed -n 's/^PORT \([0-9]*\)$/\1/p' "$SCREEN_TMP/srv.out") &&
       [ -n "$PORT" ]; do
-	[ "$i" -lt 500 ] || fail "fixsrv did not start: $(cat "$SCREEN_TMP/srv.err")"
+	[ "$i" -lt $((500 * REWIND_TEST_SLACK)) ] || fail "fixsrv did not start: $(cat "$SCREEN_TMP/srv.err")"
 	kill -0 "$SRV_PID" 2>/dev/null || fail "fixsrv died: $(cat "$SCREEN_TMP/srv.err")"
 	sleep 0.01
 	i=$((i + 1))
@@ -131,7 +131,7 @@ journal=$SESSION_DIR/journal.jsonl
 i=0
 until grep '"type":"var.set"' "$journal" 2>/dev/null |
       grep -qF '"payload":{"name":"RESTORE_VERSION","value":"v1.2.2"}'; do
-	[ "$i" -lt 200 ] || { grep var.set "$journal"; fail "no var.set RESTORE_VERSION=v1.2.2 in the journal"; }
+	[ "$i" -lt $((200 * REWIND_TEST_SLACK)) ] || { grep var.set "$journal"; fail "no var.set RESTORE_VERSION=v1.2.2 in the journal"; }
 	sleep 0.01
 	i=$((i + 1))
 done
