@@ -523,7 +523,7 @@ START_TEST(test_message_webhook_timeout_is_retried_and_does_not_block)
 	ok(&f, "send c.slack");
 	/* The phase goes on while the webhook waits. */
 	ok(&f, "send c.file");
-	while (count_events(&f, "message.failed") == 0 && now_s() - t0 < 8)
+	while (count_events(&f, "message.failed") == 0 && now_s() - t0 < 8 * tu_slack())
 		loop_run_once(f.loop, 20000);
 	failed = journal_events(&f, "message.failed");
 	ck_assert_int_ge(cJSON_GetArraySize(failed), 1);
@@ -627,7 +627,7 @@ START_TEST(test_message_webhook_refused_is_queued_then_flushed)
 	fx_open(&f, SESSION_LIVE);
 	to_communicate(&f);
 	ok(&f, "send c.slack");
-	while (count_events(&f, "message.failed") < 2 && now_s() - t0 < 8)
+	while (count_events(&f, "message.failed") < 2 && now_s() - t0 < 8 * tu_slack())
 		loop_run_once(f.loop, 20000);
 	ck_assert_int_ge(count_events(&f, "message.failed"), 2);
 	ck_assert_int_eq(count_events(&f, "message.delivered"), 0);
@@ -800,7 +800,7 @@ START_TEST(test_message_command_failure_fails_the_step)
 	fx_open(&f, SESSION_LIVE);
 	to_communicate(&f);
 	ok(&f, "send c.badmail");
-	while (count_events(&f, "message.failed") == 0 && now_s() - t0 < 8)
+	while (count_events(&f, "message.failed") == 0 && now_s() - t0 < 8 * tu_slack())
 		loop_run_once(f.loop, 20000);
 	ev = journal_events(&f, "message.failed");
 	ck_assert_int_eq(cJSON_GetArraySize(ev), 1);

@@ -214,7 +214,7 @@ run_probe(struct fx *f, const char *id)
 {
 	char line[128];
 	const struct clock *c = clock_system();
-	int64_t end = clock_mono_now(c) + 15000000;
+	int64_t end = clock_mono_now(c) + (int64_t)(15000000 * tu_slack());
 	int rc;
 
 	snprintf(line, sizeof(line), "run %s", id);
@@ -339,7 +339,7 @@ START_TEST(test_probe_log_threshold_crossing_is_journalled)
 	append(app, "ERROR one\nINFO fine\nERROR two\n");
 	expect_probe(&f, "p.log", 1, "2 lines");
 	append(app, "ERROR three\n");
-	end = clock_mono_now(c) + 5000000;
+	end = clock_mono_now(c) + (int64_t)(5000000 * tu_slack());
 	while (!(p = last_event(&f, "log.threshold", NULL)) &&
 	       clock_mono_now(c) < end)
 		run_for(&f, 0.1);
@@ -369,7 +369,7 @@ START_TEST(test_probe_sources_report_logs_tags_and_registry)
 	const struct tag_list *tl = NULL;
 	const struct reg_answer *a;
 	const struct clock *c = clock_system();
-	int64_t end = clock_mono_now(c) + 10000000;
+	int64_t end = clock_mono_now(c) + (int64_t)(10000000 * tu_slack());
 	cJSON *p;
 
 	fx_init(&f);
@@ -417,7 +417,7 @@ static void
 wait_for_answers(struct fx *f)
 {
 	const struct clock *c = clock_system();
-	int64_t end = clock_mono_now(c) + 10000000;
+	int64_t end = clock_mono_now(c) + (int64_t)(10000000 * tu_slack());
 	struct sources *src = session_sources(f->s);
 	const struct tag_list *tl;
 

@@ -646,6 +646,7 @@ wait_for(struct loop *l, struct seen *s, seen_pred pred, const void *arg,
 {
 	double t0 = now_s();
 
+	limit *= tu_slack();
 	while (now_s() - t0 < limit) {
 		if (s->last && pred(s, arg))
 			return now_s() - t0;

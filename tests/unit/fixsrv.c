@@ -43,7 +43,7 @@ read_port(int fd)
 	while (n < sizeof(buf) - 1 && !strchr(buf, '\n')) {
 		ssize_t got;
 
-		if (poll(&p, 1, 15000) <= 0)
+		if (poll(&p, 1, (int)(15000 * tu_slack())) <= 0)
 			break;
 		got = read(fd, buf + n, sizeof(buf) - 1 - n);
 		if (got <= 0)

@@ -82,6 +82,15 @@ tu_read_file(const char *path, size_t *len)
 	return buf;
 }
 
+double
+tu_slack(void)
+{
+	const char *v = getenv("REWIND_TEST_SLACK");
+	double x = v && *v ? strtod(v, NULL) : 5.0;
+
+	return x >= 1.0 && x <= 1000.0 ? x : 5.0;
+}
+
 char *
 tu_fixture(const char *rel)
 {

@@ -30,6 +30,12 @@ char *tu_read_file(const char *path, size_t *len);
  * directory. */
 char *tu_fixture(const char *rel);
 
+/* REWIND_TEST_SLACK (default 5): what a test's waits for outside events (a
+ * fixture server starting, a watcher noticing a change) are multiplied by,
+ * so a busy machine still passes. Waits are hang guards; a wait that is
+ * met returns at once. */
+double tu_slack(void);
+
 /* --- a session driven by batch lines ---------------------------------------- */
 
 /* Parse LINE as a batch action (asserting it parses) and apply it to S;
