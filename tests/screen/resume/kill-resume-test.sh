@@ -30,17 +30,20 @@ chmod +x "$STUB"
 
 # No stub outlives the test, whatever happens to it.
 stop_stubs() {
+	status=$?	# the test's, for _screen_cleanup
 	for p in $(cat "$SCREEN_TMP/push.pids" 2>/dev/null); do
 		kill "$p" 2>/dev/null
 	done
+	return "$status"
 }
 trap 'stop_stubs; _screen_cleanup' EXIT
 
-# wait_for TEST-ARGS...: poll until `test ARGS` holds (5 s at most).
+# wait_for CONDITION: poll until the shell command CONDITION (evaluated
+# afresh each time) holds (5 s at most).
 wait_for() {
 	i=0
-	until test "$@"; do
-		[ "$i" -lt 500 ] || fail "waited 5 s for: test $*"
+	until eval "$1"; do
+		[ "$i" -lt 500 ] || fail "waited 5 s for: $1"
 		sleep 0.01
 		i=$((i + 1))
 	done
@@ -80,13 +83,13 @@ keys Enter
 assert_fixed 'Type push 1.2.3 to run it.'
 type_text 'push 1.2.3'
 keys Enter
-wait_for -s "$SCREEN_TMP/push.pids"
+wait_for 'test -s "$SCREEN_TMP/push.pids"'
 pid=$(spawned_pid 1)
 [ -n "$pid" ] || fail "no step.spawned with a pid in the journal"
 running "$pid" || fail "the journalled pid $pid is not running"
 rpid=$(rewind_pid) || fail "cannot find rewind's pid"
 kill -KILL "$rpid"
-wait_for ! -e "/proc/$rpid"
+wait_for 'test ! -e "/proc/$rpid"'
 running "$pid" || fail "the command died with the console"
 n_vars=$(journal_count var.set)
 
@@ -130,7 +133,7 @@ assert_fixed 'Type push 1.2.3 to run it.'
 type_text 'push 1.2.3'
 keys Enter
 [ "$(journal_count step.confirmed e.push)" = 2 ] || fail "no second step.confirmed"
-wait_for "$(journal_count step.started e.push)" = 2
+wait_for 'test "$(journal_count step.started e.push)" = 2'
 wait_gone 'RESUMED'
 touch "$SCREEN_TMP/release"
 wait_text 'run e.push: done'
