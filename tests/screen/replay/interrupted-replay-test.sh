@@ -55,7 +55,7 @@ env -i $(_app_env | sed "s|^REWIND_TEST_IDLE=.*|REWIND_TEST_IDLE=$SCREEN_TMP/idl
 rw=$!
 printf '%s\n' next next next 'confirm e.push push 1.2.3' 'run e.push' >"$SCREEN_TMP/in"
 wait_for 'test -s "$SCREEN_TMP/push.pids"'
-wait_for 'test "$(journal_count step.spawned)" = 1'
+wait_for 'test "$(journal_count step.started)" = 1'
 kill -KILL "$rw"
 { wait "$rw"; } 2>/dev/null
 kill "$feed"
