@@ -293,11 +293,39 @@ on_interrupted(struct rep *r, const struct journal_event *ev,
 {
 	cJSON *o = open_command(r, ev->step);
 
+	/* Nobody saw it end: neither ok nor failed. */
 	if (o) {
-		cJSON_AddBoolToObject(o, "ok", 0);
-		cJSON_AddStringToObject(o, "reason", "interrupted");
+		cJSON_AddNullToObject(o, "ok");
+		cJSON_AddBoolToObject(o, "interrupted", 1);
+		cJSON_AddStringToObject(o, "reason", "the console ended while "
+					"it ran");
 	}
-	strbuf_addf(what, "interrupted %s", ev->step ? ev->step : "");
+	strbuf_addf(what, "interrupted %s: outcome unknown (the console ended "
+		    "while it ran)", ev->step ? ev->step : "");
+}
+
+/* A run's process, and what became of it after its console died. */
+static void
+on_process(struct rep *r, const struct journal_event *ev, struct strbuf *what)
+{
+	const cJSON *pid = cJSON_GetObjectItem(ev->payload, "pid");
+	const char *step = ev->step ? ev->step : "";
+	int n = cJSON_IsNumber(pid) ? pid->valueint : 0;
+
+	(void)r;
+	if (strcmp(ev->type, "step.spawned") == 0)
+		strbuf_addf(what, "%s runs as pid %d", step, n);
+	else if (strcmp(ev->type, "step.orphan") == 0)
+		strbuf_addf(what, "%s: its run from the previous console (pid "
+			    "%d) is still running", step, n);
+	else if (strcmp(ev->type, "step.orphan_stop") == 0)
+		strbuf_addf(what, "%s: the operator stopped its run from the "
+			    "previous console (pid %d, %s)", step, n,
+			    pstr(ev, "signal") ? pstr(ev, "signal") : "?");
+	else
+		strbuf_addf(what, "%s: its run from the previous console (pid "
+			    "%d) %s; outcome unknown", step, n,
+			    pstr(ev, "how") ? pstr(ev, "how") : "ended");
 }
 
 static void
@@ -462,6 +490,9 @@ static const struct {
 	{ "step.skipped", on_skipped }, { "step.started", on_step_started },
 	{ "step.finished", on_step_finished },
 	{ "step.interrupted", on_interrupted },
+	{ "step.spawned", on_process }, { "step.orphan", on_process },
+	{ "step.orphan_stop", on_process },
+	{ "step.orphan_ended", on_process },
 	{ "decision.made", on_decision }, { "approval.granted", on_approval },
 	{ "approval.voided", on_voided }, { "message.sent", on_message },
 	{ "message.queued", on_message }, { "message.delivered", on_message },
@@ -1006,7 +1037,10 @@ md_commands(const cJSON *rep, struct strbuf *out)
 			duration(&v, secs);
 		cell(out, strbuf_str(&v));
 		strbuf_reset(&v);
-		strbuf_addf(&v, "%s%s%s%s", !ok ? "no result" : cJSON_IsTrue(ok)
+		strbuf_addf(&v, "%s%s%s%s", cJSON_IsTrue(cJSON_GetObjectItem(
+				    c, "interrupted"))
+			    ? "interrupted \u2014 outcome unknown"
+			    : !ok ? "no result" : cJSON_IsTrue(ok)
 			    ? "ok" : "FAILED", jstr(c, "reason") ? ": " : "",
 			    s_or(c, "reason", ""), cJSON_IsTrue(
 				    cJSON_GetObjectItem(c, "drill"))

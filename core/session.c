@@ -74,9 +74,10 @@ session_state_name(enum step_state st)
 		[STEP_OPEN] = "open", [STEP_RUNNING] = "running",
 		[STEP_DONE] = "done", [STEP_FAILED] = "failed",
 		[STEP_SKIPPED] = "skipped", [STEP_NA] = "n/a",
+		[STEP_INTERRUPTED] = "interrupted",
 	};
 
-	return st <= STEP_NA ? names[st] : "?";
+	return st <= STEP_INTERRUPTED ? names[st] : "?";
 }
 
 /* --- recording: journal first, then apply what was written ---------------- */
@@ -211,6 +212,7 @@ step_rt_done(struct step_rt *rt)
 	free(rt->actor);
 	free(rt->result);
 	free(rt->reason);
+	free(rt->run_boot);
 	free(rt->wait_ctx);
 }
 
@@ -220,6 +222,7 @@ session_free(struct session *s)
 	if (!s)
 		return;
 	session_messages_done(s);
+	session_orphans_done(s);
 	if (s->loop && s->poll_timer)
 		loop_cancel_timer(s->loop, s->poll_timer);
 	for (size_t i = 0; i < s->n_steps; i++)
@@ -415,7 +418,10 @@ apply_presets(struct session *s, const char *const *vars, const char *actor,
 
 		a.name = xstrndup(vars[i], (size_t)(eq - vars[i]));
 		a.value = xstrdup(eq + 1);
-		rc = session_act(s, &a, actor, err);
+		/* Resuming with the same command line changes nothing. */
+		rc = session_var(s, a.name) &&
+		     strcmp(session_var(s, a.name), a.value) == 0
+			? 0 : session_act(s, &a, actor, err);
 		action_done(&a);
 		if (rc < 0)
 			return -1;
@@ -551,27 +557,6 @@ create_session(const struct session_opts *o, struct err *err)
 	return s;
 }
 
-/* A command that was running when the previous process died has an
- * unknown outcome: say so, and let the operator re-run or mark it n/a. */
-static int
-interrupt_orphans(struct session *s, struct err *err)
-{
-	for (size_t i = 0; i < s->n_steps; i++) {
-		cJSON *p;
-
-		if (s->steps[i].state != STEP_RUNNING)
-			continue;
-		p = cJSON_CreateObject();
-		cJSON_AddStringToObject(p, "reason",
-					"the session ended while this step was "
-					"running; its outcome is unknown");
-		if (session_record(s, "rewind", "step.interrupted",
-				   s->steps[i].def->id, p, err) < 0)
-			return -1;
-	}
-	return 0;
-}
-
 static struct session *
 resume_session(const struct session_opts *o, struct err *err)
 {
@@ -612,7 +597,7 @@ resume_session(const struct session_opts *o, struct err *err)
 	session_set_listener(s, o->listener, o->listener_arg);
 	p = cJSON_CreateObject();
 	cJSON_AddNumberToObject(p, "pid", getpid());
-	if (interrupt_orphans(s, err) < 0 ||
+	if (session_orphans_resume(s, err) < 0 ||
 	    session_record(s, o->operator ? o->operator : s->operator,
 			   "session.resumed", NULL, p, err) < 0)
 		goto fail;
@@ -692,6 +677,7 @@ session_open(const struct session_opts *o, struct err *err)
 	if (s->mode == SESSION_DRILL)
 		sources_set_state(s->sources, session_drill_state(s));
 	session_messages_start(s);	/* resumes the delivery queue */
+	session_orphans_start(s);	/* watches runs a dead console left */
 	return s;
 }
 
@@ -753,7 +739,7 @@ int
 session_is_busy(const struct session *s)
 {
 	for (size_t i = 0; i < s->n_steps; i++)
-		if (s->steps[i].state == STEP_RUNNING)
+		if (s->steps[i].state == STEP_RUNNING || s->steps[i].orphan)
 			return 1;
 	return 0;
 }
@@ -829,6 +815,10 @@ session_step_view(const struct session *s, size_t i, struct step_view *out)
 	out->n_runs = rt->n_runs;
 	out->confirmed = rt->confirmed;
 	out->n_approvals = rt->n_approvals;
+	out->run_pid = rt->run_pid;
+	out->run_wall_us = rt->run_wall_us;
+	out->orphan = rt->orphan;
+	out->orphan_stopping = rt->orphan_stopping;
 	return 0;
 }
 
@@ -869,7 +859,7 @@ static int
 is_pending(const struct step_rt *rt)
 {
 	return rt->state == STEP_OPEN || rt->state == STEP_RUNNING ||
-	       rt->state == STEP_FAILED;
+	       rt->state == STEP_FAILED || rt->state == STEP_INTERRUPTED;
 }
 
 struct missing_ctx {
@@ -960,6 +950,9 @@ add_run_needs(const struct session *s, const struct step_rt *rt, cJSON *item)
 
 	cJSON_AddStringToObject(item, "command", rt->def->run);
 	add_missing_vars(s, rt->def->run, item);
+	if (rt->orphan)		/* left by a console that died */
+		cJSON_AddNumberToObject(item, "still_running_pid",
+					(double)rt->run_pid);
 	if (!rt->def->destructive)
 		return;
 	text = session_expand(s, rt->def->confirm ? rt->def->confirm

@@ -31,6 +31,8 @@ enum step_state {
 	STEP_FAILED,
 	STEP_SKIPPED,
 	STEP_NA,
+	STEP_INTERRUPTED,	/* the console died while it ran: outcome
+				 * unknown until someone checks */
 };
 
 enum core_event_kind {
@@ -115,7 +117,8 @@ int session_apply(struct session *s, const struct action *a,
 /* Read events other processes appended; returns how many, or -1. */
 int session_poll(struct session *s, struct err *err);
 
-/* Whether a command or wait of this session is still in progress. */
+/* Whether a command or wait of this session is still in progress, or a
+ * command a dead console left running still runs. */
 int session_is_busy(const struct session *s);
 
 /* Whether every phase is done (the final `next` was accepted). */
@@ -164,6 +167,11 @@ struct step_view {
 	int n_runs;
 	int confirmed;		/* typed confirmation pending use */
 	size_t n_approvals;
+	long run_pid;		/* process of the last run, 0 = unknown */
+	int64_t run_wall_us;	/* when it was started, or 0 */
+	int orphan;		/* that process outlived a console that
+				 * died and still runs */
+	int orphan_stopping;	/* ...and the operator asked it to stop */
 };
 
 /* Number of steps in the playbook (all phases). */

@@ -240,6 +240,17 @@ refusal_payload(const struct action *a, const struct err *err)
 	return p;
 }
 
+/* Never a second copy of a run while the first, left by a console that
+ * died, still runs. */
+static int
+orphan_refusal(const struct step_rt *rt, const char *verb, struct err *err)
+{
+	return err_set(err, ERR_STATE, "%s %s: its run from the previous "
+		       "console is still running (pid %ld); wait for it to "
+		       "end, or stop it (cancel %s)", verb, rt->def->id,
+		       rt->run_pid, rt->def->id);
+}
+
 /* --- handlers ---------------------------------------------------------------- */
 
 static int
@@ -294,6 +305,8 @@ act_na(struct session *s, struct step_rt *rt, const struct action *a,
 {
 	cJSON *p;
 
+	if (rt->orphan)
+		return orphan_refusal(rt, "na", err);
 	if (!a->text || !*a->text)
 		return err_set(err, ERR_INVALID, "na %s: give a reason",
 			       rt->def->id);
@@ -310,6 +323,8 @@ act_run(struct session *s, struct step_rt *rt, const struct action *a,
 	char *text;
 
 	(void)a;
+	if (rt->orphan)
+		return orphan_refusal(rt, "run", err);
 	if (rt->def->destructive && s->read_only)
 		return err_set(err, ERR_STATE, "run %s: the step is destructive "
 			       "and this session was opened read-only",
@@ -337,7 +352,13 @@ act_cancel(struct session *s, struct step_rt *rt, const struct action *a,
 	   const char *actor, struct err *err)
 {
 	(void)a;
-	(void)actor;
+	if (rt->state == STEP_INTERRUPTED) {
+		if (!rt->orphan)
+			return err_set(err, ERR_STATE, "cancel %s: nothing is "
+				       "running (its last run was interrupted)",
+				       rt->def->id);
+		return session_orphan_stop(s, rt, actor, err);
+	}
 	return session_cancel_step(s, rt, err);
 }
 
@@ -348,6 +369,8 @@ act_confirm(struct session *s, struct step_rt *rt, const struct action *a,
 	char *want;
 	int rc;
 
+	if (rt->orphan)
+		return orphan_refusal(rt, "confirm", err);
 	if (!rt->def->destructive)
 		return err_set(err, ERR_STATE, "step %s is not destructive: "
 			       "nothing to confirm (run %s)", rt->def->id,
@@ -545,7 +568,8 @@ blocking_steps(struct session *s, struct strbuf *why)
 		struct step_rt *rt = &s->steps[i];
 		int pending = rt->state == STEP_OPEN ||
 			      rt->state == STEP_FAILED ||
-			      rt->state == STEP_RUNNING;
+			      rt->state == STEP_RUNNING ||
+			      rt->state == STEP_INTERRUPTED;
 
 		if (rt->phase != s->phase || !pending ||
 		    !session_step_active(s, rt))
@@ -568,7 +592,8 @@ skip_leftovers(struct session *s, const char *actor, struct err *err)
 		cJSON *p;
 
 		if (rt->phase != s->phase ||
-		    (rt->state != STEP_OPEN && rt->state != STEP_FAILED))
+		    (rt->state != STEP_OPEN && rt->state != STEP_FAILED &&
+		     rt->state != STEP_INTERRUPTED))
 			continue;
 		p = cJSON_CreateObject();
 		cJSON_AddStringToObject(p, "reason", session_step_active(s, rt)
@@ -650,15 +675,17 @@ struct act_rule {
 static const struct act_rule rules[ACT_COUNT] = {
 	[ACT_SET] = { 0, 0, NULL, act_set },
 	[ACT_TICK] = { K(CHECK), S(OPEN) | S(FAILED), "check", act_tick },
-	[ACT_NA] = { ALL_KINDS & ~K(APPROVE), S(OPEN) | S(FAILED),
+	[ACT_NA] = { ALL_KINDS & ~K(APPROVE),
+		     S(OPEN) | S(FAILED) | S(INTERRUPTED),
 		     "any step but an approval", act_na },
 	[ACT_RUN] = { K(RUN) | K(PROBE) | K(WAIT),
-		      S(OPEN) | S(FAILED) | S(DONE), "run, probe and wait",
-		      act_run },
-	[ACT_CANCEL] = { K(RUN) | K(PROBE) | K(WAIT), S(RUNNING),
-			 "run, probe and wait", act_cancel },
-	[ACT_CONFIRM] = { K(RUN), S(OPEN) | S(FAILED) | S(DONE), "run",
-			  act_confirm },
+		      S(OPEN) | S(FAILED) | S(DONE) | S(INTERRUPTED),
+		      "run, probe and wait", act_run },
+	[ACT_CANCEL] = { K(RUN) | K(PROBE) | K(WAIT),
+			 S(RUNNING) | S(INTERRUPTED), "run, probe and wait",
+			 act_cancel },
+	[ACT_CONFIRM] = { K(RUN), S(OPEN) | S(FAILED) | S(DONE) |
+			  S(INTERRUPTED), "run", act_confirm },
 	[ACT_CHOOSE] = { K(DECIDE), S(OPEN) | S(DONE), "decide", act_choose },
 	[ACT_APPROVE] = { K(APPROVE), S(OPEN) | S(DONE), "approve",
 			  act_approve },

@@ -104,8 +104,58 @@ on_interrupted(struct session *s, const struct journal_event *ev)
 	struct step_rt *rt = session_find_step(s, ev->step);
 
 	if (rt) {
-		rt->state = STEP_FAILED;
+		rt->state = STEP_INTERRUPTED;
+		rt->confirmed = 0;	/* a re-run is confirmed afresh */
 		rt->proc = NULL;
+	}
+}
+
+static void
+on_spawned(struct session *s, const struct journal_event *ev)
+{
+	struct step_rt *rt = session_find_step(s, ev->step);
+	const cJSON *pid = cJSON_GetObjectItemCaseSensitive(ev->payload, "pid");
+	const char *start = pstr(ev, "start_time");
+
+	if (!rt || !cJSON_IsNumber(pid))
+		return;
+	rt->run_pid = (long)pid->valuedouble;
+	rt->run_start = start ? strtoull(start, NULL, 10) : 0;
+	free(rt->run_boot);
+	rt->run_boot = xstrdup_or_null(pstr(ev, "boot_id"));
+	rt->run_wall_us = ev->wall_us;
+}
+
+/* A run's process that outlived the console that started it. */
+static void
+on_orphan(struct session *s, const struct journal_event *ev)
+{
+	struct step_rt *rt = session_find_step(s, ev->step);
+
+	if (rt) {
+		rt->orphan = 1;
+		rt->orphan_stopping = 0;
+		rt->orphan_kill_us = 0;
+	}
+}
+
+static void
+on_orphan_stop(struct session *s, const struct journal_event *ev)
+{
+	struct step_rt *rt = session_find_step(s, ev->step);
+
+	if (rt)
+		rt->orphan_stopping = 1;
+}
+
+static void
+on_orphan_ended(struct session *s, const struct journal_event *ev)
+{
+	struct step_rt *rt = session_find_step(s, ev->step);
+
+	if (rt) {
+		rt->orphan = 0;
+		rt->orphan_kill_us = 0;
 	}
 }
 
@@ -138,6 +188,11 @@ on_step_started(struct session *s, const struct journal_event *ev)
 	rt->state = STEP_RUNNING;
 	rt->n_runs++;
 	rt->output_matched = 0;
+	rt->confirmed = 0;	/* used up: each destructive run needs its own */
+	rt->run_pid = 0;
+	rt->run_start = 0;
+	rt->run_wall_us = 0;
+	rt->orphan = rt->orphan_stopping = 0;
 	free(rt->cast_rel);
 	rt->cast_rel = xstrdup_or_null(out);
 }
@@ -310,6 +365,10 @@ static const struct {
 	{ "step.started", on_step_started },
 	{ "step.finished", on_step_finished },
 	{ "step.interrupted", on_interrupted },
+	{ "step.spawned", on_spawned },
+	{ "step.orphan", on_orphan },
+	{ "step.orphan_stop", on_orphan_stop },
+	{ "step.orphan_ended", on_orphan_ended },
 	{ "decision.made", on_decision },
 	{ "approval.granted", on_approval },
 	{ "approval.voided", on_voided },

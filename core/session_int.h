@@ -45,6 +45,15 @@ struct step_rt {
 	char *reason;		/* last run's failure reason */
 	int exit_code;
 	void *probe;		/* live probe in flight (session_probe.c) */
+	/* The process of the last run (step.spawned), so that a console
+	 * resuming after this one died can find it (session_orphan.c). */
+	long run_pid;		/* 0 = not known */
+	unsigned long long run_start;	/* its start time in /proc */
+	char *run_boot;		/* the boot it ran in */
+	int64_t run_wall_us;	/* when it was spawned */
+	int orphan;		/* it outlived its console and runs */
+	int orphan_stopping;	/* the operator asked it to stop */
+	int64_t orphan_kill_us;	/* monotonic: SIGKILL due, 0 = none */
 };
 
 struct session {
@@ -88,6 +97,7 @@ struct session {
 	int64_t reminder_base_us;	/* wall: the cadence counts from here */
 	int64_t reminder_due_us;	/* wall: a reminder is due, 0 = none */
 	uint64_t reminder_timer;
+	uint64_t orphan_timer;		/* polls orphans' /proc entries */
 };
 
 /* A session of PB (taken) with no journal, lock, loop or runner: the
@@ -152,6 +162,21 @@ int session_probe_run(struct session *s, struct step_rt *rt,
 int session_probe_cancel(struct session *s, struct step_rt *rt,
 			 struct err *err);
 void session_probes_done(struct session *s);
+
+/* Runs a console that died left behind (session_orphan.c): journal the
+ * process of a run once spawned (step.spawned: pid, start time, boot);
+ * on resume, journal each run left unfinished as interrupted and each of
+ * their processes that still runs (step.orphan) or has ended since
+ * (step.orphan_ended); once on a loop, poll them until they end; stop
+ * one for the operator (SIGTERM, then SIGKILL, to its process group;
+ * step.orphan_stop), returning 1 while it has not ended yet. */
+int session_record_spawn(struct session *s, struct step_rt *rt, long pid,
+			 const char *actor, struct err *err);
+int session_orphans_resume(struct session *s, struct err *err);
+void session_orphans_start(struct session *s);
+void session_orphans_done(struct session *s);
+int session_orphan_stop(struct session *s, struct step_rt *rt,
+			const char *actor, struct err *err);
 
 /* Expand ${NAME} in TEXT from the session's variables and facts into a new
  * string (caller frees); NULL with ERR_NOTFOUND naming an unset name. */

@@ -475,6 +475,11 @@ spawn_cmd(struct session *s, struct runner *r, struct step_rt *rt,
 	snprintf(cr->actor, sizeof(cr->actor), "%s", actor);
 	rt->proc = runner_spawn(r, &spec, err);
 	free(cast_path);
+	/* Its pid and start time, for a console that resumes after this
+	 * one died; the run goes on if the write fails (it is started). */
+	if (rt->proc)
+		session_record_spawn(s, rt, (long)proc_pid(rt->proc), actor,
+				     NULL);
 	if (rt->proc)
 		return cr;
 	free(cr);

@@ -15,6 +15,7 @@
 #include <cjson/cJSON.h>
 
 #include "action.h"
+#include "banner.h"
 #include "cli.h"
 #include "clock.h"
 #include "draw.h"
@@ -94,7 +95,8 @@ app_refresh_steps(struct app *a)
 		/* Earlier phases show only what needs action again. */
 		if (v.phase == phase || (v.phase < phase && v.active &&
 					 (v.state == STEP_OPEN ||
-					  v.state == STEP_FAILED)))
+					  v.state == STEP_FAILED ||
+					  v.state == STEP_INTERRUPTED)))
 			a->visible[a->n_visible++] = i;
 	}
 	if (a->sel >= a->n_visible)
@@ -249,6 +251,10 @@ step_done_status(struct app *a, const char *id)
 		app_status(a, 0, "run %s: done", id);
 	else if (st == STEP_FAILED)
 		app_status(a, 1, "run %s: failed (see the step pane)", id);
+	else if (st == STEP_INTERRUPTED)	/* the dead console's run */
+		app_status(a, 1, "%s: the run from the previous console has "
+			   "ended; outcome unknown: check before running it "
+			   "again", id);
 }
 
 /* An alert in the status line: what the same action reports next (a
@@ -304,6 +310,8 @@ on_core_event(const struct core_event *ev, void *arg)
 		show_event_output(a, ev);
 		if (ev->history)
 			break;
+		if (!ev->foreign && strcmp(ev->type, "session.resumed") == 0)
+			a->resumed = 1;
 		if (ev->foreign)
 			app_status(a, 0, "%s from another terminal", ev->type);
 		app_refresh_steps(a);
@@ -353,7 +361,7 @@ shown_side(const struct app *a)
 static void
 layout(struct app *a, int h, int w)
 {
-	int body_y = 2, body_h = h - 4, left_w, top;
+	int body_y = 2 + banner_rows(a), body_h = h - 2 - body_y, left_w, top;
 
 	a->wide = w >= 120 && h >= 30;
 	left_w = a->wide ? w * 2 / 5 : (w * 9 / 20 < 30 ? 30 : w * 9 / 20);
@@ -457,8 +465,10 @@ app_draw_body(struct app *a, WINDOW *w, int h, int width)
 {
 	layout(a, h, width);
 	bars_draw_rail(a, w, 1, width);
+	banner_draw(a, w, 2, width);
 	pane_steps_draw(a, w, a->rects[PANE_STEPS]);
-	draw_separator(w, 2, a->rects[PANE_STEPS].w, h - 4);
+	draw_separator(w, a->rects[PANE_STEPS].y, a->rects[PANE_STEPS].w,
+		       a->rects[PANE_STEPS].h);
 	if (a->wide)
 		pane_detail_draw(a, w, a->rects[PANE_DETAIL]);
 	draw_side(a, w);
@@ -933,7 +943,8 @@ init_app(struct app *a)
 		app_status(a, 0, "WATCH: following %s read-only; a approves",
 			   session_dir(a->session));
 	else
-		app_status(a, 0, "%s: press ? for help",
+		app_status(a, 0, "%s%s: press ? for help",
+			   a->resumed ? "resumed; " : "",
 			   session_mode(a->session) == SESSION_LIVE
 			   ? "LIVE session: commands run for real"
 			   : drill_promise(a));

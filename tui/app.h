@@ -112,6 +112,8 @@ struct app {
 	struct replay *replay;		/* rewind replay: the tags and registry
 					 * tabs read the journal's answers */
 	int64_t replay_now;		/* ...and its clock (wall µs) */
+	int resumed;			/* this console resumed the session
+					 * (the resume banner, banner.c) */
 };
 
 /* Run the console for the session O describes; returns the exit status. */

@@ -18,6 +18,7 @@
 
 #include "action.h"
 #include "app.h"
+#include "banner.h"
 #include "draw.h"
 #include "drill.h"
 #include "err.h"
@@ -255,6 +256,8 @@ act_default(struct app *a, const struct step_view *v)
 		if (drill_wants_prediction(a->session, st->id) &&
 		    !drill_prediction(a->session, st->id))
 			dialog_open(a, FLOW_PREDICT, st->id);
+		else if (v->orphan)	/* never a second copy */
+			banner_refuse_rerun(a, v);
 		else if (st->destructive && !v->confirmed)
 			dialog_open(a, FLOW_CONFIRM, st->id);
 		else

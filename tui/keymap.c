@@ -148,6 +148,15 @@ keymap_bindings(size_t *n)
 }
 
 const char *
+keymap_key_for(enum keymap_ctx ctx, enum uiact act)
+{
+	for (size_t i = 0; i < sizeof(bindings) / sizeof(bindings[0]); i++)
+		if (bindings[i].ctx == ctx && bindings[i].act == act)
+			return bindings[i].label;
+	return "?";
+}
+
+const char *
 keymap_ctx_name(enum keymap_ctx ctx)
 {
 	static const char *const names[KM_COUNT] = {

@@ -37,6 +37,10 @@ int keymap_in_watch(enum uiact act);
 /* All bindings, for the help overlay and the key bar (borrowed). */
 const struct binding *keymap_bindings(size_t *n);
 
+/* How the first key bound to ACT in CTX is written ("c"), for hints in
+ * running text; "?" when none is (borrowed, static). */
+const char *keymap_key_for(enum keymap_ctx ctx, enum uiact act);
+
 /* Name of a context ("global", "checklist"...). */
 const char *keymap_ctx_name(enum keymap_ctx ctx);
 

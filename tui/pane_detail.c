@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 
 #include "app.h"
+#include "banner.h"
 #include "drill.h"
 #include "draw.h"
 #include "err.h"
@@ -173,11 +174,34 @@ show_input(struct app *a, struct cursor *c, const struct step_view *v)
 		      ? "********" : val) : "(unset)");
 }
 
+/* A run the console died in: what is known of it, and what to do. */
+static void
+show_interrupted(struct cursor *c, const struct step_view *v)
+{
+	char run[256], hint[128];
+
+	linef(c, ROLE_WARNING, "Last run: interrupted %s outcome unknown (the "
+	      "console ended while it ran)", draw_glyph("\u2014", "-"));
+	banner_run_text(v, run, sizeof(run));
+	if (v->orphan) {
+		banner_orphan_hint(v, hint, sizeof(hint));
+		linef(c, ROLE_ALERT, "%s: %s", run, hint);
+	} else if (*run) {
+		line(c, run, ROLE_DIM);
+	}
+	line(c, "Check what it did before running it again (a re-run asks "
+	     "for its confirmation again).", ROLE_WARNING);
+}
+
 static void
 show_result(struct cursor *c, const struct step_view *v)
 {
 	if (v->n_runs == 0 || room(c) < 2)
 		return;
+	if (v->state == STEP_INTERRUPTED) {
+		show_interrupted(c, v);
+		return;
+	}
 	linef(c, v->state == STEP_FAILED ? ROLE_STEP_FAILED : ROLE_STEP_DONE,
 	      "Last run: %s%s%s", v->state == STEP_FAILED ? "FAILED" :
 	      v->state == STEP_RUNNING ? "running" : "ok",

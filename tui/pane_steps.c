@@ -22,6 +22,7 @@ state_glyph(enum step_state st)
 	case STEP_FAILED: return draw_glyph("[\u2717]", "[!]");
 	case STEP_SKIPPED: return "[-]";
 	case STEP_NA: return "[/]";
+	case STEP_INTERRUPTED: return "[?]";	/* outcome unknown */
 	default: return "[ ]";
 	}
 }
@@ -36,6 +37,7 @@ state_role(enum step_state st, int active)
 	case STEP_RUNNING: return ROLE_STEP_RUNNING;
 	case STEP_FAILED: return ROLE_STEP_FAILED;
 	case STEP_SKIPPED: case STEP_NA: return ROLE_STEP_SKIPPED;
+	case STEP_INTERRUPTED: return ROLE_WARNING;
 	default: return ROLE_STEP_OPEN;
 	}
 }
@@ -86,6 +88,10 @@ draw_step(struct app *a, WINDOW *w, int y, struct rect r, int i)
 		snprintf(tail, sizeof(tail), "does not apply");
 	else if (v.def->kind == STEP_KIND_MESSAGE && is_pending(a, v.def->id))
 		snprintf(tail, sizeof(tail), "queued, not delivered");
+	else if (v.state == STEP_INTERRUPTED)	/* never "failed" */
+		snprintf(tail, sizeof(tail), "%s", draw_width(
+			 "interrupted, outcome unknown") <= r.w / 2
+			 ? "interrupted, outcome unknown" : "interrupted");
 	else if (v.state != STEP_OPEN && v.state != STEP_DONE && !tail[0])
 		snprintf(tail, sizeof(tail), "%s", session_state_name(v.state));
 	tail_w = draw_width(tail);

@@ -46,7 +46,7 @@ expect_screen resumed <<'EOF'
                                     │
                                     │
                                     │
- drill: nothing real is run: press ? for help
+ resumed; drill: nothing real is run: press ? for help
  Enter act Space tick a approve ? help q quit Tab pane n note > next
 EOF
 # "when" is the time of the tick: 19:30 on the test clock.

@@ -1,0 +1,232 @@
+/* Runs a console left behind when it died. Each spawned run is journalled
+ * with its pid, start time and boot (step.spawned), so that a console
+ * resuming the session can tell whether that very process still runs (a
+ * pid alone may belong to another process by then). A run left
+ * unfinished is interrupted, its outcome unknown; while its process runs
+ * it is an orphan: polled on the loop (it is not our child, so it cannot
+ * be reaped or waited for), and stopped only when the operator asks. */
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "clock.h"
+#include "err.h"
+#include "loop.h"
+#include "procstat.h"
+#include "session_int.h"
+#include "xalloc.h"
+
+#define ORPHAN_POLL_US 200000
+#define ORPHAN_KILL_GRACE_US 2000000
+
+int
+session_record_spawn(struct session *s, struct step_rt *rt, long pid,
+		     const char *actor, struct err *err)
+{
+	struct procstat st;
+	char boot[64];
+	cJSON *p = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(p, "pid", (double)pid);
+	if (procstat_read((pid_t)pid, &st) == 0) {
+		char start[32];
+
+		/* A string: clock ticks since boot can pass 2^53. */
+		snprintf(start, sizeof(start), "%llu", st.start);
+		cJSON_AddStringToObject(p, "start_time", start);
+		cJSON_AddNumberToObject(p, "pgid", (double)st.pgrp);
+	}
+	procstat_boot_id(boot, sizeof(boot));
+	if (*boot)
+		cJSON_AddStringToObject(p, "boot_id", boot);
+	return session_record(s, actor, "step.spawned", rt->def->id, p, err);
+}
+
+/* Whether RT's run process still runs: the same pid, start and boot. */
+static int
+still_runs(const struct step_rt *rt)
+{
+	return rt->run_pid > 0 && rt->run_start > 0 &&
+	       procstat_is_running((pid_t)rt->run_pid, rt->run_start,
+				   rt->run_boot);
+}
+
+static cJSON *
+orphan_payload(const struct step_rt *rt)
+{
+	cJSON *p = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(p, "pid", (double)rt->run_pid);
+	if (rt->def->run)
+		cJSON_AddStringToObject(p, "command", rt->def->run);
+	return p;
+}
+
+static int
+record_interrupted(struct session *s, struct step_rt *rt, int runs,
+		   struct err *err)
+{
+	cJSON *p = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(p, "reason", "the session ended while this "
+				"step was running; its outcome is unknown");
+	if (rt->run_pid > 0) {
+		cJSON_AddNumberToObject(p, "pid", (double)rt->run_pid);
+		cJSON_AddBoolToObject(p, "still_running", runs);
+	}
+	return session_record(s, "rewind", "step.interrupted", rt->def->id, p,
+			      err);
+}
+
+/* The process of an orphan is gone: say how, and that its outcome is
+ * unknown (nobody saw its exit status). */
+static int
+record_ended(struct session *s, struct step_rt *rt, struct err *err)
+{
+	cJSON *p = orphan_payload(rt);
+
+	cJSON_AddStringToObject(p, "how", rt->orphan_stopping
+				? "stopped by the operator"
+				: "ended by itself");
+	cJSON_AddStringToObject(p, "outcome", "unknown");
+	return session_record(s, "rewind", "step.orphan_ended", rt->def->id, p,
+			      err);
+}
+
+/* One step at resume: a run left unfinished is interrupted; then its
+ * process, if known, is either still there (an orphan, seen by this
+ * console too) or gone since an earlier console saw it. */
+static int
+resume_step(struct session *s, struct step_rt *rt, struct err *err)
+{
+	int was_running = rt->state == STEP_RUNNING;
+	int runs;
+
+	if (!was_running && !rt->orphan)
+		return 0;
+	runs = still_runs(rt);
+	if (was_running && record_interrupted(s, rt, runs, err) < 0)
+		return -1;
+	if (runs)
+		return session_record(s, "rewind", "step.orphan", rt->def->id,
+				      orphan_payload(rt), err);
+	if (rt->orphan)
+		return record_ended(s, rt, err);
+	return 0;
+}
+
+int
+session_orphans_resume(struct session *s, struct err *err)
+{
+	for (size_t i = 0; i < s->n_steps; i++)
+		if (resume_step(s, &s->steps[i], err) < 0)
+			return -1;
+	return 0;
+}
+
+static void
+notify_ended(struct session *s, const char *id)
+{
+	struct core_event ev = { .kind = CORE_EV_STEP_DONE, .step = id };
+
+	if (s->listener)
+		s->listener(&ev, s->listener_arg);
+}
+
+/* SIGNO to the run's process group when it leads one (the runner makes
+ * each child a group leader), else to the process alone. */
+static void
+signal_orphan(const struct step_rt *rt, int signo)
+{
+	struct procstat st;
+	pid_t pid = (pid_t)rt->run_pid;
+
+	if (!still_runs(rt) || procstat_read(pid, &st) < 0)
+		return;
+	kill(st.pgrp == pid ? -pid : pid, signo);
+}
+
+/* Returns whether RT is still an orphan after this look. */
+static int
+poll_one(struct session *s, struct step_rt *rt)
+{
+	if (still_runs(rt)) {
+		if (rt->orphan_kill_us &&
+		    clock_mono_now(s->clk) >= rt->orphan_kill_us) {
+			rt->orphan_kill_us = 0;
+			signal_orphan(rt, SIGKILL);
+		}
+		return 1;
+	}
+	/* A failed write leaves it an orphan: the next look tries again. */
+	if (record_ended(s, rt, NULL) < 0)
+		return 1;
+	notify_ended(s, rt->def->id);
+	return 0;
+}
+
+static void
+orphan_tick(void *arg)
+{
+	struct session *s = arg;
+	int left = 0;
+
+	s->orphan_timer = 0;
+	for (size_t i = 0; i < s->n_steps; i++)
+		if (s->steps[i].orphan)
+			left += poll_one(s, &s->steps[i]);
+	if (left)
+		s->orphan_timer = loop_add_timer(s->loop, ORPHAN_POLL_US,
+						 orphan_tick, s);
+}
+
+void
+session_orphans_start(struct session *s)
+{
+	if (!s->loop || s->orphan_timer)
+		return;
+	for (size_t i = 0; i < s->n_steps; i++) {
+		if (s->steps[i].orphan) {
+			s->orphan_timer = loop_add_timer(s->loop, ORPHAN_POLL_US,
+							 orphan_tick, s);
+			return;
+		}
+	}
+}
+
+void
+session_orphans_done(struct session *s)
+{
+	if (s->loop && s->orphan_timer)
+		loop_cancel_timer(s->loop, s->orphan_timer);
+	s->orphan_timer = 0;
+}
+
+int
+session_orphan_stop(struct session *s, struct step_rt *rt, const char *actor,
+		    struct err *err)
+{
+	int again = rt->orphan_stopping;
+	cJSON *p;
+
+	if (!still_runs(rt))
+		return err_set(err, ERR_STATE, "cancel %s: its run from the "
+			       "previous console (pid %ld) has already ended",
+			       rt->def->id, rt->run_pid);
+	p = orphan_payload(rt);
+	/* Asked twice: no more grace. */
+	cJSON_AddStringToObject(p, "signal", again ? "SIGKILL" : "SIGTERM");
+	if (session_record(s, actor, "step.orphan_stop", rt->def->id, p,
+			   err) < 0)
+		return -1;
+	signal_orphan(rt, again ? SIGKILL : SIGTERM);
+	rt->orphan_kill_us = again ? 0 : clock_mono_now(s->clk) +
+					 ORPHAN_KILL_GRACE_US;
+	session_orphans_start(s);
+	return 1;
+}
