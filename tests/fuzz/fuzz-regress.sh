@@ -37,9 +37,20 @@ for name in $names; do
 	fi
 done
 
+# Whether this build turns memory errors and undefined behaviour into
+# crashes (make passes the compiler flags in CFLAGS).
+case "${CFLAGS:-}" in
+*-fsanitize=*) sanitized=yes ;;
+*) sanitized=no ;;
+esac
 known="$src/tests/fuzz/known"
-grep -v '^#' "$known/LIST" 2>/dev/null | while read -r name file what; do
+grep -v '^#' "$known/LIST" 2>/dev/null | while read -r name file needs what; do
 	case " $names " in *" $name "*) ;; *) continue ;; esac
+	if [ "$needs" = sanitizers ] && [ $sanitized = no ]; then
+		echo "fuzz-regress: $name: known finding $file needs a" \
+			"sanitizer build (tests/sanitize.sh); not run"
+		continue
+	fi
 	# (A subshell, so the crash it expects is not announced.)
 	if ("$build/tests/fuzz/fuzz_$name" "$known/$file"; exit $?) \
 		>/dev/null 2>&1; then
