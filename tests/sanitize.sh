@@ -44,8 +44,8 @@ done
 fuzz="tests/fuzz/fuzz_playbook tests/fuzz/fuzz_mdimport \
 tests/fuzz/fuzz_journal tests/fuzz/fuzz_registry tests/fuzz/fuzz_http \
 tests/fuzz/fuzz_sgr tests/fuzz/fuzz_action tests/fuzz/fuzz_version"
-say "building$unit and the fuzz targets"
-make -s -j"$jobs" $unit $fuzz
+say "building rewind (the batch unit tests run it),$unit and the fuzz targets"
+make -s -j"$jobs" rewind $unit $fuzz
 
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1"
 export LSAN_OPTIONS="suppressions=$src/tests/lsan.supp:print_suppressions=0"
