@@ -47,7 +47,7 @@ tests/fuzz/fuzz_sgr tests/fuzz/fuzz_action tests/fuzz/fuzz_version"
 say "building rewind (the batch unit tests run it),$unit and the fuzz targets"
 make -s -j"$jobs" rewind $unit $fuzz
 
-export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1"
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
 export LSAN_OPTIONS="suppressions=$src/tests/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 # Sanitized code runs slower: give each Check test three times its time.
