@@ -704,13 +704,15 @@ has_word(const char *text, const char *const *words)
 	return hit;
 }
 
-/* Cut S at most MAX bytes, on a UTF-8 boundary, marking the cut. */
+/* Cut S at most MAX bytes, on a UTF-8 boundary, marking the cut. S is
+ * only cut when it is longer than the cut form (MAX bytes plus "..."):
+ * that also keeps the marker inside S's own allocation. */
 static void
 cap_utf8(char *s, size_t max)
 {
 	size_t n = strlen(s);
 
-	if (n <= max)
+	if (n <= max + 3)
 		return;
 	while (max && ((unsigned char)s[max] & 0xc0) == 0x80)
 		max--;
