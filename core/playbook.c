@@ -2833,6 +2833,8 @@ playbook_var_ref(const char *p, size_t *skip)
 const struct pb_scenario *
 playbook_find_scenario(const struct playbook *pb, const char *id)
 {
+	if (!id)	/* a drill without a scenario */
+		return NULL;
 	for (size_t i = 0; i < pb->n_scenarios; i++)
 		if (pb->scenarios[i].id && strcmp(pb->scenarios[i].id, id) == 0)
 			return &pb->scenarios[i];
