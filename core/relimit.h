@@ -8,7 +8,7 @@ struct err;
 
 #define RELIMIT_MAX_LEN 1024	/* bytes */
 #define RELIMIT_MAX_DEPTH 16	/* groups inside groups */
-#define RELIMIT_MAX_COUNT 255	/* the largest bound in {m,n} */
+#define RELIMIT_MAX_COUNT 1000	/* the largest bound in {m,n} */
 #define RELIMIT_MAX_PRODUCT 1000	/* counts nested in counts, multiplied */
 #define RELIMIT_MAX_RUN 2	/* repetition operators in a row */
 

@@ -711,14 +711,14 @@ static const struct {
 	const char *pattern;	/* JSON text */
 	const char *limit;	/* in the message, or NULL: loads */
 } regex_limit_cases[] = {
-	{ "x{0,300}", "the limit is 255" },
+	{ "x{0,1001}", "the limit is 1000" },
 	{ "((((((((((((((((((a))))))))))))))))))", "groups nested 18 deep" },
 	{ "x***", "repetition operators in a row" },
 	{ "((x{0,20}){0,20}){0,20}", "multiply to 8000" },
 	{ "x{2}{2}{2}{2}{2}{2}{2}{2}{2}{2}{2}", "repetition operators in a row" },
 	{ "^[0-9]{1,3}(\\\\.[0-9]{1,3}){3}$", NULL },
 	{ "^v?[0-9]+\\\\.[0-9]+\\\\.[0-9]+(-[a-z0-9.]+)?$", NULL },
-	{ "[{(]x{0,300}[)}]", "the limit is 255" },
+	{ "[{(]x{0,1001}[)}]", "the limit is 1000" },
 	{ "[]{(]+", NULL },
 	{ "\\\\{\\\\(x\\\\)", NULL },
 	{ "(t******************************************************************"
