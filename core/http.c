@@ -27,6 +27,7 @@
 #define DEFAULT_BACKOFF_US	(500 * 1000LL)
 #define MAX_BACKOFF_US		(30 * 1000000LL)
 #define MAX_RETRY_AFTER_US	(120 * 1000000LL)	/* longer: give up */
+#define RETRY_AFTER_CLAMP_S	(366L * 24 * 3600)	/* larger: taken as this */
 #define HEADER_MAX		1024
 
 enum xfer_state {
@@ -652,6 +653,18 @@ classify(const struct xfer *x, CURLcode rc)
 
 /* Retry-After as a delay: delta-seconds or an HTTP date; -1 if absent
  * or unreadable. */
+/* A server's wait in seconds, clamped to [0, a year]: any value is far
+ * past MAX_RETRY_AFTER_US then, and never overflows into a negative wait. */
+static int64_t
+retry_secs_to_us(long secs)
+{
+	if (secs < 0)
+		return 0;
+	if (secs > RETRY_AFTER_CLAMP_S)
+		secs = RETRY_AFTER_CLAMP_S;
+	return (int64_t)secs * 1000000;
+}
+
 static int64_t
 retry_after_us(const struct xfer *x)
 {
@@ -664,12 +677,12 @@ retry_after_us(const struct xfer *x)
 		return -1;
 	secs = strtol(v, &end, 10);
 	if (end != v && *end == '\0')
-		return secs < 0 ? 0 : (int64_t)secs * 1000000;
+		return retry_secs_to_us(secs);
 	when = curl_getdate(v, NULL);
 	if (when < 0)
 		return -1;
-	secs = (long)(when - clock_wall_now(loop_clock(x->h->loop)) / 1000000);
-	return secs < 0 ? 0 : (int64_t)secs * 1000000;
+	return retry_secs_to_us((long)(when - clock_wall_now(
+		loop_clock(x->h->loop)) / 1000000));
 }
 
 static int

@@ -704,13 +704,15 @@ has_word(const char *text, const char *const *words)
 	return hit;
 }
 
-/* Cut S at most MAX bytes, on a UTF-8 boundary, marking the cut. */
+/* Cut S at most MAX bytes, on a UTF-8 boundary, marking the cut. S is
+ * only cut when it is longer than the cut form (MAX bytes plus "..."):
+ * that also keeps the marker inside S's own allocation. */
 static void
 cap_utf8(char *s, size_t max)
 {
 	size_t n = strlen(s);
 
-	if (n <= max)
+	if (n <= max + 3)
 		return;
 	while (max && ((unsigned char)s[max] & 0xc0) == 0x80)
 		max--;
@@ -1653,6 +1655,12 @@ add_run_step(struct imp *im, const char *title, const char *cmd)
 	return st;
 }
 
+static int
+is_blank(const char *s)
+{
+	return s[strspn(s, " \t\r\n")] == '\0';
+}
+
 static char *
 first_line_of(const char *text)
 {
@@ -1681,6 +1689,10 @@ shell_cmd_step(struct imp *im, struct sh_cmd *c, char **leadin)
 		*leadin = NULL;
 	} else
 		title = first_line_of(strbuf_str(&c->text));
+	if (is_blank(strbuf_str(&c->text))) {
+		free(title);
+		return;
+	}
 	st = add_run_step(im, title, strbuf_str(&c->text));
 	if (c->example) {
 		cJSON_AddBoolToObject(st, "required", 0);
@@ -1713,13 +1725,20 @@ on_shell(struct imp *im, const struct md_block *b)
 /* A console block: "$ " lines are commands, the lines after them their
  * expected output. */
 static void
-console_step(struct imp *im, const char *cmd, const char *output,
+console_step(struct imp *im, const char *cmd, const char *output, int line,
 	     char **leadin)
 {
 	char *out = trim_dup(output, strlen(output));
-	char *title = *leadin ? *leadin : first_line_of(cmd);
+	char *title;
 	cJSON *st;
 
+	if (is_blank(cmd)) {	/* a bare "$": no command to run */
+		if (*out)
+			add_pending(im, out, line, "console output", 1);
+		free(out);
+		return;
+	}
+	title = *leadin ? *leadin : first_line_of(cmd);
 	*leadin = NULL;
 	st = add_run_step(im, title, cmd);
 	if (*out) {
@@ -1746,7 +1765,7 @@ on_console(struct imp *im, const struct md_block *b)
 	size_t n;
 	char **lines = split_text_lines(b->text, &n);
 	char *leadin = take_leadin(im);
-	int have = 0;
+	int have = 0, cmd_line = b->line;
 
 	for (size_t k = 0; k < n; k++) {
 		const char *l = lines[k];
@@ -1754,10 +1773,12 @@ on_console(struct imp *im, const struct md_block *b)
 		if (strncmp(l, "$ ", 2) == 0 || strcmp(l, "$") == 0) {
 			if (have)
 				console_step(im, strbuf_str(&cmd),
-					     strbuf_str(&out), &leadin);
+					     strbuf_str(&out), cmd_line,
+					     &leadin);
 			strbuf_reset(&cmd);
 			strbuf_reset(&out);
 			strbuf_adds(&cmd, l[1] ? l + 2 : "");
+			cmd_line = b->line + 1 + (int)k;
 			have = 1;
 		} else if (have && strncmp(l, "> ", 2) == 0 && !out.len) {
 			strbuf_addc(&cmd, '\n');
@@ -1770,7 +1791,8 @@ on_console(struct imp *im, const struct md_block *b)
 				    1);
 	}
 	if (have)
-		console_step(im, strbuf_str(&cmd), strbuf_str(&out), &leadin);
+		console_step(im, strbuf_str(&cmd), strbuf_str(&out), cmd_line,
+			     &leadin);
 	if (leadin)
 		add_pending(im, leadin, b->line, "paragraph", 1);
 	free(leadin);
@@ -2696,6 +2718,24 @@ imp_init(struct imp *im, const char *name)
 			BUG("bad destructive pattern");
 }
 
+/* A draft the loader refuses is our bug: say so instead of writing it.
+ * On failure OUT is freed. */
+static int
+draft_loads(char *out, const char *name, struct err *err)
+{
+	struct err why = { 0 };
+	struct playbook *pb = playbook_load_buffer(out, strlen(out), name,
+						   &why);
+
+	if (pb) {
+		playbook_free(pb);
+		return 0;
+	}
+	free(out);
+	return err_set(err, ERR_INVALID, "%s: the draft would not load, "
+		       "please report this: %s", name, why.msg);
+}
+
 char *
 mdimport_convert(const char *text, size_t len, const char *name,
 		 struct strbuf *summary, struct err *err)
@@ -2734,5 +2774,5 @@ mdimport_convert(const char *text, size_t len, const char *name,
 	doc_done(&doc);
 	free(lines);
 	free(clean);
-	return out;
+	return draft_loads(out, name, err) == 0 ? out : NULL;
 }

@@ -18,6 +18,7 @@
 #include "clock.h"
 #include "clone.h"
 #include "err.h"
+#include "relimit.h"
 #include "sha256.h"
 #include "strbuf.h"
 #include "utf8.h"
@@ -480,8 +481,11 @@ compile_re(struct ld *ld, const char *pattern, int whole, regex_t *re)
 {
 	char msg[256];
 	char *anchored;
+	struct err why = { 0 };
 	int rc;
 
+	if (relimit_check(pattern, &why) < 0)
+		return fail(ld, "regular expression refused: %s", why.msg);
 	rc = regcomp(re, pattern, REG_EXTENDED | REG_NOSUB |
 		     (whole ? 0 : REG_NEWLINE));
 	if (rc == 0 && whole) {
@@ -2833,6 +2837,8 @@ playbook_var_ref(const char *p, size_t *skip)
 const struct pb_scenario *
 playbook_find_scenario(const struct playbook *pb, const char *id)
 {
+	if (!id)	/* a drill without a scenario */
+		return NULL;
 	for (size_t i = 0; i < pb->n_scenarios; i++)
 		if (pb->scenarios[i].id && strcmp(pb->scenarios[i].id, id) == 0)
 			return &pb->scenarios[i];

@@ -354,7 +354,7 @@ int playbook_text_refs(const char *text, const char *name);
  * none. */
 size_t playbook_var_ref(const char *p, size_t *skip);
 
-/* Find scenario ID, borrowed, or NULL. */
+/* Find scenario ID, borrowed, or NULL (also when ID is NULL). */
 const struct pb_scenario *playbook_find_scenario(const struct playbook *pb,
 						 const char *id);
 

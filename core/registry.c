@@ -488,9 +488,13 @@ wrong_type(struct err *err, const char *what, const char *path,
 		       path, want, json_type_name(got));
 }
 
+/* The last microsecond of year 9999: a later time is no real release. */
+#define TIME_MAX_US 253402300799999999.0
+
 /* Parse a timestamp member: absent/null gives 0, a string that is no
  * timestamp also gives 0 (registries differ in format; the time is only
- * shown), anything else is a type error. */
+ * shown), and so does a time before 1970 or after 9999 (numbers are
+ * microseconds); anything else is a type error. */
 static int
 json_time(const cJSON *j, int64_t *us, const char *what, const char *path,
 	  struct err *err)
@@ -499,12 +503,15 @@ json_time(const cJSON *j, int64_t *us, const char *what, const char *path,
 	if (!j || cJSON_IsNull(j))
 		return 0;
 	if (cJSON_IsNumber(j)) {
-		*us = (int64_t)j->valuedouble;
+		/* out of range (or 1e300, which no int64 holds): unknown */
+		if (j->valuedouble > 0 && j->valuedouble <= TIME_MAX_US)
+			*us = (int64_t)j->valuedouble;
 		return 0;
 	}
 	if (!cJSON_IsString(j))
 		return wrong_type(err, what, path, "a time string", j);
-	if (clock_parse_rfc3339(j->valuestring, us) < 0)
+	if (clock_parse_rfc3339(j->valuestring, us) < 0 || *us <= 0 ||
+	    *us > (int64_t)TIME_MAX_US)
 		*us = 0;
 	return 0;
 }

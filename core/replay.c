@@ -380,6 +380,16 @@ event_from_scan(const struct line_info *li, struct journal_event *ev)
 	return 0;
 }
 
+static int
+payload_is_object(const struct line_info *li)
+{
+	cJSON *p = cJSON_ParseWithLength(li->payload.p, li->payload.len);
+	int ok = cJSON_IsObject(p);
+
+	cJSON_Delete(p);
+	return ok;
+}
+
 static void
 info_from_event(const struct journal_event *ev, struct line_info *li)
 {
@@ -578,6 +588,14 @@ index_line(struct replay *r, const char *line, size_t len)
 	}
 	r->wall[n - 1] = li.wall_us;
 	r->marks[n - 1] = (uint8_t)marks_of(&li);
+	/* verify's rule: a line is good only when all of it parses, so a
+	 * line that is not applied still has its payload checked */
+	if (!parsed && !(r->marks[n - 1] & REPLAY_MARK_STATE) &&
+	    !payload_is_object(&li) &&
+	    journal_event_parse(line, len, &ev, &err) < 0) {
+		index_unreadable(r, n, err.msg);
+		goto out;
+	}
 	check_chain(r, n, &li);
 	if (r->marks[n - 1] & REPLAY_MARK_STATE) {
 		if (!parsed && event_from_scan(&li, &ev) < 0 &&

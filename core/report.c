@@ -716,6 +716,29 @@ rep_init(struct rep *r)
 	r->other = cJSON_CreateObject();
 }
 
+/* Every key and string of the report made harmless, whatever path it
+ * took from the journal (event types, cells, score-card keys...). Already
+ * sanitized text comes out unchanged. */
+static void
+sanitize_tree(cJSON *o)
+{
+	for (cJSON *c = o->child; c; c = c->next) {
+		if (c->string && !(c->type & cJSON_StringIsConst)) {
+			char *k = clean(c->string);
+
+			free(c->string);
+			c->string = k;
+		}
+		if (cJSON_IsString(c)) {
+			char *v = clean(c->valuestring);
+
+			free(c->valuestring);
+			c->valuestring = v;
+		}
+		sanitize_tree(c);
+	}
+}
+
 static void
 rep_finish(struct rep *r)
 {
@@ -749,6 +772,7 @@ rep_finish(struct rep *r)
 	cJSON_AddItemToObject(r->root, "other_events", r->other);
 	cJSON_Delete(r->states);
 	playbook_free(r->pb);
+	sanitize_tree(r->root);
 }
 
 cJSON *
@@ -810,18 +834,27 @@ static void
 duration(struct strbuf *out, const cJSON *secs)
 {
 	double s;
+	long long whole;
 
 	if (!cJSON_IsNumber(secs)) {
 		strbuf_adds(out, "n/a");
 		return;
 	}
 	s = secs->valuedouble;
+	/* whole seconds in 64 bits: an incident start in 1900 is over 2^31 s
+	 * ago; past 10^15 s (or NaN) the figure means nothing anyway */
+	if (!(s >= 0 && s < 1e15)) {
+		strbuf_adds(out, "n/a");
+		return;
+	}
+	whole = (long long)s;
 	if (s < 60)
 		strbuf_addf(out, "%.1fs", s);
 	else if (s < 3600)
-		strbuf_addf(out, "%dm %02ds", (int)s / 60, (int)s % 60);
+		strbuf_addf(out, "%lldm %02llds", whole / 60, whole % 60);
 	else
-		strbuf_addf(out, "%dh %02dm", (int)s / 3600, (int)s % 3600 / 60);
+		strbuf_addf(out, "%lldh %02lldm", whole / 3600,
+			    whole % 3600 / 60);
 }
 
 /* The clock part of an RFC 3339 time, for the timeline. */

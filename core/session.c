@@ -557,10 +557,68 @@ create_session(const struct session_opts *o, struct err *err)
 	return s;
 }
 
+/* The playbook_sha256 of the first session.started in journal PATH (caller
+ * frees), or NULL when there is none. */
+static char *
+journalled_playbook_sha(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL, *sha = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	while (f && !sha && (n = getline(&line, &cap, f)) > 0) {
+		struct journal_event ev;
+
+		if (!strstr(line, "\"session.started\"") ||
+		    journal_event_parse(line, (size_t)n - (line[n - 1] == '\n'),
+					&ev, NULL) < 0)
+			continue;
+		if (strcmp(ev.type, "session.started") == 0)
+			sha = xstrdup_or_null(cJSON_GetStringValue(
+				cJSON_GetObjectItemCaseSensitive(
+					ev.payload, "playbook_sha256")));
+		journal_event_done(&ev);
+	}
+	free(line);
+	if (f)
+		fclose(f);
+	return sha;
+}
+
+int
+session_verify_copy(const char *dir, struct err *err)
+{
+	char *jpath = dir_file(dir, "journal.jsonl");
+	char *ppath = dir_file(dir, "playbook.json");
+	char *want = journalled_playbook_sha(jpath);
+	char got[65];
+	size_t len;
+	char *text = want ? playbook_read_text(ppath, &len, err) : NULL;
+	int rc = 0;
+
+	if (want && !text)
+		rc = -1;
+	else if (want) {
+		sha256_hex(text, len, got);
+		if (strcmp(got, want) != 0)
+			rc = err_set(err, ERR_CORRUPT, "%s: the playbook copy "
+				     "was changed after the session started: "
+				     "sha256 %s, session.started recorded %s",
+				     ppath, got, want);
+	}
+	free(text);
+	free(want);
+	free(ppath);
+	free(jpath);
+	return rc;
+}
+
 static struct session *
 resume_session(const struct session_opts *o, struct err *err)
 {
-	struct playbook *pb = load_copy(o->dir, err);
+	struct playbook *pb = session_verify_copy(o->dir, err) < 0 ? NULL
+			    : load_copy(o->dir, err);
 	struct session *s;
 	cJSON *p;
 

@@ -76,6 +76,11 @@ struct session_opts {
 	void *listener_arg;	/* borrowed */
 };
 
+/* Check that DIR/playbook.json is the copy session.started recorded (its
+ * playbook_sha256). Returns 0 (also for a journal without one), or -1 with
+ * ERR_CORRUPT naming the file and both hashes, or the read error. */
+int session_verify_copy(const char *dir, struct err *err);
+
 /* Open the session in OPTS->dir: resume it when it has a journal (the
  * playbook copy inside it is used, and a run interrupted by a crash is
  * journalled as interrupted), otherwise create the directory (0700), copy

@@ -48,7 +48,7 @@ say "building rewind (the batch unit tests run it),$unit and the fuzz targets"
 make -s -j"$jobs" rewind $unit $fuzz
 
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
-export LSAN_OPTIONS="suppressions=$src/tests/lsan.supp:print_suppressions=0"
+export LSAN_OPTIONS="suppressions=$src/tests/lsan.supp:fast_unwind_on_malloc=0:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 # Sanitized code runs slower: give each Check test three times its time.
 export CK_TIMEOUT_MULTIPLIER=3

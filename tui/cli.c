@@ -477,7 +477,9 @@ cli_verify(const struct cli_opts *o)
 	}
 	path = journal_path(o->args[0]);
 	rc = journal_verify_file(path, &v, &err);
-	if (rc < 0)
+	if (rc == 0 && session_verify_copy(o->args[0], &err) < 0)
+		rc = err.code == ERR_CORRUPT ? 2 : -1;
+	if (rc < 0 || rc == 2)
 		cli_print_error(NULL, err.msg);
 	else if (rc == 0)
 		printf("%s: intact: %llu events, hash chain verified\n", path,

@@ -29,6 +29,7 @@ struct got {
 	char *content_type, *etag, *last_modified, *error;
 	int attempts;
 	int64_t elapsed_us;
+	int64_t retry_after_us;
 };
 
 struct fx {
@@ -55,6 +56,7 @@ on_done(const struct http_response *r, void *arg)
 	g->done++;
 	g->result = r->result;
 	g->status = r->status;
+	g->retry_after_us = r->retry_after_us;
 	g->body = xmalloc(r->body_len + 1);
 	memcpy(g->body, r->body, r->body_len + 1);
 	g->body_len = r->body_len;
@@ -460,6 +462,44 @@ START_TEST(test_http_429_retry_after_is_honoured)
 }
 END_TEST
 
+/* A Retry-After too large for any clock (2^63-1 seconds, a date in year
+ * 9999) is "longer than we wait": the answer is delivered at once with
+ * the wait capped, never an overflowed (negative) wait that retries. */
+START_TEST(test_http_huge_retry_after_gives_up_without_overflow)
+{
+	static const char *const values[] = {
+		"9223372036854775807", "99999999999999999999999",
+		"Fri, 31 Dec 9999 23:59:59 GMT",
+	};
+
+	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+		struct fx f;
+		char *url, *routes;
+		struct http_request req = { .retries = 2, .backoff_us = 1000 };
+
+		fx_init(&f, "{}");
+		routes = xasprintf("{\"/limited\": {\"sequence\": [{\"status\": "
+				   "429, \"headers\": {\"Retry-After\": "
+				   "\"%s\"}}, {\"body\": \"ok\"}]}}",
+				   values[i]);
+		fixsrv_set_routes(&f.srv, routes);
+		url = fixsrv_url(&f.srv, NULL, "/limited");
+		req.url = url;
+		start(&f, 0, &req);
+		run_until(&f, 1, 10);
+		ck_assert_msg(f.got[0].status == 429, "%s: status %d",
+			      values[i], f.got[0].status);
+		ck_assert_int_eq(f.got[0].attempts, 1);
+		ck_assert_msg(f.got[0].retry_after_us > 120 * 1000000LL,
+			      "%s: retry_after_us %lld", values[i],
+			      (long long)f.got[0].retry_after_us);
+		free(routes);
+		free(url);
+		fx_done(&f);
+	}
+}
+END_TEST
+
 START_TEST(test_http_retry_after_as_http_date_is_honoured)
 {
 	struct fx f;
@@ -754,6 +794,7 @@ http_suite(void)
 		{ "retry-exhausted", test_http_retries_exhausted_deliver_the_last_answer },
 		{ "retry-429", test_http_429_retry_after_is_honoured },
 		{ "retry-date", test_http_retry_after_as_http_date_is_honoured },
+		{ "retry-huge", test_http_huge_retry_after_gives_up_without_overflow },
 		{ "retry-connect", test_http_connect_errors_are_retried },
 		{ "token", test_http_token_goes_to_its_host_only },
 		{ "auth-cross-host", test_http_basic_auth_and_header_dropped_across_hosts },

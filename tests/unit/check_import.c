@@ -385,6 +385,70 @@ START_TEST(test_import_repairs_invalid_utf8_and_controls)
 }
 END_TEST
 
+/* A first command line just over the title cap (73 to 75 bytes) is not
+ * worth cutting: "..." would make it longer. It once overflowed its copy. */
+START_TEST(test_import_command_title_just_over_the_cap_is_kept_whole)
+{
+	for (size_t len = 70; len <= 80; len++) {
+		char *cmd = xmalloc(len + 1);
+		char *text;
+		cJSON *root;
+		cJSON *st;
+		const char *title;
+
+		memset(cmd, 'x', len);
+		memcpy(cmd, "echo ", 5);
+		cmd[len] = '\0';
+		text = xasprintf("# T\n\n```sh\n%s\n```\n", cmd);
+		root = import_text(text, strlen(text), NULL);
+		st = find_step(root, "run", "echo", NULL, NULL);
+		title = str(st, "title");
+		if (len <= 75)
+			ck_assert_str_eq(title, cmd);
+		else
+			ck_assert_uint_eq(strlen(title), 72 + 3);
+		ck_assert_uint_le(strlen(title), 75);
+		cJSON_Delete(root);
+		free(text);
+		free(cmd);
+	}
+}
+END_TEST
+
+/* Every draft the import writes loads: odd fences (a console block with
+ * nothing but blank lines or a bare "$", an empty sh block) once gave a
+ * step with an empty "run" that the loader refuses. */
+START_TEST(test_import_odd_fences_still_give_a_draft_that_loads)
+{
+	static const char *const texts[] = {
+		"```console\n\n",
+		"```console\n$\n```\n",
+		"```console\n$ \nok\n```\n",
+		"# T\n\n```sh\n\n```\n",
+		"```sh\n   \n",
+		"```console\n\n```\n```console\n$ ls\n```\n",
+	};
+
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		struct err err = { 0 };
+		char *json = mdimport_convert(texts[i], strlen(texts[i]),
+					      "odd.md", NULL, &err);
+		struct playbook *pb;
+
+		if (!json) {	/* refused as blank is fine too */
+			ck_assert_int_eq(err.code, ERR_INVALID);
+			continue;
+		}
+		pb = playbook_load_buffer(json, strlen(json), "draft.json",
+					  &err);
+		ck_assert_msg(pb != NULL, "input %zu: draft does not load: %s",
+			      i, err.msg);
+		playbook_free(pb);
+		free(json);
+	}
+}
+END_TEST
+
 START_TEST(test_import_blank_text_is_refused)
 {
 	struct err err = { 0 };
@@ -614,6 +678,8 @@ import_suite(void)
 		{ "noheadings", test_import_runbook_without_headings_keeps_everything },
 		{ "utf8", test_import_repairs_invalid_utf8_and_controls },
 		{ "blank", test_import_blank_text_is_refused },
+		{ "oddfences", test_import_odd_fences_still_give_a_draft_that_loads },
+		{ "titlecap", test_import_command_title_just_over_the_cap_is_kept_whole },
 		{ "seeds", test_import_each_seed_keeps_its_commands_and_checklists },
 	};
 

@@ -12,6 +12,7 @@
 #include "err.h"
 #include "playbook.h"
 #include "sha256.h"
+#include "strbuf.h"
 #include "suites.h"
 #include "testutil.h"
 #include "xalloc.h"
@@ -702,6 +703,73 @@ START_TEST(test_playbook_pattern_cannot_escape_its_anchors)
 }
 END_TEST
 
+/* Patterns glibc's regcomp would take seconds and gigabytes to compile
+ * are refused before it sees them, with the limit named; ordinary ones
+ * (counts, groups, classes with brackets and braces) still load. The
+ * costly ones come last so that code without the limits fails early. */
+static const struct {
+	const char *pattern;	/* JSON text */
+	const char *limit;	/* in the message, or NULL: loads */
+} regex_limit_cases[] = {
+	{ "x{0,1001}", "the limit is 1000" },
+	{ "((((((((((((((((((a))))))))))))))))))", "groups nested 18 deep" },
+	{ "x***", "repetition operators in a row" },
+	{ "((x{0,20}){0,20}){0,20}", "multiply to 8000" },
+	{ "x{2}{2}{2}{2}{2}{2}{2}{2}{2}{2}{2}", "repetition operators in a row" },
+	{ "^[0-9]{1,3}(\\\\.[0-9]{1,3}){3}$", NULL },
+	{ "^v?[0-9]+\\\\.[0-9]+\\\\.[0-9]+(-[a-z0-9.]+)?$", NULL },
+	{ "[{(]x{0,1001}[)}]", "the limit is 1000" },
+	{ "[]{(]+", NULL },
+	{ "\\\\{\\\\(x\\\\)", NULL },
+	{ "(t******************************************************************"
+	  "************************************************************", "in a row" },
+	{ "((x{0,30}){0,30}){0,30}", "multiply to 27000" },
+};
+
+START_TEST(test_playbook_costly_patterns_are_refused_before_compiling)
+{
+	char *vars = xasprintf("{\"V\": {\"prompt\": \"v\", \"pattern\": "
+			       "\"%s\"}}", regex_limit_cases[_i].pattern);
+	char *text = playbook_text(vars, "1");
+	struct err err = { 0 };
+	struct playbook *pb = load_text(text, &err);
+
+	if (!regex_limit_cases[_i].limit) {
+		ck_assert_msg(pb != NULL, "%s: %s",
+			      regex_limit_cases[_i].pattern, err.msg);
+	} else {
+		ck_assert_msg(pb == NULL, "%s was accepted",
+			      regex_limit_cases[_i].pattern);
+		ck_assert_int_eq(err.code, ERR_INVALID);
+		ck_assert_msg(strstr(err.msg, regex_limit_cases[_i].limit),
+			      "%s: %s", regex_limit_cases[_i].pattern,
+			      err.msg);
+		ck_assert_ptr_nonnull(strstr(err.msg, "variables.V.pattern"));
+	}
+	playbook_free(pb);
+	free(text);
+	free(vars);
+}
+END_TEST
+
+START_TEST(test_playbook_long_pattern_is_refused)
+{
+	struct strbuf vars = STRBUF_INIT;
+	char *text;
+	struct err err = { 0 };
+
+	strbuf_adds(&vars, "{\"V\": {\"prompt\": \"v\", \"pattern\": \"");
+	for (int i = 0; i < 1100; i++)
+		strbuf_addc(&vars, 'a');
+	strbuf_adds(&vars, "\"}}");
+	text = playbook_text(strbuf_str(&vars), "1");
+	ck_assert_ptr_null(load_text(text, &err));
+	ck_assert_ptr_nonnull(strstr(err.msg, "1100 bytes, the limit is 1024"));
+	free(text);
+	strbuf_done(&vars);
+}
+END_TEST
+
 /* Durations: JSON value text and µs, or -1 for a value both the schema
  * and the loader refuse. */
 static const struct {
@@ -924,6 +992,9 @@ playbook_suite(void)
 		      N_OF(validate_cases));
 	add_case(s, test_playbook_var_validate_never_shows_a_secret);
 	add_case(s, test_playbook_pattern_cannot_escape_its_anchors);
+	add_loop_case(s, test_playbook_costly_patterns_are_refused_before_compiling,
+		      N_OF(regex_limit_cases));
+	add_case(s, test_playbook_long_pattern_is_refused);
 	add_loop_case(s, test_playbook_duration_forms_parse_or_fail,
 		      N_OF(duration_cases));
 	add_case(s, test_playbook_missing_file_is_io_error);

@@ -394,6 +394,47 @@ START_TEST(test_registry_truncated_real_document_never_crashes)
 }
 END_TEST
 
+/* A "time" no clock can hold (1e300, -1e300, 1e19 us, NaN-free but out
+ * of int64) is unknown (0), never an overflowed year -290308; npm, the
+ * PyPI JSON API and PEP 691 all go through the same rule, and the
+ * cached answer keeps every time on its JSON round trip. */
+START_TEST(test_registry_out_of_range_times_are_unknown)
+{
+	static const char npm[] =
+		"{\"name\":\"x\",\"dist-tags\":{\"latest\":\"1.0.2\"},"
+		"\"versions\":{\"1.0.0\":{},\"1.0.1\":{},\"1.0.2\":{}},"
+		"\"time\":{\"1.0.0\":1e300,\"1.0.1\":-1e300,"
+		"\"1.0.2\":1e19}}";
+	static const char pypi[] =
+		"{\"info\":{\"name\":\"x\",\"version\":\"1.0\"},"
+		"\"releases\":{\"1.0\":[{\"upload_time_iso_8601\":1e300}]}}";
+	struct reg_answer *a = reg_answer_new(REG_NPM, "x");
+	struct reg_answer *b;
+	struct err err = { 0 };
+	char *json;
+
+	ck_assert_msg(registry_parse_npm(a, npm, strlen(npm), &err) == 0,
+		      "%s", err.msg);
+	ck_assert_uint_eq(a->n_versions, 3);
+	for (size_t i = 0; i < a->n_versions; i++)
+		ck_assert_msg(a->versions[i].published_us == 0, "%s: %lld",
+			      a->versions[i].version,
+			      (long long)a->versions[i].published_us);
+	json = reg_answer_to_json(a);
+	b = reg_answer_from_json(json, strlen(json), REG_NPM, "x", NULL);
+	ck_assert_ptr_nonnull(b);
+	ck_assert(reg_answer_same_data(a, b));
+	reg_answer_free(b);
+	free(json);
+	reg_answer_free(a);
+	a = reg_answer_new(REG_PYPI, "x");
+	if (registry_parse_pypi_json(a, pypi, strlen(pypi), &err) == 0)
+		for (size_t i = 0; i < a->n_versions; i++)
+			ck_assert(a->versions[i].published_us == 0);
+	reg_answer_free(a);
+}
+END_TEST
+
 START_TEST(test_registry_answer_json_round_trips)
 {
 	struct reg_answer *a = reg_answer_new(REG_PYPI, "rewind-fixture");
@@ -611,6 +652,7 @@ registry_suite(void)
 			    0, sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(tc, test_registry_truncated_real_document_never_crashes);
 	tcase_add_test(tc, test_registry_answer_json_round_trips);
+	tcase_add_test(tc, test_registry_out_of_range_times_are_unknown);
 	tcase_add_test(tc, test_registry_shipped_playbook_scenarios_load);
 	tcase_add_test(tc, test_registry_scenario_list_and_time_shapes);
 	tcase_add_test(tc, test_registry_probe_judges_dist_tags_and_pypi_latest);

@@ -450,6 +450,44 @@ START_TEST(test_replay_flags_a_tampered_line_where_verify_does)
 }
 END_TEST
 
+/* A line replay does not apply (a note) whose payload is no longer JSON,
+ * though its prev still chains: verify names it, and so does replay. */
+START_TEST(test_replay_and_verify_agree_on_a_broken_note_payload)
+{
+	struct fx f;
+	struct journal_verify v;
+	struct clock clk;
+	struct journal *j;
+	char *path;
+	cJSON *p = cJSON_Parse("{\"text\":\"all quiet\"}");
+	const struct replay_integrity *in;
+	uint64_t n;
+
+	fx_init(&f);
+	record_walk(&f);
+	path = journal_of(f.dir);
+	clock_init_manual(&clk, WALL0 + 3600 * 1000000LL, 1000);
+	j = journal_open(path, &clk, NULL, NULL, &f.err);
+	ck_assert_msg(j != NULL, "%s", f.err.msg);
+	ck_assert(journal_append(j, "sam", "note.added", NULL, NULL, p, NULL,
+				 &f.err) > 0);
+	n = journal_count(j);
+	ck_assert(journal_append(j, "sam", "session.quit", NULL, NULL, NULL,
+				 NULL, &f.err) > 0);
+	journal_free(j);
+	cJSON_Delete(p);
+	edit_line(&f, n, "\"all quiet\"}", "\"all quiet\",}");
+	ck_assert_int_eq(journal_verify_file(path, &v, &f.err), 1);
+	ck_assert_uint_eq(v.bad_line, n);
+	open_replay(&f);
+	in = replay_integrity(f.r);
+	ck_assert_uint_eq(in->bad_line, v.bad_line);
+	ck_assert_str_eq(in->reason, v.reason);
+	free(path);
+	fx_done(&f);
+}
+END_TEST
+
 START_TEST(test_replay_skips_an_unreadable_line_and_a_torn_tail)
 {
 	struct fx f;
@@ -1179,6 +1217,7 @@ replay_suite(void)
 	tcase_add_test(tc, test_replay_seek_to_zero_is_the_state_before_any_event);
 	tcase_add_test(tc, test_replay_seek_across_snapshots_matches_prefix_sessions);
 	tcase_add_test(tc, test_replay_flags_a_tampered_line_where_verify_does);
+	tcase_add_test(tc, test_replay_and_verify_agree_on_a_broken_note_payload);
 	tcase_add_test(tc, test_replay_skips_an_unreadable_line_and_a_torn_tail);
 	tcase_add_test(tc, test_replay_never_writes_to_the_session_directory);
 	tcase_add_test(tc, test_replay_finds_marks_times_and_text);

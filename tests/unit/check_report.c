@@ -221,6 +221,122 @@ START_TEST(test_report_flags_a_tampered_journal_at_its_first_bad_line)
 }
 END_TEST
 
+/* Nothing hostile from a journal reaches the report: event types, version
+ * values, matrix cells (keys too), variable names and score-card keys
+ * with ESC, C1 and bidi controls come out as visible text, in the
+ * Markdown and in every string and key of the JSON. */
+static const struct ev hostile[] = {
+	{ "olga", "\x1b]52;c;aGk=\x07\x1b[2J", NULL, NULL },
+	{ "olga", "var.set", NULL, "{\"name\":\"RESTORE_VERSION\","
+	  "\"value\":\"1.\\u001b[31m3\\u009b2J\"}" },
+	{ "olga", "var.set", NULL, "{\"name\":\"X\\u001b[5m\","
+	  "\"value\":\"v\"}" },
+	{ "olga", "decision.made", "decide.response", "{\"option\":\"rollback\","
+	  "\"cell\":{\"SEV\\u001b[2J\":\"P0\\u202e\"}}" },
+	{ "rewind", "drill.scorecard", NULL, "{\"score\\u001b[2J\":80,"
+	  "\"decision\":{\"exp\\u0085\":\"r\\u001b[0m\"}}" },
+};
+
+static int
+has_control(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p < 0x20 && *p != '\n') || *p == 0x7f)
+			return 1;
+		if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			return 1;	/* C1 as UTF-8 */
+		if (*p == 0xe2 && p[1] == 0x80 && p[2] >= 0xaa &&
+		    p[2] <= 0xae)
+			return 1;	/* bidi embedding and override */
+	}
+	return 0;
+}
+
+static int
+tree_has_control(const cJSON *o)
+{
+	for (const cJSON *c = o ? o->child : NULL; c; c = c->next) {
+		if ((c->string && has_control(c->string)) ||
+		    (cJSON_IsString(c) && has_control(c->valuestring)) ||
+		    tree_has_control(c))
+			return 1;
+	}
+	return 0;
+}
+
+START_TEST(test_report_makes_every_journal_string_harmless)
+{
+	char *dir = make_session();
+	char *jpath = xasprintf("%s/journal.jsonl", dir);
+	struct clock clk;
+	struct err err = { 0 };
+	struct journal *j;
+	cJSON *rep;
+	char *md;
+
+	clock_init_manual(&clk, 1767265200LL * 1000000, 0);
+	j = journal_open(jpath, &clk, NULL, NULL, &err);
+	ck_assert_msg(j != NULL, "%s", err.msg);
+	for (size_t i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++) {
+		cJSON *p = hostile[i].payload ? cJSON_Parse(hostile[i].payload)
+					      : NULL;
+
+		ck_assert_msg(!hostile[i].payload || p, "bad payload %zu", i);
+		ck_assert(journal_append(j, hostile[i].actor, hostile[i].type,
+					 NULL, hostile[i].step, p, NULL,
+					 &err) > 0);
+		cJSON_Delete(p);
+	}
+	journal_free(j);
+	md = render(dir, &rep);
+	if (has_control(md))
+		fprintf(stderr, "%s", md);
+	ck_assert_msg(!has_control(md), "control bytes in the Markdown");
+	ck_assert_msg(!tree_has_control(rep), "control bytes in the JSON");
+	ck_assert_ptr_nonnull(strstr(md, "^[]52;c;aGk=^G^[[2J"));
+	cJSON_Delete(rep);
+	free(md);
+	free(jpath);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+/* An incident start long ago (1900) gives a long but right duration, not
+ * an int overflow ("-596523h"). */
+START_TEST(test_report_duration_from_1900_does_not_overflow)
+{
+	char *dir = tu_mkdtemp();
+	char *jpath = xasprintf("%s/journal.jsonl", dir);
+	struct clock clk;
+	struct err err = { 0 };
+	struct journal *j;
+	cJSON *p = cJSON_Parse("{\"name\":\"INCIDENT_START\","
+			       "\"value\":\"1900-01-01 00:00\"}");
+	char *md;
+
+	clock_init_manual(&clk, 1767261600LL * 1000000, 0);	/* 2026 */
+	j = journal_open(jpath, &clk, NULL, NULL, &err);
+	ck_assert_msg(j != NULL, "%s", err.msg);
+	ck_assert(journal_append(j, "olga", "session.started", NULL, NULL,
+				 NULL, NULL, &err) > 0);
+	ck_assert(journal_append(j, "olga", "var.set", NULL, NULL, p, NULL,
+				 &err) > 0);
+	journal_free(j);
+	cJSON_Delete(p);
+	md = render(dir, NULL);
+	/* 2026-01-01 10:00 - 1900-01-01 00:00 = 3976250400 s */
+	ck_assert_msg(strstr(md, "| Time to detect | 1104514h 00m |") != NULL,
+		      "%s", md);
+	ck_assert_ptr_null(strstr(md, "h -"));
+	ck_assert_ptr_null(strstr(md, "| -"));
+	free(md);
+	free(jpath);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
 /* Times, durations and digests vary between runs of the binary. */
 static void
 mask(char *s)
@@ -300,6 +416,8 @@ report_suite(void)
 		{ "json", test_report_json_has_the_fields },
 		{ "tampered", test_report_flags_a_tampered_journal_at_its_first_bad_line },
 		{ "batch", test_report_written_when_a_batch_drill_completes },
+		{ "hostile", test_report_makes_every_journal_string_harmless },
+		{ "1900", test_report_duration_from_1900_does_not_overflow },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {

@@ -1,0 +1,20 @@
+/* Limits on a regular expression from a playbook, checked before regcomp:
+ * glibc compiles counted repetition by copying, so a short pattern can
+ * take minutes and gigabytes to compile. */
+#ifndef REWIND_CORE_RELIMIT_H
+#define REWIND_CORE_RELIMIT_H
+
+struct err;
+
+#define RELIMIT_MAX_LEN 1024	/* bytes */
+#define RELIMIT_MAX_DEPTH 16	/* groups inside groups */
+#define RELIMIT_MAX_COUNT 1000	/* the largest bound in {m,n} */
+#define RELIMIT_MAX_PRODUCT 1000	/* counts nested in counts, multiplied */
+#define RELIMIT_MAX_RUN 2	/* repetition operators in a row */
+
+/* Check extended regular expression PATTERN against the limits above.
+ * Returns 0, or -1 with ERR_INVALID and a message naming the limit; a
+ * pattern that passes may still be refused by regcomp. */
+int relimit_check(const char *pattern, struct err *err);
+
+#endif

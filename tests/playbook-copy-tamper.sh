@@ -1,0 +1,34 @@
+#!/bin/sh
+# The session's playbook copy is checked against the playbook_sha256 that
+# session.started journalled: after its run command is edited, `rewind
+# verify` fails naming playbook.json and both hashes, and resuming the
+# drill refuses to run the edited command.
+set -u
+bin=${REWIND_BIN:-./rewind}
+src=${REWIND_SRCDIR:-.}
+tmp=$(mktemp -d) || exit 99
+trap 'rm -rf "$tmp"' EXIT
+export HOME="$tmp/home" XDG_STATE_HOME="$tmp/state" TZ=UTC
+
+fail() { echo "FAIL: $*"; exit 1; }
+
+grep -v '^#' "$src/playbooks/example.walk" | head -n 3 |
+	"$bin" drill "$src/playbooks/example.json" --batch --operator sam \
+		--session-dir "$tmp/s" >"$tmp/out" 2>"$tmp/err"
+"$bin" verify "$tmp/s" >/dev/null 2>&1 || fail "verify failed on an untouched session"
+want=$(sha256sum <"$tmp/s/playbook.json" | cut -c1-64)
+sed -i 's/git status --short/touch "$HOME\/pwned"; git status --short/' "$tmp/s/playbook.json"
+got=$(sha256sum <"$tmp/s/playbook.json" | cut -c1-64)
+[ "$want" != "$got" ] || fail "the edit did not change the copy"
+
+"$bin" verify "$tmp/s" >"$tmp/verify" 2>&1 && fail "verify accepted an edited playbook copy"
+grep -q 'playbook.json' "$tmp/verify" || fail "verify does not name playbook.json: $(cat "$tmp/verify")"
+grep -q "$want" "$tmp/verify" && grep -q "$got" "$tmp/verify" ||
+	fail "verify does not give both hashes: $(cat "$tmp/verify")"
+
+echo "run assess.status" |
+	"$bin" drill --batch --operator sam --session-dir "$tmp/s" >"$tmp/out2" 2>"$tmp/err2" &&
+	fail "resume accepted an edited playbook copy"
+grep -q "$want" "$tmp/err2" || fail "resume error does not name the hashes: $(cat "$tmp/err2")"
+[ -e "$HOME/pwned" ] && fail "the edited command ran"
+echo "playbook copy: an edited copy is refused by verify and resume"
