@@ -7,8 +7,8 @@ cd "$(dirname "$0")"
 mode=${1:-demo}
 
 PACKAGES="build-essential autoconf automake pkg-config libncurses-dev \
-libgit2-dev libcurl4-openssl-dev libcjson-dev check tmux git python3 \
-ca-certificates"
+libgit2-dev libcurl4-openssl-dev libcjson-dev libunistring-dev check tmux \
+git python3 ca-certificates"
 # The test suite also runs a real npm registry (Verdaccio) on loopback;
 # a machine that has node and npm from elsewhere keeps them.
 TEST_PACKAGES="nodejs npm"

@@ -22,6 +22,7 @@
 #include "clock.h"
 #include "drill.h"
 #include "err.h"
+#include "identity.h"
 #include "journal.h"
 #include "loop.h"
 #include "redact.h"
@@ -660,6 +661,23 @@ attach_loop(struct session *s, struct loop *l, struct err *err)
 	return 0;
 }
 
+/* Open with OPTS' operator in its normal form (identity.h). */
+static struct session *
+open_as(const struct session_opts *o, int exists, struct err *err)
+{
+	struct session_opts named = *o;
+	char *op = NULL;
+	struct session *s;
+
+	if (o->operator &&
+	    !(op = identity_normalize(o->operator, "--operator", err)))
+		return NULL;
+	named.operator = op;
+	s = exists ? resume_session(&named, err) : create_session(&named, err);
+	free(op);
+	return s;
+}
+
 struct session *
 session_open(const struct session_opts *o, struct err *err)
 {
@@ -673,7 +691,7 @@ session_open(const struct session_opts *o, struct err *err)
 
 	free(jpath);
 	free(ppath);
-	s = exists ? resume_session(o, err) : create_session(o, err);
+	s = open_as(o, exists, err);
 	if (!s)
 		return NULL;
 	s->read_only = o->read_only;

@@ -17,6 +17,7 @@
 #include "action.h"
 #include "drill.h"
 #include "err.h"
+#include "identity.h"
 #include "journal.h"
 #include "report.h"
 #include "session_int.h"
@@ -468,14 +469,15 @@ check_approver(struct session *s, struct step_rt *rt, const char *name,
 {
 	int have = 0;
 
-	if (strcasecmp(name, s->operator) == 0)
+	if (identity_same(name, s->operator))
 		return err_set(err, ERR_STATE, "approve %s: %s is the operator "
 			       "of this session; an approver must be someone "
 			       "else", rt->def->id, name);
 	for (size_t i = 0; i < rt->n_approvals; i++) {
-		if (strcasecmp(rt->approvals[i].name, name) == 0)
+		if (identity_same(rt->approvals[i].name, name))
 			return err_set(err, ERR_STATE, "approve %s: %s already "
-				       "approved as %s", rt->def->id, name,
+				       "approved as %s", rt->def->id,
+				       rt->approvals[i].name,
 				       rt->approvals[i].role);
 		have += strcmp(rt->approvals[i].role, role->role) == 0;
 	}
@@ -486,13 +488,36 @@ check_approver(struct session *s, struct step_rt *rt, const char *name,
 	return 0;
 }
 
+static cJSON *
+approval_payload(struct session *s, struct step_rt *rt,
+		 const struct pb_role *role, const char *name,
+		 const char *comment)
+{
+	char *hash = session_gate_hash(s, rt);
+	cJSON *p = cJSON_CreateObject(), *gates;
+
+	cJSON_AddStringToObject(p, "role", role->role);
+	cJSON_AddStringToObject(p, "name", name);
+	if (comment && *comment)
+		cJSON_AddStringToObject(p, "comment", comment);
+	cJSON_AddStringToObject(p, "gate_hash", hash);
+	gates = cJSON_AddArrayToObject(p, "gates");
+	for (size_t i = 0; i < rt->def->n_gates; i++)
+		cJSON_AddItemToArray(gates,
+				     cJSON_CreateString(rt->def->gates[i]));
+	free(hash);
+	return p;
+}
+
+/* The approver's name is compared and journalled in its normal form
+ * (identity.h), so " alice" or a fullwidth "ａｌｉｃｅ" is alice. */
 static int
 act_approve(struct session *s, struct step_rt *rt, const struct action *a,
 	    const char *actor, struct err *err)
 {
 	const struct pb_role *role = find_role(rt->def, a->role);
-	char *hash;
-	cJSON *p, *gates;
+	char *where, *name;
+	int rc;
 
 	(void)actor;
 	if (!role)
@@ -500,22 +525,18 @@ act_approve(struct session *s, struct step_rt *rt, const struct action *a,
 			       "(roles: %s%s)", rt->def->id, a->role,
 			       rt->def->roles[0].role,
 			       rt->def->n_roles > 1 ? ", ..." : "");
-	if (check_approver(s, rt, a->name, role, err) < 0)
+	where = xasprintf("approve %s", rt->def->id);
+	name = identity_normalize(a->name, where, err);
+	free(where);
+	if (!name)
 		return -1;
-	hash = session_gate_hash(s, rt);
-	p = cJSON_CreateObject();
-	cJSON_AddStringToObject(p, "role", role->role);
-	cJSON_AddStringToObject(p, "name", a->name);
-	if (a->text && *a->text)
-		cJSON_AddStringToObject(p, "comment", a->text);
-	cJSON_AddStringToObject(p, "gate_hash", hash);
-	gates = cJSON_AddArrayToObject(p, "gates");
-	for (size_t i = 0; i < rt->def->n_gates; i++)
-		cJSON_AddItemToArray(gates,
-				     cJSON_CreateString(rt->def->gates[i]));
-	free(hash);
-	return session_record(s, a->name, "approval.granted", rt->def->id, p,
-			      err);
+	rc = check_approver(s, rt, name, role, err);
+	if (rc == 0)
+		rc = session_record(s, name, "approval.granted", rt->def->id,
+				    approval_payload(s, rt, role, name,
+						     a->text), err);
+	free(name);
+	return rc;
 }
 
 static int
