@@ -850,6 +850,20 @@ session_step_view(const struct session *s, size_t i, struct step_view *out)
 	return 0;
 }
 
+int
+session_step_approval(const struct session *s, const char *id, size_t j,
+		      struct approval_view *out)
+{
+	const struct step_rt *rt = session_find_step(s, id);
+
+	if (!rt || j >= rt->n_approvals)
+		return -1;
+	out->role = rt->approvals[j].role;
+	out->name = rt->approvals[j].name;
+	out->wall_us = rt->approvals[j].wall_us;
+	return 0;
+}
+
 char *
 session_render(const struct session *s, const char *text, struct err *err)
 {

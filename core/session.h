@@ -174,6 +174,19 @@ size_t session_n_steps(const struct session *s);
 int session_step_view(const struct session *s, size_t i,
 		      struct step_view *out);
 
+/* One approval given to an approve step; strings are borrowed and valid
+ * until the session changes. */
+struct approval_view {
+	const char *role;	/* as the playbook names it */
+	const char *name;	/* the approver, in normal form (identity.h) */
+	int64_t wall_us;	/* when it was given */
+};
+
+/* Fill OUT with approval J (in the order given) of step ID; returns 0, or
+ * -1 when there is no such step or approval. */
+int session_step_approval(const struct session *s, const char *id,
+			  size_t j, struct approval_view *out);
+
 /* TEXT with ${NAME} replaced by variables and facts (OPERATOR, PLAYBOOK,
  * SESSION_DIR, MODE); caller frees. NULL with ERR_NOTFOUND naming the
  * first unset or unknown name. */
