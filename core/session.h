@@ -115,6 +115,13 @@ int session_apply(struct session *s, const struct action *a,
 /* Read events other processes appended; returns how many, or -1. */
 int session_poll(struct session *s, struct err *err);
 
+/* Whether run step ID may start now as far as other commands go: 0, or
+ * -1 with ERR naming the run step still running (one command runs at a
+ * time unless both steps are marked "parallel"). The front end asks
+ * before it asks for a confirmation; session_apply checks it again. */
+int session_may_run(const struct session *s, const char *id,
+		    struct err *err);
+
 /* Whether a command or wait of this session is still in progress. */
 int session_is_busy(const struct session *s);
 

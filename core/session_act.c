@@ -303,6 +303,39 @@ act_na(struct session *s, struct step_rt *rt, const struct action *a,
 	return session_record(s, actor, "step.na", rt->def->id, p, err);
 }
 
+/* One command at a time: a run step may start while another runs only
+ * when the playbook marks both "parallel". */
+static int
+check_one_command(const struct session *s, const struct step_rt *rt,
+		  struct err *err)
+{
+	for (size_t i = 0; rt->def->kind == STEP_KIND_RUN && i < s->n_steps;
+	     i++) {
+		const struct step_rt *o = &s->steps[i];
+
+		if (o == rt || o->def->kind != STEP_KIND_RUN ||
+		    o->state != STEP_RUNNING ||
+		    (rt->def->parallel && o->def->parallel))
+			continue;
+		return err_set(err, ERR_STATE, "run %s: step %s is still "
+			       "running; one command runs at a time (wait for "
+			       "it or cancel it; only steps both marked "
+			       "\"parallel\": true run together)", rt->def->id,
+			       o->def->id);
+	}
+	return 0;
+}
+
+int
+session_may_run(const struct session *s, const char *id, struct err *err)
+{
+	const struct step_rt *rt = session_find_step(s, id);
+
+	if (!rt)
+		return err_set(err, ERR_NOTFOUND, "run: no step \"%s\"", id);
+	return check_one_command(s, rt, err);
+}
+
 static int
 act_run(struct session *s, struct step_rt *rt, const struct action *a,
 	const char *actor, struct err *err)
@@ -311,6 +344,8 @@ act_run(struct session *s, struct step_rt *rt, const struct action *a,
 	char *text;
 
 	(void)a;
+	if (check_one_command(s, rt, err) < 0)
+		return -1;
 	if (rt->def->destructive && s->read_only)
 		return err_set(err, ERR_STATE, "run %s: the step is destructive "
 			       "and this session was opened read-only",

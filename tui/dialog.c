@@ -249,11 +249,17 @@ static void
 act_default(struct app *a, const struct step_view *v)
 {
 	const struct pb_step *st = v->def;
+	struct err err = { 0 };
 
 	switch (st->kind) {
 	case STEP_KIND_CHECK: apply_fmt(a, 1, "tick %s", st->id); break;
 	case STEP_KIND_RUN:
-		if (drill_wants_prediction(a->session, st->id) &&
+		/* While another command runs the run is refused (and the
+		 * refusal journalled) before a prediction or confirmation is
+		 * asked. */
+		if (session_may_run(a->session, st->id, &err) < 0)
+			apply_fmt(a, 1, "run %s", st->id);
+		else if (drill_wants_prediction(a->session, st->id) &&
 		    !drill_prediction(a->session, st->id))
 			dialog_open(a, FLOW_PREDICT, st->id);
 		else if (st->destructive && !v->confirmed)
