@@ -193,6 +193,8 @@ show_handoff(struct app *a, struct cursor *c, const struct step_view *v)
 
 	if (!cmd)
 		return;
+	if (a->watch && !keymap_in_watch(UI_COPY_HANDOFF))
+		key = NULL;	/* refused there: not offered */
 	linef(c, ROLE_TITLE, "Approver's command%s%s%s:",
 	      key ? " (" : "", key ? key : "", key ? " copies it)" : "");
 	linef(c, ROLE_NORMAL, "  %s", cmd);
