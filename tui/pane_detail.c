@@ -188,7 +188,8 @@ show_signed(struct app *a, struct cursor *c, const char *id,
 static void
 show_handoff(struct app *a, struct cursor *c, const struct step_view *v)
 {
-	char *cmd = handoff_command(a->session, v->def->id);
+	char *cmd = v->active ? handoff_command(a->session, v->def->id)
+			      : NULL;
 	const char *key = keymap_label_for(KM_STEPS, UI_COPY_HANDOFF);
 
 	if (!cmd)
@@ -226,7 +227,7 @@ app_handoff_due(struct app *a)
 	char *cmd;
 
 	if (app_step_at(a, a->sel, &v) < 0 ||
-	    v.def->kind != STEP_KIND_APPROVE)
+	    v.def->kind != STEP_KIND_APPROVE || !v.active)
 		return 0;
 	cmd = handoff_command(a->session, v.def->id);
 	free(cmd);
@@ -240,7 +241,7 @@ pane_detail_copy_handoff(struct app *a)
 	struct step_view v;
 	char *cmd = NULL;
 
-	if (app_step_at(a, a->sel, &v) == 0)
+	if (app_step_at(a, a->sel, &v) == 0 && v.active)
 		cmd = handoff_command(a->session, v.def->id);
 	if (!cmd) {
 		app_status(a, 1, "nothing to copy: select an approve step that "
