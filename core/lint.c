@@ -27,7 +27,8 @@ const char *const lint_rule_names[] = {
 	"when-unset", "start-variable", "unknown-reference",
 	"unbraced-reference", "confirm-missing", "confirm-names-nothing",
 	"confirm-ignored", "looks-destructive", "drill-missing",
-	"unreachable", "unset-before-use", "too-many-paths", NULL,
+	"unreachable", "unset-before-use", "too-many-paths",
+	"parallel-alone", "parallel-interactive", NULL,
 };
 
 /* What the lint knows of one variable. */
@@ -796,6 +797,63 @@ rule_drill_missing(struct lint *l)
 	}
 }
 
+/* --- rules: steps that run beside others ---------------------------------------- */
+
+static size_t
+count_parallel(const struct playbook *pb)
+{
+	size_t n = 0;
+
+	for (int p = 0; p < PHASE_COUNT; p++)
+		for (size_t i = 0; i < pb->phases[p].n_steps; i++)
+			n += pb->phases[p].steps[i].parallel;
+	return n;
+}
+
+/* "parallel" on an interactive step (it takes the terminal), or on the
+ * only such step (it needs a partner to run beside). */
+static void
+parallel_check(struct lint *l, const struct pb_step *st, const char *sp,
+	       size_t n_parallel)
+{
+	char *path = xasprintf("%s.parallel", sp);
+
+	if (st->interactive) {
+		l->rule = "parallel-interactive";
+		report(l, LINT_ERROR, path, "drop \"parallel\" or "
+		       "\"interactive\"", "interactive step \"%s\" takes "
+		       "over the terminal, so it cannot run beside other "
+		       "commands", st->id);
+	} else if (n_parallel == 1) {
+		l->rule = "parallel-alone";
+		report(l, LINT_WARNING, path, "mark the step it may run "
+		       "beside \"parallel\": true as well, or drop it",
+		       "step \"%s\" is the only parallel step: a command "
+		       "runs beside another only when both are marked, so it "
+		       "still runs alone", st->id);
+	}
+	free(path);
+}
+
+static void
+rule_parallel(struct lint *l)
+{
+	const struct playbook *pb = l->pb;
+	size_t n = count_parallel(pb);
+
+	for (int p = 0; p < PHASE_COUNT && n; p++) {
+		for (size_t i = 0; i < pb->phases[p].n_steps; i++) {
+			char *sp;
+
+			if (!pb->phases[p].steps[i].parallel)
+				continue;
+			sp = step_path(p, i);
+			parallel_check(l, &pb->phases[p].steps[i], sp, n);
+			free(sp);
+		}
+	}
+}
+
 /* --- the decision-path walk ------------------------------------------------------ */
 
 /* A state gives each variable a value: UNSET, an index into its
@@ -1247,6 +1305,7 @@ static const struct rule rules[] = {
 	{ "unbraced-reference", rule_unbraced_reference },
 	{ "confirm-missing", rule_destructive },
 	{ "drill-missing", rule_drill_missing },
+	{ "parallel-alone", rule_parallel },
 	{ "unreachable", rule_paths },
 	{ NULL, NULL },
 };

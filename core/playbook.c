@@ -1625,6 +1625,8 @@ static const struct field run_fields[] = {
 	  .off = offsetof(struct pb_step, confirm) },
 	{ .key = "interactive", .type = F_BOOL,
 	  .off = offsetof(struct pb_step, interactive) },
+	{ .key = "parallel", .type = F_BOOL,
+	  .off = offsetof(struct pb_step, parallel) },
 	{ .key = "predict", .type = F_BOOL,
 	  .off = offsetof(struct pb_step, predict) },
 	STEP_DRILL,

@@ -142,6 +142,7 @@ struct pb_step {
 	int destructive;
 	char *confirm;		/* text to type (may hold ${VAR}); NULL = id */
 	int interactive;
+	int parallel;		/* may run beside other parallel steps */
 	int predict;		/* drill: ask the trainee's prediction first */
 	struct pb_drill drill;	/* run, probe, wait, message */
 

@@ -22,6 +22,7 @@
 #include "clock.h"
 #include "drill.h"
 #include "err.h"
+#include "identity.h"
 #include "journal.h"
 #include "loop.h"
 #include "redact.h"
@@ -703,6 +704,23 @@ attach_loop(struct session *s, struct loop *l, struct err *err)
 	return 0;
 }
 
+/* Open with OPTS' operator in its normal form (identity.h). */
+static struct session *
+open_as(const struct session_opts *o, int exists, struct err *err)
+{
+	struct session_opts named = *o;
+	char *op = NULL;
+	struct session *s;
+
+	if (o->operator &&
+	    !(op = identity_normalize(o->operator, "--operator", err)))
+		return NULL;
+	named.operator = op;
+	s = exists ? resume_session(&named, err) : create_session(&named, err);
+	free(op);
+	return s;
+}
+
 struct session *
 session_open(const struct session_opts *o, struct err *err)
 {
@@ -716,7 +734,7 @@ session_open(const struct session_opts *o, struct err *err)
 
 	free(jpath);
 	free(ppath);
-	s = exists ? resume_session(o, err) : create_session(o, err);
+	s = open_as(o, exists, err);
 	if (!s)
 		return NULL;
 	s->read_only = o->read_only;
@@ -877,6 +895,20 @@ session_step_view(const struct session *s, size_t i, struct step_view *out)
 	out->run_wall_us = rt->run_wall_us;
 	out->orphan = rt->orphan;
 	out->orphan_stopping = rt->orphan_stopping;
+	return 0;
+}
+
+int
+session_step_approval(const struct session *s, const char *id, size_t j,
+		      struct approval_view *out)
+{
+	const struct step_rt *rt = session_find_step(s, id);
+
+	if (!rt || j >= rt->n_approvals)
+		return -1;
+	out->role = rt->approvals[j].role;
+	out->name = rt->approvals[j].name;
+	out->wall_us = rt->approvals[j].wall_us;
 	return 0;
 }
 

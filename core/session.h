@@ -122,6 +122,13 @@ int session_apply(struct session *s, const struct action *a,
 /* Read events other processes appended; returns how many, or -1. */
 int session_poll(struct session *s, struct err *err);
 
+/* Whether run step ID may start now as far as other commands go: 0, or
+ * -1 with ERR naming the run step still running (one command runs at a
+ * time unless both steps are marked "parallel"). The front end asks
+ * before it asks for a confirmation; session_apply checks it again. */
+int session_may_run(const struct session *s, const char *id,
+		    struct err *err);
+
 /* Whether a command or wait of this session is still in progress, or a
  * command a dead console left running still runs. */
 int session_is_busy(const struct session *s);
@@ -186,6 +193,19 @@ size_t session_n_steps(const struct session *s);
  * out of range. */
 int session_step_view(const struct session *s, size_t i,
 		      struct step_view *out);
+
+/* One approval given to an approve step; strings are borrowed and valid
+ * until the session changes. */
+struct approval_view {
+	const char *role;	/* as the playbook names it */
+	const char *name;	/* the approver, in normal form (identity.h) */
+	int64_t wall_us;	/* when it was given */
+};
+
+/* Fill OUT with approval J (in the order given) of step ID; returns 0, or
+ * -1 when there is no such step or approval. */
+int session_step_approval(const struct session *s, const char *id,
+			  size_t j, struct approval_view *out);
 
 /* TEXT with ${NAME} replaced by variables and facts (OPERATOR, PLAYBOOK,
  * SESSION_DIR, MODE); caller frees. NULL with ERR_NOTFOUND naming the

@@ -17,6 +17,7 @@
 #include "action.h"
 #include "drill.h"
 #include "err.h"
+#include "identity.h"
 #include "journal.h"
 #include "report.h"
 #include "session_int.h"
@@ -315,6 +316,40 @@ act_na(struct session *s, struct step_rt *rt, const struct action *a,
 	return session_record(s, actor, "step.na", rt->def->id, p, err);
 }
 
+/* One command at a time: a run step may start while another runs only
+ * when the playbook marks both "parallel". */
+static int
+check_one_command(const struct session *s, const struct step_rt *rt,
+		  struct err *err)
+{
+	for (size_t i = 0; rt->def->kind == STEP_KIND_RUN && i < s->n_steps;
+	     i++) {
+		const struct step_rt *o = &s->steps[i];
+
+		if (o == rt || o->def->kind != STEP_KIND_RUN ||
+		    (o->state != STEP_RUNNING && !o->orphan) ||
+		    (rt->def->parallel && o->def->parallel))
+			continue;
+		return err_set(err, ERR_STATE, "run %s: step %s is still "
+			       "running%s; one command runs at a time (wait for "
+			       "it or cancel it; only steps both marked "
+			       "\"parallel\": true run together)", rt->def->id,
+			       o->def->id, o->orphan ? " from the previous "
+			       "console" : "");
+	}
+	return 0;
+}
+
+int
+session_may_run(const struct session *s, const char *id, struct err *err)
+{
+	const struct step_rt *rt = session_find_step(s, id);
+
+	if (!rt)
+		return err_set(err, ERR_NOTFOUND, "run: no step \"%s\"", id);
+	return check_one_command(s, rt, err);
+}
+
 static int
 act_run(struct session *s, struct step_rt *rt, const struct action *a,
 	const char *actor, struct err *err)
@@ -325,6 +360,8 @@ act_run(struct session *s, struct step_rt *rt, const struct action *a,
 	(void)a;
 	if (rt->orphan)
 		return orphan_refusal(rt, "run", err);
+	if (check_one_command(s, rt, err) < 0)
+		return -1;
 	if (rt->def->destructive && s->read_only)
 		return err_set(err, ERR_STATE, "run %s: the step is destructive "
 			       "and this session was opened read-only",
@@ -491,14 +528,15 @@ check_approver(struct session *s, struct step_rt *rt, const char *name,
 {
 	int have = 0;
 
-	if (strcasecmp(name, s->operator) == 0)
+	if (identity_same(name, s->operator))
 		return err_set(err, ERR_STATE, "approve %s: %s is the operator "
 			       "of this session; an approver must be someone "
 			       "else", rt->def->id, name);
 	for (size_t i = 0; i < rt->n_approvals; i++) {
-		if (strcasecmp(rt->approvals[i].name, name) == 0)
+		if (identity_same(rt->approvals[i].name, name))
 			return err_set(err, ERR_STATE, "approve %s: %s already "
-				       "approved as %s", rt->def->id, name,
+				       "approved as %s", rt->def->id,
+				       rt->approvals[i].name,
 				       rt->approvals[i].role);
 		have += strcmp(rt->approvals[i].role, role->role) == 0;
 	}
@@ -509,13 +547,36 @@ check_approver(struct session *s, struct step_rt *rt, const char *name,
 	return 0;
 }
 
+static cJSON *
+approval_payload(struct session *s, struct step_rt *rt,
+		 const struct pb_role *role, const char *name,
+		 const char *comment)
+{
+	char *hash = session_gate_hash(s, rt);
+	cJSON *p = cJSON_CreateObject(), *gates;
+
+	cJSON_AddStringToObject(p, "role", role->role);
+	cJSON_AddStringToObject(p, "name", name);
+	if (comment && *comment)
+		cJSON_AddStringToObject(p, "comment", comment);
+	cJSON_AddStringToObject(p, "gate_hash", hash);
+	gates = cJSON_AddArrayToObject(p, "gates");
+	for (size_t i = 0; i < rt->def->n_gates; i++)
+		cJSON_AddItemToArray(gates,
+				     cJSON_CreateString(rt->def->gates[i]));
+	free(hash);
+	return p;
+}
+
+/* The approver's name is compared and journalled in its normal form
+ * (identity.h), so " alice" or a fullwidth "ａｌｉｃｅ" is alice. */
 static int
 act_approve(struct session *s, struct step_rt *rt, const struct action *a,
 	    const char *actor, struct err *err)
 {
 	const struct pb_role *role = find_role(rt->def, a->role);
-	char *hash;
-	cJSON *p, *gates;
+	char *where, *name;
+	int rc;
 
 	(void)actor;
 	if (!role)
@@ -523,22 +584,18 @@ act_approve(struct session *s, struct step_rt *rt, const struct action *a,
 			       "(roles: %s%s)", rt->def->id, a->role,
 			       rt->def->roles[0].role,
 			       rt->def->n_roles > 1 ? ", ..." : "");
-	if (check_approver(s, rt, a->name, role, err) < 0)
+	where = xasprintf("approve %s", rt->def->id);
+	name = identity_normalize(a->name, where, err);
+	free(where);
+	if (!name)
 		return -1;
-	hash = session_gate_hash(s, rt);
-	p = cJSON_CreateObject();
-	cJSON_AddStringToObject(p, "role", role->role);
-	cJSON_AddStringToObject(p, "name", a->name);
-	if (a->text && *a->text)
-		cJSON_AddStringToObject(p, "comment", a->text);
-	cJSON_AddStringToObject(p, "gate_hash", hash);
-	gates = cJSON_AddArrayToObject(p, "gates");
-	for (size_t i = 0; i < rt->def->n_gates; i++)
-		cJSON_AddItemToArray(gates,
-				     cJSON_CreateString(rt->def->gates[i]));
-	free(hash);
-	return session_record(s, a->name, "approval.granted", rt->def->id, p,
-			      err);
+	rc = check_approver(s, rt, name, role, err);
+	if (rc == 0)
+		rc = session_record(s, name, "approval.granted", rt->def->id,
+				    approval_payload(s, rt, role, name,
+						     a->text), err);
+	free(name);
+	return rc;
 }
 
 static int

@@ -260,6 +260,7 @@ on_approval(struct session *s, const struct journal_event *ev)
 	a->role = xstrdup(pstr(ev, "role"));
 	a->name = xstrdup(pstr(ev, "name"));
 	a->hash = xstrdup(pstr(ev, "gate_hash") ? pstr(ev, "gate_hash") : "");
+	a->wall_us = ev->wall_us;
 	if (approvals_complete(rt))
 		rt->state = STEP_DONE;
 }

@@ -21,6 +21,7 @@ struct approval {
 	char *role;
 	char *name;
 	char *hash;	/* gate hash at the time of approval */
+	int64_t wall_us;	/* when it was given */
 };
 
 /* Run-time state of one step. */

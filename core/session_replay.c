@@ -71,6 +71,7 @@ rt_copy(struct step_rt *dst, const struct step_rt *src)
 		dst->approvals[i].role = xstrdup(src->approvals[i].role);
 		dst->approvals[i].name = xstrdup(src->approvals[i].name);
 		dst->approvals[i].hash = xstrdup(src->approvals[i].hash);
+		dst->approvals[i].wall_us = src->approvals[i].wall_us;
 	}
 }
 

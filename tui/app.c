@@ -21,11 +21,11 @@
 #include "draw.h"
 #include "drill.h"
 #include "err.h"
+#include "evtext.h"
 #include "journal.h"
 #include "keymap.h"
 #include "logbuf.h"
 #include "loop.h"
-#include "osc52.h"
 #include "outbox.h"
 #include "replay_ui.h"
 #include "sanitize.h"
@@ -240,6 +240,17 @@ app_summarise_event(struct app *a, const char *line)
 		logbuf_add(a->journal, LOG_EVENT, buf);
 }
 
+/* What another process (rewind approve, a watcher) did, in words. */
+static void
+foreign_status(struct app *a, const char *line)
+{
+	char *words = evtext_line(line);
+
+	app_status(a, 0, "%s (from another terminal)",
+		   words ? words : "the journal changed");
+	free(words);
+}
+
 /* A command that ran on the loop has ended: say how, in place of the
  * "started" message. */
 static void
@@ -313,7 +324,7 @@ on_core_event(const struct core_event *ev, void *arg)
 		if (!ev->foreign && strcmp(ev->type, "session.resumed") == 0)
 			a->resumed = 1;
 		if (ev->foreign)
-			app_status(a, 0, "%s from another terminal", ev->type);
+			foreign_status(a, ev->line);
 		app_refresh_steps(a);
 		break;
 	case CORE_EV_OUTPUT:
@@ -688,6 +699,7 @@ do_uiact(struct app *a, enum uiact act)
 	case UI_REDRAW: clearok(curscr, TRUE); app_dirty(a); break;
 	case UI_QUIT: quit_or_ask(a); break;
 	case UI_PICK_TAG: pane_tags_pick(a); break;
+	case UI_COPY_HANDOFF: pane_detail_copy_handoff(a); break;
 	case UI_REFRESH: pane_sources_refresh(a); break;
 	case UI_UPDATE: open_update(a, 0); break;
 	case UI_UPDATE_DISMISS: open_update(a, 1); break;
@@ -824,16 +836,8 @@ note_messages(struct app *a)
 static int
 app_clipboard(const char *text, size_t len, void *arg, struct err *err)
 {
-	char *seq = osc52_encode(text, len);
-
 	(void)arg;
-	if (!seq)
-		return err_set(err, ERR_INVALID, "the message is too long for "
-			       "the clipboard (over %d bytes)", OSC52_MAX_TEXT);
-	fputs(seq, stdout);
-	fflush(stdout);
-	free(seq);
-	return 0;
+	return term_clipboard(text, len, err);
 }
 
 /* Once a second: the header clock, and escalations as their time comes. */

@@ -215,6 +215,11 @@ void pane_tags_tab_draw(struct app *a, struct _win_st *w, struct rect r);
 void pane_registry_tab_draw(struct app *a, struct _win_st *w, struct rect r);
 void pane_sources_scroll(struct app *a, long delta);
 void pane_tags_pick(struct app *a);
+/* Whether the selected step is an approve step still awaiting a sign-off
+ * (its hand-off command is shown and can be copied). */
+int app_handoff_due(struct app *a);
+/* Copy the selected approve step's hand-off command to the clipboard. */
+void pane_detail_copy_handoff(struct app *a);
 void pane_sources_refresh(struct app *a);
 
 /* Open dialogs and feed them keys (dialog.c). */

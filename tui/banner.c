@@ -52,7 +52,10 @@ banner_run_text(const struct step_view *v, char *buf, size_t size)
 void
 banner_orphan_hint(const struct step_view *v, char *buf, size_t size)
 {
-	const char *key = keymap_key_for(KM_STEPS, UI_CANCEL_STEP);
+	const char *key = keymap_label_for(KM_STEPS, UI_CANCEL_STEP);
+
+	if (!key)
+		key = "?";
 
 	if (v->orphan_stopping)
 		snprintf(buf, size, "waiting for it to end (press %s again to "

@@ -1,7 +1,7 @@
 /* Batch mode: a line-oriented front end on the same event loop as the
- * console. Actions are read from stdin only while no command is running;
- * output stays machine-readable (JSON lines on stdout, messages on
- * stderr). */
+ * console. Actions are read from stdin only while no command is running
+ * (except beside a step the playbook marks "parallel"); output stays
+ * machine-readable (JSON lines on stdout, messages on stderr). */
 #include "config.h"
 #include "batch.h"
 
@@ -87,6 +87,20 @@ on_core_event(const struct core_event *ev, void *arg)
 	}
 }
 
+/* A run of a step marked "parallel": the next line is read at once, so
+ * it may start another parallel step beside it. */
+static int
+runs_beside(struct batch *b, const struct action *a)
+{
+	const struct pb_step *st;
+
+	if (a->kind != ACT_RUN || !a->step)
+		return 0;
+	st = playbook_find_step(session_playbook(b->session), a->step, NULL,
+				NULL);
+	return st && st->kind == STEP_KIND_RUN && st->parallel;
+}
+
 static void
 do_action(struct batch *b, const char *line)
 {
@@ -105,7 +119,7 @@ do_action(struct batch *b, const char *line)
 		emit_error(b, err.msg);
 	if (rc >= 0 && a.kind == ACT_QUIT)
 		b->quit = 1;
-	if (rc == 1 && session_is_busy(b->session))
+	if (rc == 1 && session_is_busy(b->session) && !runs_beside(b, &a))
 		b->waiting = 1;
 	else
 		emit_awaiting(b);
@@ -161,8 +175,8 @@ finished(const struct batch *b)
 {
 	if (b->ended)
 		return 1;
-	if (b->waiting)
-		return 0;
+	if (b->waiting || session_is_busy(b->session))
+		return 0;	/* parallel steps too end before we do */
 	return b->quit || (b->eof && b->in.len == 0);
 }
 

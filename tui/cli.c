@@ -17,6 +17,7 @@
 #include "action.h"
 #include "commands.h"
 #include "err.h"
+#include "identity.h"
 #include "journal.h"
 #include "lint.h"
 #include "playbook.h"
@@ -505,31 +506,54 @@ approve_usage(void)
 	return EXIT_USAGE;
 }
 
+/* "DIR: NAME approved STEP as ROLE", each part sanitized. */
+static void
+print_approved(const char *dir, const char *name, const char *step,
+	       const char *role)
+{
+	const char *parts[4] = { dir, name, step, role };
+	char *safe[4];
+
+	for (int i = 0; i < 4; i++)
+		safe[i] = sanitize_text(parts[i], strlen(parts[i]));
+	printf("%s: %s approved %s as %s\n", safe[0], safe[1], safe[2],
+	       safe[3]);
+	for (int i = 0; i < 4; i++)
+		free(safe[i]);
+}
+
 int
 cli_approve(const struct cli_opts *o)
 {
 	struct action a = { .kind = ACT_APPROVE };
 	struct err err = { 0 };
 	struct session *s;
+	char *name;
 	int rc;
 
 	if (o->n_args != 2 || !o->role || !o->as)
 		return approve_usage();
+	/* Refused before anything is journalled under the name as typed. */
+	name = identity_normalize(o->as, "rewind approve: --as", &err);
+	if (!name) {
+		cli_print_error(NULL, err.msg);
+		return EXIT_USAGE;
+	}
 	s = session_attach(o->args[0], NULL, &err);
 	if (!s) {
 		cli_print_error(NULL, err.msg);
+		free(name);
 		return EXIT_USAGE;
 	}
 	a.step = xstrdup(o->args[1]);
 	a.role = xstrdup(o->role);
-	a.name = xstrdup(o->as);
+	a.name = name;
 	a.text = xstrdup_or_null(o->comment);
-	rc = session_apply(s, &a, o->as, &err);
+	rc = session_apply(s, &a, name, &err);
 	if (rc < 0)
 		cli_print_error(NULL, err.msg);
 	else
-		printf("%s: %s approved %s as %s\n", o->args[0], o->as,
-		       o->args[1], o->role);
+		print_approved(o->args[0], name, o->args[1], o->role);
 	action_done(&a);
 	session_free(s);
 	return rc < 0 ? EXIT_INCOMPLETE : EXIT_OK;

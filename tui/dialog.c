@@ -22,6 +22,7 @@
 #include "draw.h"
 #include "drill.h"
 #include "err.h"
+#include "identity.h"
 #include "keymap.h"
 #include "strbuf.h"
 #include "theme.h"
@@ -249,11 +250,17 @@ static void
 act_default(struct app *a, const struct step_view *v)
 {
 	const struct pb_step *st = v->def;
+	struct err err = { 0 };
 
 	switch (st->kind) {
 	case STEP_KIND_CHECK: apply_fmt(a, 1, "tick %s", st->id); break;
 	case STEP_KIND_RUN:
-		if (drill_wants_prediction(a->session, st->id) &&
+		/* While another command runs the run is refused (and the
+		 * refusal journalled) before a prediction or confirmation is
+		 * asked. */
+		if (session_may_run(a->session, st->id, &err) < 0)
+			apply_fmt(a, 1, "run %s", st->id);
+		else if (drill_wants_prediction(a->session, st->id) &&
 		    !drill_prediction(a->session, st->id))
 			dialog_open(a, FLOW_PREDICT, st->id);
 		else if (v->orphan)	/* never a second copy */
@@ -374,6 +381,29 @@ refuse(struct app *a, const char *why)
 	return -1;
 }
 
+/* The approver's name as core will take it (identity.h), so a name with
+ * an invisible character, or the operator's under other spacing, case
+ * or width, is refused here already. */
+static int
+check_approver_name(struct app *a)
+{
+	struct err err = { 0 };
+	char *name;
+	int same;
+
+	if (a->dlg.len == 0)
+		return refuse(a, "type the approver's name");
+	name = identity_normalize(a->dlg.buf, "approver", &err);
+	if (!name)
+		return refuse(a, err.msg);
+	same = identity_same(name, session_operator(a->session));
+	free(name);
+	if (same)
+		return refuse(a, "the operator cannot approve their own "
+			      "session");
+	return 0;
+}
+
 /* Check the typed text; returns 0 when it may be submitted. */
 static int
 validate(struct app *a)
@@ -389,12 +419,7 @@ validate(struct app *a)
 			return refuse(a, err.msg);
 		break;
 	case FLOW_APPROVE_NAME:
-		if (a->dlg.len == 0)
-			return refuse(a, "type the approver's name");
-		if (strcasecmp(a->dlg.buf, session_operator(a->session)) == 0)
-			return refuse(a, "the operator cannot approve their "
-				      "own session");
-		break;
+		return check_approver_name(a);
 	case FLOW_REASON: case FLOW_NA: case FLOW_NOTE:
 		if (a->dlg.len == 0)
 			return refuse(a, "this needs some text");
@@ -497,7 +522,11 @@ submit(struct app *a)
 	if (validate(a) < 0)
 		return;
 	if (a->dlg.flow == FLOW_APPROVE_NAME) {
-		snprintf(a->dlg.name, sizeof(a->dlg.name), "%s", a->dlg.buf);
+		char *name = identity_normalize(a->dlg.buf, "approver", NULL);
+
+		snprintf(a->dlg.name, sizeof(a->dlg.name), "%s",
+			 name ? name : a->dlg.buf);
+		free(name);
 		next_question(a, FLOW_APPROVE_COMMENT);
 		return;
 	}

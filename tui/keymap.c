@@ -48,6 +48,7 @@ static const struct binding bindings[] = {
 	{ KM_STEPS, 'x', "x", UI_NA, 0 },
 	{ KM_STEPS, 'a', "a", UI_APPROVE, 1 },
 	{ KM_STEPS, 'c', "c", UI_CANCEL_STEP, 0 },
+	{ KM_STEPS, 'y', "y", UI_COPY_HANDOFF, KEYBAR_HANDOFF },
 	{ KM_LOG, 'n', "n", UI_SEARCH_NEXT, 1 },
 	{ KM_LOG, 'N', "N", UI_SEARCH_PREV, 1 },
 	{ KM_LOG, '/', "/", UI_SEARCH, 1 },
@@ -148,12 +149,12 @@ keymap_bindings(size_t *n)
 }
 
 const char *
-keymap_key_for(enum keymap_ctx ctx, enum uiact act)
+keymap_label_for(enum keymap_ctx ctx, enum uiact act)
 {
 	for (size_t i = 0; i < sizeof(bindings) / sizeof(bindings[0]); i++)
 		if (bindings[i].ctx == ctx && bindings[i].act == act)
 			return bindings[i].label;
-	return "?";
+	return NULL;
 }
 
 const char *

@@ -17,12 +17,19 @@ enum keymap_ctx {
 	KM_COUNT
 };
 
+/* When a binding shows in the key bar (struct binding's on_bar). */
+enum keybar_when {
+	KEYBAR_NEVER,
+	KEYBAR_ALWAYS,
+	KEYBAR_HANDOFF,	/* while the selected approve step awaits a sign-off */
+};
+
 struct binding {
 	enum keymap_ctx ctx;
 	int key;		/* curses key code or character */
 	const char *label;	/* how the key is written: "j", "Enter" */
 	enum uiact act;
-	int on_bar;		/* shown in the key bar */
+	int on_bar;		/* shown in the key bar: enum keybar_when */
 };
 
 /* The action bound to KEY in CTX, then (when THEN_GLOBAL: not while a
@@ -37,9 +44,8 @@ int keymap_in_watch(enum uiact act);
 /* All bindings, for the help overlay and the key bar (borrowed). */
 const struct binding *keymap_bindings(size_t *n);
 
-/* How the first key bound to ACT in CTX is written ("c"), for hints in
- * running text; "?" when none is (borrowed, static). */
-const char *keymap_key_for(enum keymap_ctx ctx, enum uiact act);
+/* How the first key bound to ACT in CTX is written ("y"), or NULL. */
+const char *keymap_label_for(enum keymap_ctx ctx, enum uiact act);
 
 /* Name of a context ("global", "checklist"...). */
 const char *keymap_ctx_name(enum keymap_ctx ctx);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cjson/cJSON.h>
 
@@ -15,8 +16,11 @@
 #include "drill.h"
 #include "draw.h"
 #include "err.h"
+#include "handoff.h"
+#include "keymap.h"
 #include "sgrdraw.h"
 #include "strbuf.h"
+#include "term.h"
 #include "theme.h"
 
 struct cursor {
@@ -147,15 +151,114 @@ show_decide(struct app *a, struct cursor *c, const struct step_view *v)
 		      v->def->matrix->col_var ? v->def->matrix->col_var : "");
 }
 
+static int
+count_signed(struct app *a, const char *id, const char *role)
+{
+	struct approval_view av;
+	int n = 0;
+
+	for (size_t j = 0; session_step_approval(a->session, id, j, &av) == 0;
+	     j++)
+		n += strcmp(av.role, role) == 0;
+	return n;
+}
+
+/* Each approval of ROLE: who signed and when. */
 static void
-show_approve(struct cursor *c, const struct step_view *v)
+show_signed(struct app *a, struct cursor *c, const char *id,
+	    const char *role)
+{
+	struct approval_view av;
+
+	for (size_t j = 0; session_step_approval(a->session, id, j, &av) == 0;
+	     j++) {
+		time_t t = (time_t)(av.wall_us / 1000000);
+		struct tm tm;
+		char when[16] = "?";
+
+		if (strcmp(av.role, role) != 0)
+			continue;
+		if (localtime_r(&t, &tm))
+			strftime(when, sizeof(when), "%H:%M:%S", &tm);
+		linef(c, ROLE_OK, "    %s %s at %s", draw_glyph("\u2713", "+"),
+		      av.name, when);
+	}
+}
+
+/* The command to give the next approver, and the key that copies it. */
+static void
+show_handoff(struct app *a, struct cursor *c, const struct step_view *v)
+{
+	char *cmd = v->active ? handoff_command(a->session, v->def->id)
+			      : NULL;
+	const char *key = keymap_label_for(KM_STEPS, UI_COPY_HANDOFF);
+
+	if (!cmd)
+		return;
+	if (a->watch && !keymap_in_watch(UI_COPY_HANDOFF))
+		key = NULL;	/* refused there: not offered */
+	linef(c, ROLE_TITLE, "Approver's command%s%s%s:",
+	      key ? " (" : "", key ? key : "", key ? " copies it)" : "");
+	linef(c, ROLE_NORMAL, "  %s", cmd);
+	linef(c, ROLE_DIM, "Session directory: %s", session_dir(a->session));
+	free(cmd);
+}
+
+static void
+show_approve(struct app *a, struct cursor *c, const struct step_view *v)
 {
 	line(c, "Sign-off needed from:", ROLE_TITLE);
-	for (size_t i = 0; i < v->def->n_roles; i++)
-		linef(c, ROLE_NORMAL, "  %s (%d)", v->def->roles[i].role,
-		      v->def->roles[i].count);
-	linef(c, ROLE_DIM, "%zu approval(s) recorded; the operator cannot "
-	      "approve", v->n_approvals);
+	for (size_t i = 0; i < v->def->n_roles; i++) {
+		const struct pb_role *r = &v->def->roles[i];
+		int n = count_signed(a, v->def->id, r->role);
+
+		linef(c, n >= r->count ? ROLE_OK : ROLE_NORMAL,
+		      "  %s: %d of %d signed", r->role, n, r->count);
+		show_signed(a, c, v->def->id, r->role);
+	}
+	linef(c, ROLE_DIM, "The operator, %s, cannot approve.",
+	      session_operator(a->session));
+	show_handoff(a, c, v);
+}
+
+int
+app_handoff_due(struct app *a)
+{
+	struct step_view v;
+	char *cmd;
+
+	if (app_step_at(a, a->sel, &v) < 0 ||
+	    v.def->kind != STEP_KIND_APPROVE || !v.active)
+		return 0;
+	cmd = handoff_command(a->session, v.def->id);
+	free(cmd);
+	return cmd != NULL;
+}
+
+void
+pane_detail_copy_handoff(struct app *a)
+{
+	struct err err = { 0 };
+	struct step_view v;
+	char *cmd = NULL;
+
+	if (app_step_at(a, a->sel, &v) == 0 && v.active)
+		cmd = handoff_command(a->session, v.def->id);
+	if (!cmd) {
+		app_status(a, 1, "nothing to copy: select an approve step that "
+			   "still needs a sign-off");
+		return;
+	}
+	if (handoff_has_control(cmd))
+		app_status(a, 1, "not copied: the command has a control "
+			   "character (in the session directory or a role)");
+	else if (term_clipboard(cmd, strlen(cmd), &err) < 0)
+		app_status(a, 1, "not copied: %s", err.msg);
+	else
+		app_status(a, 0, "copied the approve command for %s; the "
+			   "approver puts their name for %s", v.def->id,
+			   HANDOFF_NAME);
+	free(cmd);
 }
 
 static void
@@ -286,7 +389,7 @@ pane_detail_draw(struct app *a, WINDOW *w, struct rect r)
 	switch (v.def->kind) {
 	case STEP_KIND_RUN: show_run(a, &c, &v); break;
 	case STEP_KIND_DECIDE: show_decide(a, &c, &v); break;
-	case STEP_KIND_APPROVE: show_approve(&c, &v); break;
+	case STEP_KIND_APPROVE: show_approve(a, &c, &v); break;
 	case STEP_KIND_INPUT: show_input(a, &c, &v); break;
 	case STEP_KIND_MESSAGE: show_message(a, &c, &v); break;
 	case STEP_KIND_WAIT:

@@ -19,6 +19,7 @@
 #include "clock.h"
 #include "draw.h"
 #include "err.h"
+#include "evtext.h"
 #include "journal.h"
 #include "keymap.h"
 #include "logbuf.h"
@@ -277,13 +278,14 @@ static void
 say_event(struct rp *p, const char *what)
 {
 	struct strbuf sb = STRBUF_INIT;
-	char buf[512] = "";
+	char *words = NULL;
 
 	if (replay_pos(p->r) &&
 	    replay_line(p->r, replay_pos(p->r), &sb, NULL) == 0)
-		app_event_summary(sb.buf, buf, sizeof(buf));
+		words = evtext_line(sb.buf);
 	app_status(&p->a, 0, "%s%sevent %llu: %s", what, *what ? ": " : "",
-		   (unsigned long long)replay_pos(p->r), buf);
+		   (unsigned long long)replay_pos(p->r), words ? words : "");
+	free(words);
 	strbuf_done(&sb);
 }
 

@@ -3,10 +3,14 @@
 #include "term.h"
 
 #include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <sys/ioctl.h>
 #include <term.h>
 #include <unistd.h>
 
+#include "err.h"
+#include "osc52.h"
 #include "theme.h"
 #include "theme_file.h"
 #include "xalloc.h"
@@ -83,4 +87,25 @@ term_theme(const char *want, char *msg, size_t size)
 	if (!want && theme_config_name(name, sizeof(name)))
 		want = name;
 	theme_init(want, msg, size);
+}
+
+int
+term_clipboard(const char *text, size_t len, struct err *err)
+{
+	char *seq;
+
+	if (!screen || isendwin())
+		return err_set(err, ERR_STATE, "no terminal to copy to");
+	seq = osc52_encode(text, len);
+	if (!seq)
+		return err_set(err, ERR_INVALID, "the text is too long for the "
+			       "clipboard (over %d bytes)", OSC52_MAX_TEXT);
+	/* Curses writes its frames from its own buffer and putp goes
+	 * through stdio: send the pending frame first, so the sequence
+	 * lands between two frames, never inside one. */
+	doupdate();
+	putp(seq);
+	fflush(stdout);
+	free(seq);
+	return 0;
 }

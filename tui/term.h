@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+struct err;
+
 /* Start curses on stdin/stdout (keypad, no echo, non-blocking keys,
  * hidden cursor; mouse clicks and wheel when MOUSE). Returns -1 when the
  * terminal cannot position the cursor. */
@@ -20,5 +22,11 @@ void term_resize(void);
 /* Load theme WANT (NULL: the one named in the user's config, else the
  * default); a warning lands in MSG (empty when none). */
 void term_theme(const char *want, char *msg, size_t size);
+
+/* Put LEN bytes of TEXT on the terminal's clipboard with OSC 52 (the
+ * text travels base64-encoded, so nothing in it reaches the terminal as
+ * a control), queued in curses' own output so it cannot land inside a
+ * screen update. -1 with ERR when TEXT is too long or curses is not on. */
+int term_clipboard(const char *text, size_t len, struct err *err);
 
 #endif

@@ -1,8 +1,9 @@
 #!/bin/sh
 # An approval given from another process (`rewind approve DIR STEP --role
 # ROLE --as NAME`) shows up in the open console within 2 s: the step is
-# ticked with the approver's name, the detail counts it, the status line
-# says it came from another terminal, and the gated phase opens.
+# ticked with the approver's name, the step pane names them with role and
+# time, the status line says in words who approved as what from another
+# terminal, and the gated phase opens.
 . "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
 
 SESSION_DIR=$SCREEN_TMP/session
@@ -17,6 +18,21 @@ grep -q '"phase":"approve"' "$SCREEN_TMP/prefix.out" ||
 start_app drill "$SESSION_DIR" --operator sam
 assert_fixed '▶ approve'
 assert_fixed '[ ] Engineering lead signs off the  '
+# Before: who must sign, and the line to give them (the rest of it, with
+# this run's directory, is checked by approve/handoff-test).
+expect_screen before 1 10 <<'EOF'
+ DRILL  TEST MODE  Example: roll a web servi…  1.4.0 → 1.3.2  MM:SS / 05:00 RTO
+ ✓ assess  ✓ decide  ▶ approve  · execute  · verify  · communicate
+ Checklist: approve  0/1            │[Step]  Output   Journal   Targets   Tags
+[ ] Engineering lead signs off the  │ Engineering lead signs off the rollback
+                                    │ approve.signoff  approve  open
+                                    │ Sign-off needed from:
+                                    │   Engineering Lead: 0 of 1 signed
+                                    │ The operator, sam, cannot approve.
+                                    │ Approver's command (y copies it):
+                                    │   rewind approve
+EOF
+assert_fixed "$SESSION_DIR" "the session directory is not on screen"
 # Not yet approved: the gated phase stays shut.
 keys '>'
 assert_fixed '▶ approve' "moved on without the approval"
@@ -33,9 +49,9 @@ expect_screen approved <<'EOF'
 [✓] Engineering lead sign dana hh:mm│ Engineering lead signs off the rollback
                                     │ approve.signoff  approve  done
                                     │ Sign-off needed from:
-                                    │   Engineering Lead (1)
-                                    │ 1 approval(s) recorded; the operator
-                                    │ cannot approve
+                                    │   Engineering Lead: 1 of 1 signed
+                                    │     ✓ dana at hh:mm:ss
+                                    │ The operator, sam, cannot approve.
                                     │
                                     │
                                     │
@@ -49,7 +65,7 @@ expect_screen approved <<'EOF'
                                     │
                                     │
                                     │
- approval.granted from another terminal
+ dana approved as Engineering Lead (from another terminal)
  Enter act Space tick a approve ? help q quit Tab pane n note > next
 EOF
 

@@ -42,6 +42,7 @@ expect_screen help-80x50 <<'EOF'
    x                Mark the selected step not applicable, with a reason
    a                Record an approval of the selected approve step
    c                Cancel the running command
+   y                Copy the approve step's rewind approve command (OSC 52)
  Log
    n                Jump to the next match
    N                Jump to the previous match
@@ -55,7 +56,6 @@ expect_screen help-80x50 <<'EOF'
    Up               Move the selection up
  Tags
    Enter            Set the selected input step's variable to this tag
-
 
 
 
@@ -73,7 +73,7 @@ refute_fixed 'rewind keys'
 
 # At 80x24 it does not fit: j scrolls one line, C-d half a page, and
 # scrolling stops with the last line at the bottom (22 overlay rows for
-# 45 lines: at most 23 lines scrolled away).
+# 46 lines: at most 24 lines scrolled away).
 resize 80 24
 keys '?'
 assert_fixed '   C-l              Redraw the screen'
@@ -84,7 +84,6 @@ keys j
 keys C-d C-d C-d C-d
 expect_screen help-80x24-end <<'EOF'
  rewind keys (any other key closes; j/k scroll)
-   R                Re-read the tags and refresh the registry answers now
    u                Open the due update reminder, ready to send
    U                Dismiss the due update reminder
  Checklist
@@ -93,6 +92,7 @@ expect_screen help-80x24-end <<'EOF'
    x                Mark the selected step not applicable, with a reason
    a                Record an approval of the selected approve step
    c                Cancel the running command
+   y                Copy the approve step's rewind approve command (OSC 52)
  Log
    n                Jump to the next match
    N                Jump to the previous match
@@ -109,7 +109,7 @@ expect_screen help-80x24-end <<'EOF'
  Enter act Space tick a approve ? help q quit Tab pane n note > next
 EOF
 keys k
-[ "$(row 2)" = '   C-l              Redraw the screen' ] ||
+[ "$(row 2)" = '   R                Re-read the tags and refresh the registry answers now' ] ||
 	soft_fail "k after the end did not scroll back up by one line"
 
 # Any other key closes it and does nothing else: Enter must not run the

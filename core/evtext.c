@@ -1,0 +1,208 @@
+/* One sentence per journal event type; the table below is the only place
+ * that turns type names into words. */
+#include "config.h"
+#include "evtext.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "strbuf.h"
+#include "xalloc.h"
+
+struct ev {
+	const char *type, *actor, *step;
+	const cJSON *p;
+};
+
+static const char *
+str(const cJSON *o, const char *key, const char *dflt)
+{
+	const char *v = cJSON_GetStringValue(cJSON_GetObjectItem(o, key));
+
+	return v ? v : dflt;
+}
+
+static const char *
+pay(const struct ev *e, const char *key)
+{
+	return str(e->p, key, "?");
+}
+
+static void
+on_approval(const struct ev *e, struct strbuf *sb)
+{
+	strbuf_addf(sb, "%s approved as %s", pay(e, "name"), pay(e, "role"));
+}
+
+static void
+on_voided(const struct ev *e, struct strbuf *sb)
+{
+	strbuf_addf(sb, "the approval by %s as %s was voided: %s",
+		    pay(e, "name"), pay(e, "role"), pay(e, "reason"));
+}
+
+static void
+on_refused(const struct ev *e, struct strbuf *sb)
+{
+	strbuf_addf(sb, "%s's %s %s was refused: %s", e->actor,
+		    pay(e, "action"), e->step, pay(e, "reason"));
+}
+
+static void
+on_finished(const struct ev *e, struct strbuf *sb)
+{
+	const cJSON *exit_code = cJSON_GetObjectItem(e->p, "exit");
+
+	if (cJSON_IsTrue(cJSON_GetObjectItem(e->p, "ok")))
+		strbuf_addf(sb, "%s finished", e->step);
+	else
+		strbuf_addf(sb, "%s failed", e->step);
+	if (cJSON_IsNumber(exit_code))
+		strbuf_addf(sb, " (exit %d)", exit_code->valueint);
+	if (str(e->p, "reason", NULL))
+		strbuf_addf(sb, ": %s", pay(e, "reason"));
+}
+
+static void
+on_var(const struct ev *e, struct strbuf *sb)
+{
+	if (cJSON_IsTrue(cJSON_GetObjectItem(e->p, "secret")))
+		strbuf_addf(sb, "%s set %s (secret)", e->actor, pay(e, "name"));
+	else
+		strbuf_addf(sb, "%s set %s to %s", e->actor, pay(e, "name"),
+			    pay(e, "value"));
+}
+
+static void
+on_phase(const struct ev *e, struct strbuf *sb)
+{
+	strbuf_addf(sb, "%s moved on from %s to %s", e->actor, pay(e, "from"),
+		    pay(e, "to"));
+}
+
+static void
+on_decision(const struct ev *e, struct strbuf *sb)
+{
+	strbuf_addf(sb, "%s chose %s at %s", e->actor, pay(e, "option"),
+		    e->step);
+}
+
+static void
+on_message(const struct ev *e, struct strbuf *sb)
+{
+	const char *what = strchr(e->type, '.') + 1;
+
+	strbuf_addf(sb, "message %s %s", e->step,
+		    strcmp(what, "failed") == 0 ? "not delivered yet" : what);
+}
+
+/* Sentences that name only the actor (@) and the step (#). */
+static const struct {
+	const char *type, *fmt;
+} simple[] = {
+	{ "session.started", "@ started the session" },
+	{ "session.resumed", "@ resumed the session" },
+	{ "session.quit", "@ left the session (it can be resumed)" },
+	{ "session.completed", "@ completed the session" },
+	{ "step.ticked", "@ ticked #" },
+	{ "step.na", "@ marked # not applicable" },
+	{ "step.skipped", "@ skipped #" },
+	{ "step.started", "@ started #" },
+	{ "step.confirmed", "@ typed the confirmation of #" },
+	{ "step.confirm_mismatch", "@ mistyped the confirmation of #" },
+	{ "step.predicted", "@ predicted the outcome of #" },
+	{ "step.interrupted", "# was interrupted: the console ended while "
+	  "it ran (outcome unknown)" },
+	{ "note.added", "@ added a note" },
+	{ "reminder.due", "an update is due (#)" },
+	{ "reminder.sent", "@ sent the due update" },
+	{ "reminder.dismissed", "@ dismissed the update reminder" },
+	{ "drill.inject", "the drill injected a fault" },
+	{ "drill.clone", "@ changed the drill's real runs in the clone" },
+	{ "drill.scorecard", "the drill's score card is ready" },
+	{ "log.threshold", "a log pattern went over its threshold" },
+	{ "journal.truncated", "@ cut a torn last line of the journal" },
+};
+
+static const struct {
+	const char *type;
+	void (*fn)(const struct ev *e, struct strbuf *sb);
+} special[] = {
+	{ "approval.granted", on_approval }, { "approval.voided", on_voided },
+	{ "action.refused", on_refused }, { "step.finished", on_finished },
+	{ "var.set", on_var }, { "phase.advanced", on_phase },
+	{ "decision.made", on_decision }, { "message.sent", on_message },
+	{ "message.queued", on_message }, { "message.delivered", on_message },
+	{ "message.failed", on_message },
+};
+
+/* A type without a sentence: its words, "probe url" for "probe.url". */
+static void
+plain_words(const struct ev *e, struct strbuf *sb)
+{
+	strbuf_addf(sb, "%s: ", e->actor);
+	for (const char *c = e->type; *c; c++)
+		strbuf_addc(sb, *c == '.' || *c == '_' ? ' ' : *c);
+	if (*e->step)
+		strbuf_addf(sb, " (%s)", e->step);
+}
+
+/* TEMPLATE with @ as the actor and # as the step. */
+static void
+fill(const struct ev *e, const char *template, struct strbuf *sb)
+{
+	for (const char *c = template; *c; c++) {
+		if (*c == '@')
+			strbuf_adds(sb, e->actor);
+		else if (*c == '#')
+			strbuf_adds(sb, e->step);
+		else
+			strbuf_addc(sb, *c);
+	}
+}
+
+static void
+describe(const struct ev *e, struct strbuf *sb)
+{
+	for (size_t i = 0; i < sizeof(special) / sizeof(special[0]); i++)
+		if (strcmp(e->type, special[i].type) == 0) {
+			special[i].fn(e, sb);
+			return;
+		}
+	for (size_t i = 0; i < sizeof(simple) / sizeof(simple[0]); i++)
+		if (strcmp(e->type, simple[i].type) == 0) {
+			fill(e, simple[i].fmt, sb);
+			return;
+		}
+	plain_words(e, sb);
+}
+
+char *
+evtext_describe(const cJSON *ev)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct ev e = {
+		.type = str(ev, "type", "event"),
+		.actor = str(ev, "actor", "someone"),
+		.step = str(ev, "step", ""),
+		.p = cJSON_GetObjectItem(ev, "payload"),
+	};
+
+	describe(&e, &sb);
+	return strbuf_detach(&sb);
+}
+
+char *
+evtext_line(const char *line)
+{
+	cJSON *ev = cJSON_Parse(line);
+	char *text;
+
+	if (!ev)
+		return NULL;
+	text = evtext_describe(ev);
+	cJSON_Delete(ev);
+	return text;
+}

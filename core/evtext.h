@@ -1,0 +1,17 @@
+/* Journal events told in words for people (status lines, the replay),
+ * never by their type names. */
+#ifndef REWIND_CORE_EVTEXT_H
+#define REWIND_CORE_EVTEXT_H
+
+struct cJSON;
+
+/* EV, one journal event as a JSON object (type, actor, step, payload),
+ * in words: "bob approved as Release Manager". Text inside comes from
+ * the journal, so a caller that shows it sanitizes it. Caller frees;
+ * never NULL (an event of an unknown type is named in plain words). */
+char *evtext_describe(const struct cJSON *ev);
+
+/* The same for a journal line (JSON text); NULL when it is not JSON. */
+char *evtext_line(const char *line);
+
+#endif

@@ -1,0 +1,126 @@
+/* Journal events in words: each type a person may see in a status line
+ * is told in a sentence that names who did what, and never by its type
+ * name. Table-driven. */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "evtext.h"
+
+static const struct {
+	const char *line, *want;
+} cases[] = {
+	{ "{\"type\":\"approval.granted\",\"actor\":\"bob\",\"step\":\"p.sign\","
+	  "\"payload\":{\"role\":\"Release Manager\",\"name\":\"bob\"}}",
+	  "bob approved as Release Manager" },
+	{ "{\"type\":\"approval.voided\",\"actor\":\"rewind\",\"step\":\"p\","
+	  "\"payload\":{\"role\":\"QA\",\"name\":\"eve\",\"reason\":\"changed\"}}",
+	  "the approval by eve as QA was voided: changed" },
+	{ "{\"type\":\"action.refused\",\"actor\":\"sam\",\"step\":\"p.sign\","
+	  "\"payload\":{\"action\":\"approve\",\"reason\":\"no\"}}",
+	  "sam's approve p.sign was refused: no" },
+	{ "{\"type\":\"step.finished\",\"actor\":\"sam\",\"step\":\"e.push\","
+	  "\"payload\":{\"ok\":false,\"exit\":3,\"reason\":\"exit 3\"}}",
+	  "e.push failed (exit 3): exit 3" },
+	{ "{\"type\":\"step.finished\",\"actor\":\"sam\",\"step\":\"e.push\","
+	  "\"payload\":{\"ok\":true,\"exit\":0}}", "e.push finished (exit 0)" },
+	{ "{\"type\":\"var.set\",\"actor\":\"sam\",\"payload\":{\"name\":\"V\","
+	  "\"value\":\"1.2.2\"}}", "sam set V to 1.2.2" },
+	{ "{\"type\":\"var.set\",\"actor\":\"sam\",\"payload\":{\"name\":\"T\","
+	  "\"secret\":true}}", "sam set T (secret)" },
+	{ "{\"type\":\"phase.advanced\",\"actor\":\"sam\",\"payload\":"
+	  "{\"from\":\"approve\",\"to\":\"execute\"}}",
+	  "sam moved on from approve to execute" },
+	{ "{\"type\":\"decision.made\",\"actor\":\"sam\",\"step\":\"d\","
+	  "\"payload\":{\"option\":\"rollback\"}}", "sam chose rollback at d" },
+	{ "{\"type\":\"message.failed\",\"actor\":\"sam\",\"step\":\"c.t\"}",
+	  "message c.t not delivered yet" },
+	{ "{\"type\":\"step.ticked\",\"actor\":\"sam\",\"step\":\"a.look\"}",
+	  "sam ticked a.look" },
+	{ "{\"type\":\"note.added\",\"actor\":\"erin\",\"payload\":{}}",
+	  "erin added a note" },
+	{ "{\"type\":\"step.interrupted\",\"actor\":\"rewind\",\"step\":\"x\"}",
+	  "x was interrupted: the console ended while it ran (outcome "
+	  "unknown)" },
+	{ "{\"type\":\"probe.url\",\"actor\":\"rewind\",\"step\":\"v.h\"}",
+	  "rewind: probe url (v.h)" },
+	{ "{\"type\":\"session.resumed\",\"actor\":\"sam\"}",
+	  "sam resumed the session" },
+};
+
+START_TEST(test_evtext_says_it_in_words)
+{
+	char *got = evtext_line(cases[_i].line);
+
+	ck_assert_ptr_nonnull(got);
+	ck_assert_str_eq(got, cases[_i].want);
+	free(got);
+}
+END_TEST
+
+/* Every type the session journals: no sentence shows the type's name. */
+static const char *const types[] = {
+	"action.refused", "approval.granted", "approval.voided",
+	"decision.made", "drill.clone", "drill.inject", "drill.scorecard",
+	"journal.truncated", "log.threshold", "message.delivered",
+	"message.failed", "message.queued", "message.sent", "note.added",
+	"phase.advanced", "reminder.dismissed", "reminder.due",
+	"reminder.sent", "session.completed", "session.quit",
+	"session.resumed", "session.started", "step.confirm_mismatch",
+	"step.confirmed", "step.finished", "step.interrupted", "step.na",
+	"step.predicted", "step.skipped", "step.started", "step.ticked",
+	"var.set",
+};
+
+START_TEST(test_evtext_never_shows_the_type_name)
+{
+	char line[256];
+	char *got;
+
+	snprintf(line, sizeof(line), "{\"type\":\"%s\",\"actor\":\"sam\","
+		 "\"step\":\"s1\",\"payload\":{}}", types[_i]);
+	got = evtext_line(line);
+	ck_assert_ptr_nonnull(got);
+	ck_assert_msg(!strstr(got, types[_i]), "%s told as \"%s\"", types[_i],
+		      got);
+	ck_assert_msg(!strchr(got, '_'), "%s told as \"%s\"", types[_i], got);
+	free(got);
+}
+END_TEST
+
+START_TEST(test_evtext_not_json_is_null)
+{
+	ck_assert_ptr_null(evtext_line("approval.granted"));
+}
+END_TEST
+
+static Suite *
+evtext_suite(void)
+{
+	Suite *s = suite_create("evtext");
+	TCase *tc = tcase_create("evtext");
+
+	tcase_set_timeout(tc, 20);
+	tcase_add_loop_test(tc, test_evtext_says_it_in_words, 0,
+			    sizeof(cases) / sizeof(cases[0]));
+	tcase_add_loop_test(tc, test_evtext_never_shows_the_type_name, 0,
+			    sizeof(types) / sizeof(types[0]));
+	tcase_add_test(tc, test_evtext_not_json_is_null);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(evtext_suite());
+	int n_failed;
+
+	srunner_run_all(sr, CK_ENV);
+	n_failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return n_failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,149 @@
+/* People's names: the normal form (NFKC, blanks trimmed and collapsed),
+ * what is refused (empty, control and invisible characters, bad UTF-8)
+ * and what counts as the same person (case-folded). Table-driven. */
+#include "config.h"
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "identity.h"
+
+static const struct {
+	const char *in, *want;
+} normal_forms[] = {
+	{ "alice", "alice" },
+	{ " alice", "alice" },				/* leading blank */
+	{ "alice ", "alice" },				/* trailing blank */
+	{ "  alice   ", "alice" },
+	{ "Alice  Smith", "Alice Smith" },		/* inner run */
+	{ "Alice \u00a0\u3000 Smith", "Alice Smith" },	/* NBSP, ideographic */
+	{ "\uff41\uff4c\uff49\uff43\uff45", "alice" },	/* fullwidth */
+	{ "\uff22\uff4f\uff42", "Bob" },		/* case kept */
+	{ "\u2163", "IV" },				/* roman numeral four */
+	{ "Jose\u0301", "Jos\u00e9" },			/* composed */
+	{ "ren\u00e9e", "ren\u00e9e" },
+	{ "\u00c5sa", "\u00c5sa" },
+	{ "\u674e\u96f7", "\u674e\u96f7" },		/* CJK as is */
+};
+
+START_TEST(test_identity_normal_form)
+{
+	struct err err = { 0 };
+	char *got = identity_normalize(normal_forms[_i].in, "--as", &err);
+
+	ck_assert_msg(got, "\"%s\" refused: %s", normal_forms[_i].in, err.msg);
+	ck_assert_str_eq(got, normal_forms[_i].want);
+	free(got);
+}
+END_TEST
+
+static const struct {
+	const char *in, *msg;
+} refused[] = {
+	{ "", "--as: the name is empty" },
+	{ "   ", "--as: the name is empty" },
+	{ "\u3000\u00a0", "--as: the name is empty" },
+	{ "ali\u200bce", "--as: the name has an invisible character "
+	  "(U+200B ZERO WIDTH SPACE) at character 4; type the name without it" },
+	{ "alice\u200d", "invisible character (U+200D ZERO WIDTH JOINER) at "
+	  "character 6" },
+	{ "al\u200cice", "U+200C ZERO WIDTH NON-JOINER" },
+	{ "\ufeffalice", "U+FEFF ZERO WIDTH NO-BREAK SPACE) at character 1" },
+	{ "\u202eecila", "invisible character (U+202E RIGHT-TO-LEFT OVERRIDE)" },
+	{ "alice\u2066", "U+2066 LEFT-TO-RIGHT ISOLATE" },
+	{ "al\u00adice", "invisible character (U+00AD SOFT HYPHEN)" },
+	{ "alice\u2060", "U+2060 WORD JOINER" },
+	{ "\u3164", "U+3164 HANGUL FILLER" },
+	{ "alice\t", "control character (U+0009" },
+	{ "ali\nce", "control character (U+000A" },
+	{ "alice\x1b[31m", "control character (U+001B" },
+	{ "ali\xc2\x85" "ce", "control character (U+0085" },
+	{ "ali\u2028ce", "control character (U+2028 LINE SEPARATOR)" },
+	{ "ali\xffze", "--as: the name is not valid UTF-8 (byte 4)" },
+	{ "al\ue000", "private-use character (U+E000" },
+};
+
+START_TEST(test_identity_refuses)
+{
+	struct err err = { 0 };
+	char *got = identity_normalize(refused[_i].in, "--as", &err);
+
+	ck_assert_msg(!got, "\"%s\" accepted as \"%s\"", refused[_i].in,
+		      got ? got : "");
+	ck_assert_int_eq(err.code, ERR_INVALID);
+	ck_assert_msg(strstr(err.msg, refused[_i].msg), "message \"%s\" "
+		      "lacks \"%s\"", err.msg, refused[_i].msg);
+}
+END_TEST
+
+static const struct {
+	const char *a, *b;
+	int same;
+} pairs[] = {
+	{ "alice", "alice", 1 },
+	{ "alice", " alice", 1 },
+	{ "alice", "alice ", 1 },
+	{ "alice", "ALICE", 1 },
+	{ "alice", "\uff21\uff2c\uff29\uff23\uff25", 1 },	/* fullwidth */
+	{ "Alice Smith", "alice   smith", 1 },
+	{ "stra\u00dfe", "STRASSE", 1 },			/* full folding */
+	{ "\u1f80", "\u1f08\u0399", 1 },			/* Greek */
+	{ "alice", "alicia", 0 },
+	{ "alice", "al ice", 0 },
+	{ "alice", "bob", 0 },
+	{ "alice", NULL, 0 },
+};
+
+START_TEST(test_identity_same)
+{
+	ck_assert_msg(identity_same(pairs[_i].a, pairs[_i].b) ==
+		      pairs[_i].same, "\"%s\" vs \"%s\": expected %s",
+		      pairs[_i].a, pairs[_i].b ? pairs[_i].b : "(null)",
+		      pairs[_i].same ? "the same" : "different");
+}
+END_TEST
+
+/* The normal form is a fixed point: normalising it again changes nothing. */
+START_TEST(test_identity_normal_form_is_stable)
+{
+	char *once = identity_normalize(normal_forms[_i].in, "x", NULL);
+	char *twice = identity_normalize(once, "x", NULL);
+
+	ck_assert_str_eq(once, twice);
+	free(once);
+	free(twice);
+}
+END_TEST
+
+static Suite *
+identity_suite(void)
+{
+	Suite *s = suite_create("identity");
+	TCase *tc = tcase_create("identity");
+
+	tcase_set_timeout(tc, 20);
+	tcase_add_loop_test(tc, test_identity_normal_form, 0,
+			    sizeof(normal_forms) / sizeof(normal_forms[0]));
+	tcase_add_loop_test(tc, test_identity_refuses, 0,
+			    sizeof(refused) / sizeof(refused[0]));
+	tcase_add_loop_test(tc, test_identity_same, 0,
+			    sizeof(pairs) / sizeof(pairs[0]));
+	tcase_add_loop_test(tc, test_identity_normal_form_is_stable, 0,
+			    sizeof(normal_forms) / sizeof(normal_forms[0]));
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(identity_suite());
+	int n_failed;
+
+	srunner_run_all(sr, CK_ENV);
+	n_failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return n_failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
