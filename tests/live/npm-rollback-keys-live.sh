@@ -82,15 +82,17 @@ X_PREVIEW='Enter sends this message'	# the message preview
 X_COMPLETE='COMPLETE'			# the rail at the end
 X_EXIT_LINE='session complete'		# printed after q
 
-# send_preview: send the previewed message: Enter, scrolling down first
-# if the preview wants to be read to its end before it sends.
+# send_preview ID: send the previewed message (the preview is open):
+# Enter; when the preview wants to be read to its end before it sends,
+# scroll down (Down) and Enter again.
 send_preview() {	# ID
 	n=0
 	until screen_text | grep -qE -- "$(x_id_line "$1" done)"; do
 		[ "$n" -lt 20 ] || fail "the message $1 was not sent after 20 tries"
-		screen_text | grep -qE -- "$X_PREVIEW" || keys Enter	# the preview
-		keys Down Down Down Down Down Down Down Down Down Down End
+		screen_text | grep -qE -- "$X_PREVIEW" || keys Enter	# open it again
 		keys Enter
+		screen_text | grep -qE -- "$X_PREVIEW" &&
+			keys Down Down Down Down Down Down Down Down Down Down
 		n=$((n + 1))
 	done
 }
