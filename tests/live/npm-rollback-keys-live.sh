@@ -57,7 +57,7 @@ x_id_line() {	# ID [STATE]: a pattern for the id line of ID (in STATE)
 		"${2:-}"
 }
 X_PHASE_ON='▶ %s'			# printf: the rail marks the current phase
-X_ASSESS_READ='1\.2\.3'			# assess.latest's output, in the step pane
+X_ASSESS_READ='│ ?1\.2\.3$'		# assess.latest's output row, in the step pane
 X_DECIDE_SEL='▸ %s'			# printf: the selected option of a decide dialog
 # The matrix's pick: the dialog says it recommends one (the mark itself,
 # "(recommended)" beside the option, is cut off at 80-odd columns today;
@@ -77,7 +77,7 @@ X_INTERRUPTED='interrupted — outcome unknown'
 X_CHECK_FIRST='[Cc]heck what it did before running it again'
 X_NO_SECOND='not starting a second copy'
 X_ORPHAN_ENDED='has ended; outcome unknown'
-X_CHANNEL_READ='1\.2\.2'		# dist-tag-check's output after the kill
+X_CHANNEL_READ='│ ?1\.2\.2$'		# dist-tag-check's output row (not the header's → 1.2.2)
 X_PREVIEW='Enter sends this message'	# the message preview
 X_COMPLETE='COMPLETE'			# the rail at the end
 X_EXIT_LINE='session complete'		# printed after q
