@@ -134,6 +134,14 @@ show(const char *s)
 	return show_n(s, strlen(s), 1);
 }
 
+/* A pattern as its author wrote it (a backslash stays one backslash),
+ * for messages that quote it. */
+static struct shown
+show_pattern(const char *s)
+{
+	return show_n(s, strlen(s), 0);
+}
+
 static const char *
 type_name(const cJSON *v)
 {
@@ -829,7 +837,7 @@ parse_variable(struct ld *ld, const cJSON *v, struct pb_variable *var)
 		return fail_key(ld, "default", "default \"%s\" does not match "
 				"pattern \"%s\"",
 				show_value(var, var->default_value).s,
-				show(var->pattern).s);
+				show_pattern(var->pattern).s);
 	return 0;
 }
 
@@ -921,7 +929,7 @@ want_var_values(struct ld *ld, const cJSON *v, struct pb_kv **out,
 			return fail_key(ld, c->string, "value \"%s\" does not "
 					"match pattern \"%s\" of variable %s",
 					show_value(var, c->valuestring).s,
-					show(var->pattern).s, var->name);
+					show_pattern(var->pattern).s, var->name);
 		(*out)[*n].name = xstrdup(c->string);
 		(*out)[(*n)++].value = xstrdup(c->valuestring);
 	}
@@ -2857,10 +2865,10 @@ playbook_var_validate(const struct pb_variable *var, const char *value,
 	if (var->secret)
 		return err_set(err, ERR_INVALID, "variable %s: the value does "
 			       "not match pattern \"%s\"", var->name,
-			       show(var->pattern).s);
+			       show_pattern(var->pattern).s);
 	return err_set(err, ERR_INVALID, "variable %s: value \"%s\" does not "
 		       "match pattern \"%s\"", var->name, show(value).s,
-		       show(var->pattern).s);
+		       show_pattern(var->pattern).s);
 }
 
 const char *

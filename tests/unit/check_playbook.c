@@ -687,6 +687,23 @@ START_TEST(test_playbook_var_validate_never_shows_a_secret)
 }
 END_TEST
 
+/* The pattern "[0-9]+\\.[0-9]+..." in JSON is [0-9]+\.[0-9]+ to its
+ * author: a message shows one backslash, not the JSON escape. */
+START_TEST(test_playbook_var_validate_shows_the_pattern_as_written)
+{
+	char *text = playbook_text(semver_vars, "\"1m\"");
+	struct err err = { 0 };
+	struct playbook *pb = load_text(text, &err);
+
+	ck_assert_int_eq(playbook_var_validate(playbook_find_var(pb, "V"),
+					       "v1.2.3", &err), -1);
+	ck_assert_msg(strstr(err.msg, "\"[0-9]+\\.[0-9]+\\.[0-9]+\"") &&
+		      !strstr(err.msg, "\\\\"), "%s", err.msg);
+	playbook_free(pb);
+	free(text);
+}
+END_TEST
+
 START_TEST(test_playbook_pattern_cannot_escape_its_anchors)
 {
 	char *text = playbook_text(
@@ -923,6 +940,7 @@ playbook_suite(void)
 	add_loop_case(s, test_playbook_var_validate_matches_whole_value,
 		      N_OF(validate_cases));
 	add_case(s, test_playbook_var_validate_never_shows_a_secret);
+	add_case(s, test_playbook_var_validate_shows_the_pattern_as_written);
 	add_case(s, test_playbook_pattern_cannot_escape_its_anchors);
 	add_loop_case(s, test_playbook_duration_forms_parse_or_fail,
 		      N_OF(duration_cases));
