@@ -2222,6 +2222,32 @@ parse_communicate(struct ld *ld, const cJSON *v, void *base)
 	return 0;
 }
 
+static const struct field header_fields[] = {
+	{ .key = "from", .type = F_VAR,
+	  .off = offsetof(struct pb_header, from) },
+	{ .key = "to", .type = F_VAR,
+	  .off = offsetof(struct pb_header, to) },
+	{ .key = NULL },
+};
+
+/* The header's versions: declared variables, at least one, two apart. */
+static int
+parse_header(struct ld *ld, const cJSON *v, void *base)
+{
+	struct pb_header *h = base;
+
+	if (want_object(ld, v, header_fields, h) < 0)
+		return -1;
+	if (!h->from && !h->to)
+		return fail(ld, "name the variable of the bad version (\"from\"), "
+			    "of the good one (\"to\"), or both");
+	if (h->from && h->to && strcmp(h->from, h->to) == 0)
+		return fail_key(ld, "to", "\"%s\" is \"from\" too: the "
+				"versions rolled back from and to are two "
+				"variables", h->to);
+	return 0;
+}
+
 static const struct field pb_drill_fields[] = {
 	{ .key = "predict", .type = F_BOOL,
 	  .off = offsetof(struct playbook, drill_predict) },
@@ -2258,6 +2284,8 @@ static const struct field playbook_fields[] = {
 	{ .key = "source", .type = F_STRING,
 	  .off = offsetof(struct playbook, source) },
 	{ .key = "variables", .type = F_CUSTOM, .parse = parse_variables },
+	{ .key = "header", .type = F_CUSTOM, .parse = parse_header,
+	  .off = offsetof(struct playbook, header) },
 	{ .key = "targets", .type = F_CUSTOM, .parse = parse_targets },
 	{ .key = "targets_rto", .type = F_CUSTOM, .parse = parse_rto },
 	{ .key = "phases", .type = F_CUSTOM, .required = 1,
@@ -2749,6 +2777,8 @@ playbook_free(struct playbook *pb)
 		free_scenario(&pb->scenarios[i]);
 	free(pb->scenarios);
 	free(pb->communicate.step);
+	free(pb->header.from);
+	free(pb->header.to);
 	free(pb->path);
 	free(pb->id);
 	free(pb->title);

@@ -293,6 +293,14 @@ struct pb_communicate {
 	char *step;		/* a message step id */
 };
 
+/* What the header shows as "FROM -> TO": the variables holding the version
+ * being rolled back (the bad one) and the one it goes back to; NULL when
+ * not declared (nothing is guessed from names). */
+struct pb_header {
+	char *from;
+	char *to;
+};
+
 struct playbook {
 	char *path;		/* where it was loaded from */
 	char *id;
@@ -301,6 +309,7 @@ struct playbook {
 	char *source;
 	struct pb_variable *variables;
 	size_t n_variables;
+	struct pb_header header;
 	struct pb_targets targets;
 	struct pb_rto rto;
 	struct pb_phase phases[PHASE_COUNT];

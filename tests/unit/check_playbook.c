@@ -181,6 +181,8 @@ START_TEST(test_playbook_minimal_loads_with_defaults)
 	ck_assert_uint_eq(pb->n_scenarios, 0);
 	ck_assert_ptr_null(pb->targets.git_path);
 	ck_assert_int_eq(pb->rto.default_us, 0);
+	ck_assert_ptr_null(pb->header.from);
+	ck_assert_ptr_null(pb->header.to);
 	for (int p = 0; p < PHASE_COUNT; p++) {
 		ck_assert_int_eq(pb->phases[p].id, p);
 		ck_assert_str_eq(pb->phases[p].title, titles[p]);
@@ -237,6 +239,8 @@ START_TEST(test_playbook_full_variables_load)
 	ck_assert_ptr_null(v->pattern);
 	ck_assert_ptr_null(v->from);
 	ck_assert(playbook_find_var(pb, "NPM_TOKEN")->secret);
+	ck_assert_str_eq(pb->header.from, "BAD_TAG");
+	ck_assert_str_eq(pb->header.to, "ROLLBACK_VERSION");
 	playbook_free(pb);
 }
 END_TEST
