@@ -2964,6 +2964,25 @@ playbook_when_holds(const struct pb_when *when,
 	return 1;
 }
 
+const struct pb_cond *
+playbook_when_waiting_on(const struct pb_when *when,
+			 const char *(*lookup)(const char *name,
+					       const void *arg),
+			 const void *arg)
+{
+	const struct pb_cond *first_unset = NULL;
+
+	for (size_t i = 0; when && i < when->n_conds; i++) {
+		const char *value = lookup(when->conds[i].var, arg);
+
+		if (!value && !first_unset)
+			first_unset = &when->conds[i];
+		else if (value && !cond_holds(&when->conds[i], value))
+			return NULL;	/* decided: it can no longer hold */
+	}
+	return first_unset;
+}
+
 static int
 axis_index(char *const *values, size_t n, const char *value, size_t *out)
 {

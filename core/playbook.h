@@ -390,6 +390,14 @@ int playbook_when_holds(const struct pb_when *when,
 					      const void *arg),
 			const void *arg);
 
+/* The condition of WHEN that is still undecided: the first whose variable
+ * is unset, provided no condition with a set variable fails already (then
+ * WHEN can no longer hold and there is nothing to wait on). NULL when WHEN
+ * holds or can no longer hold; borrowed from WHEN. */
+const struct pb_cond *playbook_when_waiting_on(const struct pb_when *when,
+		const char *(*lookup)(const char *name, const void *arg),
+		const void *arg);
+
 /* Step kind for NAME; returns 0 or -1 when NAME is not a step kind. */
 int playbook_kind_parse(const char *name, enum step_kind *out);
 

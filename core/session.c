@@ -211,6 +211,7 @@ step_rt_done(struct step_rt *rt)
 	free(rt->actor);
 	free(rt->result);
 	free(rt->reason);
+	free(rt->na_reason);
 	free(rt->wait_ctx);
 }
 
@@ -825,6 +826,7 @@ session_step_view(const struct session *s, size_t i, struct step_view *out)
 	out->option = rt->option;
 	out->result = rt->result;
 	out->reason = rt->reason;
+	out->na_reason = rt->na_reason;
 	out->exit_code = rt->exit_code;
 	out->n_runs = rt->n_runs;
 	out->confirmed = rt->confirmed;

@@ -101,7 +101,7 @@ app_refresh_steps(struct app *a)
 		a->sel = a->n_visible ? a->n_visible - 1 : 0;
 	if ((int)phase != a->last_phase) {
 		a->last_phase = (int)phase;
-		a->sel = 0;
+		a->sel = pane_steps_first_applicable(a);
 		a->steps_top = 0;
 	}
 }

@@ -175,6 +175,13 @@ int app_apply(struct app *a, const char *line);
 
 /* Panes and bars (pane_*.c, bars.c, dialog.c, help.c). */
 void pane_steps_draw(struct app *a, struct _win_st *w, struct rect r);
+/* The checklist line the selection starts on in a phase: the first step
+ * that applies (not one waiting on a decision or no longer applicable,
+ * while there is another), else 0. */
+int pane_steps_first_applicable(const struct app *a);
+/* The checklist's I-th mark for the help's legend: its glyph and what it
+ * means (borrowed); returns 0, or -1 past the last. */
+int pane_steps_legend(int i, const char **glyph, const char **meaning);
 void pane_detail_draw(struct app *a, struct _win_st *w, struct rect r);
 void pane_log_draw(struct app *a, struct _win_st *w, struct rect r,
 		   int journal);

@@ -592,6 +592,38 @@ START_TEST(test_playbook_when_holds_only_when_every_condition_holds)
 }
 END_TEST
 
+/* dist-tag applies when ACTION is rollback or scheduled and LEVEL is 1:
+ * it waits on the first unset variable while nothing set rules it out. */
+static const struct {
+	const char *vars[5];
+	const char *waits_on;
+} waiting_cases[] = {
+	{ { NULL }, "ACTION" },
+	{ { "LEVEL", "1", NULL }, "ACTION" },
+	{ { "ACTION", "scheduled", NULL }, "LEVEL" },
+	{ { "LEVEL", "2", NULL }, NULL },
+	{ { "ACTION", "hotfix", NULL }, NULL },
+	{ { "LEVEL", "1", "ACTION", "rollback", NULL }, NULL },
+};
+
+START_TEST(test_playbook_when_waits_on_the_first_undecided_variable)
+{
+	struct playbook *pb = load_fixture("playbooks/good/full.json");
+	const struct pb_step *d = playbook_find_step(pb, "dist-tag", NULL, NULL);
+	const struct pb_cond *c = playbook_when_waiting_on(&d->when,
+			lookup_pairs, waiting_cases[_i].vars);
+
+	if (waiting_cases[_i].waits_on)
+		ck_assert_str_eq(c ? c->var : "(none)",
+				 waiting_cases[_i].waits_on);
+	else
+		ck_assert_ptr_null(c);
+	ck_assert_ptr_null(playbook_when_waiting_on(NULL, lookup_pairs,
+						    waiting_cases[_i].vars));
+	playbook_free(pb);
+}
+END_TEST
+
 START_TEST(test_playbook_empty_when_always_holds)
 {
 	static const char *const none[] = { NULL };
@@ -941,6 +973,8 @@ playbook_suite(void)
 	add_loop_case(s, test_playbook_when_holds_only_when_every_condition_holds,
 		      N_OF(when_cases));
 	add_case(s, test_playbook_empty_when_always_holds);
+	add_loop_case(s, test_playbook_when_waits_on_the_first_undecided_variable,
+		      N_OF(waiting_cases));
 	add_loop_case(s, test_playbook_var_validate_matches_whole_value,
 		      N_OF(validate_cases));
 	add_case(s, test_playbook_var_validate_never_shows_a_secret);
