@@ -501,6 +501,8 @@ app_keymap_ctx(const struct app *a)
 		return KM_LOG;
 	if (a->focus == PANE_TAGS)
 		return KM_TAGS;
+	if (a->focus == PANE_REGISTRY)
+		return KM_REGISTRY;
 	return KM_GLOBAL;
 }
 
@@ -678,6 +680,7 @@ do_uiact(struct app *a, enum uiact act)
 	case UI_REDRAW: clearok(curscr, TRUE); app_dirty(a); break;
 	case UI_QUIT: quit_or_ask(a); break;
 	case UI_PICK_TAG: pane_tags_pick(a); break;
+	case UI_PICK_VERSION: pane_registry_pick(a); break;
 	case UI_REFRESH: pane_sources_refresh(a); break;
 	case UI_UPDATE: open_update(a, 0); break;
 	case UI_UPDATE_DISMISS: open_update(a, 1); break;

@@ -107,6 +107,8 @@ struct app {
 	int tags_sel;			/* selected tag in the tags pane */
 	int tags_top;			/* first tag row shown */
 	int reg_top;			/* first registry line shown */
+	int reg_sel;			/* selected version in the registry
+					 * pane (over its packages, as drawn) */
 	int watch;			/* rewind watch: read-only but approve */
 	uint64_t watch_timer;		/* polls the watched journal */
 	struct replay *replay;		/* rewind replay: the tags and registry
@@ -220,6 +222,7 @@ void pane_tags_tab_draw(struct app *a, struct _win_st *w, struct rect r);
 void pane_registry_tab_draw(struct app *a, struct _win_st *w, struct rect r);
 void pane_sources_scroll(struct app *a, long delta);
 void pane_tags_pick(struct app *a);
+void pane_registry_pick(struct app *a);
 void pane_sources_refresh(struct app *a);
 
 /* Open dialogs and feed them keys (dialog.c). */

@@ -41,6 +41,7 @@ static const struct binding bindings[] = {
 	{ KM_GLOBAL, CTRL('l'), "C-l", UI_REDRAW, 0 },
 	{ KM_GLOBAL, 'R', "R", UI_REFRESH, 0 },
 	{ KM_TAGS, '\n', "Enter", UI_PICK_TAG, 1 },
+	{ KM_REGISTRY, '\n', "Enter", UI_PICK_VERSION, 1 },
 	{ KM_GLOBAL, 'u', "u", UI_UPDATE, 0 },
 	{ KM_GLOBAL, 'U', "U", UI_UPDATE_DISMISS, 0 },
 	{ KM_STEPS, '\n', "Enter", UI_ACT, 1 },
@@ -154,6 +155,7 @@ keymap_ctx_name(enum keymap_ctx ctx)
 		[KM_GLOBAL] = "Everywhere", [KM_STEPS] = "Checklist",
 		[KM_LOG] = "Log", [KM_DIALOG] = "Dialogs",
 		[KM_REPLAY] = "Replay", [KM_TAGS] = "Tags",
+		[KM_REGISTRY] = "Registry",
 	};
 
 	return ctx < KM_COUNT ? names[ctx] : "?";

@@ -14,6 +14,7 @@ enum keymap_ctx {
 	KM_DIALOG,	/* any dialog */
 	KM_REPLAY,	/* the replay console (rewind replay) */
 	KM_TAGS,	/* the tags pane */
+	KM_REGISTRY,	/* the registry pane */
 	KM_COUNT
 };
 
