@@ -588,8 +588,13 @@ search_step(struct app *a, int dir)
 {
 	long from = a->search_hit >= 0 ? a->search_hit
 				       : (long)logbuf_count(a->log) - 1;
-	long hit = pane_log_find(a->log, from, dir, a->search);
+	long hit = a->search[0] ? pane_log_find(a->log, from, dir, a->search)
+				: -1;
 
+	if (!a->search[0]) {
+		app_status(a, 1, "nothing to find yet: / searches the output");
+		return;
+	}
 	if (hit < 0) {
 		app_status(a, 1, "no line matches \"%s\"", a->search);
 		return;

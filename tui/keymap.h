@@ -38,6 +38,11 @@ int keymap_in_watch(enum uiact act);
 /* All bindings, for the help overlay and the key bar (borrowed). */
 const struct binding *keymap_bindings(size_t *n);
 
+/* The keys bound to ACT in CTX, joined ("j, Down"), into BUF (cut to
+ * SIZE); empty when none. */
+void keymap_keys_for(enum keymap_ctx ctx, enum uiact act, char *buf,
+		     size_t size);
+
 /* Name of a context ("global", "checklist"...). */
 const char *keymap_ctx_name(enum keymap_ctx ctx);
 

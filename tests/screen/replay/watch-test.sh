@@ -33,7 +33,7 @@ keys '[' '['
 # Acting keys are refused; nothing is journalled.
 keys Space
 assert_fixed 'watching: read-only here; a approves the selected step'
-keys n
+keys m
 keys '>'
 [ "$(wc -l <"$SESSION_DIR/journal.jsonl")" = "$n0" ] ||
 	fail "a refused key wrote to the journal"
