@@ -94,6 +94,7 @@ draw_legend(struct app *a, WINDOW *w, int h, int width, int *row, int y)
 {
 	const char *glyph, *meaning;
 	char line[256];
+	int pad;
 
 	if ((*row)++ >= a->help_top && y < h - 1)
 		draw_text(w, y++, 1, width - 2, "Checklist marks",
@@ -102,7 +103,10 @@ draw_legend(struct app *a, WINDOW *w, int h, int width, int *row, int y)
 			y < h - 1; i++) {
 		if ((*row)++ < a->help_top)
 			continue;
-		snprintf(line, sizeof(line), "  %-16s %s", glyph, meaning);
+		/* padded by columns: a glyph may be several bytes */
+		pad = 16 - draw_width(glyph);
+		snprintf(line, sizeof(line), "  %s%*s %s", glyph,
+			 pad > 0 ? pad : 0, "", meaning);
 		draw_text(w, y++, 1, width - 2, line, theme_attr(ROLE_DIALOG));
 	}
 }
