@@ -601,6 +601,7 @@ search_step(struct app *a, int dir)
 	}
 	a->search_hit = hit;
 	a->log_top = hit;
+	a->side = PANE_LOG;	/* n works from any pane: show the match */
 	app_status(a, 0, "match at line %ld", hit + 1);
 }
 
