@@ -135,6 +135,14 @@ show(const char *s)
 	return show_n(s, strlen(s), 1);
 }
 
+/* A pattern as its author wrote it (a backslash stays one backslash),
+ * for messages that quote it. */
+static struct shown
+show_pattern(const char *s)
+{
+	return show_n(s, strlen(s), 0);
+}
+
 static const char *
 type_name(const cJSON *v)
 {
@@ -833,7 +841,7 @@ parse_variable(struct ld *ld, const cJSON *v, struct pb_variable *var)
 		return fail_key(ld, "default", "default \"%s\" does not match "
 				"pattern \"%s\"",
 				show_value(var, var->default_value).s,
-				show(var->pattern).s);
+				show_pattern(var->pattern).s);
 	return 0;
 }
 
@@ -925,7 +933,7 @@ want_var_values(struct ld *ld, const cJSON *v, struct pb_kv **out,
 			return fail_key(ld, c->string, "value \"%s\" does not "
 					"match pattern \"%s\" of variable %s",
 					show_value(var, c->valuestring).s,
-					show(var->pattern).s, var->name);
+					show_pattern(var->pattern).s, var->name);
 		(*out)[*n].name = xstrdup(c->string);
 		(*out)[(*n)++].value = xstrdup(c->valuestring);
 	}
@@ -2220,6 +2228,32 @@ parse_communicate(struct ld *ld, const cJSON *v, void *base)
 	return 0;
 }
 
+static const struct field header_fields[] = {
+	{ .key = "from", .type = F_VAR,
+	  .off = offsetof(struct pb_header, from) },
+	{ .key = "to", .type = F_VAR,
+	  .off = offsetof(struct pb_header, to) },
+	{ .key = NULL },
+};
+
+/* The header's versions: declared variables, at least one, two apart. */
+static int
+parse_header(struct ld *ld, const cJSON *v, void *base)
+{
+	struct pb_header *h = base;
+
+	if (want_object(ld, v, header_fields, h) < 0)
+		return -1;
+	if (!h->from && !h->to)
+		return fail(ld, "name the variable of the bad version (\"from\"), "
+			    "of the good one (\"to\"), or both");
+	if (h->from && h->to && strcmp(h->from, h->to) == 0)
+		return fail_key(ld, "to", "\"%s\" is \"from\" too: the "
+				"versions rolled back from and to are two "
+				"variables", h->to);
+	return 0;
+}
+
 static const struct field pb_drill_fields[] = {
 	{ .key = "predict", .type = F_BOOL,
 	  .off = offsetof(struct playbook, drill_predict) },
@@ -2256,6 +2290,8 @@ static const struct field playbook_fields[] = {
 	{ .key = "source", .type = F_STRING,
 	  .off = offsetof(struct playbook, source) },
 	{ .key = "variables", .type = F_CUSTOM, .parse = parse_variables },
+	{ .key = "header", .type = F_CUSTOM, .parse = parse_header,
+	  .off = offsetof(struct playbook, header) },
 	{ .key = "targets", .type = F_CUSTOM, .parse = parse_targets },
 	{ .key = "targets_rto", .type = F_CUSTOM, .parse = parse_rto },
 	{ .key = "phases", .type = F_CUSTOM, .required = 1,
@@ -2747,6 +2783,8 @@ playbook_free(struct playbook *pb)
 		free_scenario(&pb->scenarios[i]);
 	free(pb->scenarios);
 	free(pb->communicate.step);
+	free(pb->header.from);
+	free(pb->header.to);
 	free(pb->path);
 	free(pb->id);
 	free(pb->title);
@@ -2865,10 +2903,10 @@ playbook_var_validate(const struct pb_variable *var, const char *value,
 	if (var->secret)
 		return err_set(err, ERR_INVALID, "variable %s: the value does "
 			       "not match pattern \"%s\"", var->name,
-			       show(var->pattern).s);
+			       show_pattern(var->pattern).s);
 	return err_set(err, ERR_INVALID, "variable %s: value \"%s\" does not "
 		       "match pattern \"%s\"", var->name, show(value).s,
-		       show(var->pattern).s);
+		       show_pattern(var->pattern).s);
 }
 
 const char *
@@ -2932,6 +2970,25 @@ playbook_when_holds(const struct pb_when *when,
 		if (!cond_holds(&when->conds[i], lookup(when->conds[i].var, arg)))
 			return 0;
 	return 1;
+}
+
+const struct pb_cond *
+playbook_when_waiting_on(const struct pb_when *when,
+			 const char *(*lookup)(const char *name,
+					       const void *arg),
+			 const void *arg)
+{
+	const struct pb_cond *first_unset = NULL;
+
+	for (size_t i = 0; when && i < when->n_conds; i++) {
+		const char *value = lookup(when->conds[i].var, arg);
+
+		if (!value && !first_unset)
+			first_unset = &when->conds[i];
+		else if (value && !cond_holds(&when->conds[i], value))
+			return NULL;	/* decided: it can no longer hold */
+	}
+	return first_unset;
 }
 
 static int

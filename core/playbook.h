@@ -294,6 +294,14 @@ struct pb_communicate {
 	char *step;		/* a message step id */
 };
 
+/* What the header shows as "FROM -> TO": the variables holding the version
+ * being rolled back (the bad one) and the one it goes back to; NULL when
+ * not declared (nothing is guessed from names). */
+struct pb_header {
+	char *from;
+	char *to;
+};
+
 struct playbook {
 	char *path;		/* where it was loaded from */
 	char *id;
@@ -302,6 +310,7 @@ struct playbook {
 	char *source;
 	struct pb_variable *variables;
 	size_t n_variables;
+	struct pb_header header;
 	struct pb_targets targets;
 	struct pb_rto rto;
 	struct pb_phase phases[PHASE_COUNT];
@@ -381,6 +390,14 @@ int playbook_when_holds(const struct pb_when *when,
 			const char *(*lookup)(const char *name,
 					      const void *arg),
 			const void *arg);
+
+/* The condition of WHEN that is still undecided: the first whose variable
+ * is unset, provided no condition with a set variable fails already (then
+ * WHEN can no longer hold and there is nothing to wait on). NULL when WHEN
+ * holds or can no longer hold; borrowed from WHEN. */
+const struct pb_cond *playbook_when_waiting_on(const struct pb_when *when,
+		const char *(*lookup)(const char *name, const void *arg),
+		const void *arg);
 
 /* Step kind for NAME; returns 0 or -1 when NAME is not a step kind. */
 int playbook_kind_parse(const char *name, enum step_kind *out);

@@ -214,6 +214,7 @@ step_rt_done(struct step_rt *rt)
 	free(rt->result);
 	free(rt->reason);
 	free(rt->run_boot);
+	free(rt->na_reason);
 	free(rt->wait_ctx);
 }
 
@@ -887,6 +888,7 @@ session_step_view(const struct session *s, size_t i, struct step_view *out)
 	out->option = rt->option;
 	out->result = rt->result;
 	out->reason = rt->reason;
+	out->na_reason = rt->na_reason;
 	out->exit_code = rt->exit_code;
 	out->n_runs = rt->n_runs;
 	out->confirmed = rt->confirmed;

@@ -175,6 +175,7 @@ struct step_view {
 	const char *option;	/* decide: chosen option id */
 	const char *result;	/* last run: output tail, or NULL */
 	const char *reason;	/* last run: why it failed, or NULL */
+	const char *na_reason;	/* why it was marked n/a or skipped, or NULL */
 	int exit_code;		/* last run */
 	int n_runs;
 	int confirmed;		/* typed confirmation pending use */

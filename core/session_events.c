@@ -86,16 +86,30 @@ on_ticked(struct session *s, const struct journal_event *ev)
 	set_state(s, ev, STEP_DONE);
 }
 
+/* A step closed without being done: its state, and the reason given. */
+static void
+set_closed(struct session *s, const struct journal_event *ev,
+	   enum step_state st)
+{
+	struct step_rt *rt = session_find_step(s, ev->step);
+
+	if (!rt)
+		return;
+	rt->state = st;
+	free(rt->na_reason);
+	rt->na_reason = xstrdup_or_null(pstr(ev, "reason"));
+}
+
 static void
 on_na(struct session *s, const struct journal_event *ev)
 {
-	set_state(s, ev, STEP_NA);
+	set_closed(s, ev, STEP_NA);
 }
 
 static void
 on_skipped(struct session *s, const struct journal_event *ev)
 {
-	set_state(s, ev, STEP_SKIPPED);
+	set_closed(s, ev, STEP_SKIPPED);
 }
 
 static void

@@ -44,6 +44,7 @@ struct step_rt {
 	int64_t wall_us;	/* and when */
 	char *result;		/* last run's output tail */
 	char *reason;		/* last run's failure reason */
+	char *na_reason;	/* why it was marked n/a or skipped */
 	int exit_code;
 	void *probe;		/* live probe in flight (session_probe.c) */
 	/* The process of the last run (step.spawned), so that a console

@@ -45,6 +45,8 @@ rt_strings_free(struct step_rt *rt)
 	free(rt->reason);
 	free(rt->run_boot);
 	rt->run_boot = NULL;
+	free(rt->na_reason);
+	rt->na_reason = NULL;
 	rt->approvals = NULL;
 	rt->n_approvals = 0;
 	rt->option = rt->cast_rel = rt->actor = rt->result = rt->reason = NULL;
@@ -65,6 +67,7 @@ rt_copy(struct step_rt *dst, const struct step_rt *src)
 	dst->result = xstrdup_or_null(src->result);
 	dst->reason = xstrdup_or_null(src->reason);
 	dst->run_boot = xstrdup_or_null(src->run_boot);
+	dst->na_reason = xstrdup_or_null(src->na_reason);
 	dst->approvals = src->n_approvals
 		? xcalloc(src->n_approvals, sizeof(*dst->approvals)) : NULL;
 	for (size_t i = 0; i < src->n_approvals; i++) {

@@ -103,7 +103,7 @@ app_refresh_steps(struct app *a)
 		a->sel = a->n_visible ? a->n_visible - 1 : 0;
 	if ((int)phase != a->last_phase) {
 		a->last_phase = (int)phase;
-		a->sel = 0;
+		a->sel = pane_steps_first_applicable(a);
 		a->steps_top = 0;
 	}
 }
@@ -522,6 +522,8 @@ app_keymap_ctx(const struct app *a)
 		return KM_LOG;
 	if (a->focus == PANE_TAGS)
 		return KM_TAGS;
+	if (a->focus == PANE_REGISTRY)
+		return KM_REGISTRY;
 	return KM_GLOBAL;
 }
 
@@ -607,14 +609,20 @@ search_step(struct app *a, int dir)
 {
 	long from = a->search_hit >= 0 ? a->search_hit
 				       : (long)logbuf_count(a->log) - 1;
-	long hit = pane_log_find(a->log, from, dir, a->search);
+	long hit = a->search[0] ? pane_log_find(a->log, from, dir, a->search)
+				: -1;
 
+	if (!a->search[0]) {
+		app_status(a, 1, "nothing to find yet: / searches the output");
+		return;
+	}
 	if (hit < 0) {
 		app_status(a, 1, "no line matches \"%s\"", a->search);
 		return;
 	}
 	a->search_hit = hit;
 	a->log_top = hit;
+	a->side = PANE_LOG;	/* n works from any pane: show the match */
 	app_status(a, 0, "match at line %ld", hit + 1);
 }
 
@@ -700,6 +708,7 @@ do_uiact(struct app *a, enum uiact act)
 	case UI_QUIT: quit_or_ask(a); break;
 	case UI_PICK_TAG: pane_tags_pick(a); break;
 	case UI_COPY_HANDOFF: pane_detail_copy_handoff(a); break;
+	case UI_PICK_VERSION: pane_registry_pick(a); break;
 	case UI_REFRESH: pane_sources_refresh(a); break;
 	case UI_UPDATE: open_update(a, 0); break;
 	case UI_UPDATE_DISMISS: open_update(a, 1); break;

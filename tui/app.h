@@ -107,6 +107,8 @@ struct app {
 	int tags_sel;			/* selected tag in the tags pane */
 	int tags_top;			/* first tag row shown */
 	int reg_top;			/* first registry line shown */
+	int reg_sel;			/* selected version in the registry
+					 * pane (over its packages, as drawn) */
 	int watch;			/* rewind watch: read-only but approve */
 	uint64_t watch_timer;		/* polls the watched journal */
 	struct replay *replay;		/* rewind replay: the tags and registry
@@ -177,6 +179,13 @@ int app_apply(struct app *a, const char *line);
 
 /* Panes and bars (pane_*.c, bars.c, dialog.c, help.c). */
 void pane_steps_draw(struct app *a, struct _win_st *w, struct rect r);
+/* The checklist line the selection starts on in a phase: the first step
+ * that applies (not one waiting on a decision or no longer applicable,
+ * while there is another), else 0. */
+int pane_steps_first_applicable(const struct app *a);
+/* The checklist's I-th mark for the help's legend: its glyph and what it
+ * means (borrowed); returns 0, or -1 past the last. */
+int pane_steps_legend(int i, const char **glyph, const char **meaning);
 void pane_detail_draw(struct app *a, struct _win_st *w, struct rect r);
 void pane_log_draw(struct app *a, struct _win_st *w, struct rect r,
 		   int journal);
@@ -220,6 +229,7 @@ void pane_tags_pick(struct app *a);
 int app_handoff_due(struct app *a);
 /* Copy the selected approve step's hand-off command to the clipboard. */
 void pane_detail_copy_handoff(struct app *a);
+void pane_registry_pick(struct app *a);
 void pane_sources_refresh(struct app *a);
 
 /* Open dialogs and feed them keys (dialog.c). */

@@ -15,37 +15,33 @@
 #include "testhook.h"
 #include "theme.h"
 
-/* The variable that reads as "what is live now" or "what we go back to". */
+/* The value of the variable the playbook's header names, or NULL (none
+ * declared, unset, or secret). */
 static const char *
-find_var(const struct app *a, const char *const *hints)
+header_var(const struct app *a, const char *name)
 {
-	for (size_t i = 0; i < a->pb->n_variables; i++)
-		for (const char *const *h = hints; *h; h++)
-			if (strstr(a->pb->variables[i].name, *h) &&
-			    session_var(a->session, a->pb->variables[i].name))
-				return session_var(a->session,
-						   a->pb->variables[i].name);
-	return NULL;
+	const struct pb_variable *v = name ? playbook_find_var(a->pb, name)
+					   : NULL;
+
+	return v && !v->secret ? session_var(a->session, name) : NULL;
 }
 
+/* "FROM -> TO" from the variables the playbook declares under "header";
+ * nothing is guessed from names. A version not known yet shows as "?". */
 static void
 versions_text(const struct app *a, char *buf, size_t size)
 {
-	static const char *const from_hints[] = { "CURRENT", "BAD", "BROKEN",
-						  "ROLLBACK_FROM", NULL };
-	static const char *const to_hints[] = { "RESTORE", "GOOD", "TARGET",
-						"ROLLBACK", NULL };
-	const char *from = find_var(a, from_hints);
-	const char *to = find_var(a, to_hints);
+	const char *from = header_var(a, a->pb->header.from);
+	const char *to = header_var(a, a->pb->header.to);
+	const char *arrow = draw_glyph("\u2192", "->");
 
 	buf[0] = '\0';
 	if (from && to)
-		snprintf(buf, size, "%s %s %s", from,
-			 draw_glyph("\u2192", "->"), to);
+		snprintf(buf, size, "%s %s %s", from, arrow, to);
 	else if (to)
-		snprintf(buf, size, "%s %s", draw_glyph("\u2192", "->"), to);
+		snprintf(buf, size, "%s %s", arrow, to);
 	else if (from)
-		snprintf(buf, size, "%s", from);
+		snprintf(buf, size, "%s %s ?", from, arrow);
 }
 
 static void

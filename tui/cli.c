@@ -35,6 +35,39 @@ static const struct {
 	{ "approve", CMD_APPROVE }, { "verify", CMD_VERIFY },
 };
 
+#define HELP_TEXT_COL 27	/* where a command's or option's words start */
+#define HELP_WIDTH 79
+
+/* "  USAGE   SUMMARY" as the built-in lines are laid out: the summary from
+ * HELP_TEXT_COL (on a line of its own when USAGE is longer), wrapped at
+ * HELP_WIDTH with its continuation lines indented as far. */
+static void
+print_command_help(const char *usage, const char *summary)
+{
+	int col = printf("  %s", usage);
+	const char *p = summary;
+
+	if (col + 1 > HELP_TEXT_COL) {
+		putchar('\n');
+		col = 0;
+	}
+	while (*p) {
+		size_t n = strcspn(p, " ");
+
+		if (col > HELP_TEXT_COL && col + 1 + (int)n > HELP_WIDTH) {
+			putchar('\n');
+			col = 0;
+		}
+		if (col < HELP_TEXT_COL)
+			col += printf("%*s", HELP_TEXT_COL - col, "");
+		else
+			col += printf(" ");
+		col += printf("%.*s", (int)n, p);
+		p += n + (p[n] == ' ');
+	}
+	putchar('\n');
+}
+
 static void
 print_help(void)
 {
@@ -49,7 +82,7 @@ print_help(void)
 "  approve SESSION STEP     approve a step of a running session from here\n"
 "  verify SESSION           check the journal's hash chain\n", stdout);
 	for (const struct command *c = commands_table; c->name; c++)
-		printf("  %-24s %s\n", c->usage, c->summary);
+		print_command_help(c->usage, c->summary);
 	fputs(
 "  (none)                   drill the bundled default playbook\n"
 "\n"

@@ -126,7 +126,10 @@ setup_input(struct app *a, const char *var_name, const char *title)
 	const char *now = session_var(a->session, var_name);
 
 	snprintf(a->dlg.title, sizeof(a->dlg.title), "%s", title);
-	snprintf(a->dlg.pick, sizeof(a->dlg.pick), "%s", var_name);
+	/* Setting a variable by name passes its own pick: no overlapping
+	 * copy, which left the name empty. */
+	if (var_name != a->dlg.pick)
+		snprintf(a->dlg.pick, sizeof(a->dlg.pick), "%s", var_name);
 	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "%s%s%s",
 		 v && v->prompt ? v->prompt : var_name,
 		 v && v->pattern ? "\nMust match: " : "",
@@ -160,13 +163,33 @@ setup_preview(struct app *a, const struct pb_step *st)
 		 : err.msg);
 }
 
+/* One line of the variable list: name, value now, default. */
+static void
+var_choice(const struct app *a, const struct pb_variable *v, char *buf,
+	   size_t size)
+{
+	const char *now = session_var(a->session, v->name);
+	int n;
+
+	n = snprintf(buf, size, "%-20s %s", v->name, !now ? "(unset)"
+		     : v->secret ? "********" : now);
+	if (v->default_value && n > 0 && (size_t)n < size)
+		snprintf(buf + n, size - (size_t)n, "   default %s", v->secret
+			 ? "********" : v->default_value);
+}
+
 static void
 setup_vars(struct app *a)
 {
+	char line[256];
+
 	snprintf(a->dlg.title, sizeof(a->dlg.title), "Set a variable");
-	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "Which one?");
-	for (size_t i = 0; i < a->pb->n_variables; i++)
-		add_choice(&a->dlg, a->pb->variables[i].name);
+	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "Which one? (its "
+		 "value now, and its default)");
+	for (size_t i = 0; i < a->pb->n_variables; i++) {
+		var_choice(a, &a->pb->variables[i], line, sizeof(line));
+		add_choice(&a->dlg, line);
+	}
 }
 
 static void
@@ -366,7 +389,8 @@ pick_choice(struct app *a)
 		next_question(a, FLOW_APPROVE_NAME);
 		break;
 	case FLOW_SETVAR_NAME:
-		snprintf(a->dlg.pick, sizeof(a->dlg.pick), "%s", text);
+		snprintf(a->dlg.pick, sizeof(a->dlg.pick), "%s",
+			 a->pb->variables[a->dlg.sel].name);
 		next_question(a, FLOW_SETVAR_VALUE);
 		break;
 	default: break;
@@ -404,19 +428,38 @@ check_approver_name(struct app *a)
 	return 0;
 }
 
+/* Why the typed value of V is refused, in words: the pattern is on show
+ * above the input, and a leading v that alone is in the way is named. */
+static int
+refuse_value(struct app *a, const struct pb_variable *v)
+{
+	const char *text = a->dlg.buf;
+	char why[sizeof(a->dlg.error)];
+
+	if (v->secret)
+		return refuse(a, "the value does not match the pattern above");
+	if ((text[0] == 'v' || text[0] == 'V') &&
+	    playbook_var_validate(v, text + 1, NULL) == 0)
+		snprintf(why, sizeof(why), "\"%s\" does not match the pattern "
+			 "above: leave out the leading %c", text, text[0]);
+	else
+		snprintf(why, sizeof(why), "\"%.400s\" does not match the "
+			 "pattern above", text);
+	return refuse(a, why);
+}
+
 /* Check the typed text; returns 0 when it may be submitted. */
 static int
 validate(struct app *a)
 {
 	const struct pb_variable *v;
-	struct err err = { 0 };
 
 	a->dlg.error[0] = '\0';
 	switch (a->dlg.flow) {
 	case FLOW_INPUT: case FLOW_SETVAR_VALUE:
 		v = playbook_find_var(a->pb, a->dlg.pick);
-		if (v && playbook_var_validate(v, a->dlg.buf, &err) < 0)
-			return refuse(a, err.msg);
+		if (v && playbook_var_validate(v, a->dlg.buf, NULL) < 0)
+			return refuse_value(a, v);
 		break;
 	case FLOW_APPROVE_NAME:
 		return check_approver_name(a);
@@ -692,10 +735,13 @@ dialog_height(const struct app *a, int width)
 	return h + (a->dlg.n_choices ? a->dlg.n_choices : 1);
 }
 
+/* The choices in ROWS rows at most, scrolled so the selected one shows. */
 static void
-draw_choices(struct app *a, WINDOW *w, int *y, int x, int width)
+draw_choices(struct app *a, WINDOW *w, int *y, int x, int width, int rows)
 {
-	for (int i = 0; i < a->dlg.n_choices; i++) {
+	int first = a->dlg.sel >= rows ? a->dlg.sel - rows + 1 : 0;
+
+	for (int i = first; i < a->dlg.n_choices && i < first + rows; i++) {
 		char line[300];
 		int role = i == a->dlg.sel ? ROLE_CURSOR : ROLE_DIALOG;
 
@@ -748,7 +794,7 @@ dialog_draw(struct app *a, WINDOW *w, int h, int width)
 				  theme_attr(ROLE_INPUT)) + 1;
 	y++;
 	if (a->dlg.n_choices)
-		draw_choices(a, w, &y, x0 + 2, inner);
+		draw_choices(a, w, &y, x0 + 2, inner, y0 + bh - y - 1);
 	else if (a->dlg.flow != FLOW_PREVIEW && a->dlg.flow != FLOW_QUIT)
 		draw_input(a, w, &y, x0 + 2, inner);
 	if (a->dlg.error[0] && y < y0 + bh)

@@ -12,23 +12,6 @@
 #include "keymap.h"
 #include "theme.h"
 
-/* Keys bound to ACT in CTX, joined ("j, Down"). */
-static void
-keys_for(enum keymap_ctx ctx, enum uiact act, char *buf, size_t size)
-{
-	size_t n;
-	const struct binding *b = keymap_bindings(&n);
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < n; i++) {
-		if (b[i].ctx != ctx || b[i].act != act)
-			continue;
-		if (buf[0])
-			strncat(buf, ", ", size - strlen(buf) - 1);
-		strncat(buf, b[i].label, size - strlen(buf) - 1);
-	}
-}
-
 /* Whether ACT was already listed for CTX (several keys, one line). */
 static int
 listed_before(const struct binding *b, size_t i)
@@ -66,13 +49,26 @@ has_heading(const struct app *a, int only, int ctx)
 	return 0;
 }
 
-/* Rows the overlay has: the headings and a line per action. */
+/* Rows of the legend of the checklist's marks: a heading and a line each. */
+static int
+legend_rows(void)
+{
+	const char *glyph, *meaning;
+	int n = 0;
+
+	while (pane_steps_legend(n, &glyph, &meaning) == 0)
+		n++;
+	return n + 1;
+}
+
+/* Rows the overlay has: the headings and a line per action, then the
+ * legend. */
 static int
 help_rows(const struct app *a, int only)
 {
 	size_t n;
 	const struct binding *b = keymap_bindings(&n);
-	int rows = 0;
+	int rows = legend_rows();
 
 	for (int ctx = 0; ctx < KM_COUNT; ctx++)
 		rows += has_heading(a, only, ctx);
@@ -89,6 +85,30 @@ clamp_top(struct app *a, int only, int h)
 
 	if (a->help_top > (last_top > 0 ? last_top : 0))
 		a->help_top = last_top > 0 ? last_top : 0;
+}
+
+/* The legend of the checklist's marks from row *ROW on (rows before
+ * A->help_top scrolled away), while Y is above H - 1. */
+static void
+draw_legend(struct app *a, WINDOW *w, int h, int width, int *row, int y)
+{
+	const char *glyph, *meaning;
+	char line[256];
+	int pad;
+
+	if ((*row)++ >= a->help_top && y < h - 1)
+		draw_text(w, y++, 1, width - 2, "Checklist marks",
+			  theme_attr(ROLE_TITLE));
+	for (int i = 0; pane_steps_legend(i, &glyph, &meaning) == 0 &&
+			y < h - 1; i++) {
+		if ((*row)++ < a->help_top)
+			continue;
+		/* padded by columns: a glyph may be several bytes */
+		pad = 16 - draw_width(glyph);
+		snprintf(line, sizeof(line), "  %s%*s %s", glyph,
+			 pad > 0 ? pad : 0, "", meaning);
+		draw_text(w, y++, 1, width - 2, line, theme_attr(ROLE_DIALOG));
+	}
 }
 
 void
@@ -117,11 +137,12 @@ help_draw(struct app *a, WINDOW *w, int h, int width, int only)
 				continue;
 			if (row++ < a->help_top)
 				continue;
-			keys_for(b[i].ctx, b[i].act, keys, sizeof(keys));
+			keymap_keys_for(b[i].ctx, b[i].act, keys, sizeof(keys));
 			snprintf(line, sizeof(line), "  %-16s %s", keys,
 				 uiact_help(b[i].act));
 			draw_text(w, y++, 1, width - 2, line,
 				  theme_attr(ROLE_DIALOG));
 		}
 	}
+	draw_legend(a, w, h, width, &row, y);
 }

@@ -3,6 +3,7 @@
 #include "keymap.h"
 
 #include <curses.h>
+#include <string.h>
 
 #define CTRL(c) ((c) & 0x1f)
 
@@ -33,14 +34,17 @@ static const struct binding bindings[] = {
 	{ KM_GLOBAL, KEY_NPAGE, "PgDn", UI_PAGE_DOWN, 0 },
 	{ KM_GLOBAL, CTRL('u'), "C-u", UI_PAGE_UP, 0 },
 	{ KM_GLOBAL, KEY_PPAGE, "PgUp", UI_PAGE_UP, 0 },
-	{ KM_GLOBAL, 'n', "n", UI_NOTE, 1 },
+	{ KM_GLOBAL, 'm', "m", UI_NOTE, 1 },
 	{ KM_GLOBAL, 's', "s", UI_SET_VAR, 0 },
 	{ KM_GLOBAL, '>', ">", UI_NEXT_PHASE, 1 },
 	{ KM_GLOBAL, '/', "/", UI_SEARCH, 0 },
+	{ KM_GLOBAL, 'n', "n", UI_SEARCH_NEXT, 0 },
+	{ KM_GLOBAL, 'N', "N", UI_SEARCH_PREV, 0 },
 	{ KM_GLOBAL, 'f', "f", UI_FOLLOW, 0 },
 	{ KM_GLOBAL, CTRL('l'), "C-l", UI_REDRAW, 0 },
 	{ KM_GLOBAL, 'R', "R", UI_REFRESH, 0 },
 	{ KM_TAGS, '\n', "Enter", UI_PICK_TAG, 1 },
+	{ KM_REGISTRY, '\n', "Enter", UI_PICK_VERSION, 1 },
 	{ KM_GLOBAL, 'u', "u", UI_UPDATE, 0 },
 	{ KM_GLOBAL, 'U', "U", UI_UPDATE_DISMISS, 0 },
 	{ KM_STEPS, '\n', "Enter", UI_ACT, 1 },
@@ -109,6 +113,21 @@ uiact_help(enum uiact act)
 	return act >= 0 && act < UI_COUNT ? acts[act].help : "";
 }
 
+void
+keymap_keys_for(enum keymap_ctx ctx, enum uiact act, char *buf, size_t size)
+{
+	size_t n = sizeof(bindings) / sizeof(bindings[0]);
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		if (bindings[i].ctx != ctx || bindings[i].act != act)
+			continue;
+		if (buf[0])
+			strncat(buf, ", ", size - strlen(buf) - 1);
+		strncat(buf, bindings[i].label, size - strlen(buf) - 1);
+	}
+}
+
 static enum uiact
 find(enum keymap_ctx ctx, int key)
 {
@@ -164,6 +183,7 @@ keymap_ctx_name(enum keymap_ctx ctx)
 		[KM_GLOBAL] = "Everywhere", [KM_STEPS] = "Checklist",
 		[KM_LOG] = "Log", [KM_DIALOG] = "Dialogs",
 		[KM_REPLAY] = "Replay", [KM_TAGS] = "Tags",
+		[KM_REGISTRY] = "Registry",
 	};
 
 	return ctx < KM_COUNT ? names[ctx] : "?";

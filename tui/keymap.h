@@ -14,6 +14,7 @@ enum keymap_ctx {
 	KM_DIALOG,	/* any dialog */
 	KM_REPLAY,	/* the replay console (rewind replay) */
 	KM_TAGS,	/* the tags pane */
+	KM_REGISTRY,	/* the registry pane */
 	KM_COUNT
 };
 
@@ -46,6 +47,10 @@ const struct binding *keymap_bindings(size_t *n);
 
 /* How the first key bound to ACT in CTX is written ("y"), or NULL. */
 const char *keymap_label_for(enum keymap_ctx ctx, enum uiact act);
+/* The keys bound to ACT in CTX, joined ("j, Down"), into BUF (cut to
+ * SIZE); empty when none. */
+void keymap_keys_for(enum keymap_ctx ctx, enum uiact act, char *buf,
+		     size_t size);
 
 /* Name of a context ("global", "checklist"...). */
 const char *keymap_ctx_name(enum keymap_ctx ctx);

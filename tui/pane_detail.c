@@ -79,6 +79,45 @@ show_vars(struct app *a, struct cursor *c, const char *text)
 	strbuf_done(&sb);
 }
 
+/* "NAME is a or b, and OTHER is c": the step's when, in words. */
+static void
+when_words(const struct pb_when *when, struct strbuf *sb)
+{
+	for (size_t i = 0; i < when->n_conds; i++) {
+		const struct pb_cond *c = &when->conds[i];
+
+		strbuf_addf(sb, "%s%s is ", i ? ", and " : "", c->var);
+		for (size_t k = 0; k < c->n_values; k++)
+			strbuf_addf(sb, "%s%s", k ? " or " : "", c->values[k]);
+	}
+}
+
+/* Why a step is not part of the work: what it waits on, why it can no
+ * longer apply, or the reason given when it was marked n/a or skipped. */
+static void
+show_applies(struct app *a, struct cursor *c, const struct step_view *v)
+{
+	const struct pb_cond *wait;
+	struct strbuf sb = STRBUF_INIT;
+
+	if (v->state == STEP_NA || v->state == STEP_SKIPPED) {
+		linef(c, ROLE_WARNING, "%s: %s", v->state == STEP_NA
+		      ? "Not applicable" : "Skipped", v->na_reason
+		      ? v->na_reason : "(no reason given)");
+	} else if (!v->active && v->state == STEP_OPEN) {
+		wait = playbook_when_waiting_on(&v->def->when, app_lookup,
+						a->session);
+		when_words(&v->def->when, &sb);
+		if (wait)
+			linef(c, ROLE_WARNING, "Waiting on %s: it applies "
+			      "when %s", wait->var, strbuf_str(&sb));
+		else
+			linef(c, ROLE_WARNING, "Does not apply: it applies "
+			      "only when %s", strbuf_str(&sb));
+	}
+	strbuf_done(&sb);
+}
+
 /* A drill step that opts in to the throwaway clone: whether it runs (or
  * ran) there for real, or why the simulation stands in. */
 static void
@@ -273,8 +312,14 @@ show_input(struct app *a, struct cursor *c, const struct step_view *v)
 		line(c, var->prompt, ROLE_NORMAL);
 	if (var && var->pattern)
 		linef(c, ROLE_DIM, "must match: %s", var->pattern);
-	linef(c, val ? ROLE_OK : ROLE_DIM, "value: %s", val ? (var && var->secret
-		      ? "********" : val) : "(unset)");
+	if (val)
+		linef(c, ROLE_OK, "value: %s", var && var->secret ? "********"
+		      : val);
+	else if (var && var->default_value && !var->secret)
+		linef(c, ROLE_DIM, "value: not set yet; default %s (Enter "
+		      "offers it)", var->default_value);
+	else
+		line(c, "value: (unset)", ROLE_DIM);
 }
 
 /* A run the console died in: what is known of it, and what to do. */
@@ -384,6 +429,7 @@ pane_detail_draw(struct app *a, WINDOW *w, struct rect r)
 	linef(&c, ROLE_DIM, "%s  %s  %s%s", v.def->id,
 	      playbook_kind_name(v.def->kind), session_state_name(v.state),
 	      v.def->required ? "" : "  (optional)");
+	show_applies(a, &c, &v);
 	if (v.def->note)
 		line(&c, v.def->note, ROLE_NORMAL);
 	switch (v.def->kind) {

@@ -22,6 +22,10 @@ struct cursor {
 	int top;
 	int line;	/* index of the current line in the whole content */
 	int x;		/* column on the current line */
+	int sel;	/* the selected version (in walk order), or -1 */
+	int n_seen;	/* versions walked so far */
+	int sel_line;	/* the line the selected version is on, or -1 */
+	int on_sel;	/* the current line is the selected version's */
 };
 
 static int
@@ -39,7 +43,7 @@ put(struct cursor *c, const char *text, int role)
 	if (!visible(c) || room <= 0 || !*text)
 		return;
 	c->x += draw_text(c->w, c->r.y + c->line - c->top, c->x, room, text,
-			  theme_attr(role)) + 1;
+			  theme_attr(c->on_sel ? ROLE_CURSOR : role)) + 1;
 }
 
 static void
@@ -55,6 +59,21 @@ newline(struct cursor *c)
 {
 	c->line++;
 	c->x = c->r.x + 1;
+	c->on_sel = 0;
+}
+
+/* A version line starts: the selected one is highlighted across the
+ * pane, so it shows even when its text is short. */
+static void
+start_version(struct cursor *c)
+{
+	c->on_sel = c->n_seen++ == c->sel;
+	if (!c->on_sel)
+		return;
+	c->sel_line = c->line;
+	if (visible(c))
+		draw_fill(c->w, c->r.y + c->line - c->top, c->r.x, c->r.w,
+			  theme_attr(ROLE_CURSOR));
 }
 
 static void
@@ -181,6 +200,7 @@ version_line(struct cursor *c, const struct reg_answer *a,
 	int withdrawn = v->deprecated || v->yanked;
 	int pre = registry_version_is_prerelease(a->type, v->version);
 
+	start_version(c);
 	put_at(c, 2, v->version, withdrawn ? ROLE_WARNING
 				 : pre ? ROLE_DIM : ROLE_NORMAL);
 	format_date(v->published_us, date, sizeof(date));
@@ -245,7 +265,17 @@ pane_registry_draw(WINDOW *w, struct rect r,
 		   const struct reg_answer *const *answers, size_t n, int top,
 		   const char *const *marks, int64_t now_us)
 {
-	struct cursor c = { .w = w, .r = r, .top = top < 0 ? 0 : top };
+	pane_registry_draw_sel(w, r, answers, n, top, -1, marks, now_us);
+}
+
+void
+pane_registry_draw_sel(WINDOW *w, struct rect r,
+		       const struct reg_answer *const *answers, size_t n,
+		       int top, int sel, const char *const *marks,
+		       int64_t now_us)
+{
+	struct cursor c = { .w = w, .r = r, .top = top < 0 ? 0 : top,
+			    .sel = sel, .sel_line = -1 };
 
 	walk(&c, answers, n, marks, now_us);
 }
@@ -254,8 +284,33 @@ int
 pane_registry_lines(struct rect r, const struct reg_answer *const *answers,
 		    size_t n, const char *const *marks)
 {
-	struct cursor c = { .w = NULL, .r = r };
+	struct cursor c = { .w = NULL, .r = r, .sel = -1, .sel_line = -1 };
 
 	walk(&c, answers, n, marks, 0);
 	return c.line;
+}
+
+int
+pane_registry_line_of(struct rect r, const struct reg_answer *const *answers,
+		      size_t n, int sel)
+{
+	struct cursor c = { .w = NULL, .r = r, .sel = sel, .sel_line = -1 };
+
+	walk(&c, answers, n, NULL, 0);
+	return c.sel_line;
+}
+
+const char *
+pane_registry_version_at(const struct reg_answer *const *answers, size_t n,
+			 int sel)
+{
+	for (size_t i = 0; i < n && sel >= 0; i++) {
+		const struct reg_answer *a = answers[i];
+		size_t nv = a->has_data ? a->n_versions : 0;
+
+		if ((size_t)sel < nv)
+			return a->versions[nv - 1 - (size_t)sel].version;
+		sel -= (int)nv;
+	}
+	return NULL;
 }

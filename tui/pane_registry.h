@@ -24,6 +24,22 @@ void pane_registry_draw(struct _win_st *w, struct rect r,
 			const struct reg_answer *const *answers, size_t n,
 			int top, const char *const *marks, int64_t now_us);
 
+/* The same with the SEL-th version (counted over the packages in order,
+ * each newest first, as drawn) highlighted; SEL -1 = none. */
+void pane_registry_draw_sel(struct _win_st *w, struct rect r,
+			    const struct reg_answer *const *answers, size_t n,
+			    int top, int sel, const char *const *marks,
+			    int64_t now_us);
+
+/* The line (counted from the top of the content) the SEL-th version is
+ * drawn on, or -1 when there is no such version. */
+int pane_registry_line_of(struct rect r, const struct reg_answer *const *answers,
+			  size_t n, int sel);
+
+/* The SEL-th version's string (borrowed from ANSWERS), or NULL. */
+const char *pane_registry_version_at(const struct reg_answer *const *answers,
+				     size_t n, int sel);
+
 /* How many lines pane_registry_draw would draw for these answers in R's
  * width (for the scrolling limit). */
 int pane_registry_lines(struct rect r, const struct reg_answer *const *answers,

@@ -12,11 +12,14 @@
 #include "app.h"
 #include "clock.h"
 #include "draw.h"
+#include "err.h"
 #include "loop.h"
 #include "pane_registry.h"
 #include "pane_tags.h"
+#include "registry.h"
 #include "replay.h"
 #include "sources.h"
+#include "strbuf.h"
 #include "tags.h"
 #include "theme.h"
 #include "xalloc.h"
@@ -123,18 +126,56 @@ pane_tags_tab_draw(struct app *a, WINDOW *w, struct rect r)
 	free_marks(marks);
 }
 
-void
-pane_registry_tab_draw(struct app *a, WINDOW *w, struct rect r)
+/* The answers to show in ANSWERS (MAX_ANSWERS at most); returns how many. */
+static size_t
+shown_answers(const struct app *a, const struct reg_answer **answers)
 {
-	const struct reg_answer *answers[MAX_ANSWERS];
 	size_t n = n_answers(a);
-	char **marks = build_marks(a);
-	int lines;
 
 	if (n > MAX_ANSWERS)
 		n = MAX_ANSWERS;
 	for (size_t i = 0; i < n; i++)
 		answers[i] = answer_at(a, i);
+	return n;
+}
+
+/* Versions the registry pane lists, over every package. */
+static int
+n_versions(const struct reg_answer *const *answers, size_t n)
+{
+	int total = 0;
+
+	for (size_t i = 0; i < n; i++)
+		total += answers[i]->has_data ? (int)answers[i]->n_versions : 0;
+	return total;
+}
+
+/* Keep the selected version in the registry pane and on screen. */
+static void
+follow_selection(struct app *a, struct rect r,
+		 const struct reg_answer *const *answers, size_t n)
+{
+	int total = n_versions(answers, n), line;
+
+	if (a->reg_sel >= total)
+		a->reg_sel = total ? total - 1 : 0;
+	line = pane_registry_line_of(r, answers, n, a->reg_sel);
+	if (line < 0)
+		return;
+	if (line < a->reg_top)
+		a->reg_top = line;
+	if (line >= a->reg_top + r.h)
+		a->reg_top = line - r.h + 1;
+}
+
+void
+pane_registry_tab_draw(struct app *a, WINDOW *w, struct rect r)
+{
+	const struct reg_answer *answers[MAX_ANSWERS];
+	size_t n = shown_answers(a, answers);
+	char **marks = build_marks(a);
+	int lines;
+
 	if (n == 0) {
 		draw_text(w, r.y, r.x + 1, r.w - 1, a->pb->targets.n_registries
 			  ? "Registry: no answer yet."
@@ -146,8 +187,11 @@ pane_registry_tab_draw(struct app *a, WINDOW *w, struct rect r)
 	lines = pane_registry_lines(r, answers, n, (const char *const *)marks);
 	if (a->reg_top > lines - r.h)
 		a->reg_top = lines - r.h > 0 ? lines - r.h : 0;
-	pane_registry_draw(w, r, answers, n, a->reg_top,
-			   (const char *const *)marks, answers_now(a));
+	if (a->focus == PANE_REGISTRY)
+		follow_selection(a, r, answers, n);
+	pane_registry_draw_sel(w, r, answers, n, a->reg_top,
+			       a->focus == PANE_REGISTRY ? a->reg_sel : -1,
+			       (const char *const *)marks, answers_now(a));
 	free_marks(marks);
 }
 
@@ -161,17 +205,17 @@ pane_sources_scroll(struct app *a, long delta)
 		a->tags_sel = (int)(sel < 0 ? 0 : sel >= n ? (n ? n - 1 : 0)
 							     : sel);
 	} else if (a->focus == PANE_REGISTRY) {
-		long top = a->reg_top + delta;
+		long sel = a->reg_sel + delta;
 
-		a->reg_top = (int)(top < 0 ? 0 : top);
+		a->reg_sel = (int)(sel < 0 ? 0 : sel > 1000000 ? 1000000 : sel);
 	}
 	app_dirty(a);
 }
 
-/* The variable a picked tag goes into: the selected input step's, else
- * the one variable declared `"from": "tags"`, else none. */
+/* The variable a picked tag or version goes into: the selected input
+ * step's, else the one variable declared `"from": FROM`, else none. */
 static const char *
-pick_target(const struct app *a)
+pick_target(const struct app *a, const char *from)
 {
 	struct step_view v;
 	const char *only = NULL;
@@ -183,7 +227,7 @@ pick_target(const struct app *a)
 	for (size_t i = 0; i < a->pb->n_variables; i++) {
 		const struct pb_variable *var = &a->pb->variables[i];
 
-		if (var->from && strcmp(var->from, "tags") == 0) {
+		if (var->from && strcmp(var->from, from) == 0) {
 			only = var->name;
 			n++;
 		}
@@ -191,26 +235,92 @@ pick_target(const struct app *a)
 	return n == 1 ? only : NULL;
 }
 
+/* "set NAME "VALUE"" in the batch syntax (quotes and backslashes escaped). */
+static char *
+set_line(const char *name, const char *value)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_addf(&sb, "set %s \"", name);
+	for (const char *p = value; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			strbuf_addc(&sb, '\\');
+		strbuf_addc(&sb, *p);
+	}
+	strbuf_addc(&sb, '"');
+	return strbuf_detach(&sb);
+}
+
+/* Whether VALUE is refused by VAR's pattern only for its leading v. */
+static int
+only_v_in_the_way(const struct pb_variable *var, const char *value)
+{
+	return (value[0] == 'v' || value[0] == 'V') &&
+	       playbook_var_validate(var, value + 1, NULL) == 0;
+}
+
+/* Set the pick target to VALUE, a WHERE ("tag", "version") picked in the
+ * pane FROM ("tags", "registry"). A leading v the variable's pattern has
+ * no room for is dropped, and the status line says so; nothing is ever
+ * added to what was picked. */
+static void
+pick_value(struct app *a, const char *value, const char *from,
+	   const char *where)
+{
+	const char *name = pick_target(a, from);
+	const struct pb_variable *var = name ? playbook_find_var(a->pb, name)
+					     : NULL;
+	const char *set = value;
+	struct err err = { 0 };
+	char *line;
+
+	if (!var) {
+		app_status(a, 1, "select the input step the %s is for (or "
+			   "press s to set a variable by name)", where);
+		return;
+	}
+	if (playbook_var_validate(var, value, &err) < 0) {
+		if (!only_v_in_the_way(var, value)) {
+			app_status(a, 1, "%s", err.msg);
+			return;
+		}
+		set = value + 1;
+	}
+	line = set_line(var->name, set);
+	if (app_apply(a, line) < 0)
+		;	/* app_apply said why */
+	else if (set != value)
+		app_status(a, 0, "%s = %s (from %s %s; the leading %c dropped: "
+			   "the pattern has none)", var->name, set, where,
+			   value, value[0]);
+	else
+		app_status(a, 0, "%s = %s (from the %s pane)", var->name, set,
+			   from);
+	free(line);
+}
+
 void
 pane_tags_pick(struct app *a)
 {
 	const char *tag = pane_tags_name_at(current_tags(a), a->tags_sel);
-	const char *var = pick_target(a);
-	char *line;
 
-	if (!tag) {
+	if (!tag)
 		app_status(a, 1, "no tag selected");
-		return;
-	}
-	if (!var) {
-		app_status(a, 1, "select the input step the tag is for (or "
-			   "press s to set a variable by name)");
-		return;
-	}
-	line = xasprintf("set %s %s", var, tag);
-	if (app_apply(a, line) >= 0)
-		app_status(a, 0, "%s = %s (from the tags pane)", var, tag);
-	free(line);
+	else
+		pick_value(a, tag, "tags", "tag");
+}
+
+void
+pane_registry_pick(struct app *a)
+{
+	const struct reg_answer *answers[MAX_ANSWERS];
+	size_t n = shown_answers(a, answers);
+	const char *version = pane_registry_version_at(answers, n, a->reg_sel);
+
+	if (!version)
+		app_status(a, 1, "no version selected");
+	else
+		pick_value(a, version, "registry", "version");
 }
 
 void

@@ -13,18 +13,87 @@
 #include "outbox.h"
 #include "theme.h"
 
-static const char *
-state_glyph(enum step_state st)
+/* What a checklist line's mark says. A step that does not apply yet, or
+ * no longer, is no open work: it gets a mark of its own, never "[ ]". */
+enum mark {
+	MARK_OPEN,
+	MARK_DONE,
+	MARK_RUNNING,
+	MARK_FAILED,
+	MARK_SKIPPED,
+	MARK_NA,
+	MARK_WAITING,
+	MARK_INTERRUPTED,
+	MARK_COUNT
+};
+
+static const struct {
+	const char *utf8, *ascii;	/* the glyph */
+	const char *meaning;		/* for the help's legend */
+} marks[MARK_COUNT] = {
+	[MARK_OPEN] = { "[ ]", "[ ]", "to do" },
+	[MARK_DONE] = { "[\u2713]", "[x]", "done" },
+	[MARK_RUNNING] = { "[\u2026]", "[~]", "running" },
+	[MARK_FAILED] = { "[\u2717]", "[!]", "failed" },
+	[MARK_SKIPPED] = { "[-]", "[-]", "skipped (left open when the "
+			   "phase ended)" },
+	[MARK_NA] = { "[/]", "[/]", "n/a: marked so, or its condition can "
+		      "no longer hold" },
+	[MARK_WAITING] = { "[?]", "[?]", "waiting on a variable its "
+			   "condition names (not counted)" },
+	[MARK_INTERRUPTED] = { "[\u203d]", "[*]", "interrupted: the console "
+			       "ended while it ran; outcome unknown" },
+};
+
+int
+pane_steps_legend(int i, const char **glyph, const char **meaning)
 {
-	switch (st) {
-	case STEP_DONE: return draw_glyph("[\u2713]", "[x]");
-	case STEP_RUNNING: return draw_glyph("[\u2026]", "[~]");
-	case STEP_FAILED: return draw_glyph("[\u2717]", "[!]");
-	case STEP_SKIPPED: return "[-]";
-	case STEP_NA: return "[/]";
-	case STEP_INTERRUPTED: return "[?]";	/* outcome unknown */
-	default: return "[ ]";
+	if (i < 0 || i >= MARK_COUNT)
+		return -1;
+	*glyph = draw_glyph(marks[i].utf8, marks[i].ascii);
+	*meaning = marks[i].meaning;
+	return 0;
+}
+
+/* The mark of step V; *WAITING gets the condition it waits on, if any. */
+static enum mark
+step_mark(const struct app *a, const struct step_view *v,
+	  const struct pb_cond **waiting)
+{
+	*waiting = NULL;
+	if (!v->active && v->state == STEP_OPEN) {
+		*waiting = playbook_when_waiting_on(&v->def->when, app_lookup,
+						    a->session);
+		return *waiting ? MARK_WAITING : MARK_NA;
 	}
+	switch (v->state) {
+	case STEP_DONE: return MARK_DONE;
+	case STEP_RUNNING: return MARK_RUNNING;
+	case STEP_FAILED: return MARK_FAILED;
+	case STEP_SKIPPED: return MARK_SKIPPED;
+	case STEP_NA: return MARK_NA;
+	case STEP_INTERRUPTED: return MARK_INTERRUPTED;
+	default: return MARK_OPEN;
+	}
+}
+
+/* Whether step V is part of the phase's work: it applies and was not
+ * marked n/a. What waits on a decision or can no longer apply is not. */
+static int
+is_counted(const struct step_view *v)
+{
+	return v->active && v->state != STEP_NA;
+}
+
+int
+pane_steps_first_applicable(const struct app *a)
+{
+	struct step_view v;
+
+	for (int i = 0; i < a->n_visible; i++)
+		if (app_step_at(a, i, &v) == 0 && is_counted(&v))
+			return i;
+	return 0;
 }
 
 static int
@@ -68,59 +137,102 @@ is_pending(const struct app *a, const char *id)
 	return 0;
 }
 
+/* The label at the right end of step V's line; returns 1 when it may
+ * only take the room the title leaves (it repeats what the mark says). */
+static int
+step_label(struct app *a, const struct step_view *v, enum mark m,
+	   const struct pb_cond *waiting, char *buf, size_t size)
+{
+	who_when(v, buf, size);
+	if (m == MARK_WAITING) {
+		snprintf(buf, size, "waiting on %s", waiting->var);
+		return 1;
+	}
+	if (m == MARK_NA && !v->active && v->state == STEP_OPEN) {
+		snprintf(buf, size, "n/a");
+		return 1;
+	}
+	if (v->def->kind == STEP_KIND_MESSAGE && is_pending(a, v->def->id))
+		snprintf(buf, size, "queued, not delivered");
+	else if (v->state == STEP_INTERRUPTED)	/* never "failed" */
+		snprintf(buf, size, "interrupted, outcome unknown");
+	else if (v->state != STEP_OPEN && v->state != STEP_DONE && !buf[0])
+		snprintf(buf, size, "%s", session_state_name(v->state));
+	return 0;
+}
+
+/* The title from X, then the label at the right end: in up to half the
+ * line, or when LABEL_YIELDS only in what the title leaves (cut short with
+ * an ellipsis, or left out below 5 columns), so the title is never cut
+ * for it. */
+static void
+draw_title_label(WINDOW *w, int y, int x, struct rect r, const char *title,
+		 const char *label, int label_yields, int attr, int label_attr)
+{
+	int end = r.x + r.w, label_w = draw_width(label);
+
+	if (label_yields) {
+		/* two blanks apart, so it never reads as part of the title */
+		int left = end - x - draw_width(title) - 2;
+
+		label_w = label_w <= left ? label_w : left >= 5 ? left : 0;
+	} else if (label_w > r.w / 2) {
+		label_w = r.w / 2;
+	}
+	draw_text(w, y, x, end - x - label_w - 1, title, attr);
+	if (label_w < draw_width(label) && label_w > 1) {
+		draw_text(w, y, end - label_w, label_w - 1, label, label_attr);
+		draw_text(w, y, end - 1, 1, draw_glyph("\u2026", "~"),
+			  label_attr);
+	} else if (label_w) {
+		draw_text(w, y, end - label_w, label_w, label, label_attr);
+	}
+}
+
 static void
 draw_step(struct app *a, WINDOW *w, int y, struct rect r, int i)
 {
 	struct step_view v;
-	char tail[96];
+	const struct pb_cond *waiting;
+	char label[96];
 	int selected = i == a->sel;
-	int attr, x, tail_w;
+	int attr, x, yields;
+	enum mark m;
 
 	if (app_step_at(a, i, &v) < 0)
 		return;
+	m = step_mark(a, &v, &waiting);
 	attr = selected ? theme_attr(a->focus == PANE_STEPS ? ROLE_CURSOR
 							     : ROLE_TITLE)
 			: theme_attr(state_role(v.state, v.active));
 	draw_fill(w, y, r.x, r.w, selected ? attr : theme_attr(ROLE_NORMAL));
-	x = r.x + draw_text(w, y, r.x, r.w, state_glyph(v.state), attr) + 1;
-	who_when(&v, tail, sizeof(tail));
-	if (!v.active)
-		snprintf(tail, sizeof(tail), "does not apply");
-	else if (v.def->kind == STEP_KIND_MESSAGE && is_pending(a, v.def->id))
-		snprintf(tail, sizeof(tail), "queued, not delivered");
-	else if (v.state == STEP_INTERRUPTED)	/* never "failed" */
-		snprintf(tail, sizeof(tail), "%s", draw_width(
-			 "interrupted, outcome unknown") <= r.w / 2
-			 ? "interrupted, outcome unknown" : "interrupted");
-	else if (v.state != STEP_OPEN && v.state != STEP_DONE && !tail[0])
-		snprintf(tail, sizeof(tail), "%s", session_state_name(v.state));
-	tail_w = draw_width(tail);
-	if (tail_w > r.w / 2)
-		tail_w = r.w / 2;
+	x = r.x + draw_text(w, y, r.x, r.w, draw_glyph(marks[m].utf8,
+						       marks[m].ascii), attr) + 1;
+	yields = step_label(a, &v, m, waiting, label, sizeof(label));
 	if (v.phase < session_phase(a->session))	/* needs action again */
 		x += draw_text(w, y, x, r.x + r.w - x, "again: ", attr);
-	draw_text(w, y, x, r.x + r.w - x - tail_w - 1, v.def->title, attr);
-	draw_text(w, y, r.x + r.w - tail_w, tail_w, tail,
-		  selected ? attr : theme_attr(ROLE_JOURNAL_TIME));
+	draw_title_label(w, y, x, r, v.def->title, label, yields, attr,
+			 selected ? attr : theme_attr(ROLE_JOURNAL_TIME));
 }
 
 void
 pane_steps_draw(struct app *a, WINDOW *w, struct rect r)
 {
 	char title[160];
-	int done = 0, rows = r.h - 1;
+	int done = 0, counted = 0, rows = r.h - 1;
 	struct step_view v;
 
-	for (int i = 0; i < a->n_visible; i++)
-		if (app_step_at(a, i, &v) == 0 &&
-		    (v.state == STEP_DONE || v.state == STEP_NA ||
-		     v.state == STEP_SKIPPED || !v.active))
-			done++;
+	for (int i = 0; i < a->n_visible; i++) {
+		if (app_step_at(a, i, &v) < 0 || !is_counted(&v))
+			continue;
+		counted++;
+		done += v.state == STEP_DONE || v.state == STEP_SKIPPED;
+	}
 	snprintf(title, sizeof(title), " %s: %s  %d/%d ",
 		 app_pane_name(PANE_STEPS),
 		 session_is_complete(a->session) ? "complete"
 		 : playbook_phase_name(session_phase(a->session)), done,
-		 a->n_visible);
+		 counted);
 	draw_fill(w, r.y, r.x, r.w, theme_attr(a->focus == PANE_STEPS
 					       ? ROLE_TITLE_FOCUS : ROLE_TITLE));
 	draw_text(w, r.y, r.x, r.w, title, theme_attr(a->focus == PANE_STEPS

@@ -182,6 +182,8 @@ START_TEST(test_playbook_minimal_loads_with_defaults)
 	ck_assert_uint_eq(pb->n_scenarios, 0);
 	ck_assert_ptr_null(pb->targets.git_path);
 	ck_assert_int_eq(pb->rto.default_us, 0);
+	ck_assert_ptr_null(pb->header.from);
+	ck_assert_ptr_null(pb->header.to);
 	for (int p = 0; p < PHASE_COUNT; p++) {
 		ck_assert_int_eq(pb->phases[p].id, p);
 		ck_assert_str_eq(pb->phases[p].title, titles[p]);
@@ -238,6 +240,8 @@ START_TEST(test_playbook_full_variables_load)
 	ck_assert_ptr_null(v->pattern);
 	ck_assert_ptr_null(v->from);
 	ck_assert(playbook_find_var(pb, "NPM_TOKEN")->secret);
+	ck_assert_str_eq(pb->header.from, "BAD_TAG");
+	ck_assert_str_eq(pb->header.to, "ROLLBACK_VERSION");
 	playbook_free(pb);
 }
 END_TEST
@@ -589,6 +593,38 @@ START_TEST(test_playbook_when_holds_only_when_every_condition_holds)
 }
 END_TEST
 
+/* dist-tag applies when ACTION is rollback or scheduled and LEVEL is 1:
+ * it waits on the first unset variable while nothing set rules it out. */
+static const struct {
+	const char *vars[5];
+	const char *waits_on;
+} waiting_cases[] = {
+	{ { NULL }, "ACTION" },
+	{ { "LEVEL", "1", NULL }, "ACTION" },
+	{ { "ACTION", "scheduled", NULL }, "LEVEL" },
+	{ { "LEVEL", "2", NULL }, NULL },
+	{ { "ACTION", "hotfix", NULL }, NULL },
+	{ { "LEVEL", "1", "ACTION", "rollback", NULL }, NULL },
+};
+
+START_TEST(test_playbook_when_waits_on_the_first_undecided_variable)
+{
+	struct playbook *pb = load_fixture("playbooks/good/full.json");
+	const struct pb_step *d = playbook_find_step(pb, "dist-tag", NULL, NULL);
+	const struct pb_cond *c = playbook_when_waiting_on(&d->when,
+			lookup_pairs, waiting_cases[_i].vars);
+
+	if (waiting_cases[_i].waits_on)
+		ck_assert_str_eq(c ? c->var : "(none)",
+				 waiting_cases[_i].waits_on);
+	else
+		ck_assert_ptr_null(c);
+	ck_assert_ptr_null(playbook_when_waiting_on(NULL, lookup_pairs,
+						    waiting_cases[_i].vars));
+	playbook_free(pb);
+}
+END_TEST
+
 START_TEST(test_playbook_empty_when_always_holds)
 {
 	static const char *const none[] = { NULL };
@@ -683,6 +719,23 @@ START_TEST(test_playbook_var_validate_never_shows_a_secret)
 					       "s3cr3t-token", &err), -1);
 	ck_assert_ptr_null(strstr(err.msg, "s3cr3t"));
 	ck_assert_ptr_nonnull(strstr(err.msg, "variable T"));
+	playbook_free(pb);
+	free(text);
+}
+END_TEST
+
+/* The pattern "[0-9]+\\.[0-9]+..." in JSON is [0-9]+\.[0-9]+ to its
+ * author: a message shows one backslash, not the JSON escape. */
+START_TEST(test_playbook_var_validate_shows_the_pattern_as_written)
+{
+	char *text = playbook_text(semver_vars, "\"1m\"");
+	struct err err = { 0 };
+	struct playbook *pb = load_text(text, &err);
+
+	ck_assert_int_eq(playbook_var_validate(playbook_find_var(pb, "V"),
+					       "v1.2.3", &err), -1);
+	ck_assert_msg(strstr(err.msg, "\"[0-9]+\\.[0-9]+\\.[0-9]+\"") &&
+		      !strstr(err.msg, "\\\\"), "%s", err.msg);
 	playbook_free(pb);
 	free(text);
 }
@@ -988,9 +1041,12 @@ playbook_suite(void)
 	add_loop_case(s, test_playbook_when_holds_only_when_every_condition_holds,
 		      N_OF(when_cases));
 	add_case(s, test_playbook_empty_when_always_holds);
+	add_loop_case(s, test_playbook_when_waits_on_the_first_undecided_variable,
+		      N_OF(waiting_cases));
 	add_loop_case(s, test_playbook_var_validate_matches_whole_value,
 		      N_OF(validate_cases));
 	add_case(s, test_playbook_var_validate_never_shows_a_secret);
+	add_case(s, test_playbook_var_validate_shows_the_pattern_as_written);
 	add_case(s, test_playbook_pattern_cannot_escape_its_anchors);
 	add_loop_case(s, test_playbook_costly_patterns_are_refused_before_compiling,
 		      N_OF(regex_limit_cases));

@@ -3,16 +3,17 @@
 # it is captured whole here, so a binding added, removed or relabelled
 # shows up as a diff. Also: it covers the whole screen but the key bar
 # (header row included), each action is listed once per context with all
-# its keys, j/k and C-d scroll it without running off its end, ? closes it
-# and any other key closes it without acting.
+# its keys, the legend of the checklist's marks ends it, j/k and C-d
+# scroll it without running off its end, ? closes it and any other key
+# closes it without acting.
 . "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
 
 SESSION_DIR=$SCREEN_TMP/session
-# 80x50: tall enough for the whole overlay on one screen.
-start_app -x 80 -y 50 drill "$REWIND_SRCDIR/playbooks/example.json" \
+# 80x60: tall enough for the whole overlay on one screen.
+start_app -x 80 -y 60 drill "$REWIND_SRCDIR/playbooks/example.json" \
 	--session-dir "$SESSION_DIR" --operator sam
 keys '?'
-expect_screen help-80x50 <<'EOF'
+expect_screen help-80x60 <<'EOF'
  rewind keys (any other key closes; j/k scroll)
  Everywhere
    ?                Show or hide this help
@@ -27,10 +28,12 @@ expect_screen help-80x50 <<'EOF'
    G, End           Jump to the last line
    C-d, PgDn        Scroll half a page down
    C-u, PgUp        Scroll half a page up
-   n                Add a note to the journal
+   m                Add a note to the journal
    s                Set one of the playbook's variables
    >                Advance to the next phase
    /                Search the log
+   n                Jump to the next match
+   N                Jump to the previous match
    f                Follow the log as it grows
    C-l              Redraw the screen
    R                Re-read the tags and refresh the registry answers now
@@ -56,13 +59,22 @@ expect_screen help-80x50 <<'EOF'
    Up               Move the selection up
  Tags
    Enter            Set the selected input step's variable to this tag
+ Registry
+   Enter            Set the selected input step's variable to this version
+ Checklist marks
+   [ ]              to do
+   [✓]              done
+   […]              running
+   [✗]              failed
+   [-]              skipped (left open when the phase ended)
+   [/]              n/a: marked so, or its condition can no longer hold
+   [?]              waiting on a variable its condition names (not counted)
 
 
 
 
 
-
- Enter act Space tick a approve ? help q quit Tab pane n note > next
+ Enter act Space tick a approve ? help q quit Tab pane m note > next
 EOF
 
 # ? again closes it and the console is back as it was.
@@ -73,7 +85,7 @@ refute_fixed 'rewind keys'
 
 # At 80x24 it does not fit: j scrolls one line, C-d half a page, and
 # scrolling stops with the last line at the bottom (22 overlay rows for
-# 46 lines: at most 24 lines scrolled away).
+# 53 lines: at most 31 lines scrolled away).
 resize 80 24
 keys '?'
 assert_fixed '   C-l              Redraw the screen'
@@ -84,16 +96,6 @@ keys j
 keys C-d C-d C-d C-d
 expect_screen help-80x24-end <<'EOF'
  rewind keys (any other key closes; j/k scroll)
-   u                Open the due update reminder, ready to send
-   U                Dismiss the due update reminder
- Checklist
-   Enter            Act on the selected step (run, tick, choose...)
-   Space            Tick the selected checklist item
-   x                Mark the selected step not applicable, with a reason
-   a                Record an approval of the selected approve step
-   c                Cancel the running command
-   y                Copy the approve step's rewind approve command (OSC 52)
- Log
    n                Jump to the next match
    N                Jump to the previous match
    /                Search the log
@@ -106,10 +108,20 @@ expect_screen help-80x24-end <<'EOF'
    Up               Move the selection up
  Tags
    Enter            Set the selected input step's variable to this tag
- Enter act Space tick a approve ? help q quit Tab pane n note > next
+ Registry
+   Enter            Set the selected input step's variable to this version
+ Checklist marks
+   [ ]              to do
+   [✓]              done
+   […]              running
+   [✗]              failed
+   [-]              skipped (left open when the phase ended)
+   [/]              n/a: marked so, or its condition can no longer hold
+   [?]              waiting on a variable its condition names (not counted)
+ Enter act Space tick a approve ? help q quit Tab pane m note > next
 EOF
 keys k
-[ "$(row 2)" = '   R                Re-read the tags and refresh the registry answers now' ] ||
+[ "$(row 2)" = ' Log' ] ||
 	soft_fail "k after the end did not scroll back up by one line"
 
 # Any other key closes it and does nothing else: Enter must not run the

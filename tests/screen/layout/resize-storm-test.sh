@@ -64,7 +64,7 @@ expect_screen after-storm <<'EOF'
                                     │ after storm 25
                                     │ stream finished
  run assess.stream: done
- Enter act Space tick a approve ? help q quit Tab pane n note > next
+ Enter act Space tick a approve ? help q quit Tab pane m note > next
 EOF
 
 # Nothing was lost to the storm: the Output scrollback starts at line 1

@@ -14,7 +14,7 @@ keys Enter				# run assess.status: some output to show
 
 screen_80x24() {
 	expect_screen "$1" <<'SCREEN'
- DRILL  TEST MODE  Example: roll a web service back …  1.4.0  MM:SS / 10:00 RTO
+ DRILL  TEST MODE  Example: roll a web service b…  1.4.0 → ?  MM:SS / 10:00 RTO
  ▶ assess  · decide  · approve  · execute  · verify  · communicate
  Checklist: assess  1/5             │[Step]  Output   Journal   Targets   Tags
 [✓] See what is deployed a sam hh:mm│ See what is deployed and whether the
@@ -37,7 +37,7 @@ screen_80x24() {
                                     │
                                     │
  run assess.status: done
- Enter act Space tick a approve ? help q quit Tab pane n note > next
+ Enter act Space tick a approve ? help q quit Tab pane m note > next
 SCREEN
 }
 screen_80x24 80x24
@@ -48,7 +48,7 @@ screen_80x24 80x24
 # step pane and the tabs (rows 29-36), and the status and key bars.
 resize 200 60
 expect_screen 200x60-top 1 12 <<'EOF'
- DRILL  TEST MODE  Example: roll a web service back to its last good tag                                                                                                       1.4.0  MM:SS / 10:00 RTO
+ DRILL  TEST MODE  Example: roll a web service back to its last good tag                                                                                                   1.4.0 → ?  MM:SS / 10:00 RTO
  ▶ assess  · decide  · approve  · execute  · verify  · communicate
  Checklist: assess  1/5                                                         │ Step
 [✓] See what is deployed and whether the tree is clean                 sam hh:mm│ See what is deployed and whether the tree is clean
@@ -73,7 +73,7 @@ expect_screen 200x60-seam 29 36 <<'EOF'
 EOF
 expect_screen 200x60-bars 59 60 <<'EOF'
  run assess.status: done
- Enter act Space tick a approve ? help q quit Tab pane n note > next
+ Enter act Space tick a approve ? help q quit Tab pane m note > next
 EOF
 # Side by side, ] cycles only the lower tabs; the step pane stays.
 keys ']'
@@ -106,7 +106,7 @@ app_alive || fail "the app died at 50x12"
 # left Output chosen (Step stays Step only while no other tab is chosen).
 resize 80 24
 expect_screen 80x24-again <<'EOF'
- DRILL  TEST MODE  Example: roll a web service back …  1.4.0  MM:SS / 10:00 RTO
+ DRILL  TEST MODE  Example: roll a web service b…  1.4.0 → ?  MM:SS / 10:00 RTO
  ▶ assess  · decide  · approve  · execute  · verify  · communicate
  Checklist: assess  1/5             │ Step  [Output]  Journal   Targets   Tags
 [✓] See what is deployed a sam hh:mm│ a1b2c3d (HEAD, tag: v1.4.0) Release 1.4.0
@@ -129,7 +129,7 @@ expect_screen 80x24-again <<'EOF'
                                     │
                                     │
  run assess.status: done
- Enter act Space tick a approve ? help q quit Tab pane n note > next
+ Enter act Space tick a approve ? help q quit Tab pane m note > next
 EOF
 
 keys_nowait q

@@ -68,7 +68,7 @@ stop_all
 
 start_app replay "$SESSION_DIR"
 keys G
-assert_text '^\[\?\] Push the release +interrupted'
+assert_text '^\[‽\] Push the release +interrupted'
 assert_fixed 'e.push  run  interrupted'
 assert_fixed 'Last run: interrupted — outcome unknown'
 refute_text 'FAILED|failed'

@@ -33,7 +33,7 @@ keys '[' '['
 # Acting keys are refused; nothing is journalled.
 keys Space
 assert_fixed 'watching: read-only here; a approves the selected step'
-keys n
+keys m
 keys '>'
 [ "$(wc -l <"$SESSION_DIR/journal.jsonl")" = "$n0" ] ||
 	fail "a refused key wrote to the journal"
@@ -61,6 +61,8 @@ expect_screen watch-help 1 39 <<'EOF'
    C-d, PgDn        Scroll half a page down
    C-u, PgUp        Scroll half a page up
    /                Search the log
+   n                Jump to the next match
+   N                Jump to the previous match
    f                Follow the log as it grows
    C-l              Redraw the screen
  Checklist
@@ -75,6 +77,14 @@ expect_screen watch-help 1 39 <<'EOF'
    Esc              Close the dialog without any effect
    Down             Move the selection down
    Up               Move the selection up
+ Checklist marks
+   [ ]              to do
+   [✓]              done
+   […]              running
+   [✗]              failed
+   [-]              skipped (left open when the phase ended)
+   [/]              n/a: marked so, or its condition can no longer hold
+   [?]              waiting on a variable its condition names (not counted)
 EOF
 keys '?'
 resize 80 24

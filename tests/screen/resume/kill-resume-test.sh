@@ -97,7 +97,7 @@ n_vars=$(journal_count var.set)
 start_app -x 100 -y 26 "$@"
 wait_text 'RESUMED: the previous console died while this was running'
 assert_fixed "e.push: still running from the previous console, pid $pid, started at"
-assert_text '^\[\?\] Push the release +interrupted'
+assert_text '^\[‽\] Push the release +interrupted'
 assert_fixed 'Last run: interrupted — outcome unknown'
 assert_fixed 'Check what it did before running it again'
 refute_text 'FAILED|failed'

@@ -24,7 +24,7 @@ run_rewind verify "$SESSION_DIR" >/dev/null 2>&1 || fail "the saved journal does
 # Reopen exactly as told (no --operator: the session knows who drives).
 start_app drill "$SESSION_DIR"
 expect_screen resumed <<'EOF'
- DRILL  TEST MODE  Example: roll a web service back …  1.4.0  MM:SS / 10:00 RTO
+ DRILL  TEST MODE  Example: roll a web service b…  1.4.0 → ?  MM:SS / 10:00 RTO
  ▶ assess  · decide  · approve  · execute  · verify  · communicate
  Checklist: assess  3/5             │[Step]  Output   Journal   Targets   Tags
 [✓] See what is deployed a sam hh:mm│ See what is deployed and whether the
@@ -47,7 +47,7 @@ expect_screen resumed <<'EOF'
                                     │
                                     │
  resumed; drill: nothing real is run: press ? for help
- Enter act Space tick a approve ? help q quit Tab pane n note > next
+ Enter act Space tick a approve ? help q quit Tab pane m note > next
 EOF
 # "when" is the time of the tick: 19:30 on the test clock.
 assert_fixed '[✓] Incident ticket opened sam 19:30'

@@ -46,7 +46,7 @@ expect_screen output <<'EOF'
                                     │
                                     │
  run assess.hostile: done
- Enter act Space tick a approve ? help q quit Tab pane n note > next
+ Enter act Space tick a approve ? help q quit Tab pane m note > next
 EOF
 
 # Not one byte of it reached the terminal as a control: no colour on the

@@ -12,7 +12,7 @@ start_app drill "$REWIND_SRCDIR/playbooks/example.json" \
 	--session-dir "$SESSION_DIR" --operator sam
 
 expect_screen start <<'EOF'
- DRILL  TEST MODE  Example: roll a web service back …  1.4.0  MM:SS / 10:00 RTO
+ DRILL  TEST MODE  Example: roll a web service b…  1.4.0 → ?  MM:SS / 10:00 RTO
  ▶ assess  · decide  · approve  · execute  · verify  · communicate
  Checklist: assess  0/5             │[Step]  Output   Journal   Targets   Tags
 [ ] See what is deployed and whethe │ See what is deployed and whether the
@@ -35,7 +35,7 @@ expect_screen start <<'EOF'
                                     │
                                     │
  drill: nothing real is run: press ? for help
- Enter act Space tick a approve ? help q quit Tab pane n note > next
+ Enter act Space tick a approve ? help q quit Tab pane m note > next
 EOF
 
 # --- assess ---------------------------------------------------------------------
@@ -48,7 +48,7 @@ assert_fixed '[✓] List the most recent r sam '
 keys j Enter				# input SEVERITY
 assert_fixed 'Must match: P[0-3]'
 type_text P9				# checked as you type
-assert_fixed 'variable SEVERITY: value "P9" does not match pattern "P[0-3]"'
+assert_fixed '"P9" does not match the pattern above'
 keys BSpace
 type_text 0
 refute_fixed 'does not match' "P0 still refused"
@@ -69,11 +69,11 @@ keys '>'
 assert_fixed '✓ assess  ▶ decide'
 keys Enter				# the choose dialog
 expect_screen decide-dialog <<'EOF'
- DRILL  TEST MODE  Example: roll a web service back …  1.4.0  MM:SS / 05:00 RTO
+ DRILL  TEST MODE  Example: roll a web service b…  1.4.0 → ?  MM:SS / 05:00 RTO
  ✓ assess  ▶ decide  · approve  · execute  · verify  · communicate
- Checklist: decide  1/2             │[Step]  Output   Journal   Targets   Tags
+ Checklist: decide  0/1             │[Step]  Output   Journal   Targets   Tags
 [ ] Roll back, hotfix, or wait?     │ Roll back, hotfix, or wait?
-[ ] Pick the version  does not apply│ decide.response  decide  open
+[?] Pick the version to restore     │ decide.response  decide  open
                                     │ Options:
                                     │     rollback: Roll back to the last good
    Decide: Roll back, hotfix, or wait?
