@@ -41,8 +41,8 @@ static const struct {
 		      "no longer hold" },
 	[MARK_WAITING] = { "[?]", "[?]", "waiting on a variable its "
 			   "condition names (not counted)" },
-	[MARK_INTERRUPTED] = { "[\u203d]", "[*]", "interrupted: the console "
-			       "ended while it ran; outcome unknown" },
+	[MARK_INTERRUPTED] = { "[\u203d]", "[*]", "interrupted, outcome unknown "
+			       "(its console ended)" },
 };
 
 int
