@@ -20,11 +20,24 @@ SECRET=T000SECRET
 cat >"$SCREEN_TMP/routes.json" <<'EOF'
 {
   "/hooks/T000SECRET/B999": { "status": 200, "body": "ok" },
-  "/hooks/T000SECRET/FLAKY": { "sequence": [
-    { "status": 500, "headers": { "Retry-After": "2" }, "body": "busy" },
-    { "status": 200, "body": "ok" } ] }
+  "/hooks/T000SECRET/FLAKY": { "status": 500, "headers": { "Retry-After": "1" },
+    "body": "busy" }
 }
 EOF
+# The flaky hook answers 500 until the test has seen the message pending
+# and moved on; then heal_flaky makes it answer 200, so what the test
+# looks at never depends on how fast this machine is.
+heal_flaky() {
+	cat >"$SCREEN_TMP/routes.healed" <<'EOF'
+{
+  "/hooks/T000SECRET/B999": { "status": 200, "body": "ok" },
+  "/hooks/T000SECRET/FLAKY": { "status": 200, "body": "ok" }
+}
+EOF
+	python3 "$REWIND_SRCDIR/tests/fixtures/httpreq.py" -X PUT \
+		--data-file "$SCREEN_TMP/routes.healed" "$BASE/_routes" \
+		>/dev/null || fail "could not heal the flaky hook"
+}
 mkfifo "$SCREEN_TMP/srv.in" || exit 99
 python3 "$REWIND_SRCDIR/tests/fixtures/fixsrv.py" "$SCREEN_TMP/routes.json" \
 	<"$SCREEN_TMP/srv.in" >"$SCREEN_TMP/srv.out" 2>"$SCREEN_TMP/srv.err" &
@@ -163,14 +176,15 @@ keys j Enter				# the clipboard step meanwhile: not blocked
 assert_fixed 'CLIPMARK restored 1.2.2'
 keys Enter
 wait_text '\[✓\] paste by hand'
-wait_requests /FLAKY 2
+heal_flaky
 wait_text '1 pending message delivered; 0 still pending' 5
 wait_gone ' 1 pending$'
-[ "$(journal_count message.failed c.status)" = 1 ] ||
-	fail "the first answer (500) is not journalled as message.failed"
+posts=$(requests /FLAKY | wc -l)
+[ "$posts" -ge 2 ] || fail "the flaky hook was posted $posts time(s)"
+[ "$(journal_count message.failed c.status)" = $((posts - 1)) ] ||
+	fail "not every refused post (500) is journalled as message.failed ($posts posts)"
 [ "$(journal_count message.delivered c.status)" = 1 ] ||
 	fail "c.status is not journalled as delivered exactly once"
-[ "$(requests /FLAKY | wc -l)" = 2 ] || fail "the flaky hook was posted more than twice"
 shot delivered
 
 # --- (4) the clipboard: OSC 52 reached the terminal, the frame is intact ----------
