@@ -86,6 +86,8 @@ draw_step(struct app *a, WINDOW *w, int y, struct rect r, int i)
 		snprintf(tail, sizeof(tail), "does not apply");
 	else if (v.def->kind == STEP_KIND_MESSAGE && is_pending(a, v.def->id))
 		snprintf(tail, sizeof(tail), "queued, not delivered");
+	else if (v.state == STEP_RUNNING)
+		runview_running_text(a, &v, tail, sizeof(tail));
 	else if (v.state != STEP_OPEN && v.state != STEP_DONE && !tail[0])
 		snprintf(tail, sizeof(tail), "%s", session_state_name(v.state));
 	tail_w = draw_width(tail);
