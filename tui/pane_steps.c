@@ -154,8 +154,10 @@ step_label(struct app *a, const struct step_view *v, enum mark m,
 	}
 	if (v->def->kind == STEP_KIND_MESSAGE && is_pending(a, v->def->id))
 		snprintf(buf, size, "queued, not delivered");
-	else if (v->state == STEP_INTERRUPTED)	/* never "failed" */
-		snprintf(buf, size, "interrupted, outcome unknown");
+	else if (v->state == STEP_INTERRUPTED)	/* never "failed"; the mark's
+						 * legend and the step pane say
+						 * the outcome is unknown */
+		snprintf(buf, size, "interrupted");
 	else if (v->state != STEP_OPEN && v->state != STEP_DONE && !buf[0])
 		snprintf(buf, size, "%s", session_state_name(v->state));
 	return 0;
