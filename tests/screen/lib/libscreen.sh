@@ -33,7 +33,7 @@
 #   start_app, run_rewind               start the console / run the CLI
 #   keys, keys_nowait, type_text        input (send-keys, send-keys -l)
 #   wait_idle, wait_text, wait_gone,    synchronisation (the idle counter,
-#   wait_fit, wait_exit                 polling the screen; all bounded)
+#   wait_fit, wait_exit, wait_for       polling the screen or a condition; all bounded)
 #   screen_text, row, capture,          reading the screen
 #   capture_color, pane_title
 #   assert_text, refute_text,           one-shot checks
@@ -412,6 +412,21 @@ wait_text() {
 		i=$((i + 1))
 	done
 	fail "wait_text: /$1/ not on screen within ${2:-5}s"
+}
+
+# wait_for CONDITION [SECS]: poll (10 ms sleeps) until the shell command
+# CONDITION, evaluated afresh each time, holds; fail after SECS (default
+# 5) naming it.
+wait_for() {
+	_screen_waiting="$1"
+	limit=$(_budget "${2:-5}")
+	i=0
+	while [ "$i" -lt "$limit" ]; do
+		eval "$1" && { _screen_waiting=; return 0; }
+		sleep 0.01
+		i=$((i + 1))
+	done
+	fail "wait_for: $1 did not hold within ${2:-5}s"
 }
 
 # wait_gone PATTERN [SECS]: the opposite: until no row matches.

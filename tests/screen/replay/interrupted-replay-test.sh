@@ -31,16 +31,6 @@ stop_all() {
 }
 trap 'stop_all; _screen_cleanup' EXIT
 
-# wait_for CONDITION: poll until the shell command CONDITION (evaluated
-# afresh each time) holds (5 s at most).
-wait_for() {
-	i=0
-	until eval "$1"; do
-		[ "$i" -lt 500 ] || fail "waited 5 s for: $1"
-		sleep 0.01
-		i=$((i + 1))
-	done
-}
 
 set -- run "$REWIND_SRCDIR/tests/fixtures/playbooks/orphan.json" --batch \
 	--session-dir "$SESSION_DIR" --operator sam \

@@ -38,16 +38,6 @@ stop_stubs() {
 }
 trap 'stop_stubs; _screen_cleanup' EXIT
 
-# wait_for CONDITION: poll until the shell command CONDITION (evaluated
-# afresh each time) holds (5 s at most).
-wait_for() {
-	i=0
-	until eval "$1"; do
-		[ "$i" -lt 500 ] || fail "waited 5 s for: $1"
-		sleep 0.01
-		i=$((i + 1))
-	done
-}
 
 # Whether process PID runs (a zombie, left for its new parent to reap,
 # does not).
