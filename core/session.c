@@ -827,6 +827,12 @@ session_is_complete(const struct session *s)
 	return s->complete;
 }
 
+int64_t
+session_complete_wall(const struct session *s)
+{
+	return s->complete ? s->complete_wall_us : 0;
+}
+
 enum phase_id
 session_phase(const struct session *s)
 {

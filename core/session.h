@@ -136,6 +136,9 @@ int session_is_busy(const struct session *s);
 /* Whether every phase is done (the final `next` was accepted). */
 int session_is_complete(const struct session *s);
 
+/* Wall time (µs) the session was completed at, or 0 while it is not. */
+int64_t session_complete_wall(const struct session *s);
+
 /* The current phase. */
 enum phase_id session_phase(const struct session *s);
 

@@ -326,8 +326,8 @@ on_phase(struct session *s, const struct journal_event *ev)
 static void
 on_completed(struct session *s, const struct journal_event *ev)
 {
-	(void)ev;
 	s->complete = 1;
+	s->complete_wall_us = ev->wall_us;
 }
 
 /* Keep the answer's text so that a resumed session's sources journal an

@@ -75,6 +75,7 @@ struct session {
 	char **values;		/* per playbook variable; NULL = unset */
 	enum phase_id phase;
 	int complete;
+	int64_t complete_wall_us;	/* wall time of session.completed */
 	int started;		/* session.started was applied */
 	int read_only;		/* destructive steps are refused */
 	int replaying;		/* reading back the journal at open */
