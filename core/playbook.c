@@ -2874,6 +2874,29 @@ playbook_var_ref(const char *p, size_t *skip)
 	return len;
 }
 
+char *
+playbook_subst_refs(const char *text, playbook_lookup_cb value,
+		    const void *arg)
+{
+	struct strbuf out = STRBUF_INIT;
+
+	for (const char *p = text; *p;) {
+		size_t skip, len = *p == '$' ? playbook_var_ref(p, &skip) : 0;
+		char *name = len ? xstrndup(p + 1 + (p[1] == '{'), len) : NULL;
+		const char *v = name ? value(name, arg) : NULL;
+
+		free(name);
+		if (!v) {
+			strbuf_add(&out, p, len ? skip : 1);
+			p += len ? skip : 1;
+			continue;
+		}
+		strbuf_adds(&out, v);
+		p += skip;
+	}
+	return strbuf_detach(&out);
+}
+
 const struct pb_scenario *
 playbook_find_scenario(const struct playbook *pb, const char *id)
 {

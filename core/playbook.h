@@ -364,6 +364,15 @@ int playbook_text_refs(const char *text, const char *name);
  * none. */
 size_t playbook_var_ref(const char *p, size_t *skip);
 
+/* A variable's value by NAME for ARG, or NULL when it has none. */
+typedef const char *(*playbook_lookup_cb)(const char *name, const void *arg);
+
+/* TEXT with each $NAME or ${NAME} reference whose VALUE(NAME, ARG) is not
+ * NULL replaced by that value; other references stay as written. Caller
+ * frees. Never fails. */
+char *playbook_subst_refs(const char *text, playbook_lookup_cb value,
+			  const void *arg);
+
 /* Find scenario ID, borrowed, or NULL (also when ID is NULL). */
 const struct pb_scenario *playbook_find_scenario(const struct playbook *pb,
 						 const char *id);

@@ -926,6 +926,29 @@ session_render(const struct session *s, const char *text, struct err *err)
 	return session_expand(s, text, err);
 }
 
+/* A variable's value as a command shown on screen gets it: a secret's
+ * masked, an unset one left as its reference. */
+static const char *
+shown_value(const char *name, const void *arg)
+{
+	const struct session *s = arg;
+	int i = playbook_var_index(s->pb, name);
+
+	if (i < 0 || !s->values[i])
+		return NULL;
+	return s->pb->variables[i].secret ? REDACT_MASK : s->values[i];
+}
+
+char *
+session_show_command(const struct session *s, const char *text)
+{
+	char *subst = playbook_subst_refs(text, shown_value, s);
+	char *shown = redact_apply_str(s->redact, subst);
+
+	free(subst);
+	return shown;
+}
+
 const char *
 session_scenario(const struct session *s)
 {

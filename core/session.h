@@ -217,6 +217,12 @@ int session_step_approval(const struct session *s, const char *id,
 char *session_render(const struct session *s, const char *text,
 		     struct err *err);
 
+/* Command TEXT as it will reach the shell: every $NAME or ${NAME} of a
+ * variable that is set replaced by its value, secrets (variables marked
+ * secret, values from the environment's secrets) masked as ********,
+ * other references left as written. Caller frees; never fails. */
+char *session_show_command(const struct session *s, const char *text);
+
 /* The session's live sources (sources.h: tags, registries, logs), or
  * NULL for a session without a loop; borrowed. */
 struct sources *session_sources(const struct session *s);

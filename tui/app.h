@@ -71,7 +71,12 @@ struct dialog {
 	char pick[160];		/* option or role picked earlier */
 	char name[160];		/* approver name picked earlier */
 	char error[512];	/* why the last input was refused */
-	char *body;		/* preview text */
+	char *body;		/* preview text, or the command to confirm */
+	char *notes[DLG_MAX_CHOICES];	/* each choice's description */
+	int body_top;		/* first body row shown */
+	int body_rows;		/* body rows the last draw showed */
+	int body_total;		/* rows the whole body takes */
+	int body_seen;		/* rows read so far (from the top) */
 };
 
 struct app {

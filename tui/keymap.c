@@ -151,6 +151,25 @@ keymap_lookup(enum keymap_ctx ctx, int key, int then_global)
 	return act;
 }
 
+static const char *
+label_in(enum keymap_ctx ctx, enum uiact act)
+{
+	for (size_t i = 0; i < sizeof(bindings) / sizeof(bindings[0]); i++)
+		if (bindings[i].ctx == ctx && bindings[i].act == act)
+			return bindings[i].label;
+	return NULL;
+}
+
+const char *
+keymap_key_label(enum keymap_ctx ctx, enum uiact act)
+{
+	const char *label = label_in(ctx, act);
+
+	if (!label)
+		label = label_in(KM_GLOBAL, act);
+	return label ? label : "?";
+}
+
 int
 keymap_in_watch(enum uiact act)
 {
