@@ -21,6 +21,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "cast.h"
 #include "clock.h"
 #include "err.h"
 #include "journal.h"
@@ -456,29 +457,10 @@ add_run_line(struct run *run, int64_t t_us, const char *text, size_t len)
 	run->lines[run->n_lines++].text = xstrndup(text, len);
 }
 
-/* One asciicast event line: [seconds, "o", text]; text may hold several
- * lines. The header and other event kinds are skipped. */
 static void
-add_cast_event(struct run *run, const char *line, size_t len)
+add_cast_line(int64_t t_us, const char *text, size_t len, void *arg)
 {
-	cJSON *ev = cJSON_ParseWithLength(line, len);
-	cJSON *t = cJSON_GetArrayItem(ev, 0);
-	const char *kind = cJSON_GetStringValue(cJSON_GetArrayItem(ev, 1));
-	const char *text = cJSON_GetStringValue(cJSON_GetArrayItem(ev, 2));
-
-	if (cJSON_IsArray(ev) && cJSON_IsNumber(t) && kind &&
-	    strcmp(kind, "o") == 0 && text) {
-		int64_t t_us = (int64_t)(t->valuedouble * 1e6 + 0.5);
-
-		while (*text) {
-			const char *nl = strchr(text, '\n');
-			size_t n = nl ? (size_t)(nl - text) : strlen(text);
-
-			add_run_line(run, t_us, text, n);
-			text += n + (nl != NULL);
-		}
-	}
-	cJSON_Delete(ev);
+	add_run_line(arg, t_us, text, len);
 }
 
 /* Read the run's cast file once; a missing or unreadable file leaves it
@@ -486,9 +468,7 @@ add_cast_event(struct run *run, const char *line, size_t len)
 static void
 load_run(const struct replay *r, struct run *run)
 {
-	struct strbuf sb = STRBUF_INIT;
 	char *path;
-	const char *p, *end;
 
 	if (run->loaded)
 		return;
@@ -496,17 +476,7 @@ load_run(const struct replay *r, struct run *run)
 	if (!run->cast)
 		return;
 	path = xasprintf("%s/%s", r->dir, run->cast);
-	if (strbuf_read_file(&sb, path, CAST_MAX, NULL) == 0 && sb.len) {
-		for (p = sb.buf, end = sb.buf + sb.len; p < end;) {
-			const char *nl = memchr(p, '\n', (size_t)(end - p));
-			size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-
-			if (n && *p == '[')
-				add_cast_event(run, p, n);
-			p += n + 1;
-		}
-	}
-	strbuf_done(&sb);
+	cast_each_line(path, CAST_MAX, add_cast_line, run, NULL);
 	free(path);
 }
 

@@ -96,7 +96,7 @@ apply_line(struct session *s, const struct journal_event *ev, int foreign)
 	struct core_event cev = {
 		.kind = CORE_EV_JOURNAL, .type = ev->type, .line = ev->line,
 		.step = ev->step, .foreign = foreign && !s->replaying,
-		.history = s->replaying,
+		.history = s->replaying, .dir = s->dir,
 	};
 
 	session_apply_event(s, ev);

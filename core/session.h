@@ -55,6 +55,8 @@ struct core_event {
 	uint64_t n_lines;	/* CORE_EV_OUTPUT: lines in it, 0 = unknown */
 	int foreign;		/* written by another process */
 	int history;		/* read back while resuming, not new */
+	const char *dir;	/* CORE_EV_JOURNAL: the session directory
+				 * (files the event names are in it) */
 };
 
 typedef void (*session_listener_cb)(const struct core_event *ev, void *arg);

@@ -411,6 +411,7 @@ pane_detail_draw(struct app *a, WINDOW *w, struct rect r)
 {
 	struct cursor c = { w, r, r.y };
 	struct step_view v;
+	char running[64];
 
 	if (a->wide) {
 		draw_fill(w, r.y, r.x, r.w, theme_attr(a->focus == PANE_DETAIL
@@ -426,8 +427,11 @@ pane_detail_draw(struct app *a, WINDOW *w, struct rect r)
 		return;
 	}
 	line(&c, v.def->title, ROLE_TITLE_FOCUS);
+	if (v.state == STEP_RUNNING)
+		runview_running_text(a, &v, running, sizeof(running));
 	linef(&c, ROLE_DIM, "%s  %s  %s%s", v.def->id,
-	      playbook_kind_name(v.def->kind), session_state_name(v.state),
+	      playbook_kind_name(v.def->kind), v.state == STEP_RUNNING
+	      ? running : session_state_name(v.state),
 	      v.def->required ? "" : "  (optional)");
 	show_applies(a, &c, &v);
 	if (v.def->note)
