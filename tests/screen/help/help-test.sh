@@ -51,6 +51,8 @@ expect_screen help-80x60 <<'EOF'
    N                Jump to the previous match
    /                Search the log
    f                Follow the log as it grows
+   h, Left          Show the output from further left
+   l, Right         Show the rest of long output lines
  Dialogs
    Enter            Accept the dialog
    Esc              Close the dialog without any effect
@@ -98,6 +100,8 @@ expect_screen help-80x24-end <<'EOF'
    N                Jump to the previous match
    /                Search the log
    f                Follow the log as it grows
+   h, Left          Show the output from further left
+   l, Right         Show the rest of long output lines
  Dialogs
    Enter            Accept the dialog
    Esc              Close the dialog without any effect
