@@ -63,6 +63,9 @@ struct pb_variable {
 	regex_t re;		/* compiled pattern (valid when pattern) */
 	char *from;		/* "tags", "registry" or NULL */
 	int secret;		/* never journalled, shown or written */
+	char **time_of;		/* step ids: unset, the variable offers the
+				 * time the last of them was done */
+	size_t n_time_of;
 };
 
 struct pb_kv {

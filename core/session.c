@@ -992,9 +992,12 @@ static void
 add_if_unset(const char *name, void *arg)
 {
 	struct missing_ctx *m = arg;
+	char *offer = session_var(m->s, name) ? NULL
+		      : session_var_offer(m->s, name);
 
-	if (!session_var(m->s, name))
+	if (!session_var(m->s, name) && !offer)
 		cJSON_AddItemToArray(m->list, cJSON_CreateString(name));
+	free(offer);
 }
 
 static void

@@ -158,6 +158,11 @@ const char *session_dir(const struct session *s);
 const char *session_operator(const struct session *s);
 enum session_mode session_mode(const struct session *s);
 
+/* The value variable NAME offers while it is unset: for one declared
+ * with "time_of", the time that step was done ("YYYY-MM-DD HH:MM UTC",
+ * as the journal has it); caller frees. NULL when there is none (yet). */
+char *session_var_offer(const struct session *s, const char *name);
+
 /* Number of journal events. */
 uint64_t session_n_events(const struct session *s);
 

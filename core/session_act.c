@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -44,15 +45,41 @@ session_each_ref(const struct session *s, const char *text,
 			cb(s->pb->variables[i].name, arg);
 }
 
+char *
+session_var_offer(const struct session *s, const char *name)
+{
+	const struct pb_variable *v = playbook_find_var(s->pb, name);
+	int64_t last = 0;
+	time_t t;
+	struct tm tm;
+	char buf[32];
+
+	for (size_t k = 0; v && k < v->n_time_of; k++) {
+		const struct step_rt *rt = session_find_step(s, v->time_of[k]);
+
+		if (rt && rt->state == STEP_DONE && rt->wall_us > last)
+			last = rt->wall_us;
+	}
+	if (last <= 0)
+		return NULL;
+	t = (time_t)(last / 1000000);
+	gmtime_r(&t, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M UTC", &tm);
+	return xstrdup(buf);
+}
+
 /* Facts a template may use besides the playbook's variables live in
- * session_send.c (session_fact). */
+ * session_send.c (session_fact); an unset variable that takes a step's
+ * time (time_of) has it once that step is done. */
 static int
 expand_one(const struct session *s, const char *name, struct strbuf *out,
 	   struct err *err)
 {
 	const struct pb_variable *v = playbook_find_var(s->pb, name);
-	char *fact = v ? NULL : session_fact(s, name);
-	const char *value = v ? session_var(s, name) : fact;
+	char *fact = !v ? session_fact(s, name) : session_var(s, name) ? NULL
+		   : session_var_offer(s, name);
+	const char *value = v && session_var(s, name) ? session_var(s, name)
+						      : fact;
 
 	if (!v && !session_is_fact(name))
 		return err_set(err, ERR_NOTFOUND, "unknown variable ${%s}", name);
