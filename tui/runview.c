@@ -150,25 +150,21 @@ run_started(struct app *a, const cJSON *ev, const char *step,
 		a->log_top = -1;	/* follow the new run's output */
 }
 
-/* How the run ended, in words: "exit 0 after 2 s". */
+/* How the run ended, in words, at WHEN: "exit 0 at 19:30:05", "exit 1
+ * at 19:30:05: FAILED, exit status 1, expected 0". */
 static void
-run_outcome(const cJSON *p, char *buf, size_t size)
+run_outcome(const cJSON *p, const char *when, char *buf, size_t size)
 {
 	const cJSON *exit_code = cJSON_GetObjectItem(p, "exit");
-	const cJSON *ms = cJSON_GetObjectItem(p, "duration_ms");
 	const char *reason = payload_str(p, "reason");
-	char after[64] = "";
 
-	if (cJSON_IsNumber(ms))
-		snprintf(after, sizeof(after), " after %.1f s",
-			 ms->valuedouble / 1000.0);
 	if (cJSON_IsTrue(cJSON_GetObjectItem(p, "timed_out")))
-		snprintf(buf, size, "timed out%s", after);
+		snprintf(buf, size, "timed out at %s", when);
 	else if (cJSON_IsTrue(cJSON_GetObjectItem(p, "cancelled")))
-		snprintf(buf, size, "cancelled%s", after);
+		snprintf(buf, size, "cancelled at %s", when);
 	else
-		snprintf(buf, size, "exit %d%s%s%s", cJSON_IsNumber(exit_code)
-			 ? exit_code->valueint : -1, after,
+		snprintf(buf, size, "exit %d at %s%s%s", cJSON_IsNumber(exit_code)
+			 ? exit_code->valueint : -1, when,
 			 reason ? ": FAILED, " : "", reason ? reason : "");
 }
 
@@ -179,12 +175,13 @@ run_ended(struct app *a, const cJSON *ev, const char *step, int interrupted)
 
 	wall_clock(ev, when, sizeof(when));
 	if (interrupted)
-		snprintf(outcome, sizeof(outcome), "interrupted, outcome unknown");
+		snprintf(outcome, sizeof(outcome), "interrupted at %s, outcome "
+			 "unknown", when);
 	else
-		run_outcome(cJSON_GetObjectItem(ev, "payload"), outcome,
+		run_outcome(cJSON_GetObjectItem(ev, "payload"), when, outcome,
 			    sizeof(outcome));
-	line = xasprintf("%s %s  %s  (%s)", draw_glyph("\u25a0", "#"), step,
-			 outcome, when);
+	line = xasprintf("%s %s  %s", draw_glyph("\u25a0", "#"), step,
+			 outcome);
 	logbuf_add(a->log, LOG_RUN, line);
 	free(line);
 }

@@ -72,6 +72,8 @@ expect_screen watch-help 1 39 <<'EOF'
    N                Jump to the previous match
    /                Search the log
    f                Follow the log as it grows
+   h, Left          Show the output from further left
+   l, Right         Show the rest of long output lines
  Dialogs
    Enter            Accept the dialog
    Esc              Close the dialog without any effect
