@@ -1033,9 +1033,31 @@ push_item(struct items *it, const struct out_item *item)
 	it->v[it->n++] = *item;
 }
 
+/* Journal line K as a run's start (IDX 0) or end item at WHEN. */
+static void
+push_run_event(struct replay *r, const struct run *run, uint64_t k,
+	       int64_t when, size_t idx, struct items *it)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct out_item item = { 0 };
+
+	if (replay_line(r, k, &sb, NULL) < 0) {
+		strbuf_done(&sb);
+		return;
+	}
+	item.when = when;
+	item.ev = run->started;
+	item.idx = idx;
+	item.kind = REPLAY_ITEM_RUN;
+	item.owned = strbuf_detach(&sb);
+	item.text = item.owned;
+	push_item(it, &item);
+}
+
 /* The lines RUN had shown by NOW at the position: all of them once it
  * ended, else those printed by then; a line counts at the time it was
- * printed, but no later than the end of its run. */
+ * printed, but no later than the end of its run. Its start and end
+ * events come first and last, as the console shows them. */
 static size_t
 collect_run(struct replay *r, struct run *run, int64_t now, struct items *it)
 {
@@ -1043,6 +1065,10 @@ collect_run(struct replay *r, struct run *run, int64_t now, struct items *it)
 	size_t n = 0;
 
 	load_run(r, run);
+	push_run_event(r, run, run->started, run->wall_us, 0, it);
+	if (ended)
+		push_run_event(r, run, run->finished, run->end_us, SIZE_MAX,
+			       it);
 	for (size_t i = 0; i < run->n_lines; i++) {
 		int64_t when = run->wall_us + run->lines[i].t_us;
 		struct out_item item = { 0 };

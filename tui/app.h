@@ -243,10 +243,13 @@ void pane_sources_refresh(struct app *a);
  * (and follow it) or ends, and on resume the earlier runs' output read
  * back from their cast files, for journal event EV. */
 void runview_event(struct app *a, const struct core_event *ev);
+/* The Output tab's line for journal LINE when it starts or ends a run,
+ * added to LB (a struct logbuf); returns 1 (start), 2 (end) or 0. */
+int runview_run_line(struct logbuf *lb, const char *line);
 /* TEXT as the Output tab shows it from column LEFT on: tabs expanded, SGR
  * sequences kept. Caller frees. */
 char *runview_shift(const char *text, int left);
-/* "⠋ running 0:07": a running step's spinner frame and elapsed time. */
+/* "running ⠋ 0:07": a running step's spinner frame and elapsed time. */
 void runview_running_text(const struct app *a, const struct step_view *v,
 			  char *buf, size_t size);
 /* Keep a redraw timer going while a step runs (none when idle); stop it. */

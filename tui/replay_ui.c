@@ -105,7 +105,9 @@ static void
 output_item(uint64_t ev, int kind, const char *text, void *arg)
 {
 	(void)ev;
-	if (kind == REPLAY_ITEM_EVENT)
+	if (kind == REPLAY_ITEM_RUN)
+		runview_run_line(arg, text);
+	else if (kind == REPLAY_ITEM_EVENT)
 		free(app_event_output(text, app_output_to_logbuf, arg));
 	else
 		logbuf_add(arg, kind == REPLAY_ITEM_ALERT ? LOG_ALERT
@@ -454,9 +456,8 @@ seek_time(struct rp *p, const char *text)
 	int64_t wall;
 
 	if (parse_when(p, text, &wall, &kind) < 0) {
-		app_status(&p->a, 1, "\"%s\": give a wall time (19:42 or "
-			   "19:42:10), a session time (+12:30), a move (+5m, "
-			   "-30s) or a date-time", text);
+		app_status(&p->a, 1, "\"%s\": give 19:42 (wall time), +12:30 "
+			   "(session time), +5m, -30s or a date-time", text);
 		return;
 	}
 	go_to(p, replay_find_time(p->r, wall));

@@ -132,8 +132,7 @@ replay_cast(struct app *a, const char *dir, const char *rel)
 }
 
 static void
-run_started(struct app *a, const cJSON *ev, const char *step,
-	    const struct core_event *cev)
+run_started(struct logbuf *lb, const cJSON *ev, const char *step)
 {
 	const cJSON *p = cJSON_GetObjectItem(ev, "payload");
 	const char *cmd = payload_str(p, "command");
@@ -142,12 +141,8 @@ run_started(struct app *a, const cJSON *ev, const char *step,
 	wall_clock(ev, when, sizeof(when));
 	line = xasprintf("%s %s  started %s  %s", draw_glyph("\u25b6", ">"),
 			 step, when, cmd ? cmd : "(no command)");
-	logbuf_add(a->log, LOG_RUN, line);
+	logbuf_add(lb, LOG_RUN, line);
 	free(line);
-	if (cev->history)
-		replay_cast(a, cev->dir, payload_str(p, "output"));
-	else
-		a->log_top = -1;	/* follow the new run's output */
 }
 
 /* How the run ended, in words, at WHEN: "exit 0 at 19:30:05", "exit 1
@@ -169,7 +164,8 @@ run_outcome(const cJSON *p, const char *when, char *buf, size_t size)
 }
 
 static void
-run_ended(struct app *a, const cJSON *ev, const char *step, int interrupted)
+run_ended(struct logbuf *lb, const cJSON *ev, const char *step,
+	  int interrupted)
 {
 	char outcome[512], when[16], *line;
 
@@ -182,27 +178,58 @@ run_ended(struct app *a, const cJSON *ev, const char *step, int interrupted)
 			    sizeof(outcome));
 	line = xasprintf("%s %s  %s", draw_glyph("\u25a0", "#"), step,
 			 outcome);
-	logbuf_add(a->log, LOG_RUN, line);
+	logbuf_add(lb, LOG_RUN, line);
 	free(line);
+}
+
+/* The run line journal LINE makes (parsed as ROOT): 1 for a start, 2 for
+ * an end, 0 when it is neither. */
+static int
+add_run_line(struct logbuf *lb, const cJSON *root)
+{
+	const char *type = payload_str(root, "type");
+	const char *step = payload_str(root, "step");
+
+	if (!type || !step)
+		return 0;
+	if (strcmp(type, "step.started") == 0) {
+		run_started(lb, root, step);
+		return 1;
+	}
+	if (strcmp(type, "step.finished") == 0 ||
+	    strcmp(type, "step.interrupted") == 0) {
+		run_ended(lb, root, step, type[5] == 'i');
+		return 2;
+	}
+	return 0;
+}
+
+int
+runview_run_line(struct logbuf *lb, const char *line)
+{
+	cJSON *root = cJSON_Parse(line);
+	int rc = root ? add_run_line(lb, root) : 0;
+
+	cJSON_Delete(root);
+	return rc;
 }
 
 void
 runview_event(struct app *a, const struct core_event *ev)
 {
 	cJSON *root;
-	const char *step;
 
 	if (ev->kind != CORE_EV_JOURNAL || !ev->type ||
 	    strncmp(ev->type, "step.", 5) != 0)
 		return;
 	root = cJSON_Parse(ev->line);
-	step = payload_str(root, "step");
-	if (step && strcmp(ev->type, "step.started") == 0)
-		run_started(a, root, step, ev);
-	else if (step && strcmp(ev->type, "step.finished") == 0)
-		run_ended(a, root, step, 0);
-	else if (step && strcmp(ev->type, "step.interrupted") == 0)
-		run_ended(a, root, step, 1);
+	if (root && add_run_line(a->log, root) == 1) {
+		if (ev->history)	/* its output, as it was printed */
+			replay_cast(a, ev->dir, payload_str(cJSON_GetObjectItem(
+					root, "payload"), "output"));
+		else
+			a->log_top = -1;	/* follow the new run */
+	}
 	cJSON_Delete(root);
 }
 
@@ -233,7 +260,7 @@ runview_running_text(const struct app *a, const struct step_view *v,
 	size_t n = utf8 ? sizeof(frames) / sizeof(frames[0]) : 4;
 	const char *frame = (utf8 ? frames : ascii)[(now / TICK_US) % (int64_t)n];
 
-	snprintf(buf, size, "%s running %lld:%02lld", frame,
+	snprintf(buf, size, "running %s %lld:%02lld", frame,
 		 (long long)(secs / 60), (long long)(secs % 60));
 }
 
