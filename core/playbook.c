@@ -2566,6 +2566,8 @@ playbook_load_buffer(const char *text, size_t len, const char *name,
 		rc = want_object(&ld, root, playbook_fields, pb);
 	if (rc == 0)
 		rc = check_time_of(&ld, pb);
+	if (rc == 0)
+		rc = playbook_keep_templates(pb, err);
 	cJSON_Delete(root);
 	if (rc < 0) {
 		playbook_free(pb);
@@ -2822,6 +2824,7 @@ playbook_free(struct playbook *pb)
 	free(pb->summary);
 	free(pb->source);
 	free(pb->sha256);
+	playbook_free_templates(pb);
 	free(pb);
 }
 

@@ -305,6 +305,15 @@ struct pb_header {
 	char *to;
 };
 
+/* A target text that names variables ($NAME, ${NAME}): FIELD is where the
+ * resolved text lives, TEXT the text as written, WHERE its JSON path. */
+struct pb_template {
+	char **field;
+	char *text;
+	char *where;
+	int optional;	/* left NULL while a variable it names has no value */
+};
+
 struct playbook {
 	char *path;		/* where it was loaded from */
 	char *id;
@@ -322,6 +331,8 @@ struct playbook {
 	int drill_predict;	/* drill.predict: every run step asks */
 	struct pb_communicate communicate;
 	char *sha256;		/* hex digest of the file's bytes */
+	struct pb_template *templates;	/* target texts naming variables */
+	size_t n_templates;
 };
 
 /* Load and validate the playbook at PATH. On failure returns NULL with
@@ -375,6 +386,29 @@ typedef const char *(*playbook_lookup_cb)(const char *name, const void *arg);
  * frees. Never fails. */
 char *playbook_subst_refs(const char *text, playbook_lookup_cb value,
 			  const void *arg);
+
+/* --- targets that name variables (pb_targets.c) ---------------------------- */
+
+/* Keep each target text that names variables (git path, registry name and
+ * URL, log path, HTTP URL, a probe's package) as a template; refuses a
+ * reference to an undeclared variable, naming where it is. */
+int playbook_keep_templates(struct playbook *pb, struct err *err);
+
+/* Whether some target text names variable NAME. */
+int playbook_targets_use(const struct playbook *pb, const char *name);
+
+/* Every target template with the values VALUE gives (a reference without
+ * one stays as written; an optional one, a registry URL, is left out). */
+void playbook_resolve_targets(struct playbook *pb, playbook_lookup_cb value,
+			      const void *arg);
+
+/* The first target template with a reference VALUE has no value for, or
+ * NULL; *NAME gets that variable's name (caller frees). */
+const struct pb_template *playbook_unresolved_target(
+	const struct playbook *pb, playbook_lookup_cb value, const void *arg,
+	char **name);
+
+void playbook_free_templates(struct playbook *pb);
 
 /* Find scenario ID, borrowed, or NULL (also when ID is NULL). */
 const struct pb_scenario *playbook_find_scenario(const struct playbook *pb,

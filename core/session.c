@@ -62,6 +62,39 @@ lookup_var(const char *name, const void *arg)
 	return session_var(arg, name);
 }
 
+/* A variable's value, or its default while it has none. */
+static const char *
+value_or_default(const char *name, const void *arg)
+{
+	const struct session *s = arg;
+	const struct pb_variable *v = playbook_find_var(s->pb, name);
+
+	return session_var(s, name) ? session_var(s, name)
+	       : v ? v->default_value : NULL;
+}
+
+void
+session_resolve_targets(struct session *s)
+{
+	playbook_resolve_targets(s->pb, value_or_default, s);
+}
+
+/* Every target that names a variable has a value to watch. */
+static int
+check_targets_resolved(const struct session *s, struct err *err)
+{
+	char *name = NULL;
+	const struct pb_template *t = playbook_unresolved_target(
+		s->pb, value_or_default, s, &name);
+
+	if (!t)
+		return 0;
+	err_set(err, ERR_INVALID, "%s names $%s, which has no value: give it "
+		"with --var %s=VALUE", t->where, name, name);
+	free(name);
+	return -1;
+}
+
 int
 session_step_active(const struct session *s, const struct step_rt *rt)
 {
@@ -196,6 +229,7 @@ session_alloc(struct playbook *pb, const char *dir, const struct clock *clk)
 	s->values = xcalloc(pb->n_variables ? pb->n_variables : 1,
 			    sizeof(*s->values));
 	s->outbox = outbox_new(s);
+	session_resolve_targets(s);
 	return s;
 }
 
@@ -747,7 +781,8 @@ session_open(const struct session_opts *o, struct err *err)
 		return NULL;
 	}
 	/* Live panes and probes; a drill's sources show its scenario. */
-	if (o->loop && !(s->sources = sources_new(s, err))) {
+	if (check_targets_resolved(s, err) < 0 ||
+	    (o->loop && !(s->sources = sources_new(s, err)))) {
 		session_free(s);
 		return NULL;
 	}

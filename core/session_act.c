@@ -281,6 +281,21 @@ orphan_refusal(const struct step_rt *rt, const char *verb, struct err *err)
 
 /* --- handlers ---------------------------------------------------------------- */
 
+/* Whether setting V to VALUE would change a target the sources already
+ * watch (they are made once, when the session opens). */
+static int
+targets_fixed(const struct session *s, const struct pb_variable *v,
+	      const char *value)
+{
+	const char *now = session_var(s, v->name);
+
+	if (!s->sources || !playbook_targets_use(s->pb, v->name))
+		return 0;
+	if (!now)
+		now = v->default_value;
+	return !now || strcmp(now, value) != 0;
+}
+
 static int
 act_set(struct session *s, struct step_rt *rt, const struct action *a,
 	const char *actor, struct err *err)
@@ -294,6 +309,11 @@ act_set(struct session *s, struct step_rt *rt, const struct action *a,
 			       "variable %s", a->name);
 	if (playbook_var_validate(v, a->value, err) < 0)
 		return err_prefix(err, "set %s", a->name);
+	if (targets_fixed(s, v, a->value))
+		return err_set(err, ERR_INVALID, "set %s: it names what the "
+			       "panes and probes watch (targets); it was fixed "
+			       "when the session opened (start a new session "
+			       "with --var %s=VALUE)", v->name, v->name);
 	p = cJSON_CreateObject();
 	cJSON_AddStringToObject(p, "name", v->name);
 	if (v->secret)
@@ -313,6 +333,8 @@ act_set(struct session *s, struct step_rt *rt, const struct action *a,
 	}
 	if (v->secret)
 		session_add_secret(s, a->value);
+	if (playbook_targets_use(s->pb, v->name))
+		session_resolve_targets(s);
 	return session_check_approvals(s, err);
 }
 

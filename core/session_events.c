@@ -32,6 +32,8 @@ set_value(struct session *s, const char *name, const char *value)
 		if (value && s->pb->variables[i].secret)
 			session_add_secret(s, value);
 	}
+	if (playbook_targets_use(s->pb, name))
+		session_resolve_targets(s);
 }
 
 static void

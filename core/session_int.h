@@ -105,6 +105,10 @@ struct session {
 
 /* A session of PB (taken) with no journal, lock, loop or runner: the
  * model a replay applies events to. Caller frees with session_free. */
+/* The playbook's targets that name variables, with the values now (a
+ * default while unset). */
+void session_resolve_targets(struct session *s);
+
 struct session *session_alloc(struct playbook *pb, const char *dir,
 			      const struct clock *clk);
 

@@ -85,8 +85,6 @@ expect_screen watch-help 1 39 <<'EOF'
    […]              running
    [✗]              failed
    [-]              skipped (left open when the phase ended)
-   [/]              n/a: marked so, or its condition can no longer hold
-   [?]              waiting on a variable its condition names (not counted)
 EOF
 keys '?'
 resize 80 24
