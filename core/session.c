@@ -669,6 +669,11 @@ resume_session(const struct session_opts *o, struct err *err)
 		goto fail;
 	}
 	s->replaying = 0;
+	/* A typed confirmation never outlives the console it was typed in:
+	 * a run refused after it, or values changed meanwhile, would
+	 * otherwise run on one Enter in the next. */
+	for (size_t i = 0; i < s->n_steps; i++)
+		s->steps[i].confirmed = 0;
 	/* A crash right after the journal was created leaves no start
 	 * event (maybe only the record of a cut torn line): start now. */
 	if (!s->started) {
@@ -932,7 +937,7 @@ session_step_view(const struct session *s, size_t i, struct step_view *out)
 	out->na_reason = rt->na_reason;
 	out->exit_code = rt->exit_code;
 	out->n_runs = rt->n_runs;
-	out->confirmed = rt->confirmed;
+	out->confirmed = session_confirmation_holds(s, rt);
 	out->n_approvals = rt->n_approvals;
 	out->run_pid = rt->run_pid;
 	out->run_wall_us = rt->run_wall_us;

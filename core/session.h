@@ -230,6 +230,12 @@ char *session_render(const struct session *s, const char *text,
  * other references left as written. Caller frees; never fails. */
 char *session_show_command(const struct session *s, const char *text);
 
+/* What a sign-off of approve step ID covers, in lines for the approver:
+ * each active step it gates, with its command as it will run (secrets
+ * masked) and whether it is destructive. NULL when ID is no approve step.
+ * Caller frees. */
+char *session_approval_covers(const struct session *s, const char *id);
+
 /* The session's live sources (sources.h: tags, registries, logs), or
  * NULL for a session without a loop; borrowed. */
 struct sources *session_sources(const struct session *s);

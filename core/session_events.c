@@ -3,6 +3,7 @@
  * resumed sessions and events appended by other processes alike. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -180,8 +181,13 @@ on_confirmed(struct session *s, const struct journal_event *ev)
 {
 	struct step_rt *rt = session_find_step(s, ev->step);
 
-	if (rt)
-		rt->confirmed = 1;
+	const char *sha = pstr(ev, "command_sha256");
+
+	if (!rt)
+		return;
+	rt->confirmed = 1;
+	snprintf(rt->confirmed_for, sizeof(rt->confirmed_for), "%s",
+		 sha ? sha : "");
 }
 
 static void

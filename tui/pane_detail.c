@@ -239,6 +239,9 @@ show_handoff(struct app *a, struct cursor *c, const struct step_view *v)
 	linef(c, ROLE_TITLE, "Approver's command%s%s%s:",
 	      key ? " (" : "", key ? key : "", key ? " copies it)" : "");
 	linef(c, ROLE_NORMAL, "  %s", cmd);
+	line(c, "It shows the approver what the sign-off covers and asks "
+	     "before signing, with their login name (--as NAME for "
+	     "another).", ROLE_DIM);
 	linef(c, ROLE_DIM, "Session directory: %s", session_dir(a->session));
 	free(cmd);
 }
@@ -294,9 +297,10 @@ pane_detail_copy_handoff(struct app *a)
 	else if (term_clipboard(cmd, strlen(cmd), &err) < 0)
 		app_status(a, 1, "not copied: %s", err.msg);
 	else
-		app_status(a, 0, "copied the approve command for %s; the "
-			   "approver puts their name for %s", v.def->id,
-			   HANDOFF_NAME);
+		app_status(a, 0, "copied the approve command for %s (sent to "
+			   "the terminal's clipboard with OSC 52); it signs "
+			   "with the approver's login name, or --as NAME",
+			   v.def->id);
 	free(cmd);
 }
 
