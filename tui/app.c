@@ -84,11 +84,16 @@ app_refresh_steps(struct app *a)
 	enum phase_id phase;
 	size_t n;
 	struct step_view v;
+	long was;
 
 	if (!a->session)
 		return;	/* events of the opening itself */
 	phase = session_phase(a->session);
 	n = session_n_steps(a->session);
+	/* The selection stays on its step when rows come or go (an approval
+	 * from another terminal removes an "again:" row above it). */
+	was = a->sel >= 0 && a->sel < a->n_visible ? (long)a->visible[a->sel]
+						   : -1;
 	a->n_visible = 0;
 	for (size_t i = 0; i < n && a->n_visible < 512; i++) {
 		session_step_view(a->session, i, &v);
@@ -99,6 +104,9 @@ app_refresh_steps(struct app *a)
 					  v.state == STEP_INTERRUPTED)))
 			a->visible[a->n_visible++] = i;
 	}
+	for (int i = 0; was >= 0 && i < a->n_visible; i++)
+		if ((long)a->visible[i] == was)
+			a->sel = i;
 	if (a->sel >= a->n_visible)
 		a->sel = a->n_visible ? a->n_visible - 1 : 0;
 	if ((int)phase != a->last_phase) {
@@ -279,6 +287,20 @@ show_alert(struct app *a, const char *text)
 	a->status_alert = 1;
 }
 
+/* This console's action voided a sign-off: say so, and that it must be
+ * given again (the action's own report must not replace it). */
+static void
+voided_status(struct app *a, const char *line)
+{
+	char *words = evtext_line(line);
+	char *text = xasprintf("ask for a new sign-off: %s",
+			       words ? words : "an approval was voided");
+
+	show_alert(a, text);
+	free(text);
+	free(words);
+}
+
 /* A past event read back at open: only refusals and the like reach the
  * Output pane again. */
 static void
@@ -326,6 +348,8 @@ on_core_event(const struct core_event *ev, void *arg)
 			a->resumed = 1;
 		if (ev->foreign)
 			foreign_status(a, ev->line);
+		else if (strcmp(ev->type, "approval.voided") == 0)
+			voided_status(a, ev->line);
 		app_refresh_steps(a);
 		break;
 	case CORE_EV_OUTPUT:
