@@ -114,7 +114,7 @@ banner_draw(const struct app *a, WINDOW *w, int y, int width)
 	if (!n)
 		return;
 	draw_fill(w, y, 0, width, theme_attr(ROLE_ALERT));
-	draw_text(w, y, 0, width, " RESUMED: the previous console died while "
+	draw_text(w, y, 0, width, " RESUMED: the previous console ended while "
 		  "this was running; outcome unknown, check before running "
 		  "again", theme_attr(ROLE_ALERT));
 	for (int i = 0; i < n; i++)

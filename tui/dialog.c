@@ -228,6 +228,28 @@ setup_text(struct app *a, const char *title, const char *prompt)
 	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "%s", prompt);
 }
 
+/* The quit question; a running command is named: it goes on without the
+ * console. */
+static void
+setup_quit(struct app *a)
+{
+	struct step_view v;
+	const char *running = NULL;
+
+	for (size_t i = 0; i < session_n_steps(a->session) && !running; i++)
+		if (session_step_view(a->session, i, &v) == 0 &&
+		    v.state == STEP_RUNNING)
+			running = v.def->id;
+	setup_text(a, "Quit", "Quit the live console? The session stays "
+		   "resumable. Enter quits, Esc stays.");
+	if (running)
+		snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "Quit the "
+			 "live console? %s is still running: its command goes "
+			 "on without a console, and the next console finds it "
+			 "(outcome unknown until then). Enter quits, Esc stays.",
+			 running);
+}
+
 void
 dialog_open(struct app *a, enum flow flow, const char *step)
 {
@@ -258,9 +280,7 @@ dialog_open(struct app *a, enum flow flow, const char *step)
 				 "not apply?"); break;
 	case FLOW_NOTE: setup_text(a, "Note", "Note for the journal:"); break;
 	case FLOW_PREVIEW: setup_preview(a, st); break;
-	case FLOW_QUIT: setup_text(a, "Quit", "Quit the live console? The "
-				   "session stays resumable. Enter quits, Esc "
-				   "stays."); break;
+	case FLOW_QUIT: setup_quit(a); break;
 	case FLOW_SETVAR_NAME: setup_vars(a); break;
 	case FLOW_SETVAR_VALUE: setup_input(a, a->dlg.pick, "Set a variable");
 		break;
@@ -311,13 +331,13 @@ act_default(struct app *a, const struct step_view *v)
 		/* While another command runs the run is refused (and the
 		 * refusal journalled) before a prediction or confirmation is
 		 * asked. */
-		if (session_may_run(a->session, st->id, &err) < 0)
+		if (v->orphan)	/* never a second copy */
+			banner_refuse_rerun(a, v);
+		else if (session_may_run(a->session, st->id, &err) < 0)
 			apply_fmt(a, 1, "run %s", st->id);
 		else if (drill_wants_prediction(a->session, st->id) &&
 		    !drill_prediction(a->session, st->id))
 			dialog_open(a, FLOW_PREDICT, st->id);
-		else if (v->orphan)	/* never a second copy */
-			banner_refuse_rerun(a, v);
 		else if (st->destructive && !v->confirmed)
 			dialog_open(a, FLOW_CONFIRM, st->id);
 		else

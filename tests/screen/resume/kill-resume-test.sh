@@ -85,7 +85,7 @@ n_vars=$(journal_count var.set)
 
 # The same command line again.
 start_app -x 100 -y 26 "$@"
-wait_text 'RESUMED: the previous console died while this was running'
+wait_text 'RESUMED: the previous console ended while this was running'
 assert_fixed "e.push: still running from the previous console, pid $pid, started at"
 assert_text '^\[‽\] Push the release +interrupted'
 assert_fixed 'Last run: interrupted — outcome unknown'

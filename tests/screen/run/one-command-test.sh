@@ -45,6 +45,10 @@ wait_text 'run a\.next: step a\.slow is still running; one command runs at a tim
 [ "$(journal_count step.started a.next)" = 0 ] || fail "a.next started while a.slow ran"
 [ "$(journal_count action.refused a.next)" = 1 ] || fail "the refusal is not journalled"
 assert_fixed 'only steps both marked "parallel": true run together'
+# q while a command runs names it: it goes on without the console.
+keys q
+wait_text 'a\.slow is still running: its command goes on' 5
+keys Escape
 : >"$SCREEN_TMP/gate"
 wait_text 'run a\.slow: done' 10
 keys Enter
