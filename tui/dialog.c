@@ -106,9 +106,13 @@ setup_confirm(struct app *a, const struct pb_step *st)
 							   : st->id, &err);
 	char *shown = session_show_command(a->session, st->run);
 
+	int again = session_step_state(a->session, st->id) == STEP_INTERRUPTED;
+
 	snprintf(a->dlg.title, sizeof(a->dlg.title), "Confirm: %s", st->title);
-	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "This step is "
-		 "destructive. Type %s to run it.", want ? want : err.msg);
+	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "%sThis step is "
+		 "destructive. Type %s to run it.", again ? "Its last run was "
+		 "interrupted and may have done its work: check before running "
+		 "it again. " : "", want ? want : err.msg);
 	/* The command as written, then as the shell will get it. */
 	set_body(&a->dlg, xasprintf("As written:\n%s\nWith this session's "
 				    "values:\n%s", st->run, shown));

@@ -117,9 +117,10 @@ grep '"type":"step.orphan_ended"' "$SESSION_DIR/journal.jsonl" |
 assert_fixed "its process (pid $pid, started at"
 assert_fixed 'RESUMED'
 
-# A re-run asks for the typed confirmation again.
+# A re-run asks for the typed confirmation again, saying why to check.
 keys Enter
-assert_fixed 'Type push 1.2.3 to run it.'
+assert_fixed 'Its last run was interrupted and may have done its work'
+assert_text 'Type push 1\.2\.3 to run'
 type_text 'push 1.2.3'
 keys Enter
 [ "$(journal_count step.confirmed e.push)" = 2 ] || fail "no second step.confirmed"
