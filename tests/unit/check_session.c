@@ -206,7 +206,8 @@ START_TEST(test_session_read_only_refuses_destructive_steps)
 	f.s = session_open(&o, &f.err);
 	ck_assert_ptr_nonnull(f.s);
 	walk_to_execute(&f, "1");
-	ok(&f, "confirm e.reset 1.2.2");
+	/* nothing is confirmed for a run that cannot start */
+	refused(&f, "confirm e.reset 1.2.2", "opened read-only");
 	refused(&f, "run e.reset", "opened read-only");
 	fx_done(&f);
 }
@@ -244,13 +245,14 @@ START_TEST(test_session_approval_void_when_gated_variable_changes)
 	walk_to_execute(&f, "1");
 	ok(&f, "set VERSION 1.2.1");
 	ck_assert_int_eq(session_step_state(f.s, "p.signoff"), STEP_OPEN);
-	ok(&f, "confirm e.reset 1.2.1");
-	refused(&f, "run e.reset", "needs approval p.signoff");
+	refused(&f, "confirm e.reset 1.2.1", "needs the sign-off of p.signoff");
+	refused(&f, "run e.reset", "needs the sign-off of p.signoff");
 	aw = session_awaiting(f.s);
 	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(aw, "reopened")), 1);
 	cJSON_Delete(aw);
 	ok(&f, "approve p.signoff \"Technical Lead\" tina");
 	ok(&f, "approve p.signoff \"Product Owner\" paul");
+	ok(&f, "confirm e.reset 1.2.1");
 	ok(&f, "run e.reset");
 	text = journal_text(&f);
 	ck_assert_ptr_nonnull(strstr(text, "\"type\":\"approval.voided\""));
