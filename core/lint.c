@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "hazard.h"
 #include "playbook.h"
 #include "session.h"
 #include "strbuf.h"
@@ -28,7 +29,8 @@ const char *const lint_rule_names[] = {
 	"unbraced-reference", "confirm-missing", "confirm-names-nothing",
 	"confirm-ignored", "looks-destructive", "drill-missing",
 	"unreachable", "unset-before-use", "too-many-paths",
-	"parallel-alone", "parallel-interactive", NULL,
+	"parallel-alone", "parallel-interactive", "looks-interactive",
+	"no-timeout", NULL,
 };
 
 /* What the lint knows of one variable. */
@@ -676,29 +678,44 @@ check_confirm(struct lint *l, const struct pb_step *st, const char *sp)
 	free(path);
 }
 
-/* Commands that destroy or move something others rely on. */
+/* Commands that destroy or move something others rely on: the rules
+ * import marks steps with. */
 static const char *
 destructive_pattern(const char *run)
 {
-	static const char *const patterns[] = {
-		"reset --hard", "push --force", "push -f ", "push origin :",
-		"push --delete", "unpublish", "yank", "dist-tag add",
-		"dist-tag rm", "npm deprecate", "pkill", "killall",
-		"branch -D", "clean -f", "clean -xf", "clean -fd", NULL,
-	};
-	const char *k;
+	return hazard_find(HAZARD_DESTRUCTIVE, run, NULL, NULL);
+}
 
-	for (size_t i = 0; patterns[i]; i++)
-		if (strstr(run, patterns[i]))
-			return patterns[i];
-	for (k = strstr(run, "kill "); k; k = strstr(k + 1, "kill ")) {
-		const char *arg = k + 5 + strspn(k + 5, " ");
+/* A command that needs a terminal, or waits or follows, in a step that
+ * does not say so. */
+static void
+check_interactive_and_timeout(struct lint *l, const struct pb_step *st,
+			      const char *sp)
+{
+	const char *what;
+	char *path;
 
-		if ((k == run || !playbook_is_name_char(k[-1])) &&
-		    strncmp(arg, "-0", 2) != 0 && strncmp(arg, "-l", 2) != 0)
-			return "kill";
+	if (st->kind != STEP_KIND_RUN)
+		return;
+	what = hazard_find(HAZARD_INTERACTIVE, st->run, NULL, NULL);
+	if (what && !st->interactive) {
+		l->rule = "looks-interactive";
+		path = xasprintf("%s.run", sp);
+		report(l, LINT_WARNING, path, "add \"interactive\": true, or "
+		       "give the command what it would ask for", "the command "
+		       "needs a terminal (%s) but the step is not marked "
+		       "interactive", what);
+		free(path);
 	}
-	return NULL;
+	what = hazard_find(HAZARD_WAITS, st->run, NULL, NULL);
+	if (what && !st->timeout_us && !st->interactive) {
+		l->rule = "no-timeout";
+		path = xasprintf("%s.run", sp);
+		report(l, LINT_WARNING, path, "add a \"timeout\" (e.g. \"10m\")",
+		       "the command waits or follows (%s) and the step has no "
+		       "timeout, so it may never end", what);
+		free(path);
+	}
 }
 
 static void
@@ -724,6 +741,7 @@ rule_destructive(struct lint *l)
 				       "destructive");
 				free(path);
 			}
+			check_interactive_and_timeout(l, st, sp);
 			pat = st->kind == STEP_KIND_RUN && !st->destructive
 				? destructive_pattern(st->run) : NULL;
 			if (pat) {

@@ -16,6 +16,7 @@
 #include <cjson/cJSON.h>
 
 #include "err.h"
+#include "hazard.h"
 #include "playbook.h"
 #include "strbuf.h"
 #include "utf8.h"
@@ -1005,26 +1006,6 @@ rewrite_placeholders(struct imp *im, const char *text, int shell,
 	}
 }
 
-/* --- destructive commands -------------------------------------------------- */
-
-static const char *const destructive_res[] = {
-	"git +push.*(--force|--force-with-lease|[[:space:]]-f([[:space:]]|$)"
-		"|[[:space:]]\\+[^[:space:]]|--delete|[[:space:]]:[^[:space:]])",
-	"git +reset +--hard", "git +tag +(-d|--delete)", "git +branch +-D",
-	"git +clean +-[a-z]*f", "git +checkout +(-f|--force)",
-	"git +checkout .* -- ", "git +stash +(drop|clear)",
-	"npm +(unpublish|deprecate|publish)", "npm +dist-tag +(add|rm)",
-	"(^|[^a-z])twine +", "yank", "poetry +publish", "gh +release +delete",
-	"(^|[^a-z-])(kill|pkill|killall)( |$)", "(^|[^a-z])rm +",
-	"-exec +rm", "find .*-delete", "docker +(rm|rmi|push|stop|kill)",
-	"kubectl +(delete|rollout +undo|scale|drain)",
-	"systemctl +(stop|restart|disable|kill)",
-	"service +[^ ]+ +(stop|restart)", "pip3? +uninstall",
-	"(DROP|TRUNCATE) +(TABLE|DATABASE|SCHEMA)", "DELETE +FROM",
-	"helm +(rollback|uninstall|delete)", "(^|[^a-z])dd +if=", "mkfs",
-	NULL,
-};
-
 /* --- the mapper ------------------------------------------------------------ */
 
 struct pend {
@@ -1060,8 +1041,6 @@ struct imp {
 	size_t n_vars;
 	char **ids;
 	size_t n_ids;
-	regex_t *destr;
-	size_t n_destr;
 	struct strbuf notes_log;	/* summary: unmapped blocks */
 	struct strbuf added_log;	/* summary: steps the import added */
 	int n_prose;
@@ -1577,30 +1556,54 @@ split_done(struct sh_split *sp)
 
 /* What the operator types to run a destructive command: the first
  * ${NAME} it uses (the value at stake), else the destructive words
- * themselves ("git reset --hard"). NULL when CMD is not destructive. */
+ * themselves, whole ("git reset --hard"). NULL when CMD is not
+ * destructive. */
 static char *
-destructive_confirm(const struct imp *im, const char *cmd)
+destructive_confirm(const char *cmd)
 {
 	const char *p = strstr(cmd, "${");
 	const char *end = p ? strchr(p, '}') : NULL;
-	regmatch_t m;
+	char *words = hazard_confirm_dup(cmd);
 
-	for (size_t i = 0; i < im->n_destr; i++) {
-		const char *s, *e;
-
-		if (regexec(&im->destr[i], cmd, 1, &m, 0) != 0)
-			continue;
-		if (end)
-			return xstrndup(p, (size_t)(end - p + 1));
-		s = cmd + m.rm_so;
-		e = cmd + m.rm_eo;
-		while (s < e && !isalnum((unsigned char)*s) && *s != '-')
-			s++;
-		while (e > s && !isalnum((unsigned char)e[-1]))
-			e--;
-		return e > s ? xstrndup(s, (size_t)(e - s)) : xstrdup("destroy");
+	if (words && end) {
+		free(words);
+		return xstrndup(p, (size_t)(end - p + 1));
 	}
-	return NULL;
+	return words;
+}
+
+/* "90s", "10m": a timeout as the playbook writes it. */
+static char *
+duration_text(int64_t us)
+{
+	int64_t s = us / 1000000;
+
+	return s % 60 ? xasprintf("%llds", (long long)s)
+		      : xasprintf("%lldm", (long long)(s / 60));
+}
+
+/* Destructive (with its confirmation), interactive and timeout, from the
+ * rules lint checks with. */
+static void
+mark_hazards(struct imp *im, cJSON *st, const char *run)
+{
+	char *confirm = destructive_confirm(run);
+	int64_t timeout = hazard_timeout_us(run);
+
+	if (confirm) {
+		cJSON_AddBoolToObject(st, "destructive", 1);
+		cJSON_AddStringToObject(st, "confirm", confirm);
+		free(confirm);
+		im->n_destructive++;
+	}
+	if (hazard_find(HAZARD_INTERACTIVE, run, NULL, NULL))
+		cJSON_AddBoolToObject(st, "interactive", 1);
+	if (timeout > 0) {
+		char *t = duration_text(timeout);
+
+		cJSON_AddStringToObject(st, "timeout", t);
+		free(t);
+	}
 }
 
 /* What a drill shows for a command: the output the runbook promises in a
@@ -1639,18 +1642,11 @@ add_run_step(struct imp *im, const char *title, const char *cmd)
 {
 	struct strbuf run = STRBUF_INIT;
 	cJSON *st;
-	char *confirm;
 
 	rewrite_placeholders(im, cmd, 1, &run);
 	st = add_step(im, STEP_KIND_RUN, title);
 	cJSON_AddStringToObject(st, "run", strbuf_str(&run));
-	confirm = destructive_confirm(im, strbuf_str(&run));
-	if (confirm) {
-		cJSON_AddBoolToObject(st, "destructive", 1);
-		cJSON_AddStringToObject(st, "confirm", confirm);
-		free(confirm);
-		im->n_destructive++;
-	}
+	mark_hazards(im, st, strbuf_str(&run));
 	strbuf_done(&run);
 	return st;
 }
@@ -2680,9 +2676,6 @@ imp_done(struct imp *im)
 	for (size_t i = 0; i < im->n_ids; i++)
 		free(im->ids[i]);
 	free(im->ids);
-	for (size_t i = 0; i < im->n_destr; i++)
-		regfree(&im->destr[i]);
-	free(im->destr);
 	for (size_t i = 0; i < im->n_pends; i++)
 		free(im->pends[i].what);
 	free(im->pends);
@@ -2698,8 +2691,6 @@ imp_done(struct imp *im)
 static void
 imp_init(struct imp *im, const char *name)
 {
-	size_t n = 0;
-
 	memset(im, 0, sizeof(*im));
 	im->name = name;
 	im->section_class = -1;
@@ -2707,15 +2698,6 @@ imp_init(struct imp *im, const char *name)
 		im->klass[l] = -1;
 	for (int ph = 0; ph < PHASE_COUNT; ph++)
 		im->steps[ph] = cJSON_CreateArray();
-	while (destructive_res[n])
-		n++;
-	im->destr = xcalloc(n, sizeof(*im->destr));
-	for (size_t i = 0; i < n; i++)
-		if (regcomp(&im->destr[im->n_destr], destructive_res[i],
-			    REG_EXTENDED | REG_NEWLINE) == 0)
-			im->n_destr++;
-		else
-			BUG("bad destructive pattern");
 }
 
 /* A draft the loader refuses is our bug: say so instead of writing it.
