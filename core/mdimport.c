@@ -10,6 +10,8 @@
 
 #include <ctype.h>
 #include <regex.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1014,6 +1016,13 @@ struct pend {
 	int prose;		/* ordinary prose rather than unmapped markup */
 };
 
+/* A point the draft's author must review. */
+struct imp_review {
+	int line;
+	char *step;		/* step id, or NULL */
+	char *text;
+};
+
 struct imp {
 	const char *name;
 	cJSON *steps[PHASE_COUNT];
@@ -1046,7 +1055,29 @@ struct imp {
 	int n_prose;
 	int n_destructive;
 	int has_approve;
+	struct imp_review *reviews;
+	size_t n_reviews;
 };
+
+static void __attribute__((format(printf, 4, 5)))
+add_review(struct imp *im, int line, const cJSON *step, const char *fmt, ...)
+{
+	struct imp_review *r;
+	const cJSON *id = step ? cJSON_GetObjectItemCaseSensitive(step, "id")
+			       : NULL;
+	va_list ap;
+	char buf[600];
+
+	im->reviews = xrealloc(im->reviews,
+			       (im->n_reviews + 1) * sizeof(*im->reviews));
+	r = &im->reviews[im->n_reviews++];
+	r->line = line;
+	r->step = cJSON_IsString(id) ? xstrdup(id->valuestring) : NULL;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	r->text = xstrdup(buf);
+}
 
 static const char *
 declare_var(struct imp *im, const char *raw, size_t len, const char *orig,
@@ -1701,6 +1732,175 @@ shell_cmd_step(struct imp *im, struct sh_cmd *c, char **leadin)
 	free(title);
 }
 
+/* TEXT after its leading comment and blank lines. */
+static const char *
+skip_comments(const char *text)
+{
+	const char *p = text;
+
+	for (;;) {
+		const char *t = p + strspn(p, " \t");
+
+		if (*t != '#' && *t != '\n')
+			return t;
+		p = strchr(t, '\n');
+		if (!p)
+			return t + strlen(t);
+		p++;
+	}
+}
+
+/* Words that start a UI instruction or prose, never a command here. */
+static const char *const prose_verbs[] = {
+	"click", "tap", "select", "navigate", "press", "choose", "go", "then",
+	"ensure", "verify", "confirm", "check", "open", "log", "sign", "wait",
+	"in", "on", "under", "from", "if", "note", "step", NULL,
+};
+
+/* Shell words that may start a command line. */
+static const char *const shell_starts[] = {
+	"if", "for", "while", "until", "case", "do", "done", "then", "else",
+	"elif", "fi", "esac", "function", "!", "{", "}", "[", "[[", "time",
+	"wait", "open", NULL,
+};
+
+/* Does LINE (a command's first line) read as a shell command? A command
+ * word is lower case (or a path, an assignment, a shell keyword); chat
+ * messages, flowcharts, numbered or UI instructions are not. */
+static int
+looks_like_shell(const char *line)
+{
+	const char *p = line + strspn(line, " \t");
+	size_t n = strcspn(p, " \t");
+	char word[32];
+	int is_verb;
+
+	if (strstr(p, "-->") || strstr(p, "==>") || strstr(p, "\xe2\x86\x92") ||
+	    strstr(p, "\xe2\x94") || strstr(p, "\xe2\x96"))
+		return 0;	/* arrows and box drawing: a flowchart */
+	if (!*p || n >= sizeof(word))
+		return n >= sizeof(word) && strchr("./~$", *p) != NULL;
+	memcpy(word, p, n);
+	word[n] = '\0';
+	if (strchr("./~$(", word[0]) && n > 1 && word[n - 1] != '.' &&
+	    word[n - 1] != ')')
+		return 1;
+	if (in_list(word, shell_starts, 0))
+		return 1;
+	if (strchr(word, '=') && (isupper((unsigned char)word[0]) ||
+				  islower((unsigned char)word[0]) ||
+				  word[0] == '_'))
+		return strspn(word, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			      "abcdefghijklmnopqrstuvwxyz0123456789_") ==
+		       (size_t)(strchr(word, '=') - word);
+	for (size_t i = 0; i < n; i++)
+		if (!(islower((unsigned char)word[i]) ||
+		      isdigit((unsigned char)word[i]) || strchr("_.+-/", word[i])))
+			return 0;
+	if (!islower((unsigned char)word[0]) || word[n - 1] == '.' ||
+	    word[n - 1] == ':')
+		return 0;
+	is_verb = in_list(word, prose_verbs, 0);
+	/* "open https://...", "wait 30" are commands; "click Deploy" is not */
+	return !is_verb || (p[n] == ' ' && !isupper((unsigned char)p[n + 1]) &&
+			    strncmp(p + n + 1, "the ", 4) != 0 &&
+			    strncmp(p + n + 1, "to ", 3) != 0 &&
+			    strncmp(p + n + 1, "on ", 3) != 0);
+}
+
+/* A command that changes the shell's own state, which later commands of
+ * the same block rely on. */
+static int
+sets_shell_state(const char *cmd)
+{
+	static const char *const words[] = {
+		"cd", "pushd", "popd", "export", "set", "source", ".", "unset",
+		"alias", "read", "trap", "shopt", "umask", "declare", "local",
+		"readonly", NULL,
+	};
+	const char *p = cmd + strspn(cmd, " \t");
+	size_t n = strcspn(p, " \t;&|\n");
+	char word[16];
+
+	if (n < sizeof(word)) {
+		memcpy(word, p, n);
+		word[n] = '\0';
+		if (in_list(word, words, 0))
+			return 1;
+	}
+	n = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		   "0123456789_");
+	if (n && p[n] == '=' && !isdigit((unsigned char)*p))
+		return 1;	/* an assignment */
+	return strstr(p, "() {") || strstr(p, "(){") ||
+	       strncmp(p, "function ", 9) == 0;
+}
+
+/* The block is one script: its commands share the shell's state. */
+static int
+is_script(const struct sh_split *sp)
+{
+	size_t n_cmds = 0;
+	int shared = 0;
+
+	for (size_t i = 0; i < sp->n; i++) {
+		if (sp->cmds[i].is_check)
+			continue;
+		n_cmds++;
+		shared |= sets_shell_state(strbuf_str(&sp->cmds[i].text));
+	}
+	return n_cmds > 1 && shared;
+}
+
+/* A script: the block as one run step, comments and all, so a value one
+ * line sets reaches the next. */
+static void
+script_step(struct imp *im, const struct md_block *b)
+{
+	char *leadin = take_leadin(im);
+	const char *body = skip_comments(b->text);
+	char *title = leadin ? leadin : body != b->text
+		? plain_title(b->text + strspn(b->text, "# \t"))
+		: first_line_of(body);
+	char *text = trim_dup(b->text, strlen(b->text));
+	cJSON *st;
+
+	if (strchr(title, '\n'))
+		*strchr(title, '\n') = '\0';
+	st = add_run_step(im, title, text);
+	add_drill(st, text, NULL, NULL);
+	append_note(st, "The runbook's block as one script: its commands "
+		    "share the shell (variables, directory, options).");
+	free(title);
+	free(text);
+}
+
+/* Commands of a shell block that do not read as shell become notes. */
+static size_t
+count_shell(const struct sh_split *sp)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < sp->n; i++)
+		n += !sp->cmds[i].is_check &&
+		     looks_like_shell(strbuf_str(&sp->cmds[i].text));
+	return n;
+}
+
+static void
+not_shell_note(struct imp *im, const struct md_block *b, const char *why)
+{
+	char *text = xasprintf("```%s\n%s```", b->info, b->text);
+	char *what = xasprintf("%s block that is not shell",
+			       *b->info ? b->info : "untagged");
+
+	add_pending(im, text, b->line, what, 0);
+	add_review(im, b->line, NULL, "%s: kept as a note, not a command; "
+		   "if the team runs it, make it a run step", why);
+	free(text);
+	free(what);
+}
+
 static void
 on_shell(struct imp *im, const struct md_block *b)
 {
@@ -1708,12 +1908,40 @@ on_shell(struct imp *im, const struct md_block *b)
 	char *leadin = NULL;
 
 	split_shell(b->text, b->line + 1, &sp);
+	if (sp.n && count_shell(&sp) == 0 && !is_blank(b->text)) {
+		int checks = 0;
+
+		for (size_t i = 0; i < sp.n; i++)
+			checks += sp.cmds[i].is_check;
+		if (checks < (int)sp.n) {
+			not_shell_note(im, b, "its lines read as text (a "
+				       "message, a diagram or instructions)");
+			split_done(&sp);
+			return;
+		}
+	}
+	if (is_script(&sp)) {
+		script_step(im, b);
+		split_done(&sp);
+		return;
+	}
 	if (sp.n && !sp.cmds[0].title && !sp.cmds[0].is_check)
 		leadin = take_leadin(im);
 	if (sp.head.len)
 		add_pending(im, strbuf_str(&sp.head), b->line, "comment", 1);
-	for (size_t i = 0; i < sp.n; i++)
-		shell_cmd_step(im, &sp.cmds[i], &leadin);
+	for (size_t i = 0; i < sp.n; i++) {
+		struct sh_cmd *c = &sp.cmds[i];
+
+		if (!c->is_check && !looks_like_shell(strbuf_str(&c->text))) {
+			add_pending(im, strbuf_str(&c->text), c->line,
+				    "text in a shell block", 0);
+			add_review(im, c->line, NULL, "a line of a shell block "
+				   "reads as text, kept as a note: %.80s",
+				   strbuf_str(&c->text));
+			continue;
+		}
+		shell_cmd_step(im, c, &leadin);
+	}
 	free(leadin);
 	split_done(&sp);
 }
@@ -1857,24 +2085,6 @@ heredoc_template(const char *cmd, char **file)
 	return body;
 }
 
-/* TEXT after its leading comment and blank lines. */
-static const char *
-skip_comments(const char *text)
-{
-	const char *p = text;
-
-	for (;;) {
-		const char *t = p + strspn(p, " \t");
-
-		if (*t != '#' && *t != '\n')
-			return t;
-		p = strchr(t, '\n');
-		if (!p)
-			return t + strlen(t);
-		p++;
-	}
-}
-
 static const char *const template_words[] = {
 	"notif", "template", "message", "email", "e-mail", "announce",
 	"notice", "communicat", NULL,
@@ -1890,10 +2100,71 @@ static const char *const text_langs[] = {
 	"mail", NULL,
 };
 
+/* The paragraph before a block says what follows is output. */
+static int
+is_output_leadin(const char *t)
+{
+	static const char *const words[] = {
+		"expected output", "output:", "should see", "should show",
+		"should print", "should return", "should look like",
+		"you will see", "you should get", "returns:", "example output",
+		"sample output", "output should", "expected result", "result:",
+		"prints:", "shows:", NULL,
+	};
+
+	return t && has_word(t, words);
+}
+
+/* Output the runbook shows for the command just before: the step's
+ * expect and drill output, never a command. */
+static void
+on_output(struct imp *im, const struct md_block *b)
+{
+	cJSON *st = im->last;
+	char *out = trim_dup(b->text, strlen(b->text));
+	char *first, *re, *note;
+
+	free(take_leadin(im));
+	if (!st || !jstr(st, "run") || !*out) {
+		add_pending(im, b->text, b->line, "expected output", 0);
+		free(out);
+		return;
+	}
+	first = first_line_of(out);
+	re = ere_escape(first);
+	note = xasprintf("Expected output (from the runbook):\n%s", out);
+	if (!cJSON_GetObjectItemCaseSensitive(st, "expect"))
+		cJSON_AddStringToObject(cJSON_AddObjectToObject(st, "expect"),
+					"output", re);
+	append_note(st, note);
+	cJSON_DeleteItemFromObjectCaseSensitive(st, "drill");
+	add_drill(st, jstr(st, "run"), NULL, out);
+	free(first);
+	free(re);
+	free(note);
+	free(out);
+}
+
+/* Lines of TEXT that start with a "$ " prompt. */
+static int
+has_prompts(const char *text)
+{
+	for (const char *l = text; l && *l; l = strchr(l, '\n')) {
+		l += *l == '\n';
+		l += strspn(l, " \t");
+		if ((l[0] == '$' || l[0] == '#') && (l[1] == ' ' || l[1] == '\n' ||
+						     !l[1]) && l[0] == '$')
+			return 1;
+	}
+	return 0;
+}
+
 static void
 on_code(struct imp *im, const struct md_block *b)
 {
 	int tpl = im->template_ctx || im->leadin_template;
+	int shell = in_list(b->info, shell_langs, 0);
+	int untagged = !*b->info || in_list(b->info, text_langs, 0);
 	char *title, *file = NULL, *body;
 
 	if (tpl && in_list(b->info, text_langs, 0)) {
@@ -1902,10 +2173,13 @@ on_code(struct imp *im, const struct md_block *b)
 							     : "Message",
 			    b->text, NULL);
 		free(title);
-	} else if (strcmp(b->info, "console") == 0 ||
-		   strcmp(b->info, "shell-session") == 0) {
+	} else if ((untagged || strcmp(b->info, "console") == 0 ||
+		    strcmp(b->info, "terminal") == 0) &&
+		   is_output_leadin(im->leadin) && !has_prompts(b->text)) {
+		on_output(im, b);
+	} else if ((shell || !*b->info) && has_prompts(b->text)) {
 		on_console(im, b);
-	} else if (tpl && in_list(b->info, shell_langs, 0) &&
+	} else if (tpl && shell &&
 		   (body = heredoc_template(skip_comments(b->text), &file))) {
 		const char *cmd = skip_comments(b->text);
 		char *note = xasprintf("The runbook writes it with: %.*s",
@@ -1920,10 +2194,14 @@ on_code(struct imp *im, const struct md_block *b)
 		free(title);
 		free(body);
 		free(file);
-	} else if (in_list(b->info, shell_langs, 0) || !*b->info) {
+	} else if (shell) {
+		on_shell(im, b);
+	} else if (!*b->info && looks_like_shell(skip_comments(b->text)) &&
+		   *skip_comments(b->text)) {
 		on_shell(im, b);
 	} else {
-		char *what = xasprintf("%s code block", b->info);
+		char *what = xasprintf("%s code block",
+				       *b->info ? b->info : "untagged");
 		char *text = xasprintf("```%s\n%s```", b->info, b->text);
 
 		add_pending(im, text, b->line, what, 0);
@@ -2565,6 +2843,31 @@ variables_json(const struct imp *im)
 	return vars;
 }
 
+/* The review points, the first always saying what a draft is. */
+static cJSON *
+review_json(const struct imp *im)
+{
+	cJSON *list = cJSON_CreateArray();
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(o, "line", 0);
+	cJSON_AddStringToObject(o, "text", "Imported by rewind import: read "
+				"every step against the runbook, settle the "
+				"points below, then remove \"draft\": true.");
+	cJSON_AddItemToArray(list, o);
+	for (size_t i = 0; i < im->n_reviews; i++) {
+		const struct imp_review *r = &im->reviews[i];
+
+		o = cJSON_CreateObject();
+		cJSON_AddNumberToObject(o, "line", r->line);
+		if (r->step)
+			cJSON_AddStringToObject(o, "step", r->step);
+		cJSON_AddStringToObject(o, "text", r->text);
+		cJSON_AddItemToArray(list, o);
+	}
+	return list;
+}
+
 static const char *
 base_name(const char *path)
 {
@@ -2588,6 +2891,8 @@ playbook_json(struct imp *im)
 		: "Draft imported from a Markdown runbook by rewind import.");
 	cJSON_AddStringToObject(root, "source", src);
 	cJSON_AddItemToObject(root, "variables", variables_json(im));
+	cJSON_AddBoolToObject(root, "draft", 1);
+	cJSON_AddItemToObject(root, "review", review_json(im));
 	phases = cJSON_AddArrayToObject(root, "phases");
 	for (int ph = 0; ph < PHASE_COUNT; ph++) {
 		cJSON *p = cJSON_CreateObject();
@@ -2679,6 +2984,11 @@ imp_done(struct imp *im)
 	for (size_t i = 0; i < im->n_pends; i++)
 		free(im->pends[i].what);
 	free(im->pends);
+	for (size_t i = 0; i < im->n_reviews; i++) {
+		free(im->reviews[i].step);
+		free(im->reviews[i].text);
+	}
+	free(im->reviews);
 	free(im->title);
 	free(im->summary);
 	free(im->heading);

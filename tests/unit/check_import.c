@@ -460,6 +460,93 @@ START_TEST(test_import_blank_text_is_refused)
 }
 END_TEST
 
+/* --- only shell becomes a run step; a script stays one step ------------ */
+
+/* Every run step's command, joined by "\n---\n", for assertions. */
+static char *
+all_runs(const cJSON *root)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (int p = 0; p < PHASE_COUNT; p++) {
+		cJSON *st;
+
+		cJSON_ArrayForEach(st, phase_steps(root, p))
+			if (str(st, "run"))
+				strbuf_addf(&sb, "%s\n---\n", str(st, "run"));
+	}
+	return strbuf_detach(&sb);
+}
+
+static const char only_shell_md[] =
+	"# Web rollback\n\n"
+	"## Roll back\n\n"
+	"```bash\nkubectl rollout undo deployment/web\n```\n\n"
+	"Expected output:\n\n"
+	"```\ndeployment.apps/web rolled back\n```\n\n"
+	"Post in the channel:\n\n"
+	"```bash\nROLLBACK DONE for web\n```\n\n"
+	"```console\ndocker tag web:1.2.2 web:latest\n```\n\n"
+	"```sh\n$ helm history web\n```\n\n"
+	"```yaml\nreplicas: 3\n```\n\n"
+	"1. Look at the app:\n\n"
+	"   ```bash\n   argocd app get web\n   ```\n\n"
+	"```bash\nClick \"Deployments\" then select web\n```\n\n"
+	"```mermaid\ngraph TD\n  A[Alert] --> B{Roll back?}\n```\n";
+
+START_TEST(test_import_only_shell_becomes_a_run_step)
+{
+	cJSON *root = import_text(only_shell_md, strlen(only_shell_md), NULL);
+	char *runs = all_runs(root);
+	cJSON *st = find_step(root, "run", "rollout undo", NULL, NULL);
+
+	ck_assert_msg(!strstr(runs, "rolled back"), "%s", runs);
+	ck_assert_msg(!strstr(runs, "ROLLBACK DONE"), "%s", runs);
+	ck_assert_msg(!strstr(runs, "Click"), "%s", runs);
+	ck_assert_msg(!strstr(runs, "replicas"), "%s", runs);
+	ck_assert_msg(!strstr(runs, "-->"), "%s", runs);
+	ck_assert_msg(!strstr(runs, "$ "), "%s", runs);
+	ck_assert_ptr_nonnull(find_step(root, "run", "docker tag web:1.2.2",
+					NULL, NULL));
+	ck_assert_str_eq(str(find_step(root, "run", "helm history", NULL,
+				       NULL), "run"), "helm history web");
+	ck_assert_ptr_nonnull(find_step(root, "run", "argocd app get web",
+					NULL, NULL));
+	ck_assert_ptr_nonnull(st);
+	ck_assert_ptr_nonnull(strstr(cJSON_GetStringValue(cJSON_GetObjectItem(
+		cJSON_GetObjectItem(st, "expect"), "output")), "rolled back"));
+	free(runs);
+	cJSON_Delete(root);
+}
+END_TEST
+
+static const char script_md[] =
+	"# Tag rollback\n\n"
+	"## Roll back\n\n"
+	"```bash\n"
+	"set -e\n"
+	"cd /srv/app\n"
+	"CURRENT=$(git describe --tags)\n"
+	"git fetch --tags\n"
+	"git checkout \"$CURRENT\"\n"
+	"```\n";
+
+START_TEST(test_import_script_with_shared_state_stays_one_step)
+{
+	cJSON *root = import_text(script_md, strlen(script_md), NULL);
+	cJSON *st = find_step(root, "run", "CURRENT=$(git describe", NULL,
+			      NULL);
+
+	ck_assert_ptr_nonnull(st);
+	ck_assert_ptr_nonnull(strstr(str(st, "run"), "git checkout \"$CURRENT\""));
+	ck_assert_ptr_nonnull(strstr(str(st, "run"), "cd /srv/app"));
+	ck_assert_int_eq(count_kind(root, "run"), 1);
+	ck_assert_ptr_null(cJSON_GetObjectItem(cJSON_GetObjectItem(root,
+		"variables"), "CURRENT"));
+	cJSON_Delete(root);
+}
+END_TEST
+
 /* --- the seeds: counted here with code of our own ------------------------ */
 
 struct seed_items {
@@ -681,6 +768,8 @@ import_suite(void)
 		{ "oddfences", test_import_odd_fences_still_give_a_draft_that_loads },
 		{ "titlecap", test_import_command_title_just_over_the_cap_is_kept_whole },
 		{ "seeds", test_import_each_seed_keeps_its_commands_and_checklists },
+		{ "onlyshell", test_import_only_shell_becomes_a_run_step },
+		{ "script", test_import_script_with_shared_state_stays_one_step },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
