@@ -1016,6 +1016,17 @@ struct pend {
 	int prose;		/* ordinary prose rather than unmapped markup */
 };
 
+/* Sibling sections the runbook offers as alternatives ("Option A",
+ * "Strategy 2", "If the revert fails", one per platform): one decision. */
+struct alt_group {
+	int level;
+	size_t first, n;	/* block index of the first heading, count */
+	size_t *members;	/* block index of each heading */
+	char *var;		/* variable the decide step sets */
+	cJSON *decide;		/* made at the first member */
+	char *parent;		/* heading above the group, or NULL */
+};
+
 /* A point the draft's author must review. */
 struct imp_review {
 	int line;
@@ -1057,6 +1068,14 @@ struct imp {
 	int has_approve;
 	struct imp_review *reviews;
 	size_t n_reviews;
+	const struct md_doc *doc;
+	struct alt_group *groups;	/* alternative sections, found first */
+	size_t n_groups;
+	int *alt_of;		/* per block: its group, or -1 */
+	int alt;		/* group the current section belongs to, or -1 */
+	int alt_level;		/* heading level of that group */
+	char *alt_value;	/* option id of the current section */
+	cJSON *rollback_decide;	/* a decide step with a "do not roll back" */
 };
 
 static void __attribute__((format(printf, 4, 5)))
@@ -1210,11 +1229,24 @@ add_step_in(struct imp *im, enum phase_id phase, enum step_kind kind,
 	return st;
 }
 
+/* A step in the section of an alternative runs only on that choice. */
+static void
+apply_alt_when(struct imp *im, cJSON *st)
+{
+	cJSON *when;
+
+	if (im->alt < 0 || !im->alt_value)
+		return;
+	when = cJSON_AddObjectToObject(st, "when");
+	cJSON_AddStringToObject(when, im->groups[im->alt].var, im->alt_value);
+}
+
 static cJSON *
 add_step(struct imp *im, enum step_kind kind, const char *title)
 {
 	cJSON *st = add_step_in(im, im->phase, kind, title);
 
+	apply_alt_when(im, st);
 	if (im->pending.len)
 		give_pending(im, st);
 	im->last = st;
@@ -2579,6 +2611,335 @@ on_comment(struct imp *im, const struct md_block *b)
 	free(text);
 }
 
+/* A variable set by a decide step: NAME, or NAME_2... when taken. */
+static const char *
+declare_choice_var(struct imp *im, const char *name, const char *pattern,
+		   const char *prompt)
+{
+	char *unique = xstrdup(name);
+	struct imp_var *v;
+
+	for (int k = 2;; k++) {
+		size_t i;
+
+		for (i = 0; i < im->n_vars && strcmp(im->vars[i].name, unique);
+		     i++)
+			;
+		if (i == im->n_vars)
+			break;
+		free(unique);
+		unique = xasprintf("%s_%d", name, k);
+	}
+	im->vars = xrealloc(im->vars, (im->n_vars + 1) * sizeof(*im->vars));
+	v = &im->vars[im->n_vars++];
+	memset(v, 0, sizeof(*v));
+	v->name = unique;
+	v->orig = xstrdup("decision");
+	v->pattern = xstrdup(pattern);
+	v->prompt = xstrdup(prompt);
+	return v->name;
+}
+
+/* --- alternatives ------------------------------------------------------------ */
+
+static const char *const alt_words[] = {
+	"option", "strategy", "method", "approach", "scenario", "alternative",
+	"plan", "path", "variant", "choice", NULL,
+};
+
+static const char *const platform_words[] = {
+	"ios", "android", "linux", "macos", "windows", "web", "app store",
+	"google play", "play store", "testflight", "iphone", "ipad", NULL,
+};
+
+/* HEADING (plain, lower case) starts with WORD as a whole word. */
+static int
+starts_with_word(const char *h, const char *word)
+{
+	size_t n = strlen(word);
+
+	return strncmp(h, word, n) == 0 && !isalnum((unsigned char)h[n]);
+}
+
+static char *
+lower_plain(const char *text)
+{
+	char *t = plain_title(text);
+
+	for (char *c = t; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	return t;
+}
+
+/* What makes a heading one of several alternatives: 1 a named
+ * alternative ("Option B: ..."), 2 a fallback ("If the revert fails"),
+ * 3 a platform, 0 none. */
+static int
+alt_kind(const char *text)
+{
+	char *h = lower_plain(text);
+	int kind = 0;
+
+	for (size_t i = 0; alt_words[i] && !kind; i++)
+		if (starts_with_word(h, alt_words[i]) && h[strlen(alt_words[i])])
+			kind = 1;
+	if (!kind && starts_with_word(h, "if") &&
+	    (strstr(h, "fail") || strstr(h, "does not work") ||
+	     strstr(h, "doesn't work") || strstr(h, "not possible") ||
+	     strstr(h, "unavailable") || strstr(h, "not available")))
+		kind = 2;
+	for (size_t i = 0; platform_words[i] && !kind; i++)
+		if (starts_with_word(h, platform_words[i]))
+			kind = 3;
+	free(h);
+	return kind;
+}
+
+/* A heading whose children are alternatives by its own words: "Choose
+ * one of", "Rollback options", "Alternatives". */
+static int
+offers_choice(const char *text)
+{
+	static const char *const words[] = { "options", "alternatives",
+		"choose", "one of", "ways to", NULL };
+
+	return has_word(text, words);
+}
+
+static int
+is_numbered(const char *text)
+{
+	const char *p = text + strspn(text, " ");
+
+	return isdigit((unsigned char)*p) &&
+	       (p[strspn(p, "0123456789")] == '.' ||
+		p[strspn(p, "0123456789")] == ')');
+}
+
+/* Heading I (at LEVEL, under PARENT) joins group *CUR, or starts one. */
+static void
+group_add(struct imp *im, int *cur, size_t i, int level, const char *parent)
+{
+	struct alt_group *g;
+
+	if (*cur < 0 || im->groups[*cur].level != level) {
+		im->groups = xrealloc(im->groups, (im->n_groups + 1) *
+				      sizeof(*im->groups));
+		g = &im->groups[im->n_groups];
+		memset(g, 0, sizeof(*g));
+		g->level = level;
+		g->first = i;
+		g->parent = parent ? plain_title(parent) : NULL;
+		*cur = (int)im->n_groups++;
+	}
+	g = &im->groups[*cur];
+	g->members = xrealloc(g->members, (g->n + 1) * sizeof(*g->members));
+	g->members[g->n++] = i;
+	im->alt_of[i] = *cur;
+}
+
+/* Find the groups of alternative sections before mapping, so the decide
+ * step can list every option when its first section starts. A sibling
+ * that is no alternative ends a group; deeper headings do not. */
+static void
+find_alternatives(struct imp *im, const struct md_doc *doc)
+{
+	const char *parent[8] = { 0 };
+	int cur = -1;
+
+	im->alt_of = xmalloc((doc->n + 1) * sizeof(*im->alt_of));
+	for (size_t i = 0; i < doc->n; i++) {
+		const struct md_block *b = &doc->b[i];
+		int lvl = b->level < 1 ? 1 : b->level > 6 ? 6 : b->level;
+		const char *up = NULL;
+		int kind;
+
+		im->alt_of[i] = -1;
+		if (b->kind != MD_HEADING)
+			continue;
+		for (int l = lvl - 1; l >= 1 && !up; l--)
+			up = parent[l];
+		kind = alt_kind(b->text);
+		if (!kind && up && offers_choice(up) &&
+		    (is_numbered(b->text) ||
+		     (cur >= 0 && im->groups[cur].level == lvl)))
+			kind = 1;
+		if (kind && lvl > 1)
+			group_add(im, &cur, i, lvl, up);
+		else if (cur >= 0 && lvl <= im->groups[cur].level)
+			cur = -1;
+		parent[lvl] = b->text;
+		for (int l = lvl + 1; l < 8; l++)
+			parent[l] = NULL;
+	}
+}
+
+/* A new group starts where a member follows a non-member sibling. */
+static int
+group_member_index(const struct alt_group *g, size_t i)
+{
+	for (size_t k = 0; k < g->n; k++)
+		if (g->members[k] == i)
+			return (int)k;
+	return -1;
+}
+
+static int
+is_no_rollback(const char *label)
+{
+	static const char *const words[] = { "do not roll", "don't roll",
+		"no rollback", "not roll back", "roll forward", "fix forward",
+		"roll-forward", "hotfix", "wait and see", "no action", NULL };
+
+	return has_word(label, words);
+}
+
+static int
+is_recommended(const char *label)
+{
+	static const char *const words[] = { "recommended", "preferred",
+		"default", "first choice", "try first", NULL };
+
+	return has_word(label, words);
+}
+
+/* An option id from LABEL without its leading "Option"/"Strategy" word,
+ * unique among OPTS. Caller frees. */
+static char *
+option_id(const cJSON *opts, const char *label)
+{
+	char *low = lower_plain(label);
+	const char *p = low;
+	char *id;
+
+	for (size_t i = 0; alt_words[i]; i++)
+		if (starts_with_word(p, alt_words[i]))
+			p += strlen(alt_words[i]) + strspn(p + strlen(alt_words[i]),
+							  " ");
+	id = slug(p, 24);
+	for (int n = 2;; n++) {
+		const cJSON *o;
+		int taken = 0;
+
+		cJSON_ArrayForEach(o, opts)
+			taken |= strcmp(jstr(o, "id"), id) == 0;
+		if (!taken)
+			break;
+		free(id);
+		{
+			char *b = slug(p, 20);
+
+			id = xasprintf("%s-%d", b, n);
+			free(b);
+		}
+	}
+	free(low);
+	return id;
+}
+
+/* The decide step of group G, in the decide phase: one option per
+ * section (the recommended one first), plus "not needed" for a lone
+ * fallback. */
+static void
+make_alt_decide(struct imp *im, struct alt_group *g)
+{
+	cJSON *opts = cJSON_CreateArray();
+	char *base = g->parent ? var_name(g->parent, strlen(g->parent))
+			       : xstrdup("CHOICE");
+	char *name = xasprintf("%s%s", *base ? base : "CHOICE",
+			       strstr(base, "OPTION") ? "" : "_OPTION");
+	char *title = g->parent ? xasprintf("%s: which one?", g->parent)
+				: xstrdup("Which way?");
+	cJSON *st;
+	struct strbuf pat = STRBUF_INIT;
+	int rec = -1;
+
+	for (size_t k = 0; k < g->n && rec < 0; k++)
+		if (is_recommended(im->doc->b[g->members[k]].text))
+			rec = (int)k;
+	for (size_t k = 0; k < g->n; k++) {
+		size_t m = rec > 0 && k == 0 ? (size_t)rec
+			 : rec > 0 && (int)k <= rec ? k - 1 : k;
+		char *label = plain_title(im->doc->b[g->members[m]].text);
+		char *id = option_id(opts, label);
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "id", id);
+		cJSON_AddStringToObject(o, "label", label);
+		if ((int)m == rec)
+			cJSON_AddStringToObject(o, "description",
+						"Recommended by the runbook.");
+		cJSON_AddItemToArray(opts, o);
+		strbuf_addf(&pat, "%s%s", pat.len ? "|" : "(", id);
+		free(label);
+		free(id);
+	}
+	if (g->n == 1) {
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "id", "not-needed");
+		cJSON_AddStringToObject(o, "label", "Not needed");
+		cJSON_AddItemToArray(opts, o);
+		strbuf_adds(&pat, "|not-needed");
+	}
+	strbuf_addc(&pat, ')');
+	g->var = xstrdup(declare_choice_var(im, name, strbuf_str(&pat),
+					    "The option chosen at the decision"));
+	/* before the first option's steps, which may come before decide */
+	st = add_step_in(im, im->phase < PHASE_DECIDE ? im->phase : PHASE_DECIDE,
+			 STEP_KIND_DECIDE, title);
+	cJSON_AddStringToObject(st, "variable", g->var);
+	cJSON_AddItemToObject(st, "options", opts);
+	append_note(st, g->n == 1 ? "The runbook gives this procedure as a "
+		    "fallback: choose it only when the step before it failed."
+		    : "The runbook offers these as alternatives: each "
+		    "option's steps run only when it is chosen.");
+	g->decide = st;
+	add_review(im, im->doc->b[g->members[0]].line, st, "the sections "
+		   "from line %d are alternatives: check the options and that "
+		   "each step sits under the right one",
+		   im->doc->b[g->members[0]].line);
+	strbuf_done(&pat);
+	free(name);
+	free(base);
+	free(title);
+}
+
+/* Entering heading I: the group and option it belongs to, if any. */
+static void
+enter_alternative(struct imp *im, size_t i, int lvl)
+{
+	int g = im->alt_of ? im->alt_of[i] : -1;
+	int k;
+	cJSON *o;
+
+	if (g < 0) {
+		if (im->alt >= 0 && lvl <= im->alt_level) {
+			im->alt = -1;
+			free(im->alt_value);
+			im->alt_value = NULL;
+		}
+		return;
+	}
+	if (!im->groups[g].decide)
+		make_alt_decide(im, &im->groups[g]);
+	k = group_member_index(&im->groups[g], i);
+	free(im->alt_value);
+	im->alt_value = NULL;
+	{
+		char *label = plain_title(im->doc->b[im->groups[g].members[k]]
+					  .text);
+
+		cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(
+					      im->groups[g].decide, "options"))
+			if (!im->alt_value && strcmp(jstr(o, "label"), label) == 0)
+				im->alt_value = xstrdup(jstr(o, "id"));
+		free(label);
+	}
+	im->alt = g;
+	im->alt_level = lvl;
+}
+
 /* --- sections ----------------------------------------------------------------- */
 
 static const struct {
@@ -2649,6 +3010,9 @@ flush_section(struct imp *im)
 		cJSON_AddStringToObject(o, "label", "Do not roll back");
 		cJSON_AddItemToArray(opts, o);
 		cJSON_AddItemToObject(st, "options", opts);
+		cJSON_AddStringToObject(st, "variable", declare_choice_var(im,
+			"ROLLBACK_DECISION", "(roll-back|do-not-roll-back)",
+			"Roll back or not"));
 		im->prose_decide = st;
 		im->prose_decide_level = im->level;
 		return;
@@ -2705,6 +3069,7 @@ on_heading(struct imp *im, const struct md_block *b)
 	im->leadin_template = 0;
 	free(im->leadin);
 	im->leadin = NULL;
+	enter_alternative(im, (size_t)(b - im->doc->b), lvl);
 }
 
 static void
@@ -2732,6 +3097,61 @@ map_block(struct imp *im, const struct md_block *b)
 		on_comment(im, b);
 		break;
 	}
+}
+
+/* A "do not roll back" option, if DECIDE has one, and the others. */
+static cJSON *
+rollback_options(const cJSON *decide)
+{
+	const cJSON *o;
+	cJSON *others = cJSON_CreateArray();
+	int found = 0;
+
+	cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(decide,
+							       "options")) {
+		if (is_no_rollback(jstr(o, "label")))
+			found = 1;
+		else
+			cJSON_AddItemToArray(others,
+					     cJSON_CreateString(jstr(o, "id")));
+	}
+	if (!found || cJSON_GetArraySize(others) == 0) {
+		cJSON_Delete(others);
+		return NULL;
+	}
+	return others;
+}
+
+/* When the runbook lets the operator decide not to roll back, no
+ * execute step runs on that choice: each gets a condition on the first
+ * decision that offers it (unless the step already depends on it). */
+static void
+gate_on_rollback_choice(struct imp *im)
+{
+	const cJSON *d;
+	cJSON *others = NULL, *st;
+	const char *var = NULL;
+
+	cJSON_ArrayForEach(d, im->steps[PHASE_DECIDE]) {
+		if (!jstr(d, "variable") || cJSON_GetObjectItem(d, "when"))
+			continue;
+		if ((others = rollback_options(d))) {
+			var = jstr(d, "variable");
+			break;
+		}
+	}
+	if (!others)
+		return;
+	cJSON_ArrayForEach(st, im->steps[PHASE_EXECUTE]) {
+		cJSON *when = cJSON_GetObjectItemCaseSensitive(st, "when");
+
+		if (!when)
+			when = cJSON_AddObjectToObject(st, "when");
+		if (!cJSON_GetObjectItemCaseSensitive(when, var))
+			cJSON_AddItemToObject(when, var,
+					      cJSON_Duplicate(others, 1));
+	}
+	cJSON_Delete(others);
 }
 
 /* --- finishing the draft -------------------------------------------------------- */
@@ -2989,6 +3409,14 @@ imp_done(struct imp *im)
 		free(im->reviews[i].text);
 	}
 	free(im->reviews);
+	for (size_t i = 0; i < im->n_groups; i++) {
+		free(im->groups[i].members);
+		free(im->groups[i].var);
+		free(im->groups[i].parent);
+	}
+	free(im->groups);
+	free(im->alt_of);
+	free(im->alt_value);
 	free(im->title);
 	free(im->summary);
 	free(im->heading);
@@ -3004,6 +3432,7 @@ imp_init(struct imp *im, const char *name)
 	memset(im, 0, sizeof(*im));
 	im->name = name;
 	im->section_class = -1;
+	im->alt = -1;
 	for (int l = 0; l < 7; l++)
 		im->klass[l] = -1;
 	for (int ph = 0; ph < PHASE_COUNT; ph++)
@@ -3050,10 +3479,13 @@ mdimport_convert(const char *text, size_t len, const char *name,
 			       "file is empty)", name), NULL;
 	}
 	imp_init(&im, name);
+	im.doc = &doc;
+	find_alternatives(&im, &doc);
 	for (size_t i = 0; i < doc.n; i++)
 		map_block(&im, &doc.b[i]);
 	flush_section(&im);
 	add_default_approval(&im);
+	gate_on_rollback_choice(&im);
 	add_inputs(&im);
 	root = playbook_json(&im);
 	if (summary) {

@@ -547,6 +547,138 @@ START_TEST(test_import_script_with_shared_state_stays_one_step)
 }
 END_TEST
 
+/* --- alternatives become a decision ------------------------------------ */
+
+static const char options_md[] =
+	"# Release rollback\n\n"
+	"## Rollback procedure\n\n"
+	"### Option A: Revert (recommended)\n\n"
+	"```bash\ngit revert HEAD\ngit push origin main\n```\n\n"
+	"### Option B: Reset (only if A fails)\n\n"
+	"```bash\ngit reset --hard v1.2.2\ngit push --force origin main\n```\n";
+
+/* The value STEP's when gives VAR (a string, or the first of a list). */
+static const char *
+when_value(const cJSON *st, const char *var)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(st, "when"), var);
+
+	return cJSON_IsArray(v) ? cJSON_GetStringValue(cJSON_GetArrayItem(v, 0))
+				: cJSON_GetStringValue(v);
+}
+
+static const cJSON *
+option_labelled(const cJSON *decide, const char *label)
+{
+	const cJSON *o;
+
+	cJSON_ArrayForEach(o, cJSON_GetObjectItem(decide, "options"))
+		if (strstr(str(o, "label"), label))
+			return o;
+	return NULL;
+}
+
+START_TEST(test_import_option_sections_become_one_decision)
+{
+	cJSON *root = import_text(options_md, strlen(options_md), NULL);
+	int ph = -1;
+	cJSON *d = find_step(root, "kind", "decide", &ph, NULL);
+	const cJSON *a, *b;
+	const char *var;
+
+	ck_assert_ptr_nonnull(d);
+	ck_assert_int_eq(ph, PHASE_DECIDE);
+	var = str(d, "variable");
+	ck_assert_ptr_nonnull(var);
+	a = option_labelled(d, "Option A: Revert");
+	b = option_labelled(d, "Option B: Reset");
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_ptr_eq(cJSON_GetArrayItem(cJSON_GetObjectItem(d, "options"),
+					    0), a);
+	ck_assert_ptr_nonnull(strstr(str(a, "description"), "Recommended"));
+	ck_assert_str_eq(when_value(find_step(root, "run", "git revert", NULL,
+					      NULL), var), str(a, "id"));
+	ck_assert_str_eq(when_value(find_step(root, "run", "git push origin main",
+					      NULL, NULL), var), str(a, "id"));
+	ck_assert_str_eq(when_value(find_step(root, "run", "reset --hard", NULL,
+					      NULL), var), str(b, "id"));
+	ck_assert_str_eq(when_value(find_step(root, "run", "push --force", NULL,
+					      NULL), var), str(b, "id"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+static const char shapes_md[] =
+	"# App rollback\n\n"
+	"## Rollback\n\n"
+	"### Strategy 1: Helm rollback\n\n"
+	"```bash\nhelm rollback web 41\n```\n\n"
+	"### Strategy 2: Scale down\n\n"
+	"```bash\nkubectl scale deployment web --replicas=0\n```\n\n"
+	"## Store release\n\n"
+	"### iOS\n\n"
+	"```bash\nfastlane ios rollback_phased\n```\n\n"
+	"### Android\n\n"
+	"```bash\nfastlane supply --track production --rollout 0\n```\n\n"
+	"## Database\n\n"
+	"```bash\nflyway undo\n```\n\n"
+	"### If the undo fails\n\n"
+	"```bash\npg_restore --clean -d app backup.dump\n```\n";
+
+START_TEST(test_import_strategy_platform_and_fallback_sections_are_choices)
+{
+	cJSON *root = import_text(shapes_md, strlen(shapes_md), NULL);
+	cJSON *helm = find_step(root, "run", "helm rollback", NULL, NULL);
+	cJSON *scale = find_step(root, "run", "kubectl scale", NULL, NULL);
+	cJSON *ios = find_step(root, "run", "fastlane ios", NULL, NULL);
+	cJSON *android = find_step(root, "run", "fastlane supply", NULL, NULL);
+	cJSON *undo = find_step(root, "run", "flyway undo", NULL, NULL);
+	cJSON *restore = find_step(root, "run", "pg_restore", NULL, NULL);
+
+	ck_assert_ptr_nonnull(helm);
+	ck_assert_ptr_nonnull(cJSON_GetObjectItem(helm, "when"));
+	ck_assert_ptr_nonnull(cJSON_GetObjectItem(scale, "when"));
+	ck_assert_str_ne(cJSON_PrintUnformatted(cJSON_GetObjectItem(helm, "when")),
+			 cJSON_PrintUnformatted(cJSON_GetObjectItem(scale, "when")));
+	ck_assert_ptr_nonnull(cJSON_GetObjectItem(ios, "when"));
+	ck_assert_ptr_nonnull(cJSON_GetObjectItem(android, "when"));
+	ck_assert_ptr_null(cJSON_GetObjectItem(undo, "when"));
+	ck_assert_ptr_nonnull(cJSON_GetObjectItem(restore, "when"));
+	ck_assert_int_ge(count_kind(root, "decide"), 3);
+	cJSON_Delete(root);
+}
+END_TEST
+
+static const char no_rollback_md[] =
+	"# Web rollback\n\n"
+	"## Decide\n\n"
+	"### Option A: Roll back\n\n"
+	"Roll back the release.\n\n"
+	"### Option B: Do not roll back\n\n"
+	"Fix forward with a hotfix instead.\n\n"
+	"## Rollback procedure\n\n"
+	"```bash\nhelm rollback web 41\n```\n";
+
+START_TEST(test_import_do_not_roll_back_runs_no_rollback_command)
+{
+	cJSON *root = import_text(no_rollback_md, strlen(no_rollback_md), NULL);
+	cJSON *d = find_step(root, "kind", "decide", NULL, NULL);
+	const cJSON *no = option_labelled(d, "Do not roll back");
+	cJSON *helm = find_step(root, "run", "helm rollback", NULL, NULL);
+	const cJSON *vals = cJSON_GetObjectItem(cJSON_GetObjectItem(helm, "when"),
+						str(d, "variable"));
+	const cJSON *v;
+
+	ck_assert_ptr_nonnull(no);
+	ck_assert_ptr_nonnull(vals);
+	cJSON_ArrayForEach(v, vals)
+		ck_assert_str_ne(v->valuestring, str(no, "id"));
+	cJSON_Delete(root);
+}
+END_TEST
+
 /* --- the seeds: counted here with code of our own ------------------------ */
 
 struct seed_items {
@@ -769,6 +901,9 @@ import_suite(void)
 		{ "titlecap", test_import_command_title_just_over_the_cap_is_kept_whole },
 		{ "seeds", test_import_each_seed_keeps_its_commands_and_checklists },
 		{ "onlyshell", test_import_only_shell_becomes_a_run_step },
+		{ "options", test_import_option_sections_become_one_decision },
+		{ "altshapes", test_import_strategy_platform_and_fallback_sections_are_choices },
+		{ "norollback", test_import_do_not_roll_back_runs_no_rollback_command },
 		{ "script", test_import_script_with_shared_state_stays_one_step },
 	};
 
