@@ -1075,7 +1075,8 @@ struct imp {
 	int alt;		/* group the current section belongs to, or -1 */
 	int alt_level;		/* heading level of that group */
 	char *alt_value;	/* option id of the current section */
-	cJSON *rollback_decide;	/* a decide step with a "do not roll back" */
+	int phase_auto;		/* no heading names the phase: by content */
+	cJSON *approve_step;	/* the first approve step */
 };
 
 static void __attribute__((format(printf, 4, 5)))
@@ -1241,10 +1242,21 @@ apply_alt_when(struct imp *im, cJSON *st)
 	cJSON_AddStringToObject(when, im->groups[im->alt].var, im->alt_value);
 }
 
+/* The phase of a step in a section no heading places: before anything
+ * was executed it assesses, after that it verifies. */
+static enum phase_id
+content_phase(const struct imp *im)
+{
+	if (!im->phase_auto)
+		return im->phase;
+	return cJSON_GetArraySize(im->steps[PHASE_EXECUTE]) ? PHASE_VERIFY
+							   : PHASE_ASSESS;
+}
+
 static cJSON *
 add_step(struct imp *im, enum step_kind kind, const char *title)
 {
-	cJSON *st = add_step_in(im, im->phase, kind, title);
+	cJSON *st = add_step_in(im, content_phase(im), kind, title);
 
 	apply_alt_when(im, st);
 	if (im->pending.len)
@@ -1700,16 +1712,35 @@ add_drill(cJSON *st, const char *cmd, const char *note, const char *given)
 	free(out);
 }
 
+/* A run step; a destructive command never lands before the approval
+ * gate: a section before it (assess, decide, a scenario or
+ * troubleshooting section) hands it to execute. */
 static cJSON *
 add_run_step(struct imp *im, const char *title, const char *cmd)
 {
 	struct strbuf run = STRBUF_INIT;
 	cJSON *st;
+	enum phase_id saved = im->phase;
+	int saved_auto = im->phase_auto;
+	int moved = 0;
 
 	rewrite_placeholders(im, cmd, 1, &run);
+	if (hazard_find(HAZARD_DESTRUCTIVE, strbuf_str(&run), NULL, NULL) &&
+	    content_phase(im) < PHASE_EXECUTE) {
+		moved = content_phase(im) != PHASE_EXECUTE;
+		im->phase = PHASE_EXECUTE;
+		im->phase_auto = 0;
+	}
 	st = add_step(im, STEP_KIND_RUN, title);
+	im->phase = saved;
+	im->phase_auto = saved_auto;
 	cJSON_AddStringToObject(st, "run", strbuf_str(&run));
 	mark_hazards(im, st, strbuf_str(&run));
+	if (moved && !saved_auto)
+		add_review(im, 0, st, "a destructive command in a section "
+			   "before the approval (%s) was moved to execute, "
+			   "behind the approval",
+			   playbook_phase_name(saved));
 	strbuf_done(&run);
 	return st;
 }
@@ -2530,18 +2561,84 @@ add_approve(struct imp *im, const char *title, cJSON *roles)
 
 	cJSON_AddItemToObject(st, "roles", roles);
 	im->has_approve = 1;
+	if (!im->approve_step)
+		im->approve_step = st;
 	return st;
 }
 
 /* --- the other blocks ----------------------------------------------------------- */
 
+/* "Platform Owner approval obtained", "Sign-off from the DBA received":
+ * the role whose approval the item records, or NULL. Caller frees. */
+static char *
+approval_role(const char *text)
+{
+	regex_t re;
+	regmatch_t m[3];
+	char *plain = plain_title(text);
+	char *role = NULL;
+
+	if (regcomp(&re, "^(.*[^ ]) +(approval|sign-?off|go-ahead) +"
+		    "(is +|has +been +)?(obtained|received|granted|given|"
+		    "secured|recorded|confirmed)", REG_EXTENDED | REG_ICASE))
+		BUG("bad approval pattern");
+	if (regexec(&re, plain, 3, m, 0) == 0) {
+		const char *r = plain + m[1].rm_so;
+		size_t n = (size_t)(m[1].rm_eo - m[1].rm_so);
+
+		if (strncasecmp(r, "the ", 4) == 0) {
+			r += 4;
+			n -= 4;
+		}
+		if (n && n < 60 && !memchr(r, ':', n))
+			role = xstrndup(r, n);
+	}
+	regfree(&re);
+	free(plain);
+	return role;
+}
+
+/* ROLE joins the approval already made, or makes one. */
+static cJSON *
+approval_for_role(struct imp *im, const char *title, const char *role)
+{
+	cJSON *roles, *r;
+
+	if (im->approve_step) {
+		roles = cJSON_GetObjectItemCaseSensitive(im->approve_step,
+							 "roles");
+		cJSON_ArrayForEach(r, roles)
+			if (strcasecmp(jstr(r, "role"), role) == 0)
+				return im->approve_step;
+		r = cJSON_CreateObject();
+		cJSON_AddStringToObject(r, "role", role);
+		cJSON_AddItemToArray(roles, r);
+		return im->approve_step;
+	}
+	roles = cJSON_CreateArray();
+	r = cJSON_CreateObject();
+	cJSON_AddStringToObject(r, "role", role);
+	cJSON_AddItemToArray(roles, r);
+	return add_approve(im, title, roles);
+}
+
 static void
 on_task(struct imp *im, const struct md_block *b)
 {
 	char *plain = plain_title(b->text);
+	char *role = approval_role(b->text);
 	cJSON *roles = NULL;
 	cJSON *st;
 
+	if (role) {
+		st = approval_for_role(im, plain, role);
+		append_note(st, "From the runbook's checklist.");
+		im->task = st;
+		im->task_depth = b->depth;
+		free(role);
+		free(plain);
+		return;
+	}
 	if (!im->has_approve && has_word(b->text, approve_words))
 		roles = roles_in(b->text);
 	if (roles) {
@@ -3058,8 +3155,11 @@ on_heading(struct imp *im, const struct md_block *b)
 	im->section_class = -1;
 	for (int l = lvl; l >= 1 && im->section_class < 0; l--)
 		im->section_class = im->klass[l];
-	if (k >= 0)
-		im->phase = (enum phase_id)k;
+	/* A phase word names its own section and those below it, never the
+	 * sections after it: without one, the steps say where they belong. */
+	im->phase_auto = im->section_class < 0;
+	if (im->section_class >= 0)
+		im->phase = (enum phase_id)im->section_class;
 	free(im->heading);
 	im->heading = plain_title(b->text);
 	im->level = lvl;
@@ -3190,11 +3290,95 @@ input_step(struct imp *im, enum phase_id phase, struct imp_var *v)
 	return st;
 }
 
+/* The condition under which every step using ${NAME} runs, when they all
+ * depend on the same one choice (the union of its values), else NULL. */
+static cJSON *
+users_when(struct imp *im, const char *ref, int *first_phase)
+{
+	struct strbuf refs = STRBUF_INIT;
+	cJSON *union_when = NULL;
+	const char *key = NULL;
+	int all = 1;
+
+	*first_phase = -1;
+	for (int ph = 0; ph < PHASE_COUNT; ph++) {
+		const cJSON *st;
+
+		cJSON_ArrayForEach(st, im->steps[ph]) {
+			const cJSON *w = cJSON_GetObjectItemCaseSensitive(st,
+									  "when");
+			const cJSON *v;
+
+			refs_of(st, &refs);
+			if (!strstr(strbuf_str(&refs), ref))
+				continue;
+			if (*first_phase < 0)
+				*first_phase = ph;
+			if (!w || cJSON_GetArraySize(w) != 1 ||
+			    (key && strcmp(key, w->child->string) != 0)) {
+				all = 0;
+				continue;
+			}
+			key = w->child->string;
+			if (!union_when)
+				union_when = cJSON_CreateArray();
+			v = w->child;
+			if (cJSON_IsString(v))
+				cJSON_AddItemToArray(union_when,
+						     cJSON_CreateString(v->valuestring));
+			else
+				cJSON_ArrayForEach(v, w->child)
+					cJSON_AddItemToArray(union_when,
+						cJSON_CreateString(v->valuestring));
+		}
+	}
+	strbuf_done(&refs);
+	if (!all || !union_when) {
+		cJSON_Delete(union_when);
+		return NULL;
+	}
+	{
+		cJSON *when = cJSON_CreateObject();
+
+		cJSON_AddItemToObject(when, key, union_when);
+		return when;
+	}
+}
+
+/* Values an execute step needs are asked before the approval, so the
+ * sign-off covers them and approving is the last thing before acting:
+ * their input steps close the decide phase. */
+static void
+ask_late_inputs_early(struct imp *im)
+{
+	for (size_t i = 0; i < im->n_vars; i++) {
+		struct imp_var *v = &im->vars[i];
+		char *ref = xasprintf("${%s}", v->name);
+		int first = -1;
+		cJSON *when = v->from_input ? users_when(im, ref, &first) : NULL;
+
+		if (v->from_input && first >= PHASE_APPROVE) {
+			cJSON *st = input_step(im, PHASE_DECIDE, v);
+
+			if (when)
+				cJSON_AddItemToObject(st, "when", when);
+			else
+				cJSON_Delete(when);
+			cJSON_AddItemToArray(im->steps[PHASE_DECIDE], st);
+			v->from_input = 0;
+		} else {
+			cJSON_Delete(when);
+		}
+		free(ref);
+	}
+}
+
 static void
 add_inputs(struct imp *im)
 {
 	struct strbuf refs = STRBUF_INIT;
 
+	ask_late_inputs_early(im);
 	for (int ph = 0; ph < PHASE_COUNT; ph++) {
 		cJSON *old = im->steps[ph];
 		cJSON *out = cJSON_CreateArray();

@@ -293,7 +293,8 @@ START_TEST(test_import_placeholders_of_every_style_become_variables)
 	ck_assert_ptr_nonnull(find_step(root, "variable", "VERSION", &p_in,
 					&i_in));
 	find_step(root, "run", "${VERSION}", &p_run, &i_run);
-	ck_assert(p_in == p_run && i_in + 1 == i_run);
+	ck_assert(p_run >= PHASE_APPROVE ? p_in < PHASE_APPROVE
+					 : p_in == p_run && i_in + 1 == i_run);
 	ck_assert_ptr_nonnull(strstr(str(variable(root, "VERSION"), "pattern"),
 				     "[0-9]"));
 	cJSON_Delete(root);
@@ -679,6 +680,44 @@ START_TEST(test_import_do_not_roll_back_runs_no_rollback_command)
 }
 END_TEST
 
+/* --- phases by what a section does; nothing before the gate ------------- */
+
+static const char gate_md[] =
+	"# Service rollback\n\n"
+	"## Step 1: Communicate\n\n"
+	"Tell the team in the incident channel.\n\n"
+	"## Step 2: Check rollout history\n\n"
+	"```bash\nkubectl rollout history deployment/web\n```\n\n"
+	"## Assess the damage\n\n"
+	"```bash\nkubectl delete pod web-0\n```\n\n"
+	"## Rollback\n\n"
+	"- [ ] Platform Owner approval obtained\n\n"
+	"```bash\ngit reset --hard <GOOD_SHA>\n```\n";
+
+START_TEST(test_import_phases_follow_sections_and_the_gate_comes_last)
+{
+	cJSON *root = import_text(gate_md, strlen(gate_md), NULL);
+	int ph = -1, ph2 = -1;
+	cJSON *ap, *in;
+
+	ck_assert_ptr_nonnull(find_step(root, "run", "rollout history", &ph,
+					NULL));
+	ck_assert_int_eq(ph, PHASE_ASSESS);
+	ck_assert_ptr_nonnull(find_step(root, "run", "kubectl delete pod", &ph,
+					NULL));
+	ck_assert_int_eq(ph, PHASE_EXECUTE);
+	ap = find_step(root, "kind", "approve", &ph, NULL);
+	ck_assert_ptr_nonnull(ap);
+	ck_assert_str_eq(str(cJSON_GetArrayItem(cJSON_GetObjectItem(ap, "roles"),
+						0), "role"), "Platform Owner");
+	in = find_step(root, "variable", "GOOD_SHA", &ph2, NULL);
+	ck_assert_ptr_nonnull(in);
+	ck_assert_str_eq(str(in, "kind"), "input");
+	ck_assert_int_lt(ph2, PHASE_APPROVE);
+	cJSON_Delete(root);
+}
+END_TEST
+
 /* --- the seeds: counted here with code of our own ------------------------ */
 
 struct seed_items {
@@ -901,6 +940,7 @@ import_suite(void)
 		{ "titlecap", test_import_command_title_just_over_the_cap_is_kept_whole },
 		{ "seeds", test_import_each_seed_keeps_its_commands_and_checklists },
 		{ "onlyshell", test_import_only_shell_becomes_a_run_step },
+		{ "gate", test_import_phases_follow_sections_and_the_gate_comes_last },
 		{ "options", test_import_option_sections_become_one_decision },
 		{ "altshapes", test_import_strategy_platform_and_fallback_sections_are_choices },
 		{ "norollback", test_import_do_not_roll_back_runs_no_rollback_command },
