@@ -810,6 +810,10 @@ var_name(const char *text, size_t len)
 		if (isalnum(c) && c < 0x80) {
 			if (sb.len == 0 && isdigit(c))
 				strbuf_adds(&sb, "V_");
+			if (isupper(c) && i > 0 &&
+			    islower((unsigned char)text[i - 1]) &&
+			    sb.buf[sb.len - 1] != '_')
+				strbuf_addc(&sb, '_');	/* camelCase */
 			strbuf_addc(&sb, (char)toupper(c));
 		} else if (sb.len && sb.buf[sb.len - 1] != '_')
 			strbuf_addc(&sb, '_');
@@ -876,6 +880,38 @@ struct imp;
 static const char *declare_var(struct imp *im, const char *raw, size_t len,
 			       const char *orig, size_t orig_len);
 
+/* The name in a template expression ("values.serviceName",
+ * ".Values.image.tag"): its last part, with the one before it when the
+ * last is a generic word ("image.tag"). */
+static void
+template_name(const char **name, size_t *nlen)
+{
+	static const char *const generic[] = { "tag", "name", "id", "version",
+		"value", "url", "host", "port", "key", NULL };
+	const char *end = *name + *nlen, *last = end, *prev;
+	char word[16];
+
+	while (last > *name && last[-1] != '.')
+		last--;
+	if (last == *name || (size_t)(end - last) >= sizeof(word))
+		goto out;
+	memcpy(word, last, (size_t)(end - last));
+	word[end - last] = '\0';
+	for (char *c = word; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	prev = last - 1;
+	while (prev > *name && prev[-1] != '.')
+		prev--;
+	if (in_list(word, generic, 0) && prev < last - 1 &&
+	    strncasecmp(prev, "values.", 7) != 0 &&
+	    strncasecmp(prev, "params.", 7) != 0 &&
+	    strncasecmp(prev, "inputs.", 7) != 0)
+		last = prev;
+out:
+	*nlen = (size_t)(end - last);
+	*name = last;
+}
+
 /* Placeholder spans at P: returns the span's length (0 = none) and sets
  * *NAME and *NLEN to the name inside it. SHELL: P is in a shell command, where
  * [X] must be UPPER_CASE and $X must be a whole UPPER_CASE name. */
@@ -888,6 +924,11 @@ placeholder_at(const char *text, const char *p, int shell, const char **name,
 
 	if (p > text && p[-1] == '\\')
 		return 0;
+	if (p[0] == '$' && p[1] == '{' && p[2] == '{') {
+		size_t span = placeholder_at(text, p + 1, shell, name, nlen);
+
+		return span ? span + 1 : 0;
+	}
 	if (p[0] == '{' && p[1] == '{') {
 		for (q = p + 2; *q == ' '; q++)
 			;
@@ -896,6 +937,7 @@ placeholder_at(const char *text, const char *p, int shell, const char **name,
 		       *q == '-')
 			q++;
 		*nlen = (size_t)(q - *name);
+		template_name(name, nlen);
 		while (*q == ' ')
 			q++;
 		return *nlen && q[0] == '}' && q[1] == '}' ? (size_t)(q + 2 - p)
@@ -1077,6 +1119,7 @@ struct imp {
 	char *alt_value;	/* option id of the current section */
 	int phase_auto;		/* no heading names the phase: by content */
 	cJSON *approve_step;	/* the first approve step */
+	int fm_title;		/* the title came from YAML front matter */
 };
 
 static void __attribute__((format(printf, 4, 5)))
@@ -2497,12 +2540,150 @@ on_matrix(struct imp *im, const struct md_block *b, int key)
 	free(title);
 }
 
+/* The distinct values of column C as slugs (the first word when first
+ * words tell the rows apart, else the whole cell); *AT gets each row's
+ * value index. Caller frees both. */
+static char **
+distinct_values(const struct md_block *b, size_t c, size_t *n_out,
+		size_t **at)
+{
+	char **vals = xcalloc(b->n_rows, sizeof(*vals));
+	size_t n = 0;
+
+	*at = xcalloc(b->n_rows, sizeof(**at));
+	for (size_t r = 1; r < b->n_rows; r++) {
+		char *v = slug(cell(b, r, c), SLUG_MAX);
+		size_t k;
+
+		for (k = 0; k < n && strcmp(vals[k], v) != 0; k++)
+			;
+		if (k == n)
+			vals[n++] = v;
+		else
+			free(v);
+		(*at)[r] = k;
+	}
+	*n_out = n;
+	return vals;
+}
+
+/* The column that, with KEY, picks the action: the one other column, when
+ * the key repeats or the column does; else -1. */
+static int
+second_key(const struct md_block *b, int key, int act)
+{
+	int other = -1;
+	size_t n_key, n_other, *at;
+	char **v;
+
+	if (b->n_cols != 3 || b->n_rows < 3)
+		return -1;
+	for (size_t c = 0; c < 3; c++)
+		if ((int)c != key && (int)c != act)
+			other = (int)c;
+	if (other < 0)
+		return -1;
+	v = distinct_values(b, (size_t)key, &n_key, &at);
+	for (size_t i = 0; i < n_key; i++)
+		free(v[i]);
+	free(v);
+	free(at);
+	v = distinct_values(b, (size_t)other, &n_other, &at);
+	for (size_t i = 0; i < n_other; i++)
+		free(v[i]);
+	free(v);
+	free(at);
+	return n_key < b->n_rows - 1 && n_other < b->n_rows - 1 && n_other > 1
+		       ? other : -1;
+}
+
+static cJSON *
+axis_json(struct imp *im, const struct md_block *b, size_t c, char **vals,
+	  size_t n)
+{
+	cJSON *axis = cJSON_CreateObject();
+	cJSON *values = cJSON_CreateArray();
+
+	cJSON_AddStringToObject(axis, "variable",
+				matrix_var(im, cell(b, 0, c), vals, n));
+	for (size_t i = 0; i < n; i++)
+		cJSON_AddItemToArray(values, cJSON_CreateString(vals[i]));
+	cJSON_AddItemToObject(axis, "values", values);
+	return axis;
+}
+
+/* A table such as | Severity | User impact | Action |: a matrix with the
+ * severity as rows and the impact as columns. A combination the table
+ * does not give takes its row's first action, as a review point. */
+static void
+on_matrix2(struct imp *im, const struct md_block *b, int key, int act,
+	   int other)
+{
+	size_t n_rows, n_cols, *row_at, *col_at;
+	char **rows = distinct_values(b, (size_t)key, &n_rows, &row_at);
+	char **cols = distinct_values(b, (size_t)other, &n_cols, &col_at);
+	const char **grid = xcalloc(n_rows * n_cols, sizeof(*grid));
+	cJSON *options = cJSON_CreateArray(), *matrix = cJSON_CreateObject();
+	cJSON *cells = cJSON_CreateArray();
+	char *title = take_leadin(im);
+	int missing = 0;
+	cJSON *st;
+
+	cJSON_AddItemToObject(matrix, "rows", axis_json(im, b, (size_t)key,
+							rows, n_rows));
+	cJSON_AddItemToObject(matrix, "cols", axis_json(im, b, (size_t)other,
+							cols, n_cols));
+	for (size_t r = 1; r < b->n_rows; r++)
+		grid[row_at[r] * n_cols + col_at[r]] =
+			matrix_option(options, b, r, key, act);
+	for (size_t r = 0; r < n_rows; r++) {
+		cJSON *row = cJSON_CreateArray();
+		const char *first = NULL;
+
+		for (size_t c = 0; c < n_cols && !first; c++)
+			first = grid[r * n_cols + c];
+		for (size_t c = 0; c < n_cols; c++) {
+			missing += !grid[r * n_cols + c];
+			cJSON_AddItemToArray(row, cJSON_CreateString(
+				grid[r * n_cols + c] ? grid[r * n_cols + c]
+						     : first));
+		}
+		cJSON_AddItemToArray(cells, row);
+	}
+	cJSON_AddItemToObject(matrix, "cells", cells);
+	st = add_step(im, STEP_KIND_DECIDE, title ? title : im->heading
+						? im->heading : "Decision");
+	cJSON_AddStringToObject(st, "variable", response_var(im, options));
+	cJSON_AddItemToObject(st, "options", options);
+	cJSON_AddItemToObject(st, "matrix", matrix);
+	append_note(st, b->text);
+	if (missing)
+		add_review(im, b->line, st, "the table gives no action for %d "
+			   "combinations of %s and %s: each took its row's "
+			   "first action", missing, cell(b, 0, (size_t)key),
+			   cell(b, 0, (size_t)other));
+	for (size_t i = 0; i < n_rows; i++)
+		free(rows[i]);
+	for (size_t i = 0; i < n_cols; i++)
+		free(cols[i]);
+	free(rows);
+	free(cols);
+	free(row_at);
+	free(col_at);
+	free(grid);
+	free(title);
+}
+
 static void
 on_table(struct imp *im, const struct md_block *b)
 {
 	int key = b->n_rows > 1 ? key_column(b) : -1;
+	int act = key >= 0 ? action_column(b, key) : -1;
+	int other = key >= 0 ? second_key(b, key, act) : -1;
 
-	if (key >= 0 && b->n_cols >= 2)
+	if (other >= 0)
+		on_matrix2(im, b, key, act, other);
+	else if (key >= 0 && b->n_cols >= 2)
 		on_matrix(im, b, key);
 	else
 		add_pending(im, b->text, b->line,
@@ -3140,8 +3321,9 @@ on_heading(struct imp *im, const struct md_block *b)
 	int lvl = b->level < 1 ? 1 : b->level > 6 ? 6 : b->level;
 
 	flush_section(im);
-	if (!im->title && !im->seen_heading && lvl == 1) {
-		im->title = plain_title(b->text);
+	if (!im->seen_heading && lvl == 1 && (!im->title || im->fm_title)) {
+		if (!im->title)
+			im->title = plain_title(b->text);
 		im->seen_heading = 1;
 		im->level = 1;
 		return;
@@ -3641,6 +3823,58 @@ draft_loads(char *out, const char *name, struct err *err)
 		       "please report this: %s", name, why.msg);
 }
 
+/* A YAML front matter value on line L ("title: Web rollback"), unquoted;
+ * caller frees; NULL when L sets another key. */
+static char *
+front_matter_value(const struct md_line *l, const char *key)
+{
+	size_t n = strlen(key);
+	char *v;
+
+	if (l->len <= n || strncmp(l->s, key, n) != 0 || l->s[n] != ':')
+		return NULL;
+	v = trim_dup(l->s + n + 1, l->len - n - 1);
+	if (strlen(v) >= 2 && (v[0] == '"' || v[0] == '\'') &&
+	    v[strlen(v) - 1] == v[0]) {
+		memmove(v, v + 1, strlen(v));
+		v[strlen(v) - 1] = '\0';
+	}
+	return v;
+}
+
+/* YAML front matter ("---" ... "---" first in the file): its title and
+ * description become the playbook's; the lines are blanked so the parser
+ * does not take them for a heading. */
+static void
+read_front_matter(struct imp *im, struct md_line *lines, size_t n)
+{
+	size_t end;
+
+	if (n < 2 || lines[0].len != 3 || strncmp(lines[0].s, "---", 3) != 0)
+		return;
+	for (end = 1; end < n && end < 200; end++)
+		if ((lines[end].len == 3 && (strncmp(lines[end].s, "---", 3) == 0 ||
+					     strncmp(lines[end].s, "...", 3) == 0)))
+			break;
+	if (end >= n || end >= 200)
+		return;
+	for (size_t i = 1; i < end; i++) {
+		char *v = front_matter_value(&lines[i], "title");
+
+		if (v && *v && !im->title) {
+			im->title = plain_title(v);
+			im->fm_title = 1;
+		}
+		free(v);
+		v = front_matter_value(&lines[i], "description");
+		if (v && *v && !im->summary)
+			im->summary = xstrdup(v);
+		free(v);
+	}
+	for (size_t i = 0; i <= end; i++)
+		lines[i].len = 0;
+}
+
 char *
 mdimport_convert(const char *text, size_t len, const char *name,
 		 struct strbuf *summary, struct err *err)
@@ -3654,15 +3888,17 @@ mdimport_convert(const char *text, size_t len, const char *name,
 	char *out;
 
 	lines = split_lines(clean, &n_lines);
+	imp_init(&im, name);
+	read_front_matter(&im, lines, n_lines);
 	parse_lines(&doc, lines, n_lines);
 	if (doc.n == 0) {
 		free(lines);
 		free(clean);
 		doc_done(&doc);
+		imp_done(&im);
 		return err_set(err, ERR_INVALID, "%s: nothing to import (the "
 			       "file is empty)", name), NULL;
 	}
-	imp_init(&im, name);
 	im.doc = &doc;
 	find_alternatives(&im, &doc);
 	for (size_t i = 0; i < doc.n; i++)

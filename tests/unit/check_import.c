@@ -718,6 +718,51 @@ START_TEST(test_import_phases_follow_sections_and_the_gate_comes_last)
 }
 END_TEST
 
+/* --- placeholders, two-dimensional tables, front matter ------------------ */
+
+static const char template_md[] =
+	"---\n"
+	"title: \"Checkout service rollback\"\n"
+	"owner: payments\n"
+	"---\n\n"
+	"# Rollback\n\n"
+	"## When to roll back\n\n"
+	"| Severity | User impact | Action |\n"
+	"|---|---|---|\n"
+	"| P1 | Most users | Roll back now |\n"
+	"| P1 | Few users | Roll back now |\n"
+	"| P2 | Most users | Roll back now |\n"
+	"| P2 | Few users | Hotfix forward |\n\n"
+	"## Rollback procedure\n\n"
+	"```bash\nhelm rollback ${{ values.serviceName }} 12\n```\n";
+
+START_TEST(test_import_template_placeholders_tables_and_front_matter)
+{
+	cJSON *root = import_text(template_md, strlen(template_md), NULL);
+	cJSON *d = find_step(root, "kind", "decide", NULL, NULL);
+	cJSON *m = cJSON_GetObjectItem(d, "matrix");
+	cJSON *rows = cJSON_GetObjectItem(cJSON_GetObjectItem(m, "rows"),
+					  "values");
+	cJSON *cols = cJSON_GetObjectItem(cJSON_GetObjectItem(m, "cols"),
+					  "values");
+
+	ck_assert_str_eq(str(root, "title"), "Checkout service rollback");
+	ck_assert_ptr_nonnull(find_step(root, "run",
+					"helm rollback ${SERVICE_NAME} 12",
+					NULL, NULL));
+	ck_assert_ptr_nonnull(cJSON_GetObjectItem(cJSON_GetObjectItem(root,
+		"variables"), "SERVICE_NAME"));
+	ck_assert_ptr_nonnull(m);
+	ck_assert_int_eq(cJSON_GetArraySize(rows), 2);
+	ck_assert_str_eq(cJSON_GetArrayItem(rows, 0)->valuestring, "p1");
+	ck_assert_str_eq(cJSON_GetArrayItem(rows, 1)->valuestring, "p2");
+	ck_assert_int_eq(cJSON_GetArraySize(cols), 2);
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetArrayItem(
+		cJSON_GetObjectItem(m, "cells"), 1)), 2);
+	cJSON_Delete(root);
+}
+END_TEST
+
 /* --- the seeds: counted here with code of our own ------------------------ */
 
 struct seed_items {
@@ -940,6 +985,7 @@ import_suite(void)
 		{ "titlecap", test_import_command_title_just_over_the_cap_is_kept_whole },
 		{ "seeds", test_import_each_seed_keeps_its_commands_and_checklists },
 		{ "onlyshell", test_import_only_shell_becomes_a_run_step },
+		{ "templates", test_import_template_placeholders_tables_and_front_matter },
 		{ "gate", test_import_phases_follow_sections_and_the_gate_comes_last },
 		{ "options", test_import_option_sections_become_one_decision },
 		{ "altshapes", test_import_strategy_platform_and_fallback_sections_are_choices },
