@@ -30,7 +30,7 @@ const char *const lint_rule_names[] = {
 	"confirm-ignored", "looks-destructive", "drill-missing",
 	"unreachable", "unset-before-use", "too-many-paths",
 	"parallel-alone", "parallel-interactive", "looks-interactive",
-	"no-timeout", NULL,
+	"no-timeout", "draft", NULL,
 };
 
 /* What the lint knows of one variable. */
@@ -1309,6 +1309,20 @@ rule_paths(struct lint *l)
 	free(w.scratch);
 }
 
+/* --- rule: an unreviewed draft ------------------------------------------------ */
+
+static void
+rule_draft(struct lint *l)
+{
+	if (!l->pb->draft)
+		return;
+	l->rule = "draft";
+	report(l, LINT_WARNING, "draft", "settle the review points, then "
+	       "remove \"draft\": true", "the playbook is an unreviewed draft "
+	       "from rewind import, with %zu review points; rewind run "
+	       "refuses it", l->pb->n_review);
+}
+
 /* --- running the rules -------------------------------------------------------- */
 
 struct rule {
@@ -1325,6 +1339,7 @@ static const struct rule rules[] = {
 	{ "drill-missing", rule_drill_missing },
 	{ "parallel-alone", rule_parallel },
 	{ "unreachable", rule_paths },
+	{ "draft", rule_draft },
 	{ NULL, NULL },
 };
 

@@ -1120,6 +1120,7 @@ struct imp {
 	int phase_auto;		/* no heading names the phase: by content */
 	cJSON *approve_step;	/* the first approve step */
 	int fm_title;		/* the title came from YAML front matter */
+	struct strbuf *explain;	/* --explain: per section, what it became */
 };
 
 static void __attribute__((format(printf, 4, 5)))
@@ -1140,6 +1141,9 @@ add_review(struct imp *im, int line, const cJSON *step, const char *fmt, ...)
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	r->text = xstrdup(buf);
+	if (im->explain)
+		strbuf_addf(im->explain, "    ! review%s%s: %s\n",
+			    r->step ? " " : "", r->step ? r->step : "", buf);
 }
 
 static const char *
@@ -1229,6 +1233,10 @@ give_pending(struct imp *im, cJSON *step)
 		}
 		strbuf_addf(&im->notes_log, "  line %d: %s -> note of %s\n",
 			    im->pends[i].line, im->pends[i].what, id);
+		if (im->explain)
+			strbuf_addf(im->explain, "    -> line %d: %s, kept as "
+				    "a note of %s\n", im->pends[i].line,
+				    im->pends[i].what, id);
 	}
 	for (size_t i = 0; i < im->n_pends; i++)
 		free(im->pends[i].what);
@@ -1270,6 +1278,9 @@ add_step_in(struct imp *im, enum phase_id phase, enum step_kind kind,
 	cJSON_AddStringToObject(st, "title", plain);
 	free(plain);
 	cJSON_AddItemToArray(im->steps[phase], st);
+	if (im->explain)
+		strbuf_addf(im->explain, "    -> %s step %s\n",
+			    playbook_kind_name(kind), jstr(st, "id"));
 	return st;
 }
 
@@ -3321,6 +3332,9 @@ on_heading(struct imp *im, const struct md_block *b)
 	int lvl = b->level < 1 ? 1 : b->level > 6 ? 6 : b->level;
 
 	flush_section(im);
+	if (im->explain)
+		strbuf_addf(im->explain, "line %d: %.*s %s\n", b->line, lvl,
+			    "######", b->text);
 	if (!im->seen_heading && lvl == 1 && (!im->title || im->fm_title)) {
 		if (!im->title)
 			im->title = plain_title(b->text);
@@ -3467,6 +3481,10 @@ input_step(struct imp *im, enum phase_id phase, struct imp_var *v)
 	cJSON_AddStringToObject(st, "title", title);
 	cJSON_AddStringToObject(st, "note", note);
 	cJSON_AddStringToObject(st, "variable", v->name);
+	if (im->explain)
+		strbuf_addf(im->explain, "    -> input step %s (asks %s, "
+			    "written %s in the runbook)\n", jstr(st, "id"),
+			    v->name, v->orig);
 	free(title);
 	free(note);
 	return st;
@@ -3877,7 +3895,8 @@ read_front_matter(struct imp *im, struct md_line *lines, size_t n)
 
 char *
 mdimport_convert(const char *text, size_t len, const char *name,
-		 struct strbuf *summary, struct err *err)
+		 struct strbuf *summary, struct strbuf *explain,
+		 struct err *err)
 {
 	struct md_doc doc = { 0 };
 	struct imp im;
@@ -3889,6 +3908,9 @@ mdimport_convert(const char *text, size_t len, const char *name,
 
 	lines = split_lines(clean, &n_lines);
 	imp_init(&im, name);
+	im.explain = explain;
+	if (explain)
+		strbuf_addf(explain, "%s, section by section:\n", name);
 	read_front_matter(&im, lines, n_lines);
 	parse_lines(&doc, lines, n_lines);
 	if (doc.n == 0) {
@@ -3900,10 +3922,15 @@ mdimport_convert(const char *text, size_t len, const char *name,
 			       "file is empty)", name), NULL;
 	}
 	im.doc = &doc;
+	if (explain && doc.b[0].kind != MD_HEADING)
+		strbuf_addf(explain, "line %d: (before the first heading)\n",
+			    doc.b[0].line);
 	find_alternatives(&im, &doc);
 	for (size_t i = 0; i < doc.n; i++)
 		map_block(&im, &doc.b[i]);
 	flush_section(&im);
+	if (explain)
+		strbuf_adds(explain, "added after the last section:\n");
 	add_default_approval(&im);
 	gate_on_rollback_choice(&im);
 	add_inputs(&im);

@@ -171,7 +171,7 @@ step_running(cJSON *root, const char *text)
 START_TEST(test_import_marks_hazards_from_the_shared_rules)
 {
 	struct err err = { 0 };
-	char *json = mdimport_convert(runbook, strlen(runbook), "r.md", NULL,
+	char *json = mdimport_convert(runbook, strlen(runbook), "r.md", NULL, NULL,
 				      &err);
 	cJSON *root, *st;
 

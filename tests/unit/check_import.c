@@ -27,7 +27,8 @@ import_text(const char *text, size_t len, struct strbuf *summary)
 {
 	struct err err = { 0 };
 	struct lint_report lr = { 0 };
-	char *json = mdimport_convert(text, len, "runbook.md", summary, &err);
+	char *json = mdimport_convert(text, len, "runbook.md", summary, NULL,
+				      &err);
 	struct playbook *pb;
 	cJSON *root;
 
@@ -433,7 +434,7 @@ START_TEST(test_import_odd_fences_still_give_a_draft_that_loads)
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
 		struct err err = { 0 };
 		char *json = mdimport_convert(texts[i], strlen(texts[i]),
-					      "odd.md", NULL, &err);
+					      "odd.md", NULL, NULL, &err);
 		struct playbook *pb;
 
 		if (!json) {	/* refused as blank is fine too */
@@ -454,7 +455,7 @@ START_TEST(test_import_blank_text_is_refused)
 {
 	struct err err = { 0 };
 
-	ck_assert_ptr_null(mdimport_convert("\n  \n", 4, "blank.md", NULL,
+	ck_assert_ptr_null(mdimport_convert("\n  \n", 4, "blank.md", NULL, NULL,
 					    &err));
 	ck_assert_int_eq(err.code, ERR_INVALID);
 	ck_assert_ptr_nonnull(strstr(err.msg, "blank.md"));
@@ -763,6 +764,36 @@ START_TEST(test_import_template_placeholders_tables_and_front_matter)
 }
 END_TEST
 
+/* --- the draft says what it could not decide ----------------------------- */
+
+START_TEST(test_import_draft_has_review_points_and_explains_each_section)
+{
+	struct strbuf explain = STRBUF_INIT;
+	struct err err = { 0 };
+	char *json = mdimport_convert(options_md, strlen(options_md), "o.md",
+				      NULL, &explain, &err);
+	cJSON *root = json ? cJSON_Parse(json) : NULL;
+	const cJSON *r;
+	int with_line = 0;
+
+	ck_assert_ptr_nonnull(root);
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(root, "draft")));
+	cJSON_ArrayForEach(r, cJSON_GetObjectItem(root, "review"))
+		with_line += cJSON_GetNumberValue(cJSON_GetObjectItem(r, "line"))
+			     == 5 && str(r, "step") != NULL;
+	ck_assert_int_eq(with_line, 1);
+	ck_assert_ptr_nonnull(strstr(strbuf_str(&explain),
+				     "line 5: ### Option A: Revert (recommended)\n"
+				     "    -> decide step "));
+	ck_assert_ptr_nonnull(strstr(strbuf_str(&explain),
+				     "line 12: ### Option B: Reset (only if A "
+				     "fails)\n    -> run step execute."));
+	strbuf_done(&explain);
+	cJSON_Delete(root);
+	free(json);
+}
+END_TEST
+
 /* --- the seeds: counted here with code of our own ------------------------ */
 
 struct seed_items {
@@ -985,6 +1016,7 @@ import_suite(void)
 		{ "titlecap", test_import_command_title_just_over_the_cap_is_kept_whole },
 		{ "seeds", test_import_each_seed_keeps_its_commands_and_checklists },
 		{ "onlyshell", test_import_only_shell_becomes_a_run_step },
+		{ "draft", test_import_draft_has_review_points_and_explains_each_section },
 		{ "templates", test_import_template_placeholders_tables_and_front_matter },
 		{ "gate", test_import_phases_follow_sections_and_the_gate_comes_last },
 		{ "options", test_import_option_sections_become_one_decision },
