@@ -139,6 +139,10 @@ static const struct hazard_rule rules[] = {
 	{ HAZARD_INTERACTIVE, "database shell",
 	  CMD "(psql|mysql|mongo|mongosh|redis-cli|sqlite3)([[:space:]]+"
 	  "[^-;&|[:space:]][^;&|[:space:]]*)?[[:space:]]*$", 0, 0, NULL },
+	{ HAZARD_INTERACTIVE, "login",
+	  CMD "((npm|pnpm|yarn)" ARGS "?(login|adduser)|gh" ARGS "auth" ARGS
+	  "login|(gcloud" ARGS "auth" ARGS "login)|aws" ARGS "configure|"
+	  "(docker|podman)" ARGS "login)" END, 0, 0, NULL },
 	{ HAZARD_INTERACTIVE, "read -p",
 	  CMD "read" ARGS "?-[a-z]*p", 0, 0, NULL },
 	{ HAZARD_INTERACTIVE, "git rebase -i / add -p",

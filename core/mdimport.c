@@ -1120,6 +1120,8 @@ struct imp {
 	int phase_auto;		/* no heading names the phase: by content */
 	cJSON *approve_step;	/* the first approve step */
 	int fm_title;		/* the title came from YAML front matter */
+	const char *inline_var;	/* commands of one block as alternatives */
+	char inline_value[8];
 	struct strbuf *explain;	/* --explain: per section, what it became */
 };
 
@@ -1290,10 +1292,14 @@ apply_alt_when(struct imp *im, cJSON *st)
 {
 	cJSON *when;
 
-	if (im->alt < 0 || !im->alt_value)
+	if ((im->alt < 0 || !im->alt_value) && !im->inline_var)
 		return;
 	when = cJSON_AddObjectToObject(st, "when");
-	cJSON_AddStringToObject(when, im->groups[im->alt].var, im->alt_value);
+	if (im->alt >= 0 && im->alt_value)
+		cJSON_AddStringToObject(when, im->groups[im->alt].var,
+					im->alt_value);
+	if (im->inline_var)
+		cJSON_AddStringToObject(when, im->inline_var, im->inline_value);
 }
 
 /* The phase of a step in a section no heading places: before anything
@@ -1837,6 +1843,17 @@ shell_cmd_step(struct imp *im, struct sh_cmd *c, char **leadin)
 		free(title);
 		return;
 	}
+	if (c->example && im->last && jstr(im->last, "run")) {
+		/* literal values: read, never run in a walk */
+		char *note = xasprintf("Example from the runbook (line %d), with "
+				       "literal values:\n%s", c->line,
+				       strbuf_str(&c->text));
+
+		append_note(im->last, note);
+		free(note);
+		free(title);
+		return;
+	}
 	st = add_run_step(im, title, strbuf_str(&c->text));
 	if (c->example) {
 		cJSON_AddBoolToObject(st, "required", 0);
@@ -2018,11 +2035,90 @@ not_shell_note(struct imp *im, const struct md_block *b, const char *why)
 	free(what);
 }
 
+static const char *declare_choice_var(struct imp *im, const char *name,
+				      const char *pattern, const char *prompt);
+
+/* The comment above command I offers it instead of the one before
+ * ("# 3. Alternative: revert ...", "# Or: ..."). */
+static int
+is_inline_alternative(const struct sh_split *sp, size_t i)
+{
+	static const char *const words[] = { "alternative", "alternatively",
+		"or ", "or:", "option b", "option 2", "option c", "option 3",
+		"instead", NULL };
+	char *t;
+	int hit = 0;
+
+	if (i == 0 || !sp->cmds[i].title || sp->cmds[i].is_check ||
+	    sp->cmds[i - 1].is_check)
+		return 0;
+	t = plain_title(sp->cmds[i].title);
+	for (char *c = t; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	for (size_t k = 0; words[k] && !hit; k++)
+		hit = strncmp(t, words[k], strlen(words[k])) == 0;
+	free(t);
+	return hit;
+}
+
+/* Commands of one block that the runbook gives as alternatives to each
+ * other: a decide step over them, and the index range they span (from,
+ * returned, to *TO), or -1. */
+static int
+inline_alternatives(struct imp *im, const struct sh_split *sp, int line,
+		    int *to)
+{
+	size_t i, k;
+	cJSON *opts, *st;
+	struct strbuf pat = STRBUF_INIT;
+	enum phase_id ph = content_phase(im);
+
+	for (i = 1; i < sp->n && !is_inline_alternative(sp, i); i++)
+		;
+	if (i >= sp->n)
+		return -1;
+	for (k = i; k + 1 < sp->n && is_inline_alternative(sp, k + 1); k++)
+		;
+	opts = cJSON_CreateArray();
+	for (size_t j = i - 1; j <= k; j++) {
+		cJSON *o = cJSON_CreateObject();
+		char *id = xasprintf("alt-%zu", j - i + 2);
+		char *label = sp->cmds[j].title ? plain_title(sp->cmds[j].title)
+			: first_line_of(strbuf_str(&sp->cmds[j].text));
+
+		cJSON_AddStringToObject(o, "id", id);
+		cJSON_AddStringToObject(o, "label", label);
+		cJSON_AddItemToArray(opts, o);
+		strbuf_addf(&pat, "%s%s", pat.len ? "|" : "(", id);
+		free(id);
+		free(label);
+	}
+	strbuf_addc(&pat, ')');
+	im->inline_var = NULL;
+	st = add_step_in(im, ph < PHASE_DECIDE ? ph : PHASE_DECIDE,
+			 STEP_KIND_DECIDE, "Which of the runbook's alternatives?");
+	apply_alt_when(im, st);
+	im->inline_var = declare_choice_var(im, "ALTERNATIVE",
+					    strbuf_str(&pat),
+					    "The alternative chosen");
+	cJSON_AddStringToObject(st, "variable", im->inline_var);
+	cJSON_AddItemToObject(st, "options", opts);
+	append_note(st, "The runbook's block gives these commands as "
+		    "alternatives: each runs only when chosen.");
+	add_review(im, line, st, "commands of the block at line %d are "
+		   "alternatives to each other: check the options", line);
+	strbuf_done(&pat);
+	*to = (int)k;
+	return (int)i - 1;
+}
+
 static void
 on_shell(struct imp *im, const struct md_block *b)
 {
 	struct sh_split sp = { 0 };
 	char *leadin = NULL;
+	int alt_from, alt_to = -1;
+	const char *var;
 
 	split_shell(b->text, b->line + 1, &sp);
 	if (sp.n && count_shell(&sp) == 0 && !is_blank(b->text)) {
@@ -2046,9 +2142,16 @@ on_shell(struct imp *im, const struct md_block *b)
 		leadin = take_leadin(im);
 	if (sp.head.len)
 		add_pending(im, strbuf_str(&sp.head), b->line, "comment", 1);
+	alt_from = inline_alternatives(im, &sp, b->line, &alt_to);
+	var = im->inline_var;
+	im->inline_var = NULL;
 	for (size_t i = 0; i < sp.n; i++) {
 		struct sh_cmd *c = &sp.cmds[i];
 
+		im->inline_var = alt_from >= 0 && (int)i >= alt_from &&
+				 (int)i <= alt_to ? var : NULL;
+		snprintf(im->inline_value, sizeof(im->inline_value), "alt-%d",
+			 (int)i - alt_from + 1);
 		if (!c->is_check && !looks_like_shell(strbuf_str(&c->text))) {
 			add_pending(im, strbuf_str(&c->text), c->line,
 				    "text in a shell block", 0);
@@ -2059,6 +2162,7 @@ on_shell(struct imp *im, const struct md_block *b)
 		}
 		shell_cmd_step(im, c, &leadin);
 	}
+	im->inline_var = NULL;
 	free(leadin);
 	split_done(&sp);
 }
@@ -2818,7 +2922,8 @@ static void
 on_task(struct imp *im, const struct md_block *b)
 {
 	char *plain = plain_title(b->text);
-	char *role = approval_role(b->text);
+	cJSON *named = roles_in(b->text);
+	char *role = named ? NULL : approval_role(b->text);
 	cJSON *roles = NULL;
 	cJSON *st;
 
@@ -2832,7 +2937,9 @@ on_task(struct imp *im, const struct md_block *b)
 		return;
 	}
 	if (!im->has_approve && has_word(b->text, approve_words))
-		roles = roles_in(b->text);
+		roles = named;
+	else
+		cJSON_Delete(named);
 	if (roles) {
 		st = add_approve(im, plain, roles);
 		append_note(st, "From the runbook's checklist.");
@@ -2990,7 +3097,8 @@ static int
 offers_choice(const char *text)
 {
 	static const char *const words[] = { "options", "alternatives",
-		"choose", "one of", "ways to", NULL };
+		"choose", "one of", "ways to", "scenarios", "failure modes",
+		"cases", NULL };
 
 	return has_word(text, words);
 }
@@ -3209,6 +3317,11 @@ enter_alternative(struct imp *im, size_t i, int lvl)
 			im->alt_value = NULL;
 		}
 		return;
+	}
+	/* An alternative no heading places is a response: it acts. */
+	if (im->phase_auto) {
+		im->phase = PHASE_EXECUTE;
+		im->phase_auto = 0;
 	}
 	if (!im->groups[g].decide)
 		make_alt_decide(im, &im->groups[g]);
@@ -3557,7 +3670,8 @@ ask_late_inputs_early(struct imp *im)
 		int first = -1;
 		cJSON *when = v->from_input ? users_when(im, ref, &first) : NULL;
 
-		if (v->from_input && first >= PHASE_APPROVE) {
+		if (v->from_input && first >= PHASE_APPROVE &&
+		    first <= PHASE_EXECUTE) {
 			cJSON *st = input_step(im, PHASE_DECIDE, v);
 
 			if (when)
