@@ -1786,7 +1786,7 @@ add_run_step(struct imp *im, const char *title, const char *cmd)
 
 	rewrite_placeholders(im, cmd, 1, &run);
 	if (hazard_find(HAZARD_DESTRUCTIVE, strbuf_str(&run), NULL, NULL) &&
-	    content_phase(im) < PHASE_EXECUTE) {
+	    (content_phase(im) < PHASE_EXECUTE || im->phase_auto)) {
 		moved = content_phase(im) != PHASE_EXECUTE;
 		im->phase = PHASE_EXECUTE;
 		im->phase_auto = 0;
@@ -1796,7 +1796,7 @@ add_run_step(struct imp *im, const char *title, const char *cmd)
 	im->phase_auto = saved_auto;
 	cJSON_AddStringToObject(st, "run", strbuf_str(&run));
 	mark_hazards(im, st, strbuf_str(&run));
-	if (moved && !saved_auto)
+	if (moved && !saved_auto && saved < PHASE_EXECUTE)
 		add_review(im, 0, st, "a destructive command in a section "
 			   "before the approval (%s) was moved to execute, "
 			   "behind the approval",
@@ -2727,6 +2727,16 @@ axis_json(struct imp *im, const struct md_block *b, size_t c, char **vals,
 	return axis;
 }
 
+/* A cell that stands for every value of its column ("Any", "All"). */
+static int
+is_wildcard(const char *value)
+{
+	static const char *const any[] = { "any", "all", "n-a", "na", "step",
+					   NULL };
+
+	return in_list(value, any, 0);
+}
+
 /* A table such as | Severity | User impact | Action |: a matrix with the
  * severity as rows and the impact as columns. A combination the table
  * does not give takes its row's first action, as a review point. */
@@ -2748,9 +2758,15 @@ on_matrix2(struct imp *im, const struct md_block *b, int key, int act,
 							rows, n_rows));
 	cJSON_AddItemToObject(matrix, "cols", axis_json(im, b, (size_t)other,
 							cols, n_cols));
-	for (size_t r = 1; r < b->n_rows; r++)
-		grid[row_at[r] * n_cols + col_at[r]] =
-			matrix_option(options, b, r, key, act);
+	for (size_t r = 1; r < b->n_rows; r++) {
+		const char *opt = matrix_option(options, b, r, key, act);
+
+		grid[row_at[r] * n_cols + col_at[r]] = opt;
+		if (is_wildcard(cols[col_at[r]]))
+			for (size_t c = 0; c < n_cols; c++)
+				if (!grid[row_at[r] * n_cols + c])
+					grid[row_at[r] * n_cols + c] = opt;
+	}
 	for (size_t r = 0; r < n_rows; r++) {
 		cJSON *row = cJSON_CreateArray();
 		const char *first = NULL;
@@ -3351,7 +3367,7 @@ static const struct {
 	{ PHASE_COMMUNICATE, { "communicat", "notif", "announce", "post-mortem",
 			       "postmortem", "post mortem", "follow-up",
 			       "follow up", "stakeholder", "status page",
-			       NULL } },
+			       "tell people", "tell the team", NULL } },
 	{ PHASE_APPROVE, { "approv", "sign-off", "sign off", "signoff",
 			   "authoriz", NULL } },
 	{ PHASE_DECIDE, { "when to", "decision", "decide", "criteria",
@@ -3391,6 +3407,11 @@ flush_section(struct imp *im)
 		return;
 	if (im->last) {
 		give_pending(im, im->last);
+		return;
+	}
+	if (im->alt >= 0 && im->groups[im->alt].decide) {
+		/* an option's own words: they describe the option */
+		give_pending(im, im->groups[im->alt].decide);
 		return;
 	}
 	if (im->section_class == PHASE_DECIDE && im->prose_decide) {
