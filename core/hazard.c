@@ -92,6 +92,9 @@ static const struct hazard_rule rules[] = {
 	  "([^[:alnum:]_]|$)|truncate([[:space:]]+table)?[[:space:]]+"
 	  "[[:alnum:]_\"])",
 	  1, 0, NULL },
+	{ HAZARD_DESTRUCTIVE, "redis del/flush",
+	  CMD "redis-cli" ARGS "?(del|unlink|flushdb|flushall|FLUSHDB|FLUSHALL|"
+	  "DEL)" END, 0, 0, NULL },
 	{ HAZARD_DESTRUCTIVE, "migration undo",
 	  CMD "(flyway" ARGS "(undo|clean)|liquibase" ARGS "rollback[a-zA-Z-]*|"
 	  "alembic" ARGS "downgrade|rails" ARGS "db:rollback|rake" ARGS

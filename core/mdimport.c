@@ -3107,6 +3107,28 @@ alt_kind(const char *text)
 	return kind;
 }
 
+/* A section run only when something went wrong: "Troubleshooting",
+ * "Emergency ...", "Known issues". */
+static int
+is_conditional(const char *text)
+{
+	static const char *const words[] = { "troubleshoot", "emergency",
+		"known issues", "common issues", "common problems",
+		"workaround", "break glass", "break-glass", NULL };
+
+	return has_word(text, words);
+}
+
+/* Heading I has a deeper heading before the next one of its level. */
+static int
+has_children(const struct md_doc *doc, size_t i)
+{
+	for (size_t k = i + 1; k < doc->n; k++)
+		if (doc->b[k].kind == MD_HEADING)
+			return doc->b[k].level > doc->b[i].level;
+	return 0;
+}
+
 /* A heading whose children are alternatives by its own words: "Choose
  * one of", "Rollback options", "Alternatives". */
 static int
@@ -3114,7 +3136,8 @@ offers_choice(const char *text)
 {
 	static const char *const words[] = { "options", "alternatives",
 		"choose", "one of", "ways to", "scenarios", "failure modes",
-		"cases", NULL };
+		"cases", "troubleshoot", "known issues", "common issues",
+		"common problems", NULL };
 
 	return has_word(text, words);
 }
@@ -3173,6 +3196,8 @@ find_alternatives(struct imp *im, const struct md_doc *doc)
 		for (int l = lvl - 1; l >= 1 && !up; l--)
 			up = parent[l];
 		kind = alt_kind(b->text);
+		if (!kind && is_conditional(b->text) && !has_children(doc, i))
+			kind = 2;
 		if (!kind && up && offers_choice(up) &&
 		    (is_numbered(b->text) ||
 		     (cur >= 0 && im->groups[cur].level == lvl)))
@@ -3257,12 +3282,16 @@ static void
 make_alt_decide(struct imp *im, struct alt_group *g)
 {
 	cJSON *opts = cJSON_CreateArray();
-	char *base = g->parent ? var_name(g->parent, strlen(g->parent))
-			       : xstrdup("CHOICE");
+	char *label0 = plain_title(im->doc->b[g->members[0]].text);
+	char *base = g->n == 1 ? var_name(label0, strlen(label0))
+		: g->parent ? var_name(g->parent, strlen(g->parent))
+		: xstrdup("CHOICE");
 	char *name = xasprintf("%s%s", *base ? base : "CHOICE",
 			       strstr(base, "OPTION") ? "" : "_OPTION");
-	char *title = g->parent ? xasprintf("%s: which one?", g->parent)
-				: xstrdup("Which way?");
+	char *first = plain_title(im->doc->b[g->members[0]].text);
+	char *title = g->n == 1 ? xasprintf("Needed: %s?", first)
+		: g->parent ? xasprintf("%s: which one?", g->parent)
+		: xstrdup("Which way?");
 	cJSON *st;
 	struct strbuf pat = STRBUF_INIT;
 	int rec = -1;
@@ -3308,14 +3337,22 @@ make_alt_decide(struct imp *im, struct alt_group *g)
 		    : "The runbook offers these as alternatives: each "
 		    "option's steps run only when it is chosen.");
 	g->decide = st;
-	add_review(im, im->doc->b[g->members[0]].line, st, "the sections "
-		   "from line %d are alternatives: check the options and that "
-		   "each step sits under the right one",
-		   im->doc->b[g->members[0]].line);
+	if (g->n == 1)
+		add_review(im, im->doc->b[g->members[0]].line, st, "the section "
+			   "at line %d runs only when something went wrong: "
+			   "its steps run only when this decision says so",
+			   im->doc->b[g->members[0]].line);
+	else
+		add_review(im, im->doc->b[g->members[0]].line, st, "the "
+			   "sections from line %d are alternatives: check the "
+			   "options and that each step sits under the right one",
+			   im->doc->b[g->members[0]].line);
 	strbuf_done(&pat);
 	free(name);
 	free(base);
 	free(title);
+	free(first);
+	free(label0);
 }
 
 /* Entering heading I: the group and option it belongs to, if any. */

@@ -719,6 +719,31 @@ START_TEST(test_import_phases_follow_sections_and_the_gate_comes_last)
 }
 END_TEST
 
+static const char troubleshooting_md[] =
+	"# Cache rollback\n\n"
+	"## Troubleshooting\n\n"
+	"```bash\nredis-cli -h cache.internal flushdb\n```\n\n"
+	"## Rollback\n\n"
+	"```bash\nhelm rollback cache 3\n```\n";
+
+START_TEST(test_import_troubleshooting_commands_wait_behind_a_decision)
+{
+	cJSON *root = import_text(troubleshooting_md,
+				  strlen(troubleshooting_md), NULL);
+	int ph = -1;
+	cJSON *st = find_step(root, "run", "flushdb", &ph, NULL);
+	cJSON *d = find_step(root, "kind", "decide", NULL, NULL);
+
+	ck_assert_ptr_nonnull(st);
+	ck_assert_int_eq(ph, PHASE_EXECUTE);
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(st, "destructive")));
+	ck_assert_ptr_nonnull(d);
+	ck_assert_ptr_nonnull(when_value(st, str(d, "variable")));
+	ck_assert_ptr_nonnull(option_labelled(d, "Not needed"));
+	cJSON_Delete(root);
+}
+END_TEST
+
 /* --- placeholders, two-dimensional tables, front matter ------------------ */
 
 static const char template_md[] =
@@ -1019,6 +1044,7 @@ import_suite(void)
 		{ "draft", test_import_draft_has_review_points_and_explains_each_section },
 		{ "templates", test_import_template_placeholders_tables_and_front_matter },
 		{ "gate", test_import_phases_follow_sections_and_the_gate_comes_last },
+		{ "troubleshooting", test_import_troubleshooting_commands_wait_behind_a_decision },
 		{ "options", test_import_option_sections_become_one_decision },
 		{ "altshapes", test_import_strategy_platform_and_fallback_sections_are_choices },
 		{ "norollback", test_import_do_not_roll_back_runs_no_rollback_command },
