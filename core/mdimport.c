@@ -1074,6 +1074,7 @@ struct imp_review {
 	int line;
 	char *step;		/* step id, or NULL */
 	char *text;
+	int awaiting;		/* about pending prose: its step once given */
 };
 
 struct imp {
@@ -1139,6 +1140,7 @@ add_review(struct imp *im, int line, const cJSON *step, const char *fmt, ...)
 	r = &im->reviews[im->n_reviews++];
 	r->line = line;
 	r->step = cJSON_IsString(id) ? xstrdup(id->valuestring) : NULL;
+	r->awaiting = !r->step && im->pending.len > 0;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
@@ -1228,6 +1230,11 @@ give_pending(struct imp *im, cJSON *step)
 
 	append_note(step, text);
 	free(text);
+	for (size_t i = 0; i < im->n_reviews; i++)
+		if (im->reviews[i].awaiting) {
+			im->reviews[i].step = xstrdup(id);
+			im->reviews[i].awaiting = 0;
+		}
 	for (size_t i = 0; i < im->n_pends; i++) {
 		if (im->pends[i].prose) {
 			n_prose++;
@@ -3119,6 +3126,22 @@ is_conditional(const char *text)
 	return has_word(text, words);
 }
 
+/* The section of heading I holds a fenced block of commands. */
+static int
+has_commands(const struct md_doc *doc, size_t i)
+{
+	for (size_t k = i + 1; k < doc->n; k++) {
+		const struct md_block *b = &doc->b[k];
+
+		if (b->kind == MD_HEADING)
+			return 0;
+		if (b->kind == MD_CODE && (in_list(b->info, shell_langs, 0) ||
+					   !*b->info))
+			return 1;
+	}
+	return 0;
+}
+
 /* Heading I has a deeper heading before the next one of its level. */
 static int
 has_children(const struct md_doc *doc, size_t i)
@@ -3196,7 +3219,8 @@ find_alternatives(struct imp *im, const struct md_doc *doc)
 		for (int l = lvl - 1; l >= 1 && !up; l--)
 			up = parent[l];
 		kind = alt_kind(b->text);
-		if (!kind && is_conditional(b->text) && !has_children(doc, i))
+		if (!kind && is_conditional(b->text) && !has_children(doc, i) &&
+		    has_commands(doc, i))
 			kind = 2;
 		if (!kind && up && offers_choice(up) &&
 		    (is_numbered(b->text) ||
