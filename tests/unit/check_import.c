@@ -642,8 +642,14 @@ START_TEST(test_import_strategy_platform_and_fallback_sections_are_choices)
 	ck_assert_ptr_nonnull(helm);
 	ck_assert_ptr_nonnull(cJSON_GetObjectItem(helm, "when"));
 	ck_assert_ptr_nonnull(cJSON_GetObjectItem(scale, "when"));
-	ck_assert_str_ne(cJSON_PrintUnformatted(cJSON_GetObjectItem(helm, "when")),
-			 cJSON_PrintUnformatted(cJSON_GetObjectItem(scale, "when")));
+	{
+		char *a = cJSON_PrintUnformatted(cJSON_GetObjectItem(helm, "when"));
+		char *b = cJSON_PrintUnformatted(cJSON_GetObjectItem(scale, "when"));
+
+		ck_assert_str_ne(a, b);
+		free(a);
+		free(b);
+	}
 	ck_assert_ptr_nonnull(cJSON_GetObjectItem(ios, "when"));
 	ck_assert_ptr_nonnull(cJSON_GetObjectItem(android, "when"));
 	ck_assert_ptr_null(cJSON_GetObjectItem(undo, "when"));
