@@ -2373,15 +2373,14 @@ on_output(struct imp *im, const struct md_block *b)
 	free(out);
 }
 
-/* Lines of TEXT that start with a "$ " prompt. */
+/* Some line of TEXT starts with a "$ " prompt. */
 static int
 has_prompts(const char *text)
 {
 	for (const char *l = text; l && *l; l = strchr(l, '\n')) {
 		l += *l == '\n';
 		l += strspn(l, " \t");
-		if ((l[0] == '$' || l[0] == '#') && (l[1] == ' ' || l[1] == '\n' ||
-						     !l[1]) && l[0] == '$')
+		if (l[0] == '$' && (l[1] == ' ' || l[1] == '\n' || !l[1]))
 			return 1;
 	}
 	return 0;
