@@ -3632,6 +3632,11 @@ gate_on_rollback_choice(struct imp *im)
 	}
 	if (!others)
 		return;
+	/* nothing to approve either when nothing is rolled back */
+	cJSON_ArrayForEach(st, im->steps[PHASE_APPROVE])
+		if (!cJSON_GetObjectItemCaseSensitive(st, "when"))
+			cJSON_AddItemToObject(cJSON_AddObjectToObject(st, "when"),
+					      var, cJSON_Duplicate(others, 1));
 	cJSON_ArrayForEach(st, im->steps[PHASE_EXECUTE]) {
 		cJSON *when = cJSON_GetObjectItemCaseSensitive(st, "when");
 

@@ -683,6 +683,10 @@ START_TEST(test_import_do_not_roll_back_runs_no_rollback_command)
 	ck_assert_ptr_nonnull(vals);
 	cJSON_ArrayForEach(v, vals)
 		ck_assert_str_ne(v->valuestring, str(no, "id"));
+	/* nor is anything to approve */
+	ck_assert_ptr_nonnull(when_value(find_step(root, "kind", "approve",
+						   NULL, NULL),
+					 str(d, "variable")));
 	cJSON_Delete(root);
 }
 END_TEST
