@@ -124,6 +124,13 @@ static const struct hazard_rule rules[] = {
 	  "[[:space:]]+[^[:space:]]+[[:space:]]+(stop|restart))" END, 0, 0, NULL },
 	{ HAZARD_DESTRUCTIVE, "docker rm/stop/push",
 	  CMD "(docker|podman)" ARGS "(rm|rmi|stop|kill|push)" END, 0, 0, NULL },
+	{ HAZARD_DESTRUCTIVE, "docker compose up/down",
+	  CMD "(docker[[:space:]]+compose|docker-compose|podman-compose)" ARGS
+	  "?(up|down|restart|stop|rm)" END, 0, 0, NULL },
+	{ HAZARD_DESTRUCTIVE, "deploy/release target",
+	  CMD "(make|just|task|rake|(npm|pnpm|yarn)[[:space:]]+run)" ARGS
+	  "?(deploy|release|publish|rollback|promote)([:_-][[:alnum:]_-]*)?" END,
+	  0, 0, NULL },
 	{ HAZARD_DESTRUCTIVE, "dd/mkfs",
 	  CMD "(dd" ARGS "?if=|mkfs[.a-z0-9]*)" END, 0, 0, NULL },
 

@@ -51,6 +51,9 @@ static const char *const destructive_cmds[] = {
 	"aws s3 rm s3://bucket/releases/1.2.3 --recursive",
 	"aws rds restore-db-instance-to-point-in-time --source-db-instance-identifier app",
 	"gcloud sql backups restore 12 --restore-instance=app",
+	"docker compose up -d wiki",
+	"make -C services/cart deploy ENV=production",
+	"redis-cli -h cache flushdb",
 	NULL,
 };
 
@@ -60,6 +63,7 @@ static const char *const harmless_cmds[] = {
 	"terraform state list", "git push origin main", "git log --oneline",
 	"npm view web dist-tags", "psql -c 'select count(*) from jobs'",
 	"rm -rf node_modules", "git fetch --tags", "echo DROP the idea",
+	"make -C services/cart smoke", "docker compose ps",
 	NULL,
 };
 
