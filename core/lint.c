@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "hazard.h"
 #include "playbook.h"
 #include "session.h"
 #include "strbuf.h"
@@ -28,7 +29,9 @@ const char *const lint_rule_names[] = {
 	"unbraced-reference", "confirm-missing", "confirm-names-nothing",
 	"confirm-ignored", "looks-destructive", "drill-missing",
 	"unreachable", "unset-before-use", "too-many-paths",
-	"parallel-alone", "parallel-interactive", NULL,
+	"parallel-alone", "parallel-interactive", "looks-interactive",
+	"no-timeout", "draft", "destructive-before-approval",
+	"exclusive-without-when", "input-after-approval", NULL,
 };
 
 /* What the lint knows of one variable. */
@@ -678,29 +681,44 @@ check_confirm(struct lint *l, const struct pb_step *st, const char *sp)
 	free(path);
 }
 
-/* Commands that destroy or move something others rely on. */
+/* Commands that destroy or move something others rely on: the rules
+ * import marks steps with. */
 static const char *
 destructive_pattern(const char *run)
 {
-	static const char *const patterns[] = {
-		"reset --hard", "push --force", "push -f ", "push origin :",
-		"push --delete", "unpublish", "yank", "dist-tag add",
-		"dist-tag rm", "npm deprecate", "pkill", "killall",
-		"branch -D", "clean -f", "clean -xf", "clean -fd", NULL,
-	};
-	const char *k;
+	return hazard_find(HAZARD_DESTRUCTIVE, run, NULL, NULL);
+}
 
-	for (size_t i = 0; patterns[i]; i++)
-		if (strstr(run, patterns[i]))
-			return patterns[i];
-	for (k = strstr(run, "kill "); k; k = strstr(k + 1, "kill ")) {
-		const char *arg = k + 5 + strspn(k + 5, " ");
+/* A command that needs a terminal, or waits or follows, in a step that
+ * does not say so. */
+static void
+check_interactive_and_timeout(struct lint *l, const struct pb_step *st,
+			      const char *sp)
+{
+	const char *what;
+	char *path;
 
-		if ((k == run || !playbook_is_name_char(k[-1])) &&
-		    strncmp(arg, "-0", 2) != 0 && strncmp(arg, "-l", 2) != 0)
-			return "kill";
+	if (st->kind != STEP_KIND_RUN)
+		return;
+	what = hazard_find(HAZARD_INTERACTIVE, st->run, NULL, NULL);
+	if (what && !st->interactive) {
+		l->rule = "looks-interactive";
+		path = xasprintf("%s.run", sp);
+		report(l, LINT_WARNING, path, "add \"interactive\": true, or "
+		       "give the command what it would ask for", "the command "
+		       "needs a terminal (%s) but the step is not marked "
+		       "interactive", what);
+		free(path);
 	}
-	return NULL;
+	what = hazard_find(HAZARD_WAITS, st->run, NULL, NULL);
+	if (what && !st->timeout_us && !st->interactive) {
+		l->rule = "no-timeout";
+		path = xasprintf("%s.run", sp);
+		report(l, LINT_WARNING, path, "add a \"timeout\" (e.g. \"10m\")",
+		       "the command waits or follows (%s) and the step has no "
+		       "timeout, so it may never end", what);
+		free(path);
+	}
 }
 
 static void
@@ -726,6 +744,7 @@ rule_destructive(struct lint *l)
 				       "destructive");
 				free(path);
 			}
+			check_interactive_and_timeout(l, st, sp);
 			pat = st->kind == STEP_KIND_RUN && !st->destructive
 				? destructive_pattern(st->run) : NULL;
 			if (pat) {
@@ -1293,6 +1312,288 @@ rule_paths(struct lint *l)
 	free(w.scratch);
 }
 
+/* --- rules: the approval gate --------------------------------------------- */
+
+/* Every condition of A's when is one of D's, with D's values among A's:
+ * whenever D is active, A is too. */
+static int
+when_implies(const struct pb_when *d, const struct pb_when *a)
+{
+	for (size_t i = 0; i < a->n_conds; i++) {
+		const struct pb_cond *ac = &a->conds[i];
+		const struct pb_cond *dc = NULL;
+
+		for (size_t j = 0; j < d->n_conds && !dc; j++)
+			if (strcmp(d->conds[j].var, ac->var) == 0)
+				dc = &d->conds[j];
+		if (!dc)
+			return 0;
+		for (size_t v = 0; v < dc->n_values; v++) {
+			size_t w;
+
+			for (w = 0; w < ac->n_values &&
+			     strcmp(ac->values[w], dc->values[v]); w++)
+				;
+			if (w == ac->n_values)
+				return 0;
+		}
+	}
+	return 1;
+}
+
+/* Step (P, I) comes before the first approve step in file order; with no
+ * approve step at all, before the execute phase. */
+static int
+before_the_gate(const struct playbook *pb, int p, size_t i)
+{
+	for (int q = 0; q < PHASE_COUNT; q++)
+		for (size_t k = 0; k < pb->phases[q].n_steps; k++)
+			if (pb->phases[q].steps[k].kind == STEP_KIND_APPROVE)
+				return q > p || (q == p && k > i);
+	return p < PHASE_EXECUTE;
+}
+
+/* A destructive step placed before the approval gate runs before anyone
+ * approved it, on every path. (A playbook may leave some paths without an
+ * approval on purpose, such as a staging environment: those are its
+ * author's choice.) */
+static void
+rule_destructive_before_approval(struct lint *l)
+{
+	const struct playbook *pb = l->pb;
+
+	l->rule = "destructive-before-approval";
+	for (int p = 0; p < PHASE_COUNT; p++)
+		for (size_t i = 0; i < pb->phases[p].n_steps; i++) {
+			const struct pb_step *st = &pb->phases[p].steps[i];
+			char *path;
+
+			if (st->kind != STEP_KIND_RUN || !st->destructive ||
+			    !before_the_gate(pb, p, i))
+				continue;
+			path = step_path(p, i);
+			report(l, LINT_WARNING, path, "move it after the approve "
+			       "step (the execute phase), or add an approval "
+			       "before it", "destructive step \"%s\" runs before "
+			       "the approval gate", st->id);
+			free(path);
+		}
+}
+
+/* Decide step ST sets NAME: its variable, or an option's sets. */
+static int
+decide_sets(const struct pb_step *st, const char *name)
+{
+	if (st->variable && strcmp(st->variable, name) == 0)
+		return 1;
+	for (size_t o = 0; o < st->n_options; o++)
+		for (size_t k = 0; k < st->options[o].n_sets; k++)
+			if (strcmp(st->options[o].sets[k].name, name) == 0)
+				return 1;
+	return 0;
+}
+
+/* Some condition of W names a variable a decide step after the step
+ * (AP, AI) sets: the path branches after the approval, which must then
+ * be given again. */
+static int
+decided_after(const struct playbook *pb, const struct pb_when *w, int ap,
+	      size_t ai)
+{
+	for (size_t c = 0; c < w->n_conds; c++)
+		for (int p = ap; p < PHASE_COUNT; p++)
+			for (size_t i = p == ap ? ai + 1 : 0;
+			     i < pb->phases[p].n_steps; i++) {
+				const struct pb_step *st = &pb->phases[p].steps[i];
+
+				if (st->kind == STEP_KIND_DECIDE &&
+				    decide_sets(st, w->conds[c].var))
+					return 1;
+			}
+	return 0;
+}
+
+/* The value an approval binds to must be known when it is given: an
+ * execute step's variable first asked after the first approval voids it. */
+static void
+rule_input_after_approval(struct lint *l)
+{
+	const struct playbook *pb = l->pb;
+	int ap = -1;
+	size_t ai = 0;
+
+	for (int p = 0; p < PHASE_COUNT && ap < 0; p++)
+		for (size_t i = 0; i < pb->phases[p].n_steps && ap < 0; i++)
+			if (pb->phases[p].steps[i].kind == STEP_KIND_APPROVE) {
+				ap = p;
+				ai = i;
+			}
+	if (ap < 0)
+		return;
+	l->rule = "input-after-approval";
+	for (size_t v = 0; v < pb->n_variables; v++) {
+		const char *name = pb->variables[v].name;
+		int first_p = -1, used = 0;
+		size_t first_i = 0;
+
+		for (int p = 0; p < PHASE_COUNT; p++)
+			for (size_t i = 0; i < pb->phases[p].n_steps; i++) {
+				const struct pb_step *st = &pb->phases[p].steps[i];
+
+				if (st->kind == STEP_KIND_INPUT && first_p < 0 &&
+				    strcmp(st->variable, name) == 0) {
+					first_p = p;
+					first_i = i;
+				}
+				if (p == PHASE_EXECUTE && st->run &&
+				    playbook_text_refs(st->run, name))
+					used = 1;
+			}
+		if (used && first_p >= 0 && (first_p > ap ||
+					     (first_p == ap && first_i > ai)) &&
+		    !decided_after(pb, &pb->phases[first_p].steps[first_i].when,
+				   ap, ai)) {
+			char *path = step_path(first_p, first_i);
+
+			report(l, LINT_WARNING, path, "ask it before the approval "
+			       "(in decide), so the sign-off covers the value",
+			       "%s, which an execute step needs, is first asked "
+			       "after the approval \"%s\", and setting it then "
+			       "voids that approval", name,
+			       pb->phases[ap].steps[ai].id);
+			free(path);
+		}
+	}
+}
+
+/* --- rule: mutually exclusive steps ------------------------------------------- */
+
+/* The first word of S that is not an option (nor an option's value, for
+ * -n and --namespace), without a "kind/" prefix ("deployment/web" is
+ * "web"); its length in *N. */
+static const char *
+first_operand(const char *s, size_t *n)
+{
+	for (;;) {
+		size_t w;
+
+		s += strspn(s, " \t");
+		w = strcspn(s, " \t\n;&|");
+		if (*s != '-')
+			break;
+		if ((w == 2 && strncmp(s, "-n", 2) == 0) ||
+		    (w == 11 && strncmp(s, "--namespace", 11) == 0)) {
+			s += w;
+			s += strspn(s, " \t");
+			w = strcspn(s, " \t\n;&|");
+		}
+		s += w;
+	}
+	*n = strcspn(s, " \t\n;&|");
+	for (size_t i = *n; i > 0; i--)
+		if (s[i - 1] == '/') {
+			*n -= i;
+			s += i;
+			break;
+		}
+	return s;
+}
+
+/* The rollback a command performs and what it acts on ("git" for the
+ * repository), in KIND and TARGET; 0 when it is none. */
+static int
+rollback_of(const char *run, char *kind, size_t ksize, char *target,
+	    size_t tsize)
+{
+	static const struct {
+		const char *verb, *kind;
+		int target_word;	/* words after the verb to the target */
+	} verbs[] = {
+		{ "git revert", "revert", -1 }, { "git reset --hard", "reset", -1 },
+		{ "rollout undo", "rollout undo", 0 },
+		{ "set image", "set image", 0 }, { "helm rollback", "helm rollback", 0 },
+		{ "argocd app rollback", "argocd rollback", 0 },
+		{ "argocd app sync", "argocd sync", 0 },
+		{ "rollouts undo", "rollouts undo", 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+		const char *at = strstr(run, verbs[i].verb);
+		const char *t;
+		size_t n;
+
+		if (!at)
+			continue;
+		snprintf(kind, ksize, "%s", verbs[i].kind);
+		if (verbs[i].target_word < 0) {
+			snprintf(target, tsize, "the git repository");
+			return 1;
+		}
+		t = first_operand(at + strlen(verbs[i].verb), &n);
+		if (n == 0)
+			return 0;
+		snprintf(target, tsize, "%.*s", (int)n, t);
+		return 1;
+	}
+	return 0;
+}
+
+static int
+same_when(const struct pb_when *a, const struct pb_when *b)
+{
+	return when_implies(a, b) && when_implies(b, a);
+}
+
+static void
+exclusive_check(struct lint *l, int p, size_t i, size_t j)
+{
+	const struct pb_step *a = &l->pb->phases[p].steps[i];
+	const struct pb_step *b = &l->pb->phases[p].steps[j];
+	char ka[32], ta[64], kb[32], tb[64];
+	char *path;
+
+	if (!rollback_of(a->run, ka, sizeof(ka), ta, sizeof(ta)) ||
+	    !rollback_of(b->run, kb, sizeof(kb), tb, sizeof(tb)) ||
+	    strcmp(ka, kb) == 0 || strcmp(ta, tb) != 0 ||
+	    !same_when(&a->when, &b->when))
+		return;
+	path = xasprintf("phases[%d].steps[%zu]", p, j);
+	report(l, LINT_WARNING, path, "make them options of a decide step "
+	       "and give each a when on its option", "steps \"%s\" (%s) and "
+	       "\"%s\" (%s) both roll back %s and run on the same path: "
+	       "they look like alternatives, not a sequence", a->id, ka,
+	       b->id, kb, ta);
+	free(path);
+}
+
+static void
+rule_exclusive(struct lint *l)
+{
+	const struct playbook *pb = l->pb;
+
+	l->rule = "exclusive-without-when";
+	for (int p = 0; p < PHASE_COUNT; p++)
+		for (size_t i = 0; i < pb->phases[p].n_steps; i++)
+			for (size_t j = i + 1; j < pb->phases[p].n_steps; j++)
+				if (pb->phases[p].steps[i].run &&
+				    pb->phases[p].steps[j].run)
+					exclusive_check(l, p, i, j);
+}
+
+/* --- rule: an unreviewed draft ------------------------------------------------ */
+
+static void
+rule_draft(struct lint *l)
+{
+	if (!l->pb->draft)
+		return;
+	l->rule = "draft";
+	report(l, LINT_WARNING, "draft", "settle the review points, then "
+	       "remove \"draft\": true", "the playbook is an unreviewed draft "
+	       "from rewind import, with %zu review points; rewind run "
+	       "refuses it", l->pb->n_review);
+}
+
 /* --- running the rules -------------------------------------------------------- */
 
 struct rule {
@@ -1309,6 +1610,10 @@ static const struct rule rules[] = {
 	{ "drill-missing", rule_drill_missing },
 	{ "parallel-alone", rule_parallel },
 	{ "unreachable", rule_paths },
+	{ "draft", rule_draft },
+	{ "destructive-before-approval", rule_destructive_before_approval },
+	{ "input-after-approval", rule_input_after_approval },
+	{ "exclusive-without-when", rule_exclusive },
 	{ NULL, NULL },
 };
 

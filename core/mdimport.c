@@ -10,12 +10,15 @@
 
 #include <ctype.h>
 #include <regex.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
 
 #include "err.h"
+#include "hazard.h"
 #include "playbook.h"
 #include "strbuf.h"
 #include "utf8.h"
@@ -807,6 +810,10 @@ var_name(const char *text, size_t len)
 		if (isalnum(c) && c < 0x80) {
 			if (sb.len == 0 && isdigit(c))
 				strbuf_adds(&sb, "V_");
+			if (isupper(c) && i > 0 &&
+			    islower((unsigned char)text[i - 1]) &&
+			    sb.buf[sb.len - 1] != '_')
+				strbuf_addc(&sb, '_');	/* camelCase */
 			strbuf_addc(&sb, (char)toupper(c));
 		} else if (sb.len && sb.buf[sb.len - 1] != '_')
 			strbuf_addc(&sb, '_');
@@ -873,6 +880,38 @@ struct imp;
 static const char *declare_var(struct imp *im, const char *raw, size_t len,
 			       const char *orig, size_t orig_len);
 
+/* The name in a template expression ("values.serviceName",
+ * ".Values.image.tag"): its last part, with the one before it when the
+ * last is a generic word ("image.tag"). */
+static void
+template_name(const char **name, size_t *nlen)
+{
+	static const char *const generic[] = { "tag", "name", "id", "version",
+		"value", "url", "host", "port", "key", NULL };
+	const char *end = *name + *nlen, *last = end, *prev;
+	char word[16];
+
+	while (last > *name && last[-1] != '.')
+		last--;
+	if (last == *name || (size_t)(end - last) >= sizeof(word))
+		goto out;
+	memcpy(word, last, (size_t)(end - last));
+	word[end - last] = '\0';
+	for (char *c = word; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	prev = last - 1;
+	while (prev > *name && prev[-1] != '.')
+		prev--;
+	if (in_list(word, generic, 0) && prev < last - 1 &&
+	    strncasecmp(prev, "values.", 7) != 0 &&
+	    strncasecmp(prev, "params.", 7) != 0 &&
+	    strncasecmp(prev, "inputs.", 7) != 0)
+		last = prev;
+out:
+	*nlen = (size_t)(end - last);
+	*name = last;
+}
+
 /* Placeholder spans at P: returns the span's length (0 = none) and sets
  * *NAME and *NLEN to the name inside it. SHELL: P is in a shell command, where
  * [X] must be UPPER_CASE and $X must be a whole UPPER_CASE name. */
@@ -885,6 +924,11 @@ placeholder_at(const char *text, const char *p, int shell, const char **name,
 
 	if (p > text && p[-1] == '\\')
 		return 0;
+	if (p[0] == '$' && p[1] == '{' && p[2] == '{') {
+		size_t span = placeholder_at(text, p + 1, shell, name, nlen);
+
+		return span ? span + 1 : 0;
+	}
 	if (p[0] == '{' && p[1] == '{') {
 		for (q = p + 2; *q == ' '; q++)
 			;
@@ -893,6 +937,7 @@ placeholder_at(const char *text, const char *p, int shell, const char **name,
 		       *q == '-')
 			q++;
 		*nlen = (size_t)(q - *name);
+		template_name(name, nlen);
 		while (*q == ' ')
 			q++;
 		return *nlen && q[0] == '}' && q[1] == '}' ? (size_t)(q + 2 - p)
@@ -1005,32 +1050,31 @@ rewrite_placeholders(struct imp *im, const char *text, int shell,
 	}
 }
 
-/* --- destructive commands -------------------------------------------------- */
-
-static const char *const destructive_res[] = {
-	"git +push.*(--force|--force-with-lease|[[:space:]]-f([[:space:]]|$)"
-		"|[[:space:]]\\+[^[:space:]]|--delete|[[:space:]]:[^[:space:]])",
-	"git +reset +--hard", "git +tag +(-d|--delete)", "git +branch +-D",
-	"git +clean +-[a-z]*f", "git +checkout +(-f|--force)",
-	"git +checkout .* -- ", "git +stash +(drop|clear)",
-	"npm +(unpublish|deprecate|publish)", "npm +dist-tag +(add|rm)",
-	"(^|[^a-z])twine +", "yank", "poetry +publish", "gh +release +delete",
-	"(^|[^a-z-])(kill|pkill|killall)( |$)", "(^|[^a-z])rm +",
-	"-exec +rm", "find .*-delete", "docker +(rm|rmi|push|stop|kill)",
-	"kubectl +(delete|rollout +undo|scale|drain)",
-	"systemctl +(stop|restart|disable|kill)",
-	"service +[^ ]+ +(stop|restart)", "pip3? +uninstall",
-	"(DROP|TRUNCATE) +(TABLE|DATABASE|SCHEMA)", "DELETE +FROM",
-	"helm +(rollback|uninstall|delete)", "(^|[^a-z])dd +if=", "mkfs",
-	NULL,
-};
-
 /* --- the mapper ------------------------------------------------------------ */
 
 struct pend {
 	int line;
 	char *what;		/* "paragraph", "python code block", ... */
 	int prose;		/* ordinary prose rather than unmapped markup */
+};
+
+/* Sibling sections the runbook offers as alternatives ("Option A",
+ * "Strategy 2", "If the revert fails", one per platform): one decision. */
+struct alt_group {
+	int level;
+	size_t first, n;	/* block index of the first heading, count */
+	size_t *members;	/* block index of each heading */
+	char *var;		/* variable the decide step sets */
+	cJSON *decide;		/* made at the first member */
+	char *parent;		/* heading above the group, or NULL */
+};
+
+/* A point the draft's author must review. */
+struct imp_review {
+	int line;
+	char *step;		/* step id, or NULL */
+	char *text;
+	int awaiting;		/* about pending prose: its step once given */
 };
 
 struct imp {
@@ -1060,14 +1104,51 @@ struct imp {
 	size_t n_vars;
 	char **ids;
 	size_t n_ids;
-	regex_t *destr;
-	size_t n_destr;
 	struct strbuf notes_log;	/* summary: unmapped blocks */
 	struct strbuf added_log;	/* summary: steps the import added */
 	int n_prose;
 	int n_destructive;
 	int has_approve;
+	struct imp_review *reviews;
+	size_t n_reviews;
+	const struct md_doc *doc;
+	struct alt_group *groups;	/* alternative sections, found first */
+	size_t n_groups;
+	int *alt_of;		/* per block: its group, or -1 */
+	int alt;		/* group the current section belongs to, or -1 */
+	int alt_level;		/* heading level of that group */
+	char *alt_value;	/* option id of the current section */
+	int phase_auto;		/* no heading names the phase: by content */
+	cJSON *approve_step;	/* the first approve step */
+	int fm_title;		/* the title came from YAML front matter */
+	const char *inline_var;	/* commands of one block as alternatives */
+	char inline_value[8];
+	struct strbuf *explain;	/* --explain: per section, what it became */
 };
+
+static void __attribute__((format(printf, 4, 5)))
+add_review(struct imp *im, int line, const cJSON *step, const char *fmt, ...)
+{
+	struct imp_review *r;
+	const cJSON *id = step ? cJSON_GetObjectItemCaseSensitive(step, "id")
+			       : NULL;
+	va_list ap;
+	char buf[600];
+
+	im->reviews = xrealloc(im->reviews,
+			       (im->n_reviews + 1) * sizeof(*im->reviews));
+	r = &im->reviews[im->n_reviews++];
+	r->line = line;
+	r->step = cJSON_IsString(id) ? xstrdup(id->valuestring) : NULL;
+	r->awaiting = !r->step && im->pending.len > 0;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	r->text = xstrdup(buf);
+	if (im->explain)
+		strbuf_addf(im->explain, "    ! review%s%s: %s\n",
+			    r->step ? " " : "", r->step ? r->step : "", buf);
+}
 
 static const char *
 declare_var(struct imp *im, const char *raw, size_t len, const char *orig,
@@ -1149,6 +1230,11 @@ give_pending(struct imp *im, cJSON *step)
 
 	append_note(step, text);
 	free(text);
+	for (size_t i = 0; i < im->n_reviews; i++)
+		if (im->reviews[i].awaiting) {
+			im->reviews[i].step = xstrdup(id);
+			im->reviews[i].awaiting = 0;
+		}
 	for (size_t i = 0; i < im->n_pends; i++) {
 		if (im->pends[i].prose) {
 			n_prose++;
@@ -1156,6 +1242,10 @@ give_pending(struct imp *im, cJSON *step)
 		}
 		strbuf_addf(&im->notes_log, "  line %d: %s -> note of %s\n",
 			    im->pends[i].line, im->pends[i].what, id);
+		if (im->explain)
+			strbuf_addf(im->explain, "    -> line %d: %s, kept as "
+				    "a note of %s\n", im->pends[i].line,
+				    im->pends[i].what, id);
 	}
 	for (size_t i = 0; i < im->n_pends; i++)
 		free(im->pends[i].what);
@@ -1197,14 +1287,45 @@ add_step_in(struct imp *im, enum phase_id phase, enum step_kind kind,
 	cJSON_AddStringToObject(st, "title", plain);
 	free(plain);
 	cJSON_AddItemToArray(im->steps[phase], st);
+	if (im->explain)
+		strbuf_addf(im->explain, "    -> %s step %s\n",
+			    playbook_kind_name(kind), jstr(st, "id"));
 	return st;
+}
+
+/* A step in the section of an alternative runs only on that choice. */
+static void
+apply_alt_when(struct imp *im, cJSON *st)
+{
+	cJSON *when;
+
+	if ((im->alt < 0 || !im->alt_value) && !im->inline_var)
+		return;
+	when = cJSON_AddObjectToObject(st, "when");
+	if (im->alt >= 0 && im->alt_value)
+		cJSON_AddStringToObject(when, im->groups[im->alt].var,
+					im->alt_value);
+	if (im->inline_var)
+		cJSON_AddStringToObject(when, im->inline_var, im->inline_value);
+}
+
+/* The phase of a step in a section no heading places: before anything
+ * was executed it assesses, after that it verifies. */
+static enum phase_id
+content_phase(const struct imp *im)
+{
+	if (!im->phase_auto)
+		return im->phase;
+	return cJSON_GetArraySize(im->steps[PHASE_EXECUTE]) ? PHASE_VERIFY
+							   : PHASE_ASSESS;
 }
 
 static cJSON *
 add_step(struct imp *im, enum step_kind kind, const char *title)
 {
-	cJSON *st = add_step_in(im, im->phase, kind, title);
+	cJSON *st = add_step_in(im, content_phase(im), kind, title);
 
+	apply_alt_when(im, st);
 	if (im->pending.len)
 		give_pending(im, st);
 	im->last = st;
@@ -1577,30 +1698,54 @@ split_done(struct sh_split *sp)
 
 /* What the operator types to run a destructive command: the first
  * ${NAME} it uses (the value at stake), else the destructive words
- * themselves ("git reset --hard"). NULL when CMD is not destructive. */
+ * themselves, whole ("git reset --hard"). NULL when CMD is not
+ * destructive. */
 static char *
-destructive_confirm(const struct imp *im, const char *cmd)
+destructive_confirm(const char *cmd)
 {
 	const char *p = strstr(cmd, "${");
 	const char *end = p ? strchr(p, '}') : NULL;
-	regmatch_t m;
+	char *words = hazard_confirm_dup(cmd);
 
-	for (size_t i = 0; i < im->n_destr; i++) {
-		const char *s, *e;
-
-		if (regexec(&im->destr[i], cmd, 1, &m, 0) != 0)
-			continue;
-		if (end)
-			return xstrndup(p, (size_t)(end - p + 1));
-		s = cmd + m.rm_so;
-		e = cmd + m.rm_eo;
-		while (s < e && !isalnum((unsigned char)*s) && *s != '-')
-			s++;
-		while (e > s && !isalnum((unsigned char)e[-1]))
-			e--;
-		return e > s ? xstrndup(s, (size_t)(e - s)) : xstrdup("destroy");
+	if (words && end) {
+		free(words);
+		return xstrndup(p, (size_t)(end - p + 1));
 	}
-	return NULL;
+	return words;
+}
+
+/* "90s", "10m": a timeout as the playbook writes it. */
+static char *
+duration_text(int64_t us)
+{
+	int64_t s = us / 1000000;
+
+	return s % 60 ? xasprintf("%llds", (long long)s)
+		      : xasprintf("%lldm", (long long)(s / 60));
+}
+
+/* Destructive (with its confirmation), interactive and timeout, from the
+ * rules lint checks with. */
+static void
+mark_hazards(struct imp *im, cJSON *st, const char *run)
+{
+	char *confirm = destructive_confirm(run);
+	int64_t timeout = hazard_timeout_us(run);
+
+	if (confirm) {
+		cJSON_AddBoolToObject(st, "destructive", 1);
+		cJSON_AddStringToObject(st, "confirm", confirm);
+		free(confirm);
+		im->n_destructive++;
+	}
+	if (hazard_find(HAZARD_INTERACTIVE, run, NULL, NULL))
+		cJSON_AddBoolToObject(st, "interactive", 1);
+	if (timeout > 0) {
+		char *t = duration_text(timeout);
+
+		cJSON_AddStringToObject(st, "timeout", t);
+		free(t);
+	}
 }
 
 /* What a drill shows for a command: the output the runbook promises in a
@@ -1634,23 +1779,35 @@ add_drill(cJSON *st, const char *cmd, const char *note, const char *given)
 	free(out);
 }
 
+/* A run step; a destructive command never lands before the approval
+ * gate: a section before it (assess, decide, a scenario or
+ * troubleshooting section) hands it to execute. */
 static cJSON *
 add_run_step(struct imp *im, const char *title, const char *cmd)
 {
 	struct strbuf run = STRBUF_INIT;
 	cJSON *st;
-	char *confirm;
+	enum phase_id saved = im->phase;
+	int saved_auto = im->phase_auto;
+	int moved = 0;
 
 	rewrite_placeholders(im, cmd, 1, &run);
-	st = add_step(im, STEP_KIND_RUN, title);
-	cJSON_AddStringToObject(st, "run", strbuf_str(&run));
-	confirm = destructive_confirm(im, strbuf_str(&run));
-	if (confirm) {
-		cJSON_AddBoolToObject(st, "destructive", 1);
-		cJSON_AddStringToObject(st, "confirm", confirm);
-		free(confirm);
-		im->n_destructive++;
+	if (hazard_find(HAZARD_DESTRUCTIVE, strbuf_str(&run), NULL, NULL) &&
+	    (content_phase(im) < PHASE_EXECUTE || im->phase_auto)) {
+		moved = content_phase(im) != PHASE_EXECUTE;
+		im->phase = PHASE_EXECUTE;
+		im->phase_auto = 0;
 	}
+	st = add_step(im, STEP_KIND_RUN, title);
+	im->phase = saved;
+	im->phase_auto = saved_auto;
+	cJSON_AddStringToObject(st, "run", strbuf_str(&run));
+	mark_hazards(im, st, strbuf_str(&run));
+	if (moved && !saved_auto && saved < PHASE_EXECUTE)
+		add_review(im, 0, st, "a destructive command in a section "
+			   "before the approval (%s) was moved to execute, "
+			   "behind the approval",
+			   playbook_phase_name(saved));
 	strbuf_done(&run);
 	return st;
 }
@@ -1693,6 +1850,17 @@ shell_cmd_step(struct imp *im, struct sh_cmd *c, char **leadin)
 		free(title);
 		return;
 	}
+	if (c->example && im->last && jstr(im->last, "run")) {
+		/* literal values: read, never run in a walk */
+		char *note = xasprintf("Example from the runbook (line %d), with "
+				       "literal values:\n%s", c->line,
+				       strbuf_str(&c->text));
+
+		append_note(im->last, note);
+		free(note);
+		free(title);
+		return;
+	}
 	st = add_run_step(im, title, strbuf_str(&c->text));
 	if (c->example) {
 		cJSON_AddBoolToObject(st, "required", 0);
@@ -1705,19 +1873,303 @@ shell_cmd_step(struct imp *im, struct sh_cmd *c, char **leadin)
 	free(title);
 }
 
+/* TEXT after its leading comment and blank lines. */
+static const char *
+skip_comments(const char *text)
+{
+	const char *p = text;
+
+	for (;;) {
+		const char *t = p + strspn(p, " \t");
+
+		if (*t != '#' && *t != '\n')
+			return t;
+		p = strchr(t, '\n');
+		if (!p)
+			return t + strlen(t);
+		p++;
+	}
+}
+
+/* Words that start a UI instruction or prose, never a command here. */
+static const char *const prose_verbs[] = {
+	"click", "tap", "select", "navigate", "press", "choose", "go", "then",
+	"ensure", "verify", "confirm", "check", "open", "log", "sign", "wait",
+	"in", "on", "under", "from", "if", "note", "step", NULL,
+};
+
+/* Shell words that may start a command line. */
+static const char *const shell_starts[] = {
+	"if", "for", "while", "until", "case", "do", "done", "then", "else",
+	"elif", "fi", "esac", "function", "!", "{", "}", "[", "[[", "time",
+	"wait", "open", NULL,
+};
+
+/* Does LINE (a command's first line) read as a shell command? A command
+ * word is lower case (or a path, an assignment, a shell keyword); chat
+ * messages, flowcharts, numbered or UI instructions are not. */
+static int
+looks_like_shell(const char *line)
+{
+	const char *p = line + strspn(line, " \t");
+	size_t n = strcspn(p, " \t");
+	char word[32];
+	int is_verb;
+
+	if (strstr(p, "-->") || strstr(p, "==>") || strstr(p, "\xe2\x86\x92") ||
+	    strstr(p, "\xe2\x94") || strstr(p, "\xe2\x96"))
+		return 0;	/* arrows and box drawing: a flowchart */
+	if (!*p || n >= sizeof(word))
+		return n >= sizeof(word) && strchr("./~$", *p) != NULL;
+	memcpy(word, p, n);
+	word[n] = '\0';
+	if (strchr("./~$(", word[0]) && n > 1 && word[n - 1] != '.' &&
+	    word[n - 1] != ')')
+		return 1;
+	if (in_list(word, shell_starts, 0))
+		return 1;
+	if (strchr(word, '=') && (isupper((unsigned char)word[0]) ||
+				  islower((unsigned char)word[0]) ||
+				  word[0] == '_'))
+		return strspn(word, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			      "abcdefghijklmnopqrstuvwxyz0123456789_") ==
+		       (size_t)(strchr(word, '=') - word);
+	for (size_t i = 0; i < n; i++)
+		if (!(islower((unsigned char)word[i]) ||
+		      isdigit((unsigned char)word[i]) || strchr("_.+-/", word[i])))
+			return 0;
+	if (!islower((unsigned char)word[0]) || word[n - 1] == '.' ||
+	    word[n - 1] == ':')
+		return 0;
+	is_verb = in_list(word, prose_verbs, 0);
+	/* "open https://...", "wait 30" are commands; "click Deploy" is not */
+	return !is_verb || (p[n] == ' ' && !isupper((unsigned char)p[n + 1]) &&
+			    strncmp(p + n + 1, "the ", 4) != 0 &&
+			    strncmp(p + n + 1, "to ", 3) != 0 &&
+			    strncmp(p + n + 1, "on ", 3) != 0);
+}
+
+/* A command that changes the shell's own state, which later commands of
+ * the same block rely on. */
+static int
+sets_shell_state(const char *cmd)
+{
+	static const char *const words[] = {
+		"cd", "pushd", "popd", "export", "set", "source", ".", "unset",
+		"alias", "read", "trap", "shopt", "umask", "declare", "local",
+		"readonly", NULL,
+	};
+	const char *p = cmd + strspn(cmd, " \t");
+	size_t n = strcspn(p, " \t;&|\n");
+	char word[16];
+
+	if (n < sizeof(word)) {
+		memcpy(word, p, n);
+		word[n] = '\0';
+		if (in_list(word, words, 0))
+			return 1;
+	}
+	n = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		   "0123456789_");
+	if (n && p[n] == '=' && !isdigit((unsigned char)*p))
+		return 1;	/* an assignment */
+	return strstr(p, "() {") || strstr(p, "(){") ||
+	       strncmp(p, "function ", 9) == 0;
+}
+
+/* The block is one script: its commands share the shell's state. */
+static int
+is_script(const struct sh_split *sp)
+{
+	size_t n_cmds = 0;
+	int shared = 0;
+
+	for (size_t i = 0; i < sp->n; i++) {
+		if (sp->cmds[i].is_check)
+			continue;
+		n_cmds++;
+		shared |= sets_shell_state(strbuf_str(&sp->cmds[i].text));
+	}
+	return n_cmds > 1 && shared;
+}
+
+/* A script: the block as one run step, comments and all, so a value one
+ * line sets reaches the next. */
+static void
+script_step(struct imp *im, const struct md_block *b)
+{
+	char *leadin = take_leadin(im);
+	const char *body = skip_comments(b->text);
+	char *title = leadin ? leadin : body != b->text
+		? plain_title(b->text + strspn(b->text, "# \t"))
+		: first_line_of(body);
+	char *text = trim_dup(b->text, strlen(b->text));
+	cJSON *st;
+
+	if (strchr(title, '\n'))
+		*strchr(title, '\n') = '\0';
+	st = add_run_step(im, title, text);
+	add_drill(st, text, NULL, NULL);
+	append_note(st, "The runbook's block as one script: its commands "
+		    "share the shell (variables, directory, options).");
+	free(title);
+	free(text);
+}
+
+/* Commands of a shell block that do not read as shell become notes. */
+static size_t
+count_shell(const struct sh_split *sp)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < sp->n; i++)
+		n += !sp->cmds[i].is_check &&
+		     looks_like_shell(strbuf_str(&sp->cmds[i].text));
+	return n;
+}
+
+static void
+not_shell_note(struct imp *im, const struct md_block *b, const char *why)
+{
+	char *text = xasprintf("```%s\n%s```", b->info, b->text);
+	char *what = xasprintf("%s block that is not shell",
+			       *b->info ? b->info : "untagged");
+
+	add_pending(im, text, b->line, what, 0);
+	add_review(im, b->line, NULL, "%s: kept as a note, not a command; "
+		   "if the team runs it, make it a run step", why);
+	free(text);
+	free(what);
+}
+
+static const char *declare_choice_var(struct imp *im, const char *name,
+				      const char *pattern, const char *prompt);
+
+/* The comment above command I offers it instead of the one before
+ * ("# 3. Alternative: revert ...", "# Or: ..."). */
+static int
+is_inline_alternative(const struct sh_split *sp, size_t i)
+{
+	static const char *const words[] = { "alternative", "alternatively",
+		"or ", "or:", "option b", "option 2", "option c", "option 3",
+		"instead", NULL };
+	char *t;
+	int hit = 0;
+
+	if (i == 0 || !sp->cmds[i].title || sp->cmds[i].is_check ||
+	    sp->cmds[i - 1].is_check)
+		return 0;
+	t = plain_title(sp->cmds[i].title);
+	for (char *c = t; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	for (size_t k = 0; words[k] && !hit; k++)
+		hit = strncmp(t, words[k], strlen(words[k])) == 0;
+	free(t);
+	return hit;
+}
+
+/* Commands of one block that the runbook gives as alternatives to each
+ * other: a decide step over them, and the index range they span (from,
+ * returned, to *TO), or -1. */
+static int
+inline_alternatives(struct imp *im, const struct sh_split *sp, int line,
+		    int *to)
+{
+	size_t i, k;
+	cJSON *opts, *st;
+	struct strbuf pat = STRBUF_INIT;
+	enum phase_id ph = content_phase(im);
+
+	for (i = 1; i < sp->n && !is_inline_alternative(sp, i); i++)
+		;
+	if (i >= sp->n)
+		return -1;
+	for (k = i; k + 1 < sp->n && is_inline_alternative(sp, k + 1); k++)
+		;
+	opts = cJSON_CreateArray();
+	for (size_t j = i - 1; j <= k; j++) {
+		cJSON *o = cJSON_CreateObject();
+		char *id = xasprintf("alt-%zu", j - i + 2);
+		char *label = sp->cmds[j].title ? plain_title(sp->cmds[j].title)
+			: first_line_of(strbuf_str(&sp->cmds[j].text));
+
+		cJSON_AddStringToObject(o, "id", id);
+		cJSON_AddStringToObject(o, "label", label);
+		cJSON_AddItemToArray(opts, o);
+		strbuf_addf(&pat, "%s%s", pat.len ? "|" : "(", id);
+		free(id);
+		free(label);
+	}
+	strbuf_addc(&pat, ')');
+	im->inline_var = NULL;
+	st = add_step_in(im, ph < PHASE_DECIDE ? ph : PHASE_DECIDE,
+			 STEP_KIND_DECIDE, "Which of the runbook's alternatives?");
+	apply_alt_when(im, st);
+	im->inline_var = declare_choice_var(im, "ALTERNATIVE",
+					    strbuf_str(&pat),
+					    "The alternative chosen");
+	cJSON_AddStringToObject(st, "variable", im->inline_var);
+	cJSON_AddItemToObject(st, "options", opts);
+	append_note(st, "The runbook's block gives these commands as "
+		    "alternatives: each runs only when chosen.");
+	add_review(im, line, st, "commands of the block at line %d are "
+		   "alternatives to each other: check the options", line);
+	strbuf_done(&pat);
+	*to = (int)k;
+	return (int)i - 1;
+}
+
 static void
 on_shell(struct imp *im, const struct md_block *b)
 {
 	struct sh_split sp = { 0 };
 	char *leadin = NULL;
+	int alt_from, alt_to = -1;
+	const char *var;
 
 	split_shell(b->text, b->line + 1, &sp);
+	if (sp.n && count_shell(&sp) == 0 && !is_blank(b->text)) {
+		int checks = 0;
+
+		for (size_t i = 0; i < sp.n; i++)
+			checks += sp.cmds[i].is_check;
+		if (checks < (int)sp.n) {
+			not_shell_note(im, b, "its lines read as text (a "
+				       "message, a diagram or instructions)");
+			split_done(&sp);
+			return;
+		}
+	}
+	if (is_script(&sp)) {
+		script_step(im, b);
+		split_done(&sp);
+		return;
+	}
 	if (sp.n && !sp.cmds[0].title && !sp.cmds[0].is_check)
 		leadin = take_leadin(im);
 	if (sp.head.len)
 		add_pending(im, strbuf_str(&sp.head), b->line, "comment", 1);
-	for (size_t i = 0; i < sp.n; i++)
-		shell_cmd_step(im, &sp.cmds[i], &leadin);
+	alt_from = inline_alternatives(im, &sp, b->line, &alt_to);
+	var = im->inline_var;
+	im->inline_var = NULL;
+	for (size_t i = 0; i < sp.n; i++) {
+		struct sh_cmd *c = &sp.cmds[i];
+
+		im->inline_var = alt_from >= 0 && (int)i >= alt_from &&
+				 (int)i <= alt_to ? var : NULL;
+		snprintf(im->inline_value, sizeof(im->inline_value), "alt-%d",
+			 (int)i - alt_from + 1);
+		if (!c->is_check && !looks_like_shell(strbuf_str(&c->text))) {
+			add_pending(im, strbuf_str(&c->text), c->line,
+				    "text in a shell block", 0);
+			add_review(im, c->line, NULL, "a line of a shell block "
+				   "reads as text, kept as a note: %.80s",
+				   strbuf_str(&c->text));
+			continue;
+		}
+		shell_cmd_step(im, c, &leadin);
+	}
+	im->inline_var = NULL;
 	free(leadin);
 	split_done(&sp);
 }
@@ -1861,24 +2313,6 @@ heredoc_template(const char *cmd, char **file)
 	return body;
 }
 
-/* TEXT after its leading comment and blank lines. */
-static const char *
-skip_comments(const char *text)
-{
-	const char *p = text;
-
-	for (;;) {
-		const char *t = p + strspn(p, " \t");
-
-		if (*t != '#' && *t != '\n')
-			return t;
-		p = strchr(t, '\n');
-		if (!p)
-			return t + strlen(t);
-		p++;
-	}
-}
-
 static const char *const template_words[] = {
 	"notif", "template", "message", "email", "e-mail", "announce",
 	"notice", "communicat", NULL,
@@ -1894,10 +2328,70 @@ static const char *const text_langs[] = {
 	"mail", NULL,
 };
 
+/* The paragraph before a block says what follows is output. */
+static int
+is_output_leadin(const char *t)
+{
+	static const char *const words[] = {
+		"expected output", "output:", "should see", "should show",
+		"should print", "should return", "should look like",
+		"you will see", "you should get", "returns:", "example output",
+		"sample output", "output should", "expected result", "result:",
+		"prints:", "shows:", NULL,
+	};
+
+	return t && has_word(t, words);
+}
+
+/* Output the runbook shows for the command just before: the step's
+ * expect and drill output, never a command. */
+static void
+on_output(struct imp *im, const struct md_block *b)
+{
+	cJSON *st = im->last;
+	char *out = trim_dup(b->text, strlen(b->text));
+	char *first, *re, *note;
+
+	free(take_leadin(im));
+	if (!st || !jstr(st, "run") || !*out) {
+		add_pending(im, b->text, b->line, "expected output", 0);
+		free(out);
+		return;
+	}
+	first = first_line_of(out);
+	re = ere_escape(first);
+	note = xasprintf("Expected output (from the runbook):\n%s", out);
+	if (!cJSON_GetObjectItemCaseSensitive(st, "expect"))
+		cJSON_AddStringToObject(cJSON_AddObjectToObject(st, "expect"),
+					"output", re);
+	append_note(st, note);
+	cJSON_DeleteItemFromObjectCaseSensitive(st, "drill");
+	add_drill(st, jstr(st, "run"), NULL, out);
+	free(first);
+	free(re);
+	free(note);
+	free(out);
+}
+
+/* Some line of TEXT starts with a "$ " prompt. */
+static int
+has_prompts(const char *text)
+{
+	for (const char *l = text; l && *l; l = strchr(l, '\n')) {
+		l += *l == '\n';
+		l += strspn(l, " \t");
+		if (l[0] == '$' && (l[1] == ' ' || l[1] == '\n' || !l[1]))
+			return 1;
+	}
+	return 0;
+}
+
 static void
 on_code(struct imp *im, const struct md_block *b)
 {
 	int tpl = im->template_ctx || im->leadin_template;
+	int shell = in_list(b->info, shell_langs, 0);
+	int untagged = !*b->info || in_list(b->info, text_langs, 0);
 	char *title, *file = NULL, *body;
 
 	if (tpl && in_list(b->info, text_langs, 0)) {
@@ -1906,10 +2400,13 @@ on_code(struct imp *im, const struct md_block *b)
 							     : "Message",
 			    b->text, NULL);
 		free(title);
-	} else if (strcmp(b->info, "console") == 0 ||
-		   strcmp(b->info, "shell-session") == 0) {
+	} else if ((untagged || strcmp(b->info, "console") == 0 ||
+		    strcmp(b->info, "terminal") == 0) &&
+		   is_output_leadin(im->leadin) && !has_prompts(b->text)) {
+		on_output(im, b);
+	} else if ((shell || !*b->info) && has_prompts(b->text)) {
 		on_console(im, b);
-	} else if (tpl && in_list(b->info, shell_langs, 0) &&
+	} else if (tpl && shell &&
 		   (body = heredoc_template(skip_comments(b->text), &file))) {
 		const char *cmd = skip_comments(b->text);
 		char *note = xasprintf("The runbook writes it with: %.*s",
@@ -1924,10 +2421,14 @@ on_code(struct imp *im, const struct md_block *b)
 		free(title);
 		free(body);
 		free(file);
-	} else if (in_list(b->info, shell_langs, 0) || !*b->info) {
+	} else if (shell) {
+		on_shell(im, b);
+	} else if (!*b->info && looks_like_shell(skip_comments(b->text)) &&
+		   *skip_comments(b->text)) {
 		on_shell(im, b);
 	} else {
-		char *what = xasprintf("%s code block", b->info);
+		char *what = xasprintf("%s code block",
+				       *b->info ? b->info : "untagged");
 		char *text = xasprintf("```%s\n%s```", b->info, b->text);
 
 		add_pending(im, text, b->line, what, 0);
@@ -2160,12 +2661,166 @@ on_matrix(struct imp *im, const struct md_block *b, int key)
 	free(title);
 }
 
+/* The distinct values of column C as slugs (the first word when first
+ * words tell the rows apart, else the whole cell); *AT gets each row's
+ * value index. Caller frees both. */
+static char **
+distinct_values(const struct md_block *b, size_t c, size_t *n_out,
+		size_t **at)
+{
+	char **vals = xcalloc(b->n_rows, sizeof(*vals));
+	size_t n = 0;
+
+	*at = xcalloc(b->n_rows, sizeof(**at));
+	for (size_t r = 1; r < b->n_rows; r++) {
+		char *v = slug(cell(b, r, c), SLUG_MAX);
+		size_t k;
+
+		for (k = 0; k < n && strcmp(vals[k], v) != 0; k++)
+			;
+		if (k == n)
+			vals[n++] = v;
+		else
+			free(v);
+		(*at)[r] = k;
+	}
+	*n_out = n;
+	return vals;
+}
+
+/* The column that, with KEY, picks the action: the one other column, when
+ * the key repeats or the column does; else -1. */
+static int
+second_key(const struct md_block *b, int key, int act)
+{
+	int other = -1;
+	size_t n_key, n_other, *at;
+	char **v;
+
+	if (b->n_cols != 3 || b->n_rows < 3)
+		return -1;
+	for (size_t c = 0; c < 3; c++)
+		if ((int)c != key && (int)c != act)
+			other = (int)c;
+	if (other < 0)
+		return -1;
+	v = distinct_values(b, (size_t)key, &n_key, &at);
+	for (size_t i = 0; i < n_key; i++)
+		free(v[i]);
+	free(v);
+	free(at);
+	v = distinct_values(b, (size_t)other, &n_other, &at);
+	for (size_t i = 0; i < n_other; i++)
+		free(v[i]);
+	free(v);
+	free(at);
+	return n_key < b->n_rows - 1 && n_other < b->n_rows - 1 && n_other > 1
+		       ? other : -1;
+}
+
+static cJSON *
+axis_json(struct imp *im, const struct md_block *b, size_t c, char **vals,
+	  size_t n)
+{
+	cJSON *axis = cJSON_CreateObject();
+	cJSON *values = cJSON_CreateArray();
+
+	cJSON_AddStringToObject(axis, "variable",
+				matrix_var(im, cell(b, 0, c), vals, n));
+	for (size_t i = 0; i < n; i++)
+		cJSON_AddItemToArray(values, cJSON_CreateString(vals[i]));
+	cJSON_AddItemToObject(axis, "values", values);
+	return axis;
+}
+
+/* A cell that stands for every value of its column ("Any", "All"). */
+static int
+is_wildcard(const char *value)
+{
+	static const char *const any[] = { "any", "all", "n-a", "na", "step",
+					   NULL };
+
+	return in_list(value, any, 0);
+}
+
+/* A table such as | Severity | User impact | Action |: a matrix with the
+ * severity as rows and the impact as columns. A combination the table
+ * does not give takes its row's first action, as a review point. */
+static void
+on_matrix2(struct imp *im, const struct md_block *b, int key, int act,
+	   int other)
+{
+	size_t n_rows, n_cols, *row_at, *col_at;
+	char **rows = distinct_values(b, (size_t)key, &n_rows, &row_at);
+	char **cols = distinct_values(b, (size_t)other, &n_cols, &col_at);
+	const char **grid = xcalloc(n_rows * n_cols, sizeof(*grid));
+	cJSON *options = cJSON_CreateArray(), *matrix = cJSON_CreateObject();
+	cJSON *cells = cJSON_CreateArray();
+	char *title = take_leadin(im);
+	int missing = 0;
+	cJSON *st;
+
+	cJSON_AddItemToObject(matrix, "rows", axis_json(im, b, (size_t)key,
+							rows, n_rows));
+	cJSON_AddItemToObject(matrix, "cols", axis_json(im, b, (size_t)other,
+							cols, n_cols));
+	for (size_t r = 1; r < b->n_rows; r++) {
+		const char *opt = matrix_option(options, b, r, key, act);
+
+		grid[row_at[r] * n_cols + col_at[r]] = opt;
+		if (is_wildcard(cols[col_at[r]]))
+			for (size_t c = 0; c < n_cols; c++)
+				if (!grid[row_at[r] * n_cols + c])
+					grid[row_at[r] * n_cols + c] = opt;
+	}
+	for (size_t r = 0; r < n_rows; r++) {
+		cJSON *row = cJSON_CreateArray();
+		const char *first = NULL;
+
+		for (size_t c = 0; c < n_cols && !first; c++)
+			first = grid[r * n_cols + c];
+		for (size_t c = 0; c < n_cols; c++) {
+			missing += !grid[r * n_cols + c];
+			cJSON_AddItemToArray(row, cJSON_CreateString(
+				grid[r * n_cols + c] ? grid[r * n_cols + c]
+						     : first));
+		}
+		cJSON_AddItemToArray(cells, row);
+	}
+	cJSON_AddItemToObject(matrix, "cells", cells);
+	st = add_step(im, STEP_KIND_DECIDE, title ? title : im->heading
+						? im->heading : "Decision");
+	cJSON_AddStringToObject(st, "variable", response_var(im, options));
+	cJSON_AddItemToObject(st, "options", options);
+	cJSON_AddItemToObject(st, "matrix", matrix);
+	append_note(st, b->text);
+	if (missing)
+		add_review(im, b->line, st, "the table gives no action for %d "
+			   "combinations of %s and %s: each took its row's "
+			   "first action", missing, cell(b, 0, (size_t)key),
+			   cell(b, 0, (size_t)other));
+	for (size_t i = 0; i < n_rows; i++)
+		free(rows[i]);
+	for (size_t i = 0; i < n_cols; i++)
+		free(cols[i]);
+	free(rows);
+	free(cols);
+	free(row_at);
+	free(col_at);
+	free(grid);
+	free(title);
+}
+
 static void
 on_table(struct imp *im, const struct md_block *b)
 {
 	int key = b->n_rows > 1 ? key_column(b) : -1;
+	int act = key >= 0 ? action_column(b, key) : -1;
+	int other = key >= 0 ? second_key(b, key, act) : -1;
 
-	if (key >= 0 && b->n_cols >= 2)
+	if (other >= 0)
+		on_matrix2(im, b, key, act, other);
+	else if (key >= 0 && b->n_cols >= 2)
 		on_matrix(im, b, key);
 	else
 		add_pending(im, b->text, b->line,
@@ -2224,20 +2879,89 @@ add_approve(struct imp *im, const char *title, cJSON *roles)
 
 	cJSON_AddItemToObject(st, "roles", roles);
 	im->has_approve = 1;
+	if (!im->approve_step)
+		im->approve_step = st;
 	return st;
 }
 
 /* --- the other blocks ----------------------------------------------------------- */
 
+/* "Platform Owner approval obtained", "Sign-off from the DBA received":
+ * the role whose approval the item records, or NULL. Caller frees. */
+static char *
+approval_role(const char *text)
+{
+	regex_t re;
+	regmatch_t m[3];
+	char *plain = plain_title(text);
+	char *role = NULL;
+
+	if (regcomp(&re, "^(.*[^ ]) +(approval|sign-?off|go-ahead) +"
+		    "(is +|has +been +)?(obtained|received|granted|given|"
+		    "secured|recorded|confirmed)", REG_EXTENDED | REG_ICASE))
+		BUG("bad approval pattern");
+	if (regexec(&re, plain, 3, m, 0) == 0) {
+		const char *r = plain + m[1].rm_so;
+		size_t n = (size_t)(m[1].rm_eo - m[1].rm_so);
+
+		if (strncasecmp(r, "the ", 4) == 0) {
+			r += 4;
+			n -= 4;
+		}
+		if (n && n < 60 && !memchr(r, ':', n))
+			role = xstrndup(r, n);
+	}
+	regfree(&re);
+	free(plain);
+	return role;
+}
+
+/* ROLE joins the approval already made, or makes one. */
+static cJSON *
+approval_for_role(struct imp *im, const char *title, const char *role)
+{
+	cJSON *roles, *r;
+
+	if (im->approve_step) {
+		roles = cJSON_GetObjectItemCaseSensitive(im->approve_step,
+							 "roles");
+		cJSON_ArrayForEach(r, roles)
+			if (strcasecmp(jstr(r, "role"), role) == 0)
+				return im->approve_step;
+		r = cJSON_CreateObject();
+		cJSON_AddStringToObject(r, "role", role);
+		cJSON_AddItemToArray(roles, r);
+		return im->approve_step;
+	}
+	roles = cJSON_CreateArray();
+	r = cJSON_CreateObject();
+	cJSON_AddStringToObject(r, "role", role);
+	cJSON_AddItemToArray(roles, r);
+	return add_approve(im, title, roles);
+}
+
 static void
 on_task(struct imp *im, const struct md_block *b)
 {
 	char *plain = plain_title(b->text);
+	cJSON *named = roles_in(b->text);
+	char *role = named ? NULL : approval_role(b->text);
 	cJSON *roles = NULL;
 	cJSON *st;
 
+	if (role) {
+		st = approval_for_role(im, plain, role);
+		append_note(st, "From the runbook's checklist.");
+		im->task = st;
+		im->task_depth = b->depth;
+		free(role);
+		free(plain);
+		return;
+	}
 	if (!im->has_approve && has_word(b->text, approve_words))
-		roles = roles_in(b->text);
+		roles = named;
+	else
+		cJSON_Delete(named);
 	if (roles) {
 		st = add_approve(im, plain, roles);
 		append_note(st, "From the runbook's checklist.");
@@ -2305,6 +3029,395 @@ on_comment(struct imp *im, const struct md_block *b)
 	free(text);
 }
 
+/* A variable set by a decide step: NAME, or NAME_2... when taken. */
+static const char *
+declare_choice_var(struct imp *im, const char *name, const char *pattern,
+		   const char *prompt)
+{
+	char *unique = xstrdup(name);
+	struct imp_var *v;
+
+	for (int k = 2;; k++) {
+		size_t i;
+
+		for (i = 0; i < im->n_vars && strcmp(im->vars[i].name, unique);
+		     i++)
+			;
+		if (i == im->n_vars)
+			break;
+		free(unique);
+		unique = xasprintf("%s_%d", name, k);
+	}
+	im->vars = xrealloc(im->vars, (im->n_vars + 1) * sizeof(*im->vars));
+	v = &im->vars[im->n_vars++];
+	memset(v, 0, sizeof(*v));
+	v->name = unique;
+	v->orig = xstrdup("decision");
+	v->pattern = xstrdup(pattern);
+	v->prompt = xstrdup(prompt);
+	return v->name;
+}
+
+/* --- alternatives ------------------------------------------------------------ */
+
+static const char *const alt_words[] = {
+	"option", "strategy", "method", "approach", "scenario", "alternative",
+	"plan", "path", "variant", "choice", NULL,
+};
+
+static const char *const platform_words[] = {
+	"ios", "android", "linux", "macos", "windows", "web", "app store",
+	"google play", "play store", "testflight", "iphone", "ipad", NULL,
+};
+
+/* HEADING (plain, lower case) starts with WORD as a whole word. */
+static int
+starts_with_word(const char *h, const char *word)
+{
+	size_t n = strlen(word);
+
+	return strncmp(h, word, n) == 0 && !isalnum((unsigned char)h[n]);
+}
+
+static char *
+lower_plain(const char *text)
+{
+	char *t = plain_title(text);
+
+	for (char *c = t; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	return t;
+}
+
+/* What makes a heading one of several alternatives: 1 a named
+ * alternative ("Option B: ..."), 2 a fallback ("If the revert fails"),
+ * 3 a platform, 0 none. */
+static int
+alt_kind(const char *text)
+{
+	char *h = lower_plain(text);
+	int kind = 0;
+
+	for (size_t i = 0; alt_words[i] && !kind; i++)
+		if (starts_with_word(h, alt_words[i]) && h[strlen(alt_words[i])])
+			kind = 1;
+	if (!kind && starts_with_word(h, "if") &&
+	    (strstr(h, "fail") || strstr(h, "does not work") ||
+	     strstr(h, "doesn't work") || strstr(h, "not possible") ||
+	     strstr(h, "unavailable") || strstr(h, "not available")))
+		kind = 2;
+	for (size_t i = 0; platform_words[i] && !kind; i++)
+		if (starts_with_word(h, platform_words[i]))
+			kind = 3;
+	free(h);
+	return kind;
+}
+
+/* A section run only when something went wrong: "Troubleshooting",
+ * "Emergency ...", "Known issues". */
+static int
+is_conditional(const char *text)
+{
+	static const char *const words[] = { "troubleshoot", "emergency",
+		"known issues", "common issues", "common problems",
+		"workaround", "break glass", "break-glass", NULL };
+
+	return has_word(text, words);
+}
+
+/* The section of heading I holds a fenced block of commands. */
+static int
+has_commands(const struct md_doc *doc, size_t i)
+{
+	for (size_t k = i + 1; k < doc->n; k++) {
+		const struct md_block *b = &doc->b[k];
+
+		if (b->kind == MD_HEADING)
+			return 0;
+		if (b->kind == MD_CODE && (in_list(b->info, shell_langs, 0) ||
+					   !*b->info))
+			return 1;
+	}
+	return 0;
+}
+
+/* Heading I has a deeper heading before the next one of its level. */
+static int
+has_children(const struct md_doc *doc, size_t i)
+{
+	for (size_t k = i + 1; k < doc->n; k++)
+		if (doc->b[k].kind == MD_HEADING)
+			return doc->b[k].level > doc->b[i].level;
+	return 0;
+}
+
+/* A heading whose children are alternatives by its own words: "Choose
+ * one of", "Rollback options", "Alternatives". */
+static int
+offers_choice(const char *text)
+{
+	static const char *const words[] = { "options", "alternatives",
+		"choose", "one of", "ways to", "scenarios", "failure modes",
+		"cases", "troubleshoot", "known issues", "common issues",
+		"common problems", NULL };
+
+	return has_word(text, words);
+}
+
+static int
+is_numbered(const char *text)
+{
+	const char *p = text + strspn(text, " ");
+
+	return isdigit((unsigned char)*p) &&
+	       (p[strspn(p, "0123456789")] == '.' ||
+		p[strspn(p, "0123456789")] == ')');
+}
+
+/* Heading I (at LEVEL, under PARENT) joins group *CUR, or starts one. */
+static void
+group_add(struct imp *im, int *cur, size_t i, int level, const char *parent)
+{
+	struct alt_group *g;
+
+	if (*cur < 0 || im->groups[*cur].level != level) {
+		im->groups = xrealloc(im->groups, (im->n_groups + 1) *
+				      sizeof(*im->groups));
+		g = &im->groups[im->n_groups];
+		memset(g, 0, sizeof(*g));
+		g->level = level;
+		g->first = i;
+		g->parent = parent ? plain_title(parent) : NULL;
+		*cur = (int)im->n_groups++;
+	}
+	g = &im->groups[*cur];
+	g->members = xrealloc(g->members, (g->n + 1) * sizeof(*g->members));
+	g->members[g->n++] = i;
+	im->alt_of[i] = *cur;
+}
+
+/* Find the groups of alternative sections before mapping, so the decide
+ * step can list every option when its first section starts. A sibling
+ * that is no alternative ends a group; deeper headings do not. */
+static void
+find_alternatives(struct imp *im, const struct md_doc *doc)
+{
+	const char *parent[8] = { 0 };
+	int cur = -1;
+
+	im->alt_of = xmalloc((doc->n + 1) * sizeof(*im->alt_of));
+	for (size_t i = 0; i < doc->n; i++) {
+		const struct md_block *b = &doc->b[i];
+		int lvl = b->level < 1 ? 1 : b->level > 6 ? 6 : b->level;
+		const char *up = NULL;
+		int kind;
+
+		im->alt_of[i] = -1;
+		if (b->kind != MD_HEADING)
+			continue;
+		for (int l = lvl - 1; l >= 1 && !up; l--)
+			up = parent[l];
+		kind = alt_kind(b->text);
+		if (!kind && is_conditional(b->text) && !has_children(doc, i) &&
+		    has_commands(doc, i))
+			kind = 2;
+		if (!kind && up && offers_choice(up) &&
+		    (is_numbered(b->text) ||
+		     (cur >= 0 && im->groups[cur].level == lvl)))
+			kind = 1;
+		if (kind && lvl > 1)
+			group_add(im, &cur, i, lvl, up);
+		else if (cur >= 0 && lvl <= im->groups[cur].level)
+			cur = -1;
+		parent[lvl] = b->text;
+		for (int l = lvl + 1; l < 8; l++)
+			parent[l] = NULL;
+	}
+}
+
+/* A new group starts where a member follows a non-member sibling. */
+static int
+group_member_index(const struct alt_group *g, size_t i)
+{
+	for (size_t k = 0; k < g->n; k++)
+		if (g->members[k] == i)
+			return (int)k;
+	return -1;
+}
+
+static int
+is_no_rollback(const char *label)
+{
+	static const char *const words[] = { "do not roll", "don't roll",
+		"no rollback", "not roll back", "roll forward", "fix forward",
+		"roll-forward", "hotfix", "wait and see", "no action", NULL };
+
+	return has_word(label, words);
+}
+
+static int
+is_recommended(const char *label)
+{
+	static const char *const words[] = { "recommended", "preferred",
+		"default", "first choice", "try first", NULL };
+
+	return has_word(label, words);
+}
+
+/* An option id from LABEL without its leading "Option"/"Strategy" word,
+ * unique among OPTS. Caller frees. */
+static char *
+option_id(const cJSON *opts, const char *label)
+{
+	char *low = lower_plain(label);
+	const char *p = low;
+	char *id;
+
+	for (size_t i = 0; alt_words[i]; i++)
+		if (starts_with_word(p, alt_words[i]))
+			p += strlen(alt_words[i]) + strspn(p + strlen(alt_words[i]),
+							  " ");
+	id = slug(p, 24);
+	for (int n = 2;; n++) {
+		const cJSON *o;
+		int taken = 0;
+
+		cJSON_ArrayForEach(o, opts)
+			taken |= strcmp(jstr(o, "id"), id) == 0;
+		if (!taken)
+			break;
+		free(id);
+		{
+			char *b = slug(p, 20);
+
+			id = xasprintf("%s-%d", b, n);
+			free(b);
+		}
+	}
+	free(low);
+	return id;
+}
+
+/* The decide step of group G, in the decide phase: one option per
+ * section (the recommended one first), plus "not needed" for a lone
+ * fallback. */
+static void
+make_alt_decide(struct imp *im, struct alt_group *g)
+{
+	cJSON *opts = cJSON_CreateArray();
+	char *label0 = plain_title(im->doc->b[g->members[0]].text);
+	char *base = g->n == 1 ? var_name(label0, strlen(label0))
+		: g->parent ? var_name(g->parent, strlen(g->parent))
+		: xstrdup("CHOICE");
+	char *name = xasprintf("%s%s", *base ? base : "CHOICE",
+			       strstr(base, "OPTION") ? "" : "_OPTION");
+	char *first = plain_title(im->doc->b[g->members[0]].text);
+	char *title = g->n == 1 ? xasprintf("Needed: %s?", first)
+		: g->parent ? xasprintf("%s: which one?", g->parent)
+		: xstrdup("Which way?");
+	cJSON *st;
+	struct strbuf pat = STRBUF_INIT;
+	int rec = -1;
+
+	for (size_t k = 0; k < g->n && rec < 0; k++)
+		if (is_recommended(im->doc->b[g->members[k]].text))
+			rec = (int)k;
+	for (size_t k = 0; k < g->n; k++) {
+		size_t m = rec > 0 && k == 0 ? (size_t)rec
+			 : rec > 0 && (int)k <= rec ? k - 1 : k;
+		char *label = plain_title(im->doc->b[g->members[m]].text);
+		char *id = option_id(opts, label);
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "id", id);
+		cJSON_AddStringToObject(o, "label", label);
+		if ((int)m == rec)
+			cJSON_AddStringToObject(o, "description",
+						"Recommended by the runbook.");
+		cJSON_AddItemToArray(opts, o);
+		strbuf_addf(&pat, "%s%s", pat.len ? "|" : "(", id);
+		free(label);
+		free(id);
+	}
+	if (g->n == 1) {
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "id", "not-needed");
+		cJSON_AddStringToObject(o, "label", "Not needed");
+		cJSON_AddItemToArray(opts, o);
+		strbuf_adds(&pat, "|not-needed");
+	}
+	strbuf_addc(&pat, ')');
+	g->var = xstrdup(declare_choice_var(im, name, strbuf_str(&pat),
+					    "The option chosen at the decision"));
+	/* before the first option's steps, which may come before decide */
+	st = add_step_in(im, im->phase < PHASE_DECIDE ? im->phase : PHASE_DECIDE,
+			 STEP_KIND_DECIDE, title);
+	cJSON_AddStringToObject(st, "variable", g->var);
+	cJSON_AddItemToObject(st, "options", opts);
+	append_note(st, g->n == 1 ? "The runbook gives this procedure as a "
+		    "fallback: choose it only when the step before it failed."
+		    : "The runbook offers these as alternatives: each "
+		    "option's steps run only when it is chosen.");
+	g->decide = st;
+	if (g->n == 1)
+		add_review(im, im->doc->b[g->members[0]].line, st, "the section "
+			   "at line %d runs only when something went wrong: "
+			   "its steps run only when this decision says so",
+			   im->doc->b[g->members[0]].line);
+	else
+		add_review(im, im->doc->b[g->members[0]].line, st, "the "
+			   "sections from line %d are alternatives: check the "
+			   "options and that each step sits under the right one",
+			   im->doc->b[g->members[0]].line);
+	strbuf_done(&pat);
+	free(name);
+	free(base);
+	free(title);
+	free(first);
+	free(label0);
+}
+
+/* Entering heading I: the group and option it belongs to, if any. */
+static void
+enter_alternative(struct imp *im, size_t i, int lvl)
+{
+	int g = im->alt_of ? im->alt_of[i] : -1;
+	int k;
+	cJSON *o;
+
+	if (g < 0) {
+		if (im->alt >= 0 && lvl <= im->alt_level) {
+			im->alt = -1;
+			free(im->alt_value);
+			im->alt_value = NULL;
+		}
+		return;
+	}
+	/* An alternative no heading places is a response: it acts. */
+	if (im->phase_auto) {
+		im->phase = PHASE_EXECUTE;
+		im->phase_auto = 0;
+	}
+	if (!im->groups[g].decide)
+		make_alt_decide(im, &im->groups[g]);
+	k = group_member_index(&im->groups[g], i);
+	free(im->alt_value);
+	im->alt_value = NULL;
+	{
+		char *label = plain_title(im->doc->b[im->groups[g].members[k]]
+					  .text);
+
+		cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(
+					      im->groups[g].decide, "options"))
+			if (!im->alt_value && strcmp(jstr(o, "label"), label) == 0)
+				im->alt_value = xstrdup(jstr(o, "id"));
+		free(label);
+	}
+	im->alt = g;
+	im->alt_level = lvl;
+}
+
 /* --- sections ----------------------------------------------------------------- */
 
 static const struct {
@@ -2314,7 +3427,7 @@ static const struct {
 	{ PHASE_COMMUNICATE, { "communicat", "notif", "announce", "post-mortem",
 			       "postmortem", "post mortem", "follow-up",
 			       "follow up", "stakeholder", "status page",
-			       NULL } },
+			       "tell people", "tell the team", NULL } },
 	{ PHASE_APPROVE, { "approv", "sign-off", "sign off", "signoff",
 			   "authoriz", NULL } },
 	{ PHASE_DECIDE, { "when to", "decision", "decide", "criteria",
@@ -2356,6 +3469,11 @@ flush_section(struct imp *im)
 		give_pending(im, im->last);
 		return;
 	}
+	if (im->alt >= 0 && im->groups[im->alt].decide) {
+		/* an option's own words: they describe the option */
+		give_pending(im, im->groups[im->alt].decide);
+		return;
+	}
 	if (im->section_class == PHASE_DECIDE && im->prose_decide) {
 		give_pending(im, im->prose_decide);
 		return;
@@ -2375,6 +3493,9 @@ flush_section(struct imp *im)
 		cJSON_AddStringToObject(o, "label", "Do not roll back");
 		cJSON_AddItemToArray(opts, o);
 		cJSON_AddItemToObject(st, "options", opts);
+		cJSON_AddStringToObject(st, "variable", declare_choice_var(im,
+			"ROLLBACK_DECISION", "(roll-back|do-not-roll-back)",
+			"Roll back or not"));
 		im->prose_decide = st;
 		im->prose_decide_level = im->level;
 		return;
@@ -2405,8 +3526,12 @@ on_heading(struct imp *im, const struct md_block *b)
 	int lvl = b->level < 1 ? 1 : b->level > 6 ? 6 : b->level;
 
 	flush_section(im);
-	if (!im->title && !im->seen_heading && lvl == 1) {
-		im->title = plain_title(b->text);
+	if (im->explain)
+		strbuf_addf(im->explain, "line %d: %.*s %s\n", b->line, lvl,
+			    "######", b->text);
+	if (!im->seen_heading && lvl == 1 && (!im->title || im->fm_title)) {
+		if (!im->title)
+			im->title = plain_title(b->text);
 		im->seen_heading = 1;
 		im->level = 1;
 		return;
@@ -2420,8 +3545,11 @@ on_heading(struct imp *im, const struct md_block *b)
 	im->section_class = -1;
 	for (int l = lvl; l >= 1 && im->section_class < 0; l--)
 		im->section_class = im->klass[l];
-	if (k >= 0)
-		im->phase = (enum phase_id)k;
+	/* A phase word names its own section and those below it, never the
+	 * sections after it: without one, the steps say where they belong. */
+	im->phase_auto = im->section_class < 0;
+	if (im->section_class >= 0)
+		im->phase = (enum phase_id)im->section_class;
 	free(im->heading);
 	im->heading = plain_title(b->text);
 	im->level = lvl;
@@ -2431,6 +3559,7 @@ on_heading(struct imp *im, const struct md_block *b)
 	im->leadin_template = 0;
 	free(im->leadin);
 	im->leadin = NULL;
+	enter_alternative(im, (size_t)(b - im->doc->b), lvl);
 }
 
 static void
@@ -2458,6 +3587,66 @@ map_block(struct imp *im, const struct md_block *b)
 		on_comment(im, b);
 		break;
 	}
+}
+
+/* A "do not roll back" option, if DECIDE has one, and the others. */
+static cJSON *
+rollback_options(const cJSON *decide)
+{
+	const cJSON *o;
+	cJSON *others = cJSON_CreateArray();
+	int found = 0;
+
+	cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(decide,
+							       "options")) {
+		if (is_no_rollback(jstr(o, "label")))
+			found = 1;
+		else
+			cJSON_AddItemToArray(others,
+					     cJSON_CreateString(jstr(o, "id")));
+	}
+	if (!found || cJSON_GetArraySize(others) == 0) {
+		cJSON_Delete(others);
+		return NULL;
+	}
+	return others;
+}
+
+/* When the runbook lets the operator decide not to roll back, no
+ * execute step runs on that choice: each gets a condition on the first
+ * decision that offers it (unless the step already depends on it). */
+static void
+gate_on_rollback_choice(struct imp *im)
+{
+	const cJSON *d;
+	cJSON *others = NULL, *st;
+	const char *var = NULL;
+
+	cJSON_ArrayForEach(d, im->steps[PHASE_DECIDE]) {
+		if (!jstr(d, "variable") || cJSON_GetObjectItem(d, "when"))
+			continue;
+		if ((others = rollback_options(d))) {
+			var = jstr(d, "variable");
+			break;
+		}
+	}
+	if (!others)
+		return;
+	/* nothing to approve either when nothing is rolled back */
+	cJSON_ArrayForEach(st, im->steps[PHASE_APPROVE])
+		if (!cJSON_GetObjectItemCaseSensitive(st, "when"))
+			cJSON_AddItemToObject(cJSON_AddObjectToObject(st, "when"),
+					      var, cJSON_Duplicate(others, 1));
+	cJSON_ArrayForEach(st, im->steps[PHASE_EXECUTE]) {
+		cJSON *when = cJSON_GetObjectItemCaseSensitive(st, "when");
+
+		if (!when)
+			when = cJSON_AddObjectToObject(st, "when");
+		if (!cJSON_GetObjectItemCaseSensitive(when, var))
+			cJSON_AddItemToObject(when, var,
+					      cJSON_Duplicate(others, 1));
+	}
+	cJSON_Delete(others);
 }
 
 /* --- finishing the draft -------------------------------------------------------- */
@@ -2491,9 +3680,97 @@ input_step(struct imp *im, enum phase_id phase, struct imp_var *v)
 	cJSON_AddStringToObject(st, "title", title);
 	cJSON_AddStringToObject(st, "note", note);
 	cJSON_AddStringToObject(st, "variable", v->name);
+	if (im->explain)
+		strbuf_addf(im->explain, "    -> input step %s (asks %s, "
+			    "written %s in the runbook)\n", jstr(st, "id"),
+			    v->name, v->orig);
 	free(title);
 	free(note);
 	return st;
+}
+
+/* The condition under which every step using ${NAME} runs, when they all
+ * depend on the same one choice (the union of its values), else NULL. */
+static cJSON *
+users_when(struct imp *im, const char *ref, int *first_phase)
+{
+	struct strbuf refs = STRBUF_INIT;
+	cJSON *union_when = NULL;
+	const char *key = NULL;
+	int all = 1;
+
+	*first_phase = -1;
+	for (int ph = 0; ph < PHASE_COUNT; ph++) {
+		const cJSON *st;
+
+		cJSON_ArrayForEach(st, im->steps[ph]) {
+			const cJSON *w = cJSON_GetObjectItemCaseSensitive(st,
+									  "when");
+			const cJSON *v;
+
+			refs_of(st, &refs);
+			if (!strstr(strbuf_str(&refs), ref))
+				continue;
+			if (*first_phase < 0)
+				*first_phase = ph;
+			if (!w || cJSON_GetArraySize(w) != 1 ||
+			    (key && strcmp(key, w->child->string) != 0)) {
+				all = 0;
+				continue;
+			}
+			key = w->child->string;
+			if (!union_when)
+				union_when = cJSON_CreateArray();
+			v = w->child;
+			if (cJSON_IsString(v))
+				cJSON_AddItemToArray(union_when,
+						     cJSON_CreateString(v->valuestring));
+			else
+				cJSON_ArrayForEach(v, w->child)
+					cJSON_AddItemToArray(union_when,
+						cJSON_CreateString(v->valuestring));
+		}
+	}
+	strbuf_done(&refs);
+	if (!all || !union_when) {
+		cJSON_Delete(union_when);
+		return NULL;
+	}
+	{
+		cJSON *when = cJSON_CreateObject();
+
+		cJSON_AddItemToObject(when, key, union_when);
+		return when;
+	}
+}
+
+/* Values an execute step needs are asked before the approval, so the
+ * sign-off covers them and approving is the last thing before acting:
+ * their input steps close the decide phase. */
+static void
+ask_late_inputs_early(struct imp *im)
+{
+	for (size_t i = 0; i < im->n_vars; i++) {
+		struct imp_var *v = &im->vars[i];
+		char *ref = xasprintf("${%s}", v->name);
+		int first = -1;
+		cJSON *when = v->from_input ? users_when(im, ref, &first) : NULL;
+
+		if (v->from_input && first >= PHASE_APPROVE &&
+		    first <= PHASE_EXECUTE) {
+			cJSON *st = input_step(im, PHASE_DECIDE, v);
+
+			if (when)
+				cJSON_AddItemToObject(st, "when", when);
+			else
+				cJSON_Delete(when);
+			cJSON_AddItemToArray(im->steps[PHASE_DECIDE], st);
+			v->from_input = 0;
+		} else {
+			cJSON_Delete(when);
+		}
+		free(ref);
+	}
 }
 
 static void
@@ -2501,6 +3778,7 @@ add_inputs(struct imp *im)
 {
 	struct strbuf refs = STRBUF_INIT;
 
+	ask_late_inputs_early(im);
 	for (int ph = 0; ph < PHASE_COUNT; ph++) {
 		cJSON *old = im->steps[ph];
 		cJSON *out = cJSON_CreateArray();
@@ -2569,6 +3847,31 @@ variables_json(const struct imp *im)
 	return vars;
 }
 
+/* The review points, the first always saying what a draft is. */
+static cJSON *
+review_json(const struct imp *im)
+{
+	cJSON *list = cJSON_CreateArray();
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(o, "line", 0);
+	cJSON_AddStringToObject(o, "text", "Imported by rewind import: read "
+				"every step against the runbook, settle the "
+				"points below, then remove \"draft\": true.");
+	cJSON_AddItemToArray(list, o);
+	for (size_t i = 0; i < im->n_reviews; i++) {
+		const struct imp_review *r = &im->reviews[i];
+
+		o = cJSON_CreateObject();
+		cJSON_AddNumberToObject(o, "line", r->line);
+		if (r->step)
+			cJSON_AddStringToObject(o, "step", r->step);
+		cJSON_AddStringToObject(o, "text", r->text);
+		cJSON_AddItemToArray(list, o);
+	}
+	return list;
+}
+
 static const char *
 base_name(const char *path)
 {
@@ -2592,6 +3895,8 @@ playbook_json(struct imp *im)
 		: "Draft imported from a Markdown runbook by rewind import.");
 	cJSON_AddStringToObject(root, "source", src);
 	cJSON_AddItemToObject(root, "variables", variables_json(im));
+	cJSON_AddBoolToObject(root, "draft", 1);
+	cJSON_AddItemToObject(root, "review", review_json(im));
 	phases = cJSON_AddArrayToObject(root, "phases");
 	for (int ph = 0; ph < PHASE_COUNT; ph++) {
 		cJSON *p = cJSON_CreateObject();
@@ -2680,12 +3985,22 @@ imp_done(struct imp *im)
 	for (size_t i = 0; i < im->n_ids; i++)
 		free(im->ids[i]);
 	free(im->ids);
-	for (size_t i = 0; i < im->n_destr; i++)
-		regfree(&im->destr[i]);
-	free(im->destr);
 	for (size_t i = 0; i < im->n_pends; i++)
 		free(im->pends[i].what);
 	free(im->pends);
+	for (size_t i = 0; i < im->n_reviews; i++) {
+		free(im->reviews[i].step);
+		free(im->reviews[i].text);
+	}
+	free(im->reviews);
+	for (size_t i = 0; i < im->n_groups; i++) {
+		free(im->groups[i].members);
+		free(im->groups[i].var);
+		free(im->groups[i].parent);
+	}
+	free(im->groups);
+	free(im->alt_of);
+	free(im->alt_value);
 	free(im->title);
 	free(im->summary);
 	free(im->heading);
@@ -2698,24 +4013,14 @@ imp_done(struct imp *im)
 static void
 imp_init(struct imp *im, const char *name)
 {
-	size_t n = 0;
-
 	memset(im, 0, sizeof(*im));
 	im->name = name;
 	im->section_class = -1;
+	im->alt = -1;
 	for (int l = 0; l < 7; l++)
 		im->klass[l] = -1;
 	for (int ph = 0; ph < PHASE_COUNT; ph++)
 		im->steps[ph] = cJSON_CreateArray();
-	while (destructive_res[n])
-		n++;
-	im->destr = xcalloc(n, sizeof(*im->destr));
-	for (size_t i = 0; i < n; i++)
-		if (regcomp(&im->destr[im->n_destr], destructive_res[i],
-			    REG_EXTENDED | REG_NEWLINE) == 0)
-			im->n_destr++;
-		else
-			BUG("bad destructive pattern");
 }
 
 /* A draft the loader refuses is our bug: say so instead of writing it.
@@ -2736,9 +4041,62 @@ draft_loads(char *out, const char *name, struct err *err)
 		       "please report this: %s", name, why.msg);
 }
 
+/* A YAML front matter value on line L ("title: Web rollback"), unquoted;
+ * caller frees; NULL when L sets another key. */
+static char *
+front_matter_value(const struct md_line *l, const char *key)
+{
+	size_t n = strlen(key);
+	char *v;
+
+	if (l->len <= n || strncmp(l->s, key, n) != 0 || l->s[n] != ':')
+		return NULL;
+	v = trim_dup(l->s + n + 1, l->len - n - 1);
+	if (strlen(v) >= 2 && (v[0] == '"' || v[0] == '\'') &&
+	    v[strlen(v) - 1] == v[0]) {
+		memmove(v, v + 1, strlen(v));
+		v[strlen(v) - 1] = '\0';
+	}
+	return v;
+}
+
+/* YAML front matter ("---" ... "---" first in the file): its title and
+ * description become the playbook's; the lines are blanked so the parser
+ * does not take them for a heading. */
+static void
+read_front_matter(struct imp *im, struct md_line *lines, size_t n)
+{
+	size_t end;
+
+	if (n < 2 || lines[0].len != 3 || strncmp(lines[0].s, "---", 3) != 0)
+		return;
+	for (end = 1; end < n && end < 200; end++)
+		if ((lines[end].len == 3 && (strncmp(lines[end].s, "---", 3) == 0 ||
+					     strncmp(lines[end].s, "...", 3) == 0)))
+			break;
+	if (end >= n || end >= 200)
+		return;
+	for (size_t i = 1; i < end; i++) {
+		char *v = front_matter_value(&lines[i], "title");
+
+		if (v && *v && !im->title) {
+			im->title = plain_title(v);
+			im->fm_title = 1;
+		}
+		free(v);
+		v = front_matter_value(&lines[i], "description");
+		if (v && *v && !im->summary)
+			im->summary = xstrdup(v);
+		free(v);
+	}
+	for (size_t i = 0; i <= end; i++)
+		lines[i].len = 0;
+}
+
 char *
 mdimport_convert(const char *text, size_t len, const char *name,
-		 struct strbuf *summary, struct err *err)
+		 struct strbuf *summary, struct strbuf *explain,
+		 struct err *err)
 {
 	struct md_doc doc = { 0 };
 	struct imp im;
@@ -2749,19 +4107,32 @@ mdimport_convert(const char *text, size_t len, const char *name,
 	char *out;
 
 	lines = split_lines(clean, &n_lines);
+	imp_init(&im, name);
+	im.explain = explain;
+	if (explain)
+		strbuf_addf(explain, "%s, section by section:\n", name);
+	read_front_matter(&im, lines, n_lines);
 	parse_lines(&doc, lines, n_lines);
 	if (doc.n == 0) {
 		free(lines);
 		free(clean);
 		doc_done(&doc);
+		imp_done(&im);
 		return err_set(err, ERR_INVALID, "%s: nothing to import (the "
 			       "file is empty)", name), NULL;
 	}
-	imp_init(&im, name);
+	im.doc = &doc;
+	if (explain && doc.b[0].kind != MD_HEADING)
+		strbuf_addf(explain, "line %d: (before the first heading)\n",
+			    doc.b[0].line);
+	find_alternatives(&im, &doc);
 	for (size_t i = 0; i < doc.n; i++)
 		map_block(&im, &doc.b[i]);
 	flush_section(&im);
+	if (explain)
+		strbuf_adds(explain, "added after the last section:\n");
 	add_default_approval(&im);
+	gate_on_rollback_choice(&im);
 	add_inputs(&im);
 	root = playbook_json(&im);
 	if (summary) {

@@ -14,10 +14,12 @@ struct strbuf;
  * "source", and the id when the runbook has no title). When SUMMARY is not
  * NULL, a human summary is appended to it: steps per kind and phase, what
  * the import added, and every block kept only as a note, by line number.
- * Invalid UTF-8 is repaired (U+FFFD). Fails with ERR_INVALID when TEXT has
+ * When EXPLAIN is not NULL, what each section of the runbook became (its
+ * steps, notes and review points) is appended to it. Invalid UTF-8 is repaired (U+FFFD). Fails with ERR_INVALID when TEXT has
  * nothing to import (empty or blank), and when the draft would not load
  * (a bug: no draft the loader refuses is ever returned). */
 char *mdimport_convert(const char *text, size_t len, const char *name,
-		       struct strbuf *summary, struct err *err);
+		       struct strbuf *summary, struct strbuf *explain,
+		       struct err *err);
 
 #endif

@@ -1108,6 +1108,35 @@ static const struct field rto_rule_fields[] = {
 	{ .key = NULL },
 };
 
+static const struct field review_fields[] = {
+	{ .key = "line", .type = F_INT, .min = 0, .max = 100000000,
+	  .off = offsetof(struct pb_review, line) },
+	{ .key = "step", .type = F_ID,
+	  .off = offsetof(struct pb_review, step) },
+	{ .key = "text", .type = F_TEXT, .required = 1,
+	  .off = offsetof(struct pb_review, text) },
+	{ .key = NULL },
+};
+
+static int
+parse_review_point(struct ld *ld, const cJSON *v, void *elem)
+{
+	return want_object(ld, v, review_fields, elem);
+}
+
+/* "review": what an imported draft's author must look at. */
+static int
+parse_review(struct ld *ld, const cJSON *v, void *base)
+{
+	struct playbook *pb = base;
+
+	pb->review = new_array(ld, v, 0, sizeof(*pb->review), &pb->n_review);
+	if (!pb->review)
+		return -1;
+	return each_elem(ld, v, pb->review, sizeof(*pb->review),
+			 parse_review_point);
+}
+
 static const struct field escalation_fields[] = {
 	{ .key = "after", .type = F_DURATION, .required = 1,
 	  .off = offsetof(struct pb_escalation, after_us) },
@@ -2292,6 +2321,9 @@ static const struct field playbook_fields[] = {
 	  .off = offsetof(struct playbook, summary) },
 	{ .key = "source", .type = F_STRING,
 	  .off = offsetof(struct playbook, source) },
+	{ .key = "draft", .type = F_BOOL,
+	  .off = offsetof(struct playbook, draft) },
+	{ .key = "review", .type = F_CUSTOM, .parse = parse_review },
 	{ .key = "variables", .type = F_CUSTOM, .parse = parse_variables },
 	{ .key = "header", .type = F_CUSTOM, .parse = parse_header,
 	  .off = offsetof(struct playbook, header) },
@@ -2815,6 +2847,11 @@ playbook_free(struct playbook *pb)
 	for (size_t i = 0; pb->scenarios && i < pb->n_scenarios; i++)
 		free_scenario(&pb->scenarios[i]);
 	free(pb->scenarios);
+	for (size_t i = 0; pb->review && i < pb->n_review; i++) {
+		free(pb->review[i].step);
+		free(pb->review[i].text);
+	}
+	free(pb->review);
 	free(pb->communicate.step);
 	free(pb->header.from);
 	free(pb->header.to);

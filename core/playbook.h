@@ -314,12 +314,22 @@ struct pb_template {
 	int optional;	/* left NULL while a variable it names has no value */
 };
 
+/* A point an imported draft's author must review before using it. */
+struct pb_review {
+	int line;		/* line of the source runbook, 0 = none */
+	char *step;		/* id of the step it is about, or NULL */
+	char *text;
+};
+
 struct playbook {
 	char *path;		/* where it was loaded from */
 	char *id;
 	char *title;
 	char *summary;
 	char *source;
+	int draft;		/* an unreviewed import: run refuses it */
+	struct pb_review *review;	/* what the author must review */
+	size_t n_review;
 	struct pb_variable *variables;
 	size_t n_variables;
 	struct pb_header header;

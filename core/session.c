@@ -557,6 +557,20 @@ check_scenario(const struct playbook *pb, const struct session_opts *o,
 	return 0;
 }
 
+/* A draft from rewind import has not been reviewed: it may be drilled,
+ * never run for real. */
+static int
+check_not_draft(const struct playbook *pb, const struct session_opts *o,
+		struct err *err)
+{
+	if (!pb->draft || o->mode == SESSION_DRILL)
+		return 0;
+	return err_set(err, ERR_INVALID, "%s: the playbook is a draft from "
+		       "rewind import (%zu review points): review it, remove "
+		       "\"draft\": true, then run it; rewind drill walks it "
+		       "as it is", pb->path, pb->n_review);
+}
+
 static struct session *
 create_session(const struct session_opts *o, struct err *err)
 {
@@ -573,7 +587,8 @@ create_session(const struct session_opts *o, struct err *err)
 	text = playbook_read_text(o->playbook, &len, err);
 	pb = text ? playbook_load_buffer(text, len, o->playbook, err) : NULL;
 	if (!pb || check_presets(pb, o->vars, err) < 0 ||
-	    check_scenario(pb, o, err) < 0 || make_dirs(o->dir, err) < 0) {
+	    check_scenario(pb, o, err) < 0 || check_not_draft(pb, o, err) < 0 ||
+	    make_dirs(o->dir, err) < 0) {
 		free(text);
 		playbook_free(pb);
 		return NULL;

@@ -1,4 +1,4 @@
-/* `rewind import RUNBOOK.md [-o PLAYBOOK]`: a playbook draft from a
+/* `rewind import RUNBOOK.md [-o PLAYBOOK] [--explain]`: a playbook draft from a
  * Markdown runbook, written to a file or stdout, with a summary of what
  * was mapped on stderr. */
 #include "config.h"
@@ -21,7 +21,8 @@
 static int
 import_usage(void)
 {
-	fputs("usage: rewind import RUNBOOK.md [-o PLAYBOOK]\n", stderr);
+	fputs("usage: rewind import RUNBOOK.md [-o PLAYBOOK] [--explain]\n",
+	      stderr);
 	return EXIT_USAGE;
 }
 
@@ -50,23 +51,30 @@ cmd_import(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
+		{ "explain", no_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct strbuf text = STRBUF_INIT, summary = STRBUF_INIT;
+	struct strbuf explain = STRBUF_INIT;
+	int want_explain = 0;
 	struct err err = { 0 };
 	const char *out_path = NULL;
 	char *json;
 	int c, rc = EXIT_USAGE;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:eh", longopts, NULL)) != -1) {
 		if (c == 'o')
 			out_path = optarg;
+		else if (c == 'e')
+			want_explain = 1;
 		else if (c == 'h') {
-			fputs("usage: rewind import RUNBOOK.md [-o PLAYBOOK]\n"
+			fputs("usage: rewind import RUNBOOK.md [-o PLAYBOOK] "
+			      "[--explain]\n"
 			      "Draft a playbook from a Markdown runbook; the "
-			      "summary goes to stderr.\n", stdout);
+			      "summary goes to stderr, and with --explain what "
+			      "each section became.\n", stdout);
 			return EXIT_OK;
 		} else
 			return import_usage();
@@ -78,12 +86,15 @@ cmd_import(int argc, char **argv)
 		goto out;
 	}
 	json = mdimport_convert(text.buf ? text.buf : "", text.len,
-				argv[optind], &summary, &err);
+				argv[optind], &summary,
+				want_explain ? &explain : NULL, &err);
 	if (!json) {
 		fprintf(stderr, "rewind import: %s\n", err.msg);
 		goto out;
 	}
 	fputs(strbuf_str(&summary), stderr);
+	if (want_explain)
+		fputs(strbuf_str(&explain), stderr);
 	rc = write_output(out_path, json) < 0 ? EXIT_USAGE : EXIT_OK;
 	if (rc == EXIT_OK && out_path)
 		fprintf(stderr, "wrote %s (a draft: review it, then run "
@@ -92,5 +103,6 @@ cmd_import(int argc, char **argv)
 out:
 	strbuf_done(&text);
 	strbuf_done(&summary);
+	strbuf_done(&explain);
 	return rc;
 }

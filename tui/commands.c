@@ -11,7 +11,7 @@ const struct command commands_table[] = {
 	{ "check", "check [--strict] [--quiet] [--format=json] PLAYBOOK...",
 	  "validate playbooks: schema and lint; exit 0 only if all are valid",
 	  cli_check_main },
-	{ "import", "import RUNBOOK.md [-o PLAYBOOK]",
+	{ "import", "import RUNBOOK.md [-o PLAYBOOK] [--explain]",
 	  "draft a playbook from a Markdown runbook", cmd_import },
 	{ "report", "report SESSION [--format md|json] [-o FILE]",
 	  "write the post-mortem draft of a session", cmd_report },

@@ -410,6 +410,24 @@ show_scorecard(struct app *a, struct cursor *c)
 	return 1;
 }
 
+/* What the author of an imported draft must still review about the step,
+ * with the runbook line it came from. */
+static void
+show_review(struct app *a, struct cursor *c, const struct step_view *v)
+{
+	for (size_t i = 0; i < a->pb->n_review; i++) {
+		const struct pb_review *rv = &a->pb->review[i];
+
+		if (!rv->step || strcmp(rv->step, v->def->id) != 0)
+			continue;
+		if (rv->line > 0)
+			linef(c, ROLE_WARNING, "Review (runbook line %d): %s",
+			      rv->line, rv->text);
+		else
+			linef(c, ROLE_WARNING, "Review: %s", rv->text);
+	}
+}
+
 void
 pane_detail_draw(struct app *a, WINDOW *w, struct rect r)
 {
@@ -438,6 +456,7 @@ pane_detail_draw(struct app *a, WINDOW *w, struct rect r)
 	      ? running : session_state_name(v.state),
 	      v.def->required ? "" : "  (optional)");
 	show_applies(a, &c, &v);
+	show_review(a, &c, &v);
 	if (v.def->note)
 		line(&c, v.def->note, ROLE_NORMAL);
 	switch (v.def->kind) {

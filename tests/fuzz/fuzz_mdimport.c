@@ -17,12 +17,13 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct err err = { 0 };
-	struct strbuf summary = STRBUF_INIT;
+	struct strbuf summary = STRBUF_INIT, explain = STRBUF_INIT;
 	char *draft = mdimport_convert((const char *)data, size, "fuzz.md",
-				       &summary, &err);
+				       &summary, &explain, &err);
 	struct playbook *pb;
 
 	strbuf_done(&summary);
+	strbuf_done(&explain);
 	if (!draft)
 		return 0;
 	pb = playbook_load_buffer(draft, strlen(draft), "draft.json", &err);

@@ -27,7 +27,8 @@ import_text(const char *text, size_t len, struct strbuf *summary)
 {
 	struct err err = { 0 };
 	struct lint_report lr = { 0 };
-	char *json = mdimport_convert(text, len, "runbook.md", summary, &err);
+	char *json = mdimport_convert(text, len, "runbook.md", summary, NULL,
+				      &err);
 	struct playbook *pb;
 	cJSON *root;
 
@@ -293,7 +294,8 @@ START_TEST(test_import_placeholders_of_every_style_become_variables)
 	ck_assert_ptr_nonnull(find_step(root, "variable", "VERSION", &p_in,
 					&i_in));
 	find_step(root, "run", "${VERSION}", &p_run, &i_run);
-	ck_assert(p_in == p_run && i_in + 1 == i_run);
+	ck_assert(p_run >= PHASE_APPROVE ? p_in < PHASE_APPROVE
+					 : p_in == p_run && i_in + 1 == i_run);
 	ck_assert_ptr_nonnull(strstr(str(variable(root, "VERSION"), "pattern"),
 				     "[0-9]"));
 	cJSON_Delete(root);
@@ -432,7 +434,7 @@ START_TEST(test_import_odd_fences_still_give_a_draft_that_loads)
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
 		struct err err = { 0 };
 		char *json = mdimport_convert(texts[i], strlen(texts[i]),
-					      "odd.md", NULL, &err);
+					      "odd.md", NULL, NULL, &err);
 		struct playbook *pb;
 
 		if (!json) {	/* refused as blank is fine too */
@@ -453,10 +455,377 @@ START_TEST(test_import_blank_text_is_refused)
 {
 	struct err err = { 0 };
 
-	ck_assert_ptr_null(mdimport_convert("\n  \n", 4, "blank.md", NULL,
+	ck_assert_ptr_null(mdimport_convert("\n  \n", 4, "blank.md", NULL, NULL,
 					    &err));
 	ck_assert_int_eq(err.code, ERR_INVALID);
 	ck_assert_ptr_nonnull(strstr(err.msg, "blank.md"));
+}
+END_TEST
+
+/* --- only shell becomes a run step; a script stays one step ------------ */
+
+/* Every run step's command, joined by "\n---\n", for assertions. */
+static char *
+all_runs(const cJSON *root)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (int p = 0; p < PHASE_COUNT; p++) {
+		cJSON *st;
+
+		cJSON_ArrayForEach(st, phase_steps(root, p))
+			if (str(st, "run"))
+				strbuf_addf(&sb, "%s\n---\n", str(st, "run"));
+	}
+	return strbuf_detach(&sb);
+}
+
+static const char only_shell_md[] =
+	"# Web rollback\n\n"
+	"## Roll back\n\n"
+	"```bash\nkubectl rollout undo deployment/web\n```\n\n"
+	"Expected output:\n\n"
+	"```\ndeployment.apps/web rolled back\n```\n\n"
+	"Post in the channel:\n\n"
+	"```bash\nROLLBACK DONE for web\n```\n\n"
+	"```console\ndocker tag web:1.2.2 web:latest\n```\n\n"
+	"```sh\n$ helm history web\n```\n\n"
+	"```yaml\nreplicas: 3\n```\n\n"
+	"1. Look at the app:\n\n"
+	"   ```bash\n   argocd app get web\n   ```\n\n"
+	"```bash\nClick \"Deployments\" then select web\n```\n\n"
+	"```mermaid\ngraph TD\n  A[Alert] --> B{Roll back?}\n```\n";
+
+START_TEST(test_import_only_shell_becomes_a_run_step)
+{
+	cJSON *root = import_text(only_shell_md, strlen(only_shell_md), NULL);
+	char *runs = all_runs(root);
+	cJSON *st = find_step(root, "run", "rollout undo", NULL, NULL);
+
+	ck_assert_msg(!strstr(runs, "rolled back"), "%s", runs);
+	ck_assert_msg(!strstr(runs, "ROLLBACK DONE"), "%s", runs);
+	ck_assert_msg(!strstr(runs, "Click"), "%s", runs);
+	ck_assert_msg(!strstr(runs, "replicas"), "%s", runs);
+	ck_assert_msg(!strstr(runs, "-->"), "%s", runs);
+	ck_assert_msg(!strstr(runs, "$ "), "%s", runs);
+	ck_assert_ptr_nonnull(find_step(root, "run", "docker tag web:1.2.2",
+					NULL, NULL));
+	ck_assert_str_eq(str(find_step(root, "run", "helm history", NULL,
+				       NULL), "run"), "helm history web");
+	ck_assert_ptr_nonnull(find_step(root, "run", "argocd app get web",
+					NULL, NULL));
+	ck_assert_ptr_nonnull(st);
+	ck_assert_ptr_nonnull(strstr(cJSON_GetStringValue(cJSON_GetObjectItem(
+		cJSON_GetObjectItem(st, "expect"), "output")), "rolled back"));
+	free(runs);
+	cJSON_Delete(root);
+}
+END_TEST
+
+static const char script_md[] =
+	"# Tag rollback\n\n"
+	"## Roll back\n\n"
+	"```bash\n"
+	"set -e\n"
+	"cd /srv/app\n"
+	"CURRENT=$(git describe --tags)\n"
+	"git fetch --tags\n"
+	"git checkout \"$CURRENT\"\n"
+	"```\n";
+
+START_TEST(test_import_script_with_shared_state_stays_one_step)
+{
+	cJSON *root = import_text(script_md, strlen(script_md), NULL);
+	cJSON *st = find_step(root, "run", "CURRENT=$(git describe", NULL,
+			      NULL);
+
+	ck_assert_ptr_nonnull(st);
+	ck_assert_ptr_nonnull(strstr(str(st, "run"), "git checkout \"$CURRENT\""));
+	ck_assert_ptr_nonnull(strstr(str(st, "run"), "cd /srv/app"));
+	ck_assert_int_eq(count_kind(root, "run"), 1);
+	ck_assert_ptr_null(cJSON_GetObjectItem(cJSON_GetObjectItem(root,
+		"variables"), "CURRENT"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* --- alternatives become a decision ------------------------------------ */
+
+static const char options_md[] =
+	"# Release rollback\n\n"
+	"## Rollback procedure\n\n"
+	"### Option A: Revert (recommended)\n\n"
+	"```bash\ngit revert HEAD\ngit push origin main\n```\n\n"
+	"### Option B: Reset (only if A fails)\n\n"
+	"```bash\ngit reset --hard v1.2.2\ngit push --force origin main\n```\n";
+
+/* The value STEP's when gives VAR (a string, or the first of a list). */
+static const char *
+when_value(const cJSON *st, const char *var)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(st, "when"), var);
+
+	return cJSON_IsArray(v) ? cJSON_GetStringValue(cJSON_GetArrayItem(v, 0))
+				: cJSON_GetStringValue(v);
+}
+
+static const cJSON *
+option_labelled(const cJSON *decide, const char *label)
+{
+	const cJSON *o;
+
+	cJSON_ArrayForEach(o, cJSON_GetObjectItem(decide, "options"))
+		if (strstr(str(o, "label"), label))
+			return o;
+	return NULL;
+}
+
+START_TEST(test_import_option_sections_become_one_decision)
+{
+	cJSON *root = import_text(options_md, strlen(options_md), NULL);
+	int ph = -1;
+	cJSON *d = find_step(root, "kind", "decide", &ph, NULL);
+	const cJSON *a, *b;
+	const char *var;
+
+	ck_assert_ptr_nonnull(d);
+	ck_assert_int_eq(ph, PHASE_DECIDE);
+	var = str(d, "variable");
+	ck_assert_ptr_nonnull(var);
+	a = option_labelled(d, "Option A: Revert");
+	b = option_labelled(d, "Option B: Reset");
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_ptr_eq(cJSON_GetArrayItem(cJSON_GetObjectItem(d, "options"),
+					    0), a);
+	ck_assert_ptr_nonnull(strstr(str(a, "description"), "Recommended"));
+	ck_assert_str_eq(when_value(find_step(root, "run", "git revert", NULL,
+					      NULL), var), str(a, "id"));
+	ck_assert_str_eq(when_value(find_step(root, "run", "git push origin main",
+					      NULL, NULL), var), str(a, "id"));
+	ck_assert_str_eq(when_value(find_step(root, "run", "reset --hard", NULL,
+					      NULL), var), str(b, "id"));
+	ck_assert_str_eq(when_value(find_step(root, "run", "push --force", NULL,
+					      NULL), var), str(b, "id"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+static const char shapes_md[] =
+	"# App rollback\n\n"
+	"## Rollback\n\n"
+	"### Strategy 1: Helm rollback\n\n"
+	"```bash\nhelm rollback web 41\n```\n\n"
+	"### Strategy 2: Scale down\n\n"
+	"```bash\nkubectl scale deployment web --replicas=0\n```\n\n"
+	"## Store release\n\n"
+	"### iOS\n\n"
+	"```bash\nfastlane ios rollback_phased\n```\n\n"
+	"### Android\n\n"
+	"```bash\nfastlane supply --track production --rollout 0\n```\n\n"
+	"## Database\n\n"
+	"```bash\nflyway undo\n```\n\n"
+	"### If the undo fails\n\n"
+	"```bash\npg_restore --clean -d app backup.dump\n```\n";
+
+START_TEST(test_import_strategy_platform_and_fallback_sections_are_choices)
+{
+	cJSON *root = import_text(shapes_md, strlen(shapes_md), NULL);
+	cJSON *helm = find_step(root, "run", "helm rollback", NULL, NULL);
+	cJSON *scale = find_step(root, "run", "kubectl scale", NULL, NULL);
+	cJSON *ios = find_step(root, "run", "fastlane ios", NULL, NULL);
+	cJSON *android = find_step(root, "run", "fastlane supply", NULL, NULL);
+	cJSON *undo = find_step(root, "run", "flyway undo", NULL, NULL);
+	cJSON *restore = find_step(root, "run", "pg_restore", NULL, NULL);
+
+	ck_assert_ptr_nonnull(helm);
+	ck_assert_ptr_nonnull(cJSON_GetObjectItem(helm, "when"));
+	ck_assert_ptr_nonnull(cJSON_GetObjectItem(scale, "when"));
+	{
+		char *a = cJSON_PrintUnformatted(cJSON_GetObjectItem(helm, "when"));
+		char *b = cJSON_PrintUnformatted(cJSON_GetObjectItem(scale, "when"));
+
+		ck_assert_str_ne(a, b);
+		free(a);
+		free(b);
+	}
+	ck_assert_ptr_nonnull(cJSON_GetObjectItem(ios, "when"));
+	ck_assert_ptr_nonnull(cJSON_GetObjectItem(android, "when"));
+	ck_assert_ptr_null(cJSON_GetObjectItem(undo, "when"));
+	ck_assert_ptr_nonnull(cJSON_GetObjectItem(restore, "when"));
+	ck_assert_int_ge(count_kind(root, "decide"), 3);
+	cJSON_Delete(root);
+}
+END_TEST
+
+static const char no_rollback_md[] =
+	"# Web rollback\n\n"
+	"## Decide\n\n"
+	"### Option A: Roll back\n\n"
+	"Roll back the release.\n\n"
+	"### Option B: Do not roll back\n\n"
+	"Fix forward with a hotfix instead.\n\n"
+	"## Rollback procedure\n\n"
+	"```bash\nhelm rollback web 41\n```\n";
+
+START_TEST(test_import_do_not_roll_back_runs_no_rollback_command)
+{
+	cJSON *root = import_text(no_rollback_md, strlen(no_rollback_md), NULL);
+	cJSON *d = find_step(root, "kind", "decide", NULL, NULL);
+	const cJSON *no = option_labelled(d, "Do not roll back");
+	cJSON *helm = find_step(root, "run", "helm rollback", NULL, NULL);
+	const cJSON *vals = cJSON_GetObjectItem(cJSON_GetObjectItem(helm, "when"),
+						str(d, "variable"));
+	const cJSON *v;
+
+	ck_assert_ptr_nonnull(no);
+	ck_assert_ptr_nonnull(vals);
+	cJSON_ArrayForEach(v, vals)
+		ck_assert_str_ne(v->valuestring, str(no, "id"));
+	/* nor is anything to approve */
+	ck_assert_ptr_nonnull(when_value(find_step(root, "kind", "approve",
+						   NULL, NULL),
+					 str(d, "variable")));
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* --- phases by what a section does; nothing before the gate ------------- */
+
+static const char gate_md[] =
+	"# Service rollback\n\n"
+	"## Step 1: Communicate\n\n"
+	"Tell the team in the incident channel.\n\n"
+	"## Step 2: Check rollout history\n\n"
+	"```bash\nkubectl rollout history deployment/web\n```\n\n"
+	"## Assess the damage\n\n"
+	"```bash\nkubectl delete pod web-0\n```\n\n"
+	"## Rollback\n\n"
+	"- [ ] Platform Owner approval obtained\n\n"
+	"```bash\ngit reset --hard <GOOD_SHA>\n```\n";
+
+START_TEST(test_import_phases_follow_sections_and_the_gate_comes_last)
+{
+	cJSON *root = import_text(gate_md, strlen(gate_md), NULL);
+	int ph = -1, ph2 = -1;
+	cJSON *ap, *in;
+
+	ck_assert_ptr_nonnull(find_step(root, "run", "rollout history", &ph,
+					NULL));
+	ck_assert_int_eq(ph, PHASE_ASSESS);
+	ck_assert_ptr_nonnull(find_step(root, "run", "kubectl delete pod", &ph,
+					NULL));
+	ck_assert_int_eq(ph, PHASE_EXECUTE);
+	ap = find_step(root, "kind", "approve", &ph, NULL);
+	ck_assert_ptr_nonnull(ap);
+	ck_assert_str_eq(str(cJSON_GetArrayItem(cJSON_GetObjectItem(ap, "roles"),
+						0), "role"), "Platform Owner");
+	in = find_step(root, "variable", "GOOD_SHA", &ph2, NULL);
+	ck_assert_ptr_nonnull(in);
+	ck_assert_str_eq(str(in, "kind"), "input");
+	ck_assert_int_lt(ph2, PHASE_APPROVE);
+	cJSON_Delete(root);
+}
+END_TEST
+
+static const char troubleshooting_md[] =
+	"# Cache rollback\n\n"
+	"## Troubleshooting\n\n"
+	"```bash\nredis-cli -h cache.internal flushdb\n```\n\n"
+	"## Rollback\n\n"
+	"```bash\nhelm rollback cache 3\n```\n";
+
+START_TEST(test_import_troubleshooting_commands_wait_behind_a_decision)
+{
+	cJSON *root = import_text(troubleshooting_md,
+				  strlen(troubleshooting_md), NULL);
+	int ph = -1;
+	cJSON *st = find_step(root, "run", "flushdb", &ph, NULL);
+	cJSON *d = find_step(root, "kind", "decide", NULL, NULL);
+
+	ck_assert_ptr_nonnull(st);
+	ck_assert_int_eq(ph, PHASE_EXECUTE);
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(st, "destructive")));
+	ck_assert_ptr_nonnull(d);
+	ck_assert_ptr_nonnull(when_value(st, str(d, "variable")));
+	ck_assert_ptr_nonnull(option_labelled(d, "Not needed"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* --- placeholders, two-dimensional tables, front matter ------------------ */
+
+static const char template_md[] =
+	"---\n"
+	"title: \"Checkout service rollback\"\n"
+	"owner: payments\n"
+	"---\n\n"
+	"# Rollback\n\n"
+	"## When to roll back\n\n"
+	"| Severity | User impact | Action |\n"
+	"|---|---|---|\n"
+	"| P1 | Most users | Roll back now |\n"
+	"| P1 | Few users | Roll back now |\n"
+	"| P2 | Most users | Roll back now |\n"
+	"| P2 | Few users | Hotfix forward |\n\n"
+	"## Rollback procedure\n\n"
+	"```bash\nhelm rollback ${{ values.serviceName }} 12\n```\n";
+
+START_TEST(test_import_template_placeholders_tables_and_front_matter)
+{
+	cJSON *root = import_text(template_md, strlen(template_md), NULL);
+	cJSON *d = find_step(root, "kind", "decide", NULL, NULL);
+	cJSON *m = cJSON_GetObjectItem(d, "matrix");
+	cJSON *rows = cJSON_GetObjectItem(cJSON_GetObjectItem(m, "rows"),
+					  "values");
+	cJSON *cols = cJSON_GetObjectItem(cJSON_GetObjectItem(m, "cols"),
+					  "values");
+
+	ck_assert_str_eq(str(root, "title"), "Checkout service rollback");
+	ck_assert_ptr_nonnull(find_step(root, "run",
+					"helm rollback ${SERVICE_NAME} 12",
+					NULL, NULL));
+	ck_assert_ptr_nonnull(cJSON_GetObjectItem(cJSON_GetObjectItem(root,
+		"variables"), "SERVICE_NAME"));
+	ck_assert_ptr_nonnull(m);
+	ck_assert_int_eq(cJSON_GetArraySize(rows), 2);
+	ck_assert_str_eq(cJSON_GetArrayItem(rows, 0)->valuestring, "p1");
+	ck_assert_str_eq(cJSON_GetArrayItem(rows, 1)->valuestring, "p2");
+	ck_assert_int_eq(cJSON_GetArraySize(cols), 2);
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetArrayItem(
+		cJSON_GetObjectItem(m, "cells"), 1)), 2);
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* --- the draft says what it could not decide ----------------------------- */
+
+START_TEST(test_import_draft_has_review_points_and_explains_each_section)
+{
+	struct strbuf explain = STRBUF_INIT;
+	struct err err = { 0 };
+	char *json = mdimport_convert(options_md, strlen(options_md), "o.md",
+				      NULL, &explain, &err);
+	cJSON *root = json ? cJSON_Parse(json) : NULL;
+	const cJSON *r;
+	int with_line = 0;
+
+	ck_assert_ptr_nonnull(root);
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(root, "draft")));
+	cJSON_ArrayForEach(r, cJSON_GetObjectItem(root, "review"))
+		with_line += cJSON_GetNumberValue(cJSON_GetObjectItem(r, "line"))
+			     == 5 && str(r, "step") != NULL;
+	ck_assert_int_eq(with_line, 1);
+	ck_assert_ptr_nonnull(strstr(strbuf_str(&explain),
+				     "line 5: ### Option A: Revert (recommended)\n"
+				     "    -> decide step "));
+	ck_assert_ptr_nonnull(strstr(strbuf_str(&explain),
+				     "line 12: ### Option B: Reset (only if A "
+				     "fails)\n    -> run step execute."));
+	strbuf_done(&explain);
+	cJSON_Delete(root);
+	free(json);
 }
 END_TEST
 
@@ -681,6 +1050,15 @@ import_suite(void)
 		{ "oddfences", test_import_odd_fences_still_give_a_draft_that_loads },
 		{ "titlecap", test_import_command_title_just_over_the_cap_is_kept_whole },
 		{ "seeds", test_import_each_seed_keeps_its_commands_and_checklists },
+		{ "onlyshell", test_import_only_shell_becomes_a_run_step },
+		{ "draft", test_import_draft_has_review_points_and_explains_each_section },
+		{ "templates", test_import_template_placeholders_tables_and_front_matter },
+		{ "gate", test_import_phases_follow_sections_and_the_gate_comes_last },
+		{ "troubleshooting", test_import_troubleshooting_commands_wait_behind_a_decision },
+		{ "options", test_import_option_sections_become_one_decision },
+		{ "altshapes", test_import_strategy_platform_and_fallback_sections_are_choices },
+		{ "norollback", test_import_do_not_roll_back_runs_no_rollback_command },
+		{ "script", test_import_script_with_shared_state_stays_one_step },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {

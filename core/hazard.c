@@ -1,0 +1,367 @@
+/* Hazards of a shell command. One table of POSIX extended expressions,
+ * compiled on first use, says which commands destroy or change shared
+ * state, which need a terminal and which wait or follow; import marks
+ * steps from it and lint checks marked steps against it, so both always
+ * agree. Each rule matches within one simple command of one line. */
+#include "config.h"
+#include "hazard.h"
+
+#include <ctype.h>
+#include <regex.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+/* A command word starts a line or follows a blank or an operator. */
+#define CMD "(^|[;&|({!`[:space:]]|\\$\\()"
+/* Anything else of the same simple command. */
+#define ARGS "[^;&|\n]*[[:space:]]"
+#define END "([[:space:];&|)\"']|$)"
+
+#define SEC(n) ((int64_t)(n) * 1000000)
+
+struct hazard_rule {
+	enum hazard_kind kind;
+	const char *name;	/* what lint names, e.g. "helm rollback" */
+	const char *re;
+	int icase;		/* SQL keywords come in either case */
+	int64_t timeout_us;	/* HAZARD_WAITS: the bound to suggest */
+	int (*exempt)(const char *line, const char *args); /* or NULL */
+};
+
+static int rm_only_caches(const char *line, const char *args);
+
+static const struct hazard_rule rules[] = {
+	/* Kubernetes and OpenShift */
+	{ HAZARD_DESTRUCTIVE, "kubectl rollout undo",
+	  CMD "(kubectl|oc)" ARGS "rollout[[:space:]]+undo" END, 0, 0, NULL },
+	{ HAZARD_DESTRUCTIVE, "kubectl rollout restart",
+	  CMD "(kubectl|oc)" ARGS "rollout[[:space:]]+restart" END, 0, 0, NULL },
+	{ HAZARD_DESTRUCTIVE, "kubectl set image",
+	  CMD "(kubectl|oc)" ARGS "set[[:space:]]+image" END, 0, 0, NULL },
+	{ HAZARD_DESTRUCTIVE, "kubectl patch/apply/replace/delete/drain",
+	  CMD "(kubectl|oc)" ARGS "(patch|apply|replace|delete|drain|cordon)"
+	  END, 0, 0, NULL },
+	{ HAZARD_DESTRUCTIVE, "kubectl scale --replicas=0",
+	  CMD "(kubectl|oc)" ARGS "scale" ARGS "--replicas[= ]0" END, 0, 0, NULL },
+	{ HAZARD_DESTRUCTIVE, "kubectl argo rollouts",
+	  CMD "kubectl" ARGS "argo[[:space:]]+rollouts[[:space:]]+"
+	  "(undo|abort|promote|retry|set)" END, 0, 0, NULL },
+	{ HAZARD_DESTRUCTIVE, "helm rollback/uninstall/upgrade",
+	  CMD "helm" ARGS "(rollback|uninstall|delete|upgrade)" END, 0, 0, NULL },
+	{ HAZARD_DESTRUCTIVE, "argocd app rollback/sync",
+	  CMD "argocd" ARGS "app[[:space:]]+(rollback|sync|delete|set)" END,
+	  0, 0, NULL },
+	/* Terraform and OpenTofu */
+	{ HAZARD_DESTRUCTIVE, "terraform apply/destroy",
+	  CMD "(terraform|tofu|terragrunt)" ARGS
+	  "(apply|destroy|force-unlock|import|taint)" END, 0, 0, NULL },
+	{ HAZARD_DESTRUCTIVE, "terraform state rm/push/mv",
+	  CMD "(terraform|tofu|terragrunt)" ARGS "state[[:space:]]+(rm|push|mv)"
+	  END, 0, 0, NULL },
+	/* git */
+	{ HAZARD_DESTRUCTIVE, "git push --force",
+	  CMD "git" ARGS "push" ARGS "(--force[a-z-]*|-f|--delete|-d|"
+	  "--mirror|\\+[^[:space:]]+|:[^[:space:]]+)" END, 0, 0, NULL },
+	{ HAZARD_DESTRUCTIVE, "git reset --hard",
+	  CMD "git" ARGS "reset" ARGS "--hard" END, 0, 0, NULL },
+	{ HAZARD_DESTRUCTIVE, "git tag -d / branch -D",
+	  CMD "git" ARGS "(tag" ARGS "(-d|--delete)|branch" ARGS "(-D|"
+	  "--delete[[:space:]]+--force))" END, 0, 0, NULL },
+	{ HAZARD_DESTRUCTIVE, "git clean -f",
+	  CMD "git" ARGS "clean" ARGS "-[a-zA-Z]*f[a-zA-Z]*" END, 0, 0, NULL },
+	{ HAZARD_DESTRUCTIVE, "git checkout --force / stash drop",
+	  CMD "git" ARGS "(checkout" ARGS "(-f|--force)|stash[[:space:]]+"
+	  "(drop|clear))" END, 0, 0, NULL },
+	/* package registries */
+	{ HAZARD_DESTRUCTIVE, "npm dist-tag add/rm",
+	  CMD "(npm|pnpm|yarn)" ARGS "dist-tag[[:space:]]+(add|rm)" END, 0, 0, NULL },
+	{ HAZARD_DESTRUCTIVE, "npm unpublish/deprecate/publish",
+	  CMD "(npm|pnpm|yarn)" ARGS "(unpublish|deprecate|publish)" END, 0, 0,
+	  NULL },
+	{ HAZARD_DESTRUCTIVE, "twine upload / yank",
+	  CMD "(twine" ARGS "upload|poetry" ARGS "publish|cargo" ARGS "yank|"
+	  "gem" ARGS "yank|pypi-yank|gh" ARGS "release[[:space:]]+delete)" END,
+	  0, 0, NULL },
+	/* databases */
+	{ HAZARD_DESTRUCTIVE, "pg_restore --clean",
+	  CMD "pg_restore" ARGS "(--clean|-c|-[a-zA-Z]*c[a-zA-Z]*)" END, 0, 0, NULL },
+	{ HAZARD_DESTRUCTIVE, "DROP/TRUNCATE/DELETE",
+	  "(^|[^[:alnum:]_])((drop[[:space:]]+(table|database|schema|index|"
+	  "column)|delete[[:space:]]+from|alter[[:space:]]+table)"
+	  "([^[:alnum:]_]|$)|truncate([[:space:]]+table)?[[:space:]]+"
+	  "[[:alnum:]_\"])",
+	  1, 0, NULL },
+	{ HAZARD_DESTRUCTIVE, "redis del/flush",
+	  CMD "redis-cli" ARGS "?(del|unlink|flushdb|flushall|FLUSHDB|FLUSHALL|"
+	  "DEL)" END, 0, 0, NULL },
+	{ HAZARD_DESTRUCTIVE, "migration undo",
+	  CMD "(flyway" ARGS "(undo|clean)|liquibase" ARGS "rollback[a-zA-Z-]*|"
+	  "alembic" ARGS "downgrade|rails" ARGS "db:rollback|rake" ARGS
+	  "db:rollback|knex" ARGS "migrate:rollback|sqitch" ARGS "revert|"
+	  "prisma" ARGS "migrate[[:space:]]+reset)" END, 0, 0, NULL },
+	{ HAZARD_DESTRUCTIVE, "cloud database restore",
+	  CMD "(aws" ARGS "rds" ARGS "(restore-[a-z-]+|delete-[a-z-]+|"
+	  "failover-[a-z-]+)|gcloud" ARGS "sql" ARGS "(restore|restore-backup|"
+	  "delete)|az" ARGS "(sql|postgres|mysql)" ARGS "(restore|delete))"
+	  END, 0, 0, NULL },
+	/* files, processes, services, traffic */
+	{ HAZARD_DESTRUCTIVE, "rm -rf",
+	  CMD "rm" ARGS "?-[a-zA-Z]*[rRf][a-zA-Z]*" END, 0, 0, rm_only_caches },
+	{ HAZARD_DESTRUCTIVE, "aws s3 rm",
+	  CMD "(aws" ARGS "s3" ARGS "(rm|rb)|aws" ARGS "s3" ARGS "sync" ARGS
+	  "--delete|gsutil" ARGS "rm)" END, 0, 0, NULL },
+	{ HAZARD_DESTRUCTIVE, "traffic switch",
+	  CMD "(aws" ARGS "(elbv2" ARGS "modify-(listener|rule)|ecs" ARGS
+	  "update-service|deploy" ARGS "stop-deployment|lambda" ARGS
+	  "update-alias)|gcloud" ARGS "(run" ARGS "services" ARGS
+	  "update-traffic|app" ARGS "services" ARGS "set-traffic)|"
+	  "fastlane" ARGS "(deliver|supply|pilot))" END, 0, 0, NULL },
+	{ HAZARD_DESTRUCTIVE, "kill",
+	  CMD "(pkill|killall|kill[[:space:]]+-(9|KILL|TERM|15))" END, 0, 0, NULL },
+	{ HAZARD_DESTRUCTIVE, "systemctl stop/restart",
+	  CMD "(systemctl" ARGS "(stop|restart|disable|kill)|service"
+	  "[[:space:]]+[^[:space:]]+[[:space:]]+(stop|restart))" END, 0, 0, NULL },
+	{ HAZARD_DESTRUCTIVE, "docker rm/stop/push",
+	  CMD "(docker|podman)" ARGS "(rm|rmi|stop|kill|push)" END, 0, 0, NULL },
+	{ HAZARD_DESTRUCTIVE, "docker compose up/down",
+	  CMD "(docker[[:space:]]+compose|docker-compose|podman-compose)" ARGS
+	  "?(up|down|restart|stop|rm)" END, 0, 0, NULL },
+	{ HAZARD_DESTRUCTIVE, "deploy/release target",
+	  CMD "(make|just|task|rake|(npm|pnpm|yarn)[[:space:]]+run)" ARGS
+	  "?(deploy|release|publish|rollback|promote)([:_-][[:alnum:]_-]*)?" END,
+	  0, 0, NULL },
+	{ HAZARD_DESTRUCTIVE, "dd/mkfs",
+	  CMD "(dd" ARGS "?if=|mkfs[.a-z0-9]*)" END, 0, 0, NULL },
+
+	{ HAZARD_INTERACTIVE, "kubectl edit",
+	  CMD "(kubectl|oc)" ARGS "edit" END, 0, 0, NULL },
+	{ HAZARD_INTERACTIVE, "exec -it",
+	  CMD "(kubectl|oc|docker|podman)" ARGS "(exec|run|attach|debug)" ARGS
+	  "?(-it|-ti|--tty|-i[[:space:]]+-t)" END, 0, 0, NULL },
+	{ HAZARD_INTERACTIVE, "ssh",
+	  CMD "(ssh|mosh|telnet)" END, 0, 0, NULL },
+	{ HAZARD_INTERACTIVE, "editor",
+	  CMD "(vi|vim|nvim|nano|emacs|pico|\\$EDITOR|\\$\\{EDITOR\\})" END, 0, 0,
+	  NULL },
+	{ HAZARD_INTERACTIVE, "pager",
+	  CMD "(less|more|top|htop|man)" END, 0, 0, NULL },
+	{ HAZARD_INTERACTIVE, "database shell",
+	  CMD "(psql|mysql|mongo|mongosh|redis-cli|sqlite3)([[:space:]]+"
+	  "[^-;&|[:space:]][^;&|[:space:]]*)?[[:space:]]*$", 0, 0, NULL },
+	{ HAZARD_INTERACTIVE, "login",
+	  CMD "((npm|pnpm|yarn)" ARGS "?(login|adduser)|gh" ARGS "auth" ARGS
+	  "login|(gcloud" ARGS "auth" ARGS "login)|aws" ARGS "configure|"
+	  "(docker|podman)" ARGS "login)" END, 0, 0, NULL },
+	{ HAZARD_INTERACTIVE, "read -p",
+	  CMD "read" ARGS "?-[a-z]*p", 0, 0, NULL },
+	{ HAZARD_INTERACTIVE, "git rebase -i / add -p",
+	  CMD "git" ARGS "(rebase" ARGS "-i|add" ARGS "-p)" END, 0, 0, NULL },
+
+	{ HAZARD_WAITS, "sleep",
+	  CMD "sleep[[:space:]]+[0-9]+[smh]?" END, 0, 0, NULL },
+	{ HAZARD_WAITS, "rollout status / wait",
+	  CMD "((kubectl|oc)" ARGS "(rollout[[:space:]]+status|wait)|argocd"
+	  ARGS "app[[:space:]]+wait|aws" ARGS "wait|helm" ARGS "--wait)" END,
+	  0, SEC(600), NULL },
+	{ HAZARD_WAITS, "watch",
+	  CMD "(watch|(kubectl|oc)" ARGS "(-w|--watch)|kubectl" ARGS
+	  "port-forward)" END, 0, SEC(120), NULL },
+	{ HAZARD_WAITS, "follow",
+	  CMD "((kubectl|oc|docker|podman)" ARGS "logs" ARGS "(-f|--follow)|"
+	  "(tail|journalctl)" ARGS "(-f|-F|--follow)|stern)" END, 0, SEC(120), NULL },
+};
+
+#define N_RULES (sizeof(rules) / sizeof(rules[0]))
+
+/* Folders a build makes again, which rm -rf may clear without care. */
+static int
+is_cache_path(const char *w, size_t n, const char *line)
+{
+	static const char *const caches[] = {
+		"node_modules", "__pycache__", ".pytest_cache", ".cache",
+		".mypy_cache", ".next", ".nuxt", ".turbo", ".parcel-cache",
+		NULL,
+	};
+	const char *base = w;
+
+	for (size_t i = 0; i + 1 < n; i++)
+		if (w[i] == '/')
+			base = w + i + 1;
+	if (n == 2 && memcmp(w, "{}", 2) == 0)
+		return strstr(line, "__pycache__") != NULL;
+	for (size_t i = 0; caches[i]; i++)
+		if ((size_t)(w + n - base) >= strlen(caches[i]) &&
+		    strncmp(base, caches[i], strlen(caches[i])) == 0 &&
+		    (base[strlen(caches[i])] == '/' ||
+		     base + strlen(caches[i]) == w + n))
+			return 1;
+	return 0;
+}
+
+/* ARGS: what follows "rm" in LINE, to the end of its simple command. */
+static int
+rm_only_caches(const char *line, const char *args)
+{
+	size_t end = strcspn(args, ";&|\n");
+	int any = 0;
+
+	for (size_t i = 0; i < end;) {
+		size_t n;
+
+		i += strspn(args + i, " \t");
+		n = strcspn(args + i, " \t;&|\n");
+		if (n > end - i)
+			n = end - i;
+		if (n && args[i] != '-' && args[i] != '+') {
+			if (!is_cache_path(args + i, n, line))
+				return 0;
+			any = 1;
+		}
+		i += n ? n : 1;
+	}
+	return any;
+}
+
+static regex_t compiled[N_RULES];
+static int is_compiled;
+
+static void
+compile_rules(void)
+{
+	for (size_t i = 0; i < N_RULES; i++)
+		if (regcomp(&compiled[i], rules[i].re, REG_EXTENDED |
+			    REG_NEWLINE | (rules[i].icase ? REG_ICASE : 0)))
+			BUG("bad hazard pattern");
+	is_compiled = 1;
+}
+
+static int
+is_word_end(char c)
+{
+	return !c || isspace((unsigned char)c) || strchr(";&|()\"'`", c);
+}
+
+/* The match at SO..EO as whole words: without the boundary before the
+ * command, out to the end of the last word, without closing quotes. */
+static void
+whole_words(const char *cmd, regoff_t so, regoff_t eo, const char **start,
+	    const char **end)
+{
+	const char *s = cmd + so, *e = cmd + eo;
+
+	while (s < e && is_word_end(*s))
+		s++;
+	if (s < e && *s == '$' && s[1] == '(')
+		s += 2;
+	while (e > s && is_word_end(e[-1]))
+		e--;
+	while (!is_word_end(*e))
+		e++;
+	*start = s;
+	*end = e;
+}
+
+static const struct hazard_rule *
+find_rule(enum hazard_kind kind, const char *cmd, regmatch_t *m)
+{
+	if (!is_compiled)
+		compile_rules();
+	for (size_t i = 0; i < N_RULES; i++) {
+		const char *at = cmd;
+
+		if (rules[i].kind != kind)
+			continue;
+		/* A harmless use is passed over; a later one may still count. */
+		while (regexec(&compiled[i], at, 1, m, at == cmd ? 0 :
+			       REG_NOTBOL) == 0) {
+			if (!rules[i].exempt || !rules[i].exempt(at, at + m->rm_eo)) {
+				m->rm_so += at - cmd;
+				m->rm_eo += at - cmd;
+				return &rules[i];
+			}
+			at += m->rm_eo > 0 ? m->rm_eo : 1;
+		}
+	}
+	return NULL;
+}
+
+/* terraform apply/destroy asks "yes" on the terminal unless told not to. */
+static int
+terraform_prompts(const char *cmd)
+{
+	regmatch_t m;
+	const struct hazard_rule *r = find_rule(HAZARD_DESTRUCTIVE, cmd, &m);
+
+	return r && strcmp(r->name, "terraform apply/destroy") == 0 &&
+	       !strstr(cmd, "-auto-approve") && !strstr(cmd, "plan.out") &&
+	       !strstr(cmd, ".tfplan") && !strstr(cmd, "force-unlock -force");
+}
+
+const char *
+hazard_find(enum hazard_kind kind, const char *cmd, const char **start,
+	    const char **end)
+{
+	regmatch_t m;
+	const struct hazard_rule *r = find_rule(kind, cmd, &m);
+	const char *s, *e;
+
+	if (!r && kind == HAZARD_INTERACTIVE && terraform_prompts(cmd)) {
+		r = find_rule(HAZARD_DESTRUCTIVE, cmd, &m);
+		if (start)
+			whole_words(cmd, m.rm_so, m.rm_eo, start, end);
+		return "terraform without -auto-approve";
+	}
+	if (!r)
+		return NULL;
+	whole_words(cmd, m.rm_so, m.rm_eo, &s, &e);
+	if (start)
+		*start = s;
+	if (end)
+		*end = e;
+	return r->name;
+}
+
+char *
+hazard_confirm_dup(const char *cmd)
+{
+	const char *s, *e;
+
+	if (!hazard_find(HAZARD_DESTRUCTIVE, cmd, &s, &e))
+		return NULL;
+	return e > s ? xstrndup(s, (size_t)(e - s)) : xstrdup("destroy");
+}
+
+/* S at "sleep N[smh]": the time slept in seconds. */
+static int64_t
+sleep_seconds(const char *s)
+{
+	const char *p = s + strlen("sleep");
+	int64_t n = 0;
+
+	p += strspn(p, " \t");
+	while (isdigit((unsigned char)*p) && n < 86400)
+		n = n * 10 + (*p++ - '0');
+	if (*p == 'm')
+		n *= 60;
+	else if (*p == 'h')
+		n *= 3600;
+	return n;
+}
+
+int64_t
+hazard_timeout_us(const char *cmd)
+{
+	regmatch_t m;
+	const struct hazard_rule *r = find_rule(HAZARD_WAITS, cmd, &m);
+	int64_t total = 0;
+
+	if (!r)
+		return 0;
+	if (r->timeout_us)
+		return r->timeout_us;
+	/* Every sleep of a script adds up; the margin covers the rest. */
+	for (const char *p = cmd; (p = strstr(p, "sleep ")); p += 6)
+		total += sleep_seconds(p);
+	return SEC(total + 60);
+}

@@ -1,0 +1,32 @@
+/* Hazards of a shell command: the one set of rules `rewind import` and
+ * `rewind check` share to say that a command is destructive (changes or
+ * destroys what others rely on), interactive (needs a terminal), or waits
+ * or follows (needs a timeout). */
+#ifndef REWIND_CORE_HAZARD_H
+#define REWIND_CORE_HAZARD_H
+
+#include <stdint.h>
+
+enum hazard_kind {
+	HAZARD_DESTRUCTIVE,
+	HAZARD_INTERACTIVE,
+	HAZARD_WAITS,
+	HAZARD_KIND_COUNT
+};
+
+/* The first rule of KIND that CMD (one command or a multi-line script)
+ * matches: its static name ("git reset --hard"), or NULL. When START and
+ * END are not NULL they get the matched span, widened to whole words. */
+const char *hazard_find(enum hazard_kind kind, const char *cmd,
+			const char **start, const char **end);
+
+/* The words of CMD that make it destructive, whole words, as the text an
+ * operator types to confirm ("git push origin :refs/tags/v2"); the
+ * caller frees. NULL when CMD is not destructive. */
+char *hazard_confirm_dup(const char *cmd);
+
+/* A timeout for a command that waits or follows: the sleep plus a margin,
+ * or a bound for watching and following; 0 when CMD does not wait. */
+int64_t hazard_timeout_us(const char *cmd);
+
+#endif

@@ -1,0 +1,275 @@
+/* Hazard rules (core/hazard): the commands the issue names are
+ * destructive, interactive or waiting; a confirmation is whole words; and
+ * import and lint agree, because both read the same rules. */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "err.h"
+#include "hazard.h"
+#include "lint.h"
+#include "mdimport.h"
+#include "playbook.h"
+#include "xalloc.h"
+
+static const char *const destructive_cmds[] = {
+	"kubectl rollout undo deployment/web -n prod",
+	"oc rollout undo dc/web",
+	"kubectl -n prod set image deployment/web web=web:1.2.2",
+	"kubectl patch deployment web -p '{\"spec\":{}}'",
+	"kubectl apply -f web.yaml",
+	"kubectl delete pod web-0",
+	"kubectl scale deployment web --replicas=0",
+	"helm rollback web 41 -n prod",
+	"helm uninstall web",
+	"argocd app rollback web 12",
+	"argocd app sync web --revision v1.2.2",
+	"terraform apply -auto-approve",
+	"terraform destroy -target=aws_instance.web",
+	"terraform force-unlock 1234",
+	"terraform state rm aws_instance.web",
+	"terraform state push backup.tfstate",
+	"git push --force origin main",
+	"git push --force-with-lease origin main",
+	"git reset --hard v1.2.2",
+	"git push origin :refs/tags/v1.2.3",
+	"npm dist-tag add web@1.2.2 latest",
+	"npm dist-tag rm web next",
+	"npm unpublish web@1.2.3",
+	"npm deprecate web@1.2.3 \"broken\"",
+	"pg_restore --clean -d app dump.sql",
+	"psql -c \"DROP TABLE sessions\"",
+	"psql app -c 'truncate table jobs'",
+	"mysql -e \"DELETE FROM users WHERE id > 10\"",
+	"flyway undo",
+	"rm -rf /srv/app/releases/current",
+	"aws s3 rm s3://bucket/releases/1.2.3 --recursive",
+	"aws rds restore-db-instance-to-point-in-time --source-db-instance-identifier app",
+	"gcloud sql backups restore 12 --restore-instance=app",
+	"docker compose up -d wiki",
+	"make -C services/cart deploy ENV=production",
+	"redis-cli -h cache flushdb",
+	NULL,
+};
+
+static const char *const harmless_cmds[] = {
+	"kubectl get pods -n prod", "kubectl rollout history deployment/web",
+	"helm history web", "argocd app get web", "terraform plan",
+	"terraform state list", "git push origin main", "git log --oneline",
+	"npm view web dist-tags", "psql -c 'select count(*) from jobs'",
+	"rm -rf node_modules", "git fetch --tags", "echo DROP the idea",
+	"make -C services/cart smoke", "docker compose ps",
+	NULL,
+};
+
+START_TEST(test_hazard_named_commands_are_destructive)
+{
+	for (size_t i = 0; destructive_cmds[i]; i++)
+		ck_assert_msg(hazard_find(HAZARD_DESTRUCTIVE, destructive_cmds[i],
+					  NULL, NULL) != NULL,
+			      "not destructive: %s", destructive_cmds[i]);
+	for (size_t i = 0; harmless_cmds[i]; i++)
+		ck_assert_msg(hazard_find(HAZARD_DESTRUCTIVE, harmless_cmds[i],
+					  NULL, NULL) == NULL,
+			      "destructive: %s", harmless_cmds[i]);
+}
+END_TEST
+
+START_TEST(test_hazard_interactive_and_waiting_commands)
+{
+	static const char *const interactive[] = {
+		"kubectl edit deployment web", "kubectl exec -it web-0 -- sh",
+		"ssh deploy@web1", "vim /etc/app.conf", "less /var/log/app.log",
+		"terraform apply", NULL,
+	};
+	static const struct {
+		const char *cmd;
+		int64_t us;
+	} waits[] = {
+		{ "kubectl rollout status deployment/web", 600000000 },
+		{ "kubectl get pods -w", 120000000 },
+		{ "kubectl logs -f deploy/web", 120000000 },
+		{ "watch kubectl get pods", 120000000 },
+		{ "sleep 30", 90000000 },
+	};
+
+	for (size_t i = 0; interactive[i]; i++)
+		ck_assert_msg(hazard_find(HAZARD_INTERACTIVE, interactive[i],
+					  NULL, NULL) != NULL,
+			      "not interactive: %s", interactive[i]);
+	ck_assert_ptr_null(hazard_find(HAZARD_INTERACTIVE,
+				       "terraform apply -auto-approve", NULL,
+				       NULL));
+	for (size_t i = 0; i < sizeof(waits) / sizeof(waits[0]); i++)
+		ck_assert_msg(hazard_timeout_us(waits[i].cmd) == waits[i].us,
+			      "%s: %lld", waits[i].cmd,
+			      (long long)hazard_timeout_us(waits[i].cmd));
+	ck_assert_int_eq(hazard_timeout_us("kubectl get pods"), 0);
+}
+END_TEST
+
+START_TEST(test_hazard_confirm_text_is_whole_words)
+{
+	static const char *const cases[][2] = {
+		{ "git push origin :refs/tags/v1.2.3",
+		  "git push origin :refs/tags/v1.2.3" },
+		{ "git reset --hard v1.2.2", "git reset --hard" },
+		{ "helm rollback web 41", "helm rollback" },
+		{ "cd /srv && terraform state rm aws_instance.web",
+		  "terraform state rm" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *c = hazard_confirm_dup(cases[i][0]);
+
+		ck_assert_ptr_nonnull(c);
+		ck_assert_str_eq(c, cases[i][1]);
+		free(c);
+	}
+}
+END_TEST
+
+/* --- import marks steps with the same rules ------------------------------ */
+
+static const char runbook[] =
+	"# Web rollback\n\n"
+	"## Rollback\n\n"
+	"```bash\n"
+	"kubectl -n prod set image deployment/web web=web:1.2.2\n"
+	"```\n\n"
+	"```bash\n"
+	"git push origin :refs/tags/v1.2.3\n"
+	"```\n\n"
+	"```bash\n"
+	"terraform state rm aws_instance.web\n"
+	"```\n\n"
+	"## Verify\n\n"
+	"```bash\n"
+	"kubectl rollout status deployment/web\n"
+	"```\n\n"
+	"```bash\n"
+	"kubectl edit configmap web\n"
+	"```\n";
+
+static cJSON *
+step_running(cJSON *root, const char *text)
+{
+	cJSON *ph, *st;
+
+	cJSON_ArrayForEach(ph, cJSON_GetObjectItem(root, "phases"))
+		cJSON_ArrayForEach(st, cJSON_GetObjectItem(ph, "steps")) {
+			const char *run = cJSON_GetStringValue(
+				cJSON_GetObjectItem(st, "run"));
+
+			if (run && strstr(run, text))
+				return st;
+		}
+	return NULL;
+}
+
+START_TEST(test_import_marks_hazards_from_the_shared_rules)
+{
+	struct err err = { 0 };
+	char *json = mdimport_convert(runbook, strlen(runbook), "r.md", NULL, NULL,
+				      &err);
+	cJSON *root, *st;
+
+	ck_assert_msg(json != NULL, "%s", err.msg);
+	root = cJSON_Parse(json);
+	st = step_running(root, "set image");
+	ck_assert_ptr_nonnull(st);
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(st, "destructive")));
+	st = step_running(root, ":refs/tags");
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(st, "destructive")));
+	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(st, "confirm")),
+			 "git push origin :refs/tags/v1.2.3");
+	st = step_running(root, "state rm");
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(st, "destructive")));
+	st = step_running(root, "rollout status");
+	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(st, "timeout")),
+			 "10m");
+	st = step_running(root, "kubectl edit");
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(st, "interactive")));
+	cJSON_Delete(root);
+	free(json);
+}
+END_TEST
+
+/* --- lint checks any playbook with the same rules ------------------------ */
+
+static const char unmarked[] =
+	"{\"id\":\"t\",\"title\":\"T\",\"phases\":["
+	"{\"id\":\"assess\",\"steps\":[]},{\"id\":\"decide\",\"steps\":[]},"
+	"{\"id\":\"approve\",\"steps\":[]},"
+	"{\"id\":\"execute\",\"steps\":["
+	"{\"id\":\"execute.tf\",\"kind\":\"run\",\"title\":\"Drop state\","
+	"\"run\":\"terraform state rm aws_instance.web\"},"
+	"{\"id\":\"execute.argo\",\"kind\":\"run\",\"title\":\"Roll back\","
+	"\"run\":\"argocd app rollback web 12\"},"
+	"{\"id\":\"execute.wait\",\"kind\":\"run\",\"title\":\"Wait\","
+	"\"run\":\"kubectl rollout status deployment/web\"},"
+	"{\"id\":\"execute.edit\",\"kind\":\"run\",\"title\":\"Edit\","
+	"\"run\":\"kubectl edit configmap web\"}]},"
+	"{\"id\":\"verify\",\"steps\":[]},"
+	"{\"id\":\"communicate\",\"steps\":[]}]}";
+
+static int
+has_finding(const struct lint_report *r, const char *rule, const char *path)
+{
+	for (size_t i = 0; i < r->n_msgs; i++)
+		if (strcmp(r->msgs[i].rule, rule) == 0 &&
+		    strcmp(r->msgs[i].path, path) == 0)
+			return 1;
+	return 0;
+}
+
+START_TEST(test_lint_flags_unmarked_hazards_with_the_shared_rules)
+{
+	struct err err = { 0 };
+	struct lint_report r = { 0 };
+	struct playbook *pb = playbook_load_buffer(unmarked, strlen(unmarked),
+						   "t.json", &err);
+
+	ck_assert_msg(pb != NULL, "%s", err.msg);
+	lint_playbook(pb, &r);
+	ck_assert(has_finding(&r, "looks-destructive", "phases[3].steps[0].run"));
+	ck_assert(has_finding(&r, "looks-destructive", "phases[3].steps[1].run"));
+	ck_assert(has_finding(&r, "no-timeout", "phases[3].steps[2].run"));
+	ck_assert(has_finding(&r, "looks-interactive", "phases[3].steps[3].run"));
+	lint_report_done(&r);
+	playbook_free(pb);
+}
+END_TEST
+
+static Suite *
+hazard_suite(void)
+{
+	Suite *s = suite_create("hazard");
+	TCase *tc = tcase_create("rules");
+
+	tcase_set_timeout(tc, 20);
+	tcase_add_test(tc, test_hazard_named_commands_are_destructive);
+	tcase_add_test(tc, test_hazard_interactive_and_waiting_commands);
+	tcase_add_test(tc, test_hazard_confirm_text_is_whole_words);
+	tcase_add_test(tc, test_import_marks_hazards_from_the_shared_rules);
+	tcase_add_test(tc, test_lint_flags_unmarked_hazards_with_the_shared_rules);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(hazard_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
