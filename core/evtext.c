@@ -10,6 +10,7 @@
 
 #include "strbuf.h"
 #include "xalloc.h"
+#include "jsonutf8.h"
 
 struct ev {
 	const char *type, *actor, *step;
@@ -197,7 +198,7 @@ evtext_describe(const cJSON *ev)
 char *
 evtext_line(const char *line)
 {
-	cJSON *ev = cJSON_Parse(line);
+	cJSON *ev = jsonutf8_parse(line, strlen(line), NULL);
 	char *text;
 
 	if (!ev)

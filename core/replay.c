@@ -31,6 +31,7 @@
 #include "strbuf.h"
 #include "tags.h"
 #include "xalloc.h"
+#include "jsonutf8.h"
 
 #define READ_CHUNK (4u << 20)	/* bytes per read while indexing */
 #define SEEK_CHUNK (1u << 20)	/* bytes per read while seeking */
@@ -362,7 +363,7 @@ static int
 event_from_scan(const struct line_info *li, struct journal_event *ev)
 {
 	memset(ev, 0, sizeof(*ev));
-	ev->payload = cJSON_ParseWithLength(li->payload.p, li->payload.len);
+	ev->payload = jsonutf8_parse(li->payload.p, li->payload.len, NULL);
 	if (!cJSON_IsObject(ev->payload)) {
 		cJSON_Delete(ev->payload);
 		ev->payload = NULL;
@@ -383,7 +384,7 @@ event_from_scan(const struct line_info *li, struct journal_event *ev)
 static int
 payload_is_object(const struct line_info *li)
 {
-	cJSON *p = cJSON_ParseWithLength(li->payload.p, li->payload.len);
+	cJSON *p = jsonutf8_parse(li->payload.p, li->payload.len, NULL);
 	int ok = cJSON_IsObject(p);
 
 	cJSON_Delete(p);
