@@ -362,9 +362,11 @@ span_dup(const struct span *sp)
 static int
 event_from_scan(const struct line_info *li, struct journal_event *ev)
 {
+	int whole;
+
 	memset(ev, 0, sizeof(*ev));
-	ev->payload = jsonutf8_parse(li->payload.p, li->payload.len, NULL);
-	if (!cJSON_IsObject(ev->payload)) {
+	ev->payload = jsonutf8_parse(li->payload.p, li->payload.len, &whole);
+	if (!whole || !cJSON_IsObject(ev->payload)) {
 		cJSON_Delete(ev->payload);
 		ev->payload = NULL;
 		return -1;
@@ -384,8 +386,9 @@ event_from_scan(const struct line_info *li, struct journal_event *ev)
 static int
 payload_is_object(const struct line_info *li)
 {
-	cJSON *p = jsonutf8_parse(li->payload.p, li->payload.len, NULL);
-	int ok = cJSON_IsObject(p);
+	int whole;
+	cJSON *p = jsonutf8_parse(li->payload.p, li->payload.len, &whole);
+	int ok = whole && cJSON_IsObject(p);
 
 	cJSON_Delete(p);
 	return ok;

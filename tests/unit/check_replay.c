@@ -450,6 +450,13 @@ START_TEST(test_replay_flags_a_tampered_line_where_verify_does)
 }
 END_TEST
 
+/* Edits that leave a note's line no JSON: a payload that is none, and
+ * one followed by text before "prev" (cJSON would read the object and
+ * stop, a fuzz finding). */
+static const char *const broken_payloads[] = {
+	"\"all quiet\",}", "\"all quiet\"}, x}",
+};
+
 /* A line replay does not apply (a note) whose payload is no longer JSON,
  * though its prev still chains: verify names it, and so does replay. */
 START_TEST(test_replay_and_verify_agree_on_a_broken_note_payload)
@@ -476,7 +483,7 @@ START_TEST(test_replay_and_verify_agree_on_a_broken_note_payload)
 				 NULL, &f.err) > 0);
 	journal_free(j);
 	cJSON_Delete(p);
-	edit_line(&f, n, "\"all quiet\"}", "\"all quiet\",}");
+	edit_line(&f, n, "\"all quiet\"}", broken_payloads[_i]);
 	ck_assert_int_eq(journal_verify_file(path, &v, &f.err), 1);
 	ck_assert_uint_eq(v.bad_line, n);
 	open_replay(&f);
@@ -1217,7 +1224,9 @@ replay_suite(void)
 	tcase_add_test(tc, test_replay_seek_to_zero_is_the_state_before_any_event);
 	tcase_add_test(tc, test_replay_seek_across_snapshots_matches_prefix_sessions);
 	tcase_add_test(tc, test_replay_flags_a_tampered_line_where_verify_does);
-	tcase_add_test(tc, test_replay_and_verify_agree_on_a_broken_note_payload);
+	tcase_add_loop_test(tc, test_replay_and_verify_agree_on_a_broken_note_payload,
+			    0, (int)(sizeof(broken_payloads) /
+				     sizeof(*broken_payloads)));
 	tcase_add_test(tc, test_replay_skips_an_unreadable_line_and_a_torn_tail);
 	tcase_add_test(tc, test_replay_never_writes_to_the_session_directory);
 	tcase_add_test(tc, test_replay_finds_marks_times_and_text);
