@@ -24,6 +24,7 @@
 #include "clock.h"
 #include "err.h"
 #include "journal.h"
+#include "jsonutf8.h"
 #include "playbook.h"
 #include "registry.h"
 #include "session_int.h"
@@ -31,7 +32,6 @@
 #include "strbuf.h"
 #include "tags.h"
 #include "xalloc.h"
-#include "jsonutf8.h"
 
 #define READ_CHUNK (4u << 20)	/* bytes per read while indexing */
 #define SEEK_CHUNK (1u << 20)	/* bytes per read while seeking */
@@ -275,6 +275,10 @@ scan_fixed(const char *line, size_t len, struct line_info *li)
 	const char *p = line, *end = line + len, *s;
 	size_t n;
 
+	/* verify's rule: a NUL makes a line unreadable (cJSON would read a
+	 * string on past it) */
+	if (memchr(line, '\0', len))
+		return 0;
 	if (!skip_lit(&p, end, "{\"seq\":") || !skip_digits(&p, end, &li->seq) ||
 	    !skip_lit(&p, end, ",\"wall\":") || !skip_plain(&p, end, &s, &n) ||
 	    parse_wall(s, n, &li->wall_us) < 0 ||

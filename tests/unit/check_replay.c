@@ -398,7 +398,8 @@ END_TEST
 
 /* Rewrite line N of the journal with FROM replaced by TO. */
 static void
-edit_line(struct fx *f, uint64_t n, const char *from, const char *to)
+edit_line_bytes(struct fx *f, uint64_t n, const char *from, const char *to,
+		size_t to_len)
 {
 	char *path = journal_of(f->dir);
 	char *text = tu_read_file(path, NULL);
@@ -412,12 +413,18 @@ edit_line(struct fx *f, uint64_t n, const char *from, const char *to)
 	ck_assert_msg(hit && hit < strchr(p, '\n'), "line %llu has no %s",
 		      (unsigned long long)n, from);
 	strbuf_add(&out, text, (size_t)(hit - text));
-	strbuf_adds(&out, to);
+	strbuf_add(&out, to, to_len);
 	strbuf_adds(&out, hit + strlen(from));
 	free(tu_write_file(f->dir, "journal.jsonl", out.buf, out.len));
 	strbuf_done(&out);
 	free(text);
 	free(path);
+}
+
+static void
+edit_line(struct fx *f, uint64_t n, const char *from, const char *to)
+{
+	edit_line_bytes(f, n, from, to, strlen(to));
 }
 
 START_TEST(test_replay_flags_a_tampered_line_where_verify_does)
@@ -450,11 +457,16 @@ START_TEST(test_replay_flags_a_tampered_line_where_verify_does)
 }
 END_TEST
 
-/* Edits that leave a note's line no JSON: a payload that is none, and
- * one followed by text before "prev" (cJSON would read the object and
- * stop, a fuzz finding). */
-static const char *const broken_payloads[] = {
-	"\"all quiet\",}", "\"all quiet\"}, x}",
+/* Edits that leave a note's line no JSON: a payload that is none, one
+ * followed by text before "prev" (cJSON would read the object and stop),
+ * and a NUL inside a string (cJSON reads on past it): fuzz findings. */
+#define BYTES(s) { s, sizeof(s) - 1 }
+static const struct {
+	const char *to;
+	size_t len;
+} broken_payloads[] = {
+	BYTES("\"all quiet\",}"), BYTES("\"all quiet\"}, x}"),
+	BYTES("\"all\0quiet\"}"),
 };
 
 /* A line replay does not apply (a note) whose payload is no longer JSON,
@@ -483,7 +495,8 @@ START_TEST(test_replay_and_verify_agree_on_a_broken_note_payload)
 				 NULL, &f.err) > 0);
 	journal_free(j);
 	cJSON_Delete(p);
-	edit_line(&f, n, "\"all quiet\"}", broken_payloads[_i]);
+	edit_line_bytes(&f, n, "\"all quiet\"}", broken_payloads[_i].to,
+			broken_payloads[_i].len);
 	ck_assert_int_eq(journal_verify_file(path, &v, &f.err), 1);
 	ck_assert_uint_eq(v.bad_line, n);
 	open_replay(&f);
