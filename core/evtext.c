@@ -8,9 +8,9 @@
 
 #include <cjson/cJSON.h>
 
+#include "jsonutf8.h"
 #include "strbuf.h"
 #include "xalloc.h"
-#include "jsonutf8.h"
 
 struct ev {
 	const char *type, *actor, *step;

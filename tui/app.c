@@ -23,6 +23,7 @@
 #include "err.h"
 #include "evtext.h"
 #include "journal.h"
+#include "jsonutf8.h"
 #include "keymap.h"
 #include "logbuf.h"
 #include "loop.h"
@@ -33,7 +34,6 @@
 #include "testhook.h"
 #include "theme.h"
 #include "xalloc.h"
-#include "jsonutf8.h"
 
 #define FRAME_US 16000		/* at most one redraw per 16 ms */
 
