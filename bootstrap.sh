@@ -43,13 +43,30 @@ build() {
 	make -j"$(nproc)"
 }
 
+# The sanitized build of the unit tests and fuzz targets (tests/sanitize.sh).
+ASAN_DIR=_asan
+
+# The results of every test case: this build's, then the sanitized one's.
+test_results() {
+	find . -path "./$ASAN_DIR" -prune -o -name '*.trs' -exec cat {} + \
+		2>/dev/null
+	[ "$1" = with-sanitized ] || return 0
+	find "$ASAN_DIR/obj" -name '*.trs' -exec sed 's/$/ asan/' {} + \
+		2>/dev/null
+}
+
 summarize_tests() {
-	# One closing line a person or CI can read: counts of every test case.
-	find . -name '*.trs' -exec cat {} + 2>/dev/null | awk '
-		/^:test-result: PASS/ { p++ }
+	# One closing line a person or CI can read: counts of every test case,
+	# those of the sanitized run included (and named).
+	test_results "$1" | awk '
+		/^:test-result: PASS/ { p++; if ($NF == "asan") a++ }
 		/^:test-result: (FAIL|ERROR|XPASS)/ { f++ }
 		/^:test-result: SKIP/ { s++ }
-		END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }'
+		END {
+			printf "tests: %d passed, %d failed, %d skipped", p, f, s
+			if (a) printf " (%d of them passed under ASan+UBSan)", a
+			printf "\n"
+		}'
 }
 
 run_tests() {
@@ -63,7 +80,13 @@ run_tests() {
 	if [ $status -ne 0 ]; then
 		cat test-suite.log 2>/dev/null | tail -n 80
 	fi
-	summarize_tests
+	# The unit tests again, and each fuzz target over its corpus, built
+	# with AddressSanitizer and UndefinedBehaviorSanitizer (gcc's: libasan
+	# and libubsan come with build-essential), leak detection on. Results
+	# of an earlier run are dropped, so none is counted stale.
+	[ ! -d "$ASAN_DIR/obj" ] || find "$ASAN_DIR/obj" -name '*.trs' -delete
+	tests/sanitize.sh "$ASAN_DIR" || status=1
+	summarize_tests with-sanitized
 	return $status
 }
 

@@ -8,6 +8,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "jsonutf8.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -197,7 +198,7 @@ evtext_describe(const cJSON *ev)
 char *
 evtext_line(const char *line)
 {
-	cJSON *ev = cJSON_Parse(line);
+	cJSON *ev = jsonutf8_parse(line, strlen(line), NULL);
 	char *text;
 
 	if (!ev)

@@ -826,6 +826,18 @@ deliver(struct xfer *x, enum http_result r, int status, CURLcode rc)
 		x->cb(&resp, x->arg);
 }
 
+/* libcurl takes an answer whose first line is no HTTP status line it can
+ * read ("HTTP/200 OHK") for a success with status 0: that is a broken
+ * answer, said so. */
+static enum http_result
+no_status_line(struct xfer *x)
+{
+	snprintf(x->errbuf, sizeof(x->errbuf),
+		 "malformed answer: no valid HTTP status line "
+		 "(expected \"HTTP/1.1 200 OK\" or the like)");
+	return HTTP_ERR_OTHER;
+}
+
 static void
 finish_xfer(struct http *h, struct xfer *x, CURLcode rc)
 {
@@ -834,6 +846,8 @@ finish_xfer(struct http *h, struct xfer *x, CURLcode rc)
 	int hop;
 
 	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
+	if (r == HTTP_OK && status < 100)
+		r = no_status_line(x);
 	if (r != HTTP_OK)
 		status = r == HTTP_ERR_TOO_BIG ? status : 0;
 	if (schedule_retry(x, r, (int)status))

@@ -20,6 +20,7 @@
 
 #include "clock.h"
 #include "err.h"
+#include "jsonutf8.h"
 #include "sha256.h"
 #include "strbuf.h"
 #include "xalloc.h"
@@ -105,11 +106,11 @@ add_json_string(struct strbuf *sb, const char *s)
 
 		if (c >= 0x20 && c != '"' && c != '\\')
 			continue;
-		strbuf_add(sb, run, (size_t)(s - run));
+		jsonutf8_escape(sb, run, (size_t)(s - run));
 		add_escape(sb, c);
 		run = s + 1;
 	}
-	strbuf_add(sb, run, (size_t)(s - run));
+	jsonutf8_escape(sb, run, (size_t)(s - run));
 	strbuf_addc(sb, '"');
 }
 
@@ -125,7 +126,7 @@ add_payload(struct strbuf *sb, const cJSON *payload)
 	text = cJSON_PrintUnformatted(payload);
 	if (!text)
 		fatal("journal: out of memory formatting a payload");
-	strbuf_adds(sb, text);
+	jsonutf8_escape(sb, text, strlen(text));
 	cJSON_free(text);
 }
 
@@ -434,6 +435,9 @@ event_parse(const char *line, size_t len, struct journal_event *ev,
 	    struct err *err)
 {
 	int rc = 0;
+	char *plain;
+	const char *text;
+	size_t plain_len = 0;
 
 	memset(ev, 0, sizeof(*ev));
 	/* A NUL would cut the copy in ev->line short of the hashed bytes. */
@@ -441,10 +445,14 @@ event_parse(const char *line, size_t len, struct journal_event *ev,
 		err_set(err, ERR_PARSE, "not valid JSON");
 		return -2;
 	}
-	if (!parse_fast(line, len, ev)) {
+	/* Bytes the writer escaped come back as bytes (jsonutf8.h). */
+	plain = jsonutf8_unescape(line, len, &plain_len);
+	text = plain ? plain : line;
+	if (!parse_fast(text, plain ? plain_len : len, ev)) {
 		journal_event_done(ev);
-		rc = parse_slow(line, len, ev, err);
+		rc = parse_slow(text, plain ? plain_len : len, ev, err);
 	}
+	free(plain);
 	if (rc < 0) {
 		journal_event_done(ev);
 		return rc;

@@ -15,7 +15,7 @@
 
 #include "clock.h"
 #include "err.h"
-#include "semver.h"
+#include "version.h"
 #include "xalloc.h"
 
 /* --- the model ---------------------------------------------------------- */
@@ -193,178 +193,30 @@ add_version(struct reg_answer *a, const char *version, size_t *cap)
 
 /* --- version order ------------------------------------------------------ */
 
-struct ident {
-	const char *s;
-	size_t n;
-	int numeric;
-};
-
 static int
 is_sep(char c)
 {
 	return c == '.' || c == '-' || c == '_';
 }
 
-/* The next identifier of a pre-release/post-release suffix: SemVer splits
- * only at dots; PEP 440 forms also split where letters meet digits. */
-static int
-next_ident(const char **p, int semver, struct ident *id)
-{
-	const char *s = *p;
-
-	while (*s && (semver ? *s == '.' : is_sep(*s)))
-		s++;
-	if (!*s || *s == '+')	/* build metadata does not order */
-		return 0;
-	id->s = s;
-	if (semver) {
-		while (*s && *s != '.' && *s != '+')
-			s++;
-	} else if (isdigit((unsigned char)*s)) {
-		while (isdigit((unsigned char)*s))
-			s++;
-	} else {
-		while (*s && *s != '+' && !is_sep(*s) &&
-		       !isdigit((unsigned char)*s))
-			s++;
-	}
-	id->n = (size_t)(s - id->s);
-	id->numeric = 1;
-	for (size_t i = 0; i < id->n; i++)
-		if (!isdigit((unsigned char)id->s[i]))
-			id->numeric = 0;
-	*p = s;
-	return 1;
-}
-
-static int
-numeric_cmp(const char *a, size_t na, const char *b, size_t nb)
-{
-	int c;
-
-	while (na > 1 && *a == '0')
-		a++, na--;
-	while (nb > 1 && *b == '0')
-		b++, nb--;
-	if (na != nb)
-		return na < nb ? -1 : 1;
-	c = memcmp(a, b, na);
-	return c;
-}
-
-static int
-ident_cmp(const struct ident *a, const struct ident *b)
-{
-	int c;
-
-	if (a->numeric && b->numeric)
-		return numeric_cmp(a->s, a->n, b->s, b->n);
-	if (a->numeric != b->numeric)
-		return a->numeric ? -1 : 1;
-	c = strncasecmp(a->s, b->s, a->n < b->n ? a->n : b->n);
-	if (c)
-		return c;
-	return a->n == b->n ? 0 : a->n < b->n ? -1 : 1;
-}
-
-/* Compare the dotted numeric release parts; *A and *B move past them. */
-static int
-release_cmp(const char **a, const char **b)
-{
-	for (;;) {
-		const char *ea = *a, *eb = *b;
-		int da = isdigit((unsigned char)**a), db = isdigit((unsigned char)**b);
-		int c;
-
-		if (!da && !db)
-			return 0;
-		while (isdigit((unsigned char)*ea))
-			ea++;
-		while (isdigit((unsigned char)*eb))
-			eb++;
-		/* a missing part counts as 0: 1.2 == 1.2.0 */
-		c = numeric_cmp(da ? *a : "0", da ? (size_t)(ea - *a) : 1,
-				db ? *b : "0", db ? (size_t)(eb - *b) : 1);
-		if (c)
-			return c;
-		*a = ea;
-		*b = eb;
-		if (**a == '.' && isdigit((unsigned char)(*a)[1]))
-			(*a)++;
-		if (**b == '.' && isdigit((unsigned char)(*b)[1]))
-			(*b)++;
-	}
-}
-
-/* -1 pre-release, 0 release, 1 post-release. */
-static int
-suffix_rank(const char *s)
-{
-	while (is_sep(*s))
-		s++;
-	if (!*s || *s == '+')
-		return 0;
-	if (!strncasecmp(s, "post", 4) || !strncasecmp(s, "rev", 3) ||
-	    ((*s == 'r' || *s == 'R') && (!s[1] || isdigit((unsigned char)s[1]))))
-		return 1;
-	return -1;
-}
-
-static int
-suffix_cmp(const char *a, const char *b)
-{
-	int ra = suffix_rank(a), rb = suffix_rank(b);
-	int semver = *a == '-' && *b == '-';
-	struct ident ia, ib;
-
-	if (ra != rb)
-		return ra < rb ? -1 : 1;
-	if (semver)
-		a++, b++;
-	for (;;) {
-		int ha, hb, c;
-
-		ha = next_ident(&a, semver, &ia);
-		hb = next_ident(&b, semver, &ib);
-		if (!ha || !hb)
-			return ha == hb ? 0 : ha ? 1 : -1;
-		c = ident_cmp(&ia, &ib);
-		if (c)
-			return c;
-	}
-}
-
-static const char *
-skip_v(const char *s)
-{
-	return (s[0] == 'v' || s[0] == 'V') && isdigit((unsigned char)s[1])
-	       ? s + 1 : s;
-}
-
 int
 registry_version_cmp(const char *a, const char *b)
 {
-	struct semver sa, sb;
-	int c;
-
-	if (semver_parse(a, &sa) && semver_parse(b, &sb))
-		return semver_cmp(&sa, &sb);
-	a = skip_v(a);
-	b = skip_v(b);
-	c = release_cmp(&a, &b);
-	return c ? c : suffix_cmp(a, b);
+	return version_cmp(a, b);
 }
 
 int
 registry_version_is_prerelease(enum reg_type t, const char *v)
 {
-	const char *p = skip_v(v);
+	const char *p = v;
 
-	while (isdigit((unsigned char)*p) || *p == '.')
+	if (t != REG_NPM)
+		return version_is_prerelease(v);
+	if (*p == 'v' || *p == 'V')
 		p++;
-	if (t == REG_NPM)
-		return *p == '-';
-	return suffix_rank(p) < 0;
+	while ((*p >= '0' && *p <= '9') || *p == '.')
+		p++;
+	return *p == '-';
 }
 
 static int

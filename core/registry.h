@@ -109,9 +109,9 @@ struct reg_answer *reg_answer_from_json(const char *json, size_t len,
 					enum reg_type t, const char *package,
 					struct err *err);
 
-/* Order two version strings: SemVer 2.0 (leading "v" allowed, pre-releases
- * before their release) and tolerant of PEP 440 forms (1.0rc1 < 1.0 <
- * 1.0.post1). Returns <0, 0 or >0. */
+/* Order two version strings: the total order of version.h (SemVer 2.0 and
+ * PEP 440 each by their own rules, and a rule between them: 1.0.dev1 <
+ * 1.0rc1 < 1.0.0-rc.1 < 1.0 == 1.0.0 < 1.0.post1). Returns <0, 0 or >0. */
 int registry_version_cmp(const char *a, const char *b);
 /* Whether V is a pre-release for registry type T ("1.3.0-beta.1",
  * "2.0rc1", "1.0.dev3"). */

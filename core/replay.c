@@ -25,6 +25,7 @@
 #include "clock.h"
 #include "err.h"
 #include "journal.h"
+#include "jsonutf8.h"
 #include "playbook.h"
 #include "registry.h"
 #include "session_int.h"
@@ -275,6 +276,10 @@ scan_fixed(const char *line, size_t len, struct line_info *li)
 	const char *p = line, *end = line + len, *s;
 	size_t n;
 
+	/* verify's rule: a NUL makes a line unreadable (cJSON would read a
+	 * string on past it) */
+	if (memchr(line, '\0', len))
+		return 0;
 	if (!skip_lit(&p, end, "{\"seq\":") || !skip_digits(&p, end, &li->seq) ||
 	    !skip_lit(&p, end, ",\"wall\":") || !skip_plain(&p, end, &s, &n) ||
 	    parse_wall(s, n, &li->wall_us) < 0 ||
@@ -362,9 +367,11 @@ span_dup(const struct span *sp)
 static int
 event_from_scan(const struct line_info *li, struct journal_event *ev)
 {
+	int whole;
+
 	memset(ev, 0, sizeof(*ev));
-	ev->payload = cJSON_ParseWithLength(li->payload.p, li->payload.len);
-	if (!cJSON_IsObject(ev->payload)) {
+	ev->payload = jsonutf8_parse(li->payload.p, li->payload.len, &whole);
+	if (!whole || !cJSON_IsObject(ev->payload)) {
 		cJSON_Delete(ev->payload);
 		ev->payload = NULL;
 		return -1;
@@ -384,8 +391,9 @@ event_from_scan(const struct line_info *li, struct journal_event *ev)
 static int
 payload_is_object(const struct line_info *li)
 {
-	cJSON *p = cJSON_ParseWithLength(li->payload.p, li->payload.len);
-	int ok = cJSON_IsObject(p);
+	int whole;
+	cJSON *p = jsonutf8_parse(li->payload.p, li->payload.len, &whole);
+	int ok = whole && cJSON_IsObject(p);
 
 	cJSON_Delete(p);
 	return ok;

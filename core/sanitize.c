@@ -7,13 +7,6 @@
 #include "strbuf.h"
 #include "utf8.h"
 
-static int
-is_hidden_format(uint32_t cp)
-{
-	return (cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
-	       (cp >= 0x2066 && cp <= 0x2069);
-}
-
 char *
 sanitize_text(const char *text, size_t len)
 {
@@ -30,7 +23,7 @@ sanitize_text(const char *text, size_t len)
 		} else if (cp < 0x20 || cp == 0x7f) {
 			strbuf_addc(&sb, '^');
 			strbuf_addc(&sb, cp == 0x7f ? '?' : (char)(cp + '@'));
-		} else if (is_hidden_format(cp)) {
+		} else if (utf8_is_hidden_format(cp)) {
 			strbuf_addf(&sb, "\\u{%04X}", (unsigned)cp);
 		} else {
 			strbuf_add(&sb, p + i, n);

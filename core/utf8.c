@@ -42,3 +42,10 @@ utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 		*cp = (*cp << 6) | (s[i] & 0x3f);
 	return len;
 }
+
+int
+utf8_is_hidden_format(uint32_t cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x2069);
+}

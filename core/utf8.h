@@ -13,4 +13,9 @@ size_t utf8_len(const unsigned char *s, size_t n);
 /* Like utf8_len, also storing the code point in *CP when valid. */
 size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
 
+/* Whether code point CP is a C1 control (U+0080-U+009F) or a bidirectional
+ * control (U+202A-U+202E, U+2066-U+2069): characters a terminal acts on or
+ * that reorder what it shows, never printed as they are. */
+int utf8_is_hidden_format(uint32_t cp);
+
 #endif

@@ -23,6 +23,7 @@
 #include "err.h"
 #include "evtext.h"
 #include "journal.h"
+#include "jsonutf8.h"
 #include "keymap.h"
 #include "logbuf.h"
 #include "loop.h"
@@ -151,7 +152,7 @@ app_apply(struct app *a, const char *line)
 int
 app_event_summary(const char *line, char *buf, size_t size)
 {
-	cJSON *ev = cJSON_Parse(line);
+	cJSON *ev = jsonutf8_parse(line, strlen(line), NULL);
 	const char *type, *step, *actor, *wall;
 	int alert;
 
@@ -207,7 +208,7 @@ injected_lines(const cJSON *p, app_output_cb add, void *arg)
 char *
 app_event_output(const char *line, app_output_cb add, void *arg)
 {
-	cJSON *ev = cJSON_Parse(line);
+	cJSON *ev = jsonutf8_parse(line, strlen(line), NULL);
 	const cJSON *p = cJSON_GetObjectItem(ev, "payload");
 	const char *type = cJSON_GetStringValue(cJSON_GetObjectItem(ev, "type"));
 	const char *alert = NULL;

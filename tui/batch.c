@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "clock.h"
 #include "err.h"
+#include "jsonutf8.h"
 #include "loop.h"
 #include "playbook.h"
 #include "sanitize.h"
@@ -39,14 +40,26 @@ struct batch {
 	int stdin_watched;
 };
 
+/* One JSON line on stdout, valid UTF-8 whatever bytes it holds and with
+ * C1 and bidi controls escaped, so no terminal acts on it (jsonutf8.h). */
+static void
+put_json_line(const char *json)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	jsonutf8_escape(&sb, json, strlen(json));
+	strbuf_addc(&sb, '\n');
+	fwrite(sb.buf, 1, sb.len, stdout);
+	fflush(stdout);
+	strbuf_done(&sb);
+}
+
 static void
 emit_json(cJSON *obj)
 {
 	char *text = cJSON_PrintUnformatted(obj);
 
-	fputs(text, stdout);
-	fputc('\n', stdout);
-	fflush(stdout);
+	put_json_line(text);
 	free(text);
 	cJSON_Delete(obj);
 }
@@ -77,9 +90,7 @@ on_core_event(const struct core_event *ev, void *arg)
 	struct batch *b = arg;
 
 	if (ev->kind == CORE_EV_JOURNAL) {
-		fputs(ev->line, stdout);
-		fputc('\n', stdout);
-		fflush(stdout);
+		put_json_line(ev->line);
 	} else if (ev->kind == CORE_EV_STEP_DONE && b->waiting &&
 		   !session_is_busy(b->session)) {
 		b->waiting = 0;

@@ -300,6 +300,38 @@ START_TEST(test_http_truncated_body_is_truncated)
 }
 END_TEST
 
+/* A first line that is no status line (a fuzz finding: libcurl took
+ * "HTTP/200 OHK" for a success with status 0) is an error that says so,
+ * with or without headers after it. */
+static const char *const no_status_answers[] = {
+	"HTTP/200 OHK\r\nTT",
+	"HTTP/200 OHK\r\nContent-Length: 2\r\n\r\nok",
+};
+
+START_TEST(test_http_answer_without_status_line_is_an_error)
+{
+	cJSON *routes = cJSON_CreateObject();
+	cJSON *v = cJSON_AddObjectToObject(routes, "/raw");
+	char *text;
+	struct fx f;
+
+	cJSON_AddStringToObject(v, "raw", no_status_answers[_i]);
+	text = cJSON_PrintUnformatted(routes);
+	fx_init(&f, text);
+	get(&f, 0, "/raw");
+	run_until(&f, 1, 10);
+	ck_assert_msg(f.got[0].result != HTTP_OK, "delivered as ok, status %d",
+		      f.got[0].status);
+	ck_assert_int_eq(f.got[0].status, 0);
+	ck_assert_uint_eq(f.got[0].body_len, 0);
+	ck_assert_msg(strstr(f.got[0].error, "status line") != NULL,
+		      "error: %s", f.got[0].error);
+	fx_done(&f);
+	free(text);
+	cJSON_Delete(routes);
+}
+END_TEST
+
 static long
 max_rss_kb(void)
 {
@@ -776,6 +808,7 @@ static Suite *
 http_suite(void)
 {
 	Suite *s = suite_create("http");
+	TCase *tc;
 	struct {
 		const char *name;
 		const TTest *test;
@@ -806,12 +839,17 @@ http_suite(void)
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		TCase *tc = tcase_create(cases[i].name);
-
+		tc = tcase_create(cases[i].name);
 		tcase_set_timeout(tc, 30);
 		tcase_add_test(tc, cases[i].test);
 		suite_add_tcase(s, tc);
 	}
+	tc = tcase_create("no-status-line");
+	tcase_set_timeout(tc, 30);
+	tcase_add_loop_test(tc, test_http_answer_without_status_line_is_an_error,
+			    0, (int)(sizeof(no_status_answers) /
+				     sizeof(*no_status_answers)));
+	suite_add_tcase(s, tc);
 	return s;
 }
 

@@ -15,6 +15,7 @@
 #include "clock.h"
 #include "err.h"
 #include "journal.h"
+#include "jsonutf8.h"
 #include "sha256.h"
 #include "strbuf.h"
 #include "suites.h"
@@ -361,6 +362,57 @@ START_TEST(test_journal_strings_with_controls_and_quotes_round_trip)
 			 NASTY);
 	ck_assert(cJSON_Compare(ev.payload, payload, 1));
 	journal_event_done(&ev);
+	cJSON_Delete(payload);
+	journal_free(j);
+}
+END_TEST
+
+/* Raw CSI, U+009B, U+202E, U+2066, DEL, then bytes that are not UTF-8 (a
+ * lone continuation, 0xFF, an overlong '/', a CESU-8 surrogate, a cut
+ * sequence); a pair of escapes for U+1F480 must stay a pair. */
+#define HOSTILE "a\x9b" "b\xc2\x9b" "c\xe2\x80\xae" "d\xe2\x81\xa6" "e\x7f" \
+	"f\x80" "g\xff" "h\xc0\xaf" "i\xed\xb2\x80" "j\xe2\x82" "k caf\xc3\xa9"
+
+#define ESCAPED "\"\\\\udc9b \\ud83d\\udc80 \\udc9b\""
+#define UNESCAPED "\"\\\\udc9b \\ud83d\\udc80 \x9b\""
+
+START_TEST(test_journal_bytes_not_utf8_are_escaped_and_read_back)
+{
+	cJSON *payload = cJSON_CreateObject();
+	struct journal_event ev;
+	struct journal *j = open_ok(NULL);
+	const char *out = NULL;
+	size_t n;
+	char *plain;
+
+	cJSON_AddStringToObject(payload, "msg", HOSTILE);
+	cJSON_AddStringToObject(payload, HOSTILE, "key");
+	ck_assert_uint_eq(journal_append(j, HOSTILE, "note.added", NULL,
+					 HOSTILE, payload, &out, NULL), 1);
+	/* ASCII but for the valid, harmless "caf\xc3\xa9" */
+	ck_assert_msg(strstr(out, "\"actor\":\"a\\udc9bb\\u009bc\\u202ed"
+			     "\\u2066e\\u007ff\\udc80g\\udcffh\\udcc0\\udcafi"
+			     "\\udced\\udcb2\\udc80j\\udce2\\udc82k caf\xc3\xa9\""),
+		      "actor escaped wrongly: %s", out);
+	/* the only bytes >= 0x7f left: "\xc3\xa9", once in each of 4 strings */
+	n = 0;
+	for (const char *p = out; *p; p++)
+		n += (unsigned char)*p >= 0x7f;
+	ck_assert_uint_eq(n, 4 * 2);
+	parse_ok(out, &ev);
+	ck_assert_str_eq(ev.actor, HOSTILE);
+	ck_assert_str_eq(ev.step, HOSTILE);
+	ck_assert_str_eq(cJSON_GetObjectItem(ev.payload, "msg")->valuestring,
+			 HOSTILE);
+	ck_assert(cJSON_Compare(ev.payload, payload, 1));
+	journal_event_done(&ev);
+	/* an escaped backslash before "udc9b" and a surrogate pair stay */
+	plain = jsonutf8_unescape(ESCAPED, strlen(ESCAPED), &n);
+	ck_assert_ptr_nonnull(plain);
+	ck_assert_uint_eq(n, strlen(UNESCAPED));
+	ck_assert_mem_eq(plain, UNESCAPED, n);
+	free(plain);
+	ck_assert_ptr_null(jsonutf8_unescape("\"\\u00e9\"", 8, &n));
 	cJSON_Delete(payload);
 	journal_free(j);
 }
@@ -930,6 +982,7 @@ journal_suite(void)
 	add(s, test_journal_empty_existing_file_starts_at_genesis, 0, 20);
 	add(s, test_journal_manual_clock_records_given_wall_and_mono, 0, 20);
 	add(s, test_journal_strings_with_controls_and_quotes_round_trip, 0, 20);
+	add(s, test_journal_bytes_not_utf8_are_escaped_and_read_back, 0, 20);
 	add(s, test_journal_append_rejects_non_object_payload, 0, 20);
 	add(s, test_journal_event_parse_names_the_bad_field, N_OF(bad_fields),
 	    20);

@@ -15,6 +15,7 @@
 #include "playbook.h"
 #include "registry.h"
 #include "testutil.h"
+#include "xalloc.h"
 
 static const struct {
 	const char *a, *b;
@@ -41,6 +42,31 @@ static const struct {
 	{ "1.3", "1.3.1", -1 },
 	{ "0.9", "1.0.dev1", -1 },
 	{ "1.0.dev1", "1.0", -1 },
+	/* issue 16, defect 8: one order across SemVer and PEP 440 */
+	{ "1.0.0-post1", "1.0", -1 },	/* SemVer: a pre-release of 1.0.0 */
+	{ "1.0.0-post1", "1.0.0", -1 },
+	{ "1.0.0-r1", "1.0.0", -1 },
+	{ "1.0.0-r1", "1.0.post1", -1 },
+	{ "1.0.0", "1.0.post1", -1 },
+	{ "1.0-r1", "1.0.post1", 0 },	/* PEP 440 spells post-releases so */
+	{ "1.0-1", "1.0.post1", 0 },
+	{ "1.0rc1", "1.0.0-rc.1", -1 },	/* PEP 440 pre-releases first */
+	{ "1.0.0-rc.1", "1.0-hotfix", -1 }, /* then SemVer, then other */
+	{ "1.0.dev1", "1.0a1", -1 },
+	{ "1.0a1.dev1", "1.0a1", -1 },
+	{ "1.0a1", "1.0a1.post1", -1 },
+	{ "1.0", "1.0.post1.dev1", -1 },
+	{ "1.0.post1.dev1", "1.0.post1", -1 },
+	{ "1.0-beta-2", "1.0b2", 0 },
+	{ "1.0", "1.0+ubuntu1", -1 },
+	{ "1.0+ubuntu1", "1.0+ubuntu2", -1 },
+	{ "1.0+abc", "1.0+1", -1 },
+	{ "1.0.0+build.7", "1.0", 0 },
+	{ "1!0.1", "2.0", 1 },
+	{ "99999999999999999999999.0", "1.0", 1 },
+	{ "", "0", -1 },
+	{ "latest", "0.1", -1 },
+	{ "1.0-hotfix", "1.0-hotfiy", -1 },
 };
 
 static int
@@ -58,6 +84,77 @@ START_TEST(test_registry_version_order_table)
 }
 END_TEST
 
+/* Versions built from releases, suffixes and prefixes of every scheme
+ * (SemVer, PEP 440 spellings, neither); a new string each, caller frees. */
+static char **
+generated_versions(size_t *n)
+{
+	static const char *const release[] = {
+		"0", "1", "1.0", "1.0.0", "1.2", "01.2.3", "10.0.0", "2!1.0",
+		"", ".1", "1..2",
+	};
+	static const char *const suffix[] = {
+		"", "-1", "-r1", "-post1", ".post1", "post2", "rc1", "c1",
+		"-rc.1", "-beta.2", "-beta.11", "a1", "-alpha", "alpha",
+		".dev1", "dev", "a1.dev1", ".post1.dev1", "+local",
+		"+build.5", "+1.abc", "-0", "foo", "-foo", "-x.7", "-", ".",
+		"!", "rc", "-RC.1",
+	};
+	static const char *const prefix[] = { "", "v" };
+	size_t max = sizeof(release) / sizeof(*release) *
+		     (sizeof(suffix) / sizeof(*suffix)) * 2;
+	char **v = xcalloc(max, sizeof(*v));
+
+	*n = 0;
+	for (size_t p = 0; p < 2; p++)
+		for (size_t r = 0; r < sizeof(release) / sizeof(*release); r++)
+			for (size_t x = 0; x < sizeof(suffix) / sizeof(*suffix);
+			     x++)
+				v[(*n)++] = xasprintf("%s%s%s", prefix[p],
+						      release[r], suffix[x]);
+	return v;
+}
+
+static int
+cmp_for_qsort(const void *x, const void *y)
+{
+	return registry_version_cmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* A total order: sort the versions, number the runs of equal neighbours,
+ * and every pair must compare as its numbers do (both ways round). That
+ * holds exactly when the relation is reflexive, antisymmetric and
+ * transitive; a triple that breaks it fails with its names. */
+START_TEST(test_registry_version_order_is_total)
+{
+	size_t n, bad = 0;
+	char **v = generated_versions(&n);
+	size_t *group = xcalloc(n, sizeof(*group));
+
+	qsort(v, n, sizeof(*v), cmp_for_qsort);
+	for (size_t i = 1; i < n; i++)
+		group[i] = group[i - 1] +
+			   (registry_version_cmp(v[i - 1], v[i]) != 0);
+	for (size_t i = 0; i < n && bad < 5; i++)
+		for (size_t k = 0; k < n && bad < 5; k++) {
+			int want = group[i] < group[k] ? -1 : group[i] > group[k];
+			int got = sign(registry_version_cmp(v[i], v[k]));
+
+			if (got != want) {
+				fprintf(stderr, "\"%s\" vs \"%s\": %d, the "
+					"order says %d\n", v[i], v[k], got, want);
+				bad++;
+			}
+		}
+	ck_assert_msg(bad == 0, "registry_version_cmp is not a total order "
+		      "on %zu generated versions (see above)", n);
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+	free(group);
+}
+END_TEST
+
 START_TEST(test_registry_prerelease_per_type)
 {
 	ck_assert(registry_version_is_prerelease(REG_NPM, "1.3.0-beta.1"));
@@ -69,6 +166,8 @@ START_TEST(test_registry_prerelease_per_type)
 	ck_assert(!registry_version_is_prerelease(REG_PYPI, "1.0.post2"));
 	ck_assert(!registry_version_is_prerelease(REG_PYPI, "1.3.2"));
 	ck_assert(!registry_version_is_prerelease(REG_PYPI, "1.3.2+local"));
+	/* PEP 440: a development release of a post-release is a pre-release */
+	ck_assert(registry_version_is_prerelease(REG_PYPI, "1.0.post1.dev1"));
 }
 END_TEST
 
@@ -640,6 +739,7 @@ registry_suite(void)
 	tcase_set_timeout(tc, 20);
 	tcase_add_loop_test(tc, test_registry_version_order_table, 0,
 			    sizeof(order) / sizeof(order[0]));
+	tcase_add_test(tc, test_registry_version_order_is_total);
 	tcase_add_test(tc, test_registry_prerelease_per_type);
 	tcase_add_test(tc, test_registry_npm_mirror_document_parses);
 	tcase_add_test(tc, test_registry_npm_abbreviated_document_parses);

@@ -398,7 +398,8 @@ END_TEST
 
 /* Rewrite line N of the journal with FROM replaced by TO. */
 static void
-edit_line(struct fx *f, uint64_t n, const char *from, const char *to)
+edit_line_bytes(struct fx *f, uint64_t n, const char *from, const char *to,
+		size_t to_len)
 {
 	char *path = journal_of(f->dir);
 	char *text = tu_read_file(path, NULL);
@@ -412,12 +413,18 @@ edit_line(struct fx *f, uint64_t n, const char *from, const char *to)
 	ck_assert_msg(hit && hit < strchr(p, '\n'), "line %llu has no %s",
 		      (unsigned long long)n, from);
 	strbuf_add(&out, text, (size_t)(hit - text));
-	strbuf_adds(&out, to);
+	strbuf_add(&out, to, to_len);
 	strbuf_adds(&out, hit + strlen(from));
 	free(tu_write_file(f->dir, "journal.jsonl", out.buf, out.len));
 	strbuf_done(&out);
 	free(text);
 	free(path);
+}
+
+static void
+edit_line(struct fx *f, uint64_t n, const char *from, const char *to)
+{
+	edit_line_bytes(f, n, from, to, strlen(to));
 }
 
 START_TEST(test_replay_flags_a_tampered_line_where_verify_does)
@@ -450,6 +457,18 @@ START_TEST(test_replay_flags_a_tampered_line_where_verify_does)
 }
 END_TEST
 
+/* Edits that leave a note's line no JSON: a payload that is none, one
+ * followed by text before "prev" (cJSON would read the object and stop),
+ * and a NUL inside a string (cJSON reads on past it): fuzz findings. */
+#define BYTES(s) { s, sizeof(s) - 1 }
+static const struct {
+	const char *to;
+	size_t len;
+} broken_payloads[] = {
+	BYTES("\"all quiet\",}"), BYTES("\"all quiet\"}, x}"),
+	BYTES("\"all\0quiet\"}"),
+};
+
 /* A line replay does not apply (a note) whose payload is no longer JSON,
  * though its prev still chains: verify names it, and so does replay. */
 START_TEST(test_replay_and_verify_agree_on_a_broken_note_payload)
@@ -476,7 +495,8 @@ START_TEST(test_replay_and_verify_agree_on_a_broken_note_payload)
 				 NULL, &f.err) > 0);
 	journal_free(j);
 	cJSON_Delete(p);
-	edit_line(&f, n, "\"all quiet\"}", "\"all quiet\",}");
+	edit_line_bytes(&f, n, "\"all quiet\"}", broken_payloads[_i].to,
+			broken_payloads[_i].len);
 	ck_assert_int_eq(journal_verify_file(path, &v, &f.err), 1);
 	ck_assert_uint_eq(v.bad_line, n);
 	open_replay(&f);
@@ -1217,7 +1237,9 @@ replay_suite(void)
 	tcase_add_test(tc, test_replay_seek_to_zero_is_the_state_before_any_event);
 	tcase_add_test(tc, test_replay_seek_across_snapshots_matches_prefix_sessions);
 	tcase_add_test(tc, test_replay_flags_a_tampered_line_where_verify_does);
-	tcase_add_test(tc, test_replay_and_verify_agree_on_a_broken_note_payload);
+	tcase_add_loop_test(tc, test_replay_and_verify_agree_on_a_broken_note_payload,
+			    0, (int)(sizeof(broken_payloads) /
+				     sizeof(*broken_payloads)));
 	tcase_add_test(tc, test_replay_skips_an_unreadable_line_and_a_torn_tail);
 	tcase_add_test(tc, test_replay_never_writes_to_the_session_directory);
 	tcase_add_test(tc, test_replay_finds_marks_times_and_text);
