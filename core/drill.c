@@ -501,8 +501,8 @@ drill_observe(struct session *s, const struct journal_event *ev)
 
 /* --- firing injections ----------------------------------------------------------------- */
 
-static char *
-describe_inject(const struct pb_inject *in)
+char *
+drill_describe_inject(const struct pb_inject *in)
 {
 	struct strbuf sb = STRBUF_INIT;
 	size_t n = 0;
@@ -531,7 +531,7 @@ static cJSON *
 inject_payload(const struct pb_inject *in)
 {
 	cJSON *p = cJSON_CreateObject();
-	char *what = describe_inject(in);
+	char *what = drill_describe_inject(in);
 
 	cJSON_AddStringToObject(p, "id", in->id);
 	cJSON_AddStringToObject(p, "what", what);

@@ -31,6 +31,7 @@ struct cJSON;
 struct drill;
 struct err;
 struct journal_event;
+struct pb_inject;
 struct session;
 struct step_rt;
 
@@ -53,6 +54,10 @@ const char *drill_prediction(const struct session *s, const char *id);
  * expected, exit, ok, first_lines, right}], criteria [{name, points,
  * max, why}], score, max. */
 struct cJSON *drill_scorecard_json(const struct session *s);
+
+/* One line saying what injection IN does (alert, state keys, log lines);
+ * the caller frees it. */
+char *drill_describe_inject(const struct pb_inject *in);
 
 /* Whether steps that opt in (drill.real_in_clone) run their read-only
  * command for real in the throwaway clone: a drill, unless the operator

@@ -1966,6 +1966,7 @@ parse_phases(struct ld *ld, const cJSON *v, void *base)
 static const struct field scenario_expect_fields[] = {
 	{ .key = "step", .type = F_SKIP, .required = 1 },
 	{ .key = "option", .type = F_SKIP, .required = 1 },
+	{ .key = "rationale", .type = F_SKIP },
 	{ .key = NULL },
 };
 
@@ -2003,6 +2004,12 @@ parse_scenario_expect(struct ld *ld, const cJSON *v, void *base)
 	saved = path_key(ld, "option");
 	rc = want_option_of(ld, cJSON_GetObjectItemCaseSensitive(v, "option"),
 			    step, &sc->expect_option);
+	path_pop(ld, saved);
+	if (rc < 0 || !cJSON_GetObjectItemCaseSensitive(v, "rationale"))
+		return rc;
+	saved = path_key(ld, "rationale");
+	rc = want_text(ld, cJSON_GetObjectItemCaseSensitive(v, "rationale"),
+		       &sc->expect_rationale);
 	path_pop(ld, saved);
 	return rc;
 }
@@ -2153,6 +2160,8 @@ static const struct field scenario_fields[] = {
 	  .off = offsetof(struct pb_scenario, title) },
 	{ .key = "description", .type = F_STRING,
 	  .off = offsetof(struct pb_scenario, description) },
+	{ .key = "briefing", .type = F_STRING,
+	  .off = offsetof(struct pb_scenario, briefing) },
 	{ .key = "expect", .type = F_CUSTOM, .parse = parse_scenario_expect },
 	{ .key = "vars", .type = F_CUSTOM, .parse = parse_scenario_vars },
 	{ .key = "outcomes", .type = F_CUSTOM, .parse = parse_outcomes },
@@ -2730,6 +2739,8 @@ free_scenario(struct pb_scenario *sc)
 	free(sc->id);
 	free(sc->title);
 	free(sc->description);
+	free(sc->briefing);
+	free(sc->expect_rationale);
 	free(sc->expect_step);
 	free(sc->expect_option);
 	free_kvs(sc->vars, sc->n_vars);

@@ -275,9 +275,11 @@ struct pb_inject {
 struct pb_scenario {
 	char *id;
 	char *title;
-	char *description;
+	char *description;	/* the game master's notes, or NULL */
+	char *briefing;		/* what the trainee is told, or NULL */
 	char *expect_step;	/* decide step the expected choice belongs to */
 	char *expect_option;	/* the decision a good operator reaches */
+	char *expect_rationale;	/* why, shown in the score card, or NULL */
 	struct pb_kv *vars;	/* variable values the scenario presets */
 	size_t n_vars;
 	struct pb_outcome *outcomes;	/* forced step outcomes */

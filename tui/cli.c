@@ -92,7 +92,10 @@ print_help(void)
 "  -v, --var=NAME=VALUE     set a playbook variable (repeatable)\n"
 "  -o, --operator=NAME      who is driving (default: $USER)\n"
 "  -s, --scenario=NAME      drill scenario to inject\n"
-"      --list-scenarios     list a playbook's drill scenarios and exit\n"
+"      --list-scenarios     list a playbook's drill scenarios (ids and\n"
+"                           briefings) and exit\n"
+"      --game-master        with --list-scenarios: also the expected\n"
+"                           decisions, the notes and the injections\n"
 "      --no-real-in-clone   drill: simulate the steps that opt in to run\n"
 "                           their read-only command for real in a throwaway\n"
 "                           clone of the git target (they do by default)\n"
@@ -142,7 +145,7 @@ add_var(struct cli_opts *o, const char *v)
 
 enum {
 	OPT_LIST_SCENARIOS = 256, OPT_READ_ONLY, OPT_REAL_IN_CLONE,
-	OPT_NO_REAL_IN_CLONE,
+	OPT_NO_REAL_IN_CLONE, OPT_GAME_MASTER,
 };
 
 static const struct option long_opts[] = {
@@ -152,6 +155,7 @@ static const struct option long_opts[] = {
 	{ "operator", required_argument, NULL, 'o' },
 	{ "scenario", required_argument, NULL, 's' },
 	{ "list-scenarios", no_argument, NULL, OPT_LIST_SCENARIOS },
+	{ "game-master", no_argument, NULL, OPT_GAME_MASTER },
 	{ "real-in-clone", no_argument, NULL, OPT_REAL_IN_CLONE },
 	{ "no-real-in-clone", no_argument, NULL, OPT_NO_REAL_IN_CLONE },
 	{ "read-only", no_argument, NULL, OPT_READ_ONLY },
@@ -174,6 +178,7 @@ apply_option(int c, struct cli_opts *o)
 	case 'o': o->operator = optarg; break;
 	case 's': o->scenario = optarg; break;
 	case OPT_LIST_SCENARIOS: o->list_scenarios = 1; break;
+	case OPT_GAME_MASTER: o->game_master = 1; break;
 	case OPT_REAL_IN_CLONE: o->real_in_clone = 1; break;
 	case OPT_NO_REAL_IN_CLONE: o->real_in_clone = 0; break;
 	case OPT_READ_ONLY: o->read_only = 1; break;
