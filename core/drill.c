@@ -24,6 +24,7 @@
 #include "loop.h"
 #include "redact.h"
 #include "runner.h"
+#include "sanitize.h"
 #include "session_int.h"
 #include "sources.h"
 #include "strbuf.h"
@@ -67,6 +68,7 @@ struct drill {
 	int64_t complete_wall;
 	cJSON *skipped;		/* [{step, reason}] */
 	cJSON *na;		/* [{step, reason}] */
+	cJSON *reasons;		/* {decide step: the operator's reason} */
 	struct clone_note *notes;	/* per step */
 	char *clone_dir;
 	int clone_tried;	/* made (or failed) once: never again */
@@ -89,6 +91,7 @@ drill_get(struct session *s)
 	d->notes = xcalloc(s->n_steps + 1, sizeof(*d->notes));
 	d->skipped = cJSON_CreateArray();
 	d->na = cJSON_CreateArray();
+	d->reasons = cJSON_CreateObject();
 	d->state = cJSON_CreateObject();
 	s->drill = d;
 	return d;
@@ -137,6 +140,7 @@ drill_free(struct session *s)
 	cJSON_Delete(d->state);
 	cJSON_Delete(d->skipped);
 	cJSON_Delete(d->na);
+	cJSON_Delete(d->reasons);
 	free(d);
 	s->drill = NULL;
 }
@@ -176,6 +180,7 @@ drill_copy(const struct drill *d, size_t n_steps, size_t n_injects)
 	c->complete_wall = d->complete_wall;
 	c->skipped = cJSON_Duplicate(d->skipped, 1);
 	c->na = cJSON_Duplicate(d->na, 1);
+	c->reasons = cJSON_Duplicate(d->reasons, 1);
 	return c;
 }
 
@@ -210,6 +215,7 @@ drill_snapshot_free(struct drill *snap, size_t n_steps)
 	cJSON_Delete(snap->state);
 	cJSON_Delete(snap->skipped);
 	cJSON_Delete(snap->na);
+	cJSON_Delete(snap->reasons);
 	free(snap);
 }
 
@@ -470,6 +476,16 @@ note_inject(struct session *s, struct drill *d, const struct journal_event *ev)
 		sources_set_state(s->sources, d->state);
 }
 
+static void
+note_reason(struct drill *d, const struct journal_event *ev)
+{
+	if (!ev->step)
+		return;
+	cJSON_DeleteItemFromObjectCaseSensitive(d->reasons, ev->step);
+	cJSON_AddStringToObject(d->reasons, ev->step, pstr(ev, "reason")
+				? pstr(ev, "reason") : "");
+}
+
 void
 drill_observe(struct session *s, const struct journal_event *ev)
 {
@@ -494,6 +510,8 @@ drill_observe(struct session *s, const struct journal_event *ev)
 		note_predicted(s, d, ev);
 	else if (strcmp(t, "drill.inject") == 0)
 		note_inject(s, d, ev);
+	else if (strcmp(t, "decision.made") == 0)
+		note_reason(d, ev);
 	else if (strcmp(t, "drill.clone") == 0)
 		d->clone_off = !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
 			ev->payload, "real_in_clone"));
@@ -769,21 +787,51 @@ struct score {
 	int total, max;
 };
 
+static cJSON *
+criterion_item(struct score *sc, const char *name, const char *why)
+{
+	cJSON *c = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(c, "name", name);
+	cJSON_AddStringToObject(c, "why", why);
+	cJSON_AddItemToArray(sc->criteria, c);
+	return c;
+}
+
 static void
 award(struct score *sc, const char *name, int points, int max,
       const char *why)
 {
-	cJSON *c = cJSON_CreateObject();
+	cJSON *c = criterion_item(sc, name, why);
 
 	if (points < 0)
 		points = 0;
-	cJSON_AddStringToObject(c, "name", name);
 	cJSON_AddNumberToObject(c, "points", points);
 	cJSON_AddNumberToObject(c, "max", max);
-	cJSON_AddStringToObject(c, "why", why);
-	cJSON_AddItemToArray(sc->criteria, c);
+	cJSON_AddBoolToObject(c, "applies", 1);
 	sc->total += points;
 	sc->max += max;
+}
+
+/* A criterion this drill gives no chance to meet: listed with the reason,
+ * left out of the total, so no point is ever given for nothing. */
+static void
+leave_out(struct score *sc, const char *name, const char *why)
+{
+	cJSON *c = criterion_item(sc, name, why);
+
+	cJSON_AddNullToObject(c, "points");
+	cJSON_AddNullToObject(c, "max");
+	cJSON_AddBoolToObject(c, "applies", 0);
+}
+
+static void
+add_str_or_null(cJSON *o, const char *key, const char *value)
+{
+	if (value)
+		cJSON_AddStringToObject(o, key, value);
+	else
+		cJSON_AddNullToObject(o, key);
 }
 
 static void
@@ -797,7 +845,7 @@ score_decision(const struct session *s, const struct drill *d,
 	char why[512];
 
 	if (!scen || !scen->expect_step) {
-		award(sc, "decision", 30, 30, "no expected decision");
+		leave_out(sc, "decision", "no expected decision");
 		return;
 	}
 	rt = session_find_step(s, scen->expect_step);
@@ -806,14 +854,15 @@ score_decision(const struct session *s, const struct drill *d,
 	e = cJSON_AddObjectToObject(sc->card, "expected");
 	cJSON_AddStringToObject(e, "step", scen->expect_step);
 	cJSON_AddStringToObject(e, "option", scen->expect_option);
-	if (rt && rt->option)
-		cJSON_AddStringToObject(e, "chosen", rt->option);
-	else
-		cJSON_AddNullToObject(e, "chosen");
+	add_str_or_null(e, "rationale", scen->expect_rationale);
+	add_str_or_null(e, "chosen", rt ? rt->option : NULL);
+	add_str_or_null(e, "reason", cJSON_GetStringValue(
+		cJSON_GetObjectItemCaseSensitive(d->reasons,
+						 scen->expect_step)));
 	cJSON_AddBoolToObject(e, "followed", followed);
-	snprintf(why, sizeof(why), "%s: expected %s, chose %s",
-		 scen->expect_step, scen->expect_option,
-		 rt && rt->option ? rt->option : "nothing");
+	snprintf(why, sizeof(why), "chose %s%s",
+		 rt && rt->option ? rt->option : "nothing",
+		 followed ? "" : " (not the expected)");
 	award(sc, "decision", followed ? 30 : 0, 30, why);
 }
 
@@ -840,13 +889,13 @@ score_rto(const struct session *s, const struct drill *d, struct score *sc)
 				(double)(total / 1000000));
 	if (!rto) {
 		cJSON_AddNullToObject(sc->card, "rto_seconds");
-		award(sc, "rto", 20, 20, "no recovery-time target");
+		leave_out(sc, "rto", "no target");
 		return;
 	}
 	cJSON_AddNumberToObject(sc->card, "rto_seconds",
 				(double)(rto / 1000000));
 	cJSON_AddBoolToObject(sc->card, "within_rto", total <= rto);
-	snprintf(why, sizeof(why), "%lld s against a target of %lld s",
+	snprintf(why, sizeof(why), "%lld s of %lld s",
 		 (long long)(total / 1000000), (long long)(rto / 1000000));
 	award(sc, "rto", total <= rto ? 20 : 0, 20, why);
 }
@@ -876,9 +925,56 @@ score_phases(const struct session *s, const struct drill *d,
 		}
 		cJSON_AddItemToArray(arr, o);
 	}
-	snprintf(why, sizeof(why), "%d of %d phase targets met", met, targets);
-	award(sc, "phases", targets ? 10 * met / targets : 10, 10,
-	      targets ? why : "no phase targets");
+	if (!targets) {
+		leave_out(sc, "phases", "no targets");
+		return;
+	}
+	snprintf(why, sizeof(why), "%d of %d met", met, targets);
+	award(sc, "phases", 10 * met / targets, 10, why);
+}
+
+/* A required step of the verify phase that checks something by running:
+ * marking it n/a leaves the recovery unproven. */
+static int
+is_required_verification(const struct session *s, const struct step_rt *rt)
+{
+	enum step_kind k = rt->def->kind;
+
+	return rt->phase == PHASE_VERIFY && rt->def->required &&
+	       (k == STEP_KIND_RUN || k == STEP_KIND_PROBE) &&
+	       session_step_active(s, rt);
+}
+
+static void
+score_verifications(const struct session *s, struct score *sc)
+{
+	cJSON *arr = cJSON_AddArrayToObject(sc->card, "unverified");
+	int n = 0, n_na = 0;
+	char why[96];
+
+	for (size_t i = 0; i < s->n_steps; i++) {
+		const struct step_rt *rt = &s->steps[i];
+		cJSON *o;
+
+		if (!is_required_verification(s, rt))
+			continue;
+		n++;
+		if (rt->state != STEP_NA)
+			continue;
+		n_na++;
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "step", rt->def->id);
+		cJSON_AddStringToObject(o, "reason", rt->na_reason
+					? rt->na_reason : "");
+		cJSON_AddItemToArray(arr, o);
+	}
+	if (!n) {
+		leave_out(sc, "verifications", "none required");
+		return;
+	}
+	snprintf(why, sizeof(why), "%d of %d marked n/a", n_na, n);
+	award(sc, "verifications", 20 - 20 * n_na / n - (n_na ? 5 : 0), 20,
+	      why);
 }
 
 static void
@@ -901,8 +997,7 @@ score_checks(const struct drill *d, struct score *sc)
 		n++;
 	}
 	cJSON_AddItemToObject(sc->card, "na", cJSON_Duplicate(d->na, 1));
-	snprintf(why, sizeof(why), "%d optional step(s) left open, %d marked "
-		 "n/a", n, cJSON_GetArraySize(d->na));
+	snprintf(why, sizeof(why), "%d optional left open", n);
 	award(sc, "checks", 10 - 2 * n, 10, why);
 }
 
@@ -925,7 +1020,7 @@ static void
 score_approvals(const struct session *s, struct score *sc)
 {
 	cJSON *arr = cJSON_AddArrayToObject(sc->card, "approvals");
-	int missing = 0;
+	int missing = 0, roles = 0;
 
 	for (size_t i = 0; i < s->n_steps; i++) {
 		const struct step_rt *rt = &s->steps[i];
@@ -946,11 +1041,25 @@ score_approvals(const struct session *s, struct score *sc)
 			cJSON_AddItemToObject(o, "names", names);
 			cJSON_AddItemToArray(arr, o);
 			missing += have < rt->def->roles[r].count;
+			roles++;
 		}
 	}
+	if (!roles) {
+		leave_out(sc, "approvals", "none needed");
+		return;
+	}
 	award(sc, "approvals", missing ? 0 : 10, 10, missing
-	      ? "some required approvals were not obtained"
-	      : "every required approval obtained");
+	      ? "some missing" : "all obtained");
+}
+
+static int
+has_destructive_step(const struct session *s)
+{
+	for (size_t i = 0; i < s->n_steps; i++)
+		if (s->steps[i].def->destructive &&
+		    session_step_active(s, &s->steps[i]))
+			return 1;
+	return 0;
 }
 
 static void
@@ -971,10 +1080,13 @@ score_confirmations(const struct session *s, struct score *sc)
 		cJSON_AddItemToArray(arr, o);
 		n += s->steps[i].n_mistyped;
 	}
-	snprintf(why, sizeof(why), "%d confirmation(s) mistyped", n);
+	if (!n && !has_destructive_step(s)) {
+		leave_out(sc, "confirmations", "none asked");
+		return;
+	}
+	snprintf(why, sizeof(why), "%d mistyped", n);
 	award(sc, "confirmations", 10 - 5 * n, 10, why);
 }
-
 enum verdict { V_NONE, V_OK, V_FAIL, V_EXIT };
 
 /* What a prediction's first words say about the run. */
@@ -1041,22 +1153,26 @@ score_predictions(const struct session *s, const struct drill *d,
 		  struct score *sc)
 {
 	cJSON *arr = cJSON_AddArrayToObject(sc->card, "predictions");
-	int judged = 0, right = 0;
-	char why[64];
+	int judged = 0, right = 0, asked = 0;
+	char why[128];
 
 	for (size_t i = 0; i < s->n_steps; i++) {
 		int r;
 
 		if (!d->preds[i].text)
 			continue;
+		asked += asks_prediction(s, &s->steps[i]);
 		r = prediction_item(&d->preds[i], s->steps[i].def->id, arr);
 		judged += r >= 0;
 		right += r > 0;
 	}
-	snprintf(why, sizeof(why), "%d of %d judged predictions right", right,
-		 judged);
-	award(sc, "predictions", judged ? 10 * right / judged : 10, 10,
-	      judged ? why : "no judged predictions");
+	if (!asked) {
+		leave_out(sc, "predictions", "none asked");
+		return;
+	}
+	snprintf(why, sizeof(why), "%d of %d right%s", right, asked,
+		 judged < asked ? " (say ok, fails or exit N)" : "");
+	award(sc, "predictions", 10 * right / asked, 10, why);
 }
 
 cJSON *
@@ -1078,6 +1194,7 @@ drill_scorecard_json(const struct session *s)
 	score_decision(s, d, &sc);
 	score_rto(s, d, &sc);
 	score_phases(s, d, &sc);
+	score_verifications(s, &sc);
 	score_checks(d, &sc);
 	score_approvals(s, &sc);
 	score_confirmations(s, &sc);
@@ -1146,4 +1263,184 @@ session_set_drill_clone(struct session *s, int allowed, struct err *err)
 	p = cJSON_CreateObject();
 	cJSON_AddBoolToObject(p, "real_in_clone", allowed);
 	return session_record(s, s->operator, "drill.clone", NULL, p, err);
+}
+
+/* --- the score card as a table --------------------------------------------------------------- */
+
+static const char *
+str_of(const cJSON *o, const char *key)
+{
+	const char *v = cJSON_GetStringValue(
+		cJSON_GetObjectItemCaseSensitive(o, key));
+
+	return v ? v : "";
+}
+
+static int
+int_of(const cJSON *o, const char *key)
+{
+	const cJSON *n = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsNumber(n) ? n->valueint : 0;
+}
+
+/* KEY's text, sanitised (it may hold what an operator typed); caller
+ * frees. */
+static char *
+clean_of(const cJSON *o, const char *key)
+{
+	const char *v = str_of(o, key);
+
+	return sanitize_text(v, strlen(v));
+}
+
+static void
+row(struct strbuf *out, int md, const char *a, const char *b, const char *c)
+{
+	if (md)
+		strbuf_addf(out, "| %s | %s | %s |\n", a, b, c);
+	else
+		strbuf_addf(out, "%-13s %7s  %s\n", a, b, c);
+}
+
+static void
+render_criteria(const cJSON *card, int md, struct strbuf *out)
+{
+	const cJSON *c;
+
+	if (!cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(card,
+								 "criteria")))
+		return;
+	row(out, md, "criterion", "points", "why");
+	if (md)
+		strbuf_adds(out, "|---|---:|---|\n");
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(card,
+							       "criteria")) {
+		char pts[32];
+		char *why = clean_of(c, "why");
+
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "applies")))
+			snprintf(pts, sizeof(pts), "%d / %d",
+				 int_of(c, "points"), int_of(c, "max"));
+		else
+			snprintf(pts, sizeof(pts), "n/a");
+		row(out, md, str_of(c, "name"), pts, why);
+		free(why);
+	}
+}
+
+static void
+render_decision(const cJSON *card, int md, struct strbuf *out)
+{
+	const cJSON *e = cJSON_GetObjectItemCaseSensitive(card, "expected");
+	char *reason, *rationale;
+
+	if (!e)
+		return;
+	reason = clean_of(e, "reason");
+	rationale = clean_of(e, "rationale");
+	strbuf_addf(out, "\n%sDecision at %s%s\n%s", md ? "### " : "",
+		    str_of(e, "step"), md ? "" : ":", md ? "\n" : "");
+	row(out, md, "", "option", "reason");
+	if (md)
+		strbuf_adds(out, "|---|---|---|\n");
+	row(out, md, "expected", str_of(e, "option"), *rationale ? rationale
+	    : "(the scenario gives none)");
+	row(out, md, "chosen", *str_of(e, "chosen") ? str_of(e, "chosen")
+	    : "nothing", *reason ? reason : "(none given)");
+	free(reason);
+	free(rationale);
+}
+
+static void
+render_phases(const cJSON *card, int md, struct strbuf *out)
+{
+	const cJSON *p;
+
+	if (!cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(card,
+								 "phases")))
+		return;
+	strbuf_addf(out, "\n%sTime per phase%s\n%s", md ? "### " : "",
+		    md ? "" : ":", md ? "\n" : "");
+	row(out, md, "phase", "took", "target");
+	if (md)
+		strbuf_adds(out, "|---|---:|---|\n");
+	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(card, "phases")) {
+		char took[32], target[64];
+		const cJSON *t = cJSON_GetObjectItemCaseSensitive(
+			p, "target_seconds");
+
+		snprintf(took, sizeof(took), "%d s", int_of(p, "seconds"));
+		if (t)
+			snprintf(target, sizeof(target), "%d s, %s",
+				 int_of(p, "target_seconds"),
+				 cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+					 p, "within")) ? "met" : "MISSED");
+		else
+			snprintf(target, sizeof(target), "none");
+		row(out, md, str_of(p, "phase"), took, target);
+	}
+}
+
+/* A list of {step, reason} under TITLE, when it has any. */
+static void
+render_steps(const cJSON *card, const char *key, const char *title, int md,
+	     struct strbuf *out)
+{
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(card, key);
+	const cJSON *it;
+
+	if (!cJSON_GetArraySize(list))
+		return;
+	strbuf_addf(out, "\n%s%s%s\n%s", md ? "### " : "", title, md ? "" : ":",
+		    md ? "\n" : "");
+	cJSON_ArrayForEach(it, list) {
+		char *why = clean_of(it, "reason");
+
+		strbuf_addf(out, "%s%s: %s\n", md ? "- " : "  ",
+			    str_of(it, "step"), why);
+		free(why);
+	}
+}
+
+static void
+render_predictions(const cJSON *card, int md, struct strbuf *out)
+{
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(card,
+							     "predictions");
+	const cJSON *p;
+
+	if (!cJSON_GetArraySize(list))
+		return;
+	strbuf_addf(out, "\n%sPredictions%s\n%s", md ? "### " : "",
+		    md ? "" : ":", md ? "\n" : "");
+	row(out, md, "step", "judged", "prediction");
+	if (md)
+		strbuf_adds(out, "|---|---|---|\n");
+	cJSON_ArrayForEach(p, list) {
+		const cJSON *right = cJSON_GetObjectItemCaseSensitive(p, "right");
+		char *text = clean_of(p, "text");
+
+		row(out, md, str_of(p, "step"), cJSON_IsTrue(right) ? "right"
+		    : cJSON_IsFalse(right) ? "wrong" : "unjudged", text);
+		free(text);
+	}
+}
+
+void
+drill_scorecard_render(const cJSON *card, int markdown, struct strbuf *out)
+{
+	int md = markdown;
+
+	strbuf_addf(out, "%sScore: %d", md ? "**" : "", int_of(card, "score"));
+	if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(card, "max")))
+		strbuf_addf(out, " / %d", int_of(card, "max"));
+	strbuf_addf(out, "%s\n%s", md ? "**" : "", md ? "\n" : "");
+	render_criteria(card, md, out);
+	render_decision(card, md, out);
+	render_steps(card, "unverified", "Required verifications marked n/a "
+		     "(not proven)", md, out);
+	render_steps(card, "skipped", "Optional steps left open", md, out);
+	render_phases(card, md, out);
+	render_predictions(card, md, out);
 }

@@ -467,6 +467,157 @@ START_TEST(test_scorecard_expected_decision_not_followed)
 }
 END_TEST
 
+/* A playbook without recovery-time targets, approvals, destructive steps
+ * or predictions, and with one required verification that runs. */
+static const char honest_text[] =
+"{ \"id\": \"honest\", \"title\": \"honest\",\n"
+"  \"phases\": [\n"
+"    { \"id\": \"assess\", \"steps\": [\n"
+"      { \"id\": \"a.check\", \"kind\": \"check\", \"title\": \"look\" } ] },\n"
+"    { \"id\": \"decide\", \"steps\": [\n"
+"      { \"id\": \"d.how\", \"kind\": \"decide\", \"title\": \"how\",\n"
+"        \"options\": [ { \"id\": \"rollback\", \"label\": \"Roll back\" },\n"
+"                       { \"id\": \"wait\", \"label\": \"Wait\" } ] } ] },\n"
+"    { \"id\": \"approve\", \"steps\": [\n"
+"      { \"id\": \"p.check\", \"kind\": \"check\", \"title\": \"asked\" } ] },\n"
+"    { \"id\": \"execute\", \"steps\": [\n"
+"      { \"id\": \"e.check\", \"kind\": \"check\", \"title\": \"done\" } ] },\n"
+"    { \"id\": \"verify\", \"steps\": [\n"
+"      { \"id\": \"v.health\", \"kind\": \"run\", \"title\": \"health\",\n"
+"        \"run\": \"curl -fsS http://127.0.0.1:9/health\",\n"
+"        \"drill\": { \"output\": \"ok\" } } ] },\n"
+"    { \"id\": \"communicate\", \"steps\": [\n"
+"      { \"id\": \"c.check\", \"kind\": \"check\", \"title\": \"told\" } ] }\n"
+"  ],\n"
+"  \"scenarios\": [\n"
+"    { \"id\": \"outage\", \"title\": \"outage\",\n"
+"      \"expect\": { \"step\": \"d.how\", \"option\": \"rollback\",\n"
+"                  \"rationale\": \"every request fails\" } } ]\n"
+"}\n";
+
+static void
+fx_use_honest(struct fx *f)
+{
+	free(f->playbook);
+	f->playbook = tu_write_file(f->tmp, "honest.json", honest_text,
+				    strlen(honest_text));
+}
+
+static void
+walk_honest(struct fx *f, const char *verify_line)
+{
+	ok(f, "tick a.check");
+	ok(f, "next");
+	ok(f, "choose d.how rollback nothing answers since the release");
+	ok(f, "next");
+	ok(f, "tick p.check");
+	ok(f, "next");
+	ok(f, "tick e.check");
+	ok(f, "next");
+	ok(f, verify_line);
+	ok(f, "next");
+	ok(f, "tick c.check");
+	ok(f, "next");
+	ck_assert(session_is_complete(f->s));
+}
+
+static const cJSON *
+criterion_item(const cJSON *card, const char *name)
+{
+	const cJSON *c;
+
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(card, "criteria"))
+		if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+				   c, "name")), name) == 0)
+			return c;
+	ck_abort_msg("no criterion %s", name);
+	return NULL;
+}
+
+static int
+card_int(const cJSON *card, const char *key)
+{
+	return cJSON_GetObjectItemCaseSensitive(card, key)->valueint;
+}
+
+START_TEST(test_scorecard_leaves_out_what_does_not_apply)
+{
+	static const char *const out[] = { "decision", "rto", "phases",
+		"approvals", "confirmations", "predictions" };
+	struct fx f;
+	cJSON *card;
+
+	fx_init(&f, 1);
+	fx_use_honest(&f);
+	fx_open(&f, SESSION_DRILL, NULL);
+	walk_honest(&f, "run v.health");
+	card = read_scorecard(&f);
+	for (size_t i = 0; i < sizeof(out) / sizeof(out[0]); i++) {
+		const cJSON *c = criterion_item(card, out[i]);
+
+		ck_assert_msg(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(
+			c, "applies")), "%s counted", out[i]);
+		ck_assert(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(
+			c, "points")));
+	}
+	ck_assert_int_eq(criterion(card, "verifications"), 20);
+	ck_assert_int_eq(criterion(card, "checks"), 10);
+	ck_assert_int_eq(card_int(card, "max"), 30);
+	ck_assert_int_eq(card_int(card, "score"), 30);
+	cJSON_Delete(card);
+	fx_done(&f);
+}
+END_TEST
+
+START_TEST(test_scorecard_na_on_required_verification_costs)
+{
+	struct fx f;
+	cJSON *card;
+	const cJSON *u;
+
+	fx_init(&f, 1);
+	fx_use_honest(&f);
+	fx_open(&f, SESSION_DRILL, "outage");
+	walk_honest(&f, "na v.health checked by hand");
+	card = read_scorecard(&f);
+	ck_assert_int_eq(criterion(card, "verifications"), 0);
+	u = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(card,
+							       "unverified"), 0);
+	ck_assert_ptr_nonnull(u);
+	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		u, "step")), "v.health");
+	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		u, "reason")), "checked by hand");
+	ck_assert_int_eq(card_int(card, "max"), 60);
+	ck_assert_int_eq(card_int(card, "score"), 40);
+	cJSON_Delete(card);
+	fx_done(&f);
+}
+END_TEST
+
+START_TEST(test_scorecard_shows_reason_beside_rationale)
+{
+	struct fx f;
+	cJSON *card;
+	const cJSON *e;
+
+	fx_init(&f, 1);
+	fx_use_honest(&f);
+	fx_open(&f, SESSION_DRILL, "outage");
+	walk_honest(&f, "run v.health");
+	card = read_scorecard(&f);
+	e = cJSON_GetObjectItemCaseSensitive(card, "expected");
+	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		e, "reason")), "nothing answers since the release");
+	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		e, "rationale")), "every request fails");
+	ck_assert_int_eq(card_int(card, "score"), 60);
+	ck_assert_int_eq(card_int(card, "max"), 60);
+	cJSON_Delete(card);
+	fx_done(&f);
+}
+END_TEST
+
 /* --- realistic pace ------------------------------------------------------------------------ */
 
 START_TEST(test_drill_pace_streams_over_duration)
@@ -1079,6 +1230,9 @@ drill_suite(void)
 	tcase_set_timeout(tc, 20);
 	tcase_add_test(tc, test_scorecard_expected_decision_followed);
 	tcase_add_test(tc, test_scorecard_expected_decision_not_followed);
+	tcase_add_test(tc, test_scorecard_leaves_out_what_does_not_apply);
+	tcase_add_test(tc, test_scorecard_na_on_required_verification_costs);
+	tcase_add_test(tc, test_scorecard_shows_reason_beside_rationale);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("pace");
 	tcase_set_timeout(tc, 20);

@@ -158,11 +158,13 @@ expect_screen complete 1 5 <<'EOF'
  DRILL  TEST MODE  Example: roll a web servi…  1.4.0 → 1.3.2  MM:SS / 05:00 RTO
  ✓ assess  ✓ decide  ✓ approve  ✓ execute  ✓ verify  ✓ communicate  COMPLETE
  Checklist: complete  2/2           │[Step]  Output   Journal   Targets   Tags
-[✓] Tell the team          sam hh:mm│ Drill score card: 100 / 100
-[✓] Post-mortem scheduled  sam hh:mm│  30/30  decision      no expected
+[✓] Tell the team          sam hh:mm│ Drill score card: 80 / 80
+[✓] Post-mortem scheduled  sam hh:mm│ Kept in scorecard.json and report.md in
 EOF
-# The drill's score card replaces the step pane at the end.
-assert_fixed ' 10/10  confirmations 0 confirmation(s)'
+# The drill's score card replaces the step pane at the end; what this
+# drill gives no chance to meet (no scenario, no prediction) is left out.
+assert_fixed '│ decision          n/a  no expected'
+assert_fixed '│ confirmations 10 / 10  0 mistyped'
 assert_fixed 'Kept in scorecard.json and report.md in'
 
 # --- quit, the exit line, the journal -------------------------------------------
