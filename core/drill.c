@@ -29,6 +29,7 @@
 #include "sources.h"
 #include "strbuf.h"
 #include "testhook.h"
+#include "world.h"
 #include "xalloc.h"
 
 #define FIRST_LINES 3
@@ -70,6 +71,7 @@ struct drill {
 	cJSON *na;		/* [{step, reason}] */
 	cJSON *reasons;		/* {decide step: the operator's reason} */
 	struct clone_note *notes;	/* per step */
+	char **world_out;	/* per step: the world's last output */
 	char *clone_dir;
 	int clone_tried;	/* made (or failed) once: never again */
 	struct err clone_err;	/* why it could not be made */
@@ -89,6 +91,7 @@ drill_get(struct session *s)
 	d->preds = xcalloc(s->n_steps + 1, sizeof(*d->preds));
 	d->finished = xcalloc(s->n_steps + 1, 1);
 	d->notes = xcalloc(s->n_steps + 1, sizeof(*d->notes));
+	d->world_out = xcalloc(s->n_steps + 1, sizeof(*d->world_out));
 	d->skipped = cJSON_CreateArray();
 	d->na = cJSON_CreateArray();
 	d->reasons = cJSON_CreateObject();
@@ -131,9 +134,11 @@ drill_free(struct session *s)
 		free(d->preds[i].text);
 		free(d->preds[i].first_lines);
 		free(d->notes[i].why);
+		free(d->world_out[i]);
 	}
 	free(d->preds);
 	free(d->notes);
+	free(d->world_out);
 	free(d->finished);
 	free(d->fired);
 	free(d->timers);
@@ -168,6 +173,7 @@ drill_copy(const struct drill *d, size_t n_steps, size_t n_injects)
 			xstrdup_or_null(d->preds[i].first_lines);
 	}
 	c->notes = xcalloc(n_steps + 1, sizeof(*c->notes));
+	c->world_out = xcalloc(n_steps + 1, sizeof(*c->world_out));
 	for (size_t i = 0; i < n_steps; i++) {
 		c->notes[i].real = d->notes[i].real;
 		c->notes[i].why = xstrdup_or_null(d->notes[i].why);
@@ -207,6 +213,9 @@ drill_snapshot_free(struct drill *snap, size_t n_steps)
 		free(snap->preds[i].first_lines);
 		free(snap->notes[i].why);
 	}
+	for (size_t i = 0; i < n_steps; i++)
+		free(snap->world_out[i]);
+	free(snap->world_out);
 	free(snap->preds);
 	free(snap->notes);
 	free(snap->finished);
@@ -323,6 +332,24 @@ apply_inject(struct drill *d, const struct pb_inject *in)
 	}
 }
 
+cJSON *
+drill_world_start(const struct playbook *pb, const struct pb_scenario *sc)
+{
+	cJSON *state = pb->drill_state_json ? cJSON_Parse(pb->drill_state_json)
+					    : NULL;
+	cJSON *patch = sc && sc->state_json ? cJSON_Parse(sc->state_json)
+					    : NULL;
+
+	if (!cJSON_IsObject(state)) {
+		cJSON_Delete(state);
+		state = cJSON_CreateObject();
+	}
+	if (patch)
+		merge_patch(state, patch);
+	cJSON_Delete(patch);
+	return state;
+}
+
 /* The world at the start: SCENARIO's state (the session.started event
  * is seen before the session itself reads it). */
 static void
@@ -333,10 +360,7 @@ start_world(struct session *s, struct drill *d, int64_t wall,
 	d->phase_start[PHASE_ASSESS] = wall;
 	d->sc = scenario ? playbook_find_scenario(s->pb, scenario) : NULL;
 	cJSON_Delete(d->state);
-	d->state = d->sc && d->sc->state_json ? cJSON_Parse(d->sc->state_json)
-					      : NULL;
-	if (!d->state)
-		d->state = cJSON_CreateObject();
+	d->state = drill_world_start(s->pb, d->sc);
 	free(d->fired);
 	free(d->timers);
 	d->fired = xcalloc(d->sc ? d->sc->n_injects + 1 : 1, 1);
@@ -476,6 +500,21 @@ note_inject(struct session *s, struct drill *d, const struct journal_event *ev)
 		sources_set_state(s->sources, d->state);
 }
 
+/* A command changed the world: the event holds the whole new state. */
+static void
+note_world(struct session *s, struct drill *d, const struct journal_event *ev)
+{
+	const cJSON *state = cJSON_GetObjectItemCaseSensitive(ev->payload,
+							      "state");
+
+	if (!cJSON_IsObject(state))
+		return;
+	cJSON_Delete(d->state);
+	d->state = cJSON_Duplicate(state, 1);
+	if (s->sources)
+		sources_set_state(s->sources, d->state);
+}
+
 static void
 note_reason(struct drill *d, const struct journal_event *ev)
 {
@@ -512,6 +551,8 @@ drill_observe(struct session *s, const struct journal_event *ev)
 		note_inject(s, d, ev);
 	else if (strcmp(t, "decision.made") == 0)
 		note_reason(d, ev);
+	else if (strcmp(t, "drill.world") == 0)
+		note_world(s, d, ev);
 	else if (strcmp(t, "drill.clone") == 0)
 		d->clone_off = !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
 			ev->payload, "real_in_clone"));
@@ -699,6 +740,44 @@ drill_act_predict(struct session *s, struct step_rt *rt,
 	p = cJSON_CreateObject();
 	cJSON_AddStringToObject(p, "text", a->text);
 	return session_record(s, actor, "step.predicted", rt->def->id, p, err);
+}
+
+/* --- the world answers commands ------------------------------------------------------- */
+
+static const char *
+world_var(const char *name, const void *arg)
+{
+	return session_var(arg, name);
+}
+
+int
+drill_world_run(struct session *s, struct step_rt *rt, const char *actor,
+		const char **output, int *exit_code, struct err *err)
+{
+	struct drill *d = drill_get(s);
+	ssize_t i = rt - s->steps;
+	cJSON *next = cJSON_Duplicate(d->state, 1), *p;
+	struct world_run run = { 0 };
+	int rc = 0;
+
+	if (!rt->def->run || !world_simulate(next, rt->def->run, world_var, s,
+					     &run)) {
+		cJSON_Delete(next);
+		return 0;
+	}
+	free(d->world_out[i]);
+	d->world_out[i] = run.output;
+	*output = run.output;
+	*exit_code = run.exit_code;
+	if (cJSON_Compare(next, d->state, 1)) {
+		cJSON_Delete(next);
+		return 1;
+	}
+	p = cJSON_CreateObject();
+	cJSON_AddStringToObject(p, "by", rt->def->id);
+	cJSON_AddItemToObject(p, "state", next);
+	rc = session_record(s, actor, "drill.world", rt->def->id, p, err);
+	return rc < 0 ? -1 : 1;
 }
 
 /* --- pace and clone switches -------------------------------------------------------------- */

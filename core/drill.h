@@ -32,6 +32,8 @@ struct drill;
 struct err;
 struct journal_event;
 struct pb_inject;
+struct pb_scenario;
+struct playbook;
 struct session;
 struct step_rt;
 struct strbuf;
@@ -106,6 +108,20 @@ void drill_observe(struct session *s, const struct journal_event *ev);
  * (or REWIND_TEST_DRILL_PACE) says otherwise. Returns 0 or -1 when
  * journalling failed. A live session: nothing to do. */
 int drill_start(struct session *s, struct err *err);
+
+/* The world a drill of PB under scenario SC (may be NULL) starts from:
+ * the playbook's drill.state with the scenario's state merged over it (a
+ * JSON merge patch). The caller deletes it. */
+struct cJSON *drill_world_start(const struct playbook *pb,
+				const struct pb_scenario *sc);
+
+/* Answer run step RT's command from the world (world_simulate): 1 with
+ * *OUTPUT (borrowed until the step runs again or the drill ends) and
+ * *EXIT_CODE set, a changed world journalled as drill.world; 0 when the
+ * world does not know a command of the line; -1 when journalling
+ * failed. */
+int drill_world_run(struct session *s, struct step_rt *rt, const char *actor,
+		    const char **output, int *exit_code, struct err *err);
 
 /* Fire the injections waiting for step ID to finish; 0 or -1. */
 int drill_fire_after(struct session *s, const char *id, struct err *err);

@@ -2263,9 +2263,18 @@ parse_header(struct ld *ld, const cJSON *v, void *base)
 	return 0;
 }
 
+static int
+parse_pb_world(struct ld *ld, const cJSON *v, void *base)
+{
+	struct playbook *pb = base;
+
+	return parse_state_patch(ld, v, &pb->drill_state_json);
+}
+
 static const struct field pb_drill_fields[] = {
 	{ .key = "predict", .type = F_BOOL,
 	  .off = offsetof(struct playbook, drill_predict) },
+	{ .key = "state", .type = F_CUSTOM, .parse = parse_pb_world },
 	{ .key = NULL },
 };
 
@@ -2781,6 +2790,7 @@ playbook_free(struct playbook *pb)
 	for (size_t i = 0; pb->variables && i < pb->n_variables; i++)
 		free_variable(&pb->variables[i]);
 	free(pb->variables);
+	free(pb->drill_state_json);
 	free_targets(&pb->targets);
 	free_rto(&pb->rto);
 	for (int p = 0; p < PHASE_COUNT; p++) {

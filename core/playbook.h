@@ -319,6 +319,8 @@ struct playbook {
 	struct pb_scenario *scenarios;
 	size_t n_scenarios;
 	int drill_predict;	/* drill.predict: every run step asks */
+	char *drill_state_json;	/* drill.state: the world every scenario
+				 * starts from (compact JSON) or NULL */
 	struct pb_communicate communicate;
 	char *sha256;		/* hex digest of the file's bytes */
 };
