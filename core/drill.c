@@ -769,7 +769,7 @@ drill_world_run(struct session *s, struct step_rt *rt, const char *actor,
 	d->world_out[i] = run.output;
 	*output = run.output;
 	*exit_code = run.exit_code;
-	if (cJSON_Compare(next, d->state, 1)) {
+	if (!run.changed) {
 		cJSON_Delete(next);
 		return 1;
 	}

@@ -173,6 +173,7 @@ sim_outcome(struct session *s, struct step_rt *rt, const char *actor,
 	sim->output = rt->def->drill.output;
 	sim->duration_us = rt->def->drill.duration_us;
 	sim->timed_out = 0;
+	sim->from_world = 0;
 	for (size_t i = 0; sc && i < sc->n_outcomes; i++) {
 		const struct pb_outcome *o = &sc->outcomes[i];
 

@@ -565,8 +565,10 @@ world_simulate(cJSON *state, const char *command, world_var_cb *var,
 {
 	struct sh sh = { 0 };
 	struct strbuf out = STRBUF_INIT;
+	cJSON *orig = cJSON_Duplicate(state, 1);
 
-	sh.state = cJSON_Duplicate(state, 1);
+	world_normalise(orig);
+	sh.state = cJSON_Duplicate(orig, 1);
 	sh.vars = cJSON_CreateObject();
 	sh.files = cJSON_CreateObject();
 	sh.var = var;
@@ -576,11 +578,17 @@ world_simulate(cJSON *state, const char *command, world_var_cb *var,
 	cJSON_Delete(sh.vars);
 	cJSON_Delete(sh.files);
 	if (sh.unknown) {
+		cJSON_Delete(orig);
 		cJSON_Delete(sh.state);
 		strbuf_done(&out);
 		return 0;
 	}
-	world_replace_state(state, sh.state);
+	run->changed = !cJSON_Compare(orig, sh.state, 1);
+	cJSON_Delete(orig);
+	if (run->changed)
+		world_replace_state(state, sh.state);
+	else
+		cJSON_Delete(sh.state);
 	run->output = strbuf_detach(&out);
 	run->exit_code = sh.status;
 	return 1;

@@ -15,13 +15,14 @@ typedef const char *world_var_cb(const char *name, const void *arg);
 struct world_run {
 	char *output;		/* stdout and stderr, lines; caller frees */
 	int exit_code;
+	int changed;		/* the line changed the world */
 };
 
 /* Simulate shell line COMMAND against STATE, which it may change (see
  * rewind-playbook(5), "The drill's world"); VAR (with ARG) gives the
  * variables. Returns 1 with *RUN filled when every command of the line is
- * one the world knows, 0 when one is not (STATE is then left as it was
- * and nothing is allocated). */
+ * one the world knows (STATE is changed only when run->changed), 0 when
+ * one is not (STATE is then left as it was and nothing is allocated). */
 int world_simulate(struct cJSON *state, const char *command, world_var_cb *var,
 		   const void *arg, struct world_run *run);
 

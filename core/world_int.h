@@ -30,6 +30,10 @@ struct io {
  * status; sets SH->unknown for a command the world does not know. */
 int world_tool(struct sh *sh, int argc, char **argv, struct io *io);
 
+/* Registry versions in STATE in their object form ({version: {...}}), so
+ * that a change of form is never taken for a change of the world. */
+void world_normalise(struct cJSON *state);
+
 /* Make STATE hold what FRESH holds; FRESH is consumed. */
 void world_replace_state(struct cJSON *state, struct cJSON *fresh);
 

@@ -318,6 +318,17 @@ versions_of(cJSON *pkg)
 	return obj;
 }
 
+void
+world_normalise(cJSON *state)
+{
+	cJSON *pkg;
+
+	cJSON_ArrayForEach(pkg, cJSON_GetObjectItemCaseSensitive(state,
+								 "registry"))
+		if (cJSON_GetObjectItemCaseSensitive(pkg, "versions"))
+			versions_of(pkg);
+}
+
 static int
 by_version_desc(const void *a, const void *b)
 {

@@ -618,6 +618,91 @@ START_TEST(test_scorecard_shows_reason_beside_rationale)
 }
 END_TEST
 
+/* A playbook whose world (drill.state) a scenario changes, and whose run
+ * steps have no drill output of their own: the world answers them. */
+static const char world_pb_text[] =
+"{ \"id\": \"world\", \"title\": \"world\",\n"
+"  \"targets\": { \"registry\": [ { \"type\": \"npm\", \"name\": \"pkg\" } ] },\n"
+"  \"drill\": { \"state\": { \"registry\": { \"pkg\": {\n"
+"      \"dist-tags\": { \"latest\": \"1.2.3\" },\n"
+"      \"versions\": [ \"1.2.2\", \"1.2.3\" ] } } } },\n"
+"  \"phases\": [\n"
+"    { \"id\": \"assess\", \"steps\": [\n"
+"      { \"id\": \"a.view\", \"kind\": \"run\", \"title\": \"latest\",\n"
+"        \"run\": \"npm view pkg version\" },\n"
+"      { \"id\": \"a.move\", \"kind\": \"run\", \"title\": \"move\",\n"
+"        \"run\": \"npm dist-tag add pkg@1.2.2 latest\" },\n"
+"      { \"id\": \"a.own\", \"kind\": \"run\", \"title\": \"own\",\n"
+"        \"run\": \"npm view pkg version\",\n"
+"        \"drill\": { \"output\": \"9.9.9\" } } ] },\n"
+"    { \"id\": \"decide\", \"steps\": [] },\n"
+"    { \"id\": \"approve\", \"steps\": [] },\n"
+"    { \"id\": \"execute\", \"steps\": [] },\n"
+"    { \"id\": \"verify\", \"steps\": [] },\n"
+"    { \"id\": \"communicate\", \"steps\": [] } ],\n"
+"  \"scenarios\": [\n"
+"    { \"id\": \"moved\", \"title\": \"moved\",\n"
+"      \"state\": { \"registry\": { \"pkg\": {\n"
+"        \"dist-tags\": { \"latest\": \"1.2.2\" } } } } } ]\n"
+"}\n";
+
+static const char *
+last_tail(struct fx *f, const char *step)
+{
+	static char buf[256];
+	cJSON *ev = tu_last_event(f->dir, "step.finished", step);
+
+	ck_assert_ptr_nonnull(ev);
+	snprintf(buf, sizeof(buf), "%s", cJSON_GetStringValue(
+		cJSON_GetObjectItemCaseSensitive(ev, "tail")));
+	cJSON_Delete(ev);
+	return buf;
+}
+
+START_TEST(test_drill_world_answers_and_changes)
+{
+	struct fx f;
+
+	fx_init(&f, 1);
+	free(f.playbook);
+	f.playbook = tu_write_file(f.tmp, "world.json", world_pb_text,
+				   strlen(world_pb_text));
+	fx_open(&f, SESSION_DRILL, NULL);
+	ok(&f, "run a.view");
+	ck_assert_str_eq(last_tail(&f, "a.view"), "1.2.3");
+	ck_assert_int_eq(count_in_journal(&f, "\"type\":\"drill.world\""), 0);
+	ok(&f, "run a.move");
+	ck_assert_str_eq(last_tail(&f, "a.move"), "+latest: pkg@1.2.2");
+	ck_assert_int_eq(count_in_journal(&f, "\"type\":\"drill.world\""), 1);
+	ck_assert_str_eq(latest(f.s), "1.2.2");
+	ok(&f, "run a.view");
+	ck_assert_str_eq(last_tail(&f, "a.view"), "1.2.2");
+	ok(&f, "run a.own");		/* the author's output wins */
+	ck_assert_str_eq(last_tail(&f, "a.own"), "9.9.9");
+	/* Resumed, the world is as the commands left it. */
+	fx_close(&f);
+	fx_open(&f, SESSION_DRILL, NULL);
+	ck_assert_str_eq(latest(f.s), "1.2.2");
+	fx_done(&f);
+}
+END_TEST
+
+START_TEST(test_drill_scenario_state_merges_over_the_playbook_world)
+{
+	struct fx f;
+
+	fx_init(&f, 1);
+	free(f.playbook);
+	f.playbook = tu_write_file(f.tmp, "world.json", world_pb_text,
+				   strlen(world_pb_text));
+	fx_open(&f, SESSION_DRILL, "moved");
+	ck_assert_str_eq(latest(f.s), "1.2.2");
+	ok(&f, "run a.view");
+	ck_assert_str_eq(last_tail(&f, "a.view"), "1.2.2");
+	fx_done(&f);
+}
+END_TEST
+
 /* --- realistic pace ------------------------------------------------------------------------ */
 
 START_TEST(test_drill_pace_streams_over_duration)
@@ -1220,6 +1305,8 @@ drill_suite(void)
 	tcase_add_test(tc, test_drill_injection_fires_at_its_time);
 	tcase_add_test(tc, test_drill_resume_rebuilds_state_and_never_refires);
 	tcase_add_test(tc, test_drill_no_scenario_has_empty_world);
+	tcase_add_test(tc, test_drill_world_answers_and_changes);
+	tcase_add_test(tc, test_drill_scenario_state_merges_over_the_playbook_world);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("predict");
 	tcase_set_timeout(tc, 20);
