@@ -780,6 +780,26 @@ drill_world_run(struct session *s, struct step_rt *rt, const char *actor,
 	return rc < 0 ? -1 : 1;
 }
 
+int
+drill_world_patch(struct session *s, struct step_rt *rt, const char *actor,
+		  struct err *err)
+{
+	struct drill *d = drill_get(s);
+	cJSON *next = cJSON_Duplicate(d->state, 1);
+	cJSON *patch = cJSON_Parse(rt->def->drill.state_json), *p;
+
+	merge_patch(next, patch);
+	cJSON_Delete(patch);
+	if (cJSON_Compare(next, d->state, 1)) {
+		cJSON_Delete(next);
+		return 0;
+	}
+	p = cJSON_CreateObject();
+	cJSON_AddStringToObject(p, "by", rt->def->id);
+	cJSON_AddItemToObject(p, "state", next);
+	return session_record(s, actor, "drill.world", rt->def->id, p, err);
+}
+
 /* --- pace and clone switches -------------------------------------------------------------- */
 
 int

@@ -123,6 +123,12 @@ struct cJSON *drill_world_start(const struct playbook *pb,
 int drill_world_run(struct session *s, struct step_rt *rt, const char *actor,
 		    const char **output, int *exit_code, struct err *err);
 
+/* Apply run step RT's drill.state (what its simulated, successful run
+ * does to the world, such as a workflow that moved a dist-tag), journalled
+ * as drill.world when it changes anything; 0 or -1. */
+int drill_world_patch(struct session *s, struct step_rt *rt, const char *actor,
+		      struct err *err);
+
 /* Fire the injections waiting for step ID to finish; 0 or -1. */
 int drill_fire_after(struct session *s, const char *id, struct err *err);
 

@@ -1183,7 +1183,11 @@ static const struct field rto_fields[] = {
 
 /* ---- steps ------------------------------------------------------------- */
 
+static int parse_state_patch(struct ld *ld, const cJSON *v, void *base);
+
 static const struct field drill_fields[] = {
+	{ .key = "state", .type = F_CUSTOM, .parse = parse_state_patch,
+	  .off = offsetof(struct pb_drill, state_json) },
 	{ .key = "output", .type = F_OUTPUT,
 	  .off = offsetof(struct pb_drill, output) },
 	{ .key = "exit", .type = F_INT, .min = 0, .max = 255,
@@ -2678,6 +2682,7 @@ free_step(struct pb_step *step)
 	free(step->expect_output);
 	free(step->confirm);
 	free(step->drill.output);
+	free(step->drill.state_json);
 	free_probe(&step->probe);
 	free_decide(step);
 	for (size_t i = 0; step->roles && i < step->n_roles; i++)

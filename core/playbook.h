@@ -77,6 +77,8 @@ struct pb_drill {
 	int exit_code;
 	int64_t duration_us;
 	int real_in_clone;	/* read-only command may run in a throwaway clone */
+	char *state_json;	/* merge patch applied to the drill's world
+				 * when the simulated run succeeds, or NULL */
 };
 
 struct pb_option {

@@ -698,6 +698,11 @@ run_drill(struct session *s, struct step_rt *rt, const char *actor,
 		return -1;
 	if (sim_outcome(s, rt, actor, &sim, err) < 0)
 		goto out;
+	if (!sim.from_world && !sim.timed_out &&
+	    sim.exit_code == rt->def->expect_exit &&
+	    rt->def->drill.state_json &&
+	    drill_world_patch(s, rt, actor, err) < 0)
+		goto out;
 	if (wants_clone(s, rt)) {
 		rc = run_in_clone(s, rt, cast, &sim, actor, err);
 		if (rc != 0)

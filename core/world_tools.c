@@ -253,6 +253,25 @@ tool_echo(int argc, char **argv, struct io *io)
 	return 0;
 }
 
+/* [ A = B ], [ A != B ], [ -z A ], [ -n A ]: the tests a check line
+ * makes of a value it printed. */
+static int
+tool_test(struct sh *sh, int argc, char **argv)
+{
+	if (argc < 2 || !is(argv[argc - 1], "]"))
+		return unknown(sh);
+	argc--;
+	if (argc == 4 && is(argv[2], "="))
+		return !is(argv[1], argv[3]);
+	if (argc == 4 && is(argv[2], "!="))
+		return is(argv[1], argv[3]);
+	if (argc == 3 && is(argv[1], "-z"))
+		return *argv[2] != '\0';
+	if (argc == 3 && is(argv[1], "-n"))
+		return *argv[2] == '\0';
+	return unknown(sh);
+}
+
 static int
 tool_wc(struct sh *sh, int argc, char **argv, struct io *io)
 {
@@ -409,8 +428,10 @@ npm_view_field(cJSON *pkg, const char *version, const char *field,
 	       int json, struct io *io)
 {
 	cJSON *vs = versions_of(pkg);
-	const char *v = version ? version : cJSON_GetStringValue(
-		cJSON_GetObjectItemCaseSensitive(dist_tags(pkg), "latest"));
+	const char *tagged = cJSON_GetStringValue(
+		cJSON_GetObjectItemCaseSensitive(dist_tags(pkg),
+						 version ? version : "latest"));
+	const char *v = tagged ? tagged : version;
 	cJSON *vo = v ? cJSON_GetObjectItemCaseSensitive(vs, v) : NULL;
 
 	if (version && !vo)
@@ -1099,6 +1120,8 @@ world_tool(struct sh *sh, int argc, char **argv, struct io *io)
 	}
 	if (is(name, "echo"))
 		return tool_echo(argc, argv, io);
+	if (is(name, "["))
+		return tool_test(sh, argc, argv);
 	if (is(name, "cat"))
 		return tool_cat(sh, argc, argv, io);
 	if (is(name, "grep"))

@@ -62,6 +62,10 @@ static const struct {
 	  "downloaded kit\n" },
 	{ "npm view widget dist-tags.latest", 127, NULL },
 	{ "npm view widget version", 0, "1.2.3\n" },
+	{ "npm view widget@beta version", 0, "1.3.0-beta.1\n" },
+	{ "v=$(npm view widget@latest version) && echo \"$v\" && [ \"$v\" = 1.2.2 ]",
+	  1, "1.2.3\n" },
+	{ "[ -n \"$VERSION\" ] && echo set", 0, "set\n" },
 	{ "npm dist-tag ls widget", 0, "latest: 1.2.3\nbeta: 1.3.0-beta.1\n" },
 	{ "npm dist-tag add widget@9.9.9 latest", 1,
 	  "npm ERR! code E404\nnpm ERR! 404 Not Found - GET widget@9.9.9 - "
