@@ -15,7 +15,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
 #include "err.h"
+#include "strbuf.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -320,4 +323,57 @@ int
 cast_close_nosync(struct cast *c, struct err *err)
 {
 	return close_cast(c, 0, err);
+}
+
+/* --- reading back ---------------------------------------------------------- */
+
+/* One event line, [seconds, "o", text]: each line of its text to CB. */
+static long
+event_lines(const char *line, size_t len, cast_line_cb cb, void *arg)
+{
+	cJSON *ev = cJSON_ParseWithLength(line, len);
+	cJSON *t = cJSON_GetArrayItem(ev, 0);
+	const char *kind = cJSON_GetStringValue(cJSON_GetArrayItem(ev, 1));
+	const char *text = cJSON_GetStringValue(cJSON_GetArrayItem(ev, 2));
+	long n_lines = 0;
+
+	if (cJSON_IsArray(ev) && cJSON_IsNumber(t) && kind &&
+	    strcmp(kind, "o") == 0 && text) {
+		int64_t t_us = (int64_t)(t->valuedouble * 1e6 + 0.5);
+
+		while (*text) {
+			const char *nl = strchr(text, '\n');
+			size_t n = nl ? (size_t)(nl - text) : strlen(text);
+
+			cb(t_us, text, n && text[n - 1] == '\r' ? n - 1 : n,
+			   arg);
+			n_lines++;
+			text += n + (nl != NULL);
+		}
+	}
+	cJSON_Delete(ev);
+	return n_lines;
+}
+
+long
+cast_each_line(const char *path, size_t max, cast_line_cb cb, void *arg,
+	       struct err *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	long n_lines = 0;
+
+	if (strbuf_read_file(&sb, path, max, err) < 0) {
+		strbuf_done(&sb);
+		return -1;
+	}
+	for (const char *p = sb.buf, *end = sb.buf + sb.len; p && p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		if (n && *p == '[')
+			n_lines += event_lines(p, n, cb, arg);
+		p += n + 1;
+	}
+	strbuf_done(&sb);
+	return n_lines;
 }

@@ -35,4 +35,17 @@ int cast_close(struct cast *c, struct err *err);
  * must not wait for the disk. */
 int cast_close_nosync(struct cast *c, struct err *err);
 
+/* Called for one output line read back from a cast file: its time in µs
+ * since the run started, and its LEN bytes of TEXT (no newline, no
+ * trailing \r; borrowed for the call). */
+typedef void (*cast_line_cb)(int64_t t_us, const char *text, size_t len,
+			     void *arg);
+
+/* Read the cast file at PATH (at most MAX bytes) and call CB for each line
+ * of its output events, oldest first; the header and other event kinds
+ * are skipped. Returns the number of lines, or -1 with ERR_IO naming the
+ * path when it cannot be read. */
+long cast_each_line(const char *path, size_t max, cast_line_cb cb,
+		    void *arg, struct err *err);
+
 #endif

@@ -94,8 +94,7 @@ handoff_command(const struct session *s, const char *id)
 				  ? real : session_dir(s));
 	step = handoff_shell_quote(st->id);
 	qrole = handoff_shell_quote(role);
-	cmd = xasprintf("rewind approve %s %s --role %s --as %s", dir, step,
-			qrole, HANDOFF_NAME);
+	cmd = xasprintf("rewind approve %s %s --role %s", dir, step, qrole);
 	free(dir);
 	free(step);
 	free(qrole);

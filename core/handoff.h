@@ -5,12 +5,11 @@
 
 struct session;
 
-/* The placeholder the approver replaces with their own name. */
-#define HANDOFF_NAME "NAME"
-
-/* "rewind approve DIR STEP --role ROLE --as NAME" for approve step ID of
- * S: DIR the session directory made absolute, ROLE the first role still
- * short of its approvals, DIR, STEP and ROLE shell-quoted where needed.
+/* "rewind approve DIR STEP --role ROLE" for approve step ID of S: DIR the
+ * session directory made absolute, ROLE the first role still short of its
+ * approvals, DIR, STEP and ROLE shell-quoted where needed. It runs as it
+ * is: the approver's login name signs (--as NAME signs under another), so
+ * no placeholder can be approved by mistake.
  * NULL when ID is no approve step or every role has its approvals.
  * Caller frees. */
 char *handoff_command(const struct session *s, const char *id);

@@ -236,12 +236,14 @@ free_vars(struct lint *l)
 	free(l->vars);
 }
 
-/* Nothing in the playbook gives variable V a value. */
+/* Nothing in the playbook gives variable V a value (a time_of variable
+ * gets one from the journal). */
 static int
 is_unsettable(const struct lint *l, int v)
 {
 	return l->vars[v].n_setters == 0 &&
-	       !l->pb->variables[v].default_value;
+	       !l->pb->variables[v].default_value &&
+	       !l->pb->variables[v].n_time_of;
 }
 
 /* --- rule: every when names a variable something sets ---------------------- */

@@ -811,6 +811,9 @@ static const struct field variable_fields[] = {
 	  .off = offsetof(struct pb_variable, from) },
 	{ .key = "secret", .type = F_BOOL,
 	  .off = offsetof(struct pb_variable, secret) },
+	{ .key = "time_of", .type = F_STRINGS, .min = 1,
+	  .off = offsetof(struct pb_variable, time_of),
+	  .off2 = offsetof(struct pb_variable, n_time_of) },
 	{ .key = NULL },
 };
 
@@ -2541,6 +2544,31 @@ playbook_alloc(const char *name)
 	return pb;
 }
 
+/* Each variable's time_of names steps (steps are read after the
+ * variables, so this is checked once everything is). */
+static int
+check_time_of(struct ld *ld, const struct playbook *pb)
+{
+	for (size_t i = 0; i < pb->n_variables; i++) {
+		const struct pb_variable *v = &pb->variables[i];
+
+		for (size_t k = 0; k < v->n_time_of; k++) {
+			size_t saved;
+
+			if (playbook_find_step(pb, v->time_of[k], NULL, NULL))
+				continue;
+			saved = path_key(ld, "variables");
+			path_key(ld, v->name);
+			path_key(ld, "time_of");
+			path_index(ld, k);
+			fail(ld, "unknown step \"%s\"", show(v->time_of[k]).s);
+			path_pop(ld, saved);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 struct playbook *
 playbook_load_buffer(const char *text, size_t len, const char *name,
 		     struct err *err)
@@ -2558,6 +2586,10 @@ playbook_load_buffer(const char *text, size_t len, const char *name,
 	rc = check_duplicates(&ld, root);
 	if (rc == 0)
 		rc = want_object(&ld, root, playbook_fields, pb);
+	if (rc == 0)
+		rc = check_time_of(&ld, pb);
+	if (rc == 0)
+		rc = playbook_keep_templates(pb, err);
 	cJSON_Delete(root);
 	if (rc < 0) {
 		playbook_free(pb);
@@ -2785,6 +2817,7 @@ free_variable(struct pb_variable *var)
 		regfree(&var->re);
 	free(var->pattern);
 	free(var->from);
+	free_strings(var->time_of, var->n_time_of);
 }
 
 void
@@ -2817,6 +2850,7 @@ playbook_free(struct playbook *pb)
 	free(pb->summary);
 	free(pb->source);
 	free(pb->sha256);
+	playbook_free_templates(pb);
 	free(pb);
 }
 
@@ -2898,6 +2932,29 @@ playbook_var_ref(const char *p, size_t *skip)
 		return 0;
 	*skip = 1 + (size_t)braced + len + (size_t)braced;
 	return len;
+}
+
+char *
+playbook_subst_refs(const char *text, playbook_lookup_cb value,
+		    const void *arg)
+{
+	struct strbuf out = STRBUF_INIT;
+
+	for (const char *p = text; *p;) {
+		size_t skip, len = *p == '$' ? playbook_var_ref(p, &skip) : 0;
+		char *name = len ? xstrndup(p + 1 + (p[1] == '{'), len) : NULL;
+		const char *v = name ? value(name, arg) : NULL;
+
+		free(name);
+		if (!v) {
+			strbuf_add(&out, p, len ? skip : 1);
+			p += len ? skip : 1;
+			continue;
+		}
+		strbuf_adds(&out, v);
+		p += skip;
+	}
+	return strbuf_detach(&out);
 }
 
 const struct pb_scenario *

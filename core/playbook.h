@@ -63,6 +63,9 @@ struct pb_variable {
 	regex_t re;		/* compiled pattern (valid when pattern) */
 	char *from;		/* "tags", "registry" or NULL */
 	int secret;		/* never journalled, shown or written */
+	char **time_of;		/* step ids: unset, the variable offers the
+				 * time the last of them was done */
+	size_t n_time_of;
 };
 
 struct pb_kv {
@@ -306,6 +309,15 @@ struct pb_header {
 	char *to;
 };
 
+/* A target text that names variables ($NAME, ${NAME}): FIELD is where the
+ * resolved text lives, TEXT the text as written, WHERE its JSON path. */
+struct pb_template {
+	char **field;
+	char *text;
+	char *where;
+	int optional;	/* left NULL while a variable it names has no value */
+};
+
 struct playbook {
 	char *path;		/* where it was loaded from */
 	char *id;
@@ -325,6 +337,8 @@ struct playbook {
 				 * starts from (compact JSON) or NULL */
 	struct pb_communicate communicate;
 	char *sha256;		/* hex digest of the file's bytes */
+	struct pb_template *templates;	/* target texts naming variables */
+	size_t n_templates;
 };
 
 /* Load and validate the playbook at PATH. On failure returns NULL with
@@ -369,6 +383,38 @@ int playbook_text_refs(const char *text, const char *name);
  * names, *SKIP getting the whole reference's length; 0 when P starts
  * none. */
 size_t playbook_var_ref(const char *p, size_t *skip);
+
+/* A variable's value by NAME for ARG, or NULL when it has none. */
+typedef const char *(*playbook_lookup_cb)(const char *name, const void *arg);
+
+/* TEXT with each $NAME or ${NAME} reference whose VALUE(NAME, ARG) is not
+ * NULL replaced by that value; other references stay as written. Caller
+ * frees. Never fails. */
+char *playbook_subst_refs(const char *text, playbook_lookup_cb value,
+			  const void *arg);
+
+/* --- targets that name variables (pb_targets.c) ---------------------------- */
+
+/* Keep each target text that names variables (git path, registry name and
+ * URL, log path, HTTP URL, a probe's package) as a template; refuses a
+ * reference to an undeclared variable, naming where it is. */
+int playbook_keep_templates(struct playbook *pb, struct err *err);
+
+/* Whether some target text names variable NAME. */
+int playbook_targets_use(const struct playbook *pb, const char *name);
+
+/* Every target template with the values VALUE gives (a reference without
+ * one stays as written; an optional one, a registry URL, is left out). */
+void playbook_resolve_targets(struct playbook *pb, playbook_lookup_cb value,
+			      const void *arg);
+
+/* The first target template with a reference VALUE has no value for, or
+ * NULL; *NAME gets that variable's name (caller frees). */
+const struct pb_template *playbook_unresolved_target(
+	const struct playbook *pb, playbook_lookup_cb value, const void *arg,
+	char **name);
+
+void playbook_free_templates(struct playbook *pb);
 
 /* Find scenario ID, borrowed, or NULL (also when ID is NULL). */
 const struct pb_scenario *playbook_find_scenario(const struct playbook *pb,

@@ -21,6 +21,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "cast.h"
 #include "clock.h"
 #include "drill.h"
 #include "err.h"
@@ -457,29 +458,10 @@ add_run_line(struct run *run, int64_t t_us, const char *text, size_t len)
 	run->lines[run->n_lines++].text = xstrndup(text, len);
 }
 
-/* One asciicast event line: [seconds, "o", text]; text may hold several
- * lines. The header and other event kinds are skipped. */
 static void
-add_cast_event(struct run *run, const char *line, size_t len)
+add_cast_line(int64_t t_us, const char *text, size_t len, void *arg)
 {
-	cJSON *ev = cJSON_ParseWithLength(line, len);
-	cJSON *t = cJSON_GetArrayItem(ev, 0);
-	const char *kind = cJSON_GetStringValue(cJSON_GetArrayItem(ev, 1));
-	const char *text = cJSON_GetStringValue(cJSON_GetArrayItem(ev, 2));
-
-	if (cJSON_IsArray(ev) && cJSON_IsNumber(t) && kind &&
-	    strcmp(kind, "o") == 0 && text) {
-		int64_t t_us = (int64_t)(t->valuedouble * 1e6 + 0.5);
-
-		while (*text) {
-			const char *nl = strchr(text, '\n');
-			size_t n = nl ? (size_t)(nl - text) : strlen(text);
-
-			add_run_line(run, t_us, text, n);
-			text += n + (nl != NULL);
-		}
-	}
-	cJSON_Delete(ev);
+	add_run_line(arg, t_us, text, len);
 }
 
 /* Read the run's cast file once; a missing or unreadable file leaves it
@@ -487,9 +469,7 @@ add_cast_event(struct run *run, const char *line, size_t len)
 static void
 load_run(const struct replay *r, struct run *run)
 {
-	struct strbuf sb = STRBUF_INIT;
 	char *path;
-	const char *p, *end;
 
 	if (run->loaded)
 		return;
@@ -497,17 +477,7 @@ load_run(const struct replay *r, struct run *run)
 	if (!run->cast)
 		return;
 	path = xasprintf("%s/%s", r->dir, run->cast);
-	if (strbuf_read_file(&sb, path, CAST_MAX, NULL) == 0 && sb.len) {
-		for (p = sb.buf, end = sb.buf + sb.len; p < end;) {
-			const char *nl = memchr(p, '\n', (size_t)(end - p));
-			size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-
-			if (n && *p == '[')
-				add_cast_event(run, p, n);
-			p += n + 1;
-		}
-	}
-	strbuf_done(&sb);
+	cast_each_line(path, CAST_MAX, add_cast_line, run, NULL);
 	free(path);
 }
 
@@ -1064,9 +1034,31 @@ push_item(struct items *it, const struct out_item *item)
 	it->v[it->n++] = *item;
 }
 
+/* Journal line K as a run's start (IDX 0) or end item at WHEN. */
+static void
+push_run_event(struct replay *r, const struct run *run, uint64_t k,
+	       int64_t when, size_t idx, struct items *it)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct out_item item = { 0 };
+
+	if (replay_line(r, k, &sb, NULL) < 0) {
+		strbuf_done(&sb);
+		return;
+	}
+	item.when = when;
+	item.ev = run->started;
+	item.idx = idx;
+	item.kind = REPLAY_ITEM_RUN;
+	item.owned = strbuf_detach(&sb);
+	item.text = item.owned;
+	push_item(it, &item);
+}
+
 /* The lines RUN had shown by NOW at the position: all of them once it
  * ended, else those printed by then; a line counts at the time it was
- * printed, but no later than the end of its run. */
+ * printed, but no later than the end of its run. Its start and end
+ * events come first and last, as the console shows them. */
 static size_t
 collect_run(struct replay *r, struct run *run, int64_t now, struct items *it)
 {
@@ -1074,6 +1066,10 @@ collect_run(struct replay *r, struct run *run, int64_t now, struct items *it)
 	size_t n = 0;
 
 	load_run(r, run);
+	push_run_event(r, run, run->started, run->wall_us, 0, it);
+	if (ended)
+		push_run_event(r, run, run->finished, run->end_us, SIZE_MAX,
+			       it);
 	for (size_t i = 0; i < run->n_lines; i++) {
 		int64_t when = run->wall_us + run->lines[i].t_us;
 		struct out_item item = { 0 };

@@ -110,6 +110,9 @@ enum replay_item {
 	REPLAY_ITEM_EVENT,	/* an alerting event: TEXT is its line */
 	REPLAY_ITEM_ALERT,	/* an alert the console raised by itself (an
 				 * escalation): TEXT is the line it showed */
+	REPLAY_ITEM_RUN,	/* a run starts or ends: TEXT is its
+				 * step.started, .finished or .interrupted
+				 * line */
 };
 
 /* One item of the output pane as of the position and wall time NOW_US:

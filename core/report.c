@@ -229,13 +229,27 @@ on_skipped(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 		    pstr(ev, "reason") ? pstr(ev, "reason") : "");
 }
 
+/* A variable's value as the report shows it (a secret's is "(secret)"). */
+static const char *
+var_value(const char *name, const void *arg)
+{
+	const struct rep *r = arg;
+
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r->vars,
+								     name));
+}
+
 static void
 on_step_started(struct rep *r, const struct journal_event *ev,
 		struct strbuf *what)
 {
 	cJSON *o = step_entry(r, ev);
+	char *resolved = pstr(ev, "command")
+		? playbook_subst_refs(pstr(ev, "command"), var_value, r) : NULL;
 
 	add_clean(o, "command", pstr(ev, "command"));
+	add_clean(o, "resolved", resolved);	/* with the values it got */
+	free(resolved);
 	cJSON_AddBoolToObject(o, "drill", cJSON_IsTrue(cJSON_GetObjectItem(
 					      ev->payload, "drill")));
 	cJSON_AddItemToArray(r->commands, o);
@@ -502,7 +516,42 @@ static const struct {
 	{ "drill.scorecard", on_scorecard },
 };
 
-/* Types with no handler are listed in the timeline by name and counted. */
+/* What the events without a handler of their own mean, in words. */
+static const struct {
+	const char *type, *words;
+} other_words[] = {
+	{ "action.refused", "refused" },
+	{ "step.confirmed", "destructive run confirmed for" },
+	{ "step.confirm_mismatch", "mistyped confirmation for" },
+	{ "step.predicted", "prediction recorded for" },
+	{ "session.resumed", "session resumed" },
+	{ "session.quit", "console closed (the session stays resumable)" },
+	{ "journal.truncated", "a torn last journal line was cut" },
+	{ "tags.answer", "git tags read" },
+	{ "registry.answer", "registry answered" },
+	{ "log.threshold", "log pattern over its threshold" },
+	{ "drill.inject", "the scenario injected an event" },
+	{ "drill.clone", "real runs in a throwaway clone switched" },
+	{ "reminder.due", "update reminder due" },
+	{ "reminder.sent", "update reminder sent" },
+	{ "reminder.dismissed", "update reminder dismissed" },
+};
+
+/* Event TYPE in words; an unknown type (a newer rewind's) as "event TYPE". */
+static void
+add_words(struct strbuf *what, const char *type)
+{
+	for (size_t i = 0; i < sizeof(other_words) / sizeof(other_words[0]);
+	     i++)
+		if (strcmp(other_words[i].type, type) == 0) {
+			strbuf_adds(what, other_words[i].words);
+			return;
+		}
+	strbuf_addf(what, "event %s", type);
+}
+
+/* Types with no handler are described in words in the timeline and
+ * counted by type. */
 static void
 on_other(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 {
@@ -512,8 +561,13 @@ on_other(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 		cJSON_SetNumberValue(n, n->valuedouble + 1);
 	else
 		cJSON_AddNumberToObject(r->other, ev->type, 1);
-	strbuf_addf(what, "%s%s%s", ev->type, ev->step ? " " : "",
-		    ev->step ? ev->step : "");
+	add_words(what, ev->type);
+	if (pstr(ev, "action"))
+		strbuf_addf(what, " %s", pstr(ev, "action"));
+	if (ev->step)
+		strbuf_addf(what, " %s", ev->step);
+	if (pstr(ev, "name"))
+		strbuf_addf(what, " (%s)", pstr(ev, "name"));
 	if (pstr(ev, "reason"))
 		strbuf_addf(what, ": %s", pstr(ev, "reason"));
 }
@@ -659,6 +713,18 @@ add_checklist(struct rep *r)
 	cJSON_AddItemToObject(cl, "items", items);
 }
 
+/* Every step marked n/a (any kind), with its reason. */
+static void
+add_not_applicable(struct rep *r)
+{
+	cJSON *list = cJSON_AddArrayToObject(r->root, "not_applicable");
+	const cJSON *e;
+
+	cJSON_ArrayForEach(e, r->states)
+		if (jstr(e, "state") && strcmp(jstr(e, "state"), "n/a") == 0)
+			cJSON_AddItemToArray(list, cJSON_Duplicate(e, 1));
+}
+
 static int
 is_version_var(const char *name)
 {
@@ -675,6 +741,30 @@ add_versions(struct rep *r)
 	cJSON_ArrayForEach(kv, r->vars)
 		if (is_version_var(kv->string))
 			cJSON_AddStringToObject(v, kv->string, kv->valuestring);
+}
+
+/* Whether the session met its recovery-time target (the one the RTO
+ * clock counted against, with the variables' final values): "rto_s" the
+ * target (null: none), "rto_met" true, false, or null while an
+ * incomplete session is still within it. */
+static void
+add_rto(struct rep *r, cJSON *m)
+{
+	int64_t target = r->pb ? playbook_rto_within(r->pb, var_value, r) : 0;
+	int64_t took = r->end_us - r->start_us;
+
+	if (!target) {
+		cJSON_AddNullToObject(m, "rto_s");
+		cJSON_AddNullToObject(m, "rto_met");
+		return;
+	}
+	cJSON_AddNumberToObject(m, "rto_s", (double)(target / 1000000));
+	if (took > target)
+		cJSON_AddFalseToObject(m, "rto_met");
+	else if (r->complete)
+		cJSON_AddTrueToObject(m, "rto_met");
+	else
+		cJSON_AddNullToObject(m, "rto_met");
 }
 
 /* Metrics, as documented in rewind(1): detection is DETECTED_AT or the
@@ -696,6 +786,7 @@ add_metrics(struct rep *r)
 	add_secs(m, "session_s", r->start_us, r->end_us);
 	add_secs(m, "total_s", r->incident_us ? r->incident_us : r->start_us,
 		 r->end_us);
+	add_rto(r, m);
 }
 
 static void
@@ -753,6 +844,7 @@ rep_finish(struct rep *r)
 	add_versions(r);
 	add_metrics(r);
 	add_checklist(r);
+	add_not_applicable(r);
 	cJSON_ArrayForEach(m, r->messages) {
 		const char *o = jstr(m, "outcome");
 
@@ -944,6 +1036,39 @@ md_summary(const cJSON *rep, struct strbuf *out)
 	strbuf_done(&v);
 }
 
+/* One sentence: whether the recovery-time objective was met. */
+static void
+md_rto(const cJSON *m, const cJSON *rep, struct strbuf *out)
+{
+	const cJSON *met = cJSON_GetObjectItem(m, "rto_met");
+	const cJSON *complete = cJSON_GetObjectItem(cJSON_GetObjectItem(rep,
+				"summary"), "outcome");
+	struct strbuf target = STRBUF_INIT, took = STRBUF_INIT;
+
+	if (!cJSON_IsNumber(cJSON_GetObjectItem(m, "rto_s"))) {
+		strbuf_adds(out, "RTO: the playbook sets no recovery-time "
+			    "target.\n\n");
+		return;
+	}
+	duration(&target, cJSON_GetObjectItem(m, "rto_s"));
+	duration(&took, cJSON_GetObjectItem(m, "session_s"));
+	if (cJSON_IsTrue(met))
+		strbuf_addf(out, "RTO: **met**: recovered in %s, within the "
+			    "target of %s.\n\n", took.buf, target.buf);
+	else if (cJSON_IsFalse(met))
+		strbuf_addf(out, "RTO: **missed**: %s %s against a target of "
+			    "%s.\n\n", strcmp(cJSON_GetStringValue(complete)
+						? cJSON_GetStringValue(complete)
+						: "", "complete") == 0
+			    ? "recovered in" : "still open after", took.buf,
+			    target.buf);
+	else
+		strbuf_addf(out, "RTO: not decided: the session is not complete "
+			    "(%s so far, target %s).\n\n", took.buf, target.buf);
+	strbuf_done(&target);
+	strbuf_done(&took);
+}
+
 static void
 md_metrics(const cJSON *rep, struct strbuf *out)
 {
@@ -968,6 +1093,7 @@ md_metrics(const cJSON *rep, struct strbuf *out)
 		md_row2(out, rows[i][1], strbuf_str(&v));
 	}
 	strbuf_adds(out, "\n");
+	md_rto(m, rep, out);
 	strbuf_done(&v);
 }
 
@@ -1050,8 +1176,8 @@ md_commands(const cJSON *rep, struct strbuf *out)
 	const cJSON *c;
 	struct strbuf v = STRBUF_INIT;
 
-	strbuf_adds(out, "## Commands\n\n| Step | Command | Exit | Duration | "
-		    "Result |\n|---|---|---|---|---|\n");
+	strbuf_adds(out, "## Commands\n\n| Step | Command | With its values | "
+		    "Exit | Duration | Result |\n|---|---|---|---|---|---|\n");
 	cJSON_ArrayForEach(c, cJSON_GetObjectItem(rep, "commands")) {
 		const cJSON *ok = cJSON_GetObjectItem(c, "ok");
 		const cJSON *ms = cJSON_GetObjectItem(c, "duration_ms");
@@ -1061,6 +1187,7 @@ md_commands(const cJSON *rep, struct strbuf *out)
 		strbuf_adds(out, "|");
 		cell(out, s_or(c, "step", ""));
 		cell(out, s_or(c, "command", ""));
+		cell(out, s_or(c, "resolved", ""));
 		strbuf_reset(&v);
 		if (cJSON_GetObjectItem(c, "exit"))
 			strbuf_addf(&v, "%d", cJSON_GetObjectItem(c, "exit")
@@ -1111,6 +1238,23 @@ md_checklist(const cJSON *rep, struct strbuf *out)
 			strbuf_addf(out, " (by %s)", jstr(i, "by"));
 		strbuf_adds(out, "\n");
 	}
+	strbuf_adds(out, "\n");
+}
+
+static void
+md_not_applicable(const cJSON *rep, struct strbuf *out)
+{
+	const cJSON *list = cJSON_GetObjectItem(rep, "not_applicable");
+	const cJSON *e;
+
+	strbuf_adds(out, "## Not applicable\n\n");
+	if (cJSON_GetArraySize(list) == 0)
+		strbuf_adds(out, "No step was marked n/a.\n");
+	cJSON_ArrayForEach(e, list)
+		strbuf_addf(out, "- %s (%s): %s (by %s, %s)\n",
+			    s_or(e, "title", "?"), s_or(e, "step", "?"),
+			    s_or(e, "reason", "no reason given"),
+			    s_or(e, "by", "?"), s_or(e, "time", "?"));
 	strbuf_adds(out, "\n");
 }
 
@@ -1177,6 +1321,7 @@ report_render_md(const cJSON *rep, struct strbuf *out)
 	md_approvals(rep, out);
 	md_commands(rep, out);
 	md_checklist(rep, out);
+	md_not_applicable(rep, out);
 	md_messages(rep, out);
 	md_lists(rep, out);
 	md_scorecard(rep, out);

@@ -62,6 +62,39 @@ lookup_var(const char *name, const void *arg)
 	return session_var(arg, name);
 }
 
+/* A variable's value, or its default while it has none. */
+static const char *
+value_or_default(const char *name, const void *arg)
+{
+	const struct session *s = arg;
+	const struct pb_variable *v = playbook_find_var(s->pb, name);
+
+	return session_var(s, name) ? session_var(s, name)
+	       : v ? v->default_value : NULL;
+}
+
+void
+session_resolve_targets(struct session *s)
+{
+	playbook_resolve_targets(s->pb, value_or_default, s);
+}
+
+/* Every target that names a variable has a value to watch. */
+static int
+check_targets_resolved(const struct session *s, struct err *err)
+{
+	char *name = NULL;
+	const struct pb_template *t = playbook_unresolved_target(
+		s->pb, value_or_default, s, &name);
+
+	if (!t)
+		return 0;
+	err_set(err, ERR_INVALID, "%s names $%s, which has no value: give it "
+		"with --var %s=VALUE", t->where, name, name);
+	free(name);
+	return -1;
+}
+
 int
 session_step_active(const struct session *s, const struct step_rt *rt)
 {
@@ -96,7 +129,7 @@ apply_line(struct session *s, const struct journal_event *ev, int foreign)
 	struct core_event cev = {
 		.kind = CORE_EV_JOURNAL, .type = ev->type, .line = ev->line,
 		.step = ev->step, .foreign = foreign && !s->replaying,
-		.history = s->replaying,
+		.history = s->replaying, .dir = s->dir,
 	};
 
 	session_apply_event(s, ev);
@@ -196,6 +229,7 @@ session_alloc(struct playbook *pb, const char *dir, const struct clock *clk)
 	s->values = xcalloc(pb->n_variables ? pb->n_variables : 1,
 			    sizeof(*s->values));
 	s->outbox = outbox_new(s);
+	session_resolve_targets(s);
 	return s;
 }
 
@@ -635,6 +669,11 @@ resume_session(const struct session_opts *o, struct err *err)
 		goto fail;
 	}
 	s->replaying = 0;
+	/* A typed confirmation never outlives the console it was typed in:
+	 * a run refused after it, or values changed meanwhile, would
+	 * otherwise run on one Enter in the next. */
+	for (size_t i = 0; i < s->n_steps; i++)
+		s->steps[i].confirmed = 0;
 	/* A crash right after the journal was created leaves no start
 	 * event (maybe only the record of a cut torn line): start now. */
 	if (!s->started) {
@@ -747,7 +786,8 @@ session_open(const struct session_opts *o, struct err *err)
 		return NULL;
 	}
 	/* Live panes and probes; a drill's sources show its scenario. */
-	if (o->loop && !(s->sources = sources_new(s, err))) {
+	if (check_targets_resolved(s, err) < 0 ||
+	    (o->loop && !(s->sources = sources_new(s, err)))) {
 		session_free(s);
 		return NULL;
 	}
@@ -827,6 +867,12 @@ session_is_complete(const struct session *s)
 	return s->complete;
 }
 
+int64_t
+session_complete_wall(const struct session *s)
+{
+	return s->complete ? s->complete_wall_us : 0;
+}
+
 enum phase_id
 session_phase(const struct session *s)
 {
@@ -891,7 +937,7 @@ session_step_view(const struct session *s, size_t i, struct step_view *out)
 	out->na_reason = rt->na_reason;
 	out->exit_code = rt->exit_code;
 	out->n_runs = rt->n_runs;
-	out->confirmed = rt->confirmed;
+	out->confirmed = session_confirmation_holds(s, rt);
 	out->n_approvals = rt->n_approvals;
 	out->run_pid = rt->run_pid;
 	out->run_wall_us = rt->run_wall_us;
@@ -918,6 +964,29 @@ char *
 session_render(const struct session *s, const char *text, struct err *err)
 {
 	return session_expand(s, text, err);
+}
+
+/* A variable's value as a command shown on screen gets it: a secret's
+ * masked, an unset one left as its reference. */
+static const char *
+shown_value(const char *name, const void *arg)
+{
+	const struct session *s = arg;
+	int i = playbook_var_index(s->pb, name);
+
+	if (i < 0 || !s->values[i])
+		return NULL;
+	return s->pb->variables[i].secret ? REDACT_MASK : s->values[i];
+}
+
+char *
+session_show_command(const struct session *s, const char *text)
+{
+	char *subst = playbook_subst_refs(text, shown_value, s);
+	char *shown = redact_apply_str(s->redact, subst);
+
+	free(subst);
+	return shown;
 }
 
 const char *
@@ -963,9 +1032,12 @@ static void
 add_if_unset(const char *name, void *arg)
 {
 	struct missing_ctx *m = arg;
+	char *offer = session_var(m->s, name) ? NULL
+		      : session_var_offer(m->s, name);
 
-	if (!session_var(m->s, name))
+	if (!session_var(m->s, name) && !offer)
 		cJSON_AddItemToArray(m->list, cJSON_CreateString(name));
+	free(offer);
 }
 
 static void

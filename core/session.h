@@ -55,6 +55,8 @@ struct core_event {
 	uint64_t n_lines;	/* CORE_EV_OUTPUT: lines in it, 0 = unknown */
 	int foreign;		/* written by another process */
 	int history;		/* read back while resuming, not new */
+	const char *dir;	/* CORE_EV_JOURNAL: the session directory
+				 * (files the event names are in it) */
 };
 
 typedef void (*session_listener_cb)(const struct core_event *ev, void *arg);
@@ -136,6 +138,9 @@ int session_is_busy(const struct session *s);
 /* Whether every phase is done (the final `next` was accepted). */
 int session_is_complete(const struct session *s);
 
+/* Wall time (µs) the session was completed at, or 0 while it is not. */
+int64_t session_complete_wall(const struct session *s);
+
 /* The current phase. */
 enum phase_id session_phase(const struct session *s);
 
@@ -152,6 +157,11 @@ const char *session_var(const struct session *s, const char *name);
 const char *session_dir(const struct session *s);
 const char *session_operator(const struct session *s);
 enum session_mode session_mode(const struct session *s);
+
+/* The value variable NAME offers while it is unset: for one declared
+ * with "time_of", the time that step was done ("YYYY-MM-DD HH:MM UTC",
+ * as the journal has it); caller frees. NULL when there is none (yet). */
+char *session_var_offer(const struct session *s, const char *name);
 
 /* Number of journal events. */
 uint64_t session_n_events(const struct session *s);
@@ -213,6 +223,18 @@ int session_step_approval(const struct session *s, const char *id,
  * first unset or unknown name. */
 char *session_render(const struct session *s, const char *text,
 		     struct err *err);
+
+/* Command TEXT as it will reach the shell: every $NAME or ${NAME} of a
+ * variable that is set replaced by its value, secrets (variables marked
+ * secret, values from the environment's secrets) masked as ********,
+ * other references left as written. Caller frees; never fails. */
+char *session_show_command(const struct session *s, const char *text);
+
+/* What a sign-off of approve step ID covers, in lines for the approver:
+ * each active step it gates, with its command as it will run (secrets
+ * masked) and whether it is destructive. NULL when ID is no approve step.
+ * Caller frees. */
+char *session_approval_covers(const struct session *s, const char *id);
 
 /* The session's live sources (sources.h: tags, registries, logs), or
  * NULL for a session without a loop; borrowed. */

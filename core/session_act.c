@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -44,15 +45,41 @@ session_each_ref(const struct session *s, const char *text,
 			cb(s->pb->variables[i].name, arg);
 }
 
+char *
+session_var_offer(const struct session *s, const char *name)
+{
+	const struct pb_variable *v = playbook_find_var(s->pb, name);
+	int64_t last = 0;
+	time_t t;
+	struct tm tm;
+	char buf[32];
+
+	for (size_t k = 0; v && k < v->n_time_of; k++) {
+		const struct step_rt *rt = session_find_step(s, v->time_of[k]);
+
+		if (rt && rt->state == STEP_DONE && rt->wall_us > last)
+			last = rt->wall_us;
+	}
+	if (last <= 0)
+		return NULL;
+	t = (time_t)(last / 1000000);
+	gmtime_r(&t, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M UTC", &tm);
+	return xstrdup(buf);
+}
+
 /* Facts a template may use besides the playbook's variables live in
- * session_send.c (session_fact). */
+ * session_send.c (session_fact); an unset variable that takes a step's
+ * time (time_of) has it once that step is done. */
 static int
 expand_one(const struct session *s, const char *name, struct strbuf *out,
 	   struct err *err)
 {
 	const struct pb_variable *v = playbook_find_var(s->pb, name);
-	char *fact = v ? NULL : session_fact(s, name);
-	const char *value = v ? session_var(s, name) : fact;
+	char *fact = !v ? session_fact(s, name) : session_var(s, name) ? NULL
+		   : session_var_offer(s, name);
+	const char *value = v && session_var(s, name) ? session_var(s, name)
+						      : fact;
 
 	if (!v && !session_is_fact(name))
 		return err_set(err, ERR_NOTFOUND, "unknown variable ${%s}", name);
@@ -215,17 +242,44 @@ session_check_approvals(struct session *s, struct err *err)
 }
 
 /* The first approve step that gates RT and is not done, or NULL. */
-static struct step_rt *
-missing_approval(struct session *s, const struct step_rt *rt)
+static const struct step_rt *
+missing_approval(const struct session *s, const struct step_rt *rt)
 {
 	for (size_t i = 0; i < s->n_steps; i++) {
-		struct step_rt *ap = &s->steps[i];
+		const struct step_rt *ap = &s->steps[i];
 
 		if (ap->def->kind == STEP_KIND_APPROVE && gates_step(ap, rt) &&
 		    session_step_active(s, ap) && ap->state != STEP_DONE)
 			return ap;
 	}
 	return NULL;
+}
+
+char *
+session_approval_covers(const struct session *s, const char *id)
+{
+	const struct step_rt *ap = session_find_step(s, id);
+	struct strbuf sb = STRBUF_INIT;
+
+	if (!ap || ap->def->kind != STEP_KIND_APPROVE)
+		return NULL;
+	for (size_t i = 0; i < s->n_steps; i++) {
+		const struct step_rt *rt = &s->steps[i];
+		char *cmd;
+
+		if (!gates_step(ap, rt) || !session_step_active(s, rt))
+			continue;
+		strbuf_addf(&sb, "  %s  %s%s\n", rt->def->id, rt->def->title,
+			    rt->def->destructive ? "  (destructive)" : "");
+		if (!rt->def->run)
+			continue;
+		cmd = session_show_command(s, rt->def->run);
+		strbuf_addf(&sb, "      %s\n", cmd);
+		free(cmd);
+	}
+	if (!sb.len)
+		strbuf_adds(&sb, "  (no step it gates applies now)\n");
+	return strbuf_detach(&sb);
 }
 
 /* A handler's return value for a refusal it journalled itself. */
@@ -254,6 +308,21 @@ orphan_refusal(const struct step_rt *rt, const char *verb, struct err *err)
 
 /* --- handlers ---------------------------------------------------------------- */
 
+/* Whether setting V to VALUE would change a target the sources already
+ * watch (they are made once, when the session opens). */
+static int
+targets_fixed(const struct session *s, const struct pb_variable *v,
+	      const char *value)
+{
+	const char *now = session_var(s, v->name);
+
+	if (!s->sources || !playbook_targets_use(s->pb, v->name))
+		return 0;
+	if (!now)
+		now = v->default_value;
+	return !now || strcmp(now, value) != 0;
+}
+
 static int
 act_set(struct session *s, struct step_rt *rt, const struct action *a,
 	const char *actor, struct err *err)
@@ -267,6 +336,11 @@ act_set(struct session *s, struct step_rt *rt, const struct action *a,
 			       "variable %s", a->name);
 	if (playbook_var_validate(v, a->value, err) < 0)
 		return err_prefix(err, "set %s", a->name);
+	if (targets_fixed(s, v, a->value))
+		return err_set(err, ERR_INVALID, "set %s: it names what the "
+			       "panes and probes watch (targets); it was fixed "
+			       "when the session opened (start a new session "
+			       "with --var %s=VALUE)", v->name, v->name);
 	p = cJSON_CreateObject();
 	cJSON_AddStringToObject(p, "name", v->name);
 	if (v->secret)
@@ -286,6 +360,8 @@ act_set(struct session *s, struct step_rt *rt, const struct action *a,
 	}
 	if (v->secret)
 		session_add_secret(s, a->value);
+	if (playbook_targets_use(s->pb, v->name))
+		session_resolve_targets(s);
 	return session_check_approvals(s, err);
 }
 
@@ -344,6 +420,33 @@ check_one_command(const struct session *s, const struct step_rt *rt,
 	return 0;
 }
 
+/* Why RT cannot run now, whatever its confirmation: a run from the
+ * previous console still going, RT itself or another command running, a
+ * destructive step in a read-only session, an approval missing. */
+static int
+run_refusal(const struct session *s, const struct step_rt *rt,
+	    const char *verb, struct err *err)
+{
+	const struct step_rt *ap = missing_approval(s, rt);
+
+	if (rt->orphan)
+		return orphan_refusal(rt, verb, err);
+	if (rt->state == STEP_RUNNING)
+		return err_set(err, ERR_STATE, "%s %s: the step is running "
+			       "(wait for it, or cancel it)", verb, rt->def->id);
+	if (check_one_command(s, rt, err) < 0)
+		return -1;
+	if (rt->def->destructive && s->read_only)
+		return err_set(err, ERR_STATE, "%s %s: the step is destructive "
+			       "and this session was opened read-only", verb,
+			       rt->def->id);
+	if (ap)
+		return err_set(err, ERR_STATE, "%s %s: it needs the sign-off "
+			       "of %s first (a in the console, or rewind "
+			       "approve)", verb, rt->def->id, ap->def->id);
+	return 0;
+}
+
 int
 session_may_run(const struct session *s, const char *id, struct err *err)
 {
@@ -351,36 +454,69 @@ session_may_run(const struct session *s, const char *id, struct err *err)
 
 	if (!rt)
 		return err_set(err, ERR_NOTFOUND, "run: no step \"%s\"", id);
-	return check_one_command(s, rt, err);
+	return run_refusal(s, rt, "run", err);
+}
+
+static const char *
+raw_value(const char *name, const void *arg)
+{
+	return session_var(arg, name);
+}
+
+/* The sha256 of RT's command with the values its variables have now
+ * (secrets included: only the digest is kept). */
+static void
+command_digest(const struct session *s, const struct step_rt *rt,
+	       char hex[65])
+{
+	char *text = playbook_subst_refs(rt->def->run ? rt->def->run : "",
+					 raw_value, s);
+
+	sha256_hex(text, strlen(text), hex);
+	free(text);
+}
+
+int
+session_confirmation_holds(const struct session *s, const struct step_rt *rt)
+{
+	char hex[65];
+
+	if (!rt->confirmed)
+		return 0;
+	if (!rt->confirmed_for[0])	/* a journal from before digests */
+		return 1;
+	command_digest(s, rt, hex);
+	return strcmp(hex, rt->confirmed_for) == 0;
+}
+
+/* The confirmation text of RT as the operator must type it now. */
+static char *
+confirm_text(struct session *s, const struct step_rt *rt, struct err *err)
+{
+	return session_expand(s, rt->def->confirm ? rt->def->confirm
+						  : rt->def->id, err);
 }
 
 static int
 act_run(struct session *s, struct step_rt *rt, const struct action *a,
 	const char *actor, struct err *err)
 {
-	struct step_rt *ap = missing_approval(s, rt);
 	char *text;
 
 	(void)a;
-	if (rt->orphan)
-		return orphan_refusal(rt, "run", err);
-	if (check_one_command(s, rt, err) < 0)
+	if (run_refusal(s, rt, "run", err) < 0) {
+		rt->confirmed = 0;	/* a refused run uses it up */
 		return -1;
-	if (rt->def->destructive && s->read_only)
-		return err_set(err, ERR_STATE, "run %s: the step is destructive "
-			       "and this session was opened read-only",
-			       rt->def->id);
-	if (ap)
-		return err_set(err, ERR_STATE, "step %s needs approval %s first "
-			       "(approve %s ROLE NAME)", rt->def->id,
-			       ap->def->id, ap->def->id);
-	if (rt->def->destructive && !rt->confirmed) {
-		text = session_expand(s, rt->def->confirm ? rt->def->confirm
-							  : rt->def->id, err);
-		if (!text)
+	}
+	if (rt->def->destructive && !session_confirmation_holds(s, rt)) {
+		int stale = rt->confirmed;
+
+		rt->confirmed = 0;
+		if (!(text = confirm_text(s, rt, err)))
 			return -1;
 		err_set(err, ERR_STATE, "step %s is destructive: type the "
-			"confirmation first (confirm %s %s)", rt->def->id,
+			"confirmation %s(confirm %s %s)", rt->def->id, stale
+			? "again, its values changed since it was typed " : "first ",
 			rt->def->id, text);
 		free(text);
 		return -1;
@@ -407,22 +543,25 @@ static int
 act_confirm(struct session *s, struct step_rt *rt, const struct action *a,
 	    const char *actor, struct err *err)
 {
-	char *want;
+	char *want, hex[65];
+	cJSON *p;
 	int rc;
 
-	if (rt->orphan)
-		return orphan_refusal(rt, "confirm", err);
 	if (!rt->def->destructive)
 		return err_set(err, ERR_STATE, "step %s is not destructive: "
 			       "nothing to confirm (run %s)", rt->def->id,
 			       rt->def->id);
-	want = session_expand(s, rt->def->confirm ? rt->def->confirm
-						  : rt->def->id, err);
-	if (!want)
+	/* Nothing is confirmed for a run that cannot start now. */
+	if (run_refusal(s, rt, "confirm", err) < 0)
+		return -1;
+	if (!(want = confirm_text(s, rt, err)))
 		return -1;
 	if (strcmp(want, a->text) == 0) {
+		command_digest(s, rt, hex);
+		p = cJSON_CreateObject();
+		cJSON_AddStringToObject(p, "command_sha256", hex);
 		rc = session_record(s, actor, "step.confirmed", rt->def->id,
-				    NULL, err);
+				    p, err);
 		free(want);
 		return rc;
 	}

@@ -3,6 +3,7 @@
  * resumed sessions and events appended by other processes alike. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +33,8 @@ set_value(struct session *s, const char *name, const char *value)
 		if (value && s->pb->variables[i].secret)
 			session_add_secret(s, value);
 	}
+	if (playbook_targets_use(s->pb, name))
+		session_resolve_targets(s);
 }
 
 static void
@@ -178,8 +181,13 @@ on_confirmed(struct session *s, const struct journal_event *ev)
 {
 	struct step_rt *rt = session_find_step(s, ev->step);
 
-	if (rt)
-		rt->confirmed = 1;
+	const char *sha = pstr(ev, "command_sha256");
+
+	if (!rt)
+		return;
+	rt->confirmed = 1;
+	snprintf(rt->confirmed_for, sizeof(rt->confirmed_for), "%s",
+		 sha ? sha : "");
 }
 
 static void
@@ -326,8 +334,8 @@ on_phase(struct session *s, const struct journal_event *ev)
 static void
 on_completed(struct session *s, const struct journal_event *ev)
 {
-	(void)ev;
 	s->complete = 1;
+	s->complete_wall_us = ev->wall_us;
 }
 
 /* Keep the answer's text so that a resumed session's sources journal an

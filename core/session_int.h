@@ -30,6 +30,8 @@ struct step_rt {
 	enum phase_id phase;
 	enum step_state state;
 	int confirmed;		/* typed confirmation accepted, not yet used */
+	char confirmed_for[65];	/* sha256 of the command with the values it
+				 * was confirmed for; "" = not recorded */
 	int n_runs;
 	int n_mistyped;		/* confirmations that did not match */
 	char *option;		/* decide: chosen option id */
@@ -75,6 +77,7 @@ struct session {
 	char **values;		/* per playbook variable; NULL = unset */
 	enum phase_id phase;
 	int complete;
+	int64_t complete_wall_us;	/* wall time of session.completed */
 	int started;		/* session.started was applied */
 	int read_only;		/* destructive steps are refused */
 	int replaying;		/* reading back the journal at open */
@@ -104,6 +107,15 @@ struct session {
 
 /* A session of PB (taken) with no journal, lock, loop or runner: the
  * model a replay applies events to. Caller frees with session_free. */
+/* Whether RT's typed confirmation holds: taken in this console, for the
+ * command with the values it has now. */
+int session_confirmation_holds(const struct session *s,
+			       const struct step_rt *rt);
+
+/* The playbook's targets that name variables, with the values now (a
+ * default while unset). */
+void session_resolve_targets(struct session *s);
+
 struct session *session_alloc(struct playbook *pb, const char *dir,
 			      const struct clock *clk);
 

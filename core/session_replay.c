@@ -17,6 +17,7 @@ struct session_state {
 	size_t n_values;
 	enum phase_id phase;
 	int complete;
+	int64_t complete_wall_us;
 	int started;
 	int64_t start_wall_us;
 	char *operator;
@@ -94,6 +95,7 @@ session_state_dup(const struct session *s)
 		st->values[i] = xstrdup_or_null(s->values[i]);
 	st->phase = s->phase;
 	st->complete = s->complete;
+	st->complete_wall_us = s->complete_wall_us;
 	st->started = s->started;
 	st->start_wall_us = s->start_wall_us;
 	st->operator = xstrdup_or_null(s->operator);
@@ -121,6 +123,7 @@ session_state_restore(struct session *s, const struct session_state *st)
 	}
 	s->phase = st->phase;
 	s->complete = st->complete;
+	s->complete_wall_us = st->complete_wall_us;
 	s->started = st->started;
 	s->start_wall_us = st->start_wall_us;
 	free(s->operator);

@@ -42,11 +42,13 @@ JSON
 S=$tmp/s
 J=$S/journal.jsonl
 count() { grep "\"type\":\"$1\"" "$J" 2>/dev/null | grep -c "\"step\":\"$2\""; }
-# wait_for TYPE STEP N: until the journal holds N events TYPE of STEP (10 s).
+# wait_for TYPE STEP N: until the journal holds N events TYPE of STEP (10 s
+# times REWIND_TEST_SLACK).
+limit=$((1000 * ${REWIND_TEST_SLACK:-5}))
 wait_for() {
 	i=0
 	until [ "$(count "$1" "$2")" -ge "$3" ]; do
-		[ "$i" -lt 1000 ] || { echo "FAIL: no $1 of $2 within 10s" >&2; return 1; }
+		[ "$i" -lt "$limit" ] || { echo "FAIL: no $1 of $2 within $((limit / 100)) s" >&2; return 1; }
 		sleep 0.01
 		i=$((i + 1))
 	done

@@ -318,6 +318,7 @@ on_core_event(const struct core_event *ev, void *arg)
 	switch (ev->kind) {
 	case CORE_EV_JOURNAL:
 		app_summarise_event(a, ev->line);
+		runview_event(a, ev);
 		show_event_output(a, ev);
 		if (ev->history)
 			break;
@@ -346,6 +347,7 @@ on_core_event(const struct core_event *ev, void *arg)
 		break;
 	}
 	}
+	runview_watch(a);
 	app_dirty(a);
 }
 
@@ -561,6 +563,16 @@ scroll_by(struct app *a, long delta)
 	app_dirty(a);
 }
 
+/* Show the Output tab's lines from further right (or left). */
+static void
+scroll_sideways(struct app *a, enum uiact act)
+{
+	a->log_left += act == UI_SCROLL_RIGHT ? 8 : -8;
+	if (a->log_left < 0)
+		a->log_left = 0;
+	app_dirty(a);
+}
+
 static void
 cycle_focus(struct app *a, int dir)
 {
@@ -703,6 +715,7 @@ do_uiact(struct app *a, enum uiact act)
 	case UI_SEARCH_NEXT: search_step(a, 1); break;
 	case UI_SEARCH_PREV: search_step(a, -1); break;
 	case UI_FOLLOW: a->log_top = -1; app_status(a, 0, "following"); break;
+	case UI_SCROLL_LEFT: case UI_SCROLL_RIGHT: scroll_sideways(a, act); break;
 	case UI_HELP: a->help = !a->help; a->help_top = 0; app_dirty(a); break;
 	case UI_REDRAW: clearok(curscr, TRUE); app_dirty(a); break;
 	case UI_QUIT: quit_or_ask(a); break;
@@ -1135,6 +1148,7 @@ console(const struct cli_opts *o, int watch)
 	run_loop(&a);
 	loop_del_fd(a.loop, STDIN_FILENO);
 	loop_cancel_timer(a.loop, a.clock_timer);
+	runview_stop(&a);
 	if (a.watch_timer)
 		loop_cancel_timer(a.loop, a.watch_timer);
 	replay_watch_close(&a);

@@ -71,7 +71,12 @@ struct dialog {
 	char pick[160];		/* option or role picked earlier */
 	char name[160];		/* approver name picked earlier */
 	char error[512];	/* why the last input was refused */
-	char *body;		/* preview text */
+	char *body;		/* preview text, or the command to confirm */
+	char *notes[DLG_MAX_CHOICES];	/* each choice's description */
+	int body_top;		/* first body row shown */
+	int body_rows;		/* body rows the last draw showed */
+	int body_total;		/* rows the whole body takes */
+	int body_seen;		/* rows read so far (from the top) */
 };
 
 struct app {
@@ -85,6 +90,8 @@ struct app {
 	int sel;			/* selected checklist line */
 	int steps_top;			/* first checklist line shown */
 	long log_top;			/* first log line shown, -1 = follow */
+	int log_left;			/* output columns scrolled past */
+	uint64_t tick_timer;		/* redraws while a step runs */
 	long journal_top;
 	char search[160];
 	long search_hit;
@@ -231,6 +238,23 @@ int app_handoff_due(struct app *a);
 void pane_detail_copy_handoff(struct app *a);
 void pane_registry_pick(struct app *a);
 void pane_sources_refresh(struct app *a);
+
+/* Runs on screen (runview.c): the Output tab's line when a run starts
+ * (and follow it) or ends, and on resume the earlier runs' output read
+ * back from their cast files, for journal event EV. */
+void runview_event(struct app *a, const struct core_event *ev);
+/* The Output tab's line for journal LINE when it starts or ends a run,
+ * added to LB (a struct logbuf); returns 1 (start), 2 (end) or 0. */
+int runview_run_line(struct logbuf *lb, const char *line);
+/* TEXT as the Output tab shows it from column LEFT on: tabs expanded, SGR
+ * sequences kept. Caller frees. */
+char *runview_shift(const char *text, int left);
+/* "running ⠋ 0:07": a running step's spinner frame and elapsed time. */
+void runview_running_text(const struct app *a, const struct step_view *v,
+			  char *buf, size_t size);
+/* Keep a redraw timer going while a step runs (none when idle); stop it. */
+void runview_watch(struct app *a);
+void runview_stop(struct app *a);
 
 /* Open dialogs and feed them keys (dialog.c). */
 void dialog_open_for_step(struct app *a, enum uiact act);

@@ -48,9 +48,15 @@ static void
 clock_text(const struct app *a, int64_t now, char *buf, size_t size,
 	   int *late)
 {
-	int64_t elapsed = (now - session_start_wall(a->session)) / 1000000;
+	int64_t done = session_complete_wall(a->session);
 	int64_t target = playbook_rto_within(a->pb, app_lookup, a->session) /
 			 1000000;
+	int64_t elapsed;
+
+	/* The recovery time is over once the session is complete. */
+	if (done && now > done)
+		now = done;
+	elapsed = (now - session_start_wall(a->session)) / 1000000;
 
 	if (elapsed < 0)
 		elapsed = 0;

@@ -5,9 +5,11 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -104,8 +106,9 @@ print_help(void)
 "  -t, --theme=NAME         console colour theme (dark, light, high-contrast,\n"
 "                           colorblind, mono, or a file path)\n"
 "  -r, --role=ROLE          approve: the role approved as\n"
-"  -a, --as=NAME            approve: the approver's name\n"
+"  -a, --as=NAME            approve: the approver's name (default: login)\n"
 "  -c, --comment=TEXT       approve: a comment\n"
+"  -y, --yes                approve: sign without asking on a terminal\n"
 "  -h, --help               show this help and exit\n"
 "  -V, --version            show the version and exit\n"
 "\n"
@@ -163,6 +166,7 @@ static const struct option long_opts[] = {
 	{ "role", required_argument, NULL, 'r' },
 	{ "as", required_argument, NULL, 'a' },
 	{ "comment", required_argument, NULL, 'c' },
+	{ "yes", no_argument, NULL, 'y' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -186,6 +190,7 @@ apply_option(int c, struct cli_opts *o)
 	case 'r': o->role = optarg; break;
 	case 'a': o->as = optarg; break;
 	case 'c': o->comment = optarg; break;
+	case 'y': o->yes = 1; break;
 	case 'h': print_help(); return 1;
 	case 'V': printf("rewind %s\n", PACKAGE_VERSION); return 1;
 	default:
@@ -207,7 +212,7 @@ cli_parse(int argc, char **argv, struct cli_opts *o)
 	o->n_vars = 0;
 	o->real_in_clone = -1;
 	optind = first;
-	while ((c = getopt_long(argc, argv, "bd:v:o:s:r:a:c:t:hV", long_opts,
+	while ((c = getopt_long(argc, argv, "bd:v:o:s:r:a:c:yt:hV", long_opts,
 				NULL)) != -1) {
 		if ((rc = apply_option(c, o)) != 0)
 			return rc;
@@ -540,7 +545,7 @@ static int
 approve_usage(void)
 {
 	fputs("rewind approve: usage: rewind approve SESSION STEP --role ROLE "
-	      "--as NAME [--comment TEXT]\n", stderr);
+	      "[--as NAME] [--comment TEXT] [--yes]\n", stderr);
 	return EXIT_USAGE;
 }
 
@@ -560,21 +565,82 @@ print_approved(const char *dir, const char *name, const char *step,
 		free(safe[i]);
 }
 
+/* The approver's name: --as, else the login name. */
+static const char *
+approver_name(const struct cli_opts *o)
+{
+	const char *user = getenv("USER");
+	struct passwd *pw;
+
+	if (o->as)
+		return o->as;
+	if (user && *user)
+		return user;
+	pw = getpwuid(getuid());
+	return pw && pw->pw_name ? pw->pw_name : "";
+}
+
+/* A hand-off line's placeholder typed as it was, never a name. */
+static int
+is_placeholder(const char *name)
+{
+	return strcasecmp(name, "NAME") == 0 ||
+	       strcasecmp(name, "YOUR NAME") == 0 ||
+	       (name[0] == '<' && name[strlen(name) - 1] == '>');
+}
+
+/* Show what signing step ID of S covers; on a terminal (unless --yes) ask
+ * before signing. Returns whether to sign. */
+static int
+approver_agrees(const struct cli_opts *o, const struct session *s,
+		const char *name)
+{
+	char *covers = session_approval_covers(s, o->args[1]);
+	char *safe, answer[16];
+
+	if (covers) {
+		safe = sanitize_text(covers, strlen(covers));
+		printf("%s signs %s as %s. It covers:\n%s", name, o->args[1],
+		       o->role, safe);
+		free(safe);
+		free(covers);
+	}
+	if (o->yes || !isatty(STDIN_FILENO))
+		return 1;
+	fputs("Sign it? [y/N] ", stdout);
+	fflush(stdout);
+	if (!fgets(answer, sizeof(answer), stdin))
+		return 0;
+	return answer[0] == 'y' || answer[0] == 'Y';
+}
+
 int
 cli_approve(const struct cli_opts *o)
 {
 	struct action a = { .kind = ACT_APPROVE };
 	struct err err = { 0 };
 	struct session *s;
-	char *name;
+	char *name, *safe;
 	int rc;
 
-	if (o->n_args != 2 || !o->role || !o->as)
+	if (o->n_args != 2 || !o->role)
 		return approve_usage();
 	/* Refused before anything is journalled under the name as typed. */
-	name = identity_normalize(o->as, "rewind approve: --as", &err);
+	name = identity_normalize(approver_name(o), o->as
+				  ? "rewind approve: --as"
+				  : "rewind approve: your login name (or --as)",
+				  &err);
 	if (!name) {
 		cli_print_error(NULL, err.msg);
+		return EXIT_USAGE;
+	}
+	if (is_placeholder(name)) {
+		safe = sanitize_text(name, strlen(name));
+		fprintf(stderr, "rewind approve: --as %s is a placeholder, not "
+			"a name: give your own (or leave --as out: your login "
+			"name signs)\n", safe);
+		free(safe);
+		free(name);
 		return EXIT_USAGE;
 	}
 	s = session_attach(o->args[0], NULL, &err);
@@ -582,6 +648,12 @@ cli_approve(const struct cli_opts *o)
 		cli_print_error(NULL, err.msg);
 		free(name);
 		return EXIT_USAGE;
+	}
+	if (!approver_agrees(o, s, name)) {
+		fputs("rewind approve: not signed\n", stderr);
+		free(name);
+		session_free(s);
+		return EXIT_INCOMPLETE;
 	}
 	a.step = xstrdup(o->args[1]);
 	a.role = xstrdup(o->role);

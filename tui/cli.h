@@ -33,6 +33,7 @@ struct cli_opts {
 				 * 1 they run in a clone, -1 not said (a
 				 * new drill: 1; a resumed one: as before) */
 	int read_only;
+	int yes;		/* approve: sign without asking */
 	int history;		/* front end wants a resumed session's past */
 	const char *session_dir;
 	const char *operator;

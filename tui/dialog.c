@@ -44,8 +44,11 @@ add_quoted(struct strbuf *sb, const char *word)
 static void
 clear_choices(struct dialog *d)
 {
-	for (int i = 0; i < d->n_choices; i++)
+	for (int i = 0; i < d->n_choices; i++) {
 		free(d->choices[i]);
+		free(d->notes[i]);
+		d->notes[i] = NULL;
+	}
 	d->n_choices = 0;
 	d->sel = 0;
 	d->recommended = -1;
@@ -60,11 +63,24 @@ dialog_close(struct app *a)
 	app_dirty(a);
 }
 
+/* Add choice TEXT with its description NOTE (may be NULL). */
 static void
-add_choice(struct dialog *d, const char *text)
+add_choice(struct dialog *d, const char *text, const char *note)
 {
-	if (d->n_choices < DLG_MAX_CHOICES)
-		d->choices[d->n_choices++] = xstrdup(text);
+	if (d->n_choices >= DLG_MAX_CHOICES)
+		return;
+	d->notes[d->n_choices] = note && *note ? xstrdup(note) : NULL;
+	d->choices[d->n_choices++] = xstrdup(text);
+}
+
+/* Show TEXT (taken) in the body area from its top. */
+static void
+set_body(struct dialog *d, char *text)
+{
+	free(d->body);
+	d->body = text;
+	d->body_top = 0;
+	d->body_seen = 0;
 }
 
 static void
@@ -88,11 +104,15 @@ setup_confirm(struct app *a, const struct pb_step *st)
 	struct err err = { 0 };
 	char *want = session_render(a->session, st->confirm ? st->confirm
 							   : st->id, &err);
+	char *shown = session_show_command(a->session, st->run);
 
 	snprintf(a->dlg.title, sizeof(a->dlg.title), "Confirm: %s", st->title);
 	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "This step is "
-		 "destructive. It runs:\n  %s\nType %s to run it.", st->run,
-		 want ? want : err.msg);
+		 "destructive. Type %s to run it.", want ? want : err.msg);
+	/* The command as written, then as the shell will get it. */
+	set_body(&a->dlg, xasprintf("As written:\n%s\nWith this session's "
+				    "values:\n%s", st->run, shown));
+	free(shown);
 	free(want);
 }
 
@@ -113,7 +133,7 @@ setup_choose(struct app *a, const struct pb_step *st)
 			 st->options[i].label);
 		if (&st->options[i] == rec)
 			a->dlg.recommended = (int)i;
-		add_choice(&a->dlg, buf);
+		add_choice(&a->dlg, buf, st->options[i].description);
 	}
 	if (a->dlg.recommended >= 0)
 		a->dlg.sel = a->dlg.recommended;
@@ -124,19 +144,24 @@ setup_input(struct app *a, const char *var_name, const char *title)
 {
 	const struct pb_variable *v = playbook_find_var(a->pb, var_name);
 	const char *now = session_var(a->session, var_name);
+	char *offer = now ? NULL : session_var_offer(a->session, var_name);
 
 	snprintf(a->dlg.title, sizeof(a->dlg.title), "%s", title);
 	/* Setting a variable by name passes its own pick: no overlapping
 	 * copy, which left the name empty. */
 	if (var_name != a->dlg.pick)
 		snprintf(a->dlg.pick, sizeof(a->dlg.pick), "%s", var_name);
-	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "%s%s%s",
+	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "%s%s%s%s%s%s",
 		 v && v->prompt ? v->prompt : var_name,
 		 v && v->pattern ? "\nMust match: " : "",
-		 v && v->pattern ? v->pattern : "");
+		 v && v->pattern ? v->pattern : "",
+		 offer ? "\nOffered from the journal: when " : "",
+		 offer ? v->time_of[0] : "", offer && v->n_time_of > 1
+		 ? " (or the others named) was done" : offer ? " was done" : "");
 	a->dlg.pattern = v ? v->pattern : NULL;
-	set_input(&a->dlg, now && !(v && v->secret) ? now
+	set_input(&a->dlg, now && !(v && v->secret) ? now : offer ? offer
 		  : v ? v->default_value : NULL);
+	free(offer);
 }
 
 static void
@@ -147,7 +172,7 @@ setup_roles(struct app *a, const struct pb_step *st)
 		 "approving? (the operator, %s, cannot)",
 		 session_operator(a->session));
 	for (size_t i = 0; i < st->n_roles; i++)
-		add_choice(&a->dlg, st->roles[i].role);
+		add_choice(&a->dlg, st->roles[i].role, NULL);
 }
 
 static void
@@ -156,11 +181,15 @@ setup_preview(struct app *a, const struct pb_step *st)
 	struct err err = { 0 };
 
 	snprintf(a->dlg.title, sizeof(a->dlg.title), "Send: %s", st->title);
-	a->dlg.body = session_render(a->session, st->template, &err);
-	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "%s", a->dlg.body
-		 ? "Enter sends this message; e edits it first; Esc keeps "
-		   "it unsent."
-		 : err.msg);
+	set_body(&a->dlg, session_render(a->session, st->template, &err));
+	if (a->dlg.body)
+		snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "%s sends this "
+			 "message; %s edits it first; %s keeps it unsent.",
+			 keymap_key_label(KM_DIALOG, UI_SUBMIT),
+			 keymap_key_label(KM_DIALOG, UI_EDIT),
+			 keymap_key_label(KM_DIALOG, UI_DISMISS));
+	else
+		snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "%s", err.msg);
 }
 
 /* One line of the variable list: name, value now, default. */
@@ -188,7 +217,7 @@ setup_vars(struct app *a)
 		 "value now, and its default)");
 	for (size_t i = 0; i < a->pb->n_variables; i++) {
 		var_choice(a, &a->pb->variables[i], line, sizeof(line));
-		add_choice(&a->dlg, line);
+		add_choice(&a->dlg, line, NULL);
 	}
 }
 
@@ -205,6 +234,7 @@ dialog_open(struct app *a, enum flow flow, const char *step)
 	const struct pb_step *st;
 
 	clear_choices(&a->dlg);
+	set_body(&a->dlg, NULL);
 	a->dlg.flow = flow;
 	a->dlg.error[0] = '\0';
 	a->dlg.pattern = NULL;
@@ -512,6 +542,7 @@ submit_text(struct app *a)
 
 	a->dlg.body = NULL;
 	memset(d.choices, 0, sizeof(d.choices));
+	memset(d.notes, 0, sizeof(d.notes));
 	dialog_close(a);
 	switch (d.flow) {
 	case FLOW_CONFIRM:
@@ -555,6 +586,24 @@ submit_text(struct app *a)
 	free(body);
 }
 
+/* Whether the operator has had the whole message in view; if not, the
+ * dialog says how much is left and which key shows it. */
+static int
+preview_read(struct app *a)
+{
+	int left = a->dlg.body_total - a->dlg.body_seen;
+	char why[160];
+
+	if (a->dlg.flow != FLOW_PREVIEW || !a->dlg.body || left <= 0)
+		return 1;
+	snprintf(why, sizeof(why), "not sent: %d more line%s below; %s "
+		 "scrolls, so you read all of it before it goes", left,
+		 left == 1 ? "" : "s", keymap_key_label(KM_DIALOG,
+							UI_MOVE_DOWN));
+	refuse(a, why);
+	return 0;
+}
+
 static void
 submit(struct app *a)
 {
@@ -562,7 +611,7 @@ submit(struct app *a)
 		pick_choice(a);
 		return;
 	}
-	if (validate(a) < 0)
+	if (validate(a) < 0 || !preview_read(a))
 		return;
 	if (a->dlg.flow == FLOW_APPROVE_NAME) {
 		char *name = identity_normalize(a->dlg.buf, "approver", NULL);
@@ -679,10 +728,12 @@ edit_preview(struct app *a)
 		text = strbuf_detach(&sb);
 	strbuf_done(&sb);
 	if (text) {
-		free(a->dlg.body);
-		a->dlg.body = text;
-		snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "Edited. Enter "
-			 "sends this text; e edits again; Esc drops it.");
+		set_body(&a->dlg, text);
+		snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "Edited. %s "
+			 "sends this text; %s edits again; %s drops it.",
+			 keymap_key_label(KM_DIALOG, UI_SUBMIT),
+			 keymap_key_label(KM_DIALOG, UI_EDIT),
+			 keymap_key_label(KM_DIALOG, UI_DISMISS));
 	} else {
 		snprintf(a->dlg.error, sizeof(a->dlg.error), "the editor "
 			 "exited with status %d; the text is unchanged", rc);
@@ -692,12 +743,52 @@ edit_preview(struct app *a)
 	app_dirty(a);
 }
 
+/* Scroll the body by DELTA rows (it stays within what there is). */
+static void
+scroll_body(struct app *a, int delta)
+{
+	struct dialog *d = &a->dlg;
+	int last = d->body_total - d->body_rows;
+
+	d->body_top += delta;
+	if (d->body_top > last)
+		d->body_top = last;
+	if (d->body_top < 0)
+		d->body_top = 0;
+	if (d->error[0] && d->body_top + d->body_rows >= d->body_total)
+		d->error[0] = '\0';
+	app_dirty(a);
+}
+
+/* The keys that scroll a message preview; 0 when KEY's action is not
+ * one of them. */
+static int
+preview_scroll(struct app *a, enum uiact act)
+{
+	int page = a->dlg.body_rows > 1 ? a->dlg.body_rows - 1 : 1;
+
+	switch (act) {
+	case UI_MOVE_DOWN: scroll_body(a, 1); return 1;
+	case UI_MOVE_UP: scroll_body(a, -1); return 1;
+	case UI_PAGE_DOWN: scroll_body(a, page); return 1;
+	case UI_PAGE_UP: scroll_body(a, -page); return 1;
+	case UI_MOVE_TOP: scroll_body(a, -a->dlg.body_total); return 1;
+	case UI_MOVE_BOTTOM: scroll_body(a, a->dlg.body_total); return 1;
+	default: return 0;
+	}
+}
+
 void
 dialog_key(struct app *a, int key)
 {
-	/* A list of choices moves with the global keys too (j, k). */
-	enum uiact act = keymap_lookup(KM_DIALOG, key, a->dlg.n_choices > 0);
+	/* A list of choices, and a preview (which takes no typed text),
+	 * move with the global keys too (j, k, G...). */
+	int preview = a->dlg.flow == FLOW_PREVIEW;
+	enum uiact act = keymap_lookup(KM_DIALOG, key,
+				       a->dlg.n_choices > 0 || preview);
 
+	if (preview && preview_scroll(a, act))
+		return;
 	switch (act) {
 	case UI_SUBMIT: submit(a); return;
 	case UI_DISMISS:
@@ -723,33 +814,109 @@ dialog_key(struct app *a, int key)
 
 /* --- drawing ----------------------------------------------------------------------- */
 
+/* Rows TEXT takes wrapped at WIDTH columns, as draw_wrapped draws it. */
 static int
-dialog_height(const struct app *a, int width)
+wrapped_rows(const char *p, int width)
 {
-	int h = 4 + (int)strlen(a->dlg.prompt) / (width - 4) + 2;
+	int n = 0;
 
-	for (const char *p = a->dlg.prompt; *p; p++)
-		h += *p == '\n';
-	if (a->dlg.body)
-		h += 6;
-	return h + (a->dlg.n_choices ? a->dlg.n_choices : 1);
+	while (p && *p && width > 0) {
+		p += draw_wrap_point(p, width);
+		n++;
+		if (*p == '\n')
+			p++;
+	}
+	return n;
 }
 
-/* The choices in ROWS rows at most, scrolled so the selected one shows. */
-static void
-draw_choices(struct app *a, WINDOW *w, int *y, int x, int width, int rows)
+/* Where row ROW of TEXT wrapped at WIDTH starts. */
+static const char *
+skip_rows(const char *p, int width, int row)
 {
-	int first = a->dlg.sel >= rows ? a->dlg.sel - rows + 1 : 0;
+	while (*p && row-- > 0) {
+		p += draw_wrap_point(p, width);
+		if (*p == '\n')
+			p++;
+	}
+	return p;
+}
 
-	for (int i = first; i < a->dlg.n_choices && i < first + rows; i++) {
-		char line[300];
-		int role = i == a->dlg.sel ? ROLE_CURSOR : ROLE_DIALOG;
+/* The dialog's width on a screen WIDTH columns wide: what shows whole
+ * texts (options, a message, a command) takes the terminal's width; a
+ * question with a line to type stays narrow. */
+static int
+dialog_width(const struct app *a, int width)
+{
+	int wide = a->dlg.body || a->dlg.flow == FLOW_CHOOSE;
+	int bw = width - 4;
 
-		snprintf(line, sizeof(line), "%s %s%s", i == a->dlg.sel
-			 ? draw_glyph("\u25b8", ">") : " ", a->dlg.choices[i],
-			 i == a->dlg.recommended ? "  (recommended)" : "");
-		draw_fill(w, *y, x, width, theme_attr(role));
-		draw_text(w, (*y)++, x, width, line, theme_attr(role));
+	return wide || bw < 76 ? bw : 76;
+}
+
+/* How many description rows the choices show within ROOM rows: every
+ * choice's (2), the selected one's (1), or none (0); *ROWS gets the
+ * choices' rows. */
+static int
+notes_shown(const struct app *a, int inner, int room, int *rows)
+{
+	for (int mode = 2; mode >= 0; mode--) {
+		int n = a->dlg.n_choices;
+
+		for (int i = 0; i < a->dlg.n_choices && mode; i++)
+			if (mode == 2 || i == a->dlg.sel)
+				n += wrapped_rows(a->dlg.notes[i], inner - 4);
+		*rows = n;
+		if (n <= room || mode == 0)
+			return mode;
+	}
+	return 0;
+}
+
+/* TEXT in WIDTH columns, an ellipsis ending it when it had to be cut. */
+static int
+draw_clipped(WINDOW *w, int y, int x, int width, const char *text, int attr)
+{
+	int used;
+
+	if (draw_width(text) <= width)
+		return draw_text(w, y, x, width, text, attr);
+	used = draw_text(w, y, x, width - 1, text, attr);
+	return used + draw_text(w, y, x + used, 1, draw_glyph("\u2026", "~"),
+				attr);
+}
+
+/* One choice's row: its text cut to leave room for the recommended mark,
+ * which always shows. */
+static void
+draw_choice(struct app *a, WINDOW *w, int y, int x, int width, int i)
+{
+	const char *mark = i == a->dlg.recommended ? "  (recommended)" : "";
+	int attr = theme_attr(i == a->dlg.sel ? ROLE_CURSOR : ROLE_DIALOG);
+	char line[300];
+	int used;
+
+	snprintf(line, sizeof(line), "%s %s", i == a->dlg.sel
+		 ? draw_glyph("\u25b8", ">") : " ", a->dlg.choices[i]);
+	draw_fill(w, y, x, width, attr);
+	used = draw_clipped(w, y, x, width - draw_width(mark), line, attr);
+	draw_text(w, y, x + used, width - used, mark, attr);
+}
+
+/* The choices in ROWS rows at most, scrolled so the selected one shows;
+ * NOTES says whose descriptions show (notes_shown). */
+static void
+draw_choices(struct app *a, WINDOW *w, int *y, int x, int width, int notes,
+	     int rows)
+{
+	int first = !notes && a->dlg.sel >= rows ? a->dlg.sel - rows + 1 : 0;
+	int end = *y + rows;
+
+	for (int i = first; i < a->dlg.n_choices && *y < end; i++) {
+		draw_choice(a, w, (*y)++, x, width, i);
+		if (notes == 2 || (notes == 1 && i == a->dlg.sel))
+			*y += draw_wrapped(w, *y, x + 4, width - 4, end - *y,
+					   a->dlg.notes[i],
+					   theme_attr(ROLE_DIALOG));
 	}
 }
 
@@ -772,14 +939,64 @@ draw_input(struct app *a, WINDOW *w, int *y, int x, int width)
 	draw_text(w, (*y)++, x, 1, "_", theme_attr(ROLE_INPUT));
 }
 
+/* The body's rows in view from body_top, and below them, when it does
+ * not all fit, which rows these are and whether more follows. */
+static void
+draw_body(struct app *a, WINDOW *w, int *y, int x, int width)
+{
+	struct dialog *d = &a->dlg;
+	const char *from = skip_rows(d->body, width, d->body_top);
+	char where[160];
+
+	draw_wrapped(w, *y, x, width, d->body_rows, from,
+		     theme_attr(ROLE_INPUT));
+	*y += d->body_rows;
+	if (d->body_rows >= d->body_total)
+		return;
+	snprintf(where, sizeof(where), "lines %d-%d of %d%s", d->body_top + 1,
+		 d->body_top + d->body_rows, d->body_total,
+		 d->body_top + d->body_rows < d->body_total
+		 ? draw_glyph(" \u2193 more below", " v more below") : "");
+	draw_text(w, (*y)++, x, width, where, theme_attr(ROLE_DIALOG_TITLE));
+}
+
+/* Fit the body in ROOM rows (all of it when it fits, else a scrolled
+ * part of it), noting what has been read; returns the rows it takes. */
+static int
+fit_body(struct app *a, int inner, int room)
+{
+	struct dialog *d = &a->dlg;
+
+	if (!d->body)
+		return 0;
+	d->body_total = wrapped_rows(d->body, inner);
+	d->body_rows = d->body_total;
+	if (d->body_rows > room)
+		d->body_rows = room - 1 > 3 ? room - 1 : 3;	/* + "lines" */
+	if (d->body_top > d->body_total - d->body_rows)
+		d->body_top = d->body_total - d->body_rows;
+	if (d->body_top < 0)
+		d->body_top = 0;
+	if (d->body_top + d->body_rows > d->body_seen)
+		d->body_seen = d->body_top + d->body_rows;
+	return d->body_rows + (d->body_rows < d->body_total) + 1;
+}
+
 void
 dialog_draw(struct app *a, WINDOW *w, int h, int width)
 {
-	int bw = width - 4 < 76 ? width - 4 : 76;
-	int bh = dialog_height(a, bw);
+	int bw = dialog_width(a, width), inner = bw - 4;
+	int has_input = !a->dlg.n_choices && a->dlg.flow != FLOW_PREVIEW &&
+			a->dlg.flow != FLOW_QUIT;
+	int prompt = wrapped_rows(a->dlg.prompt, inner);
+	/* title, prompt, blank, ..., input, error, two rows of margin */
+	int fixed = 1 + prompt + 1 + has_input + 3, choice_rows = 0;
+	int notes = notes_shown(a, inner, h - 2 - fixed, &choice_rows);
+	int body = fit_body(a, inner, h - 2 - fixed - choice_rows);
+	int bh = fixed + choice_rows + body;
 	int y0 = (h - bh) / 2 < 1 ? 1 : (h - bh) / 2;
 	int x0 = (width - bw) / 2;
-	int y = y0 + 1, inner = bw - 4;
+	int y = y0 + 1;
 
 	if (bh > h - 2)
 		bh = h - 2;
@@ -787,17 +1004,17 @@ dialog_draw(struct app *a, WINDOW *w, int h, int width)
 		draw_fill(w, y0 + i, x0, bw, theme_attr(ROLE_DIALOG));
 	draw_text(w, y0, x0 + 1, bw - 2, a->dlg.title,
 		  theme_attr(ROLE_DIALOG_TITLE));
-	y += draw_wrapped(w, y, x0 + 2, inner, y0 + bh - y - 2, a->dlg.prompt,
-			  theme_attr(ROLE_DIALOG));
-	if (a->dlg.body)
-		y += draw_wrapped(w, y + 1, x0 + 2, inner, 6, a->dlg.body,
-				  theme_attr(ROLE_INPUT)) + 1;
-	y++;
+	y += draw_wrapped(w, y, x0 + 2, inner, prompt, a->dlg.prompt,
+			  theme_attr(ROLE_DIALOG)) + 1;
+	if (a->dlg.body) {
+		draw_body(a, w, &y, x0 + 2, inner);
+		y++;
+	}
 	if (a->dlg.n_choices)
-		draw_choices(a, w, &y, x0 + 2, inner, y0 + bh - y - 1);
-	else if (a->dlg.flow != FLOW_PREVIEW && a->dlg.flow != FLOW_QUIT)
+		draw_choices(a, w, &y, x0 + 2, inner, notes, y0 + bh - y - 1);
+	else if (has_input)
 		draw_input(a, w, &y, x0 + 2, inner);
 	if (a->dlg.error[0] && y < y0 + bh)
-		draw_text(w, y, x0 + 2, inner, a->dlg.error,
-			  theme_attr(ROLE_ERROR));
+		draw_wrapped(w, y, x0 + 2, inner, y0 + bh - y, a->dlg.error,
+			     theme_attr(ROLE_ERROR));
 }

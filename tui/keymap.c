@@ -57,6 +57,10 @@ static const struct binding bindings[] = {
 	{ KM_LOG, 'N', "N", UI_SEARCH_PREV, 1 },
 	{ KM_LOG, '/', "/", UI_SEARCH, 1 },
 	{ KM_LOG, 'f', "f", UI_FOLLOW, 1 },
+	{ KM_LOG, 'h', "h", UI_SCROLL_LEFT, 0 },
+	{ KM_LOG, KEY_LEFT, "Left", UI_SCROLL_LEFT, 0 },
+	{ KM_LOG, 'l', "l", UI_SCROLL_RIGHT, 0 },
+	{ KM_LOG, KEY_RIGHT, "Right", UI_SCROLL_RIGHT, 0 },
 	{ KM_DIALOG, '\n', "Enter", UI_SUBMIT, 1 },
 	{ KM_DIALOG, 27, "Esc", UI_DISMISS, 1 },
 	{ KM_DIALOG, 'e', "e", UI_EDIT, 0 },
@@ -92,6 +96,7 @@ static const enum uiact watch_acts[] = {
 	UI_MOVE_DOWN, UI_MOVE_UP, UI_MOVE_TOP, UI_MOVE_BOTTOM, UI_PAGE_DOWN,
 	UI_PAGE_UP, UI_FOCUS_NEXT, UI_FOCUS_PREV, UI_TAB_NEXT, UI_TAB_PREV,
 	UI_APPROVE, UI_SEARCH, UI_SEARCH_NEXT, UI_SEARCH_PREV, UI_FOLLOW,
+	UI_SCROLL_LEFT, UI_SCROLL_RIGHT,
 	UI_HELP, UI_REDRAW, UI_QUIT, UI_SUBMIT, UI_DISMISS,
 };
 
@@ -149,6 +154,25 @@ keymap_lookup(enum keymap_ctx ctx, int key, int then_global)
 	if (act == UI_NONE && then_global)
 		act = find(KM_GLOBAL, key);
 	return act;
+}
+
+static const char *
+label_in(enum keymap_ctx ctx, enum uiact act)
+{
+	for (size_t i = 0; i < sizeof(bindings) / sizeof(bindings[0]); i++)
+		if (bindings[i].ctx == ctx && bindings[i].act == act)
+			return bindings[i].label;
+	return NULL;
+}
+
+const char *
+keymap_key_label(enum keymap_ctx ctx, enum uiact act)
+{
+	const char *label = label_in(ctx, act);
+
+	if (!label)
+		label = label_in(KM_GLOBAL, act);
+	return label ? label : "?";
 }
 
 int

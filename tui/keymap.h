@@ -38,6 +38,10 @@ struct binding {
  * '\n'. */
 enum uiact keymap_lookup(enum keymap_ctx ctx, int key, int then_global);
 
+/* How the first key bound to ACT in CTX (else in KM_GLOBAL) is written,
+ * for text that names the key ("Enter"); "?" when none is (borrowed). */
+const char *keymap_key_label(enum keymap_ctx ctx, enum uiact act);
+
 /* Whether ACT does something in `rewind watch` (the key bar and help of
  * the watch list only those; the others are refused there). */
 int keymap_in_watch(enum uiact act);

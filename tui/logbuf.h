@@ -11,6 +11,7 @@ enum log_kind {
 	LOG_OUTPUT,	/* a line a command printed */
 	LOG_EVENT,	/* a journal event, summarised */
 	LOG_ALERT,	/* a refusal, failure or alert */
+	LOG_RUN,	/* a run starts or ends: step, command, status */
 };
 
 struct logbuf;

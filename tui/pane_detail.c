@@ -240,6 +240,9 @@ show_handoff(struct app *a, struct cursor *c, const struct step_view *v)
 	linef(c, ROLE_TITLE, "Approver's command%s%s%s:",
 	      key ? " (" : "", key ? key : "", key ? " copies it)" : "");
 	linef(c, ROLE_NORMAL, "  %s", cmd);
+	line(c, "It shows the approver what the sign-off covers and asks "
+	     "before signing, with their login name (--as NAME for "
+	     "another).", ROLE_DIM);
 	linef(c, ROLE_DIM, "Session directory: %s", session_dir(a->session));
 	free(cmd);
 }
@@ -295,9 +298,10 @@ pane_detail_copy_handoff(struct app *a)
 	else if (term_clipboard(cmd, strlen(cmd), &err) < 0)
 		app_status(a, 1, "not copied: %s", err.msg);
 	else
-		app_status(a, 0, "copied the approve command for %s; the "
-			   "approver puts their name for %s", v.def->id,
-			   HANDOFF_NAME);
+		app_status(a, 0, "copied the approve command for %s (sent to "
+			   "the terminal's clipboard with OSC 52); it signs "
+			   "with the approver's login name, or --as NAME",
+			   v.def->id);
 	free(cmd);
 }
 
@@ -414,6 +418,7 @@ pane_detail_draw(struct app *a, WINDOW *w, struct rect r)
 {
 	struct cursor c = { w, r, r.y };
 	struct step_view v;
+	char running[64];
 
 	if (a->wide) {
 		draw_fill(w, r.y, r.x, r.w, theme_attr(a->focus == PANE_DETAIL
@@ -429,8 +434,11 @@ pane_detail_draw(struct app *a, WINDOW *w, struct rect r)
 		return;
 	}
 	line(&c, v.def->title, ROLE_TITLE_FOCUS);
+	if (v.state == STEP_RUNNING)
+		runview_running_text(a, &v, running, sizeof(running));
 	linef(&c, ROLE_DIM, "%s  %s  %s%s", v.def->id,
-	      playbook_kind_name(v.def->kind), session_state_name(v.state),
+	      playbook_kind_name(v.def->kind), v.state == STEP_RUNNING
+	      ? running : session_state_name(v.state),
 	      v.def->required ? "" : "  (optional)");
 	show_applies(a, &c, &v);
 	if (v.def->note)

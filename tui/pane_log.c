@@ -21,7 +21,7 @@ static int
 kind_role(enum log_kind k)
 {
 	return k == LOG_ALERT ? ROLE_ALERT : k == LOG_EVENT ? ROLE_JOURNAL_TIME
-							     : ROLE_LOG;
+		: k == LOG_RUN ? ROLE_TITLE : ROLE_LOG;
 }
 
 /* One row of the output or journal pane. A command's line keeps its own
@@ -38,6 +38,27 @@ draw_line(WINDOW *w, int y, struct rect r, const char *text,
 			      theme_attr(ROLE_SEARCH_MATCH));
 	else
 		sgrdraw_line(w, y, r.x + 1, r.w - 1, text, kind_role(k));
+}
+
+/* At the bottom right: that the pane is scrolled back (not following),
+ * and from which column its lines are shown when not the first. */
+static void
+draw_marks(struct app *a, WINDOW *w, struct rect r, int scrolled, int left)
+{
+	char mark[64];
+	int n;
+
+	(void)a;
+	if (!scrolled && !left)
+		return;
+	n = snprintf(mark, sizeof(mark), "%s%s", scrolled ? " [scroll]" : "",
+		     left ? "" : " ");
+	if (left)
+		n += snprintf(mark + n, sizeof(mark) - (size_t)n,
+			      " [from column %d] ", left + 1);
+	if (r.w > n + 2)
+		draw_text(w, r.y + r.h - 1, r.x + r.w - n, n, mark,
+			  theme_attr(ROLE_DIM));
 }
 
 long
@@ -79,12 +100,12 @@ pane_log_draw(struct app *a, WINDOW *w, struct rect r, int journal)
 		const char *text = logbuf_line(lb, (size_t)(first + i), &k);
 		int hit = !journal && a->search[0] &&
 			  first + i == a->search_hit;
+		char *shown = runview_shift(text, journal ? 0 : a->log_left);
 
-		draw_line(w, r.y + i, r, text, k, journal, hit);
+		draw_line(w, r.y + i, r, shown, k, journal, hit);
+		free(shown);
 	}
-	if (top >= 0 && r.w > 12)
-		draw_text(w, r.y + r.h - 1, r.x + r.w - 10, 10, " [scroll] ",
-			  theme_attr(ROLE_DIM));
+	draw_marks(a, w, r, top >= 0, journal ? 0 : a->log_left);
 }
 
 static void

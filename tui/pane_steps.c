@@ -154,6 +154,8 @@ step_label(struct app *a, const struct step_view *v, enum mark m,
 	}
 	if (v->def->kind == STEP_KIND_MESSAGE && is_pending(a, v->def->id))
 		snprintf(buf, size, "queued, not delivered");
+	else if (v->state == STEP_RUNNING)
+		runview_running_text(a, v, buf, size);
 	else if (v->state == STEP_INTERRUPTED)	/* never "failed"; the mark's
 						 * legend and the step pane say
 						 * the outcome is unknown */

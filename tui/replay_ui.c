@@ -105,7 +105,9 @@ static void
 output_item(uint64_t ev, int kind, const char *text, void *arg)
 {
 	(void)ev;
-	if (kind == REPLAY_ITEM_EVENT)
+	if (kind == REPLAY_ITEM_RUN)
+		runview_run_line(arg, text);
+	else if (kind == REPLAY_ITEM_EVENT)
 		free(app_event_output(text, app_output_to_logbuf, arg));
 	else
 		logbuf_add(arg, kind == REPLAY_ITEM_ALERT ? LOG_ALERT
@@ -325,36 +327,137 @@ find_next(struct rp *p)
 	}
 }
 
-/* "12:30" or "1:02:03": session time, as the header clock shows it;
- * "+5m", "-30s": from the replay clock; or an RFC 3339 wall time. */
+#define DAY_US (86400 * (int64_t)1000000)
+
+/* What a typed time meant, for the status line. */
+enum when_kind {
+	WHEN_WALL,	/* 19:42 or 19:42:10: a time of day, as the journal
+			 * and the checklist show times (UTC) */
+	WHEN_SESSION,	/* +12:30 or +1:02:03: as the header clock shows */
+	WHEN_MOVE,	/* +5m, -30s: from the replay clock */
+	WHEN_DATE,	/* an RFC 3339 date-time */
+};
+
+/* The time of day H:M:S on the session's day (the next day when that
+ * is more than 12 hours before the start: a session past midnight). */
 static int
-parse_when(struct rp *p, const char *text, int64_t *wall)
+wall_of_day(int64_t start, unsigned h, unsigned m, unsigned s, int64_t *wall)
 {
-	int64_t start = session_start_wall(p->a.session), d;
-	unsigned h = 0, m = 0, s = 0;
+	if (h > 23 || m > 59 || s > 59)
+		return -1;
+	*wall = start - start % DAY_US +
+		((int64_t)h * 3600 + m * 60 + s) * 1000000;
+	if (*wall + DAY_US / 2 < start)
+		*wall += DAY_US;
+	return 0;
+}
+
+/* H:M[:S] in TEXT: 0 with the seconds in *SECS, or -1. */
+static int
+parse_clock(const char *text, int *three, unsigned *h, unsigned *m,
+	    unsigned *s)
+{
 	char extra;
 
+	*h = *m = *s = 0;
+	*three = sscanf(text, "%u:%u:%u%c", h, m, s, &extra) == 3;
+	if (*three || sscanf(text, "%u:%u%c", h, m, &extra) == 2)
+		return 0;
+	return -1;
+}
+
+static int
+parse_when(struct rp *p, const char *text, int64_t *wall,
+	   enum when_kind *kind)
+{
+	int64_t start = session_start_wall(p->a.session), d;
+	unsigned h, m, s;
+	int three;
+
+	if (text[0] == '+' && parse_clock(text + 1, &three, &h, &m, &s) == 0) {
+		*kind = WHEN_SESSION;	/* +MM:SS, +H:MM:SS */
+		*wall = start + ((three ? (int64_t)h * 3600 + m * 60 + s
+				  : (int64_t)h * 60 + m)) * 1000000;
+		return m > 59 || s > 59 ? -1 : 0;
+	}
 	if ((text[0] == '+' || text[0] == '-') &&
 	    clock_parse_duration(text + 1, &d) == 0) {
+		*kind = WHEN_MOVE;
 		*wall = p->now + (text[0] == '+' ? d : -d);
 		return 0;
 	}
-	if (sscanf(text, "%u:%u:%u%c", &h, &m, &s, &extra) == 3 ||
-	    (h = 0, sscanf(text, "%u:%u%c", &m, &s, &extra) == 2)) {
-		*wall = start + ((int64_t)h * 3600 + m * 60 + s) * 1000000;
-		return 0;
+	if (parse_clock(text, &three, &h, &m, &s) == 0) {
+		*kind = WHEN_WALL;
+		return wall_of_day(start, h, m, s, wall);
 	}
+	*kind = WHEN_DATE;
 	return clock_parse_rfc3339(text, wall);
+}
+
+/* "19:42:10" (UTC, as the console shows times) of WALL. */
+static void
+clock_of(int64_t wall, char *buf, size_t size)
+{
+	int64_t secs = (wall % DAY_US + DAY_US) % DAY_US / 1000000;
+
+	snprintf(buf, size, "%02lld:%02lld:%02lld", (long long)(secs / 3600),
+		 (long long)(secs / 60 % 60), (long long)(secs % 60));
+}
+
+/* "+08:53" (or "+1:02:03"): WALL as session time. */
+static void
+session_time_of(const struct rp *p, int64_t wall, char *buf, size_t size)
+{
+	int64_t secs = (wall - session_start_wall(p->a.session)) / 1000000;
+
+	if (secs < 0)
+		secs = 0;
+	if (secs >= 3600)
+		snprintf(buf, size, "+%lld:%02lld:%02lld",
+			 (long long)(secs / 3600), (long long)(secs / 60 % 60),
+			 (long long)(secs % 60));
+	else
+		snprintf(buf, size, "+%02lld:%02lld", (long long)(secs / 60),
+			 (long long)(secs % 60));
+}
+
+/* What the seek took the text for, and where that falls: "wall time
+ * 19:42:10 (+12:10)", "... (+1:02:00), after the end (19:40:02)". */
+static void
+describe_when(const struct rp *p, enum when_kind kind, int64_t wall,
+	      char *buf, size_t size)
+{
+	static const char *const kinds[] = {
+		[WHEN_WALL] = "wall time", [WHEN_SESSION] = "session time",
+		[WHEN_MOVE] = "from the replay clock", [WHEN_DATE] = "date-time",
+	};
+	int64_t start = session_start_wall(p->a.session);
+	int64_t end = replay_wall(p->r, replay_count(p->r));
+	char at[16], ses[24], edge[16];
+	int n;
+
+	clock_of(wall, at, sizeof(at));
+	session_time_of(p, wall, ses, sizeof(ses));
+	n = snprintf(buf, size, "%s %s (%s)", kinds[kind], at, ses);
+	if (n < 0 || (size_t)n >= size)
+		return;
+	clock_of(wall > end ? end : start, edge, sizeof(edge));
+	if (wall > end || wall < start)
+		snprintf(buf + n, size - (size_t)n, ", %s the %s (%s)",
+			 wall > end ? "after" : "before",
+			 wall > end ? "end" : "start", edge);
 }
 
 static void
 seek_time(struct rp *p, const char *text)
 {
+	enum when_kind kind;
+	char what[200];
 	int64_t wall;
 
-	if (parse_when(p, text, &wall) < 0) {
-		app_status(&p->a, 1, "\"%s\": give 12:30 (session time), "
-			   "+5m, -30s or a date-time", text);
+	if (parse_when(p, text, &wall, &kind) < 0) {
+		app_status(&p->a, 1, "\"%s\": give 19:42 (wall time), +12:30 "
+			   "(session time), +5m, -30s or a date-time", text);
 		return;
 	}
 	go_to(p, replay_find_time(p->r, wall));
@@ -363,7 +466,8 @@ seek_time(struct rp *p, const char *text)
 		p->now = wall;
 	p->play_wall = p->now;
 	sync_output(p);
-	say_event(p, "seek");
+	describe_when(p, kind, wall, what, sizeof(what));
+	say_event(p, what);
 }
 
 /* --- drawing --------------------------------------------------------------------------------- */

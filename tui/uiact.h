@@ -29,6 +29,8 @@
 	X(UI_SEARCH_NEXT, "search-next", "next", "Jump to the next match")   \
 	X(UI_SEARCH_PREV, "search-prev", "prev", "Jump to the previous match") \
 	X(UI_FOLLOW, "follow", "follow", "Follow the log as it grows")       \
+	X(UI_SCROLL_LEFT, "scroll-left", "left", "Show the output from further left") \
+	X(UI_SCROLL_RIGHT, "scroll-right", "right", "Show the rest of long output lines") \
 	X(UI_HELP, "help", "help", "Show or hide this help")                 \
 	X(UI_REDRAW, "redraw", "redraw", "Redraw the screen")                \
 	X(UI_QUIT, "quit", "quit", "Quit (the session stays resumable)")     \
@@ -49,7 +51,7 @@
 	X(UI_RP_PREV_MARK, "replay-prev-mark", "mark", "Jump to the previous phase change, decision, approval or failure") \
 	X(UI_RP_FIND, "replay-find", "find", "Seek to the next event whose text matches") \
 	X(UI_RP_FIND_NEXT, "replay-find-next", "again", "Seek to the next match of the last search") \
-	X(UI_RP_SEEK_TIME, "replay-seek-time", "time", "Seek to a session time (12:30, +5m, -30s)") \
+	X(UI_RP_SEEK_TIME, "replay-seek-time", "time", "Seek to a wall time (19:42), a session time (+12:30) or by +5m, -30s") \
 	X(UI_RP_START, "replay-start", "start", "Go to the start of the session") \
 	X(UI_RP_END, "replay-end", "end", "Go to the end of the session")
 

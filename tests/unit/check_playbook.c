@@ -1005,6 +1005,40 @@ add_loop_case(Suite *s, const TTest *test, int n)
 	suite_add_tcase(s, tc);
 }
 
+/* --- playbook_subst_refs ------------------------------------------------ */
+
+static const char *
+subst_lookup(const char *name, const void *arg)
+{
+	(void)arg;
+	if (strcmp(name, "PKG") == 0)
+		return "@demo/widget";
+	if (strcmp(name, "V") == 0)
+		return "1.2.2";
+	return NULL;
+}
+
+static const struct {
+	const char *in, *out;
+} subst_cases[] = {
+	{ "npm dist-tag add \"$PKG@$V\" latest",
+	  "npm dist-tag add \"@demo/widget@1.2.2\" latest" },
+	{ "${PKG}@${V}", "@demo/widget@1.2.2" },
+	{ "$VX and ${UNSET} and $", "$VX and ${UNSET} and $" },
+	{ "$V.0 ${V", "1.2.2.0 ${V" },
+	{ "price: $5, $$", "price: $5, $$" },
+	{ "", "" },
+};
+
+START_TEST(test_playbook_subst_refs_replaces_only_known_references)
+{
+	char *got = playbook_subst_refs(subst_cases[_i].in, subst_lookup, NULL);
+
+	ck_assert_str_eq(got, subst_cases[_i].out);
+	free(got);
+}
+END_TEST
+
 static void
 add_case(Suite *s, const TTest *test)
 {
@@ -1061,5 +1095,7 @@ playbook_suite(void)
 	add_case(s, test_playbook_recommend_one_dimensional_and_none);
 	add_case(s, test_playbook_rto_within_takes_first_matching_rule);
 	add_case(s, test_playbook_free_accepts_null);
+	add_loop_case(s, test_playbook_subst_refs_replaces_only_known_references,
+		      N_OF(subst_cases));
 	return s;
 }

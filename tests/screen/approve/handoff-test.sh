@@ -1,7 +1,7 @@
 #!/bin/sh
 # The hand-off to approvers: the approve step's pane names who signed, as
 # which role and when, and shows the session directory and the exact
-# `rewind approve DIR STEP --role ROLE --as NAME` line for the first role
+# `rewind approve DIR STEP --role ROLE` line for the first role
 # still missing (DIR shell-quoted); y (from the action table, so in the key
 # bar and the help) copies it with OSC 52; an approval from a second
 # process is told in words; the approval dialog refuses the operator under
@@ -43,7 +43,7 @@ tm set-option -s set-clipboard on || fail "set-clipboard failed"
 wait_text 'Sign the rollback'
 
 # --- the hand-off line, the session directory, the key ------------------------------
-LINE1="rewind approve $QDIR p.sign --role 'Release Manager' --as NAME"
+LINE1="rewind approve $QDIR p.sign --role 'Release Manager'"
 assert_fixed "Approver's command (y copies it):"
 assert_fixed "  $LINE1"
 assert_fixed "Session directory: $SCREEN_TMP/bob's session"
@@ -54,7 +54,7 @@ assert_text ' a approve y copy \? help' "the key bar does not offer y copy"
 
 # --- y: OSC 52 carries exactly the line ------------------------------------------
 keys y
-wait_text 'copied the approve command for p.sign; the approver puts their name for NAME'
+wait_text "copied the approve command for p.sign \\(sent to the terminal's clipboard with OSC 52\\)"
 B64=$(printf '%s' "$LINE1" | base64 -w0)
 i=0
 until grep -qF "$(printf '\033]52;c;%s\007' "$B64")" "$SCREEN_TMP/pane.raw" 2>/dev/null; do
@@ -71,18 +71,27 @@ done
 refute_text '52;c' "the OSC 52 sequence shows on the screen"
 assert_text ' Enter act ' "the key bar is gone after the copy"
 
-# --- the copied line works as given, from a second process ------------------------
-CMD=$(tm show-buffer | sed 's/--as NAME$/--as bob/')
-( cd "$SCREEN_TMP" && env -i PATH="$(dirname "$REWIND_BIN"):/usr/bin:/bin" \
-	HOME="$SCREEN_TMP/home" TZ=UTC LANG=C.UTF-8 \
-	sh -c "$(printf '%s' "$CMD" | sed "s|^rewind |$(_shquote "$REWIND_BIN") |")" ) \
-	>"$SCREEN_TMP/approve.out" 2>&1 ||
+# --- the copied line works as given, from a second process: bob's login ----------
+# name signs, after it shows what the sign-off covers; a placeholder
+# typed as a name (an old hand-off line's NAME) is refused.
+approve_as_bob() {
+	( cd "$SCREEN_TMP" && env -i PATH="$(dirname "$REWIND_BIN"):/usr/bin:/bin" \
+		HOME="$SCREEN_TMP/home" TZ=UTC LANG=C.UTF-8 USER=bob \
+		sh -c "$(printf '%s' "$1" | sed "s|^rewind |$(_shquote "$REWIND_BIN") |")" )
+}
+approve_as_bob "$(tm show-buffer) --as NAME" >"$SCREEN_TMP/placeholder.out" 2>&1 &&
+	fail "the placeholder NAME was accepted as an approver"
+grep -qF 'is a placeholder, not a name' "$SCREEN_TMP/placeholder.out" ||
+	fail "no clear refusal of the placeholder: $(cat "$SCREEN_TMP/placeholder.out")"
+approve_as_bob "$(tm show-buffer)" >"$SCREEN_TMP/approve.out" 2>&1 ||
 	{ cat "$SCREEN_TMP/approve.out"; fail "the copied command failed"; }
+grep -qF 'bob signs p.sign as Release Manager. It covers:' "$SCREEN_TMP/approve.out" ||
+	fail "the approver was not shown what the sign-off covers: $(cat "$SCREEN_TMP/approve.out")"
 wait_text 'bob approved as Release Manager \(from another terminal\)' 3
 wait_idle
 assert_text '✓ bob at [0-9]{2}:[0-9]{2}:[0-9]{2}' "the pane does not name bob with a time"
 assert_fixed "Release Manager: 1 of 1 signed"
-LINE2="rewind approve $QDIR p.sign --role Security --as NAME"
+LINE2="rewind approve $QDIR p.sign --role Security"
 assert_fixed "  $LINE2" "the hand-off does not move on to the missing role"
 
 # --- the dialog: the operator under other spacing, case or width; invisibles -----

@@ -51,6 +51,8 @@ expect_screen help-80x60 <<'EOF'
    N                Jump to the previous match
    /                Search the log
    f                Follow the log as it grows
+   h, Left          Show the output from further left
+   l, Right         Show the rest of long output lines
  Dialogs
    Enter            Accept the dialog
    Esc              Close the dialog without any effect
@@ -71,8 +73,6 @@ expect_screen help-80x60 <<'EOF'
    [?]              waiting on a variable its condition names (not counted)
    [‽]              interrupted, outcome unknown (its console ended)
 
-
-
  Enter act Space tick a approve ? help q quit Tab pane m note > next
 EOF
 
@@ -84,7 +84,7 @@ refute_fixed 'rewind keys'
 
 # At 80x24 it does not fit: j scrolls one line, C-d half a page, and
 # scrolling stops with the last line at the bottom (22 overlay rows for
-# 54 lines: at most 32 lines scrolled away).
+# 57 lines: at most 35 lines scrolled away).
 resize 80 24
 keys '?'
 assert_fixed '   C-l              Redraw the screen'
@@ -95,9 +95,9 @@ keys j
 keys C-d C-d C-d C-d
 expect_screen help-80x24-end <<'EOF'
  rewind keys (any other key closes; j/k scroll)
-   N                Jump to the previous match
-   /                Search the log
    f                Follow the log as it grows
+   h, Left          Show the output from further left
+   l, Right         Show the rest of long output lines
  Dialogs
    Enter            Accept the dialog
    Esc              Close the dialog without any effect
@@ -120,7 +120,7 @@ expect_screen help-80x24-end <<'EOF'
  Enter act Space tick a approve ? help q quit Tab pane m note > next
 EOF
 keys k
-[ "$(row 2)" = '   n                Jump to the next match' ] ||
+[ "$(row 2)" = '   /                Search the log' ] ||
 	soft_fail "k after the end did not scroll back up by one line"
 
 # Any other key closes it and does nothing else: Enter must not run the

@@ -44,9 +44,8 @@ expect_screen after-storm <<'EOF'
  LIVE  TEST MODE  Screen test: a step that streams output                 MM:SS
  ▶ assess  · decide  · approve  · execute  · verify  · communicate
  Checklist: assess  1/2             │ Step  [Output]  Journal   Targets   Tags
-[✓] Stream output through  sam hh:mm│ after storm 8
-[ ] Looked at the output            │ after storm 9
-                                    │ after storm 10
+[✓] Stream output through  sam hh:mm│ after storm 9
+[ ] Looked at the output            │ after storm 10
                                     │ after storm 11
                                     │ after storm 12
                                     │ after storm 13
@@ -63,15 +62,18 @@ expect_screen after-storm <<'EOF'
                                     │ after storm 24
                                     │ after storm 25
                                     │ stream finished
+                                    │ ■ assess.stream  exit 0 at hh:mm:ss
  run assess.stream: done
  Enter act Space tick a approve ? help q quit Tab pane m note > next
 EOF
 
-# Nothing was lost to the storm: the Output scrollback starts at line 1
-# (focus the Output pane, jump to its top) and the journal counts every
-# line.
+# Nothing was lost to the storm: the Output scrollback starts at line 1,
+# below the run's start line (focus the Output pane, jump to its top) and
+# the journal counts every line.
 keys Tab g
-[ "$(row 4)" = '[✓] Stream output through  sam 19:30│ line 1' ] ||
+row 4 | grep -q '│ ▶ assess\.stream  started ' ||
+	soft_fail "the Output tab does not start with the run's start line"
+[ "$(row 5)" = '[ ] Looked at the output            │ line 1' ] ||
 	soft_fail "the top of the output is not line 1"
 
 [ "$(journal_count step.finished assess.stream)" = 1 ] || fail "no step.finished"

@@ -65,10 +65,10 @@ expect_screen 200x60-seam 29 36 <<'EOF'
                                                                                 │
                                                                                 │
                                                                                 │[Output]  Journal   Targets   Tags   Registry
+                                                                                │ ▶ assess.status  started hh:mm:ss  git status --short && git log --oneline -5
                                                                                 │ a1b2c3d (HEAD, tag: v1.4.0) Release 1.4.0
                                                                                 │ 9f8e7d6 (tag: v1.3.2) Release 1.3.2
-                                                                                │
-                                                                                │
+                                                                                │ ■ assess.status  exit 0 at hh:mm:ss
                                                                                 │
 EOF
 expect_screen 200x60-bars 59 60 <<'EOF'
@@ -109,10 +109,10 @@ expect_screen 80x24-again <<'EOF'
  DRILL  TEST MODE  Example: roll a web service b…  1.4.0 → ?  MM:SS / 10:00 RTO
  ▶ assess  · decide  · approve  · execute  · verify  · communicate
  Checklist: assess  1/5             │ Step  [Output]  Journal   Targets   Tags
-[✓] See what is deployed a sam hh:mm│ a1b2c3d (HEAD, tag: v1.4.0) Release 1.4.0
-[ ] List the most recent release ta │ 9f8e7d6 (tag: v1.3.2) Release 1.3.2
-[ ] Rate the severity               │
-[ ] Estimate the impact             │
+[✓] See what is deployed a sam hh:mm│ ▶ assess.status  started hh:mm:ss  git sta
+[ ] List the most recent release ta │ a1b2c3d (HEAD, tag: v1.4.0) Release 1.4.0
+[ ] Rate the severity               │ 9f8e7d6 (tag: v1.3.2) Release 1.3.2
+[ ] Estimate the impact             │ ■ assess.status  exit 0 at hh:mm:ss
 [ ] Incident ticket opened and link │
                                     │
                                     │

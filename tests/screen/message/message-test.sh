@@ -145,7 +145,7 @@ keys e
 [ -s "$SCREEN_TMP/editor.ran" ] || fail "e did not run \$EDITOR"
 wait_text 'RESTORED to 1.2.2 done by sam'
 assert_fixed 'Edited. Enter sends this text'
-refute_fixed 'ROLLBACK to 1.2.2'
+refute_fixed '    ROLLBACK to 1.2.2' "the dialog still shows the unedited text"
 assert_text '▶ communicate' "the frame did not come back after the editor"
 shot edited
 keys Enter

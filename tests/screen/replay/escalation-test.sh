@@ -82,13 +82,14 @@ seek_event "$at"
 body "$SCREEN_TMP/r-again-before"
 same before "$SCREEN_TMP/r-again-before"
 
-# By time: at 00:05 no alert yet, at 00:06 (between events) there is.
+# By session time: at +00:05 no alert yet, at +00:06 (between events)
+# there is.
 keys t
-type_text 00:05
+type_text +00:05
 keys Enter
 refute_fixed 'Incident Commander' "the alert shows at 00:05"
 keys t
-type_text 00:06
+type_text +00:06
 keys Enter
 assert_fixed 'Incident Commander' "no alert at 00:06"
 row 23 | grep -qF "$ALERT" || fail "no escalation alert in the timeline row at 00:06"

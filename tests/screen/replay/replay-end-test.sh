@@ -151,9 +151,9 @@ assert_fixed " $n/$n"
 body "$SCREEN_TMP/played"
 same end-step "$SCREEN_TMP/played"
 keys t
-type_text 00:00
+type_text +00:00
 keys Enter
-assert_text "seek: event [1-9][0-9]*: "
+assert_text "session time [0-9:]+ \\(\\+00:00\\): event [1-9][0-9]*: "
 keys t
 type_text +1h
 keys Enter
@@ -161,7 +161,7 @@ assert_fixed " $n/$n"
 keys t
 type_text soon
 keys Enter
-assert_fixed '"soon": give 12:30 (session time), +5m, -30s or a date-time'
+assert_fixed '"soon": give 19:42 (wall time), +12:30 (session time), +5m, -30s or a date-time'
 
 # --- quit; nothing was written ----------------------------------------------------
 keys_nowait q

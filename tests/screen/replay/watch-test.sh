@@ -72,6 +72,8 @@ expect_screen watch-help 1 39 <<'EOF'
    N                Jump to the previous match
    /                Search the log
    f                Follow the log as it grows
+   h, Left          Show the output from further left
+   l, Right         Show the rest of long output lines
  Dialogs
    Enter            Accept the dialog
    Esc              Close the dialog without any effect
@@ -83,8 +85,6 @@ expect_screen watch-help 1 39 <<'EOF'
    […]              running
    [✗]              failed
    [-]              skipped (left open when the phase ended)
-   [/]              n/a: marked so, or its condition can no longer hold
-   [?]              waiting on a variable its condition names (not counted)
 EOF
 keys '?'
 resize 80 24

@@ -69,12 +69,7 @@ wait_text 'run a\.next: started'
 [ "$(journal_count step.finished a.slow)" = 0 ] || fail "a.slow ended before the gate opened"
 refute_fixed 'still running; one command'
 : >"$SCREEN_TMP/gate"
-i=0
-until [ "$(journal_count step.finished a.slow)" = 1 ] && [ "$(journal_count step.finished a.next)" = 1 ]; do
-	[ "$i" -lt 1000 ] || fail "the two parallel steps did not both finish"
-	sleep 0.01
-	i=$((i + 1))
-done
+wait_for '[ "$(journal_count step.finished a.slow)" = 1 ] && [ "$(journal_count step.finished a.next)" = 1 ]' 10
 wait_text '2/2' 5
 keys q
 wait_text 'Quit the live console'

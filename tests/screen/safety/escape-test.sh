@@ -26,7 +26,8 @@ expect_screen output <<'EOF'
  LIVE  TEST MODE  Screen test: a command that prints terminal escapes     MM:SS
  ▶ assess  · decide  · approve  · execute  · verify  · communicate
  Checklist: assess  1/1             │ Step  [Output]  Journal   Targets   Tags
-[✓] Print hostile escape s sam hh:mm│ home^[[Hclear^[[2Jend
+[✓] Print hostile escape s sam hh:mm│ ▶ assess.hostile  started hh:mm:ss  printf
+                                    │ home^[[Hclear^[[2Jend
                                     │ clip^[]52;c;cHduZWQ=^Gboard
                                     │ title^[]0;pwned^Gset
                                     │ bell^Grang
@@ -34,8 +35,7 @@ expect_screen output <<'EOF'
                                     │ spoofed^MREAL
                                     │ colourREDplain
                                     │ escapes printed
-                                    │
-                                    │
+                                    │ ■ assess.hostile  exit 0 at hh:mm:ss
                                     │
                                     │
                                     │
@@ -50,11 +50,12 @@ expect_screen output <<'EOF'
 EOF
 
 # Not one byte of it reached the terminal as a control: no colour on the
-# hostile rows; RED (row 10) is red, drawn by curses.
+# hostile rows; RED (row 11, below the run's start line) is red, drawn by
+# curses.
 esc=$(printf '\033')
-screen_text -e | sed -n 4,9p | grep -q "${esc}\[31m" &&
+screen_text -e | sed -n 5,10p | grep -q "${esc}\[31m" &&
 	fail "a hostile row is red"
-screen_text -e | sed -n 10p | grep -q "${esc}\[31mRED" ||
+screen_text -e | sed -n 11p | grep -q "${esc}\[31mRED" ||
 	fail "the output's SGR red is not re-rendered"
 [ "$(pane_title)" = "$title_before" ] ||
 	fail "the pane title changed to \"$(pane_title)\""

@@ -115,9 +115,10 @@ OUTPUT_ROWS='                                    │ plain red after
                                     │ find needle here
                                     │ colours printed'
 
-# output_text: rows 4-13 of the screen, the checklist cut off.
+# output_text: rows 5-14 of the screen (below the run's start line),
+# the checklist cut off.
 output_text() {
-	screen_text | sed -n '4,13p' |
+	screen_text | sed -n '5,14p' |
 		sed 's/^.*│/                                    │/'
 }
 
@@ -156,26 +157,26 @@ expect_screen bars 23 24 <<'EOF'
 EOF
 
 # The colours, attributes and the theme's own colours around them.
-expect_style 4 plain 'fg=38;5;250 bg=49 attrs='
-expect_style 4 red 'fg=31 bg=49 attrs='
-expect_style 4 after 'fg=38;5;250 bg=49 attrs='
-expect_style 5 bold 'fg=38;5;250 bg=49 attrs=1'
-expect_style 5 under 'fg=38;5;250 bg=49 attrs=4'
-expect_style 5 rev 'fg=38;5;250 bg=49 attrs=7'
-expect_style 5 end 'fg=38;5;250 bg=49 attrs='
-expect_style 6 o256 'fg=38;5;208 bg=49 attrs='
-expect_style 6 true 'fg=38;5;33 bg=49 attrs='	# #0080ff, nearest of 256
-expect_style 6 bg 'fg=30 bg=42 attrs='
-expect_style 6 hi 'fg=91 bg=49 attrs='
-expect_style 7 home 'fg=38;5;250 bg=49 attrs='
-expect_style 7 still 'fg=31 bg=49 attrs='
-expect_style 10 absurd 'fg=38;5;250 bg=49 attrs='
-expect_style 10 B 'fg=38;5;250 bg=49 attrs='
-expect_style 11 '漢' 'fg=38;5;250 bg=49 attrs=1'
-expect_style 11 '|' 'fg=38;5;250 bg=49 attrs='
-expect_style 12 edl 'fg=38;5;250 bg=49 attrs=1'
-expect_style 12 'e here' 'fg=38;5;250 bg=49 attrs='
-screen_text -e | sed -n 4,13p >"$SCREEN_TMP/live-output.ansi"
+expect_style 5 plain 'fg=38;5;250 bg=49 attrs='
+expect_style 5 red 'fg=31 bg=49 attrs='
+expect_style 5 after 'fg=38;5;250 bg=49 attrs='
+expect_style 6 bold 'fg=38;5;250 bg=49 attrs=1'
+expect_style 6 under 'fg=38;5;250 bg=49 attrs=4'
+expect_style 6 rev 'fg=38;5;250 bg=49 attrs=7'
+expect_style 6 end 'fg=38;5;250 bg=49 attrs='
+expect_style 7 o256 'fg=38;5;208 bg=49 attrs='
+expect_style 7 true 'fg=38;5;33 bg=49 attrs='	# #0080ff, nearest of 256
+expect_style 7 bg 'fg=30 bg=42 attrs='
+expect_style 7 hi 'fg=91 bg=49 attrs='
+expect_style 8 home 'fg=38;5;250 bg=49 attrs='
+expect_style 8 still 'fg=31 bg=49 attrs='
+expect_style 11 absurd 'fg=38;5;250 bg=49 attrs='
+expect_style 11 B 'fg=38;5;250 bg=49 attrs='
+expect_style 12 '漢' 'fg=38;5;250 bg=49 attrs=1'
+expect_style 12 '|' 'fg=38;5;250 bg=49 attrs='
+expect_style 13 edl 'fg=38;5;250 bg=49 attrs=1'
+expect_style 13 'e here' 'fg=38;5;250 bg=49 attrs='
+screen_text -e | sed -n 5,14p >"$SCREEN_TMP/live-output.ansi"
 
 # Nothing got through: title and clipboard untouched.
 [ "$(pane_title)" != pwned ] || fail "the pane title is pwned"
@@ -188,12 +189,12 @@ keys /
 type_text needle
 keys Enter
 keys n
-assert_fixed 'match at line 9'
+assert_fixed 'match at line 10'
 r=$(row_of 'find needle here')
 expect_style "$r" 'find' 'fg=38;5;16 bg=48;5;220 attrs='
 expect_style "$r" 'edl' 'fg=38;5;16 bg=48;5;220 attrs='
 keys N
-assert_fixed 'match at line 9'
+assert_fixed 'match at line 10'
 keys / BSpace BSpace BSpace BSpace BSpace BSpace	# "needle" is kept
 type_text '[1m'
 keys Enter
@@ -213,13 +214,13 @@ tm new-session -d -s keep "sleep 600" 2>/dev/null || :
 start_app replay "$SESSION_DIR"
 keys Tab
 assert_fixed '[Output]'
-screen_text -e | sed -n 4,13p >"$SCREEN_TMP/replay-output.ansi"
+screen_text -e | sed -n 5,14p >"$SCREEN_TMP/replay-output.ansi"
 # The checklist cursor differs (focus); the output pane must not.
 sed "s/^.*│//" "$SCREEN_TMP/live-output.ansi" >"$SCREEN_TMP/live.cut"
 sed "s/^.*│//" "$SCREEN_TMP/replay-output.ansi" >"$SCREEN_TMP/replay.cut"
 diff -u "$SCREEN_TMP/live.cut" "$SCREEN_TMP/replay.cut" ||
 	soft_fail "the replay's Output tab differs from the live one"
-expect_style 4 red 'fg=31 bg=49 attrs='
+expect_style 5 red 'fg=31 bg=49 attrs='
 keys_nowait q
 wait_exit
 
@@ -231,15 +232,15 @@ keys ']'
 assert_fixed '[Output]'
 [ "$(output_text)" = "$OUTPUT_ROWS" ] ||
 	fail "the Output tab under NO_COLOR shows: $(output_text)"
-colours=$(screen_text -e | sed -n 4,13p | colour_sgr | sort -u | tr '\n' ' ')
+colours=$(screen_text -e | sed -n 5,14p | colour_sgr | sort -u | tr '\n' ' ')
 [ -z "$colours" ] || fail "colour SGR with NO_COLOR=1: $colours"
 [ -n "$(sed -n 4,13p "$SCREEN_TMP/live-output.ansi" | colour_sgr)" ] ||
 	fail "no colour SGR without NO_COLOR: the check above proves nothing"
-expect_style 4 red 'fg=39 bg=49 attrs='
-expect_style 5 bold 'fg=39 bg=49 attrs=1'
-expect_style 5 under 'fg=39 bg=49 attrs=4'
-expect_style 5 rev 'fg=39 bg=49 attrs=7'
-expect_style 12 edl 'fg=39 bg=49 attrs=1'
+expect_style 5 red 'fg=39 bg=49 attrs='
+expect_style 6 bold 'fg=39 bg=49 attrs=1'
+expect_style 6 under 'fg=39 bg=49 attrs=4'
+expect_style 6 rev 'fg=39 bg=49 attrs=7'
+expect_style 13 edl 'fg=39 bg=49 attrs=1'
 keys q
 keys_nowait Enter
 wait_exit

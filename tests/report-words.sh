@@ -1,0 +1,58 @@
+#!/bin/sh
+# The post-mortem says what happened in words a reader needs: each command
+# also as it ran, with its variables' values (a secret masked); every step
+# marked n/a with its reason, whatever its kind; timeline rows in words,
+# never event type names; and one line saying whether the RTO was met.
+set -u
+bin=${REWIND_BIN:-./rewind}
+src=${REWIND_SRCDIR:-.}
+tmp=$(mktemp -d) || exit 99
+trap 'rm -rf "$tmp"' EXIT
+export HOME="$tmp/home" XDG_STATE_HOME="$tmp/state" TZ=UTC
+failed=0
+
+fail() { echo "FAIL: report-words: $*"; failed=1; }
+
+# The console fixture with a 10-minute RTO target.
+sed 's/^  "phases": \[/  "targets_rto": { "default": "10m" },\n  "phases": [/' \
+	"$src/tests/fixtures/playbooks/console.json" >"$tmp/pb.json"
+cat >"$tmp/walk" <<'WALK'
+choose a.decide hotfix the fix is small
+confirm a.move 1.2.2
+run a.move
+na a.tell nobody to tell in a test
+na a.slow it waits for a file no one writes
+run a.quick
+na a.quick the failure is expected here
+next
+next
+next
+next
+next
+next
+WALK
+REWIND_TEST_NOW=2026-01-01T10:00:00Z "$bin" drill "$tmp/pb.json" --batch \
+	--operator olga --session-dir "$tmp/s" --var PUBLISH_TOKEN=hunter2secret \
+	<"$tmp/walk" >"$tmp/out" 2>"$tmp/err"
+grep -q '"phase":"complete"' "$tmp/out" || { cat "$tmp/err"; tail -3 "$tmp/out"; echo "FAIL: report-words: the walk did not complete"; exit 1; }
+"$bin" report "$tmp/s" -o "$tmp/r.md" >/dev/null 2>"$tmp/err" || { cat "$tmp/err"; echo "FAIL: report-words: rewind report failed"; exit 1; }
+md=$tmp/r.md
+
+grep -qF '| a.move | echo "dist-tag add ${PACKAGE}@$RESTORE_VERSION latest" --token "$PUBLISH_TOKEN" | echo "dist-tag add @demo/widget@1.2.2 latest" --token "(secret)" |' "$md" ||
+	fail "the command is not shown with its variables' values"
+grep -qF hunter2secret "$md" && fail "the report holds the secret's value"
+sed -n '/^## Not applicable/,/^## /p' "$md" >"$tmp/na"
+grep -qF -- '- Tell the team (a.tell): nobody to tell in a test (by olga' "$tmp/na" ||
+	fail "the message step marked n/a is not listed with its reason"
+grep -qF -- '- List the tags, then wait (a.slow): it waits for a file no one writes' "$tmp/na" ||
+	fail "the run step marked n/a is not listed with its reason"
+sed -n '/^## Timeline/,/^## /p' "$md" | grep '^| [0-9]' | awk -F'|' '{ print $5 }' >"$tmp/what"
+[ -s "$tmp/what" ] || fail "no timeline rows"
+if grep -nE '(^| )(step|session|action|var|phase|approval|decision|message|journal|tags|registry|drill|reminder|note|log)\.[a-z_]+' "$tmp/what"; then
+	fail "timeline rows name event types"
+fi
+grep -qF 'destructive run confirmed for a.move' "$md" || fail "the confirmation is not in words"
+grep -qE '^RTO: \*\*met\*\*: recovered in [0-9.]+s, within the target of 10m 00s\.$' "$md" ||
+	fail "no line says the RTO was met"
+[ "$failed" = 0 ] && echo "PASS: report-words: resolved commands, n/a reasons, timeline in words, RTO line"
+exit "$failed"

@@ -1,0 +1,303 @@
+/* How runs show in the console: the Output tab says which command printed
+ * what (a line when a run starts and one when it ends, the earlier runs'
+ * output read back from their cast files on resume), shows long lines
+ * from a column on with tabs expanded, and a running step shows a spinner
+ * and its elapsed time, redrawn by a timer that runs only while a step
+ * runs. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include <cjson/cJSON.h>
+
+#include "app.h"
+#include "cast.h"
+#include "clock.h"
+#include "draw.h"
+#include "logbuf.h"
+#include "loop.h"
+#include "sgr.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+#define TICK_US 500000		/* spinner frame while a step runs */
+#define CAST_READ_MAX (16u << 20)	/* largest cast file read back */
+#define TAB_STOP 8
+
+/* --- the Output tab's lines ---------------------------------------------- */
+
+/* Bytes of the character at P (an undecodable byte counts as one). */
+static size_t
+char_len(const char *p)
+{
+	mbstate_t st;
+	size_t n;
+
+	memset(&st, 0, sizeof(st));
+	n = mbrlen(p, strlen(p), &st);
+	return n == (size_t)-1 || n == (size_t)-2 || n == 0 ? 1 : n;
+}
+
+/* Columns the N bytes at P take on screen (as draw.c shows them). */
+static int
+char_cols(const char *p, size_t n)
+{
+	char buf[16];
+
+	if (n >= sizeof(buf))
+		return 1;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	return draw_width(buf);
+}
+
+char *
+runview_shift(const char *text, int left)
+{
+	struct strbuf out = STRBUF_INIT;
+	struct sgr_style style;
+	int col = 0;
+
+	if (left <= 0 && !strchr(text, '\t'))
+		return xstrdup(text);
+	memset(&style, 0, sizeof(style));
+	for (const char *p = text; *p;) {
+		size_t n = *p == '\033' ? sgr_parse(p, strlen(p), &style) : 0;
+		int cw;
+
+		if (n) {		/* a style takes no column: kept */
+			strbuf_add(&out, p, n);
+			p += n;
+			continue;
+		}
+		if (*p == '\t') {
+			for (int to = (col / TAB_STOP + 1) * TAB_STOP; col < to;
+			     col++)
+				if (col >= left)
+					strbuf_addc(&out, ' ');
+			p++;
+			continue;
+		}
+		n = char_len(p);
+		cw = char_cols(p, n);
+		if (col >= left)
+			strbuf_add(&out, p, n);
+		col += cw;
+		p += n;
+	}
+	return strbuf_detach(&out);
+}
+
+/* "19:30:05" of the journal line's RFC 3339 wall time. */
+static void
+wall_clock(const cJSON *ev, char *buf, size_t size)
+{
+	const char *wall = cJSON_GetStringValue(cJSON_GetObjectItem(ev, "wall"));
+
+	snprintf(buf, size, "%.8s", wall && strlen(wall) >= 19 ? wall + 11
+								: "?");
+}
+
+static const char *
+payload_str(const cJSON *p, const char *name)
+{
+	return cJSON_GetStringValue(cJSON_GetObjectItem(p, name));
+}
+
+static void
+add_cast_line(int64_t t_us, const char *text, size_t len, void *arg)
+{
+	char *line = xstrndup(text, len);
+
+	(void)t_us;
+	logbuf_add(arg, LOG_OUTPUT, line);
+	free(line);
+}
+
+/* A past run's output, read back from its cast file inside the session
+ * directory (a path leaving it is not followed). */
+static void
+replay_cast(struct app *a, const char *dir, const char *rel)
+{
+	char *path;
+
+	if (!dir || !rel || !*rel || rel[0] == '/' || strstr(rel, ".."))
+		return;
+	path = xasprintf("%s/%s", dir, rel);
+	cast_each_line(path, CAST_READ_MAX, add_cast_line, a->log, NULL);
+	free(path);
+}
+
+static void
+run_started(struct logbuf *lb, const cJSON *ev, const char *step)
+{
+	const cJSON *p = cJSON_GetObjectItem(ev, "payload");
+	const char *cmd = payload_str(p, "command");
+	char when[16], *line;
+
+	wall_clock(ev, when, sizeof(when));
+	line = xasprintf("%s %s  started %s  %s", draw_glyph("\u25b6", ">"),
+			 step, when, cmd ? cmd : "(no command)");
+	logbuf_add(lb, LOG_RUN, line);
+	free(line);
+}
+
+/* How the run ended, in words, at WHEN: "exit 0 at 19:30:05", "exit 1
+ * at 19:30:05: FAILED, exit status 1, expected 0". */
+static void
+run_outcome(const cJSON *p, const char *when, char *buf, size_t size)
+{
+	const cJSON *exit_code = cJSON_GetObjectItem(p, "exit");
+	const char *reason = payload_str(p, "reason");
+
+	if (cJSON_IsTrue(cJSON_GetObjectItem(p, "timed_out")))
+		snprintf(buf, size, "timed out at %s", when);
+	else if (cJSON_IsTrue(cJSON_GetObjectItem(p, "cancelled")))
+		snprintf(buf, size, "cancelled at %s", when);
+	else
+		snprintf(buf, size, "exit %d at %s%s%s", cJSON_IsNumber(exit_code)
+			 ? exit_code->valueint : -1, when,
+			 reason ? ": FAILED, " : "", reason ? reason : "");
+}
+
+static void
+run_ended(struct logbuf *lb, const cJSON *ev, const char *step,
+	  int interrupted)
+{
+	char outcome[512], when[16], *line;
+
+	wall_clock(ev, when, sizeof(when));
+	if (interrupted)
+		snprintf(outcome, sizeof(outcome), "interrupted at %s, outcome "
+			 "unknown", when);
+	else
+		run_outcome(cJSON_GetObjectItem(ev, "payload"), when, outcome,
+			    sizeof(outcome));
+	line = xasprintf("%s %s  %s", draw_glyph("\u25a0", "#"), step,
+			 outcome);
+	logbuf_add(lb, LOG_RUN, line);
+	free(line);
+}
+
+/* The run line journal LINE makes (parsed as ROOT): 1 for a start, 2 for
+ * an end, 0 when it is neither. */
+static int
+add_run_line(struct logbuf *lb, const cJSON *root)
+{
+	const char *type = payload_str(root, "type");
+	const char *step = payload_str(root, "step");
+
+	if (!type || !step)
+		return 0;
+	if (strcmp(type, "step.started") == 0) {
+		run_started(lb, root, step);
+		return 1;
+	}
+	if (strcmp(type, "step.finished") == 0 ||
+	    strcmp(type, "step.interrupted") == 0) {
+		run_ended(lb, root, step, type[5] == 'i');
+		return 2;
+	}
+	return 0;
+}
+
+int
+runview_run_line(struct logbuf *lb, const char *line)
+{
+	cJSON *root = cJSON_Parse(line);
+	int rc = root ? add_run_line(lb, root) : 0;
+
+	cJSON_Delete(root);
+	return rc;
+}
+
+void
+runview_event(struct app *a, const struct core_event *ev)
+{
+	cJSON *root;
+
+	if (ev->kind != CORE_EV_JOURNAL || !ev->type ||
+	    strncmp(ev->type, "step.", 5) != 0)
+		return;
+	root = cJSON_Parse(ev->line);
+	if (root && add_run_line(a->log, root) == 1) {
+		if (ev->history)	/* its output, as it was printed */
+			replay_cast(a, ev->dir, payload_str(cJSON_GetObjectItem(
+					root, "payload"), "output"));
+		else
+			a->log_top = -1;	/* follow the new run */
+	}
+	cJSON_Delete(root);
+}
+
+/* --- running steps -------------------------------------------------------- */
+
+/* The wall clock the screen shows: the replay's in a replay. */
+static int64_t
+screen_now(const struct app *a)
+{
+	if (a->replay)
+		return a->replay_now;
+	return clock_wall_now(loop_clock(a->loop));
+}
+
+void
+runview_running_text(const struct app *a, const struct step_view *v,
+		     char *buf, size_t size)
+{
+	static const char *const frames[] = {
+		"\u280b", "\u2819", "\u2839", "\u2838", "\u283c", "\u2834",
+		"\u2826", "\u2827", "\u2807", "\u280f",
+	};
+	static const char *const ascii[] = { "|", "/", "-", "\\" };
+	int64_t now = screen_now(a);
+	int64_t secs = v->wall_us && now > v->wall_us
+		       ? (now - v->wall_us) / 1000000 : 0;
+	int utf8 = draw_utf8();
+	size_t n = utf8 ? sizeof(frames) / sizeof(frames[0]) : 4;
+	const char *frame = (utf8 ? frames : ascii)[(now / TICK_US) % (int64_t)n];
+
+	snprintf(buf, size, "running %s %lld:%02lld", frame,
+		 (long long)(secs / 60), (long long)(secs % 60));
+}
+
+static int
+any_running(const struct app *a)
+{
+	struct step_view v;
+
+	for (size_t i = 0; i < session_n_steps(a->session); i++)
+		if (session_step_view(a->session, i, &v) == 0 &&
+		    v.state == STEP_RUNNING)
+			return 1;
+	return 0;
+}
+
+static void
+on_tick(void *arg)
+{
+	struct app *a = arg;
+
+	a->tick_timer = 0;
+	runview_watch(a);
+	app_dirty(a);	/* the spinner's next frame, or its last */
+}
+
+void
+runview_watch(struct app *a)
+{
+	/* Events arrive while the session opens, before A has it. */
+	if (!a->tick_timer && a->loop && a->session && any_running(a))
+		a->tick_timer = loop_add_timer(a->loop, TICK_US, on_tick, a);
+}
+
+void
+runview_stop(struct app *a)
+{
+	if (a->tick_timer)
+		loop_cancel_timer(a->loop, a->tick_timer);
+	a->tick_timer = 0;
+}
