@@ -172,8 +172,10 @@ show_run(struct app *a, struct cursor *c, const struct step_view *v)
 static void
 show_decide(struct app *a, struct cursor *c, const struct step_view *v)
 {
-	const struct pb_option *rec = playbook_recommend(v->def, app_lookup,
-							 a->session);
+	/* A trainee sees the matrix's answer only after deciding. */
+	int hidden = session_mode(a->session) == SESSION_DRILL && !v->option;
+	const struct pb_option *rec = hidden ? NULL
+		: playbook_recommend(v->def, app_lookup, a->session);
 
 	line(c, "Options:", ROLE_TITLE);
 	for (size_t i = 0; i < v->def->n_options; i++) {
@@ -184,7 +186,10 @@ show_decide(struct app *a, struct cursor *c, const struct step_view *v)
 			      ? draw_glyph("\u25cf", "*") : " ",
 		      o->id, o->label, o == rec ? "  (recommended)" : "");
 	}
-	if (v->def->matrix && !rec)
+	if (v->def->matrix && hidden)
+		line(c, "Drill: the matrix's recommendation shows once you "
+		     "have decided.", ROLE_DIM);
+	else if (v->def->matrix && !rec)
 		linef(c, ROLE_DIM, "set %s%s%s for a recommendation",
 		      v->def->matrix->row_var,
 		      v->def->matrix->col_var ? " and " : "",

@@ -173,9 +173,9 @@ status_is "$ALERT"			# looking at tabs does not hide it
 # To the end: the score card replaces the step pane.
 keys j Space				# tick assess.look
 keys '>'				# decide
-keys Enter				# choose: rollback is the first option
+keys Enter				# the choose dialog
 wait_text 'Decide: Roll latest back\?' 2
-keys Enter
+keys j Enter				# a drill selects nothing: j takes rollback
 wait_text '^ +Reason$' 2
 type_text 'data loss on latest'
 keys Enter
