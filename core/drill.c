@@ -1076,8 +1076,26 @@ score_verifications(const struct session *s, struct score *sc)
 	      why);
 }
 
+/* Whether a skipped step counts against the trainee: an optional
+ * checklist item left open does; an inactive step is the playbook's
+ * doing, and an optional run step is a fallback (a forced checkout, a
+ * retry) that a good operator leaves alone unless it is needed. */
+static int
+counts_as_skipped(const struct session *s, const cJSON *item)
+{
+	const char *r = cJSON_GetStringValue(
+		cJSON_GetObjectItemCaseSensitive(item, "reason"));
+	const struct step_rt *rt = session_find_step(s, cJSON_GetStringValue(
+		cJSON_GetObjectItemCaseSensitive(item, "step")));
+
+	if (r && strstr(r, "when condition"))
+		return 0;
+	return !rt || rt->def->kind == STEP_KIND_CHECK;
+}
+
 static void
-score_checks(const struct drill *d, struct score *sc)
+score_checks(const struct session *s, const struct drill *d,
+	     struct score *sc)
 {
 	int n = 0;
 	const cJSON *c;
@@ -1085,18 +1103,14 @@ score_checks(const struct drill *d, struct score *sc)
 
 	cJSON_AddItemToObject(sc->card, "skipped", cJSON_CreateArray());
 	cJSON_ArrayForEach(c, d->skipped) {
-		const char *r = cJSON_GetStringValue(
-			cJSON_GetObjectItemCaseSensitive(c, "reason"));
-
-		/* Inactive steps are the playbook's doing, not the trainee's. */
-		if (r && strstr(r, "when condition"))
+		if (!counts_as_skipped(s, c))
 			continue;
 		cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(
 			sc->card, "skipped"), cJSON_Duplicate(c, 1));
 		n++;
 	}
 	cJSON_AddItemToObject(sc->card, "na", cJSON_Duplicate(d->na, 1));
-	snprintf(why, sizeof(why), "%d optional left open", n);
+	snprintf(why, sizeof(why), "%d optional check(s) left open", n);
 	award(sc, "checks", 10 - 2 * n, 10, why);
 }
 
@@ -1294,7 +1308,7 @@ drill_scorecard_json(const struct session *s)
 	score_rto(s, d, &sc);
 	score_phases(s, d, &sc);
 	score_verifications(s, &sc);
-	score_checks(d, &sc);
+	score_checks(s, d, &sc);
 	score_approvals(s, &sc);
 	score_confirmations(s, &sc);
 	score_predictions(s, d, &sc);

@@ -13,7 +13,8 @@
  *   phases       10  shared by the phases that have a target
  *   verifications 20 required run/probe steps of verify: each one marked
  *                    n/a costs its share and 5 more, and is listed
- *   checks       10  minus 2 per optional step left open (skipped)
+ *   checks       10  minus 2 per optional check left open (an optional
+ *                    run step is a fallback and never counts)
  *   approvals    10  every role of every active approval obtained
  *   confirmations 10 minus 5 per mistyped confirmation
  *   predictions  10  share of the asked-for predictions that were right

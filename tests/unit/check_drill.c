@@ -420,13 +420,14 @@ START_TEST(test_scorecard_expected_decision_followed)
 	ck_assert_int_eq(criterion(card, "decision"), 30);
 	ck_assert_int_eq(criterion(card, "rto"), 20);
 	ck_assert_int_eq(criterion(card, "phases"), 10);
-	/* a.opt left open, a.push failed and left: two skipped. */
-	ck_assert_int_eq(criterion(card, "checks"), 6);
+	/* a.opt, an optional check, left open costs 2; a.push, an optional
+	 * run step that failed and was left, is a fallback and costs none. */
+	ck_assert_int_eq(criterion(card, "checks"), 8);
 	ck_assert_int_eq(criterion(card, "approvals"), 10);
 	ck_assert_int_eq(criterion(card, "confirmations"), 5);
 	ck_assert_int_eq(criterion(card, "predictions"), 10);
 	ck_assert_int_eq(cJSON_GetObjectItemCaseSensitive(card, "score")->valueint,
-			 91);
+			 93);
 	p = prediction_of(card, "a.push");
 	ck_assert(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(p, "right")));
 	ck_assert_int_eq(cJSON_GetObjectItemCaseSensitive(p, "exit")->valueint, 1);
@@ -461,7 +462,7 @@ START_TEST(test_scorecard_expected_decision_not_followed)
 	ck_assert_int_eq(criterion(card, "rto"), 0);
 	ck_assert_int_eq(criterion(card, "phases"), 5);	/* execute met */
 	ck_assert_int_eq(cJSON_GetObjectItemCaseSensitive(card, "score")->valueint,
-			 36);
+			 38);
 	cJSON_Delete(card);
 	fx_done(&f);
 }
