@@ -800,6 +800,54 @@ drill_world_patch(struct session *s, struct step_rt *rt, const char *actor,
 	return session_record(s, actor, "drill.world", rt->def->id, p, err);
 }
 
+/* --- the game master's live controls -------------------------------------------------- */
+
+static char *
+inject_ids(const struct pb_scenario *sc)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t i = 0; i < sc->n_injects; i++)
+		strbuf_addf(&sb, "%s%s", i ? ", " : "", sc->injects[i].id);
+	return strbuf_detach(&sb);
+}
+
+int
+drill_act_inject(struct session *s, struct step_rt *rt, const struct action *a,
+		 const char *actor, struct err *err)
+{
+	struct drill *d = s->drill;
+	ssize_t i;
+	cJSON *p;
+	char *ids;
+
+	(void)rt;
+	if (s->mode != SESSION_DRILL)
+		return err_set(err, ERR_STATE, "inject %s: injections belong "
+			       "to drills", a->name);
+	if (!d || !d->sc || !d->sc->n_injects)
+		return err_set(err, ERR_NOTFOUND, "inject %s: this drill's "
+			       "scenario has no injections", a->name);
+	i = inject_index(d, a->name);
+	if (i < 0) {
+		ids = inject_ids(d->sc);
+		err_set(err, ERR_NOTFOUND, "inject %s: scenario %s has no "
+			"injection of that name (it has: %s)", a->name,
+			d->sc->id, ids);
+		free(ids);
+		return -1;
+	}
+	if (d->fired[i])
+		return err_set(err, ERR_STATE, "inject %s: it has fired "
+			       "already", a->name);
+	if (s->complete)
+		return err_set(err, ERR_STATE, "inject %s: the drill is "
+			       "complete", a->name);
+	p = inject_payload(&d->sc->injects[i]);
+	cJSON_AddStringToObject(p, "fired_by", "game master");
+	return session_record(s, actor, "drill.inject", NULL, p, err);
+}
+
 /* --- pace and clone switches -------------------------------------------------------------- */
 
 int

@@ -138,6 +138,14 @@ int drill_act_predict(struct session *s, struct step_rt *rt,
 		      const struct action *a, const char *actor,
 		      struct err *err);
 
+/* Handler of `inject ID`: a game master fires the scenario's injection
+ * ID now, whatever its at/after says (journalled as drill.inject with
+ * fired_by). Refused outside a drill, for an unknown id (the message
+ * lists the scenario's), once it has fired, or after completion. */
+int drill_act_inject(struct session *s, struct step_rt *rt,
+		     const struct action *a, const char *actor,
+		     struct err *err);
+
 /* Refuse (-1, ERR_STATE with the predict command to type) a drill run of
  * a step that asks for a prediction and has none; 0 otherwise. */
 int drill_check_prediction(const struct session *s, const struct step_rt *rt,

@@ -896,6 +896,7 @@ static const struct act_rule rules[ACT_COUNT] = {
 	[ACT_QUIT] = { 0, 0, NULL, act_quit },
 	[ACT_PREDICT] = { K(RUN), S(OPEN) | S(FAILED) | S(DONE), "run",
 			  drill_act_predict },
+	[ACT_INJECT] = { 0, 0, NULL, drill_act_inject },
 };
 
 static void
