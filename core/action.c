@@ -29,7 +29,7 @@ static const int max_args[ACT_COUNT] = {
 	[ACT_SET] = 2, [ACT_TICK] = 2, [ACT_NA] = 2, [ACT_RUN] = 1,
 	[ACT_CANCEL] = 1, [ACT_CONFIRM] = 2, [ACT_CHOOSE] = 3,
 	[ACT_APPROVE] = 4, [ACT_SEND] = 1, [ACT_NOTE] = 1, [ACT_NEXT] = 0,
-	[ACT_QUIT] = 0, [ACT_PREDICT] = 2,
+	[ACT_QUIT] = 0, [ACT_PREDICT] = 2, [ACT_INJECT] = 1,
 };
 
 const char *
@@ -144,6 +144,9 @@ assign_args(struct action *a, char **args)
 		break;
 	case ACT_NOTE:
 		a->text = args[0];
+		break;
+	case ACT_INJECT:
+		a->name = args[0];
 		break;
 	default:
 		a->step = args[0];

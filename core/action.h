@@ -1,5 +1,6 @@
 /* The one vocabulary of actions that changes a session (set, tick, na,
- * run, confirm, choose, approve, send, note, next, quit, predict), and the parser
+ * run, confirm, choose, approve, send, note, next, quit, predict, inject),
+ * and the parser
  * of its text form used by batch mode and `rewind approve`. */
 #ifndef REWIND_CORE_ACTION_H
 #define REWIND_CORE_ACTION_H
@@ -19,7 +20,8 @@ struct err;
 	X(ACT_NOTE, "note", "note TEXT", 1, 1)                              \
 	X(ACT_NEXT, "next", "next", 0, 0)                                   \
 	X(ACT_QUIT, "quit", "quit", 0, 0)                                   \
-	X(ACT_PREDICT, "predict", "predict STEP TEXT", 2, 1)
+	X(ACT_PREDICT, "predict", "predict STEP TEXT", 2, 1)               \
+	X(ACT_INJECT, "inject", "inject ID", 1, 0)
 
 enum action_kind {
 #define X(id, name, usage, min_args, rest) id,
@@ -32,7 +34,8 @@ enum action_kind {
  * set: name, value; tick: step, text (note); na: step, text (reason);
  * run/cancel/send: step; confirm: step, text; choose: step, option, text;
  * approve: step, role, name (the approver), text (comment); note: text;
- * predict: step, text (what the trainee expects the run to do). */
+ * predict: step, text (what the trainee expects the run to do);
+ * inject: name (the scenario's injection a game master fires). */
 struct action {
 	enum action_kind kind;
 	char *step;

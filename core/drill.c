@@ -24,10 +24,12 @@
 #include "loop.h"
 #include "redact.h"
 #include "runner.h"
+#include "sanitize.h"
 #include "session_int.h"
 #include "sources.h"
 #include "strbuf.h"
 #include "testhook.h"
+#include "world.h"
 #include "xalloc.h"
 
 #define FIRST_LINES 3
@@ -67,7 +69,9 @@ struct drill {
 	int64_t complete_wall;
 	cJSON *skipped;		/* [{step, reason}] */
 	cJSON *na;		/* [{step, reason}] */
+	cJSON *reasons;		/* {decide step: the operator's reason} */
 	struct clone_note *notes;	/* per step */
+	char **world_out;	/* per step: the world's last output */
 	char *clone_dir;
 	int clone_tried;	/* made (or failed) once: never again */
 	struct err clone_err;	/* why it could not be made */
@@ -87,8 +91,10 @@ drill_get(struct session *s)
 	d->preds = xcalloc(s->n_steps + 1, sizeof(*d->preds));
 	d->finished = xcalloc(s->n_steps + 1, 1);
 	d->notes = xcalloc(s->n_steps + 1, sizeof(*d->notes));
+	d->world_out = xcalloc(s->n_steps + 1, sizeof(*d->world_out));
 	d->skipped = cJSON_CreateArray();
 	d->na = cJSON_CreateArray();
+	d->reasons = cJSON_CreateObject();
 	d->state = cJSON_CreateObject();
 	s->drill = d;
 	return d;
@@ -128,15 +134,18 @@ drill_free(struct session *s)
 		free(d->preds[i].text);
 		free(d->preds[i].first_lines);
 		free(d->notes[i].why);
+		free(d->world_out[i]);
 	}
 	free(d->preds);
 	free(d->notes);
+	free(d->world_out);
 	free(d->finished);
 	free(d->fired);
 	free(d->timers);
 	cJSON_Delete(d->state);
 	cJSON_Delete(d->skipped);
 	cJSON_Delete(d->na);
+	cJSON_Delete(d->reasons);
 	free(d);
 	s->drill = NULL;
 }
@@ -164,6 +173,7 @@ drill_copy(const struct drill *d, size_t n_steps, size_t n_injects)
 			xstrdup_or_null(d->preds[i].first_lines);
 	}
 	c->notes = xcalloc(n_steps + 1, sizeof(*c->notes));
+	c->world_out = xcalloc(n_steps + 1, sizeof(*c->world_out));
 	for (size_t i = 0; i < n_steps; i++) {
 		c->notes[i].real = d->notes[i].real;
 		c->notes[i].why = xstrdup_or_null(d->notes[i].why);
@@ -176,6 +186,7 @@ drill_copy(const struct drill *d, size_t n_steps, size_t n_injects)
 	c->complete_wall = d->complete_wall;
 	c->skipped = cJSON_Duplicate(d->skipped, 1);
 	c->na = cJSON_Duplicate(d->na, 1);
+	c->reasons = cJSON_Duplicate(d->reasons, 1);
 	return c;
 }
 
@@ -202,6 +213,9 @@ drill_snapshot_free(struct drill *snap, size_t n_steps)
 		free(snap->preds[i].first_lines);
 		free(snap->notes[i].why);
 	}
+	for (size_t i = 0; i < n_steps; i++)
+		free(snap->world_out[i]);
+	free(snap->world_out);
 	free(snap->preds);
 	free(snap->notes);
 	free(snap->finished);
@@ -210,6 +224,7 @@ drill_snapshot_free(struct drill *snap, size_t n_steps)
 	cJSON_Delete(snap->state);
 	cJSON_Delete(snap->skipped);
 	cJSON_Delete(snap->na);
+	cJSON_Delete(snap->reasons);
 	free(snap);
 }
 
@@ -317,6 +332,24 @@ apply_inject(struct drill *d, const struct pb_inject *in)
 	}
 }
 
+cJSON *
+drill_world_start(const struct playbook *pb, const struct pb_scenario *sc)
+{
+	cJSON *state = pb->drill_state_json ? cJSON_Parse(pb->drill_state_json)
+					    : NULL;
+	cJSON *patch = sc && sc->state_json ? cJSON_Parse(sc->state_json)
+					    : NULL;
+
+	if (!cJSON_IsObject(state)) {
+		cJSON_Delete(state);
+		state = cJSON_CreateObject();
+	}
+	if (patch)
+		merge_patch(state, patch);
+	cJSON_Delete(patch);
+	return state;
+}
+
 /* The world at the start: SCENARIO's state (the session.started event
  * is seen before the session itself reads it). */
 static void
@@ -327,10 +360,7 @@ start_world(struct session *s, struct drill *d, int64_t wall,
 	d->phase_start[PHASE_ASSESS] = wall;
 	d->sc = scenario ? playbook_find_scenario(s->pb, scenario) : NULL;
 	cJSON_Delete(d->state);
-	d->state = d->sc && d->sc->state_json ? cJSON_Parse(d->sc->state_json)
-					      : NULL;
-	if (!d->state)
-		d->state = cJSON_CreateObject();
+	d->state = drill_world_start(s->pb, d->sc);
 	free(d->fired);
 	free(d->timers);
 	d->fired = xcalloc(d->sc ? d->sc->n_injects + 1 : 1, 1);
@@ -470,6 +500,31 @@ note_inject(struct session *s, struct drill *d, const struct journal_event *ev)
 		sources_set_state(s->sources, d->state);
 }
 
+/* A command changed the world: the event holds the whole new state. */
+static void
+note_world(struct session *s, struct drill *d, const struct journal_event *ev)
+{
+	const cJSON *state = cJSON_GetObjectItemCaseSensitive(ev->payload,
+							      "state");
+
+	if (!cJSON_IsObject(state))
+		return;
+	cJSON_Delete(d->state);
+	d->state = cJSON_Duplicate(state, 1);
+	if (s->sources)
+		sources_set_state(s->sources, d->state);
+}
+
+static void
+note_reason(struct drill *d, const struct journal_event *ev)
+{
+	if (!ev->step)
+		return;
+	cJSON_DeleteItemFromObjectCaseSensitive(d->reasons, ev->step);
+	cJSON_AddStringToObject(d->reasons, ev->step, pstr(ev, "reason")
+				? pstr(ev, "reason") : "");
+}
+
 void
 drill_observe(struct session *s, const struct journal_event *ev)
 {
@@ -494,6 +549,10 @@ drill_observe(struct session *s, const struct journal_event *ev)
 		note_predicted(s, d, ev);
 	else if (strcmp(t, "drill.inject") == 0)
 		note_inject(s, d, ev);
+	else if (strcmp(t, "decision.made") == 0)
+		note_reason(d, ev);
+	else if (strcmp(t, "drill.world") == 0)
+		note_world(s, d, ev);
 	else if (strcmp(t, "drill.clone") == 0)
 		d->clone_off = !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
 			ev->payload, "real_in_clone"));
@@ -501,8 +560,8 @@ drill_observe(struct session *s, const struct journal_event *ev)
 
 /* --- firing injections ----------------------------------------------------------------- */
 
-static char *
-describe_inject(const struct pb_inject *in)
+char *
+drill_describe_inject(const struct pb_inject *in)
 {
 	struct strbuf sb = STRBUF_INIT;
 	size_t n = 0;
@@ -531,7 +590,7 @@ static cJSON *
 inject_payload(const struct pb_inject *in)
 {
 	cJSON *p = cJSON_CreateObject();
-	char *what = describe_inject(in);
+	char *what = drill_describe_inject(in);
 
 	cJSON_AddStringToObject(p, "id", in->id);
 	cJSON_AddStringToObject(p, "what", what);
@@ -683,6 +742,112 @@ drill_act_predict(struct session *s, struct step_rt *rt,
 	return session_record(s, actor, "step.predicted", rt->def->id, p, err);
 }
 
+/* --- the world answers commands ------------------------------------------------------- */
+
+static const char *
+world_var(const char *name, const void *arg)
+{
+	return session_var(arg, name);
+}
+
+int
+drill_world_run(struct session *s, struct step_rt *rt, const char *actor,
+		const char **output, int *exit_code, struct err *err)
+{
+	struct drill *d = drill_get(s);
+	ssize_t i = rt - s->steps;
+	cJSON *next = cJSON_Duplicate(d->state, 1), *p;
+	struct world_run run = { 0 };
+	int rc = 0;
+
+	if (!rt->def->run || !world_simulate(next, rt->def->run, world_var, s,
+					     &run)) {
+		cJSON_Delete(next);
+		return 0;
+	}
+	free(d->world_out[i]);
+	d->world_out[i] = run.output;
+	*output = run.output;
+	*exit_code = run.exit_code;
+	if (!run.changed) {
+		cJSON_Delete(next);
+		return 1;
+	}
+	p = cJSON_CreateObject();
+	cJSON_AddStringToObject(p, "by", rt->def->id);
+	cJSON_AddItemToObject(p, "state", next);
+	rc = session_record(s, actor, "drill.world", rt->def->id, p, err);
+	return rc < 0 ? -1 : 1;
+}
+
+int
+drill_world_patch(struct session *s, struct step_rt *rt, const char *actor,
+		  struct err *err)
+{
+	struct drill *d = drill_get(s);
+	cJSON *next = cJSON_Duplicate(d->state, 1);
+	cJSON *patch = cJSON_Parse(rt->def->drill.state_json), *p;
+
+	merge_patch(next, patch);
+	cJSON_Delete(patch);
+	if (cJSON_Compare(next, d->state, 1)) {
+		cJSON_Delete(next);
+		return 0;
+	}
+	p = cJSON_CreateObject();
+	cJSON_AddStringToObject(p, "by", rt->def->id);
+	cJSON_AddItemToObject(p, "state", next);
+	return session_record(s, actor, "drill.world", rt->def->id, p, err);
+}
+
+/* --- the game master's live controls -------------------------------------------------- */
+
+static char *
+inject_ids(const struct pb_scenario *sc)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t i = 0; i < sc->n_injects; i++)
+		strbuf_addf(&sb, "%s%s", i ? ", " : "", sc->injects[i].id);
+	return strbuf_detach(&sb);
+}
+
+int
+drill_act_inject(struct session *s, struct step_rt *rt, const struct action *a,
+		 const char *actor, struct err *err)
+{
+	struct drill *d = s->drill;
+	ssize_t i;
+	cJSON *p;
+	char *ids;
+
+	(void)rt;
+	if (s->mode != SESSION_DRILL)
+		return err_set(err, ERR_STATE, "inject %s: injections belong "
+			       "to drills", a->name);
+	if (!d || !d->sc || !d->sc->n_injects)
+		return err_set(err, ERR_NOTFOUND, "inject %s: this drill's "
+			       "scenario has no injections", a->name);
+	i = inject_index(d, a->name);
+	if (i < 0) {
+		ids = inject_ids(d->sc);
+		err_set(err, ERR_NOTFOUND, "inject %s: scenario %s has no "
+			"injection of that name (it has: %s)", a->name,
+			d->sc->id, ids);
+		free(ids);
+		return -1;
+	}
+	if (d->fired[i])
+		return err_set(err, ERR_STATE, "inject %s: it has fired "
+			       "already", a->name);
+	if (s->complete)
+		return err_set(err, ERR_STATE, "inject %s: the drill is "
+			       "complete", a->name);
+	p = inject_payload(&d->sc->injects[i]);
+	cJSON_AddStringToObject(p, "fired_by", "game master");
+	return session_record(s, actor, "drill.inject", NULL, p, err);
+}
+
 /* --- pace and clone switches -------------------------------------------------------------- */
 
 int
@@ -769,21 +934,51 @@ struct score {
 	int total, max;
 };
 
+static cJSON *
+criterion_item(struct score *sc, const char *name, const char *why)
+{
+	cJSON *c = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(c, "name", name);
+	cJSON_AddStringToObject(c, "why", why);
+	cJSON_AddItemToArray(sc->criteria, c);
+	return c;
+}
+
 static void
 award(struct score *sc, const char *name, int points, int max,
       const char *why)
 {
-	cJSON *c = cJSON_CreateObject();
+	cJSON *c = criterion_item(sc, name, why);
 
 	if (points < 0)
 		points = 0;
-	cJSON_AddStringToObject(c, "name", name);
 	cJSON_AddNumberToObject(c, "points", points);
 	cJSON_AddNumberToObject(c, "max", max);
-	cJSON_AddStringToObject(c, "why", why);
-	cJSON_AddItemToArray(sc->criteria, c);
+	cJSON_AddBoolToObject(c, "applies", 1);
 	sc->total += points;
 	sc->max += max;
+}
+
+/* A criterion this drill gives no chance to meet: listed with the reason,
+ * left out of the total, so no point is ever given for nothing. */
+static void
+leave_out(struct score *sc, const char *name, const char *why)
+{
+	cJSON *c = criterion_item(sc, name, why);
+
+	cJSON_AddNullToObject(c, "points");
+	cJSON_AddNullToObject(c, "max");
+	cJSON_AddBoolToObject(c, "applies", 0);
+}
+
+static void
+add_str_or_null(cJSON *o, const char *key, const char *value)
+{
+	if (value)
+		cJSON_AddStringToObject(o, key, value);
+	else
+		cJSON_AddNullToObject(o, key);
 }
 
 static void
@@ -797,7 +992,7 @@ score_decision(const struct session *s, const struct drill *d,
 	char why[512];
 
 	if (!scen || !scen->expect_step) {
-		award(sc, "decision", 30, 30, "no expected decision");
+		leave_out(sc, "decision", "no expected decision");
 		return;
 	}
 	rt = session_find_step(s, scen->expect_step);
@@ -806,14 +1001,15 @@ score_decision(const struct session *s, const struct drill *d,
 	e = cJSON_AddObjectToObject(sc->card, "expected");
 	cJSON_AddStringToObject(e, "step", scen->expect_step);
 	cJSON_AddStringToObject(e, "option", scen->expect_option);
-	if (rt && rt->option)
-		cJSON_AddStringToObject(e, "chosen", rt->option);
-	else
-		cJSON_AddNullToObject(e, "chosen");
+	add_str_or_null(e, "rationale", scen->expect_rationale);
+	add_str_or_null(e, "chosen", rt ? rt->option : NULL);
+	add_str_or_null(e, "reason", cJSON_GetStringValue(
+		cJSON_GetObjectItemCaseSensitive(d->reasons,
+						 scen->expect_step)));
 	cJSON_AddBoolToObject(e, "followed", followed);
-	snprintf(why, sizeof(why), "%s: expected %s, chose %s",
-		 scen->expect_step, scen->expect_option,
-		 rt && rt->option ? rt->option : "nothing");
+	snprintf(why, sizeof(why), "chose %s%s",
+		 rt && rt->option ? rt->option : "nothing",
+		 followed ? "" : " (not the expected)");
 	award(sc, "decision", followed ? 30 : 0, 30, why);
 }
 
@@ -840,13 +1036,13 @@ score_rto(const struct session *s, const struct drill *d, struct score *sc)
 				(double)(total / 1000000));
 	if (!rto) {
 		cJSON_AddNullToObject(sc->card, "rto_seconds");
-		award(sc, "rto", 20, 20, "no recovery-time target");
+		leave_out(sc, "rto", "no target");
 		return;
 	}
 	cJSON_AddNumberToObject(sc->card, "rto_seconds",
 				(double)(rto / 1000000));
 	cJSON_AddBoolToObject(sc->card, "within_rto", total <= rto);
-	snprintf(why, sizeof(why), "%lld s against a target of %lld s",
+	snprintf(why, sizeof(why), "%lld s of %lld s",
 		 (long long)(total / 1000000), (long long)(rto / 1000000));
 	award(sc, "rto", total <= rto ? 20 : 0, 20, why);
 }
@@ -876,13 +1072,78 @@ score_phases(const struct session *s, const struct drill *d,
 		}
 		cJSON_AddItemToArray(arr, o);
 	}
-	snprintf(why, sizeof(why), "%d of %d phase targets met", met, targets);
-	award(sc, "phases", targets ? 10 * met / targets : 10, 10,
-	      targets ? why : "no phase targets");
+	if (!targets) {
+		leave_out(sc, "phases", "no targets");
+		return;
+	}
+	snprintf(why, sizeof(why), "%d of %d met", met, targets);
+	award(sc, "phases", 10 * met / targets, 10, why);
+}
+
+/* A required step of the verify phase that checks something by running:
+ * marking it n/a leaves the recovery unproven. */
+static int
+is_required_verification(const struct session *s, const struct step_rt *rt)
+{
+	enum step_kind k = rt->def->kind;
+
+	return rt->phase == PHASE_VERIFY && rt->def->required &&
+	       (k == STEP_KIND_RUN || k == STEP_KIND_PROBE) &&
+	       session_step_active(s, rt);
 }
 
 static void
-score_checks(const struct drill *d, struct score *sc)
+score_verifications(const struct session *s, struct score *sc)
+{
+	cJSON *arr = cJSON_AddArrayToObject(sc->card, "unverified");
+	int n = 0, n_na = 0;
+	char why[96];
+
+	for (size_t i = 0; i < s->n_steps; i++) {
+		const struct step_rt *rt = &s->steps[i];
+		cJSON *o;
+
+		if (!is_required_verification(s, rt))
+			continue;
+		n++;
+		if (rt->state != STEP_NA)
+			continue;
+		n_na++;
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "step", rt->def->id);
+		cJSON_AddStringToObject(o, "reason", rt->na_reason
+					? rt->na_reason : "");
+		cJSON_AddItemToArray(arr, o);
+	}
+	if (!n) {
+		leave_out(sc, "verifications", "none required");
+		return;
+	}
+	snprintf(why, sizeof(why), "%d of %d marked n/a", n_na, n);
+	award(sc, "verifications", 20 - 20 * n_na / n - (n_na ? 5 : 0), 20,
+	      why);
+}
+
+/* Whether a skipped step counts against the trainee: an optional
+ * checklist item left open does; an inactive step is the playbook's
+ * doing, and an optional run step is a fallback (a forced checkout, a
+ * retry) that a good operator leaves alone unless it is needed. */
+static int
+counts_as_skipped(const struct session *s, const cJSON *item)
+{
+	const char *r = cJSON_GetStringValue(
+		cJSON_GetObjectItemCaseSensitive(item, "reason"));
+	const struct step_rt *rt = session_find_step(s, cJSON_GetStringValue(
+		cJSON_GetObjectItemCaseSensitive(item, "step")));
+
+	if (r && strstr(r, "when condition"))
+		return 0;
+	return !rt || rt->def->kind == STEP_KIND_CHECK;
+}
+
+static void
+score_checks(const struct session *s, const struct drill *d,
+	     struct score *sc)
 {
 	int n = 0;
 	const cJSON *c;
@@ -890,19 +1151,14 @@ score_checks(const struct drill *d, struct score *sc)
 
 	cJSON_AddItemToObject(sc->card, "skipped", cJSON_CreateArray());
 	cJSON_ArrayForEach(c, d->skipped) {
-		const char *r = cJSON_GetStringValue(
-			cJSON_GetObjectItemCaseSensitive(c, "reason"));
-
-		/* Inactive steps are the playbook's doing, not the trainee's. */
-		if (r && strstr(r, "when condition"))
+		if (!counts_as_skipped(s, c))
 			continue;
 		cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(
 			sc->card, "skipped"), cJSON_Duplicate(c, 1));
 		n++;
 	}
 	cJSON_AddItemToObject(sc->card, "na", cJSON_Duplicate(d->na, 1));
-	snprintf(why, sizeof(why), "%d optional step(s) left open, %d marked "
-		 "n/a", n, cJSON_GetArraySize(d->na));
+	snprintf(why, sizeof(why), "%d optional check(s) left open", n);
 	award(sc, "checks", 10 - 2 * n, 10, why);
 }
 
@@ -925,7 +1181,7 @@ static void
 score_approvals(const struct session *s, struct score *sc)
 {
 	cJSON *arr = cJSON_AddArrayToObject(sc->card, "approvals");
-	int missing = 0;
+	int missing = 0, roles = 0;
 
 	for (size_t i = 0; i < s->n_steps; i++) {
 		const struct step_rt *rt = &s->steps[i];
@@ -946,11 +1202,25 @@ score_approvals(const struct session *s, struct score *sc)
 			cJSON_AddItemToObject(o, "names", names);
 			cJSON_AddItemToArray(arr, o);
 			missing += have < rt->def->roles[r].count;
+			roles++;
 		}
 	}
+	if (!roles) {
+		leave_out(sc, "approvals", "none needed");
+		return;
+	}
 	award(sc, "approvals", missing ? 0 : 10, 10, missing
-	      ? "some required approvals were not obtained"
-	      : "every required approval obtained");
+	      ? "some missing" : "all obtained");
+}
+
+static int
+has_destructive_step(const struct session *s)
+{
+	for (size_t i = 0; i < s->n_steps; i++)
+		if (s->steps[i].def->destructive &&
+		    session_step_active(s, &s->steps[i]))
+			return 1;
+	return 0;
 }
 
 static void
@@ -971,10 +1241,13 @@ score_confirmations(const struct session *s, struct score *sc)
 		cJSON_AddItemToArray(arr, o);
 		n += s->steps[i].n_mistyped;
 	}
-	snprintf(why, sizeof(why), "%d confirmation(s) mistyped", n);
+	if (!n && !has_destructive_step(s)) {
+		leave_out(sc, "confirmations", "none asked");
+		return;
+	}
+	snprintf(why, sizeof(why), "%d mistyped", n);
 	award(sc, "confirmations", 10 - 5 * n, 10, why);
 }
-
 enum verdict { V_NONE, V_OK, V_FAIL, V_EXIT };
 
 /* What a prediction's first words say about the run. */
@@ -1041,22 +1314,26 @@ score_predictions(const struct session *s, const struct drill *d,
 		  struct score *sc)
 {
 	cJSON *arr = cJSON_AddArrayToObject(sc->card, "predictions");
-	int judged = 0, right = 0;
-	char why[64];
+	int judged = 0, right = 0, asked = 0;
+	char why[128];
 
 	for (size_t i = 0; i < s->n_steps; i++) {
 		int r;
 
 		if (!d->preds[i].text)
 			continue;
+		asked += asks_prediction(s, &s->steps[i]);
 		r = prediction_item(&d->preds[i], s->steps[i].def->id, arr);
 		judged += r >= 0;
 		right += r > 0;
 	}
-	snprintf(why, sizeof(why), "%d of %d judged predictions right", right,
-		 judged);
-	award(sc, "predictions", judged ? 10 * right / judged : 10, 10,
-	      judged ? why : "no judged predictions");
+	if (!asked) {
+		leave_out(sc, "predictions", "none asked");
+		return;
+	}
+	snprintf(why, sizeof(why), "%d of %d right%s", right, asked,
+		 judged < asked ? " (say ok, fails or exit N)" : "");
+	award(sc, "predictions", 10 * right / asked, 10, why);
 }
 
 cJSON *
@@ -1078,7 +1355,8 @@ drill_scorecard_json(const struct session *s)
 	score_decision(s, d, &sc);
 	score_rto(s, d, &sc);
 	score_phases(s, d, &sc);
-	score_checks(d, &sc);
+	score_verifications(s, &sc);
+	score_checks(s, d, &sc);
 	score_approvals(s, &sc);
 	score_confirmations(s, &sc);
 	score_predictions(s, d, &sc);
@@ -1146,4 +1424,184 @@ session_set_drill_clone(struct session *s, int allowed, struct err *err)
 	p = cJSON_CreateObject();
 	cJSON_AddBoolToObject(p, "real_in_clone", allowed);
 	return session_record(s, s->operator, "drill.clone", NULL, p, err);
+}
+
+/* --- the score card as a table --------------------------------------------------------------- */
+
+static const char *
+str_of(const cJSON *o, const char *key)
+{
+	const char *v = cJSON_GetStringValue(
+		cJSON_GetObjectItemCaseSensitive(o, key));
+
+	return v ? v : "";
+}
+
+static int
+int_of(const cJSON *o, const char *key)
+{
+	const cJSON *n = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsNumber(n) ? n->valueint : 0;
+}
+
+/* KEY's text, sanitised (it may hold what an operator typed); caller
+ * frees. */
+static char *
+clean_of(const cJSON *o, const char *key)
+{
+	const char *v = str_of(o, key);
+
+	return sanitize_text(v, strlen(v));
+}
+
+static void
+row(struct strbuf *out, int md, const char *a, const char *b, const char *c)
+{
+	if (md)
+		strbuf_addf(out, "| %s | %s | %s |\n", a, b, c);
+	else
+		strbuf_addf(out, "%-13s %7s  %s\n", a, b, c);
+}
+
+static void
+render_criteria(const cJSON *card, int md, struct strbuf *out)
+{
+	const cJSON *c;
+
+	if (!cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(card,
+								 "criteria")))
+		return;
+	row(out, md, "criterion", "points", "why");
+	if (md)
+		strbuf_adds(out, "|---|---:|---|\n");
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(card,
+							       "criteria")) {
+		char pts[32];
+		char *why = clean_of(c, "why");
+
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "applies")))
+			snprintf(pts, sizeof(pts), "%d / %d",
+				 int_of(c, "points"), int_of(c, "max"));
+		else
+			snprintf(pts, sizeof(pts), "n/a");
+		row(out, md, str_of(c, "name"), pts, why);
+		free(why);
+	}
+}
+
+static void
+render_decision(const cJSON *card, int md, struct strbuf *out)
+{
+	const cJSON *e = cJSON_GetObjectItemCaseSensitive(card, "expected");
+	char *reason, *rationale;
+
+	if (!e)
+		return;
+	reason = clean_of(e, "reason");
+	rationale = clean_of(e, "rationale");
+	strbuf_addf(out, "\n%sDecision at %s%s\n%s", md ? "### " : "",
+		    str_of(e, "step"), md ? "" : ":", md ? "\n" : "");
+	row(out, md, "", "option", "reason");
+	if (md)
+		strbuf_adds(out, "|---|---|---|\n");
+	row(out, md, "expected", str_of(e, "option"), *rationale ? rationale
+	    : "(the scenario gives none)");
+	row(out, md, "chosen", *str_of(e, "chosen") ? str_of(e, "chosen")
+	    : "nothing", *reason ? reason : "(none given)");
+	free(reason);
+	free(rationale);
+}
+
+static void
+render_phases(const cJSON *card, int md, struct strbuf *out)
+{
+	const cJSON *p;
+
+	if (!cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(card,
+								 "phases")))
+		return;
+	strbuf_addf(out, "\n%sTime per phase%s\n%s", md ? "### " : "",
+		    md ? "" : ":", md ? "\n" : "");
+	row(out, md, "phase", "took", "target");
+	if (md)
+		strbuf_adds(out, "|---|---:|---|\n");
+	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(card, "phases")) {
+		char took[32], target[64];
+		const cJSON *t = cJSON_GetObjectItemCaseSensitive(
+			p, "target_seconds");
+
+		snprintf(took, sizeof(took), "%d s", int_of(p, "seconds"));
+		if (t)
+			snprintf(target, sizeof(target), "%d s, %s",
+				 int_of(p, "target_seconds"),
+				 cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+					 p, "within")) ? "met" : "MISSED");
+		else
+			snprintf(target, sizeof(target), "none");
+		row(out, md, str_of(p, "phase"), took, target);
+	}
+}
+
+/* A list of {step, reason} under TITLE, when it has any. */
+static void
+render_steps(const cJSON *card, const char *key, const char *title, int md,
+	     struct strbuf *out)
+{
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(card, key);
+	const cJSON *it;
+
+	if (!cJSON_GetArraySize(list))
+		return;
+	strbuf_addf(out, "\n%s%s%s\n%s", md ? "### " : "", title, md ? "" : ":",
+		    md ? "\n" : "");
+	cJSON_ArrayForEach(it, list) {
+		char *why = clean_of(it, "reason");
+
+		strbuf_addf(out, "%s%s: %s\n", md ? "- " : "  ",
+			    str_of(it, "step"), why);
+		free(why);
+	}
+}
+
+static void
+render_predictions(const cJSON *card, int md, struct strbuf *out)
+{
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(card,
+							     "predictions");
+	const cJSON *p;
+
+	if (!cJSON_GetArraySize(list))
+		return;
+	strbuf_addf(out, "\n%sPredictions%s\n%s", md ? "### " : "",
+		    md ? "" : ":", md ? "\n" : "");
+	row(out, md, "step", "judged", "prediction");
+	if (md)
+		strbuf_adds(out, "|---|---|---|\n");
+	cJSON_ArrayForEach(p, list) {
+		const cJSON *right = cJSON_GetObjectItemCaseSensitive(p, "right");
+		char *text = clean_of(p, "text");
+
+		row(out, md, str_of(p, "step"), cJSON_IsTrue(right) ? "right"
+		    : cJSON_IsFalse(right) ? "wrong" : "unjudged", text);
+		free(text);
+	}
+}
+
+void
+drill_scorecard_render(const cJSON *card, int markdown, struct strbuf *out)
+{
+	int md = markdown;
+
+	strbuf_addf(out, "%sScore: %d", md ? "**" : "", int_of(card, "score"));
+	if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(card, "max")))
+		strbuf_addf(out, " / %d", int_of(card, "max"));
+	strbuf_addf(out, "%s\n%s", md ? "**" : "", md ? "\n" : "");
+	render_criteria(card, md, out);
+	render_decision(card, md, out);
+	render_steps(card, "unverified", "Required verifications marked n/a "
+		     "(not proven)", md, out);
+	render_steps(card, "skipped", "Optional steps left open", md, out);
+	render_phases(card, md, out);
+	render_predictions(card, md, out);
 }

@@ -4,21 +4,22 @@
  * it is rebuilt from the journal (drill.inject, step.predicted), so a
  * resumed drill neither loses nor repeats anything.
  *
- * Score card (drill.scorecard event and DIR/scorecard.json), 100 points:
+ * Score card (drill.scorecard event and DIR/scorecard.json). A criterion
+ * the drill gave no chance to meet is listed with applies false and null
+ * points, and left out of score and max (see rewind-playbook(5)):
  *   decision     30  the scenario's expected option chosen at its decide
- *                    step (no expectation: awarded)
- *   rto          20  completed within the recovery-time target (none: awarded)
- *   phases       10  shared equally by the phases that have a target,
- *                    each earned when the phase took no longer (none: awarded)
- *   checks       10  minus 2 per optional step left open (skipped); n/a
- *                    with a reason costs nothing but is listed
+ *                    step (applies with an expectation)
+ *   rto          20  completed within the recovery-time target
+ *   phases       10  shared by the phases that have a target
+ *   verifications 20 required run/probe steps of verify: each one marked
+ *                    n/a costs its share and 5 more, and is listed
+ *   checks       10  minus 2 per optional check left open (an optional
+ *                    run step is a fallback and never counts)
  *   approvals    10  every role of every active approval obtained
  *   confirmations 10 minus 5 per mistyped confirmation
- *   predictions  10  share of judged predictions that were right (none
- *                    judged: awarded). A prediction is judged when its
- *                    text starts with "ok", "succeeds", "fails", "error",
- *                    "times out" or "exit N"; it is right when the run
- *                    went that way.
+ *   predictions  10  share of the asked-for predictions that were right
+ *                    (judged when the text starts with "ok", "succeeds",
+ *                    "fails", "error", "times out" or "exit N")
  * Scores never go below 0 per criterion. */
 #ifndef REWIND_CORE_DRILL_H
 #define REWIND_CORE_DRILL_H
@@ -31,8 +32,12 @@ struct cJSON;
 struct drill;
 struct err;
 struct journal_event;
+struct pb_inject;
+struct pb_scenario;
+struct playbook;
 struct session;
 struct step_rt;
+struct strbuf;
 
 /* --- for front ends ----------------------------------------------------------- */
 
@@ -50,9 +55,23 @@ const char *drill_prediction(const struct session *s, const char *id);
  * within}], total_seconds, rto_seconds, within_rto, skipped [{step,
  * reason}], na [{step, reason}], approvals [{step, role, required,
  * obtained, names}], mistyped [{step, count}], predictions [{step, text,
- * expected, exit, ok, first_lines, right}], criteria [{name, points,
- * max, why}], score, max. */
+ * expected, exit, ok, first_lines, right}], unverified [{step, reason}],
+ * criteria [{name, points, max, applies, why}], score, max; expected
+ * also has rationale and reason. */
 struct cJSON *drill_scorecard_json(const struct session *s);
+
+/* One line saying what injection IN does (alert, state keys, log lines);
+ * the caller frees it. */
+char *drill_describe_inject(const struct pb_inject *in);
+
+/* Append CARD (drill_scorecard_json's) to OUT as readable tables: the
+ * criteria (points, or n/a when left out), the decision against the
+ * expected one with both reasons, the required verifications marked n/a,
+ * optional steps left open, time per phase against its target and the
+ * predictions. MARKDOWN: Markdown tables; else aligned plain text. Text
+ * from outside is sanitised. Never fails. */
+void drill_scorecard_render(const struct cJSON *card, int markdown,
+			    struct strbuf *out);
 
 /* Whether steps that opt in (drill.real_in_clone) run their read-only
  * command for real in the throwaway clone: a drill, unless the operator
@@ -91,6 +110,26 @@ void drill_observe(struct session *s, const struct journal_event *ev);
  * journalling failed. A live session: nothing to do. */
 int drill_start(struct session *s, struct err *err);
 
+/* The world a drill of PB under scenario SC (may be NULL) starts from:
+ * the playbook's drill.state with the scenario's state merged over it (a
+ * JSON merge patch). The caller deletes it. */
+struct cJSON *drill_world_start(const struct playbook *pb,
+				const struct pb_scenario *sc);
+
+/* Answer run step RT's command from the world (world_simulate): 1 with
+ * *OUTPUT (borrowed until the step runs again or the drill ends) and
+ * *EXIT_CODE set, a changed world journalled as drill.world; 0 when the
+ * world does not know a command of the line; -1 when journalling
+ * failed. */
+int drill_world_run(struct session *s, struct step_rt *rt, const char *actor,
+		    const char **output, int *exit_code, struct err *err);
+
+/* Apply run step RT's drill.state (what its simulated, successful run
+ * does to the world, such as a workflow that moved a dist-tag), journalled
+ * as drill.world when it changes anything; 0 or -1. */
+int drill_world_patch(struct session *s, struct step_rt *rt, const char *actor,
+		      struct err *err);
+
 /* Fire the injections waiting for step ID to finish; 0 or -1. */
 int drill_fire_after(struct session *s, const char *id, struct err *err);
 
@@ -98,6 +137,14 @@ int drill_fire_after(struct session *s, const char *id, struct err *err);
 int drill_act_predict(struct session *s, struct step_rt *rt,
 		      const struct action *a, const char *actor,
 		      struct err *err);
+
+/* Handler of `inject ID`: a game master fires the scenario's injection
+ * ID now, whatever its at/after says (journalled as drill.inject with
+ * fired_by). Refused outside a drill, for an unknown id (the message
+ * lists the scenario's), once it has fired, or after completion. */
+int drill_act_inject(struct session *s, struct step_rt *rt,
+		     const struct action *a, const char *actor,
+		     struct err *err);
 
 /* Refuse (-1, ERR_STATE with the predict command to type) a drill run of
  * a step that asks for a prediction and has none; 0 otherwise. */

@@ -122,6 +122,7 @@ static const struct {
 	{ "reminder.dismissed", "@ dismissed the update reminder" },
 	{ "drill.inject", "the drill injected a fault" },
 	{ "drill.clone", "@ changed the drill's real runs in the clone" },
+	{ "drill.world", "# changed the drill's world (tags, registry)" },
 	{ "drill.scorecard", "the drill's score card is ready" },
 	{ "log.threshold", "a log pattern went over its threshold" },
 	{ "journal.truncated", "@ cut a torn last line of the journal" },

@@ -1215,7 +1215,11 @@ static const struct field rto_fields[] = {
 
 /* ---- steps ------------------------------------------------------------- */
 
+static int parse_state_patch(struct ld *ld, const cJSON *v, void *base);
+
 static const struct field drill_fields[] = {
+	{ .key = "state", .type = F_CUSTOM, .parse = parse_state_patch,
+	  .off = offsetof(struct pb_drill, state_json) },
 	{ .key = "output", .type = F_OUTPUT,
 	  .off = offsetof(struct pb_drill, output) },
 	{ .key = "exit", .type = F_INT, .min = 0, .max = 255,
@@ -1998,6 +2002,7 @@ parse_phases(struct ld *ld, const cJSON *v, void *base)
 static const struct field scenario_expect_fields[] = {
 	{ .key = "step", .type = F_SKIP, .required = 1 },
 	{ .key = "option", .type = F_SKIP, .required = 1 },
+	{ .key = "rationale", .type = F_SKIP },
 	{ .key = NULL },
 };
 
@@ -2035,6 +2040,12 @@ parse_scenario_expect(struct ld *ld, const cJSON *v, void *base)
 	saved = path_key(ld, "option");
 	rc = want_option_of(ld, cJSON_GetObjectItemCaseSensitive(v, "option"),
 			    step, &sc->expect_option);
+	path_pop(ld, saved);
+	if (rc < 0 || !cJSON_GetObjectItemCaseSensitive(v, "rationale"))
+		return rc;
+	saved = path_key(ld, "rationale");
+	rc = want_text(ld, cJSON_GetObjectItemCaseSensitive(v, "rationale"),
+		       &sc->expect_rationale);
 	path_pop(ld, saved);
 	return rc;
 }
@@ -2185,6 +2196,8 @@ static const struct field scenario_fields[] = {
 	  .off = offsetof(struct pb_scenario, title) },
 	{ .key = "description", .type = F_STRING,
 	  .off = offsetof(struct pb_scenario, description) },
+	{ .key = "briefing", .type = F_STRING,
+	  .off = offsetof(struct pb_scenario, briefing) },
 	{ .key = "expect", .type = F_CUSTOM, .parse = parse_scenario_expect },
 	{ .key = "vars", .type = F_CUSTOM, .parse = parse_scenario_vars },
 	{ .key = "outcomes", .type = F_CUSTOM, .parse = parse_outcomes },
@@ -2286,9 +2299,18 @@ parse_header(struct ld *ld, const cJSON *v, void *base)
 	return 0;
 }
 
+static int
+parse_pb_world(struct ld *ld, const cJSON *v, void *base)
+{
+	struct playbook *pb = base;
+
+	return parse_state_patch(ld, v, &pb->drill_state_json);
+}
+
 static const struct field pb_drill_fields[] = {
 	{ .key = "predict", .type = F_BOOL,
 	  .off = offsetof(struct playbook, drill_predict) },
+	{ .key = "state", .type = F_CUSTOM, .parse = parse_pb_world },
 	{ .key = NULL },
 };
 
@@ -2724,6 +2746,7 @@ free_step(struct pb_step *step)
 	free(step->expect_output);
 	free(step->confirm);
 	free(step->drill.output);
+	free(step->drill.state_json);
 	free_probe(&step->probe);
 	free_decide(step);
 	for (size_t i = 0; step->roles && i < step->n_roles; i++)
@@ -2794,6 +2817,8 @@ free_scenario(struct pb_scenario *sc)
 	free(sc->id);
 	free(sc->title);
 	free(sc->description);
+	free(sc->briefing);
+	free(sc->expect_rationale);
 	free(sc->expect_step);
 	free(sc->expect_option);
 	free_kvs(sc->vars, sc->n_vars);
@@ -2835,6 +2860,7 @@ playbook_free(struct playbook *pb)
 	for (size_t i = 0; pb->variables && i < pb->n_variables; i++)
 		free_variable(&pb->variables[i]);
 	free(pb->variables);
+	free(pb->drill_state_json);
 	free_targets(&pb->targets);
 	free_rto(&pb->rto);
 	for (int p = 0; p < PHASE_COUNT; p++) {

@@ -80,6 +80,8 @@ struct pb_drill {
 	int exit_code;
 	int64_t duration_us;
 	int real_in_clone;	/* read-only command may run in a throwaway clone */
+	char *state_json;	/* merge patch applied to the drill's world
+				 * when the simulated run succeeds, or NULL */
 };
 
 struct pb_option {
@@ -278,9 +280,11 @@ struct pb_inject {
 struct pb_scenario {
 	char *id;
 	char *title;
-	char *description;
+	char *description;	/* the game master's notes, or NULL */
+	char *briefing;		/* what the trainee is told, or NULL */
 	char *expect_step;	/* decide step the expected choice belongs to */
 	char *expect_option;	/* the decision a good operator reaches */
+	char *expect_rationale;	/* why, shown in the score card, or NULL */
 	struct pb_kv *vars;	/* variable values the scenario presets */
 	size_t n_vars;
 	struct pb_outcome *outcomes;	/* forced step outcomes */
@@ -339,6 +343,8 @@ struct playbook {
 	struct pb_scenario *scenarios;
 	size_t n_scenarios;
 	int drill_predict;	/* drill.predict: every run step asks */
+	char *drill_state_json;	/* drill.state: the world every scenario
+				 * starts from (compact JSON) or NULL */
 	struct pb_communicate communicate;
 	char *sha256;		/* hex digest of the file's bytes */
 	struct pb_template *templates;	/* target texts naming variables */

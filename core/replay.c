@@ -23,6 +23,7 @@
 
 #include "cast.h"
 #include "clock.h"
+#include "drill.h"
 #include "err.h"
 #include "journal.h"
 #include "jsonutf8.h"
@@ -1267,7 +1268,8 @@ note_source(struct replay *r, uint64_t n, const struct journal_event *ev)
 
 	if (strcmp(ev->type, "tags.answer") == 0) {
 		evlist_add(&r->tags_evs, n);
-	} else if (strcmp(ev->type, "drill.inject") == 0) {
+	} else if (strcmp(ev->type, "drill.inject") == 0 ||
+		   strcmp(ev->type, "drill.world") == 0) {
 		evlist_add(&r->inject_evs, n);
 	} else if (strcmp(ev->type, "registry.answer") == 0) {
 		i = registry_index(r, cJSON_GetStringValue(
@@ -1347,26 +1349,28 @@ merge_state(cJSON *target, const cJSON *patch)
 	}
 }
 
-/* The drill's state after its first N_INJECTS injections. */
+/* The drill's state after its first N_INJECTS injections and commands
+ * that changed it (drill.world). */
 static cJSON *
 drill_state_at(struct replay *r, size_t n_injects)
 {
 	const struct pb_scenario *sc = playbook_find_scenario(
 		session_playbook(r->s), session_scenario(r->s));
-	cJSON *state = sc && sc->state_json ? cJSON_Parse(sc->state_json)
-					    : NULL;
+	cJSON *state = drill_world_start(session_playbook(r->s), sc);
 
-	if (!cJSON_IsObject(state)) {
-		cJSON_Delete(state);
-		state = cJSON_CreateObject();
-	}
 	for (size_t k = 0; k < n_injects; k++) {
 		struct journal_event ev;
+		const cJSON *st;
 
 		if (read_event(r, r->inject_evs.ev[k], &ev, NULL) < 0)
 			continue;
-		merge_state(state, cJSON_GetObjectItemCaseSensitive(ev.payload,
-								    "state"));
+		st = cJSON_GetObjectItemCaseSensitive(ev.payload, "state");
+		if (strcmp(ev.type, "drill.world") == 0 && cJSON_IsObject(st)) {
+			cJSON_Delete(state);	/* a command changed it all */
+			state = cJSON_Duplicate(st, 1);
+		} else {
+			merge_state(state, st);
+		}
 		journal_event_done(&ev);
 	}
 	return state;

@@ -17,6 +17,7 @@
 #include <cjson/cJSON.h>
 
 #include "clock.h"
+#include "drill.h"
 #include "err.h"
 #include "journal.h"
 #include "playbook.h"
@@ -1292,26 +1293,16 @@ md_lists(const cJSON *rep, struct strbuf *out)
 	strbuf_adds(out, "\n");
 }
 
-/* The score card, whatever fields it has: "key: value" lines, nested
- * values as compact JSON. */
+/* The drill's score card as tables (drill_scorecard_render). */
 static void
 md_scorecard(const cJSON *rep, struct strbuf *out)
 {
 	const cJSON *sc = cJSON_GetObjectItem(rep, "scorecard");
-	const cJSON *kv;
 
 	if (!cJSON_IsObject(sc))
 		return;
 	strbuf_adds(out, "## Drill score card\n\n");
-	cJSON_ArrayForEach(kv, sc) {
-		char *v = cJSON_IsString(kv) ? clean(kv->valuestring)
-					     : cJSON_PrintUnformatted(kv);
-		char *c = clean(v);
-
-		strbuf_addf(out, "- %s: %s\n", kv->string, c);
-		free(c);
-		free(v);
-	}
+	drill_scorecard_render(sc, 1, out);
 	strbuf_adds(out, "\n");
 }
 

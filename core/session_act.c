@@ -373,7 +373,11 @@ act_tick(struct session *s, struct step_rt *rt, const struct action *a,
 
 	if (a->text && *a->text)
 		cJSON_AddStringToObject(p, "note", a->text);
-	return session_record(s, actor, "step.ticked", rt->def->id, p, err);
+	if (session_record(s, actor, "step.ticked", rt->def->id, p, err) < 0)
+		return -1;
+	/* A ticked check is a finished step: a drill's injections waiting
+	 * for it (a yank done by hand, a release seen green) fire now. */
+	return drill_fire_after(s, rt->def->id, err);
 }
 
 static int
@@ -892,6 +896,7 @@ static const struct act_rule rules[ACT_COUNT] = {
 	[ACT_QUIT] = { 0, 0, NULL, act_quit },
 	[ACT_PREDICT] = { K(RUN), S(OPEN) | S(FAILED) | S(DONE), "run",
 			  drill_act_predict },
+	[ACT_INJECT] = { 0, 0, NULL, drill_act_inject },
 };
 
 static void

@@ -154,11 +154,16 @@ struct sim {
 	const char *output;
 	int64_t duration_us;
 	int timed_out;
+	int from_world;		/* the scenario's world answered */
 };
 
-/* The scenario's forced outcome wins over the step's drill block. */
-static void
-sim_outcome(struct session *s, const struct step_rt *rt, struct sim *sim)
+/* The scenario's forced outcome wins; then the output the step's drill
+ * block gives; then the world's answer to the command; then the drill
+ * block's exit status (or the expected one) with no output. Returns 0,
+ * or -1 when journalling the world's change failed. */
+static int
+sim_outcome(struct session *s, struct step_rt *rt, const char *actor,
+	    struct sim *sim, struct err *err)
 {
 	const struct pb_scenario *sc = s->scenario
 		? playbook_find_scenario(s->pb, s->scenario) : NULL;
@@ -168,6 +173,7 @@ sim_outcome(struct session *s, const struct step_rt *rt, struct sim *sim)
 	sim->output = rt->def->drill.output;
 	sim->duration_us = rt->def->drill.duration_us;
 	sim->timed_out = 0;
+	sim->from_world = 0;
 	for (size_t i = 0; sc && i < sc->n_outcomes; i++) {
 		const struct pb_outcome *o = &sc->outcomes[i];
 
@@ -177,7 +183,16 @@ sim_outcome(struct session *s, const struct step_rt *rt, struct sim *sim)
 		sim->output = o->output;
 		sim->duration_us = o->duration_us;
 		sim->timed_out = o->timed_out;
+		return 0;
 	}
+	if (sim->output || rt->def->kind != STEP_KIND_RUN)
+		return 0;
+	switch (drill_world_run(s, rt, actor, &sim->output, &sim->exit_code,
+				err)) {
+	case -1: return -1;
+	case 1: sim->from_world = 1; break;
+	}
+	return 0;
 }
 
 static void
@@ -604,8 +619,14 @@ read_only_now(struct session *s, const struct step_rt *rt, struct err *why)
  * scripts this step (its story wins over the real repository), or there
  * is no repository to clone. */
 static const char *
-clone_for(struct session *s, const struct step_rt *rt, struct err *why)
+clone_for(struct session *s, const struct step_rt *rt, const struct sim *sim,
+	  struct err *why)
 {
+	if (sim->from_world) {
+		err_set(why, ERR_STATE, "the scenario's world answers this "
+			"command, so the panes and its output agree");
+		return NULL;
+	}
 	if (!drill_clone_allowed(s)) {
 		err_set(why, ERR_STATE, "real runs in the clone are turned off "
 			"for this drill (--no-real-in-clone)");
@@ -625,10 +646,10 @@ clone_for(struct session *s, const struct step_rt *rt, struct err *why)
  * simulation stands in, and the step.started event says why). */
 static int
 run_in_clone(struct session *s, struct step_rt *rt, const char *cast,
-	     const char *actor, struct err *err)
+	     const struct sim *sim, const char *actor, struct err *err)
 {
 	struct err why = { 0 };
-	const char *dir = clone_for(s, rt, &why);
+	const char *dir = clone_for(s, rt, sim, &why);
 	cJSON *p = started_payload(rt, rt->def->run, cast, 1);
 	int rc;
 
@@ -675,9 +696,15 @@ run_drill(struct session *s, struct step_rt *rt, const char *actor,
 	cast = cast_rel_path(s, rt, err);
 	if (!cast)
 		return -1;
-	sim_outcome(s, rt, &sim);
+	if (sim_outcome(s, rt, actor, &sim, err) < 0)
+		goto out;
+	if (!sim.from_world && !sim.timed_out &&
+	    sim.exit_code == rt->def->expect_exit &&
+	    rt->def->drill.state_json &&
+	    drill_world_patch(s, rt, actor, err) < 0)
+		goto out;
 	if (wants_clone(s, rt)) {
-		rc = run_in_clone(s, rt, cast, actor, err);
+		rc = run_in_clone(s, rt, cast, &sim, actor, err);
 		if (rc != 0)
 			goto out;
 	} else if (session_record(s, actor, "step.started", rt->def->id,

@@ -67,6 +67,7 @@ struct dialog {
 	int n_choices;
 	int sel;
 	int recommended;	/* index of the recommended choice, or -1 */
+	int hide_recommended;	/* a drill: the mark waits for the choice */
 	char step[128];		/* the step the dialog acts on */
 	char pick[160];		/* option or role picked earlier */
 	char name[160];		/* approver name picked earlier */

@@ -18,6 +18,7 @@
 #include "action.h"
 #include "cli.h"
 #include "clock.h"
+#include "drill.h"
 #include "err.h"
 #include "jsonutf8.h"
 #include "loop.h"
@@ -191,9 +192,31 @@ finished(const struct batch *b)
 	return b->quit || (b->eof && b->in.len == 0);
 }
 
-/* One line: id, title, the expected decision, how many injections. */
 static void
-print_scenario(const struct pb_scenario *sc)
+print_field(const char *label, const char *text)
+{
+	char *clean = sanitize_text(text, strlen(text));
+
+	printf("  %s: %s\n", label, clean);
+	free(clean);
+}
+
+/* What a trainee may know: the id and the briefing, never the answer. */
+static void
+print_briefing(const struct pb_scenario *sc)
+{
+	char *brief = sc->briefing ? sanitize_text(sc->briefing,
+						   strlen(sc->briefing)) : NULL;
+
+	printf("%s\t%s\n", sc->id, brief ? brief
+	       : "(no briefing: the game master sets the scene)");
+	free(brief);
+}
+
+/* The game master's view: title, the expected decision and why, each
+ * injection with its moment, and the scenario's notes. */
+static void
+print_game_master(const struct pb_scenario *sc)
 {
 	char *title = sanitize_text(sc->title, strlen(sc->title));
 
@@ -207,10 +230,30 @@ print_scenario(const struct pb_scenario *sc)
 		       sc->n_injects == 1 ? "" : "s");
 	putchar('\n');
 	free(title);
+	if (sc->briefing)
+		print_field("briefing", sc->briefing);
+	if (sc->description)
+		print_field("notes", sc->description);
+	if (sc->expect_rationale)
+		print_field("why", sc->expect_rationale);
+	for (size_t i = 0; i < sc->n_injects; i++) {
+		char *what = drill_describe_inject(&sc->injects[i]);
+		char *when = sc->injects[i].after
+			? xasprintf("after %s", sc->injects[i].after)
+			: xasprintf("at %llds",
+				    (long long)(sc->injects[i].at_us / 1000000));
+		char *label = xasprintf("inject %s (%s)", sc->injects[i].id,
+					when);
+
+		print_field(label, what);
+		free(label);
+		free(when);
+		free(what);
+	}
 }
 
 static int
-list_scenarios(const char *path)
+list_scenarios(const char *path, int game_master)
 {
 	struct err err = { 0 };
 	struct playbook *pb = playbook_load_file(path, &err);
@@ -219,8 +262,12 @@ list_scenarios(const char *path)
 		cli_print_error(NULL, err.msg);
 		return EXIT_USAGE;
 	}
-	for (size_t i = 0; i < pb->n_scenarios; i++)
-		print_scenario(&pb->scenarios[i]);
+	for (size_t i = 0; i < pb->n_scenarios; i++) {
+		if (game_master)
+			print_game_master(&pb->scenarios[i]);
+		else
+			print_briefing(&pb->scenarios[i]);
+	}
 	if (pb->n_scenarios == 0)
 		printf("%s: no drill scenarios\n", path);
 	playbook_free(pb);
@@ -286,7 +333,8 @@ batch_main(const struct cli_opts *o)
 	int rc;
 
 	if (o->list_scenarios)
-		return o->n_args == 1 ? list_scenarios(o->args[0]) : EXIT_USAGE;
+		return o->n_args == 1 ? list_scenarios(o->args[0], o->game_master)
+				      : EXIT_USAGE;
 	rc = testhook_clock(&test_clock, &err);
 	if (rc < 0) {
 		fprintf(stderr, "rewind: %s\n", err.msg);

@@ -94,7 +94,12 @@ print_help(void)
 "  -v, --var=NAME=VALUE     set a playbook variable (repeatable)\n"
 "  -o, --operator=NAME      who is driving (default: $USER)\n"
 "  -s, --scenario=NAME      drill scenario to inject\n"
-"      --list-scenarios     list a playbook's drill scenarios and exit\n"
+"      --list-scenarios     list a playbook's drill scenarios (ids and\n"
+"                           briefings) and exit\n"
+"      --game-master        with --list-scenarios: also the expected\n"
+"                           decisions, the notes and the injections\n"
+"      --inject SESSION ID  drill: fire the scenario's injection ID in a\n"
+"                           running drill now (the game master's control)\n"
 "      --no-real-in-clone   drill: simulate the steps that opt in to run\n"
 "                           their read-only command for real in a throwaway\n"
 "                           clone of the git target (they do by default)\n"
@@ -112,7 +117,7 @@ print_help(void)
 "Batch actions (one per line): set NAME VALUE | tick STEP [NOTE] |\n"
 "  na STEP REASON | run STEP | cancel STEP | confirm STEP TEXT |\n"
 "  choose STEP OPTION REASON | approve STEP ROLE NAME [COMMENT] | send STEP |\n"
-"  note TEXT | next | quit\n"
+"  note TEXT | predict STEP TEXT | inject ID | next | quit\n"
 "\n"
 "Exit status: 0 success or complete session; 1 invalid playbook, broken\n"
 "journal, refused action or incomplete session; 2 usage or start-up error.\n"
@@ -145,7 +150,7 @@ add_var(struct cli_opts *o, const char *v)
 
 enum {
 	OPT_LIST_SCENARIOS = 256, OPT_READ_ONLY, OPT_REAL_IN_CLONE,
-	OPT_NO_REAL_IN_CLONE,
+	OPT_NO_REAL_IN_CLONE, OPT_GAME_MASTER, OPT_INJECT,
 };
 
 static const struct option long_opts[] = {
@@ -155,6 +160,8 @@ static const struct option long_opts[] = {
 	{ "operator", required_argument, NULL, 'o' },
 	{ "scenario", required_argument, NULL, 's' },
 	{ "list-scenarios", no_argument, NULL, OPT_LIST_SCENARIOS },
+	{ "game-master", no_argument, NULL, OPT_GAME_MASTER },
+	{ "inject", no_argument, NULL, OPT_INJECT },
 	{ "real-in-clone", no_argument, NULL, OPT_REAL_IN_CLONE },
 	{ "no-real-in-clone", no_argument, NULL, OPT_NO_REAL_IN_CLONE },
 	{ "read-only", no_argument, NULL, OPT_READ_ONLY },
@@ -178,6 +185,8 @@ apply_option(int c, struct cli_opts *o)
 	case 'o': o->operator = optarg; break;
 	case 's': o->scenario = optarg; break;
 	case OPT_LIST_SCENARIOS: o->list_scenarios = 1; break;
+	case OPT_GAME_MASTER: o->game_master = 1; break;
+	case OPT_INJECT: o->inject = 1; break;
 	case OPT_REAL_IN_CLONE: o->real_in_clone = 1; break;
 	case OPT_NO_REAL_IN_CLONE: o->real_in_clone = 0; break;
 	case OPT_READ_ONLY: o->read_only = 1; break;
@@ -659,6 +668,49 @@ cli_approve(const struct cli_opts *o)
 		cli_print_error(NULL, err.msg);
 	else
 		print_approved(o->args[0], name, o->args[1], o->role);
+	action_done(&a);
+	session_free(s);
+	return rc < 0 ? EXIT_INCOMPLETE : EXIT_OK;
+}
+
+static void
+print_injected(const char *dir, const char *id)
+{
+	char *d = sanitize_text(dir, strlen(dir));
+	char *i = sanitize_text(id, strlen(id));
+
+	printf("rewind: injection %s fired in %s\n", i, d);
+	free(i);
+	free(d);
+}
+
+/* `rewind drill --inject SESSION ID`: the game master, from a second
+ * terminal, fires one of the scenario's injections in a running drill;
+ * the trainee's console shows it as a scripted one. */
+int
+cli_inject(const struct cli_opts *o)
+{
+	struct action a = { .kind = ACT_INJECT };
+	struct err err = { 0 };
+	struct session *s;
+	int rc;
+
+	if (o->command != CMD_DRILL || o->n_args != 2) {
+		fputs("usage: rewind drill --inject SESSION ID (the ids: rewind "
+		      "drill --list-scenarios --game-master PLAYBOOK)\n", stderr);
+		return EXIT_USAGE;
+	}
+	s = session_attach(o->args[0], NULL, &err);
+	if (!s) {
+		cli_print_error(NULL, err.msg);
+		return EXIT_USAGE;
+	}
+	a.name = xstrdup(o->args[1]);
+	rc = session_apply(s, &a, "game master", &err);
+	if (rc < 0)
+		cli_print_error(NULL, err.msg);
+	else
+		print_injected(o->args[0], o->args[1]);
 	action_done(&a);
 	session_free(s);
 	return rc < 0 ? EXIT_INCOMPLETE : EXIT_OK;

@@ -28,6 +28,8 @@ struct cli_opts {
 	enum cli_command command;
 	int batch;
 	int list_scenarios;
+	int game_master;	/* --list-scenarios: show the answers */
+	int inject;		/* drill --inject SESSION ID */
 	int real_in_clone;	/* drill: 0 opted-in steps stay simulated,
 				 * 1 they run in a clone, -1 not said (a
 				 * new drill: 1; a resumed one: as before) */
@@ -59,6 +61,7 @@ void cli_opts_done(struct cli_opts *o);
 int cli_check(const struct cli_opts *o);
 int cli_verify(const struct cli_opts *o);
 int cli_approve(const struct cli_opts *o);
+int cli_inject(const struct cli_opts *o);
 
 /* `rewind check [--strict] [--quiet] [--format=json] PLAYBOOK...` with its
  * own options (ARGV[0] is "check"): loader and lint messages, a summary

@@ -52,6 +52,7 @@ clear_choices(struct dialog *d)
 	d->n_choices = 0;
 	d->sel = 0;
 	d->recommended = -1;
+	d->hide_recommended = 0;
 }
 
 void
@@ -139,8 +140,18 @@ setup_choose(struct app *a, const struct pb_step *st)
 			a->dlg.recommended = (int)i;
 		add_choice(&a->dlg, buf, st->options[i].description);
 	}
-	if (a->dlg.recommended >= 0)
+	if (session_mode(a->session) == SESSION_DRILL) {
+		/* A trainee decides unprompted: nothing is selected and the
+		 * matrix's answer waits until the decision is made. */
+		a->dlg.sel = -1;
+		a->dlg.hide_recommended = 1;
+		snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "Drill: choose "
+			 "one (%s moves); the recommendation shows once you "
+			 "have decided.", keymap_key_label(KM_DIALOG,
+							   UI_MOVE_DOWN));
+	} else if (a->dlg.recommended >= 0) {
 		a->dlg.sel = a->dlg.recommended;
+	}
 }
 
 static void
@@ -273,6 +284,8 @@ dialog_open(struct app *a, enum flow flow, const char *step)
 	case FLOW_CHOOSE: setup_choose(a, st); break;
 	case FLOW_REASON: setup_text(a, "Reason", "Why this option? "
 				     "(kept in the journal and the report)");
+		a->dlg.hide_recommended =
+			session_mode(a->session) == SESSION_DRILL;
 		break;
 	case FLOW_APPROVE_ROLE: setup_roles(a, st); break;
 	case FLOW_APPROVE_NAME: setup_text(a, "Approver", "Approver's name:");
@@ -558,6 +571,24 @@ send_preview(struct app *a, const char *step, const char *body)
 
 /* The answer to the last question of a flow: apply it. The dialog is
  * closed first (the action may open nothing, or report a refusal). */
+/* A drill's decision is made: now say what the matrix recommended. */
+static void
+reveal_recommendation(struct app *a, const char *step, const char *chosen)
+{
+	const struct pb_step *st = playbook_find_step(a->pb, step, NULL, NULL);
+	const struct pb_option *rec = st ? playbook_recommend(st, app_lookup,
+							      a->session)
+					 : NULL;
+
+	if (!rec)
+		app_status(a, 0, "decided %s; the matrix has no recommendation "
+			   "for these values", chosen);
+	else
+		app_status(a, 0, "decided %s; the matrix recommended %s%s",
+			   chosen, rec->id, strcmp(rec->id, chosen) == 0
+			   ? " too" : "");
+}
+
 static void
 submit_text(struct app *a)
 {
@@ -575,7 +606,9 @@ submit_text(struct app *a)
 			apply_fmt(a, 1, "run %s", d.step);
 		break;
 	case FLOW_REASON:
-		apply_fmt(a, 1, "choose %s %s %s", d.step, d.pick, d.buf);
+		if (apply_fmt(a, 1, "choose %s %s %s", d.step, d.pick,
+			      d.buf) >= 0 && d.hide_recommended)
+			reveal_recommendation(a, d.step, d.pick);
 		break;
 	case FLOW_APPROVE_COMMENT:
 		a->dlg = d;
@@ -631,6 +664,14 @@ preview_read(struct app *a)
 static void
 submit(struct app *a)
 {
+	char why[160];
+
+	if (a->dlg.n_choices > 0 && a->dlg.sel < 0) {
+		snprintf(why, sizeof(why), "select an option first (%s moves)",
+			 keymap_key_label(KM_DIALOG, UI_MOVE_DOWN));
+		refuse(a, why);
+		return;
+	}
 	if (a->dlg.n_choices > 0) {
 		pick_choice(a);
 		return;
@@ -693,7 +734,10 @@ move_choice(struct app *a, int delta)
 {
 	int n = a->dlg.n_choices;
 
-	a->dlg.sel = ((a->dlg.sel + delta) % n + n) % n;
+	if (a->dlg.sel < 0)	/* nothing selected yet: first or last */
+		a->dlg.sel = delta > 0 ? 0 : n - 1;
+	else
+		a->dlg.sel = ((a->dlg.sel + delta) % n + n) % n;
 	app_dirty(a);
 }
 
@@ -914,7 +958,8 @@ draw_clipped(WINDOW *w, int y, int x, int width, const char *text, int attr)
 static void
 draw_choice(struct app *a, WINDOW *w, int y, int x, int width, int i)
 {
-	const char *mark = i == a->dlg.recommended ? "  (recommended)" : "";
+	const char *mark = i == a->dlg.recommended && !a->dlg.hide_recommended
+			   ? "  (recommended)" : "";
 	int attr = theme_attr(i == a->dlg.sel ? ROLE_CURSOR : ROLE_DIALOG);
 	char line[300];
 	int used;

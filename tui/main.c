@@ -41,8 +41,9 @@ main(int argc, char **argv)
 		rc = o.batch ? batch_main(&o) : run_console(&o);
 		break;
 	default:
-		rc = o.batch || o.list_scenarios ? batch_main(&o)
-						 : run_console(&o);
+		rc = o.inject ? cli_inject(&o)
+		   : o.batch || o.list_scenarios ? batch_main(&o)
+		   : run_console(&o);
 		break;
 	}
 	cli_opts_done(&o);

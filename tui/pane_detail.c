@@ -22,6 +22,7 @@
 #include "strbuf.h"
 #include "term.h"
 #include "theme.h"
+#include "xalloc.h"
 
 struct cursor {
 	WINDOW *w;
@@ -171,8 +172,10 @@ show_run(struct app *a, struct cursor *c, const struct step_view *v)
 static void
 show_decide(struct app *a, struct cursor *c, const struct step_view *v)
 {
-	const struct pb_option *rec = playbook_recommend(v->def, app_lookup,
-							 a->session);
+	/* A trainee sees the matrix's answer only after deciding. */
+	int hidden = session_mode(a->session) == SESSION_DRILL && !v->option;
+	const struct pb_option *rec = hidden ? NULL
+		: playbook_recommend(v->def, app_lookup, a->session);
 
 	line(c, "Options:", ROLE_TITLE);
 	for (size_t i = 0; i < v->def->n_options; i++) {
@@ -183,7 +186,10 @@ show_decide(struct app *a, struct cursor *c, const struct step_view *v)
 			      ? draw_glyph("\u25cf", "*") : " ",
 		      o->id, o->label, o == rec ? "  (recommended)" : "");
 	}
-	if (v->def->matrix && !rec)
+	if (v->def->matrix && hidden)
+		line(c, "Drill: the matrix's recommendation shows once you "
+		     "have decided.", ROLE_DIM);
+	else if (v->def->matrix && !rec)
 		linef(c, ROLE_DIM, "set %s%s%s for a recommendation",
 		      v->def->matrix->row_var,
 		      v->def->matrix->col_var ? " and " : "",
@@ -379,11 +385,13 @@ show_message(struct app *a, struct cursor *c, const struct step_view *v)
 	free(text);
 }
 
-/* A finished drill: the score card in place of the step. */
+/* A finished drill: the score card's tables in place of the step. */
 static int
 show_scorecard(struct app *a, struct cursor *c)
 {
-	cJSON *card, *item;
+	struct strbuf sb = STRBUF_INIT;
+	cJSON *card;
+	const char *p;
 
 	if (session_mode(a->session) != SESSION_DRILL ||
 	    !session_is_complete(a->session) ||
@@ -392,20 +400,20 @@ show_scorecard(struct app *a, struct cursor *c)
 	linef(c, ROLE_TITLE_FOCUS, "Drill score card: %d / %d",
 	      (int)cJSON_GetNumberValue(cJSON_GetObjectItem(card, "score")),
 	      (int)cJSON_GetNumberValue(cJSON_GetObjectItem(card, "max")));
-	cJSON_ArrayForEach(item, cJSON_GetObjectItem(card, "criteria")) {
-		const char *name = cJSON_GetStringValue(
-			cJSON_GetObjectItem(item, "name"));
-		const char *why = cJSON_GetStringValue(
-			cJSON_GetObjectItem(item, "why"));
-
-		linef(c, ROLE_NORMAL, "%3d/%-3d %-13s %s",
-		      (int)cJSON_GetNumberValue(cJSON_GetObjectItem(item,
-								     "points")),
-		      (int)cJSON_GetNumberValue(cJSON_GetObjectItem(item, "max")),
-		      name ? name : "", why ? why : "");
-	}
 	line(c, "Kept in scorecard.json and report.md in the session "
 	     "directory.", ROLE_DIM);
+	drill_scorecard_render(card, 0, &sb);
+	/* The first line repeats the score the title gives. */
+	p = strchr(sb.buf ? sb.buf : "", '\n');
+	for (p = p ? p + 1 : ""; *p;) {
+		size_t len = strcspn(p, "\n");
+		char *l = len ? xstrndup(p, len) : xstrdup(" ");
+
+		line(c, l, ROLE_NORMAL);
+		free(l);
+		p += len + (p[len] == '\n');
+	}
+	strbuf_done(&sb);
 	cJSON_Delete(card);
 	return 1;
 }

@@ -420,13 +420,14 @@ START_TEST(test_scorecard_expected_decision_followed)
 	ck_assert_int_eq(criterion(card, "decision"), 30);
 	ck_assert_int_eq(criterion(card, "rto"), 20);
 	ck_assert_int_eq(criterion(card, "phases"), 10);
-	/* a.opt left open, a.push failed and left: two skipped. */
-	ck_assert_int_eq(criterion(card, "checks"), 6);
+	/* a.opt, an optional check, left open costs 2; a.push, an optional
+	 * run step that failed and was left, is a fallback and costs none. */
+	ck_assert_int_eq(criterion(card, "checks"), 8);
 	ck_assert_int_eq(criterion(card, "approvals"), 10);
 	ck_assert_int_eq(criterion(card, "confirmations"), 5);
 	ck_assert_int_eq(criterion(card, "predictions"), 10);
 	ck_assert_int_eq(cJSON_GetObjectItemCaseSensitive(card, "score")->valueint,
-			 91);
+			 93);
 	p = prediction_of(card, "a.push");
 	ck_assert(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(p, "right")));
 	ck_assert_int_eq(cJSON_GetObjectItemCaseSensitive(p, "exit")->valueint, 1);
@@ -461,8 +462,244 @@ START_TEST(test_scorecard_expected_decision_not_followed)
 	ck_assert_int_eq(criterion(card, "rto"), 0);
 	ck_assert_int_eq(criterion(card, "phases"), 5);	/* execute met */
 	ck_assert_int_eq(cJSON_GetObjectItemCaseSensitive(card, "score")->valueint,
-			 36);
+			 38);
 	cJSON_Delete(card);
+	fx_done(&f);
+}
+END_TEST
+
+/* A playbook without recovery-time targets, approvals, destructive steps
+ * or predictions, and with one required verification that runs. */
+static const char honest_text[] =
+"{ \"id\": \"honest\", \"title\": \"honest\",\n"
+"  \"phases\": [\n"
+"    { \"id\": \"assess\", \"steps\": [\n"
+"      { \"id\": \"a.check\", \"kind\": \"check\", \"title\": \"look\" } ] },\n"
+"    { \"id\": \"decide\", \"steps\": [\n"
+"      { \"id\": \"d.how\", \"kind\": \"decide\", \"title\": \"how\",\n"
+"        \"options\": [ { \"id\": \"rollback\", \"label\": \"Roll back\" },\n"
+"                       { \"id\": \"wait\", \"label\": \"Wait\" } ] } ] },\n"
+"    { \"id\": \"approve\", \"steps\": [\n"
+"      { \"id\": \"p.check\", \"kind\": \"check\", \"title\": \"asked\" } ] },\n"
+"    { \"id\": \"execute\", \"steps\": [\n"
+"      { \"id\": \"e.check\", \"kind\": \"check\", \"title\": \"done\" } ] },\n"
+"    { \"id\": \"verify\", \"steps\": [\n"
+"      { \"id\": \"v.health\", \"kind\": \"run\", \"title\": \"health\",\n"
+"        \"run\": \"curl -fsS http://127.0.0.1:9/health\",\n"
+"        \"drill\": { \"output\": \"ok\" } } ] },\n"
+"    { \"id\": \"communicate\", \"steps\": [\n"
+"      { \"id\": \"c.check\", \"kind\": \"check\", \"title\": \"told\" } ] }\n"
+"  ],\n"
+"  \"scenarios\": [\n"
+"    { \"id\": \"outage\", \"title\": \"outage\",\n"
+"      \"expect\": { \"step\": \"d.how\", \"option\": \"rollback\",\n"
+"                  \"rationale\": \"every request fails\" } } ]\n"
+"}\n";
+
+static void
+fx_use_honest(struct fx *f)
+{
+	free(f->playbook);
+	f->playbook = tu_write_file(f->tmp, "honest.json", honest_text,
+				    strlen(honest_text));
+}
+
+static void
+walk_honest(struct fx *f, const char *verify_line)
+{
+	ok(f, "tick a.check");
+	ok(f, "next");
+	ok(f, "choose d.how rollback nothing answers since the release");
+	ok(f, "next");
+	ok(f, "tick p.check");
+	ok(f, "next");
+	ok(f, "tick e.check");
+	ok(f, "next");
+	ok(f, verify_line);
+	ok(f, "next");
+	ok(f, "tick c.check");
+	ok(f, "next");
+	ck_assert(session_is_complete(f->s));
+}
+
+static const cJSON *
+criterion_item(const cJSON *card, const char *name)
+{
+	const cJSON *c;
+
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(card, "criteria"))
+		if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+				   c, "name")), name) == 0)
+			return c;
+	ck_abort_msg("no criterion %s", name);
+	return NULL;
+}
+
+static int
+card_int(const cJSON *card, const char *key)
+{
+	return cJSON_GetObjectItemCaseSensitive(card, key)->valueint;
+}
+
+START_TEST(test_scorecard_leaves_out_what_does_not_apply)
+{
+	static const char *const out[] = { "decision", "rto", "phases",
+		"approvals", "confirmations", "predictions" };
+	struct fx f;
+	cJSON *card;
+
+	fx_init(&f, 1);
+	fx_use_honest(&f);
+	fx_open(&f, SESSION_DRILL, NULL);
+	walk_honest(&f, "run v.health");
+	card = read_scorecard(&f);
+	for (size_t i = 0; i < sizeof(out) / sizeof(out[0]); i++) {
+		const cJSON *c = criterion_item(card, out[i]);
+
+		ck_assert_msg(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(
+			c, "applies")), "%s counted", out[i]);
+		ck_assert(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(
+			c, "points")));
+	}
+	ck_assert_int_eq(criterion(card, "verifications"), 20);
+	ck_assert_int_eq(criterion(card, "checks"), 10);
+	ck_assert_int_eq(card_int(card, "max"), 30);
+	ck_assert_int_eq(card_int(card, "score"), 30);
+	cJSON_Delete(card);
+	fx_done(&f);
+}
+END_TEST
+
+START_TEST(test_scorecard_na_on_required_verification_costs)
+{
+	struct fx f;
+	cJSON *card;
+	const cJSON *u;
+
+	fx_init(&f, 1);
+	fx_use_honest(&f);
+	fx_open(&f, SESSION_DRILL, "outage");
+	walk_honest(&f, "na v.health checked by hand");
+	card = read_scorecard(&f);
+	ck_assert_int_eq(criterion(card, "verifications"), 0);
+	u = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(card,
+							       "unverified"), 0);
+	ck_assert_ptr_nonnull(u);
+	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		u, "step")), "v.health");
+	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		u, "reason")), "checked by hand");
+	ck_assert_int_eq(card_int(card, "max"), 60);
+	ck_assert_int_eq(card_int(card, "score"), 40);
+	cJSON_Delete(card);
+	fx_done(&f);
+}
+END_TEST
+
+START_TEST(test_scorecard_shows_reason_beside_rationale)
+{
+	struct fx f;
+	cJSON *card;
+	const cJSON *e;
+
+	fx_init(&f, 1);
+	fx_use_honest(&f);
+	fx_open(&f, SESSION_DRILL, "outage");
+	walk_honest(&f, "run v.health");
+	card = read_scorecard(&f);
+	e = cJSON_GetObjectItemCaseSensitive(card, "expected");
+	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		e, "reason")), "nothing answers since the release");
+	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		e, "rationale")), "every request fails");
+	ck_assert_int_eq(card_int(card, "score"), 60);
+	ck_assert_int_eq(card_int(card, "max"), 60);
+	cJSON_Delete(card);
+	fx_done(&f);
+}
+END_TEST
+
+/* A playbook whose world (drill.state) a scenario changes, and whose run
+ * steps have no drill output of their own: the world answers them. */
+static const char world_pb_text[] =
+"{ \"id\": \"world\", \"title\": \"world\",\n"
+"  \"targets\": { \"registry\": [ { \"type\": \"npm\", \"name\": \"pkg\" } ] },\n"
+"  \"drill\": { \"state\": { \"registry\": { \"pkg\": {\n"
+"      \"dist-tags\": { \"latest\": \"1.2.3\" },\n"
+"      \"versions\": [ \"1.2.2\", \"1.2.3\" ] } } } },\n"
+"  \"phases\": [\n"
+"    { \"id\": \"assess\", \"steps\": [\n"
+"      { \"id\": \"a.view\", \"kind\": \"run\", \"title\": \"latest\",\n"
+"        \"run\": \"npm view pkg version\" },\n"
+"      { \"id\": \"a.move\", \"kind\": \"run\", \"title\": \"move\",\n"
+"        \"run\": \"npm dist-tag add pkg@1.2.2 latest\" },\n"
+"      { \"id\": \"a.own\", \"kind\": \"run\", \"title\": \"own\",\n"
+"        \"run\": \"npm view pkg version\",\n"
+"        \"drill\": { \"output\": \"9.9.9\" } } ] },\n"
+"    { \"id\": \"decide\", \"steps\": [] },\n"
+"    { \"id\": \"approve\", \"steps\": [] },\n"
+"    { \"id\": \"execute\", \"steps\": [] },\n"
+"    { \"id\": \"verify\", \"steps\": [] },\n"
+"    { \"id\": \"communicate\", \"steps\": [] } ],\n"
+"  \"scenarios\": [\n"
+"    { \"id\": \"moved\", \"title\": \"moved\",\n"
+"      \"state\": { \"registry\": { \"pkg\": {\n"
+"        \"dist-tags\": { \"latest\": \"1.2.2\" } } } } } ]\n"
+"}\n";
+
+static const char *
+last_tail(struct fx *f, const char *step)
+{
+	static char buf[256];
+	cJSON *ev = tu_last_event(f->dir, "step.finished", step);
+
+	ck_assert_ptr_nonnull(ev);
+	snprintf(buf, sizeof(buf), "%s", cJSON_GetStringValue(
+		cJSON_GetObjectItemCaseSensitive(ev, "tail")));
+	cJSON_Delete(ev);
+	return buf;
+}
+
+START_TEST(test_drill_world_answers_and_changes)
+{
+	struct fx f;
+
+	fx_init(&f, 1);
+	free(f.playbook);
+	f.playbook = tu_write_file(f.tmp, "world.json", world_pb_text,
+				   strlen(world_pb_text));
+	fx_open(&f, SESSION_DRILL, NULL);
+	ok(&f, "run a.view");
+	ck_assert_str_eq(last_tail(&f, "a.view"), "1.2.3");
+	ck_assert_int_eq(count_in_journal(&f, "\"type\":\"drill.world\""), 0);
+	ok(&f, "run a.move");
+	ck_assert_str_eq(last_tail(&f, "a.move"), "+latest: pkg@1.2.2");
+	ck_assert_int_eq(count_in_journal(&f, "\"type\":\"drill.world\""), 1);
+	ck_assert_str_eq(latest(f.s), "1.2.2");
+	ok(&f, "run a.view");
+	ck_assert_str_eq(last_tail(&f, "a.view"), "1.2.2");
+	ok(&f, "run a.own");		/* the author's output wins */
+	ck_assert_str_eq(last_tail(&f, "a.own"), "9.9.9");
+	/* Resumed, the world is as the commands left it. */
+	fx_close(&f);
+	fx_open(&f, SESSION_DRILL, NULL);
+	ck_assert_str_eq(latest(f.s), "1.2.2");
+	fx_done(&f);
+}
+END_TEST
+
+START_TEST(test_drill_scenario_state_merges_over_the_playbook_world)
+{
+	struct fx f;
+
+	fx_init(&f, 1);
+	free(f.playbook);
+	f.playbook = tu_write_file(f.tmp, "world.json", world_pb_text,
+				   strlen(world_pb_text));
+	fx_open(&f, SESSION_DRILL, "moved");
+	ck_assert_str_eq(latest(f.s), "1.2.2");
+	ok(&f, "run a.view");
+	ck_assert_str_eq(last_tail(&f, "a.view"), "1.2.2");
 	fx_done(&f);
 }
 END_TEST
@@ -1069,6 +1306,8 @@ drill_suite(void)
 	tcase_add_test(tc, test_drill_injection_fires_at_its_time);
 	tcase_add_test(tc, test_drill_resume_rebuilds_state_and_never_refires);
 	tcase_add_test(tc, test_drill_no_scenario_has_empty_world);
+	tcase_add_test(tc, test_drill_world_answers_and_changes);
+	tcase_add_test(tc, test_drill_scenario_state_merges_over_the_playbook_world);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("predict");
 	tcase_set_timeout(tc, 20);
@@ -1079,6 +1318,9 @@ drill_suite(void)
 	tcase_set_timeout(tc, 20);
 	tcase_add_test(tc, test_scorecard_expected_decision_followed);
 	tcase_add_test(tc, test_scorecard_expected_decision_not_followed);
+	tcase_add_test(tc, test_scorecard_leaves_out_what_does_not_apply);
+	tcase_add_test(tc, test_scorecard_na_on_required_verification_costs);
+	tcase_add_test(tc, test_scorecard_shows_reason_beside_rationale);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("pace");
 	tcase_set_timeout(tc, 20);

@@ -65,6 +65,7 @@ END_TEST
 static const char *const types[] = {
 	"action.refused", "approval.granted", "approval.voided",
 	"decision.made", "drill.clone", "drill.inject", "drill.scorecard",
+	"drill.world",
 	"journal.truncated", "log.threshold", "message.delivered",
 	"message.failed", "message.queued", "message.sent", "note.added",
 	"phase.advanced", "reminder.dismissed", "reminder.due",

@@ -32,7 +32,7 @@ assert_fixed 'Checklist: assess  5/5'
 live_mark assess
 keys '>'
 keys Enter
-keys Enter
+keys j Enter				# a drill selects nothing: j takes rollback
 type_text "the matrix says P0 with most users affected means roll back now"
 keys Enter
 assert_fixed '[✓] Roll back, hotfix, or  sam '

@@ -77,9 +77,10 @@ expect_screen decide-dialog <<'EOF'
                                     │ Options:
                                     │     rollback: Roll back to the last good
    Decide: Roll back, hotfix, or wait?
-    The matrix recommends the marked option.
+    Drill: choose one (Down moves); the recommendation shows once you have
+    decided.
 
-    ▸ rollback: Roll back to the last good tag  (recommended)
+      rollback: Roll back to the last good tag
       hotfix: Ship a hotfix forward
       wait: Do not roll back; fix in the next release
 
@@ -90,14 +91,21 @@ expect_screen decide-dialog <<'EOF'
                                     │
                                     │
                                     │
-                                    │
  next phase
  Enter ok Esc cancel
 EOF
-keys Enter				# take the recommendation
-assert_fixed 'Why this option?'
-type_text "the matrix says P0 with most users affected means roll back now"
+# A drill keeps the matrix's answer from the trainee: nothing is selected,
+# Enter alone is refused, and the mark shows only once the decision is made.
 keys Enter
+assert_fixed 'select an option first (Down moves)'
+keys j					# the first option
+assert_fixed '▸ rollback: Roll back to the last good tag'
+refute_fixed '(recommended)'
+keys Enter
+assert_fixed 'Why this option?'
+type_text "P0 with most users affected: roll back now"
+keys Enter
+assert_fixed 'decided rollback; the matrix recommended rollback too'
 assert_fixed '[✓] Roll back, hotfix, or  sam '
 assert_fixed '● rollback: Roll back to the last good'
 keys j Enter				# input RESTORE_VERSION
@@ -158,11 +166,13 @@ expect_screen complete 1 5 <<'EOF'
  DRILL  TEST MODE  Example: roll a web servi…  1.4.0 → 1.3.2  MM:SS / 05:00 RTO
  ✓ assess  ✓ decide  ✓ approve  ✓ execute  ✓ verify  ✓ communicate  COMPLETE
  Checklist: complete  2/2           │[Step]  Output   Journal   Targets   Tags
-[✓] Tell the team          sam hh:mm│ Drill score card: 100 / 100
-[✓] Post-mortem scheduled  sam hh:mm│  30/30  decision      no expected
+[✓] Tell the team          sam hh:mm│ Drill score card: 80 / 80
+[✓] Post-mortem scheduled  sam hh:mm│ Kept in scorecard.json and report.md in
 EOF
-# The drill's score card replaces the step pane at the end.
-assert_fixed ' 10/10  confirmations 0 confirmation(s)'
+# The drill's score card replaces the step pane at the end; what this
+# drill gives no chance to meet (no scenario, no prediction) is left out.
+assert_fixed '│ decision          n/a  no expected'
+assert_fixed '│ confirmations 10 / 10  0 mistyped'
 assert_fixed 'Kept in scorecard.json and report.md in'
 
 # --- quit, the exit line, the journal -------------------------------------------

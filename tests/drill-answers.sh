@@ -1,0 +1,57 @@
+#!/bin/sh
+# Answers kept from the trainee: `rewind drill --list-scenarios` gives each
+# shipped scenario's id and briefing and nothing a good operator is meant
+# to work out (no expected option, no rationale, no injection); with
+# --game-master the same listing carries all of them.
+set -u
+bin=${REWIND_BIN:-./rewind}
+src=${REWIND_SRCDIR:-.}
+tmp=$(mktemp -d) || exit 99
+trap 'rm -rf "$tmp"' EXIT
+fail=0 n=0
+
+for pb in "$src"/playbooks/*.json; do
+	case "$pb" in */schema.json) continue ;; esac
+	name=$(basename "$pb")
+	"$bin" drill --list-scenarios "$pb" >"$tmp/trainee" 2>&1 ||
+		{ echo "FAIL: $name: --list-scenarios failed"; fail=1; continue; }
+	"$bin" drill --list-scenarios --game-master "$pb" >"$tmp/gm" 2>&1 ||
+		{ echo "FAIL: $name: --game-master failed"; fail=1; continue; }
+	# Each scenario: its expected option and its injections' ids, from the
+	# playbook itself, must stay out of the trainee's listing.
+	python3 - "$pb" >"$tmp/answers" <<'PY' || { echo "FAIL: $name: cannot read"; fail=1; continue; }
+import json, sys
+d = json.load(open(sys.argv[1]))
+for sc in d.get("scenarios", []):
+    e = sc.get("expect")
+    print("%s\t%s\t%s\t%s" % (sc["id"], e["step"] if e else "",
+                              e["option"] if e else "",
+                              " ".join(i["id"] for i in sc.get("inject", []))))
+PY
+	while IFS='	' read -r id step option injects; do
+		n=$((n + 1))
+		line=$(grep "^$id	" "$tmp/trainee")
+		[ -n "$line" ] || { echo "FAIL: $name: $id not listed"; fail=1; }
+		case "$line" in
+		*"(no briefing"*) echo "FAIL: $name: $id has no briefing"; fail=1 ;;
+		esac
+		if [ -n "$step" ] && grep -F -e "$step" "$tmp/trainee" >/dev/null; then
+			echo "FAIL: $name: the trainee sees decide step $step"; fail=1
+		fi
+		grep -F "expect" "$tmp/trainee" >/dev/null &&
+			{ echo "FAIL: $name: the trainee sees an expectation"; fail=1; }
+		for i in $injects; do
+			grep -F -e "$i" "$tmp/trainee" >/dev/null &&
+				{ echo "FAIL: $name: the trainee sees injection $i"; fail=1; }
+			grep -F -e "inject $i " "$tmp/gm" >/dev/null ||
+				{ echo "FAIL: $name: the game master misses injection $i"; fail=1; }
+		done
+		if [ -n "$step" ]; then
+			grep -F -e "$id	" "$tmp/gm" | grep -F -e "expect $step = $option" >/dev/null ||
+				{ echo "FAIL: $name: the game master misses $id's answer"; fail=1; }
+		fi
+	done <"$tmp/answers"
+done
+[ $n -gt 0 ] || { echo "FAIL: no scenario found"; fail=1; }
+[ $fail -eq 0 ] && echo "drill answers: $n scenarios, briefings only without --game-master"
+exit $fail

@@ -1,0 +1,212 @@
+/* The drill's world: each common rollback command answered from the
+ * scenario's state (table-driven), and the commands that change it. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <check.h>
+#include <cjson/cJSON.h>
+
+#include "world.h"
+
+static const char world_text[] =
+"{ \"tags\": [ \"v1.3.2\", \"v1.4.0\", \"v1.3.1\", \"v1.2.0\" ],\n"
+"  \"registry\": {\n"
+"    \"kit\": { \"versions\": { \"1.4.0\": { \"yanked\": true,\n"
+"                 \"yanked_reason\": \"crashes on import\",\n"
+"                 \"still_resolves\": 1 },\n"
+"               \"1.3.2\": {}, \"1.3.1\": {}, \"1.5.0rc1\": {} } },\n"
+"    \"widget\": { \"dist-tags\": { \"latest\": \"1.2.3\", \"beta\": \"1.3.0-beta.1\" },\n"
+"                \"versions\": [ \"1.2.2\", \"1.2.3\", \"1.3.0-beta.1\" ] } },\n"
+"  \"http\": { \"http://127.0.0.1:8000/health\": { \"status\": 200, \"body\": \"{\\\"ok\\\":true}\" },\n"
+"            \"http://127.0.0.1:8001/health\": { \"status\": 503, \"body\": \"down\" } }\n"
+"}";
+
+static const char *
+var(const char *name, const void *arg)
+{
+	(void)arg;
+	if (strcmp(name, "VERSION") == 0)
+		return "1.4.0";
+	if (strcmp(name, "PKG") == 0)
+		return "kit";
+	return NULL;
+}
+
+static const struct {
+	const char *command;
+	int exit_code;
+	const char *output;
+} cases[] = {
+	{ "git tag --sort=-version:refname | head -3", 0,
+	  "v1.4.0\nv1.3.2\nv1.3.1\n" },
+	{ "git tag -l 'v1.3*'", 0, "v1.3.1\nv1.3.2\n" },
+	{ "git tag -l --sort=-creatordate | head -2", 0, "v1.3.2\nv1.4.0\n" },
+	{ "pip index versions kit", 0,
+	  "WARNING: pip index is currently an experimental command.\n"
+	  "kit (1.3.2)\nAvailable versions: 1.3.2, 1.3.1\n" },
+	{ "pip install \"kit==$VERSION\"", 0,
+	  "Collecting kit==1.4.0\n  Downloading kit-1.4.0-py3-none-any.whl "
+	  "(25 kB)\nWARNING: The candidate selected for download or install "
+	  "is a yanked version: 'kit' candidate (version 1.4.0)\nReason for "
+	  "being yanked: crashes on import\nInstalling collected packages: "
+	  "kit\nSuccessfully installed kit-1.4.0\n" },
+	{ "pip install kit==9.9", 1,
+	  "ERROR: Could not find a version that satisfies the requirement "
+	  "kit==9.9 (from versions: 1.5.0rc1, 1.4.0, 1.3.2, 1.3.1)\nERROR: "
+	  "No matching distribution found for kit==9.9\n" },
+	{ "pip download kit==1.3.2 --no-deps", 0,
+	  "Collecting kit==1.3.2\n  Downloading kit-1.3.2-py3-none-any.whl "
+	  "(25 kB)\nSaved ./kit-1.3.2-py3-none-any.whl\nSuccessfully "
+	  "downloaded kit\n" },
+	{ "npm view widget dist-tags.latest", 127, NULL },
+	{ "npm view widget version", 0, "1.2.3\n" },
+	{ "npm view widget@beta version", 0, "1.3.0-beta.1\n" },
+	{ "v=$(npm view widget@latest version) && echo \"$v\" && [ \"$v\" = 1.2.2 ]",
+	  1, "1.2.3\n" },
+	{ "[ -n \"$VERSION\" ] && echo set", 0, "set\n" },
+	{ "npm dist-tag ls widget", 0, "latest: 1.2.3\nbeta: 1.3.0-beta.1\n" },
+	{ "npm dist-tag add widget@9.9.9 latest", 1,
+	  "npm ERR! code E404\nnpm ERR! 404 Not Found - GET widget@9.9.9 - "
+	  "Not found\n" },
+	{ "curl -fsS http://127.0.0.1:8000/health", 0, "{\"ok\":true}\n" },
+	{ "curl -fsS http://127.0.0.1:8001/health", 22,
+	  "curl: (22) The requested URL returned error: 503\n" },
+	{ "curl -fsS http://127.0.0.1:9/health", 7,
+	  "curl: (7) Failed to connect to http://127.0.0.1:9/health: "
+	  "Connection refused\n" },
+	{ "d=$(mktemp -d) && echo \"$d\" && false || echo fell back", 0,
+	  "/tmp/rewind-drill.XXXXXX\nfell back\n" },
+	{ "git tag | grep -c v1.3", 0, "2\n" },
+	{ "! git tag | grep -q v9", 0, "" },
+	{ "poetry publish", 127, NULL },
+	{ "git push origin main", 127, NULL },
+	{ "for t in a b; do echo $t; done", 127, NULL },
+};
+
+START_TEST(test_world_answers_the_common_commands)
+{
+	cJSON *state = cJSON_Parse(world_text);
+	struct world_run run = { 0 };
+	int known;
+
+	ck_assert_ptr_nonnull(state);
+	known = world_simulate(state, cases[_i].command, var, NULL, &run);
+	if (!cases[_i].output) {
+		ck_assert_msg(!known, "%s: known", cases[_i].command);
+	} else {
+		ck_assert_msg(known, "%s: not known", cases[_i].command);
+		ck_assert_str_eq(run.output, cases[_i].output);
+		ck_assert_int_eq(run.exit_code, cases[_i].exit_code);
+	}
+	free(run.output);
+	cJSON_Delete(state);
+}
+END_TEST
+
+static char *
+simulate(cJSON *state, const char *command, int *exit_code)
+{
+	struct world_run run = { 0 };
+
+	ck_assert_msg(world_simulate(state, command, var, NULL, &run),
+		      "%s: not known", command);
+	*exit_code = run.exit_code;
+	return run.output;
+}
+
+/* The seed's yank check: only the first unpinned resolve after the yank
+ * still picks the yanked version (the index's cache lags). */
+START_TEST(test_world_first_install_after_a_yank_still_resolves_it)
+{
+	static const char check[] =
+		"d=$(mktemp -d) && trap 'rm -rf \"$d\"' EXIT && python -m venv "
+		"\"$d/venv\" && \"$d/venv/bin/pip\" install --dry-run "
+		"--no-cache-dir --no-deps kit >\"$d/out\" 2>&1; cat \"$d/out\"; "
+		"grep -q '^Would install' \"$d/out\" && ! grep -qE "
+		"\"^Would install [A-Za-z0-9._-]+-$VERSION\\$\" \"$d/out\"";
+	cJSON *state = cJSON_Parse(world_text);
+	int rc;
+	char *out = simulate(state, check, &rc);
+
+	ck_assert_int_eq(rc, 1);
+	ck_assert_ptr_nonnull(strstr(out, "Would install kit-1.4.0"));
+	free(out);
+	out = simulate(state, check, &rc);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_ptr_nonnull(strstr(out, "Would install kit-1.3.2"));
+	free(out);
+	cJSON_Delete(state);
+}
+END_TEST
+
+START_TEST(test_world_dist_tag_add_moves_latest)
+{
+	cJSON *state = cJSON_Parse(world_text);
+	int rc;
+	char *out = simulate(state, "npm dist-tag add widget@1.2.2 latest", &rc);
+
+	ck_assert_int_eq(rc, 0);
+	ck_assert_str_eq(out, "+latest: widget@1.2.2\n");
+	free(out);
+	out = simulate(state, "npm view widget dist-tags --json", &rc);
+	ck_assert_ptr_nonnull(strstr(out, "\"latest\":\t\"1.2.2\""));
+	free(out);
+	out = simulate(state, "npm deprecate widget@1.2.3 'data loss' && "
+		       "npm view widget@1.2.3 deprecated", &rc);
+	ck_assert_str_eq(out, "data loss\n");
+	free(out);
+	cJSON_Delete(state);
+}
+END_TEST
+
+START_TEST(test_world_tag_delete_and_upload_change_it)
+{
+	cJSON *state = cJSON_Parse(world_text);
+	cJSON *before = cJSON_Duplicate(state, 1);
+	int rc;
+	char *out = simulate(state, "git tag -d \"v$VERSION\"", &rc);
+
+	ck_assert_str_eq(out, "Deleted tag 'v1.4.0' (was 0000000)\n");
+	free(out);
+	out = simulate(state, "git tag -d v1.4.0", &rc);
+	ck_assert_int_eq(rc, 1);
+	free(out);
+	/* An unknown command leaves the world as it was. */
+	ck_assert(!world_simulate(before, "git tag -d v1.4.0 && poetry build",
+				  var, NULL, &(struct world_run){ 0 }));
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(before, "tags")),
+			 4);
+	cJSON_Delete(before);
+	cJSON_Delete(state);
+}
+END_TEST
+
+static Suite *
+world_suite(void)
+{
+	Suite *s = suite_create("world");
+	TCase *tc = tcase_create("commands");
+
+	tcase_set_timeout(tc, 10);
+	tcase_add_loop_test(tc, test_world_answers_the_common_commands, 0,
+			    (int)(sizeof(cases) / sizeof(cases[0])));
+	tcase_add_test(tc, test_world_first_install_after_a_yank_still_resolves_it);
+	tcase_add_test(tc, test_world_dist_tag_add_moves_latest);
+	tcase_add_test(tc, test_world_tag_delete_and_upload_change_it);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(world_suite());
+	int n_failed;
+
+	srunner_run_all(sr, CK_ENV);
+	n_failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return n_failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
