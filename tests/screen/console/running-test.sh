@@ -3,7 +3,7 @@
 # spinner and the time since it started, both moving while it runs; the
 # Output tab follows the new run even when it was scrolled back before;
 # and the timer that animates it (two frames a second) runs only while a
-# step runs: after the run the app wakes clearly less often than during it.
+# step runs: after the run the app wakes no more often than before it.
 . "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
 
 SESSION_DIR=$SCREEN_TMP/session
@@ -15,7 +15,7 @@ idle_passes_in() {
 	target=$(( $(clock_secs) + $1 ))
 	i=0
 	until [ "$(clock_secs)" -ge "$target" ]; do
-		[ "$i" -lt 500 ] || { echo "the header clock did not move on by $1 s" >&2; echo -1; return; }
+		[ "$i" -lt $((100 * $1 * REWIND_TEST_SLACK)) ] || { echo "the header clock did not move on by $1 s" >&2; echo -1; return; }
 		sleep 0.02
 		i=$((i + 1))
 	done
@@ -33,6 +33,7 @@ start_app run "$REWIND_SRCDIR/tests/fixtures/playbooks/console.json" \
 # Some output first, then the Output tab scrolled back.
 keys j j j j Enter
 wait_text 'run a\.quick: failed'
+base=$(idle_passes_in 8)		# wake-ups with nothing running: the poll timers
 keys ']' Tab k k
 wait_text '\[scroll\]'
 keys BTab k Enter			# a.slow, while Output is scrolled back
@@ -54,10 +55,20 @@ until [ "$(screen_text | grep -F 'a.slow  run')" != "$first" ]; do
 done
 wait_text 'a\.slow  run  running . 0:(0[2-9]|[1-5][0-9])' 10
 
-busy=$(idle_passes_in 4)		# wake-ups while it runs: the spinner's 2 a second
+busy=$(idle_passes_in 8)		# wake-ups while it runs: the spinner's 2 a second
 touch "$SESSION_DIR/go"
 wait_text 'a\.slow  run  done'
-idle=$(idle_passes_in 4)		# and once nothing runs (the poll timers stay)
-[ "$idle" -ge 0 ] && [ "$idle" -le $((busy - 4)) ] ||
-	soft_fail "$idle wake-ups in 4 s after the run, $busy while it ran: the animation timer goes on"
+idle=$(idle_passes_in 8)		# and once nothing runs again
+# A loaded machine can bunch the poll timers' wake-ups into one window:
+# the quieter of two windows counts. Once the run has ended the app is as
+# quiet as before it (the spinner's timer stopped); while it ran it woke
+# more often.
+if [ "$idle" -gt $((base + 4)) ]; then
+	again=$(idle_passes_in 8)
+	[ "$again" -lt 0 ] || [ "$again" -ge "$idle" ] || idle=$again
+fi
+[ "$base" -ge 0 ] && [ "$idle" -ge 0 ] && [ "$idle" -le $((base + 4)) ] ||
+	soft_fail "$idle wake-ups in 8 s after the run, $base before it, $busy while it ran: the animation timer goes on"
+[ "$busy" -gt "$base" ] ||
+	soft_fail "$busy wake-ups in 8 s while it ran, $base with nothing running: no animation"
 pass "spinner and elapsed time while running, Output follows, no redraws when idle"
