@@ -4,7 +4,9 @@
 #include "identity.h"
 
 #include <stdint.h>
+#include <pwd.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include <unicase.h>
@@ -160,4 +162,16 @@ identity_same(const char *a, const char *b)
 	free(fa);
 	free(fb);
 	return same;
+}
+
+const char *
+identity_login(void)
+{
+	const char *user = getenv("USER");
+	struct passwd *pw;
+
+	if (user && *user)
+		return user;
+	pw = getpwuid(getuid());
+	return pw && pw->pw_name && *pw->pw_name ? pw->pw_name : "operator";
 }

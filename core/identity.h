@@ -12,6 +12,10 @@ struct err;
  * e.g. "--as") an empty name, bytes that are not UTF-8, and control and
  * invisible characters (zero-width, bidi controls, soft hyphen, BOM...),
  * naming the character and where it is. Caller frees the result. */
+/* The login name of the user running this process ($USER, else the
+ * password database), or "operator" when neither has one; borrowed. */
+const char *identity_login(void);
+
 char *identity_normalize(const char *name, const char *what,
 			 struct err *err);
 

@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -404,15 +403,7 @@ open_journal(struct session *s, struct err *err)
 static const char *
 default_operator(const char *given)
 {
-	const char *user = getenv("USER");
-	struct passwd *pw;
-
-	if (given && *given)
-		return given;
-	if (user && *user)
-		return user;
-	pw = getpwuid(getuid());
-	return pw && pw->pw_name && *pw->pw_name ? pw->pw_name : "operator";
+	return given && *given ? given : identity_login();
 }
 
 /* Check --var presets before anything is written. */

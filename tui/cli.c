@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -573,15 +572,7 @@ print_approved(const char *dir, const char *name, const char *step,
 static const char *
 approver_name(const struct cli_opts *o)
 {
-	const char *user = getenv("USER");
-	struct passwd *pw;
-
-	if (o->as)
-		return o->as;
-	if (user && *user)
-		return user;
-	pw = getpwuid(getuid());
-	return pw && pw->pw_name ? pw->pw_name : "";
+	return o->as ? o->as : identity_login();
 }
 
 /* A hand-off line's placeholder typed as it was, never a name. */
