@@ -96,7 +96,7 @@ static const struct binding bindings[] = {
 	{ KM_REPLAY, '\t', "Tab", UI_TAB_NEXT, 0 },
 	{ KM_REPLAY, KEY_BTAB, "S-Tab", UI_TAB_PREV, 0 },
 	{ KM_REPLAY, '?', "?", UI_HELP, 1 },
-	{ KM_REPLAY, 'q', "q", UI_QUIT, 1 },
+	{ KM_REPLAY, 'q', "q", UI_RP_QUIT, 1 },
 };
 
 /* What `rewind watch` offers: moving about, reading, searching the log,

@@ -746,7 +746,7 @@ do_act(struct rp *p, enum uiact act)
 		p->a.help_top = 0;
 		break;
 	case UI_REDRAW: clearok(curscr, TRUE); break;
-	case UI_QUIT: p->a.quit = 1; break;
+	case UI_RP_QUIT: p->a.quit = 1; break;
 	default: break;
 	}
 	app_dirty(&p->a);
@@ -768,7 +768,7 @@ on_key(struct rp *p, int key)
 	p->a.status[0] = '\0';
 	act = keymap_lookup(KM_REPLAY, key, 1);
 	/* j and k scroll the overlay (app_scroll); any other key closes it. */
-	if (p->a.help && act != UI_HELP && act != UI_QUIT &&
+	if (p->a.help && act != UI_HELP && act != UI_RP_QUIT &&
 	    act != UI_MOVE_DOWN && act != UI_MOVE_UP) {
 		p->a.help = 0;
 		app_dirty(&p->a);
