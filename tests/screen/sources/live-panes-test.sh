@@ -6,7 +6,8 @@
 # HEAD marked; Enter on a tag with the input step selected journals
 # var.set RESTORE_VERSION and marks the row RESTORE; a tag made meanwhile
 # shows up by itself within 2 s. The Registry tab shows the package, its
-# dist-tags and the deprecated version; after the registry's answer
+# dist-tags and the deprecated version (the picked RESTORE mark on it,
+# first, warning that it is deprecated); after the registry's answer
 # changes, R brings the new dist-tag in.
 . "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
 
@@ -161,14 +162,17 @@ keys ']'
 wait_text "│ npm $PKG @ 127\.0\.0\.1:$PORT " 5
 wait_text 'dist-tags: latest=1\.2\.3' 5
 wait_text '1\.2\.3 .*<latest>' 2
-wait_text '1\.2\.2 .*DEPRECATED' 2
+# The picked RESTORE version is the deprecated one: its mark stays, comes
+# first and warns (cut at 80 columns); the deprecation shows as far as it
+# fits (below, at 120 columns).
+wait_text '1\.2\.2 .*RESTORE \(depr' 2
 refute_text '│.* v1\.2\.1 ' "the Tags tab is still drawn"
 
 # 120x40: the side tabs are Output, Journal, Targets, Tags, Registry; the
 # Registry tab stays shown, with room for the deprecation message.
 resize 120 40
 wait_text '\[Registry\]' 2
-wait_text '1\.2\.2 .*DEPRECATED: breaks the login page' 2
+wait_text '1\.2\.2 .*RESTORE \(deprecated!\) DEPRECATED: breaks' 2
 refute_text 'next=' "a dist-tag before the registry has it"
 
 # The registry moves latest back and adds a "next" tag; R asks again.
