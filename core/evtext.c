@@ -99,6 +99,43 @@ on_message(const struct ev *e, struct strbuf *sb)
 		    strcmp(what, "failed") == 0 ? "not delivered yet" : what);
 }
 
+static int
+pid_of(const struct ev *e)
+{
+	const cJSON *pid = cJSON_GetObjectItem(e->p, "pid");
+
+	return cJSON_IsNumber(pid) ? pid->valueint : 0;
+}
+
+static void
+on_spawned(const struct ev *e, struct strbuf *sb)
+{
+	strbuf_addf(sb, "%s's command is running (pid %d)", e->step,
+		    pid_of(e));
+}
+
+static void
+on_orphan(const struct ev *e, struct strbuf *sb)
+{
+	strbuf_addf(sb, "%s's run from the previous console is still running "
+		    "(pid %d)", e->step, pid_of(e));
+}
+
+static void
+on_orphan_stop(const struct ev *e, struct strbuf *sb)
+{
+	strbuf_addf(sb, "%s stopped %s's run from the previous console (pid "
+		    "%d)", e->actor, e->step, pid_of(e));
+}
+
+static void
+on_orphan_ended(const struct ev *e, struct strbuf *sb)
+{
+	strbuf_addf(sb, "%s's run from the previous console (pid %d) %s; "
+		    "outcome unknown", e->step, pid_of(e),
+		    str(e->p, "how", "ended"));
+}
+
 /* Sentences that name only the actor (@) and the step (#). */
 static const struct {
 	const char *type, *fmt;
@@ -126,6 +163,9 @@ static const struct {
 	{ "drill.scorecard", "the drill's score card is ready" },
 	{ "log.threshold", "a log pattern went over its threshold" },
 	{ "journal.truncated", "@ cut a torn last line of the journal" },
+	{ "registry.answer", "the registry answered (versions and tags "
+	  "read)" },
+	{ "tags.answer", "the git tags were read" },
 };
 
 static const struct {
@@ -137,7 +177,9 @@ static const struct {
 	{ "var.set", on_var }, { "phase.advanced", on_phase },
 	{ "decision.made", on_decision }, { "message.sent", on_message },
 	{ "message.queued", on_message }, { "message.delivered", on_message },
-	{ "message.failed", on_message },
+	{ "message.failed", on_message }, { "step.spawned", on_spawned },
+	{ "step.orphan", on_orphan }, { "step.orphan_stop", on_orphan_stop },
+	{ "step.orphan_ended", on_orphan_ended },
 };
 
 /* A type without a sentence: its words, "probe url" for "probe.url". */

@@ -22,6 +22,7 @@
 #include "journal.h"
 #include "playbook.h"
 #include "sanitize.h"
+#include "session.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -221,9 +222,41 @@ on_na(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 		    pstr(ev, "reason") ? pstr(ev, "reason") : "");
 }
 
+/* A step left behind because its "when" condition did not hold: nobody
+ * chose that, so it did not apply rather than was skipped. Older journals
+ * say so only in the reason. */
+static int
+is_inactive_skip(const struct journal_event *ev)
+{
+	const char *reason = pstr(ev, "reason");
+
+	return cJSON_IsTrue(cJSON_GetObjectItem(ev->payload, "inactive")) ||
+	       (reason && strcmp(reason, SESSION_INACTIVE_REASON) == 0);
+}
+
+static void
+on_inactive(struct rep *r, const struct journal_event *ev, struct strbuf *what)
+{
+	cJSON *o;
+
+	set_state(r, ev, "n/a", pstr(ev, "reason"));
+	o = ev->step ? cJSON_GetObjectItemCaseSensitive(r->states, ev->step)
+		     : NULL;
+	if (o) {
+		cJSON_DeleteItemFromObjectCaseSensitive(o, "by");
+		cJSON_AddBoolToObject(o, "condition_not_held", 1);
+	}
+	strbuf_addf(what, "%s did not apply: its condition did not hold",
+		    ev->step ? ev->step : "");
+}
+
 static void
 on_skipped(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 {
+	if (is_inactive_skip(ev)) {
+		on_inactive(r, ev, what);
+		return;
+	}
 	set_state(r, ev, "skipped", pstr(ev, "reason"));
 	strbuf_addf(what, "skipped %s: %s", ev->step ? ev->step : "",
 		    pstr(ev, "reason") ? pstr(ev, "reason") : "");
@@ -664,8 +697,17 @@ state_of(const struct rep *r, const char *id, const cJSON **entry)
 	return o ? jstr(o, "state") : "open";
 }
 
-/* Check steps of the playbook with what became of them; n/a'd ones are
- * follow-ups too. Without a playbook, the steps the journal names. */
+/* Whether a step's report state says it was closed without being done
+ * (n/a or skipped), which the checklist counts whatever the step's kind. */
+static int
+is_closed_unrun(const char *state)
+{
+	return strcmp(state, "n/a") == 0 || strcmp(state, "skipped") == 0;
+}
+
+/* Check steps of the playbook with what became of them, and steps of any
+ * kind that were n/a'd or skipped, so the counts agree with the Not
+ * applicable section; n/a'd ones are follow-ups too. */
 static void
 add_checklist(struct rep *r)
 {
@@ -682,9 +724,9 @@ add_checklist(struct rep *r)
 			const char *s;
 			cJSON *o;
 
-			if (st->kind != STEP_KIND_CHECK)
-				continue;
 			s = state_of(r, st->id, &e);
+			if (st->kind != STEP_KIND_CHECK && !is_closed_unrun(s))
+				continue;
 			o = e ? cJSON_Duplicate(e, 1) : cJSON_CreateObject();
 			if (!e) {
 				add_clean(o, "step", st->id);
@@ -1232,7 +1274,9 @@ md_checklist(const cJSON *rep, struct strbuf *out)
 			    : " ", s_or(i, "title", "?"), s_or(i, "step", "?"));
 		if (strcmp(st, "done") != 0)
 			strbuf_addf(out, " - %s", st);
-		if (jstr(i, "reason"))
+		if (cJSON_IsTrue(cJSON_GetObjectItem(i, "condition_not_held")))
+			strbuf_adds(out, " (condition did not hold)");
+		else if (jstr(i, "reason"))
 			strbuf_addf(out, ": %s", jstr(i, "reason"));
 		if (jstr(i, "by"))
 			strbuf_addf(out, " (by %s)", jstr(i, "by"));
@@ -1251,10 +1295,15 @@ md_not_applicable(const cJSON *rep, struct strbuf *out)
 	if (cJSON_GetArraySize(list) == 0)
 		strbuf_adds(out, "No step was marked n/a.\n");
 	cJSON_ArrayForEach(e, list)
-		strbuf_addf(out, "- %s (%s): %s (by %s, %s)\n",
-			    s_or(e, "title", "?"), s_or(e, "step", "?"),
-			    s_or(e, "reason", "no reason given"),
-			    s_or(e, "by", "?"), s_or(e, "time", "?"));
+		if (cJSON_IsTrue(cJSON_GetObjectItem(e, "condition_not_held")))
+			strbuf_addf(out, "- %s (%s): condition did not hold "
+				    "(%s)\n", s_or(e, "title", "?"),
+				    s_or(e, "step", "?"), s_or(e, "time", "?"));
+		else
+			strbuf_addf(out, "- %s (%s): %s (by %s, %s)\n",
+				    s_or(e, "title", "?"), s_or(e, "step", "?"),
+				    s_or(e, "reason", "no reason given"),
+				    s_or(e, "by", "?"), s_or(e, "time", "?"));
 	strbuf_adds(out, "\n");
 }
 

@@ -272,6 +272,10 @@ extern const char *const session_fact_names[];
 /* Whether NAME is one of them. */
 int session_is_fact(const char *name);
 
+/* The reason journalled for a step left behind because its "when"
+ * condition did not hold (its step.skipped also carries "inactive": true). */
+#define SESSION_INACTIVE_REASON "its when condition does not hold"
+
 /* Name of a step state ("open", "done"...). */
 const char *session_state_name(enum step_state st);
 

@@ -798,7 +798,9 @@ skip_leftovers(struct session *s, const char *actor, struct err *err)
 		p = cJSON_CreateObject();
 		cJSON_AddStringToObject(p, "reason", session_step_active(s, rt)
 					? "optional step left open"
-					: "its when condition does not hold");
+					: SESSION_INACTIVE_REASON);
+		if (!session_step_active(s, rt))
+			cJSON_AddBoolToObject(p, "inactive", 1);
 		if (session_record(s, actor, "step.skipped", rt->def->id, p,
 				   err) < 0)
 			return -1;

@@ -26,6 +26,7 @@
 #include "loop.h"
 #include "runner.h"
 #include "session_int.h"
+#include "sources.h"
 #include "strbuf.h"
 #include "testhook.h"
 #include "xalloc.h"
@@ -213,6 +214,16 @@ tail_add(char *tail, const char *line, size_t len)
 		tail[have++] = '\n';
 	memcpy(tail + have, line, len);
 	tail[have + len] = '\0';
+}
+
+/* A live command may have changed the registry or the tags (a dist-tag
+ * moved, a tag pushed): ask again at once, so the panes tell the truth
+ * without waiting for the next poll. */
+static void
+refresh_sources_after_run(struct session *s)
+{
+	if (s->mode == SESSION_LIVE && s->sources)
+		sources_refresh(s->sources);
 }
 
 static void
@@ -463,6 +474,8 @@ on_cmd_exit(struct proc *p, const struct proc_result *res, void *arg)
 			   finished_payload(cr->rt, res, cr->drill),
 			   &err) == 0 && cr->drill)
 		drill_fire_after(cr->s, cr->rt->def->id, NULL);
+	if (!cr->drill)
+		refresh_sources_after_run(cr->s);
 	notify_step_done(cr->s, cr->rt->def->id);
 	free(cr);
 }
@@ -834,6 +847,7 @@ run_interactive(struct session *s, struct step_rt *rt, const char *cwd,
 	res.duration_us = clock_mono_now(s->clk) - t0;
 	snprintf(res.tail, sizeof(res.tail), "(interactive: the output went "
 		 "to the terminal)");
+	refresh_sources_after_run(s);
 	return session_record(s, actor, "step.finished", rt->def->id,
 			      finished_payload(rt, &res, 0), err);
 }

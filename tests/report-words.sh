@@ -54,5 +54,30 @@ fi
 grep -qF 'destructive run confirmed for a.move' "$md" || fail "the confirmation is not in words"
 grep -qE '^RTO: \*\*met\*\*: recovered in [0-9.]+s, within the target of 10m 00s\.$' "$md" ||
 	fail "no line says the RTO was met"
+# The Checklist's n/a count agrees with the Not applicable section (steps of
+# any kind), in the Markdown and in report.json.
+na_agrees() {	# report.md report.json what
+	listed=$(sed -n '/^## Not applicable/,/^## [A-MO-Z]/p' "$1" | grep -c '^- ')
+	counted=$(sed -n 's/^[0-9]* done, [0-9]* skipped, \([0-9]*\) n\/a, .*/\1/p' "$1")
+	[ "$listed" = "$counted" ] ||
+		fail "$3: the Checklist counts $counted n/a, Not applicable lists $listed"
+	grep -qF "\"n/a\":	$listed," "$2" ||
+		fail "$3: report.json's checklist n/a is not $listed"
+}
+"$bin" report "$tmp/s" --format json -o "$tmp/r.json" >/dev/null 2>&1
+na_agrees "$md" "$tmp/r.json" "console walk"
+# A path of the npm playbook leaves steps behind whose condition did not
+# hold: nobody chose that, so the report says so instead of naming olga.
+"$bin" drill "$src/playbooks/npm-dist-tag-rollback.json" --batch --operator olga \
+	--session-dir "$tmp/n" --no-real-in-clone \
+	<"$src/tests/fixtures/walks/npm-dist-tag-rollback-immediate-rollback.walk" >/dev/null 2>&1
+"$bin" report "$tmp/n" -o "$tmp/n.md" >/dev/null 2>&1 || fail "rewind report of the npm walk failed"
+"$bin" report "$tmp/n" --format json -o "$tmp/n.json" >/dev/null 2>&1
+na_agrees "$tmp/n.md" "$tmp/n.json" "npm walk"
+grep -qF -- '- Point the channel back at the restore version (execute.dist-tag): condition did not hold (' "$tmp/n.md" ||
+	fail "a step whose condition did not hold is not listed as such"
+if grep -F '(execute.dist-tag)' "$tmp/n.md" | grep -qF '(by olga'; then
+	fail "a step whose condition did not hold is attributed to the operator"
+fi
 [ "$failed" = 0 ] && echo "PASS: report-words: resolved commands, n/a reasons, timeline in words, RTO line"
 exit "$failed"

@@ -578,10 +578,14 @@ scroll_by(struct app *a, long delta)
 	} else if (a->focus == PANE_LOG || a->focus == PANE_JOURNAL) {
 		int n;
 		long *top = log_top_of(a, &n);
-		long at = *top < 0 ? n : *top;
+		/* Following shows the last page (its body is the rect less
+		 * its tab row): scroll from there, and follow again once
+		 * the last page is reached. */
+		long last = n - (a->rects[a->focus].h - 1);
+		long at = *top < 0 ? (last > 0 ? last : 0) : *top;
 
 		at += delta;
-		*top = at < 0 ? 0 : at >= n ? -1 : at;
+		*top = at < 0 ? 0 : at >= n || at >= last ? -1 : at;
 	} else if (a->focus == PANE_TAGS || a->focus == PANE_REGISTRY) {
 		pane_sources_scroll(a, delta);
 	}
@@ -639,6 +643,12 @@ void
 app_scroll(struct app *a, long delta)
 {
 	scroll_by(a, delta);
+}
+
+void
+app_scroll_sideways(struct app *a, enum uiact act)
+{
+	scroll_sideways(a, act);
 }
 
 static void

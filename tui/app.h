@@ -277,6 +277,10 @@ void app_draw_too_small(struct _win_st *w, int h, int width);
 void app_tab(struct app *a, int dir);
 void app_scroll(struct app *a, long delta);
 
+/* Show the Output tab's long lines from further right (ACT is
+ * UI_SCROLL_RIGHT) or left (UI_SCROLL_LEFT). */
+void app_scroll_sideways(struct app *a, enum uiact act);
+
 /* Name of a pane, for tabs. */
 const char *app_pane_name(enum pane_id id);
 

@@ -332,16 +332,19 @@ show_input(struct app *a, struct cursor *c, const struct step_view *v)
 		line(c, "value: (unset)", ROLE_DIM);
 }
 
-/* A run the console died in: what is known of it, and what to do. */
+/* A run the console died in: what is known of it, and what to do (the
+ * key that stops it only where it can: not in a replay or a watch). */
 static void
-show_interrupted(struct cursor *c, const struct step_view *v)
+show_interrupted(struct cursor *c, const struct step_view *v, int can_act)
 {
 	char run[256], hint[128];
 
 	linef(c, ROLE_WARNING, "Last run: interrupted %s outcome unknown (the "
 	      "console ended while it ran)", draw_glyph("\u2014", "-"));
 	banner_run_text(v, run, sizeof(run));
-	if (v->orphan) {
+	if (v->orphan && !can_act) {
+		linef(c, ROLE_ALERT, "%s", run);
+	} else if (v->orphan) {
 		banner_orphan_hint(v, hint, sizeof(hint));
 		linef(c, ROLE_ALERT, "%s: %s", run, hint);
 	} else if (*run) {
@@ -352,12 +355,12 @@ show_interrupted(struct cursor *c, const struct step_view *v)
 }
 
 static void
-show_result(struct cursor *c, const struct step_view *v)
+show_result(const struct app *a, struct cursor *c, const struct step_view *v)
 {
 	if (v->n_runs == 0 || room(c) < 2)
 		return;
 	if (v->state == STEP_INTERRUPTED) {
-		show_interrupted(c, v);
+		show_interrupted(c, v, !a->replay && !a->watch);
 		return;
 	}
 	linef(c, v->state == STEP_FAILED ? ROLE_STEP_FAILED : ROLE_STEP_DONE,
@@ -479,5 +482,5 @@ pane_detail_draw(struct app *a, WINDOW *w, struct rect r)
 		break;
 	default: break;
 	}
-	show_result(&c, &v);
+	show_result(a, &c, &v);
 }

@@ -146,21 +146,29 @@ tags_line(struct cursor *c, const struct reg_answer *a)
 	newline(c);
 }
 
-/* NAME=VALUE marks on version V: "ROLLBACK" for ROLLBACK_VERSION. */
+/* NAME=VALUE marks on version V: "ROLLBACK" for ROLLBACK_VERSION. A
+ * RESTORE mark on a withdrawn version warns: restoring it is a mistake. */
 static void
-put_marks(struct cursor *c, const char *v, const char *const *marks)
+put_marks(struct cursor *c, const struct reg_version *v,
+	  const char *const *marks)
 {
 	for (size_t i = 0; marks && marks[i]; i++) {
-		char name[64];
+		char name[96];
 		size_t n;
 
-		if (!pane_mark_matches(marks[i], v, &n))
+		if (!pane_mark_matches(marks[i], v->version, &n))
 			continue;
-		if (n >= sizeof(name))
-			n = sizeof(name) - 1;
+		if (n >= 64)
+			n = 63;
 		memcpy(name, marks[i], n);
 		name[n] = '\0';
-		put(c, name, ROLE_STEP_RUNNING);
+		if (strcmp(name, "RESTORE") == 0 && (v->deprecated || v->yanked)) {
+			snprintf(name + n, sizeof(name) - n, " (%s!)",
+				 v->deprecated ? "deprecated" : "yanked");
+			put(c, name, ROLE_ALERT);
+		} else {
+			put(c, name, ROLE_STEP_RUNNING);
+		}
 	}
 }
 
@@ -206,8 +214,9 @@ version_line(struct cursor *c, const struct reg_answer *a,
 	format_date(v->published_us, date, sizeof(date));
 	put_at(c, 3 + vw, date, ROLE_JOURNAL_TIME);
 	put_tags_of(c, a, v->version);
-	/* A withdrawn version says so before its marks: in a narrow pane
-	 * the warning is what must not be cut off. */
+	/* The marks come before the warning, which is long: in a narrow pane
+	 * the mark stays and the warning is cut (its word first). */
+	put_marks(c, v, marks);
 	if (v->deprecated) {
 		put(c, "DEPRECATED:", ROLE_WARNING);
 		put(c, v->deprecated, ROLE_WARNING);
@@ -216,7 +225,6 @@ version_line(struct cursor *c, const struct reg_answer *a,
 		if (v->yanked_reason)
 			put(c, v->yanked_reason, ROLE_WARNING);
 	}
-	put_marks(c, v->version, marks);
 	newline(c);
 }
 

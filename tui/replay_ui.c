@@ -703,6 +703,16 @@ step_event(struct rp *p, int dir)
 	say_event(p, "");
 }
 
+/* The replay has no focus to move: the scroll keys act on the side tab
+ * shown (Output, Journal, Tags...), or on the checklist beside the Step
+ * tab. */
+static void
+show_tab(struct rp *p, int dir)
+{
+	app_tab(&p->a, dir);
+	p->a.focus = p->a.side == PANE_DETAIL ? PANE_STEPS : p->a.side;
+}
+
 static void
 do_act(struct rp *p, enum uiact act)
 {
@@ -722,8 +732,11 @@ do_act(struct rp *p, enum uiact act)
 		go_to(p, replay_count(p->r));
 		app_status(&p->a, 0, "end");
 		break;
-	case UI_TAB_NEXT: app_tab(&p->a, 1); break;
-	case UI_TAB_PREV: app_tab(&p->a, -1); break;
+	case UI_TAB_NEXT: show_tab(p, 1); break;
+	case UI_TAB_PREV: show_tab(p, -1); break;
+	case UI_SCROLL_LEFT: case UI_SCROLL_RIGHT:
+		app_scroll_sideways(&p->a, act);
+		break;
 	case UI_MOVE_DOWN: app_scroll(&p->a, 1); break;
 	case UI_MOVE_UP: app_scroll(&p->a, -1); break;
 	case UI_PAGE_DOWN: app_scroll(&p->a, (LINES - 4) / 2); break;
@@ -733,7 +746,7 @@ do_act(struct rp *p, enum uiact act)
 		p->a.help_top = 0;
 		break;
 	case UI_REDRAW: clearok(curscr, TRUE); break;
-	case UI_QUIT: p->a.quit = 1; break;
+	case UI_RP_QUIT: p->a.quit = 1; break;
 	default: break;
 	}
 	app_dirty(&p->a);
@@ -755,7 +768,7 @@ on_key(struct rp *p, int key)
 	p->a.status[0] = '\0';
 	act = keymap_lookup(KM_REPLAY, key, 1);
 	/* j and k scroll the overlay (app_scroll); any other key closes it. */
-	if (p->a.help && act != UI_HELP && act != UI_QUIT &&
+	if (p->a.help && act != UI_HELP && act != UI_RP_QUIT &&
 	    act != UI_MOVE_DOWN && act != UI_MOVE_UP) {
 		p->a.help = 0;
 		app_dirty(&p->a);

@@ -145,22 +145,49 @@ run_started(struct logbuf *lb, const cJSON *ev, const char *step)
 	free(line);
 }
 
-/* How the run ended, in words, at WHEN: "exit 0 at 19:30:05", "exit 1
- * at 19:30:05: FAILED, exit status 1, expected 0". */
+/* How long a run took, from its step.finished payload P: "2.1s" under ten
+ * seconds, "42s", "3m05s", "1h02m"; "?" when the journal does not say. */
+static void
+run_duration(const cJSON *p, char *buf, size_t size)
+{
+	const cJSON *ms = cJSON_GetObjectItem(p, "duration_ms");
+	double s;
+
+	if (!cJSON_IsNumber(ms) || ms->valuedouble < 0) {
+		snprintf(buf, size, "?");
+		return;
+	}
+	s = ms->valuedouble / 1000.0;
+	if (s < 10)
+		snprintf(buf, size, "%.1fs", s);
+	else if (s < 60)
+		snprintf(buf, size, "%ds", (int)s);
+	else if (s < 3600)
+		snprintf(buf, size, "%dm%02ds", (int)s / 60, (int)s % 60);
+	else
+		snprintf(buf, size, "%dh%02dm", (int)s / 3600,
+			 (int)s % 3600 / 60);
+}
+
+/* How the run ended, in words, at WHEN: "exit 0 after 2.1s at 19:30:05",
+ * "exit 1 after 0.3s at 19:30:05: FAILED, exit status 1, expected 0". */
 static void
 run_outcome(const cJSON *p, const char *when, char *buf, size_t size)
 {
 	const cJSON *exit_code = cJSON_GetObjectItem(p, "exit");
 	const char *reason = payload_str(p, "reason");
+	char took[32];
 
+	run_duration(p, took, sizeof(took));
 	if (cJSON_IsTrue(cJSON_GetObjectItem(p, "timed_out")))
-		snprintf(buf, size, "timed out at %s", when);
+		snprintf(buf, size, "timed out after %s at %s", took, when);
 	else if (cJSON_IsTrue(cJSON_GetObjectItem(p, "cancelled")))
-		snprintf(buf, size, "cancelled at %s", when);
+		snprintf(buf, size, "cancelled after %s at %s", took, when);
 	else
-		snprintf(buf, size, "exit %d at %s%s%s", cJSON_IsNumber(exit_code)
-			 ? exit_code->valueint : -1, when,
-			 reason ? ": FAILED, " : "", reason ? reason : "");
+		snprintf(buf, size, "exit %d after %s at %s%s%s",
+			 cJSON_IsNumber(exit_code) ? exit_code->valueint : -1,
+			 took, when, reason ? ": FAILED, " : "",
+			 reason ? reason : "");
 }
 
 static void

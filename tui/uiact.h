@@ -34,6 +34,7 @@
 	X(UI_HELP, "help", "help", "Show or hide this help")                 \
 	X(UI_REDRAW, "redraw", "redraw", "Redraw the screen")                \
 	X(UI_QUIT, "quit", "quit", "Quit (the session stays resumable)")     \
+	X(UI_RP_QUIT, "replay-quit", "quit", "Quit the replay (the session is not changed)") \
 	X(UI_PICK_TAG, "pick-tag", "pick", "Set the selected input step's variable to this tag") \
 	X(UI_PICK_VERSION, "pick-version", "pick", "Set the selected input step's variable to this version") \
 	X(UI_REFRESH, "refresh", "refresh", "Re-read the tags and refresh the registry answers now") \

@@ -62,7 +62,7 @@ expect_screen after-storm <<'EOF'
                                     │ after storm 24
                                     │ after storm 25
                                     │ stream finished
-                                    │ ■ assess.stream  exit 0 at hh:mm:ss
+                                    │ ■ assess.stream  exit 0 after D at hh:mm:ss
  run assess.stream: done
  Enter act Space tick a approve ? help q quit Tab pane m note > next
 EOF

@@ -68,7 +68,7 @@ expect_screen 200x60-seam 29 36 <<'EOF'
                                                                                 │ ▶ assess.status  started hh:mm:ss  git status --short && git log --oneline -5
                                                                                 │ a1b2c3d (HEAD, tag: v1.4.0) Release 1.4.0
                                                                                 │ 9f8e7d6 (tag: v1.3.2) Release 1.3.2
-                                                                                │ ■ assess.status  exit 0 at hh:mm:ss
+                                                                                │ ■ assess.status  exit 0 after D at hh:mm:ss
                                                                                 │
 EOF
 expect_screen 200x60-bars 59 60 <<'EOF'
@@ -112,7 +112,7 @@ expect_screen 80x24-again <<'EOF'
 [✓] See what is deployed a sam hh:mm│ ▶ assess.status  started hh:mm:ss  git sta
 [ ] List the most recent release ta │ a1b2c3d (HEAD, tag: v1.4.0) Release 1.4.0
 [ ] Rate the severity               │ 9f8e7d6 (tag: v1.3.2) Release 1.3.2
-[ ] Estimate the impact             │ ■ assess.status  exit 0 at hh:mm:ss
+[ ] Estimate the impact             │ ■ assess.status  exit 0 after D at hh:mm:ss
 [ ] Incident ticket opened and link │
                                     │
                                     │

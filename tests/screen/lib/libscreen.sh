@@ -58,6 +58,9 @@
 #   other "NN:NN" (e.g. "ticked by sam 19:30") becomes "hh:mm";
 # - "2026-11-21T19:30:03.123456Z"-style timestamps become
 #   "YYYY-MM-DDThh:mm:ss" (the fraction and Z are dropped);
+# - a run's duration before its end time ("exit 0 after 2.1s at ...")
+#   becomes "after D"; a row that ends in the duration or the time (cut
+#   at the pane's edge) ends "after D at hh:mm:ss";
 # - trailing blanks of each row and trailing empty rows are dropped.
 # Expected screens may be written with the placeholders or with real
 # times; both mask to the same text.
@@ -486,6 +489,8 @@ mask_screen() {
 	    -e '1s/ [0-9][0-9]:[0-9][0-9]$/ MM:SS/' \
 	    -e 's/[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\(\.[0-9]*\)\{0,1\}Z\{0,1\}/YYYY-MM-DDThh:mm:ss/g' \
 	    -e 's/[0-9][0-9]:[0-9][0-9]:[0-9][0-9]/hh:mm:ss/g' \
+	    -e 's/ after [0-9][0-9.hms]*\( at [0-9hms:]*\)\{0,1\}$/ after D at hh:mm:ss/' \
+	    -e 's/ after [0-9][0-9.hms]* at / after D at /g' \
 	    -e '2,$s/\([^0-9:]\|^\)[0-9][0-9]:[0-9][0-9]\([^0-9:]\|$\)/\1hh:mm\2/g' \
 	    -e 's/[[:space:]]*$//' |
 	sed -e ':a' -e '/^\n*$/{$d;N;ba' -e '}'

@@ -35,7 +35,7 @@ expect_screen output <<'EOF'
                                     │ spoofed^MREAL
                                     │ colourREDplain
                                     │ escapes printed
-                                    │ ■ assess.hostile  exit 0 at hh:mm:ss
+                                    │ ■ assess.hostile  exit 0 after D at hh:mm:ss
                                     │
                                     │
                                     │

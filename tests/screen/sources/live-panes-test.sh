@@ -6,8 +6,10 @@
 # HEAD marked; Enter on a tag with the input step selected journals
 # var.set RESTORE_VERSION and marks the row RESTORE; a tag made meanwhile
 # shows up by itself within 2 s. The Registry tab shows the package, its
-# dist-tags and the deprecated version; after the registry's answer
-# changes, R brings the new dist-tag in.
+# dist-tags and the deprecated version (the picked RESTORE mark on it,
+# first, warning that it is deprecated); after the registry's answer
+# changes, R brings the new dist-tag in, and a run step that moves a
+# dist-tag shows its effect as soon as it finishes.
 . "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
 
 require_cmd git "to make the test repository"
@@ -88,7 +90,10 @@ cat >"$PB" <<EOF
     { "id": "assess", "steps": [
       { "id": "pick", "kind": "input", "title": "Pick the tag to restore",
         "variable": "RESTORE_VERSION" },
-      { "id": "look", "kind": "check", "title": "Looked at the tags" } ] },
+      { "id": "look", "kind": "check", "title": "Looked at the tags" },
+      { "id": "move", "kind": "run", "title": "Move latest to 1.2.1",
+        "run": "python3 '$REWIND_SRCDIR/tests/fixtures/httpreq.py' -X PUT --data-file '$ROUTES.moved' http://127.0.0.1:$PORT/_routes",
+        "drill": { "output": "routes changed" } } ] },
     { "id": "decide", "steps": [] },
     { "id": "approve", "steps": [] },
     { "id": "execute", "steps": [] },
@@ -102,6 +107,8 @@ run_rewind check "$PB" >"$SCREEN_TMP/check.out" 2>&1 ||
 
 # --- the console: the Tags tab ------------------------------------------------------
 SESSION_DIR=$SCREEN_TMP/session
+# No registry poll during the test: what changes the pane is R or a run.
+APP_ENV="REWIND_REGISTRY_REFRESH=10m"
 start_app run "$PB" --session-dir "$SESSION_DIR" --operator sam
 assert_text '^ LIVE .*Live panes screen test'
 assert_fixed '[ ] Pick the tag to restore'
@@ -161,14 +168,17 @@ keys ']'
 wait_text "│ npm $PKG @ 127\.0\.0\.1:$PORT " 5
 wait_text 'dist-tags: latest=1\.2\.3' 5
 wait_text '1\.2\.3 .*<latest>' 2
-wait_text '1\.2\.2 .*DEPRECATED' 2
+# The picked RESTORE version is the deprecated one: its mark stays, comes
+# first and warns (cut at 80 columns); the deprecation shows as far as it
+# fits (below, at 120 columns).
+wait_text '1\.2\.2 .*RESTORE \(depr' 2
 refute_text '│.* v1\.2\.1 ' "the Tags tab is still drawn"
 
 # 120x40: the side tabs are Output, Journal, Targets, Tags, Registry; the
 # Registry tab stays shown, with room for the deprecation message.
 resize 120 40
 wait_text '\[Registry\]' 2
-wait_text '1\.2\.2 .*DEPRECATED: breaks the login page' 2
+wait_text '1\.2\.2 .*RESTORE \(deprecated!\) DEPRECATED: breaks' 2
 refute_text 'next=' "a dist-tag before the registry has it"
 
 # The registry moves latest back and adds a "next" tag; R asks again.
@@ -181,6 +191,18 @@ wait_text '1\.3\.0-rc\.1 .*<next>' 2
 n=$(python3 "$REWIND_SRCDIR/tests/fixtures/httpreq.py" \
 	"http://127.0.0.1:$PORT/_requests" | grep -o "\"/$PKG\"" | wc -l)
 [ "$n" -ge 2 ] || fail "R did not ask the registry again ($n requests)"
+
+# A run step moves latest (as npm dist-tag add would): the Registry tab
+# shows it as soon as the step finishes, without R and before any poll.
+{ printf '{"/%s": ' "$PKG"; packument 1.2.1 next=1.3.0-rc.1; echo '}'; } >"$ROUTES.moved"
+for i in 1 2 3; do	# focus the checklist (Enter acts on the step there)
+	screen_text | tail -1 | grep -q 'Enter act' && break
+	keys Tab
+done
+screen_text | tail -1 | grep -q 'Enter act' || fail "the checklist never got the focus"
+keys g j j Enter
+wait_text 'dist-tags: latest=1\.2\.1 next=1\.3\.0-rc\.1' 3
+[ "$(journal_count step.finished move)" = 1 ] || fail "the move step did not finish"
 
 keys_nowait q
 exec 9>&-
