@@ -737,7 +737,9 @@ add_checklist(struct rep *r)
 						playbook_phase_name((enum phase_id)ph));
 			for (int k = 0; k < 5; k++)
 				n[k] += strcmp(s, names[k]) == 0;
-			if (strcmp(s, "n/a") == 0) {
+			if (strcmp(s, "n/a") == 0 &&
+			    !cJSON_IsTrue(cJSON_GetObjectItem(
+				    o, "condition_not_held"))) {
 				cJSON *f = cJSON_CreateObject();
 				char *txt = xasprintf("%s (n/a: %s)", st->title,
 						      jstr(o, "reason") ?
@@ -1335,10 +1337,14 @@ md_lists(const cJSON *rep, struct strbuf *out)
 	cJSON_ArrayForEach(n, cJSON_GetObjectItem(rep, "notes"))
 		strbuf_addf(out, "- %s %s: %s\n", s_or(n, "time", ""),
 			    s_or(n, "by", ""), s_or(n, "text", ""));
+	if (!cJSON_GetArraySize(cJSON_GetObjectItem(rep, "notes")))
+		strbuf_adds(out, "Nobody wrote a note.\n");
 	strbuf_adds(out, "\n## Follow-up items\n\n");
 	cJSON_ArrayForEach(n, cJSON_GetObjectItem(rep, "follow_ups"))
 		strbuf_addf(out, "- [ ] %s (from %s)\n", s_or(n, "text", ""),
 			    s_or(n, "source", ""));
+	if (!cJSON_GetArraySize(cJSON_GetObjectItem(rep, "follow_ups")))
+		strbuf_adds(out, "None: no step was left for later.\n");
 	strbuf_adds(out, "\n");
 }
 

@@ -413,6 +413,18 @@ layout(struct app *a, int h, int w)
 						 body_h - top, w - left_w - 1 };
 }
 
+/* Rows the side area shows below its tab row, whichever tab it shows:
+ * a tab chosen since the last layout has no rect of its own yet (keys
+ * typed together reach the scroll before the next draw). The side area
+ * is the checklist's height, less the Step pane above it when wide. */
+static long
+side_body_rows(const struct app *a)
+{
+	int above = a->wide ? a->rects[PANE_DETAIL].h : 0;
+
+	return a->rects[PANE_STEPS].h - above - 1;
+}
+
 static void
 draw_separator(WINDOW *w, int y, int x, int h)
 {
@@ -581,7 +593,7 @@ scroll_by(struct app *a, long delta)
 		/* Following shows the last page (its body is the rect less
 		 * its tab row): scroll from there, and follow again once
 		 * the last page is reached. */
-		long last = n - (a->rects[a->focus].h - 1);
+		long last = n - side_body_rows(a);
 		long at = *top < 0 ? (last > 0 ? last : 0) : *top;
 
 		at += delta;
