@@ -100,6 +100,21 @@ static const struct hazard_rule rules[] = {
 	  "alembic" ARGS "downgrade|rails" ARGS "db:rollback|rake" ARGS
 	  "db:rollback|knex" ARGS "migrate:rollback|sqitch" ARGS "revert|"
 	  "prisma" ARGS "migrate[[:space:]]+reset)" END, 0, 0, NULL },
+	{ HAZARD_DESTRUCTIVE, "migrate down",
+	  "(^|[[:space:]])(db:migrate:(down|undo[:a-z]*|redo|reset)|"
+	  "db:(rollback|drop|reset|schema:load)|migrate:(down|rollback|reset|"
+	  "undo[:a-z]*))" END, 0, 0, NULL },
+	{ HAZARD_DESTRUCTIVE, "migrate down",
+	  CMD "(goose|migrate|dbmate|diesel[[:space:]]+migration|"
+	  "sql-migrate|atlas[[:space:]]+migrate)" ARGS
+	  "?(down|down-to|reset|drop|force|rollback|revert|redo)" END, 0, 0,
+	  NULL },
+	{ HAZARD_DESTRUCTIVE, "psql -f FILE",
+	  CMD "(psql|mysql|mariadb|sqlite3|cqlsh|mongosh|mongo|sqlcmd|sqlplus)"
+	  ARGS "?(-f|-i|--file|--input-file)([[:space:]=]|$)", 0, 0, NULL },
+	{ HAZARD_DESTRUCTIVE, "psql -f FILE",
+	  CMD "(psql|mysql|mariadb|sqlite3|cqlsh|mongosh|mongo)[^;&|\n<]*"
+	  "<[[:space:]]*[^<[:space:]]", 0, 0, NULL },
 	{ HAZARD_DESTRUCTIVE, "cloud database restore",
 	  CMD "(aws" ARGS "rds" ARGS "(restore-[a-z-]+|delete-[a-z-]+|"
 	  "failover-[a-z-]+)|gcloud" ARGS "sql" ARGS "(restore|restore-backup|"
@@ -108,6 +123,12 @@ static const struct hazard_rule rules[] = {
 	/* files, processes, services, traffic */
 	{ HAZARD_DESTRUCTIVE, "rm -rf",
 	  CMD "rm" ARGS "?-[a-zA-Z]*[rRf][a-zA-Z]*" END, 0, 0, rm_only_caches },
+	{ HAZARD_DESTRUCTIVE, "find -delete",
+	  CMD "find" ARGS "(-delete|-exec(dir)?[[:space:]]+rm)" END, 0, 0, NULL },
+	{ HAZARD_DESTRUCTIVE, "curl -X DELETE",
+	  CMD "(curl|wget|http|https|xh)" ARGS "?(-X[[:space:]]*|--request"
+	  "[[:space:]=]+|--method[[:space:]=]+|-[a-zA-Z]*X[[:space:]]*)?"
+	  "['\"]?(DELETE|delete)['\"]?" END, 0, 0, NULL },
 	{ HAZARD_DESTRUCTIVE, "aws s3 rm",
 	  CMD "(aws" ARGS "s3" ARGS "(rm|rb)|aws" ARGS "s3" ARGS "sync" ARGS
 	  "--delete|gsutil" ARGS "rm)" END, 0, 0, NULL },

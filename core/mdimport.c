@@ -56,6 +56,41 @@ clean_text(const char *text, size_t len)
 	return strbuf_detach(&sb);
 }
 
+/* A binary file (an image, a program) is no runbook: refuse it, naming the
+ * file and why, rather than draft a playbook from repaired noise. A few
+ * bad bytes in a text file are repaired by clean_text instead. */
+static int
+refuse_binary(const char *text, size_t len, const char *name, struct err *err)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	const char *nul = memchr(text, '\0', len);
+	size_t bad = 0;
+
+	if (nul) {
+		size_t at = (size_t)(nul - text);
+		size_t line = 1;
+
+		for (size_t i = 0; i < at; i++)
+			line += text[i] == '\n';
+		return err_set(err, ERR_INVALID, "%s: not a text file: it holds "
+			       "NUL bytes (the first at byte %zu, line %zu); "
+			       "import reads Markdown in UTF-8", name, at + 1,
+			       line);
+	}
+	for (size_t i = 0; i < len;) {
+		size_t n = utf8_len(s + i, len - i);
+
+		bad += n == 0 || (s[i] < 0x20 && !strchr("\t\n\r\f", s[i]));
+		i += n ? n : 1;
+	}
+	if (bad >= 16 && bad * 10 > len)
+		return err_set(err, ERR_INVALID, "%s: not UTF-8 text: %zu of its "
+			       "%zu bytes are neither UTF-8 characters nor "
+			       "line breaks; import reads Markdown in UTF-8",
+			       name, bad, len);
+	return 0;
+}
+
 struct md_line {
 	const char *s;
 	size_t len;
@@ -692,6 +727,13 @@ parse_lines(struct md_doc *doc, const struct md_line *lines, size_t n)
 }
 
 /* --- small text helpers ---------------------------------------------------- */
+
+/* The plural ending for a count of N things: "1 block", "2 blocks". */
+static const char *
+plural(int n)
+{
+	return n == 1 ? "" : "s";
+}
 
 static int
 has_word(const char *text, const char *const *words)
@@ -2796,8 +2838,9 @@ on_matrix2(struct imp *im, const struct md_block *b, int key, int act,
 	append_note(st, b->text);
 	if (missing)
 		add_review(im, b->line, st, "the table gives no action for %d "
-			   "combinations of %s and %s: each took its row's "
-			   "first action", missing, cell(b, 0, (size_t)key),
+			   "combination%s of %s and %s: each took its row's "
+			   "first action", missing, plural(missing),
+			   cell(b, 0, (size_t)key),
 			   cell(b, 0, (size_t)other));
 	for (size_t i = 0; i < n_rows; i++)
 		free(rows[i]);
@@ -3819,9 +3862,10 @@ add_default_approval(struct imp *im)
 				"Approver");
 	st = add_approve(im, "Sign-off before the destructive steps", roles);
 	note = xasprintf("Added by rewind import: the runbook names no "
-			 "approval and %d of its commands are destructive. "
+			 "approval and %d of its commands %s destructive. "
 			 "Rename the role to the one your team requires.",
-			 im->n_destructive);
+			 im->n_destructive, im->n_destructive == 1 ? "is"
+								 : "are");
 	cJSON_AddStringToObject(st, "note", note);
 	strbuf_addf(&im->added_log, "  %s: the runbook names no approval and "
 		    "has destructive commands\n", jstr(st, "id"));
@@ -3955,16 +3999,18 @@ summarize(const struct imp *im, cJSON *root, struct strbuf *sb)
 	strbuf_addf(sb, "%-12s", "all");
 	for (size_t k = 0; k < 7; k++)
 		strbuf_addf(sb, "%8d", total[k]);
-	strbuf_addf(sb, "\n%d steps, %zu variables, %d destructive commands "
-		    "marked for a typed confirmation\n", all, im->n_vars,
-		    im->n_destructive);
+	strbuf_addf(sb, "\n%d step%s, %zu variable%s, %d destructive "
+		    "command%s marked for a typed confirmation\n", all,
+		    plural(all), im->n_vars, plural((int)im->n_vars),
+		    im->n_destructive, plural(im->n_destructive));
 	if (im->added_log.len)
 		strbuf_addf(sb, "added by the import:\n%s",
 			    strbuf_str(&im->added_log));
 	if (total[2] == 0)
 		strbuf_adds(sb, "no decision found: the decide phase is "
 			    "empty; add a decide step\n");
-	strbuf_addf(sb, "%d blocks of prose kept as step notes\n", im->n_prose);
+	strbuf_addf(sb, "%d block%s of prose kept as step notes\n",
+		    im->n_prose, plural(im->n_prose));
 	if (im->notes_log.len)
 		strbuf_addf(sb, "not mapped, kept as step notes:\n%s",
 			    strbuf_str(&im->notes_log));
@@ -4102,10 +4148,13 @@ mdimport_convert(const char *text, size_t len, const char *name,
 	struct imp im;
 	struct md_line *lines;
 	size_t n_lines;
-	char *clean = clean_text(text, len);
+	char *clean;
 	cJSON *root;
 	char *out;
 
+	if (refuse_binary(text, len, name, err) < 0)
+		return NULL;
+	clean = clean_text(text, len);
 	lines = split_lines(clean, &n_lines);
 	imp_init(&im, name);
 	im.explain = explain;
