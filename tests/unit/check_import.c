@@ -462,6 +462,51 @@ START_TEST(test_import_blank_text_is_refused)
 }
 END_TEST
 
+/* A binary file copied as x.md is refused, naming the file and why. */
+START_TEST(test_import_binary_file_is_refused_naming_it)
+{
+	static const char png[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10";
+	char noise[400];
+	struct err err = { 0 };
+
+	ck_assert_ptr_null(mdimport_convert(png, sizeof(png) - 1, "x.md", NULL,
+					    NULL, &err));
+	ck_assert_int_eq(err.code, ERR_INVALID);
+	ck_assert_msg(strstr(err.msg, "x.md") && strstr(err.msg, "NUL"), "%s",
+		      err.msg);
+	for (size_t i = 0; i < sizeof(noise); i++)
+		noise[i] = (char)(0x80 + (i * 37) % 0x7f);
+	memset(&err, 0, sizeof(err));
+	ck_assert_ptr_null(mdimport_convert(noise, sizeof(noise), "y.md", NULL,
+					    NULL, &err));
+	ck_assert_msg(strstr(err.msg, "y.md") && strstr(err.msg, "UTF-8"),
+		      "%s", err.msg);
+}
+END_TEST
+
+/* One of a thing is said in the singular in the summary. */
+START_TEST(test_import_summary_says_one_in_the_singular)
+{
+	static const char text[] = "# T\n\n## Roll back\n\nRoll back now.\n\nUse the tag.\n\n"
+				   "```sh\ngit reset --hard <GOOD_SHA>\n```\n";
+	struct strbuf sum = STRBUF_INIT;
+	cJSON *root = import_text(text, strlen(text), &sum);
+
+	ck_assert_msg(strstr(strbuf_str(&sum), "1 block of prose"), "%s",
+		      strbuf_str(&sum));
+	ck_assert_msg(strstr(strbuf_str(&sum), "1 variable,"), "%s",
+		      strbuf_str(&sum));
+	ck_assert_msg(strstr(strbuf_str(&sum), "1 destructive command marked"),
+		      "%s", strbuf_str(&sum));
+	ck_assert_ptr_null(strstr(strbuf_str(&sum), " 1 blocks"));
+	ck_assert_ptr_nonnull(strstr(str(find_step(root, "kind", "approve",
+						   NULL, NULL), "note"),
+				     "1 of its commands is destructive"));
+	strbuf_done(&sum);
+	cJSON_Delete(root);
+}
+END_TEST
+
 /* --- only shell becomes a run step; a script stays one step ------------ */
 
 /* Every run step's command, joined by "\n---\n", for assertions. */
@@ -1059,6 +1104,8 @@ import_suite(void)
 		{ "altshapes", test_import_strategy_platform_and_fallback_sections_are_choices },
 		{ "norollback", test_import_do_not_roll_back_runs_no_rollback_command },
 		{ "script", test_import_script_with_shared_state_stays_one_step },
+		{ "binary", test_import_binary_file_is_refused_naming_it },
+		{ "singular", test_import_summary_says_one_in_the_singular },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
