@@ -893,6 +893,7 @@ struct imp_var {
 	char *pattern;		/* or NULL */
 	char *prompt;		/* or NULL: built from orig */
 	int from_input;		/* gets an input step before its first use */
+	int secret;		/* named like a credential: never journalled */
 };
 
 /* Environment the shell already provides, and session facts. */
@@ -1192,6 +1193,30 @@ add_review(struct imp *im, int line, const cJSON *step, const char *fmt, ...)
 			    r->step ? " " : "", r->step ? r->step : "", buf);
 }
 
+/* A name that holds a credential ("FLAG_TOKEN", "API_KEY", "DB_PASSWORD"):
+ * its value must never reach the journal, so the draft marks it secret. */
+static int
+is_secret_name(const char *name)
+{
+	static const char *const whole[] = { "TOKEN", "SECRET", "PASSWORD",
+		"PASSWD", "PASSPHRASE", "APIKEY", "API_KEY", "CREDENTIALS",
+		NULL };
+	static const char *const ends[] = { "_TOKEN", "_SECRET", "_PASSWORD",
+		"_PASSWD", "_PASS", "_PASSPHRASE", "_KEY", "_APIKEY",
+		"_CREDENTIALS", "_PAT", NULL };
+	size_t n = strlen(name);
+
+	if (in_list(name, whole, 0))
+		return 1;
+	for (size_t i = 0; ends[i]; i++) {
+		size_t k = strlen(ends[i]);
+
+		if (n > k && strcmp(name + n - k, ends[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 static const char *
 declare_var(struct imp *im, const char *raw, size_t len, const char *orig,
 	    size_t orig_len)
@@ -1211,6 +1236,7 @@ declare_var(struct imp *im, const char *raw, size_t len, const char *orig,
 	v->name = name;
 	v->orig = xstrndup(orig, orig_len);
 	v->from_input = 1;
+	v->secret = is_secret_name(name);
 	if (strstr(name, "VERSION"))
 		v->pattern = xstrdup("v?[0-9]+(\\.[0-9]+)*([-+.][0-9A-Za-z.-]+)?");
 	return v->name;
@@ -3886,6 +3912,8 @@ variables_json(const struct imp *im)
 		cJSON_AddStringToObject(o, "prompt", prompt);
 		if (v->pattern)
 			cJSON_AddStringToObject(o, "pattern", v->pattern);
+		if (v->secret)
+			cJSON_AddBoolToObject(o, "secret", 1);
 		free(prompt);
 	}
 	return vars;

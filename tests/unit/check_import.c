@@ -507,6 +507,34 @@ START_TEST(test_import_summary_says_one_in_the_singular)
 }
 END_TEST
 
+/* Credentials the runbook names become secret variables: never journalled. */
+START_TEST(test_import_credential_names_become_secret_variables)
+{
+	static const char text[] =
+		"# Flag rollback\n\n## Roll back\n\n"
+		"```bash\n"
+		"curl -X POST -H \"Authorization: Bearer $FLAG_TOKEN\" "
+		"https://flags.example.test/off\n"
+		"curl -H \"X-Api-Key: $API_KEY\" https://flags.example.test/s\n"
+		"echo \"$DB_PASSWORD\" | db-admin login <CLUSTER_NAME>\n"
+		"aws secretsmanager get-secret-value --secret-id $APP_SECRET\n"
+		"```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *vars = cJSON_GetObjectItem(root, "variables");
+	static const char *const secret[] = { "FLAG_TOKEN", "API_KEY",
+		"DB_PASSWORD", "APP_SECRET", NULL };
+
+	for (size_t i = 0; secret[i]; i++)
+		ck_assert_msg(cJSON_IsTrue(cJSON_GetObjectItem(
+			cJSON_GetObjectItem(vars, secret[i]), "secret")),
+			"%s is not secret", secret[i]);
+	ck_assert_ptr_nonnull(cJSON_GetObjectItem(vars, "CLUSTER_NAME"));
+	ck_assert_ptr_null(cJSON_GetObjectItem(cJSON_GetObjectItem(vars,
+		"CLUSTER_NAME"), "secret"));
+	cJSON_Delete(root);
+}
+END_TEST
+
 /* --- only shell becomes a run step; a script stays one step ------------ */
 
 /* Every run step's command, joined by "\n---\n", for assertions. */
@@ -1106,6 +1134,7 @@ import_suite(void)
 		{ "script", test_import_script_with_shared_state_stays_one_step },
 		{ "binary", test_import_binary_file_is_refused_naming_it },
 		{ "singular", test_import_summary_says_one_in_the_singular },
+		{ "secret", test_import_credential_names_become_secret_variables },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
