@@ -1590,8 +1590,8 @@ rule_draft(struct lint *l)
 	l->rule = "draft";
 	report(l, LINT_WARNING, "draft", "settle the review points, then "
 	       "remove \"draft\": true", "the playbook is an unreviewed draft "
-	       "from rewind import, with %zu review points; rewind run "
-	       "refuses it", l->pb->n_review);
+	       "from rewind import, with %zu review point%s; rewind run "
+	       "refuses it", l->pb->n_review, l->pb->n_review == 1 ? "" : "s");
 }
 
 /* --- running the rules -------------------------------------------------------- */

@@ -1057,29 +1057,75 @@ assigned_in(const char *block, const char *name, size_t n)
 	return 0;
 }
 
+static int carried_var(struct imp *im, const char *name, size_t n);
+
+/* The shell's quoting at P, the next character of shell text: a single
+ * quote opens or closes only outside double quotes, and the other way. */
+static void
+track_quotes(const char *text, const char *p, int *squote, int *dquote)
+{
+	int escaped = p > text && p[-1] == '\\' && !*squote;
+
+	if (*p == '\'' && !*dquote && !escaped)
+		*squote = !*squote;
+	else if (*p == '"' && !*squote && !escaped)
+		*dquote = !*dquote;
+}
+
+/* Write ${VAR} for the placeholder at P (SPAN bytes, inside single
+ * quotes) out of the quotes: '"${VAR}"', without an empty '' when the
+ * quote opens just before or closes just after. Returns the bytes of the
+ * closing quote it consumed (0 or 1). */
+static size_t
+splice_quoted(struct strbuf *out, const char *p, size_t span, const char *var,
+	      int *squote)
+{
+	if (out->len && out->buf[out->len - 1] == '\'' && p[-1] == '\'') {
+		out->buf[--out->len] = '\0';
+		strbuf_addf(out, "\"${%s}\"", var);
+	} else {
+		strbuf_addf(out, "'\"${%s}\"", var);
+	}
+	if (p[span] == '\'') {
+		*squote = 0;
+		return 1;
+	}
+	strbuf_addc(out, '\'');
+	return 0;
+}
+
 /* Copy TEXT into OUT with each placeholder declared as a variable and
- * written ${NAME}. In shell text, nothing inside single quotes changes. */
+ * written ${NAME}. In shell text a $NAME inside single quotes is the
+ * shell's own and stays; a <NAME> there is spliced out of the quotes
+ * ('a '"${NAME}"' b') so the shell expands it. A $NAME an earlier step
+ * assigns stays too: that step's assignment is carried (carried_var). */
 static void
 rewrite_placeholders(struct imp *im, const char *text, int shell,
 		     struct strbuf *out)
 {
-	int squote = 0;
+	int squote = 0, dquote = 0;
 
 	for (const char *p = text; *p;) {
 		const char *name;
-		size_t nlen, span;
+		size_t nlen, span = 0;
 
-		if (shell && *p == '\'' && (p == text || p[-1] != '\\'))
-			squote = !squote;
-		span = squote ? 0 : placeholder_at(text, p, shell, &name, &nlen);
+		if (shell)
+			track_quotes(text, p, &squote, &dquote);
+		if (!(squote && *p == '$'))
+			span = placeholder_at(text, p, shell, &name, &nlen);
 		if (span) {
 			char *raw = xstrndup(name, nlen);
 			char *norm = var_name(name, nlen);
 			int keep = in_list(norm, builtin_names, 0) ||
-				   (p[0] == '$' && assigned_in(text, raw, nlen)) ||
+				   (p[0] == '$' && (assigned_in(text, raw, nlen) ||
+						    (shell && carried_var(im, raw,
+									  nlen)))) ||
 				   !*norm;
 
-			if (!keep)
+			if (!keep && squote)
+				p += splice_quoted(out, p, span, declare_var(
+					im, name, nlen, p, span), &squote);
+			else if (!keep)
 				strbuf_addf(out, "${%s}",
 					    declare_var(im, name, nlen, p, span));
 			else
@@ -1110,6 +1156,13 @@ struct alt_group {
 	char *var;		/* variable the decide step sets */
 	cJSON *decide;		/* made at the first member */
 	char *parent;		/* heading above the group, or NULL */
+};
+
+/* A one-line assignment (NAME=..., export NAME=...) a run step made. */
+struct imp_assign {
+	char *name;
+	char *line;		/* the line, as the step runs it */
+	char *step;		/* the step's id */
 };
 
 /* A point the draft's author must review. */
@@ -1167,6 +1220,10 @@ struct imp {
 	const char *inline_var;	/* commands of one block as alternatives */
 	char inline_value[8];
 	struct strbuf *explain;	/* --explain: per section, what it became */
+	struct imp_assign *assigns;	/* NAME=... lines of earlier steps */
+	size_t n_assigns;
+	size_t *carry;		/* assigns the step being made needs */
+	size_t n_carry;
 };
 
 static void __attribute__((format(printf, 4, 5)))
@@ -1847,6 +1904,99 @@ add_drill(cJSON *st, const char *cmd, const char *note, const char *given)
 	free(out);
 }
 
+/* $NAME, which an earlier step assigns: the step being made needs that
+ * assignment (each step runs in its own shell), never an input. */
+static int
+carried_var(struct imp *im, const char *name, size_t n)
+{
+	for (size_t i = im->n_assigns; i-- > 0;) {
+		if (strlen(im->assigns[i].name) != n ||
+		    strncmp(im->assigns[i].name, name, n) != 0)
+			continue;
+		for (size_t k = 0; k < im->n_carry; k++)
+			if (im->carry[k] == i)
+				return 1;
+		im->carry = xrealloc(im->carry, (im->n_carry + 1) *
+				     sizeof(*im->carry));
+		im->carry[im->n_carry++] = i;
+		return 1;
+	}
+	return 0;
+}
+
+/* The name LINE assigns ("NAME=...", "export NAME=..."), on one line of
+ * its own, or NULL. Caller frees. */
+static char *
+assigned_name(const char *line)
+{
+	struct sh_scan sc = { 0 };
+	const char *p = line + strspn(line, " \t");
+	size_t n;
+
+	if (strncmp(p, "export ", 7) == 0 || strncmp(p, "readonly ", 9) == 0)
+		p += strcspn(p, " ") + 1;
+	p += strspn(p, " \t");
+	n = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		   "0123456789_");
+	if (!n || p[n] != '=' || isdigit((unsigned char)*p))
+		return NULL;
+	sh_feed(&sc, line, strlen(line));
+	return sh_closed(&sc) ? xstrndup(p, n) : NULL;
+}
+
+/* Remember the one-line assignments of RUN, the command of step ID, so a
+ * later step that reads the value can carry them. */
+static void
+record_assignments(struct imp *im, const char *run, const char *id)
+{
+	size_t n;
+	char **lines = split_text_lines(run, &n);
+
+	for (size_t k = 0; k < n; k++) {
+		char *name = assigned_name(lines[k]);
+		struct imp_assign *a;
+
+		if (!name)
+			continue;
+		im->assigns = xrealloc(im->assigns, (im->n_assigns + 1) *
+				       sizeof(*im->assigns));
+		a = &im->assigns[im->n_assigns++];
+		a->name = name;
+		a->line = xstrdup(lines[k] + strspn(lines[k], " \t"));
+		a->step = xstrdup(id);
+	}
+	free_lines(lines, n);
+}
+
+/* RUN with the assignments it carries from earlier steps put first, and
+ * a review point saying so on ST. */
+static void
+carry_assignments(struct imp *im, struct strbuf *run)
+{
+	struct strbuf pre = STRBUF_INIT;
+
+	for (size_t k = 0; k < im->n_carry; k++)
+		strbuf_addf(&pre, "%s\n", im->assigns[im->carry[k]].line);
+	strbuf_adds(&pre, strbuf_str(run));
+	strbuf_reset(run);
+	strbuf_adds(run, strbuf_str(&pre));
+	strbuf_done(&pre);
+}
+
+static void
+review_carried(struct imp *im, cJSON *st)
+{
+	for (size_t k = 0; k < im->n_carry; k++) {
+		const struct imp_assign *a = &im->assigns[im->carry[k]];
+
+		add_review(im, 0, st, "$%s is set by step %s, and each step runs "
+			   "in its own shell: the draft sets it again here with "
+			   "the same line; check it still gives the value meant",
+			   a->name, a->step);
+	}
+	im->n_carry = 0;
+}
+
 /* A run step; a destructive command never lands before the approval
  * gate: a section before it (assess, decide, a scenario or
  * troubleshooting section) hands it to execute. */
@@ -1859,7 +2009,10 @@ add_run_step(struct imp *im, const char *title, const char *cmd)
 	int saved_auto = im->phase_auto;
 	int moved = 0;
 
+	im->n_carry = 0;
 	rewrite_placeholders(im, cmd, 1, &run);
+	if (im->n_carry)
+		carry_assignments(im, &run);
 	if (hazard_find(HAZARD_DESTRUCTIVE, strbuf_str(&run), NULL, NULL) &&
 	    (content_phase(im) < PHASE_EXECUTE || im->phase_auto)) {
 		moved = content_phase(im) != PHASE_EXECUTE;
@@ -1876,6 +2029,8 @@ add_run_step(struct imp *im, const char *title, const char *cmd)
 			   "before the approval (%s) was moved to execute, "
 			   "behind the approval",
 			   playbook_phase_name(saved));
+	review_carried(im, st);
+	record_assignments(im, strbuf_str(&run), jstr(st, "id"));
 	strbuf_done(&run);
 	return st;
 }
@@ -4067,6 +4222,13 @@ imp_done(struct imp *im)
 		free(im->reviews[i].text);
 	}
 	free(im->reviews);
+	for (size_t i = 0; i < im->n_assigns; i++) {
+		free(im->assigns[i].name);
+		free(im->assigns[i].line);
+		free(im->assigns[i].step);
+	}
+	free(im->assigns);
+	free(im->carry);
 	for (size_t i = 0; i < im->n_groups; i++) {
 		free(im->groups[i].members);
 		free(im->groups[i].var);

@@ -622,6 +622,66 @@ START_TEST(test_import_script_with_shared_state_stays_one_step)
 }
 END_TEST
 
+/* A value one step's script assigns is never an input of a later step:
+ * the later step carries the assignment (each step has its own shell). */
+static const char carried_md[] =
+	"# Tag rollback\n\n"
+	"## Assess\n\n"
+	"```bash\nCURRENT=$(git describe --tags)\necho \"$CURRENT\"\n```\n\n"
+	"## Roll back\n\n"
+	"```bash\ngit checkout \"$CURRENT\"\n```\n";
+
+START_TEST(test_import_value_a_script_sets_is_carried_not_asked)
+{
+	cJSON *root = import_text(carried_md, strlen(carried_md), NULL);
+	int ph = -1;
+	cJSON *st = find_step(root, "run", "git checkout", &ph, NULL);
+	const cJSON *r;
+	int said = 0;
+
+	ck_assert_int_eq(count_kind(root, "input"), 0);
+	ck_assert_ptr_null(cJSON_GetObjectItem(cJSON_GetObjectItem(root,
+		"variables"), "CURRENT"));
+	ck_assert_ptr_nonnull(st);
+	ck_assert_str_eq(str(st, "run"), "CURRENT=$(git describe --tags)\n"
+			 "git checkout \"$CURRENT\"");
+	cJSON_ArrayForEach(r, cJSON_GetObjectItem(root, "review"))
+		said += str(r, "step") && strcmp(str(r, "step"), str(st, "id")) == 0
+			&& strstr(str(r, "text"), "$CURRENT") != NULL;
+	ck_assert_int_eq(said, 1);
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* Placeholders inside quotes are placeholders: in double quotes written
+ * ${NAME}, in single quotes spliced out so the shell expands them. */
+START_TEST(test_import_placeholders_inside_quotes_become_variables)
+{
+	static const char text[] =
+		"# Batch\n\n## Roll back\n\n"
+		"```bash\n"
+		"psql \"$DATABASE_URL\" -c \"DELETE FROM jobs WHERE batch_id = "
+		"'<BATCH_ID>'\"\n"
+		"psql -c 'UPDATE jobs SET state = 0 WHERE id = <JOB_ID>'\n"
+		"awk '{ print $NF }' jobs.txt\n"
+		"```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *vars = cJSON_GetObjectItem(root, "variables");
+
+	ck_assert_ptr_nonnull(find_step(root, "run", "batch_id = '${BATCH_ID}'\"",
+					NULL, NULL));
+	ck_assert_str_eq(str(find_step(root, "run", "UPDATE jobs", NULL, NULL),
+			     "run"), "psql -c 'UPDATE jobs SET state = 0 WHERE "
+			 "id = '\"${JOB_ID}\"");
+	ck_assert_ptr_nonnull(find_step(root, "run", "awk '{ print $NF }'",
+					NULL, NULL));
+	ck_assert_ptr_nonnull(cJSON_GetObjectItem(vars, "BATCH_ID"));
+	ck_assert_ptr_nonnull(cJSON_GetObjectItem(vars, "JOB_ID"));
+	ck_assert_ptr_null(cJSON_GetObjectItem(vars, "NF"));
+	cJSON_Delete(root);
+}
+END_TEST
+
 /* --- alternatives become a decision ------------------------------------ */
 
 static const char options_md[] =
@@ -1135,6 +1195,8 @@ import_suite(void)
 		{ "binary", test_import_binary_file_is_refused_naming_it },
 		{ "singular", test_import_summary_says_one_in_the_singular },
 		{ "secret", test_import_credential_names_become_secret_variables },
+		{ "carried", test_import_value_a_script_sets_is_carried_not_asked },
+		{ "quoted", test_import_placeholders_inside_quotes_become_variables },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
