@@ -2128,6 +2128,88 @@ static const char *const shell_starts[] = {
 	"wait", "open", NULL,
 };
 
+/* Words that are English, never a command's arguments. */
+static const char *const function_words[] = {
+	"the", "a", "an", "to", "for", "of", "and", "are", "is", "be", "all",
+	"until", "that", "this", "your", "you", "then", "when", "before",
+	"after", "with", "it", "them", "their", "into", "sure", "each",
+	"every", "once", "should", "must", "will", "can", "have", "has",
+	"been", "were", "was", "not", "again", "up", NULL,
+};
+
+/* Words that start an instruction to a person. */
+static const char *const prose_starts[] = {
+	"wait", "then", "make", "ensure", "verify", "check", "confirm", "now",
+	"next", "repeat", "note", "once", "when", "after", "before", "keep",
+	"look", "see", "go", "open", "log", "sign", "click", "tap", "select",
+	"navigate", "press", "choose", "run", "do", "if", "watch", "let",
+	"give", "ask", "tell", "notify", "expect", "you", "we", NULL,
+};
+
+/* Commands whose arguments are free text. */
+static const char *const text_commands[] = {
+	"echo", "printf", "logger", "say", "read", "notify-send", "wall",
+	NULL,
+};
+
+/* Token T (N bytes) of a line is a plain word: letters, digits, inner
+ * hyphens or apostrophes, trailing punctuation; or a <placeholder>. */
+static int
+is_plain_word(const char *t, size_t n)
+{
+	if (n >= 2 && t[0] == '<' && t[n - 1] == '>')
+		return 1;
+	while (n && strchr(".,:;!?)", t[n - 1]))
+		n--;
+	if (n && t[0] == '(') {
+		t++;
+		n--;
+	}
+	if (!n || !isalpha((unsigned char)t[0]))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)t[i]) && t[i] != '-' && t[i] != '\'')
+			return 0;
+	return 1;
+}
+
+/* LINE reads as a sentence for a person ("Then wait for the pods to
+ * restart", "make sure all pods are Running"), never as a command: plain
+ * words only, at least three, with English function words. */
+static int
+reads_as_prose(const char *line)
+{
+	const char *p = line + strspn(line, " \t");
+	char first[24] = "";
+	int n = 0, fw = 0;
+	size_t len = strlen(p);
+
+	while (len && isspace((unsigned char)p[len - 1]))
+		len--;
+	for (const char *t = p; t < p + len;) {
+		size_t k = strcspn(t, " \t");
+		char w[24];
+
+		if (k > (size_t)(p + len - t))
+			k = (size_t)(p + len - t);
+		if (!is_plain_word(t, k))
+			return 0;
+		snprintf(w, sizeof(w), "%.*s", (int)strcspn(t, " \t.,:;!?"), t);
+		for (char *c = w; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
+		if (n++ == 0)
+			memcpy(first, w, sizeof(first));
+		else
+			fw += in_list(w, function_words, 0);
+		t += k;
+		t += strspn(t, " \t");
+	}
+	if (n < 3 || in_list(first, text_commands, 0))
+		return 0;
+	return fw >= 2 || (fw >= 1 && (isupper((unsigned char)*p) ||
+					in_list(first, prose_starts, 0)));
+}
+
 /* Does LINE (a command's first line) read as a shell command? A command
  * word is lower case (or a path, an assignment, a shell keyword); chat
  * messages, flowcharts, numbered or UI instructions are not. */
@@ -2139,6 +2221,8 @@ looks_like_shell(const char *line)
 	char word[32];
 	int is_verb;
 
+	if (reads_as_prose(p))
+		return 0;
 	if (strstr(p, "-->") || strstr(p, "==>") || strstr(p, "\xe2\x86\x92") ||
 	    strstr(p, "\xe2\x94") || strstr(p, "\xe2\x96"))
 		return 0;	/* arrows and box drawing: a flowchart */
@@ -2218,15 +2302,52 @@ is_script(const struct sh_split *sp)
 
 /* A script: the block as one run step, comments and all, so a value one
  * line sets reaches the next. */
+/* The text of block B without its lines that read as prose (a command
+ * of one line the runbook meant for a person): each becomes a note of
+ * the step, with a review point. Caller frees. */
+static char *
+script_without_prose(struct imp *im, const struct md_block *b,
+		     const struct sh_split *sp, struct strbuf *notes)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t n;
+	char **lines = split_text_lines(b->text, &n);
+	char *text;
+
+	for (size_t k = 0; k < n; k++) {
+		int line = b->line + 1 + (int)k, prose = 0;
+
+		for (size_t i = 0; i < sp->n && !prose; i++)
+			prose = sp->cmds[i].line == line && !sp->cmds[i].is_check &&
+				!strchr(strbuf_str(&sp->cmds[i].text), '\n') &&
+				reads_as_prose(strbuf_str(&sp->cmds[i].text));
+		if (!prose) {
+			strbuf_addf(&sb, "%s\n", lines[k]);
+			continue;
+		}
+		strbuf_addf(notes, "%s%s", notes->len ? "\n" : "", lines[k] +
+			    strspn(lines[k], " \t"));
+		add_review(im, line, NULL, "a line of a shell block reads as "
+			   "text, kept as a note: %.80s", lines[k] +
+			   strspn(lines[k], " \t"));
+	}
+	free_lines(lines, n);
+	text = trim_dup(strbuf_str(&sb), sb.len);
+	strbuf_done(&sb);
+	return text;
+}
+
 static void
-script_step(struct imp *im, const struct md_block *b)
+script_step(struct imp *im, const struct md_block *b,
+	    const struct sh_split *sp)
 {
 	char *leadin = take_leadin(im);
 	const char *body = skip_comments(b->text);
 	char *title = leadin ? leadin : body != b->text
 		? plain_title(b->text + strspn(b->text, "# \t"))
 		: first_line_of(body);
-	char *text = trim_dup(b->text, strlen(b->text));
+	struct strbuf prose = STRBUF_INIT;
+	char *text = script_without_prose(im, b, sp, &prose);
 	cJSON *st;
 
 	if (strchr(title, '\n'))
@@ -2235,6 +2356,14 @@ script_step(struct imp *im, const struct md_block *b)
 	add_drill(st, text, NULL, NULL);
 	append_note(st, "The runbook's block as one script: its commands "
 		    "share the shell (variables, directory, options).");
+	if (prose.len) {
+		char *note = xasprintf("The block also says, in words:\n%s",
+				       strbuf_str(&prose));
+
+		append_note(st, note);
+		free(note);
+	}
+	strbuf_done(&prose);
 	free(title);
 	free(text);
 }
@@ -2364,7 +2493,7 @@ on_shell(struct imp *im, const struct md_block *b)
 		}
 	}
 	if (is_script(&sp)) {
-		script_step(im, b);
+		script_step(im, b, &sp);
 		split_done(&sp);
 		return;
 	}

@@ -682,6 +682,42 @@ START_TEST(test_import_placeholders_inside_quotes_become_variables)
 }
 END_TEST
 
+/* Sentences inside a bash fence are notes, in a script and out of one. */
+START_TEST(test_import_prose_lines_in_a_shell_fence_are_notes)
+{
+	static const char text[] =
+		"# Web restart\n\n## Roll back\n\n"
+		"```bash\n"
+		"export KUBECONFIG=/etc/kube/prod\n"
+		"kubectl rollout undo deployment/web\n"
+		"Then wait for the pods to restart\n"
+		"kubectl get pods\n"
+		"```\n\n"
+		"```bash\n"
+		"kubectl rollout undo deployment/api\n"
+		"wait for the pods to restart\n"
+		"make sure all pods are Running\n"
+		"kubectl get pods -l app=api\n"
+		"wait \"$pid\"\n"
+		"```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	char *runs = all_runs(root);
+
+	ck_assert_msg(!strstr(runs, "wait for"), "%s", runs);
+	ck_assert_msg(!strstr(runs, "make sure"), "%s", runs);
+	ck_assert_ptr_nonnull(strstr(runs, "export KUBECONFIG=/etc/kube/prod\n"
+				     "kubectl rollout undo deployment/web\n"
+				     "kubectl get pods\n"));
+	ck_assert_ptr_nonnull(strstr(runs, "wait \"$pid\""));
+	ck_assert_ptr_nonnull(find_step(root, "note", "Then wait for the pods",
+					NULL, NULL));
+	ck_assert_ptr_nonnull(find_step(root, "note", "make sure all pods",
+					NULL, NULL));
+	free(runs);
+	cJSON_Delete(root);
+}
+END_TEST
+
 /* --- alternatives become a decision ------------------------------------ */
 
 static const char options_md[] =
@@ -1197,6 +1233,7 @@ import_suite(void)
 		{ "secret", test_import_credential_names_become_secret_variables },
 		{ "carried", test_import_value_a_script_sets_is_carried_not_asked },
 		{ "quoted", test_import_placeholders_inside_quotes_become_variables },
+		{ "prose", test_import_prose_lines_in_a_shell_fence_are_notes },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
