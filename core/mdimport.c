@@ -170,6 +170,7 @@ struct md_block {
 	int depth;		/* list nesting: 0 outside lists, items from 1 */
 	int task;		/* items: 0 plain, 1 open "[ ]", 2 ticked "[x]" */
 	int ordered;		/* items: "1." rather than "-" */
+	int unclosed;		/* code: a fence the runbook never closes */
 	char *info;		/* code: language in lower case, "" for none */
 	char *text;		/* text, code body, or a table's source lines */
 	char **cells;		/* table: n_rows x n_cols, header row first */
@@ -361,6 +362,7 @@ try_fence(struct md_parser *p, int col, const char *s, size_t len)
 	char ch = s[0];
 	size_t n = 0;
 	int line = p->lines[p->i].no;
+	int closed = 0;
 	char *lang;
 
 	if (!is_fence_start(s, len))
@@ -373,12 +375,14 @@ try_fence(struct md_parser *p, int col, const char *s, size_t len)
 	lang = fence_lang(s + n, len - n);
 	for (p->i++; p->i < p->n_lines; p->i++) {
 		if (closes_fence(&p->lines[p->i], ch, n)) {
+			closed = 1;
 			p->i++;
 			break;
 		}
 		add_dedented(&body, &p->lines[p->i], col);
 	}
 	b = doc_push(p->doc, MD_CODE, line, p->depth);
+	b->unclosed = !closed;
 	b->info = lang;
 	b->text = strbuf_detach(&body);
 	return 1;
@@ -2738,6 +2742,20 @@ has_prompts(const char *text)
 	return 0;
 }
 
+/* Some line of TEXT opens or closes a fence of its own: the block shows
+ * Markdown (a runbook quoting a runbook), not commands. */
+static int
+has_inner_fence(const char *text)
+{
+	for (const char *l = text; l && *l; l = strchr(l, '\n')) {
+		l += *l == '\n';
+		l += strspn(l, " \t");
+		if (is_fence_start(l, strcspn(l, "\n")))
+			return 1;
+	}
+	return 0;
+}
+
 static void
 on_code(struct imp *im, const struct md_block *b)
 {
@@ -2745,6 +2763,18 @@ on_code(struct imp *im, const struct md_block *b)
 	int shell = in_list(b->info, shell_langs, 0);
 	int untagged = !*b->info || in_list(b->info, text_langs, 0);
 	char *title, *file = NULL, *body;
+
+	if (b->unclosed)
+		add_review(im, b->line, NULL, "the fence opened at line %d is "
+			   "never closed: as CommonMark reads it, it runs to the "
+			   "end of the runbook, so every line after it is the "
+			   "block's text (headings too); close it and import "
+			   "again", b->line);
+	if (untagged && has_inner_fence(b->text)) {
+		not_shell_note(im, b, "the block holds a fenced block of its "
+			       "own (Markdown shown as an example)");
+		return;
+	}
 
 	if (tpl && in_list(b->info, text_langs, 0)) {
 		title = take_leadin(im);

@@ -718,6 +718,39 @@ START_TEST(test_import_prose_lines_in_a_shell_fence_are_notes)
 }
 END_TEST
 
+/* A fence closes only on a fence of its own character at least as long;
+ * a block quoting Markdown with fences inside is a note, not commands; a
+ * fence never closed runs to the end (CommonMark) with a review point. */
+START_TEST(test_import_fences_close_as_commonmark_says_and_unclosed_is_said)
+{
+	static const char nested[] =
+		"# Docs\n\n## Roll back\n\n"
+		"````\n```bash\nrm -rf /srv/docs\n```\n````\n\n"
+		"~~~~\n~~~\nrm -rf /srv/site\n~~~\n~~~~\n\n"
+		"```bash\ngit revert HEAD\n```\n";
+	static const char open_md[] =
+		"# Docs\n\n## Roll back\n\n"
+		"```bash\ngit revert HEAD\n\n## Verify\n\n"
+		"curl -fsS http://127.0.0.1/health\n";
+	cJSON *root = import_text(nested, strlen(nested), NULL);
+	char *runs = all_runs(root);
+	const cJSON *r;
+	int said = 0;
+
+	ck_assert_msg(!strstr(runs, "rm -rf"), "%s", runs);
+	ck_assert_msg(!strstr(runs, "~~~"), "%s", runs);
+	ck_assert_ptr_nonnull(strstr(runs, "git revert HEAD"));
+	free(runs);
+	cJSON_Delete(root);
+	root = import_text(open_md, strlen(open_md), NULL);
+	cJSON_ArrayForEach(r, cJSON_GetObjectItem(root, "review"))
+		said += cJSON_GetNumberValue(cJSON_GetObjectItem(r, "line")) == 5 &&
+			strstr(str(r, "text"), "never closed") != NULL;
+	ck_assert_int_eq(said, 1);
+	cJSON_Delete(root);
+}
+END_TEST
+
 /* --- alternatives become a decision ------------------------------------ */
 
 static const char options_md[] =
@@ -1234,6 +1267,7 @@ import_suite(void)
 		{ "carried", test_import_value_a_script_sets_is_carried_not_asked },
 		{ "quoted", test_import_placeholders_inside_quotes_become_variables },
 		{ "prose", test_import_prose_lines_in_a_shell_fence_are_notes },
+		{ "fences", test_import_fences_close_as_commonmark_says_and_unclosed_is_said },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
