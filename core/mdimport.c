@@ -2756,6 +2756,57 @@ has_inner_fence(const char *text)
 	return 0;
 }
 
+/* Shells whose language sh cannot run: their blocks stay typed notes. */
+static const char *const foreign_shells[] = {
+	"fish", "powershell", "pwsh", "ps1", "ps", "posh", "cmd", "bat",
+	"batch", "dos", "nushell", "nu", "xonsh", "elvish", "csh", "tcsh",
+	NULL,
+};
+
+/* A zsh block using what only zsh has (options, modules, parameter
+ * flags, extended globs): sh would run it wrong. */
+static int
+is_zsh_only(const char *text)
+{
+	static regex_t re;
+	static int ready;
+
+	if (!ready) {
+		if (regcomp(&re, "(^|[;&|({[:space:]])(setopt|unsetopt|autoload|"
+			    "zmodload|zstyle|bindkey|compdef|zparseopts|print|"
+			    "typeset|noglob)([[:space:]]|$)|\\$\\{\\([^)]*\\)|"
+			    "\\$\\{[=^~]|=\\(|\\*\\*/|\\(#[a-zA-Z]|"
+			    "\\((N|\\.|/|om|on)[^)]*\\)([[:space:]]|$)|"
+			    "(^|[[:space:]])\\^[^[:space:]]*\\*|\\$[a-z]+\\[[0-9-]",
+			    REG_EXTENDED | REG_NEWLINE))
+			BUG("bad zsh pattern");
+		ready = 1;
+	}
+	return regexec(&re, text, 0, NULL, 0) == 0;
+}
+
+/* A block in a shell that is not sh (fish, PowerShell, cmd; zsh beyond
+ * POSIX) becomes a typed note with a review point, never a command:
+ * steps run under /bin/sh. */
+static int
+on_foreign_shell(struct imp *im, const struct md_block *b)
+{
+	char *why;
+
+	if (strcmp(b->info, "zsh") == 0 && is_zsh_only(b->text))
+		why = xstrdup("a zsh block using what only zsh has (options, "
+			      "modules, parameter flags or extended globs), "
+			      "which sh runs wrong");
+	else if (in_list(b->info, foreign_shells, 0))
+		why = xasprintf("a %s block, which sh cannot run (each step "
+				"runs under /bin/sh)", b->info);
+	else
+		return 0;
+	not_shell_note(im, b, why);
+	free(why);
+	return 1;
+}
+
 static void
 on_code(struct imp *im, const struct md_block *b)
 {
@@ -2770,6 +2821,8 @@ on_code(struct imp *im, const struct md_block *b)
 			   "end of the runbook, so every line after it is the "
 			   "block's text (headings too); close it and import "
 			   "again", b->line);
+	if (on_foreign_shell(im, b))
+		return;
 	if (untagged && has_inner_fence(b->text)) {
 		not_shell_note(im, b, "the block holds a fenced block of its "
 			       "own (Markdown shown as an example)");

@@ -751,6 +751,37 @@ START_TEST(test_import_fences_close_as_commonmark_says_and_unclosed_is_said)
 }
 END_TEST
 
+/* Steps run under sh: zsh only when plain POSIX; fish, PowerShell and
+ * cmd never, each kept as a typed note with a review point. */
+START_TEST(test_import_other_shells_are_typed_notes_unless_posix_zsh)
+{
+	static const char text[] =
+		"# Shells\n\n## Roll back\n\n"
+		"```zsh\nsetopt extendedglob\nrm -- ^*.keep\n```\n\n"
+		"```zsh\nkubectl rollout undo deployment/web\n```\n\n"
+		"```fish\nset -x KUBECONFIG /etc/kube/prod\n```\n\n"
+		"```powershell\nRemove-Item -Recurse -Force C:\\app\n```\n\n"
+		"```pwsh\nRestart-Service web\n```\n\n"
+		"```cmd\nrmdir /s /q C:\\app\n```\n\n"
+		"```bat\ndel /q C:\\app\\cache\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	char *runs = all_runs(root);
+	const cJSON *r;
+	int reviews = 0;
+
+	ck_assert_str_eq(runs, "kubectl rollout undo deployment/web\n---\n");
+	ck_assert_ptr_nonnull(find_step(root, "note", "```fish\nset -x", NULL,
+					NULL));
+	ck_assert_ptr_nonnull(find_step(root, "note", "```powershell\n", NULL,
+					NULL));
+	cJSON_ArrayForEach(r, cJSON_GetObjectItem(root, "review"))
+		reviews += strstr(str(r, "text"), "kept as a note") != NULL;
+	ck_assert_int_eq(reviews, 6);
+	free(runs);
+	cJSON_Delete(root);
+}
+END_TEST
+
 /* --- alternatives become a decision ------------------------------------ */
 
 static const char options_md[] =
@@ -1268,6 +1299,7 @@ import_suite(void)
 		{ "quoted", test_import_placeholders_inside_quotes_become_variables },
 		{ "prose", test_import_prose_lines_in_a_shell_fence_are_notes },
 		{ "fences", test_import_fences_close_as_commonmark_says_and_unclosed_is_said },
+		{ "shells", test_import_other_shells_are_typed_notes_unless_posix_zsh },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
