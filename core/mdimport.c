@@ -3632,6 +3632,16 @@ group_add(struct imp *im, int *cur, size_t i, int level, const char *parent)
 	im->alt_of[i] = *cur;
 }
 
+/* Some heading above LEVEL is a troubleshooting or emergency section. */
+static int
+under_conditional(const int *cond, int level)
+{
+	for (int l = level - 1; l >= 1; l--)
+		if (cond[l])
+			return 1;
+	return 0;
+}
+
 /* Find the groups of alternative sections before mapping, so the decide
  * step can list every option when its first section starts. A sibling
  * that is no alternative ends a group; deeper headings do not. */
@@ -3640,6 +3650,7 @@ find_alternatives(struct imp *im, const struct md_doc *doc)
 {
 	const char *parent[8] = { 0 };
 	int cur = -1;
+	int cond[8] = { 0 };	/* a heading at this level is conditional */
 
 	im->alt_of = xmalloc((doc->n + 1) * sizeof(*im->alt_of));
 	for (size_t i = 0; i < doc->n; i++) {
@@ -3657,17 +3668,29 @@ find_alternatives(struct imp *im, const struct md_doc *doc)
 		if (!kind && is_conditional(b->text) && !has_children(doc, i) &&
 		    has_commands(doc, i))
 			kind = 2;
+		if (!kind && under_conditional(cond, lvl) &&
+		    has_commands(doc, i)) {
+			/* each troubleshooting entry is needed or not on its
+			 * own: a decision of its own, never a required step */
+			cur = -1;
+			group_add(im, &cur, i, lvl, NULL);
+			cur = -1;
+			kind = -1;
+		}
 		if (!kind && up && offers_choice(up) &&
 		    (is_numbered(b->text) ||
 		     (cur >= 0 && im->groups[cur].level == lvl)))
 			kind = 1;
-		if (kind && lvl > 1)
+		if (kind > 0 && lvl > 1)
 			group_add(im, &cur, i, lvl, up);
-		else if (cur >= 0 && lvl <= im->groups[cur].level)
+		else if (!kind && cur >= 0 && lvl <= im->groups[cur].level)
 			cur = -1;
 		parent[lvl] = b->text;
-		for (int l = lvl + 1; l < 8; l++)
+		cond[lvl] = is_conditional(b->text);
+		for (int l = lvl + 1; l < 8; l++) {
 			parent[l] = NULL;
+			cond[l] = 0;
+		}
 	}
 }
 

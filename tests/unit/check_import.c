@@ -987,6 +987,40 @@ START_TEST(test_import_troubleshooting_commands_wait_behind_a_decision)
 }
 END_TEST
 
+/* Each ### entry of a Troubleshooting section is a decision of its own:
+ * its commands run only when chosen, never as required steps, and a
+ * placeholder quoted inside the SQL is a variable. */
+static const char troubleshooting_sub_md[] =
+	"# Batch rollback\n\n"
+	"## Roll back\n\n"
+	"```bash\nhelm rollback batch 12\n```\n\n"
+	"## Troubleshooting\n\n"
+	"### Pods stuck in CrashLoopBackOff\n\n"
+	"```bash\nkubectl delete pod -l app=batch\n```\n\n"
+	"### A batch is stuck\n\n"
+	"```bash\npsql \"$DATABASE_URL\" -c \"DELETE FROM jobs WHERE "
+	"batch_id = '<BATCH_ID>'\"\n```\n";
+
+START_TEST(test_import_troubleshooting_subsections_are_each_a_decision)
+{
+	cJSON *root = import_text(troubleshooting_sub_md,
+				  strlen(troubleshooting_sub_md), NULL);
+	int ph = -1;
+	cJSON *del = find_step(root, "run", "kubectl delete pod", NULL, NULL);
+	cJSON *sql = find_step(root, "run", "DELETE FROM", &ph, NULL);
+	cJSON *helm = find_step(root, "run", "helm rollback", NULL, NULL);
+
+	ck_assert_ptr_nonnull(cJSON_GetObjectItem(del, "when"));
+	ck_assert_ptr_nonnull(cJSON_GetObjectItem(sql, "when"));
+	ck_assert_int_eq(ph, PHASE_EXECUTE);
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(sql, "destructive")));
+	ck_assert_ptr_nonnull(strstr(str(sql, "run"), "'${BATCH_ID}'"));
+	ck_assert_ptr_null(cJSON_GetObjectItem(helm, "when"));
+	ck_assert_int_eq(count_kind(root, "decide"), 2);
+	cJSON_Delete(root);
+}
+END_TEST
+
 /* --- placeholders, two-dimensional tables, front matter ------------------ */
 
 static const char template_md[] =
@@ -1300,6 +1334,7 @@ import_suite(void)
 		{ "prose", test_import_prose_lines_in_a_shell_fence_are_notes },
 		{ "fences", test_import_fences_close_as_commonmark_says_and_unclosed_is_said },
 		{ "shells", test_import_other_shells_are_typed_notes_unless_posix_zsh },
+		{ "troublesub", test_import_troubleshooting_subsections_are_each_a_decision },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
