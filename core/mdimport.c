@@ -4203,9 +4203,35 @@ users_when(struct imp *im, const char *ref, int *first_phase)
 	}
 }
 
-/* Values an execute step needs are asked before the approval, so the
- * sign-off covers them and approving is the last thing before acting:
- * their input steps close the decide phase. */
+/* Some destructive step after the decide phase (in any phase) uses REF. */
+static int
+destructive_uses(struct imp *im, const char *ref)
+{
+	struct strbuf refs = STRBUF_INIT;
+	int hit = 0;
+
+	for (int ph = PHASE_APPROVE; ph < PHASE_COUNT && !hit; ph++) {
+		const cJSON *st;
+
+		cJSON_ArrayForEach(st, im->steps[ph]) {
+			if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+				    st, "destructive")))
+				continue;
+			refs_of(st, &refs);
+			if (strstr(strbuf_str(&refs), ref)) {
+				hit = 1;
+				break;
+			}
+		}
+	}
+	strbuf_done(&refs);
+	return hit;
+}
+
+/* Values an execute step or any destructive step needs are asked before
+ * the approval, so the sign-off covers them and approving is the last
+ * thing before acting: their input steps close the decide phase, each
+ * only on the path of the steps that use it. */
 static void
 ask_late_inputs_early(struct imp *im)
 {
@@ -4216,7 +4242,7 @@ ask_late_inputs_early(struct imp *im)
 		cJSON *when = v->from_input ? users_when(im, ref, &first) : NULL;
 
 		if (v->from_input && first >= PHASE_APPROVE &&
-		    first <= PHASE_EXECUTE) {
+		    (first <= PHASE_EXECUTE || destructive_uses(im, ref))) {
 			cJSON *st = input_step(im, PHASE_DECIDE, v);
 
 			if (when)
@@ -4232,12 +4258,24 @@ ask_late_inputs_early(struct imp *im)
 	}
 }
 
+/* Every input the draft invented is asked just before its first use,
+ * and only on the path of the steps that use it. */
 static void
 add_inputs(struct imp *im)
 {
 	struct strbuf refs = STRBUF_INIT;
+	cJSON **whens;
 
 	ask_late_inputs_early(im);
+	whens = xcalloc(im->n_vars + 1, sizeof(*whens));
+	for (size_t i = 0; i < im->n_vars; i++) {
+		char *ref = xasprintf("${%s}", im->vars[i].name);
+		int first;
+
+		if (im->vars[i].from_input)
+			whens[i] = users_when(im, ref, &first);
+		free(ref);
+	}
 	for (int ph = 0; ph < PHASE_COUNT; ph++) {
 		cJSON *old = im->steps[ph];
 		cJSON *out = cJSON_CreateArray();
@@ -4250,8 +4288,14 @@ add_inputs(struct imp *im)
 				char *ref = xasprintf("${%s}", v->name);
 
 				if (v->from_input && strstr(strbuf_str(&refs), ref)) {
-					cJSON_AddItemToArray(out, input_step(
-						im, (enum phase_id)ph, v));
+					cJSON *in = input_step(im, (enum phase_id)ph,
+							       v);
+
+					if (whens[i])
+						cJSON_AddItemToObject(in, "when",
+								      whens[i]);
+					whens[i] = NULL;
+					cJSON_AddItemToArray(out, in);
 					v->from_input = 0;
 				}
 				free(ref);
@@ -4261,6 +4305,9 @@ add_inputs(struct imp *im)
 		cJSON_Delete(old);
 		im->steps[ph] = out;
 	}
+	for (size_t i = 0; i < im->n_vars; i++)
+		cJSON_Delete(whens[i]);
+	free(whens);
 	strbuf_done(&refs);
 }
 

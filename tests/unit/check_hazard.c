@@ -87,6 +87,8 @@ static const char *const harmless_cmds[] = {
 	"curl -X POST https://api.example.test/v1/releases",
 	"psql -c 'select 1'", "find /var/log -name '*.gz' -print",
 	"mysql -e 'show tables'",
+	"find . -type d -name __pycache__ -exec rm -rf {} +",
+	"find . -type f -name \"*.pyc\" -delete",
 	NULL,
 };
 

@@ -1021,6 +1021,36 @@ START_TEST(test_import_troubleshooting_subsections_are_each_a_decision)
 }
 END_TEST
 
+/* A value a destructive step needs is asked before the approval, in any
+ * phase, and only on the path of the steps that use it. */
+static const char verify_fails_md[] =
+	"# Release rollback\n\n"
+	"## Roll back\n\n"
+	"```bash\nhelm rollback web 41\n```\n\n"
+	"## Verify\n\n"
+	"```bash\ncurl -fsS http://127.0.0.1/health\n```\n\n"
+	"## If verification fails\n\n"
+	"```bash\ngit reset --hard <GOOD_SHA>\n```\n";
+
+START_TEST(test_import_inputs_of_destructive_steps_come_before_the_gate)
+{
+	cJSON *root = import_text(verify_fails_md, strlen(verify_fails_md),
+				  NULL);
+	int ph = -1, ph_reset = -1;
+	cJSON *in = find_step(root, "variable", "GOOD_SHA", &ph, NULL);
+	cJSON *reset = find_step(root, "run", "reset --hard", &ph_reset, NULL);
+	cJSON *d = find_step(root, "kind", "decide", NULL, NULL);
+
+	ck_assert_ptr_nonnull(in);
+	ck_assert_str_eq(str(in, "kind"), "input");
+	ck_assert_int_lt(ph, PHASE_APPROVE);
+	ck_assert_ptr_nonnull(reset);
+	ck_assert_str_eq(when_value(in, str(d, "variable")),
+			 when_value(reset, str(d, "variable")));
+	cJSON_Delete(root);
+}
+END_TEST
+
 /* --- placeholders, two-dimensional tables, front matter ------------------ */
 
 static const char template_md[] =
@@ -1335,6 +1365,7 @@ import_suite(void)
 		{ "fences", test_import_fences_close_as_commonmark_says_and_unclosed_is_said },
 		{ "shells", test_import_other_shells_are_typed_notes_unless_posix_zsh },
 		{ "troublesub", test_import_troubleshooting_subsections_are_each_a_decision },
+		{ "latevalue", test_import_inputs_of_destructive_steps_come_before_the_gate },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
