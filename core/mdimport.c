@@ -1160,6 +1160,8 @@ struct alt_group {
 	char *var;		/* variable the decide step sets */
 	cJSON *decide;		/* made at the first member */
 	char *parent;		/* heading above the group, or NULL */
+	char **labels;		/* block groups: each member's label */
+	int blocks;		/* members are blocks of one section */
 };
 
 /* A one-line assignment (NAME=..., export NAME=...) a run step made. */
@@ -1218,6 +1220,11 @@ struct imp {
 	int alt;		/* group the current section belongs to, or -1 */
 	int alt_level;		/* heading level of that group */
 	char *alt_value;	/* option id of the current section */
+	int *balt_of;		/* per block: its block group, or -1 */
+	int *bmember_of;	/* per block: its member of that group */
+	int balt;		/* block group of the current block, or -1 */
+	int bmember;		/* its member */
+	char *balt_value;	/* option id of that member */
 	int phase_auto;		/* no heading names the phase: by content */
 	cJSON *approve_step;	/* the first approve step */
 	int fm_title;		/* the title came from YAML front matter */
@@ -1428,12 +1435,16 @@ apply_alt_when(struct imp *im, cJSON *st)
 {
 	cJSON *when;
 
-	if ((im->alt < 0 || !im->alt_value) && !im->inline_var)
+	if ((im->alt < 0 || !im->alt_value) && !im->inline_var &&
+	    (im->balt < 0 || !im->balt_value))
 		return;
 	when = cJSON_AddObjectToObject(st, "when");
 	if (im->alt >= 0 && im->alt_value)
 		cJSON_AddStringToObject(when, im->groups[im->alt].var,
 					im->alt_value);
+	if (im->balt >= 0 && im->balt_value)
+		cJSON_AddStringToObject(when, im->groups[im->balt].var,
+					im->balt_value);
 	if (im->inline_var)
 		cJSON_AddStringToObject(when, im->inline_var, im->inline_value);
 }
@@ -3694,6 +3705,362 @@ find_alternatives(struct imp *im, const struct md_doc *doc)
 	}
 }
 
+/* --- alternatives inside one section ------------------------------------ */
+
+/* "**Option 1 —** revert", "Approach B: ...": a lead-in naming one of
+ * several alternatives, with a number or letter. */
+static int
+is_option_leadin(const char *text)
+{
+	char *h = lower_plain(text);
+	int hit = 0;
+
+	for (size_t i = 0; alt_words[i] && !hit; i++) {
+		const char *p = h;
+		size_t n;
+
+		if (!starts_with_word(p, alt_words[i]))
+			continue;
+		p += strlen(alt_words[i]);
+		p += strspn(p, " ");
+		n = strspn(p, "0123456789");
+		if (!n && isalpha((unsigned char)*p) && !isalnum((unsigned char)p[1]))
+			n = 1;
+		hit = n > 0 && !isalnum((unsigned char)p[n]);
+	}
+	free(h);
+	return hit;
+}
+
+/* "Alternatively, ...", "Or, ...", "If that fails, ...": the block
+ * offers what follows instead of what came just before. */
+static int
+is_else_leadin(const char *text)
+{
+	static const char *const words[] = { "alternatively", "or,", "or:",
+		"or you can", "or use", "instead,", "instead:", "as an alternative",
+		"if that fails", "if this fails", "if that does not work",
+		"if that doesn't work", "otherwise,", "another option",
+		"another way", NULL };
+	char *h = lower_plain(text);
+	int hit = 0;
+
+	for (size_t i = 0; words[i] && !hit; i++)
+		hit = strncmp(h, words[i], strlen(words[i])) == 0;
+	free(h);
+	return hit;
+}
+
+/* "Pick one:", "Use one of the following": the list after it holds
+ * alternatives. */
+static int
+is_pick_one(const char *text)
+{
+	static const char *const words[] = { "pick one", "choose one",
+		"one of the following", "one of these", "either of",
+		"use one of", "choose between", "pick the one", "any one of",
+		"pick whichever", "choose whichever", "depending on", NULL };
+
+	return has_word(text, words);
+}
+
+/* "On Kubernetes: ...", "For ECS:", "Using Helm:": an item that says
+ * where (or with what) its commands apply. */
+static int
+is_platform_item(const char *text)
+{
+	static const char *const lead[] = { "on ", "for ", "using ",
+		"if you use ", "if you run ", "if you are on ", "if on ",
+		"via ", NULL };
+	static const char *const places[] = { "the ", "each ", "every ",
+		"all ", "both ", "a ", "your ", "this ", NULL };
+	char *h = xstrndup(text, strcspn(text, "\n"));
+	size_t colon, w = 0;
+	int hit = 0;
+
+	for (size_t r = 0; h[r]; r++)	/* emphasis and code marks out */
+		if (h[r] != '*' && h[r] != '`' && h[r] != '_')
+			h[w++] = (char)tolower((unsigned char)h[r]);
+	h[w] = '\0';
+	colon = strcspn(h, ":");
+
+	if (h[colon] == ':' && colon <= 48) {
+		for (size_t i = 0; lead[i] && !hit; i++) {
+			size_t n = strlen(lead[i]);
+
+			/* "On the bastion:", "For each region:" are places
+			 * of one procedure, not alternatives */
+			hit = strncmp(h, lead[i], n) == 0;
+			for (size_t k = 0; places[k] && hit; k++)
+				hit = strncmp(h + n, places[k],
+					      strlen(places[k])) != 0;
+		}
+		for (size_t i = 0; platform_words[i] && !hit; i++)
+			hit = starts_with_word(h, platform_words[i]);
+	}
+	free(h);
+	return hit;
+}
+
+/* Where the span of the member starting at block START ends, with no
+ * member after it: at a heading, at a block shallower than an item
+ * member or a sibling item of it, or (for a paragraph or code member)
+ * at prose after its commands. */
+static size_t
+member_end(const struct md_doc *doc, size_t start)
+{
+	const struct md_block *m = &doc->b[start];
+	int seen_code = m->kind == MD_CODE;
+
+	for (size_t j = start + 1; j < doc->n; j++) {
+		const struct md_block *b = &doc->b[j];
+
+		if (b->kind == MD_HEADING)
+			return j;
+		if (m->kind == MD_ITEM && (b->depth < m->depth ||
+					   (b->kind == MD_ITEM &&
+					    b->depth == m->depth)))
+			return j;
+		if (m->kind != MD_ITEM && seen_code && b->depth <= m->depth &&
+		    (b->kind == MD_PARA || b->kind == MD_ITEM))
+			return j;
+		seen_code |= b->kind == MD_CODE;
+	}
+	return doc->n;
+}
+
+/* Some block in [FROM, TO) is a code block. */
+static int
+holds_code(const struct md_doc *doc, size_t from, size_t to)
+{
+	for (size_t j = from; j < to; j++)
+		if (doc->b[j].kind == MD_CODE)
+			return 1;
+	return 0;
+}
+
+/* The label of a member starting at block B: the first line of its
+ * words (or of its command), plain, at most 60 bytes. Caller frees. */
+static char *
+block_label(const struct md_block *b)
+{
+	const char *t = b->kind == MD_CODE ? skip_comments(b->text) : b->text;
+	char *line = xstrndup(t, strcspn(t, "\n"));
+	char *label = plain_title(line);
+
+	free(line);
+	cap_utf8(label, 60);
+	if (!*label) {
+		free(label);
+		label = xstrdup("Commands");
+	}
+	return label;
+}
+
+/* A group of alternatives of one section: MEMBERS (block indexes of
+ * where each starts), under the heading PARENT. Each block of a
+ * member's span is marked as that member's, when every span holds
+ * commands; otherwise nothing is grouped. */
+static void
+block_group_add(struct imp *im, const struct md_doc *doc, const size_t *members,
+		size_t n, const char *parent)
+{
+	struct alt_group *g;
+	size_t *ends = xmalloc(n * sizeof(*ends));
+
+	for (size_t k = 0; k < n; k++) {
+		ends[k] = k + 1 < n ? members[k + 1] : member_end(doc, members[k]);
+		if (!holds_code(doc, members[k], ends[k]) ||
+		    im->balt_of[members[k]] >= 0) {
+			free(ends);
+			return;
+		}
+	}
+	im->groups = xrealloc(im->groups, (im->n_groups + 1) *
+			      sizeof(*im->groups));
+	g = &im->groups[im->n_groups];
+	memset(g, 0, sizeof(*g));
+	g->blocks = 1;
+	g->n = n;
+	g->first = members[0];
+	g->members = xmalloc(n * sizeof(*g->members));
+	g->labels = xmalloc(n * sizeof(*g->labels));
+	g->parent = parent ? plain_title(parent) : NULL;
+	for (size_t k = 0; k < n; k++) {
+		g->members[k] = members[k];
+		g->labels[k] = block_label(&doc->b[members[k]]);
+		for (size_t j = members[k]; j < ends[k]; j++) {
+			im->balt_of[j] = (int)im->n_groups;
+			im->bmember_of[j] = (int)k;
+		}
+	}
+	im->n_groups++;
+	free(ends);
+}
+
+/* Blocks from I of the same kind and depth as block I, in the same
+ * section, that IS_MEMBER accepts, up to MAX; their indexes in OUT. */
+static size_t
+sibling_members(const struct md_doc *doc, size_t i, int (*is_member)(const char *),
+		size_t *out, size_t max)
+{
+	const struct md_block *first = &doc->b[i];
+	size_t n = 0;
+
+	for (size_t j = i; j < doc->n && n < max; j++) {
+		const struct md_block *b = &doc->b[j];
+
+		if (b->kind == MD_HEADING || b->depth < first->depth)
+			break;
+		if (b->kind == first->kind && b->depth == first->depth &&
+		    !b->task) {
+			if (!is_member(b->text)) {
+				if (b->kind == MD_ITEM)
+					break;	/* another item: the list goes on */
+				continue;
+			}
+			out[n++] = j;
+		}
+	}
+	return n;
+}
+
+/* The items of the list right after the pick-one block I. */
+static size_t
+list_members(const struct md_doc *doc, size_t i, size_t *out, size_t max)
+{
+	int depth = doc->b[i].kind == MD_ITEM ? doc->b[i].depth + 1
+					      : doc->b[i].depth + 1;
+	size_t n = 0;
+
+	for (size_t j = i + 1; j < doc->n && n < max; j++) {
+		const struct md_block *b = &doc->b[j];
+
+		if (b->kind == MD_HEADING || b->depth < depth ||
+		    (b->kind == MD_PARA && b->depth <= doc->b[i].depth))
+			break;
+		if (b->kind == MD_ITEM && b->depth == depth && !b->task)
+			out[n++] = j;
+	}
+	return n;
+}
+
+/* Where the commands just before block I start: the lead-in of the code
+ * blocks right before it (or the first of them), in the same section. */
+static size_t
+previous_member(const struct md_doc *doc, size_t i)
+{
+	size_t j = i;
+
+	while (j > 0 && doc->b[j - 1].kind == MD_CODE)
+		j--;
+	if (j == i)
+		return (size_t)-1;
+	if (j > 0 && (doc->b[j - 1].kind == MD_PARA ||
+		      doc->b[j - 1].kind == MD_ITEM) &&
+	    doc->b[j - 1].depth == doc->b[i].depth)
+		j--;
+	return j;
+}
+
+/* The "Alternatively, ..." block right after the commands of the member
+ * starting at block M, or -1. */
+static size_t
+next_else(const struct md_doc *doc, size_t m)
+{
+	size_t j = m + 1;
+
+	if (doc->b[m].kind != MD_CODE)
+		while (j < doc->n && doc->b[j].kind != MD_CODE &&
+		       doc->b[j].kind != MD_HEADING &&
+		       doc->b[j].depth > doc->b[m].depth)
+			j++;
+	if (j >= doc->n || doc->b[j].kind != MD_CODE)
+		return (size_t)-1;
+	while (j < doc->n && doc->b[j].kind == MD_CODE)
+		j++;
+	if (j < doc->n && doc->b[j].kind == doc->b[m].kind &&
+	    doc->b[j].depth == doc->b[m].depth && is_else_leadin(doc->b[j].text))
+		return j;
+	if (j < doc->n && doc->b[m].kind == MD_CODE &&
+	    (doc->b[j].kind == MD_PARA || doc->b[j].kind == MD_ITEM) &&
+	    is_else_leadin(doc->b[j].text))
+		return j;
+	return (size_t)-1;
+}
+
+/* Block I offers one more alternative to group G, whose last member
+ * ends where I starts. */
+static void
+join_block_group(struct imp *im, const struct md_doc *doc, size_t g, size_t i)
+{
+	struct alt_group *grp = &im->groups[g];
+	size_t end = member_end(doc, i);
+
+	if (!holds_code(doc, i, end))
+		return;
+	grp->members = xrealloc(grp->members, (grp->n + 1) *
+				sizeof(*grp->members));
+	grp->labels = xrealloc(grp->labels, (grp->n + 1) *
+			       sizeof(*grp->labels));
+	grp->members[grp->n] = i;
+	grp->labels[grp->n] = block_label(&doc->b[i]);
+	for (size_t j = i; j < end; j++) {
+		im->balt_of[j] = (int)g;
+		im->bmember_of[j] = (int)grp->n;
+	}
+	grp->n++;
+}
+
+/* Find, before mapping, the alternatives a section offers in its blocks:
+ * "**Option 1 —**" lead-ins, "Alternatively, ..." after commands, the
+ * list after "Pick one:", and per-platform items ("On Kubernetes:"). */
+static void
+find_block_alternatives(struct imp *im, const struct md_doc *doc)
+{
+	const char *heading = NULL;
+	size_t members[32];
+
+	im->balt_of = xmalloc((doc->n + 1) * sizeof(*im->balt_of));
+	im->bmember_of = xmalloc((doc->n + 1) * sizeof(*im->bmember_of));
+	for (size_t i = 0; i < doc->n; i++) {
+		im->balt_of[i] = -1;
+		im->bmember_of[i] = -1;
+	}
+	for (size_t i = 0; i < doc->n; i++) {
+		const struct md_block *b = &doc->b[i];
+		size_t n = 0, prev;
+
+		if (b->kind == MD_HEADING)
+			heading = b->text;
+		if ((b->kind != MD_PARA && b->kind != MD_ITEM) || b->task ||
+		    im->balt_of[i] >= 0)
+			continue;
+		if (is_option_leadin(b->text))
+			n = sibling_members(doc, i, is_option_leadin, members, 32);
+		else if (is_pick_one(b->text))
+			n = list_members(doc, i, members, 32);
+		else if (b->kind == MD_ITEM && is_platform_item(b->text))
+			n = sibling_members(doc, i, is_platform_item, members, 32);
+		else if (is_else_leadin(b->text) &&
+			 (prev = previous_member(doc, i)) != (size_t)-1) {
+			int g = im->balt_of[prev];
+
+			if (g >= 0) {	/* "Alternatively" once more */
+				join_block_group(im, doc, (size_t)g, i);
+				continue;
+			}
+			members[n++] = prev;
+			members[n++] = i;
+			while (n < 32 && (prev = next_else(doc, members[n - 1])) !=
+			       (size_t)-1)
+				members[n++] = prev;
+		}
+		if (n >= 2)
+			block_group_add(im, doc, members, n, heading);
+	}
+}
+
 /* A new group starts where a member follows a non-member sibling. */
 static int
 group_member_index(const struct alt_group *g, size_t i)
@@ -3757,6 +4124,32 @@ option_id(const cJSON *opts, const char *label)
 	return id;
 }
 
+/* The label of member K of group G: its heading, or for a block group
+ * the words that introduce it. Caller frees. */
+static char *
+member_label(const struct imp *im, const struct alt_group *g, size_t k)
+{
+	if (g->labels)
+		return xstrdup(g->labels[k]);
+	return plain_title(im->doc->b[g->members[k]].text);
+}
+
+/* The option id the decide step of G gave member K. Caller frees. */
+static char *
+option_of_member(const struct imp *im, const struct alt_group *g, size_t k)
+{
+	char *label = member_label(im, g, k);
+	const cJSON *o;
+	char *id = NULL;
+
+	cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(g->decide,
+							       "options"))
+		if (!id && strcmp(jstr(o, "label"), label) == 0)
+			id = xstrdup(jstr(o, "id"));
+	free(label);
+	return id;
+}
+
 /* The decide step of group G, in the decide phase: one option per
  * section (the recommended one first), plus "not needed" for a lone
  * fallback. */
@@ -3764,13 +4157,13 @@ static void
 make_alt_decide(struct imp *im, struct alt_group *g)
 {
 	cJSON *opts = cJSON_CreateArray();
-	char *label0 = plain_title(im->doc->b[g->members[0]].text);
+	char *label0 = member_label(im, g, 0);
 	char *base = g->n == 1 ? var_name(label0, strlen(label0))
 		: g->parent ? var_name(g->parent, strlen(g->parent))
 		: xstrdup("CHOICE");
 	char *name = xasprintf("%s%s", *base ? base : "CHOICE",
 			       strstr(base, "OPTION") ? "" : "_OPTION");
-	char *first = plain_title(im->doc->b[g->members[0]].text);
+	char *first = member_label(im, g, 0);
 	char *title = g->n == 1 ? xasprintf("Needed: %s?", first)
 		: g->parent ? xasprintf("%s: which one?", g->parent)
 		: xstrdup("Which way?");
@@ -3778,13 +4171,17 @@ make_alt_decide(struct imp *im, struct alt_group *g)
 	struct strbuf pat = STRBUF_INIT;
 	int rec = -1;
 
-	for (size_t k = 0; k < g->n && rec < 0; k++)
-		if (is_recommended(im->doc->b[g->members[k]].text))
+	for (size_t k = 0; k < g->n && rec < 0; k++) {
+		char *label = member_label(im, g, k);
+
+		if (is_recommended(label))
 			rec = (int)k;
+		free(label);
+	}
 	for (size_t k = 0; k < g->n; k++) {
 		size_t m = rec > 0 && k == 0 ? (size_t)rec
 			 : rec > 0 && (int)k <= rec ? k - 1 : k;
-		char *label = plain_title(im->doc->b[g->members[m]].text);
+		char *label = member_label(im, g, m);
 		char *id = option_id(opts, label);
 		cJSON *o = cJSON_CreateObject();
 
@@ -3819,7 +4216,15 @@ make_alt_decide(struct imp *im, struct alt_group *g)
 		    : "The runbook offers these as alternatives: each "
 		    "option's steps run only when it is chosen.");
 	g->decide = st;
-	if (g->n == 1)
+	if (g->blocks) {
+		apply_alt_when(im, st);
+		if (im->pending.len)
+			give_pending(im, st);
+		add_review(im, im->doc->b[g->members[0]].line, st, "the blocks "
+			   "from line %d are alternatives: check the options and "
+			   "that each step sits under the right one",
+			   im->doc->b[g->members[0]].line);
+	} else if (g->n == 1)
 		add_review(im, im->doc->b[g->members[0]].line, st, "the section "
 			   "at line %d runs only when something went wrong: "
 			   "its steps run only when this decision says so",
@@ -3843,7 +4248,6 @@ enter_alternative(struct imp *im, size_t i, int lvl)
 {
 	int g = im->alt_of ? im->alt_of[i] : -1;
 	int k;
-	cJSON *o;
 
 	if (g < 0) {
 		if (im->alt >= 0 && lvl <= im->alt_level) {
@@ -3863,18 +4267,31 @@ enter_alternative(struct imp *im, size_t i, int lvl)
 	k = group_member_index(&im->groups[g], i);
 	free(im->alt_value);
 	im->alt_value = NULL;
-	{
-		char *label = plain_title(im->doc->b[im->groups[g].members[k]]
-					  .text);
-
-		cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(
-					      im->groups[g].decide, "options"))
-			if (!im->alt_value && strcmp(jstr(o, "label"), label) == 0)
-				im->alt_value = xstrdup(jstr(o, "id"));
-		free(label);
-	}
+	im->alt_value = option_of_member(im, &im->groups[g], (size_t)k);
 	im->alt = g;
 	im->alt_level = lvl;
+}
+
+/* Entering block I: the block group and option it belongs to, if any. */
+static void
+enter_block_alternative(struct imp *im, size_t i)
+{
+	int g = im->balt_of ? im->balt_of[i] : -1;
+	int k = g >= 0 ? im->bmember_of[i] : -1;
+
+	if (g == im->balt && k == im->bmember)
+		return;
+	free(im->balt_value);
+	im->balt_value = NULL;
+	im->balt = -1;
+	im->bmember = -1;
+	if (g < 0)
+		return;
+	if (!im->groups[g].decide)
+		make_alt_decide(im, &im->groups[g]);
+	im->balt_value = option_of_member(im, &im->groups[g], (size_t)k);
+	im->balt = g;
+	im->bmember = k;
 }
 
 /* --- sections ----------------------------------------------------------------- */
@@ -4512,6 +4929,10 @@ imp_done(struct imp *im)
 	free(im->assigns);
 	free(im->carry);
 	for (size_t i = 0; i < im->n_groups; i++) {
+		for (size_t k = 0; im->groups[i].labels && k < im->groups[i].n;
+		     k++)
+			free(im->groups[i].labels[k]);
+		free(im->groups[i].labels);
 		free(im->groups[i].members);
 		free(im->groups[i].var);
 		free(im->groups[i].parent);
@@ -4519,6 +4940,9 @@ imp_done(struct imp *im)
 	free(im->groups);
 	free(im->alt_of);
 	free(im->alt_value);
+	free(im->balt_of);
+	free(im->bmember_of);
+	free(im->balt_value);
 	free(im->title);
 	free(im->summary);
 	free(im->heading);
@@ -4535,6 +4959,8 @@ imp_init(struct imp *im, const char *name)
 	im->name = name;
 	im->section_class = -1;
 	im->alt = -1;
+	im->balt = -1;
+	im->bmember = -1;
 	for (int l = 0; l < 7; l++)
 		im->klass[l] = -1;
 	for (int ph = 0; ph < PHASE_COUNT; ph++)
@@ -4647,8 +5073,11 @@ mdimport_convert(const char *text, size_t len, const char *name,
 		strbuf_addf(explain, "line %d: (before the first heading)\n",
 			    doc.b[0].line);
 	find_alternatives(&im, &doc);
-	for (size_t i = 0; i < doc.n; i++)
+	find_block_alternatives(&im, &doc);
+	for (size_t i = 0; i < doc.n; i++) {
+		enter_block_alternative(&im, i);
 		map_block(&im, &doc.b[i]);
+	}
 	flush_section(&im);
 	if (explain)
 		strbuf_adds(explain, "added after the last section:\n");

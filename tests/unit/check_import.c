@@ -924,6 +924,86 @@ START_TEST(test_import_do_not_roll_back_runs_no_rollback_command)
 }
 END_TEST
 
+/* Alternatives written inside one section: bold "Option N —" lead-ins,
+ * "Alternatively" after commands, per-platform numbered items and the
+ * list after "Pick one:". Each is a decision whose options' steps carry
+ * when on it, so no path runs two of them. */
+static const char *const block_alternatives_md[] = {
+	"# Web rollback\n\n## Roll back\n\n"
+	"**Option 1 \xe2\x80\x94** revert the merge:\n\n"
+	"```bash\ngit revert HEAD\ngit push origin main\n```\n\n"
+	"**Option 2 \xe2\x80\x94** reset to the last good tag:\n\n"
+	"```bash\ngit reset --hard v1.2.2\ngit push --force origin main\n```\n",
+
+	"# Web rollback\n\n## Roll back\n\n"
+	"Run the Helm rollback:\n\n"
+	"```bash\nhelm rollback web 41\n```\n\n"
+	"Alternatively, undo the deployment directly:\n\n"
+	"```bash\nkubectl rollout undo deployment/web\n```\n",
+
+	"# Web rollback\n\n## Roll back\n\n"
+	"1. On Kubernetes:\n\n"
+	"   ```bash\n   kubectl rollout undo deployment/web\n   ```\n\n"
+	"2. On ECS:\n\n"
+	"   ```bash\n   aws ecs update-service --cluster prod --service web "
+	"--task-definition web:41\n   ```\n",
+
+	"# Web rollback\n\n## Roll back\n\n"
+	"Pick one:\n\n"
+	"- Helm:\n\n  ```bash\n  helm rollback web 41\n  ```\n\n"
+	"- kubectl:\n\n  ```bash\n  kubectl rollout undo deployment/web\n"
+	"  ```\n",
+};
+
+START_TEST(test_import_alternatives_inside_a_section_become_a_decision)
+{
+	const char *md = block_alternatives_md[_i];
+	cJSON *root = import_text(md, strlen(md), NULL);
+	cJSON *d = find_step(root, "kind", "decide", NULL, NULL);
+	const char *var;
+	const cJSON *o, *r;
+	int reviewed = 0;
+
+	ck_assert_msg(d != NULL, "case %d: no decide step", _i);
+	var = str(d, "variable");
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(d, "options")),
+			 2);
+	/* every run step is on exactly one option's path */
+	for (int p = 0; p < PHASE_COUNT; p++) {
+		cJSON *st;
+
+		cJSON_ArrayForEach(st, phase_steps(root, p))
+			if (str(st, "run"))
+				ck_assert_msg(when_value(st, var) != NULL,
+					      "case %d: %s runs on every path",
+					      _i, str(st, "run"));
+	}
+	o = cJSON_GetArrayItem(cJSON_GetObjectItem(d, "options"), 1);
+	ck_assert_str_ne(str(cJSON_GetArrayItem(cJSON_GetObjectItem(d, "options"),
+						0), "id"), str(o, "id"));
+	cJSON_ArrayForEach(r, cJSON_GetObjectItem(root, "review"))
+		reviewed += strstr(str(r, "text"), "alternatives") != NULL;
+	ck_assert_int_eq(reviewed, 1);
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A sequence of steps is not mistaken for alternatives. */
+START_TEST(test_import_steps_in_places_stay_a_sequence)
+{
+	static const char text[] =
+		"# Web rollback\n\n## Roll back\n\n"
+		"1. On the bastion:\n\n"
+		"   ```bash\n   git -C /srv/web checkout v1.2.2\n   ```\n\n"
+		"2. On the load balancer:\n\n"
+		"   ```bash\n   systemctl reload haproxy\n   ```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+
+	ck_assert_int_eq(count_kind(root, "decide"), 0);
+	cJSON_Delete(root);
+}
+END_TEST
+
 /* --- phases by what a section does; nothing before the gate ------------- */
 
 static const char gate_md[] =
@@ -1366,6 +1446,7 @@ import_suite(void)
 		{ "shells", test_import_other_shells_are_typed_notes_unless_posix_zsh },
 		{ "troublesub", test_import_troubleshooting_subsections_are_each_a_decision },
 		{ "latevalue", test_import_inputs_of_destructive_steps_come_before_the_gate },
+		{ "inseq", test_import_steps_in_places_stay_a_sequence },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
@@ -1373,6 +1454,16 @@ import_suite(void)
 
 		tcase_set_timeout(tc, 30);
 		tcase_add_test(tc, tests[i].test);
+		suite_add_tcase(s, tc);
+	}
+	{
+		TCase *tc = tcase_create("blockalts");
+
+		tcase_set_timeout(tc, 30);
+		tcase_add_loop_test(tc,
+			test_import_alternatives_inside_a_section_become_a_decision,
+			0, (int)(sizeof(block_alternatives_md) /
+				 sizeof(block_alternatives_md[0])));
 		suite_add_tcase(s, tc);
 	}
 	return s;
