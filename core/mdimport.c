@@ -1171,6 +1171,18 @@ struct imp_assign {
 	char *step;		/* the step's id */
 };
 
+/* A step and the section (block index of its heading) it came from. */
+struct imp_placed {
+	cJSON *step;
+	size_t section;
+};
+
+/* A decide step made from a table, and the table's block index. */
+struct imp_table {
+	cJSON *decide;
+	size_t block;
+};
+
 /* A point the draft's author must review. */
 struct imp_review {
 	int line;
@@ -1235,6 +1247,11 @@ struct imp {
 	size_t n_assigns;
 	size_t *carry;		/* assigns the step being made needs */
 	size_t n_carry;
+	size_t section;		/* block index of the current heading */
+	struct imp_placed *placed;	/* every step and its section */
+	size_t n_placed;
+	struct imp_table *tables;	/* decide steps made from tables */
+	size_t n_tables;
 };
 
 static void __attribute__((format(printf, 4, 5)))
@@ -1423,6 +1440,9 @@ add_step_in(struct imp *im, enum phase_id phase, enum step_kind kind,
 	cJSON_AddStringToObject(st, "title", plain);
 	free(plain);
 	cJSON_AddItemToArray(im->steps[phase], st);
+	im->placed = xrealloc(im->placed, (im->n_placed + 1) *
+			      sizeof(*im->placed));
+	im->placed[im->n_placed++] = (struct imp_placed){ st, im->section };
 	if (im->explain)
 		strbuf_addf(im->explain, "    -> %s step %s\n",
 			    playbook_kind_name(kind), jstr(st, "id"));
@@ -3259,19 +3279,69 @@ on_matrix2(struct imp *im, const struct md_block *b, int key, int act,
 }
 
 static void
+note_table_decide(struct imp *im, cJSON *decide, const struct md_block *b)
+{
+	im->tables = xrealloc(im->tables, (im->n_tables + 1) *
+			      sizeof(*im->tables));
+	im->tables[im->n_tables++] = (struct imp_table){
+		decide, (size_t)(b - im->doc->b) };
+}
+
+/* The column whose header names the action ("Action", "Response"), or
+ * -1 when no header does. */
+static int
+named_action_column(const struct md_block *b)
+{
+	static const char *const words[] = { "action", "response", "decision",
+					     "what to do", "next step", NULL };
+
+	for (size_t c = 0; c < b->n_cols; c++)
+		if (has_word(cell(b, 0, c), words))
+			return (int)c;
+	return -1;
+}
+
+/* A table such as | Situation | Action |: a decide step with one option
+ * per distinct action, described by the situations that call for it. */
+static cJSON *
+on_choice_table(struct imp *im, const struct md_block *b, int act)
+{
+	cJSON *options = cJSON_CreateArray();
+	char *title = take_leadin(im);
+	cJSON *st;
+
+	for (size_t r = 1; r < b->n_rows; r++)
+		matrix_option(options, b, r, act == 0 ? 1 : 0, act);
+	st = add_step(im, STEP_KIND_DECIDE, title ? title : im->heading
+						? im->heading : "Decision");
+	cJSON_AddStringToObject(st, "variable", response_var(im, options));
+	cJSON_AddItemToObject(st, "options", options);
+	append_note(st, b->text);
+	free(title);
+	return st;
+}
+
+static void
 on_table(struct imp *im, const struct md_block *b)
 {
 	int key = b->n_rows > 1 ? key_column(b) : -1;
 	int act = key >= 0 ? action_column(b, key) : -1;
 	int other = key >= 0 ? second_key(b, key, act) : -1;
+	int named = b->n_rows > 2 && b->n_cols >= 2 ? named_action_column(b)
+						    : -1;
 
 	if (other >= 0)
 		on_matrix2(im, b, key, act, other);
 	else if (key >= 0 && b->n_cols >= 2)
 		on_matrix(im, b, key);
-	else
+	else if (named >= 0)
+		on_choice_table(im, b, named);
+	else {
 		add_pending(im, b->text, b->line,
 			    "table (no severity, impact or priority column)", 0);
+		return;
+	}
+	note_table_decide(im, im->last, b);
 }
 
 /* --- approvals ---------------------------------------------------------------- */
@@ -4435,6 +4505,7 @@ on_heading(struct imp *im, const struct md_block *b)
 	im->leadin_template = 0;
 	free(im->leadin);
 	im->leadin = NULL;
+	im->section = (size_t)(b - im->doc->b);
 	enter_alternative(im, (size_t)(b - im->doc->b), lvl);
 }
 
@@ -4462,6 +4533,131 @@ map_block(struct imp *im, const struct md_block *b)
 	case MD_COMMENT:
 		on_comment(im, b);
 		break;
+	}
+}
+
+/* TEXT's letters and digits, lower case: "Roll back" and "Rollback"
+ * both give "rollback". At most the first WORDS words. Caller frees. */
+static char *
+squeeze(const char *text, int words)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int w = 0, in_word = 0;
+
+	for (const char *p = text; *p; p++) {
+		if (isalnum((unsigned char)*p)) {
+			if (!in_word && ++w > words)
+				break;
+			in_word = 1;
+			strbuf_addc(&sb, (char)tolower((unsigned char)*p));
+		} else if (*p == ' ' || *p == '-' || *p == '/') {
+			in_word = 0;
+		} else if (*p == '(' || *p == ',' || *p == ':' || *p == ';') {
+			break;	/* what follows qualifies the action */
+		}
+	}
+	return strbuf_detach(&sb);
+}
+
+/* Heading block H carries out the action LABEL: the heading holds the
+ * action's first words ("Roll back now" -> "Rollback procedure"). */
+static int
+heading_carries(const struct md_block *h, const char *label)
+{
+	char *want = squeeze(label, 2);
+	char *have = squeeze(h->text, 8);
+	int hit = strlen(want) >= 4 && strstr(have, want) != NULL;
+
+	free(want);
+	free(have);
+	return hit;
+}
+
+/* Step P came from the section of heading H or one below it. */
+static int
+in_section(const struct md_doc *doc, size_t h, size_t p)
+{
+	if (p < h || p >= doc->n)
+		return 0;
+	for (size_t k = h + 1; k <= p && k < doc->n; k++)
+		if (doc->b[k].kind == MD_HEADING &&
+		    doc->b[k].level <= doc->b[h].level)
+			return 0;
+	return 1;
+}
+
+/* Add OPT to STEP's when on VAR (a list of the options that run it). */
+static void
+when_add_option(cJSON *step, const char *var, const char *opt)
+{
+	cJSON *when = cJSON_GetObjectItemCaseSensitive(step, "when");
+	cJSON *vals;
+
+	if (!when)
+		when = cJSON_AddObjectToObject(step, "when");
+	vals = cJSON_GetObjectItemCaseSensitive(when, var);
+	if (!vals)
+		vals = cJSON_AddArrayToObject(when, var);
+	if (cJSON_IsArray(vals))
+		cJSON_AddItemToArray(vals, cJSON_CreateString(opt));
+}
+
+/* The sections after table T that carry out option O's action, by their
+ * headings: their steps (not yet tied to the table's variable) run only
+ * on O. Returns how many sections were found. */
+static int
+tie_option(struct imp *im, const struct imp_table *t, const cJSON *o,
+	   cJSON *done)
+{
+	const char *var = jstr(t->decide, "variable");
+	int found = 0;
+
+	for (size_t h = t->block + 1; h < im->doc->n; h++) {
+		if (im->doc->b[h].kind != MD_HEADING ||
+		    !heading_carries(&im->doc->b[h], jstr(o, "label")))
+			continue;
+		found++;
+		for (size_t k = 0; k < im->n_placed; k++) {
+			cJSON *st = im->placed[k].step;
+			const cJSON *w = cJSON_GetObjectItemCaseSensitive(st,
+									  "when");
+			const cJSON *v = cJSON_GetObjectItemCaseSensitive(w, var);
+
+			if (st == t->decide || !in_section(im->doc, h,
+							   im->placed[k].section))
+				continue;
+			if (v && !cJSON_HasObjectItem(done, jstr(st, "id")))
+				continue;	/* the runbook's own condition */
+			when_add_option(st, var, jstr(o, "id"));
+			cJSON_AddTrueToObject(done, jstr(st, "id"));
+		}
+	}
+	return found;
+}
+
+/* A table's actions ("Roll back", "Fix forward") are carried out by the
+ * sections named after them: each option runs only its sections, so
+ * choosing fix-forward never runs the rollback. An action no heading
+ * names becomes a review point. */
+static void
+tie_table_options(struct imp *im)
+{
+	for (size_t i = 0; i < im->n_tables; i++) {
+		const struct imp_table *t = &im->tables[i];
+		cJSON *done = cJSON_CreateObject();
+		const cJSON *o;
+
+		cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(
+					      t->decide, "options")) {
+			if (tie_option(im, t, o, done) ||
+			    is_no_rollback(jstr(o, "label")))
+				continue;
+			add_review(im, im->doc->b[t->block].line, t->decide,
+				   "the table's action \"%s\" names no section "
+				   "of the runbook: check which steps choosing it "
+				   "runs", jstr(o, "label"));
+		}
+		cJSON_Delete(done);
 	}
 }
 
@@ -4928,6 +5124,8 @@ imp_done(struct imp *im)
 	}
 	free(im->assigns);
 	free(im->carry);
+	free(im->placed);
+	free(im->tables);
 	for (size_t i = 0; i < im->n_groups; i++) {
 		for (size_t k = 0; im->groups[i].labels && k < im->groups[i].n;
 		     k++)
@@ -5081,7 +5279,9 @@ mdimport_convert(const char *text, size_t len, const char *name,
 	flush_section(&im);
 	if (explain)
 		strbuf_adds(explain, "added after the last section:\n");
+	im.section = doc.n;	/* what the import adds is no section's */
 	add_default_approval(&im);
+	tie_table_options(&im);
 	gate_on_rollback_choice(&im);
 	add_inputs(&im);
 	root = playbook_json(&im);

@@ -1004,6 +1004,52 @@ START_TEST(test_import_steps_in_places_stay_a_sequence)
 }
 END_TEST
 
+/* A decision table's actions are tied to the sections named after them:
+ * choosing fix-forward never runs the rollback, and an action no section
+ * carries out is a review point. */
+static const char situation_md[] =
+	"# Orders release\n\n"
+	"## Decide\n\n"
+	"| Situation | Action |\n|---|---|\n"
+	"| Checkout errors above 5% | Roll back |\n"
+	"| A small bug with a known fix | Fix forward |\n"
+	"| Latency only | Scale out |\n\n"
+	"## Roll back\n\n"
+	"```bash\nhelm rollback orders 41\n```\n\n"
+	"## Fix forward\n\n"
+	"```bash\ngit cherry-pick abc123\ngit push origin main\n```\n";
+
+START_TEST(test_import_table_actions_run_only_their_sections)
+{
+	cJSON *root = import_text(situation_md, strlen(situation_md), NULL);
+	cJSON *d = find_step(root, "kind", "decide", NULL, NULL);
+	const char *var;
+	const cJSON *back, *fwd, *r, *v;
+	cJSON *helm, *pick, *push;
+	int said = 0;
+
+	ck_assert_ptr_nonnull(d);
+	var = str(d, "variable");
+	back = option_labelled(d, "Roll back");
+	fwd = option_labelled(d, "Fix forward");
+	ck_assert_ptr_nonnull(back);
+	ck_assert_ptr_nonnull(fwd);
+	helm = find_step(root, "run", "helm rollback", NULL, NULL);
+	pick = find_step(root, "run", "cherry-pick", NULL, NULL);
+	push = find_step(root, "run", "git push", NULL, NULL);
+	v = cJSON_GetObjectItem(cJSON_GetObjectItem(helm, "when"), var);
+	ck_assert_int_eq(cJSON_GetArraySize(v), 1);
+	ck_assert_str_eq(when_value(helm, var), str(back, "id"));
+	ck_assert_str_eq(when_value(pick, var), str(fwd, "id"));
+	ck_assert_str_eq(when_value(push, var), str(fwd, "id"));
+	cJSON_ArrayForEach(r, cJSON_GetObjectItem(root, "review"))
+		said += strstr(str(r, "text"), "\"Scale out\" names no section")
+			!= NULL;
+	ck_assert_int_eq(said, 1);
+	cJSON_Delete(root);
+}
+END_TEST
+
 /* --- phases by what a section does; nothing before the gate ------------- */
 
 static const char gate_md[] =
@@ -1447,6 +1493,7 @@ import_suite(void)
 		{ "troublesub", test_import_troubleshooting_subsections_are_each_a_decision },
 		{ "latevalue", test_import_inputs_of_destructive_steps_come_before_the_gate },
 		{ "inseq", test_import_steps_in_places_stay_a_sequence },
+		{ "tableties", test_import_table_actions_run_only_their_sections },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
