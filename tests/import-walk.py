@@ -212,8 +212,8 @@ def main():
                                   label)
     for p in problems:
         print("FAIL: " + p)
-    print("%s: %d decision paths walked" % (os.path.basename(pbpath),
-                                             len(paths)))
+    print("%s: %d decision path%s walked" % (
+        os.path.basename(pbpath), len(paths), "" if len(paths) == 1 else "s"))
     return 1 if problems else 0
 
 
