@@ -3287,18 +3287,27 @@ note_table_decide(struct imp *im, cJSON *decide, const struct md_block *b)
 		decide, (size_t)(b - im->doc->b) };
 }
 
-/* The column whose header names the action ("Action", "Response"), or
- * -1 when no header does. */
+/* The column whose header names the action ("Action", "Response") of a
+ * table whose other column names the situation calling for it, or -1. */
 static int
 named_action_column(const struct md_block *b)
 {
 	static const char *const words[] = { "action", "response", "decision",
 					     "what to do", "next step", NULL };
 
-	for (size_t c = 0; c < b->n_cols; c++)
-		if (has_word(cell(b, 0, c), words))
-			return (int)c;
-	return -1;
+	static const char *const situations[] = { "situation", "condition",
+		"symptom", "scenario", "case", "signal", "trigger", "problem",
+		"issue", "failure", "observed", "if ", "when ", NULL };
+	int act = -1, sit = -1;
+
+	for (size_t c = 0; c < b->n_cols; c++) {
+		if (act < 0 && has_word(cell(b, 0, c), words))
+			act = (int)c;
+		else if (sit < 0 && has_word(cell(b, 0, c), situations))
+			sit = (int)c;
+	}
+	/* a timeline or an owner list is no decision */
+	return sit >= 0 ? act : -1;
 }
 
 /* A table such as | Situation | Action |: a decide step with one option
@@ -3713,6 +3722,24 @@ group_add(struct imp *im, int *cur, size_t i, int level, const char *parent)
 	im->alt_of[i] = *cur;
 }
 
+static int classify(const char *heading);
+
+/* A heading at LEVEL whose entries are each needed only when something
+ * went wrong: "Troubleshooting", "Known issues", "Emergency fixes". Not
+ * the runbook's title, nor "Emergency rollback procedure", which is the
+ * procedure itself. */
+static int
+is_aside(const char *text, int level)
+{
+	static const char *const always[] = { "troubleshoot", "known issues",
+		"common issues", "common problems", "faq", NULL };
+
+	if (level <= 1)
+		return 0;
+	return has_word(text, always) ||
+	       (is_conditional(text) && classify(text) != PHASE_EXECUTE);
+}
+
 /* Some heading above LEVEL is a troubleshooting or emergency section. */
 static int
 under_conditional(const int *cond, int level)
@@ -3767,7 +3794,7 @@ find_alternatives(struct imp *im, const struct md_doc *doc)
 		else if (!kind && cur >= 0 && lvl <= im->groups[cur].level)
 			cur = -1;
 		parent[lvl] = b->text;
-		cond[lvl] = is_conditional(b->text);
+		cond[lvl] = is_aside(b->text, lvl);
 		for (int l = lvl + 1; l < 8; l++) {
 			parent[l] = NULL;
 			cond[l] = 0;
