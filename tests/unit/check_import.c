@@ -1177,6 +1177,28 @@ START_TEST(test_import_inputs_of_destructive_steps_come_before_the_gate)
 }
 END_TEST
 
+/* The runbook's own emergency procedure is the procedure: its sections
+ * stay required steps, and a timeline table is no decision. */
+START_TEST(test_import_emergency_procedure_is_not_an_aside)
+{
+	static const char text[] =
+		"# Emergency rollback\n\n"
+		"| Time after release | Action required |\n|---|---|\n"
+		"| 0-2 hours | Monitor |\n| 2-8 hours | Decide |\n\n"
+		"## Emergency rollback procedure\n\n"
+		"### Undo the deployment\n\n"
+		"```bash\nkubectl rollout undo deployment/web\n```\n\n"
+		"### Restore the cache\n\n"
+		"```bash\n./bin/cache warm\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+
+	ck_assert_int_eq(count_kind(root, "decide"), 0);
+	ck_assert_ptr_null(cJSON_GetObjectItem(find_step(root, "run",
+		"rollout undo", NULL, NULL), "when"));
+	cJSON_Delete(root);
+}
+END_TEST
+
 /* --- placeholders, two-dimensional tables, front matter ------------------ */
 
 static const char template_md[] =
@@ -1494,6 +1516,7 @@ import_suite(void)
 		{ "latevalue", test_import_inputs_of_destructive_steps_come_before_the_gate },
 		{ "inseq", test_import_steps_in_places_stay_a_sequence },
 		{ "tableties", test_import_table_actions_run_only_their_sections },
+		{ "emergency", test_import_emergency_procedure_is_not_an_aside },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
