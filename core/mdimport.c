@@ -2415,10 +2415,33 @@ count_shell(const struct sh_split *sp)
 	return n;
 }
 
+/* Code block B as Markdown for a note, fenced with more backticks than
+ * any fence inside it has, so a quoted fence cannot close it. Caller
+ * frees. */
+static char *
+fenced(const struct md_block *b)
+{
+	size_t longest = 2;
+	char *fence, *text;
+
+	for (const char *l = b->text; l && *l; l = strchr(l, '\n')) {
+		l += *l == '\n';
+		l += strspn(l, " \t");
+		if (strspn(l, "`") > longest)
+			longest = strspn(l, "`");
+	}
+	fence = xmalloc(longest + 2);
+	memset(fence, '`', longest + 1);
+	fence[longest + 1] = '\0';
+	text = xasprintf("%s%s\n%s%s", fence, b->info, b->text, fence);
+	free(fence);
+	return text;
+}
+
 static void
 not_shell_note(struct imp *im, const struct md_block *b, const char *why)
 {
-	char *text = xasprintf("```%s\n%s```", b->info, b->text);
+	char *text = fenced(b);
 	char *what = xasprintf("%s block that is not shell",
 			       *b->info ? b->info : "untagged");
 
@@ -2895,7 +2918,7 @@ on_code(struct imp *im, const struct md_block *b)
 	} else {
 		char *what = xasprintf("%s code block",
 				       *b->info ? b->info : "untagged");
-		char *text = xasprintf("```%s\n%s```", b->info, b->text);
+		char *text = fenced(b);
 
 		add_pending(im, text, b->line, what, 0);
 		free(what);

@@ -740,6 +740,9 @@ START_TEST(test_import_fences_close_as_commonmark_says_and_unclosed_is_said)
 	ck_assert_msg(!strstr(runs, "rm -rf"), "%s", runs);
 	ck_assert_msg(!strstr(runs, "~~~"), "%s", runs);
 	ck_assert_ptr_nonnull(strstr(runs, "git revert HEAD"));
+	/* the note keeps the quoted fences inside a longer one */
+	ck_assert_ptr_nonnull(find_step(root, "note", "````\n```bash\nrm -rf "
+					"/srv/docs\n```\n````", NULL, NULL));
 	free(runs);
 	cJSON_Delete(root);
 	root = import_text(open_md, strlen(open_md), NULL);
