@@ -30,6 +30,7 @@ struct hazard_rule {
 };
 
 static int rm_only_caches(const char *line, const char *args);
+static int find_only_caches(const char *line, const char *args);
 
 static const struct hazard_rule rules[] = {
 	/* Kubernetes and OpenShift */
@@ -100,6 +101,21 @@ static const struct hazard_rule rules[] = {
 	  "alembic" ARGS "downgrade|rails" ARGS "db:rollback|rake" ARGS
 	  "db:rollback|knex" ARGS "migrate:rollback|sqitch" ARGS "revert|"
 	  "prisma" ARGS "migrate[[:space:]]+reset)" END, 0, 0, NULL },
+	{ HAZARD_DESTRUCTIVE, "migrate down",
+	  "(^|[[:space:]])(db:migrate:(down|undo[:a-z]*|redo|reset)|"
+	  "db:(rollback|drop|reset|schema:load)|migrate:(down|rollback|reset|"
+	  "undo[:a-z]*))" END, 0, 0, NULL },
+	{ HAZARD_DESTRUCTIVE, "migrate down",
+	  CMD "(goose|migrate|dbmate|diesel[[:space:]]+migration|"
+	  "sql-migrate|atlas[[:space:]]+migrate)" ARGS
+	  "?(down|down-to|reset|drop|force|rollback|revert|redo)" END, 0, 0,
+	  NULL },
+	{ HAZARD_DESTRUCTIVE, "psql -f FILE",
+	  CMD "(psql|mysql|mariadb|sqlite3|cqlsh|mongosh|mongo|sqlcmd|sqlplus)"
+	  ARGS "?(-f|-i|--file|--input-file)([[:space:]=]|$)", 0, 0, NULL },
+	{ HAZARD_DESTRUCTIVE, "psql -f FILE",
+	  CMD "(psql|mysql|mariadb|sqlite3|cqlsh|mongosh|mongo)[^;&|\n<]*"
+	  "<[[:space:]]*[^<[:space:]]", 0, 0, NULL },
 	{ HAZARD_DESTRUCTIVE, "cloud database restore",
 	  CMD "(aws" ARGS "rds" ARGS "(restore-[a-z-]+|delete-[a-z-]+|"
 	  "failover-[a-z-]+)|gcloud" ARGS "sql" ARGS "(restore|restore-backup|"
@@ -108,6 +124,13 @@ static const struct hazard_rule rules[] = {
 	/* files, processes, services, traffic */
 	{ HAZARD_DESTRUCTIVE, "rm -rf",
 	  CMD "rm" ARGS "?-[a-zA-Z]*[rRf][a-zA-Z]*" END, 0, 0, rm_only_caches },
+	{ HAZARD_DESTRUCTIVE, "find -delete",
+	  CMD "find" ARGS "(-delete|-exec(dir)?[[:space:]]+rm)" END, 0, 0,
+	  find_only_caches },
+	{ HAZARD_DESTRUCTIVE, "curl -X DELETE",
+	  CMD "(curl|wget|http|https|xh)" ARGS "?(-X[[:space:]]*|--request"
+	  "[[:space:]=]+|--method[[:space:]=]+|-[a-zA-Z]*X[[:space:]]*)?"
+	  "['\"]?(DELETE|delete)['\"]?" END, 0, 0, NULL },
 	{ HAZARD_DESTRUCTIVE, "aws s3 rm",
 	  CMD "(aws" ARGS "s3" ARGS "(rm|rb)|aws" ARGS "s3" ARGS "sync" ARGS
 	  "--delete|gsutil" ARGS "rm)" END, 0, 0, NULL },
@@ -219,6 +242,34 @@ rm_only_caches(const char *line, const char *args)
 			any = 1;
 		}
 		i += n ? n : 1;
+	}
+	return any;
+}
+
+/* A find that deletes only what a build makes again: every -name it
+ * tests names a cache ("__pycache__", "*.pyc"). ARGS follows the match,
+ * so the tests are on the line before it. */
+static int
+find_only_caches(const char *line, const char *args)
+{
+	const char *start = args, *p;
+	int any = 0;
+
+	while (start > line && start[-1] != '\n')
+		start--;
+	for (p = start; (p = strstr(p, "-name ")) && p < args; p += 6) {
+		const char *w = p + 6;
+		size_t n;
+
+		w += strspn(w, " \t\"'");
+		n = strcspn(w, " \t\"'");
+		if ((n == 5 && (strncmp(w, "*.pyc", 5) == 0 ||
+				strncmp(w, "*.pyo", 5) == 0)) ||
+		    is_cache_path(w, n, "")) {
+			any = 1;
+			continue;
+		}
+		return 0;
 	}
 	return any;
 }

@@ -1413,8 +1413,22 @@ decided_after(const struct playbook *pb, const struct pb_when *w, int ap,
 	return 0;
 }
 
-/* The value an approval binds to must be known when it is given: an
- * execute step's variable first asked after the first approval voids it. */
+/* Step ST, in phase P, acts on what the approval covers with NAME: an
+ * execute step, or a destructive step in any phase, that uses it. */
+static int
+acts_with(const struct pb_step *st, int p, const char *name)
+{
+	if (p != PHASE_EXECUTE && !st->destructive)
+		return 0;
+	return (st->run && playbook_text_refs(st->run, name)) ||
+	       (st->destructive && st->confirm &&
+		playbook_text_refs(st->confirm, name));
+}
+
+/* The value an approval binds to must be known when it is given: a
+ * variable an execute step or any destructive step (verify's "if it
+ * fails" steps too) needs, first asked after the first approval, voids
+ * it. */
 static void
 rule_input_after_approval(struct lint *l)
 {
@@ -1433,7 +1447,7 @@ rule_input_after_approval(struct lint *l)
 	l->rule = "input-after-approval";
 	for (size_t v = 0; v < pb->n_variables; v++) {
 		const char *name = pb->variables[v].name;
-		int first_p = -1, used = 0;
+		int first_p = -1, used = -1;
 		size_t first_i = 0;
 
 		for (int p = 0; p < PHASE_COUNT; p++)
@@ -1445,11 +1459,10 @@ rule_input_after_approval(struct lint *l)
 					first_p = p;
 					first_i = i;
 				}
-				if (p == PHASE_EXECUTE && st->run &&
-				    playbook_text_refs(st->run, name))
-					used = 1;
+				if (used < 0 && acts_with(st, p, name))
+					used = p;
 			}
-		if (used && first_p >= 0 && (first_p > ap ||
+		if (used >= 0 && first_p >= 0 && (first_p > ap ||
 					     (first_p == ap && first_i > ai)) &&
 		    !decided_after(pb, &pb->phases[first_p].steps[first_i].when,
 				   ap, ai)) {
@@ -1457,9 +1470,10 @@ rule_input_after_approval(struct lint *l)
 
 			report(l, LINT_WARNING, path, "ask it before the approval "
 			       "(in decide), so the sign-off covers the value",
-			       "%s, which an execute step needs, is first asked "
+			       "%s, which %s step needs, is first asked "
 			       "after the approval \"%s\", and setting it then "
-			       "voids that approval", name,
+			       "voids that approval", name, used == PHASE_EXECUTE
+			       ? "an execute" : "a destructive",
 			       pb->phases[ap].steps[ai].id);
 			free(path);
 		}
@@ -1590,8 +1604,8 @@ rule_draft(struct lint *l)
 	l->rule = "draft";
 	report(l, LINT_WARNING, "draft", "settle the review points, then "
 	       "remove \"draft\": true", "the playbook is an unreviewed draft "
-	       "from rewind import, with %zu review points; rewind run "
-	       "refuses it", l->pb->n_review);
+	       "from rewind import, with %zu review point%s; rewind run "
+	       "refuses it", l->pb->n_review, l->pb->n_review == 1 ? "" : "s");
 }
 
 /* --- running the rules -------------------------------------------------------- */

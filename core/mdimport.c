@@ -56,6 +56,41 @@ clean_text(const char *text, size_t len)
 	return strbuf_detach(&sb);
 }
 
+/* A binary file (an image, a program) is no runbook: refuse it, naming the
+ * file and why, rather than draft a playbook from repaired noise. A few
+ * bad bytes in a text file are repaired by clean_text instead. */
+static int
+refuse_binary(const char *text, size_t len, const char *name, struct err *err)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	const char *nul = memchr(text, '\0', len);
+	size_t bad = 0;
+
+	if (nul) {
+		size_t at = (size_t)(nul - text);
+		size_t line = 1;
+
+		for (size_t i = 0; i < at; i++)
+			line += text[i] == '\n';
+		return err_set(err, ERR_INVALID, "%s: not a text file: it holds "
+			       "NUL bytes (the first at byte %zu, line %zu); "
+			       "import reads Markdown in UTF-8", name, at + 1,
+			       line);
+	}
+	for (size_t i = 0; i < len;) {
+		size_t n = utf8_len(s + i, len - i);
+
+		bad += n == 0 || (s[i] < 0x20 && !strchr("\t\n\r\f", s[i]));
+		i += n ? n : 1;
+	}
+	if (bad >= 16 && bad * 10 > len)
+		return err_set(err, ERR_INVALID, "%s: not UTF-8 text: %zu of its "
+			       "%zu bytes are neither UTF-8 characters nor "
+			       "line breaks; import reads Markdown in UTF-8",
+			       name, bad, len);
+	return 0;
+}
+
 struct md_line {
 	const char *s;
 	size_t len;
@@ -135,6 +170,7 @@ struct md_block {
 	int depth;		/* list nesting: 0 outside lists, items from 1 */
 	int task;		/* items: 0 plain, 1 open "[ ]", 2 ticked "[x]" */
 	int ordered;		/* items: "1." rather than "-" */
+	int unclosed;		/* code: a fence the runbook never closes */
 	char *info;		/* code: language in lower case, "" for none */
 	char *text;		/* text, code body, or a table's source lines */
 	char **cells;		/* table: n_rows x n_cols, header row first */
@@ -326,6 +362,7 @@ try_fence(struct md_parser *p, int col, const char *s, size_t len)
 	char ch = s[0];
 	size_t n = 0;
 	int line = p->lines[p->i].no;
+	int closed = 0;
 	char *lang;
 
 	if (!is_fence_start(s, len))
@@ -338,12 +375,14 @@ try_fence(struct md_parser *p, int col, const char *s, size_t len)
 	lang = fence_lang(s + n, len - n);
 	for (p->i++; p->i < p->n_lines; p->i++) {
 		if (closes_fence(&p->lines[p->i], ch, n)) {
+			closed = 1;
 			p->i++;
 			break;
 		}
 		add_dedented(&body, &p->lines[p->i], col);
 	}
 	b = doc_push(p->doc, MD_CODE, line, p->depth);
+	b->unclosed = !closed;
 	b->info = lang;
 	b->text = strbuf_detach(&body);
 	return 1;
@@ -693,6 +732,13 @@ parse_lines(struct md_doc *doc, const struct md_line *lines, size_t n)
 
 /* --- small text helpers ---------------------------------------------------- */
 
+/* The plural ending for a count of N things: "1 block", "2 blocks". */
+static const char *
+plural(int n)
+{
+	return n == 1 ? "" : "s";
+}
+
 static int
 has_word(const char *text, const char *const *words)
 {
@@ -851,6 +897,7 @@ struct imp_var {
 	char *pattern;		/* or NULL */
 	char *prompt;		/* or NULL: built from orig */
 	int from_input;		/* gets an input step before its first use */
+	int secret;		/* named like a credential: never journalled */
 };
 
 /* Environment the shell already provides, and session facts. */
@@ -1014,29 +1061,75 @@ assigned_in(const char *block, const char *name, size_t n)
 	return 0;
 }
 
+static int carried_var(struct imp *im, const char *name, size_t n);
+
+/* The shell's quoting at P, the next character of shell text: a single
+ * quote opens or closes only outside double quotes, and the other way. */
+static void
+track_quotes(const char *text, const char *p, int *squote, int *dquote)
+{
+	int escaped = p > text && p[-1] == '\\' && !*squote;
+
+	if (*p == '\'' && !*dquote && !escaped)
+		*squote = !*squote;
+	else if (*p == '"' && !*squote && !escaped)
+		*dquote = !*dquote;
+}
+
+/* Write ${VAR} for the placeholder at P (SPAN bytes, inside single
+ * quotes) out of the quotes: '"${VAR}"', without an empty '' when the
+ * quote opens just before or closes just after. Returns the bytes of the
+ * closing quote it consumed (0 or 1). */
+static size_t
+splice_quoted(struct strbuf *out, const char *p, size_t span, const char *var,
+	      int *squote)
+{
+	if (out->len && out->buf[out->len - 1] == '\'' && p[-1] == '\'') {
+		out->buf[--out->len] = '\0';
+		strbuf_addf(out, "\"${%s}\"", var);
+	} else {
+		strbuf_addf(out, "'\"${%s}\"", var);
+	}
+	if (p[span] == '\'') {
+		*squote = 0;
+		return 1;
+	}
+	strbuf_addc(out, '\'');
+	return 0;
+}
+
 /* Copy TEXT into OUT with each placeholder declared as a variable and
- * written ${NAME}. In shell text, nothing inside single quotes changes. */
+ * written ${NAME}. In shell text a $NAME inside single quotes is the
+ * shell's own and stays; a <NAME> there is spliced out of the quotes
+ * ('a '"${NAME}"' b') so the shell expands it. A $NAME an earlier step
+ * assigns stays too: that step's assignment is carried (carried_var). */
 static void
 rewrite_placeholders(struct imp *im, const char *text, int shell,
 		     struct strbuf *out)
 {
-	int squote = 0;
+	int squote = 0, dquote = 0;
 
 	for (const char *p = text; *p;) {
 		const char *name;
-		size_t nlen, span;
+		size_t nlen, span = 0;
 
-		if (shell && *p == '\'' && (p == text || p[-1] != '\\'))
-			squote = !squote;
-		span = squote ? 0 : placeholder_at(text, p, shell, &name, &nlen);
+		if (shell)
+			track_quotes(text, p, &squote, &dquote);
+		if (!(squote && *p == '$'))
+			span = placeholder_at(text, p, shell, &name, &nlen);
 		if (span) {
 			char *raw = xstrndup(name, nlen);
 			char *norm = var_name(name, nlen);
 			int keep = in_list(norm, builtin_names, 0) ||
-				   (p[0] == '$' && assigned_in(text, raw, nlen)) ||
+				   (p[0] == '$' && (assigned_in(text, raw, nlen) ||
+						    (shell && carried_var(im, raw,
+									  nlen)))) ||
 				   !*norm;
 
-			if (!keep)
+			if (!keep && squote)
+				p += splice_quoted(out, p, span, declare_var(
+					im, name, nlen, p, span), &squote);
+			else if (!keep)
 				strbuf_addf(out, "${%s}",
 					    declare_var(im, name, nlen, p, span));
 			else
@@ -1067,6 +1160,27 @@ struct alt_group {
 	char *var;		/* variable the decide step sets */
 	cJSON *decide;		/* made at the first member */
 	char *parent;		/* heading above the group, or NULL */
+	char **labels;		/* block groups: each member's label */
+	int blocks;		/* members are blocks of one section */
+};
+
+/* A one-line assignment (NAME=..., export NAME=...) a run step made. */
+struct imp_assign {
+	char *name;
+	char *line;		/* the line, as the step runs it */
+	char *step;		/* the step's id */
+};
+
+/* A step and the section (block index of its heading) it came from. */
+struct imp_placed {
+	cJSON *step;
+	size_t section;
+};
+
+/* A decide step made from a table, and the table's block index. */
+struct imp_table {
+	cJSON *decide;
+	size_t block;
 };
 
 /* A point the draft's author must review. */
@@ -1118,12 +1232,26 @@ struct imp {
 	int alt;		/* group the current section belongs to, or -1 */
 	int alt_level;		/* heading level of that group */
 	char *alt_value;	/* option id of the current section */
+	int *balt_of;		/* per block: its block group, or -1 */
+	int *bmember_of;	/* per block: its member of that group */
+	int balt;		/* block group of the current block, or -1 */
+	int bmember;		/* its member */
+	char *balt_value;	/* option id of that member */
 	int phase_auto;		/* no heading names the phase: by content */
 	cJSON *approve_step;	/* the first approve step */
 	int fm_title;		/* the title came from YAML front matter */
 	const char *inline_var;	/* commands of one block as alternatives */
 	char inline_value[8];
 	struct strbuf *explain;	/* --explain: per section, what it became */
+	struct imp_assign *assigns;	/* NAME=... lines of earlier steps */
+	size_t n_assigns;
+	size_t *carry;		/* assigns the step being made needs */
+	size_t n_carry;
+	size_t section;		/* block index of the current heading */
+	struct imp_placed *placed;	/* every step and its section */
+	size_t n_placed;
+	struct imp_table *tables;	/* decide steps made from tables */
+	size_t n_tables;
 };
 
 static void __attribute__((format(printf, 4, 5)))
@@ -1150,6 +1278,30 @@ add_review(struct imp *im, int line, const cJSON *step, const char *fmt, ...)
 			    r->step ? " " : "", r->step ? r->step : "", buf);
 }
 
+/* A name that holds a credential ("FLAG_TOKEN", "API_KEY", "DB_PASSWORD"):
+ * its value must never reach the journal, so the draft marks it secret. */
+static int
+is_secret_name(const char *name)
+{
+	static const char *const whole[] = { "TOKEN", "SECRET", "PASSWORD",
+		"PASSWD", "PASSPHRASE", "APIKEY", "API_KEY", "CREDENTIALS",
+		NULL };
+	static const char *const ends[] = { "_TOKEN", "_SECRET", "_PASSWORD",
+		"_PASSWD", "_PASS", "_PASSPHRASE", "_KEY", "_APIKEY",
+		"_CREDENTIALS", "_PAT", NULL };
+	size_t n = strlen(name);
+
+	if (in_list(name, whole, 0))
+		return 1;
+	for (size_t i = 0; ends[i]; i++) {
+		size_t k = strlen(ends[i]);
+
+		if (n > k && strcmp(name + n - k, ends[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 static const char *
 declare_var(struct imp *im, const char *raw, size_t len, const char *orig,
 	    size_t orig_len)
@@ -1169,6 +1321,7 @@ declare_var(struct imp *im, const char *raw, size_t len, const char *orig,
 	v->name = name;
 	v->orig = xstrndup(orig, orig_len);
 	v->from_input = 1;
+	v->secret = is_secret_name(name);
 	if (strstr(name, "VERSION"))
 		v->pattern = xstrdup("v?[0-9]+(\\.[0-9]+)*([-+.][0-9A-Za-z.-]+)?");
 	return v->name;
@@ -1287,6 +1440,9 @@ add_step_in(struct imp *im, enum phase_id phase, enum step_kind kind,
 	cJSON_AddStringToObject(st, "title", plain);
 	free(plain);
 	cJSON_AddItemToArray(im->steps[phase], st);
+	im->placed = xrealloc(im->placed, (im->n_placed + 1) *
+			      sizeof(*im->placed));
+	im->placed[im->n_placed++] = (struct imp_placed){ st, im->section };
 	if (im->explain)
 		strbuf_addf(im->explain, "    -> %s step %s\n",
 			    playbook_kind_name(kind), jstr(st, "id"));
@@ -1299,12 +1455,16 @@ apply_alt_when(struct imp *im, cJSON *st)
 {
 	cJSON *when;
 
-	if ((im->alt < 0 || !im->alt_value) && !im->inline_var)
+	if ((im->alt < 0 || !im->alt_value) && !im->inline_var &&
+	    (im->balt < 0 || !im->balt_value))
 		return;
 	when = cJSON_AddObjectToObject(st, "when");
 	if (im->alt >= 0 && im->alt_value)
 		cJSON_AddStringToObject(when, im->groups[im->alt].var,
 					im->alt_value);
+	if (im->balt >= 0 && im->balt_value)
+		cJSON_AddStringToObject(when, im->groups[im->balt].var,
+					im->balt_value);
 	if (im->inline_var)
 		cJSON_AddStringToObject(when, im->inline_var, im->inline_value);
 }
@@ -1779,6 +1939,99 @@ add_drill(cJSON *st, const char *cmd, const char *note, const char *given)
 	free(out);
 }
 
+/* $NAME, which an earlier step assigns: the step being made needs that
+ * assignment (each step runs in its own shell), never an input. */
+static int
+carried_var(struct imp *im, const char *name, size_t n)
+{
+	for (size_t i = im->n_assigns; i-- > 0;) {
+		if (strlen(im->assigns[i].name) != n ||
+		    strncmp(im->assigns[i].name, name, n) != 0)
+			continue;
+		for (size_t k = 0; k < im->n_carry; k++)
+			if (im->carry[k] == i)
+				return 1;
+		im->carry = xrealloc(im->carry, (im->n_carry + 1) *
+				     sizeof(*im->carry));
+		im->carry[im->n_carry++] = i;
+		return 1;
+	}
+	return 0;
+}
+
+/* The name LINE assigns ("NAME=...", "export NAME=..."), on one line of
+ * its own, or NULL. Caller frees. */
+static char *
+assigned_name(const char *line)
+{
+	struct sh_scan sc = { 0 };
+	const char *p = line + strspn(line, " \t");
+	size_t n;
+
+	if (strncmp(p, "export ", 7) == 0 || strncmp(p, "readonly ", 9) == 0)
+		p += strcspn(p, " ") + 1;
+	p += strspn(p, " \t");
+	n = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		   "0123456789_");
+	if (!n || p[n] != '=' || isdigit((unsigned char)*p))
+		return NULL;
+	sh_feed(&sc, line, strlen(line));
+	return sh_closed(&sc) ? xstrndup(p, n) : NULL;
+}
+
+/* Remember the one-line assignments of RUN, the command of step ID, so a
+ * later step that reads the value can carry them. */
+static void
+record_assignments(struct imp *im, const char *run, const char *id)
+{
+	size_t n;
+	char **lines = split_text_lines(run, &n);
+
+	for (size_t k = 0; k < n; k++) {
+		char *name = assigned_name(lines[k]);
+		struct imp_assign *a;
+
+		if (!name)
+			continue;
+		im->assigns = xrealloc(im->assigns, (im->n_assigns + 1) *
+				       sizeof(*im->assigns));
+		a = &im->assigns[im->n_assigns++];
+		a->name = name;
+		a->line = xstrdup(lines[k] + strspn(lines[k], " \t"));
+		a->step = xstrdup(id);
+	}
+	free_lines(lines, n);
+}
+
+/* RUN with the assignments it carries from earlier steps put first, and
+ * a review point saying so on ST. */
+static void
+carry_assignments(struct imp *im, struct strbuf *run)
+{
+	struct strbuf pre = STRBUF_INIT;
+
+	for (size_t k = 0; k < im->n_carry; k++)
+		strbuf_addf(&pre, "%s\n", im->assigns[im->carry[k]].line);
+	strbuf_adds(&pre, strbuf_str(run));
+	strbuf_reset(run);
+	strbuf_adds(run, strbuf_str(&pre));
+	strbuf_done(&pre);
+}
+
+static void
+review_carried(struct imp *im, cJSON *st)
+{
+	for (size_t k = 0; k < im->n_carry; k++) {
+		const struct imp_assign *a = &im->assigns[im->carry[k]];
+
+		add_review(im, 0, st, "$%s is set by step %s, and each step runs "
+			   "in its own shell: the draft sets it again here with "
+			   "the same line; check it still gives the value meant",
+			   a->name, a->step);
+	}
+	im->n_carry = 0;
+}
+
 /* A run step; a destructive command never lands before the approval
  * gate: a section before it (assess, decide, a scenario or
  * troubleshooting section) hands it to execute. */
@@ -1791,7 +2044,10 @@ add_run_step(struct imp *im, const char *title, const char *cmd)
 	int saved_auto = im->phase_auto;
 	int moved = 0;
 
+	im->n_carry = 0;
 	rewrite_placeholders(im, cmd, 1, &run);
+	if (im->n_carry)
+		carry_assignments(im, &run);
 	if (hazard_find(HAZARD_DESTRUCTIVE, strbuf_str(&run), NULL, NULL) &&
 	    (content_phase(im) < PHASE_EXECUTE || im->phase_auto)) {
 		moved = content_phase(im) != PHASE_EXECUTE;
@@ -1808,6 +2064,8 @@ add_run_step(struct imp *im, const char *title, const char *cmd)
 			   "before the approval (%s) was moved to execute, "
 			   "behind the approval",
 			   playbook_phase_name(saved));
+	review_carried(im, st);
+	record_assignments(im, strbuf_str(&run), jstr(st, "id"));
 	strbuf_done(&run);
 	return st;
 }
@@ -1905,6 +2163,88 @@ static const char *const shell_starts[] = {
 	"wait", "open", NULL,
 };
 
+/* Words that are English, never a command's arguments. */
+static const char *const function_words[] = {
+	"the", "a", "an", "to", "for", "of", "and", "are", "is", "be", "all",
+	"until", "that", "this", "your", "you", "then", "when", "before",
+	"after", "with", "it", "them", "their", "into", "sure", "each",
+	"every", "once", "should", "must", "will", "can", "have", "has",
+	"been", "were", "was", "not", "again", "up", NULL,
+};
+
+/* Words that start an instruction to a person. */
+static const char *const prose_starts[] = {
+	"wait", "then", "make", "ensure", "verify", "check", "confirm", "now",
+	"next", "repeat", "note", "once", "when", "after", "before", "keep",
+	"look", "see", "go", "open", "log", "sign", "click", "tap", "select",
+	"navigate", "press", "choose", "run", "do", "if", "watch", "let",
+	"give", "ask", "tell", "notify", "expect", "you", "we", NULL,
+};
+
+/* Commands whose arguments are free text. */
+static const char *const text_commands[] = {
+	"echo", "printf", "logger", "say", "read", "notify-send", "wall",
+	NULL,
+};
+
+/* Token T (N bytes) of a line is a plain word: letters, digits, inner
+ * hyphens or apostrophes, trailing punctuation; or a <placeholder>. */
+static int
+is_plain_word(const char *t, size_t n)
+{
+	if (n >= 2 && t[0] == '<' && t[n - 1] == '>')
+		return 1;
+	while (n && strchr(".,:;!?)", t[n - 1]))
+		n--;
+	if (n && t[0] == '(') {
+		t++;
+		n--;
+	}
+	if (!n || !isalpha((unsigned char)t[0]))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)t[i]) && t[i] != '-' && t[i] != '\'')
+			return 0;
+	return 1;
+}
+
+/* LINE reads as a sentence for a person ("Then wait for the pods to
+ * restart", "make sure all pods are Running"), never as a command: plain
+ * words only, at least three, with English function words. */
+static int
+reads_as_prose(const char *line)
+{
+	const char *p = line + strspn(line, " \t");
+	char first[24] = "";
+	int n = 0, fw = 0;
+	size_t len = strlen(p);
+
+	while (len && isspace((unsigned char)p[len - 1]))
+		len--;
+	for (const char *t = p; t < p + len;) {
+		size_t k = strcspn(t, " \t");
+		char w[24];
+
+		if (k > (size_t)(p + len - t))
+			k = (size_t)(p + len - t);
+		if (!is_plain_word(t, k))
+			return 0;
+		snprintf(w, sizeof(w), "%.*s", (int)strcspn(t, " \t.,:;!?"), t);
+		for (char *c = w; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
+		if (n++ == 0)
+			memcpy(first, w, sizeof(first));
+		else
+			fw += in_list(w, function_words, 0);
+		t += k;
+		t += strspn(t, " \t");
+	}
+	if (n < 3 || in_list(first, text_commands, 0))
+		return 0;
+	return fw >= 2 || (fw >= 1 && (isupper((unsigned char)*p) ||
+					in_list(first, prose_starts, 0)));
+}
+
 /* Does LINE (a command's first line) read as a shell command? A command
  * word is lower case (or a path, an assignment, a shell keyword); chat
  * messages, flowcharts, numbered or UI instructions are not. */
@@ -1916,6 +2256,8 @@ looks_like_shell(const char *line)
 	char word[32];
 	int is_verb;
 
+	if (reads_as_prose(p))
+		return 0;
 	if (strstr(p, "-->") || strstr(p, "==>") || strstr(p, "\xe2\x86\x92") ||
 	    strstr(p, "\xe2\x94") || strstr(p, "\xe2\x96"))
 		return 0;	/* arrows and box drawing: a flowchart */
@@ -1995,15 +2337,52 @@ is_script(const struct sh_split *sp)
 
 /* A script: the block as one run step, comments and all, so a value one
  * line sets reaches the next. */
+/* The text of block B without its lines that read as prose (a command
+ * of one line the runbook meant for a person): each becomes a note of
+ * the step, with a review point. Caller frees. */
+static char *
+script_without_prose(struct imp *im, const struct md_block *b,
+		     const struct sh_split *sp, struct strbuf *notes)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t n;
+	char **lines = split_text_lines(b->text, &n);
+	char *text;
+
+	for (size_t k = 0; k < n; k++) {
+		int line = b->line + 1 + (int)k, prose = 0;
+
+		for (size_t i = 0; i < sp->n && !prose; i++)
+			prose = sp->cmds[i].line == line && !sp->cmds[i].is_check &&
+				!strchr(strbuf_str(&sp->cmds[i].text), '\n') &&
+				reads_as_prose(strbuf_str(&sp->cmds[i].text));
+		if (!prose) {
+			strbuf_addf(&sb, "%s\n", lines[k]);
+			continue;
+		}
+		strbuf_addf(notes, "%s%s", notes->len ? "\n" : "", lines[k] +
+			    strspn(lines[k], " \t"));
+		add_review(im, line, NULL, "a line of a shell block reads as "
+			   "text, kept as a note: %.80s", lines[k] +
+			   strspn(lines[k], " \t"));
+	}
+	free_lines(lines, n);
+	text = trim_dup(strbuf_str(&sb), sb.len);
+	strbuf_done(&sb);
+	return text;
+}
+
 static void
-script_step(struct imp *im, const struct md_block *b)
+script_step(struct imp *im, const struct md_block *b,
+	    const struct sh_split *sp)
 {
 	char *leadin = take_leadin(im);
 	const char *body = skip_comments(b->text);
 	char *title = leadin ? leadin : body != b->text
 		? plain_title(b->text + strspn(b->text, "# \t"))
 		: first_line_of(body);
-	char *text = trim_dup(b->text, strlen(b->text));
+	struct strbuf prose = STRBUF_INIT;
+	char *text = script_without_prose(im, b, sp, &prose);
 	cJSON *st;
 
 	if (strchr(title, '\n'))
@@ -2012,6 +2391,14 @@ script_step(struct imp *im, const struct md_block *b)
 	add_drill(st, text, NULL, NULL);
 	append_note(st, "The runbook's block as one script: its commands "
 		    "share the shell (variables, directory, options).");
+	if (prose.len) {
+		char *note = xasprintf("The block also says, in words:\n%s",
+				       strbuf_str(&prose));
+
+		append_note(st, note);
+		free(note);
+	}
+	strbuf_done(&prose);
 	free(title);
 	free(text);
 }
@@ -2028,10 +2415,33 @@ count_shell(const struct sh_split *sp)
 	return n;
 }
 
+/* Code block B as Markdown for a note, fenced with more backticks than
+ * any fence inside it has, so a quoted fence cannot close it. Caller
+ * frees. */
+static char *
+fenced(const struct md_block *b)
+{
+	size_t longest = 2;
+	char *fence, *text;
+
+	for (const char *l = b->text; l && *l; l = strchr(l, '\n')) {
+		l += *l == '\n';
+		l += strspn(l, " \t");
+		if (strspn(l, "`") > longest)
+			longest = strspn(l, "`");
+	}
+	fence = xmalloc(longest + 2);
+	memset(fence, '`', longest + 1);
+	fence[longest + 1] = '\0';
+	text = xasprintf("%s%s\n%s%s", fence, b->info, b->text, fence);
+	free(fence);
+	return text;
+}
+
 static void
 not_shell_note(struct imp *im, const struct md_block *b, const char *why)
 {
-	char *text = xasprintf("```%s\n%s```", b->info, b->text);
+	char *text = fenced(b);
 	char *what = xasprintf("%s block that is not shell",
 			       *b->info ? b->info : "untagged");
 
@@ -2141,7 +2551,7 @@ on_shell(struct imp *im, const struct md_block *b)
 		}
 	}
 	if (is_script(&sp)) {
-		script_step(im, b);
+		script_step(im, b, &sp);
 		split_done(&sp);
 		return;
 	}
@@ -2386,6 +2796,71 @@ has_prompts(const char *text)
 	return 0;
 }
 
+/* Some line of TEXT opens or closes a fence of its own: the block shows
+ * Markdown (a runbook quoting a runbook), not commands. */
+static int
+has_inner_fence(const char *text)
+{
+	for (const char *l = text; l && *l; l = strchr(l, '\n')) {
+		l += *l == '\n';
+		l += strspn(l, " \t");
+		if (is_fence_start(l, strcspn(l, "\n")))
+			return 1;
+	}
+	return 0;
+}
+
+/* Shells whose language sh cannot run: their blocks stay typed notes. */
+static const char *const foreign_shells[] = {
+	"fish", "powershell", "pwsh", "ps1", "ps", "posh", "cmd", "bat",
+	"batch", "dos", "nushell", "nu", "xonsh", "elvish", "csh", "tcsh",
+	NULL,
+};
+
+/* A zsh block using what only zsh has (options, modules, parameter
+ * flags, extended globs): sh would run it wrong. */
+static int
+is_zsh_only(const char *text)
+{
+	static regex_t re;
+	static int ready;
+
+	if (!ready) {
+		if (regcomp(&re, "(^|[;&|({[:space:]])(setopt|unsetopt|autoload|"
+			    "zmodload|zstyle|bindkey|compdef|zparseopts|print|"
+			    "typeset|noglob)([[:space:]]|$)|\\$\\{\\([^)]*\\)|"
+			    "\\$\\{[=^~]|=\\(|\\*\\*/|\\(#[a-zA-Z]|"
+			    "\\((N|\\.|/|om|on)[^)]*\\)([[:space:]]|$)|"
+			    "(^|[[:space:]])\\^[^[:space:]]*\\*|\\$[a-z]+\\[[0-9-]",
+			    REG_EXTENDED | REG_NEWLINE))
+			BUG("bad zsh pattern");
+		ready = 1;
+	}
+	return regexec(&re, text, 0, NULL, 0) == 0;
+}
+
+/* A block in a shell that is not sh (fish, PowerShell, cmd; zsh beyond
+ * POSIX) becomes a typed note with a review point, never a command:
+ * steps run under /bin/sh. */
+static int
+on_foreign_shell(struct imp *im, const struct md_block *b)
+{
+	char *why;
+
+	if (strcmp(b->info, "zsh") == 0 && is_zsh_only(b->text))
+		why = xstrdup("a zsh block using what only zsh has (options, "
+			      "modules, parameter flags or extended globs), "
+			      "which sh runs wrong");
+	else if (in_list(b->info, foreign_shells, 0))
+		why = xasprintf("a %s block, which sh cannot run (each step "
+				"runs under /bin/sh)", b->info);
+	else
+		return 0;
+	not_shell_note(im, b, why);
+	free(why);
+	return 1;
+}
+
 static void
 on_code(struct imp *im, const struct md_block *b)
 {
@@ -2393,6 +2868,20 @@ on_code(struct imp *im, const struct md_block *b)
 	int shell = in_list(b->info, shell_langs, 0);
 	int untagged = !*b->info || in_list(b->info, text_langs, 0);
 	char *title, *file = NULL, *body;
+
+	if (b->unclosed)
+		add_review(im, b->line, NULL, "the fence opened at line %d is "
+			   "never closed: as CommonMark reads it, it runs to the "
+			   "end of the runbook, so every line after it is the "
+			   "block's text (headings too); close it and import "
+			   "again", b->line);
+	if (on_foreign_shell(im, b))
+		return;
+	if (untagged && has_inner_fence(b->text)) {
+		not_shell_note(im, b, "the block holds a fenced block of its "
+			       "own (Markdown shown as an example)");
+		return;
+	}
 
 	if (tpl && in_list(b->info, text_langs, 0)) {
 		title = take_leadin(im);
@@ -2429,7 +2918,7 @@ on_code(struct imp *im, const struct md_block *b)
 	} else {
 		char *what = xasprintf("%s code block",
 				       *b->info ? b->info : "untagged");
-		char *text = xasprintf("```%s\n%s```", b->info, b->text);
+		char *text = fenced(b);
 
 		add_pending(im, text, b->line, what, 0);
 		free(what);
@@ -2796,8 +3285,9 @@ on_matrix2(struct imp *im, const struct md_block *b, int key, int act,
 	append_note(st, b->text);
 	if (missing)
 		add_review(im, b->line, st, "the table gives no action for %d "
-			   "combinations of %s and %s: each took its row's "
-			   "first action", missing, cell(b, 0, (size_t)key),
+			   "combination%s of %s and %s: each took its row's "
+			   "first action", missing, plural(missing),
+			   cell(b, 0, (size_t)key),
 			   cell(b, 0, (size_t)other));
 	for (size_t i = 0; i < n_rows; i++)
 		free(rows[i]);
@@ -2812,19 +3302,78 @@ on_matrix2(struct imp *im, const struct md_block *b, int key, int act,
 }
 
 static void
+note_table_decide(struct imp *im, cJSON *decide, const struct md_block *b)
+{
+	im->tables = xrealloc(im->tables, (im->n_tables + 1) *
+			      sizeof(*im->tables));
+	im->tables[im->n_tables++] = (struct imp_table){
+		decide, (size_t)(b - im->doc->b) };
+}
+
+/* The column whose header names the action ("Action", "Response") of a
+ * table whose other column names the situation calling for it, or -1. */
+static int
+named_action_column(const struct md_block *b)
+{
+	static const char *const words[] = { "action", "response", "decision",
+					     "what to do", "next step", NULL };
+
+	static const char *const situations[] = { "situation", "condition",
+		"symptom", "scenario", "case", "signal", "trigger", "problem",
+		"issue", "failure", "observed", "if ", "when ", NULL };
+	int act = -1, sit = -1;
+
+	for (size_t c = 0; c < b->n_cols; c++) {
+		if (act < 0 && has_word(cell(b, 0, c), words))
+			act = (int)c;
+		else if (sit < 0 && has_word(cell(b, 0, c), situations))
+			sit = (int)c;
+	}
+	/* a timeline or an owner list is no decision */
+	return sit >= 0 ? act : -1;
+}
+
+/* A table such as | Situation | Action |: a decide step with one option
+ * per distinct action, described by the situations that call for it. */
+static cJSON *
+on_choice_table(struct imp *im, const struct md_block *b, int act)
+{
+	cJSON *options = cJSON_CreateArray();
+	char *title = take_leadin(im);
+	cJSON *st;
+
+	for (size_t r = 1; r < b->n_rows; r++)
+		matrix_option(options, b, r, act == 0 ? 1 : 0, act);
+	st = add_step(im, STEP_KIND_DECIDE, title ? title : im->heading
+						? im->heading : "Decision");
+	cJSON_AddStringToObject(st, "variable", response_var(im, options));
+	cJSON_AddItemToObject(st, "options", options);
+	append_note(st, b->text);
+	free(title);
+	return st;
+}
+
+static void
 on_table(struct imp *im, const struct md_block *b)
 {
 	int key = b->n_rows > 1 ? key_column(b) : -1;
 	int act = key >= 0 ? action_column(b, key) : -1;
 	int other = key >= 0 ? second_key(b, key, act) : -1;
+	int named = b->n_rows > 2 && b->n_cols >= 2 ? named_action_column(b)
+						    : -1;
 
 	if (other >= 0)
 		on_matrix2(im, b, key, act, other);
 	else if (key >= 0 && b->n_cols >= 2)
 		on_matrix(im, b, key);
-	else
+	else if (named >= 0)
+		on_choice_table(im, b, named);
+	else {
 		add_pending(im, b->text, b->line,
 			    "table (no severity, impact or priority column)", 0);
+		return;
+	}
+	note_table_decide(im, im->last, b);
 }
 
 /* --- approvals ---------------------------------------------------------------- */
@@ -3196,6 +3745,34 @@ group_add(struct imp *im, int *cur, size_t i, int level, const char *parent)
 	im->alt_of[i] = *cur;
 }
 
+static int classify(const char *heading);
+
+/* A heading at LEVEL whose entries are each needed only when something
+ * went wrong: "Troubleshooting", "Known issues", "Emergency fixes". Not
+ * the runbook's title, nor "Emergency rollback procedure", which is the
+ * procedure itself. */
+static int
+is_aside(const char *text, int level)
+{
+	static const char *const always[] = { "troubleshoot", "known issues",
+		"common issues", "common problems", "faq", NULL };
+
+	if (level <= 1)
+		return 0;
+	return has_word(text, always) ||
+	       (is_conditional(text) && classify(text) != PHASE_EXECUTE);
+}
+
+/* Some heading above LEVEL is a troubleshooting or emergency section. */
+static int
+under_conditional(const int *cond, int level)
+{
+	for (int l = level - 1; l >= 1; l--)
+		if (cond[l])
+			return 1;
+	return 0;
+}
+
 /* Find the groups of alternative sections before mapping, so the decide
  * step can list every option when its first section starts. A sibling
  * that is no alternative ends a group; deeper headings do not. */
@@ -3204,6 +3781,7 @@ find_alternatives(struct imp *im, const struct md_doc *doc)
 {
 	const char *parent[8] = { 0 };
 	int cur = -1;
+	int cond[8] = { 0 };	/* a heading at this level is conditional */
 
 	im->alt_of = xmalloc((doc->n + 1) * sizeof(*im->alt_of));
 	for (size_t i = 0; i < doc->n; i++) {
@@ -3221,17 +3799,385 @@ find_alternatives(struct imp *im, const struct md_doc *doc)
 		if (!kind && is_conditional(b->text) && !has_children(doc, i) &&
 		    has_commands(doc, i))
 			kind = 2;
+		if (!kind && under_conditional(cond, lvl) &&
+		    has_commands(doc, i)) {
+			/* each troubleshooting entry is needed or not on its
+			 * own: a decision of its own, never a required step */
+			cur = -1;
+			group_add(im, &cur, i, lvl, NULL);
+			cur = -1;
+			kind = -1;
+		}
 		if (!kind && up && offers_choice(up) &&
 		    (is_numbered(b->text) ||
 		     (cur >= 0 && im->groups[cur].level == lvl)))
 			kind = 1;
-		if (kind && lvl > 1)
+		if (kind > 0 && lvl > 1)
 			group_add(im, &cur, i, lvl, up);
-		else if (cur >= 0 && lvl <= im->groups[cur].level)
+		else if (!kind && cur >= 0 && lvl <= im->groups[cur].level)
 			cur = -1;
 		parent[lvl] = b->text;
-		for (int l = lvl + 1; l < 8; l++)
+		cond[lvl] = is_aside(b->text, lvl);
+		for (int l = lvl + 1; l < 8; l++) {
 			parent[l] = NULL;
+			cond[l] = 0;
+		}
+	}
+}
+
+/* --- alternatives inside one section ------------------------------------ */
+
+/* "**Option 1 —** revert", "Approach B: ...": a lead-in naming one of
+ * several alternatives, with a number or letter. */
+static int
+is_option_leadin(const char *text)
+{
+	char *h = lower_plain(text);
+	int hit = 0;
+
+	for (size_t i = 0; alt_words[i] && !hit; i++) {
+		const char *p = h;
+		size_t n;
+
+		if (!starts_with_word(p, alt_words[i]))
+			continue;
+		p += strlen(alt_words[i]);
+		p += strspn(p, " ");
+		n = strspn(p, "0123456789");
+		if (!n && isalpha((unsigned char)*p) && !isalnum((unsigned char)p[1]))
+			n = 1;
+		hit = n > 0 && !isalnum((unsigned char)p[n]);
+	}
+	free(h);
+	return hit;
+}
+
+/* "Alternatively, ...", "Or, ...", "If that fails, ...": the block
+ * offers what follows instead of what came just before. */
+static int
+is_else_leadin(const char *text)
+{
+	static const char *const words[] = { "alternatively", "or,", "or:",
+		"or you can", "or use", "instead,", "instead:", "as an alternative",
+		"if that fails", "if this fails", "if that does not work",
+		"if that doesn't work", "otherwise,", "another option",
+		"another way", NULL };
+	char *h = lower_plain(text);
+	int hit = 0;
+
+	for (size_t i = 0; words[i] && !hit; i++)
+		hit = strncmp(h, words[i], strlen(words[i])) == 0;
+	free(h);
+	return hit;
+}
+
+/* "Pick one:", "Use one of the following": the list after it holds
+ * alternatives. */
+static int
+is_pick_one(const char *text)
+{
+	static const char *const words[] = { "pick one", "choose one",
+		"one of the following", "one of these", "either of",
+		"use one of", "choose between", "pick the one", "any one of",
+		"pick whichever", "choose whichever", "depending on", NULL };
+
+	return has_word(text, words);
+}
+
+/* "On Kubernetes: ...", "For ECS:", "Using Helm:": an item that says
+ * where (or with what) its commands apply. */
+static int
+is_platform_item(const char *text)
+{
+	static const char *const lead[] = { "on ", "for ", "using ",
+		"if you use ", "if you run ", "if you are on ", "if on ",
+		"via ", NULL };
+	static const char *const places[] = { "the ", "each ", "every ",
+		"all ", "both ", "a ", "your ", "this ", NULL };
+	char *h = xstrndup(text, strcspn(text, "\n"));
+	size_t colon, w = 0;
+	int hit = 0;
+
+	for (size_t r = 0; h[r]; r++)	/* emphasis and code marks out */
+		if (h[r] != '*' && h[r] != '`' && h[r] != '_')
+			h[w++] = (char)tolower((unsigned char)h[r]);
+	h[w] = '\0';
+	colon = strcspn(h, ":");
+
+	if (h[colon] == ':' && colon <= 48) {
+		for (size_t i = 0; lead[i] && !hit; i++) {
+			size_t n = strlen(lead[i]);
+
+			/* "On the bastion:", "For each region:" are places
+			 * of one procedure, not alternatives */
+			hit = strncmp(h, lead[i], n) == 0;
+			for (size_t k = 0; places[k] && hit; k++)
+				hit = strncmp(h + n, places[k],
+					      strlen(places[k])) != 0;
+		}
+		for (size_t i = 0; platform_words[i] && !hit; i++)
+			hit = starts_with_word(h, platform_words[i]);
+	}
+	free(h);
+	return hit;
+}
+
+/* Where the span of the member starting at block START ends, with no
+ * member after it: at a heading, at a block shallower than an item
+ * member or a sibling item of it, or (for a paragraph or code member)
+ * at prose after its commands. */
+static size_t
+member_end(const struct md_doc *doc, size_t start)
+{
+	const struct md_block *m = &doc->b[start];
+	int seen_code = m->kind == MD_CODE;
+
+	for (size_t j = start + 1; j < doc->n; j++) {
+		const struct md_block *b = &doc->b[j];
+
+		if (b->kind == MD_HEADING)
+			return j;
+		if (m->kind == MD_ITEM && (b->depth < m->depth ||
+					   (b->kind == MD_ITEM &&
+					    b->depth == m->depth)))
+			return j;
+		if (m->kind != MD_ITEM && seen_code && b->depth <= m->depth &&
+		    (b->kind == MD_PARA || b->kind == MD_ITEM))
+			return j;
+		seen_code |= b->kind == MD_CODE;
+	}
+	return doc->n;
+}
+
+/* Some block in [FROM, TO) is a code block. */
+static int
+holds_code(const struct md_doc *doc, size_t from, size_t to)
+{
+	for (size_t j = from; j < to; j++)
+		if (doc->b[j].kind == MD_CODE)
+			return 1;
+	return 0;
+}
+
+/* The label of a member starting at block B: the first line of its
+ * words (or of its command), plain, at most 60 bytes. Caller frees. */
+static char *
+block_label(const struct md_block *b)
+{
+	const char *t = b->kind == MD_CODE ? skip_comments(b->text) : b->text;
+	char *line = xstrndup(t, strcspn(t, "\n"));
+	char *label = plain_title(line);
+
+	free(line);
+	cap_utf8(label, 60);
+	if (!*label) {
+		free(label);
+		label = xstrdup("Commands");
+	}
+	return label;
+}
+
+/* A group of alternatives of one section: MEMBERS (block indexes of
+ * where each starts), under the heading PARENT. Each block of a
+ * member's span is marked as that member's, when every span holds
+ * commands; otherwise nothing is grouped. */
+static void
+block_group_add(struct imp *im, const struct md_doc *doc, const size_t *members,
+		size_t n, const char *parent)
+{
+	struct alt_group *g;
+	size_t *ends = xmalloc(n * sizeof(*ends));
+
+	for (size_t k = 0; k < n; k++) {
+		ends[k] = k + 1 < n ? members[k + 1] : member_end(doc, members[k]);
+		if (!holds_code(doc, members[k], ends[k]) ||
+		    im->balt_of[members[k]] >= 0) {
+			free(ends);
+			return;
+		}
+	}
+	im->groups = xrealloc(im->groups, (im->n_groups + 1) *
+			      sizeof(*im->groups));
+	g = &im->groups[im->n_groups];
+	memset(g, 0, sizeof(*g));
+	g->blocks = 1;
+	g->n = n;
+	g->first = members[0];
+	g->members = xmalloc(n * sizeof(*g->members));
+	g->labels = xmalloc(n * sizeof(*g->labels));
+	g->parent = parent ? plain_title(parent) : NULL;
+	for (size_t k = 0; k < n; k++) {
+		g->members[k] = members[k];
+		g->labels[k] = block_label(&doc->b[members[k]]);
+		for (size_t j = members[k]; j < ends[k]; j++) {
+			im->balt_of[j] = (int)im->n_groups;
+			im->bmember_of[j] = (int)k;
+		}
+	}
+	im->n_groups++;
+	free(ends);
+}
+
+/* Blocks from I of the same kind and depth as block I, in the same
+ * section, that IS_MEMBER accepts, up to MAX; their indexes in OUT. */
+static size_t
+sibling_members(const struct md_doc *doc, size_t i, int (*is_member)(const char *),
+		size_t *out, size_t max)
+{
+	const struct md_block *first = &doc->b[i];
+	size_t n = 0;
+
+	for (size_t j = i; j < doc->n && n < max; j++) {
+		const struct md_block *b = &doc->b[j];
+
+		if (b->kind == MD_HEADING || b->depth < first->depth)
+			break;
+		if (b->kind == first->kind && b->depth == first->depth &&
+		    !b->task) {
+			if (!is_member(b->text)) {
+				if (b->kind == MD_ITEM)
+					break;	/* another item: the list goes on */
+				continue;
+			}
+			out[n++] = j;
+		}
+	}
+	return n;
+}
+
+/* The items of the list right after the pick-one block I. */
+static size_t
+list_members(const struct md_doc *doc, size_t i, size_t *out, size_t max)
+{
+	int depth = doc->b[i].kind == MD_ITEM ? doc->b[i].depth + 1
+					      : doc->b[i].depth + 1;
+	size_t n = 0;
+
+	for (size_t j = i + 1; j < doc->n && n < max; j++) {
+		const struct md_block *b = &doc->b[j];
+
+		if (b->kind == MD_HEADING || b->depth < depth ||
+		    (b->kind == MD_PARA && b->depth <= doc->b[i].depth))
+			break;
+		if (b->kind == MD_ITEM && b->depth == depth && !b->task)
+			out[n++] = j;
+	}
+	return n;
+}
+
+/* Where the commands just before block I start: the lead-in of the code
+ * blocks right before it (or the first of them), in the same section. */
+static size_t
+previous_member(const struct md_doc *doc, size_t i)
+{
+	size_t j = i;
+
+	while (j > 0 && doc->b[j - 1].kind == MD_CODE)
+		j--;
+	if (j == i)
+		return (size_t)-1;
+	if (j > 0 && (doc->b[j - 1].kind == MD_PARA ||
+		      doc->b[j - 1].kind == MD_ITEM) &&
+	    doc->b[j - 1].depth == doc->b[i].depth)
+		j--;
+	return j;
+}
+
+/* The "Alternatively, ..." block right after the commands of the member
+ * starting at block M, or -1. */
+static size_t
+next_else(const struct md_doc *doc, size_t m)
+{
+	size_t j = m + 1;
+
+	if (doc->b[m].kind != MD_CODE)
+		while (j < doc->n && doc->b[j].kind != MD_CODE &&
+		       doc->b[j].kind != MD_HEADING &&
+		       doc->b[j].depth > doc->b[m].depth)
+			j++;
+	if (j >= doc->n || doc->b[j].kind != MD_CODE)
+		return (size_t)-1;
+	while (j < doc->n && doc->b[j].kind == MD_CODE)
+		j++;
+	if (j < doc->n && doc->b[j].kind == doc->b[m].kind &&
+	    doc->b[j].depth == doc->b[m].depth && is_else_leadin(doc->b[j].text))
+		return j;
+	if (j < doc->n && doc->b[m].kind == MD_CODE &&
+	    (doc->b[j].kind == MD_PARA || doc->b[j].kind == MD_ITEM) &&
+	    is_else_leadin(doc->b[j].text))
+		return j;
+	return (size_t)-1;
+}
+
+/* Block I offers one more alternative to group G, whose last member
+ * ends where I starts. */
+static void
+join_block_group(struct imp *im, const struct md_doc *doc, size_t g, size_t i)
+{
+	struct alt_group *grp = &im->groups[g];
+	size_t end = member_end(doc, i);
+
+	if (!holds_code(doc, i, end))
+		return;
+	grp->members = xrealloc(grp->members, (grp->n + 1) *
+				sizeof(*grp->members));
+	grp->labels = xrealloc(grp->labels, (grp->n + 1) *
+			       sizeof(*grp->labels));
+	grp->members[grp->n] = i;
+	grp->labels[grp->n] = block_label(&doc->b[i]);
+	for (size_t j = i; j < end; j++) {
+		im->balt_of[j] = (int)g;
+		im->bmember_of[j] = (int)grp->n;
+	}
+	grp->n++;
+}
+
+/* Find, before mapping, the alternatives a section offers in its blocks:
+ * "**Option 1 —**" lead-ins, "Alternatively, ..." after commands, the
+ * list after "Pick one:", and per-platform items ("On Kubernetes:"). */
+static void
+find_block_alternatives(struct imp *im, const struct md_doc *doc)
+{
+	const char *heading = NULL;
+	size_t members[32];
+
+	im->balt_of = xmalloc((doc->n + 1) * sizeof(*im->balt_of));
+	im->bmember_of = xmalloc((doc->n + 1) * sizeof(*im->bmember_of));
+	for (size_t i = 0; i < doc->n; i++) {
+		im->balt_of[i] = -1;
+		im->bmember_of[i] = -1;
+	}
+	for (size_t i = 0; i < doc->n; i++) {
+		const struct md_block *b = &doc->b[i];
+		size_t n = 0, prev;
+
+		if (b->kind == MD_HEADING)
+			heading = b->text;
+		if ((b->kind != MD_PARA && b->kind != MD_ITEM) || b->task ||
+		    im->balt_of[i] >= 0)
+			continue;
+		if (is_option_leadin(b->text))
+			n = sibling_members(doc, i, is_option_leadin, members, 32);
+		else if (is_pick_one(b->text))
+			n = list_members(doc, i, members, 32);
+		else if (b->kind == MD_ITEM && is_platform_item(b->text))
+			n = sibling_members(doc, i, is_platform_item, members, 32);
+		else if (is_else_leadin(b->text) &&
+			 (prev = previous_member(doc, i)) != (size_t)-1) {
+			int g = im->balt_of[prev];
+
+			if (g >= 0) {	/* "Alternatively" once more */
+				join_block_group(im, doc, (size_t)g, i);
+				continue;
+			}
+			members[n++] = prev;
+			members[n++] = i;
+			while (n < 32 && (prev = next_else(doc, members[n - 1])) !=
+			       (size_t)-1)
+				members[n++] = prev;
+		}
+		if (n >= 2)
+			block_group_add(im, doc, members, n, heading);
 	}
 }
 
@@ -3298,6 +4244,32 @@ option_id(const cJSON *opts, const char *label)
 	return id;
 }
 
+/* The label of member K of group G: its heading, or for a block group
+ * the words that introduce it. Caller frees. */
+static char *
+member_label(const struct imp *im, const struct alt_group *g, size_t k)
+{
+	if (g->labels)
+		return xstrdup(g->labels[k]);
+	return plain_title(im->doc->b[g->members[k]].text);
+}
+
+/* The option id the decide step of G gave member K. Caller frees. */
+static char *
+option_of_member(const struct imp *im, const struct alt_group *g, size_t k)
+{
+	char *label = member_label(im, g, k);
+	const cJSON *o;
+	char *id = NULL;
+
+	cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(g->decide,
+							       "options"))
+		if (!id && strcmp(jstr(o, "label"), label) == 0)
+			id = xstrdup(jstr(o, "id"));
+	free(label);
+	return id;
+}
+
 /* The decide step of group G, in the decide phase: one option per
  * section (the recommended one first), plus "not needed" for a lone
  * fallback. */
@@ -3305,13 +4277,13 @@ static void
 make_alt_decide(struct imp *im, struct alt_group *g)
 {
 	cJSON *opts = cJSON_CreateArray();
-	char *label0 = plain_title(im->doc->b[g->members[0]].text);
+	char *label0 = member_label(im, g, 0);
 	char *base = g->n == 1 ? var_name(label0, strlen(label0))
 		: g->parent ? var_name(g->parent, strlen(g->parent))
 		: xstrdup("CHOICE");
 	char *name = xasprintf("%s%s", *base ? base : "CHOICE",
 			       strstr(base, "OPTION") ? "" : "_OPTION");
-	char *first = plain_title(im->doc->b[g->members[0]].text);
+	char *first = member_label(im, g, 0);
 	char *title = g->n == 1 ? xasprintf("Needed: %s?", first)
 		: g->parent ? xasprintf("%s: which one?", g->parent)
 		: xstrdup("Which way?");
@@ -3319,13 +4291,17 @@ make_alt_decide(struct imp *im, struct alt_group *g)
 	struct strbuf pat = STRBUF_INIT;
 	int rec = -1;
 
-	for (size_t k = 0; k < g->n && rec < 0; k++)
-		if (is_recommended(im->doc->b[g->members[k]].text))
+	for (size_t k = 0; k < g->n && rec < 0; k++) {
+		char *label = member_label(im, g, k);
+
+		if (is_recommended(label))
 			rec = (int)k;
+		free(label);
+	}
 	for (size_t k = 0; k < g->n; k++) {
 		size_t m = rec > 0 && k == 0 ? (size_t)rec
 			 : rec > 0 && (int)k <= rec ? k - 1 : k;
-		char *label = plain_title(im->doc->b[g->members[m]].text);
+		char *label = member_label(im, g, m);
 		char *id = option_id(opts, label);
 		cJSON *o = cJSON_CreateObject();
 
@@ -3360,7 +4336,15 @@ make_alt_decide(struct imp *im, struct alt_group *g)
 		    : "The runbook offers these as alternatives: each "
 		    "option's steps run only when it is chosen.");
 	g->decide = st;
-	if (g->n == 1)
+	if (g->blocks) {
+		apply_alt_when(im, st);
+		if (im->pending.len)
+			give_pending(im, st);
+		add_review(im, im->doc->b[g->members[0]].line, st, "the blocks "
+			   "from line %d are alternatives: check the options and "
+			   "that each step sits under the right one",
+			   im->doc->b[g->members[0]].line);
+	} else if (g->n == 1)
 		add_review(im, im->doc->b[g->members[0]].line, st, "the section "
 			   "at line %d runs only when something went wrong: "
 			   "its steps run only when this decision says so",
@@ -3384,7 +4368,6 @@ enter_alternative(struct imp *im, size_t i, int lvl)
 {
 	int g = im->alt_of ? im->alt_of[i] : -1;
 	int k;
-	cJSON *o;
 
 	if (g < 0) {
 		if (im->alt >= 0 && lvl <= im->alt_level) {
@@ -3404,18 +4387,31 @@ enter_alternative(struct imp *im, size_t i, int lvl)
 	k = group_member_index(&im->groups[g], i);
 	free(im->alt_value);
 	im->alt_value = NULL;
-	{
-		char *label = plain_title(im->doc->b[im->groups[g].members[k]]
-					  .text);
-
-		cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(
-					      im->groups[g].decide, "options"))
-			if (!im->alt_value && strcmp(jstr(o, "label"), label) == 0)
-				im->alt_value = xstrdup(jstr(o, "id"));
-		free(label);
-	}
+	im->alt_value = option_of_member(im, &im->groups[g], (size_t)k);
 	im->alt = g;
 	im->alt_level = lvl;
+}
+
+/* Entering block I: the block group and option it belongs to, if any. */
+static void
+enter_block_alternative(struct imp *im, size_t i)
+{
+	int g = im->balt_of ? im->balt_of[i] : -1;
+	int k = g >= 0 ? im->bmember_of[i] : -1;
+
+	if (g == im->balt && k == im->bmember)
+		return;
+	free(im->balt_value);
+	im->balt_value = NULL;
+	im->balt = -1;
+	im->bmember = -1;
+	if (g < 0)
+		return;
+	if (!im->groups[g].decide)
+		make_alt_decide(im, &im->groups[g]);
+	im->balt_value = option_of_member(im, &im->groups[g], (size_t)k);
+	im->balt = g;
+	im->bmember = k;
 }
 
 /* --- sections ----------------------------------------------------------------- */
@@ -3559,6 +4555,7 @@ on_heading(struct imp *im, const struct md_block *b)
 	im->leadin_template = 0;
 	free(im->leadin);
 	im->leadin = NULL;
+	im->section = (size_t)(b - im->doc->b);
 	enter_alternative(im, (size_t)(b - im->doc->b), lvl);
 }
 
@@ -3586,6 +4583,131 @@ map_block(struct imp *im, const struct md_block *b)
 	case MD_COMMENT:
 		on_comment(im, b);
 		break;
+	}
+}
+
+/* TEXT's letters and digits, lower case: "Roll back" and "Rollback"
+ * both give "rollback". At most the first WORDS words. Caller frees. */
+static char *
+squeeze(const char *text, int words)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int w = 0, in_word = 0;
+
+	for (const char *p = text; *p; p++) {
+		if (isalnum((unsigned char)*p)) {
+			if (!in_word && ++w > words)
+				break;
+			in_word = 1;
+			strbuf_addc(&sb, (char)tolower((unsigned char)*p));
+		} else if (*p == ' ' || *p == '-' || *p == '/') {
+			in_word = 0;
+		} else if (*p == '(' || *p == ',' || *p == ':' || *p == ';') {
+			break;	/* what follows qualifies the action */
+		}
+	}
+	return strbuf_detach(&sb);
+}
+
+/* Heading block H carries out the action LABEL: the heading holds the
+ * action's first words ("Roll back now" -> "Rollback procedure"). */
+static int
+heading_carries(const struct md_block *h, const char *label)
+{
+	char *want = squeeze(label, 2);
+	char *have = squeeze(h->text, 8);
+	int hit = strlen(want) >= 4 && strstr(have, want) != NULL;
+
+	free(want);
+	free(have);
+	return hit;
+}
+
+/* Step P came from the section of heading H or one below it. */
+static int
+in_section(const struct md_doc *doc, size_t h, size_t p)
+{
+	if (p < h || p >= doc->n)
+		return 0;
+	for (size_t k = h + 1; k <= p && k < doc->n; k++)
+		if (doc->b[k].kind == MD_HEADING &&
+		    doc->b[k].level <= doc->b[h].level)
+			return 0;
+	return 1;
+}
+
+/* Add OPT to STEP's when on VAR (a list of the options that run it). */
+static void
+when_add_option(cJSON *step, const char *var, const char *opt)
+{
+	cJSON *when = cJSON_GetObjectItemCaseSensitive(step, "when");
+	cJSON *vals;
+
+	if (!when)
+		when = cJSON_AddObjectToObject(step, "when");
+	vals = cJSON_GetObjectItemCaseSensitive(when, var);
+	if (!vals)
+		vals = cJSON_AddArrayToObject(when, var);
+	if (cJSON_IsArray(vals))
+		cJSON_AddItemToArray(vals, cJSON_CreateString(opt));
+}
+
+/* The sections after table T that carry out option O's action, by their
+ * headings: their steps (not yet tied to the table's variable) run only
+ * on O. Returns how many sections were found. */
+static int
+tie_option(struct imp *im, const struct imp_table *t, const cJSON *o,
+	   cJSON *done)
+{
+	const char *var = jstr(t->decide, "variable");
+	int found = 0;
+
+	for (size_t h = t->block + 1; h < im->doc->n; h++) {
+		if (im->doc->b[h].kind != MD_HEADING ||
+		    !heading_carries(&im->doc->b[h], jstr(o, "label")))
+			continue;
+		found++;
+		for (size_t k = 0; k < im->n_placed; k++) {
+			cJSON *st = im->placed[k].step;
+			const cJSON *w = cJSON_GetObjectItemCaseSensitive(st,
+									  "when");
+			const cJSON *v = cJSON_GetObjectItemCaseSensitive(w, var);
+
+			if (st == t->decide || !in_section(im->doc, h,
+							   im->placed[k].section))
+				continue;
+			if (v && !cJSON_HasObjectItem(done, jstr(st, "id")))
+				continue;	/* the runbook's own condition */
+			when_add_option(st, var, jstr(o, "id"));
+			cJSON_AddTrueToObject(done, jstr(st, "id"));
+		}
+	}
+	return found;
+}
+
+/* A table's actions ("Roll back", "Fix forward") are carried out by the
+ * sections named after them: each option runs only its sections, so
+ * choosing fix-forward never runs the rollback. An action no heading
+ * names becomes a review point. */
+static void
+tie_table_options(struct imp *im)
+{
+	for (size_t i = 0; i < im->n_tables; i++) {
+		const struct imp_table *t = &im->tables[i];
+		cJSON *done = cJSON_CreateObject();
+		const cJSON *o;
+
+		cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(
+					      t->decide, "options")) {
+			if (tie_option(im, t, o, done) ||
+			    is_no_rollback(jstr(o, "label")))
+				continue;
+			add_review(im, im->doc->b[t->block].line, t->decide,
+				   "the table's action \"%s\" names no section "
+				   "of the runbook: check which steps choosing it "
+				   "runs", jstr(o, "label"));
+		}
+		cJSON_Delete(done);
 	}
 }
 
@@ -3744,9 +4866,35 @@ users_when(struct imp *im, const char *ref, int *first_phase)
 	}
 }
 
-/* Values an execute step needs are asked before the approval, so the
- * sign-off covers them and approving is the last thing before acting:
- * their input steps close the decide phase. */
+/* Some destructive step after the decide phase (in any phase) uses REF. */
+static int
+destructive_uses(struct imp *im, const char *ref)
+{
+	struct strbuf refs = STRBUF_INIT;
+	int hit = 0;
+
+	for (int ph = PHASE_APPROVE; ph < PHASE_COUNT && !hit; ph++) {
+		const cJSON *st;
+
+		cJSON_ArrayForEach(st, im->steps[ph]) {
+			if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+				    st, "destructive")))
+				continue;
+			refs_of(st, &refs);
+			if (strstr(strbuf_str(&refs), ref)) {
+				hit = 1;
+				break;
+			}
+		}
+	}
+	strbuf_done(&refs);
+	return hit;
+}
+
+/* Values an execute step or any destructive step needs are asked before
+ * the approval, so the sign-off covers them and approving is the last
+ * thing before acting: their input steps close the decide phase, each
+ * only on the path of the steps that use it. */
 static void
 ask_late_inputs_early(struct imp *im)
 {
@@ -3757,7 +4905,7 @@ ask_late_inputs_early(struct imp *im)
 		cJSON *when = v->from_input ? users_when(im, ref, &first) : NULL;
 
 		if (v->from_input && first >= PHASE_APPROVE &&
-		    first <= PHASE_EXECUTE) {
+		    (first <= PHASE_EXECUTE || destructive_uses(im, ref))) {
 			cJSON *st = input_step(im, PHASE_DECIDE, v);
 
 			if (when)
@@ -3773,12 +4921,24 @@ ask_late_inputs_early(struct imp *im)
 	}
 }
 
+/* Every input the draft invented is asked just before its first use,
+ * and only on the path of the steps that use it. */
 static void
 add_inputs(struct imp *im)
 {
 	struct strbuf refs = STRBUF_INIT;
+	cJSON **whens;
 
 	ask_late_inputs_early(im);
+	whens = xcalloc(im->n_vars + 1, sizeof(*whens));
+	for (size_t i = 0; i < im->n_vars; i++) {
+		char *ref = xasprintf("${%s}", im->vars[i].name);
+		int first;
+
+		if (im->vars[i].from_input)
+			whens[i] = users_when(im, ref, &first);
+		free(ref);
+	}
 	for (int ph = 0; ph < PHASE_COUNT; ph++) {
 		cJSON *old = im->steps[ph];
 		cJSON *out = cJSON_CreateArray();
@@ -3791,8 +4951,14 @@ add_inputs(struct imp *im)
 				char *ref = xasprintf("${%s}", v->name);
 
 				if (v->from_input && strstr(strbuf_str(&refs), ref)) {
-					cJSON_AddItemToArray(out, input_step(
-						im, (enum phase_id)ph, v));
+					cJSON *in = input_step(im, (enum phase_id)ph,
+							       v);
+
+					if (whens[i])
+						cJSON_AddItemToObject(in, "when",
+								      whens[i]);
+					whens[i] = NULL;
+					cJSON_AddItemToArray(out, in);
 					v->from_input = 0;
 				}
 				free(ref);
@@ -3802,6 +4968,9 @@ add_inputs(struct imp *im)
 		cJSON_Delete(old);
 		im->steps[ph] = out;
 	}
+	for (size_t i = 0; i < im->n_vars; i++)
+		cJSON_Delete(whens[i]);
+	free(whens);
 	strbuf_done(&refs);
 }
 
@@ -3819,9 +4988,10 @@ add_default_approval(struct imp *im)
 				"Approver");
 	st = add_approve(im, "Sign-off before the destructive steps", roles);
 	note = xasprintf("Added by rewind import: the runbook names no "
-			 "approval and %d of its commands are destructive. "
+			 "approval and %d of its commands %s destructive. "
 			 "Rename the role to the one your team requires.",
-			 im->n_destructive);
+			 im->n_destructive, im->n_destructive == 1 ? "is"
+								 : "are");
 	cJSON_AddStringToObject(st, "note", note);
 	strbuf_addf(&im->added_log, "  %s: the runbook names no approval and "
 		    "has destructive commands\n", jstr(st, "id"));
@@ -3842,6 +5012,8 @@ variables_json(const struct imp *im)
 		cJSON_AddStringToObject(o, "prompt", prompt);
 		if (v->pattern)
 			cJSON_AddStringToObject(o, "pattern", v->pattern);
+		if (v->secret)
+			cJSON_AddBoolToObject(o, "secret", 1);
 		free(prompt);
 	}
 	return vars;
@@ -3955,16 +5127,18 @@ summarize(const struct imp *im, cJSON *root, struct strbuf *sb)
 	strbuf_addf(sb, "%-12s", "all");
 	for (size_t k = 0; k < 7; k++)
 		strbuf_addf(sb, "%8d", total[k]);
-	strbuf_addf(sb, "\n%d steps, %zu variables, %d destructive commands "
-		    "marked for a typed confirmation\n", all, im->n_vars,
-		    im->n_destructive);
+	strbuf_addf(sb, "\n%d step%s, %zu variable%s, %d destructive "
+		    "command%s marked for a typed confirmation\n", all,
+		    plural(all), im->n_vars, plural((int)im->n_vars),
+		    im->n_destructive, plural(im->n_destructive));
 	if (im->added_log.len)
 		strbuf_addf(sb, "added by the import:\n%s",
 			    strbuf_str(&im->added_log));
 	if (total[2] == 0)
 		strbuf_adds(sb, "no decision found: the decide phase is "
 			    "empty; add a decide step\n");
-	strbuf_addf(sb, "%d blocks of prose kept as step notes\n", im->n_prose);
+	strbuf_addf(sb, "%d block%s of prose kept as step notes\n",
+		    im->n_prose, plural(im->n_prose));
 	if (im->notes_log.len)
 		strbuf_addf(sb, "not mapped, kept as step notes:\n%s",
 			    strbuf_str(&im->notes_log));
@@ -3993,7 +5167,20 @@ imp_done(struct imp *im)
 		free(im->reviews[i].text);
 	}
 	free(im->reviews);
+	for (size_t i = 0; i < im->n_assigns; i++) {
+		free(im->assigns[i].name);
+		free(im->assigns[i].line);
+		free(im->assigns[i].step);
+	}
+	free(im->assigns);
+	free(im->carry);
+	free(im->placed);
+	free(im->tables);
 	for (size_t i = 0; i < im->n_groups; i++) {
+		for (size_t k = 0; im->groups[i].labels && k < im->groups[i].n;
+		     k++)
+			free(im->groups[i].labels[k]);
+		free(im->groups[i].labels);
 		free(im->groups[i].members);
 		free(im->groups[i].var);
 		free(im->groups[i].parent);
@@ -4001,6 +5188,9 @@ imp_done(struct imp *im)
 	free(im->groups);
 	free(im->alt_of);
 	free(im->alt_value);
+	free(im->balt_of);
+	free(im->bmember_of);
+	free(im->balt_value);
 	free(im->title);
 	free(im->summary);
 	free(im->heading);
@@ -4017,6 +5207,8 @@ imp_init(struct imp *im, const char *name)
 	im->name = name;
 	im->section_class = -1;
 	im->alt = -1;
+	im->balt = -1;
+	im->bmember = -1;
 	for (int l = 0; l < 7; l++)
 		im->klass[l] = -1;
 	for (int ph = 0; ph < PHASE_COUNT; ph++)
@@ -4102,10 +5294,13 @@ mdimport_convert(const char *text, size_t len, const char *name,
 	struct imp im;
 	struct md_line *lines;
 	size_t n_lines;
-	char *clean = clean_text(text, len);
+	char *clean;
 	cJSON *root;
 	char *out;
 
+	if (refuse_binary(text, len, name, err) < 0)
+		return NULL;
+	clean = clean_text(text, len);
 	lines = split_lines(clean, &n_lines);
 	imp_init(&im, name);
 	im.explain = explain;
@@ -4126,12 +5321,17 @@ mdimport_convert(const char *text, size_t len, const char *name,
 		strbuf_addf(explain, "line %d: (before the first heading)\n",
 			    doc.b[0].line);
 	find_alternatives(&im, &doc);
-	for (size_t i = 0; i < doc.n; i++)
+	find_block_alternatives(&im, &doc);
+	for (size_t i = 0; i < doc.n; i++) {
+		enter_block_alternative(&im, i);
 		map_block(&im, &doc.b[i]);
+	}
 	flush_section(&im);
 	if (explain)
 		strbuf_adds(explain, "added after the last section:\n");
+	im.section = doc.n;	/* what the import adds is no section's */
 	add_default_approval(&im);
+	tie_table_options(&im);
 	gate_on_rollback_choice(&im);
 	add_inputs(&im);
 	root = playbook_json(&im);

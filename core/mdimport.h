@@ -15,7 +15,9 @@ struct strbuf;
  * NULL, a human summary is appended to it: steps per kind and phase, what
  * the import added, and every block kept only as a note, by line number.
  * When EXPLAIN is not NULL, what each section of the runbook became (its
- * steps, notes and review points) is appended to it. Invalid UTF-8 is repaired (U+FFFD). Fails with ERR_INVALID when TEXT has
+ * steps, notes and review points) is appended to it. A few invalid UTF-8
+ * bytes are repaired (U+FFFD). Fails with ERR_INVALID when TEXT is not
+ * text (NUL bytes, or mostly bytes that are not UTF-8), when it has
  * nothing to import (empty or blank), and when the draft would not load
  * (a bug: no draft the loader refuses is ever returned). */
 char *mdimport_convert(const char *text, size_t len, const char *name,

@@ -2,7 +2,8 @@
 """Walk every decision path of a playbook in drill batch mode and check the
 session's journal: every command that ran is shell (its first word is a
 known command, a shell word, an assignment or a path; no "$ " prompt, no
-flowchart arrow) and no destructive step started before an approval.
+flowchart arrow), no destructive step started before an approval and no
+secret variable's value reached the journal.
 
 usage: import-walk.py REWIND_BIN PLAYBOOK.json WORKDIR
 Prints one line per failure; exits 1 on any, 0 otherwise."""
@@ -69,6 +70,8 @@ def when_holds(step, vals):
 def value_for(name, var):
     pat = var.get("pattern")
     cands = ["1.2.3", "v1.2.3", "abc1234", "42", "web", "value-1"]
+    if var.get("secret"):
+        cands.insert(0, secret_value(name))
     if pat:
         m = re.match(r"^\(([^()]*)\)$", pat)
         if m:
@@ -77,6 +80,11 @@ def value_for(name, var):
         if not pat or re.fullmatch(pat, c):
             return c
     return cands[0]
+
+
+def secret_value(name):
+    """A value of a secret variable no journal may hold."""
+    return "s3cret-%s-x9" % name.lower().replace("_", "-")
 
 
 def expand(text, vals):
@@ -152,7 +160,13 @@ def check_journal(pb, jpath, label):
     destructive = {s["id"] for p in pb["phases"] for s in p["steps"]
                    if s.get("destructive")}
     problems, approved, completed = [], False, False
+    secrets = [secret_value(n) for n, v in pb.get("variables", {}).items()
+               if v.get("secret")]
     for line in open(jpath, encoding="utf-8"):
+        for s in secrets:
+            if s in line:
+                problems.append("%s: a secret's value is in the journal" %
+                                label)
         ev = json.loads(line)
         t, step = ev.get("type"), ev.get("step")
         if t == "approval.granted":
@@ -198,8 +212,8 @@ def main():
                                   label)
     for p in problems:
         print("FAIL: " + p)
-    print("%s: %d decision paths walked" % (os.path.basename(pbpath),
-                                             len(paths)))
+    print("%s: %d decision path%s walked" % (
+        os.path.basename(pbpath), len(paths), "" if len(paths) == 1 else "s"))
     return 1 if problems else 0
 
 

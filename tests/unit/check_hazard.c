@@ -54,6 +54,23 @@ static const char *const destructive_cmds[] = {
 	"docker compose up -d wiki",
 	"make -C services/cart deploy ENV=production",
 	"redis-cli -h cache flushdb",
+	/* migrations run down, HTTP deletes, SQL files, find -delete */
+	"bin/rails db:migrate:down VERSION=20261101000000",
+	"bundle exec rake db:rollback STEP=1",
+	"goose -dir db/migrations postgres \"$DSN\" down",
+	"migrate -path db/migrations -database \"$DATABASE_URL\" down 1",
+	"npx knex migrate:down",
+	"npx sequelize-cli db:migrate:undo",
+	"dbmate rollback",
+	"curl -X DELETE https://api.example.test/v1/releases/42",
+	"curl -fsS --request DELETE https://api.example.test/v1/releases/42",
+	"curl -XDELETE https://api.example.test/v1/releases/42",
+	"curl -s -X 'DELETE' -H 'Authorization: Bearer x' https://a.test/r",
+	"psql \"$DATABASE_URL\" -f rollback.sql",
+	"psql -d app --file=down.sql",
+	"mysql app < rollback.sql",
+	"find /var/cache/web -type f -mtime +1 -delete",
+	"find . -name '*.tmp' -exec rm {} +",
 	NULL,
 };
 
@@ -64,6 +81,14 @@ static const char *const harmless_cmds[] = {
 	"npm view web dist-tags", "psql -c 'select count(*) from jobs'",
 	"rm -rf node_modules", "git fetch --tags", "echo DROP the idea",
 	"make -C services/cart smoke", "docker compose ps",
+	"rails db:migrate", "goose -dir db/migrations postgres up",
+	"migrate -path db/migrations up", "knex migrate:latest",
+	"curl -fsS https://api.example.test/health",
+	"curl -X POST https://api.example.test/v1/releases",
+	"psql -c 'select 1'", "find /var/log -name '*.gz' -print",
+	"mysql -e 'show tables'",
+	"find . -type d -name __pycache__ -exec rm -rf {} +",
+	"find . -type f -name \"*.pyc\" -delete",
 	NULL,
 };
 

@@ -462,6 +462,79 @@ START_TEST(test_import_blank_text_is_refused)
 }
 END_TEST
 
+/* A binary file copied as x.md is refused, naming the file and why. */
+START_TEST(test_import_binary_file_is_refused_naming_it)
+{
+	static const char png[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10";
+	char noise[400];
+	struct err err = { 0 };
+
+	ck_assert_ptr_null(mdimport_convert(png, sizeof(png) - 1, "x.md", NULL,
+					    NULL, &err));
+	ck_assert_int_eq(err.code, ERR_INVALID);
+	ck_assert_msg(strstr(err.msg, "x.md") && strstr(err.msg, "NUL"), "%s",
+		      err.msg);
+	for (size_t i = 0; i < sizeof(noise); i++)
+		noise[i] = (char)(0x80 + (i * 37) % 0x7f);
+	memset(&err, 0, sizeof(err));
+	ck_assert_ptr_null(mdimport_convert(noise, sizeof(noise), "y.md", NULL,
+					    NULL, &err));
+	ck_assert_msg(strstr(err.msg, "y.md") && strstr(err.msg, "UTF-8"),
+		      "%s", err.msg);
+}
+END_TEST
+
+/* One of a thing is said in the singular in the summary. */
+START_TEST(test_import_summary_says_one_in_the_singular)
+{
+	static const char text[] = "# T\n\n## Roll back\n\nRoll back now.\n\nUse the tag.\n\n"
+				   "```sh\ngit reset --hard <GOOD_SHA>\n```\n";
+	struct strbuf sum = STRBUF_INIT;
+	cJSON *root = import_text(text, strlen(text), &sum);
+
+	ck_assert_msg(strstr(strbuf_str(&sum), "1 block of prose"), "%s",
+		      strbuf_str(&sum));
+	ck_assert_msg(strstr(strbuf_str(&sum), "1 variable,"), "%s",
+		      strbuf_str(&sum));
+	ck_assert_msg(strstr(strbuf_str(&sum), "1 destructive command marked"),
+		      "%s", strbuf_str(&sum));
+	ck_assert_ptr_null(strstr(strbuf_str(&sum), " 1 blocks"));
+	ck_assert_ptr_nonnull(strstr(str(find_step(root, "kind", "approve",
+						   NULL, NULL), "note"),
+				     "1 of its commands is destructive"));
+	strbuf_done(&sum);
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* Credentials the runbook names become secret variables: never journalled. */
+START_TEST(test_import_credential_names_become_secret_variables)
+{
+	static const char text[] =
+		"# Flag rollback\n\n## Roll back\n\n"
+		"```bash\n"
+		"curl -X POST -H \"Authorization: Bearer $FLAG_TOKEN\" "
+		"https://flags.example.test/off\n"
+		"curl -H \"X-Api-Key: $API_KEY\" https://flags.example.test/s\n"
+		"echo \"$DB_PASSWORD\" | db-admin login <CLUSTER_NAME>\n"
+		"aws secretsmanager get-secret-value --secret-id $APP_SECRET\n"
+		"```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *vars = cJSON_GetObjectItem(root, "variables");
+	static const char *const secret[] = { "FLAG_TOKEN", "API_KEY",
+		"DB_PASSWORD", "APP_SECRET", NULL };
+
+	for (size_t i = 0; secret[i]; i++)
+		ck_assert_msg(cJSON_IsTrue(cJSON_GetObjectItem(
+			cJSON_GetObjectItem(vars, secret[i]), "secret")),
+			"%s is not secret", secret[i]);
+	ck_assert_ptr_nonnull(cJSON_GetObjectItem(vars, "CLUSTER_NAME"));
+	ck_assert_ptr_null(cJSON_GetObjectItem(cJSON_GetObjectItem(vars,
+		"CLUSTER_NAME"), "secret"));
+	cJSON_Delete(root);
+}
+END_TEST
+
 /* --- only shell becomes a run step; a script stays one step ------------ */
 
 /* Every run step's command, joined by "\n---\n", for assertions. */
@@ -545,6 +618,169 @@ START_TEST(test_import_script_with_shared_state_stays_one_step)
 	ck_assert_int_eq(count_kind(root, "run"), 1);
 	ck_assert_ptr_null(cJSON_GetObjectItem(cJSON_GetObjectItem(root,
 		"variables"), "CURRENT"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A value one step's script assigns is never an input of a later step:
+ * the later step carries the assignment (each step has its own shell). */
+static const char carried_md[] =
+	"# Tag rollback\n\n"
+	"## Assess\n\n"
+	"```bash\nCURRENT=$(git describe --tags)\necho \"$CURRENT\"\n```\n\n"
+	"## Roll back\n\n"
+	"```bash\ngit checkout \"$CURRENT\"\n```\n";
+
+START_TEST(test_import_value_a_script_sets_is_carried_not_asked)
+{
+	cJSON *root = import_text(carried_md, strlen(carried_md), NULL);
+	int ph = -1;
+	cJSON *st = find_step(root, "run", "git checkout", &ph, NULL);
+	const cJSON *r;
+	int said = 0;
+
+	ck_assert_int_eq(count_kind(root, "input"), 0);
+	ck_assert_ptr_null(cJSON_GetObjectItem(cJSON_GetObjectItem(root,
+		"variables"), "CURRENT"));
+	ck_assert_ptr_nonnull(st);
+	ck_assert_str_eq(str(st, "run"), "CURRENT=$(git describe --tags)\n"
+			 "git checkout \"$CURRENT\"");
+	cJSON_ArrayForEach(r, cJSON_GetObjectItem(root, "review"))
+		said += str(r, "step") && strcmp(str(r, "step"), str(st, "id")) == 0
+			&& strstr(str(r, "text"), "$CURRENT") != NULL;
+	ck_assert_int_eq(said, 1);
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* Placeholders inside quotes are placeholders: in double quotes written
+ * ${NAME}, in single quotes spliced out so the shell expands them. */
+START_TEST(test_import_placeholders_inside_quotes_become_variables)
+{
+	static const char text[] =
+		"# Batch\n\n## Roll back\n\n"
+		"```bash\n"
+		"psql \"$DATABASE_URL\" -c \"DELETE FROM jobs WHERE batch_id = "
+		"'<BATCH_ID>'\"\n"
+		"psql -c 'UPDATE jobs SET state = 0 WHERE id = <JOB_ID>'\n"
+		"awk '{ print $NF }' jobs.txt\n"
+		"```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *vars = cJSON_GetObjectItem(root, "variables");
+
+	ck_assert_ptr_nonnull(find_step(root, "run", "batch_id = '${BATCH_ID}'\"",
+					NULL, NULL));
+	ck_assert_str_eq(str(find_step(root, "run", "UPDATE jobs", NULL, NULL),
+			     "run"), "psql -c 'UPDATE jobs SET state = 0 WHERE "
+			 "id = '\"${JOB_ID}\"");
+	ck_assert_ptr_nonnull(find_step(root, "run", "awk '{ print $NF }'",
+					NULL, NULL));
+	ck_assert_ptr_nonnull(cJSON_GetObjectItem(vars, "BATCH_ID"));
+	ck_assert_ptr_nonnull(cJSON_GetObjectItem(vars, "JOB_ID"));
+	ck_assert_ptr_null(cJSON_GetObjectItem(vars, "NF"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* Sentences inside a bash fence are notes, in a script and out of one. */
+START_TEST(test_import_prose_lines_in_a_shell_fence_are_notes)
+{
+	static const char text[] =
+		"# Web restart\n\n## Roll back\n\n"
+		"```bash\n"
+		"export KUBECONFIG=/etc/kube/prod\n"
+		"kubectl rollout undo deployment/web\n"
+		"Then wait for the pods to restart\n"
+		"kubectl get pods\n"
+		"```\n\n"
+		"```bash\n"
+		"kubectl rollout undo deployment/api\n"
+		"wait for the pods to restart\n"
+		"make sure all pods are Running\n"
+		"kubectl get pods -l app=api\n"
+		"wait \"$pid\"\n"
+		"```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	char *runs = all_runs(root);
+
+	ck_assert_msg(!strstr(runs, "wait for"), "%s", runs);
+	ck_assert_msg(!strstr(runs, "make sure"), "%s", runs);
+	ck_assert_ptr_nonnull(strstr(runs, "export KUBECONFIG=/etc/kube/prod\n"
+				     "kubectl rollout undo deployment/web\n"
+				     "kubectl get pods\n"));
+	ck_assert_ptr_nonnull(strstr(runs, "wait \"$pid\""));
+	ck_assert_ptr_nonnull(find_step(root, "note", "Then wait for the pods",
+					NULL, NULL));
+	ck_assert_ptr_nonnull(find_step(root, "note", "make sure all pods",
+					NULL, NULL));
+	free(runs);
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A fence closes only on a fence of its own character at least as long;
+ * a block quoting Markdown with fences inside is a note, not commands; a
+ * fence never closed runs to the end (CommonMark) with a review point. */
+START_TEST(test_import_fences_close_as_commonmark_says_and_unclosed_is_said)
+{
+	static const char nested[] =
+		"# Docs\n\n## Roll back\n\n"
+		"````\n```bash\nrm -rf /srv/docs\n```\n````\n\n"
+		"~~~~\n~~~\nrm -rf /srv/site\n~~~\n~~~~\n\n"
+		"```bash\ngit revert HEAD\n```\n";
+	static const char open_md[] =
+		"# Docs\n\n## Roll back\n\n"
+		"```bash\ngit revert HEAD\n\n## Verify\n\n"
+		"curl -fsS http://127.0.0.1/health\n";
+	cJSON *root = import_text(nested, strlen(nested), NULL);
+	char *runs = all_runs(root);
+	const cJSON *r;
+	int said = 0;
+
+	ck_assert_msg(!strstr(runs, "rm -rf"), "%s", runs);
+	ck_assert_msg(!strstr(runs, "~~~"), "%s", runs);
+	ck_assert_ptr_nonnull(strstr(runs, "git revert HEAD"));
+	/* the note keeps the quoted fences inside a longer one */
+	ck_assert_ptr_nonnull(find_step(root, "note", "````\n```bash\nrm -rf "
+					"/srv/docs\n```\n````", NULL, NULL));
+	free(runs);
+	cJSON_Delete(root);
+	root = import_text(open_md, strlen(open_md), NULL);
+	cJSON_ArrayForEach(r, cJSON_GetObjectItem(root, "review"))
+		said += cJSON_GetNumberValue(cJSON_GetObjectItem(r, "line")) == 5 &&
+			strstr(str(r, "text"), "never closed") != NULL;
+	ck_assert_int_eq(said, 1);
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* Steps run under sh: zsh only when plain POSIX; fish, PowerShell and
+ * cmd never, each kept as a typed note with a review point. */
+START_TEST(test_import_other_shells_are_typed_notes_unless_posix_zsh)
+{
+	static const char text[] =
+		"# Shells\n\n## Roll back\n\n"
+		"```zsh\nsetopt extendedglob\nrm -- ^*.keep\n```\n\n"
+		"```zsh\nkubectl rollout undo deployment/web\n```\n\n"
+		"```fish\nset -x KUBECONFIG /etc/kube/prod\n```\n\n"
+		"```powershell\nRemove-Item -Recurse -Force C:\\app\n```\n\n"
+		"```pwsh\nRestart-Service web\n```\n\n"
+		"```cmd\nrmdir /s /q C:\\app\n```\n\n"
+		"```bat\ndel /q C:\\app\\cache\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	char *runs = all_runs(root);
+	const cJSON *r;
+	int reviews = 0;
+
+	ck_assert_str_eq(runs, "kubectl rollout undo deployment/web\n---\n");
+	ck_assert_ptr_nonnull(find_step(root, "note", "```fish\nset -x", NULL,
+					NULL));
+	ck_assert_ptr_nonnull(find_step(root, "note", "```powershell\n", NULL,
+					NULL));
+	cJSON_ArrayForEach(r, cJSON_GetObjectItem(root, "review"))
+		reviews += strstr(str(r, "text"), "kept as a note") != NULL;
+	ck_assert_int_eq(reviews, 6);
+	free(runs);
 	cJSON_Delete(root);
 }
 END_TEST
@@ -691,6 +927,132 @@ START_TEST(test_import_do_not_roll_back_runs_no_rollback_command)
 }
 END_TEST
 
+/* Alternatives written inside one section: bold "Option N —" lead-ins,
+ * "Alternatively" after commands, per-platform numbered items and the
+ * list after "Pick one:". Each is a decision whose options' steps carry
+ * when on it, so no path runs two of them. */
+static const char *const block_alternatives_md[] = {
+	"# Web rollback\n\n## Roll back\n\n"
+	"**Option 1 \xe2\x80\x94** revert the merge:\n\n"
+	"```bash\ngit revert HEAD\ngit push origin main\n```\n\n"
+	"**Option 2 \xe2\x80\x94** reset to the last good tag:\n\n"
+	"```bash\ngit reset --hard v1.2.2\ngit push --force origin main\n```\n",
+
+	"# Web rollback\n\n## Roll back\n\n"
+	"Run the Helm rollback:\n\n"
+	"```bash\nhelm rollback web 41\n```\n\n"
+	"Alternatively, undo the deployment directly:\n\n"
+	"```bash\nkubectl rollout undo deployment/web\n```\n",
+
+	"# Web rollback\n\n## Roll back\n\n"
+	"1. On Kubernetes:\n\n"
+	"   ```bash\n   kubectl rollout undo deployment/web\n   ```\n\n"
+	"2. On ECS:\n\n"
+	"   ```bash\n   aws ecs update-service --cluster prod --service web "
+	"--task-definition web:41\n   ```\n",
+
+	"# Web rollback\n\n## Roll back\n\n"
+	"Pick one:\n\n"
+	"- Helm:\n\n  ```bash\n  helm rollback web 41\n  ```\n\n"
+	"- kubectl:\n\n  ```bash\n  kubectl rollout undo deployment/web\n"
+	"  ```\n",
+};
+
+START_TEST(test_import_alternatives_inside_a_section_become_a_decision)
+{
+	const char *md = block_alternatives_md[_i];
+	cJSON *root = import_text(md, strlen(md), NULL);
+	cJSON *d = find_step(root, "kind", "decide", NULL, NULL);
+	const char *var;
+	const cJSON *o, *r;
+	int reviewed = 0;
+
+	ck_assert_msg(d != NULL, "case %d: no decide step", _i);
+	var = str(d, "variable");
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(d, "options")),
+			 2);
+	/* every run step is on exactly one option's path */
+	for (int p = 0; p < PHASE_COUNT; p++) {
+		cJSON *st;
+
+		cJSON_ArrayForEach(st, phase_steps(root, p))
+			if (str(st, "run"))
+				ck_assert_msg(when_value(st, var) != NULL,
+					      "case %d: %s runs on every path",
+					      _i, str(st, "run"));
+	}
+	o = cJSON_GetArrayItem(cJSON_GetObjectItem(d, "options"), 1);
+	ck_assert_str_ne(str(cJSON_GetArrayItem(cJSON_GetObjectItem(d, "options"),
+						0), "id"), str(o, "id"));
+	cJSON_ArrayForEach(r, cJSON_GetObjectItem(root, "review"))
+		reviewed += strstr(str(r, "text"), "alternatives") != NULL;
+	ck_assert_int_eq(reviewed, 1);
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A sequence of steps is not mistaken for alternatives. */
+START_TEST(test_import_steps_in_places_stay_a_sequence)
+{
+	static const char text[] =
+		"# Web rollback\n\n## Roll back\n\n"
+		"1. On the bastion:\n\n"
+		"   ```bash\n   git -C /srv/web checkout v1.2.2\n   ```\n\n"
+		"2. On the load balancer:\n\n"
+		"   ```bash\n   systemctl reload haproxy\n   ```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+
+	ck_assert_int_eq(count_kind(root, "decide"), 0);
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A decision table's actions are tied to the sections named after them:
+ * choosing fix-forward never runs the rollback, and an action no section
+ * carries out is a review point. */
+static const char situation_md[] =
+	"# Orders release\n\n"
+	"## Decide\n\n"
+	"| Situation | Action |\n|---|---|\n"
+	"| Checkout errors above 5% | Roll back |\n"
+	"| A small bug with a known fix | Fix forward |\n"
+	"| Latency only | Scale out |\n\n"
+	"## Roll back\n\n"
+	"```bash\nhelm rollback orders 41\n```\n\n"
+	"## Fix forward\n\n"
+	"```bash\ngit cherry-pick abc123\ngit push origin main\n```\n";
+
+START_TEST(test_import_table_actions_run_only_their_sections)
+{
+	cJSON *root = import_text(situation_md, strlen(situation_md), NULL);
+	cJSON *d = find_step(root, "kind", "decide", NULL, NULL);
+	const char *var;
+	const cJSON *back, *fwd, *r, *v;
+	cJSON *helm, *pick, *push;
+	int said = 0;
+
+	ck_assert_ptr_nonnull(d);
+	var = str(d, "variable");
+	back = option_labelled(d, "Roll back");
+	fwd = option_labelled(d, "Fix forward");
+	ck_assert_ptr_nonnull(back);
+	ck_assert_ptr_nonnull(fwd);
+	helm = find_step(root, "run", "helm rollback", NULL, NULL);
+	pick = find_step(root, "run", "cherry-pick", NULL, NULL);
+	push = find_step(root, "run", "git push", NULL, NULL);
+	v = cJSON_GetObjectItem(cJSON_GetObjectItem(helm, "when"), var);
+	ck_assert_int_eq(cJSON_GetArraySize(v), 1);
+	ck_assert_str_eq(when_value(helm, var), str(back, "id"));
+	ck_assert_str_eq(when_value(pick, var), str(fwd, "id"));
+	ck_assert_str_eq(when_value(push, var), str(fwd, "id"));
+	cJSON_ArrayForEach(r, cJSON_GetObjectItem(root, "review"))
+		said += strstr(str(r, "text"), "\"Scale out\" names no section")
+			!= NULL;
+	ck_assert_int_eq(said, 1);
+	cJSON_Delete(root);
+}
+END_TEST
+
 /* --- phases by what a section does; nothing before the gate ------------- */
 
 static const char gate_md[] =
@@ -750,6 +1112,92 @@ START_TEST(test_import_troubleshooting_commands_wait_behind_a_decision)
 	ck_assert_ptr_nonnull(d);
 	ck_assert_ptr_nonnull(when_value(st, str(d, "variable")));
 	ck_assert_ptr_nonnull(option_labelled(d, "Not needed"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* Each ### entry of a Troubleshooting section is a decision of its own:
+ * its commands run only when chosen, never as required steps, and a
+ * placeholder quoted inside the SQL is a variable. */
+static const char troubleshooting_sub_md[] =
+	"# Batch rollback\n\n"
+	"## Roll back\n\n"
+	"```bash\nhelm rollback batch 12\n```\n\n"
+	"## Troubleshooting\n\n"
+	"### Pods stuck in CrashLoopBackOff\n\n"
+	"```bash\nkubectl delete pod -l app=batch\n```\n\n"
+	"### A batch is stuck\n\n"
+	"```bash\npsql \"$DATABASE_URL\" -c \"DELETE FROM jobs WHERE "
+	"batch_id = '<BATCH_ID>'\"\n```\n";
+
+START_TEST(test_import_troubleshooting_subsections_are_each_a_decision)
+{
+	cJSON *root = import_text(troubleshooting_sub_md,
+				  strlen(troubleshooting_sub_md), NULL);
+	int ph = -1;
+	cJSON *del = find_step(root, "run", "kubectl delete pod", NULL, NULL);
+	cJSON *sql = find_step(root, "run", "DELETE FROM", &ph, NULL);
+	cJSON *helm = find_step(root, "run", "helm rollback", NULL, NULL);
+
+	ck_assert_ptr_nonnull(cJSON_GetObjectItem(del, "when"));
+	ck_assert_ptr_nonnull(cJSON_GetObjectItem(sql, "when"));
+	ck_assert_int_eq(ph, PHASE_EXECUTE);
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(sql, "destructive")));
+	ck_assert_ptr_nonnull(strstr(str(sql, "run"), "'${BATCH_ID}'"));
+	ck_assert_ptr_null(cJSON_GetObjectItem(helm, "when"));
+	ck_assert_int_eq(count_kind(root, "decide"), 2);
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A value a destructive step needs is asked before the approval, in any
+ * phase, and only on the path of the steps that use it. */
+static const char verify_fails_md[] =
+	"# Release rollback\n\n"
+	"## Roll back\n\n"
+	"```bash\nhelm rollback web 41\n```\n\n"
+	"## Verify\n\n"
+	"```bash\ncurl -fsS http://127.0.0.1/health\n```\n\n"
+	"## If verification fails\n\n"
+	"```bash\ngit reset --hard <GOOD_SHA>\n```\n";
+
+START_TEST(test_import_inputs_of_destructive_steps_come_before_the_gate)
+{
+	cJSON *root = import_text(verify_fails_md, strlen(verify_fails_md),
+				  NULL);
+	int ph = -1, ph_reset = -1;
+	cJSON *in = find_step(root, "variable", "GOOD_SHA", &ph, NULL);
+	cJSON *reset = find_step(root, "run", "reset --hard", &ph_reset, NULL);
+	cJSON *d = find_step(root, "kind", "decide", NULL, NULL);
+
+	ck_assert_ptr_nonnull(in);
+	ck_assert_str_eq(str(in, "kind"), "input");
+	ck_assert_int_lt(ph, PHASE_APPROVE);
+	ck_assert_ptr_nonnull(reset);
+	ck_assert_str_eq(when_value(in, str(d, "variable")),
+			 when_value(reset, str(d, "variable")));
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* The runbook's own emergency procedure is the procedure: its sections
+ * stay required steps, and a timeline table is no decision. */
+START_TEST(test_import_emergency_procedure_is_not_an_aside)
+{
+	static const char text[] =
+		"# Emergency rollback\n\n"
+		"| Time after release | Action required |\n|---|---|\n"
+		"| 0-2 hours | Monitor |\n| 2-8 hours | Decide |\n\n"
+		"## Emergency rollback procedure\n\n"
+		"### Undo the deployment\n\n"
+		"```bash\nkubectl rollout undo deployment/web\n```\n\n"
+		"### Restore the cache\n\n"
+		"```bash\n./bin/cache warm\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+
+	ck_assert_int_eq(count_kind(root, "decide"), 0);
+	ck_assert_ptr_null(cJSON_GetObjectItem(find_step(root, "run",
+		"rollout undo", NULL, NULL), "when"));
 	cJSON_Delete(root);
 }
 END_TEST
@@ -1059,6 +1507,19 @@ import_suite(void)
 		{ "altshapes", test_import_strategy_platform_and_fallback_sections_are_choices },
 		{ "norollback", test_import_do_not_roll_back_runs_no_rollback_command },
 		{ "script", test_import_script_with_shared_state_stays_one_step },
+		{ "binary", test_import_binary_file_is_refused_naming_it },
+		{ "singular", test_import_summary_says_one_in_the_singular },
+		{ "secret", test_import_credential_names_become_secret_variables },
+		{ "carried", test_import_value_a_script_sets_is_carried_not_asked },
+		{ "quoted", test_import_placeholders_inside_quotes_become_variables },
+		{ "prose", test_import_prose_lines_in_a_shell_fence_are_notes },
+		{ "fences", test_import_fences_close_as_commonmark_says_and_unclosed_is_said },
+		{ "shells", test_import_other_shells_are_typed_notes_unless_posix_zsh },
+		{ "troublesub", test_import_troubleshooting_subsections_are_each_a_decision },
+		{ "latevalue", test_import_inputs_of_destructive_steps_come_before_the_gate },
+		{ "inseq", test_import_steps_in_places_stay_a_sequence },
+		{ "tableties", test_import_table_actions_run_only_their_sections },
+		{ "emergency", test_import_emergency_procedure_is_not_an_aside },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
@@ -1066,6 +1527,16 @@ import_suite(void)
 
 		tcase_set_timeout(tc, 30);
 		tcase_add_test(tc, tests[i].test);
+		suite_add_tcase(s, tc);
+	}
+	{
+		TCase *tc = tcase_create("blockalts");
+
+		tcase_set_timeout(tc, 30);
+		tcase_add_loop_test(tc,
+			test_import_alternatives_inside_a_section_become_a_decision,
+			0, (int)(sizeof(block_alternatives_md) /
+				 sizeof(block_alternatives_md[0])));
 		suite_add_tcase(s, tc);
 	}
 	return s;
