@@ -11,6 +11,7 @@
 
 #include "draw.h"
 #include "pane_tags.h"
+#include "reg_backend.h"
 #include "registry.h"
 #include "theme.h"
 

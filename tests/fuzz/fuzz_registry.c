@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "reg_backend.h"
 #include "registry.h"
 
 #define PEP691_TYPE "application/vnd.pypi.simple.v1+json"

@@ -13,6 +13,7 @@
 #include "clock.h"
 #include "err.h"
 #include "playbook.h"
+#include "reg_backend.h"
 #include "registry.h"
 #include "testutil.h"
 #include "xalloc.h"

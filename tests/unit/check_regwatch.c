@@ -18,6 +18,7 @@
 #include "fixsrv.h"
 #include "http.h"
 #include "loop.h"
+#include "reg_backend.h"
 #include "regconf.h"
 #include "regwatch.h"
 #include "testutil.h"
