@@ -48,7 +48,6 @@ static const char *const from_names[] = { "tags", "registry", NULL };
 static const char *const channel_names[] = {
 	"file", "webhook", "command", "clipboard", NULL
 };
-static const char *const registry_names[] = { "npm", "pypi", NULL };
 static const char *const style_names[] = { "slack", "generic", NULL };
 
 /* Loader state: where messages point and what has been built so far. */
@@ -74,6 +73,7 @@ enum field_type {
 	F_ID,		/* char *, matching the id pattern */
 	F_VAR,		/* char *, the name of a declared variable */
 	F_ENUM,		/* char *, one of names */
+	F_ENUM_ID,	/* int, the index of one of names (an enum) */
 	F_OUTPUT,	/* char *, a string or an array of lines */
 	F_STRINGS,	/* char ** at off, size_t count at off2 */
 	F_REGEX,	/* char * at off, regex_t at off2 */
@@ -91,7 +91,7 @@ struct field {
 	size_t off2;
 	int min, max;		/* F_INT range; F_STRINGS minimum count */
 	int whole;		/* F_REGEX: must match the whole value */
-	const char *const *names;	/* F_ENUM */
+	const char *const *names;	/* F_ENUM, F_ENUM_ID */
 	int (*parse)(struct ld *ld, const cJSON *v, void *base);
 };
 
@@ -647,6 +647,9 @@ parse_field(struct ld *ld, const cJSON *v, const struct field *f,
 		return want_var(ld, v, (char **)(p + f->off));
 	case F_ENUM:
 		return want_enum_string(ld, v, f->names, (char **)(p + f->off));
+	case F_ENUM_ID:	/* the enums it fills are int-sized */
+		return want_enum(ld, v, "invalid value", f->names,
+				 (int *)(p + f->off));
 	case F_OUTPUT:
 		return want_output(ld, v, (char **)(p + f->off));
 	case F_STRINGS:
@@ -945,9 +948,11 @@ want_var_values(struct ld *ld, const cJSON *v, struct pb_kv **out,
 
 /* ---- targets and recovery-time targets ---------------------------------- */
 
+_Static_assert(sizeof(enum reg_type) == sizeof(int), "F_ENUM_ID fills an int");
+
 static const struct field registry_fields[] = {
-	{ .key = "type", .type = F_ENUM, .required = 1,
-	  .names = registry_names, .off = offsetof(struct pb_registry, type) },
+	{ .key = "type", .type = F_ENUM_ID, .required = 1,
+	  .names = reg_type_names, .off = offsetof(struct pb_registry, type) },
 	{ .key = "name", .type = F_STRING, .required = 1,
 	  .off = offsetof(struct pb_registry, name) },
 	{ .key = "channels", .type = F_STRINGS,
@@ -2770,7 +2775,6 @@ free_targets(struct pb_targets *t)
 {
 	free(t->git_path);
 	for (size_t i = 0; t->registries && i < t->n_registries; i++) {
-		free(t->registries[i].type);
 		free(t->registries[i].name);
 		free_strings(t->registries[i].channels,
 			     t->registries[i].n_channels);

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "registry.h"
+
 struct err;
 
 enum phase_id {
@@ -197,7 +199,7 @@ struct pb_phase {
 };
 
 struct pb_registry {
-	char *type;		/* "npm" or "pypi" */
+	enum reg_type type;	/* written as one of reg_type_names */
 	char *name;
 	char **channels;
 	size_t n_channels;

@@ -254,12 +254,12 @@ START_TEST(test_playbook_full_targets_load)
 
 	ck_assert_str_eq(t->git_path, ".");
 	ck_assert_uint_eq(t->n_registries, 2);
-	ck_assert_str_eq(t->registries[0].type, "npm");
+	ck_assert_int_eq(t->registries[0].type, REG_NPM);
 	ck_assert_str_eq(t->registries[0].name, "mycelicmemory");
 	ck_assert_uint_eq(t->registries[0].n_channels, 2);
 	ck_assert_str_eq(t->registries[0].channels[1], "beta");
 	ck_assert_str_eq(t->registries[0].url, "http://127.0.0.1:4873/");
-	ck_assert_str_eq(t->registries[1].type, "pypi");
+	ck_assert_int_eq(t->registries[1].type, REG_PYPI);
 	ck_assert_ptr_null(t->registries[1].url);
 	ck_assert_uint_eq(t->registries[1].n_channels, 0);
 	ck_assert_uint_eq(t->n_logs, 1);
