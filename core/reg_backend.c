@@ -13,6 +13,7 @@
 static const struct reg_backend *const rows[] = {
 	[REG_NPM] = &reg_backend_npm,
 	[REG_PYPI] = &reg_backend_pypi,
+	[REG_CRATES] = &reg_backend_crates,
 };
 
 _Static_assert(sizeof(rows) / sizeof(rows[0]) == REG_TYPE_COUNT,

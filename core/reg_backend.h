@@ -75,8 +75,9 @@ int registry_probe_judge_withdrawn(const struct reg_answer *a,
 				   const char *version, char *why,
 				   size_t size);
 
-/* The rows (registry_npm.c, registry_pypi.c). */
+/* The rows (registry_npm.c, registry_pypi.c, registry_crates.c). */
 extern const struct reg_backend reg_backend_npm;
 extern const struct reg_backend reg_backend_pypi;
+extern const struct reg_backend reg_backend_crates;
 
 #endif

@@ -123,6 +123,17 @@ set_url(struct regconf *c, const char *url, struct err *err)
 	return 0;
 }
 
+int
+regconf_locate_url(const char *url, const char *origin, struct regconf *c,
+		   struct err *err)
+{
+	if (set_url(c, url, err) < 0)
+		return -1;
+	free(c->origin);
+	c->origin = xstrdup(origin);
+	return 0;
+}
+
 /* --- ini files ------------------------------------------------------------ */
 
 struct ini {

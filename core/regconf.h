@@ -43,6 +43,12 @@ int regconf_locate_pypi(const char *package, const char *target_url,
 			const struct regconf_opts *opts, struct regconf *out,
 			struct err *err);
 
+/* Fill C from URL alone (user-info becomes basic_auth), ORIGIN saying
+ * where it was written; for registries whose location only the playbook
+ * gives. Returns 0, or -1 with ERR_INVALID for a URL that is not http(s). */
+int regconf_locate_url(const char *url, const char *origin,
+		       struct regconf *c, struct err *err);
+
 /* Release what C holds and zero it (C may be NULL). */
 void regconf_done(struct regconf *c);
 

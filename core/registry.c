@@ -14,6 +14,7 @@
 #include "clock.h"
 #include "err.h"
 #include "registry_int.h"
+#include "strbuf.h"
 #include "version.h"
 #include "xalloc.h"
 
@@ -22,6 +23,7 @@
 const char *const reg_type_names[] = {
 	[REG_NPM] = "npm",
 	[REG_PYPI] = "pypi",
+	[REG_CRATES] = "crates",
 	NULL
 };
 
@@ -29,6 +31,17 @@ const char *
 reg_type_name(enum reg_type t)
 {
 	return (unsigned)t < REG_TYPE_COUNT ? reg_type_names[t] : "?";
+}
+
+char *
+reg_type_list(void)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (int i = 0; i < REG_TYPE_COUNT; i++)
+		strbuf_addf(&sb, "%s\"%s\"", !i ? "" : i + 1 < REG_TYPE_COUNT
+			    ? ", " : " or ", reg_type_names[i]);
+	return strbuf_detach(&sb);
 }
 
 int
@@ -557,9 +570,14 @@ from_header(struct reg_answer *a, const cJSON *o, struct err *err)
 	const cJSON *stale = cJSON_GetObjectItemCaseSensitive(o, "stale");
 
 	if (type && (!cJSON_IsString(type) ||
-		     reg_type_parse(type->valuestring, &a->type) < 0))
-		return err_set(err, ERR_INVALID, "%s: type: expected \"npm\" "
-			       "or \"pypi\"", from_what);
+		     reg_type_parse(type->valuestring, &a->type) < 0)) {
+		char *names = reg_type_list();
+
+		err_set(err, ERR_INVALID, "%s: type: expected %s", from_what,
+			names);
+		free(names);
+		return -1;
+	}
 	if (from_string_member(o, "package", &a->package, err) < 0 ||
 	    from_string_member(o, "source", &a->source, err) < 0 ||
 	    from_string_member(o, "etag", &a->etag, err) < 0 ||

@@ -15,6 +15,7 @@ struct err;
 enum reg_type {
 	REG_NPM,
 	REG_PYPI,
+	REG_CRATES,
 	REG_TYPE_COUNT
 };
 
@@ -58,6 +59,8 @@ struct reg_answer {
 extern const char *const reg_type_names[];
 /* "npm" / "pypi". */
 const char *reg_type_name(enum reg_type t);
+/* "\"npm\", \"pypi\" or \"crates\"", for messages; caller frees. */
+char *reg_type_list(void);
 /* Parse "npm" / "pypi" into *T; returns 0, or -1 for anything else. */
 int reg_type_parse(const char *s, enum reg_type *t);
 
@@ -93,6 +96,10 @@ int registry_parse_pypi_json(struct reg_answer *a, const char *body,
  * type it got). */
 int registry_parse_pypi_simple(struct reg_answer *a, const char *content_type,
 			       const char *body, size_t len, struct err *err);
+
+/* A Cargo registry's /api/v1/crates/NAME document. */
+int registry_parse_crates(struct reg_answer *a, const char *body, size_t len,
+			  struct err *err);
 
 /* A's compact JSON (one line, no secrets):
  *   {"type":"npm","package":"p","source":"host:port",
