@@ -20,6 +20,7 @@
 #include <cjson/cJSON.h>
 
 #include "clock.h"
+#include "cmdenv.h"
 #include "err.h"
 #include "http.h"
 #include "journal.h"
@@ -640,26 +641,17 @@ on_command_exit(struct proc *pr, const struct proc_result *res, void *arg)
 static char **
 command_env(struct session *s, const struct item *it, const char *file)
 {
-	size_t n = 0;
-	char **env = xcalloc(s->pb->n_variables + 6, sizeof(*env));
+	struct cmdenv c = { .pb = s->pb, .values = s->values,
+			    .session_dir = s->dir, .step = it->step,
+			    .drill = s->mode == SESSION_DRILL };
+	char *id = xasprintf("REWIND_MESSAGE_ID=%s", it->id);
+	char *path = xasprintf("REWIND_MESSAGE_FILE=%s", file);
+	const char *const extra[] = { id, path, NULL };
+	char **env = cmdenv_build(&c, extra);
 
-	for (size_t i = 0; i < s->pb->n_variables; i++)
-		if (s->values[i])
-			env[n++] = xasprintf("%s=%s", s->pb->variables[i].name,
-					     s->values[i]);
-	env[n++] = xasprintf("REWIND_MESSAGE_ID=%s", it->id);
-	env[n++] = xasprintf("REWIND_MESSAGE_FILE=%s", file);
-	env[n++] = xasprintf("REWIND_SESSION_DIR=%s", s->dir);
-	env[n++] = xasprintf("REWIND_STEP=%s", it->step);
+	free(id);
+	free(path);
 	return env;
-}
-
-static void
-free_env(char **env)
-{
-	for (size_t i = 0; env && env[i]; i++)
-		free(env[i]);
-	free(env);
 }
 
 /* The text goes to the command's stdin from a file of the session. */
@@ -708,7 +700,7 @@ start_command(struct outbox *ob, struct item *it)
 		fail_now(ob, it, err.msg[0] ? err.msg
 			 : "this session cannot run commands", 1);
 	free(file);
-	free_env(env);
+	cmdenv_free(env);
 	free(cmd);
 	free(cast);
 }
