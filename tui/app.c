@@ -33,6 +33,7 @@
 #include "term.h"
 #include "testhook.h"
 #include "theme.h"
+#include "timefmt.h"
 #include "xalloc.h"
 
 #define FRAME_US 16000		/* at most one redraw per 16 ms */
@@ -153,7 +154,8 @@ int
 app_event_summary(const char *line, char *buf, size_t size)
 {
 	cJSON *ev = jsonutf8_parse(line, strlen(line), NULL);
-	const char *type, *step, *actor, *wall;
+	const char *type, *step, *actor;
+	char when[16];
 	int alert;
 
 	if (!ev)
@@ -161,8 +163,9 @@ app_event_summary(const char *line, char *buf, size_t size)
 	type = cJSON_GetStringValue(cJSON_GetObjectItem(ev, "type"));
 	step = cJSON_GetStringValue(cJSON_GetObjectItem(ev, "step"));
 	actor = cJSON_GetStringValue(cJSON_GetObjectItem(ev, "actor"));
-	wall = cJSON_GetStringValue(cJSON_GetObjectItem(ev, "wall"));
-	snprintf(buf, size, "%.8s %-20s %-22s %s", wall ? wall + 11 : "",
+	timefmt_rfc3339(cJSON_GetStringValue(cJSON_GetObjectItem(ev, "wall")),
+			TF_HMS, when, sizeof(when));
+	snprintf(buf, size, "%.8s %-20s %-22s %s", when,
 		 type ? type : "?", step ? step : "", actor ? actor : "");
 	alert = type && (strcmp(type, "action.refused") == 0 ||
 			 strcmp(type, "approval.voided") == 0 ||
@@ -1072,6 +1075,9 @@ theme_setup(struct app *a, const struct cli_opts *o)
 	char msg[256];
 
 	term_theme(o->theme, msg, sizeof(msg));
+	if (msg[0])
+		app_status(a, 1, "%s", msg);
+	term_time_zone(msg, sizeof(msg));
 	if (msg[0])
 		app_status(a, 1, "%s", msg);
 }
