@@ -97,7 +97,11 @@ app_refresh_steps(struct app *a)
 	was = a->sel >= 0 && a->sel < a->n_visible ? (long)a->visible[a->sel]
 						   : -1;
 	a->n_visible = 0;
-	for (size_t i = 0; i < n && a->n_visible < 512; i++) {
+	if (a->visible_cap < n) {
+		a->visible = xrealloc(a->visible, n * sizeof(*a->visible));
+		a->visible_cap = n;
+	}
+	for (size_t i = 0; i < n; i++) {
 		session_step_view(a->session, i, &v);
 		/* Earlier phases show only what needs action again. */
 		if (v.phase == phase || (v.phase < phase && v.active &&
@@ -1183,6 +1187,7 @@ console(const struct cli_opts *o, int watch)
 		session_free(a.session);
 		logbuf_free(a.log);
 		logbuf_free(a.journal);
+		free(a.visible);
 		loop_free(a.loop);
 		return EXIT_USAGE;
 	}
@@ -1213,6 +1218,7 @@ console(const struct cli_opts *o, int watch)
 	session_free(a.session);
 	logbuf_free(a.log);
 	logbuf_free(a.journal);
+	free(a.visible);
 	loop_free(a.loop);
 	return EXIT_OK;
 }

@@ -852,6 +852,7 @@ rp_done(struct rp *p)
 	replay_free(p->r);
 	logbuf_free(p->a.log);
 	logbuf_free(p->a.journal);
+	free(p->a.visible);
 	loop_free(p->a.loop);
 	free(p->bar);
 }
