@@ -26,6 +26,16 @@ reg_backend(enum reg_type t)
 }
 
 int
+reg_backend_latest_is_stable(const struct reg_answer *a, const char *tag,
+			     const char **version)
+{
+	if (strcmp(tag, "latest") != 0)
+		return 0;
+	*version = reg_answer_latest_stable(a);
+	return 1;
+}
+
+int
 reg_backend_locate(enum reg_type t, const char *package,
 		   const char *target_url, const struct regconf_opts *opts,
 		   struct regconf *out, struct err *err)

@@ -28,7 +28,8 @@ struct reg_backend {
 		      struct err *err);
 	/* A registry may need more than one document: STAGE 0 is asked
 	 * first; next_stage says which to ask instead after an answer with
-	 * STATUS and CONTENT_TYPE (may be NULL), or -1 to take the answer. */
+	 * STATUS and CONTENT_TYPE (may be NULL), or -1 to take the answer;
+	 * NULL for a registry with one document. */
 	int (*next_stage)(int stage, int status, const char *content_type);
 	/* The document URL of PACKAGE under BASE (ends in "/"); caller
 	 * frees. */
@@ -74,6 +75,11 @@ int registry_probe_judge(const struct reg_answer *a, const char *dist_tag,
 int registry_probe_judge_withdrawn(const struct reg_answer *a,
 				   const char *version, char *why,
 				   size_t size);
+
+/* An implied_tag for registries without tags: "latest" is
+ * reg_answer_latest_stable. */
+int reg_backend_latest_is_stable(const struct reg_answer *a, const char *tag,
+				 const char **version);
 
 /* The rows (registry_npm.c, registry_pypi.c, registry_crates.c). */
 extern const struct reg_backend reg_backend_npm;

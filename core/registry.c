@@ -255,6 +255,24 @@ reg_sort_versions(struct reg_answer *a)
 	a->n_versions = out;
 }
 
+int
+reg_parse_document(struct reg_answer *a, const char *body, size_t len,
+		   const char *what, reg_doc_fn doc, int tags_only,
+		   struct err *err)
+{
+	struct reg_answer *new = reg_answer_new(a->type, a->package);
+	cJSON *root = reg_parse_body(body, len, what, err);
+	int rc = -1;
+
+	if (root && doc(new, root, err) == 0) {
+		reg_take_data(a, new, tags_only);
+		rc = 0;
+	}
+	cJSON_Delete(root);
+	reg_answer_free(new);
+	return rc;
+}
+
 /* --- JSON helpers -------------------------------------------------------- */
 
 /* Whether TEXT stops inside a string or an open object/list: a body cut

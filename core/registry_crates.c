@@ -92,17 +92,7 @@ int
 registry_parse_crates(struct reg_answer *a, const char *body, size_t len,
 		      struct err *err)
 {
-	struct reg_answer *new = reg_answer_new(a->type, a->package);
-	cJSON *root = reg_parse_body(body, len, what, err);
-	int rc = -1;
-
-	if (root && crates_document(new, root, err) == 0) {
-		reg_take_data(a, new, 0);
-		rc = 0;
-	}
-	cJSON_Delete(root);
-	reg_answer_free(new);
-	return rc;
+	return reg_parse_document(a, body, len, what, crates_document, 0, err);
 }
 
 /* --- the row -------------------------------------------------------------- */
@@ -120,15 +110,6 @@ crates_locate(const char *package, const char *target_url,
 			       "root (the \"api\" of its index config.json)",
 			       package);
 	return regconf_locate_url(target_url, "playbook", out, err);
-}
-
-static int
-crates_next_stage(int stage, int status, const char *content_type)
-{
-	(void)stage;
-	(void)status;
-	(void)content_type;
-	return -1;
 }
 
 /* API/api/v1/crates/NAME (crate names are ASCII letters, digits, - and
@@ -174,24 +155,13 @@ crates_is_prerelease(const char *v)
 	return *v == '-';
 }
 
-static int
-crates_implied_tag(const struct reg_answer *a, const char *tag,
-		   const char **version)
-{
-	if (strcmp(tag, "latest") != 0)
-		return 0;
-	*version = reg_answer_latest_stable(a);
-	return 1;
-}
-
 const struct reg_backend reg_backend_crates = {
 	.type = REG_CRATES,
 	.tag_word = "tag",
 	.locate = crates_locate,
-	.next_stage = crates_next_stage,
 	.url = crates_url,
 	.accept = crates_accept,
 	.parse = crates_parse,
 	.is_prerelease = crates_is_prerelease,
-	.implied_tag = crates_implied_tag,
+	.implied_tag = reg_backend_latest_is_stable,
 };

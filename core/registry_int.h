@@ -33,6 +33,16 @@ void reg_sort_versions(struct reg_answer *a);
 /* qsort/bsearch order of two struct reg_version by version. */
 int reg_version_order(const void *x, const void *y);
 
+/* Read BODY as one JSON document with DOC (which fills a new answer from
+ * the root); on success A takes the new data (its tags only with
+ * TAGS_ONLY); on failure A is left as it was. WHAT names the document in
+ * errors ("npm document"). */
+typedef int (*reg_doc_fn)(struct reg_answer *new, const cJSON *root,
+			  struct err *err);
+int reg_parse_document(struct reg_answer *a, const char *body, size_t len,
+		       const char *what, reg_doc_fn doc, int tags_only,
+		       struct err *err);
+
 /* --- reading JSON --- */
 
 /* BODY (LEN bytes) as JSON, or NULL with ERR saying "WHAT: empty body",

@@ -84,46 +84,25 @@ int
 registry_parse_npm(struct reg_answer *a, const char *body, size_t len,
 		   struct err *err)
 {
-	struct reg_answer *new = reg_answer_new(a->type, a->package);
-	cJSON *root = reg_parse_body(body, len, "npm document", err);
-	int rc = -1;
+	return reg_parse_document(a, body, len, "npm document", npm_document,
+				  0, err);
+}
 
-	if (root && npm_document(new, root, err) == 0) {
-		reg_take_data(a, new, 0);
-		rc = 0;
-	}
-	cJSON_Delete(root);
-	reg_answer_free(new);
-	return rc;
+static int
+npm_dist_tags(struct reg_answer *new, const cJSON *root, struct err *err)
+{
+	return reg_parse_tags(new, root, "npm dist-tags", err);
 }
 
 int
 registry_parse_npm_dist_tags(struct reg_answer *a, const char *body,
 			     size_t len, struct err *err)
 {
-	struct reg_answer *new = reg_answer_new(a->type, a->package);
-	cJSON *root = reg_parse_body(body, len, "npm dist-tags", err);
-	int rc = -1;
-
-	if (root && reg_parse_tags(new, root, "npm dist-tags", err) == 0) {
-		reg_take_data(a, new, 1);
-		rc = 0;
-	}
-	cJSON_Delete(root);
-	reg_answer_free(new);
-	return rc;
+	return reg_parse_document(a, body, len, "npm dist-tags", npm_dist_tags,
+				  1, err);
 }
 
 /* --- the row -------------------------------------------------------------- */
-
-static int
-npm_next_stage(int stage, int status, const char *content_type)
-{
-	(void)stage;
-	(void)status;
-	(void)content_type;
-	return -1;
-}
 
 static char *
 npm_url(const char *base, const char *package, int stage)
@@ -166,7 +145,6 @@ const struct reg_backend reg_backend_npm = {
 	.type = REG_NPM,
 	.tag_word = "dist-tag",
 	.locate = regconf_locate_npm,
-	.next_stage = npm_next_stage,
 	.url = npm_url,
 	.accept = npm_accept,
 	.parse = npm_parse,

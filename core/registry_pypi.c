@@ -146,17 +146,8 @@ int
 registry_parse_pypi_json(struct reg_answer *a, const char *body, size_t len,
 			 struct err *err)
 {
-	struct reg_answer *new = reg_answer_new(a->type, a->package);
-	cJSON *root = reg_parse_body(body, len, "PyPI JSON", err);
-	int rc = -1;
-
-	if (root && pypi_document(new, root, err) == 0) {
-		reg_take_data(a, new, 0);
-		rc = 0;
-	}
-	cJSON_Delete(root);
-	reg_answer_free(new);
-	return rc;
+	return reg_parse_document(a, body, len, "PyPI JSON", pypi_document, 0,
+				  err);
 }
 
 /* --- PEP 691 simple API ------------------------------------------------- */
@@ -401,25 +392,13 @@ registry_parse_pypi_simple(struct reg_answer *a, const char *content_type,
 			   const char *body, size_t len, struct err *err)
 {
 	static const char want[] = "application/vnd.pypi.simple.v1+json";
-	struct reg_answer *new;
-	cJSON *root;
-	int rc = -1;
 
 	if (!content_type_is(content_type, want))
 		return err_set(err, ERR_INVALID, "PEP 691 page: Content-Type "
 			       "is %.80s, expected %s", content_type
 			       ? content_type : "missing", want);
-	root = reg_parse_body(body, len, "PEP 691 page", err);
-	if (!root)
-		return -1;
-	new = reg_answer_new(a->type, a->package);
-	if (simple_document(new, root, err) == 0) {
-		reg_take_data(a, new, 0);
-		rc = 0;
-	}
-	cJSON_Delete(root);
-	reg_answer_free(new);
-	return rc;
+	return reg_parse_document(a, body, len, "PEP 691 page",
+				  simple_document, 0, err);
 }
 
 /* --- the row -------------------------------------------------------------- */
@@ -468,16 +447,6 @@ pypi_parse(struct reg_answer *a, int stage, const char *content_type,
 	return registry_parse_pypi_json(a, body, len, err);
 }
 
-static int
-pypi_implied_tag(const struct reg_answer *a, const char *tag,
-		 const char **version)
-{
-	if (strcmp(tag, "latest") != 0)
-		return 0;
-	*version = reg_answer_latest_stable(a);
-	return 1;
-}
-
 const struct reg_backend reg_backend_pypi = {
 	.type = REG_PYPI,
 	.tag_word = "dist-tag",
@@ -487,5 +456,5 @@ const struct reg_backend reg_backend_pypi = {
 	.accept = pypi_accept,
 	.parse = pypi_parse,
 	.is_prerelease = version_is_prerelease,
-	.implied_tag = pypi_implied_tag,
+	.implied_tag = reg_backend_latest_is_stable,
 };

@@ -335,7 +335,9 @@ not_modified(struct regwatch *w)
 static int
 other_stage(const struct regwatch *w, const struct http_response *r)
 {
-	return w->be->next_stage(w->stage, r->status, r->content_type);
+	return w->be->next_stage ? w->be->next_stage(w->stage, r->status,
+						      r->content_type)
+				 : -1;
 }
 
 static void
