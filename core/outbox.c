@@ -41,7 +41,7 @@ struct item {
 	struct outbox *ob;
 	char *id;
 	char *step;
-	char *channel;
+	enum msg_channel channel;
 	char *target;		/* redacted, as journalled */
 	char *text;
 	char *body;		/* webhook body, as journalled */
@@ -84,7 +84,6 @@ item_free(struct item *it)
 {
 	free(it->id);
 	free(it->step);
-	free(it->channel);
 	free(it->target);
 	free(it->text);
 	free(it->body);
@@ -170,15 +169,19 @@ add_item(struct outbox *ob, const struct journal_event *ev)
 {
 	struct item *it;
 	const char *id = pstr(ev, "id");
+	enum msg_channel channel;
 
-	if (!id || !ev->step || !pstr(ev, "channel") || find_item(ob, id))
+	/* a channel this version does not know is left alone, not sent
+	 * through another */
+	if (!id || !ev->step || find_item(ob, id) ||
+	    msg_channel_parse(pstr(ev, "channel"), &channel) < 0)
 		return;
 	drop_superseded(ob, ev->step);
 	it = xcalloc(1, sizeof(*it));
 	it->ob = ob;
 	it->id = xstrdup(id);
 	it->step = xstrdup(ev->step);
-	it->channel = xstrdup(pstr(ev, "channel"));
+	it->channel = channel;
 	it->target = xstrdup_or_null(pstr(ev, "target"));
 	it->text = xstrdup(pstr(ev, "text") ? pstr(ev, "text") : "");
 	it->body = xstrdup_or_null(pstr(ev, "body"));
@@ -230,7 +233,8 @@ outcome_payload(const struct item *it)
 	cJSON *p = cJSON_CreateObject();
 
 	cJSON_AddStringToObject(p, "id", it->id);
-	cJSON_AddStringToObject(p, "channel", it->channel);
+	cJSON_AddStringToObject(p, "channel",
+				msg_channel_names[it->channel]);
 	cJSON_AddNumberToObject(p, "attempt", it->attempts + 1);
 	return p;
 }
@@ -707,23 +711,31 @@ start_command(struct outbox *ob, struct item *it)
 
 /* --- attempts --------------------------------------------------------------------- */
 
+/* How each channel delivers, by enum msg_channel: at once (a file, the
+ * clipboard) or by attempts the loop retries (a webhook, a command). */
+static const struct channel_ops {
+	int (*now)(struct outbox *ob, struct item *it, struct err *err);
+	void (*start)(struct outbox *ob, struct item *it);
+} channel_ops[CHANNEL_COUNT] = {
+	[CHANNEL_FILE] = { .now = deliver_file },
+	[CHANNEL_WEBHOOK] = { .start = start_webhook },
+	[CHANNEL_COMMAND] = { .start = start_command },
+	[CHANNEL_CLIPBOARD] = { .now = deliver_clipboard },
+};
+
 static void
 attempt(struct item *it)
 {
 	struct outbox *ob = it->ob;
 	struct session *s = ob->s;
-	int is_webhook = strcmp(it->channel, "webhook") == 0;
-
 	if (it->in_flight || it->given_up || !session_find_step(s, it->step))
 		return;
 	if (s->mode == SESSION_DRILL)
 		deliver_simulated(ob, it);
 	else if (!s->delivers)
 		return;		/* left to the process that owns the session */
-	else if (is_webhook)
-		start_webhook(ob, it);
-	else if (strcmp(it->channel, "command") == 0)
-		start_command(ob, it);
+	else if (channel_ops[it->channel].start)
+		channel_ops[it->channel].start(ob, it);
 }
 
 int
@@ -733,10 +745,8 @@ outbox_deliver(struct outbox *ob, const char *id, struct err *err)
 
 	if (!it || !session_find_step(ob->s, it->step))
 		return 0;
-	if (strcmp(it->channel, "file") == 0)
-		return deliver_file(ob, it, err);
-	if (strcmp(it->channel, "clipboard") == 0)
-		return deliver_clipboard(ob, it, err);
+	if (channel_ops[it->channel].now)
+		return channel_ops[it->channel].now(ob, it, err);
 	attempt(it);
 	return 0;
 }
@@ -784,7 +794,7 @@ session_outbox_view(const struct session *s, size_t i,
 	it = s->outbox->items[i];
 	out->id = it->id;
 	out->step = it->step;
-	out->channel = it->channel;
+	out->channel = msg_channel_names[it->channel];
 	out->target = it->target;
 	out->error = it->error;
 	out->attempts = it->attempts;

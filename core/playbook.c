@@ -45,9 +45,24 @@ static const char *const probe_names[PROBE_TYPE_COUNT + 1] = {
 };
 
 static const char *const from_names[] = { "tags", "registry", NULL };
-static const char *const channel_names[] = {
-	"file", "webhook", "command", "clipboard", NULL
+const char *const msg_channel_names[] = {
+	[CHANNEL_FILE] = "file",
+	[CHANNEL_WEBHOOK] = "webhook",
+	[CHANNEL_COMMAND] = "command",
+	[CHANNEL_CLIPBOARD] = "clipboard",
+	NULL
 };
+
+int
+msg_channel_parse(const char *name, enum msg_channel *c)
+{
+	for (int i = 0; name && i < CHANNEL_COUNT; i++)
+		if (strcmp(name, msg_channel_names[i]) == 0) {
+			*c = (enum msg_channel)i;
+			return 0;
+		}
+	return -1;
+}
 static const char *const style_names[] = { "slack", "generic", NULL };
 
 /* Loader state: where messages point and what has been built so far. */
@@ -1716,7 +1731,7 @@ static const struct field input_fields[] = {
 static const struct field message_fields[] = {
 	{ .key = "template", .type = F_STRING, .required = 1,
 	  .off = offsetof(struct pb_step, template) },
-	{ .key = "channel", .type = F_ENUM, .names = channel_names,
+	{ .key = "channel", .type = F_ENUM_ID, .names = msg_channel_names,
 	  .off = offsetof(struct pb_step, channel) },
 	{ .key = "path", .type = F_STRING,
 	  .off = offsetof(struct pb_step, path) },
@@ -1771,11 +1786,11 @@ check_message(struct ld *ld, const struct pb_step *step)
 		return fail_key(ld, "folder", "expected a relative folder "
 				"inside the repository, got \"%s\"",
 				show(step->folder).s);
-	if (strcmp(step->channel, "webhook") == 0 && !step->url &&
+	if (step->channel == CHANNEL_WEBHOOK && !step->url &&
 	    !step->url_env)
 		return fail(ld, "a webhook message needs \"url_env\" (or "
 			    "\"url\")");
-	if (strcmp(step->channel, "command") == 0 && !step->command)
+	if (step->channel == CHANNEL_COMMAND && !step->command)
 		return fail(ld, "a command message needs \"command\"");
 	return 0;
 }
@@ -1819,8 +1834,6 @@ check_step_id(struct ld *ld, const struct pb_step *step)
 static void
 step_defaults(struct pb_step *step)
 {
-	if (step->kind == STEP_KIND_MESSAGE && !step->channel)
-		step->channel = xstrdup("file");
 	if (step->kind == STEP_KIND_APPROVE && !step->gates) {
 		step->gates = xcalloc(2, sizeof(*step->gates));
 		step->gates[0] = xstrdup("execute");
@@ -2760,7 +2773,6 @@ free_step(struct pb_step *step)
 	free_strings(step->gates, step->n_gates);
 	free(step->variable);
 	free(step->template);
-	free(step->channel);
 	free(step->path);
 	free(step->folder);
 	free(step->url);

@@ -24,6 +24,20 @@ enum phase_id {
 	PHASE_COUNT
 };
 
+/* How a message step sends (file is the default). */
+enum msg_channel {
+	CHANNEL_FILE,
+	CHANNEL_WEBHOOK,
+	CHANNEL_COMMAND,
+	CHANNEL_CLIPBOARD,
+	CHANNEL_COUNT
+};
+
+/* "file", "webhook", "command", "clipboard", NULL: in enum order. */
+extern const char *const msg_channel_names[];
+/* Parse a channel name into *C: 0, or -1 for an unknown one. */
+int msg_channel_parse(const char *name, enum msg_channel *c);
+
 enum step_kind {
 	STEP_KIND_CHECK,
 	STEP_KIND_RUN,
@@ -172,8 +186,7 @@ struct pb_step {
 
 	/* message */
 	char *template;
-	char *channel;		/* "file" (default), "webhook", "command",
-				 * "clipboard" */
+	enum msg_channel channel;	/* written as msg_channel_names */
 	char *path;		/* file channel: file name */
 	char *folder;		/* file channel: also into this folder of
 				 * the git target (e.g. "incidents/") */

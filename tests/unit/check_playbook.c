@@ -443,9 +443,9 @@ START_TEST(test_playbook_full_wait_and_message_steps_load)
 	ck_assert_int_eq(m[0].kind, STEP_KIND_MESSAGE);
 	ck_assert_str_eq(m[0].template,
 			 "We rolled back to ${ROLLBACK_VERSION}.");
-	ck_assert_str_eq(m[0].channel, "webhook");
+	ck_assert_int_eq(m[0].channel, CHANNEL_WEBHOOK);
 	ck_assert_str_eq(m[0].drill.output, "posted");
-	ck_assert_str_eq(m[1].channel, "file");
+	ck_assert_int_eq(m[1].channel, CHANNEL_FILE);
 	ck_assert_str_eq(m[1].path, "notes.md");
 	playbook_free(pb);
 }
