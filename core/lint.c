@@ -780,8 +780,8 @@ static void
 drill_check(struct lint *l, const struct pb_step *st, const char *sp)
 {
 	int runs = st->kind == STEP_KIND_RUN || st->kind == STEP_KIND_PROBE;
-	int sends = st->kind == STEP_KIND_MESSAGE && st->channel &&
-		    strcmp(st->channel, "file") != 0;
+	int sends = st->kind == STEP_KIND_MESSAGE &&
+		    st->channel != CHANNEL_FILE;
 
 	if (st->drill.present || scenarios_cover(l->pb, st->id))
 		return;
@@ -800,7 +800,7 @@ drill_check(struct lint *l, const struct pb_step *st, const char *sp)
 		report(l, LINT_WARNING, sp, "add a \"drill\" block saying "
 		       "what sending would report", "message step \"%s\" "
 		       "sends through the %s channel but has no drill block",
-		       st->id, st->channel);
+		       st->id, msg_channel_names[st->channel]);
 }
 
 static void

@@ -20,6 +20,7 @@
 #include <cjson/cJSON.h>
 
 #include "clock.h"
+#include "cmdenv.h"
 #include "err.h"
 #include "http.h"
 #include "journal.h"
@@ -40,7 +41,7 @@ struct item {
 	struct outbox *ob;
 	char *id;
 	char *step;
-	char *channel;
+	enum msg_channel channel;
 	char *target;		/* redacted, as journalled */
 	char *text;
 	char *body;		/* webhook body, as journalled */
@@ -83,7 +84,6 @@ item_free(struct item *it)
 {
 	free(it->id);
 	free(it->step);
-	free(it->channel);
 	free(it->target);
 	free(it->text);
 	free(it->body);
@@ -169,15 +169,19 @@ add_item(struct outbox *ob, const struct journal_event *ev)
 {
 	struct item *it;
 	const char *id = pstr(ev, "id");
+	enum msg_channel channel;
 
-	if (!id || !ev->step || !pstr(ev, "channel") || find_item(ob, id))
+	/* a channel this version does not know is left alone, not sent
+	 * through another */
+	if (!id || !ev->step || find_item(ob, id) ||
+	    msg_channel_parse(pstr(ev, "channel"), &channel) < 0)
 		return;
 	drop_superseded(ob, ev->step);
 	it = xcalloc(1, sizeof(*it));
 	it->ob = ob;
 	it->id = xstrdup(id);
 	it->step = xstrdup(ev->step);
-	it->channel = xstrdup(pstr(ev, "channel"));
+	it->channel = channel;
 	it->target = xstrdup_or_null(pstr(ev, "target"));
 	it->text = xstrdup(pstr(ev, "text") ? pstr(ev, "text") : "");
 	it->body = xstrdup_or_null(pstr(ev, "body"));
@@ -229,7 +233,8 @@ outcome_payload(const struct item *it)
 	cJSON *p = cJSON_CreateObject();
 
 	cJSON_AddStringToObject(p, "id", it->id);
-	cJSON_AddStringToObject(p, "channel", it->channel);
+	cJSON_AddStringToObject(p, "channel",
+				msg_channel_names[it->channel]);
 	cJSON_AddNumberToObject(p, "attempt", it->attempts + 1);
 	return p;
 }
@@ -640,26 +645,17 @@ on_command_exit(struct proc *pr, const struct proc_result *res, void *arg)
 static char **
 command_env(struct session *s, const struct item *it, const char *file)
 {
-	size_t n = 0;
-	char **env = xcalloc(s->pb->n_variables + 6, sizeof(*env));
+	struct cmdenv c = { .pb = s->pb, .values = s->values,
+			    .session_dir = s->dir, .step = it->step,
+			    .drill = s->mode == SESSION_DRILL };
+	char *id = xasprintf("REWIND_MESSAGE_ID=%s", it->id);
+	char *path = xasprintf("REWIND_MESSAGE_FILE=%s", file);
+	const char *const extra[] = { id, path, NULL };
+	char **env = cmdenv_build(&c, extra);
 
-	for (size_t i = 0; i < s->pb->n_variables; i++)
-		if (s->values[i])
-			env[n++] = xasprintf("%s=%s", s->pb->variables[i].name,
-					     s->values[i]);
-	env[n++] = xasprintf("REWIND_MESSAGE_ID=%s", it->id);
-	env[n++] = xasprintf("REWIND_MESSAGE_FILE=%s", file);
-	env[n++] = xasprintf("REWIND_SESSION_DIR=%s", s->dir);
-	env[n++] = xasprintf("REWIND_STEP=%s", it->step);
+	free(id);
+	free(path);
 	return env;
-}
-
-static void
-free_env(char **env)
-{
-	for (size_t i = 0; env && env[i]; i++)
-		free(env[i]);
-	free(env);
 }
 
 /* The text goes to the command's stdin from a file of the session. */
@@ -708,30 +704,38 @@ start_command(struct outbox *ob, struct item *it)
 		fail_now(ob, it, err.msg[0] ? err.msg
 			 : "this session cannot run commands", 1);
 	free(file);
-	free_env(env);
+	cmdenv_free(env);
 	free(cmd);
 	free(cast);
 }
 
 /* --- attempts --------------------------------------------------------------------- */
 
+/* How each channel delivers, by enum msg_channel: at once (a file, the
+ * clipboard) or by attempts the loop retries (a webhook, a command). */
+static const struct channel_ops {
+	int (*now)(struct outbox *ob, struct item *it, struct err *err);
+	void (*start)(struct outbox *ob, struct item *it);
+} channel_ops[CHANNEL_COUNT] = {
+	[CHANNEL_FILE] = { .now = deliver_file },
+	[CHANNEL_WEBHOOK] = { .start = start_webhook },
+	[CHANNEL_COMMAND] = { .start = start_command },
+	[CHANNEL_CLIPBOARD] = { .now = deliver_clipboard },
+};
+
 static void
 attempt(struct item *it)
 {
 	struct outbox *ob = it->ob;
 	struct session *s = ob->s;
-	int is_webhook = strcmp(it->channel, "webhook") == 0;
-
 	if (it->in_flight || it->given_up || !session_find_step(s, it->step))
 		return;
 	if (s->mode == SESSION_DRILL)
 		deliver_simulated(ob, it);
 	else if (!s->delivers)
 		return;		/* left to the process that owns the session */
-	else if (is_webhook)
-		start_webhook(ob, it);
-	else if (strcmp(it->channel, "command") == 0)
-		start_command(ob, it);
+	else if (channel_ops[it->channel].start)
+		channel_ops[it->channel].start(ob, it);
 }
 
 int
@@ -741,10 +745,8 @@ outbox_deliver(struct outbox *ob, const char *id, struct err *err)
 
 	if (!it || !session_find_step(ob->s, it->step))
 		return 0;
-	if (strcmp(it->channel, "file") == 0)
-		return deliver_file(ob, it, err);
-	if (strcmp(it->channel, "clipboard") == 0)
-		return deliver_clipboard(ob, it, err);
+	if (channel_ops[it->channel].now)
+		return channel_ops[it->channel].now(ob, it, err);
 	attempt(it);
 	return 0;
 }
@@ -792,7 +794,7 @@ session_outbox_view(const struct session *s, size_t i,
 	it = s->outbox->items[i];
 	out->id = it->id;
 	out->step = it->step;
-	out->channel = it->channel;
+	out->channel = msg_channel_names[it->channel];
 	out->target = it->target;
 	out->error = it->error;
 	out->attempts = it->attempts;

@@ -45,10 +45,24 @@ static const char *const probe_names[PROBE_TYPE_COUNT + 1] = {
 };
 
 static const char *const from_names[] = { "tags", "registry", NULL };
-static const char *const channel_names[] = {
-	"file", "webhook", "command", "clipboard", NULL
+const char *const msg_channel_names[] = {
+	[CHANNEL_FILE] = "file",
+	[CHANNEL_WEBHOOK] = "webhook",
+	[CHANNEL_COMMAND] = "command",
+	[CHANNEL_CLIPBOARD] = "clipboard",
+	NULL
 };
-static const char *const registry_names[] = { "npm", "pypi", NULL };
+
+int
+msg_channel_parse(const char *name, enum msg_channel *c)
+{
+	for (int i = 0; name && i < CHANNEL_COUNT; i++)
+		if (strcmp(name, msg_channel_names[i]) == 0) {
+			*c = (enum msg_channel)i;
+			return 0;
+		}
+	return -1;
+}
 static const char *const style_names[] = { "slack", "generic", NULL };
 
 /* Loader state: where messages point and what has been built so far. */
@@ -74,6 +88,7 @@ enum field_type {
 	F_ID,		/* char *, matching the id pattern */
 	F_VAR,		/* char *, the name of a declared variable */
 	F_ENUM,		/* char *, one of names */
+	F_ENUM_ID,	/* int, the index of one of names (an enum) */
 	F_OUTPUT,	/* char *, a string or an array of lines */
 	F_STRINGS,	/* char ** at off, size_t count at off2 */
 	F_REGEX,	/* char * at off, regex_t at off2 */
@@ -91,7 +106,7 @@ struct field {
 	size_t off2;
 	int min, max;		/* F_INT range; F_STRINGS minimum count */
 	int whole;		/* F_REGEX: must match the whole value */
-	const char *const *names;	/* F_ENUM */
+	const char *const *names;	/* F_ENUM, F_ENUM_ID */
 	int (*parse)(struct ld *ld, const cJSON *v, void *base);
 };
 
@@ -647,6 +662,9 @@ parse_field(struct ld *ld, const cJSON *v, const struct field *f,
 		return want_var(ld, v, (char **)(p + f->off));
 	case F_ENUM:
 		return want_enum_string(ld, v, f->names, (char **)(p + f->off));
+	case F_ENUM_ID:	/* the enums it fills are int-sized */
+		return want_enum(ld, v, "invalid value", f->names,
+				 (int *)(p + f->off));
 	case F_OUTPUT:
 		return want_output(ld, v, (char **)(p + f->off));
 	case F_STRINGS:
@@ -945,9 +963,11 @@ want_var_values(struct ld *ld, const cJSON *v, struct pb_kv **out,
 
 /* ---- targets and recovery-time targets ---------------------------------- */
 
+_Static_assert(sizeof(enum reg_type) == sizeof(int), "F_ENUM_ID fills an int");
+
 static const struct field registry_fields[] = {
-	{ .key = "type", .type = F_ENUM, .required = 1,
-	  .names = registry_names, .off = offsetof(struct pb_registry, type) },
+	{ .key = "type", .type = F_ENUM_ID, .required = 1,
+	  .names = reg_type_names, .off = offsetof(struct pb_registry, type) },
 	{ .key = "name", .type = F_STRING, .required = 1,
 	  .off = offsetof(struct pb_registry, name) },
 	{ .key = "channels", .type = F_STRINGS,
@@ -1711,7 +1731,7 @@ static const struct field input_fields[] = {
 static const struct field message_fields[] = {
 	{ .key = "template", .type = F_STRING, .required = 1,
 	  .off = offsetof(struct pb_step, template) },
-	{ .key = "channel", .type = F_ENUM, .names = channel_names,
+	{ .key = "channel", .type = F_ENUM_ID, .names = msg_channel_names,
 	  .off = offsetof(struct pb_step, channel) },
 	{ .key = "path", .type = F_STRING,
 	  .off = offsetof(struct pb_step, path) },
@@ -1766,11 +1786,11 @@ check_message(struct ld *ld, const struct pb_step *step)
 		return fail_key(ld, "folder", "expected a relative folder "
 				"inside the repository, got \"%s\"",
 				show(step->folder).s);
-	if (strcmp(step->channel, "webhook") == 0 && !step->url &&
+	if (step->channel == CHANNEL_WEBHOOK && !step->url &&
 	    !step->url_env)
 		return fail(ld, "a webhook message needs \"url_env\" (or "
 			    "\"url\")");
-	if (strcmp(step->channel, "command") == 0 && !step->command)
+	if (step->channel == CHANNEL_COMMAND && !step->command)
 		return fail(ld, "a command message needs \"command\"");
 	return 0;
 }
@@ -1814,8 +1834,6 @@ check_step_id(struct ld *ld, const struct pb_step *step)
 static void
 step_defaults(struct pb_step *step)
 {
-	if (step->kind == STEP_KIND_MESSAGE && !step->channel)
-		step->channel = xstrdup("file");
 	if (step->kind == STEP_KIND_APPROVE && !step->gates) {
 		step->gates = xcalloc(2, sizeof(*step->gates));
 		step->gates[0] = xstrdup("execute");
@@ -2755,7 +2773,6 @@ free_step(struct pb_step *step)
 	free_strings(step->gates, step->n_gates);
 	free(step->variable);
 	free(step->template);
-	free(step->channel);
 	free(step->path);
 	free(step->folder);
 	free(step->url);
@@ -2770,7 +2787,6 @@ free_targets(struct pb_targets *t)
 {
 	free(t->git_path);
 	for (size_t i = 0; t->registries && i < t->n_registries; i++) {
-		free(t->registries[i].type);
 		free(t->registries[i].name);
 		free_strings(t->registries[i].channels,
 			     t->registries[i].n_channels);

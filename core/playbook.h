@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "registry.h"
+
 struct err;
 
 enum phase_id {
@@ -21,6 +23,20 @@ enum phase_id {
 	PHASE_COMMUNICATE,
 	PHASE_COUNT
 };
+
+/* How a message step sends (file is the default). */
+enum msg_channel {
+	CHANNEL_FILE,
+	CHANNEL_WEBHOOK,
+	CHANNEL_COMMAND,
+	CHANNEL_CLIPBOARD,
+	CHANNEL_COUNT
+};
+
+/* "file", "webhook", "command", "clipboard", NULL: in enum order. */
+extern const char *const msg_channel_names[];
+/* Parse a channel name into *C: 0, or -1 for an unknown one. */
+int msg_channel_parse(const char *name, enum msg_channel *c);
 
 enum step_kind {
 	STEP_KIND_CHECK,
@@ -170,8 +186,7 @@ struct pb_step {
 
 	/* message */
 	char *template;
-	char *channel;		/* "file" (default), "webhook", "command",
-				 * "clipboard" */
+	enum msg_channel channel;	/* written as msg_channel_names */
 	char *path;		/* file channel: file name */
 	char *folder;		/* file channel: also into this folder of
 				 * the git target (e.g. "incidents/") */
@@ -197,7 +212,7 @@ struct pb_phase {
 };
 
 struct pb_registry {
-	char *type;		/* "npm" or "pypi" */
+	enum reg_type type;	/* written as one of reg_type_names */
 	char *name;
 	char **channels;
 	size_t n_channels;

@@ -123,6 +123,17 @@ set_url(struct regconf *c, const char *url, struct err *err)
 	return 0;
 }
 
+int
+regconf_locate_url(const char *url, const char *origin, struct regconf *c,
+		   struct err *err)
+{
+	if (set_url(c, url, err) < 0)
+		return -1;
+	free(c->origin);
+	c->origin = xstrdup(origin);
+	return 0;
+}
+
 /* --- ini files ------------------------------------------------------------ */
 
 struct ini {
@@ -582,9 +593,10 @@ npm_registry(const struct layers *l, const char *package, char **url,
 	return rc;
 }
 
-static int
-resolve_npm(const char *package, const char *target_url,
-	    const struct regconf_opts *o, struct regconf *c, struct err *err)
+int
+regconf_locate_npm(const char *package, const char *target_url,
+		   const struct regconf_opts *o, struct regconf *c,
+		   struct err *err)
 {
 	struct layers l = { .n = 0 };
 	char *url = NULL;
@@ -670,9 +682,10 @@ pip_index_url(const struct layers *l, const char **from)
 	return NULL;
 }
 
-static int
-resolve_pypi(const char *package, const char *target_url,
-	     const struct regconf_opts *o, struct regconf *c, struct err *err)
+int
+regconf_locate_pypi(const char *package, const char *target_url,
+		    const struct regconf_opts *o, struct regconf *c,
+		    struct err *err)
 {
 	struct layers l = { .n = 0 };
 	const char *url = target_url, *from = "playbook";
@@ -704,23 +717,6 @@ out:
 }
 
 /* --- public ---------------------------------------------------------------- */
-
-int
-regconf_resolve(enum reg_type t, const char *package, const char *target_url,
-		const struct regconf_opts *opts, struct regconf *out,
-		struct err *err)
-{
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	if (target_url && !*target_url)
-		target_url = NULL;
-	rc = t == REG_PYPI ? resolve_pypi(package, target_url, opts, out, err)
-			   : resolve_npm(package, target_url, opts, out, err);
-	if (rc < 0)
-		regconf_done(out);
-	return rc;
-}
 
 void
 regconf_done(struct regconf *c)

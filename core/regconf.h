@@ -7,8 +7,6 @@
 #ifndef REWIND_CORE_REGCONF_H
 #define REWIND_CORE_REGCONF_H
 
-#include "registry.h"
-
 struct err;
 
 struct regconf {
@@ -31,15 +29,25 @@ struct regconf_opts {
 					 * (or $npm_config_globalconfig) */
 };
 
-/* Find the registry for package PACKAGE of type T. TARGET_URL (the
- * playbook's targets.registry[].url, may be NULL) wins over all
+/* Find the registry for PACKAGE the way npm (resp. pip) would. TARGET_URL
+ * (the playbook's targets.registry[].url, or NULL) wins over all
  * configuration; credentials for it still come from the configuration.
- * Fills OUT (release with regconf_done); returns 0, or -1 with ERR_NOTFOUND
- * saying what to configure when nothing is, ERR_INVALID for a URL that is
- * not http(s) or a ${VAR} in .npmrc that is not set. */
-int regconf_resolve(enum reg_type t, const char *package,
-		    const char *target_url, const struct regconf_opts *opts,
-		    struct regconf *out, struct err *err);
+ * Fills OUT (zeroed by the caller; release with regconf_done); returns 0,
+ * or -1 with ERR_NOTFOUND saying what to configure when nothing is,
+ * ERR_INVALID for a URL that is not http(s) or a ${VAR} in .npmrc that is
+ * not set. Called through the backend table: reg_backend_locate(). */
+int regconf_locate_npm(const char *package, const char *target_url,
+		       const struct regconf_opts *opts, struct regconf *out,
+		       struct err *err);
+int regconf_locate_pypi(const char *package, const char *target_url,
+			const struct regconf_opts *opts, struct regconf *out,
+			struct err *err);
+
+/* Fill C from URL alone (user-info becomes basic_auth), ORIGIN saying
+ * where it was written; for registries whose location only the playbook
+ * gives. Returns 0, or -1 with ERR_INVALID for a URL that is not http(s). */
+int regconf_locate_url(const char *url, const char *origin,
+		       struct regconf *c, struct err *err);
 
 /* Release what C holds and zero it (C may be NULL). */
 void regconf_done(struct regconf *c);

@@ -11,9 +11,12 @@
 
 struct err;
 
+/* One per row of the backend table (reg_backend.h). */
 enum reg_type {
 	REG_NPM,
 	REG_PYPI,
+	REG_CRATES,
+	REG_TYPE_COUNT
 };
 
 struct reg_tag {
@@ -51,8 +54,13 @@ struct reg_answer {
 #define REG_MAX_NAME 256
 #define REG_MAX_MESSAGE 1024
 
+/* The type names a playbook may write, in enum reg_type order, NULL
+ * ended. */
+extern const char *const reg_type_names[];
 /* "npm" / "pypi". */
 const char *reg_type_name(enum reg_type t);
+/* "\"npm\", \"pypi\" or \"crates\"", for messages; caller frees. */
+char *reg_type_list(void);
 /* Parse "npm" / "pypi" into *T; returns 0, or -1 for anything else. */
 int reg_type_parse(const char *s, enum reg_type *t);
 
@@ -89,6 +97,10 @@ int registry_parse_pypi_json(struct reg_answer *a, const char *body,
 int registry_parse_pypi_simple(struct reg_answer *a, const char *content_type,
 			       const char *body, size_t len, struct err *err);
 
+/* A Cargo registry's /api/v1/crates/NAME document. */
+int registry_parse_crates(struct reg_answer *a, const char *body, size_t len,
+			  struct err *err);
+
 /* A's compact JSON (one line, no secrets):
  *   {"type":"npm","package":"p","source":"host:port",
  *    "fetched_at":"2026-11-21T19:30:00.000000Z","etag":"...",
@@ -113,29 +125,10 @@ struct reg_answer *reg_answer_from_json(const char *json, size_t len,
  * PEP 440 each by their own rules, and a rule between them: 1.0.dev1 <
  * 1.0rc1 < 1.0.0-rc.1 < 1.0 == 1.0.0 < 1.0.post1). Returns <0, 0 or >0. */
 int registry_version_cmp(const char *a, const char *b);
-/* Whether V is a pre-release for registry type T ("1.3.0-beta.1",
- * "2.0rc1", "1.0.dev3"). */
-int registry_version_is_prerelease(enum reg_type t, const char *v);
-
 /* The version dist-tag TAG points at, borrowed, or NULL. */
 const char *reg_answer_tag(const struct reg_answer *a, const char *tag);
 /* Version entry V, borrowed, or NULL. */
 const struct reg_version *reg_answer_find(const struct reg_answer *a,
 					  const char *v);
-/* PyPI's "latest": the highest version that is neither yanked nor a
- * pre-release (NULL when there is none); borrowed. */
-const char *reg_answer_latest_stable(const struct reg_answer *a);
-
-/* Probe check: does DIST_TAG (NULL = "latest"; for PyPI "latest" means
- * reg_answer_latest_stable) point at EXPECT_VERSION? Returns 1 when it
- * does, 0 when it does not, -1 when A cannot say (no data); WHY gets one
- * line saying what was expected and what was seen. */
-int registry_probe_judge(const struct reg_answer *a, const char *dist_tag,
-			 const char *expect_version, char *why, size_t size);
-/* Probe check: is VERSION deprecated (npm) or yanked (PyPI)? Same
- * results and WHY as registry_probe_judge. */
-int registry_probe_judge_withdrawn(const struct reg_answer *a,
-				   const char *version, char *why,
-				   size_t size);
 
 #endif

@@ -16,6 +16,7 @@
 #include "err.h"
 #include "http.h"
 #include "loop.h"
+#include "reg_backend.h"
 #include "regconf.h"
 #include "sha256.h"
 #include "strbuf.h"
@@ -25,20 +26,6 @@
 #define DEFAULT_RETRIES 2
 #define DEFAULT_MAX_BODY (32u * 1024 * 1024)
 
-static const char npm_accept[] =
-	"Accept: application/vnd.npm.install-v1+json; q=1.0, "
-	"application/json; q=0.8";
-static const char pypi_json_accept[] = "Accept: application/json";
-static const char pypi_simple_accept[] =
-	"Accept: application/vnd.pypi.simple.v1+json, "
-	"application/vnd.pypi.simple.v1+html; q=0.1";
-
-/* PyPI has two documents: the JSON API first, the PEP 691 page when the
- * index has no JSON API. */
-enum stage {
-	STAGE_MAIN,
-	STAGE_SIMPLE,
-};
 
 struct regwatch {
 	struct loop *loop;
@@ -48,8 +35,10 @@ struct regwatch {
 	char *cache_dir;
 	struct reg_answer *answer;
 	struct regconf conf;
-	enum stage stage;		/* the document being fetched */
-	enum stage good_stage;		/* the one that worked last */
+	const struct reg_backend *be;	/* the registry type's rules */
+	int stage;			/* the document being fetched (the
+					 * backend's numbering, 0 first) */
+	int good_stage;			/* the one that worked last */
 	char *url;			/* of the request in flight */
 	char *validator_url;		/* URL answer->etag belongs to */
 	uint64_t req;
@@ -270,12 +259,8 @@ static int
 parse_document(struct regwatch *w, struct reg_answer *into,
 	       const struct http_response *r, struct err *err)
 {
-	if (w->answer->type == REG_NPM)
-		return registry_parse_npm(into, r->body, r->body_len, err);
-	if (w->stage == STAGE_SIMPLE)
-		return registry_parse_pypi_simple(into, r->content_type,
-						  r->body, r->body_len, err);
-	return registry_parse_pypi_json(into, r->body, r->body_len, err);
+	return w->be->parse(into, w->stage, r->content_type, r->body,
+			    r->body_len, err);
 }
 
 static void
@@ -346,16 +331,13 @@ not_modified(struct regwatch *w)
 	cache_save(w);
 }
 
-/* A PyPI index without the JSON API answers 404/406 or HTML there. */
+/* The document to ask instead of this answer's, or -1 to take it. */
 static int
-wants_simple(const struct regwatch *w, const struct http_response *r)
+other_stage(const struct regwatch *w, const struct http_response *r)
 {
-	const char *ct = r->content_type ? r->content_type : "";
-
-	return w->answer->type == REG_PYPI && w->stage == STAGE_MAIN &&
-	       (r->status == 404 || r->status == 406 ||
-		(r->status == 200 && (strstr(ct, "html") ||
-				      strstr(ct, "vnd.pypi.simple"))));
+	return w->be->next_stage ? w->be->next_stage(w->stage, r->status,
+						      r->content_type)
+				 : -1;
 }
 
 static void
@@ -395,8 +377,8 @@ on_done(const struct http_response *r, void *arg)
 
 		fault(w, msg);
 		free(msg);
-	} else if (wants_simple(w, r)) {
-		w->stage = STAGE_SIMPLE;
+	} else if (other_stage(w, r) >= 0) {
+		w->stage = other_stage(w, r);
 		start_request(w);
 		if (w->req)
 			return;
@@ -415,21 +397,7 @@ on_done(const struct http_response *r, void *arg)
 static char *
 request_url(const struct regwatch *w)
 {
-	const char *base = w->conf.base_url;
-	const char *pkg = w->answer->package;
-
-	if (w->answer->type == REG_NPM)
-		return regconf_npm_url(base, pkg);
-	return w->stage == STAGE_SIMPLE ? regconf_pypi_simple_url(base, pkg)
-					: regconf_pypi_json_url(base, pkg);
-}
-
-static const char *
-accept_header(const struct regwatch *w)
-{
-	if (w->answer->type == REG_NPM)
-		return npm_accept;
-	return w->stage == STAGE_SIMPLE ? pypi_simple_accept : pypi_json_accept;
+	return w->be->url(w->conf.base_url, w->answer->package, w->stage);
 }
 
 static void
@@ -444,7 +412,7 @@ start_request(struct regwatch *w)
 	free(w->url);
 	w->url = request_url(w);
 	cache_load(w, w->url);
-	headers[n++] = accept_header(w);
+	headers[n++] = w->be->accept(w->stage);
 	if (w->validator_url && !strcmp(w->validator_url, w->url) &&
 	    w->answer->has_data) {
 		if (w->answer->etag)
@@ -481,8 +449,9 @@ start_fetch(void *arg)
 
 	w->timer = 0;
 	regconf_done(&w->conf);
-	if (regconf_resolve(w->answer->type, w->answer->package,
-			    w->target_url, w->opts.conf, &w->conf, &err) < 0) {
+	if (reg_backend_locate(w->answer->type, w->answer->package,
+			       w->target_url, w->opts.conf, &w->conf,
+			       &err) < 0) {
 		fault(w, err.msg);
 		schedule_next(w, 0);
 		return;
@@ -504,6 +473,7 @@ regwatch_new(struct loop *l, struct http *h, enum reg_type t,
 	w->http = h;
 	w->target_url = target_url && *target_url ? xstrdup(target_url) : NULL;
 	w->answer = reg_answer_new(t, package);
+	w->be = reg_backend(t);
 	w->cb = cb;
 	w->arg = arg;
 	set_opts(w, opts);

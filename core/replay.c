@@ -1402,13 +1402,12 @@ static struct reg_answer *
 registry_from(struct replay *r, size_t i, const cJSON *json, uint64_t ev_n)
 {
 	const struct pb_registry *def = &targets(r)->registries[i];
-	enum reg_type t = REG_NPM;
+	enum reg_type t = def->type;
 	struct journal_event ev = { 0 };
 	struct reg_answer *a = NULL;
 	struct err err = { 0 };
 	char *text = NULL;
 
-	reg_type_parse(def->type, &t);
 	if (!json && ev_n && read_event(r, ev_n, &ev, &err) == 0) {
 		json = cJSON_GetObjectItemCaseSensitive(ev.payload, "answer");
 		if (!cJSON_IsObject(json)) {

@@ -18,6 +18,7 @@
 #include "http.h"
 #include "logwatch.h"
 #include "loop.h"
+#include "reg_backend.h"
 #include "registry.h"
 #include "session_int.h"
 #include "sources.h"

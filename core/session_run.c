@@ -21,6 +21,7 @@
 #include "cast.h"
 #include "clock.h"
 #include "clone.h"
+#include "cmdenv.h"
 #include "drill.h"
 #include "err.h"
 #include "loop.h"
@@ -439,7 +440,6 @@ struct cmd_run {
 };
 
 static char **build_env(struct session *s, const struct step_rt *rt);
-static void free_env(char **env);
 
 static void
 on_cmd_line(struct proc *p, int stream, const char *line, size_t len,
@@ -550,7 +550,7 @@ clone_spawn(struct session *s, struct step_rt *rt, const char *cast,
 		return -1;
 	env = build_clone_env(s, rt, dir);
 	cr = spawn_cmd(s, r, rt, cast, dir, env, actor, 1, err);
-	free_env(env);
+	cmdenv_free(env);
 	if (!cr)
 		return -1;
 	rt->wait_ctx = cr;
@@ -623,7 +623,7 @@ read_only_now(struct session *s, const struct step_rt *rt, struct err *why)
 		err_set(why, ERR_STATE, "with its variables' values the command "
 			"is not read-only: %s", reason);
 	free(command);
-	free_env(env);
+	cmdenv_free(env);
 	return ok;
 }
 
@@ -743,26 +743,11 @@ out:
 static char **
 build_env(struct session *s, const struct step_rt *rt)
 {
-	size_t n = 0;
-	char **env = xcalloc(s->pb->n_variables + 4, sizeof(*env));
+	struct cmdenv c = { .pb = s->pb, .values = s->values,
+			    .session_dir = s->dir, .step = rt->def->id,
+			    .drill = s->mode == SESSION_DRILL };
 
-	for (size_t i = 0; i < s->pb->n_variables; i++)
-		if (s->values[i])
-			env[n++] = xasprintf("%s=%s", s->pb->variables[i].name,
-					     s->values[i]);
-	env[n++] = xasprintf("REWIND_SESSION_DIR=%s", s->dir);
-	env[n++] = xasprintf("REWIND_STEP=%s", rt->def->id);
-	env[n++] = xasprintf("REWIND_MODE=%s",
-			     s->mode == SESSION_DRILL ? "drill" : "live");
-	return env;
-}
-
-static void
-free_env(char **env)
-{
-	for (size_t i = 0; env && env[i]; i++)
-		free(env[i]);
-	free(env);
+	return cmdenv_build(&c, NULL);
 }
 
 static char *
@@ -783,7 +768,7 @@ spawn_live(struct session *s, struct step_rt *rt, const char *cast,
 	struct cmd_run *cr = spawn_cmd(s, s->runner, rt, cast, cwd, env,
 				       actor, 0, err);
 
-	free_env(env);
+	cmdenv_free(env);
 	return cr ? 1 : -1;
 }
 

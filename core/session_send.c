@@ -138,6 +138,69 @@ webhook_url(const struct pb_step *d, struct err *err)
 	return xstrdup(url);
 }
 
+/* What the journal may show of where each channel sends (caller frees),
+ * or NULL with ERR. */
+static char *
+webhook_target(struct session *s, const struct pb_step *d, struct err *err)
+{
+	char *url, *shown;
+
+	if (s->mode == SESSION_DRILL && !(d->url_env ? getenv(d->url_env)
+						     : d->url))
+		return xstrdup("(drill: no URL needed)");
+	if (!(url = webhook_url(d, err)))
+		return NULL;
+	shown = http_url_redacted(url);
+	session_add_secret(s, url);	/* never journalled whole */
+	free(url);
+	return shown;
+}
+
+static char *
+command_target(struct session *s, const struct pb_step *d, struct err *err)
+{
+	(void)s;
+	(void)err;
+	return xstrdup(d->command);
+}
+
+static char *
+file_target(struct session *s, const struct pb_step *d, struct err *err)
+{
+	(void)s;
+	(void)err;
+	return d->folder ? xasprintf("messages/, %s", d->folder)
+			 : xstrdup("messages/");
+}
+
+static char *
+clipboard_target(struct session *s, const struct pb_step *d,
+		 struct err *err)
+{
+	(void)d;
+	if (!s->clip_cb) {
+		err_set(err, ERR_STATE, "send %s: the clipboard channel needs "
+			"the console (a terminal to copy to); this front end "
+			"has none", d->id);
+		return NULL;
+	}
+	return xstrdup("clipboard");
+}
+
+/* Each channel's needs, by enum msg_channel: delivered later by the
+ * event loop (webhook, command: a drill simulates them at once), and
+ * where it sends. */
+static const struct channel_rule {
+	int on_loop;
+	char *(*target)(struct session *s, const struct pb_step *d,
+			struct err *err);
+} channel_rules[CHANNEL_COUNT] = {
+	[CHANNEL_FILE] = { 0, file_target },
+	[CHANNEL_WEBHOOK] = { 1, webhook_target },
+	[CHANNEL_COMMAND] = { 1, command_target },
+	[CHANNEL_CLIPBOARD] = { 0, clipboard_target },
+};
+
 /* Whether step RT's channel can be used by this process; sets *TARGET
  * (what the journal may show of the destination; caller frees). */
 static int
@@ -145,39 +208,14 @@ check_channel(struct session *s, const struct step_rt *rt, char **target,
 	      struct err *err)
 {
 	const struct pb_step *d = rt->def;
-	char *url;
+	const struct channel_rule *rule = &channel_rules[d->channel];
 
-	*target = NULL;
-	if (strcmp(d->channel, "clipboard") == 0 && !s->clip_cb)
-		return err_set(err, ERR_STATE, "send %s: the clipboard channel "
-			       "needs the console (a terminal to copy to); "
-			       "this front end has none", d->id);
-	/* A drill simulates webhooks and commands at once: no loop needed. */
-	if ((strcmp(d->channel, "webhook") == 0 ||
-	     strcmp(d->channel, "command") == 0) && s->mode != SESSION_DRILL) {
-		if (!s->loop || !s->delivers)
-			return err_set(err, ERR_STATE, "send %s: this session "
-				       "has no event loop to deliver on",
-				       d->id);
-	}
-	if (strcmp(d->channel, "webhook") == 0 && s->mode == SESSION_DRILL &&
-	    !(d->url_env ? getenv(d->url_env) : d->url)) {
-		*target = xstrdup("(drill: no URL needed)");
-	} else if (strcmp(d->channel, "webhook") == 0) {
-		if (!(url = webhook_url(d, err)))
-			return -1;
-		*target = http_url_redacted(url);
-		session_add_secret(s, url);	/* never journalled whole */
-		free(url);
-	} else if (strcmp(d->channel, "command") == 0) {
-		*target = xstrdup(d->command);
-	} else if (strcmp(d->channel, "file") == 0) {
-		*target = d->folder ? xasprintf("messages/, %s", d->folder)
-				    : xstrdup("messages/");
-	} else {
-		*target = xstrdup("clipboard");
-	}
-	return 0;
+	if (rule->on_loop && s->mode != SESSION_DRILL &&
+	    (!s->loop || !s->delivers))
+		return err_set(err, ERR_STATE, "send %s: this session has no "
+			       "event loop to deliver on", d->id);
+	*target = rule->target(s, d, err);
+	return *target ? 0 : -1;
 }
 
 /* --- the record ---------------------------------------------------------------- */
@@ -233,13 +271,14 @@ queued_payload(const struct session *s, const struct step_rt *rt,
 
 	sha256_hex(text, strlen(text), hex);
 	cJSON_AddStringToObject(p, "id", id);
-	cJSON_AddStringToObject(p, "channel", rt->def->channel);
+	cJSON_AddStringToObject(p, "channel",
+				msg_channel_names[rt->def->channel]);
 	cJSON_AddStringToObject(p, "target", target);
 	cJSON_AddStringToObject(p, "sha256", hex);
 	cJSON_AddNumberToObject(p, "bytes", (double)strlen(text));
 	cJSON_AddBoolToObject(p, "edited", edited);
 	cJSON_AddStringToObject(p, "text", text);
-	if (strcmp(rt->def->channel, "webhook") == 0) {
+	if (rt->def->channel == CHANNEL_WEBHOOK) {
 		body = webhook_body(s, rt, id, text);
 		cJSON_AddStringToObject(p, "style", rt->def->style
 					? rt->def->style : "slack");

@@ -281,10 +281,8 @@ static void
 start_registry(struct sources *src, struct src_reg *r)
 {
 	struct regwatch_opts o = { .conf = &src->conf };
-	enum reg_type t = REG_NPM;
 
-	reg_type_parse(r->def->type, &t);
-	r->w = regwatch_new(src->s->loop, src->http, t, r->def->name,
+	r->w = regwatch_new(src->s->loop, src->http, r->def->type, r->def->name,
 			    r->def->url, &o, on_registry, r);
 }
 
@@ -307,13 +305,10 @@ alloc_targets(struct sources *src)
 	src->regs = xcalloc(t->n_registries ? t->n_registries : 1,
 			    sizeof(*src->regs));
 	for (size_t i = 0; i < t->n_registries; i++) {
-		enum reg_type type = REG_NPM;
-
 		src->regs[i].src = src;
 		src->regs[i].def = &t->registries[i];
-		reg_type_parse(t->registries[i].type, &type);
-		src->regs[i].placeholder = reg_answer_new(type,
-						t->registries[i].name);
+		src->regs[i].placeholder = reg_answer_new(
+			t->registries[i].type, t->registries[i].name);
 	}
 }
 
@@ -414,7 +409,7 @@ inject_tags(struct sources *src, const cJSON *tags)
 static void
 inject_registry(struct src_reg *r, const cJSON *json)
 {
-	enum reg_type t = REG_NPM;
+	enum reg_type t = r->def->type;
 	struct err err;
 	char *text;
 
@@ -422,7 +417,6 @@ inject_registry(struct src_reg *r, const cJSON *json)
 	r->injected = NULL;
 	if (!json)
 		return;
-	reg_type_parse(r->def->type, &t);
 	text = cJSON_PrintUnformatted(json);
 	r->injected = reg_answer_from_json(text, strlen(text), t,
 					   r->def->name, &err);

@@ -15,6 +15,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "reg_backend.h"
 #include "registry.h"
 #include "strbuf.h"
 #include "xalloc.h"

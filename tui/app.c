@@ -33,6 +33,7 @@
 #include "term.h"
 #include "testhook.h"
 #include "theme.h"
+#include "timefmt.h"
 #include "xalloc.h"
 
 #define FRAME_US 16000		/* at most one redraw per 16 ms */
@@ -96,7 +97,11 @@ app_refresh_steps(struct app *a)
 	was = a->sel >= 0 && a->sel < a->n_visible ? (long)a->visible[a->sel]
 						   : -1;
 	a->n_visible = 0;
-	for (size_t i = 0; i < n && a->n_visible < 512; i++) {
+	if (a->visible_cap < n) {
+		a->visible = xrealloc(a->visible, n * sizeof(*a->visible));
+		a->visible_cap = n;
+	}
+	for (size_t i = 0; i < n; i++) {
 		session_step_view(a->session, i, &v);
 		/* Earlier phases show only what needs action again. */
 		if (v.phase == phase || (v.phase < phase && v.active &&
@@ -153,7 +158,8 @@ int
 app_event_summary(const char *line, char *buf, size_t size)
 {
 	cJSON *ev = jsonutf8_parse(line, strlen(line), NULL);
-	const char *type, *step, *actor, *wall;
+	const char *type, *step, *actor;
+	char when[16];
 	int alert;
 
 	if (!ev)
@@ -161,8 +167,9 @@ app_event_summary(const char *line, char *buf, size_t size)
 	type = cJSON_GetStringValue(cJSON_GetObjectItem(ev, "type"));
 	step = cJSON_GetStringValue(cJSON_GetObjectItem(ev, "step"));
 	actor = cJSON_GetStringValue(cJSON_GetObjectItem(ev, "actor"));
-	wall = cJSON_GetStringValue(cJSON_GetObjectItem(ev, "wall"));
-	snprintf(buf, size, "%.8s %-20s %-22s %s", wall ? wall + 11 : "",
+	timefmt_rfc3339(cJSON_GetStringValue(cJSON_GetObjectItem(ev, "wall")),
+			TF_HMS, when, sizeof(when));
+	snprintf(buf, size, "%.8s %-20s %-22s %s", when,
 		 type ? type : "?", step ? step : "", actor ? actor : "");
 	alert = type && (strcmp(type, "action.refused") == 0 ||
 			 strcmp(type, "approval.voided") == 0 ||
@@ -1074,6 +1081,9 @@ theme_setup(struct app *a, const struct cli_opts *o)
 	term_theme(o->theme, msg, sizeof(msg));
 	if (msg[0])
 		app_status(a, 1, "%s", msg);
+	term_time_zone(msg, sizeof(msg));
+	if (msg[0])
+		app_status(a, 1, "%s", msg);
 }
 
 /* --- watch: a session another process drives ------------------------------------------- */
@@ -1177,6 +1187,7 @@ console(const struct cli_opts *o, int watch)
 		session_free(a.session);
 		logbuf_free(a.log);
 		logbuf_free(a.journal);
+		free(a.visible);
 		loop_free(a.loop);
 		return EXIT_USAGE;
 	}
@@ -1207,6 +1218,7 @@ console(const struct cli_opts *o, int watch)
 	session_free(a.session);
 	logbuf_free(a.log);
 	logbuf_free(a.journal);
+	free(a.visible);
 	loop_free(a.loop);
 	return EXIT_OK;
 }

@@ -86,8 +86,9 @@ struct app {
 	const struct playbook *pb;
 	struct logbuf *log;		/* command output and alerts */
 	struct logbuf *journal;		/* journal events, one line each */
-	size_t visible[512];		/* step indexes in the checklist */
+	size_t *visible;		/* step indexes in the checklist */
 	int n_visible;
+	size_t visible_cap;
 	int sel;			/* selected checklist line */
 	int steps_top;			/* first checklist line shown */
 	long log_top;			/* first log line shown, -1 = follow */

@@ -8,25 +8,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "app.h"
 #include "draw.h"
 #include "keymap.h"
 #include "theme.h"
+#include "timefmt.h"
 #include "xalloc.h"
 
 #define BANNER_MAX_STEPS 3
 
-/* The checklist's clock: the journal's (UTC) time of day. */
+/* The time of day, in the console's one zone (timefmt.h). */
 static void
 time_of_day(int64_t wall_us, char *buf, size_t size)
 {
-	time_t t = (time_t)(wall_us / 1000000);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	snprintf(buf, size, "%02d:%02d:%02d", tm.tm_hour, tm.tm_min, tm.tm_sec);
+	timefmt_us(wall_us, TF_HMS, buf, size);
 }
 
 void

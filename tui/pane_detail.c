@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <cjson/cJSON.h>
 
@@ -22,6 +21,7 @@
 #include "strbuf.h"
 #include "term.h"
 #include "theme.h"
+#include "timefmt.h"
 #include "xalloc.h"
 
 struct cursor {
@@ -217,14 +217,11 @@ show_signed(struct app *a, struct cursor *c, const char *id,
 
 	for (size_t j = 0; session_step_approval(a->session, id, j, &av) == 0;
 	     j++) {
-		time_t t = (time_t)(av.wall_us / 1000000);
-		struct tm tm;
-		char when[16] = "?";
+		char when[16];
 
 		if (strcmp(av.role, role) != 0)
 			continue;
-		if (localtime_r(&t, &tm))
-			strftime(when, sizeof(when), "%H:%M:%S", &tm);
+		timefmt_us(av.wall_us, TF_HMS, when, sizeof(when));
 		linef(c, ROLE_OK, "    %s %s at %s", draw_glyph("\u2713", "+"),
 		      av.name, when);
 	}

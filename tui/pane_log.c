@@ -149,7 +149,8 @@ pane_targets_draw(struct app *a, WINDOW *w, struct rect r)
 	targets_line(w, r, &y, ROLE_NORMAL, line);
 	for (size_t i = 0; i < t->n_registries; i++) {
 		snprintf(line, sizeof(line), "Registry: %s %s%s%s",
-			 t->registries[i].type, t->registries[i].name,
+			 reg_type_name(t->registries[i].type),
+			 t->registries[i].name,
 			 t->registries[i].url ? " at " : "",
 			 t->registries[i].url ? t->registries[i].url : "");
 		targets_line(w, r, &y, ROLE_NORMAL, line);

@@ -7,12 +7,13 @@
 #include <curses.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "draw.h"
 #include "pane_tags.h"
+#include "reg_backend.h"
 #include "registry.h"
 #include "theme.h"
+#include "timefmt.h"
 
 /* Lines are emitted in order; only those in [top, top + h) are drawn,
  * so one walk serves both drawing and counting (W == NULL). */
@@ -94,12 +95,10 @@ format_age(int64_t us, char *buf, size_t size)
 static void
 format_date(int64_t us, char *buf, size_t size)
 {
-	time_t t = (time_t)(us / 1000000);
-	struct tm tm;
-
-	if (!us || !localtime_r(&t, &tm) ||
-	    !strftime(buf, size, "%Y-%m-%d %H:%M", &tm))
+	if (!us)
 		snprintf(buf, size, "%-16s", "-");
+	else
+		timefmt_us(us, TF_DATE_HM, buf, size);
 }
 
 static void

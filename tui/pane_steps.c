@@ -6,12 +6,12 @@
 #include <curses.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "app.h"
 #include "draw.h"
 #include "outbox.h"
 #include "theme.h"
+#include "timefmt.h"
 
 /* What a checklist line's mark says. A step that does not apply yet, or
  * no longer, is no open work: it gets a mark of its own, never "[ ]". */
@@ -114,14 +114,13 @@ state_role(enum step_state st, int active)
 static void
 who_when(const struct step_view *v, char *buf, size_t size)
 {
-	time_t t = (time_t)(v->wall_us / 1000000);
-	struct tm tm;
+	char when[16];
 
 	buf[0] = '\0';
 	if (!v->actor || v->state == STEP_OPEN)
 		return;
-	gmtime_r(&t, &tm);
-	snprintf(buf, size, "%s %02d:%02d", v->actor, tm.tm_hour, tm.tm_min);
+	snprintf(buf, size, "%s %s", v->actor,
+		 timefmt_us(v->wall_us, TF_HM, when, sizeof(when)));
 }
 
 /* Whether message step ID has a delivery still pending. */

@@ -7,11 +7,11 @@
 #include <curses.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "draw.h"
 #include "tags.h"
 #include "theme.h"
+#include "timefmt.h"
 
 #define MARK_MAX 16		/* columns for the mark column at most */
 #define NAME_MAX_COLS 28
@@ -148,12 +148,9 @@ layout(struct rect r, const struct tag_list *tl, int top, int rows,
 static void
 format_date(int64_t t, char *buf, size_t size)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
-
 	buf[0] = '\0';
-	if (t > 0 && gmtime_r(&tt, &tm))
-		strftime(buf, size, "%Y-%m-%d", &tm);
+	if (t > 0)
+		timefmt_us(t * 1000000, TF_DATE, buf, size);
 }
 
 static int

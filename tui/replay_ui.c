@@ -30,6 +30,7 @@
 #include "term.h"
 #include "testhook.h"
 #include "theme.h"
+#include "timefmt.h"
 #include "xalloc.h"
 
 #define TICK_US 25000		/* playing: one frame every 25 ms */
@@ -331,8 +332,8 @@ find_next(struct rp *p)
 
 /* What a typed time meant, for the status line. */
 enum when_kind {
-	WHEN_WALL,	/* 19:42 or 19:42:10: a time of day, as the journal
-			 * and the checklist show times (UTC) */
+	WHEN_WALL,	/* 19:42 or 19:42:10: a time of day, in the zone the
+			 * console shows times in (timefmt.h) */
 	WHEN_SESSION,	/* +12:30 or +1:02:03: as the header clock shows */
 	WHEN_MOVE,	/* +5m, -30s: from the replay clock */
 	WHEN_DATE,	/* an RFC 3339 date-time */
@@ -343,12 +344,15 @@ enum when_kind {
 static int
 wall_of_day(int64_t start, unsigned h, unsigned m, unsigned s, int64_t *wall)
 {
+	int64_t off = timefmt_offset_us(start), day = start + off;
+
 	if (h > 23 || m > 59 || s > 59)
 		return -1;
-	*wall = start - start % DAY_US +
+	*wall = day - day % DAY_US +
 		((int64_t)h * 3600 + m * 60 + s) * 1000000;
-	if (*wall + DAY_US / 2 < start)
+	if (*wall + DAY_US / 2 < day)
 		*wall += DAY_US;
+	*wall -= off;
 	return 0;
 }
 
@@ -394,14 +398,11 @@ parse_when(struct rp *p, const char *text, int64_t *wall,
 	return clock_parse_rfc3339(text, wall);
 }
 
-/* "19:42:10" (UTC, as the console shows times) of WALL. */
+/* "19:42:10" of WALL, as the console shows times. */
 static void
 clock_of(int64_t wall, char *buf, size_t size)
 {
-	int64_t secs = (wall % DAY_US + DAY_US) % DAY_US / 1000000;
-
-	snprintf(buf, size, "%02lld:%02lld:%02lld", (long long)(secs / 3600),
-		 (long long)(secs / 60 % 60), (long long)(secs % 60));
+	timefmt_us(wall, TF_HMS, buf, size);
 }
 
 /* "+08:53" (or "+1:02:03"): WALL as session time. */
@@ -808,6 +809,9 @@ theme_setup(struct rp *p, const char *theme)
 	term_theme(theme, msg, sizeof(msg));
 	if (msg[0])
 		app_status(&p->a, 1, "%s", msg);
+	term_time_zone(msg, sizeof(msg));
+	if (msg[0])
+		app_status(&p->a, 1, "%s", msg);
 }
 
 /* The chain check's verdict, on screen from the start. */
@@ -848,6 +852,7 @@ rp_done(struct rp *p)
 	replay_free(p->r);
 	logbuf_free(p->a.log);
 	logbuf_free(p->a.journal);
+	free(p->a.visible);
 	loop_free(p->a.loop);
 	free(p->bar);
 }

@@ -21,6 +21,7 @@
 #include "loop.h"
 #include "sgr.h"
 #include "strbuf.h"
+#include "timefmt.h"
 #include "xalloc.h"
 
 #define TICK_US 500000		/* spinner frame while a step runs */
@@ -95,10 +96,8 @@ runview_shift(const char *text, int left)
 static void
 wall_clock(const cJSON *ev, char *buf, size_t size)
 {
-	const char *wall = cJSON_GetStringValue(cJSON_GetObjectItem(ev, "wall"));
-
-	snprintf(buf, size, "%.8s", wall && strlen(wall) >= 19 ? wall + 11
-								: "?");
+	timefmt_rfc3339(cJSON_GetStringValue(cJSON_GetObjectItem(ev, "wall")),
+			TF_HMS, buf, size);
 }
 
 static const char *

@@ -13,6 +13,7 @@
 #include "osc52.h"
 #include "theme.h"
 #include "theme_file.h"
+#include "timefmt.h"
 #include "xalloc.h"
 
 static SCREEN *screen;
@@ -87,6 +88,21 @@ term_theme(const char *want, char *msg, size_t size)
 	if (!want && theme_config_name(name, sizeof(name)))
 		want = name;
 	theme_init(want, msg, size);
+}
+
+void
+term_time_zone(char *msg, size_t size)
+{
+	const char *env = getenv("REWIND_TIME");
+	char conf[16];
+	const char *want = env && *env ? env
+		: config_value("time", conf, sizeof(conf)) ? conf : NULL;
+
+	msg[0] = '\0';
+	if (want && timefmt_choose(want) < 0)
+		snprintf(msg, size, "%s: time zone \"%.16s\" is neither utc "
+			 "nor local; showing UTC", env && *env ? "REWIND_TIME"
+			 : "config", want);
 }
 
 int

@@ -22,6 +22,10 @@ void term_resize(void);
 /* Load theme WANT (NULL: the one named in the user's config, else the
  * default); a warning lands in MSG (empty when none). */
 void term_theme(const char *want, char *msg, size_t size);
+/* Choose the zone times are shown in: REWIND_TIME, else "time = utc|local"
+ * in the config file, else UTC; MSG says what was wrong with a bad value
+ * (empty when none). */
+void term_time_zone(char *msg, size_t size);
 
 /* Put LEN bytes of TEXT on the terminal's clipboard with OSC 52 (the
  * text travels base64-encoded, so nothing in it reaches the terminal as

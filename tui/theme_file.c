@@ -681,10 +681,11 @@ trim(const char **s, const char **end)
 		(*end)--;
 }
 
-/* One "key = value" line of the config file; copies a theme value that fits
- * into OUT and returns 1. */
+/* One "key = value" line of the config file; copies the value of KEY,
+ * when it fits, into OUT and returns 1. */
 static int
-config_line(const char *p, const char *end, char *out, size_t size)
+config_line(const char *p, const char *end, const char *want, char *out,
+	    size_t size)
 {
 	const char *hash = memchr(p, '#', (size_t)(end - p));
 	const char *eq;
@@ -707,8 +708,8 @@ config_line(const char *p, const char *end, char *out, size_t size)
 		end--;
 	}
 	n = (size_t)(end - value);
-	if (p - key != 5 || strncmp(key, "theme", 5) != 0 || n == 0 ||
-	    n >= size)
+	if ((size_t)(p - key) != strlen(want) ||
+	    strncmp(key, want, strlen(want)) != 0 || n == 0 || n >= size)
 		return 0;
 	memcpy(out, value, n);
 	out[n] = '\0';
@@ -717,6 +718,12 @@ config_line(const char *p, const char *end, char *out, size_t size)
 
 int
 theme_config_name(char *out, size_t size)
+{
+	return config_value("theme", out, size);
+}
+
+int
+config_value(const char *key, char *out, size_t size)
 {
 	char *dir = config_dir();
 	char *path = NULL;
@@ -736,7 +743,7 @@ theme_config_name(char *out, size_t size)
 
 		if (!eol)
 			eol = end;
-		if (config_line(p, eol, out, size))
+		if (config_line(p, eol, key, out, size))
 			found = 1;
 		p = eol < end ? eol + 1 : end;
 	}

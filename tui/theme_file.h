@@ -161,5 +161,7 @@ char *theme_find_file(const char *name, const char *const *dirs);
  * and "#" comments are ignored. 1 if found, 0 if not, no file, or too long
  * for SIZE. */
 int theme_config_name(char *out, size_t size);
+/* The same for any KEY ("time = local"). */
+int config_value(const char *key, char *out, size_t size);
 
 #endif

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "reg_backend.h"
 #include "registry.h"
 
 #define PEP691_TYPE "application/vnd.pypi.simple.v1+json"
@@ -71,6 +72,9 @@ try_parser(enum reg_type t, int kind, const uint8_t *data, size_t size)
 	case 2:
 		rc = registry_parse_pypi_json(a, body, size, &err);
 		break;
+	case 4:
+		rc = registry_parse_crates(a, body, size, &err);
+		break;
 	default:
 		rc = registry_parse_pypi_simple(a, PEP691_TYPE, body, size,
 						&err);
@@ -107,5 +111,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	try_parser(REG_NPM, 1, data, size);
 	try_parser(REG_PYPI, 2, data, size);
 	try_parser(REG_PYPI, 3, data, size);
+	try_parser(REG_CRATES, 4, data, size);
 	return 0;
 }

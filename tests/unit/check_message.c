@@ -775,7 +775,9 @@ START_TEST(test_message_command_gets_text_on_stdin)
 	queued = journal_events(&f, "message.queued");
 	path = xasprintf("%s/mail.out", f.dir);
 	text = tu_read_file(path, NULL);
-	want = xasprintf("Subject: rollback to 1.2.2\n\nDone by olga.id=%s\n",
+	/* the same environment as a run step's, and the message's own */
+	want = xasprintf("Subject: rollback to 1.2.2\n\nDone by olga.id=%s "
+			 "mode=live step=c.mail\n",
 			 payload_str(cJSON_GetArrayItem(queued, 0), "id"));
 	ck_assert_str_eq(text, want);
 	ev = journal_events(&f, "message.delivered");

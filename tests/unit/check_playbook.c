@@ -254,12 +254,12 @@ START_TEST(test_playbook_full_targets_load)
 
 	ck_assert_str_eq(t->git_path, ".");
 	ck_assert_uint_eq(t->n_registries, 2);
-	ck_assert_str_eq(t->registries[0].type, "npm");
+	ck_assert_int_eq(t->registries[0].type, REG_NPM);
 	ck_assert_str_eq(t->registries[0].name, "mycelicmemory");
 	ck_assert_uint_eq(t->registries[0].n_channels, 2);
 	ck_assert_str_eq(t->registries[0].channels[1], "beta");
 	ck_assert_str_eq(t->registries[0].url, "http://127.0.0.1:4873/");
-	ck_assert_str_eq(t->registries[1].type, "pypi");
+	ck_assert_int_eq(t->registries[1].type, REG_PYPI);
 	ck_assert_ptr_null(t->registries[1].url);
 	ck_assert_uint_eq(t->registries[1].n_channels, 0);
 	ck_assert_uint_eq(t->n_logs, 1);
@@ -443,9 +443,9 @@ START_TEST(test_playbook_full_wait_and_message_steps_load)
 	ck_assert_int_eq(m[0].kind, STEP_KIND_MESSAGE);
 	ck_assert_str_eq(m[0].template,
 			 "We rolled back to ${ROLLBACK_VERSION}.");
-	ck_assert_str_eq(m[0].channel, "webhook");
+	ck_assert_int_eq(m[0].channel, CHANNEL_WEBHOOK);
 	ck_assert_str_eq(m[0].drill.output, "posted");
-	ck_assert_str_eq(m[1].channel, "file");
+	ck_assert_int_eq(m[1].channel, CHANNEL_FILE);
 	ck_assert_str_eq(m[1].path, "notes.md");
 	playbook_free(pb);
 }

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "err.h"
+#include "reg_backend.h"
 #include "regconf.h"
 #include "testutil.h"
 
@@ -65,7 +66,7 @@ static int
 resolve(enum reg_type t, const char *pkg, const char *url, struct regconf *c,
 	struct err *err)
 {
-	return regconf_resolve(t, pkg, url, &opts, c, err);
+	return reg_backend_locate(t, pkg, url, &opts, c, err);
 }
 
 START_TEST(test_regconf_nothing_configured_says_what_to_set)

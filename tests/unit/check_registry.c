@@ -13,6 +13,7 @@
 #include "clock.h"
 #include "err.h"
 #include "playbook.h"
+#include "reg_backend.h"
 #include "registry.h"
 #include "testutil.h"
 #include "xalloc.h"
@@ -323,6 +324,47 @@ START_TEST(test_registry_pypi_simple_api_parses)
 }
 END_TEST
 
+/* A Cargo registry's API document: versions with times and yanks (and
+ * the yank's message), no tags; "latest" is the highest version neither
+ * yanked nor a pre-release, through the backend's row. */
+START_TEST(test_registry_crates_api_parses)
+{
+	struct reg_answer *a = reg_answer_new(REG_CRATES, "rewind-fixture");
+	struct err err = { 0 };
+	char why[256];
+	size_t len;
+	char *body = fixture_text("registry/crates.json", &len);
+
+	ck_assert_msg(registry_parse_crates(a, body, len, &err) == 0, "%s",
+		      err.msg);
+	ck_assert_uint_eq(a->n_versions, 5);
+	ck_assert_uint_eq(a->n_tags, 0);
+	ck_assert_str_eq(a->versions[0].version, "1.3.9");
+	ck_assert_str_eq(a->versions[4].version, "1.5.0");
+	ck_assert(reg_answer_find(a, "1.5.0")->yanked);
+	ck_assert_str_eq(reg_answer_find(a, "1.5.0")->yanked_reason,
+			 "panics on start-up");
+	ck_assert(reg_answer_find(a, "1.3.9")->yanked);
+	ck_assert_ptr_null(reg_answer_find(a, "1.3.9")->yanked_reason);
+	ck_assert(!reg_answer_find(a, "1.4.1")->yanked);
+	ck_assert(reg_answer_find(a, "1.4.1")->published_us ==
+		  1795165200123456LL);
+	ck_assert(registry_version_is_prerelease(REG_CRATES, "1.5.0-rc.1"));
+	ck_assert(!registry_version_is_prerelease(REG_CRATES, "1.4.1"));
+	ck_assert_str_eq(reg_answer_latest_stable(a), "1.4.1");
+	a->has_data = 1;
+	ck_assert_int_eq(registry_probe_judge(a, NULL, "1.4.1", why,
+					      sizeof(why)), 1);
+	ck_assert_int_eq(registry_probe_judge(a, "beta", "1.4.1", why,
+					      sizeof(why)), 0);
+	ck_assert_msg(strstr(why, "has no tag beta"), "%s", why);
+	ck_assert_int_eq(registry_probe_judge_withdrawn(a, "1.5.0", why,
+							sizeof(why)), 1);
+	reg_answer_free(a);
+	free(body);
+}
+END_TEST
+
 /* API 1.0 has no "versions" list: versions come from the file names. */
 START_TEST(test_registry_pypi_simple_v10_versions_from_filenames)
 {
@@ -363,7 +405,7 @@ START_TEST(test_registry_pypi_simple_rejects_html_content_type)
 }
 END_TEST
 
-enum parser { P_NPM, P_TAGS, P_PYPI, P_SIMPLE, P_ANSWER };
+enum parser { P_NPM, P_TAGS, P_PYPI, P_SIMPLE, P_CRATES, P_ANSWER };
 
 static const struct {
 	enum parser p;
@@ -422,8 +464,16 @@ static const struct {
 	  "an object or a list" },
 	{ P_ANSWER, "{\"versions\":[3]}", "versions[0]: expected a string or "
 	  "an object" },
-	{ P_ANSWER, "{\"type\":\"cargo\"}", "type: expected \"npm\" or "
-	  "\"pypi\"" },
+	{ P_ANSWER, "{\"type\":\"cargo\"}", "type: expected \"npm\", "
+	  "\"pypi\" or \"crates\"" },
+	{ P_CRATES, "[]", "crates document: expected an object, got a list" },
+	{ P_CRATES, "{\"crate\":{}}", "crates document: no \"versions\" "
+	  "member" },
+	{ P_CRATES, "{\"versions\":{}}", "versions: expected a list" },
+	{ P_CRATES, "{\"versions\":[{\"num\":1}]}",
+	  "versions[0].num: expected a string, got a number" },
+	{ P_CRATES, "{\"versions\":[{\"num\":\"1.0.0\",\"yanked\":\"no\"}]}",
+	  "versions[0].yanked: expected a boolean" },
 	{ P_ANSWER, "{\"versions\":{\"1.0\":{\"yanked\":1}}}",
 	  "versions.1.0.yanked: expected a boolean" },
 	{ P_ANSWER, "{\"stale\":\"yes\"}", "stale: expected a boolean" },
@@ -446,6 +496,8 @@ run_parser(enum parser p, struct reg_answer *a, const char *body,
 		return registry_parse_pypi_simple(a, "application/vnd.pypi."
 						  "simple.v1+json", body,
 						  strlen(body), err);
+	case P_CRATES:
+		return registry_parse_crates(a, body, strlen(body), err);
 	case P_ANSWER:
 		b = reg_answer_from_json(body, strlen(body), REG_NPM, "p", err);
 		reg_answer_free(b);
@@ -757,6 +809,7 @@ registry_suite(void)
 	tcase_add_test(tc, test_registry_scenario_list_and_time_shapes);
 	tcase_add_test(tc, test_registry_probe_judges_dist_tags_and_pypi_latest);
 	tcase_add_test(tc, test_registry_probe_judges_deprecated_and_yanked);
+	tcase_add_test(tc, test_registry_crates_api_parses);
 	tcase_add_test(tc, test_registry_huge_strings_are_bounded);
 	suite_add_tcase(s, tc);
 	return s;

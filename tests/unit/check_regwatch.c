@@ -18,6 +18,7 @@
 #include "fixsrv.h"
 #include "http.h"
 #include "loop.h"
+#include "reg_backend.h"
 #include "regconf.h"
 #include "regwatch.h"
 #include "testutil.h"
@@ -484,6 +485,53 @@ START_TEST(test_regwatch_nothing_configured_is_reported)
 }
 END_TEST
 
+/* A Cargo registry, a row of the backend table like npm and PyPI: asked
+ * at the playbook's API root for /api/v1/crates/NAME with JSON accepted;
+ * without a URL it says what to set (Cargo's configuration names only an
+ * index). */
+START_TEST(test_regwatch_crates_api)
+{
+	char *doc = fixture("registry/crates.json");
+	char routes[1024];
+	struct fx f;
+	const struct reg_answer *a;
+	cJSON *reqs;
+	char *url, *api;
+
+	snprintf(routes, sizeof(routes), "{\"/cargo/api/v1/crates/"
+		 "rewind-fixture\": {\"headers\": {\"Content-Type\": "
+		 "\"application/json\"}, \"body_file\": \"%s\"}}", doc);
+	fx_init(&f, routes);
+	url = srv_url(&f);
+	api = xasprintf("%scargo", url);
+	watch(&f, REG_CRATES, "rewind-fixture", api);
+	wait_cb(&f, 1, 10);
+	a = regwatch_answer(f.w);
+	ck_assert_msg(!a->error, "%s", a->error);
+	ck_assert_uint_eq(a->n_versions, 5);
+	ck_assert(reg_answer_find(a, "1.5.0")->yanked);
+	ck_assert_str_eq(reg_answer_latest_stable(a), "1.4.1");
+	reqs = fixsrv_requests(&f.srv);
+	ck_assert_int_eq(cJSON_GetArraySize(reqs), 1);
+	ck_assert_str_eq(req_header(reqs, 0, "accept"), "application/json");
+	cJSON_Delete(reqs);
+	fx_done(&f);
+
+	fx_init(&f, NULL);
+	watch(&f, REG_CRATES, "rewind-fixture", NULL);
+	wait_cb(&f, 1, 5);
+	a = regwatch_answer(f.w);
+	ck_assert(!a->has_data);
+	ck_assert_msg(strstr(a->error, "no Cargo registry API for "
+			     "rewind-fixture: set the playbook's "
+			     "targets.registry[].url"), "%s", a->error);
+	fx_done(&f);
+	free(api);
+	free(url);
+	free(doc);
+}
+END_TEST
+
 static Suite *
 regwatch_suite(void)
 {
@@ -501,6 +549,7 @@ regwatch_suite(void)
 	tcase_add_test(tc, test_regwatch_pypi_json_api);
 	tcase_add_test(tc, test_regwatch_pypi_simple_api_fallback);
 	tcase_add_test(tc, test_regwatch_nothing_configured_is_reported);
+	tcase_add_test(tc, test_regwatch_crates_api);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -21,6 +21,7 @@
 #include "err.h"
 #include "http.h"
 #include "loop.h"
+#include "reg_backend.h"
 #include "registry.h"
 #include "regwatch.h"
 

@@ -24,7 +24,8 @@
 #   tests/fixtures/bin comes first in PATH. The app is started under
 #   `env -i`, so nothing of the caller's environment (NO_COLOR, a theme
 #   config, TMUX...) leaks in; put extra variables in APP_ENV.
-# - Uses a private tmux server (`tmux -L rewind-test-$$ -f /dev/null`), so
+# - Uses a private tmux server (`tmux -L rewind-test-XXXXXX -f /dev/null`,
+#   named after its temp dir; it ends itself if the test is killed), so
 #   tests can run in parallel (make -j2 check).
 # - Installs an EXIT trap that kills that server and removes $SCREEN_TMP
 #   (kept when SCREEN_KEEP=1, for debugging).
@@ -115,7 +116,10 @@ case $REWIND_SRCDIR in /*) ;; *) REWIND_SRCDIR=$(cd "$REWIND_SRCDIR" && pwd) ;; 
 SCREEN_TMP=$(mktemp -d "${TMPDIR:-/tmp}/rewind-screen.XXXXXX") || exit 99
 mkdir -p "$SCREEN_TMP/home" "$SCREEN_TMP/state" "$SCREEN_TMP/config" \
 	 "$SCREEN_TMP/data" "$SCREEN_TMP/screens" || exit 99
-SCREEN_SOCKET=rewind-test-$$
+# The socket is named after the temp dir, never after the pid alone: a
+# server left by a test that was killed outright could hold a reused pid's
+# name ("duplicate session: app").
+SCREEN_SOCKET=rewind-test-${SCREEN_TMP##*.}
 SCREEN_TARGET=app
 SCREEN_IDLE=$SCREEN_TMP/idle
 : "${REWIND_TEST_NOW:=2026-11-21T19:30:00Z}"
@@ -150,6 +154,14 @@ fresh_server() {
 	done
 	rm -f "$_screen_socket_path"
 	_screen_started=0
+}
+
+# A test killed outright (SIGKILL: no EXIT trap) would leave its server
+# and console running: the server ends itself once the test's shell is
+# gone (checked every second, inside the server).
+_server_watchdog() {
+	printf 'while kill -0 %s 2>/dev/null; do sleep 1; done; tmux -L %s kill-server' \
+		"$$" "$SCREEN_SOCKET"
 }
 
 _screen_cleanup() {
@@ -319,7 +331,8 @@ start_app() {
 		tm new-session -d -s "$SCREEN_TARGET" -x "$cols" -y "$rows" \
 			"sh $(_shquote "$launch")" \; \
 			set-option -g window-size manual \; \
-			set-option -g remain-on-exit on ||
+			set-option -g remain-on-exit on \; \
+			run-shell -b "$(_server_watchdog)" ||
 			fail "tmux new-session failed"
 		_screen_started=1
 		_screen_socket_path=$(tm display-message -p '#{socket_path}')
