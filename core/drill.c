@@ -1025,12 +1025,56 @@ end_wall(const struct session *s, const struct drill *d)
 	return d->complete_wall ? d->complete_wall : clock_wall_now(s->clk);
 }
 
+/* The variables as the scenario's expected decision would have set them:
+ * the RTO is judged against its target, so a wrong decision with a longer
+ * target never makes the score easier. */
+struct expected_vars {
+	const struct session *s;
+	const struct pb_step *step;	/* the expected decision's step */
+	const struct pb_option *opt;	/* the expected option, or NULL */
+};
+
+static const char *
+lookup_expected_var(const char *name, const void *arg)
+{
+	const struct expected_vars *e = arg;
+
+	if (e->step->variable && strcmp(e->step->variable, name) == 0)
+		return e->opt->id;
+	for (size_t i = 0; e->opt && i < e->opt->n_sets; i++)
+		if (strcmp(e->opt->sets[i].name, name) == 0)
+			return e->opt->sets[i].value;
+	return session_var(e->s, name);
+}
+
+static void
+expected_option(const struct session *s, const struct drill *d,
+		struct expected_vars *e)
+{
+	const struct pb_step *st = d->sc && d->sc->expect_step
+		? playbook_find_step(s->pb, d->sc->expect_step, NULL, NULL)
+		: NULL;
+
+	e->s = s;
+	e->step = st;
+	e->opt = NULL;
+	for (size_t i = 0; st && i < st->n_options; i++)
+		if (strcmp(st->options[i].id, d->sc->expect_option) == 0)
+			e->opt = &st->options[i];
+}
+
 static void
 score_rto(const struct session *s, const struct drill *d, struct score *sc)
 {
 	int64_t total = end_wall(s, d) - d->start_wall;
-	int64_t rto = playbook_rto_within(s->pb, lookup_var, s);
-	char why[128];
+	struct expected_vars ev;
+	int64_t chosen = playbook_rto_within(s->pb, lookup_var, s);
+	int64_t rto;
+	char why[256];
+
+	expected_option(s, d, &ev);
+	rto = ev.opt ? playbook_rto_within(s->pb, lookup_expected_var, &ev)
+		     : chosen;
 
 	cJSON_AddNumberToObject(sc->card, "total_seconds",
 				(double)(total / 1000000));
@@ -1042,8 +1086,25 @@ score_rto(const struct session *s, const struct drill *d, struct score *sc)
 	cJSON_AddNumberToObject(sc->card, "rto_seconds",
 				(double)(rto / 1000000));
 	cJSON_AddBoolToObject(sc->card, "within_rto", total <= rto);
-	snprintf(why, sizeof(why), "%lld s of %lld s",
-		 (long long)(total / 1000000), (long long)(rto / 1000000));
+	if (ev.opt) {
+		cJSON_AddStringToObject(sc->card, "rto_of", ev.opt->id);
+		cJSON_AddNumberToObject(sc->card, "rto_chosen_seconds",
+					(double)(chosen / 1000000));
+	}
+	if (ev.opt && chosen != rto)
+		snprintf(why, sizeof(why), "%lld s of %lld s, the target of the "
+			 "expected decision %s (the decision taken allows "
+			 "%lld s)", (long long)(total / 1000000),
+			 (long long)(rto / 1000000), ev.opt->id,
+			 (long long)(chosen / 1000000));
+	else if (ev.opt)
+		snprintf(why, sizeof(why), "%lld s of %lld s, the target of the "
+			 "expected decision %s", (long long)(total / 1000000),
+			 (long long)(rto / 1000000), ev.opt->id);
+	else
+		snprintf(why, sizeof(why), "%lld s of %lld s",
+			 (long long)(total / 1000000),
+			 (long long)(rto / 1000000));
 	award(sc, "rto", total <= rto ? 20 : 0, 20, why);
 }
 
