@@ -117,6 +117,35 @@ app_refresh_steps(struct app *a)
 	}
 }
 
+const char *
+app_briefing(const struct app *a)
+{
+	const char *id = session_scenario(a->session);
+	const struct pb_scenario *sc = id && a->pb
+		? playbook_find_scenario(a->pb, id) : NULL;
+
+	if (!sc)
+		return NULL;
+	return sc->briefing ? sc->briefing
+			    : "none: the game master sets the scene";
+}
+
+/* The scenario's briefing as the first lines of the Output tab: what
+ * the trainee is told before the first step. */
+static void
+show_briefing(struct app *a)
+{
+	const char *text = app_briefing(a);
+	char *line;
+
+	if (!text)
+		return;
+	line = xasprintf("Briefing (scenario %s):", session_scenario(a->session));
+	logbuf_add(a->log, LOG_RUN, line);
+	logbuf_add(a->log, LOG_OUTPUT, text);
+	free(line);
+}
+
 int
 app_step_at(const struct app *a, int i, struct step_view *out)
 {
@@ -1189,6 +1218,7 @@ console(const struct cli_opts *o, int watch)
 	}
 	session_set_clipboard_handler(a.session, app_clipboard, &a);
 	init_app(&a);
+	show_briefing(&a);
 	theme_setup(&a, o);
 	loop_add_fd(a.loop, STDIN_FILENO, LOOP_READ, on_stdin, &a);
 	a.clock_timer = loop_add_timer(a.loop, 1000000, on_clock, &a);

@@ -466,6 +466,8 @@ pane_detail_draw(struct app *a, WINDOW *w, struct rect r)
 	      playbook_kind_name(v.def->kind), v.state == STEP_RUNNING
 	      ? running : session_state_name(v.state),
 	      v.def->required ? "" : "  (optional)");
+	if (a->sel == 0 && app_briefing(a))
+		linef(&c, ROLE_TITLE, "Briefing: %s", app_briefing(a));
 	show_applies(a, &c, &v);
 	show_review(a, &c, &v);
 	if (v.def->note)
