@@ -102,8 +102,8 @@ show_applies(struct app *a, struct cursor *c, const struct step_view *v)
 	struct strbuf sb = STRBUF_INIT;
 
 	if (v->state == STEP_NA || v->state == STEP_SKIPPED) {
-		linef(c, ROLE_WARNING, "%s: %s", v->state == STEP_NA
-		      ? "Not applicable" : "Skipped", v->na_reason
+		linef(c, ROLE_WARNING, "%s: %s", v->state == STEP_NA ||
+		      !v->active ? "Not applicable" : "Skipped", v->na_reason
 		      ? v->na_reason : "(no reason given)");
 	} else if (!v->active && v->state == STEP_OPEN) {
 		wait = playbook_when_waiting_on(&v->def->when, app_lookup,
