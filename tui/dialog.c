@@ -336,12 +336,41 @@ apply_fmt(struct app *a, int report, const char *fmt, ...)
 	return rc;
 }
 
+/* A step whose condition does not hold takes no action: the status line
+ * says why instead of opening its dialog. Returns whether it refused. */
+static int
+refuse_inactive(struct app *a, const struct step_view *v)
+{
+	const struct pb_cond *wait;
+
+	if (v->active)
+		return 0;
+	wait = playbook_when_waiting_on(&v->def->when, app_lookup, a->session);
+	if (wait) {
+		struct strbuf sb = STRBUF_INIT;
+
+		for (size_t i = 0; i < wait->n_values; i++)
+			strbuf_addf(&sb, "%s%s", i ? ", " : "",
+				    wait->values[i]);
+		app_status(a, 1, "%s waits on %s: it applies once %s is %s%s",
+			   v->def->id, wait->var, wait->var,
+			   wait->n_values > 1 ? "one of " : "", strbuf_str(&sb));
+		strbuf_done(&sb);
+	} else
+		app_status(a, 1, "%s does not apply: its condition does not "
+			   "hold (see the step pane), so there is nothing to "
+			   "do", v->def->id);
+	return 1;
+}
+
 static void
 act_default(struct app *a, const struct step_view *v)
 {
 	const struct pb_step *st = v->def;
 	struct err err = { 0 };
 
+	if (refuse_inactive(a, v))
+		return;
 	switch (st->kind) {
 	case STEP_KIND_CHECK: apply_fmt(a, 1, "tick %s", st->id); break;
 	case STEP_KIND_RUN:
