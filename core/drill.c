@@ -560,6 +560,41 @@ drill_observe(struct session *s, const struct journal_event *ev)
 
 /* --- firing injections ----------------------------------------------------------------- */
 
+/* Each leaf of merge patch NODE under PATH, in words: "registry.pkg.
+ * dist-tags.latest becomes "1.2.4"", "... is added", "... is removed";
+ * joined by ",". */
+static void
+describe_patch(struct strbuf *sb, const cJSON *node, const char *path)
+{
+	const cJSON *c;
+
+	cJSON_ArrayForEach(c, node) {
+		char *at = *path ? xasprintf("%s.%s", path, c->string)
+				 : xstrdup(c->string);
+
+		if (cJSON_IsObject(c) && c->child) {
+			describe_patch(sb, c, at);
+		} else {
+			char *v = cJSON_PrintUnformatted(c);
+
+			if (cJSON_IsNull(c))
+				strbuf_addf(sb, "%s %s is removed",
+					    sb->buf[sb->len - 1] == ':' ? "" : ",",
+					    at);
+			else if (cJSON_IsObject(c))
+				strbuf_addf(sb, "%s %s is added",
+					    sb->buf[sb->len - 1] == ':' ? "" : ",",
+					    at);
+			else
+				strbuf_addf(sb, "%s %s becomes %s",
+					    sb->buf[sb->len - 1] == ':' ? "" : ",",
+					    at, v);
+			cJSON_free(v);
+		}
+		free(at);
+	}
+}
+
 char *
 drill_describe_inject(const struct pb_inject *in)
 {
@@ -570,11 +605,13 @@ drill_describe_inject(const struct pb_inject *in)
 		strbuf_addf(&sb, "alert: %s", in->alert);
 	if (in->state_json) {
 		cJSON *patch = cJSON_Parse(in->state_json);
-		const cJSON *c;
+		size_t before;
 
-		strbuf_addf(&sb, "%sstate changes:", sb.len ? "; " : "");
-		cJSON_ArrayForEach(c, patch)
-			strbuf_addf(&sb, " %s", c->string);
+		strbuf_addf(&sb, "%sthe world changes:", sb.len ? "; " : "");
+		before = sb.len;
+		describe_patch(&sb, patch, "");
+		if (sb.len == before)
+			strbuf_adds(&sb, " nothing");
 		cJSON_Delete(patch);
 	}
 	for (const char *p = in->log_lines; p && *p; p++)

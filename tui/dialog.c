@@ -243,6 +243,24 @@ setup_text(struct app *a, const char *title, const char *prompt)
 	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "%s", prompt);
 }
 
+/* The prediction, asked before a run; for a destructive step it comes
+ * before the typed confirmation, so its title and prompt say it is not
+ * the confirmation (a version typed here is recorded as the guess). */
+static void
+setup_predict(struct app *a, const struct pb_step *st)
+{
+	setup_text(a, st->destructive ? "Prediction (not the confirmation)"
+		   : "Prediction", "Your prediction, before it runs: what do "
+		   "you expect? (e.g. \"ok\", \"fails\", \"exit 1\", \"times "
+		   "out\"; kept for the debrief)");
+	if (st->destructive)
+		snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "Your "
+			 "prediction, not the confirmation: what do you expect "
+			 "this run to do? (e.g. \"ok\", \"fails\", \"exit 1\"; "
+			 "kept for the debrief). The confirmation you type "
+			 "comes next.");
+}
+
 /* The quit question; a running command is named: it goes on without the
  * console. */
 static void
@@ -303,10 +321,7 @@ dialog_open(struct app *a, enum flow flow, const char *step)
 		break;
 	case FLOW_SEARCH: setup_text(a, "Search", "Find in the output:");
 		set_input(&a->dlg, a->search); break;
-	case FLOW_PREDICT: setup_text(a, "Prediction", "Before it runs: what "
-				      "do you expect? (e.g. \"ok\", \"fails\", "
-				      "\"exit 1\", \"times out\"; kept for the "
-				      "debrief)"); break;
+	case FLOW_PREDICT: setup_predict(a, st); break;
 	default: break;
 	}
 	app_dirty(a);

@@ -138,7 +138,7 @@ refute_fixed 'alerts:' "an alert is in the state before the injection"
 assert_fixed '│ assess.latest  run  open'
 keys Enter
 wait_text '^ +Prediction$' 2
-assert_fixed 'Before it runs: what do you expect?'
+assert_fixed 'Your prediction, before it runs: what do you expect?'
 keys Escape
 wait_gone '^ +Prediction$' 2
 status_is 'cancelled'

@@ -4,6 +4,11 @@
 # apply") refuses with a status line saying why instead of opening its
 # dialog; once the drill is complete, the steps whose condition did not
 # hold stay [/] n/a in the checklist (as the report says), never [-].
+# A refusal is a journal line: the Journal tab and the status line show
+# it, the Output tab does not. The step pane expands a command's tabs as
+# the Output tab does (no ^I). The prediction asked before a destructive
+# step's confirmation says it is not the confirmation. Every file the
+# console leaves in the session directory is named in rewind(1) FILES.
 . "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
 
 COLS=140
@@ -33,6 +38,55 @@ SESSION_DIR=$SCREEN_TMP/d
 [ "$(journal_count action.refused)" = 0 ] ||
 	fail "the refusal was sent to the session instead of said in the console"
 
+# select STEP: move down the checklist until the step pane shows STEP.
+select_step() {
+	_n=0
+	until screen_text | grep -qF "│ $1  "; do
+		[ "$_n" -lt 25 ] || fail "no step $1 in the checklist"
+		keys j
+		_n=$((_n + 1))
+	done
+}
+
+# --- the step pane expands tabs ------------------------------------------------------
+fresh_server
+start_app -x "$COLS" -y "$ROWS" drill "$pb" --scenario critical-outage \
+	--session-dir "$SCREEN_TMP/t" --operator sam --no-real-in-clone
+wait_text 'q quit' 5
+select_step assess.releases
+keys Enter
+wait_text 'Last run: ok' 5
+assert_fixed '│ v1.2.3  Latest  v1.2.3  2026-11-21T14:02:11Z'
+refute_fixed '^I' "the step pane shows a tab as ^I"
+
+# --- the prediction before a destructive step's confirmation -------------------------
+{ sed -n '1,/^run execute.npm-login/p' \
+	"$REWIND_SRCDIR/tests/fixtures/walks/npm-dist-tag-rollback-scenario-critical-outage.walk"
+  echo 'run execute.dist-tag'; } |
+	run_rewind drill "$pb" --batch --operator sam --no-real-in-clone \
+		--scenario critical-outage --session-dir "$SCREEN_TMP/p" \
+		>"$SCREEN_TMP/p.out" 2>&1
+start_app -x "$COLS" -y "$ROWS" drill "$SCREEN_TMP/p"
+wait_text 'q quit' 5
+select_step execute.dist-tag
+keys Enter
+wait_text 'Prediction \(not the confirmation\)' 5
+assert_fixed 'Your prediction, not the confirmation'
+assert_fixed 'confirmation you type comes next.'
+keys Escape
+wait_gone 'Prediction' 5
+# The refusal the prefix ended with (a run before its confirmation) is in
+# the journal, and stays out of the Output tab.
+SESSION_DIR=$SCREEN_TMP/p
+[ "$(journal_count action.refused)" = 1 ] || fail "the prefix's run was not refused"
+refute_fixed 'action.refused' "a journal line is in the Output tab"
+
+# --- every file in the session directory is documented -------------------------------
+for f in $(ls "$SCREEN_TMP/t"); do
+	sed -n '/^\.SH FILES/,/^\.SH ENVIRONMENT/p' "$REWIND_SRCDIR/doc/rewind.1" |
+		grep -qF "$f" || fail "rewind(1) FILES does not name $f"
+done
+
 # --- the complete drill: steps whose condition did not hold stay n/a -----------------
 run_rewind drill "$pb" --batch --operator sam --no-real-in-clone \
 	--scenario cosmetic-typo --session-dir "$SCREEN_TMP/c" <"$walk" \
@@ -42,4 +96,4 @@ wait_text 'COMPLETE' 5
 assert_text '^\[/\] List the rollback history' \
 	"a step whose condition did not hold is not [/] once the drill is complete"
 refute_text '^\[-\] ' "the complete checklist shows [-] for steps that did not apply"
-pass "steps that do not apply refuse Enter and stay n/a"
+pass "steps that do not apply refuse Enter and stay n/a; Output holds no journal line; the step pane expands tabs; the prediction is not the confirmation; the session files are documented"
