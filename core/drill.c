@@ -560,6 +560,41 @@ drill_observe(struct session *s, const struct journal_event *ev)
 
 /* --- firing injections ----------------------------------------------------------------- */
 
+/* Each leaf of merge patch NODE under PATH, in words: "registry.pkg.
+ * dist-tags.latest becomes "1.2.4"", "... is added", "... is removed";
+ * joined by ",". */
+static void
+describe_patch(struct strbuf *sb, const cJSON *node, const char *path)
+{
+	const cJSON *c;
+
+	cJSON_ArrayForEach(c, node) {
+		char *at = *path ? xasprintf("%s.%s", path, c->string)
+				 : xstrdup(c->string);
+
+		if (cJSON_IsObject(c) && c->child) {
+			describe_patch(sb, c, at);
+		} else {
+			char *v = cJSON_PrintUnformatted(c);
+
+			if (cJSON_IsNull(c))
+				strbuf_addf(sb, "%s %s is removed",
+					    sb->buf[sb->len - 1] == ':' ? "" : ",",
+					    at);
+			else if (cJSON_IsObject(c))
+				strbuf_addf(sb, "%s %s is added",
+					    sb->buf[sb->len - 1] == ':' ? "" : ",",
+					    at);
+			else
+				strbuf_addf(sb, "%s %s becomes %s",
+					    sb->buf[sb->len - 1] == ':' ? "" : ",",
+					    at, v);
+			cJSON_free(v);
+		}
+		free(at);
+	}
+}
+
 char *
 drill_describe_inject(const struct pb_inject *in)
 {
@@ -570,11 +605,13 @@ drill_describe_inject(const struct pb_inject *in)
 		strbuf_addf(&sb, "alert: %s", in->alert);
 	if (in->state_json) {
 		cJSON *patch = cJSON_Parse(in->state_json);
-		const cJSON *c;
+		size_t before;
 
-		strbuf_addf(&sb, "%sstate changes:", sb.len ? "; " : "");
-		cJSON_ArrayForEach(c, patch)
-			strbuf_addf(&sb, " %s", c->string);
+		strbuf_addf(&sb, "%sthe world changes:", sb.len ? "; " : "");
+		before = sb.len;
+		describe_patch(&sb, patch, "");
+		if (sb.len == before)
+			strbuf_adds(&sb, " nothing");
 		cJSON_Delete(patch);
 	}
 	for (const char *p = in->log_lines; p && *p; p++)
@@ -1025,12 +1062,56 @@ end_wall(const struct session *s, const struct drill *d)
 	return d->complete_wall ? d->complete_wall : clock_wall_now(s->clk);
 }
 
+/* The variables as the scenario's expected decision would have set them:
+ * the RTO is judged against its target, so a wrong decision with a longer
+ * target never makes the score easier. */
+struct expected_vars {
+	const struct session *s;
+	const struct pb_step *step;	/* the expected decision's step */
+	const struct pb_option *opt;	/* the expected option, or NULL */
+};
+
+static const char *
+lookup_expected_var(const char *name, const void *arg)
+{
+	const struct expected_vars *e = arg;
+
+	if (e->step->variable && strcmp(e->step->variable, name) == 0)
+		return e->opt->id;
+	for (size_t i = 0; e->opt && i < e->opt->n_sets; i++)
+		if (strcmp(e->opt->sets[i].name, name) == 0)
+			return e->opt->sets[i].value;
+	return session_var(e->s, name);
+}
+
+static void
+expected_option(const struct session *s, const struct drill *d,
+		struct expected_vars *e)
+{
+	const struct pb_step *st = d->sc && d->sc->expect_step
+		? playbook_find_step(s->pb, d->sc->expect_step, NULL, NULL)
+		: NULL;
+
+	e->s = s;
+	e->step = st;
+	e->opt = NULL;
+	for (size_t i = 0; st && i < st->n_options; i++)
+		if (strcmp(st->options[i].id, d->sc->expect_option) == 0)
+			e->opt = &st->options[i];
+}
+
 static void
 score_rto(const struct session *s, const struct drill *d, struct score *sc)
 {
 	int64_t total = end_wall(s, d) - d->start_wall;
-	int64_t rto = playbook_rto_within(s->pb, lookup_var, s);
-	char why[128];
+	struct expected_vars ev;
+	int64_t chosen = playbook_rto_within(s->pb, lookup_var, s);
+	int64_t rto;
+	char why[256];
+
+	expected_option(s, d, &ev);
+	rto = ev.opt ? playbook_rto_within(s->pb, lookup_expected_var, &ev)
+		     : chosen;
 
 	cJSON_AddNumberToObject(sc->card, "total_seconds",
 				(double)(total / 1000000));
@@ -1042,8 +1123,25 @@ score_rto(const struct session *s, const struct drill *d, struct score *sc)
 	cJSON_AddNumberToObject(sc->card, "rto_seconds",
 				(double)(rto / 1000000));
 	cJSON_AddBoolToObject(sc->card, "within_rto", total <= rto);
-	snprintf(why, sizeof(why), "%lld s of %lld s",
-		 (long long)(total / 1000000), (long long)(rto / 1000000));
+	if (ev.opt) {
+		cJSON_AddStringToObject(sc->card, "rto_of", ev.opt->id);
+		cJSON_AddNumberToObject(sc->card, "rto_chosen_seconds",
+					(double)(chosen / 1000000));
+	}
+	if (ev.opt && chosen != rto)
+		snprintf(why, sizeof(why), "%lld s of %lld s, the target of the "
+			 "expected decision %s (the decision taken allows "
+			 "%lld s)", (long long)(total / 1000000),
+			 (long long)(rto / 1000000), ev.opt->id,
+			 (long long)(chosen / 1000000));
+	else if (ev.opt)
+		snprintf(why, sizeof(why), "%lld s of %lld s, the target of the "
+			 "expected decision %s", (long long)(total / 1000000),
+			 (long long)(rto / 1000000), ev.opt->id);
+	else
+		snprintf(why, sizeof(why), "%lld s of %lld s",
+			 (long long)(total / 1000000),
+			 (long long)(rto / 1000000));
 	award(sc, "rto", total <= rto ? 20 : 0, 20, why);
 }
 
@@ -1124,6 +1222,158 @@ score_verifications(const struct session *s, struct score *sc)
 	      why);
 }
 
+/* Required steps of PHASE that apply and check something (a run, probe
+ * or checklist item), into *N; those marked n/a are listed in ARR (step,
+ * reason) and returned. */
+static int
+phase_na(const struct session *s, enum phase_id phase, cJSON *arr, int *n)
+{
+	int n_na = 0;
+
+	*n = 0;
+	for (size_t i = 0; i < s->n_steps; i++) {
+		const struct step_rt *rt = &s->steps[i];
+		enum step_kind k = rt->def->kind;
+		cJSON *o;
+
+		if (rt->phase != phase || !rt->def->required ||
+		    !session_step_active(s, rt) ||
+		    (k != STEP_KIND_RUN && k != STEP_KIND_PROBE &&
+		     k != STEP_KIND_CHECK && k != STEP_KIND_MESSAGE))
+			continue;
+		(*n)++;
+		if (rt->state != STEP_NA)
+			continue;
+		n_na++;
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "step", rt->def->id);
+		cJSON_AddStringToObject(o, "reason", rt->na_reason
+					? rt->na_reason : "");
+		cJSON_AddItemToArray(arr, o);
+	}
+	return n_na;
+}
+
+/* "a, b and 3 more" of the steps in ARR, into BUF. */
+static void
+list_steps(const cJSON *arr, char *buf, size_t size)
+{
+	const cJSON *o;
+	size_t len = 0;
+	int i = 0, n = cJSON_GetArraySize(arr);
+
+	buf[0] = '\0';
+	cJSON_ArrayForEach(o, arr) {
+		const char *id = cJSON_GetStringValue(
+			cJSON_GetObjectItemCaseSensitive(o, "step"));
+
+		if (i == 3) {
+			snprintf(buf + len, size - len, " and %d more", n - 3);
+			return;
+		}
+		len += (size_t)snprintf(buf + len, size - len, "%s%s",
+					i ? ", " : "", id ? id : "?");
+		if (len >= size)
+			return;
+		i++;
+	}
+}
+
+/* The assessment: a required check of the assess phase marked n/a was
+ * never looked at. */
+static void
+score_assessment(const struct session *s, struct score *sc)
+{
+	cJSON *arr = cJSON_AddArrayToObject(sc->card, "unassessed");
+	int n, n_na = phase_na(s, PHASE_ASSESS, arr, &n);
+	char why[384], list[256];
+
+	if (!n) {
+		leave_out(sc, "assessment", "no required check to run");
+		return;
+	}
+	list_steps(arr, list, sizeof(list));
+	if (n_na)
+		snprintf(why, sizeof(why), "%d of %d required assess checks "
+			 "marked n/a instead of run: %s", n_na, n, list);
+	else
+		snprintf(why, sizeof(why), "all %d required assess checks "
+			 "done", n);
+	award(sc, "assessment", 10 - 10 * n_na / n - (n_na ? 2 : 0), 10,
+	      why);
+}
+
+/* Message steps that apply and were not sent (marked n/a, or still open
+ * when the drill ended), into ARR. */
+static int
+unsent_messages(const struct session *s, cJSON *arr)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < s->n_steps; i++) {
+		const struct step_rt *rt = &s->steps[i];
+
+		if (rt->def->kind != STEP_KIND_MESSAGE ||
+		    !session_step_active(s, rt) || rt->state == STEP_DONE ||
+		    (!rt->def->required && rt->state != STEP_NA))
+			continue;
+		cJSON_AddItemToArray(arr, cJSON_CreateString(rt->def->id));
+		n++;
+	}
+	return n;
+}
+
+/* The strings of ARR joined by ", "; the caller frees it. */
+static char *
+join_strings(const cJSON *arr)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const cJSON *o;
+
+	cJSON_ArrayForEach(o, arr)
+		strbuf_addf(&sb, "%s%s", sb.len ? ", " : "",
+			    cJSON_GetStringValue(o) ? o->valuestring : "?");
+	return strbuf_detach(&sb);
+}
+
+/* The communication: the users and the team were told, and the
+ * follow-up steps were done rather than marked n/a. */
+static void
+score_communication(const struct session *s, struct score *sc)
+{
+	cJSON *arr = cJSON_AddArrayToObject(sc->card, "uncommunicated");
+	cJSON *unsent = cJSON_AddArrayToObject(sc->card, "unsent");
+	int n, n_na = phase_na(s, PHASE_COMMUNICATE, arr, &n);
+	int n_unsent = unsent_messages(s, unsent);
+	char why[512], list[256];
+	char *names;
+	int points;
+
+	if (!n && !n_unsent) {
+		leave_out(sc, "communication", "nothing to communicate");
+		return;
+	}
+	list_steps(arr, list, sizeof(list));
+	names = n_unsent ? join_strings(unsent) : NULL;
+	if (n_na && n_unsent)
+		snprintf(why, sizeof(why), "%d message(s) never sent (%s); %d of "
+			 "%d required communicate steps marked n/a: %s",
+			 n_unsent, names, n_na, n, list);
+	else if (n_unsent)
+		snprintf(why, sizeof(why), "%d message(s) never sent (%s)",
+			 n_unsent, names);
+	else if (n_na)
+		snprintf(why, sizeof(why), "%d of %d required communicate steps "
+			 "marked n/a: %s", n_na, n, list);
+	else
+		snprintf(why, sizeof(why), "every message sent, all %d "
+			 "required steps done", n);
+	free(names);
+	points = n ? 10 - 10 * n_na / n : 10;
+	award(sc, "communication", points - (n_unsent ? 5 : 0) -
+	      (n_na ? 2 : 0), 10, why);
+}
+
 /* Whether a skipped step counts against the trainee: an optional
  * checklist item left open does; an inactive step is the playbook's
  * doing, and an optional run step is a fallback (a forced checkout, a
@@ -1177,11 +1427,36 @@ count_role(const struct step_rt *rt, const char *role, cJSON *names)
 	return n;
 }
 
+/* "all obtained: Release Manager by dana" or "missing: Release Manager
+ * for approve.x (0 of 1)", from ARR (score_approvals' items). */
+static void
+approvals_why(const cJSON *arr, int missing, char *buf, size_t size)
+{
+	const cJSON *o;
+	size_t len = (size_t)snprintf(buf, size, "%s", missing
+				      ? "missing:" : "all obtained:");
+
+	cJSON_ArrayForEach(o, arr) {
+		int req = cJSON_GetObjectItemCaseSensitive(o, "required")->valueint;
+		int got = cJSON_GetObjectItemCaseSensitive(o, "obtained")->valueint;
+		const char *role = cJSON_GetStringValue(
+			cJSON_GetObjectItemCaseSensitive(o, "role"));
+		const char *step = cJSON_GetStringValue(
+			cJSON_GetObjectItemCaseSensitive(o, "step"));
+
+		if (len >= size || (missing && got >= req))
+			continue;
+		len += (size_t)snprintf(buf + len, size - len, " %s for %s "
+					"(%d of %d)", role, step, got, req);
+	}
+}
+
 static void
 score_approvals(const struct session *s, struct score *sc)
 {
 	cJSON *arr = cJSON_AddArrayToObject(sc->card, "approvals");
 	int missing = 0, roles = 0;
+	char why[384];
 
 	for (size_t i = 0; i < s->n_steps; i++) {
 		const struct step_rt *rt = &s->steps[i];
@@ -1209,8 +1484,8 @@ score_approvals(const struct session *s, struct score *sc)
 		leave_out(sc, "approvals", "none needed");
 		return;
 	}
-	award(sc, "approvals", missing ? 0 : 10, 10, missing
-	      ? "some missing" : "all obtained");
+	approvals_why(arr, missing, why, sizeof(why));
+	award(sc, "approvals", missing ? 0 : 10, 10, why);
 }
 
 static int
@@ -1355,7 +1630,9 @@ drill_scorecard_json(const struct session *s)
 	score_decision(s, d, &sc);
 	score_rto(s, d, &sc);
 	score_phases(s, d, &sc);
+	score_assessment(s, &sc);
 	score_verifications(s, &sc);
+	score_communication(s, &sc);
 	score_checks(s, d, &sc);
 	score_approvals(s, &sc);
 	score_confirmations(s, &sc);
@@ -1601,6 +1878,10 @@ drill_scorecard_render(const cJSON *card, int markdown, struct strbuf *out)
 	render_decision(card, md, out);
 	render_steps(card, "unverified", "Required verifications marked n/a "
 		     "(not proven)", md, out);
+	render_steps(card, "unassessed", "Required assess checks marked n/a "
+		     "(never looked at)", md, out);
+	render_steps(card, "uncommunicated", "Required communicate steps "
+		     "marked n/a", md, out);
 	render_steps(card, "skipped", "Optional steps left open", md, out);
 	render_phases(card, md, out);
 	render_predictions(card, md, out);

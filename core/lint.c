@@ -11,13 +11,18 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <regex.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
+#include "drill.h"
 #include "err.h"
 #include "hazard.h"
 #include "playbook.h"
 #include "session.h"
 #include "strbuf.h"
+#include "world.h"
 #include "xalloc.h"
 
 /* The walk gives up past this many distinct decision states. */
@@ -31,7 +36,8 @@ const char *const lint_rule_names[] = {
 	"unreachable", "unset-before-use", "too-many-paths",
 	"parallel-alone", "parallel-interactive", "looks-interactive",
 	"no-timeout", "draft", "destructive-before-approval",
-	"exclusive-without-when", "input-after-approval", NULL,
+	"exclusive-without-when", "input-after-approval",
+	"drill-output-contradicts-world", NULL,
 };
 
 /* What the lint knows of one variable. */
@@ -1608,6 +1614,215 @@ rule_draft(struct lint *l)
 	       "refuses it", l->pb->n_review, l->pb->n_review == 1 ? "" : "s");
 }
 
+/* --- rule: fixed drill output the scenario's world contradicts ------------------- */
+
+/* Tools whose output names the versions and tags the world holds. */
+static int
+names_world_versions(const char *run)
+{
+	static const char *const tools[] = { "npm view", "npm info",
+		"npm show", "npm dist-tag", "pip index versions",
+		"pip download", "git tag", NULL };
+
+	for (size_t i = 0; tools[i]; i++)
+		if (strstr(run, tools[i]))
+			return 1;
+	return 0;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The version-looking words of TEXT (1.2.3, 1.3.0-beta.2, v1.4.0 as
+ * 1.4.0), each once, joined by spaces, sorted. */
+static char *
+version_words(const char *text)
+{
+	regex_t re;
+	regmatch_t m;
+	char **words = NULL, *joined;
+	size_t n = 0;
+	struct strbuf sb = STRBUF_INIT;
+
+	if (regcomp(&re, "[0-9]+\\.[0-9]+\\.[0-9]+(-[0-9A-Za-z]+(\\.[0-9]+)?)?",
+		    REG_EXTENDED) != 0)
+		return xstrdup("");
+	for (const char *p = text; p && regexec(&re, p, 1, &m, 0) == 0;
+	     p += m.rm_eo) {
+		char *w = xstrndup(p + m.rm_so, (size_t)(m.rm_eo - m.rm_so));
+		size_t i;
+
+		for (i = 0; i < n && strcmp(words[i], w) != 0; i++)
+			;
+		if (i < n) {
+			free(w);
+			continue;
+		}
+		words = xrealloc(words, (n + 1) * sizeof(*words));
+		words[n++] = w;
+	}
+	regfree(&re);
+	qsort(words, n, sizeof(*words), cmp_str);
+	for (size_t i = 0; i < n; i++) {
+		strbuf_addf(&sb, "%s%s", i ? " " : "", words[i]);
+		free(words[i]);
+	}
+	free(words);
+	joined = strbuf_detach(&sb);
+	return joined ? joined : xstrdup("");
+}
+
+/* The words of A that B lacks, joined by ", ". */
+static char *
+words_missing(const char *a, const char *b)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *copy = xstrdup(a), *save = NULL, *res;
+	char *padded = xasprintf(" %s ", b);
+
+	for (char *w = strtok_r(copy, " ", &save); w;
+	     w = strtok_r(NULL, " ", &save)) {
+		char *key = xasprintf(" %s ", w);
+
+		if (!strstr(padded, key))
+			strbuf_addf(&sb, "%s%s", sb.len ? ", " : "", w);
+		free(key);
+	}
+	free(padded);
+	free(copy);
+	res = strbuf_detach(&sb);
+	return res ? res : xstrdup("");
+}
+
+/* "versions: N" as npm view's summary prints it, or -1. */
+static long
+versions_count(const char *text)
+{
+	const char *p = text ? strstr(text, "versions: ") : NULL;
+
+	return p ? strtol(p + 10, NULL, 10) : -1;
+}
+
+struct world_vars {
+	const struct playbook *pb;
+	const struct pb_scenario *sc;
+};
+
+static const char *
+lint_world_var(const char *name, const void *arg)
+{
+	const struct world_vars *v = arg;
+
+	for (size_t i = 0; v->sc && i < v->sc->n_vars; i++)
+		if (strcmp(v->sc->vars[i].name, name) == 0)
+			return v->sc->vars[i].value;
+	for (size_t i = 0; i < v->pb->n_variables; i++)
+		if (strcmp(v->pb->variables[i].name, name) == 0)
+			return v->pb->variables[i].default_value;
+	return NULL;
+}
+
+/* The output SC gives ST (its outcome, else the drill block's), or NULL. */
+static const char *
+fixed_output(const struct pb_scenario *sc, const struct pb_step *st)
+{
+	for (size_t o = 0; sc && o < sc->n_outcomes; o++)
+		if (strcmp(sc->outcomes[o].step, st->id) == 0)
+			return sc->outcomes[o].output;
+	return st->drill.output;
+}
+
+static void
+report_world_conflict(struct lint *l, const struct pb_scenario *sc,
+		      const struct pb_step *st, const char *sp,
+		      const char *extra, const char *lacks, long nf, long nw)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *text;
+
+	if (*extra)
+		strbuf_addf(&sb, "names %s, which the world's answer does not",
+			    extra);
+	if (*lacks)
+		strbuf_addf(&sb, "%slacks %s, which the world's answer shows",
+			    sb.len ? "; it " : "", lacks);
+	if (nf >= 0 && nw >= 0 && nf != nw)
+		strbuf_addf(&sb, "%ssays versions: %ld where the world holds %ld",
+			    sb.len ? "; it " : "", nf, nw);
+	text = strbuf_detach(&sb);
+	report(l, LINT_ERROR, sp, "drop the step's fixed output and let the "
+	       "world answer, or give the scenario an outcome that agrees",
+	       "%s%s: the fixed output of step \"%s\" %s",
+	       sc ? "scenario " : "with no scenario", sc ? sc->id : "",
+	       st->id, text);
+	free(text);
+}
+
+static void
+world_output_check(struct lint *l, const struct pb_scenario *sc,
+		   const struct pb_step *st, const char *sp)
+{
+	const char *fixed = fixed_output(sc, st);
+	struct world_vars vars = { l->pb, sc };
+	cJSON *state;
+	struct world_run run = { 0 };
+	char *have, *want, *extra, *lacks;
+	long nf, nw;
+
+	if (!fixed || !st->run || !names_world_versions(st->run))
+		return;
+	state = drill_world_start(l->pb, sc);
+	if (!world_simulate(state, st->run, lint_world_var, &vars, &run)) {
+		cJSON_Delete(state);
+		return;
+	}
+	have = version_words(fixed);
+	want = version_words(run.output);
+	extra = words_missing(have, want);
+	lacks = words_missing(want, have);
+	nf = versions_count(fixed);
+	nw = versions_count(run.output);
+	if (*extra || *lacks || (nf >= 0 && nw >= 0 && nf != nw))
+		report_world_conflict(l, sc, st, sp, extra, lacks, nf, nw);
+	free(have);
+	free(want);
+	free(extra);
+	free(lacks);
+	free(run.output);
+	cJSON_Delete(state);
+}
+
+static void
+world_outputs_for(struct lint *l, const struct pb_scenario *sc)
+{
+	const struct playbook *pb = l->pb;
+
+	for (int p = 0; p < PHASE_COUNT; p++) {
+		for (size_t i = 0; i < pb->phases[p].n_steps; i++) {
+			char *sp = step_path(p, i);
+
+			world_output_check(l, sc, &pb->phases[p].steps[i], sp);
+			free(sp);
+		}
+	}
+}
+
+/* A step's fixed drill output (or a scenario's outcome) that names other
+ * versions than the scenario's world holds: the trainee sees one story in
+ * the step and another in the Registry and Tags tabs. */
+static void
+rule_world_outputs(struct lint *l)
+{
+	if (!l->pb->drill_state_json && !l->pb->n_scenarios)
+		return;
+	world_outputs_for(l, NULL);
+	for (size_t s = 0; s < l->pb->n_scenarios; s++)
+		world_outputs_for(l, &l->pb->scenarios[s]);
+}
+
 /* --- running the rules -------------------------------------------------------- */
 
 struct rule {
@@ -1628,6 +1843,7 @@ static const struct rule rules[] = {
 	{ "destructive-before-approval", rule_destructive_before_approval },
 	{ "input-after-approval", rule_input_after_approval },
 	{ "exclusive-without-when", rule_exclusive },
+	{ "drill-output-contradicts-world", rule_world_outputs },
 	{ NULL, NULL },
 };
 

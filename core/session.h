@@ -236,6 +236,13 @@ char *session_show_command(const struct session *s, const char *text);
  * Caller frees. */
 char *session_approval_covers(const struct session *s, const char *id);
 
+/* 0 when NAME may sign approve step ID as ROLE now, else -1 with ERR
+ * saying why (no such step or role, the operator, already signed, the
+ * role full): checked before anything is shown to the approver. */
+int session_approval_allowed(const struct session *s, const char *id,
+			     const char *role, const char *name,
+			     struct err *err);
+
 /* The session's live sources (sources.h: tags, registries, logs), or
  * NULL for a session without a loop; borrowed. */
 struct sources *session_sources(const struct session *s);

@@ -666,8 +666,8 @@ find_role(const struct pb_step *d, const char *role)
 }
 
 static int
-check_approver(struct session *s, struct step_rt *rt, const char *name,
-	       const struct pb_role *role, struct err *err)
+check_approver(const struct session *s, const struct step_rt *rt,
+	       const char *name, const struct pb_role *role, struct err *err)
 {
 	int have = 0;
 
@@ -711,6 +711,35 @@ approval_payload(struct session *s, struct step_rt *rt,
 	return p;
 }
 
+static int
+no_role(const struct step_rt *rt, const char *role, struct err *err)
+{
+	return err_set(err, ERR_NOTFOUND, "approve %s: no role \"%s\" "
+		       "(roles: %s%s)", rt->def->id, role,
+		       rt->def->roles[0].role,
+		       rt->def->n_roles > 1 ? ", ..." : "");
+}
+
+int
+session_approval_allowed(const struct session *s, const char *id,
+			 const char *role, const char *name, struct err *err)
+{
+	const struct step_rt *rt = session_find_step(s, id);
+	const struct pb_role *r;
+
+	if (!rt)
+		return err_set(err, ERR_NOTFOUND, "approve %s: no such step",
+			       id);
+	if (rt->def->kind != STEP_KIND_APPROVE)
+		return err_set(err, ERR_INVALID, "approve %s: a %s step, not "
+			       "an approval", id,
+			       playbook_kind_name(rt->def->kind));
+	r = find_role(rt->def, role);
+	if (!r)
+		return no_role(rt, role, err);
+	return check_approver(s, rt, name, r, err);
+}
+
 /* The approver's name is compared and journalled in its normal form
  * (identity.h), so " alice" or a fullwidth "ａｌｉｃｅ" is alice. */
 static int
@@ -723,10 +752,7 @@ act_approve(struct session *s, struct step_rt *rt, const struct action *a,
 
 	(void)actor;
 	if (!role)
-		return err_set(err, ERR_NOTFOUND, "approve %s: no role \"%s\" "
-			       "(roles: %s%s)", rt->def->id, a->role,
-			       rt->def->roles[0].role,
-			       rt->def->n_roles > 1 ? ", ..." : "");
+		return no_role(rt, a->role, err);
 	where = xasprintf("approve %s", rt->def->id);
 	name = identity_normalize(a->name, where, err);
 	free(where);

@@ -26,4 +26,9 @@ struct world_run {
 int world_simulate(struct cJSON *state, const char *command, world_var_cb *var,
 		   const void *arg, struct world_run *run);
 
+/* STATE in words, one line per package's dist-tags and versions, per tag
+ * list, endpoint, log and alert (see the Targets tab); the caller frees
+ * it. */
+char *world_describe(const struct cJSON *state);
+
 #endif

@@ -415,10 +415,25 @@ npm_404(struct io *io, const char *name)
 	return 1;
 }
 
+/* J as npm prints it: an array one element a line, as --json does. */
 static void
 print_json(struct io *io, const cJSON *j)
 {
-	char *t = cJSON_Print(j);
+	char *t;
+
+	if (cJSON_IsArray(j)) {
+		const cJSON *e;
+
+		strbuf_adds(io->out, "[\n");
+		cJSON_ArrayForEach(e, j) {
+			t = cJSON_PrintUnformatted(e);
+			strbuf_addf(io->out, "  %s%s\n", t, e->next ? "," : "");
+			cJSON_free(t);
+		}
+		strbuf_adds(io->out, "]\n");
+		return;
+	}
+	t = cJSON_Print(j);
 
 	strbuf_addf(io->out, "%s\n", t);
 	cJSON_free(t);
@@ -470,8 +485,8 @@ npm_view_summary(const char *name, cJSON *pkg, struct io *io)
 	const char *latest = cJSON_GetStringValue(
 		cJSON_GetObjectItemCaseSensitive(dist_tags(pkg), "latest"));
 
-	strbuf_addf(io->out, "%s@%s\n\ndist-tags:\n", name,
-		    latest ? latest : "?");
+	strbuf_addf(io->out, "%s@%s | versions: %d\n\ndist-tags:\n", name,
+		    latest ? latest : "?", cJSON_GetArraySize(versions_of(pkg)));
 	cJSON_ArrayForEach(t, dist_tags(pkg))
 		strbuf_addf(io->out, "%s: %s\n", t->string,
 			    cJSON_GetStringValue(t) ? t->valuestring : "");
@@ -826,22 +841,46 @@ only_package(struct sh *sh)
 	return cJSON_GetArraySize(reg) == 1 ? reg->child : NULL;
 }
 
+/* The file name FILE stands for: itself, or for a glob (the drill has
+ * no files to match) the wheel or sdist of PKG at V it would match. */
+static char *
+dist_file_name(const char *file, const char *pkg, const char *v)
+{
+	const char *b = base_name(file);
+	char *wheel, *sdist;
+
+	if (!strchr(b, '*'))
+		return xstrdup(b);
+	wheel = wheel_name(pkg, v);
+	sdist = xasprintf("%.*s-%s.tar.gz", (int)strcspn(wheel, "-"), wheel, v);
+	if (fnmatch(b, wheel, 0) == 0) {
+		free(sdist);
+		return wheel;
+	}
+	free(wheel);
+	return sdist;
+}
+
+/* Upload FILE; BEFORE holds the versions the index had when the command
+ * started, so a wheel and its sdist of a new version both upload. */
 static int
 twine_upload_one(struct sh *sh, const char *file, int skip_existing,
-		 struct io *io)
+		 const cJSON *before, struct io *io)
 {
 	char *v = file_version(file);
 	cJSON *pkg = only_package(sh);
+	char *shown;
 	int rc = 0;
 
 	if (!v || !pkg) {
 		free(v);
 		return unknown(sh);
 	}
-	if (cJSON_GetObjectItemCaseSensitive(versions_of(pkg), v)) {
+	shown = dist_file_name(file, pkg->string, v);
+	if (cJSON_GetObjectItemCaseSensitive(before, v)) {
 		if (skip_existing) {
 			strbuf_addf(io->out, "Skipping %s because it appears to "
-				    "already exist\n", base_name(file));
+				    "already exist\n", shown);
 		} else {
 			strbuf_addf(io->err, "ERROR    HTTPError: 400 Bad Request "
 				    "- File already exists (%s %s)\n",
@@ -849,10 +888,12 @@ twine_upload_one(struct sh *sh, const char *file, int skip_existing,
 			rc = 1;
 		}
 	} else {
-		strbuf_addf(io->out, "Uploading %s\n", base_name(file));
-		cJSON_AddItemToObject(versions_of(pkg), v,
-				      cJSON_CreateObject());
+		strbuf_addf(io->out, "Uploading %s\n", shown);
+		if (!cJSON_GetObjectItemCaseSensitive(versions_of(pkg), v))
+			cJSON_AddItemToObject(versions_of(pkg), v,
+					      cJSON_CreateObject());
 	}
+	free(shown);
 	free(v);
 	return rc;
 }
@@ -861,6 +902,7 @@ static int
 tool_twine(struct sh *sh, int argc, char **argv, struct io *io)
 {
 	int skip_existing = 0, rc = 0, n = 0;
+	cJSON *before;
 
 	if (!registry_of(sh) || argc < 3)
 		return unknown(sh);
@@ -873,16 +915,20 @@ tool_twine(struct sh *sh, int argc, char **argv, struct io *io)
 		return unknown(sh);
 	strbuf_adds(io->out, "Uploading distributions to the configured "
 		    "index\n");
+	before = only_package(sh) ? cJSON_Duplicate(
+		versions_of(only_package(sh)), 1) : NULL;
 	for (int a = 2; a < argc && !sh->unknown; a++) {
 		if (is(argv[a], "--skip-existing"))
 			skip_existing = 1;
 		else if (argv[a][0] == '-')
-			return unknown(sh);
-		else if (twine_upload_one(sh, argv[a], skip_existing, io))
+			rc = unknown(sh);
+		else if (twine_upload_one(sh, argv[a], skip_existing, before,
+					  io))
 			rc = 1;
 		else
 			n++;
 	}
+	cJSON_Delete(before);
 	return rc || !n;
 }
 

@@ -46,12 +46,21 @@ PY
 			grep -F -e "inject $i " "$tmp/gm" >/dev/null ||
 				{ echo "FAIL: $name: the game master misses injection $i"; fail=1; }
 		done
+		# The game master's line holds the injection count, 0 included.
+		count=$(echo $injects | wc -w)
+		grep -E "^$id	.*	$count injections?\$" "$tmp/gm" >/dev/null ||
+			{ echo "FAIL: $name: $id's game master line lacks \"$count injection(s)\""; fail=1; }
 		if [ -n "$step" ]; then
 			grep -F -e "$id	" "$tmp/gm" | grep -F -e "expect $step = $option" >/dev/null ||
 				{ echo "FAIL: $name: the game master misses $id's answer"; fail=1; }
 		fi
 	done <"$tmp/answers"
 done
+# An injection says what changes in the world, not only which part.
+"$bin" drill --list-scenarios --game-master \
+	"$src/playbooks/pypi-release-recovery.json" | grep -qF \
+	'inject yank-lags (after execute.yank): the world changes: registry.bitfinex-maker-kit.versions.1.4.0.yanked becomes true' ||
+	{ echo "FAIL: the yank-lags injection does not say what changes"; fail=1; }
 [ $n -gt 0 ] || { echo "FAIL: no scenario found"; fail=1; }
 [ $fail -eq 0 ] && echo "drill answers: $n scenarios, briefings only without --game-master"
 exit $fail

@@ -122,6 +122,35 @@ app_refresh_steps(struct app *a)
 	}
 }
 
+const char *
+app_briefing(const struct app *a)
+{
+	const char *id = session_scenario(a->session);
+	const struct pb_scenario *sc = id && a->pb
+		? playbook_find_scenario(a->pb, id) : NULL;
+
+	if (!sc)
+		return NULL;
+	return sc->briefing ? sc->briefing
+			    : "none: the game master sets the scene";
+}
+
+/* The scenario's briefing as the first lines of the Output tab: what
+ * the trainee is told before the first step. */
+static void
+show_briefing(struct app *a)
+{
+	const char *text = app_briefing(a);
+	char *line;
+
+	if (!text)
+		return;
+	line = xasprintf("Briefing (scenario %s):", session_scenario(a->session));
+	logbuf_add(a->log, LOG_RUN, line);
+	logbuf_add(a->log, LOG_OUTPUT, text);
+	free(line);
+}
+
 int
 app_step_at(const struct app *a, int i, struct step_view *out)
 {
@@ -233,9 +262,9 @@ app_event_output(const char *line, app_output_cb add, void *arg)
 	} else if (strcmp(type, "log.threshold") == 0) {
 		threshold_text(p, buf, sizeof(buf));
 		add(arg, LOG_ALERT, alert = buf);
-	} else if (app_event_summary(line, buf, sizeof(buf)) > 0) {
-		add(arg, LOG_ALERT, buf);
 	}
+	/* Refusals, voided sign-offs and interrupted runs are journal lines:
+	 * the Journal tab and the status line show them, never Output. */
 	copy = xstrdup_or_null(alert);
 	cJSON_Delete(ev);
 	return copy;
@@ -309,17 +338,6 @@ voided_status(struct app *a, const char *line)
 	free(words);
 }
 
-/* A past event read back at open: only refusals and the like reach the
- * Output pane again. */
-static void
-show_history_alert(struct app *a, const char *line)
-{
-	char buf[512];
-
-	if (app_event_summary(line, buf, sizeof(buf)) > 0)
-		logbuf_add(a->log, LOG_ALERT, buf);
-}
-
 /* Alerts the operator must see now: what the event adds to the Output
  * pane, and a scenario's game-master message or a log pattern over its
  * threshold in the status line too. */
@@ -328,10 +346,8 @@ show_event_output(struct app *a, const struct core_event *ev)
 {
 	char *alert;
 
-	if (ev->history) {
-		show_history_alert(a, ev->line);
-		return;
-	}
+	if (ev->history)
+		return;	/* its output is read back from the cast files */
 	alert = app_event_output(ev->line, app_output_to_logbuf, a->log);
 	if (alert &&
 	    (strcmp(ev->type, "drill.inject") == 0 ||
@@ -1107,10 +1123,8 @@ watch_history(const struct journal_event *ev, void *arg)
 {
 	struct app *a = arg;
 
-	if (ev->seq <= session_n_events(a->session)) {
+	if (ev->seq <= session_n_events(a->session))
 		app_summarise_event(a, ev->line);
-		show_history_alert(a, ev->line);
-	}
 }
 
 /* Attach to DIR without its lock, show its past in the Journal tab, and
@@ -1200,6 +1214,7 @@ console(const struct cli_opts *o, int watch)
 	}
 	session_set_clipboard_handler(a.session, app_clipboard, &a);
 	init_app(&a);
+	show_briefing(&a);
 	theme_setup(&a, o);
 	loop_add_fd(a.loop, STDIN_FILENO, LOOP_READ, on_stdin, &a);
 	a.clock_timer = loop_add_timer(a.loop, 1000000, on_clock, &a);

@@ -182,6 +182,10 @@ void app_refresh_steps(struct app *a);
 /* The step view of checklist line I; returns 0 or -1. */
 int app_step_at(const struct app *a, int i, struct step_view *out);
 
+/* The drill scenario's briefing (what the trainee is told), or NULL
+ * without a scenario. */
+const char *app_briefing(const struct app *a);
+
 /* Apply a text action (batch syntax) as the operator; on refusal the
  * reason goes to the status line. Returns session_apply's result. */
 int app_apply(struct app *a, const char *line);

@@ -225,9 +225,8 @@ print_game_master(const struct pb_scenario *sc)
 		printf("expect %s = %s", sc->expect_step, sc->expect_option);
 	else
 		printf("no expected decision");
-	if (sc->n_injects)
-		printf("\t%zu injection%s", sc->n_injects,
-		       sc->n_injects == 1 ? "" : "s");
+	printf("\t%zu injection%s", sc->n_injects,
+	       sc->n_injects == 1 ? "" : "s");
 	putchar('\n');
 	free(title);
 	if (sc->briefing)

@@ -584,6 +584,31 @@ is_placeholder(const char *name)
 	       (name[0] == '<' && name[strlen(name) - 1] == '>');
 }
 
+/* "NAME signs STEP as ROLE. It covers:" and then COVERS line by line,
+ * each line sanitized (the newlines between them are not text to
+ * escape). */
+static void
+print_covers(const char *name, const char *step, const char *role,
+	     const char *covers)
+{
+	const char *parts[3] = { name, step, role };
+	char *safe[3];
+
+	for (int i = 0; i < 3; i++)
+		safe[i] = sanitize_text(parts[i], strlen(parts[i]));
+	printf("%s signs %s as %s. It covers:\n", safe[0], safe[1], safe[2]);
+	for (int i = 0; i < 3; i++)
+		free(safe[i]);
+	for (const char *p = covers; *p;) {
+		size_t len = strcspn(p, "\n");
+		char *line = sanitize_text(p, len);
+
+		printf("%s\n", line);
+		free(line);
+		p += len + (p[len] == '\n');
+	}
+}
+
 /* Show what signing step ID of S covers; on a terminal (unless --yes) ask
  * before signing. Returns whether to sign. */
 static int
@@ -591,13 +616,10 @@ approver_agrees(const struct cli_opts *o, const struct session *s,
 		const char *name)
 {
 	char *covers = session_approval_covers(s, o->args[1]);
-	char *safe, answer[16];
+	char answer[16];
 
 	if (covers) {
-		safe = sanitize_text(covers, strlen(covers));
-		printf("%s signs %s as %s. It covers:\n%s", name, o->args[1],
-		       o->role, safe);
-		free(safe);
+		print_covers(name, o->args[1], o->role, covers);
 		free(covers);
 	}
 	if (o->yes || !isatty(STDIN_FILENO))
@@ -644,7 +666,10 @@ cli_approve(const struct cli_opts *o)
 		free(name);
 		return EXIT_USAGE;
 	}
-	if (!approver_agrees(o, s, name)) {
+	/* A sign-off that will be refused shows nothing to agree to: the
+	 * session refuses it below (and journals the refusal). */
+	if (session_approval_allowed(s, o->args[1], o->role, name, &err) == 0 &&
+	    !approver_agrees(o, s, name)) {
 		fputs("rewind approve: not signed\n", stderr);
 		free(name);
 		session_free(s);

@@ -243,6 +243,24 @@ setup_text(struct app *a, const char *title, const char *prompt)
 	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "%s", prompt);
 }
 
+/* The prediction, asked before a run; for a destructive step it comes
+ * before the typed confirmation, so its title and prompt say it is not
+ * the confirmation (a version typed here is recorded as the guess). */
+static void
+setup_predict(struct app *a, const struct pb_step *st)
+{
+	setup_text(a, st->destructive ? "Prediction (not the confirmation)"
+		   : "Prediction", "Your prediction, before it runs: what do "
+		   "you expect? (e.g. \"ok\", \"fails\", \"exit 1\", \"times "
+		   "out\"; kept for the debrief)");
+	if (st->destructive)
+		snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "Your "
+			 "prediction, not the confirmation: what do you expect "
+			 "this run to do? (e.g. \"ok\", \"fails\", \"exit 1\"; "
+			 "kept for the debrief). The confirmation you type "
+			 "comes next.");
+}
+
 /* The quit question; a running command is named: it goes on without the
  * console. */
 static void
@@ -303,10 +321,7 @@ dialog_open(struct app *a, enum flow flow, const char *step)
 		break;
 	case FLOW_SEARCH: setup_text(a, "Search", "Find in the output:");
 		set_input(&a->dlg, a->search); break;
-	case FLOW_PREDICT: setup_text(a, "Prediction", "Before it runs: what "
-				      "do you expect? (e.g. \"ok\", \"fails\", "
-				      "\"exit 1\", \"times out\"; kept for the "
-				      "debrief)"); break;
+	case FLOW_PREDICT: setup_predict(a, st); break;
 	default: break;
 	}
 	app_dirty(a);
@@ -336,12 +351,41 @@ apply_fmt(struct app *a, int report, const char *fmt, ...)
 	return rc;
 }
 
+/* A step whose condition does not hold takes no action: the status line
+ * says why instead of opening its dialog. Returns whether it refused. */
+static int
+refuse_inactive(struct app *a, const struct step_view *v)
+{
+	const struct pb_cond *wait;
+
+	if (v->active)
+		return 0;
+	wait = playbook_when_waiting_on(&v->def->when, app_lookup, a->session);
+	if (wait) {
+		struct strbuf sb = STRBUF_INIT;
+
+		for (size_t i = 0; i < wait->n_values; i++)
+			strbuf_addf(&sb, "%s%s", i ? ", " : "",
+				    wait->values[i]);
+		app_status(a, 1, "%s waits on %s: it applies once %s is %s%s",
+			   v->def->id, wait->var, wait->var,
+			   wait->n_values > 1 ? "one of " : "", strbuf_str(&sb));
+		strbuf_done(&sb);
+	} else
+		app_status(a, 1, "%s does not apply: its condition does not "
+			   "hold (see the step pane), so there is nothing to "
+			   "do", v->def->id);
+	return 1;
+}
+
 static void
 act_default(struct app *a, const struct step_view *v)
 {
 	const struct pb_step *st = v->def;
 	struct err err = { 0 };
 
+	if (refuse_inactive(a, v))
+		return;
 	switch (st->kind) {
 	case STEP_KIND_CHECK: apply_fmt(a, 1, "tick %s", st->id); break;
 	case STEP_KIND_RUN:

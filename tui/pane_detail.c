@@ -102,8 +102,8 @@ show_applies(struct app *a, struct cursor *c, const struct step_view *v)
 	struct strbuf sb = STRBUF_INIT;
 
 	if (v->state == STEP_NA || v->state == STEP_SKIPPED) {
-		linef(c, ROLE_WARNING, "%s: %s", v->state == STEP_NA
-		      ? "Not applicable" : "Skipped", v->na_reason
+		linef(c, ROLE_WARNING, "%s: %s", v->state == STEP_NA ||
+		      !v->active ? "Not applicable" : "Skipped", v->na_reason
 		      ? v->na_reason : "(no reason given)");
 	} else if (!v->active && v->state == STEP_OPEN) {
 		wait = playbook_when_waiting_on(&v->def->when, app_lookup,
@@ -351,6 +351,27 @@ show_interrupted(struct cursor *c, const struct step_view *v, int can_act)
 	     "for its confirmation again).", ROLE_WARNING);
 }
 
+/* TEXT with each line's tabs expanded to the Output tab's tab stops. */
+static char *
+expand_tabs(const char *text)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (const char *p = text; *p;) {
+		size_t len = strcspn(p, "\n");
+		char *line = xstrndup(p, len);
+		char *wide = runview_shift(line, 0);
+
+		strbuf_adds(&sb, wide);
+		if (p[len] == '\n')
+			strbuf_addc(&sb, '\n');
+		free(wide);
+		free(line);
+		p += len + (p[len] == '\n');
+	}
+	return strbuf_detach(&sb);
+}
+
 static void
 show_result(const struct app *a, struct cursor *c, const struct step_view *v)
 {
@@ -364,10 +385,15 @@ show_result(const struct app *a, struct cursor *c, const struct step_view *v)
 	      "Last run: %s%s%s", v->state == STEP_FAILED ? "FAILED" :
 	      v->state == STEP_RUNNING ? "running" : "ok",
 	      v->reason ? ": " : "", v->reason ? v->reason : "");
-	/* The output tail: command output, drawn as the output pane does. */
-	if (v->result && *v->result && room(c) > 0)
+	/* The output tail: command output, drawn as the output pane does,
+	 * its tabs expanded as there. */
+	if (v->result && *v->result && room(c) > 0) {
+		char *text = expand_tabs(v->result);
+
 		c->y += sgrdraw_wrapped(c->w, c->y, c->r.x + 1, c->r.w - 2,
-					room(c), v->result, ROLE_LOG);
+					room(c), text, ROLE_LOG);
+		free(text);
+	}
 }
 
 /* The message as it would go out now, or its template while a variable
@@ -463,6 +489,9 @@ pane_detail_draw(struct app *a, WINDOW *w, struct rect r)
 	      playbook_kind_name(v.def->kind), v.state == STEP_RUNNING
 	      ? running : session_state_name(v.state),
 	      v.def->required ? "" : "  (optional)");
+	if (a->sel >= 0 && a->sel < a->n_visible &&
+	    a->visible[a->sel] == 0 && app_briefing(a))
+		linef(&c, ROLE_TITLE, "Briefing: %s", app_briefing(a));
 	show_applies(a, &c, &v);
 	show_review(a, &c, &v);
 	if (v.def->note)

@@ -16,6 +16,8 @@
 #include "sgr.h"
 #include "sgrdraw.h"
 #include "theme.h"
+#include "world.h"
+#include "xalloc.h"
 
 static int
 kind_role(enum log_kind k)
@@ -117,24 +119,25 @@ targets_line(WINDOW *w, struct rect r, int *y, int role, const char *text)
 }
 
 /* The drill's world as it is now (the scenario's state with the
- * injections fired so far), compact JSON per key. */
+ * injections fired so far), in words, one line each. */
 static void
 scenario_state(struct app *a, WINDOW *w, struct rect r, int *y)
 {
 	const cJSON *state = session_drill_state(a->session);
-	const cJSON *item;
+	char *text, *line, *save = NULL;
 
 	if (!session_scenario(a->session) || !state)
 		return;
 	targets_line(w, r, y, ROLE_TITLE, "Scenario state now:");
-	cJSON_ArrayForEach(item, state) {
-		char *text = cJSON_PrintUnformatted(item);
-		char line[1024];
+	text = world_describe(state);
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *indented = xasprintf("  %s", line);
 
-		snprintf(line, sizeof(line), "  %s: %s", item->string, text);
-		targets_line(w, r, y, ROLE_NORMAL, line);
-		free(text);
+		targets_line(w, r, y, ROLE_NORMAL, indented);
+		free(indented);
 	}
+	free(text);
 }
 
 void

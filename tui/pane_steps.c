@@ -70,7 +70,9 @@ step_mark(const struct app *a, const struct step_view *v,
 	case STEP_DONE: return MARK_DONE;
 	case STEP_RUNNING: return MARK_RUNNING;
 	case STEP_FAILED: return MARK_FAILED;
-	case STEP_SKIPPED: return MARK_SKIPPED;
+	/* A step passed by because its condition did not hold stays n/a, as
+	 * the report says; only an optional one left open is skipped. */
+	case STEP_SKIPPED: return v->active ? MARK_SKIPPED : MARK_NA;
 	case STEP_NA: return MARK_NA;
 	case STEP_INTERRUPTED: return MARK_INTERRUPTED;
 	default: return MARK_OPEN;

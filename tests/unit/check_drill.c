@@ -426,8 +426,11 @@ START_TEST(test_scorecard_expected_decision_followed)
 	ck_assert_int_eq(criterion(card, "approvals"), 10);
 	ck_assert_int_eq(criterion(card, "confirmations"), 5);
 	ck_assert_int_eq(criterion(card, "predictions"), 10);
+	/* a.check ticked, c.check ticked: nothing skipped to assess or tell */
+	ck_assert_int_eq(criterion(card, "assessment"), 10);
+	ck_assert_int_eq(criterion(card, "communication"), 10);
 	ck_assert_int_eq(cJSON_GetObjectItemCaseSensitive(card, "score")->valueint,
-			 93);
+			 113);
 	p = prediction_of(card, "a.push");
 	ck_assert(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(p, "right")));
 	ck_assert_int_eq(cJSON_GetObjectItemCaseSensitive(p, "exit")->valueint, 1);
@@ -462,7 +465,7 @@ START_TEST(test_scorecard_expected_decision_not_followed)
 	ck_assert_int_eq(criterion(card, "rto"), 0);
 	ck_assert_int_eq(criterion(card, "phases"), 5);	/* execute met */
 	ck_assert_int_eq(cJSON_GetObjectItemCaseSensitive(card, "score")->valueint,
-			 38);
+			 58);
 	cJSON_Delete(card);
 	fx_done(&f);
 }
@@ -563,8 +566,10 @@ START_TEST(test_scorecard_leaves_out_what_does_not_apply)
 	}
 	ck_assert_int_eq(criterion(card, "verifications"), 20);
 	ck_assert_int_eq(criterion(card, "checks"), 10);
-	ck_assert_int_eq(card_int(card, "max"), 30);
-	ck_assert_int_eq(card_int(card, "score"), 30);
+	ck_assert_int_eq(criterion(card, "assessment"), 10);
+	ck_assert_int_eq(criterion(card, "communication"), 10);
+	ck_assert_int_eq(card_int(card, "max"), 50);
+	ck_assert_int_eq(card_int(card, "score"), 50);
 	cJSON_Delete(card);
 	fx_done(&f);
 }
@@ -589,8 +594,45 @@ START_TEST(test_scorecard_na_on_required_verification_costs)
 		u, "step")), "v.health");
 	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
 		u, "reason")), "checked by hand");
-	ck_assert_int_eq(card_int(card, "max"), 60);
-	ck_assert_int_eq(card_int(card, "score"), 40);
+	ck_assert_int_eq(card_int(card, "max"), 80);
+	ck_assert_int_eq(card_int(card, "score"), 60);
+	cJSON_Delete(card);
+	fx_done(&f);
+}
+END_TEST
+
+START_TEST(test_scorecard_na_on_assess_and_communicate_costs)
+{
+	struct fx f;
+	cJSON *card;
+	const cJSON *c;
+
+	fx_init(&f, 1);
+	fx_use_honest(&f);
+	fx_open(&f, SESSION_DRILL, "outage");
+	ok(&f, "na a.check seemed fine");
+	ok(&f, "next");
+	ok(&f, "choose d.how rollback nothing answers since the release");
+	ok(&f, "next");
+	ok(&f, "tick p.check");
+	ok(&f, "next");
+	ok(&f, "tick e.check");
+	ok(&f, "next");
+	ok(&f, "run v.health");
+	ok(&f, "next");
+	ok(&f, "na c.check nobody to tell");
+	ok(&f, "next");
+	card = read_scorecard(&f);
+	ck_assert_int_eq(criterion(card, "assessment"), 0);
+	ck_assert_int_eq(criterion(card, "communication"), 0);
+	c = criterion_item(card, "communication");
+	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		c, "why")), "1 of 1 required communicate steps marked n/a: "
+		"c.check");
+	c = criterion_item(card, "assessment");
+	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		c, "why")), "1 of 1 required assess checks marked n/a instead "
+		"of run: a.check");
 	cJSON_Delete(card);
 	fx_done(&f);
 }
@@ -612,8 +654,8 @@ START_TEST(test_scorecard_shows_reason_beside_rationale)
 		e, "reason")), "nothing answers since the release");
 	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
 		e, "rationale")), "every request fails");
-	ck_assert_int_eq(card_int(card, "score"), 60);
-	ck_assert_int_eq(card_int(card, "max"), 60);
+	ck_assert_int_eq(card_int(card, "score"), 80);
+	ck_assert_int_eq(card_int(card, "max"), 80);
 	cJSON_Delete(card);
 	fx_done(&f);
 }
@@ -1321,6 +1363,7 @@ drill_suite(void)
 	tcase_add_test(tc, test_scorecard_leaves_out_what_does_not_apply);
 	tcase_add_test(tc, test_scorecard_na_on_required_verification_costs);
 	tcase_add_test(tc, test_scorecard_shows_reason_beside_rationale);
+	tcase_add_test(tc, test_scorecard_na_on_assess_and_communicate_costs);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("pace");
 	tcase_set_timeout(tc, 20);

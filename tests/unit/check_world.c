@@ -62,6 +62,10 @@ static const struct {
 	  "downloaded kit\n" },
 	{ "npm view widget dist-tags.latest", 127, NULL },
 	{ "npm view widget version", 0, "1.2.3\n" },
+	{ "npm view widget", 0, "widget@1.2.3 | versions: 3\n\ndist-tags:\n"
+	  "latest: 1.2.3\nbeta: 1.3.0-beta.1\n" },
+	{ "npm view widget versions --json | tail -3", 0,
+	  "  \"1.2.3\",\n  \"1.3.0-beta.1\"\n]\n" },
 	{ "npm view widget@beta version", 0, "1.3.0-beta.1\n" },
 	{ "v=$(npm view widget@latest version) && echo \"$v\" && [ \"$v\" = 1.2.2 ]",
 	  1, "1.2.3\n" },
@@ -183,6 +187,34 @@ START_TEST(test_world_tag_delete_and_upload_change_it)
 }
 END_TEST
 
+/* twine upload of a version the index serves skips it and names the file
+ * a glob stands for; a new version uploads both its wheel and sdist. */
+START_TEST(test_world_twine_skips_what_the_index_serves)
+{
+	cJSON *state = cJSON_Parse("{ \"registry\": { \"my-kit\": { "
+				   "\"versions\": [ \"1.4.0\" ] } } }");
+	int rc;
+	char *out = simulate(state, "python -m twine upload --skip-existing "
+			     "\"assets/v$VERSION\"/*.whl \"assets/v$VERSION\"/*.tar.gz",
+			     &rc);
+
+	ck_assert_int_eq(rc, 0);
+	ck_assert_str_eq(out, "Uploading distributions to the configured "
+			 "index\nSkipping my_kit-1.4.0-py3-none-any.whl because "
+			 "it appears to already exist\nSkipping my_kit-1.4.0."
+			 "tar.gz because it appears to already exist\n");
+	free(out);
+	out = simulate(state, "twine upload assets/v1.5.0/*.whl "
+		       "assets/v1.5.0/*.tar.gz", &rc);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_str_eq(out, "Uploading distributions to the configured "
+			 "index\nUploading my_kit-1.5.0-py3-none-any.whl\n"
+			 "Uploading my_kit-1.5.0.tar.gz\n");
+	free(out);
+	cJSON_Delete(state);
+}
+END_TEST
+
 static Suite *
 world_suite(void)
 {
@@ -195,6 +227,7 @@ world_suite(void)
 	tcase_add_test(tc, test_world_first_install_after_a_yank_still_resolves_it);
 	tcase_add_test(tc, test_world_dist_tag_add_moves_latest);
 	tcase_add_test(tc, test_world_tag_delete_and_upload_change_it);
+	tcase_add_test(tc, test_world_twine_skips_what_the_index_serves);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -166,7 +166,7 @@ expect_screen complete 1 5 <<'EOF'
  DRILL  TEST MODE  Example: roll a web servi…  1.4.0 → 1.3.2  MM:SS / 05:00 RTO
  ✓ assess  ✓ decide  ✓ approve  ✓ execute  ✓ verify  ✓ communicate  COMPLETE
  Checklist: complete  2/2           │[Step]  Output   Journal   Targets   Tags
-[✓] Tell the team          sam hh:mm│ Drill score card: 80 / 80
+[✓] Tell the team          sam hh:mm│ Drill score card: 100 / 100
 [✓] Post-mortem scheduled  sam hh:mm│ Kept in scorecard.json and report.md in
 EOF
 # The drill's score card replaces the step pane at the end; what this
