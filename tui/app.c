@@ -1076,6 +1076,7 @@ watch_poll(void *arg)
 
 	if (session_poll(a->session, &err) < 0)
 		app_status(a, 1, "%s", err.msg);
+	runview_tail_poll(a);
 	replay_watch_poll(a);
 	a->watch_timer = loop_add_timer(a->loop, WATCH_POLL_US, watch_poll, a);
 }
@@ -1087,6 +1088,7 @@ watch_history(const struct journal_event *ev, void *arg)
 
 	if (ev->seq <= session_n_events(a->session)) {
 		app_summarise_event(a, ev->line);
+		runview_watch_line(a, ev->line, session_dir(a->session));
 		show_history_alert(a, ev->line);
 	}
 }
@@ -1162,6 +1164,7 @@ console(const struct cli_opts *o, int watch)
 				"run the console; use --batch\n",
 				getenv("TERM") ? getenv("TERM") : "unset");
 		replay_watch_close(&a);
+		runview_tail_done(&a);
 		session_free(a.session);
 		logbuf_free(a.log);
 		logbuf_free(a.journal);
@@ -1187,6 +1190,7 @@ console(const struct cli_opts *o, int watch)
 	if (a.watch_timer)
 		loop_cancel_timer(a.loop, a.watch_timer);
 	replay_watch_close(&a);
+	runview_tail_done(&a);
 	term_stop();
 	theme_end();
 	restore_stderr(saved_stderr);
