@@ -230,6 +230,10 @@ add_run_line(struct logbuf *lb, const cJSON *root)
 		return 0;
 	if (strcmp(type, "step.started") == 0) {
 		run_started(lb, root, step);
+		if (cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetObjectItem(
+				root, "payload"), "interactive")))
+			logbuf_add(lb, LOG_RUN, "  (its output goes to the "
+				   "terminal, not recorded)");
 		return 1;
 	}
 	if (strcmp(type, "step.finished") == 0 ||
