@@ -333,6 +333,43 @@ show_event_output(struct app *a, const struct core_event *ev)
 	free(alert);
 }
 
+/* "05:00" for US µs. */
+static void
+mmss(int64_t us, char *buf, size_t size)
+{
+	long long s = (long long)(us / 1000000);
+
+	snprintf(buf, size, "%02lld:%02lld", s / 60, s % 60);
+}
+
+/* A value set (a decision, an input) moved the recovery-time target: say
+ * so in the status line and the Journal tab, as the header's clock now
+ * counts against it. */
+static void
+rto_check(struct app *a)
+{
+	int64_t now = playbook_rto_within(a->pb, app_lookup, a->session);
+	const char *label = playbook_rto_label(a->pb, app_lookup, a->session);
+	char was[16], to[16], *text;
+
+	if (now == a->rto_us)
+		return;
+	mmss(a->rto_us, was, sizeof(was));
+	mmss(now, to, sizeof(to));
+	if (!now)
+		text = xasprintf("recovery-time target dropped (was %s)", was);
+	else if (!a->rto_us)
+		text = xasprintf("recovery-time target now %s%s%s", to,
+				 label ? ": " : "", label ? label : "");
+	else
+		text = xasprintf("recovery-time target now %s (was %s)%s%s", to,
+				 was, label ? ": " : "", label ? label : "");
+	a->rto_us = now;
+	logbuf_add(a->journal, LOG_EVENT, text);
+	show_alert(a, text);
+	free(text);
+}
+
 static void
 on_core_event(const struct core_event *ev, void *arg)
 {
@@ -352,6 +389,8 @@ on_core_event(const struct core_event *ev, void *arg)
 		else if (strcmp(ev->type, "approval.voided") == 0)
 			voided_status(a, ev->line);
 		app_refresh_steps(a);
+		if (a->rto_ready)
+			rto_check(a);
 		break;
 	case CORE_EV_OUTPUT:
 		logbuf_add_lines(a->log, LOG_OUTPUT, ev->line,
@@ -999,6 +1038,8 @@ static void
 init_app(struct app *a)
 {
 	app_init_view(a);
+	a->rto_us = playbook_rto_within(a->pb, app_lookup, a->session);
+	a->rto_ready = 1;
 	app_refresh_steps(a);
 	if (a->watch)
 		app_status(a, 0, "WATCH: following %s read-only; a approves",

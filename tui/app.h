@@ -125,6 +125,9 @@ struct app {
 	int64_t replay_now;		/* ...and its clock (wall µs) */
 	int resumed;			/* this console resumed the session
 					 * (the resume banner, banner.c) */
+	int64_t rto_us;			/* the recovery-time target last
+					 * shown (µs, 0 = none)... */
+	int rto_ready;			/* ...once the console is up */
 	struct cast_tail *tails;	/* watch: casts of runs under way,
 					 * followed into the Output tab */
 	size_t n_tails;
