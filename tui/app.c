@@ -4,6 +4,8 @@
 #include "app.h"
 
 #include <curses.h>
+#include <errno.h>
+#include <poll.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -795,6 +797,7 @@ do_uiact(struct app *a, enum uiact act)
 	case UI_QUIT: quit_or_ask(a); break;
 	case UI_PICK_TAG: pane_tags_pick(a); break;
 	case UI_COPY_HANDOFF: pane_detail_copy_handoff(a); break;
+	case UI_SHOW_HANDOFF: pane_detail_show_handoff(a); break;
 	case UI_PICK_VERSION: pane_registry_pick(a); break;
 	case UI_REFRESH: pane_sources_refresh(a); break;
 	case UI_UPDATE: open_update(a, 0); break;
@@ -975,6 +978,37 @@ on_tty(int suspend, void *arg)
 		fflush(stdout);
 		return;
 	}
+	reset_prog_mode();
+	clearok(curscr, TRUE);
+	app_dirty(a);
+}
+
+/* Wait for a line on the terminal (cooked mode, the screen suspended). */
+static void
+wait_for_enter(void)
+{
+	struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+	char c = 0;
+	ssize_t n;
+
+	do {
+		if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+			return;
+		n = read(STDIN_FILENO, &c, 1);
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+			return;
+	} while (n != 1 || (c != '\n' && c != '\r'));
+}
+
+void
+app_show_plain(struct app *a, const char *intro, const char *text)
+{
+	def_prog_mode();
+	endwin();
+	printf("\n%s\n\n%s\n\nPress Enter to go back to the console.\n",
+	       intro, text);
+	fflush(stdout);
+	wait_for_enter();
 	reset_prog_mode();
 	clearok(curscr, TRUE);
 	app_dirty(a);

@@ -244,6 +244,12 @@ void pane_tags_pick(struct app *a);
 int app_handoff_due(struct app *a);
 /* Copy the selected approve step's hand-off command to the clipboard. */
 void pane_detail_copy_handoff(struct app *a);
+/* Show it on one line of the plain terminal, which wraps it (so a mouse
+ * selection copies it whole), until Enter. */
+void pane_detail_show_handoff(struct app *a);
+/* Suspend the screen, print INTRO and TEXT (already safe to print) on the
+ * plain terminal and wait for Enter; the console then comes back. */
+void app_show_plain(struct app *a, const char *intro, const char *text);
 void pane_registry_pick(struct app *a);
 void pane_sources_refresh(struct app *a);
 
