@@ -156,7 +156,14 @@ cast_open(const char *path, const char *command, int64_t wall_us,
 	put(c, head, (size_t)n);
 	put_json(c, command ? command : "", command ? strlen(command) : 0);
 	put(c, "\"}\n", 3);
+	flush(c);
 	return c;
+}
+
+int
+cast_flush(struct cast *c)
+{
+	return c ? flush(c) : 0;
 }
 
 /* "[secs.micros, \"o\", \"" without printf, which cost a third of the
@@ -375,5 +382,41 @@ cast_each_line(const char *path, size_t max, cast_line_cb cb, void *arg,
 		p += n + 1;
 	}
 	strbuf_done(&sb);
+	return n_lines;
+}
+
+long
+cast_follow(const char *path, uint64_t *offset, size_t max, cast_line_cb cb,
+	    void *arg, struct err *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char *buf;
+	ssize_t got;
+	long n_lines = 0;
+	size_t used = 0;
+
+	if (fd < 0)
+		return err_set(err, ERR_IO, "cannot open %s: %s", path,
+			       strerror(errno));
+	buf = xmalloc(max + 1);
+	got = pread(fd, buf, max, (off_t)*offset);
+	if (got < 0) {
+		err_set(err, ERR_IO, "cannot read %s: %s", path,
+			strerror(errno));
+		n_lines = -1;
+	}
+	for (const char *p = buf; got > 0 && p < buf + got;) {
+		const char *nl = memchr(p, '\n', (size_t)(buf + got - p));
+
+		if (!nl)
+			break;	/* still being written */
+		if (nl > p && *p == '[')
+			n_lines += event_lines(p, (size_t)(nl - p), cb, arg);
+		p = nl + 1;
+		used = (size_t)(p - buf);
+	}
+	*offset += used;
+	free(buf);
+	close(fd);
 	return n_lines;
 }

@@ -10,8 +10,9 @@ struct err;
 struct cast;
 
 /* Create PATH (mode 0600, truncating; an existing regular file is reset
- * to 0600) and buffer the header line naming COMMAND (stored as given, so
- * redact it first) and the start time WALL_US. Returns NULL with ERR_IO. */
+ * to 0600) and write the header line naming COMMAND (stored as given, so
+ * redact it first) and the start time WALL_US, so that even a run whose
+ * recorder dies leaves a valid cast. Returns NULL with ERR_IO. */
 struct cast *cast_open(const char *path, const char *command,
 		       int64_t wall_us, struct err *err);
 
@@ -26,6 +27,10 @@ int cast_write(struct cast *c, int64_t t_us, const char *text, size_t len,
  * and one more ends it (a terminal shows exactly those lines). */
 int cast_write_lines(struct cast *c, int64_t t_us, const char *text,
 		     size_t len);
+
+/* Write what is buffered (no fdatasync): from then on a reader of the
+ * file sees every event written so far. Returns -1 once a write failed. */
+int cast_flush(struct cast *c);
 
 /* Flush, fdatasync and close; frees C (may be NULL). Returns -1 with
  * ERR_IO if any write or the sync failed. */
@@ -47,5 +52,13 @@ typedef void (*cast_line_cb)(int64_t t_us, const char *text, size_t len,
  * path when it cannot be read. */
 long cast_each_line(const char *path, size_t max, cast_line_cb cb,
 		    void *arg, struct err *err);
+
+/* Follow a cast being written: read the file at PATH from byte *OFFSET
+ * (at most MAX bytes) and call CB for each line of the whole event lines
+ * found there (a line not yet ended by its newline waits), then move
+ * *OFFSET past them. Returns the number of lines, or -1 with ERR_IO
+ * naming the path when it cannot be read. */
+long cast_follow(const char *path, uint64_t *offset, size_t max,
+		 cast_line_cb cb, void *arg, struct err *err);
 
 #endif

@@ -3170,3 +3170,14 @@ playbook_rto_within(const struct playbook *pb,
 			return pb->rto.rules[i].within_us;
 	return pb->rto.default_us;
 }
+
+const char *
+playbook_rto_label(const struct playbook *pb,
+		   const char *(*lookup)(const char *name, const void *arg),
+		   const void *arg)
+{
+	for (size_t i = 0; i < pb->rto.n_rules; i++)
+		if (playbook_when_holds(&pb->rto.rules[i].when, lookup, arg))
+			return pb->rto.rules[i].label;
+	return NULL;
+}

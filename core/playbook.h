@@ -492,4 +492,10 @@ int64_t playbook_rto_within(const struct playbook *pb,
 		const char *(*lookup)(const char *name, const void *arg),
 		const void *arg);
 
+/* The label of the targets_rto rule playbook_rto_within picks (borrowed
+ * from PB), or NULL for the default or a rule without one. */
+const char *playbook_rto_label(const struct playbook *pb,
+		const char *(*lookup)(const char *name, const void *arg),
+		const void *arg);
+
 #endif

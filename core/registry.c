@@ -95,6 +95,7 @@ reg_answer_free(struct reg_answer *a)
 	free(a->etag);
 	free(a->last_modified);
 	free(a->error);
+	free(a->note);
 	free(a);
 }
 
@@ -111,6 +112,12 @@ void
 reg_answer_set_error(struct reg_answer *a, const char *msg)
 {
 	replace_str(&a->error, msg);
+}
+
+void
+reg_answer_set_note(struct reg_answer *a, const char *note)
+{
+	replace_str(&a->note, note);
 }
 
 void

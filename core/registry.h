@@ -47,6 +47,7 @@ struct reg_answer {
 	int stale;		/* tags/versions are from an earlier answer (the
 				 * disk cache, or before ERROR) */
 	int has_data;		/* tags/versions were filled at least once */
+	char *note;		/* why no data will come (a drill), or NULL */
 };
 
 /* Longest version string, tag name and message kept (longer ones are cut
@@ -67,6 +68,10 @@ int reg_type_parse(const char *s, enum reg_type *t);
 /* A new empty answer for PACKAGE (copied); caller frees with
  * reg_answer_free. */
 struct reg_answer *reg_answer_new(enum reg_type t, const char *package);
+/* Set (a copy of) NOTE, shown instead of "asking" when A has no data
+ * and none is coming; NULL clears it. */
+void reg_answer_set_note(struct reg_answer *a, const char *note);
+
 /* Free A and everything it holds (A may be NULL). */
 void reg_answer_free(struct reg_answer *a);
 /* Drop A's tags and versions (keeps package, source, validators). */

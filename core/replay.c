@@ -1425,6 +1425,9 @@ registry_from(struct replay *r, size_t i, const cJSON *json, uint64_t ev_n)
 		a = reg_answer_new(t, def->name);
 		if (json || ev_n)
 			reg_answer_set_error(a, err.msg);
+		else
+			reg_answer_set_note(a, "no answer in the journal up to "
+					    "this point");
 	}
 	return a;
 }

@@ -330,15 +330,19 @@ stream_read(struct proc *p, struct stream *s, int max_reads)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == EAGAIN)
-			return;
+			break;
 		if (n <= 0) {
 			stream_close(p, s, 0);
-			return;
+			break;
 		}
 		p->now_us = clock_mono_now(loop_clock(p->r->loop));
 		p->bytes_out += (uint64_t)n;
 		stream_feed(p, s, buf, (size_t)n);
 	}
+	/* What was read is on disk before the loop waits again: a watcher
+	 * follows the cast, and a console that dies leaves it readable. */
+	if (p->cast)
+		cast_flush(p->cast);
 }
 
 uint64_t

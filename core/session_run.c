@@ -830,11 +830,18 @@ run_interactive(struct session *s, struct step_rt *rt, const char *cwd,
 	}
 	s->tty_cb(0, s->tty_arg);
 	res.duration_us = clock_mono_now(s->clk) - t0;
-	snprintf(res.tail, sizeof(res.tail), "(interactive: the output went "
-		 "to the terminal)");
+	snprintf(res.tail, sizeof(res.tail), "(interactive: its output went "
+		 "to the terminal and was not recorded)");
 	refresh_sources_after_run(s);
 	return session_record(s, actor, "step.finished", rt->def->id,
 			      finished_payload(rt, &res, 0), err);
+}
+
+/* Whether RT runs handed the terminal (a console is there to hand it). */
+static int
+is_interactive(const struct session *s, const struct step_rt *rt)
+{
+	return rt->def->interactive && s->tty_cb;
 }
 
 static int
@@ -852,12 +859,17 @@ run_live(struct session *s, struct step_rt *rt, const char *actor,
 	cwd = cast ? resolve_cwd(s, rt, err) : NULL;
 	if (!cwd)
 		goto out;
-	p = started_payload(rt, rt->def->run, cast, 0);
+	/* An interactive step's output goes to the terminal: no cast is
+	 * written, so none is named. */
+	p = started_payload(rt, rt->def->run, is_interactive(s, rt) ? NULL
+			    : cast, 0);
+	if (is_interactive(s, rt))
+		cJSON_AddBoolToObject(p, "interactive", 1);
 	cJSON_AddStringToObject(p, "cwd", cwd);
 	if (session_record(s, actor, "step.started", rt->def->id, p, err) < 0)
 		goto out;
 	rt->output_matched = 0;
-	if (rt->def->interactive && s->tty_cb) {
+	if (is_interactive(s, rt)) {
 		rc = run_interactive(s, rt, cwd, actor, err);
 		goto out;
 	}

@@ -288,6 +288,17 @@ start_registry(struct sources *src, struct src_reg *r)
 
 /* --- life ------------------------------------------------------------------------- */
 
+/* What a drill's registry pane says when its scenario gives no answer. */
+static const char *
+drill_registry_note(const struct session *s)
+{
+	return session_scenario(s)
+	       ? "no answer in this drill: its scenario gives none, and a "
+		 "drill asks no registry"
+	       : "no answer in this drill: it runs without a scenario, and a "
+		 "drill asks no registry";
+}
+
 static void
 alloc_targets(struct sources *src)
 {
@@ -309,6 +320,9 @@ alloc_targets(struct sources *src)
 		src->regs[i].def = &t->registries[i];
 		src->regs[i].placeholder = reg_answer_new(
 			t->registries[i].type, t->registries[i].name);
+		if (src->s->mode == SESSION_DRILL)
+			reg_answer_set_note(src->regs[i].placeholder,
+					    drill_registry_note(src->s));
 	}
 }
 
@@ -447,6 +461,20 @@ struct http *
 sources_http(const struct sources *src)
 {
 	return src ? src->http : NULL;
+}
+
+const char *
+sources_tags_absent_why(const struct sources *src)
+{
+	if (!src || src->tags_injected || src->tags)
+		return NULL;
+	if (src->s->mode != SESSION_DRILL)
+		return "No tags: this session reads no repository.";
+	return session_scenario(src->s)
+	       ? "This drill has no tags: its scenario gives none, and a "
+		 "drill reads no repository."
+	       : "This drill has no tags: it runs without a scenario, and a "
+		 "drill reads no repository.";
 }
 
 const struct tag_list *

@@ -50,6 +50,11 @@ struct http *sources_http(const struct sources *src);
  * callback), or NULL before the first read. */
 const struct tag_list *sources_tags(const struct sources *src);
 
+/* Why sources_tags is NULL and will stay so (a drill whose scenario
+ * gives no tags, a session that watches nothing), as a sentence to show
+ * (static); NULL while a read is still to come. */
+const char *sources_tags_absent_why(const struct sources *src);
+
 /* Ask for a re-read of the tags and a refresh of every registry now. */
 void sources_refresh(struct sources *src);
 

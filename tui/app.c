@@ -4,6 +4,8 @@
 #include "app.h"
 
 #include <curses.h>
+#include <errno.h>
+#include <poll.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -356,6 +358,43 @@ show_event_output(struct app *a, const struct core_event *ev)
 	free(alert);
 }
 
+/* "05:00" for US µs. */
+static void
+mmss(int64_t us, char *buf, size_t size)
+{
+	long long s = (long long)(us / 1000000);
+
+	snprintf(buf, size, "%02lld:%02lld", s / 60, s % 60);
+}
+
+/* A value set (a decision, an input) moved the recovery-time target: say
+ * so in the status line and the Journal tab, as the header's clock now
+ * counts against it. */
+static void
+rto_check(struct app *a)
+{
+	int64_t now = playbook_rto_within(a->pb, app_lookup, a->session);
+	const char *label = playbook_rto_label(a->pb, app_lookup, a->session);
+	char was[16], to[16], *text;
+
+	if (now == a->rto_us)
+		return;
+	mmss(a->rto_us, was, sizeof(was));
+	mmss(now, to, sizeof(to));
+	if (!now)
+		text = xasprintf("recovery-time target dropped (was %s)", was);
+	else if (!a->rto_us)
+		text = xasprintf("recovery-time target now %s%s%s", to,
+				 label ? ": " : "", label ? label : "");
+	else
+		text = xasprintf("recovery-time target now %s (was %s)%s%s", to,
+				 was, label ? ": " : "", label ? label : "");
+	a->rto_us = now;
+	logbuf_add(a->journal, LOG_EVENT, text);
+	show_alert(a, text);
+	free(text);
+}
+
 static void
 on_core_event(const struct core_event *ev, void *arg)
 {
@@ -375,6 +414,8 @@ on_core_event(const struct core_event *ev, void *arg)
 		else if (strcmp(ev->type, "approval.voided") == 0)
 			voided_status(a, ev->line);
 		app_refresh_steps(a);
+		if (a->rto_ready)
+			rto_check(a);
 		break;
 	case CORE_EV_OUTPUT:
 		logbuf_add_lines(a->log, LOG_OUTPUT, ev->line,
@@ -791,6 +832,7 @@ do_uiact(struct app *a, enum uiact act)
 	case UI_QUIT: quit_or_ask(a); break;
 	case UI_PICK_TAG: pane_tags_pick(a); break;
 	case UI_COPY_HANDOFF: pane_detail_copy_handoff(a); break;
+	case UI_SHOW_HANDOFF: pane_detail_show_handoff(a); break;
 	case UI_PICK_VERSION: pane_registry_pick(a); break;
 	case UI_REFRESH: pane_sources_refresh(a); break;
 	case UI_UPDATE: open_update(a, 0); break;
@@ -976,6 +1018,37 @@ on_tty(int suspend, void *arg)
 	app_dirty(a);
 }
 
+/* Wait for a line on the terminal (cooked mode, the screen suspended). */
+static void
+wait_for_enter(void)
+{
+	struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+	char c = 0;
+	ssize_t n;
+
+	do {
+		if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+			return;
+		n = read(STDIN_FILENO, &c, 1);
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+			return;
+	} while (n != 1 || (c != '\n' && c != '\r'));
+}
+
+void
+app_show_plain(struct app *a, const char *intro, const char *text)
+{
+	def_prog_mode();
+	endwin();
+	printf("\n%s\n\n%s\n\nPress Enter to go back to the console.\n",
+	       intro, text);
+	fflush(stdout);
+	wait_for_enter();
+	reset_prog_mode();
+	clearok(curscr, TRUE);
+	app_dirty(a);
+}
+
 /* While curses owns the terminal, stderr goes to the session's log. */
 static int
 redirect_stderr(struct app *a)
@@ -1034,6 +1107,8 @@ static void
 init_app(struct app *a)
 {
 	app_init_view(a);
+	a->rto_us = playbook_rto_within(a->pb, app_lookup, a->session);
+	a->rto_ready = 1;
 	app_refresh_steps(a);
 	if (a->watch)
 		app_status(a, 0, "WATCH: following %s read-only; a approves",
@@ -1114,6 +1189,7 @@ watch_poll(void *arg)
 
 	if (session_poll(a->session, &err) < 0)
 		app_status(a, 1, "%s", err.msg);
+	runview_tail_poll(a);
 	replay_watch_poll(a);
 	a->watch_timer = loop_add_timer(a->loop, WATCH_POLL_US, watch_poll, a);
 }
@@ -1123,8 +1199,10 @@ watch_history(const struct journal_event *ev, void *arg)
 {
 	struct app *a = arg;
 
-	if (ev->seq <= session_n_events(a->session))
+	if (ev->seq <= session_n_events(a->session)) {
 		app_summarise_event(a, ev->line);
+		runview_watch_line(a, ev->line, session_dir(a->session));
+	}
 }
 
 /* Attach to DIR without its lock, show its past in the Journal tab, and
@@ -1198,6 +1276,7 @@ console(const struct cli_opts *o, int watch)
 				"run the console; use --batch\n",
 				getenv("TERM") ? getenv("TERM") : "unset");
 		replay_watch_close(&a);
+		runview_tail_done(&a);
 		session_free(a.session);
 		logbuf_free(a.log);
 		logbuf_free(a.journal);
@@ -1225,6 +1304,7 @@ console(const struct cli_opts *o, int watch)
 	if (a.watch_timer)
 		loop_cancel_timer(a.loop, a.watch_timer);
 	replay_watch_close(&a);
+	runview_tail_done(&a);
 	term_stop();
 	theme_end();
 	restore_stderr(saved_stderr);

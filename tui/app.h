@@ -13,6 +13,7 @@
 #define APP_MIN_COLS 60		/* below this the console draws nothing */
 #define APP_MIN_ROWS 16		/* ...but the "terminal too small" notice */
 
+struct cast_tail;
 struct cli_opts;
 struct logbuf;
 struct loop;
@@ -125,6 +126,12 @@ struct app {
 	int64_t replay_now;		/* ...and its clock (wall µs) */
 	int resumed;			/* this console resumed the session
 					 * (the resume banner, banner.c) */
+	int64_t rto_us;			/* the recovery-time target last
+					 * shown (µs, 0 = none)... */
+	int rto_ready;			/* ...once the console is up */
+	struct cast_tail *tails;	/* watch: casts of runs under way,
+					 * followed into the Output tab */
+	size_t n_tails;
 };
 
 /* Run the console for the session O describes; returns the exit status. */
@@ -242,6 +249,12 @@ void pane_tags_pick(struct app *a);
 int app_handoff_due(struct app *a);
 /* Copy the selected approve step's hand-off command to the clipboard. */
 void pane_detail_copy_handoff(struct app *a);
+/* Show it on one line of the plain terminal, which wraps it (so a mouse
+ * selection copies it whole), until Enter. */
+void pane_detail_show_handoff(struct app *a);
+/* Suspend the screen, print INTRO and TEXT (already safe to print) on the
+ * plain terminal and wait for Enter; the console then comes back. */
+void app_show_plain(struct app *a, const char *intro, const char *text);
 void pane_registry_pick(struct app *a);
 void pane_sources_refresh(struct app *a);
 
@@ -261,6 +274,18 @@ void runview_running_text(const struct app *a, const struct step_view *v,
 /* Keep a redraw timer going while a step runs (none when idle); stop it. */
 void runview_watch(struct app *a);
 void runview_stop(struct app *a);
+
+/* rewind watch: a journal line of the watched session LINE (new, or read
+ * back when the watch opened) in the Output tab as the operator sees it:
+ * a run's start and end lines and, between them, its output, read from
+ * its cast file in DIR as the run writes it (runview_tail_poll). */
+void runview_watch_line(struct app *a, const char *line, const char *dir);
+
+/* Read what the followed casts gained since the last call. */
+void runview_tail_poll(struct app *a);
+
+/* Stop following every cast. */
+void runview_tail_done(struct app *a);
 
 /* Open dialogs and feed them keys (dialog.c). */
 void dialog_open_for_step(struct app *a, enum uiact act);

@@ -53,6 +53,7 @@ static const struct binding bindings[] = {
 	{ KM_STEPS, 'a', "a", UI_APPROVE, 1 },
 	{ KM_STEPS, 'c', "c", UI_CANCEL_STEP, 0 },
 	{ KM_STEPS, 'y', "y", UI_COPY_HANDOFF, KEYBAR_HANDOFF },
+	{ KM_STEPS, 'Y', "Y", UI_SHOW_HANDOFF, 0 },
 	{ KM_LOG, 'n', "n", UI_SEARCH_NEXT, 1 },
 	{ KM_LOG, 'N', "N", UI_SEARCH_PREV, 1 },
 	{ KM_LOG, '/', "/", UI_SEARCH, 1 },

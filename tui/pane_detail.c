@@ -227,20 +227,30 @@ show_signed(struct app *a, struct cursor *c, const char *id,
 	}
 }
 
-/* The command to give the next approver, and the key that copies it. */
+/* The command to give the next approver, and the keys that copy it and
+ * show it whole. */
 static void
 show_handoff(struct app *a, struct cursor *c, const struct step_view *v)
 {
 	char *cmd = v->active ? handoff_command(a->session, v->def->id)
 			      : NULL;
-	const char *key = keymap_label_for(KM_STEPS, UI_COPY_HANDOFF);
+	const char *copy = keymap_label_for(KM_STEPS, UI_COPY_HANDOFF);
+	const char *show = keymap_label_for(KM_STEPS, UI_SHOW_HANDOFF);
 
 	if (!cmd)
 		return;
 	if (a->watch && !keymap_in_watch(UI_COPY_HANDOFF))
-		key = NULL;	/* refused there: not offered */
-	linef(c, ROLE_TITLE, "Approver's command%s%s%s:",
-	      key ? " (" : "", key ? key : "", key ? " copies it)" : "");
+		copy = NULL;	/* refused there: not offered */
+	if (a->watch && !keymap_in_watch(UI_SHOW_HANDOFF))
+		show = NULL;
+	if (copy && show)
+		linef(c, ROLE_TITLE, "Approver's command (%s copies it, %s "
+		      "shows it on one line):", copy, show);
+	else if (copy)
+		linef(c, ROLE_TITLE, "Approver's command (%s copies it):",
+		      copy);
+	else
+		line(c, "Approver's command:", ROLE_TITLE);
 	linef(c, ROLE_NORMAL, "  %s", cmd);
 	line(c, "It shows the approver what the sign-off covers and asks "
 	     "before signing, with their login name (--as NAME for "
@@ -278,6 +288,27 @@ app_handoff_due(struct app *a)
 	cmd = handoff_command(a->session, v.def->id);
 	free(cmd);
 	return cmd != NULL;
+}
+
+void
+pane_detail_show_handoff(struct app *a)
+{
+	struct step_view v;
+	char *cmd = NULL;
+
+	if (app_step_at(a, a->sel, &v) == 0 && v.active)
+		cmd = handoff_command(a->session, v.def->id);
+	if (!cmd)
+		app_status(a, 1, "nothing to show: select an approve step that "
+			   "still needs a sign-off");
+	else if (handoff_has_control(cmd))
+		app_status(a, 1, "not shown: the command has a control "
+			   "character (in the session directory or a role)");
+	else
+		app_show_plain(a, "The approver's command, on one line (select "
+			       "it with the mouse; the terminal wraps it):",
+			       cmd);
+	free(cmd);
 }
 
 void

@@ -168,7 +168,10 @@ pane_targets_draw(struct app *a, WINDOW *w, struct rect r)
 			 t->http[i].name, t->http[i].url, t->http[i].status);
 		targets_line(w, r, &y, ROLE_NORMAL, line);
 	}
-	targets_line(w, r, &y, ROLE_DIM, "What they answer: the Tags and "
+	targets_line(w, r, &y, ROLE_DIM, session_mode(a->session) ==
+		     SESSION_DRILL ? "A drill reads none of them: the Tags and "
+		     "Registry tabs show what the scenario gives, and no log "
+		     "is followed." : "What they answer: the Tags and "
 		     "Registry tabs; followed logs in Output.");
 	scenario_state(a, w, r, &y);
 }

@@ -236,7 +236,8 @@ package_block(struct cursor *c, const struct reg_answer *a,
 	header_line(c, a, now_us);
 	if (!a->has_data) {
 		if (!a->error) {
-			put(c, "asking the registry...", ROLE_DIM);
+			put(c, a->note ? a->note : "asking the registry...",
+			    ROLE_DIM);
 			newline(c);
 		}
 		return;

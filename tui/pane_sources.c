@@ -108,6 +108,18 @@ answers_now(const struct app *a)
 	return clock_wall_now(loop_clock(a->loop));
 }
 
+/* Why there are no tags to show, when none are coming; NULL while a read
+ * is still to come. */
+static const char *
+tags_absent_why(const struct app *a)
+{
+	struct sources *src = session_sources(a->session);
+
+	if (src)
+		return sources_tags_absent_why(src);
+	return a->replay ? "No tags in the journal up to this point." : NULL;
+}
+
 void
 pane_tags_tab_draw(struct app *a, WINDOW *w, struct rect r)
 {
@@ -121,7 +133,8 @@ pane_tags_tab_draw(struct app *a, WINDOW *w, struct rect r)
 		a->tags_top = a->tags_sel;
 	if (rows > 0 && a->tags_sel >= a->tags_top + rows)
 		a->tags_top = a->tags_sel - rows + 1;
-	pane_tags_draw(w, r, tl, a->focus == PANE_TAGS ? a->tags_sel : -1,
+	pane_tags_draw(w, r, tl, tags_absent_why(a),
+		       a->focus == PANE_TAGS ? a->tags_sel : -1,
 		       a->tags_top, (const char *const *)marks);
 	free_marks(marks);
 }

@@ -268,8 +268,8 @@ draw_error(WINDOW *w, struct rect r, const struct tag_list *tl)
 }
 
 void
-pane_tags_draw(WINDOW *w, struct rect r, const struct tag_list *tl, int sel,
-	       int top, const char *const *marks)
+pane_tags_draw(WINDOW *w, struct rect r, const struct tag_list *tl,
+	       const char *absent, int sel, int top, const char *const *marks)
 {
 	int rows, y;
 	struct cols c;
@@ -277,8 +277,9 @@ pane_tags_draw(WINDOW *w, struct rect r, const struct tag_list *tl, int sel,
 	if (r.w < 4 || r.h < 1)
 		return;
 	if (!tl) {
-		draw_text(w, r.y, r.x + 1, r.w - 1, "Reading tags...",
-			  theme_attr(ROLE_DIM));
+		draw_wrapped(w, r.y, r.x + 1, r.w - 2, r.h,
+			     absent ? absent : "Reading tags...",
+			     theme_attr(ROLE_DIM));
 		return;
 	}
 	if (tl->error && !tl->is_stale) {

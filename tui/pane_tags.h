@@ -9,15 +9,16 @@
 struct _win_st;
 struct tag_list;
 
-/* Draw TL (NULL: "reading tags...") into R of W. SEL and TOP are tag
+/* Draw TL into R of W; when TL is NULL, ABSENT says why (NULL: "Reading
+ * tags...", a read is coming). SEL and TOP are tag
  * indexes: the highlighted tag (-1: none) and the first tag row shown.
  * MARKS is a NULL-ended list of "NAME=VALUE" strings (may be NULL); a tag
  * whose name is VALUE (or VALUE with a "v" in front) is marked with NAME
  * up to its first '_' ("RESTORE_VERSION=v1.2.2" marks v1.2.2 RESTORE).
  * Tags on HEAD are marked HEAD. All text goes through draw_text. */
 void pane_tags_draw(struct _win_st *w, struct rect r,
-		    const struct tag_list *tl, int sel, int top,
-		    const char *const *marks);
+		    const struct tag_list *tl, const char *absent, int sel,
+		    int top, const char *const *marks);
 
 /* Whether MARK ("RESTORE_VERSION=v1.2.2") marks VERSION, a tag or a
  * registry version (a leading "v" on either side is ignored); *NAME_LEN

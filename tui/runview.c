@@ -116,17 +116,26 @@ add_cast_line(int64_t t_us, const char *text, size_t len, void *arg)
 	free(line);
 }
 
+/* The path of cast file REL (a step event's "output") inside the session
+ * directory DIR, or NULL for none or a path leaving DIR. Caller frees. */
+static char *
+cast_path(const char *dir, const char *rel)
+{
+	if (!dir || !rel || !*rel || rel[0] == '/' || strstr(rel, ".."))
+		return NULL;
+	return xasprintf("%s/%s", dir, rel);
+}
+
 /* A past run's output, read back from its cast file inside the session
  * directory (a path leaving it is not followed). */
 static void
 replay_cast(struct app *a, const char *dir, const char *rel)
 {
-	char *path;
+	char *path = cast_path(dir, rel);
 
-	if (!dir || !rel || !*rel || rel[0] == '/' || strstr(rel, ".."))
-		return;
-	path = xasprintf("%s/%s", dir, rel);
-	cast_each_line(path, CAST_READ_MAX, add_cast_line, a->log, NULL);
+	if (path)
+		cast_each_line(path, CAST_READ_MAX, add_cast_line, a->log,
+			       NULL);
 	free(path);
 }
 
@@ -220,6 +229,10 @@ add_run_line(struct logbuf *lb, const cJSON *root)
 		return 0;
 	if (strcmp(type, "step.started") == 0) {
 		run_started(lb, root, step);
+		if (cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetObjectItem(
+				root, "payload"), "interactive")))
+			logbuf_add(lb, LOG_RUN, "  (its output goes to the "
+				   "terminal, not recorded)");
 		return 1;
 	}
 	if (strcmp(type, "step.finished") == 0 ||
@@ -248,6 +261,10 @@ runview_event(struct app *a, const struct core_event *ev)
 	if (ev->kind != CORE_EV_JOURNAL || !ev->type ||
 	    strncmp(ev->type, "step.", 5) != 0)
 		return;
+	if (a->watch) {
+		runview_watch_line(a, ev->line, ev->dir);
+		return;
+	}
 	root = cJSON_Parse(ev->line);
 	if (root && add_run_line(a->log, root) == 1) {
 		if (ev->history)	/* its output, as it was printed */
@@ -257,6 +274,106 @@ runview_event(struct app *a, const struct core_event *ev)
 			a->log_top = -1;	/* follow the new run */
 	}
 	cJSON_Delete(root);
+}
+
+/* --- rewind watch: the casts of runs under way ---------------------------- */
+
+/* One run the watcher follows: its cast and how far it has been read. */
+struct cast_tail {
+	char *step;
+	char *path;
+	uint64_t offset;
+};
+
+/* Read what T's cast gained (all of it, a bounded read at a time). */
+static void
+tail_read(struct app *a, struct cast_tail *t)
+{
+	uint64_t before;
+
+	do {
+		before = t->offset;
+		if (cast_follow(t->path, &t->offset, CAST_READ_MAX,
+				add_cast_line, a->log, NULL) > 0)
+			app_dirty(a);
+	} while (t->offset != before);
+}
+
+static struct cast_tail *
+tail_of(struct app *a, const char *step)
+{
+	for (size_t i = 0; i < a->n_tails; i++)
+		if (strcmp(a->tails[i].step, step) == 0)
+			return &a->tails[i];
+	return NULL;
+}
+
+/* Read the rest of STEP's cast and stop following it. */
+static void
+tail_end(struct app *a, const char *step)
+{
+	struct cast_tail *t = tail_of(a, step);
+
+	if (!t)
+		return;
+	tail_read(a, t);
+	free(t->step);
+	free(t->path);
+	*t = a->tails[--a->n_tails];
+}
+
+static void
+tail_start(struct app *a, const char *step, const char *dir,
+	   const cJSON *payload)
+{
+	char *path = cast_path(dir, payload_str(payload, "output"));
+	struct cast_tail *t;
+
+	tail_end(a, step);
+	if (!path)
+		return;
+	a->tails = xrealloc(a->tails, (a->n_tails + 1) * sizeof(*a->tails));
+	t = &a->tails[a->n_tails++];
+	t->step = xstrdup(step);
+	t->path = path;
+	t->offset = 0;
+	tail_read(a, t);
+}
+
+void
+runview_watch_line(struct app *a, const char *line, const char *dir)
+{
+	cJSON *root = cJSON_Parse(line);
+	const char *type = payload_str(root, "type");
+	const char *step = payload_str(root, "step");
+
+	if (type && step && (strcmp(type, "step.finished") == 0 ||
+			     strcmp(type, "step.interrupted") == 0))
+		tail_end(a, step);	/* its last output before its end */
+	if (root && add_run_line(a->log, root) == 1) {
+		tail_start(a, step, dir, cJSON_GetObjectItem(root, "payload"));
+		a->log_top = -1;
+	}
+	cJSON_Delete(root);
+}
+
+void
+runview_tail_poll(struct app *a)
+{
+	for (size_t i = 0; i < a->n_tails; i++)
+		tail_read(a, &a->tails[i]);
+}
+
+void
+runview_tail_done(struct app *a)
+{
+	for (size_t i = 0; i < a->n_tails; i++) {
+		free(a->tails[i].step);
+		free(a->tails[i].path);
+	}
+	free(a->tails);
+	a->tails = NULL;
+	a->n_tails = 0;
 }
 
 /* --- running steps -------------------------------------------------------- */

@@ -24,6 +24,7 @@
 	X(UI_SET_VAR, "set-variable", "set", "Set one of the playbook's variables") \
 	X(UI_CANCEL_STEP, "cancel-step", "cancel", "Cancel the running command") \
 	X(UI_COPY_HANDOFF, "copy-approve-command", "copy", "Copy the approve step's rewind approve command (OSC 52)") \
+	X(UI_SHOW_HANDOFF, "show-approve-command", "show", "Show the approve command on one line to copy with the mouse") \
 	X(UI_NEXT_PHASE, "next-phase", "next", "Advance to the next phase")  \
 	X(UI_SEARCH, "search", "search", "Search the log")                   \
 	X(UI_SEARCH_NEXT, "search-next", "next", "Jump to the next match")   \

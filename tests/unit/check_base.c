@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -260,7 +261,8 @@ START_TEST(test_cast_write_after_a_failed_write_is_a_noop)
 	memset(flood, 'y', sizeof(flood));
 	c = cast_open("/dev/full", "yes", 1795289400000000LL, &err);
 	ck_assert_ptr_nonnull(c);
-	ck_assert_int_eq(cast_write(c, 1000, "buffered", 8, 1), 0);
+	/* The header is written at open, and that write failed. */
+	ck_assert_int_eq(cast_write(c, 1000, "buffered", 8, 1), -1);
 	ck_assert_int_eq(cast_write(c, 2000, flood, sizeof(flood), 1), -1);
 	ck_assert_int_eq(cast_write(c, 3000, "later", 5, 1), -1);
 	ck_assert_int_eq(cast_close(c, &err), -1);
@@ -297,6 +299,61 @@ START_TEST(test_cast_open_truncates_an_old_file_to_mode_0600)
 	ck_assert_str_eq(text, "{\"version\":2,\"width\":80,\"height\":24,"
 			 "\"timestamp\":0,\"command\":\"true\"}\n");
 	free(text);
+	free(path);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+/* Lines of a followed cast, joined with '|'. */
+static void
+join_line(int64_t t_us, const char *text, size_t len, void *arg)
+{
+	struct strbuf *sb = arg;
+
+	(void)t_us;
+	strbuf_add(sb, text, len);
+	strbuf_addc(sb, '|');
+}
+
+START_TEST(test_cast_is_on_disk_as_written_and_followed_by_whole_lines)
+{
+	char *dir = tu_mkdtemp();
+	char *path = xasprintf("%s/run.cast", dir);
+	struct strbuf got = STRBUF_INIT;
+	struct cast *c = cast_open(path, "talk", 0, NULL);
+	uint64_t off = 0;
+	struct stat st;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(c);
+	/* The header is there at once: a recorder that dies leaves a
+	 * valid cast. */
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_gt(st.st_size, 0);
+	ck_assert_int_eq(cast_follow(path, &off, 4096, join_line, &got, NULL),
+			 0);
+	ck_assert_uint_eq(off, (uint64_t)st.st_size);
+	cast_write(c, 1000, "one", 3, 1);
+	cast_write_lines(c, 2000, "two\nthree", 9);
+	ck_assert_int_eq(cast_flush(c), 0);
+	ck_assert_int_eq(cast_follow(path, &off, 4096, join_line, &got, NULL),
+			 3);
+	ck_assert_str_eq(got.buf, "one|two|three|");
+	/* A line still being written waits for its newline. */
+	f = fopen(path, "a");
+	fputs("[3.0, \"o\", \"fo", f);
+	fclose(f);
+	ck_assert_int_eq(cast_follow(path, &off, 4096, join_line, &got, NULL),
+			 0);
+	f = fopen(path, "a");
+	fputs("ur\\r\\n\"]\n", f);
+	fclose(f);
+	ck_assert_int_eq(cast_follow(path, &off, 4096, join_line, &got, NULL),
+			 1);
+	ck_assert_str_eq(got.buf, "one|two|three|four|");
+	ck_assert_int_eq(cast_close_nosync(c, NULL), 0);
+	strbuf_done(&got);
 	free(path);
 	tu_rmtree(dir);
 	free(dir);
@@ -362,6 +419,8 @@ base_suite(void)
 	tcase_add_test(tc, test_mem_count_equals_a_byte_loop);
 	tcase_add_test(tc, test_cast_write_lines_escapes_a_large_block_exactly);
 	tcase_add_test(tc, test_cast_open_truncates_an_old_file_to_mode_0600);
+	tcase_add_test(tc,
+		test_cast_is_on_disk_as_written_and_followed_by_whole_lines);
 	tcase_add_test(tc, test_testhook_clock_reads_rewind_test_now);
 	tcase_add_test(tc, test_testhook_idle_counter_rises);
 	suite_add_tcase(s, tc);

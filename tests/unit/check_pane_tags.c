@@ -91,7 +91,7 @@ draw(const struct tag_list *tl, struct rect r, int sel, int top,
      const char *const *marks)
 {
 	werase(win);
-	pane_tags_draw(win, r, tl, sel, top, marks);
+	pane_tags_draw(win, r, tl, NULL, sel, top, marks);
 }
 
 START_TEST(test_pane_tags_columns_marks_and_recent)

@@ -44,7 +44,7 @@ wait_text 'Sign the rollback'
 
 # --- the hand-off line, the session directory, the key ------------------------------
 LINE1="rewind approve $QDIR p.sign --role 'Release Manager'"
-assert_fixed "Approver's command (y copies it):"
+assert_fixed "Approver's command (y copies it, Y shows it on one line):"
 assert_fixed "  $LINE1"
 assert_fixed "Session directory: $SCREEN_TMP/bob's session"
 assert_fixed "Release Manager: 0 of 1 signed"

@@ -29,8 +29,8 @@ expect_screen before 1 10 <<'EOF'
                                     │ Sign-off needed from:
                                     │   Engineering Lead: 0 of 1 signed
                                     │ The operator, sam, cannot approve.
-                                    │ Approver's command (y copies it):
-                                    │   rewind approve
+                                    │ Approver's command (y copies it, Y shows
+                                    │ it on one line):
 EOF
 assert_fixed "$SESSION_DIR" "the session directory is not on screen"
 # Not yet approved: the gated phase stays shut.

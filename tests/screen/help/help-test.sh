@@ -46,6 +46,7 @@ expect_screen help-80x60 <<'EOF'
    a                Record an approval of the selected approve step
    c                Cancel the running command
    y                Copy the approve step's rewind approve command (OSC 52)
+   Y                Show the approve command on one line to copy with the mouse
  Log
    n                Jump to the next match
    N                Jump to the previous match
@@ -72,7 +73,6 @@ expect_screen help-80x60 <<'EOF'
    [/]              n/a: marked so, or its condition can no longer hold
    [?]              waiting on a variable its condition names (not counted)
    [‽]              interrupted, outcome unknown (its console ended)
-
  Enter act Space tick a approve ? help q quit Tab pane m note > next
 EOF
 
