@@ -412,9 +412,17 @@ show_result(const struct app *a, struct cursor *c, const struct step_view *v)
 		show_interrupted(c, v, !a->replay && !a->watch);
 		return;
 	}
+	if (v->state == STEP_RUNNING) {
+		/* The run under way, not the one before it. */
+		char running[64];
+
+		runview_running_text(a, v, running, sizeof(running));
+		linef(c, ROLE_STEP_RUNNING, "This run (run %d): %s", v->n_runs,
+		      running);
+		return;
+	}
 	linef(c, v->state == STEP_FAILED ? ROLE_STEP_FAILED : ROLE_STEP_DONE,
-	      "Last run: %s%s%s", v->state == STEP_FAILED ? "FAILED" :
-	      v->state == STEP_RUNNING ? "running" : "ok",
+	      "Last run: %s%s%s", v->state == STEP_FAILED ? "FAILED" : "ok",
 	      v->reason ? ": " : "", v->reason ? v->reason : "");
 	/* The output tail: command output, drawn as the output pane does,
 	 * its tabs expanded as there. */
