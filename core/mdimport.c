@@ -1278,17 +1278,19 @@ add_review(struct imp *im, int line, const cJSON *step, const char *fmt, ...)
 			    r->step ? " " : "", r->step ? r->step : "", buf);
 }
 
-/* A name that holds a credential ("FLAG_TOKEN", "API_KEY", "DB_PASSWORD"):
+/* A name that holds a credential ("FLAG_TOKEN", "API_KEY", "DB_PASSWORD",
+ * "DATABASE_URL", whose user-info is a password):
  * its value must never reach the journal, so the draft marks it secret. */
 static int
 is_secret_name(const char *name)
 {
 	static const char *const whole[] = { "TOKEN", "SECRET", "PASSWORD",
 		"PASSWD", "PASSPHRASE", "APIKEY", "API_KEY", "CREDENTIALS",
-		NULL };
+		"DATABASE_URL", "DSN", NULL };
 	static const char *const ends[] = { "_TOKEN", "_SECRET", "_PASSWORD",
 		"_PASSWD", "_PASS", "_PASSPHRASE", "_KEY", "_APIKEY",
-		"_CREDENTIALS", "_PAT", NULL };
+		"_CREDENTIALS", "_PAT", "_DATABASE_URL", "_DSN",
+		"_CONNECTION_STRING", NULL };
 	size_t n = strlen(name);
 
 	if (in_list(name, whole, 0))
@@ -1863,11 +1865,18 @@ split_done(struct sh_split *sp)
 static char *
 destructive_confirm(const char *cmd)
 {
-	const char *p = strstr(cmd, "${");
-	const char *end = p ? strchr(p, '}') : NULL;
 	char *words = hazard_confirm_dup(cmd);
 
-	if (words && end) {
+	for (const char *p = strstr(cmd, "${"); words && p;
+	     p = strstr(p + 2, "${")) {
+		const char *end = strchr(p, '}');
+		char *name = end ? xstrndup(p + 2, (size_t)(end - p - 2))
+				 : NULL;
+		int secret = !name || is_secret_name(name);
+
+		free(name);
+		if (secret)	/* the operator would type it, and be shown it */
+			continue;
 		free(words);
 		return xstrndup(p, (size_t)(end - p + 1));
 	}

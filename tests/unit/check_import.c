@@ -535,6 +535,35 @@ START_TEST(test_import_credential_names_become_secret_variables)
 }
 END_TEST
 
+/* A secret is never the typed confirmation (the operator would type it,
+ * and batch mode print it): the first value that is not a secret is, or
+ * the destructive words; a database URL is a credential. */
+START_TEST(test_import_secret_is_never_the_confirm_text)
+{
+	static const char text[] =
+		"# Undo\n\n## Roll back\n\n"
+		"```bash\n"
+		"kubectl --token \"$DEPLOY_TOKEN\" rollout undo deployment/web "
+		"-n <NAMESPACE>\n"
+		"```\n\n## Database\n\n"
+		"```bash\n"
+		"pg_restore --clean -d \"$DATABASE_URL\" backup.dump\n"
+		"```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *vars = cJSON_GetObjectItem(root, "variables");
+	cJSON *undo = find_step(root, "run", "rollout undo", NULL, NULL);
+	cJSON *restore = find_step(root, "run", "pg_restore", NULL, NULL);
+
+	ck_assert_ptr_nonnull(undo);
+	ck_assert_ptr_nonnull(restore);
+	ck_assert_str_eq(str(undo, "confirm"), "${NAMESPACE}");
+	ck_assert_str_eq(str(restore, "confirm"), "pg_restore --clean");
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(
+		cJSON_GetObjectItem(vars, "DATABASE_URL"), "secret")));
+	cJSON_Delete(root);
+}
+END_TEST
+
 /* --- only shell becomes a run step; a script stays one step ------------ */
 
 /* Every run step's command, joined by "\n---\n", for assertions. */
@@ -1510,6 +1539,7 @@ import_suite(void)
 		{ "binary", test_import_binary_file_is_refused_naming_it },
 		{ "singular", test_import_summary_says_one_in_the_singular },
 		{ "secret", test_import_credential_names_become_secret_variables },
+		{ "secretconfirm", test_import_secret_is_never_the_confirm_text },
 		{ "carried", test_import_value_a_script_sets_is_carried_not_asked },
 		{ "quoted", test_import_placeholders_inside_quotes_become_variables },
 		{ "prose", test_import_prose_lines_in_a_shell_fence_are_notes },
