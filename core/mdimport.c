@@ -979,6 +979,10 @@ placeholder_at(const char *text, const char *p, int shell, const char **name,
 	if (p[0] == '{' && p[1] == '{') {
 		for (q = p + 2; *q == ' '; q++)
 			;
+		/* {{.Tag}} in a command is a Go template (docker, kubectl
+		 * --format), the command's own */
+		if (shell && *q == '.')
+			return 0;
 		*name = q;
 		while (isalnum((unsigned char)*q) || *q == '_' || *q == '.' ||
 		       *q == '-')

@@ -564,6 +564,30 @@ START_TEST(test_import_secret_is_never_the_confirm_text)
 }
 END_TEST
 
+/* A Go template in a command ({{.Tag}} of docker --format) is the
+ * command's own text, not a placeholder to ask for. */
+START_TEST(test_import_go_template_in_a_command_stays_literal)
+{
+	static const char text[] =
+		"# Cache\n\n## Assess\n\n"
+		"```bash\n"
+		"docker image ls registry.example.test/cache --format '{{.Tag}}'\n"
+		"kubectl get pods -o go-template='{{ .metadata.name }}'\n"
+		"```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *vars = cJSON_GetObjectItem(root, "variables");
+
+	ck_assert_ptr_nonnull(find_step(root, "run", "--format '{{.Tag}}'",
+					NULL, NULL));
+	ck_assert_ptr_nonnull(find_step(root, "run",
+					"go-template='{{ .metadata.name }}'",
+					NULL, NULL));
+	ck_assert_ptr_null(cJSON_GetObjectItem(vars, "TAG"));
+	ck_assert_ptr_null(cJSON_GetObjectItem(vars, "METADATA_NAME"));
+	cJSON_Delete(root);
+}
+END_TEST
+
 /* --- only shell becomes a run step; a script stays one step ------------ */
 
 /* Every run step's command, joined by "\n---\n", for assertions. */
@@ -1540,6 +1564,7 @@ import_suite(void)
 		{ "singular", test_import_summary_says_one_in_the_singular },
 		{ "secret", test_import_credential_names_become_secret_variables },
 		{ "secretconfirm", test_import_secret_is_never_the_confirm_text },
+		{ "gotemplate", test_import_go_template_in_a_command_stays_literal },
 		{ "carried", test_import_value_a_script_sets_is_carried_not_asked },
 		{ "quoted", test_import_placeholders_inside_quotes_become_variables },
 		{ "prose", test_import_prose_lines_in_a_shell_fence_are_notes },
