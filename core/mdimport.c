@@ -5298,6 +5298,28 @@ read_front_matter(struct imp *im, struct md_line *lines, size_t n)
 		lines[i].len = 0;
 }
 
+/* How many steps of the draft do something: every one but the optional
+ * checks that only hold a section's prose ("Read ..."). */
+static int
+count_steps(const struct imp *im)
+{
+	int n = 0;
+
+	for (int p = 0; p < PHASE_COUNT; p++) {
+		const cJSON *st;
+
+		cJSON_ArrayForEach(st, im->steps[p]) {
+			const char *kind = cJSON_GetStringValue(
+				cJSON_GetObjectItem(st, "kind"));
+
+			n += !(kind && strcmp(kind, "check") == 0 &&
+			       cJSON_IsFalse(cJSON_GetObjectItem(st,
+								 "required")));
+		}
+	}
+	return n;
+}
+
 char *
 mdimport_convert(const char *text, size_t len, const char *name,
 		 struct strbuf *summary, struct strbuf *explain,
@@ -5347,6 +5369,15 @@ mdimport_convert(const char *text, size_t len, const char *name,
 	tie_table_options(&im);
 	gate_on_rollback_choice(&im);
 	add_inputs(&im);
+	if (!count_steps(&im)) {
+		imp_done(&im);
+		doc_done(&doc);
+		free(lines);
+		free(clean);
+		return err_set(err, ERR_INVALID, "%s: nothing to import: no "
+			       "command, checklist or decision in it, only "
+			       "prose (nothing was written)", name), NULL;
+	}
 	root = playbook_json(&im);
 	if (summary) {
 		strbuf_addf(summary, "imported %s\n", name);
