@@ -1665,7 +1665,8 @@ version_words(const char *text)
 		words[n++] = w;
 	}
 	regfree(&re);
-	qsort(words, n, sizeof(*words), cmp_str);
+	if (n)		/* qsort must not be given NULL, even for none */
+		qsort(words, n, sizeof(*words), cmp_str);
 	for (size_t i = 0; i < n; i++) {
 		strbuf_addf(&sb, "%s%s", i ? " " : "", words[i]);
 		free(words[i]);

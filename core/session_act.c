@@ -902,27 +902,30 @@ struct act_rule {
 
 static const struct act_rule rules[ACT_COUNT] = {
 	[ACT_SET] = { 0, 0, NULL, act_set },
-	[ACT_TICK] = { K(CHECK), S(OPEN) | S(FAILED), "check", act_tick },
+	[ACT_TICK] = { K(CHECK), S(OPEN) | S(FAILED), "check steps",
+		       act_tick },
 	[ACT_NA] = { ALL_KINDS & ~K(APPROVE),
 		     S(OPEN) | S(FAILED) | S(INTERRUPTED),
-		     "any step but an approval", act_na },
+		     "any step but an approval (an approval is signed, "
+		     "never marked n/a)", act_na },
 	[ACT_RUN] = { K(RUN) | K(PROBE) | K(WAIT),
 		      S(OPEN) | S(FAILED) | S(DONE) | S(INTERRUPTED),
-		      "run, probe and wait", act_run },
+		      "run, probe and wait steps", act_run },
 	[ACT_CANCEL] = { K(RUN) | K(PROBE) | K(WAIT),
-			 S(RUNNING) | S(INTERRUPTED), "run, probe and wait",
-			 act_cancel },
+			 S(RUNNING) | S(INTERRUPTED),
+			 "run, probe and wait steps", act_cancel },
 	[ACT_CONFIRM] = { K(RUN), S(OPEN) | S(FAILED) | S(DONE) |
-			  S(INTERRUPTED), "run", act_confirm },
-	[ACT_CHOOSE] = { K(DECIDE), S(OPEN) | S(DONE), "decide", act_choose },
-	[ACT_APPROVE] = { K(APPROVE), S(OPEN) | S(DONE), "approve",
+			  S(INTERRUPTED), "run steps", act_confirm },
+	[ACT_CHOOSE] = { K(DECIDE), S(OPEN) | S(DONE), "decide steps",
+			 act_choose },
+	[ACT_APPROVE] = { K(APPROVE), S(OPEN) | S(DONE), "approve steps",
 			  act_approve },
-	[ACT_SEND] = { K(MESSAGE), S(OPEN) | S(FAILED) | S(DONE), "message",
-		       act_send },
+	[ACT_SEND] = { K(MESSAGE), S(OPEN) | S(FAILED) | S(DONE),
+		       "message steps", act_send },
 	[ACT_NOTE] = { 0, 0, NULL, act_note },
 	[ACT_NEXT] = { 0, 0, NULL, act_next },
 	[ACT_QUIT] = { 0, 0, NULL, act_quit },
-	[ACT_PREDICT] = { K(RUN), S(OPEN) | S(FAILED) | S(DONE), "run",
+	[ACT_PREDICT] = { K(RUN), S(OPEN) | S(FAILED) | S(DONE), "run steps",
 			  drill_act_predict },
 	[ACT_INJECT] = { 0, 0, NULL, drill_act_inject },
 };
@@ -964,9 +967,12 @@ check_step(struct session *s, const struct act_rule *r, struct step_rt *rt,
 	struct strbuf sb = STRBUF_INIT;
 
 	if (!(r->kinds & (1u << rt->def->kind)))
-		return err_set(err, ERR_STATE, "%s applies to %s steps; %s is "
-			       "a %s step", action_name(a->kind), r->needs,
-			       rt->def->id, playbook_kind_name(rt->def->kind));
+		return err_set(err, ERR_STATE, "%s applies to %s; %s is %s "
+			       "%s step", action_name(a->kind), r->needs,
+			       rt->def->id, strchr("aeiou",
+				       *playbook_kind_name(rt->def->kind))
+			       ? "an" : "a",
+			       playbook_kind_name(rt->def->kind));
 	if (rt->phase > s->phase && !session_is_reminder_step(s, rt))
 		return err_set(err, ERR_STATE, "step %s belongs to phase %s; the "
 			       "session is in phase %s (finish it, then next)",

@@ -144,6 +144,9 @@ START_TEST(test_session_refusals_say_why)
 	fx_init(&f);
 	fx_open(&f, SESSION_DRILL, NULL);
 	refused(&f, "tick a.echo", "tick applies to check steps; a.echo is a run step");
+	refused(&f, "na p.signoff \"not needed\"", "na applies to any step but "
+		"an approval (an approval is signed, never marked n/a); "
+		"p.signoff is an approve step");
 	refused(&f, "tick nosuch", "no step \"nosuch\"");
 	refused(&f, "choose d.level 1 why", "belongs to phase decide");
 	refused(&f, "set VERSION \"1.2.2; rm -rf /\"", "does not match");

@@ -62,12 +62,14 @@ idle=$(idle_passes_in 8)		# and once nothing runs again
 # A loaded machine can bunch the poll timers' wake-ups into one window:
 # the quieter of two windows counts. Once the run has ended the app is as
 # quiet as before it (the spinner's timer stopped); while it ran it woke
-# more often.
-if [ "$idle" -gt $((base + 4)) ]; then
+# more often. The spinner alone adds 16 wake-ups in 8 s (two a second), so
+# half of that is the margin: on a loaded machine the poll timers' jitter
+# reached 7 (56 after against 49 before, in the fresh root and beside it).
+if [ "$idle" -gt $((base + 8)) ]; then
 	again=$(idle_passes_in 8)
 	[ "$again" -lt 0 ] || [ "$again" -ge "$idle" ] || idle=$again
 fi
-[ "$base" -ge 0 ] && [ "$idle" -ge 0 ] && [ "$idle" -le $((base + 4)) ] ||
+[ "$base" -ge 0 ] && [ "$idle" -ge 0 ] && [ "$idle" -le $((base + 8)) ] ||
 	soft_fail "$idle wake-ups in 8 s after the run, $base before it, $busy while it ran: the animation timer goes on"
 [ "$busy" -gt "$base" ] ||
 	soft_fail "$busy wake-ups in 8 s while it ran, $base with nothing running: no animation"
