@@ -1178,68 +1178,29 @@ score_phases(const struct session *s, const struct drill *d,
 	award(sc, "phases", 10 * met / targets, 10, why);
 }
 
-/* A required step of the verify phase that checks something by running:
- * marking it n/a leaves the recovery unproven. */
+#define KIND(k) (1u << STEP_KIND_##k)
+/* Steps that check or do something (a run, probe, checklist item or
+ * message). */
+#define CHECKING_KINDS \
+	(KIND(RUN) | KIND(PROBE) | KIND(CHECK) | KIND(MESSAGE))
+
+/* Required steps of PHASE that apply and are of KINDS (a KIND() mask),
+ * into *N; those marked n/a are listed in ARR (step, reason) and
+ * returned. */
 static int
-is_required_verification(const struct session *s, const struct step_rt *rt)
-{
-	enum step_kind k = rt->def->kind;
-
-	return rt->phase == PHASE_VERIFY && rt->def->required &&
-	       (k == STEP_KIND_RUN || k == STEP_KIND_PROBE) &&
-	       session_step_active(s, rt);
-}
-
-static void
-score_verifications(const struct session *s, struct score *sc)
-{
-	cJSON *arr = cJSON_AddArrayToObject(sc->card, "unverified");
-	int n = 0, n_na = 0;
-	char why[96];
-
-	for (size_t i = 0; i < s->n_steps; i++) {
-		const struct step_rt *rt = &s->steps[i];
-		cJSON *o;
-
-		if (!is_required_verification(s, rt))
-			continue;
-		n++;
-		if (rt->state != STEP_NA)
-			continue;
-		n_na++;
-		o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "step", rt->def->id);
-		cJSON_AddStringToObject(o, "reason", rt->na_reason
-					? rt->na_reason : "");
-		cJSON_AddItemToArray(arr, o);
-	}
-	if (!n) {
-		leave_out(sc, "verifications", "none required");
-		return;
-	}
-	snprintf(why, sizeof(why), "%d of %d marked n/a", n_na, n);
-	award(sc, "verifications", 20 - 20 * n_na / n - (n_na ? 5 : 0), 20,
-	      why);
-}
-
-/* Required steps of PHASE that apply and check something (a run, probe
- * or checklist item), into *N; those marked n/a are listed in ARR (step,
- * reason) and returned. */
-static int
-phase_na(const struct session *s, enum phase_id phase, cJSON *arr, int *n)
+phase_na(const struct session *s, enum phase_id phase, unsigned kinds,
+	 cJSON *arr, int *n)
 {
 	int n_na = 0;
 
 	*n = 0;
 	for (size_t i = 0; i < s->n_steps; i++) {
 		const struct step_rt *rt = &s->steps[i];
-		enum step_kind k = rt->def->kind;
 		cJSON *o;
 
 		if (rt->phase != phase || !rt->def->required ||
-		    !session_step_active(s, rt) ||
-		    (k != STEP_KIND_RUN && k != STEP_KIND_PROBE &&
-		     k != STEP_KIND_CHECK && k != STEP_KIND_MESSAGE))
+		    !(kinds & (1u << rt->def->kind)) ||
+		    !session_step_active(s, rt))
 			continue;
 		(*n)++;
 		if (rt->state != STEP_NA)
@@ -1252,6 +1213,25 @@ phase_na(const struct session *s, enum phase_id phase, cJSON *arr, int *n)
 		cJSON_AddItemToArray(arr, o);
 	}
 	return n_na;
+}
+
+/* Verifications: a required run or probe of the verify phase marked n/a
+ * leaves the recovery unproven. */
+static void
+score_verifications(const struct session *s, struct score *sc)
+{
+	cJSON *arr = cJSON_AddArrayToObject(sc->card, "unverified");
+	int n, n_na = phase_na(s, PHASE_VERIFY, KIND(RUN) | KIND(PROBE), arr,
+			       &n);
+	char why[96];
+
+	if (!n) {
+		leave_out(sc, "verifications", "none required");
+		return;
+	}
+	snprintf(why, sizeof(why), "%d of %d marked n/a", n_na, n);
+	award(sc, "verifications", 20 - 20 * n_na / n - (n_na ? 5 : 0), 20,
+	      why);
 }
 
 /* "a, b and 3 more" of the steps in ARR, into BUF. */
@@ -1285,7 +1265,8 @@ static void
 score_assessment(const struct session *s, struct score *sc)
 {
 	cJSON *arr = cJSON_AddArrayToObject(sc->card, "unassessed");
-	int n, n_na = phase_na(s, PHASE_ASSESS, arr, &n);
+	int n, n_na = phase_na(s, PHASE_ASSESS, CHECKING_KINDS, arr,
+				 &n);
 	char why[384], list[256];
 
 	if (!n) {
@@ -1343,7 +1324,8 @@ score_communication(const struct session *s, struct score *sc)
 {
 	cJSON *arr = cJSON_AddArrayToObject(sc->card, "uncommunicated");
 	cJSON *unsent = cJSON_AddArrayToObject(sc->card, "unsent");
-	int n, n_na = phase_na(s, PHASE_COMMUNICATE, arr, &n);
+	int n, n_na = phase_na(s, PHASE_COMMUNICATE, CHECKING_KINDS,
+				 arr, &n);
 	int n_unsent = unsent_messages(s, unsent);
 	char why[512], list[256];
 	char *names;
