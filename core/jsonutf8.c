@@ -40,18 +40,6 @@ jsonutf8_escape(struct strbuf *sb, const char *json, size_t len)
 	strbuf_add(sb, json + run, len - run);
 }
 
-static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* The code unit of the \uXXXX escape at S (6 bytes left at least), or -1. */
 static long
 unicode_escape(const char *s)
@@ -61,7 +49,7 @@ unicode_escape(const char *s)
 	if (s[0] != '\\' || s[1] != 'u')
 		return -1;
 	for (int i = 2; i < 6; i++) {
-		int h = hex_value(s[i]);
+		int h = hex_digit_value(s[i]);
 
 		if (h < 0)
 			return -1;

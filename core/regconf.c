@@ -15,6 +15,7 @@
 
 #include "err.h"
 #include "strbuf.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 /* Config files are small; anything bigger is not a config file. */
@@ -56,15 +57,6 @@ url_split(const char *url, struct url_parts *u)
 	return u->host_len ? 0 : -1;
 }
 
-static int
-hexval(char c)
-{
-	if (isdigit((unsigned char)c))
-		return c - '0';
-	c = (char)tolower((unsigned char)c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 static char *
 percent_decode(const char *s, size_t n)
 {
@@ -73,9 +65,9 @@ percent_decode(const char *s, size_t n)
 
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '%' && i + 2 < n &&
-		    hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
-			out[o++] = (char)(hexval(s[i + 1]) * 16 +
-					  hexval(s[i + 2]));
+		    hex_digit_value(s[i + 1]) >= 0 && hex_digit_value(s[i + 2]) >= 0) {
+			out[o++] = (char)(hex_digit_value(s[i + 1]) * 16 +
+					  hex_digit_value(s[i + 2]));
 			i += 2;
 		} else {
 			out[o++] = s[i];

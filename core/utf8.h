@@ -18,4 +18,7 @@ size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
  * that reorder what it shows, never printed as they are. */
 int utf8_is_hidden_format(uint32_t cp);
 
+/* The value of hex digit C (0-15), or -1 for anything else. */
+int hex_digit_value(char c);
+
 #endif

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "paths.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 #ifndef REWIND_DATADIR
@@ -152,18 +153,6 @@ tokenize(const char *p, const char *end, struct tok *toks, int max)
 }
 
 static int
-hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static int
 parse_hex(const char *s, size_t len)
 {
 	int value = 0;
@@ -171,7 +160,7 @@ parse_hex(const char *s, size_t len)
 	if (len != 7)
 		return -1;
 	for (size_t i = 1; i < len; i++) {
-		int d = hex_digit(s[i]);
+		int d = hex_digit_value(s[i]);
 
 		if (d < 0)
 			return -1;
