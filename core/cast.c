@@ -14,6 +14,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include <cjson/cJSON.h>
 
@@ -250,11 +253,83 @@ put_special(char **o, const unsigned char *s, size_t left)
 	return used;
 }
 
+#ifdef __SSE2__
+#define BLOCK 16
+#define BLOCK_ROOM (BLOCK * 4 + BLOCK)	/* all newlines, then a copy */
+
+/* The bytes of the 16 at S that are not plain JSON text, as a bit mask;
+ * *NL gets the newlines among them. A signed compare with 0x20 finds the
+ * controls and every byte of a non-ASCII character at once. */
+static unsigned
+block_specials(const unsigned char *s, unsigned *nl)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+	__m128i low = _mm_cmplt_epi8(v, _mm_set1_epi8(0x20));
+	__m128i quote = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
+	__m128i bslash = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
+	__m128i newline = _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'));
+
+	*nl = (unsigned)_mm_movemask_epi8(newline);
+	return (unsigned)_mm_movemask_epi8(
+		_mm_or_si128(low, _mm_or_si128(quote, bslash)));
+}
+
+/* Put the 16 bytes at S, whose only special bytes are the newlines NL,
+ * each newline as "\r\n". Every piece is copied 16 bytes wide and the
+ * output pointer moves by its length, so no step waits on the one
+ * before but for an add: a line every few cycles for output that is
+ * mostly short lines. Reads up to 31 bytes from S and writes up to
+ * BLOCK_ROOM at O. */
+static char *
+put_block_of_lines(char *o, const unsigned char *s, unsigned nl)
+{
+	unsigned from = 0;
+
+	while (nl) {
+		unsigned at = (unsigned)__builtin_ctz(nl);
+
+		memcpy(o, s + from, BLOCK);
+		o += at - from;
+		memcpy(o, "\\r\\n", 4);
+		o += 4;
+		from = at + 1;
+		nl &= nl - 1;
+	}
+	memcpy(o, s + from, BLOCK);
+	return o + BLOCK - from;
+}
+
+/* Put a block at *S if it holds nothing to escape but newlines and both
+ * sides have room; returns 0 when the word-wide path must go on. */
+static int
+try_block(char **o, const char *stop, const unsigned char **s,
+	  const unsigned char *end)
+{
+	unsigned nl;
+
+	if (end - *s < 2 * BLOCK || stop - *o < BLOCK_ROOM ||
+	    block_specials(*s, &nl) != nl)
+		return 0;
+	*o = put_block_of_lines(*o, *s, nl);
+	*s += BLOCK;
+	return 1;
+}
+#else
+static int
+try_block(char **o, const char *stop, const unsigned char **s,
+	  const unsigned char *end)
+{
+	(void)o, (void)stop, (void)s, (void)end;
+	return 0;
+}
+#endif
+
 /* Put TEXT's lines as the inside of a JSON string, each newline as
- * "\r\n": one pass, eight bytes looked at and copied at a time, through
- * a local pointer (through c->len the compiler would store and reload it
- * for every byte). The output stops WORD_ROOM short of the buffer's end
- * so that a whole word and then an escape always fit. */
+ * "\r\n": one pass, sixteen bytes at a time where only newlines need
+ * work (try_block) and eight otherwise, through a local pointer (through
+ * c->len the compiler would store and reload it for every byte). The
+ * output stops WORD_ROOM short of the buffer's end so that a whole word
+ * and then an escape always fit. */
 #define WORD_ROOM (8 + ESCAPE_MAX)
 static void
 put_json_lines(struct cast *c, const char *text, size_t len)
@@ -270,7 +345,11 @@ put_json_lines(struct cast *c, const char *text, size_t len)
 		o = c->buf + c->len;
 		stop = c->buf + CAST_BUF - WORD_ROOM;
 		while (end - s >= 8 && o < stop) {
-			size_t k = plain_prefix(s);
+			size_t k;
+
+			if (try_block(&o, stop, &s, end))
+				continue;
+			k = plain_prefix(s);
 
 			memcpy(o, s, 8);
 			o += k;

@@ -247,6 +247,78 @@ START_TEST(test_cast_write_lines_escapes_a_large_block_exactly)
 }
 END_TEST
 
+/* The text of every output event of the cast at PATH, joined. */
+static char *
+cast_text(const char *path)
+{
+	char *file = tu_read_file(path, NULL);
+	struct strbuf out = STRBUF_INIT;
+
+	for (char *l = strchr(file, '\n'); l && l[1]; l = strchr(l + 1, '\n')) {
+		cJSON *ev = cJSON_Parse(l + 1);
+
+		ck_assert_ptr_nonnull(ev);
+		strbuf_adds(&out, cJSON_GetArrayItem(ev, 2)->valuestring);
+		cJSON_Delete(ev);
+	}
+	free(file);
+	return strbuf_detach(&out);
+}
+
+/* Short lines (where whole blocks of 16 bytes hold nothing to escape but
+ * newlines) mixed with a byte to escape at every offset of a block, and
+ * blocks cut by the end of the text: the block-wide path and the
+ * byte-wide one (cast_write, a line at a time) write the same text. */
+START_TEST(test_cast_write_lines_short_lines_match_the_byte_path)
+{
+	static const char *const odd[] = { "\"", "\\", "\x1b", "\xc3\xa9",
+					   "\xff", "\t", "\x7f" };
+	char *dir = tu_mkdtemp();
+	char *fast = xasprintf("%s/fast.cast", dir);
+	char *slow = xasprintf("%s/slow.cast", dir);
+	struct strbuf in = STRBUF_INIT;
+	unsigned seed = 7;
+
+	for (int i = 0; in.len < 60000; i++) {
+		seed = seed * 1103515245u + 12345u;
+		strbuf_addf(&in, "%u", (seed >> 8) % (1u + (unsigned)i % 997));
+		if ((seed >> 20) % 5 == 0)
+			strbuf_adds(&in, odd[(seed >> 4) % 7]);
+		strbuf_addc(&in, '\n');
+	}
+	for (size_t cut = in.len - 40; cut < in.len; cut++) {
+		struct cast *f = cast_open(fast, "t", 0, NULL);
+		struct cast *b = cast_open(slow, "t", 0, NULL);
+		char *want, *got;
+
+		ck_assert_int_eq(cast_write_lines(f, 0, in.buf, cut), 0);
+		/* TEXT ends before a newline: a last empty piece is a line. */
+		for (const char *l = in.buf; l <= in.buf + cut;) {
+			const char *nl = memchr(l, '\n', (size_t)(in.buf + cut - l));
+			size_t n = nl ? (size_t)(nl - l) : (size_t)(in.buf + cut - l);
+
+			ck_assert_int_eq(cast_write(b, 0, l, n, 1), 0);
+			l += n + 1;
+		}
+		ck_assert_int_eq(cast_close(f, NULL), 0);
+		ck_assert_int_eq(cast_close(b, NULL), 0);
+		got = cast_text(fast);
+		want = cast_text(slow);
+		for (size_t at = 0; got[at] || want[at]; at++)
+			ck_assert_msg(got[at] == want[at],
+				      "cut %zu: differs at byte %zu: %.20s | %.20s",
+				      cut, at, got + at, want + at);
+		free(got);
+		free(want);
+	}
+	strbuf_done(&in);
+	free(fast);
+	free(slow);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
 /* /dev/full takes the open but fails every write with ENOSPC, as a full
  * disk would. */
 START_TEST(test_cast_write_after_a_failed_write_is_a_noop)
@@ -418,6 +490,7 @@ base_suite(void)
 	tcase_add_test(tc, test_cast_write_after_a_failed_write_is_a_noop);
 	tcase_add_test(tc, test_mem_count_equals_a_byte_loop);
 	tcase_add_test(tc, test_cast_write_lines_escapes_a_large_block_exactly);
+	tcase_add_test(tc, test_cast_write_lines_short_lines_match_the_byte_path);
 	tcase_add_test(tc, test_cast_open_truncates_an_old_file_to_mode_0600);
 	tcase_add_test(tc,
 		test_cast_is_on_disk_as_written_and_followed_by_whole_lines);
