@@ -12,10 +12,77 @@
 #include "reg_backend.h"
 #include "regconf.h"
 #include "registry_int.h"
+#include "xalloc.h"
+
+/* The "time" object's members sorted by name, for a lookup per version
+ * in log time: cJSON finds a member by walking the list, and a package
+ * with 10,000 versions spent 0.6 s in those walks alone. Among members
+ * of the same name the first wins, as in cJSON's own lookup. */
+struct time_member {
+	const cJSON *item;
+	size_t pos;
+};
+
+struct time_index {
+	struct time_member *m;
+	size_t n;
+};
+
+static int
+cmp_member(const void *a, const void *b)
+{
+	const struct time_member *x = a, *y = b;
+	int c = strcmp(x->item->string, y->item->string);
+
+	return c ? c : (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+static int
+cmp_key(const void *key, const void *member)
+{
+	return strcmp(key, ((const struct time_member *)member)->item->string);
+}
+
+static void
+time_index_build(struct time_index *ix, const cJSON *times)
+{
+	const cJSON *t;
+	size_t n = 0;
+
+	ix->n = 0;
+	ix->m = NULL;
+	cJSON_ArrayForEach(t, times)
+		n++;
+	if (!n)
+		return;
+	ix->m = xcalloc(n, sizeof(*ix->m));
+	cJSON_ArrayForEach(t, times) {
+		if (t->string) {
+			ix->m[ix->n].item = t;
+			ix->m[ix->n].pos = ix->n;
+			ix->n++;
+		}
+	}
+	qsort(ix->m, ix->n, sizeof(*ix->m), cmp_member);
+}
+
+/* The first member named KEY, or NULL. */
+static const cJSON *
+time_index_find(const struct time_index *ix, const char *key)
+{
+	const struct time_member *hit;
+
+	if (!ix->n)
+		return NULL;
+	hit = bsearch(key, ix->m, ix->n, sizeof(*ix->m), cmp_key);
+	while (hit && hit > ix->m && !strcmp(hit[-1].item->string, key))
+		hit--;
+	return hit ? hit->item : NULL;
+}
 
 static int
 npm_version(struct reg_answer *a, size_t *cap, const cJSON *v,
-	    const cJSON *times, struct err *err)
+	    const struct time_index *times, struct err *err)
 {
 	static const char what[] = "npm document";
 	char path[REG_MAX_NAME + 32];
@@ -31,8 +98,8 @@ npm_version(struct reg_answer *a, size_t *cap, const cJSON *v,
 			     &deprecated, what, path, err) < 0)
 		return -1;
 	snprintf(path, sizeof(path), "time.%s", v->string);
-	if (reg_json_time(times ? cJSON_GetObjectItemCaseSensitive(times, v->string)
-		      : NULL, &t, what, path, err) < 0) {
+	if (reg_json_time(time_index_find(times, v->string), &t, what, path,
+			  err) < 0) {
 		free(deprecated);
 		return -1;
 	}
@@ -51,6 +118,7 @@ npm_document(struct reg_answer *new, const cJSON *root, struct err *err)
 {
 	static const char what[] = "npm document";
 	const cJSON *tags, *versions, *times, *v;
+	struct time_index ix;
 	size_t cap = 0;
 
 	if (!cJSON_IsObject(root))
@@ -73,9 +141,14 @@ npm_document(struct reg_answer *new, const cJSON *root, struct err *err)
 		return reg_wrong_type(err, what, "time", "an object", times);
 	if (tags && reg_parse_tags(new, tags, what, err) < 0)
 		return -1;
-	cJSON_ArrayForEach(v, versions)
-		if (npm_version(new, &cap, v, times, err) < 0)
+	time_index_build(&ix, times);
+	cJSON_ArrayForEach(v, versions) {
+		if (npm_version(new, &cap, v, &ix, err) < 0) {
+			free(ix.m);
 			return -1;
+		}
+	}
+	free(ix.m);
 	reg_sort_versions(new);
 	return 0;
 }

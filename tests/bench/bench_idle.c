@@ -3,6 +3,7 @@
  * an http target, left alone on its loop for a few seconds. Prints the
  * CPU time used (all threads) as a share of one core; goal < 1%. */
 #include "config.h"
+#include "bench.h"
 
 #include <poll.h>
 #include <signal.h>
@@ -202,8 +203,9 @@ main(void)
 	cpu1 = cpu_seconds();
 	printf("bench_idle: CPU while idle with live sources (git, npm "
 	       "registry, 2 logs, http target) over %.0f s: %.3f%% of a core "
-	       "(goal < 1%%)\n", IDLE_SECONDS,
-	       100.0 * (cpu1 - cpu0) / IDLE_SECONDS);
+	       "(goal < 1%%) %s\n", IDLE_SECONDS,
+	       100.0 * (cpu1 - cpu0) / IDLE_SECONDS,
+	       bench_verdict(100.0 * (cpu1 - cpu0) / IDLE_SECONDS < 1.0));
 	session_free(s);
 	loop_free(l);
 	stop_server(&sv);

@@ -6,6 +6,7 @@
  * RSS < 200 MB. Run once with 40 % state-changing events and once with
  * all of them state-changing (the worst case for opening). */
 #include "config.h"
+#include "bench.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -232,13 +233,15 @@ bench(const char *tmpl, int state_pct)
 	qsort(seeks, N_SEEKS, sizeof(seeks[0]), cmp_double);
 	rss = peak_rss_mb();
 	printf("replay (%d%% state events): open %llu events + last screen: "
-	       "%.0f ms, %.0f ms CPU (goal < 1000 ms)%s\n", state_pct,
+	       "%.0f ms, %.0f ms CPU (goal < 1000 ms)%s %s\n", state_pct,
 	       (unsigned long long)replay_count(r), open_ms, open_cpu,
-	       BUILD_NOTE);
+	       BUILD_NOTE, bench_verdict(open_ms < 1000));
 	printf("replay (%d%% state events): %d random seeks + screen: median "
-	       "%.1f ms, max %.1f ms (goal: median < 100 ms); peak RSS %ld MB "
-	       "(goal < 200 MB)\n", state_pct, N_SEEKS, seeks[N_SEEKS / 2],
-	       seeks[N_SEEKS - 1], rss);
+	       "%.1f ms, max %.1f ms (goal: median < 100 ms) %s\n", state_pct,
+	       N_SEEKS, seeks[N_SEEKS / 2], seeks[N_SEEKS - 1],
+	       bench_verdict(seeks[N_SEEKS / 2] < 100));
+	printf("replay (%d%% state events): peak RSS %ld MB (goal < 200 MB) "
+	       "%s\n", state_pct, rss, bench_verdict(rss < 200));
 	replay_free(r);
 	free(dir);
 	return 0;

@@ -2,6 +2,7 @@
  * The journal is written with a valid hash chain, then report_build and
  * the Markdown rendering are timed together. */
 #include "config.h"
+#include "bench.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,7 +102,7 @@ main(void)
 	report_render_md(rep, &md);
 	ms = now_ms() - t0;
 	printf("bench_report: %d-event session report in %.1f ms (goal < 200 ms)"
-	       " %s\n", N_EVENTS, ms, ms < 200 ? "ok" : "SLOW");
+	       " %s\n", N_EVENTS, ms, bench_verdict(ms < 200));
 	cJSON_Delete(rep);
 	strbuf_done(&md);
 	cmd = xasprintf("rm -rf '%s'", dir);

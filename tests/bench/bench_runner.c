@@ -1,6 +1,7 @@
 /* Benchmark: a million lines through the runner, with an asciicast file,
  * reporting wall time and the peak RSS of this process. */
 #include "config.h"
+#include "bench.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,9 +96,10 @@ main(void)
 			(unsigned long long)b.n_lines, b.res.exit_code);
 		rc = -1;
 	}
-	printf("runner: %llu lines, peak RSS %ld MB (goal < 32 MB), %lld ms\n",
-	       (unsigned long long)b.n_lines, (ru.ru_maxrss + 1023) / 1024,
-	       (long long)(start / 1000));
+	printf("runner: %llu lines in %lld ms, peak RSS %ld MB (goal < 32 MB) "
+	       "%s\n", (unsigned long long)b.n_lines, (long long)(start / 1000),
+	       (ru.ru_maxrss + 1023) / 1024,
+	       bench_verdict((ru.ru_maxrss + 1023) / 1024 < 32));
 	free(cast);
 	free(dir);
 	return rc ? 1 : 0;

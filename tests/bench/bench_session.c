@@ -3,6 +3,7 @@
  * chained exactly as the journal writes them (written without a sync per
  * line, since the bench measures the reopen, not the writing). */
 #include "config.h"
+#include "bench.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,8 +120,8 @@ main(int argc, char **argv)
 	ms = now_ms() - t0;
 	n = session_n_events(s);
 	session_free(s);
-	printf("session: reopen and resume %llu events: %.1f ms (goal < 200 ms)\n",
-	       (unsigned long long)n, ms);
+	printf("session: reopen and resume %llu events: %.1f ms (goal < 200 ms)"
+	       " %s\n", (unsigned long long)n, ms, bench_verdict(ms < 200));
 	cmd = xasprintf("rm -rf '%s'", tmpl);
 	if (system(cmd) != 0)
 		fprintf(stderr, "bench_session: could not remove %s\n", tmpl);

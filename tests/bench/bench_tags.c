@@ -3,6 +3,7 @@
  * `git tag --sort=-v:refname` on the same repository, and the CPU an idle
  * tag watcher uses. */
 #include "config.h"
+#include "bench.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -138,8 +139,8 @@ compare(const char *dir)
 	       "start)\n", g * 1e3);
 	printf("  rewind tags_read (pane ready)  %7.1f ms (in process)\n",
 	       o * 1e3);
-	printf("  ratio                          %7.2fx (goal <= 1.0x)\n",
-	       o / g);
+	printf("  ratio                          %7.2fx (goal <= 1.0x) %s\n",
+	       o / g, bench_verdict(o / g <= 1.0));
 	printf("  rewind with every tag's date   %7.1f ms (what the watcher "
 	       "adds in the background)\n", f * 1e3);
 }
@@ -169,8 +170,9 @@ idle_watch(const char *dir)
 		loop_run_once(l, 1000000);
 	wall = now_s() - t0;
 	printf("  idle tag watcher: %.1f ms CPU in %.1f s = %.3f%% of a core "
-	       "(goal < 1%%; %d lists)\n", (cpu_s() - c0) * 1e3, wall,
-	       100.0 * (cpu_s() - c0) / wall, n_lists);
+	       "(goal < 1%%; %d lists) %s\n", (cpu_s() - c0) * 1e3, wall,
+	       100.0 * (cpu_s() - c0) / wall, n_lists,
+	       bench_verdict(100.0 * (cpu_s() - c0) / wall < 1.0));
 	tagwatch_free(w);
 	loop_free(l);
 }

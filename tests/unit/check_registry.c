@@ -250,6 +250,38 @@ START_TEST(test_registry_npm_abbreviated_document_parses)
 }
 END_TEST
 
+/* Each version finds its own time however the "time" object is ordered
+ * (it is looked up in a sorted index), and of two times with the same
+ * name the first counts, as with cJSON's own lookup. */
+START_TEST(test_registry_npm_times_match_their_versions_in_any_order)
+{
+	static const char doc[] =
+		"{\"versions\":{\"1.0.10\":{},\"1.0.2\":{},\"1.0.1\":{},"
+		"\"2.0.0\":{}},\"time\":{\"2.0.0\":\"2026-04-01T00:00:00Z\","
+		"\"1.0.1\":\"2026-01-01T00:00:00Z\",\"created\":"
+		"\"2025-12-01T00:00:00Z\",\"1.0.10\":\"2026-03-01T00:00:00Z\","
+		"\"1.0.2\":\"2026-02-01T00:00:00Z\",\"1.0.1\":"
+		"\"2027-01-01T00:00:00Z\"}}";
+	static const char *const want[][2] = {
+		{ "1.0.1", "2026-01-01T00:00:00Z" },
+		{ "1.0.2", "2026-02-01T00:00:00Z" },
+		{ "1.0.10", "2026-03-01T00:00:00Z" },
+		{ "2.0.0", "2026-04-01T00:00:00Z" } };
+	struct reg_answer *a = reg_answer_new(REG_NPM, "p");
+
+	ck_assert_int_eq(registry_parse_npm(a, doc, strlen(doc), NULL), 0);
+	ck_assert_uint_eq(a->n_versions, 4);
+	for (size_t i = 0; i < 4; i++) {
+		const struct reg_version *v = reg_answer_find(a, want[i][0]);
+
+		ck_assert_ptr_nonnull(v);
+		ck_assert_msg(v->published_us == us_of(want[i][1]),
+			      "%s has the wrong time", want[i][0]);
+	}
+	reg_answer_free(a);
+}
+END_TEST
+
 START_TEST(test_registry_npm_dist_tags_endpoint_replaces_tags_only)
 {
 	static const char full[] = "{\"dist-tags\":{\"latest\":\"1.0.0\"},"
@@ -794,6 +826,7 @@ registry_suite(void)
 	tcase_add_test(tc, test_registry_version_order_is_total);
 	tcase_add_test(tc, test_registry_prerelease_per_type);
 	tcase_add_test(tc, test_registry_npm_mirror_document_parses);
+	tcase_add_test(tc, test_registry_npm_times_match_their_versions_in_any_order);
 	tcase_add_test(tc, test_registry_npm_abbreviated_document_parses);
 	tcase_add_test(tc, test_registry_npm_dist_tags_endpoint_replaces_tags_only);
 	tcase_add_test(tc, test_registry_pypi_json_api_parses);
