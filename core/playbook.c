@@ -496,27 +496,22 @@ want_strings(struct ld *ld, const cJSON *v, int min, char ***out, size_t *n)
 	return 0;
 }
 
-/* Compile PATTERN; WHOLE anchors it so it must match the whole value.
- * The pattern must also compile alone, so that it can't close our group
- * and escape the anchors (e.g. "x)|(.*"). */
+/* Compile PATTERN once, as written. A WHOLE pattern keeps match
+ * positions, for pattern_matches_whole; it used to be compiled a second
+ * time wrapped in "^(...)$", which doubled what the bundled playbook's
+ * patterns cost at start (glibc copies "{1,200}" 200 times) and gave a
+ * lone ')' a group to close ("a)b" matched "ab)"). */
 static int
 compile_re(struct ld *ld, const char *pattern, int whole, regex_t *re)
 {
 	char msg[256];
-	char *anchored;
 	struct err why = { 0 };
 	int rc;
 
 	if (relimit_check(pattern, &why) < 0)
 		return fail(ld, "regular expression refused: %s", why.msg);
-	rc = regcomp(re, pattern, REG_EXTENDED | REG_NOSUB |
-		     (whole ? 0 : REG_NEWLINE));
-	if (rc == 0 && whole) {
-		regfree(re);
-		anchored = xasprintf("^(%s)$", pattern);
-		rc = regcomp(re, anchored, REG_EXTENDED | REG_NOSUB);
-		free(anchored);
-	}
+	rc = regcomp(re, pattern, REG_EXTENDED |
+		     (whole ? 0 : REG_NOSUB | REG_NEWLINE));
 	if (rc == 0)
 		return 0;
 	regerror(rc, re, msg, sizeof(msg));
@@ -835,10 +830,22 @@ static const struct field variable_fields[] = {
 	{ .key = NULL },
 };
 
+/* Does RE (compiled WHOLE) match all of VALUE? POSIX matching takes the
+ * leftmost match and, from there, the longest, so a match that spans
+ * the whole value is found whenever there is one. */
+static int
+pattern_matches_whole(const regex_t *re, const char *value)
+{
+	regmatch_t m[1];
+
+	return regexec(re, value, 1, m, 0) == 0 && m[0].rm_so == 0 &&
+	       (size_t)m[0].rm_eo == strlen(value);
+}
+
 static int
 var_matches(const struct pb_variable *var, const char *value)
 {
-	return !var->pattern || regexec(&var->re, value, 0, NULL, 0) == 0;
+	return !var->pattern || pattern_matches_whole(&var->re, value);
 }
 
 /* Message text for VALUE of VAR: never a secret's value. */

@@ -663,6 +663,8 @@ static const char semver_vars[] =
 	"\"[0-9]+\\\\.[0-9]+\\\\.[0-9]+\"},"
 	" \"T\": {\"prompt\": \"t\", \"secret\": true, \"pattern\": \"[a-f]+\"},"
 	" \"ALT\": {\"prompt\": \"a\", \"pattern\": \"a|b\"},"
+	" \"SHORT\": {\"prompt\": \"s\", \"pattern\": \"a|ab\"},"
+	" \"PAREN\": {\"prompt\": \"p\", \"pattern\": \"a)b\"},"
 	" \"ANY\": {\"prompt\": \"x\"}}";
 
 static const struct {
@@ -681,6 +683,13 @@ static const struct {
 	{ "ALT", "b", 0 },
 	{ "ALT", "ab", -1 },
 	{ "ALT", "xa", -1 },
+	/* the longest match from the start is the one that counts */
+	{ "SHORT", "ab", 0 },
+	{ "SHORT", "a", 0 },
+	{ "SHORT", "abb", -1 },
+	/* a lone ')' is an ordinary character, never closing our group */
+	{ "PAREN", "a)b", 0 },
+	{ "PAREN", "ab)", -1 },
 	{ "ANY", "anything; at all", 0 },
 	{ "T", "beef", 0 },
 	{ "T", "s3cr3t-token", -1 },
