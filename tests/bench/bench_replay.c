@@ -4,7 +4,10 @@
  * pane's last 5000 summaries, the output pane); then seeks to random
  * events. Goals: open and last screen < 1 s, seek median < 100 ms, peak
  * RSS < 200 MB. Run once with 40 % state-changing events and once with
- * all of them state-changing (the worst case for opening). */
+ * all of them state-changing (the worst case for opening). A third run:
+ * a session of 10,000 step runs, each with its output cast of 100 lines
+ * (what a long incident with chatty commands leaves), opened with its
+ * last screen and seeked the same way. */
 #include "config.h"
 #include "bench.h"
 
@@ -160,6 +163,66 @@ write_session(const char *dir, int state_pct)
 	free(pb);
 }
 
+#define N_RUNS 10000
+#define CAST_LINES 100
+
+static void
+write_cast(const char *dir, int i)
+{
+	char *path = xasprintf("%s/output/run-%d.cast", dir, i);
+	FILE *fp = fopen(path, "w");
+
+	if (!fp) {
+		fprintf(stderr, "bench_replay: cannot write %s\n", path);
+		exit(1);
+	}
+	fprintf(fp, "{\"version\": 2, \"width\": 80, \"height\": 24, "
+		"\"timestamp\": 1795289400, \"command\": \"deploy status\"}\n");
+	for (int l = 0; l < CAST_LINES; l++)
+		fprintf(fp, "[%d.%06d, \"o\", \"run %d: line %d of the "
+			"rollout, pods ready %d/%d\\r\\n\"]\n", l / 10,
+			(l % 10) * 100000, i, l, l % 12, 12);
+	fclose(fp);
+	free(path);
+}
+
+/* 10,000 runs of one step, each started and finished, with its cast. */
+static void
+write_cast_session(const char *dir)
+{
+	const char *src = getenv("REWIND_SRCDIR");
+	char *pb = xasprintf("%s/playbooks/example.json", src ? src : ".");
+	char *cmd = xasprintf("mkdir -p '%s/output' && cp '%s' "
+			      "'%s/playbook.json'", dir, pb, dir);
+	char *path = xasprintf("%s/journal.jsonl", dir);
+	struct writer w = { NULL, 0, JOURNAL_GENESIS, STRBUF_INIT };
+
+	if (system(cmd) != 0 || !(w.fp = fopen(path, "w"))) {
+		fprintf(stderr, "bench_replay: cannot set up %s\n", dir);
+		exit(1);
+	}
+	put(&w, "session.started", NULL, kv("mode", "drill", "operator", "olga"));
+	for (int i = 1; i <= N_RUNS; i++) {
+		char out[64];
+		cJSON *done = cJSON_CreateObject();
+
+		snprintf(out, sizeof(out), "output/run-%d.cast", i);
+		put(&w, "step.started", "assess.status",
+		    kv("command", "deploy status", "output", out));
+		cJSON_AddBoolToObject(done, "ok", 1);
+		cJSON_AddNumberToObject(done, "exit", 0);
+		cJSON_AddNumberToObject(done, "duration_ms", 900);
+		cJSON_AddNumberToObject(done, "lines", CAST_LINES);
+		put(&w, "step.finished", "assess.status", done);
+		write_cast(dir, i);
+	}
+	fclose(w.fp);
+	strbuf_done(&w.line);
+	free(path);
+	free(cmd);
+	free(pb);
+}
+
 /* What the console does for a screen besides drawing: summarise the
  * journal pane's lines, rebuild the output pane. */
 static void
@@ -201,17 +264,41 @@ cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* STATE_PCT < 0: the session of runs with casts. SEEKS sorted. */
+static void
+print_figures(int state_pct, uint64_t n, double open_ms, double open_cpu,
+	      const double *seeks, long rss)
+{
+	char what[64];
+
+	if (state_pct < 0)
+		snprintf(what, sizeof(what), "%d runs with casts", N_RUNS);
+	else
+		snprintf(what, sizeof(what), "%d%% state events", state_pct);
+	printf("replay (%s): open %llu events + last screen: %.0f ms, %.0f ms "
+	       "CPU (goal < 1000 ms)%s %s\n", what, (unsigned long long)n,
+	       open_ms, open_cpu, BUILD_NOTE, bench_verdict(open_ms < 1000));
+	printf("replay (%s): %d random seeks + screen: median %.1f ms, max "
+	       "%.1f ms (goal: median < 100 ms) %s\n", what, N_SEEKS,
+	       seeks[N_SEEKS / 2], seeks[N_SEEKS - 1],
+	       bench_verdict(seeks[N_SEEKS / 2] < 100));
+	printf("replay (%s): peak RSS %ld MB (goal < 200 MB) %s\n", what, rss,
+	       bench_verdict(rss < 200));
+}
+
 static int
 bench(const char *tmpl, int state_pct)
 {
-	char *dir = xasprintf("%s/s%d", tmpl, state_pct);
+	char *dir = xasprintf("%s/s%d", tmpl, state_pct < 0 ? 0 : state_pct);
 	double t0, c0, open_ms, open_cpu, seeks[N_SEEKS];
 	struct err err = { 0 };
 	struct replay *r;
 	unsigned seed = 42;
-	long rss;
 
-	write_session(dir, state_pct);
+	if (state_pct < 0)
+		write_cast_session(dir);
+	else
+		write_session(dir, state_pct);
 	t0 = now_ms();
 	c0 = cpu_ms();
 	r = replay_open(dir, &err);
@@ -223,7 +310,7 @@ bench(const char *tmpl, int state_pct)
 	open_ms = now_ms() - t0;
 	open_cpu = cpu_ms() - c0;
 	for (int i = 0; i < N_SEEKS; i++) {
-		uint64_t to = (uint64_t)rand_r(&seed) % (N_EVENTS + 1);
+		uint64_t to = (uint64_t)rand_r(&seed) % (replay_count(r) + 1);
 
 		t0 = now_ms();
 		replay_seek(r, to, NULL);
@@ -231,17 +318,8 @@ bench(const char *tmpl, int state_pct)
 		seeks[i] = now_ms() - t0;
 	}
 	qsort(seeks, N_SEEKS, sizeof(seeks[0]), cmp_double);
-	rss = peak_rss_mb();
-	printf("replay (%d%% state events): open %llu events + last screen: "
-	       "%.0f ms, %.0f ms CPU (goal < 1000 ms)%s %s\n", state_pct,
-	       (unsigned long long)replay_count(r), open_ms, open_cpu,
-	       BUILD_NOTE, bench_verdict(open_ms < 1000));
-	printf("replay (%d%% state events): %d random seeks + screen: median "
-	       "%.1f ms, max %.1f ms (goal: median < 100 ms) %s\n", state_pct,
-	       N_SEEKS, seeks[N_SEEKS / 2], seeks[N_SEEKS - 1],
-	       bench_verdict(seeks[N_SEEKS / 2] < 100));
-	printf("replay (%d%% state events): peak RSS %ld MB (goal < 200 MB) "
-	       "%s\n", state_pct, rss, bench_verdict(rss < 200));
+	print_figures(state_pct, replay_count(r), open_ms, open_cpu, seeks,
+		      peak_rss_mb());
 	replay_free(r);
 	free(dir);
 	return 0;
@@ -277,6 +355,8 @@ main(void)
 	rc = run_child(tmpl, 40);
 	if (rc == 0)
 		rc = run_child(tmpl, 100);
+	if (rc == 0)
+		rc = run_child(tmpl, -1);
 	cmd = xasprintf("rm -rf '%s'", tmpl);
 	if (system(cmd) != 0)
 		fprintf(stderr, "bench_replay: could not remove %s\n", tmpl);
