@@ -319,12 +319,15 @@ starts_block(const char *s, size_t len)
 	       (len >= 4 && memcmp(s, "<!--", 4) == 0);
 }
 
+/* Whether L closes a fence of N CH: at most 3 columns past BASE, the
+ * column of its container (CommonMark: 4 or more is the block's text). */
 static int
-closes_fence(const struct md_line *l, char ch, size_t n)
+closes_fence(const struct md_line *l, char ch, size_t n, int base)
 {
 	size_t off, i;
 
-	(void)indent_of(l, &off);
+	if (indent_of(l, &off) - base >= 4)
+		return 0;
 	for (i = off; i < l->len && l->s[i] == ch; i++)
 		;
 	if (i - off < n)
@@ -362,7 +365,7 @@ try_fence(struct md_parser *p, int col, const char *s, size_t len)
 	char ch = s[0];
 	size_t n = 0;
 	int line = p->lines[p->i].no;
-	int closed = 0;
+	int closed = 0, base;
 	char *lang;
 
 	if (!is_fence_start(s, len))
@@ -373,8 +376,9 @@ try_fence(struct md_parser *p, int col, const char *s, size_t len)
 		return 0;
 	flush_text(p);
 	lang = fence_lang(s + n, len - n);
+	base = p->depth ? p->cols[p->depth - 1] : 0;
 	for (p->i++; p->i < p->n_lines; p->i++) {
-		if (closes_fence(&p->lines[p->i], ch, n)) {
+		if (closes_fence(&p->lines[p->i], ch, n, base)) {
 			closed = 1;
 			p->i++;
 			break;
@@ -1244,6 +1248,7 @@ struct imp {
 	int phase_auto;		/* no heading names the phase: by content */
 	cJSON *approve_step;	/* the first approve step */
 	int fm_title;		/* the title came from YAML front matter */
+	int cur_line;		/* the runbook line of the block being mapped */
 	const char *inline_var;	/* commands of one block as alternatives */
 	char inline_value[8];
 	struct strbuf *explain;	/* --explain: per section, what it became */
@@ -1270,7 +1275,7 @@ add_review(struct imp *im, int line, const cJSON *step, const char *fmt, ...)
 	im->reviews = xrealloc(im->reviews,
 			       (im->n_reviews + 1) * sizeof(*im->reviews));
 	r = &im->reviews[im->n_reviews++];
-	r->line = line;
+	r->line = line > 0 ? line : im->cur_line > 0 ? im->cur_line : 1;
 	r->step = cJSON_IsString(id) ? xstrdup(id->valuestring) : NULL;
 	r->awaiting = !r->step && im->pending.len > 0;
 	va_start(ap, fmt);
@@ -4539,7 +4544,7 @@ on_heading(struct imp *im, const struct md_block *b)
 		strbuf_addf(im->explain, "line %d: %.*s %s\n", b->line, lvl,
 			    "######", b->text);
 	if (!im->seen_heading && lvl == 1 && (!im->title || im->fm_title)) {
-		if (!im->title)
+		if (!im->title && !strstr(b->text, "{{"))
 			im->title = plain_title(b->text);
 		im->seen_heading = 1;
 		im->level = 1;
@@ -4575,6 +4580,7 @@ on_heading(struct imp *im, const struct md_block *b)
 static void
 map_block(struct imp *im, const struct md_block *b)
 {
+	im->cur_line = b->line;
 	switch (b->kind) {
 	case MD_HEADING:
 		on_heading(im, b);
@@ -5039,7 +5045,7 @@ review_json(const struct imp *im)
 	cJSON *list = cJSON_CreateArray();
 	cJSON *o = cJSON_CreateObject();
 
-	cJSON_AddNumberToObject(o, "line", 0);
+	cJSON_AddNumberToObject(o, "line", 1);
 	cJSON_AddStringToObject(o, "text", "Imported by rewind import: read "
 				"every step against the runbook, settle the "
 				"points below, then remove \"draft\": true.");
@@ -5265,6 +5271,23 @@ front_matter_value(const struct md_line *l, const char *key)
 	return v;
 }
 
+/* Whether TEXT, the front matter's WHAT on line LINE, holds a template
+ * placeholder (Backstage's ${{ values.name }}, {{ name }}): a title that
+ * would show it literally; a review point says so. */
+static int
+template_text(struct imp *im, const char *text, int line, const char *what)
+{
+	if (!strstr(text, "{{") && !strstr(text, "{%"))
+		return 0;
+	add_review(im, line, NULL, "the front matter's %s is a template (%s "
+		   "holds a placeholder filled when the runbook is generated): "
+		   "the draft %s", what, what, strcmp(what, "title") == 0
+		   ? "takes its title from the first heading or the file name "
+		     "instead; give it the service's name"
+		   : "leaves it out; write the playbook's summary");
+	return 1;
+}
+
 /* YAML front matter ("---" ... "---" first in the file): its title and
  * description become the playbook's; the lines are blanked so the parser
  * does not take them for a heading. */
@@ -5284,13 +5307,15 @@ read_front_matter(struct imp *im, struct md_line *lines, size_t n)
 	for (size_t i = 1; i < end; i++) {
 		char *v = front_matter_value(&lines[i], "title");
 
-		if (v && *v && !im->title) {
+		if (v && *v && !im->title && !template_text(im, v, lines[i].no,
+							    "title")) {
 			im->title = plain_title(v);
 			im->fm_title = 1;
 		}
 		free(v);
 		v = front_matter_value(&lines[i], "description");
-		if (v && *v && !im->summary)
+		if (v && *v && !im->summary &&
+		    !template_text(im, v, lines[i].no, "description"))
 			im->summary = xstrdup(v);
 		free(v);
 	}

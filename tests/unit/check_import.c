@@ -1547,6 +1547,87 @@ START_TEST(test_import_each_seed_keeps_its_commands_and_checklists)
 }
 END_TEST
 
+
+/* --- the release engineer's second round ------------------------------- */
+
+/* Whether some review point of ROOT is on LINE and says WORDS. */
+static int
+review_on(const cJSON *root, int line, const char *words)
+{
+	const cJSON *r;
+
+	cJSON_ArrayForEach(r, cJSON_GetObjectItem(root, "review"))
+		if ((line < 0 || cJSON_GetNumberValue(cJSON_GetObjectItem(r,
+						"line")) == line) &&
+		    strstr(str(r, "text"), words))
+			return 1;
+	return 0;
+}
+
+/* A closing fence indented 4 spaces is the block's text (CommonMark). */
+START_TEST(test_import_closing_fence_indented_four_spaces_does_not_close)
+{
+	static const char text[] =
+		"# Web\n\n## Roll back\n\n"
+		"```bash\ngit revert HEAD\n    ```\ngit push origin main\n```\n\n"
+		"## Verify\n\n```bash\ncurl -fsS http://127.0.0.1/health\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	char *runs = all_runs(root);
+
+	ck_assert_msg(!review_on(root, -1, "never closed"), "%s", runs);
+	ck_assert_ptr_nonnull(strstr(runs, "curl -fsS"));
+	ck_assert_ptr_nonnull(find_step(root, "run", "git push origin main",
+					NULL, NULL));
+	free(runs);
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* Every review point names a line of the runbook, never line 0. */
+START_TEST(test_import_every_review_point_names_a_real_line)
+{
+	static const char text[] =
+		"# Web\n\n## Assess\n\n"
+		"```bash\nkubectl delete pod web-0\n```\n\n"
+		"## Roll back\n\n"
+		"```bash\nCURRENT=$(git describe --tags)\n```\n\n"
+		"Then:\n\n```bash\necho \"$CURRENT\"\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	const cJSON *r;
+	int n = 0;
+
+	cJSON_ArrayForEach(r, cJSON_GetObjectItem(root, "review")) {
+		double line = cJSON_GetNumberValue(cJSON_GetObjectItem(r,
+								      "line"));
+
+		ck_assert_msg(line >= 1 && line <= 18, "line %g: %s", line,
+			      str(r, "text"));
+		n++;
+	}
+	ck_assert_int_ge(n, 3);
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A front matter title that is a template is no title: a review point
+ * on its line, and the first heading is the title. */
+START_TEST(test_import_template_title_is_a_review_point_not_the_title)
+{
+	static const char text[] =
+		"---\ntitle: ${{ values.component_id }} rollback\n"
+		"description: Roll back {{ values.name }}\n---\n\n"
+		"# Payments rollback\n\n## Roll back\n\n"
+		"```bash\ngit revert HEAD\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+
+	ck_assert_str_eq(str(root, "title"), "Payments rollback");
+	ck_assert_ptr_null(strstr(str(root, "summary"), "{{"));
+	ck_assert(review_on(root, 2, "template"));
+	ck_assert(review_on(root, 3, "template"));
+	cJSON_Delete(root);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -1592,6 +1673,9 @@ import_suite(void)
 		{ "inseq", test_import_steps_in_places_stay_a_sequence },
 		{ "tableties", test_import_table_actions_run_only_their_sections },
 		{ "emergency", test_import_emergency_procedure_is_not_an_aside },
+		{ "indentclose", test_import_closing_fence_indented_four_spaces_does_not_close },
+		{ "reviewline", test_import_every_review_point_names_a_real_line },
+		{ "templatetitle", test_import_template_title_is_a_review_point_not_the_title },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
