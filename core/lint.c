@@ -635,12 +635,16 @@ rule_unbraced_reference(struct lint *l)
 
 /* --- rules: destructive steps and their confirmation ------------------------ */
 
-/* The declared variable the command of ST names first, or NULL. */
+/* The declared variable the command of ST names first that says what is
+ * at stake, or NULL: never a secret (the operator would type it) nor a
+ * variable saying where (a namespace, a connection string). */
 static const char *
 first_run_var(const struct playbook *pb, const struct pb_step *st)
 {
 	for (size_t v = 0; v < pb->n_variables; v++)
-		if (playbook_text_refs(st->run, pb->variables[v].name))
+		if (!pb->variables[v].secret &&
+		    !hazard_where_name(pb->variables[v].name) &&
+		    playbook_text_refs(st->run, pb->variables[v].name))
 			return pb->variables[v].name;
 	return NULL;
 }

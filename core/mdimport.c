@@ -1249,6 +1249,9 @@ struct imp {
 	cJSON *approve_step;	/* the first approve step */
 	int fm_title;		/* the title came from YAML front matter */
 	int cur_line;		/* the runbook line of the block being mapped */
+	cJSON *last_ui;		/* the last check made from a UI item */
+	char **forced_secret;	/* names given a literal credential's value */
+	size_t n_forced_secret;
 	const char *inline_var;	/* commands of one block as alternatives */
 	char inline_value[8];
 	struct strbuf *explain;	/* --explain: per section, what it became */
@@ -1313,6 +1316,184 @@ is_secret_name(const char *name)
 	return 0;
 }
 
+
+/* --- literal credentials ---------------------------------------------------- */
+
+/* Token shapes issuers give their credentials: a literal of one in a
+ * runbook is a live secret, whatever name it is assigned to. */
+static const struct token_shape {
+	const char *prefix;
+	size_t min;		/* characters after the prefix */
+	int upper_digits;	/* only A-Z and 0-9 after it (AWS key ids) */
+	const char *var;	/* the variable it becomes */
+	const char *what;
+} token_shapes[] = {
+	{ "github_pat_", 20, 0, "GITHUB_TOKEN", "a GitHub token" },
+	{ "ghp_", 20, 0, "GITHUB_TOKEN", "a GitHub token" },
+	{ "gho_", 20, 0, "GITHUB_TOKEN", "a GitHub token" },
+	{ "ghs_", 20, 0, "GITHUB_TOKEN", "a GitHub token" },
+	{ "glpat-", 16, 0, "GITLAB_TOKEN", "a GitLab token" },
+	{ "xoxb-", 10, 0, "SLACK_TOKEN", "a Slack token" },
+	{ "xoxp-", 10, 0, "SLACK_TOKEN", "a Slack token" },
+	{ "AKIA", 16, 1, "AWS_ACCESS_KEY", "an AWS access key" },
+	{ "npm_", 30, 0, "NPM_TOKEN", "an npm token" },
+};
+
+static int
+token_char(char c, int upper_digits)
+{
+	if (upper_digits)
+		return isupper((unsigned char)c) || isdigit((unsigned char)c);
+	return isalnum((unsigned char)c) || c == '_' || c == '-';
+}
+
+/* The length of a token of a known shape at P (0: none); *SHAPE set. */
+static size_t
+token_at(const char *line, const char *p, const struct token_shape **shape)
+{
+	if (p > line && token_char(p[-1], 0))
+		return 0;
+	for (size_t k = 0; k < sizeof(token_shapes) / sizeof(token_shapes[0]);
+	     k++) {
+		const struct token_shape *t = &token_shapes[k];
+		size_t n = strlen(t->prefix), i = n;
+
+		if (strncmp(p, t->prefix, n) != 0)
+			continue;
+		while (token_char(p[i], t->upper_digits))
+			i++;
+		if (i - n < t->min || (t->upper_digits && i - n != t->min) ||
+		    token_char(p[i], 0))
+			continue;
+		*shape = t;
+		return i;
+	}
+	return 0;
+}
+
+/* Whether VALUE (N bytes) reads as a generated secret: long, letters and
+ * digits mixed, no placeholder or variable in it. */
+static int
+high_entropy(const char *v, size_t n)
+{
+	int lower = 0, upper = 0, digit = 0;
+
+	if (n < 16)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)v[i];
+
+		if (c == '$' || c == '<' || c == '{' || c == '[' || c == ' ' ||
+		    c == '/' || c == '.')
+			return 0;
+		lower |= islower(c) != 0;
+		upper |= isupper(c) != 0;
+		digit |= isdigit(c) != 0;
+	}
+	return digit && (lower || upper) && lower + upper + digit >= 2;
+}
+
+/* At P, "NAME=value" with NAME named like a credential and a value that
+ * reads as a generated secret: *NAME and *VAL set, returns 1. */
+static int
+secret_assignment_at(const char *line, const char *p, char **name,
+		     const char **val, size_t *vlen)
+{
+	const char *e = p, *v;
+	char q = 0;
+	size_t n;
+
+	if (p > line && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))
+		return 0;
+	while (isupper((unsigned char)*e) || isdigit((unsigned char)*e) ||
+	       *e == '_')
+		e++;
+	if (e == p || *e != '=' || isdigit((unsigned char)*p))
+		return 0;
+	v = e + 1;
+	if (*v == '"' || *v == '\'')
+		q = *v++;
+	for (n = 0; v[n] && v[n] != '\n' && (q ? v[n] != q : !isspace(
+		     (unsigned char)v[n]) && v[n] != ';' && v[n] != '&'); n++)
+		;
+	*name = xstrndup(p, (size_t)(e - p));
+	if (!is_secret_name(*name) || !high_entropy(v, n)) {
+		free(*name);
+		return 0;
+	}
+	*val = v;
+	*vlen = n;
+	return 1;
+}
+
+static void
+mark_secret_var(struct imp *im, const char *name)
+{
+	im->forced_secret = xrealloc(im->forced_secret, (im->n_forced_secret +
+				     1) * sizeof(*im->forced_secret));
+	im->forced_secret[im->n_forced_secret++] = xstrdup(name);
+}
+
+/* LINE (line number NO) with every literal credential replaced by
+ * ${NAME}, a secret variable, and a review point saying where. */
+static void
+scrub_line(struct imp *im, const char *line, size_t len, int no,
+	   struct strbuf *out)
+{
+	char *l = xstrndup(line, len);
+
+	for (const char *p = l; *p;) {
+		const struct token_shape *t;
+		const char *val;
+		size_t n, vlen;
+		char *name;
+
+		if ((n = token_at(l, p, &t))) {
+			strbuf_addf(out, "<%s>", t->var);
+			mark_secret_var(im, t->var);
+			add_review(im, no, NULL, "line %d held a credential (%s) "
+				   "written out in the runbook: the draft removed "
+				   "it and asks ${%s} as a secret input instead; "
+				   "revoke that credential, it was shared in "
+				   "writing", no, t->what, t->var);
+			p += n;
+		} else if (secret_assignment_at(l, p, &name, &val, &vlen)) {
+			strbuf_add(out, p, (size_t)(val - p));
+			strbuf_addf(out, "<%s>", name);
+			mark_secret_var(im, name);
+			add_review(im, no, NULL, "line %d held a credential "
+				   "(the value of %s) written out in the runbook: "
+				   "the draft removed it and asks ${%s} as a "
+				   "secret input instead; revoke that credential, "
+				   "it was shared in writing", no, name, name);
+			free(name);
+			p = val + vlen;
+		} else
+			strbuf_addc(out, *p++);
+	}
+	free(l);
+}
+
+/* TEXT with the literal credentials of each line taken out. */
+static char *
+scrub_credentials(struct imp *im, const char *text)
+{
+	struct strbuf out = STRBUF_INIT;
+	int no = 1;
+
+	for (const char *p = text; *p; no++) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+
+		scrub_line(im, p, len, no, &out);
+		if (!nl)
+			break;
+		strbuf_addc(&out, '\n');
+		p = nl + 1;
+	}
+	return strbuf_detach(&out);
+}
+
 static const char *
 declare_var(struct imp *im, const char *raw, size_t len, const char *orig,
 	    size_t orig_len)
@@ -1333,6 +1514,13 @@ declare_var(struct imp *im, const char *raw, size_t len, const char *orig,
 	v->orig = xstrndup(orig, orig_len);
 	v->from_input = 1;
 	v->secret = is_secret_name(name);
+	for (size_t i = 0; i < im->n_forced_secret && !v->prompt; i++)
+		if (strcmp(im->forced_secret[i], name) == 0) {
+			v->secret = 1;
+			v->prompt = xasprintf("%s: the credential the runbook "
+					      "wrote out (taken out of the "
+					      "draft)", name);
+		}
 	if (strstr(name, "VERSION"))
 		v->pattern = xstrdup("v?[0-9]+(\\.[0-9]+)*([-+.][0-9A-Za-z.-]+)?");
 	return v->name;
@@ -1867,29 +2055,103 @@ split_done(struct sh_split *sp)
 
 /* --- steps from blocks ------------------------------------------------------ */
 
+/* SB without its last word when that is an option ("--token"), whose
+ * value was left out. */
+static void
+drop_option(struct strbuf *sb)
+{
+	char *last = sb->len ? strrchr(sb->buf, ' ') : NULL;
+
+	last = last ? last + 1 : sb->buf;
+	if (sb->len && *last == '-') {
+		sb->len = (size_t)(last - sb->buf);
+		if (sb->len)
+			sb->len--;	/* the space before it */
+		sb->buf[sb->len] = '\0';
+	}
+}
+
+/* The destructive words of CMD and, when the next word names what they
+ * act on ("deployment/web", "v1.2.2"), that word too. */
+static char *
+confirm_words(const char *cmd)
+{
+	const char *s, *e, *w;
+	size_t n;
+
+	if (!hazard_find(HAZARD_DESTRUCTIVE, cmd, &s, &e))
+		return NULL;
+	if (e <= s)
+		return xstrdup("destroy");
+	w = e + strspn(e, " \t");
+	n = strcspn(w, " \t\n;&|)");
+	if (w > e && n && *w != '-' && !memchr(w, '$', n) &&
+	    !memchr(w, '"', n) && !memchr(w, '\'', n) && !memchr(w, '<', n) &&
+	    !memchr(w, '>', n) && !memmem(w, n, "://", 3))
+		return xstrndup(s, (size_t)(w + n - s));
+	return xstrndup(s, (size_t)(e - s));
+}
+
+/* WORDS without the words that hold a URL, a connection string (its
+ * user-info may be a password), a variable or quotes (a header, a
+ * body): the operator never types those. A quoted word is one word. */
+static char *
+drop_locations(char *words)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *p = words;
+
+	while (*p) {
+		const char *w;
+		char q = 0;
+		size_t n;
+
+		p += strspn(p, " \t");
+		for (w = p; *p && (q || (*p != ' ' && *p != '\t')); p++)
+			if (q ? *p == q : (*p == '"' || *p == '\''))
+				q = q ? 0 : *p;
+		n = (size_t)(p - w);
+		if (!n)
+			continue;
+		if (memchr(w, '"', n) || memchr(w, '\'', n) ||
+		    memchr(w, '$', n) || memchr(w, '@', n) ||
+		    memmem(w, n, "://", 3)) {
+			drop_option(&sb);	/* --token "$T": both go */
+			continue;
+		}
+		strbuf_addf(&sb, "%s%.*s", sb.len ? " " : "", (int)n, w);
+	}
+	free(words);
+	if (!sb.len)
+		strbuf_adds(&sb, "destroy");
+	return strbuf_detach(&sb);
+}
+
 /* What the operator types to run a destructive command: the first
- * ${NAME} it uses (the value at stake), else the destructive words
- * themselves, whole ("git reset --hard"). NULL when CMD is not
- * destructive. */
+ * ${NAME} it uses that says what is at stake (the release, the tag, the
+ * version), never a secret or where it acts (a namespace, a connection
+ * string); else the destructive words themselves, whole ("git reset
+ * --hard"), without any URL. NULL when CMD is not destructive. */
 static char *
 destructive_confirm(const char *cmd)
 {
-	char *words = hazard_confirm_dup(cmd);
+	char *words = confirm_words(cmd);
 
 	for (const char *p = strstr(cmd, "${"); words && p;
 	     p = strstr(p + 2, "${")) {
 		const char *end = strchr(p, '}');
 		char *name = end ? xstrndup(p + 2, (size_t)(end - p - 2))
 				 : NULL;
-		int secret = !name || is_secret_name(name);
+		int skip = !name || is_secret_name(name) ||
+			   hazard_where_name(name);
 
 		free(name);
-		if (secret)	/* the operator would type it, and be shown it */
+		if (skip)	/* a secret would be typed and shown */
 			continue;
 		free(words);
 		return xstrndup(p, (size_t)(end - p + 1));
 	}
-	return words;
+	return words ? drop_locations(words) : NULL;
 }
 
 /* "90s", "10m": a timeout as the playbook writes it. */
@@ -3544,6 +3806,39 @@ on_task(struct imp *im, const struct md_block *b)
 	free(plain);
 }
 
+/* Whether item TEXT is a step done by hand in a console's UI ("Tap
+ * Pause Phased Release", "In the Play Console, click Halt rollout"): a
+ * UI verb and something of a UI (a console, a store, a button, a quoted
+ * label, a menu path "Release > Production"). */
+static int
+is_ui_step(const char *text, int after_ui)
+{
+	static const char *const verbs[] = { "tap ", "click ", "select ",
+		"press ", "choose ", "toggle ", "navigate ", "open ", "halt ",
+		"pause ", "submit ", "go to ", NULL };
+	static const char *const ui[] = { "console", "store", "button",
+		"dashboard", "menu", " tab", " page", "screen", "\"", " > ",
+		"**", NULL };
+
+	return has_word(text, verbs) && (after_ui || has_word(text, ui));
+}
+
+/* A list item done by hand in a UI, in a section that acts (execute, or
+ * an option of a decision): a check the operator ticks, on its path. */
+static void
+on_ui_item(struct imp *im, const struct md_block *b)
+{
+	char *plain = plain_title(b->text);
+	cJSON *st = add_step(im, STEP_KIND_CHECK, plain);
+
+	append_note(st, "A step the runbook does by hand in a console: do it "
+		    "there, then tick it here.");
+	im->last_ui = st;
+	if (strlen(plain) < strlen(b->text))
+		append_note(st, b->text);
+	free(plain);
+}
+
 static void
 on_item(struct imp *im, const struct md_block *b)
 {
@@ -3552,6 +3847,13 @@ on_item(struct imp *im, const struct md_block *b)
 
 	if (b->task) {
 		on_task(im, b);
+		return;
+	}
+	if (is_ui_step(b->text, im->last_ui && im->last_ui == im->last) &&
+	    (content_phase(im) == PHASE_EXECUTE ||
+				    im->alt_value || im->balt_value)) {
+		im->task = NULL;
+		on_ui_item(im, b);
 		return;
 	}
 	if (im->task && b->depth > im->task_depth) {
@@ -5175,6 +5477,9 @@ imp_done(struct imp *im)
 		free(im->vars[i].prompt);
 	}
 	free(im->vars);
+	for (size_t i = 0; i < im->n_forced_secret; i++)
+		free(im->forced_secret[i]);
+	free(im->forced_secret);
 	for (size_t i = 0; i < im->n_ids; i++)
 		free(im->ids[i]);
 	free(im->ids);
@@ -5354,15 +5659,17 @@ mdimport_convert(const char *text, size_t len, const char *name,
 	struct imp im;
 	struct md_line *lines;
 	size_t n_lines;
-	char *clean;
+	char *raw, *clean;
 	cJSON *root;
 	char *out;
 
 	if (refuse_binary(text, len, name, err) < 0)
 		return NULL;
-	clean = clean_text(text, len);
-	lines = split_lines(clean, &n_lines);
 	imp_init(&im, name);
+	raw = clean_text(text, len);
+	clean = scrub_credentials(&im, raw);
+	free(raw);
+	lines = split_lines(clean, &n_lines);
 	im.explain = explain;
 	if (explain)
 		strbuf_addf(explain, "%s, section by section:\n", name);

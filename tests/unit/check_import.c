@@ -369,7 +369,7 @@ START_TEST(test_import_runbook_without_headings_keeps_everything)
 					NULL, NULL));
 	st = find_step(root, "run", "git tag -d v2.0.0", NULL, NULL);
 	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(st, "destructive")));
-	ck_assert_str_eq(str(st, "confirm"), "git tag -d");
+	ck_assert_str_eq(str(st, "confirm"), "git tag -d v2.0.0");
 	ck_assert_ptr_nonnull(find_step(root, "run", "git log --oneline -3",
 					NULL, NULL));	/* inside a quote */
 	ck_assert_ptr_nonnull(find_step(root, "title", "Quoted advice", NULL,
@@ -573,7 +573,8 @@ START_TEST(test_import_secret_is_never_the_confirm_text)
 
 	ck_assert_ptr_nonnull(undo);
 	ck_assert_ptr_nonnull(restore);
-	ck_assert_str_eq(str(undo, "confirm"), "${NAMESPACE}");
+	ck_assert_str_eq(str(undo, "confirm"),
+			 "kubectl rollout undo deployment/web");
 	ck_assert_str_eq(str(restore, "confirm"), "pg_restore --clean");
 	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(
 		cJSON_GetObjectItem(vars, "DATABASE_URL"), "secret")));
@@ -1628,6 +1629,104 @@ START_TEST(test_import_template_title_is_a_review_point_not_the_title)
 }
 END_TEST
 
+
+/* A credential written out in a command (a token of a known shape, a
+ * long random value given to a name ending _TOKEN or _SECRET) never reaches the
+ * draft: a secret variable takes its place, a review point names its
+ * line. */
+START_TEST(test_import_literal_credentials_become_secret_variables)
+{
+	static const char text[] =
+		"# Deploy rollback\n\n## Roll back\n\n"
+		"```bash\n"
+		"export DEPLOY_TOKEN=ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z\n"
+		"export SIGNING_SECRET=\"Zx81kLm29QpR7tYv44Nc\"\n"
+		"aws configure set aws_access_key_id AKIAIOSFODNN7EXAMPLE\n"
+		"git push --force origin v1.2.2:main\n```\n";
+	struct err err = { 0 };
+	char *json = mdimport_convert(text, strlen(text), "runbook.md", NULL,
+				      NULL, &err);
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *st = find_step(root, "run", "git push", NULL, NULL);
+
+	ck_assert_ptr_nonnull(json);
+	ck_assert_ptr_null(strstr(json, "ghp_aB3d"));
+	ck_assert_ptr_null(strstr(json, "Zx81kLm29"));
+	ck_assert_ptr_null(strstr(json, "AKIAIOSFODNN7EXAMPLE"));
+	ck_assert_ptr_nonnull(st);
+	ck_assert_ptr_nonnull(strstr(str(st, "run"),
+				     "export DEPLOY_TOKEN=${DEPLOY_TOKEN}"));
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(variable(root,
+		"DEPLOY_TOKEN"), "secret")));
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(variable(root,
+		"SIGNING_SECRET"), "secret")));
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(variable(root,
+		"AWS_ACCESS_KEY"), "secret")));
+	ck_assert(review_on(root, 6, "credential"));
+	ck_assert(review_on(root, 7, "removed"));
+	ck_assert(review_on(root, 8, "AWS access key"));
+	free(json);
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* The typed confirmation names what is destroyed or changed: the
+ * release, not the namespace; never a connection string's words. */
+START_TEST(test_import_confirm_names_the_target_not_where_or_a_url)
+{
+	static const char text[] =
+		"# Web rollback\n\n## Roll back\n\n"
+		"```bash\nhelm rollback -n <namespace> <release> <revision>\n```\n\n"
+		"```bash\npsql postgres://app:hunter2@db.internal/app -f down.sql\n"
+		"```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *helm = find_step(root, "run", "helm rollback", NULL, NULL);
+	cJSON *psql = find_step(root, "run", "psql", NULL, NULL);
+
+	ck_assert_str_eq(str(helm, "confirm"), "${RELEASE}");
+	ck_assert_ptr_nonnull(str(psql, "confirm"));
+	ck_assert_msg(!strstr(str(psql, "confirm"), "://") &&
+		      !strstr(str(psql, "confirm"), "hunter2"), "%s",
+		      str(psql, "confirm"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A platform option's steps done by hand in a store console are checks
+ * the operator ticks on that option's path; a kill-switch PATCH is
+ * destructive. */
+START_TEST(test_import_console_ui_items_are_checks_and_flag_patch_destroys)
+{
+	static const char text[] =
+		"# Mobile rollback\n\n## Roll back\n\n### iOS\n\n"
+		"1. Open App Store Connect and select the app.\n"
+		"2. Tap \"Pause Phased Release\".\n\n"
+		"### Android\n\n"
+		"1. In the Play Console, click \"Halt rollout\".\n\n"
+		"## Kill switch\n\n"
+		"```bash\ncurl -X PATCH https://flags.example/api/flags/pay "
+		"-d '{\"on\": false}'\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *tap = find_step(root, "title", "Pause Phased Release", NULL,
+			       NULL);
+	cJSON *halt = find_step(root, "title", "Halt rollout", NULL, NULL);
+	cJSON *patch = find_step(root, "run", "curl -X PATCH", NULL, NULL);
+	const char *var;
+
+	ck_assert_ptr_nonnull(tap);
+	ck_assert_ptr_nonnull(halt);
+	ck_assert_str_eq(str(tap, "kind"), "check");
+	ck_assert_str_eq(str(halt, "kind"), "check");
+	var = cJSON_GetObjectItem(tap, "when")->child->string;
+	ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(tap, "when"),
+					     var)->valuestring, "ios");
+	ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(halt, "when"),
+					     var)->valuestring, "android");
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(patch, "destructive")));
+	cJSON_Delete(root);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -1676,6 +1775,9 @@ import_suite(void)
 		{ "indentclose", test_import_closing_fence_indented_four_spaces_does_not_close },
 		{ "reviewline", test_import_every_review_point_names_a_real_line },
 		{ "templatetitle", test_import_template_title_is_a_review_point_not_the_title },
+		{ "literalsecret", test_import_literal_credentials_become_secret_variables },
+		{ "confirmtarget", test_import_confirm_names_the_target_not_where_or_a_url },
+		{ "uichecks", test_import_console_ui_items_are_checks_and_flag_patch_destroys },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
