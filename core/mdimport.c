@@ -1250,6 +1250,10 @@ struct imp {
 	int fm_title;		/* the title came from YAML front matter */
 	int cur_line;		/* the runbook line of the block being mapped */
 	cJSON *last_ui;		/* the last check made from a UI item */
+	const char *cont_var;	/* a contingency's variable, for its block */
+	size_t cont_block;	/* the block the contingency covers */
+	cJSON **conts;		/* the decide steps of contingencies */
+	size_t n_conts;
 	char **forced_secret;	/* names given a literal credential's value */
 	size_t n_forced_secret;
 	const char *inline_var;	/* commands of one block as alternatives */
@@ -1655,7 +1659,7 @@ apply_alt_when(struct imp *im, cJSON *st)
 	cJSON *when;
 
 	if ((im->alt < 0 || !im->alt_value) && !im->inline_var &&
-	    (im->balt < 0 || !im->balt_value))
+	    (im->balt < 0 || !im->balt_value) && !im->cont_var)
 		return;
 	when = cJSON_AddObjectToObject(st, "when");
 	if (im->alt >= 0 && im->alt_value)
@@ -1666,6 +1670,8 @@ apply_alt_when(struct imp *im, cJSON *st)
 					im->balt_value);
 	if (im->inline_var)
 		cJSON_AddStringToObject(when, im->inline_var, im->inline_value);
+	if (im->cont_var)
+		cJSON_AddStringToObject(when, im->cont_var, "yes");
 }
 
 /* The phase of a step in a section no heading places: before anything
@@ -3839,6 +3845,68 @@ on_ui_item(struct imp *im, const struct md_block *b)
 	free(plain);
 }
 
+static char *lower_plain(const char *text);
+
+/* "If it fails, ...", "If the down migration fails, restore the
+ * backup:", "Should the health check still fail, ...": what follows runs
+ * only when something went wrong. */
+static int
+is_contingency(const char *text)
+{
+	static const char *const leads[] = { "if ", "should ", "in case ",
+		"on failure", "when ", "otherwise", NULL };
+	static const char *const wrong[] = { "fail", "doesn't", "does not",
+		"didn't", "did not", "not healthy", "unhealthy", "error",
+		"broken", "still", "not recover", "does not help",
+		"doesn't help", "worse", NULL };
+	char *low = lower_plain(text);
+	int hit = 0;
+
+	for (size_t i = 0; leads[i] && !hit; i++)
+		hit = strncmp(low, leads[i], strlen(leads[i])) == 0;
+	free(low);
+	return hit && has_word(text, wrong);
+}
+
+/* Block B (a paragraph or an item) is a contingency and the block after
+ * it holds its commands: a decision asks whether it is needed, and the
+ * commands run only on "yes", never as required steps. */
+static void
+start_contingency(struct imp *im, const struct md_block *b)
+{
+	size_t i = (size_t)(b - im->doc->b);
+	char *plain;
+	const char *var;
+	cJSON *st, *opts, *o;
+
+	if (i + 1 >= im->doc->n || im->doc->b[i + 1].kind != MD_CODE)
+		return;
+	plain = plain_title(b->text);
+	var = declare_choice_var(im, "CONTINGENCY", "(yes|no)",
+				 "Whether the runbook's contingency is needed");
+	st = add_step(im, STEP_KIND_DECIDE, plain);
+	cJSON_AddStringToObject(st, "variable", var);
+	opts = cJSON_AddArrayToObject(st, "options");
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "id", "yes");
+	cJSON_AddStringToObject(o, "label", "Yes: it went wrong, do this");
+	cJSON_AddItemToArray(opts, o);
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "id", "no");
+	cJSON_AddStringToObject(o, "label", "No: not needed");
+	cJSON_AddItemToArray(opts, o);
+	append_note(st, "A contingency of the runbook: its commands run only "
+		    "when this says they are needed.");
+	add_review(im, b->line, st, "line %d is a contingency (\"%s\"): its "
+		   "commands run only when this decision says so, never as "
+		   "required steps", b->line, plain);
+	im->conts = xrealloc(im->conts, (im->n_conts + 1) * sizeof(*im->conts));
+	im->conts[im->n_conts++] = st;
+	im->cont_var = var;
+	im->cont_block = i + 1;
+	free(plain);
+}
+
 static void
 on_item(struct imp *im, const struct md_block *b)
 {
@@ -3868,6 +3936,8 @@ on_item(struct imp *im, const struct md_block *b)
 	im->leadin = plain_title(b->text);
 	im->leadin_mark = mark;
 	im->leadin_template = has_word(b->text, template_words);
+	if (is_contingency(b->text))
+		start_contingency(im, b);
 }
 
 static void
@@ -3887,6 +3957,8 @@ on_para(struct imp *im, const struct md_block *b)
 	im->leadin = plain_title(b->text);
 	im->leadin_mark = mark;
 	im->leadin_template = has_word(b->text, template_words);
+	if (is_contingency(b->text))
+		start_contingency(im, b);
 }
 
 static void
@@ -4883,6 +4955,8 @@ static void
 map_block(struct imp *im, const struct md_block *b)
 {
 	im->cur_line = b->line;
+	if (im->cont_var && (size_t)(b - im->doc->b) > im->cont_block)
+		im->cont_var = NULL;	/* the contingency's block is done */
 	switch (b->kind) {
 	case MD_HEADING:
 		on_heading(im, b);
@@ -5055,9 +5129,33 @@ rollback_options(const cJSON *decide)
 	return others;
 }
 
+/* ST runs only when VAR is one of VALUES too (unless it depends on VAR
+ * already). */
+static void
+when_also(cJSON *st, const char *var, const cJSON *values)
+{
+	cJSON *when = cJSON_GetObjectItemCaseSensitive(st, "when");
+
+	if (!when)
+		when = cJSON_AddObjectToObject(st, "when");
+	if (!cJSON_GetObjectItemCaseSensitive(when, var))
+		cJSON_AddItemToObject(when, var, cJSON_Duplicate(values, 1));
+}
+
+static int
+is_contingency_step(const struct imp *im, const cJSON *st)
+{
+	for (size_t i = 0; i < im->n_conts; i++)
+		if (im->conts[i] == st)
+			return 1;
+	return 0;
+}
+
 /* When the runbook lets the operator decide not to roll back, no
- * execute step runs on that choice: each gets a condition on the first
- * decision that offers it (unless the step already depends on it). */
+ * execute step runs on that choice, nor a destructive step or a
+ * contingency later (verify's "if it fails, restore"): each gets a
+ * condition on the first decision that offers it (unless the step
+ * already depends on it). */
 static void
 gate_on_rollback_choice(struct imp *im)
 {
@@ -5080,15 +5178,12 @@ gate_on_rollback_choice(struct imp *im)
 		if (!cJSON_GetObjectItemCaseSensitive(st, "when"))
 			cJSON_AddItemToObject(cJSON_AddObjectToObject(st, "when"),
 					      var, cJSON_Duplicate(others, 1));
-	cJSON_ArrayForEach(st, im->steps[PHASE_EXECUTE]) {
-		cJSON *when = cJSON_GetObjectItemCaseSensitive(st, "when");
-
-		if (!when)
-			when = cJSON_AddObjectToObject(st, "when");
-		if (!cJSON_GetObjectItemCaseSensitive(when, var))
-			cJSON_AddItemToObject(when, var,
-					      cJSON_Duplicate(others, 1));
-	}
+	for (int p = PHASE_EXECUTE; p < PHASE_COUNT; p++)
+		cJSON_ArrayForEach(st, im->steps[p])
+			if (p == PHASE_EXECUTE ||
+			    cJSON_IsTrue(cJSON_GetObjectItem(st, "destructive")) ||
+			    is_contingency_step(im, st))
+				when_also(st, var, others);
 	cJSON_Delete(others);
 }
 
@@ -5477,6 +5572,7 @@ imp_done(struct imp *im)
 		free(im->vars[i].prompt);
 	}
 	free(im->vars);
+	free(im->conts);
 	for (size_t i = 0; i < im->n_forced_secret; i++)
 		free(im->forced_secret[i]);
 	free(im->forced_secret);

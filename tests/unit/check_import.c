@@ -1727,6 +1727,88 @@ START_TEST(test_import_console_ui_items_are_checks_and_flag_patch_destroys)
 }
 END_TEST
 
+
+/* Whether linting the draft of TEXT gives a finding of RULE. */
+static int
+draft_lints(const char *text, const char *rule)
+{
+	struct err err = { 0 };
+	struct lint_report lr = { 0 };
+	char *json = mdimport_convert(text, strlen(text), "runbook.md", NULL,
+				      NULL, &err);
+	struct playbook *pb;
+	int hit = 0;
+
+	ck_assert_ptr_nonnull(json);
+	pb = playbook_load_buffer(json, strlen(json), "draft.json", &err);
+	ck_assert_ptr_nonnull(pb);
+	lint_playbook(pb, &lr);
+	for (size_t i = 0; i < lr.n_msgs; i++)
+		hit |= strcmp(lr.msgs[i].rule, rule) == 0;
+	lint_report_done(&lr);
+	playbook_free(pb);
+	free(json);
+	return hit;
+}
+
+/* "If it fails, ..." in a Verify section is a contingency: a decision,
+ * its commands only on "yes", and never on the "Do not roll back" path,
+ * where no approval is active. */
+START_TEST(test_import_if_it_fails_in_verify_is_a_gated_contingency)
+{
+	static const char text[] =
+		"# Web rollback\n\n## Decide\n\n### Option A: Roll back\n\n"
+		"```bash\nhelm rollback web 3\n```\n\n"
+		"### Option B: Do not roll back\n\nWatch the error rate.\n\n"
+		"## Verify\n\n```bash\ncurl -fsS http://127.0.0.1/health\n```\n\n"
+		"If it fails, restore the database:\n\n"
+		"```bash\npg_restore --clean -d app backup.dump\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *restore = find_step(root, "run", "pg_restore", NULL, NULL);
+	cJSON *when = cJSON_GetObjectItem(restore, "when");
+	cJSON *cont = find_step(root, "title", "If it fails", NULL, NULL);
+	cJSON *opt;
+
+	ck_assert_ptr_nonnull(cont);
+	ck_assert_str_eq(str(cont, "kind"), "decide");
+	ck_assert_ptr_nonnull(when);
+	ck_assert_str_eq(str(when, str(cont, "variable")), "yes");
+	opt = cJSON_GetObjectItem(when, "DECIDE_OPTION");
+	ck_assert_ptr_nonnull(opt);
+	ck_assert_int_eq(cJSON_GetArraySize(opt), 1);
+	ck_assert_str_eq(cJSON_GetArrayItem(opt, 0)->valuestring, "a-roll-back");
+	ck_assert(!draft_lints(text, "destructive-unapproved-path"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A conditional list item ("If the down migration fails, restore the
+ * backup") is a contingency, never a required step. */
+START_TEST(test_import_conditional_list_item_is_a_contingency)
+{
+	static const char text[] =
+		"# DB rollback\n\n## Roll back\n\n"
+		"1. Run the down migration:\n\n   ```bash\n   goose down\n   ```\n\n"
+		"2. If the down migration fails, restore the backup:\n\n"
+		"   ```bash\n   pg_restore --clean -d app backup.dump\n   ```\n\n"
+		"3. Tell the team:\n\n   ```bash\n   echo done\n   ```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *down = find_step(root, "run", "goose down", NULL, NULL);
+	cJSON *restore = find_step(root, "run", "pg_restore", NULL, NULL);
+	cJSON *echo = find_step(root, "run", "echo done", NULL, NULL);
+	cJSON *cont = find_step(root, "title", "If the down migration fails",
+				NULL, NULL);
+
+	ck_assert_ptr_null(cJSON_GetObjectItem(down, "when"));
+	ck_assert_ptr_null(cJSON_GetObjectItem(echo, "when"));
+	ck_assert_ptr_nonnull(cont);
+	ck_assert_str_eq(str(cont, "kind"), "decide");
+	ck_assert_str_eq(str(cJSON_GetObjectItem(restore, "when"),
+			     str(cont, "variable")), "yes");
+	cJSON_Delete(root);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -1778,6 +1860,8 @@ import_suite(void)
 		{ "literalsecret", test_import_literal_credentials_become_secret_variables },
 		{ "confirmtarget", test_import_confirm_names_the_target_not_where_or_a_url },
 		{ "uichecks", test_import_console_ui_items_are_checks_and_flag_patch_destroys },
+		{ "contingency", test_import_if_it_fails_in_verify_is_a_gated_contingency },
+		{ "conditem", test_import_conditional_list_item_is_a_contingency },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
