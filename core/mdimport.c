@@ -4843,6 +4843,92 @@ classify(const char *heading)
 	return -1;
 }
 
+/* The label of a "Pick one:" item: its words before a colon or a dash
+ * ("Helm rollback: the release goes back" gives "Helm rollback"). */
+static char *
+pick_label(const char *text)
+{
+	char *plain = plain_title(text);
+	size_t n = strcspn(plain, ":(");
+	char *dash = strstr(plain, " - ");
+	char *em = strstr(plain, " \xe2\x80\x94 ");
+
+	if (dash && (size_t)(dash - plain) < n)
+		n = (size_t)(dash - plain);
+	if (em && (size_t)(em - plain) < n)
+		n = (size_t)(em - plain);
+	while (n && (plain[n - 1] == ' ' || plain[n - 1] == '.'))
+		n--;
+	plain[n] = '\0';
+	return plain;
+}
+
+/* A decide section whose prose says "Pick one:" and lists the
+ * procedures (no commands of their own): a decision with one option per
+ * item, each tied like a table's actions to the sections named after it,
+ * so choosing one never runs the others. Returns 1 when made. */
+static int
+pick_one_decide(struct imp *im)
+{
+	const struct md_doc *doc = im->doc;
+	size_t i = im->section + 1, n = 0;
+	cJSON *opts, *st;
+	struct strbuf pat = STRBUF_INIT;
+	int depth = -1;
+
+	for (; i < doc->n && doc->b[i].kind != MD_HEADING; i++)
+		if ((doc->b[i].kind == MD_PARA || doc->b[i].kind == MD_ITEM) &&
+		    is_pick_one(doc->b[i].text))
+			break;
+	if (i >= doc->n || doc->b[i].kind == MD_HEADING)
+		return 0;
+	opts = cJSON_CreateArray();
+	for (size_t k = i + 1; k < doc->n && doc->b[k].kind == MD_ITEM; k++) {
+		char *label = pick_label(doc->b[k].text);
+		char *id;
+		cJSON *o;
+
+		if (depth < 0)
+			depth = doc->b[k].depth;
+		if (doc->b[k].depth != depth || !*label) {
+			free(label);
+			continue;
+		}
+		id = option_id(opts, label);
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "id", id);
+		cJSON_AddStringToObject(o, "label", label);
+		if (strcmp(label, doc->b[k].text) != 0)
+			cJSON_AddStringToObject(o, "description",
+						doc->b[k].text);
+		cJSON_AddItemToArray(opts, o);
+		strbuf_addf(&pat, "%s%s", n++ ? "|" : "(", id);
+		free(id);
+		free(label);
+	}
+	if (n < 2) {
+		cJSON_Delete(opts);
+		strbuf_done(&pat);
+		return 0;
+	}
+	strbuf_addc(&pat, ')');
+	st = add_step(im, STEP_KIND_DECIDE, im->heading ? im->heading
+						       : "Which procedure?");
+	cJSON_AddItemToObject(st, "options", opts);
+	cJSON_AddStringToObject(st, "variable", declare_choice_var(im,
+		"PROCEDURE", strbuf_str(&pat), "The procedure chosen"));
+	add_review(im, doc->b[i].line, st, "the list after line %d offers %zu "
+		   "procedures to pick from: each option runs only the "
+		   "section named after it", doc->b[i].line, n);
+	im->tables = xrealloc(im->tables, (im->n_tables + 1) *
+			      sizeof(*im->tables));
+	im->tables[im->n_tables++] = (struct imp_table){ st, im->section };
+	im->prose_decide = st;
+	im->prose_decide_level = im->level;
+	strbuf_done(&pat);
+	return 1;
+}
+
 /* Prose left when a section ends goes to the section's last step, or to a
  * step of its own: a decision in a "when to roll back" section, an
  * approval in an approval section, otherwise an optional check to read. */
@@ -4866,6 +4952,8 @@ flush_section(struct imp *im)
 		give_pending(im, im->prose_decide);
 		return;
 	}
+	if (im->section_class == PHASE_DECIDE && pick_one_decide(im))
+		return;
 	if (im->section_class == PHASE_DECIDE) {
 		cJSON *opts = cJSON_CreateArray();
 		cJSON *o;

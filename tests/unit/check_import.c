@@ -1809,6 +1809,45 @@ START_TEST(test_import_conditional_list_item_is_a_contingency)
 }
 END_TEST
 
+
+/* "Pick one:" and a list of three procedures, each a section below: a
+ * decision with those three options, each running only its section. */
+START_TEST(test_import_pick_one_of_three_procedures_is_three_options)
+{
+	static const char text[] =
+		"# Web rollback\n\n## Decide\n\nPick one:\n\n"
+		"- Helm rollback: back one revision.\n"
+		"- Image rollback: the previous image.\n"
+		"- Feature flag: turn it off.\n\n"
+		"## Helm rollback\n\n```bash\nhelm rollback web 3\n```\n\n"
+		"## Image rollback\n\n```bash\nkubectl set image deployment/web "
+		"web=web:1.2.2\n```\n\n"
+		"## Feature flag\n\n```bash\ncurl -X PATCH "
+		"https://flags.example/api/flags/web -d off\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *d = find_step(root, "kind", "decide", NULL, NULL);
+	cJSON *opts = cJSON_GetObjectItem(d, "options");
+	const char *var = str(d, "variable");
+	const char *runs[] = { "helm rollback", "kubectl set image",
+			       "curl -X PATCH" };
+
+	ck_assert_int_eq(cJSON_GetArraySize(opts), 3);
+	for (int k = 0; k < 3; k++) {
+		cJSON *st = find_step(root, "run", runs[k], NULL, NULL);
+		cJSON *vals = cJSON_GetObjectItem(cJSON_GetObjectItem(st,
+								      "when"),
+						  var);
+		const char *id = str(cJSON_GetArrayItem(opts, k), "id");
+
+		ck_assert_msg(cJSON_GetArraySize(vals) == 1 &&
+			      strcmp(cJSON_GetArrayItem(vals, 0)->valuestring,
+				     id) == 0, "%s does not run on %s alone",
+			      runs[k], id);
+	}
+	cJSON_Delete(root);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -1862,6 +1901,7 @@ import_suite(void)
 		{ "uichecks", test_import_console_ui_items_are_checks_and_flag_patch_destroys },
 		{ "contingency", test_import_if_it_fails_in_verify_is_a_gated_contingency },
 		{ "conditem", test_import_conditional_list_item_is_a_contingency },
+		{ "pickthree", test_import_pick_one_of_three_procedures_is_three_options },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
