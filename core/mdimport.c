@@ -1253,6 +1253,7 @@ struct imp {
 	const char *cont_var;	/* a contingency's variable, for its block */
 	size_t cont_block;	/* the block the contingency covers */
 	cJSON **conts;		/* the decide steps of contingencies */
+	size_t above_first, above_end;	/* sections before a lone approach B */
 	size_t n_conts;
 	char **forced_secret;	/* names given a literal credential's value */
 	size_t n_forced_secret;
@@ -4665,6 +4666,97 @@ option_of_member(const struct imp *im, const struct alt_group *g, size_t k)
 /* The decide step of group G, in the decide phase: one option per
  * section (the recommended one first), plus "not needed" for a lone
  * fallback. */
+/* LABEL names a second (or later) alternative of a series: "Approach
+ * B: ...", "Option 2 - ...", "Plan C". */
+static int
+is_later_alternative(const char *label)
+{
+	char *h = lower_plain(label);
+	int later = 0;
+
+	for (size_t i = 0; alt_words[i] && !later; i++) {
+		size_t n = strlen(alt_words[i]);
+		const char *p = h + n;
+
+		if (!starts_with_word(h, alt_words[i]) || *p != ' ')
+			continue;
+		p++;
+		if (*p >= 'b' && *p <= 'h' && !isalnum((unsigned char)p[1]))
+			later = 1;
+		else if (*p >= '2' && *p <= '9' &&
+			 !isalnum((unsigned char)p[1]))
+			later = 1;
+	}
+	free(h);
+	return later;
+}
+
+/* The block index of the first heading of the same level as member M
+ * that comes before it under the same parent (the sections of the
+ * approach written first, without a name), or M when there is none. */
+static size_t
+earlier_siblings(const struct md_doc *doc, size_t m)
+{
+	size_t first = m;
+	int lvl = doc->b[m].level;
+
+	for (size_t k = m; k-- > 0;) {
+		if (doc->b[k].kind != MD_HEADING)
+			continue;
+		if (doc->b[k].level < lvl)
+			break;
+		if (doc->b[k].level == lvl)
+			first = k;
+	}
+	return first;
+}
+
+/* A lone "Approach B" after sections of their own ("### 1. ...",
+ * "### 2. ..."): those sections are the approach written first, an
+ * option of the same decision ("The steps above"), not a procedure B
+ * falls back from. Their steps run only on it. Returns 1 when so. */
+static int
+alt_with_steps_above(struct imp *im, struct alt_group *g, cJSON *opts,
+		     struct strbuf *pat)
+{
+	size_t m = g->members[0];
+	size_t first = earlier_siblings(im->doc, m);
+	char *label = member_label(im, g, 0);
+	int later = is_later_alternative(label);
+	cJSON *o;
+
+	free(label);
+	if (g->n != 1 || g->blocks || !later || first == m)
+		return 0;
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "id", "steps-above");
+	cJSON_AddStringToObject(o, "label", "The steps above (the approach "
+				"written first)");
+	cJSON_AddItemToArray(opts, o);
+	cJSON_DetachItemViaPointer(opts, o);
+	cJSON_InsertItemInArray(opts, 0, o);
+	strbuf_adds(pat, "|steps-above");
+	im->above_first = first;
+	im->above_end = m;
+	return 1;
+}
+
+static void when_add_option(cJSON *step, const char *var, const char *opt);
+
+/* The steps made from sections FIRST to END (block indexes) run only
+ * when VAR is "steps-above". */
+static void
+tie_steps_above(struct imp *im, const char *var)
+{
+	for (size_t k = 0; k < im->n_placed; k++) {
+		size_t sec = im->placed[k].section;
+
+		if (sec >= im->above_first && sec < im->above_end &&
+		    sec < im->doc->n)
+			when_add_option(im->placed[k].step, var, "steps-above");
+	}
+}
+
 static void
 make_alt_decide(struct imp *im, struct alt_group *g)
 {
@@ -4681,7 +4773,7 @@ make_alt_decide(struct imp *im, struct alt_group *g)
 		: xstrdup("Which way?");
 	cJSON *st;
 	struct strbuf pat = STRBUF_INIT;
-	int rec = -1;
+	int rec = -1, above;
 
 	for (size_t k = 0; k < g->n && rec < 0; k++) {
 		char *label = member_label(im, g, k);
@@ -4707,7 +4799,8 @@ make_alt_decide(struct imp *im, struct alt_group *g)
 		free(label);
 		free(id);
 	}
-	if (g->n == 1) {
+	above = alt_with_steps_above(im, g, opts, &pat);
+	if (g->n == 1 && !above) {
 		cJSON *o = cJSON_CreateObject();
 
 		cJSON_AddStringToObject(o, "id", "not-needed");
@@ -4716,14 +4809,21 @@ make_alt_decide(struct imp *im, struct alt_group *g)
 		strbuf_adds(&pat, "|not-needed");
 	}
 	strbuf_addc(&pat, ')');
-	g->var = xstrdup(declare_choice_var(im, name, strbuf_str(&pat),
+	g->var = xstrdup(declare_choice_var(im, above ? "APPROACH_OPTION" : name,
+					    strbuf_str(&pat),
 					    "The option chosen at the decision"));
+	if (above) {
+		free(title);
+		title = xasprintf("%s: which one?", g->parent ? g->parent
+				  : "Which approach");
+		tie_steps_above(im, g->var);
+	}
 	/* before the first option's steps, which may come before decide */
 	st = add_step_in(im, im->phase < PHASE_DECIDE ? im->phase : PHASE_DECIDE,
 			 STEP_KIND_DECIDE, title);
 	cJSON_AddStringToObject(st, "variable", g->var);
 	cJSON_AddItemToObject(st, "options", opts);
-	append_note(st, g->n == 1 ? "The runbook gives this procedure as a "
+	append_note(st, g->n == 1 && !above ? "The runbook gives this procedure as a "
 		    "fallback: choose it only when the step before it failed."
 		    : "The runbook offers these as alternatives: each "
 		    "option's steps run only when it is chosen.");
@@ -4736,7 +4836,12 @@ make_alt_decide(struct imp *im, struct alt_group *g)
 			   "from line %d are alternatives: check the options and "
 			   "that each step sits under the right one",
 			   im->doc->b[g->members[0]].line);
-	} else if (g->n == 1)
+	} else if (above)
+		add_review(im, im->doc->b[g->members[0]].line, st, "the section "
+			   "at line %d names a later approach: the sections "
+			   "before it are the approach written first, and this "
+			   "decision picks one of the two", im->doc->b[g->members[0]].line);
+	else if (g->n == 1)
 		add_review(im, im->doc->b[g->members[0]].line, st, "the section "
 			   "at line %d runs only when something went wrong: "
 			   "its steps run only when this decision says so",

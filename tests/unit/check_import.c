@@ -1848,6 +1848,36 @@ START_TEST(test_import_pick_one_of_three_procedures_is_three_options)
 }
 END_TEST
 
+
+/* A lone "Approach B" after numbered sections of their own: those are
+ * the approach written first, the other option of one decision, not a
+ * procedure B falls back from. */
+START_TEST(test_import_lone_approach_b_is_an_alternative_to_the_steps_above)
+{
+	static const char text[] =
+		"# Web rollback\n\n## Roll back\n\n"
+		"### 1. Roll back with Helm\n\n```bash\nhelm rollback web 3\n```\n\n"
+		"### 2. Verify the pods\n\n```bash\nkubectl get pods -l app=web\n```\n\n"
+		"### Approach B: Roll back the image\n\n"
+		"```bash\nkubectl set image deployment/web web=web:1.2.2\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *d = find_step(root, "kind", "decide", NULL, NULL);
+	const char *var = str(d, "variable");
+	cJSON *helm = find_step(root, "run", "helm rollback", NULL, NULL);
+	cJSON *img = find_step(root, "run", "set image", NULL, NULL);
+	cJSON *opts = cJSON_GetObjectItem(d, "options");
+
+	ck_assert_int_eq(cJSON_GetArraySize(opts), 2);
+	ck_assert_ptr_null(strstr(str(cJSON_GetArrayItem(opts, 1), "id"),
+				  "not-needed"));
+	ck_assert_ptr_nonnull(cJSON_GetObjectItem(cJSON_GetObjectItem(helm,
+		"when"), var));
+	ck_assert_ptr_nonnull(cJSON_GetObjectItem(cJSON_GetObjectItem(img,
+		"when"), var));
+	cJSON_Delete(root);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -1902,6 +1932,7 @@ import_suite(void)
 		{ "contingency", test_import_if_it_fails_in_verify_is_a_gated_contingency },
 		{ "conditem", test_import_conditional_list_item_is_a_contingency },
 		{ "pickthree", test_import_pick_one_of_three_procedures_is_three_options },
+		{ "approachb", test_import_lone_approach_b_is_an_alternative_to_the_steps_above },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
