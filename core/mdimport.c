@@ -5583,6 +5583,120 @@ add_inputs(struct imp *im)
 	strbuf_done(&refs);
 }
 
+/* CMD only reads what a later value is picked from: a release's or a
+ * rollout's history, the log, the tags. */
+static int
+is_lookup(const char *cmd)
+{
+	static const char *const reads[] = { "helm history", "rollout history",
+		"git log", "git tag -l", "git tag --list", "git tag\n",
+		"git describe", "helm list", "helm ls", "kubectl get ",
+		"oc get ", "argocd app history", "npm view", "npm dist-tag ls",
+		"aws ecs describe", "gcloud run revisions list", NULL };
+
+	return !hazard_find(HAZARD_DESTRUCTIVE, cmd, NULL, NULL) &&
+	       has_word(cmd, reads);
+}
+
+/* The section (block index of its heading) step ST came from. */
+static size_t
+section_of(const struct imp *im, const cJSON *st)
+{
+	for (size_t k = 0; k < im->n_placed; k++)
+		if (im->placed[k].step == st)
+			return im->placed[k].section;
+	return (size_t)-1;
+}
+
+/* Put ST into LIST just before item AT. */
+static void
+insert_before(cJSON *list, const cJSON *at, cJSON *st)
+{
+	int i = 0;
+	const cJSON *it;
+
+	cJSON_ArrayForEach(it, list) {
+		if (it == at)
+			break;
+		i++;
+	}
+	cJSON_InsertItemInArray(list, i, st);
+}
+
+/* Step ST, moved to phase PH, gets an id of that phase; review points
+ * about it follow. */
+static void
+rename_to_phase(struct imp *im, cJSON *st, enum phase_id ph)
+{
+	char *old = xstrdup(jstr(st, "id"));
+	const char *id = unique_id(im, ph, jstr(st, "title"));
+
+	cJSON_ReplaceItemInObject(st, "id", cJSON_CreateString(id));
+	for (size_t i = 0; i < im->n_reviews; i++)
+		if (im->reviews[i].step && strcmp(im->reviews[i].step, old) == 0) {
+			free(im->reviews[i].step);
+			im->reviews[i].step = xstrdup(id);
+		}
+	free(old);
+}
+
+/* Move the lookups of USER's section that come before it (in phase PH)
+ * to just before input IN, in IN's phase IN_PH. */
+static void
+lookups_before(struct imp *im, int ph, cJSON *user, cJSON *in, int in_ph)
+{
+	size_t sec = section_of(im, user);
+	cJSON *st = im->steps[ph]->child, *next;
+
+	for (; st && st != user; st = next) {
+		next = st->next;
+		if (!jstr(st, "run") || !is_lookup(jstr(st, "run")) ||
+		    section_of(im, st) != sec)
+			continue;
+		cJSON_DetachItemViaPointer(im->steps[ph], st);
+		insert_before(im->steps[in_ph], in, st);
+		rename_to_phase(im, st, (enum phase_id)in_ph);
+		add_review(im, 0, st, "this lookup informs the value asked at "
+			   "%s: the draft runs it just before that question",
+			   jstr(in, "id"));
+	}
+}
+
+/* A read-only lookup (helm history, git tag -l) written just before the
+ * step that uses a value informs that value: it runs before the value is
+ * asked, not after (the input moved before the approval). */
+static void
+lookups_before_inputs(struct imp *im)
+{
+	for (int ip = 0; ip < PHASE_EXECUTE; ip++) {
+		cJSON *in;
+
+		cJSON_ArrayForEach(in, im->steps[ip]) {
+			char *ref;
+			int done = 0;
+
+			if (strcmp(jstr(in, "kind"), "input") != 0 ||
+			    !jstr(in, "variable"))
+				continue;
+			ref = xasprintf("${%s}", jstr(in, "variable"));
+			for (int ph = ip + 1; ph < PHASE_COUNT && !done; ph++) {
+				cJSON *st;
+
+				cJSON_ArrayForEach(st, im->steps[ph]) {
+					const char *run = jstr(st, "run");
+
+					if (run && strstr(run, ref)) {
+						lookups_before(im, ph, st, in, ip);
+						done = 1;
+						break;
+					}
+				}
+			}
+			free(ref);
+		}
+	}
+}
+
 static void
 add_default_approval(struct imp *im)
 {
@@ -5990,6 +6104,7 @@ mdimport_convert(const char *text, size_t len, const char *name,
 	tie_table_options(&im);
 	gate_on_rollback_choice(&im);
 	add_inputs(&im);
+	lookups_before_inputs(&im);
 	if (!count_steps(&im)) {
 		imp_done(&im);
 		doc_done(&doc);

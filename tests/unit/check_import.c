@@ -1878,6 +1878,30 @@ START_TEST(test_import_lone_approach_b_is_an_alternative_to_the_steps_above)
 }
 END_TEST
 
+
+/* A read-only lookup written just before the step that uses a value
+ * (helm history before helm rollback <REVISION>) runs before the value
+ * is asked, not after it. */
+START_TEST(test_import_lookup_informing_a_value_comes_before_its_input)
+{
+	static const char text[] =
+		"# Web rollback\n\n## Roll back\n\n"
+		"Find the last good revision:\n\n```bash\nhelm history web\n```\n\n"
+		"Then roll back to it:\n\n"
+		"```bash\nhelm rollback web <REVISION>\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	int lp = -1, li = -1, ip = -1, ii = -1;
+	cJSON *look = find_step(root, "run", "helm history", &lp, &li);
+	cJSON *in = find_step(root, "variable", "REVISION", &ip, &ii);
+
+	ck_assert_ptr_nonnull(look);
+	ck_assert_ptr_nonnull(in);
+	ck_assert_msg(lp < ip || (lp == ip && li < ii), "lookup at %d/%d, "
+		      "input at %d/%d", lp, li, ip, ii);
+	cJSON_Delete(root);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -1933,6 +1957,7 @@ import_suite(void)
 		{ "conditem", test_import_conditional_list_item_is_a_contingency },
 		{ "pickthree", test_import_pick_one_of_three_procedures_is_three_options },
 		{ "approachb", test_import_lone_approach_b_is_an_alternative_to_the_steps_above },
+		{ "lookupfirst", test_import_lookup_informing_a_value_comes_before_its_input },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
