@@ -5623,6 +5623,15 @@ insert_before(cJSON *list, const cJSON *at, cJSON *st)
 	cJSON_InsertItemInArray(list, i, st);
 }
 
+/* The runbook line of the section step ST came from. */
+static int
+line_of(const struct imp *im, const cJSON *st)
+{
+	size_t sec = section_of(im, st);
+
+	return sec < im->doc->n ? im->doc->b[sec].line : 0;
+}
+
 /* Step ST, moved to phase PH, gets an id of that phase; review points
  * about it follow. */
 static void
@@ -5694,6 +5703,32 @@ lookups_before_inputs(struct imp *im)
 			}
 			free(ref);
 		}
+	}
+}
+
+/* An approval with no destructive step after it would sign a gate over
+ * nothing: the runbook's approval item stays a check the operator ticks,
+ * with a review point. */
+static void
+no_empty_approval(struct imp *im)
+{
+	cJSON *st;
+	int n = 0;
+
+	for (int p = PHASE_APPROVE; p < PHASE_COUNT; p++)
+		cJSON_ArrayForEach(st, im->steps[p])
+			n += cJSON_IsTrue(cJSON_GetObjectItem(st, "destructive"));
+	if (n)
+		return;
+	cJSON_ArrayForEach(st, im->steps[PHASE_APPROVE]) {
+		if (strcmp(jstr(st, "kind"), "approve") != 0)
+			continue;
+		cJSON_ReplaceItemInObject(st, "kind", cJSON_CreateString(
+			playbook_kind_name(STEP_KIND_CHECK)));
+		cJSON_DeleteItemFromObject(st, "roles");
+		add_review(im, line_of(im, st), st, "the runbook's approval "
+			   "gates no destructive step: the draft keeps it as a "
+			   "check to tick, not a sign-off over nothing");
 	}
 }
 
@@ -6105,6 +6140,7 @@ mdimport_convert(const char *text, size_t len, const char *name,
 	gate_on_rollback_choice(&im);
 	add_inputs(&im);
 	lookups_before_inputs(&im);
+	no_empty_approval(&im);
 	if (!count_steps(&im)) {
 		imp_done(&im);
 		doc_done(&doc);

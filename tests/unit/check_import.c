@@ -1902,6 +1902,25 @@ START_TEST(test_import_lookup_informing_a_value_comes_before_its_input)
 }
 END_TEST
 
+
+/* An approval with no destructive step to gate is not drafted as a
+ * sign-off over nothing: it stays a check, with a review point. */
+START_TEST(test_import_approval_gating_nothing_is_a_check)
+{
+	static const char text[] =
+		"# Web rollback\n\n## Approve\n\n"
+		"- [ ] Platform Owner approval obtained\n\n"
+		"## Verify\n\n```bash\ncurl -fsS http://127.0.0.1/health\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+
+	ck_assert_int_eq(count_kind(root, "approve"), 0);
+	ck_assert_ptr_nonnull(find_step(root, "title", "Platform Owner",
+					NULL, NULL));
+	ck_assert(review_on(root, -1, "gates no destructive step"));
+	cJSON_Delete(root);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -1958,6 +1977,7 @@ import_suite(void)
 		{ "pickthree", test_import_pick_one_of_three_procedures_is_three_options },
 		{ "approachb", test_import_lone_approach_b_is_an_alternative_to_the_steps_above },
 		{ "lookupfirst", test_import_lookup_informing_a_value_comes_before_its_input },
+		{ "emptygate", test_import_approval_gating_nothing_is_a_check },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
