@@ -5394,9 +5394,14 @@ refs_of(const cJSON *st, struct strbuf *text)
 	for (size_t i = 0; fields[i]; i++)
 		if (jstr(st, fields[i]))
 			strbuf_addf(text, "%s\n", jstr(st, fields[i]));
-	if (m)
+	if (m) {	/* both dimensions are asked before the decision */
+		const cJSON *cols = cJSON_GetObjectItemCaseSensitive(m, "cols");
+
 		strbuf_addf(text, "${%s}\n", jstr(cJSON_GetObjectItemCaseSensitive(
 					m, "rows"), "variable"));
+		if (cols)
+			strbuf_addf(text, "${%s}\n", jstr(cols, "variable"));
+	}
 }
 
 static cJSON *

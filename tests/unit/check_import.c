@@ -1921,6 +1921,43 @@ START_TEST(test_import_approval_gating_nothing_is_a_check)
 }
 END_TEST
 
+
+/* A two-dimensional matrix asks both of its dimensions before its
+ * decision, the column's as well as the row's. */
+START_TEST(test_import_matrix_asks_both_dimensions)
+{
+	static const char text[] =
+		"# Web rollback\n\n## When to roll back\n\n"
+		"| Severity | Environment | Action |\n"
+		"|----------|-------------|--------|\n"
+		"| P1 | production | Roll back |\n"
+		"| P1 | staging | Fix forward |\n"
+		"| P2 | production | Fix forward |\n"
+		"| P2 | staging | Fix forward |\n\n"
+		"## Roll back\n\n```bash\nhelm rollback web 3\n```\n\n"
+		"## Fix forward\n\n```bash\ngit revert --no-edit HEAD\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	int dp = -1, di = -1;
+	cJSON *d = find_step(root, "kind", "decide", &dp, &di);
+	cJSON *m = cJSON_GetObjectItem(d, "matrix");
+	const char *axes[] = { "rows", "cols" };
+
+	ck_assert_ptr_nonnull(m);
+	for (int k = 0; k < 2; k++) {
+		const char *var = str(cJSON_GetObjectItem(m, axes[k]),
+				      "variable");
+		int ip = -1, ii = -1;
+		cJSON *in = find_step(root, "variable", var, &ip, &ii);
+
+		ck_assert_msg(in && strcmp(str(in, "kind"), "input") == 0 &&
+			      (ip < dp || (ip == dp && ii < di)),
+			      "%s (%s) is not asked before the decision",
+			      var, axes[k]);
+	}
+	cJSON_Delete(root);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -1978,6 +2015,7 @@ import_suite(void)
 		{ "approachb", test_import_lone_approach_b_is_an_alternative_to_the_steps_above },
 		{ "lookupfirst", test_import_lookup_informing_a_value_comes_before_its_input },
 		{ "emptygate", test_import_approval_gating_nothing_is_a_check },
+		{ "matrixcols", test_import_matrix_asks_both_dimensions },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
