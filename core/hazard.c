@@ -131,6 +131,18 @@ static const struct hazard_rule rules[] = {
 	  CMD "(curl|wget|http|https|xh)" ARGS "?(-X[[:space:]]*|--request"
 	  "[[:space:]=]+|--method[[:space:]=]+|-[a-zA-Z]*X[[:space:]]*)?"
 	  "['\"]?(DELETE|delete)['\"]?" END, 0, 0, NULL },
+	{ HAZARD_DESTRUCTIVE, "curl -X PATCH",
+	  CMD "(curl|wget)" ARGS "?(-X[[:space:]]*|--request[[:space:]=]+|"
+	  "--method[[:space:]=]+|-[a-zA-Z]*X[[:space:]]*)['\"]?(PATCH|patch)"
+	  "['\"]?" END "|" CMD "(http|https|xh)[[:space:]]+(-[^[:space:]]+"
+	  "[[:space:]]+)*PATCH" END, 0, 0, NULL },
+	{ HAZARD_DESTRUCTIVE, "curl -X PUT/POST to a flag or admin API",
+	  CMD "(curl|wget)" ARGS "?(-X[[:space:]]*|--request[[:space:]=]+|"
+	  "--method[[:space:]=]+)['\"]?(PUT|POST|put|post)['\"]?"
+	  "[^;&|\n]*(flag|feature|toggle|kill|switch|admin)|" CMD
+	  "(curl|wget)[^;&|\n]*(flag|feature|toggle|kill|switch|admin)"
+	  ARGS "(-X[[:space:]]*|--request[[:space:]=]+)['\"]?(PUT|POST|put|"
+	  "post)['\"]?" END, 1, 0, NULL },
 	{ HAZARD_DESTRUCTIVE, "aws s3 rm",
 	  CMD "(aws" ARGS "s3" ARGS "(rm|rb)|aws" ARGS "s3" ARGS "sync" ARGS
 	  "--delete|gsutil" ARGS "rm)" END, 0, 0, NULL },
@@ -381,6 +393,32 @@ hazard_confirm_dup(const char *cmd)
 	if (!hazard_find(HAZARD_DESTRUCTIVE, cmd, &s, &e))
 		return NULL;
 	return e > s ? xstrndup(s, (size_t)(e - s)) : xstrdup("destroy");
+}
+
+int
+hazard_where_name(const char *name)
+{
+	static const char *const whole[] = { "NAMESPACE", "NS", "CONTEXT",
+		"KUBE_CONTEXT", "KUBECONFIG", "CLUSTER", "REGION", "ZONE",
+		"PROJECT", "PROFILE", "ACCOUNT", "ENV", "ENVIRONMENT", "STAGE",
+		"HOST", "URL", "URI", "DSN", "CONNECTION_STRING", "CONN_STR",
+		"DB_URL", "DATABASE_URL", "ENDPOINT", NULL };
+	static const char *const ends[] = { "_NAMESPACE", "_NS", "_CONTEXT",
+		"_CLUSTER", "_REGION", "_ZONE", "_PROJECT", "_PROFILE",
+		"_ACCOUNT", "_ENV", "_HOST", "_URL", "_URI", "_DSN",
+		"_CONNECTION_STRING", "_CONN_STR", "_ENDPOINT", NULL };
+	size_t n = strlen(name);
+
+	for (size_t i = 0; whole[i]; i++)
+		if (strcmp(name, whole[i]) == 0)
+			return 1;
+	for (size_t i = 0; ends[i]; i++) {
+		size_t k = strlen(ends[i]);
+
+		if (n > k && strcmp(name + n - k, ends[i]) == 0)
+			return 1;
+	}
+	return 0;
 }
 
 /* S at "sleep N[smh]": the time slept in seconds. */

@@ -25,6 +25,11 @@ const char *hazard_find(enum hazard_kind kind, const char *cmd,
  * caller frees. NULL when CMD is not destructive. */
 char *hazard_confirm_dup(const char *cmd);
 
+/* Whether a variable named NAME says where a command acts rather than
+ * what it destroys or changes (NAMESPACE, REGION, CLUSTER, a *_URL or
+ * connection string): never the value a confirmation names. */
+int hazard_where_name(const char *name);
+
 /* A timeout for a command that waits or follows: the sleep plus a margin,
  * or a bound for watching and following; 0 when CMD does not wait. */
 int64_t hazard_timeout_us(const char *cmd);

@@ -37,7 +37,8 @@ const char *const lint_rule_names[] = {
 	"parallel-alone", "parallel-interactive", "looks-interactive",
 	"no-timeout", "draft", "destructive-before-approval",
 	"exclusive-without-when", "input-after-approval",
-	"drill-output-contradicts-world", NULL,
+	"drill-output-contradicts-world", "destructive-unapproved-path",
+	NULL,
 };
 
 /* What the lint knows of one variable. */
@@ -635,12 +636,16 @@ rule_unbraced_reference(struct lint *l)
 
 /* --- rules: destructive steps and their confirmation ------------------------ */
 
-/* The declared variable the command of ST names first, or NULL. */
+/* The declared variable the command of ST names first that says what is
+ * at stake, or NULL: never a secret (the operator would type it) nor a
+ * variable saying where (a namespace, a connection string). */
 static const char *
 first_run_var(const struct playbook *pb, const struct pb_step *st)
 {
 	for (size_t v = 0; v < pb->n_variables; v++)
-		if (playbook_text_refs(st->run, pb->variables[v].name))
+		if (!pb->variables[v].secret &&
+		    !hazard_where_name(pb->variables[v].name) &&
+		    playbook_text_refs(st->run, pb->variables[v].name))
 			return pb->variables[v].name;
 	return NULL;
 }
@@ -1238,16 +1243,123 @@ check_uses(struct walk *w, const struct pb_step *st, const char *sp)
 	}
 }
 
+static int before_the_gate(const struct playbook *pb, int p, size_t i);
+
+/* The slot after the variables of a state: an approval was active on
+ * its path. */
+#define APPROVED(w, s) ((s)[(w)->cur.width - 1])
+
+/* Each state where approve step ST is active is now approved. */
 static void
-walk_step(struct walk *w, const struct pb_step *st, const char *sp)
+walk_approve(struct walk *w, const struct pb_step *st)
+{
+	struct states next = { .width = w->cur.width };
+	int *t = w->scratch;
+
+	for (size_t i = 0; i < w->cur.n; i++) {
+		memcpy(t, w->cur.v + i * w->cur.width,
+		       w->cur.width * sizeof(int));
+		if (when_holds(w->l, &st->when, t))
+			APPROVED(w, t) = 1;
+		states_add(&next, t);
+	}
+	states_done(&w->cur);
+	w->cur = next;
+}
+
+static int decide_sets(const struct pb_step *st, const char *name);
+
+/* Whether some decide step sets NAME (a choice the operator makes, not a
+ * fact such as the environment an input records). */
+static int
+decided(const struct playbook *pb, const char *name)
+{
+	for (int p = 0; p < PHASE_COUNT; p++)
+		for (size_t i = 0; i < pb->phases[p].n_steps; i++)
+			if (pb->phases[p].steps[i].kind == STEP_KIND_DECIDE &&
+			    decide_sets(&pb->phases[p].steps[i], name))
+				return 1;
+	return 0;
+}
+
+/* Whether an approve step of the playbook is inactive in state S only
+ * because of decisions (each of its conditions that fails names a
+ * variable a decide step sets). An approval left out by a fact (an input
+ * saying "staging") is its author's choice. */
+static int
+approval_decided_away(const struct walk *w, const int *s)
+{
+	const struct playbook *pb = w->l->pb;
+
+	for (int p = 0; p < PHASE_COUNT; p++)
+		for (size_t i = 0; i < pb->phases[p].n_steps; i++) {
+			const struct pb_step *ap = &pb->phases[p].steps[i];
+			int by_choice = 1, fails = 0;
+
+			if (ap->kind != STEP_KIND_APPROVE)
+				continue;
+			for (size_t c = 0; c < ap->when.n_conds; c++) {
+				if (cond_holds(w->l, &ap->when.conds[c], s))
+					continue;
+				fails = 1;
+				by_choice &= decided(pb, ap->when.conds[c].var);
+			}
+			if (fails && by_choice)
+				return 1;
+		}
+	return 0;
+}
+
+/* A destructive step after the gate that is active on a path where
+ * every approval was inactive because of a decision (their when left the
+ * path out, as "Do not roll back" does): on that path it runs with
+ * nobody's sign-off. Said once, with one such path. In execute a path
+ * left unapproved by a decision may be its author's choice (level 1 of a
+ * procedure needs no sign-off): there only a draft is held to it; a
+ * destructive step in verify or communicate (a contingency) always. */
+static void
+check_unapproved(struct walk *w, const struct pb_step *st, const char *sp,
+		 int p, size_t i)
+{
+	struct lint *l = w->l;
+
+	if (st->kind != STEP_KIND_RUN || !st->destructive ||
+	    before_the_gate(l->pb, p, i) ||
+	    (p == PHASE_EXECUTE && !l->pb->draft))
+		return;
+	for (size_t k = 0; k < w->cur.n; k++) {
+		const int *s = w->cur.v + k * w->cur.width;
+		char *path;
+
+		if (APPROVED(w, s) || !when_holds(l, &st->when, s) ||
+		    !approval_decided_away(w, s))
+			continue;
+		l->rule = "destructive-unapproved-path";
+		path = describe_state(l, s);
+		report(l, LINT_WARNING, sp, "give an approval whose when holds "
+		       "on that path, or a when to the step that leaves the "
+		       "path out", "destructive step \"%s\" runs with no "
+		       "approval on the path %s: every approve step is "
+		       "inactive there", st->id, path);
+		free(path);
+		return;
+	}
+}
+
+static void
+walk_step(struct walk *w, const struct pb_step *st, const char *sp, int p,
+	  size_t i)
 {
 	int any = 0;
 
-	for (size_t i = 0; i < w->cur.n && !any; i++)
-		any = when_holds(w->l, &st->when, w->cur.v + i * w->cur.width);
+	for (size_t k = 0; k < w->cur.n && !any; k++)
+		any = when_holds(w->l, &st->when, w->cur.v + k * w->cur.width);
 	if (!any)
 		report_unreachable(w, st, sp);
 	check_uses(w, st, sp);
+	check_unapproved(w, st, sp, p, i);
+	if (st->kind == STEP_KIND_APPROVE)
+		walk_approve(w, st);
 	if (is_setter(st))
 		walk_advance(w, st);
 }
@@ -1291,8 +1403,8 @@ rule_paths(struct lint *l)
 	struct walk w = { .l = l };
 	const struct playbook *pb = l->pb;
 
-	w.cur.width = pb->n_variables;
-	w.scratch = xcalloc(pb->n_variables + 1, sizeof(int));
+	w.cur.width = pb->n_variables + 1;	/* and APPROVED */
+	w.scratch = xcalloc(w.cur.width, sizeof(int));
 	walk_start(&w);
 	for (int p = 0; p < PHASE_COUNT && !w.stopped; p++) {
 		for (size_t i = 0; i < pb->phases[p].n_steps; i++) {
@@ -1310,7 +1422,7 @@ rule_paths(struct lint *l)
 				w.stopped = 1;
 				break;
 			}
-			walk_step(&w, &pb->phases[p].steps[i], sp);
+			walk_step(&w, &pb->phases[p].steps[i], sp, p, i);
 			free(sp);
 		}
 	}

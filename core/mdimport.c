@@ -319,12 +319,15 @@ starts_block(const char *s, size_t len)
 	       (len >= 4 && memcmp(s, "<!--", 4) == 0);
 }
 
+/* Whether L closes a fence of N CH: at most 3 columns past BASE, the
+ * column of its container (CommonMark: 4 or more is the block's text). */
 static int
-closes_fence(const struct md_line *l, char ch, size_t n)
+closes_fence(const struct md_line *l, char ch, size_t n, int base)
 {
 	size_t off, i;
 
-	(void)indent_of(l, &off);
+	if (indent_of(l, &off) - base >= 4)
+		return 0;
 	for (i = off; i < l->len && l->s[i] == ch; i++)
 		;
 	if (i - off < n)
@@ -362,7 +365,7 @@ try_fence(struct md_parser *p, int col, const char *s, size_t len)
 	char ch = s[0];
 	size_t n = 0;
 	int line = p->lines[p->i].no;
-	int closed = 0;
+	int closed = 0, base;
 	char *lang;
 
 	if (!is_fence_start(s, len))
@@ -373,8 +376,9 @@ try_fence(struct md_parser *p, int col, const char *s, size_t len)
 		return 0;
 	flush_text(p);
 	lang = fence_lang(s + n, len - n);
+	base = p->depth ? p->cols[p->depth - 1] : 0;
 	for (p->i++; p->i < p->n_lines; p->i++) {
-		if (closes_fence(&p->lines[p->i], ch, n)) {
+		if (closes_fence(&p->lines[p->i], ch, n, base)) {
 			closed = 1;
 			p->i++;
 			break;
@@ -1244,6 +1248,15 @@ struct imp {
 	int phase_auto;		/* no heading names the phase: by content */
 	cJSON *approve_step;	/* the first approve step */
 	int fm_title;		/* the title came from YAML front matter */
+	int cur_line;		/* the runbook line of the block being mapped */
+	cJSON *last_ui;		/* the last check made from a UI item */
+	const char *cont_var;	/* a contingency's variable, for its block */
+	size_t cont_block;	/* the block the contingency covers */
+	cJSON **conts;		/* the decide steps of contingencies */
+	size_t above_first, above_end;	/* sections before a lone approach B */
+	size_t n_conts;
+	char **forced_secret;	/* names given a literal credential's value */
+	size_t n_forced_secret;
 	const char *inline_var;	/* commands of one block as alternatives */
 	char inline_value[8];
 	struct strbuf *explain;	/* --explain: per section, what it became */
@@ -1270,7 +1283,7 @@ add_review(struct imp *im, int line, const cJSON *step, const char *fmt, ...)
 	im->reviews = xrealloc(im->reviews,
 			       (im->n_reviews + 1) * sizeof(*im->reviews));
 	r = &im->reviews[im->n_reviews++];
-	r->line = line;
+	r->line = line > 0 ? line : im->cur_line > 0 ? im->cur_line : 1;
 	r->step = cJSON_IsString(id) ? xstrdup(id->valuestring) : NULL;
 	r->awaiting = !r->step && im->pending.len > 0;
 	va_start(ap, fmt);
@@ -1308,6 +1321,184 @@ is_secret_name(const char *name)
 	return 0;
 }
 
+
+/* --- literal credentials ---------------------------------------------------- */
+
+/* Token shapes issuers give their credentials: a literal of one in a
+ * runbook is a live secret, whatever name it is assigned to. */
+static const struct token_shape {
+	const char *prefix;
+	size_t min;		/* characters after the prefix */
+	int upper_digits;	/* only A-Z and 0-9 after it (AWS key ids) */
+	const char *var;	/* the variable it becomes */
+	const char *what;
+} token_shapes[] = {
+	{ "github_pat_", 20, 0, "GITHUB_TOKEN", "a GitHub token" },
+	{ "ghp_", 20, 0, "GITHUB_TOKEN", "a GitHub token" },
+	{ "gho_", 20, 0, "GITHUB_TOKEN", "a GitHub token" },
+	{ "ghs_", 20, 0, "GITHUB_TOKEN", "a GitHub token" },
+	{ "glpat-", 16, 0, "GITLAB_TOKEN", "a GitLab token" },
+	{ "xoxb-", 10, 0, "SLACK_TOKEN", "a Slack token" },
+	{ "xoxp-", 10, 0, "SLACK_TOKEN", "a Slack token" },
+	{ "AKIA", 16, 1, "AWS_ACCESS_KEY", "an AWS access key" },
+	{ "npm_", 30, 0, "NPM_TOKEN", "an npm token" },
+};
+
+static int
+token_char(char c, int upper_digits)
+{
+	if (upper_digits)
+		return isupper((unsigned char)c) || isdigit((unsigned char)c);
+	return isalnum((unsigned char)c) || c == '_' || c == '-';
+}
+
+/* The length of a token of a known shape at P (0: none); *SHAPE set. */
+static size_t
+token_at(const char *line, const char *p, const struct token_shape **shape)
+{
+	if (p > line && token_char(p[-1], 0))
+		return 0;
+	for (size_t k = 0; k < sizeof(token_shapes) / sizeof(token_shapes[0]);
+	     k++) {
+		const struct token_shape *t = &token_shapes[k];
+		size_t n = strlen(t->prefix), i = n;
+
+		if (strncmp(p, t->prefix, n) != 0)
+			continue;
+		while (token_char(p[i], t->upper_digits))
+			i++;
+		if (i - n < t->min || (t->upper_digits && i - n != t->min) ||
+		    token_char(p[i], 0))
+			continue;
+		*shape = t;
+		return i;
+	}
+	return 0;
+}
+
+/* Whether VALUE (N bytes) reads as a generated secret: long, letters and
+ * digits mixed, no placeholder or variable in it. */
+static int
+high_entropy(const char *v, size_t n)
+{
+	int lower = 0, upper = 0, digit = 0;
+
+	if (n < 16)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)v[i];
+
+		if (c == '$' || c == '<' || c == '{' || c == '[' || c == ' ' ||
+		    c == '/' || c == '.')
+			return 0;
+		lower |= islower(c) != 0;
+		upper |= isupper(c) != 0;
+		digit |= isdigit(c) != 0;
+	}
+	return digit && (lower || upper) && lower + upper + digit >= 2;
+}
+
+/* At P, "NAME=value" with NAME named like a credential and a value that
+ * reads as a generated secret: *NAME and *VAL set, returns 1. */
+static int
+secret_assignment_at(const char *line, const char *p, char **name,
+		     const char **val, size_t *vlen)
+{
+	const char *e = p, *v;
+	char q = 0;
+	size_t n;
+
+	if (p > line && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))
+		return 0;
+	while (isupper((unsigned char)*e) || isdigit((unsigned char)*e) ||
+	       *e == '_')
+		e++;
+	if (e == p || *e != '=' || isdigit((unsigned char)*p))
+		return 0;
+	v = e + 1;
+	if (*v == '"' || *v == '\'')
+		q = *v++;
+	for (n = 0; v[n] && v[n] != '\n' && (q ? v[n] != q : !isspace(
+		     (unsigned char)v[n]) && v[n] != ';' && v[n] != '&'); n++)
+		;
+	*name = xstrndup(p, (size_t)(e - p));
+	if (!is_secret_name(*name) || !high_entropy(v, n)) {
+		free(*name);
+		return 0;
+	}
+	*val = v;
+	*vlen = n;
+	return 1;
+}
+
+static void
+mark_secret_var(struct imp *im, const char *name)
+{
+	im->forced_secret = xrealloc(im->forced_secret, (im->n_forced_secret +
+				     1) * sizeof(*im->forced_secret));
+	im->forced_secret[im->n_forced_secret++] = xstrdup(name);
+}
+
+/* LINE (line number NO) with every literal credential replaced by
+ * ${NAME}, a secret variable, and a review point saying where. */
+static void
+scrub_line(struct imp *im, const char *line, size_t len, int no,
+	   struct strbuf *out)
+{
+	char *l = xstrndup(line, len);
+
+	for (const char *p = l; *p;) {
+		const struct token_shape *t;
+		const char *val;
+		size_t n, vlen;
+		char *name;
+
+		if ((n = token_at(l, p, &t))) {
+			strbuf_addf(out, "<%s>", t->var);
+			mark_secret_var(im, t->var);
+			add_review(im, no, NULL, "line %d held a credential (%s) "
+				   "written out in the runbook: the draft removed "
+				   "it and asks ${%s} as a secret input instead; "
+				   "revoke that credential, it was shared in "
+				   "writing", no, t->what, t->var);
+			p += n;
+		} else if (secret_assignment_at(l, p, &name, &val, &vlen)) {
+			strbuf_add(out, p, (size_t)(val - p));
+			strbuf_addf(out, "<%s>", name);
+			mark_secret_var(im, name);
+			add_review(im, no, NULL, "line %d held a credential "
+				   "(the value of %s) written out in the runbook: "
+				   "the draft removed it and asks ${%s} as a "
+				   "secret input instead; revoke that credential, "
+				   "it was shared in writing", no, name, name);
+			free(name);
+			p = val + vlen;
+		} else
+			strbuf_addc(out, *p++);
+	}
+	free(l);
+}
+
+/* TEXT with the literal credentials of each line taken out. */
+static char *
+scrub_credentials(struct imp *im, const char *text)
+{
+	struct strbuf out = STRBUF_INIT;
+	int no = 1;
+
+	for (const char *p = text; *p; no++) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+
+		scrub_line(im, p, len, no, &out);
+		if (!nl)
+			break;
+		strbuf_addc(&out, '\n');
+		p = nl + 1;
+	}
+	return strbuf_detach(&out);
+}
+
 static const char *
 declare_var(struct imp *im, const char *raw, size_t len, const char *orig,
 	    size_t orig_len)
@@ -1328,6 +1519,13 @@ declare_var(struct imp *im, const char *raw, size_t len, const char *orig,
 	v->orig = xstrndup(orig, orig_len);
 	v->from_input = 1;
 	v->secret = is_secret_name(name);
+	for (size_t i = 0; i < im->n_forced_secret && !v->prompt; i++)
+		if (strcmp(im->forced_secret[i], name) == 0) {
+			v->secret = 1;
+			v->prompt = xasprintf("%s: the credential the runbook "
+					      "wrote out (taken out of the "
+					      "draft)", name);
+		}
 	if (strstr(name, "VERSION"))
 		v->pattern = xstrdup("v?[0-9]+(\\.[0-9]+)*([-+.][0-9A-Za-z.-]+)?");
 	return v->name;
@@ -1462,7 +1660,7 @@ apply_alt_when(struct imp *im, cJSON *st)
 	cJSON *when;
 
 	if ((im->alt < 0 || !im->alt_value) && !im->inline_var &&
-	    (im->balt < 0 || !im->balt_value))
+	    (im->balt < 0 || !im->balt_value) && !im->cont_var)
 		return;
 	when = cJSON_AddObjectToObject(st, "when");
 	if (im->alt >= 0 && im->alt_value)
@@ -1473,6 +1671,8 @@ apply_alt_when(struct imp *im, cJSON *st)
 					im->balt_value);
 	if (im->inline_var)
 		cJSON_AddStringToObject(when, im->inline_var, im->inline_value);
+	if (im->cont_var)
+		cJSON_AddStringToObject(when, im->cont_var, "yes");
 }
 
 /* The phase of a step in a section no heading places: before anything
@@ -1862,29 +2062,103 @@ split_done(struct sh_split *sp)
 
 /* --- steps from blocks ------------------------------------------------------ */
 
+/* SB without its last word when that is an option ("--token"), whose
+ * value was left out. */
+static void
+drop_option(struct strbuf *sb)
+{
+	char *last = sb->len ? strrchr(sb->buf, ' ') : NULL;
+
+	last = last ? last + 1 : sb->buf;
+	if (sb->len && *last == '-') {
+		sb->len = (size_t)(last - sb->buf);
+		if (sb->len)
+			sb->len--;	/* the space before it */
+		sb->buf[sb->len] = '\0';
+	}
+}
+
+/* The destructive words of CMD and, when the next word names what they
+ * act on ("deployment/web", "v1.2.2"), that word too. */
+static char *
+confirm_words(const char *cmd)
+{
+	const char *s, *e, *w;
+	size_t n;
+
+	if (!hazard_find(HAZARD_DESTRUCTIVE, cmd, &s, &e))
+		return NULL;
+	if (e <= s)
+		return xstrdup("destroy");
+	w = e + strspn(e, " \t");
+	n = strcspn(w, " \t\n;&|)");
+	if (w > e && n && *w != '-' && !memchr(w, '$', n) &&
+	    !memchr(w, '"', n) && !memchr(w, '\'', n) && !memchr(w, '<', n) &&
+	    !memchr(w, '>', n) && !memmem(w, n, "://", 3))
+		return xstrndup(s, (size_t)(w + n - s));
+	return xstrndup(s, (size_t)(e - s));
+}
+
+/* WORDS without the words that hold a URL, a connection string (its
+ * user-info may be a password), a variable or quotes (a header, a
+ * body): the operator never types those. A quoted word is one word. */
+static char *
+drop_locations(char *words)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *p = words;
+
+	while (*p) {
+		const char *w;
+		char q = 0;
+		size_t n;
+
+		p += strspn(p, " \t");
+		for (w = p; *p && (q || (*p != ' ' && *p != '\t')); p++)
+			if (q ? *p == q : (*p == '"' || *p == '\''))
+				q = q ? 0 : *p;
+		n = (size_t)(p - w);
+		if (!n)
+			continue;
+		if (memchr(w, '"', n) || memchr(w, '\'', n) ||
+		    memchr(w, '$', n) || memchr(w, '@', n) ||
+		    memmem(w, n, "://", 3)) {
+			drop_option(&sb);	/* --token "$T": both go */
+			continue;
+		}
+		strbuf_addf(&sb, "%s%.*s", sb.len ? " " : "", (int)n, w);
+	}
+	free(words);
+	if (!sb.len)
+		strbuf_adds(&sb, "destroy");
+	return strbuf_detach(&sb);
+}
+
 /* What the operator types to run a destructive command: the first
- * ${NAME} it uses (the value at stake), else the destructive words
- * themselves, whole ("git reset --hard"). NULL when CMD is not
- * destructive. */
+ * ${NAME} it uses that says what is at stake (the release, the tag, the
+ * version), never a secret or where it acts (a namespace, a connection
+ * string); else the destructive words themselves, whole ("git reset
+ * --hard"), without any URL. NULL when CMD is not destructive. */
 static char *
 destructive_confirm(const char *cmd)
 {
-	char *words = hazard_confirm_dup(cmd);
+	char *words = confirm_words(cmd);
 
 	for (const char *p = strstr(cmd, "${"); words && p;
 	     p = strstr(p + 2, "${")) {
 		const char *end = strchr(p, '}');
 		char *name = end ? xstrndup(p + 2, (size_t)(end - p - 2))
 				 : NULL;
-		int secret = !name || is_secret_name(name);
+		int skip = !name || is_secret_name(name) ||
+			   hazard_where_name(name);
 
 		free(name);
-		if (secret)	/* the operator would type it, and be shown it */
+		if (skip)	/* a secret would be typed and shown */
 			continue;
 		free(words);
 		return xstrndup(p, (size_t)(end - p + 1));
 	}
-	return words;
+	return words ? drop_locations(words) : NULL;
 }
 
 /* "90s", "10m": a timeout as the playbook writes it. */
@@ -3539,6 +3813,101 @@ on_task(struct imp *im, const struct md_block *b)
 	free(plain);
 }
 
+/* Whether item TEXT is a step done by hand in a console's UI ("Tap
+ * Pause Phased Release", "In the Play Console, click Halt rollout"): a
+ * UI verb and something of a UI (a console, a store, a button, a quoted
+ * label, a menu path "Release > Production"). */
+static int
+is_ui_step(const char *text, int after_ui)
+{
+	static const char *const verbs[] = { "tap ", "click ", "select ",
+		"press ", "choose ", "toggle ", "navigate ", "open ", "halt ",
+		"pause ", "submit ", "go to ", NULL };
+	static const char *const ui[] = { "console", "store", "button",
+		"dashboard", "menu", " tab", " page", "screen", "\"", " > ",
+		"**", NULL };
+
+	return has_word(text, verbs) && (after_ui || has_word(text, ui));
+}
+
+/* A list item done by hand in a UI, in a section that acts (execute, or
+ * an option of a decision): a check the operator ticks, on its path. */
+static void
+on_ui_item(struct imp *im, const struct md_block *b)
+{
+	char *plain = plain_title(b->text);
+	cJSON *st = add_step(im, STEP_KIND_CHECK, plain);
+
+	append_note(st, "A step the runbook does by hand in a console: do it "
+		    "there, then tick it here.");
+	im->last_ui = st;
+	if (strlen(plain) < strlen(b->text))
+		append_note(st, b->text);
+	free(plain);
+}
+
+static char *lower_plain(const char *text);
+
+/* "If it fails, ...", "If the down migration fails, restore the
+ * backup:", "Should the health check still fail, ...": what follows runs
+ * only when something went wrong. */
+static int
+is_contingency(const char *text)
+{
+	static const char *const leads[] = { "if ", "should ", "in case ",
+		"on failure", "when ", "otherwise", NULL };
+	static const char *const wrong[] = { "fail", "doesn't", "does not",
+		"didn't", "did not", "not healthy", "unhealthy", "error",
+		"broken", "still", "not recover", "does not help",
+		"doesn't help", "worse", NULL };
+	char *low = lower_plain(text);
+	int hit = 0;
+
+	for (size_t i = 0; leads[i] && !hit; i++)
+		hit = strncmp(low, leads[i], strlen(leads[i])) == 0;
+	free(low);
+	return hit && has_word(text, wrong);
+}
+
+/* Block B (a paragraph or an item) is a contingency and the block after
+ * it holds its commands: a decision asks whether it is needed, and the
+ * commands run only on "yes", never as required steps. */
+static void
+start_contingency(struct imp *im, const struct md_block *b)
+{
+	size_t i = (size_t)(b - im->doc->b);
+	char *plain;
+	const char *var;
+	cJSON *st, *opts, *o;
+
+	if (i + 1 >= im->doc->n || im->doc->b[i + 1].kind != MD_CODE)
+		return;
+	plain = plain_title(b->text);
+	var = declare_choice_var(im, "CONTINGENCY", "(yes|no)",
+				 "Whether the runbook's contingency is needed");
+	st = add_step(im, STEP_KIND_DECIDE, plain);
+	cJSON_AddStringToObject(st, "variable", var);
+	opts = cJSON_AddArrayToObject(st, "options");
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "id", "yes");
+	cJSON_AddStringToObject(o, "label", "Yes: it went wrong, do this");
+	cJSON_AddItemToArray(opts, o);
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "id", "no");
+	cJSON_AddStringToObject(o, "label", "No: not needed");
+	cJSON_AddItemToArray(opts, o);
+	append_note(st, "A contingency of the runbook: its commands run only "
+		    "when this says they are needed.");
+	add_review(im, b->line, st, "line %d is a contingency (\"%s\"): its "
+		   "commands run only when this decision says so, never as "
+		   "required steps", b->line, plain);
+	im->conts = xrealloc(im->conts, (im->n_conts + 1) * sizeof(*im->conts));
+	im->conts[im->n_conts++] = st;
+	im->cont_var = var;
+	im->cont_block = i + 1;
+	free(plain);
+}
+
 static void
 on_item(struct imp *im, const struct md_block *b)
 {
@@ -3547,6 +3916,13 @@ on_item(struct imp *im, const struct md_block *b)
 
 	if (b->task) {
 		on_task(im, b);
+		return;
+	}
+	if (is_ui_step(b->text, im->last_ui && im->last_ui == im->last) &&
+	    (content_phase(im) == PHASE_EXECUTE ||
+				    im->alt_value || im->balt_value)) {
+		im->task = NULL;
+		on_ui_item(im, b);
 		return;
 	}
 	if (im->task && b->depth > im->task_depth) {
@@ -3561,6 +3937,8 @@ on_item(struct imp *im, const struct md_block *b)
 	im->leadin = plain_title(b->text);
 	im->leadin_mark = mark;
 	im->leadin_template = has_word(b->text, template_words);
+	if (is_contingency(b->text))
+		start_contingency(im, b);
 }
 
 static void
@@ -3580,6 +3958,8 @@ on_para(struct imp *im, const struct md_block *b)
 	im->leadin = plain_title(b->text);
 	im->leadin_mark = mark;
 	im->leadin_template = has_word(b->text, template_words);
+	if (is_contingency(b->text))
+		start_contingency(im, b);
 }
 
 static void
@@ -4286,6 +4666,97 @@ option_of_member(const struct imp *im, const struct alt_group *g, size_t k)
 /* The decide step of group G, in the decide phase: one option per
  * section (the recommended one first), plus "not needed" for a lone
  * fallback. */
+/* LABEL names a second (or later) alternative of a series: "Approach
+ * B: ...", "Option 2 - ...", "Plan C". */
+static int
+is_later_alternative(const char *label)
+{
+	char *h = lower_plain(label);
+	int later = 0;
+
+	for (size_t i = 0; alt_words[i] && !later; i++) {
+		size_t n = strlen(alt_words[i]);
+		const char *p = h + n;
+
+		if (!starts_with_word(h, alt_words[i]) || *p != ' ')
+			continue;
+		p++;
+		if (*p >= 'b' && *p <= 'h' && !isalnum((unsigned char)p[1]))
+			later = 1;
+		else if (*p >= '2' && *p <= '9' &&
+			 !isalnum((unsigned char)p[1]))
+			later = 1;
+	}
+	free(h);
+	return later;
+}
+
+/* The block index of the first heading of the same level as member M
+ * that comes before it under the same parent (the sections of the
+ * approach written first, without a name), or M when there is none. */
+static size_t
+earlier_siblings(const struct md_doc *doc, size_t m)
+{
+	size_t first = m;
+	int lvl = doc->b[m].level;
+
+	for (size_t k = m; k-- > 0;) {
+		if (doc->b[k].kind != MD_HEADING)
+			continue;
+		if (doc->b[k].level < lvl)
+			break;
+		if (doc->b[k].level == lvl)
+			first = k;
+	}
+	return first;
+}
+
+/* A lone "Approach B" after sections of their own ("### 1. ...",
+ * "### 2. ..."): those sections are the approach written first, an
+ * option of the same decision ("The steps above"), not a procedure B
+ * falls back from. Their steps run only on it. Returns 1 when so. */
+static int
+alt_with_steps_above(struct imp *im, struct alt_group *g, cJSON *opts,
+		     struct strbuf *pat)
+{
+	size_t m = g->members[0];
+	size_t first = earlier_siblings(im->doc, m);
+	char *label = member_label(im, g, 0);
+	int later = is_later_alternative(label);
+	cJSON *o;
+
+	free(label);
+	if (g->n != 1 || g->blocks || !later || first == m)
+		return 0;
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "id", "steps-above");
+	cJSON_AddStringToObject(o, "label", "The steps above (the approach "
+				"written first)");
+	cJSON_AddItemToArray(opts, o);
+	cJSON_DetachItemViaPointer(opts, o);
+	cJSON_InsertItemInArray(opts, 0, o);
+	strbuf_adds(pat, "|steps-above");
+	im->above_first = first;
+	im->above_end = m;
+	return 1;
+}
+
+static void when_add_option(cJSON *step, const char *var, const char *opt);
+
+/* The steps made from sections FIRST to END (block indexes) run only
+ * when VAR is "steps-above". */
+static void
+tie_steps_above(struct imp *im, const char *var)
+{
+	for (size_t k = 0; k < im->n_placed; k++) {
+		size_t sec = im->placed[k].section;
+
+		if (sec >= im->above_first && sec < im->above_end &&
+		    sec < im->doc->n)
+			when_add_option(im->placed[k].step, var, "steps-above");
+	}
+}
+
 static void
 make_alt_decide(struct imp *im, struct alt_group *g)
 {
@@ -4302,7 +4773,7 @@ make_alt_decide(struct imp *im, struct alt_group *g)
 		: xstrdup("Which way?");
 	cJSON *st;
 	struct strbuf pat = STRBUF_INIT;
-	int rec = -1;
+	int rec = -1, above;
 
 	for (size_t k = 0; k < g->n && rec < 0; k++) {
 		char *label = member_label(im, g, k);
@@ -4328,7 +4799,8 @@ make_alt_decide(struct imp *im, struct alt_group *g)
 		free(label);
 		free(id);
 	}
-	if (g->n == 1) {
+	above = alt_with_steps_above(im, g, opts, &pat);
+	if (g->n == 1 && !above) {
 		cJSON *o = cJSON_CreateObject();
 
 		cJSON_AddStringToObject(o, "id", "not-needed");
@@ -4337,14 +4809,21 @@ make_alt_decide(struct imp *im, struct alt_group *g)
 		strbuf_adds(&pat, "|not-needed");
 	}
 	strbuf_addc(&pat, ')');
-	g->var = xstrdup(declare_choice_var(im, name, strbuf_str(&pat),
+	g->var = xstrdup(declare_choice_var(im, above ? "APPROACH_OPTION" : name,
+					    strbuf_str(&pat),
 					    "The option chosen at the decision"));
+	if (above) {
+		free(title);
+		title = xasprintf("%s: which one?", g->parent ? g->parent
+				  : "Which approach");
+		tie_steps_above(im, g->var);
+	}
 	/* before the first option's steps, which may come before decide */
 	st = add_step_in(im, im->phase < PHASE_DECIDE ? im->phase : PHASE_DECIDE,
 			 STEP_KIND_DECIDE, title);
 	cJSON_AddStringToObject(st, "variable", g->var);
 	cJSON_AddItemToObject(st, "options", opts);
-	append_note(st, g->n == 1 ? "The runbook gives this procedure as a "
+	append_note(st, g->n == 1 && !above ? "The runbook gives this procedure as a "
 		    "fallback: choose it only when the step before it failed."
 		    : "The runbook offers these as alternatives: each "
 		    "option's steps run only when it is chosen.");
@@ -4357,7 +4836,12 @@ make_alt_decide(struct imp *im, struct alt_group *g)
 			   "from line %d are alternatives: check the options and "
 			   "that each step sits under the right one",
 			   im->doc->b[g->members[0]].line);
-	} else if (g->n == 1)
+	} else if (above)
+		add_review(im, im->doc->b[g->members[0]].line, st, "the section "
+			   "at line %d names a later approach: the sections "
+			   "before it are the approach written first, and this "
+			   "decision picks one of the two", im->doc->b[g->members[0]].line);
+	else if (g->n == 1)
 		add_review(im, im->doc->b[g->members[0]].line, st, "the section "
 			   "at line %d runs only when something went wrong: "
 			   "its steps run only when this decision says so",
@@ -4464,6 +4948,92 @@ classify(const char *heading)
 	return -1;
 }
 
+/* The label of a "Pick one:" item: its words before a colon or a dash
+ * ("Helm rollback: the release goes back" gives "Helm rollback"). */
+static char *
+pick_label(const char *text)
+{
+	char *plain = plain_title(text);
+	size_t n = strcspn(plain, ":(");
+	char *dash = strstr(plain, " - ");
+	char *em = strstr(plain, " \xe2\x80\x94 ");
+
+	if (dash && (size_t)(dash - plain) < n)
+		n = (size_t)(dash - plain);
+	if (em && (size_t)(em - plain) < n)
+		n = (size_t)(em - plain);
+	while (n && (plain[n - 1] == ' ' || plain[n - 1] == '.'))
+		n--;
+	plain[n] = '\0';
+	return plain;
+}
+
+/* A decide section whose prose says "Pick one:" and lists the
+ * procedures (no commands of their own): a decision with one option per
+ * item, each tied like a table's actions to the sections named after it,
+ * so choosing one never runs the others. Returns 1 when made. */
+static int
+pick_one_decide(struct imp *im)
+{
+	const struct md_doc *doc = im->doc;
+	size_t i = im->section + 1, n = 0;
+	cJSON *opts, *st;
+	struct strbuf pat = STRBUF_INIT;
+	int depth = -1;
+
+	for (; i < doc->n && doc->b[i].kind != MD_HEADING; i++)
+		if ((doc->b[i].kind == MD_PARA || doc->b[i].kind == MD_ITEM) &&
+		    is_pick_one(doc->b[i].text))
+			break;
+	if (i >= doc->n || doc->b[i].kind == MD_HEADING)
+		return 0;
+	opts = cJSON_CreateArray();
+	for (size_t k = i + 1; k < doc->n && doc->b[k].kind == MD_ITEM; k++) {
+		char *label = pick_label(doc->b[k].text);
+		char *id;
+		cJSON *o;
+
+		if (depth < 0)
+			depth = doc->b[k].depth;
+		if (doc->b[k].depth != depth || !*label) {
+			free(label);
+			continue;
+		}
+		id = option_id(opts, label);
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "id", id);
+		cJSON_AddStringToObject(o, "label", label);
+		if (strcmp(label, doc->b[k].text) != 0)
+			cJSON_AddStringToObject(o, "description",
+						doc->b[k].text);
+		cJSON_AddItemToArray(opts, o);
+		strbuf_addf(&pat, "%s%s", n++ ? "|" : "(", id);
+		free(id);
+		free(label);
+	}
+	if (n < 2) {
+		cJSON_Delete(opts);
+		strbuf_done(&pat);
+		return 0;
+	}
+	strbuf_addc(&pat, ')');
+	st = add_step(im, STEP_KIND_DECIDE, im->heading ? im->heading
+						       : "Which procedure?");
+	cJSON_AddItemToObject(st, "options", opts);
+	cJSON_AddStringToObject(st, "variable", declare_choice_var(im,
+		"PROCEDURE", strbuf_str(&pat), "The procedure chosen"));
+	add_review(im, doc->b[i].line, st, "the list after line %d offers %zu "
+		   "procedures to pick from: each option runs only the "
+		   "section named after it", doc->b[i].line, n);
+	im->tables = xrealloc(im->tables, (im->n_tables + 1) *
+			      sizeof(*im->tables));
+	im->tables[im->n_tables++] = (struct imp_table){ st, im->section };
+	im->prose_decide = st;
+	im->prose_decide_level = im->level;
+	strbuf_done(&pat);
+	return 1;
+}
+
 /* Prose left when a section ends goes to the section's last step, or to a
  * step of its own: a decision in a "when to roll back" section, an
  * approval in an approval section, otherwise an optional check to read. */
@@ -4487,6 +5057,8 @@ flush_section(struct imp *im)
 		give_pending(im, im->prose_decide);
 		return;
 	}
+	if (im->section_class == PHASE_DECIDE && pick_one_decide(im))
+		return;
 	if (im->section_class == PHASE_DECIDE) {
 		cJSON *opts = cJSON_CreateArray();
 		cJSON *o;
@@ -4539,7 +5111,7 @@ on_heading(struct imp *im, const struct md_block *b)
 		strbuf_addf(im->explain, "line %d: %.*s %s\n", b->line, lvl,
 			    "######", b->text);
 	if (!im->seen_heading && lvl == 1 && (!im->title || im->fm_title)) {
-		if (!im->title)
+		if (!im->title && !strstr(b->text, "{{"))
 			im->title = plain_title(b->text);
 		im->seen_heading = 1;
 		im->level = 1;
@@ -4575,6 +5147,9 @@ on_heading(struct imp *im, const struct md_block *b)
 static void
 map_block(struct imp *im, const struct md_block *b)
 {
+	im->cur_line = b->line;
+	if (im->cont_var && (size_t)(b - im->doc->b) > im->cont_block)
+		im->cont_var = NULL;	/* the contingency's block is done */
 	switch (b->kind) {
 	case MD_HEADING:
 		on_heading(im, b);
@@ -4747,9 +5322,33 @@ rollback_options(const cJSON *decide)
 	return others;
 }
 
+/* ST runs only when VAR is one of VALUES too (unless it depends on VAR
+ * already). */
+static void
+when_also(cJSON *st, const char *var, const cJSON *values)
+{
+	cJSON *when = cJSON_GetObjectItemCaseSensitive(st, "when");
+
+	if (!when)
+		when = cJSON_AddObjectToObject(st, "when");
+	if (!cJSON_GetObjectItemCaseSensitive(when, var))
+		cJSON_AddItemToObject(when, var, cJSON_Duplicate(values, 1));
+}
+
+static int
+is_contingency_step(const struct imp *im, const cJSON *st)
+{
+	for (size_t i = 0; i < im->n_conts; i++)
+		if (im->conts[i] == st)
+			return 1;
+	return 0;
+}
+
 /* When the runbook lets the operator decide not to roll back, no
- * execute step runs on that choice: each gets a condition on the first
- * decision that offers it (unless the step already depends on it). */
+ * execute step runs on that choice, nor a destructive step or a
+ * contingency later (verify's "if it fails, restore"): each gets a
+ * condition on the first decision that offers it (unless the step
+ * already depends on it). */
 static void
 gate_on_rollback_choice(struct imp *im)
 {
@@ -4772,15 +5371,12 @@ gate_on_rollback_choice(struct imp *im)
 		if (!cJSON_GetObjectItemCaseSensitive(st, "when"))
 			cJSON_AddItemToObject(cJSON_AddObjectToObject(st, "when"),
 					      var, cJSON_Duplicate(others, 1));
-	cJSON_ArrayForEach(st, im->steps[PHASE_EXECUTE]) {
-		cJSON *when = cJSON_GetObjectItemCaseSensitive(st, "when");
-
-		if (!when)
-			when = cJSON_AddObjectToObject(st, "when");
-		if (!cJSON_GetObjectItemCaseSensitive(when, var))
-			cJSON_AddItemToObject(when, var,
-					      cJSON_Duplicate(others, 1));
-	}
+	for (int p = PHASE_EXECUTE; p < PHASE_COUNT; p++)
+		cJSON_ArrayForEach(st, im->steps[p])
+			if (p == PHASE_EXECUTE ||
+			    cJSON_IsTrue(cJSON_GetObjectItem(st, "destructive")) ||
+			    is_contingency_step(im, st))
+				when_also(st, var, others);
 	cJSON_Delete(others);
 }
 
@@ -4798,9 +5394,14 @@ refs_of(const cJSON *st, struct strbuf *text)
 	for (size_t i = 0; fields[i]; i++)
 		if (jstr(st, fields[i]))
 			strbuf_addf(text, "%s\n", jstr(st, fields[i]));
-	if (m)
+	if (m) {	/* both dimensions are asked before the decision */
+		const cJSON *cols = cJSON_GetObjectItemCaseSensitive(m, "cols");
+
 		strbuf_addf(text, "${%s}\n", jstr(cJSON_GetObjectItemCaseSensitive(
 					m, "rows"), "variable"));
+		if (cols)
+			strbuf_addf(text, "${%s}\n", jstr(cols, "variable"));
+	}
 }
 
 static cJSON *
@@ -4987,6 +5588,155 @@ add_inputs(struct imp *im)
 	strbuf_done(&refs);
 }
 
+/* CMD only reads what a later value is picked from: a release's or a
+ * rollout's history, the log, the tags. */
+static int
+is_lookup(const char *cmd)
+{
+	static const char *const reads[] = { "helm history", "rollout history",
+		"git log", "git tag -l", "git tag --list", "git tag\n",
+		"git describe", "helm list", "helm ls", "kubectl get ",
+		"oc get ", "argocd app history", "npm view", "npm dist-tag ls",
+		"aws ecs describe", "gcloud run revisions list", NULL };
+
+	return !hazard_find(HAZARD_DESTRUCTIVE, cmd, NULL, NULL) &&
+	       has_word(cmd, reads);
+}
+
+/* The section (block index of its heading) step ST came from. */
+static size_t
+section_of(const struct imp *im, const cJSON *st)
+{
+	for (size_t k = 0; k < im->n_placed; k++)
+		if (im->placed[k].step == st)
+			return im->placed[k].section;
+	return (size_t)-1;
+}
+
+/* Put ST into LIST just before item AT. */
+static void
+insert_before(cJSON *list, const cJSON *at, cJSON *st)
+{
+	int i = 0;
+	const cJSON *it;
+
+	cJSON_ArrayForEach(it, list) {
+		if (it == at)
+			break;
+		i++;
+	}
+	cJSON_InsertItemInArray(list, i, st);
+}
+
+/* The runbook line of the section step ST came from. */
+static int
+line_of(const struct imp *im, const cJSON *st)
+{
+	size_t sec = section_of(im, st);
+
+	return sec < im->doc->n ? im->doc->b[sec].line : 0;
+}
+
+/* Step ST, moved to phase PH, gets an id of that phase; review points
+ * about it follow. */
+static void
+rename_to_phase(struct imp *im, cJSON *st, enum phase_id ph)
+{
+	char *old = xstrdup(jstr(st, "id"));
+	const char *id = unique_id(im, ph, jstr(st, "title"));
+
+	cJSON_ReplaceItemInObject(st, "id", cJSON_CreateString(id));
+	for (size_t i = 0; i < im->n_reviews; i++)
+		if (im->reviews[i].step && strcmp(im->reviews[i].step, old) == 0) {
+			free(im->reviews[i].step);
+			im->reviews[i].step = xstrdup(id);
+		}
+	free(old);
+}
+
+/* Move the lookups of USER's section that come before it (in phase PH)
+ * to just before input IN, in IN's phase IN_PH. */
+static void
+lookups_before(struct imp *im, int ph, cJSON *user, cJSON *in, int in_ph)
+{
+	size_t sec = section_of(im, user);
+	cJSON *st = im->steps[ph]->child, *next;
+
+	for (; st && st != user; st = next) {
+		next = st->next;
+		if (!jstr(st, "run") || !is_lookup(jstr(st, "run")) ||
+		    section_of(im, st) != sec)
+			continue;
+		cJSON_DetachItemViaPointer(im->steps[ph], st);
+		insert_before(im->steps[in_ph], in, st);
+		rename_to_phase(im, st, (enum phase_id)in_ph);
+		add_review(im, 0, st, "this lookup informs the value asked at "
+			   "%s: the draft runs it just before that question",
+			   jstr(in, "id"));
+	}
+}
+
+/* A read-only lookup (helm history, git tag -l) written just before the
+ * step that uses a value informs that value: it runs before the value is
+ * asked, not after (the input moved before the approval). */
+static void
+lookups_before_inputs(struct imp *im)
+{
+	for (int ip = 0; ip < PHASE_EXECUTE; ip++) {
+		cJSON *in;
+
+		cJSON_ArrayForEach(in, im->steps[ip]) {
+			char *ref;
+			int done = 0;
+
+			if (strcmp(jstr(in, "kind"), "input") != 0 ||
+			    !jstr(in, "variable"))
+				continue;
+			ref = xasprintf("${%s}", jstr(in, "variable"));
+			for (int ph = ip + 1; ph < PHASE_COUNT && !done; ph++) {
+				cJSON *st;
+
+				cJSON_ArrayForEach(st, im->steps[ph]) {
+					const char *run = jstr(st, "run");
+
+					if (run && strstr(run, ref)) {
+						lookups_before(im, ph, st, in, ip);
+						done = 1;
+						break;
+					}
+				}
+			}
+			free(ref);
+		}
+	}
+}
+
+/* An approval with no destructive step after it would sign a gate over
+ * nothing: the runbook's approval item stays a check the operator ticks,
+ * with a review point. */
+static void
+no_empty_approval(struct imp *im)
+{
+	cJSON *st;
+	int n = 0;
+
+	for (int p = PHASE_APPROVE; p < PHASE_COUNT; p++)
+		cJSON_ArrayForEach(st, im->steps[p])
+			n += cJSON_IsTrue(cJSON_GetObjectItem(st, "destructive"));
+	if (n)
+		return;
+	cJSON_ArrayForEach(st, im->steps[PHASE_APPROVE]) {
+		if (strcmp(jstr(st, "kind"), "approve") != 0)
+			continue;
+		cJSON_ReplaceItemInObject(st, "kind", cJSON_CreateString(
+			playbook_kind_name(STEP_KIND_CHECK)));
+		cJSON_DeleteItemFromObject(st, "roles");
+		add_review(im, line_of(im, st), st, "the runbook's approval "
+			   "gates no destructive step: the draft keeps it as a "
+			   "check to tick, not a sign-off over nothing");
+	}
+}
+
 static void
 add_default_approval(struct imp *im)
 {
@@ -5039,7 +5789,7 @@ review_json(const struct imp *im)
 	cJSON *list = cJSON_CreateArray();
 	cJSON *o = cJSON_CreateObject();
 
-	cJSON_AddNumberToObject(o, "line", 0);
+	cJSON_AddNumberToObject(o, "line", 1);
 	cJSON_AddStringToObject(o, "text", "Imported by rewind import: read "
 				"every step against the runbook, settle the "
 				"points below, then remove \"draft\": true.");
@@ -5169,6 +5919,10 @@ imp_done(struct imp *im)
 		free(im->vars[i].prompt);
 	}
 	free(im->vars);
+	free(im->conts);
+	for (size_t i = 0; i < im->n_forced_secret; i++)
+		free(im->forced_secret[i]);
+	free(im->forced_secret);
 	for (size_t i = 0; i < im->n_ids; i++)
 		free(im->ids[i]);
 	free(im->ids);
@@ -5265,6 +6019,23 @@ front_matter_value(const struct md_line *l, const char *key)
 	return v;
 }
 
+/* Whether TEXT, the front matter's WHAT on line LINE, holds a template
+ * placeholder (Backstage's ${{ values.name }}, {{ name }}): a title that
+ * would show it literally; a review point says so. */
+static int
+template_text(struct imp *im, const char *text, int line, const char *what)
+{
+	if (!strstr(text, "{{") && !strstr(text, "{%"))
+		return 0;
+	add_review(im, line, NULL, "the front matter's %s is a template (%s "
+		   "holds a placeholder filled when the runbook is generated): "
+		   "the draft %s", what, what, strcmp(what, "title") == 0
+		   ? "takes its title from the first heading or the file name "
+		     "instead; give it the service's name"
+		   : "leaves it out; write the playbook's summary");
+	return 1;
+}
+
 /* YAML front matter ("---" ... "---" first in the file): its title and
  * description become the playbook's; the lines are blanked so the parser
  * does not take them for a heading. */
@@ -5284,13 +6055,15 @@ read_front_matter(struct imp *im, struct md_line *lines, size_t n)
 	for (size_t i = 1; i < end; i++) {
 		char *v = front_matter_value(&lines[i], "title");
 
-		if (v && *v && !im->title) {
+		if (v && *v && !im->title && !template_text(im, v, lines[i].no,
+							    "title")) {
 			im->title = plain_title(v);
 			im->fm_title = 1;
 		}
 		free(v);
 		v = front_matter_value(&lines[i], "description");
-		if (v && *v && !im->summary)
+		if (v && *v && !im->summary &&
+		    !template_text(im, v, lines[i].no, "description"))
 			im->summary = xstrdup(v);
 		free(v);
 	}
@@ -5329,15 +6102,17 @@ mdimport_convert(const char *text, size_t len, const char *name,
 	struct imp im;
 	struct md_line *lines;
 	size_t n_lines;
-	char *clean;
+	char *raw, *clean;
 	cJSON *root;
 	char *out;
 
 	if (refuse_binary(text, len, name, err) < 0)
 		return NULL;
-	clean = clean_text(text, len);
-	lines = split_lines(clean, &n_lines);
 	imp_init(&im, name);
+	raw = clean_text(text, len);
+	clean = scrub_credentials(&im, raw);
+	free(raw);
+	lines = split_lines(clean, &n_lines);
 	im.explain = explain;
 	if (explain)
 		strbuf_addf(explain, "%s, section by section:\n", name);
@@ -5369,6 +6144,8 @@ mdimport_convert(const char *text, size_t len, const char *name,
 	tie_table_options(&im);
 	gate_on_rollback_choice(&im);
 	add_inputs(&im);
+	lookups_before_inputs(&im);
+	no_empty_approval(&im);
 	if (!count_steps(&im)) {
 		imp_done(&im);
 		doc_done(&doc);

@@ -369,7 +369,7 @@ START_TEST(test_import_runbook_without_headings_keeps_everything)
 					NULL, NULL));
 	st = find_step(root, "run", "git tag -d v2.0.0", NULL, NULL);
 	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(st, "destructive")));
-	ck_assert_str_eq(str(st, "confirm"), "git tag -d");
+	ck_assert_str_eq(str(st, "confirm"), "git tag -d v2.0.0");
 	ck_assert_ptr_nonnull(find_step(root, "run", "git log --oneline -3",
 					NULL, NULL));	/* inside a quote */
 	ck_assert_ptr_nonnull(find_step(root, "title", "Quoted advice", NULL,
@@ -573,7 +573,8 @@ START_TEST(test_import_secret_is_never_the_confirm_text)
 
 	ck_assert_ptr_nonnull(undo);
 	ck_assert_ptr_nonnull(restore);
-	ck_assert_str_eq(str(undo, "confirm"), "${NAMESPACE}");
+	ck_assert_str_eq(str(undo, "confirm"),
+			 "kubectl rollout undo deployment/web");
 	ck_assert_str_eq(str(restore, "confirm"), "pg_restore --clean");
 	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(
 		cJSON_GetObjectItem(vars, "DATABASE_URL"), "secret")));
@@ -1547,6 +1548,416 @@ START_TEST(test_import_each_seed_keeps_its_commands_and_checklists)
 }
 END_TEST
 
+
+/* --- the release engineer's second round ------------------------------- */
+
+/* Whether some review point of ROOT is on LINE and says WORDS. */
+static int
+review_on(const cJSON *root, int line, const char *words)
+{
+	const cJSON *r;
+
+	cJSON_ArrayForEach(r, cJSON_GetObjectItem(root, "review"))
+		if ((line < 0 || cJSON_GetNumberValue(cJSON_GetObjectItem(r,
+						"line")) == line) &&
+		    strstr(str(r, "text"), words))
+			return 1;
+	return 0;
+}
+
+/* A closing fence indented 4 spaces is the block's text (CommonMark). */
+START_TEST(test_import_closing_fence_indented_four_spaces_does_not_close)
+{
+	static const char text[] =
+		"# Web\n\n## Roll back\n\n"
+		"```bash\ngit revert HEAD\n    ```\ngit push origin main\n```\n\n"
+		"## Verify\n\n```bash\ncurl -fsS http://127.0.0.1/health\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	char *runs = all_runs(root);
+
+	ck_assert_msg(!review_on(root, -1, "never closed"), "%s", runs);
+	ck_assert_ptr_nonnull(strstr(runs, "curl -fsS"));
+	ck_assert_ptr_nonnull(find_step(root, "run", "git push origin main",
+					NULL, NULL));
+	free(runs);
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* Every review point names a line of the runbook, never line 0. */
+START_TEST(test_import_every_review_point_names_a_real_line)
+{
+	static const char text[] =
+		"# Web\n\n## Assess\n\n"
+		"```bash\nkubectl delete pod web-0\n```\n\n"
+		"## Roll back\n\n"
+		"```bash\nCURRENT=$(git describe --tags)\n```\n\n"
+		"Then:\n\n```bash\necho \"$CURRENT\"\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	const cJSON *r;
+	int n = 0;
+
+	cJSON_ArrayForEach(r, cJSON_GetObjectItem(root, "review")) {
+		double line = cJSON_GetNumberValue(cJSON_GetObjectItem(r,
+								      "line"));
+
+		ck_assert_msg(line >= 1 && line <= 18, "line %g: %s", line,
+			      str(r, "text"));
+		n++;
+	}
+	ck_assert_int_ge(n, 3);
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A front matter title that is a template is no title: a review point
+ * on its line, and the first heading is the title. */
+START_TEST(test_import_template_title_is_a_review_point_not_the_title)
+{
+	static const char text[] =
+		"---\ntitle: ${{ values.component_id }} rollback\n"
+		"description: Roll back {{ values.name }}\n---\n\n"
+		"# Payments rollback\n\n## Roll back\n\n"
+		"```bash\ngit revert HEAD\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+
+	ck_assert_str_eq(str(root, "title"), "Payments rollback");
+	ck_assert_ptr_null(strstr(str(root, "summary"), "{{"));
+	ck_assert(review_on(root, 2, "template"));
+	ck_assert(review_on(root, 3, "template"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+
+/* A credential written out in a command (a token of a known shape, a
+ * long random value given to a name ending _TOKEN or _SECRET) never reaches the
+ * draft: a secret variable takes its place, a review point names its
+ * line. */
+START_TEST(test_import_literal_credentials_become_secret_variables)
+{
+	static const char text[] =
+		"# Deploy rollback\n\n## Roll back\n\n"
+		"```bash\n"
+		"export DEPLOY_TOKEN=ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z\n"
+		"export SIGNING_SECRET=\"Zx81kLm29QpR7tYv44Nc\"\n"
+		"aws configure set aws_access_key_id AKIAIOSFODNN7EXAMPLE\n"
+		"git push --force origin v1.2.2:main\n```\n";
+	struct err err = { 0 };
+	char *json = mdimport_convert(text, strlen(text), "runbook.md", NULL,
+				      NULL, &err);
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *st = find_step(root, "run", "git push", NULL, NULL);
+
+	ck_assert_ptr_nonnull(json);
+	ck_assert_ptr_null(strstr(json, "ghp_aB3d"));
+	ck_assert_ptr_null(strstr(json, "Zx81kLm29"));
+	ck_assert_ptr_null(strstr(json, "AKIAIOSFODNN7EXAMPLE"));
+	ck_assert_ptr_nonnull(st);
+	ck_assert_ptr_nonnull(strstr(str(st, "run"),
+				     "export DEPLOY_TOKEN=${DEPLOY_TOKEN}"));
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(variable(root,
+		"DEPLOY_TOKEN"), "secret")));
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(variable(root,
+		"SIGNING_SECRET"), "secret")));
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(variable(root,
+		"AWS_ACCESS_KEY"), "secret")));
+	ck_assert(review_on(root, 6, "credential"));
+	ck_assert(review_on(root, 7, "removed"));
+	ck_assert(review_on(root, 8, "AWS access key"));
+	free(json);
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* The typed confirmation names what is destroyed or changed: the
+ * release, not the namespace; never a connection string's words. */
+START_TEST(test_import_confirm_names_the_target_not_where_or_a_url)
+{
+	static const char text[] =
+		"# Web rollback\n\n## Roll back\n\n"
+		"```bash\nhelm rollback -n <namespace> <release> <revision>\n```\n\n"
+		"```bash\npsql postgres://app:hunter2@db.internal/app -f down.sql\n"
+		"```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *helm = find_step(root, "run", "helm rollback", NULL, NULL);
+	cJSON *psql = find_step(root, "run", "psql", NULL, NULL);
+
+	ck_assert_str_eq(str(helm, "confirm"), "${RELEASE}");
+	ck_assert_ptr_nonnull(str(psql, "confirm"));
+	ck_assert_msg(!strstr(str(psql, "confirm"), "://") &&
+		      !strstr(str(psql, "confirm"), "hunter2"), "%s",
+		      str(psql, "confirm"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A platform option's steps done by hand in a store console are checks
+ * the operator ticks on that option's path; a kill-switch PATCH is
+ * destructive. */
+START_TEST(test_import_console_ui_items_are_checks_and_flag_patch_destroys)
+{
+	static const char text[] =
+		"# Mobile rollback\n\n## Roll back\n\n### iOS\n\n"
+		"1. Open App Store Connect and select the app.\n"
+		"2. Tap \"Pause Phased Release\".\n\n"
+		"### Android\n\n"
+		"1. In the Play Console, click \"Halt rollout\".\n\n"
+		"## Kill switch\n\n"
+		"```bash\ncurl -X PATCH https://flags.example/api/flags/pay "
+		"-d '{\"on\": false}'\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *tap = find_step(root, "title", "Pause Phased Release", NULL,
+			       NULL);
+	cJSON *halt = find_step(root, "title", "Halt rollout", NULL, NULL);
+	cJSON *patch = find_step(root, "run", "curl -X PATCH", NULL, NULL);
+	const char *var;
+
+	ck_assert_ptr_nonnull(tap);
+	ck_assert_ptr_nonnull(halt);
+	ck_assert_str_eq(str(tap, "kind"), "check");
+	ck_assert_str_eq(str(halt, "kind"), "check");
+	var = cJSON_GetObjectItem(tap, "when")->child->string;
+	ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(tap, "when"),
+					     var)->valuestring, "ios");
+	ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(halt, "when"),
+					     var)->valuestring, "android");
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(patch, "destructive")));
+	cJSON_Delete(root);
+}
+END_TEST
+
+
+/* Whether linting the draft of TEXT gives a finding of RULE. */
+static int
+draft_lints(const char *text, const char *rule)
+{
+	struct err err = { 0 };
+	struct lint_report lr = { 0 };
+	char *json = mdimport_convert(text, strlen(text), "runbook.md", NULL,
+				      NULL, &err);
+	struct playbook *pb;
+	int hit = 0;
+
+	ck_assert_ptr_nonnull(json);
+	pb = playbook_load_buffer(json, strlen(json), "draft.json", &err);
+	ck_assert_ptr_nonnull(pb);
+	lint_playbook(pb, &lr);
+	for (size_t i = 0; i < lr.n_msgs; i++)
+		hit |= strcmp(lr.msgs[i].rule, rule) == 0;
+	lint_report_done(&lr);
+	playbook_free(pb);
+	free(json);
+	return hit;
+}
+
+/* "If it fails, ..." in a Verify section is a contingency: a decision,
+ * its commands only on "yes", and never on the "Do not roll back" path,
+ * where no approval is active. */
+START_TEST(test_import_if_it_fails_in_verify_is_a_gated_contingency)
+{
+	static const char text[] =
+		"# Web rollback\n\n## Decide\n\n### Option A: Roll back\n\n"
+		"```bash\nhelm rollback web 3\n```\n\n"
+		"### Option B: Do not roll back\n\nWatch the error rate.\n\n"
+		"## Verify\n\n```bash\ncurl -fsS http://127.0.0.1/health\n```\n\n"
+		"If it fails, restore the database:\n\n"
+		"```bash\npg_restore --clean -d app backup.dump\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *restore = find_step(root, "run", "pg_restore", NULL, NULL);
+	cJSON *when = cJSON_GetObjectItem(restore, "when");
+	cJSON *cont = find_step(root, "title", "If it fails", NULL, NULL);
+	cJSON *opt;
+
+	ck_assert_ptr_nonnull(cont);
+	ck_assert_str_eq(str(cont, "kind"), "decide");
+	ck_assert_ptr_nonnull(when);
+	ck_assert_str_eq(str(when, str(cont, "variable")), "yes");
+	opt = cJSON_GetObjectItem(when, "DECIDE_OPTION");
+	ck_assert_ptr_nonnull(opt);
+	ck_assert_int_eq(cJSON_GetArraySize(opt), 1);
+	ck_assert_str_eq(cJSON_GetArrayItem(opt, 0)->valuestring, "a-roll-back");
+	ck_assert(!draft_lints(text, "destructive-unapproved-path"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A conditional list item ("If the down migration fails, restore the
+ * backup") is a contingency, never a required step. */
+START_TEST(test_import_conditional_list_item_is_a_contingency)
+{
+	static const char text[] =
+		"# DB rollback\n\n## Roll back\n\n"
+		"1. Run the down migration:\n\n   ```bash\n   goose down\n   ```\n\n"
+		"2. If the down migration fails, restore the backup:\n\n"
+		"   ```bash\n   pg_restore --clean -d app backup.dump\n   ```\n\n"
+		"3. Tell the team:\n\n   ```bash\n   echo done\n   ```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *down = find_step(root, "run", "goose down", NULL, NULL);
+	cJSON *restore = find_step(root, "run", "pg_restore", NULL, NULL);
+	cJSON *echo = find_step(root, "run", "echo done", NULL, NULL);
+	cJSON *cont = find_step(root, "title", "If the down migration fails",
+				NULL, NULL);
+
+	ck_assert_ptr_null(cJSON_GetObjectItem(down, "when"));
+	ck_assert_ptr_null(cJSON_GetObjectItem(echo, "when"));
+	ck_assert_ptr_nonnull(cont);
+	ck_assert_str_eq(str(cont, "kind"), "decide");
+	ck_assert_str_eq(str(cJSON_GetObjectItem(restore, "when"),
+			     str(cont, "variable")), "yes");
+	cJSON_Delete(root);
+}
+END_TEST
+
+
+/* "Pick one:" and a list of three procedures, each a section below: a
+ * decision with those three options, each running only its section. */
+START_TEST(test_import_pick_one_of_three_procedures_is_three_options)
+{
+	static const char text[] =
+		"# Web rollback\n\n## Decide\n\nPick one:\n\n"
+		"- Helm rollback: back one revision.\n"
+		"- Image rollback: the previous image.\n"
+		"- Feature flag: turn it off.\n\n"
+		"## Helm rollback\n\n```bash\nhelm rollback web 3\n```\n\n"
+		"## Image rollback\n\n```bash\nkubectl set image deployment/web "
+		"web=web:1.2.2\n```\n\n"
+		"## Feature flag\n\n```bash\ncurl -X PATCH "
+		"https://flags.example/api/flags/web -d off\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *d = find_step(root, "kind", "decide", NULL, NULL);
+	cJSON *opts = cJSON_GetObjectItem(d, "options");
+	const char *var = str(d, "variable");
+	const char *runs[] = { "helm rollback", "kubectl set image",
+			       "curl -X PATCH" };
+
+	ck_assert_int_eq(cJSON_GetArraySize(opts), 3);
+	for (int k = 0; k < 3; k++) {
+		cJSON *st = find_step(root, "run", runs[k], NULL, NULL);
+		cJSON *vals = cJSON_GetObjectItem(cJSON_GetObjectItem(st,
+								      "when"),
+						  var);
+		const char *id = str(cJSON_GetArrayItem(opts, k), "id");
+
+		ck_assert_msg(cJSON_GetArraySize(vals) == 1 &&
+			      strcmp(cJSON_GetArrayItem(vals, 0)->valuestring,
+				     id) == 0, "%s does not run on %s alone",
+			      runs[k], id);
+	}
+	cJSON_Delete(root);
+}
+END_TEST
+
+
+/* A lone "Approach B" after numbered sections of their own: those are
+ * the approach written first, the other option of one decision, not a
+ * procedure B falls back from. */
+START_TEST(test_import_lone_approach_b_is_an_alternative_to_the_steps_above)
+{
+	static const char text[] =
+		"# Web rollback\n\n## Roll back\n\n"
+		"### 1. Roll back with Helm\n\n```bash\nhelm rollback web 3\n```\n\n"
+		"### 2. Verify the pods\n\n```bash\nkubectl get pods -l app=web\n```\n\n"
+		"### Approach B: Roll back the image\n\n"
+		"```bash\nkubectl set image deployment/web web=web:1.2.2\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *d = find_step(root, "kind", "decide", NULL, NULL);
+	const char *var = str(d, "variable");
+	cJSON *helm = find_step(root, "run", "helm rollback", NULL, NULL);
+	cJSON *img = find_step(root, "run", "set image", NULL, NULL);
+	cJSON *opts = cJSON_GetObjectItem(d, "options");
+
+	ck_assert_int_eq(cJSON_GetArraySize(opts), 2);
+	ck_assert_ptr_null(strstr(str(cJSON_GetArrayItem(opts, 1), "id"),
+				  "not-needed"));
+	ck_assert_ptr_nonnull(cJSON_GetObjectItem(cJSON_GetObjectItem(helm,
+		"when"), var));
+	ck_assert_ptr_nonnull(cJSON_GetObjectItem(cJSON_GetObjectItem(img,
+		"when"), var));
+	cJSON_Delete(root);
+}
+END_TEST
+
+
+/* A read-only lookup written just before the step that uses a value
+ * (helm history before helm rollback <REVISION>) runs before the value
+ * is asked, not after it. */
+START_TEST(test_import_lookup_informing_a_value_comes_before_its_input)
+{
+	static const char text[] =
+		"# Web rollback\n\n## Roll back\n\n"
+		"Find the last good revision:\n\n```bash\nhelm history web\n```\n\n"
+		"Then roll back to it:\n\n"
+		"```bash\nhelm rollback web <REVISION>\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	int lp = -1, li = -1, ip = -1, ii = -1;
+	cJSON *look = find_step(root, "run", "helm history", &lp, &li);
+	cJSON *in = find_step(root, "variable", "REVISION", &ip, &ii);
+
+	ck_assert_ptr_nonnull(look);
+	ck_assert_ptr_nonnull(in);
+	ck_assert_msg(lp < ip || (lp == ip && li < ii), "lookup at %d/%d, "
+		      "input at %d/%d", lp, li, ip, ii);
+	cJSON_Delete(root);
+}
+END_TEST
+
+
+/* An approval with no destructive step to gate is not drafted as a
+ * sign-off over nothing: it stays a check, with a review point. */
+START_TEST(test_import_approval_gating_nothing_is_a_check)
+{
+	static const char text[] =
+		"# Web rollback\n\n## Approve\n\n"
+		"- [ ] Platform Owner approval obtained\n\n"
+		"## Verify\n\n```bash\ncurl -fsS http://127.0.0.1/health\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+
+	ck_assert_int_eq(count_kind(root, "approve"), 0);
+	ck_assert_ptr_nonnull(find_step(root, "title", "Platform Owner",
+					NULL, NULL));
+	ck_assert(review_on(root, -1, "gates no destructive step"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+
+/* A two-dimensional matrix asks both of its dimensions before its
+ * decision, the column's as well as the row's. */
+START_TEST(test_import_matrix_asks_both_dimensions)
+{
+	static const char text[] =
+		"# Web rollback\n\n## When to roll back\n\n"
+		"| Severity | Environment | Action |\n"
+		"|----------|-------------|--------|\n"
+		"| P1 | production | Roll back |\n"
+		"| P1 | staging | Fix forward |\n"
+		"| P2 | production | Fix forward |\n"
+		"| P2 | staging | Fix forward |\n\n"
+		"## Roll back\n\n```bash\nhelm rollback web 3\n```\n\n"
+		"## Fix forward\n\n```bash\ngit revert --no-edit HEAD\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	int dp = -1, di = -1;
+	cJSON *d = find_step(root, "kind", "decide", &dp, &di);
+	cJSON *m = cJSON_GetObjectItem(d, "matrix");
+	const char *axes[] = { "rows", "cols" };
+
+	ck_assert_ptr_nonnull(m);
+	for (int k = 0; k < 2; k++) {
+		const char *var = str(cJSON_GetObjectItem(m, axes[k]),
+				      "variable");
+		int ip = -1, ii = -1;
+		cJSON *in = find_step(root, "variable", var, &ip, &ii);
+
+		ck_assert_msg(in && strcmp(str(in, "kind"), "input") == 0 &&
+			      (ip < dp || (ip == dp && ii < di)),
+			      "%s (%s) is not asked before the decision",
+			      var, axes[k]);
+	}
+	cJSON_Delete(root);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -1592,6 +2003,19 @@ import_suite(void)
 		{ "inseq", test_import_steps_in_places_stay_a_sequence },
 		{ "tableties", test_import_table_actions_run_only_their_sections },
 		{ "emergency", test_import_emergency_procedure_is_not_an_aside },
+		{ "indentclose", test_import_closing_fence_indented_four_spaces_does_not_close },
+		{ "reviewline", test_import_every_review_point_names_a_real_line },
+		{ "templatetitle", test_import_template_title_is_a_review_point_not_the_title },
+		{ "literalsecret", test_import_literal_credentials_become_secret_variables },
+		{ "confirmtarget", test_import_confirm_names_the_target_not_where_or_a_url },
+		{ "uichecks", test_import_console_ui_items_are_checks_and_flag_patch_destroys },
+		{ "contingency", test_import_if_it_fails_in_verify_is_a_gated_contingency },
+		{ "conditem", test_import_conditional_list_item_is_a_contingency },
+		{ "pickthree", test_import_pick_one_of_three_procedures_is_three_options },
+		{ "approachb", test_import_lone_approach_b_is_an_alternative_to_the_steps_above },
+		{ "lookupfirst", test_import_lookup_informing_a_value_comes_before_its_input },
+		{ "emptygate", test_import_approval_gating_nothing_is_a_check },
+		{ "matrixcols", test_import_matrix_asks_both_dimensions },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
