@@ -9,6 +9,9 @@
  * points, and left out of score and max (see rewind-playbook(5)):
  *   decision     30  the scenario's expected option chosen at its decide
  *                    step (applies with an expectation)
+ *   answers      10  the scenario's answers (input values) given as it
+ *                    has them; each one otherwise costs its share (no
+ *                    row at all when the scenario has none)
  *   rto          20  completed within the recovery-time target
  *   phases       10  shared by the phases that have a target
  *   verifications 20 required run/probe steps of verify: each one marked
