@@ -1635,6 +1635,14 @@ parse_verdict(const char *text, int *exit_code)
 	return V_NONE;
 }
 
+int
+drill_prediction_is_judged(const char *text)
+{
+	int code;
+
+	return parse_verdict(text, &code) != V_NONE;
+}
+
 static const char *
 verdict_name(enum verdict v)
 {

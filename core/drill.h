@@ -49,6 +49,11 @@ struct strbuf;
  * and none recorded since its last run. */
 int drill_wants_prediction(const struct session *s, const char *id);
 
+/* Whether a prediction's TEXT says what the run will do (it starts with
+ * ok, succeeds, passes, fails, error, times out or exit N), so the score
+ * card can judge it. */
+int drill_prediction_is_judged(const char *text);
+
 /* The prediction recorded for step ID, borrowed, or NULL. */
 const char *drill_prediction(const struct session *s, const char *id);
 
