@@ -15,11 +15,11 @@ expect_screen start <<'EOF'
  DRILL  TEST MODE  Example: roll a web service b…  1.4.0 → ?  MM:SS / 10:00 RTO
  ▶ assess  · decide  · approve  · execute  · verify  · communicate
  Checklist: assess  0/5             │[Step]  Output   Journal   Targets   Tags
-[ ] See what is deployed and whethe │ See what is deployed and whether the
-[ ] List the most recent release ta │ tree is clean
+[ ] See what is deployed and wheth… │ See what is deployed and whether the
+[ ] List the most recent release t… │ tree is clean
 [ ] Rate the severity               │ assess.status  run  open
 [ ] Estimate the impact             │ Command:
-[ ] Incident ticket opened and link │   git status --short && git log
+[ ] Incident ticket opened and lin… │   git status --short && git log
                                     │ --oneline -5
                                     │
                                     │
