@@ -1100,6 +1100,30 @@ expected_option(const struct session *s, const struct drill *d,
 			e->opt = &st->options[i];
 }
 
+static int phase_na(const struct session *s, enum phase_id phase,
+		    unsigned kinds, cJSON *arr, int *n_required);
+static void list_steps(const cJSON *arr, char *buf, size_t size);
+
+/* A recovery never proven (a required verification marked n/a) is never
+ * within its target: WHY says so. */
+static int
+unproven_recovery(const struct session *s, char *why, size_t size)
+{
+	cJSON *arr = cJSON_CreateArray();
+	int n, n_na = phase_na(s, PHASE_VERIFY, 1u << STEP_KIND_RUN |
+			       1u << STEP_KIND_PROBE, arr, &n);
+	char steps[256];
+
+	if (n_na)
+		list_steps(arr, steps, sizeof(steps));
+	cJSON_Delete(arr);
+	if (!n_na)
+		return 0;
+	snprintf(why, size, "the recovery was never proven (%s marked n/a)",
+		 steps);
+	return 1;
+}
+
 static void
 score_rto(const struct session *s, const struct drill *d, struct score *sc)
 {
@@ -1142,6 +1166,10 @@ score_rto(const struct session *s, const struct drill *d, struct score *sc)
 		snprintf(why, sizeof(why), "%lld s of %lld s",
 			 (long long)(total / 1000000),
 			 (long long)(rto / 1000000));
+	if (unproven_recovery(s, why, sizeof(why))) {
+		award(sc, "rto", 0, 20, why);
+		return;
+	}
 	award(sc, "rto", total <= rto ? 20 : 0, 20, why);
 }
 
@@ -1433,40 +1461,115 @@ approvals_why(const cJSON *arr, int missing, char *buf, size_t size)
 	}
 }
 
+/* The scenario's answers (what a good trainee gives at the input steps)
+ * against the values given: each one wrong or never given costs its
+ * share, and the reason names it with both values. */
 static void
-score_approvals(const struct session *s, struct score *sc)
+score_answers(const struct session *s, const struct drill *d,
+	      struct score *sc)
+{
+	const struct pb_scenario *scen = d->sc;
+	cJSON *arr;
+	struct strbuf why = STRBUF_INIT;
+	size_t right = 0;
+
+	if (!scen || !scen->n_answers)
+		return;	/* not even a row: most scenarios of other
+			 * playbooks have none */
+	arr = cJSON_AddArrayToObject(sc->card, "answers");
+	for (size_t i = 0; i < scen->n_answers; i++) {
+		const struct pb_kv *a = &scen->answers[i];
+		const char *given = session_var(s, a->name);
+		int ok = given && strcmp(given, a->value) == 0;
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "variable", a->name);
+		cJSON_AddStringToObject(o, "expected", a->value);
+		add_str_or_null(o, "given", given);
+		cJSON_AddBoolToObject(o, "right", ok);
+		cJSON_AddItemToArray(arr, o);
+		right += ok;
+		if (ok)
+			continue;
+		strbuf_addf(&why, "%s%s %s%s, the scenario's is %s",
+			    why.len ? "; " : "", a->name,
+			    given ? "given as " : "never given",
+			    given ? given : "", a->value);
+	}
+	if (right == scen->n_answers)
+		strbuf_addf(&why, "all %zu as the scenario has them",
+			    scen->n_answers);
+	award(sc, "answers", (int)(10 * right / scen->n_answers), 10,
+	      strbuf_str(&why));
+	strbuf_done(&why);
+}
+
+/* One role of approval step RT: obtained against required, into ARR;
+ * SKIPPED_BY (the expected option, or NULL) when the decision taken
+ * passed the step by. Whether the role is missing. */
+static int
+approval_role(const struct step_rt *rt, size_t r, const char *skipped_by,
+	      cJSON *arr)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON *names = cJSON_CreateArray();
+	int have = skipped_by ? 0 : count_role(rt, rt->def->roles[r].role,
+						names);
+
+	cJSON_AddStringToObject(o, "step", rt->def->id);
+	cJSON_AddStringToObject(o, "role", rt->def->roles[r].role);
+	cJSON_AddNumberToObject(o, "required", rt->def->roles[r].count);
+	cJSON_AddNumberToObject(o, "obtained", have);
+	cJSON_AddItemToObject(o, "names", names);
+	if (skipped_by)
+		cJSON_AddStringToObject(o, "skipped_by_decision", skipped_by);
+	cJSON_AddItemToArray(arr, o);
+	return have < rt->def->roles[r].count;
+}
+
+/* Every role of every approval that applies, and of every approval the
+ * decision taken passed by that the scenario's expected decision goes
+ * through (a wrong decision never makes "missed approval" unscorable). */
+static void
+score_approvals(const struct session *s, const struct drill *d,
+		struct score *sc)
 {
 	cJSON *arr = cJSON_AddArrayToObject(sc->card, "approvals");
-	int missing = 0, roles = 0;
-	char why[384];
+	struct expected_vars ev;
+	int missing = 0, roles = 0, skipped = 0;
+	char why[512];
 
+	expected_option(s, d, &ev);
 	for (size_t i = 0; i < s->n_steps; i++) {
 		const struct step_rt *rt = &s->steps[i];
+		const char *by = NULL;
 
-		if (rt->def->kind != STEP_KIND_APPROVE ||
-		    !session_step_active(s, rt))
+		if (rt->def->kind != STEP_KIND_APPROVE)
 			continue;
-		for (size_t r = 0; r < rt->def->n_roles; r++) {
-			cJSON *o = cJSON_CreateObject();
-			cJSON *names = cJSON_CreateArray();
-			int have = count_role(rt, rt->def->roles[r].role, names);
-
-			cJSON_AddStringToObject(o, "step", rt->def->id);
-			cJSON_AddStringToObject(o, "role", rt->def->roles[r].role);
-			cJSON_AddNumberToObject(o, "required",
-						rt->def->roles[r].count);
-			cJSON_AddNumberToObject(o, "obtained", have);
-			cJSON_AddItemToObject(o, "names", names);
-			cJSON_AddItemToArray(arr, o);
-			missing += have < rt->def->roles[r].count;
-			roles++;
+		if (!session_step_active(s, rt)) {
+			if (!ev.opt || !playbook_when_holds(&rt->def->when,
+							    lookup_expected_var,
+							    &ev))
+				continue;
+			by = ev.opt->id;
+			skipped++;
 		}
+		for (size_t r = 0; r < rt->def->n_roles; r++, roles++)
+			missing += approval_role(rt, r, by, arr);
 	}
 	if (!roles) {
 		leave_out(sc, "approvals", "none needed");
 		return;
 	}
 	approvals_why(arr, missing, why, sizeof(why));
+	if (skipped) {
+		size_t len = strlen(why);
+
+		snprintf(why + len, sizeof(why) - len, " (the decision taken "
+			 "passed %s by; the expected decision %s goes through "
+			 "%s)", skipped > 1 ? "them" : "it", ev.opt->id,
+			 skipped > 1 ? "them" : "it");
+	}
 	award(sc, "approvals", missing ? 0 : 10, 10, why);
 }
 
@@ -1530,6 +1633,14 @@ parse_verdict(const char *text, int *exit_code)
 		if (strncasecmp(text, fails[i], strlen(fails[i])) == 0)
 			return V_FAIL;
 	return V_NONE;
+}
+
+int
+drill_prediction_is_judged(const char *text)
+{
+	int code;
+
+	return parse_verdict(text, &code) != V_NONE;
 }
 
 static const char *
@@ -1610,13 +1721,14 @@ drill_scorecard_json(const struct session *s)
 	cJSON_AddBoolToObject(sc.card, "complete", s->complete);
 	sc.criteria = cJSON_CreateArray();
 	score_decision(s, d, &sc);
+	score_answers(s, d, &sc);
 	score_rto(s, d, &sc);
 	score_phases(s, d, &sc);
 	score_assessment(s, &sc);
 	score_verifications(s, &sc);
 	score_communication(s, &sc);
 	score_checks(s, d, &sc);
-	score_approvals(s, &sc);
+	score_approvals(s, d, &sc);
 	score_confirmations(s, &sc);
 	score_predictions(s, d, &sc);
 	cJSON_AddItemToObject(sc.card, "criteria", sc.criteria);

@@ -9,6 +9,9 @@
  * points, and left out of score and max (see rewind-playbook(5)):
  *   decision     30  the scenario's expected option chosen at its decide
  *                    step (applies with an expectation)
+ *   answers      10  the scenario's answers (input values) given as it
+ *                    has them; each one otherwise costs its share (no
+ *                    row at all when the scenario has none)
  *   rto          20  completed within the recovery-time target
  *   phases       10  shared by the phases that have a target
  *   verifications 20 required run/probe steps of verify: each one marked
@@ -45,6 +48,11 @@ struct strbuf;
  * step asking for one (its own "predict" or the playbook's drill.predict),
  * and none recorded since its last run. */
 int drill_wants_prediction(const struct session *s, const char *id);
+
+/* Whether a prediction's TEXT says what the run will do (it starts with
+ * ok, succeeds, passes, fails, error, times out or exit N), so the score
+ * card can judge it. */
+int drill_prediction_is_judged(const char *text);
 
 /* The prediction recorded for step ID, borrowed, or NULL. */
 const char *drill_prediction(const struct session *s, const char *id);

@@ -38,7 +38,7 @@ const char *const lint_rule_names[] = {
 	"no-timeout", "draft", "destructive-before-approval",
 	"exclusive-without-when", "input-after-approval",
 	"drill-output-contradicts-world", "destructive-unapproved-path",
-	NULL,
+	"scenario-presets-input", NULL,
 };
 
 /* What the lint knows of one variable. */
@@ -1832,6 +1832,9 @@ lint_world_var(const char *name, const void *arg)
 	for (size_t i = 0; v->sc && i < v->sc->n_vars; i++)
 		if (strcmp(v->sc->vars[i].name, name) == 0)
 			return v->sc->vars[i].value;
+	for (size_t i = 0; v->sc && i < v->sc->n_answers; i++)
+		if (strcmp(v->sc->answers[i].name, name) == 0)
+			return v->sc->answers[i].value;
 	for (size_t i = 0; i < v->pb->n_variables; i++)
 		if (strcmp(v->pb->variables[i].name, name) == 0)
 			return v->pb->variables[i].default_value;
@@ -1936,6 +1939,48 @@ rule_world_outputs(struct lint *l)
 		world_outputs_for(l, &l->pb->scenarios[s]);
 }
 
+/* The input step asking NAME, or NULL. */
+static const struct pb_step *
+input_step_of(const struct playbook *pb, const char *name)
+{
+	for (int p = 0; p < PHASE_COUNT; p++)
+		for (size_t i = 0; i < pb->phases[p].n_steps; i++) {
+			const struct pb_step *st = &pb->phases[p].steps[i];
+
+			if (st->kind == STEP_KIND_INPUT && st->variable &&
+			    strcmp(st->variable, name) == 0)
+				return st;
+		}
+	return NULL;
+}
+
+/* A scenario's vars naming what an input step asks: the drill would fill
+ * in the trainee's assessment for them (and the matrix's answer with it). */
+static void
+rule_scenario_presets(struct lint *l)
+{
+	for (size_t s = 0; s < l->pb->n_scenarios; s++) {
+		const struct pb_scenario *sc = &l->pb->scenarios[s];
+
+		for (size_t i = 0; i < sc->n_vars; i++) {
+			const struct pb_step *st = input_step_of(
+				l->pb, sc->vars[i].name);
+			char *path;
+
+			if (!st)
+				continue;
+			path = xasprintf("scenarios[%zu].vars.%s", s,
+					 sc->vars[i].name);
+			report(l, LINT_ERROR, path, "move it to the scenario's "
+			       "answers (judged, never filled in)",
+			       "scenario %s fills in %s, which the trainee "
+			       "gives at step \"%s\" from what the drill shows",
+			       sc->id, sc->vars[i].name, st->id);
+			free(path);
+		}
+	}
+}
+
 /* --- running the rules -------------------------------------------------------- */
 
 struct rule {
@@ -1957,6 +2002,7 @@ static const struct rule rules[] = {
 	{ "input-after-approval", rule_input_after_approval },
 	{ "exclusive-without-when", rule_exclusive },
 	{ "drill-output-contradicts-world", rule_world_outputs },
+	{ "scenario-presets-input", rule_scenario_presets },
 	{ NULL, NULL },
 };
 

@@ -2083,6 +2083,14 @@ parse_scenario_vars(struct ld *ld, const cJSON *v, void *base)
 	return want_var_values(ld, v, &sc->vars, &sc->n_vars);
 }
 
+static int
+parse_scenario_answers(struct ld *ld, const cJSON *v, void *base)
+{
+	struct pb_scenario *sc = base;
+
+	return want_var_values(ld, v, &sc->answers, &sc->n_answers);
+}
+
 static const struct field outcome_fields[] = {
 	{ .key = "exit", .type = F_INT, .min = 0, .max = 255,
 	  .off = offsetof(struct pb_outcome, exit_code) },
@@ -2225,6 +2233,7 @@ static const struct field scenario_fields[] = {
 	  .off = offsetof(struct pb_scenario, briefing) },
 	{ .key = "expect", .type = F_CUSTOM, .parse = parse_scenario_expect },
 	{ .key = "vars", .type = F_CUSTOM, .parse = parse_scenario_vars },
+	{ .key = "answers", .type = F_CUSTOM, .parse = parse_scenario_answers },
 	{ .key = "outcomes", .type = F_CUSTOM, .parse = parse_outcomes },
 	{ .key = "state", .type = F_CUSTOM, .parse = parse_state },
 	{ .key = "inject", .type = F_CUSTOM, .parse = parse_injects },
@@ -2845,6 +2854,7 @@ free_scenario(struct pb_scenario *sc)
 	free(sc->expect_step);
 	free(sc->expect_option);
 	free_kvs(sc->vars, sc->n_vars);
+	free_kvs(sc->answers, sc->n_answers);
 	for (size_t i = 0; sc->outcomes && i < sc->n_outcomes; i++) {
 		free(sc->outcomes[i].step);
 		free(sc->outcomes[i].output);

@@ -302,6 +302,9 @@ struct pb_scenario {
 	char *expect_rationale;	/* why, shown in the score card, or NULL */
 	struct pb_kv *vars;	/* variable values the scenario presets */
 	size_t n_vars;
+	struct pb_kv *answers;	/* what a good trainee gives at input steps:
+				 * judged, never preset */
+	size_t n_answers;
 	struct pb_outcome *outcomes;	/* forced step outcomes */
 	size_t n_outcomes;
 	char *state_json;	/* registry/tags/logs state, compact JSON or NULL */

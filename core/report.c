@@ -33,6 +33,7 @@ struct rep {
 	cJSON *summary, *timeline, *decisions, *approvals, *commands;
 	cJSON *messages, *notes, *followups, *vars, *states, *other;
 	cJSON *scorecard;
+	cJSON *injects;		/* the drill's injections as they fired */
 	struct playbook *pb;	/* the session's playbook copy, or NULL */
 	int64_t start_us, end_us, detected_us, incident_us;
 	int64_t decision_us, exec_start_us, exec_end_us;
@@ -528,6 +529,29 @@ on_scorecard(struct rep *r, const struct journal_event *ev,
 	strbuf_adds(what, "drill score card");
 }
 
+/* A scenario's injection fired: when, by whom, the alert it raised and
+ * what it changed. */
+static void
+on_inject(struct rep *r, const struct journal_event *ev, struct strbuf *what)
+{
+	cJSON *o = cJSON_CreateObject();
+	const char *by = pstr(ev, "fired_by");
+
+	add_clean(o, "id", pstr(ev, "id"));
+	add_time(o, "time", ev->wall_us);
+	if (by)
+		add_clean(o, "fired", by);
+	else
+		add_clean(o, "after", pstr(ev, "after"));
+	add_clean(o, "alert", pstr(ev, "alert"));
+	add_clean(o, "what", pstr(ev, "what"));
+	cJSON_AddItemToArray(r->injects, o);
+	strbuf_addf(what, "the scenario injected %s", pstr(ev, "id")
+		    ? pstr(ev, "id") : "an event");
+	if (pstr(ev, "alert"))
+		strbuf_addf(what, ": %s", pstr(ev, "alert"));
+}
+
 static const struct {
 	const char *type;
 	void (*fn)(struct rep *r, const struct journal_event *ev,
@@ -546,7 +570,7 @@ static const struct {
 	{ "message.queued", on_message }, { "message.delivered", on_message },
 	{ "message.failed", on_message }, { "note.added", on_note },
 	{ "phase.advanced", on_phase }, { "session.completed", on_completed },
-	{ "drill.scorecard", on_scorecard },
+	{ "drill.scorecard", on_scorecard }, { "drill.inject", on_inject },
 };
 
 /* What the events without a handler of their own mean, in words. */
@@ -563,7 +587,6 @@ static const struct {
 	{ "tags.answer", "git tags read" },
 	{ "registry.answer", "registry answered" },
 	{ "log.threshold", "log pattern over its threshold" },
-	{ "drill.inject", "the scenario injected an event" },
 	{ "drill.clone", "real runs in a throwaway clone switched" },
 	{ "reminder.due", "update reminder due" },
 	{ "reminder.sent", "update reminder sent" },
@@ -850,6 +873,7 @@ rep_init(struct rep *r)
 	r->vars = cJSON_CreateObject();
 	r->states = cJSON_CreateObject();
 	r->other = cJSON_CreateObject();
+	r->injects = cJSON_CreateArray();
 }
 
 /* Every key and string of the report made harmless, whatever path it
@@ -873,6 +897,49 @@ sanitize_tree(cJSON *o)
 		}
 		sanitize_tree(c);
 	}
+}
+
+/* The drill's scenario (its title, briefing and the game master's notes)
+ * and its injections: those that fired, then those that never did. */
+static void
+add_drill(struct rep *r)
+{
+	const struct pb_scenario *sc = r->pb ? playbook_find_scenario(
+		r->pb, jstr(r->summary, "scenario")) : NULL;
+	cJSON *d, *o;
+
+	if (!sc) {
+		cJSON_Delete(r->injects);
+		cJSON_AddItemToObject(r->root, "drill", cJSON_CreateNull());
+		return;
+	}
+	d = cJSON_AddObjectToObject(r->root, "drill");
+	o = cJSON_AddObjectToObject(d, "scenario");
+	add_clean(o, "id", sc->id);
+	add_clean(o, "title", sc->title);
+	add_clean(o, "briefing", sc->briefing);
+	add_clean(o, "description", sc->description);
+	for (size_t i = 0; i < sc->n_injects; i++) {
+		const struct pb_inject *in = &sc->injects[i];
+		const cJSON *f;
+		int fired = 0;
+		char *what;
+
+		cJSON_ArrayForEach(f, r->injects)
+			fired |= jstr(f, "id") && strcmp(jstr(f, "id"),
+							 in->id) == 0;
+		if (fired)
+			continue;
+		o = cJSON_CreateObject();
+		what = drill_describe_inject(in);
+		add_clean(o, "id", in->id);
+		cJSON_AddNullToObject(o, "time");
+		add_clean(o, "alert", in->alert);
+		add_clean(o, "what", what);
+		free(what);
+		cJSON_AddItemToArray(r->injects, o);
+	}
+	cJSON_AddItemToObject(d, "injections", r->injects);
 }
 
 static void
@@ -906,6 +973,7 @@ rep_finish(struct rep *r)
 	cJSON_AddItemToObject(r->root, "follow_ups", r->followups);
 	cJSON_AddItemToObject(r->root, "scorecard", r->scorecard
 			      ? r->scorecard : cJSON_CreateNull());
+	add_drill(r);
 	cJSON_AddItemToObject(r->root, "other_events", r->other);
 	cJSON_Delete(r->states);
 	playbook_free(r->pb);
@@ -1348,12 +1416,79 @@ md_lists(const cJSON *rep, struct strbuf *out)
 	strbuf_adds(out, "\n");
 }
 
+/* What injection IN changed, without the alert its description starts
+ * with (the table has a column of its own for that). */
+static const char *
+changed_part(const cJSON *in)
+{
+	const char *what = s_or(in, "what", "");
+	const char *alert = jstr(in, "alert");
+	size_t n = alert ? strlen(alert) : 0;
+
+	if (alert && strncmp(what, "alert: ", 7) == 0 &&
+	    strncmp(what + 7, alert, n) == 0) {
+		what += 7 + n;
+		what += strspn(what, "; ");
+	}
+	return *what ? what : "nothing (an alert only)";
+}
+
+/* The drill's scenario and its injections: when each fired (and who
+ * fired it: after a step, at its time, or the game master), the alert it
+ * raised and what it changed. */
+static void
+md_drill(const cJSON *rep, struct strbuf *out)
+{
+	const cJSON *d = cJSON_GetObjectItem(rep, "drill");
+	const cJSON *sc = cJSON_GetObjectItem(d, "scenario");
+	const cJSON *in;
+
+	if (!cJSON_IsObject(sc))
+		return;
+	strbuf_addf(out, "## Drill\n\nScenario **%s**: %s\n\n",
+		    s_or(sc, "id", "?"), s_or(sc, "title", ""));
+	if (jstr(sc, "briefing"))
+		strbuf_addf(out, "Briefing: %s\n\n", jstr(sc, "briefing"));
+	if (jstr(sc, "description"))
+		strbuf_addf(out, "Game master's notes: %s\n\n",
+			    jstr(sc, "description"));
+	if (!cJSON_GetArraySize(cJSON_GetObjectItem(d, "injections"))) {
+		strbuf_adds(out, "The scenario has no injections.\n\n");
+		return;
+	}
+	strbuf_adds(out, "| Injection | Fired | Alert | What it changed |\n"
+		    "|---|---|---|---|\n");
+	cJSON_ArrayForEach(in, cJSON_GetObjectItem(d, "injections")) {
+		char when[96];
+
+		if (!jstr(in, "time"))
+			snprintf(when, sizeof(when), "never");
+		else if (jstr(in, "fired"))
+			snprintf(when, sizeof(when), "%s by the %s",
+				 clock_part(jstr(in, "time")), jstr(in, "fired"));
+		else if (jstr(in, "after"))
+			snprintf(when, sizeof(when), "%s after %s",
+				 clock_part(jstr(in, "time")), jstr(in, "after"));
+		else
+			snprintf(when, sizeof(when), "%s",
+				 clock_part(jstr(in, "time")));
+		strbuf_adds(out, "|");
+		cell(out, s_or(in, "id", ""));
+		cell(out, when);
+		cell(out, s_or(in, "alert", "(none)"));
+		cell(out, changed_part(in));
+		strbuf_adds(out, "\n");
+	}
+	strbuf_adds(out, "\n");
+}
+
 /* The drill's score card as tables (drill_scorecard_render). */
 static void
 md_scorecard(const cJSON *rep, struct strbuf *out)
 {
 	const cJSON *sc = cJSON_GetObjectItem(rep, "scorecard");
 
+	md_drill(rep, out);
 	if (!cJSON_IsObject(sc))
 		return;
 	strbuf_adds(out, "## Drill score card\n\n");

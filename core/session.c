@@ -995,6 +995,62 @@ session_show_command(const struct session *s, const char *text)
 	return shown;
 }
 
+/* Labels handed out while one text is shown. */
+struct label_store {
+	char *made[32];
+	size_t n;
+};
+
+struct labels {
+	const struct session *s;
+	struct label_store *store;
+};
+
+/* "<PROMPT>" up to its first " (" or ":" (the prompt's own words), else
+ * "<NAME>". */
+static const char *
+label_of(struct label_store *st, const struct pb_variable *v)
+{
+	const char *p = v->prompt && *v->prompt ? v->prompt : v->name;
+	size_t len = strcspn(p, "(:");
+
+	while (len && p[len - 1] == ' ')
+		len--;
+	if (st->n == sizeof(st->made) / sizeof(st->made[0]))
+		return v->name;
+	st->made[st->n] = xasprintf("<%.*s>", (int)(len ? len : strlen(p)),
+				    p);
+	return st->made[st->n++];
+}
+
+static const char *
+shown_or_label(const char *name, const void *arg)
+{
+	const struct labels *l = arg;
+	int i = playbook_var_index(l->s->pb, name);
+
+	if (i < 0)
+		return NULL;
+	if (l->s->values[i])
+		return l->s->pb->variables[i].secret ? REDACT_MASK
+						       : l->s->values[i];
+	return label_of(l->store, &l->s->pb->variables[i]);
+}
+
+char *
+session_show_text(const struct session *s, const char *text)
+{
+	struct label_store st = { .n = 0 };
+	struct labels l = { s, &st };
+	char *subst = playbook_subst_refs(text, shown_or_label, &l);
+	char *shown = redact_apply_str(s->redact, subst);
+
+	free(subst);
+	for (size_t i = 0; i < st.n; i++)
+		free(st.made[i]);
+	return shown;
+}
+
 const char *
 session_scenario(const struct session *s)
 {

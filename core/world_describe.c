@@ -20,12 +20,22 @@ by_version_desc(const void *a, const void *b)
 				    *(const char *const *)a);
 }
 
-/* ", yanked" / ", deprecated" after a version that carries the mark. */
+/* " (yanked)" / " (deprecated)" after a version that carries the mark,
+ * and how many more installs a lagging cache still gives it. */
 static void
 version_marks(struct strbuf *sb, const cJSON *vo)
 {
+	const cJSON *lag = cJSON_GetObjectItemCaseSensitive(vo,
+							     "still_resolves");
+	int cached = cJSON_IsNumber(lag) ? lag->valueint : 0;
+
 	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(vo, "yanked")))
 		strbuf_adds(sb, " (yanked)");
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(vo, "yanked")) &&
+	    cached > 0)
+		strbuf_addf(sb, " (the index's cache still serves it to the "
+			    "next %d unpinned install%s)", cached,
+			    cached == 1 ? "" : "s");
 	if (cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
 		    vo, "deprecated")))
 		strbuf_adds(sb, " (deprecated)");

@@ -600,11 +600,90 @@ npm_deprecate(struct sh *sh, int argc, char **argv, struct io *io)
 	return 0;
 }
 
+/* The version SPEC's part after the @ names in PKG: a dist-tag's version,
+ * an exact version, or latest without one; NULL when none. */
+static const char *
+npm_resolve(cJSON *pkg, const char *version)
+{
+	const char *tagged = cJSON_GetStringValue(
+		cJSON_GetObjectItemCaseSensitive(dist_tags(pkg),
+						 version ? version : "latest"));
+
+	if (tagged)
+		return tagged;
+	return version && cJSON_GetObjectItemCaseSensitive(versions_of(pkg),
+							   version)
+		? version : NULL;
+}
+
+/* Every program of the world that PKG_NAME installs now runs VERSION;
+ * the number of them. */
+static int
+install_programs(struct sh *sh, const char *pkg_name, const char *version)
+{
+	cJSON *progs = cJSON_GetObjectItemCaseSensitive(sh->state, "programs");
+	cJSON *p;
+	int n = 0;
+
+	cJSON_ArrayForEach(p, progs) {
+		const char *of = cJSON_GetStringValue(
+			cJSON_GetObjectItemCaseSensitive(p, "package"));
+
+		if (!of || !is(of, pkg_name))
+			continue;
+		cJSON_DeleteItemFromObjectCaseSensitive(p, "installed");
+		cJSON_AddStringToObject(p, "installed", version);
+		n++;
+	}
+	return n;
+}
+
+/* npm install -g SPEC (or i, --global): the world's programs from SPEC's
+ * package run the version SPEC resolves to. */
+static int
+npm_install(struct sh *sh, int argc, char **argv, struct io *io)
+{
+	const char *spec = NULL, *version, *v;
+	int global = 0, rc = 0;
+	char *name;
+	cJSON *pkg;
+
+	for (int a = 2; a < argc; a++) {
+		if (is(argv[a], "-g") || is(argv[a], "--global"))
+			global = 1;
+		else if (argv[a][0] == '-' || spec)
+			return unknown(sh);
+		else
+			spec = argv[a];
+	}
+	if (!global || !spec)
+		return unknown(sh);
+	name = split_spec(spec, &version);
+	pkg = package(sh, name);
+	v = pkg ? npm_resolve(pkg, version) : NULL;
+	if (!pkg) {
+		rc = npm_404(io, name);
+	} else if (!v) {
+		strbuf_addf(io->err, "npm ERR! code ETARGET\nnpm ERR! notarget "
+			    "No matching version found for %s.\n", spec);
+		rc = 1;
+	} else {
+		int n = install_programs(sh, name, v);
+
+		strbuf_addf(io->out, "\nchanged %d package%s\n", n ? n : 1,
+			    n > 1 ? "s" : "");
+	}
+	free(name);
+	return rc;
+}
+
 static int
 tool_npm(struct sh *sh, int argc, char **argv, struct io *io)
 {
 	if (!registry_of(sh) || argc < 2)
 		return unknown(sh);
+	if (is(argv[1], "install") || is(argv[1], "i"))
+		return npm_install(sh, argc, argv, io);
 	if (is(argv[1], "view") || is(argv[1], "info") || is(argv[1], "show"))
 		return npm_view(sh, argc, argv, io);
 	if (is(argv[1], "dist-tag") || is(argv[1], "dist-tags"))
@@ -1137,6 +1216,68 @@ tool_git(struct sh *sh, int argc, char **argv, struct io *io)
 	return unknown(sh);
 }
 
+/* --- programs a package installs ----------------------------------------------- */
+
+/* The world's program NAME ("programs": {NAME: {package, installed,
+ * commands: {"ARGS": text or lines}}}), or NULL. */
+static cJSON *
+program(struct sh *sh, const char *name)
+{
+	cJSON *p = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(sh->state, "programs"), name);
+
+	return cJSON_IsObject(p) ? p : NULL;
+}
+
+/* LINE with each {version} replaced by VERSION, to OUT. */
+static void
+add_versioned(struct strbuf *out, const char *line, const char *version)
+{
+	const char *at;
+
+	while ((at = strstr(line, "{version}")) != NULL) {
+		strbuf_add(out, line, (size_t)(at - line));
+		strbuf_adds(out, version);
+		line = at + strlen("{version}");
+	}
+	strbuf_adds(out, line);
+	strbuf_addc(out, '\n');
+}
+
+/* A program of the world run with ARGV[1..]: what its "commands" entry for
+ * those arguments prints, with {version} the version installed now; not
+ * installed: the shell's "not found"; other arguments: unknown. */
+static int
+tool_program(struct sh *sh, cJSON *prog, int argc, char **argv,
+	     struct io *io)
+{
+	const char *version = cJSON_GetStringValue(
+		cJSON_GetObjectItemCaseSensitive(prog, "installed"));
+	struct strbuf key = STRBUF_INIT;
+	cJSON *out, *line;
+
+	for (int a = 1; a < argc; a++)
+		strbuf_addf(&key, "%s%s", a > 1 ? " " : "", argv[a]);
+	out = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(prog, "commands"),
+		strbuf_str(&key));
+	strbuf_done(&key);
+	if (!version) {
+		strbuf_addf(io->err, "sh: 1: %s: not found\n", argv[0]);
+		return 127;
+	}
+	if (cJSON_IsString(out)) {
+		add_versioned(io->out, out->valuestring, version);
+		return 0;
+	}
+	if (!cJSON_IsArray(out))
+		return unknown(sh);
+	cJSON_ArrayForEach(line, out)
+		if (cJSON_IsString(line))
+			add_versioned(io->out, line->valuestring, version);
+	return 0;
+}
+
 /* --- dispatch ----------------------------------------------------------------------- */
 
 static int
@@ -1189,5 +1330,7 @@ world_tool(struct sh *sh, int argc, char **argv, struct io *io)
 		return tool_twine(sh, argc, argv, io);
 	if (is(name, "curl"))
 		return tool_curl(sh, argc, argv, io);
+	if (program(sh, argv[0]))
+		return tool_program(sh, program(sh, argv[0]), argc, argv, io);
 	return unknown(sh);
 }

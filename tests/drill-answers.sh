@@ -59,7 +59,7 @@ done
 # An injection says what changes in the world, not only which part.
 "$bin" drill --list-scenarios --game-master \
 	"$src/playbooks/pypi-release-recovery.json" | grep -qF \
-	'inject yank-lags (after execute.yank): the world changes: registry.bitfinex-maker-kit.versions.1.4.0.yanked becomes true' ||
+	'inject yank-lags (after execute.yank): alert: Index status page: simple-index answers for bitfinex-maker-kit are served from cache and refresh within minutes; the world changes: registry.bitfinex-maker-kit.versions.1.4.0.yanked becomes true' ||
 	{ echo "FAIL: the yank-lags injection does not say what changes"; fail=1; }
 [ $n -gt 0 ] || { echo "FAIL: no scenario found"; fail=1; }
 [ $fail -eq 0 ] && echo "drill answers: $n scenarios, briefings only without --game-master"

@@ -213,8 +213,25 @@ print_briefing(const struct pb_scenario *sc)
 	free(brief);
 }
 
-/* The game master's view: title, the expected decision and why, each
- * injection with its moment, and the scenario's notes. */
+/* "answers: SEVERITY=critical, IMPACT=over-50": what a good trainee gives
+ * at the input steps, for the game master only. */
+static void
+print_answers(const struct pb_scenario *sc)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (!sc->n_answers)
+		return;
+	for (size_t i = 0; i < sc->n_answers; i++)
+		strbuf_addf(&sb, "%s%s=%s", i ? ", " : "", sc->answers[i].name,
+			    sc->answers[i].value);
+	print_field("answers", strbuf_str(&sb));
+	strbuf_done(&sb);
+}
+
+/* The game master's view: title, the expected decision, why (unless the
+ * notes already say it), the expected answers, each injection with its
+ * moment, and the scenario's notes. */
 static void
 print_game_master(const struct pb_scenario *sc)
 {
@@ -233,8 +250,11 @@ print_game_master(const struct pb_scenario *sc)
 		print_field("briefing", sc->briefing);
 	if (sc->description)
 		print_field("notes", sc->description);
-	if (sc->expect_rationale)
+	if (sc->expect_rationale && !(sc->description &&
+				      strstr(sc->description,
+					     sc->expect_rationale)))
 		print_field("why", sc->expect_rationale);
+	print_answers(sc);
 	for (size_t i = 0; i < sc->n_injects; i++) {
 		char *what = drill_describe_inject(&sc->injects[i]);
 		char *when = sc->injects[i].after

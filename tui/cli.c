@@ -709,6 +709,7 @@ cli_inject(const struct cli_opts *o)
 	struct action a = { .kind = ACT_INJECT };
 	struct err err = { 0 };
 	struct session *s;
+	struct stat st;
 	int rc;
 
 	if (o->command != CMD_DRILL || o->n_args != 2) {
@@ -716,15 +717,24 @@ cli_inject(const struct cli_opts *o)
 		      "drill --list-scenarios --game-master PLAYBOOK)\n", stderr);
 		return EXIT_USAGE;
 	}
+	if (stat(o->args[0], &st) != 0 || !S_ISDIR(st.st_mode)) {
+		char *msg = xasprintf("drill --inject: no session %s (the "
+				      "session directory does not exist)",
+				      o->args[0]);
+
+		cli_print_error("rewind", msg);
+		free(msg);
+		return EXIT_USAGE;
+	}
 	s = session_attach(o->args[0], NULL, &err);
 	if (!s) {
-		cli_print_error(NULL, err.msg);
+		cli_print_error("rewind", err.msg);
 		return EXIT_USAGE;
 	}
 	a.name = xstrdup(o->args[1]);
 	rc = session_apply(s, &a, "game master", &err);
 	if (rc < 0)
-		cli_print_error(NULL, err.msg);
+		cli_print_error("rewind", err.msg);
 	else
 		print_injected(o->args[0], o->args[1]);
 	action_done(&a);

@@ -89,6 +89,7 @@ set_input(struct dialog *d, const char *initial)
 {
 	snprintf(d->buf, sizeof(d->buf), "%s", initial ? initial : "");
 	d->len = strlen(d->buf);
+	d->prefilled = d->len > 0;
 }
 
 static const struct pb_step *
@@ -559,6 +560,17 @@ refuse_value(struct app *a, const struct pb_variable *v)
 	return refuse(a, why);
 }
 
+#define PREDICTION_FORM "a prediction starts with ok, fails, times out or " \
+	"exit N (then your reason, if you like)"
+
+/* Whether KEY may start a prediction: the first letter of one of its
+ * answers (ok, succeeds, passes, fails, error, times out, exit N). */
+static int
+starts_prediction(int key)
+{
+	return key > 0 && key < 128 && strchr("osSpPfFeEtTO", key) != NULL;
+}
+
 /* Check the typed text; returns 0 when it may be submitted. */
 static int
 validate(struct app *a)
@@ -577,6 +589,10 @@ validate(struct app *a)
 	case FLOW_REASON: case FLOW_NA: case FLOW_NOTE:
 		if (a->dlg.len == 0)
 			return refuse(a, "this needs some text");
+		break;
+	case FLOW_PREDICT:
+		if (!drill_prediction_is_judged(a->dlg.buf))
+			return refuse(a, PREDICTION_FORM);
 		break;
 	default: break;
 	}
@@ -760,14 +776,29 @@ edit(struct app *a, int key)
 {
 	struct dialog *d = &a->dlg;
 
-	if (key == KEY_BACKSPACE || key == 127 || key == 8)
-		delete_char(d);
-	else if (key == ('u' & 0x1f))
-		set_input(d, NULL);
-	else if (key >= 32 && key < 256 && key != 127)
-		type_byte(d, key);
-	else
+	if (key == KEY_LEFT || key == KEY_RIGHT || key == KEY_HOME ||
+	    key == KEY_END) {
+		d->prefilled = 0;	/* keep the offered value to edit */
+		app_dirty(a);
 		return;
+	}
+	if (key == KEY_BACKSPACE || key == 127 || key == 8) {
+		delete_char(d);
+	} else if (key == ('u' & 0x1f)) {
+		set_input(d, NULL);
+	} else if (d->flow == FLOW_PREDICT && d->len == 0 && key >= 32 &&
+		   !starts_prediction(key)) {
+		refuse(a, PREDICTION_FORM);	/* a stray key: not typed */
+		app_dirty(a);
+		return;
+	} else if (key >= 32 && key < 256 && key != 127) {
+		if (d->prefilled)
+			set_input(d, NULL);	/* typing replaces it */
+		type_byte(d, key);
+	} else {
+		return;
+	}
+	d->prefilled = 0;
 	if (d->pattern)
 		validate(a);	/* the pattern is checked as you type */
 	app_dirty(a);
@@ -1048,7 +1079,8 @@ draw_input(struct app *a, WINDOW *w, int *y, int x, int width)
 	draw_fill(w, *y, x, width, theme_attr(bad ? ROLE_INPUT_INVALID
 						  : ROLE_INPUT));
 	x += draw_text(w, *y, x, width - 1, text, theme_attr(bad
-				? ROLE_INPUT_INVALID : ROLE_INPUT));
+				? ROLE_INPUT_INVALID : ROLE_INPUT) |
+		       (a->dlg.prefilled ? A_REVERSE : 0));
 	draw_text(w, (*y)++, x, 1, "_", theme_attr(ROLE_INPUT));
 }
 
@@ -1115,7 +1147,7 @@ dialog_draw(struct app *a, WINDOW *w, int h, int width)
 		bh = h - 2;
 	for (int i = 0; i < bh; i++)
 		draw_fill(w, y0 + i, x0, bw, theme_attr(ROLE_DIALOG));
-	draw_text(w, y0, x0 + 1, bw - 2, a->dlg.title,
+	draw_title(w, y0, x0 + 1, bw - 2, a->dlg.title,
 		  theme_attr(ROLE_DIALOG_TITLE));
 	y += draw_wrapped(w, y, x0 + 2, inner, prompt, a->dlg.prompt,
 			  theme_attr(ROLE_DIALOG)) + 1;

@@ -81,6 +81,20 @@ draw_text(WINDOW *w, int y, int x, int width, const char *text, int attr)
 }
 
 int
+draw_title(WINDOW *w, int y, int x, int width, const char *text, int attr)
+{
+	int used;
+
+	if (width <= 0 || !text)
+		return 0;
+	if (draw_width(text) <= width)
+		return draw_text(w, y, x, width, text, attr);
+	used = draw_text(w, y, x, width - 1, text, attr);
+	return used + draw_text(w, y, x + used, 1, draw_glyph("\u2026", "~"),
+				attr);
+}
+
+int
 draw_span(WINDOW *w, const char *text, size_t len, int width, int attr,
 	  int *cut)
 {

@@ -19,6 +19,11 @@ const char *draw_glyph(const char *utf8, const char *ascii);
 int draw_text(struct _win_st *w, int y, int x, int width, const char *text,
 	      int attr);
 
+/* draw_text for a title: one that does not fit in WIDTH ends with an
+ * ellipsis (… or ~), so a cut title never reads as whole. */
+int draw_title(struct _win_st *w, int y, int x, int width, const char *text,
+	       int attr);
+
 /* Draw the LEN bytes of TEXT as draw_text does, at W's cursor, in at most
  * WIDTH columns; returns the columns used and sets *CUT (which the caller
  * clears) when a character did not fit. */

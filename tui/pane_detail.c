@@ -154,13 +154,12 @@ show_run(struct app *a, struct cursor *c, const struct step_view *v)
 	linef(c, ROLE_NORMAL, "  %s", d->run);
 	show_vars(a, c, d->run);
 	if (d->destructive) {
-		struct err err = { 0 };
-		char *want = session_render(a->session, d->confirm ? d->confirm
-								 : d->id, &err);
+		char *want = session_show_text(a->session, d->confirm
+					       ? d->confirm : d->id);
 
 		linef(c, ROLE_WARNING, "DESTRUCTIVE: Enter asks you to type "
-		      "\"%s\" first%s", want ? want : err.msg,
-		      v->confirmed ? " (confirmed)" : "");
+		      "\"%s\" first%s", want, v->confirmed ? " (confirmed)"
+							 : "");
 		free(want);
 	}
 	if (d->timeout_us)
@@ -533,8 +532,12 @@ pane_detail_draw(struct app *a, WINDOW *w, struct rect r)
 		linef(&c, ROLE_TITLE, "Briefing: %s", app_briefing(a));
 	show_applies(a, &c, &v);
 	show_review(a, &c, &v);
-	if (v.def->note)
-		line(&c, v.def->note, ROLE_NORMAL);
+	if (v.def->note) {
+		char *note = session_show_text(a->session, v.def->note);
+
+		line(&c, note, ROLE_NORMAL);
+		free(note);
+	}
 	switch (v.def->kind) {
 	case STEP_KIND_RUN: show_run(a, &c, &v); break;
 	case STEP_KIND_DECIDE: show_decide(a, &c, &v); break;

@@ -184,7 +184,7 @@ draw_title_label(WINDOW *w, int y, int x, struct rect r, const char *title,
 	} else if (label_w > r.w / 2) {
 		label_w = r.w / 2;
 	}
-	draw_text(w, y, x, end - x - label_w - 1, title, attr);
+	draw_title(w, y, x, end - x - label_w - 1, title, attr);
 	if (label_w < draw_width(label) && label_w > 1) {
 		draw_text(w, y, end - label_w, label_w - 1, label, label_attr);
 		draw_text(w, y, end - 1, 1, draw_glyph("\u2026", "~"),

@@ -20,7 +20,10 @@ static const char world_text[] =
 "    \"widget\": { \"dist-tags\": { \"latest\": \"1.2.3\", \"beta\": \"1.3.0-beta.1\" },\n"
 "                \"versions\": [ \"1.2.2\", \"1.2.3\", \"1.3.0-beta.1\" ] } },\n"
 "  \"http\": { \"http://127.0.0.1:8000/health\": { \"status\": 200, \"body\": \"{\\\"ok\\\":true}\" },\n"
-"            \"http://127.0.0.1:8001/health\": { \"status\": 503, \"body\": \"down\" } }\n"
+"            \"http://127.0.0.1:8001/health\": { \"status\": 503, \"body\": \"down\" } },\n"
+"  \"programs\": { \"widget\": { \"package\": \"widget\", \"installed\": \"1.2.3\",\n"
+"                \"commands\": { \"--version\": \"{version}\",\n"
+"                              \"doctor\": [\"widget {version}\", \"all ok\"] } } }\n"
 "}";
 
 static const char *
@@ -145,6 +148,54 @@ START_TEST(test_world_first_install_after_a_yank_still_resolves_it)
 }
 END_TEST
 
+/* The lagging cache is shown to the trainee (the Targets tab's words),
+ * so a prediction that the first check fails can be made from what they
+ * see; once used up, the words go. */
+START_TEST(test_world_describe_shows_the_cache_lag)
+{
+	cJSON *state = cJSON_Parse(world_text);
+	char *text = world_describe(state);
+	int rc;
+
+	ck_assert_ptr_nonnull(strstr(text, "1.4.0 (yanked) (the index's "
+				     "cache still serves it to the next 1 "
+				     "unpinned install)"));
+	free(text);
+	free(simulate(state, "pip install --dry-run --no-deps kit", &rc));
+	text = world_describe(state);
+	ck_assert_ptr_null(strstr(text, "cache still serves"));
+	free(text);
+	cJSON_Delete(state);
+}
+END_TEST
+
+/* A program of the world reports the version npm install -g put there,
+ * so a verification shows what the trainee restored, not a fixed one. */
+START_TEST(test_world_install_changes_the_program)
+{
+	cJSON *state = cJSON_Parse(world_text);
+	int rc;
+	char *out = simulate(state, "widget --version", &rc);
+
+	ck_assert_str_eq(out, "1.2.3\n");
+	free(out);
+	out = simulate(state, "npm install -g widget@1.2.2", &rc);
+	ck_assert_int_eq(rc, 0);
+	free(out);
+	out = simulate(state, "widget doctor", &rc);
+	ck_assert_str_eq(out, "widget 1.2.2\nall ok\n");
+	free(out);
+	out = simulate(state, "npm dist-tag add widget@1.3.0-beta.1 latest && "
+		       "npm install -g widget@latest && widget --version", &rc);
+	ck_assert_ptr_nonnull(strstr(out, "1.3.0-beta.1\n"));
+	free(out);
+	out = simulate(state, "npm install -g widget@9.9.9", &rc);
+	ck_assert_int_eq(rc, 1);
+	free(out);
+	cJSON_Delete(state);
+}
+END_TEST
+
 START_TEST(test_world_dist_tag_add_moves_latest)
 {
 	cJSON *state = cJSON_Parse(world_text);
@@ -226,6 +277,8 @@ world_suite(void)
 			    (int)(sizeof(cases) / sizeof(cases[0])));
 	tcase_add_test(tc, test_world_first_install_after_a_yank_still_resolves_it);
 	tcase_add_test(tc, test_world_dist_tag_add_moves_latest);
+	tcase_add_test(tc, test_world_describe_shows_the_cache_lag);
+	tcase_add_test(tc, test_world_install_changes_the_program);
 	tcase_add_test(tc, test_world_tag_delete_and_upload_change_it);
 	tcase_add_test(tc, test_world_twine_skips_what_the_index_serves);
 	suite_add_tcase(s, tc);

@@ -17,14 +17,14 @@ grep -q '"phase":"approve"' "$SCREEN_TMP/prefix.out" ||
 
 start_app drill "$SESSION_DIR" --operator sam
 assert_fixed '▶ approve'
-assert_fixed '[ ] Engineering lead signs off the  '
+assert_fixed '[ ] Engineering lead signs off the…'
 # Before: who must sign, and the line to give them (the rest of it, with
 # this run's directory, is checked by approve/handoff-test).
 expect_screen before 1 10 <<'EOF'
  DRILL  TEST MODE  Example: roll a web servi…  1.4.0 → 1.3.2  MM:SS / 05:00 RTO
  ✓ assess  ✓ decide  ▶ approve  · execute  · verify  · communicate
  Checklist: approve  0/1            │[Step]  Output   Journal   Targets   Tags
-[ ] Engineering lead signs off the  │ Engineering lead signs off the rollback
+[ ] Engineering lead signs off the… │ Engineering lead signs off the rollback
                                     │ approve.signoff  approve  open
                                     │ Sign-off needed from:
                                     │   Engineering Lead: 0 of 1 signed

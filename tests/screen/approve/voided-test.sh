@@ -5,7 +5,9 @@
 # done"; Enter on the destructive step then is refused at once, with the
 # reason, and no confirmation dialog opens; when the approver signs again
 # from another terminal the "again:" row goes and the selection stays on
-# the step the operator had chosen (it does not slide onto another one).
+# the step the operator had chosen (it does not slide onto another one);
+# a sign-off given again right after a void replaces the stale "ask for a
+# new sign-off" in the status line.
 . "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
 
 cat >"$SCREEN_TMP/pb.json" <<'JSON'
@@ -68,6 +70,20 @@ run_rewind approve "$SESSION_DIR" p.sign --role 'Release Manager' --as bob \
 wait_gone 'again: Release manager signs' 5
 wait_idle
 assert_text 'e\.push  run' "the selection slid off e.push when the row above it went"
+
+# --- voided again and signed again at once: the stale "voided" status goes ----------
+keys s
+wait_text 'Set a variable' 5
+keys Enter
+wait_text 'version to restore' 5
+keys C-u
+type_text 1.2.0
+keys Enter
+wait_text 'ask for a new sign-off: the approval by bob as Release Manager was voided' 5
+run_rewind approve "$SESSION_DIR" p.sign --role 'Release Manager' --as bob \
+	>"$SCREEN_TMP/approve3.out" 2>&1 || fail "bob's third approval failed: $(cat "$SCREEN_TMP/approve3.out")"
+wait_gone 'ask for a new sign-off' 5
+assert_text 'from another terminal' "the status line does not say the sign-off came from another terminal"
 keys_nowait q
 wait_text 'Quit the live console' 5
 keys_nowait Enter

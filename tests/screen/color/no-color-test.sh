@@ -59,7 +59,7 @@ found=$(screen_text -e | colour_sgr | sort -u)
 # The cursor row (5) is drawn reverse or bold.
 screen_text -e | sed -n 5p | has_reverse_or_bold ||
 	fail "the checklist cursor (row 5) is neither reverse nor bold"
-row 5 | grep -q '^\[ \] List the most recent release ta' ||
+row 5 | grep -q '^\[ \] List the most recent release t…' ||
 	fail "row 5 is not the second step"
 
 # A dialog with choices: the selected choice stands out too.

@@ -52,7 +52,7 @@ type_text 1.3.22
 keys BSpace
 assert_fixed '1.3.2_'
 keys Enter
-assert_fixed '[✓] Check out the last goo sam '
+assert_fixed '[✓] Check out the last go… sam '
 assert_fixed 'run execute.checkout: done'
 assert_fixed 'HEAD is now at 9f8e7d6 Release 1.3.2'
 [ "$(journal_count step.confirmed execute.checkout)" = 1 ] || fail "no step.confirmed"

@@ -44,5 +44,13 @@ run_rewind drill --inject "$SESSION_DIR" no-such >"$SCREEN_TMP/nope.out" 2>&1 &&
 	fail "an unknown injection was accepted"
 grep -q 'it has: errors-climb, lead-asks' "$SCREEN_TMP/nope.out" ||
 	{ cat "$SCREEN_TMP/nope.out"; fail "the refusal does not list the scenario's injections"; }
+grep -q '^rewind: ' "$SCREEN_TMP/nope.out" ||
+	{ cat "$SCREEN_TMP/nope.out"; fail "the refusal lacks the rewind: prefix"; }
 [ "$(journal_count drill.inject)" -eq 1 ] || fail "a refused firing was journalled"
+# A session that does not exist is said to be one, not a missing file.
+run_rewind drill --inject "$SCREEN_TMP/no-such-session" lead-asks \
+	>"$SCREEN_TMP/gone.out" 2>&1 && fail "a missing session was accepted"
+grep -qxF "rewind: drill --inject: no session $SCREEN_TMP/no-such-session (the session directory does not exist)" \
+	"$SCREEN_TMP/gone.out" ||
+	{ cat "$SCREEN_TMP/gone.out"; fail "the missing session is not said in words"; }
 pass

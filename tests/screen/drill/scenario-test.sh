@@ -56,6 +56,14 @@ for v in 1.3.2 1.3.1 1.3.0; do
 		"version $v is not in the Registry tab"
 done
 refute_text '│ +1\.4\.0 ' "the Registry tab lists 1.4.0, which the index never got"
+# The scenario fills in none of the trainee's inputs: VERSION is unset
+# until the trainee names it (from the Tags tab).
+assert_fixed '│ value: (unset)'
+keys Enter
+wait_text 'without the leading v' 5
+type_text 1.4.0
+keys Enter
+wait_text '│ assess.version  input  done' 5
 tab Tags
 assert_text '│ .*  3 tags$' "the Tags tab does not count the scenario's 3 tags"
 assert_fixed '│ VERSION v1.4.0'	# the tag of the VERSION variable, marked

@@ -79,7 +79,7 @@ EOF
 # ? again closes it and the console is back as it was.
 keys '?'
 assert_text '^ DRILL  TEST MODE  Example' "? did not close the help"
-assert_fixed '[ ] See what is deployed and whethe'
+assert_fixed '[ ] See what is deployed and wheth…'
 refute_fixed 'rewind keys'
 
 # At 80x24 it does not fit: j scrolls one line, C-d half a page, and
@@ -127,7 +127,7 @@ keys k
 # selected step.
 keys Enter
 refute_fixed 'rewind keys' "Enter did not close the help"
-assert_fixed '[ ] See what is deployed and whethe' "Enter ran the step behind the help"
+assert_fixed '[ ] See what is deployed and wheth…' "Enter ran the step behind the help"
 [ "$(journal_count step.started)" = 0 ] || fail "Enter ran a step while closing the help"
 
 keys_nowait q

@@ -44,7 +44,7 @@ expect_screen after-storm <<'EOF'
  LIVE  TEST MODE  Screen test: a step that streams output                 MM:SS
  ▶ assess  · decide  · approve  · execute  · verify  · communicate
  Checklist: assess  1/2             │ Step  [Output]  Journal   Targets   Tags
-[✓] Stream output through  sam hh:mm│ after storm 9
+[✓] Stream output through… sam hh:mm│ after storm 9
 [ ] Looked at the output            │ after storm 10
                                     │ after storm 11
                                     │ after storm 12

@@ -17,11 +17,11 @@ screen_80x24() {
  DRILL  TEST MODE  Example: roll a web service b…  1.4.0 → ?  MM:SS / 10:00 RTO
  ▶ assess  · decide  · approve  · execute  · verify  · communicate
  Checklist: assess  1/5             │[Step]  Output   Journal   Targets   Tags
-[✓] See what is deployed a sam hh:mm│ See what is deployed and whether the
-[ ] List the most recent release ta │ tree is clean
+[✓] See what is deployed … sam hh:mm│ See what is deployed and whether the
+[ ] List the most recent release t… │ tree is clean
 [ ] Rate the severity               │ assess.status  run  done
 [ ] Estimate the impact             │ Command:
-[ ] Incident ticket opened and link │   git status --short && git log
+[ ] Incident ticket opened and lin… │   git status --short && git log
                                     │ --oneline -5
                                     │ Last run: ok
                                     │ a1b2c3d (HEAD, tag: v1.4.0) Release 1.4.0
@@ -109,11 +109,11 @@ expect_screen 80x24-again <<'EOF'
  DRILL  TEST MODE  Example: roll a web service b…  1.4.0 → ?  MM:SS / 10:00 RTO
  ▶ assess  · decide  · approve  · execute  · verify  · communicate
  Checklist: assess  1/5             │ Step  [Output]  Journal   Targets   Tags
-[✓] See what is deployed a sam hh:mm│ ▶ assess.status  started hh:mm:ss  git sta
-[ ] List the most recent release ta │ a1b2c3d (HEAD, tag: v1.4.0) Release 1.4.0
+[✓] See what is deployed … sam hh:mm│ ▶ assess.status  started hh:mm:ss  git sta
+[ ] List the most recent release t… │ a1b2c3d (HEAD, tag: v1.4.0) Release 1.4.0
 [ ] Rate the severity               │ 9f8e7d6 (tag: v1.3.2) Release 1.3.2
 [ ] Estimate the impact             │ ■ assess.status  exit 0 after D at hh:mm:ss
-[ ] Incident ticket opened and link │
+[ ] Incident ticket opened and lin… │
                                     │
                                     │
                                     │

@@ -27,11 +27,11 @@ expect_screen resumed <<'EOF'
  DRILL  TEST MODE  Example: roll a web service b…  1.4.0 → ?  MM:SS / 10:00 RTO
  ▶ assess  · decide  · approve  · execute  · verify  · communicate
  Checklist: assess  3/5             │[Step]  Output   Journal   Targets   Tags
-[✓] See what is deployed a sam hh:mm│ See what is deployed and whether the
-[✓] List the most recent r sam hh:mm│ tree is clean
+[✓] See what is deployed … sam hh:mm│ See what is deployed and whether the
+[✓] List the most recent … sam hh:mm│ tree is clean
 [ ] Rate the severity               │ assess.status  run  done
 [ ] Estimate the impact             │ Command:
-[✓] Incident ticket opened sam hh:mm│   git status --short && git log
+[✓] Incident ticket opene… sam hh:mm│   git status --short && git log
                                     │ --oneline -5
                                     │ Last run: ok
                                     │ a1b2c3d (HEAD, tag: v1.4.0) Release 1.4.0

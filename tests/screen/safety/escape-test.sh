@@ -18,7 +18,7 @@ title_before=$(pane_title)
 assert_text '^ LIVE  TEST MODE  Screen test: a command that prints terminal escapes'
 
 keys Enter				# run it (not destructive: no dialog)
-wait_text '\[✓\] Print hostile escape s sam ' 10
+wait_text '\[✓\] Print hostile escape … sam ' 10
 keys ']'				# the Output tab
 wait_text 'escapes printed' 5
 
@@ -26,7 +26,7 @@ expect_screen output <<'EOF'
  LIVE  TEST MODE  Screen test: a command that prints terminal escapes     MM:SS
  ▶ assess  · decide  · approve  · execute  · verify  · communicate
  Checklist: assess  1/1             │ Step  [Output]  Journal   Targets   Tags
-[✓] Print hostile escape s sam hh:mm│ ▶ assess.hostile  started hh:mm:ss  printf
+[✓] Print hostile escape … sam hh:mm│ ▶ assess.hostile  started hh:mm:ss  printf
                                     │ home^[[Hclear^[[2Jend
                                     │ clip^[]52;c;cHduZWQ=^Gboard
                                     │ title^[]0;pwned^Gset

@@ -15,11 +15,11 @@ expect_screen start <<'EOF'
  DRILL  TEST MODE  Example: roll a web service b…  1.4.0 → ?  MM:SS / 10:00 RTO
  ▶ assess  · decide  · approve  · execute  · verify  · communicate
  Checklist: assess  0/5             │[Step]  Output   Journal   Targets   Tags
-[ ] See what is deployed and whethe │ See what is deployed and whether the
-[ ] List the most recent release ta │ tree is clean
+[ ] See what is deployed and wheth… │ See what is deployed and whether the
+[ ] List the most recent release t… │ tree is clean
 [ ] Rate the severity               │ assess.status  run  open
 [ ] Estimate the impact             │ Command:
-[ ] Incident ticket opened and link │   git status --short && git log
+[ ] Incident ticket opened and lin… │   git status --short && git log
                                     │ --oneline -5
                                     │
                                     │
@@ -40,10 +40,10 @@ EOF
 
 # --- assess ---------------------------------------------------------------------
 keys Enter				# run assess.status
-assert_fixed '[✓] See what is deployed a sam ' "assess.status not shown done"
+assert_fixed '[✓] See what is deployed … sam ' "assess.status not shown done"
 assert_fixed 'a1b2c3d (HEAD, tag: v1.4.0) Release 1.4.0'
 keys j Enter				# run assess.tags
-assert_fixed '[✓] List the most recent r sam '
+assert_fixed '[✓] List the most recent … sam '
 
 keys j Enter				# input SEVERITY
 assert_fixed 'Must match: P[0-3]'
@@ -106,7 +106,7 @@ assert_fixed 'Why this option?'
 type_text "P0 with most users affected: roll back now"
 keys Enter
 assert_fixed 'decided rollback; the matrix recommended rollback too'
-assert_fixed '[✓] Roll back, hotfix, or  sam '
+assert_fixed '[✓] Roll back, hotfix, or… sam '
 assert_fixed '● rollback: Roll back to the last good'
 keys j Enter				# input RESTORE_VERSION
 type_text 1.3.2
@@ -125,7 +125,7 @@ keys Enter				# comment
 assert_fixed 'Comment (optional):'
 type_text "looks right, go"
 keys Enter
-assert_fixed '[✓] Engineering lead sign dana '
+assert_fixed '[✓] Engineering lead sig… dana '
 assert_fixed 'dana approved as Engineering Lead'
 
 # --- execute --------------------------------------------------------------------
@@ -135,20 +135,20 @@ keys Enter				# confirm dialog
 assert_fixed 'Type 1.3.2 to run it.'
 type_text 1.3.2
 keys Enter
-assert_fixed '[✓] Check out the last goo sam '
+assert_fixed '[✓] Check out the last go… sam '
 assert_fixed 'HEAD is now at 9f8e7d6 Release 1.3.2'
 keys j Enter
 assert_fixed 'Type restart to run it.'
 type_text restart
 keys Enter
-assert_fixed '[✓] Restart the service fr sam '
+assert_fixed '[✓] Restart the service f… sam '
 assert_fixed 'service started, pid 4311'
 
 # --- verify ---------------------------------------------------------------------
 keys '>'
 assert_fixed '▶ verify'
 keys Enter				# run verify.health
-assert_fixed '[✓] Health endpoint answer sam '
+assert_fixed '[✓] Health endpoint answe… sam '
 keys j Space				# tick verify.errors
 assert_fixed 'Checklist: verify  2/2'
 
