@@ -1095,6 +1095,20 @@ fit_body(struct app *a, int inner, int room)
 	return d->body_rows + (d->body_rows < d->body_total) + 1;
 }
 
+/* Blank the ROWS rows from Y across the whole WIDTH: what the panes drew
+ * there (long lines, a double-width character the box's edge would cut,
+ * the checklist's brackets) never shows beside a dialog, whatever its
+ * width. Every dialog is drawn through here. */
+static void
+clear_band(WINDOW *w, int y, int rows, int width)
+{
+	for (int i = 0; i < rows; i++) {
+		wmove(w, y + i, 0);
+		wclrtoeol(w);
+		draw_fill(w, y + i, 0, width, theme_attr(ROLE_NORMAL));
+	}
+}
+
 void
 dialog_draw(struct app *a, WINDOW *w, int h, int width)
 {
@@ -1113,6 +1127,7 @@ dialog_draw(struct app *a, WINDOW *w, int h, int width)
 
 	if (bh > h - 2)
 		bh = h - 2;
+	clear_band(w, y0, bh, width);
 	for (int i = 0; i < bh; i++)
 		draw_fill(w, y0 + i, x0, bw, theme_attr(ROLE_DIALOG));
 	draw_text(w, y0, x0 + 1, bw - 2, a->dlg.title,
