@@ -24,6 +24,7 @@
 #include "err.h"
 #include "identity.h"
 #include "keymap.h"
+#include "say.h"
 #include "strbuf.h"
 #include "theme.h"
 #include "xalloc.h"
@@ -340,15 +341,11 @@ apply_fmt(struct app *a, int report, const char *fmt, ...)
 {
 	char line[2048];
 	va_list ap;
-	int rc;
 
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	rc = app_apply(a, line);
-	if (rc >= 0 && report)
-		app_status(a, 0, "%s: %s", line, rc == 1 ? "started" : "done");
-	return rc;
+	return report ? app_apply_report(a, line) : app_apply(a, line);
 }
 
 /* A step whose condition does not hold takes no action: the status line
@@ -378,6 +375,27 @@ refuse_inactive(struct app *a, const struct step_view *v)
 	return 1;
 }
 
+/* A destructive step's confirmation text cannot be typed while a
+ * variable it names has no value: the status line says which, and no
+ * dialog asks for a text it cannot show. Returns whether it refused. */
+static int
+refuse_unconfirmable(struct app *a, const struct pb_step *st)
+{
+	struct err err = { 0 };
+	char *want = session_render(a->session, st->confirm ? st->confirm
+							   : st->id, &err);
+	struct action act = { .kind = ACT_RUN, .step = (char *)st->id };
+	char words[sizeof(a->status)];
+
+	if (want) {
+		free(want);
+		return 0;
+	}
+	say_refusal(&act, err.msg, words, sizeof(words));
+	app_status(a, 1, "%s", words);
+	return 1;
+}
+
 static void
 act_default(struct app *a, const struct step_view *v)
 {
@@ -399,9 +417,10 @@ act_default(struct app *a, const struct step_view *v)
 		else if (drill_wants_prediction(a->session, st->id) &&
 		    !drill_prediction(a->session, st->id))
 			dialog_open(a, FLOW_PREDICT, st->id);
-		else if (st->destructive && !v->confirmed)
-			dialog_open(a, FLOW_CONFIRM, st->id);
-		else
+		else if (st->destructive && !v->confirmed) {
+			if (!refuse_unconfirmable(a, st))
+				dialog_open(a, FLOW_CONFIRM, st->id);
+		} else
 			apply_fmt(a, 1, "run %s", st->id);
 		break;
 	case STEP_KIND_PROBE: case STEP_KIND_WAIT:
@@ -429,9 +448,11 @@ dialog_open_for_step(struct app *a, enum uiact act)
 		if (v.def->kind == STEP_KIND_CHECK)
 			apply_fmt(a, 1, "tick %s", v.def->id);
 		else
-			app_status(a, 1, "Space ticks checklist items; %s is a "
-				   "%s step: Enter acts on it", v.def->id,
-				   playbook_kind_name(v.def->kind));
+			app_status(a, 1, "%s ticks checklist items; %s is a "
+				   "%s step: %s acts on it",
+				   keymap_key_label(KM_STEPS, UI_TICK),
+				   v.def->id, playbook_kind_name(v.def->kind),
+				   keymap_key_label(KM_STEPS, UI_ACT));
 		break;
 	case UI_NA: dialog_open(a, FLOW_NA, v.def->id); break;
 	case UI_CANCEL_STEP: apply_fmt(a, 1, "cancel %s", v.def->id); break;

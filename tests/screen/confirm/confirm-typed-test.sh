@@ -53,7 +53,7 @@ keys BSpace
 assert_fixed '1.3.2_'
 keys Enter
 assert_fixed '[✓] Check out the last goo sam '
-assert_fixed 'run execute.checkout: done'
+assert_fixed 'execute.checkout done'
 assert_fixed 'HEAD is now at 9f8e7d6 Release 1.3.2'
 [ "$(journal_count step.confirmed execute.checkout)" = 1 ] || fail "no step.confirmed"
 [ "$(journal_count step.started execute.checkout)" = 1 ] || fail "no step.started after the right text"

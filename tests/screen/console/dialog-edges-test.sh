@@ -52,7 +52,9 @@ na_exact() {
 start_app run "$REWIND_SRCDIR/tests/fixtures/playbooks/screen-wide.json" \
 	--session-dir "$SESSION_DIR" --operator sam
 keys Enter
-wait_text 'run a.wide: done'
+wait_text 'a.wide done'
+keys j Enter Enter		# RESTORE_VERSION: the confirmation names it
+wait_text '\[✓\] 版を選ぶ'
 keys ']'
 wait_text '29 漢字かなカナ'
 
