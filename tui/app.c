@@ -962,13 +962,16 @@ note_messages(struct app *a)
 	size_t pending = session_outbox_pending(a->session);
 	const char *step;
 	int64_t due;
-	char *list;
+	char *list, line[160];
 
 	if (session_reminder_due(a->session, &step, &due) &&
 	    due != announced_due) {
 		announced_due = due;
-		logbuf_add(a->log, LOG_ALERT, "update reminder: the next "
-			   "update is due (u opens it, U dismisses it)");
+		snprintf(line, sizeof(line), "update reminder: the next "
+			 "update is due (%s opens it, %s dismisses it)",
+			 keymap_key_label(KM_GLOBAL, UI_UPDATE),
+			 keymap_key_label(KM_GLOBAL, UI_UPDATE_DISMISS));
+		logbuf_add(a->log, LOG_ALERT, line);
 		app_status(a, 1, "update due: %s sends %s, %s dismisses",
 			   keymap_key_label(KM_GLOBAL, UI_UPDATE), step,
 			   keymap_key_label(KM_GLOBAL, UI_UPDATE_DISMISS));
@@ -1137,14 +1140,16 @@ init_app(struct app *a)
 	a->rto_ready = 1;
 	app_refresh_steps(a);
 	if (a->watch)
-		app_status(a, 0, "WATCH: following %s read-only; a approves",
-			   session_dir(a->session));
+		app_status(a, 0, "WATCH: following %s read-only; %s approves",
+			   session_dir(a->session),
+			   keymap_key_label(KM_STEPS, UI_APPROVE));
 	else
-		app_status(a, 0, "%s%s: press ? for help",
+		app_status(a, 0, "%s%s: press %s for help",
 			   a->resumed ? "resumed; " : "",
 			   session_mode(a->session) == SESSION_LIVE
 			   ? "LIVE session: commands run for real"
-			   : drill_promise(a));
+			   : drill_promise(a),
+			   keymap_key_label(KM_GLOBAL, UI_HELP));
 }
 
 /* Redraw when something changed, but at most once a frame: a command

@@ -269,19 +269,25 @@ setup_quit(struct app *a)
 {
 	struct step_view v;
 	const char *running = NULL;
+	const char *ok = keymap_key_label(KM_DIALOG, UI_SUBMIT);
+	const char *no = keymap_key_label(KM_DIALOG, UI_DISMISS);
 
 	for (size_t i = 0; i < session_n_steps(a->session) && !running; i++)
 		if (session_step_view(a->session, i, &v) == 0 &&
 		    v.state == STEP_RUNNING)
 			running = v.def->id;
-	setup_text(a, "Quit", "Quit the live console? The session stays "
-		   "resumable. Enter quits, Esc stays.");
+
+	setup_text(a, "Quit", "");
 	if (running)
 		snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "Quit the "
 			 "live console? %s is still running: its command goes "
 			 "on without a console, and the next console finds it "
-			 "(outcome unknown until then). Enter quits, Esc stays.",
-			 running);
+			 "(outcome unknown until then). %s quits, %s stays.",
+			 running, ok, no);
+	else
+		snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "Quit the "
+			 "live console? The session stays resumable. %s "
+			 "quits, %s stays.", ok, no);
 }
 
 void
