@@ -331,9 +331,9 @@ find_next(struct rp *p, int dir)
 	else {
 		go_to(p, (uint64_t)k);
 		say_event(p, dir > 0 && (uint64_t)k <= pos
-			  ? "match (search wrapped to the start)"
+			  ? "wrapped to the start"
 			  : dir < 0 && (uint64_t)k >= pos
-			  ? "match (search wrapped to the end)" : "match");
+			  ? "wrapped to the end" : "match");
 	}
 }
 

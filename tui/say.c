@@ -55,11 +55,13 @@ key_of(enum action_kind kind, const char **what)
 	return keymap_key_label(KM_STEPS, act);
 }
 
-/* MSG without its batch prefix ("na p.signoff: ", "next: "). */
+/* MSG without its batch prefix ("na p.signoff: ", "set NAME: ",
+ * "next: "). */
 static const char *
 strip_prefix(const struct action *act, const char *msg)
 {
 	const char *verb = action_name(act->kind);
+	const char *what = act->step ? act->step : act->name;
 	size_t n = strlen(verb);
 	const char *p;
 
@@ -68,10 +70,9 @@ strip_prefix(const struct action *act, const char *msg)
 	p = msg + n;
 	if (*p == ':')
 		return p[1] == ' ' ? p + 2 : p + 1;
-	if (*p != ' ' || !act->step || strncmp(p + 1, act->step,
-					       strlen(act->step)) != 0)
+	if (*p != ' ' || !what || strncmp(p + 1, what, strlen(what)) != 0)
 		return msg;
-	p += 1 + strlen(act->step);
+	p += 1 + strlen(what);
 	return strncmp(p, ": ", 2) == 0 ? p + 2 : msg;
 }
 

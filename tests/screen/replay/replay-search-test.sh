@@ -38,10 +38,10 @@ keys Enter
 row 24 | grep -q "^ match: event $started: " ||
 	soft_fail "/assess.colours did not go to the run's start, event $started (status: '$(row 24)')"
 keys N
-row 24 | grep -qE "^ match \(search wrapped to the end\): event [0-9]+: " ||
+row 24 | grep -qE "^ wrapped to the end: event [0-9]+: " ||
 	soft_fail "N before the first match does not say it wrapped to the end (status: '$(row 24)')"
 keys n
-row 24 | grep -q "^ match (search wrapped to the start): event $started: " ||
+row 24 | grep -q "^ wrapped to the start: event $started: " ||
 	soft_fail "n after the last match does not say it wrapped to the start (status: '$(row 24)')"
 keys n
 row 24 | grep -qE "^ match: event [0-9]+: " ||
