@@ -25,11 +25,13 @@
 #include "clock.h"
 #include "drill.h"
 #include "err.h"
+#include "evtext.h"
 #include "journal.h"
 #include "jsonutf8.h"
 #include "playbook.h"
 #include "registry.h"
 #include "session_int.h"
+#include "sgr.h"
 #include "sha256.h"
 #include "strbuf.h"
 #include "tags.h"
@@ -921,37 +923,111 @@ replay_find_time(const struct replay *r, int64_t wall_us)
 struct find_ctx {
 	const char *needle;
 	uint64_t hit;
+	int keep_last;		/* searching back: the last match, not the first */
 };
+
+/* Whether a payload key holds what the screen never shows (digests, ids
+ * of the machine). */
+static int
+is_hidden_key(const char *key)
+{
+	return key && (strstr(key, "sha256") || strcmp(key, "boot_id") == 0 ||
+		       strcmp(key, "start_time") == 0);
+}
+
+/* Every string of ITEM, decoded and without SGR sequences, one a line. */
+static void
+add_strings(struct strbuf *sb, const cJSON *item)
+{
+	const cJSON *c;
+	char *plain;
+
+	if (cJSON_IsString(item) && !is_hidden_key(item->string)) {
+		plain = sgr_strip(item->valuestring);
+		strbuf_addf(sb, "%s\n", plain);
+		free(plain);
+	}
+	cJSON_ArrayForEach(c, item)
+		add_strings(sb, c);
+}
+
+/* An event's text as the screens show it: the Journal tab's type, step
+ * and actor, its words (evtext), and its payload's strings as the Output
+ * tab and the step pane show them (escapes decoded, SGR sequences
+ * gone); never the JSON's keys, hashes or escapes. */
+static void
+shown_text(const char *line, size_t len, struct strbuf *sb)
+{
+	cJSON *ev = jsonutf8_parse(line, len, NULL);
+	char *words;
+	static const char *const keys[] = { "type", "step", "actor" };
+
+	if (!ev)
+		return;
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const char *v = cJSON_GetStringValue(
+			cJSON_GetObjectItem(ev, keys[i]));
+
+		if (v)
+			strbuf_addf(sb, "%s\n", v);
+	}
+	if ((words = evtext_describe(ev))) {
+		strbuf_addf(sb, "%s\n", words);
+		free(words);
+	}
+	add_strings(sb, cJSON_GetObjectItem(ev, "payload"));
+	cJSON_Delete(ev);
+}
 
 static int
 match_line(struct replay *r, uint64_t n, char *line, size_t len, void *arg)
 {
 	struct find_ctx *f = arg;
+	struct strbuf sb = STRBUF_INIT;
+	int hit;
 
 	(void)r;
-	(void)len;
-	if (!strcasestr(line, f->needle))
+	shown_text(line, len, &sb);
+	hit = strcasestr(strbuf_str(&sb), f->needle) != NULL;
+	strbuf_done(&sb);
+	if (!hit)
 		return 0;
 	f->hit = n;
-	return 1;
+	return !f->keep_last;
+}
+
+int64_t
+replay_find_text_dir(struct replay *r, uint64_t from, int dir,
+		     const char *needle, struct err *err)
+{
+	struct find_ctx f = { needle, 0, dir < 0 };
+	uint64_t last = from > r->n ? r->n : from;
+
+	if (!needle || !*needle || r->n == 0)
+		return 0;
+	if (dir < 0) {
+		if (last > 1 && each_line(r, 1, last - 1, match_line, &f,
+					  err) < 0)
+			return -1;
+		if (!f.hit && each_line(r, last ? last : 1, r->n, match_line,
+					&f, err) < 0)
+			return -1;
+		return (int64_t)f.hit;
+	}
+	if (from < r->n &&
+	    each_line(r, from + 1, r->n, match_line, &f, err) < 0)
+		return -1;
+	if (!f.hit && from >= 1 &&
+	    each_line(r, 1, last, match_line, &f, err) < 0)
+		return -1;
+	return (int64_t)f.hit;
 }
 
 int64_t
 replay_find_text(struct replay *r, uint64_t from, const char *needle,
 		 struct err *err)
 {
-	struct find_ctx f = { needle, 0 };
-
-	if (!needle || !*needle || r->n == 0)
-		return 0;
-	if (from < r->n &&
-	    each_line(r, from + 1, r->n, match_line, &f, err) < 0)
-		return -1;
-	if (!f.hit && from >= 1 &&
-	    each_line(r, 1, from > r->n ? r->n : from, match_line, &f,
-		      err) < 0)
-		return -1;
-	return (int64_t)f.hit;
+	return replay_find_text_dir(r, from, 1, needle, err);
 }
 
 static int

@@ -82,11 +82,18 @@ uint64_t replay_find_mark(const struct replay *r, uint64_t from, int dir,
 /* The number of events whose wall time is at or before WALL_US. */
 uint64_t replay_find_time(const struct replay *r, int64_t wall_us);
 
-/* The first event after FROM whose line contains NEEDLE (ASCII case
- * ignored), wrapping around to the start; 0 when none does, -1 with ERR
- * on a read error. */
+/* The first event after FROM whose text as the screens show it (type,
+ * step, actor, its words, its payload's strings decoded and without SGR
+ * sequences; never the JSON's keys, escapes or hashes) contains NEEDLE
+ * (ASCII case ignored), wrapping around to the start; 0 when none does,
+ * -1 with ERR on a read error. */
 int64_t replay_find_text(struct replay *r, uint64_t from, const char *needle,
 			 struct err *err);
+
+/* replay_find_text forwards (DIR > 0) or backwards (DIR < 0, the last
+ * match before FROM, wrapping around to the end). */
+int64_t replay_find_text_dir(struct replay *r, uint64_t from, int dir,
+			     const char *needle, struct err *err);
 
 /* Replace OUT's contents with the text of line N (1-based, without the
  * newline). Returns 0, or -1 with ERR (out of range, read error). */

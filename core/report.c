@@ -32,6 +32,7 @@ struct rep {
 	cJSON *root;
 	cJSON *summary, *timeline, *decisions, *approvals, *commands;
 	cJSON *messages, *notes, *followups, *vars, *states, *other;
+	cJSON *inputs;		/* per variable: its value, who set it, when */
 	cJSON *scorecard;
 	cJSON *injects;		/* the drill's injections as they fired */
 	struct playbook *pb;	/* the session's playbook copy, or NULL */
@@ -168,6 +169,23 @@ on_started(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 		    pstr(ev, "scenario") ? pstr(ev, "scenario") : "");
 }
 
+/* The variable's row of the inputs: its latest value, who set it and
+ * when, and how many times it was set (the timeline has each). */
+static void
+note_input(struct rep *r, const struct journal_event *ev, const char *name,
+	   const char *value)
+{
+	cJSON *o = cJSON_GetObjectItemCaseSensitive(r->inputs, name);
+	int times = o ? cJSON_GetObjectItem(o, "times")->valueint : 0;
+
+	cJSON_DeleteItemFromObjectCaseSensitive(r->inputs, name);
+	o = cJSON_AddObjectToObject(r->inputs, name);
+	add_clean(o, "value", value);
+	add_clean(o, "by", ev->actor);
+	add_time(o, "time", ev->wall_us);
+	cJSON_AddNumberToObject(o, "times", times + 1);
+}
+
 static void
 on_var(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 {
@@ -186,6 +204,7 @@ on_var(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 		r->incident_us = parse_when(value);
 	if (strcmp(name, "DETECTED_AT") == 0)
 		r->detected_us = parse_when(value);
+	note_input(r, ev, name, secret || !value ? "(secret)" : value);
 	strbuf_addf(what, "set %s = %s", name, secret || !value ? "(secret)"
 								: value);
 }
@@ -871,6 +890,7 @@ rep_init(struct rep *r)
 	r->notes = cJSON_CreateArray();
 	r->followups = cJSON_CreateArray();
 	r->vars = cJSON_CreateObject();
+	r->inputs = cJSON_CreateObject();
 	r->states = cJSON_CreateObject();
 	r->other = cJSON_CreateObject();
 	r->injects = cJSON_CreateArray();
@@ -963,6 +983,7 @@ rep_finish(struct rep *r)
 			cJSON_AddItemToArray(undelivered, cJSON_Duplicate(m, 1));
 	}
 	cJSON_AddItemToObject(r->root, "variables", r->vars);
+	cJSON_AddItemToObject(r->root, "inputs", r->inputs);
 	cJSON_AddItemToObject(r->root, "timeline", r->timeline);
 	cJSON_AddItemToObject(r->root, "decisions", r->decisions);
 	cJSON_AddItemToObject(r->root, "approvals", r->approvals);
@@ -1256,6 +1277,30 @@ md_decisions(const cJSON *rep, struct strbuf *out)
 	strbuf_adds(out, "\n");
 }
 
+/* Each variable's value, who set it and when (the timeline has every
+ * earlier value). */
+static void
+md_inputs(const cJSON *rep, struct strbuf *out)
+{
+	const cJSON *kv;
+
+	strbuf_adds(out, "## Inputs\n\n| Variable | Value | Set by | When | "
+		    "Times set |\n|---|---|---|---|---|\n");
+	cJSON_ArrayForEach(kv, cJSON_GetObjectItem(rep, "inputs")) {
+		const char *by = s_or(kv, "by", "");
+
+		strbuf_adds(out, "|");
+		cell(out, kv->string);
+		cell(out, s_or(kv, "value", ""));
+		cell(out, strcmp(by, "rewind") == 0 ? "the playbook's default"
+						      : by);
+		cell(out, s_or(kv, "time", ""));
+		strbuf_addf(out, " %d |\n", cJSON_GetObjectItem(kv, "times")
+					     ->valueint);
+	}
+	strbuf_adds(out, "\n");
+}
+
 static void
 md_approvals(const cJSON *rep, struct strbuf *out)
 {
@@ -1508,6 +1553,7 @@ report_render_md(const cJSON *rep, struct strbuf *out)
 	md_metrics(rep, out);
 	md_timeline(rep, out);
 	md_decisions(rep, out);
+	md_inputs(rep, out);
 	md_approvals(rep, out);
 	md_commands(rep, out);
 	md_checklist(rep, out);

@@ -55,6 +55,20 @@ session_var(const struct session *s, const char *name)
 	return i < 0 ? NULL : s->values[i];
 }
 
+int
+session_var_setter(const struct session *s, const char *name,
+		   struct var_setter_view *out)
+{
+	ssize_t i = playbook_var_index(s->pb, name);
+
+	if (i < 0 || !s->setters[i].by)
+		return -1;
+	out->by = s->setters[i].by;
+	out->wall_us = s->setters[i].wall_us;
+	out->n_sets = s->setters[i].n_sets;
+	return 0;
+}
+
 static const char *
 lookup_var(const char *name, const void *arg)
 {
@@ -227,6 +241,8 @@ session_alloc(struct playbook *pb, const char *dir, const struct clock *clk)
 	}
 	s->values = xcalloc(pb->n_variables ? pb->n_variables : 1,
 			    sizeof(*s->values));
+	s->setters = xcalloc(pb->n_variables ? pb->n_variables : 1,
+			     sizeof(*s->setters));
 	s->outbox = outbox_new(s);
 	session_resolve_targets(s);
 	return s;
@@ -274,9 +290,12 @@ session_free(struct session *s)
 	for (size_t i = 0; i < s->n_steps; i++)
 		step_rt_done(&s->steps[i]);
 	free(s->steps);
-	for (size_t i = 0; i < s->pb->n_variables; i++)
+	for (size_t i = 0; i < s->pb->n_variables; i++) {
 		free(s->values[i]);
+		free(s->setters[i].by);
+	}
 	free(s->values);
+	free(s->setters);
 	playbook_free(s->pb);
 	free(s->dir);
 	free(s->operator);

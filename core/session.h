@@ -153,6 +153,19 @@ int session_step_state(const struct session *s, const char *id);
 /* Value of variable NAME, borrowed, or NULL when unset. */
 const char *session_var(const struct session *s, const char *name);
 
+/* Who gave variable NAME its value (a var.set: an input step, s, --var, a
+ * pick from the Tags or Registry tab, a default) and when. */
+struct var_setter_view {
+	const char *by;		/* the event's actor (borrowed) */
+	int64_t wall_us;	/* when its latest value was set */
+	int n_sets;		/* how many times it was set */
+};
+
+/* Fill OUT for variable NAME; returns 0, or -1 when there is no such
+ * variable or it was never set. */
+int session_var_setter(const struct session *s, const char *name,
+		       struct var_setter_view *out);
+
 /* Session directory, operator, mode. */
 const char *session_dir(const struct session *s);
 const char *session_operator(const struct session *s);

@@ -54,6 +54,22 @@ on_started(struct session *s, const struct journal_event *ev)
 	s->started = 1;
 }
 
+/* Who set NAME, and when: the latest var.set wins; the Journal tab has
+ * the earlier ones. */
+static void
+note_setter(struct session *s, const char *name,
+	    const struct journal_event *ev)
+{
+	ssize_t i = playbook_var_index(s->pb, name);
+
+	if (i < 0)
+		return;
+	free(s->setters[i].by);
+	s->setters[i].by = xstrdup(ev->actor ? ev->actor : "?");
+	s->setters[i].wall_us = ev->wall_us;
+	s->setters[i].n_sets++;
+}
+
 /* An input step is done once its variable holds a value. */
 static void
 on_var_set(struct session *s, const struct journal_event *ev)
@@ -63,6 +79,7 @@ on_var_set(struct session *s, const struct journal_event *ev)
 	if (!name)
 		return;
 	set_value(s, name, pstr(ev, "value"));
+	note_setter(s, name, ev);
 	for (size_t i = 0; i < s->n_steps; i++) {
 		struct step_rt *rt = &s->steps[i];
 

@@ -60,6 +60,13 @@ struct step_rt {
 	int64_t orphan_kill_us;	/* monotonic: SIGKILL due, 0 = none */
 };
 
+/* Who gave a variable its value, and when (the latest var.set). */
+struct var_setter {
+	char *by;		/* the event's actor; NULL = never set */
+	int64_t wall_us;	/* when */
+	int n_sets;		/* var.set events for it so far */
+};
+
 struct session {
 	struct playbook *pb;
 	char *dir;
@@ -75,6 +82,7 @@ struct session {
 	struct step_rt *steps;
 	size_t n_steps;
 	char **values;		/* per playbook variable; NULL = unset */
+	struct var_setter *setters;	/* per playbook variable: who set it */
 	enum phase_id phase;
 	int complete;
 	int64_t complete_wall_us;	/* wall time of session.completed */

@@ -32,6 +32,7 @@
 #include "outbox.h"
 #include "replay_ui.h"
 #include "sanitize.h"
+#include "say.h"
 #include "term.h"
 #include "testhook.h"
 #include "theme.h"
@@ -163,24 +164,45 @@ app_step_at(const struct app *a, int i, struct step_view *out)
 
 /* --- acting on the session ------------------------------------------------------- */
 
-int
-app_apply(struct app *a, const char *line)
+/* Apply LINE; a refusal, and when REPORT what was done, go to the status
+ * line in the console's words (say.h). */
+static int
+apply_line(struct app *a, const char *line, int report)
 {
 	struct action act;
 	struct err err = { 0 };
+	char words[sizeof(a->status)];
 	int rc = action_parse(line, &act, &err);
 
 	if (rc <= 0) {
-		app_status(a, 1, "%s", rc < 0 ? err.msg : "nothing to do");
+		app_status(a, 1, "not done: the console could not pass this "
+			   "on (%s)", rc < 0 ? err.msg : "nothing to do");
 		return -1;
 	}
 	rc = session_apply(a->session, &act, NULL, &err);
+	if (rc < 0) {
+		say_refusal(&act, err.msg, words, sizeof(words));
+		app_status(a, 1, "%s", words);
+	} else if (report) {
+		say_done(&act, rc == 1, words, sizeof(words));
+		app_status(a, 0, "%s", words);
+	}
 	action_done(&act);
-	if (rc < 0)
-		app_status(a, 1, "%s", err.msg);
 	app_refresh_steps(a);
 	app_dirty(a);
 	return rc;
+}
+
+int
+app_apply(struct app *a, const char *line)
+{
+	return apply_line(a, line, 0);
+}
+
+int
+app_apply_report(struct app *a, const char *line)
+{
+	return apply_line(a, line, 1);
 }
 
 /* --- events from the core ---------------------------------------------------------- */
@@ -306,9 +328,9 @@ step_done_status(struct app *a, const char *id)
 	int st = session_step_state(a->session, id);
 
 	if (st == STEP_DONE)
-		app_status(a, 0, "run %s: done", id);
+		app_status(a, 0, "%s done", id);
 	else if (st == STEP_FAILED)
-		app_status(a, 1, "run %s: failed (see the step pane)", id);
+		app_status(a, 1, "%s failed (see the step pane)", id);
 	else if (st == STEP_INTERRUPTED)	/* the dead console's run */
 		app_status(a, 1, "%s: the run from the previous console has "
 			   "ended; outcome unknown: check before running it "
@@ -739,7 +761,8 @@ search_step(struct app *a, int dir)
 				: -1;
 
 	if (!a->search[0]) {
-		app_status(a, 1, "nothing to find yet: / searches the output");
+		app_status(a, 1, "nothing to find yet: %s searches the output",
+			   keymap_key_label(KM_LOG, UI_SEARCH));
 		return;
 	}
 	if (hit < 0) {
@@ -799,8 +822,9 @@ do_uiact(struct app *a, enum uiact act)
 	int page = (LINES - 4) / 2;
 
 	if (a->watch && watch_refuses(act)) {
-		app_status(a, 1, "watching: read-only here; a approves the "
-			   "selected step");
+		app_status(a, 1, "watching: read-only here; %s approves the "
+			   "selected step", keymap_key_label(KM_STEPS,
+							     UI_APPROVE));
 		return;
 	}
 	switch (act) {
@@ -941,14 +965,19 @@ note_messages(struct app *a)
 	size_t pending = session_outbox_pending(a->session);
 	const char *step;
 	int64_t due;
-	char *list;
+	char *list, line[160];
 
 	if (session_reminder_due(a->session, &step, &due) &&
 	    due != announced_due) {
 		announced_due = due;
-		logbuf_add(a->log, LOG_ALERT, "update reminder: the next "
-			   "update is due (u opens it, U dismisses it)");
-		app_status(a, 1, "update due: u sends %s, U dismisses", step);
+		snprintf(line, sizeof(line), "update reminder: the next "
+			 "update is due (%s opens it, %s dismisses it)",
+			 keymap_key_label(KM_GLOBAL, UI_UPDATE),
+			 keymap_key_label(KM_GLOBAL, UI_UPDATE_DISMISS));
+		logbuf_add(a->log, LOG_ALERT, line);
+		app_status(a, 1, "update due: %s sends %s, %s dismisses",
+			   keymap_key_label(KM_GLOBAL, UI_UPDATE), step,
+			   keymap_key_label(KM_GLOBAL, UI_UPDATE_DISMISS));
 	}
 	if (pending != announced_pending) {
 		size_t before = announced_pending;
@@ -1114,14 +1143,16 @@ init_app(struct app *a)
 	a->rto_ready = 1;
 	app_refresh_steps(a);
 	if (a->watch)
-		app_status(a, 0, "WATCH: following %s read-only; a approves",
-			   session_dir(a->session));
+		app_status(a, 0, "WATCH: following %s read-only; %s approves",
+			   session_dir(a->session),
+			   keymap_key_label(KM_STEPS, UI_APPROVE));
 	else
-		app_status(a, 0, "%s%s: press ? for help",
+		app_status(a, 0, "%s%s: press %s for help",
 			   a->resumed ? "resumed; " : "",
 			   session_mode(a->session) == SESSION_LIVE
 			   ? "LIVE session: commands run for real"
-			   : drill_promise(a));
+			   : drill_promise(a),
+			   keymap_key_label(KM_GLOBAL, UI_HELP));
 }
 
 /* Redraw when something changed, but at most once a frame: a command

@@ -197,8 +197,11 @@ int app_step_at(const struct app *a, int i, struct step_view *out);
 const char *app_briefing(const struct app *a);
 
 /* Apply a text action (batch syntax) as the operator; on refusal the
- * reason goes to the status line. Returns session_apply's result. */
+ * reason goes to the status line in the console's words (say.h).
+ * Returns session_apply's result. */
 int app_apply(struct app *a, const char *line);
+/* app_apply, and what was done said in the status line too. */
+int app_apply_report(struct app *a, const char *line);
 
 /* Panes and bars (pane_*.c, bars.c, dialog.c, help.c). */
 void pane_steps_draw(struct app *a, struct _win_st *w, struct rect r);

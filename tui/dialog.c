@@ -24,6 +24,7 @@
 #include "err.h"
 #include "identity.h"
 #include "keymap.h"
+#include "say.h"
 #include "strbuf.h"
 #include "theme.h"
 #include "xalloc.h"
@@ -269,19 +270,25 @@ setup_quit(struct app *a)
 {
 	struct step_view v;
 	const char *running = NULL;
+	const char *ok = keymap_key_label(KM_DIALOG, UI_SUBMIT);
+	const char *no = keymap_key_label(KM_DIALOG, UI_DISMISS);
 
 	for (size_t i = 0; i < session_n_steps(a->session) && !running; i++)
 		if (session_step_view(a->session, i, &v) == 0 &&
 		    v.state == STEP_RUNNING)
 			running = v.def->id;
-	setup_text(a, "Quit", "Quit the live console? The session stays "
-		   "resumable. Enter quits, Esc stays.");
+
+	setup_text(a, "Quit", "");
 	if (running)
 		snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "Quit the "
 			 "live console? %s is still running: its command goes "
 			 "on without a console, and the next console finds it "
-			 "(outcome unknown until then). Enter quits, Esc stays.",
-			 running);
+			 "(outcome unknown until then). %s quits, %s stays.",
+			 running, ok, no);
+	else
+		snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "Quit the "
+			 "live console? The session stays resumable. %s "
+			 "quits, %s stays.", ok, no);
 }
 
 void
@@ -341,15 +348,11 @@ apply_fmt(struct app *a, int report, const char *fmt, ...)
 {
 	char line[2048];
 	va_list ap;
-	int rc;
 
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	rc = app_apply(a, line);
-	if (rc >= 0 && report)
-		app_status(a, 0, "%s: %s", line, rc == 1 ? "started" : "done");
-	return rc;
+	return report ? app_apply_report(a, line) : app_apply(a, line);
 }
 
 /* A step whose condition does not hold takes no action: the status line
@@ -379,6 +382,27 @@ refuse_inactive(struct app *a, const struct step_view *v)
 	return 1;
 }
 
+/* A destructive step's confirmation text cannot be typed while a
+ * variable it names has no value: the status line says which, and no
+ * dialog asks for a text it cannot show. Returns whether it refused. */
+static int
+refuse_unconfirmable(struct app *a, const struct pb_step *st)
+{
+	struct err err = { 0 };
+	char *want = session_render(a->session, st->confirm ? st->confirm
+							   : st->id, &err);
+	struct action act = { .kind = ACT_RUN, .step = (char *)st->id };
+	char words[sizeof(a->status)];
+
+	if (want) {
+		free(want);
+		return 0;
+	}
+	say_refusal(&act, err.msg, words, sizeof(words));
+	app_status(a, 1, "%s", words);
+	return 1;
+}
+
 static void
 act_default(struct app *a, const struct step_view *v)
 {
@@ -400,9 +424,10 @@ act_default(struct app *a, const struct step_view *v)
 		else if (drill_wants_prediction(a->session, st->id) &&
 		    !drill_prediction(a->session, st->id))
 			dialog_open(a, FLOW_PREDICT, st->id);
-		else if (st->destructive && !v->confirmed)
-			dialog_open(a, FLOW_CONFIRM, st->id);
-		else
+		else if (st->destructive && !v->confirmed) {
+			if (!refuse_unconfirmable(a, st))
+				dialog_open(a, FLOW_CONFIRM, st->id);
+		} else
 			apply_fmt(a, 1, "run %s", st->id);
 		break;
 	case STEP_KIND_PROBE: case STEP_KIND_WAIT:
@@ -430,9 +455,11 @@ dialog_open_for_step(struct app *a, enum uiact act)
 		if (v.def->kind == STEP_KIND_CHECK)
 			apply_fmt(a, 1, "tick %s", v.def->id);
 		else
-			app_status(a, 1, "Space ticks checklist items; %s is a "
-				   "%s step: Enter acts on it", v.def->id,
-				   playbook_kind_name(v.def->kind));
+			app_status(a, 1, "%s ticks checklist items; %s is a "
+				   "%s step: %s acts on it",
+				   keymap_key_label(KM_STEPS, UI_TICK),
+				   v.def->id, playbook_kind_name(v.def->kind),
+				   keymap_key_label(KM_STEPS, UI_ACT));
 		break;
 	case UI_NA: dialog_open(a, FLOW_NA, v.def->id); break;
 	case UI_CANCEL_STEP: apply_fmt(a, 1, "cancel %s", v.def->id); break;
@@ -1127,6 +1154,20 @@ fit_body(struct app *a, int inner, int room)
 	return d->body_rows + (d->body_rows < d->body_total) + 1;
 }
 
+/* Blank the ROWS rows from Y across the whole WIDTH: what the panes drew
+ * there (long lines, a double-width character the box's edge would cut,
+ * the checklist's brackets) never shows beside a dialog, whatever its
+ * width. Every dialog is drawn through here. */
+static void
+clear_band(WINDOW *w, int y, int rows, int width)
+{
+	for (int i = 0; i < rows; i++) {
+		wmove(w, y + i, 0);
+		wclrtoeol(w);
+		draw_fill(w, y + i, 0, width, theme_attr(ROLE_NORMAL));
+	}
+}
+
 void
 dialog_draw(struct app *a, WINDOW *w, int h, int width)
 {
@@ -1145,6 +1186,7 @@ dialog_draw(struct app *a, WINDOW *w, int h, int width)
 
 	if (bh > h - 2)
 		bh = h - 2;
+	clear_band(w, y0, bh, width);
 	for (int i = 0; i < bh; i++)
 		draw_fill(w, y0 + i, x0, bw, theme_attr(ROLE_DIALOG));
 	draw_title(w, y0, x0 + 1, bw - 2, a->dlg.title,

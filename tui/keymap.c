@@ -79,6 +79,7 @@ static const struct binding bindings[] = {
 	{ KM_REPLAY, '[', "[", UI_RP_PREV_MARK, 0 },
 	{ KM_REPLAY, '/', "/", UI_RP_FIND, 1 },
 	{ KM_REPLAY, 'n', "n", UI_RP_FIND_NEXT, 0 },
+	{ KM_REPLAY, 'N', "N", UI_RP_FIND_PREV, 0 },
 	{ KM_REPLAY, 't', "t", UI_RP_SEEK_TIME, 1 },
 	{ KM_REPLAY, 'g', "g", UI_RP_START, 0 },
 	{ KM_REPLAY, KEY_HOME, "Home", UI_RP_START, 0 },

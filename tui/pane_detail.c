@@ -337,6 +337,27 @@ pane_detail_copy_handoff(struct app *a)
 	free(cmd);
 }
 
+/* Who set variable NAME and when, as approvals say who signed; a value
+ * set more than once says the Journal tab has each. */
+static void
+show_setter(struct app *a, struct cursor *c, const char *name)
+{
+	struct var_setter_view sv;
+	char when[16];
+
+	if (session_var_setter(a->session, name, &sv) < 0)
+		return;
+	timefmt_us(sv.wall_us, TF_HMS, when, sizeof(when));
+	if (strcmp(sv.by, "rewind") == 0)
+		linef(c, ROLE_DIM, "set at %s from the playbook's default",
+		      when);
+	else
+		linef(c, ROLE_DIM, "set by %s at %s", sv.by, when);
+	if (sv.n_sets > 1)
+		linef(c, ROLE_DIM, "set %d times; the Journal tab has each",
+		      sv.n_sets);
+}
+
 static void
 show_input(struct app *a, struct cursor *c, const struct step_view *v)
 {
@@ -349,10 +370,11 @@ show_input(struct app *a, struct cursor *c, const struct step_view *v)
 		line(c, var->prompt, ROLE_NORMAL);
 	if (var && var->pattern)
 		linef(c, ROLE_DIM, "must match: %s", var->pattern);
-	if (val)
+	if (val) {
 		linef(c, ROLE_OK, "value: %s", var && var->secret ? "********"
 		      : val);
-	else if (var && var->default_value && !var->secret)
+		show_setter(a, c, v->def->variable);
+	} else if (var && var->default_value && !var->secret)
 		linef(c, ROLE_DIM, "value: not set yet; default %s (Enter "
 		      "offers it)", var->default_value);
 	else

@@ -13,6 +13,7 @@
 #include "clock.h"
 #include "draw.h"
 #include "err.h"
+#include "keymap.h"
 #include "loop.h"
 #include "pane_registry.h"
 #include "pane_tags.h"
@@ -289,7 +290,8 @@ pick_value(struct app *a, const char *value, const char *from,
 
 	if (!var) {
 		app_status(a, 1, "select the input step the %s is for (or "
-			   "press s to set a variable by name)", where);
+			   "press %s to set a variable by name)", where,
+			   keymap_key_label(KM_STEPS, UI_SET_VAR));
 		return;
 	}
 	if (playbook_var_validate(var, value, &err) < 0) {

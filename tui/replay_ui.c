@@ -255,8 +255,10 @@ on_tick(void *arg)
 	}
 	if (replay_pos(p->r) >= n) {
 		p->playing = 0;
-		app_status(&p->a, 0, "end of the journal (g: start, Space: "
-			   "play again)");
+		app_status(&p->a, 0, "end of the journal (%s: start, %s: "
+			   "play again)", keymap_key_label(KM_REPLAY,
+							   UI_RP_START),
+			   keymap_key_label(KM_REPLAY, UI_RP_PLAY));
 	}
 	schedule(p);
 	app_dirty(&p->a);
@@ -307,24 +309,31 @@ jump_mark(struct rp *p, int dir)
 	say_event(p, "");
 }
 
+/* Seek to the next (DIR > 0) or previous match of the last search; the
+ * status line says when it wrapped, and when nothing matches. */
 static void
-find_next(struct rp *p)
+find_next(struct rp *p, int dir)
 {
 	struct err err = { 0 };
+	uint64_t pos = replay_pos(p->r);
 	int64_t k;
 
 	if (!p->needle[0]) {
-		app_status(&p->a, 1, "no search yet: press / first");
+		app_status(&p->a, 1, "no search yet: press %s first",
+			   keymap_key_label(KM_REPLAY, UI_RP_FIND));
 		return;
 	}
-	k = replay_find_text(p->r, replay_pos(p->r), p->needle, &err);
+	k = replay_find_text_dir(p->r, pos, dir, p->needle, &err);
 	if (k < 0)
 		app_status(&p->a, 1, "%s", err.msg);
 	else if (k == 0)
 		app_status(&p->a, 1, "no event matches \"%s\"", p->needle);
 	else {
 		go_to(p, (uint64_t)k);
-		say_event(p, "match");
+		say_event(p, dir > 0 && (uint64_t)k <= pos
+			  ? "wrapped to the start"
+			  : dir < 0 && (uint64_t)k >= pos
+			  ? "wrapped to the end" : "match");
 	}
 }
 
@@ -665,7 +674,7 @@ prompt_submit(struct rp *p)
 		return;
 	if (which == PROMPT_FIND) {
 		snprintf(p->needle, sizeof(p->needle), "%s", p->buf);
-		find_next(p);
+		find_next(p, 1);
 	} else {
 		seek_time(p, p->buf);
 	}
@@ -726,7 +735,8 @@ do_act(struct rp *p, enum uiact act)
 	case UI_RP_NEXT_MARK: jump_mark(p, 1); break;
 	case UI_RP_PREV_MARK: jump_mark(p, -1); break;
 	case UI_RP_FIND: prompt_open(p, PROMPT_FIND); break;
-	case UI_RP_FIND_NEXT: find_next(p); break;
+	case UI_RP_FIND_NEXT: find_next(p, 1); break;
+	case UI_RP_FIND_PREV: find_next(p, -1); break;
 	case UI_RP_SEEK_TIME: prompt_open(p, PROMPT_TIME); break;
 	case UI_RP_START: go_to(p, 1); say_event(p, "start"); break;
 	case UI_RP_END:

@@ -53,6 +53,7 @@
 	X(UI_RP_PREV_MARK, "replay-prev-mark", "mark", "Jump to the previous phase change, decision, approval or failure") \
 	X(UI_RP_FIND, "replay-find", "find", "Seek to the next event whose text matches") \
 	X(UI_RP_FIND_NEXT, "replay-find-next", "again", "Seek to the next match of the last search") \
+	X(UI_RP_FIND_PREV, "replay-find-prev", "back", "Seek to the previous match of the last search") \
 	X(UI_RP_SEEK_TIME, "replay-seek-time", "time", "Seek to a wall time (19:42), a session time (+12:30) or by +5m, -30s") \
 	X(UI_RP_START, "replay-start", "start", "Go to the start of the session") \
 	X(UI_RP_END, "replay-end", "end", "Go to the end of the session")

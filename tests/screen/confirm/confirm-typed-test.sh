@@ -33,7 +33,7 @@ type_text 1.3.1
 assert_fixed '1.3.1_'
 keys Enter
 refute_fixed 'Confirm: Check out the last good tag' "the dialog stayed open"
-[ "$(row 23)" = ' confirmation of execute.checkout does not match: type exactly "1.3.2"' ] ||
+[ "$(row 23)" = ' Not run: confirmation of execute.checkout does not match: type exactly "1.3.2"' ] ||
 	fail "the status line does not say the confirmation was refused"
 assert_fixed '[ ] Check out the last good tag'
 [ "$(journal_count step.confirm_mismatch execute.checkout)" = 1 ] ||
@@ -53,7 +53,7 @@ keys BSpace
 assert_fixed '1.3.2_'
 keys Enter
 assert_fixed '[✓] Check out the last go… sam '
-assert_fixed 'run execute.checkout: done'
+assert_fixed 'execute.checkout done'
 assert_fixed 'HEAD is now at 9f8e7d6 Release 1.3.2'
 [ "$(journal_count step.confirmed execute.checkout)" = 1 ] || fail "no step.confirmed"
 [ "$(journal_count step.started execute.checkout)" = 1 ] || fail "no step.started after the right text"

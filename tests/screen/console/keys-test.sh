@@ -9,7 +9,7 @@ SESSION_DIR=$SCREEN_TMP/session
 start_app drill "$REWIND_SRCDIR/playbooks/example.json" \
 	--session-dir "$SESSION_DIR" --operator sam
 keys Enter				# run assess.status: output to find
-wait_text 'run assess.status: done'
+wait_text 'assess.status done'
 keys /
 type_text 'Release 1.3.2'
 keys Enter

@@ -13,7 +13,7 @@ start_app run "$REWIND_SRCDIR/tests/fixtures/playbooks/screen-stream.json" \
 keys_nowait Enter			# start streaming
 wait_text 'assess.stream  run  running' 5
 # The step has only started: the status line must not call it done.
-row 23 | grep -q ': done$' &&
+row 23 | grep -q ' done$' &&
 	soft_fail "status line says \"$(row 23 | sed 's/^ //')\" while the step is still running"
 keys_nowait ']'				# watch the Output tab
 wait_text '│ line [0-9]+$' 5
@@ -63,7 +63,7 @@ expect_screen after-storm <<'EOF'
                                     │ after storm 25
                                     │ stream finished
                                     │ ■ assess.stream  exit 0 after D at hh:mm:ss
- run assess.stream: done
+ assess.stream done
  Enter act Space tick a approve ? help q quit Tab pane m note > next
 EOF
 

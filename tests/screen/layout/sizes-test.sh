@@ -36,7 +36,7 @@ screen_80x24() {
                                     │
                                     │
                                     │
- run assess.status: done
+ assess.status done
  Enter act Space tick a approve ? help q quit Tab pane m note > next
 SCREEN
 }
@@ -72,7 +72,7 @@ expect_screen 200x60-seam 29 36 <<'EOF'
                                                                                 │
 EOF
 expect_screen 200x60-bars 59 60 <<'EOF'
- run assess.status: done
+ assess.status done
  Enter act Space tick a approve ? help q quit Tab pane m note > next
 EOF
 # Side by side, ] cycles only the lower tabs; the step pane stays.
@@ -128,7 +128,7 @@ expect_screen 80x24-again <<'EOF'
                                     │
                                     │
                                     │
- run assess.status: done
+ assess.status done
  Enter act Space tick a approve ? help q quit Tab pane m note > next
 EOF
 

@@ -60,12 +60,12 @@ stop_all
 start_app replay "$SESSION_DIR"
 # Seeking to each event: the status line tells it in the console's words.
 keys /
-type_text '"step.spawned"'
+type_text 'step.spawned'
 keys Enter
 wait_text "event [0-9]+: e\.push's command is running \(pid [0-9]+\)"
 refute_text 'step spawned'
 keys /
-type_text '"step.orphan"'
+type_text 'step.orphan'
 keys Enter
 wait_text "e\.push's run from the previous console is still running"
 refute_text 'step orphan'

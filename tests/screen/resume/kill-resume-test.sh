@@ -127,7 +127,7 @@ keys Enter
 wait_for 'test "$(journal_count step.started e.push)" = 2'
 wait_gone 'RESUMED'
 touch "$SCREEN_TMP/release"
-wait_text 'run e.push: done'
+wait_text 'e.push done'
 [ "$(wc -l <"$SCREEN_TMP/pushed")" = 1 ] || fail "the push did not run exactly once to its end"
 run_rewind verify "$SESSION_DIR" >/dev/null 2>&1 || fail "the journal does not verify"
 pass "a killed console's run is interrupted, its process found, stopped, and re-run only after a new confirmation"

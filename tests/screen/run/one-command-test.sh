@@ -39,9 +39,9 @@ write_playbook "$SCREEN_TMP/one.json" false
 SESSION_DIR=$SCREEN_TMP/one
 start_app -x 160 run "$SCREEN_TMP/one.json" --session-dir "$SESSION_DIR" --operator olga
 keys Enter
-wait_text 'run a\.slow: started'
+wait_text 'a\.slow started'
 keys j Enter
-wait_text 'run a\.next: step a\.slow is still running; one command runs at a time'
+wait_text 'Not run: step a\.slow is still running; one command runs at a time'
 [ "$(journal_count step.started a.next)" = 0 ] || fail "a.next started while a.slow ran"
 [ "$(journal_count action.refused a.next)" = 1 ] || fail "the refusal is not journalled"
 assert_fixed 'only steps both marked "parallel": true run together'
@@ -50,9 +50,9 @@ keys q
 wait_text 'a\.slow is still running: its command goes on' 5
 keys Escape
 : >"$SCREEN_TMP/gate"
-wait_text 'run a\.slow: done' 10
+wait_text 'a\.slow done' 10
 keys Enter
-wait_text 'run a\.next: done' 10
+wait_text 'a\.next done' 10
 [ "$(journal_count step.started a.next)" = 1 ] || fail "a.next did not run once a.slow had ended"
 keys q
 wait_text 'Quit the live console'
@@ -66,9 +66,9 @@ write_playbook "$SCREEN_TMP/both.json" true
 SESSION_DIR=$SCREEN_TMP/both
 start_app -x 160 run "$SCREEN_TMP/both.json" --session-dir "$SESSION_DIR" --operator olga
 keys Enter
-wait_text 'run a\.slow: started'
+wait_text 'a\.slow started'
 keys j Enter
-wait_text 'run a\.next: started'
+wait_text 'a\.next started'
 [ "$(journal_count step.started a.next)" = 1 ] || fail "a.next did not start beside a.slow"
 [ "$(journal_count step.finished a.slow)" = 0 ] || fail "a.slow ended before the gate opened"
 refute_fixed 'still running; one command'

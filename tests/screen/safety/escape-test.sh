@@ -45,7 +45,7 @@ expect_screen output <<'EOF'
                                     │
                                     │
                                     │
- run assess.hostile: done
+ assess.hostile done
  Enter act Space tick a approve ? help q quit Tab pane m note > next
 EOF
 

@@ -152,7 +152,7 @@ expect_screen frame 1 3 <<'EOF'
  Checklist: assess  1/1             │ Step  [Output]  Journal   Targets   Tags
 EOF
 expect_screen bars 23 24 <<'EOF'
- run assess.colours: done
+ assess.colours done
  Enter act Space tick a approve ? help q quit Tab pane m note > next
 EOF
 
