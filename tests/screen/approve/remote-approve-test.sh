@@ -40,13 +40,13 @@ assert_fixed '▶ approve' "moved on without the approval"
 run_rewind approve "$SESSION_DIR" approve.signoff --role "Engineering Lead" \
 	--as dana >"$SCREEN_TMP/approve.out" 2>&1 ||
 	{ cat "$SCREEN_TMP/approve.out"; fail "rewind approve failed"; }
-wait_text '^\[✓\] Engineering lead sign dana ' 2
+wait_text '^\[✓\] Engineering lead sig… dana ' 2
 wait_idle
 expect_screen approved <<'EOF'
  DRILL  TEST MODE  Example: roll a web servi…  1.4.0 → 1.3.2  MM:SS / 05:00 RTO
  ✓ assess  ✓ decide  ▶ approve  · execute  · verify  · communicate
  Checklist: approve  1/1            │[Step]  Output   Journal   Targets   Tags
-[✓] Engineering lead sign dana hh:mm│ Engineering lead signs off the rollback
+[✓] Engineering lead sig… dana hh:mm│ Engineering lead signs off the rollback
                                     │ approve.signoff  approve  done
                                     │ Sign-off needed from:
                                     │   Engineering Lead: 1 of 1 signed

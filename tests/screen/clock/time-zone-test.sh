@@ -15,7 +15,7 @@ EAST=XST-05:30			# a POSIX TZ: needs no zone files
 walk() {
 	start_app run "$PB" --session-dir "$1" --operator sam --var PUBLISH_TOKEN=x
 	keys j j j j Enter
-	wait_text 'run a\.quick: failed'
+	wait_text 'a\.quick failed'
 	keys ']'
 }
 

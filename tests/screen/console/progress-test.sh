@@ -22,7 +22,7 @@ expect_screen decide-start 3 8 <<'EOF2'
  Checklist: decide  0/3             │[Step]  Output   Journal   Targets   Tags
 [/] Only for b                   n/a│ Only for a
 [ ] Only for a                      │ only-a  check  open
-[?] Check the gated thing for extra │
+[?] Check the gated thing for extr… │
 [ ] Version                         │
 [ ] Always                          │
 EOF2

@@ -32,7 +32,7 @@ start_app run "$REWIND_SRCDIR/tests/fixtures/playbooks/console.json" \
 
 # Some output first, then the Output tab scrolled back.
 keys j j j j Enter
-wait_text 'run a\.quick: failed'
+wait_text 'a\.quick failed'
 base=$(idle_passes_in 8)		# wake-ups with nothing running: the poll timers
 keys ']' Tab k k
 wait_text '\[scroll\]'

@@ -18,7 +18,7 @@ ALERT='6 s: escalate to Incident Commander'
 start_app drill "$REWIND_SRCDIR/tests/fixtures/playbooks/escalation.json" \
 	--session-dir "$SESSION_DIR" --operator sam
 keys Enter
-assert_fixed '[✓] Look before the escala sam '
+assert_fixed '[✓] Look before the escal… sam '
 keys ']'
 assert_fixed '[Output]'
 assert_fixed 'before the escalation 2'
@@ -28,7 +28,7 @@ grep -q 'Incident Commander' "$LIVE/before.body" &&
 keys '['
 wait_text "$ALERT" 10
 keys j Enter
-assert_fixed '[✓] Look after the escalat sam '
+assert_fixed '[✓] Look after the escala… sam '
 keys ']'
 assert_fixed 'after the escalation 2'
 live_mark end

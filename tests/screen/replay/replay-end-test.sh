@@ -17,9 +17,9 @@ start_app drill "$REWIND_SRCDIR/playbooks/example.json" \
 
 # --- the live walk (the keys of tests/screen/walk/example-walk-test.sh) ------
 keys Enter
-assert_fixed '[✓] See what is deployed a sam '
+assert_fixed '[✓] See what is deployed … sam '
 keys j Enter
-assert_fixed '[✓] List the most recent r sam '
+assert_fixed '[✓] List the most recent … sam '
 keys j Enter
 type_text P0
 keys Enter
@@ -35,7 +35,7 @@ keys Enter
 keys j Enter				# a drill selects nothing: j takes rollback
 type_text "the matrix says P0 with most users affected means roll back now"
 keys Enter
-assert_fixed '[✓] Roll back, hotfix, or  sam '
+assert_fixed '[✓] Roll back, hotfix, or… sam '
 keys j Enter
 type_text 1.3.2
 keys Enter
@@ -46,7 +46,7 @@ type_text dana
 keys Enter
 type_text "looks right, go"
 keys Enter
-assert_fixed '[✓] Engineering lead sign dana '
+assert_fixed '[✓] Engineering lead sig… dana '
 live_mark approved
 keys '>'
 keys Enter
@@ -59,7 +59,7 @@ keys Enter
 assert_fixed 'service started, pid 4311'
 keys '>'
 keys Enter
-assert_fixed '[✓] Health endpoint answer sam '
+assert_fixed '[✓] Health endpoint answe… sam '
 keys j Space
 keys '>'
 keys Enter

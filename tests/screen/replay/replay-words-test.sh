@@ -57,7 +57,7 @@ run_rewind "$@" </dev/null >"$SCREEN_TMP/out2" 2>&1
 [ "$(journal_count step.orphan e.push)" = 1 ] || fail "no step.orphan"
 stop_all
 
-start_app replay "$SESSION_DIR"
+start_app -y 40 replay "$SESSION_DIR"
 # Seeking to each event: the status line tells it in the console's words.
 keys /
 type_text 'step.spawned'

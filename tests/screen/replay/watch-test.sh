@@ -98,7 +98,7 @@ type_text erin
 keys Enter
 type_text "seen from the war room"
 keys Enter
-assert_fixed '[✓] Engineering lead sign erin '
+assert_fixed '[✓] Engineering lead sig… erin '
 grep -q '"actor":"erin","type":"approval.granted","phase":"approve","step":"approve.signoff"' \
 	"$SESSION_DIR/journal.jsonl" || fail "no approval.granted by erin in the journal"
 
@@ -108,7 +108,7 @@ printf 'next\nconfirm execute.checkout 1.3.2\nrun execute.checkout\n' |
 [ "$(journal_count step.finished execute.checkout)" = 1 ] ||
 	fail "the batch session did not run execute.checkout"
 wait_text '▶ execute' 1
-wait_text '\[✓\] Check out the last goo' 1
+wait_text '\[✓\] Check out the last go…' 1
 assert_text 'from another terminal'
 
 keys_nowait q

@@ -50,7 +50,7 @@ expect_screen resumed <<'EOF'
  Enter act Space tick a approve ? help q quit Tab pane m note > next
 EOF
 # "when" is the time of the tick: 19:30 on the test clock.
-assert_fixed '[✓] Incident ticket opened sam 19:30'
+assert_fixed '[✓] Incident ticket opene… sam 19:30'
 [ "$(journal_count session.resumed)" = 1 ] || fail "no session.resumed in the journal"
 # The Journal tab shows the session's journal, including what happened
 # before the resume, not only the events since: the earlier events, then
@@ -60,11 +60,11 @@ keys ']' ']'
 assert_fixed '[Journal]'
 expect_screen resumed-journal 3 13 <<'EOF'
  Checklist: assess  3/5             │ Step   Output  [Journal]  Targets   Tags
-[✓] See what is deployed a sam hh:mm│ hh:mm:ss session.started
-[✓] List the most recent r sam hh:mm│ hh:mm:ss var.set
+[✓] See what is deployed … sam hh:mm│ hh:mm:ss session.started
+[✓] List the most recent … sam hh:mm│ hh:mm:ss var.set
 [ ] Rate the severity               │ hh:mm:ss step.started         assess.statu
 [ ] Estimate the impact             │ hh:mm:ss step.finished        assess.statu
-[✓] Incident ticket opened sam hh:mm│ hh:mm:ss step.started         assess.tags
+[✓] Incident ticket opene… sam hh:mm│ hh:mm:ss step.started         assess.tags
                                     │ hh:mm:ss step.finished        assess.tags
                                     │ hh:mm:ss step.ticked          assess.ticke
                                     │ hh:mm:ss session.quit
@@ -94,7 +94,7 @@ keys Enter
 keys '>' Enter Enter			# approve: role, then name
 type_text dana
 keys Enter Enter			# no comment
-assert_fixed '[✓] Engineering lead sign dana '
+assert_fixed '[✓] Engineering lead sig… dana '
 keys '>' Enter
 type_text 1.3.2
 keys Enter j Enter
