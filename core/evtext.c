@@ -58,7 +58,11 @@ on_finished(const struct ev *e, struct strbuf *sb)
 
 	if (cJSON_IsTrue(cJSON_GetObjectItem(e->p, "ok")))
 		strbuf_addf(sb, "%s finished", e->step);
-	else
+	else if (strcmp(str(e->p, "outcome", ""), "unknown") == 0) {
+		strbuf_addf(sb, "%s was cancelled while it ran: outcome unknown "
+			    "(its command may have acted)", e->step);
+		return;
+	} else
 		strbuf_addf(sb, "%s failed", e->step);
 	if (cJSON_IsNumber(exit_code))
 		strbuf_addf(sb, " (exit %d)", exit_code->valueint);

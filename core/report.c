@@ -305,6 +305,25 @@ open_command(struct rep *r, const char *step)
 	return NULL;
 }
 
+/* A run cancelled while it ran: its command may have acted, so neither
+ * ok nor failed. */
+static void
+on_cancelled(struct rep *r, const struct journal_event *ev, cJSON *o,
+	     struct strbuf *what)
+{
+	const cJSON *ms = cJSON_GetObjectItem(ev->payload, "duration_ms");
+
+	cJSON_AddNullToObject(o, "ok");
+	cJSON_AddBoolToObject(o, "interrupted", 1);
+	cJSON_AddStringToObject(o, "interrupted_by", "cancel");
+	cJSON_AddNumberToObject(o, "duration_ms", cJSON_IsNumber(ms)
+				? ms->valuedouble : 0);
+	cJSON_AddStringToObject(o, "reason", "cancelled while it ran; its "
+				"command may have acted");
+	strbuf_addf(what, "cancelled %s while it ran: outcome unknown (its "
+		    "command may have acted)", ev->step ? ev->step : "");
+}
+
 static void
 on_step_finished(struct rep *r, const struct journal_event *ev,
 		 struct strbuf *what)
@@ -317,6 +336,10 @@ on_step_finished(struct rep *r, const struct journal_event *ev,
 	if (!o) {
 		o = step_entry(r, ev);
 		cJSON_AddItemToArray(r->commands, o);
+	}
+	if (session_outcome_unknown(ev->payload)) {
+		on_cancelled(r, ev, o, what);
+		return;
 	}
 	cJSON_AddBoolToObject(o, "ok", ok);
 	cJSON_AddNumberToObject(o, "exit", cJSON_IsNumber(exit_code)
@@ -1244,7 +1267,9 @@ md_commands(const cJSON *rep, struct strbuf *out)
 		strbuf_reset(&v);
 		strbuf_addf(&v, "%s%s%s%s", cJSON_IsTrue(cJSON_GetObjectItem(
 				    c, "interrupted"))
-			    ? "interrupted \u2014 outcome unknown"
+			    ? (jstr(c, "interrupted_by")
+			       ? "cancelled \u2014 outcome unknown"
+			       : "interrupted \u2014 outcome unknown")
 			    : !ok ? "no result" : cJSON_IsTrue(ok)
 			    ? "ok" : "FAILED", jstr(c, "reason") ? ": " : "",
 			    s_or(c, "reason", ""), cJSON_IsTrue(

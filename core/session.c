@@ -868,6 +868,14 @@ session_is_busy(const struct session *s)
 }
 
 int
+session_outcome_unknown(const cJSON *payload)
+{
+	const cJSON *o = cJSON_GetObjectItemCaseSensitive(payload, "outcome");
+
+	return cJSON_IsString(o) && strcmp(o->valuestring, "unknown") == 0;
+}
+
+int
 session_is_complete(const struct session *s)
 {
 	return s->complete;
@@ -949,6 +957,7 @@ session_step_view(const struct session *s, size_t i, struct step_view *out)
 	out->run_wall_us = rt->run_wall_us;
 	out->orphan = rt->orphan;
 	out->orphan_stopping = rt->orphan_stopping;
+	out->cancelled = rt->cancelled;
 	return 0;
 }
 

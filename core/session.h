@@ -135,6 +135,17 @@ int session_may_run(const struct session *s, const char *id,
  * command a dead console left running still runs. */
 int session_is_busy(const struct session *s);
 
+/* Whether step.finished PAYLOAD is a run cancelled while it ran: its
+ * command may have acted, so it is neither ok nor failed. */
+int session_outcome_unknown(const struct cJSON *payload);
+
+/* Journal that the console driving S ends (session.quit) by ACTOR (NULL =
+ * the operator): HOW says how ("quit" for q, or the signal's name such as
+ * "SIGTERM"), and each command still running is listed with its pid and
+ * command as it runs (secrets masked). */
+int session_record_quit(struct session *s, const char *actor,
+			const char *how, struct err *err);
+
 /* Whether every phase is done (the final `next` was accepted). */
 int session_is_complete(const struct session *s);
 
@@ -195,6 +206,8 @@ struct step_view {
 	int orphan;		/* that process outlived a console that
 				 * died and still runs */
 	int orphan_stopping;	/* ...and the operator asked it to stop */
+	int cancelled;		/* interrupted: cancelled while it ran (its
+				 * console alive), not by a console's end */
 };
 
 /* Number of steps in the playbook (all phases). */

@@ -888,7 +888,45 @@ act_quit(struct session *s, struct step_rt *rt, const struct action *a,
 {
 	(void)rt;
 	(void)a;
-	return session_record(s, actor, "session.quit", NULL, NULL, err);
+	return session_record_quit(s, actor, "quit", err);
+}
+
+/* The commands still running as the console ends: step, pid, command. */
+static cJSON *
+running_list(struct session *s)
+{
+	cJSON *list = cJSON_CreateArray();
+
+	for (size_t i = 0; i < s->n_steps; i++) {
+		struct step_rt *rt = &s->steps[i];
+		cJSON *o;
+		char *cmd;
+
+		if (rt->state != STEP_RUNNING)
+			continue;
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "step", rt->def->id);
+		if (rt->run_pid > 0)
+			cJSON_AddNumberToObject(o, "pid", (double)rt->run_pid);
+		if (rt->def->run) {
+			cmd = session_show_command(s, rt->def->run);
+			cJSON_AddStringToObject(o, "command", cmd);
+			free(cmd);
+		}
+		cJSON_AddItemToArray(list, o);
+	}
+	return list;
+}
+
+int
+session_record_quit(struct session *s, const char *actor, const char *how,
+		    struct err *err)
+{
+	cJSON *p = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(p, "how", how);
+	cJSON_AddItemToObject(p, "running", running_list(s));
+	return session_record(s, actor, "session.quit", NULL, p, err);
 }
 
 /* --- the transition table -------------------------------------------------- */

@@ -122,6 +122,7 @@ on_interrupted(struct session *s, const struct journal_event *ev)
 
 	if (rt) {
 		rt->state = STEP_INTERRUPTED;
+		rt->cancelled = 0;
 		rt->confirmed = 0;	/* a re-run is confirmed afresh */
 		rt->proc = NULL;
 	}
@@ -208,6 +209,7 @@ on_step_started(struct session *s, const struct journal_event *ev)
 	if (!rt)
 		return;
 	rt->state = STEP_RUNNING;
+	rt->cancelled = 0;
 	rt->n_runs++;
 	rt->output_matched = 0;
 	rt->confirmed = 0;	/* used up: each destructive run needs its own */
@@ -235,6 +237,9 @@ on_step_finished(struct session *s, const struct journal_event *ev)
 		? cJSON_GetObjectItemCaseSensitive(ev->payload, "exit")->valueint
 		: 0;
 	rt->state = cJSON_IsTrue(ok) ? STEP_DONE : STEP_FAILED;
+	rt->cancelled = session_outcome_unknown(ev->payload);
+	if (rt->cancelled)
+		rt->state = STEP_INTERRUPTED;
 	rt->confirmed = 0;	/* each destructive run needs its own */
 	rt->proc = NULL;
 	rt->timer = 0;

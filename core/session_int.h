@@ -56,6 +56,8 @@ struct step_rt {
 	char *run_boot;		/* the boot it ran in */
 	int64_t run_wall_us;	/* when it was spawned */
 	int orphan;		/* it outlived its console and runs */
+	int cancelled;		/* STEP_INTERRUPTED by a cancel, its console
+				 * alive: outcome unknown all the same */
 	int orphan_stopping;	/* the operator asked it to stop */
 	int64_t orphan_kill_us;	/* monotonic: SIGKILL due, 0 = none */
 };

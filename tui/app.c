@@ -298,6 +298,18 @@ foreign_status(struct app *a, const char *line)
 	free(words);
 }
 
+int
+app_last_run_cancelled(const struct app *a, const char *id)
+{
+	struct step_view v;
+
+	for (size_t i = 0; i < session_n_steps(a->session); i++)
+		if (session_step_view(a->session, i, &v) == 0 &&
+		    strcmp(v.def->id, id) == 0)
+			return v.cancelled;
+	return 0;
+}
+
 /* A command that ran on the loop has ended: say how, in place of the
  * "started" message. */
 static void
@@ -309,6 +321,10 @@ step_done_status(struct app *a, const char *id)
 		app_status(a, 0, "run %s: done", id);
 	else if (st == STEP_FAILED)
 		app_status(a, 1, "run %s: failed (see the step pane)", id);
+	else if (st == STEP_INTERRUPTED && app_last_run_cancelled(a, id))
+		app_status(a, 1, "run %s: cancelled %s outcome unknown: its "
+			   "command may have acted; check before running it "
+			   "again", id, draw_glyph("\u2014", "-"));
 	else if (st == STEP_INTERRUPTED)	/* the dead console's run */
 		app_status(a, 1, "%s: the run from the previous console has "
 			   "ended; outcome unknown: check before running it "
@@ -917,15 +933,41 @@ on_winch(int signo, void *arg)
 	app_dirty(arg);
 }
 
-/* The terminal went away or someone asked the drill to stop: end as q
- * would, so the session is freed and the drill's clone removed. */
+/* The terminal went away (SIGHUP) or someone asked the console to stop
+ * (SIGTERM): end as q would, so the session is freed and the drill's
+ * clone removed, and journal how the console ended with what still runs. */
 static void
 on_hangup(int signo, void *arg)
 {
 	struct app *a = arg;
+	struct err err = { 0 };
+
+	if (!a->watch && !session_is_complete(a->session) &&
+	    session_record_quit(a->session, NULL, signo == SIGHUP ? "SIGHUP"
+				: "SIGTERM", &err) < 0)
+		app_status(a, 1, "%s", err.msg);
+	a->quit = 1;
+}
+
+/* Ctrl-C (SIGINT) is q: the live console asks first, naming what still
+ * runs; a second Ctrl-C while it asks answers yes. */
+static void
+on_interrupt(int signo, void *arg)
+{
+	struct app *a = arg;
 
 	(void)signo;
-	a->quit = 1;
+	if (a->dlg.flow == FLOW_QUIT) {
+		dialog_close(a);
+		app_apply(a, "quit");
+		a->quit = 1;
+		return;
+	}
+	if (a->dlg.flow != FLOW_NONE && !a->watch &&
+	    session_mode(a->session) == SESSION_LIVE)
+		dialog_close(a);
+	quit_or_ask(a);
+	app_dirty(a);
 }
 
 /* Messages: a due update reminder and undelivered messages, announced
@@ -1149,6 +1191,32 @@ run_loop(struct app *a)
 	}
 }
 
+/* After the console ends: each command it leaves running, with its pid and
+ * command, so the operator knows what goes on without a console. */
+static void
+say_still_running(struct app *a)
+{
+	struct step_view v;
+	char *cmd, *shown;
+
+	for (size_t i = 0; i < session_n_steps(a->session); i++) {
+		if (session_step_view(a->session, i, &v) < 0 ||
+		    v.state != STEP_RUNNING || !v.def->run)
+			continue;
+		cmd = session_show_command(a->session, v.def->run);
+		shown = sanitize_text(cmd, strlen(cmd));
+		if (v.run_pid > 0)
+			printf("rewind: %s is still running (pid %ld): %s\n"
+			       "  its outcome is unknown until the next console "
+			       "finds it ended\n", v.def->id, v.run_pid, shown);
+		else
+			printf("rewind: %s is still running: %s\n", v.def->id,
+			       shown);
+		free(shown);
+		free(cmd);
+	}
+}
+
 static void
 goodbye(struct app *a, const char *cmd)
 {
@@ -1162,6 +1230,8 @@ goodbye(struct app *a, const char *cmd)
 	else
 		printf("rewind: session saved; resume it with: rewind %s %s\n",
 		       cmd, dir);
+	if (!a->watch)
+		say_still_running(a);
 }
 
 static void
@@ -1286,11 +1356,11 @@ console(const struct cli_opts *o, int watch)
 	}
 	saved_stderr = redirect_stderr(&a);
 	session_set_tty_handler(a.session, on_tty, &a);
-	if (!a.watch && session_mode(a.session) == SESSION_DRILL) {
+	if (!a.watch && session_mode(a.session) == SESSION_DRILL)
 		session_set_drill_pace(a.session, 1);	/* output at its pace */
-		loop_add_signal(a.loop, SIGHUP, on_hangup, &a, NULL);
-		loop_add_signal(a.loop, SIGTERM, on_hangup, &a, NULL);
-	}
+	loop_add_signal(a.loop, SIGHUP, on_hangup, &a, NULL);
+	loop_add_signal(a.loop, SIGTERM, on_hangup, &a, NULL);
+	loop_add_signal(a.loop, SIGINT, on_interrupt, &a, NULL);
 	session_set_clipboard_handler(a.session, app_clipboard, &a);
 	init_app(&a);
 	show_briefing(&a);

@@ -293,6 +293,10 @@ void dialog_open(struct app *a, enum flow flow, const char *step);
 void dialog_key(struct app *a, int key);
 void dialog_close(struct app *a);
 
+/* Whether step ID's last run was cancelled while it ran (outcome
+ * unknown). */
+int app_last_run_cancelled(const struct app *a, const char *id);
+
 /* What lies between the header and the status line, for a screen H rows
  * by WIDTH columns: the phase rail, the checklist and the side panes (a
  * replay draws the same body as the live console). */

@@ -111,9 +111,11 @@ setup_confirm(struct app *a, const struct pb_step *st)
 
 	snprintf(a->dlg.title, sizeof(a->dlg.title), "Confirm: %s", st->title);
 	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "%sThis step is "
-		 "destructive. Type %s to run it.", again ? "Its last run was "
-		 "interrupted and may have done its work: check before running "
-		 "it again. " : "", want ? want : err.msg);
+		 "destructive. Type %s to run it.", !again ? ""
+		 : app_last_run_cancelled(a, st->id) ? "Its last run was cancelled "
+		 "and may have done its work: check before running it again. "
+		 : "Its last run was interrupted and may have done its work: "
+		 "check before running it again. ", want ? want : err.msg);
 	/* The command as written, then as the shell will get it. */
 	set_body(&a->dlg, xasprintf("As written:\n%s\nWith this session's "
 				    "values:\n%s", st->run, shown));

@@ -367,6 +367,14 @@ show_interrupted(struct cursor *c, const struct step_view *v, int can_act)
 {
 	char run[256], hint[128];
 
+	if (v->cancelled) {
+		linef(c, ROLE_WARNING, "Last run: cancelled %s outcome unknown "
+		      "(stopped while it ran: its command may have acted)",
+		      draw_glyph("\u2014", "-"));
+		line(c, "Check what it did before running it again (a re-run "
+		     "asks for its confirmation again).", ROLE_WARNING);
+		return;
+	}
 	linef(c, ROLE_WARNING, "Last run: interrupted %s outcome unknown (the "
 	      "console ended while it ran)", draw_glyph("\u2014", "-"));
 	banner_run_text(v, run, sizeof(run));

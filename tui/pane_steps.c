@@ -160,7 +160,8 @@ step_label(struct app *a, const struct step_view *v, enum mark m,
 	else if (v->state == STEP_INTERRUPTED)	/* never "failed"; the mark's
 						 * legend and the step pane say
 						 * the outcome is unknown */
-		snprintf(buf, size, "interrupted");
+		snprintf(buf, size, "%s", v->cancelled ? "cancelled"
+							: "interrupted");
 	else if (v->state != STEP_OPEN && v->state != STEP_DONE && !buf[0])
 		snprintf(buf, size, "%s", session_state_name(v->state));
 	return 0;

@@ -189,6 +189,9 @@ run_outcome(const cJSON *p, const char *when, char *buf, size_t size)
 	run_duration(p, took, sizeof(took));
 	if (cJSON_IsTrue(cJSON_GetObjectItem(p, "timed_out")))
 		snprintf(buf, size, "timed out after %s at %s", took, when);
+	else if (session_outcome_unknown(p))
+		snprintf(buf, size, "cancelled after %s at %s, outcome unknown "
+			 "(its command may have acted)", took, when);
 	else if (cJSON_IsTrue(cJSON_GetObjectItem(p, "cancelled")))
 		snprintf(buf, size, "cancelled after %s at %s", took, when);
 	else
