@@ -71,6 +71,12 @@ on_finished(const struct ev *e, struct strbuf *sb)
 }
 
 static void
+on_reopened(const struct ev *e, struct strbuf *sb)
+{
+	strbuf_addf(sb, "%s reopened: %s", e->step, pay(e, "reason"));
+}
+
+static void
 on_var(const struct ev *e, struct strbuf *sb)
 {
 	if (cJSON_IsTrue(cJSON_GetObjectItem(e->p, "secret")))
@@ -184,6 +190,7 @@ static const struct {
 	{ "message.failed", on_message }, { "step.spawned", on_spawned },
 	{ "step.orphan", on_orphan }, { "step.orphan_stop", on_orphan_stop },
 	{ "step.orphan_ended", on_orphan_ended },
+	{ "step.reopened", on_reopened },
 };
 
 /* A type without a sentence: its words, "probe url" for "probe.url". */

@@ -215,6 +215,14 @@ on_ticked(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 }
 
 static void
+on_reopened(struct rep *r, const struct journal_event *ev, struct strbuf *what)
+{
+	set_state(r, ev, "open", pstr(ev, "reason"));
+	strbuf_addf(what, "reopened %s: %s", ev->step ? ev->step : "",
+		    pstr(ev, "reason") ? pstr(ev, "reason") : "");
+}
+
+static void
 on_na(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 {
 	set_state(r, ev, "n/a", pstr(ev, "reason"));
@@ -561,6 +569,7 @@ static const struct {
 	{ "step.skipped", on_skipped }, { "step.started", on_step_started },
 	{ "step.finished", on_step_finished },
 	{ "step.interrupted", on_interrupted },
+	{ "step.reopened", on_reopened },
 	{ "step.spawned", on_process }, { "step.orphan", on_process },
 	{ "step.orphan_stop", on_process },
 	{ "step.orphan_ended", on_process },

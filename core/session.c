@@ -248,6 +248,7 @@ step_rt_done(struct step_rt *rt)
 	free(rt->reason);
 	free(rt->run_boot);
 	free(rt->na_reason);
+	free(rt->reopened);
 	free(rt->wait_ctx);
 }
 
@@ -949,6 +950,7 @@ session_step_view(const struct session *s, size_t i, struct step_view *out)
 	out->result = rt->result;
 	out->reason = rt->reason;
 	out->na_reason = rt->na_reason;
+	out->reopened = rt->reopened;
 	out->exit_code = rt->exit_code;
 	out->n_runs = rt->n_runs;
 	out->confirmed = session_confirmation_holds(s, rt);

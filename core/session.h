@@ -197,6 +197,8 @@ struct step_view {
 	const char *result;	/* last run: output tail, or NULL */
 	const char *reason;	/* last run: why it failed, or NULL */
 	const char *na_reason;	/* why it was marked n/a or skipped, or NULL */
+	const char *reopened;	/* why it was reopened after it was done
+				 * ("ran with other values: ..."), or NULL */
 	int exit_code;		/* last run */
 	int n_runs;
 	int confirmed;		/* typed confirmation pending use */

@@ -86,7 +86,27 @@ set_state(struct session *s, const struct journal_event *ev,
 static void
 on_ticked(struct session *s, const struct journal_event *ev)
 {
+	struct step_rt *rt = session_find_step(s, ev->step);
+
 	set_state(s, ev, STEP_DONE);
+	if (rt) {
+		free(rt->reopened);
+		rt->reopened = NULL;
+	}
+}
+
+/* A done step reopened: it ran (or was checked) with values that have
+ * changed since; it is to do again. */
+static void
+on_reopened(struct session *s, const struct journal_event *ev)
+{
+	struct step_rt *rt = session_find_step(s, ev->step);
+
+	if (!rt)
+		return;
+	rt->state = STEP_OPEN;
+	free(rt->reopened);
+	rt->reopened = xstrdup_or_null(pstr(ev, "reason"));
 }
 
 /* A step closed without being done: its state, and the reason given. */
@@ -210,6 +230,8 @@ on_step_started(struct session *s, const struct journal_event *ev)
 		return;
 	rt->state = STEP_RUNNING;
 	rt->cancelled = 0;
+	free(rt->reopened);
+	rt->reopened = NULL;
 	rt->n_runs++;
 	rt->output_matched = 0;
 	rt->confirmed = 0;	/* used up: each destructive run needs its own */
@@ -393,6 +415,7 @@ static const struct {
 	{ "step.started", on_step_started },
 	{ "step.finished", on_step_finished },
 	{ "step.interrupted", on_interrupted },
+	{ "step.reopened", on_reopened },
 	{ "step.spawned", on_spawned },
 	{ "step.orphan", on_orphan },
 	{ "step.orphan_stop", on_orphan_stop },

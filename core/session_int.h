@@ -47,6 +47,8 @@ struct step_rt {
 	char *result;		/* last run's output tail */
 	char *reason;		/* last run's failure reason */
 	char *na_reason;	/* why it was marked n/a or skipped */
+	char *reopened;		/* why a done step was reopened (it ran with
+				 * other values), until it is done again */
 	int exit_code;
 	void *probe;		/* live probe in flight (session_probe.c) */
 	/* The process of the last run (step.spawned), so that a console

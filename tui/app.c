@@ -356,6 +356,18 @@ voided_status(struct app *a, const char *line)
 	free(words);
 }
 
+/* A done step reopened because a value it used changed: the run step's
+ * own reason stays in view (the checks reopened with it come first). */
+static void
+reopened_status(struct app *a, const char *line)
+{
+	char *words = evtext_line(line);
+
+	if (words)
+		show_alert(a, words);
+	free(words);
+}
+
 /* Alerts the operator must see now: what the event adds to the Output
  * pane, and a scenario's game-master message or a log pattern over its
  * threshold in the status line too. */
@@ -429,6 +441,8 @@ on_core_event(const struct core_event *ev, void *arg)
 			foreign_status(a, ev->line);
 		else if (strcmp(ev->type, "approval.voided") == 0)
 			voided_status(a, ev->line);
+		else if (strcmp(ev->type, "step.reopened") == 0)
+			reopened_status(a, ev->line);
 		app_refresh_steps(a);
 		if (a->rto_ready)
 			rto_check(a);
