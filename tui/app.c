@@ -312,8 +312,8 @@ app_last_run_cancelled(const struct app *a, const char *id)
 
 /* A command that ran on the loop has ended: say how, in place of the
  * "started" message. */
-static void
-step_done_status(struct app *a, const char *id)
+void
+app_step_done_status(struct app *a, const char *id)
 {
 	int st = session_step_state(a->session, id);
 
@@ -454,7 +454,7 @@ on_core_event(const struct core_event *ev, void *arg)
 		break;
 	case CORE_EV_STEP_DONE:
 		app_refresh_steps(a);
-		step_done_status(a, ev->step);
+		app_step_done_status(a, ev->step);
 		break;
 	case CORE_EV_LOG: {
 		/* a followed log file (core/sources.h): "NAME: line" */
@@ -1062,12 +1062,21 @@ on_tty(int suspend, void *arg)
 	struct app *a = arg;
 
 	if (suspend) {
+		/* The command's stderr is the terminal's, not console.log. */
+		a->log_stderr = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+		if (a->tty_stderr >= 0)
+			dup2(a->tty_stderr, STDERR_FILENO);
 		def_prog_mode();
 		endwin();
 		fputs("\nrewind: handing the terminal to the step; the console "
 		      "comes back when it ends\n", stdout);
 		fflush(stdout);
 		return;
+	}
+	if (a->log_stderr >= 0) {
+		dup2(a->log_stderr, STDERR_FILENO);
+		close(a->log_stderr);
+		a->log_stderr = -1;
 	}
 	reset_prog_mode();
 	clearok(curscr, TRUE);
@@ -1110,7 +1119,7 @@ static int
 redirect_stderr(struct app *a)
 {
 	char *path = xasprintf("%s/console.log", session_dir(a->session));
-	int saved = dup(STDERR_FILENO);
+	int saved = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
 	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 
 	free(path);
@@ -1369,6 +1378,8 @@ console(const struct cli_opts *o, int watch)
 		return EXIT_USAGE;
 	}
 	saved_stderr = redirect_stderr(&a);
+	a.tty_stderr = saved_stderr;
+	a.log_stderr = -1;
 	session_set_tty_handler(a.session, on_tty, &a);
 	if (!a.watch && session_mode(a.session) == SESSION_DRILL)
 		session_set_drill_pace(a.session, 1);	/* output at its pace */

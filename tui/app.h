@@ -109,6 +109,8 @@ struct app {
 					 * until the operator's next key */
 	int dirty;
 	int quit;
+	int tty_stderr;		/* the terminal's stderr (ours goes to console.log) */
+	int log_stderr;		/* console.log while a step has the terminal */
 	uint64_t clock_timer;
 	int alerted;			/* escalations already raised */
 	struct rect rects[PANE_COUNT];	/* where each pane was drawn */
@@ -296,6 +298,10 @@ void dialog_close(struct app *a);
 /* Whether step ID's last run was cancelled while it ran (outcome
  * unknown). */
 int app_last_run_cancelled(const struct app *a, const char *id);
+
+/* Say in the status line how step ID's run ended (done, failed, outcome
+ * unknown). */
+void app_step_done_status(struct app *a, const char *id);
 
 /* What lies between the header and the status line, for a screen H rows
  * by WIDTH columns: the phase rail, the checklist and the side panes (a

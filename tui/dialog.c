@@ -353,6 +353,22 @@ apply_fmt(struct app *a, int report, const char *fmt, ...)
 	return rc;
 }
 
+/* Run step ID: a run that ended at once (an interactive one, a drill's)
+ * says how it ended, failed or done, as one ending on the loop does. */
+static void
+run_step(struct app *a, const char *id)
+{
+	char line[300];
+	int rc;
+
+	snprintf(line, sizeof(line), "run %s", id);
+	rc = app_apply(a, line);
+	if (rc == 1)
+		app_status(a, 0, "%s: started", line);
+	else if (rc == 0)
+		app_step_done_status(a, id);
+}
+
 /* A step whose condition does not hold takes no action: the status line
  * says why instead of opening its dialog. Returns whether it refused. */
 static int
@@ -397,17 +413,17 @@ act_default(struct app *a, const struct step_view *v)
 		if (v->orphan)	/* never a second copy */
 			banner_refuse_rerun(a, v);
 		else if (session_may_run(a->session, st->id, &err) < 0)
-			apply_fmt(a, 1, "run %s", st->id);
+			run_step(a, st->id);
 		else if (drill_wants_prediction(a->session, st->id) &&
 		    !drill_prediction(a->session, st->id))
 			dialog_open(a, FLOW_PREDICT, st->id);
 		else if (st->destructive && !v->confirmed)
 			dialog_open(a, FLOW_CONFIRM, st->id);
 		else
-			apply_fmt(a, 1, "run %s", st->id);
+			run_step(a, st->id);
 		break;
 	case STEP_KIND_PROBE: case STEP_KIND_WAIT:
-		apply_fmt(a, 1, "run %s", st->id);
+		run_step(a, st->id);
 		break;
 	case STEP_KIND_DECIDE: dialog_open(a, FLOW_CHOOSE, st->id); break;
 	case STEP_KIND_APPROVE: dialog_open(a, FLOW_APPROVE_ROLE, st->id); break;
@@ -649,7 +665,7 @@ submit_text(struct app *a)
 	case FLOW_CONFIRM:
 		/* A wrong confirmation is refused and journalled; nothing runs. */
 		if (apply_fmt(a, 0, "confirm %s %s", d.step, d.buf) >= 0)
-			apply_fmt(a, 1, "run %s", d.step);
+			run_step(a, d.step);
 		break;
 	case FLOW_REASON:
 		if (apply_fmt(a, 1, "choose %s %s %s", d.step, d.pick,
