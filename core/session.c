@@ -24,6 +24,7 @@
 #include "identity.h"
 #include "journal.h"
 #include "loop.h"
+#include "procstat.h"
 #include "redact.h"
 #include "runner.h"
 #include "session_int.h"
@@ -282,6 +283,7 @@ session_free(struct session *s)
 	free(s->dir);
 	free(s->operator);
 	free(s->scenario);
+	free(s->driver_boot);
 	cJSON_Delete(s->answers);
 	free(s);
 }
@@ -530,6 +532,7 @@ started_payload(const struct session *s, const struct session_opts *o)
 		cJSON_AddStringToObject(p, "scenario", o->scenario);
 	cJSON_AddBoolToObject(p, "test_mode", o->test_mode);
 	cJSON_AddStringToObject(p, "rewind", PACKAGE_VERSION);
+	session_add_console(p);
 	return p;
 }
 
@@ -703,6 +706,7 @@ resume_session(const struct session_opts *o, struct err *err)
 	session_set_listener(s, o->listener, o->listener_arg);
 	p = cJSON_CreateObject();
 	cJSON_AddNumberToObject(p, "pid", getpid());
+	session_add_console(p);
 	if (session_orphans_resume(s, err) < 0 ||
 	    session_record(s, o->operator ? o->operator : s->operator,
 			   "session.resumed", NULL, p, err) < 0)
@@ -866,6 +870,21 @@ session_is_busy(const struct session *s)
 		if (s->steps[i].state == STEP_RUNNING || s->steps[i].orphan)
 			return 1;
 	return 0;
+}
+
+int
+session_driver_gone(const struct session *s, int64_t *since_us)
+{
+	if (s->driver_quit_us) {
+		*since_us = s->driver_quit_us;
+		return 1;
+	}
+	if (!s->driver_pid || procstat_is_running((pid_t)s->driver_pid,
+						  s->driver_start,
+						  s->driver_boot))
+		return 0;
+	*since_us = s->last_wall_us;
+	return 1;
 }
 
 int

@@ -146,6 +146,13 @@ int session_outcome_unknown(const struct cJSON *payload);
 int session_record_quit(struct session *s, const char *actor,
 			const char *how, struct err *err);
 
+/* For a watcher: whether no console drives the session any more, and
+ * since when (*SINCE_US): it said it ended (session.quit), or the process
+ * the journal names as its console (pid, start time, boot) has gone, since
+ * the last event it journalled at the latest. 0 while it drives, or when
+ * the journal does not say which process drives (older journals). */
+int session_driver_gone(const struct session *s, int64_t *since_us);
+
 /* Whether every phase is done (the final `next` was accepted). */
 int session_is_complete(const struct session *s);
 

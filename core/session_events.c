@@ -430,6 +430,35 @@ static const struct {
 	{ "registry.answer", on_registry_answer },
 };
 
+/* The console that drives the session: who opened or resumed it last,
+ * and whether it said it ended. */
+static void
+note_driver(struct session *s, const struct journal_event *ev)
+{
+	const cJSON *c, *pid;
+	const char *start, *boot;
+
+	if (strcmp(ev->type, "session.quit") == 0) {
+		s->driver_quit_us = ev->wall_us;
+		return;
+	}
+	if (strcmp(ev->type, "session.started") != 0 &&
+	    strcmp(ev->type, "session.resumed") != 0)
+		return;
+	c = cJSON_GetObjectItemCaseSensitive(ev->payload, "console");
+	pid = cJSON_GetObjectItemCaseSensitive(c, "pid");
+	start = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+					     c, "start_time"));
+	boot = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+					    c, "boot_id"));
+	s->driver_quit_us = 0;
+	s->driver_pid = cJSON_IsNumber(pid) && start
+			? (long)pid->valuedouble : 0;
+	s->driver_start = start ? strtoull(start, NULL, 10) : 0;
+	free(s->driver_boot);
+	s->driver_boot = xstrdup_or_null(boot);
+}
+
 /* Remember who touched a step last, and when, for the checklist. */
 static void
 note_step_actor(struct session *s, const struct journal_event *ev)
@@ -449,6 +478,8 @@ note_step_actor(struct session *s, const struct journal_event *ev)
 void
 session_apply_event(struct session *s, const struct journal_event *ev)
 {
+	s->last_wall_us = ev->wall_us;
+	note_driver(s, ev);
 	note_step_actor(s, ev);
 	session_message_event(s, ev);	/* facts, queue, reminders */
 	drill_observe(s, ev);		/* the drill's world, predictions */

@@ -107,6 +107,14 @@ struct session {
 	int64_t reminder_due_us;	/* wall: a reminder is due, 0 = none */
 	uint64_t reminder_timer;
 	uint64_t orphan_timer;		/* polls orphans' /proc entries */
+	/* The console driving the session, from the last session.started
+	 * or session.resumed ("console"); quit_wall_us once it said it
+	 * ended (session.quit), else 0. */
+	long driver_pid;		/* 0 = not journalled */
+	unsigned long long driver_start;
+	char *driver_boot;
+	int64_t driver_quit_us;
+	int64_t last_wall_us;		/* the last event's wall time */
 };
 
 /* A session of PB (taken) with no journal, lock, loop or runner: the
@@ -191,6 +199,10 @@ void session_probes_done(struct session *s);
 int session_record_spawn(struct session *s, struct step_rt *rt, long pid,
 			 const char *actor, struct err *err);
 int session_orphans_resume(struct session *s, struct err *err);
+/* Add "console": this process's pid, start time and boot to P (the
+ * payload of session.started or session.resumed), so a watcher can tell
+ * whether the console driving the session still runs. */
+void session_add_console(struct cJSON *p);
 void session_orphans_start(struct session *s);
 void session_orphans_done(struct session *s);
 int session_orphan_stop(struct session *s, struct step_rt *rt,

@@ -1274,6 +1274,30 @@ theme_setup(struct app *a, const struct cli_opts *o)
 
 #define WATCH_POLL_US 250000	/* new events show within a second */
 
+/* Whether a console still drives the watched session; once none does,
+ * say since when (and stop the clocks: nothing runs that anyone sees). */
+static void
+watch_driver(struct app *a)
+{
+	int64_t since = 0, was;
+	char when[16], *text;
+
+	if (!session_driver_gone(a->session, &since)) {
+		a->driver_gone_us = 0;
+		return;
+	}
+	was = a->driver_gone_us;
+	a->driver_gone_us = since;
+	if (was)	/* said once, when it went */
+		return;
+	timefmt_us(since, TF_HMS, when, sizeof(when));
+	text = xasprintf("no console is driving this session since %s %s",
+			 when, timefmt_is_utc() ? "UTC" : "local time");
+	show_alert(a, text);
+	free(text);
+	app_dirty(a);
+}
+
 static void
 watch_poll(void *arg)
 {
@@ -1282,6 +1306,7 @@ watch_poll(void *arg)
 
 	if (session_poll(a->session, &err) < 0)
 		app_status(a, 1, "%s", err.msg);
+	watch_driver(a);
 	runview_tail_poll(a);
 	replay_watch_poll(a);
 	a->watch_timer = loop_add_timer(a->loop, WATCH_POLL_US, watch_poll, a);

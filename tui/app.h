@@ -109,6 +109,7 @@ struct app {
 					 * until the operator's next key */
 	int dirty;
 	int quit;
+	int64_t driver_gone_us;	/* watch: no console drives since, 0 = one does */
 	int tty_stderr;		/* the terminal's stderr (ours goes to console.log) */
 	int log_stderr;		/* console.log while a step has the terminal */
 	uint64_t clock_timer;

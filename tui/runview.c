@@ -403,6 +403,11 @@ runview_running_text(const struct app *a, const struct step_view *v,
 	int64_t secs = v->wall_us && now > v->wall_us
 		       ? (now - v->wall_us) / 1000000 : 0;
 	int utf8 = draw_utf8();
+
+	if (a->watch && a->driver_gone_us) {
+		snprintf(buf, size, "no console: outcome unknown");
+		return;
+	}
 	size_t n = utf8 ? sizeof(frames) / sizeof(frames[0]) : 4;
 	const char *frame = (utf8 ? frames : ascii)[(now / TICK_US) % (int64_t)n];
 

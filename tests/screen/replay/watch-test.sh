@@ -19,8 +19,10 @@ grep -v '^#' "$REWIND_SRCDIR/playbooks/example.walk" | sed '/^approve /,$d' |
 n0=$(wc -l <"$SESSION_DIR/journal.jsonl")
 
 start_app watch "$SESSION_DIR"
-assert_fixed "WATCH: following $SESSION_DIR read-only; a approves"
-assert_fixed ' WATCH DRILL '
+# The batch session has ended: no console drives it, and the watcher
+# says so first.
+wait_text 'no console is driving this session since 19:30:00 UTC'
+assert_fixed ' WATCH: NO CONSOLE '
 assert_fixed '▶ approve'
 assert_fixed '[ ] Engineering lead sign'
 
