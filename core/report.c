@@ -827,7 +827,9 @@ static void
 add_rto(struct rep *r, cJSON *m)
 {
 	int64_t target = r->pb ? playbook_rto_within(r->pb, var_value, r) : 0;
-	int64_t took = r->end_us - r->start_us;
+	/* Recovery counts from detection when the session has it. */
+	int64_t from = r->detected_us ? r->detected_us : r->start_us;
+	int64_t took = r->end_us - from;
 
 	if (!target) {
 		cJSON_AddNullToObject(m, "rto_s");
@@ -835,6 +837,9 @@ add_rto(struct rep *r, cJSON *m)
 		return;
 	}
 	cJSON_AddNumberToObject(m, "rto_s", (double)(target / 1000000));
+	cJSON_AddNumberToObject(m, "rto_took_s", (double)(took / 1000000));
+	cJSON_AddStringToObject(m, "rto_from", r->detected_us
+				? "detection (DETECTED_AT)" : "the session start");
 	if (took > target)
 		cJSON_AddFalseToObject(m, "rto_met");
 	else if (r->complete)
@@ -1127,17 +1132,18 @@ md_rto(const cJSON *m, const cJSON *rep, struct strbuf *out)
 		return;
 	}
 	duration(&target, cJSON_GetObjectItem(m, "rto_s"));
-	duration(&took, cJSON_GetObjectItem(m, "session_s"));
+	duration(&took, cJSON_GetObjectItem(m, "rto_took_s"));
 	if (cJSON_IsTrue(met))
-		strbuf_addf(out, "RTO: **met**: recovered in %s, within the "
-			    "target of %s.\n\n", took.buf, target.buf);
+		strbuf_addf(out, "RTO: **met**: recovered in %s (counted from "
+			    "%s), within the target of %s.\n\n", took.buf,
+			    jstr(m, "rto_from"), target.buf);
 	else if (cJSON_IsFalse(met))
-		strbuf_addf(out, "RTO: **missed**: %s %s against a target of "
-			    "%s.\n\n", strcmp(cJSON_GetStringValue(complete)
+		strbuf_addf(out, "RTO: **missed**: %s %s (counted from %s) "
+			    "against a target of %s.\n\n", strcmp(cJSON_GetStringValue(complete)
 						? cJSON_GetStringValue(complete)
 						: "", "complete") == 0
 			    ? "recovered in" : "still open after", took.buf,
-			    target.buf);
+			    jstr(m, "rto_from"), target.buf);
 	else
 		strbuf_addf(out, "RTO: not decided: the session is not complete "
 			    "(%s so far, target %s).\n\n", took.buf, target.buf);
