@@ -44,6 +44,7 @@ enum flow {
 	FLOW_APPROVE_ROLE,
 	FLOW_APPROVE_NAME,
 	FLOW_APPROVE_COMMENT,
+	FLOW_APPROVE_SIGN,	/* watch: what the sign-off covers; y signs */
 	FLOW_INPUT,		/* value of an input step's variable */
 	FLOW_NA,		/* reason for n/a */
 	FLOW_NOTE,
@@ -72,6 +73,7 @@ struct dialog {
 	char step[128];		/* the step the dialog acts on */
 	char pick[160];		/* option or role picked earlier */
 	char name[160];		/* approver name picked earlier */
+	char comment[512];	/* approval comment given earlier */
 	char error[512];	/* why the last input was refused */
 	char *body;		/* preview text, or the command to confirm */
 	char *notes[DLG_MAX_CHOICES];	/* each choice's description */

@@ -263,6 +263,21 @@ setup_predict(struct app *a, const struct pb_step *st)
 			 "comes next.");
 }
 
+/* Before a watcher signs: what the sign-off covers, line by line (as
+ * rewind approve shows it), and a y/N question. */
+static void
+setup_sign(struct app *a)
+{
+	char *covers = session_approval_covers(a->session, a->dlg.step);
+
+	snprintf(a->dlg.title, sizeof(a->dlg.title), "Sign %s?", a->dlg.step);
+	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "Sign as %s (%s)? "
+		 "Your sign-off covers what is shown. Type y to sign; "
+		 "anything else (or Esc) does not sign.", a->dlg.name,
+		 a->dlg.pick);
+	set_body(&a->dlg, covers ? covers : xstrdup("(nothing)"));
+}
+
 /* The quit question; a running command is named: it goes on without the
  * console. */
 static void
@@ -312,6 +327,7 @@ dialog_open(struct app *a, enum flow flow, const char *step)
 		break;
 	case FLOW_APPROVE_COMMENT: setup_text(a, "Comment", "Comment "
 					      "(optional):"); break;
+	case FLOW_APPROVE_SIGN: setup_sign(a); break;
 	case FLOW_INPUT: setup_input(a, st->variable, st->title); break;
 	case FLOW_NA: setup_text(a, "Not applicable", "Why does this step "
 				 "not apply?"); break;
@@ -674,7 +690,24 @@ submit_text(struct app *a)
 		break;
 	case FLOW_APPROVE_COMMENT:
 		a->dlg = d;
+		a->dlg.body = NULL;
+		if (a->watch) {		/* the watcher sees what they sign */
+			snprintf(a->dlg.comment, sizeof(a->dlg.comment), "%s",
+				 d.buf);
+			next_question(a, FLOW_APPROVE_SIGN);
+			free(body);
+			return;
+		}
 		submit_approval(a, d.buf);
+		memset(&a->dlg, 0, sizeof(a->dlg));
+		break;
+	case FLOW_APPROVE_SIGN:
+		a->dlg = d;
+		a->dlg.body = NULL;
+		if (strcmp(d.buf, "y") == 0 || strcmp(d.buf, "Y") == 0)
+			submit_approval(a, d.comment);
+		else
+			app_status(a, 0, "not signed");
 		memset(&a->dlg, 0, sizeof(a->dlg));
 		break;
 	case FLOW_INPUT: case FLOW_SETVAR_VALUE:

@@ -100,6 +100,14 @@ type_text erin
 keys Enter
 type_text "seen from the war room"
 keys Enter
+# Before signing, the watcher sees what the sign-off covers and answers.
+assert_fixed 'Sign as erin (Engineering Lead)?'
+assert_fixed 'execute.checkout'
+assert_text 'DESTRUCTIVE|destructive'
+grep -q '"type":"approval.granted"' "$SESSION_DIR/journal.jsonl" &&
+	fail "the approval was recorded before the watcher answered"
+type_text y
+keys Enter
 assert_fixed '[✓] Engineering lead sign erin '
 grep -q '"actor":"erin","type":"approval.granted","phase":"approve","step":"approve.signoff"' \
 	"$SESSION_DIR/journal.jsonl" || fail "no approval.granted by erin in the journal"
