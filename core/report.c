@@ -379,6 +379,15 @@ on_interrupted(struct rep *r, const struct journal_event *ev,
 		cJSON_AddStringToObject(o, "reason", "the console ended while "
 					"it ran");
 	}
+	if (pstr(ev, "last_seen")) {
+		char now[40];
+
+		strbuf_addf(what, "interrupted %s: outcome unknown (the console "
+			    "ended while it ran, between %s and %s)",
+			    ev->step ? ev->step : "", pstr(ev, "last_seen"),
+			    clock_format_rfc3339(ev->wall_us, now, sizeof(now)));
+		return;
+	}
 	strbuf_addf(what, "interrupted %s: outcome unknown (the console ended "
 		    "while it ran)", ev->step ? ev->step : "");
 }

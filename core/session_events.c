@@ -141,7 +141,14 @@ on_interrupted(struct session *s, const struct journal_event *ev)
 	struct step_rt *rt = session_find_step(s, ev->step);
 
 	if (rt) {
+		const cJSON *runs = cJSON_GetObjectItemCaseSensitive(
+			ev->payload, "still_running");
+
 		rt->state = STEP_INTERRUPTED;
+		/* What was known then: its process still ran (step.orphan
+		 * follows), or had ended. */
+		if (cJSON_IsBool(runs))
+			rt->orphan = cJSON_IsTrue(runs);
 		rt->cancelled = 0;
 		rt->confirmed = 0;	/* a re-run is confirmed afresh */
 		rt->proc = NULL;

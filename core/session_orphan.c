@@ -94,6 +94,15 @@ record_interrupted(struct session *s, struct step_rt *rt, int runs,
 
 	cJSON_AddStringToObject(p, "reason", "the session ended while this "
 				"step was running; its outcome is unknown");
+	/* The dead console ended after the last event it journalled: the
+	 * run was interrupted between then and now. */
+	if (s->last_wall_us) {
+		char when[40];
+
+		cJSON_AddStringToObject(p, "last_seen", clock_format_rfc3339(
+						s->last_wall_us, when,
+						sizeof(when)));
+	}
 	if (rt->run_pid > 0) {
 		cJSON_AddNumberToObject(p, "pid", (double)rt->run_pid);
 		cJSON_AddBoolToObject(p, "still_running", runs);

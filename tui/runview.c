@@ -201,14 +201,32 @@ run_outcome(const cJSON *p, const char *when, char *buf, size_t size)
 			 reason ? reason : "");
 }
 
+/* When the console that died was last seen (its last event), from
+ * step.interrupted's payload; 0 when the journal does not say. */
+static int
+last_seen(const cJSON *ev, char *buf, size_t size)
+{
+	const char *t = payload_str(cJSON_GetObjectItem(ev, "payload"),
+				    "last_seen");
+
+	if (!t)
+		return 0;
+	timefmt_rfc3339(t, TF_HMS, buf, size);
+	return 1;
+}
+
 static void
 run_ended(struct logbuf *lb, const cJSON *ev, const char *step,
 	  int interrupted)
 {
-	char outcome[512], when[16], *line;
+	char outcome[512], when[16], seen[16], *line;
 
 	wall_clock(ev, when, sizeof(when));
-	if (interrupted)
+	if (interrupted && last_seen(ev, seen, sizeof(seen)))
+		snprintf(outcome, sizeof(outcome), "interrupted between %s and "
+			 "%s (the console ended then), outcome unknown", seen,
+			 when);
+	else if (interrupted)
 		snprintf(outcome, sizeof(outcome), "interrupted at %s, outcome "
 			 "unknown", when);
 	else
