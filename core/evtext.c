@@ -58,12 +58,22 @@ on_finished(const struct ev *e, struct strbuf *sb)
 
 	if (cJSON_IsTrue(cJSON_GetObjectItem(e->p, "ok")))
 		strbuf_addf(sb, "%s finished", e->step);
-	else
+	else if (strcmp(str(e->p, "outcome", ""), "unknown") == 0) {
+		strbuf_addf(sb, "%s was cancelled while it ran: outcome unknown "
+			    "(its command may have acted)", e->step);
+		return;
+	} else
 		strbuf_addf(sb, "%s failed", e->step);
 	if (cJSON_IsNumber(exit_code))
 		strbuf_addf(sb, " (exit %d)", exit_code->valueint);
 	if (str(e->p, "reason", NULL))
 		strbuf_addf(sb, ": %s", pay(e, "reason"));
+}
+
+static void
+on_reopened(const struct ev *e, struct strbuf *sb)
+{
+	strbuf_addf(sb, "%s reopened: %s", e->step, pay(e, "reason"));
 }
 
 static void
@@ -180,6 +190,7 @@ static const struct {
 	{ "message.failed", on_message }, { "step.spawned", on_spawned },
 	{ "step.orphan", on_orphan }, { "step.orphan_stop", on_orphan_stop },
 	{ "step.orphan_ended", on_orphan_ended },
+	{ "step.reopened", on_reopened },
 };
 
 /* A type without a sentence: its words, "probe url" for "probe.url". */

@@ -235,6 +235,14 @@ on_ticked(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 }
 
 static void
+on_reopened(struct rep *r, const struct journal_event *ev, struct strbuf *what)
+{
+	set_state(r, ev, "open", pstr(ev, "reason"));
+	strbuf_addf(what, "reopened %s: %s", ev->step ? ev->step : "",
+		    pstr(ev, "reason") ? pstr(ev, "reason") : "");
+}
+
+static void
 on_na(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 {
 	set_state(r, ev, "n/a", pstr(ev, "reason"));
@@ -325,6 +333,25 @@ open_command(struct rep *r, const char *step)
 	return NULL;
 }
 
+/* A run cancelled while it ran: its command may have acted, so neither
+ * ok nor failed. */
+static void
+on_cancelled(struct rep *r, const struct journal_event *ev, cJSON *o,
+	     struct strbuf *what)
+{
+	const cJSON *ms = cJSON_GetObjectItem(ev->payload, "duration_ms");
+
+	cJSON_AddNullToObject(o, "ok");
+	cJSON_AddBoolToObject(o, "interrupted", 1);
+	cJSON_AddStringToObject(o, "interrupted_by", "cancel");
+	cJSON_AddNumberToObject(o, "duration_ms", cJSON_IsNumber(ms)
+				? ms->valuedouble : 0);
+	cJSON_AddStringToObject(o, "reason", "cancelled while it ran; its "
+				"command may have acted");
+	strbuf_addf(what, "cancelled %s while it ran: outcome unknown (its "
+		    "command may have acted)", ev->step ? ev->step : "");
+}
+
 static void
 on_step_finished(struct rep *r, const struct journal_event *ev,
 		 struct strbuf *what)
@@ -337,6 +364,10 @@ on_step_finished(struct rep *r, const struct journal_event *ev,
 	if (!o) {
 		o = step_entry(r, ev);
 		cJSON_AddItemToArray(r->commands, o);
+	}
+	if (session_outcome_unknown(ev->payload)) {
+		on_cancelled(r, ev, o, what);
+		return;
 	}
 	cJSON_AddBoolToObject(o, "ok", ok);
 	cJSON_AddNumberToObject(o, "exit", cJSON_IsNumber(exit_code)
@@ -367,6 +398,15 @@ on_interrupted(struct rep *r, const struct journal_event *ev,
 		cJSON_AddBoolToObject(o, "interrupted", 1);
 		cJSON_AddStringToObject(o, "reason", "the console ended while "
 					"it ran");
+	}
+	if (pstr(ev, "last_seen")) {
+		char now[40];
+
+		strbuf_addf(what, "interrupted %s: outcome unknown (the console "
+			    "ended while it ran, between %s and %s)",
+			    ev->step ? ev->step : "", pstr(ev, "last_seen"),
+			    clock_format_rfc3339(ev->wall_us, now, sizeof(now)));
+		return;
 	}
 	strbuf_addf(what, "interrupted %s: outcome unknown (the console ended "
 		    "while it ran)", ev->step ? ev->step : "");
@@ -581,6 +621,7 @@ static const struct {
 	{ "step.skipped", on_skipped }, { "step.started", on_step_started },
 	{ "step.finished", on_step_finished },
 	{ "step.interrupted", on_interrupted },
+	{ "step.reopened", on_reopened },
 	{ "step.spawned", on_process }, { "step.orphan", on_process },
 	{ "step.orphan_stop", on_process },
 	{ "step.orphan_ended", on_process },
@@ -837,7 +878,9 @@ static void
 add_rto(struct rep *r, cJSON *m)
 {
 	int64_t target = r->pb ? playbook_rto_within(r->pb, var_value, r) : 0;
-	int64_t took = r->end_us - r->start_us;
+	/* Recovery counts from detection when the session has it. */
+	int64_t from = r->detected_us ? r->detected_us : r->start_us;
+	int64_t took = r->end_us - from;
 
 	if (!target) {
 		cJSON_AddNullToObject(m, "rto_s");
@@ -845,6 +888,9 @@ add_rto(struct rep *r, cJSON *m)
 		return;
 	}
 	cJSON_AddNumberToObject(m, "rto_s", (double)(target / 1000000));
+	cJSON_AddNumberToObject(m, "rto_took_s", (double)(took / 1000000));
+	cJSON_AddStringToObject(m, "rto_from", r->detected_us
+				? "detection (DETECTED_AT)" : "the session start");
 	if (took > target)
 		cJSON_AddFalseToObject(m, "rto_met");
 	else if (r->complete)
@@ -1184,17 +1230,18 @@ md_rto(const cJSON *m, const cJSON *rep, struct strbuf *out)
 		return;
 	}
 	duration(&target, cJSON_GetObjectItem(m, "rto_s"));
-	duration(&took, cJSON_GetObjectItem(m, "session_s"));
+	duration(&took, cJSON_GetObjectItem(m, "rto_took_s"));
 	if (cJSON_IsTrue(met))
-		strbuf_addf(out, "RTO: **met**: recovered in %s, within the "
-			    "target of %s.\n\n", took.buf, target.buf);
+		strbuf_addf(out, "RTO: **met**: recovered in %s (counted from "
+			    "%s), within the target of %s.\n\n", took.buf,
+			    jstr(m, "rto_from"), target.buf);
 	else if (cJSON_IsFalse(met))
-		strbuf_addf(out, "RTO: **missed**: %s %s against a target of "
-			    "%s.\n\n", strcmp(cJSON_GetStringValue(complete)
+		strbuf_addf(out, "RTO: **missed**: %s %s (counted from %s) "
+			    "against a target of %s.\n\n", strcmp(cJSON_GetStringValue(complete)
 						? cJSON_GetStringValue(complete)
 						: "", "complete") == 0
 			    ? "recovered in" : "still open after", took.buf,
-			    target.buf);
+			    jstr(m, "rto_from"), target.buf);
 	else
 		strbuf_addf(out, "RTO: not decided: the session is not complete "
 			    "(%s so far, target %s).\n\n", took.buf, target.buf);
@@ -1357,7 +1404,9 @@ md_commands(const cJSON *rep, struct strbuf *out)
 		strbuf_reset(&v);
 		strbuf_addf(&v, "%s%s%s%s", cJSON_IsTrue(cJSON_GetObjectItem(
 				    c, "interrupted"))
-			    ? "interrupted \u2014 outcome unknown"
+			    ? (jstr(c, "interrupted_by")
+			       ? "cancelled \u2014 outcome unknown"
+			       : "interrupted \u2014 outcome unknown")
 			    : !ok ? "no result" : cJSON_IsTrue(ok)
 			    ? "ok" : "FAILED", jstr(c, "reason") ? ": " : "",
 			    s_or(c, "reason", ""), cJSON_IsTrue(

@@ -24,6 +24,7 @@
 #include "identity.h"
 #include "journal.h"
 #include "loop.h"
+#include "procstat.h"
 #include "redact.h"
 #include "runner.h"
 #include "session_int.h"
@@ -264,6 +265,7 @@ step_rt_done(struct step_rt *rt)
 	free(rt->reason);
 	free(rt->run_boot);
 	free(rt->na_reason);
+	free(rt->reopened);
 	free(rt->wait_ctx);
 }
 
@@ -300,6 +302,7 @@ session_free(struct session *s)
 	free(s->dir);
 	free(s->operator);
 	free(s->scenario);
+	free(s->driver_boot);
 	cJSON_Delete(s->answers);
 	free(s);
 }
@@ -548,6 +551,7 @@ started_payload(const struct session *s, const struct session_opts *o)
 		cJSON_AddStringToObject(p, "scenario", o->scenario);
 	cJSON_AddBoolToObject(p, "test_mode", o->test_mode);
 	cJSON_AddStringToObject(p, "rewind", PACKAGE_VERSION);
+	session_add_console(p);
 	return p;
 }
 
@@ -721,6 +725,7 @@ resume_session(const struct session_opts *o, struct err *err)
 	session_set_listener(s, o->listener, o->listener_arg);
 	p = cJSON_CreateObject();
 	cJSON_AddNumberToObject(p, "pid", getpid());
+	session_add_console(p);
 	if (session_orphans_resume(s, err) < 0 ||
 	    session_record(s, o->operator ? o->operator : s->operator,
 			   "session.resumed", NULL, p, err) < 0)
@@ -887,6 +892,29 @@ session_is_busy(const struct session *s)
 }
 
 int
+session_driver_gone(const struct session *s, int64_t *since_us)
+{
+	if (s->driver_quit_us) {
+		*since_us = s->driver_quit_us;
+		return 1;
+	}
+	if (!s->driver_pid || procstat_is_running((pid_t)s->driver_pid,
+						  s->driver_start,
+						  s->driver_boot))
+		return 0;
+	*since_us = s->last_wall_us;
+	return 1;
+}
+
+int
+session_outcome_unknown(const cJSON *payload)
+{
+	const cJSON *o = cJSON_GetObjectItemCaseSensitive(payload, "outcome");
+
+	return cJSON_IsString(o) && strcmp(o->valuestring, "unknown") == 0;
+}
+
+int
 session_is_complete(const struct session *s)
 {
 	return s->complete;
@@ -960,6 +988,7 @@ session_step_view(const struct session *s, size_t i, struct step_view *out)
 	out->result = rt->result;
 	out->reason = rt->reason;
 	out->na_reason = rt->na_reason;
+	out->reopened = rt->reopened;
 	out->exit_code = rt->exit_code;
 	out->n_runs = rt->n_runs;
 	out->confirmed = session_confirmation_holds(s, rt);
@@ -968,6 +997,7 @@ session_step_view(const struct session *s, size_t i, struct step_view *out)
 	out->run_wall_us = rt->run_wall_us;
 	out->orphan = rt->orphan;
 	out->orphan_stopping = rt->orphan_stopping;
+	out->cancelled = rt->cancelled;
 	return 0;
 }
 

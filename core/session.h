@@ -135,6 +135,24 @@ int session_may_run(const struct session *s, const char *id,
  * command a dead console left running still runs. */
 int session_is_busy(const struct session *s);
 
+/* Whether step.finished PAYLOAD is a run cancelled while it ran: its
+ * command may have acted, so it is neither ok nor failed. */
+int session_outcome_unknown(const struct cJSON *payload);
+
+/* Journal that the console driving S ends (session.quit) by ACTOR (NULL =
+ * the operator): HOW says how ("quit" for q, or the signal's name such as
+ * "SIGTERM"), and each command still running is listed with its pid and
+ * command as it runs (secrets masked). */
+int session_record_quit(struct session *s, const char *actor,
+			const char *how, struct err *err);
+
+/* For a watcher: whether no console drives the session any more, and
+ * since when (*SINCE_US): it said it ended (session.quit), or the process
+ * the journal names as its console (pid, start time, boot) has gone, since
+ * the last event it journalled at the latest. 0 while it drives, or when
+ * the journal does not say which process drives (older journals). */
+int session_driver_gone(const struct session *s, int64_t *since_us);
+
 /* Whether every phase is done (the final `next` was accepted). */
 int session_is_complete(const struct session *s);
 
@@ -199,6 +217,8 @@ struct step_view {
 	const char *result;	/* last run: output tail, or NULL */
 	const char *reason;	/* last run: why it failed, or NULL */
 	const char *na_reason;	/* why it was marked n/a or skipped, or NULL */
+	const char *reopened;	/* why it was reopened after it was done
+				 * ("ran with other values: ..."), or NULL */
 	int exit_code;		/* last run */
 	int n_runs;
 	int confirmed;		/* typed confirmation pending use */
@@ -208,6 +228,8 @@ struct step_view {
 	int orphan;		/* that process outlived a console that
 				 * died and still runs */
 	int orphan_stopping;	/* ...and the operator asked it to stop */
+	int cancelled;		/* interrupted: cancelled while it ran (its
+				 * console alive), not by a console's end */
 };
 
 /* Number of steps in the playbook (all phases). */

@@ -323,12 +323,80 @@ targets_fixed(const struct session *s, const struct pb_variable *v,
 	return !now || strcmp(now, value) != 0;
 }
 
+/* Journal step.reopened for step RT with REASON (and what caused it). */
+static int
+record_reopen(struct session *s, const struct step_rt *rt, const char *reason,
+	      const char *after, const char *actor, struct err *err)
+{
+	cJSON *p = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(p, "reason", reason);
+	if (after)
+		cJSON_AddStringToObject(p, "after", after);
+	return session_record(s, actor, "step.reopened", rt->def->id, p, err);
+}
+
+/* Check steps after RUN (in playbook order) ticked after it last ran:
+ * they verified what it did with the old values, so they are to do again. */
+static int
+reopen_checks_after(struct session *s, size_t run, const char *actor,
+		    struct err *err)
+{
+	const struct step_rt *rt = &s->steps[run];
+	int64_t ran = rt->wall_us;
+	char *why = xasprintf("it verified %s, which ran with other values "
+			      "since reopened", rt->def->id);
+	int rc = 0;
+
+	for (size_t i = run + 1; i < s->n_steps && rc == 0; i++) {
+		struct step_rt *ck = &s->steps[i];
+
+		if (ck->def->kind == STEP_KIND_CHECK && ck->state == STEP_DONE &&
+		    ck->wall_us >= ran)
+			rc = record_reopen(s, ck, why, rt->def->id, actor, err);
+	}
+	free(why);
+	return rc;
+}
+
+/* After V changed from WAS to NOW: every done run step whose command uses
+ * V ran with other values than it would now, so it is reopened (to run
+ * again), and so are the checks ticked after it. */
+static int
+reopen_changed_runs(struct session *s, const struct pb_variable *v,
+		    const char *was, const char *now, const char *actor,
+		    struct err *err)
+{
+	char *why;
+	int rc = 0;
+
+	if (was && strcmp(was, now) == 0)
+		return 0;
+	why = v->secret ? xasprintf("ran with other values: %s has changed "
+				    "since (secret)", v->name)
+		: xasprintf("ran with other values: %s was %s, now %s",
+			    v->name, was ? was : "unset", now);
+	for (size_t i = 0; i < s->n_steps && rc == 0; i++) {
+		struct step_rt *rt = &s->steps[i];
+
+		if (rt->def->kind != STEP_KIND_RUN || rt->state != STEP_DONE ||
+		    !rt->def->run || !playbook_text_refs(rt->def->run, v->name))
+			continue;
+		rc = reopen_checks_after(s, i, actor, err);
+		if (rc == 0)
+			rc = record_reopen(s, rt, why, NULL, actor, err);
+	}
+	free(why);
+	return rc;
+}
+
 static int
 act_set(struct session *s, struct step_rt *rt, const struct action *a,
 	const char *actor, struct err *err)
 {
 	const struct pb_variable *v = playbook_find_var(s->pb, a->name);
 	cJSON *p;
+	char *was;
 
 	(void)rt;
 	if (!v)
@@ -341,14 +409,20 @@ act_set(struct session *s, struct step_rt *rt, const struct action *a,
 			       "panes and probes watch (targets); it was fixed "
 			       "when the session opened (start a new session "
 			       "with --var %s=VALUE)", v->name, v->name);
+	was = xstrdup_or_null(session_var(s, v->name) ? session_var(s, v->name)
+			      : v->default_value);
 	p = cJSON_CreateObject();
 	cJSON_AddStringToObject(p, "name", v->name);
 	if (v->secret)
 		cJSON_AddBoolToObject(p, "secret", 1);
 	else
 		cJSON_AddStringToObject(p, "value", a->value);
-	if (session_record(s, actor, "var.set", NULL, p, err) < 0)
+	if (session_record(s, actor, "var.set", NULL, p, err) < 0 ||
+	    reopen_changed_runs(s, v, was, a->value, actor, err) < 0) {
+		free(was);
 		return -1;
+	}
+	free(was);
 	/* The journal holds no secret (a secret variable, or a value that
 	 * contains one was masked): the real value lives in memory only. */
 	for (size_t i = 0; i < s->pb->n_variables; i++) {
@@ -888,7 +962,45 @@ act_quit(struct session *s, struct step_rt *rt, const struct action *a,
 {
 	(void)rt;
 	(void)a;
-	return session_record(s, actor, "session.quit", NULL, NULL, err);
+	return session_record_quit(s, actor, "quit", err);
+}
+
+/* The commands still running as the console ends: step, pid, command. */
+static cJSON *
+running_list(struct session *s)
+{
+	cJSON *list = cJSON_CreateArray();
+
+	for (size_t i = 0; i < s->n_steps; i++) {
+		struct step_rt *rt = &s->steps[i];
+		cJSON *o;
+		char *cmd;
+
+		if (rt->state != STEP_RUNNING)
+			continue;
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "step", rt->def->id);
+		if (rt->run_pid > 0)
+			cJSON_AddNumberToObject(o, "pid", (double)rt->run_pid);
+		if (rt->def->run) {
+			cmd = session_show_command(s, rt->def->run);
+			cJSON_AddStringToObject(o, "command", cmd);
+			free(cmd);
+		}
+		cJSON_AddItemToArray(list, o);
+	}
+	return list;
+}
+
+int
+session_record_quit(struct session *s, const char *actor, const char *how,
+		    struct err *err)
+{
+	cJSON *p = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(p, "how", how);
+	cJSON_AddItemToObject(p, "running", running_list(s));
+	return session_record(s, actor, "session.quit", NULL, p, err);
 }
 
 /* --- the transition table -------------------------------------------------- */

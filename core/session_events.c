@@ -103,7 +103,27 @@ set_state(struct session *s, const struct journal_event *ev,
 static void
 on_ticked(struct session *s, const struct journal_event *ev)
 {
+	struct step_rt *rt = session_find_step(s, ev->step);
+
 	set_state(s, ev, STEP_DONE);
+	if (rt) {
+		free(rt->reopened);
+		rt->reopened = NULL;
+	}
+}
+
+/* A done step reopened: it ran (or was checked) with values that have
+ * changed since; it is to do again. */
+static void
+on_reopened(struct session *s, const struct journal_event *ev)
+{
+	struct step_rt *rt = session_find_step(s, ev->step);
+
+	if (!rt)
+		return;
+	rt->state = STEP_OPEN;
+	free(rt->reopened);
+	rt->reopened = xstrdup_or_null(pstr(ev, "reason"));
 }
 
 /* A step closed without being done: its state, and the reason given. */
@@ -138,7 +158,15 @@ on_interrupted(struct session *s, const struct journal_event *ev)
 	struct step_rt *rt = session_find_step(s, ev->step);
 
 	if (rt) {
+		const cJSON *runs = cJSON_GetObjectItemCaseSensitive(
+			ev->payload, "still_running");
+
 		rt->state = STEP_INTERRUPTED;
+		/* What was known then: its process still ran (step.orphan
+		 * follows), or had ended. */
+		if (cJSON_IsBool(runs))
+			rt->orphan = cJSON_IsTrue(runs);
+		rt->cancelled = 0;
 		rt->confirmed = 0;	/* a re-run is confirmed afresh */
 		rt->proc = NULL;
 	}
@@ -225,6 +253,9 @@ on_step_started(struct session *s, const struct journal_event *ev)
 	if (!rt)
 		return;
 	rt->state = STEP_RUNNING;
+	rt->cancelled = 0;
+	free(rt->reopened);
+	rt->reopened = NULL;
 	rt->n_runs++;
 	rt->output_matched = 0;
 	rt->confirmed = 0;	/* used up: each destructive run needs its own */
@@ -252,6 +283,9 @@ on_step_finished(struct session *s, const struct journal_event *ev)
 		? cJSON_GetObjectItemCaseSensitive(ev->payload, "exit")->valueint
 		: 0;
 	rt->state = cJSON_IsTrue(ok) ? STEP_DONE : STEP_FAILED;
+	rt->cancelled = session_outcome_unknown(ev->payload);
+	if (rt->cancelled)
+		rt->state = STEP_INTERRUPTED;
 	rt->confirmed = 0;	/* each destructive run needs its own */
 	rt->proc = NULL;
 	rt->timer = 0;
@@ -405,6 +439,7 @@ static const struct {
 	{ "step.started", on_step_started },
 	{ "step.finished", on_step_finished },
 	{ "step.interrupted", on_interrupted },
+	{ "step.reopened", on_reopened },
 	{ "step.spawned", on_spawned },
 	{ "step.orphan", on_orphan },
 	{ "step.orphan_stop", on_orphan_stop },
@@ -418,6 +453,35 @@ static const struct {
 	{ "tags.answer", on_tags_answer },
 	{ "registry.answer", on_registry_answer },
 };
+
+/* The console that drives the session: who opened or resumed it last,
+ * and whether it said it ended. */
+static void
+note_driver(struct session *s, const struct journal_event *ev)
+{
+	const cJSON *c, *pid;
+	const char *start, *boot;
+
+	if (strcmp(ev->type, "session.quit") == 0) {
+		s->driver_quit_us = ev->wall_us;
+		return;
+	}
+	if (strcmp(ev->type, "session.started") != 0 &&
+	    strcmp(ev->type, "session.resumed") != 0)
+		return;
+	c = cJSON_GetObjectItemCaseSensitive(ev->payload, "console");
+	pid = cJSON_GetObjectItemCaseSensitive(c, "pid");
+	start = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+					     c, "start_time"));
+	boot = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+					    c, "boot_id"));
+	s->driver_quit_us = 0;
+	s->driver_pid = cJSON_IsNumber(pid) && start
+			? (long)pid->valuedouble : 0;
+	s->driver_start = start ? strtoull(start, NULL, 10) : 0;
+	free(s->driver_boot);
+	s->driver_boot = xstrdup_or_null(boot);
+}
 
 /* Remember who touched a step last, and when, for the checklist. */
 static void
@@ -438,6 +502,8 @@ note_step_actor(struct session *s, const struct journal_event *ev)
 void
 session_apply_event(struct session *s, const struct journal_event *ev)
 {
+	s->last_wall_us = ev->wall_us;
+	note_driver(s, ev);
 	note_step_actor(s, ev);
 	session_message_event(s, ev);	/* facts, queue, reminders */
 	drill_observe(s, ev);		/* the drill's world, predictions */

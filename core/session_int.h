@@ -47,6 +47,8 @@ struct step_rt {
 	char *result;		/* last run's output tail */
 	char *reason;		/* last run's failure reason */
 	char *na_reason;	/* why it was marked n/a or skipped */
+	char *reopened;		/* why a done step was reopened (it ran with
+				 * other values), until it is done again */
 	int exit_code;
 	void *probe;		/* live probe in flight (session_probe.c) */
 	/* The process of the last run (step.spawned), so that a console
@@ -56,6 +58,8 @@ struct step_rt {
 	char *run_boot;		/* the boot it ran in */
 	int64_t run_wall_us;	/* when it was spawned */
 	int orphan;		/* it outlived its console and runs */
+	int cancelled;		/* STEP_INTERRUPTED by a cancel, its console
+				 * alive: outcome unknown all the same */
 	int orphan_stopping;	/* the operator asked it to stop */
 	int64_t orphan_kill_us;	/* monotonic: SIGKILL due, 0 = none */
 };
@@ -111,6 +115,14 @@ struct session {
 	int64_t reminder_due_us;	/* wall: a reminder is due, 0 = none */
 	uint64_t reminder_timer;
 	uint64_t orphan_timer;		/* polls orphans' /proc entries */
+	/* The console driving the session, from the last session.started
+	 * or session.resumed ("console"); quit_wall_us once it said it
+	 * ended (session.quit), else 0. */
+	long driver_pid;		/* 0 = not journalled */
+	unsigned long long driver_start;
+	char *driver_boot;
+	int64_t driver_quit_us;
+	int64_t last_wall_us;		/* the last event's wall time */
 };
 
 /* A session of PB (taken) with no journal, lock, loop or runner: the
@@ -195,6 +207,10 @@ void session_probes_done(struct session *s);
 int session_record_spawn(struct session *s, struct step_rt *rt, long pid,
 			 const char *actor, struct err *err);
 int session_orphans_resume(struct session *s, struct err *err);
+/* Add "console": this process's pid, start time and boot to P (the
+ * payload of session.started or session.resumed), so a watcher can tell
+ * whether the console driving the session still runs. */
+void session_add_console(struct cJSON *p);
 void session_orphans_start(struct session *s);
 void session_orphans_done(struct session *s);
 int session_orphan_stop(struct session *s, struct step_rt *rt,

@@ -47,6 +47,25 @@ session_record_spawn(struct session *s, struct step_rt *rt, long pid,
 	return session_record(s, actor, "step.spawned", rt->def->id, p, err);
 }
 
+void
+session_add_console(cJSON *p)
+{
+	struct procstat st;
+	char boot[64];
+	cJSON *c = cJSON_AddObjectToObject(p, "console");
+
+	cJSON_AddNumberToObject(c, "pid", (double)getpid());
+	if (procstat_read(getpid(), &st) == 0) {
+		char start[32];
+
+		snprintf(start, sizeof(start), "%llu", st.start);
+		cJSON_AddStringToObject(c, "start_time", start);
+	}
+	procstat_boot_id(boot, sizeof(boot));
+	if (*boot)
+		cJSON_AddStringToObject(c, "boot_id", boot);
+}
+
 /* Whether RT's run process still runs: the same pid, start and boot. */
 static int
 still_runs(const struct step_rt *rt)
@@ -75,6 +94,15 @@ record_interrupted(struct session *s, struct step_rt *rt, int runs,
 
 	cJSON_AddStringToObject(p, "reason", "the session ended while this "
 				"step was running; its outcome is unknown");
+	/* The dead console ended after the last event it journalled: the
+	 * run was interrupted between then and now. */
+	if (s->last_wall_us) {
+		char when[40];
+
+		cJSON_AddStringToObject(p, "last_seen", clock_format_rfc3339(
+						s->last_wall_us, when,
+						sizeof(when)));
+	}
 	if (rt->run_pid > 0) {
 		cJSON_AddNumberToObject(p, "pid", (double)rt->run_pid);
 		cJSON_AddBoolToObject(p, "still_running", runs);

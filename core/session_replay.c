@@ -48,6 +48,8 @@ rt_strings_free(struct step_rt *rt)
 	rt->run_boot = NULL;
 	free(rt->na_reason);
 	rt->na_reason = NULL;
+	free(rt->reopened);
+	rt->reopened = NULL;
 	rt->approvals = NULL;
 	rt->n_approvals = 0;
 	rt->option = rt->cast_rel = rt->actor = rt->result = rt->reason = NULL;
@@ -69,6 +71,7 @@ rt_copy(struct step_rt *dst, const struct step_rt *src)
 	dst->reason = xstrdup_or_null(src->reason);
 	dst->run_boot = xstrdup_or_null(src->run_boot);
 	dst->na_reason = xstrdup_or_null(src->na_reason);
+	dst->reopened = xstrdup_or_null(src->reopened);
 	dst->approvals = src->n_approvals
 		? xcalloc(src->n_approvals, sizeof(*dst->approvals)) : NULL;
 	for (size_t i = 0; i < src->n_approvals; i++) {

@@ -132,6 +132,10 @@ finished_payload(const struct step_rt *rt, const struct proc_result *res,
 		cJSON_AddNumberToObject(p, "signal", res->term_signal);
 	cJSON_AddBoolToObject(p, "timed_out", res->timed_out);
 	cJSON_AddBoolToObject(p, "cancelled", res->cancelled);
+	/* A command stopped while it ran may have acted: neither ok nor
+	 * failed (a drill's runs act on nothing). */
+	if (res->cancelled && !drill && rt->def->kind == STEP_KIND_RUN)
+		cJSON_AddStringToObject(p, "outcome", "unknown");
 	cJSON_AddNumberToObject(p, "duration_ms",
 				(double)(res->duration_us / 1000));
 	cJSON_AddNumberToObject(p, "lines", (double)res->n_lines);

@@ -320,10 +320,22 @@ foreign_status(struct app *a, const char *line)
 	free(words);
 }
 
+int
+app_last_run_cancelled(const struct app *a, const char *id)
+{
+	struct step_view v;
+
+	for (size_t i = 0; i < session_n_steps(a->session); i++)
+		if (session_step_view(a->session, i, &v) == 0 &&
+		    strcmp(v.def->id, id) == 0)
+			return v.cancelled;
+	return 0;
+}
+
 /* A command that ran on the loop has ended: say how, in place of the
  * "started" message. */
-static void
-step_done_status(struct app *a, const char *id)
+void
+app_step_done_status(struct app *a, const char *id)
 {
 	int st = session_step_state(a->session, id);
 
@@ -331,6 +343,10 @@ step_done_status(struct app *a, const char *id)
 		app_status(a, 0, "%s done", id);
 	else if (st == STEP_FAILED)
 		app_status(a, 1, "%s failed (see the step pane)", id);
+	else if (st == STEP_INTERRUPTED && app_last_run_cancelled(a, id))
+		app_status(a, 1, "%s cancelled %s outcome unknown: its "
+			   "command may have acted; check before running it "
+			   "again", id, draw_glyph("\u2014", "-"));
 	else if (st == STEP_INTERRUPTED)	/* the dead console's run */
 		app_status(a, 1, "%s: the run from the previous console has "
 			   "ended; outcome unknown: check before running it "
@@ -359,6 +375,18 @@ voided_status(struct app *a, const char *line)
 
 	show_alert(a, text);
 	free(text);
+	free(words);
+}
+
+/* A done step reopened because a value it used changed: the run step's
+ * own reason stays in view (the checks reopened with it come first). */
+static void
+reopened_status(struct app *a, const char *line)
+{
+	char *words = evtext_line(line);
+
+	if (words)
+		show_alert(a, words);
 	free(words);
 }
 
@@ -438,6 +466,8 @@ on_core_event(const struct core_event *ev, void *arg)
 			foreign_status(a, ev->line);
 		else if (strcmp(ev->type, "approval.voided") == 0)
 			voided_status(a, ev->line);
+		else if (strcmp(ev->type, "step.reopened") == 0)
+			reopened_status(a, ev->line);
 		app_refresh_steps(a);
 		if (a->rto_ready)
 			rto_check(a);
@@ -449,7 +479,7 @@ on_core_event(const struct core_event *ev, void *arg)
 		break;
 	case CORE_EV_STEP_DONE:
 		app_refresh_steps(a);
-		step_done_status(a, ev->step);
+		app_step_done_status(a, ev->step);
 		break;
 	case CORE_EV_LOG: {
 		/* a followed log file (core/sources.h): "NAME: line" */
@@ -944,15 +974,41 @@ on_winch(int signo, void *arg)
 	app_dirty(arg);
 }
 
-/* The terminal went away or someone asked the drill to stop: end as q
- * would, so the session is freed and the drill's clone removed. */
+/* The terminal went away (SIGHUP) or someone asked the console to stop
+ * (SIGTERM): end as q would, so the session is freed and the drill's
+ * clone removed, and journal how the console ended with what still runs. */
 static void
 on_hangup(int signo, void *arg)
 {
 	struct app *a = arg;
+	struct err err = { 0 };
+
+	if (!a->watch && !session_is_complete(a->session) &&
+	    session_record_quit(a->session, NULL, signo == SIGHUP ? "SIGHUP"
+				: "SIGTERM", &err) < 0)
+		app_status(a, 1, "%s", err.msg);
+	a->quit = 1;
+}
+
+/* Ctrl-C (SIGINT) is q: the live console asks first, naming what still
+ * runs; a second Ctrl-C while it asks answers yes. */
+static void
+on_interrupt(int signo, void *arg)
+{
+	struct app *a = arg;
 
 	(void)signo;
-	a->quit = 1;
+	if (a->dlg.flow == FLOW_QUIT) {
+		dialog_close(a);
+		app_apply(a, "quit");
+		a->quit = 1;
+		return;
+	}
+	if (a->dlg.flow != FLOW_NONE && !a->watch &&
+	    session_mode(a->session) == SESSION_LIVE)
+		dialog_close(a);
+	quit_or_ask(a);
+	app_dirty(a);
 }
 
 /* Messages: a due update reminder and undelivered messages, announced
@@ -1038,12 +1094,21 @@ on_tty(int suspend, void *arg)
 	struct app *a = arg;
 
 	if (suspend) {
+		/* The command's stderr is the terminal's, not console.log. */
+		a->log_stderr = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+		if (a->tty_stderr >= 0)
+			dup2(a->tty_stderr, STDERR_FILENO);
 		def_prog_mode();
 		endwin();
 		fputs("\nrewind: handing the terminal to the step; the console "
 		      "comes back when it ends\n", stdout);
 		fflush(stdout);
 		return;
+	}
+	if (a->log_stderr >= 0) {
+		dup2(a->log_stderr, STDERR_FILENO);
+		close(a->log_stderr);
+		a->log_stderr = -1;
 	}
 	reset_prog_mode();
 	clearok(curscr, TRUE);
@@ -1086,7 +1151,7 @@ static int
 redirect_stderr(struct app *a)
 {
 	char *path = xasprintf("%s/console.log", session_dir(a->session));
-	int saved = dup(STDERR_FILENO);
+	int saved = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
 	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 
 	free(path);
@@ -1183,6 +1248,32 @@ run_loop(struct app *a)
 	}
 }
 
+/* After the console ends: each command it leaves running, with its pid and
+ * command, so the operator knows what goes on without a console. */
+static void
+say_still_running(struct app *a)
+{
+	struct step_view v;
+	char *cmd, *shown;
+
+	for (size_t i = 0; i < session_n_steps(a->session); i++) {
+		if (session_step_view(a->session, i, &v) < 0 ||
+		    v.state != STEP_RUNNING || !v.def->run)
+			continue;
+		cmd = session_show_command(a->session, v.def->run);
+		shown = sanitize_text(cmd, strlen(cmd));
+		if (v.run_pid > 0)
+			printf("rewind: %s is still running (pid %ld): %s\n"
+			       "  its outcome is unknown until the next console "
+			       "finds it ended\n", v.def->id, v.run_pid, shown);
+		else
+			printf("rewind: %s is still running: %s\n", v.def->id,
+			       shown);
+		free(shown);
+		free(cmd);
+	}
+}
+
 static void
 goodbye(struct app *a, const char *cmd)
 {
@@ -1196,6 +1287,8 @@ goodbye(struct app *a, const char *cmd)
 	else
 		printf("rewind: session saved; resume it with: rewind %s %s\n",
 		       cmd, dir);
+	if (!a->watch)
+		say_still_running(a);
 }
 
 static void
@@ -1215,6 +1308,30 @@ theme_setup(struct app *a, const struct cli_opts *o)
 
 #define WATCH_POLL_US 250000	/* new events show within a second */
 
+/* Whether a console still drives the watched session; once none does,
+ * say since when (and stop the clocks: nothing runs that anyone sees). */
+static void
+watch_driver(struct app *a)
+{
+	int64_t since = 0, was;
+	char when[16], *text;
+
+	if (!session_driver_gone(a->session, &since)) {
+		a->driver_gone_us = 0;
+		return;
+	}
+	was = a->driver_gone_us;
+	a->driver_gone_us = since;
+	if (was)	/* said once, when it went */
+		return;
+	timefmt_us(since, TF_HMS, when, sizeof(when));
+	text = xasprintf("no console is driving this session since %s %s",
+			 when, timefmt_is_utc() ? "UTC" : "local time");
+	show_alert(a, text);
+	free(text);
+	app_dirty(a);
+}
+
 static void
 watch_poll(void *arg)
 {
@@ -1223,6 +1340,7 @@ watch_poll(void *arg)
 
 	if (session_poll(a->session, &err) < 0)
 		app_status(a, 1, "%s", err.msg);
+	watch_driver(a);
 	runview_tail_poll(a);
 	replay_watch_poll(a);
 	a->watch_timer = loop_add_timer(a->loop, WATCH_POLL_US, watch_poll, a);
@@ -1319,12 +1437,14 @@ console(const struct cli_opts *o, int watch)
 		return EXIT_USAGE;
 	}
 	saved_stderr = redirect_stderr(&a);
+	a.tty_stderr = saved_stderr;
+	a.log_stderr = -1;
 	session_set_tty_handler(a.session, on_tty, &a);
-	if (!a.watch && session_mode(a.session) == SESSION_DRILL) {
+	if (!a.watch && session_mode(a.session) == SESSION_DRILL)
 		session_set_drill_pace(a.session, 1);	/* output at its pace */
-		loop_add_signal(a.loop, SIGHUP, on_hangup, &a, NULL);
-		loop_add_signal(a.loop, SIGTERM, on_hangup, &a, NULL);
-	}
+	loop_add_signal(a.loop, SIGHUP, on_hangup, &a, NULL);
+	loop_add_signal(a.loop, SIGTERM, on_hangup, &a, NULL);
+	loop_add_signal(a.loop, SIGINT, on_interrupt, &a, NULL);
 	session_set_clipboard_handler(a.session, app_clipboard, &a);
 	init_app(&a);
 	show_briefing(&a);

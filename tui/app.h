@@ -44,6 +44,7 @@ enum flow {
 	FLOW_APPROVE_ROLE,
 	FLOW_APPROVE_NAME,
 	FLOW_APPROVE_COMMENT,
+	FLOW_APPROVE_SIGN,	/* watch: what the sign-off covers; y signs */
 	FLOW_INPUT,		/* value of an input step's variable */
 	FLOW_NA,		/* reason for n/a */
 	FLOW_NOTE,
@@ -75,6 +76,7 @@ struct dialog {
 	char step[128];		/* the step the dialog acts on */
 	char pick[160];		/* option or role picked earlier */
 	char name[160];		/* approver name picked earlier */
+	char comment[512];	/* approval comment given earlier */
 	char error[512];	/* why the last input was refused */
 	char *body;		/* preview text, or the command to confirm */
 	char *notes[DLG_MAX_CHOICES];	/* each choice's description */
@@ -112,6 +114,9 @@ struct app {
 					 * until the operator's next key */
 	int dirty;
 	int quit;
+	int64_t driver_gone_us;	/* watch: no console drives since, 0 = one does */
+	int tty_stderr;		/* the terminal's stderr (ours goes to console.log) */
+	int log_stderr;		/* console.log while a step has the terminal */
 	uint64_t clock_timer;
 	int alerted;			/* escalations already raised */
 	struct rect rects[PANE_COUNT];	/* where each pane was drawn */
@@ -298,6 +303,14 @@ void dialog_open_for_step(struct app *a, enum uiact act);
 void dialog_open(struct app *a, enum flow flow, const char *step);
 void dialog_key(struct app *a, int key);
 void dialog_close(struct app *a);
+
+/* Whether step ID's last run was cancelled while it ran (outcome
+ * unknown). */
+int app_last_run_cancelled(const struct app *a, const char *id);
+
+/* Say in the status line how step ID's run ended (done, failed, outcome
+ * unknown). */
+void app_step_done_status(struct app *a, const char *id);
 
 /* What lies between the header and the status line, for a screen H rows
  * by WIDTH columns: the phase rail, the checklist and the side panes (a

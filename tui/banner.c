@@ -70,7 +70,7 @@ interrupted_steps(const struct app *a, struct step_view *out, int max)
 
 	for (size_t i = 0; i < n && got < max; i++)
 		if (session_step_view(a->session, i, &out[got]) == 0 &&
-		    out[got].state == STEP_INTERRUPTED)
+		    out[got].state == STEP_INTERRUPTED && !out[got].cancelled)
 			got++;
 	return got;
 }

@@ -102,6 +102,8 @@ bars_escalation_text(const struct pb_escalation *e, char *buf, size_t size)
 static const char *
 mode_label(const struct app *a, int live)
 {
+	if (a->watch && a->driver_gone_us)
+		return " WATCH: NO CONSOLE ";
 	if (a->watch)
 		return live ? " WATCH LIVE " : " WATCH DRILL ";
 	return live ? " LIVE " : " DRILL ";
@@ -119,8 +121,10 @@ bars_draw_header(struct app *a, WINDOW *w, int width)
 	if (testhook_active())
 		x += draw_text(w, 0, x, width - x, " TEST MODE ",
 			       theme_attr(ROLE_TEST_MODE));
-	bars_draw_header_rest(a, w, x, width,
-			      clock_wall_now(loop_clock(a->loop)));
+	/* A watched session nobody drives stands still at its last event. */
+	bars_draw_header_rest(a, w, x, width, a->watch && a->driver_gone_us
+			      ? a->driver_gone_us
+			      : clock_wall_now(loop_clock(a->loop)));
 }
 
 void

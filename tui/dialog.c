@@ -113,9 +113,11 @@ setup_confirm(struct app *a, const struct pb_step *st)
 
 	snprintf(a->dlg.title, sizeof(a->dlg.title), "Confirm: %s", st->title);
 	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "%sThis step is "
-		 "destructive. Type %s to run it.", again ? "Its last run was "
-		 "interrupted and may have done its work: check before running "
-		 "it again. " : "", want ? want : err.msg);
+		 "destructive. Type %s to run it.", !again ? ""
+		 : app_last_run_cancelled(a, st->id) ? "Its last run was cancelled "
+		 "and may have done its work: check before running it again. "
+		 : "Its last run was interrupted and may have done its work: "
+		 "check before running it again. ", want ? want : err.msg);
 	/* The command as written, then as the shell will get it. */
 	set_body(&a->dlg, xasprintf("As written:\n%s\nWith this session's "
 				    "values:\n%s", st->run, shown));
@@ -263,6 +265,21 @@ setup_predict(struct app *a, const struct pb_step *st)
 			 "comes next.");
 }
 
+/* Before a watcher signs: what the sign-off covers, line by line (as
+ * rewind approve shows it), and a y/N question. */
+static void
+setup_sign(struct app *a)
+{
+	char *covers = session_approval_covers(a->session, a->dlg.step);
+
+	snprintf(a->dlg.title, sizeof(a->dlg.title), "Sign %s?", a->dlg.step);
+	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "Sign as %s (%s)? "
+		 "Your sign-off covers what is shown. Type y to sign; "
+		 "anything else (or Esc) does not sign.", a->dlg.name,
+		 a->dlg.pick);
+	set_body(&a->dlg, covers ? covers : xstrdup("(nothing)"));
+}
+
 /* The quit question; a running command is named: it goes on without the
  * console. */
 static void
@@ -318,6 +335,7 @@ dialog_open(struct app *a, enum flow flow, const char *step)
 		break;
 	case FLOW_APPROVE_COMMENT: setup_text(a, "Comment", "Comment "
 					      "(optional):"); break;
+	case FLOW_APPROVE_SIGN: setup_sign(a); break;
 	case FLOW_INPUT: setup_input(a, st->variable, st->title); break;
 	case FLOW_NA: setup_text(a, "Not applicable", "Why does this step "
 				 "not apply?"); break;
@@ -353,6 +371,22 @@ apply_fmt(struct app *a, int report, const char *fmt, ...)
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	return report ? app_apply_report(a, line) : app_apply(a, line);
+}
+
+/* Run step ID: a run that ended at once (an interactive one, a drill's)
+ * says how it ended, failed or done, as one ending on the loop does. */
+static void
+run_step(struct app *a, const char *id)
+{
+	char line[300];
+	int rc;
+
+	snprintf(line, sizeof(line), "run %s", id);
+	rc = app_apply(a, line);
+	if (rc == 1)
+		app_status(a, 0, "%s started", id);
+	else if (rc == 0)
+		app_step_done_status(a, id);
 }
 
 /* A step whose condition does not hold takes no action: the status line
@@ -420,7 +454,7 @@ act_default(struct app *a, const struct step_view *v)
 		if (v->orphan)	/* never a second copy */
 			banner_refuse_rerun(a, v);
 		else if (session_may_run(a->session, st->id, &err) < 0)
-			apply_fmt(a, 1, "run %s", st->id);
+			run_step(a, st->id);
 		else if (drill_wants_prediction(a->session, st->id) &&
 		    !drill_prediction(a->session, st->id))
 			dialog_open(a, FLOW_PREDICT, st->id);
@@ -428,10 +462,10 @@ act_default(struct app *a, const struct step_view *v)
 			if (!refuse_unconfirmable(a, st))
 				dialog_open(a, FLOW_CONFIRM, st->id);
 		} else
-			apply_fmt(a, 1, "run %s", st->id);
+			run_step(a, st->id);
 		break;
 	case STEP_KIND_PROBE: case STEP_KIND_WAIT:
-		apply_fmt(a, 1, "run %s", st->id);
+		run_step(a, st->id);
 		break;
 	case STEP_KIND_DECIDE: dialog_open(a, FLOW_CHOOSE, st->id); break;
 	case STEP_KIND_APPROVE: dialog_open(a, FLOW_APPROVE_ROLE, st->id); break;
@@ -690,7 +724,7 @@ submit_text(struct app *a)
 	case FLOW_CONFIRM:
 		/* A wrong confirmation is refused and journalled; nothing runs. */
 		if (apply_fmt(a, 0, "confirm %s %s", d.step, d.buf) >= 0)
-			apply_fmt(a, 1, "run %s", d.step);
+			run_step(a, d.step);
 		break;
 	case FLOW_REASON:
 		if (apply_fmt(a, 1, "choose %s %s %s", d.step, d.pick,
@@ -699,7 +733,24 @@ submit_text(struct app *a)
 		break;
 	case FLOW_APPROVE_COMMENT:
 		a->dlg = d;
+		a->dlg.body = NULL;
+		if (a->watch) {		/* the watcher sees what they sign */
+			snprintf(a->dlg.comment, sizeof(a->dlg.comment), "%s",
+				 d.buf);
+			next_question(a, FLOW_APPROVE_SIGN);
+			free(body);
+			return;
+		}
 		submit_approval(a, d.buf);
+		memset(&a->dlg, 0, sizeof(a->dlg));
+		break;
+	case FLOW_APPROVE_SIGN:
+		a->dlg = d;
+		a->dlg.body = NULL;
+		if (strcmp(d.buf, "y") == 0 || strcmp(d.buf, "Y") == 0)
+			submit_approval(a, d.comment);
+		else
+			app_status(a, 0, "not signed");
 		memset(&a->dlg, 0, sizeof(a->dlg));
 		break;
 	case FLOW_INPUT: case FLOW_SETVAR_VALUE:

@@ -388,6 +388,14 @@ show_interrupted(struct cursor *c, const struct step_view *v, int can_act)
 {
 	char run[256], hint[128];
 
+	if (v->cancelled) {
+		linef(c, ROLE_WARNING, "Last run: cancelled %s outcome unknown "
+		      "(stopped while it ran: its command may have acted)",
+		      draw_glyph("\u2014", "-"));
+		line(c, "Check what it did before running it again (a re-run "
+		     "asks for its confirmation again).", ROLE_WARNING);
+		return;
+	}
 	linef(c, ROLE_WARNING, "Last run: interrupted %s outcome unknown (the "
 	      "console ended while it ran)", draw_glyph("\u2014", "-"));
 	banner_run_text(v, run, sizeof(run));
@@ -424,9 +432,19 @@ expand_tabs(const char *text)
 	return strbuf_detach(&sb);
 }
 
+/* A done step reopened because a value it used has changed since. */
+static void
+show_reopened(struct cursor *c, const struct step_view *v)
+{
+	if (v->state == STEP_OPEN && v->reopened && room(c) > 0)
+		linef(c, ROLE_WARNING, "Reopened: %s; to do again", v->reopened);
+}
+
 static void
 show_result(const struct app *a, struct cursor *c, const struct step_view *v)
 {
+	int failed;
+
 	if (v->n_runs == 0 || room(c) < 2)
 		return;
 	if (v->state == STEP_INTERRUPTED) {
@@ -442,9 +460,14 @@ show_result(const struct app *a, struct cursor *c, const struct step_view *v)
 		      running);
 		return;
 	}
-	linef(c, v->state == STEP_FAILED ? ROLE_STEP_FAILED : ROLE_STEP_DONE,
-	      "Last run: %s%s%s", v->state == STEP_FAILED ? "FAILED" : "ok",
-	      v->reason ? ": " : "", v->reason ? v->reason : "");
+	/* A failed run stays failed when the step is then marked n/a or
+	 * skipped: only a run without a failure reason was ok. */
+	failed = v->state == STEP_FAILED || v->reason;
+	linef(c, failed ? ROLE_STEP_FAILED : ROLE_STEP_DONE,
+	      "Last run: %s%s%s%s", failed ? "FAILED" : "ok",
+	      v->reason ? ": " : "", v->reason ? v->reason : "",
+	      v->state == STEP_NA ? " (then marked n/a)"
+	      : v->state == STEP_SKIPPED ? " (then skipped)" : "");
 	/* The output tail: command output, drawn as the output pane does,
 	 * its tabs expanded as there. */
 	if (v->result && *v->result && room(c) > 0) {
@@ -572,5 +595,6 @@ pane_detail_draw(struct app *a, WINDOW *w, struct rect r)
 		break;
 	default: break;
 	}
+	show_reopened(&c, &v);
 	show_result(a, &c, &v);
 }

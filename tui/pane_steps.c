@@ -153,14 +153,17 @@ step_label(struct app *a, const struct step_view *v, enum mark m,
 		snprintf(buf, size, "n/a");
 		return 1;
 	}
-	if (v->def->kind == STEP_KIND_MESSAGE && is_pending(a, v->def->id))
+	if (v->state == STEP_OPEN && v->reopened)
+		snprintf(buf, size, "reopened");
+	else if (v->def->kind == STEP_KIND_MESSAGE && is_pending(a, v->def->id))
 		snprintf(buf, size, "queued, not delivered");
 	else if (v->state == STEP_RUNNING)
 		runview_running_text(a, v, buf, size);
 	else if (v->state == STEP_INTERRUPTED)	/* never "failed"; the mark's
 						 * legend and the step pane say
 						 * the outcome is unknown */
-		snprintf(buf, size, "interrupted");
+		snprintf(buf, size, "%s", v->cancelled ? "cancelled"
+							: "interrupted");
 	else if (v->state != STEP_OPEN && v->state != STEP_DONE && !buf[0])
 		snprintf(buf, size, "%s", session_state_name(v->state));
 	return 0;

@@ -189,6 +189,9 @@ run_outcome(const cJSON *p, const char *when, char *buf, size_t size)
 	run_duration(p, took, sizeof(took));
 	if (cJSON_IsTrue(cJSON_GetObjectItem(p, "timed_out")))
 		snprintf(buf, size, "timed out after %s at %s", took, when);
+	else if (session_outcome_unknown(p))
+		snprintf(buf, size, "cancelled after %s at %s, outcome unknown "
+			 "(its command may have acted)", took, when);
 	else if (cJSON_IsTrue(cJSON_GetObjectItem(p, "cancelled")))
 		snprintf(buf, size, "cancelled after %s at %s", took, when);
 	else
@@ -198,14 +201,32 @@ run_outcome(const cJSON *p, const char *when, char *buf, size_t size)
 			 reason ? reason : "");
 }
 
+/* When the console that died was last seen (its last event), from
+ * step.interrupted's payload; 0 when the journal does not say. */
+static int
+last_seen(const cJSON *ev, char *buf, size_t size)
+{
+	const char *t = payload_str(cJSON_GetObjectItem(ev, "payload"),
+				    "last_seen");
+
+	if (!t)
+		return 0;
+	timefmt_rfc3339(t, TF_HMS, buf, size);
+	return 1;
+}
+
 static void
 run_ended(struct logbuf *lb, const cJSON *ev, const char *step,
 	  int interrupted)
 {
-	char outcome[512], when[16], *line;
+	char outcome[512], when[16], seen[16], *line;
 
 	wall_clock(ev, when, sizeof(when));
-	if (interrupted)
+	if (interrupted && last_seen(ev, seen, sizeof(seen)))
+		snprintf(outcome, sizeof(outcome), "interrupted between %s and "
+			 "%s (the console ended then), outcome unknown", seen,
+			 when);
+	else if (interrupted)
 		snprintf(outcome, sizeof(outcome), "interrupted at %s, outcome "
 			 "unknown", when);
 	else
@@ -400,6 +421,11 @@ runview_running_text(const struct app *a, const struct step_view *v,
 	int64_t secs = v->wall_us && now > v->wall_us
 		       ? (now - v->wall_us) / 1000000 : 0;
 	int utf8 = draw_utf8();
+
+	if (a->watch && a->driver_gone_us) {
+		snprintf(buf, size, "no console: outcome unknown");
+		return;
+	}
 	size_t n = utf8 ? sizeof(frames) / sizeof(frames[0]) : 4;
 	const char *frame = (utf8 ? frames : ascii)[(now / TICK_US) % (int64_t)n];
 

@@ -309,6 +309,10 @@ start_app() {
 	rm -f "$SCREEN_IDLE"
 	{
 		echo '#!/bin/sh'
+		# Ctrl-C reaches the whole foreground group: the app decides
+		# what it means, the pane's shell outlives it (a trap, not an
+		# ignore, so the app does not inherit SIG_IGN).
+		echo 'trap : INT'
 		echo "cd $(_shquote "$APP_DIR") || exit 99"
 		printf 'env -i'
 		{ _app_env; for w in $APP_ENV; do printf '%s\n' "$w"; done; } |

@@ -56,6 +56,15 @@ run_rewind "$@" </dev/null >"$SCREEN_TMP/out2" 2>&1
 [ "$(journal_count step.interrupted e.push)" = 1 ] || fail "no step.interrupted"
 stop_all
 
+# The report says between which times the console died: its last event
+# (the line before step.interrupted), and the resume that found the run
+# interrupted.
+seen=$(grep -B1 '"type":"step.interrupted"' "$SESSION_DIR/journal.jsonl" |
+	head -n 1 | sed 's/.*"wall":"\([^"]*\)".*/\1/')
+run_rewind report "$SESSION_DIR" >"$SCREEN_TMP/report.md" 2>&1
+grep -qF "interrupted e.push: outcome unknown (the console ended while it ran, between $seen and " \
+	"$SCREEN_TMP/report.md" || fail "the report does not say between which times the console died: $(grep "interrupted e.push" "$SCREEN_TMP/report.md") (seen $seen)"
+
 start_app replay "$SESSION_DIR"
 keys G
 assert_text '^\[‽\] Push the release +interrupted'
@@ -64,10 +73,16 @@ assert_fixed 'Last run: interrupted — outcome unknown'
 refute_text 'FAILED|failed'
 # Back to before the interruption: it was running then.
 n=$(grep -n '"type":"step.interrupted"' "$SESSION_DIR/journal.jsonl" | cut -d: -f1)
-back=$(( $(wc -l <"$SESSION_DIR/journal.jsonl") - n + 1 ))
+back=$(( $(wc -l <"$SESSION_DIR/journal.jsonl") - n ))
 while [ "$back" -gt 0 ]; do
 	keys ,
 	back=$((back - 1))
 done
+# At the interruption itself only what was known then: its process still
+# ran (the journal line says still_running), not that it has ended.
+assert_fixed 'e.push  run  interrupted'
+assert_fixed 'still running from the previous console'
+refute_fixed 'has ended'
+keys ,
 assert_fixed 'e.push  run  running'
 pass "the replay shows the interrupted run as interrupted, outcome unknown"

@@ -19,8 +19,10 @@ grep -v '^#' "$REWIND_SRCDIR/playbooks/example.walk" | sed '/^approve /,$d' |
 n0=$(wc -l <"$SESSION_DIR/journal.jsonl")
 
 start_app watch "$SESSION_DIR"
-assert_fixed "WATCH: following $SESSION_DIR read-only; a approves"
-assert_fixed ' WATCH DRILL '
+# The batch session has ended: no console drives it, and the watcher
+# says so first.
+wait_text 'no console is driving this session since 19:30:00 UTC'
+assert_fixed ' WATCH: NO CONSOLE '
 assert_fixed '▶ approve'
 assert_fixed '[ ] Engineering lead sign'
 
@@ -97,6 +99,14 @@ keys Enter
 type_text erin
 keys Enter
 type_text "seen from the war room"
+keys Enter
+# Before signing, the watcher sees what the sign-off covers and answers.
+assert_fixed 'Sign as erin (Engineering Lead)?'
+assert_fixed 'execute.checkout'
+assert_text 'DESTRUCTIVE|destructive'
+grep -q '"type":"approval.granted"' "$SESSION_DIR/journal.jsonl" &&
+	fail "the approval was recorded before the watcher answered"
+type_text y
 keys Enter
 assert_fixed '[✓] Engineering lead sig… erin '
 grep -q '"actor":"erin","type":"approval.granted","phase":"approve","step":"approve.signoff"' \

@@ -1,0 +1,90 @@
+#!/bin/sh
+# Ctrl-C in the live console is q: it asks, naming the command still
+# running; Esc stays; a second Ctrl-C (or Enter) quits, the journal says
+# how the console ended and what still ran, and the terminal says after
+# exit which command goes on (pid, command) and how to resume. SIGTERM
+# ends the console the same way, journalled with the signal's name.
+. "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
+
+SESSION_DIR=$SCREEN_TMP/session
+STUB=$SCREEN_TMP/slow-push
+cat >"$STUB" <<'STUB'
+#!/bin/sh
+dir=$(dirname "$0")
+echo "pushing $1"
+echo $$ >>"$dir/push.pids"
+n=0
+while [ ! -e "$dir/release" ] && [ "$n" -lt 600 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+STUB
+chmod +x "$STUB"
+stop_stubs() {
+	status=$?
+	touch "$SCREEN_TMP/release"
+	for p in $(cat "$SCREEN_TMP/push.pids" 2>/dev/null); do
+		kill "$p" 2>/dev/null
+	done
+	return "$status"
+}
+trap 'stop_stubs; _screen_cleanup' EXIT
+
+rewind_pid() {
+	shell=$(tm display-message -p -t "$SCREEN_TARGET" '#{pane_pid}')
+	for f in /proc/[0-9]*/stat; do
+		set -- $(sed 's/^[0-9]* (\(.*\)) /\1 /' "$f" 2>/dev/null)
+		[ "${1:-}" = rewind ] && [ "${3:-}" = "$shell" ] &&
+			{ basename "$(dirname "$f")"; return 0; }
+	done
+	return 1
+}
+
+set -- run "$REWIND_SRCDIR/tests/fixtures/playbooks/orphan.json" \
+	--session-dir "$SESSION_DIR" --operator sam \
+	--var VERSION=1.2.3 --var "PUSH_CMD=$STUB"
+start_app -x 100 -y 26 "$@"
+keys '>' '>' '>'
+keys Enter
+type_text 'push 1.2.3'
+keys Enter
+wait_for 'test -s "$SCREEN_TMP/push.pids"'
+pid=$(grep '"type":"step.spawned"' "$SESSION_DIR/journal.jsonl" |
+	sed 's/.*"payload":{"pid":\([0-9]*\).*/\1/')
+
+# Ctrl-C asks, naming what still runs; Esc stays.
+keys C-c
+app_alive || fail "Ctrl-C ended the console without asking"
+wait_text 'Quit the live console\? e\.push is still running'
+keys Escape
+refute_fixed 'Quit the live console?'
+app_alive || fail "the console ended after Esc"
+[ "$(journal_count session.quit)" = 0 ] || fail "session.quit journalled after Esc"
+
+# Ctrl-C twice quits.
+keys C-c
+wait_text 'Quit the live console\?'
+keys_nowait C-c
+wait_exit
+grep '"type":"session.quit"' "$SESSION_DIR/journal.jsonl" |
+	grep -q "\"how\":\"quit\",\"running\":\[{\"step\":\"e.push\",\"pid\":$pid," ||
+	fail "session.quit does not name the running e.push with its pid"
+screen_text -J | grep -qF "rewind: e.push is still running (pid $pid): \"$STUB\" \"1.2.3\"" ||
+	fail "the terminal does not say after exit what still runs"
+screen_text -J | grep -qF "resume it with: rewind run $SESSION_DIR" ||
+	fail "no resume line after Ctrl-C"
+
+# SIGTERM: the console ends as q would and journals the signal.
+touch "$SCREEN_TMP/release"
+start_app -x 100 -y 26 run "$SESSION_DIR"
+wait_text 'RESUMED'
+rpid=$(rewind_pid) || fail "cannot find rewind's pid"
+kill -TERM "$rpid"
+wait_exit
+[ "$(journal_count session.quit)" = 2 ] || fail "SIGTERM did not journal session.quit"
+grep '"type":"session.quit"' "$SESSION_DIR/journal.jsonl" | tail -n 1 |
+	grep -q '"how":"SIGTERM"' || fail "the second session.quit does not say SIGTERM"
+screen_text -J | grep -qF "resume it with: rewind run $SESSION_DIR" ||
+	fail "no resume line after SIGTERM"
+run_rewind verify "$SESSION_DIR" >/dev/null 2>&1 || fail "the journal does not verify"
+pass "Ctrl-C asks as q does; Ctrl-C, q and SIGTERM journal how the console ended and what still ran"
