@@ -3,13 +3,7 @@
 # sanitized, not the newlines between them: no ^J), and a sign-off that
 # will be refused (a role the step does not have) shows nothing on stdout
 # before the refusal on stderr.
-set -u
-bin=${REWIND_BIN:-./rewind}
-tmp=$(mktemp -d) || exit 99
-trap 'rm -rf "$tmp"' EXIT
-export HOME="$tmp/home" XDG_STATE_HOME="$tmp/state" TZ=UTC
-failed=0
-fail() { echo "FAIL: approve-covers: $*"; failed=1; }
+. "${REWIND_SRCDIR:-.}/tests/lib/batchlib.sh"
 
 cat >"$tmp/pb.json" <<'JSON'
 {

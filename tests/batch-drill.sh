@@ -1,12 +1,7 @@
 #!/bin/sh
 # The quick start's walk: drill the bundled example end to end in batch
 # mode, then prove the journal intact and the session complete.
-set -u
-bin=${REWIND_BIN:-./rewind}
-src=${REWIND_SRCDIR:-.}
-tmp=$(mktemp -d) || exit 99
-trap 'rm -rf "$tmp"' EXIT
-export HOME="$tmp/home" XDG_STATE_HOME="$tmp/state" TZ=UTC
+. "${REWIND_SRCDIR:-.}/tests/lib/batchlib.sh"
 
 fail() { echo "FAIL: $*"; exit 1; }
 

@@ -4,14 +4,7 @@
 # every assess check and every communicate step marked n/a and the users'
 # notice never sent, loses the assessment and communication criteria,
 # and each says why in words (the steps, the notice).
-set -u
-bin=${REWIND_BIN:-./rewind}
-src=${REWIND_SRCDIR:-.}
-tmp=$(mktemp -d) || exit 99
-trap 'rm -rf "$tmp"' EXIT
-export HOME="$tmp/home" XDG_STATE_HOME="$tmp/state" TZ=UTC
-failed=0
-fail() { echo "FAIL: drill-careless: $*"; failed=1; }
+. "${REWIND_SRCDIR:-.}/tests/lib/batchlib.sh"
 
 walk=$src/tests/fixtures/walks/npm-dist-tag-rollback-scenario-critical-outage.walk
 sed -E 's/^(run|tick|send) ((assess|communicate)\.[a-z0-9.-]+).*/na \2 did not seem needed/' \

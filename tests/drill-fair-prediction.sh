@@ -5,12 +5,7 @@
 # the trainee has been told: the yank-lags injection raises an alert
 # about the cache, and the Targets tab's words (world_describe, see
 # check_world) say the cache still serves 1.4.0 to the next install.
-set -u
-bin=${REWIND_BIN:-./rewind}
-src=${REWIND_SRCDIR:-.}
-tmp=$(mktemp -d) || exit 99
-trap 'rm -rf "$tmp"' EXIT
-export HOME="$tmp/home" XDG_STATE_HOME="$tmp/state" TZ=UTC
+. "${REWIND_SRCDIR:-.}/tests/lib/batchlib.sh"
 "$bin" drill "$src/playbooks/pypi-release-recovery.json" --batch \
 	--operator olga --no-real-in-clone --session-dir "$tmp/s" \
 	--scenario=critical-bug-published \

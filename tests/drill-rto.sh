@@ -4,14 +4,7 @@
 # expected decision, and says so. npm critical-outage expects
 # immediate-rollback (60 minutes); the trainee chooses scheduled-rollback
 # (240 minutes) and finishes two hours after the start.
-set -u
-bin=${REWIND_BIN:-./rewind}
-src=${REWIND_SRCDIR:-.}
-tmp=$(mktemp -d) || exit 99
-trap 'rm -rf "$tmp"' EXIT
-export HOME="$tmp/home" XDG_STATE_HOME="$tmp/state" TZ=UTC
-failed=0
-fail() { echo "FAIL: drill-rto: $*"; failed=1; }
+. "${REWIND_SRCDIR:-.}/tests/lib/batchlib.sh"
 
 walk=$src/tests/fixtures/walks/npm-dist-tag-rollback-scenario-security-actions-down.walk
 # Up to the approval at the start; the rest two hours later.

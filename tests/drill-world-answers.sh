@@ -8,14 +8,7 @@
 # scenario fills in none of the trainee's assessment inputs (SEVERITY,
 # IMPACT...): the journal has no value set by the scenario, and a
 # playbook whose scenario does is refused by rewind check --strict.
-set -u
-bin=${REWIND_BIN:-./rewind}
-src=${REWIND_SRCDIR:-.}
-tmp=$(mktemp -d) || exit 99
-trap 'rm -rf "$tmp"' EXIT
-export HOME="$tmp/home" XDG_STATE_HOME="$tmp/state" TZ=UTC
-failed=0
-fail() { echo "FAIL: drill-world-answers: $*"; failed=1; }
+. "${REWIND_SRCDIR:-.}/tests/lib/batchlib.sh"
 
 pb=$src/playbooks/npm-dist-tag-rollback.json
 walk=$src/tests/fixtures/walks/npm-dist-tag-rollback-scenario-critical-outage.walk

@@ -9,14 +9,7 @@
 # through) is missing, with the reasons in words. The good walk's health
 # check passes only after the rollback (it failed before the backend was
 # started again).
-set -u
-bin=${REWIND_BIN:-./rewind}
-src=${REWIND_SRCDIR:-.}
-tmp=$(mktemp -d) || exit 99
-trap 'rm -rf "$tmp"' EXIT
-export HOME="$tmp/home" XDG_STATE_HOME="$tmp/state" TZ=UTC
-failed=0
-fail() { echo "FAIL: drill-wrong-decision: $*"; failed=1; }
+. "${REWIND_SRCDIR:-.}/tests/lib/batchlib.sh"
 pb=$src/playbooks/web-service-rollback.json
 
 cat >"$tmp/hotfix" <<'WALK'

@@ -3,11 +3,7 @@
 # copied as x.md is refused with an error naming it and why, and nothing
 # is written; the summary says one thing in the singular; the draft of a
 # minimal runbook passes `rewind check` with only the draft's warning.
-set -u
-bin=${REWIND_BIN:-./rewind}
-tmp=$(mktemp -d) || exit 99
-trap 'rm -rf "$tmp"' EXIT
-export HOME="$tmp/home" XDG_STATE_HOME="$tmp/state" TZ=UTC
+. "${REWIND_SRCDIR:-.}/tests/lib/batchlib.sh"
 fail=0
 say() { echo "FAIL: $*"; fail=1; }
 

@@ -3,12 +3,7 @@
 # session.started journalled: after its run command is edited, `rewind
 # verify` fails naming playbook.json and both hashes, and resuming the
 # drill refuses to run the edited command.
-set -u
-bin=${REWIND_BIN:-./rewind}
-src=${REWIND_SRCDIR:-.}
-tmp=$(mktemp -d) || exit 99
-trap 'rm -rf "$tmp"' EXIT
-export HOME="$tmp/home" XDG_STATE_HOME="$tmp/state" TZ=UTC
+. "${REWIND_SRCDIR:-.}/tests/lib/batchlib.sh"
 
 fail() { echo "FAIL: $*"; exit 1; }
 

@@ -8,12 +8,7 @@
 # in a throwaway clone of the git target (".", which may be a checkout of
 # this project) stay simulated: --no-real-in-clone. tests/tripwire.sh
 # drives the same walks with the clone on, against a repository it makes.
-set -u
-bin=${REWIND_BIN:-./rewind}
-src=${REWIND_SRCDIR:-.}
-tmp=$(mktemp -d) || exit 99
-trap 'rm -rf "$tmp"' EXIT
-export HOME="$tmp/home" XDG_STATE_HOME="$tmp/state" TZ=UTC
+. "${REWIND_SRCDIR:-.}/tests/lib/batchlib.sh"
 fail=0 n=0 npb=0
 
 for pb in "$src"/playbooks/*.json; do

@@ -3,14 +3,7 @@
 # briefing and the game master's notes) and each injection with when it
 # fired (after which step, or by the game master), the alert it raised
 # and what it changed; one that never fired says so.
-set -u
-bin=${REWIND_BIN:-./rewind}
-src=${REWIND_SRCDIR:-.}
-tmp=$(mktemp -d) || exit 99
-trap 'rm -rf "$tmp"' EXIT
-export HOME="$tmp/home" XDG_STATE_HOME="$tmp/state" TZ=UTC
-failed=0
-fail() { echo "FAIL: report-drill: $*"; failed=1; }
+. "${REWIND_SRCDIR:-.}/tests/lib/batchlib.sh"
 
 "$bin" drill "$src/playbooks/web-service-rollback.json" --batch \
 	--operator olga --no-real-in-clone --session-dir "$tmp/s" \

@@ -3,15 +3,7 @@
 # also as it ran, with its variables' values (a secret masked); every step
 # marked n/a with its reason, whatever its kind; timeline rows in words,
 # never event type names; and one line saying whether the RTO was met.
-set -u
-bin=${REWIND_BIN:-./rewind}
-src=${REWIND_SRCDIR:-.}
-tmp=$(mktemp -d) || exit 99
-trap 'rm -rf "$tmp"' EXIT
-export HOME="$tmp/home" XDG_STATE_HOME="$tmp/state" TZ=UTC
-failed=0
-
-fail() { echo "FAIL: report-words: $*"; failed=1; }
+. "${REWIND_SRCDIR:-.}/tests/lib/batchlib.sh"
 
 # The console fixture with a 10-minute RTO target.
 sed 's/^  "phases": \[/  "targets_rto": { "default": "10m" },\n  "phases": [/' \

@@ -3,15 +3,7 @@
 # the journal instead of having it typed: unset, a message naming it is
 # refused until the step is done, then carries that time; a time_of naming
 # no step is refused by `rewind check` with its place in the file.
-set -u
-bin=${REWIND_BIN:-./rewind}
-src=${REWIND_SRCDIR:-.}
-tmp=$(mktemp -d) || exit 99
-trap 'rm -rf "$tmp"' EXIT
-export HOME="$tmp/home" XDG_STATE_HOME="$tmp/state" TZ=UTC
-failed=0
-
-fail() { echo "FAIL: time-of: $*"; failed=1; }
+. "${REWIND_SRCDIR:-.}/tests/lib/batchlib.sh"
 
 printf 'send a.moved\n' >"$tmp/early"
 REWIND_TEST_NOW=2026-01-01T10:07:00Z "$bin" drill "$src/tests/fixtures/playbooks/console.json" \
