@@ -870,10 +870,40 @@ add_versions(struct rep *r)
 			cJSON_AddStringToObject(v, kv->string, kv->valuestring);
 }
 
+/* The required run and probe steps of the verify phase that were marked
+ * n/a (not by a condition) or failed, "verify.health marked n/a", into
+ * ARR: a recovery they were to prove was never proven (the drill's score
+ * card says the same). */
+static void
+add_unproven(struct rep *r, cJSON *arr)
+{
+	const struct pb_phase *ph = r->pb ? &r->pb->phases[PHASE_VERIFY] : NULL;
+
+	for (size_t i = 0; ph && i < ph->n_steps; i++) {
+		const struct pb_step *st = &ph->steps[i];
+		const cJSON *e;
+		const char *s = state_of(r, st->id, &e);
+		char *what;
+
+		if (!st->required || (st->kind != STEP_KIND_RUN &&
+				      st->kind != STEP_KIND_PROBE))
+			continue;
+		if (strcmp(s, "failed") != 0 && (strcmp(s, "n/a") != 0 ||
+		    cJSON_IsTrue(cJSON_GetObjectItem(e, "condition_not_held"))))
+			continue;
+		what = xasprintf("%s %s", st->id, strcmp(s, "failed") == 0
+				 ? "failed" : "marked n/a");
+		cJSON_AddItemToArray(arr, cJSON_CreateString(what));
+		free(what);
+	}
+}
+
 /* Whether the session met its recovery-time target (the one the RTO
  * clock counted against, with the variables' final values): "rto_s" the
  * target (null: none), "rto_met" true, false, or null while an
- * incomplete session is still within it. */
+ * incomplete session is still within it. A complete session whose
+ * required verifications were marked n/a or failed did not prove its
+ * recovery: "rto_met" false, and "rto_unproven" names them. */
 static void
 add_rto(struct rep *r, cJSON *m)
 {
@@ -881,6 +911,7 @@ add_rto(struct rep *r, cJSON *m)
 	/* Recovery counts from detection when the session has it. */
 	int64_t from = r->detected_us ? r->detected_us : r->start_us;
 	int64_t took = r->end_us - from;
+	cJSON *unproven;
 
 	if (!target) {
 		cJSON_AddNullToObject(m, "rto_s");
@@ -891,7 +922,9 @@ add_rto(struct rep *r, cJSON *m)
 	cJSON_AddNumberToObject(m, "rto_took_s", (double)(took / 1000000));
 	cJSON_AddStringToObject(m, "rto_from", r->detected_us
 				? "detection (DETECTED_AT)" : "the session start");
-	if (took > target)
+	unproven = cJSON_AddArrayToObject(m, "rto_unproven");
+	add_unproven(r, unproven);
+	if (took > target || (r->complete && cJSON_GetArraySize(unproven)))
 		cJSON_AddFalseToObject(m, "rto_met");
 	else if (r->complete)
 		cJSON_AddTrueToObject(m, "rto_met");
@@ -1215,6 +1248,25 @@ md_summary(const cJSON *rep, struct strbuf *out)
 	strbuf_done(&v);
 }
 
+/* The RTO sentence of a session that never proved its recovery. */
+static void
+md_rto_unproven(const cJSON *m, const char *took, const char *target,
+		struct strbuf *out)
+{
+	const cJSON *u;
+	int first = 1;
+
+	strbuf_addf(out, "RTO: **not proven**: the session ended %s after %s "
+		    "(target %s), but the recovery was never proven: ", took,
+		    jstr(m, "rto_from"), target);
+	cJSON_ArrayForEach(u, cJSON_GetObjectItem(m, "rto_unproven")) {
+		strbuf_addf(out, "%s%s", first ? "" : ", ",
+			    cJSON_GetStringValue(u));
+		first = 0;
+	}
+	strbuf_adds(out, ".\n\n");
+}
+
 /* One sentence: whether the recovery-time objective was met. */
 static void
 md_rto(const cJSON *m, const cJSON *rep, struct strbuf *out)
@@ -1231,7 +1283,10 @@ md_rto(const cJSON *m, const cJSON *rep, struct strbuf *out)
 	}
 	duration(&target, cJSON_GetObjectItem(m, "rto_s"));
 	duration(&took, cJSON_GetObjectItem(m, "rto_took_s"));
-	if (cJSON_IsTrue(met))
+	if (cJSON_IsFalse(met) && cJSON_GetArraySize(cJSON_GetObjectItem(m,
+						"rto_unproven")) > 0)
+		md_rto_unproven(m, took.buf, target.buf, out);
+	else if (cJSON_IsTrue(met))
 		strbuf_addf(out, "RTO: **met**: recovered in %s (counted from "
 			    "%s), within the target of %s.\n\n", took.buf,
 			    jstr(m, "rto_from"), target.buf);

@@ -4,7 +4,8 @@
 # health endpoint is the scenario's world, down until the backend is
 # started from the restored tag, so verify.health fails (the trainee can
 # only mark it n/a); the card shows it: verifications lose points, the
-# rto criterion says the recovery was never proven, and the approval the
+# rto criterion says the recovery was never proven (and the report's RTO
+# line does not call the target met), and the approval the
 # hotfix path passes by (approve.lead, which the expected rollback goes
 # through) is missing, with the reasons in words. The good walk's health
 # check passes only after the rollback (it failed before the backend was
@@ -64,6 +65,10 @@ print("verifications %d/%d; rto %d/%d: %s; approvals %d/%d: %s" % (
 PY
 "$bin" report "$tmp/s" >"$tmp/report" 2>&1
 grep -q 'never proven' "$tmp/report" || fail "the report does not say the recovery was never proven"
+# ...nor may its RTO line call the target met (it did: "recovered in 10.9s").
+grep -q '^RTO: \*\*met\*\*' "$tmp/report" && fail "the report says the RTO was met: $(grep '^RTO' "$tmp/report")"
+grep -q '^RTO: \*\*not proven\*\*: .*never proven: verify\.health marked n/a\.$' "$tmp/report" ||
+	fail "the report's RTO line does not name verify.health: $(grep '^RTO' "$tmp/report")"
 
 # The good walk: healthy only once the backend runs from the restored tag.
 "$bin" drill "$pb" --batch --operator olga --no-real-in-clone \
