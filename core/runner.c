@@ -654,7 +654,7 @@ child_fail(const char *what, const char *path)
 	child_write(" ");
 	child_write(path);
 	child_write(": ");
-	child_write(strerrordesc_np(saved));
+	child_write(strerrordesc_np(saved) ? strerrordesc_np(saved) : "error");
 	child_write("\n");
 	_exit(127);
 }
