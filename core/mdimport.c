@@ -5613,19 +5613,27 @@ section_of(const struct imp *im, const cJSON *st)
 	return (size_t)-1;
 }
 
-/* Put ST into LIST just before item AT. */
+/* Put ST into LIST just before item AT (at the end when AT is not in
+ * it). Not cJSON_InsertItemInArray: the cJSON of Debian 12 refuses an
+ * index past 0 there and leaves the item out of every list (the fuzz
+ * regression under ASan found the steps it lost). */
 static void
 insert_before(cJSON *list, const cJSON *at, cJSON *st)
 {
-	int i = 0;
-	const cJSON *it;
+	cJSON *rest = cJSON_CreateArray(), *it, *next;
+	int moving = 0;
 
-	cJSON_ArrayForEach(it, list) {
-		if (it == at)
-			break;
-		i++;
+	for (it = list->child; it; it = next) {
+		next = it->next;
+		moving |= it == at;
+		if (moving)
+			cJSON_AddItemToArray(rest,
+					     cJSON_DetachItemViaPointer(list, it));
 	}
-	cJSON_InsertItemInArray(list, i, st);
+	cJSON_AddItemToArray(list, st);
+	while ((it = cJSON_DetachItemFromArray(rest, 0)) != NULL)
+		cJSON_AddItemToArray(list, it);
+	cJSON_Delete(rest);
 }
 
 /* The runbook line of the section step ST came from. */
@@ -5664,8 +5672,10 @@ lookups_before(struct imp *im, int ph, cJSON *user, cJSON *in, int in_ph)
 
 	for (; st && st != user; st = next) {
 		next = st->next;
+		/* A lookup with a condition of its own stays: moved before
+		 * the decision or contingency it waits on, it never runs. */
 		if (!jstr(st, "run") || !is_lookup(jstr(st, "run")) ||
-		    section_of(im, st) != sec)
+		    section_of(im, st) != sec || cJSON_GetObjectItem(st, "when"))
 			continue;
 		cJSON_DetachItemViaPointer(im->steps[ph], st);
 		insert_before(im->steps[in_ph], in, st);
