@@ -8,6 +8,7 @@
 
 #include "clock.h"
 #include "err.h"
+#include "xalloc.h"
 
 int
 testhook_clock(struct clock *c, struct err *err)
@@ -48,15 +49,22 @@ testhook_idle(void)
 {
 	static unsigned long counter;
 	const char *path = getenv("REWIND_TEST_IDLE");
+	char *tmp;
 	FILE *f;
 
 	if (!path || !*path)
 		return;
-	f = fopen(path, "w");
-	if (!f)
-		return;
-	fprintf(f, "%lu\n", ++counter);
-	fclose(f);
+	/* Written beside it and renamed over it, so that a reader never
+	 * finds the file empty between the truncation and the write (a
+	 * screen test once counted -85 wake-ups that way). */
+	tmp = xasprintf("%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (f) {
+		fprintf(f, "%lu\n", ++counter);
+		if (fclose(f) == 0)
+			rename(tmp, path);
+	}
+	free(tmp);
 }
 
 int
