@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -91,7 +92,8 @@ enum field_type {
 	F_ENUM_ID,	/* int, the index of one of names (an enum) */
 	F_OUTPUT,	/* char *, a string or an array of lines */
 	F_STRINGS,	/* char ** at off, size_t count at off2 */
-	F_REGEX,	/* char * at off, regex_t at off2 */
+	F_REGEX,	/* char * at off, regex_t at off2 (whole: a
+			 * struct pb_lazy_re * there) */
 	F_BOOL,		/* int */
 	F_INT,		/* int in min..max */
 	F_DURATION,	/* int64_t µs */
@@ -502,33 +504,82 @@ want_strings(struct ld *ld, const cJSON *v, int min, char ***out, size_t *n)
  * patterns cost at start (glibc copies "{1,200}" 200 times) and gave a
  * lone ')' a group to close ("a)b" matched "ab)"). */
 static int
-compile_re(struct ld *ld, const char *pattern, int whole, regex_t *re)
+compile_re(const char *pattern, int whole, regex_t *re, char *msg,
+	   size_t size)
+{
+	int rc = regcomp(re, pattern, REG_EXTENDED |
+			 (whole ? 0 : REG_NOSUB | REG_NEWLINE));
+
+	if (rc == 0)
+		return 0;
+	regerror(rc, re, msg, size);
+	return -1;
+}
+
+/* Is PATTERN one regcomp takes? Checked on a copy with its counts cut
+ * (relimit_shrunk), which regcomp takes exactly when it takes PATTERN. */
+static int
+check_re(struct ld *ld, const char *pattern, int whole)
 {
 	char msg[256];
 	struct err why = { 0 };
+	char *shrunk;
+	regex_t re;
 	int rc;
 
 	if (relimit_check(pattern, &why) < 0)
 		return fail(ld, "regular expression refused: %s", why.msg);
-	rc = regcomp(re, pattern, REG_EXTENDED |
-		     (whole ? 0 : REG_NOSUB | REG_NEWLINE));
-	if (rc == 0)
-		return 0;
-	regerror(rc, re, msg, sizeof(msg));
-	return fail(ld, "invalid regular expression: %s", msg);
+	shrunk = relimit_shrunk(pattern);
+	if (!shrunk)
+		return fail(ld, "out of memory");
+	rc = compile_re(shrunk, whole, &re, msg, sizeof(msg));
+	free(shrunk);
+	if (rc < 0)
+		return fail(ld, "invalid regular expression: %s", msg);
+	regfree(&re);
+	return 0;
 }
 
-/* *OUT is set only once *RE is compiled: a pattern means a live regex_t. */
+struct pb_lazy_re {
+	pthread_mutex_t lock;	/* threads may match values too */
+	int compiled;
+	regex_t re;
+};
+
+/* A WHOLE pattern (a variable's) is only checked here, into a
+ * pb_lazy_re at *RE, and compiled when first matched: the bundled
+ * playbook's "{1,200}" patterns took most of a load. Any other is
+ * compiled now into the regex_t at RE. *OUT is set only once the
+ * pattern checked. */
 static int
-want_regex(struct ld *ld, const cJSON *v, int whole, char **out,
-	   regex_t *re)
+want_regex(struct ld *ld, const cJSON *v, int whole, char **out, void *re)
 {
+	char msg[256];
+
 	if (!cJSON_IsString(v))
 		return fail(ld, "expected string, got %s", type_name(v));
-	if (compile_re(ld, v->valuestring, whole, re) < 0)
+	if (check_re(ld, v->valuestring, whole) < 0)
 		return -1;
+	if (whole) {
+		struct pb_lazy_re *lazy = xcalloc(1, sizeof(*lazy));
+
+		pthread_mutex_init(&lazy->lock, NULL);
+		*(struct pb_lazy_re **)re = lazy;
+	} else if (compile_re(v->valuestring, 0, re, msg, sizeof(msg)) < 0)
+		return fail(ld, "invalid regular expression: %s", msg);
 	*out = xstrdup(v->valuestring);
 	return 0;
+}
+
+static void
+free_lazy_re(struct pb_lazy_re *lazy)
+{
+	if (!lazy)
+		return;
+	if (lazy->compiled)
+		regfree(&lazy->re);
+	pthread_mutex_destroy(&lazy->lock);
+	free(lazy);
 }
 
 /* ---- objects ----------------------------------------------------------- */
@@ -667,7 +718,7 @@ parse_field(struct ld *ld, const cJSON *v, const struct field *f,
 				    (size_t *)(p + f->off2));
 	case F_REGEX:
 		return want_regex(ld, v, f->whole, (char **)(p + f->off),
-				  (regex_t *)(p + f->off2));
+				  p + f->off2);
 	case F_BOOL:
 		return want_bool(ld, v, (int *)(p + f->off));
 	case F_INT:
@@ -842,10 +893,26 @@ pattern_matches_whole(const regex_t *re, const char *value)
 	       (size_t)m[0].rm_eo == strlen(value);
 }
 
+/* VAR's pattern, compiled on first use (it was checked at load). */
+static const regex_t *
+var_re(const struct pb_variable *var)
+{
+	struct pb_lazy_re *lazy = var->re;
+	char msg[256];
+
+	pthread_mutex_lock(&lazy->lock);
+	if (!lazy->compiled &&
+	    compile_re(var->pattern, 1, &lazy->re, msg, sizeof(msg)) < 0)
+		BUG("a pattern checked at load does not compile");
+	lazy->compiled = 1;
+	pthread_mutex_unlock(&lazy->lock);
+	return &lazy->re;
+}
+
 static int
 var_matches(const struct pb_variable *var, const char *value)
 {
-	return !var->pattern || pattern_matches_whole(&var->re, value);
+	return !var->pattern || pattern_matches_whole(var_re(var), value);
 }
 
 /* Message text for VALUE of VAR: never a secret's value. */
@@ -2403,45 +2470,71 @@ cmp_keys(const void *a, const void *b)
 	return strcmp((*x)->string, (*y)->string);
 }
 
-/* cJSON keeps both copies of a repeated key; we refuse them anywhere. The
- * keys are sorted so that a huge object costs n log n, not n². */
-static int
-check_dup_keys(struct ld *ld, const cJSON *obj)
+/* A key OBJ holds twice, or NULL. Small objects are compared pairwise;
+ * larger ones sorted, so that a huge object costs n log n, not n². */
+static const char *
+repeated_key(const cJSON *obj)
 {
 	size_t n = (size_t)cJSON_GetArraySize(obj), i = 0;
-	const cJSON **keys;
-	const cJSON *c;
-	int rc = 0;
+	const cJSON **keys, *c, *d;
+	const char *dup = NULL;
 
-	if (n < 2)
-		return 0;
+	if (n <= 16) {
+		for (c = obj->child; c && !dup; c = c->next)
+			for (d = c->next; d && !dup; d = d->next)
+				if (strcmp(c->string, d->string) == 0)
+					dup = d->string;
+		return dup;
+	}
 	keys = xcalloc(n, sizeof(*keys));
 	for (c = obj->child; c; c = c->next)
 		keys[i++] = c;
 	qsort(keys, n, sizeof(*keys), cmp_keys);
-	for (i = 1; i < n && rc == 0; i++)
+	for (i = 1; i < n && !dup; i++)
 		if (strcmp(keys[i - 1]->string, keys[i]->string) == 0)
-			rc = fail(ld, "duplicate key \"%s\"",
-				  show(keys[i]->string).s);
+			dup = keys[i]->string;
 	free(keys);
-	return rc;
+	return dup;
 }
 
-static int
-check_duplicates(struct ld *ld, const cJSON *v)
+/* Where the walk for repeated keys is: the path is written out only for
+ * the object that has one (building it for every node cost more than
+ * the rest of a load). */
+struct json_at {
+	const struct json_at *up;
+	const cJSON *node;	/* a member when IN_OBJECT, else an element */
+	size_t index;
+	int in_object;
+};
+
+static void
+path_to(struct ld *ld, const struct json_at *at)
 {
+	if (!at)
+		return;
+	path_to(ld, at->up);
+	if (at->in_object)
+		path_key(ld, at->node->string);
+	else
+		path_index(ld, at->index);
+}
+
+/* cJSON keeps both copies of a repeated key; we refuse them anywhere. */
+static int
+check_duplicates(struct ld *ld, const cJSON *v, const struct json_at *up)
+{
+	const char *dup = cJSON_IsObject(v) ? repeated_key(v) : NULL;
 	const cJSON *c;
 	size_t i = 0;
 
-	if (cJSON_IsObject(v) && check_dup_keys(ld, v) < 0)
-		return -1;
+	if (dup) {
+		path_to(ld, up);
+		return fail(ld, "duplicate key \"%s\"", show(dup).s);
+	}
 	for (c = v->child; c; c = c->next, i++) {
-		size_t saved = cJSON_IsObject(v) ? path_key(ld, c->string)
-						 : path_index(ld, i);
-		int rc = check_duplicates(ld, c);
+		struct json_at here = { up, c, i, cJSON_IsObject(v) };
 
-		path_pop(ld, saved);
-		if (rc < 0)
+		if (check_duplicates(ld, c, &here) < 0)
 			return -1;
 	}
 	return 0;
@@ -2649,7 +2742,7 @@ playbook_load_buffer(const char *text, size_t len, const char *name,
 		return NULL;
 	pb = playbook_alloc(name);
 	ld.pb = pb;
-	rc = check_duplicates(&ld, root);
+	rc = check_duplicates(&ld, root, NULL);
 	if (rc == 0)
 		rc = want_object(&ld, root, playbook_fields, pb);
 	if (rc == 0)
@@ -2878,8 +2971,7 @@ free_variable(struct pb_variable *var)
 	free(var->name);
 	free(var->prompt);
 	free(var->default_value);
-	if (var->pattern)
-		regfree(&var->re);
+	free_lazy_re(var->re);
 	free(var->pattern);
 	free(var->from);
 	free_strings(var->time_of, var->n_time_of);

@@ -71,12 +71,16 @@ struct pb_when {
 	size_t n_conds;		/* 0 = always */
 };
 
+/* A pattern checked at load and compiled when first matched. */
+struct pb_lazy_re;
+
 struct pb_variable {
 	char *name;		/* [A-Z][A-Z0-9_]* */
 	char *prompt;
 	char *default_value;	/* NULL = none */
 	char *pattern;		/* ERE matched against the whole value, or NULL */
-	regex_t re;		/* compiled pattern (valid when pattern) */
+	struct pb_lazy_re *re;	/* the pattern compiled on first use
+				 * (checked at load), when pattern */
 	char *from;		/* "tags", "registry" or NULL */
 	int secret;		/* never journalled, shown or written */
 	char **time_of;		/* step ids: unset, the variable offers the

@@ -37,29 +37,41 @@ skip_bracket(const char *p)
 	return *p ? p + 1 : p;
 }
 
-/* The upper bound of an interval "{m}", "{m,}" or "{m,n}" at P, its
- * length in *LEN; -1 when P is no interval (glibc takes '{' literally). */
-static long
-interval_bound(const char *p, size_t *len)
+/* The interval "{m}", "{m,}" or "{m,n}" at P: its bounds (*HI = -1 when
+ * open) and length. Returns -1 when P is no interval (glibc takes '{'
+ * literally then). */
+static int
+interval_parts(const char *p, long *lo, long *hi, size_t *len)
 {
 	char *end;
-	long lo, hi;
 
 	if (p[1] < '0' || p[1] > '9')
 		return -1;
-	lo = strtol(p + 1, &end, 10);
-	hi = lo;
+	*lo = strtol(p + 1, &end, 10);
+	*hi = *lo;
 	if (*end == ',') {
-		hi = end[1] >= '0' && end[1] <= '9' ? strtol(end + 1, &end, 10)
-						    : lo + 1;
-		if (end == p + 1)
-			return -1;
+		*hi = end[1] >= '0' && end[1] <= '9' ? strtol(end + 1, &end, 10)
+						    : -1;
 		if (*end == ',')
 			end++;
 	}
 	if (*end != '}')
 		return -1;
 	*len = (size_t)(end - p) + 1;
+	return 0;
+}
+
+/* The upper bound of an interval at P, its length in *LEN; an open one
+ * counts as one more than its lower bound. -1 when P is no interval. */
+static long
+interval_bound(const char *p, size_t *len)
+{
+	long lo, hi;
+
+	if (interval_parts(p, &lo, &hi, len) < 0)
+		return -1;
+	if (hi < 0)
+		hi = lo + 1;
 	return lo > hi ? lo : hi;
 }
 
@@ -168,4 +180,57 @@ relimit_check(const char *pattern, struct err *err)
 		if (scan_one(&s, err) < 0)
 			return -1;
 	return 0;
+}
+
+/* Append the interval at P (LEN bytes) to OUT with its counts cut to at
+ * most 1, keeping its form; an interval regcomp refuses (m > n) is kept
+ * as it is, so that it is still refused. */
+static char *
+shrink_interval(char *out, const char *p, size_t len)
+{
+	long lo, hi;
+
+	if (interval_parts(p, &lo, &hi, &len) < 0 || (hi >= 0 && lo > hi) ||
+	    (hi >= 0 && p[len - 2] == ',')) {	/* "{1,2,}": as it is */
+		memcpy(out, p, len);
+		return out + len;
+	}
+	*out++ = '{';
+	*out++ = lo > 0 ? '1' : '0';
+	if (hi != lo || p[len - 2] == ',') {
+		*out++ = ',';
+		if (hi >= 0)
+			*out++ = hi > 0 ? '1' : '0';
+	}
+	*out++ = '}';
+	return out;
+}
+
+char *
+relimit_shrunk(const char *pattern)
+{
+	char *copy = malloc(strlen(pattern) + 1), *out = copy;
+	const char *p = pattern;
+	size_t len;
+	long lo, hi;
+
+	if (!copy)
+		return NULL;
+	while (*p) {
+		if (*p == '\\')
+			len = p[1] ? 2 : 1;
+		else if (*p == '[')
+			len = (size_t)(skip_bracket(p) - p);
+		else if (*p == '{' && interval_parts(p, &lo, &hi, &len) == 0) {
+			out = shrink_interval(out, p, len);
+			p += len;
+			continue;
+		} else
+			len = 1;
+		memcpy(out, p, len);
+		out += len;
+		p += len;
+	}
+	*out = '\0';
+	return copy;
 }

@@ -585,12 +585,20 @@ check_not_draft(const struct playbook *pb, const struct session_opts *o,
 		       "as it is", pb->path, pb->n_review);
 }
 
+/* The directory of a new session: the one given, or one named after PB's
+ * id. Caller frees. */
+static char *
+session_dir_for(const struct session_opts *o, const struct playbook *pb)
+{
+	return o->dir ? xstrdup(o->dir) : o->name_dir(pb->id);
+}
+
 static struct session *
 create_session(const struct session_opts *o, struct err *err)
 {
 	struct playbook *pb;
 	struct session *s;
-	char *text, *path;
+	char *text, *path, *dir;
 	size_t len;
 	int rc;
 
@@ -600,19 +608,22 @@ create_session(const struct session_opts *o, struct err *err)
 	}
 	text = playbook_read_text(o->playbook, &len, err);
 	pb = text ? playbook_load_buffer(text, len, o->playbook, err) : NULL;
+	dir = pb ? session_dir_for(o, pb) : NULL;
 	if (!pb || check_presets(pb, o->vars, err) < 0 ||
 	    check_scenario(pb, o, err) < 0 || check_not_draft(pb, o, err) < 0 ||
-	    make_dirs(o->dir, err) < 0) {
+	    make_dirs(dir, err) < 0) {
 		free(text);
+		free(dir);
 		playbook_free(pb);
 		return NULL;
 	}
-	s = session_alloc(pb, o->dir, o->clk);
+	s = session_alloc(pb, dir, o->clk);
 	session_set_listener(s, o->listener, o->listener_arg);
-	path = dir_file(o->dir, "playbook.json");
+	path = dir_file(dir, "playbook.json");
 	rc = write_file_atomic(path, text, len, err);
 	free(path);
 	free(text);
+	free(dir);
 	if (rc < 0 || lock_session(s, err) < 0 || open_journal(s, err) < 0 ||
 	    session_record(s, default_operator(o->operator), "session.started",
 			   NULL, started_payload(s, o), err) < 0) {
@@ -791,20 +802,32 @@ open_as(const struct session_opts *o, int exists, struct err *err)
 	return s;
 }
 
-struct session *
-session_open(const struct session_opts *o, struct err *err)
+/* Does DIR hold a session to resume? An empty journal is a creation that
+ * died before its first line. */
+static int
+session_exists(const char *dir)
 {
-	char *jpath = dir_file(o->dir, "journal.jsonl");
-	char *ppath = dir_file(o->dir, "playbook.json");
+	char *jpath = dir_file(dir, "journal.jsonl");
+	char *ppath = dir_file(dir, "playbook.json");
 	struct stat st;
-	struct session *s;
-	/* An empty journal is a creation that died before its first line. */
 	int exists = stat(jpath, &st) == 0 && st.st_size > 0 &&
 		     access(ppath, F_OK) == 0;
 
 	free(jpath);
 	free(ppath);
-	s = open_as(o, exists, err);
+	return exists;
+}
+
+struct session *
+session_open(const struct session_opts *o, struct err *err)
+{
+	struct session *s;
+
+	if (!o->dir && !o->name_dir) {
+		err_set(err, ERR_INVALID, "no session directory given");
+		return NULL;
+	}
+	s = open_as(o, o->dir && session_exists(o->dir), err);
 	if (!s)
 		return NULL;
 	s->read_only = o->read_only;

@@ -63,6 +63,9 @@ typedef void (*session_listener_cb)(const struct core_event *ev, void *arg);
 
 struct session_opts {
 	const char *dir;	/* session directory (created if absent) */
+	/* With DIR NULL: names a new session's directory after the id of
+	 * the playbook (loaded once, by session_open); the core frees it. */
+	char *(*name_dir)(const char *playbook_id);
 	const char *playbook;	/* playbook path (new sessions only) */
 	enum session_mode mode;	/* new sessions only */
 	const char *operator;	/* who drives; NULL = $USER or "operator" */

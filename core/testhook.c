@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "clock.h"
 #include "err.h"
@@ -89,5 +90,24 @@ testhook_spawned(const char *cwd, const char *command)
 	if (!f)
 		return;
 	fprintf(f, "%s\t%s\n", cwd ? cwd : ".", command ? command : "");
+	fclose(f);
+}
+
+void
+testhook_frame_drawn(void)
+{
+	static int written;
+	const char *path = getenv("REWIND_TEST_FRAME_LOG");
+	struct timespec ts;
+	FILE *f;
+
+	if (written || !path || !*path)
+		return;
+	written = 1;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	f = fopen(path, "w");
+	if (!f)
+		return;
+	fprintf(f, "%lld\n", (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec);
 	fclose(f);
 }

@@ -28,4 +28,9 @@ int testhook_drill_pace(void);
  * inherited). Call just before fork(); failures are ignored. */
 void testhook_spawned(const char *cwd, const char *command);
 
+/* REWIND_TEST_FRAME_LOG names a file that gets, once, the wall-clock time
+ * in nanoseconds since the epoch at which the first complete frame was
+ * handed to the terminal (make bench reads it). Call after each frame. */
+void testhook_frame_drawn(void);
+
 #endif

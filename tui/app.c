@@ -665,6 +665,7 @@ redraw(struct app *a)
 		dialog_draw(a, stdscr, h, w);
 	wnoutrefresh(stdscr);
 	doupdate();
+	testhook_frame_drawn();
 }
 
 /* --- keys ---------------------------------------------------------------------------------- */

@@ -811,9 +811,7 @@ is_session_dir(const char *path)
 static int
 resolve_target(const struct cli_opts *o, char **playbook, char **dir)
 {
-	struct err err = { 0 };
 	const char *arg = o->n_args ? o->args[0] : NULL;
-	struct playbook *pb;
 
 	*playbook = NULL;
 	*dir = xstrdup_or_null(o->session_dir);
@@ -830,15 +828,8 @@ resolve_target(const struct cli_opts *o, char **playbook, char **dir)
 		      "not found (set REWIND_DATADIR)\n", stderr);
 		return -1;
 	}
-	if (*dir)
-		return 0;
-	pb = playbook_load_file(*playbook, &err);
-	if (!pb) {
-		cli_print_error(NULL, err.msg);
-		return -1;
-	}
-	*dir = cli_new_session_dir(pb->id);
-	playbook_free(pb);
+	/* Without a directory, session_open names one after the playbook's
+	 * id once it has loaded it: a playbook is read once at start. */
 	return 0;
 }
 
@@ -856,6 +847,7 @@ cli_open_session(const struct cli_opts *o, struct loop *loop,
 		return NULL;
 	}
 	so.dir = dir;
+	so.name_dir = cli_new_session_dir;
 	so.playbook = playbook;
 	so.mode = o->command == CMD_RUN ? SESSION_LIVE : SESSION_DRILL;
 	so.operator = o->operator;

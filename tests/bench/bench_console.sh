@@ -1,6 +1,7 @@
 #!/bin/sh
 # Console benchmarks, measured through tmux on the real binary:
-#  - time from start to the first complete frame (goal < 100 ms)
+#  - time from start to the first complete frame of the bundled default
+#    (goal < 100 ms)
 #  - a live step printing 1,000,000 lines: the console's peak memory
 #    (goal < 64 MB) and the step's wall time against the same command
 #    writing to /dev/null (goal <= 1.2x), and into a pipe read and
@@ -28,13 +29,40 @@ wait_for() {	# PATTERN TIMEOUT_MS
 	done
 }
 
-t0=$(now_ms)
-$T new-session -d -s b -x 80 -y 24 "TERM=xterm-256color $bin run $src/tests/fixtures/playbooks/flood.json --session-dir $tmp/s; sleep 60"
-wait_for 'q quit' 5000 || { echo "console: no first frame"; exit 1; }
 # "PASS" or "MISS": is A OP B (awk comparison)?
 verdict() { awk "BEGIN{print ($1 $2 $3) ? \"PASS\" : \"MISS\"}"; }
-first=$(( $(now_ms) - t0 ))
-echo "console: start to first complete frame: $first ms (goal < 100 ms) $(verdict "$first" '<' 100)"
+
+# Start to first complete frame of the bundled default (`rewind` with no
+# arguments, as bootstrap.sh opens it, from the source tree): from just
+# before the exec to the frame handed to the terminal, which the console
+# logs (REWIND_TEST_FRAME_LOG); median of 5. The same start seen through
+# tmux (a new tmux session, polled) is printed beside it: it adds tmux's
+# own start and the polling.
+first_frame() {	# N: prints "EXEC_TO_FRAME_MS TMUX_SEEN_MS"
+	log="$tmp/frame$1" t0f="$tmp/t0-$1"
+	w0=$(now_ms)
+	$T new-session -d -s "f$1" -x 80 -y 24 "cd $src && TERM=xterm-256color REWIND_TEST_FRAME_LOG=$log sh -c 'date +%s%N >\"\$0\"; exec \"\$1\"' $t0f $bin; sleep 60"
+	end=$(( w0 + 10000 ))
+	until [ -s "$log" ] && $T capture-pane -p -t "f$1" | grep -q 'q quit'; do
+		[ "$(now_ms)" -gt "$end" ] && { echo "console: no first frame" >&2; return 1; }
+		sleep 0.002
+	done
+	seen=$(( $(now_ms) - w0 ))
+	$T kill-session -t "f$1"
+	awk -v a="$(cat "$t0f")" -v b="$(cat "$log")" -v s="$seen" \
+		'BEGIN{printf "%.1f %d\n", (b - a) / 1e6, s}'
+}
+: >"$tmp/frames"
+for n in 1 2 3 4 5; do
+	first_frame $n >>"$tmp/frames" || exit 1
+done
+first=$(sort -n "$tmp/frames" | awk 'NR == 3 {print $1}')
+seen=$(sort -n -k2 "$tmp/frames" | awk 'NR == 3 {print $2}')
+echo "console: start to first complete frame, bundled default: $first ms, median of 5 (goal < 100 ms) $(verdict "$first" '<' 100)"
+echo "console: the same seen through a new tmux session: $seen ms (tmux's own start and polling included)"
+
+$T new-session -d -s b -x 80 -y 24 "TERM=xterm-256color $bin run $src/tests/fixtures/playbooks/flood.json --session-dir $tmp/s; sleep 60"
+wait_for 'q quit' 5000 || { echo "console: no first frame"; exit 1; }
 
 pid=$($T list-panes -t b -F '#{pane_pid}')
 app=$(pgrep -P "$pid" -f "$bin" | head -n 1)

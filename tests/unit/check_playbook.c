@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <dirent.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 
 #include "err.h"
 #include "playbook.h"
+#include "relimit.h"
 #include "sha256.h"
 #include "strbuf.h"
 #include "suites.h"
@@ -1048,6 +1050,108 @@ START_TEST(test_playbook_subst_refs_replaces_only_known_references)
 }
 END_TEST
 
+/* --- patterns checked at load, compiled on first use ------------------- */
+
+static const struct {
+	const char *in, *out;
+} shrink_cases[] = {
+	{ ".{1,200}", ".{1,1}" },
+	{ "x{2,200}y", "x{1,1}y" },
+	{ "a{0,5}", "a{0,1}" },
+	{ "a{0}", "a{0}" },
+	{ "a{3}", "a{1}" },
+	{ "a{3,}", "a{1,}" },
+	{ "a{0,0}", "a{0}" },
+	{ "[{2,5}]x", "[{2,5}]x" },		/* in a bracket: no count */
+	{ "[]{3}]{2}", "[]{3}]{1}" },
+	{ "[[:alpha:]{2}]{30}", "[[:alpha:]{2}]{1}" },
+	{ "a\\{2,5}", "a\\{2,5}" },		/* an escaped brace */
+	{ "a{5,3}", "a{5,3}" },			/* refused by regcomp: kept */
+	{ "a{1,2,}", "a{1,2,}" },
+	{ "{", "{" },
+	{ "a{x}", "a{x}" },
+	{ "(ab){2,4}|c{10}", "(ab){1,1}|c{1}" },
+};
+
+START_TEST(test_playbook_shrunk_pattern_cuts_only_counts)
+{
+	char *got = relimit_shrunk(shrink_cases[_i].in);
+
+	ck_assert_str_eq(got, shrink_cases[_i].out);
+	free(got);
+}
+END_TEST
+
+static int
+compiles(const char *pattern)
+{
+	regex_t re;
+	int rc = regcomp(&re, pattern, REG_EXTENDED);
+
+	if (rc == 0)
+		regfree(&re);
+	return rc == 0;
+}
+
+/* The check at load compiles the shrunk copy: regcomp must take it
+ * exactly when it takes the pattern, for patterns made of the characters
+ * that matter to it (deterministic, so that a failure repeats). */
+START_TEST(test_playbook_shrunk_pattern_compiles_exactly_when_pattern_does)
+{
+	static const char alphabet[] = "ab(){}[],0123|*+?.\\^$-:";
+	unsigned seed = 12345;
+	int tried = 0;
+
+	for (int n = 0; n < 6000; n++) {
+		char pat[16];
+		size_t len = 1 + (seed = seed * 1103515245u + 12345u) % 12;
+		struct err err = { 0 };
+		char *shrunk;
+
+		for (size_t i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			pat[i] = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
+		}
+		pat[len] = '\0';
+		if (relimit_check(pat, &err) < 0)
+			continue;
+		shrunk = relimit_shrunk(pat);
+		ck_assert_msg(compiles(pat) == compiles(shrunk),
+			      "\"%s\" and its shrunk \"%s\" disagree", pat,
+			      shrunk);
+		free(shrunk);
+		tried++;
+	}
+	ck_assert_int_gt(tried, 3000);
+}
+END_TEST
+
+/* A variable's pattern is only checked at load; the first match
+ * compiles it, and a bad one is refused at load all the same. */
+START_TEST(test_playbook_counted_pattern_is_checked_at_load)
+{
+	char *bad = playbook_text("{\"N\": {\"prompt\": \"n\", \"pattern\":"
+				  " \"(a{2,200}\"}}", "\"1m\"");
+	char *good = playbook_text("{\"N\": {\"prompt\": \"n\", \"pattern\":"
+				   " \".{2,200}\"}}", "\"1m\"");
+	struct err err = { 0 };
+	struct playbook *pb = load_text(bad, &err);
+
+	ck_assert_ptr_null(pb);
+	ck_assert_msg(strstr(err.msg, "variables.N.pattern: invalid regular "
+			     "expression"), "%s", err.msg);
+	pb = load_text(good, &err);
+	ck_assert_msg(pb != NULL, "%s", err.msg);
+	ck_assert_int_eq(playbook_var_validate(playbook_find_var(pb, "N"),
+					       "x", &err), -1);
+	ck_assert_int_eq(playbook_var_validate(playbook_find_var(pb, "N"),
+					       "xy", &err), 0);
+	playbook_free(pb);
+	free(bad);
+	free(good);
+}
+END_TEST
+
 static void
 add_case(Suite *s, const TTest *test)
 {
@@ -1106,5 +1210,9 @@ playbook_suite(void)
 	add_case(s, test_playbook_free_accepts_null);
 	add_loop_case(s, test_playbook_subst_refs_replaces_only_known_references,
 		      N_OF(subst_cases));
+	add_loop_case(s, test_playbook_shrunk_pattern_cuts_only_counts,
+		      N_OF(shrink_cases));
+	add_case(s, test_playbook_shrunk_pattern_compiles_exactly_when_pattern_does);
+	add_case(s, test_playbook_counted_pattern_is_checked_at_load);
 	return s;
 }
