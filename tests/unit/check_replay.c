@@ -540,6 +540,70 @@ START_TEST(test_replay_skips_an_unreadable_line_and_a_torn_tail)
 }
 END_TEST
 
+/* A journal long enough that its hash chain is checked after its events
+ * are applied (a second thread hashes the lines): a rewritten line and an
+ * unreadable one, in either order; replay names the first, as verify
+ * does. */
+static const struct {
+	uint64_t tampered, garbled, first_bad;
+} long_cases[] = {
+	{ 300, 420, 301 },	/* line 301's prev no longer matches 300 */
+	{ 420, 300, 300 },
+};
+
+START_TEST(test_replay_names_the_first_bad_line_of_a_long_journal)
+{
+	struct fx f;
+	struct journal_verify v;
+	struct clock clk;
+	struct journal *j;
+	char *path, *mark;
+	const struct replay_integrity *in;
+	uint64_t base;
+
+	fx_init(&f);
+	record_walk(&f);
+	path = journal_of(f.dir);
+	clock_init_manual(&clk, WALL0 + 3600 * 1000000LL, 1000);
+	j = journal_open(path, &clk, NULL, NULL, &f.err);
+	ck_assert_msg(j != NULL, "%s", f.err.msg);
+	base = journal_count(j);
+	for (int i = 1; i <= 600; i++) {
+		char *text = xasprintf("{\"text\":\"note %d of the long watch\"}",
+				       i);
+		cJSON *p = cJSON_Parse(text);
+
+		ck_assert(journal_append(j, "sam", "note.added", NULL, NULL, p,
+					 NULL, &f.err) > 0);
+		cJSON_Delete(p);
+		free(text);
+	}
+	journal_free(j);
+	ck_assert_uint_lt(base, 200);
+	mark = xasprintf("note %llu of",
+			 (unsigned long long)(long_cases[_i].tampered - base));
+	edit_line(&f, long_cases[_i].tampered, mark, "note 0 of");
+	free(mark);
+	mark = xasprintf("{\"seq\":%llu,",
+			 (unsigned long long)long_cases[_i].garbled);
+	edit_line(&f, long_cases[_i].garbled, mark, "garbage");
+	free(mark);
+	ck_assert_int_eq(journal_verify_file(path, &v, &f.err), 1);
+	ck_assert_uint_eq(v.bad_line, long_cases[_i].first_bad);
+	open_replay(&f);
+	in = replay_integrity(f.r);
+	ck_assert_uint_eq(in->bad_line, v.bad_line);
+	ck_assert_str_eq(in->reason, v.reason);
+	ck_assert_uint_eq(in->n_unreadable, 1);
+	ck_assert(replay_marks(f.r, long_cases[_i].first_bad) &
+		  REPLAY_MARK_BAD);
+	ck_assert_uint_eq(replay_find_mark(f.r, 0, 1, REPLAY_MARK_BAD),
+			  long_cases[_i].first_bad);
+	free(path);
+	fx_done(&f);
+}
+END_TEST
+
 /* --- read-only ------------------------------------------------------------------ */
 
 /* Names, sizes and modification times of everything under DIR. */
@@ -1247,6 +1311,8 @@ replay_suite(void)
 			    0, (int)(sizeof(broken_payloads) /
 				     sizeof(*broken_payloads)));
 	tcase_add_test(tc, test_replay_skips_an_unreadable_line_and_a_torn_tail);
+	tcase_add_loop_test(tc, test_replay_names_the_first_bad_line_of_a_long_journal,
+			    0, (int)(sizeof(long_cases) / sizeof(*long_cases)));
 	tcase_add_test(tc, test_replay_never_writes_to_the_session_directory);
 	tcase_add_test(tc, test_replay_finds_marks_times_and_text);
 	tcase_add_test(tc, test_replay_output_follows_the_position);
