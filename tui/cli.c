@@ -774,22 +774,27 @@ cli_default_playbook(void)
 }
 
 char *
-cli_new_session_dir(const char *id)
+cli_sessions_root(void)
 {
 	const char *state = getenv("XDG_STATE_HOME");
 	const char *home = getenv("HOME");
+
+	if (state && *state == '/')
+		return xasprintf("%s/rewind/sessions", state);
+	return xasprintf("%s/.local/state/rewind/sessions",
+			 home && *home ? home : ".");
+}
+
+char *
+cli_new_session_dir(const char *id)
+{
 	char stamp[32];
 	time_t now = time(NULL);
 	struct tm tm;
-	char *base, *dir;
+	char *base = cli_sessions_root(), *dir;
 
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-	if (state && *state == '/')
-		base = xasprintf("%s/rewind/sessions", state);
-	else
-		base = xasprintf("%s/.local/state/rewind/sessions",
-				 home && *home ? home : ".");
 	dir = xasprintf("%s/%s-%s-%ld", base, id, stamp, (long)getpid());
 	free(base);
 	return dir;

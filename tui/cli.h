@@ -83,6 +83,10 @@ char *cli_default_playbook(void);
 
 /* A new session directory under $XDG_STATE_HOME/rewind/sessions for
  * playbook ID (caller frees). */
+/* The folder new sessions are kept in: $XDG_STATE_HOME/rewind/sessions,
+ * or ~/.local/state/rewind/sessions. Caller frees. */
+char *cli_sessions_root(void);
+
 char *cli_new_session_dir(const char *id);
 
 /* Print MSG on stderr as harmless text (controls made visible), after

@@ -17,6 +17,9 @@ const struct command commands_table[] = {
 	  "write the post-mortem draft of a session", cmd_report },
 	{ "replay", "replay [--print] SESSION",
 	  "replay a session from its journal, read-only", cmd_replay },
+	{ "sessions", "sessions [DIR] [--format text|json]",
+	  "list the sessions kept in the state folder (or DIR), the most "
+	  "recently active first", cmd_sessions },
 	{ "watch", "watch SESSION",
 	  "follow a session from another terminal; approve from there",
 	  cmd_watch },

@@ -19,6 +19,9 @@ int cmd_report(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
 
+/* rewind sessions (tui/cmd_sessions.c). */
+int cmd_sessions(int argc, char **argv);
+
 /* The command named NAME, or NULL. */
 const struct command *command_find(const char *name);
 

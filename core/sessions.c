@@ -1,0 +1,365 @@
+/* The sessions of a state folder, from the two ends of their journals. */
+#include "config.h"
+#include "sessions.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "err.h"
+#include "journal.h"
+#include "xalloc.h"
+
+#define HEAD_MAX (256u * 1024)	/* the first line is read up to this */
+#define TAIL_READ (16u * 1024)	/* the last events are read from this */
+
+static const char *const status_names[] = {
+	[SESSION_RUNNING] = "running",
+	[SESSION_QUIT] = "quit",
+	[SESSION_COMPLETED] = "completed",
+	[SESSION_INTERRUPTED] = "interrupted",
+	[SESSION_UNREADABLE] = "unreadable",
+};
+
+const char *
+session_status_name(enum session_status s)
+{
+	return status_names[s];
+}
+
+/* --- the files held by a lock ------------------------------------------ */
+
+/* The files some process holds an flock on, from /proc/locks: a console
+ * holds its session's session.lock while it runs. Read once per listing,
+ * so that listing never takes a lock a console starting now would miss. */
+struct held {
+	dev_t *dev;
+	ino_t *ino;
+	size_t n;
+	int known;	/* /proc/locks could be read */
+};
+
+static void
+held_add(struct held *h, unsigned maj, unsigned min, unsigned long ino)
+{
+	h->dev = xrealloc(h->dev, (h->n + 1) * sizeof(*h->dev));
+	h->ino = xrealloc(h->ino, (h->n + 1) * sizeof(*h->ino));
+	h->dev[h->n] = makedev(maj, min);
+	h->ino[h->n++] = (ino_t)ino;
+}
+
+static void
+held_read(struct held *h)
+{
+	FILE *f = fopen("/proc/locks", "r");
+	char line[256];
+
+	if (!f)
+		return;
+	h->known = 1;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned maj, min;
+		unsigned long ino;
+		char kind[16];
+
+		/* "1: FLOCK  ADVISORY  WRITE 1234 08:01:5678 0 EOF" */
+		if (sscanf(line, "%*s %15s %*s %*s %*d %x:%x:%lu", kind, &maj,
+			   &min, &ino) == 4 && strcmp(kind, "FLOCK") == 0)
+			held_add(h, maj, min, ino);
+	}
+	fclose(f);
+}
+
+static int
+held_has(const struct held *h, const struct stat *st)
+{
+	for (size_t i = 0; i < h->n; i++)
+		if (h->dev[i] == st->st_dev && h->ino[i] == st->st_ino)
+			return 1;
+	return 0;
+}
+
+/* Whether a console holds DIR's lock; without /proc/locks, a shared
+ * lock is tried and let go at once. */
+static int
+is_running(const struct held *h, const char *dir)
+{
+	char *path = xasprintf("%s/session.lock", dir);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	int yes = 0;
+
+	free(path);
+	if (fd < 0)
+		return 0;
+	if (h->known)
+		yes = fstat(fd, &st) == 0 && held_has(h, &st);
+	else if (flock(fd, LOCK_SH | LOCK_NB) < 0)
+		yes = errno == EWOULDBLOCK;
+	close(fd);
+	return yes;
+}
+
+/* --- the two ends of a journal ----------------------------------------- */
+
+static const char *
+payload_string(const struct journal_event *ev, const char *key)
+{
+	return cJSON_GetStringValue(
+		cJSON_GetObjectItemCaseSensitive(ev->payload, key));
+}
+
+/* The journal's first line (caller frees), read a block at a time; NULL
+ * with *WHY when there is none. */
+static char *
+first_line(int fd, size_t *len, const char **why)
+{
+	size_t cap = 4096, have = 0;
+	char *buf = xmalloc(cap), *nl = NULL;
+	ssize_t k;
+
+	while (!nl && have < HEAD_MAX &&
+	       (k = pread(fd, buf + have, cap - have, (off_t)have)) > 0) {
+		nl = memchr(buf + have, '\n', (size_t)k);
+		have += (size_t)k;
+		if (!nl && have == cap)
+			buf = xrealloc(buf, cap *= 2);
+	}
+	if (!nl) {
+		*why = have ? "no complete first line in the journal"
+			    : "empty journal";
+		free(buf);
+		return NULL;
+	}
+	*len = (size_t)(nl - buf);
+	return buf;
+}
+
+/* Fill S from the first event, which must be session.started. */
+static int
+read_head(int fd, struct session_summary *s)
+{
+	const char *why = NULL;
+	size_t len;
+	char *line = first_line(fd, &len, &why);
+	struct journal_event ev;
+	int rc = -1;
+
+	if (!line) {
+		s->why = xstrdup(why);
+		return -1;
+	}
+	if (journal_event_parse(line, len, &ev, NULL) < 0) {
+		s->why = xstrdup("the journal's first line is not an event");
+		free(line);
+		return -1;
+	}
+	if (strcmp(ev.type, "session.started") != 0)
+		s->why = xstrdup("the journal does not start with "
+				 "session.started");
+	else {
+		s->playbook = xstrdup_or_null(payload_string(&ev, "playbook"));
+		s->title = xstrdup_or_null(payload_string(&ev, "title"));
+		s->mode = xstrdup_or_null(payload_string(&ev, "mode"));
+		s->operator = xstrdup_or_null(payload_string(&ev, "operator"));
+		s->scenario = xstrdup_or_null(payload_string(&ev, "scenario"));
+		s->started_us = s->last_us = ev.wall_us;
+		s->events = ev.seq;
+		rc = 0;
+	}
+	journal_event_done(&ev);
+	free(line);
+	return rc;
+}
+
+/* Take what the event of LINE says about where the session stands: the
+ * last event's seq, time and type, and the phase of the last one that
+ * has a phase. Returns 1 once nothing more is needed. */
+static int
+note_tail_event(struct session_summary *s, const char *line, size_t len)
+{
+	struct journal_event ev;
+	int done;
+
+	if (journal_event_parse(line, len, &ev, NULL) < 0)
+		return 0;
+	if (!s->last_type && ev.seq >= s->events) {
+		s->events = ev.seq;
+		s->last_us = ev.wall_us;
+		s->last_type = xstrdup(ev.type);
+	}
+	if (ev.phase && !s->phase)
+		s->phase = xstrdup(ev.phase);
+	done = s->last_type && s->phase;
+	journal_event_done(&ev);
+	return done;
+}
+
+/* The start of the line that ends just before END (at or after FLOOR). */
+static const char *
+line_start(const char *floor, const char *end)
+{
+	const char *p = end;
+
+	while (p > floor && p[-1] != '\n')
+		p--;
+	return p;
+}
+
+/* Read the journal's last TAIL_READ bytes, its complete lines from the
+ * last back until the last event and the last phase are known. A
+ * session.completed among them makes the session completed (a quit may
+ * follow it). */
+static const char completed_type[] = "\"type\":\"session.completed\"";
+
+static void
+read_tail(int fd, off_t size, struct session_summary *s, int *completed)
+{
+	off_t from = size > (off_t)TAIL_READ ? size - (off_t)TAIL_READ : 0;
+	char *buf = xmalloc(TAIL_READ);
+	ssize_t k = pread(fd, buf, TAIL_READ, from);
+	const char *floor = buf, *end, *nl;
+	size_t span;
+
+	if (k <= 0) {
+		free(buf);
+		return;
+	}
+	if (from > 0 && (nl = memchr(buf, '\n', (size_t)k)))
+		floor = nl + 1;	/* the first line is cut */
+	end = buf + k;
+	if (end > floor && end[-1] != '\n')	/* a torn tail */
+		end = line_start(floor, end);
+	span = end > floor ? (size_t)(end - floor) : 0;
+	*completed = memmem(floor, span, completed_type,
+			    sizeof(completed_type) - 1) != NULL;
+	while (end > floor) {
+		const char *start = line_start(floor, end - 1);
+
+		if (note_tail_event(s, start, (size_t)(end - 1 - start)))
+			break;
+		end = start;
+	}
+	free(buf);
+}
+
+static void
+summarise(struct session_summary *s, const struct held *h)
+{
+	char *path = xasprintf("%s/journal.jsonl", s->dir);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int completed = 0;
+	struct stat st;
+
+	free(path);
+	s->status = SESSION_UNREADABLE;
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		s->why = xasprintf("journal.jsonl: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	if (read_head(fd, s) == 0) {
+		read_tail(fd, st.st_size, s, &completed);
+		s->status = is_running(h, s->dir) ? SESSION_RUNNING
+			  : completed ? SESSION_COMPLETED
+			  : s->last_type && strcmp(s->last_type,
+						   "session.quit") == 0
+			  ? SESSION_QUIT : SESSION_INTERRUPTED;
+	}
+	close(fd);
+}
+
+/* --- listing ------------------------------------------------------------ */
+
+static int
+is_session_dir(const char *root, const char *name)
+{
+	char *path;
+	struct stat st;
+	int yes;
+
+	if (name[0] == '.')
+		return 0;
+	path = xasprintf("%s/%s/journal.jsonl", root, name);
+	yes = stat(path, &st) == 0 && S_ISREG(st.st_mode);
+	free(path);
+	return yes;
+}
+
+static int
+by_last_activity(const void *a, const void *b)
+{
+	const struct session_summary *x = a, *y = b;
+
+	if (x->last_us != y->last_us)
+		return x->last_us < y->last_us ? 1 : -1;
+	return strcmp(x->name, y->name);
+}
+
+int
+sessions_list(const char *root, struct session_summary **out, size_t *n,
+	      struct err *err)
+{
+	DIR *d = opendir(root);
+	struct held h = { 0 };
+	struct dirent *e;
+	size_t cap = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (!d)
+		return errno == ENOENT ? 0
+		     : err_set(err, ERR_IO, "%s: %s", root, strerror(errno));
+	held_read(&h);
+	while ((e = readdir(d))) {
+		struct session_summary *s;
+
+		if (!is_session_dir(root, e->d_name))
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			*out = xrealloc(*out, cap * sizeof(**out));
+		}
+		s = &(*out)[(*n)++];
+		memset(s, 0, sizeof(*s));
+		s->name = xstrdup(e->d_name);
+		s->dir = xasprintf("%s/%s", root, e->d_name);
+		summarise(s, &h);
+	}
+	closedir(d);
+	free(h.dev);
+	free(h.ino);
+	if (*n)
+		qsort(*out, *n, sizeof(**out), by_last_activity);
+	return 0;
+}
+
+void
+sessions_free(struct session_summary *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct session_summary *s = &list[i];
+
+		free(s->dir);
+		free(s->name);
+		free(s->playbook);
+		free(s->title);
+		free(s->mode);
+		free(s->operator);
+		free(s->scenario);
+		free(s->phase);
+		free(s->last_type);
+		free(s->why);
+	}
+	free(list);
+}

@@ -1,0 +1,52 @@
+/* The sessions kept in a state folder, summed up from the head and tail of
+ * each journal: what `rewind sessions` lists. Reading a journal's two ends
+ * keeps a folder of hundreds of long sessions quick to list; the hash
+ * chain is not checked here (rewind verify does that). */
+#ifndef REWIND_CORE_SESSIONS_H
+#define REWIND_CORE_SESSIONS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct err;
+
+enum session_status {
+	SESSION_RUNNING,	/* a console holds the session's lock */
+	SESSION_QUIT,		/* left with q: resumable */
+	SESSION_COMPLETED,	/* every required step settled */
+	SESSION_INTERRUPTED,	/* its console died: resumable */
+	SESSION_UNREADABLE,	/* no journal, or its first line is no event */
+};
+
+struct session_summary {
+	char *dir;		/* the session's directory */
+	char *name;		/* its last path component */
+	/* From session.started; NULL when absent. */
+	char *playbook;		/* the playbook's id */
+	char *title;
+	char *mode;		/* "live" or "drill" */
+	char *operator;
+	char *scenario;
+	char *phase;		/* phase of the last event that had one */
+	char *last_type;	/* type of the last event */
+	enum session_status status;
+	char *why;		/* SESSION_UNREADABLE: what is wrong */
+	int64_t started_us;	/* wall clock of the first event */
+	int64_t last_us;	/* and of the last */
+	uint64_t events;	/* seq of the last event */
+};
+
+/* Sum up every session directory under ROOT (a directory holding one
+ * directory per session, as $XDG_STATE_HOME/rewind/sessions does), the
+ * most recently active first. A ROOT that does not exist holds none.
+ * Returns 0 with *OUT (caller frees with sessions_free) and *N, or -1
+ * with ERR_IO naming ROOT. */
+int sessions_list(const char *root, struct session_summary **out, size_t *n,
+		  struct err *err);
+
+void sessions_free(struct session_summary *list, size_t n);
+
+/* "running", "quit", "completed", "interrupted" or "unreadable". */
+const char *session_status_name(enum session_status s);
+
+#endif

@@ -1,0 +1,276 @@
+/* `rewind sessions [DIR] [--format text|json]`: the sessions kept in the
+ * state folder (or DIR), the most recently active first, with what to do
+ * next with each (resume, report). */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <wchar.h>
+
+#include <cjson/cJSON.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "err.h"
+#include "sanitize.h"
+#include "sessions.h"
+#include "xalloc.h"
+
+#define SESSIONS_USAGE "usage: rewind sessions [DIR] [--format text|json]\n"
+
+enum { COL_SESSION, COL_MODE, COL_PLAYBOOK, COL_COMMANDER, COL_PHASE,
+       COL_STATE, COL_LAST, N_COLS };
+
+static const char *const headings[N_COLS] = {
+	"SESSION", "MODE", "PLAYBOOK", "COMMANDER", "PHASE", "STATE",
+	"LAST ACTIVITY",
+};
+
+/* "2026-12-06 22:02 UTC" in the user's time zone. */
+static void
+format_time(int64_t wall_us, char *buf, size_t size)
+{
+	time_t t = (time_t)(wall_us / 1000000);
+	struct tm tm;
+
+	if (!localtime_r(&t, &tm) ||
+	    !strftime(buf, size, "%Y-%m-%d %H:%M %Z", &tm))
+		snprintf(buf, size, "?");
+}
+
+/* "4 min ago", "3 h ago", "2 d ago", "just now". */
+static void
+format_age(int64_t wall_us, char *buf, size_t size)
+{
+	long long s = (long long)time(NULL) - wall_us / 1000000;
+
+	if (s < 60)
+		snprintf(buf, size, "just now");
+	else if (s < 3600)
+		snprintf(buf, size, "%lld min ago", s / 60);
+	else if (s < 48 * 3600)
+		snprintf(buf, size, "%lld h ago", s / 3600);
+	else
+		snprintf(buf, size, "%lld d ago", s / 86400);
+}
+
+/* Columns wide enough for the widest cell (counted in terminal columns),
+ * each cell safe to print (journal text is outside text). */
+struct table {
+	char *(*cell)[N_COLS];
+	size_t n;
+	int width[N_COLS];
+};
+
+static int
+text_width(const char *s)
+{
+	mbstate_t st = { 0 };
+	int w = 0;
+	wchar_t wc;
+	size_t k;
+
+	while (*s && (k = mbrtowc(&wc, s, MB_CUR_MAX, &st)) != 0 &&
+	       k != (size_t)-1 && k != (size_t)-2) {
+		int cw = wcwidth(wc);
+
+		w += cw > 0 ? cw : 0;
+		s += k;
+	}
+	return w + (int)strlen(s);
+}
+
+static char *
+safe(const char *s)
+{
+	return sanitize_text(s ? s : "-", strlen(s ? s : "-"));
+}
+
+static void
+fill_row(char *row[N_COLS], const struct session_summary *s)
+{
+	char when[64], age[32];
+
+	row[COL_SESSION] = safe(s->name);
+	row[COL_MODE] = safe(s->mode);
+	row[COL_PLAYBOOK] = safe(s->playbook);
+	row[COL_COMMANDER] = safe(s->operator);
+	row[COL_PHASE] = safe(s->phase);
+	row[COL_STATE] = xstrdup(session_status_name(s->status));
+	if (s->status == SESSION_UNREADABLE) {
+		row[COL_LAST] = xstrdup("-");
+		return;
+	}
+	format_time(s->last_us, when, sizeof(when));
+	format_age(s->last_us, age, sizeof(age));
+	row[COL_LAST] = xasprintf("%s (%s)", when, age);
+}
+
+static void
+table_build(struct table *t, const struct session_summary *list, size_t n)
+{
+	t->cell = xcalloc(n ? n : 1, sizeof(*t->cell));
+	t->n = n;
+	for (int c = 0; c < N_COLS; c++)
+		t->width[c] = text_width(headings[c]);
+	for (size_t i = 0; i < n; i++) {
+		fill_row(t->cell[i], &list[i]);
+		for (int c = 0; c < N_COLS; c++) {
+			int w = text_width(t->cell[i][c]);
+
+			if (w > t->width[c])
+				t->width[c] = w;
+		}
+	}
+}
+
+static void
+print_row(const struct table *t, const char *const row[N_COLS])
+{
+	for (int c = 0; c < N_COLS; c++) {
+		if (c == N_COLS - 1) {
+			printf("%s\n", row[c]);
+			break;
+		}
+		printf("%s%*s  ", row[c], t->width[c] - text_width(row[c]), "");
+	}
+}
+
+static void
+table_free(struct table *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		for (int c = 0; c < N_COLS; c++)
+			free(t->cell[i][c]);
+	free(t->cell);
+}
+
+static void
+print_why(const struct session_summary *s)
+{
+	char *name = safe(s->name), *why = safe(s->why);
+
+	printf("%s: unreadable: %s\n", name, why);
+	free(name);
+	free(why);
+}
+
+static void
+print_text(const char *root, const struct session_summary *list, size_t n)
+{
+	struct table t;
+	char *shown = safe(root);
+
+	if (!n) {
+		printf("no sessions in %s\n", shown);
+		free(shown);
+		return;
+	}
+	table_build(&t, list, n);
+	print_row(&t, headings);
+	for (size_t i = 0; i < n; i++)
+		print_row(&t, (const char *const *)t.cell[i]);
+	for (size_t i = 0; i < n; i++)
+		if (list[i].status == SESSION_UNREADABLE)
+			print_why(&list[i]);
+	printf("\n%zu session%s in %s. Resume one with rewind run|drill "
+	       "DIR/SESSION; rewind report DIR/SESSION drafts its "
+	       "post-mortem.\n", n, n == 1 ? "" : "s", shown);
+	table_free(&t);
+	free(shown);
+}
+
+static void
+add_opt_string(cJSON *o, const char *key, const char *value)
+{
+	if (value)
+		cJSON_AddStringToObject(o, key, value);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+static cJSON *
+summary_json(const struct session_summary *s)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "dir", s->dir);
+	cJSON_AddStringToObject(o, "session", s->name);
+	cJSON_AddStringToObject(o, "state", session_status_name(s->status));
+	add_opt_string(o, "why", s->why);
+	add_opt_string(o, "mode", s->mode);
+	add_opt_string(o, "playbook", s->playbook);
+	add_opt_string(o, "title", s->title);
+	add_opt_string(o, "operator", s->operator);
+	add_opt_string(o, "scenario", s->scenario);
+	add_opt_string(o, "phase", s->phase);
+	add_opt_string(o, "last_event", s->last_type);
+	cJSON_AddNumberToObject(o, "events", (double)s->events);
+	cJSON_AddNumberToObject(o, "started_us", (double)s->started_us);
+	cJSON_AddNumberToObject(o, "last_us", (double)s->last_us);
+	return o;
+}
+
+static void
+print_json(const struct session_summary *list, size_t n)
+{
+	cJSON *arr = cJSON_CreateArray();
+	char *text;
+
+	for (size_t i = 0; i < n; i++)
+		cJSON_AddItemToArray(arr, summary_json(&list[i]));
+	text = cJSON_Print(arr);
+	puts(text);
+	free(text);
+	cJSON_Delete(arr);
+}
+
+int
+cmd_sessions(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *format = "text";
+	struct session_summary *list;
+	struct err err = { 0 };
+	char *root;
+	size_t n;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "f:h", longopts, NULL)) != -1) {
+		if (c == 'f')
+			format = optarg;
+		else if (c == 'h') {
+			fputs(SESSIONS_USAGE, stdout);
+			return EXIT_OK;
+		} else {
+			fputs(SESSIONS_USAGE, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind > 1 || (strcmp(format, "text") != 0 &&
+				  strcmp(format, "json") != 0)) {
+		fputs(SESSIONS_USAGE, stderr);
+		return EXIT_USAGE;
+	}
+	root = optind < argc ? xstrdup(argv[optind]) : cli_sessions_root();
+	if (sessions_list(root, &list, &n, &err) < 0) {
+		cli_print_error("rewind sessions", err.msg);
+		free(root);
+		return EXIT_USAGE;
+	}
+	if (strcmp(format, "json") == 0)
+		print_json(list, n);
+	else
+		print_text(root, list, n);
+	sessions_free(list, n);
+	free(root);
+	return EXIT_OK;
+}
