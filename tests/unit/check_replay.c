@@ -457,6 +457,20 @@ START_TEST(test_replay_flags_a_tampered_line_where_verify_does)
 }
 END_TEST
 
+/* The walk's journal opened again to append, on a clock an hour on. */
+static struct journal *
+reopen_an_hour_later(struct fx *f, struct clock *clk)
+{
+	char *path = journal_of(f->dir);
+	struct journal *j;
+
+	clock_init_manual(clk, WALL0 + 3600 * 1000000LL, 1000);
+	j = journal_open(path, clk, NULL, NULL, &f->err);
+	ck_assert_msg(j != NULL, "%s", f->err.msg);
+	free(path);
+	return j;
+}
+
 /* Edits that leave a note's line no JSON: a payload that is none, one
  * followed by text before "prev" (cJSON would read the object and stop),
  * and a NUL inside a string (cJSON reads on past it): fuzz findings. */
@@ -485,9 +499,7 @@ START_TEST(test_replay_and_verify_agree_on_a_broken_note_payload)
 	fx_init(&f);
 	record_walk(&f);
 	path = journal_of(f.dir);
-	clock_init_manual(&clk, WALL0 + 3600 * 1000000LL, 1000);
-	j = journal_open(path, &clk, NULL, NULL, &f.err);
-	ck_assert_msg(j != NULL, "%s", f.err.msg);
+	j = reopen_an_hour_later(&f, &clk);
 	ck_assert(journal_append(j, "sam", "note.added", NULL, NULL, p, NULL,
 				 &f.err) > 0);
 	n = journal_count(j);
@@ -564,9 +576,7 @@ START_TEST(test_replay_names_the_first_bad_line_of_a_long_journal)
 	fx_init(&f);
 	record_walk(&f);
 	path = journal_of(f.dir);
-	clock_init_manual(&clk, WALL0 + 3600 * 1000000LL, 1000);
-	j = journal_open(path, &clk, NULL, NULL, &f.err);
-	ck_assert_msg(j != NULL, "%s", f.err.msg);
+	j = reopen_an_hour_later(&f, &clk);
 	base = journal_count(j);
 	for (int i = 1; i <= 600; i++) {
 		char *text = xasprintf("{\"text\":\"note %d of the long watch\"}",
