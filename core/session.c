@@ -315,8 +315,8 @@ dir_file(const char *dir, const char *name)
 	return xasprintf("%s/%s", dir, name);
 }
 
-static int
-make_dirs(const char *path, struct err *err)
+int
+session_make_dirs(const char *path, struct err *err)
 {
 	char *p = xstrdup(path);
 	int rc = 0;
@@ -611,7 +611,7 @@ create_session(const struct session_opts *o, struct err *err)
 	dir = pb ? session_dir_for(o, pb) : NULL;
 	if (!pb || check_presets(pb, o->vars, err) < 0 ||
 	    check_scenario(pb, o, err) < 0 || check_not_draft(pb, o, err) < 0 ||
-	    make_dirs(dir, err) < 0) {
+	    session_make_dirs(dir, err) < 0) {
 		free(text);
 		free(dir);
 		playbook_free(pb);

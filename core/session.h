@@ -81,6 +81,10 @@ struct session_opts {
 	void *listener_arg;	/* borrowed */
 };
 
+/* Make directory PATH and those above it (0700) as needed. Returns 0, or
+ * -1 with ERR_IO naming the one that could not be made. */
+int session_make_dirs(const char *path, struct err *err);
+
 /* Check that DIR/playbook.json is the copy session.started recorded (its
  * playbook_sha256). Returns 0 (also for a journal without one), or -1 with
  * ERR_CORRUPT naming the file and both hashes, or the read error. */

@@ -196,6 +196,9 @@ note_tail_event(struct session_summary *s, const char *line, size_t len)
 		s->events = ev.seq;
 		s->last_us = ev.wall_us;
 		s->last_type = xstrdup(ev.type);
+		if (strcmp(ev.type, "session.quit") == 0)
+			s->how = xstrdup(payload_string(&ev, "how") ?
+					 payload_string(&ev, "how") : "quit");
 	}
 	if (ev.phase && !s->phase)
 		s->phase = xstrdup(ev.phase);
@@ -272,8 +275,7 @@ summarise(struct session_summary *s, const struct held *h)
 		read_tail(fd, st.st_size, s, &completed);
 		s->status = is_running(h, s->dir) ? SESSION_RUNNING
 			  : completed ? SESSION_COMPLETED
-			  : s->last_type && strcmp(s->last_type,
-						   "session.quit") == 0
+			  : s->how && strcmp(s->how, "quit") == 0
 			  ? SESSION_QUIT : SESSION_INTERRUPTED;
 	}
 	close(fd);
@@ -281,19 +283,65 @@ summarise(struct session_summary *s, const struct held *h)
 
 /* --- listing ------------------------------------------------------------ */
 
+int
+sessions_is_session(const char *dir)
+{
+	char *path = xasprintf("%s/journal.jsonl", dir);
+	struct stat st;
+	int yes = stat(path, &st) == 0 && S_ISREG(st.st_mode);
+
+	free(path);
+	return yes;
+}
+
 static int
 is_session_dir(const char *root, const char *name)
 {
-	char *path;
-	struct stat st;
+	char *dir;
 	int yes;
 
 	if (name[0] == '.')
 		return 0;
-	path = xasprintf("%s/%s/journal.jsonl", root, name);
-	yes = stat(path, &st) == 0 && S_ISREG(st.st_mode);
-	free(path);
+	dir = xasprintf("%s/%s", root, name);
+	yes = sessions_is_session(dir);
+	free(dir);
 	return yes;
+}
+
+static struct session_summary *
+add_summary(struct session_summary **out, size_t *n, size_t *cap,
+	    const char *dir, const char *name)
+{
+	struct session_summary *s;
+
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		*out = xrealloc(*out, *cap * sizeof(**out));
+	}
+	s = &(*out)[(*n)++];
+	memset(s, 0, sizeof(*s));
+	s->name = xstrdup(name);
+	s->dir = xstrdup(dir);
+	return s;
+}
+
+/* ROOT is a session directory itself: a list of one. */
+static void
+list_one(const char *root, const struct held *h,
+	 struct session_summary **out, size_t *n)
+{
+	const char *slash = strrchr(root, '/');
+	size_t cap = 0;
+
+	while (slash && slash[1] == '\0' && slash > root) {	/* "dir/" */
+		const char *p = slash - 1;
+
+		while (p > root && *p != '/')
+			p--;
+		slash = *p == '/' ? p : NULL;
+	}
+	summarise(add_summary(out, n, &cap, root,
+			      slash ? slash + 1 : root), h);
 }
 
 static int
@@ -306,6 +354,60 @@ by_last_activity(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
+/* The sessions kept outside ROOT that ROOT/.elsewhere names (one
+ * directory a line, as sessions_note_elsewhere writes them), those that
+ * still hold one; listed under their whole path. */
+static void
+list_elsewhere(const char *root, const struct held *h,
+	       struct session_summary **out, size_t *n, size_t *cap)
+{
+	char *path = xasprintf("%s/.elsewhere", root);
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t size = 0;
+	ssize_t k;
+
+	free(path);
+	while (f && (k = getline(&line, &size, f)) > 0) {
+		if (line[k - 1] == '\n')
+			line[--k] = '\0';
+		if (*line == '/' && sessions_is_session(line))
+			summarise(add_summary(out, n, cap, line, line), h);
+	}
+	free(line);
+	if (f)
+		fclose(f);
+}
+
+int
+sessions_note_elsewhere(const char *root, const char *dir)
+{
+	char *path = xasprintf("%s/.elsewhere", root);
+	char *line = NULL, *real = realpath(dir, NULL);
+	size_t size = 0, rlen = strlen(root);
+	int found = 0, rc = 0;
+	ssize_t k;
+	FILE *f;
+
+	if (!real || (strncmp(real, root, rlen) == 0 && real[rlen] == '/')) {
+		free(real);
+		free(path);
+		return 0;
+	}
+	f = fopen(path, "a+");
+	while (f && !found && (k = getline(&line, &size, f)) > 0)
+		found = (size_t)k == strlen(real) + 1 &&
+			strncmp(line, real, (size_t)k - 1) == 0;
+	if (!f || (!found && fprintf(f, "%s\n", real) < 0))
+		rc = -1;
+	if (f && fclose(f) != 0)
+		rc = -1;
+	free(line);
+	free(real);
+	free(path);
+	return rc;
+}
+
 int
 sessions_list(const char *root, struct session_summary **out, size_t *n,
 	      struct err *err)
@@ -314,27 +416,27 @@ sessions_list(const char *root, struct session_summary **out, size_t *n,
 	struct held h = { 0 };
 	struct dirent *e;
 	size_t cap = 0;
+	int single;
 
 	*out = NULL;
 	*n = 0;
 	if (!d)
-		return errno == ENOENT ? 0
-		     : err_set(err, ERR_IO, "%s: %s", root, strerror(errno));
+		return err_set(err, errno == ENOENT ? ERR_NOTFOUND : ERR_IO,
+			       "%s: %s", root, strerror(errno));
 	held_read(&h);
-	while ((e = readdir(d))) {
-		struct session_summary *s;
+	single = sessions_is_session(root);
+	if (single)
+		list_one(root, &h, out, n);
+	if (!single)
+		list_elsewhere(root, &h, out, n, &cap);
+	while (!single && (e = readdir(d))) {
+		char *dir;
 
 		if (!is_session_dir(root, e->d_name))
 			continue;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			*out = xrealloc(*out, cap * sizeof(**out));
-		}
-		s = &(*out)[(*n)++];
-		memset(s, 0, sizeof(*s));
-		s->name = xstrdup(e->d_name);
-		s->dir = xasprintf("%s/%s", root, e->d_name);
-		summarise(s, &h);
+		dir = xasprintf("%s/%s", root, e->d_name);
+		summarise(add_summary(out, n, &cap, dir, e->d_name), &h);
+		free(dir);
 	}
 	closedir(d);
 	free(h.dev);
@@ -359,6 +461,7 @@ sessions_free(struct session_summary *list, size_t n)
 		free(s->scenario);
 		free(s->phase);
 		free(s->last_type);
+		free(s->how);
 		free(s->why);
 	}
 	free(list);

@@ -12,9 +12,10 @@ struct err;
 
 enum session_status {
 	SESSION_RUNNING,	/* a console holds the session's lock */
-	SESSION_QUIT,		/* left with q: resumable */
+	SESSION_QUIT,		/* left with q (or batch quit): resumable */
 	SESSION_COMPLETED,	/* every required step settled */
-	SESSION_INTERRUPTED,	/* its console died: resumable */
+	SESSION_INTERRUPTED,	/* its console died, or ended on a signal
+				 * (a closed terminal): resumable */
 	SESSION_UNREADABLE,	/* no journal, or its first line is no event */
 };
 
@@ -29,6 +30,8 @@ struct session_summary {
 	char *scenario;
 	char *phase;		/* phase of the last event that had one */
 	char *last_type;	/* type of the last event */
+	char *how;		/* a last session.quit's "how": "quit" (q),
+				 * "SIGHUP", "SIGTERM"...; NULL otherwise */
 	enum session_status status;
 	char *why;		/* SESSION_UNREADABLE: what is wrong */
 	int64_t started_us;	/* wall clock of the first event */
@@ -37,14 +40,24 @@ struct session_summary {
 };
 
 /* Sum up every session directory under ROOT (a directory holding one
- * directory per session, as $XDG_STATE_HOME/rewind/sessions does), the
- * most recently active first. A ROOT that does not exist holds none.
- * Returns 0 with *OUT (caller frees with sessions_free) and *N, or -1
- * with ERR_IO naming ROOT. */
+ * directory per session, as $XDG_STATE_HOME/rewind/sessions does, and
+ * those its .elsewhere file names; or a session directory itself), the
+ * most recently active first. Returns 0
+ * with *OUT (caller frees with sessions_free) and *N, or -1 with ERR_IO
+ * or ERR_NOTFOUND naming ROOT. */
 int sessions_list(const char *root, struct session_summary **out, size_t *n,
 		  struct err *err);
 
 void sessions_free(struct session_summary *list, size_t n);
+
+/* Note session directory DIR, kept outside ROOT (--session-dir), in
+ * ROOT/.elsewhere, so that listing ROOT lists it too (once; ROOT must
+ * exist). A DIR inside ROOT is not noted. Returns 0, or -1 when the note
+ * could not be written. */
+int sessions_note_elsewhere(const char *root, const char *dir);
+
+/* Whether DIR holds a session (a journal.jsonl). */
+int sessions_is_session(const char *dir);
 
 /* "running", "quit", "completed", "interrupted" or "unreadable". */
 const char *session_status_name(enum session_status s);

@@ -68,13 +68,39 @@ tail -n 1 "$tmp/out" | grep -q '^6 sessions in ' || fail "summary: $(tail -n 1 "
 [ "$(sed -n 2p "$tmp/out" | cut -d' ' -f1)" = esc-1 ] ||
 	fail "not newest first: $(sed -n 2p "$tmp/out")"
 
+# Closed terminal: a quit on SIGHUP is no q.
+sed -i '$s/"how":"quit"/"how":"SIGHUP"/' "$root/quit-1/journal.jsonl"
+# A session kept elsewhere (--session-dir) is listed by its path.
+walk_to() { "$bin" drill "$src/playbooks/example.json" --batch --operator "$2" \
+	--session-dir "$1" <"$src/playbooks/example.walk" >/dev/null 2>&1; }
+walk_to "$tmp/incidents/2026-12-06" ivy || fail "walk elsewhere exited $?"
+"$bin" sessions >"$tmp/out2" || fail "sessions exited $?"
+awk -v s="$tmp/incidents/2026-12-06" '$1 == s' "$tmp/out2" | grep -q ' ivy ' ||
+	fail "the session kept elsewhere is not listed: $(cat "$tmp/out2")"
+awk '$1 == "quit-1"' "$tmp/out2" | grep -q ' interrupted (SIGHUP) ' ||
+	fail "a closed terminal reads: $(awk '$1 == "quit-1"' "$tmp/out2")"
+# Names serve for directories: a unique start, the whole name; two that
+# begin alike are refused, naming them.
+(cd "$tmp" && "$bin" verify done) >"$tmp/v" 2>&1 || fail "verify done: $(cat "$tmp/v")"
+grep -q "$root/done-1/journal.jsonl: intact" "$tmp/v" || fail "verify done: $(cat "$tmp/v")"
+(cd "$tmp" && "$bin" replay --print quit-1) >/dev/null 2>&1 || fail "replay by name"
+(cd "$tmp" && "$bin" report live-1) >/dev/null 2>&1 || fail "report by name"
+walk done-2 sam
+(cd "$tmp" && "$bin" verify done) >"$tmp/v" 2>&1 && fail "an ambiguous name was taken"
+grep -q "done: 2 sessions in .* begin so (done-.*, done-.*): give more of the name" "$tmp/v" ||
+	fail "ambiguous: $(cat "$tmp/v")"
+"$bin" sessions "$tmp/nowhere" >"$tmp/v" 2>&1 && fail "a missing folder exited 0"
+grep -q "nowhere: No such file or directory" "$tmp/v" || fail "missing: $(cat "$tmp/v")"
+"$bin" sessions "$root/done-1" | grep -q '^done-1 ' || fail "a session folder given is not listed"
+
 "$bin" sessions --format json "$root" >"$tmp/json" || fail "json exited $?"
+grep -q '"last_us": *[0-9]*[.e]' "$tmp/json" && fail "a time is no integer"
 python3 - "$tmp/json" <<'EOF' || fail "json does not say the same"
 import json, sys
 rows = {r["session"]: r for r in json.load(open(sys.argv[1]))}
 assert rows["done-1"]["state"] == "completed", rows["done-1"]
 assert rows["done-1"]["operator"] == "sam" and rows["done-1"]["mode"] == "drill"
-assert rows["quit-1"]["state"] == "quit"
+assert rows["quit-1"]["state"] == "interrupted" and rows["quit-1"]["how"] == "SIGHUP"
 assert rows["torn-1"]["state"] == "unreadable" and rows["torn-1"]["why"]
 assert rows["done-1"]["events"] > 10
 EOF

@@ -2,6 +2,7 @@
 #include "config.h"
 #include "cli.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -24,6 +25,7 @@
 #include "playbook.h"
 #include "sanitize.h"
 #include "session.h"
+#include "sessions.h"
 #include "testhook.h"
 #include "paths.h"
 #include "xalloc.h"
@@ -203,6 +205,85 @@ apply_option(int c, struct cli_opts *o)
 	return 0;
 }
 
+/* Names under the sessions folder that ARG names: the one spelled so,
+ * or else every one ARG begins. */
+static size_t
+sessions_named(const char *root, const char *arg, char ***names)
+{
+	DIR *d = opendir(root);
+	struct dirent *e;
+	size_t n = 0;
+
+	*names = NULL;
+	while (d && (e = readdir(d))) {
+		char *dir;
+		int exact = strcmp(e->d_name, arg) == 0;
+
+		if (e->d_name[0] == '.' ||
+		    strncmp(e->d_name, arg, strlen(arg)) != 0)
+			continue;
+		dir = xasprintf("%s/%s", root, e->d_name);
+		if (sessions_is_session(dir)) {
+			if (exact)	/* the name itself wins */
+				while (n)
+					free((*names)[--n]);
+			*names = xrealloc(*names, (n + 1) * sizeof(**names));
+			(*names)[n++] = xstrdup(e->d_name);
+		}
+		free(dir);
+		if (exact && n == 1)
+			break;
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+char *
+cli_find_session(const char *arg, struct err *err)
+{
+	char *root, **names, *path = NULL;
+	struct stat st;
+	size_t n;
+
+	if (!*arg || strchr(arg, '/') || stat(arg, &st) == 0)
+		return NULL;
+	root = cli_sessions_root();
+	n = sessions_named(root, arg, &names);
+	if (n == 1)
+		path = xasprintf("%s/%s", root, names[0]);
+	else if (n > 1)
+		err_set(err, ERR_INVALID, "%s: %zu sessions in %s begin so "
+			"(%s, %s%s): give more of the name", arg, n, root,
+			names[0], names[1], n > 2 ? ", ..." : "");
+	while (n)
+		free(names[--n]);
+	free(names);
+	free(root);
+	return path;
+}
+
+/* A command that takes a session may be given its name in the sessions
+ * folder, or the start of it, as `rewind sessions` lists them. */
+static int
+resolve_session_arg(struct cli_opts *o)
+{
+	struct err err = { 0 };
+
+	if (!o->n_args || (o->command != CMD_VERIFY &&
+			   o->command != CMD_APPROVE &&
+			   o->command != CMD_RUN && o->command != CMD_DRILL))
+		return 0;
+	o->session_path = cli_find_session(o->args[0], &err);
+	if (err.msg[0]) {
+		cli_print_error("rewind", err.msg);
+		return -1;
+	}
+	if (o->session_path)
+		o->args[0] = o->session_path;
+	return 0;
+}
+
 int
 cli_parse(int argc, char **argv, struct cli_opts *o)
 {
@@ -222,7 +303,7 @@ cli_parse(int argc, char **argv, struct cli_opts *o)
 	}
 	o->args = argv + optind;
 	o->n_args = argc - optind;
-	return 0;
+	return resolve_session_arg(o);
 }
 
 void
@@ -230,6 +311,8 @@ cli_opts_done(struct cli_opts *o)
 {
 	free(o->vars);
 	o->vars = NULL;
+	free(o->session_path);
+	o->session_path = NULL;
 }
 
 /* Print MSG on stderr; it may quote playbook or journal text, so no
@@ -838,6 +921,20 @@ resolve_target(const struct cli_opts *o, char **playbook, char **dir)
 	return 0;
 }
 
+/* A new session kept outside the sessions folder (--session-dir) is
+ * noted there, so that rewind sessions lists it too; a note that cannot
+ * be written costs the session nothing. */
+static void
+note_elsewhere(const char *dir)
+{
+	char *root = cli_sessions_root();
+	struct err err = { 0 };
+
+	if (session_make_dirs(root, &err) == 0)
+		(void)sessions_note_elsewhere(root, dir);
+	free(root);
+}
+
 struct session *
 cli_open_session(const struct cli_opts *o, struct loop *loop,
 		 const struct clock *clk, session_listener_cb cb, void *arg)
@@ -846,6 +943,7 @@ cli_open_session(const struct cli_opts *o, struct loop *loop,
 	struct err err = { 0 };
 	struct session *s;
 	char *playbook, *dir;
+	int fresh;
 
 	if (resolve_target(o, &playbook, &dir) < 0) {
 		free(dir);
@@ -865,7 +963,10 @@ cli_open_session(const struct cli_opts *o, struct loop *loop,
 	so.listener = cb;
 	so.listener_arg = arg;
 	so.listener_history = o->history;
+	fresh = dir && !is_session_dir(dir);
 	s = session_open(&so, &err);
+	if (s && fresh)
+		note_elsewhere(dir);
 	if (s && o->real_in_clone >= 0 &&
 	    session_set_drill_clone(s, o->real_in_clone, &err) < 0) {
 		session_free(s);

@@ -46,6 +46,8 @@ struct cli_opts {
 	const char **vars;	/* NAME=VALUE, NULL-ended */
 	size_t n_vars;
 	char **args;		/* positional arguments after the command */
+	char *session_path;	/* args[0] when a session's name was given
+				 * for it (cli_find_session) */
 	int n_args;
 };
 
@@ -83,6 +85,12 @@ char *cli_default_playbook(void);
 
 /* A new session directory under $XDG_STATE_HOME/rewind/sessions for
  * playbook ID (caller frees). */
+/* The session directory ARG names, when ARG is no path that exists and
+ * has no '/': the session of that name in the sessions folder, or the
+ * one whose name begins so (caller frees). NULL when there is none, or
+ * with ERR_INVALID when several begin so. */
+char *cli_find_session(const char *arg, struct err *err);
+
 /* The folder new sessions are kept in: $XDG_STATE_HOME/rewind/sessions,
  * or ~/.local/state/rewind/sessions. Caller frees. */
 char *cli_sessions_root(void);

@@ -193,11 +193,30 @@ replay_print(const char *dir)
 
 /* Parse ARGV for CMD; fills the session, theme and --print. Returns 0 to
  * go on, or an exit status + 1. */
+/* ARGV[I] may name a session in the sessions folder (or begin its
+ * name): put its directory there. */
+static int
+find_session(char **argv, int i)
+{
+	static char *found;
+	struct err err = { 0 };
+
+	free(found);
+	found = cli_find_session(argv[i], &err);
+	if (err.msg[0]) {
+		cli_print_error("rewind", err.msg);
+		return EXIT_USAGE + 1;
+	}
+	if (found)
+		argv[i] = found;
+	return 0;
+}
+
 static int
 parse(int argc, char **argv, const char **dir, const char **theme,
       int *print)
 {
-	int c;
+	int c, rc;
 
 	optind = 1;
 	opterr = 1;
@@ -215,8 +234,9 @@ parse(int argc, char **argv, const char **dir, const char **theme,
 	}
 	if (argc - optind != 1)
 		return usage(argv[0], 0) + 1;
+	rc = find_session(argv, optind);
 	*dir = argv[optind];
-	return 0;
+	return rc;
 }
 
 int

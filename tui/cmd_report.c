@@ -55,6 +55,7 @@ cmd_report(int argc, char **argv)
 	struct strbuf out = STRBUF_INIT;
 	struct err err = { 0 };
 	const char *path = NULL, *format = "md";
+	char *found;
 	cJSON *rep;
 	int c, rc;
 
@@ -74,7 +75,13 @@ cmd_report(int argc, char **argv)
 	if (optind + 1 != argc ||
 	    (strcmp(format, "md") != 0 && strcmp(format, "json") != 0))
 		return report_usage();
-	rep = report_build(argv[optind], &err);
+	found = cli_find_session(argv[optind], &err);
+	if (err.msg[0]) {
+		fprintf(stderr, "rewind report: %s\n", err.msg);
+		return EXIT_USAGE;
+	}
+	rep = report_build(found ? found : argv[optind], &err);
+	free(found);
 	if (!rep) {
 		fprintf(stderr, "rewind report: %s\n", err.msg);
 		return EXIT_USAGE;

@@ -99,7 +99,12 @@ fill_row(char *row[N_COLS], const struct session_summary *s)
 	row[COL_PLAYBOOK] = safe(s->playbook);
 	row[COL_COMMANDER] = safe(s->operator);
 	row[COL_PHASE] = safe(s->phase);
-	row[COL_STATE] = xstrdup(session_status_name(s->status));
+	if (s->status == SESSION_INTERRUPTED && s->how)
+		row[COL_STATE] = xasprintf("%s (%s)",
+					   session_status_name(s->status),
+					   s->how);
+	else
+		row[COL_STATE] = xstrdup(session_status_name(s->status));
 	if (s->status == SESSION_UNREADABLE) {
 		row[COL_LAST] = xstrdup("-");
 		return;
@@ -176,9 +181,10 @@ print_text(const char *root, const struct session_summary *list, size_t n)
 	for (size_t i = 0; i < n; i++)
 		if (list[i].status == SESSION_UNREADABLE)
 			print_why(&list[i]);
-	printf("\n%zu session%s in %s. Resume one with rewind run|drill "
-	       "DIR/SESSION; rewind report DIR/SESSION drafts its "
-	       "post-mortem.\n", n, n == 1 ? "" : "s", shown);
+	printf("\n%zu session%s in %s. A session's name (or the start of "
+	       "it) serves for its directory: rewind replay, report and "
+	       "verify SESSION; rewind run or drill SESSION resumes it.\n", n,
+	       n == 1 ? "" : "s", shown);
 	table_free(&t);
 	free(shown);
 }
@@ -190,6 +196,17 @@ add_opt_string(cJSON *o, const char *key, const char *value)
 		cJSON_AddStringToObject(o, key, value);
 	else
 		cJSON_AddNullToObject(o, key);
+}
+
+/* Written as digits: cJSON prints a double, which gives 1.79e+15 for
+ * some microsecond times, and typed readers refuse those as integers. */
+static void
+add_integer(cJSON *o, const char *key, long long v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%lld", v);
+	cJSON_AddRawToObject(o, key, buf);
 }
 
 static cJSON *
@@ -208,9 +225,10 @@ summary_json(const struct session_summary *s)
 	add_opt_string(o, "scenario", s->scenario);
 	add_opt_string(o, "phase", s->phase);
 	add_opt_string(o, "last_event", s->last_type);
-	cJSON_AddNumberToObject(o, "events", (double)s->events);
-	cJSON_AddNumberToObject(o, "started_us", (double)s->started_us);
-	cJSON_AddNumberToObject(o, "last_us", (double)s->last_us);
+	add_opt_string(o, "how", s->how);
+	add_integer(o, "events", (long long)s->events);
+	add_integer(o, "started_us", s->started_us);
+	add_integer(o, "last_us", s->last_us);
 	return o;
 }
 
@@ -255,13 +273,19 @@ cmd_sessions(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (argc - optind > 1 || (strcmp(format, "text") != 0 &&
-				  strcmp(format, "json") != 0)) {
+	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0) {
+		fprintf(stderr, "rewind sessions: --format %s: expected text or "
+			"json\n", format);
+		return EXIT_USAGE;
+	}
+	if (argc - optind > 1) {
+		fputs("rewind sessions: give at most one folder\n", stderr);
 		fputs(SESSIONS_USAGE, stderr);
 		return EXIT_USAGE;
 	}
 	root = optind < argc ? xstrdup(argv[optind]) : cli_sessions_root();
-	if (sessions_list(root, &list, &n, &err) < 0) {
+	if (sessions_list(root, &list, &n, &err) < 0 &&
+	    (err.code != ERR_NOTFOUND || optind < argc)) {
 		cli_print_error("rewind sessions", err.msg);
 		free(root);
 		return EXIT_USAGE;
