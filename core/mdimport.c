@@ -1179,10 +1179,12 @@ struct imp_assign {
 	char *step;		/* the step's id */
 };
 
-/* A step and the section (block index of its heading) it came from. */
+/* A step, the section (block index of its heading) it came from and
+ * the block that made it. */
 struct imp_placed {
 	cJSON *step;
 	size_t section;
+	size_t block;
 };
 
 /* A decide step made from a table, and the table's block index. */
@@ -1249,6 +1251,7 @@ struct imp {
 	cJSON *approve_step;	/* the first approve step */
 	int fm_title;		/* the title came from YAML front matter */
 	int cur_line;		/* the runbook line of the block being mapped */
+	size_t cur_block;	/* and its block index */
 	cJSON *last_ui;		/* the last check made from a UI item */
 	const char *cont_var;	/* a contingency's variable, for its block */
 	size_t cont_block;	/* the block the contingency covers */
@@ -1646,7 +1649,8 @@ add_step_in(struct imp *im, enum phase_id phase, enum step_kind kind,
 	cJSON_AddItemToArray(im->steps[phase], st);
 	im->placed = xrealloc(im->placed, (im->n_placed + 1) *
 			      sizeof(*im->placed));
-	im->placed[im->n_placed++] = (struct imp_placed){ st, im->section };
+	im->placed[im->n_placed++] = (struct imp_placed){ st, im->section,
+							  im->cur_block };
 	if (im->explain)
 		strbuf_addf(im->explain, "    -> %s step %s\n",
 			    playbook_kind_name(kind), jstr(st, "id"));
@@ -5148,6 +5152,7 @@ static void
 map_block(struct imp *im, const struct md_block *b)
 {
 	im->cur_line = b->line;
+	im->cur_block = (size_t)(b - im->doc->b);
 	if (im->cont_var && (size_t)(b - im->doc->b) > im->cont_block)
 		im->cont_var = NULL;	/* the contingency's block is done */
 	switch (b->kind) {
@@ -5273,6 +5278,141 @@ tie_option(struct imp *im, const struct imp_table *t, const cJSON *o,
 	return found;
 }
 
+/* The words of a lead-in that name something ("Scale to zero:" gives
+ * scale, zero): at least three letters, not a filler. */
+static int
+is_naming_word(const char *w, size_t n)
+{
+	static const char *const fillers[] = { "the", "and", "then", "with",
+		"for", "from", "this", "that", "run", "now", "step", "here",
+		"next", "use", "its", "all", NULL };
+	char buf[16];
+
+	if (n < 3 || n >= sizeof(buf))
+		return n >= sizeof(buf);
+	memcpy(buf, w, n);
+	buf[n] = '\0';
+	return !in_list(buf, fillers, 1);
+}
+
+/* LABEL holds a word starting as W does (its first five letters, or all
+ * of a shorter W): "scale" in "Scale the new workers", "image" in "Set
+ * the image back". */
+static int
+label_has_word(const char *label, const char *w, size_t n)
+{
+	size_t want = n < 5 ? n : 5;
+
+	for (const char *p = label; *p;) {
+		size_t k;
+
+		while (*p && !isalnum((unsigned char)*p))
+			p++;
+		k = strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789");
+		if (k >= want && strncmp(p, w, want) == 0 && (n >= 5 || k == n))
+			return 1;
+		p += k ? k : (*p != '\0');
+	}
+	return 0;
+}
+
+/* A short lead-in (TEXT, at most six words) names option LABEL: each of
+ * its naming words is a word of the label. */
+static int
+leadin_names(const char *text, const char *label)
+{
+	char *t = lower_plain(text), *l = lower_plain(label);
+	int words = 0, named = 0, hit = 1;
+
+	for (const char *p = t; *p;) {
+		size_t n;
+
+		while (*p && !isalnum((unsigned char)*p))
+			p++;
+		n = strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789");
+		if (!n)
+			break;
+		words++;
+		if (is_naming_word(p, n)) {
+			named++;
+			hit &= label_has_word(l, p, n);
+		}
+		p += n;
+	}
+	free(t);
+	free(l);
+	return hit && named > 0 && words <= 6;
+}
+
+/* Block J is a lead-in of commands: a paragraph or item followed by a
+ * code block before anything else of its depth. */
+static int
+leads_commands(const struct md_doc *doc, size_t j)
+{
+	const struct md_block *b = &doc->b[j];
+
+	if ((b->kind != MD_PARA && b->kind != MD_ITEM) || b->task)
+		return 0;
+	return j + 1 < doc->n && doc->b[j + 1].kind == MD_CODE;
+}
+
+/* The only option of DECIDE whose label lead-in block J names, or NULL. */
+static const cJSON *
+option_named_by(const cJSON *decide, const struct md_block *b)
+{
+	const cJSON *o, *hit = NULL;
+
+	cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(decide,
+							       "options")) {
+		if (!leadin_names(b->text, jstr(o, "label")))
+			continue;
+		if (hit)
+			return NULL;	/* it names two: no telling */
+		hit = o;
+	}
+	return hit;
+}
+
+/* Commands under lead-ins naming option O ("Scale to zero:") in sections
+ * after table T's own: their steps run only on O, as a section named
+ * after O would. Returns how many lead-ins were found. */
+static int
+tie_option_leadins(struct imp *im, const struct imp_table *t,
+		   const cJSON *o, cJSON *done)
+{
+	const struct md_doc *doc = im->doc;
+	const char *var = jstr(t->decide, "variable");
+	size_t j = t->block + 1;
+	int found = 0;
+
+	while (j < doc->n && doc->b[j].kind != MD_HEADING)
+		j++;		/* the table's own section: its options */
+	for (; j < doc->n; j++) {
+		size_t end = j + 1;
+
+		if (!leads_commands(doc, j) ||
+		    option_named_by(t->decide, &doc->b[j]) != o)
+			continue;
+		while (end < doc->n && doc->b[end].kind != MD_HEADING &&
+		       !leads_commands(doc, end))
+			end++;
+		found++;
+		for (size_t k = 0; k < im->n_placed; k++) {
+			cJSON *st = im->placed[k].step;
+			const cJSON *v = cJSON_GetObjectItemCaseSensitive(
+				cJSON_GetObjectItemCaseSensitive(st, "when"), var);
+
+			if (im->placed[k].block <= j || im->placed[k].block >= end)
+				continue;
+			if (v && !cJSON_HasObjectItem(done, jstr(st, "id")))
+				continue;
+			when_add_option(st, var, jstr(o, "id"));
+			cJSON_AddTrueToObject(done, jstr(st, "id"));
+		}
+	}
+	return found;
+}
+
 /* A table's actions ("Roll back", "Fix forward") are carried out by the
  * sections named after them: each option runs only its sections, so
  * choosing fix-forward never runs the rollback. An action no heading
@@ -5287,8 +5427,10 @@ tie_table_options(struct imp *im)
 
 		cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(
 					      t->decide, "options")) {
-			if (tie_option(im, t, o, done) ||
-			    is_no_rollback(jstr(o, "label")))
+			int found = tie_option(im, t, o, done);
+
+			found += tie_option_leadins(im, t, o, done);
+			if (found || is_no_rollback(jstr(o, "label")))
 				continue;
 			add_review(im, im->doc->b[t->block].line, t->decide,
 				   "the table's action \"%s\" names no section "

@@ -1958,6 +1958,71 @@ START_TEST(test_import_matrix_asks_both_dimensions)
 }
 END_TEST
 
+
+/* The option ids step ST runs on for VAR (a string or a list), joined
+ * by commas; "" when it has no condition on VAR. Caller frees. */
+static char *
+when_on(const cJSON *st, const char *var)
+{
+	const cJSON *v = cJSON_GetObjectItem(cJSON_GetObjectItem(st, "when"),
+					     var);
+	const cJSON *o;
+	struct strbuf sb = STRBUF_INIT;
+
+	if (cJSON_IsString(v))
+		strbuf_adds(&sb, v->valuestring);
+	if (cJSON_IsArray(v))
+		cJSON_ArrayForEach(o, v)
+			strbuf_addf(&sb, "%s%s", sb.len ? "," : "",
+				    o->valuestring);
+	return strbuf_detach(&sb);
+}
+
+static void
+assert_runs_on(const cJSON *root, const char *run, const char *var,
+	       const char *want)
+{
+	const cJSON *st = find_step(root, "run", run, NULL, NULL);
+	char *got;
+
+	ck_assert_msg(st != NULL, "no step runs %s", run);
+	got = when_on(st, var);
+	ck_assert_msg(strcmp(got, want) == 0, "%s runs when %s is '%s', not "
+		      "'%s'", run, var, got, want);
+	free(got);
+}
+
+
+/* "Pick one:" over procedures whose commands sit in one later section,
+ * each under a lead-in naming it ("Scale to zero:"): each command runs
+ * on its own procedure only, never both on one path. */
+START_TEST(test_import_pick_one_ties_commands_by_their_lead_ins)
+{
+	static const char text[] =
+		"# Worker rollback\n\n## Decide\n\nPick one:\n\n"
+		"1. Scale the new workers to zero and let the old ones take over\n"
+		"2. Set the image back to the previous tag\n"
+		"3. Do not roll back, fix forward\n\n"
+		"## Approval\n\n- [ ] On-call Lead approval obtained\n\n"
+		"## Execute\n\nScale to zero:\n\n```bash\nkubectl -n jobs scale "
+		"deployment/worker-v2 --replicas=0\n```\n\nSet image:\n\n"
+		"```bash\nkubectl -n jobs set image deployment/worker "
+		"worker=worker:<PREVIOUS_TAG>\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *d = find_step(root, "kind", "decide", NULL, NULL);
+	cJSON *opts = cJSON_GetObjectItem(d, "options");
+	const char *var = str(d, "variable");
+
+	ck_assert_int_eq(cJSON_GetArraySize(opts), 3);
+	assert_runs_on(root, "scale deployment", var,
+		       str(cJSON_GetArrayItem(opts, 0), "id"));
+	assert_runs_on(root, "set image", var,
+		       str(cJSON_GetArrayItem(opts, 1), "id"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+
 static Suite *
 import_suite(void)
 {
@@ -2016,6 +2081,7 @@ import_suite(void)
 		{ "lookupfirst", test_import_lookup_informing_a_value_comes_before_its_input },
 		{ "emptygate", test_import_approval_gating_nothing_is_a_check },
 		{ "matrixcols", test_import_matrix_asks_both_dimensions },
+		{ "pickleadin", test_import_pick_one_ties_commands_by_their_lead_ins },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
