@@ -3945,12 +3945,44 @@ on_item(struct imp *im, const struct md_block *b)
 		start_contingency(im, b);
 }
 
+static char *inline_command(const char *text);
+
+/* An option of a block group that gives its command inline: a run step
+ * of that option, titled by the option's words. */
+static int
+inline_option_step(struct imp *im, const struct md_block *b)
+{
+	size_t i = (size_t)(b - im->doc->b);
+	char *cmd = im->balt_value && (i + 1 >= im->doc->n ||
+				       im->doc->b[i + 1].kind != MD_CODE)
+		? inline_command(b->text) : NULL;
+	char *title;
+	cJSON *st;
+
+	if (!cmd)
+		return 0;
+	{
+		char *words = xstrndup(b->text, strcspn(b->text, "`"));
+
+		title = plain_title(words);	/* the option, not its command */
+		free(words);
+	}
+	st = add_run_step(im, title, cmd);
+	add_drill(st, jstr(st, "run"), NULL, NULL);
+	append_note(st, b->text);
+	free(title);
+	free(cmd);
+	return 1;
+}
+
 static void
 on_para(struct imp *im, const struct md_block *b)
 {
 	size_t mark = im->pending.len;
 
 	im->task = NULL;
+	if (inline_option_step(im, b))
+		return;
 	if (im->title && !im->summary && im->level <= 1) {
 		im->summary = xstrdup(b->text);
 		for (char *c = im->summary; *c; c++)
@@ -4346,13 +4378,48 @@ member_end(const struct md_doc *doc, size_t start)
 	return doc->n;
 }
 
-/* Some block in [FROM, TO) is a code block. */
+/* The command an option lead-in gives inline, at the end of its words
+ * ("**Option 1 - restart only:** `systemctl restart api`"): a code span
+ * closing the paragraph that reads as a shell command with arguments,
+ * or NULL ("reset `main` to ..." names a branch). Caller frees. */
+static char *
+inline_command(const char *text)
+{
+	size_t len = strlen(text), open;
+	char *cmd;
+
+	while (len && strchr(" \t.\n", text[len - 1]))
+		len--;
+	if (!is_option_leadin(text) || len < 2 || text[len - 1] != '`')
+		return NULL;
+	for (open = len - 1; open > 0 && text[open - 1] != '`' &&
+	     text[open - 1] != '\n'; open--)
+		;
+	if (open == 0 || text[open - 1] != '`' || open + 1 >= len)
+		return NULL;
+	cmd = xstrndup(text + open, len - 1 - open);
+	if (strchr(cmd, ' ') && looks_like_shell(cmd))
+		return cmd;
+	free(cmd);
+	return NULL;
+}
+
+/* Some block in [FROM, TO) is a code block, or an option lead-in with
+ * its command inline. */
 static int
 holds_code(const struct md_doc *doc, size_t from, size_t to)
 {
-	for (size_t j = from; j < to; j++)
+	for (size_t j = from; j < to; j++) {
+		char *inl;
+
 		if (doc->b[j].kind == MD_CODE)
 			return 1;
+		if (doc->b[j].kind == MD_PARA &&
+		    (inl = inline_command(doc->b[j].text)) != NULL) {
+			free(inl);
+			return 1;
+		}
+	}
 	return 0;
 }
 

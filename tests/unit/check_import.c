@@ -2023,6 +2023,33 @@ START_TEST(test_import_pick_one_ties_commands_by_their_lead_ins)
 END_TEST
 
 
+/* Bold "Option 1 — ..." / "Option 2 — ..." lead-ins are alternatives
+ * like option headings, whether the command is inline or fenced. */
+START_TEST(test_import_bold_option_lead_ins_are_one_decision)
+{
+	static const char text[] =
+		"# API rollback\n\n## Roll back\n\n"
+		"**Option 1 \xe2\x80\x94 restart only:** `systemctl restart api`\n\n"
+		"**Option 2 \xe2\x80\x94 full redeploy:**\n\n"
+		"```bash\n./deploy.sh --env prod --tag 4.1.0 --force\n```\n\n"
+		"## Verify\n\n```bash\ncurl -fsS http://127.0.0.1/health\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *d = find_step(root, "kind", "decide", NULL, NULL);
+	cJSON *opts = cJSON_GetObjectItem(d, "options");
+	const char *var;
+
+	ck_assert_ptr_nonnull(d);
+	var = str(d, "variable");
+	ck_assert_int_eq(cJSON_GetArraySize(opts), 2);
+	assert_runs_on(root, "systemctl restart api", var,
+		       str(cJSON_GetArrayItem(opts, 0), "id"));
+	assert_runs_on(root, "./deploy.sh", var,
+		       str(cJSON_GetArrayItem(opts, 1), "id"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+
 static Suite *
 import_suite(void)
 {
@@ -2082,6 +2109,7 @@ import_suite(void)
 		{ "emptygate", test_import_approval_gating_nothing_is_a_check },
 		{ "matrixcols", test_import_matrix_asks_both_dimensions },
 		{ "pickleadin", test_import_pick_one_ties_commands_by_their_lead_ins },
+		{ "boldoptions", test_import_bold_option_lead_ins_are_one_decision },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
