@@ -1191,6 +1191,7 @@ struct imp_placed {
 struct imp_table {
 	cJSON *decide;
 	size_t block;
+	int by_environment;	/* its matrix's columns are environments */
 };
 
 /* A point the draft's author must review. */
@@ -3598,7 +3599,118 @@ note_table_decide(struct imp *im, cJSON *decide, const struct md_block *b)
 	im->tables = xrealloc(im->tables, (im->n_tables + 1) *
 			      sizeof(*im->tables));
 	im->tables[im->n_tables++] = (struct imp_table){
-		decide, (size_t)(b - im->doc->b) };
+		decide, (size_t)(b - im->doc->b), 0 };
+}
+
+/* Every column after the first is named for an environment ("| Situation
+ * | staging | production |"): the cells are actions per environment. */
+static int
+environment_columns(const struct md_block *b)
+{
+	static const char *const envs[] = { "staging", "stage", "production",
+		"prod", "dev", "development", "qa", "test", "testing", "uat",
+		"preprod", "pre-prod", "pre-production", "sandbox", "canary",
+		"demo", "integration", "perf", "local", NULL };
+
+	if (b->n_cols < 3 || b->n_rows < 2)
+		return 0;
+	for (size_t c = 1; c < b->n_cols; c++) {
+		char *h = plain_title(cell(b, 0, c));
+		int env = in_list(h, envs, 1);
+
+		free(h);
+		if (!env)
+			return 0;
+	}
+	return 1;
+}
+
+/* The option for the action in row R, column C of an environment matrix,
+ * described by the situation and the environment when new. */
+static const char *
+environment_option(cJSON *options, const struct md_block *b, size_t r,
+		   size_t c)
+{
+	char *label = plain_title(cell(b, r, c));
+	char *id = slug(*label ? label : cell(b, r, 0), SLUG_MAX);
+	cJSON *o;
+
+	cJSON_ArrayForEach(o, options)
+		if (strcmp(jstr(o, "label"), *label ? label : id) == 0)
+			break;
+	if (!o) {
+		int n = 2;
+		char *desc;
+
+		for (cJSON *q = options->child; q; q = q->next)
+			if (strcmp(jstr(q, "id"), id) == 0) {
+				char *u = xasprintf("%s-%d", id, n++);
+
+				free(id);
+				id = u;
+				q = options->child;
+			}
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "id", id);
+		cJSON_AddStringToObject(o, "label", *label ? label : id);
+		desc = xasprintf("%s: %s, in %s", cell(b, 0, 0), cell(b, r, 0),
+				 cell(b, 0, c));
+		cJSON_AddStringToObject(o, "description", desc);
+		free(desc);
+		cJSON_AddItemToArray(options, o);
+	}
+	free(label);
+	free(id);
+	return jstr(o, "id");
+}
+
+/* A table such as | Situation | staging | production |: the environment
+ * is an input (one of the column names, the variable the commands use as
+ * <ENVIRONMENT>), the situation the rows, and each cell the action for
+ * both, so the decision recommends that cell. */
+static void
+on_environment_matrix(struct imp *im, const struct md_block *b)
+{
+	size_t n_cols = b->n_cols - 1;
+	char **rows = row_values(b, 0);
+	char **cols = xcalloc(n_cols, sizeof(*cols));
+	cJSON *options = cJSON_CreateArray(), *matrix = cJSON_CreateObject();
+	cJSON *cells = cJSON_CreateArray(), *axis, *values;
+	char *title = take_leadin(im);
+	cJSON *st;
+
+	cJSON_AddItemToObject(matrix, "rows", axis_json(im, b, 0, rows,
+							b->n_rows - 1));
+	for (size_t c = 0; c < n_cols; c++)
+		cols[c] = slug(cell(b, 0, c + 1), SLUG_MAX);
+	axis = cJSON_AddObjectToObject(matrix, "cols");
+	cJSON_AddStringToObject(axis, "variable",
+				matrix_var(im, "Environment", cols, n_cols));
+	values = cJSON_AddArrayToObject(axis, "values");
+	for (size_t c = 0; c < n_cols; c++)
+		cJSON_AddItemToArray(values, cJSON_CreateString(cols[c]));
+	for (size_t r = 1; r < b->n_rows; r++) {
+		cJSON *row = cJSON_CreateArray();
+
+		for (size_t c = 1; c < b->n_cols; c++)
+			cJSON_AddItemToArray(row, cJSON_CreateString(
+				environment_option(options, b, r, c)));
+		cJSON_AddItemToArray(cells, row);
+	}
+	cJSON_AddItemToObject(matrix, "cells", cells);
+	st = add_step(im, STEP_KIND_DECIDE, title ? title : im->heading
+						? im->heading : "Decision");
+	cJSON_AddStringToObject(st, "variable", response_var(im, options));
+	cJSON_AddItemToObject(st, "options", options);
+	cJSON_AddItemToObject(st, "matrix", matrix);
+	append_note(st, b->text);
+	for (size_t r = 0; r + 1 < b->n_rows; r++)
+		free(rows[r]);
+	for (size_t c = 0; c < n_cols; c++)
+		free(cols[c]);
+	free(rows);
+	free(cols);
+	free(title);
 }
 
 /* The column whose header names the action ("Action", "Response") of a
@@ -3653,6 +3765,12 @@ on_table(struct imp *im, const struct md_block *b)
 	int named = b->n_rows > 2 && b->n_cols >= 2 ? named_action_column(b)
 						    : -1;
 
+	if (environment_columns(b)) {
+		on_environment_matrix(im, b);
+		note_table_decide(im, im->last, b);
+		im->tables[im->n_tables - 1].by_environment = 1;
+		return;
+	}
 	if (other >= 0)
 		on_matrix2(im, b, key, act, other);
 	else if (key >= 0 && b->n_cols >= 2)
@@ -5098,7 +5216,7 @@ pick_one_decide(struct imp *im)
 		   "section named after it", doc->b[i].line, n);
 	im->tables = xrealloc(im->tables, (im->n_tables + 1) *
 			      sizeof(*im->tables));
-	im->tables[im->n_tables++] = (struct imp_table){ st, im->section };
+	im->tables[im->n_tables++] = (struct imp_table){ st, im->section, 0 };
 	im->prose_decide = st;
 	im->prose_decide_level = im->level;
 	strbuf_done(&pat);
@@ -5480,6 +5598,67 @@ tie_option_leadins(struct imp *im, const struct imp_table *t,
 	return found;
 }
 
+/* The environments (values of the matrix's columns) whose cells name
+ * option ID, added to LIST. */
+static void
+environments_of(const cJSON *matrix, const char *id, cJSON *list)
+{
+	const cJSON *vals = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(matrix, "cols"), "values");
+	const cJSON *row;
+
+	cJSON_ArrayForEach(row, cJSON_GetObjectItemCaseSensitive(matrix,
+								 "cells")) {
+		int c = 0;
+		const cJSON *cell_id;
+
+		cJSON_ArrayForEach(cell_id, row) {
+			const char *env = cJSON_GetStringValue(
+				cJSON_GetArrayItem(vals, c++));
+			const cJSON *have;
+			int dup = 0;
+
+			if (!env || strcmp(cell_id->valuestring, id) != 0)
+				continue;
+			cJSON_ArrayForEach(have, list)
+				dup |= strcmp(have->valuestring, env) == 0;
+			if (!dup)
+				cJSON_AddItemToArray(list, cJSON_CreateString(env));
+		}
+	}
+}
+
+/* The steps an environment matrix T's options run carry a condition on
+ * the environment too: only where a cell of theirs names them (the flag
+ * kill of production's cell never runs on staging). */
+static void
+tie_environments(struct imp *im, const struct imp_table *t)
+{
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(t->decide, "matrix");
+	const char *var = jstr(t->decide, "variable");
+	const char *env = jstr(cJSON_GetObjectItemCaseSensitive(m, "cols"),
+			       "variable");
+
+	for (size_t k = 0; k < im->n_placed; k++) {
+		cJSON *st = im->placed[k].step;
+		cJSON *when = cJSON_GetObjectItemCaseSensitive(st, "when");
+		const cJSON *opts = cJSON_GetObjectItemCaseSensitive(when, var);
+		const cJSON *o;
+		cJSON *list;
+
+		if (st == t->decide || !cJSON_IsArray(opts) ||
+		    cJSON_GetObjectItemCaseSensitive(when, env))
+			continue;
+		list = cJSON_CreateArray();
+		cJSON_ArrayForEach(o, opts)
+			environments_of(m, o->valuestring, list);
+		if (cJSON_GetArraySize(list))
+			cJSON_AddItemToObject(when, env, list);
+		else
+			cJSON_Delete(list);
+	}
+}
+
 /* A table's actions ("Roll back", "Fix forward") are carried out by the
  * sections named after them: each option runs only its sections, so
  * choosing fix-forward never runs the rollback. An action no heading
@@ -5505,6 +5684,8 @@ tie_table_options(struct imp *im)
 				   "runs", jstr(o, "label"));
 		}
 		cJSON_Delete(done);
+		if (t->by_environment)
+			tie_environments(im, t);
 	}
 }
 

@@ -2050,6 +2050,60 @@ START_TEST(test_import_bold_option_lead_ins_are_one_decision)
 END_TEST
 
 
+/* A matrix whose columns are environments: the environment is an input
+ * (one of the column names, the same variable the commands use), the
+ * rows a decision, and each cell's command runs only on its action and
+ * the environments whose cells name it. */
+START_TEST(test_import_matrix_with_environment_columns_is_two_dimensional)
+{
+	static const char text[] =
+		"# Release rollback\n\n## Decide\n\n"
+		"| Situation | staging | production |\n|---|---|---|\n"
+		"| Errors under 1% | Fix forward | Fix forward |\n"
+		"| Errors 1-5% | Roll back | Feature flag off |\n"
+		"| Errors over 5% | Roll back | Roll back |\n\n"
+		"## Approval\n\n- [ ] Engineering Lead approval obtained\n\n"
+		"## Roll back\n\n```bash\n./deploy.sh --env <ENVIRONMENT> "
+		"--tag v1.2.2\n```\n\n"
+		"## Feature flag off\n\n```bash\ncurl -X POST "
+		"https://flags.example/admin/kill/checkout\n```\n\n"
+		"## Fix forward\n\n- [ ] Open a hotfix PR\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	int dp = -1, di = -1, ip = -1, ii = -1;
+	cJSON *d = find_step(root, "kind", "decide", &dp, &di);
+	cJSON *m = cJSON_GetObjectItem(d, "matrix");
+	cJSON *cols = cJSON_GetObjectItem(m, "cols");
+	const char *env, *var;
+	cJSON *in;
+	char *cells;
+
+	ck_assert_ptr_nonnull(cols);
+	env = str(cols, "variable");
+	var = str(d, "variable");
+	ck_assert_str_eq(env, "ENVIRONMENT");
+	ck_assert_str_eq(cJSON_GetArrayItem(cJSON_GetObjectItem(cols,
+		"values"), 1)->valuestring, "production");
+	in = find_step(root, "variable", env, &ip, &ii);
+	ck_assert_msg(in && (ip < dp || (ip == dp && ii < di)),
+		      "the environment is not asked before the decision");
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetObjectItem(
+		m, "rows"), "values")), 3);
+	cells = cJSON_PrintUnformatted(cJSON_GetObjectItem(m, "cells"));
+	ck_assert_str_eq(cells, "[[\"fix-forward\",\"fix-forward\"],"
+			 "[\"roll-back\",\"feature-flag-off\"],"
+			 "[\"roll-back\",\"roll-back\"]]");
+	free(cells);
+	assert_runs_on(root, "./deploy.sh", var, "roll-back");
+	assert_runs_on(root, "./deploy.sh", env, "staging,production");
+	assert_runs_on(root, "curl -X POST", var, "feature-flag-off");
+	assert_runs_on(root, "curl -X POST", env, "production");
+	ck_assert_ptr_nonnull(strstr(str(find_step(root, "run", "./deploy.sh",
+		NULL, NULL), "run"), "${ENVIRONMENT}"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+
 static Suite *
 import_suite(void)
 {
@@ -2110,6 +2164,7 @@ import_suite(void)
 		{ "matrixcols", test_import_matrix_asks_both_dimensions },
 		{ "pickleadin", test_import_pick_one_ties_commands_by_their_lead_ins },
 		{ "boldoptions", test_import_bold_option_lead_ins_are_one_decision },
+		{ "envmatrix", test_import_matrix_with_environment_columns_is_two_dimensional },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
