@@ -1503,6 +1503,18 @@ scrub_credentials(struct imp *im, const char *text)
 	return strbuf_detach(&out);
 }
 
+/* NAME names a version of a package or release (GOOD_VERSION,
+ * RESTORE_VERSION), not an id that merely says version (STATE_VERSION_ID,
+ * an S3 object version, or a version code). */
+static int
+is_release_version(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n >= 7 && strcmp(name + n - 7, "VERSION") == 0 &&
+	       !strstr(name, "STATE") && !strstr(name, "OBJECT");
+}
+
 static const char *
 declare_var(struct imp *im, const char *raw, size_t len, const char *orig,
 	    size_t orig_len)
@@ -1530,7 +1542,7 @@ declare_var(struct imp *im, const char *raw, size_t len, const char *orig,
 					      "wrote out (taken out of the "
 					      "draft)", name);
 		}
-	if (strstr(name, "VERSION"))
+	if (is_release_version(name))
 		v->pattern = xstrdup("v?[0-9]+(\\.[0-9]+)*([-+.][0-9A-Za-z.-]+)?");
 	return v->name;
 }
@@ -5289,6 +5301,18 @@ flush_section(struct imp *im)
 	cJSON_AddBoolToObject(st, "required", 0);
 }
 
+/* A code block of the section starting at heading H (up to the next
+ * heading) holds a destructive command. */
+static int
+section_destroys(const struct md_doc *doc, size_t h)
+{
+	for (size_t j = h + 1; j < doc->n && doc->b[j].kind != MD_HEADING; j++)
+		if (doc->b[j].kind == MD_CODE &&
+		    hazard_find(HAZARD_DESTRUCTIVE, doc->b[j].text, NULL, NULL))
+			return 1;
+	return 0;
+}
+
 static void
 on_heading(struct imp *im, const struct md_block *b)
 {
@@ -5320,6 +5344,14 @@ on_heading(struct imp *im, const struct md_block *b)
 	im->phase_auto = im->section_class < 0;
 	if (im->section_class >= 0)
 		im->phase = (enum phase_id)im->section_class;
+	/* a section that acts after others did is one more execute
+	 * section: its script is not split with the lines before its
+	 * destructive one verifying after it */
+	if (im->phase_auto && cJSON_GetArraySize(im->steps[PHASE_EXECUTE]) &&
+	    section_destroys(im->doc, (size_t)(b - im->doc->b))) {
+		im->phase = PHASE_EXECUTE;
+		im->phase_auto = 0;
+	}
 	free(im->heading);
 	im->heading = plain_title(b->text);
 	im->level = lvl;

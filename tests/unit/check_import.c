@@ -6,6 +6,7 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -2104,6 +2105,68 @@ START_TEST(test_import_matrix_with_environment_columns_is_two_dimensional)
 END_TEST
 
 
+
+/* STEP's place in the walk: phase, then index. */
+static int
+walk_order(const cJSON *root, const char *run)
+{
+	int p = -1, i = -1;
+
+	ck_assert_msg(find_step(root, "run", run, &p, &i) != NULL,
+		      "no step runs %s", run);
+	return p * 1000 + i;
+}
+
+/* A section's script keeps its order when its destructive line goes
+ * behind the approval: git checkout and terraform plan never run after
+ * the terraform apply of the same fence. A state version id is no
+ * release version: it takes an S3 version id. */
+START_TEST(test_import_split_script_keeps_its_order_and_ids_take_any_value)
+{
+	static const char text[] =
+		"# Network state rollback\n\n"
+		"### Step 1 \xe2\x80\x94 look at state versions\n\n"
+		"    aws s3api list-object-versions --bucket tfstate --prefix net\n\n"
+		"### Step 2 \xe2\x80\x94 approval\n\n"
+		"- [ ] Platform Lead approval obtained\n\n"
+		"### Step 3 \xe2\x80\x94 restore the previous state\n\n"
+		"```bash\naws s3api get-object --bucket tfstate --key net "
+		"--version-id <STATE_VERSION_ID> prev.tfstate\n"
+		"terraform state push -force prev.tfstate\n```\n\n"
+		"### Step 4 \xe2\x80\x94 re-apply the last known good config\n\n"
+		"```bash\ngit checkout <GOOD_TAG>\n"
+		"terraform plan -out rollback.plan\n"
+		"terraform apply rollback.plan\n```\n\n"
+		"### Step 5 \xe2\x80\x94 publish <GOOD_VERSION>\n\n"
+		"```bash\n./publish.sh <GOOD_VERSION>\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	const char *pat = str(variable(root, "STATE_VERSION_ID"), "pattern");
+	regex_t re;
+	char *anchored;
+
+	ck_assert_int_lt(walk_order(root, "git checkout"),
+			 walk_order(root, "terraform plan"));
+	ck_assert_int_lt(walk_order(root, "terraform plan"),
+			 walk_order(root, "terraform apply"));
+	ck_assert_int_lt(walk_order(root, "terraform state push"),
+			 walk_order(root, "git checkout"));
+	if (pat) {
+		anchored = xasprintf("^(%s)$", pat);
+		ck_assert_int_eq(regcomp(&re, anchored, REG_EXTENDED | REG_NOSUB),
+				 0);
+		ck_assert_msg(regexec(&re, "3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY",
+				      0, NULL, 0) == 0, "STATE_VERSION_ID's "
+			      "pattern %s refuses an S3 version id", pat);
+		regfree(&re);
+		free(anchored);
+	}
+	/* a release version keeps its version pattern */
+	ck_assert_ptr_nonnull(str(variable(root, "GOOD_VERSION"), "pattern"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+
 static Suite *
 import_suite(void)
 {
@@ -2165,6 +2228,7 @@ import_suite(void)
 		{ "pickleadin", test_import_pick_one_ties_commands_by_their_lead_ins },
 		{ "boldoptions", test_import_bold_option_lead_ins_are_one_decision },
 		{ "envmatrix", test_import_matrix_with_environment_columns_is_two_dimensional },
+		{ "scriptorder", test_import_split_script_keeps_its_order_and_ids_take_any_value },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
