@@ -3886,6 +3886,35 @@ approval_role(const char *text)
 	return role;
 }
 
+/* "Get approval from the release manager", "Ask the DBA for sign-off":
+ * the role whose approval a step asks for, in title case, or NULL.
+ * Caller frees. */
+static char *
+requested_role(const char *text)
+{
+	regex_t re;
+	regmatch_t m[8];
+	char *plain = plain_title(text);
+	char *role = NULL;
+
+	if (regcomp(&re, "^(get|obtain|request|seek|ask for|wait for) +"
+		    "(an +|the +)?(approval|sign-?off|go-ahead) +(from|of|by) +"
+		    "(the +|your +|an? +)?([a-z][a-z -]*[a-z])[ .]*$",
+		    REG_EXTENDED | REG_ICASE))
+		BUG("bad approval request pattern");
+	if (regexec(&re, plain, 8, m, 0) == 0 && m[6].rm_so >= 0 &&
+	    m[6].rm_eo - m[6].rm_so < 40) {
+		role = xstrndup(plain + m[6].rm_so,
+				(size_t)(m[6].rm_eo - m[6].rm_so));
+		for (char *c = role; *c; c++)
+			if (c == role || c[-1] == ' ' || c[-1] == '-')
+				*c = (char)toupper((unsigned char)*c);
+	}
+	regfree(&re);
+	free(plain);
+	return role;
+}
+
 /* ROLE joins the approval already made, or makes one. */
 static cJSON *
 approval_for_role(struct imp *im, const char *title, const char *role)
@@ -4042,6 +4071,25 @@ start_contingency(struct imp *im, const struct md_block *b)
 	free(plain);
 }
 
+/* A step asking for a named role's approval is that role's sign-off,
+ * not a note. Returns 1 when so. */
+static int
+on_approval_request(struct imp *im, const struct md_block *b)
+{
+	char *role = requested_role(b->text);
+	char *plain;
+	cJSON *st;
+
+	if (!role)
+		return 0;
+	plain = plain_title(b->text);
+	st = approval_for_role(im, plain, role);
+	append_note(st, "From the runbook's steps.");
+	free(plain);
+	free(role);
+	return 1;
+}
+
 static void
 on_item(struct imp *im, const struct md_block *b)
 {
@@ -4064,6 +4112,8 @@ on_item(struct imp *im, const struct md_block *b)
 		return;
 	}
 	im->task = NULL;
+	if (on_approval_request(im, b))
+		return;
 	text = xasprintf("%*s- %s", (b->depth > 1 ? b->depth - 1 : 0) * 2, "",
 			 b->text);
 	add_pending(im, text, b->line, "list item", 1);
@@ -4111,6 +4161,8 @@ on_para(struct imp *im, const struct md_block *b)
 	size_t mark = im->pending.len;
 
 	im->task = NULL;
+	if (on_approval_request(im, b))
+		return;
 	if (inline_option_step(im, b))
 		return;
 	if (im->title && !im->summary && im->level <= 1) {
@@ -6405,6 +6457,7 @@ imp_init(struct imp *im, const char *name)
 	memset(im, 0, sizeof(*im));
 	im->name = name;
 	im->section_class = -1;
+	im->phase_auto = 1;	/* before a heading places it: by content */
 	im->alt = -1;
 	im->balt = -1;
 	im->bmember = -1;

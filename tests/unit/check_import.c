@@ -2167,6 +2167,38 @@ START_TEST(test_import_split_script_keeps_its_order_and_ids_take_any_value)
 END_TEST
 
 
+
+/* A runbook of numbered steps keeps their order (the check after the
+ * rollback verifies, it does not run before it), and "Get approval from
+ * the release manager" is a sign-off by that role. */
+START_TEST(test_import_numbered_steps_keep_order_and_their_approver)
+{
+	static const char text[] =
+		"# Release rollback\n\n"
+		"1. Check the current release:\n"
+		"   ```bash\n   helm history web\n   ```\n"
+		"2. Get approval from the release manager.\n"
+		"3. Roll back:\n"
+		"   ```bash\n   helm rollback web 3\n   ```\n"
+		"4. Check the pods:\n"
+		"   ```bash\n   kubectl rollout status deployment/web "
+		"--timeout=120s\n   ```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *ap = find_step(root, "kind", "approve", NULL, NULL);
+
+	ck_assert_int_lt(walk_order(root, "helm history"),
+			 walk_order(root, "helm rollback"));
+	ck_assert_int_lt(walk_order(root, "helm rollback"),
+			 walk_order(root, "rollout status"));
+	ck_assert_ptr_nonnull(ap);
+	ck_assert_int_eq(count_kind(root, "approve"), 1);
+	ck_assert_str_eq(str(cJSON_GetArrayItem(cJSON_GetObjectItem(ap,
+		"roles"), 0), "role"), "Release Manager");
+	cJSON_Delete(root);
+}
+END_TEST
+
+
 static Suite *
 import_suite(void)
 {
@@ -2229,6 +2261,7 @@ import_suite(void)
 		{ "boldoptions", test_import_bold_option_lead_ins_are_one_decision },
 		{ "envmatrix", test_import_matrix_with_environment_columns_is_two_dimensional },
 		{ "scriptorder", test_import_split_script_keeps_its_order_and_ids_take_any_value },
+		{ "numbered", test_import_numbered_steps_keep_order_and_their_approver },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
