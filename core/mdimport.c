@@ -1214,6 +1214,8 @@ struct imp {
 	int klass[7];		/* phase each heading level named, or -1 */
 	int section_class;	/* phase the section speaks of, or -1 */
 	int template_ctx;	/* the section is about a template */
+	int optional_section;	/* its heading says "(optional)" */
+	int acts_after_approval;	/* it acts, after an approval's section */
 	struct strbuf pending;	/* prose waiting for a step */
 	struct pend *pends;
 	size_t n_pends;
@@ -1699,8 +1701,10 @@ content_phase(const struct imp *im)
 {
 	if (!im->phase_auto)
 		return im->phase;
-	return cJSON_GetArraySize(im->steps[PHASE_EXECUTE]) ? PHASE_VERIFY
-							   : PHASE_ASSESS;
+	if (cJSON_GetArraySize(im->steps[PHASE_EXECUTE]))
+		return PHASE_VERIFY;
+	/* a section acting after the runbook's own sign-off executes */
+	return im->acts_after_approval ? PHASE_EXECUTE : PHASE_ASSESS;
 }
 
 static cJSON *
@@ -1708,6 +1712,9 @@ add_step(struct imp *im, enum step_kind kind, const char *title)
 {
 	cJSON *st = add_step_in(im, content_phase(im), kind, title);
 
+	if (im->optional_section && kind != STEP_KIND_DECIDE &&
+	    kind != STEP_KIND_INPUT)
+		cJSON_AddBoolToObject(st, "required", 0);
 	apply_alt_when(im, st);
 	if (im->pending.len)
 		give_pending(im, st);
@@ -5353,6 +5360,20 @@ flush_section(struct imp *im)
 	cJSON_AddBoolToObject(st, "required", 0);
 }
 
+/* A heading that says its section may be skipped: "Publish a fix
+ * (optional)", "Optional: warm the cache". */
+static int
+heading_says_optional(const char *text)
+{
+	char *h = lower_plain(text);
+	int hit = strstr(h, "(optional") != NULL ||
+		  strncmp(h, "optional", 8) == 0 ||
+		  strstr(h, "if you want") != NULL;
+
+	free(h);
+	return hit;
+}
+
 /* A code block of the section starting at heading H (up to the next
  * heading) holds a destructive command. */
 static int
@@ -5361,6 +5382,20 @@ section_destroys(const struct md_doc *doc, size_t h)
 	for (size_t j = h + 1; j < doc->n && doc->b[j].kind != MD_HEADING; j++)
 		if (doc->b[j].kind == MD_CODE &&
 		    hazard_find(HAZARD_DESTRUCTIVE, doc->b[j].text, NULL, NULL))
+			return 1;
+	return 0;
+}
+
+/* The section starting at heading H changes things: a destructive
+ * command, or a step done by hand in a console ("Click Yank"). */
+static int
+section_acts(const struct md_doc *doc, size_t h)
+{
+	if (section_destroys(doc, h))
+		return 1;
+	for (size_t j = h + 1; j < doc->n && doc->b[j].kind != MD_HEADING; j++)
+		if (doc->b[j].kind == MD_ITEM && !doc->b[j].task &&
+		    is_ui_step(doc->b[j].text, 0))
 			return 1;
 	return 0;
 }
@@ -5408,6 +5443,9 @@ on_heading(struct imp *im, const struct md_block *b)
 	im->heading = plain_title(b->text);
 	im->level = lvl;
 	im->template_ctx = has_word(b->text, template_words);
+	im->optional_section = heading_says_optional(b->text);
+	im->acts_after_approval = im->has_approve &&
+		section_acts(im->doc, (size_t)(b - im->doc->b));
 	im->last = NULL;
 	im->task = NULL;
 	im->leadin_template = 0;

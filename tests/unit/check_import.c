@@ -2199,6 +2199,38 @@ START_TEST(test_import_numbered_steps_keep_order_and_their_approver)
 END_TEST
 
 
+
+/* Optional and required follow the runbook's words: the yank done by
+ * hand after the approval is a required step of execute, and the
+ * section headed "(optional)" gives optional steps. */
+START_TEST(test_import_optional_follows_the_runbooks_words)
+{
+	static const char text[] =
+		"# Yank a bad release\n\n## Assess\n\n```bash\n"
+		"pip index versions acme-client\n```\n\n"
+		"## Approval\n\n- [ ] Release Manager approval obtained\n\n"
+		"## Yank\n\n1. Open the package's releases page in the index's "
+		"web console.\n"
+		"2. Click **Options** next to `<BAD_VERSION>` and choose "
+		"**Yank**.\n\n"
+		"## Publish a fix-forward (optional)\n\n```bash\n"
+		"python -m build\ntwine upload dist/*\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	int p = -1;
+	cJSON *yank = find_step(root, "note", "choose **Yank**", &p, NULL);
+
+	ck_assert_ptr_nonnull(yank);
+	ck_assert_int_eq(p, PHASE_EXECUTE);
+	ck_assert(!cJSON_IsFalse(cJSON_GetObjectItem(yank, "required")));
+	ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(find_step(root, "run",
+		"twine upload", NULL, NULL), "required")));
+	ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(find_step(root, "run",
+		"python -m build", NULL, NULL), "required")));
+	cJSON_Delete(root);
+}
+END_TEST
+
+
 static Suite *
 import_suite(void)
 {
@@ -2262,6 +2294,7 @@ import_suite(void)
 		{ "envmatrix", test_import_matrix_with_environment_columns_is_two_dimensional },
 		{ "scriptorder", test_import_split_script_keeps_its_order_and_ids_take_any_value },
 		{ "numbered", test_import_numbered_steps_keep_order_and_their_approver },
+		{ "optional", test_import_optional_follows_the_runbooks_words },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
