@@ -3775,6 +3775,144 @@ on_choice_table(struct imp *im, const struct md_block *b, int act)
 	return st;
 }
 
+/* A troubleshooting table (| Symptom | Action |, or any two columns
+ * under a "Troubleshooting" heading): the column of what one sees, or -1;
+ * *ACT gets the remedy's column. */
+static int
+trouble_columns(const struct imp *im, const struct md_block *b, int *act)
+{
+	static const char *const seen[] = { "symptom", "problem", "issue",
+		"error", "if you see", "you see", "sign", NULL };
+	static const char *const fix[] = { "action", "fix", "remedy",
+		"resolution", "solution", "what to do", "do this", NULL };
+	int s = -1, a = -1;
+
+	if (b->n_cols != 2 || b->n_rows < 2)
+		return -1;
+	for (int c = 0; c < 2; c++) {
+		if (s < 0 && has_word(cell(b, 0, (size_t)c), seen))
+			s = c;
+		else if (a < 0 && has_word(cell(b, 0, (size_t)c), fix))
+			a = c;
+	}
+	if (s < 0 && im->heading && has_word(im->heading, (const char *const[]){
+			"troubleshoot", "known issue", "common problem", NULL }))
+		s = a == 0 ? 1 : 0;
+	if (s < 0)
+		return -1;
+	*act = s == 0 ? 1 : 0;
+	return s;
+}
+
+/* The roles of the runbook's approval, for a remedy's own sign-off. */
+static cJSON *
+remedy_roles(const struct imp *im)
+{
+	cJSON *roles;
+
+	if (im->approve_step)
+		return cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(
+			im->approve_step, "roles"), 1);
+	roles = cJSON_CreateArray();
+	cJSON_AddItemToArray(roles, cJSON_CreateObject());
+	cJSON_AddStringToObject(cJSON_GetArrayItem(roles, 0), "role",
+				"Approver");
+	return roles;
+}
+
+/* The remedy of a troubleshooting row, on "yes" to VAR: its command when
+ * the cell is one (gated by a sign-off of its own when it changes things,
+ * as the question comes after the runbook's approval), else a check. */
+static void
+trouble_remedy(struct imp *im, const char *fix, const char *var, int line)
+{
+	size_t n = strlen(fix);
+	char *cmd = n > 2 && fix[0] == '`' && fix[n - 1] == '`' &&
+		    !memchr(fix + 1, '`', n - 2) ? xstrndup(fix + 1, n - 2) : NULL;
+	cJSON *ap = NULL, *st;
+
+	if (cmd && !looks_like_shell(cmd)) {
+		free(cmd);
+		cmd = NULL;
+	}
+	if (!cmd) {
+		add_step(im, STEP_KIND_CHECK, fix);
+		return;
+	}
+	if (hazard_find(HAZARD_DESTRUCTIVE, cmd, NULL, NULL)) {
+		char *title = xasprintf("Sign-off before: %s", cmd);
+
+		ap = add_step_in(im, im->phase, STEP_KIND_APPROVE, title);
+		cJSON_AddItemToObject(ap, "roles", remedy_roles(im));
+		apply_alt_when(im, ap);
+		append_note(ap, "Added by rewind import: the remedy changes "
+			    "things and is decided after the runbook's "
+			    "approval, so it has a sign-off of its own.");
+		free(title);
+	}
+	st = add_run_step(im, cmd, cmd);
+	add_drill(st, jstr(st, "run"), NULL, NULL);
+	if (ap) {
+		cJSON_AddItemToArray(cJSON_AddArrayToObject(ap, "gates"),
+				     cJSON_CreateString(jstr(st, "id")));
+		add_review(im, line, ap, "the remedy at line %d changes things "
+			   "after the approval: this sign-off gates it; rename "
+			   "the role if another one approves remedies", line);
+	}
+	free(cmd);
+}
+
+/* Each row of a troubleshooting table is a contingency: "Did you see
+ * ...?" yes or no, its remedy only on yes, so a healthy rollback runs
+ * none; the questions stay where the table is, after the step they are
+ * about. */
+static void
+on_trouble_table(struct imp *im, const struct md_block *b, int see, int act)
+{
+	enum phase_id saved = im->phase;
+	int saved_auto = im->phase_auto;
+
+	im->phase = content_phase(im);
+	im->phase_auto = 0;
+	for (size_t r = 1; r < b->n_rows; r++) {
+		char *sym = plain_title(cell(b, r, (size_t)see));
+		char *title = xasprintf("Did you see: %s?", sym);
+		const char *var = declare_choice_var(im, "SEEN", "(yes|no)",
+			"Whether the trouble the runbook names was seen");
+		cJSON *st = add_step(im, STEP_KIND_DECIDE, title);
+		cJSON *opts = cJSON_AddArrayToObject(st, "options");
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(st, "variable", var);
+		cJSON_AddStringToObject(o, "id", "yes");
+		cJSON_AddStringToObject(o, "label", "Yes: seen, apply the fix");
+		cJSON_AddItemToArray(opts, o);
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "id", "no");
+		cJSON_AddStringToObject(o, "label", "No: not seen");
+		cJSON_AddItemToArray(opts, o);
+		if (r == 1)
+			append_note(st, b->text);
+		im->conts = xrealloc(im->conts, (im->n_conts + 1) *
+				     sizeof(*im->conts));
+		im->conts[im->n_conts++] = st;
+		im->cont_var = var;
+		im->cont_block = (size_t)(b - im->doc->b);
+		/* row R is on the line after the header and the rule */
+		trouble_remedy(im, cell(b, r, (size_t)act), var,
+			       b->line + (int)r + 1);
+		im->cont_var = NULL;
+		free(sym);
+		free(title);
+	}
+	add_review(im, b->line, NULL, "the troubleshooting table at line %d "
+		   "gives one question per row: each remedy runs only when "
+		   "its trouble was seen", b->line);
+	im->phase = saved;
+	im->phase_auto = saved_auto;
+	im->last = NULL;
+}
+
 static void
 on_table(struct imp *im, const struct md_block *b)
 {
@@ -3784,6 +3922,12 @@ on_table(struct imp *im, const struct md_block *b)
 	int named = b->n_rows > 2 && b->n_cols >= 2 ? named_action_column(b)
 						    : -1;
 
+	int see, fix = -1;
+
+	if ((see = trouble_columns(im, b, &fix)) >= 0) {
+		on_trouble_table(im, b, see, fix);
+		return;
+	}
 	if (environment_columns(b)) {
 		on_environment_matrix(im, b);
 		note_table_decide(im, im->last, b);

@@ -2231,6 +2231,78 @@ START_TEST(test_import_optional_follows_the_runbooks_words)
 END_TEST
 
 
+
+/* A troubleshooting table's rows are contingencies: "did you see X?",
+ * yes or no, each row's remedy only on yes, so a healthy rollback runs
+ * none of them. A remedy that changes things, decided after the main
+ * approval, has a sign-off of its own on its path, after the decision
+ * and before the remedy. */
+START_TEST(test_import_troubleshooting_table_rows_are_contingencies)
+{
+	static const char text[] =
+		"# Payments rollback\n\n## Approval\n\n"
+		"- [ ] Payments Lead approval obtained\n\n"
+		"## Roll back\n\n```bash\nkubectl -n pay rollout undo "
+		"deployment/gateway\n```\n\n"
+		"## Verify\n\n```bash\nkubectl -n pay rollout status "
+		"deployment/gateway --timeout=180s\n```\n\n"
+		"## Troubleshooting\n\n| Symptom | Action |\n|---|---|\n"
+		"| Pods CrashLoopBackOff after undo | `kubectl -n pay delete pod "
+		"-l app=gateway` |\n"
+		"| Still 5xx | Escalate to the payments lead |\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	int dp = -1, di = -1, rp = -1, ri = -1, ap = -1, ai = -1;
+	cJSON *d = find_step(root, "title", "CrashLoopBackOff", &dp, &di);
+	cJSON *fix = find_step(root, "run", "delete pod", &rp, &ri);
+	cJSON *esc = find_step(root, "title", "Escalate", NULL, NULL);
+	cJSON *gate = NULL, *o;
+	const char *var;
+	char *w;
+	int has_no = 0;
+
+	ck_assert_ptr_nonnull(d);
+	ck_assert_str_eq(str(d, "kind"), "decide");
+	var = str(d, "variable");
+	cJSON_ArrayForEach(o, cJSON_GetObjectItem(d, "options"))
+		has_no |= strcmp(str(o, "id"), "no") == 0;
+	ck_assert(has_no);
+	ck_assert_ptr_nonnull(fix);
+	w = when_on(fix, var);
+	ck_assert_str_eq(w, "yes");
+	free(w);
+	ck_assert_msg(dp * 1000 + di < rp * 1000 + ri,
+		      "the remedy comes before its question");
+	ck_assert_ptr_nonnull(esc);
+	ck_assert_ptr_nonnull(cJSON_GetObjectItem(esc, "when"));
+	ck_assert_ptr_null(find_step(root, "variable", "RESPONSE", NULL, NULL));
+	/* the remedy's own sign-off, between the question and the remedy */
+	for (int p = 0; p < PHASE_COUNT && !gate; p++) {
+		int i = 0;
+		cJSON *st;
+
+		cJSON_ArrayForEach(st, phase_steps(root, p)) {
+			const cJSON *g;
+
+			cJSON_ArrayForEach(g, cJSON_GetObjectItem(st, "gates"))
+				if (strcmp(g->valuestring, str(fix, "id")) == 0) {
+					gate = st;
+					ap = p;
+					ai = i;
+				}
+			i++;
+		}
+	}
+	ck_assert_ptr_nonnull(gate);
+	w = when_on(gate, var);
+	ck_assert_str_eq(w, "yes");
+	free(w);
+	ck_assert(dp * 1000 + di < ap * 1000 + ai &&
+		  ap * 1000 + ai < rp * 1000 + ri);
+	cJSON_Delete(root);
+}
+END_TEST
+
+
 static Suite *
 import_suite(void)
 {
@@ -2295,6 +2367,7 @@ import_suite(void)
 		{ "scriptorder", test_import_split_script_keeps_its_order_and_ids_take_any_value },
 		{ "numbered", test_import_numbered_steps_keep_order_and_their_approver },
 		{ "optional", test_import_optional_follows_the_runbooks_words },
+		{ "troubletable", test_import_troubleshooting_table_rows_are_contingencies },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
