@@ -1170,6 +1170,7 @@ struct alt_group {
 	char *parent;		/* heading above the group, or NULL */
 	char **labels;		/* block groups: each member's label */
 	int blocks;		/* members are blocks of one section */
+	char **member_vars;	/* several may apply: a yes/no per member */
 };
 
 /* A one-line assignment (NAME=..., export NAME=...) a run step made. */
@@ -1245,6 +1246,8 @@ struct imp {
 	int alt;		/* group the current section belongs to, or -1 */
 	int alt_level;		/* heading level of that group */
 	char *alt_value;	/* option id of the current section */
+	const char *alt_var;	/* the variable it is an option of */
+	const char *balt_var;	/* the same for the current block's group */
 	int *balt_of;		/* per block: its block group, or -1 */
 	int *bmember_of;	/* per block: its member of that group */
 	int balt;		/* block group of the current block, or -1 */
@@ -1683,11 +1686,9 @@ apply_alt_when(struct imp *im, cJSON *st)
 		return;
 	when = cJSON_AddObjectToObject(st, "when");
 	if (im->alt >= 0 && im->alt_value)
-		cJSON_AddStringToObject(when, im->groups[im->alt].var,
-					im->alt_value);
+		cJSON_AddStringToObject(when, im->alt_var, im->alt_value);
 	if (im->balt >= 0 && im->balt_value)
-		cJSON_AddStringToObject(when, im->groups[im->balt].var,
-					im->balt_value);
+		cJSON_AddStringToObject(when, im->balt_var, im->balt_value);
 	if (im->inline_var)
 		cJSON_AddStringToObject(when, im->inline_var, im->inline_value);
 	if (im->cont_var)
@@ -5055,16 +5056,99 @@ member_label(const struct imp *im, const struct alt_group *g, size_t k)
 static char *
 option_of_member(const struct imp *im, const struct alt_group *g, size_t k)
 {
-	char *label = member_label(im, g, k);
+	char *label;
 	const cJSON *o;
 	char *id = NULL;
 
+	if (g->member_vars)
+		return xstrdup("yes");
+	label = member_label(im, g, k);
 	cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(g->decide,
 							       "options"))
 		if (!id && strcmp(jstr(o, "label"), label) == 0)
 			id = xstrdup(jstr(o, "id"));
 	free(label);
 	return id;
+}
+
+/* The variable member K of group G is an option of. */
+static const char *
+member_var(const struct alt_group *g, size_t k)
+{
+	return g->member_vars ? g->member_vars[k] : g->var;
+}
+
+/* The prose just before group G's first member says several of them may
+ * apply: "Pick the platform(s) affected", "one or more", "all that
+ * apply". */
+static int
+several_apply(const struct imp *im, const struct alt_group *g)
+{
+	static const char *const words[] = { "(s)", "one or more",
+		"all that apply", "any that apply", "each affected",
+		"every affected", "as many as", "or both", NULL };
+	size_t m = g->members[0];
+
+	for (size_t j = m, seen = 0; j-- > 0 && seen < 3; seen++) {
+		const struct md_block *b = &im->doc->b[j];
+
+		if (b->kind == MD_HEADING && j != m && b->level < 
+		    (im->doc->b[m].kind == MD_HEADING ? im->doc->b[m].level : 7))
+			return has_word(b->text, words);
+		if ((b->kind == MD_PARA || b->kind == MD_ITEM) &&
+		    has_word(b->text, words))
+			return 1;
+	}
+	return 0;
+}
+
+/* Group G's members may apply together: one yes/no decision per member
+ * ("iOS: affected?"), each member's steps running on its own yes. */
+static void
+make_multi_decide(struct imp *im, struct alt_group *g)
+{
+	g->member_vars = xcalloc(g->n, sizeof(*g->member_vars));
+	for (size_t k = 0; k < g->n; k++) {
+		char *label = member_label(im, g, k);
+		char *base = slug(label, 24);	/* "iOS" gives IOS */
+		char *name;
+
+		for (char *c = base; *c; c++)
+			*c = *c == '-' ? '_' : (char)toupper((unsigned char)*c);
+		name = xasprintf("%s_NEEDED", *base && !isdigit((unsigned char)
+			*base) ? base : "PART");
+		char *title = xasprintf("%s: needed?", label);
+		cJSON *st;
+		cJSON *opts, *o;
+
+		st = add_step_in(im, im->phase < PHASE_DECIDE ? im->phase
+					: PHASE_DECIDE, STEP_KIND_DECIDE, title);
+		opts = cJSON_AddArrayToObject(st, "options");
+		o = cJSON_CreateObject();
+
+		g->member_vars[k] = xstrdup(declare_choice_var(im, name,
+			"(yes|no)", "Whether this part of the runbook applies"));
+		cJSON_AddStringToObject(st, "variable", g->member_vars[k]);
+		cJSON_AddStringToObject(o, "id", "yes");
+		cJSON_AddStringToObject(o, "label", "Yes");
+		cJSON_AddItemToArray(opts, o);
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "id", "no");
+		cJSON_AddStringToObject(o, "label", "No");
+		cJSON_AddItemToArray(opts, o);
+		append_note(st, "The runbook lets several of these apply: "
+			    "answer for each.");
+		if (!g->decide)
+			g->decide = st;
+		free(label);
+		free(base);
+		free(name);
+		free(title);
+	}
+	g->var = xstrdup(g->member_vars[0]);
+	add_review(im, im->doc->b[g->members[0]].line, g->decide, "the "
+		   "runbook lets several of the %zu parts from line %d apply: "
+		   "one question each", g->n, im->doc->b[g->members[0]].line);
 }
 
 /* The decide step of group G, in the decide phase: one option per
@@ -5164,7 +5248,13 @@ tie_steps_above(struct imp *im, const char *var)
 static void
 make_alt_decide(struct imp *im, struct alt_group *g)
 {
-	cJSON *opts = cJSON_CreateArray();
+	cJSON *opts;
+
+	if (g->n >= 2 && several_apply(im, g)) {
+		make_multi_decide(im, g);
+		return;
+	}
+	opts = cJSON_CreateArray();
 	char *label0 = member_label(im, g, 0);
 	char *base = g->n == 1 ? var_name(label0, strlen(label0))
 		: g->parent ? var_name(g->parent, strlen(g->parent))
@@ -5289,6 +5379,7 @@ enter_alternative(struct imp *im, size_t i, int lvl)
 	free(im->alt_value);
 	im->alt_value = NULL;
 	im->alt_value = option_of_member(im, &im->groups[g], (size_t)k);
+	im->alt_var = member_var(&im->groups[g], (size_t)k);
 	im->alt = g;
 	im->alt_level = lvl;
 }
@@ -5311,6 +5402,7 @@ enter_block_alternative(struct imp *im, size_t i)
 	if (!im->groups[g].decide)
 		make_alt_decide(im, &im->groups[g]);
 	im->balt_value = option_of_member(im, &im->groups[g], (size_t)k);
+	im->balt_var = member_var(&im->groups[g], (size_t)k);
 	im->balt = g;
 	im->bmember = k;
 }
@@ -6616,6 +6708,10 @@ imp_done(struct imp *im)
 		free(im->groups[i].labels);
 		free(im->groups[i].members);
 		free(im->groups[i].var);
+		for (size_t k = 0; im->groups[i].member_vars &&
+		     k < im->groups[i].n; k++)
+			free(im->groups[i].member_vars[k]);
+		free(im->groups[i].member_vars);
 		free(im->groups[i].parent);
 	}
 	free(im->groups);

@@ -2303,6 +2303,40 @@ START_TEST(test_import_troubleshooting_table_rows_are_contingencies)
 END_TEST
 
 
+
+/* "Pick the platform(s) affected" lets the operator choose several: one
+ * yes/no decision per platform, so iOS and Android can both be halted. */
+START_TEST(test_import_platforms_s_is_one_question_per_platform)
+{
+	static const char text[] =
+		"# Mobile release halt\n\nPick the platform(s) affected.\n\n"
+		"## iOS\n\n```bash\n./halt-release.sh ios\n```\n\n"
+		"## Android\n\n```bash\n./halt-release.sh android\n```\n\n"
+		"## Verify\n\n```bash\n./release-status.sh\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *ios = find_step(root, "run", "halt-release.sh ios", NULL, NULL);
+	cJSON *and = find_step(root, "run", "halt-release.sh android", NULL,
+			       NULL);
+	cJSON *wi = cJSON_GetObjectItem(ios, "when");
+	cJSON *wa = cJSON_GetObjectItem(and, "when");
+	const char *vi, *va;
+	cJSON *d;
+
+	ck_assert_int_eq(cJSON_GetArraySize(wi), 1);
+	ck_assert_int_eq(cJSON_GetArraySize(wa), 1);
+	vi = wi->child->string;
+	va = wa->child->string;
+	ck_assert_str_ne(vi, va);
+	d = find_step(root, "variable", vi, NULL, NULL);
+	ck_assert_str_eq(str(d, "kind"), "decide");
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(d,
+		"options")), 2);
+	ck_assert_str_eq(cJSON_GetStringValue(wi->child), "yes");
+	cJSON_Delete(root);
+}
+END_TEST
+
+
 static Suite *
 import_suite(void)
 {
@@ -2368,6 +2402,7 @@ import_suite(void)
 		{ "numbered", test_import_numbered_steps_keep_order_and_their_approver },
 		{ "optional", test_import_optional_follows_the_runbooks_words },
 		{ "troubletable", test_import_troubleshooting_table_rows_are_contingencies },
+		{ "platforms", test_import_platforms_s_is_one_question_per_platform },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
