@@ -3065,6 +3065,18 @@ is_output_leadin(const char *t)
 	return t && has_word(t, words);
 }
 
+/* The lead-in says the output after it is a sample, not a promise:
+ * "You should see something like:", "for example". */
+static int
+is_sample_leadin(const char *t)
+{
+	static const char *const words[] = { "something like", "similar to",
+		"for example", "e.g.", "sample output", "example output",
+		"might see", "may see", "roughly", "looks something", NULL };
+
+	return t && has_word(t, words);
+}
+
 /* Output the runbook shows for the command just before: the step's
  * expect and drill output, never a command. */
 static void
@@ -3072,9 +3084,11 @@ on_output(struct imp *im, const struct md_block *b)
 {
 	cJSON *st = im->last;
 	char *out = trim_dup(b->text, strlen(b->text));
+	char *lead = take_leadin(im);
+	int sample = is_sample_leadin(lead);
 	char *first, *re, *note;
 
-	free(take_leadin(im));
+	free(lead);
 	if (!st || !jstr(st, "run") || !*out) {
 		add_pending(im, b->text, b->line, "expected output", 0);
 		free(out);
@@ -3082,8 +3096,10 @@ on_output(struct imp *im, const struct md_block *b)
 	}
 	first = first_line_of(out);
 	re = ere_escape(first);
-	note = xasprintf("Expected output (from the runbook):\n%s", out);
-	if (!cJSON_GetObjectItemCaseSensitive(st, "expect"))
+	note = xasprintf(sample ? "Sample output (from the runbook; yours "
+			 "may differ):\n%s" : "Expected output (from the "
+			 "runbook):\n%s", out);
+	if (!sample && !cJSON_GetObjectItemCaseSensitive(st, "expect"))
 		cJSON_AddStringToObject(cJSON_AddObjectToObject(st, "expect"),
 					"output", re);
 	append_note(st, note);

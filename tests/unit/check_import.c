@@ -2337,6 +2337,33 @@ START_TEST(test_import_platforms_s_is_one_question_per_platform)
 END_TEST
 
 
+
+/* Output under "You should see something like:" is a sample: a note and
+ * the drill's output, never an expect the real run must match; output
+ * under "Expected output:" stays the step's expect. */
+START_TEST(test_import_sample_output_is_a_note_not_an_expect)
+{
+	static const char text[] =
+		"# Gateway rollback\n\n## Roll back\n\n```bash\n"
+		"kubectl -n gw rollout undo deployment/gateway\n```\n\n"
+		"## Verify\n\n```bash\ncurl -s http://127.0.0.1:8001/version\n"
+		"```\n\nYou should see something like:\n\n```\nv56\n```\n\n"
+		"```bash\ncurl -s http://127.0.0.1:8001/health\n```\n\n"
+		"Expected output:\n\n```\nok\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *ver = find_step(root, "run", "/version", NULL, NULL);
+	cJSON *health = find_step(root, "run", "/health", NULL, NULL);
+
+	ck_assert_ptr_null(cJSON_GetObjectItem(ver, "expect"));
+	ck_assert_ptr_nonnull(strstr(str(ver, "note"), "v56"));
+	ck_assert_str_eq(str(cJSON_GetObjectItem(ver, "drill"), "output"),
+			 "v56");
+	ck_assert_ptr_nonnull(cJSON_GetObjectItem(health, "expect"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+
 static Suite *
 import_suite(void)
 {
@@ -2403,6 +2430,7 @@ import_suite(void)
 		{ "optional", test_import_optional_follows_the_runbooks_words },
 		{ "troubletable", test_import_troubleshooting_table_rows_are_contingencies },
 		{ "platforms", test_import_platforms_s_is_one_question_per_platform },
+		{ "sampleout", test_import_sample_output_is_a_note_not_an_expect },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
