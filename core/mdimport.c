@@ -6144,6 +6144,96 @@ gate_on_rollback_choice(struct imp *im)
 	cJSON_Delete(others);
 }
 
+static void insert_before(cJSON *list, const cJSON *at, cJSON *st);
+static int line_of(const struct imp *im, const cJSON *st);
+
+/* Some approve step of the draft names step ID in its gates. */
+static int
+gated_by_id(const struct imp *im, const char *id)
+{
+	for (int p = 0; p < PHASE_COUNT; p++) {
+		const cJSON *st, *g;
+
+		cJSON_ArrayForEach(st, im->steps[p])
+			cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(
+						  st, "gates"))
+				if (cJSON_IsString(g) &&
+				    strcmp(g->valuestring, id) == 0)
+					return 1;
+	}
+	return 0;
+}
+
+/* ST runs only on "yes" to VAR. */
+static int
+runs_on_yes(const cJSON *st, const char *var)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(st, "when"), var);
+	const cJSON *o;
+
+	if (cJSON_IsString(v))
+		return strcmp(v->valuestring, "yes") == 0;
+	cJSON_ArrayForEach(o, v)
+		if (cJSON_IsString(o) && strcmp(o->valuestring, "yes") == 0)
+			return 1;
+	return 0;
+}
+
+/* A contingency asked after execute (verify's "if the health check
+ * fails, restore ...") is answered after the runbook's approval, which
+ * gates execute only: its destructive remedies get a sign-off of their
+ * own on the "yes" path, right after the question (the lead's ruling),
+ * so nothing destructive runs unapproved and answering voids no earlier
+ * sign-off. */
+static void
+gate_late_remedies(struct imp *im)
+{
+	for (size_t c = 0; c < im->n_conts; c++) {
+		const cJSON *d = im->conts[c];
+		const char *var = jstr(d, "variable");
+		cJSON *gates = cJSON_CreateArray(), *ap, *st;
+		int ph = -1;
+		char *title;
+
+		for (int p = PHASE_VERIFY; p < PHASE_COUNT && ph < 0; p++)
+			cJSON_ArrayForEach(st, im->steps[p])
+				if (st == d)
+					ph = p;
+		for (int p = ph < 0 ? PHASE_COUNT : ph; p < PHASE_COUNT; p++)
+			cJSON_ArrayForEach(st, im->steps[p])
+				if (cJSON_IsTrue(cJSON_GetObjectItem(st,
+							"destructive")) &&
+				    runs_on_yes(st, var) &&
+				    !gated_by_id(im, jstr(st, "id")))
+					cJSON_AddItemToArray(gates,
+						cJSON_CreateString(jstr(st, "id")));
+		if (!cJSON_GetArraySize(gates)) {
+			cJSON_Delete(gates);
+			continue;
+		}
+		title = xasprintf("Sign-off before: %s", jstr(d, "title"));
+		ap = add_step_in(im, (enum phase_id)ph, STEP_KIND_APPROVE, title);
+		free(title);
+		cJSON_DetachItemViaPointer(im->steps[ph], ap);
+		if (d->next)
+			insert_before(im->steps[ph], d->next, ap);
+		else
+			cJSON_AddItemToArray(im->steps[ph], ap);
+		cJSON_AddItemToObject(ap, "roles", remedy_roles(im));
+		cJSON_AddStringToObject(cJSON_AddObjectToObject(ap, "when"), var,
+					"yes");
+		cJSON_AddItemToObject(ap, "gates", gates);
+		append_note(ap, "Added by rewind import: the remedy changes "
+			    "things and is decided after the runbook's "
+			    "approval, so it has a sign-off of its own.");
+		add_review(im, line_of(im, d), ap, "the contingency at line %d "
+			   "is answered after the approval: this sign-off gates "
+			   "its destructive remedy; rename the role if another "
+			   "one approves remedies", line_of(im, d));
+	}
+}
+
 /* --- finishing the draft -------------------------------------------------------- */
 
 /* Every variable the draft invented gets an input step just before the
@@ -6922,6 +7012,7 @@ mdimport_convert(const char *text, size_t len, const char *name,
 	add_default_approval(&im);
 	tie_table_options(&im);
 	gate_on_rollback_choice(&im);
+	gate_late_remedies(&im);
 	add_inputs(&im);
 	lookups_before_inputs(&im);
 	no_empty_approval(&im);

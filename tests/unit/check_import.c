@@ -2364,6 +2364,65 @@ START_TEST(test_import_sample_output_is_a_note_not_an_expect)
 END_TEST
 
 
+
+/* Approve step gating step ID, or NULL; *AT gets its walk order. */
+static cJSON *
+gate_of(const cJSON *root, const char *id, int *at)
+{
+	for (int p = 0; p < PHASE_COUNT; p++) {
+		int i = 0;
+		cJSON *st;
+
+		cJSON_ArrayForEach(st, phase_steps(root, p)) {
+			const cJSON *g;
+
+			cJSON_ArrayForEach(g, cJSON_GetObjectItem(st, "gates"))
+				if (strcmp(g->valuestring, id) == 0) {
+					*at = p * 1000 + i;
+					return st;
+				}
+			i++;
+		}
+	}
+	return NULL;
+}
+
+/* A contingency decided in verify, after the runbook's approval (which
+ * gates execute only): its destructive remedy has a sign-off of its own
+ * on that path, after the question and before the remedy. */
+START_TEST(test_import_late_contingency_remedy_has_its_own_sign_off)
+{
+	static const char text[] =
+		"# Config rollback\n\n## Approval\n\n"
+		"- [ ] Service Owner approval obtained\n\n"
+		"## Roll back\n\n```bash\nkubectl -n cfg rollout undo "
+		"deployment/config\n```\n\n"
+		"## Verify\n\n```bash\ncurl -fsS http://127.0.0.1:8080/healthz\n"
+		"```\n\nIf the health check fails, restore the config DB:\n\n"
+		"```bash\npg_restore --clean -d configdb /backups/nightly.dump\n"
+		"```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	int dp = -1, di = -1, at = -1;
+	cJSON *d = find_step(root, "title", "If the health check fails", &dp,
+			     &di);
+	cJSON *fix = find_step(root, "run", "pg_restore", NULL, NULL);
+	cJSON *gate;
+	char *w;
+
+	ck_assert_ptr_nonnull(d);
+	ck_assert_ptr_nonnull(fix);
+	gate = gate_of(root, str(fix, "id"), &at);
+	ck_assert_msg(gate != NULL, "nothing signs off the late remedy");
+	w = when_on(gate, str(d, "variable"));
+	ck_assert_str_eq(w, "yes");
+	free(w);
+	ck_assert_int_lt(dp * 1000 + di, at);
+	ck_assert_int_lt(at, walk_order(root, "pg_restore"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+
 static Suite *
 import_suite(void)
 {
@@ -2431,6 +2490,7 @@ import_suite(void)
 		{ "troubletable", test_import_troubleshooting_table_rows_are_contingencies },
 		{ "platforms", test_import_platforms_s_is_one_question_per_platform },
 		{ "sampleout", test_import_sample_output_is_a_note_not_an_expect },
+		{ "lateremedy", test_import_late_contingency_remedy_has_its_own_sign_off },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
