@@ -3700,6 +3700,36 @@ environment_option(cJSON *options, const struct md_block *b, size_t r,
 	return jstr(o, "id");
 }
 
+/* The rows of an environment matrix as slugs of their whole first cell,
+ * comparisons kept ("Errors < 1%" gives errors-lt-1, not errors-1 beside
+ * "Errors > 5%" as errors-5), each unique. Caller frees. */
+static char **
+situation_values(const struct md_block *b)
+{
+	size_t n = b->n_rows - 1;
+	char **vals = xcalloc(n, sizeof(*vals));
+
+	for (size_t r = 0; r < n; r++) {
+		struct strbuf sb = STRBUF_INIT;
+
+		for (const char *c = cell(b, r + 1, 0); *c; c++)
+			if (*c == '<' || *c == '>')
+				strbuf_adds(&sb, *c == '<' ? " lt " : " gt ");
+			else
+				strbuf_addc(&sb, *c);
+		vals[r] = slug(strbuf_str(&sb), SLUG_MAX);
+		strbuf_done(&sb);
+		for (size_t q = 0; q < r; q++)
+			if (strcmp(vals[q], vals[r]) == 0) {
+				char *u = xasprintf("%s-%zu", vals[r], r + 1);
+
+				free(vals[r]);
+				vals[r] = u;
+			}
+	}
+	return vals;
+}
+
 /* A table such as | Situation | staging | production |: the environment
  * is an input (one of the column names, the variable the commands use as
  * <ENVIRONMENT>), the situation the rows, and each cell the action for
@@ -3708,7 +3738,7 @@ static void
 on_environment_matrix(struct imp *im, const struct md_block *b)
 {
 	size_t n_cols = b->n_cols - 1;
-	char **rows = row_values(b, 0);
+	char **rows = situation_values(b);
 	char **cols = xcalloc(n_cols, sizeof(*cols));
 	cJSON *options = cJSON_CreateArray(), *matrix = cJSON_CreateObject();
 	cJSON *cells = cJSON_CreateArray(), *axis, *values;

@@ -2060,9 +2060,9 @@ START_TEST(test_import_matrix_with_environment_columns_is_two_dimensional)
 	static const char text[] =
 		"# Release rollback\n\n## Decide\n\n"
 		"| Situation | staging | production |\n|---|---|---|\n"
-		"| Errors under 1% | Fix forward | Fix forward |\n"
+		"| Errors < 1% | Fix forward | Fix forward |\n"
 		"| Errors 1-5% | Roll back | Feature flag off |\n"
-		"| Errors over 5% | Roll back | Roll back |\n\n"
+		"| Errors > 5% | Roll back | Roll back |\n\n"
 		"## Approval\n\n- [ ] Engineering Lead approval obtained\n\n"
 		"## Roll back\n\n```bash\n./deploy.sh --env <ENVIRONMENT> "
 		"--tag v1.2.2\n```\n\n"
@@ -2089,6 +2089,10 @@ START_TEST(test_import_matrix_with_environment_columns_is_two_dimensional)
 		      "the environment is not asked before the decision");
 	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetObjectItem(
 		m, "rows"), "values")), 3);
+	/* "< 1%" is not "1%": the comparison stays in the row's value */
+	ck_assert_str_eq(cJSON_GetArrayItem(cJSON_GetObjectItem(
+		cJSON_GetObjectItem(m, "rows"), "values"), 0)->valuestring,
+		"errors-lt-1");
 	cells = cJSON_PrintUnformatted(cJSON_GetObjectItem(m, "cells"));
 	ck_assert_str_eq(cells, "[[\"fix-forward\",\"fix-forward\"],"
 			 "[\"roll-back\",\"feature-flag-off\"],"
