@@ -3730,6 +3730,29 @@ situation_values(const struct md_block *b)
 	return vals;
 }
 
+/* The variable of an environment matrix's columns: ENVIRONMENT, the one
+ * the runbook's <ENVIRONMENT> placeholders already made when they came
+ * first (its values now the column names), else a new one. */
+static const char *
+environment_var(struct imp *im, char **cols, size_t n)
+{
+	for (size_t i = 0; i < im->n_vars; i++) {
+		struct imp_var *v = &im->vars[i];
+		struct strbuf pat = STRBUF_INIT;
+
+		if (strcmp(v->name, "ENVIRONMENT") != 0 || v->pattern ||
+		    v->secret)
+			continue;
+		strbuf_addc(&pat, '(');
+		for (size_t c = 0; c < n; c++)
+			strbuf_addf(&pat, "%s%s", c ? "|" : "", cols[c]);
+		strbuf_addc(&pat, ')');
+		v->pattern = strbuf_detach(&pat);
+		return v->name;
+	}
+	return matrix_var(im, "Environment", cols, n);
+}
+
 /* A table such as | Situation | staging | production |: the environment
  * is an input (one of the column names, the variable the commands use as
  * <ENVIRONMENT>), the situation the rows, and each cell the action for
@@ -3751,7 +3774,7 @@ on_environment_matrix(struct imp *im, const struct md_block *b)
 		cols[c] = slug(cell(b, 0, c + 1), SLUG_MAX);
 	axis = cJSON_AddObjectToObject(matrix, "cols");
 	cJSON_AddStringToObject(axis, "variable",
-				matrix_var(im, "Environment", cols, n_cols));
+				environment_var(im, cols, n_cols));
 	values = cJSON_AddArrayToObject(axis, "values");
 	for (size_t c = 0; c < n_cols; c++)
 		cJSON_AddItemToArray(values, cJSON_CreateString(cols[c]));

@@ -2427,6 +2427,34 @@ START_TEST(test_import_late_contingency_remedy_has_its_own_sign_off)
 END_TEST
 
 
+
+/* A runbook that writes <ENVIRONMENT> before its environment matrix
+ * asks one environment, the matrix's columns its values. */
+START_TEST(test_import_environment_matrix_reuses_the_placeholder)
+{
+	static const char text[] =
+		"# Release rollback\n\n## Assess\n\n```bash\ncurl -fsS "
+		"https://<ENVIRONMENT>.example.com/healthz\n```\n\n"
+		"## Decide\n\n"
+		"| Situation | staging | production |\n|---|---|---|\n"
+		"| Errors 1-5% | Roll back | Fix forward |\n"
+		"| Errors > 5% | Roll back | Roll back |\n\n"
+		"## Roll back\n\n```bash\n./deploy.sh --env <ENVIRONMENT> "
+		"--tag v1.2.2\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *d = find_step(root, "kind", "decide", NULL, NULL);
+	const char *env = str(cJSON_GetObjectItem(cJSON_GetObjectItem(d,
+		"matrix"), "cols"), "variable");
+
+	ck_assert_str_eq(env, "ENVIRONMENT");
+	ck_assert_ptr_null(variable(root, "ENVIRONMENT_2"));
+	ck_assert_str_eq(str(variable(root, "ENVIRONMENT"), "pattern"),
+			 "(staging|production)");
+	cJSON_Delete(root);
+}
+END_TEST
+
+
 static Suite *
 import_suite(void)
 {
@@ -2495,6 +2523,7 @@ import_suite(void)
 		{ "platforms", test_import_platforms_s_is_one_question_per_platform },
 		{ "sampleout", test_import_sample_output_is_a_note_not_an_expect },
 		{ "lateremedy", test_import_late_contingency_remedy_has_its_own_sign_off },
+		{ "envreuse", test_import_environment_matrix_reuses_the_placeholder },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
