@@ -6200,6 +6200,39 @@ gate_on_rollback_choice(struct imp *im)
 static void insert_before(cJSON *list, const cJSON *at, cJSON *st);
 static int line_of(const struct imp *im, const cJSON *st);
 
+/* The runbook's approvals gate execute by default; when an execute
+ * remedy (a step id in OWN) has a sign-off of its own, they gate every
+ * other execute step by id instead, so answering the remedy's question
+ * after them changes nothing they approved and voids none of them. */
+static void
+narrow_main_gates(struct imp *im, const cJSON *own)
+{
+	cJSON *ap, *st;
+	int narrowed = 0;
+
+	cJSON_ArrayForEach(st, im->steps[PHASE_EXECUTE])
+		narrowed |= cJSON_HasObjectItem(own, jstr(st, "id"));
+	if (!narrowed)
+		return;
+	cJSON_ArrayForEach(ap, im->steps[PHASE_APPROVE]) {
+		cJSON *gates;
+
+		if (strcmp(jstr(ap, "kind"), "approve") != 0 ||
+		    cJSON_GetObjectItemCaseSensitive(ap, "gates"))
+			continue;
+		gates = cJSON_CreateArray();
+		cJSON_ArrayForEach(st, im->steps[PHASE_EXECUTE])
+			if (strcmp(jstr(st, "kind"), "approve") != 0 &&
+			    !cJSON_HasObjectItem(own, jstr(st, "id")))
+				cJSON_AddItemToArray(gates,
+					cJSON_CreateString(jstr(st, "id")));
+		if (cJSON_GetArraySize(gates))
+			cJSON_AddItemToObject(ap, "gates", gates);
+		else
+			cJSON_Delete(gates);
+	}
+}
+
 /* Some approve step of the draft names step ID in its gates. */
 static int
 gated_by_id(const struct imp *im, const char *id)
@@ -6242,6 +6275,8 @@ runs_on_yes(const cJSON *st, const char *var)
 static void
 gate_late_remedies(struct imp *im)
 {
+	cJSON *own = cJSON_CreateObject();	/* remedies with a sign-off */
+
 	for (size_t c = 0; c < im->n_conts; c++) {
 		const cJSON *d = im->conts[c];
 		const char *var = jstr(d, "variable");
@@ -6249,7 +6284,7 @@ gate_late_remedies(struct imp *im)
 		int ph = -1;
 		char *title;
 
-		for (int p = PHASE_VERIFY; p < PHASE_COUNT && ph < 0; p++)
+		for (int p = PHASE_EXECUTE; p < PHASE_COUNT && ph < 0; p++)
 			cJSON_ArrayForEach(st, im->steps[p])
 				if (st == d)
 					ph = p;
@@ -6276,6 +6311,8 @@ gate_late_remedies(struct imp *im)
 		cJSON_AddItemToObject(ap, "roles", remedy_roles(im));
 		cJSON_AddStringToObject(cJSON_AddObjectToObject(ap, "when"), var,
 					"yes");
+		cJSON_ArrayForEach(st, gates)
+			cJSON_AddTrueToObject(own, st->valuestring);
 		cJSON_AddItemToObject(ap, "gates", gates);
 		append_note(ap, "Added by rewind import: the remedy changes "
 			    "things and is decided after the runbook's "
@@ -6285,6 +6322,8 @@ gate_late_remedies(struct imp *im)
 			   "its destructive remedy; rename the role if another "
 			   "one approves remedies", line_of(im, d));
 	}
+	narrow_main_gates(im, own);
+	cJSON_Delete(own);
 }
 
 /* --- finishing the draft -------------------------------------------------------- */

@@ -2455,6 +2455,42 @@ START_TEST(test_import_environment_matrix_reuses_the_placeholder)
 END_TEST
 
 
+
+/* A contingency in execute, answered after the runbook's approval: its
+ * remedy has a sign-off of its own, and the runbook's approval no longer
+ * covers it (it gates the other execute steps by id), so answering yes
+ * voids nothing already signed. */
+START_TEST(test_import_execute_contingency_remedy_is_out_of_the_main_gate)
+{
+	static const char text[] =
+		"# Network rollback\n\n## Approval\n\n"
+		"- [ ] Platform Lead approval obtained\n\n"
+		"## Roll back\n\n```bash\nterraform apply rollback.plan\n```\n\n"
+		"If the apply fails with a lock error, force-unlock:\n\n"
+		"```bash\nterraform force-unlock -force 1234-abcd\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *fix = find_step(root, "run", "force-unlock", NULL, NULL);
+	cJSON *apply = find_step(root, "run", "terraform apply", NULL, NULL);
+	cJSON *main_ap = find_step(root, "title", "Platform Lead", NULL, NULL);
+	cJSON *gates = cJSON_GetObjectItem(main_ap, "gates");
+	const cJSON *g;
+	int at = -1, covers_fix = 0, covers_apply = 0;
+
+	ck_assert_ptr_nonnull(fix);
+	ck_assert_ptr_nonnull(gate_of(root, str(fix, "id"), &at));
+	ck_assert_int_lt(at, walk_order(root, "force-unlock"));
+	ck_assert_ptr_nonnull(gates);
+	cJSON_ArrayForEach(g, gates) {
+		covers_fix |= strcmp(g->valuestring, str(fix, "id")) == 0;
+		covers_apply |= strcmp(g->valuestring, str(apply, "id")) == 0;
+	}
+	ck_assert(!covers_fix);
+	ck_assert(covers_apply);
+	cJSON_Delete(root);
+}
+END_TEST
+
+
 static Suite *
 import_suite(void)
 {
@@ -2524,6 +2560,7 @@ import_suite(void)
 		{ "sampleout", test_import_sample_output_is_a_note_not_an_expect },
 		{ "lateremedy", test_import_late_contingency_remedy_has_its_own_sign_off },
 		{ "envreuse", test_import_environment_matrix_reuses_the_placeholder },
+		{ "execremedy", test_import_execute_contingency_remedy_is_out_of_the_main_gate },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
