@@ -6199,6 +6199,7 @@ gate_on_rollback_choice(struct imp *im)
 
 static void insert_before(cJSON *list, const cJSON *at, cJSON *st);
 static int line_of(const struct imp *im, const cJSON *st);
+static int is_lookup(const char *cmd);
 
 /* The runbook's approvals gate execute by default; when an execute
  * remedy (a step id in OWN) has a sign-off of its own, they gate every
@@ -6288,14 +6289,31 @@ gate_late_remedies(struct imp *im)
 			cJSON_ArrayForEach(st, im->steps[p])
 				if (st == d)
 					ph = p;
+		int acts = 0;
+
+		/* the whole remedy on its path, when some of it changes
+		 * things (a destructive command, or any that is no lookup:
+		 * a snapshot restore by POST) */
 		for (int p = ph < 0 ? PHASE_COUNT : ph; p < PHASE_COUNT; p++)
-			cJSON_ArrayForEach(st, im->steps[p])
-				if (cJSON_IsTrue(cJSON_GetObjectItem(st,
-							"destructive")) &&
-				    runs_on_yes(st, var) &&
-				    !gated_by_id(im, jstr(st, "id")))
-					cJSON_AddItemToArray(gates,
-						cJSON_CreateString(jstr(st, "id")));
+			cJSON_ArrayForEach(st, im->steps[p]) {
+				const char *kind = jstr(st, "kind");
+
+				if (!runs_on_yes(st, var) ||
+				    strcmp(kind, "approve") == 0 ||
+				    strcmp(kind, "decide") == 0 ||
+				    gated_by_id(im, jstr(st, "id")))
+					continue;
+				acts |= cJSON_IsTrue(cJSON_GetObjectItem(st,
+						"destructive")) ||
+					(jstr(st, "run") &&
+					 !is_lookup(jstr(st, "run")));
+				cJSON_AddItemToArray(gates,
+					cJSON_CreateString(jstr(st, "id")));
+			}
+		if (!acts) {
+			cJSON_Delete(gates);
+			continue;
+		}
 		if (!cJSON_GetArraySize(gates)) {
 			cJSON_Delete(gates);
 			continue;

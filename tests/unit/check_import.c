@@ -2467,9 +2467,12 @@ START_TEST(test_import_execute_contingency_remedy_is_out_of_the_main_gate)
 		"- [ ] Platform Lead approval obtained\n\n"
 		"## Roll back\n\n```bash\nterraform apply rollback.plan\n```\n\n"
 		"If the apply fails with a lock error, force-unlock:\n\n"
-		"```bash\nterraform force-unlock -force 1234-abcd\n```\n";
+		"```bash\nterraform force-unlock -force 1234-abcd\n"
+		"curl -X POST http://127.0.0.1:9200/_snapshot/n/s1/_restore\n"
+		"```\n";
 	cJSON *root = import_text(text, strlen(text), NULL);
 	cJSON *fix = find_step(root, "run", "force-unlock", NULL, NULL);
+	cJSON *post = find_step(root, "run", "_restore", NULL, NULL);
 	cJSON *apply = find_step(root, "run", "terraform apply", NULL, NULL);
 	cJSON *main_ap = find_step(root, "title", "Platform Lead", NULL, NULL);
 	cJSON *gates = cJSON_GetObjectItem(main_ap, "gates");
@@ -2486,6 +2489,11 @@ START_TEST(test_import_execute_contingency_remedy_is_out_of_the_main_gate)
 	}
 	ck_assert(!covers_fix);
 	ck_assert(covers_apply);
+	/* the rest of the remedy changes things too: under the same sign-off */
+	ck_assert_ptr_nonnull(post);
+	ck_assert_ptr_nonnull(gate_of(root, str(post, "id"), &at));
+	cJSON_ArrayForEach(g, gates)
+		ck_assert_str_ne(g->valuestring, str(post, "id"));
 	cJSON_Delete(root);
 }
 END_TEST
