@@ -1170,6 +1170,7 @@ struct alt_group {
 	char *parent;		/* heading above the group, or NULL */
 	char **labels;		/* block groups: each member's label */
 	int blocks;		/* members are blocks of one section */
+	char **member_vars;	/* several may apply: a yes/no per member */
 };
 
 /* A one-line assignment (NAME=..., export NAME=...) a run step made. */
@@ -1179,16 +1180,19 @@ struct imp_assign {
 	char *step;		/* the step's id */
 };
 
-/* A step and the section (block index of its heading) it came from. */
+/* A step, the section (block index of its heading) it came from and
+ * the block that made it. */
 struct imp_placed {
 	cJSON *step;
 	size_t section;
+	size_t block;
 };
 
 /* A decide step made from a table, and the table's block index. */
 struct imp_table {
 	cJSON *decide;
 	size_t block;
+	int by_environment;	/* its matrix's columns are environments */
 };
 
 /* A point the draft's author must review. */
@@ -1211,6 +1215,8 @@ struct imp {
 	int klass[7];		/* phase each heading level named, or -1 */
 	int section_class;	/* phase the section speaks of, or -1 */
 	int template_ctx;	/* the section is about a template */
+	int optional_section;	/* its heading says "(optional)" */
+	int acts_after_approval;	/* it acts, after an approval's section */
 	struct strbuf pending;	/* prose waiting for a step */
 	struct pend *pends;
 	size_t n_pends;
@@ -1240,6 +1246,8 @@ struct imp {
 	int alt;		/* group the current section belongs to, or -1 */
 	int alt_level;		/* heading level of that group */
 	char *alt_value;	/* option id of the current section */
+	const char *alt_var;	/* the variable it is an option of */
+	const char *balt_var;	/* the same for the current block's group */
 	int *balt_of;		/* per block: its block group, or -1 */
 	int *bmember_of;	/* per block: its member of that group */
 	int balt;		/* block group of the current block, or -1 */
@@ -1249,6 +1257,7 @@ struct imp {
 	cJSON *approve_step;	/* the first approve step */
 	int fm_title;		/* the title came from YAML front matter */
 	int cur_line;		/* the runbook line of the block being mapped */
+	size_t cur_block;	/* and its block index */
 	cJSON *last_ui;		/* the last check made from a UI item */
 	const char *cont_var;	/* a contingency's variable, for its block */
 	size_t cont_block;	/* the block the contingency covers */
@@ -1499,6 +1508,18 @@ scrub_credentials(struct imp *im, const char *text)
 	return strbuf_detach(&out);
 }
 
+/* NAME names a version of a package or release (GOOD_VERSION,
+ * RESTORE_VERSION), not an id that merely says version (STATE_VERSION_ID,
+ * an S3 object version, or a version code). */
+static int
+is_release_version(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n >= 7 && strcmp(name + n - 7, "VERSION") == 0 &&
+	       !strstr(name, "STATE") && !strstr(name, "OBJECT");
+}
+
 static const char *
 declare_var(struct imp *im, const char *raw, size_t len, const char *orig,
 	    size_t orig_len)
@@ -1526,7 +1547,7 @@ declare_var(struct imp *im, const char *raw, size_t len, const char *orig,
 					      "wrote out (taken out of the "
 					      "draft)", name);
 		}
-	if (strstr(name, "VERSION"))
+	if (is_release_version(name))
 		v->pattern = xstrdup("v?[0-9]+(\\.[0-9]+)*([-+.][0-9A-Za-z.-]+)?");
 	return v->name;
 }
@@ -1646,7 +1667,8 @@ add_step_in(struct imp *im, enum phase_id phase, enum step_kind kind,
 	cJSON_AddItemToArray(im->steps[phase], st);
 	im->placed = xrealloc(im->placed, (im->n_placed + 1) *
 			      sizeof(*im->placed));
-	im->placed[im->n_placed++] = (struct imp_placed){ st, im->section };
+	im->placed[im->n_placed++] = (struct imp_placed){ st, im->section,
+							  im->cur_block };
 	if (im->explain)
 		strbuf_addf(im->explain, "    -> %s step %s\n",
 			    playbook_kind_name(kind), jstr(st, "id"));
@@ -1664,11 +1686,9 @@ apply_alt_when(struct imp *im, cJSON *st)
 		return;
 	when = cJSON_AddObjectToObject(st, "when");
 	if (im->alt >= 0 && im->alt_value)
-		cJSON_AddStringToObject(when, im->groups[im->alt].var,
-					im->alt_value);
+		cJSON_AddStringToObject(when, im->alt_var, im->alt_value);
 	if (im->balt >= 0 && im->balt_value)
-		cJSON_AddStringToObject(when, im->groups[im->balt].var,
-					im->balt_value);
+		cJSON_AddStringToObject(when, im->balt_var, im->balt_value);
 	if (im->inline_var)
 		cJSON_AddStringToObject(when, im->inline_var, im->inline_value);
 	if (im->cont_var)
@@ -1682,8 +1702,10 @@ content_phase(const struct imp *im)
 {
 	if (!im->phase_auto)
 		return im->phase;
-	return cJSON_GetArraySize(im->steps[PHASE_EXECUTE]) ? PHASE_VERIFY
-							   : PHASE_ASSESS;
+	if (cJSON_GetArraySize(im->steps[PHASE_EXECUTE]))
+		return PHASE_VERIFY;
+	/* a section acting after the runbook's own sign-off executes */
+	return im->acts_after_approval ? PHASE_EXECUTE : PHASE_ASSESS;
 }
 
 static cJSON *
@@ -1691,6 +1713,9 @@ add_step(struct imp *im, enum step_kind kind, const char *title)
 {
 	cJSON *st = add_step_in(im, content_phase(im), kind, title);
 
+	if (im->optional_section && kind != STEP_KIND_DECIDE &&
+	    kind != STEP_KIND_INPUT)
+		cJSON_AddBoolToObject(st, "required", 0);
 	apply_alt_when(im, st);
 	if (im->pending.len)
 		give_pending(im, st);
@@ -3040,6 +3065,18 @@ is_output_leadin(const char *t)
 	return t && has_word(t, words);
 }
 
+/* The lead-in says the output after it is a sample, not a promise:
+ * "You should see something like:", "for example". */
+static int
+is_sample_leadin(const char *t)
+{
+	static const char *const words[] = { "something like", "similar to",
+		"for example", "e.g.", "sample output", "example output",
+		"might see", "may see", "roughly", "looks something", NULL };
+
+	return t && has_word(t, words);
+}
+
 /* Output the runbook shows for the command just before: the step's
  * expect and drill output, never a command. */
 static void
@@ -3047,9 +3084,11 @@ on_output(struct imp *im, const struct md_block *b)
 {
 	cJSON *st = im->last;
 	char *out = trim_dup(b->text, strlen(b->text));
+	char *lead = take_leadin(im);
+	int sample = is_sample_leadin(lead);
 	char *first, *re, *note;
 
-	free(take_leadin(im));
+	free(lead);
 	if (!st || !jstr(st, "run") || !*out) {
 		add_pending(im, b->text, b->line, "expected output", 0);
 		free(out);
@@ -3057,8 +3096,10 @@ on_output(struct imp *im, const struct md_block *b)
 	}
 	first = first_line_of(out);
 	re = ere_escape(first);
-	note = xasprintf("Expected output (from the runbook):\n%s", out);
-	if (!cJSON_GetObjectItemCaseSensitive(st, "expect"))
+	note = xasprintf(sample ? "Sample output (from the runbook; yours "
+			 "may differ):\n%s" : "Expected output (from the "
+			 "runbook):\n%s", out);
+	if (!sample && !cJSON_GetObjectItemCaseSensitive(st, "expect"))
 		cJSON_AddStringToObject(cJSON_AddObjectToObject(st, "expect"),
 					"output", re);
 	append_note(st, note);
@@ -3594,7 +3635,171 @@ note_table_decide(struct imp *im, cJSON *decide, const struct md_block *b)
 	im->tables = xrealloc(im->tables, (im->n_tables + 1) *
 			      sizeof(*im->tables));
 	im->tables[im->n_tables++] = (struct imp_table){
-		decide, (size_t)(b - im->doc->b) };
+		decide, (size_t)(b - im->doc->b), 0 };
+}
+
+/* Every column after the first is named for an environment ("| Situation
+ * | staging | production |"): the cells are actions per environment. */
+static int
+environment_columns(const struct md_block *b)
+{
+	static const char *const envs[] = { "staging", "stage", "production",
+		"prod", "dev", "development", "qa", "test", "testing", "uat",
+		"preprod", "pre-prod", "pre-production", "sandbox", "canary",
+		"demo", "integration", "perf", "local", NULL };
+
+	if (b->n_cols < 3 || b->n_rows < 2)
+		return 0;
+	for (size_t c = 1; c < b->n_cols; c++) {
+		char *h = plain_title(cell(b, 0, c));
+		int env = in_list(h, envs, 1);
+
+		free(h);
+		if (!env)
+			return 0;
+	}
+	return 1;
+}
+
+/* The option for the action in row R, column C of an environment matrix,
+ * described by the situation and the environment when new. */
+static const char *
+environment_option(cJSON *options, const struct md_block *b, size_t r,
+		   size_t c)
+{
+	char *label = plain_title(cell(b, r, c));
+	char *id = slug(*label ? label : cell(b, r, 0), SLUG_MAX);
+	cJSON *o;
+
+	cJSON_ArrayForEach(o, options)
+		if (strcmp(jstr(o, "label"), *label ? label : id) == 0)
+			break;
+	if (!o) {
+		int n = 2;
+		char *desc;
+
+		for (cJSON *q = options->child; q; q = q->next)
+			if (strcmp(jstr(q, "id"), id) == 0) {
+				char *u = xasprintf("%s-%d", id, n++);
+
+				free(id);
+				id = u;
+				q = options->child;
+			}
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "id", id);
+		cJSON_AddStringToObject(o, "label", *label ? label : id);
+		desc = xasprintf("%s: %s, in %s", cell(b, 0, 0), cell(b, r, 0),
+				 cell(b, 0, c));
+		cJSON_AddStringToObject(o, "description", desc);
+		free(desc);
+		cJSON_AddItemToArray(options, o);
+	}
+	free(label);
+	free(id);
+	return jstr(o, "id");
+}
+
+/* The rows of an environment matrix as slugs of their whole first cell,
+ * comparisons kept ("Errors < 1%" gives errors-lt-1, not errors-1 beside
+ * "Errors > 5%" as errors-5), each unique. Caller frees. */
+static char **
+situation_values(const struct md_block *b)
+{
+	size_t n = b->n_rows - 1;
+	char **vals = xcalloc(n, sizeof(*vals));
+
+	for (size_t r = 0; r < n; r++) {
+		struct strbuf sb = STRBUF_INIT;
+
+		for (const char *c = cell(b, r + 1, 0); *c; c++)
+			if (*c == '<' || *c == '>')
+				strbuf_adds(&sb, *c == '<' ? " lt " : " gt ");
+			else
+				strbuf_addc(&sb, *c);
+		vals[r] = slug(strbuf_str(&sb), SLUG_MAX);
+		strbuf_done(&sb);
+		for (size_t q = 0; q < r; q++)
+			if (strcmp(vals[q], vals[r]) == 0) {
+				char *u = xasprintf("%s-%zu", vals[r], r + 1);
+
+				free(vals[r]);
+				vals[r] = u;
+			}
+	}
+	return vals;
+}
+
+/* The variable of an environment matrix's columns: ENVIRONMENT, the one
+ * the runbook's <ENVIRONMENT> placeholders already made when they came
+ * first (its values now the column names), else a new one. */
+static const char *
+environment_var(struct imp *im, char **cols, size_t n)
+{
+	for (size_t i = 0; i < im->n_vars; i++) {
+		struct imp_var *v = &im->vars[i];
+		struct strbuf pat = STRBUF_INIT;
+
+		if (strcmp(v->name, "ENVIRONMENT") != 0 || v->pattern ||
+		    v->secret)
+			continue;
+		strbuf_addc(&pat, '(');
+		for (size_t c = 0; c < n; c++)
+			strbuf_addf(&pat, "%s%s", c ? "|" : "", cols[c]);
+		strbuf_addc(&pat, ')');
+		v->pattern = strbuf_detach(&pat);
+		return v->name;
+	}
+	return matrix_var(im, "Environment", cols, n);
+}
+
+/* A table such as | Situation | staging | production |: the environment
+ * is an input (one of the column names, the variable the commands use as
+ * <ENVIRONMENT>), the situation the rows, and each cell the action for
+ * both, so the decision recommends that cell. */
+static void
+on_environment_matrix(struct imp *im, const struct md_block *b)
+{
+	size_t n_cols = b->n_cols - 1;
+	char **rows = situation_values(b);
+	char **cols = xcalloc(n_cols, sizeof(*cols));
+	cJSON *options = cJSON_CreateArray(), *matrix = cJSON_CreateObject();
+	cJSON *cells = cJSON_CreateArray(), *axis, *values;
+	char *title = take_leadin(im);
+	cJSON *st;
+
+	cJSON_AddItemToObject(matrix, "rows", axis_json(im, b, 0, rows,
+							b->n_rows - 1));
+	for (size_t c = 0; c < n_cols; c++)
+		cols[c] = slug(cell(b, 0, c + 1), SLUG_MAX);
+	axis = cJSON_AddObjectToObject(matrix, "cols");
+	cJSON_AddStringToObject(axis, "variable",
+				environment_var(im, cols, n_cols));
+	values = cJSON_AddArrayToObject(axis, "values");
+	for (size_t c = 0; c < n_cols; c++)
+		cJSON_AddItemToArray(values, cJSON_CreateString(cols[c]));
+	for (size_t r = 1; r < b->n_rows; r++) {
+		cJSON *row = cJSON_CreateArray();
+
+		for (size_t c = 1; c < b->n_cols; c++)
+			cJSON_AddItemToArray(row, cJSON_CreateString(
+				environment_option(options, b, r, c)));
+		cJSON_AddItemToArray(cells, row);
+	}
+	cJSON_AddItemToObject(matrix, "cells", cells);
+	st = add_step(im, STEP_KIND_DECIDE, title ? title : im->heading
+						? im->heading : "Decision");
+	cJSON_AddStringToObject(st, "variable", response_var(im, options));
+	cJSON_AddItemToObject(st, "options", options);
+	cJSON_AddItemToObject(st, "matrix", matrix);
+	append_note(st, b->text);
+	for (size_t r = 0; r + 1 < b->n_rows; r++)
+		free(rows[r]);
+	for (size_t c = 0; c < n_cols; c++)
+		free(cols[c]);
+	free(rows);
+	free(cols);
+	free(title);
 }
 
 /* The column whose header names the action ("Action", "Response") of a
@@ -3640,6 +3845,144 @@ on_choice_table(struct imp *im, const struct md_block *b, int act)
 	return st;
 }
 
+/* A troubleshooting table (| Symptom | Action |, or any two columns
+ * under a "Troubleshooting" heading): the column of what one sees, or -1;
+ * *ACT gets the remedy's column. */
+static int
+trouble_columns(const struct imp *im, const struct md_block *b, int *act)
+{
+	static const char *const seen[] = { "symptom", "problem", "issue",
+		"error", "if you see", "you see", "sign", NULL };
+	static const char *const fix[] = { "action", "fix", "remedy",
+		"resolution", "solution", "what to do", "do this", NULL };
+	int s = -1, a = -1;
+
+	if (b->n_cols != 2 || b->n_rows < 2)
+		return -1;
+	for (int c = 0; c < 2; c++) {
+		if (s < 0 && has_word(cell(b, 0, (size_t)c), seen))
+			s = c;
+		else if (a < 0 && has_word(cell(b, 0, (size_t)c), fix))
+			a = c;
+	}
+	if (s < 0 && im->heading && has_word(im->heading, (const char *const[]){
+			"troubleshoot", "known issue", "common problem", NULL }))
+		s = a == 0 ? 1 : 0;
+	if (s < 0)
+		return -1;
+	*act = s == 0 ? 1 : 0;
+	return s;
+}
+
+/* The roles of the runbook's approval, for a remedy's own sign-off. */
+static cJSON *
+remedy_roles(const struct imp *im)
+{
+	cJSON *roles;
+
+	if (im->approve_step)
+		return cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(
+			im->approve_step, "roles"), 1);
+	roles = cJSON_CreateArray();
+	cJSON_AddItemToArray(roles, cJSON_CreateObject());
+	cJSON_AddStringToObject(cJSON_GetArrayItem(roles, 0), "role",
+				"Approver");
+	return roles;
+}
+
+/* The remedy of a troubleshooting row, on "yes" to VAR: its command when
+ * the cell is one (gated by a sign-off of its own when it changes things,
+ * as the question comes after the runbook's approval), else a check. */
+static void
+trouble_remedy(struct imp *im, const char *fix, const char *var, int line)
+{
+	size_t n = strlen(fix);
+	char *cmd = n > 2 && fix[0] == '`' && fix[n - 1] == '`' &&
+		    !memchr(fix + 1, '`', n - 2) ? xstrndup(fix + 1, n - 2) : NULL;
+	cJSON *ap = NULL, *st;
+
+	if (cmd && !looks_like_shell(cmd)) {
+		free(cmd);
+		cmd = NULL;
+	}
+	if (!cmd) {
+		add_step(im, STEP_KIND_CHECK, fix);
+		return;
+	}
+	if (hazard_find(HAZARD_DESTRUCTIVE, cmd, NULL, NULL)) {
+		char *title = xasprintf("Sign-off before: %s", cmd);
+
+		ap = add_step_in(im, im->phase, STEP_KIND_APPROVE, title);
+		cJSON_AddItemToObject(ap, "roles", remedy_roles(im));
+		apply_alt_when(im, ap);
+		append_note(ap, "Added by rewind import: the remedy changes "
+			    "things and is decided after the runbook's "
+			    "approval, so it has a sign-off of its own.");
+		free(title);
+	}
+	st = add_run_step(im, cmd, cmd);
+	add_drill(st, jstr(st, "run"), NULL, NULL);
+	if (ap) {
+		cJSON_AddItemToArray(cJSON_AddArrayToObject(ap, "gates"),
+				     cJSON_CreateString(jstr(st, "id")));
+		add_review(im, line, ap, "the remedy at line %d changes things "
+			   "after the approval: this sign-off gates it; rename "
+			   "the role if another one approves remedies", line);
+	}
+	free(cmd);
+}
+
+/* Each row of a troubleshooting table is a contingency: "Did you see
+ * ...?" yes or no, its remedy only on yes, so a healthy rollback runs
+ * none; the questions stay where the table is, after the step they are
+ * about. */
+static void
+on_trouble_table(struct imp *im, const struct md_block *b, int see, int act)
+{
+	enum phase_id saved = im->phase;
+	int saved_auto = im->phase_auto;
+
+	im->phase = content_phase(im);
+	im->phase_auto = 0;
+	for (size_t r = 1; r < b->n_rows; r++) {
+		char *sym = plain_title(cell(b, r, (size_t)see));
+		char *title = xasprintf("Did you see: %s?", sym);
+		const char *var = declare_choice_var(im, "SEEN", "(yes|no)",
+			"Whether the trouble the runbook names was seen");
+		cJSON *st = add_step(im, STEP_KIND_DECIDE, title);
+		cJSON *opts = cJSON_AddArrayToObject(st, "options");
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(st, "variable", var);
+		cJSON_AddStringToObject(o, "id", "yes");
+		cJSON_AddStringToObject(o, "label", "Yes: seen, apply the fix");
+		cJSON_AddItemToArray(opts, o);
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "id", "no");
+		cJSON_AddStringToObject(o, "label", "No: not seen");
+		cJSON_AddItemToArray(opts, o);
+		if (r == 1)
+			append_note(st, b->text);
+		im->conts = xrealloc(im->conts, (im->n_conts + 1) *
+				     sizeof(*im->conts));
+		im->conts[im->n_conts++] = st;
+		im->cont_var = var;
+		im->cont_block = (size_t)(b - im->doc->b);
+		/* row R is on the line after the header and the rule */
+		trouble_remedy(im, cell(b, r, (size_t)act), var,
+			       b->line + (int)r + 1);
+		im->cont_var = NULL;
+		free(sym);
+		free(title);
+	}
+	add_review(im, b->line, NULL, "the troubleshooting table at line %d "
+		   "gives one question per row: each remedy runs only when "
+		   "its trouble was seen", b->line);
+	im->phase = saved;
+	im->phase_auto = saved_auto;
+	im->last = NULL;
+}
+
 static void
 on_table(struct imp *im, const struct md_block *b)
 {
@@ -3649,6 +3992,18 @@ on_table(struct imp *im, const struct md_block *b)
 	int named = b->n_rows > 2 && b->n_cols >= 2 ? named_action_column(b)
 						    : -1;
 
+	int see, fix = -1;
+
+	if ((see = trouble_columns(im, b, &fix)) >= 0) {
+		on_trouble_table(im, b, see, fix);
+		return;
+	}
+	if (environment_columns(b)) {
+		on_environment_matrix(im, b);
+		note_table_decide(im, im->last, b);
+		im->tables[im->n_tables - 1].by_environment = 1;
+		return;
+	}
 	if (other >= 0)
 		on_matrix2(im, b, key, act, other);
 	else if (key >= 0 && b->n_cols >= 2)
@@ -3746,6 +4101,35 @@ approval_role(const char *text)
 		}
 		if (n && n < 60 && !memchr(r, ':', n))
 			role = xstrndup(r, n);
+	}
+	regfree(&re);
+	free(plain);
+	return role;
+}
+
+/* "Get approval from the release manager", "Ask the DBA for sign-off":
+ * the role whose approval a step asks for, in title case, or NULL.
+ * Caller frees. */
+static char *
+requested_role(const char *text)
+{
+	regex_t re;
+	regmatch_t m[8];
+	char *plain = plain_title(text);
+	char *role = NULL;
+
+	if (regcomp(&re, "^(get|obtain|request|seek|ask for|wait for) +"
+		    "(an +|the +)?(approval|sign-?off|go-ahead) +(from|of|by) +"
+		    "(the +|your +|an? +)?([a-z][a-z -]*[a-z])[ .]*$",
+		    REG_EXTENDED | REG_ICASE))
+		BUG("bad approval request pattern");
+	if (regexec(&re, plain, 8, m, 0) == 0 && m[6].rm_so >= 0 &&
+	    m[6].rm_eo - m[6].rm_so < 40) {
+		role = xstrndup(plain + m[6].rm_so,
+				(size_t)(m[6].rm_eo - m[6].rm_so));
+		for (char *c = role; *c; c++)
+			if (c == role || c[-1] == ' ' || c[-1] == '-')
+				*c = (char)toupper((unsigned char)*c);
 	}
 	regfree(&re);
 	free(plain);
@@ -3908,6 +4292,25 @@ start_contingency(struct imp *im, const struct md_block *b)
 	free(plain);
 }
 
+/* A step asking for a named role's approval is that role's sign-off,
+ * not a note. Returns 1 when so. */
+static int
+on_approval_request(struct imp *im, const struct md_block *b)
+{
+	char *role = requested_role(b->text);
+	char *plain;
+	cJSON *st;
+
+	if (!role)
+		return 0;
+	plain = plain_title(b->text);
+	st = approval_for_role(im, plain, role);
+	append_note(st, "From the runbook's steps.");
+	free(plain);
+	free(role);
+	return 1;
+}
+
 static void
 on_item(struct imp *im, const struct md_block *b)
 {
@@ -3930,6 +4333,8 @@ on_item(struct imp *im, const struct md_block *b)
 		return;
 	}
 	im->task = NULL;
+	if (on_approval_request(im, b))
+		return;
 	text = xasprintf("%*s- %s", (b->depth > 1 ? b->depth - 1 : 0) * 2, "",
 			 b->text);
 	add_pending(im, text, b->line, "list item", 1);
@@ -3941,12 +4346,46 @@ on_item(struct imp *im, const struct md_block *b)
 		start_contingency(im, b);
 }
 
+static char *inline_command(const char *text);
+
+/* An option of a block group that gives its command inline: a run step
+ * of that option, titled by the option's words. */
+static int
+inline_option_step(struct imp *im, const struct md_block *b)
+{
+	size_t i = (size_t)(b - im->doc->b);
+	char *cmd = im->balt_value && (i + 1 >= im->doc->n ||
+				       im->doc->b[i + 1].kind != MD_CODE)
+		? inline_command(b->text) : NULL;
+	char *title;
+	cJSON *st;
+
+	if (!cmd)
+		return 0;
+	{
+		char *words = xstrndup(b->text, strcspn(b->text, "`"));
+
+		title = plain_title(words);	/* the option, not its command */
+		free(words);
+	}
+	st = add_run_step(im, title, cmd);
+	add_drill(st, jstr(st, "run"), NULL, NULL);
+	append_note(st, b->text);
+	free(title);
+	free(cmd);
+	return 1;
+}
+
 static void
 on_para(struct imp *im, const struct md_block *b)
 {
 	size_t mark = im->pending.len;
 
 	im->task = NULL;
+	if (on_approval_request(im, b))
+		return;
+	if (inline_option_step(im, b))
+		return;
 	if (im->title && !im->summary && im->level <= 1) {
 		im->summary = xstrdup(b->text);
 		for (char *c = im->summary; *c; c++)
@@ -4342,13 +4781,48 @@ member_end(const struct md_doc *doc, size_t start)
 	return doc->n;
 }
 
-/* Some block in [FROM, TO) is a code block. */
+/* The command an option lead-in gives inline, at the end of its words
+ * ("**Option 1 - restart only:** `systemctl restart api`"): a code span
+ * closing the paragraph that reads as a shell command with arguments,
+ * or NULL ("reset `main` to ..." names a branch). Caller frees. */
+static char *
+inline_command(const char *text)
+{
+	size_t len = strlen(text), open;
+	char *cmd;
+
+	while (len && strchr(" \t.\n", text[len - 1]))
+		len--;
+	if (!is_option_leadin(text) || len < 2 || text[len - 1] != '`')
+		return NULL;
+	for (open = len - 1; open > 0 && text[open - 1] != '`' &&
+	     text[open - 1] != '\n'; open--)
+		;
+	if (open == 0 || text[open - 1] != '`' || open + 1 >= len)
+		return NULL;
+	cmd = xstrndup(text + open, len - 1 - open);
+	if (strchr(cmd, ' ') && looks_like_shell(cmd))
+		return cmd;
+	free(cmd);
+	return NULL;
+}
+
+/* Some block in [FROM, TO) is a code block, or an option lead-in with
+ * its command inline. */
 static int
 holds_code(const struct md_doc *doc, size_t from, size_t to)
 {
-	for (size_t j = from; j < to; j++)
+	for (size_t j = from; j < to; j++) {
+		char *inl;
+
 		if (doc->b[j].kind == MD_CODE)
 			return 1;
+		if (doc->b[j].kind == MD_PARA &&
+		    (inl = inline_command(doc->b[j].text)) != NULL) {
+			free(inl);
+			return 1;
+		}
+	}
 	return 0;
 }
 
@@ -4651,16 +5125,99 @@ member_label(const struct imp *im, const struct alt_group *g, size_t k)
 static char *
 option_of_member(const struct imp *im, const struct alt_group *g, size_t k)
 {
-	char *label = member_label(im, g, k);
+	char *label;
 	const cJSON *o;
 	char *id = NULL;
 
+	if (g->member_vars)
+		return xstrdup("yes");
+	label = member_label(im, g, k);
 	cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(g->decide,
 							       "options"))
 		if (!id && strcmp(jstr(o, "label"), label) == 0)
 			id = xstrdup(jstr(o, "id"));
 	free(label);
 	return id;
+}
+
+/* The variable member K of group G is an option of. */
+static const char *
+member_var(const struct alt_group *g, size_t k)
+{
+	return g->member_vars ? g->member_vars[k] : g->var;
+}
+
+/* The prose just before group G's first member says several of them may
+ * apply: "Pick the platform(s) affected", "one or more", "all that
+ * apply". */
+static int
+several_apply(const struct imp *im, const struct alt_group *g)
+{
+	static const char *const words[] = { "(s)", "one or more",
+		"all that apply", "any that apply", "each affected",
+		"every affected", "as many as", "or both", NULL };
+	size_t m = g->members[0];
+
+	for (size_t j = m, seen = 0; j-- > 0 && seen < 3; seen++) {
+		const struct md_block *b = &im->doc->b[j];
+
+		if (b->kind == MD_HEADING && j != m && b->level < 
+		    (im->doc->b[m].kind == MD_HEADING ? im->doc->b[m].level : 7))
+			return has_word(b->text, words);
+		if ((b->kind == MD_PARA || b->kind == MD_ITEM) &&
+		    has_word(b->text, words))
+			return 1;
+	}
+	return 0;
+}
+
+/* Group G's members may apply together: one yes/no decision per member
+ * ("iOS: affected?"), each member's steps running on its own yes. */
+static void
+make_multi_decide(struct imp *im, struct alt_group *g)
+{
+	g->member_vars = xcalloc(g->n, sizeof(*g->member_vars));
+	for (size_t k = 0; k < g->n; k++) {
+		char *label = member_label(im, g, k);
+		char *base = slug(label, 24);	/* "iOS" gives IOS */
+		char *name;
+
+		for (char *c = base; *c; c++)
+			*c = *c == '-' ? '_' : (char)toupper((unsigned char)*c);
+		name = xasprintf("%s_NEEDED", *base && !isdigit((unsigned char)
+			*base) ? base : "PART");
+		char *title = xasprintf("%s: needed?", label);
+		cJSON *st;
+		cJSON *opts, *o;
+
+		st = add_step_in(im, im->phase < PHASE_DECIDE ? im->phase
+					: PHASE_DECIDE, STEP_KIND_DECIDE, title);
+		opts = cJSON_AddArrayToObject(st, "options");
+		o = cJSON_CreateObject();
+
+		g->member_vars[k] = xstrdup(declare_choice_var(im, name,
+			"(yes|no)", "Whether this part of the runbook applies"));
+		cJSON_AddStringToObject(st, "variable", g->member_vars[k]);
+		cJSON_AddStringToObject(o, "id", "yes");
+		cJSON_AddStringToObject(o, "label", "Yes");
+		cJSON_AddItemToArray(opts, o);
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "id", "no");
+		cJSON_AddStringToObject(o, "label", "No");
+		cJSON_AddItemToArray(opts, o);
+		append_note(st, "The runbook lets several of these apply: "
+			    "answer for each.");
+		if (!g->decide)
+			g->decide = st;
+		free(label);
+		free(base);
+		free(name);
+		free(title);
+	}
+	g->var = xstrdup(g->member_vars[0]);
+	add_review(im, im->doc->b[g->members[0]].line, g->decide, "the "
+		   "runbook lets several of the %zu parts from line %d apply: "
+		   "one question each", g->n, im->doc->b[g->members[0]].line);
 }
 
 /* The decide step of group G, in the decide phase: one option per
@@ -4760,7 +5317,13 @@ tie_steps_above(struct imp *im, const char *var)
 static void
 make_alt_decide(struct imp *im, struct alt_group *g)
 {
-	cJSON *opts = cJSON_CreateArray();
+	cJSON *opts;
+
+	if (g->n >= 2 && several_apply(im, g)) {
+		make_multi_decide(im, g);
+		return;
+	}
+	opts = cJSON_CreateArray();
 	char *label0 = member_label(im, g, 0);
 	char *base = g->n == 1 ? var_name(label0, strlen(label0))
 		: g->parent ? var_name(g->parent, strlen(g->parent))
@@ -4885,6 +5448,7 @@ enter_alternative(struct imp *im, size_t i, int lvl)
 	free(im->alt_value);
 	im->alt_value = NULL;
 	im->alt_value = option_of_member(im, &im->groups[g], (size_t)k);
+	im->alt_var = member_var(&im->groups[g], (size_t)k);
 	im->alt = g;
 	im->alt_level = lvl;
 }
@@ -4907,6 +5471,7 @@ enter_block_alternative(struct imp *im, size_t i)
 	if (!im->groups[g].decide)
 		make_alt_decide(im, &im->groups[g]);
 	im->balt_value = option_of_member(im, &im->groups[g], (size_t)k);
+	im->balt_var = member_var(&im->groups[g], (size_t)k);
 	im->balt = g;
 	im->bmember = k;
 }
@@ -5027,7 +5592,7 @@ pick_one_decide(struct imp *im)
 		   "section named after it", doc->b[i].line, n);
 	im->tables = xrealloc(im->tables, (im->n_tables + 1) *
 			      sizeof(*im->tables));
-	im->tables[im->n_tables++] = (struct imp_table){ st, im->section };
+	im->tables[im->n_tables++] = (struct imp_table){ st, im->section, 0 };
 	im->prose_decide = st;
 	im->prose_decide_level = im->level;
 	strbuf_done(&pat);
@@ -5100,6 +5665,46 @@ flush_section(struct imp *im)
 	cJSON_AddBoolToObject(st, "required", 0);
 }
 
+/* A heading that says its section may be skipped: "Publish a fix
+ * (optional)", "Optional: warm the cache". */
+static int
+heading_says_optional(const char *text)
+{
+	char *h = lower_plain(text);
+	int hit = strstr(h, "(optional") != NULL ||
+		  strncmp(h, "optional", 8) == 0 ||
+		  strstr(h, "if you want") != NULL;
+
+	free(h);
+	return hit;
+}
+
+/* A code block of the section starting at heading H (up to the next
+ * heading) holds a destructive command. */
+static int
+section_destroys(const struct md_doc *doc, size_t h)
+{
+	for (size_t j = h + 1; j < doc->n && doc->b[j].kind != MD_HEADING; j++)
+		if (doc->b[j].kind == MD_CODE &&
+		    hazard_find(HAZARD_DESTRUCTIVE, doc->b[j].text, NULL, NULL))
+			return 1;
+	return 0;
+}
+
+/* The section starting at heading H changes things: a destructive
+ * command, or a step done by hand in a console ("Click Yank"). */
+static int
+section_acts(const struct md_doc *doc, size_t h)
+{
+	if (section_destroys(doc, h))
+		return 1;
+	for (size_t j = h + 1; j < doc->n && doc->b[j].kind != MD_HEADING; j++)
+		if (doc->b[j].kind == MD_ITEM && !doc->b[j].task &&
+		    is_ui_step(doc->b[j].text, 0))
+			return 1;
+	return 0;
+}
+
 static void
 on_heading(struct imp *im, const struct md_block *b)
 {
@@ -5131,10 +5736,21 @@ on_heading(struct imp *im, const struct md_block *b)
 	im->phase_auto = im->section_class < 0;
 	if (im->section_class >= 0)
 		im->phase = (enum phase_id)im->section_class;
+	/* a section that acts after others did is one more execute
+	 * section: its script is not split with the lines before its
+	 * destructive one verifying after it */
+	if (im->phase_auto && cJSON_GetArraySize(im->steps[PHASE_EXECUTE]) &&
+	    section_destroys(im->doc, (size_t)(b - im->doc->b))) {
+		im->phase = PHASE_EXECUTE;
+		im->phase_auto = 0;
+	}
 	free(im->heading);
 	im->heading = plain_title(b->text);
 	im->level = lvl;
 	im->template_ctx = has_word(b->text, template_words);
+	im->optional_section = heading_says_optional(b->text);
+	im->acts_after_approval = im->has_approve &&
+		section_acts(im->doc, (size_t)(b - im->doc->b));
 	im->last = NULL;
 	im->task = NULL;
 	im->leadin_template = 0;
@@ -5148,6 +5764,7 @@ static void
 map_block(struct imp *im, const struct md_block *b)
 {
 	im->cur_line = b->line;
+	im->cur_block = (size_t)(b - im->doc->b);
 	if (im->cont_var && (size_t)(b - im->doc->b) > im->cont_block)
 		im->cont_var = NULL;	/* the contingency's block is done */
 	switch (b->kind) {
@@ -5273,6 +5890,202 @@ tie_option(struct imp *im, const struct imp_table *t, const cJSON *o,
 	return found;
 }
 
+/* The words of a lead-in that name something ("Scale to zero:" gives
+ * scale, zero): at least three letters, not a filler. */
+static int
+is_naming_word(const char *w, size_t n)
+{
+	static const char *const fillers[] = { "the", "and", "then", "with",
+		"for", "from", "this", "that", "run", "now", "step", "here",
+		"next", "use", "its", "all", NULL };
+	char buf[16];
+
+	if (n < 3 || n >= sizeof(buf))
+		return n >= sizeof(buf);
+	memcpy(buf, w, n);
+	buf[n] = '\0';
+	return !in_list(buf, fillers, 1);
+}
+
+/* LABEL holds a word starting as W does (its first five letters, or all
+ * of a shorter W): "scale" in "Scale the new workers", "image" in "Set
+ * the image back". */
+static int
+label_has_word(const char *label, const char *w, size_t n)
+{
+	size_t want = n < 5 ? n : 5;
+
+	for (const char *p = label; *p;) {
+		size_t k;
+
+		while (*p && !isalnum((unsigned char)*p))
+			p++;
+		k = strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789");
+		if (k >= want && strncmp(p, w, want) == 0 && (n >= 5 || k == n))
+			return 1;
+		p += k ? k : (*p != '\0');
+	}
+	return 0;
+}
+
+/* A short lead-in (TEXT, at most six words) names option LABEL: each of
+ * its naming words is a word of the label. */
+static int
+leadin_names(const char *text, const char *label)
+{
+	char *t = lower_plain(text), *l = lower_plain(label);
+	int words = 0, named = 0, hit = 1;
+
+	for (const char *p = t; *p;) {
+		size_t n;
+
+		while (*p && !isalnum((unsigned char)*p))
+			p++;
+		n = strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789");
+		if (!n)
+			break;
+		words++;
+		if (is_naming_word(p, n)) {
+			named++;
+			hit &= label_has_word(l, p, n);
+		}
+		p += n;
+	}
+	free(t);
+	free(l);
+	return hit && named > 0 && words <= 6;
+}
+
+/* Block J is a lead-in of commands: a paragraph or item followed by a
+ * code block before anything else of its depth. */
+static int
+leads_commands(const struct md_doc *doc, size_t j)
+{
+	const struct md_block *b = &doc->b[j];
+
+	if ((b->kind != MD_PARA && b->kind != MD_ITEM) || b->task)
+		return 0;
+	return j + 1 < doc->n && doc->b[j + 1].kind == MD_CODE;
+}
+
+/* The only option of DECIDE whose label lead-in block J names, or NULL. */
+static const cJSON *
+option_named_by(const cJSON *decide, const struct md_block *b)
+{
+	const cJSON *o, *hit = NULL;
+
+	cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(decide,
+							       "options")) {
+		if (!leadin_names(b->text, jstr(o, "label")))
+			continue;
+		if (hit)
+			return NULL;	/* it names two: no telling */
+		hit = o;
+	}
+	return hit;
+}
+
+/* Commands under lead-ins naming option O ("Scale to zero:") in sections
+ * after table T's own: their steps run only on O, as a section named
+ * after O would. Returns how many lead-ins were found. */
+static int
+tie_option_leadins(struct imp *im, const struct imp_table *t,
+		   const cJSON *o, cJSON *done)
+{
+	const struct md_doc *doc = im->doc;
+	const char *var = jstr(t->decide, "variable");
+	size_t j = t->block + 1;
+	int found = 0;
+
+	while (j < doc->n && doc->b[j].kind != MD_HEADING)
+		j++;		/* the table's own section: its options */
+	for (; j < doc->n; j++) {
+		size_t end = j + 1;
+
+		if (!leads_commands(doc, j) ||
+		    option_named_by(t->decide, &doc->b[j]) != o)
+			continue;
+		while (end < doc->n && doc->b[end].kind != MD_HEADING &&
+		       !leads_commands(doc, end))
+			end++;
+		found++;
+		for (size_t k = 0; k < im->n_placed; k++) {
+			cJSON *st = im->placed[k].step;
+			const cJSON *v = cJSON_GetObjectItemCaseSensitive(
+				cJSON_GetObjectItemCaseSensitive(st, "when"), var);
+
+			if (im->placed[k].block <= j || im->placed[k].block >= end)
+				continue;
+			if (v && !cJSON_HasObjectItem(done, jstr(st, "id")))
+				continue;
+			when_add_option(st, var, jstr(o, "id"));
+			cJSON_AddTrueToObject(done, jstr(st, "id"));
+		}
+	}
+	return found;
+}
+
+/* The environments (values of the matrix's columns) whose cells name
+ * option ID, added to LIST. */
+static void
+environments_of(const cJSON *matrix, const char *id, cJSON *list)
+{
+	const cJSON *vals = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(matrix, "cols"), "values");
+	const cJSON *row;
+
+	cJSON_ArrayForEach(row, cJSON_GetObjectItemCaseSensitive(matrix,
+								 "cells")) {
+		int c = 0;
+		const cJSON *cell_id;
+
+		cJSON_ArrayForEach(cell_id, row) {
+			const char *env = cJSON_GetStringValue(
+				cJSON_GetArrayItem(vals, c++));
+			const cJSON *have;
+			int dup = 0;
+
+			if (!env || strcmp(cell_id->valuestring, id) != 0)
+				continue;
+			cJSON_ArrayForEach(have, list)
+				dup |= strcmp(have->valuestring, env) == 0;
+			if (!dup)
+				cJSON_AddItemToArray(list, cJSON_CreateString(env));
+		}
+	}
+}
+
+/* The steps an environment matrix T's options run carry a condition on
+ * the environment too: only where a cell of theirs names them (the flag
+ * kill of production's cell never runs on staging). */
+static void
+tie_environments(struct imp *im, const struct imp_table *t)
+{
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(t->decide, "matrix");
+	const char *var = jstr(t->decide, "variable");
+	const char *env = jstr(cJSON_GetObjectItemCaseSensitive(m, "cols"),
+			       "variable");
+
+	for (size_t k = 0; k < im->n_placed; k++) {
+		cJSON *st = im->placed[k].step;
+		cJSON *when = cJSON_GetObjectItemCaseSensitive(st, "when");
+		const cJSON *opts = cJSON_GetObjectItemCaseSensitive(when, var);
+		const cJSON *o;
+		cJSON *list;
+
+		if (st == t->decide || !cJSON_IsArray(opts) ||
+		    cJSON_GetObjectItemCaseSensitive(when, env))
+			continue;
+		list = cJSON_CreateArray();
+		cJSON_ArrayForEach(o, opts)
+			environments_of(m, o->valuestring, list);
+		if (cJSON_GetArraySize(list))
+			cJSON_AddItemToObject(when, env, list);
+		else
+			cJSON_Delete(list);
+	}
+}
+
 /* A table's actions ("Roll back", "Fix forward") are carried out by the
  * sections named after them: each option runs only its sections, so
  * choosing fix-forward never runs the rollback. An action no heading
@@ -5287,8 +6100,10 @@ tie_table_options(struct imp *im)
 
 		cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(
 					      t->decide, "options")) {
-			if (tie_option(im, t, o, done) ||
-			    is_no_rollback(jstr(o, "label")))
+			int found = tie_option(im, t, o, done);
+
+			found += tie_option_leadins(im, t, o, done);
+			if (found || is_no_rollback(jstr(o, "label")))
 				continue;
 			add_review(im, im->doc->b[t->block].line, t->decide,
 				   "the table's action \"%s\" names no section "
@@ -5296,6 +6111,8 @@ tie_table_options(struct imp *im)
 				   "runs", jstr(o, "label"));
 		}
 		cJSON_Delete(done);
+		if (t->by_environment)
+			tie_environments(im, t);
 	}
 }
 
@@ -5378,6 +6195,153 @@ gate_on_rollback_choice(struct imp *im)
 			    is_contingency_step(im, st))
 				when_also(st, var, others);
 	cJSON_Delete(others);
+}
+
+static void insert_before(cJSON *list, const cJSON *at, cJSON *st);
+static int line_of(const struct imp *im, const cJSON *st);
+static int is_lookup(const char *cmd);
+
+/* The runbook's approvals gate execute by default; when an execute
+ * remedy (a step id in OWN) has a sign-off of its own, they gate every
+ * other execute step by id instead, so answering the remedy's question
+ * after them changes nothing they approved and voids none of them. */
+static void
+narrow_main_gates(struct imp *im, const cJSON *own)
+{
+	cJSON *ap, *st;
+	int narrowed = 0;
+
+	cJSON_ArrayForEach(st, im->steps[PHASE_EXECUTE])
+		narrowed |= cJSON_HasObjectItem(own, jstr(st, "id"));
+	if (!narrowed)
+		return;
+	cJSON_ArrayForEach(ap, im->steps[PHASE_APPROVE]) {
+		cJSON *gates;
+
+		if (strcmp(jstr(ap, "kind"), "approve") != 0 ||
+		    cJSON_GetObjectItemCaseSensitive(ap, "gates"))
+			continue;
+		gates = cJSON_CreateArray();
+		cJSON_ArrayForEach(st, im->steps[PHASE_EXECUTE])
+			if (strcmp(jstr(st, "kind"), "approve") != 0 &&
+			    !cJSON_HasObjectItem(own, jstr(st, "id")))
+				cJSON_AddItemToArray(gates,
+					cJSON_CreateString(jstr(st, "id")));
+		if (cJSON_GetArraySize(gates))
+			cJSON_AddItemToObject(ap, "gates", gates);
+		else
+			cJSON_Delete(gates);
+	}
+}
+
+/* Some approve step of the draft names step ID in its gates. */
+static int
+gated_by_id(const struct imp *im, const char *id)
+{
+	for (int p = 0; p < PHASE_COUNT; p++) {
+		const cJSON *st, *g;
+
+		cJSON_ArrayForEach(st, im->steps[p])
+			cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(
+						  st, "gates"))
+				if (cJSON_IsString(g) &&
+				    strcmp(g->valuestring, id) == 0)
+					return 1;
+	}
+	return 0;
+}
+
+/* ST runs only on "yes" to VAR. */
+static int
+runs_on_yes(const cJSON *st, const char *var)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(st, "when"), var);
+	const cJSON *o;
+
+	if (cJSON_IsString(v))
+		return strcmp(v->valuestring, "yes") == 0;
+	cJSON_ArrayForEach(o, v)
+		if (cJSON_IsString(o) && strcmp(o->valuestring, "yes") == 0)
+			return 1;
+	return 0;
+}
+
+/* A contingency asked after execute (verify's "if the health check
+ * fails, restore ...") is answered after the runbook's approval, which
+ * gates execute only: its destructive remedies get a sign-off of their
+ * own on the "yes" path, right after the question (the lead's ruling),
+ * so nothing destructive runs unapproved and answering voids no earlier
+ * sign-off. */
+static void
+gate_late_remedies(struct imp *im)
+{
+	cJSON *own = cJSON_CreateObject();	/* remedies with a sign-off */
+
+	for (size_t c = 0; c < im->n_conts; c++) {
+		const cJSON *d = im->conts[c];
+		const char *var = jstr(d, "variable");
+		cJSON *gates = cJSON_CreateArray(), *ap, *st;
+		int ph = -1;
+		char *title;
+
+		for (int p = PHASE_EXECUTE; p < PHASE_COUNT && ph < 0; p++)
+			cJSON_ArrayForEach(st, im->steps[p])
+				if (st == d)
+					ph = p;
+		int acts = 0;
+
+		/* the whole remedy on its path, when some of it changes
+		 * things (a destructive command, or any that is no lookup:
+		 * a snapshot restore by POST) */
+		for (int p = ph < 0 ? PHASE_COUNT : ph; p < PHASE_COUNT; p++)
+			cJSON_ArrayForEach(st, im->steps[p]) {
+				const char *kind = jstr(st, "kind");
+
+				if (!runs_on_yes(st, var) ||
+				    strcmp(kind, "approve") == 0 ||
+				    strcmp(kind, "decide") == 0 ||
+				    gated_by_id(im, jstr(st, "id")))
+					continue;
+				acts |= cJSON_IsTrue(cJSON_GetObjectItem(st,
+						"destructive")) ||
+					(jstr(st, "run") &&
+					 !is_lookup(jstr(st, "run")));
+				cJSON_AddItemToArray(gates,
+					cJSON_CreateString(jstr(st, "id")));
+			}
+		if (!acts) {
+			cJSON_Delete(gates);
+			continue;
+		}
+		if (!cJSON_GetArraySize(gates)) {
+			cJSON_Delete(gates);
+			continue;
+		}
+		title = xasprintf("Sign-off before: %s", jstr(d, "title"));
+		ap = add_step_in(im, (enum phase_id)ph, STEP_KIND_APPROVE, title);
+		free(title);
+		cJSON_DetachItemViaPointer(im->steps[ph], ap);
+		if (d->next)
+			insert_before(im->steps[ph], d->next, ap);
+		else
+			cJSON_AddItemToArray(im->steps[ph], ap);
+		cJSON_AddItemToObject(ap, "roles", remedy_roles(im));
+		cJSON_AddStringToObject(cJSON_AddObjectToObject(ap, "when"), var,
+					"yes");
+		cJSON_ArrayForEach(st, gates)
+			cJSON_AddTrueToObject(own, st->valuestring);
+		cJSON_AddItemToObject(ap, "gates", gates);
+		append_note(ap, "Added by rewind import: the remedy changes "
+			    "things and is decided after the runbook's "
+			    "approval, so it has a sign-off of its own.");
+		add_review(im, line_of(im, d), ap, "the contingency at line %d "
+			   "is answered after the approval: this sign-off gates "
+			   "its destructive remedy; rename the role if another "
+			   "one approves remedies", line_of(im, d));
+	}
+	narrow_main_gates(im, own);
+	cJSON_Delete(own);
 }
 
 /* --- finishing the draft -------------------------------------------------------- */
@@ -5960,6 +6924,10 @@ imp_done(struct imp *im)
 		free(im->groups[i].labels);
 		free(im->groups[i].members);
 		free(im->groups[i].var);
+		for (size_t k = 0; im->groups[i].member_vars &&
+		     k < im->groups[i].n; k++)
+			free(im->groups[i].member_vars[k]);
+		free(im->groups[i].member_vars);
 		free(im->groups[i].parent);
 	}
 	free(im->groups);
@@ -5983,6 +6951,7 @@ imp_init(struct imp *im, const char *name)
 	memset(im, 0, sizeof(*im));
 	im->name = name;
 	im->section_class = -1;
+	im->phase_auto = 1;	/* before a heading places it: by content */
 	im->alt = -1;
 	im->balt = -1;
 	im->bmember = -1;
@@ -6153,6 +7122,7 @@ mdimport_convert(const char *text, size_t len, const char *name,
 	add_default_approval(&im);
 	tie_table_options(&im);
 	gate_on_rollback_choice(&im);
+	gate_late_remedies(&im);
 	add_inputs(&im);
 	lookups_before_inputs(&im);
 	no_empty_approval(&im);

@@ -6,6 +6,7 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1958,6 +1959,546 @@ START_TEST(test_import_matrix_asks_both_dimensions)
 }
 END_TEST
 
+
+/* The option ids step ST runs on for VAR (a string or a list), joined
+ * by commas; "" when it has no condition on VAR. Caller frees. */
+static char *
+when_on(const cJSON *st, const char *var)
+{
+	const cJSON *v = cJSON_GetObjectItem(cJSON_GetObjectItem(st, "when"),
+					     var);
+	const cJSON *o;
+	struct strbuf sb = STRBUF_INIT;
+
+	if (cJSON_IsString(v))
+		strbuf_adds(&sb, v->valuestring);
+	if (cJSON_IsArray(v))
+		cJSON_ArrayForEach(o, v)
+			strbuf_addf(&sb, "%s%s", sb.len ? "," : "",
+				    o->valuestring);
+	return strbuf_detach(&sb);
+}
+
+static void
+assert_runs_on(const cJSON *root, const char *run, const char *var,
+	       const char *want)
+{
+	const cJSON *st = find_step(root, "run", run, NULL, NULL);
+	char *got;
+
+	ck_assert_msg(st != NULL, "no step runs %s", run);
+	got = when_on(st, var);
+	ck_assert_msg(strcmp(got, want) == 0, "%s runs when %s is '%s', not "
+		      "'%s'", run, var, got, want);
+	free(got);
+}
+
+
+/* "Pick one:" over procedures whose commands sit in one later section,
+ * each under a lead-in naming it ("Scale to zero:"): each command runs
+ * on its own procedure only, never both on one path. */
+START_TEST(test_import_pick_one_ties_commands_by_their_lead_ins)
+{
+	static const char text[] =
+		"# Worker rollback\n\n## Decide\n\nPick one:\n\n"
+		"1. Scale the new workers to zero and let the old ones take over\n"
+		"2. Set the image back to the previous tag\n"
+		"3. Do not roll back, fix forward\n\n"
+		"## Approval\n\n- [ ] On-call Lead approval obtained\n\n"
+		"## Execute\n\nScale to zero:\n\n```bash\nkubectl -n jobs scale "
+		"deployment/worker-v2 --replicas=0\n```\n\nSet image:\n\n"
+		"```bash\nkubectl -n jobs set image deployment/worker "
+		"worker=worker:<PREVIOUS_TAG>\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *d = find_step(root, "kind", "decide", NULL, NULL);
+	cJSON *opts = cJSON_GetObjectItem(d, "options");
+	const char *var = str(d, "variable");
+
+	ck_assert_int_eq(cJSON_GetArraySize(opts), 3);
+	assert_runs_on(root, "scale deployment", var,
+		       str(cJSON_GetArrayItem(opts, 0), "id"));
+	assert_runs_on(root, "set image", var,
+		       str(cJSON_GetArrayItem(opts, 1), "id"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+
+/* Bold "Option 1 — ..." / "Option 2 — ..." lead-ins are alternatives
+ * like option headings, whether the command is inline or fenced. */
+START_TEST(test_import_bold_option_lead_ins_are_one_decision)
+{
+	static const char text[] =
+		"# API rollback\n\n## Roll back\n\n"
+		"**Option 1 \xe2\x80\x94 restart only:** `systemctl restart api`\n\n"
+		"**Option 2 \xe2\x80\x94 full redeploy:**\n\n"
+		"```bash\n./deploy.sh --env prod --tag 4.1.0 --force\n```\n\n"
+		"## Verify\n\n```bash\ncurl -fsS http://127.0.0.1/health\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *d = find_step(root, "kind", "decide", NULL, NULL);
+	cJSON *opts = cJSON_GetObjectItem(d, "options");
+	const char *var;
+
+	ck_assert_ptr_nonnull(d);
+	var = str(d, "variable");
+	ck_assert_int_eq(cJSON_GetArraySize(opts), 2);
+	assert_runs_on(root, "systemctl restart api", var,
+		       str(cJSON_GetArrayItem(opts, 0), "id"));
+	assert_runs_on(root, "./deploy.sh", var,
+		       str(cJSON_GetArrayItem(opts, 1), "id"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+
+/* A matrix whose columns are environments: the environment is an input
+ * (one of the column names, the same variable the commands use), the
+ * rows a decision, and each cell's command runs only on its action and
+ * the environments whose cells name it. */
+START_TEST(test_import_matrix_with_environment_columns_is_two_dimensional)
+{
+	static const char text[] =
+		"# Release rollback\n\n## Decide\n\n"
+		"| Situation | staging | production |\n|---|---|---|\n"
+		"| Errors < 1% | Fix forward | Fix forward |\n"
+		"| Errors 1-5% | Roll back | Feature flag off |\n"
+		"| Errors > 5% | Roll back | Roll back |\n\n"
+		"## Approval\n\n- [ ] Engineering Lead approval obtained\n\n"
+		"## Roll back\n\n```bash\n./deploy.sh --env <ENVIRONMENT> "
+		"--tag v1.2.2\n```\n\n"
+		"## Feature flag off\n\n```bash\ncurl -X POST "
+		"https://flags.example/admin/kill/checkout\n```\n\n"
+		"## Fix forward\n\n- [ ] Open a hotfix PR\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	int dp = -1, di = -1, ip = -1, ii = -1;
+	cJSON *d = find_step(root, "kind", "decide", &dp, &di);
+	cJSON *m = cJSON_GetObjectItem(d, "matrix");
+	cJSON *cols = cJSON_GetObjectItem(m, "cols");
+	const char *env, *var;
+	cJSON *in;
+	char *cells;
+
+	ck_assert_ptr_nonnull(cols);
+	env = str(cols, "variable");
+	var = str(d, "variable");
+	ck_assert_str_eq(env, "ENVIRONMENT");
+	ck_assert_str_eq(cJSON_GetArrayItem(cJSON_GetObjectItem(cols,
+		"values"), 1)->valuestring, "production");
+	in = find_step(root, "variable", env, &ip, &ii);
+	ck_assert_msg(in && (ip < dp || (ip == dp && ii < di)),
+		      "the environment is not asked before the decision");
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetObjectItem(
+		m, "rows"), "values")), 3);
+	/* "< 1%" is not "1%": the comparison stays in the row's value */
+	ck_assert_str_eq(cJSON_GetArrayItem(cJSON_GetObjectItem(
+		cJSON_GetObjectItem(m, "rows"), "values"), 0)->valuestring,
+		"errors-lt-1");
+	cells = cJSON_PrintUnformatted(cJSON_GetObjectItem(m, "cells"));
+	ck_assert_str_eq(cells, "[[\"fix-forward\",\"fix-forward\"],"
+			 "[\"roll-back\",\"feature-flag-off\"],"
+			 "[\"roll-back\",\"roll-back\"]]");
+	free(cells);
+	assert_runs_on(root, "./deploy.sh", var, "roll-back");
+	assert_runs_on(root, "./deploy.sh", env, "staging,production");
+	assert_runs_on(root, "curl -X POST", var, "feature-flag-off");
+	assert_runs_on(root, "curl -X POST", env, "production");
+	ck_assert_ptr_nonnull(strstr(str(find_step(root, "run", "./deploy.sh",
+		NULL, NULL), "run"), "${ENVIRONMENT}"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+
+
+/* STEP's place in the walk: phase, then index. */
+static int
+walk_order(const cJSON *root, const char *run)
+{
+	int p = -1, i = -1;
+
+	ck_assert_msg(find_step(root, "run", run, &p, &i) != NULL,
+		      "no step runs %s", run);
+	return p * 1000 + i;
+}
+
+/* A section's script keeps its order when its destructive line goes
+ * behind the approval: git checkout and terraform plan never run after
+ * the terraform apply of the same fence. A state version id is no
+ * release version: it takes an S3 version id. */
+START_TEST(test_import_split_script_keeps_its_order_and_ids_take_any_value)
+{
+	static const char text[] =
+		"# Network state rollback\n\n"
+		"### Step 1 \xe2\x80\x94 look at state versions\n\n"
+		"    aws s3api list-object-versions --bucket tfstate --prefix net\n\n"
+		"### Step 2 \xe2\x80\x94 approval\n\n"
+		"- [ ] Platform Lead approval obtained\n\n"
+		"### Step 3 \xe2\x80\x94 restore the previous state\n\n"
+		"```bash\naws s3api get-object --bucket tfstate --key net "
+		"--version-id <STATE_VERSION_ID> prev.tfstate\n"
+		"terraform state push -force prev.tfstate\n```\n\n"
+		"### Step 4 \xe2\x80\x94 re-apply the last known good config\n\n"
+		"```bash\ngit checkout <GOOD_TAG>\n"
+		"terraform plan -out rollback.plan\n"
+		"terraform apply rollback.plan\n```\n\n"
+		"### Step 5 \xe2\x80\x94 publish <GOOD_VERSION>\n\n"
+		"```bash\n./publish.sh <GOOD_VERSION>\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	const char *pat = str(variable(root, "STATE_VERSION_ID"), "pattern");
+	regex_t re;
+	char *anchored;
+
+	ck_assert_int_lt(walk_order(root, "git checkout"),
+			 walk_order(root, "terraform plan"));
+	ck_assert_int_lt(walk_order(root, "terraform plan"),
+			 walk_order(root, "terraform apply"));
+	ck_assert_int_lt(walk_order(root, "terraform state push"),
+			 walk_order(root, "git checkout"));
+	if (pat) {
+		anchored = xasprintf("^(%s)$", pat);
+		ck_assert_int_eq(regcomp(&re, anchored, REG_EXTENDED | REG_NOSUB),
+				 0);
+		ck_assert_msg(regexec(&re, "3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY",
+				      0, NULL, 0) == 0, "STATE_VERSION_ID's "
+			      "pattern %s refuses an S3 version id", pat);
+		regfree(&re);
+		free(anchored);
+	}
+	/* a release version keeps its version pattern */
+	ck_assert_ptr_nonnull(str(variable(root, "GOOD_VERSION"), "pattern"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+
+
+/* A runbook of numbered steps keeps their order (the check after the
+ * rollback verifies, it does not run before it), and "Get approval from
+ * the release manager" is a sign-off by that role. */
+START_TEST(test_import_numbered_steps_keep_order_and_their_approver)
+{
+	static const char text[] =
+		"# Release rollback\n\n"
+		"1. Check the current release:\n"
+		"   ```bash\n   helm history web\n   ```\n"
+		"2. Get approval from the release manager.\n"
+		"3. Roll back:\n"
+		"   ```bash\n   helm rollback web 3\n   ```\n"
+		"4. Check the pods:\n"
+		"   ```bash\n   kubectl rollout status deployment/web "
+		"--timeout=120s\n   ```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *ap = find_step(root, "kind", "approve", NULL, NULL);
+
+	ck_assert_int_lt(walk_order(root, "helm history"),
+			 walk_order(root, "helm rollback"));
+	ck_assert_int_lt(walk_order(root, "helm rollback"),
+			 walk_order(root, "rollout status"));
+	ck_assert_ptr_nonnull(ap);
+	ck_assert_int_eq(count_kind(root, "approve"), 1);
+	ck_assert_str_eq(str(cJSON_GetArrayItem(cJSON_GetObjectItem(ap,
+		"roles"), 0), "role"), "Release Manager");
+	cJSON_Delete(root);
+}
+END_TEST
+
+
+
+/* Optional and required follow the runbook's words: the yank done by
+ * hand after the approval is a required step of execute, and the
+ * section headed "(optional)" gives optional steps. */
+START_TEST(test_import_optional_follows_the_runbooks_words)
+{
+	static const char text[] =
+		"# Yank a bad release\n\n## Assess\n\n```bash\n"
+		"pip index versions acme-client\n```\n\n"
+		"## Approval\n\n- [ ] Release Manager approval obtained\n\n"
+		"## Yank\n\n1. Open the package's releases page in the index's "
+		"web console.\n"
+		"2. Click **Options** next to `<BAD_VERSION>` and choose "
+		"**Yank**.\n\n"
+		"## Publish a fix-forward (optional)\n\n```bash\n"
+		"python -m build\ntwine upload dist/*\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	int p = -1;
+	cJSON *yank = find_step(root, "note", "choose **Yank**", &p, NULL);
+
+	ck_assert_ptr_nonnull(yank);
+	ck_assert_int_eq(p, PHASE_EXECUTE);
+	ck_assert(!cJSON_IsFalse(cJSON_GetObjectItem(yank, "required")));
+	ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(find_step(root, "run",
+		"twine upload", NULL, NULL), "required")));
+	ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(find_step(root, "run",
+		"python -m build", NULL, NULL), "required")));
+	cJSON_Delete(root);
+}
+END_TEST
+
+
+
+/* A troubleshooting table's rows are contingencies: "did you see X?",
+ * yes or no, each row's remedy only on yes, so a healthy rollback runs
+ * none of them. A remedy that changes things, decided after the main
+ * approval, has a sign-off of its own on its path, after the decision
+ * and before the remedy. */
+START_TEST(test_import_troubleshooting_table_rows_are_contingencies)
+{
+	static const char text[] =
+		"# Payments rollback\n\n## Approval\n\n"
+		"- [ ] Payments Lead approval obtained\n\n"
+		"## Roll back\n\n```bash\nkubectl -n pay rollout undo "
+		"deployment/gateway\n```\n\n"
+		"## Verify\n\n```bash\nkubectl -n pay rollout status "
+		"deployment/gateway --timeout=180s\n```\n\n"
+		"## Troubleshooting\n\n| Symptom | Action |\n|---|---|\n"
+		"| Pods CrashLoopBackOff after undo | `kubectl -n pay delete pod "
+		"-l app=gateway` |\n"
+		"| Still 5xx | Escalate to the payments lead |\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	int dp = -1, di = -1, rp = -1, ri = -1, ap = -1, ai = -1;
+	cJSON *d = find_step(root, "title", "CrashLoopBackOff", &dp, &di);
+	cJSON *fix = find_step(root, "run", "delete pod", &rp, &ri);
+	cJSON *esc = find_step(root, "title", "Escalate", NULL, NULL);
+	cJSON *gate = NULL, *o;
+	const char *var;
+	char *w;
+	int has_no = 0;
+
+	ck_assert_ptr_nonnull(d);
+	ck_assert_str_eq(str(d, "kind"), "decide");
+	var = str(d, "variable");
+	cJSON_ArrayForEach(o, cJSON_GetObjectItem(d, "options"))
+		has_no |= strcmp(str(o, "id"), "no") == 0;
+	ck_assert(has_no);
+	ck_assert_ptr_nonnull(fix);
+	w = when_on(fix, var);
+	ck_assert_str_eq(w, "yes");
+	free(w);
+	ck_assert_msg(dp * 1000 + di < rp * 1000 + ri,
+		      "the remedy comes before its question");
+	ck_assert_ptr_nonnull(esc);
+	ck_assert_ptr_nonnull(cJSON_GetObjectItem(esc, "when"));
+	ck_assert_ptr_null(find_step(root, "variable", "RESPONSE", NULL, NULL));
+	/* the remedy's own sign-off, between the question and the remedy */
+	for (int p = 0; p < PHASE_COUNT && !gate; p++) {
+		int i = 0;
+		cJSON *st;
+
+		cJSON_ArrayForEach(st, phase_steps(root, p)) {
+			const cJSON *g;
+
+			cJSON_ArrayForEach(g, cJSON_GetObjectItem(st, "gates"))
+				if (strcmp(g->valuestring, str(fix, "id")) == 0) {
+					gate = st;
+					ap = p;
+					ai = i;
+				}
+			i++;
+		}
+	}
+	ck_assert_ptr_nonnull(gate);
+	w = when_on(gate, var);
+	ck_assert_str_eq(w, "yes");
+	free(w);
+	ck_assert(dp * 1000 + di < ap * 1000 + ai &&
+		  ap * 1000 + ai < rp * 1000 + ri);
+	cJSON_Delete(root);
+}
+END_TEST
+
+
+
+/* "Pick the platform(s) affected" lets the operator choose several: one
+ * yes/no decision per platform, so iOS and Android can both be halted. */
+START_TEST(test_import_platforms_s_is_one_question_per_platform)
+{
+	static const char text[] =
+		"# Mobile release halt\n\nPick the platform(s) affected.\n\n"
+		"## iOS\n\n```bash\n./halt-release.sh ios\n```\n\n"
+		"## Android\n\n```bash\n./halt-release.sh android\n```\n\n"
+		"## Verify\n\n```bash\n./release-status.sh\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *ios = find_step(root, "run", "halt-release.sh ios", NULL, NULL);
+	cJSON *and = find_step(root, "run", "halt-release.sh android", NULL,
+			       NULL);
+	cJSON *wi = cJSON_GetObjectItem(ios, "when");
+	cJSON *wa = cJSON_GetObjectItem(and, "when");
+	const char *vi, *va;
+	cJSON *d;
+
+	ck_assert_int_eq(cJSON_GetArraySize(wi), 1);
+	ck_assert_int_eq(cJSON_GetArraySize(wa), 1);
+	vi = wi->child->string;
+	va = wa->child->string;
+	ck_assert_str_ne(vi, va);
+	d = find_step(root, "variable", vi, NULL, NULL);
+	ck_assert_str_eq(str(d, "kind"), "decide");
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(d,
+		"options")), 2);
+	ck_assert_str_eq(cJSON_GetStringValue(wi->child), "yes");
+	cJSON_Delete(root);
+}
+END_TEST
+
+
+
+/* Output under "You should see something like:" is a sample: a note and
+ * the drill's output, never an expect the real run must match; output
+ * under "Expected output:" stays the step's expect. */
+START_TEST(test_import_sample_output_is_a_note_not_an_expect)
+{
+	static const char text[] =
+		"# Gateway rollback\n\n## Roll back\n\n```bash\n"
+		"kubectl -n gw rollout undo deployment/gateway\n```\n\n"
+		"## Verify\n\n```bash\ncurl -s http://127.0.0.1:8001/version\n"
+		"```\n\nYou should see something like:\n\n```\nv56\n```\n\n"
+		"```bash\ncurl -s http://127.0.0.1:8001/health\n```\n\n"
+		"Expected output:\n\n```\nok\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *ver = find_step(root, "run", "/version", NULL, NULL);
+	cJSON *health = find_step(root, "run", "/health", NULL, NULL);
+
+	ck_assert_ptr_null(cJSON_GetObjectItem(ver, "expect"));
+	ck_assert_ptr_nonnull(strstr(str(ver, "note"), "v56"));
+	ck_assert_str_eq(str(cJSON_GetObjectItem(ver, "drill"), "output"),
+			 "v56");
+	ck_assert_ptr_nonnull(cJSON_GetObjectItem(health, "expect"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+
+
+/* Approve step gating step ID, or NULL; *AT gets its walk order. */
+static cJSON *
+gate_of(const cJSON *root, const char *id, int *at)
+{
+	for (int p = 0; p < PHASE_COUNT; p++) {
+		int i = 0;
+		cJSON *st;
+
+		cJSON_ArrayForEach(st, phase_steps(root, p)) {
+			const cJSON *g;
+
+			cJSON_ArrayForEach(g, cJSON_GetObjectItem(st, "gates"))
+				if (strcmp(g->valuestring, id) == 0) {
+					*at = p * 1000 + i;
+					return st;
+				}
+			i++;
+		}
+	}
+	return NULL;
+}
+
+/* A contingency decided in verify, after the runbook's approval (which
+ * gates execute only): its destructive remedy has a sign-off of its own
+ * on that path, after the question and before the remedy. */
+START_TEST(test_import_late_contingency_remedy_has_its_own_sign_off)
+{
+	static const char text[] =
+		"# Config rollback\n\n## Approval\n\n"
+		"- [ ] Service Owner approval obtained\n\n"
+		"## Roll back\n\n```bash\nkubectl -n cfg rollout undo "
+		"deployment/config\n```\n\n"
+		"## Verify\n\n```bash\ncurl -fsS http://127.0.0.1:8080/healthz\n"
+		"```\n\nIf the health check fails, restore the config DB:\n\n"
+		"```bash\npg_restore --clean -d configdb /backups/nightly.dump\n"
+		"```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	int dp = -1, di = -1, at = -1;
+	cJSON *d = find_step(root, "title", "If the health check fails", &dp,
+			     &di);
+	cJSON *fix = find_step(root, "run", "pg_restore", NULL, NULL);
+	cJSON *gate;
+	char *w;
+
+	ck_assert_ptr_nonnull(d);
+	ck_assert_ptr_nonnull(fix);
+	gate = gate_of(root, str(fix, "id"), &at);
+	ck_assert_msg(gate != NULL, "nothing signs off the late remedy");
+	w = when_on(gate, str(d, "variable"));
+	ck_assert_str_eq(w, "yes");
+	free(w);
+	ck_assert_int_lt(dp * 1000 + di, at);
+	ck_assert_int_lt(at, walk_order(root, "pg_restore"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+
+
+/* A runbook that writes <ENVIRONMENT> before its environment matrix
+ * asks one environment, the matrix's columns its values. */
+START_TEST(test_import_environment_matrix_reuses_the_placeholder)
+{
+	static const char text[] =
+		"# Release rollback\n\n## Assess\n\n```bash\ncurl -fsS "
+		"https://<ENVIRONMENT>.example.com/healthz\n```\n\n"
+		"## Decide\n\n"
+		"| Situation | staging | production |\n|---|---|---|\n"
+		"| Errors 1-5% | Roll back | Fix forward |\n"
+		"| Errors > 5% | Roll back | Roll back |\n\n"
+		"## Roll back\n\n```bash\n./deploy.sh --env <ENVIRONMENT> "
+		"--tag v1.2.2\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *d = find_step(root, "kind", "decide", NULL, NULL);
+	const char *env = str(cJSON_GetObjectItem(cJSON_GetObjectItem(d,
+		"matrix"), "cols"), "variable");
+
+	ck_assert_str_eq(env, "ENVIRONMENT");
+	ck_assert_ptr_null(variable(root, "ENVIRONMENT_2"));
+	ck_assert_str_eq(str(variable(root, "ENVIRONMENT"), "pattern"),
+			 "(staging|production)");
+	cJSON_Delete(root);
+}
+END_TEST
+
+
+
+/* A contingency in execute, answered after the runbook's approval: its
+ * remedy has a sign-off of its own, and the runbook's approval no longer
+ * covers it (it gates the other execute steps by id), so answering yes
+ * voids nothing already signed. */
+START_TEST(test_import_execute_contingency_remedy_is_out_of_the_main_gate)
+{
+	static const char text[] =
+		"# Network rollback\n\n## Approval\n\n"
+		"- [ ] Platform Lead approval obtained\n\n"
+		"## Roll back\n\n```bash\nterraform apply rollback.plan\n```\n\n"
+		"If the apply fails with a lock error, force-unlock:\n\n"
+		"```bash\nterraform force-unlock -force 1234-abcd\n"
+		"curl -X POST http://127.0.0.1:9200/_snapshot/n/s1/_restore\n"
+		"```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *fix = find_step(root, "run", "force-unlock", NULL, NULL);
+	cJSON *post = find_step(root, "run", "_restore", NULL, NULL);
+	cJSON *apply = find_step(root, "run", "terraform apply", NULL, NULL);
+	cJSON *main_ap = find_step(root, "title", "Platform Lead", NULL, NULL);
+	cJSON *gates = cJSON_GetObjectItem(main_ap, "gates");
+	const cJSON *g;
+	int at = -1, covers_fix = 0, covers_apply = 0;
+
+	ck_assert_ptr_nonnull(fix);
+	ck_assert_ptr_nonnull(gate_of(root, str(fix, "id"), &at));
+	ck_assert_int_lt(at, walk_order(root, "force-unlock"));
+	ck_assert_ptr_nonnull(gates);
+	cJSON_ArrayForEach(g, gates) {
+		covers_fix |= strcmp(g->valuestring, str(fix, "id")) == 0;
+		covers_apply |= strcmp(g->valuestring, str(apply, "id")) == 0;
+	}
+	ck_assert(!covers_fix);
+	ck_assert(covers_apply);
+	/* the rest of the remedy changes things too: under the same sign-off */
+	ck_assert_ptr_nonnull(post);
+	ck_assert_ptr_nonnull(gate_of(root, str(post, "id"), &at));
+	cJSON_ArrayForEach(g, gates)
+		ck_assert_str_ne(g->valuestring, str(post, "id"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+
 static Suite *
 import_suite(void)
 {
@@ -2016,6 +2557,18 @@ import_suite(void)
 		{ "lookupfirst", test_import_lookup_informing_a_value_comes_before_its_input },
 		{ "emptygate", test_import_approval_gating_nothing_is_a_check },
 		{ "matrixcols", test_import_matrix_asks_both_dimensions },
+		{ "pickleadin", test_import_pick_one_ties_commands_by_their_lead_ins },
+		{ "boldoptions", test_import_bold_option_lead_ins_are_one_decision },
+		{ "envmatrix", test_import_matrix_with_environment_columns_is_two_dimensional },
+		{ "scriptorder", test_import_split_script_keeps_its_order_and_ids_take_any_value },
+		{ "numbered", test_import_numbered_steps_keep_order_and_their_approver },
+		{ "optional", test_import_optional_follows_the_runbooks_words },
+		{ "troubletable", test_import_troubleshooting_table_rows_are_contingencies },
+		{ "platforms", test_import_platforms_s_is_one_question_per_platform },
+		{ "sampleout", test_import_sample_output_is_a_note_not_an_expect },
+		{ "lateremedy", test_import_late_contingency_remedy_has_its_own_sign_off },
+		{ "envreuse", test_import_environment_matrix_reuses_the_placeholder },
+		{ "execremedy", test_import_execute_contingency_remedy_is_out_of_the_main_gate },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
