@@ -575,7 +575,8 @@ START_TEST(test_import_secret_is_never_the_confirm_text)
 	ck_assert_ptr_nonnull(restore);
 	ck_assert_str_eq(str(undo, "confirm"),
 			 "kubectl rollout undo deployment/web");
-	ck_assert_str_eq(str(restore, "confirm"), "pg_restore --clean");
+	ck_assert_str_eq(str(restore, "confirm"),
+			 "pg_restore --clean backup.dump");
 	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(
 		cJSON_GetObjectItem(vars, "DATABASE_URL"), "secret")));
 	cJSON_Delete(root);
@@ -1958,6 +1959,145 @@ START_TEST(test_import_matrix_asks_both_dimensions)
 }
 END_TEST
 
+/* --- the release engineer's third round --------------------------------- */
+
+/* Only commands known to only read run before the approval: a change
+ * the rules do not know (a DNS change, a deploy script, a push, a POST)
+ * waits behind it with a confirmation and a review point naming its
+ * line, so the runbook's approval stays an approval. */
+START_TEST(test_import_only_known_reads_run_before_the_approval)
+{
+	static const char text[] =
+		"# Consumer rollback\n\n"			/* 1 */
+		"## Check the state\n\n"			/* 3 */
+		"```sh\n"					/* 5 */
+		"kubectl -n q get pods\n"			/* 6 */
+		"./deploy.sh --env prod\n"			/* 7 */
+		"git push origin main\n"			/* 8 */
+		"curl -X POST https://deploy.test/api/deploys -d '{\"ref\":"
+		"\"v1\"}'\n"					/* 9 */
+		"kubectl -n q scale deployment/consumer --replicas=2\n"
+		"```\n\n"
+		"## Approval\n\n"				/* 13 */
+		"- [ ] Service Owner approval obtained\n\n"	/* 15 */
+		"## Fail over\n\n"				/* 17 */
+		"```sh\naws route53 change-resource-record-sets --hosted-zone-id "
+		"Z1 --change-batch file://west.json\n```\n\n"	/* 20 */
+		"## Verify\n\n```sh\ndig +short api.example.test\n```\n";
+	static const char *const gated[] = { "./deploy.sh", "git push",
+		"curl -X POST", "kubectl -n q scale", NULL };
+	cJSON *root = import_text(text, strlen(text), NULL);
+	int ph = -1;
+	cJSON *get = find_step(root, "run", "get pods", &ph, NULL);
+
+	ck_assert_ptr_nonnull(get);
+	ck_assert_int_eq(ph, PHASE_ASSESS);
+	ck_assert_ptr_null(find_step(root, "run", "get pods\n", NULL, NULL));
+	for (size_t i = 0; gated[i]; i++) {
+		cJSON *st = find_step(root, "run", gated[i], &ph, NULL);
+
+		ck_assert_msg(st != NULL, "%s dropped", gated[i]);
+		ck_assert_msg(ph == PHASE_EXECUTE, "%s runs in phase %d",
+			      gated[i], ph);
+		ck_assert_msg(cJSON_IsTrue(cJSON_GetObjectItem(st,
+				"destructive")) && str(st, "confirm"),
+			      "%s has no confirmation", gated[i]);
+	}
+	ck_assert(review_on(root, 7, "not known to be read-only"));
+	ck_assert(review_on(root, 8, "not known to be read-only"));
+	/* written after the approval, it runs after it */
+	ck_assert_ptr_nonnull(find_step(root, "run", "aws route53", &ph, NULL));
+	ck_assert_int_gt(ph, PHASE_APPROVE);
+	ck_assert_str_eq(str(find_step(root, "title", "Service Owner", NULL,
+				       NULL), "kind"), "approve");
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A section for later ("Fail back (later, not during the incident)",
+ * "After the incident") is optional follow-up work, never a required
+ * step of the walk. */
+START_TEST(test_import_later_sections_are_optional_follow_up)
+{
+	static const char text[] =
+		"# DNS failover\n\n"
+		"## Approval\n\n- [ ] Incident Commander approval obtained\n\n"
+		"## Fail over\n\n"
+		"```sh\naws route53 change-resource-record-sets --change-batch "
+		"file://west.json\n```\n\n"
+		"## Fail back (later, not during the incident)\n\n"
+		"```sh\naws route53 change-resource-record-sets --change-batch "
+		"file://east.json\n```\n\n"
+		"## Verify\n\n```sh\ndig +short api.example.test\n```\n\n"
+		"## After the incident\n\n"
+		"```sh\nkubectl -n web scale deployment/web-old --replicas=0\n"
+		"```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	int ph = -1;
+	cJSON *west = find_step(root, "run", "west.json", &ph, NULL);
+	cJSON *east, *old;
+
+	ck_assert_int_eq(ph, PHASE_EXECUTE);
+	ck_assert(!cJSON_IsFalse(cJSON_GetObjectItem(west, "required")));
+	east = find_step(root, "run", "east.json", &ph, NULL);
+	ck_assert_ptr_nonnull(east);
+	ck_assert_int_eq(ph, PHASE_COMMUNICATE);
+	ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(east, "required")));
+	old = find_step(root, "run", "web-old", &ph, NULL);
+	ck_assert_ptr_nonnull(old);
+	ck_assert_int_eq(ph, PHASE_COMMUNICATE);
+	ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(old, "required")));
+	ck_assert_ptr_nonnull(find_step(root, "run", "dig +short", &ph, NULL));
+	ck_assert_int_eq(ph, PHASE_VERIFY);
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A typed confirmation names what is changed: the flag an API call
+ * turns off (not the incident id in its body), the target group traffic
+ * goes to (not the listener), the revision (not the service), the
+ * package and version, the deployment (never "-n NAMESPACE" nor the
+ * whole command). */
+START_TEST(test_import_confirmation_names_what_is_changed)
+{
+	static const char text[] =
+		"# Rollback\n\n## Roll back\n\n"
+		"```bash\ncurl -X PATCH -H \"Authorization: Bearer $FLAGS_ADMIN_TOKEN\" "
+		"\\\n  -d '{\"enabled\": false, \"reason\": \"<INCIDENT_ID>\"}' \\\n"
+		"  https://flags.test/api/flags/new-pricing\n```\n\n"
+		"```bash\naws elbv2 modify-listener --listener-arn \"$LISTENER_ARN\" "
+		"--default-actions Type=forward,TargetGroupArn=<PREVIOUS_TG_ARN>\n"
+		"```\n\n"
+		"```bash\nhelm rollback <SERVICE_NAME> <REVISION> -n <NAMESPACE>\n"
+		"```\n\n"
+		"```bash\nnpm dist-tag add @acme/sdk@<GOOD_VERSION> latest\n```\n\n"
+		"```bash\nkubectl -n jobs scale deployment/worker-v2 --replicas=0\n"
+		"```\n\n"
+		"```bash\nkubectl -n pay rollout undo deployment/gateway\n```\n";
+	static const char *const want[][2] = {
+		{ "flags.test", "curl -X PATCH new-pricing" },
+		{ "modify-listener", "${PREVIOUS_TG_ARN}" },
+		{ "helm rollback", "${REVISION}" },
+		{ "dist-tag add", "@acme/sdk@${GOOD_VERSION}" },
+		{ "scale deployment", "kubectl scale deployment/worker-v2 "
+		  "--replicas=0" },
+		{ "rollout undo", "kubectl rollout undo deployment/gateway" },
+	};
+	cJSON *root = import_text(text, strlen(text), NULL);
+
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		cJSON *st = find_step(root, "run", want[i][0], NULL, NULL);
+
+		ck_assert_msg(st != NULL, "%s dropped", want[i][0]);
+		ck_assert_msg(str(st, "confirm") &&
+			      strcmp(str(st, "confirm"), want[i][1]) == 0,
+			      "%s: confirm \"%s\", want \"%s\"", want[i][0],
+			      str(st, "confirm"), want[i][1]);
+	}
+	cJSON_Delete(root);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -2016,6 +2156,9 @@ import_suite(void)
 		{ "lookupfirst", test_import_lookup_informing_a_value_comes_before_its_input },
 		{ "emptygate", test_import_approval_gating_nothing_is_a_check },
 		{ "matrixcols", test_import_matrix_asks_both_dimensions },
+		{ "onlyreads", test_import_only_known_reads_run_before_the_approval },
+		{ "later", test_import_later_sections_are_optional_follow_up },
+		{ "confirmwhat", test_import_confirmation_names_what_is_changed },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
