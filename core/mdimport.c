@@ -5817,6 +5817,22 @@ destructive_uses(struct imp *im, const char *ref)
  * the approval, so the sign-off covers them and approving is the last
  * thing before acting: their input steps close the decide phase, each
  * only on the path of the steps that use it. */
+/* Whether a step before the approve phase sets NAME (a decide step's
+ * variable or an input's). */
+static int
+set_before_gate(struct imp *im, const char *name)
+{
+	for (int ph = 0; ph < PHASE_APPROVE; ph++) {
+		const cJSON *st;
+
+		cJSON_ArrayForEach(st, im->steps[ph])
+			if (jstr(st, "variable") &&
+			    strcmp(jstr(st, "variable"), name) == 0)
+				return 1;
+	}
+	return 0;
+}
+
 static void
 ask_late_inputs_early(struct imp *im)
 {
@@ -5830,10 +5846,20 @@ ask_late_inputs_early(struct imp *im)
 		    (first <= PHASE_EXECUTE || destructive_uses(im, ref))) {
 			cJSON *st = input_step(im, PHASE_DECIDE, v);
 
-			if (when)
-				cJSON_AddItemToObject(st, "when", when);
-			else
+			if (when && !set_before_gate(im, when->child->string)) {
+				/* a contingency decided later: its values are
+				 * known before anyone signs (which snapshot,
+				 * which backup), or the approval covers none */
+				add_review(im, 0, st, "%s is used on the path "
+					   "where %s is decided after the "
+					   "approval: the draft asks it before "
+					   "the approval, on every path, so the "
+					   "sign-off covers it", v->name,
+					   when->child->string);
 				cJSON_Delete(when);
+			} else if (when) {
+				cJSON_AddItemToObject(st, "when", when);
+			}
 			cJSON_AddItemToArray(im->steps[PHASE_DECIDE], st);
 			v->from_input = 0;
 		} else {

@@ -2098,6 +2098,50 @@ START_TEST(test_import_confirmation_names_what_is_changed)
 }
 END_TEST
 
+/* A contingency's values are known before anyone signs: the backup a
+ * verify contingency's pg_restore --clean restores, the snapshot to
+ * restore once the index is deleted, are asked before the approval on
+ * every path (a when on a decision made after the approval would never
+ * hold there), so the sign-off covers them. */
+START_TEST(test_import_contingency_values_are_asked_before_the_approval)
+{
+	static const char text[] =
+		"# Config rollback\n\n"
+		"## Approval\n- [ ] Service Owner approval obtained\n\n"
+		"## Roll back\n"
+		"```bash\nkubectl -n cfg rollout undo deployment/config-svc\n```\n\n"
+		"If it fails, delete the broken index and restore from snapshot:\n\n"
+		"```bash\ncurl -X DELETE https://es.test:9200/products-<NEW_INDEX>\n"
+		"curl -X POST https://es.test:9200/_snapshot/nightly/<SNAPSHOT>/"
+		"_restore\n```\n\n"
+		"## Verify\n"
+		"```bash\ncurl -fsS https://config.test/healthz\n```\n\n"
+		"If the health check fails, restore the config DB from backup:\n\n"
+		"```bash\npg_restore --clean -d \"$CONFIG_DB_URL\" /backups/"
+		"<BACKUP_FILE>\n```\n";
+	static const char *const names[] = { "BACKUP_FILE", "SNAPSHOT",
+		"NEW_INDEX", NULL };
+	cJSON *root = import_text(text, strlen(text), NULL);
+	int ph = -1, ph_gate = -1;
+
+	ck_assert_ptr_nonnull(find_step(root, "kind", "approve", &ph_gate,
+					NULL));
+	for (size_t i = 0; names[i]; i++) {
+		cJSON *in = find_step(root, "variable", names[i], &ph, NULL);
+
+		ck_assert_msg(in && strcmp(str(in, "kind"), "input") == 0,
+			      "%s is not asked", names[i]);
+		ck_assert_msg(ph < ph_gate, "%s is asked in phase %d", names[i],
+			      ph);
+		ck_assert_msg(!cJSON_GetObjectItem(in, "when"),
+			      "%s is asked only when a later decision holds",
+			      names[i]);
+	}
+	ck_assert(review_on(root, -1, "decided after the approval"));
+	cJSON_Delete(root);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -2159,6 +2203,7 @@ import_suite(void)
 		{ "onlyreads", test_import_only_known_reads_run_before_the_approval },
 		{ "later", test_import_later_sections_are_optional_follow_up },
 		{ "confirmwhat", test_import_confirmation_names_what_is_changed },
+		{ "contvalues", test_import_contingency_values_are_asked_before_the_approval },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
