@@ -1345,6 +1345,8 @@ static const struct token_shape {
 	{ "xoxp-", 10, 0, "SLACK_TOKEN", "a Slack token" },
 	{ "AKIA", 16, 1, "AWS_ACCESS_KEY", "an AWS access key" },
 	{ "npm_", 30, 0, "NPM_TOKEN", "an npm token" },
+	{ "sk_live_", 16, 0, "STRIPE_KEY", "a Stripe live key" },
+	{ "rk_live_", 16, 0, "STRIPE_KEY", "a Stripe live key" },
 };
 
 static int
@@ -1392,13 +1394,80 @@ high_entropy(const char *v, size_t n)
 		unsigned char c = (unsigned char)v[i];
 
 		if (c == '$' || c == '<' || c == '{' || c == '[' || c == ' ' ||
-		    c == '/' || c == '.')
+		    c == '.')
+			return 0;
+		/* a path is no secret; an AWS secret key may hold "/" */
+		if (c == '/' && (n < 30 || *v == '/' || *v == '~'))
 			return 0;
 		lower |= islower(c) != 0;
 		upper |= isupper(c) != 0;
 		digit |= isdigit(c) != 0;
 	}
 	return digit && (lower || upper) && lower + upper + digit >= 2;
+}
+
+/* A credential by its place or shape at P: a JWT, the token after
+ * "Bearer ", the value of a query parameter like "?token=" (N bytes from
+ * *AT, 0 when none). *VAR gets the secret variable it becomes, *WHAT how
+ * the review point names it. */
+static size_t
+placed_token_at(const char *line, const char *p, const char **at,
+		const char **var, const char **what)
+{
+	static const struct { const char *key, *var; } query[] = {
+		{ "token", "URL_TOKEN" }, { "access_token", "ACCESS_TOKEN" },
+		{ "refresh_token", "REFRESH_TOKEN" }, { "api_key", "API_KEY" },
+		{ "apikey", "API_KEY" }, { "key", "API_KEY" },
+		{ "client_secret", "CLIENT_SECRET" }, { "secret", "URL_SECRET" },
+		{ "password", "URL_PASSWORD" }, { "sig", "URL_SIGNATURE" },
+		{ "signature", "URL_SIGNATURE" },
+	};
+	size_t n;
+
+	*at = p;
+	if (strncmp(p, "eyJ", 3) == 0 && (p == line || !token_char(p[-1], 0))) {
+		const char *d1 = p + strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefgh"
+					   "ijklmnopqrstuvwxyz0123456789_-");
+		const char *d2 = *d1 == '.' ? d1 + 1 + strspn(d1 + 1,
+			"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			"0123456789_-") : d1;
+		size_t tail = *d2 == '.' ? strspn(d2 + 1, "ABCDEFGHIJKLMNOPQRS"
+			"TUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") : 0;
+
+		if (d2 > d1 + 4 && tail >= 4) {
+			*var = p - line >= 7 && strncasecmp(p - 7, "bearer ", 7) ==
+			       0 ? "BEARER_TOKEN" : "JWT_TOKEN";
+			*what = "a JSON web token";
+			return (size_t)(d2 + 1 + tail - p);
+		}
+	}
+	if (strncasecmp(p, "bearer ", 7) == 0) {
+		n = strspn(p + 7, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu"
+			   "vwxyz0123456789_-.~+/=");
+		if (n >= 16 && high_entropy(p + 7, n) && strncmp(p + 7, "eyJ", 3)) {
+			*at = p + 7;
+			*var = "BEARER_TOKEN";
+			*what = "a bearer token";
+			return n;
+		}
+	}
+	if (*p != '?' && *p != '&')
+		return 0;
+	for (size_t k = 0; k < sizeof(query) / sizeof(query[0]); k++) {
+		size_t q = strlen(query[k].key);
+		const char *v = p + 1 + q;
+
+		if (strncasecmp(p + 1, query[k].key, q) != 0 || *v != '=')
+			continue;
+		n = strcspn(v + 1, "&#\"' \t\n)`");
+		if (n < 8 || strchr("$<{[", v[1]))
+			return 0;
+		*at = v + 1;
+		*var = query[k].var;
+		*what = "a credential in a query";
+		return n;
+	}
+	return 0;
 }
 
 /* At P, "NAME=value" with NAME named like a credential and a value that
@@ -1452,7 +1521,7 @@ scrub_line(struct imp *im, const char *line, size_t len, int no,
 
 	for (const char *p = l; *p;) {
 		const struct token_shape *t;
-		const char *val;
+		const char *val, *pvar, *pwhat;
 		size_t n, vlen;
 		char *name;
 
@@ -1465,6 +1534,16 @@ scrub_line(struct imp *im, const char *line, size_t len, int no,
 				   "revoke that credential, it was shared in "
 				   "writing", no, t->what, t->var);
 			p += n;
+		} else if ((n = placed_token_at(l, p, &val, &pvar, &pwhat))) {
+			strbuf_add(out, p, (size_t)(val - p));
+			strbuf_addf(out, "<%s>", pvar);
+			mark_secret_var(im, pvar);
+			add_review(im, no, NULL, "line %d held a credential (%s) "
+				   "written out in the runbook: the draft removed "
+				   "it and asks ${%s} as a secret input instead; "
+				   "revoke that credential, it was shared in "
+				   "writing", no, pwhat, pvar);
+			p = val + n;
 		} else if (secret_assignment_at(l, p, &name, &val, &vlen)) {
 			strbuf_add(out, p, (size_t)(val - p));
 			strbuf_addf(out, "<%s>", name);
@@ -6054,9 +6133,9 @@ lookups_before_inputs(struct imp *im)
 	}
 }
 
-/* An approval with no destructive step after it would sign a gate over
- * nothing: the runbook's approval item stays a check the operator ticks,
- * with a review point. */
+/* An approval with no destructive step, nor any command not known to
+ * only read, after it would sign a gate over nothing: the runbook's
+ * approval item stays a check the operator ticks, with a review point. */
 static void
 no_empty_approval(struct imp *im)
 {
@@ -6064,8 +6143,10 @@ no_empty_approval(struct imp *im)
 	int n = 0;
 
 	for (int p = PHASE_APPROVE; p < PHASE_COUNT; p++)
-		cJSON_ArrayForEach(st, im->steps[p])
-			n += cJSON_IsTrue(cJSON_GetObjectItem(st, "destructive"));
+		cJSON_ArrayForEach(st, im->steps[p])	/* or may change */
+			n += cJSON_IsTrue(cJSON_GetObjectItem(st, "destructive")) ||
+			     (jstr(st, "run") &&
+			      !hazard_read_only(jstr(st, "run"), NULL));
 	if (n)
 		return;
 	cJSON_ArrayForEach(st, im->steps[PHASE_APPROVE]) {

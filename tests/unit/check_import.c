@@ -2142,6 +2142,59 @@ START_TEST(test_import_contingency_values_are_asked_before_the_approval)
 }
 END_TEST
 
+/* Credentials of other shapes never reach the draft: an AWS secret key
+ * holding "/", a JWT in a Bearer header, a "?token=" or "&access_token="
+ * value, a live Stripe key in prose; each is a secret input with a
+ * review point on its line. */
+START_TEST(test_import_credentials_of_other_shapes_are_taken_out)
+{
+	static const char text[] =
+		"# Token zoo\n\n"					/* 1 */
+		"The key is sk_live_51HxQ2eZvKYlo2C8n3RbT9qWm if asked.\n\n"	/* 3 */
+		"## Setup\n\n```bash\n"					/* 7 */
+		"export AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCY"
+		"EXAMPLEKEY\n```\n\n"					/* 8 */
+		"## Approval\n\n- [ ] Release Manager approval obtained\n\n"
+		"## Roll back\n\n```bash\n"				/* 17 */
+		"curl -X POST -H \"Authorization: Bearer eyJhbGciOiJIUzI1NiJ9."
+		"eyJzdWIiOiJib3QifQ.dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk\" "
+		"https://deploy.test/api/rollback?service=web\n"	/* 18 */
+		"curl -X POST \"https://hooks.test/deploy?token=8f14e45fceea167a5"
+		"a36dedd4bea2543&env=prod\"\n"				/* 19 */
+		"curl -fsS \"https://api.test/status?env=prod&access_token="
+		"Zx9kQ2mP7vL4nR8tY1wE\"\n```\n";			/* 20 */
+	static const char *const literals[] = { "sk_live_51Hx", "wJalrXUtn",
+		"bPxRfiCY", "eyJhbGci", "dBjftJeZ4", "8f14e45f", "Zx9kQ2mP", NULL };
+	static const struct { int line; const char *var; } taken[] = {
+		{ 3, "STRIPE_KEY" }, { 8, "AWS_SECRET_ACCESS_KEY" },
+		{ 18, "BEARER_TOKEN" }, { 19, "URL_TOKEN" }, { 20, "ACCESS_TOKEN" },
+	};
+	struct err err = { 0 };
+	char *json = mdimport_convert(text, strlen(text), "runbook.md", NULL,
+				      NULL, &err);
+	cJSON *root;
+
+	ck_assert_msg(json != NULL, "%s", err.msg);
+	for (size_t i = 0; literals[i]; i++)
+		ck_assert_msg(!strstr(json, literals[i]), "%s reached the draft",
+			      literals[i]);
+	free(json);
+	root = import_text(text, strlen(text), NULL);
+	for (size_t i = 0; i < sizeof(taken) / sizeof(taken[0]); i++) {
+		/* the prose's key is only read: no step asks it */
+		ck_assert_msg(taken[i].line == 3 ||
+			      cJSON_IsTrue(cJSON_GetObjectItem(variable(root,
+				taken[i].var), "secret")), "%s is no secret",
+			      taken[i].var);
+		ck_assert_msg(review_on(root, taken[i].line, "credential"),
+			      "no review point on line %d", taken[i].line);
+	}
+	ck_assert_ptr_nonnull(find_step(root, "run", "Bearer ${BEARER_TOKEN}",
+					NULL, NULL));
+	cJSON_Delete(root);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -2204,6 +2257,7 @@ import_suite(void)
 		{ "later", test_import_later_sections_are_optional_follow_up },
 		{ "confirmwhat", test_import_confirmation_names_what_is_changed },
 		{ "contvalues", test_import_contingency_values_are_asked_before_the_approval },
+		{ "othershapes", test_import_credentials_of_other_shapes_are_taken_out },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
