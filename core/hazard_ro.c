@@ -433,9 +433,9 @@ simple_reads(const char *s, size_t len)
 	return ok;
 }
 
-/* The simple commands of CMD, each given to ONE until it says stop:
- * split at ; & | and newlines, at ( ) and at command substitutions,
- * outside quotes; here-documents are data, not commands. */
+/* A walk over the simple commands of a command text, cut at ; & | and
+ * newlines, at ( ) and at command substitutions, outside quotes: the
+ * first one not known to only read is kept. */
 struct cut {
 	const char *cmd;
 	const char *start;
