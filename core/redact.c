@@ -287,7 +287,8 @@ shape_at(const char *t, size_t i, size_t len, size_t *at)
 	size_t n;
 
 	*at = i;
-	if (i && tok_char(t[i - 1]) && t[i - 1] != '_')
+	if (i && tok_char(t[i - 1]) && t[i - 1] != '_' && t[i] != '?' &&
+	    t[i] != '&')
 		return 0;
 	if (len - i > 3 && !strncmp(t + i, "eyJ", 3)) {	/* a JWT */
 		size_t a = tok_span(t, i, len, NULL), b, c;
@@ -311,6 +312,8 @@ shape_at(const char *t, size_t i, size_t len, size_t *at)
 	for (size_t k = 0; prefixes[k]; k++) {
 		size_t p = strlen(prefixes[k]);
 
+		if (t[i] != prefixes[k][0])
+			continue;
 		if (len - i > p && !strncmp(t + i, prefixes[k], p) &&
 		    (n = tok_span(t, i, len, NULL)) >= p + 16)
 			return n;
@@ -350,6 +353,11 @@ secret_value_at(const char *t, size_t i, size_t len, size_t *at)
 	return n >= 8 && t[*at] != '$' ? n : 0;	/* no switch is this long */
 }
 
+static const unsigned char starts_shape[256] = {
+	['e'] = 1, ['B'] = 1, ['b'] = 1, ['A'] = 1, ['s'] = 1, ['r'] = 1,
+	['g'] = 1, ['x'] = 1, ['n'] = 1, ['?'] = 1, ['&'] = 1, ['='] = 1,
+};
+
 /* TEXT (LEN bytes) with the credentials its shape gives away masked,
  * into OUT; 0 (OUT untouched) when there are none. */
 static int
@@ -359,8 +367,15 @@ mask_shapes(const char *text, size_t len, struct strbuf *out)
 	int any = 0;
 
 	for (size_t i = 0; i < len; i++) {
-		size_t at, n = shape_at(text, i, len, &at);
+		size_t at, n;
 
+		/* what a shape starts with, at a word's start: most bytes
+		 * are neither */
+		if (!starts_shape[(unsigned char)text[i]] ||
+		    (i && text[i] != '=' && text[i] != '?' && text[i] != '&' &&
+		     tok_char(text[i - 1]) && text[i - 1] != '_'))
+			continue;
+		n = shape_at(text, i, len, &at);
 		if (!n && text[i] == '=')
 			n = secret_value_at(text, i, len, &at);
 		if (!n)

@@ -186,6 +186,8 @@ static const char *const shapes[][2] = {
 	  "&env=prod", "POST https://hooks.test/deploy?token=" M "&env=prod" },
 	{ "GET /x?a=1&access_token=Zx9kQ2mP7vL4nR8t", "GET /x?a=1&access_token="
 	  M },
+	{ "https://s3.test/b/k?X-Amz-Date=1&sig=Zx9kQ2mP7vL4nR8t&x=1",
+	  "https://s3.test/b/k?X-Amz-Date=1&sig=" M "&x=1" },
 	{ "the key is sk_live_51HxQ2eZvKYlo2C8n3RbT9qWm, keep it",
 	  "the key is " M ", keep it" },
 	{ "Authorization: Bearer ${DEPLOY_TOKEN}",
