@@ -421,6 +421,19 @@ hazard_where_name(const char *name)
 	return 0;
 }
 
+int
+hazard_ticket_name(const char *name)
+{
+	static const char *const parts[] = { "INCIDENT", "TICKET", "JIRA",
+		"ISSUE", "CHANGE_ID", "CHANGE_REQUEST", "REASON", "MESSAGE",
+		"COMMENT", "AUTHOR", "EMAIL", "OPERATOR", NULL };
+
+	for (size_t i = 0; parts[i]; i++)
+		if (strstr(name, parts[i]))
+			return 1;
+	return 0;
+}
+
 /* S at "sleep N[smh]": the time slept in seconds. */
 static int64_t
 sleep_seconds(const char *s)

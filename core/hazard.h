@@ -1,7 +1,7 @@
 /* Hazards of a shell command: the one set of rules `rewind import` and
  * `rewind check` share to say that a command is destructive (changes or
- * destroys what others rely on), interactive (needs a terminal), or waits
- * or follows (needs a timeout). */
+ * destroys what others rely on), known to only read (core/hazard_ro.c),
+ * interactive (needs a terminal), or waits or follows (needs a timeout). */
 #ifndef REWIND_CORE_HAZARD_H
 #define REWIND_CORE_HAZARD_H
 
@@ -29,6 +29,19 @@ char *hazard_confirm_dup(const char *cmd);
  * what it destroys or changes (NAMESPACE, REGION, CLUSTER, a *_URL or
  * connection string): never the value a confirmation names. */
 int hazard_where_name(const char *name);
+
+/* Whether a variable named NAME holds the record of the work rather than
+ * what is changed (INCIDENT_ID, TICKET, CHANGE_REQUEST, REASON): never
+ * the value a confirmation names either. */
+int hazard_ticket_name(const char *name);
+
+/* Whether CMD (one command or a script) is known to only read: every
+ * simple command of it has a read-only shape (cat, grep, kubectl get,
+ * helm history, aws ... describe-*, curl without a method or a body).
+ * Anything else may change something, and so waits for an approval.
+ * When not, and WHAT is not NULL, *WHAT gets the first simple command not
+ * known to be read-only, for a message; the caller frees. */
+int hazard_read_only(const char *cmd, char **what);
 
 /* A timeout for a command that waits or follows: the sleep plus a margin,
  * or a bound for watching and following; 0 when CMD does not wait. */

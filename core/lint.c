@@ -38,7 +38,7 @@ const char *const lint_rule_names[] = {
 	"no-timeout", "draft", "destructive-before-approval",
 	"exclusive-without-when", "input-after-approval",
 	"drill-output-contradicts-world", "destructive-unapproved-path",
-	"scenario-presets-input", NULL,
+	"scenario-presets-input", "change-before-approval", NULL,
 };
 
 /* What the lint knows of one variable. */
@@ -645,6 +645,7 @@ first_run_var(const struct playbook *pb, const struct pb_step *st)
 	for (size_t v = 0; v < pb->n_variables; v++)
 		if (!pb->variables[v].secret &&
 		    !hazard_where_name(pb->variables[v].name) &&
+		    !hazard_ticket_name(pb->variables[v].name) &&
 		    playbook_text_refs(st->run, pb->variables[v].name))
 			return pb->variables[v].name;
 	return NULL;
@@ -1498,6 +1499,48 @@ rule_destructive_before_approval(struct lint *l)
 		}
 }
 
+static size_t
+first_line_len(const char *s, size_t max)
+{
+	size_t n = strcspn(s, "\n");
+
+	return n < max ? n : max;
+}
+
+/* Before the approval only commands known to only read may run: one the
+ * rules do not know (a deploy script, a DNS change, a POST, a push) may
+ * change things nobody has signed off. Held to drafts, whose commands
+ * come from prose nobody has checked yet: an author's playbook may take
+ * a local backup before the approval on purpose. */
+static void
+rule_change_before_approval(struct lint *l)
+{
+	const struct playbook *pb = l->pb;
+
+	l->rule = "change-before-approval";
+	if (!pb->draft)
+		return;	/* an author's playbook: its author's choice */
+	for (int p = 0; p < PHASE_COUNT; p++)
+		for (size_t i = 0; i < pb->phases[p].n_steps; i++) {
+			const struct pb_step *st = &pb->phases[p].steps[i];
+			char *path, *what = NULL;
+
+			if (st->kind != STEP_KIND_RUN || st->destructive ||
+			    !before_the_gate(pb, p, i) ||
+			    hazard_read_only(st->run, &what))
+				continue;
+			path = step_path(p, i);
+			report(l, LINT_WARNING, path, "move it after the approve "
+			       "step with \"destructive\": true and a confirm, "
+			       "or make it a command known to only read",
+			       "step \"%s\" runs `%.*s` before the approval "
+			       "gate, and it is not known to be read-only",
+			       st->id, (int)first_line_len(what, 80), what);
+			free(what);
+			free(path);
+		}
+}
+
 /* Decide step ST sets NAME: its variable, or an option's sets. */
 static int
 decide_sets(const struct pb_step *st, const char *name)
@@ -1999,6 +2042,7 @@ static const struct rule rules[] = {
 	{ "unreachable", rule_paths },
 	{ "draft", rule_draft },
 	{ "destructive-before-approval", rule_destructive_before_approval },
+	{ "change-before-approval", rule_change_before_approval },
 	{ "input-after-approval", rule_input_after_approval },
 	{ "exclusive-without-when", rule_exclusive },
 	{ "drill-output-contradicts-world", rule_world_outputs },

@@ -1278,6 +1278,9 @@ struct imp {
 	size_t n_placed;
 	struct imp_table *tables;	/* decide steps made from tables */
 	size_t n_tables;
+	int later_level;	/* level of a later, follow-up section, or 0 */
+	int acted;		/* an approval or an execute section was met */
+	int run_line;		/* the runbook line of the command being made */
 };
 
 static void __attribute__((format(printf, 4, 5)))
@@ -1351,6 +1354,8 @@ static const struct token_shape {
 	{ "xoxp-", 10, 0, "SLACK_TOKEN", "a Slack token" },
 	{ "AKIA", 16, 1, "AWS_ACCESS_KEY", "an AWS access key" },
 	{ "npm_", 30, 0, "NPM_TOKEN", "an npm token" },
+	{ "sk_live_", 16, 0, "STRIPE_KEY", "a Stripe live key" },
+	{ "rk_live_", 16, 0, "STRIPE_KEY", "a Stripe live key" },
 };
 
 static int
@@ -1398,13 +1403,80 @@ high_entropy(const char *v, size_t n)
 		unsigned char c = (unsigned char)v[i];
 
 		if (c == '$' || c == '<' || c == '{' || c == '[' || c == ' ' ||
-		    c == '/' || c == '.')
+		    c == '.')
+			return 0;
+		/* a path is no secret; an AWS secret key may hold "/" */
+		if (c == '/' && (n < 30 || *v == '/' || *v == '~'))
 			return 0;
 		lower |= islower(c) != 0;
 		upper |= isupper(c) != 0;
 		digit |= isdigit(c) != 0;
 	}
 	return digit && (lower || upper) && lower + upper + digit >= 2;
+}
+
+/* A credential by its place or shape at P: a JWT, the token after
+ * "Bearer ", the value of a query parameter like "?token=" (N bytes from
+ * *AT, 0 when none). *VAR gets the secret variable it becomes, *WHAT how
+ * the review point names it. */
+static size_t
+placed_token_at(const char *line, const char *p, const char **at,
+		const char **var, const char **what)
+{
+	static const struct { const char *key, *var; } query[] = {
+		{ "token", "URL_TOKEN" }, { "access_token", "ACCESS_TOKEN" },
+		{ "refresh_token", "REFRESH_TOKEN" }, { "api_key", "API_KEY" },
+		{ "apikey", "API_KEY" }, { "key", "API_KEY" },
+		{ "client_secret", "CLIENT_SECRET" }, { "secret", "URL_SECRET" },
+		{ "password", "URL_PASSWORD" }, { "sig", "URL_SIGNATURE" },
+		{ "signature", "URL_SIGNATURE" },
+	};
+	size_t n;
+
+	*at = p;
+	if (strncmp(p, "eyJ", 3) == 0 && (p == line || !token_char(p[-1], 0))) {
+		const char *d1 = p + strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefgh"
+					   "ijklmnopqrstuvwxyz0123456789_-");
+		const char *d2 = *d1 == '.' ? d1 + 1 + strspn(d1 + 1,
+			"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			"0123456789_-") : d1;
+		size_t tail = *d2 == '.' ? strspn(d2 + 1, "ABCDEFGHIJKLMNOPQRS"
+			"TUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") : 0;
+
+		if (d2 > d1 + 4 && tail >= 4) {
+			*var = p - line >= 7 && strncasecmp(p - 7, "bearer ", 7) ==
+			       0 ? "BEARER_TOKEN" : "JWT_TOKEN";
+			*what = "a JSON web token";
+			return (size_t)(d2 + 1 + tail - p);
+		}
+	}
+	if (strncasecmp(p, "bearer ", 7) == 0) {
+		n = strspn(p + 7, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu"
+			   "vwxyz0123456789_-.~+/=");
+		if (n >= 16 && high_entropy(p + 7, n) && strncmp(p + 7, "eyJ", 3)) {
+			*at = p + 7;
+			*var = "BEARER_TOKEN";
+			*what = "a bearer token";
+			return n;
+		}
+	}
+	if (*p != '?' && *p != '&')
+		return 0;
+	for (size_t k = 0; k < sizeof(query) / sizeof(query[0]); k++) {
+		size_t q = strlen(query[k].key);
+		const char *v = p + 1 + q;
+
+		if (strncasecmp(p + 1, query[k].key, q) != 0 || *v != '=')
+			continue;
+		n = strcspn(v + 1, "&#\"' \t\n)`");
+		if (n < 8 || strchr("$<{[", v[1]))
+			return 0;
+		*at = v + 1;
+		*var = query[k].var;
+		*what = "a credential in a query";
+		return n;
+	}
+	return 0;
 }
 
 /* At P, "NAME=value" with NAME named like a credential and a value that
@@ -1458,7 +1530,7 @@ scrub_line(struct imp *im, const char *line, size_t len, int no,
 
 	for (const char *p = l; *p;) {
 		const struct token_shape *t;
-		const char *val;
+		const char *val, *pvar, *pwhat;
 		size_t n, vlen;
 		char *name;
 
@@ -1471,6 +1543,16 @@ scrub_line(struct imp *im, const char *line, size_t len, int no,
 				   "revoke that credential, it was shared in "
 				   "writing", no, t->what, t->var);
 			p += n;
+		} else if ((n = placed_token_at(l, p, &val, &pvar, &pwhat))) {
+			strbuf_add(out, p, (size_t)(val - p));
+			strbuf_addf(out, "<%s>", pvar);
+			mark_secret_var(im, pvar);
+			add_review(im, no, NULL, "line %d held a credential (%s) "
+				   "written out in the runbook: the draft removed "
+				   "it and asks ${%s} as a secret input instead; "
+				   "revoke that credential, it was shared in "
+				   "writing", no, pwhat, pvar);
+			p = val + n;
 		} else if (secret_assignment_at(l, p, &name, &val, &vlen)) {
 			strbuf_add(out, p, (size_t)(val - p));
 			strbuf_addf(out, "<%s>", name);
@@ -1713,8 +1795,9 @@ add_step(struct imp *im, enum step_kind kind, const char *title)
 {
 	cJSON *st = add_step_in(im, content_phase(im), kind, title);
 
-	if (im->optional_section && kind != STEP_KIND_DECIDE &&
-	    kind != STEP_KIND_INPUT)
+	/* an optional section's steps, and follow-up work: never required */
+	if ((im->optional_section && kind != STEP_KIND_DECIDE &&
+	     kind != STEP_KIND_INPUT) || im->later_level)
 		cJSON_AddBoolToObject(st, "required", 0);
 	apply_alt_when(im, st);
 	if (im->pending.len)
@@ -2087,103 +2170,356 @@ split_done(struct sh_split *sp)
 
 /* --- steps from blocks ------------------------------------------------------ */
 
-/* SB without its last word when that is an option ("--token"), whose
- * value was left out. */
-static void
-drop_option(struct strbuf *sb)
-{
-	char *last = sb->len ? strrchr(sb->buf, ' ') : NULL;
+/* --- what a confirmation names ---------------------------------------------- */
 
-	last = last ? last + 1 : sb->buf;
-	if (sb->len && *last == '-') {
-		sb->len = (size_t)(last - sb->buf);
-		if (sb->len)
-			sb->len--;	/* the space before it */
-		sb->buf[sb->len] = '\0';
-	}
-}
-
-/* The destructive words of CMD and, when the next word names what they
- * act on ("deployment/web", "v1.2.2"), that word too. */
-static char *
-confirm_words(const char *cmd)
-{
-	const char *s, *e, *w;
+/* A word of a simple command, as written (quotes kept). */
+struct cword {
+	const char *s;
 	size_t n;
+};
 
-	if (!hazard_find(HAZARD_DESTRUCTIVE, cmd, &s, &e))
-		return NULL;
-	if (e <= s)
-		return xstrdup("destroy");
-	w = e + strspn(e, " \t");
-	n = strcspn(w, " \t\n;&|)");
-	if (w > e && n && *w != '-' && !memchr(w, '$', n) &&
-	    !memchr(w, '"', n) && !memchr(w, '\'', n) && !memchr(w, '<', n) &&
-	    !memchr(w, '>', n) && !memmem(w, n, "://", 3))
-		return xstrndup(s, (size_t)(w + n - s));
-	return xstrndup(s, (size_t)(e - s));
+/* The words of the simple command that starts at CMD, to its unquoted
+ * end (; & | or a newline not continued); at most MAX. */
+static size_t
+command_words(const char *cmd, struct cword *w, size_t max, const char **end)
+{
+	const char *p = cmd;
+	size_t n = 0;
+
+	while (n < max) {
+		char q = 0;
+		const char *start;
+
+		while (*p == ' ' || *p == '\t' || (*p == '\\' && p[1] == '\n'))
+			p += *p == '\\' ? 2 : 1;
+		if (!*p || strchr(";&|\n", *p))
+			break;
+		for (start = p; *p && (q || !strchr(" \t;&|\n", *p)); p++) {
+			if (*p == '\\' && p[1] && !q)
+				p++;
+			else if (q ? *p == q : (*p == '"' || *p == '\''))
+				q = q ? 0 : *p;
+		}
+		w[n++] = (struct cword){ start, (size_t)(p - start) };
+	}
+	if (end)
+		*end = p;
+	return n;
 }
 
-/* WORDS without the words that hold a URL, a connection string (its
- * user-info may be a password), a variable or quotes (a header, a
- * body): the operator never types those. A quoted word is one word. */
-static char *
-drop_locations(char *words)
+static int
+word_is(const struct cword *w, const char *const *list)
 {
+	for (size_t i = 0; list[i]; i++)
+		if (strlen(list[i]) == w->n && strncmp(w->s, list[i], w->n) == 0)
+			return 1;
+	return 0;
+}
+
+/* Options whose value says where a command acts (a namespace, a context,
+ * a region) or carries a credential or a header: never typed. */
+static const char *const where_opts[] = { "-n", "--namespace", "--context",
+	"--kube-context", "--kubeconfig", "--cluster", "--region", "--profile",
+	"--project", "--zone", "-C", "--token", "-H", "--header", "-u",
+	"--user", "-h", "--host", "-p", "--port", NULL };
+/* Options of an HTTP client whose value is a body or a header. */
+static const char *const body_opts[] = { "-d", "--data", "--data-raw",
+	"--data-binary", "--data-urlencode", "--json", "-F", "--form", "-H",
+	"--header", NULL };
+static const char *const remotes[] = { "origin", "upstream", NULL };
+
+static int
+is_http_client(const struct cword *w)
+{
+	static const char *const clients[] = { "curl", "wget", "http", "https",
+		"xh", NULL };
+
+	return word_is(w, clients);
+}
+
+/* A word the operator could type: no quotes, variable, URL, assignment,
+ * redirection or option, and no remote's name. */
+static int
+is_clean_word(const struct cword *w)
+{
+	return w->n && *w->s != '-' && !memchr(w->s, '"', w->n) &&
+	       !memchr(w->s, '\'', w->n) && !memchr(w->s, '$', w->n) &&
+	       !memchr(w->s, '=', w->n) && !memchr(w->s, '<', w->n) &&
+	       !memchr(w->s, '>', w->n) && !memchr(w->s, '`', w->n) &&
+	       !memmem(w->s, w->n, "://", 3) && !word_is(w, remotes) &&
+	       !(memchr(w->s, '@', w->n) && memchr(w->s, ':', w->n));
+}
+
+/* The last segment of the path of URL word W ("new-pricing" of
+ * https://flags.test/api/flags/new-pricing?x=1), or an empty word. */
+static struct cword
+url_tail(const struct cword *w)
+{
+	const char *u = memmem(w->s, w->n, "://", 3), *e = w->s + w->n;
+	const char *q, *seg;
+
+	if (!u)
+		return (struct cword){ w->s, 0 };
+	for (q = u + 3; q < e && !strchr("?#\"'", *q); q++)
+		;
+	while (q > u + 3 && q[-1] == '/')
+		q--;
+	for (seg = q; seg > u + 3 && seg[-1] != '/'; seg--)
+		;
+	if (seg == u + 3 || memchr(seg, '$', (size_t)(q - seg)))
+		return (struct cword){ w->s, 0 };	/* a host, or a value */
+	return (struct cword){ seg, (size_t)(q - seg) };
+}
+
+/* A variable name that says what is being changed: a version, a tag, a
+ * revision, a release, an image, a backup, a target. */
+static int
+names_a_target(const char *name)
+{
+	static const char *const parts[] = { "VERSION", "TAG", "REVISION",
+		"RELEASE", "SHA", "COMMIT", "IMAGE", "SNAPSHOT", "BACKUP",
+		"MIGRATION", "TARGET", "TG", "INDEX", "FLAG", "PACKAGE", "BUILD",
+		"HISTORY", "REF", NULL };
+
+	for (size_t i = 0; parts[i]; i++) {
+		const char *p = strstr(name, parts[i]);
+		size_t k = strlen(parts[i]);
+
+		if (p && (p == name || p[-1] == '_') &&
+		    (!p[k] || p[k] == '_'))
+			return 1;
+	}
+	return 0;
+}
+
+/* The part of word W, which holds ${NAME} at V, that names it: the URL
+ * path segment, the value after an "=", without a refspec's ":". */
+static char *
+target_piece(const struct cword *w, const char *v, const char *name)
+{
+	const char *s = w->s, *e = w->s + w->n, *p;
+	char *piece;
+
+	if (memmem(w->s, w->n, "://", 3)) {
+		for (s = v; s > w->s && s[-1] != '/'; s--)
+			;
+		for (e = v; e < w->s + w->n && *e != '/' && *e != '?'; e++)
+			;
+	} else {
+		for (p = s; p < v; p++)
+			if (*p == '=')
+				s = p + 1;
+	}
+	while (s < v && (*s == ':' || *s == '+'))
+		s++;
+	piece = xstrndup(s, (size_t)(e - s));
+	for (p = piece; (p = strpbrk(p, "$\"'`")); p++)
+		if (*p != '$' || strncmp(p + 2, name, strlen(name)) != 0 ||
+		    p[1] != '{' || p[2 + strlen(name)] != '}') {
+			free(piece);
+			return xasprintf("${%s}", name);
+		}
+	return piece;
+}
+
+/* How well ${NAME}, the value of word W (after PREV), says what is
+ * changed: 0 never (a secret, a place, a ticket), 1 the value of an
+ * option saying where ("make -C services/${SERVICE}"), 2 any other, 3 a
+ * version, a tag, a release, a target. */
+static int
+target_score(const char *name, const struct cword *prev)
+{
+	if (is_secret_name(name) || hazard_where_name(name) ||
+	    hazard_ticket_name(name))
+		return 0;
+	if (word_is(prev, where_opts))
+		return 1;
+	return names_a_target(name) ? 3 : 2;
+}
+
+/* The ${NAME} of words W[0..N) that says best what is changed, as the
+ * piece of its word that names it; never a secret, a place, a ticket or
+ * a value in an HTTP body or header. *SCORE is raised to its score; NULL
+ * when none beats it. */
+static char *
+target_var(const struct cword *w, size_t n, int *score)
+{
+	char *best = NULL;
+
+	for (size_t i = 1; i < n; i++) {
+		int body = is_http_client(&w[0]) && (word_is(&w[i - 1],
+						     body_opts) || *w[i].s == '{');
+
+		for (const char *p = w[i].s; !body && (p = memmem(p, (size_t)
+		     (w[i].s + w[i].n - p), "${", 2)); p += 2) {
+			const char *end = memchr(p, '}', (size_t)(w[i].s +
+						 w[i].n - p));
+			char *name;
+			int sc;
+
+			if (!end)
+				break;
+			name = xstrndup(p + 2, (size_t)(end - p - 2));
+			sc = target_score(name, &w[i - 1]);
+			if (sc > *score) {
+				free(best);
+				best = target_piece(&w[i], p, name);
+				*score = sc;
+			}
+			free(name);
+		}
+	}
+	return best;
+}
+
+/* The best target variable of any simple command of CMD, or NULL. */
+static char *
+target_var_anywhere(const char *cmd)
+{
+	char *best = NULL;
+	int score = 0;
+
+	for (const char *p = cmd; *p; ) {
+		struct cword w[64];
+		const char *end;
+		size_t n = command_words(p, w, 64, &end);
+		char *v = target_var(w, n, &score);
+
+		if (v) {
+			free(best);
+			best = v;
+		}
+		p = end > p ? end : p + 1;
+	}
+	return best;
+}
+
+/* The words from H (the command's first word) to HE (the end of what
+ * makes it change things) without where it acts, then the first word
+ * after that says what: "kubectl rollout undo deployment/web" of
+ * "kubectl -n prod rollout undo deployment/web --to-revision=3". */
+static char *
+target_words(const char *h, const char *he)
+{
+	struct cword w[64];
+	size_t n = command_words(h, w, 64, NULL), i;
 	struct strbuf sb = STRBUF_INIT;
-	const char *p = words;
+	int http = n && is_http_client(&w[0]);
 
-	while (*p) {
-		const char *w;
-		char q = 0;
-		size_t n;
+	static const char *const prefixes[] = { "sudo", "env", "time",
+		"nohup", "nice", "xargs", "exec", "command", NULL };
+	static const char *const kube[] = { "kubectl", "oc", NULL };
+	size_t first = 0;
 
-		p += strspn(p, " \t");
-		for (w = p; *p && (q || (*p != ' ' && *p != '\t')); p++)
-			if (q ? *p == q : (*p == '"' || *p == '\''))
-				q = q ? 0 : *p;
-		n = (size_t)(p - w);
-		if (!n)
-			continue;
-		if (memchr(w, '"', n) || memchr(w, '\'', n) ||
-		    memchr(w, '$', n) || memchr(w, '@', n) ||
-		    memmem(w, n, "://", 3)) {
-			drop_option(&sb);	/* --token "$T": both go */
+	while (first < n && w[first].s < he && word_is(&w[first], prefixes))
+		for (first++; first < n && *w[first].s == '-'; first++)
+			;	/* "sudo -E", "xargs -r" */
+	for (i = first; i < n && w[i].s < he; i++) {
+		if (word_is(&w[i], where_opts)) {
+			i++;
 			continue;
 		}
-		strbuf_addf(&sb, "%s%.*s", sb.len ? " " : "", (int)n, w);
+		if (i > first && !is_clean_word(&w[i]) && *w[i].s != '-')
+			continue;
+		strbuf_addf(&sb, "%s%.*s", sb.len ? " " : "", (int)w[i].n,
+			    w[i].s);
 	}
-	free(words);
+	for (; i < n; i++) {
+		struct cword t = http ? url_tail(&w[i]) : w[i];
+
+		if (word_is(&w[i], where_opts) || (http && word_is(&w[i],
+							     body_opts))) {
+			i++;
+			continue;
+		}
+		if (http && i + 1 < n && w[i].n == 2 &&
+		    strncmp(w[i].s, "-X", 2) == 0 && is_clean_word(&w[i + 1])) {
+			strbuf_addf(&sb, " -X %.*s", (int)w[i + 1].n, w[i + 1].s);
+			i++;
+			continue;
+		}
+		if (!http && *w[i].s == '-')
+			continue;
+		if (is_clean_word(&t) || (http && t.n)) {
+			strbuf_addf(&sb, " %.*s", (int)t.n, t.s);
+			if (word_is(&w[first], kube) && !memchr(t.s, '/', t.n) &&
+			    i + 1 < n && is_clean_word(&w[i + 1]))
+				strbuf_addf(&sb, " %.*s", (int)w[i + 1].n,
+					    w[i + 1].s);	/* kind, name */
+			break;
+		}
+	}
 	if (!sb.len)
-		strbuf_adds(&sb, "destroy");
+		strbuf_adds(&sb, "change");
 	return strbuf_detach(&sb);
 }
 
-/* What the operator types to run a destructive command: the first
- * ${NAME} it uses that says what is at stake (the release, the tag, the
- * version), never a secret or where it acts (a namespace, a connection
- * string); else the destructive words themselves, whole ("git reset
- * --hard"), without any URL. NULL when CMD is not destructive. */
+/* The start of the simple command that holds P in CMD. */
+static const char *
+command_start(const char *cmd, const char *p)
+{
+	while (p > cmd && !strchr(";&|\n(", p[-1]))
+		p--;
+	if (p > cmd && p[-1] == '\n' && p - 1 > cmd && p[-2] == '\\')
+		return command_start(cmd, p - 2);
+	return p + strspn(p, " \t");
+}
+
+/* What the operator types to run a destructive command: the ${NAME} it
+ * uses that says what is at stake (a version, a tag, a release), as the
+ * piece of its word that names it ("@acme/sdk@${GOOD_VERSION}"), never a
+ * secret, a place or a ticket; else the destructive words without where
+ * they act, and the word after them that says what ("kubectl rollout undo
+ * deployment/web"). NULL when CMD is not destructive. */
 static char *
 destructive_confirm(const char *cmd)
 {
-	char *words = confirm_words(cmd);
+	const char *s, *e, *h;
+	struct cword w[64];
+	char *var;
+	int score = 0;
 
-	for (const char *p = strstr(cmd, "${"); words && p;
-	     p = strstr(p + 2, "${")) {
-		const char *end = strchr(p, '}');
-		char *name = end ? xstrndup(p + 2, (size_t)(end - p - 2))
-				 : NULL;
-		int skip = !name || is_secret_name(name) ||
-			   hazard_where_name(name);
+	if (!hazard_find(HAZARD_DESTRUCTIVE, cmd, &s, &e))
+		return NULL;
+	h = command_start(cmd, s);
+	if ((var = target_var(w, command_words(h, w, 64, NULL), &score)) ||
+	    (var = target_var_anywhere(cmd)))
+		return var;
+	return target_words(h, e > s ? e : s + strcspn(s, " \t\n"));
+}
 
-		free(name);
-		if (skip)	/* a secret would be typed and shown */
+/* The confirmation of a command not known to be read-only, WHAT being
+ * its first such simple command in RUN: its target as for a destructive
+ * one, after the command's name and subcommand words. */
+static char *
+unknown_confirm(const char *run, const char *what)
+{
+	const char *h = strstr(run, what), *end;
+	struct cword w[64];
+	size_t n, i = 1;
+	int verbs = 0, score = 0;
+	char *var;
+
+	h = h ? h : what;
+	n = command_words(h, w, 64, NULL);
+	if ((var = target_var(w, n, &score)))
+		return var;
+	end = n ? w[0].s + w[0].n : h;
+	while (i < n && verbs < 2) {	/* "aws route53 change-...-sets" */
+		if (word_is(&w[i], where_opts)) {
+			i += 2;
 			continue;
-		free(words);
-		return xstrndup(p, (size_t)(end - p + 1));
+		}
+		if (!is_clean_word(&w[i]) && !word_is(&w[i], remotes))
+			break;
+		if (strspn(w[i].s, "abcdefghijklmnopqrstuvwxyz0123456789-") !=
+		    w[i].n)
+			break;
+		end = w[i].s + w[i].n;
+		verbs++;
+		i++;
 	}
-	return words ? drop_locations(words) : NULL;
+	return target_words(h, end);
 }
 
 /* "90s", "10m": a timeout as the playbook writes it. */
@@ -2344,6 +2680,25 @@ review_carried(struct imp *im, cJSON *st)
 	im->n_carry = 0;
 }
 
+/* Step ST runs RUN, which a section before the approval holds but which
+ * is not known to only read (WHAT is its first such command): it waits
+ * for the approval in execute, with a confirmation naming its target. */
+static void
+gate_unknown(struct imp *im, cJSON *st, const char *run, const char *what)
+{
+	char *confirm = unknown_confirm(run, what);
+	size_t n = strcspn(what, "\n");
+
+	cJSON_AddBoolToObject(st, "destructive", 1);
+	cJSON_AddStringToObject(st, "confirm", confirm);
+	im->n_destructive++;
+	add_review(im, im->run_line, st, "`%.*s%s` is not known to be read-only: placed "
+		   "after the approval, with a confirmation; if it only reads, "
+		   "move it back before the approval and drop \"destructive\"",
+		   (int)(n > 120 ? 120 : n), what, n > 120 ? "..." : "");
+	free(confirm);
+}
+
 /* A run step; a destructive command never lands before the approval
  * gate: a section before it (assess, decide, a scenario or
  * troubleshooting section) hands it to execute. */
@@ -2355,6 +2710,7 @@ add_run_step(struct imp *im, const char *title, const char *cmd)
 	enum phase_id saved = im->phase;
 	int saved_auto = im->phase_auto;
 	int moved = 0;
+	char *unknown = NULL;
 
 	im->n_carry = 0;
 	rewrite_placeholders(im, cmd, 1, &run);
@@ -2363,6 +2719,13 @@ add_run_step(struct imp *im, const char *title, const char *cmd)
 	if (hazard_find(HAZARD_DESTRUCTIVE, strbuf_str(&run), NULL, NULL) &&
 	    (content_phase(im) < PHASE_EXECUTE || im->phase_auto)) {
 		moved = content_phase(im) != PHASE_EXECUTE;
+		im->phase = PHASE_EXECUTE;
+		im->phase_auto = 0;
+	} else if ((content_phase(im) < PHASE_EXECUTE ||
+		    (im->phase_auto && !im->acted && !im->has_approve)) &&
+		   !hazard_read_only(strbuf_str(&run), &unknown)) {
+		/* Only reads run before the approval: a command written
+		 * before it waits for it. */
 		im->phase = PHASE_EXECUTE;
 		im->phase_auto = 0;
 	}
@@ -2376,6 +2739,9 @@ add_run_step(struct imp *im, const char *title, const char *cmd)
 			   "before the approval (%s) was moved to execute, "
 			   "behind the approval",
 			   playbook_phase_name(saved));
+	if (unknown)
+		gate_unknown(im, st, strbuf_str(&run), unknown);
+	free(unknown);
 	review_carried(im, st);
 	record_assignments(im, strbuf_str(&run), jstr(st, "id"));
 	strbuf_done(&run);
@@ -2431,7 +2797,9 @@ shell_cmd_step(struct imp *im, struct sh_cmd *c, char **leadin)
 		free(title);
 		return;
 	}
+	im->run_line = c->line;
 	st = add_run_step(im, title, strbuf_str(&c->text));
+	im->run_line = 0;
 	if (c->example) {
 		cJSON_AddBoolToObject(st, "required", 0);
 		append_note(st, "An example from the runbook with literal "
@@ -5503,6 +5871,19 @@ static const struct {
 			   "downgrade", "during", NULL } },
 };
 
+/* A section for later, not the incident: "Fail back (later, not during
+ * the incident)", "After the incident", "Follow-up". */
+static int
+is_later_section(const char *heading)
+{
+	static const char *const words[] = { "not during", "after the incident",
+		"after the outage", "follow-up", "follow up", "followup",
+		"fail back", "failback", "fail-back", "later)", "(later",
+		"later,", "later:", "next business day", NULL };
+
+	return has_word(heading, words);
+}
+
 static int
 classify(const char *heading)
 {
@@ -5725,7 +6106,11 @@ on_heading(struct imp *im, const struct md_block *b)
 	im->seen_heading = 1;
 	if (im->prose_decide && lvl <= im->prose_decide_level)
 		im->prose_decide = NULL;
-	im->klass[lvl] = k;
+	if (im->later_level && lvl <= im->later_level)
+		im->later_level = 0;
+	if (!im->later_level && is_later_section(b->text))
+		im->later_level = lvl;
+	im->klass[lvl] = im->later_level == lvl ? (int)PHASE_COMMUNICATE : k;
 	for (int l = lvl + 1; l < 7; l++)
 		im->klass[l] = -1;
 	im->section_class = -1;
@@ -5757,6 +6142,7 @@ on_heading(struct imp *im, const struct md_block *b)
 	free(im->leadin);
 	im->leadin = NULL;
 	im->section = (size_t)(b - im->doc->b);
+	im->acted |= im->section_class == PHASE_EXECUTE;
 	enter_alternative(im, (size_t)(b - im->doc->b), lvl);
 }
 
@@ -6473,6 +6859,22 @@ destructive_uses(struct imp *im, const char *ref)
  * the approval, so the sign-off covers them and approving is the last
  * thing before acting: their input steps close the decide phase, each
  * only on the path of the steps that use it. */
+/* Whether a step before the approve phase sets NAME (a decide step's
+ * variable or an input's). */
+static int
+set_before_gate(struct imp *im, const char *name)
+{
+	for (int ph = 0; ph < PHASE_APPROVE; ph++) {
+		const cJSON *st;
+
+		cJSON_ArrayForEach(st, im->steps[ph])
+			if (jstr(st, "variable") &&
+			    strcmp(jstr(st, "variable"), name) == 0)
+				return 1;
+	}
+	return 0;
+}
+
 static void
 ask_late_inputs_early(struct imp *im)
 {
@@ -6486,10 +6888,20 @@ ask_late_inputs_early(struct imp *im)
 		    (first <= PHASE_EXECUTE || destructive_uses(im, ref))) {
 			cJSON *st = input_step(im, PHASE_DECIDE, v);
 
-			if (when)
-				cJSON_AddItemToObject(st, "when", when);
-			else
+			if (when && !set_before_gate(im, when->child->string)) {
+				/* a contingency decided later: its values are
+				 * known before anyone signs (which snapshot,
+				 * which backup), or the approval covers none */
+				add_review(im, 0, st, "%s is used on the path "
+					   "where %s is decided after the "
+					   "approval: the draft asks it before "
+					   "the approval, on every path, so the "
+					   "sign-off covers it", v->name,
+					   when->child->string);
 				cJSON_Delete(when);
+			} else if (when) {
+				cJSON_AddItemToObject(st, "when", when);
+			}
 			cJSON_AddItemToArray(im->steps[PHASE_DECIDE], st);
 			v->from_input = 0;
 		} else {
@@ -6563,8 +6975,7 @@ is_lookup(const char *cmd)
 		"oc get ", "argocd app history", "npm view", "npm dist-tag ls",
 		"aws ecs describe", "gcloud run revisions list", NULL };
 
-	return !hazard_find(HAZARD_DESTRUCTIVE, cmd, NULL, NULL) &&
-	       has_word(cmd, reads);
+	return hazard_read_only(cmd, NULL) && has_word(cmd, reads);
 }
 
 /* The section (block index of its heading) step ST came from. */
@@ -6685,9 +7096,9 @@ lookups_before_inputs(struct imp *im)
 	}
 }
 
-/* An approval with no destructive step after it would sign a gate over
- * nothing: the runbook's approval item stays a check the operator ticks,
- * with a review point. */
+/* An approval with no destructive step, nor any command not known to
+ * only read, after it would sign a gate over nothing: the runbook's
+ * approval item stays a check the operator ticks, with a review point. */
 static void
 no_empty_approval(struct imp *im)
 {
@@ -6695,8 +7106,10 @@ no_empty_approval(struct imp *im)
 	int n = 0;
 
 	for (int p = PHASE_APPROVE; p < PHASE_COUNT; p++)
-		cJSON_ArrayForEach(st, im->steps[p])
-			n += cJSON_IsTrue(cJSON_GetObjectItem(st, "destructive"));
+		cJSON_ArrayForEach(st, im->steps[p])	/* or may change */
+			n += cJSON_IsTrue(cJSON_GetObjectItem(st, "destructive")) ||
+			     (jstr(st, "run") &&
+			      !hazard_read_only(jstr(st, "run"), NULL));
 	if (n)
 		return;
 	cJSON_ArrayForEach(st, im->steps[PHASE_APPROVE]) {

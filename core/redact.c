@@ -235,6 +235,164 @@ replace_all(struct strbuf *out, const char *cur, size_t len,
 	return 1;
 }
 
+/* --- credentials by their shape ------------------------------------------- */
+
+/* A character of a token: base64url, and the dots of a JWT. */
+static int
+tok_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+
+/* Token characters from T[I] (of LEN), also counting those of EXTRA. */
+static size_t
+tok_span(const char *t, size_t i, size_t len, const char *extra)
+{
+	size_t k = i;
+
+	while (k < len && (tok_char(t[k]) || (extra && t[k] &&
+					      strchr(extra, t[k]))))
+		k++;
+	return k - i;
+}
+
+static int
+has_digit_and_letter(const char *t, size_t n)
+{
+	int d = 0, a = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		d |= t[i] >= '0' && t[i] <= '9';
+		a |= (t[i] >= 'a' && t[i] <= 'z') || (t[i] >= 'A' && t[i] <= 'Z');
+	}
+	return d && a;
+}
+
+/* Issuers' prefixes of live credentials. */
+static const char *const prefixes[] = { "sk_live_", "rk_live_", "sk_test_",
+	"ghp_", "gho_", "ghs_", "ghu_", "github_pat_", "glpat-", "xoxb-",
+	"xoxp-", "npm_", NULL };
+
+/* Query parameters whose value is a credential. */
+static const char *const query_keys[] = { "token", "access_token",
+	"refresh_token", "id_token", "api_key", "apikey", "key", "secret",
+	"client_secret", "password", "sig", "signature", "auth", NULL };
+
+/* The credential that starts at T[I] by its shape, or 0: its start and
+ * length in *AT and the return value. */
+static size_t
+shape_at(const char *t, size_t i, size_t len, size_t *at)
+{
+	size_t n;
+
+	*at = i;
+	if (i && tok_char(t[i - 1]) && t[i - 1] != '_' && t[i] != '?' &&
+	    t[i] != '&')
+		return 0;
+	if (len - i > 3 && !strncmp(t + i, "eyJ", 3)) {	/* a JWT */
+		size_t a = tok_span(t, i, len, NULL), b, c;
+
+		if (i + a < len && t[i + a] == '.' &&
+		    (b = tok_span(t, i + a + 1, len, NULL)) >= 4 &&
+		    i + a + 1 + b < len && t[i + a + 1 + b] == '.' &&
+		    (c = tok_span(t, i + a + 2 + b, len, NULL)) >= 4)
+			return a + b + c + 2;
+	}
+	if (len - i > 7 && !strncasecmp(t + i, "bearer ", 7)) {
+		n = tok_span(t, i + 7, len, ".~+/=");
+		if (n >= 16 && has_digit_and_letter(t + i + 7, n)) {
+			*at = i + 7;
+			return n;
+		}
+	}
+	if (len - i > 4 && !strncmp(t + i, "AKIA", 4) &&
+	    tok_span(t, i, len, NULL) == 20)
+		return 20;
+	for (size_t k = 0; prefixes[k]; k++) {
+		size_t p = strlen(prefixes[k]);
+
+		if (t[i] != prefixes[k][0])
+			continue;
+		if (len - i > p && !strncmp(t + i, prefixes[k], p) &&
+		    (n = tok_span(t, i, len, NULL)) >= p + 16)
+			return n;
+	}
+	if ((t[i] == '?' || t[i] == '&') && i + 1 < len) {
+		for (size_t k = 0; query_keys[k]; k++) {
+			size_t q = strlen(query_keys[k]);
+
+			if (len - i - 1 > q + 1 &&
+			    !strncasecmp(t + i + 1, query_keys[k], q) &&
+			    t[i + 1 + q] == '=') {
+				n = tok_span(t, i + 2 + q, len, ".~+/%");
+				if (n >= 8 && t[i + 2 + q] != '$') {
+					*at = i + 2 + q;
+					return n;
+				}
+			}
+		}
+	}
+	return 0;
+}
+
+/* NAME=VALUE at T[I] (NAME ending just before the "="), NAME a secret's:
+ * VALUE's span, or 0. The value is any run of at least 8 characters
+ * that is no variable ("AWS_SECRET_ACCESS_KEY=wJal/K7MD..."). */
+static size_t
+secret_value_at(const char *t, size_t i, size_t len, size_t *at)
+{
+	size_t s = i, n;
+
+	while (s > 0 && (tok_char(t[s - 1])))
+		s--;
+	if (s == i || !is_secret_name_n(t + s, i - s))
+		return 0;
+	*at = i + 1 + (i + 1 < len && (t[i + 1] == '"' || t[i + 1] == '\''));
+	n = tok_span(t, *at, len, ".~+/=");
+	return n >= 8 && t[*at] != '$' ? n : 0;	/* no switch is this long */
+}
+
+static const unsigned char starts_shape[256] = {
+	['e'] = 1, ['B'] = 1, ['b'] = 1, ['A'] = 1, ['s'] = 1, ['r'] = 1,
+	['g'] = 1, ['x'] = 1, ['n'] = 1, ['?'] = 1, ['&'] = 1, ['='] = 1,
+};
+
+/* TEXT (LEN bytes) with the credentials its shape gives away masked,
+ * into OUT; 0 (OUT untouched) when there are none. */
+static int
+mask_shapes(const char *text, size_t len, struct strbuf *out)
+{
+	size_t done = 0;
+	int any = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		size_t at, n;
+
+		/* what a shape starts with, at a word's start: most bytes
+		 * are neither */
+		if (!starts_shape[(unsigned char)text[i]] ||
+		    (i && text[i] != '=' && text[i] != '?' && text[i] != '&' &&
+		     tok_char(text[i - 1]) && text[i - 1] != '_'))
+			continue;
+		n = shape_at(text, i, len, &at);
+		if (!n && text[i] == '=')
+			n = secret_value_at(text, i, len, &at);
+		if (!n)
+			continue;
+		if (!any)
+			strbuf_reset(out);
+		any = 1;
+		strbuf_add(out, text + done, at - done);
+		strbuf_adds(out, REDACT_MASK);
+		done = at + n;
+		i = done - 1;
+	}
+	if (any)
+		strbuf_add(out, text + done, len - done);
+	return any;
+}
+
 /* Mask RD's secrets in TEXT, each pass writing into the scratch buffer
  * the previous one did not; returns TEXT itself if nothing matched. */
 static const char *
@@ -253,6 +411,10 @@ apply(const struct redact *rd, struct strbuf scratch[2], const char *text,
 		cur = scratch[k].buf;
 		*len = scratch[k].len;
 		k = !k;
+	}
+	if (mask_shapes(cur, *len, &scratch[k])) {
+		cur = scratch[k].buf;
+		*len = scratch[k].len;
 	}
 	return cur;
 }

@@ -105,6 +105,63 @@ START_TEST(test_hazard_named_commands_are_destructive)
 }
 END_TEST
 
+/* Only commands known to only read may run before an approval; the
+ * mutating commands the third import try ran in assess are not. */
+START_TEST(test_hazard_only_known_shapes_are_read_only)
+{
+	static const char *const reads[] = {
+		"git log --oneline -5", "git tag --sort=-creatordate | head",
+		"git describe --tags", "git fetch --tags origin",
+		"kubectl -n q get pods", "kubectl rollout history deploy/web",
+		"kubectl rollout status deployment/web -n web",
+		"helm history web -n web --max 10", "helm status web",
+		"npm view @acme/sdk versions --json", "npm dist-tag ls @acme/sdk",
+		"pip index versions acme", "dig +short api.example.com",
+		"curl -s -H \"Fastly-Key: $T\" https://h.test/s/x/version/active"
+		" | jq .number", "curl -sI https://www.example.com/ | grep -i x",
+		"curl -X GET https://h.test/a", "aws elbv2 describe-listeners "
+		"--listener-arn \"$L\" --query 'Listeners[0]'",
+		"aws --region us-east-1 rds list-tags-for-resource --r x",
+		"terraform plan -out plan.out", "terraform state list",
+		"CURRENT=$(git describe --tags)\necho \"$CURRENT\"",
+		"for i in 1 2 3; do curl -s -o /dev/null -w '%{http_code}\\n' "
+		"https://h.test/; sleep 2; done",
+		"cat <<EOF > notes.txt\nkubectl scale deploy/x --replicas=3\nEOF",
+		"psql \"$DB\" -c 'SELECT count(*) FROM jobs'",
+		"# look first\nkubectl get deploy web -o yaml > web.yaml",
+		NULL,
+	};
+	static const char *const changes[] = {
+		"aws route53 change-resource-record-sets --hosted-zone-id Z1 "
+		"--change-batch file://west.json",
+		"curl -X PUT -H \"Fastly-Key: $T\" https://h.test/version/3/activate",
+		"curl -X POST https://h.test/service/x/purge_all",
+		"curl -sXPOST https://h.test/deploy",
+		"curl -d '{\"ref\":\"v1\"}' https://deploy.test/api/deploys",
+		"kubectl -n q scale deployment/consumer --replicas=2",
+		"kubectl -n q set image deployment/c c=reg/c:1",
+		"./deploy.sh --env prod", "git push origin main",
+		"git tag v1.2.3", "helm upgrade web ./chart",
+		"echo ok && ./deploy.sh", "X=$(./make-release.sh)",
+		"echo \"$(kubectl delete pod x)\"", "sed -i s/a/b/ f",
+		"cat <<EOF | sh\nrm x\nEOF", "psql -c 'UPDATE jobs SET x=1'",
+		"npm audit fix", "aws s3 cp a s3://b/a", NULL,
+	};
+	char *what = NULL;
+
+	for (size_t i = 0; reads[i]; i++)
+		ck_assert_msg(hazard_read_only(reads[i], NULL),
+			      "not read-only: %s", reads[i]);
+	for (size_t i = 0; changes[i]; i++)
+		ck_assert_msg(!hazard_read_only(changes[i], NULL),
+			      "read-only: %s", changes[i]);
+	ck_assert(!hazard_read_only("kubectl get pods\n./deploy.sh --env prod",
+				    &what));
+	ck_assert_str_eq(what, "./deploy.sh --env prod");
+	free(what);
+}
+END_TEST
+
 START_TEST(test_hazard_interactive_and_waiting_commands)
 {
 	static const char *const interactive[] = {
@@ -211,8 +268,9 @@ START_TEST(test_import_marks_hazards_from_the_shared_rules)
 	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(st, "destructive")));
 	st = step_running(root, ":refs/tags");
 	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(st, "destructive")));
+	/* the tag deleted, not the remote it is deleted on */
 	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(st, "confirm")),
-			 "git push origin :refs/tags/v1.2.3");
+			 "git push :refs/tags/v1.2.3");
 	st = step_running(root, "state rm");
 	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(st, "destructive")));
 	st = step_running(root, "rollout status");
@@ -279,6 +337,7 @@ hazard_suite(void)
 
 	tcase_set_timeout(tc, 20);
 	tcase_add_test(tc, test_hazard_named_commands_are_destructive);
+	tcase_add_test(tc, test_hazard_only_known_shapes_are_read_only);
 	tcase_add_test(tc, test_hazard_interactive_and_waiting_commands);
 	tcase_add_test(tc, test_hazard_confirm_text_is_whole_words);
 	tcase_add_test(tc, test_import_marks_hazards_from_the_shared_rules);

@@ -173,6 +173,40 @@ START_TEST(test_redact_env_ignores_switch_values_of_secret_names)
 }
 END_TEST
 
+/* Credentials nobody declared are masked by their shape wherever text is
+ * journalled, cast or reported: an AWS secret key with "/", a JWT in a
+ * Bearer header, a token in a query, a live Stripe key in prose. */
+static const char *const shapes[][2] = {
+	{ "export AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+	  "export AWS_SECRET_ACCESS_KEY=" M },
+	{ "curl -H \"Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJib3Qi"
+	  "fQ.dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk\" https://d.test/x",
+	  "curl -H \"Authorization: Bearer " M "\" https://d.test/x" },
+	{ "POST https://hooks.test/deploy?token=8f14e45fceea167a5a36dedd4bea2543"
+	  "&env=prod", "POST https://hooks.test/deploy?token=" M "&env=prod" },
+	{ "GET /x?a=1&access_token=Zx9kQ2mP7vL4nR8t", "GET /x?a=1&access_token="
+	  M },
+	{ "https://s3.test/b/k?X-Amz-Date=1&sig=Zx9kQ2mP7vL4nR8t&x=1",
+	  "https://s3.test/b/k?X-Amz-Date=1&sig=" M "&x=1" },
+	{ "the key is sk_live_51HxQ2eZvKYlo2C8n3RbT9qWm, keep it",
+	  "the key is " M ", keep it" },
+	{ "Authorization: Bearer ${DEPLOY_TOKEN}",
+	  "Authorization: Bearer ${DEPLOY_TOKEN}" },
+	{ "GIT_AUTHOR_NAME=Dana Example ?page=2 bearer of news",
+	  "GIT_AUTHOR_NAME=Dana Example ?page=2 bearer of news" },
+};
+
+START_TEST(test_redact_masks_credentials_by_their_shape)
+{
+	struct redact *rd = redact_new();
+	char *got = redact_apply_str(rd, shapes[_i][0]);
+
+	ck_assert_str_eq(got, shapes[_i][1]);
+	free(got);
+	redact_free(rd);
+}
+END_TEST
+
 /* One TCase per behaviour, named after the fact its test states. */
 static void
 add_case(Suite *s, const TTest *test, int n)
@@ -202,5 +236,7 @@ redact_suite(void)
 	add_case(s, test_redact_line_borrows_only_when_something_matched, 0);
 	add_case(s, test_redact_env_adds_only_values_of_secret_names, 0);
 	add_case(s, test_redact_env_ignores_switch_values_of_secret_names, 0);
+	add_case(s, test_redact_masks_credentials_by_their_shape,
+		 N_ROWS(shapes));
 	return s;
 }
