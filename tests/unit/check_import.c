@@ -2167,57 +2167,6 @@ START_TEST(test_import_split_script_keeps_its_order_and_ids_take_any_value)
 	}
 	/* a release version keeps its version pattern */
 	ck_assert_ptr_nonnull(str(variable(root, "GOOD_VERSION"), "pattern"));
-/* --- the release engineer's third round --------------------------------- */
-
-/* Only commands known to only read run before the approval: a change
- * the rules do not know (a DNS change, a deploy script, a push, a POST)
- * waits behind it with a confirmation and a review point naming its
- * line, so the runbook's approval stays an approval. */
-START_TEST(test_import_only_known_reads_run_before_the_approval)
-{
-	static const char text[] =
-		"# Consumer rollback\n\n"			/* 1 */
-		"## Check the state\n\n"			/* 3 */
-		"```sh\n"					/* 5 */
-		"kubectl -n q get pods\n"			/* 6 */
-		"./deploy.sh --env prod\n"			/* 7 */
-		"git push origin main\n"			/* 8 */
-		"curl -X POST https://deploy.test/api/deploys -d '{\"ref\":"
-		"\"v1\"}'\n"					/* 9 */
-		"kubectl -n q scale deployment/consumer --replicas=2\n"
-		"```\n\n"
-		"## Approval\n\n"				/* 13 */
-		"- [ ] Service Owner approval obtained\n\n"	/* 15 */
-		"## Fail over\n\n"				/* 17 */
-		"```sh\naws route53 change-resource-record-sets --hosted-zone-id "
-		"Z1 --change-batch file://west.json\n```\n\n"	/* 20 */
-		"## Verify\n\n```sh\ndig +short api.example.test\n```\n";
-	static const char *const gated[] = { "./deploy.sh", "git push",
-		"curl -X POST", "kubectl -n q scale", NULL };
-	cJSON *root = import_text(text, strlen(text), NULL);
-	int ph = -1;
-	cJSON *get = find_step(root, "run", "get pods", &ph, NULL);
-
-	ck_assert_ptr_nonnull(get);
-	ck_assert_int_eq(ph, PHASE_ASSESS);
-	ck_assert_ptr_null(find_step(root, "run", "get pods\n", NULL, NULL));
-	for (size_t i = 0; gated[i]; i++) {
-		cJSON *st = find_step(root, "run", gated[i], &ph, NULL);
-
-		ck_assert_msg(st != NULL, "%s dropped", gated[i]);
-		ck_assert_msg(ph == PHASE_EXECUTE, "%s runs in phase %d",
-			      gated[i], ph);
-		ck_assert_msg(cJSON_IsTrue(cJSON_GetObjectItem(st,
-				"destructive")) && str(st, "confirm"),
-			      "%s has no confirmation", gated[i]);
-	}
-	ck_assert(review_on(root, 7, "not known to be read-only"));
-	ck_assert(review_on(root, 8, "not known to be read-only"));
-	/* written after the approval, it runs after it */
-	ck_assert_ptr_nonnull(find_step(root, "run", "aws route53", &ph, NULL));
-	ck_assert_int_gt(ph, PHASE_APPROVE);
-	ck_assert_str_eq(str(find_step(root, "title", "Service Owner", NULL,
-				       NULL), "kind"), "approve");
 	cJSON_Delete(root);
 }
 END_TEST
@@ -2250,41 +2199,6 @@ START_TEST(test_import_numbered_steps_keep_order_and_their_approver)
 	ck_assert_int_eq(count_kind(root, "approve"), 1);
 	ck_assert_str_eq(str(cJSON_GetArrayItem(cJSON_GetObjectItem(ap,
 		"roles"), 0), "role"), "Release Manager");
-/* A section for later ("Fail back (later, not during the incident)",
- * "After the incident") is optional follow-up work, never a required
- * step of the walk. */
-START_TEST(test_import_later_sections_are_optional_follow_up)
-{
-	static const char text[] =
-		"# DNS failover\n\n"
-		"## Approval\n\n- [ ] Incident Commander approval obtained\n\n"
-		"## Fail over\n\n"
-		"```sh\naws route53 change-resource-record-sets --change-batch "
-		"file://west.json\n```\n\n"
-		"## Fail back (later, not during the incident)\n\n"
-		"```sh\naws route53 change-resource-record-sets --change-batch "
-		"file://east.json\n```\n\n"
-		"## Verify\n\n```sh\ndig +short api.example.test\n```\n\n"
-		"## After the incident\n\n"
-		"```sh\nkubectl -n web scale deployment/web-old --replicas=0\n"
-		"```\n";
-	cJSON *root = import_text(text, strlen(text), NULL);
-	int ph = -1;
-	cJSON *west = find_step(root, "run", "west.json", &ph, NULL);
-	cJSON *east, *old;
-
-	ck_assert_int_eq(ph, PHASE_EXECUTE);
-	ck_assert(!cJSON_IsFalse(cJSON_GetObjectItem(west, "required")));
-	east = find_step(root, "run", "east.json", &ph, NULL);
-	ck_assert_ptr_nonnull(east);
-	ck_assert_int_eq(ph, PHASE_COMMUNICATE);
-	ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(east, "required")));
-	old = find_step(root, "run", "web-old", &ph, NULL);
-	ck_assert_ptr_nonnull(old);
-	ck_assert_int_eq(ph, PHASE_COMMUNICATE);
-	ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(old, "required")));
-	ck_assert_ptr_nonnull(find_step(root, "run", "dig +short", &ph, NULL));
-	ck_assert_int_eq(ph, PHASE_VERIFY);
 	cJSON_Delete(root);
 }
 END_TEST
@@ -2389,144 +2303,6 @@ START_TEST(test_import_troubleshooting_table_rows_are_contingencies)
 	free(w);
 	ck_assert(dp * 1000 + di < ap * 1000 + ai &&
 		  ap * 1000 + ai < rp * 1000 + ri);
-/* A typed confirmation names what is changed: the flag an API call
- * turns off (not the incident id in its body), the target group traffic
- * goes to (not the listener), the revision (not the service), the
- * package and version, the deployment (never "-n NAMESPACE" nor the
- * whole command). */
-START_TEST(test_import_confirmation_names_what_is_changed)
-{
-	static const char text[] =
-		"# Rollback\n\n## Roll back\n\n"
-		"```bash\ncurl -X PATCH -H \"Authorization: Bearer $FLAGS_ADMIN_TOKEN\" "
-		"\\\n  -d '{\"enabled\": false, \"reason\": \"<INCIDENT_ID>\"}' \\\n"
-		"  https://flags.test/api/flags/new-pricing\n```\n\n"
-		"```bash\naws elbv2 modify-listener --listener-arn \"$LISTENER_ARN\" "
-		"--default-actions Type=forward,TargetGroupArn=<PREVIOUS_TG_ARN>\n"
-		"```\n\n"
-		"```bash\nhelm rollback <SERVICE_NAME> <REVISION> -n <NAMESPACE>\n"
-		"```\n\n"
-		"```bash\nnpm dist-tag add @acme/sdk@<GOOD_VERSION> latest\n```\n\n"
-		"```bash\nkubectl -n jobs scale deployment/worker-v2 --replicas=0\n"
-		"```\n\n"
-		"```bash\nkubectl -n pay rollout undo deployment/gateway\n```\n";
-	static const char *const want[][2] = {
-		{ "flags.test", "curl -X PATCH new-pricing" },
-		{ "modify-listener", "${PREVIOUS_TG_ARN}" },
-		{ "helm rollback", "${REVISION}" },
-		{ "dist-tag add", "@acme/sdk@${GOOD_VERSION}" },
-		{ "scale deployment", "kubectl scale deployment/worker-v2 "
-		  "--replicas=0" },
-		{ "rollout undo", "kubectl rollout undo deployment/gateway" },
-	};
-	cJSON *root = import_text(text, strlen(text), NULL);
-
-	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-		cJSON *st = find_step(root, "run", want[i][0], NULL, NULL);
-
-		ck_assert_msg(st != NULL, "%s dropped", want[i][0]);
-		ck_assert_msg(str(st, "confirm") &&
-			      strcmp(str(st, "confirm"), want[i][1]) == 0,
-			      "%s: confirm \"%s\", want \"%s\"", want[i][0],
-			      str(st, "confirm"), want[i][1]);
-	}
-	cJSON_Delete(root);
-}
-END_TEST
-
-/* A contingency's values are known before anyone signs: the backup a
- * verify contingency's pg_restore --clean restores, the snapshot to
- * restore once the index is deleted, are asked before the approval on
- * every path (a when on a decision made after the approval would never
- * hold there), so the sign-off covers them. */
-START_TEST(test_import_contingency_values_are_asked_before_the_approval)
-{
-	static const char text[] =
-		"# Config rollback\n\n"
-		"## Approval\n- [ ] Service Owner approval obtained\n\n"
-		"## Roll back\n"
-		"```bash\nkubectl -n cfg rollout undo deployment/config-svc\n```\n\n"
-		"If it fails, delete the broken index and restore from snapshot:\n\n"
-		"```bash\ncurl -X DELETE https://es.test:9200/products-<NEW_INDEX>\n"
-		"curl -X POST https://es.test:9200/_snapshot/nightly/<SNAPSHOT>/"
-		"_restore\n```\n\n"
-		"## Verify\n"
-		"```bash\ncurl -fsS https://config.test/healthz\n```\n\n"
-		"If the health check fails, restore the config DB from backup:\n\n"
-		"```bash\npg_restore --clean -d \"$CONFIG_DB_URL\" /backups/"
-		"<BACKUP_FILE>\n```\n";
-	static const char *const names[] = { "BACKUP_FILE", "SNAPSHOT",
-		"NEW_INDEX", NULL };
-	cJSON *root = import_text(text, strlen(text), NULL);
-	int ph = -1, ph_gate = -1;
-
-	ck_assert_ptr_nonnull(find_step(root, "kind", "approve", &ph_gate,
-					NULL));
-	for (size_t i = 0; names[i]; i++) {
-		cJSON *in = find_step(root, "variable", names[i], &ph, NULL);
-
-		ck_assert_msg(in && strcmp(str(in, "kind"), "input") == 0,
-			      "%s is not asked", names[i]);
-		ck_assert_msg(ph < ph_gate, "%s is asked in phase %d", names[i],
-			      ph);
-		ck_assert_msg(!cJSON_GetObjectItem(in, "when"),
-			      "%s is asked only when a later decision holds",
-			      names[i]);
-	}
-	ck_assert(review_on(root, -1, "decided after the approval"));
-	cJSON_Delete(root);
-}
-END_TEST
-
-/* Credentials of other shapes never reach the draft: an AWS secret key
- * holding "/", a JWT in a Bearer header, a "?token=" or "&access_token="
- * value, a live Stripe key in prose; each is a secret input with a
- * review point on its line. */
-START_TEST(test_import_credentials_of_other_shapes_are_taken_out)
-{
-	static const char text[] =
-		"# Token zoo\n\n"					/* 1 */
-		"The key is sk_live_51HxQ2eZvKYlo2C8n3RbT9qWm if asked.\n\n"	/* 3 */
-		"## Setup\n\n```bash\n"					/* 7 */
-		"export AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCY"
-		"EXAMPLEKEY\n```\n\n"					/* 8 */
-		"## Approval\n\n- [ ] Release Manager approval obtained\n\n"
-		"## Roll back\n\n```bash\n"				/* 17 */
-		"curl -X POST -H \"Authorization: Bearer eyJhbGciOiJIUzI1NiJ9."
-		"eyJzdWIiOiJib3QifQ.dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk\" "
-		"https://deploy.test/api/rollback?service=web\n"	/* 18 */
-		"curl -X POST \"https://hooks.test/deploy?token=8f14e45fceea167a5"
-		"a36dedd4bea2543&env=prod\"\n"				/* 19 */
-		"curl -fsS \"https://api.test/status?env=prod&access_token="
-		"Zx9kQ2mP7vL4nR8tY1wE\"\n```\n";			/* 20 */
-	static const char *const literals[] = { "sk_live_51Hx", "wJalrXUtn",
-		"bPxRfiCY", "eyJhbGci", "dBjftJeZ4", "8f14e45f", "Zx9kQ2mP", NULL };
-	static const struct { int line; const char *var; } taken[] = {
-		{ 3, "STRIPE_KEY" }, { 8, "AWS_SECRET_ACCESS_KEY" },
-		{ 18, "BEARER_TOKEN" }, { 19, "URL_TOKEN" }, { 20, "ACCESS_TOKEN" },
-	};
-	struct err err = { 0 };
-	char *json = mdimport_convert(text, strlen(text), "runbook.md", NULL,
-				      NULL, &err);
-	cJSON *root;
-
-	ck_assert_msg(json != NULL, "%s", err.msg);
-	for (size_t i = 0; literals[i]; i++)
-		ck_assert_msg(!strstr(json, literals[i]), "%s reached the draft",
-			      literals[i]);
-	free(json);
-	root = import_text(text, strlen(text), NULL);
-	for (size_t i = 0; i < sizeof(taken) / sizeof(taken[0]); i++) {
-		/* the prose's key is only read: no step asks it */
-		ck_assert_msg(taken[i].line == 3 ||
-			      cJSON_IsTrue(cJSON_GetObjectItem(variable(root,
-				taken[i].var), "secret")), "%s is no secret",
-			      taken[i].var);
-		ck_assert_msg(review_on(root, taken[i].line, "credential"),
-			      "no review point on line %d", taken[i].line);
-	}
-	ck_assert_ptr_nonnull(find_step(root, "run", "Bearer ${BEARER_TOKEN}",
-					NULL, NULL));
 	cJSON_Delete(root);
 }
 END_TEST
@@ -2723,6 +2499,242 @@ START_TEST(test_import_execute_contingency_remedy_is_out_of_the_main_gate)
 }
 END_TEST
 
+
+/* --- the release engineer's third round --------------------------------- */
+
+/* Only commands known to only read run before the approval: a change
+ * the rules do not know (a DNS change, a deploy script, a push, a POST)
+ * waits behind it with a confirmation and a review point naming its
+ * line, so the runbook's approval stays an approval. */
+START_TEST(test_import_only_known_reads_run_before_the_approval)
+{
+	static const char text[] =
+		"# Consumer rollback\n\n"			/* 1 */
+		"## Check the state\n\n"			/* 3 */
+		"```sh\n"					/* 5 */
+		"kubectl -n q get pods\n"			/* 6 */
+		"./deploy.sh --env prod\n"			/* 7 */
+		"git push origin main\n"			/* 8 */
+		"curl -X POST https://deploy.test/api/deploys -d '{\"ref\":"
+		"\"v1\"}'\n"					/* 9 */
+		"kubectl -n q scale deployment/consumer --replicas=2\n"
+		"```\n\n"
+		"## Approval\n\n"				/* 13 */
+		"- [ ] Service Owner approval obtained\n\n"	/* 15 */
+		"## Fail over\n\n"				/* 17 */
+		"```sh\naws route53 change-resource-record-sets --hosted-zone-id "
+		"Z1 --change-batch file://west.json\n```\n\n"	/* 20 */
+		"## Verify\n\n```sh\ndig +short api.example.test\n```\n";
+	static const char *const gated[] = { "./deploy.sh", "git push",
+		"curl -X POST", "kubectl -n q scale", NULL };
+	cJSON *root = import_text(text, strlen(text), NULL);
+	int ph = -1;
+	cJSON *get = find_step(root, "run", "get pods", &ph, NULL);
+
+	ck_assert_ptr_nonnull(get);
+	ck_assert_int_eq(ph, PHASE_ASSESS);
+	ck_assert_ptr_null(find_step(root, "run", "get pods\n", NULL, NULL));
+	for (size_t i = 0; gated[i]; i++) {
+		cJSON *st = find_step(root, "run", gated[i], &ph, NULL);
+
+		ck_assert_msg(st != NULL, "%s dropped", gated[i]);
+		ck_assert_msg(ph == PHASE_EXECUTE, "%s runs in phase %d",
+			      gated[i], ph);
+		ck_assert_msg(cJSON_IsTrue(cJSON_GetObjectItem(st,
+				"destructive")) && str(st, "confirm"),
+			      "%s has no confirmation", gated[i]);
+	}
+	ck_assert(review_on(root, 7, "not known to be read-only"));
+	ck_assert(review_on(root, 8, "not known to be read-only"));
+	/* written after the approval, it runs after it */
+	ck_assert_ptr_nonnull(find_step(root, "run", "aws route53", &ph, NULL));
+	ck_assert_int_gt(ph, PHASE_APPROVE);
+	ck_assert_str_eq(str(find_step(root, "title", "Service Owner", NULL,
+				       NULL), "kind"), "approve");
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A section for later ("Fail back (later, not during the incident)",
+ * "After the incident") is optional follow-up work, never a required
+ * step of the walk. */
+START_TEST(test_import_later_sections_are_optional_follow_up)
+{
+	static const char text[] =
+		"# DNS failover\n\n"
+		"## Approval\n\n- [ ] Incident Commander approval obtained\n\n"
+		"## Fail over\n\n"
+		"```sh\naws route53 change-resource-record-sets --change-batch "
+		"file://west.json\n```\n\n"
+		"## Fail back (later, not during the incident)\n\n"
+		"```sh\naws route53 change-resource-record-sets --change-batch "
+		"file://east.json\n```\n\n"
+		"## Verify\n\n```sh\ndig +short api.example.test\n```\n\n"
+		"## After the incident\n\n"
+		"```sh\nkubectl -n web scale deployment/web-old --replicas=0\n"
+		"```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	int ph = -1;
+	cJSON *west = find_step(root, "run", "west.json", &ph, NULL);
+	cJSON *east, *old;
+
+	ck_assert_int_eq(ph, PHASE_EXECUTE);
+	ck_assert(!cJSON_IsFalse(cJSON_GetObjectItem(west, "required")));
+	east = find_step(root, "run", "east.json", &ph, NULL);
+	ck_assert_ptr_nonnull(east);
+	ck_assert_int_eq(ph, PHASE_COMMUNICATE);
+	ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(east, "required")));
+	old = find_step(root, "run", "web-old", &ph, NULL);
+	ck_assert_ptr_nonnull(old);
+	ck_assert_int_eq(ph, PHASE_COMMUNICATE);
+	ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(old, "required")));
+	ck_assert_ptr_nonnull(find_step(root, "run", "dig +short", &ph, NULL));
+	ck_assert_int_eq(ph, PHASE_VERIFY);
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A typed confirmation names what is changed: the flag an API call
+ * turns off (not the incident id in its body), the target group traffic
+ * goes to (not the listener), the revision (not the service), the
+ * package and version, the deployment (never "-n NAMESPACE" nor the
+ * whole command). */
+START_TEST(test_import_confirmation_names_what_is_changed)
+{
+	static const char text[] =
+		"# Rollback\n\n## Roll back\n\n"
+		"```bash\ncurl -X PATCH -H \"Authorization: Bearer $FLAGS_ADMIN_TOKEN\" "
+		"\\\n  -d '{\"enabled\": false, \"reason\": \"<INCIDENT_ID>\"}' \\\n"
+		"  https://flags.test/api/flags/new-pricing\n```\n\n"
+		"```bash\naws elbv2 modify-listener --listener-arn \"$LISTENER_ARN\" "
+		"--default-actions Type=forward,TargetGroupArn=<PREVIOUS_TG_ARN>\n"
+		"```\n\n"
+		"```bash\nhelm rollback <SERVICE_NAME> <REVISION> -n <NAMESPACE>\n"
+		"```\n\n"
+		"```bash\nnpm dist-tag add @acme/sdk@<GOOD_VERSION> latest\n```\n\n"
+		"```bash\nkubectl -n jobs scale deployment/worker-v2 --replicas=0\n"
+		"```\n\n"
+		"```bash\nkubectl -n pay rollout undo deployment/gateway\n```\n";
+	static const char *const want[][2] = {
+		{ "flags.test", "curl -X PATCH new-pricing" },
+		{ "modify-listener", "${PREVIOUS_TG_ARN}" },
+		{ "helm rollback", "${REVISION}" },
+		{ "dist-tag add", "@acme/sdk@${GOOD_VERSION}" },
+		{ "scale deployment", "kubectl scale deployment/worker-v2 "
+		  "--replicas=0" },
+		{ "rollout undo", "kubectl rollout undo deployment/gateway" },
+	};
+	cJSON *root = import_text(text, strlen(text), NULL);
+
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		cJSON *st = find_step(root, "run", want[i][0], NULL, NULL);
+
+		ck_assert_msg(st != NULL, "%s dropped", want[i][0]);
+		ck_assert_msg(str(st, "confirm") &&
+			      strcmp(str(st, "confirm"), want[i][1]) == 0,
+			      "%s: confirm \"%s\", want \"%s\"", want[i][0],
+			      str(st, "confirm"), want[i][1]);
+	}
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A contingency's values are known before anyone signs: the backup a
+ * verify contingency's pg_restore --clean restores, the snapshot to
+ * restore once the index is deleted, are asked before the approval on
+ * every path (a when on a decision made after the approval would never
+ * hold there), so the sign-off covers them. */
+START_TEST(test_import_contingency_values_are_asked_before_the_approval)
+{
+	static const char text[] =
+		"# Config rollback\n\n"
+		"## Approval\n- [ ] Service Owner approval obtained\n\n"
+		"## Roll back\n"
+		"```bash\nkubectl -n cfg rollout undo deployment/config-svc\n```\n\n"
+		"If it fails, delete the broken index and restore from snapshot:\n\n"
+		"```bash\ncurl -X DELETE https://es.test:9200/products-<NEW_INDEX>\n"
+		"curl -X POST https://es.test:9200/_snapshot/nightly/<SNAPSHOT>/"
+		"_restore\n```\n\n"
+		"## Verify\n"
+		"```bash\ncurl -fsS https://config.test/healthz\n```\n\n"
+		"If the health check fails, restore the config DB from backup:\n\n"
+		"```bash\npg_restore --clean -d \"$CONFIG_DB_URL\" /backups/"
+		"<BACKUP_FILE>\n```\n";
+	static const char *const names[] = { "BACKUP_FILE", "SNAPSHOT",
+		"NEW_INDEX", NULL };
+	cJSON *root = import_text(text, strlen(text), NULL);
+	int ph = -1, ph_gate = -1;
+
+	ck_assert_ptr_nonnull(find_step(root, "kind", "approve", &ph_gate,
+					NULL));
+	for (size_t i = 0; names[i]; i++) {
+		cJSON *in = find_step(root, "variable", names[i], &ph, NULL);
+
+		ck_assert_msg(in && strcmp(str(in, "kind"), "input") == 0,
+			      "%s is not asked", names[i]);
+		ck_assert_msg(ph < ph_gate, "%s is asked in phase %d", names[i],
+			      ph);
+		ck_assert_msg(!cJSON_GetObjectItem(in, "when"),
+			      "%s is asked only when a later decision holds",
+			      names[i]);
+	}
+	ck_assert(review_on(root, -1, "decided after the approval"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* Credentials of other shapes never reach the draft: an AWS secret key
+ * holding "/", a JWT in a Bearer header, a "?token=" or "&access_token="
+ * value, a live Stripe key in prose; each is a secret input with a
+ * review point on its line. */
+START_TEST(test_import_credentials_of_other_shapes_are_taken_out)
+{
+	static const char text[] =
+		"# Token zoo\n\n"					/* 1 */
+		"The key is sk_live_51HxQ2eZvKYlo2C8n3RbT9qWm if asked.\n\n"	/* 3 */
+		"## Setup\n\n```bash\n"					/* 7 */
+		"export AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCY"
+		"EXAMPLEKEY\n```\n\n"					/* 8 */
+		"## Approval\n\n- [ ] Release Manager approval obtained\n\n"
+		"## Roll back\n\n```bash\n"				/* 17 */
+		"curl -X POST -H \"Authorization: Bearer eyJhbGciOiJIUzI1NiJ9."
+		"eyJzdWIiOiJib3QifQ.dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk\" "
+		"https://deploy.test/api/rollback?service=web\n"	/* 18 */
+		"curl -X POST \"https://hooks.test/deploy?token=8f14e45fceea167a5"
+		"a36dedd4bea2543&env=prod\"\n"				/* 19 */
+		"curl -fsS \"https://api.test/status?env=prod&access_token="
+		"Zx9kQ2mP7vL4nR8tY1wE\"\n```\n";			/* 20 */
+	static const char *const literals[] = { "sk_live_51Hx", "wJalrXUtn",
+		"bPxRfiCY", "eyJhbGci", "dBjftJeZ4", "8f14e45f", "Zx9kQ2mP", NULL };
+	static const struct { int line; const char *var; } taken[] = {
+		{ 3, "STRIPE_KEY" }, { 8, "AWS_SECRET_ACCESS_KEY" },
+		{ 18, "BEARER_TOKEN" }, { 19, "URL_TOKEN" }, { 20, "ACCESS_TOKEN" },
+	};
+	struct err err = { 0 };
+	char *json = mdimport_convert(text, strlen(text), "runbook.md", NULL,
+				      NULL, &err);
+	cJSON *root;
+
+	ck_assert_msg(json != NULL, "%s", err.msg);
+	for (size_t i = 0; literals[i]; i++)
+		ck_assert_msg(!strstr(json, literals[i]), "%s reached the draft",
+			      literals[i]);
+	free(json);
+	root = import_text(text, strlen(text), NULL);
+	for (size_t i = 0; i < sizeof(taken) / sizeof(taken[0]); i++) {
+		/* the prose's key is only read: no step asks it */
+		ck_assert_msg(taken[i].line == 3 ||
+			      cJSON_IsTrue(cJSON_GetObjectItem(variable(root,
+				taken[i].var), "secret")), "%s is no secret",
+			      taken[i].var);
+		ck_assert_msg(review_on(root, taken[i].line, "credential"),
+			      "no review point on line %d", taken[i].line);
+	}
+	ck_assert_ptr_nonnull(find_step(root, "run", "Bearer ${BEARER_TOKEN}",
+					NULL, NULL));
+	cJSON_Delete(root);
+}
+END_TEST
 
 static Suite *
 import_suite(void)
