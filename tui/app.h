@@ -78,6 +78,8 @@ struct dialog {
 	char name[160];		/* approver name picked earlier */
 	char comment[512];	/* approval comment given earlier */
 	char error[512];	/* why the last input was refused */
+	char warning[512];	/* what the typed value means (a withdrawn
+				 * restore target); never refuses it */
 	char *body;		/* preview text, or the command to confirm */
 	char *notes[DLG_MAX_CHOICES];	/* each choice's description */
 	int body_top;		/* first body row shown */
