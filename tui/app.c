@@ -66,6 +66,14 @@ app_status(struct app *a, int is_error, const char *fmt, ...)
 	va_end(ap);
 	a->status_is_error = is_error;
 	a->dirty = 1;
+	/* Cut at the screen's edge: the whole of it stays findable. */
+	if (stdscr && a->log && draw_width(a->status) >
+				bars_status_room(a, COLS)) {
+		char *line = xasprintf("status: %s", a->status);
+
+		logbuf_add(a->log, LOG_ALERT, line);
+		free(line);
+	}
 }
 
 const char *
@@ -518,7 +526,7 @@ shown_side(const struct app *a)
 static void
 layout(struct app *a, int h, int w)
 {
-	int body_y = 2 + banner_rows(a), body_h = h - 2 - body_y, left_w, top;
+	int body_y = 2 + banner_rows(a, w), body_h = h - 2 - body_y, left_w, top;
 
 	a->wide = w >= 120 && h >= 30;
 	left_w = a->wide ? w * 2 / 5 : (w * 9 / 20 < 30 ? 30 : w * 9 / 20);

@@ -179,21 +179,39 @@ bars_draw_rail(struct app *a, WINDOW *w, int y, int width)
 
 /* Undelivered messages, kept in view at the right end of the status line
  * for as long as they are pending. Returns the columns it took. */
+/* The pending mark in MARK; returns its width (0: none, or no room). */
 static int
-draw_pending(struct app *a, WINDOW *w, int y, int width)
+pending_mark(struct app *a, int width, char *mark, size_t size)
 {
-	size_t n = session_outbox_pending(a->session);
-	char mark[40];
+	size_t n = a->session ? session_outbox_pending(a->session) : 0;
 	int mw;
 
 	if (n == 0)
 		return 0;
-	snprintf(mark, sizeof(mark), " %zu pending ", n);
+	snprintf(mark, size, " %zu pending ", n);
 	mw = draw_width(mark);
-	if (mw + 12 > width)
+	return mw + 12 > width ? 0 : mw;
+}
+
+static int
+draw_pending(struct app *a, WINDOW *w, int y, int width)
+{
+	char mark[40];
+	int mw = pending_mark(a, width, mark, sizeof(mark));
+
+	if (!mw)
 		return 0;
 	draw_text(w, y, width - mw - 1, mw, mark, theme_attr(ROLE_ALERT));
 	return mw + 1;
+}
+
+int
+bars_status_room(struct app *a, int width)
+{
+	char mark[40];
+	int mw = pending_mark(a, width, mark, sizeof(mark));
+
+	return width - 2 - (mw ? mw + 1 : 0);
 }
 
 void
@@ -203,8 +221,10 @@ bars_draw_status(struct app *a, WINDOW *w, int y, int width)
 
 	draw_fill(w, y, 0, width, theme_attr(ROLE_STATUS));
 	used = draw_pending(a, w, y, width);
-	draw_text(w, y, 1, width - 2 - used, a->status,
-		  theme_attr(a->status_is_error ? ROLE_ERROR : ROLE_STATUS));
+	/* Cut at the edge, it ends in an ellipsis; app_status put the whole
+	 * of it in the Output tab. */
+	draw_title(w, y, 1, width - 2 - used, a->status,
+		   theme_attr(a->status_is_error ? ROLE_ERROR : ROLE_STATUS));
 }
 
 /* Whether binding B of another context is hidden by context FIRST,
