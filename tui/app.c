@@ -467,9 +467,13 @@ on_core_event(const struct core_event *ev, void *arg)
 			break;
 		if (!ev->foreign && strcmp(ev->type, "session.resumed") == 0)
 			a->resumed = 1;
-		if (ev->foreign && strcmp(ev->type, "approval.granted") == 0)
-			a->status_alert = 0;	/* a new sign-off: the
-						 * voided one is old news */
+		if (ev->foreign && (a->watch ||
+				    strcmp(ev->type, "approval.granted") == 0))
+			a->status_alert = 0;	/* a new sign-off: the voided
+						 * one is old news; a watcher
+						 * presses no key, so what
+						 * happens next replaces an
+						 * alert (an RTO change) */
 		if (ev->foreign)
 			foreign_status(a, ev->line);
 		else if (strcmp(ev->type, "approval.voided") == 0)
