@@ -22,6 +22,7 @@
 #include "journal.h"
 #include "playbook.h"
 #include "registry.h"
+#include "rtoclock.h"
 #include "sanitize.h"
 #include "session.h"
 #include "strbuf.h"
@@ -122,25 +123,11 @@ step_entry(const struct rep *r, const struct journal_event *ev)
 	return o;
 }
 
-/* Times the operator types: RFC 3339, or "YYYY-MM-DD HH:MM[:SS] [UTC]". */
+/* Times the operator types (rtoclock.h). */
 static int64_t
 parse_when(const char *s)
 {
-	char buf[64];
-	int64_t us;
-	size_t n;
-
-	if (!s)
-		return 0;
-	snprintf(buf, sizeof(buf), "%s", s);
-	n = strlen(buf);
-	if (n > 4 && strcmp(buf + n - 4, " UTC") == 0)
-		buf[n - 4] = '\0';
-	if (strlen(buf) > 10 && buf[10] == ' ')
-		buf[10] = 'T';
-	if (strlen(buf) == 16)
-		strcat(buf, ":00");
-	return clock_parse_rfc3339(buf, &us) == 0 ? us : 0;
+	return rtoclock_parse_when(s);
 }
 
 static int
@@ -1002,8 +989,10 @@ static void
 add_rto(struct rep *r, cJSON *m)
 {
 	int64_t target = r->pb ? playbook_rto_within(r->pb, var_value, r) : 0;
-	/* Recovery counts from detection when the session has it. */
-	int64_t from = r->detected_us ? r->detected_us : r->start_us;
+	/* Recovery counts from detection when the session has it: the
+	 * console's clock counts by the same rule. */
+	int64_t from = rtoclock_start(var_value("DETECTED_AT", r), r->start_us,
+				      NULL);
 	int64_t took = r->end_us - from;
 	cJSON *unproven;
 

@@ -13,7 +13,9 @@
 #include "loop.h"
 #include "outbox.h"
 #include "testhook.h"
+#include "rtoclock.h"
 #include "theme.h"
+#include "timefmt.h"
 
 /* The value of the variable the playbook's header names, or NULL (none
  * declared, unset, or secret). */
@@ -53,21 +55,33 @@ clock_text(const struct app *a, int64_t now, char *buf, size_t size,
 			 1000000;
 	int64_t elapsed;
 
+	int detected;
+	int64_t from;
+	char since[48] = "", at[24];
+
 	/* The recovery time is over once the session is complete. */
 	if (done && now > done)
 		now = done;
-	elapsed = (now - session_start_wall(a->session)) / 1000000;
+	/* From detection when the session has DETECTED_AT, as the report
+	 * counts it. */
+	from = rtoclock_start(header_var(a, "DETECTED_AT"),
+			      session_start_wall(a->session), &detected);
+	elapsed = (now - from) / 1000000;
+	if (detected)
+		snprintf(since, sizeof(since), " since detected %s",
+			 timefmt_us(from, TF_HM, at, sizeof(at)));
 
 	if (elapsed < 0)
 		elapsed = 0;
 	*late = target > 0 && elapsed > target;
 	if (target > 0)
-		snprintf(buf, size, "%02lld:%02lld / %02lld:%02lld RTO",
+		snprintf(buf, size, "%02lld:%02lld / %02lld:%02lld RTO%s",
 			 (long long)(elapsed / 60), (long long)(elapsed % 60),
-			 (long long)(target / 60), (long long)(target % 60));
+			 (long long)(target / 60), (long long)(target % 60),
+			 since);
 	else
-		snprintf(buf, size, "%02lld:%02lld", (long long)(elapsed / 60),
-			 (long long)(elapsed % 60));
+		snprintf(buf, size, "%02lld:%02lld%s", (long long)(elapsed / 60),
+			 (long long)(elapsed % 60), since);
 }
 
 /* TEXT in WIDTH columns, ending in an ellipsis when it had to be cut, so
