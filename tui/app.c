@@ -1326,7 +1326,7 @@ static void
 watch_driver(struct app *a)
 {
 	int64_t since = 0, was;
-	char when[16], *text;
+	char when[32], *text;
 
 	if (!session_driver_gone(a->session, &since)) {
 		a->driver_gone_us = 0;
@@ -1336,9 +1336,8 @@ watch_driver(struct app *a)
 	a->driver_gone_us = since;
 	if (was)	/* said once, when it went */
 		return;
-	timefmt_us(since, TF_HMS, when, sizeof(when));
-	text = xasprintf("no console is driving this session since %s %s",
-			 when, timefmt_is_utc() ? "UTC" : "local time");
+	timefmt_us(since, TF_HMS_ZONE, when, sizeof(when));
+	text = xasprintf("no console is driving this session since %s", when);
 	show_alert(a, text);
 	free(text);
 	app_dirty(a);

@@ -18,17 +18,17 @@
 
 #define BANNER_MAX_STEPS 3
 
-/* The time of day, in the console's one zone (timefmt.h). */
+/* The time of day, in the console's one zone (timefmt.h), naming it. */
 static void
 time_of_day(int64_t wall_us, char *buf, size_t size)
 {
-	timefmt_us(wall_us, TF_HMS, buf, size);
+	timefmt_us(wall_us, TF_HMS_ZONE, buf, size);
 }
 
 void
 banner_run_text(const struct step_view *v, char *buf, size_t size)
 {
-	char at[16];
+	char at[32];
 
 	buf[0] = '\0';
 	if (v->run_pid <= 0)

@@ -69,7 +69,7 @@ clock_text(const struct app *a, int64_t now, char *buf, size_t size,
 	elapsed = (now - from) / 1000000;
 	if (detected)
 		snprintf(since, sizeof(since), " since detected %s",
-			 timefmt_us(from, TF_HM, at, sizeof(at)));
+			 timefmt_us(from, TF_HM_ZONE, at, sizeof(at)));
 
 	if (elapsed < 0)
 		elapsed = 0;
