@@ -21,9 +21,12 @@
 #include "err.h"
 #include "journal.h"
 #include "playbook.h"
+#include "registry.h"
+#include "rtoclock.h"
 #include "sanitize.h"
 #include "session.h"
 #include "strbuf.h"
+#include "withdrawn.h"
 #include "xalloc.h"
 
 #define JOURNAL_MAX (1u << 30)
@@ -35,6 +38,7 @@ struct rep {
 	cJSON *inputs;		/* per variable: its value, who set it, when */
 	cJSON *scorecard;
 	cJSON *injects;		/* the drill's injections as they fired */
+	cJSON *registry;	/* the last answer of each registry package */
 	struct playbook *pb;	/* the session's playbook copy, or NULL */
 	int64_t start_us, end_us, detected_us, incident_us;
 	int64_t decision_us, exec_start_us, exec_end_us;
@@ -119,25 +123,11 @@ step_entry(const struct rep *r, const struct journal_event *ev)
 	return o;
 }
 
-/* Times the operator types: RFC 3339, or "YYYY-MM-DD HH:MM[:SS] [UTC]". */
+/* Times the operator types (rtoclock.h). */
 static int64_t
 parse_when(const char *s)
 {
-	char buf[64];
-	int64_t us;
-	size_t n;
-
-	if (!s)
-		return 0;
-	snprintf(buf, sizeof(buf), "%s", s);
-	n = strlen(buf);
-	if (n > 4 && strcmp(buf + n - 4, " UTC") == 0)
-		buf[n - 4] = '\0';
-	if (strlen(buf) > 10 && buf[10] == ' ')
-		buf[10] = 'T';
-	if (strlen(buf) == 16)
-		strcat(buf, ":00");
-	return clock_parse_rfc3339(buf, &us) == 0 ? us : 0;
+	return rtoclock_parse_when(s);
 }
 
 static int
@@ -688,6 +678,20 @@ on_other(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 		strbuf_addf(what, ": %s", pstr(ev, "reason"));
 }
 
+/* The registry's last answer for a package, for the findings. */
+static void
+keep_answer(struct rep *r, const struct journal_event *ev)
+{
+	const char *name = pstr(ev, "name");
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(ev->payload,
+							  "answer");
+
+	if (!name || !cJSON_IsObject(a))
+		return;
+	cJSON_DeleteItemFromObjectCaseSensitive(r->registry, name);
+	cJSON_AddItemToObject(r->registry, name, cJSON_Duplicate(a, 1));
+}
+
 static void
 fold_event(struct rep *r, const struct journal_event *ev)
 {
@@ -695,6 +699,8 @@ fold_event(struct rep *r, const struct journal_event *ev)
 	cJSON *t = cJSON_CreateObject();
 	size_t i;
 
+	if (strcmp(ev->type, "registry.answer") == 0)
+		keep_answer(r, ev);
 	for (i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
 		if (strcmp(handlers[i].type, ev->type) == 0)
 			break;
@@ -852,6 +858,81 @@ add_not_applicable(struct rep *r)
 			cJSON_AddItemToArray(list, cJSON_Duplicate(e, 1));
 }
 
+/* Whether a command naming variable NAME ran to success. */
+static int
+ran_with(const struct rep *r, const char *name)
+{
+	const cJSON *c;
+
+	cJSON_ArrayForEach(c, r->commands) {
+		const char *id = jstr(c, "step");
+		const struct pb_step *st = id ? playbook_find_step(r->pb, id,
+								   NULL, NULL)
+					      : NULL;
+
+		if (st && st->run && playbook_text_refs(st->run, name) &&
+		    cJSON_IsTrue(cJSON_GetObjectItem(c, "ok")))
+			return 1;
+	}
+	return 0;
+}
+
+/* The withdrawn note for VERSION by the registry answers journalled. */
+static char *
+journalled_note(const struct rep *r, const char *version)
+{
+	struct reg_answer *answers[16];
+	const cJSON *a;
+	size_t n = 0;
+	char *note;
+
+	cJSON_ArrayForEach(a, r->registry) {
+		const struct pb_registry *def = NULL;
+		char *text;
+
+		for (size_t i = 0; i < r->pb->targets.n_registries; i++)
+			if (strcmp(r->pb->targets.registries[i].name,
+				   a->string) == 0)
+				def = &r->pb->targets.registries[i];
+		if (!def || n >= sizeof(answers) / sizeof(answers[0]))
+			continue;
+		text = cJSON_PrintUnformatted(a);
+		answers[n] = reg_answer_from_json(text, strlen(text), def->type,
+						  def->name, NULL);
+		n += answers[n] != NULL;
+		free(text);
+	}
+	note = withdrawn_note((const struct reg_answer *const *)answers, n,
+			      version);
+	for (size_t i = 0; i < n; i++)
+		reg_answer_free(answers[i]);
+	return note;
+}
+
+/* What the session did that a reviewer must know: a restore to a version
+ * the registry had withdrawn (the operator went on anyway). */
+static void
+add_findings(struct rep *r)
+{
+	cJSON *list = cJSON_AddArrayToObject(r->root, "findings");
+	const char *to = r->pb ? r->pb->header.to : NULL;
+	const char *version = to ? var_value(to, r) : NULL;
+	char *note;
+
+	if (!version || !ran_with(r, to))
+		return;
+	note = journalled_note(r, version);
+	if (note) {
+		char *text = xasprintf("Restored to %s version %s (%s)",
+				       strstr(note, " is yanked") ? "yanked"
+				       : "deprecated", version, note);
+
+		cJSON_AddItemToArray(list, cJSON_CreateString(text));
+		free(text);
+	}
+	free(note);
+}
+
 static int
 is_version_var(const char *name)
 {
@@ -908,8 +989,10 @@ static void
 add_rto(struct rep *r, cJSON *m)
 {
 	int64_t target = r->pb ? playbook_rto_within(r->pb, var_value, r) : 0;
-	/* Recovery counts from detection when the session has it. */
-	int64_t from = r->detected_us ? r->detected_us : r->start_us;
+	/* Recovery counts from detection when the session has it: the
+	 * console's clock counts by the same rule. */
+	int64_t from = rtoclock_start(var_value("DETECTED_AT", r), r->start_us,
+				      NULL);
 	int64_t took = r->end_us - from;
 	cJSON *unproven;
 
@@ -973,6 +1056,7 @@ rep_init(struct rep *r)
 	r->states = cJSON_CreateObject();
 	r->other = cJSON_CreateObject();
 	r->injects = cJSON_CreateArray();
+	r->registry = cJSON_CreateObject();
 }
 
 /* Every key and string of the report made harmless, whatever path it
@@ -1055,6 +1139,7 @@ rep_finish(struct rep *r)
 	add_metrics(r);
 	add_checklist(r);
 	add_not_applicable(r);
+	add_findings(r);
 	cJSON_ArrayForEach(m, r->messages) {
 		const char *o = jstr(m, "outcome");
 
@@ -1076,6 +1161,7 @@ rep_finish(struct rep *r)
 	add_drill(r);
 	cJSON_AddItemToObject(r->root, "other_events", r->other);
 	cJSON_Delete(r->states);
+	cJSON_Delete(r->registry);
 	playbook_free(r->pb);
 	sanitize_tree(r->root);
 }
@@ -1208,6 +1294,21 @@ md_row2(struct strbuf *out, const char *k, const char *v)
 	strbuf_adds(out, "|");
 	cell(out, k);
 	cell(out, v);
+	strbuf_adds(out, "\n");
+}
+
+/* What a reviewer must know first; no section when there is none. */
+static void
+md_findings(const cJSON *rep, struct strbuf *out)
+{
+	const cJSON *f, *list = cJSON_GetObjectItem(rep, "findings");
+
+	if (!cJSON_GetArraySize(list))
+		return;
+	strbuf_adds(out, "## Findings\n\n");
+	cJSON_ArrayForEach(f, list)
+		strbuf_addf(out, "- %s\n", cJSON_GetStringValue(f)
+			    ? cJSON_GetStringValue(f) : "");
 	strbuf_adds(out, "\n");
 }
 
@@ -1653,6 +1754,7 @@ report_render_md(const cJSON *rep, struct strbuf *out)
 
 	strbuf_addf(out, "# Post-mortem: %s\n\n", s_or(s, "title", "session"));
 	md_banners(rep, out);
+	md_findings(rep, out);
 	md_summary(rep, out);
 	md_metrics(rep, out);
 	md_timeline(rep, out);

@@ -24,6 +24,7 @@
 #include "session_int.h"
 #include "sha256.h"
 #include "strbuf.h"
+#include "withdrawn.h"
 #include "xalloc.h"
 
 typedef int (*act_fn)(struct session *s, struct step_rt *rt,
@@ -255,11 +256,34 @@ missing_approval(const struct session *s, const struct step_rt *rt)
 	return NULL;
 }
 
+/* A gated step that restores a version the registry withdrew: the
+ * sign-off covers that too, so it says so. */
+char *
+session_approval_withdrawn(const struct session *s, const char *id)
+{
+	const struct step_rt *ap = session_find_step(s, id);
+
+	if (!ap || ap->def->kind != STEP_KIND_APPROVE)
+		return NULL;
+	for (size_t i = 0; i < s->n_steps; i++) {
+		const struct step_rt *rt = &s->steps[i];
+		char *warning;
+
+		if (!gates_step(ap, rt) || !session_step_active(s, rt))
+			continue;
+		warning = withdrawn_warning_for_text(s, rt->def->run);
+		if (warning)
+			return warning;
+	}
+	return NULL;
+}
+
 char *
 session_approval_covers(const struct session *s, const char *id)
 {
 	const struct step_rt *ap = session_find_step(s, id);
 	struct strbuf sb = STRBUF_INIT;
+	char *warning;
 
 	if (!ap || ap->def->kind != STEP_KIND_APPROVE)
 		return NULL;
@@ -279,6 +303,10 @@ session_approval_covers(const struct session *s, const char *id)
 	}
 	if (!sb.len)
 		strbuf_adds(&sb, "  (no step it gates applies now)\n");
+	warning = session_approval_withdrawn(s, id);
+	if (warning)
+		strbuf_addf(&sb, "  %s\n", warning);
+	free(warning);
 	return strbuf_detach(&sb);
 }
 

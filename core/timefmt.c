@@ -55,6 +55,12 @@ shape_strftime(char *buf, size_t size, enum timefmt_shape shape,
 		return strftime(buf, size, "%Y-%m-%d", tm);
 	case TF_DATE_HM:
 		return strftime(buf, size, "%Y-%m-%d %H:%M", tm);
+	case TF_HM_ZONE:
+		return use_local ? strftime(buf, size, "%H:%M %Z", tm)
+				 : strftime(buf, size, "%H:%M UTC", tm);
+	case TF_HMS_ZONE:
+		return use_local ? strftime(buf, size, "%H:%M:%S %Z", tm)
+				 : strftime(buf, size, "%H:%M:%S UTC", tm);
 	}
 	return 0;
 }

@@ -14,6 +14,8 @@ enum timefmt_shape {
 	TF_HM,		/* 19:30 */
 	TF_DATE,	/* 2026-12-06 */
 	TF_DATE_HM,	/* 2026-12-06 19:30 */
+	TF_HM_ZONE,	/* 19:30 UTC, or in local time 01:00 XST */
+	TF_HMS_ZONE,	/* 19:30:05 UTC */
 };
 
 /* Choose the zone: "utc" or "local"; returns 0, or -1 (rule unchanged)

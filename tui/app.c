@@ -66,6 +66,14 @@ app_status(struct app *a, int is_error, const char *fmt, ...)
 	va_end(ap);
 	a->status_is_error = is_error;
 	a->dirty = 1;
+	/* Cut at the screen's edge: the whole of it stays findable. */
+	if (stdscr && a->log && draw_width(a->status) >
+				bars_status_room(a, COLS)) {
+		char *line = xasprintf("status: %s", a->status);
+
+		logbuf_add(a->log, LOG_ALERT, line);
+		free(line);
+	}
 }
 
 const char *
@@ -459,9 +467,13 @@ on_core_event(const struct core_event *ev, void *arg)
 			break;
 		if (!ev->foreign && strcmp(ev->type, "session.resumed") == 0)
 			a->resumed = 1;
-		if (ev->foreign && strcmp(ev->type, "approval.granted") == 0)
-			a->status_alert = 0;	/* a new sign-off: the
-						 * voided one is old news */
+		if (ev->foreign && (a->watch ||
+				    strcmp(ev->type, "approval.granted") == 0))
+			a->status_alert = 0;	/* a new sign-off: the voided
+						 * one is old news; a watcher
+						 * presses no key, so what
+						 * happens next replaces an
+						 * alert (an RTO change) */
 		if (ev->foreign)
 			foreign_status(a, ev->line);
 		else if (strcmp(ev->type, "approval.voided") == 0)
@@ -518,7 +530,7 @@ shown_side(const struct app *a)
 static void
 layout(struct app *a, int h, int w)
 {
-	int body_y = 2 + banner_rows(a), body_h = h - 2 - body_y, left_w, top;
+	int body_y = 2 + banner_rows(a, w), body_h = h - 2 - body_y, left_w, top;
 
 	a->wide = w >= 120 && h >= 30;
 	left_w = a->wide ? w * 2 / 5 : (w * 9 / 20 < 30 ? 30 : w * 9 / 20);
@@ -1315,7 +1327,7 @@ static void
 watch_driver(struct app *a)
 {
 	int64_t since = 0, was;
-	char when[16], *text;
+	char when[32], *text;
 
 	if (!session_driver_gone(a->session, &since)) {
 		a->driver_gone_us = 0;
@@ -1325,9 +1337,8 @@ watch_driver(struct app *a)
 	a->driver_gone_us = since;
 	if (was)	/* said once, when it went */
 		return;
-	timefmt_us(since, TF_HMS, when, sizeof(when));
-	text = xasprintf("no console is driving this session since %s %s",
-			 when, timefmt_is_utc() ? "UTC" : "local time");
+	timefmt_us(since, TF_HMS_ZONE, when, sizeof(when));
+	text = xasprintf("no console is driving this session since %s", when);
 	show_alert(a, text);
 	free(text);
 	app_dirty(a);

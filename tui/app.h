@@ -78,6 +78,8 @@ struct dialog {
 	char name[160];		/* approver name picked earlier */
 	char comment[512];	/* approval comment given earlier */
 	char error[512];	/* why the last input was refused */
+	char warning[512];	/* what the typed value means (a withdrawn
+				 * restore target); never refuses it */
 	char *body;		/* preview text, or the command to confirm */
 	char *notes[DLG_MAX_CHOICES];	/* each choice's description */
 	int body_top;		/* first body row shown */
@@ -187,7 +189,8 @@ void app_init_view(struct app *a);
 void app_dirty(struct app *a);
 
 /* Show MSG in the status line (error style when IS_ERROR), unless an
- * alert holds it (until the next key). */
+ * alert holds it (until the next key). One too long for the screen is cut
+ * there with an ellipsis and kept whole in the Output tab. */
 void app_status(struct app *a, int is_error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -236,6 +239,8 @@ void bars_escalation_text(const struct pb_escalation *e, char *buf,
 			  size_t size);
 void bars_draw_rail(struct app *a, struct _win_st *w, int y, int width);
 void bars_draw_status(struct app *a, struct _win_st *w, int y, int width);
+/* Columns the status line's text has on a screen WIDTH columns wide. */
+int bars_status_room(struct app *a, int width);
 void bars_draw_keybar(struct app *a, struct _win_st *w, int y, int width);
 /* Draw from column X the key-bar hints of keymap context CTX (in a watch
  * only what works there), leaving out the keys that context FIRST, looked

@@ -18,17 +18,17 @@
 
 #define BANNER_MAX_STEPS 3
 
-/* The time of day, in the console's one zone (timefmt.h). */
+/* The time of day, in the console's one zone (timefmt.h), naming it. */
 static void
 time_of_day(int64_t wall_us, char *buf, size_t size)
 {
-	timefmt_us(wall_us, TF_HMS, buf, size);
+	timefmt_us(wall_us, TF_HMS_ZONE, buf, size);
 }
 
 void
 banner_run_text(const struct step_view *v, char *buf, size_t size)
 {
-	char at[16];
+	char at[32];
 
 	buf[0] = '\0';
 	if (v->run_pid <= 0)
@@ -75,8 +75,26 @@ interrupted_steps(const struct app *a, struct step_view *out, int max)
 	return got;
 }
 
+static const char heading[] = "RESUMED: the previous console ended while "
+	"this was running; outcome unknown, check before running again";
+
+/* Rows TEXT takes wrapped at WIDTH columns (at least one). */
+static int
+wrapped_rows(const char *text, int width)
+{
+	int n = 0;
+
+	while (*text && width > 0 && n < 8) {
+		text += draw_wrap_point(text, width);
+		if (*text == '\n')
+			text++;
+		n++;
+	}
+	return n ? n : 1;
+}
+
 int
-banner_rows(const struct app *a)
+banner_rows(const struct app *a, int width)
 {
 	struct step_view v[BANNER_MAX_STEPS];
 	int n;
@@ -84,7 +102,7 @@ banner_rows(const struct app *a)
 	if (!a->resumed || !a->session)
 		return 0;
 	n = interrupted_steps(a, v, BANNER_MAX_STEPS);
-	return n ? 1 + n : 0;
+	return n ? wrapped_rows(heading, width - 1) + n : 0;
 }
 
 static void
@@ -98,23 +116,27 @@ draw_step_row(const struct step_view *v, WINDOW *w, int y, int width)
 		 v->def->run ? "; command: " : "",
 		 v->def->run ? v->def->run : "");
 	draw_fill(w, y, 0, width, theme_attr(ROLE_DIALOG));
-	draw_text(w, y, 0, width, line, theme_attr(ROLE_DIALOG));
+	/* Cut, it says so; the step pane has the whole of it. */
+	draw_title(w, y, 0, width, line, theme_attr(ROLE_DIALOG));
 }
 
 void
 banner_draw(const struct app *a, WINDOW *w, int y, int width)
 {
 	struct step_view v[BANNER_MAX_STEPS];
-	int n = banner_rows(a) ? interrupted_steps(a, v, BANNER_MAX_STEPS) : 0;
+	int n = banner_rows(a, width) ? interrupted_steps(a, v,
+							 BANNER_MAX_STEPS) : 0;
+	int rows = wrapped_rows(heading, width - 1);
 
 	if (!n)
 		return;
-	draw_fill(w, y, 0, width, theme_attr(ROLE_ALERT));
-	draw_text(w, y, 0, width, " RESUMED: the previous console ended while "
-		  "this was running; outcome unknown, check before running "
-		  "again", theme_attr(ROLE_ALERT));
+	/* The heading wraps rather than lose its end at the edge. */
+	for (int i = 0; i < rows; i++)
+		draw_fill(w, y + i, 0, width, theme_attr(ROLE_ALERT));
+	draw_wrapped(w, y, 1, width - 1, rows, heading,
+		     theme_attr(ROLE_ALERT));
 	for (int i = 0; i < n; i++)
-		draw_step_row(&v[i], w, y + 1 + i, width);
+		draw_step_row(&v[i], w, y + rows + i, width);
 }
 
 void

@@ -12,8 +12,9 @@ struct app;
 struct step_view;
 struct _win_st;
 
-/* Rows the banner takes now (0 when there is none). */
-int banner_rows(const struct app *a);
+/* Rows the banner takes now on a screen WIDTH columns wide (0 when there
+ * is none): its heading wraps, a step's row is cut with an ellipsis. */
+int banner_rows(const struct app *a, int width);
 
 /* Draw the banner's rows from row Y, WIDTH columns wide. */
 void banner_draw(const struct app *a, struct _win_st *w, int y, int width);

@@ -13,7 +13,9 @@
 #include "loop.h"
 #include "outbox.h"
 #include "testhook.h"
+#include "rtoclock.h"
 #include "theme.h"
+#include "timefmt.h"
 
 /* The value of the variable the playbook's header names, or NULL (none
  * declared, unset, or secret). */
@@ -53,21 +55,33 @@ clock_text(const struct app *a, int64_t now, char *buf, size_t size,
 			 1000000;
 	int64_t elapsed;
 
+	int detected;
+	int64_t from;
+	char since[48] = "", at[24];
+
 	/* The recovery time is over once the session is complete. */
 	if (done && now > done)
 		now = done;
-	elapsed = (now - session_start_wall(a->session)) / 1000000;
+	/* From detection when the session has DETECTED_AT, as the report
+	 * counts it. */
+	from = rtoclock_start(header_var(a, "DETECTED_AT"),
+			      session_start_wall(a->session), &detected);
+	elapsed = (now - from) / 1000000;
+	if (detected)
+		snprintf(since, sizeof(since), " since detected %s",
+			 timefmt_us(from, TF_HM_ZONE, at, sizeof(at)));
 
 	if (elapsed < 0)
 		elapsed = 0;
 	*late = target > 0 && elapsed > target;
 	if (target > 0)
-		snprintf(buf, size, "%02lld:%02lld / %02lld:%02lld RTO",
+		snprintf(buf, size, "%02lld:%02lld / %02lld:%02lld RTO%s",
 			 (long long)(elapsed / 60), (long long)(elapsed % 60),
-			 (long long)(target / 60), (long long)(target % 60));
+			 (long long)(target / 60), (long long)(target % 60),
+			 since);
 	else
-		snprintf(buf, size, "%02lld:%02lld", (long long)(elapsed / 60),
-			 (long long)(elapsed % 60));
+		snprintf(buf, size, "%02lld:%02lld%s", (long long)(elapsed / 60),
+			 (long long)(elapsed % 60), since);
 }
 
 /* TEXT in WIDTH columns, ending in an ellipsis when it had to be cut, so
@@ -179,21 +193,39 @@ bars_draw_rail(struct app *a, WINDOW *w, int y, int width)
 
 /* Undelivered messages, kept in view at the right end of the status line
  * for as long as they are pending. Returns the columns it took. */
+/* The pending mark in MARK; returns its width (0: none, or no room). */
 static int
-draw_pending(struct app *a, WINDOW *w, int y, int width)
+pending_mark(struct app *a, int width, char *mark, size_t size)
 {
-	size_t n = session_outbox_pending(a->session);
-	char mark[40];
+	size_t n = a->session ? session_outbox_pending(a->session) : 0;
 	int mw;
 
 	if (n == 0)
 		return 0;
-	snprintf(mark, sizeof(mark), " %zu pending ", n);
+	snprintf(mark, size, " %zu pending ", n);
 	mw = draw_width(mark);
-	if (mw + 12 > width)
+	return mw + 12 > width ? 0 : mw;
+}
+
+static int
+draw_pending(struct app *a, WINDOW *w, int y, int width)
+{
+	char mark[40];
+	int mw = pending_mark(a, width, mark, sizeof(mark));
+
+	if (!mw)
 		return 0;
 	draw_text(w, y, width - mw - 1, mw, mark, theme_attr(ROLE_ALERT));
 	return mw + 1;
+}
+
+int
+bars_status_room(struct app *a, int width)
+{
+	char mark[40];
+	int mw = pending_mark(a, width, mark, sizeof(mark));
+
+	return width - 2 - (mw ? mw + 1 : 0);
 }
 
 void
@@ -203,8 +235,10 @@ bars_draw_status(struct app *a, WINDOW *w, int y, int width)
 
 	draw_fill(w, y, 0, width, theme_attr(ROLE_STATUS));
 	used = draw_pending(a, w, y, width);
-	draw_text(w, y, 1, width - 2 - used, a->status,
-		  theme_attr(a->status_is_error ? ROLE_ERROR : ROLE_STATUS));
+	/* Cut at the edge, it ends in an ellipsis; app_status put the whole
+	 * of it in the Output tab. */
+	draw_title(w, y, 1, width - 2 - used, a->status,
+		   theme_attr(a->status_is_error ? ROLE_ERROR : ROLE_STATUS));
 }
 
 /* Whether binding B of another context is hidden by context FIRST,

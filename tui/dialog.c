@@ -27,6 +27,7 @@
 #include "say.h"
 #include "strbuf.h"
 #include "theme.h"
+#include "withdrawn.h"
 #include "xalloc.h"
 
 /* Quote WORD for the batch syntax. */
@@ -101,6 +102,33 @@ dialog_step(const struct app *a)
 
 /* --- setting up each question ---------------------------------------------- */
 
+/* The warning for the value typed for the variable picked (a withdrawn
+ * restore target); it never refuses the value. */
+static void
+check_withdrawn(struct app *a)
+{
+	char *warning = withdrawn_target_warning(a->session, a->dlg.pick,
+						 a->dlg.buf);
+
+	snprintf(a->dlg.warning, sizeof(a->dlg.warning), "%s",
+		 warning ? warning : "");
+	free(warning);
+}
+
+/* WARNING (taken, may be NULL) before the prompt now in the dialog. */
+static void
+warn_in_prompt(struct app *a, char *warning)
+{
+	char prompt[sizeof(a->dlg.prompt)];
+
+	if (!warning)
+		return;
+	snprintf(prompt, sizeof(prompt), "%s", a->dlg.prompt);
+	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "%s\n%s", warning,
+		 prompt);
+	free(warning);
+}
+
 static void
 setup_confirm(struct app *a, const struct pb_step *st)
 {
@@ -121,6 +149,7 @@ setup_confirm(struct app *a, const struct pb_step *st)
 	/* The command as written, then as the shell will get it. */
 	set_body(&a->dlg, xasprintf("As written:\n%s\nWith this session's "
 				    "values:\n%s", st->run, shown));
+	warn_in_prompt(a, withdrawn_warning_for_text(a->session, st->run));
 	free(shown);
 	free(want);
 }
@@ -180,6 +209,7 @@ setup_input(struct app *a, const char *var_name, const char *title)
 	a->dlg.pattern = v ? v->pattern : NULL;
 	set_input(&a->dlg, now && !(v && v->secret) ? now : offer ? offer
 		  : v ? v->default_value : NULL);
+	check_withdrawn(a);
 	free(offer);
 }
 
@@ -192,6 +222,7 @@ setup_roles(struct app *a, const struct pb_step *st)
 		 session_operator(a->session));
 	for (size_t i = 0; i < st->n_roles; i++)
 		add_choice(&a->dlg, st->roles[i].role, NULL);
+	warn_in_prompt(a, session_approval_withdrawn(a->session, st->id));
 }
 
 static void
@@ -235,8 +266,12 @@ setup_vars(struct app *a)
 	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "Which one? (its "
 		 "value now, and its default)");
 	for (size_t i = 0; i < a->pb->n_variables; i++) {
+		char *warning = withdrawn_target_warning(
+			a->session, a->pb->variables[i].name, NULL);
+
 		var_choice(a, &a->pb->variables[i], line, sizeof(line));
-		add_choice(&a->dlg, line, NULL);
+		add_choice(&a->dlg, line, warning);
+		free(warning);
 	}
 }
 
@@ -317,6 +352,7 @@ dialog_open(struct app *a, enum flow flow, const char *step)
 	set_body(&a->dlg, NULL);
 	a->dlg.flow = flow;
 	a->dlg.error[0] = '\0';
+	a->dlg.warning[0] = '\0';
 	a->dlg.pattern = NULL;
 	set_input(&a->dlg, NULL);
 	if (step)
@@ -879,6 +915,8 @@ edit(struct app *a, int key)
 	d->prefilled = 0;
 	if (d->pattern)
 		validate(a);	/* the pattern is checked as you type */
+	if (d->flow == FLOW_INPUT || d->flow == FLOW_SETVAR_VALUE)
+		check_withdrawn(a);
 	app_dirty(a);
 }
 
@@ -1226,8 +1264,10 @@ dialog_draw(struct app *a, WINDOW *w, int h, int width)
 	int has_input = !a->dlg.n_choices && a->dlg.flow != FLOW_PREVIEW &&
 			a->dlg.flow != FLOW_QUIT;
 	int prompt = wrapped_rows(a->dlg.prompt, inner);
-	/* title, prompt, blank, ..., input, error, two rows of margin */
-	int fixed = 1 + prompt + 1 + has_input + 3, choice_rows = 0;
+	int warning = has_input ? wrapped_rows(a->dlg.warning, inner) : 0;
+	/* title, prompt, blank, ..., input, warning, error, two rows of
+	 * margin */
+	int fixed = 1 + prompt + 1 + has_input + warning + 3, choice_rows = 0;
 	int notes = notes_shown(a, inner, h - 2 - fixed, &choice_rows);
 	int body = fit_body(a, inner, h - 2 - fixed - choice_rows);
 	int bh = fixed + choice_rows + body;
@@ -1252,6 +1292,9 @@ dialog_draw(struct app *a, WINDOW *w, int h, int width)
 		draw_choices(a, w, &y, x0 + 2, inner, notes, y0 + bh - y - 1);
 	else if (has_input)
 		draw_input(a, w, &y, x0 + 2, inner);
+	if (warning && y < y0 + bh)
+		y += draw_wrapped(w, y, x0 + 2, inner, y0 + bh - y,
+				  a->dlg.warning, theme_attr(ROLE_WARNING));
 	if (a->dlg.error[0] && y < y0 + bh)
 		draw_wrapped(w, y, x0 + 2, inner, y0 + bh - y, a->dlg.error,
 			     theme_attr(ROLE_ERROR));

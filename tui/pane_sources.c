@@ -23,6 +23,7 @@
 #include "strbuf.h"
 #include "tags.h"
 #include "theme.h"
+#include "withdrawn.h"
 #include "xalloc.h"
 
 #define MAX_MARKS 16
@@ -277,6 +278,19 @@ only_v_in_the_way(const struct pb_variable *var, const char *value)
  * pane FROM ("tags", "registry"). A leading v the variable's pattern has
  * no room for is dropped, and the status line says so; nothing is ever
  * added to what was picked. */
+/* After a pick: a withdrawn restore target is said on the status line
+ * (the Tags tab shows no registry marks). */
+static void
+warn_withdrawn(struct app *a, const char *name)
+{
+	char *warning = withdrawn_target_warning(a->session, name, NULL);
+
+	if (warning)
+		app_status(a, 1, "%s = %s. %s", name,
+			   session_var(a->session, name), warning);
+	free(warning);
+}
+
 static void
 pick_value(struct app *a, const char *value, const char *from,
 	   const char *where)
@@ -302,9 +316,10 @@ pick_value(struct app *a, const char *value, const char *from,
 		set = value + 1;
 	}
 	line = set_line(var->name, set);
-	if (app_apply(a, line) < 0)
-		;	/* app_apply said why */
-	else if (set != value)
+	if (app_apply(a, line) < 0) {
+		free(line);	/* app_apply said why */
+		return;
+	} else if (set != value)
 		app_status(a, 0, "%s = %s (from %s %s; the leading %c dropped: "
 			   "the pattern has none)", var->name, set, where,
 			   value, value[0]);
@@ -312,6 +327,7 @@ pick_value(struct app *a, const char *value, const char *from,
 		app_status(a, 0, "%s = %s (from the %s pane)", var->name, set,
 			   from);
 	free(line);
+	warn_withdrawn(a, var->name);
 }
 
 void

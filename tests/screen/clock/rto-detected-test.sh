@@ -1,0 +1,59 @@
+#!/bin/sh
+# The console's RTO clock counts from detection when the session has
+# DETECTED_AT, by the report's rule (core/rtoclock.c): the header says
+# "since detected HH:MM ZONE" and counts the minutes before the session
+# started; without DETECTED_AT it counts from the session's start.
+. "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
+
+cat >"$SCREEN_TMP/pb.json" <<'JSON'
+{
+  "id": "rto-detected",
+  "title": "Detected before the console",
+  "variables": { "DETECTED_AT": { "prompt": "When was it detected? (UTC)" } },
+  "targets_rto": { "default": "10m" },
+  "phases": [
+    { "id": "assess", "steps": [
+      { "id": "assess.look", "kind": "check", "title": "Look" } ] },
+    { "id": "decide", "steps": [] },
+    { "id": "approve", "steps": [] },
+    { "id": "execute", "steps": [] },
+    { "id": "verify", "steps": [] },
+    { "id": "communicate", "steps": [] }
+  ]
+}
+JSON
+# Without it: from the session's start (the test clock starts at 19:30:00).
+start_app -x 100 -y 30 run --session-dir "$SCREEN_TMP/s0" --operator olga \
+	"$SCREEN_TMP/pb.json"
+wait_text ' 00:0[0-9] / 10:00 RTO$'
+refute_fixed 'since detected'
+keys q
+keys_nowait Enter
+wait_exit
+
+# Detected three minutes before the session started.
+start_app -x 100 -y 30 run --session-dir "$SCREEN_TMP/s1" --operator olga \
+	--var "DETECTED_AT=2026-11-21 19:27 UTC" "$SCREEN_TMP/pb.json"
+wait_text ' 03:0[0-9] / 10:00 RTO since detected 19:27 UTC'
+# The report counts from the same moment.
+keys Space
+keys q
+keys_nowait Enter
+wait_exit
+run_rewind report "$SCREEN_TMP/s1" --format json >"$SCREEN_TMP/r.json" 2>"$SCREEN_TMP/r.err" ||
+	{ cat "$SCREEN_TMP/r.err"; fail "rewind report failed"; }
+grep -q '"rto_from":[[:space:]]*"detection (DETECTED_AT)"' "$SCREEN_TMP/r.json" ||
+	fail "the report does not count from detection"
+took=$(sed -n 's/.*"rto_took_s":[[:space:]]*\([0-9]*\).*/\1/p' "$SCREEN_TMP/r.json")
+[ -n "$took" ] && [ "$took" -ge 180 ] && [ "$took" -lt 240 ] ||
+	fail "the report's recovery time ($took s) is not counted from 19:27"
+
+# In local time (a POSIX TZ needs no zone files) the zone is named.
+APP_ENV="TZ=XST-05:30 REWIND_TIME=local"
+start_app -x 100 -y 30 run --session-dir "$SCREEN_TMP/s2" --operator olga \
+	--var "DETECTED_AT=2026-11-21 19:27 UTC" "$SCREEN_TMP/pb.json"
+wait_text ' 03:0[0-9] / 10:00 RTO since detected 00:57 XST'
+keys q
+keys_nowait Enter
+wait_exit
+pass "the RTO clock counts from DETECTED_AT in the header as in the report"
