@@ -818,6 +818,36 @@ drill_world_run(struct session *s, struct step_rt *rt, const char *actor,
 }
 
 int
+drill_world_watch(struct session *s, struct step_rt *rt, const char **output,
+		  int *exit_code)
+{
+	struct drill *d = drill_get(s);
+	ssize_t i = rt - s->steps;
+	cJSON *look = cJSON_Duplicate(d->state, 1);
+	struct world_run run = { 0 };
+	struct strbuf sb = STRBUF_INIT;
+	int known = world_simulate(look, rt->def->drill.watch, world_var, s,
+				   &run);
+
+	cJSON_Delete(look);
+	if (!known)
+		return 0;
+	if (run.exit_code == 0) {
+		free(run.output);
+		return 0;
+	}
+	strbuf_addf(&sb, "stopped watching: %s exited %d\n%s",
+		    rt->def->drill.watch, run.exit_code,
+		    run.output ? run.output : "");
+	free(run.output);
+	free(d->world_out[i]);
+	d->world_out[i] = strbuf_detach(&sb);
+	*output = d->world_out[i];
+	*exit_code = run.exit_code;
+	return 1;
+}
+
+int
 drill_world_patch(struct session *s, struct step_rt *rt, const char *actor,
 		  struct err *err)
 {
