@@ -847,6 +847,40 @@ drill_world_watch(struct session *s, struct step_rt *rt, const char **output,
 	return 1;
 }
 
+/* ${NAME} in S's variables, or NULL (unset: the text stays as written). */
+static char *
+expand_or_null(const struct session *s, const char *text)
+{
+	struct err err;
+
+	return strstr(text, "${") ? session_expand(s, text, &err) : NULL;
+}
+
+/* A step's state patch with ${NAME} in its names and strings expanded, so
+ * what the step writes follows the values it ran with (a report file
+ * named for the version rolled back). */
+static void
+expand_patch(const struct session *s, cJSON *node)
+{
+	cJSON *c;
+
+	cJSON_ArrayForEach(c, node) {
+		char *v = c->string ? expand_or_null(s, c->string) : NULL;
+
+		if (v) {
+			cJSON_free(c->string);
+			c->string = cJSON_malloc(strlen(v) + 1);
+			strcpy(c->string, v);
+			free(v);
+		}
+		if (cJSON_IsString(c) && (v = expand_or_null(s, c->valuestring))) {
+			cJSON_SetValuestring(c, v);
+			free(v);
+		}
+		expand_patch(s, c);
+	}
+}
+
 int
 drill_world_patch(struct session *s, struct step_rt *rt, const char *actor,
 		  struct err *err)
@@ -855,6 +889,7 @@ drill_world_patch(struct session *s, struct step_rt *rt, const char *actor,
 	cJSON *next = cJSON_Duplicate(d->state, 1);
 	cJSON *patch = cJSON_Parse(rt->def->drill.state_json), *p;
 
+	expand_patch(s, patch);
 	merge_patch(next, patch);
 	cJSON_Delete(patch);
 	if (cJSON_Compare(next, d->state, 1)) {
