@@ -164,6 +164,10 @@ START_TEST(test_world_describe_shows_the_cache_lag)
 	free(simulate(state, "pip install --dry-run --no-deps kit", &rc));
 	text = world_describe(state);
 	ck_assert_ptr_null(strstr(text, "cache still serves"));
+	/* Programs in words, not JSON (the Targets tab showed raw JSON). */
+	ck_assert_msg(strstr(text, "program widget: version 1.2.3 installed "
+			     "(from package widget)\n") != NULL, "%s", text);
+	ck_assert_msg(strstr(text, "\"commands\"") == NULL, "%s", text);
 	free(text);
 	cJSON_Delete(state);
 }
