@@ -220,6 +220,9 @@ app_event_summary(const char *line, char *buf, size_t size)
 	type = cJSON_GetStringValue(cJSON_GetObjectItem(ev, "type"));
 	step = cJSON_GetStringValue(cJSON_GetObjectItem(ev, "step"));
 	actor = cJSON_GetStringValue(cJSON_GetObjectItem(ev, "actor"));
+	if (!step && type && strcmp(type, "var.set") == 0)	/* which one */
+		step = cJSON_GetStringValue(cJSON_GetObjectItem(
+			cJSON_GetObjectItem(ev, "payload"), "name"));
 	timefmt_rfc3339(cJSON_GetStringValue(cJSON_GetObjectItem(ev, "wall")),
 			TF_HMS, when, sizeof(when));
 	snprintf(buf, size, "%.8s %-20s %-22s %s", when,

@@ -4,7 +4,8 @@
 # "incidents/rollback-ROLLBACK_VERSION.md" were read as written. A step's
 # title (checklist row, step pane) and note show the value once it is
 # set, and a readable placeholder while it is not: the start of a short
-# prompt, else the name in words (‹hotfix version›).
+# prompt, else the name in words (‹hotfix version›). The Journal tab's
+# var.set rows name the variable.
 . "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
 
 PB=$SCREEN_TMP/vars.json
@@ -73,4 +74,14 @@ wait_text '│ Hotfix 1.2.4 published and tested' 5
 assert_text '^\[ \] Hotfix 1.2.4 published' "the checklist row does not show the value"
 assert_fixed 'The workflow writes incidents/rollback-1.2.3.md.'
 refute_fixed '‹' "a placeholder is left after the values were set"
-pass "titles and notes show values, or placeholders while unset"
+
+# The Journal tab's var.set rows name the variable (they named none).
+n=0
+until screen_text | grep -q "\[Journal\]"; do
+	[ "$n" -lt 8 ] || fail "no [Journal] tab after 8 presses of ]"
+	keys ]
+	n=$((n + 1))
+done
+wait_text 'var\.set +HOTFIX_VERSION +sam' 5
+assert_text 'var\.set +ROLLBACK_VERSION +sam' "the Journal row of ROLLBACK_VERSION does not name it"
+pass "titles and notes show values, or placeholders while unset; Journal rows name the variable set"
