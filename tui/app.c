@@ -283,8 +283,16 @@ app_event_output(const char *line, app_output_cb add, void *arg)
 	}
 	if (strcmp(type, "drill.inject") == 0) {
 		alert = cJSON_GetStringValue(cJSON_GetObjectItem(p, "alert"));
-		if (alert)
-			add(arg, LOG_ALERT, alert);
+		if (alert) {	/* with its time, as the Journal's rows */
+			char when[16], *text;
+
+			timefmt_rfc3339(cJSON_GetStringValue(cJSON_GetObjectItem(
+						ev, "wall")), TF_HMS, when,
+					sizeof(when));
+			text = xasprintf("%.8s %s", when, alert);
+			add(arg, LOG_ALERT, text);
+			free(text);
+		}
 		injected_lines(p, add, arg);
 	} else if (strcmp(type, "log.threshold") == 0) {
 		threshold_text(p, buf, sizeof(buf));
