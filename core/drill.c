@@ -818,6 +818,70 @@ drill_world_run(struct session *s, struct step_rt *rt, const char *actor,
 }
 
 int
+drill_world_watch(struct session *s, struct step_rt *rt, const char **output,
+		  int *exit_code)
+{
+	struct drill *d = drill_get(s);
+	ssize_t i = rt - s->steps;
+	cJSON *look = cJSON_Duplicate(d->state, 1);
+	struct world_run run = { 0 };
+	struct strbuf sb = STRBUF_INIT;
+	int known = world_simulate(look, rt->def->drill.watch, world_var, s,
+				   &run);
+
+	cJSON_Delete(look);
+	if (!known)
+		return 0;
+	if (run.exit_code == 0) {
+		free(run.output);
+		return 0;
+	}
+	strbuf_addf(&sb, "stopped watching: %s exited %d\n%s",
+		    rt->def->drill.watch, run.exit_code,
+		    run.output ? run.output : "");
+	free(run.output);
+	free(d->world_out[i]);
+	d->world_out[i] = strbuf_detach(&sb);
+	*output = d->world_out[i];
+	*exit_code = run.exit_code;
+	return 1;
+}
+
+/* ${NAME} in S's variables, or NULL (unset: the text stays as written). */
+static char *
+expand_or_null(const struct session *s, const char *text)
+{
+	struct err err;
+
+	return strstr(text, "${") ? session_expand(s, text, &err) : NULL;
+}
+
+/* A step's state patch with ${NAME} in its names and strings expanded, so
+ * what the step writes follows the values it ran with (a report file
+ * named for the version rolled back). */
+static void
+expand_patch(const struct session *s, cJSON *node)
+{
+	cJSON *c;
+
+	cJSON_ArrayForEach(c, node) {
+		char *v = c->string ? expand_or_null(s, c->string) : NULL;
+
+		if (v) {
+			cJSON_free(c->string);
+			c->string = cJSON_malloc(strlen(v) + 1);
+			strcpy(c->string, v);
+			free(v);
+		}
+		if (cJSON_IsString(c) && (v = expand_or_null(s, c->valuestring))) {
+			cJSON_SetValuestring(c, v);
+			free(v);
+		}
+		expand_patch(s, c);
+	}
+}
+
+int
 drill_world_patch(struct session *s, struct step_rt *rt, const char *actor,
 		  struct err *err)
 {
@@ -825,6 +889,7 @@ drill_world_patch(struct session *s, struct step_rt *rt, const char *actor,
 	cJSON *next = cJSON_Duplicate(d->state, 1);
 	cJSON *patch = cJSON_Parse(rt->def->drill.state_json), *p;
 
+	expand_patch(s, patch);
 	merge_patch(next, patch);
 	cJSON_Delete(patch);
 	if (cJSON_Compare(next, d->state, 1)) {

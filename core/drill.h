@@ -132,6 +132,14 @@ struct cJSON *drill_world_start(const struct playbook *pb,
 int drill_world_run(struct session *s, struct step_rt *rt, const char *actor,
 		    const char **output, int *exit_code, struct err *err);
 
+/* Wait step RT's drill.watch answered by the world (a look only: the
+ * world is left as it is). 1 when the watched command fails: *OUTPUT
+ * (borrowed as drill_world_run's) says so with the command's output and
+ * *EXIT_CODE is its status; 0 when it succeeds or the world does not
+ * know it (the step's drill block then stands). */
+int drill_world_watch(struct session *s, struct step_rt *rt,
+		      const char **output, int *exit_code);
+
 /* Apply run step RT's drill.state (what its simulated, successful run
  * does to the world, such as a workflow that moved a dist-tag), journalled
  * as drill.world when it changes anything; 0 or -1. */

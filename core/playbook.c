@@ -1322,6 +1322,8 @@ static const struct field drill_fields[] = {
 	  .off = offsetof(struct pb_drill, duration_us) },
 	{ .key = "real_in_clone", .type = F_BOOL,
 	  .off = offsetof(struct pb_drill, real_in_clone) },
+	{ .key = "watch", .type = F_STRING,
+	  .off = offsetof(struct pb_drill, watch) },
 	{ .key = NULL },
 };
 
@@ -1334,6 +1336,9 @@ parse_drill(struct ld *ld, const cJSON *v, void *base)
 	drill->present = 1;
 	if (want_object(ld, v, drill_fields, drill) < 0)
 		return -1;
+	if (drill->watch && ld->step->kind != STEP_KIND_WAIT)
+		return fail_key(ld, "watch", "only a wait step watches "
+				"(a run step's command is answered itself)");
 	if (!drill->real_in_clone)
 		return 0;
 	if (ld->step->kind != STEP_KIND_RUN)
@@ -2874,6 +2879,7 @@ free_step(struct pb_step *step)
 	free(step->confirm);
 	free(step->drill.output);
 	free(step->drill.state_json);
+	free(step->drill.watch);
 	free_probe(&step->probe);
 	free_decide(step);
 	for (size_t i = 0; step->roles && i < step->n_roles; i++)

@@ -102,6 +102,8 @@ struct pb_drill {
 	int real_in_clone;	/* read-only command may run in a throwaway clone */
 	char *state_json;	/* merge patch applied to the drill's world
 				 * when the simulated run succeeds, or NULL */
+	char *watch;		/* wait: a command the world answers for
+				 * what the wait watches, or NULL */
 };
 
 struct pb_option {

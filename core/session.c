@@ -5,6 +5,7 @@
 #include "config.h"
 #include "session.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -1078,20 +1079,31 @@ struct labels {
 	struct label_store *store;
 };
 
-/* "<PROMPT>" up to its first " (" or ":" (the prompt's own words), else
- * "<NAME>". */
+#define LABEL_PROMPT_MAX 24	/* longer prompts would swamp a title */
+
+/* "‹PROMPT›", the prompt up to its first "(", ":" or ",", when
+ * that is short; else the name in words ("‹hotfix version›" for
+ * HOTFIX_VERSION). */
 static const char *
 label_of(struct label_store *st, const struct pb_variable *v)
 {
-	const char *p = v->prompt && *v->prompt ? v->prompt : v->name;
-	size_t len = strcspn(p, "(:");
+	const char *p = v->prompt ? v->prompt : "";
+	size_t len = strcspn(p, "(:,");
+	char *words;
 
 	while (len && p[len - 1] == ' ')
 		len--;
 	if (st->n == sizeof(st->made) / sizeof(st->made[0]))
 		return v->name;
-	st->made[st->n] = xasprintf("<%.*s>", (int)(len ? len : strlen(p)),
-				    p);
+	if (len && len <= LABEL_PROMPT_MAX) {
+		st->made[st->n] = xasprintf("\u2039%.*s\u203a", (int)len, p);
+		return st->made[st->n++];
+	}
+	words = xstrdup(v->name);
+	for (char *c = words; *c; c++)
+		*c = *c == '_' ? ' ' : (char)tolower((unsigned char)*c);
+	st->made[st->n] = xasprintf("\u2039%s\u203a", words);
+	free(words);
 	return st->made[st->n++];
 }
 

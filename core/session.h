@@ -272,11 +272,12 @@ char *session_render(const struct session *s, const char *text,
  * other references left as written. Caller frees; never fails. */
 char *session_show_command(const struct session *s, const char *text);
 
-/* Step text (a note, a confirmation) as the operator reads it: each
- * $NAME or ${NAME} of a variable that is set replaced by its value
- * (secrets masked), one not set yet by its label in angle brackets (the
- * start of its prompt, "<The last known good version...>"), never the
- * raw reference. Caller frees; never fails. */
+/* Step text (a title, a note, a confirmation) as the operator reads it:
+ * each $NAME or ${NAME} of a variable that is set replaced by its value
+ * (secrets masked), one not set yet by a placeholder: the start of its
+ * prompt when short ("‹Version to restore›"), else its name in
+ * words ("‹hotfix version›"); never the raw reference. Caller
+ * frees; never fails. */
 char *session_show_text(const struct session *s, const char *text);
 
 /* What a sign-off of approve step ID covers, in lines for the approver:

@@ -289,12 +289,14 @@ session_approval_covers(const struct session *s, const char *id)
 		return NULL;
 	for (size_t i = 0; i < s->n_steps; i++) {
 		const struct step_rt *rt = &s->steps[i];
-		char *cmd;
+		char *cmd, *title;
 
 		if (!gates_step(ap, rt) || !session_step_active(s, rt))
 			continue;
-		strbuf_addf(&sb, "  %s  %s%s\n", rt->def->id, rt->def->title,
+		title = session_show_text(s, rt->def->title);
+		strbuf_addf(&sb, "  %s  %s%s\n", rt->def->id, title,
 			    rt->def->destructive ? "  (destructive)" : "");
+		free(title);
 		if (!rt->def->run)
 			continue;
 		cmd = session_show_command(s, rt->def->run);

@@ -191,6 +191,11 @@ sim_outcome(struct session *s, struct step_rt *rt, const char *actor,
 		sim->timed_out = o->timed_out;
 		return 0;
 	}
+	if (rt->def->kind == STEP_KIND_WAIT && rt->def->drill.watch) {
+		sim->from_world = drill_world_watch(s, rt, &sim->output,
+						    &sim->exit_code);
+		return 0;
+	}
 	if (sim->output || rt->def->kind != STEP_KIND_RUN)
 		return 0;
 	switch (drill_world_run(s, rt, actor, &sim->output, &sim->exit_code,

@@ -130,6 +130,43 @@ describe_logs(struct strbuf *sb, const cJSON *logs)
 	}
 }
 
+/* "program NAME: version V installed (from package P)", or "not
+ * installed"; its commands are what it answers, not the world's state. */
+static void
+describe_programs(struct strbuf *sb, const cJSON *progs)
+{
+	const cJSON *p;
+
+	cJSON_ArrayForEach(p, progs) {
+		const char *v = cJSON_GetStringValue(
+			cJSON_GetObjectItemCaseSensitive(p, "installed"));
+		const char *pkg = cJSON_GetStringValue(
+			cJSON_GetObjectItemCaseSensitive(p, "package"));
+
+		strbuf_addf(sb, "program %s: ", p->string);
+		if (v)
+			strbuf_addf(sb, "version %s installed", v);
+		else
+			strbuf_adds(sb, "not installed");
+		if (pkg)
+			strbuf_addf(sb, " (from package %s)", pkg);
+		strbuf_addc(sb, '\n');
+	}
+}
+
+/* "file PATH (N lines)" for each file the world holds. */
+static void
+describe_files(struct strbuf *sb, const cJSON *files)
+{
+	const cJSON *f;
+
+	cJSON_ArrayForEach(f, files)
+		strbuf_addf(sb, "file %s (%d line%s)\n", f->string,
+			    cJSON_IsArray(f) ? cJSON_GetArraySize(f) : 1,
+			    cJSON_IsArray(f) && cJSON_GetArraySize(f) != 1
+			    ? "s" : "");
+}
+
 static void
 describe_other(struct strbuf *sb, const cJSON *item)
 {
@@ -176,6 +213,10 @@ world_describe(const cJSON *state)
 			describe_http(&sb, item);
 		else if (strcmp(item->string, "logs") == 0)
 			describe_logs(&sb, item);
+		else if (strcmp(item->string, "programs") == 0)
+			describe_programs(&sb, item);
+		else if (strcmp(item->string, "files") == 0)
+			describe_files(&sb, item);
 		else
 			describe_other(&sb, item);
 	}

@@ -220,6 +220,37 @@ tool_grep(struct sh *sh, int argc, char **argv, struct io *io)
 	return g.matched ? 0 : 1;
 }
 
+/* The world's files ("files": {PATH: text or lines}), or NULL when the
+ * world keeps none (then ls and cat of them are unknown to it). */
+static cJSON *
+world_files(struct sh *sh)
+{
+	cJSON *f = cJSON_GetObjectItemCaseSensitive(sh->state, "files");
+
+	return cJSON_IsObject(f) ? f : NULL;
+}
+
+/* The world's file PATH as text into OUT: 1, or 0 when it has none. */
+static int
+world_file(struct sh *sh, const char *path, struct strbuf *out)
+{
+	cJSON *f = cJSON_GetObjectItemCaseSensitive(world_files(sh), path);
+	cJSON *line;
+
+	if (cJSON_IsString(f)) {
+		strbuf_addf(out, "%s%s", f->valuestring,
+			    *f->valuestring && f->valuestring[strlen(
+				    f->valuestring) - 1] != '\n' ? "\n" : "");
+		return 1;
+	}
+	if (!cJSON_IsArray(f))
+		return 0;
+	cJSON_ArrayForEach(line, f)
+		strbuf_addf(out, "%s\n", cJSON_GetStringValue(line)
+			    ? line->valuestring : "");
+	return 1;
+}
+
 static int
 tool_cat(struct sh *sh, int argc, char **argv, struct io *io)
 {
@@ -231,9 +262,67 @@ tool_cat(struct sh *sh, int argc, char **argv, struct io *io)
 		const char *t = cJSON_GetStringValue(
 			cJSON_GetObjectItemCaseSensitive(sh->files, argv[a]));
 
-		if (!t)
+		if (t) {
+			strbuf_adds(io->out, t);
+			continue;
+		}
+		if (!world_files(sh))
 			return unknown(sh);
-		strbuf_adds(io->out, t);
+		if (!world_file(sh, argv[a], io->out)) {
+			strbuf_addf(io->err, "cat: %s: No such file or "
+				    "directory\n", argv[a]);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* ls [-l] [-a] [DIR]: the world's files in DIR (its top level without
+ * one), by name; a folder that holds none does not exist. */
+static int
+tool_ls(struct sh *sh, int argc, char **argv, struct io *io)
+{
+	const char *dir = NULL;
+	int longer = 0, n = 0;
+	size_t dl;
+	cJSON *f;
+
+	if (!world_files(sh))
+		return unknown(sh);
+	for (int a = 1; a < argc; a++) {
+		if (argv[a][0] == '-' && strspn(argv[a] + 1, "la") ==
+		    strlen(argv[a] + 1))
+			longer |= strchr(argv[a], 'l') != NULL;
+		else if (dir)
+			return unknown(sh);
+		else
+			dir = argv[a];
+	}
+	dl = dir ? strlen(dir) - (dir[strlen(dir) - 1] == '/') : 0;
+	cJSON_ArrayForEach(f, world_files(sh)) {
+		const char *name = f->string + (dl ? dl + 1 : 0);
+
+		if (dl && (strncmp(f->string, dir, dl) != 0 ||
+			   f->string[dl] != '/'))
+			continue;
+		if (strchr(name, '/'))
+			continue;
+		if (longer) {
+			struct strbuf text = STRBUF_INIT;
+
+			world_file(sh, f->string, &text);
+			strbuf_addf(io->out, "-rw-r--r-- 1 dev dev %zu %s\n",
+				    text.len, name);
+			free(strbuf_detach(&text));
+		} else {
+			strbuf_addf(io->out, "%s\n", name);
+		}
+		n++;
+	}
+	if (dl && !n) {
+		strbuf_addf(io->err, "ls: cannot access '%s': No such file or "
+			    "directory\n", dir);
+		return 2;
 	}
 	return 0;
 }
@@ -1204,9 +1293,21 @@ git_describe(struct sh *sh, struct io *io)
 	return 128;
 }
 
+/* git tag as a listing (not -d NAME, not a new NAME). */
+static int
+lists_tags(int argc, char **argv)
+{
+	return is(argv[1], "tag") && !(argc == 4 && is(argv[2], "-d")) &&
+	       !(argc == 3 && argv[2][0] != '-');
+}
+
+/* A world without tags still answers a listing, with none: the Tags tab
+ * says the drill has none, and the command must not print others. */
 static int
 tool_git(struct sh *sh, int argc, char **argv, struct io *io)
 {
+	if (argc >= 2 && !tags_of(sh) && lists_tags(argc, argv))
+		return git_tag_list(sh, argc, argv, io);
 	if (!tags_of(sh) || argc < 2)
 		return unknown(sh);
 	if (is(argv[1], "tag"))
@@ -1312,6 +1413,8 @@ world_tool(struct sh *sh, int argc, char **argv, struct io *io)
 		return tool_test(sh, argc, argv);
 	if (is(name, "cat"))
 		return tool_cat(sh, argc, argv, io);
+	if (is(name, "ls"))
+		return tool_ls(sh, argc, argv, io);
 	if (is(name, "grep"))
 		return tool_grep(sh, argc, argv, io);
 	if (is(name, "head") || is(name, "tail"))

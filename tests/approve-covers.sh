@@ -2,7 +2,8 @@
 # rewind approve shows what the sign-off covers as lines (each line
 # sanitized, not the newlines between them: no ^J), and a sign-off that
 # will be refused (a role the step does not have) shows nothing on stdout
-# before the refusal on stderr.
+# before the refusal on stderr. The npm workflow path's first sign-off
+# names the versions the workflow moves.
 . "${REWIND_SRCDIR:-.}/tests/lib/batchlib.sh"
 
 cat >"$tmp/pb.json" <<'JSON'
@@ -45,5 +46,17 @@ grep -qx '  e.one  first move' "$tmp/ok.out" &&
 	grep -qx '      echo one' "$tmp/ok.out" &&
 	grep -qx '  e.two  second move' "$tmp/ok.out" ||
 	fail "the coverage list is not one line per step and command: $(cat "$tmp/ok.out")"
+
+# The npm workflow path's first sign-off names the versions it moves (it
+# showed none: the workflow's steps name no version in their commands).
+head -28 "$src/tests/fixtures/walks/npm-dist-tag-rollback-immediate-rollback.walk" |
+	"$bin" drill "$src/playbooks/npm-dist-tag-rollback.json" --batch \
+		--operator alice --no-real-in-clone --session-dir "$tmp/npm" \
+		>"$tmp/npm.prefix" 2>&1
+"$bin" approve "$tmp/npm" approve.release-manager --role "Release Manager" \
+	--as bob >"$tmp/npm.out" 2>"$tmp/npm.err" </dev/null ||
+	fail "the npm sign-off was refused: $(cat "$tmp/npm.err")"
+grep -q 'execute.workflow-dispatch .*1\.2\.3 -> 1\.2\.2 on latest' "$tmp/npm.out" ||
+	fail "the workflow path's sign-off names no versions: $(cat "$tmp/npm.out")"
 [ "$failed" = 0 ] && echo "PASS: approve-covers"
 exit "$failed"

@@ -2,8 +2,8 @@
 # A wrong decision is judged honestly. web-service p0-outage (the API is
 # down; a good operator rolls back) walked with a hotfix instead: the
 # health endpoint is the scenario's world, down until the backend is
-# started from the restored tag, so verify.health fails (the trainee can
-# only mark it n/a); the card shows it: verifications lose points, the
+# started from the restored tag, so verify.health and the watch of
+# verify.monitor fail (the trainee can only mark them n/a); the card shows it: verifications lose points, the
 # rto criterion says the recovery was never proven (and the report's RTO
 # line does not call the target met), and the approval the
 # hotfix path passes by (approve.lead, which the expected rollback goes
@@ -34,6 +34,7 @@ na verify.health the endpoint still fails; moving on
 tick verify.functionality checked
 tick verify.errors checked
 run verify.monitor
+na verify.monitor the endpoint still answers 500
 next
 tick communicate.status-page noted
 tick communicate.ticket updated
@@ -51,6 +52,14 @@ ev = [json.loads(l) for l in open(d + "/journal.jsonl")]
 health = [e["payload"] for e in ev
           if e["type"] == "step.finished" and e["step"] == "verify.health"]
 assert health and not health[0]["ok"], ("verify.health passed", health)
+# The 15-minute watch sees the same endpoint: it fails while it answers
+# 500 (it said "15 minutes without new errors"), and at once (it took 2 s).
+mon = [e["payload"] for e in ev
+       if e["type"] == "step.finished" and e["step"] == "verify.monitor"]
+assert mon and not mon[0]["ok"], ("verify.monitor passed", mon)
+assert "error: 500" in mon[0]["tail"], mon[0]["tail"]
+assert "without new errors" not in mon[0]["tail"], mon[0]["tail"]
+assert mon[0]["duration_ms"] < 1000, mon[0]
 c = json.load(open(d + "/scorecard.json"))
 by = {x["name"]: x for x in c["criteria"]}
 v, r, a = by["verifications"], by["rto"], by["approvals"]
@@ -70,13 +79,16 @@ grep -q '^RTO: \*\*met\*\*' "$tmp/report" && fail "the report says the RTO was m
 grep -q '^RTO: \*\*not proven\*\*: .*never proven: verify\.health marked n/a\.$' "$tmp/report" ||
 	fail "the report's RTO line does not name verify.health: $(grep '^RTO' "$tmp/report")"
 
-# The good walk: healthy only once the backend runs from the restored tag.
+# The good walk: healthy only once the backend runs from the restored tag
+# (and the watch of verify.monitor with it).
 "$bin" drill "$pb" --batch --operator olga --no-real-in-clone \
 	--session-dir "$tmp/g" --scenario=p0-outage \
 	<"$src/tests/fixtures/walks/web-service-rollback-scenario-p0-outage.walk" \
 	>"$tmp/gout" 2>&1 || fail "the good walk did not complete"
 grep '"step":"verify.health"' "$tmp/g/journal.jsonl" | grep -q '"type":"step.finished".*"ok":true' ||
 	fail "the good walk's health check did not pass"
+grep '"step":"verify.monitor"' "$tmp/g/journal.jsonl" | grep -q '"type":"step.finished".*"ok":true' ||
+	fail "the good walk's 15-minute watch did not pass"
 grep -q '"type":"drill.world".*"step":"execute.start-backend"' "$tmp/g/journal.jsonl" ||
 	grep '"step":"execute.start-backend"' "$tmp/g/journal.jsonl" | grep -q drill.world ||
 	fail "starting the backend did not change the world's health endpoint"

@@ -228,6 +228,9 @@ app_event_summary(const char *line, char *buf, size_t size)
 	type = cJSON_GetStringValue(cJSON_GetObjectItem(ev, "type"));
 	step = cJSON_GetStringValue(cJSON_GetObjectItem(ev, "step"));
 	actor = cJSON_GetStringValue(cJSON_GetObjectItem(ev, "actor"));
+	if (!step && type && strcmp(type, "var.set") == 0)	/* which one */
+		step = cJSON_GetStringValue(cJSON_GetObjectItem(
+			cJSON_GetObjectItem(ev, "payload"), "name"));
 	timefmt_rfc3339(cJSON_GetStringValue(cJSON_GetObjectItem(ev, "wall")),
 			TF_HMS, when, sizeof(when));
 	snprintf(buf, size, "%.8s %-20s %-22s %s", when,
@@ -288,8 +291,16 @@ app_event_output(const char *line, app_output_cb add, void *arg)
 	}
 	if (strcmp(type, "drill.inject") == 0) {
 		alert = cJSON_GetStringValue(cJSON_GetObjectItem(p, "alert"));
-		if (alert)
-			add(arg, LOG_ALERT, alert);
+		if (alert) {	/* with its time, as the Journal's rows */
+			char when[16], *text;
+
+			timefmt_rfc3339(cJSON_GetStringValue(cJSON_GetObjectItem(
+						ev, "wall")), TF_HMS, when,
+					sizeof(when));
+			text = xasprintf("%.8s %s", when, alert);
+			add(arg, LOG_ALERT, text);
+			free(text);
+		}
 		injected_lines(p, add, arg);
 	} else if (strcmp(type, "log.threshold") == 0) {
 		threshold_text(p, buf, sizeof(buf));
@@ -732,6 +743,10 @@ scroll_by(struct app *a, long delta)
 		*top = at < 0 ? 0 : at >= n || at >= last ? -1 : at;
 	} else if (a->focus == PANE_TAGS || a->focus == PANE_REGISTRY) {
 		pane_sources_scroll(a, delta);
+	} else if (a->focus == PANE_TARGETS) {	/* the draw keeps it in range */
+		a->targets_top = a->targets_top + delta < 0 ? 0
+			: a->targets_top + delta > 1000000 ? 1000000
+			: a->targets_top + delta;
 	}
 	app_dirty(a);
 }

@@ -103,6 +103,7 @@ struct app {
 	int log_left;			/* output columns scrolled past */
 	uint64_t tick_timer;		/* redraws while a step runs */
 	long journal_top;
+	long targets_top;		/* Targets tab: rows scrolled past */
 	char search[160];
 	long search_hit;
 	enum pane_id focus;

@@ -129,6 +129,17 @@ warn_in_prompt(struct app *a, char *warning)
 	free(warning);
 }
 
+/* The dialog's title: WHAT and the step's title as the operator reads it
+ * (values, or placeholders while unset). */
+static void
+dialog_title(struct app *a, const char *what, const struct pb_step *st)
+{
+	char *title = session_show_text(a->session, st->title);
+
+	snprintf(a->dlg.title, sizeof(a->dlg.title), "%s: %s", what, title);
+	free(title);
+}
+
 static void
 setup_confirm(struct app *a, const struct pb_step *st)
 {
@@ -139,7 +150,7 @@ setup_confirm(struct app *a, const struct pb_step *st)
 
 	int again = session_step_state(a->session, st->id) == STEP_INTERRUPTED;
 
-	snprintf(a->dlg.title, sizeof(a->dlg.title), "Confirm: %s", st->title);
+	dialog_title(a, "Confirm", st);
 	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "%sThis step is "
 		 "destructive. Type %s to run it.", !again ? ""
 		 : app_last_run_cancelled(a, st->id) ? "Its last run was cancelled "
@@ -159,7 +170,7 @@ setup_choose(struct app *a, const struct pb_step *st)
 {
 	const struct pb_option *rec = playbook_recommend(st, app_lookup, a->session);
 
-	snprintf(a->dlg.title, sizeof(a->dlg.title), "Decide: %s", st->title);
+	dialog_title(a, "Decide", st);
 	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "%s", rec
 		 ? "The matrix recommends the marked option." : st->matrix
 		 ? "Set the matrix variables to see a recommendation."
@@ -216,7 +227,7 @@ setup_input(struct app *a, const char *var_name, const char *title)
 static void
 setup_roles(struct app *a, const struct pb_step *st)
 {
-	snprintf(a->dlg.title, sizeof(a->dlg.title), "Approve: %s", st->title);
+	dialog_title(a, "Approve", st);
 	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "Which role is "
 		 "approving? (the operator, %s, cannot)",
 		 session_operator(a->session));
@@ -230,7 +241,7 @@ setup_preview(struct app *a, const struct pb_step *st)
 {
 	struct err err = { 0 };
 
-	snprintf(a->dlg.title, sizeof(a->dlg.title), "Send: %s", st->title);
+	dialog_title(a, "Send", st);
 	set_body(&a->dlg, session_render(a->session, st->template, &err));
 	if (a->dlg.body)
 		snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "%s sends this "

@@ -550,7 +550,7 @@ pane_detail_draw(struct app *a, WINDOW *w, struct rect r)
 {
 	struct cursor c = { w, r, r.y };
 	struct step_view v;
-	char running[64];
+	char running[64], *title;
 
 	if (a->wide) {
 		draw_fill(w, r.y, r.x, r.w, theme_attr(a->focus == PANE_DETAIL
@@ -565,7 +565,9 @@ pane_detail_draw(struct app *a, WINDOW *w, struct rect r)
 		line(&c, "No step selected.", ROLE_DIM);
 		return;
 	}
-	line(&c, v.def->title, ROLE_TITLE_FOCUS);
+	title = session_show_text(a->session, v.def->title);
+	line(&c, title, ROLE_TITLE_FOCUS);
+	free(title);
 	if (v.state == STEP_RUNNING)
 		runview_running_text(a, &v, running, sizeof(running));
 	linef(&c, ROLE_DIM, "%s  %s  %s%s", v.def->id,

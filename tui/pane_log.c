@@ -110,31 +110,58 @@ pane_log_draw(struct app *a, WINDOW *w, struct rect r, int journal)
 	draw_marks(a, w, r, top >= 0, journal ? 0 : a->log_left);
 }
 
+/* Where the Targets tab draws: rows before TOP (scrolled past) are
+ * counted, not drawn; ROWS counts them all, to keep TOP in range. */
+struct tgt {
+	WINDOW *w;
+	struct rect r;
+	int y;
+	long top;
+	long rows;
+};
+
 static void
-targets_line(WINDOW *w, struct rect r, int *y, int role, const char *text)
+targets_line(struct tgt *t, int role, const char *text)
 {
-	if (*y < r.y + r.h)
-		*y += draw_wrapped(w, *y, r.x + 1, r.w - 2, r.y + r.h - *y, text,
-				   theme_attr(role));
+	const char *p = text;
+	int width = t->r.w - 2;
+
+	while (width > 0 && *p && t->rows < t->top) {
+		p += draw_wrap_point(p, width);
+		if (*p == '\n')
+			p++;
+		t->rows++;
+	}
+	while (width > 0 && *p) {	/* the rest: count, draw what fits */
+		size_t n = draw_wrap_point(p, width);
+
+		if (t->y < t->r.y + t->r.h)
+			t->y += draw_wrapped(t->w, t->y, t->r.x + 1, width, 1,
+					     p, theme_attr(role));
+		t->rows++;
+		p += n;
+		if (*p == '\n')
+			p++;
+	}
 }
 
 /* The drill's world as it is now (the scenario's state with the
  * injections fired so far), in words, one line each. */
 static void
-scenario_state(struct app *a, WINDOW *w, struct rect r, int *y)
+scenario_state(struct app *a, struct tgt *t)
 {
 	const cJSON *state = session_drill_state(a->session);
 	char *text, *line, *save = NULL;
 
 	if (!session_scenario(a->session) || !state)
 		return;
-	targets_line(w, r, y, ROLE_TITLE, "Scenario state now:");
+	targets_line(t, ROLE_TITLE, "Scenario state now:");
 	text = world_describe(state);
 	for (line = strtok_r(text, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		char *indented = xasprintf("  %s", line);
 
-		targets_line(w, r, y, ROLE_NORMAL, indented);
+		targets_line(t, ROLE_NORMAL, indented);
 		free(indented);
 	}
 	free(text);
@@ -145,33 +172,39 @@ pane_targets_draw(struct app *a, WINDOW *w, struct rect r)
 {
 	const struct pb_targets *t = &a->pb->targets;
 	char line[1024];
-	int y = r.y;
+	struct tgt tg = { w, r, r.y, a->targets_top, 0 };
 
 	snprintf(line, sizeof(line), "Repository: %s",
 		 t->git_path ? t->git_path : "(none; commands run here)");
-	targets_line(w, r, &y, ROLE_NORMAL, line);
+	targets_line(&tg, ROLE_NORMAL, line);
 	for (size_t i = 0; i < t->n_registries; i++) {
 		snprintf(line, sizeof(line), "Registry: %s %s%s%s",
 			 reg_type_name(t->registries[i].type),
 			 t->registries[i].name,
 			 t->registries[i].url ? " at " : "",
 			 t->registries[i].url ? t->registries[i].url : "");
-		targets_line(w, r, &y, ROLE_NORMAL, line);
+		targets_line(&tg, ROLE_NORMAL, line);
 	}
 	for (size_t i = 0; i < t->n_logs; i++) {
 		snprintf(line, sizeof(line), "Log %s: %s", t->logs[i].name,
 			 t->logs[i].path);
-		targets_line(w, r, &y, ROLE_NORMAL, line);
+		targets_line(&tg, ROLE_NORMAL, line);
 	}
 	for (size_t i = 0; i < t->n_http; i++) {
 		snprintf(line, sizeof(line), "Endpoint %s: %s (expects %d)",
 			 t->http[i].name, t->http[i].url, t->http[i].status);
-		targets_line(w, r, &y, ROLE_NORMAL, line);
+		targets_line(&tg, ROLE_NORMAL, line);
 	}
-	targets_line(w, r, &y, ROLE_DIM, session_mode(a->session) ==
+	targets_line(&tg, ROLE_DIM, session_mode(a->session) ==
 		     SESSION_DRILL ? "A drill reads none of them: the Tags and "
 		     "Registry tabs show what the scenario gives, and no log "
 		     "is followed." : "What they answer: the Tags and "
 		     "Registry tabs; followed logs in Output.");
-	scenario_state(a, w, r, &y);
+	scenario_state(a, &tg);
+	/* Scrolled past the end (the world shrank, or G): show the last
+	 * page on the next frame. */
+	if (a->targets_top > 0 && a->targets_top > tg.rows - r.h) {
+		a->targets_top = tg.rows > r.h ? tg.rows - r.h : 0;
+		app_dirty(a);
+	}
 }

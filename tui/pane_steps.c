@@ -5,6 +5,7 @@
 
 #include <curses.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
@@ -202,7 +203,7 @@ draw_step(struct app *a, WINDOW *w, int y, struct rect r, int i)
 {
 	struct step_view v;
 	const struct pb_cond *waiting;
-	char label[96];
+	char label[96], *title;
 	int selected = i == a->sel;
 	int attr, x, yields;
 	enum mark m;
@@ -219,8 +220,10 @@ draw_step(struct app *a, WINDOW *w, int y, struct rect r, int i)
 	yields = step_label(a, &v, m, waiting, label, sizeof(label));
 	if (v.phase < session_phase(a->session))	/* needs action again */
 		x += draw_text(w, y, x, r.x + r.w - x, "again: ", attr);
-	draw_title_label(w, y, x, r, v.def->title, label, yields, attr,
+	title = session_show_text(a->session, v.def->title);
+	draw_title_label(w, y, x, r, title, label, yields, attr,
 			 selected ? attr : theme_attr(ROLE_JOURNAL_TIME));
+	free(title);
 }
 
 void

@@ -861,6 +861,28 @@ START_TEST(test_playbook_refuses_real_in_clone_for_writing_command)
 }
 END_TEST
 
+START_TEST(test_playbook_refuses_watch_outside_wait)
+{
+	static const char text[] =
+		"{ \"id\": \"x\", \"title\": \"x\", \"phases\": ["
+		"{ \"id\": \"assess\", \"steps\": [ { \"id\": \"a.look\", "
+		"\"kind\": \"run\", \"title\": \"look\", \"run\": \"true\","
+		" \"drill\": { \"watch\": \"curl -fsS http://x\" } } ] },"
+		"{ \"id\": \"decide\", \"steps\": [] },"
+		"{ \"id\": \"approve\", \"steps\": [] },"
+		"{ \"id\": \"execute\", \"steps\": [] },"
+		"{ \"id\": \"verify\", \"steps\": [] },"
+		"{ \"id\": \"communicate\", \"steps\": [] } ] }";
+	struct err err = { 0 };
+	struct playbook *pb = playbook_load_buffer(text, strlen(text), "x.json",
+						   &err);
+
+	ck_assert_ptr_null(pb);
+	ck_assert_msg(strstr(err.msg, "watch: only a wait step watches")
+		      != NULL, "%s", err.msg);
+}
+END_TEST
+
 /* A playbook whose assess phase has two steps that opt in to the clone
  * (one reads the working tree and the index) and one that does not; its
  * scenario scripts the second. */
@@ -1375,6 +1397,7 @@ drill_suite(void)
 	tcase_add_loop_test(tc, test_clone_read_only_rule, 0,
 			    (int)(sizeof(commands) / sizeof(commands[0])));
 	tcase_add_test(tc, test_playbook_refuses_real_in_clone_for_writing_command);
+	tcase_add_test(tc, test_playbook_refuses_watch_outside_wait);
 	tcase_add_test(tc, test_drill_clone_runs_opted_in_steps_by_default);
 	tcase_add_test(tc, test_drill_clone_turned_off_simulates_and_says_why);
 	tcase_add_test(tc, test_drill_clone_leaves_scripted_steps_simulated);

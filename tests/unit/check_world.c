@@ -164,6 +164,10 @@ START_TEST(test_world_describe_shows_the_cache_lag)
 	free(simulate(state, "pip install --dry-run --no-deps kit", &rc));
 	text = world_describe(state);
 	ck_assert_ptr_null(strstr(text, "cache still serves"));
+	/* Programs in words, not JSON (the Targets tab showed raw JSON). */
+	ck_assert_msg(strstr(text, "program widget: version 1.2.3 installed "
+			     "(from package widget)\n") != NULL, "%s", text);
+	ck_assert_msg(strstr(text, "\"commands\"") == NULL, "%s", text);
 	free(text);
 	cJSON_Delete(state);
 }
@@ -266,6 +270,47 @@ START_TEST(test_world_twine_skips_what_the_index_serves)
 }
 END_TEST
 
+/* The world's files: ls and cat answer from them; a file the world does
+ * not hold (a report whose workflow failed) is missing, not invented; a
+ * world without tags lists none (the Tags tab says it has none). */
+START_TEST(test_world_files_and_no_tags)
+{
+	cJSON *state = cJSON_Parse("{ \"files\": { \"incidents/r-1.2.3.md\": "
+				   "[\"# Rollback 1.2.3\", \"- ok\"], "
+				   "\"top.txt\": \"hi\" } }");
+	cJSON *bare = cJSON_Parse("{ \"files\": {} }");
+	int rc;
+	char *out = simulate(state, "ls -la incidents/", &rc);
+
+	ck_assert_int_eq(rc, 0);
+	ck_assert_str_eq(out, "-rw-r--r-- 1 dev dev 22 r-1.2.3.md\n");
+	free(out);
+	out = simulate(state, "ls", &rc);
+	ck_assert_str_eq(out, "top.txt\n");
+	free(out);
+	out = simulate(state, "cat \"incidents/r-1.2.3.md\"", &rc);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_str_eq(out, "# Rollback 1.2.3\n- ok\n");
+	free(out);
+	out = simulate(bare, "ls -la incidents/", &rc);
+	ck_assert_int_eq(rc, 2);
+	ck_assert_str_eq(out, "ls: cannot access 'incidents/': No such file "
+			 "or directory\n");
+	free(out);
+	out = simulate(bare, "cat incidents/r-1.2.3.md", &rc);
+	ck_assert_int_eq(rc, 1);
+	ck_assert_str_eq(out, "cat: incidents/r-1.2.3.md: No such file or "
+			 "directory\n");
+	free(out);
+	out = simulate(bare, "git tag -l --sort=-creatordate | head -5", &rc);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_str_eq(out, "");
+	free(out);
+	cJSON_Delete(state);
+	cJSON_Delete(bare);
+}
+END_TEST
+
 static Suite *
 world_suite(void)
 {
@@ -281,6 +326,7 @@ world_suite(void)
 	tcase_add_test(tc, test_world_install_changes_the_program);
 	tcase_add_test(tc, test_world_tag_delete_and_upload_change_it);
 	tcase_add_test(tc, test_world_twine_skips_what_the_index_serves);
+	tcase_add_test(tc, test_world_files_and_no_tags);
 	suite_add_tcase(s, tc);
 	return s;
 }

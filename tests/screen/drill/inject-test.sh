@@ -4,7 +4,7 @@
 # fires its injection lead-asks (scripted for minute 5) from a second
 # terminal with `rewind drill --inject SESSION ID`. The trainee's console
 # shows it as a scripted injection: the alert in the status line and the
-# Output tab, journalled once as drill.inject by the game master. Firing it
+# Output tab (with its time), journalled once as drill.inject by the game master. Firing it
 # again, or an id the scenario does not have, is refused with the reason.
 . "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
 
@@ -30,6 +30,9 @@ grep -qxF "rewind: injection lead-asks fired in $SESSION_DIR" "$SCREEN_TMP/gm.ou
 wait_text "$ALERT" 5
 [ "$(row "$STATUS_ROW")" = " $ALERT" ] ||
 	fail "status line is \"$(row "$STATUS_ROW")\", not the alert"
+# The Output tab's alert line says when it came (it had no time).
+assert_text "│ [0-9]{2}:[0-9]{2}:[0-9]{2} GM: the engineering lead asks" \
+	"the Output tab's alert line has no time"
 [ "$(journal_count drill.inject)" -eq 1 ] || fail "not journalled once"
 grep '"type":"drill.inject"' "$SESSION_DIR/journal.jsonl" |
 	grep -q '"actor":"game master".*"fired_by":"game master"' ||

@@ -64,7 +64,7 @@ select_step a.look
 assert_fixed 'Installs widget from the channel.'
 refute_fixed '$PKG' "the note shows the raw \$PKG"
 select_step a.move
-assert_fixed 'type "<Version to restore>" first'
+assert_fixed 'type "‹Version to restore›" first'
 refute_fixed '${VER}' "the confirmation shows the raw \${VER}"
 
 # Typing replaces an offered value; an arrow keeps it to edit.

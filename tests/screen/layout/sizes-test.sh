@@ -80,7 +80,7 @@ keys ']'
 expect_screen 200x60-journal 31 35 <<'EOF'
                                                                                 │ Output  [Journal]  Targets   Tags   Registry
                                                                                 │ hh:mm:ss session.started                             sam
-                                                                                │ hh:mm:ss var.set                                     rewind
+                                                                                │ hh:mm:ss var.set              CURRENT_VERSION        rewind
                                                                                 │ hh:mm:ss step.started         assess.status          sam
                                                                                 │ hh:mm:ss step.finished        assess.status          sam
 EOF

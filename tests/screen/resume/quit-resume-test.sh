@@ -61,7 +61,7 @@ assert_fixed '[Journal]'
 expect_screen resumed-journal 3 13 <<'EOF'
  Checklist: assess  3/5             │ Step   Output  [Journal]  Targets   Tags
 [✓] See what is deployed … sam hh:mm│ hh:mm:ss session.started
-[✓] List the most recent … sam hh:mm│ hh:mm:ss var.set
+[✓] List the most recent … sam hh:mm│ hh:mm:ss var.set              CURRENT_VERS
 [ ] Rate the severity               │ hh:mm:ss step.started         assess.statu
 [ ] Estimate the impact             │ hh:mm:ss step.finished        assess.statu
 [✓] Incident ticket opene… sam hh:mm│ hh:mm:ss step.started         assess.tags

@@ -2,8 +2,10 @@
 # A drill reads no repository and asks no registry: where its scenario
 # gives no tags or no registry answer, the Tags and Registry tabs say so
 # in words (they once said "Reading tags..." for ever). Checked on the
-# bundled default (`rewind` with no arguments), on a shipped playbook
-# whose scenario gives no registry answer, and on the replay of a drill.
+# bundled default (`rewind` with no arguments: its world's tags, the ones
+# its `git tag -l` prints; the tab once said it had none), on a shipped
+# playbook whose scenario gives no registry answer, and on the replay of a
+# drill.
 . "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
 
 # tab NAME: press the next-tab key (] in the console, Tab in a replay)
@@ -21,7 +23,9 @@ tab() {
 start_app
 assert_text "DRILL"
 tab Tags
-wait_text "This drill has no tags: it runs without"
+wait_text "v0.9.0"	# the world's tags, which git tag -l prints too
+assert_text "v1.1.0"
+refute_text "This drill has no tags"
 refute_text "Reading tags"
 tab Targets
 wait_text "A drill reads none of them"
