@@ -1398,7 +1398,26 @@ counts_as_skipped(const struct session *s, const cJSON *item)
 
 	if (r && strstr(r, "when condition"))
 		return 0;
+	if (rt && rt->def->follow_up)
+		return 0;	/* work for after the incident */
 	return !rt || rt->def->kind == STEP_KIND_CHECK;
+}
+
+/* Follow-up checks (work for after the incident) that apply and were
+ * not done: listed on the card, never scored. */
+static void
+add_follow_ups(const struct session *s, struct score *sc)
+{
+	cJSON *arr = cJSON_AddArrayToObject(sc->card, "follow_ups");
+
+	for (size_t i = 0; i < s->n_steps; i++) {
+		const struct step_rt *rt = &s->steps[i];
+
+		if (rt->def->follow_up && rt->state != STEP_DONE &&
+		    session_step_active(s, rt))
+			cJSON_AddItemToArray(arr,
+					     cJSON_CreateString(rt->def->id));
+	}
 }
 
 static void
@@ -1418,6 +1437,7 @@ score_checks(const struct session *s, const struct drill *d,
 		n++;
 	}
 	cJSON_AddItemToObject(sc->card, "na", cJSON_Duplicate(d->na, 1));
+	add_follow_ups(s, sc);
 	snprintf(why, sizeof(why), "%d optional check(s) left open", n);
 	award(sc, "checks", 10 - 2 * n, 10, why);
 }
@@ -1935,6 +1955,23 @@ render_steps(const cJSON *card, const char *key, const char *title, int md,
 	}
 }
 
+/* Follow-up checks not done in the session: for after the incident. */
+static void
+render_follow_ups(const cJSON *card, int md, struct strbuf *out)
+{
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(card, "follow_ups");
+	const cJSON *it;
+
+	if (!cJSON_GetArraySize(list))
+		return;
+	strbuf_addf(out, "\n%sFollow-ups for after the incident (not "
+		    "scored)%s\n%s", md ? "### " : "", md ? "" : ":",
+		    md ? "\n" : "");
+	cJSON_ArrayForEach(it, list)
+		strbuf_addf(out, "%s%s\n", md ? "- " : "  ",
+			    cJSON_GetStringValue(it) ? it->valuestring : "?");
+}
+
 static void
 render_predictions(const cJSON *card, int md, struct strbuf *out)
 {
@@ -1977,6 +2014,7 @@ drill_scorecard_render(const cJSON *card, int markdown, struct strbuf *out)
 	render_steps(card, "uncommunicated", "Required communicate steps "
 		     "marked n/a", md, out);
 	render_steps(card, "skipped", "Optional steps left open", md, out);
+	render_follow_ups(card, md, out);
 	render_phases(card, md, out);
 	render_predictions(card, md, out);
 }

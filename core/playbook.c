@@ -1679,6 +1679,8 @@ static const struct field step_fields[] = {
 };
 
 static const struct field check_fields[] = {
+	{ .key = "follow_up", .type = F_BOOL,
+	  .off = offsetof(struct pb_step, follow_up) },
 	{ .key = NULL },
 };
 
@@ -1868,6 +1870,12 @@ parse_step(struct ld *ld, const cJSON *v, void *elem)
 	if (parse_fields(ld, v, kind_fields[kind], step) < 0)
 		return -1;
 	step_defaults(step);
+	if (step->follow_up && step->required &&
+	    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(v, "required")))
+		return fail_key(ld, "required", "a follow-up is never required "
+				"(it is work for after the incident)");
+	if (step->follow_up)
+		step->required = 0;
 	if (step->kind == STEP_KIND_MESSAGE)
 		return check_message(ld, step);
 	return 0;

@@ -152,6 +152,10 @@ struct pb_step {
 	char *note;		/* guidance shown with the step, or NULL */
 	struct pb_when when;
 	int required;		/* blocks `next` while open (default 1) */
+	int follow_up;		/* check: work for after the incident (a
+				 * root cause, a fix, a process change):
+				 * never required, never scored, listed
+				 * in the report as a follow-up */
 
 	/* run */
 	char *run;		/* shell command; variables arrive as env */
