@@ -1481,6 +1481,22 @@ approvals_why(const cJSON *arr, int missing, char *buf, size_t size)
 	}
 }
 
+/* What the drill showed that ANSWER follows from (the scenario's
+ * evidence): on the answer's item O, and after its reason in WHY. */
+static void
+add_evidence(struct strbuf *why, cJSON *o, const struct pb_scenario *scen,
+	     const char *answer)
+{
+	for (size_t i = 0; i < scen->n_evidence; i++) {
+		if (strcmp(scen->evidence[i].name, answer) != 0)
+			continue;
+		cJSON_AddStringToObject(o, "evidence", scen->evidence[i].value);
+		strbuf_addf(why, " (the drill showed: \"%s\")",
+			    scen->evidence[i].value);
+		return;
+	}
+}
+
 /* The scenario's answers (what a good trainee gives at the input steps)
  * against the values given: each one wrong or never given costs its
  * share, and the reason names it with both values. */
@@ -1515,6 +1531,7 @@ score_answers(const struct session *s, const struct drill *d,
 			    why.len ? "; " : "", a->name,
 			    given ? "given as " : "never given",
 			    given ? given : "", a->value);
+		add_evidence(&why, o, scen, a->name);
 	}
 	if (right == scen->n_answers)
 		strbuf_addf(&why, "all %zu as the scenario has them",

@@ -38,7 +38,7 @@ const char *const lint_rule_names[] = {
 	"no-timeout", "draft", "destructive-before-approval",
 	"exclusive-without-when", "input-after-approval",
 	"drill-output-contradicts-world", "destructive-unapproved-path",
-	"scenario-presets-input", NULL,
+	"scenario-presets-input", "scenario-answer-evidence", NULL,
 };
 
 /* What the lint knows of one variable. */
@@ -1981,6 +1981,130 @@ rule_scenario_presets(struct lint *l)
 	}
 }
 
+/* The strings and keys of JSON text JS (a world state or patch), one a
+ * line, onto SB. */
+static void
+add_json_strings(struct strbuf *sb, const cJSON *o)
+{
+	const cJSON *c;
+
+	if (cJSON_IsString(o))
+		strbuf_addf(sb, "%s\n", o->valuestring);
+	cJSON_ArrayForEach(c, o) {
+		if (c->string)
+			strbuf_addf(sb, "%s\n", c->string);
+		add_json_strings(sb, c);
+	}
+}
+
+static void
+add_state_strings(struct strbuf *sb, const char *js)
+{
+	cJSON *o = js ? cJSON_Parse(js) : NULL;
+
+	add_json_strings(sb, o);
+	cJSON_Delete(o);
+}
+
+static void
+add_line(struct strbuf *sb, const char *text)
+{
+	if (text)
+		strbuf_addf(sb, "%s\n", text);
+}
+
+/* Everything scenario SC's drill shows the trainee: its briefing, alerts,
+ * log lines, scripted and simulated outputs, and the world's data (the
+ * Registry, Tags and Targets tabs). */
+static void
+drill_shows(const struct playbook *pb, const struct pb_scenario *sc,
+	    struct strbuf *sb)
+{
+	add_line(sb, sc->briefing);
+	for (size_t i = 0; i < sc->n_injects; i++) {
+		add_line(sb, sc->injects[i].alert);
+		add_line(sb, sc->injects[i].log_lines);
+		add_state_strings(sb, sc->injects[i].state_json);
+	}
+	for (size_t i = 0; i < sc->n_outcomes; i++)
+		add_line(sb, sc->outcomes[i].output);
+	add_state_strings(sb, pb->drill_state_json);
+	add_state_strings(sb, sc->state_json);
+	for (int p = 0; p < PHASE_COUNT; p++)
+		for (size_t i = 0; i < pb->phases[p].n_steps; i++) {
+			const struct pb_step *st = &pb->phases[p].steps[i];
+
+			add_line(sb, st->drill.output);
+			add_state_strings(sb, st->drill.state_json);
+		}
+}
+
+static const char *
+evidence_of(const struct pb_scenario *sc, const char *name)
+{
+	for (size_t i = 0; i < sc->n_evidence; i++)
+		if (strcmp(sc->evidence[i].name, name) == 0)
+			return sc->evidence[i].value;
+	return NULL;
+}
+
+/* A scored answer must follow from something the drill shows: its
+ * evidence names the passage, and the drill must show it (an answer only
+ * the game master's notes support cannot be worked out). */
+static void
+scenario_evidence_for(struct lint *l, size_t s)
+{
+	const struct pb_scenario *sc = &l->pb->scenarios[s];
+	struct strbuf shows = STRBUF_INIT;
+
+	drill_shows(l->pb, sc, &shows);
+	for (size_t i = 0; i < sc->n_answers; i++) {
+		const char *name = sc->answers[i].name;
+		const char *ev = evidence_of(sc, name);
+		char *path = xasprintf("scenarios[%zu].%s.%s", s,
+				       ev ? "evidence" : "answers", name);
+
+		if (!ev)
+			report(l, LINT_ERROR, path, "name under evidence the "
+			       "passage of the briefing, an alert, an output "
+			       "or the world it follows from (or do not score "
+			       "it)", "scenario %s scores %s=%s but names no "
+			       "evidence the trainee can see", sc->id, name,
+			       sc->answers[i].value);
+		else if (!strcasestr(strbuf_str(&shows), ev))
+			report(l, LINT_ERROR, path, "put the passage in the "
+			       "briefing, an alert, an output or the world's "
+			       "state", "scenario %s: the evidence for %s "
+			       "(\"%s\") is nowhere the drill shows the "
+			       "trainee", sc->id, name, ev);
+		free(path);
+	}
+	for (size_t i = 0; i < sc->n_evidence; i++) {
+		int scored = 0;
+		char *path;
+
+		for (size_t j = 0; j < sc->n_answers; j++)
+			scored |= strcmp(sc->answers[j].name,
+					 sc->evidence[i].name) == 0;
+		if (scored)
+			continue;
+		path = xasprintf("scenarios[%zu].evidence.%s", s,
+				 sc->evidence[i].name);
+		report(l, LINT_ERROR, path, "remove it, or add the answer",
+		       "scenario %s names evidence for %s, which it does not "
+		       "score", sc->id, sc->evidence[i].name);
+		free(path);
+	}
+	strbuf_done(&shows);
+}
+
+static void
+rule_scenario_evidence(struct lint *l)
+{
+	for (size_t s = 0; s < l->pb->n_scenarios; s++)
+		scenario_evidence_for(l, s);
+}
+
 /* --- running the rules -------------------------------------------------------- */
 
 struct rule {
@@ -2003,6 +2127,7 @@ static const struct rule rules[] = {
 	{ "exclusive-without-when", rule_exclusive },
 	{ "drill-output-contradicts-world", rule_world_outputs },
 	{ "scenario-presets-input", rule_scenario_presets },
+	{ "scenario-answer-evidence", rule_scenario_evidence },
 	{ NULL, NULL },
 };
 

@@ -2099,6 +2099,34 @@ parse_scenario_answers(struct ld *ld, const cJSON *v, void *base)
 	return want_var_values(ld, v, &sc->answers, &sc->n_answers);
 }
 
+/* Answer variable -> the passage of the drill (briefing, alert, output,
+ * world) a trainee works the answer out from; rule
+ * scenario-answer-evidence checks that the drill shows it. */
+static int
+parse_scenario_evidence(struct ld *ld, const cJSON *v, void *base)
+{
+	struct pb_scenario *sc = base;
+	const cJSON *c;
+
+	if (want_map(ld, v) < 0)
+		return -1;
+	sc->evidence = xcalloc((size_t)cJSON_GetArraySize(v) + 1,
+			       sizeof(*sc->evidence));
+	for (c = v->child; c; c = c->next) {
+		if (!playbook_find_var(ld->pb, c->string))
+			return fail_key(ld, c->string, "unknown variable \"%s\" "
+					"(declare it under variables)",
+					show(c->string).s);
+		if (!cJSON_IsString(c) || !*c->valuestring)
+			return fail_key(ld, c->string, "expected a passage the "
+					"drill shows, got %s", type_name(c));
+		sc->evidence[sc->n_evidence].name = xstrdup(c->string);
+		sc->evidence[sc->n_evidence++].value =
+			xstrdup(c->valuestring);
+	}
+	return 0;
+}
+
 static const struct field outcome_fields[] = {
 	{ .key = "exit", .type = F_INT, .min = 0, .max = 255,
 	  .off = offsetof(struct pb_outcome, exit_code) },
@@ -2242,6 +2270,8 @@ static const struct field scenario_fields[] = {
 	{ .key = "expect", .type = F_CUSTOM, .parse = parse_scenario_expect },
 	{ .key = "vars", .type = F_CUSTOM, .parse = parse_scenario_vars },
 	{ .key = "answers", .type = F_CUSTOM, .parse = parse_scenario_answers },
+	{ .key = "evidence", .type = F_CUSTOM,
+	  .parse = parse_scenario_evidence },
 	{ .key = "outcomes", .type = F_CUSTOM, .parse = parse_outcomes },
 	{ .key = "state", .type = F_CUSTOM, .parse = parse_state },
 	{ .key = "inject", .type = F_CUSTOM, .parse = parse_injects },
@@ -2863,6 +2893,7 @@ free_scenario(struct pb_scenario *sc)
 	free(sc->expect_option);
 	free_kvs(sc->vars, sc->n_vars);
 	free_kvs(sc->answers, sc->n_answers);
+	free_kvs(sc->evidence, sc->n_evidence);
 	for (size_t i = 0; sc->outcomes && i < sc->n_outcomes; i++) {
 		free(sc->outcomes[i].step);
 		free(sc->outcomes[i].output);

@@ -309,6 +309,9 @@ struct pb_scenario {
 	struct pb_kv *answers;	/* what a good trainee gives at input steps:
 				 * judged, never preset */
 	size_t n_answers;
+	struct pb_kv *evidence;	/* answer variable -> a passage the drill
+				 * shows the trainee that it follows from */
+	size_t n_evidence;
 	struct pb_outcome *outcomes;	/* forced step outcomes */
 	size_t n_outcomes;
 	char *state_json;	/* registry/tags/logs state, compact JSON or NULL */
