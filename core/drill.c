@@ -893,6 +893,27 @@ drill_is_paced(const struct session *s)
 	return s->drill && s->drill->paced && s->loop;
 }
 
+const char *
+drill_check_evidence(const struct session *s, const char *id)
+{
+	const struct step_rt *rt = session_find_step(s, id);
+
+	if (session_mode(s) != SESSION_DRILL || !rt ||
+	    rt->def->kind != STEP_KIND_CHECK || !rt->def->drill.present)
+		return NULL;
+	return rt->def->drill.output;
+}
+
+int
+drill_unverifiable(const struct session *s, const char *id)
+{
+	const struct step_rt *rt = session_find_step(s, id);
+
+	return session_mode(s) == SESSION_DRILL && rt &&
+	       rt->def->kind == STEP_KIND_CHECK && rt->phase == PHASE_VERIFY &&
+	       !rt->def->follow_up && !drill_check_evidence(s, id);
+}
+
 int
 drill_clone_allowed(const struct session *s)
 {
@@ -1243,6 +1264,29 @@ phase_na(const struct session *s, enum phase_id phase, unsigned kinds,
 	return n_na;
 }
 
+/* Checks of the verify phase that apply and that nothing in the drill's
+ * world shows: listed (with what the trainee did), never scored. */
+static void
+add_unverifiable(const struct session *s, struct score *sc)
+{
+	cJSON *arr = cJSON_AddArrayToObject(sc->card, "unverifiable");
+
+	for (size_t i = 0; i < s->n_steps; i++) {
+		const struct step_rt *rt = &s->steps[i];
+		cJSON *o;
+
+		if (!session_step_active(s, rt) ||
+		    !drill_unverifiable(s, rt->def->id))
+			continue;
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "step", rt->def->id);
+		cJSON_AddStringToObject(o, "reason", rt->state == STEP_DONE
+					? "ticked; nothing in the drill showed it"
+					: "nothing in the drill shows it");
+		cJSON_AddItemToArray(arr, o);
+	}
+}
+
 /* Verifications: a required run or probe of the verify phase marked n/a
  * leaves the recovery unproven. */
 static void
@@ -1253,6 +1297,7 @@ score_verifications(const struct session *s, struct score *sc)
 			       &n);
 	char why[96];
 
+	add_unverifiable(s, sc);
 	if (!n) {
 		leave_out(sc, "verifications", "none required");
 		return;
@@ -1398,8 +1443,8 @@ counts_as_skipped(const struct session *s, const cJSON *item)
 
 	if (r && strstr(r, "when condition"))
 		return 0;
-	if (rt && rt->def->follow_up)
-		return 0;	/* work for after the incident */
+	if (rt && (rt->def->follow_up || drill_unverifiable(s, rt->def->id)))
+		return 0;	/* for after the incident, or nothing to see */
 	return !rt || rt->def->kind == STEP_KIND_CHECK;
 }
 
@@ -2031,6 +2076,8 @@ drill_scorecard_render(const cJSON *card, int markdown, struct strbuf *out)
 	render_steps(card, "uncommunicated", "Required communicate steps "
 		     "marked n/a", md, out);
 	render_steps(card, "skipped", "Optional steps left open", md, out);
+	render_steps(card, "unverifiable", "Checks the drill cannot verify "
+		     "(not scored)", md, out);
 	render_follow_ups(card, md, out);
 	render_phases(card, md, out);
 	render_predictions(card, md, out);

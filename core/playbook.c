@@ -1681,6 +1681,7 @@ static const struct field step_fields[] = {
 static const struct field check_fields[] = {
 	{ .key = "follow_up", .type = F_BOOL,
 	  .off = offsetof(struct pb_step, follow_up) },
+	STEP_DRILL,
 	{ .key = NULL },
 };
 
