@@ -20,6 +20,7 @@
 #include "clock.h"
 #include "clone.h"
 #include "err.h"
+#include "identity.h"
 #include "journal.h"
 #include "loop.h"
 #include "redact.h"
@@ -1487,17 +1488,52 @@ score_checks(const struct session *s, const struct drill *d,
 	award(sc, "checks", 10 - 2 * n, 10, why);
 }
 
+/* Why a sign-off by NAME for ROLE does not count in a drill, or NULL:
+ * the operator signing for themself, or, where the playbook names the
+ * drill's approvers for the role, someone else. */
+static const char *
+approval_not_counted(const struct session *s, const char *role,
+		     const char *name)
+{
+	int named = 0, listed = 0;
+
+	if (identity_same(name, session_operator(s)))
+		return "the operator signed for themself";
+	for (size_t i = 0; i < s->pb->n_drill_approvers; i++) {
+		const struct pb_kv *a = &s->pb->drill_approvers[i];
+
+		if (strcasecmp(a->name, role) != 0)
+			continue;
+		named = 1;
+		listed |= identity_same(a->value, name);
+	}
+	return named && !listed ? "not one of the drill's approvers for the "
+				  "role" : NULL;
+}
+
 static int
-count_role(const struct step_rt *rt, const char *role, cJSON *names)
+count_role(const struct session *s, const struct step_rt *rt,
+	   const char *role, cJSON *names, cJSON *refused)
 {
 	int n = 0;
 
 	for (size_t i = 0; i < rt->n_approvals; i++) {
+		const char *name = rt->approvals[i].name;
+		const char *why;
+		cJSON *o;
+
 		if (strcmp(rt->approvals[i].role, role) != 0)
 			continue;
-		n++;
-		cJSON_AddItemToArray(names,
-				     cJSON_CreateString(rt->approvals[i].name));
+		why = approval_not_counted(s, role, name);
+		if (!why) {
+			n++;
+			cJSON_AddItemToArray(names, cJSON_CreateString(name));
+			continue;
+		}
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "name", name);
+		cJSON_AddStringToObject(o, "why", why);
+		cJSON_AddItemToArray(refused, o);
 	}
 	return n;
 }
@@ -1519,10 +1555,21 @@ approvals_why(const cJSON *arr, int missing, char *buf, size_t size)
 		const char *step = cJSON_GetStringValue(
 			cJSON_GetObjectItemCaseSensitive(o, "step"));
 
+		const cJSON *nc;
+
 		if (len >= size || (missing && got >= req))
 			continue;
 		len += (size_t)snprintf(buf + len, size - len, " %s for %s "
 					"(%d of %d)", role, step, got, req);
+		cJSON_ArrayForEach(nc, cJSON_GetObjectItemCaseSensitive(
+					   o, "not_counted")) {
+			if (len >= size)
+				break;
+			len += (size_t)snprintf(buf + len, size - len,
+				"; %s's sign-off does not count: %s",
+				cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(nc, "name")),
+				cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(nc, "why")));
+		}
 	}
 }
 
@@ -1590,19 +1637,21 @@ score_answers(const struct session *s, const struct drill *d,
  * SKIPPED_BY (the expected option, or NULL) when the decision taken
  * passed the step by. Whether the role is missing. */
 static int
-approval_role(const struct step_rt *rt, size_t r, const char *skipped_by,
-	      cJSON *arr)
+approval_role(const struct session *s, const struct step_rt *rt, size_t r,
+	      const char *skipped_by, cJSON *arr)
 {
 	cJSON *o = cJSON_CreateObject();
 	cJSON *names = cJSON_CreateArray();
-	int have = skipped_by ? 0 : count_role(rt, rt->def->roles[r].role,
-						names);
+	cJSON *refused = cJSON_CreateArray();
+	int have = skipped_by ? 0 : count_role(s, rt, rt->def->roles[r].role,
+						names, refused);
 
 	cJSON_AddStringToObject(o, "step", rt->def->id);
 	cJSON_AddStringToObject(o, "role", rt->def->roles[r].role);
 	cJSON_AddNumberToObject(o, "required", rt->def->roles[r].count);
 	cJSON_AddNumberToObject(o, "obtained", have);
 	cJSON_AddItemToObject(o, "names", names);
+	cJSON_AddItemToObject(o, "not_counted", refused);
 	if (skipped_by)
 		cJSON_AddStringToObject(o, "skipped_by_decision", skipped_by);
 	cJSON_AddItemToArray(arr, o);
@@ -1637,7 +1686,7 @@ score_approvals(const struct session *s, const struct drill *d,
 			skipped++;
 		}
 		for (size_t r = 0; r < rt->def->n_roles; r++, roles++)
-			missing += approval_role(rt, r, by, arr);
+			missing += approval_role(s, rt, r, by, arr);
 	}
 	if (!roles) {
 		leave_out(sc, "approvals", "none needed");

@@ -2380,10 +2380,45 @@ parse_pb_world(struct ld *ld, const cJSON *v, void *base)
 	return parse_state_patch(ld, v, &pb->drill_state_json);
 }
 
+/* drill.approvers: role -> the names of the people who may sign for it
+ * in a drill (the game master plays them); a sign-off by anyone else
+ * never counts on the score card. */
+static int
+parse_pb_approvers(struct ld *ld, const cJSON *v, void *base)
+{
+	struct playbook *pb = base;
+	const cJSON *role, *name;
+	size_t n = 0;
+
+	if (want_map(ld, v) < 0)
+		return -1;
+	cJSON_ArrayForEach(role, v) {
+		if (!cJSON_IsArray(role) || !cJSON_GetArraySize(role))
+			return fail_key(ld, role->string, "expected a non-empty "
+					"array of names, got %s",
+					type_name(role));
+		n += (size_t)cJSON_GetArraySize(role);
+	}
+	pb->drill_approvers = xcalloc(n + 1, sizeof(*pb->drill_approvers));
+	cJSON_ArrayForEach(role, v)
+		cJSON_ArrayForEach(name, role) {
+			if (!cJSON_IsString(name) || !*name->valuestring)
+				return fail_key(ld, role->string, "expected "
+						"names (strings), got %s",
+						type_name(name));
+			pb->drill_approvers[pb->n_drill_approvers].name =
+				xstrdup(role->string);
+			pb->drill_approvers[pb->n_drill_approvers++].value =
+				xstrdup(name->valuestring);
+		}
+	return 0;
+}
+
 static const struct field pb_drill_fields[] = {
 	{ .key = "predict", .type = F_BOOL,
 	  .off = offsetof(struct playbook, drill_predict) },
 	{ .key = "state", .type = F_CUSTOM, .parse = parse_pb_world },
+	{ .key = "approvers", .type = F_CUSTOM, .parse = parse_pb_approvers },
 	{ .key = NULL },
 };
 
@@ -2934,6 +2969,7 @@ playbook_free(struct playbook *pb)
 		free_variable(&pb->variables[i]);
 	free(pb->variables);
 	free(pb->drill_state_json);
+	free_kvs(pb->drill_approvers, pb->n_drill_approvers);
 	free_targets(&pb->targets);
 	free_rto(&pb->rto);
 	for (int p = 0; p < PHASE_COUNT; p++) {

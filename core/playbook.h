@@ -370,6 +370,10 @@ struct playbook {
 	int drill_predict;	/* drill.predict: every run step asks */
 	char *drill_state_json;	/* drill.state: the world every scenario
 				 * starts from (compact JSON) or NULL */
+	struct pb_kv *drill_approvers;	/* drill.approvers: role -> one
+					 * person the game master plays
+					 * (a role may have several) */
+	size_t n_drill_approvers;
 	struct pb_communicate communicate;
 	char *sha256;		/* hex digest of the file's bytes */
 	struct pb_template *templates;	/* target texts naming variables */
