@@ -38,7 +38,8 @@ const char *const lint_rule_names[] = {
 	"no-timeout", "draft", "destructive-before-approval",
 	"exclusive-without-when", "input-after-approval",
 	"drill-output-contradicts-world", "destructive-unapproved-path",
-	"scenario-presets-input", "scenario-answer-evidence", NULL,
+	"scenario-presets-input", "scenario-answer-evidence",
+	"scenario-hint-answers", NULL,
 };
 
 /* What the lint knows of one variable. */
@@ -2105,6 +2106,102 @@ rule_scenario_evidence(struct lint *l)
 		scenario_evidence_for(l, s);
 }
 
+/* A scenario whose answers include VALUE (for variable NAME when NAME is
+ * not NULL), or NULL. */
+static const struct pb_scenario *
+scenario_answering(const struct playbook *pb, const char *name,
+		   const char *value)
+{
+	for (size_t s = 0; s < pb->n_scenarios; s++)
+		for (size_t i = 0; i < pb->scenarios[s].n_answers; i++) {
+			const struct pb_kv *a = &pb->scenarios[s].answers[i];
+
+			if ((!name || strcmp(a->name, name) == 0) &&
+			    strcmp(a->value, value) == 0)
+				return &pb->scenarios[s];
+		}
+	return NULL;
+}
+
+/* TEXT's examples ("e.g. X", "for example X", "such as X") that are a
+ * scenario's scored answer: reported at PATH. */
+static void
+hint_examples(struct lint *l, const char *text, const char *path)
+{
+	static const char *const leads[] = { "e.g. ", "for example ",
+					     "such as ", NULL };
+
+	for (int k = 0; text && leads[k]; k++)
+		for (const char *p = strstr(text, leads[k]); p;
+		     p = strstr(p + 1, leads[k])) {
+			const char *w = p + strlen(leads[k]);
+			size_t n = strcspn(w, " ),;\"'");
+			char *word = xstrndup(w, n);
+			const struct pb_scenario *sc;
+
+			while (n && (word[n - 1] == '.' || word[n - 1] == ':'))
+				word[--n] = '\0';
+			sc = n ? scenario_answering(l->pb, NULL, word) : NULL;
+			if (sc)
+				report(l, LINT_ERROR, path, "give an example no "
+				       "scenario scores, or none", "the example "
+				       "%s is scenario %s's scored answer: in "
+				       "a drill the hint gives it away", word,
+				       sc->id);
+			free(word);
+		}
+}
+
+/* In a playbook with scenarios, no hint gives a scored answer away: an
+ * example in a prompt, title or note, a default that pre-fills it, or an
+ * option's text saying it is the recommended one. */
+static void
+rule_hint_answers(struct lint *l)
+{
+	const struct playbook *pb = l->pb;
+	char path[160];
+
+	if (!pb->n_scenarios)
+		return;
+	for (size_t i = 0; i < pb->n_variables; i++) {
+		const struct pb_variable *v = &pb->variables[i];
+		const struct pb_scenario *sc = v->default_value
+			? scenario_answering(pb, v->name, v->default_value) : NULL;
+
+		snprintf(path, sizeof(path), "variables.%s.prompt", v->name);
+		hint_examples(l, v->prompt, path);
+		if (!sc)
+			continue;
+		snprintf(path, sizeof(path), "variables.%s.default", v->name);
+		report(l, LINT_ERROR, path, "drop the default", "the default "
+		       "%s pre-fills scenario %s's scored answer", v->default_value,
+		       sc->id);
+	}
+	for (int p = 0; p < PHASE_COUNT; p++)
+		for (size_t i = 0; i < pb->phases[p].n_steps; i++) {
+			const struct pb_step *st = &pb->phases[p].steps[i];
+
+			snprintf(path, sizeof(path), "phases[%d].steps[%zu]", p, i);
+			hint_examples(l, st->title, path);
+			hint_examples(l, st->note, path);
+			for (size_t o = 0; o < st->n_options; o++) {
+				const struct pb_option *op = &st->options[o];
+
+				if (!strcasestr(op->label, "recommended") &&
+				    !(op->description &&
+				      strcasestr(op->description, "recommended")))
+					continue;
+				snprintf(path, sizeof(path), "phases[%d].steps[%zu]"
+					 ".options[%zu]", p, i, o);
+				report(l, LINT_ERROR, path, "say what the option "
+				       "does, not that it is recommended",
+				       "option %s of step \"%s\" says it is "
+				       "recommended: in a drill that gives the "
+				       "decision away", op->id, st->id);
+			}
+		}
+}
+
 /* --- running the rules -------------------------------------------------------- */
 
 struct rule {
@@ -2128,6 +2225,7 @@ static const struct rule rules[] = {
 	{ "drill-output-contradicts-world", rule_world_outputs },
 	{ "scenario-presets-input", rule_scenario_presets },
 	{ "scenario-answer-evidence", rule_scenario_evidence },
+	{ "scenario-hint-answers", rule_hint_answers },
 	{ NULL, NULL },
 };
 
