@@ -1250,7 +1250,8 @@ phase_na(const struct session *s, enum phase_id phase, unsigned kinds,
 
 		if (rt->phase != phase || !rt->def->required ||
 		    !(kinds & (1u << rt->def->kind)) ||
-		    !session_step_active(s, rt))
+		    !session_step_active(s, rt) ||
+		    drill_unverifiable(s, rt->def->id))
 			continue;
 		(*n)++;
 		if (rt->state != STEP_NA)
@@ -1294,8 +1295,8 @@ static void
 score_verifications(const struct session *s, struct score *sc)
 {
 	cJSON *arr = cJSON_AddArrayToObject(sc->card, "unverified");
-	int n, n_na = phase_na(s, PHASE_VERIFY, KIND(RUN) | KIND(PROBE), arr,
-			       &n);
+	int n, n_na = phase_na(s, PHASE_VERIFY, KIND(RUN) | KIND(PROBE) |
+			       KIND(CHECK), arr, &n);
 	char why[96];
 
 	add_unverifiable(s, sc);
@@ -1339,9 +1340,17 @@ static void
 score_assessment(const struct session *s, struct score *sc)
 {
 	cJSON *arr = cJSON_AddArrayToObject(sc->card, "unassessed");
-	int n, n_na = phase_na(s, PHASE_ASSESS, CHECKING_KINDS, arr,
-				 &n);
+	int n_assess, n_decide, na_assess, na_decide, n, n_na, lost;
 	char why[384], list[256];
+
+	/* The decide phase's checks (a candidate's tests) assess too; each
+	 * phase costs its own share, so one never dilutes the other. */
+	na_assess = phase_na(s, PHASE_ASSESS, CHECKING_KINDS, arr, &n_assess);
+	na_decide = phase_na(s, PHASE_DECIDE, CHECKING_KINDS, arr, &n_decide);
+	n = n_assess + n_decide;
+	n_na = na_assess + na_decide;
+	lost = (n_assess ? 10 * na_assess / n_assess : 0) +
+	       (n_decide ? 10 * na_decide / n_decide : 0);
 
 	if (!n) {
 		leave_out(sc, "assessment", "no required check to run");
@@ -1349,13 +1358,12 @@ score_assessment(const struct session *s, struct score *sc)
 	}
 	list_steps(arr, list, sizeof(list));
 	if (n_na)
-		snprintf(why, sizeof(why), "%d of %d required assess checks "
-			 "marked n/a instead of run: %s", n_na, n, list);
+		snprintf(why, sizeof(why), "%d of %d required assess and decide "
+			 "checks marked n/a instead of run: %s", n_na, n, list);
 	else
-		snprintf(why, sizeof(why), "all %d required assess checks "
-			 "done", n);
-	award(sc, "assessment", 10 - 10 * n_na / n - (n_na ? 2 : 0), 10,
-	      why);
+		snprintf(why, sizeof(why), "all %d required assess and decide "
+			 "checks done", n);
+	award(sc, "assessment", 10 - lost - (n_na ? 2 : 0), 10, why);
 }
 
 /* Message steps that apply and were not sent (marked n/a, or still open
