@@ -566,11 +566,18 @@ static void
 submit_set(struct app *a)
 {
 	struct strbuf sb = STRBUF_INIT;
+	char *warn = session_value_warning(a->session, a->dlg.pick,
+					   a->dlg.buf);
 
 	strbuf_addf(&sb, "set %s ", a->dlg.pick);
 	add_quoted(&sb, a->dlg.buf);
-	if (app_apply(a, sb.buf) >= 0)
-		app_status(a, 0, "%s set", a->dlg.pick);
+	if (app_apply(a, sb.buf) >= 0) {
+		if (warn)
+			app_status(a, 1, "set, but: %s", warn);
+		else
+			app_status(a, 0, "%s set", a->dlg.pick);
+	}
+	free(warn);
 	strbuf_done(&sb);
 }
 
