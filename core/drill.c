@@ -20,6 +20,7 @@
 #include "clock.h"
 #include "clone.h"
 #include "err.h"
+#include "identity.h"
 #include "journal.h"
 #include "loop.h"
 #include "redact.h"
@@ -958,6 +959,27 @@ drill_is_paced(const struct session *s)
 	return s->drill && s->drill->paced && s->loop;
 }
 
+const char *
+drill_check_evidence(const struct session *s, const char *id)
+{
+	const struct step_rt *rt = session_find_step(s, id);
+
+	if (session_mode(s) != SESSION_DRILL || !rt ||
+	    rt->def->kind != STEP_KIND_CHECK || !rt->def->drill.present)
+		return NULL;
+	return rt->def->drill.output;
+}
+
+int
+drill_unverifiable(const struct session *s, const char *id)
+{
+	const struct step_rt *rt = session_find_step(s, id);
+
+	return session_mode(s) == SESSION_DRILL && rt &&
+	       rt->def->kind == STEP_KIND_CHECK && rt->phase == PHASE_VERIFY &&
+	       !rt->def->follow_up && !drill_check_evidence(s, id);
+}
+
 int
 drill_clone_allowed(const struct session *s)
 {
@@ -1293,7 +1315,8 @@ phase_na(const struct session *s, enum phase_id phase, unsigned kinds,
 
 		if (rt->phase != phase || !rt->def->required ||
 		    !(kinds & (1u << rt->def->kind)) ||
-		    !session_step_active(s, rt))
+		    !session_step_active(s, rt) ||
+		    drill_unverifiable(s, rt->def->id))
 			continue;
 		(*n)++;
 		if (rt->state != STEP_NA)
@@ -1308,16 +1331,40 @@ phase_na(const struct session *s, enum phase_id phase, unsigned kinds,
 	return n_na;
 }
 
+/* Checks of the verify phase that apply and that nothing in the drill's
+ * world shows: listed (with what the trainee did), never scored. */
+static void
+add_unverifiable(const struct session *s, struct score *sc)
+{
+	cJSON *arr = cJSON_AddArrayToObject(sc->card, "unverifiable");
+
+	for (size_t i = 0; i < s->n_steps; i++) {
+		const struct step_rt *rt = &s->steps[i];
+		cJSON *o;
+
+		if (!session_step_active(s, rt) ||
+		    !drill_unverifiable(s, rt->def->id))
+			continue;
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "step", rt->def->id);
+		cJSON_AddStringToObject(o, "reason", rt->state == STEP_DONE
+					? "ticked; nothing in the drill showed it"
+					: "nothing in the drill shows it");
+		cJSON_AddItemToArray(arr, o);
+	}
+}
+
 /* Verifications: a required run or probe of the verify phase marked n/a
  * leaves the recovery unproven. */
 static void
 score_verifications(const struct session *s, struct score *sc)
 {
 	cJSON *arr = cJSON_AddArrayToObject(sc->card, "unverified");
-	int n, n_na = phase_na(s, PHASE_VERIFY, KIND(RUN) | KIND(PROBE), arr,
-			       &n);
+	int n, n_na = phase_na(s, PHASE_VERIFY, KIND(RUN) | KIND(PROBE) |
+			       KIND(CHECK), arr, &n);
 	char why[96];
 
+	add_unverifiable(s, sc);
 	if (!n) {
 		leave_out(sc, "verifications", "none required");
 		return;
@@ -1358,9 +1405,17 @@ static void
 score_assessment(const struct session *s, struct score *sc)
 {
 	cJSON *arr = cJSON_AddArrayToObject(sc->card, "unassessed");
-	int n, n_na = phase_na(s, PHASE_ASSESS, CHECKING_KINDS, arr,
-				 &n);
+	int n_assess, n_decide, na_assess, na_decide, n, n_na, lost;
 	char why[384], list[256];
+
+	/* The decide phase's checks (a candidate's tests) assess too; each
+	 * phase costs its own share, so one never dilutes the other. */
+	na_assess = phase_na(s, PHASE_ASSESS, CHECKING_KINDS, arr, &n_assess);
+	na_decide = phase_na(s, PHASE_DECIDE, CHECKING_KINDS, arr, &n_decide);
+	n = n_assess + n_decide;
+	n_na = na_assess + na_decide;
+	lost = (n_assess ? 10 * na_assess / n_assess : 0) +
+	       (n_decide ? 10 * na_decide / n_decide : 0);
 
 	if (!n) {
 		leave_out(sc, "assessment", "no required check to run");
@@ -1368,13 +1423,12 @@ score_assessment(const struct session *s, struct score *sc)
 	}
 	list_steps(arr, list, sizeof(list));
 	if (n_na)
-		snprintf(why, sizeof(why), "%d of %d required assess checks "
-			 "marked n/a instead of run: %s", n_na, n, list);
+		snprintf(why, sizeof(why), "%d of %d required assess and decide "
+			 "checks marked n/a instead of run: %s", n_na, n, list);
 	else
-		snprintf(why, sizeof(why), "all %d required assess checks "
-			 "done", n);
-	award(sc, "assessment", 10 - 10 * n_na / n - (n_na ? 2 : 0), 10,
-	      why);
+		snprintf(why, sizeof(why), "all %d required assess and decide "
+			 "checks done", n);
+	award(sc, "assessment", 10 - lost - (n_na ? 2 : 0), 10, why);
 }
 
 /* Message steps that apply and were not sent (marked n/a, or still open
@@ -1463,7 +1517,26 @@ counts_as_skipped(const struct session *s, const cJSON *item)
 
 	if (r && strstr(r, "when condition"))
 		return 0;
+	if (rt && (rt->def->follow_up || drill_unverifiable(s, rt->def->id)))
+		return 0;	/* for after the incident, or nothing to see */
 	return !rt || rt->def->kind == STEP_KIND_CHECK;
+}
+
+/* Follow-up checks (work for after the incident) that apply and were
+ * not done: listed on the card, never scored. */
+static void
+add_follow_ups(const struct session *s, struct score *sc)
+{
+	cJSON *arr = cJSON_AddArrayToObject(sc->card, "follow_ups");
+
+	for (size_t i = 0; i < s->n_steps; i++) {
+		const struct step_rt *rt = &s->steps[i];
+
+		if (rt->def->follow_up && rt->state != STEP_DONE &&
+		    session_step_active(s, rt))
+			cJSON_AddItemToArray(arr,
+					     cJSON_CreateString(rt->def->id));
+	}
 }
 
 static void
@@ -1483,21 +1556,57 @@ score_checks(const struct session *s, const struct drill *d,
 		n++;
 	}
 	cJSON_AddItemToObject(sc->card, "na", cJSON_Duplicate(d->na, 1));
+	add_follow_ups(s, sc);
 	snprintf(why, sizeof(why), "%d optional check(s) left open", n);
 	award(sc, "checks", 10 - 2 * n, 10, why);
 }
 
+/* Why a sign-off by NAME for ROLE does not count in a drill, or NULL:
+ * the operator signing for themself, or, where the playbook names the
+ * drill's approvers for the role, someone else. */
+static const char *
+approval_not_counted(const struct session *s, const char *role,
+		     const char *name)
+{
+	int named = 0, listed = 0;
+
+	if (identity_same(name, session_operator(s)))
+		return "the operator signed for themself";
+	for (size_t i = 0; i < s->pb->n_drill_approvers; i++) {
+		const struct pb_kv *a = &s->pb->drill_approvers[i];
+
+		if (strcasecmp(a->name, role) != 0)
+			continue;
+		named = 1;
+		listed |= identity_same(a->value, name);
+	}
+	return named && !listed ? "not one of the drill's approvers for the "
+				  "role" : NULL;
+}
+
 static int
-count_role(const struct step_rt *rt, const char *role, cJSON *names)
+count_role(const struct session *s, const struct step_rt *rt,
+	   const char *role, cJSON *names, cJSON *refused)
 {
 	int n = 0;
 
 	for (size_t i = 0; i < rt->n_approvals; i++) {
+		const char *name = rt->approvals[i].name;
+		const char *why;
+		cJSON *o;
+
 		if (strcmp(rt->approvals[i].role, role) != 0)
 			continue;
-		n++;
-		cJSON_AddItemToArray(names,
-				     cJSON_CreateString(rt->approvals[i].name));
+		why = approval_not_counted(s, role, name);
+		if (!why) {
+			n++;
+			cJSON_AddItemToArray(names, cJSON_CreateString(name));
+			continue;
+		}
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "name", name);
+		cJSON_AddStringToObject(o, "why", why);
+		cJSON_AddItemToArray(refused, o);
 	}
 	return n;
 }
@@ -1519,10 +1628,37 @@ approvals_why(const cJSON *arr, int missing, char *buf, size_t size)
 		const char *step = cJSON_GetStringValue(
 			cJSON_GetObjectItemCaseSensitive(o, "step"));
 
+		const cJSON *nc;
+
 		if (len >= size || (missing && got >= req))
 			continue;
 		len += (size_t)snprintf(buf + len, size - len, " %s for %s "
 					"(%d of %d)", role, step, got, req);
+		cJSON_ArrayForEach(nc, cJSON_GetObjectItemCaseSensitive(
+					   o, "not_counted")) {
+			if (len >= size)
+				break;
+			len += (size_t)snprintf(buf + len, size - len,
+				"; %s's sign-off does not count: %s",
+				cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(nc, "name")),
+				cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(nc, "why")));
+		}
+	}
+}
+
+/* What the drill showed that ANSWER follows from (the scenario's
+ * evidence): on the answer's item O, and after its reason in WHY. */
+static void
+add_evidence(struct strbuf *why, cJSON *o, const struct pb_scenario *scen,
+	     const char *answer)
+{
+	for (size_t i = 0; i < scen->n_evidence; i++) {
+		if (strcmp(scen->evidence[i].name, answer) != 0)
+			continue;
+		cJSON_AddStringToObject(o, "evidence", scen->evidence[i].value);
+		strbuf_addf(why, " (the drill showed: \"%s\")",
+			    scen->evidence[i].value);
+		return;
 	}
 }
 
@@ -1560,6 +1696,7 @@ score_answers(const struct session *s, const struct drill *d,
 			    why.len ? "; " : "", a->name,
 			    given ? "given as " : "never given",
 			    given ? given : "", a->value);
+		add_evidence(&why, o, scen, a->name);
 	}
 	if (right == scen->n_answers)
 		strbuf_addf(&why, "all %zu as the scenario has them",
@@ -1573,19 +1710,21 @@ score_answers(const struct session *s, const struct drill *d,
  * SKIPPED_BY (the expected option, or NULL) when the decision taken
  * passed the step by. Whether the role is missing. */
 static int
-approval_role(const struct step_rt *rt, size_t r, const char *skipped_by,
-	      cJSON *arr)
+approval_role(const struct session *s, const struct step_rt *rt, size_t r,
+	      const char *skipped_by, cJSON *arr)
 {
 	cJSON *o = cJSON_CreateObject();
 	cJSON *names = cJSON_CreateArray();
-	int have = skipped_by ? 0 : count_role(rt, rt->def->roles[r].role,
-						names);
+	cJSON *refused = cJSON_CreateArray();
+	int have = skipped_by ? 0 : count_role(s, rt, rt->def->roles[r].role,
+						names, refused);
 
 	cJSON_AddStringToObject(o, "step", rt->def->id);
 	cJSON_AddStringToObject(o, "role", rt->def->roles[r].role);
 	cJSON_AddNumberToObject(o, "required", rt->def->roles[r].count);
 	cJSON_AddNumberToObject(o, "obtained", have);
 	cJSON_AddItemToObject(o, "names", names);
+	cJSON_AddItemToObject(o, "not_counted", refused);
 	if (skipped_by)
 		cJSON_AddStringToObject(o, "skipped_by_decision", skipped_by);
 	cJSON_AddItemToArray(arr, o);
@@ -1620,7 +1759,7 @@ score_approvals(const struct session *s, const struct drill *d,
 			skipped++;
 		}
 		for (size_t r = 0; r < rt->def->n_roles; r++, roles++)
-			missing += approval_role(rt, r, by, arr);
+			missing += approval_role(s, rt, r, by, arr);
 	}
 	if (!roles) {
 		leave_out(sc, "approvals", "none needed");
@@ -2000,6 +2139,23 @@ render_steps(const cJSON *card, const char *key, const char *title, int md,
 	}
 }
 
+/* Follow-up checks not done in the session: for after the incident. */
+static void
+render_follow_ups(const cJSON *card, int md, struct strbuf *out)
+{
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(card, "follow_ups");
+	const cJSON *it;
+
+	if (!cJSON_GetArraySize(list))
+		return;
+	strbuf_addf(out, "\n%sFollow-ups for after the incident (not "
+		    "scored)%s\n%s", md ? "### " : "", md ? "" : ":",
+		    md ? "\n" : "");
+	cJSON_ArrayForEach(it, list)
+		strbuf_addf(out, "%s%s\n", md ? "- " : "  ",
+			    cJSON_GetStringValue(it) ? it->valuestring : "?");
+}
+
 static void
 render_predictions(const cJSON *card, int md, struct strbuf *out)
 {
@@ -2042,6 +2198,9 @@ drill_scorecard_render(const cJSON *card, int markdown, struct strbuf *out)
 	render_steps(card, "uncommunicated", "Required communicate steps "
 		     "marked n/a", md, out);
 	render_steps(card, "skipped", "Optional steps left open", md, out);
+	render_steps(card, "unverifiable", "Checks the drill cannot verify "
+		     "(not scored)", md, out);
+	render_follow_ups(card, md, out);
 	render_phases(card, md, out);
 	render_predictions(card, md, out);
 }

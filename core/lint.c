@@ -38,7 +38,8 @@ const char *const lint_rule_names[] = {
 	"no-timeout", "draft", "destructive-before-approval",
 	"exclusive-without-when", "input-after-approval",
 	"drill-output-contradicts-world", "destructive-unapproved-path",
-	"scenario-presets-input", "change-before-approval", NULL,
+	"scenario-presets-input", "change-before-approval",
+	"scenario-answer-evidence", "scenario-hint-answers", NULL,
 };
 
 /* What the lint knows of one variable. */
@@ -2024,6 +2025,226 @@ rule_scenario_presets(struct lint *l)
 	}
 }
 
+/* The strings and keys of JSON text JS (a world state or patch), one a
+ * line, onto SB. */
+static void
+add_json_strings(struct strbuf *sb, const cJSON *o)
+{
+	const cJSON *c;
+
+	if (cJSON_IsString(o))
+		strbuf_addf(sb, "%s\n", o->valuestring);
+	cJSON_ArrayForEach(c, o) {
+		if (c->string)
+			strbuf_addf(sb, "%s\n", c->string);
+		add_json_strings(sb, c);
+	}
+}
+
+static void
+add_state_strings(struct strbuf *sb, const char *js)
+{
+	cJSON *o = js ? cJSON_Parse(js) : NULL;
+
+	add_json_strings(sb, o);
+	cJSON_Delete(o);
+}
+
+static void
+add_line(struct strbuf *sb, const char *text)
+{
+	if (text)
+		strbuf_addf(sb, "%s\n", text);
+}
+
+/* Everything scenario SC's drill shows the trainee: its briefing, alerts,
+ * log lines, scripted and simulated outputs, and the world's data (the
+ * Registry, Tags and Targets tabs). */
+static void
+drill_shows(const struct playbook *pb, const struct pb_scenario *sc,
+	    struct strbuf *sb)
+{
+	add_line(sb, sc->briefing);
+	for (size_t i = 0; i < sc->n_injects; i++) {
+		add_line(sb, sc->injects[i].alert);
+		add_line(sb, sc->injects[i].log_lines);
+		add_state_strings(sb, sc->injects[i].state_json);
+	}
+	for (size_t i = 0; i < sc->n_outcomes; i++)
+		add_line(sb, sc->outcomes[i].output);
+	add_state_strings(sb, pb->drill_state_json);
+	add_state_strings(sb, sc->state_json);
+	for (int p = 0; p < PHASE_COUNT; p++)
+		for (size_t i = 0; i < pb->phases[p].n_steps; i++) {
+			const struct pb_step *st = &pb->phases[p].steps[i];
+
+			add_line(sb, st->drill.output);
+			add_state_strings(sb, st->drill.state_json);
+		}
+}
+
+static const char *
+evidence_of(const struct pb_scenario *sc, const char *name)
+{
+	for (size_t i = 0; i < sc->n_evidence; i++)
+		if (strcmp(sc->evidence[i].name, name) == 0)
+			return sc->evidence[i].value;
+	return NULL;
+}
+
+/* A scored answer must follow from something the drill shows: its
+ * evidence names the passage, and the drill must show it (an answer only
+ * the game master's notes support cannot be worked out). */
+static void
+scenario_evidence_for(struct lint *l, size_t s)
+{
+	const struct pb_scenario *sc = &l->pb->scenarios[s];
+	struct strbuf shows = STRBUF_INIT;
+
+	drill_shows(l->pb, sc, &shows);
+	for (size_t i = 0; i < sc->n_answers; i++) {
+		const char *name = sc->answers[i].name;
+		const char *ev = evidence_of(sc, name);
+		char *path = xasprintf("scenarios[%zu].%s.%s", s,
+				       ev ? "evidence" : "answers", name);
+
+		if (!ev)
+			report(l, LINT_ERROR, path, "name under evidence the "
+			       "passage of the briefing, an alert, an output "
+			       "or the world it follows from (or do not score "
+			       "it)", "scenario %s scores %s=%s but names no "
+			       "evidence the trainee can see", sc->id, name,
+			       sc->answers[i].value);
+		else if (!strcasestr(strbuf_str(&shows), ev))
+			report(l, LINT_ERROR, path, "put the passage in the "
+			       "briefing, an alert, an output or the world's "
+			       "state", "scenario %s: the evidence for %s "
+			       "(\"%s\") is nowhere the drill shows the "
+			       "trainee", sc->id, name, ev);
+		free(path);
+	}
+	for (size_t i = 0; i < sc->n_evidence; i++) {
+		int scored = 0;
+		char *path;
+
+		for (size_t j = 0; j < sc->n_answers; j++)
+			scored |= strcmp(sc->answers[j].name,
+					 sc->evidence[i].name) == 0;
+		if (scored)
+			continue;
+		path = xasprintf("scenarios[%zu].evidence.%s", s,
+				 sc->evidence[i].name);
+		report(l, LINT_ERROR, path, "remove it, or add the answer",
+		       "scenario %s names evidence for %s, which it does not "
+		       "score", sc->id, sc->evidence[i].name);
+		free(path);
+	}
+	strbuf_done(&shows);
+}
+
+static void
+rule_scenario_evidence(struct lint *l)
+{
+	for (size_t s = 0; s < l->pb->n_scenarios; s++)
+		scenario_evidence_for(l, s);
+}
+
+/* A scenario whose answers include VALUE (for variable NAME when NAME is
+ * not NULL), or NULL. */
+static const struct pb_scenario *
+scenario_answering(const struct playbook *pb, const char *name,
+		   const char *value)
+{
+	for (size_t s = 0; s < pb->n_scenarios; s++)
+		for (size_t i = 0; i < pb->scenarios[s].n_answers; i++) {
+			const struct pb_kv *a = &pb->scenarios[s].answers[i];
+
+			if ((!name || strcmp(a->name, name) == 0) &&
+			    strcmp(a->value, value) == 0)
+				return &pb->scenarios[s];
+		}
+	return NULL;
+}
+
+/* TEXT's examples ("e.g. X", "for example X", "such as X") that are a
+ * scenario's scored answer: reported at PATH. */
+static void
+hint_examples(struct lint *l, const char *text, const char *path)
+{
+	static const char *const leads[] = { "e.g. ", "for example ",
+					     "such as ", NULL };
+
+	for (int k = 0; text && leads[k]; k++)
+		for (const char *p = strstr(text, leads[k]); p;
+		     p = strstr(p + 1, leads[k])) {
+			const char *w = p + strlen(leads[k]);
+			size_t n = strcspn(w, " ),;\"'");
+			char *word = xstrndup(w, n);
+			const struct pb_scenario *sc;
+
+			while (n && (word[n - 1] == '.' || word[n - 1] == ':'))
+				word[--n] = '\0';
+			sc = n ? scenario_answering(l->pb, NULL, word) : NULL;
+			if (sc)
+				report(l, LINT_ERROR, path, "give an example no "
+				       "scenario scores, or none", "the example "
+				       "%s is scenario %s's scored answer: in "
+				       "a drill the hint gives it away", word,
+				       sc->id);
+			free(word);
+		}
+}
+
+/* In a playbook with scenarios, no hint gives a scored answer away: an
+ * example in a prompt, title or note, a default that pre-fills it, or an
+ * option's text saying it is the recommended one. */
+static void
+rule_hint_answers(struct lint *l)
+{
+	const struct playbook *pb = l->pb;
+	char path[160];
+
+	if (!pb->n_scenarios)
+		return;
+	for (size_t i = 0; i < pb->n_variables; i++) {
+		const struct pb_variable *v = &pb->variables[i];
+		const struct pb_scenario *sc = v->default_value
+			? scenario_answering(pb, v->name, v->default_value) : NULL;
+
+		snprintf(path, sizeof(path), "variables.%s.prompt", v->name);
+		hint_examples(l, v->prompt, path);
+		if (!sc)
+			continue;
+		snprintf(path, sizeof(path), "variables.%s.default", v->name);
+		report(l, LINT_ERROR, path, "drop the default", "the default "
+		       "%s pre-fills scenario %s's scored answer", v->default_value,
+		       sc->id);
+	}
+	for (int p = 0; p < PHASE_COUNT; p++)
+		for (size_t i = 0; i < pb->phases[p].n_steps; i++) {
+			const struct pb_step *st = &pb->phases[p].steps[i];
+
+			snprintf(path, sizeof(path), "phases[%d].steps[%zu]", p, i);
+			hint_examples(l, st->title, path);
+			hint_examples(l, st->note, path);
+			for (size_t o = 0; o < st->n_options; o++) {
+				const struct pb_option *op = &st->options[o];
+
+				if (!strcasestr(op->label, "recommended") &&
+				    !(op->description &&
+				      strcasestr(op->description, "recommended")))
+					continue;
+				snprintf(path, sizeof(path), "phases[%d].steps[%zu]"
+					 ".options[%zu]", p, i, o);
+				report(l, LINT_ERROR, path, "say what the option "
+				       "does, not that it is recommended",
+				       "option %s of step \"%s\" says it is "
+				       "recommended: in a drill that gives the "
+				       "decision away", op->id, st->id);
+			}
+		}
+}
+
 /* --- running the rules -------------------------------------------------------- */
 
 struct rule {
@@ -2047,6 +2268,8 @@ static const struct rule rules[] = {
 	{ "exclusive-without-when", rule_exclusive },
 	{ "drill-output-contradicts-world", rule_world_outputs },
 	{ "scenario-presets-input", rule_scenario_presets },
+	{ "scenario-answer-evidence", rule_scenario_evidence },
+	{ "scenario-hint-answers", rule_hint_answers },
 	{ NULL, NULL },
 };
 

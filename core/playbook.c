@@ -1751,6 +1751,9 @@ static const struct field step_fields[] = {
 };
 
 static const struct field check_fields[] = {
+	{ .key = "follow_up", .type = F_BOOL,
+	  .off = offsetof(struct pb_step, follow_up) },
+	STEP_DRILL,
 	{ .key = NULL },
 };
 
@@ -1940,6 +1943,12 @@ parse_step(struct ld *ld, const cJSON *v, void *elem)
 	if (parse_fields(ld, v, kind_fields[kind], step) < 0)
 		return -1;
 	step_defaults(step);
+	if (step->follow_up && step->required &&
+	    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(v, "required")))
+		return fail_key(ld, "required", "a follow-up is never required "
+				"(it is work for after the incident)");
+	if (step->follow_up)
+		step->required = 0;
 	if (step->kind == STEP_KIND_MESSAGE)
 		return check_message(ld, step);
 	return 0;
@@ -2163,6 +2172,34 @@ parse_scenario_answers(struct ld *ld, const cJSON *v, void *base)
 	return want_var_values(ld, v, &sc->answers, &sc->n_answers);
 }
 
+/* Answer variable -> the passage of the drill (briefing, alert, output,
+ * world) a trainee works the answer out from; rule
+ * scenario-answer-evidence checks that the drill shows it. */
+static int
+parse_scenario_evidence(struct ld *ld, const cJSON *v, void *base)
+{
+	struct pb_scenario *sc = base;
+	const cJSON *c;
+
+	if (want_map(ld, v) < 0)
+		return -1;
+	sc->evidence = xcalloc((size_t)cJSON_GetArraySize(v) + 1,
+			       sizeof(*sc->evidence));
+	for (c = v->child; c; c = c->next) {
+		if (!playbook_find_var(ld->pb, c->string))
+			return fail_key(ld, c->string, "unknown variable \"%s\" "
+					"(declare it under variables)",
+					show(c->string).s);
+		if (!cJSON_IsString(c) || !*c->valuestring)
+			return fail_key(ld, c->string, "expected a passage the "
+					"drill shows, got %s", type_name(c));
+		sc->evidence[sc->n_evidence].name = xstrdup(c->string);
+		sc->evidence[sc->n_evidence++].value =
+			xstrdup(c->valuestring);
+	}
+	return 0;
+}
+
 static const struct field outcome_fields[] = {
 	{ .key = "exit", .type = F_INT, .min = 0, .max = 255,
 	  .off = offsetof(struct pb_outcome, exit_code) },
@@ -2306,6 +2343,8 @@ static const struct field scenario_fields[] = {
 	{ .key = "expect", .type = F_CUSTOM, .parse = parse_scenario_expect },
 	{ .key = "vars", .type = F_CUSTOM, .parse = parse_scenario_vars },
 	{ .key = "answers", .type = F_CUSTOM, .parse = parse_scenario_answers },
+	{ .key = "evidence", .type = F_CUSTOM,
+	  .parse = parse_scenario_evidence },
 	{ .key = "outcomes", .type = F_CUSTOM, .parse = parse_outcomes },
 	{ .key = "state", .type = F_CUSTOM, .parse = parse_state },
 	{ .key = "inject", .type = F_CUSTOM, .parse = parse_injects },
@@ -2413,10 +2452,45 @@ parse_pb_world(struct ld *ld, const cJSON *v, void *base)
 	return parse_state_patch(ld, v, &pb->drill_state_json);
 }
 
+/* drill.approvers: role -> the names of the people who may sign for it
+ * in a drill (the game master plays them); a sign-off by anyone else
+ * never counts on the score card. */
+static int
+parse_pb_approvers(struct ld *ld, const cJSON *v, void *base)
+{
+	struct playbook *pb = base;
+	const cJSON *role, *name;
+	size_t n = 0;
+
+	if (want_map(ld, v) < 0)
+		return -1;
+	cJSON_ArrayForEach(role, v) {
+		if (!cJSON_IsArray(role) || !cJSON_GetArraySize(role))
+			return fail_key(ld, role->string, "expected a non-empty "
+					"array of names, got %s",
+					type_name(role));
+		n += (size_t)cJSON_GetArraySize(role);
+	}
+	pb->drill_approvers = xcalloc(n + 1, sizeof(*pb->drill_approvers));
+	cJSON_ArrayForEach(role, v)
+		cJSON_ArrayForEach(name, role) {
+			if (!cJSON_IsString(name) || !*name->valuestring)
+				return fail_key(ld, role->string, "expected "
+						"names (strings), got %s",
+						type_name(name));
+			pb->drill_approvers[pb->n_drill_approvers].name =
+				xstrdup(role->string);
+			pb->drill_approvers[pb->n_drill_approvers++].value =
+				xstrdup(name->valuestring);
+		}
+	return 0;
+}
+
 static const struct field pb_drill_fields[] = {
 	{ .key = "predict", .type = F_BOOL,
 	  .off = offsetof(struct playbook, drill_predict) },
 	{ .key = "state", .type = F_CUSTOM, .parse = parse_pb_world },
+	{ .key = "approvers", .type = F_CUSTOM, .parse = parse_pb_approvers },
 	{ .key = NULL },
 };
 
@@ -2954,6 +3028,7 @@ free_scenario(struct pb_scenario *sc)
 	free(sc->expect_option);
 	free_kvs(sc->vars, sc->n_vars);
 	free_kvs(sc->answers, sc->n_answers);
+	free_kvs(sc->evidence, sc->n_evidence);
 	for (size_t i = 0; sc->outcomes && i < sc->n_outcomes; i++) {
 		free(sc->outcomes[i].step);
 		free(sc->outcomes[i].output);
@@ -2992,6 +3067,7 @@ playbook_free(struct playbook *pb)
 		free_variable(&pb->variables[i]);
 	free(pb->variables);
 	free(pb->drill_state_json);
+	free_kvs(pb->drill_approvers, pb->n_drill_approvers);
 	free_targets(&pb->targets);
 	free_rto(&pb->rto);
 	for (int p = 0; p < PHASE_COUNT; p++) {

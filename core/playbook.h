@@ -158,6 +158,10 @@ struct pb_step {
 	char *note;		/* guidance shown with the step, or NULL */
 	struct pb_when when;
 	int required;		/* blocks `next` while open (default 1) */
+	int follow_up;		/* check: work for after the incident (a
+				 * root cause, a fix, a process change):
+				 * never required, never scored, listed
+				 * in the report as a follow-up */
 
 	/* run */
 	char *run;		/* shell command; variables arrive as env */
@@ -311,6 +315,9 @@ struct pb_scenario {
 	struct pb_kv *answers;	/* what a good trainee gives at input steps:
 				 * judged, never preset */
 	size_t n_answers;
+	struct pb_kv *evidence;	/* answer variable -> a passage the drill
+				 * shows the trainee that it follows from */
+	size_t n_evidence;
 	struct pb_outcome *outcomes;	/* forced step outcomes */
 	size_t n_outcomes;
 	char *state_json;	/* registry/tags/logs state, compact JSON or NULL */
@@ -369,6 +376,10 @@ struct playbook {
 	int drill_predict;	/* drill.predict: every run step asks */
 	char *drill_state_json;	/* drill.state: the world every scenario
 				 * starts from (compact JSON) or NULL */
+	struct pb_kv *drill_approvers;	/* drill.approvers: role -> one
+					 * person the game master plays
+					 * (a role may have several) */
+	size_t n_drill_approvers;
 	struct pb_communicate communicate;
 	char *sha256;		/* hex digest of the file's bytes */
 	struct pb_template *templates;	/* target texts naming variables */

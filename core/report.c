@@ -794,6 +794,24 @@ is_closed_unrun(const char *state)
 	return strcmp(state, "n/a") == 0 || strcmp(state, "skipped") == 0;
 }
 
+/* A follow-up check (work for after the incident) not done in the
+ * session: a follow-up item, whatever its state (open, skipped, n/a). */
+static void
+add_follow_up_step(struct rep *r, const struct pb_step *st, const cJSON *o,
+		   const char *state)
+{
+	cJSON *f = cJSON_CreateObject();
+	const char *why = strcmp(state, "n/a") == 0 ? jstr(o, "reason") : NULL;
+	char *txt = why && *why ? xasprintf("%s (n/a: %s)", st->title, why)
+				: xstrdup(st->title);
+
+	cJSON_AddStringToObject(f, "source", "playbook");
+	add_clean(f, "step", st->id);
+	add_clean(f, "text", txt);
+	cJSON_AddItemToArray(r->followups, f);
+	free(txt);
+}
+
 /* Check steps of the playbook with what became of them, and steps of any
  * kind that were n/a'd or skipped, so the counts agree with the Not
  * applicable section; n/a'd ones are follow-ups too. */
@@ -826,7 +844,9 @@ add_checklist(struct rep *r)
 						playbook_phase_name((enum phase_id)ph));
 			for (int k = 0; k < 5; k++)
 				n[k] += strcmp(s, names[k]) == 0;
-			if (strcmp(s, "n/a") == 0 &&
+			if (st->follow_up && strcmp(s, "done") != 0)
+				add_follow_up_step(r, st, o, s);
+			else if (strcmp(s, "n/a") == 0 &&
 			    !cJSON_IsTrue(cJSON_GetObjectItem(
 				    o, "condition_not_held"))) {
 				cJSON *f = cJSON_CreateObject();

@@ -178,6 +178,13 @@ int session_step_state(const struct session *s, const char *id);
 /* Value of variable NAME, borrowed, or NULL when unset. */
 const char *session_var(const struct session *s, const char *name);
 
+/* A warning about setting NAME to VALUE, in live and drill alike, or NULL
+ * (caller frees): a pre-release (1.3.0-beta.2, 1.4.0rc1) as the version
+ * restored (the header's "to" variable, offered from the registry) while
+ * the channel is latest, which would hand every user a pre-release. */
+char *session_value_warning(const struct session *s, const char *name,
+			    const char *value);
+
 /* Who gave variable NAME its value (a var.set: an input step, s, --var, a
  * pick from the Tags or Registry tab, a default) and when. */
 struct var_setter_view {

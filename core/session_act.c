@@ -21,6 +21,7 @@
 #include "identity.h"
 #include "journal.h"
 #include "report.h"
+#include "semver.h"
 #include "session_int.h"
 #include "sha256.h"
 #include "strbuf.h"
@@ -420,6 +421,49 @@ reopen_changed_runs(struct session *s, const struct pb_variable *v,
 	return rc;
 }
 
+/* Whether VALUE is a pre-release: a SemVer pre-release part, or a PEP 440
+ * a/b/rc/dev segment after the release numbers. */
+static int
+is_prerelease(const char *value)
+{
+	struct semver v;
+	size_t n = strspn(value, "0123456789.");
+
+	if (semver_parse(value, &v))
+		return v.pre != NULL;
+	return n && value[n] && (strncmp(value + n, "a", 1) == 0 ||
+				 strncmp(value + n, "b", 1) == 0 ||
+				 strncmp(value + n, "rc", 2) == 0 ||
+				 strncmp(value + n, ".dev", 4) == 0);
+}
+
+/* The variable holding "latest" (the channel restored), or NULL. */
+static const char *
+latest_channel_var(const struct session *s)
+{
+	for (size_t i = 0; i < s->pb->n_variables; i++)
+		if (s->values[i] && strcmp(s->values[i], "latest") == 0)
+			return s->pb->variables[i].name;
+	return NULL;
+}
+
+char *
+session_value_warning(const struct session *s, const char *name,
+		      const char *value)
+{
+	const struct pb_variable *v = playbook_find_var(s->pb, name);
+	const char *chan;
+
+	if (!v || !value || !s->pb->header.to ||
+	    strcmp(s->pb->header.to, name) != 0 || !v->from ||
+	    strcmp(v->from, "registry") != 0 || !is_prerelease(value) ||
+	    !(chan = latest_channel_var(s)))
+		return NULL;
+	return xasprintf("%s %s is a pre-release: restoring it onto latest "
+			 "(%s) hands every user a pre-release; restore a "
+			 "release", name, value, chan);
+}
+
 static int
 act_set(struct session *s, struct step_rt *rt, const struct action *a,
 	const char *actor, struct err *err)
@@ -447,6 +491,13 @@ act_set(struct session *s, struct step_rt *rt, const struct action *a,
 		cJSON_AddBoolToObject(p, "secret", 1);
 	else
 		cJSON_AddStringToObject(p, "value", a->value);
+	if (!v->secret) {
+		char *warn = session_value_warning(s, v->name, a->value);
+
+		if (warn)
+			cJSON_AddStringToObject(p, "warning", warn);
+		free(warn);
+	}
 	if (session_record(s, actor, "var.set", NULL, p, err) < 0 ||
 	    reopen_changed_runs(s, v, was, a->value, actor, err) < 0) {
 		free(was);

@@ -326,6 +326,44 @@ setup_sign(struct app *a)
 	set_body(&a->dlg, covers ? covers : xstrdup("(nothing)"));
 }
 
+/* The approver's name; in a drill, the names the game master plays for
+ * the role picked (a sign-off by anyone else does not count). */
+static void
+setup_approver(struct app *a)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t i = 0; session_mode(a->session) == SESSION_DRILL &&
+	     i < a->pb->n_drill_approvers; i++)
+		if (strcasecmp(a->pb->drill_approvers[i].name,
+			       a->dlg.pick) == 0)
+			strbuf_addf(&sb, "%s%s", sb.len ? ", " : "",
+				    a->pb->drill_approvers[i].value);
+	setup_text(a, "Approver", "Approver's name:");
+	if (sb.len)
+		snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "Approver's "
+			 "name (the drill's approvers for %s: %s; no other "
+			 "sign-off counts):", a->dlg.pick, strbuf_str(&sb));
+	strbuf_done(&sb);
+}
+
+/* The last question before the console signs: the comment, under what
+ * the sign-off covers (the watcher is shown it at the y/N question). */
+static void
+setup_comment(struct app *a)
+{
+	char *covers;
+
+	setup_text(a, "Comment", "Comment (optional):");
+	if (a->watch)
+		return;
+	covers = session_approval_covers(a->session, a->dlg.step);
+	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "Comment (optional): "
+		 "the sign-off of %s (%s) covers what is shown; Enter signs.",
+		 a->dlg.name, a->dlg.pick);
+	set_body(&a->dlg, covers ? covers : xstrdup("(nothing)"));
+}
+
 /* The quit question; a running command is named: it goes on without the
  * console. */
 static void
@@ -378,10 +416,8 @@ dialog_open(struct app *a, enum flow flow, const char *step)
 			session_mode(a->session) == SESSION_DRILL;
 		break;
 	case FLOW_APPROVE_ROLE: setup_roles(a, st); break;
-	case FLOW_APPROVE_NAME: setup_text(a, "Approver", "Approver's name:");
-		break;
-	case FLOW_APPROVE_COMMENT: setup_text(a, "Comment", "Comment "
-					      "(optional):"); break;
+	case FLOW_APPROVE_NAME: setup_approver(a); break;
+	case FLOW_APPROVE_COMMENT: setup_comment(a); break;
 	case FLOW_APPROVE_SIGN: setup_sign(a); break;
 	case FLOW_INPUT: setup_input(a, st->variable, st->title); break;
 	case FLOW_NA: setup_text(a, "Not applicable", "Why does this step "
@@ -577,11 +613,18 @@ static void
 submit_set(struct app *a)
 {
 	struct strbuf sb = STRBUF_INIT;
+	char *warn = session_value_warning(a->session, a->dlg.pick,
+					   a->dlg.buf);
 
 	strbuf_addf(&sb, "set %s ", a->dlg.pick);
 	add_quoted(&sb, a->dlg.buf);
-	if (app_apply(a, sb.buf) >= 0)
-		app_status(a, 0, "%s set", a->dlg.pick);
+	if (app_apply(a, sb.buf) >= 0) {
+		if (warn)
+			app_status(a, 1, "set, but: %s", warn);
+		else
+			app_status(a, 0, "%s set", a->dlg.pick);
+	}
+	free(warn);
 	strbuf_done(&sb);
 }
 

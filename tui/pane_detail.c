@@ -13,6 +13,7 @@
 #include "app.h"
 #include "banner.h"
 #include "drill.h"
+#include "sanitize.h"
 #include "draw.h"
 #include "err.h"
 #include "handoff.h"
@@ -143,6 +144,35 @@ show_clone(struct app *a, struct cursor *c, const struct step_view *v)
 	else
 		line(c, "Drill: simulated (real runs in the clone are turned "
 		     "off)", ROLE_DIM);
+}
+
+/* A drill's check step: the simulated probe the world gives for it, or,
+ * in the verify phase with none, that the drill cannot verify it. */
+static void
+show_check(struct app *a, struct cursor *c, const struct step_view *v)
+{
+	const char *ev = drill_check_evidence(a->session, v->def->id);
+	char *text, *p, *nl, *clean;
+
+	if (drill_unverifiable(a->session, v->def->id)) {
+		line(c, "Drill: cannot be verified here, nothing in the drill's "
+		     "world shows it; not scored (tick or mark n/a as you "
+		     "judge)", ROLE_WARNING);
+		return;
+	}
+	if (!ev)
+		return;
+	line(c, "Drill: what the world shows for this check:", ROLE_DIM);
+	text = session_show_text(a->session, ev);
+	for (p = text; p && *p; p = nl ? nl + 1 : p + strlen(p)) {
+		nl = strchr(p, '\n');
+		if (nl)
+			*nl = '\0';
+		clean = sanitize_text(p, strlen(p));
+		line(c, clean, ROLE_NORMAL);
+		free(clean);
+	}
+	free(text);
 }
 
 static void
@@ -591,6 +621,7 @@ pane_detail_draw(struct app *a, WINDOW *w, struct rect r)
 	case STEP_KIND_APPROVE: show_approve(a, &c, &v); break;
 	case STEP_KIND_INPUT: show_input(a, &c, &v); break;
 	case STEP_KIND_MESSAGE: show_message(a, &c, &v); break;
+	case STEP_KIND_CHECK: show_check(a, &c, &v); break;
 	case STEP_KIND_WAIT:
 		linef(&c, ROLE_NORMAL, "Watch for %lld s",
 		      (long long)(v.def->duration_us / 1000000));

@@ -631,8 +631,8 @@ START_TEST(test_scorecard_na_on_assess_and_communicate_costs)
 		"c.check");
 	c = criterion_item(card, "assessment");
 	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
-		c, "why")), "1 of 1 required assess checks marked n/a instead "
-		"of run: a.check");
+		c, "why")), "1 of 1 required assess and decide checks marked "
+		"n/a instead of run: a.check");
 	cJSON_Delete(card);
 	fx_done(&f);
 }

@@ -1,0 +1,48 @@
+#!/bin/sh
+# Signing in the console of a drill, as a trainee meets it: the name
+# question names the people the game master plays for the role (no other
+# sign-off counts), and the last question, before Enter signs, shows what
+# the sign-off covers (the gated steps and commands, destructive marked),
+# as the watch pane does.
+. "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
+
+cat >"$SCREEN_TMP/pb.json" <<'JSON'
+{
+  "id": "approve-covers-test",
+  "title": "Sign-off in a drill",
+  "drill": { "approvers": { "Release Manager": ["dana"] } },
+  "phases": [
+    { "id": "assess", "steps": [] },
+    { "id": "decide", "steps": [] },
+    { "id": "approve", "steps": [
+      { "id": "p.sign", "kind": "approve", "title": "Release manager signs", "gates": ["execute"],
+        "roles": [ { "role": "Release Manager", "count": 1 } ] } ] },
+    { "id": "execute", "steps": [
+      { "id": "e.push", "kind": "run", "title": "Move latest back", "run": "echo moved-latest",
+        "destructive": true, "confirm": "move", "drill": { "output": "moved" } } ] },
+    { "id": "verify", "steps": [] },
+    { "id": "communicate", "steps": [] }
+  ]
+}
+JSON
+SESSION_DIR=$SCREEN_TMP/session
+printf 'next\nnext\nquit\n' | run_rewind drill "$SCREEN_TMP/pb.json" --batch \
+	--session-dir "$SESSION_DIR" --operator sam >"$SCREEN_TMP/prefix.out" 2>&1
+
+start_app -x 120 -y 36 drill "$SESSION_DIR"
+wait_text 'Release manager signs' 5
+keys a
+wait_text 'Release Manager' 5
+keys Enter
+wait_text "the drill's approvers for Release Manager: dana" 5
+type_text dana
+keys Enter
+wait_text 'covers what is shown; Enter signs' 5
+assert_fixed 'the sign-off of dana (Release Manager)'
+assert_fixed 'e.push'
+assert_text 'DESTRUCTIVE|destructive'
+grep -q '"type":"approval.granted"' "$SESSION_DIR/journal.jsonl" &&
+	fail "the approval was recorded before Enter"
+keys Enter
+wait_for 'grep -q "\"type\":\"approval.granted\"" "$SESSION_DIR/journal.jsonl"' 5
+pass "the console's sign-off names the drill's approvers and shows what it covers"
