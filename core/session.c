@@ -217,6 +217,20 @@ session_refuse(struct session *s, const struct action *a, const char *actor,
 	return -1;
 }
 
+int
+session_refuse_run(struct session *s, const char *id, const char *reason)
+{
+	struct step_rt *rt = session_find_step(s, id);
+	struct action a = { .kind = ACT_RUN };
+	struct err err = { 0 };
+
+	if (!rt)
+		return -1;
+	a.step = rt->def->id;
+	snprintf(err.msg, sizeof(err.msg), "%s", reason);
+	return session_refuse(s, &a, NULL, &err);
+}
+
 /* --- building the run-time model ------------------------------------------ */
 
 struct session *

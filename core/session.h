@@ -131,6 +131,12 @@ int session_poll(struct session *s, struct err *err);
 int session_may_run(const struct session *s, const char *id,
 		    struct err *err);
 
+/* Journal (as action.refused, actor the operator) that the front end
+ * refused to run step ID for REASON before asking the core, so a refused
+ * run leaves a trace as one session_apply refuses does. Returns -1. */
+int session_refuse_run(struct session *s, const char *id,
+		       const char *reason);
+
 /* Whether a command or wait of this session is still in progress, or a
  * command a dead console left running still runs. */
 int session_is_busy(const struct session *s);
