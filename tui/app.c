@@ -83,6 +83,16 @@ app_pane_name(enum pane_id id)
 
 /* --- the checklist model ------------------------------------------------------ */
 
+/* On entering the approve phase the side area shows the step pane (what
+ * the operator asks to be signed, and the approver's command), whatever
+ * tab was shown before, and the checklist takes the keys. */
+static void
+show_what_to_sign(struct app *a)
+{
+	a->side = PANE_DETAIL;
+	a->focus = PANE_STEPS;
+}
+
 void
 app_refresh_steps(struct app *a)
 {
@@ -119,6 +129,8 @@ app_refresh_steps(struct app *a)
 	if (a->sel >= a->n_visible)
 		a->sel = a->n_visible ? a->n_visible - 1 : 0;
 	if ((int)phase != a->last_phase) {
+		if (a->last_phase >= 0 && phase == PHASE_APPROVE)
+			show_what_to_sign(a);
 		a->last_phase = (int)phase;
 		a->sel = pane_steps_first_applicable(a);
 		a->steps_top = 0;
