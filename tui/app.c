@@ -593,12 +593,16 @@ draw_tabs(struct app *a, WINDOW *w, struct rect r)
 	size_t first = first_tab(a, tabs, n, r.w);
 	int x = r.x;
 
-	draw_fill(w, r.y, r.x, r.w, theme_attr(ROLE_TITLE));
+	/* The focused side area's whole tab row takes the focus role, as
+	 * the checklist's title row does, so focus shows in every theme. */
+	int focused = a->focus == shown_side(a);
+
+	draw_fill(w, r.y, r.x, r.w, theme_attr(focused ? ROLE_TITLE_FOCUS
+						      : ROLE_TITLE));
 	for (size_t i = first; i < n && x < r.x + r.w; i++) {
 		int on = tabs[i] == shown_side(a);
-		int role = on ? (a->focus == tabs[i] ? ROLE_TITLE_FOCUS
-						      : ROLE_TITLE)
-			      : ROLE_DIM;
+		int role = focused ? ROLE_TITLE_FOCUS
+			   : on ? ROLE_TITLE : ROLE_DIM;
 		char label[64];
 
 		snprintf(label, sizeof(label), on ? "[%s]" : " %s ",

@@ -591,7 +591,8 @@ pane_detail_draw(struct app *a, WINDOW *w, struct rect r)
 		line(&c, "No step selected.", ROLE_DIM);
 		return;
 	}
-	line(&c, v.def->title, ROLE_TITLE_FOCUS);
+	/* Only the focused pane's title is drawn in the focus role. */
+	line(&c, v.def->title, ROLE_TITLE);
 	if (v.state == STEP_RUNNING)
 		runview_running_text(a, &v, running, sizeof(running));
 	if (v.state == STEP_RUNNING)
