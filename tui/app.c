@@ -719,9 +719,12 @@ scroll_by(struct app *a, long delta)
 							   : a->help_top + (int)delta;
 	} else if (a->focus == PANE_STEPS) {
 		long sel = a->sel + delta;
+		int was = a->sel;
 
 		a->sel = (int)(sel < 0 ? 0 : sel >= a->n_visible
 				? (a->n_visible ? a->n_visible - 1 : 0) : sel);
+		if (a->sel != was)	/* another step: its output from the left */
+			a->log_left = 0;
 	} else if (a->focus == PANE_LOG || a->focus == PANE_JOURNAL) {
 		int n;
 		long *top = log_top_of(a, &n);
@@ -932,9 +935,12 @@ on_mouse(struct app *a)
 			scroll_by(a, -3);
 		else if (me.bstate & BUTTON5_PRESSED)
 			scroll_by(a, 3);
-		else if (p == PANE_STEPS && me.y > r.y)
-			a->sel = a->steps_top + me.y - r.y - 1 < a->n_visible
-				? a->steps_top + me.y - r.y - 1 : a->sel;
+		else if (p == PANE_STEPS && me.y > r.y &&
+			 a->steps_top + me.y - r.y - 1 < a->n_visible &&
+			 a->sel != a->steps_top + me.y - r.y - 1) {
+			a->sel = a->steps_top + me.y - r.y - 1;
+			a->log_left = 0;
+		}
 	}
 	app_dirty(a);
 }
