@@ -798,6 +798,17 @@ cannot_apply(const struct rep *r, const struct pb_step *st)
 	       !playbook_when_waiting_on(&st->when, var_value, r);
 }
 
+/* Whether step ST of phase PH, marked n/a, leaves work owed: a required
+ * check, probe, or step of the verify phase (a verification nobody made).
+ * An optional step marked n/a owes nothing and is no follow-up. */
+static int
+owed_check(const struct pb_step *st, enum phase_id ph)
+{
+	return st->required && (st->kind == STEP_KIND_CHECK ||
+				st->kind == STEP_KIND_PROBE ||
+				ph == PHASE_VERIFY);
+}
+
 /* Check steps of the playbook with what became of them, and steps of any
  * kind that were n/a'd or skipped, so the counts agree with the Not
  * applicable section; n/a'd ones are follow-ups too. */
@@ -837,7 +848,8 @@ add_checklist(struct rep *r)
 				n[k] += strcmp(s, names[k]) == 0;
 			if (strcmp(s, "n/a") == 0 &&
 			    !cJSON_IsTrue(cJSON_GetObjectItem(
-				    o, "condition_not_held"))) {
+				    o, "condition_not_held")) &&
+			    owed_check(st, (enum phase_id)ph)) {
 				cJSON *f = cJSON_CreateObject();
 				char *txt = xasprintf("%s (n/a: %s)", st->title,
 						      jstr(o, "reason") ?
