@@ -627,7 +627,7 @@ refuse_value(struct app *a, const struct pb_variable *v)
 	    playbook_var_validate(v, text + 1, NULL) == 0)
 		snprintf(why, sizeof(why), "\"%s\" does not match the pattern "
 			 "above: leave out the leading %c", text, text[0]);
-	else
+	else if (playbook_var_explain(v, text, why, sizeof(why)) < 0)
 		snprintf(why, sizeof(why), "\"%.400s\" does not match the "
 			 "pattern above", text);
 	return refuse(a, why);
