@@ -344,16 +344,31 @@ write_all_sync(int fd, const char *text, size_t len)
 	return fdatasync(fd);
 }
 
+/* The name of copy N of NAME: NAME itself for the first, else the
+ * number before the extension, which stays last ("notice.md" becomes
+ * "notice-2.md"; "notes" and ".env", with none, "notes-2" and ".env-2").
+ * Caller frees. */
+static char *
+copy_name(const char *name, int n)
+{
+	const char *dot = strrchr(name, '.');
+
+	if (n == 1)
+		return xstrdup(name);
+	if (!dot || dot == name)
+		return xasprintf("%s-%d", name, n);
+	return xasprintf("%.*s-%d%s", (int)(dot - name), name, n, dot);
+}
+
 /* Write TEXT to DIR/NAME without ever replacing a file: NAME, then
- * NAME-2, NAME-3... Returns the name used (caller frees) or NULL with
- * ERR. */
+ * copy 2, 3... (copy_name). Returns the name used (caller frees) or NULL
+ * with ERR. */
 static char *
 write_new_file(const char *dir, const char *name, const char *text,
 	       mode_t mode, struct err *err)
 {
 	for (int n = 1; n <= MAX_NAMED_COPIES; n++) {
-		char *used = n == 1 ? xstrdup(name)
-				    : xasprintf("%s-%d", name, n);
+		char *used = copy_name(name, n);
 		char *path = xasprintf("%s/%s", dir, used);
 		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 			      mode);

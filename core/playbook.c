@@ -3221,12 +3221,115 @@ playbook_find_option(const struct pb_step *step, const char *id)
 	return NULL;
 }
 
+/* Whether HEAD followed by the end of EXAMPLE from some point matches
+ * VAR's pattern: HEAD can still lead to a value like EXAMPLE. */
+static int
+leads_like(const struct pb_variable *var, const char *head, size_t k,
+	   const char *example)
+{
+	size_t n = strlen(example);
+
+	for (size_t j = 0; j <= n; j++) {
+		char *t = xasprintf("%.*s%s", (int)k, head, example + j);
+		int ok = var_matches(var, t);
+
+		free(t);
+		if (ok)
+			return 1;
+	}
+	return 0;
+}
+
+/* How many characters of VALUE lead somewhere VAR's pattern allows: with
+ * a default that matches (the example), the longest start that the rest
+ * of the example can complete; without one, the longest start the pattern
+ * matches whole. */
+static size_t
+good_start(const struct pb_variable *var, const char *value,
+	   const char *example)
+{
+	size_t len = strlen(value);
+
+	for (size_t k = len; k > 0; k--) {
+		char *t = xasprintf("%.*s", (int)k, value);
+		int ok = example ? leads_like(var, value, k, example)
+				 : var_matches(var, t);
+
+		free(t);
+		if (ok)
+			return k;
+	}
+	return 0;
+}
+
+/* Characters (not bytes) in the first K bytes of S. */
+static size_t
+chars_in(const char *s, size_t k)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < k; i++)
+		n += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return n;
+}
+
+int
+playbook_var_explain(const struct pb_variable *var, const char *value,
+		     char *buf, size_t size)
+{
+	const char *example = var->default_value &&
+			      var_matches(var, var->default_value)
+			      ? var->default_value : NULL;
+	size_t k;
+
+	if (!var->pattern || var->secret || var_matches(var, value) ||
+	    !*value)
+		return -1;
+	k = good_start(var, value, example);
+	if (example && k < strlen(value)) {
+		size_t bad = utf8_len((const unsigned char *)value + k,
+				      strlen(value + k));
+		char *c = xasprintf("%.*s", (int)(bad ? bad : 1), value + k);
+
+		snprintf(buf, size, "\"%s\": character %zu '%s' is not "
+			 "allowed here; expected like %s", show(value).s,
+			 chars_in(value, k) + 1, show(c).s, show(example).s);
+		free(c);
+	}
+	else if (example)
+		snprintf(buf, size, "\"%s\" ends too soon; expected like %s",
+			 show(value).s, show(example).s);
+	else if (k > 0) {
+		char *head = xasprintf("%.*s", (int)k, value);
+
+		snprintf(buf, size, "\"%s\" does not match pattern \"%s\": "
+			 "only its first %zu character%s (\"%s\") match",
+			 show(value).s, show_pattern(var->pattern).s, k,
+			 k == 1 ? "" : "s", show(head).s);
+		free(head);
+		return 1;
+	} else
+		return -1;
+	return 0;
+}
+
 int
 playbook_var_validate(const struct pb_variable *var, const char *value,
 		      struct err *err)
 {
+	char why[400];
+	int rc;
+
 	if (var_matches(var, value))
 		return 0;
+	rc = playbook_var_explain(var, value, why, sizeof(why));
+	if (rc == 0)
+		return err_set(err, ERR_INVALID, "variable %s: value %s (pattern "
+			       "\"%s\")", var->name, why,
+			       show_pattern(var->pattern).s);
+	if (rc == 1)
+		return err_set(err, ERR_INVALID, "variable %s: value %s",
+			       var->name, why);
 	if (var->secret)
 		return err_set(err, ERR_INVALID, "variable %s: the value does "
 			       "not match pattern \"%s\"", var->name,

@@ -471,6 +471,16 @@ const struct pb_option *playbook_find_option(const struct pb_step *step,
 
 /* Check VALUE against variable VAR's pattern: 0 when it matches (or there
  * is no pattern), -1 with ERR_INVALID naming the variable and pattern. */
+/* Why VALUE does not match VAR's pattern, naming where it goes wrong:
+ * with a default that matches, the first character no value like it can
+ * have there ("character 5 'x' is not allowed here; expected like
+ * 1.2.3", 0); else the longest start the pattern matches whole (the
+ * value and pattern named too, 1). The text is in BUF; -1 when there is
+ * nothing to say (it matches, a secret, no pattern, no start leads
+ * anywhere). */
+int playbook_var_explain(const struct pb_variable *var, const char *value,
+			 char *buf, size_t size);
+
 int playbook_var_validate(const struct pb_variable *var, const char *value,
 			  struct err *err);
 

@@ -812,6 +812,27 @@ add_follow_up_step(struct rep *r, const struct pb_step *st, const cJSON *o,
 	free(txt);
 }
 
+/* Whether step ST, never acted on, can no longer apply with the values
+ * its condition's variables have at the end: it is n/a, not open work
+ * (as the console marks it), though the session never moved past it. */
+static int
+cannot_apply(const struct rep *r, const struct pb_step *st)
+{
+	return !playbook_when_holds(&st->when, var_value, r) &&
+	       !playbook_when_waiting_on(&st->when, var_value, r);
+}
+
+/* Whether step ST of phase PH, marked n/a, leaves work owed: a required
+ * check, probe, or step of the verify phase (a verification nobody made).
+ * An optional step marked n/a owes nothing and is no follow-up. */
+static int
+owed_check(const struct pb_step *st, enum phase_id ph)
+{
+	return st->required && (st->kind == STEP_KIND_CHECK ||
+				st->kind == STEP_KIND_PROBE ||
+				ph == PHASE_VERIFY);
+}
+
 /* Check steps of the playbook with what became of them, and steps of any
  * kind that were n/a'd or skipped, so the counts agree with the Not
  * applicable section; n/a'd ones are follow-ups too. */
@@ -832,13 +853,18 @@ add_checklist(struct rep *r)
 			cJSON *o;
 
 			s = state_of(r, st->id, &e);
+			if (!e && cannot_apply(r, st))
+				s = "n/a";
 			if (st->kind != STEP_KIND_CHECK && !is_closed_unrun(s))
 				continue;
 			o = e ? cJSON_Duplicate(e, 1) : cJSON_CreateObject();
 			if (!e) {
 				add_clean(o, "step", st->id);
 				add_clean(o, "title", st->title);
-				cJSON_AddStringToObject(o, "state", "open");
+				cJSON_AddStringToObject(o, "state", s);
+				if (strcmp(s, "n/a") == 0)
+					cJSON_AddBoolToObject(
+						o, "condition_not_held", 1);
 			}
 			cJSON_AddStringToObject(o, "phase",
 						playbook_phase_name((enum phase_id)ph));
@@ -848,7 +874,8 @@ add_checklist(struct rep *r)
 				add_follow_up_step(r, st, o, s);
 			else if (strcmp(s, "n/a") == 0 &&
 			    !cJSON_IsTrue(cJSON_GetObjectItem(
-				    o, "condition_not_held"))) {
+				    o, "condition_not_held")) &&
+			    owed_check(st, (enum phase_id)ph)) {
 				cJSON *f = cJSON_CreateObject();
 				char *txt = xasprintf("%s (n/a: %s)", st->title,
 						      jstr(o, "reason") ?
@@ -1596,6 +1623,20 @@ md_commands(const cJSON *rep, struct strbuf *out)
 	strbuf_done(&v);
 }
 
+/* The box of a checklist line: ticked when done, the console's marks for
+ * n/a and skipped (never the empty box of open work), empty otherwise. */
+static const char *
+checklist_box(const char *state)
+{
+	if (strcmp(state, "done") == 0)
+		return "x";
+	if (strcmp(state, "n/a") == 0)
+		return "/";
+	if (strcmp(state, "skipped") == 0)
+		return "-";
+	return " ";
+}
+
 static void
 md_checklist(const cJSON *rep, struct strbuf *out)
 {
@@ -1610,8 +1651,8 @@ md_checklist(const cJSON *rep, struct strbuf *out)
 	cJSON_ArrayForEach(i, cJSON_GetObjectItem(cl, "items")) {
 		const char *st = s_or(i, "state", "open");
 
-		strbuf_addf(out, "- [%s] %s (%s)", strcmp(st, "done") == 0 ? "x"
-			    : " ", s_or(i, "title", "?"), s_or(i, "step", "?"));
+		strbuf_addf(out, "- [%s] %s (%s)", checklist_box(st),
+			    s_or(i, "title", "?"), s_or(i, "step", "?"));
 		if (strcmp(st, "done") != 0)
 			strbuf_addf(out, " - %s", st);
 		if (cJSON_IsTrue(cJSON_GetObjectItem(i, "condition_not_held")))

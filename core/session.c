@@ -178,6 +178,14 @@ scrub(const struct redact *rd, cJSON *item)
 	}
 }
 
+/* Who this console's own actions are journalled under: its --operator
+ * (a resume may name another), else the session's operator. */
+static const char *
+console_actor(const struct session *s)
+{
+	return s->console_op ? s->console_op : s->operator;
+}
+
 int
 session_record(struct session *s, const char *actor, const char *type,
 	       const char *step, cJSON *payload, struct err *err)
@@ -190,7 +198,7 @@ session_record(struct session *s, const char *actor, const char *type,
 
 	phase = playbook_phase_name(rt ? rt->phase : s->phase);
 	scrub(s->redact, payload);
-	if (journal_append(s->journal, actor ? actor : s->operator, type,
+	if (journal_append(s->journal, actor ? actor : console_actor(s), type,
 			   phase, step, payload, &line, err) == 0)
 		goto out;
 	if (journal_event_parse(line, strlen(line), &ev, err) < 0)
@@ -216,6 +224,20 @@ session_refuse(struct session *s, const struct action *a, const char *actor,
 	cJSON_AddStringToObject(p, "reason", err ? err->msg : "");
 	session_record(s, actor, "action.refused", a->step, p, &ignored);
 	return -1;
+}
+
+int
+session_refuse_run(struct session *s, const char *id, const char *reason)
+{
+	struct step_rt *rt = session_find_step(s, id);
+	struct action a = { .kind = ACT_RUN };
+	struct err err = { 0 };
+
+	if (!rt)
+		return -1;
+	a.step = rt->def->id;
+	snprintf(err.msg, sizeof(err.msg), "%s", reason);
+	return session_refuse(s, &a, NULL, &err);
 }
 
 /* --- building the run-time model ------------------------------------------ */
@@ -302,6 +324,7 @@ session_free(struct session *s)
 	playbook_free(s->pb);
 	free(s->dir);
 	free(s->operator);
+	free(s->console_op);
 	free(s->scenario);
 	free(s->driver_boot);
 	cJSON_Delete(s->answers);
@@ -799,7 +822,10 @@ open_as(const struct session_opts *o, int exists, struct err *err)
 		return NULL;
 	named.operator = op;
 	s = exists ? resume_session(&named, err) : create_session(&named, err);
-	free(op);
+	if (s)
+		s->console_op = op;
+	else
+		free(op);
 	return s;
 }
 
@@ -835,7 +861,7 @@ session_open(const struct session_opts *o, struct err *err)
 	if (attach_loop(s, o->loop, err) < 0 ||
 	    drill_start(s, err) < 0 ||
 	    apply_scenario_vars(s, err) < 0 || apply_defaults(s, err) < 0 ||
-	    apply_presets(s, o->vars, s->operator, err) < 0) {
+	    apply_presets(s, o->vars, console_actor(s), err) < 0) {
 		session_free(s);
 		return NULL;
 	}
@@ -897,7 +923,7 @@ session_apply(struct session *s, const struct action *a, const char *actor,
 	err_clear(err);
 	if (session_poll(s, err) < 0)
 		return -1;
-	return session_act(s, a, actor ? actor : s->operator, err);
+	return session_act(s, a, actor ? actor : console_actor(s), err);
 }
 
 int

@@ -138,6 +138,12 @@ int session_poll(struct session *s, struct err *err);
 int session_may_run(const struct session *s, const char *id,
 		    struct err *err);
 
+/* Journal (as action.refused, actor the operator) that the front end
+ * refused to run step ID for REASON before asking the core, so a refused
+ * run leaves a trace as one session_apply refuses does. Returns -1. */
+int session_refuse_run(struct session *s, const char *id,
+		       const char *reason);
+
 /* Whether a command or wait of this session is still in progress, or a
  * command a dead console left running still runs. */
 int session_is_busy(const struct session *s);
@@ -296,6 +302,12 @@ char *session_approval_covers(const struct session *s, const char *id);
 /* 0 when NAME may sign approve step ID as ROLE now, else -1 with ERR
  * saying why (no such step or role, the operator, already signed, the
  * role full): checked before anything is shown to the approver. */
+/* The role of approve step ID that ROLE names (compared as approvers'
+ * names are: blanks, NFKC and case do not matter), as the playbook
+ * writes it (borrowed), or NULL when the step has no such role. */
+const char *session_role_name(const struct session *s, const char *id,
+			      const char *role);
+
 int session_approval_allowed(const struct session *s, const char *id,
 			     const char *role, const char *name,
 			     struct err *err);

@@ -811,13 +811,25 @@ act_choose(struct session *s, struct step_rt *rt, const struct action *a,
 	return 0;
 }
 
+/* The role of D that ROLE names, by the rule for approvers' names
+ * (identity.h): blanks trimmed and collapsed, NFKC, case-folded. */
 static const struct pb_role *
 find_role(const struct pb_step *d, const char *role)
 {
-	for (size_t i = 0; i < d->n_roles; i++)
-		if (strcasecmp(d->roles[i].role, role) == 0)
+	for (size_t i = 0; role && i < d->n_roles; i++)
+		if (identity_same(d->roles[i].role, role))
 			return &d->roles[i];
 	return NULL;
+}
+
+const char *
+session_role_name(const struct session *s, const char *id, const char *role)
+{
+	const struct step_rt *rt = session_find_step(s, id);
+	const struct pb_role *r = rt && rt->def->kind == STEP_KIND_APPROVE
+		? find_role(rt->def, role) : NULL;
+
+	return r ? r->role : NULL;
 }
 
 static int

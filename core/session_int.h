@@ -75,6 +75,9 @@ struct session {
 	struct playbook *pb;
 	char *dir;
 	char *operator;
+	char *console_op;	/* this console's --operator (normal form),
+				 * which its own actions are journalled
+				 * under; NULL = the session's operator */
 	enum session_mode mode;
 	char *scenario;		/* scenario id or NULL */
 	const struct clock *clk;

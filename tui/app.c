@@ -91,6 +91,16 @@ app_pane_name(enum pane_id id)
 
 /* --- the checklist model ------------------------------------------------------ */
 
+/* On entering the approve phase the side area shows the step pane (what
+ * the operator asks to be signed, and the approver's command), whatever
+ * tab was shown before, and the checklist takes the keys. */
+static void
+show_what_to_sign(struct app *a)
+{
+	a->side = PANE_DETAIL;
+	a->focus = PANE_STEPS;
+}
+
 void
 app_refresh_steps(struct app *a)
 {
@@ -127,6 +137,8 @@ app_refresh_steps(struct app *a)
 	if (a->sel >= a->n_visible)
 		a->sel = a->n_visible ? a->n_visible - 1 : 0;
 	if ((int)phase != a->last_phase) {
+		if (a->last_phase >= 0 && phase == PHASE_APPROVE)
+			show_what_to_sign(a);
 		a->last_phase = (int)phase;
 		a->sel = pane_steps_first_applicable(a);
 		a->steps_top = 0;
@@ -604,12 +616,16 @@ draw_tabs(struct app *a, WINDOW *w, struct rect r)
 	size_t first = first_tab(a, tabs, n, r.w);
 	int x = r.x;
 
-	draw_fill(w, r.y, r.x, r.w, theme_attr(ROLE_TITLE));
+	/* The focused side area's whole tab row takes the focus role, as
+	 * the checklist's title row does, so focus shows in every theme. */
+	int focused = a->focus == shown_side(a);
+
+	draw_fill(w, r.y, r.x, r.w, theme_attr(focused ? ROLE_TITLE_FOCUS
+						      : ROLE_TITLE));
 	for (size_t i = first; i < n && x < r.x + r.w; i++) {
 		int on = tabs[i] == shown_side(a);
-		int role = on ? (a->focus == tabs[i] ? ROLE_TITLE_FOCUS
-						      : ROLE_TITLE)
-			      : ROLE_DIM;
+		int role = focused ? ROLE_TITLE_FOCUS
+			   : on ? ROLE_TITLE : ROLE_DIM;
 		char label[64];
 
 		snprintf(label, sizeof(label), on ? "[%s]" : " %s ",
@@ -727,9 +743,12 @@ scroll_by(struct app *a, long delta)
 							   : a->help_top + (int)delta;
 	} else if (a->focus == PANE_STEPS) {
 		long sel = a->sel + delta;
+		int was = a->sel;
 
 		a->sel = (int)(sel < 0 ? 0 : sel >= a->n_visible
 				? (a->n_visible ? a->n_visible - 1 : 0) : sel);
+		if (a->sel != was)	/* another step: its output from the left */
+			a->log_left = 0;
 	} else if (a->focus == PANE_LOG || a->focus == PANE_JOURNAL) {
 		int n;
 		long *top = log_top_of(a, &n);
@@ -944,9 +963,12 @@ on_mouse(struct app *a)
 			scroll_by(a, -3);
 		else if (me.bstate & BUTTON5_PRESSED)
 			scroll_by(a, 3);
-		else if (p == PANE_STEPS && me.y > r.y)
-			a->sel = a->steps_top + me.y - r.y - 1 < a->n_visible
-				? a->steps_top + me.y - r.y - 1 : a->sel;
+		else if (p == PANE_STEPS && me.y > r.y &&
+			 a->steps_top + me.y - r.y - 1 < a->n_visible &&
+			 a->sel != a->steps_top + me.y - r.y - 1) {
+			a->sel = a->steps_top + me.y - r.y - 1;
+			a->log_left = 0;
+		}
 	}
 	app_dirty(a);
 }

@@ -264,6 +264,10 @@ void pane_tags_pick(struct app *a);
 /* Whether the selected step is an approve step still awaiting a sign-off
  * (its hand-off command is shown and can be copied). */
 int app_handoff_due(struct app *a);
+
+/* Whether Space may tick the selected step: not while it is n/a, or its
+ * condition waits or can no longer hold (the key bar offers it then). */
+int app_tick_due(struct app *a);
 /* Copy the selected approve step's hand-off command to the clipboard. */
 void pane_detail_copy_handoff(struct app *a);
 /* Show it on one line of the plain terminal, which wraps it (so a mouse

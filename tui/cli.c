@@ -692,6 +692,16 @@ print_covers(const char *name, const char *step, const char *role,
 	}
 }
 
+/* --role as the playbook writes the role it names (the rule of
+ * approvers' names), else as typed. */
+static const char *
+shown_role(const struct cli_opts *o, const struct session *s)
+{
+	const char *r = session_role_name(s, o->args[1], o->role);
+
+	return r ? r : o->role;
+}
+
 /* Show what signing step ID of S covers; on a terminal (unless --yes) ask
  * before signing. Returns whether to sign. */
 static int
@@ -702,7 +712,7 @@ approver_agrees(const struct cli_opts *o, const struct session *s,
 	char answer[16];
 
 	if (covers) {
-		print_covers(name, o->args[1], o->role, covers);
+		print_covers(name, o->args[1], shown_role(o, s), covers);
 		free(covers);
 	}
 	if (o->yes || !isatty(STDIN_FILENO))
@@ -766,7 +776,8 @@ cli_approve(const struct cli_opts *o)
 	if (rc < 0)
 		cli_print_error(NULL, err.msg);
 	else
-		print_approved(o->args[0], name, o->args[1], o->role);
+		print_approved(o->args[0], name, o->args[1],
+			       shown_role(o, s));
 	action_done(&a);
 	session_free(s);
 	return rc < 0 ? EXIT_INCOMPLETE : EXIT_OK;

@@ -517,7 +517,16 @@ refuse_unconfirmable(struct app *a, const struct pb_step *st)
 	}
 	say_refusal(&act, err.msg, words, sizeof(words));
 	app_status(a, 1, "%s", words);
+	session_refuse_run(a->session, st->id, err.msg);
 	return 1;
+}
+
+/* Whether ST is a step Enter runs (a command, a probe, a wait). */
+static int
+runs_something(const struct pb_step *st)
+{
+	return st->kind == STEP_KIND_RUN || st->kind == STEP_KIND_PROBE ||
+	       st->kind == STEP_KIND_WAIT;
 }
 
 static void
@@ -526,8 +535,11 @@ act_default(struct app *a, const struct step_view *v)
 	const struct pb_step *st = v->def;
 	struct err err = { 0 };
 
-	if (refuse_inactive(a, v))
+	if (refuse_inactive(a, v)) {
+		if (runs_something(st))	/* a refused run leaves a trace */
+			session_refuse_run(a->session, st->id, a->status);
 		return;
+	}
 	switch (st->kind) {
 	case STEP_KIND_CHECK: apply_fmt(a, 1, "tick %s", st->id); break;
 	case STEP_KIND_RUN:
@@ -705,7 +717,7 @@ refuse_value(struct app *a, const struct pb_variable *v)
 	    playbook_var_validate(v, text + 1, NULL) == 0)
 		snprintf(why, sizeof(why), "\"%s\" does not match the pattern "
 			 "above: leave out the leading %c", text, text[0]);
-	else
+	else if (playbook_var_explain(v, text, why, sizeof(why)) < 0)
 		snprintf(why, sizeof(why), "\"%.400s\" does not match the "
 			 "pattern above", text);
 	return refuse(a, why);

@@ -48,7 +48,7 @@ static const struct binding bindings[] = {
 	{ KM_GLOBAL, 'u', "u", UI_UPDATE, 0 },
 	{ KM_GLOBAL, 'U', "U", UI_UPDATE_DISMISS, 0 },
 	{ KM_STEPS, '\n', "Enter", UI_ACT, 1 },
-	{ KM_STEPS, ' ', "Space", UI_TICK, 1 },
+	{ KM_STEPS, ' ', "Space", UI_TICK, KEYBAR_TICK },
 	{ KM_STEPS, 'x', "x", UI_NA, 0 },
 	{ KM_STEPS, 'a', "a", UI_APPROVE, 1 },
 	{ KM_STEPS, 'c', "c", UI_CANCEL_STEP, 0 },

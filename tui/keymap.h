@@ -23,6 +23,8 @@ enum keybar_when {
 	KEYBAR_NEVER,
 	KEYBAR_ALWAYS,
 	KEYBAR_HANDOFF,	/* while the selected approve step awaits a sign-off */
+	KEYBAR_TICK,	/* unless the selected step is n/a or waits (Space
+			 * does nothing there) */
 };
 
 struct binding {

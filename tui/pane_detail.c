@@ -319,6 +319,16 @@ app_handoff_due(struct app *a)
 	return cmd != NULL;
 }
 
+int
+app_tick_due(struct app *a)
+{
+	struct step_view v;
+
+	if (app_step_at(a, a->sel, &v) < 0)
+		return 1;
+	return v.active && v.state != STEP_NA;
+}
+
 void
 pane_detail_show_handoff(struct app *a)
 {
@@ -575,6 +585,22 @@ show_review(struct app *a, struct cursor *c, const struct step_view *v)
 	}
 }
 
+/* The state of open step V whose condition does not hold, as the
+ * checklist marks it: waiting on the variable it still waits on, or n/a
+ * (it can no longer apply), never "open". */
+static void
+inactive_state(const struct app *a, const struct step_view *v, char *buf,
+	       size_t size)
+{
+	const struct pb_cond *wait = playbook_when_waiting_on(
+		&v->def->when, app_lookup, a->session);
+
+	if (wait)
+		snprintf(buf, size, "waiting on %s", wait->var);
+	else
+		snprintf(buf, size, "n/a");
+}
+
 void
 pane_detail_draw(struct app *a, WINDOW *w, struct rect r)
 {
@@ -595,14 +621,21 @@ pane_detail_draw(struct app *a, WINDOW *w, struct rect r)
 		line(&c, "No step selected.", ROLE_DIM);
 		return;
 	}
+	/* Only the focused pane's title is drawn in the focus role. */
 	title = session_show_text(a->session, v.def->title);
-	line(&c, title, ROLE_TITLE_FOCUS);
+	line(&c, title, ROLE_TITLE);
 	free(title);
 	if (v.state == STEP_RUNNING)
 		runview_running_text(a, &v, running, sizeof(running));
+	if (v.state == STEP_RUNNING)
+		;
+	else if (v.state == STEP_OPEN && !v.active)
+		inactive_state(a, &v, running, sizeof(running));
+	else
+		snprintf(running, sizeof(running), "%s",
+			 session_state_name(v.state));
 	linef(&c, ROLE_DIM, "%s  %s  %s%s", v.def->id,
-	      playbook_kind_name(v.def->kind), v.state == STEP_RUNNING
-	      ? running : session_state_name(v.state),
+	      playbook_kind_name(v.def->kind), running,
 	      v.def->required ? "" : "  (optional)");
 	if (a->sel >= 0 && a->sel < a->n_visible &&
 	    a->visible[a->sel] == 0 && app_briefing(a))

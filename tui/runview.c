@@ -291,8 +291,10 @@ runview_event(struct app *a, const struct core_event *ev)
 		if (ev->history)	/* its output, as it was printed */
 			replay_cast(a, ev->dir, payload_str(cJSON_GetObjectItem(
 					root, "payload"), "output"));
-		else
+		else {
 			a->log_top = -1;	/* follow the new run */
+			a->log_left = 0;	/* from its first column */
+		}
 	}
 	cJSON_Delete(root);
 }
@@ -374,6 +376,7 @@ runview_watch_line(struct app *a, const char *line, const char *dir)
 	if (root && add_run_line(a->log, root) == 1) {
 		tail_start(a, step, dir, cJSON_GetObjectItem(root, "payload"));
 		a->log_top = -1;
+		a->log_left = 0;
 	}
 	cJSON_Delete(root);
 }

@@ -363,10 +363,10 @@ START_TEST(test_message_file_channel_never_overwrites)
 	text = tu_read_file("incidents/report.md", NULL);
 	ck_assert_str_eq(text, "keep me");
 	free(text);
-	text = tu_read_file("incidents/report.md-3", NULL);
+	text = tu_read_file("incidents/report-3.md", NULL);
 	ck_assert_str_eq(text, "Rolled back to 1.2.2 by olga");
 	free(text);
-	path = xasprintf("%s/messages/report.md-2", f.dir);
+	path = xasprintf("%s/messages/report-2.md", f.dir);
 	text = tu_read_file(path, NULL);
 	ck_assert_str_eq(text, "Rolled back to 1.2.2 by olga");
 	free(text);

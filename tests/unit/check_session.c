@@ -469,7 +469,7 @@ START_TEST(test_session_message_never_overwrites)
 	ck_assert_str_eq(text, "keep me");
 	free(text);
 	free(path);
-	path = xasprintf("%s/messages/c.msg.txt-2", f.dir);
+	path = xasprintf("%s/messages/c.msg-2.txt", f.dir);
 	text = tu_read_file(path, NULL);
 	ck_assert_str_eq(text, "Rolled back to 1.2.2 by olga");
 	free(text);
