@@ -19,6 +19,7 @@
 #include "clock.h"
 #include "drill.h"
 #include "err.h"
+#include "evidence.h"
 #include "journal.h"
 #include "playbook.h"
 #include "sanitize.h"
@@ -732,6 +733,7 @@ static void
 add_integrity(struct rep *r, const char *dir, const char *path)
 {
 	struct journal_verify v;
+	struct evidence ev;
 	struct err err = { 0 };
 	cJSON *o = cJSON_AddObjectToObject(r->root, "integrity");
 	int rc = journal_verify_file(path, &v, &err);
@@ -740,6 +742,14 @@ add_integrity(struct rep *r, const char *dir, const char *path)
 		cJSON_AddBoolToObject(o, "intact", 0);
 		cJSON_AddBoolToObject(o, "playbook_changed", 1);
 		add_clean(o, "reason", err.msg);
+		cJSON_AddNumberToObject(o, "verified_events",
+					(double)v.n_events);
+		return;
+	}
+	if (rc == 0 && evidence_check(dir, &ev, &err) == 0 && ev.n_bad) {
+		cJSON_AddBoolToObject(o, "intact", 0);
+		cJSON_AddBoolToObject(o, "message_changed", 1);
+		add_clean(o, "reason", ev.bad);
 		cJSON_AddNumberToObject(o, "verified_events",
 					(double)v.n_events);
 		return;

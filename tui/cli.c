@@ -19,6 +19,7 @@
 #include "action.h"
 #include "commands.h"
 #include "err.h"
+#include "evidence.h"
 #include "identity.h"
 #include "journal.h"
 #include "lint.h"
@@ -630,6 +631,34 @@ print_intact(const struct cli_opts *o, const char *path,
 	return 1;
 }
 
+/* The message files the journal vouches for; 1 when one differs. */
+static int
+check_evidence(const char *dir)
+{
+	struct evidence ev;
+	struct err err = { 0 };
+	char *msg;
+
+	if (evidence_check(dir, &ev, &err) < 0) {
+		cli_print_error(NULL, err.msg);
+		return 1;
+	}
+	if (ev.n_bad) {
+		msg = xasprintf("%s/%s (%u message file%s changed or missing)",
+				dir, ev.bad, ev.n_bad, ev.n_bad == 1 ? "" : "s");
+		cli_print_error(NULL, msg);
+		free(msg);
+		return 1;
+	}
+	if (ev.checked || ev.outside)
+		printf("%s: %u message file%s hold%s the text the journal "
+		       "holds%s\n", dir, ev.checked, ev.checked == 1 ? "" : "s",
+		       ev.checked == 1 ? "s" : "",
+		       ev.outside ? "; those delivered outside the session "
+				    "folder are not checked" : "");
+	return 0;
+}
+
 static void
 print_broken(const char *path, const struct journal_verify *v)
 {
@@ -673,7 +702,7 @@ cli_verify(const struct cli_opts *o)
 	if (rc < 0 || rc == 2)
 		cli_print_error(NULL, err.msg);
 	else if (rc == 0)
-		rc = print_intact(o, path, &v);
+		rc = print_intact(o, path, &v) || check_evidence(o->args[0]);
 	else
 		print_broken(path, &v);
 	free(path);
