@@ -41,6 +41,10 @@ struct tail {
 	size_t bytes;		/* torn bytes after chain.offset, 0 if none */
 	bool is_terminated;	/* the torn line has its '\n' but is not JSON */
 	uint64_t bad_line;	/* number of a corrupt line, 0 if none */
+	bool prev_mismatch;	/* it is bad only for its prev: the line
+				 * before it may be the one changed */
+	const char *pin;	/* verify: a hash (or its start) to find */
+	uint64_t pin_line;	/* the line whose hash it is, 0 if none */
 };
 
 struct journal {
@@ -578,9 +582,11 @@ check_line(const struct chain *ch, const char *line, size_t len,
 	else if (strcmp(ev->prev, ch->last_hash) != 0 && ch->count == 0)
 		rc = err_set(err, ERR_CORRUPT, "hash chain broken: "
 			     "prev of line 1 is not the genesis value");
-	else if (strcmp(ev->prev, ch->last_hash) != 0)
-		rc = err_set(err, ERR_CORRUPT, "hash chain broken: prev does "
-			     "not match line %" PRIu64, ch->count);
+	else if (strcmp(ev->prev, ch->last_hash) != 0) {
+		err_set(err, ERR_CORRUPT, "hash chain broken: prev does not "
+			"match line %" PRIu64, ch->count);
+		rc = -3;
+	}
 	if (rc < 0)
 		journal_event_done(ev);
 	return rc;
@@ -599,8 +605,10 @@ ingest(int fd, struct chain *ch, off_t size, journal_event_cb cb, void *arg,
 	const char *line;
 	size_t len;
 	int rc;
+	const char *pin = tail->pin;
 
 	memset(tail, 0, sizeof(*tail));
+	tail->pin = pin;
 	if (size == ch->offset)
 		return 0;
 	scan_init(&s, fd, ch->offset, size);
@@ -612,9 +620,13 @@ ingest(int fd, struct chain *ch, off_t size, journal_event_cb cb, void *arg,
 			rc = 0;
 			break;
 		}
+		tail->prev_mismatch = rc == -3;
 		if (rc < 0)
 			break;
 		sha256_hex(line, len, ch->last_hash);
+		if (tail->pin && !tail->pin_line &&
+		    strncmp(ch->last_hash, tail->pin, strlen(tail->pin)) == 0)
+			tail->pin_line = ch->count + 1;
 		ch->count++;
 		ch->offset += (off_t)len + 1;
 		if (cb)
@@ -786,7 +798,7 @@ static int
 catch_up(struct journal *j, bool may_cut, struct err *err)
 {
 	struct stat st;
-	struct tail tail;
+	struct tail tail = { 0 };
 	struct err e;
 
 	if (fstat(j->fd, &st) < 0)
@@ -1016,7 +1028,7 @@ verify_fd(int fd, const char *path, struct journal_verify *out,
 	  struct err *err)
 {
 	struct chain ch = { .count = 0, .offset = 0 };
-	struct tail tail;
+	struct tail tail = { .pin = out->pin };
 	struct stat st;
 	struct err e;
 
@@ -1030,8 +1042,17 @@ verify_fd(int fd, const char *path, struct journal_verify *out,
 	    !tail.bad_line)
 		return err_set(err, e.code, "%s: %s", path, e.msg);
 	out->n_events = ch.count;
+	out->pin_line = tail.pin_line;
+	memcpy(out->last_hash, ch.last_hash, sizeof(out->last_hash));
 	if (tail.bad_line) {
 		out->bad_line = tail.bad_line;
+		out->unverified_from = tail.bad_line;
+		/* A prev that does not match: its line, or the one before
+		 * it, was changed (or lines between removed). */
+		if (tail.prev_mismatch && tail.bad_line > 1) {
+			out->unverified_from = tail.bad_line - 1;
+			out->n_events = tail.bad_line - 2;
+		}
 		snprintf(out->reason, sizeof(out->reason), "%s", e.msg);
 	} else if (tail.bytes > 0) {
 		out->bad_line = ch.count + 1;
@@ -1044,16 +1065,24 @@ verify_fd(int fd, const char *path, struct journal_verify *out,
 				 "torn last line (%zu bytes without newline)",
 				 tail.bytes);
 	}
+	if (out->bad_line && !out->unverified_from)
+		out->unverified_from = out->bad_line;
+	if (!out->bad_line && ch.count == 0) {
+		out->bad_line = out->unverified_from = 1;
+		snprintf(out->reason, sizeof(out->reason), "empty journal: no "
+			 "events (a session's starts with session.started)");
+	}
 	return out->bad_line ? 1 : 0;
 }
 
 int
-journal_verify_file(const char *path, struct journal_verify *out,
-		    struct err *err)
+journal_verify_pinned(const char *path, const char *pin,
+		      struct journal_verify *out, struct err *err)
 {
 	int fd, rc;
 
 	memset(out, 0, sizeof(*out));
+	out->pin = pin;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return err_set(err, errno == ENOENT ? ERR_NOTFOUND : ERR_IO,
@@ -1061,4 +1090,11 @@ journal_verify_file(const char *path, struct journal_verify *out,
 	rc = verify_fd(fd, path, out, err);
 	close(fd);
 	return rc;
+}
+
+int
+journal_verify_file(const char *path, struct journal_verify *out,
+		    struct err *err)
+{
+	return journal_verify_pinned(path, NULL, out, err);
 }

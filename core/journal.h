@@ -103,16 +103,32 @@ void journal_format_line(struct strbuf *out, const struct journal_event *ev);
 
 /* Result of journal_verify_file. */
 struct journal_verify {
-	uint64_t n_events;	/* lines that verified */
+	uint64_t n_events;	/* lines proven (before unverified_from) */
 	uint64_t bad_line;	/* first bad line (1-based), 0 if intact */
+	uint64_t unverified_from;	/* first line not proven: bad_line,
+					 * or the line before it when only
+					 * bad_line's prev is wrong (that
+					 * line may be the one changed) */
 	size_t torn_bytes;	/* size of an unterminated last line */
 	char reason[256];	/* why bad_line is bad */
+	char last_hash[65];	/* hash of the last good line: pin it to
+				 * find a cut or rewrite later */
+	const char *pin;	/* journal_verify_pinned's PIN */
+	uint64_t pin_line;	/* the good line whose hash starts with
+				 * PIN, 0 when none does */
 };
 
 /* Walk the hash chain of the journal at PATH without modifying it. Returns
  * 0 when every line parses, has seq = line number and the right "prev";
- * 1 when some line is bad (filled in OUT); -1 when the file can't be read. */
+ * 1 when some line is bad or there is none (filled in OUT); -1 when the
+ * file can't be read. */
 int journal_verify_file(const char *path, struct journal_verify *out,
 			struct err *err);
+
+/* The same, also looking for the line whose hash begins with PIN (hex,
+ * as a reviewer noted it from an earlier verify): OUT->pin_line. A
+ * journal cut or rewritten since no longer holds it. */
+int journal_verify_pinned(const char *path, const char *pin,
+			  struct journal_verify *out, struct err *err);
 
 #endif

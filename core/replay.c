@@ -139,12 +139,20 @@ grow_index(struct replay *r)
 /* The first bad line counts; lines may be noted out of order (the hash
  * chain of a block is checked after its events are applied). */
 static void
-note_bad(struct replay *r, uint64_t line, const char *why)
+note_bad_from(struct replay *r, uint64_t line, uint64_t from, const char *why)
 {
+	if (!r->integrity.unverified_from || from < r->integrity.unverified_from)
+		r->integrity.unverified_from = from;
 	if (r->integrity.bad_line && r->integrity.bad_line <= line)
 		return;
 	r->integrity.bad_line = line;
 	snprintf(r->integrity.reason, sizeof(r->integrity.reason), "%s", why);
+}
+
+static void
+note_bad(struct replay *r, uint64_t line, const char *why)
+{
+	note_bad_from(r, line, line, why);
 }
 
 /* --- the fixed layout of a journal line ---------------------------------- */
@@ -531,7 +539,8 @@ check_chain(struct replay *r, uint64_t n, const struct chain_rec *c)
 		else
 			snprintf(why, sizeof(why), "hash chain broken: prev "
 				 "does not match line %" PRIu64, n - 1);
-		note_bad(r, n, why);
+		/* line n - 1 may be the one changed */
+		note_bad_from(r, n, n > 1 ? n - 1 : n, why);
 	}
 	if (r->integrity.bad_line == n)
 		r->marks[n - 1] |= REPLAY_MARK_BAD;
@@ -757,6 +766,7 @@ index_file(struct replay *r, struct err *err)
 	r->integrity.torn_bytes = len;
 	if (len && !r->integrity.bad_line) {
 		r->integrity.bad_line = r->n + 1;
+		r->integrity.unverified_from = r->n + 1;
 		snprintf(r->integrity.reason, sizeof(r->integrity.reason),
 			 "torn last line (%zu bytes without newline)", len);
 	}
@@ -811,6 +821,20 @@ index_locked(struct replay *r, struct err *err)
 	return rc;
 }
 
+/* Whether the playbook copy replay draws steps and commands from is the
+ * one the session started from, as rewind verify checks. */
+static void
+check_copy(struct replay *r)
+{
+	struct err err = { 0 };
+
+	if (session_verify_copy(r->dir, &err) == 0)
+		return;
+	r->integrity.playbook_changed = 1;
+	snprintf(r->integrity.playbook_reason,
+		 sizeof(r->integrity.playbook_reason), "%s", err.msg);
+}
+
 struct replay *
 replay_open(const char *dir, struct err *err)
 {
@@ -823,6 +847,7 @@ replay_open(const char *dir, struct err *err)
 	r->dir = xstrdup(dir);
 	r->fd = -1;
 	r->s = session_alloc(pb, dir, NULL);
+	check_copy(r);
 	memcpy(r->last_hash, JOURNAL_GENESIS, sizeof(r->last_hash));
 	grow_index(r);
 	r->off[0] = 0;
@@ -850,6 +875,7 @@ replay_follow(struct replay *r, struct err *err)
 	/* A torn tail is a line still being written: read it again. */
 	if (r->integrity.bad_line == r->n + 1) {
 		r->integrity.bad_line = 0;
+		r->integrity.unverified_from = 0;
 		r->integrity.reason[0] = '\0';
 	}
 	r->integrity.torn_bytes = 0;

@@ -39,7 +39,14 @@ enum replay_mark {
 /* What the hash chain check on open found. */
 struct replay_integrity {
 	uint64_t bad_line;	/* first bad line (1-based), 0 when intact */
+	uint64_t unverified_from;	/* first line not proven: bad_line,
+					 * or the line before it when only
+					 * its prev is wrong (that line may
+					 * be the one changed) */
 	char reason[256];	/* why, worded as `rewind verify` does */
+	int playbook_changed;	/* playbook.json is not the copy the
+				 * session started from */
+	char playbook_reason[256];
 	uint64_t n_unreadable;	/* lines that are not events (not replayed) */
 	size_t torn_bytes;	/* unterminated last line, skipped */
 };

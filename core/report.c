@@ -19,6 +19,7 @@
 #include "clock.h"
 #include "drill.h"
 #include "err.h"
+#include "evidence.h"
 #include "journal.h"
 #include "playbook.h"
 #include "registry.h"
@@ -42,6 +43,7 @@ struct rep {
 	struct playbook *pb;	/* the session's playbook copy, or NULL */
 	int64_t start_us, end_us, detected_us, incident_us;
 	int64_t decision_us, exec_start_us, exec_end_us;
+	uint64_t unverified_from;	/* first journal line not proven */
 	int complete;
 };
 
@@ -463,6 +465,9 @@ on_approval(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 	add_clean(o, "name", pstr(ev, "name"));
 	add_clean(o, "comment", pstr(ev, "comment"));
 	cJSON_AddBoolToObject(o, "voided", 0);
+	cJSON_AddNumberToObject(o, "line", (double)ev->seq);
+	if (r->unverified_from && ev->seq >= r->unverified_from)
+		cJSON_AddBoolToObject(o, "unverified", 1);
 	cJSON_AddItemToArray(r->approvals, o);
 	strbuf_addf(what, "%s approved %s as %s", pstr(ev, "name") ?
 		    pstr(ev, "name") : "?", ev->step ? ev->step : "",
@@ -728,22 +733,45 @@ dir_file(const char *dir, const char *name)
 	return xasprintf("%s/%s", dir, name);
 }
 
+/* The journal's chain, and the playbook copy the session started from:
+ * a report drawn from either when changed must not read as proof. */
 static void
-add_integrity(struct rep *r, const char *path)
+add_integrity(struct rep *r, const char *dir, const char *path)
 {
 	struct journal_verify v;
+	struct evidence ev;
 	struct err err = { 0 };
 	cJSON *o = cJSON_AddObjectToObject(r->root, "integrity");
 	int rc = journal_verify_file(path, &v, &err);
 
+	if (rc == 0 && session_verify_copy(dir, &err) < 0) {
+		cJSON_AddBoolToObject(o, "intact", 0);
+		cJSON_AddBoolToObject(o, "playbook_changed", 1);
+		add_clean(o, "reason", err.msg);
+		cJSON_AddNumberToObject(o, "verified_events",
+					(double)v.n_events);
+		return;
+	}
+	if (rc == 0 && evidence_check(dir, &ev, &err) == 0 && ev.n_bad) {
+		cJSON_AddBoolToObject(o, "intact", 0);
+		cJSON_AddBoolToObject(o, "message_changed", 1);
+		add_clean(o, "reason", ev.bad);
+		cJSON_AddNumberToObject(o, "verified_events",
+					(double)v.n_events);
+		return;
+	}
 	cJSON_AddBoolToObject(o, "intact", rc == 0);
 	if (rc < 0) {
 		add_clean(o, "reason", err.msg);
 		return;
 	}
 	cJSON_AddNumberToObject(o, "verified_events", (double)v.n_events);
+	cJSON_AddStringToObject(o, "last_hash", v.last_hash);
 	if (rc == 1) {
 		cJSON_AddNumberToObject(o, "bad_line", (double)v.bad_line);
+		cJSON_AddNumberToObject(o, "unverified_from",
+					(double)v.unverified_from);
+		r->unverified_from = v.unverified_from;
 		add_clean(o, "reason", v.reason);
 	}
 	if (v.torn_bytes)
@@ -1229,7 +1257,7 @@ report_build(const char *dir, struct err *err)
 	}
 	rep_init(&r);
 	r.pb = playbook_load_file(ppath, NULL);
-	add_integrity(&r, jpath);
+	add_integrity(&r, dir, jpath);
 	if (fold_journal(&r, strbuf_str(&text), text.len) == 0) {
 		err_set(err, ERR_CORRUPT, "%s: no journal line can be read",
 			jpath);
@@ -1391,6 +1419,7 @@ md_summary(const cJSON *rep, struct strbuf *out)
 		    cJSON_GetObjectItem(in, "verified_events")
 			    ? cJSON_GetObjectItem(in, "verified_events")->valueint
 			    : 0);
+
 	md_row2(out, "Journal", strbuf_str(&v));
 	strbuf_adds(out, "\n");
 	strbuf_done(&v);
@@ -1560,8 +1589,14 @@ md_approvals(const cJSON *rep, struct strbuf *out)
 		    "Comment | Status |\n|---|---|---|---|---|---|\n");
 	cJSON_ArrayForEach(a, cJSON_GetObjectItem(rep, "approvals")) {
 		int voided = cJSON_IsTrue(cJSON_GetObjectItem(a, "voided"));
+		int unproven = cJSON_IsTrue(cJSON_GetObjectItem(a,
+								 "unverified"));
 		char *status = voided ? xasprintf("VOIDED: %s",
 						  s_or(a, "void_reason", ""))
+			     : unproven ? xasprintf("UNVERIFIED: journal line "
+						    "%d is not proven",
+						    cJSON_GetObjectItem(a, "line")
+							    ->valueint)
 				      : xstrdup("valid");
 
 		strbuf_adds(out, "|");

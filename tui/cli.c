@@ -19,6 +19,7 @@
 #include "action.h"
 #include "commands.h"
 #include "err.h"
+#include "evidence.h"
 #include "identity.h"
 #include "journal.h"
 #include "lint.h"
@@ -83,7 +84,10 @@ print_help(void)
 "  run PLAYBOOK|SESSION     run a playbook live (real commands), or resume\n"
 "  drill PLAYBOOK|SESSION   rehearse a playbook: commands are simulated\n"
 "  approve SESSION STEP     approve a step of a running session from here\n"
-"  verify SESSION           check the journal's hash chain\n", stdout);
+"  verify SESSION [--expect HASH]\n"
+"                           check the journal's hash chain (and that it\n"
+"                           still holds a hash noted from an earlier verify)\n",
+	      stdout);
 	for (const struct command *c = commands_table; c->name; c++)
 		print_command_help(c->usage, c->summary);
 	fputs(
@@ -112,6 +116,9 @@ print_help(void)
 "  -a, --as=NAME            approve: the approver's name (default: login)\n"
 "  -c, --comment=TEXT       approve: a comment\n"
 "  -y, --yes                approve: sign without asking on a terminal\n"
+"      --expect=HASH        verify: the hash an earlier verify printed (its\n"
+"                           start will do): a journal cut or rewritten since\n"
+"                           no longer holds it\n"
 "  -h, --help               show this help and exit\n"
 "  -V, --version            show the version and exit\n"
 "\n"
@@ -151,7 +158,7 @@ add_var(struct cli_opts *o, const char *v)
 
 enum {
 	OPT_LIST_SCENARIOS = 256, OPT_READ_ONLY, OPT_REAL_IN_CLONE,
-	OPT_NO_REAL_IN_CLONE, OPT_GAME_MASTER, OPT_INJECT,
+	OPT_NO_REAL_IN_CLONE, OPT_GAME_MASTER, OPT_INJECT, OPT_EXPECT,
 };
 
 static const struct option long_opts[] = {
@@ -163,6 +170,7 @@ static const struct option long_opts[] = {
 	{ "list-scenarios", no_argument, NULL, OPT_LIST_SCENARIOS },
 	{ "game-master", no_argument, NULL, OPT_GAME_MASTER },
 	{ "inject", no_argument, NULL, OPT_INJECT },
+	{ "expect", required_argument, NULL, OPT_EXPECT },
 	{ "real-in-clone", no_argument, NULL, OPT_REAL_IN_CLONE },
 	{ "no-real-in-clone", no_argument, NULL, OPT_NO_REAL_IN_CLONE },
 	{ "read-only", no_argument, NULL, OPT_READ_ONLY },
@@ -188,6 +196,7 @@ apply_option(int c, struct cli_opts *o)
 	case OPT_LIST_SCENARIOS: o->list_scenarios = 1; break;
 	case OPT_GAME_MASTER: o->game_master = 1; break;
 	case OPT_INJECT: o->inject = 1; break;
+	case OPT_EXPECT: o->expect = optarg; break;
 	case OPT_REAL_IN_CLONE: o->real_in_clone = 1; break;
 	case OPT_NO_REAL_IN_CLONE: o->real_in_clone = 0; break;
 	case OPT_READ_ONLY: o->read_only = 1; break;
@@ -593,6 +602,80 @@ journal_path(const char *session)
 	return xstrdup(session);
 }
 
+/* An intact chain, with its last hash to note; with --expect, whether
+ * the noted hash is still in it. Returns 0, or 1 when it is not. */
+static int
+print_intact(const struct cli_opts *o, const char *path,
+	     const struct journal_verify *v)
+{
+	char *msg;
+
+	printf("%s: intact: %llu events, hash chain verified; it ends at "
+	       "%.16s (note it: rewind verify --expect %.16s finds a later "
+	       "cut or rewrite)\n", path, (unsigned long long)v->n_events,
+	       v->last_hash, v->last_hash);
+	if (!o->expect)
+		return 0;
+	if (v->pin_line) {
+		printf("%s: %s is the hash of event %llu: nothing up to it "
+		       "was cut or changed (%llu events since)\n", path,
+		       o->expect, (unsigned long long)v->pin_line,
+		       (unsigned long long)(v->n_events - v->pin_line));
+		return 0;
+	}
+	msg = xasprintf("%s: no event has the hash %s: the journal was cut "
+			"or rewritten since that hash was noted", path,
+			o->expect);
+	cli_print_error(NULL, msg);
+	free(msg);
+	return 1;
+}
+
+/* The message files the journal vouches for; 1 when one differs. */
+static int
+check_evidence(const char *dir)
+{
+	struct evidence ev;
+	struct err err = { 0 };
+	char *msg;
+
+	if (evidence_check(dir, &ev, &err) < 0) {
+		cli_print_error(NULL, err.msg);
+		return 1;
+	}
+	if (ev.n_bad) {
+		msg = xasprintf("%s/%s (%u message file%s changed or missing)",
+				dir, ev.bad, ev.n_bad, ev.n_bad == 1 ? "" : "s");
+		cli_print_error(NULL, msg);
+		free(msg);
+		return 1;
+	}
+	if (ev.checked || ev.outside)
+		printf("%s: %u message file%s hold%s the text the journal "
+		       "holds%s\n", dir, ev.checked, ev.checked == 1 ? "" : "s",
+		       ev.checked == 1 ? "s" : "",
+		       ev.outside ? "; those delivered outside the session "
+				    "folder are not checked" : "");
+	return 0;
+}
+
+static void
+print_broken(const char *path, const struct journal_verify *v)
+{
+	char *msg = xasprintf("%s: line %llu: %s", path,
+			      (unsigned long long)v->bad_line, v->reason);
+
+	cli_print_error(NULL, msg);
+	free(msg);
+	if (v->unverified_from < v->bad_line)
+		fprintf(stderr, "%s: line %llu was changed, or lines after it "
+			"removed: nothing from line %llu on is proven (%llu "
+			"events are)\n", path,
+			(unsigned long long)v->unverified_from,
+			(unsigned long long)v->unverified_from,
+			(unsigned long long)v->n_events);
+}
+
 int
 cli_verify(const struct cli_opts *o)
 {
@@ -605,22 +688,23 @@ cli_verify(const struct cli_opts *o)
 		fputs("rewind verify: give one session directory\n", stderr);
 		return EXIT_USAGE;
 	}
+	if (o->expect && (strlen(o->expect) < 8 ||
+			  strspn(o->expect, "0123456789abcdef") !=
+			  strlen(o->expect))) {
+		fprintf(stderr, "rewind verify: --expect %s: give at least 8 "
+			"of the hex digits verify printed\n", o->expect);
+		return EXIT_USAGE;
+	}
 	path = journal_path(o->args[0]);
-	rc = journal_verify_file(path, &v, &err);
+	rc = journal_verify_pinned(path, o->expect, &v, &err);
 	if (rc == 0 && session_verify_copy(o->args[0], &err) < 0)
 		rc = err.code == ERR_CORRUPT ? 2 : -1;
 	if (rc < 0 || rc == 2)
 		cli_print_error(NULL, err.msg);
 	else if (rc == 0)
-		printf("%s: intact: %llu events, hash chain verified\n", path,
-		       (unsigned long long)v.n_events);
-	else {
-		char *msg = xasprintf("%s: line %llu: %s", path,
-				      (unsigned long long)v.bad_line, v.reason);
-
-		cli_print_error(NULL, msg);
-		free(msg);
-	}
+		rc = print_intact(o, path, &v) || check_evidence(o->args[0]);
+	else
+		print_broken(path, &v);
 	free(path);
 	return rc < 0 ? EXIT_USAGE : rc ? EXIT_INCOMPLETE : EXIT_OK;
 }

@@ -30,6 +30,7 @@ struct cli_opts {
 	int list_scenarios;
 	int game_master;	/* --list-scenarios: show the answers */
 	int inject;		/* drill --inject SESSION ID */
+	const char *expect;	/* verify --expect HASH */
 	int real_in_clone;	/* drill: 0 opted-in steps stay simulated,
 				 * 1 they run in a clone, -1 not said (a
 				 * new drill: 1; a resumed one: as before) */

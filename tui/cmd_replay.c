@@ -150,10 +150,21 @@ print_heading(struct replay *r, const char *dir)
 	puts(safe);
 	free(safe);
 	free(text);
+	if (in->playbook_changed) {
+		text = xasprintf("# PLAYBOOK COPY CHANGED: %s",
+				 in->playbook_reason);
+		safe = sanitize_text(text, strlen(text));
+		puts(safe);
+		free(safe);
+		free(text);
+	}
 	if (in->bad_line) {
 		text = xasprintf("# HASH CHAIN BROKEN at line %" PRIu64 ": %s; "
-				 "lines marked ! are unverified", in->bad_line,
-				 in->reason);
+				 "%s lines marked ! are unverified",
+				 in->bad_line, in->reason,
+				 in->unverified_from < in->bad_line
+				 ? "the line before it may be the one changed;"
+				 : "");
 		safe = sanitize_text(text, strlen(text));
 		puts(safe);
 		free(safe);
@@ -171,7 +182,7 @@ replay_print(const char *dir)
 	struct err err = { 0 };
 	struct replay *r = replay_open(dir, &err);
 	struct print_ctx c;
-	int rc;
+	int rc, changed;
 
 	if (!r) {
 		cli_print_error("rewind replay", err.msg);
@@ -180,13 +191,15 @@ replay_print(const char *dir)
 	c.start = session_start_wall(replay_session(r));
 	if (!c.start)
 		c.start = replay_wall(r, 1);
-	c.bad = replay_integrity(r)->bad_line;
+	c.bad = replay_integrity(r)->unverified_from;
+	changed = replay_integrity(r)->playbook_changed;
 	print_heading(r, dir);
 	rc = replay_each_line(r, 1, replay_count(r), print_line, &c, &err);
 	if (rc < 0)
 		cli_print_error("rewind replay", err.msg);
 	replay_free(r);
-	return rc < 0 ? EXIT_USAGE : c.bad ? EXIT_INCOMPLETE : EXIT_OK;
+	return rc < 0 ? EXIT_USAGE
+	     : c.bad || changed ? EXIT_INCOMPLETE : EXIT_OK;
 }
 
 /* --- the two sub-commands ------------------------------------------------------------ */

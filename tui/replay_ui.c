@@ -501,6 +501,9 @@ draw_header(struct rp *p, int width)
 		x += draw_text(stdscr, 0, x, width - x, broken,
 			       theme_attr(ROLE_ERROR) | A_REVERSE);
 	}
+	if (in->playbook_changed)
+		x += draw_text(stdscr, 0, x, width - x, " PLAYBOOK CHANGED ",
+			       theme_attr(ROLE_ERROR) | A_REVERSE);
 	bars_draw_header_rest(&p->a, stdscr, x, width, p->now);
 }
 
@@ -575,7 +578,8 @@ draw_timeline(struct rp *p, int y, int width)
 		 ? draw_glyph("\u25b6", ">") : draw_glyph("\u2016", "="),
 		 speeds[p->speed].label);
 	snprintf(right, sizeof(right), " %llu/%llu%s ", (unsigned long long)pos,
-		 (unsigned long long)n, in->bad_line && pos >= in->bad_line
+		 (unsigned long long)n,
+		 in->unverified_from && pos >= in->unverified_from
 		 ? " UNVERIFIED" : "");
 	x = draw_text(stdscr, y, 0, width, left, theme_attr(ROLE_STATUS));
 	cols = width - x - draw_width(right) - 1;
@@ -605,8 +609,8 @@ draw_timeline(struct rp *p, int y, int width)
 				  theme_attr(m ? mark_role(m) : ROLE_DIM));
 	}
 	draw_text(stdscr, y, x + cols + 1, width - x - cols - 1, right,
-		  theme_attr(in->bad_line && pos >= in->bad_line ? ROLE_ERROR
-								  : ROLE_STATUS));
+		  theme_attr(in->unverified_from && pos >= in->unverified_from
+			     ? ROLE_ERROR : ROLE_STATUS));
 }
 
 /* The key bar: the prompt being typed, the status message, or the
@@ -830,10 +834,15 @@ greet(struct rp *p)
 {
 	const struct replay_integrity *in = replay_integrity(p->r);
 
-	if (in->bad_line)
+	if (in->playbook_changed)
+		app_status(&p->a, 1, "%s: the steps and commands shown may "
+			   "not be those the session ran",
+			   in->playbook_reason);
+	else if (in->bad_line)
 		app_status(&p->a, 1, "journal line %llu: %s; events from "
-			   "there on are unverified",
-			   (unsigned long long)in->bad_line, in->reason);
+			   "line %llu on are unverified",
+			   (unsigned long long)in->bad_line, in->reason,
+			   (unsigned long long)in->unverified_from);
 	else
 		app_status(&p->a, 0, "REPLAY of %llu events, hash chain "
 			   "verified: Space plays, ? for help",

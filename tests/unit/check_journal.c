@@ -700,17 +700,20 @@ change_prev_line1(char **lines, size_t *n)
 	replace_once(&lines[0], "\"prev\":\"0", "\"prev\":\"1");
 }
 
+/* UNPROVEN: the first line not proven. A prev that does not match
+ * leaves the line before it unproven too: that line may be the one
+ * changed (change_line2 edits line 2; line 3's prev shows it). */
 static const struct {
 	void (*apply)(char **lines, size_t *n);
-	uint64_t bad_line;
+	uint64_t bad_line, unproven;
 	const char *reason;
 } damages[] = {
-	{ change_line2, 3, "hash chain broken: prev does not match line 2" },
-	{ remove_line3, 3, "seq 4, expected 3" },
-	{ swap_lines_2_3, 2, "seq 3, expected 2" },
-	{ garble_line2, 2, "not valid JSON" },
-	{ rename_actor_line2, 2, "missing \"actor\"" },
-	{ change_prev_line1, 1,
+	{ change_line2, 3, 2, "hash chain broken: prev does not match line 2" },
+	{ remove_line3, 3, 3, "seq 4, expected 3" },
+	{ swap_lines_2_3, 2, 2, "seq 3, expected 2" },
+	{ garble_line2, 2, 2, "not valid JSON" },
+	{ rename_actor_line2, 2, 2, "missing \"actor\"" },
+	{ change_prev_line1, 1, 1,
 	  "hash chain broken: prev of line 1 is not the genesis value" },
 };
 
@@ -735,9 +738,39 @@ START_TEST(test_journal_verify_flags_damage_at_the_right_line)
 	damage_journal(_i);
 	ck_assert_int_eq(journal_verify_file(path, &v, &err), 1);
 	ck_assert_uint_eq(v.bad_line, damages[_i].bad_line);
-	ck_assert_uint_eq(v.n_events, damages[_i].bad_line - 1);
+	ck_assert_uint_eq(v.unverified_from, damages[_i].unproven);
+	ck_assert_uint_eq(v.n_events, damages[_i].unproven - 1);
 	ck_assert_str_eq(v.reason, damages[_i].reason);
 	ck_assert_uint_eq(v.torn_bytes, 0);
+}
+END_TEST
+
+/* A verify prints the chain's last hash; a journal cut or rewritten
+ * since no longer holds it, though its own chain is intact. An empty
+ * journal proves nothing. */
+START_TEST(test_journal_verify_finds_a_noted_hash_and_refuses_none)
+{
+	struct journal_verify v;
+	struct err err = { 0 };
+	char pin[17], **lines;
+	size_t n;
+
+	make_journal(5);
+	ck_assert_int_eq(journal_verify_file(path, &v, &err), 0);
+	ck_assert_uint_eq(strlen(v.last_hash), 64);
+	snprintf(pin, sizeof(pin), "%.16s", v.last_hash);
+	ck_assert_int_eq(journal_verify_pinned(path, pin, &v, &err), 0);
+	ck_assert_uint_eq(v.pin_line, 5);
+	n = read_lines(&lines);
+	write_lines(lines, n - 1);	/* the last event cut */
+	free_lines(lines, n);
+	ck_assert_int_eq(journal_verify_pinned(path, pin, &v, &err), 0);
+	ck_assert_uint_eq(v.n_events, 4);
+	ck_assert_uint_eq(v.pin_line, 0);
+	write_lines(NULL, 0);
+	ck_assert_int_eq(journal_verify_file(path, &v, &err), 1);
+	ck_assert_uint_eq(v.bad_line, 1);
+	ck_assert_msg(strstr(v.reason, "empty journal"), "%s", v.reason);
 }
 END_TEST
 
@@ -1000,6 +1033,7 @@ journal_suite(void)
 	add(s, test_journal_open_refuses_damage_and_leaves_file_unchanged,
 	    N_OF(damages), 20);
 	add(s, test_journal_verify_reports_torn_last_line, 0, 20);
+	add(s, test_journal_verify_finds_a_noted_hash_and_refuses_none, 0, 20);
 	add(s, test_journal_verify_of_missing_file_fails_with_err_notfound, 0,
 	    20);
 	add(s, test_journal_new_file_is_mode_0600, 0, 20);
