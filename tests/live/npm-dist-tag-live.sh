@@ -228,8 +228,7 @@ for step in assess.latest assess.beta assess.canary assess.package \
 	decide.test-mcp decide.test-known-issues execute.dist-tag \
 	execute.dist-tag-check execute.deprecate verify.channel \
 	verify.deprecated verify.install verify.version verify.doctor \
-	verify.remember verify.search communicate.incidents-list \
-	communicate.incident-show; do
+	verify.remember verify.search; do
 	expect_ran_live "$s" "$step"
 done
 expect_ran_live "$s" execute.workflow-watch 1
