@@ -468,8 +468,7 @@ send_preview communicate.notice
 tick_step communicate.chat
 na_step communicate.status-page "the project has no status page"
 tick_step communicate.incident-report
-run_step communicate.incidents-list
-run_step communicate.incident-show
+# the incident-report listing applies after the workflow's rollback only
 for s in postmortem root-cause tests fix fix-tested lessons \
 	prerelease-checklist validation-pipeline staging docs; do
 	tick_step "communicate.$s"
