@@ -439,29 +439,65 @@ show_event_output(struct app *a, const struct core_event *ev)
 	free(alert);
 }
 
-/* "05:00" for US µs. */
-static void
-mmss(int64_t us, char *buf, size_t size)
-{
-	long long s = (long long)(us / 1000000);
-
-	snprintf(buf, size, "%02lld:%02lld", s / 60, s % 60);
-}
-
 /* A value set (a decision, an input) moved the recovery-time target: say
  * so in the status line and the Journal tab, as the header's clock now
  * counts against it. */
+/* Where the RTO clock counts from now (DETECTED_AT or the start). */
+static int64_t
+rto_clock_from(struct app *a)
+{
+	int64_t from;
+	int detected;
+
+	bars_rto_elapsed(a, clock_wall_now(loop_clock(a->loop)), &from,
+			 &detected);
+	return from;
+}
+
+/* DETECTED_AT was set or changed: the RTO clock now counts from it, say
+ * from when and how much of the target that leaves used. */
+static void
+rto_from_check(struct app *a)
+{
+	int64_t target = playbook_rto_within(a->pb, app_lookup, a->session);
+	int64_t from, used;
+	int detected;
+	char at[24], u[24], of[24], *text;
+
+	used = bars_rto_elapsed(a, clock_wall_now(loop_clock(a->loop)), &from,
+				&detected);
+	if (from == a->rto_from_us)
+		return;
+	a->rto_from_us = from;
+	timefmt_us(from, TF_HM_ZONE, at, sizeof(at));
+	bars_duration_text(used, 0, u, sizeof(u));
+	bars_duration_text(target / 1000000, 1, of, sizeof(of));
+	if (!detected)
+		text = xasprintf("RTO now counts from the session's start at "
+				 "%s: %s used", at, u);
+	else if (target)
+		text = xasprintf("RTO now counts from detection at %s: %s of "
+				 "%s used", at, u, of);
+	else
+		text = xasprintf("RTO now counts from detection at %s: %s "
+				 "since", at, u);
+	logbuf_add(a->journal, LOG_EVENT, text);
+	show_alert(a, text);
+	free(text);
+}
+
 static void
 rto_check(struct app *a)
 {
 	int64_t now = playbook_rto_within(a->pb, app_lookup, a->session);
 	const char *label = playbook_rto_label(a->pb, app_lookup, a->session);
-	char was[16], to[16], *text;
+	char was[24], to[24], *text;
 
+	rto_from_check(a);
 	if (now == a->rto_us)
 		return;
-	mmss(a->rto_us, was, sizeof(was));
-	mmss(now, to, sizeof(to));
+	bars_duration_text(a->rto_us / 1000000, 1, was, sizeof(was));
+	bars_duration_text(now / 1000000, 1, to, sizeof(to));
 	if (!now)
 		text = xasprintf("recovery-time target dropped (was %s)", was);
 	else if (!a->rto_us)
@@ -1255,6 +1291,7 @@ init_app(struct app *a)
 {
 	app_init_view(a);
 	a->rto_us = playbook_rto_within(a->pb, app_lookup, a->session);
+	a->rto_from_us = rto_clock_from(a);
 	a->rto_ready = 1;
 	app_refresh_steps(a);
 	if (a->watch)
