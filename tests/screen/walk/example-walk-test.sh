@@ -111,7 +111,7 @@ assert_fixed '● rollback: Roll back to the last good'
 keys j Enter				# input RESTORE_VERSION
 type_text 1.3.2
 keys Enter
-assert_fixed 'Example: roll a web servi…  1.4.0 → 1.3.2' \
+assert_fixed 'Example: roll a web service…  1.4.0 → 1.3.2' \
 	"the header does not show the versions"
 
 # --- approve --------------------------------------------------------------------
