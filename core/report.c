@@ -43,6 +43,7 @@ struct rep {
 	struct playbook *pb;	/* the session's playbook copy, or NULL */
 	int64_t start_us, end_us, detected_us, incident_us;
 	int64_t decision_us, exec_start_us, exec_end_us;
+	int64_t verify_end_us;	/* when the verify phase was left */
 	uint64_t unverified_from;	/* first journal line not proven */
 	int complete;
 };
@@ -562,6 +563,8 @@ on_phase(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 		r->exec_start_us = ev->wall_us;
 	if (from && strcmp(from, "execute") == 0)
 		r->exec_end_us = ev->wall_us;
+	if (from && strcmp(from, "verify") == 0)
+		r->verify_end_us = ev->wall_us;
 	strbuf_addf(what, "phase %s -> %s", from ? from : "?", to ? to : "?");
 }
 
@@ -1060,6 +1063,27 @@ add_unproven(struct rep *r, cJSON *arr)
  * incomplete session is still within it. A complete session whose
  * required verifications were marked n/a or failed did not prove its
  * recovery: "rto_met" false, and "rto_unproven" names them. */
+/* Where the recovery time ends: when the recovery was proven, not when
+ * the session ended: ROLLED_BACK_AT when it is set (the time the playbook
+ * records the recovery at), else the end of the verify phase, else the
+ * end of the session. *WHICH says which, in words. */
+static int64_t
+rto_end(struct rep *r, const char **which)
+{
+	int64_t rolled = parse_when(var_value("ROLLED_BACK_AT", r));
+
+	if (rolled) {
+		*which = "the recovery time recorded (ROLLED_BACK_AT)";
+		return rolled;
+	}
+	if (r->verify_end_us) {
+		*which = "the end of the verify phase";
+		return r->verify_end_us;
+	}
+	*which = "the end of the session";
+	return r->end_us;
+}
+
 static void
 add_rto(struct rep *r, cJSON *m)
 {
@@ -1068,7 +1092,8 @@ add_rto(struct rep *r, cJSON *m)
 	 * console's clock counts by the same rule. */
 	int64_t from = rtoclock_start(var_value("DETECTED_AT", r), r->start_us,
 				      NULL);
-	int64_t took = r->end_us - from;
+	const char *to;
+	int64_t took = rto_end(r, &to) - from;
 	cJSON *unproven;
 
 	if (!target) {
@@ -1080,6 +1105,7 @@ add_rto(struct rep *r, cJSON *m)
 	cJSON_AddNumberToObject(m, "rto_took_s", (double)(took / 1000000));
 	cJSON_AddStringToObject(m, "rto_from", r->detected_us
 				? "detection (DETECTED_AT)" : "the session start");
+	cJSON_AddStringToObject(m, "rto_to", to);
 	unproven = cJSON_AddArrayToObject(m, "rto_unproven");
 	add_unproven(r, unproven);
 	if (took > target || (r->complete && cJSON_GetArraySize(unproven)))
@@ -1444,6 +1470,15 @@ md_rto_unproven(const cJSON *m, const char *took, const char *target,
 	strbuf_adds(out, ".\n\n");
 }
 
+/* Where the recovery time was counted to (older reports: the end). */
+static const char *
+rto_to(const cJSON *m)
+{
+	const char *to = jstr(m, "rto_to");
+
+	return to ? to : "the end of the session";
+}
+
 /* One sentence: whether the recovery-time objective was met. */
 static void
 md_rto(const cJSON *m, const cJSON *rep, struct strbuf *out)
@@ -1465,15 +1500,15 @@ md_rto(const cJSON *m, const cJSON *rep, struct strbuf *out)
 		md_rto_unproven(m, took.buf, target.buf, out);
 	else if (cJSON_IsTrue(met))
 		strbuf_addf(out, "RTO: **met**: recovered in %s (counted from "
-			    "%s), within the target of %s.\n\n", took.buf,
-			    jstr(m, "rto_from"), target.buf);
+			    "%s to %s), within the target of %s.\n\n", took.buf,
+			    jstr(m, "rto_from"), rto_to(m), target.buf);
 	else if (cJSON_IsFalse(met))
-		strbuf_addf(out, "RTO: **missed**: %s %s (counted from %s) "
+		strbuf_addf(out, "RTO: **missed**: %s %s (counted from %s to %s) "
 			    "against a target of %s.\n\n", strcmp(cJSON_GetStringValue(complete)
 						? cJSON_GetStringValue(complete)
 						: "", "complete") == 0
 			    ? "recovered in" : "still open after", took.buf,
-			    jstr(m, "rto_from"), target.buf);
+			    jstr(m, "rto_from"), rto_to(m), target.buf);
 	else
 		strbuf_addf(out, "RTO: not decided: the session is not complete "
 			    "(%s so far, target %s).\n\n", took.buf, target.buf);

@@ -75,4 +75,18 @@ wait_text ' 3m0[0-9]s of 10m RTO since detected 19:27 UTC'
 keys q
 keys_nowait Enter
 wait_exit
+# The shipped npm playbook asks for it in assess, first, so the clock
+# counts from detection during the incident, not only in communicate.
+start_app -x 120 -y 30 drill "$REWIND_SRCDIR/playbooks/npm-dist-tag-rollback.json" \
+	--session-dir "$SCREEN_TMP/s4" --operator olga
+wait_text 'Checklist: assess'
+wait_text 'assess\.detected-at  input'
+keys Enter
+wait_text 'When the problem was detected'
+type_text '2026-11-21 19:27 UTC'
+keys Enter
+wait_text 'RTO now counts from detection at 19:27 UTC: 3m0[0-9]s since'
+wait_text ' 3m0[0-9]s since detected 19:27 UTC$'
+keys_nowait q
+wait_exit
 pass "the RTO clock counts from DETECTED_AT in the header as in the report"
