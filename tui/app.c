@@ -551,6 +551,7 @@ on_core_event(const struct core_event *ev, void *arg)
 	case CORE_EV_STEP_DONE:
 		app_refresh_steps(a);
 		app_step_done_status(a, ev->step);
+		dialog_refresh_quit(a);
 		break;
 	case CORE_EV_LOG: {
 		/* a followed log file (core/sources.h): "NAME: line" */

@@ -318,6 +318,8 @@ void runview_tail_done(struct app *a);
 /* Open dialogs and feed them keys (dialog.c). */
 void dialog_open_for_step(struct app *a, enum uiact act);
 void dialog_open(struct app *a, enum flow flow, const char *step);
+/* An open Quit dialog says again what still runs (a run ended). */
+void dialog_refresh_quit(struct app *a);
 void dialog_key(struct app *a, int key);
 void dialog_close(struct app *a);
 
