@@ -20,6 +20,7 @@
 #include "drill.h"
 #include "err.h"
 #include "evidence.h"
+#include "evtext.h"
 #include "journal.h"
 #include "playbook.h"
 #include "registry.h"
@@ -569,6 +570,13 @@ on_phase(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 }
 
 static void
+on_quit(struct rep *r, const struct journal_event *ev, struct strbuf *what)
+{
+	(void)r;
+	evtext_quit(ev->payload, what);
+}
+
+static void
 on_completed(struct rep *r, const struct journal_event *ev,
 	     struct strbuf *what)
 {
@@ -628,6 +636,7 @@ static const struct {
 	{ "message.queued", on_message }, { "message.delivered", on_message },
 	{ "message.failed", on_message }, { "note.added", on_note },
 	{ "phase.advanced", on_phase }, { "session.completed", on_completed },
+	{ "session.quit", on_quit },
 	{ "drill.scorecard", on_scorecard }, { "drill.inject", on_inject },
 };
 
@@ -640,7 +649,6 @@ static const struct {
 	{ "step.confirm_mismatch", "mistyped confirmation for" },
 	{ "step.predicted", "prediction recorded for" },
 	{ "session.resumed", "session resumed" },
-	{ "session.quit", "console closed (the session stays resumable)" },
 	{ "journal.truncated", "a torn last journal line was cut" },
 	{ "tags.answer", "git tags read" },
 	{ "registry.answer", "registry answered" },

@@ -36,4 +36,21 @@ assert_fixed 'Quit the live console'
 keys_nowait Enter
 wait_exit
 [ "$(journal_count step.finished a.slow)" = 1 ] || fail "a.slow did not end before the quit"
-pass "the Quit dialog stops naming a run once it has ended"
+
+# The terminal closes (SIGHUP) while the command runs: the report's
+# timeline and replay --print say how the console ended and what ran.
+rm -f "$SCREEN_TMP/gate"
+SESSION_DIR=$SCREEN_TMP/hup
+start_app -x 160 run "$SCREEN_TMP/pb.json" --session-dir "$SESSION_DIR" --operator olga
+keys Enter
+wait_text 'a\.slow started'
+fresh_server
+wait_for 'grep -q "\"type\":\"session.quit\"" "$SESSION_DIR/journal.jsonl"' 10
+: >"$SCREEN_TMP/gate"
+run_rewind report "$SESSION_DIR" -o "$SCREEN_TMP/hup.md" >/dev/null 2>&1 || fail "rewind report failed"
+grep -q 'the console ended on SIGHUP (the terminal closed) while a\.slow (pid [0-9]*) ran' "$SCREEN_TMP/hup.md" ||
+	fail "the report does not say how the console ended: $(grep -i 'console\|resum' "$SCREEN_TMP/hup.md" | head -3)"
+run_rewind replay "$SESSION_DIR" --print >"$SCREEN_TMP/hup.txt" 2>&1 || fail "rewind replay --print failed"
+grep -q 'the console ended on SIGHUP (the terminal closed) while a\.slow (pid [0-9]*) ran' "$SCREEN_TMP/hup.txt" ||
+	fail "replay --print does not say how the console ended: $(grep -i 'quit\|left' "$SCREEN_TMP/hup.txt" | head -3)"
+pass "the Quit dialog stops naming a run once it has ended; a SIGHUP quit is told with what ran"
