@@ -507,7 +507,7 @@ on_message(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 	const char *outcome = strchr(ev->type, '.') + 1;
 	cJSON *o = NULL, *m;
 	const char *keys[] = { "channel", "path", "sha256", "digest", "url",
-			       "error", "reason", NULL };
+			       "error", "reason", "written_to", NULL };
 
 	cJSON_ArrayForEach(m, r->messages)
 		if (ev->step && jstr(m, "step") && !strcmp(jstr(m, "step"),
@@ -1783,6 +1783,11 @@ md_messages(const cJSON *rep, struct strbuf *out)
 		strbuf_adds(out, "\n");
 	}
 	strbuf_adds(out, "\n");
+	cJSON_ArrayForEach(m, cJSON_GetObjectItem(rep, "messages"))
+		if (s_or(m, "written_to", NULL))
+			strbuf_addf(out, "%s was also written to %s.\n\n",
+				    s_or(m, "step", "?"),
+				    s_or(m, "written_to", NULL));
 }
 
 static void

@@ -412,6 +412,29 @@ voided_status(struct app *a, const char *line)
 	free(words);
 }
 
+/* A message delivered also into a folder (the repository's incidents/):
+ * say where it really is. */
+static void
+written_status(struct app *a, const char *line)
+{
+	cJSON *ev = jsonutf8_parse(line, strlen(line), NULL);
+	const char *step = cJSON_GetStringValue(cJSON_GetObjectItem(ev,
+							"step"));
+	const char *to = cJSON_GetStringValue(cJSON_GetObjectItem(
+		cJSON_GetObjectItem(ev, "payload"), "written_to"));
+	char *text, *safe;
+
+	if (to) {
+		text = xasprintf("%s delivered; written to %s",
+				 step ? step : "message", to);
+		safe = sanitize_text(text, strlen(text));
+		show_alert(a, safe);
+		free(safe);
+		free(text);
+	}
+	cJSON_Delete(ev);
+}
+
 /* A done step reopened because a value it used changed: the run step's
  * own reason stays in view (the checks reopened with it come first). */
 static void
@@ -542,6 +565,8 @@ on_core_event(const struct core_event *ev, void *arg)
 			voided_status(a, ev->line);
 		else if (strcmp(ev->type, "step.reopened") == 0)
 			reopened_status(a, ev->line);
+		else if (strcmp(ev->type, "message.delivered") == 0)
+			written_status(a, ev->line);
 		app_refresh_steps(a);
 		if (a->rto_ready)
 			rto_check(a);
