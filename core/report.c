@@ -5,6 +5,7 @@
 #include "config.h"
 #include "report.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -105,14 +106,17 @@ add_secs(cJSON *obj, const char *key, int64_t from, int64_t to)
 		cJSON_AddNullToObject(obj, key);
 }
 
-static const char *
+static char *shown_title(const struct rep *r, const char *title);
+
+/* Step ID's title with the variables' values (caller frees). */
+static char *
 step_title(const struct rep *r, const char *id)
 {
 	const struct pb_step *st = r->pb && id ? playbook_find_step(r->pb, id,
 								    NULL, NULL)
 					       : NULL;
 
-	return st ? st->title : id;
+	return st ? shown_title(r, st->title) : xstrdup(id ? id : "");
 }
 
 static cJSON *
@@ -121,7 +125,10 @@ step_entry(const struct rep *r, const struct journal_event *ev)
 	cJSON *o = cJSON_CreateObject();
 
 	add_clean(o, "step", ev->step);
-	add_clean(o, "title", step_title(r, ev->step));
+	char *title = step_title(r, ev->step);
+
+	add_clean(o, "title", title);
+	free(title);
 	add_time(o, "time", ev->wall_us);
 	add_clean(o, "by", ev->actor);
 	return o;
@@ -292,6 +299,54 @@ var_value(const char *name, const void *arg)
 
 	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r->vars,
 								     name));
+}
+
+/* Labels for variables a title names but the session never set. */
+struct title_store {
+	char *made[16];
+	size_t n;
+};
+
+struct title_labels {
+	const struct rep *r;
+	struct title_store *st;
+};
+
+/* NAME's value, else "‹name in words›" as the console shows an unset
+ * one ("‹hotfix version›" for HOTFIX_VERSION). */
+static const char *
+value_or_label(const char *name, const void *arg)
+{
+	const struct title_labels *l = arg;
+	struct title_store *st = l->st;
+	const char *v = var_value(name, l->r);
+	char *words;
+
+	if (v)
+		return v;
+	if (st->n == sizeof(st->made) / sizeof(st->made[0]))
+		return NULL;
+	words = xstrdup(name);
+	for (char *c = words; *c; c++)
+		*c = *c == '_' ? ' ' : (char)tolower((unsigned char)*c);
+	st->made[st->n] = xasprintf("\u2039%s\u203a", words);
+	free(words);
+	return st->made[st->n++];
+}
+
+/* TITLE with ${NAME} references filled in: never a raw template in the
+ * report. Caller frees. */
+static char *
+shown_title(const struct rep *r, const char *title)
+{
+	struct title_store st = { .n = 0 };
+	struct title_labels l = { r, &st };
+	char *out = playbook_subst_refs(title ? title : "", value_or_label,
+					&l);
+
+	for (size_t i = 0; i < st.n; i++)
+		free(st.made[i]);
+	return out;
 }
 
 static void
@@ -841,8 +896,11 @@ add_follow_up_step(struct rep *r, const struct pb_step *st, const cJSON *o,
 {
 	cJSON *f = cJSON_CreateObject();
 	const char *why = strcmp(state, "n/a") == 0 ? jstr(o, "reason") : NULL;
-	char *txt = why && *why ? xasprintf("%s (n/a: %s)", st->title, why)
-				: xstrdup(st->title);
+	char *title = shown_title(r, st->title);
+	char *txt = why && *why ? xasprintf("%s (n/a: %s)", title, why)
+				: xstrdup(title);
+
+	free(title);
 
 	cJSON_AddStringToObject(f, "source", "playbook");
 	add_clean(f, "step", st->id);
@@ -899,7 +957,10 @@ add_checklist(struct rep *r)
 			o = e ? cJSON_Duplicate(e, 1) : cJSON_CreateObject();
 			if (!e) {
 				add_clean(o, "step", st->id);
-				add_clean(o, "title", st->title);
+				char *title = shown_title(r, st->title);
+
+				add_clean(o, "title", title);
+				free(title);
 				cJSON_AddStringToObject(o, "state", s);
 				if (strcmp(s, "n/a") == 0)
 					cJSON_AddBoolToObject(
@@ -916,9 +977,12 @@ add_checklist(struct rep *r)
 				    o, "condition_not_held")) &&
 			    owed_check(st, (enum phase_id)ph)) {
 				cJSON *f = cJSON_CreateObject();
-				char *txt = xasprintf("%s (n/a: %s)", st->title,
+				char *title = shown_title(r, st->title);
+				char *txt = xasprintf("%s (n/a: %s)", title,
 						      jstr(o, "reason") ?
 						      jstr(o, "reason") : "");
+
+				free(title);
 
 				cJSON_AddStringToObject(f, "source", "n/a");
 				add_clean(f, "text", txt);
