@@ -109,6 +109,48 @@ on_message(const struct ev *e, struct strbuf *sb)
 		    strcmp(what, "failed") == 0 ? "not delivered yet" : what);
 }
 
+/* "SIGHUP (the terminal closed)" for a quit's HOW. */
+static const char *
+quit_how(const char *how)
+{
+	if (strcmp(how, "SIGHUP") == 0)
+		return "on SIGHUP (the terminal closed)";
+	if (strcmp(how, "SIGTERM") == 0)
+		return "on SIGTERM (it was told to stop)";
+	return NULL;
+}
+
+void
+evtext_quit(const cJSON *p, struct strbuf *sb)
+{
+	const char *how = str(p, "how", "quit");
+	const cJSON *r, *running = cJSON_GetObjectItem(p, "running");
+	int n = 0;
+
+	if (quit_how(how))
+		strbuf_addf(sb, "the console ended %s", quit_how(how));
+	else
+		strbuf_adds(sb, "the console was closed");
+	cJSON_ArrayForEach(r, running) {
+		const cJSON *pid = cJSON_GetObjectItem(r, "pid");
+
+		strbuf_addf(sb, "%s%s", n++ ? ", " : " while ",
+			    str(r, "step", "?"));
+		if (cJSON_IsNumber(pid))
+			strbuf_addf(sb, " (pid %d)", pid->valueint);
+	}
+	if (n)
+		strbuf_adds(sb, " ran");
+	strbuf_adds(sb, "; the session can be resumed");
+}
+
+static void
+on_quit(const struct ev *e, struct strbuf *sb)
+{
+	strbuf_addf(sb, "%s: ", e->actor);
+	evtext_quit(e->p, sb);
+}
+
 static int
 pid_of(const struct ev *e)
 {
@@ -152,7 +194,6 @@ static const struct {
 } simple[] = {
 	{ "session.started", "@ started the session" },
 	{ "session.resumed", "@ resumed the session" },
-	{ "session.quit", "@ left the session (it can be resumed)" },
 	{ "session.completed", "@ completed the session" },
 	{ "step.ticked", "@ ticked #" },
 	{ "step.na", "@ marked # not applicable" },
@@ -190,7 +231,7 @@ static const struct {
 	{ "message.failed", on_message }, { "step.spawned", on_spawned },
 	{ "step.orphan", on_orphan }, { "step.orphan_stop", on_orphan_stop },
 	{ "step.orphan_ended", on_orphan_ended },
-	{ "step.reopened", on_reopened },
+	{ "step.reopened", on_reopened }, { "session.quit", on_quit },
 };
 
 /* A type without a sentence: its words, "probe url" for "probe.url". */

@@ -14,4 +14,11 @@ char *evtext_describe(const struct cJSON *ev);
 /* The same for a journal line (JSON text); NULL when it is not JSON. */
 char *evtext_line(const char *line);
 
+struct strbuf;
+
+/* How a session.quit's console ended (its payload P: "how", "running"),
+ * in words appended to SB: "the console ended on SIGHUP (the terminal
+ * closed) while a.slow (pid 41) ran; the session can be resumed". */
+void evtext_quit(const struct cJSON *p, struct strbuf *sb);
+
 #endif

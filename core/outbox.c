@@ -10,6 +10,7 @@
 #include "outbox.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -427,7 +428,14 @@ write_folder_copy(struct outbox *ob, const struct pb_step *d,
 				      d->folder[strlen(d->folder) - 1] == '/'
 				      ? "" : "/", used);
 
+		char *full = xasprintf("%s/%s", dir, used);
+		char *real = realpath(full, NULL);
+
 		cJSON_AddStringToObject(p, "folder_path", rel);
+		/* where it really is, for the status line and the report */
+		cJSON_AddStringToObject(p, "written_to", real ? real : full);
+		free(real);
+		free(full);
 		free(rel);
 	}
 	free(dir);

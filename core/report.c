@@ -5,6 +5,7 @@
 #include "config.h"
 #include "report.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 #include "drill.h"
 #include "err.h"
 #include "evidence.h"
+#include "evtext.h"
 #include "journal.h"
 #include "playbook.h"
 #include "registry.h"
@@ -43,6 +45,7 @@ struct rep {
 	struct playbook *pb;	/* the session's playbook copy, or NULL */
 	int64_t start_us, end_us, detected_us, incident_us;
 	int64_t decision_us, exec_start_us, exec_end_us;
+	int64_t verify_end_us;	/* when the verify phase was left */
 	uint64_t unverified_from;	/* first journal line not proven */
 	int complete;
 };
@@ -103,14 +106,17 @@ add_secs(cJSON *obj, const char *key, int64_t from, int64_t to)
 		cJSON_AddNullToObject(obj, key);
 }
 
-static const char *
+static char *shown_title(const struct rep *r, const char *title);
+
+/* Step ID's title with the variables' values (caller frees). */
+static char *
 step_title(const struct rep *r, const char *id)
 {
 	const struct pb_step *st = r->pb && id ? playbook_find_step(r->pb, id,
 								    NULL, NULL)
 					       : NULL;
 
-	return st ? st->title : id;
+	return st ? shown_title(r, st->title) : xstrdup(id ? id : "");
 }
 
 static cJSON *
@@ -119,7 +125,10 @@ step_entry(const struct rep *r, const struct journal_event *ev)
 	cJSON *o = cJSON_CreateObject();
 
 	add_clean(o, "step", ev->step);
-	add_clean(o, "title", step_title(r, ev->step));
+	char *title = step_title(r, ev->step);
+
+	add_clean(o, "title", title);
+	free(title);
 	add_time(o, "time", ev->wall_us);
 	add_clean(o, "by", ev->actor);
 	return o;
@@ -290,6 +299,54 @@ var_value(const char *name, const void *arg)
 
 	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r->vars,
 								     name));
+}
+
+/* Labels for variables a title names but the session never set. */
+struct title_store {
+	char *made[16];
+	size_t n;
+};
+
+struct title_labels {
+	const struct rep *r;
+	struct title_store *st;
+};
+
+/* NAME's value, else "‹name in words›" as the console shows an unset
+ * one ("‹hotfix version›" for HOTFIX_VERSION). */
+static const char *
+value_or_label(const char *name, const void *arg)
+{
+	const struct title_labels *l = arg;
+	struct title_store *st = l->st;
+	const char *v = var_value(name, l->r);
+	char *words;
+
+	if (v)
+		return v;
+	if (st->n == sizeof(st->made) / sizeof(st->made[0]))
+		return NULL;
+	words = xstrdup(name);
+	for (char *c = words; *c; c++)
+		*c = *c == '_' ? ' ' : (char)tolower((unsigned char)*c);
+	st->made[st->n] = xasprintf("\u2039%s\u203a", words);
+	free(words);
+	return st->made[st->n++];
+}
+
+/* TITLE with ${NAME} references filled in: never a raw template in the
+ * report. Caller frees. */
+static char *
+shown_title(const struct rep *r, const char *title)
+{
+	struct title_store st = { .n = 0 };
+	struct title_labels l = { r, &st };
+	char *out = playbook_subst_refs(title ? title : "", value_or_label,
+					&l);
+
+	for (size_t i = 0; i < st.n; i++)
+		free(st.made[i]);
+	return out;
 }
 
 static void
@@ -505,7 +562,7 @@ on_message(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 	const char *outcome = strchr(ev->type, '.') + 1;
 	cJSON *o = NULL, *m;
 	const char *keys[] = { "channel", "path", "sha256", "digest", "url",
-			       "error", "reason", NULL };
+			       "error", "reason", "written_to", NULL };
 
 	cJSON_ArrayForEach(m, r->messages)
 		if (ev->step && jstr(m, "step") && !strcmp(jstr(m, "step"),
@@ -562,7 +619,16 @@ on_phase(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 		r->exec_start_us = ev->wall_us;
 	if (from && strcmp(from, "execute") == 0)
 		r->exec_end_us = ev->wall_us;
+	if (from && strcmp(from, "verify") == 0)
+		r->verify_end_us = ev->wall_us;
 	strbuf_addf(what, "phase %s -> %s", from ? from : "?", to ? to : "?");
+}
+
+static void
+on_quit(struct rep *r, const struct journal_event *ev, struct strbuf *what)
+{
+	(void)r;
+	evtext_quit(ev->payload, what);
 }
 
 static void
@@ -625,6 +691,7 @@ static const struct {
 	{ "message.queued", on_message }, { "message.delivered", on_message },
 	{ "message.failed", on_message }, { "note.added", on_note },
 	{ "phase.advanced", on_phase }, { "session.completed", on_completed },
+	{ "session.quit", on_quit },
 	{ "drill.scorecard", on_scorecard }, { "drill.inject", on_inject },
 };
 
@@ -637,7 +704,6 @@ static const struct {
 	{ "step.confirm_mismatch", "mistyped confirmation for" },
 	{ "step.predicted", "prediction recorded for" },
 	{ "session.resumed", "session resumed" },
-	{ "session.quit", "console closed (the session stays resumable)" },
 	{ "journal.truncated", "a torn last journal line was cut" },
 	{ "tags.answer", "git tags read" },
 	{ "registry.answer", "registry answered" },
@@ -830,8 +896,11 @@ add_follow_up_step(struct rep *r, const struct pb_step *st, const cJSON *o,
 {
 	cJSON *f = cJSON_CreateObject();
 	const char *why = strcmp(state, "n/a") == 0 ? jstr(o, "reason") : NULL;
-	char *txt = why && *why ? xasprintf("%s (n/a: %s)", st->title, why)
-				: xstrdup(st->title);
+	char *title = shown_title(r, st->title);
+	char *txt = why && *why ? xasprintf("%s (n/a: %s)", title, why)
+				: xstrdup(title);
+
+	free(title);
 
 	cJSON_AddStringToObject(f, "source", "playbook");
 	add_clean(f, "step", st->id);
@@ -888,7 +957,10 @@ add_checklist(struct rep *r)
 			o = e ? cJSON_Duplicate(e, 1) : cJSON_CreateObject();
 			if (!e) {
 				add_clean(o, "step", st->id);
-				add_clean(o, "title", st->title);
+				char *title = shown_title(r, st->title);
+
+				add_clean(o, "title", title);
+				free(title);
 				cJSON_AddStringToObject(o, "state", s);
 				if (strcmp(s, "n/a") == 0)
 					cJSON_AddBoolToObject(
@@ -905,9 +977,12 @@ add_checklist(struct rep *r)
 				    o, "condition_not_held")) &&
 			    owed_check(st, (enum phase_id)ph)) {
 				cJSON *f = cJSON_CreateObject();
-				char *txt = xasprintf("%s (n/a: %s)", st->title,
+				char *title = shown_title(r, st->title);
+				char *txt = xasprintf("%s (n/a: %s)", title,
 						      jstr(o, "reason") ?
 						      jstr(o, "reason") : "");
+
+				free(title);
 
 				cJSON_AddStringToObject(f, "source", "n/a");
 				add_clean(f, "text", txt);
@@ -1060,6 +1135,27 @@ add_unproven(struct rep *r, cJSON *arr)
  * incomplete session is still within it. A complete session whose
  * required verifications were marked n/a or failed did not prove its
  * recovery: "rto_met" false, and "rto_unproven" names them. */
+/* Where the recovery time ends: when the recovery was proven, not when
+ * the session ended: ROLLED_BACK_AT when it is set (the time the playbook
+ * records the recovery at), else the end of the verify phase, else the
+ * end of the session. *WHICH says which, in words. */
+static int64_t
+rto_end(struct rep *r, const char **which)
+{
+	int64_t rolled = parse_when(var_value("ROLLED_BACK_AT", r));
+
+	if (rolled) {
+		*which = "the recovery time recorded (ROLLED_BACK_AT)";
+		return rolled;
+	}
+	if (r->verify_end_us) {
+		*which = "the end of the verify phase";
+		return r->verify_end_us;
+	}
+	*which = "the end of the session";
+	return r->end_us;
+}
+
 static void
 add_rto(struct rep *r, cJSON *m)
 {
@@ -1068,7 +1164,8 @@ add_rto(struct rep *r, cJSON *m)
 	 * console's clock counts by the same rule. */
 	int64_t from = rtoclock_start(var_value("DETECTED_AT", r), r->start_us,
 				      NULL);
-	int64_t took = r->end_us - from;
+	const char *to;
+	int64_t took = rto_end(r, &to) - from;
 	cJSON *unproven;
 
 	if (!target) {
@@ -1080,6 +1177,7 @@ add_rto(struct rep *r, cJSON *m)
 	cJSON_AddNumberToObject(m, "rto_took_s", (double)(took / 1000000));
 	cJSON_AddStringToObject(m, "rto_from", r->detected_us
 				? "detection (DETECTED_AT)" : "the session start");
+	cJSON_AddStringToObject(m, "rto_to", to);
 	unproven = cJSON_AddArrayToObject(m, "rto_unproven");
 	add_unproven(r, unproven);
 	if (took > target || (r->complete && cJSON_GetArraySize(unproven)))
@@ -1444,6 +1542,15 @@ md_rto_unproven(const cJSON *m, const char *took, const char *target,
 	strbuf_adds(out, ".\n\n");
 }
 
+/* Where the recovery time was counted to (older reports: the end). */
+static const char *
+rto_to(const cJSON *m)
+{
+	const char *to = jstr(m, "rto_to");
+
+	return to ? to : "the end of the session";
+}
+
 /* One sentence: whether the recovery-time objective was met. */
 static void
 md_rto(const cJSON *m, const cJSON *rep, struct strbuf *out)
@@ -1465,15 +1572,15 @@ md_rto(const cJSON *m, const cJSON *rep, struct strbuf *out)
 		md_rto_unproven(m, took.buf, target.buf, out);
 	else if (cJSON_IsTrue(met))
 		strbuf_addf(out, "RTO: **met**: recovered in %s (counted from "
-			    "%s), within the target of %s.\n\n", took.buf,
-			    jstr(m, "rto_from"), target.buf);
+			    "%s to %s), within the target of %s.\n\n", took.buf,
+			    jstr(m, "rto_from"), rto_to(m), target.buf);
 	else if (cJSON_IsFalse(met))
-		strbuf_addf(out, "RTO: **missed**: %s %s (counted from %s) "
+		strbuf_addf(out, "RTO: **missed**: %s %s (counted from %s to %s) "
 			    "against a target of %s.\n\n", strcmp(cJSON_GetStringValue(complete)
 						? cJSON_GetStringValue(complete)
 						: "", "complete") == 0
 			    ? "recovered in" : "still open after", took.buf,
-			    jstr(m, "rto_from"), target.buf);
+			    jstr(m, "rto_from"), rto_to(m), target.buf);
 	else
 		strbuf_addf(out, "RTO: not decided: the session is not complete "
 			    "(%s so far, target %s).\n\n", took.buf, target.buf);
@@ -1740,6 +1847,11 @@ md_messages(const cJSON *rep, struct strbuf *out)
 		strbuf_adds(out, "\n");
 	}
 	strbuf_adds(out, "\n");
+	cJSON_ArrayForEach(m, cJSON_GetObjectItem(rep, "messages"))
+		if (s_or(m, "written_to", NULL))
+			strbuf_addf(out, "%s was also written to %s.\n\n",
+				    s_or(m, "step", "?"),
+				    s_or(m, "written_to", NULL));
 }
 
 static void

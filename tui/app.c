@@ -372,6 +372,9 @@ app_step_done_status(struct app *a, const char *id)
 
 	if (st == STEP_DONE)
 		app_status(a, 0, "%s done", id);
+	else if (st == STEP_FAILED && a->side != PANE_DETAIL)
+		app_status(a, 1, "%s failed (the Step tab says why: press %s until it shows)",
+			   id, keymap_key_label(KM_GLOBAL, UI_TAB_NEXT));
 	else if (st == STEP_FAILED)
 		app_status(a, 1, "%s failed (see the step pane)", id);
 	else if (st == STEP_INTERRUPTED && app_last_run_cancelled(a, id))
@@ -409,6 +412,29 @@ voided_status(struct app *a, const char *line)
 	free(words);
 }
 
+/* A message delivered also into a folder (the repository's incidents/):
+ * say where it really is. */
+static void
+written_status(struct app *a, const char *line)
+{
+	cJSON *ev = jsonutf8_parse(line, strlen(line), NULL);
+	const char *step = cJSON_GetStringValue(cJSON_GetObjectItem(ev,
+							"step"));
+	const char *to = cJSON_GetStringValue(cJSON_GetObjectItem(
+		cJSON_GetObjectItem(ev, "payload"), "written_to"));
+	char *text, *safe;
+
+	if (to) {
+		text = xasprintf("%s delivered; written to %s",
+				 step ? step : "message", to);
+		safe = sanitize_text(text, strlen(text));
+		show_alert(a, safe);
+		free(safe);
+		free(text);
+	}
+	cJSON_Delete(ev);
+}
+
 /* A done step reopened because a value it used changed: the run step's
  * own reason stays in view (the checks reopened with it come first). */
 static void
@@ -439,29 +465,65 @@ show_event_output(struct app *a, const struct core_event *ev)
 	free(alert);
 }
 
-/* "05:00" for US µs. */
-static void
-mmss(int64_t us, char *buf, size_t size)
-{
-	long long s = (long long)(us / 1000000);
-
-	snprintf(buf, size, "%02lld:%02lld", s / 60, s % 60);
-}
-
 /* A value set (a decision, an input) moved the recovery-time target: say
  * so in the status line and the Journal tab, as the header's clock now
  * counts against it. */
+/* Where the RTO clock counts from now (DETECTED_AT or the start). */
+static int64_t
+rto_clock_from(struct app *a)
+{
+	int64_t from;
+	int detected;
+
+	bars_rto_elapsed(a, clock_wall_now(loop_clock(a->loop)), &from,
+			 &detected);
+	return from;
+}
+
+/* DETECTED_AT was set or changed: the RTO clock now counts from it, say
+ * from when and how much of the target that leaves used. */
+static void
+rto_from_check(struct app *a)
+{
+	int64_t target = playbook_rto_within(a->pb, app_lookup, a->session);
+	int64_t from, used;
+	int detected;
+	char at[24], u[24], of[24], *text;
+
+	used = bars_rto_elapsed(a, clock_wall_now(loop_clock(a->loop)), &from,
+				&detected);
+	if (from == a->rto_from_us)
+		return;
+	a->rto_from_us = from;
+	timefmt_us(from, TF_HM_ZONE, at, sizeof(at));
+	bars_duration_text(used, 0, u, sizeof(u));
+	bars_duration_text(target / 1000000, 1, of, sizeof(of));
+	if (!detected)
+		text = xasprintf("RTO now counts from the session's start at "
+				 "%s: %s used", at, u);
+	else if (target)
+		text = xasprintf("RTO now counts from detection at %s: %s of "
+				 "%s used", at, u, of);
+	else
+		text = xasprintf("RTO now counts from detection at %s: %s "
+				 "since", at, u);
+	logbuf_add(a->journal, LOG_EVENT, text);
+	show_alert(a, text);
+	free(text);
+}
+
 static void
 rto_check(struct app *a)
 {
 	int64_t now = playbook_rto_within(a->pb, app_lookup, a->session);
 	const char *label = playbook_rto_label(a->pb, app_lookup, a->session);
-	char was[16], to[16], *text;
+	char was[24], to[24], *text;
 
+	rto_from_check(a);
 	if (now == a->rto_us)
 		return;
-	mmss(a->rto_us, was, sizeof(was));
-	mmss(now, to, sizeof(to));
+	bars_duration_text(a->rto_us / 1000000, 1, was, sizeof(was));
+	bars_duration_text(now / 1000000, 1, to, sizeof(to));
 	if (!now)
 		text = xasprintf("recovery-time target dropped (was %s)", was);
 	else if (!a->rto_us)
@@ -503,6 +565,8 @@ on_core_event(const struct core_event *ev, void *arg)
 			voided_status(a, ev->line);
 		else if (strcmp(ev->type, "step.reopened") == 0)
 			reopened_status(a, ev->line);
+		else if (strcmp(ev->type, "message.delivered") == 0)
+			written_status(a, ev->line);
 		app_refresh_steps(a);
 		if (a->rto_ready)
 			rto_check(a);
@@ -515,6 +579,7 @@ on_core_event(const struct core_event *ev, void *arg)
 	case CORE_EV_STEP_DONE:
 		app_refresh_steps(a);
 		app_step_done_status(a, ev->step);
+		dialog_refresh_quit(a);
 		break;
 	case CORE_EV_LOG: {
 		/* a followed log file (core/sources.h): "NAME: line" */
@@ -1255,6 +1320,7 @@ init_app(struct app *a)
 {
 	app_init_view(a);
 	a->rto_us = playbook_rto_within(a->pb, app_lookup, a->session);
+	a->rto_from_us = rto_clock_from(a);
 	a->rto_ready = 1;
 	app_refresh_steps(a);
 	if (a->watch)

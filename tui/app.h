@@ -139,6 +139,8 @@ struct app {
 					 * (the resume banner, banner.c) */
 	int64_t rto_us;			/* the recovery-time target last
 					 * shown (µs, 0 = none)... */
+	int64_t rto_from_us;		/* where the RTO clock last
+					 * counted from */
 	int rto_ready;			/* ...once the console is up */
 	struct cast_tail *tails;	/* watch: casts of runs under way,
 					 * followed into the Output tab */
@@ -236,6 +238,11 @@ void bars_draw_header(struct app *a, struct _win_st *w, int width);
 void bars_draw_header_rest(struct app *a, struct _win_st *w, int x,
 			   int width, int64_t now_us);
 /* The status alert for escalation E: "15 min: escalate to NAME". */
+/* A duration as "24m11s", or "60m" when WHOLE and a whole minute. */
+void bars_duration_text(int64_t secs, int whole, char *buf, size_t size);
+/* Seconds on the RTO clock at NOW (see tui/bars.c). */
+int64_t bars_rto_elapsed(const struct app *a, int64_t now, int64_t *from,
+			 int *detected);
 void bars_escalation_text(const struct pb_escalation *e, char *buf,
 			  size_t size);
 void bars_draw_rail(struct app *a, struct _win_st *w, int y, int width);
@@ -311,6 +318,8 @@ void runview_tail_done(struct app *a);
 /* Open dialogs and feed them keys (dialog.c). */
 void dialog_open_for_step(struct app *a, enum uiact act);
 void dialog_open(struct app *a, enum flow flow, const char *step);
+/* An open Quit dialog says again what still runs (a run ended). */
+void dialog_refresh_quit(struct app *a);
 void dialog_key(struct app *a, int key);
 void dialog_close(struct app *a);
 

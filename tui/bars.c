@@ -46,42 +46,60 @@ versions_text(const struct app *a, char *buf, size_t size)
 		snprintf(buf, size, "%s %s ?", from, arrow);
 }
 
-static void
-clock_text(const struct app *a, int64_t now, char *buf, size_t size,
-	   int *late)
+/* A duration as "24m11s" (seconds shown) or "60m" (SECS a whole number
+ * of minutes, WHOLE set): never read as a time of day. */
+void
+bars_duration_text(int64_t secs, int whole, char *buf, size_t size)
+{
+	if (secs < 0)
+		secs = 0;
+	if (whole && secs % 60 == 0)
+		snprintf(buf, size, "%lldm", (long long)(secs / 60));
+	else
+		snprintf(buf, size, "%lldm%02llds", (long long)(secs / 60),
+			 (long long)(secs % 60));
+}
+
+/* Seconds on the RTO clock at NOW: from detection when the session has
+ * DETECTED_AT (as the report counts), else from the session's start;
+ * stopped at completion. *FROM the clock's start, *DETECTED which. */
+int64_t
+bars_rto_elapsed(const struct app *a, int64_t now, int64_t *from,
+		 int *detected)
 {
 	int64_t done = session_complete_wall(a->session);
-	int64_t target = playbook_rto_within(a->pb, app_lookup, a->session) /
-			 1000000;
 	int64_t elapsed;
-
-	int detected;
-	int64_t from;
-	char since[48] = "", at[24];
 
 	/* The recovery time is over once the session is complete. */
 	if (done && now > done)
 		now = done;
-	/* From detection when the session has DETECTED_AT, as the report
-	 * counts it. */
-	from = rtoclock_start(header_var(a, "DETECTED_AT"),
-			      session_start_wall(a->session), &detected);
-	elapsed = (now - from) / 1000000;
+	*from = rtoclock_start(header_var(a, "DETECTED_AT"),
+			       session_start_wall(a->session), detected);
+	elapsed = (now - *from) / 1000000;
+	return elapsed < 0 ? 0 : elapsed;
+}
+
+static void
+clock_text(const struct app *a, int64_t now, char *buf, size_t size,
+	   int *late)
+{
+	int64_t target = playbook_rto_within(a->pb, app_lookup, a->session) /
+			 1000000;
+	int64_t elapsed, from;
+	int detected;
+	char since[48] = "", at[24], used[24], of[24];
+
+	elapsed = bars_rto_elapsed(a, now, &from, &detected);
 	if (detected)
 		snprintf(since, sizeof(since), " since detected %s",
 			 timefmt_us(from, TF_HM_ZONE, at, sizeof(at)));
-
-	if (elapsed < 0)
-		elapsed = 0;
 	*late = target > 0 && elapsed > target;
+	bars_duration_text(elapsed, 0, used, sizeof(used));
+	bars_duration_text(target, 1, of, sizeof(of));
 	if (target > 0)
-		snprintf(buf, size, "%02lld:%02lld / %02lld:%02lld RTO%s",
-			 (long long)(elapsed / 60), (long long)(elapsed % 60),
-			 (long long)(target / 60), (long long)(target % 60),
-			 since);
+		snprintf(buf, size, "%s of %s RTO%s", used, of, since);
 	else
-		snprintf(buf, size, "%02lld:%02lld%s", (long long)(elapsed / 60),
-			 (long long)(elapsed % 60), since);
+		snprintf(buf, size, "%s%s", used, since);
 }
 
 /* TEXT in WIDTH columns, ending in an ellipsis when it had to be cut, so

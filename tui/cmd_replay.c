@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "err.h"
+#include "evtext.h"
 #include "journal.h"
 #include "replay.h"
 #include "replay_ui.h"
@@ -76,6 +77,11 @@ summary(const struct journal_event *ev, struct strbuf *sb)
 	const cJSON *item;
 
 	strbuf_reset(sb);
+	if (strcmp(ev->type, "session.quit") == 0) {
+		/* how the console ended and what still ran, in words */
+		evtext_quit(ev->payload, sb);
+		return;
+	}
 	cJSON_ArrayForEach(item, ev->payload) {
 		int skipped = 0;
 

@@ -393,6 +393,15 @@ setup_quit(struct app *a)
 }
 
 void
+dialog_refresh_quit(struct app *a)
+{
+	if (a->dlg.flow != FLOW_QUIT)
+		return;
+	setup_quit(a);
+	app_dirty(a);
+}
+
+void
 dialog_open(struct app *a, enum flow flow, const char *step)
 {
 	const struct pb_step *st;

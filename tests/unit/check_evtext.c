@@ -50,6 +50,14 @@ static const struct {
 	  "rewind: probe url (v.h)" },
 	{ "{\"type\":\"session.resumed\",\"actor\":\"sam\"}",
 	  "sam resumed the session" },
+	{ "{\"type\":\"session.quit\",\"actor\":\"sam\",\"payload\":"
+	  "{\"how\":\"SIGHUP\",\"running\":[{\"step\":\"e.tag\","
+	  "\"pid\":41}]}}",
+	  "sam: the console ended on SIGHUP (the terminal closed) while e.tag "
+	  "(pid 41) ran; the session can be resumed" },
+	{ "{\"type\":\"session.quit\",\"actor\":\"sam\",\"payload\":"
+	  "{\"how\":\"quit\",\"running\":[]}}",
+	  "sam: the console was closed; the session can be resumed" },
 	{ "{\"type\":\"step.spawned\",\"actor\":\"alice\",\"step\":"
 	  "\"e.tag\",\"payload\":{\"pid\":4242}}",
 	  "e.tag's command is running (pid 4242)" },

@@ -21,7 +21,7 @@ assert_fixed '[ ] Engineering lead signs off the…'
 # Before: who must sign, and the line to give them (the rest of it, with
 # this run's directory, is checked by approve/handoff-test).
 expect_screen before 1 10 <<'EOF'
- DRILL  TEST MODE  Example: roll a web servi…  1.4.0 → 1.3.2  MM:SS / 05:00 RTO
+ DRILL  TEST MODE  Example: roll a web service…  1.4.0 → 1.3.2  MmSSs of 5m RTO
  ✓ assess  ✓ decide  ▶ approve  · execute  · verify  · communicate
  Checklist: approve  0/1            │[Step]  Output   Journal   Targets   Tags
 [ ] Engineering lead signs off the… │ Engineering lead signs off the rollback
@@ -43,7 +43,7 @@ run_rewind approve "$SESSION_DIR" approve.signoff --role "Engineering Lead" \
 wait_text '^\[✓\] Engineering lead sig… dana ' 2
 wait_idle
 expect_screen approved <<'EOF'
- DRILL  TEST MODE  Example: roll a web servi…  1.4.0 → 1.3.2  MM:SS / 05:00 RTO
+ DRILL  TEST MODE  Example: roll a web service…  1.4.0 → 1.3.2  MmSSs of 5m RTO
  ✓ assess  ✓ decide  ▶ approve  · execute  · verify  · communicate
  Checklist: approve  1/1            │[Step]  Output   Journal   Targets   Tags
 [✓] Engineering lead sig… dana hh:mm│ Engineering lead signs off the rollback

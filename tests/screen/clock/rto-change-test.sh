@@ -1,6 +1,6 @@
 #!/bin/sh
 # A decision that moves the recovery-time target says so: the status line
-# and the Journal tab say "recovery-time target now 05:00 (was 10:00)"
+# and the Journal tab say "recovery-time target now 5m (was 10m)"
 # with the rule's label, and the header's clock counts against the new
 # target. (The change was once silent.)
 . "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
@@ -35,15 +35,15 @@ run_rewind check "$SCREEN_TMP/pb.json" >"$SCREEN_TMP/check.out" 2>&1 ||
 
 start_app -x 100 -y 30 run --session-dir "$SCREEN_TMP/s" --operator olga \
 	"$SCREEN_TMP/pb.json"
-wait_text ' 10:00 RTO$'
+wait_text ' of 10m RTO$'
 keys '>'			# to the decide phase
 keys Enter			# the decision dialog
 keys Down
 keys Enter			# Level 1
 type_text 'the outage is total'
 keys Enter
-wait_text 'recovery-time target now 05:00 \(was 10:00\): level 1'
-wait_text ' 05:00 RTO$'
+wait_text 'recovery-time target now 5m \(was 10m\): level 1'
+wait_text ' of 5m RTO$'
 # tab NAME: press ] until the side tab NAME is shown.
 n=0
 until screen_text | grep -qF '[Journal]'; do
@@ -51,5 +51,5 @@ until screen_text | grep -qF '[Journal]'; do
 	keys ']'
 	n=$((n + 1))
 done
-assert_fixed 'recovery-time target now 05:00 (was 10:00): level 1'
+assert_fixed 'recovery-time target now 5m (was 10m): level 1'
 pass

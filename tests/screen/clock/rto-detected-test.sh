@@ -13,7 +13,9 @@ cat >"$SCREEN_TMP/pb.json" <<'JSON'
   "targets_rto": { "default": "10m" },
   "phases": [
     { "id": "assess", "steps": [
-      { "id": "assess.look", "kind": "check", "title": "Look" } ] },
+      { "id": "assess.look", "kind": "check", "title": "Look" },
+      { "id": "assess.detected", "kind": "input", "required": false,
+        "title": "When was it detected?", "variable": "DETECTED_AT" } ] },
     { "id": "decide", "steps": [] },
     { "id": "approve", "steps": [] },
     { "id": "execute", "steps": [] },
@@ -25,7 +27,7 @@ JSON
 # Without it: from the session's start (the test clock starts at 19:30:00).
 start_app -x 100 -y 30 run --session-dir "$SCREEN_TMP/s0" --operator olga \
 	"$SCREEN_TMP/pb.json"
-wait_text ' 00:0[0-9] / 10:00 RTO$'
+wait_text ' 0m0[0-9]s of 10m RTO$'
 refute_fixed 'since detected'
 keys q
 keys_nowait Enter
@@ -34,7 +36,7 @@ wait_exit
 # Detected three minutes before the session started.
 start_app -x 100 -y 30 run --session-dir "$SCREEN_TMP/s1" --operator olga \
 	--var "DETECTED_AT=2026-11-21 19:27 UTC" "$SCREEN_TMP/pb.json"
-wait_text ' 03:0[0-9] / 10:00 RTO since detected 19:27 UTC'
+wait_text ' 3m0[0-9]s of 10m RTO since detected 19:27 UTC'
 # The report counts from the same moment.
 keys Space
 keys q
@@ -52,8 +54,39 @@ took=$(sed -n 's/.*"rto_took_s":[[:space:]]*\([0-9]*\).*/\1/p' "$SCREEN_TMP/r.js
 APP_ENV="TZ=XST-05:30 REWIND_TIME=local"
 start_app -x 100 -y 30 run --session-dir "$SCREEN_TMP/s2" --operator olga \
 	--var "DETECTED_AT=2026-11-21 19:27 UTC" "$SCREEN_TMP/pb.json"
-wait_text ' 03:0[0-9] / 10:00 RTO since detected 00:57 XST'
+wait_text ' 3m0[0-9]s of 10m RTO since detected 00:57 XST'
 keys q
 keys_nowait Enter
+wait_exit
+# Set during the session (the assess step): the status line says the
+# clock moved, from when, and how much of the target that leaves used.
+APP_ENV=
+start_app -x 120 -y 30 run --session-dir "$SCREEN_TMP/s3" --operator olga \
+	"$SCREEN_TMP/pb.json"
+wait_text ' 0m0[0-9]s of 10m RTO$'
+keys j
+wait_text 'assess.detected'
+keys Enter
+wait_text 'When was it detected'
+type_text '2026-11-21 19:27 UTC'
+keys Enter
+wait_text 'RTO now counts from detection at 19:27 UTC: 3m0[0-9]s of 10m used'
+wait_text ' 3m0[0-9]s of 10m RTO since detected 19:27 UTC'
+keys q
+keys_nowait Enter
+wait_exit
+# The shipped npm playbook asks for it in assess, first, so the clock
+# counts from detection during the incident, not only in communicate.
+start_app -x 120 -y 30 drill "$REWIND_SRCDIR/playbooks/npm-dist-tag-rollback.json" \
+	--session-dir "$SCREEN_TMP/s4" --operator olga
+wait_text 'Checklist: assess'
+wait_text 'assess\.detected-at  input'
+keys Enter
+wait_text 'When the problem was detected'
+type_text '2026-11-21 19:27 UTC'
+keys Enter
+wait_text 'RTO now counts from detection at 19:27 UTC: 3m0[0-9]s since'
+wait_text ' 3m0[0-9]s since detected 19:27 UTC$'
+keys_nowait q
 wait_exit
 pass "the RTO clock counts from DETECTED_AT in the header as in the report"

@@ -42,16 +42,16 @@ echo "note starting" | run_rewind run --batch --session-dir "$SESSION_DIR" \
 	--operator olga "$SCREEN_TMP/pb.json" >"$SCREEN_TMP/batch.out" 2>&1
 [ "$(journal_count note.added)" = 1 ] || { cat "$SCREEN_TMP/batch.out"; fail "no session"; }
 start_app -x 100 -y 30 watch "$SESSION_DIR"
-wait_text ' 10:00 RTO$'
+wait_text ' of 10m RTO$'
 batch "set LEVEL level-1" var.set
-wait_text ' 05:00 RTO$' 3
-assert_fixed 'recovery-time target now 05:00 (was 10:00): level 1'
+wait_text ' of 5m RTO$' 3
+assert_fixed 'recovery-time target now 5m (was 10m): level 1'
 # What the other process does next replaces it: a watcher presses no key,
 # so an old RTO alert must not stay on the status line.
 batch "note checked the dashboards" note.added
-wait_gone 'recovery-time target now 05:00 \(was 10:00\)' 3
-assert_text ' 05:00 RTO$'
+wait_gone 'recovery-time target now 5m \(was 10m\)' 3
+assert_text ' of 5m RTO$'
 batch "set LEVEL level-2" var.set
-wait_text ' 10:00 RTO$' 3
-assert_fixed 'recovery-time target now 10:00 (was 05:00)'
+wait_text ' of 10m RTO$' 3
+assert_fixed 'recovery-time target now 10m (was 5m)'
 pass

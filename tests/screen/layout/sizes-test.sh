@@ -14,7 +14,7 @@ keys Enter				# run assess.status: some output to show
 
 screen_80x24() {
 	expect_screen "$1" <<'SCREEN'
- DRILL  TEST MODE  Example: roll a web service b…  1.4.0 → ?  MM:SS / 10:00 RTO
+ DRILL  TEST MODE  Example: roll a web service ba…  1.4.0 → ?  MmSSs of 10m RTO
  ▶ assess  · decide  · approve  · execute  · verify  · communicate
  Checklist: assess  1/5             │[Step]  Output   Journal   Targets   Tags
 [✓] See what is deployed … sam hh:mm│ See what is deployed and whether the
@@ -48,7 +48,7 @@ screen_80x24 80x24
 # step pane and the tabs (rows 29-36), and the status and key bars.
 resize 200 60
 expect_screen 200x60-top 1 12 <<'EOF'
- DRILL  TEST MODE  Example: roll a web service back to its last good tag                                                                                                   1.4.0 → ?  MM:SS / 10:00 RTO
+ DRILL  TEST MODE  Example: roll a web service back to its last good tag                                                                                                    1.4.0 → ?  MmSSs of 10m RTO
  ▶ assess  · decide  · approve  · execute  · verify  · communicate
  Checklist: assess  1/5                                                         │ Step
 [✓] See what is deployed and whether the tree is clean                 sam hh:mm│ See what is deployed and whether the tree is clean
@@ -106,7 +106,7 @@ app_alive || fail "the app died at 50x12"
 # left Output chosen (Step stays Step only while no other tab is chosen).
 resize 80 24
 expect_screen 80x24-again <<'EOF'
- DRILL  TEST MODE  Example: roll a web service b…  1.4.0 → ?  MM:SS / 10:00 RTO
+ DRILL  TEST MODE  Example: roll a web service ba…  1.4.0 → ?  MmSSs of 10m RTO
  ▶ assess  · decide  · approve  · execute  · verify  · communicate
  Checklist: assess  1/5             │ Step  [Output]  Journal   Targets   Tags
 [✓] See what is deployed … sam hh:mm│ ▶ assess.status  started hh:mm:ss  git sta

@@ -52,8 +52,8 @@
 # Masking (expect_screen): the screen changes with the clock, so captured
 # and expected screens both go through mask_screen before the diff:
 # - row 1 (the header): the elapsed part of the clock, the first
-#   "NN:NN" of "NN:NN / NN:NN RTO" (or a lone "NN:NN" at the end of the
-#   row), becomes "MM:SS"; the RTO target is kept, as it is part of what
+#   "NmNNs" of "NmNNs of Nm RTO" (or a lone "NmNNs" at the end of the
+#   row), becomes "MmSSs"; the RTO target is kept, as it is part of what
 #   the header says;
 # - every row: a time of day "NN:NN:NN" becomes "hh:mm:ss", then any
 #   other "NN:NN" (e.g. "ticked by sam 19:30") becomes "hh:mm";
@@ -502,8 +502,8 @@ capture_color() {
 
 # mask_screen: the masking described at the top, stdin to stdout.
 mask_screen() {
-	sed -e '1s/[0-9][0-9]:[0-9][0-9]\( \/ [0-9][0-9]:[0-9][0-9] RTO\)$/MM:SS\1/' \
-	    -e '1s/ [0-9][0-9]:[0-9][0-9]$/ MM:SS/' \
+	sed -e '1s/[0-9]\{1,\}m[0-9][0-9]s\( of [0-9ms]* RTO\)$/MmSSs\1/' \
+	    -e '1s/ [0-9]\{1,\}m[0-9][0-9]s$/ MmSSs/' \
 	    -e 's/[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\(\.[0-9]*\)\{0,1\}Z\{0,1\}/YYYY-MM-DDThh:mm:ss/g' \
 	    -e 's/[0-9][0-9]:[0-9][0-9]:[0-9][0-9]/hh:mm:ss/g' \
 	    -e 's/ after [0-9][0-9.hms]*\( at [0-9hms:]*\)\{0,1\}$/ after D at hh:mm:ss/' \

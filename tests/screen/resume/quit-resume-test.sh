@@ -24,7 +24,7 @@ run_rewind verify "$SESSION_DIR" >/dev/null 2>&1 || fail "the saved journal does
 # Reopen exactly as told (no --operator: the session knows who drives).
 start_app drill "$SESSION_DIR"
 expect_screen resumed <<'EOF'
- DRILL  TEST MODE  Example: roll a web service b…  1.4.0 → ?  MM:SS / 10:00 RTO
+ DRILL  TEST MODE  Example: roll a web service ba…  1.4.0 → ?  MmSSs of 10m RTO
  ▶ assess  · decide  · approve  · execute  · verify  · communicate
  Checklist: assess  3/5             │[Step]  Output   Journal   Targets   Tags
 [✓] See what is deployed … sam hh:mm│ See what is deployed and whether the

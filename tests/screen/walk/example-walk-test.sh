@@ -12,7 +12,7 @@ start_app drill "$REWIND_SRCDIR/playbooks/example.json" \
 	--session-dir "$SESSION_DIR" --operator sam
 
 expect_screen start <<'EOF'
- DRILL  TEST MODE  Example: roll a web service b…  1.4.0 → ?  MM:SS / 10:00 RTO
+ DRILL  TEST MODE  Example: roll a web service ba…  1.4.0 → ?  MmSSs of 10m RTO
  ▶ assess  · decide  · approve  · execute  · verify  · communicate
  Checklist: assess  0/5             │[Step]  Output   Journal   Targets   Tags
 [ ] See what is deployed and wheth… │ See what is deployed and whether the
@@ -55,7 +55,7 @@ refute_fixed 'does not match' "P0 still refused"
 assert_fixed 'P0_'
 keys Enter
 assert_fixed '[✓] Rate the severity'
-assert_fixed '/ 05:00 RTO' "P0 did not bring the RTO down to 5 minutes"
+assert_fixed ' of 5m RTO' "P0 did not bring the RTO down to 5 minutes"
 
 keys j Enter				# input IMPACT
 type_text most
@@ -69,7 +69,7 @@ keys '>'
 assert_fixed '✓ assess  ▶ decide'
 keys Enter				# the choose dialog
 expect_screen decide-dialog <<'EOF'
- DRILL  TEST MODE  Example: roll a web service b…  1.4.0 → ?  MM:SS / 05:00 RTO
+ DRILL  TEST MODE  Example: roll a web service bac…  1.4.0 → ?  MmSSs of 5m RTO
  ✓ assess  ▶ decide  · approve  · execute  · verify  · communicate
  Checklist: decide  0/1             │[Step]  Output   Journal   Targets   Tags
 [ ] Roll back, hotfix, or wait?     │ Roll back, hotfix, or wait?
@@ -111,7 +111,7 @@ assert_fixed '● rollback: Roll back to the last good'
 keys j Enter				# input RESTORE_VERSION
 type_text 1.3.2
 keys Enter
-assert_fixed 'Example: roll a web servi…  1.4.0 → 1.3.2' \
+assert_fixed 'Example: roll a web service…  1.4.0 → 1.3.2' \
 	"the header does not show the versions"
 
 # --- approve --------------------------------------------------------------------
@@ -163,7 +163,7 @@ assert_fixed '[✓] Tell the team          sam '
 keys j Space				# tick communicate.postmortem
 keys '>'
 expect_screen complete 1 5 <<'EOF'
- DRILL  TEST MODE  Example: roll a web servi…  1.4.0 → 1.3.2  MM:SS / 05:00 RTO
+ DRILL  TEST MODE  Example: roll a web service…  1.4.0 → 1.3.2  MmSSs of 5m RTO
  ✓ assess  ✓ decide  ✓ approve  ✓ execute  ✓ verify  ✓ communicate  COMPLETE
  Checklist: complete  2/2           │[Step]  Output   Journal   Targets   Tags
 [✓] Tell the team          sam hh:mm│ Drill score card: 100 / 100
