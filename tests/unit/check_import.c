@@ -720,7 +720,8 @@ START_TEST(test_import_value_a_script_sets_is_carried_not_asked)
 			 "git checkout \"$CURRENT\"");
 	cJSON_ArrayForEach(r, cJSON_GetObjectItem(root, "review"))
 		said += str(r, "step") && strcmp(str(r, "step"), str(st, "id")) == 0
-			&& strstr(str(r, "text"), "$CURRENT") != NULL;
+			&& strstr(str(r, "text"), "$CURRENT") != NULL
+			&& !strstr(str(r, "text"), "not known to be read-only");
 	ck_assert_int_eq(said, 1);
 	cJSON_Delete(root);
 }
@@ -2736,6 +2737,93 @@ START_TEST(test_import_credentials_of_other_shapes_are_taken_out)
 }
 END_TEST
 
+/* An approval asked on one option's path only holds on every path whose
+ * steps change things: "fix forward" pushes, so it is signed off too. */
+START_TEST(test_import_approval_covers_every_path_that_changes_things)
+{
+	static const char text[] =
+		"# Orders\n\n## Decide\n\n"
+		"| Situation | Action |\n|---|---|\n"
+		"| Checkout errors | Roll back |\n| Known fix | Fix forward |\n\n"
+		"## Roll back\n\n```bash\nhelm -n shop rollback orders 41\n```\n\n"
+		"## Fix forward\n\n```bash\ngit -C /srv/orders push origin main\n"
+		"```\n\n## Verify\n\n```bash\ncurl -fsS http://127.0.0.1:1/h\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *push = find_step(root, "run", "push origin main", NULL, NULL);
+	cJSON *ap = cJSON_GetArrayItem(phase_steps(root, PHASE_APPROVE), 0);
+	cJSON *when, *v;
+	int fix = 0, roll = 0;
+
+	ck_assert_ptr_nonnull(push);
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(push, "destructive")));
+	ck_assert_ptr_nonnull(str(push, "confirm"));
+	ck_assert_str_eq(str(ap, "kind"), "approve");
+	when = cJSON_GetObjectItem(ap, "when");
+	if (!when) {	/* on every path */
+		cJSON_Delete(root);
+		return;
+	}
+	cJSON_ArrayForEach(v, cJSON_GetObjectItem(when, "RESPONSE")) {
+		fix |= strcmp(v->valuestring, "fix-forward") == 0;
+		roll |= strcmp(v->valuestring, "roll-back") == 0;
+	}
+	ck_assert(fix && roll);
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A runbook's approval line of any common shape ("Approval: Network
+ * on-call.", "DBA on call must approve.", "1. Approval: the Duty Manager
+ * signs off ...", "Get approval from the ... before the next command")
+ * is the approval step naming that role, never the title of the
+ * command after it; and the change after it is gated. */
+static const struct {
+	const char *line;
+	const char *role;
+} approval_lines[] = {
+	{ "Approval: Network on-call.\n", "Network On-call" },
+	{ "DBA on call must approve. - [ ] DBA approval obtained\n", "DBA" },
+	{ "1. Approval: the Duty Manager signs off in the incident channel.\n",
+	  "Duty Manager" },
+	{ "Get approval from the on-call SRE lead.\n", "On-call SRE Lead" },
+	{ "Get approval from the release manager before the next command.\n",
+	  "Release Manager" },
+};
+
+START_TEST(test_import_approval_line_names_the_role_and_gates_the_change)
+{
+	char *text = xasprintf(
+		"# DNS revert\n\n## Assess\n\n```bash\ndig +short api.test\n"
+		"```\n\n## Procedure\n\n%s\n"
+		"```bash\ncat > /tmp/revert.json <<JSON\n{\"Changes\":[]}\nJSON\n"
+		"aws route53 change-resource-record-sets --hosted-zone-id Z1 "
+		"--change-batch file:///tmp/revert.json\n```\n",
+		approval_lines[_i].line);
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *ap = cJSON_GetArrayItem(phase_steps(root, PHASE_APPROVE), 0);
+	int ph = -1;
+	cJSON *st;
+
+	ck_assert_ptr_nonnull(ap);
+	ck_assert_str_eq(str(ap, "kind"), "approve");
+	ck_assert_str_eq(str(cJSON_GetArrayItem(cJSON_GetObjectItem(ap,
+				"roles"), 0), "role"), approval_lines[_i].role);
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(ap, "roles")),
+			 1);
+	/* the line titles the approval, never a command */
+	st = find_step(root, "title", "Approval:", NULL, NULL);
+	ck_assert(!st || strcmp(str(st, "kind"), "approve") == 0);
+	st = find_step(root, "title", "must approve", NULL, NULL);
+	ck_assert(!st || strcmp(str(st, "kind"), "approve") == 0);
+	st = find_step(root, "run", "change-resource-record-sets", &ph, NULL);
+	ck_assert_ptr_nonnull(st);
+	ck_assert_int_eq(ph, PHASE_EXECUTE);
+	ck_assert_msg(str(st, "confirm") != NULL, "no confirmation");
+	cJSON_Delete(root);
+	free(text);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -2811,6 +2899,7 @@ import_suite(void)
 		{ "confirmwhat", test_import_confirmation_names_what_is_changed },
 		{ "contvalues", test_import_contingency_values_are_asked_before_the_approval },
 		{ "othershapes", test_import_credentials_of_other_shapes_are_taken_out },
+		{ "everypath", test_import_approval_covers_every_path_that_changes_things },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
@@ -2818,6 +2907,16 @@ import_suite(void)
 
 		tcase_set_timeout(tc, 30);
 		tcase_add_test(tc, tests[i].test);
+		suite_add_tcase(s, tc);
+	}
+	{
+		TCase *tc = tcase_create("approvallines");
+
+		tcase_set_timeout(tc, 30);
+		tcase_add_loop_test(tc,
+			test_import_approval_line_names_the_role_and_gates_the_change,
+			0, (int)(sizeof(approval_lines) /
+				 sizeof(approval_lines[0])));
 		suite_add_tcase(s, tc);
 	}
 	{
