@@ -3064,6 +3064,26 @@ script_without_prose(struct imp *im, const struct md_block *b,
 	return text;
 }
 
+/* The first line of script TEXT that changes things (destructive, else
+ * not known to be read-only), or NULL when it only reads. Caller frees. */
+static char *
+what_changes(const char *text)
+{
+	const char *s, *e;
+	char *what = NULL, *line;
+
+	if (hazard_find(HAZARD_DESTRUCTIVE, text, &s, &e)) {
+		while (s > text && s[-1] != '\n')
+			s--;
+		return first_line_of(s + strspn(s, " \t"));
+	}
+	if (hazard_read_only(text, &what))
+		return NULL;
+	line = what ? first_line_of(what) : NULL;
+	free(what);
+	return line;
+}
+
 static void
 script_step(struct imp *im, const struct md_block *b,
 	    const struct sh_split *sp)
@@ -3075,8 +3095,13 @@ script_step(struct imp *im, const struct md_block *b,
 		: first_line_of(body);
 	struct strbuf prose = STRBUF_INIT;
 	char *text = script_without_prose(im, b, sp, &prose);
+	char *changes;
 	cJSON *st;
 
+	if (!leadin && body == b->text && (changes = what_changes(text))) {
+		free(title);	/* "cd ~/src/billing" would hide a push */
+		title = changes;
+	}
 	if (strchr(title, '\n'))
 		*strchr(title, '\n') = '\0';
 	st = add_run_step(im, title, text);

@@ -2772,6 +2772,47 @@ START_TEST(test_import_approval_covers_every_path_that_changes_things)
 }
 END_TEST
 
+/* Whatever is not known to only read, written before the approval or
+ * after it, is gated with a typed confirmation: a PUT that activates, a
+ * deploy or migrate wrapper, terraform init, a push inside a script;
+ * and a script's title names what it changes, not its first "cd". */
+START_TEST(test_import_changes_anywhere_are_gated_and_named)
+{
+	static const char text[] =
+		"# Billing\n\n## Assess\n\n"
+		"```bash\ncd infra/network\nterraform init -input=false\n"
+		"terraform state list | wc -l\n```\n\n"
+		"## Approval\n\n- [ ] Engineering Manager approval obtained\n\n"
+		"## Roll back\n\n"
+		"```bash\ncd ~/src/billing\ngit revert --no-edit HEAD\n"
+		"git push origin main\n```\n\n"
+		"Then:\n\n"
+		"```bash\ncurl -X PUT -H \"Fastly-Key: $T\" "
+		"https://api.test/service/x/version/3/activate\n"
+		"./deploy.sh green --version 1.2.3\n./bin/migrate down 1\n```\n";
+	static const char *const gated[] = { "terraform init", "git push",
+		"/activate", "./deploy.sh", "./bin/migrate down", NULL };
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *st;
+	int ph;
+
+	for (size_t i = 0; gated[i]; i++) {
+		st = find_step(root, "run", gated[i], &ph, NULL);
+		ck_assert_msg(st != NULL, "%s dropped", gated[i]);
+		ck_assert_msg(ph > PHASE_APPROVE, "%s runs in phase %d",
+			      gated[i], ph);
+		ck_assert_msg(cJSON_IsTrue(cJSON_GetObjectItem(st,
+				"destructive")) && str(st, "confirm"),
+			      "%s has no confirmation", gated[i]);
+	}
+	st = find_step(root, "run", "git push", NULL, NULL);
+	ck_assert_msg(strstr(str(st, "title"), "git") &&
+		      !strstr(str(st, "title"), "cd ~"), "titled %s",
+		      str(st, "title"));
+	cJSON_Delete(root);
+}
+END_TEST
+
 /* A runbook's approval line of any common shape ("Approval: Network
  * on-call.", "DBA on call must approve.", "1. Approval: the Duty Manager
  * signs off ...", "Get approval from the ... before the next command")
@@ -2900,6 +2941,7 @@ import_suite(void)
 		{ "contvalues", test_import_contingency_values_are_asked_before_the_approval },
 		{ "othershapes", test_import_credentials_of_other_shapes_are_taken_out },
 		{ "everypath", test_import_approval_covers_every_path_that_changes_things },
+		{ "gatedanywhere", test_import_changes_anywhere_are_gated_and_named },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
