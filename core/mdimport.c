@@ -4698,7 +4698,8 @@ is_contingency(const char *text)
 	static const char *const wrong[] = { "fail", "doesn't", "does not",
 		"didn't", "did not", "not healthy", "unhealthy", "error",
 		"broken", "still", "not recover", "does not help",
-		"doesn't help", "worse", NULL };
+		"doesn't help", "worse", "times out", "timed out", "time out",
+		"hangs", "stuck", "not come up", "doesn't come up", NULL };
 	char *low = lower_plain(text);
 	int hit = 0;
 
@@ -5791,7 +5792,7 @@ make_alt_decide(struct imp *im, struct alt_group *g)
 		: xstrdup("Which way?");
 	cJSON *st;
 	struct strbuf pat = STRBUF_INIT;
-	int rec = -1, above;
+	int rec = -1, above, fallback;
 
 	for (size_t k = 0; k < g->n && rec < 0; k++) {
 		char *label = member_label(im, g, k);
@@ -5836,9 +5837,18 @@ make_alt_decide(struct imp *im, struct alt_group *g)
 				  : "Which approach");
 		tie_steps_above(im, g->var);
 	}
-	/* before the first option's steps, which may come before decide */
-	st = add_step_in(im, im->phase < PHASE_DECIDE ? im->phase : PHASE_DECIDE,
+	/* before the first option's steps, which may come before decide; a
+	 * fallback after the steps it depends on, once they have run */
+	fallback = g->n == 1 && !above && content_phase(im) >= PHASE_EXECUTE &&
+		   cJSON_GetArraySize(im->steps[content_phase(im)]) > 0;
+	st = add_step_in(im, fallback ? content_phase(im)
+			 : im->phase < PHASE_DECIDE ? im->phase : PHASE_DECIDE,
 			 STEP_KIND_DECIDE, title);
+	if (fallback) {
+		im->conts = xrealloc(im->conts, (im->n_conts + 1) *
+				     sizeof(*im->conts));
+		im->conts[im->n_conts++] = st;
+	}
 	cJSON_AddStringToObject(st, "variable", g->var);
 	cJSON_AddItemToObject(st, "options", opts);
 	append_note(st, g->n == 1 && !above ? "The runbook gives this procedure as a "
@@ -6726,18 +6736,29 @@ gated_by_id(const struct imp *im, const char *id)
 
 /* ST runs only on "yes" to VAR. */
 static int
-runs_on_yes(const cJSON *st, const char *var)
+runs_on_yes(const cJSON *st, const char *var, const char *yes)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(
 		cJSON_GetObjectItemCaseSensitive(st, "when"), var);
 	const cJSON *o;
 
 	if (cJSON_IsString(v))
-		return strcmp(v->valuestring, "yes") == 0;
+		return strcmp(v->valuestring, yes) == 0;
 	cJSON_ArrayForEach(o, v)
-		if (cJSON_IsString(o) && strcmp(o->valuestring, "yes") == 0)
+		if (cJSON_IsString(o) && strcmp(o->valuestring, yes) == 0)
 			return 1;
 	return 0;
+}
+
+/* The option of contingency D that says it is needed: "yes", or a
+ * fallback section's own option ("if-that-fails"). */
+static const char *
+yes_option(const cJSON *d)
+{
+	const char *id = jstr(cJSON_GetArrayItem(
+		cJSON_GetObjectItemCaseSensitive(d, "options"), 0), "id");
+
+	return id ? id : "yes";
 }
 
 /* A contingency asked after execute (verify's "if the health check
@@ -6771,7 +6792,7 @@ gate_late_remedies(struct imp *im)
 			cJSON_ArrayForEach(st, im->steps[p]) {
 				const char *kind = jstr(st, "kind");
 
-				if (!runs_on_yes(st, var) ||
+				if (!runs_on_yes(st, var, yes_option(d)) ||
 				    strcmp(kind, "approve") == 0 ||
 				    strcmp(kind, "decide") == 0 ||
 				    gated_by_id(im, jstr(st, "id")))
@@ -6801,7 +6822,7 @@ gate_late_remedies(struct imp *im)
 			cJSON_AddItemToArray(im->steps[ph], ap);
 		cJSON_AddItemToObject(ap, "roles", remedy_roles(im));
 		cJSON_AddStringToObject(cJSON_AddObjectToObject(ap, "when"), var,
-					"yes");
+					yes_option(d));
 		cJSON_ArrayForEach(st, gates)
 			cJSON_AddTrueToObject(own, st->valuestring);
 		cJSON_AddItemToObject(ap, "gates", gates);

@@ -1242,14 +1242,18 @@ START_TEST(test_import_inputs_of_destructive_steps_come_before_the_gate)
 	int ph = -1, ph_reset = -1;
 	cJSON *in = find_step(root, "variable", "GOOD_SHA", &ph, NULL);
 	cJSON *reset = find_step(root, "run", "reset --hard", &ph_reset, NULL);
-	cJSON *d = find_step(root, "kind", "decide", NULL, NULL);
+	int ph_d = -1;
+	cJSON *d = find_step(root, "kind", "decide", &ph_d, NULL);
 
 	ck_assert_ptr_nonnull(in);
 	ck_assert_str_eq(str(in, "kind"), "input");
 	ck_assert_int_lt(ph, PHASE_APPROVE);
 	ck_assert_ptr_nonnull(reset);
-	ck_assert_str_eq(when_value(in, str(d, "variable")),
-			 when_value(reset, str(d, "variable")));
+	/* the fallback is decided in verify, once verification ran: its
+	 * value is asked before the approval on every path */
+	ck_assert_int_eq(ph_d, PHASE_VERIFY);
+	ck_assert_ptr_null(when_value(in, str(d, "variable")));
+	ck_assert_ptr_nonnull(when_value(reset, str(d, "variable")));
 	cJSON_Delete(root);
 }
 END_TEST
@@ -2813,6 +2817,51 @@ START_TEST(test_import_changes_anywhere_are_gated_and_named)
 }
 END_TEST
 
+/* "If the rollout status times out, scale ..." and an "If that fails"
+ * section are contingencies: a decision placed after the step they
+ * depend on (never in decide before it ran), their remedy gated, never
+ * a required step. */
+START_TEST(test_import_timeouts_and_if_that_fails_are_contingencies)
+{
+	static const char text[] =
+		"# Rollout\n\n## Approval\n\n"
+		"- [ ] Incident commander approval obtained\n\n"
+		"## Roll back\n\n"
+		"```bash\nkubectl -n p rollout undo deployment/c\n"
+		"kubectl -n p rollout status deployment/c --timeout=120s\n```\n\n"
+		"If the rollout status times out, scale the old ReplicaSet up:\n\n"
+		"```bash\nkubectl -n p scale rs/old --replicas=6\n```\n\n"
+		"### If that fails\n\nSet the image back explicitly:\n\n"
+		"```bash\nkubectl argo rollouts set image l l=reg/l:1 -n p\n```\n\n"
+		"## Verify\n\n```bash\ncurl -fsS http://127.0.0.1:1/h\n```\n";
+	static const char *const remedies[] = { "scale rs/old",
+		"set image l", NULL };
+	cJSON *root = import_text(text, strlen(text), NULL);
+
+	for (size_t i = 0; remedies[i]; i++) {
+		int ph = -1, at = -1, dph = -1, dat = -1;
+		cJSON *st = find_step(root, "run", remedies[i], &ph, &at);
+		cJSON *when = cJSON_GetObjectItem(st, "when"), *d;
+		const char *var;
+
+		ck_assert_ptr_nonnull(st);
+		ck_assert_msg(when && when->child, "%s runs on every path",
+			      remedies[i]);
+		var = when->child->string;
+		ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(st, "destructive")));
+		d = find_step(root, "variable", var, &dph, &dat);
+		ck_assert_ptr_nonnull(d);
+		ck_assert_str_eq(str(d, "kind"), "decide");
+		/* asked after the step it depends on has run */
+		ck_assert_msg(dph == PHASE_EXECUTE, "%s asked in phase %d",
+			      var, dph);
+		ck_assert_int_lt(dat, at);
+		ck_assert_int_gt(dat, 0);
+	}
+	cJSON_Delete(root);
+}
+END_TEST
+
 /* A runbook's approval line of any common shape ("Approval: Network
  * on-call.", "DBA on call must approve.", "1. Approval: the Duty Manager
  * signs off ...", "Get approval from the ... before the next command")
@@ -2942,6 +2991,7 @@ import_suite(void)
 		{ "othershapes", test_import_credentials_of_other_shapes_are_taken_out },
 		{ "everypath", test_import_approval_covers_every_path_that_changes_things },
 		{ "gatedanywhere", test_import_changes_anywhere_are_gated_and_named },
+		{ "timeouts", test_import_timeouts_and_if_that_fails_are_contingencies },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
