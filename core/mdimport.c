@@ -1415,6 +1415,58 @@ high_entropy(const char *v, size_t n)
 	return digit && (lower || upper) && lower + upper + digit >= 2;
 }
 
+/* Whether V (N bytes) is a value written out, not a placeholder or a
+ * variable ("$PW", "<PASSWORD>", "{{pw}}", "[password]"). */
+static int
+literal_value(const char *v, size_t n)
+{
+	return n >= 4 && !strchr("$<{[%*", v[0]);
+}
+
+/* "postgres://user:PASSWORD@host": the password of a URL at P ("://"),
+ * its start in *AT and its length, or 0. */
+static size_t
+url_password_at(const char *p, const char **at)
+{
+	const char *u, *pw;
+	size_t n;
+
+	if (strncmp(p, "://", 3) != 0)
+		return 0;
+	u = p + 3;
+	u += strcspn(u, ":@/ \t\n\"'");
+	if (*u != ':')
+		return 0;
+	pw = u + 1;
+	n = strcspn(pw, "@/ \t\n\"'");
+	if (pw[n] != '@' || !literal_value(pw, n))
+		return 0;
+	*at = pw;
+	return n;
+}
+
+/* "Authorization: api-1a2b..." with no scheme word before the value:
+ * the value at P (just after the header's colon and blanks), or 0. A
+ * scheme ("Bearer", "Basic", "Token") leaves it to the shapes after
+ * it. */
+static size_t
+bare_authorization_at(const char *line, const char *p, const char **at)
+{
+	const char *v;
+	size_t n, w;
+
+	if (p - line < 14 || strncasecmp(p - 14, "authorization:", 14) != 0)
+		return 0;
+	v = p + strspn(p, " \t");
+	n = strcspn(v, " \t\n\"'`");
+	w = strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+	if (w == n || (v[w] == ' ' && w > 0) || n < 12 ||
+	    !literal_value(v, n) || !high_entropy(v, n))
+		return 0;
+	*at = v;
+	return n;
+}
+
 /* A credential by its place or shape at P: a JWT, the token after
  * "Bearer ", the value of a query parameter like "?token=" (N bytes from
  * *AT, 0 when none). *VAR gets the secret variable it becomes, *WHAT how
@@ -1459,6 +1511,16 @@ placed_token_at(const char *line, const char *p, const char **at,
 			*what = "a bearer token";
 			return n;
 		}
+	}
+	if ((n = url_password_at(p, at))) {
+		*var = "URL_PASSWORD";
+		*what = "a password in a URL";
+		return n;
+	}
+	if ((n = bare_authorization_at(line, p, at))) {
+		*var = "AUTH_TOKEN";
+		*what = "an Authorization header value";
+		return n;
 	}
 	if (*p != '?' && *p != '&')
 		return 0;

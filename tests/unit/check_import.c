@@ -2862,6 +2862,49 @@ START_TEST(test_import_timeouts_and_if_that_fails_are_contingencies)
 }
 END_TEST
 
+/* A password in a DSN and an Authorization header value with no scheme
+ * word are credentials: taken out of the draft into secret inputs, each
+ * with a review point on its line. */
+START_TEST(test_import_dsn_password_and_bare_authorization_are_taken_out)
+{
+	static const char text[] =
+		"# Orders\n\n## Assess\n\n```bash\n"			/* 5 */
+		"export DATABASE_URL=postgres://orders_rw:Sup3rS3cretPw@db.test"
+		":5432/orders\n"					/* 6 */
+		"psql \"$DATABASE_URL\" -c 'select 1'\n```\n\n"
+		"## Approval\n\n- [ ] DBA approval obtained\n\n"
+		"## Roll back\n\n```bash\n"				/* 16 */
+		"curl -X PATCH https://flags.test/api/v2/flags/x \\\n"
+		"  -H \"Authorization: api-1a2b3c4d-5e6f-7a8b-9c0d-e1f2a3b4c5d6\" "
+		"\\\n  -d '{}'\n```\n";					/* 18 */
+	static const struct { int line; const char *var; } taken[] = {
+		{ 6, "URL_PASSWORD" }, { 18, "AUTH_TOKEN" },
+	};
+	struct err err = { 0 };
+	char *json = mdimport_convert(text, strlen(text), "runbook.md", NULL,
+				      NULL, &err);
+	cJSON *root;
+
+	ck_assert_msg(json != NULL, "%s", err.msg);
+	ck_assert_msg(!strstr(json, "Sup3rS3cretPw"), "DSN password kept");
+	ck_assert_msg(!strstr(json, "1a2b3c4d"), "Authorization value kept");
+	free(json);
+	root = import_text(text, strlen(text), NULL);
+	for (size_t i = 0; i < sizeof(taken) / sizeof(taken[0]); i++) {
+		ck_assert_msg(cJSON_IsTrue(cJSON_GetObjectItem(variable(root,
+				taken[i].var), "secret")), "%s is no secret",
+			      taken[i].var);
+		ck_assert_msg(review_on(root, taken[i].line, taken[i].var),
+			      "no review point on line %d", taken[i].line);
+	}
+	ck_assert_ptr_nonnull(find_step(root, "run",
+		"orders_rw:${URL_PASSWORD}@", NULL, NULL));
+	ck_assert_ptr_nonnull(find_step(root, "run",
+		"Authorization: ${AUTH_TOKEN}", NULL, NULL));
+	cJSON_Delete(root);
+}
+END_TEST
+
 /* A runbook's approval line of any common shape ("Approval: Network
  * on-call.", "DBA on call must approve.", "1. Approval: the Duty Manager
  * signs off ...", "Get approval from the ... before the next command")
@@ -2992,6 +3035,7 @@ import_suite(void)
 		{ "everypath", test_import_approval_covers_every_path_that_changes_things },
 		{ "gatedanywhere", test_import_changes_anywhere_are_gated_and_named },
 		{ "timeouts", test_import_timeouts_and_if_that_fails_are_contingencies },
+		{ "dsnsecret", test_import_dsn_password_and_bare_authorization_are_taken_out },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
