@@ -3544,6 +3544,24 @@ is_sample_leadin(const char *t)
 	return t && has_word(t, words);
 }
 
+/* Whether OUT is a clear result to expect: one line, not cut for the
+ * display ("D...", "…") and naming no placeholder ("<PREV_VERSION>");
+ * anything else stays a note. */
+static int
+clear_result(const char *out)
+{
+	regex_t re;
+	int ph;
+
+	if (strchr(out, '\n') || strstr(out, "...") || strstr(out, "\u2026"))
+		return 0;
+	if (regcomp(&re, "<[A-Za-z][A-Za-z0-9_-]*>", REG_EXTENDED | REG_NOSUB))
+		BUG("bad placeholder pattern");
+	ph = regexec(&re, out, 0, NULL, 0) == 0;
+	regfree(&re);
+	return !ph;
+}
+
 /* Output the runbook shows for the command just before: the step's
  * expect and drill output, never a command. */
 static void
@@ -3566,7 +3584,8 @@ on_output(struct imp *im, const struct md_block *b)
 	note = xasprintf(sample ? "Sample output (from the runbook; yours "
 			 "may differ):\n%s" : "Expected output (from the "
 			 "runbook):\n%s", out);
-	if (!sample && !cJSON_GetObjectItemCaseSensitive(st, "expect"))
+	if (!sample && clear_result(out) &&
+	    !cJSON_GetObjectItemCaseSensitive(st, "expect"))
 		cJSON_AddStringToObject(cJSON_AddObjectToObject(st, "expect"),
 					"output", re);
 	append_note(st, note);

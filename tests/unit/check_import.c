@@ -2905,6 +2905,34 @@ START_TEST(test_import_dsn_password_and_bare_authorization_are_taken_out)
 }
 END_TEST
 
+/* Expected output cut for the display ("D...") or naming a placeholder
+ * is a note, never an expect; a clear one-line result is an expect. */
+START_TEST(test_import_expect_only_from_a_clear_single_line_result)
+{
+	static const char text[] =
+		"# Fastly\n\n## Approval\n\n- [ ] Lead approval obtained\n\n"
+		"## Roll back\n\n```bash\nfastly service-version activate "
+		"--version 41\n```\n\nExpected output:\n\n```\nD...\n```\n\n"
+		"```bash\nfastly service-version list\n```\n\n"
+		"Expected output:\n\n```\nActive: <PREV_VERSION>\n```\n\n"
+		"```bash\nfastly purge --all\n```\n\nExpected output:\n\n"
+		"```\nSUCCESS: Purged all content\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *act = find_step(root, "run", "activate", NULL, NULL);
+	cJSON *list = find_step(root, "run", "version list", NULL, NULL);
+	cJSON *purge = find_step(root, "run", "purge --all", NULL, NULL);
+
+	ck_assert_ptr_nonnull(act);
+	ck_assert_ptr_null(cJSON_GetObjectItem(act, "expect"));
+	ck_assert_ptr_nonnull(strstr(str(act, "note"), "D..."));
+	ck_assert_ptr_nonnull(list);
+	ck_assert_ptr_null(cJSON_GetObjectItem(list, "expect"));
+	ck_assert_ptr_nonnull(purge);
+	ck_assert_ptr_nonnull(cJSON_GetObjectItem(purge, "expect"));
+	cJSON_Delete(root);
+}
+END_TEST
+
 /* A runbook's approval line of any common shape ("Approval: Network
  * on-call.", "DBA on call must approve.", "1. Approval: the Duty Manager
  * signs off ...", "Get approval from the ... before the next command")
@@ -3036,6 +3064,7 @@ import_suite(void)
 		{ "gatedanywhere", test_import_changes_anywhere_are_gated_and_named },
 		{ "timeouts", test_import_timeouts_and_if_that_fails_are_contingencies },
 		{ "dsnsecret", test_import_dsn_password_and_bare_authorization_are_taken_out },
+		{ "clearexpect", test_import_expect_only_from_a_clear_single_line_result },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
