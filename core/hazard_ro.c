@@ -99,7 +99,7 @@ static const struct ro_rule ro_rules[] = {
 	  "get-iam-policy|info|version)" W, NULL, 0, NULL },
 	{ "az", "^([a-z0-9-]+ )*(list|show|version)" W, NULL, 0, NULL },
 	{ "terraform|tofu|terragrunt", "^(plan|show|output|validate|version|"
-	  "providers|graph|fmt|init|state (list|show|pull)|"
+	  "providers|graph|state (list|show|pull)|"
 	  "workspace (list|show))" W, NULL, 0, NULL },
 	{ "docker|podman", "^(ps|images|logs|inspect|pull|version|info|stats|"
 	  "top|port|history|search|manifest inspect|image (ls|list|inspect|"

@@ -1415,6 +1415,58 @@ high_entropy(const char *v, size_t n)
 	return digit && (lower || upper) && lower + upper + digit >= 2;
 }
 
+/* Whether V (N bytes) is a value written out, not a placeholder or a
+ * variable ("$PW", "<PASSWORD>", "{{pw}}", "[password]"). */
+static int
+literal_value(const char *v, size_t n)
+{
+	return n >= 4 && !strchr("$<{[%*", v[0]);
+}
+
+/* "postgres://user:PASSWORD@host": the password of a URL at P ("://"),
+ * its start in *AT and its length, or 0. */
+static size_t
+url_password_at(const char *p, const char **at)
+{
+	const char *u, *pw;
+	size_t n;
+
+	if (strncmp(p, "://", 3) != 0)
+		return 0;
+	u = p + 3;
+	u += strcspn(u, ":@/ \t\n\"'");
+	if (*u != ':')
+		return 0;
+	pw = u + 1;
+	n = strcspn(pw, "@/ \t\n\"'");
+	if (pw[n] != '@' || !literal_value(pw, n))
+		return 0;
+	*at = pw;
+	return n;
+}
+
+/* "Authorization: api-1a2b..." with no scheme word before the value:
+ * the value at P (just after the header's colon and blanks), or 0. A
+ * scheme ("Bearer", "Basic", "Token") leaves it to the shapes after
+ * it. */
+static size_t
+bare_authorization_at(const char *line, const char *p, const char **at)
+{
+	const char *v;
+	size_t n, w;
+
+	if (p - line < 14 || strncasecmp(p - 14, "authorization:", 14) != 0)
+		return 0;
+	v = p + strspn(p, " \t");
+	n = strcspn(v, " \t\n\"'`");
+	w = strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+	if (w == n || (v[w] == ' ' && w > 0) || n < 12 ||
+	    !literal_value(v, n) || !high_entropy(v, n))
+		return 0;
+	*at = v;
+	return n;
+}
+
 /* A credential by its place or shape at P: a JWT, the token after
  * "Bearer ", the value of a query parameter like "?token=" (N bytes from
  * *AT, 0 when none). *VAR gets the secret variable it becomes, *WHAT how
@@ -1459,6 +1511,16 @@ placed_token_at(const char *line, const char *p, const char **at,
 			*what = "a bearer token";
 			return n;
 		}
+	}
+	if ((n = url_password_at(p, at))) {
+		*var = "URL_PASSWORD";
+		*what = "a password in a URL";
+		return n;
+	}
+	if ((n = bare_authorization_at(line, p, at))) {
+		*var = "AUTH_TOKEN";
+		*what = "an Authorization header value";
+		return n;
 	}
 	if (*p != '?' && *p != '&')
 		return 0;
@@ -2684,7 +2746,8 @@ review_carried(struct imp *im, cJSON *st)
  * is not known to only read (WHAT is its first such command): it waits
  * for the approval in execute, with a confirmation naming its target. */
 static void
-gate_unknown(struct imp *im, cJSON *st, const char *run, const char *what)
+gate_unknown(struct imp *im, cJSON *st, const char *run, const char *what,
+	     int moved)
 {
 	char *confirm = unknown_confirm(run, what);
 	size_t n = strcspn(what, "\n");
@@ -2692,10 +2755,18 @@ gate_unknown(struct imp *im, cJSON *st, const char *run, const char *what)
 	cJSON_AddBoolToObject(st, "destructive", 1);
 	cJSON_AddStringToObject(st, "confirm", confirm);
 	im->n_destructive++;
-	add_review(im, im->run_line, st, "`%.*s%s` is not known to be read-only: placed "
-		   "after the approval, with a confirmation; if it only reads, "
-		   "move it back before the approval and drop \"destructive\"",
-		   (int)(n > 120 ? 120 : n), what, n > 120 ? "..." : "");
+	if (moved)
+		add_review(im, im->run_line, st, "`%.*s%s` is not known to be "
+			   "read-only: placed after the approval, with a "
+			   "confirmation; if it only reads, move it back before "
+			   "the approval and drop \"destructive\"",
+			   (int)(n > 120 ? 120 : n), what, n > 120 ? "..." : "");
+	else
+		add_review(im, im->run_line, st, "`%.*s%s` is not known to be "
+			   "read-only: it waits for the approval and asks a "
+			   "typed confirmation; if it only reads, drop "
+			   "\"destructive\"",
+			   (int)(n > 120 ? 120 : n), what, n > 120 ? "..." : "");
 	free(confirm);
 }
 
@@ -2709,7 +2780,7 @@ add_run_step(struct imp *im, const char *title, const char *cmd)
 	cJSON *st;
 	enum phase_id saved = im->phase;
 	int saved_auto = im->phase_auto;
-	int moved = 0;
+	int moved = 0, unknown_moved = 0;
 	char *unknown = NULL;
 
 	im->n_carry = 0;
@@ -2721,13 +2792,16 @@ add_run_step(struct imp *im, const char *title, const char *cmd)
 		moved = content_phase(im) != PHASE_EXECUTE;
 		im->phase = PHASE_EXECUTE;
 		im->phase_auto = 0;
-	} else if ((content_phase(im) < PHASE_EXECUTE ||
-		    (im->phase_auto && !im->acted && !im->has_approve)) &&
-		   !hazard_read_only(strbuf_str(&run), &unknown)) {
+	} else if (!hazard_find(HAZARD_DESTRUCTIVE, strbuf_str(&run), NULL,
+				NULL) &&
+		   !hazard_read_only(strbuf_str(&run), &unknown) &&
+		   (content_phase(im) < PHASE_EXECUTE ||
+		    (im->phase_auto && !im->acted && !im->has_approve))) {
 		/* Only reads run before the approval: a command written
 		 * before it waits for it. */
 		im->phase = PHASE_EXECUTE;
 		im->phase_auto = 0;
+		unknown_moved = 1;
 	}
 	st = add_step(im, STEP_KIND_RUN, title);
 	im->phase = saved;
@@ -2740,7 +2814,7 @@ add_run_step(struct imp *im, const char *title, const char *cmd)
 			   "behind the approval",
 			   playbook_phase_name(saved));
 	if (unknown)
-		gate_unknown(im, st, strbuf_str(&run), unknown);
+		gate_unknown(im, st, strbuf_str(&run), unknown, unknown_moved);
 	free(unknown);
 	review_carried(im, st);
 	record_assignments(im, strbuf_str(&run), jstr(st, "id"));
@@ -3052,6 +3126,26 @@ script_without_prose(struct imp *im, const struct md_block *b,
 	return text;
 }
 
+/* The first line of script TEXT that changes things (destructive, else
+ * not known to be read-only), or NULL when it only reads. Caller frees. */
+static char *
+what_changes(const char *text)
+{
+	const char *s, *e;
+	char *what = NULL, *line;
+
+	if (hazard_find(HAZARD_DESTRUCTIVE, text, &s, &e)) {
+		while (s > text && s[-1] != '\n')
+			s--;
+		return first_line_of(s + strspn(s, " \t"));
+	}
+	if (hazard_read_only(text, &what))
+		return NULL;
+	line = what ? first_line_of(what) : NULL;
+	free(what);
+	return line;
+}
+
 static void
 script_step(struct imp *im, const struct md_block *b,
 	    const struct sh_split *sp)
@@ -3063,8 +3157,13 @@ script_step(struct imp *im, const struct md_block *b,
 		: first_line_of(body);
 	struct strbuf prose = STRBUF_INIT;
 	char *text = script_without_prose(im, b, sp, &prose);
+	char *changes;
 	cJSON *st;
 
+	if (!leadin && body == b->text && (changes = what_changes(text))) {
+		free(title);	/* "cd ~/src/billing" would hide a push */
+		title = changes;
+	}
 	if (strchr(title, '\n'))
 		*strchr(title, '\n') = '\0';
 	st = add_run_step(im, title, text);
@@ -3445,6 +3544,24 @@ is_sample_leadin(const char *t)
 	return t && has_word(t, words);
 }
 
+/* Whether OUT is a clear result to expect: one line, not cut for the
+ * display ("D...", "…") and naming no placeholder ("<PREV_VERSION>");
+ * anything else stays a note. */
+static int
+clear_result(const char *out)
+{
+	regex_t re;
+	int ph;
+
+	if (strchr(out, '\n') || strstr(out, "...") || strstr(out, "\u2026"))
+		return 0;
+	if (regcomp(&re, "<[A-Za-z][A-Za-z0-9_-]*>", REG_EXTENDED | REG_NOSUB))
+		BUG("bad placeholder pattern");
+	ph = regexec(&re, out, 0, NULL, 0) == 0;
+	regfree(&re);
+	return !ph;
+}
+
 /* Output the runbook shows for the command just before: the step's
  * expect and drill output, never a command. */
 static void
@@ -3467,7 +3584,8 @@ on_output(struct imp *im, const struct md_block *b)
 	note = xasprintf(sample ? "Sample output (from the runbook; yours "
 			 "may differ):\n%s" : "Expected output (from the "
 			 "runbook):\n%s", out);
-	if (!sample && !cJSON_GetObjectItemCaseSensitive(st, "expect"))
+	if (!sample && clear_result(out) &&
+	    !cJSON_GetObjectItemCaseSensitive(st, "expect"))
 		cJSON_AddStringToObject(cJSON_AddObjectToObject(st, "expect"),
 					"output", re);
 	append_note(st, note);
@@ -4475,9 +4593,63 @@ approval_role(const char *text)
 	return role;
 }
 
-/* "Get approval from the release manager", "Ask the DBA for sign-off":
- * the role whose approval a step asks for, in title case, or NULL.
- * Caller frees. */
+/* The shapes of a line naming who approves; ROLE_GROUP[i] is the group
+ * holding the role in APPROVAL_LINES[i]. */
+static const char *const approval_lines[] = {
+	/* "Get approval from the release manager" */
+	"^(get|obtain|request|seek|ask for|wait for) +(an +|the +)?"
+	"(approval|sign-?off|go-ahead) +(from|of|by) +(the +|your +|an? +)?"
+	"([a-z][a-z -]*[a-z])",
+	/* "Approval: Network on-call.", "Approval: the Duty Manager signs
+	 * off in the incident channel." */
+	"^(approval|sign-?off|approver|approved by) *: *(the +|your +|an? +)?"
+	"([a-z][a-z -]*[a-z])",
+	/* "DBA on call must approve." */
+	"^(the +|your +|an? +)?([a-z][a-z -]*[a-z]) +(must|should|needs? to|"
+	"has to|will|to) +(approve|sign[ -]?off|give)",
+	NULL
+};
+static const int role_group[] = { 6, 3, 2 };
+
+/* Words after a role that say when or where, not who: "the release
+ * manager before the next command", "the Duty Manager signs off in". */
+static const char *const role_stops[] = { " before ", " after ",
+	" prior to ", " signs", " approves", " must ", " in ", " on the ",
+	" via ", " once ", " when ", " for ", " to ", " at ", NULL };
+
+/* ROLE (N bytes) cut at the first word saying when or where, without a
+ * trailing "on call" duty, in title case ("On-call SRE Lead"), or NULL
+ * when nothing is left. Caller frees. */
+static char *
+role_words(const char *role, size_t n)
+{
+	char *r = xstrndup(role, n);
+	size_t len;
+
+	for (size_t i = 0; role_stops[i]; i++) {
+		char *at = strstr(r, role_stops[i]);
+
+		if (at)
+			*at = '\0';
+	}
+	len = strlen(r);
+	if (len > 8 && strcasecmp(r + len - 8, " on call") == 0)
+		r[len -= 8] = '\0';
+	while (len && (r[len - 1] == ' ' || r[len - 1] == '.'))
+		r[--len] = '\0';
+	if (!len || len >= 40) {
+		free(r);
+		return NULL;
+	}
+	for (char *c = r; *c; c++)
+		if (c == r || c[-1] == ' ')
+			*c = (char)toupper((unsigned char)*c);
+	return r;
+}
+
+/* "Get approval from the release manager", "Approval: Network on-call.",
+ * "DBA on call must approve.": the role whose approval the line names,
+ * in title case, or NULL. Caller frees. */
 static char *
 requested_role(const char *text)
 {
@@ -4486,20 +4658,16 @@ requested_role(const char *text)
 	char *plain = plain_title(text);
 	char *role = NULL;
 
-	if (regcomp(&re, "^(get|obtain|request|seek|ask for|wait for) +"
-		    "(an +|the +)?(approval|sign-?off|go-ahead) +(from|of|by) +"
-		    "(the +|your +|an? +)?([a-z][a-z -]*[a-z])[ .]*$",
-		    REG_EXTENDED | REG_ICASE))
-		BUG("bad approval request pattern");
-	if (regexec(&re, plain, 8, m, 0) == 0 && m[6].rm_so >= 0 &&
-	    m[6].rm_eo - m[6].rm_so < 40) {
-		role = xstrndup(plain + m[6].rm_so,
-				(size_t)(m[6].rm_eo - m[6].rm_so));
-		for (char *c = role; *c; c++)
-			if (c == role || c[-1] == ' ' || c[-1] == '-')
-				*c = (char)toupper((unsigned char)*c);
+	for (size_t i = 0; approval_lines[i] && !role; i++) {
+		int g = role_group[i];
+
+		if (regcomp(&re, approval_lines[i], REG_EXTENDED | REG_ICASE))
+			BUG("bad approval line pattern");
+		if (regexec(&re, plain, 8, m, 0) == 0 && m[g].rm_so >= 0)
+			role = role_words(plain + m[g].rm_so,
+					  (size_t)(m[g].rm_eo - m[g].rm_so));
+		regfree(&re);
 	}
-	regfree(&re);
 	free(plain);
 	return role;
 }
@@ -4611,7 +4779,8 @@ is_contingency(const char *text)
 	static const char *const wrong[] = { "fail", "doesn't", "does not",
 		"didn't", "did not", "not healthy", "unhealthy", "error",
 		"broken", "still", "not recover", "does not help",
-		"doesn't help", "worse", NULL };
+		"doesn't help", "worse", "times out", "timed out", "time out",
+		"hangs", "stuck", "not come up", "doesn't come up", NULL };
 	char *low = lower_plain(text);
 	int hit = 0;
 
@@ -5704,7 +5873,7 @@ make_alt_decide(struct imp *im, struct alt_group *g)
 		: xstrdup("Which way?");
 	cJSON *st;
 	struct strbuf pat = STRBUF_INIT;
-	int rec = -1, above;
+	int rec = -1, above, fallback;
 
 	for (size_t k = 0; k < g->n && rec < 0; k++) {
 		char *label = member_label(im, g, k);
@@ -5749,9 +5918,18 @@ make_alt_decide(struct imp *im, struct alt_group *g)
 				  : "Which approach");
 		tie_steps_above(im, g->var);
 	}
-	/* before the first option's steps, which may come before decide */
-	st = add_step_in(im, im->phase < PHASE_DECIDE ? im->phase : PHASE_DECIDE,
+	/* before the first option's steps, which may come before decide; a
+	 * fallback after the steps it depends on, once they have run */
+	fallback = g->n == 1 && !above && content_phase(im) >= PHASE_EXECUTE &&
+		   cJSON_GetArraySize(im->steps[content_phase(im)]) > 0;
+	st = add_step_in(im, fallback ? content_phase(im)
+			 : im->phase < PHASE_DECIDE ? im->phase : PHASE_DECIDE,
 			 STEP_KIND_DECIDE, title);
+	if (fallback) {
+		im->conts = xrealloc(im->conts, (im->n_conts + 1) *
+				     sizeof(*im->conts));
+		im->conts[im->n_conts++] = st;
+	}
 	cJSON_AddStringToObject(st, "variable", g->var);
 	cJSON_AddItemToObject(st, "options", opts);
 	append_note(st, g->n == 1 && !above ? "The runbook gives this procedure as a "
@@ -6639,18 +6817,29 @@ gated_by_id(const struct imp *im, const char *id)
 
 /* ST runs only on "yes" to VAR. */
 static int
-runs_on_yes(const cJSON *st, const char *var)
+runs_on_yes(const cJSON *st, const char *var, const char *yes)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(
 		cJSON_GetObjectItemCaseSensitive(st, "when"), var);
 	const cJSON *o;
 
 	if (cJSON_IsString(v))
-		return strcmp(v->valuestring, "yes") == 0;
+		return strcmp(v->valuestring, yes) == 0;
 	cJSON_ArrayForEach(o, v)
-		if (cJSON_IsString(o) && strcmp(o->valuestring, "yes") == 0)
+		if (cJSON_IsString(o) && strcmp(o->valuestring, yes) == 0)
 			return 1;
 	return 0;
+}
+
+/* The option of contingency D that says it is needed: "yes", or a
+ * fallback section's own option ("if-that-fails"). */
+static const char *
+yes_option(const cJSON *d)
+{
+	const char *id = jstr(cJSON_GetArrayItem(
+		cJSON_GetObjectItemCaseSensitive(d, "options"), 0), "id");
+
+	return id ? id : "yes";
 }
 
 /* A contingency asked after execute (verify's "if the health check
@@ -6684,7 +6873,7 @@ gate_late_remedies(struct imp *im)
 			cJSON_ArrayForEach(st, im->steps[p]) {
 				const char *kind = jstr(st, "kind");
 
-				if (!runs_on_yes(st, var) ||
+				if (!runs_on_yes(st, var, yes_option(d)) ||
 				    strcmp(kind, "approve") == 0 ||
 				    strcmp(kind, "decide") == 0 ||
 				    gated_by_id(im, jstr(st, "id")))
@@ -6714,7 +6903,7 @@ gate_late_remedies(struct imp *im)
 			cJSON_AddItemToArray(im->steps[ph], ap);
 		cJSON_AddItemToObject(ap, "roles", remedy_roles(im));
 		cJSON_AddStringToObject(cJSON_AddObjectToObject(ap, "when"), var,
-					"yes");
+					yes_option(d));
 		cJSON_ArrayForEach(st, gates)
 			cJSON_AddTrueToObject(own, st->valuestring);
 		cJSON_AddItemToObject(ap, "gates", gates);
@@ -7096,6 +7285,106 @@ lookups_before_inputs(struct imp *im)
 	}
 }
 
+/* Whether an approve step outside the approve phase (a remedy's own
+ * sign-off) names step ID in its gates. */
+static int
+own_sign_off(const struct imp *im, const char *id)
+{
+	for (int p = PHASE_APPROVE + 1; p < PHASE_COUNT; p++) {
+		const cJSON *st, *g;
+
+		cJSON_ArrayForEach(st, im->steps[p])
+			cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(
+						  st, "gates"))
+				if (cJSON_IsString(g) &&
+				    strcmp(g->valuestring, id) == 0)
+					return 1;
+	}
+	return 0;
+}
+
+/* The approval AP (whose when names VAR) also holds where step ST runs:
+ * ST's values of VAR join AP's, or AP holds for every value of VAR when
+ * ST runs whatever VAR is. */
+static void
+widen_for_step(cJSON *ap, const char *var, const cJSON *st)
+{
+	cJSON *when = cJSON_GetObjectItemCaseSensitive(ap, "when");
+	cJSON *mine = cJSON_GetObjectItemCaseSensitive(when, var);
+	const cJSON *theirs = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(st, "when"), var);
+	const cJSON *v;
+
+	if (!theirs) {
+		cJSON_DeleteItemFromObjectCaseSensitive(when, var);
+		if (!cJSON_GetArraySize(when))
+			cJSON_DeleteItemFromObjectCaseSensitive(ap, "when");
+		return;
+	}
+	if (cJSON_IsString(mine)) {
+		cJSON *list = cJSON_CreateArray();
+
+		cJSON_AddItemToArray(list, cJSON_CreateString(mine->valuestring));
+		cJSON_ReplaceItemInObjectCaseSensitive(when, var, list);
+		mine = list;
+	}
+	if (cJSON_IsString(theirs)) {
+		const cJSON *x;
+		int have = 0;
+
+		cJSON_ArrayForEach(x, mine)
+			have |= strcmp(x->valuestring, theirs->valuestring) == 0;
+		if (!have)
+			cJSON_AddItemToArray(mine,
+				cJSON_CreateString(theirs->valuestring));
+		return;
+	}
+	cJSON_ArrayForEach(v, theirs) {
+		const cJSON *x;
+		int have = 0;
+
+		cJSON_ArrayForEach(x, mine)
+			have |= strcmp(x->valuestring, v->valuestring) == 0;
+		if (!have)
+			cJSON_AddItemToArray(mine,
+				cJSON_CreateString(v->valuestring));
+	}
+}
+
+/* An approval asked on one alternative's path only must hold on every
+ * path whose steps change things ("stay on green and fix forward" runs
+ * ./deploy.sh with nobody's sign-off otherwise): each destructive step
+ * after it, save those with a sign-off of their own, widens its when. */
+static void
+cover_every_changing_path(struct imp *im)
+{
+	cJSON *ap, *st;
+
+	cJSON_ArrayForEach(ap, im->steps[PHASE_APPROVE]) {
+		if (strcmp(jstr(ap, "kind"), "approve") != 0)
+			continue;
+		for (int p = PHASE_EXECUTE; p < PHASE_COUNT; p++)
+			cJSON_ArrayForEach(st, im->steps[p]) {
+				cJSON *when = cJSON_GetObjectItemCaseSensitive(
+					ap, "when");
+				cJSON *var, *next;
+
+				if (!when ||
+				    !cJSON_IsTrue(cJSON_GetObjectItem(st,
+						"destructive")) ||
+				    own_sign_off(im, jstr(st, "id")))
+					continue;
+				for (var = when->child; var; var = next) {
+					next = var->next;
+					widen_for_step(ap, var->string, st);
+					if (!cJSON_GetObjectItemCaseSensitive(
+						    ap, "when"))
+						break;
+				}
+			}
+	}
+}
+
 /* An approval with no destructive step, nor any command not known to
  * only read, after it would sign a gate over nothing: the runbook's
  * approval item stays a check the operator ticks, with a review point. */
@@ -7138,8 +7427,9 @@ add_default_approval(struct imp *im)
 				"Approver");
 	st = add_approve(im, "Sign-off before the destructive steps", roles);
 	note = xasprintf("Added by rewind import: the runbook names no "
-			 "approval and %d of its commands %s destructive. "
-			 "Rename the role to the one your team requires.",
+			 "approval and %d of its commands %s destructive or "
+			 "not known to be read-only. Rename the role to the "
+			 "one your team requires.",
 			 im->n_destructive, im->n_destructive == 1 ? "is"
 								 : "are");
 	cJSON_AddStringToObject(st, "note", note);
@@ -7536,6 +7826,7 @@ mdimport_convert(const char *text, size_t len, const char *name,
 	tie_table_options(&im);
 	gate_on_rollback_choice(&im);
 	gate_late_remedies(&im);
+	cover_every_changing_path(&im);
 	add_inputs(&im);
 	lookups_before_inputs(&im);
 	no_empty_approval(&im);

@@ -353,9 +353,43 @@ secret_value_at(const char *t, size_t i, size_t len, size_t *at)
 	return n >= 8 && t[*at] != '$' ? n : 0;	/* no switch is this long */
 }
 
+/* At T[I] == ':': the password of a URL ("postgres://user:PW@host")
+ * or an Authorization header's value written with no scheme word
+ * ("Authorization: api-1a2b..."): its span, or 0. */
+static size_t
+colon_secret_at(const char *t, size_t i, size_t len, size_t *at)
+{
+	size_t k, n;
+
+	if (len - i > 3 && t[i + 1] == '/' && t[i + 2] == '/') {
+		k = i + 3;
+		while (k < len && !strchr(":@/ \t\n\"'", t[k]))
+			k++;
+		if (k >= len || t[k] != ':')
+			return 0;
+		*at = ++k;
+		while (k < len && !strchr("@/ \t\n\"'", t[k]))
+			k++;
+		n = k - *at;
+		return k < len && t[k] == '@' && n >= 4 && t[*at] != '$' &&
+		       t[*at] != '<' && t[*at] != '{' ? n : 0;
+	}
+	if (i < 13 || strncasecmp(t + i - 13, "authorization", 13) != 0)
+		return 0;
+	k = i + 1;
+	while (k < len && (t[k] == ' ' || t[k] == '\t'))
+		k++;
+	n = tok_span(t, k, len, ".~+/=");
+	if (n < 12 || !has_digit_and_letter(t + k, n))
+		return 0;	/* a scheme word ("Bearer") is all letters */
+	*at = k;
+	return n;
+}
+
 static const unsigned char starts_shape[256] = {
 	['e'] = 1, ['B'] = 1, ['b'] = 1, ['A'] = 1, ['s'] = 1, ['r'] = 1,
 	['g'] = 1, ['x'] = 1, ['n'] = 1, ['?'] = 1, ['&'] = 1, ['='] = 1,
+	[':'] = 1,
 };
 
 /* TEXT (LEN bytes) with the credentials its shape gives away masked,
@@ -373,9 +407,11 @@ mask_shapes(const char *text, size_t len, struct strbuf *out)
 		 * are neither */
 		if (!starts_shape[(unsigned char)text[i]] ||
 		    (i && text[i] != '=' && text[i] != '?' && text[i] != '&' &&
-		     tok_char(text[i - 1]) && text[i - 1] != '_'))
+		     text[i] != ':' && tok_char(text[i - 1]) &&
+		     text[i - 1] != '_'))
 			continue;
-		n = shape_at(text, i, len, &at);
+		n = text[i] == ':' ? colon_secret_at(text, i, len, &at)
+				   : shape_at(text, i, len, &at);
 		if (!n && text[i] == '=')
 			n = secret_value_at(text, i, len, &at);
 		if (!n)

@@ -720,7 +720,8 @@ START_TEST(test_import_value_a_script_sets_is_carried_not_asked)
 			 "git checkout \"$CURRENT\"");
 	cJSON_ArrayForEach(r, cJSON_GetObjectItem(root, "review"))
 		said += str(r, "step") && strcmp(str(r, "step"), str(st, "id")) == 0
-			&& strstr(str(r, "text"), "$CURRENT") != NULL;
+			&& strstr(str(r, "text"), "$CURRENT") != NULL
+			&& !strstr(str(r, "text"), "not known to be read-only");
 	ck_assert_int_eq(said, 1);
 	cJSON_Delete(root);
 }
@@ -1241,14 +1242,18 @@ START_TEST(test_import_inputs_of_destructive_steps_come_before_the_gate)
 	int ph = -1, ph_reset = -1;
 	cJSON *in = find_step(root, "variable", "GOOD_SHA", &ph, NULL);
 	cJSON *reset = find_step(root, "run", "reset --hard", &ph_reset, NULL);
-	cJSON *d = find_step(root, "kind", "decide", NULL, NULL);
+	int ph_d = -1;
+	cJSON *d = find_step(root, "kind", "decide", &ph_d, NULL);
 
 	ck_assert_ptr_nonnull(in);
 	ck_assert_str_eq(str(in, "kind"), "input");
 	ck_assert_int_lt(ph, PHASE_APPROVE);
 	ck_assert_ptr_nonnull(reset);
-	ck_assert_str_eq(when_value(in, str(d, "variable")),
-			 when_value(reset, str(d, "variable")));
+	/* the fallback is decided in verify, once verification ran: its
+	 * value is asked before the approval on every path */
+	ck_assert_int_eq(ph_d, PHASE_VERIFY);
+	ck_assert_ptr_null(when_value(in, str(d, "variable")));
+	ck_assert_ptr_nonnull(when_value(reset, str(d, "variable")));
 	cJSON_Delete(root);
 }
 END_TEST
@@ -2736,6 +2741,250 @@ START_TEST(test_import_credentials_of_other_shapes_are_taken_out)
 }
 END_TEST
 
+/* An approval asked on one option's path only holds on every path whose
+ * steps change things: "fix forward" pushes, so it is signed off too. */
+START_TEST(test_import_approval_covers_every_path_that_changes_things)
+{
+	static const char text[] =
+		"# Orders\n\n## Decide\n\n"
+		"| Situation | Action |\n|---|---|\n"
+		"| Checkout errors | Roll back |\n| Known fix | Fix forward |\n\n"
+		"## Roll back\n\n```bash\nhelm -n shop rollback orders 41\n```\n\n"
+		"## Fix forward\n\n```bash\ngit -C /srv/orders push origin main\n"
+		"```\n\n## Verify\n\n```bash\ncurl -fsS http://127.0.0.1:1/h\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *push = find_step(root, "run", "push origin main", NULL, NULL);
+	cJSON *ap = cJSON_GetArrayItem(phase_steps(root, PHASE_APPROVE), 0);
+	cJSON *when, *v;
+	int fix = 0, roll = 0;
+
+	ck_assert_ptr_nonnull(push);
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(push, "destructive")));
+	ck_assert_ptr_nonnull(str(push, "confirm"));
+	ck_assert_str_eq(str(ap, "kind"), "approve");
+	when = cJSON_GetObjectItem(ap, "when");
+	if (!when) {	/* on every path */
+		cJSON_Delete(root);
+		return;
+	}
+	cJSON_ArrayForEach(v, cJSON_GetObjectItem(when, "RESPONSE")) {
+		fix |= strcmp(v->valuestring, "fix-forward") == 0;
+		roll |= strcmp(v->valuestring, "roll-back") == 0;
+	}
+	ck_assert(fix && roll);
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* Whatever is not known to only read, written before the approval or
+ * after it, is gated with a typed confirmation: a PUT that activates, a
+ * deploy or migrate wrapper, terraform init, a push inside a script;
+ * and a script's title names what it changes, not its first "cd". */
+START_TEST(test_import_changes_anywhere_are_gated_and_named)
+{
+	static const char text[] =
+		"# Billing\n\n## Assess\n\n"
+		"```bash\ncd infra/network\nterraform init -input=false\n"
+		"terraform state list | wc -l\n```\n\n"
+		"## Approval\n\n- [ ] Engineering Manager approval obtained\n\n"
+		"## Roll back\n\n"
+		"```bash\ncd ~/src/billing\ngit revert --no-edit HEAD\n"
+		"git push origin main\n```\n\n"
+		"Then:\n\n"
+		"```bash\ncurl -X PUT -H \"Fastly-Key: $T\" "
+		"https://api.test/service/x/version/3/activate\n"
+		"./deploy.sh green --version 1.2.3\n./bin/migrate down 1\n```\n";
+	static const char *const gated[] = { "terraform init", "git push",
+		"/activate", "./deploy.sh", "./bin/migrate down", NULL };
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *st;
+	int ph;
+
+	for (size_t i = 0; gated[i]; i++) {
+		st = find_step(root, "run", gated[i], &ph, NULL);
+		ck_assert_msg(st != NULL, "%s dropped", gated[i]);
+		ck_assert_msg(ph > PHASE_APPROVE, "%s runs in phase %d",
+			      gated[i], ph);
+		ck_assert_msg(cJSON_IsTrue(cJSON_GetObjectItem(st,
+				"destructive")) && str(st, "confirm"),
+			      "%s has no confirmation", gated[i]);
+	}
+	st = find_step(root, "run", "git push", NULL, NULL);
+	ck_assert_msg(strstr(str(st, "title"), "git") &&
+		      !strstr(str(st, "title"), "cd ~"), "titled %s",
+		      str(st, "title"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* "If the rollout status times out, scale ..." and an "If that fails"
+ * section are contingencies: a decision placed after the step they
+ * depend on (never in decide before it ran), their remedy gated, never
+ * a required step. */
+START_TEST(test_import_timeouts_and_if_that_fails_are_contingencies)
+{
+	static const char text[] =
+		"# Rollout\n\n## Approval\n\n"
+		"- [ ] Incident commander approval obtained\n\n"
+		"## Roll back\n\n"
+		"```bash\nkubectl -n p rollout undo deployment/c\n"
+		"kubectl -n p rollout status deployment/c --timeout=120s\n```\n\n"
+		"If the rollout status times out, scale the old ReplicaSet up:\n\n"
+		"```bash\nkubectl -n p scale rs/old --replicas=6\n```\n\n"
+		"### If that fails\n\nSet the image back explicitly:\n\n"
+		"```bash\nkubectl argo rollouts set image l l=reg/l:1 -n p\n```\n\n"
+		"## Verify\n\n```bash\ncurl -fsS http://127.0.0.1:1/h\n```\n";
+	static const char *const remedies[] = { "scale rs/old",
+		"set image l", NULL };
+	cJSON *root = import_text(text, strlen(text), NULL);
+
+	for (size_t i = 0; remedies[i]; i++) {
+		int ph = -1, at = -1, dph = -1, dat = -1;
+		cJSON *st = find_step(root, "run", remedies[i], &ph, &at);
+		cJSON *when = cJSON_GetObjectItem(st, "when"), *d;
+		const char *var;
+
+		ck_assert_ptr_nonnull(st);
+		ck_assert_msg(when && when->child, "%s runs on every path",
+			      remedies[i]);
+		var = when->child->string;
+		ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(st, "destructive")));
+		d = find_step(root, "variable", var, &dph, &dat);
+		ck_assert_ptr_nonnull(d);
+		ck_assert_str_eq(str(d, "kind"), "decide");
+		/* asked after the step it depends on has run */
+		ck_assert_msg(dph == PHASE_EXECUTE, "%s asked in phase %d",
+			      var, dph);
+		ck_assert_int_lt(dat, at);
+		ck_assert_int_gt(dat, 0);
+	}
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A password in a DSN and an Authorization header value with no scheme
+ * word are credentials: taken out of the draft into secret inputs, each
+ * with a review point on its line. */
+START_TEST(test_import_dsn_password_and_bare_authorization_are_taken_out)
+{
+	static const char text[] =
+		"# Orders\n\n## Assess\n\n```bash\n"			/* 5 */
+		"export DATABASE_URL=postgres://orders_rw:Sup3rS3cretPw@db.test"
+		":5432/orders\n"					/* 6 */
+		"psql \"$DATABASE_URL\" -c 'select 1'\n```\n\n"
+		"## Approval\n\n- [ ] DBA approval obtained\n\n"
+		"## Roll back\n\n```bash\n"				/* 16 */
+		"curl -X PATCH https://flags.test/api/v2/flags/x \\\n"
+		"  -H \"Authorization: api-1a2b3c4d-5e6f-7a8b-9c0d-e1f2a3b4c5d6\" "
+		"\\\n  -d '{}'\n```\n";					/* 18 */
+	static const struct { int line; const char *var; } taken[] = {
+		{ 6, "URL_PASSWORD" }, { 18, "AUTH_TOKEN" },
+	};
+	struct err err = { 0 };
+	char *json = mdimport_convert(text, strlen(text), "runbook.md", NULL,
+				      NULL, &err);
+	cJSON *root;
+
+	ck_assert_msg(json != NULL, "%s", err.msg);
+	ck_assert_msg(!strstr(json, "Sup3rS3cretPw"), "DSN password kept");
+	ck_assert_msg(!strstr(json, "1a2b3c4d"), "Authorization value kept");
+	free(json);
+	root = import_text(text, strlen(text), NULL);
+	for (size_t i = 0; i < sizeof(taken) / sizeof(taken[0]); i++) {
+		ck_assert_msg(cJSON_IsTrue(cJSON_GetObjectItem(variable(root,
+				taken[i].var), "secret")), "%s is no secret",
+			      taken[i].var);
+		ck_assert_msg(review_on(root, taken[i].line, taken[i].var),
+			      "no review point on line %d", taken[i].line);
+	}
+	ck_assert_ptr_nonnull(find_step(root, "run",
+		"orders_rw:${URL_PASSWORD}@", NULL, NULL));
+	ck_assert_ptr_nonnull(find_step(root, "run",
+		"Authorization: ${AUTH_TOKEN}", NULL, NULL));
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* Expected output cut for the display ("D...") or naming a placeholder
+ * is a note, never an expect; a clear one-line result is an expect. */
+START_TEST(test_import_expect_only_from_a_clear_single_line_result)
+{
+	static const char text[] =
+		"# Fastly\n\n## Approval\n\n- [ ] Lead approval obtained\n\n"
+		"## Roll back\n\n```bash\nfastly service-version activate "
+		"--version 41\n```\n\nExpected output:\n\n```\nD...\n```\n\n"
+		"```bash\nfastly service-version list\n```\n\n"
+		"Expected output:\n\n```\nActive: <PREV_VERSION>\n```\n\n"
+		"```bash\nfastly purge --all\n```\n\nExpected output:\n\n"
+		"```\nSUCCESS: Purged all content\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *act = find_step(root, "run", "activate", NULL, NULL);
+	cJSON *list = find_step(root, "run", "version list", NULL, NULL);
+	cJSON *purge = find_step(root, "run", "purge --all", NULL, NULL);
+
+	ck_assert_ptr_nonnull(act);
+	ck_assert_ptr_null(cJSON_GetObjectItem(act, "expect"));
+	ck_assert_ptr_nonnull(strstr(str(act, "note"), "D..."));
+	ck_assert_ptr_nonnull(list);
+	ck_assert_ptr_null(cJSON_GetObjectItem(list, "expect"));
+	ck_assert_ptr_nonnull(purge);
+	ck_assert_ptr_nonnull(cJSON_GetObjectItem(purge, "expect"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A runbook's approval line of any common shape ("Approval: Network
+ * on-call.", "DBA on call must approve.", "1. Approval: the Duty Manager
+ * signs off ...", "Get approval from the ... before the next command")
+ * is the approval step naming that role, never the title of the
+ * command after it; and the change after it is gated. */
+static const struct {
+	const char *line;
+	const char *role;
+} approval_lines[] = {
+	{ "Approval: Network on-call.\n", "Network On-call" },
+	{ "DBA on call must approve. - [ ] DBA approval obtained\n", "DBA" },
+	{ "1. Approval: the Duty Manager signs off in the incident channel.\n",
+	  "Duty Manager" },
+	{ "Get approval from the on-call SRE lead.\n", "On-call SRE Lead" },
+	{ "Get approval from the release manager before the next command.\n",
+	  "Release Manager" },
+};
+
+START_TEST(test_import_approval_line_names_the_role_and_gates_the_change)
+{
+	char *text = xasprintf(
+		"# DNS revert\n\n## Assess\n\n```bash\ndig +short api.test\n"
+		"```\n\n## Procedure\n\n%s\n"
+		"```bash\ncat > /tmp/revert.json <<JSON\n{\"Changes\":[]}\nJSON\n"
+		"aws route53 change-resource-record-sets --hosted-zone-id Z1 "
+		"--change-batch file:///tmp/revert.json\n```\n",
+		approval_lines[_i].line);
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *ap = cJSON_GetArrayItem(phase_steps(root, PHASE_APPROVE), 0);
+	int ph = -1;
+	cJSON *st;
+
+	ck_assert_ptr_nonnull(ap);
+	ck_assert_str_eq(str(ap, "kind"), "approve");
+	ck_assert_str_eq(str(cJSON_GetArrayItem(cJSON_GetObjectItem(ap,
+				"roles"), 0), "role"), approval_lines[_i].role);
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(ap, "roles")),
+			 1);
+	/* the line titles the approval, never a command */
+	st = find_step(root, "title", "Approval:", NULL, NULL);
+	ck_assert(!st || strcmp(str(st, "kind"), "approve") == 0);
+	st = find_step(root, "title", "must approve", NULL, NULL);
+	ck_assert(!st || strcmp(str(st, "kind"), "approve") == 0);
+	st = find_step(root, "run", "change-resource-record-sets", &ph, NULL);
+	ck_assert_ptr_nonnull(st);
+	ck_assert_int_eq(ph, PHASE_EXECUTE);
+	ck_assert_msg(str(st, "confirm") != NULL, "no confirmation");
+	cJSON_Delete(root);
+	free(text);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -2811,6 +3060,11 @@ import_suite(void)
 		{ "confirmwhat", test_import_confirmation_names_what_is_changed },
 		{ "contvalues", test_import_contingency_values_are_asked_before_the_approval },
 		{ "othershapes", test_import_credentials_of_other_shapes_are_taken_out },
+		{ "everypath", test_import_approval_covers_every_path_that_changes_things },
+		{ "gatedanywhere", test_import_changes_anywhere_are_gated_and_named },
+		{ "timeouts", test_import_timeouts_and_if_that_fails_are_contingencies },
+		{ "dsnsecret", test_import_dsn_password_and_bare_authorization_are_taken_out },
+		{ "clearexpect", test_import_expect_only_from_a_clear_single_line_result },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
@@ -2818,6 +3072,16 @@ import_suite(void)
 
 		tcase_set_timeout(tc, 30);
 		tcase_add_test(tc, tests[i].test);
+		suite_add_tcase(s, tc);
+	}
+	{
+		TCase *tc = tcase_create("approvallines");
+
+		tcase_set_timeout(tc, 30);
+		tcase_add_loop_test(tc,
+			test_import_approval_line_names_the_role_and_gates_the_change,
+			0, (int)(sizeof(approval_lines) /
+				 sizeof(approval_lines[0])));
 		suite_add_tcase(s, tc);
 	}
 	{
