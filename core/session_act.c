@@ -887,25 +887,6 @@ no_role(const struct step_rt *rt, const char *role, struct err *err)
 		       rt->def->n_roles > 1 ? ", ..." : "");
 }
 
-int
-session_approval_allowed(const struct session *s, const char *id,
-			 const char *role, const char *name, struct err *err)
-{
-	const struct step_rt *rt = session_find_step(s, id);
-	const struct pb_role *r;
-
-	if (!rt)
-		return err_set(err, ERR_NOTFOUND, "approve %s: no such step",
-			       id);
-	if (rt->def->kind != STEP_KIND_APPROVE)
-		return err_set(err, ERR_INVALID, "approve %s: a %s step, not "
-			       "an approval", id,
-			       playbook_kind_name(rt->def->kind));
-	r = find_role(rt->def, role);
-	if (!r)
-		return no_role(rt, role, err);
-	return check_approver(s, rt, name, r, err);
-}
 
 /* The approver's name is compared and journalled in its normal form
  * (identity.h), so " alice" or a fullwidth "ａｌｉｃｅ" is alice. */
@@ -1166,8 +1147,8 @@ refuse_state(const struct step_rt *rt, const struct action *a,
 }
 
 static int
-check_step(struct session *s, const struct act_rule *r, struct step_rt *rt,
-	   const struct action *a, struct err *err)
+check_step(const struct session *s, const struct act_rule *r,
+	   const struct step_rt *rt, const struct action *a, struct err *err)
 {
 	struct strbuf sb = STRBUF_INIT;
 
@@ -1193,6 +1174,43 @@ check_step(struct session *s, const struct act_rule *r, struct step_rt *rt,
 	if (!(r->states & (1u << rt->state)))
 		return refuse_state(rt, a, err);
 	return 0;
+}
+
+/* Whether the session can take a sign-off of RT now, by the transition
+ * table's rule for approve (its phase reached, it applies, its state):
+ * -1 with ERR saying why not. */
+static int
+approval_untimely(const struct session *s, const struct step_rt *rt,
+		  struct err *err)
+{
+	struct action a = { .kind = ACT_APPROVE, .step = (char *)rt->def->id };
+
+	if (s->complete)
+		return err_set(err, ERR_STATE, "approve: the session is "
+			       "complete");
+	return check_step(s, &rules[ACT_APPROVE], rt, &a, err);
+}
+
+int
+session_approval_allowed(const struct session *s, const char *id,
+			 const char *role, const char *name, struct err *err)
+{
+	const struct step_rt *rt = session_find_step(s, id);
+	const struct pb_role *r;
+
+	if (!rt)
+		return err_set(err, ERR_NOTFOUND, "approve %s: no such step",
+			       id);
+	if (rt->def->kind != STEP_KIND_APPROVE)
+		return err_set(err, ERR_INVALID, "approve %s: a %s step, not "
+			       "an approval", id,
+			       playbook_kind_name(rt->def->kind));
+	if (approval_untimely(s, rt, err) < 0)
+		return -1;
+	r = find_role(rt->def, role);
+	if (!r)
+		return no_role(rt, role, err);
+	return check_approver(s, rt, name, r, err);
 }
 
 int
