@@ -66,7 +66,8 @@ struct dialog {
 	size_t len;
 	int prefilled;		/* buf is an offered value, as if selected:
 				 * the first typed character replaces it,
-				 * an arrow, Home or End keeps it to edit */
+				 * Backspace clears it, an arrow, Home or
+				 * End keeps it to edit */
 	const char *pattern;	/* variable pattern checked as you type */
 	char *choices[DLG_MAX_CHOICES];
 	int n_choices;

@@ -963,7 +963,10 @@ edit(struct app *a, int key)
 		return;
 	}
 	if (key == KEY_BACKSPACE || key == 127 || key == 8) {
-		delete_char(d);
+		if (d->prefilled)
+			set_input(d, NULL);	/* selected: all of it goes */
+		else
+			delete_char(d);
 	} else if (key == ('u' & 0x1f)) {
 		set_input(d, NULL);
 	} else if (d->flow == FLOW_PREDICT && d->len == 0 && key >= 32 &&
