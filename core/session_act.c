@@ -21,7 +21,6 @@
 #include "identity.h"
 #include "journal.h"
 #include "report.h"
-#include "semver.h"
 #include "session_int.h"
 #include "sha256.h"
 #include "strbuf.h"
@@ -421,22 +420,6 @@ reopen_changed_runs(struct session *s, const struct pb_variable *v,
 	return rc;
 }
 
-/* Whether VALUE is a pre-release: a SemVer pre-release part, or a PEP 440
- * a/b/rc/dev segment after the release numbers. */
-static int
-is_prerelease(const char *value)
-{
-	struct semver v;
-	size_t n = strspn(value, "0123456789.");
-
-	if (semver_parse(value, &v))
-		return v.pre != NULL;
-	return n && value[n] && (strncmp(value + n, "a", 1) == 0 ||
-				 strncmp(value + n, "b", 1) == 0 ||
-				 strncmp(value + n, "rc", 2) == 0 ||
-				 strncmp(value + n, ".dev", 4) == 0);
-}
-
 /* The variable holding "latest" (the channel restored), or NULL. */
 static const char *
 latest_channel_var(const struct session *s)
@@ -451,17 +434,7 @@ char *
 session_value_warning(const struct session *s, const char *name,
 		      const char *value)
 {
-	const struct pb_variable *v = playbook_find_var(s->pb, name);
-	const char *chan;
-
-	if (!v || !value || !s->pb->header.to ||
-	    strcmp(s->pb->header.to, name) != 0 || !v->from ||
-	    strcmp(v->from, "registry") != 0 || !is_prerelease(value) ||
-	    !(chan = latest_channel_var(s)))
-		return NULL;
-	return xasprintf("%s %s is a pre-release: restoring it onto latest "
-			 "(%s) hands every user a pre-release; restore a "
-			 "release", name, value, chan);
+	return prerelease_note(s->pb, name, value, latest_channel_var(s));
 }
 
 static int

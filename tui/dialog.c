@@ -625,14 +625,14 @@ static void
 submit_set(struct app *a)
 {
 	struct strbuf sb = STRBUF_INIT;
-	char *warn = session_value_warning(a->session, a->dlg.pick,
-					   a->dlg.buf);
+	char *warn = withdrawn_target_warning(a->session, a->dlg.pick,
+					      a->dlg.buf);
 
 	strbuf_addf(&sb, "set %s ", a->dlg.pick);
 	add_quoted(&sb, a->dlg.buf);
 	if (app_apply(a, sb.buf) >= 0) {
 		if (warn)
-			app_status(a, 1, "set, but: %s", warn);
+			app_status(a, 1, "%s set. %s", a->dlg.pick, warn);
 		else
 			app_status(a, 0, "%s set", a->dlg.pick);
 	}
