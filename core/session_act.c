@@ -549,7 +549,8 @@ check_one_command(const struct session *s, const struct step_rt *rt,
 }
 
 /* Why RT cannot run now, whatever its confirmation: a run from the
- * previous console still going, RT itself or another command running, a
+ * previous console still going, RT marked n/a, RT itself or another
+ * command running, a
  * destructive step in a read-only session, an approval missing. */
 static int
 run_refusal(const struct session *s, const struct step_rt *rt,
@@ -559,6 +560,10 @@ run_refusal(const struct session *s, const struct step_rt *rt,
 
 	if (rt->orphan)
 		return orphan_refusal(rt, verb, err);
+	if (rt->state == STEP_NA)
+		return err_set(err, ERR_STATE, "%s %s: the step is marked n/a "
+			       "(%s), so it does not run", verb, rt->def->id,
+			       rt->na_reason ? rt->na_reason : "no reason");
 	if (rt->state == STEP_RUNNING)
 		return err_set(err, ERR_STATE, "%s %s: the step is running "
 			       "(wait for it, or cancel it)", verb, rt->def->id);

@@ -499,6 +499,19 @@ refuse_inactive(struct app *a, const struct step_view *v)
 	return 1;
 }
 
+/* A step marked n/a takes no action: the status line says so and why,
+ * and no dialog opens. Returns whether it refused. */
+static int
+refuse_na(struct app *a, const struct step_view *v)
+{
+	if (v->state != STEP_NA)
+		return 0;
+	app_status(a, 1, "%s is marked n/a (%s): it does not run, and "
+		   "nothing is asked", v->def->id, v->na_reason ? v->na_reason
+		   : "no reason given");
+	return 1;
+}
+
 /* A destructive step's confirmation text cannot be typed while a
  * variable it names has no value: the status line says which, and no
  * dialog asks for a text it cannot show. Returns whether it refused. */
@@ -535,7 +548,7 @@ act_default(struct app *a, const struct step_view *v)
 	const struct pb_step *st = v->def;
 	struct err err = { 0 };
 
-	if (refuse_inactive(a, v)) {
+	if (refuse_inactive(a, v) || refuse_na(a, v)) {
 		if (runs_something(st))	/* a refused run leaves a trace */
 			session_refuse_run(a->session, st->id, a->status);
 		return;
