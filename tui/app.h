@@ -46,6 +46,7 @@ enum flow {
 	FLOW_APPROVE_COMMENT,
 	FLOW_APPROVE_SIGN,	/* watch: what the sign-off covers; y signs */
 	FLOW_INPUT,		/* value of an input step's variable */
+	FLOW_NA_SURE,		/* a required step: really n/a? y/N */
 	FLOW_NA,		/* reason for n/a */
 	FLOW_NOTE,
 	FLOW_PREVIEW,		/* message preview before sending */

@@ -392,6 +392,20 @@ setup_quit(struct app *a)
 			 "quits, %s stays.", ok, no);
 }
 
+/* Before a required step is marked n/a: it will not run, and the phase
+ * no longer waits for it; y goes on to the reason. */
+static void
+setup_na_sure(struct app *a, const struct pb_step *st)
+{
+	char *title = session_show_text(a->session, st->title);
+
+	setup_text(a, "Mark n/a?", "");
+	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "Mark required step "
+		 "%s (%s) n/a? it will not run%s; y/N", st->id, title,
+		 st->destructive ? " (a destructive step)" : "");
+	free(title);
+}
+
 void
 dialog_open(struct app *a, enum flow flow, const char *step)
 {
@@ -420,6 +434,7 @@ dialog_open(struct app *a, enum flow flow, const char *step)
 	case FLOW_APPROVE_COMMENT: setup_comment(a); break;
 	case FLOW_APPROVE_SIGN: setup_sign(a); break;
 	case FLOW_INPUT: setup_input(a, st->variable, st->title); break;
+	case FLOW_NA_SURE: setup_na_sure(a, st); break;
 	case FLOW_NA: setup_text(a, "Not applicable", "Why does this step "
 				 "not apply?"); break;
 	case FLOW_NOTE: setup_text(a, "Note", "Note for the journal:"); break;
@@ -603,7 +618,10 @@ dialog_open_for_step(struct app *a, enum uiact act)
 				   v.def->id, playbook_kind_name(v.def->kind),
 				   keymap_key_label(KM_STEPS, UI_ACT));
 		break;
-	case UI_NA: dialog_open(a, FLOW_NA, v.def->id); break;
+	case UI_NA:
+		dialog_open(a, v.def->required && v.state != STEP_NA
+			    ? FLOW_NA_SURE : FLOW_NA, v.def->id);
+		break;
 	case UI_CANCEL_STEP: apply_fmt(a, 1, "cancel %s", v.def->id); break;
 	case UI_APPROVE:
 		if (v.def->kind == STEP_KIND_APPROVE)
@@ -872,6 +890,12 @@ submit_text(struct app *a)
 		a->dlg = d;
 		submit_set(a);
 		memset(&a->dlg, 0, sizeof(a->dlg));
+		break;
+	case FLOW_NA_SURE:
+		if (strcmp(d.buf, "y") == 0 || strcmp(d.buf, "Y") == 0)
+			dialog_open(a, FLOW_NA, d.step);
+		else
+			app_status(a, 0, "%s not marked n/a", d.step);
 		break;
 	case FLOW_NA: apply_fmt(a, 1, "na %s %s", d.step, d.buf); break;
 	case FLOW_NOTE: apply_fmt(a, 1, "note %s", d.buf); break;
