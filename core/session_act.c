@@ -1055,6 +1055,21 @@ session_record_quit(struct session *s, const char *actor, const char *how,
 	return session_record(s, actor, "session.quit", NULL, p, err);
 }
 
+/* A step marked n/a by mistake is open again (step.reopened), to do. */
+static int
+act_reopen(struct session *s, struct step_rt *rt, const struct action *a,
+	   const char *actor, struct err *err)
+{
+	char *why = xasprintf("it was marked n/a (%s); reopened%s%s",
+			      rt->na_reason ? rt->na_reason : "no reason",
+			      a->text && *a->text ? ": " : "",
+			      a->text ? a->text : "");
+	int rc = record_reopen(s, rt, why, NULL, actor, err);
+
+	free(why);
+	return rc;
+}
+
 /* --- the transition table -------------------------------------------------- */
 
 struct act_rule {
@@ -1072,6 +1087,8 @@ static const struct act_rule rules[ACT_COUNT] = {
 		     S(OPEN) | S(FAILED) | S(INTERRUPTED),
 		     "any step but an approval (an approval is signed, "
 		     "never marked n/a)", act_na },
+	[ACT_REOPEN] = { ALL_KINDS & ~K(APPROVE), S(NA), "steps marked n/a",
+			 act_reopen },
 	[ACT_RUN] = { K(RUN) | K(PROBE) | K(WAIT),
 		      S(OPEN) | S(FAILED) | S(DONE) | S(INTERRUPTED),
 		      "run, probe and wait steps", act_run },

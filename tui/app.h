@@ -48,6 +48,7 @@ enum flow {
 	FLOW_INPUT,		/* value of an input step's variable */
 	FLOW_NA_SURE,		/* a required step: really n/a? y/N */
 	FLOW_NA,		/* reason for n/a */
+	FLOW_REOPEN,		/* an n/a step open again: why (optional) */
 	FLOW_NOTE,
 	FLOW_PREVIEW,		/* message preview before sending */
 	FLOW_QUIT,

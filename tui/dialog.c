@@ -406,6 +406,24 @@ setup_na_sure(struct app *a, const struct pb_step *st)
 	free(title);
 }
 
+/* The key that marks a step n/a, on one marked so: reopen it. */
+static void
+setup_reopen(struct app *a, const struct pb_step *st)
+{
+	struct step_view v;
+	const char *why = NULL;
+
+	for (size_t i = 0; i < session_n_steps(a->session); i++)
+		if (session_step_view(a->session, i, &v) == 0 && v.def == st)
+			why = v.na_reason;
+	setup_text(a, "Reopen", "");
+	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "%s is marked n/a "
+		 "(%s). Reopen it, to do? Why (optional); %s reopens, %s "
+		 "keeps it n/a", st->id, why ? why : "no reason given",
+		 keymap_key_label(KM_DIALOG, UI_SUBMIT),
+		 keymap_key_label(KM_DIALOG, UI_DISMISS));
+}
+
 void
 dialog_open(struct app *a, enum flow flow, const char *step)
 {
@@ -435,6 +453,7 @@ dialog_open(struct app *a, enum flow flow, const char *step)
 	case FLOW_APPROVE_SIGN: setup_sign(a); break;
 	case FLOW_INPUT: setup_input(a, st->variable, st->title); break;
 	case FLOW_NA_SURE: setup_na_sure(a, st); break;
+	case FLOW_REOPEN: setup_reopen(a, st); break;
 	case FLOW_NA: setup_text(a, "Not applicable", "Why does this step "
 				 "not apply?"); break;
 	case FLOW_NOTE: setup_text(a, "Note", "Note for the journal:"); break;
@@ -619,8 +638,9 @@ dialog_open_for_step(struct app *a, enum uiact act)
 				   keymap_key_label(KM_STEPS, UI_ACT));
 		break;
 	case UI_NA:
-		dialog_open(a, v.def->required && v.state != STEP_NA
-			    ? FLOW_NA_SURE : FLOW_NA, v.def->id);
+		dialog_open(a, v.state == STEP_NA ? FLOW_REOPEN
+			    : v.def->required ? FLOW_NA_SURE : FLOW_NA,
+			    v.def->id);
 		break;
 	case UI_CANCEL_STEP: apply_fmt(a, 1, "cancel %s", v.def->id); break;
 	case UI_APPROVE:
@@ -898,6 +918,8 @@ submit_text(struct app *a)
 			app_status(a, 0, "%s not marked n/a", d.step);
 		break;
 	case FLOW_NA: apply_fmt(a, 1, "na %s %s", d.step, d.buf); break;
+	case FLOW_REOPEN: apply_fmt(a, 1, "reopen %s %s", d.step, d.buf);
+		break;
 	case FLOW_NOTE: apply_fmt(a, 1, "note %s", d.buf); break;
 	case FLOW_PREDICT:
 		/* Recorded, then on to the run as if Enter was pressed. */

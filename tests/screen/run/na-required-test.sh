@@ -2,7 +2,7 @@
 # One stray x never marks a required step n/a: the console asks first
 # ("Mark required step ... n/a? it will not run; y/N"); anything but y
 # leaves it open, y goes on to the reason. An optional step is asked only
-# for the reason.
+# for the reason. The same key on a step marked n/a reopens it.
 . "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
 
 cat >"$SCREEN_TMP/pb.json" <<'JSON'
@@ -45,6 +45,20 @@ wait_text 'Why does this step not apply\?' 3
 type_text 'not this time'
 keys Enter
 wait_for '[ "$(journal_count step.na a.move)" = 1 ]' 3
+# The same key on a step marked n/a reopens it (step.reopened).
+keys x
+wait_text 'a.move is marked n/a \(not this time\)\. Reopen it' 3
+type_text 'stray x'
+keys Enter
+wait_for '[ "$(journal_count step.reopened a.move)" = 1 ]' 3
+wait_text 'a.move reopened' 3
+grep '"type":"step.reopened"' "$journal" | grep -q 'stray x' ||
+	fail "the reopening is journalled without its reason"
+wait_text '\[ \] Move latest back' 3
+assert_fixed 'Enter asks you to type' "the reopened step is not to run again"
+keys x
+wait_text 'Mark required step a.move' 3
+keys Escape
 # An optional step: straight to the reason.
 keys j
 wait_text 'a.opt' 3
