@@ -1,4 +1,4 @@
-/* The one vocabulary of actions that changes a session (set, tick, na,
+/* The one vocabulary of actions that changes a session (set, tick, na, reopen,
  * run, confirm, choose, approve, send, note, next, quit, predict, inject),
  * and the parser
  * of its text form used by batch mode and `rewind approve`. */
@@ -11,6 +11,7 @@ struct err;
 	X(ACT_SET, "set", "set NAME VALUE", 2, 0)                          \
 	X(ACT_TICK, "tick", "tick STEP [NOTE]", 1, 1)                       \
 	X(ACT_NA, "na", "na STEP REASON", 2, 1)                             \
+	X(ACT_REOPEN, "reopen", "reopen STEP [REASON]", 1, 1)               \
 	X(ACT_RUN, "run", "run STEP", 1, 0)                                 \
 	X(ACT_CANCEL, "cancel", "cancel STEP", 1, 0)                        \
 	X(ACT_CONFIRM, "confirm", "confirm STEP TEXT", 2, 1)                \
@@ -31,7 +32,8 @@ enum action_kind {
 };
 
 /* A parsed action. Which fields are set depends on the kind:
- * set: name, value; tick: step, text (note); na: step, text (reason);
+ * set: name, value; tick: step, text (note); na, reopen: step, text
+ * (reason);
  * run/cancel/send: step; confirm: step, text; choose: step, option, text;
  * approve: step, role, name (the approver), text (comment); note: text;
  * predict: step, text (what the trainee expects the run to do);

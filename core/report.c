@@ -1059,8 +1059,22 @@ journalled_note(const struct rep *r, const char *version)
 	return note;
 }
 
+/* The variable whose last value is "latest" (the channel restored), or
+ * NULL. */
+static const char *
+latest_var(const struct rep *r)
+{
+	const cJSON *kv;
+
+	cJSON_ArrayForEach(kv, r->vars)
+		if (cJSON_IsString(kv) && strcmp(kv->valuestring, "latest") == 0)
+			return kv->string;
+	return NULL;
+}
+
 /* What the session did that a reviewer must know: a restore to a version
- * the registry had withdrawn (the operator went on anyway). */
+ * the registry had withdrawn, or of a pre-release onto latest (the
+ * operator went on anyway). */
 static void
 add_findings(struct rep *r)
 {
@@ -1076,6 +1090,15 @@ add_findings(struct rep *r)
 		char *text = xasprintf("Restored to %s version %s (%s)",
 				       strstr(note, " is yanked") ? "yanked"
 				       : "deprecated", version, note);
+
+		cJSON_AddItemToArray(list, cJSON_CreateString(text));
+		free(text);
+	}
+	free(note);
+	note = prerelease_note(r->pb, to, version, latest_var(r));
+	if (note) {
+		char *text = xasprintf("Restored a pre-release onto latest (%s)",
+				       note);
 
 		cJSON_AddItemToArray(list, cJSON_CreateString(text));
 		free(text);

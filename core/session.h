@@ -299,15 +299,17 @@ char *session_show_text(const struct session *s, const char *text);
  * Caller frees. */
 char *session_approval_covers(const struct session *s, const char *id);
 
-/* 0 when NAME may sign approve step ID as ROLE now, else -1 with ERR
- * saying why (no such step or role, the operator, already signed, the
- * role full): checked before anything is shown to the approver. */
 /* The role of approve step ID that ROLE names (compared as approvers'
  * names are: blanks, NFKC and case do not matter), as the playbook
  * writes it (borrowed), or NULL when the step has no such role. */
 const char *session_role_name(const struct session *s, const char *id,
 			      const char *role);
 
+/* 0 when NAME may sign approve step ID as ROLE now, else -1 with ERR
+ * saying why (no such step or role, a phase the session has not reached,
+ * a step that does not apply, a complete session, the operator, already
+ * signed, the role full): checked before anything is shown to the
+ * approver. */
 int session_approval_allowed(const struct session *s, const char *id,
 			     const char *role, const char *name,
 			     struct err *err);

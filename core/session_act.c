@@ -21,7 +21,6 @@
 #include "identity.h"
 #include "journal.h"
 #include "report.h"
-#include "semver.h"
 #include "session_int.h"
 #include "sha256.h"
 #include "strbuf.h"
@@ -421,22 +420,6 @@ reopen_changed_runs(struct session *s, const struct pb_variable *v,
 	return rc;
 }
 
-/* Whether VALUE is a pre-release: a SemVer pre-release part, or a PEP 440
- * a/b/rc/dev segment after the release numbers. */
-static int
-is_prerelease(const char *value)
-{
-	struct semver v;
-	size_t n = strspn(value, "0123456789.");
-
-	if (semver_parse(value, &v))
-		return v.pre != NULL;
-	return n && value[n] && (strncmp(value + n, "a", 1) == 0 ||
-				 strncmp(value + n, "b", 1) == 0 ||
-				 strncmp(value + n, "rc", 2) == 0 ||
-				 strncmp(value + n, ".dev", 4) == 0);
-}
-
 /* The variable holding "latest" (the channel restored), or NULL. */
 static const char *
 latest_channel_var(const struct session *s)
@@ -451,17 +434,7 @@ char *
 session_value_warning(const struct session *s, const char *name,
 		      const char *value)
 {
-	const struct pb_variable *v = playbook_find_var(s->pb, name);
-	const char *chan;
-
-	if (!v || !value || !s->pb->header.to ||
-	    strcmp(s->pb->header.to, name) != 0 || !v->from ||
-	    strcmp(v->from, "registry") != 0 || !is_prerelease(value) ||
-	    !(chan = latest_channel_var(s)))
-		return NULL;
-	return xasprintf("%s %s is a pre-release: restoring it onto latest "
-			 "(%s) hands every user a pre-release; restore a "
-			 "release", name, value, chan);
+	return prerelease_note(s->pb, name, value, latest_channel_var(s));
 }
 
 static int
@@ -576,7 +549,8 @@ check_one_command(const struct session *s, const struct step_rt *rt,
 }
 
 /* Why RT cannot run now, whatever its confirmation: a run from the
- * previous console still going, RT itself or another command running, a
+ * previous console still going, RT marked n/a, RT itself or another
+ * command running, a
  * destructive step in a read-only session, an approval missing. */
 static int
 run_refusal(const struct session *s, const struct step_rt *rt,
@@ -586,6 +560,10 @@ run_refusal(const struct session *s, const struct step_rt *rt,
 
 	if (rt->orphan)
 		return orphan_refusal(rt, verb, err);
+	if (rt->state == STEP_NA)
+		return err_set(err, ERR_STATE, "%s %s: the step is marked n/a "
+			       "(%s), so it does not run", verb, rt->def->id,
+			       rt->na_reason ? rt->na_reason : "no reason");
 	if (rt->state == STEP_RUNNING)
 		return err_set(err, ERR_STATE, "%s %s: the step is running "
 			       "(wait for it, or cancel it)", verb, rt->def->id);
@@ -887,25 +865,6 @@ no_role(const struct step_rt *rt, const char *role, struct err *err)
 		       rt->def->n_roles > 1 ? ", ..." : "");
 }
 
-int
-session_approval_allowed(const struct session *s, const char *id,
-			 const char *role, const char *name, struct err *err)
-{
-	const struct step_rt *rt = session_find_step(s, id);
-	const struct pb_role *r;
-
-	if (!rt)
-		return err_set(err, ERR_NOTFOUND, "approve %s: no such step",
-			       id);
-	if (rt->def->kind != STEP_KIND_APPROVE)
-		return err_set(err, ERR_INVALID, "approve %s: a %s step, not "
-			       "an approval", id,
-			       playbook_kind_name(rt->def->kind));
-	r = find_role(rt->def, role);
-	if (!r)
-		return no_role(rt, role, err);
-	return check_approver(s, rt, name, r, err);
-}
 
 /* The approver's name is compared and journalled in its normal form
  * (identity.h), so " alice" or a fullwidth "ａｌｉｃｅ" is alice. */
@@ -1096,6 +1055,21 @@ session_record_quit(struct session *s, const char *actor, const char *how,
 	return session_record(s, actor, "session.quit", NULL, p, err);
 }
 
+/* A step marked n/a by mistake is open again (step.reopened), to do. */
+static int
+act_reopen(struct session *s, struct step_rt *rt, const struct action *a,
+	   const char *actor, struct err *err)
+{
+	char *why = xasprintf("it was marked n/a (%s); reopened%s%s",
+			      rt->na_reason ? rt->na_reason : "no reason",
+			      a->text && *a->text ? ": " : "",
+			      a->text ? a->text : "");
+	int rc = record_reopen(s, rt, why, NULL, actor, err);
+
+	free(why);
+	return rc;
+}
+
 /* --- the transition table -------------------------------------------------- */
 
 struct act_rule {
@@ -1113,6 +1087,8 @@ static const struct act_rule rules[ACT_COUNT] = {
 		     S(OPEN) | S(FAILED) | S(INTERRUPTED),
 		     "any step but an approval (an approval is signed, "
 		     "never marked n/a)", act_na },
+	[ACT_REOPEN] = { ALL_KINDS & ~K(APPROVE), S(NA), "steps marked n/a",
+			 act_reopen },
 	[ACT_RUN] = { K(RUN) | K(PROBE) | K(WAIT),
 		      S(OPEN) | S(FAILED) | S(DONE) | S(INTERRUPTED),
 		      "run, probe and wait steps", act_run },
@@ -1166,8 +1142,8 @@ refuse_state(const struct step_rt *rt, const struct action *a,
 }
 
 static int
-check_step(struct session *s, const struct act_rule *r, struct step_rt *rt,
-	   const struct action *a, struct err *err)
+check_step(const struct session *s, const struct act_rule *r,
+	   const struct step_rt *rt, const struct action *a, struct err *err)
 {
 	struct strbuf sb = STRBUF_INIT;
 
@@ -1193,6 +1169,43 @@ check_step(struct session *s, const struct act_rule *r, struct step_rt *rt,
 	if (!(r->states & (1u << rt->state)))
 		return refuse_state(rt, a, err);
 	return 0;
+}
+
+/* Whether the session can take a sign-off of RT now, by the transition
+ * table's rule for approve (its phase reached, it applies, its state):
+ * -1 with ERR saying why not. */
+static int
+approval_untimely(const struct session *s, const struct step_rt *rt,
+		  struct err *err)
+{
+	struct action a = { .kind = ACT_APPROVE, .step = (char *)rt->def->id };
+
+	if (s->complete)
+		return err_set(err, ERR_STATE, "approve: the session is "
+			       "complete");
+	return check_step(s, &rules[ACT_APPROVE], rt, &a, err);
+}
+
+int
+session_approval_allowed(const struct session *s, const char *id,
+			 const char *role, const char *name, struct err *err)
+{
+	const struct step_rt *rt = session_find_step(s, id);
+	const struct pb_role *r;
+
+	if (!rt)
+		return err_set(err, ERR_NOTFOUND, "approve %s: no such step",
+			       id);
+	if (rt->def->kind != STEP_KIND_APPROVE)
+		return err_set(err, ERR_INVALID, "approve %s: a %s step, not "
+			       "an approval", id,
+			       playbook_kind_name(rt->def->kind));
+	if (approval_untimely(s, rt, err) < 0)
+		return -1;
+	r = find_role(rt->def, role);
+	if (!r)
+		return no_role(rt, role, err);
+	return check_approver(s, rt, name, r, err);
 }
 
 int

@@ -124,6 +124,8 @@ on_reopened(struct session *s, const struct journal_event *ev)
 	rt->state = STEP_OPEN;
 	free(rt->reopened);
 	rt->reopened = xstrdup_or_null(pstr(ev, "reason"));
+	free(rt->na_reason);	/* no longer n/a */
+	rt->na_reason = NULL;
 }
 
 /* A step closed without being done: its state, and the reason given. */

@@ -13,12 +13,24 @@
 #include "reg_backend.h"
 #include "registry.h"
 #include "sanitize.h"
+#include "semver.h"
 #include "session.h"
 #include "session_int.h"
 #include "sources.h"
+#include "strbuf.h"
 #include "xalloc.h"
 
 #define MAX_ANSWERS 16
+
+/* VERSION without a leading v before its first digit. */
+static const char *
+without_v(const char *version)
+{
+	if ((version[0] == 'v' || version[0] == 'V') &&
+	    version[1] >= '0' && version[1] <= '9')
+		return version + 1;
+	return version;
+}
 
 char *
 withdrawn_note(const struct reg_answer *const *answers, size_t n,
@@ -28,9 +40,7 @@ withdrawn_note(const struct reg_answer *const *answers, size_t n,
 
 	if (!version || !*version)
 		return NULL;
-	if ((version[0] == 'v' || version[0] == 'V') &&
-	    version[1] >= '0' && version[1] <= '9')
-		version++;
+	version = without_v(version);
 	for (size_t i = 0; i < n; i++) {
 		if (!answers[i] || !reg_answer_find(answers[i], version))
 			continue;
@@ -74,46 +84,130 @@ journalled_answers(const struct session *s, struct reg_answer **out)
 	return n;
 }
 
-/* The note for VERSION by S's sources, else by its journal. */
-static char *
-session_note(const struct session *s, const char *version)
+char *
+unpublished_note(const struct reg_answer *const *answers, size_t n,
+		 const char *version)
 {
-	const struct reg_answer *live[MAX_ANSWERS];
-	struct reg_answer *read[MAX_ANSWERS] = { 0 };
-	struct sources *src = session_sources(s);
-	char *note;
-	size_t n = 0;
+	struct strbuf names = STRBUF_INIT;
+	char *text, *safe;
 
+	if (!version || !*version)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		const struct reg_answer *a = answers[i];
+
+		if (!a || !a->has_data || !a->n_versions)
+			continue;	/* nothing known of this package */
+		if (reg_answer_find(a, without_v(version))) {
+			strbuf_done(&names);
+			return NULL;
+		}
+		strbuf_addf(&names, "%s%s", names.len ? " or " : "",
+			    a->package);
+	}
+	if (!names.len)
+		return NULL;
+	text = xasprintf("%s is not a published version of %s", version,
+			 strbuf_str(&names));
+	strbuf_done(&names);
+	safe = sanitize_text(text, strlen(text));
+	free(text);
+	return safe;
+}
+
+/* Whether VALUE is a pre-release: a SemVer pre-release part, or a PEP 440
+ * a/b/rc/dev segment after the release numbers. */
+static int
+is_prerelease(const char *value)
+{
+	struct semver v;
+	size_t n = strspn(value, "0123456789.");
+
+	if (semver_parse(value, &v))
+		return v.pre != NULL;
+	return n && value[n] && (strncmp(value + n, "a", 1) == 0 ||
+				 strncmp(value + n, "b", 1) == 0 ||
+				 strncmp(value + n, "rc", 2) == 0 ||
+				 strncmp(value + n, ".dev", 4) == 0);
+}
+
+char *
+prerelease_note(const struct playbook *pb, const char *name,
+		const char *value, const char *channel)
+{
+	const struct pb_variable *v = pb ? playbook_find_var(pb, name) : NULL;
+
+	if (!v || !value || !channel || !withdrawn_is_target(pb, name) ||
+	    !v->from || strcmp(v->from, "registry") != 0 ||
+	    !is_prerelease(value))
+		return NULL;
+	return xasprintf("%s %s is a pre-release: restoring it onto latest "
+			 "(%s) hands every user a pre-release; restore a "
+			 "release", name, value, channel);
+}
+
+/* The registry answers S knows: its sources' (borrowed), else the last
+ * ones its journal holds (OWN: made here, freed by known_done). */
+struct known {
+	const struct reg_answer *a[MAX_ANSWERS];
+	struct reg_answer *own[MAX_ANSWERS];
+	size_t n, n_own;
+};
+
+static void
+known_answers(const struct session *s, struct known *k)
+{
+	struct sources *src = session_sources(s);
+
+	memset(k, 0, sizeof(*k));
 	if (src) {
 		for (size_t i = 0; i < sources_n_registries(src) &&
-				   n < MAX_ANSWERS; i++)
-			live[n++] = sources_registry(src, i);
-		return withdrawn_note(live, n, version);
+				   k->n < MAX_ANSWERS; i++)
+			k->a[k->n++] = sources_registry(src, i);
+		return;
 	}
-	n = journalled_answers(s, read);
-	note = withdrawn_note((const struct reg_answer *const *)read, n,
-			      version);
-	for (size_t i = 0; i < n; i++)
-		reg_answer_free(read[i]);
-	return note;
+	k->n_own = journalled_answers(s, k->own);
+	for (size_t i = 0; i < k->n_own; i++)
+		k->a[k->n++] = k->own[i];
+}
+
+static void
+known_done(struct known *k)
+{
+	for (size_t i = 0; i < k->n_own; i++)
+		reg_answer_free(k->own[i]);
+}
+
+/* "Warning: TEXT" (TEXT taken, may be NULL) after what SB holds. */
+static void
+add_warning(struct strbuf *sb, const char *what, char *text)
+{
+	if (text)
+		strbuf_addf(sb, "%sWarning: %s%s", sb->len ? " " : "", what,
+			    text);
+	free(text);
 }
 
 char *
 withdrawn_target_warning(const struct session *s, const char *name,
 			 const char *value)
 {
-	char *note, *text;
+	struct strbuf sb = STRBUF_INIT;
+	struct known k;
 
 	if (!withdrawn_is_target(s->pb, name))
 		return NULL;
 	if (!value)
 		value = session_var(s, name);
-	note = value ? session_note(s, value) : NULL;
-	if (!note)
+	if (!value || !*value)
 		return NULL;
-	text = xasprintf("Warning: restoring a withdrawn version: %s", note);
-	free(note);
-	return text;
+	known_answers(s, &k);
+	add_warning(&sb, "restoring a withdrawn version: ",
+		    withdrawn_note(k.a, k.n, value));
+	add_warning(&sb, "", unpublished_note(k.a, k.n, value));
+	known_done(&k);
+	add_warning(&sb, "", session_value_warning(s, name, value));
+	return sb.len ? strbuf_detach(&sb) : NULL;
 }
 
 char *

@@ -46,7 +46,9 @@ enum flow {
 	FLOW_APPROVE_COMMENT,
 	FLOW_APPROVE_SIGN,	/* watch: what the sign-off covers; y signs */
 	FLOW_INPUT,		/* value of an input step's variable */
+	FLOW_NA_SURE,		/* a required step: really n/a? y/N */
 	FLOW_NA,		/* reason for n/a */
+	FLOW_REOPEN,		/* an n/a step open again: why (optional) */
 	FLOW_NOTE,
 	FLOW_PREVIEW,		/* message preview before sending */
 	FLOW_QUIT,
@@ -66,7 +68,8 @@ struct dialog {
 	size_t len;
 	int prefilled;		/* buf is an offered value, as if selected:
 				 * the first typed character replaces it,
-				 * an arrow, Home or End keeps it to edit */
+				 * Backspace clears it, an arrow, Home or
+				 * End keeps it to edit */
 	const char *pattern;	/* variable pattern checked as you type */
 	char *choices[DLG_MAX_CHOICES];
 	int n_choices;

@@ -392,6 +392,38 @@ setup_quit(struct app *a)
 			 "quits, %s stays.", ok, no);
 }
 
+/* Before a required step is marked n/a: it will not run, and the phase
+ * no longer waits for it; y goes on to the reason. */
+static void
+setup_na_sure(struct app *a, const struct pb_step *st)
+{
+	char *title = session_show_text(a->session, st->title);
+
+	setup_text(a, "Mark n/a?", "");
+	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "Mark required step "
+		 "%s (%s) n/a? it will not run%s; y/N", st->id, title,
+		 st->destructive ? " (a destructive step)" : "");
+	free(title);
+}
+
+/* The key that marks a step n/a, on one marked so: reopen it. */
+static void
+setup_reopen(struct app *a, const struct pb_step *st)
+{
+	struct step_view v;
+	const char *why = NULL;
+
+	for (size_t i = 0; i < session_n_steps(a->session); i++)
+		if (session_step_view(a->session, i, &v) == 0 && v.def == st)
+			why = v.na_reason;
+	setup_text(a, "Reopen", "");
+	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "%s is marked n/a "
+		 "(%s). Reopen it, to do? Why (optional); %s reopens, %s "
+		 "keeps it n/a", st->id, why ? why : "no reason given",
+		 keymap_key_label(KM_DIALOG, UI_SUBMIT),
+		 keymap_key_label(KM_DIALOG, UI_DISMISS));
+}
+
 void
 dialog_refresh_quit(struct app *a)
 {
@@ -429,6 +461,8 @@ dialog_open(struct app *a, enum flow flow, const char *step)
 	case FLOW_APPROVE_COMMENT: setup_comment(a); break;
 	case FLOW_APPROVE_SIGN: setup_sign(a); break;
 	case FLOW_INPUT: setup_input(a, st->variable, st->title); break;
+	case FLOW_NA_SURE: setup_na_sure(a, st); break;
+	case FLOW_REOPEN: setup_reopen(a, st); break;
 	case FLOW_NA: setup_text(a, "Not applicable", "Why does this step "
 				 "not apply?"); break;
 	case FLOW_NOTE: setup_text(a, "Note", "Note for the journal:"); break;
@@ -508,6 +542,19 @@ refuse_inactive(struct app *a, const struct step_view *v)
 	return 1;
 }
 
+/* A step marked n/a takes no action: the status line says so and why,
+ * and no dialog opens. Returns whether it refused. */
+static int
+refuse_na(struct app *a, const struct step_view *v)
+{
+	if (v->state != STEP_NA)
+		return 0;
+	app_status(a, 1, "%s is marked n/a (%s): it does not run, and "
+		   "nothing is asked", v->def->id, v->na_reason ? v->na_reason
+		   : "no reason given");
+	return 1;
+}
+
 /* A destructive step's confirmation text cannot be typed while a
  * variable it names has no value: the status line says which, and no
  * dialog asks for a text it cannot show. Returns whether it refused. */
@@ -544,7 +591,7 @@ act_default(struct app *a, const struct step_view *v)
 	const struct pb_step *st = v->def;
 	struct err err = { 0 };
 
-	if (refuse_inactive(a, v)) {
+	if (refuse_inactive(a, v) || refuse_na(a, v)) {
 		if (runs_something(st))	/* a refused run leaves a trace */
 			session_refuse_run(a->session, st->id, a->status);
 		return;
@@ -599,7 +646,11 @@ dialog_open_for_step(struct app *a, enum uiact act)
 				   v.def->id, playbook_kind_name(v.def->kind),
 				   keymap_key_label(KM_STEPS, UI_ACT));
 		break;
-	case UI_NA: dialog_open(a, FLOW_NA, v.def->id); break;
+	case UI_NA:
+		dialog_open(a, v.state == STEP_NA ? FLOW_REOPEN
+			    : v.def->required ? FLOW_NA_SURE : FLOW_NA,
+			    v.def->id);
+		break;
 	case UI_CANCEL_STEP: apply_fmt(a, 1, "cancel %s", v.def->id); break;
 	case UI_APPROVE:
 		if (v.def->kind == STEP_KIND_APPROVE)
@@ -634,14 +685,14 @@ static void
 submit_set(struct app *a)
 {
 	struct strbuf sb = STRBUF_INIT;
-	char *warn = session_value_warning(a->session, a->dlg.pick,
-					   a->dlg.buf);
+	char *warn = withdrawn_target_warning(a->session, a->dlg.pick,
+					      a->dlg.buf);
 
 	strbuf_addf(&sb, "set %s ", a->dlg.pick);
 	add_quoted(&sb, a->dlg.buf);
 	if (app_apply(a, sb.buf) >= 0) {
 		if (warn)
-			app_status(a, 1, "set, but: %s", warn);
+			app_status(a, 1, "%s set. %s", a->dlg.pick, warn);
 		else
 			app_status(a, 0, "%s set", a->dlg.pick);
 	}
@@ -869,7 +920,15 @@ submit_text(struct app *a)
 		submit_set(a);
 		memset(&a->dlg, 0, sizeof(a->dlg));
 		break;
+	case FLOW_NA_SURE:
+		if (strcmp(d.buf, "y") == 0 || strcmp(d.buf, "Y") == 0)
+			dialog_open(a, FLOW_NA, d.step);
+		else
+			app_status(a, 0, "%s not marked n/a", d.step);
+		break;
 	case FLOW_NA: apply_fmt(a, 1, "na %s %s", d.step, d.buf); break;
+	case FLOW_REOPEN: apply_fmt(a, 1, "reopen %s %s", d.step, d.buf);
+		break;
 	case FLOW_NOTE: apply_fmt(a, 1, "note %s", d.buf); break;
 	case FLOW_PREDICT:
 		/* Recorded, then on to the run as if Enter was pressed. */
@@ -972,7 +1031,10 @@ edit(struct app *a, int key)
 		return;
 	}
 	if (key == KEY_BACKSPACE || key == 127 || key == 8) {
-		delete_char(d);
+		if (d->prefilled)
+			set_input(d, NULL);	/* selected: all of it goes */
+		else
+			delete_char(d);
 	} else if (key == ('u' & 0x1f)) {
 		set_input(d, NULL);
 	} else if (d->flow == FLOW_PREDICT && d->len == 0 && key >= 32 &&

@@ -187,9 +187,13 @@ show_run(struct app *a, struct cursor *c, const struct step_view *v)
 		char *want = session_show_text(a->session, d->confirm
 					       ? d->confirm : d->id);
 
-		linef(c, ROLE_WARNING, "DESTRUCTIVE: Enter asks you to type "
-		      "\"%s\" first%s", want, v->confirmed ? " (confirmed)"
-							 : "");
+		if (v->state == STEP_NA)
+			linef(c, ROLE_WARNING, "DESTRUCTIVE (marked n/a: it "
+			      "does not run)");
+		else
+			linef(c, ROLE_WARNING, "DESTRUCTIVE: Enter asks you to "
+			      "type \"%s\" first%s", want, v->confirmed
+			      ? " (confirmed)" : "");
 		free(want);
 	}
 	if (d->timeout_us)

@@ -36,5 +36,5 @@ keys Enter
 wait_text 'Version to restore' 5
 type_text 1.3.0-beta.2
 keys Enter
-wait_text 'set, but: GOOD 1.3.0-beta.2 is a pre-release' 5
+wait_text 'GOOD set. Warning: GOOD 1.3.0-beta.2 is a pre-release' 5
 pass "a pre-release onto latest is set with a warning in the status line"
