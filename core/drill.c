@@ -964,10 +964,19 @@ drill_check_evidence(const struct session *s, const char *id)
 {
 	const struct step_rt *rt = session_find_step(s, id);
 
+	const struct pb_scenario *sc;
+
 	if (session_mode(s) != SESSION_DRILL || !rt ||
-	    rt->def->kind != STEP_KIND_CHECK || !rt->def->drill.present)
+	    rt->def->kind != STEP_KIND_CHECK)
 		return NULL;
-	return rt->def->drill.output;
+	/* The scenario's world wins: what it shows for the check (a failed
+	 * run in the list of runs) agrees with what its outcomes showed. */
+	sc = s->scenario ? playbook_find_scenario(s->pb, s->scenario) : NULL;
+	for (size_t i = 0; sc && i < sc->n_outcomes; i++)
+		if (strcmp(sc->outcomes[i].step, id) == 0 &&
+		    sc->outcomes[i].output)
+			return sc->outcomes[i].output;
+	return rt->def->drill.present ? rt->def->drill.output : NULL;
 }
 
 int
@@ -976,8 +985,8 @@ drill_unverifiable(const struct session *s, const char *id)
 	const struct step_rt *rt = session_find_step(s, id);
 
 	return session_mode(s) == SESSION_DRILL && rt &&
-	       rt->def->kind == STEP_KIND_CHECK && rt->phase == PHASE_VERIFY &&
-	       !rt->def->follow_up && !drill_check_evidence(s, id);
+	       rt->def->kind == STEP_KIND_CHECK && !rt->def->follow_up &&
+	       !drill_check_evidence(s, id);
 }
 
 int
@@ -1331,8 +1340,8 @@ phase_na(const struct session *s, enum phase_id phase, unsigned kinds,
 	return n_na;
 }
 
-/* Checks of the verify phase that apply and that nothing in the drill's
- * world shows: listed (with what the trainee did), never scored. */
+/* Checks of any phase that apply and that nothing in the drill's world
+ * shows: listed (ticked on faith, or left open), never scored. */
 static void
 add_unverifiable(const struct session *s, struct score *sc)
 {
@@ -1348,7 +1357,8 @@ add_unverifiable(const struct session *s, struct score *sc)
 		o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "step", rt->def->id);
 		cJSON_AddStringToObject(o, "reason", rt->state == STEP_DONE
-					? "ticked; nothing in the drill showed it"
+					? "ticked on faith: nothing in the drill "
+					  "showed it"
 					: "nothing in the drill shows it");
 		cJSON_AddItemToArray(arr, o);
 	}
@@ -2198,8 +2208,8 @@ drill_scorecard_render(const cJSON *card, int markdown, struct strbuf *out)
 	render_steps(card, "uncommunicated", "Required communicate steps "
 		     "marked n/a", md, out);
 	render_steps(card, "skipped", "Optional steps left open", md, out);
-	render_steps(card, "unverifiable", "Checks the drill cannot verify "
-		     "(not scored)", md, out);
+	render_steps(card, "unverifiable", "Checks the drill cannot show "
+		     "(not scored; a tick is on faith)", md, out);
 	render_follow_ups(card, md, out);
 	render_phases(card, md, out);
 	render_predictions(card, md, out);
