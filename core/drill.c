@@ -1200,23 +1200,57 @@ static int phase_na(const struct session *s, enum phase_id phase,
 		    unsigned kinds, cJSON *arr, int *n_required);
 static void list_steps(const cJSON *arr, char *buf, size_t size);
 
-/* A recovery never proven (a required verification marked n/a) is never
- * within its target: WHY says so. */
+/* Required run and probe steps of the verify phase that apply and failed
+ * (their last run), into ARR; returns how many. */
+static int
+verify_failed(const struct session *s, cJSON *arr)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < s->n_steps; i++) {
+		const struct step_rt *rt = &s->steps[i];
+		cJSON *o;
+
+		if (rt->phase != PHASE_VERIFY || !rt->def->required ||
+		    (rt->def->kind != STEP_KIND_RUN &&
+		     rt->def->kind != STEP_KIND_PROBE) ||
+		    rt->state != STEP_FAILED || !session_step_active(s, rt))
+			continue;
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "step", rt->def->id);
+		cJSON_AddItemToArray(arr, o);
+		n++;
+	}
+	return n;
+}
+
+/* A recovery never proven (a required verification marked n/a or failed,
+ * or a required rollback step of the execute phase marked n/a: the
+ * rollback was never done) is never within its target: WHY says so, as
+ * the report's RTO does. */
 static int
 unproven_recovery(const struct session *s, char *why, size_t size)
 {
-	cJSON *arr = cJSON_CreateArray();
+	cJSON *na = cJSON_CreateArray(), *failed = cJSON_CreateArray();
 	int n, n_na = phase_na(s, PHASE_VERIFY, 1u << STEP_KIND_RUN |
-			       1u << STEP_KIND_PROBE, arr, &n);
-	char steps[256];
+			       1u << STEP_KIND_PROBE, na, &n);
+	int n_failed = verify_failed(s, failed);
+	char steps[256], more[256];
 
+	n_na += phase_na(s, PHASE_EXECUTE, 1u << STEP_KIND_RUN, na, &n);
+	steps[0] = more[0] = '\0';
 	if (n_na)
-		list_steps(arr, steps, sizeof(steps));
-	cJSON_Delete(arr);
-	if (!n_na)
+		list_steps(na, steps, sizeof(steps));
+	if (n_failed)
+		list_steps(failed, more, sizeof(more));
+	cJSON_Delete(na);
+	cJSON_Delete(failed);
+	if (!n_na && !n_failed)
 		return 0;
-	snprintf(why, size, "the recovery was never proven (%s marked n/a)",
-		 steps);
+	snprintf(why, size, "the recovery was never proven (%s%s%s%s%s)",
+		 steps, n_na ? " marked n/a" : "",
+		 n_na && n_failed ? "; " : "", more,
+		 n_failed ? " failed" : "");
 	return 1;
 }
 
@@ -1242,7 +1276,6 @@ score_rto(const struct session *s, const struct drill *d, struct score *sc)
 	}
 	cJSON_AddNumberToObject(sc->card, "rto_seconds",
 				(double)(rto / 1000000));
-	cJSON_AddBoolToObject(sc->card, "within_rto", total <= rto);
 	if (ev.opt) {
 		cJSON_AddStringToObject(sc->card, "rto_of", ev.opt->id);
 		cJSON_AddNumberToObject(sc->card, "rto_chosen_seconds",
@@ -1263,9 +1296,11 @@ score_rto(const struct session *s, const struct drill *d, struct score *sc)
 			 (long long)(total / 1000000),
 			 (long long)(rto / 1000000));
 	if (unproven_recovery(s, why, sizeof(why))) {
+		cJSON_AddFalseToObject(sc->card, "within_rto");
 		award(sc, "rto", 0, 20, why);
 		return;
 	}
+	cJSON_AddBoolToObject(sc->card, "within_rto", total <= rto);
 	award(sc, "rto", total <= rto ? 20 : 0, 20, why);
 }
 
@@ -1325,7 +1360,9 @@ phase_na(const struct session *s, enum phase_id phase, unsigned kinds,
 		if (rt->phase != phase || !rt->def->required ||
 		    !(kinds & (1u << rt->def->kind)) ||
 		    !session_step_active(s, rt) ||
-		    drill_unverifiable(s, rt->def->id))
+		    drill_unverifiable(s, rt->def->id) ||
+		    (phase == PHASE_EXECUTE && playbook_outcome_always_fails(
+			    s->pb, s->scenario, rt->def)))
 			continue;
 		(*n)++;
 		if (rt->state != STEP_NA)
@@ -1382,6 +1419,30 @@ score_verifications(const struct session *s, struct score *sc)
 	snprintf(why, sizeof(why), "%d of %d marked n/a", n_na, n);
 	award(sc, "verifications", 20 - 20 * n_na / n - (n_na ? 5 : 0), 20,
 	      why);
+}
+
+/* The rollback itself: a required run step of the execute phase marked
+ * n/a (not by a condition) was never done, whatever the trainee did by
+ * hand; it costs, and is listed. */
+static void
+score_execution(const struct session *s, struct score *sc)
+{
+	cJSON *arr = cJSON_AddArrayToObject(sc->card, "unexecuted");
+	int n, n_na = phase_na(s, PHASE_EXECUTE, KIND(RUN), arr, &n);
+	char why[384], list[256];
+
+	if (!n) {
+		leave_out(sc, "execution", "no required execute step to run");
+		return;
+	}
+	list_steps(arr, list, sizeof(list));
+	if (n_na)
+		snprintf(why, sizeof(why), "%d of %d required execute steps "
+			 "marked n/a instead of run: %s", n_na, n, list);
+	else
+		snprintf(why, sizeof(why), "all %d required execute steps run",
+			 n);
+	award(sc, "execution", 10 - 10 * n_na / n - (n_na ? 5 : 0), 10, why);
 }
 
 /* "a, b and 3 more" of the steps in ARR, into BUF. */
@@ -1939,6 +2000,7 @@ drill_scorecard_json(const struct session *s)
 	score_rto(s, d, &sc);
 	score_phases(s, d, &sc);
 	score_assessment(s, &sc);
+	score_execution(s, &sc);
 	score_verifications(s, &sc);
 	score_communication(s, &sc);
 	score_checks(s, d, &sc);
@@ -2201,6 +2263,8 @@ drill_scorecard_render(const cJSON *card, int markdown, struct strbuf *out)
 	strbuf_addf(out, "%s\n%s", md ? "**" : "", md ? "\n" : "");
 	render_criteria(card, md, out);
 	render_decision(card, md, out);
+	render_steps(card, "unexecuted", "Required execute steps marked n/a "
+		     "(the rollback was never done)", md, out);
 	render_steps(card, "unverified", "Required verifications marked n/a "
 		     "(not proven)", md, out);
 	render_steps(card, "unassessed", "Required assess checks marked n/a "

@@ -1026,32 +1026,46 @@ add_versions(struct rep *r)
 			cJSON_AddStringToObject(v, kv->string, kv->valuestring);
 }
 
-/* The required run and probe steps of the verify phase that were marked
- * n/a (not by a condition) or failed, "verify.health marked n/a", into
- * ARR: a recovery they were to prove was never proven (the drill's score
- * card says the same). */
+/* Whether step ST was marked n/a by the operator (not by a condition) or,
+ * when FAILED_TOO, failed: "ST marked n/a" / "ST failed" into ARR. */
+static void
+add_unproven_step(struct rep *r, const struct pb_step *st, int failed_too,
+		  cJSON *arr)
+{
+	const cJSON *e;
+	const char *s = state_of(r, st->id, &e);
+	int failed = failed_too && strcmp(s, "failed") == 0;
+	char *what;
+
+	if (!failed && (strcmp(s, "n/a") != 0 ||
+	    cJSON_IsTrue(cJSON_GetObjectItem(e, "condition_not_held"))))
+		return;
+	what = xasprintf("%s %s", st->id, failed ? "failed" : "marked n/a");
+	cJSON_AddItemToArray(arr, cJSON_CreateString(what));
+	free(what);
+}
+
+/* The required run steps of the execute phase marked n/a (not by a
+ * condition: the rollback was never done), and the required run and probe
+ * steps of the verify phase marked n/a or failed, "verify.health marked
+ * n/a", into ARR: a recovery they were to do or prove was never proven
+ * (the drill's score card says the same). */
 static void
 add_unproven(struct rep *r, cJSON *arr)
 {
+	const struct pb_phase *ex = r->pb ? &r->pb->phases[PHASE_EXECUTE] : NULL;
 	const struct pb_phase *ph = r->pb ? &r->pb->phases[PHASE_VERIFY] : NULL;
 
-	for (size_t i = 0; ph && i < ph->n_steps; i++) {
-		const struct pb_step *st = &ph->steps[i];
-		const cJSON *e;
-		const char *s = state_of(r, st->id, &e);
-		char *what;
-
-		if (!st->required || (st->kind != STEP_KIND_RUN &&
-				      st->kind != STEP_KIND_PROBE))
-			continue;
-		if (strcmp(s, "failed") != 0 && (strcmp(s, "n/a") != 0 ||
-		    cJSON_IsTrue(cJSON_GetObjectItem(e, "condition_not_held"))))
-			continue;
-		what = xasprintf("%s %s", st->id, strcmp(s, "failed") == 0
-				 ? "failed" : "marked n/a");
-		cJSON_AddItemToArray(arr, cJSON_CreateString(what));
-		free(what);
-	}
+	for (size_t i = 0; ex && i < ex->n_steps; i++)
+		if (ex->steps[i].required && ex->steps[i].kind == STEP_KIND_RUN &&
+		    !playbook_outcome_always_fails(r->pb, jstr(r->summary,
+				"scenario"), &ex->steps[i]))
+			add_unproven_step(r, &ex->steps[i], 0, arr);
+	for (size_t i = 0; ph && i < ph->n_steps; i++)
+		if (ph->steps[i].required &&
+		    (ph->steps[i].kind == STEP_KIND_RUN ||
+		     ph->steps[i].kind == STEP_KIND_PROBE))
+			add_unproven_step(r, &ph->steps[i], 1, arr);
 }
 
 /* Whether the session met its recovery-time target (the one the RTO

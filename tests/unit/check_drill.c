@@ -454,7 +454,7 @@ START_TEST(test_scorecard_expected_decision_followed)
 	ck_assert_int_eq(criterion(card, "assessment"), 10);
 	ck_assert_int_eq(criterion(card, "communication"), 10);
 	ck_assert_int_eq(cJSON_GetObjectItemCaseSensitive(card, "score")->valueint,
-			 133);	/* v.check has the scenario's evidence: 20 */
+			 143);	/* v.check has evidence: 20; e.reset run: 10 */
 	p = prediction_of(card, "a.push");
 	ck_assert(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(p, "right")));
 	ck_assert_int_eq(cJSON_GetObjectItemCaseSensitive(p, "exit")->valueint, 1);
@@ -489,7 +489,7 @@ START_TEST(test_scorecard_expected_decision_not_followed)
 	ck_assert_int_eq(criterion(card, "rto"), 0);
 	ck_assert_int_eq(criterion(card, "phases"), 5);	/* execute met */
 	ck_assert_int_eq(cJSON_GetObjectItemCaseSensitive(card, "score")->valueint,
-			 78);
+			 88);
 	cJSON_Delete(card);
 	fx_done(&f);
 }
