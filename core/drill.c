@@ -26,6 +26,7 @@
 #include "redact.h"
 #include "runner.h"
 #include "sanitize.h"
+#include "semver.h"
 #include "session_int.h"
 #include "sources.h"
 #include "strbuf.h"
@@ -1445,6 +1446,51 @@ score_execution(const struct session *s, struct score *sc)
 	award(sc, "execution", 10 - 10 * n_na / n - (n_na ? 5 : 0), 10, why);
 }
 
+/* Whether a run step naming variable NAME (the restore target) ran to
+ * success: the restore was carried out. */
+static int
+restored_with(const struct session *s, const char *name)
+{
+	for (size_t i = 0; i < s->n_steps; i++) {
+		const struct step_rt *rt = &s->steps[i];
+
+		if (rt->def->kind == STEP_KIND_RUN && rt->def->run &&
+		    rt->state == STEP_DONE &&
+		    playbook_text_refs(rt->def->run, name))
+			return 1;
+	}
+	return 0;
+}
+
+/* The restore target: a pre-release put in place of a release (a beta on
+ * latest) is a wrong restore value that weighs more than one wrong
+ * answer, whatever the decision was (when it was not to roll back, the
+ * decision criterion already scores the rollback itself). Left out when
+ * nothing was restored. */
+static void
+score_restore(const struct session *s, struct score *sc)
+{
+	const char *to = s->pb->header.to;
+	const char *version = to ? session_var(s, to) : NULL;
+	struct semver v;
+	char why[256];
+
+	if (!version || !*version || !restored_with(s, to)) {
+		leave_out(sc, "restore", "nothing restored");
+		return;
+	}
+	if (semver_parse(version, &v) && v.pre) {
+		snprintf(why, sizeof(why), "restored pre-release %s (%s): a "
+			 "pre-release in place of a release", version, to);
+		cJSON_AddStringToObject(sc->card, "prerelease_restored",
+					version);
+		award(sc, "restore", 0, 10, why);
+		return;
+	}
+	snprintf(why, sizeof(why), "restored %s (%s), a release", version, to);
+	award(sc, "restore", 10, 10, why);
+}
+
 /* "a, b and 3 more" of the steps in ARR, into BUF. */
 static void
 list_steps(const cJSON *arr, char *buf, size_t size)
@@ -2001,6 +2047,7 @@ drill_scorecard_json(const struct session *s)
 	score_phases(s, d, &sc);
 	score_assessment(s, &sc);
 	score_execution(s, &sc);
+	score_restore(s, &sc);
 	score_verifications(s, &sc);
 	score_communication(s, &sc);
 	score_checks(s, d, &sc);

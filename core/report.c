@@ -25,6 +25,7 @@
 #include "registry.h"
 #include "rtoclock.h"
 #include "sanitize.h"
+#include "semver.h"
 #include "session.h"
 #include "strbuf.h"
 #include "withdrawn.h"
@@ -984,8 +985,17 @@ journalled_note(const struct rep *r, const char *version)
 	return note;
 }
 
-/* What the session did that a reviewer must know: a restore to a version
- * the registry had withdrawn (the operator went on anyway). */
+static int
+is_prerelease(const char *version)
+{
+	struct semver v;
+
+	return semver_parse(version, &v) && v.pre;
+}
+
+/* What the session did that a reviewer must know: a restore to a
+ * pre-release, or to a version the registry had withdrawn (the operator
+ * went on anyway). */
 static void
 add_findings(struct rep *r)
 {
@@ -996,6 +1006,14 @@ add_findings(struct rep *r)
 
 	if (!version || !ran_with(r, to))
 		return;
+	if (is_prerelease(version)) {
+		char *text = xasprintf("Restored to pre-release version %s "
+				       "(%s): a pre-release in place of a "
+				       "release", version, to);
+
+		cJSON_AddItemToArray(list, cJSON_CreateString(text));
+		free(text);
+	}
 	note = journalled_note(r, version);
 	if (note) {
 		char *text = xasprintf("Restored to %s version %s (%s)",
