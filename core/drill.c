@@ -1475,6 +1475,8 @@ score_restore(const struct session *s, struct score *sc)
 	struct semver v;
 	char why[256];
 
+	if (!to)
+		return;		/* the playbook names no restore target */
 	if (!version || !*version || !restored_with(s, to)) {
 		leave_out(sc, "restore", "nothing restored");
 		return;
