@@ -3494,3 +3494,26 @@ playbook_outcome_always_fails(const struct playbook *pb, const char *scenario,
 	}
 	return 0;
 }
+
+const struct pb_scenario *
+playbook_scenario_ref(const struct playbook *pb, const char *ref)
+{
+	const struct pb_scenario *sc = playbook_find_scenario(pb, ref);
+	char *end;
+	unsigned long n;
+
+	if (sc || !ref || !isdigit((unsigned char)ref[0]))
+		return sc;
+	errno = 0;
+	n = strtoul(ref, &end, 10);
+	if (errno || *end || n < 1 || n > pb->n_scenarios)
+		return NULL;
+	return &pb->scenarios[n - 1];
+}
+
+size_t
+playbook_scenario_number(const struct playbook *pb,
+			 const struct pb_scenario *sc)
+{
+	return sc ? (size_t)(sc - pb->scenarios) + 1 : 0;
+}

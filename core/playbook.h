@@ -387,6 +387,15 @@ struct playbook {
 	size_t n_templates;
 };
 
+/* The scenario REF names: its id, or its number as a trainee sees it
+ * (1-based, in playbook order: "Scenario 3"); NULL when none. */
+const struct pb_scenario *playbook_scenario_ref(const struct playbook *pb,
+						const char *ref);
+
+/* SC's number as a trainee sees it (1-based), or 0 for NULL. */
+size_t playbook_scenario_number(const struct playbook *pb,
+				const struct pb_scenario *sc);
+
 /* Whether scenario SCENARIO (NULL: none) of PB makes step ST fail on every
  * run (an outcome with no "runs" limit and an exit other than the
  * expected one, or a timeout): marked n/a, the step was finished another
