@@ -26,6 +26,7 @@
 #include "redact.h"
 #include "runner.h"
 #include "sanitize.h"
+#include "semver.h"
 #include "session_int.h"
 #include "sources.h"
 #include "strbuf.h"
@@ -964,10 +965,19 @@ drill_check_evidence(const struct session *s, const char *id)
 {
 	const struct step_rt *rt = session_find_step(s, id);
 
+	const struct pb_scenario *sc;
+
 	if (session_mode(s) != SESSION_DRILL || !rt ||
-	    rt->def->kind != STEP_KIND_CHECK || !rt->def->drill.present)
+	    rt->def->kind != STEP_KIND_CHECK)
 		return NULL;
-	return rt->def->drill.output;
+	/* The scenario's world wins: what it shows for the check (a failed
+	 * run in the list of runs) agrees with what its outcomes showed. */
+	sc = s->scenario ? playbook_find_scenario(s->pb, s->scenario) : NULL;
+	for (size_t i = 0; sc && i < sc->n_outcomes; i++)
+		if (strcmp(sc->outcomes[i].step, id) == 0 &&
+		    sc->outcomes[i].output)
+			return sc->outcomes[i].output;
+	return rt->def->drill.present ? rt->def->drill.output : NULL;
 }
 
 int
@@ -976,8 +986,8 @@ drill_unverifiable(const struct session *s, const char *id)
 	const struct step_rt *rt = session_find_step(s, id);
 
 	return session_mode(s) == SESSION_DRILL && rt &&
-	       rt->def->kind == STEP_KIND_CHECK && rt->phase == PHASE_VERIFY &&
-	       !rt->def->follow_up && !drill_check_evidence(s, id);
+	       rt->def->kind == STEP_KIND_CHECK && !rt->def->follow_up &&
+	       !drill_check_evidence(s, id);
 }
 
 int
@@ -1191,23 +1201,57 @@ static int phase_na(const struct session *s, enum phase_id phase,
 		    unsigned kinds, cJSON *arr, int *n_required);
 static void list_steps(const cJSON *arr, char *buf, size_t size);
 
-/* A recovery never proven (a required verification marked n/a) is never
- * within its target: WHY says so. */
+/* Required run and probe steps of the verify phase that apply and failed
+ * (their last run), into ARR; returns how many. */
+static int
+verify_failed(const struct session *s, cJSON *arr)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < s->n_steps; i++) {
+		const struct step_rt *rt = &s->steps[i];
+		cJSON *o;
+
+		if (rt->phase != PHASE_VERIFY || !rt->def->required ||
+		    (rt->def->kind != STEP_KIND_RUN &&
+		     rt->def->kind != STEP_KIND_PROBE) ||
+		    rt->state != STEP_FAILED || !session_step_active(s, rt))
+			continue;
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "step", rt->def->id);
+		cJSON_AddItemToArray(arr, o);
+		n++;
+	}
+	return n;
+}
+
+/* A recovery never proven (a required verification marked n/a or failed,
+ * or a required rollback step of the execute phase marked n/a: the
+ * rollback was never done) is never within its target: WHY says so, as
+ * the report's RTO does. */
 static int
 unproven_recovery(const struct session *s, char *why, size_t size)
 {
-	cJSON *arr = cJSON_CreateArray();
+	cJSON *na = cJSON_CreateArray(), *failed = cJSON_CreateArray();
 	int n, n_na = phase_na(s, PHASE_VERIFY, 1u << STEP_KIND_RUN |
-			       1u << STEP_KIND_PROBE, arr, &n);
-	char steps[256];
+			       1u << STEP_KIND_PROBE, na, &n);
+	int n_failed = verify_failed(s, failed);
+	char steps[256], more[256];
 
+	n_na += phase_na(s, PHASE_EXECUTE, 1u << STEP_KIND_RUN, na, &n);
+	steps[0] = more[0] = '\0';
 	if (n_na)
-		list_steps(arr, steps, sizeof(steps));
-	cJSON_Delete(arr);
-	if (!n_na)
+		list_steps(na, steps, sizeof(steps));
+	if (n_failed)
+		list_steps(failed, more, sizeof(more));
+	cJSON_Delete(na);
+	cJSON_Delete(failed);
+	if (!n_na && !n_failed)
 		return 0;
-	snprintf(why, size, "the recovery was never proven (%s marked n/a)",
-		 steps);
+	snprintf(why, size, "the recovery was never proven (%s%s%s%s%s)",
+		 steps, n_na ? " marked n/a" : "",
+		 n_na && n_failed ? "; " : "", more,
+		 n_failed ? " failed" : "");
 	return 1;
 }
 
@@ -1233,7 +1277,6 @@ score_rto(const struct session *s, const struct drill *d, struct score *sc)
 	}
 	cJSON_AddNumberToObject(sc->card, "rto_seconds",
 				(double)(rto / 1000000));
-	cJSON_AddBoolToObject(sc->card, "within_rto", total <= rto);
 	if (ev.opt) {
 		cJSON_AddStringToObject(sc->card, "rto_of", ev.opt->id);
 		cJSON_AddNumberToObject(sc->card, "rto_chosen_seconds",
@@ -1254,9 +1297,11 @@ score_rto(const struct session *s, const struct drill *d, struct score *sc)
 			 (long long)(total / 1000000),
 			 (long long)(rto / 1000000));
 	if (unproven_recovery(s, why, sizeof(why))) {
+		cJSON_AddFalseToObject(sc->card, "within_rto");
 		award(sc, "rto", 0, 20, why);
 		return;
 	}
+	cJSON_AddBoolToObject(sc->card, "within_rto", total <= rto);
 	award(sc, "rto", total <= rto ? 20 : 0, 20, why);
 }
 
@@ -1316,7 +1361,9 @@ phase_na(const struct session *s, enum phase_id phase, unsigned kinds,
 		if (rt->phase != phase || !rt->def->required ||
 		    !(kinds & (1u << rt->def->kind)) ||
 		    !session_step_active(s, rt) ||
-		    drill_unverifiable(s, rt->def->id))
+		    drill_unverifiable(s, rt->def->id) ||
+		    (phase == PHASE_EXECUTE && playbook_outcome_always_fails(
+			    s->pb, s->scenario, rt->def)))
 			continue;
 		(*n)++;
 		if (rt->state != STEP_NA)
@@ -1331,8 +1378,8 @@ phase_na(const struct session *s, enum phase_id phase, unsigned kinds,
 	return n_na;
 }
 
-/* Checks of the verify phase that apply and that nothing in the drill's
- * world shows: listed (with what the trainee did), never scored. */
+/* Checks of any phase that apply and that nothing in the drill's world
+ * shows: listed (ticked on faith, or left open), never scored. */
 static void
 add_unverifiable(const struct session *s, struct score *sc)
 {
@@ -1348,7 +1395,8 @@ add_unverifiable(const struct session *s, struct score *sc)
 		o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "step", rt->def->id);
 		cJSON_AddStringToObject(o, "reason", rt->state == STEP_DONE
-					? "ticked; nothing in the drill showed it"
+					? "ticked on faith: nothing in the drill "
+					  "showed it"
 					: "nothing in the drill shows it");
 		cJSON_AddItemToArray(arr, o);
 	}
@@ -1372,6 +1420,77 @@ score_verifications(const struct session *s, struct score *sc)
 	snprintf(why, sizeof(why), "%d of %d marked n/a", n_na, n);
 	award(sc, "verifications", 20 - 20 * n_na / n - (n_na ? 5 : 0), 20,
 	      why);
+}
+
+/* The rollback itself: a required run step of the execute phase marked
+ * n/a (not by a condition) was never done, whatever the trainee did by
+ * hand; it costs, and is listed. */
+static void
+score_execution(const struct session *s, struct score *sc)
+{
+	cJSON *arr = cJSON_AddArrayToObject(sc->card, "unexecuted");
+	int n, n_na = phase_na(s, PHASE_EXECUTE, KIND(RUN), arr, &n);
+	char why[384], list[256];
+
+	if (!n) {
+		leave_out(sc, "execution", "no required execute step to run");
+		return;
+	}
+	list_steps(arr, list, sizeof(list));
+	if (n_na)
+		snprintf(why, sizeof(why), "%d of %d required execute steps "
+			 "marked n/a instead of run: %s", n_na, n, list);
+	else
+		snprintf(why, sizeof(why), "all %d required execute steps run",
+			 n);
+	award(sc, "execution", 10 - 10 * n_na / n - (n_na ? 5 : 0), 10, why);
+}
+
+/* Whether a run step naming variable NAME (the restore target) ran to
+ * success: the restore was carried out. */
+static int
+restored_with(const struct session *s, const char *name)
+{
+	for (size_t i = 0; i < s->n_steps; i++) {
+		const struct step_rt *rt = &s->steps[i];
+
+		if (rt->def->kind == STEP_KIND_RUN && rt->def->run &&
+		    rt->state == STEP_DONE &&
+		    playbook_text_refs(rt->def->run, name))
+			return 1;
+	}
+	return 0;
+}
+
+/* The restore target: a pre-release put in place of a release (a beta on
+ * latest) is a wrong restore value that weighs more than one wrong
+ * answer, whatever the decision was (when it was not to roll back, the
+ * decision criterion already scores the rollback itself). Left out when
+ * nothing was restored. */
+static void
+score_restore(const struct session *s, struct score *sc)
+{
+	const char *to = s->pb->header.to;
+	const char *version = to ? session_var(s, to) : NULL;
+	struct semver v;
+	char why[256];
+
+	if (!to)
+		return;		/* the playbook names no restore target */
+	if (!version || !*version || !restored_with(s, to)) {
+		leave_out(sc, "restore", "nothing restored");
+		return;
+	}
+	if (semver_parse(version, &v) && v.pre) {
+		snprintf(why, sizeof(why), "restored pre-release %s (%s): a "
+			 "pre-release in place of a release", version, to);
+		cJSON_AddStringToObject(sc->card, "prerelease_restored",
+					version);
+		award(sc, "restore", 0, 10, why);
+		return;
+	}
+	snprintf(why, sizeof(why), "restored %s (%s), a release", version, to);
+	award(sc, "restore", 10, 10, why);
 }
 
 /* "a, b and 3 more" of the steps in ARR, into BUF. */
@@ -1929,6 +2048,8 @@ drill_scorecard_json(const struct session *s)
 	score_rto(s, d, &sc);
 	score_phases(s, d, &sc);
 	score_assessment(s, &sc);
+	score_execution(s, &sc);
+	score_restore(s, &sc);
 	score_verifications(s, &sc);
 	score_communication(s, &sc);
 	score_checks(s, d, &sc);
@@ -2191,6 +2312,8 @@ drill_scorecard_render(const cJSON *card, int markdown, struct strbuf *out)
 	strbuf_addf(out, "%s\n%s", md ? "**" : "", md ? "\n" : "");
 	render_criteria(card, md, out);
 	render_decision(card, md, out);
+	render_steps(card, "unexecuted", "Required execute steps marked n/a "
+		     "(the rollback was never done)", md, out);
 	render_steps(card, "unverified", "Required verifications marked n/a "
 		     "(not proven)", md, out);
 	render_steps(card, "unassessed", "Required assess checks marked n/a "
@@ -2198,8 +2321,8 @@ drill_scorecard_render(const cJSON *card, int markdown, struct strbuf *out)
 	render_steps(card, "uncommunicated", "Required communicate steps "
 		     "marked n/a", md, out);
 	render_steps(card, "skipped", "Optional steps left open", md, out);
-	render_steps(card, "unverifiable", "Checks the drill cannot verify "
-		     "(not scored)", md, out);
+	render_steps(card, "unverifiable", "Checks the drill cannot show "
+		     "(not scored; a tick is on faith)", md, out);
 	render_follow_ups(card, md, out);
 	render_phases(card, md, out);
 	render_predictions(card, md, out);

@@ -86,15 +86,15 @@ void drill_scorecard_render(const struct cJSON *card, int markdown,
  * turned it off (session_set_drill_clone). */
 int drill_clone_allowed(const struct session *s);
 
-/* In a drill, check step ID of the verify phase that nothing in the
- * drill's world shows (it has no drill.output, the simulated probe the
- * trainee reads before ticking): it cannot be verified here and is never
- * scored. 0 otherwise (not a drill, another kind or phase, or evidence
- * there). */
+/* In a drill, check step ID (of any phase, not a follow-up) that nothing
+ * in the drill's world shows (no scenario outcome, no drill.output: the
+ * simulated probe the trainee reads before ticking): it cannot be judged
+ * here and is never scored; a tick is on faith. 0 otherwise (not a drill,
+ * another kind, or evidence there). */
 int drill_unverifiable(const struct session *s, const char *id);
 
-/* In a drill, the simulated probe check step ID shows (its drill.output),
- * or NULL. */
+/* In a drill, what the world shows for check step ID: the scenario's
+ * outcome for it, else its drill.output; or NULL. */
 const char *drill_check_evidence(const struct session *s, const char *id);
 
 /* How step ID's last drill run went: 1 it ran for real in the clone, 0 it

@@ -2209,6 +2209,8 @@ static const struct field outcome_fields[] = {
 	  .off = offsetof(struct pb_outcome, duration_us) },
 	{ .key = "timed_out", .type = F_BOOL,
 	  .off = offsetof(struct pb_outcome, timed_out) },
+	{ .key = "runs", .type = F_INT, .min = 1, .max = 1000,
+	  .off = offsetof(struct pb_outcome, runs) },
 	{ .key = NULL },
 };
 
@@ -3474,4 +3476,44 @@ playbook_rto_label(const struct playbook *pb,
 		if (playbook_when_holds(&pb->rto.rules[i].when, lookup, arg))
 			return pb->rto.rules[i].label;
 	return NULL;
+}
+
+int
+playbook_outcome_always_fails(const struct playbook *pb, const char *scenario,
+			      const struct pb_step *st)
+{
+	const struct pb_scenario *sc = scenario
+		? playbook_find_scenario(pb, scenario) : NULL;
+
+	for (size_t i = 0; sc && i < sc->n_outcomes; i++) {
+		const struct pb_outcome *o = &sc->outcomes[i];
+
+		if (strcmp(o->step, st->id) == 0 && !o->runs &&
+		    (o->exit_code != st->expect_exit || o->timed_out))
+			return 1;
+	}
+	return 0;
+}
+
+const struct pb_scenario *
+playbook_scenario_ref(const struct playbook *pb, const char *ref)
+{
+	const struct pb_scenario *sc = playbook_find_scenario(pb, ref);
+	char *end;
+	unsigned long n;
+
+	if (sc || !ref || !isdigit((unsigned char)ref[0]))
+		return sc;
+	errno = 0;
+	n = strtoul(ref, &end, 10);
+	if (errno || *end || n < 1 || n > pb->n_scenarios)
+		return NULL;
+	return &pb->scenarios[n - 1];
+}
+
+size_t
+playbook_scenario_number(const struct playbook *pb,
+			 const struct pb_scenario *sc)
+{
+	return sc ? (size_t)(sc - pb->scenarios) + 1 : 0;
 }

@@ -286,6 +286,7 @@ struct pb_outcome {
 	char *output;
 	int64_t duration_us;
 	int timed_out;
+	int runs;		/* applies to the first RUNS runs; 0: every run */
 };
 
 /* A game master's injection into a drill: fired at a time since the
@@ -385,6 +386,23 @@ struct playbook {
 	struct pb_template *templates;	/* target texts naming variables */
 	size_t n_templates;
 };
+
+/* The scenario REF names: its id, or its number as a trainee sees it
+ * (1-based, in playbook order: "Scenario 3"); NULL when none. */
+const struct pb_scenario *playbook_scenario_ref(const struct playbook *pb,
+						const char *ref);
+
+/* SC's number as a trainee sees it (1-based), or 0 for NULL. */
+size_t playbook_scenario_number(const struct playbook *pb,
+				const struct pb_scenario *sc);
+
+/* Whether scenario SCENARIO (NULL: none) of PB makes step ST fail on every
+ * run (an outcome with no "runs" limit and an exit other than the
+ * expected one, or a timeout): marked n/a, the step was finished another
+ * way (by hand, or by a fallback step), as the scenario means. */
+int playbook_outcome_always_fails(const struct playbook *pb,
+				  const char *scenario,
+				  const struct pb_step *st);
 
 /* Load and validate the playbook at PATH. On failure returns NULL with
  * ERR_IO (unreadable), ERR_PARSE (bad JSON, with line and column) or

@@ -27,6 +27,7 @@
 #include "registry.h"
 #include "rtoclock.h"
 #include "sanitize.h"
+#include "semver.h"
 #include "session.h"
 #include "strbuf.h"
 #include "withdrawn.h"
@@ -1072,9 +1073,17 @@ latest_var(const struct rep *r)
 	return NULL;
 }
 
-/* What the session did that a reviewer must know: a restore to a version
- * the registry had withdrawn, or of a pre-release onto latest (the
- * operator went on anyway). */
+static int
+is_prerelease(const char *version)
+{
+	struct semver v;
+
+	return semver_parse(version, &v) && v.pre;
+}
+
+/* What the session did that a reviewer must know: a restore to a
+ * pre-release (onto latest, said so), or to a version the registry had
+ * withdrawn (the operator went on anyway). */
 static void
 add_findings(struct rep *r)
 {
@@ -1085,20 +1094,23 @@ add_findings(struct rep *r)
 
 	if (!version || !ran_with(r, to))
 		return;
-	note = journalled_note(r, version);
-	if (note) {
-		char *text = xasprintf("Restored to %s version %s (%s)",
-				       strstr(note, " is yanked") ? "yanked"
-				       : "deprecated", version, note);
+	note = prerelease_note(r->pb, to, version, latest_var(r));
+	if (note || is_prerelease(version)) {
+		char *text = note ? xasprintf("Restored a pre-release onto "
+					      "latest (%s)", note)
+			   : xasprintf("Restored to pre-release version %s "
+				       "(%s): a pre-release in place of a "
+				       "release", version, to);
 
 		cJSON_AddItemToArray(list, cJSON_CreateString(text));
 		free(text);
 	}
 	free(note);
-	note = prerelease_note(r->pb, to, version, latest_var(r));
+	note = journalled_note(r, version);
 	if (note) {
-		char *text = xasprintf("Restored a pre-release onto latest (%s)",
-				       note);
+		char *text = xasprintf("Restored to %s version %s (%s)",
+				       strstr(note, " is yanked") ? "yanked"
+				       : "deprecated", version, note);
 
 		cJSON_AddItemToArray(list, cJSON_CreateString(text));
 		free(text);
@@ -1124,32 +1136,46 @@ add_versions(struct rep *r)
 			cJSON_AddStringToObject(v, kv->string, kv->valuestring);
 }
 
-/* The required run and probe steps of the verify phase that were marked
- * n/a (not by a condition) or failed, "verify.health marked n/a", into
- * ARR: a recovery they were to prove was never proven (the drill's score
- * card says the same). */
+/* Whether step ST was marked n/a by the operator (not by a condition) or,
+ * when FAILED_TOO, failed: "ST marked n/a" / "ST failed" into ARR. */
+static void
+add_unproven_step(struct rep *r, const struct pb_step *st, int failed_too,
+		  cJSON *arr)
+{
+	const cJSON *e;
+	const char *s = state_of(r, st->id, &e);
+	int failed = failed_too && strcmp(s, "failed") == 0;
+	char *what;
+
+	if (!failed && (strcmp(s, "n/a") != 0 ||
+	    cJSON_IsTrue(cJSON_GetObjectItem(e, "condition_not_held"))))
+		return;
+	what = xasprintf("%s %s", st->id, failed ? "failed" : "marked n/a");
+	cJSON_AddItemToArray(arr, cJSON_CreateString(what));
+	free(what);
+}
+
+/* The required run steps of the execute phase marked n/a (not by a
+ * condition: the rollback was never done), and the required run and probe
+ * steps of the verify phase marked n/a or failed, "verify.health marked
+ * n/a", into ARR: a recovery they were to do or prove was never proven
+ * (the drill's score card says the same). */
 static void
 add_unproven(struct rep *r, cJSON *arr)
 {
+	const struct pb_phase *ex = r->pb ? &r->pb->phases[PHASE_EXECUTE] : NULL;
 	const struct pb_phase *ph = r->pb ? &r->pb->phases[PHASE_VERIFY] : NULL;
 
-	for (size_t i = 0; ph && i < ph->n_steps; i++) {
-		const struct pb_step *st = &ph->steps[i];
-		const cJSON *e;
-		const char *s = state_of(r, st->id, &e);
-		char *what;
-
-		if (!st->required || (st->kind != STEP_KIND_RUN &&
-				      st->kind != STEP_KIND_PROBE))
-			continue;
-		if (strcmp(s, "failed") != 0 && (strcmp(s, "n/a") != 0 ||
-		    cJSON_IsTrue(cJSON_GetObjectItem(e, "condition_not_held"))))
-			continue;
-		what = xasprintf("%s %s", st->id, strcmp(s, "failed") == 0
-				 ? "failed" : "marked n/a");
-		cJSON_AddItemToArray(arr, cJSON_CreateString(what));
-		free(what);
-	}
+	for (size_t i = 0; ex && i < ex->n_steps; i++)
+		if (ex->steps[i].required && ex->steps[i].kind == STEP_KIND_RUN &&
+		    !playbook_outcome_always_fails(r->pb, jstr(r->summary,
+				"scenario"), &ex->steps[i]))
+			add_unproven_step(r, &ex->steps[i], 0, arr);
+	for (size_t i = 0; ph && i < ph->n_steps; i++)
+		if (ph->steps[i].required &&
+		    (ph->steps[i].kind == STEP_KIND_RUN ||
+		     ph->steps[i].kind == STEP_KIND_PROBE))
+			add_unproven_step(r, &ph->steps[i], 1, arr);
 }
 
 /* Whether the session met its recovery-time target (the one the RTO

@@ -571,8 +571,9 @@ started_payload(const struct session *s, const struct session_opts *o)
 	cJSON_AddStringToObject(p, "mode",
 				o->mode == SESSION_DRILL ? "drill" : "live");
 	cJSON_AddStringToObject(p, "operator", default_operator(o->operator));
-	if (o->scenario)
-		cJSON_AddStringToObject(p, "scenario", o->scenario);
+	if (o->scenario)	/* the id, also when the trainee gave its number */
+		cJSON_AddStringToObject(p, "scenario", playbook_scenario_ref(
+			s->pb, o->scenario)->id);
 	cJSON_AddBoolToObject(p, "test_mode", o->test_mode);
 	cJSON_AddStringToObject(p, "rewind", PACKAGE_VERSION);
 	session_add_console(p);
@@ -588,7 +589,7 @@ check_scenario(const struct playbook *pb, const struct session_opts *o,
 	if (o->mode != SESSION_DRILL)
 		return err_set(err, ERR_INVALID,
 			       "--scenario is for drills (rewind drill)");
-	if (!playbook_find_scenario(pb, o->scenario))
+	if (!playbook_scenario_ref(pb, o->scenario))
 		return err_set(err, ERR_NOTFOUND,
 			       "%s: no scenario \"%s\" (see rewind drill "
 			       "--list-scenarios)", pb->path, o->scenario);

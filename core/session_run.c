@@ -163,7 +163,17 @@ struct sim {
 	int from_world;		/* the scenario's world answered */
 };
 
-/* The scenario's forced outcome wins; then the output the step's drill
+/* Whether scenario outcome O stands in for RT's next run: it is RT's and
+ * the run is among the first it limits itself to ("runs"). */
+static int
+outcome_applies(const struct pb_outcome *o, const struct step_rt *rt)
+{
+	return strcmp(o->step, rt->def->id) == 0 &&
+	       (o->runs == 0 || rt->n_runs < o->runs);
+}
+
+/* The scenario's forced outcome wins (for the runs it applies to); then
+ * the output the step's drill
  * block gives; then the world's answer to the command; then the drill
  * block's exit status (or the expected one) with no output. Returns 0,
  * or -1 when journalling the world's change failed. */
@@ -183,7 +193,7 @@ sim_outcome(struct session *s, struct step_rt *rt, const char *actor,
 	for (size_t i = 0; sc && i < sc->n_outcomes; i++) {
 		const struct pb_outcome *o = &sc->outcomes[i];
 
-		if (strcmp(o->step, rt->def->id) != 0)
+		if (!outcome_applies(o, rt))
 			continue;
 		sim->exit_code = o->exit_code;
 		sim->output = o->output;
@@ -573,7 +583,7 @@ scenario_sets_outcome(const struct session *s, const struct step_rt *rt)
 		? playbook_find_scenario(s->pb, s->scenario) : NULL;
 
 	for (size_t i = 0; sc && i < sc->n_outcomes; i++)
-		if (strcmp(sc->outcomes[i].step, rt->def->id) == 0)
+		if (outcome_applies(&sc->outcomes[i], rt))
 			return 1;
 	return 0;
 }

@@ -1,8 +1,10 @@
 #!/bin/sh
 # Answers kept from the trainee: `rewind drill --list-scenarios` gives each
-# shipped scenario's id and briefing and nothing a good operator is meant
-# to work out (no expected option, no rationale, no injection); with
-# --game-master the same listing carries all of them.
+# shipped scenario's number and briefing and nothing a good operator is
+# meant to work out (no id or title such as "cosmetic-typo", no expected
+# option, no rationale, no injection); with --game-master the same listing
+# carries all of them. --scenario takes the number, and the journal keeps
+# the id for reviewers.
 set -u
 bin=${REWIND_BIN:-./rewind}
 src=${REWIND_SRCDIR:-.}
@@ -22,16 +24,21 @@ for pb in "$src"/playbooks/*.json; do
 	python3 - "$pb" >"$tmp/answers" <<'PY' || { echo "FAIL: $name: cannot read"; fail=1; continue; }
 import json, sys
 d = json.load(open(sys.argv[1]))
-for sc in d.get("scenarios", []):
+for k, sc in enumerate(d.get("scenarios", []), 1):
     e = sc.get("expect")
-    print("%s\t%s\t%s\t%s" % (sc["id"], e["step"] if e else "",
+    print("%d\t%s\t%s\t%s\t%s\t%s" % (k, sc["id"], sc["title"],
+                              e["step"] if e else "",
                               e["option"] if e else "",
                               " ".join(i["id"] for i in sc.get("inject", []))))
 PY
-	while IFS='	' read -r id step option injects; do
+	while IFS='	' read -r k id title step option injects; do
 		n=$((n + 1))
-		line=$(grep "^$id	" "$tmp/trainee")
-		[ -n "$line" ] || { echo "FAIL: $name: $id not listed"; fail=1; }
+		line=$(grep "^$k	" "$tmp/trainee")
+		[ -n "$line" ] || { echo "FAIL: $name: $id not listed as $k"; fail=1; }
+		grep -F -e "$id" "$tmp/trainee" >/dev/null &&
+			{ echo "FAIL: $name: the trainee sees scenario id $id"; fail=1; }
+		grep -F -e "$title" "$tmp/trainee" >/dev/null &&
+			{ echo "FAIL: $name: the trainee sees the title of $id"; fail=1; }
 		case "$line" in
 		*"(no briefing"*) echo "FAIL: $name: $id has no briefing"; fail=1 ;;
 		esac
@@ -61,6 +68,17 @@ done
 	"$src/playbooks/pypi-release-recovery.json" | grep -qF \
 	'inject yank-lags (after execute.yank): alert: Index status page: simple-index answers for bitfinex-maker-kit are served from cache and refresh within minutes; the world changes: registry.bitfinex-maker-kit.versions.1.4.0.yanked becomes true' ||
 	{ echo "FAIL: the yank-lags injection does not say what changes"; fail=1; }
+# The trainee starts a scenario by its number; the journal keeps its id.
+printf 'quit\n' | HOME=$tmp "$bin" drill "$src/playbooks/example.json" --batch \
+	--operator olga --session-dir "$tmp/by-number" --scenario 2 \
+	>"$tmp/by-number.out" 2>&1
+grep -q '"type":"session.started".*"scenario":"restart-fails"' \
+	"$tmp/by-number/journal.jsonl" 2>/dev/null ||
+	{ echo "FAIL: --scenario 2 did not start scenario restart-fails"; fail=1; }
+printf 'quit\n' | HOME=$tmp "$bin" drill "$src/playbooks/example.json" --batch \
+	--operator olga --session-dir "$tmp/by-3" --scenario 3 \
+	>"$tmp/by-3.out" 2>&1 &&
+	{ echo "FAIL: --scenario 3 of 2 was accepted"; fail=1; }
 [ $n -gt 0 ] || { echo "FAIL: no scenario found"; fail=1; }
 [ $fail -eq 0 ] && echo "drill answers: $n scenarios, briefings only without --game-master"
 exit $fail

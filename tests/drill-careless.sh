@@ -24,7 +24,8 @@ assert "assess.latest" in a["why"] and "n/a" in a["why"], a["why"]
 assert m["applies"] and m["points"] == 0, m
 assert "never sent" in m["why"] and "communicate.notice" in m["why"], m["why"]
 assert c["unsent"] == ["communicate.notice"], c["unsent"]
-assert c["score"] * 100 // c["max"] <= 85, (c["score"], c["max"])
+# the two criteria cost at least 20 points, whatever else the card has
+assert c["max"] - c["score"] >= 20, (c["score"], c["max"])
 print("assessment %d/%d: %s; communication %d/%d: %s" % (
     a["points"], a["max"], a["why"], m["points"], m["max"], m["why"]))
 PY

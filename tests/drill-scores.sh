@@ -70,7 +70,7 @@ PY
 for pb in "$src"/playbooks/*.json; do
 	case "$pb" in */schema.json) continue ;; esac
 	name=$(basename "$pb" .json)
-	for id in $("$bin" drill --list-scenarios "$pb" | cut -f1); do
+	for id in $("$bin" drill --list-scenarios --game-master "$pb" | grep -v "^[[:space:]]" | cut -f1); do
 		n=$((n + 1))
 		good=$walks/$name-scenario-$id.walk
 		careless=$walks/$name-scenario-$id.careless

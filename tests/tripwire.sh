@@ -139,7 +139,7 @@ all_drills() {
 	for pb in "$src"/playbooks/*.json; do
 		name=$(basename "$pb" .json)
 		[ "$name" = schema ] && continue
-		for scen in "" $("$bin" drill --list-scenarios "$pb" | cut -f1); do
+		for scen in "" $("$bin" drill --list-scenarios --game-master "$pb" | grep -v "^[[:space:]]" | cut -f1); do
 			case " $covered " in *" $name:$scen "*) continue ;; esac
 			n=$((n + 1))
 			dir="$tmp/$pass/s$n"

@@ -168,7 +168,11 @@ show_briefing(struct app *a)
 
 	if (!text)
 		return;
-	line = xasprintf("Briefing (scenario %s):", session_scenario(a->session));
+	/* The number, never the id: "port-in-use" would give it away. */
+	line = xasprintf("Briefing (Scenario %zu):", playbook_scenario_number(
+		session_playbook(a->session), playbook_find_scenario(
+			session_playbook(a->session),
+			session_scenario(a->session))));
 	logbuf_add(a->log, LOG_RUN, line);
 	logbuf_add(a->log, LOG_OUTPUT, text);
 	free(line);

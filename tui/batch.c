@@ -201,14 +201,16 @@ print_field(const char *label, const char *text)
 	free(clean);
 }
 
-/* What a trainee may know: the id and the briefing, never the answer. */
+/* What a trainee may know: the scenario's number (rewind drill --scenario
+ * takes it) and the briefing, never the id or title, which may give the
+ * answer away. */
 static void
-print_briefing(const struct pb_scenario *sc)
+print_briefing(size_t number, const struct pb_scenario *sc)
 {
 	char *brief = sc->briefing ? sanitize_text(sc->briefing,
 						   strlen(sc->briefing)) : NULL;
 
-	printf("%s\t%s\n", sc->id, brief ? brief
+	printf("%zu\t%s\n", number, brief ? brief
 	       : "(no briefing: the game master sets the scene)");
 	free(brief);
 }
@@ -285,7 +287,7 @@ list_scenarios(const char *path, int game_master)
 		if (game_master)
 			print_game_master(&pb->scenarios[i]);
 		else
-			print_briefing(&pb->scenarios[i]);
+			print_briefing(i + 1, &pb->scenarios[i]);
 	}
 	if (pb->n_scenarios == 0)
 		printf("%s: no drill scenarios\n", path);

@@ -36,9 +36,10 @@ static const char playbook_text[] =
 "                   \"phases\": { \"assess\": \"1m\", \"execute\": \"1m\" } },\n"
 "  \"phases\": [\n"
 "    { \"id\": \"assess\", \"steps\": [\n"
-"      { \"id\": \"a.check\", \"kind\": \"check\", \"title\": \"look\" },\n"
+"      { \"id\": \"a.check\", \"kind\": \"check\", \"title\": \"look\",\n"
+"        \"drill\": { \"output\": \"500 on every request\" } },\n"
 "      { \"id\": \"a.opt\", \"kind\": \"check\", \"title\": \"optional\",\n"
-"        \"required\": false },\n"
+"        \"required\": false, \"drill\": { \"output\": \"3 reports\" } },\n"
 "      { \"id\": \"a.list\", \"kind\": \"run\", \"title\": \"list tags\",\n"
 "        \"run\": \"git tag -l\", \"predict\": true,\n"
 "        \"drill\": { \"output\": [\"v1\", \"v2\", \"v3\", \"v4\"],\n"
@@ -60,12 +61,16 @@ static const char playbook_text[] =
 "    { \"id\": \"verify\", \"steps\": [\n"
 "      { \"id\": \"v.check\", \"kind\": \"check\", \"title\": \"fine\" } ] },\n"
 "    { \"id\": \"communicate\", \"steps\": [\n"
-"      { \"id\": \"c.check\", \"kind\": \"check\", \"title\": \"told\" } ] }\n"
+"      { \"id\": \"c.check\", \"kind\": \"check\", \"title\": \"told\",\n"
+"        \"drill\": { \"output\": \"#status: rollback posted\" } },\n"
+"      { \"id\": \"c.status\", \"kind\": \"check\", \"title\": \"status page\",\n"
+"        \"required\": false } ] }\n"
 "  ],\n"
 "  \"scenarios\": [\n"
 "    { \"id\": \"outage\", \"title\": \"outage\",\n"
 "      \"expect\": { \"step\": \"d.how\", \"option\": \"rollback\" },\n"
-"      \"outcomes\": { \"a.push\": { \"exit\": 1, \"output\": \"E403 forbidden\" } },\n"
+"      \"outcomes\": { \"a.push\": { \"exit\": 1, \"output\": \"E403 forbidden\" },\n"
+"                    \"v.check\": { \"output\": \"run 77 failed on main\" } },\n"
 "      \"state\": { \"registry\": { \"pkg\": { \"dist-tags\": { \"latest\": \"1.2.3\" } } } },\n"
 "      \"inject\": [\n"
 "        { \"id\": \"moved\", \"at\": \"90s\", \"alert\": \"latest moved\",\n"
@@ -333,6 +338,24 @@ START_TEST(test_live_session_ignores_predictions)
 }
 END_TEST
 
+/* What a check shows comes from the scenario's world first: its outcome
+ * for the check; a check nothing shows, in any phase, is unverifiable. */
+START_TEST(test_drill_check_evidence_from_scenario_any_phase)
+{
+	struct fx f;
+
+	fx_init(&f, 1);
+	fx_open(&f, SESSION_DRILL, "outage");
+	ck_assert_str_eq(drill_check_evidence(f.s, "v.check"),
+			 "run 77 failed on main");
+	ck_assert(!drill_unverifiable(f.s, "v.check"));
+	ck_assert(!drill_unverifiable(f.s, "a.check"));
+	ck_assert(!drill_unverifiable(f.s, "a.opt"));
+	ck_assert(drill_unverifiable(f.s, "c.status"));
+	fx_done(&f);
+}
+END_TEST
+
 /* --- score card --------------------------------------------------------------------------- */
 
 static void
@@ -421,7 +444,8 @@ START_TEST(test_scorecard_expected_decision_followed)
 	ck_assert_int_eq(criterion(card, "rto"), 20);
 	ck_assert_int_eq(criterion(card, "phases"), 10);
 	/* a.opt, an optional check, left open costs 2; a.push, an optional
-	 * run step that failed and was left, is a fallback and costs none. */
+	 * run step that failed and was left, is a fallback and costs none;
+	 * c.status, optional with nothing in the drill to show it, none. */
 	ck_assert_int_eq(criterion(card, "checks"), 8);
 	ck_assert_int_eq(criterion(card, "approvals"), 10);
 	ck_assert_int_eq(criterion(card, "confirmations"), 5);
@@ -430,7 +454,7 @@ START_TEST(test_scorecard_expected_decision_followed)
 	ck_assert_int_eq(criterion(card, "assessment"), 10);
 	ck_assert_int_eq(criterion(card, "communication"), 10);
 	ck_assert_int_eq(cJSON_GetObjectItemCaseSensitive(card, "score")->valueint,
-			 113);
+			 143);	/* v.check has evidence: 20; e.reset run: 10 */
 	p = prediction_of(card, "a.push");
 	ck_assert(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(p, "right")));
 	ck_assert_int_eq(cJSON_GetObjectItemCaseSensitive(p, "exit")->valueint, 1);
@@ -465,7 +489,7 @@ START_TEST(test_scorecard_expected_decision_not_followed)
 	ck_assert_int_eq(criterion(card, "rto"), 0);
 	ck_assert_int_eq(criterion(card, "phases"), 5);	/* execute met */
 	ck_assert_int_eq(cJSON_GetObjectItemCaseSensitive(card, "score")->valueint,
-			 58);
+			 88);
 	cJSON_Delete(card);
 	fx_done(&f);
 }
@@ -477,7 +501,8 @@ static const char honest_text[] =
 "{ \"id\": \"honest\", \"title\": \"honest\",\n"
 "  \"phases\": [\n"
 "    { \"id\": \"assess\", \"steps\": [\n"
-"      { \"id\": \"a.check\", \"kind\": \"check\", \"title\": \"look\" } ] },\n"
+"      { \"id\": \"a.check\", \"kind\": \"check\", \"title\": \"look\",\n"
+"        \"drill\": { \"output\": \"every request fails\" } } ] },\n"
 "    { \"id\": \"decide\", \"steps\": [\n"
 "      { \"id\": \"d.how\", \"kind\": \"decide\", \"title\": \"how\",\n"
 "        \"options\": [ { \"id\": \"rollback\", \"label\": \"Roll back\" },\n"
@@ -491,7 +516,8 @@ static const char honest_text[] =
 "        \"run\": \"curl -fsS http://127.0.0.1:9/health\",\n"
 "        \"drill\": { \"output\": \"ok\" } } ] },\n"
 "    { \"id\": \"communicate\", \"steps\": [\n"
-"      { \"id\": \"c.check\", \"kind\": \"check\", \"title\": \"told\" } ] }\n"
+"      { \"id\": \"c.check\", \"kind\": \"check\", \"title\": \"told\",\n"
+"        \"drill\": { \"output\": \"#status: rollback posted\" } } ] }\n"
 "  ],\n"
 "  \"scenarios\": [\n"
 "    { \"id\": \"outage\", \"title\": \"outage\",\n"
@@ -1370,6 +1396,7 @@ drill_suite(void)
 	tcase_add_test(tc, test_drill_injection_fires_at_its_time);
 	tcase_add_test(tc, test_drill_resume_rebuilds_state_and_never_refires);
 	tcase_add_test(tc, test_drill_no_scenario_has_empty_world);
+	tcase_add_test(tc, test_drill_check_evidence_from_scenario_any_phase);
 	tcase_add_test(tc, test_drill_world_answers_and_changes);
 	tcase_add_test(tc, test_drill_scenario_state_merges_over_the_playbook_world);
 	suite_add_tcase(s, tc);

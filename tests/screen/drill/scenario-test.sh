@@ -16,7 +16,7 @@
 . "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
 
 COLS=140
-ROWS=40
+ROWS=44	# the score card and its decision table above the Output tab
 STATUS_ROW=$((ROWS - 1))
 
 # console NAME PLAYBOOK SCENARIO: a fresh drill of PLAYBOOK's SCENARIO,
