@@ -214,10 +214,41 @@ apply_option(int c, struct cli_opts *o)
 	return 0;
 }
 
-/* Names under the sessions folder that ARG names: the one spelled so,
- * or else every one ARG begins. */
+/* Sessions kept elsewhere (--session-dir, noted in ROOT/.elsewhere)
+ * whose last path component is ARG: their whole paths in *NAMES. */
 static size_t
-sessions_named(const char *root, const char *arg, char ***names)
+elsewhere_named(const char *root, const char *arg, char ***names)
+{
+	char *path = xasprintf("%s/.elsewhere", root), *line = NULL;
+	FILE *f = fopen(path, "r");
+	size_t size = 0, n = 0;
+	ssize_t k;
+
+	free(path);
+	while (f && (k = getline(&line, &size, f)) > 0) {
+		const char *base;
+
+		if (line[k - 1] == '\n')
+			line[--k] = '\0';
+		base = strrchr(line, '/');
+		if (base && strcmp(base + 1, arg) == 0 &&
+		    sessions_is_session(line)) {
+			*names = xrealloc(*names, (n + 1) * sizeof(**names));
+			(*names)[n++] = xstrdup(line);
+		}
+	}
+	free(line);
+	if (f)
+		fclose(f);
+	return n;
+}
+
+/* Names under the sessions folder that ARG names: the one spelled so,
+ * or else every one ARG begins; else a session kept elsewhere whose
+ * folder is named so (its whole path). */
+static size_t
+sessions_named(const char *root, const char *arg, int exact_only,
+	       char ***names)
 {
 	DIR *d = opendir(root);
 	struct dirent *e;
@@ -228,7 +259,7 @@ sessions_named(const char *root, const char *arg, char ***names)
 		char *dir;
 		int exact = strcmp(e->d_name, arg) == 0;
 
-		if (e->d_name[0] == '.' ||
+		if (e->d_name[0] == '.' || (exact_only && !exact) ||
 		    strncmp(e->d_name, arg, strlen(arg)) != 0)
 			continue;
 		dir = xasprintf("%s/%s", root, e->d_name);
@@ -245,11 +276,13 @@ sessions_named(const char *root, const char *arg, char ***names)
 	}
 	if (d)
 		closedir(d);
+	if (!n)
+		n = elsewhere_named(root, arg, names);
 	return n;
 }
 
 char *
-cli_find_session(const char *arg, struct err *err)
+cli_find_session(const char *arg, int exact, struct err *err)
 {
 	char *root, **names, *path = NULL;
 	struct stat st;
@@ -258,9 +291,10 @@ cli_find_session(const char *arg, struct err *err)
 	if (!*arg || strchr(arg, '/') || stat(arg, &st) == 0)
 		return NULL;
 	root = cli_sessions_root();
-	n = sessions_named(root, arg, &names);
+	n = sessions_named(root, arg, exact, &names);
 	if (n == 1)
-		path = xasprintf("%s/%s", root, names[0]);
+		path = names[0][0] == '/' ? xstrdup(names[0])
+		     : xasprintf("%s/%s", root, names[0]);
 	else if (n > 1)
 		err_set(err, ERR_INVALID, "%s: %zu sessions in %s begin so "
 			"(%s, %s%s): give more of the name", arg, n, root,
@@ -283,7 +317,10 @@ resolve_session_arg(struct cli_opts *o)
 			   o->command != CMD_APPROVE &&
 			   o->command != CMD_RUN && o->command != CMD_DRILL))
 		return 0;
-	o->session_path = cli_find_session(o->args[0], &err);
+	/* Resuming, or signing, takes the whole name; the start of one is
+	 * enough only to read (a mistyped playbook must not resume). */
+	o->session_path = cli_find_session(o->args[0],
+					   o->command != CMD_VERIFY, &err);
 	if (err.msg[0]) {
 		cli_print_error("rewind", err.msg);
 		return -1;
