@@ -22,9 +22,10 @@ idle_passes_in() {
 	echo $(( $(cat "$SCREEN_IDLE") - n0 ))
 }
 
-# clock_secs: the header clock (MM:SS at the end of row 1) in seconds.
+# clock_secs: the header clock (MmSSs, e.g. 2m05s, at the end of row 1) in
+# seconds.
 clock_secs() {
-	row 1 | awk '{ split($NF, t, ":"); print t[1] * 60 + t[2] }'
+	row 1 | awk '{ n = split($NF, t, /[ms]/); print t[1] * 60 + t[2] }'
 }
 
 start_app run "$REWIND_SRCDIR/tests/fixtures/playbooks/console.json" \

@@ -41,7 +41,7 @@ wait_text '│ stream finished$' 10
 wait_text '^\[✓\] Stream output through' 5
 wait_idle
 expect_screen after-storm <<'EOF'
- LIVE  TEST MODE  Screen test: a step that streams output                 MM:SS
+ LIVE  TEST MODE  Screen test: a step that streams output                 MmSSs
  ▶ assess  · decide  · approve  · execute  · verify  · communicate
  Checklist: assess  1/2             │ Step  [Output]  Journal   Targets   Tags
 [✓] Stream output through… sam hh:mm│ after storm 9

@@ -23,7 +23,7 @@ keys ']'				# the Output tab
 wait_text 'escapes printed' 5
 
 expect_screen output <<'EOF'
- LIVE  TEST MODE  Screen test: a command that prints terminal escapes     MM:SS
+ LIVE  TEST MODE  Screen test: a command that prints terminal escapes     MmSSs
  ▶ assess  · decide  · approve  · execute  · verify  · communicate
  Checklist: assess  1/1             │ Step  [Output]  Journal   Targets   Tags
 [✓] Print hostile escape … sam hh:mm│ ▶ assess.hostile  started hh:mm:ss  printf

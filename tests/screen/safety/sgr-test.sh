@@ -147,7 +147,7 @@ assert_fixed '[Output]'
 [ "$(output_text)" = "$OUTPUT_ROWS" ] ||
 	fail "the Output tab shows: $(output_text)"
 expect_screen frame 1 3 <<'EOF'
- LIVE  TEST MODE  Screen test: a command that prints colours              MM:SS
+ LIVE  TEST MODE  Screen test: a command that prints colours              MmSSs
  ▶ assess  · decide  · approve  · execute  · verify  · communicate
  Checklist: assess  1/1             │ Step  [Output]  Journal   Targets   Tags
 EOF
