@@ -279,7 +279,9 @@ tick_step() {	# ID
 na_step() {	# ID REASON
 	goto_step "$1"
 	keys x
-	wait_text "$X_NA_ASKED"
+	# a required step is asked about first
+	wait_text "$X_NA_ASKED|Mark required step"
+	screen_text | grep -q 'Mark required step' && keys y && wait_text "$X_NA_ASKED"
 	type_text "$2"
 	keys Enter
 	wait_state "$1" 'n/a'

@@ -64,6 +64,8 @@ for width in 80 81 120 121 200 163; do
 	band_clean "$width" 0 'Version to restore' 7
 	keys Escape
 	keys x
+	wait_text 'Not applicable$|Mark required step'
+	screen_text | grep -q 'Mark required step' && keys y
 	na_exact "$width"
 	band_clean "$width" 0 'Not applicable' 7
 	keys Escape

@@ -52,6 +52,8 @@ type_text 'push 1.2.4'
 keys Enter
 wait_text 'e\.push failed'
 keys x
+wait_text 'Mark required step e\.push'	# a required step: asked first
+keys y
 type_text 'checked by hand'
 keys Enter
 assert_fixed 'Last run: FAILED: exit status 1, expected 0 (then'
