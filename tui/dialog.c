@@ -647,8 +647,12 @@ dialog_open_for_step(struct app *a, enum uiact act)
 				   keymap_key_label(KM_STEPS, UI_ACT));
 		break;
 	case UI_NA:
+		/* An approval is never n/a: the core's refusal says so at
+		 * once, without asking whether to mark it first. */
 		dialog_open(a, v.state == STEP_NA ? FLOW_REOPEN
-			    : v.def->required ? FLOW_NA_SURE : FLOW_NA,
+			    : v.def->required &&
+			      v.def->kind != STEP_KIND_APPROVE ? FLOW_NA_SURE
+							       : FLOW_NA,
 			    v.def->id);
 		break;
 	case UI_CANCEL_STEP: apply_fmt(a, 1, "cancel %s", v.def->id); break;

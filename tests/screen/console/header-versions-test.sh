@@ -8,12 +8,12 @@
 SESSION_DIR=$SCREEN_TMP/session
 start_app drill "$REWIND_SRCDIR/playbooks/npm-dist-tag-rollback.json" \
 	--session-dir "$SESSION_DIR" --operator sam --var ROLLBACK_VERSION=1.2.3
-assert_text '^ DRILL .* 1\.2\.3 → \?  [0-9][0-9]:[0-9][0-9]$' \
+assert_text '^ DRILL .* 1\.2\.3 → \?  [0-9]*m[0-9][0-9]s$' \
 	"the header does not show the bad version as FROM"
 keys s j Enter				# RESTORE_VERSION
 type_text 1.2.2
 keys Enter
-assert_text '^ DRILL .* 1\.2\.3 → 1\.2\.2  [0-9][0-9]:[0-9][0-9]$' \
+assert_text '^ DRILL .* 1\.2\.3 → 1\.2\.2  [0-9]*m[0-9][0-9]s$' \
 	"the header does not show 1.2.3 → 1.2.2"
 keys_nowait q
 wait_exit
@@ -37,7 +37,7 @@ fresh_server
 SESSION_DIR=$SCREEN_TMP/session3
 start_app drill "$REWIND_SRCDIR/playbooks/example.json" --session-dir "$SESSION_DIR" \
 	--operator sam --var RESTORE_VERSION=1.3.2
-assert_text '^ DRILL .* 1\.4\.0 → 1\.3\.2  [0-9][0-9]:[0-9][0-9]' \
+assert_text '^ DRILL .* 1\.4\.0 → 1\.3\.2  [0-9]*m[0-9][0-9]s' \
 	"the example's header does not show CURRENT_VERSION → RESTORE_VERSION"
 keys_nowait q
 wait_exit

@@ -22,9 +22,9 @@ expect_screen decide-start 3 8 <<'EOF2'
  Checklist: decide  0/3             │[Step]  Output   Journal   Targets   Tags
 [/] Only for b                   n/a│ Only for a
 [ ] Only for a                      │ only-a  check  open
-[?] Check the gated thing for extr… │
-[ ] Version                         │
-[ ] Always                          │
+[?] Check the gated thing for extr… │ Drill: cannot be verified here, nothing
+[ ] Version                         │ in the drill's world shows it; not
+[ ] Always                          │ scored (tick or mark n/a as you judge)
 EOF2
 
 keys k					# only-b: why it does not apply
@@ -38,6 +38,8 @@ assert_fixed 'value: not set yet; default 1.0.0'
 
 # An n/a with a reason: not counted, and the reason is shown.
 keys k k x
+wait_text 'Mark required step only-a'	# a required step: asked first
+keys y
 type_text 'no route a users this week'
 keys Enter
 assert_fixed '[/] Only for a             sam 19:30│'
