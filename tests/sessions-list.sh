@@ -85,6 +85,9 @@ awk '$1 == "quit-1"' "$tmp/out2" | grep -q ' interrupted (SIGHUP) ' ||
 grep -q "$root/done-1/journal.jsonl: intact" "$tmp/v" || fail "verify done: $(cat "$tmp/v")"
 (cd "$tmp" && "$bin" replay --print quit-1) >/dev/null 2>&1 || fail "replay by name"
 (cd "$tmp" && "$bin" report live-1) >/dev/null 2>&1 || fail "report by name"
+(cd "$tmp" && "$bin" verify 2026-12-06) >"$tmp/v" 2>&1 ||
+	fail "a session kept elsewhere is not found by its folder's name: $(cat "$tmp/v")"
+grep -q "$tmp/incidents/2026-12-06/journal.jsonl: intact" "$tmp/v" || fail "elsewhere by name: $(cat "$tmp/v")"
 walk done-2 sam
 (cd "$tmp" && "$bin" verify done) >"$tmp/v" 2>&1 && fail "an ambiguous name was taken"
 grep -q "done: 2 sessions in .* begin so (done-.*, done-.*): give more of the name" "$tmp/v" ||

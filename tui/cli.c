@@ -214,8 +214,38 @@ apply_option(int c, struct cli_opts *o)
 	return 0;
 }
 
+/* Sessions kept elsewhere (--session-dir, noted in ROOT/.elsewhere)
+ * whose last path component is ARG: their whole paths in *NAMES. */
+static size_t
+elsewhere_named(const char *root, const char *arg, char ***names)
+{
+	char *path = xasprintf("%s/.elsewhere", root), *line = NULL;
+	FILE *f = fopen(path, "r");
+	size_t size = 0, n = 0;
+	ssize_t k;
+
+	free(path);
+	while (f && (k = getline(&line, &size, f)) > 0) {
+		const char *base;
+
+		if (line[k - 1] == '\n')
+			line[--k] = '\0';
+		base = strrchr(line, '/');
+		if (base && strcmp(base + 1, arg) == 0 &&
+		    sessions_is_session(line)) {
+			*names = xrealloc(*names, (n + 1) * sizeof(**names));
+			(*names)[n++] = xstrdup(line);
+		}
+	}
+	free(line);
+	if (f)
+		fclose(f);
+	return n;
+}
+
 /* Names under the sessions folder that ARG names: the one spelled so,
- * or else every one ARG begins. */
+ * or else every one ARG begins; else a session kept elsewhere whose
+ * folder is named so (its whole path). */
 static size_t
 sessions_named(const char *root, const char *arg, char ***names)
 {
@@ -245,6 +275,8 @@ sessions_named(const char *root, const char *arg, char ***names)
 	}
 	if (d)
 		closedir(d);
+	if (!n)
+		n = elsewhere_named(root, arg, names);
 	return n;
 }
 
@@ -260,7 +292,8 @@ cli_find_session(const char *arg, struct err *err)
 	root = cli_sessions_root();
 	n = sessions_named(root, arg, &names);
 	if (n == 1)
-		path = xasprintf("%s/%s", root, names[0]);
+		path = names[0][0] == '/' ? xstrdup(names[0])
+		     : xasprintf("%s/%s", root, names[0]);
 	else if (n > 1)
 		err_set(err, ERR_INVALID, "%s: %zu sessions in %s begin so "
 			"(%s, %s%s): give more of the name", arg, n, root,
