@@ -88,6 +88,12 @@ grep -q "$root/done-1/journal.jsonl: intact" "$tmp/v" || fail "verify done: $(ca
 (cd "$tmp" && "$bin" verify 2026-12-06) >"$tmp/v" 2>&1 ||
 	fail "a session kept elsewhere is not found by its folder's name: $(cat "$tmp/v")"
 grep -q "$tmp/incidents/2026-12-06/journal.jsonl: intact" "$tmp/v" || fail "elsewhere by name: $(cat "$tmp/v")"
+# Only to read: resuming takes the whole name (a mistyped playbook must
+# never resume a session that happens to begin so).
+n1=$(wc -l <"$root/done-1/journal.jsonl")
+(cd "$tmp" && "$bin" drill done --batch --operator sam </dev/null) >/dev/null 2>&1 &&
+	fail "the start of a name resumed a session"
+[ "$(wc -l <"$root/done-1/journal.jsonl")" = "$n1" ] || fail "done-1 was resumed by the start of its name"
 walk done-2 sam
 (cd "$tmp" && "$bin" verify done) >"$tmp/v" 2>&1 && fail "an ambiguous name was taken"
 grep -q "done: 2 sessions in .* begin so (done-.*, done-.*): give more of the name" "$tmp/v" ||

@@ -247,7 +247,8 @@ elsewhere_named(const char *root, const char *arg, char ***names)
  * or else every one ARG begins; else a session kept elsewhere whose
  * folder is named so (its whole path). */
 static size_t
-sessions_named(const char *root, const char *arg, char ***names)
+sessions_named(const char *root, const char *arg, int exact_only,
+	       char ***names)
 {
 	DIR *d = opendir(root);
 	struct dirent *e;
@@ -258,7 +259,7 @@ sessions_named(const char *root, const char *arg, char ***names)
 		char *dir;
 		int exact = strcmp(e->d_name, arg) == 0;
 
-		if (e->d_name[0] == '.' ||
+		if (e->d_name[0] == '.' || (exact_only && !exact) ||
 		    strncmp(e->d_name, arg, strlen(arg)) != 0)
 			continue;
 		dir = xasprintf("%s/%s", root, e->d_name);
@@ -281,7 +282,7 @@ sessions_named(const char *root, const char *arg, char ***names)
 }
 
 char *
-cli_find_session(const char *arg, struct err *err)
+cli_find_session(const char *arg, int exact, struct err *err)
 {
 	char *root, **names, *path = NULL;
 	struct stat st;
@@ -290,7 +291,7 @@ cli_find_session(const char *arg, struct err *err)
 	if (!*arg || strchr(arg, '/') || stat(arg, &st) == 0)
 		return NULL;
 	root = cli_sessions_root();
-	n = sessions_named(root, arg, &names);
+	n = sessions_named(root, arg, exact, &names);
 	if (n == 1)
 		path = names[0][0] == '/' ? xstrdup(names[0])
 		     : xasprintf("%s/%s", root, names[0]);
@@ -316,7 +317,10 @@ resolve_session_arg(struct cli_opts *o)
 			   o->command != CMD_APPROVE &&
 			   o->command != CMD_RUN && o->command != CMD_DRILL))
 		return 0;
-	o->session_path = cli_find_session(o->args[0], &err);
+	/* Resuming, or signing, takes the whole name; the start of one is
+	 * enough only to read (a mistyped playbook must not resume). */
+	o->session_path = cli_find_session(o->args[0],
+					   o->command != CMD_VERIFY, &err);
 	if (err.msg[0]) {
 		cli_print_error("rewind", err.msg);
 		return -1;

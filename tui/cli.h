@@ -87,10 +87,10 @@ char *cli_default_playbook(void);
 /* A new session directory under $XDG_STATE_HOME/rewind/sessions for
  * playbook ID (caller frees). */
 /* The session directory ARG names, when ARG is no path that exists and
- * has no '/': the session of that name in the sessions folder, or the
- * one whose name begins so (caller frees). NULL when there is none, or
- * with ERR_INVALID when several begin so. */
-char *cli_find_session(const char *arg, struct err *err);
+ * has no '/': the session of that name in the sessions folder, or (unless
+ * EXACT) the one whose name begins so (caller frees). NULL when there is
+ * none, or with ERR_INVALID when several begin so. */
+char *cli_find_session(const char *arg, int exact, struct err *err);
 
 /* The folder new sessions are kept in: $XDG_STATE_HOME/rewind/sessions,
  * or ~/.local/state/rewind/sessions. Caller frees. */

@@ -215,7 +215,7 @@ find_session(char **argv, int i)
 	struct err err = { 0 };
 
 	free(found);
-	found = cli_find_session(argv[i], &err);
+	found = cli_find_session(argv[i], 0, &err);
 	if (err.msg[0]) {
 		cli_print_error("rewind", err.msg);
 		return EXIT_USAGE + 1;

@@ -75,7 +75,7 @@ cmd_report(int argc, char **argv)
 	if (optind + 1 != argc ||
 	    (strcmp(format, "md") != 0 && strcmp(format, "json") != 0))
 		return report_usage();
-	found = cli_find_session(argv[optind], &err);
+	found = cli_find_session(argv[optind], 0, &err);
 	if (err.msg[0]) {
 		fprintf(stderr, "rewind report: %s\n", err.msg);
 		return EXIT_USAGE;
