@@ -3769,38 +3769,6 @@ response_var(struct imp *im, cJSON *options)
 	return v->name;
 }
 
-/* The option of OPTIONS labelled LABEL (ID when LABEL is empty), or a new
- * one appended with that label and ID made unique ("-2", "-3"...); *IS_NEW
- * says which, so the caller describes a new one. */
-static cJSON *
-matrix_option_for(cJSON *options, const char *label, const char *id,
-		  int *is_new)
-{
-	char *unique = xstrdup(id);
-	cJSON *o;
-	int n = 2;
-
-	*is_new = 0;
-	cJSON_ArrayForEach(o, options)
-		if (strcmp(jstr(o, "label"), *label ? label : id) == 0)
-			return o;
-	for (cJSON *q = options->child; q; q = q->next)
-		if (strcmp(jstr(q, "id"), unique) == 0) {
-			char *u = xasprintf("%s-%d", unique, n++);
-
-			free(unique);
-			unique = u;
-			q = options->child;
-		}
-	o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "id", unique);
-	cJSON_AddStringToObject(o, "label", *label ? label : unique);
-	cJSON_AddItemToArray(options, o);
-	free(unique);
-	*is_new = 1;
-	return o;
-}
-
 /* The option for row R: one per distinct action text. */
 static const char *
 matrix_option(cJSON *options, const struct md_block *b, size_t r, int key,
@@ -3809,11 +3777,25 @@ matrix_option(cJSON *options, const struct md_block *b, size_t r, int key,
 	char *label = plain_title(cell(b, r, (size_t)act));
 	char *id = slug(*label ? label : cell(b, r, (size_t)key), SLUG_MAX);
 	struct strbuf desc = STRBUF_INIT;
-	int is_new;
 	cJSON *o;
 
-	o = matrix_option_for(options, label, id, &is_new);
-	if (is_new) {
+	cJSON_ArrayForEach(o, options)
+		if (strcmp(jstr(o, "label"), *label ? label : id) == 0)
+			break;
+	if (!o) {
+		int n = 2;
+
+		for (cJSON *q = options->child; q; q = q->next)
+			if (strcmp(jstr(q, "id"), id) == 0) {
+				char *u = xasprintf("%s-%d", id, n++);
+
+				free(id);
+				id = u;
+				q = options->child;
+			}
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "id", id);
+		cJSON_AddStringToObject(o, "label", *label ? label : id);
 		for (size_t c = 0; c < b->n_cols; c++)
 			if ((int)c != act && *cell(b, r, c))
 				strbuf_addf(&desc, "%s%s: %s", desc.len ? "; " : "",
@@ -3821,6 +3803,7 @@ matrix_option(cJSON *options, const struct md_block *b, size_t r, int key,
 		if (desc.len)
 			cJSON_AddStringToObject(o, "description",
 						strbuf_str(&desc));
+		cJSON_AddItemToArray(options, o);
 	}
 	free(label);
 	free(id);
@@ -4054,16 +4037,31 @@ environment_option(cJSON *options, const struct md_block *b, size_t r,
 {
 	char *label = plain_title(cell(b, r, c));
 	char *id = slug(*label ? label : cell(b, r, 0), SLUG_MAX);
-	int is_new;
 	cJSON *o;
 
-	o = matrix_option_for(options, label, id, &is_new);
-	if (is_new) {
-		char *desc = xasprintf("%s: %s, in %s", cell(b, 0, 0),
-				       cell(b, r, 0), cell(b, 0, c));
+	cJSON_ArrayForEach(o, options)
+		if (strcmp(jstr(o, "label"), *label ? label : id) == 0)
+			break;
+	if (!o) {
+		int n = 2;
+		char *desc;
 
+		for (cJSON *q = options->child; q; q = q->next)
+			if (strcmp(jstr(q, "id"), id) == 0) {
+				char *u = xasprintf("%s-%d", id, n++);
+
+				free(id);
+				id = u;
+				q = options->child;
+			}
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "id", id);
+		cJSON_AddStringToObject(o, "label", *label ? label : id);
+		desc = xasprintf("%s: %s, in %s", cell(b, 0, 0), cell(b, r, 0),
+				 cell(b, 0, c));
 		cJSON_AddStringToObject(o, "description", desc);
 		free(desc);
+		cJSON_AddItemToArray(options, o);
 	}
 	free(label);
 	free(id);
