@@ -65,7 +65,7 @@ for width in 80 81 120 121 200 163; do
 	keys Escape
 	keys x
 	wait_text 'Not applicable$|Mark required step'
-	screen_text | grep -q 'Mark required step' && keys y
+	screen_text | grep -q 'Mark required step' && keys y Enter
 	na_exact "$width"
 	band_clean "$width" 0 'Not applicable' 7
 	keys Escape

@@ -53,7 +53,8 @@ keys Enter
 wait_text 'e\.push failed'
 keys x
 wait_text 'Mark required step e\.push'	# a required step: asked first
-keys y
+keys y Enter
+wait_text 'Why does this step not apply'
 type_text 'checked by hand'
 keys Enter
 assert_fixed 'Last run: FAILED: exit status 1, expected 0 (then'
