@@ -1852,6 +1852,16 @@ content_phase(const struct imp *im)
 	return im->acts_after_approval ? PHASE_EXECUTE : PHASE_ASSESS;
 }
 
+/* A step the operator may leave open. Set once, whoever asks again: a
+ * follow-up section's bullet is made optional by add_step and by its
+ * own rule, and a draft with a duplicate key does not load. */
+static void
+mark_not_required(cJSON *st)
+{
+	cJSON_DeleteItemFromObjectCaseSensitive(st, "required");
+	cJSON_AddBoolToObject(st, "required", 0);
+}
+
 static cJSON *
 add_step(struct imp *im, enum step_kind kind, const char *title)
 {
@@ -1860,7 +1870,7 @@ add_step(struct imp *im, enum step_kind kind, const char *title)
 	/* an optional section's steps, and follow-up work: never required */
 	if ((im->optional_section && kind != STEP_KIND_DECIDE &&
 	     kind != STEP_KIND_INPUT) || im->later_level)
-		cJSON_AddBoolToObject(st, "required", 0);
+		mark_not_required(st);
 	apply_alt_when(im, st);
 	if (im->pending.len)
 		give_pending(im, st);
@@ -2875,7 +2885,7 @@ shell_cmd_step(struct imp *im, struct sh_cmd *c, char **leadin)
 	st = add_run_step(im, title, strbuf_str(&c->text));
 	im->run_line = 0;
 	if (c->example) {
-		cJSON_AddBoolToObject(st, "required", 0);
+		mark_not_required(st);
 		append_note(st, "An example from the runbook with literal "
 			    "values: run it only if they are the ones you "
 			    "need.");
@@ -6221,7 +6231,7 @@ flush_section(struct imp *im)
 	}
 	st = add_step(im, STEP_KIND_CHECK, im->heading ? im->heading
 				: "Read the runbook's introduction");
-	cJSON_AddBoolToObject(st, "required", 0);
+	mark_not_required(st);
 }
 
 /* A heading that says its section may be skipped: "Publish a fix

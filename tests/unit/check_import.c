@@ -2599,6 +2599,28 @@ START_TEST(test_import_later_sections_are_optional_follow_up)
 }
 END_TEST
 
+/* A plain bullet list under "Follow-up" is optional work, with one
+ * "required" key: a second one made the draft fail to load (exit 2). */
+START_TEST(test_import_follow_up_bullets_load)
+{
+	static const char text[] =
+		"# Fix\n\n## Procedure\n\n```bash\nkubectl -n web rollout "
+		"undo deploy/web\n```\n\n## Follow-up\n\n"
+		"- Open a postmortem ticket\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	int ph = -1, keys = 0;
+	cJSON *st = find_step(root, "note", "postmortem", &ph, NULL), *it;
+
+	ck_assert_ptr_nonnull(st);
+	ck_assert_int_eq(ph, PHASE_COMMUNICATE);
+	cJSON_ArrayForEach(it, st)
+		keys += strcmp(it->string, "required") == 0;
+	ck_assert_int_eq(keys, 1);
+	ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(st, "required")));
+	cJSON_Delete(root);
+}
+END_TEST
+
 /* A typed confirmation names what is changed: the flag an API call
  * turns off (not the incident id in its body), the target group traffic
  * goes to (not the listener), the revision (not the service), the
@@ -3057,6 +3079,7 @@ import_suite(void)
 		{ "execremedy", test_import_execute_contingency_remedy_is_out_of_the_main_gate },
 		{ "onlyreads", test_import_only_known_reads_run_before_the_approval },
 		{ "later", test_import_later_sections_are_optional_follow_up },
+		{ "followupbullets", test_import_follow_up_bullets_load },
 		{ "confirmwhat", test_import_confirmation_names_what_is_changed },
 		{ "contvalues", test_import_contingency_values_are_asked_before_the_approval },
 		{ "othershapes", test_import_credentials_of_other_shapes_are_taken_out },
