@@ -1191,6 +1191,8 @@ START_TEST(test_playbook_schema_enums_are_the_loaders_tables)
 	assert_schema_enum(schema, "registry", "type", reg_type_names);
 	assert_schema_enum(schema, "step_message", "channel",
 			   msg_channel_names);
+	assert_schema_enum(schema, "step_message", "style",
+			   webhook_style_names);
 	for (int i = 0; i < REG_TYPE_COUNT; i++) {
 		enum reg_type t;
 
