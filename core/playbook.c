@@ -64,7 +64,11 @@ msg_channel_parse(const char *name, enum msg_channel *c)
 		}
 	return -1;
 }
-static const char *const style_names[] = { "slack", "generic", NULL };
+const char *const webhook_style_names[] = {
+	[WEBHOOK_SLACK] = "slack",
+	[WEBHOOK_GENERIC] = "generic",
+	NULL
+};
 
 /* Loader state: where messages point and what has been built so far. */
 struct ld {
@@ -1038,6 +1042,8 @@ want_var_values(struct ld *ld, const cJSON *v, struct pb_kv **out,
 /* ---- targets and recovery-time targets ---------------------------------- */
 
 _Static_assert(sizeof(enum reg_type) == sizeof(int), "F_ENUM_ID fills an int");
+_Static_assert(sizeof(enum webhook_style) == sizeof(int),
+	       "F_ENUM_ID fills an int");
 
 static const struct field registry_fields[] = {
 	{ .key = "type", .type = F_ENUM_ID, .required = 1,
@@ -1823,7 +1829,7 @@ static const struct field message_fields[] = {
 	  .off = offsetof(struct pb_step, url) },
 	{ .key = "url_env", .type = F_TEXT,
 	  .off = offsetof(struct pb_step, url_env) },
-	{ .key = "style", .type = F_ENUM, .names = style_names,
+	{ .key = "style", .type = F_ENUM_ID, .names = webhook_style_names,
 	  .off = offsetof(struct pb_step, style) },
 	{ .key = "command", .type = F_TEXT,
 	  .off = offsetof(struct pb_step, command) },
@@ -2968,7 +2974,6 @@ free_step(struct pb_step *step)
 	free(step->folder);
 	free(step->url);
 	free(step->url_env);
-	free(step->style);
 	free(step->command);
 	free_strings(step->probes, step->n_probes);
 }

@@ -38,6 +38,16 @@ extern const char *const msg_channel_names[];
 /* Parse a channel name into *C: 0, or -1 for an unknown one. */
 int msg_channel_parse(const char *name, enum msg_channel *c);
 
+/* The body a webhook message posts ("slack" is the default). */
+enum webhook_style {
+	WEBHOOK_SLACK,		/* {"text", "id"} */
+	WEBHOOK_GENERIC,	/* {"id", "step", "text", "facts"} */
+	WEBHOOK_STYLE_COUNT
+};
+
+/* "slack", "generic", NULL: in enum order. */
+extern const char *const webhook_style_names[];
+
 enum step_kind {
 	STEP_KIND_CHECK,
 	STEP_KIND_RUN,
@@ -203,8 +213,7 @@ struct pb_step {
 	char *url;		/* webhook: URL (prefer url_env), or NULL */
 	char *url_env;		/* webhook: environment variable holding
 				 * the URL, or NULL */
-	char *style;		/* webhook body: "slack" (default) or
-				 * "generic" */
+	enum webhook_style style;	/* written as webhook_style_names */
 	char *command;		/* command channel: reads the text on stdin */
 	int64_t send_timeout_us;	/* webhook/command: 0 = default */
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "regconf.h"
+#include "xalloc.h"
 
 static const struct reg_backend *const rows[] = {
 	[REG_NPM] = &reg_backend_npm,
@@ -22,7 +23,11 @@ _Static_assert(sizeof(rows) / sizeof(rows[0]) == REG_TYPE_COUNT,
 const struct reg_backend *
 reg_backend(enum reg_type t)
 {
-	return rows[(unsigned)t < REG_TYPE_COUNT ? t : REG_NPM];
+	/* A type comes from reg_type_parse or the playbook's loader; any
+	 * other value is a bug, never a reason to take another row. */
+	if ((unsigned)t >= REG_TYPE_COUNT)
+		BUG("registry type outside enum reg_type");
+	return rows[t];
 }
 
 int
@@ -93,13 +98,14 @@ int
 registry_probe_judge(const struct reg_answer *a, const char *dist_tag,
 		     const char *expect_version, char *why, size_t size)
 {
-	const struct reg_backend *be = reg_backend(a ? a->type : REG_NPM);
 	const char *tag = dist_tag && *dist_tag ? dist_tag : "latest";
+	const struct reg_backend *be;
 	const char *seen;
 	int implied;
 
 	if (!judgeable(a, why, size))
 		return -1;
+	be = reg_backend(a->type);
 	implied = !a->n_tags && be->implied_tag &&
 		  be->implied_tag(a, tag, &seen);
 	if (!implied)

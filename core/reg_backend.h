@@ -47,7 +47,7 @@ struct reg_backend {
 			   const char **version);
 };
 
-/* The row of type T (never NULL for a valid T). */
+/* The row of type T; a T outside enum reg_type is a bug (abort). */
 const struct reg_backend *reg_backend(enum reg_type t);
 
 /* regconf_resolve's work for type T: zeroes OUT, treats an empty

@@ -187,18 +187,50 @@ clipboard_target(struct session *s, const struct pb_step *d,
 	return xstrdup("clipboard");
 }
 
+/* What a webhook's message.queued adds: its style and the body it posts
+ * (the outbox posts the journalled body). */
+static void
+webhook_queued(const struct session *s, const struct step_rt *rt,
+	       const char *id, const char *text, cJSON *p)
+{
+	cJSON *b = cJSON_CreateObject();
+	char *body;
+
+	switch (rt->def->style) {
+	case WEBHOOK_GENERIC:
+		cJSON_AddStringToObject(b, "id", id);
+		cJSON_AddStringToObject(b, "step", rt->def->id);
+		cJSON_AddStringToObject(b, "text", text);
+		cJSON_AddItemToObject(b, "facts", facts_object(s));
+		break;
+	case WEBHOOK_SLACK:
+	case WEBHOOK_STYLE_COUNT:
+		cJSON_AddStringToObject(b, "text", text);
+		cJSON_AddStringToObject(b, "id", id);
+		break;
+	}
+	body = cJSON_PrintUnformatted(b);
+	cJSON_Delete(b);
+	cJSON_AddStringToObject(p, "style",
+				webhook_style_names[rt->def->style]);
+	cJSON_AddStringToObject(p, "body", body);
+	free(body);
+}
+
 /* Each channel's needs, by enum msg_channel: delivered later by the
- * event loop (webhook, command: a drill simulates them at once), and
- * where it sends. */
+ * event loop (webhook, command: a drill simulates them at once), where it
+ * sends, and what its message.queued adds (NULL: nothing). */
 static const struct channel_rule {
 	int on_loop;
 	char *(*target)(struct session *s, const struct pb_step *d,
 			struct err *err);
+	void (*queued)(const struct session *s, const struct step_rt *rt,
+		       const char *id, const char *text, cJSON *p);
 } channel_rules[CHANNEL_COUNT] = {
-	[CHANNEL_FILE] = { 0, file_target },
-	[CHANNEL_WEBHOOK] = { 1, webhook_target },
-	[CHANNEL_COMMAND] = { 1, command_target },
-	[CHANNEL_CLIPBOARD] = { 0, clipboard_target },
+	[CHANNEL_FILE] = { 0, file_target, NULL },
+	[CHANNEL_WEBHOOK] = { 1, webhook_target, webhook_queued },
+	[CHANNEL_COMMAND] = { 1, command_target, NULL },
+	[CHANNEL_CLIPBOARD] = { 0, clipboard_target, NULL },
 };
 
 /* Whether step RT's channel can be used by this process; sets *TARGET
@@ -239,35 +271,14 @@ new_message_id(const struct session *s, const struct step_rt *rt)
 	return xasprintf("rw-%.20s", hex);
 }
 
-static char *
-webhook_body(const struct session *s, const struct step_rt *rt,
-	     const char *id, const char *text)
-{
-	cJSON *b = cJSON_CreateObject();
-	char *out;
-
-	if (rt->def->style && strcmp(rt->def->style, "generic") == 0) {
-		cJSON_AddStringToObject(b, "id", id);
-		cJSON_AddStringToObject(b, "step", rt->def->id);
-		cJSON_AddStringToObject(b, "text", text);
-		cJSON_AddItemToObject(b, "facts", facts_object(s));
-	} else {
-		cJSON_AddStringToObject(b, "text", text);
-		cJSON_AddStringToObject(b, "id", id);
-	}
-	out = cJSON_PrintUnformatted(b);
-	cJSON_Delete(b);
-	return out;
-}
-
 static cJSON *
 queued_payload(const struct session *s, const struct step_rt *rt,
 	       const char *id, const char *text, const char *target,
 	       int edited)
 {
+	const struct channel_rule *rule = &channel_rules[rt->def->channel];
 	cJSON *p = cJSON_CreateObject();
 	char hex[65];
-	char *body;
 
 	sha256_hex(text, strlen(text), hex);
 	cJSON_AddStringToObject(p, "id", id);
@@ -278,13 +289,8 @@ queued_payload(const struct session *s, const struct step_rt *rt,
 	cJSON_AddNumberToObject(p, "bytes", (double)strlen(text));
 	cJSON_AddBoolToObject(p, "edited", edited);
 	cJSON_AddStringToObject(p, "text", text);
-	if (rt->def->channel == CHANNEL_WEBHOOK) {
-		body = webhook_body(s, rt, id, text);
-		cJSON_AddStringToObject(p, "style", rt->def->style
-					? rt->def->style : "slack");
-		cJSON_AddStringToObject(p, "body", body);
-		free(body);
-	}
+	if (rule->queued)
+		rule->queued(s, rt, id, text, p);
 	return p;
 }
 

@@ -10,8 +10,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
 #include "err.h"
 #include "playbook.h"
+#include "registry.h"
 #include "relimit.h"
 #include "sha256.h"
 #include "strbuf.h"
@@ -1152,6 +1155,62 @@ START_TEST(test_playbook_counted_pattern_is_checked_at_load)
 }
 END_TEST
 
+/* The names of an enum field in playbooks/schema.json ($defs.DEF's
+ * property KEY) are the loader's table NAMES, in order: the list is kept
+ * once in C and the schema must not drift from it. */
+static void
+assert_schema_enum(const cJSON *schema, const char *def, const char *key,
+		   const char *const *names)
+{
+	const cJSON *defs = cJSON_GetObjectItemCaseSensitive(schema, "$defs");
+	const cJSON *d = cJSON_GetObjectItemCaseSensitive(defs, def);
+	const cJSON *props = cJSON_GetObjectItemCaseSensitive(d, "properties");
+	const cJSON *k = cJSON_GetObjectItemCaseSensitive(props, key);
+	const cJSON *e = cJSON_GetObjectItemCaseSensitive(k, "enum");
+	int i = 0;
+
+	ck_assert_msg(cJSON_IsArray(e), "schema.json: no $defs.%s.%s enum",
+		      def, key);
+	for (const cJSON *v = e->child; v; v = v->next, i++) {
+		ck_assert_msg(names[i] != NULL, "schema.json: $defs.%s.%s "
+			      "lists %s, the loader does not", def, key,
+			      v->valuestring);
+		ck_assert_str_eq(v->valuestring, names[i]);
+	}
+	ck_assert_msg(names[i] == NULL, "schema.json: $defs.%s.%s lacks %s",
+		      def, key, names[i]);
+}
+
+START_TEST(test_playbook_schema_enums_are_the_loaders_tables)
+{
+	char *path = tu_fixture("../../playbooks/schema.json");
+	char *text = tu_read_file(path, NULL);
+	cJSON *schema = text ? cJSON_Parse(text) : NULL;
+
+	ck_assert_msg(schema != NULL, "cannot read %s", path);
+	assert_schema_enum(schema, "registry", "type", reg_type_names);
+	assert_schema_enum(schema, "step_message", "channel",
+			   msg_channel_names);
+	assert_schema_enum(schema, "step_message", "style",
+			   webhook_style_names);
+	for (int i = 0; i < REG_TYPE_COUNT; i++) {
+		enum reg_type t;
+
+		ck_assert_int_eq(reg_type_parse(reg_type_names[i], &t), 0);
+		ck_assert_int_eq(t, i);
+	}
+	for (int i = 0; i < CHANNEL_COUNT; i++) {
+		enum msg_channel c;
+
+		ck_assert_int_eq(msg_channel_parse(msg_channel_names[i], &c), 0);
+		ck_assert_int_eq(c, i);
+	}
+	cJSON_Delete(schema);
+	free(text);
+	free(path);
+}
+END_TEST
+
 static void
 add_case(Suite *s, const TTest *test)
 {
@@ -1214,5 +1273,6 @@ playbook_suite(void)
 		      N_OF(shrink_cases));
 	add_case(s, test_playbook_shrunk_pattern_compiles_exactly_when_pattern_does);
 	add_case(s, test_playbook_counted_pattern_is_checked_at_load);
+	add_case(s, test_playbook_schema_enums_are_the_loaders_tables);
 	return s;
 }

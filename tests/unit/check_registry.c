@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -814,6 +815,35 @@ START_TEST(test_registry_huge_strings_are_bounded)
 }
 END_TEST
 
+/* Every registry type is its own row, with every hook a row must have; a
+ * new type cannot borrow another's rules by a missing entry. */
+START_TEST(test_registry_each_type_is_its_own_row)
+{
+	for (int i = 0; i < REG_TYPE_COUNT; i++) {
+		const struct reg_backend *be = reg_backend((enum reg_type)i);
+
+		ck_assert_int_eq(be->type, i);
+		ck_assert_ptr_nonnull(be->tag_word);
+		ck_assert_ptr_nonnull(be->locate);
+		ck_assert_ptr_nonnull(be->url);
+		ck_assert_ptr_nonnull(be->accept);
+		ck_assert_ptr_nonnull(be->parse);
+		ck_assert_ptr_nonnull(be->is_prerelease);
+		for (int j = 0; j < i; j++)
+			ck_assert_ptr_ne(be, reg_backend((enum reg_type)j));
+	}
+}
+END_TEST
+
+/* A type outside the enum is a bug that stops the program, never a
+ * reason to take the npm row (the old fall-back did). */
+START_TEST(test_registry_type_outside_the_table_aborts)
+{
+	reg_backend((enum reg_type)REG_TYPE_COUNT);
+	ck_abort_msg("reg_backend took a row for a type outside the table");
+}
+END_TEST
+
 static Suite *
 registry_suite(void)
 {
@@ -844,6 +874,11 @@ registry_suite(void)
 	tcase_add_test(tc, test_registry_probe_judges_deprecated_and_yanked);
 	tcase_add_test(tc, test_registry_crates_api_parses);
 	tcase_add_test(tc, test_registry_huge_strings_are_bounded);
+	tcase_add_test(tc, test_registry_each_type_is_its_own_row);
+	/* a test that aborts needs its own process (CK_FORK=no has none) */
+	if (!getenv("CK_FORK") || strcmp(getenv("CK_FORK"), "no") != 0)
+		tcase_add_test_raise_signal(tc,
+			test_registry_type_outside_the_table_aborts, SIGABRT);
 	suite_add_tcase(s, tc);
 	return s;
 }
