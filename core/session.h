@@ -314,6 +314,14 @@ int session_approval_allowed(const struct session *s, const char *id,
 			     const char *role, const char *name,
 			     struct err *err);
 
+/* Whether an action of KIND on step ID passes the transition table now
+ * (the session not complete, the step's kind, phase, condition and state
+ * allow it): what the console's key bar offers. KIND is an enum
+ * action_kind. An action that takes no
+ * step always applies. */
+int session_act_applies(const struct session *s, int kind,
+			const char *id);
+
 /* The session's live sources (sources.h: tags, registries, logs), or
  * NULL for a session without a loop; borrowed. */
 struct sources *session_sources(const struct session *s);

@@ -1209,6 +1209,23 @@ session_approval_allowed(const struct session *s, const char *id,
 }
 
 int
+session_act_applies(const struct session *s, int kind, const char *id)
+{
+	struct action a = { .kind = (enum action_kind)kind };
+	const struct step_rt *rt;
+
+	if (kind < 0 || kind >= ACT_COUNT || s->complete)
+		return 0;
+	if (!rules[kind].kinds)
+		return 1;
+	rt = id ? session_find_step(s, id) : NULL;
+	if (!rt)
+		return 0;
+	a.step = rt->def->id;
+	return check_step(s, &rules[kind], rt, &a, NULL) == 0;
+}
+
+int
 session_act(struct session *s, const struct action *a, const char *actor,
 	    struct err *err)
 {

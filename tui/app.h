@@ -275,9 +275,10 @@ void pane_tags_pick(struct app *a);
  * (its hand-off command is shown and can be copied). */
 int app_handoff_due(struct app *a);
 
-/* Whether Space may tick the selected step: not while it is n/a, or its
- * condition waits or can no longer hold (the key bar offers it then). */
-int app_tick_due(struct app *a);
+/* Whether the step action ACT (Space's tick, a's approve) does something
+ * on the selected step now, by the session's transition table (the key
+ * bar offers it then); other actions always apply. */
+int app_act_applies(struct app *a, enum uiact act);
 /* Copy the selected approve step's hand-off command to the clipboard. */
 void pane_detail_copy_handoff(struct app *a);
 /* Show it on one line of the plain terminal, which wraps it (so a mouse

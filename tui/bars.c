@@ -283,7 +283,8 @@ bars_draw_hints(struct app *a, WINDOW *w, int y, int x, int width, int ctx,
 	for (size_t i = 0; i < n && x < width; i++) {
 		if (!b[i].on_bar || (int)b[i].ctx != ctx ||
 		    (b[i].on_bar == KEYBAR_HANDOFF && !app_handoff_due(a)) ||
-		    (b[i].on_bar == KEYBAR_TICK && !app_tick_due(a)) ||
+		    (b[i].on_bar == KEYBAR_APPLIES &&
+		     !app_act_applies(a, b[i].act)) ||
 		    (a->watch && !keymap_in_watch(b[i].act)) ||
 		    shadowed(&b[i], first, b, n))
 			continue;

@@ -102,8 +102,8 @@ dialog_step(const struct app *a)
 
 /* --- setting up each question ---------------------------------------------- */
 
-/* The warning for the value typed for the variable picked (a withdrawn
- * restore target); it never refuses the value. */
+/* The warning for the variable picked's value the dialog opens with (a
+ * withdrawn restore target, set before); it never refuses the value. */
 static void
 check_withdrawn(struct app *a)
 {
@@ -1056,8 +1056,11 @@ edit(struct app *a, int key)
 	d->prefilled = 0;
 	if (d->pattern)
 		validate(a);	/* the pattern is checked as you type */
-	if (d->flow == FLOW_INPUT || d->flow == FLOW_SETVAR_VALUE)
-		check_withdrawn(a);
+	/* A restore target's warning is for a value entered (Enter: the
+	 * status line says it) or the one the dialog opened with, never for
+	 * a half-typed one ("1." is no published version): typing clears
+	 * it. */
+	d->warning[0] = '\0';
 	app_dirty(a);
 }
 

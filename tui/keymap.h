@@ -23,8 +23,10 @@ enum keybar_when {
 	KEYBAR_NEVER,
 	KEYBAR_ALWAYS,
 	KEYBAR_HANDOFF,	/* while the selected approve step awaits a sign-off */
-	KEYBAR_TICK,	/* unless the selected step is n/a or waits (Space
-			 * does nothing there) */
+	KEYBAR_APPLIES,	/* while the action applies to the selected step
+			 * (the session's transition table: Space on an open
+			 * check step, a on an approval the session has
+			 * reached) */
 };
 
 struct binding {

@@ -10,6 +10,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "action.h"
 #include "app.h"
 #include "banner.h"
 #include "drill.h"
@@ -324,13 +325,18 @@ app_handoff_due(struct app *a)
 }
 
 int
-app_tick_due(struct app *a)
+app_act_applies(struct app *a, enum uiact act)
 {
 	struct step_view v;
+	enum action_kind kind;
 
-	if (app_step_at(a, a->sel, &v) < 0)
-		return 1;
-	return v.active && v.state != STEP_NA;
+	switch (act) {
+	case UI_TICK: kind = ACT_TICK; break;
+	case UI_APPROVE: kind = ACT_APPROVE; break;
+	default: return 1;
+	}
+	return app_step_at(a, a->sel, &v) == 0 &&
+	       session_act_applies(a->session, kind, v.def->id);
 }
 
 void

@@ -146,11 +146,15 @@ tags_line(struct cursor *c, const struct reg_answer *a)
 }
 
 /* NAME=VALUE marks on version V: "ROLLBACK" for ROLLBACK_VERSION. A
- * RESTORE mark on a withdrawn version warns: restoring it is a mistake. */
-static void
+ * RESTORE mark on a withdrawn version is an alert; the warning itself
+ * gets a line of its own (restore_warning_line), so a narrow pane never
+ * cuts it. Returns whether such a mark was put. */
+static int
 put_marks(struct cursor *c, const struct reg_version *v,
 	  const char *const *marks)
 {
+	int restore_withdrawn = 0;
+
 	for (size_t i = 0; marks && marks[i]; i++) {
 		char name[96];
 		size_t n;
@@ -162,13 +166,26 @@ put_marks(struct cursor *c, const struct reg_version *v,
 		memcpy(name, marks[i], n);
 		name[n] = '\0';
 		if (strcmp(name, "RESTORE") == 0 && (v->deprecated || v->yanked)) {
-			snprintf(name + n, sizeof(name) - n, " (%s!)",
-				 v->deprecated ? "deprecated" : "yanked");
 			put(c, name, ROLE_ALERT);
+			restore_withdrawn = 1;
 		} else {
 			put(c, name, ROLE_STEP_RUNNING);
 		}
 	}
+	return restore_withdrawn;
+}
+
+/* Under a withdrawn version the restore target names: "! RESTORE is a
+ * deprecated version", short enough for an 80-column terminal's pane. */
+static void
+restore_warning_line(struct cursor *c, const struct reg_version *v)
+{
+	char text[64];
+
+	snprintf(text, sizeof(text), "! RESTORE is a %s version",
+		 v->deprecated ? "deprecated" : "yanked");
+	put_at(c, 2, text, ROLE_ALERT);
+	newline(c);
 }
 
 /* The dist-tags pointing at V, "<latest beta>". */
@@ -206,6 +223,7 @@ version_line(struct cursor *c, const struct reg_answer *a,
 	char date[32];
 	int withdrawn = v->deprecated || v->yanked;
 	int pre = registry_version_is_prerelease(a->type, v->version);
+	int restore_withdrawn;
 
 	start_version(c);
 	put_at(c, 2, v->version, withdrawn ? ROLE_WARNING
@@ -215,7 +233,7 @@ version_line(struct cursor *c, const struct reg_answer *a,
 	put_tags_of(c, a, v->version);
 	/* The marks come before the warning, which is long: in a narrow pane
 	 * the mark stays and the warning is cut (its word first). */
-	put_marks(c, v, marks);
+	restore_withdrawn = put_marks(c, v, marks);
 	if (v->deprecated) {
 		put(c, "DEPRECATED:", ROLE_WARNING);
 		put(c, v->deprecated, ROLE_WARNING);
@@ -225,6 +243,8 @@ version_line(struct cursor *c, const struct reg_answer *a,
 			put(c, v->yanked_reason, ROLE_WARNING);
 	}
 	newline(c);
+	if (restore_withdrawn)
+		restore_warning_line(c, v);
 }
 
 static void

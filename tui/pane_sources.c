@@ -274,23 +274,38 @@ only_v_in_the_way(const struct pb_variable *var, const char *value)
 	       playbook_var_validate(var, value + 1, NULL) == 0;
 }
 
+/* What a pick did, in words for the status line: "RESTORE_VERSION set to
+ * 1.2.2 from the Registry tab" ("from tag v1.2.2 (v dropped: the pattern
+ * has none)" when a leading v the pattern has no room for was dropped), then a withdrawn restore target's warning, then
+ * what the new value did to the session (a step reopened, a sign-off
+ * voided: ALERT, the status the set left, or ""). */
+static char *
+pick_words(struct app *a, const char *name, const char *value,
+	   const char *set, enum pane_id pane, const char *alert)
+{
+	char *warning = withdrawn_target_warning(a->session, name, NULL);
+	struct strbuf sb = STRBUF_INIT;
+
+	if (set != value)
+		strbuf_addf(&sb, "%s set to %s from tag %s (%c dropped: the "
+			    "pattern has none)", name, set, value, value[0]);
+	else
+		strbuf_addf(&sb, "%s set to %s from the %s tab", name, set,
+			    app_pane_name(pane));
+	if (warning)
+		strbuf_addf(&sb, ". %s", warning);
+	if (*alert)
+		strbuf_addf(&sb, "; %s", alert);
+	free(warning);
+	return strbuf_detach(&sb);
+}
+
 /* Set the pick target to VALUE, a WHERE ("tag", "version") picked in the
  * pane FROM ("tags", "registry"). A leading v the variable's pattern has
  * no room for is dropped, and the status line says so; nothing is ever
- * added to what was picked. */
-/* After a pick: a withdrawn restore target is said on the status line
- * (the Tags tab shows no registry marks). */
-static void
-warn_withdrawn(struct app *a, const char *name)
-{
-	char *warning = withdrawn_target_warning(a->session, name, NULL);
-
-	if (warning)
-		app_status(a, 1, "%s = %s. %s", name,
-			   session_var(a->session, name), warning);
-	free(warning);
-}
-
+ * added to what was picked. The status line says what was set, from
+ * where, even when the new value reopened a step or voided a sign-off
+ * (that alert follows it). */
 static void
 pick_value(struct app *a, const char *value, const char *from,
 	   const char *where)
@@ -298,9 +313,12 @@ pick_value(struct app *a, const char *value, const char *from,
 	const char *name = pick_target(a, from);
 	const struct pb_variable *var = name ? playbook_find_var(a->pb, name)
 					     : NULL;
+	enum pane_id pane = strcmp(from, "tags") == 0 ? PANE_TAGS
+						      : PANE_REGISTRY;
 	const char *set = value;
 	struct err err = { 0 };
-	char *line;
+	char *line, *words;
+	int rc, alerted;
 
 	if (!var) {
 		app_status(a, 1, "select the input step the %s is for (or "
@@ -316,18 +334,19 @@ pick_value(struct app *a, const char *value, const char *from,
 		set = value + 1;
 	}
 	line = set_line(var->name, set);
-	if (app_apply(a, line) < 0) {
-		free(line);	/* app_apply said why */
-		return;
-	} else if (set != value)
-		app_status(a, 0, "%s = %s (from %s %s; the leading %c dropped: "
-			   "the pattern has none)", var->name, set, where,
-			   value, value[0]);
-	else
-		app_status(a, 0, "%s = %s (from the %s pane)", var->name, set,
-			   from);
+	a->status_alert = 0;
+	a->status[0] = '\0';
+	rc = app_apply(a, line);
 	free(line);
-	warn_withdrawn(a, var->name);
+	if (rc < 0)
+		return;	/* app_apply said why */
+	alerted = a->status_alert;
+	words = pick_words(a, var->name, value, set, pane,
+			   alerted ? a->status : "");
+	a->status_alert = 0;
+	app_status(a, alerted || strstr(words, "Warning:") != NULL, "%s",
+		   words);
+	free(words);
 }
 
 void

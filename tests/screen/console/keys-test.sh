@@ -17,7 +17,7 @@ assert_fixed '[Output]'
 keys Tab				# back to the checklist
 keys '['				# the Step tab again
 assert_fixed '[Step]'
-assert_text ' Space tick ' "the checklist does not have the keys"
+assert_text ' Enter act ' "the checklist does not have the keys"
 keys n
 refute_fixed 'Note for the journal' "n opened the note dialog in the checklist"
 assert_text '^ match at line [0-9]+$' "n did not find the next match from the checklist"

@@ -20,7 +20,7 @@ assert_fixed '[Tags]'
 assert_text '│ +v1\.2\.1$'
 assert_text ' Enter pick '
 keys j Enter				# v1.2.2 into RESTORE_VERSION
-assert_fixed 'RESTORE_VERSION = 1.2.2 (from tag v1.2.2; the leading v dropped: the pattern has none)'
+assert_fixed 'RESTORE_VERSION set to 1.2.2 from tag v1.2.2 (v dropped: the pattern has none)'
 [ "$(var_sets RESTORE_VERSION 1.2.2)" = 1 ] || fail "no var.set RESTORE_VERSION=1.2.2"
 assert_fixed '[✓] Version to restore'
 
@@ -28,7 +28,7 @@ keys ']'				# the Registry tab, focused
 assert_fixed '[Registry]'
 assert_text ' Enter pick '
 keys j j Enter				# the third version, newest first: 1.2.1
-assert_fixed 'RESTORE_VERSION = 1.2.1 (from the registry pane)'
+assert_fixed 'RESTORE_VERSION set to 1.2.1 from the Registry tab'
 [ "$(var_sets RESTORE_VERSION 1.2.1)" = 1 ] || fail "no var.set RESTORE_VERSION=1.2.1"
 assert_text '│ +1\.2\.1 .*RESTORE$'
 
@@ -39,7 +39,7 @@ keys Enter
 assert_fixed 'variable BAD_TAG: value "1.2.1" does not match pattern "v[0-9]+\.[0-9]+\.[0-9]+"'
 [ "$(grep -c '"name":"BAD_TAG"' "$journal")" = 0 ] || fail "BAD_TAG was set from a registry version"
 keys '[' j Enter			# the Tags tab: v1.2.1 goes in as it is
-assert_fixed 'BAD_TAG = v1.2.1 (from the tags pane)'
+assert_fixed 'BAD_TAG set to v1.2.1 from the Tags tab'
 [ "$(var_sets BAD_TAG v1.2.1)" = 1 ] || fail "no var.set BAD_TAG=v1.2.1"
 
 keys '?' C-d C-d C-d C-d		# the end of the help

@@ -46,7 +46,7 @@ expect_screen output <<'EOF'
                                     │
                                     │
  assess.hostile done
- Enter act Space tick a approve ? help q quit Tab pane m note > next
+ Enter act ? help q quit Tab pane m note > next
 EOF
 
 # Not one byte of it reached the terminal as a control: no colour on the

@@ -153,7 +153,7 @@ expect_screen frame 1 3 <<'EOF'
 EOF
 expect_screen bars 23 24 <<'EOF'
  assess.colours done
- Enter act Space tick a approve ? help q quit Tab pane m note > next
+ Enter act ? help q quit Tab pane m note > next
 EOF
 
 # The colours, attributes and the theme's own colours around them.

@@ -168,17 +168,19 @@ keys ']'
 wait_text "│ npm $PKG @ 127\.0\.0\.1:$PORT " 5
 wait_text 'dist-tags: latest=1\.2\.3' 5
 wait_text '1\.2\.3 .*<latest>' 2
-# The picked RESTORE version is the deprecated one: its mark stays, comes
-# first and warns (cut at 80 columns); the deprecation shows as far as it
-# fits (below, at 120 columns).
-wait_text '1\.2\.2 .*RESTORE \(depr' 2
+# The picked RESTORE version is the deprecated one: its mark stays and
+# comes first; the warning has a line of its own, whole at 80 columns;
+# the deprecation shows as far as it fits (below, at 120 columns).
+wait_text '1\.2\.2 .*RESTORE' 2
+wait_text '│ +! RESTORE is a deprecated version *$' 2
 refute_text '│.* v1\.2\.1 ' "the Tags tab is still drawn"
 
 # 120x40: the side tabs are Output, Journal, Targets, Tags, Registry; the
 # Registry tab stays shown, with room for the deprecation message.
 resize 120 40
 wait_text '\[Registry\]' 2
-wait_text '1\.2\.2 .*RESTORE \(deprecated!\) DEPRECATED: breaks' 2
+wait_text '1\.2\.2 .*RESTORE DEPRECATED: breaks' 2
+assert_text '│ +! RESTORE is a deprecated version'
 refute_text 'next=' "a dist-tag before the registry has it"
 
 # The registry moves latest back and adds a "next" tag; R asks again.

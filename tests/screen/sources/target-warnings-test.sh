@@ -1,8 +1,9 @@
 #!/bin/sh
 # A pre-release restored onto latest, and a version the registry never
 # published, are said wherever a withdrawn restore target is (one rule in
-# core/withdrawn.c): the s dialog under the value as typed, the status
-# line after the value is set and after a Registry pick, the approval
+# core/withdrawn.c): the status line once the value is entered (never
+# while it is typed) and after a Registry pick, the s dialog under the
+# value set, the approval
 # dialog, rewind approve's summary, the typed confirmation; the report
 # lists "Restored a pre-release onto latest" under Findings. An npm
 # registry on loopback (tests/fixtures/fixsrv.py) publishes 1.2.1..1.2.3
@@ -91,20 +92,33 @@ until grep -q '"type":"registry.answer"' "$journal" 2>/dev/null; do
 	i=$((i + 1))
 done
 
-# Never published: said under the value as typed, and once set.
+# Never published: said once the value is entered (Enter), never while
+# it is typed ("1.", "1.2." are no published versions either); then under
+# the value the s dialog opens with.
 keys s
 wait_text 'Set a variable' 3
 keys j j
 wait_text '▸ RESTORE_VERSION' 3
 keys Enter
 wait_text 'Version to restore' 3
+type_text 1.
+refute_fixed 'not a published version' "warned at \"1.\" while typing"
+type_text 2.
+refute_fixed 'not a published version' "warned at \"1.2.\" while typing"
+keys BSpace BSpace BSpace BSpace
 type_text 1.3.0-beta.1.2.1
-wait_text 'not a published version' 2
-assert_fixed "1.3.0-beta.1.2.1 is not a published version of $PKG"
+refute_fixed 'not a published version' "warned while typing"
 keys Enter				# a warning never refuses
 wait_text 'RESTORE_VERSION set. Warning: 1.3.0-beta.1.2.1 is not a' 3
 grep -q '"name":"RESTORE_VERSION","value":"1.3.0-beta.1.2.1"' "$journal" ||
 	fail "no var.set RESTORE_VERSION=1.3.0-beta.1.2.1"
+keys s
+wait_text '▸ CHANNEL' 3
+keys j j Enter
+wait_text 'Version to restore' 3
+assert_fixed "1.3.0-beta.1.2.1 is not a published version of $PKG" \
+	"the dialog does not warn about the value set"
+keys Escape
 
 # A published release: no warning under the value.
 keys s
@@ -113,11 +127,10 @@ keys j j Enter
 wait_text 'Version to restore' 3
 type_text 1.2.2
 refute_fixed '1.2.2 is' "1.2.2 is published, not withdrawn, not a pre-release"
-# A pre-release onto latest: said under the value as typed.
+# A pre-release onto latest: said once entered, not as typed.
 keys BSpace BSpace BSpace BSpace BSpace
 type_text 1.3.0-beta.1
-wait_text 'is a pre-release' 2
-refute_fixed '1.3.0-beta.1 is not a published' "1.3.0-beta.1 is published"
+refute_fixed 'is a pre-release' "warned while typing"
 keys Enter
 wait_text 'RESTORE_VERSION set. Warning: RESTORE_VERSION 1.3.0-beta.1 is a' 3
 

@@ -2,8 +2,8 @@
 # A step that does not apply reads n/a everywhere, never "open": the step
 # pane of a step whose condition can no longer hold and of one marked n/a
 # with x, the watch pane, and the report's checklist (its box and its
-# counts). The key bar offers Space (tick) only where Space can tick: not
-# on an n/a step.
+# counts). The key bar offers Space (tick) only where Space can tick: on
+# an open check step, not on a run step nor on an n/a step.
 . "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
 
 SESSION_DIR=$SCREEN_TMP/session
@@ -15,15 +15,18 @@ grep -q '"type":"decision.made"' "$SESSION_DIR/journal.jsonl" ||
 	{ cat "$SCREEN_TMP/prefix.out"; fail "the batch prefix did not decide the route"; }
 
 start_app run "$SESSION_DIR" --operator olga
-keys g j				# a.wide: open, Space is offered
+keys g j				# a.wide: open, but Space ticks no run step
 assert_fixed 'a.wide  run  open'
-assert_text 'Space tick' "the key bar does not offer Space on an open step"
+refute_text 'Space tick' "the key bar offers Space on a run step"
 keys j j j j				# a.b-run: ROUTE is a, it cannot apply
 assert_fixed 'Run only for route b'
 assert_fixed 'a.b-run  run  n/a'
 refute_fixed 'a.b-run  run  open' "the step pane says open for a step that cannot apply"
 refute_text 'Space tick' "the key bar offers Space on an n/a step"
-keys j x				# a.look: marked n/a
+keys j					# a.look: an open check step
+assert_fixed 'a.look  check  open'
+assert_text 'Space tick' "the key bar does not offer Space on an open check step"
+keys x					# a.look: marked n/a
 assert_fixed 'Not applicable'
 type_text 'no dashboards for this one'
 keys Enter

@@ -1,0 +1,63 @@
+#!/bin/sh
+# Every hint in the key bar is for an action that does something on the
+# selected step now (the action table's "applies when", by the session's
+# transition table): "Space tick" only on an open check step, "a approve"
+# only on an approval step the session has reached. The key bar is read
+# with a run step, a check step and an approval step selected, and after
+# the check step is ticked (Space then does nothing on it).
+. "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
+
+PB=$SCREEN_TMP/keybar.json
+cat >"$PB" <<'EOF2'
+{
+  "id": "keybar",
+  "title": "Key bar",
+  "phases": [
+    { "id": "assess", "steps": [
+      { "id": "a.look", "kind": "run", "title": "Look at the channel",
+        "run": "echo looked", "drill": { "output": "looked" } },
+      { "id": "a.told", "kind": "check", "title": "The team is told" },
+      { "id": "a.sign", "kind": "approve", "title": "Lead signs",
+        "roles": [ { "role": "Lead", "count": 1 } ] } ] },
+    { "id": "decide", "steps": [] },
+    { "id": "approve", "steps": [] },
+    { "id": "execute", "steps": [] },
+    { "id": "verify", "steps": [] },
+    { "id": "communicate", "steps": [] }
+  ]
+}
+EOF2
+keybar() { screen_text | grep -E '^ Enter act' | tail -n 1; }
+
+start_app -x 100 -y 24 drill "$PB" --session-dir "$SCREEN_TMP/s" --operator olga
+wait_text 'q quit' 5
+keys g					# the run step
+assert_text 'a\.look +run'
+bar=$(keybar)
+case $bar in *'Space tick'*) fail "Space tick offered on a run step: $bar" ;; esac
+case $bar in *'a approve'*) fail "a approve offered on a run step: $bar" ;; esac
+case $bar in *'Enter act'*'q quit'*) ;; *) fail "no Enter act / q quit on a run step: $bar" ;; esac
+
+keys j					# the check step
+assert_text 'a\.told +check'
+bar=$(keybar)
+case $bar in *'Space tick'*) ;; *) fail "no Space tick on an open check step: $bar" ;; esac
+case $bar in *'a approve'*) fail "a approve offered on a check step: $bar" ;; esac
+
+keys j					# the approval step
+assert_text 'a\.sign +approve'
+bar=$(keybar)
+case $bar in *'a approve'*) ;; *) fail "no a approve on an approval step: $bar" ;; esac
+case $bar in *'Space tick'*) fail "Space tick offered on an approval step: $bar" ;; esac
+
+keys k Space				# tick the check step: Space is done there
+wait_text '\[✓\] The team is told' 5
+bar=$(keybar)
+case $bar in *'Space tick'*) fail "Space tick offered on a ticked check step: $bar" ;; esac
+
+keys Tab				# the side pane: no step keys at all
+bar=$(screen_text | tail -n 1)
+case $bar in *'Space tick'*|*'a approve'*) fail "step keys offered in the side pane: $bar" ;; esac
+keys_nowait q
+wait_exit
+pass "the key bar offers Space tick and a approve only where they act"
