@@ -820,6 +820,30 @@ drill_world_run(struct session *s, struct step_rt *rt, const char *actor,
 }
 
 int
+drill_world_follow(struct session *s, struct step_rt *rt, const char *actor,
+		   struct err *err)
+{
+	struct drill *d = drill_get(s);
+	cJSON *next = cJSON_Duplicate(d->state, 1), *p;
+	struct world_run run = { 0 };
+
+	if (!rt->def->run || !world_simulate(next, rt->def->run, world_var, s,
+					     &run) ||
+	    run.exit_code != 0 || !run.changed) {
+		if (rt->def->run)
+			free(run.output);
+		cJSON_Delete(next);
+		return 0;
+	}
+	free(run.output);
+	p = cJSON_CreateObject();
+	cJSON_AddStringToObject(p, "by", rt->def->id);
+	cJSON_AddItemToObject(p, "state", next);
+	return session_record(s, actor, "drill.world", rt->def->id, p, err) < 0
+	       ? -1 : 1;
+}
+
+int
 drill_world_watch(struct session *s, struct step_rt *rt, const char **output,
 		  int *exit_code)
 {

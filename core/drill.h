@@ -150,6 +150,14 @@ struct cJSON *drill_world_start(const struct playbook *pb,
 int drill_world_run(struct session *s, struct step_rt *rt, const char *actor,
 		    const char **output, int *exit_code, struct err *err);
 
+/* Run step RT's command, whose output its drill block gives, still acts
+ * on the world: when the world knows the line and it succeeds there, the
+ * change is journalled as drill.world (the world's own output is
+ * dropped), so a `git checkout TAG` moves HEAD in the Tags tab however
+ * the step's text reads. 1 changed, 0 not, -1 journalling failed. */
+int drill_world_follow(struct session *s, struct step_rt *rt,
+		       const char *actor, struct err *err);
+
 /* Wait step RT's drill.watch answered by the world (a look only: the
  * world is left as it is). 1 when the watched command fails: *OUTPUT
  * (borrowed as drill_world_run's) says so with the command's output and
