@@ -26,7 +26,7 @@ static const struct action_info infos[ACT_COUNT] = {
 
 /* How many positional words an action has, the tail included. */
 static const int max_args[ACT_COUNT] = {
-	[ACT_SET] = 2, [ACT_TICK] = 2, [ACT_NA] = 2, [ACT_REOPEN] = 2,
+	[ACT_SET] = 2, [ACT_TICK] = 2, [ACT_NA] = 2, [ACT_REOPEN] = 2, [ACT_UNTICK] = 2,
 	[ACT_RUN] = 1,
 	[ACT_CANCEL] = 1, [ACT_CONFIRM] = 2, [ACT_CHOOSE] = 3,
 	[ACT_APPROVE] = 4, [ACT_SEND] = 1, [ACT_NOTE] = 1, [ACT_NEXT] = 0,

@@ -12,6 +12,7 @@ struct err;
 	X(ACT_TICK, "tick", "tick STEP [NOTE]", 1, 1)                       \
 	X(ACT_NA, "na", "na STEP REASON", 2, 1)                             \
 	X(ACT_REOPEN, "reopen", "reopen STEP [REASON]", 1, 1)               \
+	X(ACT_UNTICK, "untick", "untick STEP [REASON]", 1, 1)               \
 	X(ACT_RUN, "run", "run STEP", 1, 0)                                 \
 	X(ACT_CANCEL, "cancel", "cancel STEP", 1, 0)                        \
 	X(ACT_CONFIRM, "confirm", "confirm STEP TEXT", 2, 1)                \
@@ -32,8 +33,8 @@ enum action_kind {
 };
 
 /* A parsed action. Which fields are set depends on the kind:
- * set: name, value; tick: step, text (note); na, reopen: step, text
- * (reason);
+ * set: name, value; tick: step, text (note); na, reopen, untick: step,
+ * text (reason);
  * run/cancel/send: step; confirm: step, text; choose: step, option, text;
  * approve: step, role, name (the approver), text (comment); note: text;
  * predict: step, text (what the trainee expects the run to do);

@@ -820,6 +820,30 @@ drill_world_run(struct session *s, struct step_rt *rt, const char *actor,
 }
 
 int
+drill_world_follow(struct session *s, struct step_rt *rt, const char *actor,
+		   struct err *err)
+{
+	struct drill *d = drill_get(s);
+	cJSON *next = cJSON_Duplicate(d->state, 1), *p;
+	struct world_run run = { 0 };
+
+	if (!rt->def->run || !world_simulate(next, rt->def->run, world_var, s,
+					     &run) ||
+	    run.exit_code != 0 || !run.changed) {
+		if (rt->def->run)
+			free(run.output);
+		cJSON_Delete(next);
+		return 0;
+	}
+	free(run.output);
+	p = cJSON_CreateObject();
+	cJSON_AddStringToObject(p, "by", rt->def->id);
+	cJSON_AddItemToObject(p, "state", next);
+	return session_record(s, actor, "drill.world", rt->def->id, p, err) < 0
+	       ? -1 : 1;
+}
+
+int
 drill_world_watch(struct session *s, struct step_rt *rt, const char **output,
 		  int *exit_code)
 {
@@ -1305,6 +1329,33 @@ score_rto(const struct session *s, const struct drill *d, struct score *sc)
 	award(sc, "rto", total <= rto ? 20 : 0, 20, why);
 }
 
+/* Phase P's time in D (so far, or in all once it ended; 0 before it
+ * started) and its target: what the score card and the console's phase
+ * rail both read. */
+static int
+phase_time(const struct session *s, const struct drill *d, int p,
+	   int64_t *took_us, int64_t *target_us)
+{
+	int64_t end = d->phase_end[p] ? d->phase_end[p] : end_wall(s, d);
+
+	*target_us = s->pb->rto.phase_us[p];
+	*took_us = d->phase_start[p] ? end - d->phase_start[p] : 0;
+	if (*took_us < 0)
+		*took_us = 0;
+	return d->phase_start[p] ? 0 : -1;
+}
+
+int
+drill_phase_time(const struct session *s, int phase, int64_t *took_us,
+		 int64_t *target_us)
+{
+	*took_us = *target_us = 0;
+	if (s->mode != SESSION_DRILL || !s->drill || phase < 0 ||
+	    phase >= PHASE_COUNT)
+		return -1;
+	return phase_time(s, s->drill, phase, took_us, target_us);
+}
+
 static void
 score_phases(const struct session *s, const struct drill *d,
 	     struct score *sc)
@@ -1314,10 +1365,10 @@ score_phases(const struct session *s, const struct drill *d,
 	char why[64];
 
 	for (int p = 0; p < PHASE_COUNT; p++) {
-		int64_t target = s->pb->rto.phase_us[p];
-		int64_t end = d->phase_end[p] ? d->phase_end[p] : end_wall(s, d);
-		int64_t took = d->phase_start[p] ? end - d->phase_start[p] : 0;
+		int64_t target, took;
 		cJSON *o = cJSON_CreateObject();
+
+		phase_time(s, d, p, &took, &target);
 
 		cJSON_AddStringToObject(o, "phase", playbook_phase_name(p));
 		cJSON_AddNumberToObject(o, "seconds", (double)(took / 1000000));

@@ -68,6 +68,13 @@ const char *drill_prediction(const struct session *s, const char *id);
  * also has rationale and reason. */
 struct cJSON *drill_scorecard_json(const struct session *s);
 
+/* In a drill, phase PHASE's time (so far, or in all once it ended) in
+ * *TOOK_US and its target (the playbook's rto.phases, 0 = none) in
+ * *TARGET_US, as the score card's phases criterion counts them. Returns
+ * 0, or -1 (both 0) when not a drill or the phase has not started. */
+int drill_phase_time(const struct session *s, int phase, int64_t *took_us,
+		     int64_t *target_us);
+
 /* One line saying what injection IN does (alert, state keys, log lines);
  * the caller frees it. */
 char *drill_describe_inject(const struct pb_inject *in);
@@ -142,6 +149,14 @@ struct cJSON *drill_world_start(const struct playbook *pb,
  * failed. */
 int drill_world_run(struct session *s, struct step_rt *rt, const char *actor,
 		    const char **output, int *exit_code, struct err *err);
+
+/* Run step RT's command, whose output its drill block gives, still acts
+ * on the world: when the world knows the line and it succeeds there, the
+ * change is journalled as drill.world (the world's own output is
+ * dropped), so a `git checkout TAG` moves HEAD in the Tags tab however
+ * the step's text reads. 1 changed, 0 not, -1 journalling failed. */
+int drill_world_follow(struct session *s, struct step_rt *rt,
+		       const char *actor, struct err *err);
 
 /* Wait step RT's drill.watch answered by the world (a look only: the
  * world is left as it is). 1 when the watched command fails: *OUTPUT

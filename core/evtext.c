@@ -196,6 +196,7 @@ static const struct {
 	{ "session.resumed", "@ resumed the session" },
 	{ "session.completed", "@ completed the session" },
 	{ "step.ticked", "@ ticked #" },
+	{ "step.unticked", "@ unticked #" },
 	{ "step.na", "@ marked # not applicable" },
 	{ "step.skipped", "@ skipped #" },
 	{ "step.started", "@ started #" },

@@ -2057,9 +2057,28 @@ add_line(struct strbuf *sb, const char *text)
 		strbuf_addf(sb, "%s\n", text);
 }
 
+/* What the world answers run step ST's command with, at the start of
+ * SC's drill (the trainee reads it as the step's output). */
+static void
+add_world_answer(const struct playbook *pb, const struct pb_scenario *sc,
+		 const struct pb_step *st, struct strbuf *sb)
+{
+	struct world_vars vars = { pb, sc };
+	struct world_run run = { 0 };
+	cJSON *state;
+
+	if (st->kind != STEP_KIND_RUN || !st->run)
+		return;
+	state = drill_world_start(pb, sc);
+	if (world_simulate(state, st->run, lint_world_var, &vars, &run))
+		add_line(sb, run.output);
+	free(run.output);
+	cJSON_Delete(state);
+}
+
 /* Everything scenario SC's drill shows the trainee: its briefing, alerts,
- * log lines, scripted and simulated outputs, and the world's data (the
- * Registry, Tags and Targets tabs). */
+ * log lines, scripted and simulated outputs (the world's answers too),
+ * and the world's data (the Registry, Tags and Targets tabs). */
 static void
 drill_shows(const struct playbook *pb, const struct pb_scenario *sc,
 	    struct strbuf *sb)
@@ -2080,6 +2099,8 @@ drill_shows(const struct playbook *pb, const struct pb_scenario *sc,
 
 			add_line(sb, st->drill.output);
 			add_state_strings(sb, st->drill.state_json);
+			if (!fixed_output(sc, st))
+				add_world_answer(pb, sc, st, sb);
 		}
 }
 

@@ -245,6 +245,15 @@ on_reopened(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 }
 
 static void
+on_unticked(struct rep *r, const struct journal_event *ev, struct strbuf *what)
+{
+	set_state(r, ev, "open", pstr(ev, "reason"));
+	strbuf_addf(what, "unticked %s%s%s", ev->step ? ev->step : "",
+		    pstr(ev, "reason") ? ": " : "",
+		    pstr(ev, "reason") ? pstr(ev, "reason") : "");
+}
+
+static void
 on_na(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 {
 	set_state(r, ev, "n/a", pstr(ev, "reason"));
@@ -680,6 +689,7 @@ static const struct {
 } handlers[] = {
 	{ "session.started", on_started }, { "var.set", on_var },
 	{ "step.ticked", on_ticked }, { "step.na", on_na },
+	{ "step.unticked", on_unticked },
 	{ "step.skipped", on_skipped }, { "step.started", on_step_started },
 	{ "step.finished", on_step_finished },
 	{ "step.interrupted", on_interrupted },

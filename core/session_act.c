@@ -1070,6 +1070,18 @@ act_reopen(struct session *s, struct step_rt *rt, const struct action *a,
 	return rc;
 }
 
+/* A check ticked by mistake is open again (step.unticked), to do. */
+static int
+act_untick(struct session *s, struct step_rt *rt, const struct action *a,
+	   const char *actor, struct err *err)
+{
+	cJSON *p = cJSON_CreateObject();
+
+	if (a->text && *a->text)
+		cJSON_AddStringToObject(p, "reason", a->text);
+	return session_record(s, actor, "step.unticked", rt->def->id, p, err);
+}
+
 /* --- the transition table -------------------------------------------------- */
 
 struct act_rule {
@@ -1089,6 +1101,8 @@ static const struct act_rule rules[ACT_COUNT] = {
 		     "never marked n/a)", act_na },
 	[ACT_REOPEN] = { ALL_KINDS & ~K(APPROVE), S(NA), "steps marked n/a",
 			 act_reopen },
+	[ACT_UNTICK] = { K(CHECK), S(DONE), "ticked check steps",
+			 act_untick },
 	[ACT_RUN] = { K(RUN) | K(PROBE) | K(WAIT),
 		      S(OPEN) | S(FAILED) | S(DONE) | S(INTERRUPTED),
 		      "run, probe and wait steps", act_run },

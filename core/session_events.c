@@ -128,6 +128,19 @@ on_reopened(struct session *s, const struct journal_event *ev)
 	rt->na_reason = NULL;
 }
 
+/* A check ticked by mistake: open again, no longer ticked by anyone. */
+static void
+on_unticked(struct session *s, const struct journal_event *ev)
+{
+	struct step_rt *rt = session_find_step(s, ev->step);
+
+	if (!rt)
+		return;
+	rt->state = STEP_OPEN;
+	free(rt->reopened);
+	rt->reopened = NULL;
+}
+
 /* A step closed without being done: its state, and the reason given. */
 static void
 set_closed(struct session *s, const struct journal_event *ev,
@@ -442,6 +455,7 @@ static const struct {
 	{ "step.finished", on_step_finished },
 	{ "step.interrupted", on_interrupted },
 	{ "step.reopened", on_reopened },
+	{ "step.unticked", on_unticked },
 	{ "step.spawned", on_spawned },
 	{ "step.orphan", on_orphan },
 	{ "step.orphan_stop", on_orphan_stop },

@@ -206,8 +206,11 @@ sim_outcome(struct session *s, struct step_rt *rt, const char *actor,
 						    &sim->exit_code);
 		return 0;
 	}
-	if (sim->output || rt->def->kind != STEP_KIND_RUN)
+	if (rt->def->kind != STEP_KIND_RUN)
 		return 0;
+	if (sim->output)	/* the author's text; the world still follows */
+		return sim->exit_code == 0 &&
+		       drill_world_follow(s, rt, actor, err) < 0 ? -1 : 0;
 	switch (drill_world_run(s, rt, actor, &sim->output, &sim->exit_code,
 				err)) {
 	case -1: return -1;

@@ -1,6 +1,6 @@
 /* The tools the drill's world answers: shell helpers over text (echo,
  * cat, grep, head, tail, wc) and the rollback tools (git tag / describe /
- * log / checkout, npm view / dist-tag / deprecate, pip index / install /
+ * checkout / reset --hard, gh release list, npm view / dist-tag / deprecate, pip index / install /
  * download, twine, curl) from the scenario's state, which some of them
  * change. Their output follows the real tools' shape closely enough to
  * train on, without any registry host in it. */
@@ -1293,6 +1293,134 @@ git_describe(struct sh *sh, struct io *io)
 	return 128;
 }
 
+/* REF as a world tag: NAME, tags/NAME or refs/tags/NAME; or NULL. */
+static cJSON *
+ref_tag(struct sh *sh, const char *ref)
+{
+	if (strncmp(ref, "refs/tags/", 10) == 0)
+		ref += 10;
+	else if (strncmp(ref, "tags/", 5) == 0)
+		ref += 5;
+	return find_tag(sh, ref, NULL);
+}
+
+/* The tags state as an object ({"tags": [...], ...}), a bare list of
+ * tags turned into one, so HEAD can be kept beside them. */
+static cJSON *
+tags_object(struct sh *sh)
+{
+	cJSON *t = cJSON_GetObjectItemCaseSensitive(sh->state, "tags");
+	cJSON *o;
+
+	if (cJSON_IsObject(t))
+		return t;
+	o = cJSON_CreateObject();
+	cJSON_AddItemToObject(o, "tags", cJSON_Duplicate(t, 1));
+	cJSON_ReplaceItemInObjectCaseSensitive(sh->state, "tags", o);
+	return o;
+}
+
+/* HEAD moves to tag NAME: it alone is marked "head", the state's "head"
+ * is its commit (none when the world gives it none), and DETACH leaves
+ * the branch. The Tags tab, git describe and the score read this. */
+static void
+move_head(struct sh *sh, const char *name, int detach)
+{
+	cJSON *o = tags_object(sh), *list = tags_of(sh), *it;
+	const char *commit = NULL;
+	int i = 0;
+
+	cJSON_ArrayForEach(it, list) {
+		if (cJSON_IsString(it) && is(it->valuestring, name)) {
+			cJSON *t = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(t, "name", name);
+			cJSON_ReplaceItemInArray(list, i, t);
+			it = t;
+		}
+		if (cJSON_IsObject(it)) {
+			cJSON_DeleteItemFromObjectCaseSensitive(it, "head");
+			if (tag_name(it) && is(tag_name(it), name)) {
+				cJSON_AddTrueToObject(it, "head");
+				commit = cJSON_GetStringValue(
+					cJSON_GetObjectItemCaseSensitive(
+						it, "commit"));
+			}
+		}
+		i++;
+	}
+	cJSON_DeleteItemFromObjectCaseSensitive(o, "head");
+	if (commit)
+		cJSON_AddStringToObject(o, "head", commit);
+	if (detach) {
+		cJSON_DeleteItemFromObjectCaseSensitive(o, "branch");
+		cJSON_DeleteItemFromObjectCaseSensitive(o, "detached");
+		cJSON_AddTrueToObject(o, "detached");
+	}
+}
+
+static void
+head_now_at(struct sh *sh, const char *name, struct io *io)
+{
+	cJSON *t = find_tag(sh, name, NULL);
+	const char *msg = cJSON_GetStringValue(
+		cJSON_GetObjectItemCaseSensitive(t, "message"));
+
+	strbuf_addf(io->err, "HEAD is now at %.7s%s%.*s\n", tag_commit(t),
+		    msg ? " " : "", msg ? (int)strcspn(msg, "\r\n") : 0,
+		    msg ? msg : "");
+}
+
+/* HEAD moves to tag T (DETACH as move_head), and says where it is now.
+ * T may be replaced in the list: its name is copied first. */
+static void
+head_moves(struct sh *sh, cJSON *t, int detach, struct io *io)
+{
+	char *name = xstrdup(tag_name(t));
+
+	move_head(sh, name, detach);
+	head_now_at(sh, name, io);
+	free(name);
+}
+
+/* git checkout [-q] [-f] [--detach] REF, git switch --detach|-d REF:
+ * HEAD moves to the world's tag REF (detached). A path after "--", a new
+ * branch (-b) or a ref the world has no tag for is unknown to it. */
+static int
+git_checkout(struct sh *sh, int argc, char **argv, struct io *io)
+{
+	const char *ref = NULL;
+	cJSON *t;
+
+	for (int a = 2; a < argc; a++) {
+		if (is(argv[a], "-q") || is(argv[a], "-f") ||
+		    is(argv[a], "--force") || is(argv[a], "--detach") ||
+		    is(argv[a], "-d"))
+			continue;
+		if (argv[a][0] == '-' || ref)
+			return unknown(sh);
+		ref = argv[a];
+	}
+	if (!ref || !(t = ref_tag(sh, ref)))
+		return unknown(sh);
+	strbuf_addf(io->err, "Note: switching to '%s'.\n\nYou are in "
+		    "'detached HEAD' state.\n", ref);
+	head_moves(sh, t, 1, io);
+	return 0;
+}
+
+/* git reset --hard REF: the branch (and HEAD) moves to tag REF. */
+static int
+git_reset(struct sh *sh, int argc, char **argv, struct io *io)
+{
+	cJSON *t;
+
+	if (argc != 4 || !is(argv[2], "--hard") || !(t = ref_tag(sh, argv[3])))
+		return unknown(sh);
+	head_moves(sh, t, 0, io);
+	return 0;
+}
+
 /* git tag as a listing (not -d NAME, not a new NAME). */
 static int
 lists_tags(int argc, char **argv)
@@ -1314,6 +1442,72 @@ tool_git(struct sh *sh, int argc, char **argv, struct io *io)
 		return git_tag(sh, argc, argv, io);
 	if (is(argv[1], "describe"))
 		return git_describe(sh, io);
+	if (is(argv[1], "checkout") ||
+	    (is(argv[1], "switch") && argc == 4 &&
+	     (is(argv[2], "--detach") || is(argv[2], "-d"))))
+		return git_checkout(sh, argc, argv, io);
+	if (is(argv[1], "reset"))
+		return git_reset(sh, argc, argv, io);
+	return unknown(sh);
+}
+
+/* --- gh -------------------------------------------------------------------------------- */
+
+static int
+by_tag_item_desc(const void *a, const void *b)
+{
+	return registry_version_cmp(tag_name(*(cJSON *const *)b),
+				    tag_name(*(cJSON *const *)a));
+}
+
+/* gh release list [--limit N | -L N]: the world's tags marked "release",
+ * newest version first, as TITLE, TYPE (Latest for the newest that is no
+ * pre-release, Pre-release), TAG and DATE, tab-separated. */
+static int
+gh_release_list(struct sh *sh, int argc, char **argv, struct io *io)
+{
+	cJSON **rel, *it;
+	long limit = 30;
+	size_t n = 0;
+	int latest = 0;
+
+	for (int a = 3; a < argc; a++) {
+		if ((is(argv[a], "--limit") || is(argv[a], "-L")) && a + 1 < argc)
+			limit = atol(argv[++a]);
+		else if (strncmp(argv[a], "--limit=", 8) == 0)
+			limit = atol(argv[a] + 8);
+		else
+			return unknown(sh);
+	}
+	rel = xcalloc((size_t)cJSON_GetArraySize(tags_of(sh)) + 1,
+		      sizeof(*rel));
+	cJSON_ArrayForEach(it, tags_of(sh))
+		if (tag_name(it) && cJSON_IsTrue(
+			    cJSON_GetObjectItemCaseSensitive(it, "release")))
+			rel[n++] = it;
+	qsort(rel, n, sizeof(*rel), by_tag_item_desc);
+	for (size_t i = 0; i < n && (long)i < limit; i++) {
+		const char *name = tag_name(rel[i]);
+		const char *date = cJSON_GetStringValue(
+			cJSON_GetObjectItemCaseSensitive(rel[i], "date"));
+		int pre = strchr(name, '-') != NULL;
+		const char *type = pre ? "Pre-release"
+				 : !latest++ ? "Latest" : "";
+
+		strbuf_addf(io->out, "%s\t%s\t%s\t%s\n", name, type, name,
+			    date ? date : "");
+	}
+	free(rel);
+	return 0;
+}
+
+/* gh: only release list, and only when the world has tags. */
+static int
+tool_gh(struct sh *sh, int argc, char **argv, struct io *io)
+{
+	if (argc >= 3 && tags_of(sh) && is(argv[1], "release") &&
+	    is(argv[2], "list"))
+		return gh_release_list(sh, argc, argv, io);
 	return unknown(sh);
 }
 
@@ -1423,6 +1617,8 @@ world_tool(struct sh *sh, int argc, char **argv, struct io *io)
 		return tool_wc(sh, argc, argv, io);
 	if (is(name, "git"))
 		return tool_git(sh, argc, argv, io);
+	if (is(name, "gh"))
+		return tool_gh(sh, argc, argv, io);
 	if (is(name, "npm"))
 		return tool_npm(sh, argc, argv, io);
 	if (is(name, "pip") || is(name, "pip3"))

@@ -49,6 +49,7 @@ enum flow {
 	FLOW_NA_SURE,		/* a required step: really n/a? y/N */
 	FLOW_NA,		/* reason for n/a */
 	FLOW_REOPEN,		/* an n/a step open again: why (optional) */
+	FLOW_UNTICK_SURE,	/* a ticked check: untick it? y/N */
 	FLOW_NOTE,
 	FLOW_PREVIEW,		/* message preview before sending */
 	FLOW_QUIT,

@@ -9,6 +9,7 @@
 #include "app.h"
 #include "clock.h"
 #include "draw.h"
+#include "drill.h"
 #include "keymap.h"
 #include "loop.h"
 #include "outbox.h"
@@ -180,12 +181,53 @@ bars_draw_header_rest(struct app *a, WINDOW *w, int x, int width,
 		  theme_attr(late ? ROLE_CLOCK_LATE : ROLE_CLOCK));
 }
 
+/* In a drill, the current phase's time against its target (" 3m12s of
+ * 5m", as the score card counts it) into BUF, or "" when it has none;
+ * *LATE when it is over. */
+static void
+phase_target_text(const struct app *a, enum phase_id p, char *buf,
+		  size_t size, int *late)
+{
+	int64_t took, target;
+	char used[24], of[24];
+
+	buf[0] = '\0';
+	*late = 0;
+	if (drill_phase_time(a->session, (int)p, &took, &target) < 0 ||
+	    !target)
+		return;
+	*late = took > target;
+	bars_duration_text(took / 1000000, 0, used, sizeof(used));
+	bars_duration_text(target / 1000000, 1, of, sizeof(of));
+	snprintf(buf, size, " %s of %s", used, of);
+}
+
+/* The rail's width: each phase's name with its glyph, two columns apart,
+ * and EXTRA. */
+static int
+rail_width(int extra)
+{
+	int n = 1 + extra;
+
+	for (int p = 0; p < PHASE_COUNT; p++)
+		n += 2 + (int)strlen(playbook_phase_name((enum phase_id)p)) +
+		     (p + 1 < PHASE_COUNT ? 2 : 0);
+	return n;
+}
+
 void
 bars_draw_rail(struct app *a, WINDOW *w, int y, int width)
 {
 	enum phase_id cur = session_phase(a->session);
 	int done_all = session_is_complete(a->session);
-	int x = 1;
+	int x = 1, late = 0;
+	char target[48] = "";
+
+	if (!done_all)
+		phase_target_text(a, cur, target, sizeof(target), &late);
+	/* Cut, it would read as another number: left out when it has no room. */
+	if (target[0] && rail_width(draw_width(target)) > width)
+		target[0] = '\0';
 
 	draw_fill(w, y, 0, width, theme_attr(ROLE_NORMAL));
 	for (int p = 0; p < PHASE_COUNT && x < width; p++) {
@@ -200,6 +242,9 @@ bars_draw_rail(struct app *a, WINDOW *w, int y, int width)
 		snprintf(label, sizeof(label), "%s %s", glyph,
 			 playbook_phase_name((enum phase_id)p));
 		x += draw_text(w, y, x, width - x, label, theme_attr(role));
+		if (p == (int)cur && target[0])
+			x += draw_text(w, y, x, width - x, target, theme_attr(
+					       late ? ROLE_CLOCK_LATE : role));
 		if (p + 1 < PHASE_COUNT)
 			x += draw_text(w, y, x, width - x, "  ",
 				       theme_attr(ROLE_DIM));

@@ -406,6 +406,18 @@ setup_na_sure(struct app *a, const struct pb_step *st)
 	free(title);
 }
 
+/* The tick key on a ticked check: untick it (ticked by mistake)? */
+static void
+setup_untick_sure(struct app *a, const struct pb_step *st)
+{
+	char *title = session_show_text(a->session, st->title);
+
+	setup_text(a, "Untick?", "");
+	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "Untick %s (%s)? it "
+		 "is to do again; y/N", st->id, title);
+	free(title);
+}
+
 /* The key that marks a step n/a, on one marked so: reopen it. */
 static void
 setup_reopen(struct app *a, const struct pb_step *st)
@@ -463,6 +475,7 @@ dialog_open(struct app *a, enum flow flow, const char *step)
 	case FLOW_INPUT: setup_input(a, st->variable, st->title); break;
 	case FLOW_NA_SURE: setup_na_sure(a, st); break;
 	case FLOW_REOPEN: setup_reopen(a, st); break;
+	case FLOW_UNTICK_SURE: setup_untick_sure(a, st); break;
 	case FLOW_NA: setup_text(a, "Not applicable", "Why does this step "
 				 "not apply?"); break;
 	case FLOW_NOTE: setup_text(a, "Note", "Note for the journal:"); break;
@@ -637,7 +650,9 @@ dialog_open_for_step(struct app *a, enum uiact act)
 	}
 	switch (act) {
 	case UI_TICK:
-		if (v.def->kind == STEP_KIND_CHECK)
+		if (v.def->kind == STEP_KIND_CHECK && v.state == STEP_DONE)
+			dialog_open(a, FLOW_UNTICK_SURE, v.def->id);
+		else if (v.def->kind == STEP_KIND_CHECK)
 			apply_fmt(a, 1, "tick %s", v.def->id);
 		else
 			app_status(a, 1, "%s ticks checklist items; %s is a "
@@ -932,6 +947,12 @@ submit_text(struct app *a)
 		break;
 	case FLOW_NA: apply_fmt(a, 1, "na %s %s", d.step, d.buf); break;
 	case FLOW_REOPEN: apply_fmt(a, 1, "reopen %s %s", d.step, d.buf);
+		break;
+	case FLOW_UNTICK_SURE:
+		if (strcmp(d.buf, "y") == 0 || strcmp(d.buf, "Y") == 0)
+			apply_fmt(a, 1, "untick %s", d.step);
+		else
+			app_status(a, 0, "%s stays ticked", d.step);
 		break;
 	case FLOW_NOTE: apply_fmt(a, 1, "note %s", d.buf); break;
 	case FLOW_PREDICT:

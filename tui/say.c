@@ -21,6 +21,7 @@ not_done(enum action_kind kind)
 	case ACT_TICK: return "Not ticked";
 	case ACT_NA: return "Not marked n/a";
 	case ACT_REOPEN: return "Not reopened";
+	case ACT_UNTICK: return "Not unticked";
 	case ACT_RUN: case ACT_CONFIRM: return "Not run";
 	case ACT_CANCEL: return "Nothing stopped";
 	case ACT_CHOOSE: return "No decision recorded";
@@ -185,6 +186,7 @@ say_done(const struct action *act, int started, char *buf, size_t size)
 	case ACT_TICK: snprintf(buf, size, "%s ticked", step); break;
 	case ACT_NA: snprintf(buf, size, "%s marked n/a", step); break;
 	case ACT_REOPEN: snprintf(buf, size, "%s reopened", step); break;
+	case ACT_UNTICK: snprintf(buf, size, "%s unticked", step); break;
 	case ACT_CANCEL: snprintf(buf, size, "%s: stop sent", step); break;
 	case ACT_SEND: snprintf(buf, size, "%s sent", step); break;
 	case ACT_RUN: case ACT_CONFIRM:

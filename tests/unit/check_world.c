@@ -242,6 +242,83 @@ START_TEST(test_world_tag_delete_and_upload_change_it)
 }
 END_TEST
 
+/* git checkout of a tag moves HEAD in the world (the Tags tab reads the
+ * same state): that tag alone is marked, the state's head is its commit,
+ * describe names it; reset --hard moves it and keeps the branch; a path
+ * checkout or a new branch is unknown to the world. */
+START_TEST(test_world_checkout_moves_head)
+{
+	cJSON *state = cJSON_Parse("{ \"tags\": [ { \"name\": \"v1.4.0\", "
+				   "\"commit\": \"a1b2c3d\", \"head\": true }, "
+				   "{ \"name\": \"v1.3.2\", \"commit\": "
+				   "\"9f8e7d6\", \"message\": \"Release 1.3.2\" }, "
+				   "\"v1.3.1\" ] }");
+	cJSON *tags, *it;
+	int rc, heads = 0;
+	char *out = simulate(state, "git checkout \"tags/v1.3.2\"", &rc);
+
+	ck_assert_int_eq(rc, 0);
+	ck_assert_str_eq(out, "Note: switching to 'tags/v1.3.2'.\n\nYou are "
+			 "in 'detached HEAD' state.\nHEAD is now at 9f8e7d6 "
+			 "Release 1.3.2\n");
+	free(out);
+	tags = cJSON_GetObjectItem(state, "tags");
+	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(tags, "head")),
+			 "9f8e7d6");
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(tags, "detached")));
+	cJSON_ArrayForEach(it, cJSON_GetObjectItem(tags, "tags"))
+		if (cJSON_IsTrue(cJSON_GetObjectItem(it, "head"))) {
+			heads++;
+			ck_assert_str_eq(cJSON_GetStringValue(
+				cJSON_GetObjectItem(it, "name")), "v1.3.2");
+		}
+	ck_assert_int_eq(heads, 1);
+	out = simulate(state, "git describe --tags", &rc);
+	ck_assert_str_eq(out, "v1.3.2\n");
+	free(out);
+	out = simulate(state, "git reset --hard v1.3.1", &rc);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_str_eq(out, "HEAD is now at 0000000\n");
+	free(out);
+	out = simulate(state, "git describe", &rc);
+	ck_assert_str_eq(out, "v1.3.1\n");
+	free(out);
+	ck_assert(!world_simulate(state, "git checkout v1.3.2 -- src/", var,
+				  NULL, &(struct world_run){ 0 }));
+	ck_assert(!world_simulate(state, "git checkout -b hotfix/1.4.0", var,
+				  NULL, &(struct world_run){ 0 }));
+	ck_assert(!world_simulate(state, "git checkout main", var, NULL,
+				  &(struct world_run){ 0 }));
+	cJSON_Delete(state);
+}
+END_TEST
+
+/* gh release list reads the same tags: those marked "release", newest
+ * first, the newest that is no pre-release as Latest, up to --limit. */
+START_TEST(test_world_gh_release_list_reads_the_tags)
+{
+	cJSON *state = cJSON_Parse("{ \"tags\": [ { \"name\": \"v1.2.2\", "
+				   "\"release\": true, \"date\": \"2026-11-12\" }, "
+				   "{ \"name\": \"v1.2.3\", \"release\": true, "
+				   "\"date\": \"2026-11-21\" }, \"v1.2.0\", "
+				   "{ \"name\": \"v1.2.1\", \"release\": true } ] }");
+	int rc;
+	char *out = simulate(state, "gh release list --limit 2", &rc);
+
+	ck_assert_int_eq(rc, 0);
+	ck_assert_str_eq(out, "v1.2.3\tLatest\tv1.2.3\t2026-11-21\n"
+			 "v1.2.2\t\tv1.2.2\t2026-11-12\n");
+	free(out);
+	out = simulate(state, "gh release list", &rc);
+	ck_assert_str_eq(out, "v1.2.3\tLatest\tv1.2.3\t2026-11-21\n"
+			 "v1.2.2\t\tv1.2.2\t2026-11-12\nv1.2.1\t\tv1.2.1\t\n");
+	free(out);
+	ck_assert(!world_simulate(state, "gh release view v1.2.3", var, NULL,
+				  &(struct world_run){ 0 }));
+	cJSON_Delete(state);
+}
+END_TEST
+
 /* twine upload of a version the index serves skips it and names the file
  * a glob stands for; a new version uploads both its wheel and sdist. */
 START_TEST(test_world_twine_skips_what_the_index_serves)
@@ -326,6 +403,8 @@ world_suite(void)
 	tcase_add_test(tc, test_world_install_changes_the_program);
 	tcase_add_test(tc, test_world_tag_delete_and_upload_change_it);
 	tcase_add_test(tc, test_world_twine_skips_what_the_index_serves);
+	tcase_add_test(tc, test_world_checkout_moves_head);
+	tcase_add_test(tc, test_world_gh_release_list_reads_the_tags);
 	tcase_add_test(tc, test_world_files_and_no_tags);
 	suite_add_tcase(s, tc);
 	return s;

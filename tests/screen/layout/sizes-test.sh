@@ -15,7 +15,7 @@ keys Enter				# run assess.status: some output to show
 screen_80x24() {
 	expect_screen "$1" <<'SCREEN'
  DRILL  TEST MODE  Example: roll a web service ba…  1.4.0 → ?  MmSSs of 10m RTO
- ▶ assess  · decide  · approve  · execute  · verify  · communicate
+ ▶ assess MmSSs of 2m  · decide  · approve  · execute  · verify  · communicate
  Checklist: assess  1/5             │[Step]  Output   Journal   Targets   Tags
 [✓] See what is deployed … sam hh:mm│ See what is deployed and whether the
 [ ] List the most recent release t… │ tree is clean
@@ -49,7 +49,7 @@ screen_80x24 80x24
 resize 200 60
 expect_screen 200x60-top 1 12 <<'EOF'
  DRILL  TEST MODE  Example: roll a web service back to its last good tag                                                                                                    1.4.0 → ?  MmSSs of 10m RTO
- ▶ assess  · decide  · approve  · execute  · verify  · communicate
+ ▶ assess MmSSs of 2m  · decide  · approve  · execute  · verify  · communicate
  Checklist: assess  1/5                                                         │ Step
 [✓] See what is deployed and whether the tree is clean                 sam hh:mm│ See what is deployed and whether the tree is clean
 [ ] List the most recent release tags                                           │ assess.status  run  done
@@ -107,7 +107,7 @@ app_alive || fail "the app died at 50x12"
 resize 80 24
 expect_screen 80x24-again <<'EOF'
  DRILL  TEST MODE  Example: roll a web service ba…  1.4.0 → ?  MmSSs of 10m RTO
- ▶ assess  · decide  · approve  · execute  · verify  · communicate
+ ▶ assess MmSSs of 2m  · decide  · approve  · execute  · verify  · communicate
  Checklist: assess  1/5             │ Step  [Output]  Journal   Targets   Tags
 [✓] See what is deployed … sam hh:mm│ ▶ assess.status  started hh:mm:ss  git sta
 [ ] List the most recent release t… │ a1b2c3d (HEAD, tag: v1.4.0) Release 1.4.0

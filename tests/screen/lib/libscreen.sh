@@ -55,6 +55,8 @@
 #   "NmNNs" of "NmNNs of Nm RTO" (or a lone "NmNNs" at the end of the
 #   row), becomes "MmSSs"; the RTO target is kept, as it is part of what
 #   the header says;
+# - row 2 (the phase rail): a drill's current phase's time against its
+#   target, "NmNNs of 2m", becomes "MmSSs of 2m";
 # - every row: a time of day "NN:NN:NN" becomes "hh:mm:ss", then any
 #   other "NN:NN" (e.g. "ticked by sam 19:30") becomes "hh:mm";
 # - "2026-11-21T19:30:03.123456Z"-style timestamps become
@@ -504,6 +506,7 @@ capture_color() {
 mask_screen() {
 	sed -e '1s/[0-9]\{1,\}m[0-9][0-9]s\( of [0-9ms]* RTO\)$/MmSSs\1/' \
 	    -e '1s/ [0-9]\{1,\}m[0-9][0-9]s$/ MmSSs/' \
+	    -e '2s/ [0-9]\{1,\}m[0-9][0-9]s of / MmSSs of /' \
 	    -e 's/[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\(\.[0-9]*\)\{0,1\}Z\{0,1\}/YYYY-MM-DDThh:mm:ss/g' \
 	    -e 's/[0-9][0-9]:[0-9][0-9]:[0-9][0-9]/hh:mm:ss/g' \
 	    -e 's/ after [0-9][0-9.hms]*\( at [0-9hms:]*\)\{0,1\}$/ after D at hh:mm:ss/' \

@@ -25,7 +25,7 @@ run_rewind verify "$SESSION_DIR" >/dev/null 2>&1 || fail "the saved journal does
 start_app drill "$SESSION_DIR"
 expect_screen resumed <<'EOF'
  DRILL  TEST MODE  Example: roll a web service ba…  1.4.0 → ?  MmSSs of 10m RTO
- ▶ assess  · decide  · approve  · execute  · verify  · communicate
+ ▶ assess MmSSs of 2m  · decide  · approve  · execute  · verify  · communicate
  Checklist: assess  3/5             │[Step]  Output   Journal   Targets   Tags
 [✓] See what is deployed … sam hh:mm│ See what is deployed and whether the
 [✓] List the most recent … sam hh:mm│ tree is clean

@@ -13,7 +13,7 @@ start_app drill "$REWIND_SRCDIR/playbooks/example.json" \
 
 expect_screen start <<'EOF'
  DRILL  TEST MODE  Example: roll a web service ba…  1.4.0 → ?  MmSSs of 10m RTO
- ▶ assess  · decide  · approve  · execute  · verify  · communicate
+ ▶ assess MmSSs of 2m  · decide  · approve  · execute  · verify  · communicate
  Checklist: assess  0/5             │[Step]  Output   Journal   Targets   Tags
 [ ] See what is deployed and wheth… │ See what is deployed and whether the
 [ ] List the most recent release t… │ tree is clean
@@ -70,7 +70,7 @@ assert_fixed '✓ assess  ▶ decide'
 keys Enter				# the choose dialog
 expect_screen decide-dialog <<'EOF'
  DRILL  TEST MODE  Example: roll a web service bac…  1.4.0 → ?  MmSSs of 5m RTO
- ✓ assess  ▶ decide  · approve  · execute  · verify  · communicate
+ ✓ assess  ▶ decide MmSSs of 2m  · approve  · execute  · verify  · communicate
  Checklist: decide  0/1             │[Step]  Output   Journal   Targets   Tags
 [ ] Roll back, hotfix, or wait?     │ Roll back, hotfix, or wait?
 [?] Pick the version to restore     │ decide.response  decide  open
