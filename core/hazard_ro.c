@@ -31,6 +31,8 @@ struct ro_rule {
 };
 
 static int curl_reads(const struct words *ws, size_t from);
+static char *blank_heredocs(const char *cmd);
+static int tee_reads(const struct words *ws, size_t from);
 static int kill_probes(const struct words *ws, size_t from);
 static int sql_reads(const struct words *ws, size_t from);
 
@@ -45,11 +47,12 @@ static const struct ro_rule ro_rules[] = {
 	  "stat|file|du|df|ps|pgrep|free|uptime|vmstat|iostat|sha256sum|"
 	  "sha1sum|sha512sum|md5sum|shasum|base64|basename|dirname|realpath|"
 	  "readlink|seq|export|set|unset|local|readonly|declare|shift|exit|"
-	  "return|traceroute|tracepath|netstat|ss|lsof|openssl|tee|mkdir|"
+	  "return|traceroute|tracepath|netstat|ss|lsof|openssl|mkdir|"
 	  "journalctl|getent|man|wait|trap|read|stern|pg_dump|pg_dumpall|"
 	  "mysqldump|pg_isready|xmllint|fold|fmt|paste|join|expand|rev|"
 	  "strings|hexdump|xxd|od|time|history|command|type",
 	  NULL, NULL, 0, NULL },
+	{ "tee", NULL, NULL, 0, tee_reads },
 	{ "sed", NULL, "(^| )(-i|--in-place)|(^| )-[a-zA-Z]*i", 0, NULL },
 	{ "find", NULL, "(^| )-(delete|exec|execdir|ok|okdir|fprint[f0]?)"
 	  "( |$)", 0, NULL },
@@ -325,6 +328,105 @@ curl_reads(const struct words *ws, size_t from)
 	return 1;
 }
 
+/* Whether PATH is a file a write to changes nothing: the null device,
+ * the standard streams. */
+static int
+is_sink(const char *path)
+{
+	static const char *const sinks[] = { "/dev/null", "/dev/stdout",
+		"/dev/stderr", "/dev/tty", NULL };
+
+	return in_words(path, sinks) || strncmp(path, "/dev/fd/", 8) == 0;
+}
+
+/* "tee" only passes its input on when it names no file but a sink. */
+static int
+tee_reads(const struct words *ws, size_t from)
+{
+	for (size_t i = from; i < ws->n; i++) {
+		int next;
+
+		if (is_redirection(ws->w[i], &next)) {
+			i += next;
+			continue;
+		}
+		if (*ws->w[i] != '-' && !is_sink(ws->w[i]))
+			return 0;
+	}
+	return 1;
+}
+
+/* The file the command text S (LEN bytes) first sends output into: a
+ * ">", ">>", ">|" or "&>" outside quotes whose target is not a sink nor
+ * another descriptor (">&2", "2>&1"), into TARGET. Inside [[ ]] and (( ))
+ * a ">" compares. Returns whether there is one. */
+static int
+redirect_target(const char *s, size_t len, struct strbuf *target)
+{
+	char q = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (q) {
+			q = s[i] == q ? 0 : q;
+			continue;
+		}
+		if (s[i] == '\\') {
+			i++;
+			continue;
+		}
+		if (s[i] == '\'' || s[i] == '"') {
+			q = s[i];
+			continue;
+		}
+		if ((s[i] == '[' && i + 1 < len && s[i + 1] == '[') ||
+		    (s[i] == '(' && i + 1 < len && s[i + 1] == '('))
+			return 0;	/* a test or arithmetic: ">" compares */
+		if (s[i] != '>')
+			continue;
+		i++;
+		if (i < len && (s[i] == '>' || s[i] == '|'))
+			i++;
+		if (i < len && (s[i] == '&' || s[i] == '('))
+			continue;	/* >&2, >(cmd): no file */
+		while (i < len && (s[i] == ' ' || s[i] == '\t'))
+			i++;
+		strbuf_reset(target);
+		while (i < len && !strchr(" \t;&|<>()\n", s[i])) {
+			if (s[i] != '\'' && s[i] != '"')
+				strbuf_addc(target, s[i]);
+			i++;
+		}
+		if (!target->len || !is_sink(strbuf_str(target)))
+			return 1;
+		i--;
+	}
+	return 0;
+}
+
+static int
+writes_a_file(const char *s, size_t len)
+{
+	struct strbuf target = STRBUF_INIT;
+	int writes = redirect_target(s, len, &target);
+
+	strbuf_done(&target);
+	return writes;
+}
+
+char *
+hazard_file_written(const char *cmd)
+{
+	struct strbuf target = STRBUF_INIT;
+	char *text = blank_heredocs(cmd);
+	int writes = redirect_target(text, strlen(text), &target);
+
+	free(text);
+	if (writes && target.len)
+		return strbuf_detach(&target);
+	strbuf_done(&target);
+	return NULL;
+}
+
 /* "kill -0 PID" only asks whether the process lives. */
 static int
 kill_probes(const struct words *ws, size_t from)
@@ -402,6 +504,8 @@ simple_reads(const char *s, size_t len)
 	size_t i;
 	int ok = 0;
 
+	if (writes_a_file(s, len))
+		return 0;
 	words_split(s, len, &ws);
 	i = skip_prefixes(&ws, 0);
 	if (i >= ws.n || in_words(ws.w[i], no_command_words)) {
@@ -494,6 +598,16 @@ blank_heredocs(const char *cmd)
 	return out;
 }
 
+/* The & or | at P is part of a redirection (">&2", "2>&1", "&>f",
+ * ">|f"), not a command's end. */
+static int
+is_redirect_part(const char *text, const char *p)
+{
+	if (*p == '&')
+		return (p > text && p[-1] == '>') || p[1] == '>';
+	return *p == '|' && p > text && p[-1] == '>';
+}
+
 int
 hazard_read_only(const char *cmd, char **what)
 {
@@ -536,7 +650,8 @@ hazard_read_only(const char *cmd, char **what)
 		} else if (!in_dq && *p == ')' && depth) {
 			cut_at(&c, p);
 			in_dq = dq[--depth];
-		} else if (!in_dq && strchr(";&|\n()", *p)) {
+		} else if (!in_dq && strchr(";&|\n()", *p) &&
+			   !is_redirect_part(text, p)) {
 			cut_at(&c, p);
 		}
 	}

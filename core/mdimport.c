@@ -2563,6 +2563,8 @@ unknown_confirm(const char *run, const char *what)
 	char *var;
 
 	h = h ? h : what;
+	if ((var = hazard_file_written(what)))
+		return var;	/* "cat > note.txt": the file it writes */
 	n = command_words(h, w, 64, NULL);
 	if ((var = target_var(w, n, &score)))
 		return var;
