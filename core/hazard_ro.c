@@ -153,6 +153,11 @@ static const char *const no_command_words[] = {
 	"for", "case", "select", "in", "fi", "done", "esac", ";;", "}", NULL,
 };
 
+/* The one word after any command that only asks what it is. */
+static const char *const version_words[] = {
+	"--version", "-V", "--help", "-h", NULL,
+};
+
 static regex_t ro_names[N_RO], ro_verbs[N_RO], ro_forbid[N_RO];
 static int ro_compiled;
 
@@ -508,8 +513,9 @@ simple_reads(const char *s, size_t len)
 		return 0;
 	words_split(s, len, &ws);
 	i = skip_prefixes(&ws, 0);
-	if (i >= ws.n || in_words(ws.w[i], no_command_words)) {
-		ok = 1;
+	if (i >= ws.n || in_words(ws.w[i], no_command_words) ||
+	    (i + 2 == ws.n && in_words(ws.w[i + 1], version_words))) {
+		ok = 1;	/* or "pip --version": any tool asked what it is */
 	} else {
 		const char *name = strrchr(ws.w[i], '/');
 
@@ -614,7 +620,7 @@ hazard_read_only(const char *cmd, char **what)
 	char *text;
 	struct cut c;
 	int dq[32] = { 0 }, depth = 0, in_dq = 0;
-	const char *p;
+	const char *p, *outer[32], *dollar[32];
 
 	if (what)
 		*what = NULL;
@@ -639,10 +645,13 @@ hazard_read_only(const char *cmd, char **what)
 			const char *q = strstr(p, "))");
 
 			p = q ? q + 1 : p + strlen(p) - 1;
-		} else if (*p == '$' && p[1] == '(') {
-			cut_at(&c, p + 1);
-			if (depth < 32)
-				dq[depth++] = in_dq;
+		} else if (*p == '$' && p[1] == '(' && depth < 32) {
+			/* the substitution is a command of its own; the one
+			 * around it resumes after it */
+			outer[depth] = c.start;
+			dollar[depth] = p;
+			dq[depth++] = in_dq;
+			c.start = p + 2;
 			in_dq = 0;
 			p++;
 		} else if (*p == '`') {
@@ -650,6 +659,9 @@ hazard_read_only(const char *cmd, char **what)
 		} else if (!in_dq && *p == ')' && depth) {
 			cut_at(&c, p);
 			in_dq = dq[--depth];
+			memset(text + (dollar[depth] - text), '_',
+			       (size_t)(p - dollar[depth]) + 1);
+			c.start = outer[depth];
 		} else if (!in_dq && strchr(";&|\n()", *p) &&
 			   !is_redirect_part(text, p)) {
 			cut_at(&c, p);
@@ -657,9 +669,10 @@ hazard_read_only(const char *cmd, char **what)
 	}
 	if (!c.bad)
 		cut_at(&c, p);
-	if (c.bad && what) {
-		const char *s = c.bad + strspn(c.bad, " \t\n");
-		const char *e = c.bad + c.bad_len;
+	if (c.bad && what) {	/* as written, substitutions and all */
+		const char *b = cmd + (c.bad - text);
+		const char *s = b + strspn(b, " \t\n");
+		const char *e = b + c.bad_len;
 
 		while (e > s && isspace((unsigned char)e[-1]))
 			e--;

@@ -2550,6 +2550,30 @@ destructive_confirm(const char *cmd)
 	return target_words(h, e > s ? e : s + strcspn(s, " \t\n"));
 }
 
+/* "${NAME}" of the first variable RUN uses that says what is at stake
+ * (not a place, a ticket or a secret), or NULL. Caller frees. */
+static char *
+value_var_of(const char *run)
+{
+	for (const char *p = strstr(run, "${"); p; p = strstr(p + 2, "${")) {
+		size_t n = strspn(p + 2, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+		char *name;
+
+		if (!n || p[2 + n] != '}')
+			continue;
+		name = xstrndup(p + 2, n);
+		if (!hazard_where_name(name) && !hazard_ticket_name(name) &&
+		    !is_secret_name(name)) {
+			char *v = xasprintf("${%s}", name);
+
+			free(name);
+			return v;
+		}
+		free(name);
+	}
+	return NULL;
+}
+
 /* The confirmation of a command not known to be read-only, WHAT being
  * its first such simple command in RUN: its target as for a destructive
  * one, after the command's name and subcommand words. */
@@ -2563,11 +2587,19 @@ unknown_confirm(const char *run, const char *what)
 	char *var;
 
 	h = h ? h : what;
-	if ((var = hazard_file_written(what)))
-		return var;	/* "cat > note.txt": the file it writes */
 	n = command_words(h, w, 64, NULL);
-	if ((var = target_var(w, n, &score)))
+	if ((var = target_var(w, n, &score)) ||
+	    (var = target_var_anywhere(run)))
 		return var;
+	if ((var = hazard_file_written(what))) {
+		char *used = value_var_of(run);
+
+		if (used) {	/* a value written into the file */
+			free(var);
+			return used;
+		}
+		return var;	/* "cat > note.txt": the file it writes */
+	}
 	end = n ? w[0].s + w[0].n : h;
 	while (i < n && verbs < 2) {	/* "aws route53 change-...-sets" */
 		if (word_is(&w[i], where_opts)) {

@@ -133,6 +133,8 @@ START_TEST(test_hazard_only_known_shapes_are_read_only)
 		"curl -s https://h.test/ &>/dev/null", "echo 'a > b' >&2",
 		"helm status web | tee /dev/stderr",
 		"[[ \"$A\" > \"$B\" ]] && echo later", "echo $((3 > 2))",
+		/* a substitution's command ends there, its outer one not */
+		"[ -z \"$(lsof -ti:8000)\" ] && echo free", "pip --version",
 		NULL,
 	};
 	static const char *const changes[] = {
@@ -177,6 +179,10 @@ START_TEST(test_hazard_only_known_shapes_are_read_only)
 	ck_assert(!hazard_read_only("kubectl get pods\n./deploy.sh --env prod",
 				    &what));
 	ck_assert_str_eq(what, "./deploy.sh --env prod");
+	free(what);
+	ck_assert(!hazard_read_only("V=$(git describe)\n./release.sh \"$(date)\"",
+				    &what));
+	ck_assert_str_eq(what, "./release.sh \"$(date)\"");
 	free(what);
 }
 END_TEST
