@@ -5742,11 +5742,128 @@ several_apply(const struct imp *im, const struct alt_group *g)
 	return 0;
 }
 
+/* The members of G in MASK as a label ("iOS and Android") or, SEP "-",
+ * an option id ("ios-and-android"). Caller frees. */
+static char *
+members_text(struct imp *im, const struct alt_group *g, unsigned mask,
+	     int as_id)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t left = 0;
+
+	for (size_t k = 0; k < g->n; k++)
+		left += (mask >> k) & 1;
+	for (size_t k = 0; k < g->n; k++) {
+		char *label;
+
+		if (!((mask >> k) & 1))
+			continue;
+		label = member_label(im, g, k);
+		if (as_id) {
+			char *id = slug(label, 16);
+
+			strbuf_addf(&sb, "%s%s", sb.len ? "-and-" : "",
+				    *id ? id : "part");
+			free(id);
+		} else {
+			strbuf_addf(&sb, "%s%s", !sb.len ? "" : left == 1 ?
+				    " and " : ", ", label);
+		}
+		left--;
+		free(label);
+	}
+	return strbuf_detach(&sb);
+}
+
+/* Group G's members (two or three) may apply together, and at least one
+ * does: one decision whose options are every choice of them but none
+ * ("iOS", "Android", "iOS and Android"), each setting a yes or no per
+ * member; a member's steps run on its own yes. Declining every member is
+ * no option, so no path halts nothing. */
+static void
+make_some_of_decide(struct imp *im, struct alt_group *g)
+{
+	struct strbuf pat = STRBUF_INIT, title = STRBUF_INIT;
+	unsigned all = (1u << g->n) - 1;
+	cJSON *st, *opts;
+
+	g->member_vars = xcalloc(g->n, sizeof(*g->member_vars));
+	for (size_t k = 0; k < g->n; k++) {
+		char *label = member_label(im, g, k);
+		char *base = slug(label, 24);	/* "iOS" gives IOS */
+		char *name;
+
+		for (char *c = base; *c; c++)
+			*c = *c == '-' ? '_' : (char)toupper((unsigned char)*c);
+		name = xasprintf("%s_NEEDED", *base && !isdigit((unsigned char)
+			*base) ? base : "PART");
+		g->member_vars[k] = xstrdup(declare_choice_var(im, name,
+			"(yes|no)", "Whether this part of the runbook applies"));
+		free(label);
+		free(base);
+		free(name);
+	}
+	for (size_t k = 0; k < g->n; k++) {
+		char *label = member_label(im, g, k);
+
+		strbuf_addf(&title, "%s%s", !k ? "Which apply: " :
+			    k + 1 < g->n || g->n == 2 ? ", " : " or ",
+			    label);
+		free(label);
+	}
+	strbuf_adds(&title, g->n == 2 ? " or both?" : " (one or more)?");
+	st = add_step_in(im, im->phase < PHASE_DECIDE ? im->phase
+				: PHASE_DECIDE, STEP_KIND_DECIDE,
+			 strbuf_str(&title));
+	opts = cJSON_AddArrayToObject(st, "options");
+	/* one member each first, then pairs, then all of them */
+	for (size_t size = 1; size <= g->n; size++)
+		for (unsigned mask = 1; mask <= all; mask++) {
+			cJSON *o, *sets;
+			char *id, *label;
+
+			if ((size_t)__builtin_popcount(mask) != size)
+				continue;
+			id = members_text(im, g, mask, 1);
+			label = members_text(im, g, mask, 0);
+			o = cJSON_CreateObject();
+			cJSON_AddStringToObject(o, "id", id);
+			cJSON_AddStringToObject(o, "label", label);
+			sets = cJSON_AddObjectToObject(o, "sets");
+			for (size_t k = 0; k < g->n; k++)
+				cJSON_AddStringToObject(sets, g->member_vars[k],
+					(mask >> k) & 1 ? "yes" : "no");
+			cJSON_AddItemToArray(opts, o);
+			strbuf_addf(&pat, "%s%s", pat.len ? "|" : "(", id);
+			free(id);
+			free(label);
+		}
+	strbuf_addc(&pat, ')');
+	cJSON_AddStringToObject(st, "variable", declare_choice_var(im,
+		"PARTS_APPLYING", strbuf_str(&pat),
+		"Which parts of the runbook apply"));
+	append_note(st, "The runbook lets several of these apply: pick every "
+		    "one that does.");
+	g->decide = st;
+	g->var = xstrdup(g->member_vars[0]);
+	add_review(im, im->doc->b[g->members[0]].line, g->decide, "the "
+		   "runbook lets several of the %zu parts from line %d apply: "
+		   "one question with every choice of them but none", g->n,
+		   im->doc->b[g->members[0]].line);
+	strbuf_done(&pat);
+	strbuf_done(&title);
+}
+
 /* Group G's members may apply together: one yes/no decision per member
- * ("iOS: affected?"), each member's steps running on its own yes. */
+ * ("iOS: affected?"), each member's steps running on its own yes; with
+ * two or three members, one decision with every choice but none. */
 static void
 make_multi_decide(struct imp *im, struct alt_group *g)
 {
+	if (g->n >= 2 && g->n <= 3) {
+		make_some_of_decide(im, g);
+		return;
+	}
 	g->member_vars = xcalloc(g->n, sizeof(*g->member_vars));
 	for (size_t k = 0; k < g->n; k++) {
 		char *label = member_label(im, g, k);

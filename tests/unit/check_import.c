@@ -2314,8 +2314,11 @@ END_TEST
 
 
 
-/* "Pick the platform(s) affected" lets the operator choose several: one
- * yes/no decision per platform, so iOS and Android can both be halted. */
+/* "Pick the platform(s) affected" lets the operator choose several, but
+ * at least one: one decision whose options are iOS, Android and both,
+ * each setting a yes or no per platform, so iOS and Android can both be
+ * halted and no path declines both (the try's "no to both" walked on and
+ * halted nothing). */
 START_TEST(test_import_platforms_s_is_one_question_per_platform)
 {
 	static const char text[] =
@@ -2330,18 +2333,35 @@ START_TEST(test_import_platforms_s_is_one_question_per_platform)
 	cJSON *wi = cJSON_GetObjectItem(ios, "when");
 	cJSON *wa = cJSON_GetObjectItem(and, "when");
 	const char *vi, *va;
+	const cJSON *o;
 	cJSON *d;
+	int both = 0;
 
 	ck_assert_int_eq(cJSON_GetArraySize(wi), 1);
 	ck_assert_int_eq(cJSON_GetArraySize(wa), 1);
 	vi = wi->child->string;
 	va = wa->child->string;
 	ck_assert_str_ne(vi, va);
-	d = find_step(root, "variable", vi, NULL, NULL);
-	ck_assert_str_eq(str(d, "kind"), "decide");
-	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(d,
-		"options")), 2);
 	ck_assert_str_eq(cJSON_GetStringValue(wi->child), "yes");
+	ck_assert_int_eq(count_kind(root, "decide"), 1);
+	d = find_step(root, "kind", "decide", NULL, NULL);
+	ck_assert_str_eq(str(d, "title"), "Which apply: iOS, Android or both?");
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(d,
+		"options")), 3);
+	cJSON_ArrayForEach(o, cJSON_GetObjectItem(d, "options")) {
+		const cJSON *sets = cJSON_GetObjectItem(o, "sets");
+		const char *si = str(sets, vi), *sa = str(sets, va);
+
+		ck_assert_msg(si && sa, "option %s sets neither", str(o, "id"));
+		ck_assert_msg(strcmp(si, "yes") == 0 || strcmp(sa, "yes") == 0,
+			      "option %s declines both", str(o, "id"));
+		both += strcmp(si, "yes") == 0 && strcmp(sa, "yes") == 0;
+	}
+	ck_assert_int_eq(both, 1);
+	ck_assert_str_eq(str(cJSON_GetArrayItem(cJSON_GetObjectItem(d,
+		"options"), 2), "label"), "iOS and Android");
+	ck_assert(!draft_lints(text, "unreachable"));
+	ck_assert(!draft_lints(text, "unset-before-use"));
 	cJSON_Delete(root);
 }
 END_TEST
