@@ -3804,11 +3804,17 @@ key_column(const struct md_block *b)
 	return b->n_rows > 1 ? 0 : -1;
 }
 
+/* The column of a matrix that says what to do: one named so, or in an
+ * escalation matrix whom to call ("Who", "Escalate to", "Contact"): the
+ * options are those words, never a time ("5 min") of another column;
+ * else the last column (the first when the key is last). */
 static int
 action_column(const struct md_block *b, int key)
 {
 	static const char *const words[] = { "action", "response", "decision",
-					     "what to do", "do", NULL };
+					     "what to do", "do", "escalate",
+					     "who", "contact", "notify", "page",
+					     "call", NULL };
 
 	for (size_t w = 0; words[w]; w++)
 		for (size_t c = 0; c < b->n_cols; c++) {

@@ -2368,6 +2368,42 @@ END_TEST
 
 
 
+/* An escalation matrix (| Severity | Who | Within |) is a decision whose
+ * options are whom to call, in the table's words, the time staying in
+ * the description: never "5 min" as an option. */
+START_TEST(test_import_escalation_matrix_options_are_the_tables_words)
+{
+	static const char text[] =
+		"# Worker rollback\n\n## Procedure\n\n```bash\n"
+		"sudo systemctl restart worker\n```\n\n## Escalation\n\n"
+		"| Severity | Who | Within |\n|---|---|---|\n"
+		"| SEV1 | Head of Platform + on-call lead | 5 min |\n"
+		"| SEV2 | On-call lead | 15 min |\n"
+		"| SEV3 | Team channel | next business day |\n";
+	static const char *const labels[] = { "Head of Platform + on-call lead",
+		"On-call lead", "Team channel", NULL };
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *d = find_step(root, "title", "Escalation", NULL, NULL);
+	cJSON *opts = cJSON_GetObjectItem(d, "options");
+	cJSON *cells = cJSON_GetObjectItem(cJSON_GetObjectItem(d, "matrix"),
+					   "cells");
+	size_t i = 0;
+	const cJSON *o;
+
+	ck_assert_ptr_nonnull(cJSON_GetObjectItem(d, "matrix"));
+	ck_assert_int_eq(cJSON_GetArraySize(opts), 3);
+	cJSON_ArrayForEach(o, opts) {
+		ck_assert_str_eq(str(o, "label"), labels[i]);
+		ck_assert_ptr_nonnull(strstr(str(o, "description"), "Within: "));
+		ck_assert_str_eq(cJSON_GetArrayItem(cJSON_GetArrayItem(cells,
+			(int)i), 0)->valuestring, str(o, "id"));
+		i++;
+	}
+	ck_assert_str_eq(str(opts->child, "id"), "head-of-platform-on-call-lead");
+	cJSON_Delete(root);
+}
+END_TEST
+
 /* Output under "You should see something like:" is a sample: a note and
  * the drill's output, never an expect the real run must match; output
  * under "Expected output:" stays the step's expect. */
@@ -3071,6 +3107,7 @@ import_suite(void)
 		{ "optional", test_import_optional_follows_the_runbooks_words },
 		{ "troubletable", test_import_troubleshooting_table_rows_are_contingencies },
 		{ "platforms", test_import_platforms_s_is_one_question_per_platform },
+		{ "escalation", test_import_escalation_matrix_options_are_the_tables_words },
 		{ "sampleout", test_import_sample_output_is_a_note_not_an_expect },
 		{ "lateremedy", test_import_late_contingency_remedy_has_its_own_sign_off },
 		{ "envreuse", test_import_environment_matrix_reuses_the_placeholder },
