@@ -1201,6 +1201,8 @@ struct imp_review {
 	char *step;		/* step id, or NULL */
 	char *text;
 	int awaiting;		/* about pending prose: its step once given */
+	char *secret_var;	/* the secret input TEXT promises, or NULL */
+	char *unasked;		/* TEXT when no step asks SECRET_VAR */
 };
 
 struct imp {
@@ -1297,6 +1299,8 @@ add_review(struct imp *im, int line, const cJSON *step, const char *fmt, ...)
 	r = &im->reviews[im->n_reviews++];
 	r->line = line > 0 ? line : im->cur_line > 0 ? im->cur_line : 1;
 	r->step = cJSON_IsString(id) ? xstrdup(id->valuestring) : NULL;
+	r->secret_var = NULL;
+	r->unasked = NULL;
 	r->awaiting = !r->step && im->pending.len > 0;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
@@ -1582,6 +1586,27 @@ mark_secret_var(struct imp *im, const char *name)
 	im->forced_secret[im->n_forced_secret++] = xstrdup(name);
 }
 
+/* A review point for the credential WHAT at line NO, replaced by ${VAR}:
+ * it promises the secret input only if the draft asks it (a command
+ * uses it), which is known once every step is made. */
+static void
+review_credential(struct imp *im, int no, const char *what, const char *var)
+{
+	struct imp_review *r;
+
+	add_review(im, no, NULL, "line %d held a credential (%s) written out "
+		   "in the runbook: the draft removed it and asks ${%s} as a "
+		   "secret input instead; revoke that credential, it was "
+		   "shared in writing", no, what, var);
+	r = &im->reviews[im->n_reviews - 1];
+	r->secret_var = xstrdup(var);
+	r->unasked = xasprintf("line %d held a credential (%s) written out in "
+			       "the runbook: the draft removed it, and no "
+			       "command uses it, so nothing asks it; revoke "
+			       "that credential, it was shared in writing",
+			       no, what);
+}
+
 /* LINE (line number NO) with every literal credential replaced by
  * ${NAME}, a secret variable, and a review point saying where. */
 static void
@@ -1599,31 +1624,24 @@ scrub_line(struct imp *im, const char *line, size_t len, int no,
 		if ((n = token_at(l, p, &t))) {
 			strbuf_addf(out, "<%s>", t->var);
 			mark_secret_var(im, t->var);
-			add_review(im, no, NULL, "line %d held a credential (%s) "
-				   "written out in the runbook: the draft removed "
-				   "it and asks ${%s} as a secret input instead; "
-				   "revoke that credential, it was shared in "
-				   "writing", no, t->what, t->var);
+			review_credential(im, no, t->what, t->var);
 			p += n;
 		} else if ((n = placed_token_at(l, p, &val, &pvar, &pwhat))) {
 			strbuf_add(out, p, (size_t)(val - p));
 			strbuf_addf(out, "<%s>", pvar);
 			mark_secret_var(im, pvar);
-			add_review(im, no, NULL, "line %d held a credential (%s) "
-				   "written out in the runbook: the draft removed "
-				   "it and asks ${%s} as a secret input instead; "
-				   "revoke that credential, it was shared in "
-				   "writing", no, pwhat, pvar);
+			review_credential(im, no, pwhat, pvar);
 			p = val + n;
 		} else if (secret_assignment_at(l, p, &name, &val, &vlen)) {
 			strbuf_add(out, p, (size_t)(val - p));
 			strbuf_addf(out, "<%s>", name);
 			mark_secret_var(im, name);
-			add_review(im, no, NULL, "line %d held a credential "
-				   "(the value of %s) written out in the runbook: "
-				   "the draft removed it and asks ${%s} as a "
-				   "secret input instead; revoke that credential, "
-				   "it was shared in writing", no, name, name);
+			{
+				char *what = xasprintf("the value of %s", name);
+
+				review_credential(im, no, what, name);
+				free(what);
+			}
 			free(name);
 			p = val + vlen;
 		} else
@@ -7616,6 +7634,25 @@ variables_json(const struct imp *im)
 	return vars;
 }
 
+/* Whether the draft asks NAME as a secret: a secret variable some input
+ * step sets. */
+static int
+asks_secret(const struct imp *im, const char *name)
+{
+	int secret = 0, asked = 0;
+	const cJSON *st;
+
+	for (size_t i = 0; i < im->n_vars; i++)
+		secret |= strcmp(im->vars[i].name, name) == 0 &&
+			  im->vars[i].secret;
+	for (int p = 0; p < PHASE_COUNT && secret && !asked; p++)
+		cJSON_ArrayForEach(st, im->steps[p])
+			asked |= strcmp(jstr(st, "kind"), "input") == 0 &&
+				 jstr(st, "variable") &&
+				 strcmp(jstr(st, "variable"), name) == 0;
+	return secret && asked;
+}
+
 /* The review points, the first always saying what a draft is. */
 static cJSON *
 review_json(const struct imp *im)
@@ -7635,7 +7672,9 @@ review_json(const struct imp *im)
 		cJSON_AddNumberToObject(o, "line", r->line);
 		if (r->step)
 			cJSON_AddStringToObject(o, "step", r->step);
-		cJSON_AddStringToObject(o, "text", r->text);
+		cJSON_AddStringToObject(o, "text", r->secret_var &&
+					!asks_secret(im, r->secret_var)
+					? r->unasked : r->text);
 		cJSON_AddItemToArray(list, o);
 	}
 	return list;
@@ -7766,6 +7805,8 @@ imp_done(struct imp *im)
 	for (size_t i = 0; i < im->n_reviews; i++) {
 		free(im->reviews[i].step);
 		free(im->reviews[i].text);
+		free(im->reviews[i].secret_var);
+		free(im->reviews[i].unasked);
 	}
 	free(im->reviews);
 	for (size_t i = 0; i < im->n_assigns; i++) {

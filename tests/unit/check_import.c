@@ -2404,6 +2404,56 @@ START_TEST(test_import_escalation_matrix_options_are_the_tables_words)
 }
 END_TEST
 
+/* A review point about a credential taken out of the runbook promises a
+ * secret input only when the draft asks one: a token written in prose,
+ * which no command uses, is removed and said so, never "you will be
+ * asked". */
+START_TEST(test_import_credential_review_promises_only_an_asked_input)
+{
+	static const char text[] =
+		"# npm rollback\n\n## Approval\n\n"
+		"- [ ] Release Manager approval obtained\n\n## Procedure\n\n"
+		"```\nnpm dist-tag add @acme/w@<GOOD_VERSION> latest\n```\n\n"
+		"NPM_TOKEN in CI is npm_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5 "
+		"(rotate after).\n\n"
+		"```\ncurl -H \"Authorization: Bearer "
+		"ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5\" "
+		"https://api.example.test/hooks\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	const cJSON *r, *v;
+	int prose = 0, used = 0;
+
+	cJSON_ArrayForEach(r, cJSON_GetObjectItem(root, "review")) {
+		const char *t = str(r, "text");
+		const char *d = strstr(t, "${");
+
+		if (!strstr(t, "held a credential"))
+			continue;
+		if (strstr(t, "npm token")) {
+			prose++;
+			ck_assert_msg(!strstr(t, "secret input") && !d, "%s", t);
+			ck_assert_ptr_nonnull(strstr(t, "nothing asks it"));
+			continue;
+		}
+		used++;
+		ck_assert_msg(d != NULL, "%s", t);
+		{
+			char *name = xstrndup(d + 2, strcspn(d + 2, "}"));
+
+			v = variable(root, name);
+			ck_assert_msg(v && cJSON_IsTrue(cJSON_GetObjectItem(v,
+				"secret")), "%s is not a secret variable", name);
+			ck_assert_ptr_nonnull(find_step(root, "variable", name,
+							NULL, NULL));
+			free(name);
+		}
+	}
+	ck_assert_int_eq(prose, 1);
+	ck_assert_int_eq(used, 1);
+	cJSON_Delete(root);
+}
+END_TEST
+
 /* Output under "You should see something like:" is a sample: a note and
  * the drill's output, never an expect the real run must match; output
  * under "Expected output:" stays the step's expect. */
@@ -3108,6 +3158,7 @@ import_suite(void)
 		{ "troubletable", test_import_troubleshooting_table_rows_are_contingencies },
 		{ "platforms", test_import_platforms_s_is_one_question_per_platform },
 		{ "escalation", test_import_escalation_matrix_options_are_the_tables_words },
+		{ "promise", test_import_credential_review_promises_only_an_asked_input },
 		{ "sampleout", test_import_sample_output_is_a_note_not_an_expect },
 		{ "lateremedy", test_import_late_contingency_remedy_has_its_own_sign_off },
 		{ "envreuse", test_import_environment_matrix_reuses_the_placeholder },
