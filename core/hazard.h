@@ -43,6 +43,11 @@ int hazard_ticket_name(const char *name);
  * known to be read-only, for a message; the caller frees. */
 int hazard_read_only(const char *cmd, char **what);
 
+/* The first file CMD (one command or a script) sends output into with
+ * ">", ">>" or "&>" (never /dev/null nor a descriptor), or NULL; the
+ * caller frees. Such a write is a change: it is never read-only. */
+char *hazard_file_written(const char *cmd);
+
 /* A timeout for a command that waits or follows: the sleep plus a margin,
  * or a bound for watching and following; 0 when CMD does not wait. */
 int64_t hazard_timeout_us(const char *cmd);

@@ -31,6 +31,8 @@ struct ro_rule {
 };
 
 static int curl_reads(const struct words *ws, size_t from);
+static char *blank_heredocs(const char *cmd);
+static int tee_reads(const struct words *ws, size_t from);
 static int kill_probes(const struct words *ws, size_t from);
 static int sql_reads(const struct words *ws, size_t from);
 
@@ -45,11 +47,12 @@ static const struct ro_rule ro_rules[] = {
 	  "stat|file|du|df|ps|pgrep|free|uptime|vmstat|iostat|sha256sum|"
 	  "sha1sum|sha512sum|md5sum|shasum|base64|basename|dirname|realpath|"
 	  "readlink|seq|export|set|unset|local|readonly|declare|shift|exit|"
-	  "return|traceroute|tracepath|netstat|ss|lsof|openssl|tee|mkdir|"
+	  "return|traceroute|tracepath|netstat|ss|lsof|openssl|mkdir|"
 	  "journalctl|getent|man|wait|trap|read|stern|pg_dump|pg_dumpall|"
 	  "mysqldump|pg_isready|xmllint|fold|fmt|paste|join|expand|rev|"
 	  "strings|hexdump|xxd|od|time|history|command|type",
 	  NULL, NULL, 0, NULL },
+	{ "tee", NULL, NULL, 0, tee_reads },
 	{ "sed", NULL, "(^| )(-i|--in-place)|(^| )-[a-zA-Z]*i", 0, NULL },
 	{ "find", NULL, "(^| )-(delete|exec|execdir|ok|okdir|fprint[f0]?)"
 	  "( |$)", 0, NULL },
@@ -148,6 +151,11 @@ static const char *const prefix_words[] = {
 /* Words that start no command at all ("for x in ...", "fi"). */
 static const char *const no_command_words[] = {
 	"for", "case", "select", "in", "fi", "done", "esac", ";;", "}", NULL,
+};
+
+/* The one word after any command that only asks what it is. */
+static const char *const version_words[] = {
+	"--version", "-V", "--help", "-h", NULL,
 };
 
 static regex_t ro_names[N_RO], ro_verbs[N_RO], ro_forbid[N_RO];
@@ -325,6 +333,105 @@ curl_reads(const struct words *ws, size_t from)
 	return 1;
 }
 
+/* Whether PATH is a file a write to changes nothing: the null device,
+ * the standard streams. */
+static int
+is_sink(const char *path)
+{
+	static const char *const sinks[] = { "/dev/null", "/dev/stdout",
+		"/dev/stderr", "/dev/tty", NULL };
+
+	return in_words(path, sinks) || strncmp(path, "/dev/fd/", 8) == 0;
+}
+
+/* "tee" only passes its input on when it names no file but a sink. */
+static int
+tee_reads(const struct words *ws, size_t from)
+{
+	for (size_t i = from; i < ws->n; i++) {
+		int next;
+
+		if (is_redirection(ws->w[i], &next)) {
+			i += next;
+			continue;
+		}
+		if (*ws->w[i] != '-' && !is_sink(ws->w[i]))
+			return 0;
+	}
+	return 1;
+}
+
+/* The file the command text S (LEN bytes) first sends output into: a
+ * ">", ">>", ">|" or "&>" outside quotes whose target is not a sink nor
+ * another descriptor (">&2", "2>&1"), into TARGET. Inside [[ ]] and (( ))
+ * a ">" compares. Returns whether there is one. */
+static int
+redirect_target(const char *s, size_t len, struct strbuf *target)
+{
+	char q = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (q) {
+			q = s[i] == q ? 0 : q;
+			continue;
+		}
+		if (s[i] == '\\') {
+			i++;
+			continue;
+		}
+		if (s[i] == '\'' || s[i] == '"') {
+			q = s[i];
+			continue;
+		}
+		if ((s[i] == '[' && i + 1 < len && s[i + 1] == '[') ||
+		    (s[i] == '(' && i + 1 < len && s[i + 1] == '('))
+			return 0;	/* a test or arithmetic: ">" compares */
+		if (s[i] != '>')
+			continue;
+		i++;
+		if (i < len && (s[i] == '>' || s[i] == '|'))
+			i++;
+		if (i < len && (s[i] == '&' || s[i] == '('))
+			continue;	/* >&2, >(cmd): no file */
+		while (i < len && (s[i] == ' ' || s[i] == '\t'))
+			i++;
+		strbuf_reset(target);
+		while (i < len && !strchr(" \t;&|<>()\n", s[i])) {
+			if (s[i] != '\'' && s[i] != '"')
+				strbuf_addc(target, s[i]);
+			i++;
+		}
+		if (!target->len || !is_sink(strbuf_str(target)))
+			return 1;
+		i--;
+	}
+	return 0;
+}
+
+static int
+writes_a_file(const char *s, size_t len)
+{
+	struct strbuf target = STRBUF_INIT;
+	int writes = redirect_target(s, len, &target);
+
+	strbuf_done(&target);
+	return writes;
+}
+
+char *
+hazard_file_written(const char *cmd)
+{
+	struct strbuf target = STRBUF_INIT;
+	char *text = blank_heredocs(cmd);
+	int writes = redirect_target(text, strlen(text), &target);
+
+	free(text);
+	if (writes && target.len)
+		return strbuf_detach(&target);
+	strbuf_done(&target);
+	return NULL;
+}
+
 /* "kill -0 PID" only asks whether the process lives. */
 static int
 kill_probes(const struct words *ws, size_t from)
@@ -402,10 +509,13 @@ simple_reads(const char *s, size_t len)
 	size_t i;
 	int ok = 0;
 
+	if (writes_a_file(s, len))
+		return 0;
 	words_split(s, len, &ws);
 	i = skip_prefixes(&ws, 0);
-	if (i >= ws.n || in_words(ws.w[i], no_command_words)) {
-		ok = 1;
+	if (i >= ws.n || in_words(ws.w[i], no_command_words) ||
+	    (i + 2 == ws.n && in_words(ws.w[i + 1], version_words))) {
+		ok = 1;	/* or "pip --version": any tool asked what it is */
 	} else {
 		const char *name = strrchr(ws.w[i], '/');
 
@@ -494,13 +604,23 @@ blank_heredocs(const char *cmd)
 	return out;
 }
 
+/* The & or | at P is part of a redirection (">&2", "2>&1", "&>f",
+ * ">|f"), not a command's end. */
+static int
+is_redirect_part(const char *text, const char *p)
+{
+	if (*p == '&')
+		return (p > text && p[-1] == '>') || p[1] == '>';
+	return *p == '|' && p > text && p[-1] == '>';
+}
+
 int
 hazard_read_only(const char *cmd, char **what)
 {
 	char *text;
 	struct cut c;
 	int dq[32] = { 0 }, depth = 0, in_dq = 0;
-	const char *p;
+	const char *p, *outer[32], *dollar[32];
 
 	if (what)
 		*what = NULL;
@@ -525,10 +645,13 @@ hazard_read_only(const char *cmd, char **what)
 			const char *q = strstr(p, "))");
 
 			p = q ? q + 1 : p + strlen(p) - 1;
-		} else if (*p == '$' && p[1] == '(') {
-			cut_at(&c, p + 1);
-			if (depth < 32)
-				dq[depth++] = in_dq;
+		} else if (*p == '$' && p[1] == '(' && depth < 32) {
+			/* the substitution is a command of its own; the one
+			 * around it resumes after it */
+			outer[depth] = c.start;
+			dollar[depth] = p;
+			dq[depth++] = in_dq;
+			c.start = p + 2;
 			in_dq = 0;
 			p++;
 		} else if (*p == '`') {
@@ -536,15 +659,20 @@ hazard_read_only(const char *cmd, char **what)
 		} else if (!in_dq && *p == ')' && depth) {
 			cut_at(&c, p);
 			in_dq = dq[--depth];
-		} else if (!in_dq && strchr(";&|\n()", *p)) {
+			memset(text + (dollar[depth] - text), '_',
+			       (size_t)(p - dollar[depth]) + 1);
+			c.start = outer[depth];
+		} else if (!in_dq && strchr(";&|\n()", *p) &&
+			   !is_redirect_part(text, p)) {
 			cut_at(&c, p);
 		}
 	}
 	if (!c.bad)
 		cut_at(&c, p);
-	if (c.bad && what) {
-		const char *s = c.bad + strspn(c.bad, " \t\n");
-		const char *e = c.bad + c.bad_len;
+	if (c.bad && what) {	/* as written, substitutions and all */
+		const char *b = cmd + (c.bad - text);
+		const char *s = b + strspn(b, " \t\n");
+		const char *e = b + c.bad_len;
 
 		while (e > s && isspace((unsigned char)e[-1]))
 			e--;

@@ -1247,6 +1247,14 @@ check_uses(struct walk *w, const struct pb_step *st, const char *sp)
 
 static int before_the_gate(const struct playbook *pb, int p, size_t i);
 
+static size_t
+first_line_len(const char *s, size_t max)
+{
+	size_t n = strcspn(s, "\n");
+
+	return n < max ? n : max;
+}
+
 /* The slot after the variables of a state: an approval was active on
  * its path. */
 #define APPROVED(w, s) ((s)[(w)->cur.width - 1])
@@ -1348,6 +1356,90 @@ check_unapproved(struct walk *w, const struct pb_step *st, const char *sp,
 	}
 }
 
+/* A run step not marked destructive whose command is not known to only
+ * read (a deploy script, a POST, a write into a file) that is active on
+ * a path where no approve step was: it may change something nobody
+ * signed off, and the operator is not even asked to confirm. Said once,
+ * with one such path (or "every path"). */
+/* Whether an approve step of the playbook is inactive in state S because
+ * of a fact an input records (an ENVIRONMENT of "staging"): leaving that
+ * path unapproved is its author's choice. */
+static int
+approval_left_out_by_fact(const struct walk *w, const int *s)
+{
+	const struct playbook *pb = w->l->pb;
+
+	for (int p = 0; p < PHASE_COUNT; p++)
+		for (size_t i = 0; i < pb->phases[p].n_steps; i++) {
+			const struct pb_step *ap = &pb->phases[p].steps[i];
+
+			if (ap->kind != STEP_KIND_APPROVE)
+				continue;
+			for (size_t c = 0; c < ap->when.n_conds; c++)
+				if (!cond_holds(w->l, &ap->when.conds[c], s) &&
+				    !decided(pb, ap->when.conds[c].var))
+					return 1;
+		}
+	return 0;
+}
+
+/* Whether the author of a playbook put step (P, I) among the steps an
+ * approval gates: the playbook has an approve step and the step comes
+ * after the first one. Before it, or in a playbook with no approve step,
+ * a hand-written change (a local backup, a test install) is its author's
+ * choice; a draft's commands come from prose nobody has checked, and are
+ * held to the rule wherever they are. */
+static int
+author_gated(const struct playbook *pb, int p, size_t i)
+{
+	for (int q = 0; q < PHASE_COUNT; q++)
+		for (size_t k = 0; k < pb->phases[q].n_steps; k++)
+			if (pb->phases[q].steps[k].kind == STEP_KIND_APPROVE)
+				return !before_the_gate(pb, p, i);
+	return 0;
+}
+
+static void
+check_unapproved_change(struct walk *w, const struct pb_step *st,
+			const char *sp, int p, size_t i)
+{
+	struct lint *l = w->l;
+	const int *bad = NULL;
+	size_t active = 0, unapproved = 0;
+	char *what = NULL, *where;
+
+	if (st->kind != STEP_KIND_RUN || !st->run || st->destructive ||
+	    st->confirm || (!l->pb->draft && !author_gated(l->pb, p, i)))
+		return;
+	for (size_t k = 0; k < w->cur.n; k++) {
+		const int *s = w->cur.v + k * w->cur.width;
+
+		if (!when_holds(l, &st->when, s))
+			continue;
+		active++;
+		if (!APPROVED(w, s) && !approval_left_out_by_fact(w, s)) {
+			unapproved++;
+			bad = bad ? bad : s;
+		}
+	}
+	if (!bad || hazard_read_only(st->run, &what)) {
+		free(what);
+		return;
+	}
+	l->rule = "change-before-approval";
+	where = unapproved == active ? xstrdup("every path")
+				     : describe_state(l, bad);
+	report(l, LINT_WARNING, sp, "put an approve step before it on that "
+	       "path, or mark it \"destructive\": true with a confirm "
+	       "naming what it changes, or use a command known to only read",
+	       "step \"%s\" runs `%.*s` with no approval before it on %s%s, "
+	       "and it is not known to only read", st->id,
+	       (int)first_line_len(what, 80), what,
+	       unapproved == active ? "" : "the path ", where);
+	free(where);
+	free(what);
+}
+
 static void
 walk_step(struct walk *w, const struct pb_step *st, const char *sp, int p,
 	  size_t i)
@@ -1360,6 +1452,7 @@ walk_step(struct walk *w, const struct pb_step *st, const char *sp, int p,
 		report_unreachable(w, st, sp);
 	check_uses(w, st, sp);
 	check_unapproved(w, st, sp, p, i);
+	check_unapproved_change(w, st, sp, p, i);
 	if (st->kind == STEP_KIND_APPROVE)
 		walk_approve(w, st);
 	if (is_setter(st))
@@ -1496,48 +1589,6 @@ rule_destructive_before_approval(struct lint *l)
 			       "step (the execute phase), or add an approval "
 			       "before it", "destructive step \"%s\" runs before "
 			       "the approval gate", st->id);
-			free(path);
-		}
-}
-
-static size_t
-first_line_len(const char *s, size_t max)
-{
-	size_t n = strcspn(s, "\n");
-
-	return n < max ? n : max;
-}
-
-/* Before the approval only commands known to only read may run: one the
- * rules do not know (a deploy script, a DNS change, a POST, a push) may
- * change things nobody has signed off. Held to drafts, whose commands
- * come from prose nobody has checked yet: an author's playbook may take
- * a local backup before the approval on purpose. */
-static void
-rule_change_before_approval(struct lint *l)
-{
-	const struct playbook *pb = l->pb;
-
-	l->rule = "change-before-approval";
-	if (!pb->draft)
-		return;	/* an author's playbook: its author's choice */
-	for (int p = 0; p < PHASE_COUNT; p++)
-		for (size_t i = 0; i < pb->phases[p].n_steps; i++) {
-			const struct pb_step *st = &pb->phases[p].steps[i];
-			char *path, *what = NULL;
-
-			if (st->kind != STEP_KIND_RUN || st->destructive ||
-			    !before_the_gate(pb, p, i) ||
-			    hazard_read_only(st->run, &what))
-				continue;
-			path = step_path(p, i);
-			report(l, LINT_WARNING, path, "move it after the approve "
-			       "step with \"destructive\": true and a confirm, "
-			       "or make it a command known to only read",
-			       "step \"%s\" runs `%.*s` before the approval "
-			       "gate, and it is not known to be read-only",
-			       st->id, (int)first_line_len(what, 80), what);
-			free(what);
 			free(path);
 		}
 }
@@ -2284,7 +2335,6 @@ static const struct rule rules[] = {
 	{ "unreachable", rule_paths },
 	{ "draft", rule_draft },
 	{ "destructive-before-approval", rule_destructive_before_approval },
-	{ "change-before-approval", rule_change_before_approval },
 	{ "input-after-approval", rule_input_after_approval },
 	{ "exclusive-without-when", rule_exclusive },
 	{ "drill-output-contradicts-world", rule_world_outputs },

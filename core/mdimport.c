@@ -1201,6 +1201,8 @@ struct imp_review {
 	char *step;		/* step id, or NULL */
 	char *text;
 	int awaiting;		/* about pending prose: its step once given */
+	char *secret_var;	/* the secret input TEXT promises, or NULL */
+	char *unasked;		/* TEXT when no step asks SECRET_VAR */
 };
 
 struct imp {
@@ -1297,6 +1299,8 @@ add_review(struct imp *im, int line, const cJSON *step, const char *fmt, ...)
 	r = &im->reviews[im->n_reviews++];
 	r->line = line > 0 ? line : im->cur_line > 0 ? im->cur_line : 1;
 	r->step = cJSON_IsString(id) ? xstrdup(id->valuestring) : NULL;
+	r->secret_var = NULL;
+	r->unasked = NULL;
 	r->awaiting = !r->step && im->pending.len > 0;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
@@ -1582,6 +1586,27 @@ mark_secret_var(struct imp *im, const char *name)
 	im->forced_secret[im->n_forced_secret++] = xstrdup(name);
 }
 
+/* A review point for the credential WHAT at line NO, replaced by ${VAR}:
+ * it promises the secret input only if the draft asks it (a command
+ * uses it), which is known once every step is made. */
+static void
+review_credential(struct imp *im, int no, const char *what, const char *var)
+{
+	struct imp_review *r;
+
+	add_review(im, no, NULL, "line %d held a credential (%s) written out "
+		   "in the runbook: the draft removed it and asks ${%s} as a "
+		   "secret input instead; revoke that credential, it was "
+		   "shared in writing", no, what, var);
+	r = &im->reviews[im->n_reviews - 1];
+	r->secret_var = xstrdup(var);
+	r->unasked = xasprintf("line %d held a credential (%s) written out in "
+			       "the runbook: the draft removed it, and no "
+			       "command uses it, so nothing asks it; revoke "
+			       "that credential, it was shared in writing",
+			       no, what);
+}
+
 /* LINE (line number NO) with every literal credential replaced by
  * ${NAME}, a secret variable, and a review point saying where. */
 static void
@@ -1599,31 +1624,24 @@ scrub_line(struct imp *im, const char *line, size_t len, int no,
 		if ((n = token_at(l, p, &t))) {
 			strbuf_addf(out, "<%s>", t->var);
 			mark_secret_var(im, t->var);
-			add_review(im, no, NULL, "line %d held a credential (%s) "
-				   "written out in the runbook: the draft removed "
-				   "it and asks ${%s} as a secret input instead; "
-				   "revoke that credential, it was shared in "
-				   "writing", no, t->what, t->var);
+			review_credential(im, no, t->what, t->var);
 			p += n;
 		} else if ((n = placed_token_at(l, p, &val, &pvar, &pwhat))) {
 			strbuf_add(out, p, (size_t)(val - p));
 			strbuf_addf(out, "<%s>", pvar);
 			mark_secret_var(im, pvar);
-			add_review(im, no, NULL, "line %d held a credential (%s) "
-				   "written out in the runbook: the draft removed "
-				   "it and asks ${%s} as a secret input instead; "
-				   "revoke that credential, it was shared in "
-				   "writing", no, pwhat, pvar);
+			review_credential(im, no, pwhat, pvar);
 			p = val + n;
 		} else if (secret_assignment_at(l, p, &name, &val, &vlen)) {
 			strbuf_add(out, p, (size_t)(val - p));
 			strbuf_addf(out, "<%s>", name);
 			mark_secret_var(im, name);
-			add_review(im, no, NULL, "line %d held a credential "
-				   "(the value of %s) written out in the runbook: "
-				   "the draft removed it and asks ${%s} as a "
-				   "secret input instead; revoke that credential, "
-				   "it was shared in writing", no, name, name);
+			{
+				char *what = xasprintf("the value of %s", name);
+
+				review_credential(im, no, what, name);
+				free(what);
+			}
 			free(name);
 			p = val + vlen;
 		} else
@@ -2560,6 +2578,30 @@ destructive_confirm(const char *cmd)
 	return target_words(h, e > s ? e : s + strcspn(s, " \t\n"));
 }
 
+/* "${NAME}" of the first variable RUN uses that says what is at stake
+ * (not a place, a ticket or a secret), or NULL. Caller frees. */
+static char *
+value_var_of(const char *run)
+{
+	for (const char *p = strstr(run, "${"); p; p = strstr(p + 2, "${")) {
+		size_t n = strspn(p + 2, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+		char *name;
+
+		if (!n || p[2 + n] != '}')
+			continue;
+		name = xstrndup(p + 2, n);
+		if (!hazard_where_name(name) && !hazard_ticket_name(name) &&
+		    !is_secret_name(name)) {
+			char *v = xasprintf("${%s}", name);
+
+			free(name);
+			return v;
+		}
+		free(name);
+	}
+	return NULL;
+}
+
 /* The confirmation of a command not known to be read-only, WHAT being
  * its first such simple command in RUN: its target as for a destructive
  * one, after the command's name and subcommand words. */
@@ -2574,8 +2616,18 @@ unknown_confirm(const char *run, const char *what)
 
 	h = h ? h : what;
 	n = command_words(h, w, 64, NULL);
-	if ((var = target_var(w, n, &score)))
+	if ((var = target_var(w, n, &score)) ||
+	    (var = target_var_anywhere(run)))
 		return var;
+	if ((var = hazard_file_written(what))) {
+		char *used = value_var_of(run);
+
+		if (used) {	/* a value written into the file */
+			free(var);
+			return used;
+		}
+		return var;	/* "cat > note.txt": the file it writes */
+	}
 	end = n ? w[0].s + w[0].n : h;
 	while (i < n && verbs < 2) {	/* "aws route53 change-...-sets" */
 		if (word_is(&w[i], where_opts)) {
@@ -3780,11 +3832,17 @@ key_column(const struct md_block *b)
 	return b->n_rows > 1 ? 0 : -1;
 }
 
+/* The column of a matrix that says what to do: one named so, or in an
+ * escalation matrix whom to call ("Who", "Escalate to", "Contact"): the
+ * options are those words, never a time ("5 min") of another column;
+ * else the last column (the first when the key is last). */
 static int
 action_column(const struct md_block *b, int key)
 {
 	static const char *const words[] = { "action", "response", "decision",
-					     "what to do", "do", NULL };
+					     "what to do", "do", "escalate",
+					     "who", "contact", "notify", "page",
+					     "call", NULL };
 
 	for (size_t w = 0; words[w]; w++)
 		for (size_t c = 0; c < b->n_cols; c++) {
@@ -5718,11 +5776,128 @@ several_apply(const struct imp *im, const struct alt_group *g)
 	return 0;
 }
 
+/* The members of G in MASK as a label ("iOS and Android") or, SEP "-",
+ * an option id ("ios-and-android"). Caller frees. */
+static char *
+members_text(struct imp *im, const struct alt_group *g, unsigned mask,
+	     int as_id)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t left = 0;
+
+	for (size_t k = 0; k < g->n; k++)
+		left += (mask >> k) & 1;
+	for (size_t k = 0; k < g->n; k++) {
+		char *label;
+
+		if (!((mask >> k) & 1))
+			continue;
+		label = member_label(im, g, k);
+		if (as_id) {
+			char *id = slug(label, 16);
+
+			strbuf_addf(&sb, "%s%s", sb.len ? "-and-" : "",
+				    *id ? id : "part");
+			free(id);
+		} else {
+			strbuf_addf(&sb, "%s%s", !sb.len ? "" : left == 1 ?
+				    " and " : ", ", label);
+		}
+		left--;
+		free(label);
+	}
+	return strbuf_detach(&sb);
+}
+
+/* Group G's members (two or three) may apply together, and at least one
+ * does: one decision whose options are every choice of them but none
+ * ("iOS", "Android", "iOS and Android"), each setting a yes or no per
+ * member; a member's steps run on its own yes. Declining every member is
+ * no option, so no path halts nothing. */
+static void
+make_some_of_decide(struct imp *im, struct alt_group *g)
+{
+	struct strbuf pat = STRBUF_INIT, title = STRBUF_INIT;
+	unsigned all = (1u << g->n) - 1;
+	cJSON *st, *opts;
+
+	g->member_vars = xcalloc(g->n, sizeof(*g->member_vars));
+	for (size_t k = 0; k < g->n; k++) {
+		char *label = member_label(im, g, k);
+		char *base = slug(label, 24);	/* "iOS" gives IOS */
+		char *name;
+
+		for (char *c = base; *c; c++)
+			*c = *c == '-' ? '_' : (char)toupper((unsigned char)*c);
+		name = xasprintf("%s_NEEDED", *base && !isdigit((unsigned char)
+			*base) ? base : "PART");
+		g->member_vars[k] = xstrdup(declare_choice_var(im, name,
+			"(yes|no)", "Whether this part of the runbook applies"));
+		free(label);
+		free(base);
+		free(name);
+	}
+	for (size_t k = 0; k < g->n; k++) {
+		char *label = member_label(im, g, k);
+
+		strbuf_addf(&title, "%s%s", !k ? "Which apply: " :
+			    k + 1 < g->n || g->n == 2 ? ", " : " or ",
+			    label);
+		free(label);
+	}
+	strbuf_adds(&title, g->n == 2 ? " or both?" : " (one or more)?");
+	st = add_step_in(im, im->phase < PHASE_DECIDE ? im->phase
+				: PHASE_DECIDE, STEP_KIND_DECIDE,
+			 strbuf_str(&title));
+	opts = cJSON_AddArrayToObject(st, "options");
+	/* one member each first, then pairs, then all of them */
+	for (size_t size = 1; size <= g->n; size++)
+		for (unsigned mask = 1; mask <= all; mask++) {
+			cJSON *o, *sets;
+			char *id, *label;
+
+			if ((size_t)__builtin_popcount(mask) != size)
+				continue;
+			id = members_text(im, g, mask, 1);
+			label = members_text(im, g, mask, 0);
+			o = cJSON_CreateObject();
+			cJSON_AddStringToObject(o, "id", id);
+			cJSON_AddStringToObject(o, "label", label);
+			sets = cJSON_AddObjectToObject(o, "sets");
+			for (size_t k = 0; k < g->n; k++)
+				cJSON_AddStringToObject(sets, g->member_vars[k],
+					(mask >> k) & 1 ? "yes" : "no");
+			cJSON_AddItemToArray(opts, o);
+			strbuf_addf(&pat, "%s%s", pat.len ? "|" : "(", id);
+			free(id);
+			free(label);
+		}
+	strbuf_addc(&pat, ')');
+	cJSON_AddStringToObject(st, "variable", declare_choice_var(im,
+		"PARTS_APPLYING", strbuf_str(&pat),
+		"Which parts of the runbook apply"));
+	append_note(st, "The runbook lets several of these apply: pick every "
+		    "one that does.");
+	g->decide = st;
+	g->var = xstrdup(g->member_vars[0]);
+	add_review(im, im->doc->b[g->members[0]].line, g->decide, "the "
+		   "runbook lets several of the %zu parts from line %d apply: "
+		   "one question with every choice of them but none", g->n,
+		   im->doc->b[g->members[0]].line);
+	strbuf_done(&pat);
+	strbuf_done(&title);
+}
+
 /* Group G's members may apply together: one yes/no decision per member
- * ("iOS: affected?"), each member's steps running on its own yes. */
+ * ("iOS: affected?"), each member's steps running on its own yes; with
+ * two or three members, one decision with every choice but none. */
 static void
 make_multi_decide(struct imp *im, struct alt_group *g)
 {
+	if (g->n >= 2 && g->n <= 3) {
+		make_some_of_decide(im, g);
+		return;
+	}
 	g->member_vars = xcalloc(g->n, sizeof(*g->member_vars));
 	for (size_t k = 0; k < g->n; k++) {
 		char *label = member_label(im, g, k);
@@ -7469,6 +7644,25 @@ variables_json(const struct imp *im)
 	return vars;
 }
 
+/* Whether the draft asks NAME as a secret: a secret variable some input
+ * step sets. */
+static int
+asks_secret(const struct imp *im, const char *name)
+{
+	int secret = 0, asked = 0;
+	const cJSON *st;
+
+	for (size_t i = 0; i < im->n_vars; i++)
+		secret |= strcmp(im->vars[i].name, name) == 0 &&
+			  im->vars[i].secret;
+	for (int p = 0; p < PHASE_COUNT && secret && !asked; p++)
+		cJSON_ArrayForEach(st, im->steps[p])
+			asked |= strcmp(jstr(st, "kind"), "input") == 0 &&
+				 jstr(st, "variable") &&
+				 strcmp(jstr(st, "variable"), name) == 0;
+	return secret && asked;
+}
+
 /* The review points, the first always saying what a draft is. */
 static cJSON *
 review_json(const struct imp *im)
@@ -7488,7 +7682,9 @@ review_json(const struct imp *im)
 		cJSON_AddNumberToObject(o, "line", r->line);
 		if (r->step)
 			cJSON_AddStringToObject(o, "step", r->step);
-		cJSON_AddStringToObject(o, "text", r->text);
+		cJSON_AddStringToObject(o, "text", r->secret_var &&
+					!asks_secret(im, r->secret_var)
+					? r->unasked : r->text);
 		cJSON_AddItemToArray(list, o);
 	}
 	return list;
@@ -7619,6 +7815,8 @@ imp_done(struct imp *im)
 	for (size_t i = 0; i < im->n_reviews; i++) {
 		free(im->reviews[i].step);
 		free(im->reviews[i].text);
+		free(im->reviews[i].secret_var);
+		free(im->reviews[i].unasked);
 	}
 	free(im->reviews);
 	for (size_t i = 0; i < im->n_assigns; i++) {

@@ -126,9 +126,15 @@ START_TEST(test_hazard_only_known_shapes_are_read_only)
 		"CURRENT=$(git describe --tags)\necho \"$CURRENT\"",
 		"for i in 1 2 3; do curl -s -o /dev/null -w '%{http_code}\\n' "
 		"https://h.test/; sleep 2; done",
-		"cat <<EOF > notes.txt\nkubectl scale deploy/x --replicas=3\nEOF",
+		"cat <<EOF\nkubectl scale deploy/x --replicas=3\nEOF",
 		"psql \"$DB\" -c 'SELECT count(*) FROM jobs'",
-		"# look first\nkubectl get deploy web -o yaml > web.yaml",
+		"# look first\nkubectl get deploy web -o yaml 2>&1 | head",
+		"kubectl get pods >/dev/null 2>&1 && echo up",
+		"curl -s https://h.test/ &>/dev/null", "echo 'a > b' >&2",
+		"helm status web | tee /dev/stderr",
+		"[[ \"$A\" > \"$B\" ]] && echo later", "echo $((3 > 2))",
+		/* a substitution's command ends there, its outer one not */
+		"[ -z \"$(lsof -ti:8000)\" ] && echo free", "pip --version",
 		NULL,
 	};
 	static const char *const changes[] = {
@@ -151,7 +157,16 @@ START_TEST(test_hazard_only_known_shapes_are_read_only)
 		"terraform init -input=false",
 		"cd infra/network\nterraform init -input=false\n"
 		"terraform state list | wc -l", "terraform fmt -recursive",
-		"./bin/migrate down 1", NULL,
+		"./bin/migrate down 1",
+		/* a write into a file is a change, whatever writes it */
+		"cat > notes.txt <<EOF\nkubectl scale deploy/x --replicas=3\nEOF",
+		"cat <<'EOF' >> /etc/app.conf\nmode=safe\nEOF",
+		"kubectl get deploy web -o yaml > web.yaml",
+		"echo v1.2.2 >> releases/previous", "echo ok>state",
+		"helm get values web | tee values.yaml",
+		"git log -1 | sudo tee -a /var/log/rollbacks",
+		"kubectl logs web 2>/dev/null >web.log",
+		"curl -s https://h.test/ &>out.log", NULL,
 	};
 	char *what = NULL;
 
@@ -164,6 +179,10 @@ START_TEST(test_hazard_only_known_shapes_are_read_only)
 	ck_assert(!hazard_read_only("kubectl get pods\n./deploy.sh --env prod",
 				    &what));
 	ck_assert_str_eq(what, "./deploy.sh --env prod");
+	free(what);
+	ck_assert(!hazard_read_only("V=$(git describe)\n./release.sh \"$(date)\"",
+				    &what));
+	ck_assert_str_eq(what, "./release.sh \"$(date)\"");
 	free(what);
 }
 END_TEST

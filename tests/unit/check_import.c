@@ -2314,8 +2314,11 @@ END_TEST
 
 
 
-/* "Pick the platform(s) affected" lets the operator choose several: one
- * yes/no decision per platform, so iOS and Android can both be halted. */
+/* "Pick the platform(s) affected" lets the operator choose several, but
+ * at least one: one decision whose options are iOS, Android and both,
+ * each setting a yes or no per platform, so iOS and Android can both be
+ * halted and no path declines both (the try's "no to both" walked on and
+ * halted nothing). */
 START_TEST(test_import_platforms_s_is_one_question_per_platform)
 {
 	static const char text[] =
@@ -2330,23 +2333,126 @@ START_TEST(test_import_platforms_s_is_one_question_per_platform)
 	cJSON *wi = cJSON_GetObjectItem(ios, "when");
 	cJSON *wa = cJSON_GetObjectItem(and, "when");
 	const char *vi, *va;
+	const cJSON *o;
 	cJSON *d;
+	int both = 0;
 
 	ck_assert_int_eq(cJSON_GetArraySize(wi), 1);
 	ck_assert_int_eq(cJSON_GetArraySize(wa), 1);
 	vi = wi->child->string;
 	va = wa->child->string;
 	ck_assert_str_ne(vi, va);
-	d = find_step(root, "variable", vi, NULL, NULL);
-	ck_assert_str_eq(str(d, "kind"), "decide");
-	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(d,
-		"options")), 2);
 	ck_assert_str_eq(cJSON_GetStringValue(wi->child), "yes");
+	ck_assert_int_eq(count_kind(root, "decide"), 1);
+	d = find_step(root, "kind", "decide", NULL, NULL);
+	ck_assert_str_eq(str(d, "title"), "Which apply: iOS, Android or both?");
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(d,
+		"options")), 3);
+	cJSON_ArrayForEach(o, cJSON_GetObjectItem(d, "options")) {
+		const cJSON *sets = cJSON_GetObjectItem(o, "sets");
+		const char *si = str(sets, vi), *sa = str(sets, va);
+
+		ck_assert_msg(si && sa, "option %s sets neither", str(o, "id"));
+		ck_assert_msg(strcmp(si, "yes") == 0 || strcmp(sa, "yes") == 0,
+			      "option %s declines both", str(o, "id"));
+		both += strcmp(si, "yes") == 0 && strcmp(sa, "yes") == 0;
+	}
+	ck_assert_int_eq(both, 1);
+	ck_assert_str_eq(str(cJSON_GetArrayItem(cJSON_GetObjectItem(d,
+		"options"), 2), "label"), "iOS and Android");
+	ck_assert(!draft_lints(text, "unreachable"));
+	ck_assert(!draft_lints(text, "unset-before-use"));
 	cJSON_Delete(root);
 }
 END_TEST
 
 
+
+/* An escalation matrix (| Severity | Who | Within |) is a decision whose
+ * options are whom to call, in the table's words, the time staying in
+ * the description: never "5 min" as an option. */
+START_TEST(test_import_escalation_matrix_options_are_the_tables_words)
+{
+	static const char text[] =
+		"# Worker rollback\n\n## Procedure\n\n```bash\n"
+		"sudo systemctl restart worker\n```\n\n## Escalation\n\n"
+		"| Severity | Who | Within |\n|---|---|---|\n"
+		"| SEV1 | Head of Platform + on-call lead | 5 min |\n"
+		"| SEV2 | On-call lead | 15 min |\n"
+		"| SEV3 | Team channel | next business day |\n";
+	static const char *const labels[] = { "Head of Platform + on-call lead",
+		"On-call lead", "Team channel", NULL };
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *d = find_step(root, "title", "Escalation", NULL, NULL);
+	cJSON *opts = cJSON_GetObjectItem(d, "options");
+	cJSON *cells = cJSON_GetObjectItem(cJSON_GetObjectItem(d, "matrix"),
+					   "cells");
+	size_t i = 0;
+	const cJSON *o;
+
+	ck_assert_ptr_nonnull(cJSON_GetObjectItem(d, "matrix"));
+	ck_assert_int_eq(cJSON_GetArraySize(opts), 3);
+	cJSON_ArrayForEach(o, opts) {
+		ck_assert_str_eq(str(o, "label"), labels[i]);
+		ck_assert_ptr_nonnull(strstr(str(o, "description"), "Within: "));
+		ck_assert_str_eq(cJSON_GetArrayItem(cJSON_GetArrayItem(cells,
+			(int)i), 0)->valuestring, str(o, "id"));
+		i++;
+	}
+	ck_assert_str_eq(str(opts->child, "id"), "head-of-platform-on-call-lead");
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A review point about a credential taken out of the runbook promises a
+ * secret input only when the draft asks one: a token written in prose,
+ * which no command uses, is removed and said so, never "you will be
+ * asked". */
+START_TEST(test_import_credential_review_promises_only_an_asked_input)
+{
+	static const char text[] =
+		"# npm rollback\n\n## Approval\n\n"
+		"- [ ] Release Manager approval obtained\n\n## Procedure\n\n"
+		"```\nnpm dist-tag add @acme/w@<GOOD_VERSION> latest\n```\n\n"
+		"NPM_TOKEN in CI is npm_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5 "
+		"(rotate after).\n\n"
+		"```\ncurl -H \"Authorization: Bearer "
+		"ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5\" "
+		"https://api.example.test/hooks\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	const cJSON *r, *v;
+	int prose = 0, used = 0;
+
+	cJSON_ArrayForEach(r, cJSON_GetObjectItem(root, "review")) {
+		const char *t = str(r, "text");
+		const char *d = strstr(t, "${");
+
+		if (!strstr(t, "held a credential"))
+			continue;
+		if (strstr(t, "npm token")) {
+			prose++;
+			ck_assert_msg(!strstr(t, "secret input") && !d, "%s", t);
+			ck_assert_ptr_nonnull(strstr(t, "nothing asks it"));
+			continue;
+		}
+		used++;
+		ck_assert_msg(d != NULL, "%s", t);
+		{
+			char *name = xstrndup(d + 2, strcspn(d + 2, "}"));
+
+			v = variable(root, name);
+			ck_assert_msg(v && cJSON_IsTrue(cJSON_GetObjectItem(v,
+				"secret")), "%s is not a secret variable", name);
+			ck_assert_ptr_nonnull(find_step(root, "variable", name,
+							NULL, NULL));
+			free(name);
+		}
+	}
+	ck_assert_int_eq(prose, 1);
+	ck_assert_int_eq(used, 1);
+	cJSON_Delete(root);
+}
+END_TEST
 
 /* Output under "You should see something like:" is a sample: a note and
  * the drill's output, never an expect the real run must match; output
@@ -3073,6 +3179,8 @@ import_suite(void)
 		{ "optional", test_import_optional_follows_the_runbooks_words },
 		{ "troubletable", test_import_troubleshooting_table_rows_are_contingencies },
 		{ "platforms", test_import_platforms_s_is_one_question_per_platform },
+		{ "escalation", test_import_escalation_matrix_options_are_the_tables_words },
+		{ "promise", test_import_credential_review_promises_only_an_asked_input },
 		{ "sampleout", test_import_sample_output_is_a_note_not_an_expect },
 		{ "lateremedy", test_import_late_contingency_remedy_has_its_own_sign_off },
 		{ "envreuse", test_import_environment_matrix_reuses_the_placeholder },
