@@ -335,8 +335,12 @@ app_act_applies(struct app *a, enum uiact act)
 	case UI_APPROVE: kind = ACT_APPROVE; break;
 	default: return 1;
 	}
-	return app_step_at(a, a->sel, &v) == 0 &&
-	       session_act_applies(a->session, kind, v.def->id);
+	if (app_step_at(a, a->sel, &v) < 0)
+		return 0;
+	/* the tick key on a ticked check unticks it (asked first) */
+	return session_act_applies(a->session, kind, v.def->id) ||
+	       (kind == ACT_TICK &&
+		session_act_applies(a->session, ACT_UNTICK, v.def->id));
 }
 
 void
