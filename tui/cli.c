@@ -110,6 +110,11 @@ print_help(void)
 "                           clone of the git target (they do by default)\n"
 "      --real-in-clone      drill: the default, accepted for older scripts\n"
 "      --read-only          refuse every destructive step\n"
+"      --share=REMOTE       run/drill: publish the session as it runs to\n"
+"                           refs/rewind/sessions/ID on a git remote (a\n"
+"                           remote's name of the repository here, or a URL)\n"
+"      --against=REMOTE     verify: the journal still holds every chain\n"
+"                           head published to REMOTE (a cut tail shows)\n"
 "  -t, --theme=NAME         console colour theme (dark, light, high-contrast,\n"
 "                           colorblind, mono, or a file path)\n"
 "  -r, --role=ROLE          approve: the role approved as\n"
@@ -159,6 +164,7 @@ add_var(struct cli_opts *o, const char *v)
 enum {
 	OPT_LIST_SCENARIOS = 256, OPT_READ_ONLY, OPT_REAL_IN_CLONE,
 	OPT_NO_REAL_IN_CLONE, OPT_GAME_MASTER, OPT_INJECT, OPT_EXPECT,
+	OPT_SHARE, OPT_AGAINST,
 };
 
 static const struct option long_opts[] = {
@@ -171,6 +177,8 @@ static const struct option long_opts[] = {
 	{ "game-master", no_argument, NULL, OPT_GAME_MASTER },
 	{ "inject", no_argument, NULL, OPT_INJECT },
 	{ "expect", required_argument, NULL, OPT_EXPECT },
+	{ "share", required_argument, NULL, OPT_SHARE },
+	{ "against", required_argument, NULL, OPT_AGAINST },
 	{ "real-in-clone", no_argument, NULL, OPT_REAL_IN_CLONE },
 	{ "no-real-in-clone", no_argument, NULL, OPT_NO_REAL_IN_CLONE },
 	{ "read-only", no_argument, NULL, OPT_READ_ONLY },
@@ -197,6 +205,8 @@ apply_option(int c, struct cli_opts *o)
 	case OPT_GAME_MASTER: o->game_master = 1; break;
 	case OPT_INJECT: o->inject = 1; break;
 	case OPT_EXPECT: o->expect = optarg; break;
+	case OPT_SHARE: o->share = optarg; break;
+	case OPT_AGAINST: o->against = optarg; break;
 	case OPT_REAL_IN_CLONE: o->real_in_clone = 1; break;
 	case OPT_NO_REAL_IN_CLONE: o->real_in_clone = 0; break;
 	case OPT_READ_ONLY: o->read_only = 1; break;
@@ -1101,6 +1111,10 @@ cli_open_session(const struct cli_opts *o, struct loop *loop,
 		note_elsewhere(dir);
 	if (s && o->real_in_clone >= 0 &&
 	    session_set_drill_clone(s, o->real_in_clone, &err) < 0) {
+		session_free(s);
+		s = NULL;
+	}
+	if (s && o->share && session_share(s, o->share, &err) < 0) {
 		session_free(s);
 		s = NULL;
 	}

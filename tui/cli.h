@@ -31,6 +31,8 @@ struct cli_opts {
 	int game_master;	/* --list-scenarios: show the answers */
 	int inject;		/* drill --inject SESSION ID */
 	const char *expect;	/* verify --expect HASH */
+	const char *share;	/* run/drill --share REMOTE */
+	const char *against;	/* verify --against REMOTE */
 	int real_in_clone;	/* drill: 0 opted-in steps stay simulated,
 				 * 1 they run in a clone, -1 not said (a
 				 * new drill: 1; a resumed one: as before) */
