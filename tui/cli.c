@@ -27,6 +27,10 @@
 #include "sanitize.h"
 #include "session.h"
 #include "sessions.h"
+#include "sha256.h"
+#include "share.h"
+#include "strbuf.h"
+#include "timefmt.h"
 #include "testhook.h"
 #include "paths.h"
 #include "xalloc.h"
@@ -723,6 +727,148 @@ print_broken(const char *path, const struct journal_verify *v)
 			(unsigned long long)v->n_events);
 }
 
+/* --- verify --against: the chain heads published to a git remote -------------- */
+
+/* The local cache of what remotes hold: $XDG_CACHE_HOME/rewind/remotes. */
+char *
+cli_remotes_cache(void)
+{
+	const char *cache = getenv("XDG_CACHE_HOME");
+	const char *home = getenv("HOME");
+
+	if (cache && *cache == '/')
+		return xasprintf("%s/rewind/remotes", cache);
+	return xasprintf("%s/.cache/rewind/remotes",
+			 home && *home ? home : ".");
+}
+
+/* The repository to fetch REMOTE into for session DIR: its own share.git
+ * when it was published from here, else one in the cache. */
+static char *
+against_repo(const char *dir, const char *remote, struct err *err)
+{
+	char *own = xasprintf("%s/share.git", dir), *cache;
+	struct stat st;
+
+	if (stat(own, &st) == 0 && S_ISDIR(st.st_mode))
+		return share_ensure_repo(own, err) < 0 ? (free(own), NULL)
+						       : own;
+	free(own);
+	cache = cli_remotes_cache();
+	if (session_make_dirs(cache, err) < 0) {
+		free(cache);
+		return NULL;
+	}
+	own = share_cache_repo(cache, remote, err);
+	free(cache);
+	return own;
+}
+
+/* The hash of each line of the journal at PATH. */
+static char (*line_hashes(const char *path, size_t *n, struct err *err))[65]
+{
+	struct strbuf sb;
+	char (*h)[65] = NULL;
+	const char *line;
+
+	*n = 0;
+	strbuf_init(&sb);
+	if (strbuf_read_file(&sb, path, (size_t)1 << 30, err) < 0)
+		return NULL;
+	line = sb.buf ? sb.buf : "";
+	for (size_t i = 0; i < sb.len; i++) {
+		if (sb.buf[i] != '\n')
+			continue;
+		h = xrealloc(h, (*n + 1) * sizeof(*h));
+		sha256_hex(line, (size_t)(sb.buf + i - line), h[(*n)++]);
+		line = sb.buf + i + 1;
+	}
+	strbuf_done(&sb);
+	return h ? h : xcalloc(1, sizeof(*h));
+}
+
+static void
+print_missing(const char *path, const char *remote,
+	      const struct share_anchor *a, size_t local)
+{
+	char when[64];
+	char *msg;
+
+	timefmt_us(a->when_us, TF_HMS_ZONE, when, sizeof(when));
+	msg = xasprintf("%s: the head published to %s at %s (commit %.12s) "
+			"is missing: event %llu with hash %.16s is not in the "
+			"local journal (%s): it was cut or rewritten after it "
+			"was published", path, remote, when, a->commit,
+			(unsigned long long)a->events, a->head, a->events > local
+			? "it holds fewer events" : "that event differs");
+	cli_print_error(NULL, msg);
+	free(msg);
+}
+
+/* Every head published to O->against must be in the journal at PATH.
+ * 0 when it is (the last anchored head printed), else 1. */
+static int
+verify_against(const struct cli_opts *o, const char *path)
+{
+	struct err err = { 0 };
+	struct share_anchor *a = NULL;
+	char *id = share_session_id(o->args[0]);
+	char *gitdir = against_repo(o->args[0], o->against, &err);
+	char (*h)[65] = NULL;
+	size_t n = 0, local = 0, bad = 0;
+
+	if (!gitdir || share_fetch(gitdir, o->against, id, &err) < 0 ||
+	    share_anchors(gitdir, id, &a, &n, &err) < 0 ||
+	    !(h = line_hashes(path, &local, &err))) {
+		cli_print_error(NULL, err.msg);
+		bad = 1;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (a[i].events == 0)
+			continue;
+		if (a[i].events > local ||
+		    strcmp(h[a[i].events - 1], a[i].head) != 0) {
+			print_missing(path, o->against, &a[i], local);
+			bad++;
+		}
+	}
+	if (!bad && n)
+		printf("%s: anchored: it holds every one of the %zu chain "
+		       "heads published to %s; the last anchored head is "
+		       "%.16s (event %llu, commit %.12s)\n", path, n,
+		       o->against, a[n - 1].head,
+		       (unsigned long long)a[n - 1].events, a[n - 1].commit);
+	else if (bad)
+		fprintf(stderr, "%s: %zu of the %zu heads published to %s are "
+			"missing\n", path, bad, n, o->against);
+out:
+	free(h);
+	free(a);
+	free(gitdir);
+	free(id);
+	return bad ? 1 : 0;
+}
+
+/* A bare chain proves what it holds, not that nothing was cut after its
+ * last line. */
+static void
+print_bare_chain(const struct cli_opts *o, const char *path)
+{
+	char *own = xasprintf("%s/share.git", o->args[0]);
+	int shared = access(own, F_OK) == 0;
+
+	free(own);
+	if (shared)
+		printf("%s: this session was published (--share): rewind "
+		       "verify --against REMOTE also checks that no tail was "
+		       "cut since\n", path);
+	else
+		printf("%s: a bare hash chain cannot detect a cut tail (the "
+		       "last events removed); run with --share REMOTE and "
+		       "verify --against REMOTE to anchor it\n", path);
+}
+
 int
 cli_verify(const struct cli_opts *o)
 {
@@ -748,8 +894,14 @@ cli_verify(const struct cli_opts *o)
 		rc = err.code == ERR_CORRUPT ? 2 : -1;
 	if (rc < 0 || rc == 2)
 		cli_print_error(NULL, err.msg);
-	else if (rc == 0)
+	else if (rc == 0 && o->against)
+		rc = print_intact(o, path, &v) | verify_against(o, path) |
+		     check_evidence(o->args[0]);
+	else if (rc == 0) {
 		rc = print_intact(o, path, &v) || check_evidence(o->args[0]);
+		if (!o->expect)
+			print_bare_chain(o, path);
+	}
 	else
 		print_broken(path, &v);
 	free(path);

@@ -98,6 +98,9 @@ char *cli_find_session(const char *arg, int exact, struct err *err);
  * or ~/.local/state/rewind/sessions. Caller frees. */
 char *cli_sessions_root(void);
 
+/* Where what git remotes hold is kept: $XDG_CACHE_HOME/rewind/remotes. */
+char *cli_remotes_cache(void);
+
 char *cli_new_session_dir(const char *id);
 
 /* Print MSG on stderr as harmless text (controls made visible), after
