@@ -542,6 +542,17 @@ rto_check(struct app *a)
 	free(text);
 }
 
+/* Someone else wrote the session's ref on the remote: never forced, and
+ * said where the operator looks. */
+static void
+share_alarm(struct app *a, const char *line)
+{
+	char *text = evtext_line(line);
+
+	show_alert(a, text);
+	free(text);
+}
+
 static void
 on_core_event(const struct core_event *ev, void *arg)
 {
@@ -571,6 +582,8 @@ on_core_event(const struct core_event *ev, void *arg)
 			reopened_status(a, ev->line);
 		else if (strcmp(ev->type, "message.delivered") == 0)
 			written_status(a, ev->line);
+		else if (strcmp(ev->type, "share.rejected") == 0)
+			share_alarm(a, ev->line);
 		app_refresh_steps(a);
 		if (a->rto_ready)
 			rto_check(a);
