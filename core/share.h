@@ -126,4 +126,18 @@ int share_list_ids(const char *gitdir, char ***ids, size_t *n,
 int share_materialize(const char *gitdir, const char *id, const char *out,
 		      struct err *err);
 
+/* Following a published session (rewind watch REMOTE#SESSION): fetch
+ * every 2 s on loop L's own runner, and grow folder OUT to the latest
+ * publish (share_materialize); the watch reads OUT as a local one. */
+struct share_follow;
+struct share_follow *share_follow_start(struct loop *l, const char *gitdir,
+					const char *remote, const char *id,
+					const char *out, struct err *err);
+/* "remote NAME: fetched 2 s ago", or unreachable and why. */
+void share_follow_text(const struct share_follow *f, char *buf,
+		       size_t size);
+int share_follow_failing(const struct share_follow *f);
+const char *share_follow_remote(const struct share_follow *f);
+void share_follow_free(struct share_follow *f);
+
 #endif

@@ -15,7 +15,10 @@
 
 #include <git2.h>
 
+#include "clock.h"
 #include "err.h"
+#include "loop.h"
+#include "runner.h"
 #include "handoff.h"
 #include "sanitize.h"
 #include "sha256.h"
@@ -354,4 +357,149 @@ share_materialize(const char *gitdir, const char *id, const char *out,
 	git_repository_free(repo);
 	free(ref);
 	return rc;
+}
+
+/* --- following a published session ------------------------------------------------ */
+
+#define FOLLOW_EVERY_US 2000000LL	/* a publish shows within ~3 s */
+#define FOLLOW_TIMEOUT_US (60 * 1000000LL)
+
+struct share_follow {
+	struct loop *loop;
+	struct runner *runner;
+	char *gitdir, *remote, *id, *out;
+	struct proc *proc;
+	uint64_t timer;
+	int64_t fetched_us;	/* wall time of the last good fetch */
+	char *why;		/* the last failure, NULL after a good one */
+	char *last_err;
+};
+
+static void follow_tick(void *arg);
+
+static void
+follow_again(struct share_follow *f)
+{
+	f->timer = loop_add_timer(f->loop, FOLLOW_EVERY_US, follow_tick, f);
+}
+
+static void
+follow_line(struct proc *p, int stream, const char *line, size_t len,
+	    void *arg)
+{
+	struct share_follow *f = arg;
+
+	(void)p;
+	if (stream == 2 && len) {
+		free(f->last_err);
+		f->last_err = sanitize_text(line, len);
+	}
+}
+
+static void
+follow_exit(struct proc *p, const struct proc_result *res, void *arg)
+{
+	struct share_follow *f = arg;
+	struct err err = { 0 };
+
+	(void)p;
+	f->proc = NULL;
+	free(f->why);
+	f->why = NULL;
+	if (res->exit_code != 0)
+		f->why = xstrdup(f->last_err ? f->last_err : "git fetch failed");
+	else if (share_materialize(f->gitdir, f->id, f->out, &err) < 0)
+		f->why = xstrdup(err.msg);
+	else
+		f->fetched_us = clock_wall_now(loop_clock(f->loop));
+	free(f->last_err);
+	f->last_err = NULL;
+	follow_again(f);
+}
+
+static void
+follow_tick(void *arg)
+{
+	static const char *const env[] = { "GIT_TERMINAL_PROMPT=0", NULL };
+	struct share_follow *f = arg;
+	struct err err = { 0 };
+	char *cmd = share_fetch_command(f->gitdir, f->remote, f->id);
+	struct proc_spec spec = {
+		.command = cmd, .env = env, .timeout_us = FOLLOW_TIMEOUT_US,
+		.stdin_null = 1, .on_line = follow_line, .on_exit = follow_exit,
+		.arg = f,
+	};
+
+	f->timer = 0;
+	f->proc = runner_spawn(f->runner, &spec, &err);
+	free(cmd);
+	if (!f->proc) {
+		free(f->why);
+		f->why = xstrdup(err.msg);
+		follow_again(f);
+	}
+}
+
+struct share_follow *
+share_follow_start(struct loop *l, const char *gitdir, const char *remote,
+		   const char *id, const char *out, struct err *err)
+{
+	struct share_follow *f = xcalloc(1, sizeof(*f));
+
+	f->loop = l;
+	f->runner = runner_new(l, err);
+	if (!f->runner) {
+		free(f);
+		return NULL;
+	}
+	f->gitdir = xstrdup(gitdir);
+	f->remote = xstrdup(remote);
+	f->id = xstrdup(id);
+	f->out = xstrdup(out);
+	f->fetched_us = clock_wall_now(loop_clock(l));
+	follow_again(f);
+	return f;
+}
+
+void
+share_follow_text(const struct share_follow *f, char *buf, size_t size)
+{
+	int64_t ago = (clock_wall_now(loop_clock(f->loop)) - f->fetched_us) /
+		      1000000;
+
+	if (f->why)
+		snprintf(buf, size, "remote %s: unreachable, retrying (%s)",
+			 f->remote, f->why);
+	else
+		snprintf(buf, size, "remote %s: fetched %lld s ago", f->remote,
+			 (long long)(ago < 0 ? 0 : ago));
+}
+
+int
+share_follow_failing(const struct share_follow *f)
+{
+	return f->why != NULL;
+}
+
+const char *
+share_follow_remote(const struct share_follow *f)
+{
+	return f->remote;
+}
+
+void
+share_follow_free(struct share_follow *f)
+{
+	if (!f)
+		return;
+	if (f->timer)
+		loop_cancel_timer(f->loop, f->timer);
+	runner_free(f->runner);
+	free(f->gitdir);
+	free(f->remote);
+	free(f->id);
+	free(f->out);
+	free(f->why);
+	free(f->last_err);
+	free(f);
 }

@@ -150,8 +150,13 @@ draw_share(struct app *a, WINDOW *w, int x, int width)
 	char text[200], label[204];
 	int state = session_share_state(a->session);
 
-	if (!session_share_text(a->session, text, sizeof(text)))
+	if (a->follow) {
+		share_follow_text(a->follow, text, sizeof(text));
+		state = share_follow_failing(a->follow) ? SHARE_OFFLINE
+							: SHARE_PUBLISHED;
+	} else if (!session_share_text(a->session, text, sizeof(text))) {
 		return 0;
+	}
 	snprintf(label, sizeof(label), " %s ", text);
 	return draw_text(w, 0, x, width - x, label,
 			 theme_attr(state == SHARE_OFFLINE ||

@@ -742,6 +742,54 @@ cli_remotes_cache(void)
 			 home && *home ? home : ".");
 }
 
+int
+cli_remote_copy(const char *remote, const char *id, char **gitdir,
+		char **sessions, struct err *err)
+{
+	char *cache = cli_remotes_cache();
+	char **ids = NULL;
+	size_t n = 0;
+	int rc = -1;
+
+	*gitdir = *sessions = NULL;
+	if (session_make_dirs(cache, err) < 0 ||
+	    !(*gitdir = share_cache_repo(cache, remote, err)))
+		goto out;
+	*sessions = xasprintf("%.*s.sessions", (int)strlen(*gitdir) - 4,
+			      *gitdir);
+	if (session_make_dirs(*sessions, err) < 0 ||
+	    share_fetch(*gitdir, remote, id, err) < 0)
+		goto out;
+	if (id) {
+		char *out = xasprintf("%s/%s", *sessions, id);
+
+		rc = share_materialize(*gitdir, id, out, err) < 0 ? -1 : 0;
+		free(out);
+		goto out;
+	}
+	if (share_list_ids(*gitdir, &ids, &n, err) < 0)
+		goto out;
+	rc = 0;
+	for (size_t i = 0; i < n; i++) {
+		char *out = xasprintf("%s/%s", *sessions, ids[i]);
+		struct err one = { 0 };
+
+		if (share_materialize(*gitdir, ids[i], out, &one) < 0)
+			cli_print_error("rewind", one.msg);
+		free(out);
+		free(ids[i]);
+	}
+	free(ids);
+out:
+	if (rc < 0) {
+		free(*gitdir);
+		free(*sessions);
+		*gitdir = *sessions = NULL;
+	}
+	free(cache);
+	return rc;
+}
+
 /* The repository to fetch REMOTE into for session DIR: its own share.git
  * when it was published from here, else one in the cache. */
 static char *
