@@ -32,6 +32,7 @@
 #include "strbuf.h"
 #include "timefmt.h"
 #include "testhook.h"
+#include "theme_file.h"
 #include "paths.h"
 #include "xalloc.h"
 
@@ -1277,6 +1278,18 @@ note_elsewhere(const char *dir)
 	free(root);
 }
 
+/* The remote to publish to: --share, else a line "share = REMOTE" in the
+ * config file; 0 when the session is not shared. */
+static int
+share_remote(const struct cli_opts *o, char *out, size_t size)
+{
+	if (o->share) {
+		snprintf(out, size, "%s", o->share);
+		return 1;
+	}
+	return config_value("share", out, size);
+}
+
 struct session *
 cli_open_session(const struct cli_opts *o, struct loop *loop,
 		 const struct clock *clk, session_listener_cb cb, void *arg)
@@ -1284,7 +1297,7 @@ cli_open_session(const struct cli_opts *o, struct loop *loop,
 	struct session_opts so = { 0 };
 	struct err err = { 0 };
 	struct session *s;
-	char *playbook, *dir;
+	char *playbook, *dir, remote[1024];
 	int fresh;
 
 	if (resolve_target(o, &playbook, &dir) < 0) {
@@ -1314,7 +1327,8 @@ cli_open_session(const struct cli_opts *o, struct loop *loop,
 		session_free(s);
 		s = NULL;
 	}
-	if (s && o->share && session_share(s, o->share, &err) < 0) {
+	if (s && share_remote(o, remote, sizeof(remote)) &&
+	    session_share(s, remote, &err) < 0) {
 		session_free(s);
 		s = NULL;
 	}
