@@ -117,6 +117,15 @@ head -n $((n - 2)) "$tmp/s/demo-1/journal.jsonl" >"$tmp/cut" &&
 grep -q "hash $last_head is not in the local journal" "$tmp/v" ||
 	fail "verify --against does not name the missing head $last_head: $(cat "$tmp/v")"
 
+# A line "share = REMOTE" in the config file publishes too.
+mkdir -p "$HOME/.config/rewind"
+echo "share = $(daemon_url team.git)" >"$HOME/.config/rewind/config"
+printf 'note from the config\nquit\n' | "$bin" drill "$src/playbooks/example.json" \
+	--batch --session-dir "$tmp/s/conf-1" >/dev/null 2>&1
+git --git-dir="$srv/team.git" show refs/rewind/sessions/conf-1:journal.jsonl 2>/dev/null |
+	grep -q "from the config" || fail "share = REMOTE in the config file published nothing"
+rm "$HOME/.config/rewind/config"
+
 # Unshared, verify says what a bare chain cannot prove.
 printf 'quit\n' | "$bin" drill "$src/playbooks/example.json" --batch \
 	--session-dir "$tmp/s/plain-1" >/dev/null 2>&1

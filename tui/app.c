@@ -1523,6 +1523,9 @@ watch_open(struct app *a, const char *dir, const struct clock *clk)
 
 static int console(const struct cli_opts *o, int watch);
 
+/* How long a console that quits waits for its last publish (--share). */
+#define QUIT_SHARE_US (5 * 1000000LL)
+
 int
 app_main(const struct cli_opts *o)
 {
@@ -1614,6 +1617,8 @@ console(const struct cli_opts *o, int watch)
 	term_stop();
 	theme_end();
 	restore_stderr(saved_stderr);
+	if (!a.watch)	/* the quit itself goes to the remote too */
+		session_share_settle(a.session, QUIT_SHARE_US);
 	goodbye(&a, session_mode(a.session) == SESSION_LIVE ? "run" : "drill");
 	dialog_close(&a);
 	session_free(a.session);

@@ -3,7 +3,7 @@
 # a real git daemon on loopback): published; the server stops and a note
 # is added: "share: offline, N events not published, retrying in S s" in
 # the header while the console keeps working; the server comes back:
-# published again, with nothing to do.
+# published again, with nothing to do; quitting publishes the quit.
 . "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
 . "$REWIND_SRCDIR/tests/lib/gitdaemon.sh"
 require_cmd git "for the remote the session is published to"
@@ -55,4 +55,10 @@ published | grep -q "noted while offline" && fail "published while the server wa
 daemon_start "$srv" team.git || fail "the git daemon did not restart"
 wait_text "share: published to git://" 40
 wait_for 'published | grep -q "step.ticked"' 10
+# Quitting waits for its last publish: the quit is on the remote.
+keys q
+wait_text 'Quit the live console' 5
+keys_nowait Enter
+wait_exit
+published | grep -q '"type":"session.quit"' || fail "the quit was not published"
 pass "the header says published, offline with what is not published and when it retries, and published again"
