@@ -480,12 +480,27 @@ static const char *const git_env[] = {
 	NULL,
 };
 
+static struct proc *
+spawn_push(struct share *sh, struct err *err)
+{
+	char *cmd = push_command(sh);
+	struct proc_spec spec = {
+		.command = cmd, .env = git_env, .cwd = sh->dir,
+		.timeout_us = PUSH_TIMEOUT_US, .stdin_null = 1,
+		.on_line = on_push_line, .on_exit = on_push_exit, .arg = sh,
+	};
+	struct proc *p = runner_spawn(sh->runner, &spec, err);
+
+	free(cmd);
+	return p;
+}
+
+/* Build the publish of the session as it is now and push it. */
 static void
 start_push(void *arg)
 {
 	struct share *sh = arg;
 	struct err err = { 0 };
-	char *cmd;
 	int made;
 
 	sh->start_timer = 0;
@@ -497,18 +512,7 @@ start_push(void *arg)
 		push_failed(sh, err.msg);
 		return;
 	}
-	cmd = push_command(sh);
-	{
-		struct proc_spec spec = {
-			.command = cmd, .env = git_env, .cwd = sh->dir,
-			.timeout_us = PUSH_TIMEOUT_US, .stdin_null = 1,
-			.on_line = on_push_line, .on_exit = on_push_exit,
-			.arg = sh,
-		};
-
-		sh->proc = runner_spawn(sh->runner, &spec, &err);
-	}
-	free(cmd);
+	sh->proc = spawn_push(sh, &err);
 	if (!sh->proc)
 		push_failed(sh, err.msg);
 	else
