@@ -170,6 +170,10 @@ int session_driver_gone(const struct session *s, int64_t *since_us);
  * repository here, or a URL) as it runs (share.h). 0, or -1 with ERR. */
 int session_share(struct session *s, const char *remote, struct err *err);
 
+/* The remote a resumed session was last published to (its last
+ * share.published), or NULL. Caller frees. */
+char *session_share_last_remote(const struct session *s);
+
 /* The header's words on sharing in BUF; 0 when the session is not
  * shared. */
 int session_share_text(const struct session *s, char *buf, size_t size);

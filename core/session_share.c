@@ -3,6 +3,8 @@
  * (share.published, share.offline, share.rejected). */
 #include "config.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
@@ -13,6 +15,7 @@
 #include "session.h"
 #include "session_int.h"
 #include "share.h"
+#include "xalloc.h"
 
 static void
 on_share_result(const struct share_result *r, void *arg)
@@ -53,6 +56,37 @@ session_share(struct session *s, const char *remote, struct err *err)
 			       "event loop to publish on");
 	s->share = share_start(&o, err);
 	return s->share ? 0 : -1;
+}
+
+/* The remote of the journal's last share.published, or NULL. */
+char *
+session_share_last_remote(const struct session *s)
+{
+	char *path = xasprintf("%s/journal.jsonl", s->dir), *line = NULL;
+	char *remote = NULL;
+	FILE *f = fopen(path, "r");
+	size_t size = 0;
+	ssize_t n;
+
+	while (f && (n = getline(&line, &size, f)) > 0) {
+		cJSON *ev, *p, *r;
+
+		if (!strstr(line, "\"type\":\"share.published\""))
+			continue;
+		ev = cJSON_ParseWithLength(line, (size_t)n);
+		p = cJSON_GetObjectItem(ev, "payload");
+		r = cJSON_GetObjectItem(p, "remote");
+		if (cJSON_IsString(r) && r->valuestring[0]) {
+			free(remote);
+			remote = xstrdup(r->valuestring);
+		}
+		cJSON_Delete(ev);
+	}
+	if (f)
+		fclose(f);
+	free(line);
+	free(path);
+	return remote;
 }
 
 int

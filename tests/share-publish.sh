@@ -47,7 +47,7 @@ bpid=$!
 exec 3>"$tmp/in"
 echo "note first note" >&3
 wait_for 'published | grep -q "first note"' 20 || exit 1
-grep -q '"type":"share.published"' "$tmp/out" ||
+wait_for 'grep -q "\"type\":\"share.published\"" "$tmp/out"' 10 ||
 	fail "no share.published event: $(tail -n 3 "$tmp/out")"
 
 # The server goes away: the session goes on, and says so once.
@@ -99,6 +99,15 @@ git --git-dir="$tmp/s/demo-1/share.git" push -q --force \
 	"$(daemon_url team.git)" "$(grep '"type":"share.published"' "$tmp/out" |
 	tail -n 1 | sed 's/.*"commit":"\([0-9a-f]*\)".*/\1/'):$ref" ||
 	fail "could not restore the session's ref"
+# Resumed, a shared session stays shared (to the remote it was shared
+# to), and the ref still only fast-forwards.
+before=$(git --git-dir="$srv/team.git" rev-parse "$ref")
+printf 'note after the resume\nquit\n' | (cd "$tmp/proj" && "$bin" drill \
+	"$tmp/s/demo-1" --batch >/dev/null 2>&1)
+wait_for 'published | grep -q "after the resume"' 20
+git --git-dir="$srv/team.git" merge-base --is-ancestor "$before" "$ref" ||
+	fail "the resumed session's publish is no fast-forward"
+
 published >"$tmp/remote.jsonl"
 last_head=$(tail -n 1 "$tmp/remote.jsonl" | tr -d '\n' | sha256sum | cut -c1-16)
 (cd "$tmp/proj" && "$bin" verify "$tmp/s/demo-1" --against team) \

@@ -1278,13 +1278,18 @@ note_elsewhere(const char *dir)
 	free(root);
 }
 
-/* The remote to publish to: --share, else a line "share = REMOTE" in the
- * config file; 0 when the session is not shared. */
+/* The remote to publish S to: --share, else the one a resumed session
+ * was published to, else a line "share = REMOTE" in the config file; 0
+ * when the session is not shared. */
 static int
-share_remote(const struct cli_opts *o, char *out, size_t size)
+share_remote(const struct cli_opts *o, const struct session *s, char *out,
+	     size_t size)
 {
-	if (o->share) {
-		snprintf(out, size, "%s", o->share);
+	char *was = o->share ? NULL : session_share_last_remote(s);
+
+	if (o->share || was) {
+		snprintf(out, size, "%s", o->share ? o->share : was);
+		free(was);
 		return 1;
 	}
 	return config_value("share", out, size);
@@ -1327,7 +1332,7 @@ cli_open_session(const struct cli_opts *o, struct loop *loop,
 		session_free(s);
 		s = NULL;
 	}
-	if (s && share_remote(o, remote, sizeof(remote)) &&
+	if (s && share_remote(o, s, remote, sizeof(remote)) &&
 	    session_share(s, remote, &err) < 0) {
 		session_free(s);
 		s = NULL;
