@@ -59,6 +59,7 @@ struct share {
 	uint64_t events;
 	char *rejected;		/* git's "!" line */
 	char *last_err;		/* git's last words on stderr */
+	char *fatal;		/* and its first "fatal:" line */
 	char *why;		/* the last failure, for the header */
 };
 
@@ -433,6 +434,9 @@ on_push_line(struct proc *p, int stream, const char *line, size_t len,
 	if (stream == 1 && len && line[0] == '!') {
 		free(sh->rejected);
 		sh->rejected = xstrndup(line, len);
+	} else if (stream == 2 && len > 7 && !sh->fatal &&
+		   strncmp(line, "fatal: ", 7) == 0) {
+		sh->fatal = xstrndup(line + 7, len - 7);
 	} else if (stream == 2 && len) {
 		free(sh->last_err);
 		sh->last_err = xstrndup(line, len);
@@ -452,13 +456,18 @@ on_push_exit(struct proc *p, const struct proc_result *res, void *arg)
 		sh->state = SHARE_REJECTED;
 		set_why(sh, sh->rejected);
 		report(sh, SHARE_REJECTED, sh->why, 0);
-	} else
-		push_failed(sh, sh->last_err ? sh->last_err
-			    : res->timed_out ? "git push timed out"
-			    : "git push failed");
+	} else {
+		char *why = share_git_words(sh->fatal ? sh->fatal : "",
+					    sh->last_err ? sh->last_err : "");
+
+		push_failed(sh, why[0] ? why : res->timed_out
+			    ? "git push timed out" : "git push failed");
+		free(why);
+	}
 	free(sh->rejected);
 	free(sh->last_err);
-	sh->rejected = sh->last_err = NULL;
+	free(sh->fatal);
+	sh->rejected = sh->last_err = sh->fatal = NULL;
 }
 
 static char *
@@ -528,6 +537,14 @@ schedule_push(struct share *sh)
 	    sh->state == SHARE_REJECTED)
 		return;
 	sh->start_timer = loop_add_timer(sh->loop, 0, start_push, sh);
+}
+
+char *
+share_git_words(const char *fatal, const char *last)
+{
+	if (*fatal && *last && strcmp(fatal, last) != 0)
+		return xasprintf("%s %s", fatal, last);
+	return xstrdup(*fatal ? fatal : last);
 }
 
 /* --- the publishing side's surface ---------------------------------------- */
@@ -670,6 +687,7 @@ share_free(struct share *sh)
 	free(sh->gitdir);
 	free(sh->rejected);
 	free(sh->last_err);
+	free(sh->fatal);
 	free(sh->why);
 	free(sh);
 }

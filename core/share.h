@@ -93,6 +93,10 @@ struct share_anchor {
  * includes that of the repository the current directory is in. */
 int share_ensure_repo(const char *gitdir, struct err *err);
 
+/* What git said when it failed: its "fatal:" line (without the word)
+ * and its last line, once each. Caller frees. */
+char *share_git_words(const char *fatal, const char *last);
+
 /* The sessions' id from a session folder: its last path component. */
 char *share_session_id(const char *dir);
 

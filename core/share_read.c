@@ -78,7 +78,9 @@ static int
 run_git(const char *cmd, const char *what, struct err *err)
 {
 	char *full = xasprintf("%s 2>&1", cmd), line[512], last[512] = "";
+	char fatal[512] = "";
 	FILE *p = popen(full, "r");
+	char *said, *safe;
 	int status;
 
 	free(full);
@@ -86,19 +88,19 @@ run_git(const char *cmd, const char *what, struct err *err)
 		return err_set(err, ERR_SYS, "%s: %s", what, strerror(errno));
 	while (fgets(line, sizeof(line), p)) {
 		line[strcspn(line, "\n")] = '\0';
-		if (line[0])
+		if (!fatal[0] && strncmp(line, "fatal: ", 7) == 0)
+			snprintf(fatal, sizeof(fatal), "%s", line + 7);
+		else if (line[0])
 			snprintf(last, sizeof(last), "%s", line);
 	}
 	status = pclose(p);
 	if (status == 0)
 		return 0;
-	{
-		char *safe = sanitize_text(last, strlen(last));
-
-		err_set(err, ERR_IO, "%s: %s", what, safe[0] ? safe
-			: "git failed");
-		free(safe);
-	}
+	said = share_git_words(fatal, last);
+	safe = sanitize_text(said, strlen(said));
+	err_set(err, ERR_IO, "%s: %s", what, safe[0] ? safe : "git failed");
+	free(safe);
+	free(said);
 	return -1;
 }
 
@@ -109,6 +111,11 @@ share_fetch(const char *gitdir, const char *remote, const char *id,
 	char *cmd = share_fetch_command(gitdir, remote, id);
 	char *what = xasprintf("fetching from %s", remote);
 	int rc = run_git(cmd, what, err);
+
+	if (rc < 0 && id && strstr(err->msg, "couldn't find remote ref"))
+		err_set(err, ERR_NOTFOUND, "%s: no session of that name is "
+			"published to %s (rewind sessions %s lists those "
+			"there)", id, remote, remote);
 
 	free(what);
 	free(cmd);

@@ -40,6 +40,11 @@ grep -Eq '^demo-1 +drill +example-web-rollback +alice +assess +open ' "$SCREEN_T
 	fail "sessions REMOTE: $(cat "$SCREEN_TMP/list")"
 grep -q "rewind watch $url#SESSION" "$SCREEN_TMP/list" || fail "no hint to watch: $(cat "$SCREEN_TMP/list")"
 
+# A name nobody published is said so, and the watch does not start.
+run_rewind watch "$url#nobody-1" >"$SCREEN_TMP/nobody" 2>&1 && fail "watch of an unpublished session started"
+grep -q "nobody-1: no session of that name is published to $url" "$SCREEN_TMP/nobody" ||
+	fail "watch of an unpublished session: $(cat "$SCREEN_TMP/nobody")"
+
 # And follows it.
 start_app -x 160 watch "$url#demo-1"
 wait_text 'WATCH DRILL' 10
