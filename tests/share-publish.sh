@@ -126,6 +126,19 @@ head -n $((n - 2)) "$tmp/s/demo-1/journal.jsonl" >"$tmp/cut" &&
 grep -q "hash $last_head is not in the local journal" "$tmp/v" ||
 	fail "verify --against does not name the missing head $last_head: $(cat "$tmp/v")"
 
+# So does a playbook's targets.share.
+python3 - "$src/playbooks/example.json" "$(daemon_url team.git)" >"$tmp/pb.json" <<'PY'
+import json, sys
+pb = json.load(open(sys.argv[1]))
+pb.setdefault("targets", {})["share"] = sys.argv[2]
+print(json.dumps(pb))
+PY
+printf 'note from the playbook\nquit\n' | "$bin" drill "$tmp/pb.json" \
+	--batch --session-dir "$tmp/s/pb-1" >/dev/null 2>&1
+git --git-dir="$srv/team.git" show refs/rewind/sessions/pb-1:journal.jsonl 2>/dev/null |
+	grep -q "from the playbook" || fail "targets.share published nothing"
+"$bin" check "$tmp/pb.json" >"$tmp/c" 2>&1 || fail "check refuses targets.share: $(cat "$tmp/c")"
+
 # A line "share = REMOTE" in the config file publishes too.
 mkdir -p "$HOME/.config/rewind"
 echo "share = $(daemon_url team.git)" >"$HOME/.config/rewind/config"

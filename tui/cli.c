@@ -1279,16 +1279,19 @@ note_elsewhere(const char *dir)
 }
 
 /* The remote to publish S to: --share, else the one a resumed session
- * was published to, else a line "share = REMOTE" in the config file; 0
- * when the session is not shared. */
+ * was published to, else the playbook's targets.share, else a line
+ * "share = REMOTE" in the config file; 0 when the session is not
+ * shared. */
 static int
 share_remote(const struct cli_opts *o, const struct session *s, char *out,
 	     size_t size)
 {
 	char *was = o->share ? NULL : session_share_last_remote(s);
+	const char *pb = session_playbook(s)->targets.share;
+	const char *use = o->share ? o->share : was ? was : pb;
 
-	if (o->share || was) {
-		snprintf(out, size, "%s", o->share ? o->share : was);
+	if (use) {
+		snprintf(out, size, "%s", use);
 		free(was);
 		return 1;
 	}
