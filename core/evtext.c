@@ -188,6 +188,25 @@ on_orphan_ended(const struct ev *e, struct strbuf *sb)
 		    str(e->p, "how", "ended"));
 }
 
+static void
+on_share(const struct ev *e, struct strbuf *sb)
+{
+	const char *remote = str(e->p, "remote", "the remote");
+	const cJSON *n = cJSON_GetObjectItem(e->p, "events");
+
+	if (strcmp(e->type, "share.published") == 0)
+		strbuf_addf(sb, "published %d events to %s (head %.16s)",
+			    cJSON_IsNumber(n) ? n->valueint : 0, remote,
+			    str(e->p, "head", "?"));
+	else if (strcmp(e->type, "share.offline") == 0)
+		strbuf_addf(sb, "%s does not answer: publishing again when it "
+			    "does (%s)", remote, str(e->p, "why", ""));
+	else
+		strbuf_addf(sb, "%s refused the publish: someone else wrote %s "
+			    "(never forced; %s)", remote, str(e->p, "ref", "?"),
+			    str(e->p, "why", ""));
+}
+
 /* Sentences that name only the actor (@) and the step (#). */
 static const struct {
 	const char *type, *fmt;
@@ -233,6 +252,8 @@ static const struct {
 	{ "step.orphan", on_orphan }, { "step.orphan_stop", on_orphan_stop },
 	{ "step.orphan_ended", on_orphan_ended },
 	{ "step.reopened", on_reopened }, { "session.quit", on_quit },
+	{ "share.published", on_share }, { "share.offline", on_share },
+	{ "share.rejected", on_share },
 };
 
 /* A type without a sentence: its words, "probe url" for "probe.url". */

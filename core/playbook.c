@@ -1195,6 +1195,8 @@ static const struct field targets_fields[] = {
 	{ .key = "registry", .type = F_CUSTOM, .parse = parse_registries },
 	{ .key = "logs", .type = F_CUSTOM, .parse = parse_logs },
 	{ .key = "http", .type = F_CUSTOM, .parse = parse_http_targets },
+	{ .key = "share", .type = F_STRING,
+	  .off = offsetof(struct pb_targets, share) },
 	{ .key = NULL },
 };
 
@@ -2982,6 +2984,7 @@ static void
 free_targets(struct pb_targets *t)
 {
 	free(t->git_path);
+	free(t->share);
 	for (size_t i = 0; t->registries && i < t->n_registries; i++) {
 		free(t->registries[i].name);
 		free_strings(t->registries[i].channels,

@@ -267,6 +267,7 @@ struct pb_targets {
 	size_t n_logs;
 	struct pb_http *http;
 	size_t n_http;
+	char *share;		/* git remote to publish to, NULL = none */
 };
 
 struct pb_rto_rule {

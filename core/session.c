@@ -25,6 +25,7 @@
 #include "identity.h"
 #include "journal.h"
 #include "loop.h"
+#include "share.h"
 #include "procstat.h"
 #include "redact.h"
 #include "runner.h"
@@ -148,6 +149,9 @@ apply_line(struct session *s, const struct journal_event *ev, int foreign)
 	};
 
 	session_apply_event(s, ev);
+	if (s->share && !s->replaying)
+		share_changed(s->share, ev->seq,
+			      strncmp(ev->type, "share.", 6) == 0);
 	notify(s, &cev);
 }
 
@@ -305,6 +309,7 @@ session_free(struct session *s)
 		if (s->loop && s->steps[i].timer)
 			loop_cancel_timer(s->loop, s->steps[i].timer);
 	session_probes_done(s);
+	share_free(s->share);
 	sources_free(s->sources);
 	drill_free(s);
 	runner_free(s->runner);

@@ -166,6 +166,25 @@ int session_record_quit(struct session *s, const char *actor,
  * the journal does not say which process drives (older journals). */
 int session_driver_gone(const struct session *s, int64_t *since_us);
 
+/* Publish the session to git remote REMOTE (a remote's name of the
+ * repository here, or a URL) as it runs (share.h). 0, or -1 with ERR. */
+int session_share(struct session *s, const char *remote, struct err *err);
+
+/* The remote a resumed session was last published to (its last
+ * share.published), or NULL. Caller frees. */
+char *session_share_last_remote(const struct session *s);
+
+/* The header's words on sharing in BUF; 0 when the session is not
+ * shared. */
+int session_share_text(const struct session *s, char *buf, size_t size);
+
+/* enum share_state, or -1 when not shared. */
+int session_share_state(const struct session *s);
+
+/* Run the loop until what is journalled is published, the remote does
+ * not answer, or MAX_US pass (before a batch ends). */
+void session_share_settle(struct session *s, int64_t max_us);
+
 /* Whether every phase is done (the final `next` was accepted). */
 int session_is_complete(const struct session *s);
 

@@ -15,6 +15,7 @@ struct journal;
 struct journal_event;
 struct proc;
 struct runner;
+struct share;
 struct sources;
 
 struct approval {
@@ -126,6 +127,8 @@ struct session {
 	char *driver_boot;
 	int64_t driver_quit_us;
 	int64_t last_wall_us;		/* the last event's wall time */
+	struct share *share;		/* publishing to a git remote, or NULL
+					 * (session_share.c) */
 };
 
 /* A session of PB (taken) with no journal, lock, loop or runner: the

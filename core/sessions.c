@@ -28,6 +28,7 @@ static const char *const status_names[] = {
 	[SESSION_COMPLETED] = "completed",
 	[SESSION_INTERRUPTED] = "interrupted",
 	[SESSION_UNREADABLE] = "unreadable",
+	[SESSION_OPEN] = "open",
 };
 
 const char *

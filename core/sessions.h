@@ -17,6 +17,9 @@ enum session_status {
 	SESSION_INTERRUPTED,	/* its console died, or ended on a signal
 				 * (a closed terminal): resumable */
 	SESSION_UNREADABLE,	/* no journal, or its first line is no event */
+	SESSION_OPEN,		/* published to a git remote, not ended
+				 * (whether a console drives it is not
+				 * known from here) */
 };
 
 struct session_summary {
@@ -59,7 +62,8 @@ int sessions_note_elsewhere(const char *root, const char *dir);
 /* Whether DIR holds a session (a journal.jsonl). */
 int sessions_is_session(const char *dir);
 
-/* "running", "quit", "completed", "interrupted" or "unreadable". */
+/* "running", "quit", "completed", "interrupted", "unreadable" or
+ * "open". */
 const char *session_status_name(enum session_status s);
 
 #endif

@@ -24,6 +24,7 @@
 #include "drill.h"
 #include "err.h"
 #include "evtext.h"
+#include "share.h"
 #include "journal.h"
 #include "jsonutf8.h"
 #include "keymap.h"
@@ -542,6 +543,17 @@ rto_check(struct app *a)
 	free(text);
 }
 
+/* Someone else wrote the session's ref on the remote: never forced, and
+ * said where the operator looks. */
+static void
+share_alarm(struct app *a, const char *line)
+{
+	char *text = evtext_line(line);
+
+	show_alert(a, text);
+	free(text);
+}
+
 static void
 on_core_event(const struct core_event *ev, void *arg)
 {
@@ -571,6 +583,8 @@ on_core_event(const struct core_event *ev, void *arg)
 			reopened_status(a, ev->line);
 		else if (strcmp(ev->type, "message.delivered") == 0)
 			written_status(a, ev->line);
+		else if (strcmp(ev->type, "share.rejected") == 0)
+			share_alarm(a, ev->line);
 		app_refresh_steps(a);
 		if (a->rto_ready)
 			rto_check(a);
@@ -967,6 +981,12 @@ do_uiact(struct app *a, enum uiact act)
 {
 	int page = (LINES - 4) / 2;
 
+	if (a->follow && (act == UI_APPROVE || watch_refuses(act))) {
+		app_status(a, 1, "watching the copy published to %s: "
+			   "read-only; approve where the session runs",
+			   share_follow_remote(a->follow));
+		return;
+	}
 	if (a->watch && watch_refuses(act)) {
 		app_status(a, 1, "watching: read-only here; %s approves the "
 			   "selected step", keymap_key_label(KM_STEPS,
@@ -1459,7 +1479,8 @@ watch_poll(void *arg)
 
 	if (session_poll(a->session, &err) < 0)
 		app_status(a, 1, "%s", err.msg);
-	watch_driver(a);
+	if (!a->follow)	/* a published session's console is elsewhere */
+		watch_driver(a);
 	runview_tail_poll(a);
 	replay_watch_poll(a);
 	a->watch_timer = loop_add_timer(a->loop, WATCH_POLL_US, watch_poll, a);
@@ -1502,6 +1523,9 @@ watch_open(struct app *a, const char *dir, const struct clock *clk)
 
 static int console(const struct cli_opts *o, int watch);
 
+/* How long a console that quits waits for its last publish (--share). */
+#define QUIT_SHARE_US (5 * 1000000LL)
+
 int
 app_main(const struct cli_opts *o)
 {
@@ -1538,6 +1562,16 @@ console(const struct cli_opts *o, int watch)
 	history = *o;
 	history.history = 1;	/* the Journal tab shows the whole session */
 	a.watch = watch;
+	if (watch && o->follow_remote &&
+	    !(a.follow = share_follow_start(a.loop, o->follow_gitdir,
+					    o->follow_remote, o->follow_id,
+					    o->args[0], &err))) {
+		cli_print_error("rewind watch", err.msg);
+		loop_free(a.loop);
+		logbuf_free(a.log);
+		logbuf_free(a.journal);
+		return EXIT_USAGE;
+	}
 	a.session = watch ? watch_open(&a, o->args[0], clk)
 			  : cli_open_session(&history, a.loop, clk,
 					     on_core_event, &a);
@@ -1548,6 +1582,7 @@ console(const struct cli_opts *o, int watch)
 				getenv("TERM") ? getenv("TERM") : "unset");
 		replay_watch_close(&a);
 		runview_tail_done(&a);
+		share_follow_free(a.follow);
 		session_free(a.session);
 		logbuf_free(a.log);
 		logbuf_free(a.journal);
@@ -1578,9 +1613,12 @@ console(const struct cli_opts *o, int watch)
 		loop_cancel_timer(a.loop, a.watch_timer);
 	replay_watch_close(&a);
 	runview_tail_done(&a);
+	share_follow_free(a.follow);
 	term_stop();
 	theme_end();
 	restore_stderr(saved_stderr);
+	if (!a.watch)	/* the quit itself goes to the remote too */
+		session_share_settle(a.session, QUIT_SHARE_US);
 	goodbye(&a, session_mode(a.session) == SESSION_LIVE ? "run" : "drill");
 	dialog_close(&a);
 	session_free(a.session);

@@ -136,6 +136,8 @@ struct app {
 					 * pane (over its packages, as drawn) */
 	int watch;			/* rewind watch: read-only but approve */
 	uint64_t watch_timer;		/* polls the watched journal */
+	struct share_follow *follow;	/* watch REMOTE#SESSION: fetches the
+					 * published copy it reads */
 	struct replay *replay;		/* rewind replay: the tags and registry
 					 * tabs read the journal's answers */
 	int64_t replay_now;		/* ...and its clock (wall µs) */

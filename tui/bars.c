@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "share.h"
 #include "clock.h"
 #include "draw.h"
 #include "drill.h"
@@ -142,6 +143,28 @@ mode_label(const struct app *a, int live)
 	return live ? " LIVE " : " DRILL ";
 }
 
+/* The session's sharing (--share), in the alert colour while the remote
+ * does not hold everything; the columns it took. */
+static int
+draw_share(struct app *a, WINDOW *w, int x, int width)
+{
+	char text[200], label[204];
+	int state = session_share_state(a->session);
+
+	if (a->follow) {
+		share_follow_text(a->follow, text, sizeof(text));
+		state = share_follow_failing(a->follow) ? SHARE_OFFLINE
+							: SHARE_PUBLISHED;
+	} else if (!session_share_text(a->session, text, sizeof(text))) {
+		return 0;
+	}
+	snprintf(label, sizeof(label), " %s ", text);
+	return draw_text(w, 0, x, width - x, label,
+			 theme_attr(state == SHARE_OFFLINE ||
+				    state == SHARE_REJECTED ? ROLE_ALERT
+							    : ROLE_DIM));
+}
+
 void
 bars_draw_header(struct app *a, WINDOW *w, int width)
 {
@@ -154,6 +177,7 @@ bars_draw_header(struct app *a, WINDOW *w, int width)
 	if (testhook_active())
 		x += draw_text(w, 0, x, width - x, " TEST MODE ",
 			       theme_attr(ROLE_TEST_MODE));
+	x += draw_share(a, w, x, width);
 	/* A watched session nobody drives stands still at its last event. */
 	bars_draw_header_rest(a, w, x, width, a->watch && a->driver_gone_us
 			      ? a->driver_gone_us

@@ -344,6 +344,9 @@ report_incomplete(struct batch *b, const char *cmd)
 	free(why);
 }
 
+/* How long a batch that ends waits for its last publish (--share). */
+#define SHARE_SETTLE_US (15 * 1000000LL)
+
 int
 batch_main(const struct cli_opts *o)
 {
@@ -372,6 +375,7 @@ batch_main(const struct cli_opts *o)
 	if (session_mode(b.session) == SESSION_DRILL)
 		end_drill_on_signals(&b);
 	rc = run_batch(&b);
+	session_share_settle(b.session, SHARE_SETTLE_US);
 	if (rc != EXIT_OK)
 		report_incomplete(&b, o->command == CMD_RUN ? "run" : "drill");
 	session_free(b.session);

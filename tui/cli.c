@@ -27,7 +27,12 @@
 #include "sanitize.h"
 #include "session.h"
 #include "sessions.h"
+#include "sha256.h"
+#include "share.h"
+#include "strbuf.h"
+#include "timefmt.h"
 #include "testhook.h"
+#include "theme_file.h"
 #include "paths.h"
 #include "xalloc.h"
 
@@ -110,6 +115,11 @@ print_help(void)
 "                           clone of the git target (they do by default)\n"
 "      --real-in-clone      drill: the default, accepted for older scripts\n"
 "      --read-only          refuse every destructive step\n"
+"      --share=REMOTE       run/drill: publish the session as it runs to\n"
+"                           refs/rewind/sessions/ID on a git remote (a\n"
+"                           remote's name of the repository here, or a URL)\n"
+"      --against=REMOTE     verify: the journal still holds every chain\n"
+"                           head published to REMOTE (a cut tail shows)\n"
 "  -t, --theme=NAME         console colour theme (dark, light, high-contrast,\n"
 "                           colorblind, mono, or a file path)\n"
 "  -r, --role=ROLE          approve: the role approved as\n"
@@ -159,6 +169,7 @@ add_var(struct cli_opts *o, const char *v)
 enum {
 	OPT_LIST_SCENARIOS = 256, OPT_READ_ONLY, OPT_REAL_IN_CLONE,
 	OPT_NO_REAL_IN_CLONE, OPT_GAME_MASTER, OPT_INJECT, OPT_EXPECT,
+	OPT_SHARE, OPT_AGAINST,
 };
 
 static const struct option long_opts[] = {
@@ -171,6 +182,8 @@ static const struct option long_opts[] = {
 	{ "game-master", no_argument, NULL, OPT_GAME_MASTER },
 	{ "inject", no_argument, NULL, OPT_INJECT },
 	{ "expect", required_argument, NULL, OPT_EXPECT },
+	{ "share", required_argument, NULL, OPT_SHARE },
+	{ "against", required_argument, NULL, OPT_AGAINST },
 	{ "real-in-clone", no_argument, NULL, OPT_REAL_IN_CLONE },
 	{ "no-real-in-clone", no_argument, NULL, OPT_NO_REAL_IN_CLONE },
 	{ "read-only", no_argument, NULL, OPT_READ_ONLY },
@@ -197,6 +210,8 @@ apply_option(int c, struct cli_opts *o)
 	case OPT_GAME_MASTER: o->game_master = 1; break;
 	case OPT_INJECT: o->inject = 1; break;
 	case OPT_EXPECT: o->expect = optarg; break;
+	case OPT_SHARE: o->share = optarg; break;
+	case OPT_AGAINST: o->against = optarg; break;
 	case OPT_REAL_IN_CLONE: o->real_in_clone = 1; break;
 	case OPT_NO_REAL_IN_CLONE: o->real_in_clone = 0; break;
 	case OPT_READ_ONLY: o->read_only = 1; break;
@@ -713,6 +728,196 @@ print_broken(const char *path, const struct journal_verify *v)
 			(unsigned long long)v->n_events);
 }
 
+/* --- verify --against: the chain heads published to a git remote -------------- */
+
+/* The local cache of what remotes hold: $XDG_CACHE_HOME/rewind/remotes. */
+char *
+cli_remotes_cache(void)
+{
+	const char *cache = getenv("XDG_CACHE_HOME");
+	const char *home = getenv("HOME");
+
+	if (cache && *cache == '/')
+		return xasprintf("%s/rewind/remotes", cache);
+	return xasprintf("%s/.cache/rewind/remotes",
+			 home && *home ? home : ".");
+}
+
+int
+cli_remote_copy(const char *remote, const char *id, char **gitdir,
+		char **sessions, struct err *err)
+{
+	char *cache = cli_remotes_cache();
+	char **ids = NULL;
+	size_t n = 0;
+	int rc = -1;
+
+	*gitdir = *sessions = NULL;
+	if (session_make_dirs(cache, err) < 0 ||
+	    !(*gitdir = share_cache_repo(cache, remote, err)))
+		goto out;
+	*sessions = xasprintf("%.*s.sessions", (int)strlen(*gitdir) - 4,
+			      *gitdir);
+	if (session_make_dirs(*sessions, err) < 0 ||
+	    share_fetch(*gitdir, remote, id, err) < 0)
+		goto out;
+	if (id) {
+		char *out = xasprintf("%s/%s", *sessions, id);
+
+		rc = share_materialize(*gitdir, id, out, err) < 0 ? -1 : 0;
+		free(out);
+		goto out;
+	}
+	if (share_list_ids(*gitdir, &ids, &n, err) < 0)
+		goto out;
+	rc = 0;
+	for (size_t i = 0; i < n; i++) {
+		char *out = xasprintf("%s/%s", *sessions, ids[i]);
+		struct err one = { 0 };
+
+		if (share_materialize(*gitdir, ids[i], out, &one) < 0)
+			cli_print_error("rewind", one.msg);
+		free(out);
+		free(ids[i]);
+	}
+	free(ids);
+out:
+	if (rc < 0) {
+		free(*gitdir);
+		free(*sessions);
+		*gitdir = *sessions = NULL;
+	}
+	free(cache);
+	return rc;
+}
+
+/* The repository to fetch REMOTE into for session DIR: its own share.git
+ * when it was published from here, else one in the cache. */
+static char *
+against_repo(const char *dir, const char *remote, struct err *err)
+{
+	char *own = xasprintf("%s/share.git", dir), *cache;
+	struct stat st;
+
+	if (stat(own, &st) == 0 && S_ISDIR(st.st_mode))
+		return share_ensure_repo(own, err) < 0 ? (free(own), NULL)
+						       : own;
+	free(own);
+	cache = cli_remotes_cache();
+	if (session_make_dirs(cache, err) < 0) {
+		free(cache);
+		return NULL;
+	}
+	own = share_cache_repo(cache, remote, err);
+	free(cache);
+	return own;
+}
+
+/* The hash of each line of the journal at PATH. */
+static char (*line_hashes(const char *path, size_t *n, struct err *err))[65]
+{
+	struct strbuf sb;
+	char (*h)[65] = NULL;
+	const char *line;
+
+	*n = 0;
+	strbuf_init(&sb);
+	if (strbuf_read_file(&sb, path, (size_t)1 << 30, err) < 0)
+		return NULL;
+	line = sb.buf ? sb.buf : "";
+	for (size_t i = 0; i < sb.len; i++) {
+		if (sb.buf[i] != '\n')
+			continue;
+		h = xrealloc(h, (*n + 1) * sizeof(*h));
+		sha256_hex(line, (size_t)(sb.buf + i - line), h[(*n)++]);
+		line = sb.buf + i + 1;
+	}
+	strbuf_done(&sb);
+	return h ? h : xcalloc(1, sizeof(*h));
+}
+
+static void
+print_missing(const char *path, const char *remote,
+	      const struct share_anchor *a, size_t local)
+{
+	char when[64];
+	char *msg;
+
+	timefmt_us(a->when_us, TF_HMS_ZONE, when, sizeof(when));
+	msg = xasprintf("%s: the head published to %s at %s (commit %.12s) "
+			"is missing: event %llu with hash %.16s is not in the "
+			"local journal (%s): it was cut or rewritten after it "
+			"was published", path, remote, when, a->commit,
+			(unsigned long long)a->events, a->head, a->events > local
+			? "it holds fewer events" : "that event differs");
+	cli_print_error(NULL, msg);
+	free(msg);
+}
+
+/* Every head published to O->against must be in the journal at PATH.
+ * 0 when it is (the last anchored head printed), else 1. */
+static int
+verify_against(const struct cli_opts *o, const char *path)
+{
+	struct err err = { 0 };
+	struct share_anchor *a = NULL;
+	char *id = share_session_id(o->args[0]);
+	char *gitdir = against_repo(o->args[0], o->against, &err);
+	char (*h)[65] = NULL;
+	size_t n = 0, local = 0, bad = 0;
+
+	if (!gitdir || share_fetch(gitdir, o->against, id, &err) < 0 ||
+	    share_anchors(gitdir, id, &a, &n, &err) < 0 ||
+	    !(h = line_hashes(path, &local, &err))) {
+		cli_print_error(NULL, err.msg);
+		bad = 1;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (a[i].events == 0)
+			continue;
+		if (a[i].events > local ||
+		    strcmp(h[a[i].events - 1], a[i].head) != 0) {
+			print_missing(path, o->against, &a[i], local);
+			bad++;
+		}
+	}
+	if (!bad && n)
+		printf("%s: anchored: it holds every one of the %zu chain "
+		       "heads published to %s; the last anchored head is "
+		       "%.16s (event %llu, commit %.12s)\n", path, n,
+		       o->against, a[n - 1].head,
+		       (unsigned long long)a[n - 1].events, a[n - 1].commit);
+	else if (bad)
+		fprintf(stderr, "%s: %zu of the %zu heads published to %s are "
+			"missing\n", path, bad, n, o->against);
+out:
+	free(h);
+	free(a);
+	free(gitdir);
+	free(id);
+	return bad ? 1 : 0;
+}
+
+/* A bare chain proves what it holds, not that nothing was cut after its
+ * last line. */
+static void
+print_bare_chain(const struct cli_opts *o, const char *path)
+{
+	char *own = xasprintf("%s/share.git", o->args[0]);
+	int shared = access(own, F_OK) == 0;
+
+	free(own);
+	if (shared)
+		printf("%s: this session was published (--share): rewind "
+		       "verify --against REMOTE also checks that no tail was "
+		       "cut since\n", path);
+	else
+		printf("%s: a bare hash chain cannot detect a cut tail (the "
+		       "last events removed); run with --share REMOTE and "
+		       "verify --against REMOTE to anchor it\n", path);
+}
+
 int
 cli_verify(const struct cli_opts *o)
 {
@@ -738,8 +943,14 @@ cli_verify(const struct cli_opts *o)
 		rc = err.code == ERR_CORRUPT ? 2 : -1;
 	if (rc < 0 || rc == 2)
 		cli_print_error(NULL, err.msg);
-	else if (rc == 0)
+	else if (rc == 0 && o->against)
+		rc = print_intact(o, path, &v) | verify_against(o, path) |
+		     check_evidence(o->args[0]);
+	else if (rc == 0) {
 		rc = print_intact(o, path, &v) || check_evidence(o->args[0]);
+		if (!o->expect)
+			print_bare_chain(o, path);
+	}
 	else
 		print_broken(path, &v);
 	free(path);
@@ -1067,6 +1278,26 @@ note_elsewhere(const char *dir)
 	free(root);
 }
 
+/* The remote to publish S to: --share, else the one a resumed session
+ * was published to, else the playbook's targets.share, else a line
+ * "share = REMOTE" in the config file; 0 when the session is not
+ * shared. */
+static int
+share_remote(const struct cli_opts *o, const struct session *s, char *out,
+	     size_t size)
+{
+	char *was = o->share ? NULL : session_share_last_remote(s);
+	const char *pb = session_playbook(s)->targets.share;
+	const char *use = o->share ? o->share : was ? was : pb;
+
+	if (use) {
+		snprintf(out, size, "%s", use);
+		free(was);
+		return 1;
+	}
+	return config_value("share", out, size);
+}
+
 struct session *
 cli_open_session(const struct cli_opts *o, struct loop *loop,
 		 const struct clock *clk, session_listener_cb cb, void *arg)
@@ -1074,7 +1305,7 @@ cli_open_session(const struct cli_opts *o, struct loop *loop,
 	struct session_opts so = { 0 };
 	struct err err = { 0 };
 	struct session *s;
-	char *playbook, *dir;
+	char *playbook, *dir, remote[1024];
 	int fresh;
 
 	if (resolve_target(o, &playbook, &dir) < 0) {
@@ -1101,6 +1332,11 @@ cli_open_session(const struct cli_opts *o, struct loop *loop,
 		note_elsewhere(dir);
 	if (s && o->real_in_clone >= 0 &&
 	    session_set_drill_clone(s, o->real_in_clone, &err) < 0) {
+		session_free(s);
+		s = NULL;
+	}
+	if (s && share_remote(o, s, remote, sizeof(remote)) &&
+	    session_share(s, remote, &err) < 0) {
 		session_free(s);
 		s = NULL;
 	}

@@ -31,6 +31,10 @@ struct cli_opts {
 	int game_master;	/* --list-scenarios: show the answers */
 	int inject;		/* drill --inject SESSION ID */
 	const char *expect;	/* verify --expect HASH */
+	const char *share;	/* run/drill --share REMOTE */
+	const char *against;	/* verify --against REMOTE */
+	/* watch REMOTE#SESSION: args[0] is the local copy in the cache */
+	const char *follow_remote, *follow_gitdir, *follow_id;
 	int real_in_clone;	/* drill: 0 opted-in steps stay simulated,
 				 * 1 they run in a clone, -1 not said (a
 				 * new drill: 1; a resumed one: as before) */
@@ -95,6 +99,16 @@ char *cli_find_session(const char *arg, int exact, struct err *err);
 /* The folder new sessions are kept in: $XDG_STATE_HOME/rewind/sessions,
  * or ~/.local/state/rewind/sessions. Caller frees. */
 char *cli_sessions_root(void);
+
+/* Where what git remotes hold is kept: $XDG_CACHE_HOME/rewind/remotes. */
+char *cli_remotes_cache(void);
+
+/* Fetch what git remote REMOTE publishes (session ID, or every one with
+ * ID NULL) into the cache: *GITDIR the repository, *SESSIONS the folder
+ * holding a copy of each session (caller frees both). 0, or -1 with ERR
+ * (a session that cannot be copied is said on stderr). */
+int cli_remote_copy(const char *remote, const char *id, char **gitdir,
+		    char **sessions, struct err *err);
 
 char *cli_new_session_dir(const char *id);
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <cjson/cJSON.h>
@@ -270,17 +271,51 @@ cmd_replay(int argc, char **argv)
 	return print ? replay_print(dir) : replay_console(dir, theme);
 }
 
+/* REMOTE#SESSION (no such file here): fetch the session published to git
+ * remote REMOTE and follow its copy in the cache. 0 when DIR names no
+ * published session, 1 when O is set for one, -1 when it cannot be read. */
+static int
+follow_remote(const char *dir, struct cli_opts *o, char **copy,
+	      char **owned)
+{
+	const char *hash = strrchr(dir, '#');
+	struct err err = { 0 };
+	char *remote, *gitdir, *sessions;
+	struct stat st;
+
+	if (!hash || hash == dir || !hash[1] || stat(dir, &st) == 0)
+		return 0;
+	remote = xstrndup(dir, (size_t)(hash - dir));
+	if (cli_remote_copy(remote, hash + 1, &gitdir, &sessions, &err) < 0) {
+		cli_print_error("rewind watch", err.msg);
+		free(remote);
+		return -1;
+	}
+	*copy = xasprintf("%s/%s", sessions, hash + 1);
+	owned[0] = remote;
+	owned[1] = gitdir;
+	o->follow_remote = remote;
+	o->follow_gitdir = gitdir;
+	o->follow_id = hash + 1;
+	free(sessions);
+	return 1;
+}
+
 int
 cmd_watch(int argc, char **argv)
 {
 	struct cli_opts o = { 0 };
 	const char *dir = NULL, *theme = NULL;
-	char *args[2];
+	char *args[2], *copy = NULL, *owned[2] = { NULL, NULL };
 	int print = 0;
 	int rc = parse(argc, argv, &dir, &theme, &print);
 
 	if (rc)
 		return rc - 1;
+	if ((rc = follow_remote(dir, &o, &copy, owned)) < 0)
+		return EXIT_USAGE;
+	if (copy)
+		dir = copy;
 	args[0] = xstrdup(dir);
 	args[1] = NULL;
 	o.args = args;
@@ -288,5 +323,8 @@ cmd_watch(int argc, char **argv)
 	o.theme = theme;
 	rc = app_watch(&o);
 	free(args[0]);
+	free(copy);
+	free(owned[0]);
+	free(owned[1]);
 	return rc;
 }

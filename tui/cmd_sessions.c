@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <wchar.h>
 
@@ -19,7 +20,7 @@
 #include "sessions.h"
 #include "xalloc.h"
 
-#define SESSIONS_USAGE "usage: rewind sessions [DIR] [--format text|json]\n"
+#define SESSIONS_USAGE "usage: rewind sessions [DIR|REMOTE] [--format text|json]\n"
 
 enum { COL_SESSION, COL_MODE, COL_PLAYBOOK, COL_COMMANDER, COL_PHASE,
        COL_STATE, COL_LAST, N_COLS };
@@ -163,14 +164,31 @@ print_why(const struct session_summary *s)
 	free(why);
 }
 
+/* The end of the list's text: what the names serve for. */
 static void
-print_text(const char *root, const struct session_summary *list, size_t n)
+print_footer(const char *shown, size_t n, int remote)
+{
+	if (remote)
+		printf("\n%zu session%s published to %s. rewind watch "
+		       "%s#SESSION follows one, read-only.\n", n,
+		       n == 1 ? "" : "s", shown, shown);
+	else
+		printf("\n%zu session%s in %s. A session's name (or the start "
+		       "of it) serves for its directory: rewind replay, report "
+		       "and verify SESSION; rewind run or drill SESSION "
+		       "resumes it.\n", n, n == 1 ? "" : "s", shown);
+}
+
+static void
+print_text(const char *root, const struct session_summary *list, size_t n,
+	   int remote)
 {
 	struct table t;
 	char *shown = safe(root);
 
 	if (!n) {
-		printf("no sessions in %s\n", shown);
+		printf("no sessions %s %s\n", remote ? "published to" : "in",
+		       shown);
 		free(shown);
 		return;
 	}
@@ -181,10 +199,7 @@ print_text(const char *root, const struct session_summary *list, size_t n)
 	for (size_t i = 0; i < n; i++)
 		if (list[i].status == SESSION_UNREADABLE)
 			print_why(&list[i]);
-	printf("\n%zu session%s in %s. A session's name (or the start of "
-	       "it) serves for its directory: rewind replay, report and "
-	       "verify SESSION; rewind run or drill SESSION resumes it.\n", n,
-	       n == 1 ? "" : "s", shown);
+	print_footer(shown, n, remote);
 	table_free(&t);
 	free(shown);
 }
@@ -246,6 +261,49 @@ print_json(const struct session_summary *list, size_t n)
 	cJSON_Delete(arr);
 }
 
+/* A git remote: a URL, "host:path", or a word that is no folder here (a
+ * remote's name); a path with a slash stays a folder. */
+static int
+is_remote(const char *arg)
+{
+	struct stat st;
+	size_t colon = strcspn(arg, ":"), slash = strcspn(arg, "/");
+
+	if (strstr(arg, "://") || (arg[colon] && colon < slash))
+		return 1;
+	return !arg[slash] && stat(arg, &st) != 0;
+}
+
+/* `rewind sessions REMOTE`: the sessions published there, from a fresh
+ * copy in the cache; one not ended is "open" (its console is elsewhere). */
+static int
+list_remote(const char *remote, const char *format)
+{
+	struct session_summary *list = NULL;
+	struct err err = { 0 };
+	char *gitdir, *sessions;
+	size_t n = 0;
+
+	if (cli_remote_copy(remote, NULL, &gitdir, &sessions, &err) < 0 ||
+	    sessions_list(sessions, &list, &n, &err) < 0) {
+		cli_print_error("rewind sessions", err.msg);
+		free(gitdir);
+		free(sessions);
+		return EXIT_USAGE;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (list[i].status == SESSION_INTERRUPTED && !list[i].how)
+			list[i].status = SESSION_OPEN;
+	if (strcmp(format, "json") == 0)
+		print_json(list, n);
+	else
+		print_text(remote, list, n, 1);
+	sessions_free(list, n);
+	free(gitdir);
+	free(sessions);
+	return EXIT_OK;
+}
+
 int
 cmd_sessions(int argc, char **argv)
 {
@@ -283,6 +341,8 @@ cmd_sessions(int argc, char **argv)
 		fputs(SESSIONS_USAGE, stderr);
 		return EXIT_USAGE;
 	}
+	if (optind < argc && is_remote(argv[optind]))
+		return list_remote(argv[optind], format);
 	root = optind < argc ? xstrdup(argv[optind]) : cli_sessions_root();
 	if (sessions_list(root, &list, &n, &err) < 0 &&
 	    (err.code != ERR_NOTFOUND || optind < argc)) {
@@ -293,7 +353,7 @@ cmd_sessions(int argc, char **argv)
 	if (strcmp(format, "json") == 0)
 		print_json(list, n);
 	else
-		print_text(root, list, n);
+		print_text(root, list, n, 0);
 	sessions_free(list, n);
 	free(root);
 	return EXIT_OK;

@@ -17,12 +17,13 @@ const struct command commands_table[] = {
 	  "write the post-mortem draft of a session", cmd_report },
 	{ "replay", "replay [--print] SESSION",
 	  "replay a session from its journal, read-only", cmd_replay },
-	{ "sessions", "sessions [DIR] [--format text|json]",
-	  "list the sessions kept in the state folder (or DIR), the most "
-	  "recently active first", cmd_sessions },
-	{ "watch", "watch SESSION",
-	  "follow a session from another terminal; approve from there",
-	  cmd_watch },
+	{ "sessions", "sessions [DIR|REMOTE] [--format text|json]",
+	  "list the sessions kept in the state folder (or DIR), or those "
+	  "published to a git remote, the most recently active first",
+	  cmd_sessions },
+	{ "watch", "watch SESSION|REMOTE#SESSION",
+	  "follow a session from another terminal (approve from there), or "
+	  "one published to a git remote, read-only", cmd_watch },
 	{ NULL, NULL, NULL, NULL },
 };
 

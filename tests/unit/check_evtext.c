@@ -28,6 +28,14 @@ static const struct {
 	  "e.push failed (exit 3): exit 3" },
 	{ "{\"type\":\"step.finished\",\"actor\":\"sam\",\"step\":\"e.push\","
 	  "\"payload\":{\"ok\":true,\"exit\":0}}", "e.push finished (exit 0)" },
+	{ "{\"type\":\"share.published\",\"actor\":\"rewind\",\"payload\":"
+	  "{\"remote\":\"origin\",\"events\":12,\"head\":"
+	  "\"0123456789abcdef0123\"}}",
+	  "published 12 events to origin (head 0123456789abcdef)" },
+	{ "{\"type\":\"share.offline\",\"actor\":\"rewind\",\"payload\":"
+	  "{\"remote\":\"origin\",\"why\":\"unable to connect\"}}",
+	  "origin does not answer: publishing again when it does (unable to "
+	  "connect)" },
 	{ "{\"type\":\"var.set\",\"actor\":\"sam\",\"payload\":{\"name\":\"V\","
 	  "\"value\":\"1.2.2\"}}", "sam set V to 1.2.2" },
 	{ "{\"type\":\"var.set\",\"actor\":\"sam\",\"payload\":{\"name\":\"T\","
@@ -96,6 +104,7 @@ static const char *const types[] = {
 	"step.predicted", "step.skipped", "step.started", "step.ticked",
 	"var.set", "step.spawned", "step.orphan", "step.orphan_stop",
 	"step.orphan_ended", "registry.answer", "tags.answer",
+	"share.published", "share.offline", "share.rejected",
 };
 
 /* "step orphan ended" for "step.orphan_ended": the type name in words. */

@@ -1,0 +1,72 @@
+#!/bin/sh
+# A second machine follows a shared session (a real git daemon on
+# loopback, the commander and the watcher with their own HOME and working
+# folder): rewind sessions REMOTE lists it (playbook, commander, phase,
+# open); rewind watch REMOTE#SESSION shows it in the watch console, read-
+# only, and shows what the commander does within seconds of its publish;
+# approving from the published copy is refused.
+. "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
+. "$REWIND_SRCDIR/tests/lib/gitdaemon.sh"
+require_cmd git "for the remote the session is published to"
+require_cmd python3 "to pick a free port"
+cmdr=
+trap 'exec 3>&-; [ -z "$cmdr" ] || kill "$cmdr" 2>/dev/null; daemon_stop; _screen_cleanup' EXIT
+
+srv=$SCREEN_TMP/srv
+alice=$SCREEN_TMP/alice
+mkdir -p "$srv" "$alice/home" "$alice/work"
+git init -q --bare "$srv/team.git"
+daemon_start "$srv" team.git || fail "no git daemon"
+url=$(daemon_url team.git)
+ref=refs/rewind/sessions/demo-1
+published() {
+	git --git-dir="$srv/team.git" show "$ref:journal.jsonl" 2>/dev/null
+}
+
+# The commander, on "another machine": a batch drill fed line by line.
+mkfifo "$SCREEN_TMP/in"
+(cd "$alice/work" && exec env HOME="$alice/home" XDG_STATE_HOME="$alice/home/state" \
+	TZ=UTC "$REWIND_BIN" drill "$REWIND_SRCDIR/playbooks/example.json" \
+	--batch --operator alice --share "$url" --session-dir "$alice/s/demo-1" \
+	<"$SCREEN_TMP/in" >"$alice/out" 2>&1) &
+cmdr=$!
+exec 3>"$SCREEN_TMP/in"
+echo "note alice is on it" >&3
+wait_for 'published | grep -q "alice is on it"' 20
+
+# This machine lists what the remote holds.
+run_rewind sessions "$url" >"$SCREEN_TMP/list" 2>&1 || fail "sessions REMOTE: $(cat "$SCREEN_TMP/list")"
+grep -Eq '^demo-1 +drill +example-web-rollback +alice +assess +open ' "$SCREEN_TMP/list" ||
+	fail "sessions REMOTE: $(cat "$SCREEN_TMP/list")"
+grep -q "rewind watch $url#SESSION" "$SCREEN_TMP/list" || fail "no hint to watch: $(cat "$SCREEN_TMP/list")"
+
+# A name nobody published is said so, and the watch does not start.
+run_rewind watch "$url#nobody-1" >"$SCREEN_TMP/nobody" 2>&1 && fail "watch of an unpublished session started"
+grep -q "nobody-1: no session of that name is published to $url" "$SCREEN_TMP/nobody" ||
+	fail "watch of an unpublished session: $(cat "$SCREEN_TMP/nobody")"
+
+# And follows it.
+start_app -x 160 watch "$url#demo-1"
+wait_text 'WATCH DRILL' 10
+wait_text "remote git://127\.0\.0\.1:$DAEMON_PORT/team\.git: fetched" 10
+echo "note second update from alice" >&3
+wait_for 'published | grep -q "second update from alice"' 20
+t0=$(date +%s)
+wait_text 'alice added a note' 10
+t1=$(date +%s)
+[ $((t1 - t0)) -le 5 ] || fail "the publish took $((t1 - t0)) s to show"
+note "shown $((t1 - t0)) s after its publish"
+
+# Read-only: approving from a published copy is refused, nothing written.
+copy=$(ls -d "$SCREEN_TMP"/home/.cache/rewind/remotes/*.sessions/demo-1)
+[ -f "$copy/journal.jsonl" ] || fail "no copy of the published session in the cache"
+before=$(wc -l <"$copy/journal.jsonl")
+keys a
+wait_text 'read-only; approve where the session runs' 5
+after=$(wc -l <"$copy/journal.jsonl")
+[ "$before" = "$after" ] || fail "the watcher wrote into the published copy"
+echo quit >&3
+exec 3>&-
+wait "$cmdr"
+cmdr=
+pass "sessions REMOTE lists the shared session; watch REMOTE#SESSION follows it within seconds of a publish, read-only"
