@@ -1281,6 +1281,8 @@ struct imp {
 	int later_level;	/* level of a later, follow-up section, or 0 */
 	int acted;		/* an approval or an execute section was met */
 	int run_line;		/* the runbook line of the command being made */
+	int not_prod_level;	/* level of a section not for production, or 0 */
+	int not_prod_line;	/* the line that says so */
 };
 
 static void __attribute__((format(printf, 4, 5)))
@@ -6182,6 +6184,13 @@ flush_section(struct imp *im)
 		give_pending(im, im->last);
 		return;
 	}
+	if (im->not_prod_level) {
+		/* a note to read, never run: optional, on no phase's gate */
+		st = add_step(im, STEP_KIND_CHECK, im->heading ? im->heading
+						: "Not for production");
+		mark_not_required(st);
+		return;
+	}
 	if (im->alt >= 0 && im->groups[im->alt].decide) {
 		/* an option's own words: they describe the option */
 		give_pending(im, im->groups[im->alt].decide);
@@ -6274,6 +6283,52 @@ section_acts(const struct md_doc *doc, size_t h)
 	return 0;
 }
 
+/* TEXT says its section is not to be run in production: "Do NOT run
+ * this in prod", "Never run in production", "Staging only", "For staging
+ * resets only". */
+static int
+says_not_in_prod(const char *text)
+{
+	static const char *const words[] = { "do not run", "don't run",
+		"dont run", "never run", "staging only", "staging-only",
+		"not in prod", "not for prod", "not on prod", "never in prod",
+		"never on prod", "only in staging", "only on staging",
+		"only for staging", "test environments only", NULL };
+	char *low = lower_plain(text);
+	char *st = strstr(low, "staging");
+	int hit = has_word(low, words) ||
+		  (st && strstr(st, " only") && !strpbrk(st, ".;"));
+
+	free(low);
+	return hit;
+}
+
+/* The section of heading B (or of the paragraph B opening it) says it is
+ * not for production: what it holds is kept as a note, never a step. */
+static void
+enter_not_prod(struct imp *im, const struct md_block *b, int lvl)
+{
+	if (im->not_prod_level || !says_not_in_prod(b->text))
+		return;
+	im->not_prod_level = lvl;
+	im->not_prod_line = b->line;
+}
+
+/* Code block B of a section not for production: a note, said so. */
+static void
+not_prod_note(struct imp *im, const struct md_block *b)
+{
+	char *text = fenced(b);
+
+	add_pending(im, text, b->line, "code block of a section not for "
+		    "production", 0);
+	add_review(im, b->line, NULL, "line %d says this section is not to "
+		   "be run in production: its commands are kept as a note, "
+		   "never a step of the walk; run them by hand only where the "
+		   "runbook allows", im->not_prod_line);
+	free(text);
+}
+
 static void
 on_heading(struct imp *im, const struct md_block *b)
 {
@@ -6298,6 +6353,9 @@ on_heading(struct imp *im, const struct md_block *b)
 		im->later_level = 0;
 	if (!im->later_level && is_later_section(b->text))
 		im->later_level = lvl;
+	if (im->not_prod_level && lvl <= im->not_prod_level)
+		im->not_prod_level = 0;
+	enter_not_prod(im, b, lvl);
 	im->klass[lvl] = im->later_level == lvl ? (int)PHASE_COMMUNICATE : k;
 	for (int l = lvl + 1; l < 7; l++)
 		im->klass[l] = -1;
@@ -6341,6 +6399,15 @@ map_block(struct imp *im, const struct md_block *b)
 	im->cur_block = (size_t)(b - im->doc->b);
 	if (im->cont_var && (size_t)(b - im->doc->b) > im->cont_block)
 		im->cont_var = NULL;	/* the contingency's block is done */
+	if (b->kind == MD_PARA && !im->last && im->level > 1)
+		enter_not_prod(im, b, im->level);
+	if (im->not_prod_level && b->kind != MD_HEADING) {
+		if (b->kind == MD_CODE)
+			not_prod_note(im, b);
+		else
+			add_pending(im, b->text, b->line, "prose", 1);
+		return;
+	}
 	switch (b->kind) {
 	case MD_HEADING:
 		on_heading(im, b);

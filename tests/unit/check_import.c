@@ -3007,6 +3007,60 @@ START_TEST(test_import_approval_line_names_the_role_and_gates_the_change)
 }
 END_TEST
 
+/* --- i15h: a release engineer's runbooks ------------------------------- */
+
+/* How many review points of ROOT hold TEXT. */
+static int
+reviews_saying(const cJSON *root, const char *text)
+{
+	const cJSON *r;
+	int n = 0;
+
+	cJSON_ArrayForEach(r, cJSON_GetObjectItem(root, "review"))
+		n += strstr(str(r, "text"), text) != NULL;
+	return n;
+}
+
+/* A step of any phase whose run holds TEXT, or NULL. */
+static cJSON *
+run_holding(const cJSON *root, const char *text)
+{
+	return find_step(root, "run", text, NULL, NULL);
+}
+
+/* A section the runbook says not to run in production ("Do NOT run
+ * this in prod", or opened by "For staging resets only:") is a note to
+ * read, never a step that runs: the staging reset became a required
+ * execute step on every path. */
+static const char *const not_prod_md[] = {
+	"# Db\n\n## Roll back\n\n```bash\nexport DATABASE_URL=postgres://"
+	"prod.internal/orders\nbundle exec rails db:migrate:down VERSION=3\n"
+	"```\n\n## Do NOT run this in prod\n\nFor staging resets only:\n\n"
+	"```bash\npsql \"$DATABASE_URL\" -c \"DROP SCHEMA public CASCADE;\"\n"
+	"```\n",
+	"# Db\n\n## Roll back\n\n```bash\nbundle exec rails db:migrate:down "
+	"VERSION=3\n```\n\n## Reset\n\nFor staging resets only:\n\n"
+	"```bash\npsql \"$DATABASE_URL\" -c \"DROP SCHEMA public CASCADE;\"\n"
+	"```\n\n## Verify\n\n```bash\ncurl -fsS https://orders/healthz\n```\n",
+};
+
+START_TEST(test_import_not_for_production_section_is_a_note)
+{
+	cJSON *root = import_text(not_prod_md[_i], strlen(not_prod_md[_i]),
+				  NULL);
+	cJSON *note = find_step(root, "note", "DROP SCHEMA", NULL, NULL);
+
+	ck_assert_ptr_null(run_holding(root, "DROP SCHEMA"));
+	ck_assert_ptr_nonnull(note);
+	ck_assert_str_eq(str(note, "kind"), "check");
+	ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(note, "required")));
+	ck_assert_int_eq(reviews_saying(root, "not to be run in production"), 1);
+	if (_i == 1)	/* the next section is mapped again */
+		ck_assert_ptr_nonnull(run_holding(root, "healthz"));
+	cJSON_Delete(root);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -3115,6 +3169,15 @@ import_suite(void)
 			test_import_alternatives_inside_a_section_become_a_decision,
 			0, (int)(sizeof(block_alternatives_md) /
 				 sizeof(block_alternatives_md[0])));
+		suite_add_tcase(s, tc);
+	}
+	{
+		TCase *tc = tcase_create("notprod");
+
+		tcase_set_timeout(tc, 30);
+		tcase_add_loop_test(tc,
+			test_import_not_for_production_section_is_a_note,
+			0, (int)(sizeof(not_prod_md) / sizeof(not_prod_md[0])));
 		suite_add_tcase(s, tc);
 	}
 	return s;
