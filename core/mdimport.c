@@ -6170,6 +6170,8 @@ pick_one_decide(struct imp *im)
 	return 1;
 }
 
+static int section_is_option(const struct imp *im);
+
 /* Prose left when a section ends goes to the section's last step, or to a
  * step of its own: a decision in a "when to roll back" section, an
  * approval in an approval section, otherwise an optional check to read. */
@@ -6236,6 +6238,18 @@ flush_section(struct imp *im)
 		st = add_approve(im, im->heading ? im->heading : "Approval",
 				 roles);
 		give_pending(im, st);
+		return;
+	}
+	if (section_is_option(im)) {
+		/* prose carrying out an option ("click Options -> Yank"): the
+		 * action itself, done by hand, on its option's path */
+		st = add_step_in(im, PHASE_EXECUTE, STEP_KIND_CHECK,
+				 im->heading);
+		apply_alt_when(im, st);
+		give_pending(im, st);
+		append_note(st, "A step the runbook does by hand: do it "
+			    "there, then tick it here.");
+		im->last = st;
 		return;
 	}
 	st = add_step(im, STEP_KIND_CHECK, im->heading ? im->heading
@@ -6469,6 +6483,90 @@ heading_carries(const struct md_block *h, const char *label)
 	return hit;
 }
 
+static int is_naming_word(const char *w, size_t n);
+static int label_has_word(const char *label, const char *w, size_t n);
+
+/* How closely heading block H names the action LABEL: 3 the same words
+ * ("Roll back one region"), 2 the heading's few key words all in the
+ * label ("Yank" for "Yank the bad release", "Post-release" for "Publish
+ * a post-release"; a single word only as the label's first), 1 the label's first words in the heading, 0 not. */
+static int
+heading_names(const struct md_block *h, const char *label)
+{
+	char *hw = squeeze(h->text, 16), *lw = squeeze(label, 16);
+	char *t, *l;
+	int same = *hw && strcmp(hw, lw) == 0, words = 0, named = 0, all = 1;
+	int starts = *hw && strncmp(lw, hw, strlen(hw)) == 0;
+
+	free(hw);
+	free(lw);
+	if (same)
+		return 3;
+	t = lower_plain(h->text);
+	l = lower_plain(label);
+	for (const char *p = t; *p;) {
+		size_t n;
+
+		while (*p && !isalnum((unsigned char)*p))
+			p++;
+		n = strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789");
+		if (!n)
+			break;
+		words++;
+		if (is_naming_word(p, n)) {
+			named++;
+			all &= label_has_word(l, p, n);
+		}
+		p += n;
+	}
+	free(t);
+	free(l);
+	/* one key word must start the label: "Watch" is no section of
+	 * "Pause and watch", whose watching every path does */
+	if (all && words <= 4 && (named > 1 || (named == 1 && starts)))
+		return 2;
+	return heading_carries(h, label);
+}
+
+/* Heading block H carries out option O of DECIDE: it names O at least
+ * as closely as any other option ("Roll back all regions" is not the
+ * section of "Roll back one region"). */
+static int
+heading_is_option(const struct md_block *h, const cJSON *decide,
+		  const cJSON *o)
+{
+	int mine = heading_names(h, jstr(o, "label"));
+	const cJSON *other;
+
+	if (!mine)
+		return 0;
+	cJSON_ArrayForEach(other, cJSON_GetObjectItemCaseSensitive(decide,
+								   "options"))
+		if (heading_names(h, jstr(other, "label")) > mine)
+			return 0;
+	return 1;
+}
+
+/* The current section is the one a table's or a list's option carries
+ * out ("## Yank" after "Pick one: 1. Yank the bad release"). */
+static int
+section_is_option(const struct imp *im)
+{
+	for (size_t i = 0; i < im->n_tables; i++) {
+		const cJSON *o;
+
+		if (im->tables[i].block >= im->section)
+			continue;
+		cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(
+					      im->tables[i].decide, "options"))
+			if (!is_no_rollback(jstr(o, "label")) &&
+			    heading_is_option(&im->doc->b[im->section],
+					      im->tables[i].decide, o))
+				return 1;
+	}
+	return 0;
+}
+
 /* Step P came from the section of heading H or one below it. */
 static int
 in_section(const struct md_doc *doc, size_t h, size_t p)
@@ -6510,7 +6608,7 @@ tie_option(struct imp *im, const struct imp_table *t, const cJSON *o,
 
 	for (size_t h = t->block + 1; h < im->doc->n; h++) {
 		if (im->doc->b[h].kind != MD_HEADING ||
-		    !heading_carries(&im->doc->b[h], jstr(o, "label")))
+		    !heading_is_option(&im->doc->b[h], t->decide, o))
 			continue;
 		found++;
 		for (size_t k = 0; k < im->n_placed; k++) {
@@ -6727,6 +6825,54 @@ tie_environments(struct imp *im, const struct imp_table *t)
 	}
 }
 
+/* STEP is one of phase PH's steps. */
+static int
+step_in_phase(const struct imp *im, const cJSON *step, enum phase_id ph)
+{
+	const cJSON *st;
+
+	cJSON_ArrayForEach(st, im->steps[ph])
+		if (st == step)
+			return 1;
+	return 0;
+}
+
+/* Execute steps after table T that no option of it, and no other
+ * condition, ties (they would run on every path, whichever option was
+ * chosen) run only on the options no section names (UNTIED), and the
+ * draft says so: a step nobody chose never runs unasked. */
+static void
+gate_unbound_steps(struct imp *im, const struct imp_table *t,
+		   const cJSON *untied)
+{
+	const char *var = jstr(t->decide, "variable");
+
+	for (size_t k = 0; k < im->n_placed; k++) {
+		cJSON *st = im->placed[k].step;
+		const cJSON *o;
+		struct strbuf labels = STRBUF_INIT;
+
+		if (im->placed[k].section <= t->block ||
+		    cJSON_HasObjectItem(st, "when") ||
+		    !step_in_phase(im, st, PHASE_EXECUTE) ||
+		    (strcmp(jstr(st, "kind"), "run") != 0 &&
+		     strcmp(jstr(st, "kind"), "check") != 0))
+			continue;
+		cJSON_ArrayForEach(o, untied) {
+			when_add_option(st, var, jstr(o, "id"));
+			strbuf_addf(&labels, "%s\"%s\"", labels.len ? " or " : "",
+				    jstr(o, "label"));
+		}
+		add_review(im, im->doc->b[im->placed[k].block].line, st,
+			   "this step is tied to no "
+			   "option of %s: it runs only when %s is chosen (the "
+			   "option%s no section names); tie it to the option it "
+			   "carries out", jstr(t->decide, "id"), strbuf_str(&labels),
+			   cJSON_GetArraySize(untied) > 1 ? "s" : "");
+		strbuf_done(&labels);
+	}
+}
+
 /* A table's actions ("Roll back", "Fix forward") are carried out by the
  * sections named after them: each option runs only its sections, so
  * choosing fix-forward never runs the rollback. An action no heading
@@ -6737,6 +6883,7 @@ tie_table_options(struct imp *im)
 	for (size_t i = 0; i < im->n_tables; i++) {
 		const struct imp_table *t = &im->tables[i];
 		cJSON *done = cJSON_CreateObject();
+		cJSON *untied = cJSON_CreateArray();
 		const cJSON *o;
 
 		cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(
@@ -6746,12 +6893,16 @@ tie_table_options(struct imp *im)
 			found += tie_option_leadins(im, t, o, done);
 			if (found || is_no_rollback(jstr(o, "label")))
 				continue;
+			cJSON_AddItemToArray(untied, cJSON_Duplicate(o, 1));
 			add_review(im, im->doc->b[t->block].line, t->decide,
 				   "the table's action \"%s\" names no section "
 				   "of the runbook: check which steps choosing it "
 				   "runs", jstr(o, "label"));
 		}
 		cJSON_Delete(done);
+		if (cJSON_GetArraySize(untied))
+			gate_unbound_steps(im, t, untied);
+		cJSON_Delete(untied);
 		if (t->by_environment)
 			tie_environments(im, t);
 	}

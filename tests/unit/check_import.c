@@ -3061,6 +3061,90 @@ START_TEST(test_import_not_for_production_section_is_a_note)
 }
 END_TEST
 
+/* "Pick one:" items whose sections are headed by their key words ("##
+ * Yank", "## Post-release") run only their sections; the yank, done by
+ * hand, is the option's execute step, not an optional verify check; a
+ * section no option names waits for the options no section names. */
+static const char pick_keywords_md[] =
+	"# Pkg\n\n## Decide\n\nPick one:\n\n1. Yank the bad release\n"
+	"2. Publish a post-release with the previous code\n\n## Approval\n\n"
+	"- [ ] Release manager approval obtained\n\n## Yank\n\nIn the web UI "
+	"click **Options -> Yank**.\n\n## Post-release\n\n```bash\n"
+	"python -m build\ntwine upload dist/*\n```\n";
+static const char pick_unbound_md[] =
+	"# Pkg\n\n## Decide\n\nPick one:\n\n1. Yank the bad release\n"
+	"2. Publish a post-release with the previous code\n\n## Approval\n\n"
+	"- [ ] Release manager approval obtained\n\n## Yank\n\nIn the web UI "
+	"click **Options -> Yank**.\n\n## Re-release\n\n```bash\n"
+	"python -m build\ntwine upload dist/*\n```\n";
+
+START_TEST(test_import_pick_one_items_tie_to_sections_by_key_words)
+{
+	cJSON *root = import_text(pick_keywords_md, strlen(pick_keywords_md),
+				  NULL);
+	cJSON *d = find_step(root, "kind", "decide", NULL, NULL);
+	const cJSON *yank = option_labelled(d, "Yank"),
+		    *post = option_labelled(d, "post-release");
+	const char *var = str(d, "variable");
+	int ph = -1;
+	cJSON *upload = run_holding(root, "twine upload"),
+	      *by_hand = find_step(root, "title", "Yank", &ph, NULL);
+
+	ck_assert_ptr_nonnull(yank);
+	ck_assert_ptr_nonnull(post);
+	ck_assert_str_eq(when_value(upload, var), str(post, "id"));
+	ck_assert_ptr_nonnull(by_hand);
+	ck_assert_int_eq(ph, PHASE_EXECUTE);
+	ck_assert_ptr_null(cJSON_GetObjectItem(by_hand, "required"));
+	ck_assert_str_eq(when_value(by_hand, var), str(yank, "id"));
+	ck_assert_int_eq(reviews_saying(root, "names no section"), 0);
+	cJSON_Delete(root);
+
+	root = import_text(pick_unbound_md, strlen(pick_unbound_md), NULL);
+	d = find_step(root, "kind", "decide", NULL, NULL);
+	var = str(d, "variable");
+	upload = run_holding(root, "twine upload");
+	post = option_labelled(d, "post-release");
+	ck_assert_str_eq(when_value(upload, var), str(post, "id"));
+	ck_assert_int_ge(reviews_saying(root, "is tied to no option"), 1);
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A severity table whose actions are exactly the headings "Roll back all
+ * regions" and "Roll back one region": each section runs only for its
+ * own option, not for both. */
+static const char exact_actions_md[] =
+	"# Helm\n\n## Severity\n\n| Severity | Impact | Action |\n|---|---|---|\n"
+	"| P1 | Full outage | Roll back all regions |\n"
+	"| P2 | One region degraded | Roll back one region |\n\n"
+	"## Roll back all regions\n\n```bash\nfor ctx in eu us; do helm "
+	"--kube-context \"$ctx\" -n web rollback web 41; done\n```\n\n"
+	"## Roll back one region\n\n```bash\nhelm --kube-context eu -n web "
+	"rollback web 41\n```\n";
+
+START_TEST(test_import_table_actions_named_exactly_run_only_their_section)
+{
+	cJSON *root = import_text(exact_actions_md, strlen(exact_actions_md),
+				  NULL);
+	cJSON *d = find_step(root, "variable", "RESPONSE", NULL, NULL);
+	const char *var = str(d, "variable");
+	cJSON *all = run_holding(root, "for ctx"),
+	      *one = run_holding(root, "--kube-context eu");
+	const cJSON *v;
+
+	v = cJSON_GetObjectItem(cJSON_GetObjectItem(all, "when"), var);
+	ck_assert_int_eq(cJSON_GetArraySize(v), 1);
+	ck_assert_str_eq(when_value(all, var),
+			 str(option_labelled(d, "all regions"), "id"));
+	v = cJSON_GetObjectItem(cJSON_GetObjectItem(one, "when"), var);
+	ck_assert_int_eq(cJSON_GetArraySize(v), 1);
+	ck_assert_str_eq(when_value(one, var),
+			 str(option_labelled(d, "one region"), "id"));
+	cJSON_Delete(root);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -3169,6 +3253,20 @@ import_suite(void)
 			test_import_alternatives_inside_a_section_become_a_decision,
 			0, (int)(sizeof(block_alternatives_md) /
 				 sizeof(block_alternatives_md[0])));
+		suite_add_tcase(s, tc);
+	}
+	{
+		TCase *tc = tcase_create("pickwords");
+
+		tcase_add_test(tc,
+			test_import_pick_one_items_tie_to_sections_by_key_words);
+		suite_add_tcase(s, tc);
+	}
+	{
+		TCase *tc = tcase_create("exactactions");
+
+		tcase_add_test(tc,
+			test_import_table_actions_named_exactly_run_only_their_section);
 		suite_add_tcase(s, tc);
 	}
 	{
