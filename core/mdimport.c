@@ -6873,6 +6873,112 @@ gate_unbound_steps(struct imp *im, const struct imp_table *t,
 	}
 }
 
+/* The words of option O's label no other option of DECIDE starts with
+ * ("all regions" of "Roll back all regions" beside "Roll back one
+ * region"). Caller frees. */
+static char *
+label_difference(const cJSON *decide, const cJSON *o)
+{
+	const char *label = jstr(o, "label");
+	size_t common = strlen(label);
+	const cJSON *other;
+
+	cJSON_ArrayForEach(other, cJSON_GetObjectItemCaseSensitive(decide,
+								   "options")) {
+		const char *ol = jstr(other, "label");
+		size_t n = 0, word = 0;
+
+		if (other == o || !ol || is_no_rollback(ol))
+			continue;
+		while (label[n] && tolower((unsigned char)label[n]) ==
+				   tolower((unsigned char)ol[n])) {
+			if (label[n] == ' ')
+				word = n + 1;
+			n++;
+		}
+		if (word < common)
+			common = word;
+	}
+	return plain_title(label + common);
+}
+
+/* A ${NAME} in RUN that OTHER does not hold ("${REGION_CONTEXT}"), or
+ * NULL. Caller frees. */
+static char *
+var_only_in(const char *run, const char *other)
+{
+	for (const char *p = strstr(run, "${"); p; p = strstr(p + 2, "${")) {
+		size_t n = strcspn(p, "}");
+		char *ref;
+
+		if (!p[n])
+			break;
+		ref = xasprintf("%.*s", (int)n + 1, p);
+		if (!strstr(other, ref))
+			return ref;
+		free(ref);
+	}
+	return NULL;
+}
+
+/* Destructive steps that table T's options tell apart but whose typed
+ * confirmations are the same text (both "${REVISION}") name what
+ * differs: the value only one uses, or its option's own words, so
+ * typing it says which rollback is meant. */
+static void
+distinct_confirms(struct imp *im, const struct imp_table *t)
+{
+	const char *var = jstr(t->decide, "variable");
+	const cJSON *o;
+	cJSON *st;
+
+	cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(t->decide,
+							       "options")) {
+		cJSON_ArrayForEach(st, im->steps[PHASE_EXECUTE]) {
+			const cJSON *v = cJSON_GetObjectItemCaseSensitive(
+				cJSON_GetObjectItemCaseSensitive(st, "when"), var);
+			const char *c = jstr(st, "confirm");
+			const cJSON *twin = NULL, *x;
+			char *what, *joined;
+
+			if (!c || cJSON_GetArraySize(v) != 1 ||
+			    strcmp(cJSON_GetArrayItem(v, 0)->valuestring,
+				   jstr(o, "id")) != 0)
+				continue;
+			cJSON_ArrayForEach(x, im->steps[PHASE_EXECUTE]) {
+				const cJSON *xv = cJSON_GetObjectItemCaseSensitive(
+					cJSON_GetObjectItemCaseSensitive(x, "when"),
+					var);
+
+				if (x != st && xv && jstr(x, "confirm") &&
+				    strcmp(jstr(x, "confirm"), c) == 0 &&
+				    !cJSON_Compare(xv, v, 1))
+					twin = x;
+			}
+			if (!twin)
+				continue;
+			what = var_only_in(jstr(st, "run"), jstr(twin, "run"));
+			if (!what)
+				what = label_difference(t->decide, o);
+			if (!*what || strstr(c, what)) {
+				free(what);
+				continue;
+			}
+			joined = xasprintf("%s %s", what, c);
+			cJSON_AddStringToObject(st, " confirm", joined);
+			free(joined);
+			free(what);
+		}
+	}
+	/* renamed once all twins were found: both sides of a pair change */
+	cJSON_ArrayForEach(st, im->steps[PHASE_EXECUTE]) {
+		cJSON *n = cJSON_DetachItemFromObjectCaseSensitive(st, " confirm");
+
+		if (n)
+			cJSON_ReplaceItemInObjectCaseSensitive(st, "confirm", n);
+	}
+}
+
 /* A table's actions ("Roll back", "Fix forward") are carried out by the
  * sections named after them: each option runs only its sections, so
  * choosing fix-forward never runs the rollback. An action no heading
@@ -6903,6 +7009,7 @@ tie_table_options(struct imp *im)
 		if (cJSON_GetArraySize(untied))
 			gate_unbound_steps(im, t, untied);
 		cJSON_Delete(untied);
+		distinct_confirms(im, t);
 		if (t->by_environment)
 			tie_environments(im, t);
 	}

@@ -3119,9 +3119,9 @@ static const char exact_actions_md[] =
 	"| P1 | Full outage | Roll back all regions |\n"
 	"| P2 | One region degraded | Roll back one region |\n\n"
 	"## Roll back all regions\n\n```bash\nfor ctx in eu us; do helm "
-	"--kube-context \"$ctx\" -n web rollback web 41; done\n```\n\n"
+	"--kube-context \"$ctx\" -n web rollback web <REVISION>; done\n```\n\n"
 	"## Roll back one region\n\n```bash\nhelm --kube-context eu -n web "
-	"rollback web 41\n```\n";
+	"rollback web <REVISION>\n```\n";
 
 START_TEST(test_import_table_actions_named_exactly_run_only_their_section)
 {
@@ -3141,6 +3141,10 @@ START_TEST(test_import_table_actions_named_exactly_run_only_their_section)
 	ck_assert_int_eq(cJSON_GetArraySize(v), 1);
 	ck_assert_str_eq(when_value(one, var),
 			 str(option_labelled(d, "one region"), "id"));
+	/* typing the confirmation says which one is meant */
+	ck_assert_str_ne(str(all, "confirm"), str(one, "confirm"));
+	ck_assert_ptr_nonnull(strstr(str(all, "confirm"), "all regions"));
+	ck_assert_ptr_nonnull(strstr(str(one, "confirm"), "one region"));
 	cJSON_Delete(root);
 }
 END_TEST
