@@ -3149,6 +3149,41 @@ START_TEST(test_import_table_actions_named_exactly_run_only_their_section)
 }
 END_TEST
 
+/* "If the flag API is down, set the env override instead" is a fallback:
+ * a yes/no contingency asked after the step it depends on, never a
+ * required step; a credential left in its prose is not promised as an
+ * input the draft never asks. */
+static const char fallback_md[] =
+	"# Kill\n\n### Step 1 - sign-off\n\nGet approval from the incident "
+	"commander.\n\n### Step 2 - turn it off\n\n```bash\ncurl -s -X PATCH "
+	"-d '{\"enabled\": false}' https://flags.internal/api/flags/x\n```\n\n"
+	"If the API returns 409, unlock it with `curl -X DELETE "
+	"https://flags.internal/api/flags/x/lock?token=fl_9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d`."
+	"\n\nIf the flag API is down, set the env override instead:\n\n```bash\n"
+	"kubectl -n pricing set env deploy/pricing PRICING_V2=off\n```\n";
+
+START_TEST(test_import_fallback_instead_is_a_contingency)
+{
+	cJSON *root = import_text(fallback_md, strlen(fallback_md), NULL);
+	cJSON *env = run_holding(root, "set env"), *patch;
+	cJSON *d = find_step(root, "title", "flag API is down", NULL, NULL);
+	int ph = -1, pi = -1, dp = -1, di = -1;
+
+	ck_assert_ptr_nonnull(env);
+	ck_assert_ptr_nonnull(d);
+	ck_assert_str_eq(str(d, "kind"), "decide");
+	ck_assert_str_eq(when_value(env, str(d, "variable")), "yes");
+	/* asked after the step it depends on */
+	patch = find_step(root, "run", "PATCH", &ph, &pi);
+	ck_assert_ptr_nonnull(patch);
+	find_step(root, "title", "flag API is down", &dp, &di);
+	ck_assert(dp > ph || (dp == ph && di > pi));
+	ck_assert_int_eq(reviews_saying(root, "as a secret input instead"), 0);
+	ck_assert_int_eq(reviews_saying(root, "no step uses it"), 1);
+	cJSON_Delete(root);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -3271,6 +3306,12 @@ import_suite(void)
 
 		tcase_add_test(tc,
 			test_import_table_actions_named_exactly_run_only_their_section);
+		suite_add_tcase(s, tc);
+	}
+	{
+		TCase *tc = tcase_create("fallback");
+
+		tcase_add_test(tc, test_import_fallback_instead_is_a_contingency);
 		suite_add_tcase(s, tc);
 	}
 	{
