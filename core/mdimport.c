@@ -5702,6 +5702,28 @@ member_var(const struct alt_group *g, size_t k)
 /* The prose just before group G's first member says several of them may
  * apply: "Pick the platform(s) affected", "one or more", "all that
  * apply". */
+/* A sentence before block M, sections up, asks to pick several ("Pick
+ * the platform(s) affected." ending Assess, the list under Roll back):
+ * no other group of alternatives comes between. */
+static int
+picked_earlier(const struct imp *im, size_t m, const char *const *words)
+{
+	static const char *const verbs[] = { "pick", "choose", "select",
+		"decide which", "identify which", NULL };
+
+	for (size_t j = m; j-- > 0;) {
+		const struct md_block *b = &im->doc->b[j];
+
+		if ((im->alt_of && im->alt_of[j] >= 0) ||
+		    (im->balt_of && im->balt_of[j] >= 0))
+			return 0;
+		if ((b->kind == MD_PARA || b->kind == MD_ITEM) &&
+		    has_word(b->text, words) && has_word(b->text, verbs))
+			return 1;
+	}
+	return 0;
+}
+
 static int
 several_apply(const struct imp *im, const struct alt_group *g)
 {
@@ -5714,13 +5736,16 @@ several_apply(const struct imp *im, const struct alt_group *g)
 		const struct md_block *b = &im->doc->b[j];
 
 		if (b->kind == MD_HEADING && j != m && b->level < 
-		    (im->doc->b[m].kind == MD_HEADING ? im->doc->b[m].level : 7))
-			return has_word(b->text, words);
+		    (im->doc->b[m].kind == MD_HEADING ? im->doc->b[m].level : 7)) {
+			if (has_word(b->text, words))
+				return 1;
+			break;
+		}
 		if ((b->kind == MD_PARA || b->kind == MD_ITEM) &&
 		    has_word(b->text, words))
 			return 1;
 	}
-	return 0;
+	return picked_earlier(im, m, words);
 }
 
 /* Group G's members may apply together: one yes/no decision per member

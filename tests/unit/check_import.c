@@ -3184,6 +3184,37 @@ START_TEST(test_import_fallback_instead_is_a_contingency)
 }
 END_TEST
 
+/* "Pick the platform(s) affected." ending Assess, the platforms listed
+ * under Roll back further below: one yes/no per platform, as when the
+ * sentence sits right above the list, never an either/or. */
+static const char picked_earlier_md[] =
+	"# Web\n\n## Assess\n\n```bash\nkubectl -n web get deploy web\n```\n\n"
+	"Pick the platform(s) affected.\n\n## Get approval\n\nGet sign-off "
+	"from the release manager.\n\n## Roll back\n\n1. On ECS:\n\n   ```bash\n"
+	"   aws ecs update-service --cluster web --service web "
+	"--task-definition web:7 --force-new-deployment\n   ```\n\n"
+	"2. On Kubernetes:\n\n   ```bash\n   kubectl -n web set image "
+	"deploy/web web=web:1.2.2\n   ```\n";
+
+START_TEST(test_import_platforms_picked_earlier_are_each_a_yes_no)
+{
+	cJSON *root = import_text(picked_earlier_md, strlen(picked_earlier_md),
+				  NULL);
+	cJSON *ecs = run_holding(root, "aws ecs update-service"),
+	      *k8s = run_holding(root, "set image");
+	const cJSON *we = cJSON_GetObjectItem(ecs, "when"),
+		    *wk = cJSON_GetObjectItem(k8s, "when");
+
+	ck_assert_ptr_nonnull(we);
+	ck_assert_ptr_nonnull(wk);
+	/* each on a variable of its own, answered yes */
+	ck_assert_str_ne(we->child->string, wk->child->string);
+	ck_assert_str_eq(when_value(ecs, we->child->string), "yes");
+	ck_assert_str_eq(when_value(k8s, wk->child->string), "yes");
+	cJSON_Delete(root);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -3312,6 +3343,13 @@ import_suite(void)
 		TCase *tc = tcase_create("fallback");
 
 		tcase_add_test(tc, test_import_fallback_instead_is_a_contingency);
+		suite_add_tcase(s, tc);
+	}
+	{
+		TCase *tc = tcase_create("pickedearlier");
+
+		tcase_add_test(tc,
+			test_import_platforms_picked_earlier_are_each_a_yes_no);
 		suite_add_tcase(s, tc);
 	}
 	{
