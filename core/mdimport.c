@@ -4619,9 +4619,12 @@ static const char *const approval_lines[] = {
 	/* "DBA on call must approve." */
 	"^(the +|your +|an? +)?([a-z][a-z -]*[a-z]) +(must|should|needs? to|"
 	"has to|will|to) +(approve|sign[ -]?off|give)",
+	/* "Release manager approval required." */
+	"^(the +|your +|an? +)?([a-z][a-z -]*[a-z]) +(approval|sign-?off) +"
+	"(is +)?(required|needed|mandatory)",
 	NULL
 };
-static const int role_group[] = { 6, 3, 2 };
+static const int role_group[] = { 6, 3, 2, 2 };
 
 /* Words after a role that say when or where, not who: "the release
  * manager before the next command", "the Duty Manager signs off in". */
@@ -4662,6 +4665,43 @@ role_words(const char *role, size_t n)
 /* "Get approval from the release manager", "Approval: Network on-call.",
  * "DBA on call must approve.": the role whose approval the line names,
  * in title case, or NULL. Caller frees. */
+/* "The on-call SRE lead and the VP Eng both have to approve": two roles,
+ * both required. The first is returned, the second put in *SECOND;
+ * NULL when TEXT names no two roles approving. Caller frees both. */
+static char *
+both_roles(const char *text, char **second)
+{
+	regex_t re;
+	regmatch_t m[6];
+	char *plain = plain_title(text);
+	char *first = NULL;
+
+	*second = NULL;
+	if (regcomp(&re, "^(the +|your +|an? +)?([a-z][a-z -]*[a-z]) +and +"
+		    "(the +|your +|an? +)?([a-z][a-z -]*[a-z]) +(both +)?"
+		    "(must|should|need to|needs to|have to|has to|will) +"
+		    "(both +)?(approve|sign[ -]?off)",
+		    REG_EXTENDED | REG_ICASE))
+		BUG("bad two-role pattern");
+	if (regexec(&re, plain, 6, m, 0) == 0) {
+		size_t n2 = (size_t)(m[4].rm_eo - m[4].rm_so);
+
+		if (n2 > 5 && strncasecmp(plain + m[4].rm_eo - 5, " both", 5) == 0)
+			n2 -= 5;	/* "the VP Eng both have to" */
+		first = role_words(plain + m[2].rm_so,
+				   (size_t)(m[2].rm_eo - m[2].rm_so));
+		*second = role_words(plain + m[4].rm_so, n2);
+		if (!first || !*second) {
+			free(first);
+			free(*second);
+			first = *second = NULL;
+		}
+	}
+	regfree(&re);
+	free(plain);
+	return first;
+}
+
 static char *
 requested_role(const char *text)
 {
@@ -4849,17 +4889,23 @@ start_contingency(struct imp *im, const struct md_block *b)
 static int
 on_approval_request(struct imp *im, const struct md_block *b)
 {
-	char *role = requested_role(b->text);
+	char *second;
+	char *role = both_roles(b->text, &second);
 	char *plain;
 	cJSON *st;
 
 	if (!role)
+		role = requested_role(b->text);
+	if (!role)
 		return 0;
 	plain = plain_title(b->text);
 	st = approval_for_role(im, plain, role);
+	if (second)	/* both sign, each in their role */
+		approval_for_role(im, plain, second);
 	append_note(st, "From the runbook's steps.");
 	free(plain);
 	free(role);
+	free(second);
 	return 1;
 }
 

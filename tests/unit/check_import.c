@@ -3215,6 +3215,38 @@ START_TEST(test_import_platforms_picked_earlier_are_each_a_yes_no)
 }
 END_TEST
 
+/* Prose naming two roles that both approve gives two roles, each named;
+ * "Release manager approval required." names its role, not "Approver". */
+static const char *const roles_md[] = {
+	"# Dns\n\n## Approval\n\nThe on-call SRE lead and the VP Eng both "
+	"have to approve a region failover.\n\n## Fail over\n\n```bash\n"
+	"kubectl -n dns delete pod dns-0\n```\n",
+	"# Npm\n\n## Approval\n\nRelease manager approval required. Post the "
+	"versions in #release.\n\n## Roll back\n\n```bash\nnpm dist-tag add "
+	"sdk@1.2.2 latest\n```\n",
+};
+
+START_TEST(test_import_roles_named_in_approval_prose)
+{
+	cJSON *root = import_text(roles_md[_i], strlen(roles_md[_i]), NULL);
+	cJSON *ap = find_step(root, "kind", "approve", NULL, NULL);
+	const cJSON *roles = cJSON_GetObjectItem(ap, "roles");
+
+	if (_i == 0) {
+		ck_assert_int_eq(cJSON_GetArraySize(roles), 2);
+		ck_assert_str_eq(str(cJSON_GetArrayItem(roles, 0), "role"),
+				 "On-call SRE Lead");
+		ck_assert_str_eq(str(cJSON_GetArrayItem(roles, 1), "role"),
+				 "VP Eng");
+	} else {
+		ck_assert_int_eq(cJSON_GetArraySize(roles), 1);
+		ck_assert_str_eq(str(cJSON_GetArrayItem(roles, 0), "role"),
+				 "Release Manager");
+	}
+	cJSON_Delete(root);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -3350,6 +3382,13 @@ import_suite(void)
 
 		tcase_add_test(tc,
 			test_import_platforms_picked_earlier_are_each_a_yes_no);
+		suite_add_tcase(s, tc);
+	}
+	{
+		TCase *tc = tcase_create("proseroles");
+
+		tcase_add_loop_test(tc, test_import_roles_named_in_approval_prose,
+			0, (int)(sizeof(roles_md) / sizeof(roles_md[0])));
 		suite_add_tcase(s, tc);
 	}
 	{
