@@ -7379,6 +7379,8 @@ static cJSON *
 users_when(struct imp *im, const char *ref, int *first_phase)
 {
 	struct strbuf refs = STRBUF_INIT;
+	const cJSON **users = NULL, *k;
+	size_t n = 0;
 	cJSON *union_when = NULL;
 	const char *key = NULL;
 	int all = 1;
@@ -7390,36 +7392,54 @@ users_when(struct imp *im, const char *ref, int *first_phase)
 		cJSON_ArrayForEach(st, im->steps[ph]) {
 			const cJSON *w = cJSON_GetObjectItemCaseSensitive(st,
 									  "when");
-			const cJSON *v;
 
 			refs_of(st, &refs);
 			if (!strstr(strbuf_str(&refs), ref))
 				continue;
 			if (*first_phase < 0)
 				*first_phase = ph;
-			if (!w || cJSON_GetArraySize(w) != 1 ||
-			    (key && strcmp(key, w->child->string) != 0)) {
+			if (!w || !cJSON_GetArraySize(w))
 				all = 0;
-				continue;
+			else {
+				users = xrealloc(users, (n + 1) * sizeof(*users));
+				users[n++] = w;
 			}
-			key = w->child->string;
-			if (!union_when)
-				union_when = cJSON_CreateArray();
-			v = w->child;
+		}
+	}
+	strbuf_done(&refs);
+	/* a condition every user has ("RESPONSE" of a step also tied to an
+	 * environment): the input is asked only on those options */
+	if (all && n)
+		cJSON_ArrayForEach(k, users[0]) {
+			int everywhere = 1;
+
+			for (size_t i = 0; i < n; i++)
+				everywhere &= cJSON_HasObjectItem(users[i],
+								  k->string);
+			if (everywhere) {
+				key = k->string;
+				break;
+			}
+		}
+	if (key) {
+		union_when = cJSON_CreateArray();
+		for (size_t i = 0; i < n; i++) {
+			const cJSON *v = cJSON_GetObjectItemCaseSensitive(users[i],
+									  key);
+
 			if (cJSON_IsString(v))
 				cJSON_AddItemToArray(union_when,
 						     cJSON_CreateString(v->valuestring));
 			else
-				cJSON_ArrayForEach(v, w->child)
+				cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(
+							   users[i], key))
 					cJSON_AddItemToArray(union_when,
 						cJSON_CreateString(v->valuestring));
 		}
 	}
-	strbuf_done(&refs);
-	if (!all || !union_when) {
-		cJSON_Delete(union_when);
+	free(users);
+	if (!union_when)
 		return NULL;
-	}
 	{
 		cJSON *when = cJSON_CreateObject();
 

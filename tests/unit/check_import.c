@@ -3247,6 +3247,39 @@ START_TEST(test_import_roles_named_in_approval_prose)
 }
 END_TEST
 
+/* An input is asked only on the paths whose steps use it, also when
+ * those steps carry two conditions (an option section under a table's
+ * action): the revision is not asked on the pin-the-chart path. */
+static const char input_paths_md[] =
+	"# Helm\n\n## Severity\n\n| Severity | Impact | Action |\n|---|---|---|\n"
+	"| SEV1 | Outage | Roll back |\n| SEV3 | Cosmetic | Fix forward |\n\n"
+	"## Roll back\n\n### Option A: helm rollback (recommended)\n\n```bash\n"
+	"helm rollback web <REVISION> -n web\n```\n\n### Option B: pin the chart"
+	"\n\n```bash\nhelm upgrade web ./chart -n web --version <CHART_VERSION>\n"
+	"```\n\n## Fix forward\n\nOpen a PR with the fix.\n";
+
+START_TEST(test_import_inputs_carry_the_when_of_their_users)
+{
+	cJSON *root = import_text(input_paths_md, strlen(input_paths_md), NULL);
+	cJSON *rev = find_step(root, "variable", "REVISION", NULL, NULL);
+	cJSON *chart = find_step(root, "variable", "CHART_VERSION", NULL, NULL);
+	cJSON *undo = run_holding(root, "helm rollback");
+	const cJSON *w;
+
+	ck_assert_ptr_nonnull(rev);
+	ck_assert_ptr_nonnull(chart);
+	w = cJSON_GetObjectItem(rev, "when");
+	ck_assert_ptr_nonnull(w);
+	ck_assert_str_eq(when_value(rev, w->child->string),
+			 when_value(undo, w->child->string));
+	w = cJSON_GetObjectItem(chart, "when");
+	ck_assert_ptr_nonnull(w);
+	ck_assert_str_ne(when_value(chart, w->child->string),
+			 when_value(undo, w->child->string));
+	cJSON_Delete(root);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -3389,6 +3422,12 @@ import_suite(void)
 
 		tcase_add_loop_test(tc, test_import_roles_named_in_approval_prose,
 			0, (int)(sizeof(roles_md) / sizeof(roles_md[0])));
+		suite_add_tcase(s, tc);
+	}
+	{
+		TCase *tc = tcase_create("inputwhen");
+
+		tcase_add_test(tc, test_import_inputs_carry_the_when_of_their_users);
 		suite_add_tcase(s, tc);
 	}
 	{
