@@ -6115,7 +6115,8 @@ static const struct {
 	const char *words[16];
 } phase_words[] = {
 	{ PHASE_COMMUNICATE, { "communicat", "notif", "announce", "post-mortem",
-			       "postmortem", "post mortem", "follow-up",
+			       "postmortem", "post mortem", "post-incident",
+			       "post incident", "postincident", "follow-up",
 			       "follow up", "stakeholder", "status page",
 			       "tell people", "tell the team", NULL } },
 	{ PHASE_APPROVE, { "approv", "sign-off", "sign off", "signoff",

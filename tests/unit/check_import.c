@@ -3280,6 +3280,23 @@ START_TEST(test_import_inputs_carry_the_when_of_their_users)
 }
 END_TEST
 
+/* A "Post-incident" section is communicate work, not verify. */
+START_TEST(test_import_post_incident_section_communicates)
+{
+	static const char text[] =
+		"# Fix\n\n## Roll back\n\n```bash\nkubectl -n web rollout "
+		"undo deploy/web\n```\n\n## Post-incident\n\n"
+		"- Rotate GH_TOKEN\n- Write the postmortem\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	int ph = -1;
+
+	ck_assert_ptr_nonnull(find_step(root, "note", "Rotate GH_TOKEN", &ph,
+					NULL));
+	ck_assert_int_eq(ph, PHASE_COMMUNICATE);
+	cJSON_Delete(root);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -3428,6 +3445,12 @@ import_suite(void)
 		TCase *tc = tcase_create("inputwhen");
 
 		tcase_add_test(tc, test_import_inputs_carry_the_when_of_their_users);
+		suite_add_tcase(s, tc);
+	}
+	{
+		TCase *tc = tcase_create("postincident");
+
+		tcase_add_test(tc, test_import_post_incident_section_communicates);
 		suite_add_tcase(s, tc);
 	}
 	{
