@@ -1281,6 +1281,7 @@ struct imp {
 	int later_level;	/* level of a later, follow-up section, or 0 */
 	int acted;		/* an approval or an execute section was met */
 	int run_line;		/* the runbook line of the command being made */
+	char *title_tpl;	/* a first heading holding {{placeholders}} */
 	int not_prod_level;	/* level of a section not for production, or 0 */
 	int not_prod_line;	/* the line that says so */
 };
@@ -6431,6 +6432,8 @@ on_heading(struct imp *im, const struct md_block *b)
 	if (!im->seen_heading && lvl == 1 && (!im->title || im->fm_title)) {
 		if (!im->title && !strstr(b->text, "{{"))
 			im->title = plain_title(b->text);
+		else if (!im->title)
+			im->title_tpl = plain_title(b->text);
 		im->seen_heading = 1;
 		im->level = 1;
 		return;
@@ -7955,13 +7958,53 @@ base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
+/* A title from a templated first heading ("{{service}} Helm rollback"):
+ * each placeholder the draft declared written ${NAME}, any other one by
+ * its bare words. Caller frees. */
+static char *
+title_from_template(const struct imp *im, const char *tpl)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (const char *p = tpl; *p;) {
+		const char *close = strncmp(p, "{{", 2) == 0 ? strstr(p, "}}")
+							     : NULL;
+		const char *name;
+		size_t n;
+		char *var;
+		int declared = 0;
+
+		if (!close) {
+			strbuf_addc(&sb, *p++);
+			continue;
+		}
+		name = p + 2 + strspn(p + 2, " .");
+		n = (size_t)(close - name);
+		while (n && name[n - 1] == ' ')
+			n--;
+		template_name(&name, &n);
+		var = var_name(name, n);
+		for (size_t i = 0; i < im->n_vars && !declared; i++)
+			declared = strcmp(im->vars[i].name, var) == 0;
+		if (declared)
+			strbuf_addf(&sb, "${%s}", var);
+		else
+			strbuf_add(&sb, name, n);
+		free(var);
+		p = close + 2;
+	}
+	return strbuf_detach(&sb);
+}
+
 static cJSON *
 playbook_json(struct imp *im)
 {
 	cJSON *root = cJSON_CreateObject();
 	cJSON *phases;
 	const char *src = base_name(im->name);
-	char *title = im->title ? xstrdup(im->title) : xstrdup(src);
+	char *title = im->title ? xstrdup(im->title)
+		    : im->title_tpl ? title_from_template(im, im->title_tpl)
+		    : xstrdup(src);
 	char *id = slug(title, 48);
 
 	cJSON_AddStringToObject(root, "id", id);
@@ -8103,6 +8146,7 @@ imp_done(struct imp *im)
 	free(im->bmember_of);
 	free(im->balt_value);
 	free(im->title);
+	free(im->title_tpl);
 	free(im->summary);
 	free(im->heading);
 	free(im->leadin);

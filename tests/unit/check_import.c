@@ -3297,6 +3297,20 @@ START_TEST(test_import_post_incident_section_communicates)
 }
 END_TEST
 
+/* A templated first heading gives the title with its variable, not the
+ * file's name. */
+START_TEST(test_import_templated_heading_gives_the_title)
+{
+	static const char text[] =
+		"# {{service}} Helm rollback\n\n## Roll back\n\n```bash\n"
+		"helm -n {{namespace}} rollback {{service}} 41\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+
+	ck_assert_str_eq(str(root, "title"), "${SERVICE} Helm rollback");
+	cJSON_Delete(root);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -3451,6 +3465,12 @@ import_suite(void)
 		TCase *tc = tcase_create("postincident");
 
 		tcase_add_test(tc, test_import_post_incident_section_communicates);
+		suite_add_tcase(s, tc);
+	}
+	{
+		TCase *tc = tcase_create("headingtitle");
+
+		tcase_add_test(tc, test_import_templated_heading_gives_the_title);
 		suite_add_tcase(s, tc);
 	}
 	{
