@@ -93,6 +93,13 @@ static const struct hazard_rule rules[] = {
 	  "([^[:alnum:]_]|$)|truncate([[:space:]]+table)?[[:space:]]+"
 	  "[[:alnum:]_\"])",
 	  1, 0, NULL },
+	/* a SELECT that calls a function changing the server's state */
+	{ HAZARD_DESTRUCTIVE, "SQL state-changing function",
+	  "(^|[^[:alnum:]_])(pg_terminate_backend|pg_cancel_backend|setval|"
+	  "nextval|lo_unlink|dblink_exec|pg_reload_conf|pg_promote|"
+	  "pg_switch_wal|pg_drop_replication_slot|pg_advisory_unlock_all|"
+	  "pg_stat_reset[a-z_]*)[[:space:]]*\\(",
+	  1, 0, NULL },
 	{ HAZARD_DESTRUCTIVE, "redis del/flush",
 	  CMD "redis-cli" ARGS "?(del|unlink|flushdb|flushall|FLUSHDB|FLUSHALL|"
 	  "DEL)" END, 0, 0, NULL },

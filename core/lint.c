@@ -39,7 +39,8 @@ const char *const lint_rule_names[] = {
 	"exclusive-without-when", "input-after-approval",
 	"drill-output-contradicts-world", "destructive-unapproved-path",
 	"scenario-presets-input", "change-before-approval",
-	"scenario-answer-evidence", "scenario-hint-answers", NULL,
+	"scenario-answer-evidence", "scenario-hint-answers", "review-left",
+	NULL,
 };
 
 /* What the lint knows of one variable. */
@@ -1821,6 +1822,22 @@ rule_draft(struct lint *l)
 	       "refuses it", l->pb->n_review, l->pb->n_review == 1 ? "" : "s");
 }
 
+/* --- rule: review points left once the draft flag is gone --------------------- */
+
+/* Someone removed "draft": true but not the review points: each says
+ * something nobody has checked yet (with --strict, the file is invalid). */
+static void
+rule_review_left(struct lint *l)
+{
+	if (l->pb->draft || !l->pb->n_review)
+		return;
+	l->rule = "review-left";
+	report(l, LINT_WARNING, "review", "settle each point, then remove it "
+	       "from \"review\"", "%zu review point%s not yet resolved: "
+	       "remove each once checked", l->pb->n_review,
+	       l->pb->n_review == 1 ? "" : "s");
+}
+
 /* --- rule: fixed drill output the scenario's world contradicts ------------------- */
 
 /* Tools whose output names the versions and tags the world holds. */
@@ -2334,6 +2351,7 @@ static const struct rule rules[] = {
 	{ "parallel-alone", rule_parallel },
 	{ "unreachable", rule_paths },
 	{ "draft", rule_draft },
+	{ "review-left", rule_review_left },
 	{ "destructive-before-approval", rule_destructive_before_approval },
 	{ "input-after-approval", rule_input_after_approval },
 	{ "exclusive-without-when", rule_exclusive },

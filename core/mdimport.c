@@ -1283,6 +1283,9 @@ struct imp {
 	int later_level;	/* level of a later, follow-up section, or 0 */
 	int acted;		/* an approval or an execute section was met */
 	int run_line;		/* the runbook line of the command being made */
+	char *title_tpl;	/* a first heading holding {{placeholders}} */
+	int not_prod_level;	/* level of a section not for production, or 0 */
+	int not_prod_line;	/* the line that says so */
 };
 
 static void __attribute__((format(printf, 4, 5)))
@@ -4675,9 +4678,12 @@ static const char *const approval_lines[] = {
 	/* "DBA on call must approve." */
 	"^(the +|your +|an? +)?([a-z][a-z -]*[a-z]) +(must|should|needs? to|"
 	"has to|will|to) +(approve|sign[ -]?off|give)",
+	/* "Release manager approval required." */
+	"^(the +|your +|an? +)?([a-z][a-z -]*[a-z]) +(approval|sign-?off) +"
+	"(is +)?(required|needed|mandatory)",
 	NULL
 };
-static const int role_group[] = { 6, 3, 2 };
+static const int role_group[] = { 6, 3, 2, 2 };
 
 /* Words after a role that say when or where, not who: "the release
  * manager before the next command", "the Duty Manager signs off in". */
@@ -4718,6 +4724,43 @@ role_words(const char *role, size_t n)
 /* "Get approval from the release manager", "Approval: Network on-call.",
  * "DBA on call must approve.": the role whose approval the line names,
  * in title case, or NULL. Caller frees. */
+/* "The on-call SRE lead and the VP Eng both have to approve": two roles,
+ * both required. The first is returned, the second put in *SECOND;
+ * NULL when TEXT names no two roles approving. Caller frees both. */
+static char *
+both_roles(const char *text, char **second)
+{
+	regex_t re;
+	regmatch_t m[6];
+	char *plain = plain_title(text);
+	char *first = NULL;
+
+	*second = NULL;
+	if (regcomp(&re, "^(the +|your +|an? +)?([a-z][a-z -]*[a-z]) +and +"
+		    "(the +|your +|an? +)?([a-z][a-z -]*[a-z]) +(both +)?"
+		    "(must|should|need to|needs to|have to|has to|will) +"
+		    "(both +)?(approve|sign[ -]?off)",
+		    REG_EXTENDED | REG_ICASE))
+		BUG("bad two-role pattern");
+	if (regexec(&re, plain, 6, m, 0) == 0) {
+		size_t n2 = (size_t)(m[4].rm_eo - m[4].rm_so);
+
+		if (n2 > 5 && strncasecmp(plain + m[4].rm_eo - 5, " both", 5) == 0)
+			n2 -= 5;	/* "the VP Eng both have to" */
+		first = role_words(plain + m[2].rm_so,
+				   (size_t)(m[2].rm_eo - m[2].rm_so));
+		*second = role_words(plain + m[4].rm_so, n2);
+		if (!first || !*second) {
+			free(first);
+			free(*second);
+			first = *second = NULL;
+		}
+	}
+	regfree(&re);
+	free(plain);
+	return first;
+}
+
 static char *
 requested_role(const char *text)
 {
@@ -4848,7 +4891,10 @@ is_contingency(const char *text)
 		"didn't", "did not", "not healthy", "unhealthy", "error",
 		"broken", "still", "not recover", "does not help",
 		"doesn't help", "worse", "times out", "timed out", "time out",
-		"hangs", "stuck", "not come up", "doesn't come up", NULL };
+		"hangs", "stuck", "not come up", "doesn't come up",
+		" is down", " are down", " goes down", " went down",
+		"unavailable", "unreachable", "not reachable", "not respond",
+		" instead", NULL };
 	char *low = lower_plain(text);
 	int hit = 0;
 
@@ -4902,17 +4948,23 @@ start_contingency(struct imp *im, const struct md_block *b)
 static int
 on_approval_request(struct imp *im, const struct md_block *b)
 {
-	char *role = requested_role(b->text);
+	char *second;
+	char *role = both_roles(b->text, &second);
 	char *plain;
 	cJSON *st;
 
 	if (!role)
+		role = requested_role(b->text);
+	if (!role)
 		return 0;
 	plain = plain_title(b->text);
 	st = approval_for_role(im, plain, role);
+	if (second)	/* both sign, each in their role */
+		approval_for_role(im, plain, second);
 	append_note(st, "From the runbook's steps.");
 	free(plain);
 	free(role);
+	free(second);
 	return 1;
 }
 
@@ -5755,6 +5807,28 @@ member_var(const struct alt_group *g, size_t k)
 /* The prose just before group G's first member says several of them may
  * apply: "Pick the platform(s) affected", "one or more", "all that
  * apply". */
+/* A sentence before block M, sections up, asks to pick several ("Pick
+ * the platform(s) affected." ending Assess, the list under Roll back):
+ * no other group of alternatives comes between. */
+static int
+picked_earlier(const struct imp *im, size_t m, const char *const *words)
+{
+	static const char *const verbs[] = { "pick", "choose", "select",
+		"decide which", "identify which", NULL };
+
+	for (size_t j = m; j-- > 0;) {
+		const struct md_block *b = &im->doc->b[j];
+
+		if ((im->alt_of && im->alt_of[j] >= 0) ||
+		    (im->balt_of && im->balt_of[j] >= 0))
+			return 0;
+		if ((b->kind == MD_PARA || b->kind == MD_ITEM) &&
+		    has_word(b->text, words) && has_word(b->text, verbs))
+			return 1;
+	}
+	return 0;
+}
+
 static int
 several_apply(const struct imp *im, const struct alt_group *g)
 {
@@ -5767,13 +5841,16 @@ several_apply(const struct imp *im, const struct alt_group *g)
 		const struct md_block *b = &im->doc->b[j];
 
 		if (b->kind == MD_HEADING && j != m && b->level < 
-		    (im->doc->b[m].kind == MD_HEADING ? im->doc->b[m].level : 7))
-			return has_word(b->text, words);
+		    (im->doc->b[m].kind == MD_HEADING ? im->doc->b[m].level : 7)) {
+			if (has_word(b->text, words))
+				return 1;
+			break;
+		}
 		if ((b->kind == MD_PARA || b->kind == MD_ITEM) &&
 		    has_word(b->text, words))
 			return 1;
 	}
-	return 0;
+	return picked_earlier(im, m, words);
 }
 
 /* The members of G in MASK as a label ("iOS and Android") or, SEP "-",
@@ -6214,7 +6291,8 @@ static const struct {
 	const char *words[16];
 } phase_words[] = {
 	{ PHASE_COMMUNICATE, { "communicat", "notif", "announce", "post-mortem",
-			       "postmortem", "post mortem", "follow-up",
+			       "postmortem", "post mortem", "post-incident",
+			       "post incident", "postincident", "follow-up",
 			       "follow up", "stakeholder", "status page",
 			       "tell people", "tell the team", NULL } },
 	{ PHASE_APPROVE, { "approv", "sign-off", "sign off", "signoff",
@@ -6343,6 +6421,8 @@ pick_one_decide(struct imp *im)
 	return 1;
 }
 
+static int section_is_option(const struct imp *im);
+
 /* Prose left when a section ends goes to the section's last step, or to a
  * step of its own: a decision in a "when to roll back" section, an
  * approval in an approval section, otherwise an optional check to read. */
@@ -6355,6 +6435,13 @@ flush_section(struct imp *im)
 		return;
 	if (im->last) {
 		give_pending(im, im->last);
+		return;
+	}
+	if (im->not_prod_level) {
+		/* a note to read, never run: optional, on no phase's gate */
+		st = add_step(im, STEP_KIND_CHECK, im->heading ? im->heading
+						: "Not for production");
+		mark_not_required(st);
 		return;
 	}
 	if (im->alt >= 0 && im->groups[im->alt].decide) {
@@ -6404,6 +6491,18 @@ flush_section(struct imp *im)
 		give_pending(im, st);
 		return;
 	}
+	if (section_is_option(im)) {
+		/* prose carrying out an option ("click Options -> Yank"): the
+		 * action itself, done by hand, on its option's path */
+		st = add_step_in(im, PHASE_EXECUTE, STEP_KIND_CHECK,
+				 im->heading);
+		apply_alt_when(im, st);
+		give_pending(im, st);
+		append_note(st, "A step the runbook does by hand: do it "
+			    "there, then tick it here.");
+		im->last = st;
+		return;
+	}
 	st = add_step(im, STEP_KIND_CHECK, im->heading ? im->heading
 				: "Read the runbook's introduction");
 	mark_not_required(st);
@@ -6449,6 +6548,52 @@ section_acts(const struct md_doc *doc, size_t h)
 	return 0;
 }
 
+/* TEXT says its section is not to be run in production: "Do NOT run
+ * this in prod", "Never run in production", "Staging only", "For staging
+ * resets only". */
+static int
+says_not_in_prod(const char *text)
+{
+	static const char *const words[] = { "do not run", "don't run",
+		"dont run", "never run", "staging only", "staging-only",
+		"not in prod", "not for prod", "not on prod", "never in prod",
+		"never on prod", "only in staging", "only on staging",
+		"only for staging", "test environments only", NULL };
+	char *low = lower_plain(text);
+	char *st = strstr(low, "staging");
+	int hit = has_word(low, words) ||
+		  (st && strstr(st, " only") && !strpbrk(st, ".;"));
+
+	free(low);
+	return hit;
+}
+
+/* The section of heading B (or of the paragraph B opening it) says it is
+ * not for production: what it holds is kept as a note, never a step. */
+static void
+enter_not_prod(struct imp *im, const struct md_block *b, int lvl)
+{
+	if (im->not_prod_level || !says_not_in_prod(b->text))
+		return;
+	im->not_prod_level = lvl;
+	im->not_prod_line = b->line;
+}
+
+/* Code block B of a section not for production: a note, said so. */
+static void
+not_prod_note(struct imp *im, const struct md_block *b)
+{
+	char *text = fenced(b);
+
+	add_pending(im, text, b->line, "code block of a section not for "
+		    "production", 0);
+	add_review(im, b->line, NULL, "line %d says this section is not to "
+		   "be run in production: its commands are kept as a note, "
+		   "never a step of the walk; run them by hand only where the "
+		   "runbook allows", im->not_prod_line);
+	free(text);
+}
+
 static void
 on_heading(struct imp *im, const struct md_block *b)
 {
@@ -6462,6 +6607,8 @@ on_heading(struct imp *im, const struct md_block *b)
 	if (!im->seen_heading && lvl == 1 && (!im->title || im->fm_title)) {
 		if (!im->title && !strstr(b->text, "{{"))
 			im->title = plain_title(b->text);
+		else if (!im->title)
+			im->title_tpl = plain_title(b->text);
 		im->seen_heading = 1;
 		im->level = 1;
 		return;
@@ -6473,6 +6620,9 @@ on_heading(struct imp *im, const struct md_block *b)
 		im->later_level = 0;
 	if (!im->later_level && is_later_section(b->text))
 		im->later_level = lvl;
+	if (im->not_prod_level && lvl <= im->not_prod_level)
+		im->not_prod_level = 0;
+	enter_not_prod(im, b, lvl);
 	im->klass[lvl] = im->later_level == lvl ? (int)PHASE_COMMUNICATE : k;
 	for (int l = lvl + 1; l < 7; l++)
 		im->klass[l] = -1;
@@ -6516,6 +6666,15 @@ map_block(struct imp *im, const struct md_block *b)
 	im->cur_block = (size_t)(b - im->doc->b);
 	if (im->cont_var && (size_t)(b - im->doc->b) > im->cont_block)
 		im->cont_var = NULL;	/* the contingency's block is done */
+	if (b->kind == MD_PARA && !im->last && im->level > 1)
+		enter_not_prod(im, b, im->level);
+	if (im->not_prod_level && b->kind != MD_HEADING) {
+		if (b->kind == MD_CODE)
+			not_prod_note(im, b);
+		else
+			add_pending(im, b->text, b->line, "prose", 1);
+		return;
+	}
 	switch (b->kind) {
 	case MD_HEADING:
 		on_heading(im, b);
@@ -6577,6 +6736,90 @@ heading_carries(const struct md_block *h, const char *label)
 	return hit;
 }
 
+static int is_naming_word(const char *w, size_t n);
+static int label_has_word(const char *label, const char *w, size_t n);
+
+/* How closely heading block H names the action LABEL: 3 the same words
+ * ("Roll back one region"), 2 the heading's few key words all in the
+ * label ("Yank" for "Yank the bad release", "Post-release" for "Publish
+ * a post-release"; a single word only as the label's first), 1 the label's first words in the heading, 0 not. */
+static int
+heading_names(const struct md_block *h, const char *label)
+{
+	char *hw = squeeze(h->text, 16), *lw = squeeze(label, 16);
+	char *t, *l;
+	int same = *hw && strcmp(hw, lw) == 0, words = 0, named = 0, all = 1;
+	int starts = *hw && strncmp(lw, hw, strlen(hw)) == 0;
+
+	free(hw);
+	free(lw);
+	if (same)
+		return 3;
+	t = lower_plain(h->text);
+	l = lower_plain(label);
+	for (const char *p = t; *p;) {
+		size_t n;
+
+		while (*p && !isalnum((unsigned char)*p))
+			p++;
+		n = strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789");
+		if (!n)
+			break;
+		words++;
+		if (is_naming_word(p, n)) {
+			named++;
+			all &= label_has_word(l, p, n);
+		}
+		p += n;
+	}
+	free(t);
+	free(l);
+	/* one key word must start the label: "Watch" is no section of
+	 * "Pause and watch", whose watching every path does */
+	if (all && words <= 4 && (named > 1 || (named == 1 && starts)))
+		return 2;
+	return heading_carries(h, label);
+}
+
+/* Heading block H carries out option O of DECIDE: it names O at least
+ * as closely as any other option ("Roll back all regions" is not the
+ * section of "Roll back one region"). */
+static int
+heading_is_option(const struct md_block *h, const cJSON *decide,
+		  const cJSON *o)
+{
+	int mine = heading_names(h, jstr(o, "label"));
+	const cJSON *other;
+
+	if (!mine)
+		return 0;
+	cJSON_ArrayForEach(other, cJSON_GetObjectItemCaseSensitive(decide,
+								   "options"))
+		if (heading_names(h, jstr(other, "label")) > mine)
+			return 0;
+	return 1;
+}
+
+/* The current section is the one a table's or a list's option carries
+ * out ("## Yank" after "Pick one: 1. Yank the bad release"). */
+static int
+section_is_option(const struct imp *im)
+{
+	for (size_t i = 0; i < im->n_tables; i++) {
+		const cJSON *o;
+
+		if (im->tables[i].block >= im->section)
+			continue;
+		cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(
+					      im->tables[i].decide, "options"))
+			if (!is_no_rollback(jstr(o, "label")) &&
+			    heading_is_option(&im->doc->b[im->section],
+					      im->tables[i].decide, o))
+				return 1;
+	}
+	return 0;
+}
+
 /* Step P came from the section of heading H or one below it. */
 static int
 in_section(const struct md_doc *doc, size_t h, size_t p)
@@ -6618,7 +6861,7 @@ tie_option(struct imp *im, const struct imp_table *t, const cJSON *o,
 
 	for (size_t h = t->block + 1; h < im->doc->n; h++) {
 		if (im->doc->b[h].kind != MD_HEADING ||
-		    !heading_carries(&im->doc->b[h], jstr(o, "label")))
+		    !heading_is_option(&im->doc->b[h], t->decide, o))
 			continue;
 		found++;
 		for (size_t k = 0; k < im->n_placed; k++) {
@@ -6835,6 +7078,160 @@ tie_environments(struct imp *im, const struct imp_table *t)
 	}
 }
 
+/* STEP is one of phase PH's steps. */
+static int
+step_in_phase(const struct imp *im, const cJSON *step, enum phase_id ph)
+{
+	const cJSON *st;
+
+	cJSON_ArrayForEach(st, im->steps[ph])
+		if (st == step)
+			return 1;
+	return 0;
+}
+
+/* Execute steps after table T that no option of it, and no other
+ * condition, ties (they would run on every path, whichever option was
+ * chosen) run only on the options no section names (UNTIED), and the
+ * draft says so: a step nobody chose never runs unasked. */
+static void
+gate_unbound_steps(struct imp *im, const struct imp_table *t,
+		   const cJSON *untied)
+{
+	const char *var = jstr(t->decide, "variable");
+
+	for (size_t k = 0; k < im->n_placed; k++) {
+		cJSON *st = im->placed[k].step;
+		const cJSON *o;
+		struct strbuf labels = STRBUF_INIT;
+
+		if (im->placed[k].section <= t->block ||
+		    cJSON_HasObjectItem(st, "when") ||
+		    !step_in_phase(im, st, PHASE_EXECUTE) ||
+		    (strcmp(jstr(st, "kind"), "run") != 0 &&
+		     strcmp(jstr(st, "kind"), "check") != 0))
+			continue;
+		cJSON_ArrayForEach(o, untied) {
+			when_add_option(st, var, jstr(o, "id"));
+			strbuf_addf(&labels, "%s\"%s\"", labels.len ? " or " : "",
+				    jstr(o, "label"));
+		}
+		add_review(im, im->doc->b[im->placed[k].block].line, st,
+			   "this step is tied to no "
+			   "option of %s: it runs only when %s is chosen (the "
+			   "option%s no section names); tie it to the option it "
+			   "carries out", jstr(t->decide, "id"), strbuf_str(&labels),
+			   cJSON_GetArraySize(untied) > 1 ? "s" : "");
+		strbuf_done(&labels);
+	}
+}
+
+/* The words of option O's label no other option of DECIDE starts with
+ * ("all regions" of "Roll back all regions" beside "Roll back one
+ * region"). Caller frees. */
+static char *
+label_difference(const cJSON *decide, const cJSON *o)
+{
+	const char *label = jstr(o, "label");
+	size_t common = strlen(label);
+	const cJSON *other;
+
+	cJSON_ArrayForEach(other, cJSON_GetObjectItemCaseSensitive(decide,
+								   "options")) {
+		const char *ol = jstr(other, "label");
+		size_t n = 0, word = 0;
+
+		if (other == o || !ol || is_no_rollback(ol))
+			continue;
+		while (label[n] && tolower((unsigned char)label[n]) ==
+				   tolower((unsigned char)ol[n])) {
+			if (label[n] == ' ')
+				word = n + 1;
+			n++;
+		}
+		if (word < common)
+			common = word;
+	}
+	return plain_title(label + common);
+}
+
+/* A ${NAME} in RUN that OTHER does not hold ("${REGION_CONTEXT}"), or
+ * NULL. Caller frees. */
+static char *
+var_only_in(const char *run, const char *other)
+{
+	for (const char *p = strstr(run, "${"); p; p = strstr(p + 2, "${")) {
+		size_t n = strcspn(p, "}");
+		char *ref;
+
+		if (!p[n])
+			break;
+		ref = xasprintf("%.*s", (int)n + 1, p);
+		if (!strstr(other, ref))
+			return ref;
+		free(ref);
+	}
+	return NULL;
+}
+
+/* Destructive steps that table T's options tell apart but whose typed
+ * confirmations are the same text (both "${REVISION}") name what
+ * differs: the value only one uses, or its option's own words, so
+ * typing it says which rollback is meant. */
+static void
+distinct_confirms(struct imp *im, const struct imp_table *t)
+{
+	const char *var = jstr(t->decide, "variable");
+	const cJSON *o;
+	cJSON *st;
+
+	cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(t->decide,
+							       "options")) {
+		cJSON_ArrayForEach(st, im->steps[PHASE_EXECUTE]) {
+			const cJSON *v = cJSON_GetObjectItemCaseSensitive(
+				cJSON_GetObjectItemCaseSensitive(st, "when"), var);
+			const char *c = jstr(st, "confirm");
+			const cJSON *twin = NULL, *x;
+			char *what, *joined;
+
+			if (!c || cJSON_GetArraySize(v) != 1 ||
+			    strcmp(cJSON_GetArrayItem(v, 0)->valuestring,
+				   jstr(o, "id")) != 0)
+				continue;
+			cJSON_ArrayForEach(x, im->steps[PHASE_EXECUTE]) {
+				const cJSON *xv = cJSON_GetObjectItemCaseSensitive(
+					cJSON_GetObjectItemCaseSensitive(x, "when"),
+					var);
+
+				if (x != st && xv && jstr(x, "confirm") &&
+				    strcmp(jstr(x, "confirm"), c) == 0 &&
+				    !cJSON_Compare(xv, v, 1))
+					twin = x;
+			}
+			if (!twin)
+				continue;
+			what = var_only_in(jstr(st, "run"), jstr(twin, "run"));
+			if (!what)
+				what = label_difference(t->decide, o);
+			if (!*what || strstr(c, what)) {
+				free(what);
+				continue;
+			}
+			joined = xasprintf("%s %s", what, c);
+			cJSON_AddStringToObject(st, " confirm", joined);
+			free(joined);
+			free(what);
+		}
+	}
+	/* renamed once all twins were found: both sides of a pair change */
+	cJSON_ArrayForEach(st, im->steps[PHASE_EXECUTE]) {
+		cJSON *n = cJSON_DetachItemFromObjectCaseSensitive(st, " confirm");
+
+		if (n)
+			cJSON_ReplaceItemInObjectCaseSensitive(st, "confirm", n);
+	}
+}
+
 /* A table's actions ("Roll back", "Fix forward") are carried out by the
  * sections named after them: each option runs only its sections, so
  * choosing fix-forward never runs the rollback. An action no heading
@@ -6845,6 +7242,7 @@ tie_table_options(struct imp *im)
 	for (size_t i = 0; i < im->n_tables; i++) {
 		const struct imp_table *t = &im->tables[i];
 		cJSON *done = cJSON_CreateObject();
+		cJSON *untied = cJSON_CreateArray();
 		const cJSON *o;
 
 		cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(
@@ -6854,12 +7252,17 @@ tie_table_options(struct imp *im)
 			found += tie_option_leadins(im, t, o, done);
 			if (found || is_no_rollback(jstr(o, "label")))
 				continue;
+			cJSON_AddItemToArray(untied, cJSON_Duplicate(o, 1));
 			add_review(im, im->doc->b[t->block].line, t->decide,
 				   "the table's action \"%s\" names no section "
 				   "of the runbook: check which steps choosing it "
 				   "runs", jstr(o, "label"));
 		}
 		cJSON_Delete(done);
+		if (cJSON_GetArraySize(untied))
+			gate_unbound_steps(im, t, untied);
+		cJSON_Delete(untied);
+		distinct_confirms(im, t);
 		if (t->by_environment)
 			tie_environments(im, t);
 	}
@@ -7155,6 +7558,8 @@ static cJSON *
 users_when(struct imp *im, const char *ref, int *first_phase)
 {
 	struct strbuf refs = STRBUF_INIT;
+	const cJSON **users = NULL, *k;
+	size_t n = 0;
 	cJSON *union_when = NULL;
 	const char *key = NULL;
 	int all = 1;
@@ -7166,36 +7571,54 @@ users_when(struct imp *im, const char *ref, int *first_phase)
 		cJSON_ArrayForEach(st, im->steps[ph]) {
 			const cJSON *w = cJSON_GetObjectItemCaseSensitive(st,
 									  "when");
-			const cJSON *v;
 
 			refs_of(st, &refs);
 			if (!strstr(strbuf_str(&refs), ref))
 				continue;
 			if (*first_phase < 0)
 				*first_phase = ph;
-			if (!w || cJSON_GetArraySize(w) != 1 ||
-			    (key && strcmp(key, w->child->string) != 0)) {
+			if (!w || !cJSON_GetArraySize(w))
 				all = 0;
-				continue;
+			else {
+				users = xrealloc(users, (n + 1) * sizeof(*users));
+				users[n++] = w;
 			}
-			key = w->child->string;
-			if (!union_when)
-				union_when = cJSON_CreateArray();
-			v = w->child;
+		}
+	}
+	strbuf_done(&refs);
+	/* a condition every user has ("RESPONSE" of a step also tied to an
+	 * environment): the input is asked only on those options */
+	if (all && n)
+		cJSON_ArrayForEach(k, users[0]) {
+			int everywhere = 1;
+
+			for (size_t i = 0; i < n; i++)
+				everywhere &= cJSON_HasObjectItem(users[i],
+								  k->string);
+			if (everywhere) {
+				key = k->string;
+				break;
+			}
+		}
+	if (key) {
+		union_when = cJSON_CreateArray();
+		for (size_t i = 0; i < n; i++) {
+			const cJSON *v = cJSON_GetObjectItemCaseSensitive(users[i],
+									  key);
+
 			if (cJSON_IsString(v))
 				cJSON_AddItemToArray(union_when,
 						     cJSON_CreateString(v->valuestring));
 			else
-				cJSON_ArrayForEach(v, w->child)
+				cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(
+							   users[i], key))
 					cJSON_AddItemToArray(union_when,
 						cJSON_CreateString(v->valuestring));
 		}
 	}
-	strbuf_done(&refs);
-	if (!all || !union_when) {
-		cJSON_Delete(union_when);
+	free(users);
+	if (!union_when)
 		return NULL;
-	}
 	{
 		cJSON *when = cJSON_CreateObject();
 
@@ -7623,6 +8046,39 @@ add_default_approval(struct imp *im)
 	free(note);
 }
 
+/* A review point saying a removed credential is asked as ${NAME} when
+ * no step of the draft uses NAME (it stood in prose, now a note) says
+ * instead that nothing asks it: the draft promises no input it lacks. */
+static void
+honest_removed_credentials(struct imp *im)
+{
+	static const char asks[] = "asks ${";
+
+	for (size_t i = 0; i < im->n_reviews; i++) {
+		char *t = im->reviews[i].text, *a = strstr(t, asks), *name;
+		const char *tail = a ? strstr(a, "} as a secret input instead")
+				     : NULL;
+		int used = 0;
+
+		if (!tail)
+			continue;
+		name = xstrndup(a + sizeof(asks) - 1,
+				(size_t)(tail - a) - (sizeof(asks) - 1));
+		for (size_t k = 0; k < im->n_vars && !used; k++)
+			used = strcmp(im->vars[k].name, name) == 0;
+		if (!used) {
+			char *fixed = xasprintf("%.*sleaves <%s> where it stood "
+				"in a note; no step uses it, so the draft asks "
+				"nothing%s", (int)(a - t), t, name, tail +
+				strlen("} as a secret input instead"));
+
+			free(im->reviews[i].text);
+			im->reviews[i].text = fixed;
+		}
+		free(name);
+	}
+}
+
 static cJSON *
 variables_json(const struct imp *im)
 {
@@ -7698,13 +8154,53 @@ base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
+/* A title from a templated first heading ("{{service}} Helm rollback"):
+ * each placeholder the draft declared written ${NAME}, any other one by
+ * its bare words. Caller frees. */
+static char *
+title_from_template(const struct imp *im, const char *tpl)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (const char *p = tpl; *p;) {
+		const char *close = strncmp(p, "{{", 2) == 0 ? strstr(p, "}}")
+							     : NULL;
+		const char *name;
+		size_t n;
+		char *var;
+		int declared = 0;
+
+		if (!close) {
+			strbuf_addc(&sb, *p++);
+			continue;
+		}
+		name = p + 2 + strspn(p + 2, " .");
+		n = (size_t)(close - name);
+		while (n && name[n - 1] == ' ')
+			n--;
+		template_name(&name, &n);
+		var = var_name(name, n);
+		for (size_t i = 0; i < im->n_vars && !declared; i++)
+			declared = strcmp(im->vars[i].name, var) == 0;
+		if (declared)
+			strbuf_addf(&sb, "${%s}", var);
+		else
+			strbuf_add(&sb, name, n);
+		free(var);
+		p = close + 2;
+	}
+	return strbuf_detach(&sb);
+}
+
 static cJSON *
 playbook_json(struct imp *im)
 {
 	cJSON *root = cJSON_CreateObject();
 	cJSON *phases;
 	const char *src = base_name(im->name);
-	char *title = im->title ? xstrdup(im->title) : xstrdup(src);
+	char *title = im->title ? xstrdup(im->title)
+		    : im->title_tpl ? title_from_template(im, im->title_tpl)
+		    : xstrdup(src);
 	char *id = slug(title, 48);
 
 	cJSON_AddStringToObject(root, "id", id);
@@ -7848,6 +8344,7 @@ imp_done(struct imp *im)
 	free(im->bmember_of);
 	free(im->balt_value);
 	free(im->title);
+	free(im->title_tpl);
 	free(im->summary);
 	free(im->heading);
 	free(im->leadin);
@@ -8036,6 +8533,7 @@ mdimport_convert(const char *text, size_t len, const char *name,
 	gate_late_remedies(&im);
 	cover_every_changing_path(&im);
 	add_inputs(&im);
+	honest_removed_credentials(&im);
 	lookups_before_inputs(&im);
 	no_empty_approval(&im);
 	if (!count_steps(&im)) {

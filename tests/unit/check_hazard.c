@@ -354,6 +354,35 @@ START_TEST(test_lint_flags_unmarked_hazards_with_the_shared_rules)
 }
 END_TEST
 
+/* A SELECT calling a function that changes the server's state is
+ * neither read-only nor harmless: it is destructive (a typed
+ * confirmation, after the approval). */
+START_TEST(test_hazard_sql_functions_that_change_state_are_destructive)
+{
+	static const char *const cmds[] = {
+		"psql -h db -U admin -d shop -c \"select pg_terminate_backend(pid) "
+		"from pg_stat_activity where usename='app';\"",
+		"psql \"$DB\" -c 'SELECT pg_cancel_backend(4242)'",
+		"psql -c \"select setval('orders_id_seq', 100)\"",
+		"psql -c \"SELECT nextval ('orders_id_seq')\"",
+		"psql -c 'select lo_unlink(16384)'",
+		"psql -c \"select dblink_exec('dbname=x', 'delete from t')\"",
+		NULL,
+	};
+
+	for (size_t i = 0; cmds[i]; i++) {
+		ck_assert_msg(hazard_find(HAZARD_DESTRUCTIVE, cmds[i], NULL,
+					  NULL) != NULL, "not destructive: %s",
+			      cmds[i]);
+		ck_assert_msg(!hazard_read_only(cmds[i], NULL), "read-only: %s",
+			      cmds[i]);
+	}
+	ck_assert_ptr_null(hazard_find(HAZARD_DESTRUCTIVE, "psql -c \"select "
+		"count(*) from pg_stat_activity where state = 'nextval'\"",
+		NULL, NULL));
+}
+END_TEST
+
 static Suite *
 hazard_suite(void)
 {
@@ -367,6 +396,10 @@ hazard_suite(void)
 	tcase_add_test(tc, test_hazard_confirm_text_is_whole_words);
 	tcase_add_test(tc, test_import_marks_hazards_from_the_shared_rules);
 	tcase_add_test(tc, test_lint_flags_unmarked_hazards_with_the_shared_rules);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("sqlfuncs");
+	tcase_add_test(tc,
+		test_hazard_sql_functions_that_change_state_are_destructive);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -3113,6 +3113,310 @@ START_TEST(test_import_approval_line_names_the_role_and_gates_the_change)
 }
 END_TEST
 
+/* --- i15h: a release engineer's runbooks ------------------------------- */
+
+/* How many review points of ROOT hold TEXT. */
+static int
+reviews_saying(const cJSON *root, const char *text)
+{
+	const cJSON *r;
+	int n = 0;
+
+	cJSON_ArrayForEach(r, cJSON_GetObjectItem(root, "review"))
+		n += strstr(str(r, "text"), text) != NULL;
+	return n;
+}
+
+/* A step of any phase whose run holds TEXT, or NULL. */
+static cJSON *
+run_holding(const cJSON *root, const char *text)
+{
+	return find_step(root, "run", text, NULL, NULL);
+}
+
+/* A section the runbook says not to run in production ("Do NOT run
+ * this in prod", or opened by "For staging resets only:") is a note to
+ * read, never a step that runs: the staging reset became a required
+ * execute step on every path. */
+static const char *const not_prod_md[] = {
+	"# Db\n\n## Roll back\n\n```bash\nexport DATABASE_URL=postgres://"
+	"prod.internal/orders\nbundle exec rails db:migrate:down VERSION=3\n"
+	"```\n\n## Do NOT run this in prod\n\nFor staging resets only:\n\n"
+	"```bash\npsql \"$DATABASE_URL\" -c \"DROP SCHEMA public CASCADE;\"\n"
+	"```\n",
+	"# Db\n\n## Roll back\n\n```bash\nbundle exec rails db:migrate:down "
+	"VERSION=3\n```\n\n## Reset\n\nFor staging resets only:\n\n"
+	"```bash\npsql \"$DATABASE_URL\" -c \"DROP SCHEMA public CASCADE;\"\n"
+	"```\n\n## Verify\n\n```bash\ncurl -fsS https://orders/healthz\n```\n",
+};
+
+START_TEST(test_import_not_for_production_section_is_a_note)
+{
+	cJSON *root = import_text(not_prod_md[_i], strlen(not_prod_md[_i]),
+				  NULL);
+	cJSON *note = find_step(root, "note", "DROP SCHEMA", NULL, NULL);
+
+	ck_assert_ptr_null(run_holding(root, "DROP SCHEMA"));
+	ck_assert_ptr_nonnull(note);
+	ck_assert_str_eq(str(note, "kind"), "check");
+	ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(note, "required")));
+	ck_assert_int_eq(reviews_saying(root, "not to be run in production"), 1);
+	if (_i == 1)	/* the next section is mapped again */
+		ck_assert_ptr_nonnull(run_holding(root, "healthz"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* "Pick one:" items whose sections are headed by their key words ("##
+ * Yank", "## Post-release") run only their sections; the yank, done by
+ * hand, is the option's execute step, not an optional verify check; a
+ * section no option names waits for the options no section names. */
+static const char pick_keywords_md[] =
+	"# Pkg\n\n## Decide\n\nPick one:\n\n1. Yank the bad release\n"
+	"2. Publish a post-release with the previous code\n\n## Approval\n\n"
+	"- [ ] Release manager approval obtained\n\n## Yank\n\nIn the web UI "
+	"click **Options -> Yank**.\n\n## Post-release\n\n```bash\n"
+	"python -m build\ntwine upload dist/*\n```\n";
+static const char pick_unbound_md[] =
+	"# Pkg\n\n## Decide\n\nPick one:\n\n1. Yank the bad release\n"
+	"2. Publish a post-release with the previous code\n\n## Approval\n\n"
+	"- [ ] Release manager approval obtained\n\n## Yank\n\nIn the web UI "
+	"click **Options -> Yank**.\n\n## Re-release\n\n```bash\n"
+	"python -m build\ntwine upload dist/*\n```\n";
+
+START_TEST(test_import_pick_one_items_tie_to_sections_by_key_words)
+{
+	cJSON *root = import_text(pick_keywords_md, strlen(pick_keywords_md),
+				  NULL);
+	cJSON *d = find_step(root, "kind", "decide", NULL, NULL);
+	const cJSON *yank = option_labelled(d, "Yank"),
+		    *post = option_labelled(d, "post-release");
+	const char *var = str(d, "variable");
+	int ph = -1;
+	cJSON *upload = run_holding(root, "twine upload"),
+	      *by_hand = find_step(root, "title", "Yank", &ph, NULL);
+
+	ck_assert_ptr_nonnull(yank);
+	ck_assert_ptr_nonnull(post);
+	ck_assert_str_eq(when_value(upload, var), str(post, "id"));
+	ck_assert_ptr_nonnull(by_hand);
+	ck_assert_int_eq(ph, PHASE_EXECUTE);
+	ck_assert_ptr_null(cJSON_GetObjectItem(by_hand, "required"));
+	ck_assert_str_eq(when_value(by_hand, var), str(yank, "id"));
+	ck_assert_int_eq(reviews_saying(root, "names no section"), 0);
+	cJSON_Delete(root);
+
+	root = import_text(pick_unbound_md, strlen(pick_unbound_md), NULL);
+	d = find_step(root, "kind", "decide", NULL, NULL);
+	var = str(d, "variable");
+	upload = run_holding(root, "twine upload");
+	post = option_labelled(d, "post-release");
+	ck_assert_str_eq(when_value(upload, var), str(post, "id"));
+	ck_assert_int_ge(reviews_saying(root, "is tied to no option"), 1);
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A severity table whose actions are exactly the headings "Roll back all
+ * regions" and "Roll back one region": each section runs only for its
+ * own option, not for both. */
+static const char exact_actions_md[] =
+	"# Helm\n\n## Severity\n\n| Severity | Impact | Action |\n|---|---|---|\n"
+	"| P1 | Full outage | Roll back all regions |\n"
+	"| P2 | One region degraded | Roll back one region |\n\n"
+	"## Roll back all regions\n\n```bash\nfor ctx in eu us; do helm "
+	"--kube-context \"$ctx\" -n web rollback web <REVISION>; done\n```\n\n"
+	"## Roll back one region\n\n```bash\nhelm --kube-context eu -n web "
+	"rollback web <REVISION>\n```\n";
+
+START_TEST(test_import_table_actions_named_exactly_run_only_their_section)
+{
+	cJSON *root = import_text(exact_actions_md, strlen(exact_actions_md),
+				  NULL);
+	cJSON *d = find_step(root, "variable", "RESPONSE", NULL, NULL);
+	const char *var = str(d, "variable");
+	cJSON *all = run_holding(root, "for ctx"),
+	      *one = run_holding(root, "--kube-context eu");
+	const cJSON *v;
+
+	v = cJSON_GetObjectItem(cJSON_GetObjectItem(all, "when"), var);
+	ck_assert_int_eq(cJSON_GetArraySize(v), 1);
+	ck_assert_str_eq(when_value(all, var),
+			 str(option_labelled(d, "all regions"), "id"));
+	v = cJSON_GetObjectItem(cJSON_GetObjectItem(one, "when"), var);
+	ck_assert_int_eq(cJSON_GetArraySize(v), 1);
+	ck_assert_str_eq(when_value(one, var),
+			 str(option_labelled(d, "one region"), "id"));
+	/* typing the confirmation says which one is meant */
+	ck_assert_str_ne(str(all, "confirm"), str(one, "confirm"));
+	ck_assert_ptr_nonnull(strstr(str(all, "confirm"), "all regions"));
+	ck_assert_ptr_nonnull(strstr(str(one, "confirm"), "one region"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* "If the flag API is down, set the env override instead" is a fallback:
+ * a yes/no contingency asked after the step it depends on, never a
+ * required step; a credential left in its prose is not promised as an
+ * input the draft never asks. */
+static const char fallback_md[] =
+	"# Kill\n\n### Step 1 - sign-off\n\nGet approval from the incident "
+	"commander.\n\n### Step 2 - turn it off\n\n```bash\ncurl -s -X PATCH "
+	"-d '{\"enabled\": false}' https://flags.internal/api/flags/x\n```\n\n"
+	"If the API returns 409, unlock it with `curl -X DELETE "
+	"https://flags.internal/api/flags/x/lock?token=fl_9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d`."
+	"\n\nIf the flag API is down, set the env override instead:\n\n```bash\n"
+	"kubectl -n pricing set env deploy/pricing PRICING_V2=off\n```\n";
+
+START_TEST(test_import_fallback_instead_is_a_contingency)
+{
+	cJSON *root = import_text(fallback_md, strlen(fallback_md), NULL);
+	cJSON *env = run_holding(root, "set env"), *patch;
+	cJSON *d = find_step(root, "title", "flag API is down", NULL, NULL);
+	int ph = -1, pi = -1, dp = -1, di = -1;
+
+	ck_assert_ptr_nonnull(env);
+	ck_assert_ptr_nonnull(d);
+	ck_assert_str_eq(str(d, "kind"), "decide");
+	ck_assert_str_eq(when_value(env, str(d, "variable")), "yes");
+	/* asked after the step it depends on */
+	patch = find_step(root, "run", "PATCH", &ph, &pi);
+	ck_assert_ptr_nonnull(patch);
+	find_step(root, "title", "flag API is down", &dp, &di);
+	ck_assert(dp > ph || (dp == ph && di > pi));
+	ck_assert_int_eq(reviews_saying(root, "as a secret input instead"), 0);
+	ck_assert_int_eq(reviews_saying(root, "no step uses it"), 1);
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* "Pick the platform(s) affected." ending Assess, the platforms listed
+ * under Roll back further below: one yes/no per platform, as when the
+ * sentence sits right above the list, never an either/or. */
+static const char picked_earlier_md[] =
+	"# Web\n\n## Assess\n\n```bash\nkubectl -n web get deploy web\n```\n\n"
+	"Pick the platform(s) affected.\n\n## Get approval\n\nGet sign-off "
+	"from the release manager.\n\n## Roll back\n\n1. On ECS:\n\n   ```bash\n"
+	"   aws ecs update-service --cluster web --service web "
+	"--task-definition web:7 --force-new-deployment\n   ```\n\n"
+	"2. On Kubernetes:\n\n   ```bash\n   kubectl -n web set image "
+	"deploy/web web=web:1.2.2\n   ```\n";
+
+START_TEST(test_import_platforms_picked_earlier_are_each_a_yes_no)
+{
+	cJSON *root = import_text(picked_earlier_md, strlen(picked_earlier_md),
+				  NULL);
+	cJSON *ecs = run_holding(root, "aws ecs update-service"),
+	      *k8s = run_holding(root, "set image");
+	const cJSON *we = cJSON_GetObjectItem(ecs, "when"),
+		    *wk = cJSON_GetObjectItem(k8s, "when");
+
+	ck_assert_ptr_nonnull(we);
+	ck_assert_ptr_nonnull(wk);
+	/* each on a variable of its own, answered yes */
+	ck_assert_str_ne(we->child->string, wk->child->string);
+	ck_assert_str_eq(when_value(ecs, we->child->string), "yes");
+	ck_assert_str_eq(when_value(k8s, wk->child->string), "yes");
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* Prose naming two roles that both approve gives two roles, each named;
+ * "Release manager approval required." names its role, not "Approver". */
+static const char *const roles_md[] = {
+	"# Dns\n\n## Approval\n\nThe on-call SRE lead and the VP Eng both "
+	"have to approve a region failover.\n\n## Fail over\n\n```bash\n"
+	"kubectl -n dns delete pod dns-0\n```\n",
+	"# Npm\n\n## Approval\n\nRelease manager approval required. Post the "
+	"versions in #release.\n\n## Roll back\n\n```bash\nnpm dist-tag add "
+	"sdk@1.2.2 latest\n```\n",
+};
+
+START_TEST(test_import_roles_named_in_approval_prose)
+{
+	cJSON *root = import_text(roles_md[_i], strlen(roles_md[_i]), NULL);
+	cJSON *ap = find_step(root, "kind", "approve", NULL, NULL);
+	const cJSON *roles = cJSON_GetObjectItem(ap, "roles");
+
+	if (_i == 0) {
+		ck_assert_int_eq(cJSON_GetArraySize(roles), 2);
+		ck_assert_str_eq(str(cJSON_GetArrayItem(roles, 0), "role"),
+				 "On-call SRE Lead");
+		ck_assert_str_eq(str(cJSON_GetArrayItem(roles, 1), "role"),
+				 "VP Eng");
+	} else {
+		ck_assert_int_eq(cJSON_GetArraySize(roles), 1);
+		ck_assert_str_eq(str(cJSON_GetArrayItem(roles, 0), "role"),
+				 "Release Manager");
+	}
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* An input is asked only on the paths whose steps use it, also when
+ * those steps carry two conditions (an option section under a table's
+ * action): the revision is not asked on the pin-the-chart path. */
+static const char input_paths_md[] =
+	"# Helm\n\n## Severity\n\n| Severity | Impact | Action |\n|---|---|---|\n"
+	"| SEV1 | Outage | Roll back |\n| SEV3 | Cosmetic | Fix forward |\n\n"
+	"## Roll back\n\n### Option A: helm rollback (recommended)\n\n```bash\n"
+	"helm rollback web <REVISION> -n web\n```\n\n### Option B: pin the chart"
+	"\n\n```bash\nhelm upgrade web ./chart -n web --version <CHART_VERSION>\n"
+	"```\n\n## Fix forward\n\nOpen a PR with the fix.\n";
+
+START_TEST(test_import_inputs_carry_the_when_of_their_users)
+{
+	cJSON *root = import_text(input_paths_md, strlen(input_paths_md), NULL);
+	cJSON *rev = find_step(root, "variable", "REVISION", NULL, NULL);
+	cJSON *chart = find_step(root, "variable", "CHART_VERSION", NULL, NULL);
+	cJSON *undo = run_holding(root, "helm rollback");
+	const cJSON *w;
+
+	ck_assert_ptr_nonnull(rev);
+	ck_assert_ptr_nonnull(chart);
+	w = cJSON_GetObjectItem(rev, "when");
+	ck_assert_ptr_nonnull(w);
+	ck_assert_str_eq(when_value(rev, w->child->string),
+			 when_value(undo, w->child->string));
+	w = cJSON_GetObjectItem(chart, "when");
+	ck_assert_ptr_nonnull(w);
+	ck_assert_str_ne(when_value(chart, w->child->string),
+			 when_value(undo, w->child->string));
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A "Post-incident" section is communicate work, not verify. */
+START_TEST(test_import_post_incident_section_communicates)
+{
+	static const char text[] =
+		"# Fix\n\n## Roll back\n\n```bash\nkubectl -n web rollout "
+		"undo deploy/web\n```\n\n## Post-incident\n\n"
+		"- Rotate GH_TOKEN\n- Write the postmortem\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	int ph = -1;
+
+	ck_assert_ptr_nonnull(find_step(root, "note", "Rotate GH_TOKEN", &ph,
+					NULL));
+	ck_assert_int_eq(ph, PHASE_COMMUNICATE);
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A templated first heading gives the title with its variable, not the
+ * file's name. */
+START_TEST(test_import_templated_heading_gives_the_title)
+{
+	static const char text[] =
+		"# {{service}} Helm rollback\n\n## Roll back\n\n```bash\n"
+		"helm -n {{namespace}} rollback {{service}} 41\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+
+	ck_assert_str_eq(str(root, "title"), "${SERVICE} Helm rollback");
+	cJSON_Delete(root);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -3223,6 +3527,67 @@ import_suite(void)
 			test_import_alternatives_inside_a_section_become_a_decision,
 			0, (int)(sizeof(block_alternatives_md) /
 				 sizeof(block_alternatives_md[0])));
+		suite_add_tcase(s, tc);
+	}
+	{
+		TCase *tc = tcase_create("pickwords");
+
+		tcase_add_test(tc,
+			test_import_pick_one_items_tie_to_sections_by_key_words);
+		suite_add_tcase(s, tc);
+	}
+	{
+		TCase *tc = tcase_create("exactactions");
+
+		tcase_add_test(tc,
+			test_import_table_actions_named_exactly_run_only_their_section);
+		suite_add_tcase(s, tc);
+	}
+	{
+		TCase *tc = tcase_create("fallback");
+
+		tcase_add_test(tc, test_import_fallback_instead_is_a_contingency);
+		suite_add_tcase(s, tc);
+	}
+	{
+		TCase *tc = tcase_create("pickedearlier");
+
+		tcase_add_test(tc,
+			test_import_platforms_picked_earlier_are_each_a_yes_no);
+		suite_add_tcase(s, tc);
+	}
+	{
+		TCase *tc = tcase_create("proseroles");
+
+		tcase_add_loop_test(tc, test_import_roles_named_in_approval_prose,
+			0, (int)(sizeof(roles_md) / sizeof(roles_md[0])));
+		suite_add_tcase(s, tc);
+	}
+	{
+		TCase *tc = tcase_create("inputwhen");
+
+		tcase_add_test(tc, test_import_inputs_carry_the_when_of_their_users);
+		suite_add_tcase(s, tc);
+	}
+	{
+		TCase *tc = tcase_create("postincident");
+
+		tcase_add_test(tc, test_import_post_incident_section_communicates);
+		suite_add_tcase(s, tc);
+	}
+	{
+		TCase *tc = tcase_create("headingtitle");
+
+		tcase_add_test(tc, test_import_templated_heading_gives_the_title);
+		suite_add_tcase(s, tc);
+	}
+	{
+		TCase *tc = tcase_create("notprod");
+
+		tcase_set_timeout(tc, 30);
+		tcase_add_loop_test(tc,
+			test_import_not_for_production_section_is_a_note,
+			0, (int)(sizeof(not_prod_md) / sizeof(not_prod_md[0])));
 		suite_add_tcase(s, tc);
 	}
 	return s;

@@ -471,6 +471,21 @@ START_TEST(test_check_cli_loader_error)
 }
 END_TEST
 
+/* A playbook whose "draft": true was deleted but whose review points
+ * were not: --strict refuses it, naming how many are left. */
+START_TEST(test_check_strict_refuses_review_points_left)
+{
+	char *out;
+
+	ck_assert_int_eq(run_check("--strict review-left.json", 1, &out), 1);
+	ck_assert_ptr_nonnull(strstr(out, "2 review points not yet resolved: "
+				     "remove each once checked"));
+	free(out);
+	ck_assert_int_eq(run_check("review-left.json", 1, &out), 0);
+	free(out);
+}
+END_TEST
+
 static Suite *
 lint_suite(void)
 {
@@ -492,6 +507,7 @@ lint_suite(void)
 	tcase_add_test(cli, test_check_cli_quiet);
 	tcase_add_test(cli, test_check_cli_json);
 	tcase_add_test(cli, test_check_cli_loader_error);
+	tcase_add_test(cli, test_check_strict_refuses_review_points_left);
 	suite_add_tcase(s, cli);
 	return s;
 }
