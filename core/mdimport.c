@@ -8046,39 +8046,6 @@ add_default_approval(struct imp *im)
 	free(note);
 }
 
-/* A review point saying a removed credential is asked as ${NAME} when
- * no step of the draft uses NAME (it stood in prose, now a note) says
- * instead that nothing asks it: the draft promises no input it lacks. */
-static void
-honest_removed_credentials(struct imp *im)
-{
-	static const char asks[] = "asks ${";
-
-	for (size_t i = 0; i < im->n_reviews; i++) {
-		char *t = im->reviews[i].text, *a = strstr(t, asks), *name;
-		const char *tail = a ? strstr(a, "} as a secret input instead")
-				     : NULL;
-		int used = 0;
-
-		if (!tail)
-			continue;
-		name = xstrndup(a + sizeof(asks) - 1,
-				(size_t)(tail - a) - (sizeof(asks) - 1));
-		for (size_t k = 0; k < im->n_vars && !used; k++)
-			used = strcmp(im->vars[k].name, name) == 0;
-		if (!used) {
-			char *fixed = xasprintf("%.*sleaves <%s> where it stood "
-				"in a note; no step uses it, so the draft asks "
-				"nothing%s", (int)(a - t), t, name, tail +
-				strlen("} as a secret input instead"));
-
-			free(im->reviews[i].text);
-			im->reviews[i].text = fixed;
-		}
-		free(name);
-	}
-}
-
 static cJSON *
 variables_json(const struct imp *im)
 {
@@ -8533,7 +8500,6 @@ mdimport_convert(const char *text, size_t len, const char *name,
 	gate_late_remedies(&im);
 	cover_every_changing_path(&im);
 	add_inputs(&im);
-	honest_removed_credentials(&im);
 	lookups_before_inputs(&im);
 	no_empty_approval(&im);
 	if (!count_steps(&im)) {

@@ -3285,7 +3285,7 @@ START_TEST(test_import_fallback_instead_is_a_contingency)
 	find_step(root, "title", "flag API is down", &dp, &di);
 	ck_assert(dp > ph || (dp == ph && di > pi));
 	ck_assert_int_eq(reviews_saying(root, "as a secret input instead"), 0);
-	ck_assert_int_eq(reviews_saying(root, "no step uses it"), 1);
+	ck_assert_int_eq(reviews_saying(root, "nothing asks it"), 1);
 	cJSON_Delete(root);
 }
 END_TEST
