@@ -518,10 +518,24 @@ static void
 on_approval(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 {
 	cJSON *o = step_entry(r, ev);
+	const cJSON *pv;
+	char *entered;
 
 	add_clean(o, "role", pstr(ev, "role"));
 	add_clean(o, "name", pstr(ev, "name"));
 	add_clean(o, "comment", pstr(ev, "comment"));
+	entered = evtext_provenance(ev->payload, 1);
+	add_clean(o, "entered", entered);
+	free(entered);
+	if ((pv = cJSON_GetObjectItem(ev->payload, "provenance"))) {
+		cJSON *c = cJSON_AddObjectToObject(o, "provenance");
+		const char *keys[] = { "via", "login", "host", "tty",
+				       "operator" };
+
+		for (size_t i = 0; i < sizeof(keys) / sizeof(*keys); i++)
+			add_clean(c, keys[i], cJSON_GetStringValue(
+				cJSON_GetObjectItem(pv, keys[i])));
+	}
 	cJSON_AddBoolToObject(o, "voided", 0);
 	cJSON_AddNumberToObject(o, "line", (double)ev->seq);
 	if (r->unverified_from && ev->seq >= r->unverified_from)
@@ -1742,7 +1756,8 @@ md_approvals(const cJSON *rep, struct strbuf *out)
 	const cJSON *a;
 
 	strbuf_adds(out, "## Approvals\n\n| Step | Role | Name | When | "
-		    "Comment | Status |\n|---|---|---|---|---|---|\n");
+		    "Entered | Comment | Status |\n"
+		    "|---|---|---|---|---|---|---|\n");
 	cJSON_ArrayForEach(a, cJSON_GetObjectItem(rep, "approvals")) {
 		int voided = cJSON_IsTrue(cJSON_GetObjectItem(a, "voided"));
 		int unproven = cJSON_IsTrue(cJSON_GetObjectItem(a,
@@ -1760,6 +1775,7 @@ md_approvals(const cJSON *rep, struct strbuf *out)
 		cell(out, s_or(a, "role", ""));
 		cell(out, s_or(a, "name", ""));
 		cell(out, s_or(a, "time", ""));
+		cell(out, s_or(a, "entered", ""));
 		cell(out, s_or(a, "comment", ""));
 		cell(out, status);
 		strbuf_adds(out, "\n");

@@ -103,6 +103,12 @@ struct session *session_open(const struct session_opts *opts,
 struct session *session_attach(const char *dir, const struct clock *clk,
 			       struct err *err);
 
+/* Say how this process's actions reach S, for the provenance journalled
+ * with every approval: "console" (the default of session_open), "batch",
+ * "watch", or "rewind approve" (the default of session_attach). VIA is
+ * borrowed: a string constant. */
+void session_set_entry(struct session *s, const char *via);
+
 /* Kill running children, close the journal, free S (may be NULL). */
 void session_free(struct session *s);
 
@@ -266,6 +272,8 @@ struct approval_view {
 	const char *role;	/* as the playbook names it */
 	const char *name;	/* the approver, in normal form (identity.h) */
 	int64_t wall_us;	/* when it was given */
+	const char *entered;	/* where and by whom it was entered, in
+				 * words (evtext_provenance); unsanitized */
 };
 
 /* Fill OUT with approval J (in the order given) of step ID; returns 0, or

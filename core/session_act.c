@@ -835,6 +835,44 @@ check_approver(const struct session *s, const struct step_rt *rt,
 	return 0;
 }
 
+/* The terminal this process talks to, if any: stdin's, else stdout's or
+ * stderr's; NULL without one. */
+static const char *
+own_tty(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		const char *t = isatty(fd) ? ttyname(fd) : NULL;
+
+		if (t)
+			return t;
+	}
+	return NULL;
+}
+
+/* Where and by whom an approval was entered: how (console, batch, watch,
+ * rewind approve), the real login of the process (getuid, never $USER),
+ * its host and terminal, and the session's operator. It proves no more
+ * than that: there is no server to vouch for the name typed. */
+static cJSON *
+provenance(const struct session *s)
+{
+	cJSON *p = cJSON_CreateObject();
+	char host[256];
+	const char *tty = own_tty();
+
+	if (gethostname(host, sizeof(host)) < 0)
+		snprintf(host, sizeof(host), "unknown");
+	host[sizeof(host) - 1] = '\0';
+	cJSON_AddStringToObject(p, "via", s->entry ? s->entry : "console");
+	cJSON_AddStringToObject(p, "login", identity_real_login());
+	cJSON_AddStringToObject(p, "host", host);
+	if (tty)
+		cJSON_AddStringToObject(p, "tty", tty);
+	cJSON_AddStringToObject(p, "operator", s->console_op ? s->console_op
+				: s->operator);
+	return p;
+}
+
 static cJSON *
 approval_payload(struct session *s, struct step_rt *rt,
 		 const struct pb_role *role, const char *name,
@@ -853,6 +891,7 @@ approval_payload(struct session *s, struct step_rt *rt,
 		cJSON_AddItemToArray(gates,
 				     cJSON_CreateString(rt->def->gates[i]));
 	free(hash);
+	cJSON_AddItemToObject(p, "provenance", provenance(s));
 	return p;
 }
 

@@ -344,11 +344,19 @@ app_summarise_event(struct app *a, const char *line)
 		logbuf_add(a->journal, LOG_EVENT, buf);
 }
 
-/* What another process (rewind approve, a watcher) did, in words. */
+/* What another process (rewind approve, a watcher) did, in words; a
+ * sign-off's provenance is left to the step pane (the status line names
+ * who and as what). */
 static void
 foreign_status(struct app *a, const char *line)
 {
-	char *words = evtext_line(line);
+	cJSON *ev = cJSON_Parse(line);
+	char *words;
+
+	cJSON_DeleteItemFromObject(cJSON_GetObjectItem(ev, "payload"),
+				   "provenance");
+	words = ev ? evtext_describe(ev) : NULL;
+	cJSON_Delete(ev);
 
 	app_status(a, 0, "%s (from another terminal)",
 		   words ? words : "the journal changed");
@@ -1487,6 +1495,7 @@ watch_open(struct app *a, const char *dir, const struct clock *clk)
 
 	a->session = session_attach(dir, clk, &err);
 	if (a->session) {
+		session_set_entry(a->session, "watch");
 		j = journal_open_readonly(path, watch_history, a, &err);
 		journal_free(j);
 		session_set_listener(a->session, on_core_event, a);

@@ -320,9 +320,10 @@ setup_sign(struct app *a)
 
 	snprintf(a->dlg.title, sizeof(a->dlg.title), "Sign %s?", a->dlg.step);
 	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "Sign as %s (%s)? "
-		 "Your sign-off covers what is shown. Type y to sign; "
+		 "Your sign-off covers what is shown; it is recorded as "
+		 "signed from rewind watch by login %s. Type y to sign; "
 		 "anything else (or Esc) does not sign.", a->dlg.name,
-		 a->dlg.pick);
+		 a->dlg.pick, identity_real_login());
 	set_body(&a->dlg, covers ? covers : xstrdup("(nothing)"));
 }
 
@@ -359,8 +360,11 @@ setup_comment(struct app *a)
 		return;
 	covers = session_approval_covers(a->session, a->dlg.step);
 	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "Comment (optional): "
-		 "the sign-off of %s (%s) covers what is shown; Enter signs.",
-		 a->dlg.name, a->dlg.pick);
+		 "the sign-off of %s (%s) covers what is shown. It is recorded "
+		 "as entered at %s's console (login %s), not signed by %s "
+		 "elsewhere. %s signs.", a->dlg.name, a->dlg.pick,
+		 session_operator(a->session), identity_real_login(),
+		 a->dlg.name, keymap_key_label(KM_DIALOG, UI_SUBMIT));
 	set_body(&a->dlg, covers ? covers : xstrdup("(nothing)"));
 }
 
