@@ -117,6 +117,8 @@ on_var(const struct ev *e, struct strbuf *sb)
 	else
 		strbuf_addf(sb, "%s set %s to %s", e->actor, pay(e, "name"),
 			    pay(e, "value"));
+	if (str(e->p, "warning", NULL))
+		strbuf_addf(sb, " (%s)", str(e->p, "warning", ""));
 }
 
 static void

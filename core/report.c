@@ -209,6 +209,8 @@ on_var(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 	note_input(r, ev, name, secret || !value ? "(secret)" : value);
 	strbuf_addf(what, "set %s = %s", name, secret || !value ? "(secret)"
 								: value);
+	if (pstr(ev, "warning"))	/* the restore-target rule's words */
+		strbuf_addf(what, " (%s)", pstr(ev, "warning"));
 }
 
 static void
@@ -1095,6 +1097,16 @@ is_prerelease(const char *version)
 	return semver_parse(version, &v) && v.pre;
 }
 
+/* VERSION without a leading v before its first digit. */
+static const char *
+strip_v(const char *version)
+{
+	if ((version[0] == 'v' || version[0] == 'V') &&
+	    version[1] >= '0' && version[1] <= '9')
+		return version + 1;
+	return version;
+}
+
 /* What the session did that a reviewer must know: a restore to a
  * pre-release (onto latest, said so), or to a version the registry had
  * withdrawn (the operator went on anyway). */
@@ -1104,6 +1116,7 @@ add_findings(struct rep *r)
 	cJSON *list = cJSON_AddArrayToObject(r->root, "findings");
 	const char *to = r->pb ? r->pb->header.to : NULL;
 	const char *version = to ? var_value(to, r) : NULL;
+	const char *from;
 	char *note;
 
 	if (!version || !ran_with(r, to))
@@ -1120,6 +1133,16 @@ add_findings(struct rep *r)
 		free(text);
 	}
 	free(note);
+	from = r->pb->header.from ? var_value(r->pb->header.from, r) : NULL;
+	if (from && strcmp(strip_v(from), strip_v(version)) == 0) {
+		char *text = xasprintf("Restored to %s (%s), the version rolled "
+				       "back from (%s): the rollback changed "
+				       "nothing", version, to,
+				       r->pb->header.from);
+
+		cJSON_AddItemToArray(list, cJSON_CreateString(text));
+		free(text);
+	}
 	note = journalled_note(r, version);
 	if (note) {
 		char *text = xasprintf("Restored to %s version %s (%s)",

@@ -465,7 +465,9 @@ act_set(struct session *s, struct step_rt *rt, const struct action *a,
 	else
 		cJSON_AddStringToObject(p, "value", a->value);
 	if (!v->secret) {
-		char *warn = session_value_warning(s, v->name, a->value);
+		/* the one restore-target rule: pre-release, withdrawn,
+		 * unpublished, or the version rolled back from */
+		char *warn = withdrawn_target_warning(s, v->name, a->value);
 
 		if (warn)
 			cJSON_AddStringToObject(p, "warning", warn);
