@@ -21,6 +21,7 @@
 #include "identity.h"
 #include "journal.h"
 #include "report.h"
+#include "runner.h"
 #include "session_int.h"
 #include "sha256.h"
 #include "strbuf.h"
@@ -1049,13 +1050,31 @@ act_next(struct session *s, struct step_rt *rt, const struct action *a,
 	return session_record(s, actor, "phase.advanced", NULL, p, err);
 }
 
+/* The operator quits while commands run: each goes on without the
+ * console (a drainer keeps reading its output into its cast file), and
+ * the next console finds it still running, or its outcome unknown, by
+ * the pid and start time step.spawned recorded. */
+static void
+detach_running(struct session *s)
+{
+	for (size_t i = 0; i < s->n_steps; i++) {
+		struct step_rt *rt = &s->steps[i];
+
+		if (rt->proc && runner_detach(rt->proc) >= 0)
+			rt->proc = NULL;
+	}
+}
+
 static int
 act_quit(struct session *s, struct step_rt *rt, const struct action *a,
 	 const char *actor, struct err *err)
 {
 	(void)rt;
 	(void)a;
-	return session_record_quit(s, actor, "quit", err);
+	if (session_record_quit(s, actor, "quit", err) < 0)
+		return -1;
+	detach_running(s);
+	return 0;
 }
 
 /* The commands still running as the console ends: step, pid, command. */
