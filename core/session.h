@@ -318,6 +318,13 @@ const char *session_role_name(const struct session *s, const char *id,
  * a step that does not apply, a complete session, the operator, already
  * signed, the role full): checked before anything is shown to the
  * approver. */
+/* Whether step ID may be marked n/a now: 0, or -1 with ERR saying why
+ * not (an approval is signed, never n/a; a done step; another phase's),
+ * as session_apply would refuse it; the front end asks before it asks
+ * for a reason. Nothing is journalled. */
+int session_may_na(const struct session *s, const char *id,
+		   struct err *err);
+
 int session_approval_allowed(const struct session *s, const char *id,
 			     const char *role, const char *name,
 			     struct err *err);

@@ -1247,6 +1247,18 @@ approval_untimely(const struct session *s, const struct step_rt *rt,
 }
 
 int
+session_may_na(const struct session *s, const char *id, struct err *err)
+{
+	const struct step_rt *rt = session_find_step(s, id);
+	struct action a = { .kind = ACT_NA };
+
+	if (!rt)
+		return err_set(err, ERR_NOTFOUND, "na: no step \"%s\"", id);
+	a.step = (char *)rt->def->id;
+	return check_step(s, &rules[ACT_NA], rt, &a, err);
+}
+
+int
 session_approval_allowed(const struct session *s, const char *id,
 			 const char *role, const char *name, struct err *err)
 {

@@ -936,6 +936,14 @@ watch_refuses(enum uiact act)
 	return !keymap_in_watch(act);
 }
 
+void
+app_next_phase(struct app *a)
+{
+	if (app_apply(a, "next") >= 0)
+		app_status(a, 0, "%s", session_is_complete(a->session)
+			   ? "session complete" : "next phase");
+}
+
 static void
 quit_or_ask(struct app *a)
 {
@@ -999,9 +1007,10 @@ do_uiact(struct app *a, enum uiact act)
 	case UI_NOTE: dialog_open(a, FLOW_NOTE, NULL); break;
 	case UI_SET_VAR: dialog_open(a, FLOW_SETVAR_NAME, NULL); break;
 	case UI_NEXT_PHASE:
-		if (app_apply(a, "next") >= 0)
-			app_status(a, 0, "%s", session_is_complete(a->session)
-				   ? "session complete" : "next phase");
+		if (session_phase(a->session) == PHASE_COMMUNICATE &&
+		    dialog_open_optional_left(a))
+			break;	/* asked first: they would be skipped */
+		app_next_phase(a);
 		break;
 	case UI_SEARCH: dialog_open(a, FLOW_SEARCH, NULL); break;
 	case UI_SEARCH_NEXT: search_step(a, 1); break;
