@@ -1433,12 +1433,40 @@ draw_choices(struct app *a, WINDOW *w, int *y, int x, int width, int notes,
 	}
 }
 
+/* Whether the dialog's input is a secret variable's value: it is shown
+ * masked while typed. */
+static int
+typing_secret(const struct app *a)
+{
+	const struct pb_variable *v;
+
+	if (a->dlg.flow != FLOW_INPUT && a->dlg.flow != FLOW_SETVAR_VALUE)
+		return 0;
+	v = playbook_find_var(a->pb, a->dlg.pick);
+	return v && v->secret;
+}
+
+/* One * per character of TEXT, into BUF (SIZE bytes). */
+static const char *
+masked(const char *text, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	for (const char *p = text; *p && n + 1 < size; p++)
+		if (((unsigned char)*p & 0xc0) != 0x80)
+			buf[n++] = '*';
+	buf[n] = '\0';
+	return buf;
+}
+
 static void
 draw_input(struct app *a, WINDOW *w, int *y, int x, int width)
 {
 	int bad = a->dlg.error[0] != '\0';
-	int shown = draw_width(a->dlg.buf);
-	const char *text = a->dlg.buf;
+	char stars[sizeof(a->dlg.buf)];
+	const char *text = typing_secret(a)
+		? masked(a->dlg.buf, stars, sizeof(stars)) : a->dlg.buf;
+	int shown = draw_width(text);
 
 	/* Keep the end of long input in view. */
 	while (shown > width - 2 && *text) {
