@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -1251,21 +1252,37 @@ on_tty(int suspend, void *arg)
 	app_dirty(a);
 }
 
-/* Wait for a line on the terminal (cooked mode, the screen suspended). */
+/* Wait for Enter or Esc on the terminal (the screen suspended), neither
+ * echoed (an Esc must not print ^[); what an Esc sequence brings along
+ * (an arrow key's bytes) is read and dropped. */
 static void
 wait_for_enter(void)
 {
 	struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+	struct termios was, raw;
+	int have = tcgetattr(STDIN_FILENO, &was) == 0;
 	char c = 0;
 	ssize_t n;
 
+	if (have) {
+		raw = was;
+		raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
+		raw.c_cc[VMIN] = 1;
+		raw.c_cc[VTIME] = 0;
+		tcsetattr(STDIN_FILENO, TCSANOW, &raw);
+	}
 	do {
 		if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
-			return;
+			break;
 		n = read(STDIN_FILENO, &c, 1);
 		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
-			return;
-	} while (n != 1 || (c != '\n' && c != '\r'));
+			break;
+	} while (n != 1 || (c != '\n' && c != '\r' && c != 27));
+	while (c == 27 && poll(&pfd, 1, 50) > 0 &&
+	       read(STDIN_FILENO, &c, 1) == 1)
+		c = 27;		/* the rest of an escape sequence */
+	if (have)
+		tcsetattr(STDIN_FILENO, TCSANOW, &was);
 }
 
 void
@@ -1273,7 +1290,7 @@ app_show_plain(struct app *a, const char *intro, const char *text)
 {
 	def_prog_mode();
 	endwin();
-	printf("\n%s\n\n%s\n\nPress Enter to go back to the console.\n",
+	printf("\n%s\n\n%s\n\nPress Enter (or Esc) to go back to the console.\n",
 	       intro, text);
 	fflush(stdout);
 	wait_for_enter();
