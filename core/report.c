@@ -1609,6 +1609,15 @@ md_summary(const cJSON *rep, struct strbuf *out)
 	strbuf_done(&v);
 }
 
+/* Where the recovery time was counted to (older reports: the end). */
+static const char *
+rto_to(const cJSON *m)
+{
+	const char *to = jstr(m, "rto_to");
+
+	return to ? to : "the end of the session";
+}
+
 /* The RTO sentence of a session that never proved its recovery. */
 static void
 md_rto_unproven(const cJSON *m, const char *took, const char *target,
@@ -1617,24 +1626,15 @@ md_rto_unproven(const cJSON *m, const char *took, const char *target,
 	const cJSON *u;
 	int first = 1;
 
-	strbuf_addf(out, "RTO: **not proven**: the session ended %s after %s "
+	strbuf_addf(out, "RTO: **not proven**: %s counted from %s to %s "
 		    "(target %s), but the recovery was never proven: ", took,
-		    jstr(m, "rto_from"), target);
+		    jstr(m, "rto_from"), rto_to(m), target);
 	cJSON_ArrayForEach(u, cJSON_GetObjectItem(m, "rto_unproven")) {
 		strbuf_addf(out, "%s%s", first ? "" : ", ",
 			    cJSON_GetStringValue(u));
 		first = 0;
 	}
 	strbuf_adds(out, ".\n\n");
-}
-
-/* Where the recovery time was counted to (older reports: the end). */
-static const char *
-rto_to(const cJSON *m)
-{
-	const char *to = jstr(m, "rto_to");
-
-	return to ? to : "the end of the session";
 }
 
 /* One sentence: whether the recovery-time objective was met. */
