@@ -197,6 +197,13 @@ const char *session_var(const struct session *s, const char *name);
 char *session_value_warning(const struct session *s, const char *name,
 			    const char *value);
 
+/* Every warning about setting NAME to VALUE on one line, or NULL
+ * (caller frees): the restore-target rule's (withdrawn_target_warning)
+ * and a DETECTED_AT later than now ("... is 3h 36m in the future (now
+ * 01:24 UTC): was a local time typed as UTC?"). var.set journals it. */
+char *session_set_warning(const struct session *s, const char *name,
+			  const char *value);
+
 /* Who gave variable NAME its value (a var.set: an input step, s, --var, a
  * pick from the Tags or Registry tab, a default) and when. */
 struct var_setter_view {

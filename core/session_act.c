@@ -16,11 +16,14 @@
 #include <cjson/cJSON.h>
 
 #include "action.h"
+#include "clock.h"
 #include "drill.h"
 #include "err.h"
 #include "identity.h"
 #include "journal.h"
 #include "report.h"
+#include "rtoclock.h"
+#include "timefmt.h"
 #include "runner.h"
 #include "session_int.h"
 #include "sha256.h"
@@ -438,6 +441,43 @@ session_value_warning(const struct session *s, const char *name,
 	return prerelease_note(s->pb, name, value, latest_channel_var(s));
 }
 
+/* DETECTED_AT VALUE later than now (a minute's slack), in words. */
+static char *
+future_detection(const struct session *s, const char *name,
+		 const char *value)
+{
+	int64_t at = strcmp(name, "DETECTED_AT") == 0
+		? rtoclock_parse_when(value) : 0;
+	int64_t now = clock_wall_now(s->clk);
+	char when[32];
+	int64_t ahead = (at - now + 59999999) / 60000000;	/* whole minutes, up */
+
+	if (!at || at <= now + 60000000)
+		return NULL;
+	timefmt_us(now, TF_HM_ZONE, when, sizeof(when));
+	return xasprintf("Warning: DETECTED_AT %s is %lldh %02lldm in the "
+			 "future (now %s): detection cannot come after now; "
+			 "was a local time typed as UTC?", value,
+			 (long long)(ahead / 60), (long long)(ahead % 60),
+			 when);
+}
+
+char *
+session_set_warning(const struct session *s, const char *name,
+		    const char *value)
+{
+	char *target = withdrawn_target_warning(s, name, value);
+	char *future = future_detection(s, name, value);
+	char *both;
+
+	if (!target || !future)
+		return target ? target : future;
+	both = xasprintf("%s %s", target, future);
+	free(target);
+	free(future);
+	return both;
+}
+
 static int
 act_set(struct session *s, struct step_rt *rt, const struct action *a,
 	const char *actor, struct err *err)
@@ -468,7 +508,7 @@ act_set(struct session *s, struct step_rt *rt, const struct action *a,
 	if (!v->secret) {
 		/* the one restore-target rule: pre-release, withdrawn,
 		 * unpublished, or the version rolled back from */
-		char *warn = withdrawn_target_warning(s, v->name, a->value);
+		char *warn = session_set_warning(s, v->name, a->value);
 
 		if (warn)
 			cJSON_AddStringToObject(p, "warning", warn);

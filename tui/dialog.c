@@ -764,8 +764,8 @@ static void
 submit_set(struct app *a)
 {
 	struct strbuf sb = STRBUF_INIT;
-	char *warn = withdrawn_target_warning(a->session, a->dlg.pick,
-					      a->dlg.buf);
+	char *warn = session_set_warning(a->session, a->dlg.pick,
+					 a->dlg.buf);
 
 	strbuf_addf(&sb, "set %s ", a->dlg.pick);
 	add_quoted(&sb, a->dlg.buf);
