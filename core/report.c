@@ -1192,7 +1192,8 @@ add_unproven_step(struct rep *r, const struct pb_step *st, int failed_too,
 	free(what);
 }
 
-/* The required run steps of the execute phase marked n/a (not by a
+/* The required destructive run steps of the execute phase (the rollback
+ * itself; a login or a checkout is not) marked n/a (not by a
  * condition: the rollback was never done), and the required run and probe
  * steps of the verify phase marked n/a or failed, "verify.health marked
  * n/a", into ARR: a recovery they were to do or prove was never proven
@@ -1205,6 +1206,7 @@ add_unproven(struct rep *r, cJSON *arr)
 
 	for (size_t i = 0; ex && i < ex->n_steps; i++)
 		if (ex->steps[i].required && ex->steps[i].kind == STEP_KIND_RUN &&
+		    ex->steps[i].destructive &&	/* the rollback itself */
 		    !playbook_outcome_always_fails(r->pb, jstr(r->summary,
 				"scenario"), &ex->steps[i]))
 			add_unproven_step(r, &ex->steps[i], 0, arr);
