@@ -164,6 +164,12 @@ cast_open(const char *path, const char *command, int64_t wall_us,
 }
 
 int
+cast_fd(const struct cast *c)
+{
+	return c ? c->fd : -1;
+}
+
+int
 cast_flush(struct cast *c)
 {
 	return c ? flush(c) : 0;

@@ -61,4 +61,8 @@ long cast_each_line(const char *path, size_t max, cast_line_cb cb,
 long cast_follow(const char *path, uint64_t *offset, size_t max,
 		 cast_line_cb cb, void *arg, struct err *err);
 
+/* The file descriptor C writes to, or -1 for NULL (a drainer keeps it
+ * open when it closes everything else). */
+int cast_fd(const struct cast *c);
+
 #endif

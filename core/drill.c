@@ -1413,9 +1413,10 @@ phase_na(const struct session *s, enum phase_id phase, unsigned kinds,
 		    !(kinds & (1u << rt->def->kind)) ||
 		    !session_step_active(s, rt) ||
 		    drill_unverifiable(s, rt->def->id) ||
-		    (phase == PHASE_EXECUTE && playbook_outcome_always_fails(
-			    s->pb, s->scenario, rt->def)))
-			continue;
+		    (phase == PHASE_EXECUTE && (!rt->def->destructive ||
+			playbook_outcome_always_fails(s->pb, s->scenario,
+						      rt->def))))
+			continue;	/* execute: the rollback steps only */
 		(*n)++;
 		if (rt->state != STEP_NA)
 			continue;

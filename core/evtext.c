@@ -31,10 +31,43 @@ pay(const struct ev *e, const char *key)
 	return str(e->p, key, "?");
 }
 
+char *
+evtext_provenance(const cJSON *p, int full)
+{
+	const cJSON *pv = cJSON_GetObjectItem(p, "provenance");
+	const char *via = str(pv, "via", NULL), *op = str(pv, "operator", "?");
+	const char *tty = str(pv, "tty", NULL);
+	struct strbuf sb = STRBUF_INIT;
+
+	if (!via)
+		return xstrdup("provenance not recorded");
+	if (strcmp(via, "console") == 0)
+		strbuf_addf(&sb, "entered at %s's console", op);
+	else if (strcmp(via, "batch") == 0)
+		strbuf_addf(&sb, "entered in %s's batch run", op);
+	else if (strcmp(via, "watch") == 0)
+		strbuf_adds(&sb, "signed from rewind watch");
+	else if (strcmp(via, "rewind approve") == 0)
+		strbuf_adds(&sb, "signed with rewind approve");
+	else
+		strbuf_addf(&sb, "entered via %s", via);
+	if (full)
+		strbuf_addf(&sb, " (login %s on %s%s%s)", str(pv, "login", "?"),
+			    str(pv, "host", "?"), tty ? ", " : "",
+			    tty ? tty : "");
+	return strbuf_detach(&sb);
+}
+
 static void
 on_approval(const struct ev *e, struct strbuf *sb)
 {
+	char *where = cJSON_GetObjectItem(e->p, "provenance")
+		? evtext_provenance(e->p, 1) : NULL;
+
 	strbuf_addf(sb, "%s approved as %s", pay(e, "name"), pay(e, "role"));
+	if (where)	/* a journal from before it was recorded has none */
+		strbuf_addf(sb, ", %s", where);
+	free(where);
 }
 
 static void
@@ -84,6 +117,8 @@ on_var(const struct ev *e, struct strbuf *sb)
 	else
 		strbuf_addf(sb, "%s set %s to %s", e->actor, pay(e, "name"),
 			    pay(e, "value"));
+	if (str(e->p, "warning", NULL))
+		strbuf_addf(sb, " (%s)", str(e->p, "warning", ""));
 }
 
 static void

@@ -21,4 +21,12 @@ struct strbuf;
  * closed) while a.slow (pid 41) ran; the session can be resumed". */
 void evtext_quit(const struct cJSON *p, struct strbuf *sb);
 
+/* Where approval.granted payload P says the sign-off was entered, in
+ * words: "entered at ic's console (login ic on host1, /dev/pts/3)",
+ * "signed with rewind approve (login bob on host1, /dev/pts/4)"; without
+ * FULL only how ("entered at ic's console"). The
+ * journal's text: a caller that shows it sanitizes it. Caller frees;
+ * "provenance not recorded" for a journal from before it was. */
+char *evtext_provenance(const struct cJSON *p, int full);
+
 #endif

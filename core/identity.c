@@ -4,6 +4,7 @@
 #include "identity.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -174,4 +175,18 @@ identity_login(void)
 		return user;
 	pw = getpwuid(getuid());
 	return pw && pw->pw_name && *pw->pw_name ? pw->pw_name : "operator";
+}
+
+const char *
+identity_real_login(void)
+{
+	static char name[64];
+	struct passwd *pw = getpwuid(getuid());
+
+	if (pw && pw->pw_name && *pw->pw_name)
+		snprintf(name, sizeof(name), "%s", pw->pw_name);
+	else
+		snprintf(name, sizeof(name), "uid %lu",
+			 (unsigned long)getuid());
+	return name;
 }

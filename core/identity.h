@@ -16,6 +16,11 @@ struct err;
  * password database), or "operator" when neither has one; borrowed. */
 const char *identity_login(void);
 
+/* The real login of this process: the password database's name for
+ * getuid() (never $USER, which anyone can set), or "uid N" when it has
+ * none; borrowed. */
+const char *identity_real_login(void);
+
 char *identity_normalize(const char *name, const char *what,
 			 struct err *err);
 

@@ -209,6 +209,8 @@ on_var(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 	note_input(r, ev, name, secret || !value ? "(secret)" : value);
 	strbuf_addf(what, "set %s = %s", name, secret || !value ? "(secret)"
 								: value);
+	if (pstr(ev, "warning"))	/* the restore-target rule's words */
+		strbuf_addf(what, " (%s)", pstr(ev, "warning"));
 }
 
 static void
@@ -527,10 +529,24 @@ static void
 on_approval(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 {
 	cJSON *o = step_entry(r, ev);
+	const cJSON *pv;
+	char *entered;
 
 	add_clean(o, "role", pstr(ev, "role"));
 	add_clean(o, "name", pstr(ev, "name"));
 	add_clean(o, "comment", pstr(ev, "comment"));
+	entered = evtext_provenance(ev->payload, 1);
+	add_clean(o, "entered", entered);
+	free(entered);
+	if ((pv = cJSON_GetObjectItem(ev->payload, "provenance"))) {
+		cJSON *c = cJSON_AddObjectToObject(o, "provenance");
+		const char *keys[] = { "via", "login", "host", "tty",
+				       "operator" };
+
+		for (size_t i = 0; i < sizeof(keys) / sizeof(*keys); i++)
+			add_clean(c, keys[i], cJSON_GetStringValue(
+				cJSON_GetObjectItem(pv, keys[i])));
+	}
 	cJSON_AddBoolToObject(o, "voided", 0);
 	cJSON_AddNumberToObject(o, "line", (double)ev->seq);
 	if (r->unverified_from && ev->seq >= r->unverified_from)
@@ -1091,6 +1107,16 @@ is_prerelease(const char *version)
 	return semver_parse(version, &v) && v.pre;
 }
 
+/* VERSION without a leading v before its first digit. */
+static const char *
+strip_v(const char *version)
+{
+	if ((version[0] == 'v' || version[0] == 'V') &&
+	    version[1] >= '0' && version[1] <= '9')
+		return version + 1;
+	return version;
+}
+
 /* What the session did that a reviewer must know: a restore to a
  * pre-release (onto latest, said so), or to a version the registry had
  * withdrawn (the operator went on anyway). */
@@ -1100,6 +1126,7 @@ add_findings(struct rep *r)
 	cJSON *list = cJSON_AddArrayToObject(r->root, "findings");
 	const char *to = r->pb ? r->pb->header.to : NULL;
 	const char *version = to ? var_value(to, r) : NULL;
+	const char *from;
 	char *note;
 
 	if (!version || !ran_with(r, to))
@@ -1116,6 +1143,16 @@ add_findings(struct rep *r)
 		free(text);
 	}
 	free(note);
+	from = r->pb->header.from ? var_value(r->pb->header.from, r) : NULL;
+	if (from && strcmp(strip_v(from), strip_v(version)) == 0) {
+		char *text = xasprintf("Restored to %s (%s), the version rolled "
+				       "back from (%s): the rollback changed "
+				       "nothing", version, to,
+				       r->pb->header.from);
+
+		cJSON_AddItemToArray(list, cJSON_CreateString(text));
+		free(text);
+	}
 	note = journalled_note(r, version);
 	if (note) {
 		char *text = xasprintf("Restored to %s version %s (%s)",
@@ -1165,7 +1202,8 @@ add_unproven_step(struct rep *r, const struct pb_step *st, int failed_too,
 	free(what);
 }
 
-/* The required run steps of the execute phase marked n/a (not by a
+/* The required destructive run steps of the execute phase (the rollback
+ * itself; a login or a checkout is not) marked n/a (not by a
  * condition: the rollback was never done), and the required run and probe
  * steps of the verify phase marked n/a or failed, "verify.health marked
  * n/a", into ARR: a recovery they were to do or prove was never proven
@@ -1178,6 +1216,7 @@ add_unproven(struct rep *r, cJSON *arr)
 
 	for (size_t i = 0; ex && i < ex->n_steps; i++)
 		if (ex->steps[i].required && ex->steps[i].kind == STEP_KIND_RUN &&
+		    ex->steps[i].destructive &&	/* the rollback itself */
 		    !playbook_outcome_always_fails(r->pb, jstr(r->summary,
 				"scenario"), &ex->steps[i]))
 			add_unproven_step(r, &ex->steps[i], 0, arr);
@@ -1582,6 +1621,15 @@ md_summary(const cJSON *rep, struct strbuf *out)
 	strbuf_done(&v);
 }
 
+/* Where the recovery time was counted to (older reports: the end). */
+static const char *
+rto_to(const cJSON *m)
+{
+	const char *to = jstr(m, "rto_to");
+
+	return to ? to : "the end of the session";
+}
+
 /* The RTO sentence of a session that never proved its recovery. */
 static void
 md_rto_unproven(const cJSON *m, const char *took, const char *target,
@@ -1590,24 +1638,15 @@ md_rto_unproven(const cJSON *m, const char *took, const char *target,
 	const cJSON *u;
 	int first = 1;
 
-	strbuf_addf(out, "RTO: **not proven**: the session ended %s after %s "
+	strbuf_addf(out, "RTO: **not proven**: %s counted from %s to %s "
 		    "(target %s), but the recovery was never proven: ", took,
-		    jstr(m, "rto_from"), target);
+		    jstr(m, "rto_from"), rto_to(m), target);
 	cJSON_ArrayForEach(u, cJSON_GetObjectItem(m, "rto_unproven")) {
 		strbuf_addf(out, "%s%s", first ? "" : ", ",
 			    cJSON_GetStringValue(u));
 		first = 0;
 	}
 	strbuf_adds(out, ".\n\n");
-}
-
-/* Where the recovery time was counted to (older reports: the end). */
-static const char *
-rto_to(const cJSON *m)
-{
-	const char *to = jstr(m, "rto_to");
-
-	return to ? to : "the end of the session";
 }
 
 /* One sentence: whether the recovery-time objective was met. */
@@ -1752,7 +1791,8 @@ md_approvals(const cJSON *rep, struct strbuf *out)
 	const cJSON *a;
 
 	strbuf_adds(out, "## Approvals\n\n| Step | Role | Name | When | "
-		    "Comment | Status |\n|---|---|---|---|---|---|\n");
+		    "Entered | Comment | Status |\n"
+		    "|---|---|---|---|---|---|---|\n");
 	cJSON_ArrayForEach(a, cJSON_GetObjectItem(rep, "approvals")) {
 		int voided = cJSON_IsTrue(cJSON_GetObjectItem(a, "voided"));
 		int unproven = cJSON_IsTrue(cJSON_GetObjectItem(a,
@@ -1770,6 +1810,7 @@ md_approvals(const cJSON *rep, struct strbuf *out)
 		cell(out, s_or(a, "role", ""));
 		cell(out, s_or(a, "name", ""));
 		cell(out, s_or(a, "time", ""));
+		cell(out, s_or(a, "entered", ""));
 		cell(out, s_or(a, "comment", ""));
 		cell(out, status);
 		strbuf_adds(out, "\n");

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -898,6 +899,100 @@ proc_abandon(struct proc *p)
 	cancel_timer(p, &p->kill_timer);
 	cancel_timer(p, &p->drain_timer);
 	proc_free(p);
+}
+
+/* In the drainer: every descriptor but P's pipes and cast closed, the
+ * standard ones on /dev/null (the terminal and the session's lock stay
+ * with the console). */
+static void
+drainer_close_others(const struct proc *p)
+{
+	int keep[3] = { p->out[0].fd, p->out[1].fd, cast_fd(p->cast) };
+	int null = open("/dev/null", O_RDWR);
+	long max = sysconf(_SC_OPEN_MAX);
+
+	for (int fd = 0; fd <= 2 && null >= 0; fd++)
+		if (fd != keep[0] && fd != keep[1] && fd != keep[2])
+			dup2(null, fd);
+	for (int fd = 3; fd < (max > 0 && max < 65536 ? max : 65536); fd++)
+		if (fd != keep[0] && fd != keep[1] && fd != keep[2])
+			close(fd);
+}
+
+/* The drainer's whole life: read P's pipes to their end, each line into
+ * the cast (redacted, as the console would have), then exit. */
+static void __attribute__((noreturn))
+drain_alone(struct proc *p)
+{
+	struct pollfd fds[2];
+	char *buf = p->r->readbuf;
+
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGCHLD, SIG_DFL);
+	(void)setpgid(0, p->pid);	/* stopped with its command */
+	drainer_close_others(p);
+	p->on_line = NULL;
+	for (;;) {
+		nfds_t n = 0;
+
+		for (int i = 0; i < 2; i++)
+			if (p->out[i].fd >= 0)
+				fds[n++] = (struct pollfd){ p->out[i].fd, POLLIN, 0 };
+		if (n == 0)
+			break;
+		if (poll(fds, n, -1) < 0 && errno != EINTR)
+			break;
+		for (int i = 0; i < 2; i++) {
+			struct stream *st = &p->out[i];
+			ssize_t got;
+
+			if (st->fd < 0)
+				continue;
+			got = read(st->fd, buf, READ_CHUNK);
+			if (got < 0 && (errno == EINTR || errno == EAGAIN))
+				continue;
+			p->now_us = clock_mono_now(loop_clock(p->r->loop));
+			if (got > 0) {
+				stream_feed(p, st, buf, (size_t)got);
+				continue;
+			}
+			close(st->fd);
+			st->fd = -1;
+			if (st->len)
+				deliver(p, st, st->line, st->len);
+		}
+		cast_flush(p->cast);
+	}
+	cast_close(p->cast, NULL);
+	_exit(0);
+}
+
+pid_t
+runner_detach(struct proc *p)
+{
+	pid_t pid;
+
+	if (p->cast)
+		cast_flush(p->cast);	/* nothing written twice */
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0)
+		drain_alone(p);
+	for (int i = 0; i < 2; i++)
+		if (p->out[i].fd >= 0) {
+			loop_del_fd(p->r->loop, p->out[i].fd);
+			close(p->out[i].fd);
+			p->out[i].fd = -1;
+		}
+	cancel_timer(p, &p->timeout_timer);
+	cancel_timer(p, &p->kill_timer);
+	cancel_timer(p, &p->drain_timer);
+	unlink_proc(p);
+	proc_free(p);
+	return pid;
 }
 
 void

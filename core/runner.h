@@ -60,6 +60,15 @@ struct runner *runner_new(struct loop *l, struct err *err);
  * multi-line mode (counted anyway, so a callback need not count again). */
 uint64_t proc_block_lines(const struct proc *p);
 
+/* Let P's command go on without this process: a drainer (a child put in
+ * the command's process group, so stopping the group stops both) reads
+ * its output to the end into its cast file, with nothing else of this
+ * process open (no lock, no terminal), then exits. P is freed here: its
+ * on_line and on_exit are never called, and runner_free leaves the
+ * command alone. Returns the drainer's pid, or -1 when fork fails (P is
+ * left as it was). */
+pid_t runner_detach(struct proc *p);
+
 /* Kill (SIGKILL to the group) and reap every live child, then free R. */
 void runner_free(struct runner *r);
 

@@ -283,6 +283,7 @@ step_rt_done(struct step_rt *rt)
 		free(rt->approvals[i].role);
 		free(rt->approvals[i].name);
 		free(rt->approvals[i].hash);
+		free(rt->approvals[i].entered);
 	}
 	free(rt->approvals);
 	free(rt->option);
@@ -884,6 +885,12 @@ session_open(const struct session_opts *o, struct err *err)
 	return s;
 }
 
+void
+session_set_entry(struct session *s, const char *via)
+{
+	s->entry = via;
+}
+
 struct session *
 session_attach(const char *dir, const struct clock *clk, struct err *err)
 {
@@ -893,6 +900,7 @@ session_attach(const char *dir, const struct clock *clk, struct err *err)
 	if (!pb)
 		return NULL;
 	s = session_alloc(pb, dir, clk);
+	s->entry = "rewind approve";
 	if (open_journal(s, err) < 0) {
 		session_free(s);
 		return NULL;
@@ -1068,6 +1076,7 @@ session_step_approval(const struct session *s, const char *id, size_t j,
 	out->role = rt->approvals[j].role;
 	out->name = rt->approvals[j].name;
 	out->wall_us = rt->approvals[j].wall_us;
+	out->entered = rt->approvals[j].entered;
 	return 0;
 }
 

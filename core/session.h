@@ -103,6 +103,12 @@ struct session *session_open(const struct session_opts *opts,
 struct session *session_attach(const char *dir, const struct clock *clk,
 			       struct err *err);
 
+/* Say how this process's actions reach S, for the provenance journalled
+ * with every approval: "console" (the default of session_open), "batch",
+ * "watch", or "rewind approve" (the default of session_attach). VIA is
+ * borrowed: a string constant. */
+void session_set_entry(struct session *s, const char *via);
+
 /* Kill running children, close the journal, free S (may be NULL). */
 void session_free(struct session *s);
 
@@ -210,6 +216,13 @@ const char *session_var(const struct session *s, const char *name);
 char *session_value_warning(const struct session *s, const char *name,
 			    const char *value);
 
+/* Every warning about setting NAME to VALUE on one line, or NULL
+ * (caller frees): the restore-target rule's (withdrawn_target_warning)
+ * and a DETECTED_AT later than now ("... is 3h 36m in the future (now
+ * 01:24 UTC): was a local time typed as UTC?"). var.set journals it. */
+char *session_set_warning(const struct session *s, const char *name,
+			  const char *value);
+
 /* Who gave variable NAME its value (a var.set: an input step, s, --var, a
  * pick from the Tags or Registry tab, a default) and when. */
 struct var_setter_view {
@@ -285,6 +298,8 @@ struct approval_view {
 	const char *role;	/* as the playbook names it */
 	const char *name;	/* the approver, in normal form (identity.h) */
 	int64_t wall_us;	/* when it was given */
+	const char *entered;	/* where and by whom it was entered, in
+				 * words (evtext_provenance); unsanitized */
 };
 
 /* Fill OUT with approval J (in the order given) of step ID; returns 0, or
@@ -329,6 +344,13 @@ const char *session_role_name(const struct session *s, const char *id,
  * a step that does not apply, a complete session, the operator, already
  * signed, the role full): checked before anything is shown to the
  * approver. */
+/* Whether step ID may be marked n/a now: 0, or -1 with ERR saying why
+ * not (an approval is signed, never n/a; a done step; another phase's),
+ * as session_apply would refuse it; the front end asks before it asks
+ * for a reason. Nothing is journalled. */
+int session_may_na(const struct session *s, const char *id,
+		   struct err *err);
+
 int session_approval_allowed(const struct session *s, const char *id,
 			     const char *role, const char *name,
 			     struct err *err);

@@ -16,11 +16,15 @@
 #include <cjson/cJSON.h>
 
 #include "action.h"
+#include "clock.h"
 #include "drill.h"
 #include "err.h"
 #include "identity.h"
 #include "journal.h"
 #include "report.h"
+#include "rtoclock.h"
+#include "timefmt.h"
+#include "runner.h"
 #include "session_int.h"
 #include "sha256.h"
 #include "strbuf.h"
@@ -437,6 +441,43 @@ session_value_warning(const struct session *s, const char *name,
 	return prerelease_note(s->pb, name, value, latest_channel_var(s));
 }
 
+/* DETECTED_AT VALUE later than now (a minute's slack), in words. */
+static char *
+future_detection(const struct session *s, const char *name,
+		 const char *value)
+{
+	int64_t at = strcmp(name, "DETECTED_AT") == 0
+		? rtoclock_parse_when(value) : 0;
+	int64_t now = clock_wall_now(s->clk);
+	char when[32];
+	int64_t ahead = (at - now + 59999999) / 60000000;	/* whole minutes, up */
+
+	if (!at || at <= now + 60000000)
+		return NULL;
+	timefmt_us(now, TF_HM_ZONE, when, sizeof(when));
+	return xasprintf("Warning: DETECTED_AT %s is %lldh %02lldm in the "
+			 "future (now %s): detection cannot come after now; "
+			 "was a local time typed as UTC?", value,
+			 (long long)(ahead / 60), (long long)(ahead % 60),
+			 when);
+}
+
+char *
+session_set_warning(const struct session *s, const char *name,
+		    const char *value)
+{
+	char *target = withdrawn_target_warning(s, name, value);
+	char *future = future_detection(s, name, value);
+	char *both;
+
+	if (!target || !future)
+		return target ? target : future;
+	both = xasprintf("%s %s", target, future);
+	free(target);
+	free(future);
+	return both;
+}
+
 static int
 act_set(struct session *s, struct step_rt *rt, const struct action *a,
 	const char *actor, struct err *err)
@@ -465,7 +506,9 @@ act_set(struct session *s, struct step_rt *rt, const struct action *a,
 	else
 		cJSON_AddStringToObject(p, "value", a->value);
 	if (!v->secret) {
-		char *warn = session_value_warning(s, v->name, a->value);
+		/* the one restore-target rule: pre-release, withdrawn,
+		 * unpublished, or the version rolled back from */
+		char *warn = session_set_warning(s, v->name, a->value);
 
 		if (warn)
 			cJSON_AddStringToObject(p, "warning", warn);
@@ -835,6 +878,44 @@ check_approver(const struct session *s, const struct step_rt *rt,
 	return 0;
 }
 
+/* The terminal this process talks to, if any: stdin's, else stdout's or
+ * stderr's; NULL without one. */
+static const char *
+own_tty(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		const char *t = isatty(fd) ? ttyname(fd) : NULL;
+
+		if (t)
+			return t;
+	}
+	return NULL;
+}
+
+/* Where and by whom an approval was entered: how (console, batch, watch,
+ * rewind approve), the real login of the process (getuid, never $USER),
+ * its host and terminal, and the session's operator. It proves no more
+ * than that: there is no server to vouch for the name typed. */
+static cJSON *
+provenance(const struct session *s)
+{
+	cJSON *p = cJSON_CreateObject();
+	char host[256];
+	const char *tty = own_tty();
+
+	if (gethostname(host, sizeof(host)) < 0)
+		snprintf(host, sizeof(host), "unknown");
+	host[sizeof(host) - 1] = '\0';
+	cJSON_AddStringToObject(p, "via", s->entry ? s->entry : "console");
+	cJSON_AddStringToObject(p, "login", identity_real_login());
+	cJSON_AddStringToObject(p, "host", host);
+	if (tty)
+		cJSON_AddStringToObject(p, "tty", tty);
+	cJSON_AddStringToObject(p, "operator", s->console_op ? s->console_op
+				: s->operator);
+	return p;
+}
+
 static cJSON *
 approval_payload(struct session *s, struct step_rt *rt,
 		 const struct pb_role *role, const char *name,
@@ -853,6 +934,7 @@ approval_payload(struct session *s, struct step_rt *rt,
 		cJSON_AddItemToArray(gates,
 				     cJSON_CreateString(rt->def->gates[i]));
 	free(hash);
+	cJSON_AddItemToObject(p, "provenance", provenance(s));
 	return p;
 }
 
@@ -1008,13 +1090,31 @@ act_next(struct session *s, struct step_rt *rt, const struct action *a,
 	return session_record(s, actor, "phase.advanced", NULL, p, err);
 }
 
+/* The operator quits while commands run: each goes on without the
+ * console (a drainer keeps reading its output into its cast file), and
+ * the next console finds it still running, or its outcome unknown, by
+ * the pid and start time step.spawned recorded. */
+static void
+detach_running(struct session *s)
+{
+	for (size_t i = 0; i < s->n_steps; i++) {
+		struct step_rt *rt = &s->steps[i];
+
+		if (rt->proc && runner_detach(rt->proc) >= 0)
+			rt->proc = NULL;
+	}
+}
+
 static int
 act_quit(struct session *s, struct step_rt *rt, const struct action *a,
 	 const char *actor, struct err *err)
 {
 	(void)rt;
 	(void)a;
-	return session_record_quit(s, actor, "quit", err);
+	if (session_record_quit(s, actor, "quit", err) < 0)
+		return -1;
+	detach_running(s);
+	return 0;
 }
 
 /* The commands still running as the console ends: step, pid, command. */
@@ -1198,6 +1298,18 @@ approval_untimely(const struct session *s, const struct step_rt *rt,
 		return err_set(err, ERR_STATE, "approve: the session is "
 			       "complete");
 	return check_step(s, &rules[ACT_APPROVE], rt, &a, err);
+}
+
+int
+session_may_na(const struct session *s, const char *id, struct err *err)
+{
+	const struct step_rt *rt = session_find_step(s, id);
+	struct action a = { .kind = ACT_NA };
+
+	if (!rt)
+		return err_set(err, ERR_NOTFOUND, "na: no step \"%s\"", id);
+	a.step = (char *)rt->def->id;
+	return check_step(s, &rules[ACT_NA], rt, &a, err);
 }
 
 int

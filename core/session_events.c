@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 
 #include "drill.h"
+#include "evtext.h"
 #include "journal.h"
 #include "runner.h"
 #include "session_int.h"
@@ -349,6 +350,7 @@ on_approval(struct session *s, const struct journal_event *ev)
 	a->name = xstrdup(pstr(ev, "name"));
 	a->hash = xstrdup(pstr(ev, "gate_hash") ? pstr(ev, "gate_hash") : "");
 	a->wall_us = ev->wall_us;
+	a->entered = evtext_provenance(ev->payload, 0);
 	if (approvals_complete(rt))
 		rt->state = STEP_DONE;
 }
@@ -359,6 +361,7 @@ drop_approval(struct step_rt *rt, size_t i)
 	free(rt->approvals[i].role);
 	free(rt->approvals[i].name);
 	free(rt->approvals[i].hash);
+	free(rt->approvals[i].entered);
 	memmove(&rt->approvals[i], &rt->approvals[i + 1],
 		(rt->n_approvals - i - 1) * sizeof(*rt->approvals));
 	rt->n_approvals--;

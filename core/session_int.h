@@ -23,6 +23,7 @@ struct approval {
 	char *name;
 	char *hash;	/* gate hash at the time of approval */
 	int64_t wall_us;	/* when it was given */
+	char *entered;		/* where and by whom, in words (evtext) */
 };
 
 /* Run-time state of one step. */
@@ -80,6 +81,8 @@ struct session {
 				 * which its own actions are journalled
 				 * under; NULL = the session's operator */
 	enum session_mode mode;
+	const char *entry;	/* how this process's actions are entered
+				 * (session_set_entry); NULL = console */
 	char *scenario;		/* scenario id or NULL */
 	const struct clock *clk;
 	struct loop *loop;

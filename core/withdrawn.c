@@ -188,6 +188,23 @@ add_warning(struct strbuf *sb, const char *what, char *text)
 	free(text);
 }
 
+/* VALUE of the restore target NAME as the version the header's "from"
+ * holds (a leading v ignored on both): a rollback to where it started. */
+static char *
+same_as_from_note(const struct session *s, const char *name,
+		  const char *value)
+{
+	const char *from = s->pb->header.from;
+	const char *bad = from ? session_var(s, from) : NULL;
+
+	if (!bad || !*bad || strcmp(without_v(bad), without_v(value)) != 0)
+		return NULL;
+	return xasprintf("%s %s is the version you roll back from (%s): "
+			 "restoring it changes nothing and latest keeps "
+			 "serving it; restore a different version", name,
+			 value, from);
+}
+
 char *
 withdrawn_target_warning(const struct session *s, const char *name,
 			 const char *value)
@@ -206,6 +223,7 @@ withdrawn_target_warning(const struct session *s, const char *name,
 		    withdrawn_note(k.a, k.n, value));
 	add_warning(&sb, "", unpublished_note(k.a, k.n, value));
 	known_done(&k);
+	add_warning(&sb, "", same_as_from_note(s, name, value));
 	add_warning(&sb, "", session_value_warning(s, name, value));
 	return sb.len ? strbuf_detach(&sb) : NULL;
 }

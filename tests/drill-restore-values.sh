@@ -29,7 +29,7 @@ for mode in run drill; do
 		"$bin" "$mode" "$tmp/pre.json" --batch --operator olga \
 		--session-dir "$tmp/$mode" >"$tmp/$mode.out" 2>&1
 	grep -o '"name":"GOOD"[^}]*' "$tmp/$mode.out" >"$tmp/$mode.sets"
-	grep -q '"value":"1.3.0-beta.2","warning":"GOOD 1.3.0-beta.2 is a pre-release: restoring it onto latest (CHANNEL)' "$tmp/$mode.sets" ||
+	grep -q '"value":"1.3.0-beta.2","warning":"Warning: GOOD 1.3.0-beta.2 is a pre-release: restoring it onto latest (CHANNEL)' "$tmp/$mode.sets" ||
 		fail "$mode: no warning for a beta onto latest: $(cat "$tmp/$mode.sets")"
 	grep -q '"value":"1.4.0rc1","warning"' "$tmp/$mode.sets" ||
 		fail "$mode: no warning for a PEP 440 candidate onto latest"

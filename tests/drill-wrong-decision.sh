@@ -78,6 +78,9 @@ grep -q 'never proven' "$tmp/report" || fail "the report does not say the recove
 grep -q '^RTO: \*\*met\*\*' "$tmp/report" && fail "the report says the RTO was met: $(grep '^RTO' "$tmp/report")"
 grep -q '^RTO: \*\*not proven\*\*: .*never proven: verify\.health marked n/a\.$' "$tmp/report" ||
 	fail "the report's RTO line does not name verify.health: $(grep '^RTO' "$tmp/report")"
+# It says where the time was counted to (not "the session ended" then).
+grep -q '^RTO: \*\*not proven\*\*: .* counted from the session start to the end of the verify phase (target ' "$tmp/report" ||
+	fail "the report's RTO line does not say where it counted to: $(grep '^RTO' "$tmp/report")"
 
 # The good walk: healthy only once the backend runs from the restored tag
 # (and the watch of verify.monitor with it).

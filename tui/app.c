@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -345,11 +346,19 @@ app_summarise_event(struct app *a, const char *line)
 		logbuf_add(a->journal, LOG_EVENT, buf);
 }
 
-/* What another process (rewind approve, a watcher) did, in words. */
+/* What another process (rewind approve, a watcher) did, in words; a
+ * sign-off's provenance is left to the step pane (the status line names
+ * who and as what). */
 static void
 foreign_status(struct app *a, const char *line)
 {
-	char *words = evtext_line(line);
+	cJSON *ev = cJSON_Parse(line);
+	char *words;
+
+	cJSON_DeleteItemFromObject(cJSON_GetObjectItem(ev, "payload"),
+				   "provenance");
+	words = ev ? evtext_describe(ev) : NULL;
+	cJSON_Delete(ev);
 
 	app_status(a, 0, "%s (from another terminal)",
 		   words ? words : "the journal changed");
@@ -942,6 +951,14 @@ watch_refuses(enum uiact act)
 	return !keymap_in_watch(act);
 }
 
+void
+app_next_phase(struct app *a)
+{
+	if (app_apply(a, "next") >= 0)
+		app_status(a, 0, "%s", session_is_complete(a->session)
+			   ? "session complete" : "next phase");
+}
+
 static void
 quit_or_ask(struct app *a)
 {
@@ -1011,9 +1028,10 @@ do_uiact(struct app *a, enum uiact act)
 	case UI_NOTE: dialog_open(a, FLOW_NOTE, NULL); break;
 	case UI_SET_VAR: dialog_open(a, FLOW_SETVAR_NAME, NULL); break;
 	case UI_NEXT_PHASE:
-		if (app_apply(a, "next") >= 0)
-			app_status(a, 0, "%s", session_is_complete(a->session)
-				   ? "session complete" : "next phase");
+		if (session_phase(a->session) == PHASE_COMMUNICATE &&
+		    dialog_open_optional_left(a))
+			break;	/* asked first: they would be skipped */
+		app_next_phase(a);
 		break;
 	case UI_SEARCH: dialog_open(a, FLOW_SEARCH, NULL); break;
 	case UI_SEARCH_NEXT: search_step(a, 1); break;
@@ -1254,21 +1272,37 @@ on_tty(int suspend, void *arg)
 	app_dirty(a);
 }
 
-/* Wait for a line on the terminal (cooked mode, the screen suspended). */
+/* Wait for Enter or Esc on the terminal (the screen suspended), neither
+ * echoed (an Esc must not print ^[); what an Esc sequence brings along
+ * (an arrow key's bytes) is read and dropped. */
 static void
 wait_for_enter(void)
 {
 	struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+	struct termios was, raw;
+	int have = tcgetattr(STDIN_FILENO, &was) == 0;
 	char c = 0;
 	ssize_t n;
 
+	if (have) {
+		raw = was;
+		raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
+		raw.c_cc[VMIN] = 1;
+		raw.c_cc[VTIME] = 0;
+		tcsetattr(STDIN_FILENO, TCSANOW, &raw);
+	}
 	do {
 		if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
-			return;
+			break;
 		n = read(STDIN_FILENO, &c, 1);
 		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
-			return;
-	} while (n != 1 || (c != '\n' && c != '\r'));
+			break;
+	} while (n != 1 || (c != '\n' && c != '\r' && c != 27));
+	while (c == 27 && poll(&pfd, 1, 50) > 0 &&
+	       read(STDIN_FILENO, &c, 1) == 1)
+		c = 27;		/* the rest of an escape sequence */
+	if (have)
+		tcsetattr(STDIN_FILENO, TCSANOW, &was);
 }
 
 void
@@ -1276,7 +1310,7 @@ app_show_plain(struct app *a, const char *intro, const char *text)
 {
 	def_prog_mode();
 	endwin();
-	printf("\n%s\n\n%s\n\nPress Enter to go back to the console.\n",
+	printf("\n%s\n\n%s\n\nPress Enter (or Esc) to go back to the console.\n",
 	       intro, text);
 	fflush(stdout);
 	wait_for_enter();
@@ -1508,6 +1542,7 @@ watch_open(struct app *a, const char *dir, const struct clock *clk)
 
 	a->session = session_attach(dir, clk, &err);
 	if (a->session) {
+		session_set_entry(a->session, "watch");
 		j = journal_open_readonly(path, watch_history, a, &err);
 		journal_free(j);
 		session_set_listener(a->session, on_core_event, a);

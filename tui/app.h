@@ -57,6 +57,7 @@ enum flow {
 	FLOW_SETVAR_VALUE,
 	FLOW_SEARCH,
 	FLOW_PREDICT,		/* drill: what the trainee expects a run to do */
+	FLOW_COMPLETE_SURE,	/* > completes with optional steps open: y/N */
 };
 
 #define DLG_MAX_CHOICES 32
@@ -358,5 +359,14 @@ void app_scroll_sideways(struct app *a, enum uiact act);
 
 /* Name of a pane, for tabs. */
 const char *app_pane_name(enum pane_id id);
+
+/* > : move on to the next phase (completing the session after the
+ * last), saying which in the status line. */
+void app_next_phase(struct app *a);
+
+/* Before > completes the session: when optional steps of the phase are
+ * still open, ask whether to complete (they are marked skipped); returns
+ * whether it asked. */
+int dialog_open_optional_left(struct app *a);
 
 #endif

@@ -372,6 +372,7 @@ batch_main(const struct cli_opts *o)
 		loop_free(b.loop);
 		return EXIT_USAGE;
 	}
+	session_set_entry(b.session, "batch");
 	if (session_mode(b.session) == SESSION_DRILL)
 		end_drill_on_signals(&b);
 	rc = run_batch(&b);

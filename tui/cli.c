@@ -983,11 +983,24 @@ print_approved(const char *dir, const char *name, const char *step,
 		free(safe[i]);
 }
 
-/* The approver's name: --as, else the login name. */
+/* The approver's name: --as, else the real login name (never $USER:
+ * anyone can set it). The journal keeps the real login beside --as. */
 static const char *
 approver_name(const struct cli_opts *o)
 {
-	return o->as ? o->as : identity_login();
+	return o->as ? o->as : identity_real_login();
+}
+
+/* --as named someone other than the login running this: both are in the
+ * journal, and the approver is told so. */
+static void
+print_login_beside(const char *name)
+{
+	char *safe = sanitize_text(name, strlen(name));
+
+	printf("rewind approve: the journal records your login, %s, beside "
+	       "the name %s\n", identity_real_login(), safe);
+	free(safe);
 }
 
 /* A hand-off line's placeholder typed as it was, never a name. */
@@ -1107,9 +1120,12 @@ cli_approve(const struct cli_opts *o)
 	rc = session_apply(s, &a, name, &err);
 	if (rc < 0)
 		cli_print_error(NULL, err.msg);
-	else
+	else {
 		print_approved(o->args[0], name, o->args[1],
 			       shown_role(o, s));
+		if (!identity_same(name, identity_real_login()))
+			print_login_beside(name);
+	}
 	action_done(&a);
 	session_free(s);
 	return rc < 0 ? EXIT_INCOMPLETE : EXIT_OK;

@@ -91,6 +91,13 @@ summary(const struct journal_event *ev, struct strbuf *sb)
 		if (!skipped)
 			add_pair(sb, item);
 	}
+	if (strcmp(ev->type, "approval.granted") == 0) {
+		/* where and by whom, in words (the object is not a scalar) */
+		char *where = evtext_provenance(ev->payload, 1);
+
+		strbuf_addf(sb, " provenance=%s", where);
+		free(where);
+	}
 }
 
 static void

@@ -27,6 +27,7 @@
 #include "say.h"
 #include "strbuf.h"
 #include "theme.h"
+#include "timefmt.h"
 #include "withdrawn.h"
 #include "xalloc.h"
 
@@ -140,6 +141,25 @@ dialog_title(struct app *a, const char *what, const struct pb_step *st)
 	free(title);
 }
 
+/* "It already ran and succeeded at HH:MM:SS UTC; run again? " for a
+ * step done, else "". */
+static void
+succeeded_at(struct app *a, const struct pb_step *st, char *buf,
+	     size_t size)
+{
+	struct step_view v;
+	char when[32];
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < session_n_steps(a->session); i++)
+		if (session_step_view(a->session, i, &v) == 0 && v.def == st &&
+		    v.state == STEP_DONE) {
+			timefmt_us(v.wall_us, TF_HMS_ZONE, when, sizeof(when));
+			snprintf(buf, size, "It already ran and succeeded at "
+				 "%s; run again? ", when);
+		}
+}
+
 static void
 setup_confirm(struct app *a, const struct pb_step *st)
 {
@@ -149,10 +169,12 @@ setup_confirm(struct app *a, const struct pb_step *st)
 	char *shown = session_show_command(a->session, st->run);
 
 	int again = session_step_state(a->session, st->id) == STEP_INTERRUPTED;
+	char done[96];
 
+	succeeded_at(a, st, done, sizeof(done));
 	dialog_title(a, "Confirm", st);
-	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "%sThis step is "
-		 "destructive. Type %s to run it.", !again ? ""
+	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "%s%sThis step is "
+		 "destructive. Type %s to run it.", done, !again ? ""
 		 : app_last_run_cancelled(a, st->id) ? "Its last run was cancelled "
 		 "and may have done its work: check before running it again. "
 		 : "Its last run was interrupted and may have done its work: "
@@ -320,9 +342,11 @@ setup_sign(struct app *a)
 
 	snprintf(a->dlg.title, sizeof(a->dlg.title), "Sign %s?", a->dlg.step);
 	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "Sign as %s (%s)? "
-		 "Your sign-off covers what is shown. Type y to sign; "
-		 "anything else (or Esc) does not sign.", a->dlg.name,
-		 a->dlg.pick);
+		 "Your sign-off covers what is shown; it is recorded as "
+		 "signed from rewind watch by login %s. y/N: y signs, n "
+		 "(or %s) does not.", a->dlg.name, a->dlg.pick,
+		 identity_real_login(),
+		 keymap_key_label(KM_DIALOG, UI_DISMISS));
 	set_body(&a->dlg, covers ? covers : xstrdup("(nothing)"));
 }
 
@@ -359,8 +383,11 @@ setup_comment(struct app *a)
 		return;
 	covers = session_approval_covers(a->session, a->dlg.step);
 	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "Comment (optional): "
-		 "the sign-off of %s (%s) covers what is shown; Enter signs.",
-		 a->dlg.name, a->dlg.pick);
+		 "the sign-off of %s (%s) covers what is shown. It is recorded "
+		 "as entered at %s's console (login %s), not signed by %s "
+		 "elsewhere. %s signs.", a->dlg.name, a->dlg.pick,
+		 session_operator(a->session), identity_real_login(),
+		 a->dlg.name, keymap_key_label(KM_DIALOG, UI_SUBMIT));
 	set_body(&a->dlg, covers ? covers : xstrdup("(nothing)"));
 }
 
@@ -436,6 +463,37 @@ setup_reopen(struct app *a, const struct pb_step *st)
 		 keymap_key_label(KM_DIALOG, UI_DISMISS));
 }
 
+/* Optional steps of the phase still open that completing skips. */
+static int
+optional_open(struct app *a)
+{
+	struct step_view v;
+	int n = 0;
+
+	for (size_t i = 0; i < session_n_steps(a->session); i++)
+		if (session_step_view(a->session, i, &v) == 0 &&
+		    v.phase == session_phase(a->session) && v.active &&
+		    !v.def->required && (v.state == STEP_OPEN ||
+					 v.state == STEP_FAILED ||
+					 v.state == STEP_INTERRUPTED))
+			n++;
+	return n;
+}
+
+int
+dialog_open_optional_left(struct app *a)
+{
+	int n = optional_open(a);
+
+	if (n == 0)
+		return 0;
+	dialog_open(a, FLOW_COMPLETE_SURE, NULL);
+	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "Complete the "
+		 "session? %d optional step%s still open and will be marked "
+		 "skipped. y/N", n, n == 1 ? " is" : "s are");
+	return 1;
+}
+
 void
 dialog_refresh_quit(struct app *a)
 {
@@ -481,6 +539,7 @@ dialog_open(struct app *a, enum flow flow, const char *step)
 	case FLOW_NOTE: setup_text(a, "Note", "Note for the journal:"); break;
 	case FLOW_PREVIEW: setup_preview(a, st); break;
 	case FLOW_QUIT: setup_quit(a); break;
+	case FLOW_COMPLETE_SURE: setup_text(a, "Complete?", ""); break;
 	case FLOW_SETVAR_NAME: setup_vars(a); break;
 	case FLOW_SETVAR_VALUE: setup_input(a, a->dlg.pick, "Set a variable");
 		break;
@@ -590,6 +649,22 @@ refuse_unconfirmable(struct app *a, const struct pb_step *st)
 	return 1;
 }
 
+/* Refuse marking ST n/a at once when the core would (the reason in the
+ * status line); returns whether it refused. */
+static int
+refuse_marking_na(struct app *a, const struct pb_step *st)
+{
+	struct err err = { 0 };
+	struct action act = { .kind = ACT_NA, .step = (char *)st->id };
+	char words[sizeof(a->status)];
+
+	if (session_may_na(a->session, st->id, &err) == 0)
+		return 0;
+	say_refusal(&act, err.msg, words, sizeof(words));
+	app_status(a, 1, "%s", words);
+	return 1;
+}
+
 /* Whether ST is a step Enter runs (a command, a probe, a wait). */
 static int
 runs_something(const struct pb_step *st)
@@ -662,12 +737,12 @@ dialog_open_for_step(struct app *a, enum uiact act)
 				   keymap_key_label(KM_STEPS, UI_ACT));
 		break;
 	case UI_NA:
-		/* An approval is never n/a: the core's refusal says so at
-		 * once, without asking whether to mark it first. */
+		/* A step that cannot be marked n/a (an approval, a done
+		 * step...) is refused at once, before any question. */
+		if (v.state != STEP_NA && refuse_marking_na(a, v.def))
+			break;
 		dialog_open(a, v.state == STEP_NA ? FLOW_REOPEN
-			    : v.def->required &&
-			      v.def->kind != STEP_KIND_APPROVE ? FLOW_NA_SURE
-							       : FLOW_NA,
+			    : v.def->required ? FLOW_NA_SURE : FLOW_NA,
 			    v.def->id);
 		break;
 	case UI_CANCEL_STEP: apply_fmt(a, 1, "cancel %s", v.def->id); break;
@@ -704,8 +779,8 @@ static void
 submit_set(struct app *a)
 {
 	struct strbuf sb = STRBUF_INIT;
-	char *warn = withdrawn_target_warning(a->session, a->dlg.pick,
-					      a->dlg.buf);
+	char *warn = session_set_warning(a->session, a->dlg.pick,
+					 a->dlg.buf);
 
 	strbuf_addf(&sb, "set %s ", a->dlg.pick);
 	add_quoted(&sb, a->dlg.buf);
@@ -944,6 +1019,12 @@ submit_text(struct app *a)
 			dialog_open(a, FLOW_NA, d.step);
 		else
 			app_status(a, 0, "%s not marked n/a", d.step);
+		break;
+	case FLOW_COMPLETE_SURE:
+		if (strcmp(d.buf, "y") == 0)
+			app_next_phase(a);
+		else
+			app_status(a, 0, "not completed");
 		break;
 	case FLOW_NA: apply_fmt(a, 1, "na %s %s", d.step, d.buf); break;
 	case FLOW_REOPEN: apply_fmt(a, 1, "reopen %s %s", d.step, d.buf);
@@ -1202,6 +1283,33 @@ preview_scroll(struct app *a, enum uiact act)
 	}
 }
 
+/* The questions answered y or n: one key answers, no Enter. */
+static int
+is_yes_no(enum flow flow)
+{
+	return flow == FLOW_NA_SURE || flow == FLOW_APPROVE_SIGN ||
+	       flow == FLOW_COMPLETE_SURE;
+}
+
+/* y or Y answers yes at once; n, N or the dismiss key no; any other key
+ * is ignored with a hint (so "y" and then a reason typed in one go goes
+ * on to the reason, never a silent "no"). */
+static void
+answer_yes_no(struct app *a, int key, enum uiact act)
+{
+	char hint[sizeof(a->dlg.error)];
+	int yes = key == 'y' || key == 'Y';
+
+	if (!yes && key != 'n' && key != 'N' && act != UI_DISMISS) {
+		snprintf(hint, sizeof(hint), "answer y for yes, n (or %s) for "
+			 "no", keymap_key_label(KM_DIALOG, UI_DISMISS));
+		refuse(a, hint);
+		return;
+	}
+	set_input(&a->dlg, yes ? "y" : "n");
+	submit_text(a);
+}
+
 void
 dialog_key(struct app *a, int key)
 {
@@ -1213,6 +1321,10 @@ dialog_key(struct app *a, int key)
 
 	if (preview && preview_scroll(a, act))
 		return;
+	if (is_yes_no(a->dlg.flow)) {
+		answer_yes_no(a, key, act);
+		return;
+	}
 	switch (act) {
 	case UI_SUBMIT: submit(a); return;
 	case UI_DISMISS:
@@ -1345,12 +1457,40 @@ draw_choices(struct app *a, WINDOW *w, int *y, int x, int width, int notes,
 	}
 }
 
+/* Whether the dialog's input is a secret variable's value: it is shown
+ * masked while typed. */
+static int
+typing_secret(const struct app *a)
+{
+	const struct pb_variable *v;
+
+	if (a->dlg.flow != FLOW_INPUT && a->dlg.flow != FLOW_SETVAR_VALUE)
+		return 0;
+	v = playbook_find_var(a->pb, a->dlg.pick);
+	return v && v->secret;
+}
+
+/* One * per character of TEXT, into BUF (SIZE bytes). */
+static const char *
+masked(const char *text, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	for (const char *p = text; *p && n + 1 < size; p++)
+		if (((unsigned char)*p & 0xc0) != 0x80)
+			buf[n++] = '*';
+	buf[n] = '\0';
+	return buf;
+}
+
 static void
 draw_input(struct app *a, WINDOW *w, int *y, int x, int width)
 {
 	int bad = a->dlg.error[0] != '\0';
-	int shown = draw_width(a->dlg.buf);
-	const char *text = a->dlg.buf;
+	char stars[sizeof(a->dlg.buf)];
+	const char *text = typing_secret(a)
+		? masked(a->dlg.buf, stars, sizeof(stars)) : a->dlg.buf;
+	int shown = draw_width(text);
 
 	/* Keep the end of long input in view. */
 	while (shown > width - 2 && *text) {

@@ -242,7 +242,7 @@ count_signed(struct app *a, const char *id, const char *role)
 	return n;
 }
 
-/* Each approval of ROLE: who signed and when. */
+/* Each approval of ROLE: who signed, when, and where it was entered. */
 static void
 show_signed(struct app *a, struct cursor *c, const char *id,
 	    const char *role)
@@ -258,6 +258,8 @@ show_signed(struct app *a, struct cursor *c, const char *id,
 		timefmt_us(av.wall_us, TF_HMS, when, sizeof(when));
 		linef(c, ROLE_OK, "    %s %s at %s", draw_glyph("\u2713", "+"),
 		      av.name, when);
+		if (av.entered)
+			linef(c, ROLE_DIM, "      %s", av.entered);
 	}
 }
 

@@ -281,7 +281,7 @@ na_step() {	# ID REASON
 	keys x
 	# a required step is asked about first
 	wait_text "$X_NA_ASKED|Mark required step"
-	screen_text | grep -q 'Mark required step' && keys y Enter && wait_text "$X_NA_ASKED"
+	screen_text | grep -q 'Mark required step' && keys y && wait_text "$X_NA_ASKED"
 	type_text "$2"
 	keys Enter
 	wait_state "$1" 'n/a'

@@ -17,6 +17,16 @@ static const struct {
 	{ "{\"type\":\"approval.granted\",\"actor\":\"bob\",\"step\":\"p.sign\","
 	  "\"payload\":{\"role\":\"Release Manager\",\"name\":\"bob\"}}",
 	  "bob approved as Release Manager" },
+	{ "{\"type\":\"approval.granted\",\"actor\":\"dana\",\"step\":\"p\","
+	  "\"payload\":{\"role\":\"QA\",\"name\":\"dana\",\"provenance\":"
+	  "{\"via\":\"console\",\"login\":\"ic\",\"host\":\"h1\","
+	  "\"tty\":\"/dev/pts/3\",\"operator\":\"ic\"}}}",
+	  "dana approved as QA, entered at ic's console (login ic on h1, "
+	  "/dev/pts/3)" },
+	{ "{\"type\":\"approval.granted\",\"actor\":\"erin\",\"step\":\"p\","
+	  "\"payload\":{\"role\":\"QA\",\"name\":\"erin\",\"provenance\":"
+	  "{\"via\":\"rewind approve\",\"login\":\"bob\",\"host\":\"h2\"}}}",
+	  "erin approved as QA, signed with rewind approve (login bob on h2)" },
 	{ "{\"type\":\"approval.voided\",\"actor\":\"rewind\",\"step\":\"p\","
 	  "\"payload\":{\"role\":\"QA\",\"name\":\"eve\",\"reason\":\"changed\"}}",
 	  "the approval by eve as QA was voided: changed" },

@@ -37,11 +37,19 @@ wait_text 'y copies it, Y shows'
 screen_text -J | grep -qF -- "$LINE" &&
 	fail "the pane held the line whole: this test needs it wrapped there"
 keys_nowait Y
-wait_text 'Press Enter to go back to the console'
+wait_text 'Press Enter \(or Esc\) to go back to the console'
 screen_text -J | grep -qxF -- "$LINE" ||
 	fail "the command is not on one (terminal-wrapped) line: $(screen_text -J)"
 keys_nowait Enter
 wait_text 'Sign the rollback'
 wait_idle
 app_alive || fail "the console did not come back"
+# Esc goes back too, and prints no ^[ on the plain terminal.
+keys_nowait Y
+wait_text 'Press Enter \(or Esc\) to go back to the console'
+keys_nowait Escape
+wait_text 'Sign the rollback'
+wait_idle
+refute_fixed '^[' "Esc printed ^[ instead of going back"
+app_alive || fail "the console did not come back after Esc"
 pass

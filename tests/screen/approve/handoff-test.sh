@@ -71,9 +71,11 @@ done
 refute_text '52;c' "the OSC 52 sequence shows on the screen"
 assert_text ' Enter act ' "the key bar is gone after the copy"
 
-# --- the copied line works as given, from a second process: bob's login ----------
-# name signs, after it shows what the sign-off covers; a placeholder
-# typed as a name (an old hand-off line's NAME) is refused.
+# --- the copied line works as given, from a second process: the real login --------
+# name signs (never $USER: USER=bob does not make it bob), after it shows
+# what the sign-off covers; a placeholder typed as a name (an old hand-off
+# line's NAME) is refused.
+LOGIN=$(id -un)
 approve_as_bob() {
 	( cd "$SCREEN_TMP" && env -i PATH="$(dirname "$REWIND_BIN"):/usr/bin:/bin" \
 		HOME="$SCREEN_TMP/home" TZ=UTC LANG=C.UTF-8 USER=bob \
@@ -85,11 +87,13 @@ grep -qF 'is a placeholder, not a name' "$SCREEN_TMP/placeholder.out" ||
 	fail "no clear refusal of the placeholder: $(cat "$SCREEN_TMP/placeholder.out")"
 approve_as_bob "$(tm show-buffer)" >"$SCREEN_TMP/approve.out" 2>&1 ||
 	{ cat "$SCREEN_TMP/approve.out"; fail "the copied command failed"; }
-grep -qF 'bob signs p.sign as Release Manager. It covers:' "$SCREEN_TMP/approve.out" ||
+grep -qF "$LOGIN signs p.sign as Release Manager. It covers:" "$SCREEN_TMP/approve.out" ||
 	fail "the approver was not shown what the sign-off covers: $(cat "$SCREEN_TMP/approve.out")"
-wait_text 'bob approved as Release Manager \(from another terminal\)' 3
+wait_text "$LOGIN approved as Release Manager \\(from another terminal\\)" 3
 wait_idle
-assert_text '✓ bob at [0-9]{2}:[0-9]{2}:[0-9]{2}' "the pane does not name bob with a time"
+assert_text "✓ $LOGIN at [0-9]{2}:[0-9]{2}:[0-9]{2}" "the pane does not name $LOGIN with a time"
+assert_fixed "signed with rewind approve" \
+	"the pane does not say where the sign-off was entered"
 assert_fixed "Release Manager: 1 of 1 signed"
 LINE2="rewind approve $QDIR p.sign --role Security"
 assert_fixed "  $LINE2" "the hand-off does not move on to the missing role"

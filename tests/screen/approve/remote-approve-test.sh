@@ -51,8 +51,8 @@ expect_screen approved <<'EOF'
                                     │ Sign-off needed from:
                                     │   Engineering Lead: 1 of 1 signed
                                     │     ✓ dana at hh:mm:ss
+                                    │       signed with rewind approve
                                     │ The operator, sam, cannot approve.
-                                    │
                                     │
                                     │
                                     │

@@ -63,13 +63,13 @@ for width in 80 81 120 121 200 163; do
 	keys g j Enter
 	band_clean "$width" 0 'Version to restore' 7
 	keys Escape
-	keys x
+	keys j x		# an open step (a done one is refused at once)
 	wait_text 'Not applicable$|Mark required step'
-	screen_text | grep -q 'Mark required step' && keys y Enter
+	screen_text | grep -q 'Mark required step' && keys y
 	na_exact "$width"
 	band_clean "$width" 0 'Not applicable' 7
 	keys Escape
-	keys j j Enter
+	keys j Enter
 	band_clean "$width" 1 'Send: ' 7
 	keys Escape
 	keys j a

@@ -106,8 +106,7 @@ assert_fixed 'execute.checkout'
 assert_text 'DESTRUCTIVE|destructive'
 grep -q '"type":"approval.granted"' "$SESSION_DIR/journal.jsonl" &&
 	fail "the approval was recorded before the watcher answered"
-type_text y
-keys Enter
+keys y					# one key signs
 assert_fixed '[✓] Engineering lead sig… erin '
 grep -q '"actor":"erin","type":"approval.granted","phase":"approve","step":"approve.signoff"' \
 	"$SESSION_DIR/journal.jsonl" || fail "no approval.granted by erin in the journal"

@@ -30,7 +30,10 @@ keys g
 keys x
 wait_text 'Mark required step a.move \(Move latest back\) n/a\? it will not run' 3
 assert_fixed 'y/N'
-keys n Enter
+keys Enter				# not an answer: ignored, with a hint
+wait_text 'answer y for yes, n \(or Esc\) for no' 3
+[ "$(journal_count step.na)" = 0 ] || fail "Enter at the question marked a.move n/a"
+keys n					# one key answers
 wait_text 'a.move not marked n/a' 3
 [ "$(journal_count step.na)" = 0 ] || fail "n at the question marked a.move n/a"
 keys x
@@ -40,7 +43,7 @@ wait_gone 'Mark required step' 3
 [ "$(journal_count step.na)" = 0 ] || fail "Esc at the question marked a.move n/a"
 keys x
 wait_text 'Mark required step a.move' 3
-keys y Enter
+keys y					# one key answers
 wait_text 'Why does this step not apply\?' 3
 type_text 'not this time'
 keys Enter

@@ -53,7 +53,7 @@ keys Enter
 wait_text 'e\.push failed'
 keys x
 wait_text 'Mark required step e\.push'	# a required step: asked first
-keys y Enter
+keys y					# one key answers
 wait_text 'Why does this step not apply'
 type_text 'checked by hand'
 keys Enter

@@ -1,0 +1,28 @@
+#!/bin/sh
+# A required execute step that is not the rollback itself (a login, not
+# destructive) marked n/a does not leave the recovery unproven; the
+# destructive rollback step marked n/a does.
+. "${REWIND_SRCDIR:-.}/tests/lib/batchlib.sh"
+
+cat >"$tmp/pb.json" <<'JSON'
+{"id":"login","title":"Login then move",
+ "targets_rto":{"default":"10m"},
+ "phases":[{"id":"assess","steps":[]},{"id":"decide","steps":[]},{"id":"approve","steps":[]},
+ {"id":"execute","steps":[
+   {"id":"e.login","kind":"run","title":"Log in","run":"echo logged in"},
+   {"id":"e.move","kind":"run","title":"Move latest","destructive":true,"confirm":"move","run":"echo moved"}]},
+ {"id":"verify","steps":[]},{"id":"communicate","steps":[]}]}
+JSON
+run_walk() {
+	printf 'next\nnext\nnext\n%s\nnext\nnext\nnext\n' "$2" |
+		"$bin" run "$tmp/pb.json" --batch --operator olga --session-dir "$tmp/$1" >"$tmp/$1.out" 2>&1
+	"$bin" report "$tmp/$1" --format json >"$tmp/$1.json" 2>&1
+}
+run_walk a "$(printf 'na e.login already logged in\nconfirm e.move move\nrun e.move')"
+jq -e '.metrics.rto_unproven == []' "$tmp/a.json" >/dev/null ||
+	fail "a login marked n/a left the recovery unproven: $(jq -c .metrics "$tmp/a.json")"
+run_walk b "$(printf 'run e.login\nna e.move not done')"
+jq -e '.metrics.rto_unproven == ["e.move marked n/a"]' "$tmp/b.json" >/dev/null ||
+	fail "the rollback marked n/a did not leave it unproven: $(jq -c .metrics "$tmp/b.json")"
+[ "$failed" = 0 ] && echo "PASS: report-unproven-login"
+exit "$failed"

@@ -1,0 +1,56 @@
+#!/bin/sh
+# Quit while a command runs: the Quit dialog says the command goes on
+# without a console, and it does: it is not killed nor starved of its
+# output pipe (it runs to its end, and its last lines reach the session's
+# output file); the next console finds it ended, shows the run as
+# interrupted with its outcome unknown, and the journal says the same
+# (session.quit naming it, step.interrupted, no step.finished).
+. "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
+
+SESSION_DIR=$SCREEN_TMP/session
+DONE=$SCREEN_TMP/done
+cat >"$SCREEN_TMP/pb.json" <<JSON
+{"id":"slow","title":"Slow command","phases":[
+{"id":"assess","steps":[]},{"id":"decide","steps":[]},{"id":"approve","steps":[]},
+{"id":"execute","steps":[{"id":"e.slow","kind":"run","title":"slow","timeout":"2m",
+  "run":"i=0; while [ \$i -lt 12 ]; do i=\$((i + 1)); echo tick \$i; sleep 0.3; done; echo done >'$DONE'"}]},
+{"id":"verify","steps":[{"id":"v.ok","kind":"check","title":"ok"}]},
+{"id":"communicate","steps":[]}]}
+JSON
+printf 'next\nnext\nnext\n' | run_rewind run "$SCREEN_TMP/pb.json" --batch --operator ic \
+	--session-dir "$SESSION_DIR" >"$SCREEN_TMP/prefix.out" 2>&1
+grep -q '"phase":"execute"' "$SCREEN_TMP/prefix.out" ||
+	{ cat "$SCREEN_TMP/prefix.out"; fail "the batch prefix did not reach execute"; }
+
+start_app -x 100 -y 26 run "$SESSION_DIR"
+keys Enter
+wait_text 'tick 2|running'
+keys q
+wait_text 'Quit the live console\? e\.slow is still running'
+assert_fixed 'its command goes'
+keys_nowait Enter
+wait_exit
+[ -e "$DONE" ] && fail "the command ended before the quit: make it slower"
+# The command goes on after the console has gone, to its end.
+wait_for 'test -e "$DONE"' 20 || fail "the command did not go on after the quit"
+wait_for 'grep -q "tick 12" "$SESSION_DIR"/output/e.slow-1.cast' 5 ||
+	fail "its last lines did not reach the output file"
+[ "$(journal_count step.finished e.slow)" = 0 ] ||
+	fail "a step.finished was journalled for a run nobody saw end"
+grep '"type":"session.quit"' "$SESSION_DIR/journal.jsonl" |
+	grep -q '"running":\[{"step":"e.slow"' || fail "session.quit does not name e.slow"
+
+# The next console finds it ended: interrupted, outcome unknown.
+start_app -x 100 -y 26 run "$SESSION_DIR"
+wait_text 'RESUMED'
+assert_fixed '[‽] slow'
+assert_fixed 'Last run: interrupted — outcome unknown'
+assert_text 'has ended' "the resume does not say the run ended"
+[ "$(journal_count step.interrupted e.slow)" = 1 ] ||
+	fail "the resume did not journal the run as interrupted"
+keys q
+wait_text 'Quit the live console\? The session stays resumable'
+keys_nowait Enter
+wait_exit
+run_rewind verify "$SESSION_DIR" >/dev/null 2>&1 || fail "the journal does not verify"
+pass "a command running at quit goes on to its end; the next console finds it ended, outcome unknown"
