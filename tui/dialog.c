@@ -1288,7 +1288,7 @@ static int
 is_yes_no(enum flow flow)
 {
 	return flow == FLOW_NA_SURE || flow == FLOW_APPROVE_SIGN ||
-	       flow == FLOW_COMPLETE_SURE;
+	       flow == FLOW_COMPLETE_SURE || flow == FLOW_UNTICK_SURE;
 }
 
 /* y or Y answers yes at once; n, N or the dismiss key no; any other key

@@ -39,7 +39,7 @@ assert_fixed 'value: not set yet; default 1.0.0'
 # An n/a with a reason: not counted, and the reason is shown.
 keys k k x
 wait_text 'Mark required step only-a'	# a required step: asked first
-keys y Enter
+keys y
 wait_text 'Why does this step not apply'
 type_text 'no route a users this week'
 keys Enter

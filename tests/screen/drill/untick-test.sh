@@ -21,14 +21,14 @@ n=$(wc -l <"$SESSION_DIR/journal.jsonl")
 keys Space
 wait_text 'Untick assess\.ticket \(Incident ticket opened and linked\)\? it is to do'
 assert_text 'again; y/N'
-keys n Enter
+keys n					# one key answers
 wait_text 'assess\.ticket stays ticked'
 assert_text "^\[✓\] $ticket" "n unticked the check"
 [ "$(wc -l <"$SESSION_DIR/journal.jsonl")" = "$n" ] || fail "n journalled something"
 
 keys Space
 wait_text 'y/N'
-keys y Enter
+keys y
 wait_text "^\[ \] $ticket"
 grep -q '"type":"step.unticked","phase":"assess","step":"assess.ticket"' \
 	"$SESSION_DIR/journal.jsonl" || fail "no step.unticked journalled"
