@@ -997,6 +997,16 @@ drill_clone_allowed(const struct session *s)
 }
 
 int
+drill_world_has_repo(const struct session *s)
+{
+	const cJSON *t = s->mode == SESSION_DRILL && s->drill
+		? cJSON_GetObjectItemCaseSensitive(s->drill->state, "tags")
+		: NULL;
+
+	return cJSON_IsArray(t) || cJSON_IsObject(t);
+}
+
+int
 drill_clone_run(const struct session *s, const char *id, const char **why)
 {
 	const struct step_rt *rt = session_find_step(s, id);
@@ -1765,14 +1775,32 @@ approvals_why(const cJSON *arr, int missing, char *buf, size_t size)
 	}
 }
 
+/* Whether passage EV is the fixed output of a step that ran for real in
+ * the clone instead: the trainee saw the clone's output, not that one. */
+static int
+evidence_replaced(const struct session *s, const char *ev)
+{
+	for (size_t i = 0; i < s->n_steps; i++) {
+		const char *out = s->steps[i].def->drill.output;
+		const char *why;
+
+		if (out && strstr(out, ev) &&
+		    drill_clone_run(s, s->steps[i].def->id, &why) == 1)
+			return 1;
+	}
+	return 0;
+}
+
 /* What the drill showed that ANSWER follows from (the scenario's
- * evidence): on the answer's item O, and after its reason in WHY. */
+ * evidence): on the answer's item O, and after its reason in WHY; never
+ * a passage the trainee was not shown. */
 static void
-add_evidence(struct strbuf *why, cJSON *o, const struct pb_scenario *scen,
-	     const char *answer)
+add_evidence(const struct session *s, struct strbuf *why, cJSON *o,
+	     const struct pb_scenario *scen, const char *answer)
 {
 	for (size_t i = 0; i < scen->n_evidence; i++) {
-		if (strcmp(scen->evidence[i].name, answer) != 0)
+		if (strcmp(scen->evidence[i].name, answer) != 0 ||
+		    evidence_replaced(s, scen->evidence[i].value))
 			continue;
 		cJSON_AddStringToObject(o, "evidence", scen->evidence[i].value);
 		strbuf_addf(why, " (the drill showed: \"%s\")",
@@ -1815,7 +1843,7 @@ score_answers(const struct session *s, const struct drill *d,
 			    why.len ? "; " : "", a->name,
 			    given ? "given as " : "never given",
 			    given ? given : "", a->value);
-		add_evidence(&why, o, scen, a->name);
+		add_evidence(s, &why, o, scen, a->name);
 	}
 	if (right == scen->n_answers)
 		strbuf_addf(&why, "all %zu as the scenario has them",
