@@ -810,6 +810,11 @@ scroll_by(struct app *a, long delta)
 	if (a->help) {
 		a->help_top = a->help_top + (int)delta < 0 ? 0
 							   : a->help_top + (int)delta;
+	} else if ((a->focus == PANE_STEPS || a->focus == PANE_DETAIL) &&
+		   pane_detail_shows_scorecard(a)) {	/* the draw clamps */
+		a->card_top = a->card_top + delta < 0 ? 0
+			: a->card_top + delta > 1000000 ? 1000000
+			: a->card_top + delta;
 	} else if (a->focus == PANE_STEPS) {
 		long sel = a->sel + delta;
 		int was = a->sel;
