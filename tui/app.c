@@ -1066,7 +1066,7 @@ on_key(struct app *a, int key)
 		return;
 	}
 	act = keymap_lookup(app_keymap_ctx(a), key, 1);
-	if (a->help && act != UI_HELP && act != UI_QUIT && act != UI_MOVE_DOWN &&
+	if (a->help && act != UI_HELP && act != UI_MOVE_DOWN &&
 	    act != UI_MOVE_UP && act != UI_PAGE_DOWN && act != UI_PAGE_UP) {
 		a->help = 0;	/* any other key closes the overlay */
 		app_dirty(a);
