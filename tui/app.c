@@ -344,14 +344,40 @@ app_summarise_event(struct app *a, const char *line)
 		logbuf_add(a->journal, LOG_EVENT, buf);
 }
 
-/* What another process (rewind approve, a watcher) did, in words. */
+/* Where an event another process journalled came from, in words: an
+ * injection the scenario fired on its own (after a step, or at its time)
+ * came from no terminal; everything else did. */
+static void
+foreign_source(const char *line, char *buf, size_t size)
+{
+	cJSON *ev = cJSON_Parse(line);
+	const cJSON *p = cJSON_GetObjectItemCaseSensitive(ev, "payload");
+	const char *type = cJSON_GetStringValue(
+		cJSON_GetObjectItemCaseSensitive(ev, "type"));
+	const char *after = cJSON_GetStringValue(
+		cJSON_GetObjectItemCaseSensitive(p, "after"));
+
+	if (!type || strcmp(type, "drill.inject") != 0 ||
+	    cJSON_GetObjectItemCaseSensitive(p, "fired_by"))
+		snprintf(buf, size, "from another terminal");
+	else if (after)
+		snprintf(buf, size, "fired by the scenario after %s", after);
+	else
+		snprintf(buf, size, "fired by the scenario at its time");
+	cJSON_Delete(ev);
+}
+
+/* What another process (rewind approve, a watcher, the trainee's
+ * console) did, in words. */
 static void
 foreign_status(struct app *a, const char *line)
 {
 	char *words = evtext_line(line);
+	char from[160];
 
-	app_status(a, 0, "%s (from another terminal)",
-		   words ? words : "the journal changed");
+	foreign_source(line, from, sizeof(from));
+	app_status(a, 0, "%s (%s)", words ? words : "the journal changed",
+		   from);
 	free(words);
 }
 
