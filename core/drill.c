@@ -1810,6 +1810,23 @@ evidence_replaced(const struct session *s, const char *ev)
 	return 0;
 }
 
+/* TEXT into SB with each run of tabs and newlines (a column of a
+ * command's output) as two spaces, so that the card shows no ^I. */
+static void
+add_spaced(struct strbuf *sb, const char *text)
+{
+	for (const char *p = text; *p;) {
+		size_t run = strspn(p, "\t\n");
+
+		if (run) {
+			strbuf_adds(sb, "  ");
+			p += run;
+		} else {
+			strbuf_addc(sb, *p++);
+		}
+	}
+}
+
 /* What the drill showed that ANSWER follows from (the scenario's
  * evidence): on the answer's item O, and after its reason in WHY; never
  * a passage the trainee was not shown. */
@@ -1822,8 +1839,9 @@ add_evidence(const struct session *s, struct strbuf *why, cJSON *o,
 		    evidence_replaced(s, scen->evidence[i].value))
 			continue;
 		cJSON_AddStringToObject(o, "evidence", scen->evidence[i].value);
-		strbuf_addf(why, " (the drill showed: \"%s\")",
-			    scen->evidence[i].value);
+		strbuf_adds(why, " (the drill showed: \"");
+		add_spaced(why, scen->evidence[i].value);
+		strbuf_adds(why, "\")");
 		return;
 	}
 }
