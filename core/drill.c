@@ -1454,15 +1454,91 @@ score_verifications(const struct session *s, struct score *sc)
 /* The rollback itself: a required run step of the execute phase marked
  * n/a (not by a condition) was never done, whatever the trainee did by
  * hand; it costs, and is listed. */
+/* Whether RT would apply after the expected decision: its condition
+ * names the expected decision's variable and holds, or waits only on
+ * variables the decision taken left unset (a later choice of the
+ * expected path, such as the rollback's scope). */
+static int
+expected_applies(const struct step_rt *rt, const struct expected_vars *ev)
+{
+	const struct pb_when *w = &rt->def->when;
+	int on_decision = 0;
+
+	for (size_t i = 0; i < w->n_conds; i++)
+		on_decision |= ev->step->variable &&
+			       strcmp(w->conds[i].var, ev->step->variable) == 0;
+	return on_decision &&
+	       (playbook_when_holds(w, lookup_expected_var, ev) ||
+		playbook_when_waiting_on(w, lookup_expected_var, ev) != NULL);
+}
+
+/* The required run steps of the execute phase that the scenario's
+ * expected decision would have run but the decision taken left out, into
+ * ARR; how many. */
+static int
+expected_execution(const struct session *s, const struct drill *d,
+		   cJSON *arr)
+{
+	struct expected_vars ev;
+	int n = 0;
+
+	expected_option(s, d, &ev);
+	for (size_t i = 0; ev.opt && i < s->n_steps; i++) {
+		const struct step_rt *rt = &s->steps[i];
+		cJSON *o;
+
+		if (rt->phase != PHASE_EXECUTE || !rt->def->required ||
+		    rt->def->kind != STEP_KIND_RUN ||
+		    session_step_active(s, rt) ||
+		    !expected_applies(rt, &ev) ||
+		    playbook_outcome_always_fails(s->pb, s->scenario, rt->def))
+			continue;
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "step", rt->def->id);
+		cJSON_AddStringToObject(o, "reason", "the decision taken left "
+					"it out");
+		cJSON_AddItemToArray(arr, o);
+		n++;
+	}
+	return n;
+}
+
+/* No execute step applied: left out when the scenario expects none
+ * either; else the decision taken skipped the rollback, and that costs
+ * the criterion, naming what the expected decision runs. */
 static void
-score_execution(const struct session *s, struct score *sc)
+score_no_execution(const struct session *s, const struct drill *d,
+		   struct score *sc, cJSON *arr)
+{
+	int n = expected_execution(s, d, arr);
+	struct expected_vars ev;
+	const char *chosen;
+	char why[384], list[256];
+
+	if (!n) {
+		leave_out(sc, "execution", "no required execute step to run");
+		return;
+	}
+	expected_option(s, d, &ev);
+	chosen = ev.step->variable ? session_var(s, ev.step->variable) : NULL;
+	list_steps(arr, list, sizeof(list));
+	snprintf(why, sizeof(why), "no rollback step ran: the decision taken "
+		 "(%s) left out %d required execute step%s that the expected "
+		 "decision %s runs: %s", chosen ? chosen : "another", n,
+		 n == 1 ? "" : "s", ev.opt->id, list);
+	award(sc, "execution", 0, 10, why);
+}
+
+static void
+score_execution(const struct session *s, const struct drill *d,
+		struct score *sc)
 {
 	cJSON *arr = cJSON_AddArrayToObject(sc->card, "unexecuted");
 	int n, n_na = phase_na(s, PHASE_EXECUTE, KIND(RUN), arr, &n);
 	char why[384], list[256];
 
 	if (!n) {
-		leave_out(sc, "execution", "no required execute step to run");
+		score_no_execution(s, d, sc, arr);
 		return;
 	}
 	list_steps(arr, list, sizeof(list));
@@ -2113,7 +2189,7 @@ drill_scorecard_json(const struct session *s)
 	score_rto(s, d, &sc);
 	score_phases(s, d, &sc);
 	score_assessment(s, &sc);
-	score_execution(s, &sc);
+	score_execution(s, d, &sc);
 	score_restore(s, &sc);
 	score_verifications(s, &sc);
 	score_communication(s, &sc);
