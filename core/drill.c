@@ -24,6 +24,7 @@
 #include "journal.h"
 #include "loop.h"
 #include "redact.h"
+#include "rtoclock.h"
 #include "runner.h"
 #include "sanitize.h"
 #include "semver.h"
@@ -1021,6 +1022,16 @@ drill_clone_allowed(const struct session *s)
 }
 
 int
+drill_world_has_repo(const struct session *s)
+{
+	const cJSON *t = s->mode == SESSION_DRILL && s->drill
+		? cJSON_GetObjectItemCaseSensitive(s->drill->state, "tags")
+		: NULL;
+
+	return cJSON_IsArray(t) || cJSON_IsObject(t);
+}
+
+int
 drill_clone_run(const struct session *s, const char *id, const char **why)
 {
 	const struct step_rt *rt = session_find_step(s, id);
@@ -1279,10 +1290,24 @@ unproven_recovery(const struct session *s, char *why, size_t size)
 	return 1;
 }
 
+/* The recovery time, counted as the report counts a drill's
+ * (rtoclock.h): from the start to the end of the verify phase, else to
+ * the end; *TO says which. The times a trainee types (DETECTED_AT,
+ * ROLLED_BACK_AT) belong to the story, not to the drill's clock. */
+static int64_t
+recovery_time(const struct session *s, const struct drill *d,
+	      const char **to)
+{
+	return rtoclock_end(NULL, d->phase_end[PHASE_VERIFY], end_wall(s, d),
+			    to) - rtoclock_start(NULL, d->start_wall, NULL);
+}
+
 static void
 score_rto(const struct session *s, const struct drill *d, struct score *sc)
 {
 	int64_t total = end_wall(s, d) - d->start_wall;
+	const char *to;
+	int64_t took = recovery_time(s, d, &to);
 	struct expected_vars ev;
 	int64_t chosen = playbook_rto_within(s->pb, lookup_var, s);
 	int64_t rto;
@@ -1306,27 +1331,31 @@ score_rto(const struct session *s, const struct drill *d, struct score *sc)
 		cJSON_AddNumberToObject(sc->card, "rto_chosen_seconds",
 					(double)(chosen / 1000000));
 	}
+	cJSON_AddNumberToObject(sc->card, "recovery_seconds",
+				(double)(took / 1000000));
+	cJSON_AddStringToObject(sc->card, "recovery_to", to);
 	if (ev.opt && chosen != rto)
-		snprintf(why, sizeof(why), "%lld s of %lld s, the target of the "
-			 "expected decision %s (the decision taken allows "
-			 "%lld s)", (long long)(total / 1000000),
-			 (long long)(rto / 1000000), ev.opt->id,
+		snprintf(why, sizeof(why), "%lld s (to %s) of %lld s, the "
+			 "target of the expected decision %s (the decision "
+			 "taken allows %lld s)", (long long)(took / 1000000),
+			 to, (long long)(rto / 1000000), ev.opt->id,
 			 (long long)(chosen / 1000000));
 	else if (ev.opt)
-		snprintf(why, sizeof(why), "%lld s of %lld s, the target of the "
-			 "expected decision %s", (long long)(total / 1000000),
+		snprintf(why, sizeof(why), "%lld s (to %s) of %lld s, the "
+			 "target of the expected decision %s",
+			 (long long)(took / 1000000), to,
 			 (long long)(rto / 1000000), ev.opt->id);
 	else
-		snprintf(why, sizeof(why), "%lld s of %lld s",
-			 (long long)(total / 1000000),
+		snprintf(why, sizeof(why), "%lld s (to %s) of %lld s",
+			 (long long)(took / 1000000), to,
 			 (long long)(rto / 1000000));
 	if (unproven_recovery(s, why, sizeof(why))) {
 		cJSON_AddFalseToObject(sc->card, "within_rto");
 		award(sc, "rto", 0, 20, why);
 		return;
 	}
-	cJSON_AddBoolToObject(sc->card, "within_rto", total <= rto);
-	award(sc, "rto", total <= rto ? 20 : 0, 20, why);
+	cJSON_AddBoolToObject(sc->card, "within_rto", took <= rto);
+	award(sc, "rto", took <= rto ? 20 : 0, 20, why);
 }
 
 /* Phase P's time in D (so far, or in all once it ended; 0 before it
@@ -1477,15 +1506,91 @@ score_verifications(const struct session *s, struct score *sc)
 /* The rollback itself: a required run step of the execute phase marked
  * n/a (not by a condition) was never done, whatever the trainee did by
  * hand; it costs, and is listed. */
+/* Whether RT would apply after the expected decision: its condition
+ * names the expected decision's variable and holds, or waits only on
+ * variables the decision taken left unset (a later choice of the
+ * expected path, such as the rollback's scope). */
+static int
+expected_applies(const struct step_rt *rt, const struct expected_vars *ev)
+{
+	const struct pb_when *w = &rt->def->when;
+	int on_decision = 0;
+
+	for (size_t i = 0; i < w->n_conds; i++)
+		on_decision |= ev->step->variable &&
+			       strcmp(w->conds[i].var, ev->step->variable) == 0;
+	return on_decision &&
+	       (playbook_when_holds(w, lookup_expected_var, ev) ||
+		playbook_when_waiting_on(w, lookup_expected_var, ev) != NULL);
+}
+
+/* The required run steps of the execute phase that the scenario's
+ * expected decision would have run but the decision taken left out, into
+ * ARR; how many. */
+static int
+expected_execution(const struct session *s, const struct drill *d,
+		   cJSON *arr)
+{
+	struct expected_vars ev;
+	int n = 0;
+
+	expected_option(s, d, &ev);
+	for (size_t i = 0; ev.opt && i < s->n_steps; i++) {
+		const struct step_rt *rt = &s->steps[i];
+		cJSON *o;
+
+		if (rt->phase != PHASE_EXECUTE || !rt->def->required ||
+		    rt->def->kind != STEP_KIND_RUN ||
+		    session_step_active(s, rt) ||
+		    !expected_applies(rt, &ev) ||
+		    playbook_outcome_always_fails(s->pb, s->scenario, rt->def))
+			continue;
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "step", rt->def->id);
+		cJSON_AddStringToObject(o, "reason", "the decision taken left "
+					"it out");
+		cJSON_AddItemToArray(arr, o);
+		n++;
+	}
+	return n;
+}
+
+/* No execute step applied: left out when the scenario expects none
+ * either; else the decision taken skipped the rollback, and that costs
+ * the criterion, naming what the expected decision runs. */
 static void
-score_execution(const struct session *s, struct score *sc)
+score_no_execution(const struct session *s, const struct drill *d,
+		   struct score *sc, cJSON *arr)
+{
+	int n = expected_execution(s, d, arr);
+	struct expected_vars ev;
+	const char *chosen;
+	char why[384], list[256];
+
+	if (!n) {
+		leave_out(sc, "execution", "no required execute step to run");
+		return;
+	}
+	expected_option(s, d, &ev);
+	chosen = ev.step->variable ? session_var(s, ev.step->variable) : NULL;
+	list_steps(arr, list, sizeof(list));
+	snprintf(why, sizeof(why), "no rollback step ran: the decision taken "
+		 "(%s) left out %d required execute step%s that the expected "
+		 "decision %s runs: %s", chosen ? chosen : "another", n,
+		 n == 1 ? "" : "s", ev.opt->id, list);
+	award(sc, "execution", 0, 10, why);
+}
+
+static void
+score_execution(const struct session *s, const struct drill *d,
+		struct score *sc)
 {
 	cJSON *arr = cJSON_AddArrayToObject(sc->card, "unexecuted");
 	int n, n_na = phase_na(s, PHASE_EXECUTE, KIND(RUN), arr, &n);
 	char why[384], list[256];
 
 	if (!n) {
-		leave_out(sc, "execution", "no required execute step to run");
+		score_no_execution(s, d, sc, arr);
 		return;
 	}
 	list_steps(arr, list, sizeof(list));
@@ -1817,18 +1922,54 @@ approvals_why(const cJSON *arr, int missing, char *buf, size_t size)
 	}
 }
 
-/* What the drill showed that ANSWER follows from (the scenario's
- * evidence): on the answer's item O, and after its reason in WHY. */
+/* Whether passage EV is the fixed output of a step that ran for real in
+ * the clone instead: the trainee saw the clone's output, not that one. */
+static int
+evidence_replaced(const struct session *s, const char *ev)
+{
+	for (size_t i = 0; i < s->n_steps; i++) {
+		const char *out = s->steps[i].def->drill.output;
+		const char *why;
+
+		if (out && strstr(out, ev) &&
+		    drill_clone_run(s, s->steps[i].def->id, &why) == 1)
+			return 1;
+	}
+	return 0;
+}
+
+/* TEXT into SB with each run of tabs and newlines (a column of a
+ * command's output) as two spaces, so that the card shows no ^I. */
 static void
-add_evidence(struct strbuf *why, cJSON *o, const struct pb_scenario *scen,
-	     const char *answer)
+add_spaced(struct strbuf *sb, const char *text)
+{
+	for (const char *p = text; *p;) {
+		size_t run = strspn(p, "\t\n");
+
+		if (run) {
+			strbuf_adds(sb, "  ");
+			p += run;
+		} else {
+			strbuf_addc(sb, *p++);
+		}
+	}
+}
+
+/* What the drill showed that ANSWER follows from (the scenario's
+ * evidence): on the answer's item O, and after its reason in WHY; never
+ * a passage the trainee was not shown. */
+static void
+add_evidence(const struct session *s, struct strbuf *why, cJSON *o,
+	     const struct pb_scenario *scen, const char *answer)
 {
 	for (size_t i = 0; i < scen->n_evidence; i++) {
-		if (strcmp(scen->evidence[i].name, answer) != 0)
+		if (strcmp(scen->evidence[i].name, answer) != 0 ||
+		    evidence_replaced(s, scen->evidence[i].value))
 			continue;
 		cJSON_AddStringToObject(o, "evidence", scen->evidence[i].value);
-		strbuf_addf(why, " (the drill showed: \"%s\")",
-			    scen->evidence[i].value);
+		strbuf_adds(why, " (the drill showed: \"");
+		add_spaced(why, scen->evidence[i].value);
+		strbuf_adds(why, "\")");
 		return;
 	}
 }
@@ -1867,7 +2008,7 @@ score_answers(const struct session *s, const struct drill *d,
 			    why.len ? "; " : "", a->name,
 			    given ? "given as " : "never given",
 			    given ? given : "", a->value);
-		add_evidence(&why, o, scen, a->name);
+		add_evidence(s, &why, o, scen, a->name);
 	}
 	if (right == scen->n_answers)
 		strbuf_addf(&why, "all %zu as the scenario has them",
@@ -2100,7 +2241,7 @@ drill_scorecard_json(const struct session *s)
 	score_rto(s, d, &sc);
 	score_phases(s, d, &sc);
 	score_assessment(s, &sc);
-	score_execution(s, &sc);
+	score_execution(s, d, &sc);
 	score_restore(s, &sc);
 	score_verifications(s, &sc);
 	score_communication(s, &sc);

@@ -104,6 +104,11 @@ int drill_unverifiable(const struct session *s, const char *id);
  * outcome for it, else its drill.output; or NULL. */
 const char *drill_check_evidence(const struct session *s, const char *id);
 
+/* Whether the drill's world gives the repository (its state has "tags":
+ * the tags, HEAD): then git reads that world, never a clone of the
+ * operator's own repository, whose tags and HEAD would contradict it. */
+int drill_world_has_repo(const struct session *s);
+
 /* How step ID's last drill run went: 1 it ran for real in the clone, 0 it
  * was simulated (*WHY, borrowed, says why when the step opts in and the
  * simulation stood in; else NULL), -1 not run yet or not a drill. */

@@ -47,6 +47,7 @@ struct rep {
 	int64_t start_us, end_us, detected_us, incident_us;
 	int64_t decision_us, exec_start_us, exec_end_us;
 	int64_t verify_end_us;	/* when the verify phase was left */
+	int drill;		/* a drill: typed times are the story's */
 	uint64_t unverified_from;	/* first journal line not proven */
 	int complete;
 };
@@ -160,6 +161,7 @@ on_started(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 
 	if (!r->start_us)
 		r->start_us = ev->wall_us;
+	r->drill = drill;
 	add_clean(r->summary, "playbook", pstr(ev, "playbook"));
 	add_clean(r->summary, "title", pstr(ev, "title"));
 	cJSON_AddStringToObject(r->summary, "mode", drill ? "DRILL" : "LIVE");
@@ -1233,35 +1235,37 @@ add_unproven(struct rep *r, cJSON *arr)
  * incomplete session is still within it. A complete session whose
  * required verifications were marked n/a or failed did not prove its
  * recovery: "rto_met" false, and "rto_unproven" names them. */
-/* Where the recovery time ends: when the recovery was proven, not when
- * the session ended: ROLLED_BACK_AT when it is set (the time the playbook
- * records the recovery at), else the end of the verify phase, else the
- * end of the session. *WHICH says which, in words. */
+/* Where the recovery time ends (rtoclock_end). */
 static int64_t
 rto_end(struct rep *r, const char **which)
 {
-	int64_t rolled = parse_when(var_value("ROLLED_BACK_AT", r));
+	return rtoclock_end(r->drill ? NULL : var_value("ROLLED_BACK_AT", r),
+			    r->verify_end_us, r->end_us, which);
+}
 
-	if (rolled) {
-		*which = "the recovery time recorded (ROLLED_BACK_AT)";
-		return rolled;
-	}
-	if (r->verify_end_us) {
-		*which = "the end of the verify phase";
-		return r->verify_end_us;
-	}
-	*which = "the end of the session";
-	return r->end_us;
+/* The target a drill's score card judged the recovery against (that of
+ * the scenario's expected decision), so that the report and the card
+ * give one verdict; 0 when there is no card or it has no target. */
+static int64_t
+card_rto(const struct rep *r)
+{
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(r->scorecard,
+							  "rto_seconds");
+
+	return cJSON_IsNumber(t) ? (int64_t)t->valuedouble * 1000000 : 0;
 }
 
 static void
 add_rto(struct rep *r, cJSON *m)
 {
-	int64_t target = r->pb ? playbook_rto_within(r->pb, var_value, r) : 0;
+	int64_t target = card_rto(r) ? card_rto(r) : r->pb
+		? playbook_rto_within(r->pb, var_value, r) : 0;
 	/* Recovery counts from detection when the session has it: the
 	 * console's clock counts by the same rule. */
-	int64_t from = rtoclock_start(var_value("DETECTED_AT", r), r->start_us,
-				      NULL);
+	int from_detected;
+	int64_t from = rtoclock_start(r->drill ? NULL
+				      : var_value("DETECTED_AT", r),
+				      r->start_us, &from_detected);
 	const char *to;
 	int64_t took = rto_end(r, &to) - from;
 	cJSON *unproven;
@@ -1272,8 +1276,13 @@ add_rto(struct rep *r, cJSON *m)
 		return;
 	}
 	cJSON_AddNumberToObject(m, "rto_s", (double)(target / 1000000));
+	if (card_rto(r) && cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+				r->scorecard, "rto_of")))
+		cJSON_AddStringToObject(m, "rto_of", cJSON_GetStringValue(
+			cJSON_GetObjectItemCaseSensitive(r->scorecard,
+							 "rto_of")));
 	cJSON_AddNumberToObject(m, "rto_took_s", (double)(took / 1000000));
-	cJSON_AddStringToObject(m, "rto_from", r->detected_us
+	cJSON_AddStringToObject(m, "rto_from", from_detected
 				? "detection (DETECTED_AT)" : "the session start");
 	cJSON_AddStringToObject(m, "rto_to", to);
 	unproven = cJSON_AddArrayToObject(m, "rto_unproven");
@@ -1665,6 +1674,9 @@ md_rto(const cJSON *m, const cJSON *rep, struct strbuf *out)
 	}
 	duration(&target, cJSON_GetObjectItem(m, "rto_s"));
 	duration(&took, cJSON_GetObjectItem(m, "rto_took_s"));
+	if (jstr(m, "rto_of"))
+		strbuf_addf(&target, " (that of the expected decision %s)",
+			    jstr(m, "rto_of"));
 	if (cJSON_IsFalse(met) && cJSON_GetArraySize(cJSON_GetObjectItem(m,
 						"rto_unproven")) > 0)
 		md_rto_unproven(m, took.buf, target.buf, out);

@@ -37,3 +37,23 @@ rtoclock_start(const char *detected_at, int64_t start_us, int *from_detected)
 		*from_detected = detected != 0;
 	return detected ? detected : start_us;
 }
+
+int64_t
+rtoclock_end(const char *rolled_back_at, int64_t verify_end_us,
+	     int64_t end_us, const char **which)
+{
+	int64_t rolled = rtoclock_parse_when(rolled_back_at);
+	const char *w = "the end of the session";
+	int64_t end = end_us;
+
+	if (rolled) {
+		w = "the recovery time recorded (ROLLED_BACK_AT)";
+		end = rolled;
+	} else if (verify_end_us) {
+		w = "the end of the verify phase";
+		end = verify_end_us;
+	}
+	if (which)
+		*which = w;
+	return end;
+}

@@ -650,9 +650,10 @@ read_only_now(struct session *s, const struct step_rt *rt, struct err *why)
 }
 
 /* The clone an opted-in step runs in, or NULL with the reason the
- * simulation stands in: the operator turned real runs off, the scenario
- * scripts this step (its story wins over the real repository), or there
- * is no repository to clone. */
+ * simulation stands in: the operator turned real runs off, the drill's
+ * world gives the repository (one world: the panes and the outputs
+ * agree), the scenario scripts this step (its story wins over the real
+ * repository), or there is no repository to clone. */
 static const char *
 clone_for(struct session *s, const struct step_rt *rt, const struct sim *sim,
 	  struct err *why)
@@ -665,6 +666,12 @@ clone_for(struct session *s, const struct step_rt *rt, const struct sim *sim,
 	if (!drill_clone_allowed(s)) {
 		err_set(why, ERR_STATE, "real runs in the clone are turned off "
 			"for this drill (--no-real-in-clone)");
+		return NULL;
+	}
+	if (drill_world_has_repo(s)) {
+		err_set(why, ERR_STATE, "the drill's world gives the "
+			"repository (its tags and HEAD); a clone of yours "
+			"would show other ones");
 		return NULL;
 	}
 	if (scenario_sets_outcome(s, rt)) {

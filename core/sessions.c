@@ -274,8 +274,10 @@ summarise(struct session_summary *s, const struct held *h)
 	}
 	if (read_head(fd, s) == 0) {
 		read_tail(fd, st.st_size, s, &completed);
-		s->status = is_running(h, s->dir) ? SESSION_RUNNING
-			  : completed ? SESSION_COMPLETED
+		/* A completed session is completed, even while its
+		 * console is still open on the score card. */
+		s->status = completed ? SESSION_COMPLETED
+			  : is_running(h, s->dir) ? SESSION_RUNNING
 			  : s->how && strcmp(s->how, "quit") == 0
 			  ? SESSION_QUIT : SESSION_INTERRUPTED;
 	}

@@ -1421,6 +1421,18 @@ git_reset(struct sh *sh, int argc, char **argv, struct io *io)
 	return 0;
 }
 
+/* git status --short (or -s, --porcelain): the world's checkout is
+ * clean, so nothing; the long form is not simulated. */
+static int
+git_status(struct sh *sh, int argc, char **argv)
+{
+	for (int a = 2; a < argc; a++)
+		if (!is(argv[a], "--short") && !is(argv[a], "-s") &&
+		    !is(argv[a], "--porcelain"))
+			return unknown(sh);
+	return argc > 2 ? 0 : unknown(sh);
+}
+
 /* git tag as a listing (not -d NAME, not a new NAME). */
 static int
 lists_tags(int argc, char **argv)
@@ -1448,6 +1460,8 @@ tool_git(struct sh *sh, int argc, char **argv, struct io *io)
 		return git_checkout(sh, argc, argv, io);
 	if (is(argv[1], "reset"))
 		return git_reset(sh, argc, argv, io);
+	if (is(argv[1], "status"))
+		return git_status(sh, argc, argv);
 	return unknown(sh);
 }
 

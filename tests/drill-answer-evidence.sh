@@ -91,5 +91,18 @@ c = json.load(open(sys.argv[1]))
 a = [x for x in c["criteria"] if x["name"] == "answers"][0]
 assert "IMPACT given as 10-50, the scenario's is over-50 (the drill showed: \"1.2.3 on about 70% of this week's installs\")" in a["why"], a["why"]
 PY
+# A passage from a command's columns (gh release list) is quoted with
+# spaces, not raw tabs (the card showed v1.2.2^I^I...).
+sed 's/^set RESTORE_VERSION .*/set RESTORE_VERSION 1.2.1/; s/^confirm \([^ ]*\) 1\.2\.2$/confirm \1 1.2.1/' "$walk" >"$tmp/wrong2"
+"$bin" drill "$src/playbooks/npm-dist-tag-rollback.json" --batch --operator olga \
+	--no-real-in-clone --session-dir "$tmp/s2" --scenario=critical-outage \
+	<"$tmp/wrong2" >"$tmp/out2" 2>&1
+python3 - "$tmp/s2/scorecard.json" >"$tmp/why2" 2>&1 <<'PY' || fail "$(cat "$tmp/why2")"
+import json, sys
+c = json.load(open(sys.argv[1]))
+a = [x for x in c["criteria"] if x["name"] == "answers"][0]
+assert "(the drill showed: \"v1.2.2  v1.2.2  2026-11-12T09:40:55Z\")" in a["why"], a["why"]
+assert "\t" not in a["why"], a["why"]
+PY
 [ "$failed" = 0 ] && echo "PASS: drill-answer-evidence: $(cat "$tmp/audit")"
 exit "$failed"

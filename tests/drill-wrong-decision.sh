@@ -68,6 +68,11 @@ assert r["applies"] and r["points"] == 0, r
 assert "never proven" in r["why"] and "verify.health" in r["why"], r["why"]
 assert a["applies"] and a["points"] == 0, a
 assert "approve.lead" in a["why"] and "expected decision rollback" in a["why"], a["why"]
+# The rollback never ran: execution says so, not "n/a: no required
+# execute step to run" (left out, as if nothing was asked).
+x = by["execution"]
+assert x["applies"] and x["points"] == 0, x
+assert "decision taken (hotfix)" in x["why"] and "expected decision rollback" in x["why"], x["why"]
 print("verifications %d/%d; rto %d/%d: %s; approvals %d/%d: %s" % (
     v["points"], v["max"], r["points"], r["max"], r["why"],
     a["points"], a["max"], a["why"]))

@@ -27,14 +27,22 @@ n=$(grep -n '"session.completed"' "$root/died-1/journal.jsonl" | cut -d: -f1)
 head -n $((n - 1)) "$root/died-1/journal.jsonl" >"$tmp/j" &&
 	cat "$tmp/j" >"$root/died-1/journal.jsonl"
 # A console holds it: the lock is taken as a running console takes it.
-walk live-1 kim
+printf 'quit\n' | "$bin" drill "$src/playbooks/example.json" --batch \
+	--operator kim --session-dir "$root/live-1" >/dev/null 2>&1
+# A completed drill whose console is still open (on its score card): it
+# is completed, not running.
+walk open-1 kim
 flock -x "$root/live-1/session.lock" sleep 30 &
 holder=$!
-trap 'kill $holder 2>/dev/null; rm -rf "$tmp"' EXIT
-i=0
-while flock -n -s "$root/live-1/session.lock" true; do
-	i=$((i + 1)); [ $i -lt 200 ] || { fail "the lock was never taken"; break; }
-	sleep 0.05
+flock -x "$root/open-1/session.lock" sleep 30 &
+holder2=$!
+trap 'kill $holder $holder2 2>/dev/null; rm -rf "$tmp"' EXIT
+for d in live-1 open-1; do
+	i=0
+	while flock -n -s "$root/$d/session.lock" true; do
+		i=$((i + 1)); [ $i -lt 200 ] || { fail "the lock was never taken"; break; }
+		sleep 0.05
+	done
 done
 # Not a session: no journal. Unreadable: its first line is no event.
 mkdir -p "$root/notes" "$root/torn-1"
@@ -45,12 +53,13 @@ walk esc-1 eve
 sed -i '1s/"operator":"eve"/"operator":"eve\\u001b[31m"/' "$root/esc-1/journal.jsonl"
 
 "$bin" sessions >"$tmp/out" 2>"$tmp/err" || fail "sessions exited $?"
-kill $holder 2>/dev/null
+kill $holder $holder2 2>/dev/null
 state_of() { awk -v s="$1" '$1 == s' "$tmp/out"; }
 state_of done-1 | grep -q ' completed ' || fail "done-1: $(state_of done-1)"
 state_of quit-1 | grep -q ' quit ' || fail "quit-1: $(state_of quit-1)"
 state_of died-1 | grep -q ' interrupted ' || fail "died-1: $(state_of died-1)"
 state_of live-1 | grep -q ' running ' || fail "live-1: $(state_of live-1)"
+state_of open-1 | grep -q ' completed ' || fail "open-1: $(state_of open-1)"
 state_of torn-1 | grep -q ' unreadable ' || fail "torn-1: $(state_of torn-1)"
 grep -q "^torn-1: unreadable: the journal's first line is not an event\$" "$tmp/out" ||
 	fail "no reason for torn-1"
@@ -63,7 +72,7 @@ grep -q 'eve^\[\[31m' "$tmp/out" || fail "the escaped name is not shown visibly"
 head -n 1 "$tmp/out" | grep -q '^SESSION  *MODE  *PLAYBOOK  *COMMANDER  *PHASE  *STATE  *LAST ACTIVITY$' ||
 	fail "heading: $(head -n 1 "$tmp/out")"
 grep -q '[0-9]:[0-9][0-9] UTC (just now)' "$tmp/out" || fail "times lack zone or age"
-tail -n 1 "$tmp/out" | grep -q '^6 sessions in ' || fail "summary: $(tail -n 1 "$tmp/out")"
+tail -n 1 "$tmp/out" | grep -q '^7 sessions in ' || fail "summary: $(tail -n 1 "$tmp/out")"
 # Most recently active first: esc-1 was walked last.
 [ "$(sed -n 2p "$tmp/out" | cut -d' ' -f1)" = esc-1 ] ||
 	fail "not newest first: $(sed -n 2p "$tmp/out")"

@@ -346,22 +346,47 @@ app_summarise_event(struct app *a, const char *line)
 		logbuf_add(a->journal, LOG_EVENT, buf);
 }
 
-/* What another process (rewind approve, a watcher) did, in words; a
- * sign-off's provenance is left to the step pane (the status line names
- * who and as what). */
+/* Where an event another process journalled came from, in words: an
+ * injection the scenario fired on its own (after a step, or at its time)
+ * came from no terminal; everything else did. */
+static void
+foreign_source(const char *line, char *buf, size_t size)
+{
+	cJSON *ev = cJSON_Parse(line);
+	const cJSON *p = cJSON_GetObjectItemCaseSensitive(ev, "payload");
+	const char *type = cJSON_GetStringValue(
+		cJSON_GetObjectItemCaseSensitive(ev, "type"));
+	const char *after = cJSON_GetStringValue(
+		cJSON_GetObjectItemCaseSensitive(p, "after"));
+
+	if (!type || strcmp(type, "drill.inject") != 0 ||
+	    cJSON_GetObjectItemCaseSensitive(p, "fired_by"))
+		snprintf(buf, size, "from another terminal");
+	else if (after)
+		snprintf(buf, size, "fired by the scenario after %s", after);
+	else
+		snprintf(buf, size, "fired by the scenario at its time");
+	cJSON_Delete(ev);
+}
+
+/* What another process (rewind approve, a watcher, the trainee's
+ * console) did, in words; a sign-off's provenance is left to the step
+ * pane (the status line names who and as what). */
 static void
 foreign_status(struct app *a, const char *line)
 {
 	cJSON *ev = cJSON_Parse(line);
 	char *words;
+	char from[160];
 
 	cJSON_DeleteItemFromObject(cJSON_GetObjectItem(ev, "payload"),
 				   "provenance");
 	words = ev ? evtext_describe(ev) : NULL;
 	cJSON_Delete(ev);
 
-	app_status(a, 0, "%s (from another terminal)",
-		   words ? words : "the journal changed");
+	foreign_source(line, from, sizeof(from));
+	app_status(a, 0, "%s (%s)", words ? words : "the journal changed",
+		   from);
 	free(words);
 }
 
@@ -833,6 +858,11 @@ scroll_by(struct app *a, long delta)
 	if (a->help) {
 		a->help_top = a->help_top + (int)delta < 0 ? 0
 							   : a->help_top + (int)delta;
+	} else if ((a->focus == PANE_STEPS || a->focus == PANE_DETAIL) &&
+		   pane_detail_shows_scorecard(a)) {	/* the draw clamps */
+		a->card_top = a->card_top + delta < 0 ? 0
+			: a->card_top + delta > 1000000 ? 1000000
+			: a->card_top + delta;
 	} else if (a->focus == PANE_STEPS) {
 		long sel = a->sel + delta;
 		int was = a->sel;
@@ -1099,7 +1129,7 @@ on_key(struct app *a, int key)
 		return;
 	}
 	act = keymap_lookup(app_keymap_ctx(a), key, 1);
-	if (a->help && act != UI_HELP && act != UI_QUIT && act != UI_MOVE_DOWN &&
+	if (a->help && act != UI_HELP && act != UI_MOVE_DOWN &&
 	    act != UI_MOVE_UP && act != UI_PAGE_DOWN && act != UI_PAGE_UP) {
 		a->help = 0;	/* any other key closes the overlay */
 		app_dirty(a);

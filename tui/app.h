@@ -115,6 +115,7 @@ struct app {
 	enum pane_id side;		/* the tab shown in the side area */
 	int help;			/* help overlay shown */
 	int help_top;
+	long card_top;			/* score card: rows scrolled past */
 	struct dialog dlg;
 	char status[512];
 	int status_is_error;
@@ -231,6 +232,10 @@ int pane_steps_first_applicable(const struct app *a);
  * means (borrowed); returns 0, or -1 past the last. */
 int pane_steps_legend(int i, const char **glyph, const char **meaning);
 void pane_detail_draw(struct app *a, struct _win_st *w, struct rect r);
+
+/* Whether the step pane shows a finished drill's score card (then the
+ * scrolling keys scroll it, a->card_top, from the checklist too). */
+int pane_detail_shows_scorecard(const struct app *a);
 void pane_log_draw(struct app *a, struct _win_st *w, struct rect r,
 		   int journal);
 /* Index of the next line after FROM (or before, when DIR < 0) holding

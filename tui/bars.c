@@ -64,7 +64,9 @@ bars_duration_text(int64_t secs, int whole, char *buf, size_t size)
 
 /* Seconds on the RTO clock at NOW: from detection when the session has
  * DETECTED_AT (as the report counts), else from the session's start;
- * stopped at completion. *FROM the clock's start, *DETECTED which. */
+ * stopped at completion. A drill's clock is its own, as on the score
+ * card: the trainee's DETECTED_AT is the story's time. *FROM the clock's
+ * start, *DETECTED which. */
 int64_t
 bars_rto_elapsed(const struct app *a, int64_t now, int64_t *from,
 		 int *detected)
@@ -75,7 +77,8 @@ bars_rto_elapsed(const struct app *a, int64_t now, int64_t *from,
 	/* The recovery time is over once the session is complete. */
 	if (done && now > done)
 		now = done;
-	*from = rtoclock_start(header_var(a, "DETECTED_AT"),
+	*from = rtoclock_start(session_mode(a->session) == SESSION_DRILL ?
+			       NULL : header_var(a, "DETECTED_AT"),
 			       session_start_wall(a->session), detected);
 	elapsed = (now - *from) / 1000000;
 	return elapsed < 0 ? 0 : elapsed;

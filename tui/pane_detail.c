@@ -550,36 +550,133 @@ show_message(struct app *a, struct cursor *c, const struct step_view *v)
 	free(text);
 }
 
-/* A finished drill: the score card's tables in place of the step. */
-static int
-show_scorecard(struct app *a, struct cursor *c)
+int
+pane_detail_shows_scorecard(const struct app *a)
+{
+	return session_mode(a->session) == SESSION_DRILL &&
+	       session_is_complete(a->session);
+}
+
+/* The rows TEXT takes wrapped at WIDTH (as draw_wrapped wraps it). */
+static long
+wrapped_rows(const char *text, int width)
+{
+	long n = 0;
+
+	for (const char *p = text; width > 0 && *p; n++) {
+		p += draw_wrap_point(p, width);
+		if (*p == '\n')
+			p++;
+	}
+	return n;
+}
+
+/* TEXT past its first *SKIP wrapped rows; *SKIP less the rows passed. */
+static const char *
+skip_rows(const char *text, int width, long *skip)
+{
+	const char *p = text;
+
+	while (width > 0 && *p && *skip > 0) {
+		p += draw_wrap_point(p, width);
+		if (*p == '\n')
+			p++;
+		(*skip)--;
+	}
+	return p;
+}
+
+/* The score card's lines: the title, where it is kept, its tables. */
+static void
+card_lines(cJSON *card, struct strbuf *out)
 {
 	struct strbuf sb = STRBUF_INIT;
-	cJSON *card;
 	const char *p;
 
-	if (session_mode(a->session) != SESSION_DRILL ||
-	    !session_is_complete(a->session) ||
-	    !(card = drill_scorecard_json(a->session)))
-		return 0;
-	linef(c, ROLE_TITLE_FOCUS, "Drill score card: %d / %d",
-	      (int)cJSON_GetNumberValue(cJSON_GetObjectItem(card, "score")),
-	      (int)cJSON_GetNumberValue(cJSON_GetObjectItem(card, "max")));
-	line(c, "Kept in scorecard.json and report.md in the session "
-	     "directory.", ROLE_DIM);
+	strbuf_addf(out, "Drill score card: %d / %d\n",
+		    (int)cJSON_GetNumberValue(cJSON_GetObjectItem(card, "score")),
+		    (int)cJSON_GetNumberValue(cJSON_GetObjectItem(card, "max")));
+	strbuf_adds(out, "Kept in scorecard.json and report.md in the session "
+		    "directory.\n");
 	drill_scorecard_render(card, 0, &sb);
 	/* The first line repeats the score the title gives. */
 	p = strchr(sb.buf ? sb.buf : "", '\n');
 	for (p = p ? p + 1 : ""; *p;) {
 		size_t len = strcspn(p, "\n");
-		char *l = len ? xstrndup(p, len) : xstrdup(" ");
 
-		line(c, l, ROLE_NORMAL);
-		free(l);
+		if (len)
+			strbuf_addf(out, "%.*s\n", (int)len, p);
+		else
+			strbuf_adds(out, " \n");
 		p += len + (p[len] == '\n');
 	}
 	strbuf_done(&sb);
+}
+
+/* The hint on the card's last row while rows are hidden below. */
+static void
+card_more(struct app *a, struct cursor *c, long below)
+{
+	char buf[160];
+
+	snprintf(buf, sizeof(buf), "%s %ld more line%s: %s/%s scroll, %s the "
+		 "end", draw_glyph("\u2193", "v"), below, below == 1 ? "" : "s",
+		 keymap_key_label(app_keymap_ctx(a), UI_MOVE_DOWN),
+		 keymap_key_label(app_keymap_ctx(a), UI_PAGE_DOWN),
+		 keymap_key_label(app_keymap_ctx(a), UI_MOVE_BOTTOM));
+	draw_fill(c->w, c->y, c->r.x, c->r.w, theme_attr(ROLE_DIM));
+	draw_text(c->w, c->y, c->r.x + 1, c->r.w - 2, buf,
+		  theme_attr(ROLE_DIM));
+}
+
+/* A finished drill: the score card's tables in place of the step,
+ * scrolled by a->card_top (kept in range here), with a line saying how
+ * much is below when it does not fit. */
+static int
+show_scorecard(struct app *a, struct cursor *c)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int width = c->r.w - 2, rows = room(c), n = 0;
+	long total = 0, skip, below;
+	struct cursor view = *c;
+	cJSON *card;
+
+	if (!pane_detail_shows_scorecard(a) ||
+	    !(card = drill_scorecard_json(a->session)))
+		return 0;
+	card_lines(card, &sb);
 	cJSON_Delete(card);
+	for (const char *p = strbuf_str(&sb); *p;) {
+		size_t len = strcspn(p, "\n");
+		char *l = xstrndup(p, len);
+
+		total += wrapped_rows(l, width);
+		free(l);
+		p += len + (p[len] == '\n');
+	}
+	/* Room for the "more" line whenever the card does not fit. */
+	if (total > rows && rows > 1)
+		rows--;
+	if (a->card_top > total - rows)
+		a->card_top = total - rows > 0 ? total - rows : 0;
+	skip = a->card_top;
+	view.r.h = c->y - c->r.y + rows;
+	for (const char *p = strbuf_str(&sb); *p && room(&view) > 0; n++) {
+		size_t len = strcspn(p, "\n");
+		char *l = xstrndup(p, len);
+		const char *from = skip_rows(l, width, &skip);
+
+		if (*from)
+			line(&view, from, n == 0 ? ROLE_TITLE_FOCUS
+			     : n == 1 ? ROLE_DIM : ROLE_NORMAL);
+		free(l);
+		p += len + (p[len] == '\n');
+	}
+	below = total - a->card_top - rows;
+	c->y = view.r.y + view.r.h;
+	if (below > 0)
+		card_more(a, c, below);
+	strbuf_done(&sb);
 	return 1;
 }
 

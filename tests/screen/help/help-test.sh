@@ -5,7 +5,7 @@
 # (header row included), each action is listed once per context with all
 # its keys, the legend of the checklist's marks ends it, j/k and C-d
 # scroll it without running off its end, ? closes it and any other key
-# closes it without acting.
+# (q too) closes it without acting.
 . "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
 
 SESSION_DIR=$SCREEN_TMP/session
@@ -129,6 +129,14 @@ keys Enter
 refute_fixed 'rewind keys' "Enter did not close the help"
 assert_fixed '[ ] See what is deployed and wheth…' "Enter ran the step behind the help"
 [ "$(journal_count step.started)" = 0 ] || fail "Enter ran a step while closing the help"
+
+# q, like any other key, closes the help (it quit the whole drill at
+# once): the console stays.
+keys '?'
+wait_text 'rewind keys' 5
+keys q
+refute_fixed 'rewind keys' "q did not close the help"
+assert_fixed '[ ] See what is deployed and wheth…' "q quit the console from the help"
 
 keys_nowait q
 wait_exit
