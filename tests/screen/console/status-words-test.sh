@@ -34,12 +34,12 @@ status_clean 'c'
 
 keys j j Space
 status_is 'a.look ticked' 'Space on a check'
-keys Space
-status_is 'Not ticked: the step is done already' 'Space on a ticked check'
+keys Space				# a ticked check: asked whether to untick
+wait_text 'Untick a\.look'
+keys n
+status_is 'a.look stays ticked' 'Space on a ticked check, answered n'
 
-keys j j x
-type_text 'no approval today'
-keys Enter
+keys j j x				# an approval: refused at once, never asked
 row 23 | grep -q '^ Not marked n/a: x (marking n/a) applies to any step but an approval' ||
 	soft_fail "x on an approval: '$(row 23)'"
 status_clean 'x on an approval'

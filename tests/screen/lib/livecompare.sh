@@ -5,9 +5,12 @@ LIVE=$SCREEN_TMP/live
 mkdir -p "$LIVE"
 
 # body NAME: rows 2-22 (the rail, the checklist and the side pane; the
-# header, status and key rows differ by design), masked, into NAME.
+# header, status and key rows differ by design), masked, into NAME. A
+# drill's rail shows the phase's time against its target live only (the
+# replay does not draw it yet): that text is left out of both.
 body() {
-	screen_text | sed -n '2,22p' | mask_screen >"$1"
+	screen_text | sed -n '2,22p' |
+		sed -E '1s/ [0-9]+m[0-9]{2}s of [0-9hm]+//' | mask_screen >"$1"
 }
 
 # live_mark NAME: the live body and the event count at this moment.
