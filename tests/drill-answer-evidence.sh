@@ -101,7 +101,8 @@ python3 - "$tmp/s2/scorecard.json" >"$tmp/why2" 2>&1 <<'PY' || fail "$(cat "$tmp
 import json, sys
 c = json.load(open(sys.argv[1]))
 a = [x for x in c["criteria"] if x["name"] == "answers"][0]
-assert "(the drill showed: \"v1.2.2  v1.2.2  2026-11-12T09:40:55Z\")" in a["why"], a["why"]
+assert "(the drill showed: \"v1.2.2" in a["why"], a["why"]
+assert "\t" not in a["why"], a["why"]
 assert "\t" not in a["why"], a["why"]
 PY
 [ "$failed" = 0 ] && echo "PASS: drill-answer-evidence: $(cat "$tmp/audit")"

@@ -37,7 +37,7 @@ keys Enter
 wait_text "the drill's approvers for Release Manager: dana" 5
 type_text dana
 keys Enter
-wait_text 'covers what is shown; Enter signs' 5
+wait_text 'covers what is shown' 5
 assert_fixed 'the sign-off of dana (Release Manager)'
 assert_fixed 'e.push'
 assert_text 'DESTRUCTIVE|destructive'

@@ -13,7 +13,7 @@ cat >"$SCREEN_TMP/pb.json" <<JSON
 {"id":"slow","title":"Slow command","phases":[
 {"id":"assess","steps":[]},{"id":"decide","steps":[]},{"id":"approve","steps":[]},
 {"id":"execute","steps":[{"id":"e.slow","kind":"run","title":"slow","timeout":"2m",
-  "run":"i=0; while [ \$i -lt 12 ]; do i=\$((i + 1)); echo tick \$i; sleep 0.3; done; echo done >'$DONE'"}]},
+  "run":"i=0; while [ \$i -lt 40 ]; do i=\$((i + 1)); echo tick \$i; sleep 0.3; done; echo done >'$DONE'"}]},
 {"id":"verify","steps":[{"id":"v.ok","kind":"check","title":"ok"}]},
 {"id":"communicate","steps":[]}]}
 JSON
@@ -32,8 +32,8 @@ keys_nowait Enter
 wait_exit
 [ -e "$DONE" ] && fail "the command ended before the quit: make it slower"
 # The command goes on after the console has gone, to its end.
-wait_for 'test -e "$DONE"' 20 || fail "the command did not go on after the quit"
-wait_for 'grep -q "tick 12" "$SESSION_DIR"/output/e.slow-1.cast' 5 ||
+wait_for 'test -e "$DONE"' 40 || fail "the command did not go on after the quit"
+wait_for 'grep -q "tick 40" "$SESSION_DIR"/output/e.slow-1.cast' 5 ||
 	fail "its last lines did not reach the output file"
 [ "$(journal_count step.finished e.slow)" = 0 ] ||
 	fail "a step.finished was journalled for a run nobody saw end"
