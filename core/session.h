@@ -161,7 +161,8 @@ int session_outcome_unknown(const struct cJSON *payload);
 /* Journal that the console driving S ends (session.quit) by ACTOR (NULL =
  * the operator): HOW says how ("quit" for q, or the signal's name such as
  * "SIGTERM"), and each command still running is listed with its pid and
- * command as it runs (secrets masked). */
+ * command as it runs (secrets masked). Each goes on without the console
+ * (a drainer keeps its output), whatever the console's end. */
 int session_record_quit(struct session *s, const char *actor,
 			const char *how, struct err *err);
 

@@ -1111,10 +1111,7 @@ act_quit(struct session *s, struct step_rt *rt, const struct action *a,
 {
 	(void)rt;
 	(void)a;
-	if (session_record_quit(s, actor, "quit", err) < 0)
-		return -1;
-	detach_running(s);
-	return 0;
+	return session_record_quit(s, actor, "quit", err);
 }
 
 /* The commands still running as the console ends: step, pid, command. */
@@ -1150,9 +1147,14 @@ session_record_quit(struct session *s, const char *actor, const char *how,
 {
 	cJSON *p = cJSON_CreateObject();
 
+	int rc;
+
 	cJSON_AddStringToObject(p, "how", how);
 	cJSON_AddItemToObject(p, "running", running_list(s));
-	return session_record(s, actor, "session.quit", NULL, p, err);
+	rc = session_record(s, actor, "session.quit", NULL, p, err);
+	/* q, a closed terminal and SIGTERM alike: what runs goes on */
+	detach_running(s);
+	return rc;
 }
 
 /* A step marked n/a by mistake is open again (step.reopened), to do. */
