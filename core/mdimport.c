@@ -1361,6 +1361,7 @@ static const struct token_shape {
 	{ "xoxp-", 10, 0, "SLACK_TOKEN", "a Slack token" },
 	{ "AKIA", 16, 1, "AWS_ACCESS_KEY", "an AWS access key" },
 	{ "npm_", 30, 0, "NPM_TOKEN", "an npm token" },
+	{ "pypi-AgE", 40, 0, "PYPI_TOKEN", "a PyPI token" },
 	{ "sk_live_", 16, 0, "STRIPE_KEY", "a Stripe live key" },
 	{ "rk_live_", 16, 0, "STRIPE_KEY", "a Stripe live key" },
 };
@@ -7155,17 +7156,39 @@ label_difference(const cJSON *decide, const cJSON *o)
 	return plain_title(label + common);
 }
 
-/* A ${NAME} in RUN that OTHER does not hold ("${REGION_CONTEXT}"), or
- * NULL. Caller frees. */
+/* Whether ${NAME} holds a secret: named like one, or a credential the
+ * runbook wrote out. */
+static int
+secret_ref(const struct imp *im, const char *name)
+{
+	if (is_secret_name(name))
+		return 1;
+	for (size_t i = 0; i < im->n_forced_secret; i++)
+		if (strcmp(im->forced_secret[i], name) == 0)
+			return 1;
+	for (size_t i = 0; i < im->n_vars; i++)
+		if (im->vars[i].secret && strcmp(im->vars[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+/* A ${NAME} in RUN that OTHER does not hold ("${REGION_CONTEXT}") and
+ * that is no secret, or NULL. Caller frees. */
 static char *
-var_only_in(const char *run, const char *other)
+var_only_in(const struct imp *im, const char *run, const char *other)
 {
 	for (const char *p = strstr(run, "${"); p; p = strstr(p + 2, "${")) {
 		size_t n = strcspn(p, "}");
-		char *ref;
+		char *ref, *name;
+		int secret;
 
 		if (!p[n])
 			break;
+		name = xstrndup(p + 2, n - 2);
+		secret = secret_ref(im, name);
+		free(name);
+		if (secret)
+			continue;
 		ref = xasprintf("%.*s", (int)n + 1, p);
 		if (!strstr(other, ref))
 			return ref;
@@ -7210,7 +7233,7 @@ distinct_confirms(struct imp *im, const struct imp_table *t)
 			}
 			if (!twin)
 				continue;
-			what = var_only_in(jstr(st, "run"), jstr(twin, "run"));
+			what = var_only_in(im, jstr(st, "run"), jstr(twin, "run"));
 			if (!what)
 				what = label_difference(t->decide, o);
 			if (!*what || strstr(c, what)) {
@@ -8159,6 +8182,70 @@ title_from_template(const struct imp *im, const char *tpl)
 	return strbuf_detach(&sb);
 }
 
+/* CONFIRM without its words that hold a secret ${NAME}; NULL when it
+ * holds none. Caller frees. */
+static char *
+confirm_without_secrets(const struct imp *im, const char *confirm)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int dropped = 0;
+
+	for (const char *p = confirm; *p;) {
+		size_t n = strcspn(p, " ");
+		int secret = 0;
+
+		for (const char *v = p; (v = memmem(v, (size_t)(p + n - v),
+						     "${", 2)); v += 2) {
+			size_t k = strcspn(v + 2, "}");
+			char *name = xstrndup(v + 2, k);
+
+			secret |= secret_ref(im, name);
+			free(name);
+		}
+		if (secret)
+			dropped = 1;
+		else if (n)
+			strbuf_addf(&sb, "%s%.*s", sb.len ? " " : "", (int)n, p);
+		p += n + strspn(p + n, " ");
+	}
+	if (!dropped) {
+		strbuf_done(&sb);
+		return NULL;
+	}
+	return strbuf_detach(&sb);
+}
+
+/* No typed confirmation names a secret: the operator would type it in
+ * clear and the journal would keep it. Its words holding one are
+ * dropped; when nothing is left, the command's own words stand. */
+static void
+no_secret_in_confirms(struct imp *im)
+{
+	for (int ph = 0; ph < PHASE_COUNT; ph++) {
+		cJSON *st;
+
+		cJSON_ArrayForEach(st, im->steps[ph]) {
+			const char *c = jstr(st, "confirm"), *run = jstr(st, "run");
+			char *kept = c ? confirm_without_secrets(im, c) : NULL;
+
+			if (!kept)
+				continue;
+			if (!*kept && run) {
+				free(kept);
+				kept = target_words(run, run + strcspn(run,
+								       " \t\n"));
+			}
+			if (!*kept) {
+				free(kept);
+				kept = xstrdup("change");
+			}
+			cJSON_ReplaceItemInObjectCaseSensitive(st, "confirm",
+				cJSON_CreateString(kept));
+			free(kept);
+		}
+	}
+}
+
 static cJSON *
 playbook_json(struct imp *im)
 {
@@ -8170,6 +8257,7 @@ playbook_json(struct imp *im)
 		    : xstrdup(src);
 	char *id = slug(title, 48);
 
+	no_secret_in_confirms(im);
 	cJSON_AddStringToObject(root, "id", id);
 	cJSON_AddStringToObject(root, "title", title);
 	cJSON_AddStringToObject(root, "summary", im->summary ? im->summary

@@ -584,6 +584,40 @@ START_TEST(test_import_secret_is_never_the_confirm_text)
 }
 END_TEST
 
+/* Two options whose destructive steps would confirm the same text are
+ * told apart by a value only one uses, but never by a secret: the
+ * unpublish that sets NPM_TOKEN (a token written out) confirms the
+ * package, not the token. */
+START_TEST(test_import_secret_never_tells_options_confirms_apart)
+{
+	static const char text[] =
+		"# Rolling back a bad @acme/sdk publish\n\n## Decide\n\n"
+		"Pick one:\n\n"
+		"- **Deprecate** — keep the version but warn users (preferred)\n"
+		"- **Unpublish** — only within 72 hours of publishing\n\n"
+		"## Deprecate\n\n```bash\n"
+		"npm deprecate @acme/sdk@<BAD_VERSION> \"Broken, use "
+		"<GOOD_VERSION>\"\n"
+		"npm dist-tag add @acme/sdk@<GOOD_VERSION> latest\n```\n\n"
+		"## Unpublish\n\n```bash\n"
+		"NPM_TOKEN=npm_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8 npm unpublish "
+		"@acme/sdk@<BAD_VERSION>\n```\n";
+	char *json = mdimport_convert(text, strlen(text), "runbook.md", NULL,
+				      NULL, &(struct err){ 0 });
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *st = find_step(root, "run", "npm unpublish", NULL, NULL);
+
+	ck_assert_ptr_nonnull(json);
+	ck_assert_ptr_nonnull(st);
+	ck_assert_ptr_nonnull(str(st, "confirm"));
+	ck_assert_ptr_null(strstr(str(st, "confirm"), "TOKEN"));
+	ck_assert_ptr_nonnull(strstr(str(st, "confirm"), "@acme/sdk@"));
+	ck_assert_ptr_null(strstr(json, "\"confirm\":\t\"${NPM_TOKEN}"));
+	free(json);
+	cJSON_Delete(root);
+}
+END_TEST
+
 /* A Go template in a command ({{.Tag}} of docker --format) is the
  * command's own text, not a placeholder to ask for. */
 START_TEST(test_import_go_template_in_a_command_stays_literal)
@@ -1672,6 +1706,39 @@ START_TEST(test_import_literal_credentials_become_secret_variables)
 	ck_assert(review_on(root, 6, "credential"));
 	ck_assert(review_on(root, 7, "removed"));
 	ck_assert(review_on(root, 8, "AWS access key"));
+	free(json);
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A PyPI token (its "pypi-AgE" shape) is a known credential like npm's
+ * and GitHub's, also inside a here-document's body: the draft asks it as
+ * a secret input and the body reads the variable. */
+START_TEST(test_import_pypi_token_in_heredoc_becomes_secret_variable)
+{
+	static const char text[] =
+		"# PyPI rollback\n\n## Re-upload\n\n"
+		"```sh\n"
+		"python -m build\n"
+		"cat > ~/.pypirc <<EOF2\n"
+		"[pypi]\n"
+		"username = __token__\n"
+		"password = pypi-AgEIcHlwaS5vcmcCJGE4ZjM0ZTY1LTk5YWUtNGY2ZC1hMzQx"
+		"LTBmZWQ3YjYxYzY0ZQACKlszLCJhY2I0YWJlYi0wYjQyLTRlMDctYjQ1ZC1i\n"
+		"EOF2\n"
+		"twine upload dist/*\n```\n";
+	struct err err = { 0 };
+	char *json = mdimport_convert(text, strlen(text), "runbook.md", NULL,
+				      NULL, &err);
+	cJSON *root = import_text(text, strlen(text), NULL);
+
+	ck_assert_ptr_nonnull(json);
+	ck_assert_ptr_null(strstr(json, "pypi-AgE"));
+	ck_assert_ptr_null(strstr(json, "AgEIcHlwaS5vcmc"));
+	ck_assert_ptr_nonnull(strstr(json, "password = ${PYPI_TOKEN}"));
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(variable(root,
+		"PYPI_TOKEN"), "secret")));
+	ck_assert(review_on(root, 10, "PyPI token"));
 	free(json);
 	cJSON_Delete(root);
 }
@@ -3500,6 +3567,8 @@ import_suite(void)
 		{ "timeouts", test_import_timeouts_and_if_that_fails_are_contingencies },
 		{ "dsnsecret", test_import_dsn_password_and_bare_authorization_are_taken_out },
 		{ "clearexpect", test_import_expect_only_from_a_clear_single_line_result },
+		{ "pypitoken", test_import_pypi_token_in_heredoc_becomes_secret_variable },
+		{ "secrettwin", test_import_secret_never_tells_options_confirms_apart },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
