@@ -7453,6 +7453,69 @@ yes_option(const cJSON *d)
 	return id ? id : "yes";
 }
 
+static void rename_to_phase(struct imp *im, cJSON *st, enum phase_id ph);
+
+/* The phase of step ST in the draft, or -1. */
+static int
+phase_of(const struct imp *im, const cJSON *st)
+{
+	for (int p = 0; p < PHASE_COUNT; p++) {
+		const cJSON *x;
+
+		cJSON_ArrayForEach(x, im->steps[p])
+			if (x == st)
+				return p;
+	}
+	return -1;
+}
+
+/* The first step (in walk order) that runs only on contingency D's
+ * "yes" and comes before D, or NULL; *PH gets its phase. */
+static cJSON *
+remedy_before(const struct imp *im, const cJSON *d, int *ph)
+{
+	const char *var = jstr(d, "variable");
+
+	for (int p = 0; p < PHASE_COUNT; p++) {
+		cJSON *st;
+
+		cJSON_ArrayForEach(st, im->steps[p]) {
+			if (st == d)
+				return NULL;
+			if (runs_on_yes(st, var, yes_option(d))) {
+				*ph = p;
+				return st;
+			}
+		}
+	}
+	return NULL;
+}
+
+/* A contingency's question comes before its remedy, in the remedy's
+ * phase: "If the flags API is down, set the override instead" after a
+ * PATCH that went to execute asks right after it, before the override's
+ * commands (asked in verify, after them, "yes" could never run them). */
+static void
+questions_before_their_remedies(struct imp *im)
+{
+	for (size_t c = 0; c < im->n_conts; c++) {
+		cJSON *d = im->conts[c];
+		int ph = phase_of(im, d), rp = -1;
+		cJSON *first = ph < 0 ? NULL : remedy_before(im, d, &rp);
+
+		if (!first)
+			continue;
+		cJSON_DetachItemViaPointer(im->steps[ph], d);
+		insert_before(im->steps[rp], first, d);
+		if (rp != ph)
+			rename_to_phase(im, d, (enum phase_id)rp);
+		if (im->explain)
+			strbuf_addf(im->explain, "    -> decide step %s moved "
+				    "before its remedy %s\n", jstr(d, "id"),
+				    jstr(first, "id"));
+	}
+}
+
 /* A contingency asked after execute (verify's "if the health check
  * fails, restore ...") is answered after the runbook's approval, which
  * gates execute only: its destructive remedies get a sign-off of their
@@ -8585,6 +8648,7 @@ mdimport_convert(const char *text, size_t len, const char *name,
 	add_default_approval(&im);
 	tie_table_options(&im);
 	gate_on_rollback_choice(&im);
+	questions_before_their_remedies(&im);
 	gate_late_remedies(&im);
 	cover_every_changing_path(&im);
 	add_inputs(&im);

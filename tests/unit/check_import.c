@@ -2678,6 +2678,55 @@ START_TEST(test_import_execute_contingency_remedy_is_out_of_the_main_gate)
 END_TEST
 
 
+/* "If the flags API is down, set the override instead" after a PATCH
+ * that went to execute: the question is asked in execute right after the
+ * PATCH and before the override's commands (asked in verify, after them,
+ * "yes" could never run them), and the override has its own sign-off
+ * between the question and its commands. */
+START_TEST(test_import_fallback_question_comes_before_its_remedy)
+{
+	static const char text[] =
+		"# Kill switch\n\n## 1. Assess\n\n"
+		"```bash\ncurl -s https://flags.test/api/v1/flags/s2 | jq .on\n"
+		"```\n\n## 2. Approval\n\nApproval: Search on-call.\n\n"
+		"## 3. Turn the flag off\n\n"
+		"```bash\ncurl -X PATCH -d '{\"on\": false}' "
+		"https://flags.test/api/v1/flags/s2\n```\n\n"
+		"If the flags API is down, set the override in the config map "
+		"instead:\n\n"
+		"```bash\nkubectl create configmap f --from-literal=S2=off -n s "
+		"--dry-run=client -o yaml | kubectl apply -f -\n"
+		"kubectl rollout restart deployment/search-api -n s\n```\n\n"
+		"## 4. Verify\n\n"
+		"```bash\ncurl -s https://flags.test/api/v1/flags/s2 | jq .on\n"
+		"```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	int qp = -1, qi = -1, sp = -1, si = -1, at = -1;
+	cJSON *q = find_step(root, "title", "If the flags API is down", &qp, &qi);
+	cJSON *patch = find_step(root, "run", "curl -X PATCH", NULL, NULL);
+	cJSON *apply = find_step(root, "run", "kubectl apply", NULL, NULL);
+	cJSON *restart = find_step(root, "run", "rollout restart", NULL, NULL);
+	cJSON *own;
+
+	ck_assert_ptr_nonnull(q);
+	ck_assert_ptr_nonnull(patch);
+	ck_assert_ptr_nonnull(apply);
+	ck_assert_ptr_nonnull(restart);
+	ck_assert_int_eq(qp, PHASE_EXECUTE);
+	ck_assert_int_lt(walk_order(root, "curl -X PATCH"), qp * 1000 + qi);
+	ck_assert_int_lt(qp * 1000 + qi, walk_order(root, "kubectl apply"));
+	ck_assert_int_lt(qp * 1000 + qi, walk_order(root, "rollout restart"));
+	own = gate_of(root, str(apply, "id"), &at);
+	ck_assert_ptr_nonnull(own);
+	ck_assert_ptr_nonnull(find_step(root, "title", "Sign-off before: If "
+					"the flags", &sp, &si));
+	ck_assert_int_eq(sp * 1000 + si, at);
+	ck_assert_int_eq(at, qp * 1000 + qi + 1);
+	ck_assert_ptr_eq(gate_of(root, str(restart, "id"), &at), own);
+	cJSON_Delete(root);
+}
+END_TEST
+
 /* --- the release engineer's third round --------------------------------- */
 
 /* Only commands known to only read run before the approval: a change
@@ -3568,6 +3617,7 @@ import_suite(void)
 		{ "dsnsecret", test_import_dsn_password_and_bare_authorization_are_taken_out },
 		{ "clearexpect", test_import_expect_only_from_a_clear_single_line_result },
 		{ "pypitoken", test_import_pypi_token_in_heredoc_becomes_secret_variable },
+		{ "fallbackorder", test_import_fallback_question_comes_before_its_remedy },
 		{ "secrettwin", test_import_secret_never_tells_options_confirms_apart },
 	};
 
