@@ -7101,6 +7101,11 @@ gate_unbound_steps(struct imp *im, const struct imp_table *t,
 {
 	const char *var = jstr(t->decide, "variable");
 
+	/* asked after execute (an escalation table in verify), it could
+	 * never let them run: they stay on every path, as written */
+	for (int p = PHASE_EXECUTE + 1; p < PHASE_COUNT; p++)
+		if (step_in_phase(im, t->decide, (enum phase_id)p))
+			return;
 	for (size_t k = 0; k < im->n_placed; k++) {
 		cJSON *st = im->placed[k].step;
 		const cJSON *o;

@@ -2727,6 +2727,35 @@ START_TEST(test_import_fallback_question_comes_before_its_remedy)
 }
 END_TEST
 
+/* An escalation table asked in verify, after execute, ties no execute
+ * step written after it: tied to its options, the notes file's step
+ * would wait on a question asked only later, and never run. */
+START_TEST(test_import_step_never_waits_on_a_later_escalation)
+{
+	static const char text[] =
+		"# Mobile app release halt\n\n## Backend compatibility\n\n"
+		"```bash\naws ssm put-parameter --name /m/min --value "
+		"<PREV_APP_VERSION> --overwrite\n```\n\n"
+		"## Escalation\n\n| Priority | Contact | Channel |\n|---|---|---|\n"
+		"| P1 | Mobile lead | phone |\n| P2 | Mobile on-call | Slack |\n\n"
+		"## Notes log\n\nKeep a notes file during the incident:\n\n"
+		"```bash\ncat >> incident-notes.txt <<EOF\n$(date -u) halted "
+		"<APP_VERSION>\nEOF\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	int dp = -1, di = -1;
+	cJSON *d = find_step(root, "title", "Escalation", &dp, &di);
+	cJSON *notes = find_step(root, "run", "incident-notes.txt", NULL, NULL);
+	const cJSON *when;
+
+	ck_assert_ptr_nonnull(d);
+	ck_assert_ptr_nonnull(notes);
+	when = cJSON_GetObjectItem(notes, "when");
+	if (walk_order(root, "incident-notes.txt") < dp * 1000 + di)
+		ck_assert(!cJSON_HasObjectItem(when, str(d, "variable")));
+	cJSON_Delete(root);
+}
+END_TEST
+
 /* --- the release engineer's third round --------------------------------- */
 
 /* Only commands known to only read run before the approval: a change
@@ -3618,6 +3647,7 @@ import_suite(void)
 		{ "clearexpect", test_import_expect_only_from_a_clear_single_line_result },
 		{ "pypitoken", test_import_pypi_token_in_heredoc_becomes_secret_variable },
 		{ "fallbackorder", test_import_fallback_question_comes_before_its_remedy },
+		{ "laterescalation", test_import_step_never_waits_on_a_later_escalation },
 		{ "secrettwin", test_import_secret_never_tells_options_confirms_apart },
 	};
 
