@@ -7496,6 +7496,70 @@ remedy_before(const struct imp *im, const cJSON *d, int *ph)
 	return NULL;
 }
 
+/* VAR is the variable of a decision asked before execute (the rollback
+ * choice), not of a contingency. */
+static int
+decided_before_execute(const struct imp *im, const char *var)
+{
+	for (size_t c = 0; c < im->n_conts; c++)
+		if (strcmp(jstr(im->conts[c], "variable"), var) == 0)
+			return 0;
+	for (int p = 0; p < PHASE_EXECUTE; p++) {
+		const cJSON *st;
+
+		cJSON_ArrayForEach(st, im->steps[p])
+			if (strcmp(jstr(st, "kind"), "decide") == 0 &&
+			    jstr(st, "variable") &&
+			    strcmp(jstr(st, "variable"), var) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+/* ST runs on a choice made before execute, and on no contingency. */
+static int
+on_early_choice_only(const struct imp *im, const cJSON *st)
+{
+	const cJSON *v;
+	int early = 0;
+
+	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(st, "when")) {
+		for (size_t c = 0; c < im->n_conts; c++)
+			if (strcmp(jstr(im->conts[c], "variable"), v->string) == 0)
+				return 0;
+		early |= decided_before_execute(im, v->string);
+	}
+	return early;
+}
+
+/* A command that changes things on a path chosen before the approval
+ * ("Fix forward": gh workflow run deploy.yml) is that path's execute
+ * step, behind the approval, even when its section came after the
+ * rollback's execute steps (which would have put it in verify, outside
+ * what the approval covers). */
+static void
+early_choice_changes_in_execute(struct imp *im)
+{
+	for (int p = PHASE_EXECUTE + 1; p < PHASE_COUNT; p++) {
+		cJSON *st = im->steps[p]->child, *next;
+
+		for (; st; st = next) {
+			next = st->next;
+			if (!cJSON_IsTrue(cJSON_GetObjectItem(st, "destructive")) ||
+			    !on_early_choice_only(im, st))
+				continue;
+			cJSON_DetachItemViaPointer(im->steps[p], st);
+			cJSON_AddItemToArray(im->steps[PHASE_EXECUTE], st);
+			rename_to_phase(im, st, PHASE_EXECUTE);
+			add_review(im, line_of(im, st), st, "this command changes "
+				   "things on a path chosen before the approval: "
+				   "the draft runs it in execute, behind the "
+				   "approval, not in %s", playbook_phase_name(
+					   (enum phase_id)p));
+		}
+	}
+}
+
 /* A contingency's question comes before its remedy, in the remedy's
  * phase: "If the flags API is down, set the override instead" after a
  * PATCH that went to execute asks right after it, before the override's
@@ -8652,6 +8716,7 @@ mdimport_convert(const char *text, size_t len, const char *name,
 	im.section = doc.n;	/* what the import adds is no section's */
 	add_default_approval(&im);
 	tie_table_options(&im);
+	early_choice_changes_in_execute(&im);
 	gate_on_rollback_choice(&im);
 	questions_before_their_remedies(&im);
 	gate_late_remedies(&im);

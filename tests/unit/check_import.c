@@ -2756,6 +2756,45 @@ START_TEST(test_import_step_never_waits_on_a_later_escalation)
 }
 END_TEST
 
+/* A fix-forward chosen in a table before the approval deploys: its
+ * "gh workflow run" is an execute step behind the approval (written
+ * after the rollback's steps, it landed in verify, outside the sign-off's
+ * gates). */
+START_TEST(test_import_fix_forward_deploy_is_behind_the_approval)
+{
+	static const char text[] =
+		"# Checkout web rollback\n\n"
+		"| Situation | Action |\n|---|---|\n"
+		"| Error rate > 5% | Roll back |\n| Error rate 1-5% | Fix forward |\n\n"
+		"## Roll back\n\n```bash\n"
+		"kubectl rollout undo deployment/checkout-web -n shop\n```\n\n"
+		"## Fix forward\n\n```bash\n"
+		"gh workflow run deploy.yml -f version=<FIX_VERSION>\n```\n\n"
+		"## Troubleshooting\n\n"
+		"If the registry is down, use the mirror instead:\n\n```bash\n"
+		"kubectl set image deployment/checkout-web web=mirror.test/w:"
+		"<GOOD_VERSION> -n shop\n```\n\n"
+		"## Verify\n\n```bash\n"
+		"kubectl get deploy checkout-web -n shop\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	int p = -1, at = -1;
+	cJSON *gh = find_step(root, "run", "gh workflow run", &p, NULL);
+
+	ck_assert_ptr_nonnull(gh);
+	ck_assert_int_eq(p, PHASE_EXECUTE);
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(gh, "destructive")));
+	/* gated: by id when the main approval names its steps, else by
+	 * being in execute */
+	if (!gate_of(root, str(gh, "id"), &at)) {
+		cJSON *ap = find_step(root, "kind", "approve", &p, NULL);
+
+		ck_assert_ptr_nonnull(ap);
+		ck_assert_ptr_null(cJSON_GetObjectItem(ap, "gates"));
+	}
+	cJSON_Delete(root);
+}
+END_TEST
+
 /* --- the release engineer's third round --------------------------------- */
 
 /* Only commands known to only read run before the approval: a change
@@ -3648,6 +3687,7 @@ import_suite(void)
 		{ "pypitoken", test_import_pypi_token_in_heredoc_becomes_secret_variable },
 		{ "fallbackorder", test_import_fallback_question_comes_before_its_remedy },
 		{ "laterescalation", test_import_step_never_waits_on_a_later_escalation },
+		{ "fixforward", test_import_fix_forward_deploy_is_behind_the_approval },
 		{ "secrettwin", test_import_secret_never_tells_options_confirms_apart },
 	};
 
