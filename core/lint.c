@@ -20,6 +20,7 @@
 #include "err.h"
 #include "hazard.h"
 #include "playbook.h"
+#include "redact.h"
 #include "session.h"
 #include "strbuf.h"
 #include "world.h"
@@ -40,6 +41,7 @@ const char *const lint_rule_names[] = {
 	"drill-output-contradicts-world", "destructive-unapproved-path",
 	"scenario-presets-input", "change-before-approval",
 	"scenario-answer-evidence", "scenario-hint-answers", "review-left",
+	"confirm-names-secret",
 	NULL,
 };
 
@@ -663,13 +665,36 @@ confirm_names_var(const struct pb_step *st)
 	return 0;
 }
 
+/* The secret variable CONFIRM names (declared secret, or named like
+ * one), or NULL. */
+static const char *
+confirm_secret_var(const struct playbook *pb, const char *confirm)
+{
+	for (size_t v = 0; v < pb->n_variables; v++)
+		if ((pb->variables[v].secret ||
+		     redact_is_secret_name(pb->variables[v].name)) &&
+		    playbook_text_refs(confirm, pb->variables[v].name))
+			return pb->variables[v].name;
+	return NULL;
+}
+
 static void
 check_confirm(struct lint *l, const struct pb_step *st, const char *sp)
 {
 	const char *var = first_run_var(l->pb, st);
+	const char *secret = st->confirm ? confirm_secret_var(l->pb,
+							      st->confirm) : NULL;
 	char *path, *fix;
 
-	if (!st->confirm) {
+	if (secret) {
+		l->rule = "confirm-names-secret";
+		path = xasprintf("%s.confirm", sp);
+		fix = var ? xasprintf("confirm with the value at stake, e.g. "
+				      "\"${%s}\"", var)
+			  : xstrdup("confirm with what the command changes");
+		report(l, LINT_ERROR, path, fix, "the confirmation names the "
+		       "secret ${%s}: the operator would type it in clear", secret);
+	} else if (!st->confirm) {
 		l->rule = "confirm-missing";
 		path = xasprintf("%s.destructive", sp);
 		fix = var ? xasprintf("add \"confirm\": \"${%s}\" (what the "

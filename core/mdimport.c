@@ -1361,6 +1361,7 @@ static const struct token_shape {
 	{ "xoxp-", 10, 0, "SLACK_TOKEN", "a Slack token" },
 	{ "AKIA", 16, 1, "AWS_ACCESS_KEY", "an AWS access key" },
 	{ "npm_", 30, 0, "NPM_TOKEN", "an npm token" },
+	{ "pypi-AgE", 40, 0, "PYPI_TOKEN", "a PyPI token" },
 	{ "sk_live_", 16, 0, "STRIPE_KEY", "a Stripe live key" },
 	{ "rk_live_", 16, 0, "STRIPE_KEY", "a Stripe live key" },
 };
@@ -7100,6 +7101,11 @@ gate_unbound_steps(struct imp *im, const struct imp_table *t,
 {
 	const char *var = jstr(t->decide, "variable");
 
+	/* asked after execute (an escalation table in verify), it could
+	 * never let them run: they stay on every path, as written */
+	for (int p = PHASE_EXECUTE + 1; p < PHASE_COUNT; p++)
+		if (step_in_phase(im, t->decide, (enum phase_id)p))
+			return;
 	for (size_t k = 0; k < im->n_placed; k++) {
 		cJSON *st = im->placed[k].step;
 		const cJSON *o;
@@ -7155,17 +7161,39 @@ label_difference(const cJSON *decide, const cJSON *o)
 	return plain_title(label + common);
 }
 
-/* A ${NAME} in RUN that OTHER does not hold ("${REGION_CONTEXT}"), or
- * NULL. Caller frees. */
+/* Whether ${NAME} holds a secret: named like one, or a credential the
+ * runbook wrote out. */
+static int
+secret_ref(const struct imp *im, const char *name)
+{
+	if (is_secret_name(name))
+		return 1;
+	for (size_t i = 0; i < im->n_forced_secret; i++)
+		if (strcmp(im->forced_secret[i], name) == 0)
+			return 1;
+	for (size_t i = 0; i < im->n_vars; i++)
+		if (im->vars[i].secret && strcmp(im->vars[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+/* A ${NAME} in RUN that OTHER does not hold ("${REGION_CONTEXT}") and
+ * that is no secret, or NULL. Caller frees. */
 static char *
-var_only_in(const char *run, const char *other)
+var_only_in(const struct imp *im, const char *run, const char *other)
 {
 	for (const char *p = strstr(run, "${"); p; p = strstr(p + 2, "${")) {
 		size_t n = strcspn(p, "}");
-		char *ref;
+		char *ref, *name;
+		int secret;
 
 		if (!p[n])
 			break;
+		name = xstrndup(p + 2, n - 2);
+		secret = secret_ref(im, name);
+		free(name);
+		if (secret)
+			continue;
 		ref = xasprintf("%.*s", (int)n + 1, p);
 		if (!strstr(other, ref))
 			return ref;
@@ -7210,7 +7238,7 @@ distinct_confirms(struct imp *im, const struct imp_table *t)
 			}
 			if (!twin)
 				continue;
-			what = var_only_in(jstr(st, "run"), jstr(twin, "run"));
+			what = var_only_in(im, jstr(st, "run"), jstr(twin, "run"));
 			if (!what)
 				what = label_difference(t->decide, o);
 			if (!*what || strstr(c, what)) {
@@ -7428,6 +7456,133 @@ yes_option(const cJSON *d)
 		cJSON_GetObjectItemCaseSensitive(d, "options"), 0), "id");
 
 	return id ? id : "yes";
+}
+
+static void rename_to_phase(struct imp *im, cJSON *st, enum phase_id ph);
+
+/* The phase of step ST in the draft, or -1. */
+static int
+phase_of(const struct imp *im, const cJSON *st)
+{
+	for (int p = 0; p < PHASE_COUNT; p++) {
+		const cJSON *x;
+
+		cJSON_ArrayForEach(x, im->steps[p])
+			if (x == st)
+				return p;
+	}
+	return -1;
+}
+
+/* The first step (in walk order) that runs only on contingency D's
+ * "yes" and comes before D, or NULL; *PH gets its phase. */
+static cJSON *
+remedy_before(const struct imp *im, const cJSON *d, int *ph)
+{
+	const char *var = jstr(d, "variable");
+
+	for (int p = 0; p < PHASE_COUNT; p++) {
+		cJSON *st;
+
+		cJSON_ArrayForEach(st, im->steps[p]) {
+			if (st == d)
+				return NULL;
+			if (runs_on_yes(st, var, yes_option(d))) {
+				*ph = p;
+				return st;
+			}
+		}
+	}
+	return NULL;
+}
+
+/* VAR is the variable of a decision asked before execute (the rollback
+ * choice), not of a contingency. */
+static int
+decided_before_execute(const struct imp *im, const char *var)
+{
+	for (size_t c = 0; c < im->n_conts; c++)
+		if (strcmp(jstr(im->conts[c], "variable"), var) == 0)
+			return 0;
+	for (int p = 0; p < PHASE_EXECUTE; p++) {
+		const cJSON *st;
+
+		cJSON_ArrayForEach(st, im->steps[p])
+			if (strcmp(jstr(st, "kind"), "decide") == 0 &&
+			    jstr(st, "variable") &&
+			    strcmp(jstr(st, "variable"), var) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+/* ST runs on a choice made before execute, and on no contingency. */
+static int
+on_early_choice_only(const struct imp *im, const cJSON *st)
+{
+	const cJSON *v;
+	int early = 0;
+
+	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(st, "when")) {
+		for (size_t c = 0; c < im->n_conts; c++)
+			if (strcmp(jstr(im->conts[c], "variable"), v->string) == 0)
+				return 0;
+		early |= decided_before_execute(im, v->string);
+	}
+	return early;
+}
+
+/* A command that changes things on a path chosen before the approval
+ * ("Fix forward": gh workflow run deploy.yml) is that path's execute
+ * step, behind the approval, even when its section came after the
+ * rollback's execute steps (which would have put it in verify, outside
+ * what the approval covers). */
+static void
+early_choice_changes_in_execute(struct imp *im)
+{
+	for (int p = PHASE_EXECUTE + 1; p < PHASE_COUNT; p++) {
+		cJSON *st = im->steps[p]->child, *next;
+
+		for (; st; st = next) {
+			next = st->next;
+			if (!cJSON_IsTrue(cJSON_GetObjectItem(st, "destructive")) ||
+			    !on_early_choice_only(im, st))
+				continue;
+			cJSON_DetachItemViaPointer(im->steps[p], st);
+			cJSON_AddItemToArray(im->steps[PHASE_EXECUTE], st);
+			rename_to_phase(im, st, PHASE_EXECUTE);
+			add_review(im, line_of(im, st), st, "this command changes "
+				   "things on a path chosen before the approval: "
+				   "the draft runs it in execute, behind the "
+				   "approval, not in %s", playbook_phase_name(
+					   (enum phase_id)p));
+		}
+	}
+}
+
+/* A contingency's question comes before its remedy, in the remedy's
+ * phase: "If the flags API is down, set the override instead" after a
+ * PATCH that went to execute asks right after it, before the override's
+ * commands (asked in verify, after them, "yes" could never run them). */
+static void
+questions_before_their_remedies(struct imp *im)
+{
+	for (size_t c = 0; c < im->n_conts; c++) {
+		cJSON *d = im->conts[c];
+		int ph = phase_of(im, d), rp = -1;
+		cJSON *first = ph < 0 ? NULL : remedy_before(im, d, &rp);
+
+		if (!first)
+			continue;
+		cJSON_DetachItemViaPointer(im->steps[ph], d);
+		insert_before(im->steps[rp], first, d);
+		if (rp != ph)
+			rename_to_phase(im, d, (enum phase_id)rp);
+		if (im->explain)
+			strbuf_addf(im->explain, "    -> decide step %s moved "
+				    "before its remedy %s\n", jstr(d, "id"),
+				    jstr(first, "id"));
+	}
 }
 
 /* A contingency asked after execute (verify's "if the health check
@@ -8159,6 +8314,70 @@ title_from_template(const struct imp *im, const char *tpl)
 	return strbuf_detach(&sb);
 }
 
+/* CONFIRM without its words that hold a secret ${NAME}; NULL when it
+ * holds none. Caller frees. */
+static char *
+confirm_without_secrets(const struct imp *im, const char *confirm)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int dropped = 0;
+
+	for (const char *p = confirm; *p;) {
+		size_t n = strcspn(p, " ");
+		int secret = 0;
+
+		for (const char *v = p; (v = memmem(v, (size_t)(p + n - v),
+						     "${", 2)); v += 2) {
+			size_t k = strcspn(v + 2, "}");
+			char *name = xstrndup(v + 2, k);
+
+			secret |= secret_ref(im, name);
+			free(name);
+		}
+		if (secret)
+			dropped = 1;
+		else if (n)
+			strbuf_addf(&sb, "%s%.*s", sb.len ? " " : "", (int)n, p);
+		p += n + strspn(p + n, " ");
+	}
+	if (!dropped) {
+		strbuf_done(&sb);
+		return NULL;
+	}
+	return strbuf_detach(&sb);
+}
+
+/* No typed confirmation names a secret: the operator would type it in
+ * clear and the journal would keep it. Its words holding one are
+ * dropped; when nothing is left, the command's own words stand. */
+static void
+no_secret_in_confirms(struct imp *im)
+{
+	for (int ph = 0; ph < PHASE_COUNT; ph++) {
+		cJSON *st;
+
+		cJSON_ArrayForEach(st, im->steps[ph]) {
+			const char *c = jstr(st, "confirm"), *run = jstr(st, "run");
+			char *kept = c ? confirm_without_secrets(im, c) : NULL;
+
+			if (!kept)
+				continue;
+			if (!*kept && run) {
+				free(kept);
+				kept = target_words(run, run + strcspn(run,
+								       " \t\n"));
+			}
+			if (!*kept) {
+				free(kept);
+				kept = xstrdup("change");
+			}
+			cJSON_ReplaceItemInObjectCaseSensitive(st, "confirm",
+				cJSON_CreateString(kept));
+			free(kept);
+		}
+	}
+}
+
 static cJSON *
 playbook_json(struct imp *im)
 {
@@ -8170,6 +8389,7 @@ playbook_json(struct imp *im)
 		    : xstrdup(src);
 	char *id = slug(title, 48);
 
+	no_secret_in_confirms(im);
 	cJSON_AddStringToObject(root, "id", id);
 	cJSON_AddStringToObject(root, "title", title);
 	cJSON_AddStringToObject(root, "summary", im->summary ? im->summary
@@ -8496,7 +8716,9 @@ mdimport_convert(const char *text, size_t len, const char *name,
 	im.section = doc.n;	/* what the import adds is no section's */
 	add_default_approval(&im);
 	tie_table_options(&im);
+	early_choice_changes_in_execute(&im);
 	gate_on_rollback_choice(&im);
+	questions_before_their_remedies(&im);
 	gate_late_remedies(&im);
 	cover_every_changing_path(&im);
 	add_inputs(&im);

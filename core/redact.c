@@ -272,7 +272,7 @@ has_digit_and_letter(const char *t, size_t n)
 /* Issuers' prefixes of live credentials. */
 static const char *const prefixes[] = { "sk_live_", "rk_live_", "sk_test_",
 	"ghp_", "gho_", "ghs_", "ghu_", "github_pat_", "glpat-", "xoxb-",
-	"xoxp-", "npm_", NULL };
+	"xoxp-", "npm_", "pypi-AgE", NULL };
 
 /* Query parameters whose value is a credential. */
 static const char *const query_keys[] = { "token", "access_token",
@@ -388,8 +388,8 @@ colon_secret_at(const char *t, size_t i, size_t len, size_t *at)
 
 static const unsigned char starts_shape[256] = {
 	['e'] = 1, ['B'] = 1, ['b'] = 1, ['A'] = 1, ['s'] = 1, ['r'] = 1,
-	['g'] = 1, ['x'] = 1, ['n'] = 1, ['?'] = 1, ['&'] = 1, ['='] = 1,
-	[':'] = 1,
+	['g'] = 1, ['x'] = 1, ['n'] = 1, ['p'] = 1, ['?'] = 1, ['&'] = 1,
+	['='] = 1, [':'] = 1,
 };
 
 /* TEXT (LEN bytes) with the credentials its shape gives away masked,

@@ -1100,6 +1100,20 @@ shown_value(const char *name, const void *arg)
 }
 
 char *
+session_show_confirm(const struct session *s, const char *text,
+		     struct err *err)
+{
+	char *want = session_render(s, text, err);
+	char *shown;
+
+	if (!want)
+		return NULL;
+	shown = redact_apply_str(s->redact, want);
+	free(want);
+	return shown;
+}
+
+char *
 session_show_command(const struct session *s, const char *text)
 {
 	char *subst = playbook_subst_refs(text, shown_value, s);
@@ -1306,8 +1320,8 @@ add_run_needs(const struct session *s, const struct step_rt *rt, cJSON *item)
 					(double)rt->run_pid);
 	if (!rt->def->destructive)
 		return;
-	text = session_expand(s, rt->def->confirm ? rt->def->confirm
-						  : rt->def->id, &err);
+	text = session_show_confirm(s, rt->def->confirm ? rt->def->confirm
+						      : rt->def->id, &err);
 	if (text)
 		cJSON_AddStringToObject(item, "confirm", text);
 	cJSON_AddBoolToObject(item, "confirmed", rt->confirmed);

@@ -320,6 +320,12 @@ char *session_render(const struct session *s, const char *text,
  * other references left as written. Caller frees; never fails. */
 char *session_show_command(const struct session *s, const char *text);
 
+/* Confirmation TEXT as the operator is shown it (a prompt, a refusal):
+ * session_render's text with every secret value masked as ********.
+ * Caller frees; NULL as session_render. */
+char *session_show_confirm(const struct session *s, const char *text,
+			   struct err *err);
+
 /* Step text (a title, a note, a confirmation) as the operator reads it:
  * each $NAME or ${NAME} of a variable that is set replaced by its value
  * (secrets masked), one not set yet by a placeholder: the start of its

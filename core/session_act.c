@@ -688,7 +688,9 @@ act_run(struct session *s, struct step_rt *rt, const struct action *a,
 		int stale = rt->confirmed;
 
 		rt->confirmed = 0;
-		if (!(text = confirm_text(s, rt, err)))
+		if (!(text = session_show_confirm(s, rt->def->confirm ?
+						  rt->def->confirm : rt->def->id,
+						  err)))
 			return -1;
 		err_set(err, ERR_STATE, "step %s is destructive: type the "
 			"confirmation %s(confirm %s %s)", rt->def->id, stale
@@ -741,8 +743,11 @@ act_confirm(struct session *s, struct step_rt *rt, const struct action *a,
 		free(want);
 		return rc;
 	}
+	free(want);
+	want = session_show_confirm(s, rt->def->confirm ? rt->def->confirm
+					: rt->def->id, err);
 	err_set(err, ERR_INVALID, "confirmation of %s does not match: type "
-		"exactly \"%s\"", rt->def->id, want);
+		"exactly \"%s\"", rt->def->id, want ? want : "?");
 	free(want);
 	session_record(s, actor, "step.confirm_mismatch", rt->def->id,
 		       refusal_payload(a, err), NULL);

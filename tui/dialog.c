@@ -164,8 +164,8 @@ static void
 setup_confirm(struct app *a, const struct pb_step *st)
 {
 	struct err err = { 0 };
-	char *want = session_render(a->session, st->confirm ? st->confirm
-							   : st->id, &err);
+	char *want = session_show_confirm(a->session, st->confirm ?
+					  st->confirm : st->id, &err);
 	char *shown = session_show_command(a->session, st->run);
 
 	int again = session_step_state(a->session, st->id) == STEP_INTERRUPTED;

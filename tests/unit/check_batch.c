@@ -525,6 +525,52 @@ START_TEST(test_batch_bad_lines_report_line_and_continue)
 }
 END_TEST
 
+/* A confirmation naming a secret variable never shows its value: the
+ * awaiting listing, the "type the confirmation first" refusal and a
+ * mismatch's refusal mask it, and typing it still confirms. */
+START_TEST(test_batch_confirm_masks_a_secret_value)
+{
+	static const char pb[] =
+		"{ \"id\": \"sc\", \"title\": \"Secret confirm\",\n"
+		"  \"variables\": { \"TOK\": { \"prompt\": \"token\", "
+		"\"secret\": true } },\n"
+		"  \"phases\": [\n"
+		"    { \"id\": \"assess\", \"steps\": [ { \"id\": \"a.tok\", "
+		"\"kind\": \"input\", \"title\": \"Set TOK\", "
+		"\"variable\": \"TOK\" } ] },\n"
+		"    { \"id\": \"decide\", \"steps\": [] },\n"
+		"    { \"id\": \"approve\", \"steps\": [] },\n"
+		"    { \"id\": \"execute\", \"steps\": [ { \"id\": \"e.pub\", "
+		"\"kind\": \"run\", \"title\": \"unpublish\", \"run\": "
+		"\"true\", \"destructive\": true, \"confirm\": "
+		"\"${TOK} pkg@1\" } ] },\n"
+		"    { \"id\": \"verify\", \"steps\": [] },\n"
+		"    { \"id\": \"communicate\", \"steps\": [] } ] }\n";
+	char *tmp = tu_mkdtemp();
+	char *dir = xasprintf("%s/s", tmp);
+	char *playbook = tu_write_file(tmp, "pb.json", pb, strlen(pb));
+	const char *argv[] = { "rewind", "drill", playbook, "--batch",
+			       "--session-dir", dir, NULL };
+	char *out;
+
+	run_bin(argv, "set TOK zzSECRETzz123456\nnext\nnext\nnext\n"
+		"run e.pub\nconfirm e.pub wrong\n"
+		"confirm e.pub zzSECRETzz123456 pkg@1\nrun e.pub\nquit\n",
+		&out);
+	ck_assert_ptr_nonnull(strstr(out, "type the confirmation first "
+				     "(confirm e.pub ******** pkg@1)"));
+	ck_assert_ptr_nonnull(strstr(out, "type exactly \\\"******** "
+				     "pkg@1\\\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"type\":\"step.finished\""));
+	ck_assert_ptr_null(strstr(out, "zzSECRETzz"));
+	free(out);
+	free(playbook);
+	tu_rmtree(tmp);
+	free(tmp);
+	free(dir);
+}
+END_TEST
+
 START_TEST(test_cli_errors_and_exit_codes)
 {
 	char *good = fixture_playbook("session.json");
@@ -573,6 +619,7 @@ batch_suite(void)
 	tcase_add_test(cli, test_verify_names_first_bad_line_after_tampering);
 	tcase_add_test(cli, test_batch_bad_lines_report_line_and_continue);
 	tcase_add_test(cli, test_cli_errors_and_exit_codes);
+	tcase_add_test(cli, test_batch_confirm_masks_a_secret_value);
 	suite_add_tcase(s, crash);
 	suite_add_tcase(s, multi);
 	suite_add_tcase(s, cli);

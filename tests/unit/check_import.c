@@ -584,6 +584,40 @@ START_TEST(test_import_secret_is_never_the_confirm_text)
 }
 END_TEST
 
+/* Two options whose destructive steps would confirm the same text are
+ * told apart by a value only one uses, but never by a secret: the
+ * unpublish that sets NPM_TOKEN (a token written out) confirms the
+ * package, not the token. */
+START_TEST(test_import_secret_never_tells_options_confirms_apart)
+{
+	static const char text[] =
+		"# Rolling back a bad @acme/sdk publish\n\n## Decide\n\n"
+		"Pick one:\n\n"
+		"- **Deprecate** — keep the version but warn users (preferred)\n"
+		"- **Unpublish** — only within 72 hours of publishing\n\n"
+		"## Deprecate\n\n```bash\n"
+		"npm deprecate @acme/sdk@<BAD_VERSION> \"Broken, use "
+		"<GOOD_VERSION>\"\n"
+		"npm dist-tag add @acme/sdk@<GOOD_VERSION> latest\n```\n\n"
+		"## Unpublish\n\n```bash\n"
+		"NPM_TOKEN=npm_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8 npm unpublish "
+		"@acme/sdk@<BAD_VERSION>\n```\n";
+	char *json = mdimport_convert(text, strlen(text), "runbook.md", NULL,
+				      NULL, &(struct err){ 0 });
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *st = find_step(root, "run", "npm unpublish", NULL, NULL);
+
+	ck_assert_ptr_nonnull(json);
+	ck_assert_ptr_nonnull(st);
+	ck_assert_ptr_nonnull(str(st, "confirm"));
+	ck_assert_ptr_null(strstr(str(st, "confirm"), "TOKEN"));
+	ck_assert_ptr_nonnull(strstr(str(st, "confirm"), "@acme/sdk@"));
+	ck_assert_ptr_null(strstr(json, "\"confirm\":\t\"${NPM_TOKEN}"));
+	free(json);
+	cJSON_Delete(root);
+}
+END_TEST
+
 /* A Go template in a command ({{.Tag}} of docker --format) is the
  * command's own text, not a placeholder to ask for. */
 START_TEST(test_import_go_template_in_a_command_stays_literal)
@@ -1677,6 +1711,39 @@ START_TEST(test_import_literal_credentials_become_secret_variables)
 }
 END_TEST
 
+/* A PyPI token (its "pypi-AgE" shape) is a known credential like npm's
+ * and GitHub's, also inside a here-document's body: the draft asks it as
+ * a secret input and the body reads the variable. */
+START_TEST(test_import_pypi_token_in_heredoc_becomes_secret_variable)
+{
+	static const char text[] =
+		"# PyPI rollback\n\n## Re-upload\n\n"
+		"```sh\n"
+		"python -m build\n"
+		"cat > ~/.pypirc <<EOF2\n"
+		"[pypi]\n"
+		"username = __token__\n"
+		"password = pypi-AgEIcHlwaS5vcmcCJGE4ZjM0ZTY1LTk5YWUtNGY2ZC1hMzQx"
+		"LTBmZWQ3YjYxYzY0ZQACKlszLCJhY2I0YWJlYi0wYjQyLTRlMDctYjQ1ZC1i\n"
+		"EOF2\n"
+		"twine upload dist/*\n```\n";
+	struct err err = { 0 };
+	char *json = mdimport_convert(text, strlen(text), "runbook.md", NULL,
+				      NULL, &err);
+	cJSON *root = import_text(text, strlen(text), NULL);
+
+	ck_assert_ptr_nonnull(json);
+	ck_assert_ptr_null(strstr(json, "pypi-AgE"));
+	ck_assert_ptr_null(strstr(json, "AgEIcHlwaS5vcmc"));
+	ck_assert_ptr_nonnull(strstr(json, "password = ${PYPI_TOKEN}"));
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(variable(root,
+		"PYPI_TOKEN"), "secret")));
+	ck_assert(review_on(root, 10, "PyPI token"));
+	free(json);
+	cJSON_Delete(root);
+}
+END_TEST
+
 /* The typed confirmation names what is destroyed or changed: the
  * release, not the namespace; never a connection string's words. */
 START_TEST(test_import_confirm_names_the_target_not_where_or_a_url)
@@ -2611,6 +2678,123 @@ START_TEST(test_import_execute_contingency_remedy_is_out_of_the_main_gate)
 END_TEST
 
 
+/* "If the flags API is down, set the override instead" after a PATCH
+ * that went to execute: the question is asked in execute right after the
+ * PATCH and before the override's commands (asked in verify, after them,
+ * "yes" could never run them), and the override has its own sign-off
+ * between the question and its commands. */
+START_TEST(test_import_fallback_question_comes_before_its_remedy)
+{
+	static const char text[] =
+		"# Kill switch\n\n## 1. Assess\n\n"
+		"```bash\ncurl -s https://flags.test/api/v1/flags/s2 | jq .on\n"
+		"```\n\n## 2. Approval\n\nApproval: Search on-call.\n\n"
+		"## 3. Turn the flag off\n\n"
+		"```bash\ncurl -X PATCH -d '{\"on\": false}' "
+		"https://flags.test/api/v1/flags/s2\n```\n\n"
+		"If the flags API is down, set the override in the config map "
+		"instead:\n\n"
+		"```bash\nkubectl create configmap f --from-literal=S2=off -n s "
+		"--dry-run=client -o yaml | kubectl apply -f -\n"
+		"kubectl rollout restart deployment/search-api -n s\n```\n\n"
+		"## 4. Verify\n\n"
+		"```bash\ncurl -s https://flags.test/api/v1/flags/s2 | jq .on\n"
+		"```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	int qp = -1, qi = -1, sp = -1, si = -1, at = -1;
+	cJSON *q = find_step(root, "title", "If the flags API is down", &qp, &qi);
+	cJSON *patch = find_step(root, "run", "curl -X PATCH", NULL, NULL);
+	cJSON *apply = find_step(root, "run", "kubectl apply", NULL, NULL);
+	cJSON *restart = find_step(root, "run", "rollout restart", NULL, NULL);
+	cJSON *own;
+
+	ck_assert_ptr_nonnull(q);
+	ck_assert_ptr_nonnull(patch);
+	ck_assert_ptr_nonnull(apply);
+	ck_assert_ptr_nonnull(restart);
+	ck_assert_int_eq(qp, PHASE_EXECUTE);
+	ck_assert_int_lt(walk_order(root, "curl -X PATCH"), qp * 1000 + qi);
+	ck_assert_int_lt(qp * 1000 + qi, walk_order(root, "kubectl apply"));
+	ck_assert_int_lt(qp * 1000 + qi, walk_order(root, "rollout restart"));
+	own = gate_of(root, str(apply, "id"), &at);
+	ck_assert_ptr_nonnull(own);
+	ck_assert_ptr_nonnull(find_step(root, "title", "Sign-off before: If "
+					"the flags", &sp, &si));
+	ck_assert_int_eq(sp * 1000 + si, at);
+	ck_assert_int_eq(at, qp * 1000 + qi + 1);
+	ck_assert_ptr_eq(gate_of(root, str(restart, "id"), &at), own);
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* An escalation table asked in verify, after execute, ties no execute
+ * step written after it: tied to its options, the notes file's step
+ * would wait on a question asked only later, and never run. */
+START_TEST(test_import_step_never_waits_on_a_later_escalation)
+{
+	static const char text[] =
+		"# Mobile app release halt\n\n## Backend compatibility\n\n"
+		"```bash\naws ssm put-parameter --name /m/min --value "
+		"<PREV_APP_VERSION> --overwrite\n```\n\n"
+		"## Escalation\n\n| Priority | Contact | Channel |\n|---|---|---|\n"
+		"| P1 | Mobile lead | phone |\n| P2 | Mobile on-call | Slack |\n\n"
+		"## Notes log\n\nKeep a notes file during the incident:\n\n"
+		"```bash\ncat >> incident-notes.txt <<EOF\n$(date -u) halted "
+		"<APP_VERSION>\nEOF\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	int dp = -1, di = -1;
+	cJSON *d = find_step(root, "title", "Escalation", &dp, &di);
+	cJSON *notes = find_step(root, "run", "incident-notes.txt", NULL, NULL);
+	const cJSON *when;
+
+	ck_assert_ptr_nonnull(d);
+	ck_assert_ptr_nonnull(notes);
+	when = cJSON_GetObjectItem(notes, "when");
+	if (walk_order(root, "incident-notes.txt") < dp * 1000 + di)
+		ck_assert(!cJSON_HasObjectItem(when, str(d, "variable")));
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A fix-forward chosen in a table before the approval deploys: its
+ * "gh workflow run" is an execute step behind the approval (written
+ * after the rollback's steps, it landed in verify, outside the sign-off's
+ * gates). */
+START_TEST(test_import_fix_forward_deploy_is_behind_the_approval)
+{
+	static const char text[] =
+		"# Checkout web rollback\n\n"
+		"| Situation | Action |\n|---|---|\n"
+		"| Error rate > 5% | Roll back |\n| Error rate 1-5% | Fix forward |\n\n"
+		"## Roll back\n\n```bash\n"
+		"kubectl rollout undo deployment/checkout-web -n shop\n```\n\n"
+		"## Fix forward\n\n```bash\n"
+		"gh workflow run deploy.yml -f version=<FIX_VERSION>\n```\n\n"
+		"## Troubleshooting\n\n"
+		"If the registry is down, use the mirror instead:\n\n```bash\n"
+		"kubectl set image deployment/checkout-web web=mirror.test/w:"
+		"<GOOD_VERSION> -n shop\n```\n\n"
+		"## Verify\n\n```bash\n"
+		"kubectl get deploy checkout-web -n shop\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	int p = -1, at = -1;
+	cJSON *gh = find_step(root, "run", "gh workflow run", &p, NULL);
+
+	ck_assert_ptr_nonnull(gh);
+	ck_assert_int_eq(p, PHASE_EXECUTE);
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(gh, "destructive")));
+	/* gated: by id when the main approval names its steps, else by
+	 * being in execute */
+	if (!gate_of(root, str(gh, "id"), &at)) {
+		cJSON *ap = find_step(root, "kind", "approve", &p, NULL);
+
+		ck_assert_ptr_nonnull(ap);
+		ck_assert_ptr_null(cJSON_GetObjectItem(ap, "gates"));
+	}
+	cJSON_Delete(root);
+}
+END_TEST
+
 /* --- the release engineer's third round --------------------------------- */
 
 /* Only commands known to only read run before the approval: a change
@@ -3500,6 +3684,11 @@ import_suite(void)
 		{ "timeouts", test_import_timeouts_and_if_that_fails_are_contingencies },
 		{ "dsnsecret", test_import_dsn_password_and_bare_authorization_are_taken_out },
 		{ "clearexpect", test_import_expect_only_from_a_clear_single_line_result },
+		{ "pypitoken", test_import_pypi_token_in_heredoc_becomes_secret_variable },
+		{ "fallbackorder", test_import_fallback_question_comes_before_its_remedy },
+		{ "laterescalation", test_import_step_never_waits_on_a_later_escalation },
+		{ "fixforward", test_import_fix_forward_deploy_is_behind_the_approval },
+		{ "secrettwin", test_import_secret_never_tells_options_confirms_apart },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
