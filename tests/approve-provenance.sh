@@ -43,9 +43,16 @@ grep -q '"type":"approval.granted"' "$S/journal.jsonl" ||
 
 # provenance NAME FIELD: the provenance FIELD of NAME's approval.
 provenance() {
-	jq -r --arg n "$1" --arg f "$2" 'select(.type == "approval.granted" and
-		.payload.name == $n) | .payload.provenance[$f] // "(none)"' \
-		"$S/journal.jsonl"
+	python3 - "$1" "$2" "$S/journal.jsonl" <<'PY'
+import json, sys
+name, field, path = sys.argv[1:]
+for line in open(path):
+    e = json.loads(line)
+    p = e.get("payload") or {}
+    if e.get("type") == "approval.granted" and p.get("name") == name:
+        v = (p.get("provenance") or {}).get(field)
+        print("(none)" if v is None else v)
+PY
 }
 
 [ "$(provenance dana via)" = batch ] ||

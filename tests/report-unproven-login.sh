@@ -19,10 +19,14 @@ run_walk() {
 	"$bin" report "$tmp/$1" --format json >"$tmp/$1.json" 2>&1
 }
 run_walk a "$(printf 'na e.login already logged in\nconfirm e.move move\nrun e.move')"
-jq -e '.metrics.rto_unproven == []' "$tmp/a.json" >/dev/null ||
-	fail "a login marked n/a left the recovery unproven: $(jq -c .metrics "$tmp/a.json")"
+# unproven FILE: the report's rto_unproven list, as JSON.
+unproven() {
+	python3 -c 'import json, sys; print(json.dumps(json.load(open(sys.argv[1]))["metrics"]["rto_unproven"]))' "$1"
+}
+[ "$(unproven "$tmp/a.json")" = '[]' ] ||
+	fail "a login marked n/a left the recovery unproven: $(unproven "$tmp/a.json")"
 run_walk b "$(printf 'run e.login\nna e.move not done')"
-jq -e '.metrics.rto_unproven == ["e.move marked n/a"]' "$tmp/b.json" >/dev/null ||
-	fail "the rollback marked n/a did not leave it unproven: $(jq -c .metrics "$tmp/b.json")"
+[ "$(unproven "$tmp/b.json")" = '["e.move marked n/a"]' ] ||
+	fail "the rollback marked n/a did not leave it unproven: $(unproven "$tmp/b.json")"
 [ "$failed" = 0 ] && echo "PASS: report-unproven-login"
 exit "$failed"

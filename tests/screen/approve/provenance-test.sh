@@ -47,10 +47,20 @@ wait_idle
 assert_text '✓ dana at [0-9]{2}:[0-9]{2}:[0-9]{2}' "the pane does not name dana"
 assert_fixed "      entered at ic's console" \
 	"the pane does not say where dana's sign-off was entered"
-jq -e --arg l "$LOGIN" 'select(.type == "approval.granted") |
-	.payload.provenance | .via == "console" and .login == $l and
-	.operator == "ic" and (.tty | startswith("/dev/"))' \
-	"$SESSION_DIR/journal.jsonl" >/dev/null ||
+python3 - "$LOGIN" "$SESSION_DIR/journal.jsonl" <<'PY' ||
+import json, sys
+login, path = sys.argv[1:]
+ok = False
+for line in open(path):
+    e = json.loads(line)
+    if e.get("type") != "approval.granted":
+        continue
+    p = e["payload"].get("provenance") or {}
+    ok = (p.get("via") == "console" and p.get("login") == login and
+          p.get("operator") == "ic" and
+          str(p.get("tty", "")).startswith("/dev/"))
+sys.exit(0 if ok else 1)
+PY
 	fail "the journal lacks the console provenance: $(grep approval.granted "$SESSION_DIR/journal.jsonl")"
 keys_nowait q
 pass "a sign-off typed at the operator's console is shown and journalled as entered there"
