@@ -37,6 +37,7 @@ rt_strings_free(struct step_rt *rt)
 		free(rt->approvals[i].role);
 		free(rt->approvals[i].name);
 		free(rt->approvals[i].hash);
+		free(rt->approvals[i].entered);
 	}
 	free(rt->approvals);
 	free(rt->option);
@@ -78,6 +79,8 @@ rt_copy(struct step_rt *dst, const struct step_rt *src)
 		dst->approvals[i].role = xstrdup(src->approvals[i].role);
 		dst->approvals[i].name = xstrdup(src->approvals[i].name);
 		dst->approvals[i].hash = xstrdup(src->approvals[i].hash);
+		dst->approvals[i].entered =
+			xstrdup_or_null(src->approvals[i].entered);
 		dst->approvals[i].wall_us = src->approvals[i].wall_us;
 	}
 }
