@@ -6740,24 +6740,17 @@ heading_carries(const struct md_block *h, const char *label)
 static int is_naming_word(const char *w, size_t n);
 static int label_has_word(const char *label, const char *w, size_t n);
 
-/* How closely heading block H names the action LABEL: 3 the same words
- * ("Roll back one region"), 2 the heading's few key words all in the
- * label ("Yank" for "Yank the bad release", "Post-release" for "Publish
- * a post-release"; a single word only as the label's first), 1 the label's first words in the heading, 0 not. */
-static int
-heading_names(const struct md_block *h, const char *label)
-{
-	char *hw = squeeze(h->text, 16), *lw = squeeze(label, 16);
-	char *t, *l;
-	int same = *hw && strcmp(hw, lw) == 0, words = 0, named = 0, all = 1;
-	int starts = *hw && strncmp(lw, hw, strlen(hw)) == 0;
 
-	free(hw);
-	free(lw);
-	if (same)
-		return 3;
-	t = lower_plain(h->text);
-	l = lower_plain(label);
+/* Whether every naming word of TEXT is a word of LABEL; *WORDS counts
+ * TEXT's words and *NAMED its naming words. */
+static int
+label_has_naming_words(const char *text, const char *label, int *words,
+		       int *named)
+{
+	char *t = lower_plain(text), *l = lower_plain(label);
+	int all = 1;
+
+	*words = *named = 0;
 	for (const char *p = t; *p;) {
 		size_t n;
 
@@ -6766,15 +6759,34 @@ heading_names(const struct md_block *h, const char *label)
 		n = strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789");
 		if (!n)
 			break;
-		words++;
+		(*words)++;
 		if (is_naming_word(p, n)) {
-			named++;
+			(*named)++;
 			all &= label_has_word(l, p, n);
 		}
 		p += n;
 	}
 	free(t);
 	free(l);
+	return all;
+}
+
+/* How closely heading block H names the action LABEL: 3 the same words
+ * ("Roll back one region"), 2 the heading's few key words all in the
+ * label ("Yank" for "Yank the bad release", "Post-release" for "Publish
+ * a post-release"; a single word only as the label's first), 1 the label's first words in the heading, 0 not. */
+static int
+heading_names(const struct md_block *h, const char *label)
+{
+	char *hw = squeeze(h->text, 16), *lw = squeeze(label, 16);
+	int same = *hw && strcmp(hw, lw) == 0, words, named, all;
+	int starts = *hw && strncmp(lw, hw, strlen(hw)) == 0;
+
+	free(hw);
+	free(lw);
+	if (same)
+		return 3;
+	all = label_has_naming_words(h->text, label, &words, &named);
 	/* one key word must start the label: "Watch" is no section of
 	 * "Pause and watch", whose watching every path does */
 	if (all && words <= 4 && (named > 1 || (named == 1 && starts)))
@@ -6926,26 +6938,9 @@ label_has_word(const char *label, const char *w, size_t n)
 static int
 leadin_names(const char *text, const char *label)
 {
-	char *t = lower_plain(text), *l = lower_plain(label);
-	int words = 0, named = 0, hit = 1;
+	int words, named;
+	int hit = label_has_naming_words(text, label, &words, &named);
 
-	for (const char *p = t; *p;) {
-		size_t n;
-
-		while (*p && !isalnum((unsigned char)*p))
-			p++;
-		n = strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789");
-		if (!n)
-			break;
-		words++;
-		if (is_naming_word(p, n)) {
-			named++;
-			hit &= label_has_word(l, p, n);
-		}
-		p += n;
-	}
-	free(t);
-	free(l);
 	return hit && named > 0 && words <= 6;
 }
 
