@@ -320,15 +320,6 @@ next_phase() {	# PHASE: '>' must open it
 
 # The pid of rewind in the pane: the child of the pane's shell (never
 # looked up by name across the machine: other tests run rewind too).
-rewind_pid() {
-	shell=$(tm display-message -p -t "$SCREEN_TARGET" '#{pane_pid}')
-	for f in /proc/[0-9]*/stat; do
-		set -- $(sed 's/^[0-9]* (\(.*\)) /\1 /' "$f" 2>/dev/null)
-		[ "${1:-}" = rewind ] && [ "${3:-}" = "$shell" ] &&
-			{ basename "$(dirname "$f")"; return 0; }
-	done
-	return 1
-}
 # Whether process PID runs (a zombie does not).
 running() {
 	st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)
@@ -405,7 +396,7 @@ keys Enter
 wait_for "the npm stand-in to start dist-tag add" 'test -s "$T/dist-tag-add.count"'
 wait_state execute.dist-tag running
 stub=$(head -n 1 "$T/npm-stub.pids")
-rpid=$(rewind_pid) || fail "cannot find the pid of the console (child of the pane's shell)"
+rpid=$(app_pid) || fail "cannot find the pid of the console (child of the pane's shell)"
 kill -KILL "$rpid" || fail "kill -KILL $rpid"
 wait_for "the console (pid $rpid) to be gone" '! running "$rpid"'
 running "$stub" || fail "npm dist-tag add (the stand-in, pid $stub) died with the console"

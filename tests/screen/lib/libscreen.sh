@@ -597,6 +597,20 @@ app_alive() {
 	! screen_text | grep -q '^EXIT=[0-9]*$'
 }
 
+# app_pid: the pid of the rewind running in the pane (the pane's shell
+# itself when it exec'd rewind, or its child or grandchild): read from
+# /proc's children lists, not a scan of every process (seconds under load).
+app_pid() {
+	shell=$(tm display-message -p -t "$SCREEN_TARGET" '#{pane_pid}')
+	for p in $shell $(cat /proc/"$shell"/task/*/children 2>/dev/null); do
+		for c in $(cat /proc/"$p"/task/*/children 2>/dev/null) $p; do
+			[ "$(cat /proc/"$c"/comm 2>/dev/null)" = rewind ] &&
+				{ echo "$c"; return 0; }
+		done
+	done
+	return 1
+}
+
 # wait_exit [SECS]: wait until the app has exited; its exit status is
 # then in APP_EXIT.
 wait_exit() {

@@ -29,15 +29,6 @@ stop_stubs() {
 }
 trap 'stop_stubs; _screen_cleanup' EXIT
 
-rewind_pid() {
-	shell=$(tm display-message -p -t "$SCREEN_TARGET" '#{pane_pid}')
-	for f in /proc/[0-9]*/stat; do
-		set -- $(sed 's/^[0-9]* (\(.*\)) /\1 /' "$f" 2>/dev/null)
-		[ "${1:-}" = rewind ] && [ "${3:-}" = "$shell" ] &&
-			{ basename "$(dirname "$f")"; return 0; }
-	done
-	return 1
-}
 
 set -- run "$REWIND_SRCDIR/tests/fixtures/playbooks/orphan.json" \
 	--session-dir "$SESSION_DIR" --operator sam \
@@ -49,7 +40,7 @@ assert_fixed 'Type push 1.2.3 to run it.'
 type_text 'push 1.2.3'
 keys Enter
 wait_for 'test -s "$SCREEN_TMP/push.pids"'
-rpid=$(rewind_pid) || fail "cannot find rewind's pid"
+rpid=$(app_pid) || fail "cannot find rewind's pid"
 kill -KILL "$rpid"
 wait_for 'test ! -e "/proc/$rpid"'
 

@@ -27,15 +27,6 @@ JSON
 trap ': >"$SCREEN_TMP/gate"' EXIT
 
 # The pid of rewind in the pane: the child of the pane's shell.
-rewind_pid() {
-	shell=$(tm display-message -p -t "$SCREEN_TARGET" '#{pane_pid}')
-	for f in /proc/[0-9]*/stat; do
-		set -- $(sed 's/^[0-9]* (\(.*\)) /\1 /' "$f" 2>/dev/null)
-		[ "${1:-}" = rewind ] && [ "${3:-}" = "$shell" ] &&
-			{ basename "$(dirname "$f")"; return 0; }
-	done
-	return 1
-}
 
 start_app -x 100 -y 30 run --session-dir "$SESSION_DIR" --operator olga \
 	"$SCREEN_TMP/pb.json"
@@ -48,7 +39,7 @@ done
 keys Enter
 # The console has read the line: it is on screen.
 wait_text 'before-death' 10
-rpid=$(rewind_pid) || fail "cannot find rewind's pid"
+rpid=$(app_pid) || fail "cannot find rewind's pid"
 kill -KILL "$rpid"
 wait_for 'test ! -e "/proc/$rpid"'
 grep -q '"type":"step.finished"' "$SESSION_DIR/journal.jsonl" &&

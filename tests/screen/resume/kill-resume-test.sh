@@ -47,15 +47,6 @@ running() {
 }
 
 # The pid of rewind in the pane: the child of the pane's shell.
-rewind_pid() {
-	shell=$(tm display-message -p -t "$SCREEN_TARGET" '#{pane_pid}')
-	for f in /proc/[0-9]*/stat; do
-		set -- $(sed 's/^[0-9]* (\(.*\)) /\1 /' "$f" 2>/dev/null)
-		[ "${1:-}" = rewind ] && [ "${3:-}" = "$shell" ] &&
-			{ basename "$(dirname "$f")"; return 0; }
-	done
-	return 1
-}
 
 # The pid the journal gives the Nth run of e.push (step.spawned).
 spawned_pid() {
@@ -77,7 +68,7 @@ wait_for 'test -s "$SCREEN_TMP/push.pids"'
 pid=$(spawned_pid 1)
 [ -n "$pid" ] || fail "no step.spawned with a pid in the journal"
 running "$pid" || fail "the journalled pid $pid is not running"
-rpid=$(rewind_pid) || fail "cannot find rewind's pid"
+rpid=$(app_pid) || fail "cannot find rewind's pid"
 kill -KILL "$rpid"
 wait_for 'test ! -e "/proc/$rpid"'
 running "$pid" || fail "the command died with the console"

@@ -30,15 +30,6 @@ stop_stubs() {
 }
 trap 'stop_stubs; _screen_cleanup' EXIT
 
-rewind_pid() {
-	shell=$(tm display-message -p -t "$SCREEN_TARGET" '#{pane_pid}')
-	for f in /proc/[0-9]*/stat; do
-		set -- $(sed 's/^[0-9]* (\(.*\)) /\1 /' "$f" 2>/dev/null)
-		[ "${1:-}" = rewind ] && [ "${3:-}" = "$shell" ] &&
-			{ basename "$(dirname "$f")"; return 0; }
-	done
-	return 1
-}
 
 set -- run "$REWIND_SRCDIR/tests/fixtures/playbooks/orphan.json" \
 	--session-dir "$SESSION_DIR" --operator sam \
@@ -78,7 +69,7 @@ screen_text -J | grep -qF "resume it with: rewind run $SESSION_DIR" ||
 touch "$SCREEN_TMP/release"
 start_app -x 100 -y 26 run "$SESSION_DIR"
 wait_text 'RESUMED'
-rpid=$(rewind_pid) || fail "cannot find rewind's pid"
+rpid=$(app_pid) || fail "cannot find rewind's pid"
 kill -TERM "$rpid"
 wait_exit
 [ "$(journal_count session.quit)" = 2 ] || fail "SIGTERM did not journal session.quit"

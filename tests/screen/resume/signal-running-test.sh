@@ -7,16 +7,6 @@
 
 # rewind's pid: a child of the pane's shell (or of its child), read from
 # /proc's children lists (a scan of every process took seconds under load).
-rewind_pid() {
-	shell=$(tm display-message -p -t "$SCREEN_TARGET" '#{pane_pid}')
-	for p in $shell $(cat /proc/"$shell"/task/*/children 2>/dev/null); do
-		for c in $(cat /proc/"$p"/task/*/children 2>/dev/null) $p; do
-			[ "$(cat /proc/"$c"/comm 2>/dev/null)" = rewind ] &&
-				{ echo "$c"; return 0; }
-		done
-	done
-	return 1
-}
 
 # end_with SIGNAL NAME: a slow command started, then the console is sent
 # SIGNAL; the command must reach its end after the console has gone.
@@ -34,7 +24,7 @@ JSON
 	keys Enter
 	wait_for "grep -q 'tick 2' '$dir/s/output/a.slow-1.cast'" 20 ||
 		fail "$1: the command did not start"
-	rpid=$(rewind_pid) || fail "cannot find rewind's pid"
+	rpid=$(app_pid) || fail "cannot find rewind's pid"
 	kill "-$1" "$rpid"
 	wait_exit
 	[ -e "$dir/done" ] && fail "$1: the command ended before the signal: make it slower"
