@@ -2520,3 +2520,9 @@ drill_scorecard_render(const cJSON *card, int markdown, struct strbuf *out)
 	render_phases(card, md, out);
 	render_predictions(card, md, out);
 }
+
+int
+session_recovery_unproven(const struct session *s, char *why, size_t size)
+{
+	return unproven_recovery(s, why, size);
+}

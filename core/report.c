@@ -231,13 +231,48 @@ set_state(struct rep *r, const struct journal_event *ev, const char *state,
 	cJSON_AddItemToObject(r->states, ev->step, o);
 }
 
+/* The last command entry of STEP, finished or not, or NULL. */
+static cJSON *
+last_command(struct rep *r, const char *step)
+{
+	cJSON *head = r->commands->child;
+
+	for (cJSON *c = head ? head->prev : NULL; c && step; c = c->prev) {
+		if (jstr(c, "step") && strcmp(jstr(c, "step"), step) == 0)
+			return c;
+		if (c == head)
+			break;
+	}
+	return NULL;
+}
+
+/* A check ticked; or a run interrupted with its outcome unknown, checked
+ * by hand and recorded as having done its work: its command's row says
+ * who checked and what. */
 static void
 on_ticked(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 {
-	set_state(r, ev, "done", pstr(ev, "note"));
-	strbuf_addf(what, "ticked %s%s%s", ev->step ? ev->step : "",
-		    pstr(ev, "note") ? ": " : "",
-		    pstr(ev, "note") ? pstr(ev, "note") : "");
+	const char *note = pstr(ev, "note");
+	cJSON *c;
+
+	set_state(r, ev, "done", note);
+	if (!cJSON_IsTrue(cJSON_GetObjectItem(ev->payload,
+					      "interrupted_run_checked"))) {
+		strbuf_addf(what, "ticked %s%s%s", ev->step ? ev->step : "",
+			    note ? ": " : "", note ? note : "");
+		return;
+	}
+	c = last_command(r, ev->step);
+	if (c) {
+		char *by = xasprintf("checked by hand by %s: %s",
+				     ev->actor ? ev->actor : "?",
+				     note ? note : "");
+
+		add_clean(c, "checked", by);
+		free(by);
+	}
+	strbuf_addf(what, "checked by hand %s: its interrupted run did its "
+		    "work (%s)", ev->step ? ev->step : "", note ? note : "");
 }
 
 static void
@@ -1869,6 +1904,8 @@ md_commands(const cJSON *rep, struct strbuf *out)
 			    s_or(c, "reason", ""), cJSON_IsTrue(
 				    cJSON_GetObjectItem(c, "drill"))
 			    ? " (drill)" : "");
+		if (jstr(c, "checked"))
+			strbuf_addf(&v, "; %s", jstr(c, "checked"));
 		cell(out, strbuf_str(&v));
 		strbuf_adds(out, "\n");
 		cJSON_Delete(secs);

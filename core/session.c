@@ -28,6 +28,7 @@
 #include "share.h"
 #include "procstat.h"
 #include "redact.h"
+#include "rtoclock.h"
 #include "runner.h"
 #include "session_int.h"
 #include "sha256.h"
@@ -294,6 +295,7 @@ step_rt_done(struct step_rt *rt)
 	free(rt->run_boot);
 	free(rt->na_reason);
 	free(rt->reopened);
+	free(rt->hand_check);
 	free(rt->wait_ctx);
 }
 
@@ -990,6 +992,16 @@ session_complete_wall(const struct session *s)
 	return s->complete ? s->complete_wall_us : 0;
 }
 
+int64_t
+session_recovery_end(const struct session *s, const char **which)
+{
+	if (!s->complete)
+		return 0;
+	return rtoclock_end(s->mode == SESSION_DRILL ? NULL
+			    : session_var(s, "ROLLED_BACK_AT"),
+			    s->verify_end_wall_us, s->complete_wall_us, which);
+}
+
 enum phase_id
 session_phase(const struct session *s)
 {
@@ -1062,6 +1074,8 @@ session_step_view(const struct session *s, size_t i, struct step_view *out)
 	out->orphan = rt->orphan;
 	out->orphan_stopping = rt->orphan_stopping;
 	out->cancelled = rt->cancelled;
+	out->run_unknown = rt->run_unknown;
+	out->hand_check = rt->hand_check;
 	return 0;
 }
 

@@ -198,6 +198,18 @@ int session_is_complete(const struct session *s);
 /* Wall time (µs) the session was completed at, or 0 while it is not. */
 int64_t session_complete_wall(const struct session *s);
 
+/* Where a complete session's recovery time ends, by the report's rule
+ * (rtoclock_end): ROLLED_BACK_AT (live only), else when the verify phase
+ * was left, else completion; 0 while the session is not complete. *WHICH
+ * (may be NULL) says which, in words. */
+int64_t session_recovery_end(const struct session *s, const char **which);
+
+/* Whether the recovery was never proven (a required verification marked
+ * n/a or failed, the rollback itself marked n/a), as the report's RTO and
+ * the drill's card judge it; WHY then says which steps. */
+int session_recovery_unproven(const struct session *s, char *why,
+			      size_t size);
+
 /* The current phase. */
 enum phase_id session_phase(const struct session *s);
 
@@ -283,6 +295,10 @@ struct step_view {
 	int orphan_stopping;	/* ...and the operator asked it to stop */
 	int cancelled;		/* interrupted: cancelled while it ran (its
 				 * console alive), not by a console's end */
+	int run_unknown;	/* the last run's outcome is unknown, whatever
+				 * the state since (n/a, checked by hand) */
+	const char *hand_check;	/* an interrupted run recorded as having
+				 * done its work (tick): what was checked */
 };
 
 /* Number of steps in the playbook (all phases). */

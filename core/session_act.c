@@ -536,14 +536,38 @@ act_set(struct session *s, struct step_rt *rt, const struct action *a,
 	return session_check_approvals(s, err);
 }
 
+/* A check is ticked; a run, probe or wait step only when its run was
+ * interrupted (its console died, or it was cancelled): ticking it records
+ * that the operator checked by hand that the run did its work. */
+static int
+tick_applies(const struct step_rt *rt, struct err *err)
+{
+	if (rt->def->kind == STEP_KIND_CHECK || rt->state == STEP_INTERRUPTED)
+		return 0;
+	return err_set(err, ERR_STATE, "tick %s: a %s step is done by running "
+		       "it; tick records by hand only a run interrupted with its "
+		       "outcome unknown", rt->def->id,
+		       playbook_kind_name(rt->def->kind));
+}
+
 static int
 act_tick(struct session *s, struct step_rt *rt, const struct action *a,
 	 const char *actor, struct err *err)
 {
-	cJSON *p = cJSON_CreateObject();
+	int by_hand = rt->def->kind != STEP_KIND_CHECK;
+	cJSON *p;
 
+	if (by_hand && rt->orphan)
+		return orphan_refusal(rt, "tick", err);
+	if (by_hand && (!a->text || !*a->text))
+		return err_set(err, ERR_INVALID, "tick %s: say what you checked "
+			       "to know the interrupted run did its work (e.g. "
+			       "what the registry serves now)", rt->def->id);
+	p = cJSON_CreateObject();
 	if (a->text && *a->text)
 		cJSON_AddStringToObject(p, "note", a->text);
+	if (by_hand)
+		cJSON_AddTrueToObject(p, "interrupted_run_checked");
 	if (session_record(s, actor, "step.ticked", rt->def->id, p, err) < 0)
 		return -1;
 	/* A ticked check is a finished step: a drill's injections waiting
@@ -1196,12 +1220,16 @@ struct act_rule {
 	unsigned states;	/* states it is allowed from */
 	const char *needs;	/* what the kinds are, for refusals */
 	act_fn fn;
+	/* a further rule on the step, or NULL: -1 with ERR saying why not */
+	int (*only_if)(const struct step_rt *rt, struct err *err);
 };
 
 static const struct act_rule rules[ACT_COUNT] = {
 	[ACT_SET] = { 0, 0, NULL, act_set },
-	[ACT_TICK] = { K(CHECK), S(OPEN) | S(FAILED), "check steps",
-		       act_tick },
+	[ACT_TICK] = { K(CHECK) | K(RUN) | K(PROBE) | K(WAIT),
+		       S(OPEN) | S(FAILED) | S(INTERRUPTED), "check steps, and "
+		       "runs interrupted with their outcome unknown", act_tick,
+		       tick_applies },
 	[ACT_NA] = { ALL_KINDS & ~K(APPROVE),
 		     S(OPEN) | S(FAILED) | S(INTERRUPTED),
 		     "any step but an approval (an approval is signed, "
@@ -1289,7 +1317,7 @@ check_step(const struct session *s, const struct act_rule *r,
 	}
 	if (!(r->states & (1u << rt->state)))
 		return refuse_state(rt, a, err);
-	return 0;
+	return r->only_if ? r->only_if(rt, err) : 0;
 }
 
 /* Whether the session can take a sign-off of RT now, by the transition

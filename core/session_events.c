@@ -111,6 +111,13 @@ on_ticked(struct session *s, const struct journal_event *ev)
 		free(rt->reopened);
 		rt->reopened = NULL;
 	}
+	/* A run, not a check: its interrupted run checked by hand and
+	 * found to have done its work. */
+	if (rt && rt->def->kind != STEP_KIND_CHECK) {
+		free(rt->hand_check);
+		rt->hand_check = xstrdup(pstr(ev, "note") ? pstr(ev, "note")
+					 : "");
+	}
 }
 
 /* A done step reopened: it ran (or was checked) with values that have
@@ -178,6 +185,7 @@ on_interrupted(struct session *s, const struct journal_event *ev)
 			ev->payload, "still_running");
 
 		rt->state = STEP_INTERRUPTED;
+		rt->run_unknown = 1;
 		/* What was known then: its process still ran (step.orphan
 		 * follows), or had ended. */
 		if (cJSON_IsBool(runs))
@@ -279,6 +287,9 @@ on_step_started(struct session *s, const struct journal_event *ev)
 	rt->run_start = 0;
 	rt->run_wall_us = 0;
 	rt->orphan = rt->orphan_stopping = 0;
+	rt->run_unknown = 0;
+	free(rt->hand_check);
+	rt->hand_check = NULL;
 	free(rt->cast_rel);
 	rt->cast_rel = xstrdup_or_null(out);
 }
@@ -300,6 +311,7 @@ on_step_finished(struct session *s, const struct journal_event *ev)
 		: 0;
 	rt->state = cJSON_IsTrue(ok) ? STEP_DONE : STEP_FAILED;
 	rt->cancelled = session_outcome_unknown(ev->payload);
+	rt->run_unknown = rt->cancelled;
 	if (rt->cancelled)
 		rt->state = STEP_INTERRUPTED;
 	rt->confirmed = 0;	/* each destructive run needs its own */
@@ -398,6 +410,8 @@ on_phase(struct session *s, const struct journal_event *ev)
 
 	if (pstr(ev, "to") && playbook_phase_parse(pstr(ev, "to"), &to) == 0)
 		s->phase = to;
+	if (pstr(ev, "from") && strcmp(pstr(ev, "from"), "verify") == 0)
+		s->verify_end_wall_us = ev->wall_us;
 }
 
 static void

@@ -64,6 +64,11 @@ struct step_rt {
 				 * alive: outcome unknown all the same */
 	int orphan_stopping;	/* the operator asked it to stop */
 	int64_t orphan_kill_us;	/* monotonic: SIGKILL due, 0 = none */
+	int run_unknown;	/* the last run's outcome is unknown (it was
+				 * interrupted or cancelled), whatever the
+				 * step's state since */
+	char *hand_check;	/* an interrupted run recorded as having done
+				 * its work: what the operator checked */
 };
 
 /* Who gave a variable its value, and when (the latest var.set). */
@@ -97,6 +102,7 @@ struct session {
 	enum phase_id phase;
 	int complete;
 	int64_t complete_wall_us;	/* wall time of session.completed */
+	int64_t verify_end_wall_us;	/* when the verify phase was left */
 	int started;		/* session.started was applied */
 	int read_only;		/* destructive steps are refused */
 	int replaying;		/* reading back the journal at open */

@@ -18,6 +18,7 @@ struct session_state {
 	enum phase_id phase;
 	int complete;
 	int64_t complete_wall_us;
+	int64_t verify_end_wall_us;
 	int started;
 	int64_t start_wall_us;
 	char *operator;
@@ -51,6 +52,8 @@ rt_strings_free(struct step_rt *rt)
 	rt->na_reason = NULL;
 	free(rt->reopened);
 	rt->reopened = NULL;
+	free(rt->hand_check);
+	rt->hand_check = NULL;
 	rt->approvals = NULL;
 	rt->n_approvals = 0;
 	rt->option = rt->cast_rel = rt->actor = rt->result = rt->reason = NULL;
@@ -73,6 +76,7 @@ rt_copy(struct step_rt *dst, const struct step_rt *src)
 	dst->run_boot = xstrdup_or_null(src->run_boot);
 	dst->na_reason = xstrdup_or_null(src->na_reason);
 	dst->reopened = xstrdup_or_null(src->reopened);
+	dst->hand_check = xstrdup_or_null(src->hand_check);
 	dst->approvals = src->n_approvals
 		? xcalloc(src->n_approvals, sizeof(*dst->approvals)) : NULL;
 	for (size_t i = 0; i < src->n_approvals; i++) {
@@ -102,6 +106,7 @@ session_state_dup(const struct session *s)
 	st->phase = s->phase;
 	st->complete = s->complete;
 	st->complete_wall_us = s->complete_wall_us;
+	st->verify_end_wall_us = s->verify_end_wall_us;
 	st->started = s->started;
 	st->start_wall_us = s->start_wall_us;
 	st->operator = xstrdup_or_null(s->operator);
@@ -130,6 +135,7 @@ session_state_restore(struct session *s, const struct session_state *st)
 	s->phase = st->phase;
 	s->complete = st->complete;
 	s->complete_wall_us = st->complete_wall_us;
+	s->verify_end_wall_us = st->verify_end_wall_us;
 	s->started = st->started;
 	s->start_wall_us = st->start_wall_us;
 	free(s->operator);

@@ -50,6 +50,8 @@ enum flow {
 	FLOW_NA,		/* reason for n/a */
 	FLOW_REOPEN,		/* an n/a step open again: why (optional) */
 	FLOW_UNTICK_SURE,	/* a ticked check: untick it? y/N */
+	FLOW_HAND_CHECK,	/* an interrupted run did its work: what was
+				 * checked */
 	FLOW_NOTE,
 	FLOW_PREVIEW,		/* message preview before sending */
 	FLOW_QUIT,

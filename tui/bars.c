@@ -64,7 +64,8 @@ bars_duration_text(int64_t secs, int whole, char *buf, size_t size)
 
 /* Seconds on the RTO clock at NOW: from detection when the session has
  * DETECTED_AT (as the report counts), else from the session's start;
- * stopped at completion. A drill's clock is its own, as on the score
+ * once complete, to where the report's recovery time ends (ROLLED_BACK_AT,
+ * the end of the verify phase, else completion), so the two agree. A drill's clock is its own, as on the score
  * card: the trainee's DETECTED_AT is the story's time. *FROM the clock's
  * start, *DETECTED which. */
 int64_t
@@ -75,8 +76,8 @@ bars_rto_elapsed(const struct app *a, int64_t now, int64_t *from,
 	int64_t elapsed;
 
 	/* The recovery time is over once the session is complete. */
-	if (done && now > done)
-		now = done;
+	if (done)
+		now = session_recovery_end(a->session, NULL);
 	*from = rtoclock_start(session_mode(a->session) == SESSION_DRILL ?
 			       NULL : header_var(a, "DETECTED_AT"),
 			       session_start_wall(a->session), detected);
@@ -92,7 +93,7 @@ clock_text(const struct app *a, int64_t now, char *buf, size_t size,
 			 1000000;
 	int64_t elapsed, from;
 	int detected;
-	char since[48] = "", at[24], used[24], of[24];
+	char since[48] = "", at[24], used[24], of[24], why[256];
 
 	elapsed = bars_rto_elapsed(a, now, &from, &detected);
 	if (detected)
@@ -101,7 +102,14 @@ clock_text(const struct app *a, int64_t now, char *buf, size_t size,
 	*late = target > 0 && elapsed > target;
 	bars_duration_text(elapsed, 0, used, sizeof(used));
 	bars_duration_text(target, 1, of, sizeof(of));
-	if (target > 0)
+	/* A complete session whose recovery was never proven did not meet
+	 * its target, as the report says. */
+	if (target > 0 && session_is_complete(a->session) &&
+	    session_recovery_unproven(a->session, why, sizeof(why))) {
+		*late = 1;
+		snprintf(buf, size, "%s of %s RTO, not proven%s", used, of,
+			 since);
+	} else if (target > 0)
 		snprintf(buf, size, "%s of %s RTO%s", used, of, since);
 	else
 		snprintf(buf, size, "%s%s", used, since);

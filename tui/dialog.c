@@ -427,9 +427,20 @@ setup_na_sure(struct app *a, const struct pb_step *st)
 	char *title = session_show_text(a->session, st->title);
 
 	setup_text(a, "Mark n/a?", "");
+	struct step_view v;
+	int unknown = app_step_at(a, a->sel, &v) == 0 && v.def == st &&
+		      v.run_unknown;
+	char *why = unknown ? xasprintf("it will not run again; its "
+					"interrupted run stays outcome unknown "
+					"(if it did its work, %s records that "
+					"instead)", keymap_key_label(KM_STEPS,
+								     UI_TICK))
+			    : xstrdup("it will not run");
+
 	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "Mark required step "
-		 "%s (%s) n/a? it will not run%s; y/N", st->id, title,
+		 "%s (%s) n/a? %s%s; y/N", st->id, title, why,
 		 st->destructive ? " (a destructive step)" : "");
+	free(why);
 	free(title);
 }
 
@@ -537,6 +548,10 @@ dialog_open(struct app *a, enum flow flow, const char *step)
 	case FLOW_NA: setup_text(a, "Not applicable", "Why does this step "
 				 "not apply?"); break;
 	case FLOW_NOTE: setup_text(a, "Note", "Note for the journal:"); break;
+	case FLOW_HAND_CHECK: setup_text(a, "Checked by hand", "The "
+				 "interrupted run did its work: what did you "
+				 "check? (e.g. what the registry serves now)");
+		break;
 	case FLOW_PREVIEW: setup_preview(a, st); break;
 	case FLOW_QUIT: setup_quit(a); break;
 	case FLOW_COMPLETE_SURE: setup_text(a, "Complete?", ""); break;
@@ -729,6 +744,8 @@ dialog_open_for_step(struct app *a, enum uiact act)
 			dialog_open(a, FLOW_UNTICK_SURE, v.def->id);
 		else if (v.def->kind == STEP_KIND_CHECK)
 			apply_fmt(a, 1, "tick %s", v.def->id);
+		else if (session_act_applies(a->session, ACT_TICK, v.def->id))
+			dialog_open(a, FLOW_HAND_CHECK, v.def->id);
 		else
 			app_status(a, 1, "%s ticks checklist items; %s is a "
 				   "%s step: %s acts on it",
@@ -903,7 +920,7 @@ validate(struct app *a)
 		break;
 	case FLOW_APPROVE_NAME:
 		return check_approver_name(a);
-	case FLOW_REASON: case FLOW_NA: case FLOW_NOTE:
+	case FLOW_REASON: case FLOW_NA: case FLOW_NOTE: case FLOW_HAND_CHECK:
 		if (a->dlg.len == 0)
 			return refuse(a, "this needs some text");
 		break;
@@ -1036,6 +1053,11 @@ submit_text(struct app *a)
 			app_status(a, 0, "%s stays ticked", d.step);
 		break;
 	case FLOW_NOTE: apply_fmt(a, 1, "note %s", d.buf); break;
+	case FLOW_HAND_CHECK:
+		if (apply_fmt(a, 0, "tick %s %s", d.step, d.buf) >= 0)
+			app_status(a, 0, "%s recorded as done: its interrupted "
+				   "run was checked by hand", d.step);
+		break;
 	case FLOW_PREDICT:
 		/* Recorded, then on to the run as if Enter was pressed. */
 		if (apply_fmt(a, 0, "predict %s %s", d.step, d.buf) >= 0)

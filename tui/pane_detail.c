@@ -188,7 +188,10 @@ show_run(struct app *a, struct cursor *c, const struct step_view *v)
 		char *want = session_show_text(a->session, d->confirm
 					       ? d->confirm : d->id);
 
-		if (v->state == STEP_NA)
+		if (v->state == STEP_NA && v->run_unknown)
+			linef(c, ROLE_WARNING, "DESTRUCTIVE (marked n/a after "
+			      "an interrupted run: that run may have acted)");
+		else if (v->state == STEP_NA)
 			linef(c, ROLE_WARNING, "DESTRUCTIVE (marked n/a: it "
 			      "does not run)");
 		else
@@ -437,6 +440,24 @@ show_input(struct app *a, struct cursor *c, const struct step_view *v)
 		line(c, "value: (unset)", ROLE_DIM);
 }
 
+/* What to do about a run whose outcome is unknown: check it, then record
+ * it as done by hand (the tick key) or run it again (a destructive re-run
+ * asks for its confirmation again). Keys from the action table. */
+static void
+show_unknown_hint(struct cursor *c, const struct step_view *v, int can_act)
+{
+	if (!can_act || v->orphan) {
+		linef(c, ROLE_WARNING, "Check what it did before running it "
+		      "again%s.", v->orphan ? ", once it stops" : "");
+		return;
+	}
+	linef(c, ROLE_WARNING, "Check what it did before running it again: "
+	      "if it did its work, %s records that (say what you checked); "
+	      "%s runs it again%s.", keymap_key_label(KM_STEPS, UI_TICK),
+	      keymap_key_label(KM_STEPS, UI_ACT), v->def->destructive
+	      ? " (asks for its confirmation again)" : "");
+}
+
 /* A run the console died in: what is known of it, and what to do (the
  * key that stops it only where it can: not in a replay or a watch). */
 static void
@@ -448,8 +469,7 @@ show_interrupted(struct cursor *c, const struct step_view *v, int can_act)
 		linef(c, ROLE_WARNING, "Last run: cancelled %s outcome unknown "
 		      "(stopped while it ran: its command may have acted)",
 		      draw_glyph("\u2014", "-"));
-		line(c, "Check what it did before running it again (a re-run "
-		     "asks for its confirmation again).", ROLE_WARNING);
+		show_unknown_hint(c, v, can_act);
 		return;
 	}
 	linef(c, ROLE_WARNING, "Last run: interrupted %s outcome unknown (the "
@@ -463,8 +483,30 @@ show_interrupted(struct cursor *c, const struct step_view *v, int can_act)
 	} else if (*run) {
 		line(c, run, ROLE_DIM);
 	}
-	line(c, "Check what it did before running it again (a re-run asks "
-	     "for its confirmation again).", ROLE_WARNING);
+	show_unknown_hint(c, v, can_act);
+}
+
+/* A run whose outcome stayed unknown, then closed: checked by hand and
+ * recorded done (with what was checked, by whom, when), or marked n/a or
+ * skipped. Never "ok": no one saw it end. */
+static void
+show_unknown_closed(struct cursor *c, const struct step_view *v)
+{
+	char at[24];
+
+	if (v->state == STEP_DONE && v->hand_check) {
+		linef(c, ROLE_WARNING, "Last run: interrupted %s outcome unknown",
+		      draw_glyph("\u2014", "-"));
+		linef(c, ROLE_STEP_DONE, "Checked by hand by %s at %s: it did "
+		      "its work (%s)", v->actor ? v->actor : "?",
+		      timefmt_us(v->wall_us, TF_HM_ZONE, at, sizeof(at)),
+		      *v->hand_check ? v->hand_check : "no note");
+		return;
+	}
+	linef(c, ROLE_WARNING, "Last run: interrupted %s outcome unknown%s",
+	      draw_glyph("\u2014", "-"), v->state == STEP_NA
+	      ? " (then marked n/a)" : v->state == STEP_SKIPPED
+	      ? " (then skipped)" : "");
 }
 
 /* TEXT with each line's tabs expanded to the Output tab's tab stops. */
@@ -505,6 +547,10 @@ show_result(const struct app *a, struct cursor *c, const struct step_view *v)
 		return;
 	if (v->state == STEP_INTERRUPTED) {
 		show_interrupted(c, v, !a->replay && !a->watch);
+		return;
+	}
+	if (v->run_unknown && v->state != STEP_RUNNING) {
+		show_unknown_closed(c, v);
 		return;
 	}
 	if (v->state == STEP_RUNNING) {

@@ -17,7 +17,7 @@
 	X(UI_TAB_NEXT, "tab-next", "tab", "Show the next side tab")          \
 	X(UI_TAB_PREV, "tab-prev", "tab", "Show the previous side tab")      \
 	X(UI_ACT, "act", "act", "Act on the selected step (run, tick, choose...)") \
-	X(UI_TICK, "tick", "tick", "Tick (or untick) the selected checklist item") \
+	X(UI_TICK, "tick", "tick", "Tick (or untick) a check; record an interrupted run done") \
 	X(UI_NA, "not-applicable", "n/a", "Mark the selected step not applicable, with a reason") \
 	X(UI_APPROVE, "approve", "approve", "Record an approval of the selected approve step") \
 	X(UI_NOTE, "note", "note", "Add a note to the journal")              \

@@ -143,7 +143,7 @@ START_TEST(test_session_refusals_say_why)
 
 	fx_init(&f);
 	fx_open(&f, SESSION_DRILL, NULL);
-	refused(&f, "tick a.echo", "tick applies to check steps; a.echo is a run step");
+	refused(&f, "tick a.echo", "tick a.echo: a run step is done by running it");
 	refused(&f, "na p.signoff \"not needed\"", "na applies to any step but "
 		"an approval (an approval is signed, never marked n/a); "
 		"p.signoff is an approve step");

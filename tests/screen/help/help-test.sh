@@ -41,7 +41,7 @@ expect_screen help-80x60 <<'EOF'
    U                Dismiss the due update reminder
  Checklist
    Enter            Act on the selected step (run, tick, choose...)
-   Space            Tick (or untick) the selected checklist item
+   Space            Tick (or untick) a check; record an interrupted run done
    x                Mark the selected step not applicable, with a reason
    a                Record an approval of the selected approve step
    c                Cancel the running command
