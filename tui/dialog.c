@@ -1349,10 +1349,16 @@ dialog_key(struct app *a, int key)
 	}
 	switch (act) {
 	case UI_SUBMIT: submit(a); return;
-	case UI_DISMISS:
+	case UI_DISMISS: {
+		/* "cancelled" alone read, after the Quit dialog, as if a
+		 * command had been cancelled. */
+		int quit = a->dlg.flow == FLOW_QUIT;
+
 		dialog_close(a);
-		app_status(a, 0, "cancelled");
+		app_status(a, 0, quit ? "not quitting: the session goes on"
+			   : "closed: nothing done");
 		return;
+	}
 	case UI_EDIT:
 		if (a->dlg.flow == FLOW_PREVIEW) {
 			edit_preview(a);

@@ -24,7 +24,7 @@ assert_fixed 'Confirm: Check out the last good tag'
 assert_fixed 'Type 1.3.2 to run it.'
 keys Escape
 refute_fixed 'Confirm: Check out the last good tag' "Esc did not close the dialog"
-assert_text '^ cancelled$'
+assert_text '^ closed: nothing done$'
 [ "$(journal_count step.confirm_mismatch execute.checkout)" = 0 ] || fail "Esc journalled a mismatch"
 
 # A wrong text: refused, journalled, not run.

@@ -149,7 +149,7 @@ wait_text '^ +Prediction$' 2
 assert_fixed 'Your prediction, before it runs: what do you expect?'
 keys Escape
 wait_gone '^ +Prediction$' 2
-status_is 'cancelled'
+status_is 'closed: nothing done'
 assert_fixed '│ assess.latest  run  open'
 [ "$(journal_count step.predicted)" -eq 0 ] || fail "Esc journalled a prediction"
 [ "$(journal_count step.started)" -eq 0 ] || fail "Esc ran the step"

@@ -50,6 +50,13 @@ assert_text 'has ended' "the resume does not say the run ended"
 	fail "the resume did not journal the run as interrupted"
 keys q
 wait_text 'Quit the live console\? The session stays resumable'
+# Esc: not quitting, and the status line does not read as if a command
+# had been cancelled.
+keys Escape
+wait_text 'not quitting: the session goes on'
+refute_text '^ cancelled'
+keys q
+wait_text 'Quit the live console\? The session stays resumable'
 keys_nowait Enter
 wait_exit
 run_rewind verify "$SESSION_DIR" >/dev/null 2>&1 || fail "the journal does not verify"
