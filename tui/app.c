@@ -390,16 +390,32 @@ foreign_status(struct app *a, const char *line)
 	free(words);
 }
 
+/* The view of step ID into V; 0, or -1 when there is no such step. */
+static int
+step_view_of(const struct app *a, const char *id, struct step_view *v)
+{
+	for (size_t i = 0; i < session_n_steps(a->session); i++)
+		if (session_step_view(a->session, i, v) == 0 &&
+		    strcmp(v->def->id, id) == 0)
+			return 0;
+	return -1;
+}
+
 int
 app_last_run_cancelled(const struct app *a, const char *id)
 {
 	struct step_view v;
 
-	for (size_t i = 0; i < session_n_steps(a->session); i++)
-		if (session_step_view(a->session, i, &v) == 0 &&
-		    strcmp(v.def->id, id) == 0)
-			return v.cancelled;
-	return 0;
+	return step_view_of(a, id, &v) == 0 && v.cancelled;
+}
+
+/* Whether the operator stopped step ID's run left by a dead console. */
+static int
+orphan_stopped_here(const struct app *a, const char *id)
+{
+	struct step_view v;
+
+	return step_view_of(a, id, &v) == 0 && v.orphan_stopping;
 }
 
 /* A command that ran on the loop has ended: say how, in place of the
@@ -420,6 +436,10 @@ app_step_done_status(struct app *a, const char *id)
 		app_status(a, 1, "%s cancelled %s outcome unknown: its "
 			   "command may have acted; check before running it "
 			   "again", id, draw_glyph("\u2014", "-"));
+	else if (st == STEP_INTERRUPTED && orphan_stopped_here(a, id))
+		app_status(a, 1, "%s: you stopped the run from the previous "
+			   "console; outcome unknown: check before running it "
+			   "again", id);
 	else if (st == STEP_INTERRUPTED)	/* the dead console's run */
 		app_status(a, 1, "%s: the run from the previous console has "
 			   "ended; outcome unknown: check before running it "

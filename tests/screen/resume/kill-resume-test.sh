@@ -96,7 +96,7 @@ assert_fixed "e.push is still running from the previous console (pid $pid): not 
 
 # c stops it (SIGTERM to its group); the console notices it is gone.
 keys c
-wait_text 'the run from the previous console has ended; outcome unknown'
+wait_text 'you stopped the run from the previous console; outcome unknown'
 running "$pid" && fail "pid $pid still runs after c"
 stub=$(head -n 1 "$SCREEN_TMP/push.pids")
 running "$stub" && fail "the stub (pid $stub, in the group of $pid) still runs after c"
