@@ -32,11 +32,18 @@ struct loop_timer {
 	void *arg;
 };
 
+/* Handlers of one signal: several runners on one loop each watch
+ * SIGCHLD (each reaps only its own children, by pid). */
+#define LOOP_SIG_HANDLERS 8
+
 struct loop_signal {
-	int is_set;
-	loop_signal_cb cb;
-	void *arg;
-	struct sigaction old;	/* restored by loop_del_signal/loop_free */
+	int is_set;		/* our handler is installed */
+	struct {
+		loop_signal_cb cb;
+		void *arg;
+	} h[LOOP_SIG_HANDLERS];
+	int n;
+	struct sigaction old;	/* restored when the last handler goes */
 };
 
 struct loop {
@@ -55,6 +62,8 @@ struct loop {
 	int is_stopped;
 	int depth;		/* nested loop_run_once calls in progress */
 };
+
+static void signal_release(struct loop *l, int signo);
 
 /* The handler can't find its loop, so the write end lives here; pending
  * flags keep a signal even if the pipe were ever full. */
@@ -102,7 +111,8 @@ loop_free(struct loop *l)
 	if (!l)
 		return;
 	for (int signo = 1; signo < NSIG; signo++)
-		loop_del_signal(l, signo);
+		if (l->sigs[signo].is_set)
+			signal_release(l, signo);
 	if (l->sig_pipe[0] >= 0) {
 		if (sig_write_fd == l->sig_pipe[1])
 			sig_write_fd = -1;
@@ -304,26 +314,52 @@ loop_add_signal(struct loop *l, int signo, loop_signal_cb cb, void *arg,
 	sigemptyset(&sa.sa_mask);
 	/* Stopped children are not our business, only exits are. */
 	sa.sa_flags = SA_RESTART | (signo == SIGCHLD ? SA_NOCLDSTOP : 0);
-	if (sigaction(signo, &sa, s->is_set ? NULL : &s->old) < 0)
+	for (int i = 0; i < s->n; i++)
+		if (s->h[i].cb == cb && s->h[i].arg == arg)
+			return 0;	/* already delivered there */
+	if (s->n == LOOP_SIG_HANDLERS)
+		return err_set(err, ERR_SYS, "signal %s: more than %d "
+			       "handlers", strsignal(signo), LOOP_SIG_HANDLERS);
+	if (!s->is_set && sigaction(signo, &sa, &s->old) < 0)
 		return err_set(err, ERR_SYS, "sigaction %s: %s",
 			       strsignal(signo), strerror(errno));
 	s->is_set = 1;
-	s->cb = cb;
-	s->arg = arg;
+	s->h[s->n].cb = cb;
+	s->h[s->n].arg = arg;
+	s->n++;
 	return 0;
 }
 
+/* Restore the disposition loop_add_signal replaced, and forget SIGNO. */
+static void
+signal_release(struct loop *l, int signo)
+{
+	struct loop_signal *s = &l->sigs[signo];
+
+	if (s->is_set)
+		sigaction(signo, &s->old, NULL);
+	memset(s, 0, sizeof(*s));
+	sig_pending[signo] = 0;
+}
+
 void
-loop_del_signal(struct loop *l, int signo)
+loop_del_signal(struct loop *l, int signo, loop_signal_cb cb, void *arg)
 {
 	struct loop_signal *s;
 
 	if (signo <= 0 || signo >= NSIG || !l->sigs[signo].is_set)
 		return;
 	s = &l->sigs[signo];
-	sigaction(signo, &s->old, NULL);
-	memset(s, 0, sizeof(*s));
-	sig_pending[signo] = 0;
+	for (int i = 0; i < s->n; i++) {
+		if (s->h[i].cb != cb || s->h[i].arg != arg)
+			continue;
+		memmove(&s->h[i], &s->h[i + 1],
+			(size_t)(s->n - i - 1) * sizeof(s->h[0]));
+		s->n--;
+		break;
+	}
+	if (s->n == 0)
+		signal_release(l, signo);
 }
 
 /* Poll timeout in ms: the nearest deadline rounded up (so we never wake
@@ -425,7 +461,11 @@ dispatch_signals(struct loop *l)
 		if (!sig_pending[signo] || !s->is_set)
 			continue;
 		sig_pending[signo] = 0;
-		s->cb(signo, s->arg);
+		/* A handler may remove itself (a runner freed): walk a copy. */
+		struct loop_signal now = *s;
+
+		for (int i = 0; i < now.n; i++)
+			now.h[i].cb(signo, now.h[i].arg);
 		n_run++;
 	}
 	return n_run;

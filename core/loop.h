@@ -46,13 +46,15 @@ uint64_t loop_add_timer(struct loop *l, int64_t delay_us, loop_timer_cb cb,
 void loop_cancel_timer(struct loop *l, uint64_t id);
 
 /* Deliver SIGNO to CB through the self-pipe (the handler only writes the
- * signal number). For SIGCHLD, the loop also reaps nothing itself: the
+ * signal number), besides any other handler of SIGNO (at most 8). For SIGCHLD, the loop also reaps nothing itself: the
  * callback does the waitpid(WNOHANG) loop. Returns 0 or -1 with ERR_SYS. */
 int loop_add_signal(struct loop *l, int signo, loop_signal_cb cb, void *arg,
 		    struct err *err);
-/* Stop delivering SIGNO and restore the disposition loop_add_signal
- * replaced; harmless if SIGNO is not registered. */
-void loop_del_signal(struct loop *l, int signo);
+/* Stop delivering SIGNO to CB with ARG; once no handler is left, restore
+ * the disposition loop_add_signal replaced. Several handlers may share a
+ * signal (each runner on a loop watches SIGCHLD); each is called in turn.
+ * Harmless if that handler is not registered. */
+void loop_del_signal(struct loop *l, int signo, loop_signal_cb cb, void *arg);
 
 /* Run one iteration: poll with a timeout of the nearest timer (capped at
  * MAX_WAIT_US; -1 = no cap), then dispatch ready fds, signals and due

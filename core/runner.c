@@ -1006,7 +1006,7 @@ runner_free(struct runner *r)
 		r->procs = p->next;
 		proc_abandon(p);
 	}
-	loop_del_signal(r->loop, SIGCHLD);
+	loop_del_signal(r->loop, SIGCHLD, on_sigchld, r);
 	redact_free(r->secrets);
 	free(r->readbuf);
 	free(r);

@@ -321,6 +321,37 @@ START_TEST(test_loop_signal_arrives_through_self_pipe)
 }
 END_TEST
 
+/* Two runners on one loop each watch SIGCHLD: both are called; removing
+ * one leaves the other, and the disposition is restored with the last. */
+START_TEST(test_loop_signal_has_several_handlers)
+{
+	struct loop *l = loop_new(NULL);
+	struct sig_seen a = { 0, 0 }, b = { 0, 0 };
+	struct sigaction now;
+
+	signal(SIGUSR1, SIG_IGN);
+	ck_assert_int_eq(loop_add_signal(l, SIGUSR1, sig_cb, &a, NULL), 0);
+	ck_assert_int_eq(loop_add_signal(l, SIGUSR1, sig_cb, &b, NULL), 0);
+	raise(SIGUSR1);
+	ck_assert(run_until(l, &b.n, 2000000));
+	ck_assert_int_eq(a.n, 1);
+	ck_assert_int_eq(b.n, 1);
+	loop_del_signal(l, SIGUSR1, sig_cb, &a);
+	sigaction(SIGUSR1, NULL, &now);
+	ck_assert(now.sa_handler != SIG_IGN);
+	b.n = 0;
+	raise(SIGUSR1);
+	ck_assert(run_until(l, &b.n, 2000000));
+	ck_assert_int_eq(a.n, 1);
+	ck_assert_int_eq(b.n, 1);
+	loop_del_signal(l, SIGUSR1, sig_cb, &b);
+	sigaction(SIGUSR1, NULL, &now);
+	ck_assert(now.sa_handler == SIG_IGN);
+	signal(SIGUSR1, SIG_DFL);
+	loop_free(l);
+}
+END_TEST
+
 START_TEST(test_loop_free_restores_signal_disposition)
 {
 	struct loop *l = loop_new(NULL);
@@ -380,6 +411,7 @@ loop_suite(void)
 	add_case(s, test_loop_del_fd_inside_callback_is_safe);
 	add_case(s, test_loop_mod_fd_switches_watched_events);
 	add_case(s, test_loop_signal_arrives_through_self_pipe);
+	add_case(s, test_loop_signal_has_several_handlers);
 	add_case(s, test_loop_free_restores_signal_disposition);
 	add_case(s, test_loop_run_returns_after_loop_stop);
 	return s;
