@@ -49,7 +49,13 @@ evtext_provenance(const cJSON *p, int full)
 		strbuf_adds(&sb, "signed from rewind watch");
 	else if (strcmp(via, "rewind approve") == 0)
 		strbuf_adds(&sb, "signed with rewind approve");
-	else
+	else if (strcmp(via, "remote approve") == 0) {
+		strbuf_addf(&sb, "from %s", str(pv, "remote", "?"));
+		if (full)
+			strbuf_addf(&sb, " by login %s on host %s",
+				    str(pv, "login", "?"), str(pv, "host", "?"));
+		return strbuf_detach(&sb);
+	} else
 		strbuf_addf(&sb, "entered via %s", via);
 	if (full)
 		strbuf_addf(&sb, " (login %s on %s%s%s)", str(pv, "login", "?"),
@@ -80,8 +86,14 @@ on_voided(const struct ev *e, struct strbuf *sb)
 static void
 on_refused(const struct ev *e, struct strbuf *sb)
 {
-	strbuf_addf(sb, "%s's %s %s was refused: %s", e->actor,
-		    pay(e, "action"), e->step, pay(e, "reason"));
+	const char *from = str(cJSON_GetObjectItem(e->p, "provenance"),
+			       "remote", NULL);
+
+	strbuf_addf(sb, "%s's %s %s", e->actor, pay(e, "action"),
+		    e->step[0] ? e->step : str(e->p, "step", "request"));
+	if (from)
+		strbuf_addf(sb, " from %s", from);
+	strbuf_addf(sb, " was refused: %s", pay(e, "reason"));
 }
 
 static void

@@ -340,6 +340,12 @@ char *session_show_text(const struct session *s, const char *text);
  * Caller frees. */
 char *session_approval_covers(const struct session *s, const char *id);
 
+/* The gate hash a sign-off of approve step ID would carry now (the
+ * commands and values of the steps it gates), for a sign-off written
+ * elsewhere (share_inbox.h); NULL when ID is no approve step. Caller
+ * frees. */
+char *session_approval_gate(struct session *s, const char *id);
+
 /* The role of approve step ID that ROLE names (compared as approvers'
  * names are: blanks, NFKC and case do not matter), as the playbook
  * writes it (borrowed), or NULL when the step has no such role. */

@@ -40,6 +40,8 @@ struct cli_opts {
 				 * new drill: 1; a resumed one: as before) */
 	int read_only;
 	int yes;		/* approve: sign without asking */
+	int wait_s;		/* approve REMOTE#SESSION --wait[=S]: how
+				 * long to wait for the outcome; 0 not */
 	int history;		/* front end wants a resumed session's past */
 	const char *session_dir;
 	const char *operator;
