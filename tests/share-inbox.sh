@@ -100,6 +100,23 @@ bob approve "$url#demo-1" p.sign --role "Release Manager" --as " ALICE" --yes \
 grep -qi "REFUSED: .*alice is the operator of this session" "$tmp/self" ||
 	fail "the self-approval's outcome: $(cat "$tmp/self")"
 
+# A request that approved other commands or values than the session has
+# now (written by hand: its gate hash is not the session's): refused.
+cat >"$tmp/stale.json" <<JSON
+{"request":"11111111-1111-4111-8111-111111111111","session":"demo-1",
+ "step":"p.sign","role":"Release Manager","name":"dave","login":"dave",
+ "host":"elsewhere","gate_hash":"$(printf '0%.0s' $(seq 64))","head":"",
+ "events":3}
+JSON
+blob=$(git --git-dir="$srv/team.git" hash-object -w "$tmp/stale.json")
+tree=$(printf '100644 blob %s\trequest.json\n' "$blob" | git --git-dir="$srv/team.git" mktree)
+stale=$(git --git-dir="$srv/team.git" -c user.name=d -c user.email=d@localhost \
+	commit-tree "$tree" -m stale)
+git --git-dir="$srv/team.git" update-ref \
+	refs/rewind/inbox/demo-1/11111111-1111-4111-8111-111111111111 "$stale"
+wait_for 'grep -q "approve p.sign: the commands or variables it approved have changed since the approver read the session" "$J"' 20
+[ "$(events approval.granted)" = 0 ] || fail "a stale sign-off was granted"
+
 # Bob's sign-off is taken; the journal says from where.
 t0=$(date +%s)
 bob approve "$url#demo-1" p.sign --role "Release Manager" --as bob \
@@ -145,7 +162,7 @@ git --git-dir="$srv/team.git" update-ref \
 	refs/rewind/inbox/demo-1/00000000-0000-4000-8000-000000000000 "$commit"
 wait_for 'grep -q "a replay: request $req was already taken or refused" "$J"' 20
 [ "$(events approval.granted)" = 1 ] || fail "the replay was granted again"
-[ "$(events action.refused)" = 3 ] || fail "refusals: $(events action.refused) (want 3)"
+[ "$(events action.refused)" = 4 ] || fail "refusals: $(events action.refused) (want 4)"
 
 # No such step: refused on bob's side, nothing written.
 bob approve "$url#demo-1" p.nope --role "Release Manager" --as bob --yes \
