@@ -254,6 +254,13 @@ on_share(const struct ev *e, struct strbuf *sb)
 			    str(e->p, "why", ""));
 }
 
+static void
+on_handover(const struct ev *e, struct strbuf *sb)
+{
+	strbuf_addf(sb, "%s took the session over from %s (through %s)",
+		    pay(e, "to"), pay(e, "from"), pay(e, "remote"));
+}
+
 /* Sentences that name only the actor (@) and the step (#). */
 static const struct {
 	const char *type, *fmt;
@@ -300,7 +307,7 @@ static const struct {
 	{ "step.orphan_ended", on_orphan_ended },
 	{ "step.reopened", on_reopened }, { "session.quit", on_quit },
 	{ "share.published", on_share }, { "share.offline", on_share },
-	{ "share.rejected", on_share },
+	{ "share.rejected", on_share }, { "session.handover", on_handover },
 };
 
 /* A type without a sentence: its words, "probe url" for "probe.url". */

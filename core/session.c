@@ -313,6 +313,7 @@ session_free(struct session *s)
 	session_probes_done(s);
 	share_inbox_free(s->inbox);
 	free(s->share_remote);
+	free(s->taken_by);
 	share_free(s->share);
 	sources_free(s->sources);
 	drill_free(s);

@@ -185,6 +185,15 @@ char *session_share_last_remote(const struct session *s);
  * shared. */
 int session_share_text(const struct session *s, char *buf, size_t size);
 
+/* Who took the session over (a published session.handover after this
+ * console's last event), or NULL. */
+const char *session_taken_by(const struct session *s);
+
+/* Journal session.handover: TO takes the session over from FROM, through
+ * git remote REMOTE (rewind run --take). 0, or -1 with ERR. */
+int session_handover(struct session *s, const char *from, const char *to,
+		     const char *remote, struct err *err);
+
 /* enum share_state, or -1 when not shared. */
 int session_share_state(const struct session *s);
 

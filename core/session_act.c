@@ -1397,6 +1397,10 @@ session_act(struct session *s, const struct action *a, const char *actor,
 	if (a->kind >= ACT_COUNT)
 		return err_set(err, ERR_PARSE, "unknown action");
 	r = &rules[a->kind];
+	if (s->taken_by && a->kind != ACT_QUIT)
+		return err_set(err, ERR_STATE, "%s: the session was handed "
+			       "over to %s, who runs it now: this console is "
+			       "read-only", action_name(a->kind), s->taken_by);
 	if (s->complete && a->kind != ACT_NOTE && a->kind != ACT_QUIT)
 		return err_set(err, ERR_STATE, "%s: the session is complete",
 			       action_name(a->kind));

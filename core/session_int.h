@@ -136,6 +136,8 @@ struct session {
 	struct share_inbox *inbox;	/* sign-offs written to its inbox
 					 * there (session_share.c) */
 	char *share_remote;		/* the remote shared to, as given */
+	char *taken_by;			/* handed over to them (published
+					 * session.handover): read-only here */
 };
 
 /* A session of PB (taken) with no journal, lock, loop or runner: the

@@ -15,6 +15,7 @@
 #include "session.h"
 #include "session_int.h"
 #include "identity.h"
+#include "journal.h"
 #include "share.h"
 #include "share_inbox.h"
 #include "xalloc.h"
@@ -210,6 +211,18 @@ mark_handled(struct session *s)
 	free(path);
 }
 
+/* The published session was handed over after the last event here:
+ * someone else runs it now, and this console only reads. */
+static void
+on_taken(const char *to, uint64_t seq, void *arg)
+{
+	struct session *s = arg;
+
+	if (s->taken_by || seq <= journal_count(s->journal))
+		return;
+	s->taken_by = xstrdup(to);
+}
+
 static void
 start_inbox(struct session *s, const char *remote)
 {
@@ -219,6 +232,7 @@ start_inbox(struct session *s, const char *remote)
 	s->share_remote = xstrdup(remote);
 	s->inbox = share_inbox_start(s->loop, share_runner(s->share), gitdir,
 				     remote, id, on_inbox, s);
+	share_inbox_on_taken(s->inbox, on_taken);
 	mark_handled(s);
 	free(id);
 	free(gitdir);
@@ -277,8 +291,31 @@ session_share_text(const struct session *s, char *buf, size_t size)
 {
 	if (!s->share)
 		return 0;
-	share_status_text(s->share, buf, size);
+	if (s->taken_by)
+		snprintf(buf, size, "share: TAKEN OVER by %s, who runs the "
+			 "session now; this console is read-only",
+			 s->taken_by);
+	else
+		share_status_text(s->share, buf, size);
 	return 1;
+}
+
+const char *
+session_taken_by(const struct session *s)
+{
+	return s->taken_by;
+}
+
+int
+session_handover(struct session *s, const char *from, const char *to,
+		 const char *remote, struct err *err)
+{
+	cJSON *p = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(p, "from", from);
+	cJSON_AddStringToObject(p, "to", to);
+	cJSON_AddStringToObject(p, "remote", remote);
+	return session_record(s, to, "session.handover", NULL, p, err);
 }
 
 int

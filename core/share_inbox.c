@@ -21,6 +21,7 @@
 #include "share.h"
 #include "xalloc.h"
 
+#define SHARE_REMOTE_PREFIX "refs/rewind/remote/"
 #define REQUEST_MAX (64u * 1024)
 #define FIELD_MAX 512
 #define COMMENT_MAX 4096
@@ -268,6 +269,8 @@ struct share_inbox {
 	char **seen;
 	size_t n_seen;
 	char *why, *last_err;
+	share_taken_cb on_taken;
+	char taken_seen[41];	/* the published commit last read */
 };
 
 static void inbox_tick(void *arg);
@@ -344,6 +347,8 @@ hand_over(struct share_inbox *in, git_repository *repo, const char *ref)
 	git_blob_free(blob);
 }
 
+static void read_taken(struct share_inbox *in, git_repository *repo);
+
 /* Each request fetched and not seen, in the order of their refs' names
  * (a request's place in the journal is when it was taken). */
 static void
@@ -375,9 +380,78 @@ read_inbox(struct share_inbox *in)
 		free(fresh[i]);
 	}
 	free(fresh);
+	if (repo && in->on_taken)
+		read_taken(in, repo);
 	git_reference_iterator_free(it);
 	git_repository_free(repo);
 	free(glob);
+}
+
+#define HANDOVER "\"type\":\"session.handover\""
+
+/* The last session.handover line of TEXT: its seq and whom to. */
+static char *
+last_handover(const char *text, size_t len, uint64_t *seq)
+{
+	char *to = NULL;
+
+	for (const char *p = text, *end = text + len; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		if (memmem(p, n, HANDOVER, strlen(HANDOVER))) {
+			cJSON *ev = cJSON_ParseWithLength(p, n);
+			const cJSON *t = cJSON_GetObjectItem(
+				cJSON_GetObjectItem(ev, "payload"), "to");
+			const cJSON *q = cJSON_GetObjectItem(ev, "seq");
+
+			if (cJSON_IsString(t) && cJSON_IsNumber(q)) {
+				free(to);
+				to = xstrdup(t->valuestring);
+				*seq = (uint64_t)q->valuedouble;
+			}
+			cJSON_Delete(ev);
+		}
+		p += n + 1;
+	}
+	return to;
+}
+
+/* Whether the session as published now was handed over (someone took it
+ * with rewind run --take): told once for each publish read. */
+static void
+read_taken(struct share_inbox *in, git_repository *repo)
+{
+	char *ref = xasprintf(SHARE_REMOTE_PREFIX "%s", in->id);
+	git_oid oid;
+	git_commit *c = NULL;
+	git_tree *tree = NULL;
+	git_blob *blob = NULL;
+	const git_tree_entry *e;
+	char hex[41], *to;
+	uint64_t seq = 0;
+
+	if (git_reference_name_to_id(&oid, repo, ref) < 0)
+		goto out;
+	git_oid_tostr(hex, sizeof(hex), &oid);
+	if (strcmp(hex, in->taken_seen) == 0)
+		goto out;
+	memcpy(in->taken_seen, hex, sizeof(hex));
+	if (git_commit_lookup(&c, repo, &oid) < 0 ||
+	    git_commit_tree(&tree, c) < 0 ||
+	    !(e = git_tree_entry_byname(tree, "journal.jsonl")) ||
+	    git_blob_lookup(&blob, repo, git_tree_entry_id(e)) < 0)
+		goto out;
+	to = last_handover(git_blob_rawcontent(blob),
+			   (size_t)git_blob_rawsize(blob), &seq);
+	if (to)
+		in->on_taken(to, seq, in->arg);
+	free(to);
+out:
+	git_blob_free(blob);
+	git_tree_free(tree);
+	git_commit_free(c);
+	free(ref);
 }
 
 static void
@@ -423,8 +497,9 @@ inbox_fetch_command(const struct share_inbox *in)
 	char *spec = xasprintf("+%s*:%s*", in->prefix, in->prefix);
 	char *sq = handoff_shell_quote(spec);
 	char *cmd = xasprintf("exec git --git-dir=%s fetch --quiet "
-			      "--no-write-fetch-head --prune %s %s", gd, rm,
-			      sq);
+			      "--no-write-fetch-head --prune %s %s "
+			      "'+" SHARE_REF_PREFIX "%s:" SHARE_REMOTE_PREFIX
+			      "%s'", gd, rm, sq, in->id, in->id);
 
 	free(gd);
 	free(rm);
@@ -483,6 +558,13 @@ share_inbox_start(struct loop *l, struct runner *runner, const char *gitdir,
 	in->arg = arg;
 	in->timer = loop_add_timer(l, 0, inbox_tick, in);
 	return in;
+}
+
+void
+share_inbox_on_taken(struct share_inbox *in, share_taken_cb cb)
+{
+	if (in)
+		in->on_taken = cb;
 }
 
 const char *

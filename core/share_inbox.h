@@ -61,6 +61,11 @@ struct share_inbox *share_inbox_start(struct loop *l, struct runner *runner,
 				      const char *gitdir, const char *remote,
 				      const char *id, share_inbox_cb cb,
 				      void *arg);
+/* The session as published holds a session.handover (event SEQ) to TO:
+ * someone took it over (rewind run --take). Called once a publish read. */
+typedef void (*share_taken_cb)(const char *to, uint64_t seq, void *arg);
+void share_inbox_on_taken(struct share_inbox *in, share_taken_cb cb);
+
 /* REF_ID was handled (before this console: read from the journal). */
 void share_inbox_seen(struct share_inbox *in, const char *ref_id);
 /* The last fetch's failure, or NULL. */

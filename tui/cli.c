@@ -130,6 +130,9 @@ print_help(void)
 "  -a, --as=NAME            approve: the approver's name (default: login)\n"
 "  -c, --comment=TEXT       approve: a comment\n"
 "  -y, --yes                approve: sign without asking on a terminal\n"
+"      --take=REMOTE#SESSION\n"
+"                           run/drill: take a shared session over from its\n"
+"                           commander and go on with it here\n"
 "      --wait[=SECONDS]     approve REMOTE#SESSION: wait (60 s) until the\n"
 "                           commander's console takes or refuses it\n"
 "      --expect=HASH        verify: the hash an earlier verify printed (its\n"
@@ -175,7 +178,7 @@ add_var(struct cli_opts *o, const char *v)
 enum {
 	OPT_LIST_SCENARIOS = 256, OPT_READ_ONLY, OPT_REAL_IN_CLONE,
 	OPT_NO_REAL_IN_CLONE, OPT_GAME_MASTER, OPT_INJECT, OPT_EXPECT,
-	OPT_SHARE, OPT_AGAINST, OPT_WAIT,
+	OPT_SHARE, OPT_AGAINST, OPT_WAIT, OPT_TAKE,
 };
 
 static const struct option long_opts[] = {
@@ -191,6 +194,7 @@ static const struct option long_opts[] = {
 	{ "share", required_argument, NULL, OPT_SHARE },
 	{ "against", required_argument, NULL, OPT_AGAINST },
 	{ "wait", optional_argument, NULL, OPT_WAIT },
+	{ "take", required_argument, NULL, OPT_TAKE },
 	{ "real-in-clone", no_argument, NULL, OPT_REAL_IN_CLONE },
 	{ "no-real-in-clone", no_argument, NULL, OPT_NO_REAL_IN_CLONE },
 	{ "read-only", no_argument, NULL, OPT_READ_ONLY },
@@ -219,6 +223,7 @@ apply_option(int c, struct cli_opts *o)
 	case OPT_EXPECT: o->expect = optarg; break;
 	case OPT_SHARE: o->share = optarg; break;
 	case OPT_AGAINST: o->against = optarg; break;
+	case OPT_TAKE: o->take = optarg; break;
 	case OPT_WAIT:
 		o->wait_s = optarg ? atoi(optarg) : 60;
 		if (o->wait_s <= 0 || o->wait_s > 3600) {
@@ -1564,6 +1569,185 @@ share_remote(const struct cli_opts *o, const struct session *s, char *out,
 	return config_value("share", out, size);
 }
 
+/* --- run --take REMOTE#SESSION: a hand-over -------------------------------------- */
+
+/* The commander of the journal at PATH: the last to start, resume or
+ * take it. Caller frees. */
+static char *
+last_commander(const char *path)
+{
+	char *line = NULL, *who = xstrdup("?");
+	FILE *f = fopen(path, "r");
+	size_t size = 0;
+	ssize_t n;
+
+	while (f && (n = getline(&line, &size, f)) > 0) {
+		cJSON *ev;
+		const char *type, *name = NULL;
+
+		if (!strstr(line, "\"session."))
+			continue;
+		ev = cJSON_ParseWithLength(line, (size_t)n);
+		type = cJSON_GetStringValue(cJSON_GetObjectItem(ev, "type"));
+		if (type && (strcmp(type, "session.started") == 0 ||
+			     strcmp(type, "session.resumed") == 0))
+			name = cJSON_GetStringValue(cJSON_GetObjectItem(ev,
+								"actor"));
+		else if (type && strcmp(type, "session.handover") == 0)
+			name = cJSON_GetStringValue(cJSON_GetObjectItem(
+				cJSON_GetObjectItem(ev, "payload"), "to"));
+		if (name) {
+			free(who);
+			who = xstrdup(name);
+		}
+		cJSON_Delete(ev);
+	}
+	if (f)
+		fclose(f);
+	free(line);
+	return who;
+}
+
+/* The published copy at COPY is whole and open: its chain verifies, it
+ * has not completed. 0, or -1 with ERR. */
+static int
+take_checks(const char *copy, struct err *err)
+{
+	struct journal_verify v = { 0 };
+	char *path = xasprintf("%s/journal.jsonl", copy);
+	struct session *s;
+	int rc = journal_verify_pinned(path, NULL, &v, err);
+
+	if (rc > 0)
+		err_set(err, ERR_CORRUPT, "%s: line %llu: %s: the published "
+			"journal's chain is broken, not taken", path,
+			(unsigned long long)v.bad_line, v.reason);
+	free(path);
+	if (rc != 0)
+		return -1;
+	s = session_attach(copy, NULL, err);
+	if (!s)
+		return -1;
+	rc = session_is_complete(s) ? err_set(err, ERR_STATE, "%s: the "
+			"session is complete: nothing to take", copy) : 0;
+	session_free(s);
+	return rc;
+}
+
+/* Fetch O->take, check it, and lay it out as a session folder here (the
+ * published files, and share.git holding the published ref, so the next
+ * publish fast-forwards it). The folder, with *REMOTE and *FROM (the
+ * commander it is taken from); NULL with ERR. */
+static char *
+take_prepare(const struct cli_opts *o, char **remote, char **from,
+	     struct err *err)
+{
+	const char *id;
+	char *gitdir = NULL, *sessions = NULL, *copy = NULL, *dir = NULL;
+	char *own = NULL, *journal;
+	struct stat st;
+
+	*from = NULL;
+	if (!remote_session_arg(o->take, remote, &id)) {
+		err_set(err, ERR_INVALID, "--take %s: give REMOTE#SESSION "
+			"(rewind sessions REMOTE lists them)", o->take);
+		*remote = NULL;
+		return NULL;
+	}
+	if (cli_remote_copy(*remote, id, &gitdir, &sessions, err) < 0)
+		goto out;
+	copy = xasprintf("%s/%s", sessions, id);
+	if (take_checks(copy, err) < 0)
+		goto out;
+	if (o->session_dir)
+		dir = xstrdup(o->session_dir);
+	else {
+		char *root = cli_sessions_root();
+
+		dir = xasprintf("%s/%s", root, id);
+		free(root);
+	}
+	if (stat(dir, &st) == 0) {
+		err_set(err, ERR_STATE, "--take: %s already exists here",
+			dir);
+		goto fail;
+	}
+	own = xasprintf("%s/share.git", dir);
+	if (session_make_dirs(dir, err) < 0 ||
+	    share_materialize(gitdir, id, dir, err) < 0 ||
+	    share_ensure_repo(own, err) < 0 ||
+	    share_fetch(own, *remote, id, err) < 0)
+		goto fail;
+	journal = xasprintf("%s/journal.jsonl", dir);
+	*from = last_commander(journal);
+	free(journal);
+	goto out;
+fail:
+	free(dir);
+	dir = NULL;
+out:
+	free(own);
+	free(copy);
+	free(gitdir);
+	free(sessions);
+	return dir;
+}
+
+#define TAKE_PUBLISH_US (30 * 1000000LL)
+
+/* Journal the hand-over and publish it: taken only when the published
+ * ref fast-forwards to it (nobody wrote it since the fetch). */
+static int
+take_publish(struct session *s, const char *remote, const char *from,
+	     const char *to, struct err *err)
+{
+	if (session_handover(s, from, to, remote, err) < 0 ||
+	    session_share(s, remote, err) < 0)
+		return -1;
+	session_share_settle(s, TAKE_PUBLISH_US);
+	if (session_share_state(s) == SHARE_PUBLISHED)
+		return 0;
+	return err_set(err, ERR_STATE, "--take: not taken: %s did not take "
+		       "the hand-over as a fast-forward of the session's ref "
+		       "(someone wrote it since it was fetched, or it does not "
+		       "answer); nothing was published", remote);
+}
+
+static struct session *
+take_session(const struct cli_opts *o, struct session_opts *so)
+{
+	struct err err = { 0 };
+	char *remote = NULL, *from = NULL;
+	char *dir = take_prepare(o, &remote, &from, &err);
+	const char *to = o->operator ? o->operator : identity_real_login();
+	struct session *s = NULL;
+
+	if (dir) {
+		so->dir = dir;
+		s = session_open(so, &err);
+		if (s && o->session_dir)
+			note_elsewhere(dir);
+		if (s && take_publish(s, remote, from, to, &err) < 0) {
+			session_free(s);
+			s = NULL;
+		} else if (s) {
+			char *t = sanitize_text(to, strlen(to));
+			char *f = sanitize_text(from, strlen(from));
+
+			fprintf(stderr, "rewind: %s took the session over from "
+				"%s through %s\n", t, f, remote);
+			free(t);
+			free(f);
+		}
+	}
+	if (!s)
+		cli_print_error("rewind", err.msg);
+	free(dir);
+	free(remote);
+	free(from);
+	return s;
+}
+
 struct session *
 cli_open_session(const struct cli_opts *o, struct loop *loop,
 		 const struct clock *clk, session_listener_cb cb, void *arg)
@@ -1592,6 +1776,11 @@ cli_open_session(const struct cli_opts *o, struct loop *loop,
 	so.listener = cb;
 	so.listener_arg = arg;
 	so.listener_history = o->history;
+	if (o->take) {
+		free(playbook);
+		free(dir);
+		return take_session(o, &so);
+	}
 	fresh = dir && !is_session_dir(dir);
 	s = session_open(&so, &err);
 	if (s && fresh)
