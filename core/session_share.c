@@ -15,7 +15,6 @@
 #include "session.h"
 #include "session_int.h"
 #include "identity.h"
-#include "journal.h"
 #include "share.h"
 #include "share_inbox.h"
 #include "xalloc.h"
@@ -211,14 +210,37 @@ mark_handled(struct session *s)
 	free(path);
 }
 
-/* The published session was handed over after the last event here:
+/* Whether event SEQ of the journal here is a hand-over (this console's
+ * own take, published): events here after the taker's fetch do not hide
+ * a take from the console it was taken from. */
+static int
+own_handover(const struct session *s, uint64_t seq)
+{
+	char *path = xasprintf("%s/journal.jsonl", s->dir), *line = NULL;
+	char *key = xasprintf("{\"seq\":%llu,", (unsigned long long)seq);
+	FILE *f = fopen(path, "r");
+	size_t size = 0;
+	int own = 0;
+
+	while (!own && f && getline(&line, &size, f) > 0)
+		own = strncmp(line, key, strlen(key)) == 0 &&
+		      strstr(line, "\"type\":\"session.handover\"");
+	if (f)
+		fclose(f);
+	free(line);
+	free(key);
+	free(path);
+	return own;
+}
+
+/* The published session's last hand-over is not this console's own:
  * someone else runs it now, and this console only reads. */
 static void
 on_taken(const char *to, uint64_t seq, void *arg)
 {
 	struct session *s = arg;
 
-	if (s->taken_by || seq <= journal_count(s->journal))
+	if (s->taken_by || own_handover(s, seq))
 		return;
 	s->taken_by = xstrdup(to);
 }
