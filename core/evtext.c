@@ -49,7 +49,13 @@ evtext_provenance(const cJSON *p, int full)
 		strbuf_adds(&sb, "signed from rewind watch");
 	else if (strcmp(via, "rewind approve") == 0)
 		strbuf_adds(&sb, "signed with rewind approve");
-	else
+	else if (strcmp(via, "remote approve") == 0) {
+		strbuf_addf(&sb, "from %s", str(pv, "remote", "?"));
+		if (full)
+			strbuf_addf(&sb, " by login %s on host %s",
+				    str(pv, "login", "?"), str(pv, "host", "?"));
+		return strbuf_detach(&sb);
+	} else
 		strbuf_addf(&sb, "entered via %s", via);
 	if (full)
 		strbuf_addf(&sb, " (login %s on %s%s%s)", str(pv, "login", "?"),
@@ -80,8 +86,14 @@ on_voided(const struct ev *e, struct strbuf *sb)
 static void
 on_refused(const struct ev *e, struct strbuf *sb)
 {
-	strbuf_addf(sb, "%s's %s %s was refused: %s", e->actor,
-		    pay(e, "action"), e->step, pay(e, "reason"));
+	const char *from = str(cJSON_GetObjectItem(e->p, "provenance"),
+			       "remote", NULL);
+
+	strbuf_addf(sb, "%s's %s %s", e->actor, pay(e, "action"),
+		    e->step[0] ? e->step : str(e->p, "step", "request"));
+	if (from)
+		strbuf_addf(sb, " from %s", from);
+	strbuf_addf(sb, " was refused: %s", pay(e, "reason"));
 }
 
 static void
@@ -242,6 +254,13 @@ on_share(const struct ev *e, struct strbuf *sb)
 			    str(e->p, "why", ""));
 }
 
+static void
+on_handover(const struct ev *e, struct strbuf *sb)
+{
+	strbuf_addf(sb, "%s took the session over from %s (through %s)",
+		    pay(e, "to"), pay(e, "from"), pay(e, "remote"));
+}
+
 /* Sentences that name only the actor (@) and the step (#). */
 static const struct {
 	const char *type, *fmt;
@@ -288,7 +307,7 @@ static const struct {
 	{ "step.orphan_ended", on_orphan_ended },
 	{ "step.reopened", on_reopened }, { "session.quit", on_quit },
 	{ "share.published", on_share }, { "share.offline", on_share },
-	{ "share.rejected", on_share },
+	{ "share.rejected", on_share }, { "session.handover", on_handover },
 };
 
 /* A type without a sentence: its words, "probe url" for "probe.url". */

@@ -26,6 +26,7 @@
 #include "journal.h"
 #include "loop.h"
 #include "share.h"
+#include "share_inbox.h"
 #include "procstat.h"
 #include "redact.h"
 #include "rtoclock.h"
@@ -312,6 +313,9 @@ session_free(struct session *s)
 		if (s->loop && s->steps[i].timer)
 			loop_cancel_timer(s->loop, s->steps[i].timer);
 	session_probes_done(s);
+	share_inbox_free(s->inbox);
+	free(s->share_remote);
+	free(s->taken_by);
 	share_free(s->share);
 	sources_free(s->sources);
 	drill_free(s);

@@ -185,6 +185,15 @@ char *session_share_last_remote(const struct session *s);
  * shared. */
 int session_share_text(const struct session *s, char *buf, size_t size);
 
+/* Who took the session over (a published session.handover after this
+ * console's last event), or NULL. */
+const char *session_taken_by(const struct session *s);
+
+/* Journal session.handover: TO takes the session over from FROM, through
+ * git remote REMOTE (rewind run --take). 0, or -1 with ERR. */
+int session_handover(struct session *s, const char *from, const char *to,
+		     const char *remote, struct err *err);
+
 /* enum share_state, or -1 when not shared. */
 int session_share_state(const struct session *s);
 
@@ -355,6 +364,12 @@ char *session_show_text(const struct session *s, const char *text);
  * masked) and whether it is destructive. NULL when ID is no approve step.
  * Caller frees. */
 char *session_approval_covers(const struct session *s, const char *id);
+
+/* The gate hash a sign-off of approve step ID would carry now (the
+ * commands and values of the steps it gates), for a sign-off written
+ * elsewhere (share_inbox.h); NULL when ID is no approve step. Caller
+ * frees. */
+char *session_approval_gate(struct session *s, const char *id);
 
 /* The role of approve step ID that ROLE names (compared as approvers'
  * names are: blanks, NFKC and case do not matter), as the playbook

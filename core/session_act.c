@@ -948,7 +948,7 @@ provenance(const struct session *s)
 static cJSON *
 approval_payload(struct session *s, struct step_rt *rt,
 		 const struct pb_role *role, const char *name,
-		 const char *comment)
+		 const char *comment, cJSON *prov)
 {
 	char *hash = session_gate_hash(s, rt);
 	cJSON *p = cJSON_CreateObject(), *gates;
@@ -963,7 +963,7 @@ approval_payload(struct session *s, struct step_rt *rt,
 		cJSON_AddItemToArray(gates,
 				     cJSON_CreateString(rt->def->gates[i]));
 	free(hash);
-	cJSON_AddItemToObject(p, "provenance", provenance(s));
+	cJSON_AddItemToObject(p, "provenance", prov ? prov : provenance(s));
 	return p;
 }
 
@@ -999,9 +999,37 @@ act_approve(struct session *s, struct step_rt *rt, const struct action *a,
 	if (rc == 0)
 		rc = session_record(s, name, "approval.granted", rt->def->id,
 				    approval_payload(s, rt, role, name,
-						     a->text), err);
+						     a->text, NULL), err);
 	free(name);
 	return rc;
+}
+
+char *
+session_approval_gate(struct session *s, const char *id)
+{
+	const struct step_rt *rt = session_find_step(s, id);
+
+	if (!rt || rt->def->kind != STEP_KIND_APPROVE)
+		return NULL;
+	return session_gate_hash(s, rt);
+}
+
+int
+session_grant_remote(struct session *s, const char *id, const char *role,
+		     const char *name, const char *comment, cJSON *prov,
+		     struct err *err)
+{
+	struct step_rt *rt = session_find_step(s, id);
+	const struct pb_role *r;
+
+	if (session_approval_allowed(s, id, role, name, err) < 0) {
+		cJSON_Delete(prov);
+		return -1;
+	}
+	r = find_role(rt->def, role);
+	return session_record(s, name, "approval.granted", rt->def->id,
+			      approval_payload(s, rt, r, name, comment, prov),
+			      err);
 }
 
 static int
@@ -1397,6 +1425,10 @@ session_act(struct session *s, const struct action *a, const char *actor,
 	if (a->kind >= ACT_COUNT)
 		return err_set(err, ERR_PARSE, "unknown action");
 	r = &rules[a->kind];
+	if (s->taken_by && a->kind != ACT_QUIT)
+		return err_set(err, ERR_STATE, "%s: the session was handed "
+			       "over to %s, who runs it now: this console is "
+			       "read-only", action_name(a->kind), s->taken_by);
 	if (s->complete && a->kind != ACT_NOTE && a->kind != ACT_QUIT)
 		return err_set(err, ERR_STATE, "%s: the session is complete",
 			       action_name(a->kind));

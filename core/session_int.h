@@ -16,6 +16,7 @@ struct journal_event;
 struct proc;
 struct runner;
 struct share;
+struct share_inbox;
 struct sources;
 
 struct approval {
@@ -138,6 +139,11 @@ struct session {
 	int64_t last_wall_us;		/* the last event's wall time */
 	struct share *share;		/* publishing to a git remote, or NULL
 					 * (session_share.c) */
+	struct share_inbox *inbox;	/* sign-offs written to its inbox
+					 * there (session_share.c) */
+	char *share_remote;		/* the remote shared to, as given */
+	char *taken_by;			/* handed over to them (published
+					 * session.handover): read-only here */
 };
 
 /* A session of PB (taken) with no journal, lock, loop or runner: the
@@ -186,6 +192,14 @@ void session_apply_event(struct session *s, const struct journal_event *ev);
 /* Hex gate hash of approve step RT under the current variables (caller
  * frees): the commands and variable values of every step it gates. */
 char *session_gate_hash(struct session *s, const struct step_rt *rt);
+
+/* Journal approval.granted of step ID by NAME (normal form) as ROLE,
+ * its provenance PROV (taken) saying where it came from, if the session
+ * takes that sign-off now (session_approval_allowed): -1 with ERR why
+ * not. */
+int session_grant_remote(struct session *s, const char *id, const char *role,
+			 const char *name, const char *comment,
+			 struct cJSON *prov, struct err *err);
 
 /* Journal approval.voided for every approval whose gate hash changed. */
 int session_check_approvals(struct session *s, struct err *err);

@@ -14,7 +14,9 @@
 #include "loop.h"
 #include "session.h"
 #include "session_int.h"
+#include "identity.h"
 #include "share.h"
+#include "share_inbox.h"
 #include "xalloc.h"
 
 static void
@@ -43,6 +45,221 @@ on_share_result(const struct share_result *r, void *arg)
 	session_record(s, "rewind", type, NULL, p, &err);
 }
 
+/* --- sign-offs from the inbox (share_inbox.h) --------------------------------- */
+
+/* Where a request came from, for the journal: the remote, the login and
+ * host it names, its ids and the head it saw. */
+static cJSON *
+inbox_provenance(const struct session *s, const char *ref_id,
+		 const struct share_request *r)
+{
+	cJSON *p = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(p, "via", "remote approve");
+	cJSON_AddStringToObject(p, "remote", s->share_remote);
+	if (r) {
+		cJSON_AddStringToObject(p, "login", r->login);
+		cJSON_AddStringToObject(p, "host", r->host);
+		cJSON_AddStringToObject(p, "request", r->id);
+		cJSON_AddStringToObject(p, "head", r->head);
+		cJSON_AddNumberToObject(p, "events", (double)r->events);
+	}
+	cJSON_AddStringToObject(p, "inbox_ref", ref_id);
+	cJSON_AddStringToObject(p, "operator", s->console_op ? s->console_op
+				: s->operator);
+	return p;
+}
+
+/* Journal that the request at REF_ID was refused for WHY (as its signer
+ * when that is a name, on its step when there is one). */
+static void
+refuse_request(struct session *s, const char *ref_id,
+	       const struct share_request *r, const char *name,
+	       const char *why)
+{
+	const char *step = r && session_find_step(s, r->step) ? r->step : NULL;
+	cJSON *p = cJSON_CreateObject();
+	struct err ignored = { 0 };
+
+	cJSON_AddStringToObject(p, "action", "approve");
+	cJSON_AddStringToObject(p, "reason", why);
+	if (r) {
+		cJSON_AddStringToObject(p, "step", r->step);
+		cJSON_AddStringToObject(p, "role", r->role);
+		cJSON_AddStringToObject(p, "name", r->name);
+	}
+	cJSON_AddItemToObject(p, "provenance", inbox_provenance(s, ref_id, r));
+	session_record(s, name ? name : "rewind", "action.refused", step, p,
+		       &ignored);
+}
+
+/* Whether the journal already took or refused request ID. */
+static int
+request_consumed(const struct session *s, const char *id)
+{
+	char *path = xasprintf("%s/journal.jsonl", s->dir), *line = NULL;
+	char *needle = xasprintf("\"request\":\"%s\"", id);
+	FILE *f = fopen(path, "r");
+	size_t size = 0;
+	int found = 0;
+
+	while (!found && f && getline(&line, &size, f) > 0)
+		found = strstr(line, needle) != NULL;
+	if (f)
+		fclose(f);
+	free(line);
+	free(needle);
+	free(path);
+	return found;
+}
+
+/* The request's name checked and normalised, its sign-off allowed now
+ * and for what the approver saw; NULL (and journalled why) when not. */
+static char *
+check_request(struct session *s, const char *ref_id,
+	      const struct share_request *r)
+{
+	struct err err = { 0 };
+	char *id = share_session_id(s->dir), *name = NULL, *why = NULL;
+	char *now;
+	const struct step_rt *rt;
+
+	if (request_consumed(s, r->id))
+		why = xasprintf("a replay: request %s was already taken or "
+				"refused", r->id);
+	else if (strcmp(r->id, ref_id) != 0)
+		why = xasprintf("request %s was written under another ref "
+				"(%s): a copy, not a request", r->id, ref_id);
+	else if (strcmp(r->session, id) != 0)
+		why = xasprintf("it was written for session %s", r->session);
+	else if (!(name = identity_normalize(r->name, "approve", &err)) ||
+		 session_approval_allowed(s, r->step, r->role, name, &err) < 0)
+		why = xstrdup(err.msg);
+	if (!why) {
+		rt = session_find_step(s, r->step);
+		now = session_gate_hash(s, rt);
+		if (strcmp(now, r->gate_hash) != 0)
+			why = xasprintf("approve %s: the commands or variables "
+					"it approved have changed since the "
+					"approver read the session (at event "
+					"%llu)", r->step,
+					(unsigned long long)r->events);
+		free(now);
+	}
+	if (why) {
+		refuse_request(s, ref_id, r, name, why);
+		free(why);
+		free(name);
+		name = NULL;
+	}
+	free(id);
+	return name;
+}
+
+static void
+on_inbox(const char *ref_id, const struct share_request *r, const char *why,
+	 void *arg)
+{
+	struct session *s = arg;
+	struct err err = { 0 };
+	char *name;
+
+	if (session_poll(s, &err) < 0)
+		return;
+	if (!r) {
+		char *text = xasprintf("inbox request %s: %s", ref_id, why);
+
+		refuse_request(s, ref_id, NULL, NULL, text);
+		free(text);
+		return;
+	}
+	name = check_request(s, ref_id, r);
+	if (name && session_grant_remote(s, r->step, r->role, name,
+					 r->comment,
+					 inbox_provenance(s, ref_id, r),
+					 &err) < 0)
+		refuse_request(s, ref_id, r, name, err.msg);
+	free(name);
+}
+
+/* The inbox refs the journal already handled: never handled twice. */
+static void
+mark_handled(struct session *s)
+{
+	char *path = xasprintf("%s/journal.jsonl", s->dir), *line = NULL;
+	FILE *f = fopen(path, "r");
+	size_t size = 0;
+	ssize_t n;
+
+	while (f && (n = getline(&line, &size, f)) > 0) {
+		cJSON *ev, *pv, *ref;
+
+		if (!strstr(line, "\"inbox_ref\""))
+			continue;
+		ev = cJSON_ParseWithLength(line, (size_t)n);
+		pv = cJSON_GetObjectItem(cJSON_GetObjectItem(ev, "payload"),
+					 "provenance");
+		ref = cJSON_GetObjectItem(pv, "inbox_ref");
+		if (cJSON_IsString(ref))
+			share_inbox_seen(s->inbox, ref->valuestring);
+		cJSON_Delete(ev);
+	}
+	if (f)
+		fclose(f);
+	free(line);
+	free(path);
+}
+
+/* Whether event SEQ of the journal here is a hand-over (this console's
+ * own take, published): events here after the taker's fetch do not hide
+ * a take from the console it was taken from. */
+static int
+own_handover(const struct session *s, uint64_t seq)
+{
+	char *path = xasprintf("%s/journal.jsonl", s->dir), *line = NULL;
+	char *key = xasprintf("{\"seq\":%llu,", (unsigned long long)seq);
+	FILE *f = fopen(path, "r");
+	size_t size = 0;
+	int own = 0;
+
+	while (!own && f && getline(&line, &size, f) > 0)
+		own = strncmp(line, key, strlen(key)) == 0 &&
+		      strstr(line, "\"type\":\"session.handover\"");
+	if (f)
+		fclose(f);
+	free(line);
+	free(key);
+	free(path);
+	return own;
+}
+
+/* The published session's last hand-over is not this console's own:
+ * someone else runs it now, and this console only reads. */
+static void
+on_taken(const char *to, uint64_t seq, void *arg)
+{
+	struct session *s = arg;
+
+	if (s->taken_by || own_handover(s, seq))
+		return;
+	s->taken_by = xstrdup(to);
+}
+
+static void
+start_inbox(struct session *s, const char *remote)
+{
+	char *gitdir = xasprintf("%s/share.git", s->dir);
+	char *id = share_session_id(s->dir);
+
+	s->share_remote = xstrdup(remote);
+	s->inbox = share_inbox_start(s->loop, share_runner(s->share), gitdir,
+				     remote, id, on_inbox, s);
+	share_inbox_on_taken(s->inbox, on_taken);
+	mark_handled(s);
+	free(id);
+	free(gitdir);
+}
+
 int
 session_share(struct session *s, const char *remote, struct err *err)
 {
@@ -55,6 +272,8 @@ session_share(struct session *s, const char *remote, struct err *err)
 		return err_set(err, ERR_STATE, "--share: this session has no "
 			       "event loop to publish on");
 	s->share = share_start(&o, err);
+	if (s->share)
+		start_inbox(s, remote);
 	return s->share ? 0 : -1;
 }
 
@@ -94,8 +313,31 @@ session_share_text(const struct session *s, char *buf, size_t size)
 {
 	if (!s->share)
 		return 0;
-	share_status_text(s->share, buf, size);
+	if (s->taken_by)
+		snprintf(buf, size, "share: TAKEN OVER by %s, who runs the "
+			 "session now; this console is read-only",
+			 s->taken_by);
+	else
+		share_status_text(s->share, buf, size);
 	return 1;
+}
+
+const char *
+session_taken_by(const struct session *s)
+{
+	return s->taken_by;
+}
+
+int
+session_handover(struct session *s, const char *from, const char *to,
+		 const char *remote, struct err *err)
+{
+	cJSON *p = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(p, "from", from);
+	cJSON_AddStringToObject(p, "to", to);
+	cJSON_AddStringToObject(p, "remote", remote);
+	return session_record(s, to, "session.handover", NULL, p, err);
 }
 
 int

@@ -668,6 +668,12 @@ share_status_text(const struct share *sh, char *buf, size_t size)
 	}
 }
 
+struct runner *
+share_runner(const struct share *sh)
+{
+	return sh->runner;
+}
+
 void
 share_free(struct share *sh)
 {

@@ -77,6 +77,10 @@ void share_status_text(const struct share *sh, char *buf, size_t size);
  * (the batch waits for it before it ends). */
 int share_busy(const struct share *sh);
 
+/* The runner its pushes run on (the one given, or its own): one runner
+ * a loop, as each takes the loop's SIGCHLD. */
+struct runner *share_runner(const struct share *sh);
+
 void share_free(struct share *sh);
 
 /* --- the other end: reading what was published --------------------------- */

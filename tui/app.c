@@ -608,6 +608,35 @@ share_alarm(struct app *a, const char *line)
 	free(text);
 }
 
+/* A sign-off written to the session's inbox on its remote, taken or
+ * refused by this console (share_inbox.h): said on the status line as
+ * one from another console is, with where it came from. */
+static int
+inbox_event(const struct core_event *ev)
+{
+	return !ev->foreign &&
+	       (strcmp(ev->type, "approval.granted") == 0 ||
+		strcmp(ev->type, "action.refused") == 0) &&
+	       strstr(ev->line, "\"via\":\"remote approve\"");
+}
+
+static void
+inbox_status(struct app *a, const struct core_event *ev)
+{
+	char *words = evtext_line(ev->line);
+	char *text = sanitize_text(words ? words : "", words ? strlen(words)
+				   : 0);
+
+	if (strcmp(ev->type, "action.refused") == 0)
+		show_alert(a, text);
+	else {
+		a->status_alert = 0;
+		app_status(a, 0, "%s", text);
+	}
+	free(text);
+	free(words);
+}
+
 static void
 on_core_event(const struct core_event *ev, void *arg)
 {
@@ -631,6 +660,8 @@ on_core_event(const struct core_event *ev, void *arg)
 						 * alert (an RTO change) */
 		if (ev->foreign)
 			foreign_status(a, ev->line);
+		else if (inbox_event(ev))
+			inbox_status(a, ev);
 		else if (strcmp(ev->type, "approval.voided") == 0)
 			voided_status(a, ev->line);
 		else if (strcmp(ev->type, "step.reopened") == 0)

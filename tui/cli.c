@@ -20,6 +20,7 @@
 #include "commands.h"
 #include "err.h"
 #include "evidence.h"
+#include "evtext.h"
 #include "identity.h"
 #include "journal.h"
 #include "lint.h"
@@ -29,6 +30,7 @@
 #include "sessions.h"
 #include "sha256.h"
 #include "share.h"
+#include "share_inbox.h"
 #include "strbuf.h"
 #include "timefmt.h"
 #include "testhook.h"
@@ -89,6 +91,8 @@ print_help(void)
 "  run PLAYBOOK|SESSION     run a playbook live (real commands), or resume\n"
 "  drill PLAYBOOK|SESSION   rehearse a playbook: commands are simulated\n"
 "  approve SESSION STEP     approve a step of a running session from here\n"
+"  approve REMOTE#SESSION STEP\n"
+"                           sign a shared session's step from anywhere\n"
 "  verify SESSION [--expect HASH]\n"
 "                           check the journal's hash chain (and that it\n"
 "                           still holds a hash noted from an earlier verify)\n",
@@ -126,6 +130,11 @@ print_help(void)
 "  -a, --as=NAME            approve: the approver's name (default: login)\n"
 "  -c, --comment=TEXT       approve: a comment\n"
 "  -y, --yes                approve: sign without asking on a terminal\n"
+"      --take=REMOTE#SESSION\n"
+"                           run/drill: take a shared session over from its\n"
+"                           commander and go on with it here\n"
+"      --wait[=SECONDS]     approve REMOTE#SESSION: wait (60 s) until the\n"
+"                           commander's console takes or refuses it\n"
 "      --expect=HASH        verify: the hash an earlier verify printed (its\n"
 "                           start will do): a journal cut or rewritten since\n"
 "                           no longer holds it\n"
@@ -169,7 +178,7 @@ add_var(struct cli_opts *o, const char *v)
 enum {
 	OPT_LIST_SCENARIOS = 256, OPT_READ_ONLY, OPT_REAL_IN_CLONE,
 	OPT_NO_REAL_IN_CLONE, OPT_GAME_MASTER, OPT_INJECT, OPT_EXPECT,
-	OPT_SHARE, OPT_AGAINST,
+	OPT_SHARE, OPT_AGAINST, OPT_WAIT, OPT_TAKE,
 };
 
 static const struct option long_opts[] = {
@@ -184,6 +193,8 @@ static const struct option long_opts[] = {
 	{ "expect", required_argument, NULL, OPT_EXPECT },
 	{ "share", required_argument, NULL, OPT_SHARE },
 	{ "against", required_argument, NULL, OPT_AGAINST },
+	{ "wait", optional_argument, NULL, OPT_WAIT },
+	{ "take", required_argument, NULL, OPT_TAKE },
 	{ "real-in-clone", no_argument, NULL, OPT_REAL_IN_CLONE },
 	{ "no-real-in-clone", no_argument, NULL, OPT_NO_REAL_IN_CLONE },
 	{ "read-only", no_argument, NULL, OPT_READ_ONLY },
@@ -212,6 +223,15 @@ apply_option(int c, struct cli_opts *o)
 	case OPT_EXPECT: o->expect = optarg; break;
 	case OPT_SHARE: o->share = optarg; break;
 	case OPT_AGAINST: o->against = optarg; break;
+	case OPT_TAKE: o->take = optarg; break;
+	case OPT_WAIT:
+		o->wait_s = optarg ? atoi(optarg) : 60;
+		if (o->wait_s <= 0 || o->wait_s > 3600) {
+			fprintf(stderr, "rewind: --wait=%s: give seconds, 1 "
+				"to 3600\n", optarg);
+			return -1;
+		}
+		break;
 	case OPT_REAL_IN_CLONE: o->real_in_clone = 1; break;
 	case OPT_NO_REAL_IN_CLONE: o->real_in_clone = 0; break;
 	case OPT_READ_ONLY: o->read_only = 1; break;
@@ -1069,13 +1089,242 @@ approver_agrees(const struct cli_opts *o, const struct session *s,
 	return answer[0] == 'y' || answer[0] == 'Y';
 }
 
+/* --- approve REMOTE#SESSION: a sign-off written to the session's inbox --------- */
+
+/* REMOTE#SESSION (no such file here): 1 with *REMOTE and *ID (caller
+ * frees *REMOTE; *ID points into ARG), else 0. */
+static int
+remote_session_arg(const char *arg, char **remote, const char **id)
+{
+	const char *hash = strrchr(arg, '#');
+	struct stat st;
+
+	if (!hash || hash == arg || !hash[1] || strchr(hash + 1, '/') ||
+	    stat(arg, &st) == 0)
+		return 0;
+	*remote = xstrndup(arg, (size_t)(hash - arg));
+	*id = hash + 1;
+	return 1;
+}
+
+static void
+print_safe(FILE *f, const char *fmt_prefix, const char *text)
+{
+	char *safe = sanitize_text(text, strlen(text));
+
+	fprintf(f, "%s%s\n", fmt_prefix, safe);
+	free(safe);
+}
+
+/* What the published journal at PATH says of request ID, its line
+ * parsed, or NULL while it says nothing. */
+static cJSON *
+request_outcome(const char *path, const char *id)
+{
+	char *needle = xasprintf("\"request\":\"%s\"", id), *line = NULL;
+	FILE *f = fopen(path, "r");
+	size_t size = 0;
+	ssize_t n;
+	cJSON *ev = NULL;
+
+	while (!ev && f && (n = getline(&line, &size, f)) > 0)
+		if (strstr(line, needle))
+			ev = cJSON_ParseWithLength(line, (size_t)n);
+	if (f)
+		fclose(f);
+	free(line);
+	free(needle);
+	return ev;
+}
+
+/* Say what the commander's console did with a request, from its journal
+ * event EV: 0 taken, 1 refused. */
+static int
+print_outcome(const cJSON *ev, const char *id)
+{
+	const char *type = cJSON_GetStringValue(cJSON_GetObjectItem(ev,
+								    "type"));
+	char *words = evtext_describe(ev);
+	char *head = xasprintf("rewind approve: request %.8s %s: ", id,
+			       type && strcmp(type, "approval.granted") == 0
+			       ? "taken" : "REFUSED");
+
+	print_safe(stdout, head, words ? words : "?");
+	free(head);
+	free(words);
+	return type && strcmp(type, "approval.granted") == 0 ? 0 : 1;
+}
+
+/* Requests this login on this host wrote earlier that the commander's
+ * console refused: told again, as the approver may not have waited. */
+static void
+print_earlier_refusals(const char *path, const char *login,
+		       const char *host)
+{
+	char *line = NULL;
+	FILE *f = fopen(path, "r");
+	size_t size = 0;
+	ssize_t n;
+
+	while (f && (n = getline(&line, &size, f)) > 0) {
+		cJSON *ev, *pv;
+		const char *l, *h, *id;
+
+		if (!strstr(line, "\"remote approve\"") ||
+		    !strstr(line, "\"action.refused\""))
+			continue;
+		ev = cJSON_ParseWithLength(line, (size_t)n);
+		pv = cJSON_GetObjectItem(cJSON_GetObjectItem(ev, "payload"),
+					 "provenance");
+		l = cJSON_GetStringValue(cJSON_GetObjectItem(pv, "login"));
+		h = cJSON_GetStringValue(cJSON_GetObjectItem(pv, "host"));
+		id = cJSON_GetStringValue(cJSON_GetObjectItem(pv, "request"));
+		if (l && h && id && strcmp(l, login) == 0 &&
+		    strcmp(h, host) == 0)
+			print_outcome(ev, id);
+		cJSON_Delete(ev);
+	}
+	if (f)
+		fclose(f);
+	free(line);
+}
+
+/* Fetch the published session again until its journal tells what became
+ * of request ID, for up to WAIT_S seconds. */
+static int
+wait_outcome(const char *remote, const char *id, const char *req,
+	     int wait_s)
+{
+	struct timespec pause = { 0, 500 * 1000000L };
+	time_t end = time(NULL) + wait_s;
+
+	printf("rewind approve: waiting up to %d s for the commander's "
+	       "console\n", wait_s);
+	fflush(stdout);
+	do {
+		struct err err = { 0 };
+		char *gitdir = NULL, *sessions = NULL, *path;
+		cJSON *ev = NULL;
+
+		if (cli_remote_copy(remote, id, &gitdir, &sessions, &err) == 0) {
+			path = xasprintf("%s/%s/journal.jsonl", sessions, id);
+			ev = request_outcome(path, req);
+			free(path);
+		}
+		free(gitdir);
+		free(sessions);
+		if (ev) {
+			int rc = print_outcome(ev, req);
+
+			cJSON_Delete(ev);
+			return rc ? EXIT_INCOMPLETE : EXIT_OK;
+		}
+		nanosleep(&pause, NULL);
+	} while (time(NULL) < end);
+	printf("rewind approve: request %.8s: no answer in %d s (the "
+	       "commander's console takes requests while it runs; rewind "
+	       "watch %s#%s shows it when it does)\n", req, wait_s, remote,
+	       id);
+	return EXIT_INCOMPLETE;
+}
+
+/* The request for O's sign-off of the published copy S (at DIR) as NAME. */
+static void
+fill_request(const struct cli_opts *o, struct session *s, const char *dir,
+	     const char *id, const char *name, struct share_request *r)
+{
+	char host[256], req[37], *path = xasprintf("%s/journal.jsonl", dir);
+	struct err err = { 0 };
+	char (*h)[65];
+	size_t n = 0;
+
+	if (gethostname(host, sizeof(host)) < 0)
+		snprintf(host, sizeof(host), "unknown");
+	host[sizeof(host) - 1] = '\0';
+	share_request_new_id(req);
+	h = line_hashes(path, &n, &err);
+	memset(r, 0, sizeof(*r));
+	r->id = xstrdup(req);
+	r->session = xstrdup(id);
+	r->step = xstrdup(o->args[1]);
+	r->role = xstrdup(shown_role(o, s));
+	r->name = xstrdup(name);
+	r->comment = xstrdup_or_null(o->comment);
+	r->login = xstrdup(identity_real_login());
+	r->host = xstrdup(host);
+	r->gate_hash = session_approval_gate(s, o->args[1]);
+	r->head = xstrdup(h && n ? h[n - 1] : "");
+	r->events = n;
+	free(h);
+	free(path);
+}
+
+/* Sign step args[1] of the session published to REMOTE as ID: a request
+ * written to its inbox there, which the commander's console takes or
+ * refuses (and journals which). */
+static int
+approve_remote(const struct cli_opts *o, const char *remote, const char *id,
+	       const char *name)
+{
+	struct err err = { 0 };
+	struct share_request r = { 0 };
+	char *gitdir = NULL, *sessions = NULL, *copy = NULL, *path;
+	struct session *s = NULL;
+	int rc = EXIT_USAGE;
+
+	if (cli_remote_copy(remote, id, &gitdir, &sessions, &err) < 0)
+		goto out;
+	copy = xasprintf("%s/%s", sessions, id);
+	if (!(s = session_attach(copy, NULL, &err)))
+		goto out;
+	if (session_is_complete(s)) {
+		err_set(&err, ERR_STATE, "%s: the session is complete: there "
+			"is nothing left to sign (nothing was written)", id);
+		goto out;
+	}
+	if (!session_role_name(s, o->args[1], o->role) &&
+	    session_approval_allowed(s, o->args[1], o->role, name, &err) < 0)
+		goto out;	/* no such step or role: nothing to send */
+	if (session_approval_allowed(s, o->args[1], o->role, name, &err) < 0)
+		print_safe(stdout, "rewind approve: as published, the session "
+			   "would refuse it (the commander's console decides, "
+			   "on the session as it is now): ", err.msg);
+	else if (!approver_agrees(o, s, name)) {
+		fputs("rewind approve: not signed\n", stderr);
+		rc = EXIT_INCOMPLETE;
+		goto done;
+	}
+	err_clear(&err);
+	fill_request(o, s, copy, id, name, &r);
+	path = xasprintf("%s/journal.jsonl", copy);
+	print_earlier_refusals(path, r.login, r.host);
+	free(path);
+	if (share_request_send(gitdir, remote, &r, &err) < 0)
+		goto out;
+	printf("rewind approve: request %.8s written to %s: %s signs %s as "
+	       "%s; the commander's console takes or refuses it\n", r.id,
+	       remote, r.name, r.step, r.role);
+	rc = o->wait_s ? wait_outcome(remote, id, r.id, o->wait_s) : EXIT_OK;
+	goto done;
+out:
+	cli_print_error("rewind approve", err.msg);
+done:
+	share_request_done(&r);
+	session_free(s);
+	free(copy);
+	free(gitdir);
+	free(sessions);
+	return rc;
+}
+
 int
 cli_approve(const struct cli_opts *o)
 {
 	struct action a = { .kind = ACT_APPROVE };
 	struct err err = { 0 };
 	struct session *s;
-	char *name, *safe;
+	char *name, *safe, *remote;
+	const char *id;
 	int rc;
 
 	if (o->n_args != 2 || !o->role)
@@ -1097,6 +1346,12 @@ cli_approve(const struct cli_opts *o)
 		free(safe);
 		free(name);
 		return EXIT_USAGE;
+	}
+	if (remote_session_arg(o->args[0], &remote, &id)) {
+		rc = approve_remote(o, remote, id, name);
+		free(remote);
+		free(name);
+		return rc;
 	}
 	s = session_attach(o->args[0], NULL, &err);
 	if (!s) {
@@ -1314,6 +1569,185 @@ share_remote(const struct cli_opts *o, const struct session *s, char *out,
 	return config_value("share", out, size);
 }
 
+/* --- run --take REMOTE#SESSION: a hand-over -------------------------------------- */
+
+/* The commander of the journal at PATH: the last to start, resume or
+ * take it. Caller frees. */
+static char *
+last_commander(const char *path)
+{
+	char *line = NULL, *who = xstrdup("?");
+	FILE *f = fopen(path, "r");
+	size_t size = 0;
+	ssize_t n;
+
+	while (f && (n = getline(&line, &size, f)) > 0) {
+		cJSON *ev;
+		const char *type, *name = NULL;
+
+		if (!strstr(line, "\"session."))
+			continue;
+		ev = cJSON_ParseWithLength(line, (size_t)n);
+		type = cJSON_GetStringValue(cJSON_GetObjectItem(ev, "type"));
+		if (type && (strcmp(type, "session.started") == 0 ||
+			     strcmp(type, "session.resumed") == 0))
+			name = cJSON_GetStringValue(cJSON_GetObjectItem(ev,
+								"actor"));
+		else if (type && strcmp(type, "session.handover") == 0)
+			name = cJSON_GetStringValue(cJSON_GetObjectItem(
+				cJSON_GetObjectItem(ev, "payload"), "to"));
+		if (name) {
+			free(who);
+			who = xstrdup(name);
+		}
+		cJSON_Delete(ev);
+	}
+	if (f)
+		fclose(f);
+	free(line);
+	return who;
+}
+
+/* The published copy at COPY is whole and open: its chain verifies, it
+ * has not completed. 0, or -1 with ERR. */
+static int
+take_checks(const char *copy, struct err *err)
+{
+	struct journal_verify v = { 0 };
+	char *path = xasprintf("%s/journal.jsonl", copy);
+	struct session *s;
+	int rc = journal_verify_pinned(path, NULL, &v, err);
+
+	if (rc > 0)
+		err_set(err, ERR_CORRUPT, "%s: line %llu: %s: the published "
+			"journal's chain is broken, not taken", path,
+			(unsigned long long)v.bad_line, v.reason);
+	free(path);
+	if (rc != 0)
+		return -1;
+	s = session_attach(copy, NULL, err);
+	if (!s)
+		return -1;
+	rc = session_is_complete(s) ? err_set(err, ERR_STATE, "%s: the "
+			"session is complete: nothing to take", copy) : 0;
+	session_free(s);
+	return rc;
+}
+
+/* Fetch O->take, check it, and lay it out as a session folder here (the
+ * published files, and share.git holding the published ref, so the next
+ * publish fast-forwards it). The folder, with *REMOTE and *FROM (the
+ * commander it is taken from); NULL with ERR. */
+static char *
+take_prepare(const struct cli_opts *o, char **remote, char **from,
+	     struct err *err)
+{
+	const char *id;
+	char *gitdir = NULL, *sessions = NULL, *copy = NULL, *dir = NULL;
+	char *own = NULL, *journal;
+	struct stat st;
+
+	*from = NULL;
+	if (!remote_session_arg(o->take, remote, &id)) {
+		err_set(err, ERR_INVALID, "--take %s: give REMOTE#SESSION "
+			"(rewind sessions REMOTE lists them)", o->take);
+		*remote = NULL;
+		return NULL;
+	}
+	if (cli_remote_copy(*remote, id, &gitdir, &sessions, err) < 0)
+		goto out;
+	copy = xasprintf("%s/%s", sessions, id);
+	if (take_checks(copy, err) < 0)
+		goto out;
+	if (o->session_dir)
+		dir = xstrdup(o->session_dir);
+	else {
+		char *root = cli_sessions_root();
+
+		dir = xasprintf("%s/%s", root, id);
+		free(root);
+	}
+	if (stat(dir, &st) == 0) {
+		err_set(err, ERR_STATE, "--take: %s already exists here",
+			dir);
+		goto fail;
+	}
+	own = xasprintf("%s/share.git", dir);
+	if (session_make_dirs(dir, err) < 0 ||
+	    share_materialize(gitdir, id, dir, err) < 0 ||
+	    share_ensure_repo(own, err) < 0 ||
+	    share_fetch(own, *remote, id, err) < 0)
+		goto fail;
+	journal = xasprintf("%s/journal.jsonl", dir);
+	*from = last_commander(journal);
+	free(journal);
+	goto out;
+fail:
+	free(dir);
+	dir = NULL;
+out:
+	free(own);
+	free(copy);
+	free(gitdir);
+	free(sessions);
+	return dir;
+}
+
+#define TAKE_PUBLISH_US (30 * 1000000LL)
+
+/* Journal the hand-over and publish it: taken only when the published
+ * ref fast-forwards to it (nobody wrote it since the fetch). */
+static int
+take_publish(struct session *s, const char *remote, const char *from,
+	     const char *to, struct err *err)
+{
+	if (session_handover(s, from, to, remote, err) < 0 ||
+	    session_share(s, remote, err) < 0)
+		return -1;
+	session_share_settle(s, TAKE_PUBLISH_US);
+	if (session_share_state(s) == SHARE_PUBLISHED)
+		return 0;
+	return err_set(err, ERR_STATE, "--take: not taken: %s did not take "
+		       "the hand-over as a fast-forward of the session's ref "
+		       "(someone wrote it since it was fetched, or it does not "
+		       "answer); nothing was published", remote);
+}
+
+static struct session *
+take_session(const struct cli_opts *o, struct session_opts *so)
+{
+	struct err err = { 0 };
+	char *remote = NULL, *from = NULL;
+	char *dir = take_prepare(o, &remote, &from, &err);
+	const char *to = o->operator ? o->operator : identity_real_login();
+	struct session *s = NULL;
+
+	if (dir) {
+		so->dir = dir;
+		s = session_open(so, &err);
+		if (s && o->session_dir)
+			note_elsewhere(dir);
+		if (s && take_publish(s, remote, from, to, &err) < 0) {
+			session_free(s);
+			s = NULL;
+		} else if (s) {
+			char *t = sanitize_text(to, strlen(to));
+			char *f = sanitize_text(from, strlen(from));
+
+			fprintf(stderr, "rewind: %s took the session over from "
+				"%s through %s\n", t, f, remote);
+			free(t);
+			free(f);
+		}
+	}
+	if (!s)
+		cli_print_error("rewind", err.msg);
+	free(dir);
+	free(remote);
+	free(from);
+	return s;
+}
+
 struct session *
 cli_open_session(const struct cli_opts *o, struct loop *loop,
 		 const struct clock *clk, session_listener_cb cb, void *arg)
@@ -1342,6 +1776,11 @@ cli_open_session(const struct cli_opts *o, struct loop *loop,
 	so.listener = cb;
 	so.listener_arg = arg;
 	so.listener_history = o->history;
+	if (o->take) {
+		free(playbook);
+		free(dir);
+		return take_session(o, &so);
+	}
 	fresh = dir && !is_session_dir(dir);
 	s = session_open(&so, &err);
 	if (s && fresh)

@@ -33,6 +33,7 @@ struct cli_opts {
 	const char *expect;	/* verify --expect HASH */
 	const char *share;	/* run/drill --share REMOTE */
 	const char *against;	/* verify --against REMOTE */
+	const char *take;	/* run/drill --take REMOTE#SESSION */
 	/* watch REMOTE#SESSION: args[0] is the local copy in the cache */
 	const char *follow_remote, *follow_gitdir, *follow_id;
 	int real_in_clone;	/* drill: 0 opted-in steps stay simulated,
@@ -40,6 +41,8 @@ struct cli_opts {
 				 * new drill: 1; a resumed one: as before) */
 	int read_only;
 	int yes;		/* approve: sign without asking */
+	int wait_s;		/* approve REMOTE#SESSION --wait[=S]: how
+				 * long to wait for the outcome; 0 not */
 	int history;		/* front end wants a resumed session's past */
 	const char *session_dir;
 	const char *operator;

@@ -1,0 +1,136 @@
+#!/bin/sh
+# A hand-over through the team's git remote, end to end against a real
+# git daemon on loopback: alice commands a shared drill on her machine;
+# bob, on his (his own HOME and state), takes it over with rewind drill
+# --take REMOTE#SESSION: the published journal is fetched, its chain
+# checked, session.handover (from alice to bob) journalled and published
+# as a fast-forward of the session's ref, and bob finishes the rollback
+# there. Alice's run, still alive, notices within seconds and refuses
+# every action after (read-only, naming bob); her ref is never forced. A
+# second take of a completed session is refused.
+. "${REWIND_SRCDIR:-.}/tests/lib/batchlib.sh"
+. "$src/tests/lib/gitdaemon.sh"
+command -v git >/dev/null || { echo "SKIP: git is not installed"; exit 77; }
+command -v python3 >/dev/null || { echo "SKIP: python3 is not installed"; exit 77; }
+case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
+case $src in /*) ;; *) src=$(cd "$src" && pwd) ;; esac
+cpid=
+trap 'exec 3>&-; [ -z "$cpid" ] || kill "$cpid" 2>/dev/null; daemon_stop; [ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
+export GIT_CONFIG_NOSYSTEM=1
+fail() { echo "FAIL: $(basename "$0" .sh): $*"; failed=1; }
+
+srv=$tmp/srv
+mkdir -p "$srv" "$tmp/alice/work" "$tmp/bob/work"
+git init -q --bare "$srv/team.git"
+daemon_start "$srv" team.git || { fail "no git daemon"; exit 1; }
+url=$(daemon_url team.git)
+ref=refs/rewind/sessions/demo-1
+published() {
+	git --git-dir="$srv/team.git" show "$ref:journal.jsonl" 2>/dev/null
+}
+wait_for() {	# CONDITION SECONDS
+	_i=0
+	until eval "$1"; do
+		_i=$((_i + 1))
+		[ $_i -lt $(($2 * 20)) ] || { fail "waited ${2}s for: $1"; return 1; }
+		sleep 0.05
+	done
+}
+bob() {
+	(cd "$tmp/bob/work" && env HOME="$tmp/bob/home" \
+		XDG_STATE_HOME="$tmp/bob/state" XDG_CACHE_HOME= "$bin" "$@")
+}
+
+cat >"$tmp/pb.json" <<'JSON'
+{
+  "id": "handover-demo",
+  "title": "Handed over",
+  "phases": [
+    { "id": "assess", "steps": [ { "id": "a.look", "kind": "check", "title": "looked" } ] },
+    { "id": "decide", "steps": [] },
+    { "id": "approve", "steps": [] },
+    { "id": "execute", "steps": [ { "id": "e.do", "kind": "check", "title": "done" } ] },
+    { "id": "verify", "steps": [] },
+    { "id": "communicate", "steps": [] }
+  ]
+}
+JSON
+
+mkfifo "$tmp/in"
+(cd "$tmp/alice/work" && exec env HOME="$tmp/alice/home" \
+	XDG_STATE_HOME="$tmp/alice/state" "$bin" drill "$tmp/pb.json" --batch \
+	--operator alice --share "$url" --session-dir "$tmp/alice/s/demo-1" \
+	<"$tmp/in" >"$tmp/out" 2>"$tmp/err") &
+cpid=$!
+exec 3>"$tmp/in"
+printf 'tick a.look\nnote alice hands over\n' >&3
+wait_for 'published | grep -q "alice hands over"' 20 || exit 1
+before=$(git --git-dir="$srv/team.git" rev-parse "$ref")
+
+# A take the remote does not accept as a fast-forward of the session's
+# ref is refused, and nothing is published (the server refuses every
+# push for a moment, as it would the second of two takes).
+printf '#!/bin/sh\necho "busy: refused"; exit 1\n' >"$srv/team.git/hooks/pre-receive"
+chmod +x "$srv/team.git/hooks/pre-receive"
+printf 'quit\n' | (cd "$tmp/alice/work" && env HOME="$tmp/carol" \
+	XDG_STATE_HOME="$tmp/carol/state" "$bin" drill --take "$url#demo-1" \
+	--batch --operator carol) >"$tmp/carol.out" 2>&1 &&
+	fail "carol's take was accepted though the remote refused it"
+grep -q "not taken: $url did not take the hand-over as a fast-forward" "$tmp/carol.out" ||
+	fail "carol's refused take: $(cat "$tmp/carol.out")"
+rm "$srv/team.git/hooks/pre-receive"
+[ "$(git --git-dir="$srv/team.git" rev-parse "$ref")" = "$before" ] ||
+	fail "a refused take moved the session's ref"
+published | grep -q "session.handover" && fail "a refused take was published"
+
+# bob takes it and finishes it on his machine.
+printf 'next\nnext\nnext\ntick e.do\nnext\nnext\nnext\n' |
+	bob drill --take "$url#demo-1" --batch --operator bob >"$tmp/bob.out" 2>"$tmp/bob.err" ||
+	fail "bob's take did not finish the session: $(tail -n 3 "$tmp/bob.err")"
+grep -q "bob took the session over from alice through $url" "$tmp/bob.err" ||
+	fail "bob was not told he took it: $(cat "$tmp/bob.err")"
+B=$tmp/bob/state/rewind/sessions/demo-1
+[ -f "$B/journal.jsonl" ] || fail "no session folder demo-1 on bob's machine"
+"$bin" verify "$B" >/dev/null 2>&1 || fail "bob's journal does not verify"
+python3 - "$B/journal.jsonl" <<'PY' || fail "bob's journal"
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+h = [e for e in ev if e["type"] == "session.handover"]
+assert len(h) == 1, h
+assert h[0]["payload"]["from"] == "alice" and h[0]["payload"]["to"] == "bob", h
+assert h[0]["actor"] == "bob", h
+assert any(e["type"] == "note.added" and e["payload"]["text"] == "alice hands over" for e in ev)
+assert ev[-1]["type"] in ("session.completed", "share.published"), ev[-1]
+assert any(e["type"] == "session.completed" for e in ev)
+PY
+wait_for 'published | grep -q "session.completed"' 20
+git --git-dir="$srv/team.git" merge-base --is-ancestor "$before" "$ref" ||
+	fail "the take was no fast-forward of alice's publish"
+
+# alice's run, still alive: read-only now, naming bob; nothing forced.
+after=$(git --git-dir="$srv/team.git" rev-parse "$ref")
+i=0
+while [ $i -lt 100 ]; do
+	echo "note alice is still here $i" >&3
+	grep -q "handed over to bob, who runs it now: this console is read-only" "$tmp/out" && break
+	sleep 0.2
+	i=$((i + 1))
+done
+grep -q "handed over to bob, who runs it now: this console is read-only" "$tmp/out" ||
+	fail "alice's run still acts after the hand-over: $(tail -n 2 "$tmp/out")"
+sleep 2
+[ "$(git --git-dir="$srv/team.git" rev-parse "$ref")" = "$after" ] ||
+	fail "alice's run wrote the session's ref after the hand-over"
+echo quit >&3
+exec 3>&-
+wait "$cpid"
+cpid=
+
+# A completed session is not taken again.
+printf 'quit\n' | (cd "$tmp/alice/work" && env HOME="$tmp/carol" \
+	XDG_STATE_HOME="$tmp/carol/state2" "$bin" drill --take "$url#demo-1" \
+	--batch --operator carol) >"$tmp/carol.out" 2>&1 &&
+	fail "carol took a completed session"
+grep -q "the session is complete: nothing to take" "$tmp/carol.out" ||
+	fail "carol's take: $(cat "$tmp/carol.out")"
+exit $failed
