@@ -80,8 +80,14 @@ on_voided(const struct ev *e, struct strbuf *sb)
 static void
 on_refused(const struct ev *e, struct strbuf *sb)
 {
+	char *where = cJSON_GetObjectItem(e->p, "provenance")
+		? evtext_provenance(e->p, 1) : NULL;
+
 	strbuf_addf(sb, "%s's %s %s was refused: %s", e->actor,
 		    pay(e, "action"), e->step, pay(e, "reason"));
+	if (where)	/* a refused sign-off: who tried, from where */
+		strbuf_addf(sb, "; %s", where);
+	free(where);
 }
 
 static void

@@ -776,6 +776,13 @@ on_other(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 		strbuf_addf(what, " (%s)", pstr(ev, "name"));
 	if (pstr(ev, "reason"))
 		strbuf_addf(what, ": %s", pstr(ev, "reason"));
+	if (cJSON_GetObjectItem(ev->payload, "provenance")) {
+		/* a refused sign-off: who tried, from where */
+		char *where = evtext_provenance(ev->payload, 1);
+
+		strbuf_addf(what, "; %s", where);
+		free(where);
+	}
 }
 
 /* The registry's last answer for a package, for the findings. */

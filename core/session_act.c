@@ -897,12 +897,8 @@ own_tty(void)
 	return NULL;
 }
 
-/* Where and by whom an approval was entered: how (console, batch, watch,
- * rewind approve), the real login of the process (getuid, never $USER),
- * its host and terminal, and the session's operator. It proves no more
- * than that: there is no server to vouch for the name typed. */
-static cJSON *
-provenance(const struct session *s)
+cJSON *
+session_provenance(const struct session *s)
 {
 	cJSON *p = cJSON_CreateObject();
 	char host[256];
@@ -939,7 +935,7 @@ approval_payload(struct session *s, struct step_rt *rt,
 		cJSON_AddItemToArray(gates,
 				     cJSON_CreateString(rt->def->gates[i]));
 	free(hash);
-	cJSON_AddItemToObject(p, "provenance", provenance(s));
+	cJSON_AddItemToObject(p, "provenance", session_provenance(s));
 	return p;
 }
 

@@ -220,6 +220,12 @@ int session_orphans_resume(struct session *s, struct err *err);
  * payload of session.started or session.resumed), so a watcher can tell
  * whether the console driving the session still runs. */
 void session_add_console(struct cJSON *p);
+/* Where and by whom an approval (or a refused try at one) was entered:
+ * how (console, batch, watch, rewind approve), the real login of the
+ * process (getuid, never $USER), its host and terminal, and the
+ * session's operator. It proves no more than that: there is no server to
+ * vouch for the name typed. */
+struct cJSON *session_provenance(const struct session *s);
 void session_orphans_start(struct session *s);
 void session_orphans_done(struct session *s);
 int session_orphan_stop(struct session *s, struct step_rt *rt,
