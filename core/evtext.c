@@ -32,12 +32,25 @@ pay(const struct ev *e, const char *key)
 }
 
 char *
+evtext_own_login(const cJSON *p)
+{
+	const cJSON *pv = cJSON_GetObjectItem(p, "provenance");
+
+	if (!cJSON_IsTrue(cJSON_GetObjectItem(pv, "own_login")))
+		return NULL;
+	return xasprintf("signed as %s by login %s, the operator's own login",
+			 str(p, "name", str(p, "name_given", "?")),
+			 str(pv, "login", "?"));
+}
+
+char *
 evtext_provenance(const cJSON *p, int full)
 {
 	const cJSON *pv = cJSON_GetObjectItem(p, "provenance");
 	const char *via = str(pv, "via", NULL), *op = str(pv, "operator", "?");
 	const char *tty = str(pv, "tty", NULL);
 	struct strbuf sb = STRBUF_INIT;
+	char *own;
 
 	if (!via)
 		return xstrdup("provenance not recorded");
@@ -55,6 +68,10 @@ evtext_provenance(const cJSON *p, int full)
 		strbuf_addf(&sb, " (login %s on %s%s%s)", str(pv, "login", "?"),
 			    str(pv, "host", "?"), tty ? ", " : "",
 			    tty ? tty : "");
+	own = evtext_own_login(p);
+	if (own)
+		strbuf_addf(&sb, "; %s", own);
+	free(own);
 	return strbuf_detach(&sb);
 }
 

@@ -372,6 +372,7 @@ session_free(struct session *s)
 	free(s->console_op);
 	free(s->scenario);
 	free(s->driver_boot);
+	free(s->driver_login);
 	cJSON_Delete(s->answers);
 	free(s);
 }

@@ -897,6 +897,25 @@ own_tty(void)
 	return NULL;
 }
 
+/* Entered from another terminal (rewind approve, watch) by the login
+ * that drives the operator's console (or, in a journal that does not say
+ * which, the login named as the operator): not refused, as an account
+ * may be shared, but flagged, so a reviewer sees the operator's own
+ * login signed in another's name. */
+static void
+add_own_login(const struct session *s, cJSON *p)
+{
+	const char *login = identity_real_login();
+	const char *console = s->driver_login ? s->driver_login : s->operator;
+
+	if (!console)
+		return;
+	if (s->driver_login)
+		cJSON_AddStringToObject(p, "operator_login", s->driver_login);
+	if (identity_same(login, console))
+		cJSON_AddBoolToObject(p, "own_login", 1);
+}
+
 cJSON *
 session_provenance(const struct session *s)
 {
@@ -914,6 +933,8 @@ session_provenance(const struct session *s)
 		cJSON_AddStringToObject(p, "tty", tty);
 	cJSON_AddStringToObject(p, "operator", s->console_op ? s->console_op
 				: s->operator);
+	if (s->entry && strcmp(s->entry, "batch") != 0)
+		add_own_login(s, p);
 	return p;
 }
 

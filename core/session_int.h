@@ -128,6 +128,7 @@ struct session {
 	long driver_pid;		/* 0 = not journalled */
 	unsigned long long driver_start;
 	char *driver_boot;
+	char *driver_login;	/* its real login; NULL = not journalled */
 	int64_t driver_quit_us;
 	int64_t last_wall_us;		/* the last event's wall time */
 	struct share *share;		/* publishing to a git remote, or NULL

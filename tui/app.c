@@ -376,18 +376,21 @@ static void
 foreign_status(struct app *a, const char *line)
 {
 	cJSON *ev = cJSON_Parse(line);
-	char *words;
+	char *words, *own;
 	char from[160];
 
+	own = evtext_own_login(cJSON_GetObjectItem(ev, "payload"));
 	cJSON_DeleteItemFromObject(cJSON_GetObjectItem(ev, "payload"),
 				   "provenance");
 	words = ev ? evtext_describe(ev) : NULL;
 	cJSON_Delete(ev);
 
 	foreign_source(line, from, sizeof(from));
-	app_status(a, 0, "%s (%s)", words ? words : "the journal changed",
-		   from);
+	app_status(a, own != NULL, "%s (%s)%s%s",
+		   words ? words : "the journal changed", from,
+		   own ? ": " : "", own ? own : "");
 	free(words);
+	free(own);
 }
 
 int
