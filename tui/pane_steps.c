@@ -99,6 +99,28 @@ pane_steps_first_applicable(const struct app *a)
 	return 0;
 }
 
+/* The first visible row whose step is active and in one of the states
+ * WANT, A and B; -1 when none is. */
+static int
+first_row_in(const struct app *a, enum step_state want, enum step_state b)
+{
+	struct step_view v;
+
+	for (int i = 0; i < a->n_visible; i++)
+		if (app_step_at(a, i, &v) == 0 && v.active &&
+		    (v.state == want || v.state == b))
+			return i;
+	return -1;
+}
+
+int
+pane_steps_resume_row(const struct app *a)
+{
+	int row = first_row_in(a, STEP_INTERRUPTED, STEP_INTERRUPTED);
+
+	return row >= 0 ? row : first_row_in(a, STEP_OPEN, STEP_FAILED);
+}
+
 static int
 state_role(enum step_state st, int active)
 {
