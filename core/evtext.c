@@ -9,6 +9,7 @@
 #include <cjson/cJSON.h>
 
 #include "jsonutf8.h"
+#include "sessions.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -175,6 +176,8 @@ quit_how(const char *how)
 		return "on SIGHUP (the terminal closed)";
 	if (strcmp(how, "SIGTERM") == 0)
 		return "on SIGTERM (it was told to stop)";
+	if (strcmp(how, SESSION_END_OF_INPUT) == 0)
+		return "at the end of its input (a batch run; resumable)";
 	return NULL;
 }
 

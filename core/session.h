@@ -174,6 +174,7 @@ int session_outcome_unknown(const struct cJSON *payload);
 int session_record_quit(struct session *s, const char *actor,
 			const char *how, struct err *err);
 
+
 /* For a watcher: whether no console drives the session any more, and
  * since when (*SINCE_US): it said it ended (session.quit), or the process
  * the journal names as its console (pid, start time, boot) has gone, since
