@@ -9,6 +9,7 @@
 #include <cjson/cJSON.h>
 
 #include "jsonutf8.h"
+#include "sessions.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -32,12 +33,25 @@ pay(const struct ev *e, const char *key)
 }
 
 char *
+evtext_own_login(const cJSON *p)
+{
+	const cJSON *pv = cJSON_GetObjectItem(p, "provenance");
+
+	if (!cJSON_IsTrue(cJSON_GetObjectItem(pv, "own_login")))
+		return NULL;
+	return xasprintf("signed as %s by login %s, the operator's own login",
+			 str(p, "name", str(p, "name_given", "?")),
+			 str(pv, "login", "?"));
+}
+
+char *
 evtext_provenance(const cJSON *p, int full)
 {
 	const cJSON *pv = cJSON_GetObjectItem(p, "provenance");
 	const char *via = str(pv, "via", NULL), *op = str(pv, "operator", "?");
 	const char *tty = str(pv, "tty", NULL);
 	struct strbuf sb = STRBUF_INIT;
+	char *own;
 
 	if (!via)
 		return xstrdup("provenance not recorded");
@@ -61,6 +75,10 @@ evtext_provenance(const cJSON *p, int full)
 		strbuf_addf(&sb, " (login %s on %s%s%s)", str(pv, "login", "?"),
 			    str(pv, "host", "?"), tty ? ", " : "",
 			    tty ? tty : "");
+	own = evtext_own_login(p);
+	if (own)
+		strbuf_addf(&sb, "; %s", own);
+	free(own);
 	return strbuf_detach(&sb);
 }
 
@@ -86,14 +104,15 @@ on_voided(const struct ev *e, struct strbuf *sb)
 static void
 on_refused(const struct ev *e, struct strbuf *sb)
 {
-	const char *from = str(cJSON_GetObjectItem(e->p, "provenance"),
-			       "remote", NULL);
+	char *where = cJSON_GetObjectItem(e->p, "provenance")
+		? evtext_provenance(e->p, 1) : NULL;
 
-	strbuf_addf(sb, "%s's %s %s", e->actor, pay(e, "action"),
-		    e->step[0] ? e->step : str(e->p, "step", "request"));
-	if (from)
-		strbuf_addf(sb, " from %s", from);
-	strbuf_addf(sb, " was refused: %s", pay(e, "reason"));
+	strbuf_addf(sb, "%s's %s %s was refused: %s", e->actor,
+		    pay(e, "action"), e->step[0] ? e->step
+		    : str(e->p, "step", "request"), pay(e, "reason"));
+	if (where)	/* a refused sign-off: who tried, from where */
+		strbuf_addf(sb, "; %s", where);
+	free(where);
 }
 
 static void
@@ -164,6 +183,8 @@ quit_how(const char *how)
 		return "on SIGHUP (the terminal closed)";
 	if (strcmp(how, "SIGTERM") == 0)
 		return "on SIGTERM (it was told to stop)";
+	if (strcmp(how, SESSION_END_OF_INPUT) == 0)
+		return "at the end of its input (a batch run; resumable)";
 	return NULL;
 }
 

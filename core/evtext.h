@@ -29,4 +29,9 @@ void evtext_quit(const struct cJSON *p, struct strbuf *sb);
  * "provenance not recorded" for a journal from before it was. */
 char *evtext_provenance(const struct cJSON *p, int full);
 
+/* When payload P's provenance says the operator's own login signed from
+ * another terminal: "signed as dana by login ic, the operator's own
+ * login" (caller frees); NULL otherwise. evtext_provenance includes it. */
+char *evtext_own_login(const struct cJSON *p);
+
 #endif

@@ -811,6 +811,13 @@ on_other(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 		strbuf_addf(what, " (%s)", pstr(ev, "name"));
 	if (pstr(ev, "reason"))
 		strbuf_addf(what, ": %s", pstr(ev, "reason"));
+	if (cJSON_GetObjectItem(ev->payload, "provenance")) {
+		/* a refused sign-off: who tried, from where */
+		char *where = evtext_provenance(ev->payload, 1);
+
+		strbuf_addf(what, "; %s", where);
+		free(where);
+	}
 }
 
 /* The registry's last answer for a package, for the findings. */
@@ -1330,6 +1337,22 @@ add_rto(struct rep *r, cJSON *m)
 		cJSON_AddNullToObject(m, "rto_met");
 }
 
+/* The recovery time: from detection (DETECTED_AT) to the end, as the RTO
+ * counts (a drill by its own clock: the session start), and which start
+ * it used. */
+static void
+add_total(struct rep *r, cJSON *m)
+{
+	int from_detected;
+	int64_t from = rtoclock_start(r->drill ? NULL
+				      : var_value("DETECTED_AT", r),
+				      r->start_us, &from_detected);
+
+	add_secs(m, "total_s", from, r->end_us);
+	cJSON_AddStringToObject(m, "total_from", from_detected
+				? "detection (DETECTED_AT)" : "the session start");
+}
+
 /* Metrics, as documented in rewind(1): detection is DETECTED_AT or the
  * session start; the incident start is INCIDENT_START or a note
  * "incident start: TIME". */
@@ -1347,8 +1370,7 @@ add_metrics(struct rep *r)
 	add_secs(m, "time_to_decision_s", detected, r->decision_us);
 	add_secs(m, "time_to_execute_s", r->exec_start_us, exec_end);
 	add_secs(m, "session_s", r->start_us, r->end_us);
-	add_secs(m, "total_s", r->incident_us ? r->incident_us : r->start_us,
-		 r->end_us);
+	add_total(r, m);
 	add_rto(r, m);
 }
 
@@ -1742,9 +1764,8 @@ md_metrics(const cJSON *rep, struct strbuf *out)
 		{ "time_to_decision_s", "Time to decision" },
 		{ "time_to_execute_s", "Time to execute" },
 		{ "session_s", "Session length" },
-		{ "total_s", "Total" },
 	};
-	struct strbuf v = STRBUF_INIT;
+	struct strbuf v = STRBUF_INIT, label = STRBUF_INIT;
 
 	strbuf_adds(out, "## Metrics\n\n| Metric | Value |\n|---|---|\n");
 	md_row2(out, "Incident start", s_or(m, "incident_start",
@@ -1756,6 +1777,12 @@ md_metrics(const cJSON *rep, struct strbuf *out)
 		duration(&v, cJSON_GetObjectItem(m, rows[i][0]));
 		md_row2(out, rows[i][1], strbuf_str(&v));
 	}
+	strbuf_reset(&v);
+	duration(&v, cJSON_GetObjectItem(m, "total_s"));
+	strbuf_addf(&label, "Total (recovery time, from %s)",
+		    s_or(m, "total_from", "the session start"));
+	md_row2(out, strbuf_str(&label), strbuf_str(&v));
+	strbuf_done(&label);
 	strbuf_adds(out, "\n");
 	md_rto(m, rep, out);
 	strbuf_done(&v);

@@ -219,6 +219,26 @@ out:
 
 /* Journal a refusal of an action that named a real step, then return -1
  * with the reason in ERR (already filled by the caller's check). */
+/* Who tried a refused sign-off: the name (in normal form, or as given
+ * when it has none), the role, and where it was entered, as an
+ * approval.granted records them, so a reviewer sees who tried. */
+static void
+add_tried_approval(cJSON *p, const struct action *a, const struct session *s)
+{
+	struct err ignored;
+	char *name = a->name ? identity_normalize(a->name, "approve",
+						  &ignored) : NULL;
+
+	if (a->role)
+		cJSON_AddStringToObject(p, "role", a->role);
+	if (name)
+		cJSON_AddStringToObject(p, "name", name);
+	else if (a->name)
+		cJSON_AddStringToObject(p, "name_given", a->name);
+	free(name);
+	cJSON_AddItemToObject(p, "provenance", session_provenance(s));
+}
+
 int
 session_refuse(struct session *s, const struct action *a, const char *actor,
 	       struct err *err)
@@ -228,7 +248,26 @@ session_refuse(struct session *s, const struct action *a, const char *actor,
 
 	cJSON_AddStringToObject(p, "action", action_name(a->kind));
 	cJSON_AddStringToObject(p, "reason", err ? err->msg : "");
+	if (a->kind == ACT_APPROVE)
+		add_tried_approval(p, a, s);
 	session_record(s, actor, "action.refused", a->step, p, &ignored);
+	return -1;
+}
+
+int
+session_refuse_approval(struct session *s, const char *id,
+			const char *role, const char *name,
+			const char *actor, const char *reason)
+{
+	struct action a = { .kind = ACT_APPROVE };
+	struct err err = { 0 };
+
+	a.step = xstrdup_or_null(id);
+	a.role = xstrdup_or_null(role);
+	a.name = xstrdup_or_null(name);
+	snprintf(err.msg, sizeof(err.msg), "%s", reason);
+	session_refuse(s, &a, actor, &err);
+	action_done(&a);
 	return -1;
 }
 
@@ -339,6 +378,7 @@ session_free(struct session *s)
 	free(s->console_op);
 	free(s->scenario);
 	free(s->driver_boot);
+	free(s->driver_login);
 	cJSON_Delete(s->answers);
 	free(s);
 }

@@ -150,6 +150,14 @@ int session_may_run(const struct session *s, const char *id,
 int session_refuse_run(struct session *s, const char *id,
 		       const char *reason);
 
+/* Journal (as action.refused, with the name, role and provenance a
+ * sign-off records) that a front end refused ACTOR's try to approve step
+ * ID as ROLE under NAME (as given) for REASON before asking the core: a
+ * name that is no name leaves a trace of who tried. Returns -1. */
+int session_refuse_approval(struct session *s, const char *id,
+			    const char *role, const char *name,
+			    const char *actor, const char *reason);
+
 /* Whether a command or wait of this session is still in progress, or a
  * command a dead console left running still runs. */
 int session_is_busy(const struct session *s);
@@ -165,6 +173,7 @@ int session_outcome_unknown(const struct cJSON *payload);
  * (a drainer keeps its output), whatever the console's end. */
 int session_record_quit(struct session *s, const char *actor,
 			const char *how, struct err *err);
+
 
 /* For a watcher: whether no console drives the session any more, and
  * since when (*SINCE_US): it said it ended (session.quit), or the process

@@ -921,12 +921,27 @@ own_tty(void)
 	return NULL;
 }
 
-/* Where and by whom an approval was entered: how (console, batch, watch,
- * rewind approve), the real login of the process (getuid, never $USER),
- * its host and terminal, and the session's operator. It proves no more
- * than that: there is no server to vouch for the name typed. */
-static cJSON *
-provenance(const struct session *s)
+/* Entered from another terminal (rewind approve, watch) by the login
+ * that drives the operator's console (or, in a journal that does not say
+ * which, the login named as the operator): not refused, as an account
+ * may be shared, but flagged, so a reviewer sees the operator's own
+ * login signed in another's name. */
+static void
+add_own_login(const struct session *s, cJSON *p)
+{
+	const char *login = identity_real_login();
+	const char *console = s->driver_login ? s->driver_login : s->operator;
+
+	if (!console)
+		return;
+	if (s->driver_login)
+		cJSON_AddStringToObject(p, "operator_login", s->driver_login);
+	if (identity_same(login, console))
+		cJSON_AddBoolToObject(p, "own_login", 1);
+}
+
+cJSON *
+session_provenance(const struct session *s)
 {
 	cJSON *p = cJSON_CreateObject();
 	char host[256];
@@ -942,6 +957,8 @@ provenance(const struct session *s)
 		cJSON_AddStringToObject(p, "tty", tty);
 	cJSON_AddStringToObject(p, "operator", s->console_op ? s->console_op
 				: s->operator);
+	if (s->entry && strcmp(s->entry, "batch") != 0)
+		add_own_login(s, p);
 	return p;
 }
 
@@ -963,7 +980,8 @@ approval_payload(struct session *s, struct step_rt *rt,
 		cJSON_AddItemToArray(gates,
 				     cJSON_CreateString(rt->def->gates[i]));
 	free(hash);
-	cJSON_AddItemToObject(p, "provenance", prov ? prov : provenance(s));
+	cJSON_AddItemToObject(p, "provenance", prov ? prov
+			      : session_provenance(s));
 	return p;
 }
 

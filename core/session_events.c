@@ -514,6 +514,9 @@ note_driver(struct session *s, const struct journal_event *ev)
 	s->driver_start = start ? strtoull(start, NULL, 10) : 0;
 	free(s->driver_boot);
 	s->driver_boot = xstrdup_or_null(boot);
+	free(s->driver_login);
+	s->driver_login = xstrdup_or_null(cJSON_GetStringValue(
+		cJSON_GetObjectItemCaseSensitive(c, "login")));
 }
 
 /* Remember who touched a step last, and when, for the checklist. */

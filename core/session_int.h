@@ -135,6 +135,7 @@ struct session {
 	long driver_pid;		/* 0 = not journalled */
 	unsigned long long driver_start;
 	char *driver_boot;
+	char *driver_login;	/* its real login; NULL = not journalled */
 	int64_t driver_quit_us;
 	int64_t last_wall_us;		/* the last event's wall time */
 	struct share *share;		/* publishing to a git remote, or NULL
@@ -240,6 +241,12 @@ int session_orphans_resume(struct session *s, struct err *err);
  * payload of session.started or session.resumed), so a watcher can tell
  * whether the console driving the session still runs. */
 void session_add_console(struct cJSON *p);
+/* Where and by whom an approval (or a refused try at one) was entered:
+ * how (console, batch, watch, rewind approve), the real login of the
+ * process (getuid, never $USER), its host and terminal, and the
+ * session's operator. It proves no more than that: there is no server to
+ * vouch for the name typed. */
+struct cJSON *session_provenance(const struct session *s);
 void session_orphans_start(struct session *s);
 void session_orphans_done(struct session *s);
 int session_orphan_stop(struct session *s, struct step_rt *rt,

@@ -17,6 +17,7 @@
 #include "clock.h"
 #include "err.h"
 #include "loop.h"
+#include "identity.h"
 #include "procstat.h"
 #include "session_int.h"
 #include "xalloc.h"
@@ -55,6 +56,9 @@ session_add_console(cJSON *p)
 	cJSON *c = cJSON_AddObjectToObject(p, "console");
 
 	cJSON_AddNumberToObject(c, "pid", (double)getpid());
+	/* whose login drives it: a sign-off from another terminal by the
+	 * same login is flagged (session_provenance) */
+	cJSON_AddStringToObject(c, "login", identity_real_login());
 	if (procstat_read(getpid(), &st) == 0) {
 		char start[32];
 

@@ -29,6 +29,7 @@ static const char *const status_names[] = {
 	[SESSION_INTERRUPTED] = "interrupted",
 	[SESSION_UNREADABLE] = "unreadable",
 	[SESSION_OPEN] = "open",
+	[SESSION_STOPPED] = "stopped",
 };
 
 const char *
@@ -279,7 +280,9 @@ summarise(struct session_summary *s, const struct held *h)
 		s->status = completed ? SESSION_COMPLETED
 			  : is_running(h, s->dir) ? SESSION_RUNNING
 			  : s->how && strcmp(s->how, "quit") == 0
-			  ? SESSION_QUIT : SESSION_INTERRUPTED;
+			  ? SESSION_QUIT
+			  : s->how && strcmp(s->how, SESSION_END_OF_INPUT) == 0
+			  ? SESSION_STOPPED : SESSION_INTERRUPTED;
 	}
 	close(fd);
 }

@@ -10,6 +10,11 @@
 
 struct err;
 
+/* The HOW of a session.quit journalled by a batch run that stopped at the
+ * end of its input before the session completed (resumable, not
+ * interrupted). */
+#define SESSION_END_OF_INPUT "end of input"
+
 enum session_status {
 	SESSION_RUNNING,	/* a console holds the session's lock */
 	SESSION_QUIT,		/* left with q (or batch quit): resumable */
@@ -17,6 +22,8 @@ enum session_status {
 	SESSION_INTERRUPTED,	/* its console died, or ended on a signal
 				 * (a closed terminal): resumable */
 	SESSION_UNREADABLE,	/* no journal, or its first line is no event */
+	SESSION_STOPPED,	/* a batch run stopped at the end of its
+				 * input: resumable */
 	SESSION_OPEN,		/* published to a git remote, not ended
 				 * (whether a console drives it is not
 				 * known from here) */

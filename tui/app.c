@@ -376,18 +376,21 @@ static void
 foreign_status(struct app *a, const char *line)
 {
 	cJSON *ev = cJSON_Parse(line);
-	char *words;
+	char *words, *own;
 	char from[160];
 
+	own = evtext_own_login(cJSON_GetObjectItem(ev, "payload"));
 	cJSON_DeleteItemFromObject(cJSON_GetObjectItem(ev, "payload"),
 				   "provenance");
 	words = ev ? evtext_describe(ev) : NULL;
 	cJSON_Delete(ev);
 
 	foreign_source(line, from, sizeof(from));
-	app_status(a, 0, "%s (%s)", words ? words : "the journal changed",
-		   from);
+	app_status(a, own != NULL, "%s (%s)%s%s",
+		   words ? words : "the journal changed", from,
+		   own ? ": " : "", own ? own : "");
 	free(words);
+	free(own);
 }
 
 /* The view of step ID into V; 0, or -1 when there is no such step. */
@@ -1454,21 +1457,43 @@ app_init_view(struct app *a)
 	a->last_phase = -1;
 }
 
+/* A resumed console starts on the step to act on (pane_steps_resume_row)
+ * and says which in WORDS: "resumed at ID; ", "resumed at ID
+ * (interrupted); " (the banner says what was in flight). */
+static void
+select_resume_row(struct app *a, char *words, size_t size)
+{
+	int row = pane_steps_resume_row(a);
+	struct step_view v;
+
+	snprintf(words, size, "resumed; ");
+	if (row < 0 || app_step_at(a, row, &v) < 0)
+		return;
+	a->sel = row;
+	a->steps_top = 0;
+	snprintf(words, size, "resumed at %s%s; ", v.def->id,
+		 v.state == STEP_INTERRUPTED ? " (interrupted)"
+		 : v.state == STEP_FAILED ? " (failed)" : "");
+}
+
 static void
 init_app(struct app *a)
 {
+	char resumed[160] = "";
+
 	app_init_view(a);
 	a->rto_us = playbook_rto_within(a->pb, app_lookup, a->session);
 	a->rto_from_us = rto_clock_from(a);
 	a->rto_ready = 1;
 	app_refresh_steps(a);
+	if (a->resumed && !a->watch)
+		select_resume_row(a, resumed, sizeof(resumed));
 	if (a->watch)
 		app_status(a, 0, "WATCH: following %s read-only; %s approves",
 			   session_dir(a->session),
 			   keymap_key_label(KM_STEPS, UI_APPROVE));
 	else
-		app_status(a, 0, "%s%s: press %s for help",
-			   a->resumed ? "resumed; " : "",
+		app_status(a, 0, "%s%s: press %s for help", resumed,
 			   session_mode(a->session) == SESSION_LIVE
 			   ? "LIVE session: commands run for real"
 			   : drill_promise(a),

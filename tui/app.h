@@ -230,6 +230,10 @@ void pane_steps_draw(struct app *a, struct _win_st *w, struct rect r);
  * that applies (not one waiting on a decision or no longer applicable,
  * while there is another), else 0. */
 int pane_steps_first_applicable(const struct app *a);
+/* The row a resumed console starts on: the first interrupted step (a run
+ * the previous console did not see end), else the first open or failed
+ * one; -1 when there is none. */
+int pane_steps_resume_row(const struct app *a);
 /* The checklist's I-th mark for the help's legend: its glyph and what it
  * means (borrowed); returns 0, or -1 past the last. */
 int pane_steps_legend(int i, const char **glyph, const char **meaning);

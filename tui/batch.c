@@ -25,6 +25,7 @@
 #include "playbook.h"
 #include "sanitize.h"
 #include "session.h"
+#include "sessions.h"
 #include "strbuf.h"
 #include "testhook.h"
 #include "xalloc.h"
@@ -295,6 +296,21 @@ list_scenarios(const char *path, int game_master)
 	return EXIT_OK;
 }
 
+/* Input ended before the session completed: journal that the run
+ * stopped there (resumable), so it is not taken for a console that died. */
+static void
+note_end_of_input(struct batch *b)
+{
+	struct err err = { 0 };
+
+	if (b->ended || b->quit || !b->eof || b->in.len ||
+	    session_is_complete(b->session))
+		return;
+	if (session_record_quit(b->session, NULL, SESSION_END_OF_INPUT,
+				&err) < 0)
+		cli_print_error(NULL, err.msg);
+}
+
 static int
 run_batch(struct batch *b)
 {
@@ -311,6 +327,7 @@ run_batch(struct batch *b)
 	}
 	if (b->stdin_watched)
 		loop_del_fd(b->loop, STDIN_FILENO);
+	note_end_of_input(b);
 	return session_is_complete(b->session) ? EXIT_OK : EXIT_INCOMPLETE;
 }
 

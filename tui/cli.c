@@ -1317,36 +1317,67 @@ done:
 	return rc;
 }
 
+/* A sign-off refused before the session was asked (a name that is no
+ * name, a placeholder) still leaves a trace in the session's journal of
+ * who tried, from where; nothing when the session cannot be read. */
+static void
+journal_refused_name(const struct cli_opts *o, const char *reason)
+{
+	struct err err = { 0 };
+	struct session *s = session_attach(o->args[0], NULL, &err);
+
+	if (!s)
+		return;
+	session_refuse_approval(s, o->args[1], o->role, approver_name(o),
+				identity_real_login(), reason);
+	session_free(s);
+}
+
+/* The approver's name in normal form, or NULL when it is no name (an
+ * error printed, the refusal journalled). */
+static char *
+approver_normal_name(const struct cli_opts *o)
+{
+	struct err err = { 0 };
+	char *name = identity_normalize(approver_name(o), o->as
+					? "rewind approve: --as"
+					: "rewind approve: your login name (or --as)",
+					&err);
+	char *safe;
+
+	if (!name) {
+		cli_print_error(NULL, err.msg);
+		journal_refused_name(o, err.msg);
+		return NULL;
+	}
+	if (!is_placeholder(name))
+		return name;
+	safe = sanitize_text(name, strlen(name));
+	fprintf(stderr, "rewind approve: --as %s is a placeholder, not "
+		"a name: give your own (or leave --as out: your login "
+		"name signs)\n", safe);
+	free(safe);
+	journal_refused_name(o, "--as is a placeholder, not a name");
+	free(name);
+	return NULL;
+}
+
 int
 cli_approve(const struct cli_opts *o)
 {
 	struct action a = { .kind = ACT_APPROVE };
 	struct err err = { 0 };
 	struct session *s;
-	char *name, *safe, *remote;
+	char *name, *remote;
 	const char *id;
 	int rc;
 
 	if (o->n_args != 2 || !o->role)
 		return approve_usage();
 	/* Refused before anything is journalled under the name as typed. */
-	name = identity_normalize(approver_name(o), o->as
-				  ? "rewind approve: --as"
-				  : "rewind approve: your login name (or --as)",
-				  &err);
-	if (!name) {
-		cli_print_error(NULL, err.msg);
+	name = approver_normal_name(o);
+	if (!name)
 		return EXIT_USAGE;
-	}
-	if (is_placeholder(name)) {
-		safe = sanitize_text(name, strlen(name));
-		fprintf(stderr, "rewind approve: --as %s is a placeholder, not "
-			"a name: give your own (or leave --as out: your login "
-			"name signs)\n", safe);
-		free(safe);
-		free(name);
-		return EXIT_USAGE;
-	}
 	if (remote_session_arg(o->args[0], &remote, &id)) {
 		rc = approve_remote(o, remote, id, name);
 		free(remote);

@@ -68,6 +68,22 @@ add_pair(struct strbuf *sb, const cJSON *item)
 	strbuf_addf(sb, "%s%s=%s", sb->len ? " " : "", item->string, v);
 }
 
+/* A refused sign-off in one line, who tried and from where first (the
+ * reason is long and the line is cut at SUMMARY_MAX). */
+static void
+refused_approval(const struct journal_event *ev, struct strbuf *sb)
+{
+	static const char *const first[] = { "action", "name", "name_given",
+					     "role", NULL };
+	char *where = evtext_provenance(ev->payload, 1);
+
+	for (const char *const *k = first; *k; k++)
+		add_pair(sb, cJSON_GetObjectItem(ev->payload, *k));
+	strbuf_addf(sb, " provenance=%s", where);
+	free(where);
+	add_pair(sb, cJSON_GetObjectItem(ev->payload, "reason"));
+}
+
 /* The payload in one line: its scalar fields as key=value, without the
  * bulky ones (output tails, hashes) that --print readers grep past. */
 static void
@@ -81,6 +97,11 @@ summary(const struct journal_event *ev, struct strbuf *sb)
 	if (strcmp(ev->type, "session.quit") == 0) {
 		/* how the console ended and what still ran, in words */
 		evtext_quit(ev->payload, sb);
+		return;
+	}
+	if (strcmp(ev->type, "action.refused") == 0 &&
+	    cJSON_GetObjectItem(ev->payload, "provenance")) {
+		refused_approval(ev, sb);
 		return;
 	}
 	cJSON_ArrayForEach(item, ev->payload) {

@@ -104,6 +104,8 @@ fill_row(char *row[N_COLS], const struct session_summary *s)
 		row[COL_STATE] = xasprintf("%s (%s)",
 					   session_status_name(s->status),
 					   s->how);
+	else if (s->status == SESSION_STOPPED)
+		row[COL_STATE] = xstrdup("stopped at end of input");
 	else
 		row[COL_STATE] = xstrdup(session_status_name(s->status));
 	if (s->status == SESSION_UNREADABLE) {

@@ -12,6 +12,7 @@
 #include "draw.h"
 #include "outbox.h"
 #include "theme.h"
+#include "strbuf.h"
 #include "timefmt.h"
 
 /* What a checklist line's mark says. A step that does not apply yet, or
@@ -99,6 +100,28 @@ pane_steps_first_applicable(const struct app *a)
 	return 0;
 }
 
+/* The first visible row whose step is active and in one of the states
+ * WANT, A and B; -1 when none is. */
+static int
+first_row_in(const struct app *a, enum step_state want, enum step_state b)
+{
+	struct step_view v;
+
+	for (int i = 0; i < a->n_visible; i++)
+		if (app_step_at(a, i, &v) == 0 && v.active &&
+		    (v.state == want || v.state == b))
+			return i;
+	return -1;
+}
+
+int
+pane_steps_resume_row(const struct app *a)
+{
+	int row = first_row_in(a, STEP_INTERRUPTED, STEP_INTERRUPTED);
+
+	return row >= 0 ? row : first_row_in(a, STEP_OPEN, STEP_FAILED);
+}
+
 static int
 state_role(enum step_state st, int active)
 {
@@ -124,6 +147,34 @@ who_when(const struct step_view *v, char *buf, size_t size)
 		return;
 	snprintf(buf, size, "%s %s", v->actor,
 		 timefmt_us(v->wall_us, TF_HM, when, sizeof(when)));
+}
+
+/* "n/a (condition: VAR is A|B)": the first condition of step V's when
+ * that does not hold. */
+static void
+condition_label(const struct app *a, const struct step_view *v, char *buf,
+		size_t size)
+{
+	const struct pb_when *w = &v->def->when;
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t i = 0; i < w->n_conds; i++) {
+		const struct pb_cond *c = &w->conds[i];
+		const char *now = app_lookup(c->var, a->session);
+		int holds = 0;
+
+		for (size_t j = 0; now && j < c->n_values; j++)
+			holds |= strcmp(now, c->values[j]) == 0;
+		if (holds)
+			continue;
+		strbuf_addf(&sb, "%s is ", c->var);
+		for (size_t j = 0; j < c->n_values; j++)
+			strbuf_addf(&sb, "%s%s", j ? "|" : "", c->values[j]);
+		break;
+	}
+	snprintf(buf, size, "n/a (condition%s%s)", sb.len ? ": " : "",
+		 strbuf_str(&sb));
+	strbuf_done(&sb);
 }
 
 /* Whether message step ID has a delivery still pending. */
@@ -152,6 +203,12 @@ step_label(struct app *a, const struct step_view *v, enum mark m,
 	}
 	if (m == MARK_NA && !v->active && v->state == STEP_OPEN) {
 		snprintf(buf, size, "n/a");
+		return 1;
+	}
+	if (m == MARK_NA && !v->active && v->state == STEP_SKIPPED) {
+		/* passed by because its condition did not hold: nobody
+		 * marked it, so it names the condition, not a person */
+		condition_label(a, v, buf, size);
 		return 1;
 	}
 	if (v->state == STEP_OPEN && v->reopened)

@@ -27,15 +27,13 @@ expect_screen resumed <<'EOF'
  DRILL  TEST MODE  Example: roll a web service ba…  1.4.0 → ?  MmSSs of 10m RTO
  ▶ assess MmSSs of 2m  · decide  · approve  · execute  · verify  · communicate
  Checklist: assess  3/5             │[Step]  Output   Journal   Targets   Tags
-[✓] See what is deployed … sam hh:mm│ See what is deployed and whether the
-[✓] List the most recent … sam hh:mm│ tree is clean
-[ ] Rate the severity               │ assess.status  run  done
-[ ] Estimate the impact             │ Command:
-[✓] Incident ticket opene… sam hh:mm│   git status --short && git log
-                                    │ --oneline -5
-                                    │ Last run: ok
-                                    │ a1b2c3d (HEAD, tag: v1.4.0) Release 1.4.0
-                                    │ 9f8e7d6 (tag: v1.3.2) Release 1.3.2
+[✓] See what is deployed … sam hh:mm│ Rate the severity
+[✓] List the most recent … sam hh:mm│ assess.severity  input  open
+[ ] Rate the severity               │ Variable SEVERITY
+[ ] Estimate the impact             │ Incident severity (P0 critical outage
+[✓] Incident ticket opene… sam hh:mm│ ... P3 cosmetic)
+                                    │ must match: P[0-3]
+                                    │ value: (unset)
                                     │
                                     │
                                     │
@@ -46,7 +44,9 @@ expect_screen resumed <<'EOF'
                                     │
                                     │
                                     │
- resumed; drill: nothing real is run: press ? for help
+                                    │
+                                    │
+ resumed at assess.severity; drill: nothing real is run: press ? for help
  Enter act ? help q quit Tab pane m note > next
 EOF
 # "when" is the time of the tick: 19:30 on the test clock.
@@ -74,8 +74,9 @@ EOF
 keys '[' '['
 assert_fixed '[Step]'
 
-# Finish the walk from where it stopped.
-keys j j Enter				# input SEVERITY
+# Finish the walk from where it stopped: the resume selected the first
+# open step.
+keys Enter				# input SEVERITY
 type_text P1
 keys Enter
 keys j Enter				# input IMPACT
