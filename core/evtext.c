@@ -9,6 +9,7 @@
 #include <cjson/cJSON.h>
 
 #include "jsonutf8.h"
+#include "identity.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -64,7 +65,10 @@ on_approval(const struct ev *e, struct strbuf *sb)
 	char *where = cJSON_GetObjectItem(e->p, "provenance")
 		? evtext_provenance(e->p, 1) : NULL;
 
-	strbuf_addf(sb, "%s approved as %s", pay(e, "name"), pay(e, "role"));
+	char *who = identity_display(pay(e, "name"));
+
+	strbuf_addf(sb, "%s approved as %s", who, pay(e, "role"));
+	free(who);
 	if (where)	/* a journal from before it was recorded has none */
 		strbuf_addf(sb, ", %s", where);
 	free(where);
@@ -73,8 +77,11 @@ on_approval(const struct ev *e, struct strbuf *sb)
 static void
 on_voided(const struct ev *e, struct strbuf *sb)
 {
+	char *who = identity_display(pay(e, "name"));
+
 	strbuf_addf(sb, "the approval by %s as %s was voided: %s",
-		    pay(e, "name"), pay(e, "role"), pay(e, "reason"));
+		    who, pay(e, "role"), pay(e, "reason"));
+	free(who);
 }
 
 static void

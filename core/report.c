@@ -29,6 +29,7 @@
 #include "sanitize.h"
 #include "semver.h"
 #include "session.h"
+#include "identity.h"
 #include "strbuf.h"
 #include "withdrawn.h"
 #include "xalloc.h"
@@ -70,6 +71,20 @@ add_clean(cJSON *obj, const char *key, const char *s)
 	c = clean(s);
 	cJSON_AddStringToObject(obj, key, c);
 	free(c);
+}
+
+/* NAME as a reader is shown it (identity_display: a marker on a name
+ * in another script than Latin), as "shown" in OBJ. */
+static void
+add_shown_name(cJSON *obj, const char *name)
+{
+	char *shown;
+
+	if (!name)
+		return;
+	shown = identity_display(name);
+	add_clean(obj, "shown", shown);
+	free(shown);
 }
 
 static const char *
@@ -536,6 +551,7 @@ on_approval(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 
 	add_clean(o, "role", pstr(ev, "role"));
 	add_clean(o, "name", pstr(ev, "name"));
+	add_shown_name(o, pstr(ev, "name"));
 	add_clean(o, "comment", pstr(ev, "comment"));
 	entered = evtext_provenance(ev->payload, 1);
 	add_clean(o, "entered", entered);
@@ -554,8 +570,9 @@ on_approval(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 	if (r->unverified_from && ev->seq >= r->unverified_from)
 		cJSON_AddBoolToObject(o, "unverified", 1);
 	cJSON_AddItemToArray(r->approvals, o);
-	strbuf_addf(what, "%s approved %s as %s", pstr(ev, "name") ?
-		    pstr(ev, "name") : "?", ev->step ? ev->step : "",
+	strbuf_addf(what, "%s approved %s as %s", jstr(o, "shown") ?
+		    jstr(o, "shown") : "?",
+		    ev->step ? ev->step : "",
 		    pstr(ev, "role") ? pstr(ev, "role") : "?");
 }
 
@@ -1820,7 +1837,7 @@ md_approvals(const cJSON *rep, struct strbuf *out)
 		strbuf_adds(out, "|");
 		cell(out, s_or(a, "step", ""));
 		cell(out, s_or(a, "role", ""));
-		cell(out, s_or(a, "name", ""));
+		cell(out, s_or(a, "shown", s_or(a, "name", "")));
 		cell(out, s_or(a, "time", ""));
 		cell(out, s_or(a, "entered", ""));
 		cell(out, s_or(a, "comment", ""));

@@ -20,6 +20,7 @@
 #include "handoff.h"
 #include "keymap.h"
 #include "sgrdraw.h"
+#include "identity.h"
 #include "strbuf.h"
 #include "term.h"
 #include "theme.h"
@@ -251,13 +252,15 @@ show_signed(struct app *a, struct cursor *c, const char *id,
 
 	for (size_t j = 0; session_step_approval(a->session, id, j, &av) == 0;
 	     j++) {
-		char when[16];
+		char when[16], *shown;
 
 		if (strcmp(av.role, role) != 0)
 			continue;
 		timefmt_us(av.wall_us, TF_HMS, when, sizeof(when));
+		shown = identity_display(av.name);
 		linef(c, ROLE_OK, "    %s %s at %s", draw_glyph("\u2713", "+"),
-		      av.name, when);
+		      shown, when);
+		free(shown);
 		if (av.entered)
 			linef(c, ROLE_DIM, "      %s", av.entered);
 	}
