@@ -187,6 +187,17 @@ evtext_quit(const cJSON *p, struct strbuf *sb)
 }
 
 static void
+on_operator_changed(const struct ev *e, struct strbuf *sb)
+{
+	char *from = identity_display(pay(e, "from"));
+	char *to = identity_display(pay(e, "to"));
+
+	strbuf_addf(sb, "the operator changed from %s to %s", from, to);
+	free(from);
+	free(to);
+}
+
+static void
 on_quit(const struct ev *e, struct strbuf *sb)
 {
 	strbuf_addf(sb, "%s: ", e->actor);
@@ -294,6 +305,7 @@ static const struct {
 	{ "step.orphan", on_orphan }, { "step.orphan_stop", on_orphan_stop },
 	{ "step.orphan_ended", on_orphan_ended },
 	{ "step.reopened", on_reopened }, { "session.quit", on_quit },
+	{ "session.operator_changed", on_operator_changed },
 	{ "share.published", on_share }, { "share.offline", on_share },
 	{ "share.rejected", on_share },
 };

@@ -225,6 +225,36 @@ line_start(const char *floor, const char *end)
  * follow it). */
 static const char completed_type[] = "\"type\":\"session.completed\"";
 
+/* The operator the last session.operator_changed in SPAN bytes at FLOOR
+ * handed over to, in S->operator (a resume under another name). */
+static const char changed_type[] = "\"type\":\"session.operator_changed\"";
+
+static void
+note_operator_change(struct session_summary *s, const char *floor,
+		     size_t span)
+{
+	const char *hit = NULL, *p = floor, *end = floor + span, *nl;
+	struct journal_event ev;
+
+	while ((p = memmem(p, (size_t)(end - p), changed_type,
+			   sizeof(changed_type) - 1))) {
+		hit = p;
+		p += sizeof(changed_type) - 1;
+	}
+	if (!hit)
+		return;
+	hit = line_start(floor, hit);
+	nl = memchr(hit, '\n', (size_t)(end - hit));
+	if (journal_event_parse(hit, nl ? (size_t)(nl - hit)
+				: (size_t)(end - hit), &ev, NULL) < 0)
+		return;
+	if (payload_string(&ev, "to")) {
+		free(s->operator);
+		s->operator = xstrdup(payload_string(&ev, "to"));
+	}
+	journal_event_done(&ev);
+}
+
 static void
 read_tail(int fd, off_t size, struct session_summary *s, int *completed)
 {
@@ -246,6 +276,7 @@ read_tail(int fd, off_t size, struct session_summary *s, int *completed)
 	span = end > floor ? (size_t)(end - floor) : 0;
 	*completed = memmem(floor, span, completed_type,
 			    sizeof(completed_type) - 1) != NULL;
+	note_operator_change(s, floor, span);
 	while (end > floor) {
 		const char *start = line_start(floor, end - 1);
 

@@ -29,7 +29,8 @@ struct session_summary {
 	char *playbook;		/* the playbook's id */
 	char *title;
 	char *mode;		/* "live" or "drill" */
-	char *operator;
+	char *operator;		/* the current one: the last
+				 * session.operator_changed's, if any */
 	char *scenario;
 	char *phase;		/* phase of the last event that had one */
 	char *last_type;	/* type of the last event */

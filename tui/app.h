@@ -143,6 +143,9 @@ struct app {
 	struct replay *replay;		/* rewind replay: the tags and registry
 					 * tabs read the journal's answers */
 	int64_t replay_now;		/* ...and its clock (wall µs) */
+	char operator_changed[160];	/* this console took the session
+					 * over from another operator: in
+					 * words, else "" */
 	int resumed;			/* this console resumed the session
 					 * (the resume banner, banner.c) */
 	int64_t rto_us;			/* the recovery-time target last
