@@ -287,6 +287,19 @@ read_tail(int fd, off_t size, struct session_summary *s, int *completed)
 	free(buf);
 }
 
+/* Walk the chain of the journal at PATH: S->broken_line is the first
+ * line it does not prove (a torn last line being written is no break). */
+static void
+check_chain(struct session_summary *s, const char *path)
+{
+	struct journal_verify v;
+
+	memset(&v, 0, sizeof(v));
+	if (journal_verify_file(path, &v, NULL) == 1 && v.bad_line)
+		s->broken_line = v.unverified_from ? v.unverified_from
+						   : v.bad_line;
+}
+
 static void
 summarise(struct session_summary *s, const struct held *h)
 {
@@ -295,12 +308,12 @@ summarise(struct session_summary *s, const struct held *h)
 	int completed = 0;
 	struct stat st;
 
-	free(path);
 	s->status = SESSION_UNREADABLE;
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		s->why = xasprintf("journal.jsonl: %s", strerror(errno));
 		if (fd >= 0)
 			close(fd);
+		free(path);
 		return;
 	}
 	if (read_head(fd, s) == 0) {
@@ -311,8 +324,10 @@ summarise(struct session_summary *s, const struct held *h)
 			  : is_running(h, s->dir) ? SESSION_RUNNING
 			  : s->how && strcmp(s->how, "quit") == 0
 			  ? SESSION_QUIT : SESSION_INTERRUPTED;
+		check_chain(s, path);
 	}
 	close(fd);
+	free(path);
 }
 
 /* --- listing ------------------------------------------------------------ */
