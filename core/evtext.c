@@ -9,6 +9,7 @@
 #include <cjson/cJSON.h>
 
 #include "jsonutf8.h"
+#include "identity.h"
 #include "sessions.h"
 #include "strbuf.h"
 #include "xalloc.h"
@@ -88,7 +89,10 @@ on_approval(const struct ev *e, struct strbuf *sb)
 	char *where = cJSON_GetObjectItem(e->p, "provenance")
 		? evtext_provenance(e->p, 1) : NULL;
 
-	strbuf_addf(sb, "%s approved as %s", pay(e, "name"), pay(e, "role"));
+	char *who = identity_display(pay(e, "name"));
+
+	strbuf_addf(sb, "%s approved as %s", who, pay(e, "role"));
+	free(who);
 	if (where)	/* a journal from before it was recorded has none */
 		strbuf_addf(sb, ", %s", where);
 	free(where);
@@ -97,8 +101,11 @@ on_approval(const struct ev *e, struct strbuf *sb)
 static void
 on_voided(const struct ev *e, struct strbuf *sb)
 {
+	char *who = identity_display(pay(e, "name"));
+
 	strbuf_addf(sb, "the approval by %s as %s was voided: %s",
-		    pay(e, "name"), pay(e, "role"), pay(e, "reason"));
+		    who, pay(e, "role"), pay(e, "reason"));
+	free(who);
 }
 
 static void
@@ -210,6 +217,17 @@ evtext_quit(const cJSON *p, struct strbuf *sb)
 	if (n)
 		strbuf_adds(sb, " ran");
 	strbuf_adds(sb, "; the session can be resumed");
+}
+
+static void
+on_operator_changed(const struct ev *e, struct strbuf *sb)
+{
+	char *from = identity_display(pay(e, "from"));
+	char *to = identity_display(pay(e, "to"));
+
+	strbuf_addf(sb, "the operator changed from %s to %s", from, to);
+	free(from);
+	free(to);
 }
 
 static void
@@ -327,6 +345,7 @@ static const struct {
 	{ "step.orphan", on_orphan }, { "step.orphan_stop", on_orphan_stop },
 	{ "step.orphan_ended", on_orphan_ended },
 	{ "step.reopened", on_reopened }, { "session.quit", on_quit },
+	{ "session.operator_changed", on_operator_changed },
 	{ "share.published", on_share }, { "share.offline", on_share },
 	{ "share.rejected", on_share }, { "session.handover", on_handover },
 };

@@ -104,8 +104,9 @@ nfkc(const uint8_t *s, size_t n, size_t *out_len)
 	return r;
 }
 
-char *
-identity_normalize(const char *name, const char *what, struct err *err)
+/* NAME in its normal form, without the test of scripts. */
+static char *
+normal_form(const char *name, const char *what, struct err *err)
 {
 	const uint8_t *s = (const uint8_t *)(name ? name : "");
 	size_t n = strlen((const char *)s), len;
@@ -137,7 +138,7 @@ identity_normalize(const char *name, const char *what, struct err *err)
 static uint8_t *
 fold(const char *name, size_t *len)
 {
-	char *norm = identity_normalize(name, "", NULL);
+	char *norm = normal_form(name, "", NULL);
 	const char *use = norm ? norm : name;
 	uint8_t *r = u8_casefold((const uint8_t *)use, strlen(use), NULL,
 				 UNINORM_NFKC, NULL, len);
@@ -148,8 +149,13 @@ fold(const char *name, size_t *len)
 	return r;
 }
 
-int
-identity_same(const char *a, const char *b)
+static int check_scripts(const uint8_t *s, size_t n, const char *what,
+			 struct err *err);
+static char *skeleton_of(const char *name);
+
+/* Whether A and B are equal once normalised and case-folded. */
+static int
+same_folded(const char *a, const char *b)
 {
 	size_t la, lb;
 	uint8_t *fa, *fb;
@@ -189,4 +195,273 @@ identity_real_login(void)
 		snprintf(name, sizeof(name), "uid %lu",
 			 (unsigned long)getuid());
 	return name;
+}
+
+/* ---- Look-alikes (in the spirit of Unicode TR39's skeletons) ----
+ *
+ * NFKC and case folding leave a Cyrillic "а" and a Latin "a" different,
+ * though no reader can tell them apart. A name's skeleton maps each
+ * letter that looks like a Latin letter (or digit) to it, so two names a
+ * reader would mistake for each other have the same skeleton. The table
+ * is ours and compact: the common look-alikes, not all of TR39's. */
+
+struct lookalike {
+	ucs4_t uc;
+	char latin;
+};
+
+/* Sorted by code point (bsearch). Lower-case forms stand for their
+ * capitals too: skeletons are taken after case folding, except for the
+ * entries before it (capital I and the digits), which look like l or o. */
+static const struct lookalike lookalikes[] = {
+	{ 0x0030, 'o' }, { 0x0031, 'l' }, { 0x0049, 'l' }, { 0x007c, 'l' },
+	{ 0x0131, 'i' },		/* dotless i */
+	{ 0x0184, 'b' }, { 0x0185, 'b' },	/* tone six */
+	{ 0x01c0, 'l' },		/* dental click */
+	{ 0x0251, 'a' },		/* Latin alpha */
+	{ 0x0261, 'g' },		/* script g */
+	{ 0x0269, 'i' },		/* Latin iota */
+	{ 0x026a, 'i' }, { 0x029f, 'l' },	/* small capitals */
+	{ 0x0391, 'a' }, { 0x0392, 'b' }, { 0x0395, 'e' }, { 0x0396, 'z' },
+	{ 0x0397, 'h' }, { 0x0399, 'l' }, { 0x039a, 'k' }, { 0x039c, 'm' },
+	{ 0x039d, 'n' }, { 0x039f, 'o' }, { 0x03a1, 'p' }, { 0x03a4, 't' },
+	{ 0x03a5, 'y' }, { 0x03a7, 'x' },	/* Greek capitals */
+	{ 0x03b1, 'a' }, { 0x03b2, 'b' }, { 0x03b3, 'y' }, { 0x03b5, 'e' },
+	{ 0x03b6, 'z' }, { 0x03b7, 'n' }, { 0x03b9, 'i' }, { 0x03ba, 'k' },
+	{ 0x03bc, 'm' }, { 0x03bd, 'v' }, { 0x03bf, 'o' }, { 0x03c1, 'p' },
+	{ 0x03c4, 't' }, { 0x03c5, 'u' }, { 0x03c7, 'x' }, { 0x03c9, 'w' },
+	{ 0x03f2, 'c' }, { 0x03f3, 'j' },	/* lunate sigma, yot */
+	{ 0x0405, 's' }, { 0x0406, 'l' }, { 0x0408, 'j' },	/* Cyrillic */
+	{ 0x0410, 'a' }, { 0x0412, 'b' }, { 0x0415, 'e' }, { 0x041a, 'k' },
+	{ 0x041c, 'm' }, { 0x041d, 'h' }, { 0x041e, 'o' }, { 0x0420, 'p' },
+	{ 0x0421, 'c' }, { 0x0422, 't' }, { 0x0423, 'y' }, { 0x0425, 'x' },
+	{ 0x0430, 'a' }, { 0x0432, 'b' }, { 0x0435, 'e' }, { 0x043a, 'k' },
+	{ 0x043c, 'm' }, { 0x043d, 'h' }, { 0x043e, 'o' }, { 0x0440, 'p' },
+	{ 0x0441, 'c' }, { 0x0442, 't' }, { 0x0443, 'y' }, { 0x0445, 'x' },
+	{ 0x044c, 'b' }, { 0x0455, 's' }, { 0x0456, 'i' }, { 0x0457, 'i' },
+	{ 0x0458, 'j' }, { 0x0461, 'w' }, { 0x0475, 'v' }, { 0x04bb, 'h' },
+	{ 0x04af, 'y' }, { 0x04c0, 'l' }, { 0x04cf, 'l' }, { 0x0501, 'd' },
+	{ 0x050d, 'g' }, { 0x051b, 'q' }, { 0x051d, 'w' },
+	{ 0x0555, 'o' }, { 0x0585, 'o' },	/* Armenian oh */
+	{ 0x13a0, 'd' }, { 0x13a1, 'r' }, { 0x13a2, 't' }, { 0x13aa, 'a' },
+	{ 0x13ac, 'e' }, { 0x13b3, 'w' }, { 0x13bb, 'h' }, { 0x13c2, 'h' },
+	{ 0x13da, 's' },		/* Cherokee */
+	{ 0x1d00, 'a' }, { 0x1d04, 'c' }, { 0x1d0f, 'o' }, { 0x1d1c, 'u' },
+	{ 0x1d20, 'v' }, { 0x1d21, 'w' }, { 0x1d22, 'z' },	/* small caps */
+	{ 0x2170, 'i' }, { 0x217c, 'l' },	/* roman numerals */
+	{ 0xab83, 'w' },
+};
+
+static int
+cmp_lookalike(const void *k, const void *e)
+{
+	ucs4_t a = *(const ucs4_t *)k, b = ((const struct lookalike *)e)->uc;
+
+	return a < b ? -1 : a > b;
+}
+
+/* The Latin letter UC looks like, or 0. */
+static char
+lookalike_of(ucs4_t uc)
+{
+	const struct lookalike *l = bsearch(&uc, lookalikes,
+		sizeof(lookalikes) / sizeof(*lookalikes), sizeof(*lookalikes),
+		cmp_lookalike);
+
+	return l ? l->latin : 0;
+}
+
+/* Append UC, case-folded, to OUT. */
+static void
+add_folded(struct strbuf *out, ucs4_t uc)
+{
+	uint8_t one[8], *f;
+	size_t n = (size_t)u8_uctomb(one, uc, sizeof(one)), len;
+
+	f = u8_casefold(one, n, NULL, NULL, NULL, &len);
+	if (!f)
+		fatal("out of memory case-folding a name");
+	strbuf_add(out, f, len);
+	free(f);
+}
+
+/* Map each character of S (N bytes) to its look-alike, else append it;
+ * marks (accents) are dropped: a reader misses them at a glance. */
+static void
+map_lookalikes(const uint8_t *s, size_t n, int fold_rest,
+	       struct strbuf *out)
+{
+	for (size_t i = 0; i < n;) {
+		ucs4_t uc;
+		int len = u8_mbtouc(&uc, s + i, n - i);
+		char l = lookalike_of(uc);
+
+		i += (size_t)len;
+		if (l)
+			strbuf_addc(out, l);
+		else if (uc_is_general_category(uc, UC_CATEGORY_M))
+			continue;
+		else if (fold_rest)
+			add_folded(out, uc);
+		else
+			strbuf_add(out, s + i - len, (size_t)len);
+	}
+}
+
+static char *
+skeleton_of(const char *name)
+{
+	char *norm = normal_form(name, "", NULL);
+	const char *use = norm ? norm : name ? name : "";
+	struct strbuf pass1 = STRBUF_INIT, pass2 = STRBUF_INIT;
+	uint8_t *nfd;
+	size_t len;
+
+	/* decomposed, so an accent is a mark of its own */
+	nfd = u8_normalize(UNINORM_NFD, (const uint8_t *)use, strlen(use),
+			   NULL, &len);
+	if (!nfd)
+		fatal("out of memory normalising a name");
+	map_lookalikes(nfd, len, 1, &pass1);
+	free(nfd);
+	free(norm);
+	/* folding may make a capital into a listed small letter */
+	map_lookalikes((const uint8_t *)strbuf_str(&pass1), pass1.len, 0, &pass2);
+	strbuf_done(&pass1);
+	return strbuf_detach(&pass2);
+}
+
+char *
+identity_skeleton(const char *name)
+{
+	return skeleton_of(name);
+}
+
+int
+identity_same(const char *a, const char *b)
+{
+	char *sa, *sb;
+	int same;
+
+	if (!a || !b)
+		return 0;
+	if (same_folded(a, b))
+		return 1;
+	sa = skeleton_of(a);
+	sb = skeleton_of(b);
+	same = strcmp(sa, sb) == 0;
+	free(sa);
+	free(sb);
+	return same;
+}
+
+/* ---- Scripts ---- */
+
+/* The script UC is written in, for telling scripts apart in a name;
+ * NULL for characters every script uses (digits, punctuation, marks).
+ * Han, kana and Hangul count as one: Japanese and Korean mix them. */
+static const char *
+script_of(ucs4_t uc)
+{
+	const uc_script_t *sc = uc_script(uc);
+
+	if (!sc || !strcmp(sc->name, "Common") ||
+	    !strcmp(sc->name, "Inherited") || !uc_is_alpha(uc))
+		return NULL;
+	if (!strcmp(sc->name, "Han") || !strcmp(sc->name, "Hiragana") ||
+	    !strcmp(sc->name, "Katakana") || !strcmp(sc->name, "Hangul") ||
+	    !strcmp(sc->name, "Bopomofo"))
+		return "Han";
+	return sc->name;
+}
+
+/* The refusal of a word mixing scripts FIRST and SECOND, naming the
+ * letter UC at POS (1-based, in characters): the non-Latin one. */
+static int
+mixed_scripts(const char *what, const char *first, const char *second,
+	      ucs4_t uc, size_t pos, struct err *err)
+{
+	char cname[UNINAME_MAX];
+
+	return err_set(err, ERR_INVALID, "%s: the name mixes scripts in one "
+		       "word (%s and %s; U+%04X %s at character %zu can pass "
+		       "for a letter of the other); type the name in one "
+		       "script", what, first, second, (unsigned)uc,
+		       unicode_character_name(uc, cname) ? cname : "unnamed",
+		       pos);
+}
+
+/* Refuse a word of S (N bytes) whose letters come from two scripts. */
+static int
+check_scripts(const uint8_t *s, size_t n, const char *what, struct err *err)
+{
+	const char *word = NULL;
+	ucs4_t first = 0;
+	size_t pos = 1, first_pos = 0;
+
+	for (size_t i = 0; i < n; pos++) {
+		ucs4_t uc;
+		int len = u8_mbtouc(&uc, s + i, n - i);
+		const char *sc = script_of(uc);
+
+		i += (size_t)len;
+		if (is_blank(uc))
+			word = NULL;
+		if (!sc || (word && !strcmp(sc, word)))
+			continue;
+		if (!word) {
+			word = sc;
+			first = uc;
+			first_pos = pos;
+			continue;
+		}
+		if (!strcmp(sc, "Latin"))
+			return mixed_scripts(what, word, sc, first, first_pos,
+					     err);
+		return mixed_scripts(what, word, sc, uc, pos, err);
+	}
+	return 0;
+}
+
+char *
+identity_normalize(const char *name, const char *what, struct err *err)
+{
+	char *out = normal_form(name, what, err);
+
+	if (out && check_scripts((const uint8_t *)out, strlen(out), what,
+				 err) < 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+char *
+identity_display(const char *name)
+{
+	const uint8_t *s = (const uint8_t *)(name ? name : "");
+	size_t n = strlen((const char *)s);
+	struct strbuf scripts = STRBUF_INIT;
+	char *out;
+
+	if (u8_check(s, n))
+		return xstrdup(name ? name : "");
+	for (size_t i = 0; i < n;) {
+		ucs4_t uc;
+		int len = u8_mbtouc(&uc, s + i, n - i);
+		const char *sc = script_of(uc);
+
+		i += (size_t)len;
+		if (sc && strcmp(sc, "Latin") != 0 &&
+		    !strstr(strbuf_str(&scripts), sc))
+			strbuf_addf(&scripts, "%s%s", scripts.len ? ", " : "",
+				    sc);
+	}
+	if (!scripts.len) {
+		strbuf_done(&scripts);
+		return xstrdup((const char *)s);
+	}
+	out = xasprintf("%s [%s letters]", (const char *)s, scripts.buf);
+	strbuf_done(&scripts);
+	return out;
 }

@@ -11,7 +11,8 @@ struct err;
  * one space. Refuses (NULL, ERR_INVALID, the message starting with WHAT,
  * e.g. "--as") an empty name, bytes that are not UTF-8, and control and
  * invisible characters (zero-width, bidi controls, soft hyphen, BOM...),
- * naming the character and where it is. Caller frees the result. */
+ * naming the character and where it is, and a word whose letters mix
+ * scripts (a Cyrillic "а" in "аlice"). Caller frees the result. */
 /* The login name of the user running this process ($USER, else the
  * password database), or "operator" when neither has one; borrowed. */
 const char *identity_login(void);
@@ -24,9 +25,21 @@ const char *identity_real_login(void);
 char *identity_normalize(const char *name, const char *what,
 			 struct err *err);
 
-/* Whether A and B name the same person: equal once normalised and
- * case-folded (Unicode full case folding). A name that cannot be
- * normalised is compared as given, case-folded. */
+/* Whether A and B name the same person, or look so alike that a reader
+ * would take one for the other: equal once normalised and case-folded
+ * (Unicode full case folding), or with the same skeleton (below). A name
+ * that cannot be normalised is compared as given. */
 int identity_same(const char *a, const char *b);
+
+/* NAME's skeleton, in the spirit of Unicode TR39: normalised, accents
+ * dropped, each letter that looks like a Latin letter or digit (Cyrillic
+ * "а", Greek "ο", dotless "ı", Latin alpha "ɑ", capital "I" as "l", "0"
+ * as "o"...) mapped to it, the rest case-folded. Caller frees. */
+char *identity_skeleton(const char *name);
+
+/* NAME as shown to a reader: as is when its letters are Latin (or it has
+ * none), else followed by a marker naming its scripts ("алиса [Cyrillic
+ * letters]"), so no one takes it for ASCII. Caller frees. */
+char *identity_display(const char *name);
 
 #endif

@@ -29,6 +29,7 @@
 #include "sanitize.h"
 #include "semver.h"
 #include "session.h"
+#include "identity.h"
 #include "strbuf.h"
 #include "withdrawn.h"
 #include "xalloc.h"
@@ -70,6 +71,40 @@ add_clean(cJSON *obj, const char *key, const char *s)
 	c = clean(s);
 	cJSON_AddStringToObject(obj, key, c);
 	free(c);
+}
+
+/* NAME as a reader is shown it (identity_display: a marker on a name
+ * in another script than Latin), as "shown" in OBJ. */
+static void
+add_shown_name(cJSON *obj, const char *name)
+{
+	char *shown;
+
+	if (!name)
+		return;
+	shown = identity_display(name);
+	add_clean(obj, "shown", shown);
+	free(shown);
+}
+
+static void
+add_clean_item(cJSON *list, const char *s)
+{
+	char *c = clean(s);
+
+	cJSON_AddItemToArray(list, cJSON_CreateString(c));
+	free(c);
+}
+
+static const char *jstr(const cJSON *o, const char *key);
+
+/* O's string KEY, or "?". */
+static const char *
+s_or_q(const cJSON *o, const char *key)
+{
+	const char *s = jstr(o, key);
+
+	return s ? s : "?";
 }
 
 static const char *
@@ -153,6 +188,64 @@ starts_with_word(const char *s, const char *word)
 
 /* --- one handler per event type ------------------------------------------- */
 
+/* The summary's list of operators, each with when they took over. */
+static void
+note_operator(struct rep *r, const char *name, int64_t wall_us)
+{
+	cJSON *list = cJSON_GetObjectItem(r->summary, "operators");
+	cJSON *o = cJSON_CreateObject();
+
+	if (!list)
+		list = cJSON_AddArrayToObject(r->summary, "operators");
+	add_shown_name(o, name ? name : "?");
+	add_time(o, "since", wall_us);
+	cJSON_AddItemToArray(list, o);
+}
+
+static void
+on_operator_changed(struct rep *r, const struct journal_event *ev,
+		    struct strbuf *what)
+{
+	char *from = identity_display(pstr(ev, "from") ? pstr(ev, "from")
+				      : "?");
+	char *to = identity_display(pstr(ev, "to") ? pstr(ev, "to") : "?");
+
+	note_operator(r, pstr(ev, "to"), ev->wall_us);
+	strbuf_addf(what, "the operator changed from %s to %s", from, to);
+	free(from);
+	free(to);
+}
+
+/* A step run by someone whose sign-off was in force: the separation of
+ * duties an approval means was broken (a journal from before rewind
+ * refused it); kept for the findings. */
+static void
+check_duties(struct rep *r, const struct journal_event *ev)
+{
+	const cJSON *a;
+
+	cJSON_ArrayForEach(a, r->approvals) {
+		cJSON *list;
+		char *text;
+
+		if (cJSON_IsTrue(cJSON_GetObjectItem(a, "voided")) ||
+		    !jstr(a, "name") || !identity_same(jstr(a, "name"),
+						       ev->actor))
+			continue;
+		list = cJSON_GetObjectItem(r->summary, "duties");
+		if (!list)
+			list = cJSON_AddArrayToObject(r->summary, "duties");
+		text = xasprintf("Separation of duties broken: %s approved %s "
+				 "as %s and then ran %s as the operator",
+				 jstr(a, "shown") ? jstr(a, "shown")
+				 : jstr(a, "name"), s_or_q(a, "step"),
+				 s_or_q(a, "role"), ev->step ? ev->step : "?");
+		add_clean_item(list, text);
+		free(text);
+		return;
+	}
+}
+
 static void
 on_started(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 {
@@ -168,6 +261,8 @@ on_started(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 	add_clean(r->summary, "scenario", pstr(ev, "scenario"));
 	add_clean(r->summary, "operator", pstr(ev, "operator") ?
 		  pstr(ev, "operator") : ev->actor);
+	note_operator(r, pstr(ev, "operator") ? pstr(ev, "operator")
+		      : ev->actor, ev->wall_us);
 	strbuf_addf(what, "session started (%s%s%s)", drill ? "drill" : "live",
 		    pstr(ev, "scenario") ? ", scenario " : "",
 		    pstr(ev, "scenario") ? pstr(ev, "scenario") : "");
@@ -412,6 +507,7 @@ on_step_started(struct rep *r, const struct journal_event *ev,
 	cJSON_AddBoolToObject(o, "drill", cJSON_IsTrue(cJSON_GetObjectItem(
 					      ev->payload, "drill")));
 	cJSON_AddItemToArray(r->commands, o);
+	check_duties(r, ev);
 	strbuf_addf(what, "started %s", ev->step ? ev->step : "");
 }
 
@@ -571,6 +667,7 @@ on_approval(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 
 	add_clean(o, "role", pstr(ev, "role"));
 	add_clean(o, "name", pstr(ev, "name"));
+	add_shown_name(o, pstr(ev, "name"));
 	add_clean(o, "comment", pstr(ev, "comment"));
 	entered = evtext_provenance(ev->payload, 1);
 	add_clean(o, "entered", entered);
@@ -589,8 +686,9 @@ on_approval(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 	if (r->unverified_from && ev->seq >= r->unverified_from)
 		cJSON_AddBoolToObject(o, "unverified", 1);
 	cJSON_AddItemToArray(r->approvals, o);
-	strbuf_addf(what, "%s approved %s as %s", pstr(ev, "name") ?
-		    pstr(ev, "name") : "?", ev->step ? ev->step : "",
+	strbuf_addf(what, "%s approved %s as %s", jstr(o, "shown") ?
+		    jstr(o, "shown") : "?",
+		    ev->step ? ev->step : "",
 		    pstr(ev, "role") ? pstr(ev, "role") : "?");
 }
 
@@ -741,6 +839,7 @@ static const struct {
 		   struct strbuf *what);
 } handlers[] = {
 	{ "session.started", on_started }, { "var.set", on_var },
+	{ "session.operator_changed", on_operator_changed },
 	{ "step.ticked", on_ticked }, { "step.na", on_na },
 	{ "step.unticked", on_unticked },
 	{ "step.skipped", on_skipped }, { "step.started", on_step_started },
@@ -1171,8 +1270,11 @@ add_findings(struct rep *r)
 	const char *to = r->pb ? r->pb->header.to : NULL;
 	const char *version = to ? var_value(to, r) : NULL;
 	const char *from;
+	const cJSON *d;
 	char *note;
 
+	cJSON_ArrayForEach(d, cJSON_GetObjectItem(r->summary, "duties"))
+		cJSON_AddItemToArray(list, cJSON_Duplicate(d, 0));
 	if (!version || !ran_with(r, to))
 		return;
 	note = prerelease_note(r->pb, to, version, latest_var(r));
@@ -1649,6 +1751,25 @@ md_findings(const cJSON *rep, struct strbuf *out)
 	strbuf_adds(out, "\n");
 }
 
+/* The Operator row: the one operator, or each with when they took over
+ * (a session resumed under another name). */
+static void
+md_operators(struct strbuf *out, const cJSON *s)
+{
+	const cJSON *list = cJSON_GetObjectItem(s, "operators"), *o;
+	struct strbuf v = STRBUF_INIT;
+
+	if (cJSON_GetArraySize(list) < 2) {
+		md_row2(out, "Operator", s_or(s, "operator", "?"));
+		return;
+	}
+	cJSON_ArrayForEach(o, list)
+		strbuf_addf(&v, "%s%s (from %s)", v.len ? ", then " : "",
+			    s_or(o, "shown", "?"), s_or(o, "since", "?"));
+	md_row2(out, "Operator", strbuf_str(&v));
+	strbuf_done(&v);
+}
+
 static void
 md_summary(const cJSON *rep, struct strbuf *out)
 {
@@ -1666,7 +1787,7 @@ md_summary(const cJSON *rep, struct strbuf *out)
 		    ", scenario " : "", s_or(s, "scenario", ""));
 	md_row2(out, "Mode", strbuf_str(&v));
 	md_row2(out, "Outcome", s_or(s, "outcome", "?"));
-	md_row2(out, "Operator", s_or(s, "operator", "?"));
+	md_operators(out, s);
 	md_row2(out, "Started", s_or(s, "started", "?"));
 	md_row2(out, "Ended", s_or(s, "ended", "?"));
 	strbuf_reset(&v);
@@ -1882,7 +2003,7 @@ md_approvals(const cJSON *rep, struct strbuf *out)
 		strbuf_adds(out, "|");
 		cell(out, s_or(a, "step", ""));
 		cell(out, s_or(a, "role", ""));
-		cell(out, s_or(a, "name", ""));
+		cell(out, s_or(a, "shown", s_or(a, "name", "")));
 		cell(out, s_or(a, "time", ""));
 		cell(out, s_or(a, "entered", ""));
 		cell(out, s_or(a, "comment", ""));

@@ -142,6 +142,12 @@ gates_step(const struct step_rt *approve, const struct step_rt *rt)
 	return 0;
 }
 
+int
+session_approve_gates(const struct step_rt *ap, const struct step_rt *rt)
+{
+	return gates_step(ap, rt);
+}
+
 struct hash_ctx {
 	struct session *s;
 	struct sha256 *h;

@@ -457,6 +457,12 @@ on_registry_answer(struct session *s, const struct journal_event *ev)
 	free(key);
 }
 
+static void
+on_operator_changed(struct session *s, const struct journal_event *ev)
+{
+	session_apply_operator_changed(s, pstr(ev, "to"));
+}
+
 static const struct {
 	const char *type;
 	void (*apply)(struct session *s, const struct journal_event *ev);
@@ -483,6 +489,7 @@ static const struct {
 	{ "message.sent", on_sent },
 	{ "phase.advanced", on_phase },
 	{ "session.completed", on_completed },
+	{ "session.operator_changed", on_operator_changed },
 	{ "tags.answer", on_tags_answer },
 	{ "registry.answer", on_registry_answer },
 };

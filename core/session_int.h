@@ -180,6 +180,20 @@ int session_step_active(const struct session *s, const struct step_rt *rt);
 int session_record(struct session *s, const char *actor, const char *type,
 		   const char *step, struct cJSON *payload, struct err *err);
 
+/* Whether approve step AP's sign-off covers step RT. */
+int session_approve_gates(const struct step_rt *ap, const struct step_rt *rt);
+
+/* Refuse NAME as the operator when a sign-off of NAME is in force on an
+ * approve step that gates a step not yet run (session_operator.c). */
+int session_check_operator(const struct session *s, const char *name,
+			   struct err *err);
+/* Make NAME the operator when it is not already: checked as above, then
+ * journalled as session.operator_changed (from, to). */
+int session_change_operator(struct session *s, const char *name,
+			    struct err *err);
+/* Replay of session.operator_changed. */
+void session_apply_operator_changed(struct session *s, const char *to);
+
 /* Journal the refusal of A (reason in ERR); returns -1. */
 int session_refuse(struct session *s, const struct action *a,
 		   const char *actor, struct err *err);

@@ -226,6 +226,36 @@ line_start(const char *floor, const char *end)
  * follow it). */
 static const char completed_type[] = "\"type\":\"session.completed\"";
 
+/* The operator the last session.operator_changed in SPAN bytes at FLOOR
+ * handed over to, in S->operator (a resume under another name). */
+static const char changed_type[] = "\"type\":\"session.operator_changed\"";
+
+static void
+note_operator_change(struct session_summary *s, const char *floor,
+		     size_t span)
+{
+	const char *hit = NULL, *p = floor, *end = floor + span, *nl;
+	struct journal_event ev;
+
+	while ((p = memmem(p, (size_t)(end - p), changed_type,
+			   sizeof(changed_type) - 1))) {
+		hit = p;
+		p += sizeof(changed_type) - 1;
+	}
+	if (!hit)
+		return;
+	hit = line_start(floor, hit);
+	nl = memchr(hit, '\n', (size_t)(end - hit));
+	if (journal_event_parse(hit, nl ? (size_t)(nl - hit)
+				: (size_t)(end - hit), &ev, NULL) < 0)
+		return;
+	if (payload_string(&ev, "to")) {
+		free(s->operator);
+		s->operator = xstrdup(payload_string(&ev, "to"));
+	}
+	journal_event_done(&ev);
+}
+
 static void
 read_tail(int fd, off_t size, struct session_summary *s, int *completed)
 {
@@ -247,6 +277,7 @@ read_tail(int fd, off_t size, struct session_summary *s, int *completed)
 	span = end > floor ? (size_t)(end - floor) : 0;
 	*completed = memmem(floor, span, completed_type,
 			    sizeof(completed_type) - 1) != NULL;
+	note_operator_change(s, floor, span);
 	while (end > floor) {
 		const char *start = line_start(floor, end - 1);
 
@@ -257,6 +288,19 @@ read_tail(int fd, off_t size, struct session_summary *s, int *completed)
 	free(buf);
 }
 
+/* Walk the chain of the journal at PATH: S->broken_line is the first
+ * line it does not prove (a torn last line being written is no break). */
+static void
+check_chain(struct session_summary *s, const char *path)
+{
+	struct journal_verify v;
+
+	memset(&v, 0, sizeof(v));
+	if (journal_verify_file(path, &v, NULL) == 1 && v.bad_line)
+		s->broken_line = v.unverified_from ? v.unverified_from
+						   : v.bad_line;
+}
+
 static void
 summarise(struct session_summary *s, const struct held *h)
 {
@@ -265,12 +309,12 @@ summarise(struct session_summary *s, const struct held *h)
 	int completed = 0;
 	struct stat st;
 
-	free(path);
 	s->status = SESSION_UNREADABLE;
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		s->why = xasprintf("journal.jsonl: %s", strerror(errno));
 		if (fd >= 0)
 			close(fd);
+		free(path);
 		return;
 	}
 	if (read_head(fd, s) == 0) {
@@ -283,8 +327,10 @@ summarise(struct session_summary *s, const struct held *h)
 			  ? SESSION_QUIT
 			  : s->how && strcmp(s->how, SESSION_END_OF_INPUT) == 0
 			  ? SESSION_STOPPED : SESSION_INTERRUPTED;
+		check_chain(s, path);
 	}
 	close(fd);
+	free(path);
 }
 
 /* --- listing ------------------------------------------------------------ */

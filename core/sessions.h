@@ -36,7 +36,8 @@ struct session_summary {
 	char *playbook;		/* the playbook's id */
 	char *title;
 	char *mode;		/* "live" or "drill" */
-	char *operator;
+	char *operator;		/* the current one: the last
+				 * session.operator_changed's, if any */
 	char *scenario;
 	char *phase;		/* phase of the last event that had one */
 	char *last_type;	/* type of the last event */
@@ -47,6 +48,8 @@ struct session_summary {
 	int64_t started_us;	/* wall clock of the first event */
 	int64_t last_us;	/* and of the last */
 	uint64_t events;	/* seq of the last event */
+	uint64_t broken_line;	/* the first line its hash chain does not
+				 * prove (changed, cut out), 0 = intact */
 };
 
 /* Sum up every session directory under ROOT (a directory holding one

@@ -23,6 +23,13 @@ head -n -2 "$tmp/s/journal.jsonl" >"$tmp/cut/journal.jsonl"
 "$bin" verify "$tmp/cut" --expect "$hash" >"$tmp/v" 2>&1 && fail "--expect passed a cut journal"
 grep -q "no event has the hash $hash: the journal was cut or rewritten" "$tmp/v" ||
 	fail "--expect on a cut journal: $(cat "$tmp/v")"
+# The failure comes first, and nothing reads like success.
+head -n 1 "$tmp/v" | grep -q "no event has the hash $hash" ||
+	fail "--expect on a cut journal does not say it failed first: $(cat "$tmp/v")"
+grep -q ": intact\|verified" "$tmp/v" &&
+	fail "--expect on a cut journal reads like success: $(cat "$tmp/v")"
+grep -q "NOT intact against $hash" "$tmp/v" ||
+	fail "--expect on a cut journal does not say what the chain left proves: $(cat "$tmp/v")"
 "$bin" verify "$tmp/s" --expect 12ab >/dev/null 2>&1 && fail "a 4-digit pin was taken"
 
 cp -a "$tmp/s" "$tmp/msg"

@@ -640,6 +640,18 @@ inbox_status(struct app *a, const struct core_event *ev)
 	free(words);
 }
 
+/* Keep, in words, that this console took over from another operator:
+ * the first status line says so. */
+static void
+note_operator_changed(struct app *a, const char *line)
+{
+	char *words = evtext_line(line);
+
+	snprintf(a->operator_changed, sizeof(a->operator_changed), "%s",
+		 words ? words : "the operator changed");
+	free(words);
+}
+
 static void
 on_core_event(const struct core_event *ev, void *arg)
 {
@@ -654,6 +666,9 @@ on_core_event(const struct core_event *ev, void *arg)
 			break;
 		if (!ev->foreign && strcmp(ev->type, "session.resumed") == 0)
 			a->resumed = 1;
+		if (!ev->foreign &&
+		    strcmp(ev->type, "session.operator_changed") == 0)
+			note_operator_changed(a, ev->line);
 		if (ev->foreign && (a->watch ||
 				    strcmp(ev->type, "approval.granted") == 0))
 			a->status_alert = 0;	/* a new sign-off: the voided
@@ -1493,7 +1508,9 @@ init_app(struct app *a)
 			   session_dir(a->session),
 			   keymap_key_label(KM_STEPS, UI_APPROVE));
 	else
-		app_status(a, 0, "%s%s: press %s for help", resumed,
+		app_status(a, 0, "%s%s%s%s: press %s for help", resumed,
+			   a->operator_changed,
+			   *a->operator_changed ? " (journalled); " : "",
 			   session_mode(a->session) == SESSION_LIVE
 			   ? "LIVE session: commands run for real"
 			   : drill_promise(a),

@@ -60,6 +60,16 @@ enum flow {
 	FLOW_SEARCH,
 	FLOW_PREDICT,		/* drill: what the trainee expects a run to do */
 	FLOW_COMPLETE_SURE,	/* > completes with optional steps open: y/N */
+	FLOW_PICK_SURE,		/* a pick replaces a set input: y/N */
+};
+
+/* A tag or version picked for a variable an input step already set,
+ * waiting for the y/N of FLOW_PICK_SURE (pane_sources.c). */
+struct pick_pending {
+	char var[128];		/* the variable */
+	char value[256];	/* as picked */
+	char set[256];		/* as it will be set (a leading v dropped) */
+	int from_tags;		/* picked in the Tags tab, else Registry */
 };
 
 #define DLG_MAX_CHOICES 32
@@ -145,6 +155,10 @@ struct app {
 	struct replay *replay;		/* rewind replay: the tags and registry
 					 * tabs read the journal's answers */
 	int64_t replay_now;		/* ...and its clock (wall µs) */
+	char operator_changed[160];	/* this console took the session
+					 * over from another operator: in
+					 * words, else "" */
+	struct pick_pending pick_pending;	/* FLOW_PICK_SURE's pick */
 	int resumed;			/* this console resumed the session
 					 * (the resume banner, banner.c) */
 	int64_t rto_us;			/* the recovery-time target last
@@ -303,6 +317,8 @@ void pane_detail_show_handoff(struct app *a);
  * plain terminal and wait for Enter; the console then comes back. */
 void app_show_plain(struct app *a, const char *intro, const char *text);
 void pane_registry_pick(struct app *a);
+/* The pick FLOW_PICK_SURE asked about, answered yes: set it. */
+void pane_sources_pick_confirmed(struct app *a);
 void pane_sources_refresh(struct app *a);
 
 /* Runs on screen (runview.c): the Output tab's line when a run starts

@@ -674,33 +674,45 @@ journal_path(const char *session)
 	return xstrdup(session);
 }
 
+/* A chain that links up but lacks the hash --expect noted: the failure
+ * first, then what the events left prove (nothing about what was cut),
+ * in words that never read like success. Returns 1. */
+static int
+print_expect_missing(const struct cli_opts *o, const char *path,
+		     const struct journal_verify *v)
+{
+	char *msg = xasprintf("%s: no event has the hash %s: the journal was "
+			      "cut or rewritten since that hash was noted",
+			      path, o->expect);
+
+	cli_print_error(NULL, msg);
+	free(msg);
+	fflush(stderr);
+	printf("%s: NOT intact against %s: the %llu events left still link "
+	       "up (ending at %.16s), which proves nothing about what was "
+	       "cut\n", path, o->expect, (unsigned long long)v->n_events,
+	       v->last_hash);
+	return 1;
+}
+
 /* An intact chain, with its last hash to note; with --expect, whether
  * the noted hash is still in it. Returns 0, or 1 when it is not. */
 static int
 print_intact(const struct cli_opts *o, const char *path,
 	     const struct journal_verify *v)
 {
-	char *msg;
-
+	if (o->expect && !v->pin_line)
+		return print_expect_missing(o, path, v);
 	printf("%s: intact: %llu events, hash chain verified; it ends at "
 	       "%.16s (note it: rewind verify --expect %.16s finds a later "
 	       "cut or rewrite)\n", path, (unsigned long long)v->n_events,
 	       v->last_hash, v->last_hash);
-	if (!o->expect)
-		return 0;
-	if (v->pin_line) {
+	if (o->expect)
 		printf("%s: %s is the hash of event %llu: nothing up to it "
 		       "was cut or changed (%llu events since)\n", path,
 		       o->expect, (unsigned long long)v->pin_line,
 		       (unsigned long long)(v->n_events - v->pin_line));
-		return 0;
-	}
-	msg = xasprintf("%s: no event has the hash %s: the journal was cut "
-			"or rewritten since that hash was noted", path,
-			o->expect);
-	cli_print_error(NULL, msg);
-	free(msg);
-	return 1;
+	return 0;
 }
 
 /* The message files the journal vouches for; 1 when one differs. */
@@ -1540,6 +1552,33 @@ is_session_dir(const char *path)
 	return yes;
 }
 
+/* Whether DIR holds a session that completed: it no longer changes, so
+ * run and drill refuse to open it (which would journal a resume and a
+ * quit after the report written at completion) and say what reads it. */
+static int
+refuse_completed(const char *dir)
+{
+	struct session_summary *list = NULL;
+	size_t n = 0;
+	int done;
+	char *msg;
+
+	if (!dir || !is_session_dir(dir) ||
+	    sessions_list(dir, &list, &n, NULL) < 0)
+		return 0;
+	done = n == 1 && list[0].status == SESSION_COMPLETED;
+	sessions_free(list, n);
+	if (!done)
+		return 0;
+	msg = xasprintf("session %s is complete and no longer changes (its "
+			"report.md was written when it completed): rewind "
+			"replay %s shows it, rewind report %s writes the "
+			"report again", dir, dir, dir);
+	cli_print_error("rewind", msg);
+	free(msg);
+	return 1;
+}
+
 /* Work out the playbook and session directory from the arguments. */
 static int
 resolve_target(const struct cli_opts *o, char **playbook, char **dir)
@@ -1789,7 +1828,8 @@ cli_open_session(const struct cli_opts *o, struct loop *loop,
 	char *playbook, *dir, remote[1024];
 	int fresh;
 
-	if (resolve_target(o, &playbook, &dir) < 0) {
+	if (resolve_target(o, &playbook, &dir) < 0 || refuse_completed(dir)) {
+		free(playbook);
 		free(dir);
 		return NULL;
 	}

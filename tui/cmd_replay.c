@@ -12,6 +12,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "identity.h"
 #include "app.h"
 #include "cli.h"
 #include "commands.h"
@@ -126,7 +127,7 @@ print_event(const struct journal_event *ev, int64_t start, uint64_t bad)
 {
 	struct strbuf sum = STRBUF_INIT, line = STRBUF_INIT;
 	int64_t el = (ev->wall_us - start) / 1000000;
-	char wall[40], *safe;
+	char wall[40], *safe, *who = identity_display(ev->actor);
 	time_t t = (time_t)(ev->wall_us / 1000000);
 	struct tm tm;
 
@@ -143,8 +144,9 @@ print_event(const struct journal_event *ev, int64_t start, uint64_t bad)
 	strbuf_addf(&line, "%s+%02lld:%02lld:%02lld  %s  %-10s %-20s %-24s %s",
 		    bad && ev->seq >= bad ? "!" : " ", (long long)(el / 3600),
 		    (long long)(el / 60 % 60), (long long)(el % 60), wall,
-		    ev->actor, ev->type, ev->step ? ev->step : "-",
+		    who, ev->type, ev->step ? ev->step : "-",
 		    strbuf_str(&sum));
+	free(who);
 	while (line.len && line.buf[line.len - 1] == ' ')
 		line.buf[--line.len] = '\0';
 	safe = sanitize_text(line.buf, line.len);

@@ -90,6 +90,18 @@ safe(const char *s)
 	return sanitize_text(s ? s : "-", strlen(s ? s : "-"));
 }
 
+/* A journal whose hash chain breaks: BROKEN before its state, with the
+ * first line not proven (rewind verify tells more). */
+static void
+flag_broken(char **state, uint64_t line)
+{
+	char *flagged = xasprintf("BROKEN@%llu %s", (unsigned long long)line,
+				  *state);
+
+	free(*state);
+	*state = flagged;
+}
+
 static void
 fill_row(char *row[N_COLS], const struct session_summary *s)
 {
@@ -108,6 +120,8 @@ fill_row(char *row[N_COLS], const struct session_summary *s)
 		row[COL_STATE] = xstrdup("stopped at end of input");
 	else
 		row[COL_STATE] = xstrdup(session_status_name(s->status));
+	if (s->broken_line)
+		flag_broken(&row[COL_STATE], s->broken_line);
 	if (s->status == SESSION_UNREADABLE) {
 		row[COL_LAST] = xstrdup("-");
 		return;
@@ -235,6 +249,9 @@ summary_json(const struct session_summary *s)
 	cJSON_AddStringToObject(o, "session", s->name);
 	cJSON_AddStringToObject(o, "state", session_status_name(s->status));
 	add_opt_string(o, "why", s->why);
+	cJSON_AddBoolToObject(o, "broken", s->broken_line != 0);
+	if (s->broken_line)
+		add_integer(o, "broken_line", (long long)s->broken_line);
 	add_opt_string(o, "mode", s->mode);
 	add_opt_string(o, "playbook", s->playbook);
 	add_opt_string(o, "title", s->title);

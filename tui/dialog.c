@@ -555,6 +555,7 @@ dialog_open(struct app *a, enum flow flow, const char *step)
 	case FLOW_PREVIEW: setup_preview(a, st); break;
 	case FLOW_QUIT: setup_quit(a); break;
 	case FLOW_COMPLETE_SURE: setup_text(a, "Complete?", ""); break;
+	case FLOW_PICK_SURE: setup_text(a, "Replace?", ""); break;
 	case FLOW_SETVAR_NAME: setup_vars(a); break;
 	case FLOW_SETVAR_VALUE: setup_input(a, a->dlg.pick, "Set a variable");
 		break;
@@ -1046,6 +1047,13 @@ submit_text(struct app *a)
 	case FLOW_NA: apply_fmt(a, 1, "na %s %s", d.step, d.buf); break;
 	case FLOW_REOPEN: apply_fmt(a, 1, "reopen %s %s", d.step, d.buf);
 		break;
+	case FLOW_PICK_SURE:
+		if (strcmp(d.buf, "y") == 0)
+			pane_sources_pick_confirmed(a);
+		else
+			app_status(a, 0, "%s kept its value",
+				   a->pick_pending.var);
+		break;
 	case FLOW_UNTICK_SURE:
 		if (strcmp(d.buf, "y") == 0 || strcmp(d.buf, "Y") == 0)
 			apply_fmt(a, 1, "untick %s", d.step);
@@ -1310,7 +1318,8 @@ static int
 is_yes_no(enum flow flow)
 {
 	return flow == FLOW_NA_SURE || flow == FLOW_APPROVE_SIGN ||
-	       flow == FLOW_COMPLETE_SURE || flow == FLOW_UNTICK_SURE;
+	       flow == FLOW_COMPLETE_SURE || flow == FLOW_UNTICK_SURE ||
+	       flow == FLOW_PICK_SURE;
 }
 
 /* y or Y answers yes at once; n, N or the dismiss key no; any other key

@@ -20,6 +20,7 @@
 #include "handoff.h"
 #include "keymap.h"
 #include "sgrdraw.h"
+#include "identity.h"
 #include "strbuf.h"
 #include "term.h"
 #include "theme.h"
@@ -254,13 +255,15 @@ show_signed(struct app *a, struct cursor *c, const char *id,
 
 	for (size_t j = 0; session_step_approval(a->session, id, j, &av) == 0;
 	     j++) {
-		char when[16];
+		char when[16], *shown;
 
 		if (strcmp(av.role, role) != 0)
 			continue;
 		timefmt_us(av.wall_us, TF_HMS, when, sizeof(when));
+		shown = identity_display(av.name);
 		linef(c, ROLE_OK, "    %s %s at %s", draw_glyph("\u2713", "+"),
-		      av.name, when);
+		      shown, when);
+		free(shown);
 		if (av.entered)
 			linef(c, ROLE_DIM, "      %s", av.entered);
 	}
@@ -348,6 +351,22 @@ app_act_applies(struct app *a, enum uiact act)
 		session_act_applies(a->session, ACT_UNTICK, v.def->id));
 }
 
+/* Y's screen: the command on a line of its own, then who it signs as
+ * and how to sign under another name, as README and rewind(1) say. */
+static void
+show_handoff_plain(struct app *a, const char *cmd)
+{
+	char *text = xasprintf("%s\n\nIt signs with the approver's login "
+			       "name. To sign under another name, the "
+			       "approver adds --as NAME (NAME: their name; "
+			       "the line above carries no placeholder, so it "
+			       "runs as it is).", cmd);
+
+	app_show_plain(a, "The approver's command, on one line (select it "
+		       "with the mouse; the terminal wraps it):", text);
+	free(text);
+}
+
 void
 pane_detail_show_handoff(struct app *a)
 {
@@ -363,9 +382,7 @@ pane_detail_show_handoff(struct app *a)
 		app_status(a, 1, "not shown: the command has a control "
 			   "character (in the session directory or a role)");
 	else
-		app_show_plain(a, "The approver's command, on one line (select "
-			       "it with the mouse; the terminal wraps it):",
-			       cmd);
+		show_handoff_plain(a, cmd);
 	free(cmd);
 }
 

@@ -286,7 +286,7 @@ pick_words(struct app *a, const char *name, const char *value,
 	char *warning = withdrawn_target_warning(a->session, name, NULL);
 	struct strbuf sb = STRBUF_INIT;
 
-	if (set != value)
+	if (strcmp(set, value) != 0)
 		strbuf_addf(&sb, "%s set to %s from tag %s (%c dropped: the "
 			    "pattern has none)", name, set, value, value[0]);
 	else
@@ -300,8 +300,79 @@ pick_words(struct app *a, const char *name, const char *value,
 	return strbuf_detach(&sb);
 }
 
+/* Set VAR to SET (VALUE as picked, in PANE) and say what that did. */
+static void
+apply_pick(struct app *a, const char *var, const char *value,
+	   const char *set, enum pane_id pane)
+{
+	char *line = set_line(var, set), *words;
+	int rc, alerted;
+
+	a->status_alert = 0;
+	a->status[0] = '\0';
+	rc = app_apply(a, line);
+	free(line);
+	if (rc < 0)
+		return;	/* app_apply said why */
+	alerted = a->status_alert;
+	words = pick_words(a, var, value, set, pane,
+			   alerted ? a->status : "");
+	a->status_alert = 0;
+	app_status(a, alerted || strstr(words, "Warning:") != NULL, "%s",
+		   words);
+	free(words);
+}
+
+/* The input step of VAR that is done (its value given), or NULL. */
+static const char *
+done_input_of(const struct app *a, const char *var)
+{
+	struct step_view v;
+
+	for (size_t i = 0; i < session_n_steps(a->session); i++)
+		if (session_step_view(a->session, i, &v) == 0 &&
+		    v.def->kind == STEP_KIND_INPUT && v.def->variable &&
+		    strcmp(v.def->variable, var) == 0 &&
+		    v.state == STEP_DONE)
+			return v.def->id;
+	return NULL;
+}
+
+/* A pick that would replace the value an input step set asks first
+ * (y/N): returns 1 when it asked. */
+static int
+ask_before_replacing(struct app *a, const char *var, const char *value,
+		     const char *set, enum pane_id pane)
+{
+	const char *step = done_input_of(a, var);
+	const char *now = session_var(a->session, var);
+	struct pick_pending *p = &a->pick_pending;
+
+	if (!step || !now || strcmp(now, set) == 0)
+		return 0;
+	snprintf(p->var, sizeof(p->var), "%s", var);
+	snprintf(p->value, sizeof(p->value), "%s", value);
+	snprintf(p->set, sizeof(p->set), "%s", set);
+	p->from_tags = pane == PANE_TAGS;
+	dialog_open(a, FLOW_PICK_SURE, step);
+	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "%s (%s) is set to "
+		 "%s. Replace it with %s from the %s tab? y/N", var, step,
+		 now, set, app_pane_name(pane));
+	return 1;
+}
+
+void
+pane_sources_pick_confirmed(struct app *a)
+{
+	const struct pick_pending *p = &a->pick_pending;
+
+	apply_pick(a, p->var, p->value, p->set,
+		   p->from_tags ? PANE_TAGS : PANE_REGISTRY);
+}
+
 /* Set the pick target to VALUE, a WHERE ("tag", "version") picked in the
- * pane FROM ("tags", "registry"). A leading v the variable's pattern has
+ * pane FROM ("tags", "registry"), asking first (y/N) when that replaces
+ * the value an input step set. A leading v the variable's pattern has
  * no room for is dropped, and the status line says so; nothing is ever
  * added to what was picked. The status line says what was set, from
  * where, even when the new value reopened a step or voided a sign-off
@@ -317,8 +388,6 @@ pick_value(struct app *a, const char *value, const char *from,
 						      : PANE_REGISTRY;
 	const char *set = value;
 	struct err err = { 0 };
-	char *line, *words;
-	int rc, alerted;
 
 	if (!var) {
 		app_status(a, 1, "select the input step the %s is for (or "
@@ -333,20 +402,8 @@ pick_value(struct app *a, const char *value, const char *from,
 		}
 		set = value + 1;
 	}
-	line = set_line(var->name, set);
-	a->status_alert = 0;
-	a->status[0] = '\0';
-	rc = app_apply(a, line);
-	free(line);
-	if (rc < 0)
-		return;	/* app_apply said why */
-	alerted = a->status_alert;
-	words = pick_words(a, var->name, value, set, pane,
-			   alerted ? a->status : "");
-	a->status_alert = 0;
-	app_status(a, alerted || strstr(words, "Warning:") != NULL, "%s",
-		   words);
-	free(words);
+	if (!ask_before_replacing(a, var->name, value, set, pane))
+		apply_pick(a, var->name, value, set, pane);
 }
 
 void

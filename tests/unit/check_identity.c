@@ -26,6 +26,11 @@ static const struct {
 	{ "ren\u00e9e", "ren\u00e9e" },
 	{ "\u00c5sa", "\u00c5sa" },
 	{ "\u674e\u96f7", "\u674e\u96f7" },		/* CJK as is */
+	{ "\u0410\u043b\u0438\u0441\u0430 Smith",	/* a script a word */
+	  "\u0410\u043b\u0438\u0441\u0430 Smith" },
+	{ "\u5c71\u7530\u305f\u308d\u3046", /* kanji and kana mix */
+	  "\u5c71\u7530\u305f\u308d\u3046" },
+	{ "d\u0131lek", "d\u0131lek" },		/* dotless i is Latin */
 };
 
 START_TEST(test_identity_normal_form)
@@ -63,6 +68,14 @@ static const struct {
 	{ "ali\u2028ce", "control character (U+2028 LINE SEPARATOR)" },
 	{ "ali\xffze", "--as: the name is not valid UTF-8 (byte 4)" },
 	{ "al\ue000", "private-use character (U+E000" },
+	/* a look-alike letter from another script inside a word */
+	{ "\u0430lice", "--as: the name mixes scripts in one word (Cyrillic "
+	  "and Latin; U+0430 CYRILLIC SMALL LETTER A at character 1" },
+	{ "alic\u0435", "(Latin and Cyrillic; U+0435 CYRILLIC SMALL LETTER IE "
+	  "at character 5" },
+	{ "b\u03bfb", "U+03BF GREEK SMALL LETTER OMICRON at character 2" },
+	{ "Dana \u0405cully", "U+0405 CYRILLIC CAPITAL LETTER DZE at "
+	  "character 6" },
 };
 
 START_TEST(test_identity_refuses)
@@ -90,6 +103,18 @@ static const struct {
 	{ "Alice Smith", "alice   smith", 1 },
 	{ "stra\u00dfe", "STRASSE", 1 },			/* full folding */
 	{ "\u1f80", "\u1f08\u0399", 1 },			/* Greek */
+	/* look-alikes: the same skeleton */
+	{ "alice", "\u0430\u0406\u0456\u0441\u0435", 1 },	/* Cyrillic */
+	{ "scott", "\u0455\u0441\u043e\u0442\u0442", 1 },
+	{ "ANNA", "\u0391\u039d\u039d\u0391", 1 },	/* Greek capitals */
+	{ "kate", "\u03ba\u03b1\u03c4\u03b5", 1 },	/* Greek small */
+	{ "alice", "al\u0131ce", 1 },			/* dotless i */
+	{ "alice", "\u0251lice", 1 },			/* Latin alpha */
+	{ "alice", "aIice", 1 },			/* capital I as l */
+	{ "alice", "al1ce", 0 },			/* 1 is l, not i */
+	{ "all", "a11", 1 },
+	{ "bob", "b0b", 1 },
+	{ "jose", "Jos\u00e9", 1 },			/* accent dropped */
 	{ "alice", "alicia", 0 },
 	{ "alice", "al ice", 0 },
 	{ "alice", "bob", 0 },
@@ -102,6 +127,48 @@ START_TEST(test_identity_same)
 		      pairs[_i].same, "\"%s\" vs \"%s\": expected %s",
 		      pairs[_i].a, pairs[_i].b ? pairs[_i].b : "(null)",
 		      pairs[_i].same ? "the same" : "different");
+}
+END_TEST
+
+static const struct {
+	const char *in, *skeleton;
+} skeletons[] = {
+	{ "alice", "alice" },
+	{ "ALICE", "allce" },		/* capital I looks like l */
+	{ "\u0430lice", "alice" },
+	{ "\u0410\u0412\u0421", "abc" },		/* Cyrillic capitals */
+	{ "\u03a1\u03bf\u03bd", "pov" },
+	{ "Ian", "lan" },
+	{ "\u5c71\u7530", "\u5c71\u7530" },		/* no look-alike */
+};
+
+START_TEST(test_identity_skeleton)
+{
+	char *got = identity_skeleton(skeletons[_i].in);
+
+	ck_assert_str_eq(got, skeletons[_i].skeleton);
+	free(got);
+}
+END_TEST
+
+static const struct {
+	const char *in, *shown;
+} displays[] = {
+	{ "alice", "alice" },
+	{ "Ren\u00e9e \u00c5sa", "Ren\u00e9e \u00c5sa" },	/* Latin */
+	{ "\u0430\u043b\u0438\u0441\u0430",
+	  "\u0430\u043b\u0438\u0441\u0430 [Cyrillic letters]" },
+	{ "\u0430lice", "\u0430lice [Cyrillic letters]" },	/* old journal */
+	{ "\u03ba\u03b1\u03c4\u03b5 \u0430",
+	  "\u03ba\u03b1\u03c4\u03b5 \u0430 [Greek, Cyrillic letters]" },
+};
+
+START_TEST(test_identity_display)
+{
+	char *got = identity_display(displays[_i].in);
+
+	ck_assert_str_eq(got, displays[_i].shown);
+	free(got);
 }
 END_TEST
 
@@ -130,6 +197,10 @@ identity_suite(void)
 			    sizeof(refused) / sizeof(refused[0]));
 	tcase_add_loop_test(tc, test_identity_same, 0,
 			    sizeof(pairs) / sizeof(pairs[0]));
+	tcase_add_loop_test(tc, test_identity_skeleton, 0,
+			    sizeof(skeletons) / sizeof(skeletons[0]));
+	tcase_add_loop_test(tc, test_identity_display, 0,
+			    sizeof(displays) / sizeof(displays[0]));
 	tcase_add_loop_test(tc, test_identity_normal_form_is_stable, 0,
 			    sizeof(normal_forms) / sizeof(normal_forms[0]));
 	suite_add_tcase(s, tc);

@@ -40,6 +40,9 @@ keys_nowait Y
 wait_text 'Press Enter \(or Esc\) to go back to the console'
 screen_text -J | grep -qxF -- "$LINE" ||
 	fail "the command is not on one (terminal-wrapped) line: $(screen_text -J)"
+# Who it signs as, and --as NAME for another name, as README says.
+screen_text -J | grep -qF "It signs with the approver's login name. To sign under another name, the approver adds --as NAME" ||
+	fail "Y does not say who signs or offer --as NAME: $(screen_text -J)"
 keys_nowait Enter
 wait_text 'Sign the rollback'
 wait_idle

@@ -28,6 +28,8 @@ keys ']'				# the Registry tab, focused
 assert_fixed '[Registry]'
 assert_text ' Enter pick '
 keys j j Enter				# the third version, newest first: 1.2.1
+assert_fixed 'Replace it with 1.2.1 from'	# it was set: asks
+keys y
 assert_fixed 'RESTORE_VERSION set to 1.2.1 from the Registry tab'
 [ "$(var_sets RESTORE_VERSION 1.2.1)" = 1 ] || fail "no var.set RESTORE_VERSION=1.2.1"
 assert_text '│ +1\.2\.1 .*RESTORE$'

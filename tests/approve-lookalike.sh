@@ -1,0 +1,106 @@
+#!/bin/sh
+# Look-alike letters cannot spoof a name: a Cyrillic "а" in "аlice"
+# (a word mixing scripts) is refused in rewind approve --as, batch mode's
+# approve and --operator; a name in one other script that looks like the
+# operator or an earlier approver (Greek "ΑΝΝΑ" for anna) is refused as
+# the same person; a genuine name in one non-Latin script is accepted and
+# shown with a marker in the report and replay so no reader takes it for
+# ASCII.
+set -u
+bin=${REWIND_BIN:-./rewind}
+tmp=$(mktemp -d) || exit 99
+trap 'rm -rf "$tmp"' EXIT
+export HOME="$tmp/home" XDG_STATE_HOME="$tmp/state" TZ=UTC LANG=C.UTF-8
+failures=0
+
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+cat >"$tmp/pb.json" <<'JSON'
+{
+  "id": "approve-lookalike",
+  "title": "Who may approve",
+  "phases": [
+    { "id": "assess", "steps": [ { "id": "a.look", "kind": "check", "title": "looked" } ] },
+    { "id": "decide", "steps": [] },
+    { "id": "approve", "steps": [
+      { "id": "p.sign", "kind": "approve", "title": "three sign",
+        "roles": [ { "role": "Release Manager", "count": 3 } ] }
+    ] },
+    { "id": "execute", "steps": [ { "id": "e.do", "kind": "check", "title": "done" } ] },
+    { "id": "verify", "steps": [] },
+    { "id": "communicate", "steps": [] }
+  ]
+}
+JSON
+
+S=$tmp/s
+printf 'tick a.look\nnext\nnext\n' |
+	"$bin" drill "$tmp/pb.json" --batch --operator alice --session-dir "$S" \
+	>"$tmp/prefix.out" 2>&1
+grep -q '"phase":"approve"' "$tmp/prefix.out" ||
+	{ cat "$tmp/prefix.out"; echo "FAIL: the prefix did not reach approve"; exit 1; }
+
+granted() { grep -c '"type":"approval.granted"' "$S/journal.jsonl"; }
+
+refused_cli() {
+	before=$(granted)
+	if "$bin" approve "$S" p.sign --role "Release Manager" --as "$1" --yes \
+		>"$tmp/out" 2>"$tmp/err"; then
+		fail "--as '$1' was accepted: $(cat "$tmp/out")"
+		return
+	fi
+	grep -qF -- "$2" "$tmp/err" ||
+		fail "--as '$1': error lacks \"$2\": $(cat "$tmp/err")"
+	[ "$(granted)" = "$before" ] || fail "--as '$1' journalled an approval"
+}
+
+cyr_a=$(printf '\320\260')		# U+0430 CYRILLIC SMALL LETTER A
+# The incident commander's repro: Cyrillic a + "lice".
+refused_cli "${cyr_a}lice" \
+	"the name mixes scripts in one word (Cyrillic and Latin; U+0430 CYRILLIC SMALL LETTER A at character 1"
+# Dotless i and Latin alpha are Latin letters: the skeleton catches them.
+refused_cli "$(printf 'al\304\261ce')" "is the operator of this session"
+refused_cli "$(printf '\311\221lice')" "is the operator of this session"
+# All-Cyrillic look-alike of the operator.
+refused_cli "$(printf '\320\260\323\217\321\226\321\201\320\265')" \
+	"is the operator of this session"
+
+# A real approver, then a Greek look-alike of her: the same person.
+"$bin" approve "$S" p.sign --role "Release Manager" --as anna --yes \
+	>"$tmp/out" 2>"$tmp/err" || fail "anna refused: $(cat "$tmp/err")"
+refused_cli "$(printf '\316\221\316\235\316\235\316\221')" "already approved as Release Manager"
+
+# Batch mode: the same rules.
+printf '%s\n' "approve p.sign \"Release Manager\" \"${cyr_a}lice\"" \
+	"approve p.sign \"Release Manager\" \"$(printf 'ANN\316\221')\"" |
+	"$bin" drill "$tmp/pb.json" --batch --session-dir "$S" >"$tmp/batch.out" 2>"$tmp/batch.err"
+grep -qF 'stdin:1: approve p.sign: the name mixes scripts in one word' "$tmp/batch.err" ||
+	fail "batch: mixed scripts not refused: $(cat "$tmp/batch.err")"
+grep -qF 'stdin:2: approve p.sign: the name mixes scripts in one word (Latin and Greek' "$tmp/batch.err" ||
+	fail "batch: ANNΑ not refused: $(cat "$tmp/batch.err")"
+[ "$(granted)" = 1 ] || fail "batch journalled a look-alike approval"
+
+# A genuine name in one other script: accepted, shown with a marker.
+olga=$(printf '\320\236\320\273\321\214\320\263\320\260')	# Ольга
+"$bin" approve "$S" p.sign --role "Release Manager" --as "$olga" --yes \
+	>"$tmp/out" 2>"$tmp/err" || fail "$olga refused: $(cat "$tmp/err")"
+"$bin" report "$S" >"$tmp/report.md" 2>"$tmp/report.err" ||
+	fail "report failed: $(cat "$tmp/report.err")"
+grep -qF "| $olga [Cyrillic letters] |" "$tmp/report.md" ||
+	fail "the report's approvals table shows no marker: $(grep -F "$olga" "$tmp/report.md")"
+"$bin" replay --print "$S" >"$tmp/replay.out" 2>&1
+grep -qF "$olga [Cyrillic letters] approval.granted" "$tmp/replay.out" ||
+	fail "replay shows no marker: $(grep -F "$olga" "$tmp/replay.out" | head -3)"
+
+# --operator: a mixed-script operator is refused before a journal exists.
+if printf 'quit\n' | "$bin" drill "$tmp/pb.json" --batch \
+	--operator "b$(printf '\316\277')b" --session-dir "$tmp/z" >"$tmp/z.out" 2>"$tmp/z.err"; then
+	fail "--operator with a Greek omicron inside was accepted"
+fi
+grep -qF -- '--operator: the name mixes scripts in one word (Latin and Greek; U+03BF GREEK SMALL LETTER OMICRON at character 2' "$tmp/z.err" ||
+	fail "--operator: unclear error: $(cat "$tmp/z.err")"
+[ -e "$tmp/z/journal.jsonl" ] && fail "a refused --operator left a journal"
+
+"$bin" verify "$S" >/dev/null || fail "verify failed"
+[ "$failures" = 0 ] || exit 1
+echo "approve look-alikes: mixed scripts refused, skeletons compared, other scripts marked"
