@@ -26,7 +26,8 @@ enum keybar_when {
 	KEYBAR_APPLIES,	/* while the action applies to the selected step
 			 * (the session's transition table: Space on an open
 			 * check step, a on an approval the session has
-			 * reached) */
+			 * reached that still lacks a sign-off, > while no
+			 * required step of the phase is open) */
 };
 
 struct binding {

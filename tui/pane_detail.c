@@ -335,6 +335,8 @@ app_act_applies(struct app *a, enum uiact act)
 	switch (act) {
 	case UI_TICK: kind = ACT_TICK; break;
 	case UI_APPROVE: kind = ACT_APPROVE; break;
+	case UI_NEXT_PHASE: return session_act_applies(a->session, ACT_NEXT,
+							NULL);
 	default: return 1;
 	}
 	if (app_step_at(a, a->sel, &v) < 0)

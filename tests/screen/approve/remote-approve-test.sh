@@ -66,7 +66,7 @@ expect_screen approved <<'EOF'
                                     │
                                     │
  dana approved as Engineering Lead (from another terminal)
- Enter act a approve ? help q quit Tab pane m note > next
+ Enter act ? help q quit Tab pane m note > next
 EOF
 
 # The approval opens the gate.

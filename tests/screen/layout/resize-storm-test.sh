@@ -64,7 +64,7 @@ expect_screen after-storm <<'EOF'
                                     │ stream finished
                                     │ ■ assess.stream  exit 0 after D at hh:mm:ss
  assess.stream done
- Enter act ? help q quit Tab pane m note > next
+ Enter act ? help q quit Tab pane m note
 EOF
 
 # Nothing was lost to the storm: the Output scrollback starts at line 1,

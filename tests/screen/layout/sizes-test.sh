@@ -37,7 +37,7 @@ screen_80x24() {
                                     │
                                     │
  assess.status done
- Enter act ? help q quit Tab pane m note > next
+ Enter act ? help q quit Tab pane m note
 SCREEN
 }
 screen_80x24 80x24
@@ -73,7 +73,7 @@ expect_screen 200x60-seam 29 36 <<'EOF'
 EOF
 expect_screen 200x60-bars 59 60 <<'EOF'
  assess.status done
- Enter act ? help q quit Tab pane m note > next
+ Enter act ? help q quit Tab pane m note
 EOF
 # Side by side, ] cycles only the lower tabs; the step pane stays.
 keys ']'
@@ -129,7 +129,7 @@ expect_screen 80x24-again <<'EOF'
                                     │
                                     │
  assess.status done
- Enter act ? help q quit Tab pane m note > next
+ Enter act ? help q quit Tab pane m note
 EOF
 
 keys_nowait q
