@@ -335,6 +335,8 @@ void dialog_open(struct app *a, enum flow flow, const char *step);
 void dialog_refresh_quit(struct app *a);
 void dialog_key(struct app *a, int key);
 void dialog_close(struct app *a);
+/* Whether the open dialog is a y/N question (one key answers it). */
+int dialog_is_yes_no(const struct app *a);
 
 /* Whether step ID's last run was cancelled while it ran (outcome
  * unknown). */

@@ -28,6 +28,8 @@ enum keybar_when {
 			 * check step, a on an approval the session has
 			 * reached that still lacks a sign-off, > while no
 			 * required step of the phase is open) */
+	KEYBAR_ASK,	/* while the dialog is a y/N question (one key) */
+	KEYBAR_TYPED,	/* while the dialog is not a y/N question */
 };
 
 struct binding {

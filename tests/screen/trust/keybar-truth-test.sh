@@ -6,7 +6,8 @@
 # with a run step, a check step and an approval step selected, and after
 # the check step is ticked (Space then asks to untick it, so it stays).
 # "> next" shows only while next would move on (no required step of the
-# phase open), and "a approve" leaves a fully signed approval.
+# phase open), and "a approve" leaves a fully signed approval. A y/N
+# question's key bar offers y and n (one key), not Enter.
 . "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
 
 PB=$SCREEN_TMP/keybar.json
@@ -57,6 +58,14 @@ keys k Space				# tick the check step: Space now unticks
 wait_text '\[✓\] The team is told' 5
 bar=$(keybar)
 case $bar in *'Space tick'*) ;; *) fail "no Space on a ticked check step (it unticks): $bar" ;; esac
+
+keys Space				# untick? a y/N question takes one key
+wait_text 'Untick a\.told' 5
+bar=$(screen_text | tail -n 1)
+case $bar in *'y yes'*'n no'*'Esc cancel'*) ;; *) fail "the y/N question's key bar does not offer y and n: $bar" ;; esac
+case $bar in *'Enter'*) fail "the y/N question's key bar offers Enter: $bar" ;; esac
+keys n					# no: it stays ticked
+wait_text '\[✓\] The team is told' 5
 
 keys Tab				# the side pane: no step keys at all
 bar=$(screen_text | tail -n 1)
