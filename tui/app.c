@@ -884,6 +884,10 @@ scroll_by(struct app *a, long delta)
 		*top = at < 0 ? 0 : at >= n || at >= last ? -1 : at;
 	} else if (a->focus == PANE_TAGS || a->focus == PANE_REGISTRY) {
 		pane_sources_scroll(a, delta);
+	} else if (a->focus == PANE_DETAIL) {	/* the draw keeps it in range */
+		a->detail_top = a->detail_top + delta < 0 ? 0
+			: a->detail_top + delta > 1000000 ? 1000000
+			: a->detail_top + delta;
 	} else if (a->focus == PANE_TARGETS) {	/* the draw keeps it in range */
 		a->targets_top = a->targets_top + delta < 0 ? 0
 			: a->targets_top + delta > 1000000 ? 1000000

@@ -116,6 +116,8 @@ struct app {
 	int help;			/* help overlay shown */
 	int help_top;
 	long card_top;			/* score card: rows scrolled past */
+	long detail_top;		/* step pane: rows scrolled past */
+	int detail_sel;			/* the selection detail_top is for */
 	struct dialog dlg;
 	char status[512];
 	int status_is_error;
