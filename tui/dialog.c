@@ -1158,6 +1158,10 @@ edit(struct app *a, int key)
 	d->prefilled = 0;
 	if (d->pattern)
 		validate(a);	/* the pattern is checked as you type */
+	else if (d->flow == FLOW_APPROVE_NAME && d->len > 0)
+		validate(a);	/* so is a name: a stale refusal goes */
+	else
+		d->error[0] = '\0';	/* it was about the text before */
 	/* A restore target's warning is for a value entered (Enter: the
 	 * status line says it) or the one the dialog opened with, never for
 	 * a half-typed one ("1." is no published version): typing clears

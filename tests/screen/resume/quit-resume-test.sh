@@ -26,7 +26,7 @@ start_app drill "$SESSION_DIR"
 expect_screen resumed <<'EOF'
  DRILL  TEST MODE  Example: roll a web service ba…  1.4.0 → ?  MmSSs of 10m RTO
  ▶ assess MmSSs of 2m  · decide  · approve  · execute  · verify  · communicate
- Checklist: assess  3/5             │[Step]  Output   Journal   Targets   Tags
+ Checklist: assess  3/5             │[Step]  Out   Jrnl   Tgt   Tags   Reg
 [✓] See what is deployed … sam hh:mm│ See what is deployed and whether the
 [✓] List the most recent … sam hh:mm│ tree is clean
 [ ] Rate the severity               │ assess.status  run  done
@@ -59,7 +59,7 @@ assert_fixed '[✓] Incident ticket opene… sam 19:30'
 keys ']' ']'
 assert_fixed '[Journal]'
 expect_screen resumed-journal 3 13 <<'EOF'
- Checklist: assess  3/5             │ Step   Output  [Journal]  Targets   Tags
+ Checklist: assess  3/5             │ Step   Out  [Journal]  Tgt   Tags   Reg
 [✓] See what is deployed … sam hh:mm│ hh:mm:ss session.started
 [✓] List the most recent … sam hh:mm│ hh:mm:ss var.set              CURRENT_VERS
 [ ] Rate the severity               │ hh:mm:ss step.started         assess.statu
