@@ -1075,12 +1075,12 @@ act_note(struct session *s, struct step_rt *rt, const struct action *a,
 }
 
 static int
-blocking_steps(struct session *s, struct strbuf *why)
+blocking_steps(const struct session *s, struct strbuf *why)
 {
 	int n = 0;
 
 	for (size_t i = 0; i < s->n_steps; i++) {
-		struct step_rt *rt = &s->steps[i];
+		const struct step_rt *rt = &s->steps[i];
 		int pending = rt->state == STEP_OPEN ||
 			      rt->state == STEP_FAILED ||
 			      rt->state == STEP_RUNNING ||
@@ -1421,6 +1421,35 @@ session_approval_allowed(const struct session *s, const char *id,
 	return check_approver(s, rt, name, r, err);
 }
 
+/* Whether some role of approval RT still lacks a sign-off (a fully
+ * signed approval takes no more: check_approver refuses every name). */
+static int
+approval_has_room(const struct step_rt *rt)
+{
+	for (size_t i = 0; i < rt->def->n_roles; i++) {
+		int have = 0;
+
+		for (size_t j = 0; j < rt->n_approvals; j++)
+			have += strcmp(rt->approvals[j].role,
+				       rt->def->roles[i].role) == 0;
+		if (have < rt->def->roles[i].count)
+			return 1;
+	}
+	return 0;
+}
+
+/* Whether next would move on now: no required step of the phase left
+ * open (act_next refuses with the same list otherwise). */
+static int
+next_applies(const struct session *s)
+{
+	struct strbuf why = STRBUF_INIT;
+	int n = blocking_steps(s, &why);
+
+	strbuf_done(&why);
+	return n == 0;
+}
+
 int
 session_act_applies(const struct session *s, int kind, const char *id)
 {
@@ -1429,12 +1458,16 @@ session_act_applies(const struct session *s, int kind, const char *id)
 
 	if (kind < 0 || kind >= ACT_COUNT || s->complete)
 		return 0;
+	if (kind == ACT_NEXT)
+		return next_applies(s);
 	if (!rules[kind].kinds)
 		return 1;
 	rt = id ? session_find_step(s, id) : NULL;
 	if (!rt)
 		return 0;
 	a.step = rt->def->id;
+	if (kind == ACT_APPROVE && !approval_has_room(rt))
+		return 0;
 	return check_step(s, &rules[kind], rt, &a, NULL) == 0;
 }
 

@@ -775,23 +775,87 @@ draw_separator(WINDOW *w, int y, int x, int h)
 		mvwaddstr(w, y + i, x, draw_glyph("\u2502", "|"));
 }
 
+/* How a side tab is named in its row: in full, or (a narrow row) short. */
+static const char *
+tab_name(enum pane_id id, int brief)
+{
+	static const char *const briefs[PANE_COUNT] = {
+		[PANE_STEPS] = "List", [PANE_DETAIL] = "Step",
+		[PANE_LOG] = "Out", [PANE_JOURNAL] = "Jrnl",
+		[PANE_TARGETS] = "Tgt", [PANE_TAGS] = "Tags",
+		[PANE_REGISTRY] = "Reg",
+	};
+
+	return brief ? briefs[id] : app_pane_name(id);
+}
+
+/* How the tab row names its tabs, the first way that shows them all:
+ * every name in full, the shown tab's in full and the others short, all
+ * short; else all short from the shown one's neighbours, with a sign at
+ * the cut end. */
+enum tab_fit { TABS_FULL, TABS_SHOWN_FULL, TABS_SHORT, TABS_CUT };
+
+/* Tab I's label as FIT writes it, into BUF. */
+static void
+tab_label(const struct app *a, enum pane_id id, enum tab_fit fit, char *buf,
+	  size_t size)
+{
+	int on = id == shown_side(a);
+	int brief = fit == TABS_SHORT || fit == TABS_CUT ||
+		    (fit == TABS_SHOWN_FULL && !on);
+
+	snprintf(buf, size, on ? "[%s]" : " %s ", tab_name(id, brief));
+}
+
+/* The columns tabs FROM..TO-1 take as FIT writes them (a blank between). */
+static int
+tabs_width(const struct app *a, const enum pane_id *tabs, size_t from,
+	   size_t to, enum tab_fit fit)
+{
+	char label[64];
+	int used = 0;
+
+	for (size_t i = from; i < to; i++) {
+		tab_label(a, tabs[i], fit, label, sizeof(label));
+		used += draw_width(label) + (i > from);
+	}
+	return used;
+}
+
+static enum tab_fit
+tab_fit(const struct app *a, const enum pane_id *tabs, size_t n, int width)
+{
+	for (int fit = TABS_FULL; fit < TABS_CUT; fit++)
+		if (tabs_width(a, tabs, 0, n, fit) <= width)
+			return fit;
+	return TABS_CUT;
+}
+
 /* The first tab label drawn: 0, unless the shown tab would be cut off,
- * then as far along as it takes for the shown one to fit. */
+ * then as far along as it takes for the shown one to fit (WIDTH less the
+ * signs at both ends). */
 static size_t
-first_tab(const struct app *a, const enum pane_id *tabs, size_t n, int width)
+first_tab(const struct app *a, const enum pane_id *tabs, size_t n, int width,
+	  enum tab_fit fit)
 {
 	size_t shown = 0, first = 0;
-	int used = 0;
 
 	while (shown < n && tabs[shown] != shown_side(a))
 		shown++;
 	if (shown == n)
 		return 0;
-	for (size_t i = 0; i <= shown; i++)
-		used += draw_width(app_pane_name(tabs[i])) + 3;
-	while (used > width && first < shown)
-		used -= draw_width(app_pane_name(tabs[first++])) + 3;
+	while (first < shown &&
+	       tabs_width(a, tabs, first, shown + 1, fit) > width - 2)
+		first++;
 	return first;
+}
+
+/* A sign that tabs are cut off at that end of the row. */
+static void
+draw_tab_sign(WINDOW *w, int y, int x, const char *glyph, const char *ascii,
+	      int role)
+{
+	draw_text(w, y, x, 1, draw_glyph(glyph, ascii), theme_attr(role));
 }
 
 static void
@@ -799,8 +863,11 @@ draw_tabs(struct app *a, WINDOW *w, struct rect r)
 {
 	const enum pane_id *tabs = a->wide ? wide_tabs : narrow_tabs;
 	size_t n = a->wide ? N_WIDE_TABS : N_NARROW_TABS;
-	size_t first = first_tab(a, tabs, n, r.w);
-	int x = r.x;
+	enum tab_fit fit = tab_fit(a, tabs, n, r.w);
+	size_t first = fit == TABS_CUT ? first_tab(a, tabs, n, r.w, fit) : 0;
+	int end = r.x + r.w - (fit == TABS_CUT ? 1 : 0);
+	int x = r.x + (first > 0);
+	size_t i;
 
 	/* The focused side area's whole tab row takes the focus role, as
 	 * the checklist's title row does, so focus shows in every theme. */
@@ -808,17 +875,24 @@ draw_tabs(struct app *a, WINDOW *w, struct rect r)
 
 	draw_fill(w, r.y, r.x, r.w, theme_attr(focused ? ROLE_TITLE_FOCUS
 						      : ROLE_TITLE));
-	for (size_t i = first; i < n && x < r.x + r.w; i++) {
+	if (first > 0)
+		draw_tab_sign(w, r.y, r.x, "\u2039", "<", focused
+			      ? ROLE_TITLE_FOCUS : ROLE_TITLE);
+	for (i = first; i < n; i++) {
 		int on = tabs[i] == shown_side(a);
 		int role = focused ? ROLE_TITLE_FOCUS
 			   : on ? ROLE_TITLE : ROLE_DIM;
 		char label[64];
 
-		snprintf(label, sizeof(label), on ? "[%s]" : " %s ",
-			 app_pane_name(tabs[i]));
-		x += draw_text(w, r.y, x, r.x + r.w - x, label,
+		tab_label(a, tabs[i], fit, label, sizeof(label));
+		if (x + draw_width(label) > end)
+			break;
+		x += draw_text(w, r.y, x, end - x, label,
 			       theme_attr(role)) + 1;
 	}
+	if (i < n)
+		draw_tab_sign(w, r.y, r.x + r.w - 1, "\u203a", ">", focused
+			      ? ROLE_TITLE_FOCUS : ROLE_TITLE);
 }
 
 static void
@@ -953,6 +1027,10 @@ scroll_by(struct app *a, long delta)
 		*top = at < 0 ? 0 : at >= n || at >= last ? -1 : at;
 	} else if (a->focus == PANE_TAGS || a->focus == PANE_REGISTRY) {
 		pane_sources_scroll(a, delta);
+	} else if (a->focus == PANE_DETAIL) {	/* the draw keeps it in range */
+		a->detail_top = a->detail_top + delta < 0 ? 0
+			: a->detail_top + delta > 1000000 ? 1000000
+			: a->detail_top + delta;
 	} else if (a->focus == PANE_TARGETS) {	/* the draw keeps it in range */
 		a->targets_top = a->targets_top + delta < 0 ? 0
 			: a->targets_top + delta > 1000000 ? 1000000

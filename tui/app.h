@@ -128,6 +128,8 @@ struct app {
 	int help;			/* help overlay shown */
 	int help_top;
 	long card_top;			/* score card: rows scrolled past */
+	long detail_top;		/* step pane: rows scrolled past */
+	int detail_sel;			/* the selection detail_top is for */
 	struct dialog dlg;
 	char status[512];
 	int status_is_error;
@@ -357,6 +359,8 @@ void dialog_open(struct app *a, enum flow flow, const char *step);
 void dialog_refresh_quit(struct app *a);
 void dialog_key(struct app *a, int key);
 void dialog_close(struct app *a);
+/* Whether the open dialog is a y/N question (one key answers it). */
+int dialog_is_yes_no(const struct app *a);
 
 /* Whether step ID's last run was cancelled while it ran (outcome
  * unknown). */

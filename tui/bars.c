@@ -363,6 +363,8 @@ bars_draw_hints(struct app *a, WINDOW *w, int y, int x, int width, int ctx,
 	for (size_t i = 0; i < n && x < width; i++) {
 		if (!b[i].on_bar || (int)b[i].ctx != ctx ||
 		    (b[i].on_bar == KEYBAR_HANDOFF && !app_handoff_due(a)) ||
+		    (b[i].on_bar == KEYBAR_ASK && !dialog_is_yes_no(a)) ||
+		    (b[i].on_bar == KEYBAR_TYPED && dialog_is_yes_no(a)) ||
 		    (b[i].on_bar == KEYBAR_APPLIES &&
 		     !app_act_applies(a, b[i].act)) ||
 		    (a->watch && !keymap_in_watch(b[i].act)) ||

@@ -1188,6 +1188,10 @@ edit(struct app *a, int key)
 	d->prefilled = 0;
 	if (d->pattern)
 		validate(a);	/* the pattern is checked as you type */
+	else if (d->flow == FLOW_APPROVE_NAME && d->len > 0)
+		validate(a);	/* so is a name: a stale refusal goes */
+	else
+		d->error[0] = '\0';	/* it was about the text before */
 	/* A restore target's warning is for a value entered (Enter: the
 	 * status line says it) or the one the dialog opened with, never for
 	 * a half-typed one ("1." is no published version): typing clears
@@ -1322,18 +1326,26 @@ is_yes_no(enum flow flow)
 	       flow == FLOW_PICK_SURE;
 }
 
-/* y or Y answers yes at once; n, N or the dismiss key no; any other key
- * is ignored with a hint (so "y" and then a reason typed in one go goes
- * on to the reason, never a silent "no"). */
+int
+dialog_is_yes_no(const struct app *a)
+{
+	return is_yes_no(a->dlg.flow);
+}
+
+/* The yes key answers yes at once; the no key or the dismiss key no; any
+ * other key is ignored with a hint (so "y" and then a reason typed in one
+ * go goes on to the reason, never a silent "no"). */
 static void
-answer_yes_no(struct app *a, int key, enum uiact act)
+answer_yes_no(struct app *a, enum uiact act)
 {
 	char hint[sizeof(a->dlg.error)];
-	int yes = key == 'y' || key == 'Y';
+	int yes = act == UI_YES;
 
-	if (!yes && key != 'n' && key != 'N' && act != UI_DISMISS) {
-		snprintf(hint, sizeof(hint), "answer y for yes, n (or %s) for "
-			 "no", keymap_key_label(KM_DIALOG, UI_DISMISS));
+	if (!yes && act != UI_NO && act != UI_DISMISS) {
+		snprintf(hint, sizeof(hint), "answer %s for yes, %s (or %s) "
+			 "for no", keymap_key_label(KM_DIALOG, UI_YES),
+			 keymap_key_label(KM_DIALOG, UI_NO),
+			 keymap_key_label(KM_DIALOG, UI_DISMISS));
 		refuse(a, hint);
 		return;
 	}
@@ -1353,7 +1365,7 @@ dialog_key(struct app *a, int key)
 	if (preview && preview_scroll(a, act))
 		return;
 	if (is_yes_no(a->dlg.flow)) {
-		answer_yes_no(a, key, act);
+		answer_yes_no(a, act);
 		return;
 	}
 	switch (act) {

@@ -26,7 +26,10 @@ enum keybar_when {
 	KEYBAR_APPLIES,	/* while the action applies to the selected step
 			 * (the session's transition table: Space on an open
 			 * check step, a on an approval the session has
-			 * reached) */
+			 * reached that still lacks a sign-off, > while no
+			 * required step of the phase is open) */
+	KEYBAR_ASK,	/* while the dialog is a y/N question (one key) */
+	KEYBAR_TYPED,	/* while the dialog is not a y/N question */
 };
 
 struct binding {

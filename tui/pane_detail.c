@@ -341,6 +341,8 @@ app_act_applies(struct app *a, enum uiact act)
 	switch (act) {
 	case UI_TICK: kind = ACT_TICK; break;
 	case UI_APPROVE: kind = ACT_APPROVE; break;
+	case UI_NEXT_PHASE: return session_act_applies(a->session, ACT_NEXT,
+							NULL);
 	default: return 1;
 	}
 	if (app_step_at(a, a->sel, &v) < 0)
@@ -777,29 +779,20 @@ inactive_state(const struct app *a, const struct step_view *v, char *buf,
 		snprintf(buf, size, "n/a");
 }
 
-void
-pane_detail_draw(struct app *a, WINDOW *w, struct rect r)
+/* The selected step, from the cursor's row down (as tall as it takes). */
+static void
+step_body(struct app *a, struct cursor *c)
 {
-	struct cursor c = { w, r, r.y };
 	struct step_view v;
 	char running[64], *title;
 
-	if (a->wide) {
-		draw_fill(w, r.y, r.x, r.w, theme_attr(a->focus == PANE_DETAIL
-			  ? ROLE_TITLE_FOCUS : ROLE_TITLE));
-		draw_text(w, r.y, r.x, r.w, " Step ", theme_attr(
-			  a->focus == PANE_DETAIL ? ROLE_TITLE_FOCUS : ROLE_TITLE));
-		c.y++;
-	}
-	if (show_scorecard(a, &c))
-		return;
 	if (app_step_at(a, a->sel, &v) < 0) {
-		line(&c, "No step selected.", ROLE_DIM);
+		line(c, "No step selected.", ROLE_DIM);
 		return;
 	}
 	/* Only the focused pane's title is drawn in the focus role. */
 	title = session_show_text(a->session, v.def->title);
-	line(&c, title, ROLE_TITLE);
+	line(c, title, ROLE_TITLE);
 	free(title);
 	if (v.state == STEP_RUNNING)
 		runview_running_text(a, &v, running, sizeof(running));
@@ -810,33 +803,126 @@ pane_detail_draw(struct app *a, WINDOW *w, struct rect r)
 	else
 		snprintf(running, sizeof(running), "%s",
 			 session_state_name(v.state));
-	linef(&c, ROLE_DIM, "%s  %s  %s%s", v.def->id,
+	linef(c, ROLE_DIM, "%s  %s  %s%s", v.def->id,
 	      playbook_kind_name(v.def->kind), running,
 	      v.def->required ? "" : "  (optional)");
 	if (a->sel >= 0 && a->sel < a->n_visible &&
 	    a->visible[a->sel] == 0 && app_briefing(a))
-		linef(&c, ROLE_TITLE, "Briefing: %s", app_briefing(a));
-	show_applies(a, &c, &v);
-	show_review(a, &c, &v);
+		linef(c, ROLE_TITLE, "Briefing: %s", app_briefing(a));
+	show_applies(a, c, &v);
+	show_review(a, c, &v);
 	if (v.def->note) {
 		char *note = session_show_text(a->session, v.def->note);
 
-		line(&c, note, ROLE_NORMAL);
+		line(c, note, ROLE_NORMAL);
 		free(note);
 	}
 	switch (v.def->kind) {
-	case STEP_KIND_RUN: show_run(a, &c, &v); break;
-	case STEP_KIND_DECIDE: show_decide(a, &c, &v); break;
-	case STEP_KIND_APPROVE: show_approve(a, &c, &v); break;
-	case STEP_KIND_INPUT: show_input(a, &c, &v); break;
-	case STEP_KIND_MESSAGE: show_message(a, &c, &v); break;
-	case STEP_KIND_CHECK: show_check(a, &c, &v); break;
+	case STEP_KIND_RUN: show_run(a, c, &v); break;
+	case STEP_KIND_DECIDE: show_decide(a, c, &v); break;
+	case STEP_KIND_APPROVE: show_approve(a, c, &v); break;
+	case STEP_KIND_INPUT: show_input(a, c, &v); break;
+	case STEP_KIND_MESSAGE: show_message(a, c, &v); break;
+	case STEP_KIND_CHECK: show_check(a, c, &v); break;
 	case STEP_KIND_WAIT:
-		linef(&c, ROLE_NORMAL, "Watch for %lld s",
+		linef(c, ROLE_NORMAL, "Watch for %lld s",
 		      (long long)(v.def->duration_us / 1000000));
 		break;
 	default: break;
 	}
-	show_reopened(&c, &v);
-	show_result(a, &c, &v);
+	show_reopened(c, &v);
+	show_result(a, c, &v);
+}
+
+/* The step pane's rows drawn off screen: as many as a step can take. */
+#define DETAIL_PAD_ROWS 400
+
+/* The line under a step that does not fit: how many rows are below (or,
+ * at the end, above) and the keys that scroll it, from the action
+ * table; from the checklist, the key that reaches the pane first. */
+static void
+detail_more(struct app *a, WINDOW *w, int y, struct rect r, long above,
+	    long below)
+{
+	char buf[200];
+	int ctx = app_keymap_ctx(a);
+
+	if (below > 0 && a->focus != PANE_DETAIL)
+		snprintf(buf, sizeof(buf), "%s %ld more line%s (%s, then %s "
+			 "scrolls)", draw_glyph("\u2193", "v"), below,
+			 below == 1 ? "" : "s",
+			 keymap_key_label(ctx, UI_FOCUS_NEXT),
+			 keymap_key_label(KM_GLOBAL, UI_MOVE_DOWN));
+	else if (below > 0)
+		snprintf(buf, sizeof(buf), "%s %ld more line%s (%s/%s/%s)",
+			 draw_glyph("\u2193", "v"), below,
+			 below == 1 ? "" : "s",
+			 keymap_key_label(ctx, UI_MOVE_DOWN),
+			 keymap_key_label(ctx, UI_PAGE_DOWN),
+			 keymap_key_label(ctx, UI_MOVE_BOTTOM));
+	else
+		snprintf(buf, sizeof(buf), "%s %ld line%s above (%s/%s/%s)",
+			 draw_glyph("\u2191", "^"), above,
+			 above == 1 ? "" : "s",
+			 keymap_key_label(ctx, UI_MOVE_UP),
+			 keymap_key_label(ctx, UI_PAGE_UP),
+			 keymap_key_label(ctx, UI_MOVE_TOP));
+	draw_fill(w, y, r.x, r.w, theme_attr(ROLE_DIM));
+	draw_text(w, y, r.x + 1, r.w - 2, buf, theme_attr(ROLE_DIM));
+}
+
+/* The step drawn whole off screen, and the rows from a->detail_top (kept
+ * in range here; back to the top for another step) copied into R, with
+ * a "more" line when it does not fit. */
+static void
+draw_scrolled(struct app *a, WINDOW *w, struct rect r)
+{
+	WINDOW *pad = r.w > 0 && r.h > 0 ? newpad(DETAIL_PAD_ROWS, r.w)
+					 : NULL;
+	struct cursor pc = { pad, { 0, 0, DETAIL_PAD_ROWS, r.w }, 0 };
+	long total, rows = r.h;
+
+	if (!pad) {
+		struct cursor c = { w, r, r.y };
+
+		step_body(a, &c);
+		return;
+	}
+	wbkgd(pad, getbkgd(w));
+	step_body(a, &pc);
+	total = pc.y;
+	if (a->detail_sel != a->sel)
+		a->detail_top = 0;
+	a->detail_sel = a->sel;
+	if (total > rows && rows > 1)
+		rows--;	/* the "more" line */
+	if (a->detail_top > total - rows)
+		a->detail_top = total - rows > 0 ? total - rows : 0;
+	copywin(pad, w, (int)a->detail_top, 0, r.y, r.x, r.y + (int)rows - 1,
+		r.x + r.w - 1, FALSE);
+	if (total > r.h && r.h > 1)
+		detail_more(a, w, r.y + (int)rows, r, a->detail_top,
+			    total - a->detail_top - rows);
+	delwin(pad);
+}
+
+void
+pane_detail_draw(struct app *a, WINDOW *w, struct rect r)
+{
+	struct cursor c = { w, r, r.y };
+	struct rect body;
+
+	if (a->wide) {
+		draw_fill(w, r.y, r.x, r.w, theme_attr(a->focus == PANE_DETAIL
+			  ? ROLE_TITLE_FOCUS : ROLE_TITLE));
+		draw_text(w, r.y, r.x, r.w, " Step ", theme_attr(
+			  a->focus == PANE_DETAIL ? ROLE_TITLE_FOCUS : ROLE_TITLE));
+		c.y++;
+	}
+	if (show_scorecard(a, &c))
+		return;
+	body = r;
+	body.y = c.y;
+	body.h = r.y + r.h - c.y;
+	draw_scrolled(a, w, body);
 }

@@ -41,6 +41,8 @@
 	X(UI_REFRESH, "refresh", "refresh", "Re-read the tags and refresh the registry answers now") \
 	X(UI_SUBMIT, "submit", "ok", "Accept the dialog")                    \
 	X(UI_DISMISS, "dismiss", "cancel", "Close the dialog without any effect") \
+	X(UI_YES, "answer-yes", "yes", "Answer yes to a y/N question (no Enter)") \
+	X(UI_NO, "answer-no", "no", "Answer no to a y/N question (no Enter)") \
 	X(UI_EDIT, "edit", "edit", "Edit the message in $VISUAL or $EDITOR before sending") \
 	X(UI_UPDATE, "send-update", "update", "Open the due update reminder, ready to send") \
 	X(UI_UPDATE_DISMISS, "dismiss-update", "dismiss", "Dismiss the due update reminder") \

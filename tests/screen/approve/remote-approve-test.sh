@@ -23,7 +23,7 @@ assert_fixed '[ ] Engineering lead signs off the…'
 expect_screen before 1 10 <<'EOF'
  DRILL  TEST MODE  Example: roll a web service…  1.4.0 → 1.3.2  MmSSs of 5m RTO
  ✓ assess  ✓ decide  ▶ approve  · execute  · verify  · communicate
- Checklist: approve  0/1            │[Step]  Output   Journal   Targets   Tags
+ Checklist: approve  0/1            │[Step]  Out   Jrnl   Tgt   Tags   Reg
 [ ] Engineering lead signs off the… │ Engineering lead signs off the rollback
                                     │ approve.signoff  approve  open
                                     │ Sign-off needed from:
@@ -45,7 +45,7 @@ wait_idle
 expect_screen approved <<'EOF'
  DRILL  TEST MODE  Example: roll a web service…  1.4.0 → 1.3.2  MmSSs of 5m RTO
  ✓ assess  ✓ decide  ▶ approve  · execute  · verify  · communicate
- Checklist: approve  1/1            │[Step]  Output   Journal   Targets   Tags
+ Checklist: approve  1/1            │[Step]  Out   Jrnl   Tgt   Tags   Reg
 [✓] Engineering lead sig… dana hh:mm│ Engineering lead signs off the rollback
                                     │ approve.signoff  approve  done
                                     │ Sign-off needed from:
@@ -66,7 +66,7 @@ expect_screen approved <<'EOF'
                                     │
                                     │
  dana approved as Engineering Lead (from another terminal)
- Enter act a approve ? help q quit Tab pane m note > next
+ Enter act ? help q quit Tab pane m note > next
 EOF
 
 # The approval opens the gate.

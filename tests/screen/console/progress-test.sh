@@ -19,7 +19,7 @@ start_app drill "$SESSION_DIR" --operator sam
 # Five lines; only-b can no longer apply (ROUTE is a), extra waits on
 # EXTRA: three count, none done.
 expect_screen decide-start 3 8 <<'EOF2'
- Checklist: decide  0/3             │[Step]  Output   Journal   Targets   Tags
+ Checklist: decide  0/3             │[Step]  Out   Jrnl   Tgt   Tags   Reg
 [/] Only for b                   n/a│ Only for a
 [ ] Only for a                      │ only-a  check  open
 [?] Check the gated thing for extr… │ Drill: cannot be verified here, nothing

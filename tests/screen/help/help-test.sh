@@ -56,6 +56,8 @@ expect_screen help-80x60 <<'EOF'
    l, Right         Show the rest of long output lines
  Dialogs
    Enter            Accept the dialog
+   y, Y             Answer yes to a y/N question (no Enter)
+   n, N             Answer no to a y/N question (no Enter)
    Esc              Close the dialog without any effect
    e                Edit the message in $VISUAL or $EDITOR before sending
    Down             Move the selection down
@@ -71,9 +73,7 @@ expect_screen help-80x60 <<'EOF'
    [✗]              failed
    [-]              skipped (left open when the phase ended)
    [/]              n/a: marked so, or its condition can no longer hold
-   [?]              waiting on a variable its condition names (not counted)
-   [‽]              interrupted, outcome unknown (its console ended)
- Enter act ? help q quit Tab pane m note > next
+ Enter act ? help q quit Tab pane m note
 EOF
 
 # ? again closes it and the console is back as it was.
@@ -84,7 +84,7 @@ refute_fixed 'rewind keys'
 
 # At 80x24 it does not fit: j scrolls one line, C-d half a page, and
 # scrolling stops with the last line at the bottom (22 overlay rows for
-# 57 lines: at most 35 lines scrolled away).
+# 59 lines: at most 37 lines scrolled away).
 resize 80 24
 keys '?'
 assert_fixed '   C-l              Redraw the screen'
@@ -95,11 +95,11 @@ keys j
 keys C-d C-d C-d C-d
 expect_screen help-80x24-end <<'EOF'
  rewind keys (any other key closes; j/k scroll)
-   f                Follow the log as it grows
-   h, Left          Show the output from further left
    l, Right         Show the rest of long output lines
  Dialogs
    Enter            Accept the dialog
+   y, Y             Answer yes to a y/N question (no Enter)
+   n, N             Answer no to a y/N question (no Enter)
    Esc              Close the dialog without any effect
    e                Edit the message in $VISUAL or $EDITOR before sending
    Down             Move the selection down
@@ -117,10 +117,10 @@ expect_screen help-80x24-end <<'EOF'
    [/]              n/a: marked so, or its condition can no longer hold
    [?]              waiting on a variable its condition names (not counted)
    [‽]              interrupted, outcome unknown (its console ended)
- Enter act ? help q quit Tab pane m note > next
+ Enter act ? help q quit Tab pane m note
 EOF
 keys k
-[ "$(row 2)" = '   /                Search the log' ] ||
+[ "$(row 2)" = '   h, Left          Show the output from further left' ] ||
 	soft_fail "k after the end did not scroll back up by one line"
 
 # Any other key closes it and does nothing else: Enter must not run the

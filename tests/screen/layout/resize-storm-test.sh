@@ -43,7 +43,7 @@ wait_idle
 expect_screen after-storm <<'EOF'
  LIVE  TEST MODE  Screen test: a step that streams output                 MmSSs
  ▶ assess  · decide  · approve  · execute  · verify  · communicate
- Checklist: assess  1/2             │ Step  [Output]  Journal   Targets   Tags
+ Checklist: assess  1/2             │ Step  [Output]  Jrnl   Tgt   Tags   Reg
 [✓] Stream output through… sam hh:mm│ after storm 9
 [ ] Looked at the output            │ after storm 10
                                     │ after storm 11
@@ -64,7 +64,7 @@ expect_screen after-storm <<'EOF'
                                     │ stream finished
                                     │ ■ assess.stream  exit 0 after D at hh:mm:ss
  assess.stream done
- Enter act ? help q quit Tab pane m note > next
+ Enter act ? help q quit Tab pane m note
 EOF
 
 # Nothing was lost to the storm: the Output scrollback starts at line 1,

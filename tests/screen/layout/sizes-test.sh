@@ -16,7 +16,7 @@ screen_80x24() {
 	expect_screen "$1" <<'SCREEN'
  DRILL  TEST MODE  Example: roll a web service ba…  1.4.0 → ?  MmSSs of 10m RTO
  ▶ assess MmSSs of 2m  · decide  · approve  · execute  · verify  · communicate
- Checklist: assess  1/5             │[Step]  Output   Journal   Targets   Tags
+ Checklist: assess  1/5             │[Step]  Out   Jrnl   Tgt   Tags   Reg
 [✓] See what is deployed … sam hh:mm│ See what is deployed and whether the
 [ ] List the most recent release t… │ tree is clean
 [ ] Rate the severity               │ assess.status  run  done
@@ -37,7 +37,7 @@ screen_80x24() {
                                     │
                                     │
  assess.status done
- Enter act ? help q quit Tab pane m note > next
+ Enter act ? help q quit Tab pane m note
 SCREEN
 }
 screen_80x24 80x24
@@ -73,7 +73,7 @@ expect_screen 200x60-seam 29 36 <<'EOF'
 EOF
 expect_screen 200x60-bars 59 60 <<'EOF'
  assess.status done
- Enter act ? help q quit Tab pane m note > next
+ Enter act ? help q quit Tab pane m note
 EOF
 # Side by side, ] cycles only the lower tabs; the step pane stays.
 keys ']'
@@ -108,7 +108,7 @@ resize 80 24
 expect_screen 80x24-again <<'EOF'
  DRILL  TEST MODE  Example: roll a web service ba…  1.4.0 → ?  MmSSs of 10m RTO
  ▶ assess MmSSs of 2m  · decide  · approve  · execute  · verify  · communicate
- Checklist: assess  1/5             │ Step  [Output]  Journal   Targets   Tags
+ Checklist: assess  1/5             │ Step  [Output]  Jrnl   Tgt   Tags   Reg
 [✓] See what is deployed … sam hh:mm│ ▶ assess.status  started hh:mm:ss  git sta
 [ ] List the most recent release t… │ a1b2c3d (HEAD, tag: v1.4.0) Release 1.4.0
 [ ] Rate the severity               │ 9f8e7d6 (tag: v1.3.2) Release 1.3.2
@@ -129,7 +129,7 @@ expect_screen 80x24-again <<'EOF'
                                     │
                                     │
  assess.status done
- Enter act ? help q quit Tab pane m note > next
+ Enter act ? help q quit Tab pane m note
 EOF
 
 keys_nowait q

@@ -26,7 +26,7 @@ start_app drill "$SESSION_DIR"
 expect_screen resumed <<'EOF'
  DRILL  TEST MODE  Example: roll a web service ba…  1.4.0 → ?  MmSSs of 10m RTO
  ▶ assess MmSSs of 2m  · decide  · approve  · execute  · verify  · communicate
- Checklist: assess  3/5             │[Step]  Output   Journal   Targets   Tags
+ Checklist: assess  3/5             │[Step]  Out   Jrnl   Tgt   Tags   Reg
 [✓] See what is deployed … sam hh:mm│ Rate the severity
 [✓] List the most recent … sam hh:mm│ assess.severity  input  open
 [ ] Rate the severity               │ Variable SEVERITY
@@ -47,7 +47,7 @@ expect_screen resumed <<'EOF'
                                     │
                                     │
  resumed at assess.severity; drill: nothing real is run: press ? for help
- Enter act ? help q quit Tab pane m note > next
+ Enter act ? help q quit Tab pane m note
 EOF
 # "when" is the time of the tick: 19:30 on the test clock.
 assert_fixed '[✓] Incident ticket opene… sam 19:30'
@@ -59,7 +59,7 @@ assert_fixed '[✓] Incident ticket opene… sam 19:30'
 keys ']' ']'
 assert_fixed '[Journal]'
 expect_screen resumed-journal 3 13 <<'EOF'
- Checklist: assess  3/5             │ Step   Output  [Journal]  Targets   Tags
+ Checklist: assess  3/5             │ Step   Out  [Journal]  Tgt   Tags   Reg
 [✓] See what is deployed … sam hh:mm│ hh:mm:ss session.started
 [✓] List the most recent … sam hh:mm│ hh:mm:ss var.set              CURRENT_VERS
 [ ] Rate the severity               │ hh:mm:ss step.started         assess.statu

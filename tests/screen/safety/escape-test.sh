@@ -25,7 +25,7 @@ wait_text 'escapes printed' 5
 expect_screen output <<'EOF'
  LIVE  TEST MODE  Screen test: a command that prints terminal escapes     MmSSs
  ▶ assess  · decide  · approve  · execute  · verify  · communicate
- Checklist: assess  1/1             │ Step  [Output]  Journal   Targets   Tags
+ Checklist: assess  1/1             │ Step  [Output]  Jrnl   Tgt   Tags   Reg
 [✓] Print hostile escape … sam hh:mm│ ▶ assess.hostile  started hh:mm:ss  printf
                                     │ home^[[Hclear^[[2Jend
                                     │ clip^[]52;c;cHduZWQ=^Gboard

@@ -149,7 +149,7 @@ assert_fixed '[Output]'
 expect_screen frame 1 3 <<'EOF'
  LIVE  TEST MODE  Screen test: a command that prints colours              MmSSs
  ▶ assess  · decide  · approve  · execute  · verify  · communicate
- Checklist: assess  1/1             │ Step  [Output]  Journal   Targets   Tags
+ Checklist: assess  1/1             │ Step  [Output]  Jrnl   Tgt   Tags   Reg
 EOF
 expect_screen bars 23 24 <<'EOF'
  assess.colours done

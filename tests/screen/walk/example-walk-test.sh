@@ -14,7 +14,7 @@ start_app drill "$REWIND_SRCDIR/playbooks/example.json" \
 expect_screen start <<'EOF'
  DRILL  TEST MODE  Example: roll a web service ba…  1.4.0 → ?  MmSSs of 10m RTO
  ▶ assess MmSSs of 2m  · decide  · approve  · execute  · verify  · communicate
- Checklist: assess  0/5             │[Step]  Output   Journal   Targets   Tags
+ Checklist: assess  0/5             │[Step]  Out   Jrnl   Tgt   Tags   Reg
 [ ] See what is deployed and wheth… │ See what is deployed and whether the
 [ ] List the most recent release t… │ tree is clean
 [ ] Rate the severity               │ assess.status  run  open
@@ -35,7 +35,7 @@ expect_screen start <<'EOF'
                                     │
                                     │
  drill: nothing real is run: press ? for help
- Enter act ? help q quit Tab pane m note > next
+ Enter act ? help q quit Tab pane m note
 EOF
 
 # --- assess ---------------------------------------------------------------------
@@ -71,7 +71,7 @@ keys Enter				# the choose dialog
 expect_screen decide-dialog <<'EOF'
  DRILL  TEST MODE  Example: roll a web service bac…  1.4.0 → ?  MmSSs of 5m RTO
  ✓ assess  ▶ decide MmSSs of 2m  · approve  · execute  · verify  · communicate
- Checklist: decide  0/1             │[Step]  Output   Journal   Targets   Tags
+ Checklist: decide  0/1             │[Step]  Out   Jrnl   Tgt   Tags   Reg
 [ ] Roll back, hotfix, or wait?     │ Roll back, hotfix, or wait?
 [?] Pick the version to restore     │ decide.response  decide  open
                                     │ Options:
@@ -165,7 +165,7 @@ keys '>'
 expect_screen complete 1 5 <<'EOF'
  DRILL  TEST MODE  Example: roll a web service…  1.4.0 → 1.3.2  MmSSs of 5m RTO
  ✓ assess  ✓ decide  ✓ approve  ✓ execute  ✓ verify  ✓ communicate  COMPLETE
- Checklist: complete  2/2           │[Step]  Output   Journal   Targets   Tags
+ Checklist: complete  2/2           │[Step]  Out   Jrnl   Tgt   Tags   Reg
 [✓] Tell the team          sam hh:mm│ Drill score card: 120 / 120
 [✓] Post-mortem scheduled  sam hh:mm│ Kept in scorecard.json and report.md in
 EOF
