@@ -75,6 +75,8 @@ struct drill {
 	cJSON *reasons;		/* {decide step: the operator's reason} */
 	struct clone_note *notes;	/* per step */
 	char **world_out;	/* per step: the world's last output */
+	char **false_clear;	/* per step: the log line that contradicted
+				 * its last tick, or NULL */
 	char *clone_dir;
 	int clone_tried;	/* made (or failed) once: never again */
 	struct err clone_err;	/* why it could not be made */
@@ -95,6 +97,7 @@ drill_get(struct session *s)
 	d->finished = xcalloc(s->n_steps + 1, 1);
 	d->notes = xcalloc(s->n_steps + 1, sizeof(*d->notes));
 	d->world_out = xcalloc(s->n_steps + 1, sizeof(*d->world_out));
+	d->false_clear = xcalloc(s->n_steps + 1, sizeof(*d->false_clear));
 	d->skipped = cJSON_CreateArray();
 	d->na = cJSON_CreateArray();
 	d->reasons = cJSON_CreateObject();
@@ -138,10 +141,12 @@ drill_free(struct session *s)
 		free(d->preds[i].first_lines);
 		free(d->notes[i].why);
 		free(d->world_out[i]);
+		free(d->false_clear[i]);
 	}
 	free(d->preds);
 	free(d->notes);
 	free(d->world_out);
+	free(d->false_clear);
 	free(d->finished);
 	free(d->fired);
 	free(d->timers);
@@ -177,9 +182,11 @@ drill_copy(const struct drill *d, size_t n_steps, size_t n_injects)
 	}
 	c->notes = xcalloc(n_steps + 1, sizeof(*c->notes));
 	c->world_out = xcalloc(n_steps + 1, sizeof(*c->world_out));
+	c->false_clear = xcalloc(n_steps + 1, sizeof(*c->false_clear));
 	for (size_t i = 0; i < n_steps; i++) {
 		c->notes[i].real = d->notes[i].real;
 		c->notes[i].why = xstrdup_or_null(d->notes[i].why);
+		c->false_clear[i] = xstrdup_or_null(d->false_clear[i]);
 	}
 	c->finished = xcalloc(n_steps + 1, 1);
 	memcpy(c->finished, d->finished, n_steps);
@@ -216,9 +223,12 @@ drill_snapshot_free(struct drill *snap, size_t n_steps)
 		free(snap->preds[i].first_lines);
 		free(snap->notes[i].why);
 	}
-	for (size_t i = 0; i < n_steps; i++)
+	for (size_t i = 0; i < n_steps; i++) {
 		free(snap->world_out[i]);
+		free(snap->false_clear[i]);
+	}
 	free(snap->world_out);
+	free(snap->false_clear);
 	free(snap->preds);
 	free(snap->notes);
 	free(snap->finished);
@@ -518,6 +528,25 @@ note_world(struct session *s, struct drill *d, const struct journal_event *ev)
 		sources_set_state(s->sources, d->state);
 }
 
+static const char *log_contradiction(const struct drill *d,
+				     const struct pb_step *st,
+				     const char **log);
+
+/* A check was ticked: the world's log line that contradicts it then, if
+ * any, is kept for the score card (a false all-clear). */
+static void
+note_ticked(struct session *s, struct drill *d, const struct journal_event *ev)
+{
+	ssize_t i = step_index(s, ev->step);
+	const char *log, *line;
+
+	if (i < 0)
+		return;
+	line = log_contradiction(d, s->steps[i].def, &log);
+	free(d->false_clear[i]);
+	d->false_clear[i] = line ? xstrdup(line) : NULL;
+}
+
 static void
 note_reason(struct drill *d, const struct journal_event *ev)
 {
@@ -554,6 +583,8 @@ drill_observe(struct session *s, const struct journal_event *ev)
 		note_inject(s, d, ev);
 	else if (strcmp(t, "decision.made") == 0)
 		note_reason(d, ev);
+	else if (strcmp(t, "step.ticked") == 0)
+		note_ticked(s, d, ev);
 	else if (strcmp(t, "drill.world") == 0)
 		note_world(s, d, ev);
 	else if (strcmp(t, "drill.clone") == 0)
@@ -1005,14 +1036,60 @@ drill_check_evidence(const struct session *s, const char *id)
 	return rt->def->drill.present ? rt->def->drill.output : NULL;
 }
 
+/* The world's log that check ST reads (drill.log), or NULL when it reads
+ * none or the world has no such log. */
+static const cJSON *
+check_log(const struct drill *d, const struct pb_step *st)
+{
+	const cJSON *logs;
+
+	if (!d || st->kind != STEP_KIND_CHECK || !st->drill.log)
+		return NULL;
+	logs = cJSON_GetObjectItemCaseSensitive(d->state, "logs");
+	logs = cJSON_GetObjectItemCaseSensitive(logs, st->drill.log);
+	return cJSON_IsArray(logs) ? logs : NULL;
+}
+
+/* The first line of check ST's log that contradicts it (matches
+ * drill.fails_on), or NULL; *LOG names the log. */
+static const char *
+log_contradiction(const struct drill *d, const struct pb_step *st,
+		  const char **log)
+{
+	const cJSON *lines = check_log(d, st), *l;
+
+	*log = st->drill.log;
+	cJSON_ArrayForEach(l, lines)
+		if (cJSON_IsString(l) &&
+		    regexec(&st->drill.fails_re, l->valuestring, 0, NULL, 0) == 0)
+			return l->valuestring;
+	return NULL;
+}
+
+int
+drill_check_world(const struct session *s, const char *id, const char **log,
+		  const char **line)
+{
+	const struct step_rt *rt = session_find_step(s, id);
+
+	*log = *line = NULL;
+	if (session_mode(s) != SESSION_DRILL || !rt ||
+	    !check_log(s->drill, rt->def))
+		return -1;
+	*line = log_contradiction(s->drill, rt->def, log);
+	return *line ? 0 : 1;
+}
+
 int
 drill_unverifiable(const struct session *s, const char *id)
 {
 	const struct step_rt *rt = session_find_step(s, id);
+	const char *log, *line;
 
 	return session_mode(s) == SESSION_DRILL && rt &&
 	       rt->def->kind == STEP_KIND_CHECK && !rt->def->follow_up &&
-	       !drill_check_evidence(s, id);
+	       !drill_check_evidence(s, id) &&
+	       drill_check_world(s, id, &log, &line) < 0;
 }
 
 int
@@ -1481,6 +1558,65 @@ add_unverifiable(const struct session *s, struct score *sc)
 					: "nothing in the drill shows it");
 		cJSON_AddItemToArray(arr, o);
 	}
+}
+
+static void add_spaced(struct strbuf *sb, const char *text);
+
+/* Checks that apply and read the world's log, into *N; those ticked while
+ * the log contradicted them (a false all-clear) into ARR with the line
+ * the trainee should have seen, and in words into WHY; how many. */
+static int
+false_all_clears(const struct session *s, cJSON *arr, struct strbuf *why,
+		 int *n)
+{
+	int n_false = 0;
+
+	*n = 0;
+	for (size_t i = 0; i < s->n_steps; i++) {
+		const struct step_rt *rt = &s->steps[i];
+		const char *line = s->drill->false_clear[i];
+		cJSON *o;
+
+		if (rt->def->kind != STEP_KIND_CHECK || !rt->def->drill.log ||
+		    !session_step_active(s, rt))
+			continue;
+		(*n)++;
+		if (!line || rt->state != STEP_DONE)
+			continue;
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "step", rt->def->id);
+		cJSON_AddStringToObject(o, "log", rt->def->drill.log);
+		cJSON_AddStringToObject(o, "line", line);
+		cJSON_AddItemToArray(arr, o);
+		strbuf_addf(why, "%s%s ticked while the %s log showed \"",
+			    n_false ? "; " : "", rt->def->id,
+			    rt->def->drill.log);
+		add_spaced(why, line);
+		strbuf_adds(why, "\"");
+		n_false++;
+	}
+	return n_false;
+}
+
+/* All-clears: a check the world's log judges (drill.log) ticked while
+ * the log contradicted it costs its share; no row when no such check
+ * applies. */
+static void
+score_all_clears(const struct session *s, struct score *sc)
+{
+	cJSON *arr = cJSON_AddArrayToObject(sc->card, "false_all_clears");
+	struct strbuf why = STRBUF_INIT;
+	int n, n_false = false_all_clears(s, arr, &why, &n);
+
+	if (!n) {	/* not even a row: most playbooks have none */
+		strbuf_done(&why);
+		return;
+	}
+	if (!n_false)
+		strbuf_addf(&why, "none of %d check(s) the world's logs judge "
+			    "ticked against them", n);
+	award(sc, "all-clears", 10 - 10 * n_false / n, 10, strbuf_str(&why));
+	strbuf_done(&why);
 }
 
 /* Verifications: a required run or probe of the verify phase marked n/a
@@ -2244,6 +2380,7 @@ drill_scorecard_json(const struct session *s)
 	score_execution(s, d, &sc);
 	score_restore(s, &sc);
 	score_verifications(s, &sc);
+	score_all_clears(s, &sc);
 	score_communication(s, &sc);
 	score_checks(s, d, &sc);
 	score_approvals(s, d, &sc);

@@ -1332,8 +1332,34 @@ static const struct field drill_fields[] = {
 	  .off = offsetof(struct pb_drill, real_in_clone) },
 	{ .key = "watch", .type = F_STRING,
 	  .off = offsetof(struct pb_drill, watch) },
+	{ .key = "log", .type = F_STRING,
+	  .off = offsetof(struct pb_drill, log) },
+	{ .key = "fails_on", .type = F_REGEX,
+	  .off = offsetof(struct pb_drill, fails_on),
+	  .off2 = offsetof(struct pb_drill, fails_re) },
 	{ .key = NULL },
 };
+
+/* A check's evidence in the world's logs: both keys or neither, on a
+ * check step only. */
+static int
+check_drill_log(struct ld *ld, const struct pb_drill *drill)
+{
+	if (!drill->log && !drill->fails_on)
+		return 0;
+	if (ld->step->kind != STEP_KIND_CHECK)
+		return fail_key(ld, drill->log ? "log" : "fails_on", "only a "
+				"check step reads its evidence from the "
+				"world's logs");
+	if (!drill->log)
+		return fail_key(ld, "fails_on", "needs log (the world's log "
+				"whose lines it is matched against)");
+	if (!drill->fails_on)
+		return fail_key(ld, "log", "needs fails_on (the pattern of a "
+				"line that contradicts the check, such as "
+				"\"ERROR\")");
+	return 0;
+}
 
 static int
 parse_drill(struct ld *ld, const cJSON *v, void *base)
@@ -1347,6 +1373,8 @@ parse_drill(struct ld *ld, const cJSON *v, void *base)
 	if (drill->watch && ld->step->kind != STEP_KIND_WAIT)
 		return fail_key(ld, "watch", "only a wait step watches "
 				"(a run step's command is answered itself)");
+	if (check_drill_log(ld, drill) < 0)
+		return -1;
 	if (!drill->real_in_clone)
 		return 0;
 	if (ld->step->kind != STEP_KIND_RUN)
@@ -2964,6 +2992,10 @@ free_step(struct pb_step *step)
 	free(step->drill.output);
 	free(step->drill.state_json);
 	free(step->drill.watch);
+	free(step->drill.log);
+	if (step->drill.fails_on)
+		regfree(&step->drill.fails_re);
+	free(step->drill.fails_on);
 	free_probe(&step->probe);
 	free_decide(step);
 	for (size_t i = 0; step->roles && i < step->n_roles; i++)
