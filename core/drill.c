@@ -2058,22 +2058,6 @@ approvals_why(const cJSON *arr, int missing, char *buf, size_t size)
 	}
 }
 
-/* Whether passage EV is the fixed output of a step that ran for real in
- * the clone instead: the trainee saw the clone's output, not that one. */
-static int
-evidence_replaced(const struct session *s, const char *ev)
-{
-	for (size_t i = 0; i < s->n_steps; i++) {
-		const char *out = s->steps[i].def->drill.output;
-		const char *why;
-
-		if (out && strstr(out, ev) &&
-		    drill_clone_run(s, s->steps[i].def->id, &why) == 1)
-			return 1;
-	}
-	return 0;
-}
-
 /* TEXT into SB with each run of tabs and newlines (a column of a
  * command's output) as two spaces, so that the card shows no ^I. */
 static void
@@ -2091,23 +2075,140 @@ add_spaced(struct strbuf *sb, const char *text)
 	}
 }
 
+/* Whether a string anywhere in NODE (the drill's world: the Targets,
+ * Tags and Registry tabs show it) holds passage EV. */
+static int
+world_holds(const cJSON *node, const char *ev)
+{
+	const cJSON *c;
+
+	if (cJSON_IsString(node))
+		return strcasestr(node->valuestring, ev) != NULL;
+	cJSON_ArrayForEach(c, node)
+		if ((c->string && strcasestr(c->string, ev)) ||
+		    world_holds(c, ev))
+			return 1;
+	return 0;
+}
+
+/* Whether a fired injection of D showed passage EV (its alert or the log
+ * lines it added). */
+static int
+alert_holds(const struct drill *d, const char *ev)
+{
+	for (size_t i = 0; d->sc && i < d->sc->n_injects; i++) {
+		const struct pb_inject *in = &d->sc->injects[i];
+
+		if (d->fired[i] &&
+		    ((in->alert && strcasestr(in->alert, ev)) ||
+		     (in->log_lines && strcasestr(in->log_lines, ev))))
+			return 1;
+	}
+	return 0;
+}
+
+/* The output step RT gives in this drill when it is simulated: the
+ * scenario's outcome for it, else its drill.output; or NULL. */
+static const char *
+fixed_output(const struct session *s, const struct step_rt *rt)
+{
+	const struct pb_scenario *sc = s->drill->sc;
+
+	for (size_t i = 0; sc && i < sc->n_outcomes; i++)
+		if (strcmp(sc->outcomes[i].step, rt->def->id) == 0 &&
+		    sc->outcomes[i].output)
+			return sc->outcomes[i].output;
+	return rt->def->drill.output;
+}
+
+/* Whether step RT showed passage EV: its last run's output as journalled,
+ * or the fixed output it ran with (not when it ran for real in the clone:
+ * the trainee saw the clone's output then, not that one); a check that
+ * applies shows its output beside it. */
+static int
+step_showed(const struct session *s, const struct step_rt *rt,
+	    const char *ev)
+{
+	const char *out = fixed_output(s, rt), *why;
+
+	if (rt->def->kind == STEP_KIND_CHECK)	/* shown beside the check */
+		return out && session_step_active(s, rt) &&
+		       strcasestr(out, ev);
+	if (!rt->n_runs)
+		return 0;
+	if (rt->result && strcasestr(rt->result, ev))
+		return 1;
+	return out && strcasestr(out, ev) &&
+	       drill_clone_run(s, rt->def->id, &why) != 1;
+}
+
+/* Where the trainee was shown passage EV, into SB as the card says it
+ * ("the briefing showed", "decide.tags showed"): 1; or 0 with SB naming
+ * the step that shows it but was never run ("decide.tags shows it, but
+ * it was not run"), or empty when nothing shows it. */
+static int
+evidence_seen(const struct session *s, const char *ev, struct strbuf *sb)
+{
+	const struct drill *d = s->drill;
+	const struct step_rt *unrun = NULL;
+
+	if (d->sc && d->sc->briefing && strcasestr(d->sc->briefing, ev)) {
+		strbuf_adds(sb, "the briefing showed");
+		return 1;
+	}
+	if (alert_holds(d, ev)) {
+		strbuf_adds(sb, "an alert showed");
+		return 1;
+	}
+	for (size_t i = 0; i < s->n_steps; i++) {
+		const struct step_rt *rt = &s->steps[i];
+		const char *out = fixed_output(s, rt);
+
+		if (step_showed(s, rt, ev)) {
+			strbuf_addf(sb, "%s showed", rt->def->id);
+			return 1;
+		}
+		if (!unrun && !rt->n_runs && rt->def->kind != STEP_KIND_CHECK &&
+		    out && strcasestr(out, ev))
+			unrun = rt;
+	}
+	if (world_holds(d->state, ev)) {
+		strbuf_adds(sb, "the drill's world showed");
+		return 1;
+	}
+	if (unrun)
+		strbuf_addf(sb, "%s shows it, but it was not run",
+			    unrun->def->id);
+	return 0;
+}
+
 /* What the drill showed that ANSWER follows from (the scenario's
- * evidence): on the answer's item O, and after its reason in WHY; never
- * a passage the trainee was not shown. */
+ * evidence) and where: on the answer's item O, and after its reason in
+ * WHY. Only a passage the trainee saw is quoted; one only a step that
+ * never ran would have shown is named with that step, unquoted. */
 static void
 add_evidence(const struct session *s, struct strbuf *why, cJSON *o,
 	     const struct pb_scenario *scen, const char *answer)
 {
+	struct strbuf where = STRBUF_INIT;
+
 	for (size_t i = 0; i < scen->n_evidence; i++) {
-		if (strcmp(scen->evidence[i].name, answer) != 0 ||
-		    evidence_replaced(s, scen->evidence[i].value))
+		if (strcmp(scen->evidence[i].name, answer) != 0)
 			continue;
-		cJSON_AddStringToObject(o, "evidence", scen->evidence[i].value);
-		strbuf_adds(why, " (the drill showed: \"");
-		add_spaced(why, scen->evidence[i].value);
-		strbuf_adds(why, "\")");
-		return;
+		if (evidence_seen(s, scen->evidence[i].value, &where)) {
+			cJSON_AddStringToObject(o, "evidence",
+						scen->evidence[i].value);
+			cJSON_AddStringToObject(o, "seen_in", strbuf_str(&where));
+			strbuf_addf(why, " (%s: \"", strbuf_str(&where));
+			add_spaced(why, scen->evidence[i].value);
+			strbuf_adds(why, "\")");
+		} else if (where.len) {
+			cJSON_AddStringToObject(o, "not_seen", strbuf_str(&where));
+			strbuf_addf(why, " (%s)", strbuf_str(&where));
+		}
+		break;
 	}
+	strbuf_done(&where);
 }
 
 /* The scenario's answers (what a good trainee gives at the input steps)
