@@ -1561,6 +1561,11 @@ add_unverifiable(const struct session *s, struct score *sc)
 }
 
 static void add_spaced(struct strbuf *sb, const char *text);
+static int phase_wrong_path(const struct session *s, const struct drill *d,
+			    enum phase_id phase, unsigned kinds, cJSON *arr);
+static void add_wrong_path_why(const struct session *s,
+			       const struct drill *d, const cJSON *arr,
+			       int n_wrong, int n, char *why, size_t size);
 
 /* Checks that apply and read the world's log, into *N; those ticked while
  * the log contradicted them (a false all-clear) into ARR with the line
@@ -1622,12 +1627,15 @@ score_all_clears(const struct session *s, struct score *sc)
 /* Verifications: a required run or probe of the verify phase marked n/a
  * leaves the recovery unproven. */
 static void
-score_verifications(const struct session *s, struct score *sc)
+score_verifications(const struct session *s, const struct drill *d,
+		    struct score *sc)
 {
 	cJSON *arr = cJSON_AddArrayToObject(sc->card, "unverified");
-	int n, n_na = phase_na(s, PHASE_VERIFY, KIND(RUN) | KIND(PROBE) |
-			       KIND(CHECK), arr, &n);
-	char why[96];
+	cJSON *wrong = cJSON_AddArrayToObject(sc->card, "wrong_path_verified");
+	unsigned kinds = KIND(RUN) | KIND(PROBE) | KIND(CHECK);
+	int n, n_na = phase_na(s, PHASE_VERIFY, kinds, arr, &n);
+	int n_wrong = phase_wrong_path(s, d, PHASE_VERIFY, kinds, wrong);
+	char why[512];
 
 	add_unverifiable(s, sc);
 	if (!n) {
@@ -1635,8 +1643,10 @@ score_verifications(const struct session *s, struct score *sc)
 		return;
 	}
 	snprintf(why, sizeof(why), "%d of %d marked n/a", n_na, n);
-	award(sc, "verifications", 20 - 20 * n_na / n - (n_na ? 5 : 0), 20,
-	      why);
+	if (n_wrong)
+		add_wrong_path_why(s, d, wrong, n_wrong, n, why, sizeof(why));
+	award(sc, "verifications", 20 - 20 * (n_na + n_wrong) / n -
+	      (n_na ? 5 : 0), 20, why);
 }
 
 /* The rollback itself: a required run step of the execute phase marked
@@ -1658,6 +1668,130 @@ expected_applies(const struct step_rt *rt, const struct expected_vars *ev)
 	return on_decision &&
 	       (playbook_when_holds(w, lookup_expected_var, ev) ||
 		playbook_when_waiting_on(w, lookup_expected_var, ev) != NULL);
+}
+
+/* The expected decision's path, looked at DEPTH steps back: a variable
+ * is as that decision sets it, else as given only when a step that sets
+ * it (an input or decide step) can apply on that path; a value the wrong
+ * path alone gave (its later choices) is unset there. */
+struct expected_path {
+	const struct session *s;
+	const struct expected_vars *ev;
+	int depth;
+};
+
+static int path_has(const struct expected_path *p, const struct pb_when *w);
+
+static const char *
+lookup_on_path(const char *name, const void *arg)
+{
+	const struct expected_path *p = arg;
+	const struct expected_vars *ev = p->ev;
+	struct expected_path back = { p->s, ev, p->depth - 1 };
+	int setters = 0;
+
+	if (ev->step->variable && strcmp(ev->step->variable, name) == 0)
+		return ev->opt->id;
+	for (size_t i = 0; i < ev->opt->n_sets; i++)
+		if (strcmp(ev->opt->sets[i].name, name) == 0)
+			return ev->opt->sets[i].value;
+	if (p->depth <= 0)
+		return session_var(p->s, name);
+	for (size_t i = 0; i < p->s->n_steps; i++) {
+		const struct pb_step *st = p->s->steps[i].def;
+
+		if (!st->variable || strcmp(st->variable, name) != 0)
+			continue;
+		setters++;
+		if (path_has(&back, &st->when))
+			return session_var(p->s, name);
+	}
+	return setters ? NULL : session_var(p->s, name);
+}
+
+/* Whether a step with condition W can apply on the expected decision's
+ * path: W holds there, or still waits on a later choice of it. */
+static int
+path_has(const struct expected_path *p, const struct pb_when *w)
+{
+	return playbook_when_holds(w, lookup_on_path, p) ||
+	       playbook_when_waiting_on(w, lookup_on_path, p) != NULL;
+}
+
+static int
+expected_path_has(const struct session *s, const struct expected_vars *ev,
+		  const struct pb_when *w, int depth)
+{
+	struct expected_path p = { s, ev, depth };
+
+	return path_has(&p, w);
+}
+
+/* Whether RT, which applies, belongs to the path of a wrong decision:
+ * the scenario's expected decision was not followed, and on its path RT
+ * would not apply (expected_path_has). */
+static int
+on_wrong_path(const struct session *s, const struct drill *d,
+	      const struct step_rt *rt)
+{
+	struct expected_vars ev;
+	const struct step_rt *dec;
+
+	expected_option(s, d, &ev);
+	if (!ev.opt)
+		return 0;
+	dec = session_find_step(s, d->sc->expect_step);
+	if (!dec || !dec->option || strcmp(dec->option, ev.opt->id) == 0)
+		return 0;
+	return !expected_path_has(s, &ev, &rt->def->when, 4);
+}
+
+/* The required steps of PHASE of KINDS (a KIND() mask) that apply, count
+ * in its criterion (not the drill's unverifiable checks) and belong to the
+ * path of a wrong decision, into ARR; how many. */
+static int
+phase_wrong_path(const struct session *s, const struct drill *d,
+		 enum phase_id phase, unsigned kinds, cJSON *arr)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < s->n_steps; i++) {
+		const struct step_rt *rt = &s->steps[i];
+		cJSON *o;
+
+		if (rt->phase != phase || !rt->def->required ||
+		    !(kinds & (1u << rt->def->kind)) ||
+		    !session_step_active(s, rt) || rt->state == STEP_NA ||
+		    drill_unverifiable(s, rt->def->id) ||
+		    (phase == PHASE_EXECUTE && (!rt->def->destructive ||
+			playbook_outcome_always_fails(s->pb, s->scenario,
+						      rt->def))) ||
+		    !on_wrong_path(s, d, rt))
+			continue;
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "step", rt->def->id);
+		cJSON_AddItemToArray(arr, o);
+		n++;
+	}
+	return n;
+}
+
+/* ", and N of M on the path of the decision taken (X), not the expected
+ * Y: a, b" after WHY (of SIZE), from ARR. */
+static void
+add_wrong_path_why(const struct session *s, const struct drill *d,
+		   const cJSON *arr, int n_wrong, int n, char *why,
+		   size_t size)
+{
+	const struct step_rt *dec = session_find_step(s, d->sc->expect_step);
+	size_t len = strlen(why);
+	char list[256];
+
+	list_steps(arr, list, sizeof(list));
+	snprintf(why + len, size - len, "; %d of %d done on the path of the "
+		 "decision taken (%s), not the expected %s, so not counted: %s",
+		 n_wrong, n, dec && dec->option ? dec->option : "?",
+		 d->sc->expect_option, list);
 }
 
 /* The required run steps of the execute phase that the scenario's
@@ -1722,8 +1856,10 @@ score_execution(const struct session *s, const struct drill *d,
 		struct score *sc)
 {
 	cJSON *arr = cJSON_AddArrayToObject(sc->card, "unexecuted");
+	cJSON *wrong = cJSON_AddArrayToObject(sc->card, "wrong_path_executed");
 	int n, n_na = phase_na(s, PHASE_EXECUTE, KIND(RUN), arr, &n);
-	char why[384], list[256];
+	int n_wrong = phase_wrong_path(s, d, PHASE_EXECUTE, KIND(RUN), wrong);
+	char why[768], list[256];
 
 	if (!n) {
 		score_no_execution(s, d, sc, arr);
@@ -1736,7 +1872,10 @@ score_execution(const struct session *s, const struct drill *d,
 	else
 		snprintf(why, sizeof(why), "all %d required execute steps run",
 			 n);
-	award(sc, "execution", 10 - 10 * n_na / n - (n_na ? 5 : 0), 10, why);
+	if (n_wrong)
+		add_wrong_path_why(s, d, wrong, n_wrong, n, why, sizeof(why));
+	award(sc, "execution", 10 - 10 * (n_na + n_wrong) / n -
+	      (n_na ? 5 : 0), 10, why);
 }
 
 /* Whether a run step naming variable NAME (the restore target) ran to
@@ -2480,7 +2619,7 @@ drill_scorecard_json(const struct session *s)
 	score_assessment(s, &sc);
 	score_execution(s, d, &sc);
 	score_restore(s, &sc);
-	score_verifications(s, &sc);
+	score_verifications(s, d, &sc);
 	score_all_clears(s, &sc);
 	score_communication(s, &sc);
 	score_checks(s, d, &sc);
