@@ -1033,6 +1033,10 @@ drill_check_evidence(const struct session *s, const char *id)
 		if (strcmp(sc->outcomes[i].step, id) == 0 &&
 		    sc->outcomes[i].output)
 			return sc->outcomes[i].output;
+	/* What the briefing told the trainee counts as shown. */
+	for (size_t i = 0; sc && sc->briefing && i < sc->n_briefing_shows; i++)
+		if (strcmp(sc->briefing_shows[i], id) == 0)
+			return sc->briefing;
 	return rt->def->drill.present ? rt->def->drill.output : NULL;
 }
 
@@ -1078,6 +1082,16 @@ drill_check_world(const struct session *s, const char *id, const char **log,
 		return -1;
 	*line = log_contradiction(s->drill, rt->def, log);
 	return *line ? 0 : 1;
+}
+
+int
+drill_check_briefed(const struct session *s, const char *id)
+{
+	const struct pb_scenario *sc = s->scenario
+		? playbook_find_scenario(s->pb, s->scenario) : NULL;
+	const char *ev = drill_check_evidence(s, id);
+
+	return ev && sc && ev == sc->briefing;
 }
 
 int

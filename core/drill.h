@@ -104,6 +104,10 @@ int drill_unverifiable(const struct session *s, const char *id);
  * outcome for it, else its drill.output; or NULL. */
 const char *drill_check_evidence(const struct session *s, const char *id);
 
+/* Whether check step ID's evidence in this drill is the scenario's
+ * briefing (its briefing_shows names the step). */
+int drill_check_briefed(const struct session *s, const char *id);
+
 /* In a drill, check step ID judged by the world's logs now (drill.log,
  * drill.fails_on): 1 it holds (no line of the log matches), 0 the log
  * contradicts it (*LINE, borrowed until the world changes, is the first

@@ -2259,6 +2259,31 @@ parse_outcome(struct ld *ld, const cJSON *v, struct pb_outcome *out)
 	return want_object(ld, v, outcome_fields, out);
 }
 
+/* The check steps whose evidence the scenario's briefing gives: each
+ * must name a check step. */
+static int
+parse_briefing_shows(struct ld *ld, const cJSON *v, void *base)
+{
+	struct pb_scenario *sc = base;
+
+	if (want_strings(ld, v, 1, &sc->briefing_shows,
+			 &sc->n_briefing_shows) < 0)
+		return -1;
+	for (size_t i = 0; i < sc->n_briefing_shows; i++) {
+		const struct pb_step *st = playbook_find_step(
+			ld->pb, sc->briefing_shows[i], NULL, NULL);
+
+		if (!st)
+			return fail(ld, "unknown step \"%s\"",
+				    show(sc->briefing_shows[i]).s);
+		if (st->kind != STEP_KIND_CHECK)
+			return fail(ld, "step \"%s\" is not a check (only a "
+				    "check's evidence can be the briefing)",
+				    show(sc->briefing_shows[i]).s);
+	}
+	return 0;
+}
+
 static int
 parse_outcomes(struct ld *ld, const cJSON *v, void *base)
 {
@@ -2385,6 +2410,8 @@ static const struct field scenario_fields[] = {
 	  .parse = parse_scenario_evidence },
 	{ .key = "outcomes", .type = F_CUSTOM, .parse = parse_outcomes },
 	{ .key = "state", .type = F_CUSTOM, .parse = parse_state },
+	{ .key = "briefing_shows", .type = F_CUSTOM,
+	  .parse = parse_briefing_shows },
 	{ .key = "inject", .type = F_CUSTOM, .parse = parse_injects },
 	{ .key = NULL },
 };
@@ -3077,6 +3104,7 @@ free_scenario(struct pb_scenario *sc)
 	}
 	free(sc->outcomes);
 	free(sc->state_json);
+	free_strings(sc->briefing_shows, sc->n_briefing_shows);
 	for (size_t i = 0; sc->injects && i < sc->n_injects; i++) {
 		free(sc->injects[i].id);
 		free(sc->injects[i].after);

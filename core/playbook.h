@@ -336,6 +336,9 @@ struct pb_scenario {
 	size_t n_evidence;
 	struct pb_outcome *outcomes;	/* forced step outcomes */
 	size_t n_outcomes;
+	char **briefing_shows;	/* check steps whose evidence the briefing
+				 * itself gives */
+	size_t n_briefing_shows;
 	char *state_json;	/* registry/tags/logs state, compact JSON or NULL */
 	struct pb_inject *injects;	/* in playbook order */
 	size_t n_injects;

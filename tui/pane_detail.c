@@ -188,7 +188,9 @@ show_check(struct app *a, struct cursor *c, const struct step_view *v)
 	}
 	if (!ev)
 		return;
-	line(c, "Drill: what the world shows for this check:", ROLE_DIM);
+	line(c, drill_check_briefed(a->session, v->def->id)
+	     ? "Drill: the briefing showed this check's evidence:"
+	     : "Drill: what the world shows for this check:", ROLE_DIM);
 	text = session_show_text(a->session, ev);
 	for (p = text; p && *p; p = nl ? nl + 1 : p + strlen(p)) {
 		nl = strchr(p, '\n');
