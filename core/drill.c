@@ -75,6 +75,8 @@ struct drill {
 	cJSON *reasons;		/* {decide step: the operator's reason} */
 	struct clone_note *notes;	/* per step */
 	char **world_out;	/* per step: the world's last output */
+	char **false_clear;	/* per step: the log line that contradicted
+				 * its last tick, or NULL */
 	char *clone_dir;
 	int clone_tried;	/* made (or failed) once: never again */
 	struct err clone_err;	/* why it could not be made */
@@ -95,6 +97,7 @@ drill_get(struct session *s)
 	d->finished = xcalloc(s->n_steps + 1, 1);
 	d->notes = xcalloc(s->n_steps + 1, sizeof(*d->notes));
 	d->world_out = xcalloc(s->n_steps + 1, sizeof(*d->world_out));
+	d->false_clear = xcalloc(s->n_steps + 1, sizeof(*d->false_clear));
 	d->skipped = cJSON_CreateArray();
 	d->na = cJSON_CreateArray();
 	d->reasons = cJSON_CreateObject();
@@ -138,10 +141,12 @@ drill_free(struct session *s)
 		free(d->preds[i].first_lines);
 		free(d->notes[i].why);
 		free(d->world_out[i]);
+		free(d->false_clear[i]);
 	}
 	free(d->preds);
 	free(d->notes);
 	free(d->world_out);
+	free(d->false_clear);
 	free(d->finished);
 	free(d->fired);
 	free(d->timers);
@@ -177,9 +182,11 @@ drill_copy(const struct drill *d, size_t n_steps, size_t n_injects)
 	}
 	c->notes = xcalloc(n_steps + 1, sizeof(*c->notes));
 	c->world_out = xcalloc(n_steps + 1, sizeof(*c->world_out));
+	c->false_clear = xcalloc(n_steps + 1, sizeof(*c->false_clear));
 	for (size_t i = 0; i < n_steps; i++) {
 		c->notes[i].real = d->notes[i].real;
 		c->notes[i].why = xstrdup_or_null(d->notes[i].why);
+		c->false_clear[i] = xstrdup_or_null(d->false_clear[i]);
 	}
 	c->finished = xcalloc(n_steps + 1, 1);
 	memcpy(c->finished, d->finished, n_steps);
@@ -216,9 +223,12 @@ drill_snapshot_free(struct drill *snap, size_t n_steps)
 		free(snap->preds[i].first_lines);
 		free(snap->notes[i].why);
 	}
-	for (size_t i = 0; i < n_steps; i++)
+	for (size_t i = 0; i < n_steps; i++) {
 		free(snap->world_out[i]);
+		free(snap->false_clear[i]);
+	}
 	free(snap->world_out);
+	free(snap->false_clear);
 	free(snap->preds);
 	free(snap->notes);
 	free(snap->finished);
@@ -518,6 +528,25 @@ note_world(struct session *s, struct drill *d, const struct journal_event *ev)
 		sources_set_state(s->sources, d->state);
 }
 
+static const char *log_contradiction(const struct drill *d,
+				     const struct pb_step *st,
+				     const char **log);
+
+/* A check was ticked: the world's log line that contradicts it then, if
+ * any, is kept for the score card (a false all-clear). */
+static void
+note_ticked(struct session *s, struct drill *d, const struct journal_event *ev)
+{
+	ssize_t i = step_index(s, ev->step);
+	const char *log, *line;
+
+	if (i < 0)
+		return;
+	line = log_contradiction(d, s->steps[i].def, &log);
+	free(d->false_clear[i]);
+	d->false_clear[i] = line ? xstrdup(line) : NULL;
+}
+
 static void
 note_reason(struct drill *d, const struct journal_event *ev)
 {
@@ -554,6 +583,8 @@ drill_observe(struct session *s, const struct journal_event *ev)
 		note_inject(s, d, ev);
 	else if (strcmp(t, "decision.made") == 0)
 		note_reason(d, ev);
+	else if (strcmp(t, "step.ticked") == 0)
+		note_ticked(s, d, ev);
 	else if (strcmp(t, "drill.world") == 0)
 		note_world(s, d, ev);
 	else if (strcmp(t, "drill.clone") == 0)
@@ -1002,17 +1033,77 @@ drill_check_evidence(const struct session *s, const char *id)
 		if (strcmp(sc->outcomes[i].step, id) == 0 &&
 		    sc->outcomes[i].output)
 			return sc->outcomes[i].output;
+	/* What the briefing told the trainee counts as shown. */
+	for (size_t i = 0; sc && sc->briefing && i < sc->n_briefing_shows; i++)
+		if (strcmp(sc->briefing_shows[i], id) == 0)
+			return sc->briefing;
 	return rt->def->drill.present ? rt->def->drill.output : NULL;
+}
+
+/* The world's log that check ST reads (drill.log), or NULL when it reads
+ * none or the world has no such log. */
+static const cJSON *
+check_log(const struct drill *d, const struct pb_step *st)
+{
+	const cJSON *logs;
+
+	if (!d || st->kind != STEP_KIND_CHECK || !st->drill.log)
+		return NULL;
+	logs = cJSON_GetObjectItemCaseSensitive(d->state, "logs");
+	logs = cJSON_GetObjectItemCaseSensitive(logs, st->drill.log);
+	return cJSON_IsArray(logs) ? logs : NULL;
+}
+
+/* The first line of check ST's log that contradicts it (matches
+ * drill.fails_on), or NULL; *LOG names the log. */
+static const char *
+log_contradiction(const struct drill *d, const struct pb_step *st,
+		  const char **log)
+{
+	const cJSON *lines = check_log(d, st), *l;
+
+	*log = st->drill.log;
+	cJSON_ArrayForEach(l, lines)
+		if (cJSON_IsString(l) &&
+		    regexec(&st->drill.fails_re, l->valuestring, 0, NULL, 0) == 0)
+			return l->valuestring;
+	return NULL;
+}
+
+int
+drill_check_world(const struct session *s, const char *id, const char **log,
+		  const char **line)
+{
+	const struct step_rt *rt = session_find_step(s, id);
+
+	*log = *line = NULL;
+	if (session_mode(s) != SESSION_DRILL || !rt ||
+	    !check_log(s->drill, rt->def))
+		return -1;
+	*line = log_contradiction(s->drill, rt->def, log);
+	return *line ? 0 : 1;
+}
+
+int
+drill_check_briefed(const struct session *s, const char *id)
+{
+	const struct pb_scenario *sc = s->scenario
+		? playbook_find_scenario(s->pb, s->scenario) : NULL;
+	const char *ev = drill_check_evidence(s, id);
+
+	return ev && sc && ev == sc->briefing;
 }
 
 int
 drill_unverifiable(const struct session *s, const char *id)
 {
 	const struct step_rt *rt = session_find_step(s, id);
+	const char *log, *line;
 
 	return session_mode(s) == SESSION_DRILL && rt &&
 	       rt->def->kind == STEP_KIND_CHECK && !rt->def->follow_up &&
-	       !drill_check_evidence(s, id);
+	       !drill_check_evidence(s, id) &&
+	       drill_check_world(s, id, &log, &line) < 0;
 }
 
 int
@@ -1483,15 +1574,82 @@ add_unverifiable(const struct session *s, struct score *sc)
 	}
 }
 
+static void add_spaced(struct strbuf *sb, const char *text);
+static int phase_wrong_path(const struct session *s, const struct drill *d,
+			    enum phase_id phase, unsigned kinds, cJSON *arr);
+static void add_wrong_path_why(const struct session *s,
+			       const struct drill *d, const cJSON *arr,
+			       int n_wrong, int n, char *why, size_t size);
+
+/* Checks that apply and read the world's log, into *N; those ticked while
+ * the log contradicted them (a false all-clear) into ARR with the line
+ * the trainee should have seen, and in words into WHY; how many. */
+static int
+false_all_clears(const struct session *s, cJSON *arr, struct strbuf *why,
+		 int *n)
+{
+	int n_false = 0;
+
+	*n = 0;
+	for (size_t i = 0; i < s->n_steps; i++) {
+		const struct step_rt *rt = &s->steps[i];
+		const char *line = s->drill->false_clear[i];
+		cJSON *o;
+
+		if (rt->def->kind != STEP_KIND_CHECK || !rt->def->drill.log ||
+		    !session_step_active(s, rt))
+			continue;
+		(*n)++;
+		if (!line || rt->state != STEP_DONE)
+			continue;
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "step", rt->def->id);
+		cJSON_AddStringToObject(o, "log", rt->def->drill.log);
+		cJSON_AddStringToObject(o, "line", line);
+		cJSON_AddItemToArray(arr, o);
+		strbuf_addf(why, "%s%s ticked while the %s log showed \"",
+			    n_false ? "; " : "", rt->def->id,
+			    rt->def->drill.log);
+		add_spaced(why, line);
+		strbuf_adds(why, "\"");
+		n_false++;
+	}
+	return n_false;
+}
+
+/* All-clears: a check the world's log judges (drill.log) ticked while
+ * the log contradicted it costs its share; no row when no such check
+ * applies. */
+static void
+score_all_clears(const struct session *s, struct score *sc)
+{
+	cJSON *arr = cJSON_AddArrayToObject(sc->card, "false_all_clears");
+	struct strbuf why = STRBUF_INIT;
+	int n, n_false = false_all_clears(s, arr, &why, &n);
+
+	if (!n) {	/* not even a row: most playbooks have none */
+		strbuf_done(&why);
+		return;
+	}
+	if (!n_false)
+		strbuf_addf(&why, "none of %d check(s) the world's logs judge "
+			    "ticked against them", n);
+	award(sc, "all-clears", 10 - 10 * n_false / n, 10, strbuf_str(&why));
+	strbuf_done(&why);
+}
+
 /* Verifications: a required run or probe of the verify phase marked n/a
  * leaves the recovery unproven. */
 static void
-score_verifications(const struct session *s, struct score *sc)
+score_verifications(const struct session *s, const struct drill *d,
+		    struct score *sc)
 {
 	cJSON *arr = cJSON_AddArrayToObject(sc->card, "unverified");
-	int n, n_na = phase_na(s, PHASE_VERIFY, KIND(RUN) | KIND(PROBE) |
-			       KIND(CHECK), arr, &n);
-	char why[96];
+	cJSON *wrong = cJSON_AddArrayToObject(sc->card, "wrong_path_verified");
+	unsigned kinds = KIND(RUN) | KIND(PROBE) | KIND(CHECK);
+	int n, n_na = phase_na(s, PHASE_VERIFY, kinds, arr, &n);
+	int n_wrong = phase_wrong_path(s, d, PHASE_VERIFY, kinds, wrong);
+	char why[512];
 
 	add_unverifiable(s, sc);
 	if (!n) {
@@ -1499,8 +1657,10 @@ score_verifications(const struct session *s, struct score *sc)
 		return;
 	}
 	snprintf(why, sizeof(why), "%d of %d marked n/a", n_na, n);
-	award(sc, "verifications", 20 - 20 * n_na / n - (n_na ? 5 : 0), 20,
-	      why);
+	if (n_wrong)
+		add_wrong_path_why(s, d, wrong, n_wrong, n, why, sizeof(why));
+	award(sc, "verifications", 20 - 20 * (n_na + n_wrong) / n -
+	      (n_na ? 5 : 0), 20, why);
 }
 
 /* The rollback itself: a required run step of the execute phase marked
@@ -1522,6 +1682,130 @@ expected_applies(const struct step_rt *rt, const struct expected_vars *ev)
 	return on_decision &&
 	       (playbook_when_holds(w, lookup_expected_var, ev) ||
 		playbook_when_waiting_on(w, lookup_expected_var, ev) != NULL);
+}
+
+/* The expected decision's path, looked at DEPTH steps back: a variable
+ * is as that decision sets it, else as given only when a step that sets
+ * it (an input or decide step) can apply on that path; a value the wrong
+ * path alone gave (its later choices) is unset there. */
+struct expected_path {
+	const struct session *s;
+	const struct expected_vars *ev;
+	int depth;
+};
+
+static int path_has(const struct expected_path *p, const struct pb_when *w);
+
+static const char *
+lookup_on_path(const char *name, const void *arg)
+{
+	const struct expected_path *p = arg;
+	const struct expected_vars *ev = p->ev;
+	struct expected_path back = { p->s, ev, p->depth - 1 };
+	int setters = 0;
+
+	if (ev->step->variable && strcmp(ev->step->variable, name) == 0)
+		return ev->opt->id;
+	for (size_t i = 0; i < ev->opt->n_sets; i++)
+		if (strcmp(ev->opt->sets[i].name, name) == 0)
+			return ev->opt->sets[i].value;
+	if (p->depth <= 0)
+		return session_var(p->s, name);
+	for (size_t i = 0; i < p->s->n_steps; i++) {
+		const struct pb_step *st = p->s->steps[i].def;
+
+		if (!st->variable || strcmp(st->variable, name) != 0)
+			continue;
+		setters++;
+		if (path_has(&back, &st->when))
+			return session_var(p->s, name);
+	}
+	return setters ? NULL : session_var(p->s, name);
+}
+
+/* Whether a step with condition W can apply on the expected decision's
+ * path: W holds there, or still waits on a later choice of it. */
+static int
+path_has(const struct expected_path *p, const struct pb_when *w)
+{
+	return playbook_when_holds(w, lookup_on_path, p) ||
+	       playbook_when_waiting_on(w, lookup_on_path, p) != NULL;
+}
+
+static int
+expected_path_has(const struct session *s, const struct expected_vars *ev,
+		  const struct pb_when *w, int depth)
+{
+	struct expected_path p = { s, ev, depth };
+
+	return path_has(&p, w);
+}
+
+/* Whether RT, which applies, belongs to the path of a wrong decision:
+ * the scenario's expected decision was not followed, and on its path RT
+ * would not apply (expected_path_has). */
+static int
+on_wrong_path(const struct session *s, const struct drill *d,
+	      const struct step_rt *rt)
+{
+	struct expected_vars ev;
+	const struct step_rt *dec;
+
+	expected_option(s, d, &ev);
+	if (!ev.opt)
+		return 0;
+	dec = session_find_step(s, d->sc->expect_step);
+	if (!dec || !dec->option || strcmp(dec->option, ev.opt->id) == 0)
+		return 0;
+	return !expected_path_has(s, &ev, &rt->def->when, 4);
+}
+
+/* The required steps of PHASE of KINDS (a KIND() mask) that apply, count
+ * in its criterion (not the drill's unverifiable checks) and belong to the
+ * path of a wrong decision, into ARR; how many. */
+static int
+phase_wrong_path(const struct session *s, const struct drill *d,
+		 enum phase_id phase, unsigned kinds, cJSON *arr)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < s->n_steps; i++) {
+		const struct step_rt *rt = &s->steps[i];
+		cJSON *o;
+
+		if (rt->phase != phase || !rt->def->required ||
+		    !(kinds & (1u << rt->def->kind)) ||
+		    !session_step_active(s, rt) || rt->state == STEP_NA ||
+		    drill_unverifiable(s, rt->def->id) ||
+		    (phase == PHASE_EXECUTE && (!rt->def->destructive ||
+			playbook_outcome_always_fails(s->pb, s->scenario,
+						      rt->def))) ||
+		    !on_wrong_path(s, d, rt))
+			continue;
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "step", rt->def->id);
+		cJSON_AddItemToArray(arr, o);
+		n++;
+	}
+	return n;
+}
+
+/* ", and N of M on the path of the decision taken (X), not the expected
+ * Y: a, b" after WHY (of SIZE), from ARR. */
+static void
+add_wrong_path_why(const struct session *s, const struct drill *d,
+		   const cJSON *arr, int n_wrong, int n, char *why,
+		   size_t size)
+{
+	const struct step_rt *dec = session_find_step(s, d->sc->expect_step);
+	size_t len = strlen(why);
+	char list[256];
+
+	list_steps(arr, list, sizeof(list));
+	snprintf(why + len, size - len, "; %d of %d done on the path of the "
+		 "decision taken (%s), not the expected %s, so not counted: %s",
+		 n_wrong, n, dec && dec->option ? dec->option : "?",
+		 d->sc->expect_option, list);
 }
 
 /* The required run steps of the execute phase that the scenario's
@@ -1586,8 +1870,10 @@ score_execution(const struct session *s, const struct drill *d,
 		struct score *sc)
 {
 	cJSON *arr = cJSON_AddArrayToObject(sc->card, "unexecuted");
+	cJSON *wrong = cJSON_AddArrayToObject(sc->card, "wrong_path_executed");
 	int n, n_na = phase_na(s, PHASE_EXECUTE, KIND(RUN), arr, &n);
-	char why[384], list[256];
+	int n_wrong = phase_wrong_path(s, d, PHASE_EXECUTE, KIND(RUN), wrong);
+	char why[768], list[256];
 
 	if (!n) {
 		score_no_execution(s, d, sc, arr);
@@ -1600,7 +1886,10 @@ score_execution(const struct session *s, const struct drill *d,
 	else
 		snprintf(why, sizeof(why), "all %d required execute steps run",
 			 n);
-	award(sc, "execution", 10 - 10 * n_na / n - (n_na ? 5 : 0), 10, why);
+	if (n_wrong)
+		add_wrong_path_why(s, d, wrong, n_wrong, n, why, sizeof(why));
+	award(sc, "execution", 10 - 10 * (n_na + n_wrong) / n -
+	      (n_na ? 5 : 0), 10, why);
 }
 
 /* Whether a run step naming variable NAME (the restore target) ran to
@@ -1922,22 +2211,6 @@ approvals_why(const cJSON *arr, int missing, char *buf, size_t size)
 	}
 }
 
-/* Whether passage EV is the fixed output of a step that ran for real in
- * the clone instead: the trainee saw the clone's output, not that one. */
-static int
-evidence_replaced(const struct session *s, const char *ev)
-{
-	for (size_t i = 0; i < s->n_steps; i++) {
-		const char *out = s->steps[i].def->drill.output;
-		const char *why;
-
-		if (out && strstr(out, ev) &&
-		    drill_clone_run(s, s->steps[i].def->id, &why) == 1)
-			return 1;
-	}
-	return 0;
-}
-
 /* TEXT into SB with each run of tabs and newlines (a column of a
  * command's output) as two spaces, so that the card shows no ^I. */
 static void
@@ -1955,23 +2228,140 @@ add_spaced(struct strbuf *sb, const char *text)
 	}
 }
 
+/* Whether a string anywhere in NODE (the drill's world: the Targets,
+ * Tags and Registry tabs show it) holds passage EV. */
+static int
+world_holds(const cJSON *node, const char *ev)
+{
+	const cJSON *c;
+
+	if (cJSON_IsString(node))
+		return strcasestr(node->valuestring, ev) != NULL;
+	cJSON_ArrayForEach(c, node)
+		if ((c->string && strcasestr(c->string, ev)) ||
+		    world_holds(c, ev))
+			return 1;
+	return 0;
+}
+
+/* Whether a fired injection of D showed passage EV (its alert or the log
+ * lines it added). */
+static int
+alert_holds(const struct drill *d, const char *ev)
+{
+	for (size_t i = 0; d->sc && i < d->sc->n_injects; i++) {
+		const struct pb_inject *in = &d->sc->injects[i];
+
+		if (d->fired[i] &&
+		    ((in->alert && strcasestr(in->alert, ev)) ||
+		     (in->log_lines && strcasestr(in->log_lines, ev))))
+			return 1;
+	}
+	return 0;
+}
+
+/* The output step RT gives in this drill when it is simulated: the
+ * scenario's outcome for it, else its drill.output; or NULL. */
+static const char *
+fixed_output(const struct session *s, const struct step_rt *rt)
+{
+	const struct pb_scenario *sc = s->drill->sc;
+
+	for (size_t i = 0; sc && i < sc->n_outcomes; i++)
+		if (strcmp(sc->outcomes[i].step, rt->def->id) == 0 &&
+		    sc->outcomes[i].output)
+			return sc->outcomes[i].output;
+	return rt->def->drill.output;
+}
+
+/* Whether step RT showed passage EV: its last run's output as journalled,
+ * or the fixed output it ran with (not when it ran for real in the clone:
+ * the trainee saw the clone's output then, not that one); a check that
+ * applies shows its output beside it. */
+static int
+step_showed(const struct session *s, const struct step_rt *rt,
+	    const char *ev)
+{
+	const char *out = fixed_output(s, rt), *why;
+
+	if (rt->def->kind == STEP_KIND_CHECK)	/* shown beside the check */
+		return out && session_step_active(s, rt) &&
+		       strcasestr(out, ev);
+	if (!rt->n_runs)
+		return 0;
+	if (rt->result && strcasestr(rt->result, ev))
+		return 1;
+	return out && strcasestr(out, ev) &&
+	       drill_clone_run(s, rt->def->id, &why) != 1;
+}
+
+/* Where the trainee was shown passage EV, into SB as the card says it
+ * ("the briefing showed", "decide.tags showed"): 1; or 0 with SB naming
+ * the step that shows it but was never run ("decide.tags shows it, but
+ * it was not run"), or empty when nothing shows it. */
+static int
+evidence_seen(const struct session *s, const char *ev, struct strbuf *sb)
+{
+	const struct drill *d = s->drill;
+	const struct step_rt *unrun = NULL;
+
+	if (d->sc && d->sc->briefing && strcasestr(d->sc->briefing, ev)) {
+		strbuf_adds(sb, "the briefing showed");
+		return 1;
+	}
+	if (alert_holds(d, ev)) {
+		strbuf_adds(sb, "an alert showed");
+		return 1;
+	}
+	for (size_t i = 0; i < s->n_steps; i++) {
+		const struct step_rt *rt = &s->steps[i];
+		const char *out = fixed_output(s, rt);
+
+		if (step_showed(s, rt, ev)) {
+			strbuf_addf(sb, "%s showed", rt->def->id);
+			return 1;
+		}
+		if (!unrun && !rt->n_runs && rt->def->kind != STEP_KIND_CHECK &&
+		    out && strcasestr(out, ev))
+			unrun = rt;
+	}
+	if (world_holds(d->state, ev)) {
+		strbuf_adds(sb, "the drill's world showed");
+		return 1;
+	}
+	if (unrun)
+		strbuf_addf(sb, "%s shows it, but it was not run",
+			    unrun->def->id);
+	return 0;
+}
+
 /* What the drill showed that ANSWER follows from (the scenario's
- * evidence): on the answer's item O, and after its reason in WHY; never
- * a passage the trainee was not shown. */
+ * evidence) and where: on the answer's item O, and after its reason in
+ * WHY. Only a passage the trainee saw is quoted; one only a step that
+ * never ran would have shown is named with that step, unquoted. */
 static void
 add_evidence(const struct session *s, struct strbuf *why, cJSON *o,
 	     const struct pb_scenario *scen, const char *answer)
 {
+	struct strbuf where = STRBUF_INIT;
+
 	for (size_t i = 0; i < scen->n_evidence; i++) {
-		if (strcmp(scen->evidence[i].name, answer) != 0 ||
-		    evidence_replaced(s, scen->evidence[i].value))
+		if (strcmp(scen->evidence[i].name, answer) != 0)
 			continue;
-		cJSON_AddStringToObject(o, "evidence", scen->evidence[i].value);
-		strbuf_adds(why, " (the drill showed: \"");
-		add_spaced(why, scen->evidence[i].value);
-		strbuf_adds(why, "\")");
-		return;
+		if (evidence_seen(s, scen->evidence[i].value, &where)) {
+			cJSON_AddStringToObject(o, "evidence",
+						scen->evidence[i].value);
+			cJSON_AddStringToObject(o, "seen_in", strbuf_str(&where));
+			strbuf_addf(why, " (%s: \"", strbuf_str(&where));
+			add_spaced(why, scen->evidence[i].value);
+			strbuf_adds(why, "\")");
+		} else if (where.len) {
+			cJSON_AddStringToObject(o, "not_seen", strbuf_str(&where));
+			strbuf_addf(why, " (%s)", strbuf_str(&where));
+		}
+		break;
 	}
+	strbuf_done(&where);
 }
 
 /* The scenario's answers (what a good trainee gives at the input steps)
@@ -2243,7 +2633,8 @@ drill_scorecard_json(const struct session *s)
 	score_assessment(s, &sc);
 	score_execution(s, d, &sc);
 	score_restore(s, &sc);
-	score_verifications(s, &sc);
+	score_verifications(s, d, &sc);
+	score_all_clears(s, &sc);
 	score_communication(s, &sc);
 	score_checks(s, d, &sc);
 	score_approvals(s, d, &sc);

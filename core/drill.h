@@ -104,6 +104,18 @@ int drill_unverifiable(const struct session *s, const char *id);
  * outcome for it, else its drill.output; or NULL. */
 const char *drill_check_evidence(const struct session *s, const char *id);
 
+/* Whether check step ID's evidence in this drill is the scenario's
+ * briefing (its briefing_shows names the step). */
+int drill_check_briefed(const struct session *s, const char *id);
+
+/* In a drill, check step ID judged by the world's logs now (drill.log,
+ * drill.fails_on): 1 it holds (no line of the log matches), 0 the log
+ * contradicts it (*LINE, borrowed until the world changes, is the first
+ * line that matches), -1 the step reads no log or the world has no such
+ * log. *LOG (borrowed) names the log when it is not -1. */
+int drill_check_world(const struct session *s, const char *id,
+		      const char **log, const char **line);
+
 /* Whether the drill's world gives the repository (its state has "tags":
  * the tags, HEAD): then git reads that world, never a clone of the
  * operator's own repository, whose tags and HEAD would contradict it. */

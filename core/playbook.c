@@ -1332,8 +1332,34 @@ static const struct field drill_fields[] = {
 	  .off = offsetof(struct pb_drill, real_in_clone) },
 	{ .key = "watch", .type = F_STRING,
 	  .off = offsetof(struct pb_drill, watch) },
+	{ .key = "log", .type = F_STRING,
+	  .off = offsetof(struct pb_drill, log) },
+	{ .key = "fails_on", .type = F_REGEX,
+	  .off = offsetof(struct pb_drill, fails_on),
+	  .off2 = offsetof(struct pb_drill, fails_re) },
 	{ .key = NULL },
 };
+
+/* A check's evidence in the world's logs: both keys or neither, on a
+ * check step only. */
+static int
+check_drill_log(struct ld *ld, const struct pb_drill *drill)
+{
+	if (!drill->log && !drill->fails_on)
+		return 0;
+	if (ld->step->kind != STEP_KIND_CHECK)
+		return fail_key(ld, drill->log ? "log" : "fails_on", "only a "
+				"check step reads its evidence from the "
+				"world's logs");
+	if (!drill->log)
+		return fail_key(ld, "fails_on", "needs log (the world's log "
+				"whose lines it is matched against)");
+	if (!drill->fails_on)
+		return fail_key(ld, "log", "needs fails_on (the pattern of a "
+				"line that contradicts the check, such as "
+				"\"ERROR\")");
+	return 0;
+}
 
 static int
 parse_drill(struct ld *ld, const cJSON *v, void *base)
@@ -1347,6 +1373,8 @@ parse_drill(struct ld *ld, const cJSON *v, void *base)
 	if (drill->watch && ld->step->kind != STEP_KIND_WAIT)
 		return fail_key(ld, "watch", "only a wait step watches "
 				"(a run step's command is answered itself)");
+	if (check_drill_log(ld, drill) < 0)
+		return -1;
 	if (!drill->real_in_clone)
 		return 0;
 	if (ld->step->kind != STEP_KIND_RUN)
@@ -2231,6 +2259,31 @@ parse_outcome(struct ld *ld, const cJSON *v, struct pb_outcome *out)
 	return want_object(ld, v, outcome_fields, out);
 }
 
+/* The check steps whose evidence the scenario's briefing gives: each
+ * must name a check step. */
+static int
+parse_briefing_shows(struct ld *ld, const cJSON *v, void *base)
+{
+	struct pb_scenario *sc = base;
+
+	if (want_strings(ld, v, 1, &sc->briefing_shows,
+			 &sc->n_briefing_shows) < 0)
+		return -1;
+	for (size_t i = 0; i < sc->n_briefing_shows; i++) {
+		const struct pb_step *st = playbook_find_step(
+			ld->pb, sc->briefing_shows[i], NULL, NULL);
+
+		if (!st)
+			return fail(ld, "unknown step \"%s\"",
+				    show(sc->briefing_shows[i]).s);
+		if (st->kind != STEP_KIND_CHECK)
+			return fail(ld, "step \"%s\" is not a check (only a "
+				    "check's evidence can be the briefing)",
+				    show(sc->briefing_shows[i]).s);
+	}
+	return 0;
+}
+
 static int
 parse_outcomes(struct ld *ld, const cJSON *v, void *base)
 {
@@ -2357,6 +2410,8 @@ static const struct field scenario_fields[] = {
 	  .parse = parse_scenario_evidence },
 	{ .key = "outcomes", .type = F_CUSTOM, .parse = parse_outcomes },
 	{ .key = "state", .type = F_CUSTOM, .parse = parse_state },
+	{ .key = "briefing_shows", .type = F_CUSTOM,
+	  .parse = parse_briefing_shows },
 	{ .key = "inject", .type = F_CUSTOM, .parse = parse_injects },
 	{ .key = NULL },
 };
@@ -2964,6 +3019,10 @@ free_step(struct pb_step *step)
 	free(step->drill.output);
 	free(step->drill.state_json);
 	free(step->drill.watch);
+	free(step->drill.log);
+	if (step->drill.fails_on)
+		regfree(&step->drill.fails_re);
+	free(step->drill.fails_on);
 	free_probe(&step->probe);
 	free_decide(step);
 	for (size_t i = 0; step->roles && i < step->n_roles; i++)
@@ -3045,6 +3104,7 @@ free_scenario(struct pb_scenario *sc)
 	}
 	free(sc->outcomes);
 	free(sc->state_json);
+	free_strings(sc->briefing_shows, sc->n_briefing_shows);
 	for (size_t i = 0; sc->injects && i < sc->n_injects; i++) {
 		free(sc->injects[i].id);
 		free(sc->injects[i].after);

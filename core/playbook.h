@@ -114,6 +114,11 @@ struct pb_drill {
 				 * when the simulated run succeeds, or NULL */
 	char *watch;		/* wait: a command the world answers for
 				 * what the wait watches, or NULL */
+	char *log;		/* check: the world's log that is its
+				 * evidence, or NULL */
+	char *fails_on;		/* check: a line of that log matching it
+				 * contradicts the check (with log) */
+	regex_t fails_re;	/* REG_EXTENDED | REG_NOSUB | REG_NEWLINE */
 };
 
 struct pb_option {
@@ -331,6 +336,9 @@ struct pb_scenario {
 	size_t n_evidence;
 	struct pb_outcome *outcomes;	/* forced step outcomes */
 	size_t n_outcomes;
+	char **briefing_shows;	/* check steps whose evidence the briefing
+				 * itself gives */
+	size_t n_briefing_shows;
 	char *state_json;	/* registry/tags/logs state, compact JSON or NULL */
 	struct pb_inject *injects;	/* in playbook order */
 	size_t n_injects;

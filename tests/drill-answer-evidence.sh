@@ -89,7 +89,7 @@ python3 - "$tmp/s/scorecard.json" >"$tmp/why" 2>&1 <<'PY' || fail "$(cat "$tmp/w
 import json, sys
 c = json.load(open(sys.argv[1]))
 a = [x for x in c["criteria"] if x["name"] == "answers"][0]
-assert "IMPACT given as 10-50, the scenario's is over-50 (the drill showed: \"1.2.3 on about 70% of this week's installs\")" in a["why"], a["why"]
+assert "IMPACT given as 10-50, the scenario's is over-50 (the briefing showed: \"1.2.3 on about 70% of this week's installs\")" in a["why"], a["why"]
 PY
 # A passage from a command's columns (gh release list) is quoted with
 # spaces, not raw tabs (the card showed v1.2.2^I^I...).
@@ -101,7 +101,7 @@ python3 - "$tmp/s2/scorecard.json" >"$tmp/why2" 2>&1 <<'PY' || fail "$(cat "$tmp
 import json, sys
 c = json.load(open(sys.argv[1]))
 a = [x for x in c["criteria"] if x["name"] == "answers"][0]
-assert "(the drill showed: \"v1.2.2" in a["why"], a["why"]
+assert "(assess.releases showed: \"v1.2.2" in a["why"], a["why"]
 assert "\t" not in a["why"], a["why"]
 assert "\t" not in a["why"], a["why"]
 PY

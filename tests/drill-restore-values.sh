@@ -50,7 +50,7 @@ import json, sys
 c = json.load(open(sys.argv[1]))
 a = [x for x in c["criteria"] if x["name"] == "answers"][0]
 assert a["points"] < a["max"], a
-assert "RESTORE_TAG given as v0.9.0, the scenario's is v1.0.0 (the drill showed: \"v1.0.0  stable" in a["why"], a["why"]
+assert "RESTORE_TAG given as v0.9.0, the scenario's is v1.0.0 (decide.target-stable showed: \"v1.0.0  stable" in a["why"], a["why"]
 PY
 [ "$failed" = 0 ] && echo "PASS: drill-restore-values"
 exit "$failed"

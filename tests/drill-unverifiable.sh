@@ -6,6 +6,10 @@
 # saying which were ticked on faith, and scores none of them (an optional
 # one left open costs nothing); a check the world gives a simulated probe
 # for (npm's CI pipeline: the runs on main) is not listed.
+# A check whose evidence the scenario's briefing gives (briefing_shows:
+# critical-outage's briefing states 1.2.3's share of the installs, which
+# assess.downloads asks the trainee to look up) counts as shown: it is
+# not listed, and the assessment criterion counts it.
 # The good npm critical-outage walk still scores full marks.
 . "${REWIND_SRCDIR:-.}/tests/lib/batchlib.sh"
 
@@ -20,12 +24,14 @@ u = {x["step"]: x["reason"] for x in c["unverifiable"]}
 # Every phase: the assess, execute and communicate checks nothing shows
 # are listed too; the pipeline check has the scenario's run list.
 for step in ["verify.downloads", "verify.reports", "verify.telemetry",
-             "assess.downloads", "communicate.chat",
+             "communicate.chat",
              "communicate.status-page", "communicate.github-issue"]:
     assert step in u, (step, u)
 assert "verify.pipeline" not in u, u
+assert "assess.downloads" not in u, u
+a = [x for x in c["criteria"] if x["name"] == "assessment"][0]
+assert a["points"] == a["max"], a
 assert u["verify.downloads"] == "ticked on faith: nothing in the drill showed it", u
-assert u["assess.downloads"] == "ticked on faith: nothing in the drill showed it", u
 assert u["verify.telemetry"] == "nothing in the drill shows it", u
 skipped = [x["step"] for x in c["skipped"]]
 assert not skipped, skipped
@@ -34,5 +40,15 @@ PY
 "$bin" report "$tmp/s" >"$tmp/report" 2>&1
 grep -q 'Checks the drill cannot show (not scored; a tick is on faith)' "$tmp/report" ||
 	fail "the report's score card does not list the checks the drill cannot verify"
+# briefing_shows names check steps only, and says where when it does not.
+python3 - "$src/playbooks/npm-dist-tag-rollback.json" "$tmp/bad.json" <<'PY'
+import json, sys
+pb = json.load(open(sys.argv[1]))
+pb["scenarios"][0]["briefing_shows"] = ["assess.impact"]
+json.dump(pb, open(sys.argv[2], "w"))
+PY
+"$bin" check "$tmp/bad.json" >"$tmp/bad.out" 2>&1 && fail "check took briefing_shows naming an input step"
+grep -q 'scenarios\[0\].briefing_shows.*step "assess.impact" is not a check' "$tmp/bad.out" ||
+	fail "no clear error for briefing_shows naming an input step: $(cat "$tmp/bad.out")"
 [ "$failed" = 0 ] && echo "PASS: drill-unverifiable"
 exit "$failed"

@@ -148,6 +148,29 @@ show_clone(struct app *a, struct cursor *c, const struct step_view *v)
 		     "off)", ROLE_DIM);
 }
 
+/* A drill's check step that reads the world's log: whether the log holds
+ * it now, quoting the line that contradicts it. Whether it showed. */
+static int
+show_check_log(struct app *a, struct cursor *c, const struct step_view *v)
+{
+	const char *log, *bad;
+	int holds = drill_check_world(a->session, v->def->id, &log, &bad);
+	char *clean;
+
+	if (holds < 0)
+		return 0;
+	if (holds) {
+		linef(c, ROLE_DIM, "Drill: the world's %s log shows no line "
+		      "that contradicts this check now", log);
+		return 1;
+	}
+	clean = sanitize_text(bad, strlen(bad));
+	linef(c, ROLE_WARNING, "Drill: the world's %s log contradicts this "
+	      "check now: %s", log, clean);
+	free(clean);
+	return 1;
+}
+
 /* A drill's check step: the simulated probe the world gives for it, or,
  * in the verify phase with none, that the drill cannot verify it. */
 static void
@@ -156,6 +179,8 @@ show_check(struct app *a, struct cursor *c, const struct step_view *v)
 	const char *ev = drill_check_evidence(a->session, v->def->id);
 	char *text, *p, *nl, *clean;
 
+	if (show_check_log(a, c, v))
+		return;
 	if (drill_unverifiable(a->session, v->def->id)) {
 		line(c, "Drill: cannot be verified here, nothing in the drill's "
 		     "world shows it; not scored (tick or mark n/a as you "
@@ -164,7 +189,9 @@ show_check(struct app *a, struct cursor *c, const struct step_view *v)
 	}
 	if (!ev)
 		return;
-	line(c, "Drill: what the world shows for this check:", ROLE_DIM);
+	line(c, drill_check_briefed(a->session, v->def->id)
+	     ? "Drill: the briefing showed this check's evidence:"
+	     : "Drill: what the world shows for this check:", ROLE_DIM);
 	text = session_show_text(a->session, ev);
 	for (p = text; p && *p; p = nl ? nl + 1 : p + strlen(p)) {
 		nl = strchr(p, '\n');
