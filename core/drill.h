@@ -44,6 +44,11 @@ struct strbuf;
 
 /* --- for front ends ----------------------------------------------------------- */
 
+/* What a trainee's views (rewind sessions, replay --print, report) show
+ * for the scenario of a drill not yet completed: its id names the answer
+ * (critical-bug-published). The game master's watch keeps it. */
+#define DRILL_SCENARIO_HIDDEN "hidden until the drill ends"
+
 /* Whether step ID must get a prediction before it runs: a drill, a run
  * step asking for one (its own "predict" or the playbook's drill.predict),
  * and none recorded since its last run. */

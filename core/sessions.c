@@ -17,6 +17,7 @@
 
 #include "err.h"
 #include "journal.h"
+#include "drill.h"
 #include "xalloc.h"
 
 #define HEAD_MAX (256u * 1024)	/* the first line is read up to this */
@@ -256,6 +257,18 @@ read_tail(int fd, off_t size, struct session_summary *s, int *completed)
 	free(buf);
 }
 
+/* A drill not completed keeps its scenario from the trainee: the id
+ * names the answer. */
+static void
+hide_open_scenario(struct session_summary *s)
+{
+	if (s->scenario && s->status != SESSION_COMPLETED && s->mode &&
+	    strcmp(s->mode, "drill") == 0) {
+		free(s->scenario);
+		s->scenario = xstrdup(DRILL_SCENARIO_HIDDEN);
+	}
+}
+
 static void
 summarise(struct session_summary *s, const struct held *h)
 {
@@ -280,6 +293,7 @@ summarise(struct session_summary *s, const struct held *h)
 			  : is_running(h, s->dir) ? SESSION_RUNNING
 			  : s->how && strcmp(s->how, "quit") == 0
 			  ? SESSION_QUIT : SESSION_INTERRUPTED;
+		hide_open_scenario(s);
 	}
 	close(fd);
 }
