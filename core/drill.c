@@ -377,6 +377,14 @@ session_drill_state(const struct session *s)
 	return s->mode == SESSION_DRILL && s->drill ? s->drill->state : NULL;
 }
 
+int
+drill_inject_fired(const struct session *s, size_t i)
+{
+	const struct drill *d = s->mode == SESSION_DRILL ? s->drill : NULL;
+
+	return d && d->sc && i < d->sc->n_injects && d->fired[i];
+}
+
 /* --- observing the journal ----------------------------------------------------------- */
 
 static const char *

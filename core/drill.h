@@ -80,6 +80,9 @@ struct cJSON *drill_scorecard_json(const struct session *s);
 int drill_phase_time(const struct session *s, int phase, int64_t *took_us,
 		     int64_t *target_us);
 
+/* Whether the scenario's injection I (its index) has fired. */
+int drill_inject_fired(const struct session *s, size_t i);
+
 /* One line saying what injection IN does (alert, state keys, log lines);
  * the caller frees it. */
 char *drill_describe_inject(const struct pb_inject *in);
