@@ -184,6 +184,10 @@ show_run(struct app *a, struct cursor *c, const struct step_view *v)
 	line(c, "Command:", ROLE_TITLE);
 	linef(c, ROLE_NORMAL, "  %s", d->run);
 	show_vars(a, c, d->run);
+	if (drill_wants_prediction(a->session, d->id))
+		linef(c, ROLE_WARNING, "Drill: you will be asked to predict the "
+		      "output before it runs%s", d->destructive && !v->confirmed
+		      ? ", then to type the confirmation" : "");
 	if (d->destructive) {
 		char *want = session_show_text(a->session, d->confirm
 					       ? d->confirm : d->id);
