@@ -80,6 +80,11 @@ struct cJSON *drill_scorecard_json(const struct session *s);
 int drill_phase_time(const struct session *s, int phase, int64_t *took_us,
 		     int64_t *target_us);
 
+/* When a drill's recovery clock stopped (µs), as the score card counts
+ * its recovery time: when the verify phase was left, else at completion;
+ * 0 while it runs (and outside a drill). */
+int64_t drill_clock_stop(const struct session *s);
+
 /* Whether the scenario's injection I (its index) has fired. */
 int drill_inject_fired(const struct session *s, size_t i);
 
