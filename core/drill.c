@@ -387,6 +387,25 @@ session_drill_state(const struct session *s)
 	return s->mode == SESSION_DRILL && s->drill ? s->drill->state : NULL;
 }
 
+int64_t
+drill_clock_stop(const struct session *s)
+{
+	const struct drill *d = s->mode == SESSION_DRILL ? s->drill : NULL;
+
+	if (!d)
+		return 0;
+	return d->phase_end[PHASE_VERIFY] ? d->phase_end[PHASE_VERIFY]
+					  : d->complete_wall;
+}
+
+int
+drill_inject_fired(const struct session *s, size_t i)
+{
+	const struct drill *d = s->mode == SESSION_DRILL ? s->drill : NULL;
+
+	return d && d->sc && i < d->sc->n_injects && d->fired[i];
+}
+
 /* --- observing the journal ----------------------------------------------------------- */
 
 static const char *

@@ -44,6 +44,11 @@ struct strbuf;
 
 /* --- for front ends ----------------------------------------------------------- */
 
+/* What a trainee's views (rewind sessions, replay --print, report) show
+ * for the scenario of a drill not yet completed: its id names the answer
+ * (critical-bug-published). The game master's watch keeps it. */
+#define DRILL_SCENARIO_HIDDEN "hidden until the drill ends"
+
 /* Whether step ID must get a prediction before it runs: a drill, a run
  * step asking for one (its own "predict" or the playbook's drill.predict),
  * and none recorded since its last run. */
@@ -74,6 +79,14 @@ struct cJSON *drill_scorecard_json(const struct session *s);
  * 0, or -1 (both 0) when not a drill or the phase has not started. */
 int drill_phase_time(const struct session *s, int phase, int64_t *took_us,
 		     int64_t *target_us);
+
+/* When a drill's recovery clock stopped (µs), as the score card counts
+ * its recovery time: when the verify phase was left, else at completion;
+ * 0 while it runs (and outside a drill). */
+int64_t drill_clock_stop(const struct session *s);
+
+/* Whether the scenario's injection I (its index) has fired. */
+int drill_inject_fired(const struct session *s, size_t i);
 
 /* One line saying what injection IN does (alert, state keys, log lines);
  * the caller frees it. */

@@ -41,7 +41,7 @@ const char *const lint_rule_names[] = {
 	"drill-output-contradicts-world", "destructive-unapproved-path",
 	"scenario-presets-input", "change-before-approval",
 	"scenario-answer-evidence", "scenario-hint-answers", "review-left",
-	"confirm-names-secret",
+	"confirm-names-secret", "scenario-briefing-shared",
 	NULL,
 };
 
@@ -2359,6 +2359,63 @@ rule_hint_answers(struct lint *l)
 		}
 }
 
+/* TEXT in lower case with each run of spaces as one, no ends: two
+ * briefings that differ only there read the same. Caller frees. */
+static char *
+folded_words(const char *text)
+{
+	char *out = xmalloc(strlen(text) + 1), *o = out;
+
+	for (const char *p = text; *p; p++) {
+		if (isspace((unsigned char)*p)) {
+			if (o > out && o[-1] != ' ')
+				*o++ = ' ';
+		} else {
+			*o++ = (char)tolower((unsigned char)*p);
+		}
+	}
+	if (o > out && o[-1] == ' ')
+		o--;
+	*o = '\0';
+	return out;
+}
+
+static int
+same_words(const char *a, const char *b)
+{
+	char *fa = folded_words(a), *fb = folded_words(b);
+	int same = strcmp(fa, fb) == 0;
+
+	free(fa);
+	free(fb);
+	return same;
+}
+
+/* No two scenarios share a briefing: the trainee picks a scenario by its
+ * number and briefing, and two that read alike cannot be told apart (nor
+ * does the briefing state what differs in each world). */
+static void
+rule_briefing_shared(struct lint *l)
+{
+	const struct playbook *pb = l->pb;
+	char path[64];
+
+	for (size_t i = 1; i < pb->n_scenarios; i++)
+		for (size_t j = 0; j < i; j++) {
+			if (!pb->scenarios[i].briefing || !pb->scenarios[j].briefing ||
+			    !same_words(pb->scenarios[i].briefing,
+					pb->scenarios[j].briefing))
+				continue;
+			snprintf(path, sizeof(path), "scenarios[%zu].briefing", i);
+			report(l, LINT_ERROR, path, "say the symptoms this "
+			       "scenario's world shows, in its own words",
+			       "scenario %s has the briefing of scenario %s: "
+			       "a trainee cannot tell them apart",
+			       pb->scenarios[i].id, pb->scenarios[j].id);
+			break;
+		}
+}
+
 /* --- running the rules -------------------------------------------------------- */
 
 struct rule {
@@ -2384,6 +2441,7 @@ static const struct rule rules[] = {
 	{ "scenario-presets-input", rule_scenario_presets },
 	{ "scenario-answer-evidence", rule_scenario_evidence },
 	{ "scenario-hint-answers", rule_hint_answers },
+	{ "scenario-briefing-shared", rule_briefing_shared },
 	{ NULL, NULL },
 };
 

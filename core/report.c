@@ -1564,6 +1564,50 @@ add_drill(struct rep *r)
 	cJSON_AddItemToObject(d, "injections", r->injects);
 }
 
+/* The fired injections of INJ (the trainee saw them), copies. */
+static cJSON *
+fired_only(const cJSON *inj)
+{
+	cJSON *out = cJSON_CreateArray();
+	const cJSON *in;
+
+	cJSON_ArrayForEach(in, inj)
+		if (jstr(in, "time"))
+			cJSON_AddItemToArray(out, cJSON_Duplicate(in, 1));
+	return out;
+}
+
+/* A drill not completed keeps its scenario from the trainee (the id
+ * names the answer, the notes say it): the summary, the timeline's start
+ * and the drill section say it is hidden, and list only what fired. */
+static void
+hide_open_scenario(struct rep *r)
+{
+	cJSON *d = cJSON_GetObjectItem(r->root, "drill"), *nd, *sc, *t;
+	char *what;
+
+	if (!r->drill || r->complete || !jstr(r->summary, "scenario"))
+		return;
+	cJSON_ReplaceItemInObject(r->summary, "scenario",
+				  cJSON_CreateString(DRILL_SCENARIO_HIDDEN));
+	what = xasprintf("session started (drill, scenario %s)",
+			 DRILL_SCENARIO_HIDDEN);
+	cJSON_ArrayForEach(t, r->timeline)
+		if (jstr(t, "type") && strcmp(jstr(t, "type"),
+					      "session.started") == 0)
+			cJSON_ReplaceItemInObject(t, "what",
+						  cJSON_CreateString(what));
+	free(what);
+	if (!cJSON_IsObject(d))
+		return;
+	nd = cJSON_CreateObject();
+	sc = cJSON_AddObjectToObject(nd, "scenario");
+	cJSON_AddStringToObject(sc, "id", DRILL_SCENARIO_HIDDEN);
+	cJSON_AddItemToObject(nd, "injections", fired_only(
+		cJSON_GetObjectItem(d, "injections")));
+	cJSON_ReplaceItemInObject(r->root, "drill", nd);
+}
+
 static void
 rep_finish(struct rep *r)
 {
@@ -1598,6 +1642,7 @@ rep_finish(struct rep *r)
 	cJSON_AddItemToObject(r->root, "scorecard", r->scorecard
 			      ? r->scorecard : cJSON_CreateNull());
 	add_drill(r);
+	hide_open_scenario(r);
 	cJSON_AddItemToObject(r->root, "other_events", r->other);
 	cJSON_Delete(r->states);
 	cJSON_Delete(r->registry);

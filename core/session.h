@@ -141,6 +141,16 @@ int session_poll(struct session *s, struct err *err);
  * -1 with ERR naming the run step still running (one command runs at a
  * time unless both steps are marked "parallel"). The front end asks
  * before it asks for a confirmation; session_apply checks it again. */
+/* Where a drill's run step ID will get its output from on its next run:
+ * DRILL_RUN_CLONE for real in the throwaway clone, DRILL_RUN_WORLD
+ * simulated from the drill's world (it answers the command, or gives the
+ * repository), DRILL_RUN_SCRIPTED from the scenario's outcome or the
+ * step's drill block; *WHY (borrowed, may be NULL) says why the clone does
+ * not serve. The clone may still refuse a command at run time. */
+enum { DRILL_RUN_SCRIPTED, DRILL_RUN_WORLD, DRILL_RUN_CLONE };
+int session_drill_run_where(const struct session *s, const char *id,
+			    const char **why);
+
 int session_may_run(const struct session *s, const char *id,
 		    struct err *err);
 

@@ -30,6 +30,7 @@
 #include "sources.h"
 #include "strbuf.h"
 #include "testhook.h"
+#include "world.h"
 #include "xalloc.h"
 
 #define TAIL_MAX 2048
@@ -682,6 +683,58 @@ clone_for(struct session *s, const struct step_rt *rt, const struct sim *sim,
 	if (!read_only_now(s, rt, why))
 		return NULL;
 	return drill_clone_dir(s, why);
+}
+
+static const char *
+run_var(const char *name, const void *arg)
+{
+	return session_var(arg, name);
+}
+
+/* Whether the drill's world answers RT's command (tried on a copy of the
+ * world: nothing changes). */
+static int
+world_answers(const struct session *s, const struct step_rt *rt)
+{
+	const cJSON *state = session_drill_state(s);
+	cJSON *copy = state ? cJSON_Duplicate(state, 1) : NULL;
+	struct world_run run = { 0 };
+	int known = copy && world_simulate(copy, rt->def->run, run_var,
+					  s, &run);
+
+	if (known)
+		free(run.output);
+	cJSON_Delete(copy);
+	return known;
+}
+
+int
+session_drill_run_where(const struct session *s, const char *id,
+			const char **why)
+{
+	const struct step_rt *rt = session_find_step(s, id);
+
+	*why = NULL;
+	if (!rt || s->mode != SESSION_DRILL || rt->def->kind != STEP_KIND_RUN ||
+	    !rt->def->run)
+		return DRILL_RUN_SCRIPTED;
+	if (scenario_sets_outcome(s, rt)) {
+		*why = "the scenario scripts this step's outcome";
+		return DRILL_RUN_SCRIPTED;
+	}
+	if (!rt->def->drill.output && world_answers(s, rt))
+		return DRILL_RUN_WORLD;
+	if (!rt->def->drill.real_in_clone)
+		return DRILL_RUN_SCRIPTED;
+	if (drill_world_has_repo(s)) {
+		*why = "the drill's world gives the repository";
+		return DRILL_RUN_WORLD;
+	}
+	if (!drill_clone_allowed(s)) {
+		*why = "real runs in the clone are turned off";
+		return DRILL_RUN_SCRIPTED;
+	}
+	return DRILL_RUN_CLONE;
 }
 
 /* Run the step for real in the clone; 0 when it does not run there (the

@@ -17,6 +17,7 @@
 
 #include "err.h"
 #include "journal.h"
+#include "drill.h"
 #include "xalloc.h"
 
 #define HEAD_MAX (256u * 1024)	/* the first line is read up to this */
@@ -301,6 +302,18 @@ check_chain(struct session_summary *s, const char *path)
 						   : v.bad_line;
 }
 
+/* A drill not completed keeps its scenario from the trainee: the id
+ * names the answer. */
+static void
+hide_open_scenario(struct session_summary *s)
+{
+	if (s->scenario && s->status != SESSION_COMPLETED && s->mode &&
+	    strcmp(s->mode, "drill") == 0) {
+		free(s->scenario);
+		s->scenario = xstrdup(DRILL_SCENARIO_HIDDEN);
+	}
+}
+
 static void
 summarise(struct session_summary *s, const struct held *h)
 {
@@ -328,6 +341,7 @@ summarise(struct session_summary *s, const struct held *h)
 			  : s->how && strcmp(s->how, SESSION_END_OF_INPUT) == 0
 			  ? SESSION_STOPPED : SESSION_INTERRUPTED;
 		check_chain(s, path);
+		hide_open_scenario(s);
 	}
 	close(fd);
 	free(path);

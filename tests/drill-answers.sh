@@ -63,6 +63,34 @@ PY
 		fi
 	done <"$tmp/answers"
 done
+# A briefing states symptoms, never what to do: no "roll ... back", no
+# expected option's id or label.
+python3 - "$src"/playbooks/*.json >"$tmp/told" <<'PY' || { cat "$tmp/told"; fail=1; }
+import json, re, sys
+bad = []
+for p in sys.argv[1:]:
+    if p.endswith("schema.json"):
+        continue
+    d = json.load(open(p))
+    labels = {}
+    for ph in d["phases"]:
+        for st in ph["steps"]:
+            for o in st.get("options", []):
+                labels[(st["id"], o["id"])] = o.get("label", "")
+    for k, sc in enumerate(d.get("scenarios", []), 1):
+        b = (sc.get("briefing") or "").lower()
+        e = sc.get("expect") or {}
+        told = re.search(r"\broll (the |it |them |everything )?[a-z -]{0,30}\bback\b", b)
+        opt = e.get("option", "").lower()
+        label = labels.get((e.get("step"), e.get("option")), "").lower()
+        if told or (len(opt) > 3 and re.search(r"\b%s\b" % re.escape(opt), b)) \
+                or (label and label in b):
+            bad.append("%s scenario %d (%s): the briefing tells the answer: %s"
+                       % (d["id"], k, sc["id"], sc.get("briefing")))
+if bad:
+    print("FAIL: " + "\nFAIL: ".join(bad))
+    sys.exit(1)
+PY
 # An injection says what changes in the world, not only which part.
 "$bin" drill --list-scenarios --game-master \
 	"$src/playbooks/pypi-release-recovery.json" | grep -qF \

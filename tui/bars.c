@@ -72,11 +72,17 @@ int64_t
 bars_rto_elapsed(const struct app *a, int64_t now, int64_t *from,
 		 int *detected)
 {
-	int64_t done = session_complete_wall(a->session);
+	int drill = session_mode(a->session) == SESSION_DRILL;
+	int64_t done = drill ? drill_clock_stop(a->session)
+			     : session_complete_wall(a->session);
 	int64_t elapsed;
 
-	/* The recovery time is over once the session is complete. */
-	if (done)
+	/* The recovery time is over once the session is complete, where the
+	 * report's recovery time ends; a drill's once its verify phase is
+	 * left, as its card counts. */
+	if (drill && done && now > done)
+		now = done;
+	else if (!drill && done)
 		now = session_recovery_end(a->session, NULL);
 	*from = rtoclock_start(session_mode(a->session) == SESSION_DRILL ?
 			       NULL : header_var(a, "DETECTED_AT"),

@@ -16,6 +16,7 @@
 #include "app.h"
 #include "cli.h"
 #include "commands.h"
+#include "drill.h"
 #include "err.h"
 #include "evtext.h"
 #include "journal.h"
@@ -88,7 +89,7 @@ refused_approval(const struct journal_event *ev, struct strbuf *sb)
 /* The payload in one line: its scalar fields as key=value, without the
  * bulky ones (output tails, hashes) that --print readers grep past. */
 static void
-summary(const struct journal_event *ev, struct strbuf *sb)
+summary(const struct journal_event *ev, int hide_scenario, struct strbuf *sb)
 {
 	static const char *const skip[] = { "tail", "playbook_sha256",
 					    "gate_hash", "rewind", NULL };
@@ -110,7 +111,14 @@ summary(const struct journal_event *ev, struct strbuf *sb)
 
 		for (const char *const *k = skip; *k; k++)
 			skipped |= strcmp(item->string, *k) == 0;
-		if (!skipped)
+		if (skipped)
+			continue;
+		if (hide_scenario && cJSON_IsString(item) &&
+		    strcmp(item->string, "scenario") == 0 &&
+		    strcmp(ev->type, "session.started") == 0)
+			strbuf_addf(sb, "%sscenario=%s", sb->len ? " " : "",
+				    DRILL_SCENARIO_HIDDEN);
+		else
 			add_pair(sb, item);
 	}
 	if (strcmp(ev->type, "approval.granted") == 0) {
@@ -123,7 +131,8 @@ summary(const struct journal_event *ev, struct strbuf *sb)
 }
 
 static void
-print_event(const struct journal_event *ev, int64_t start, uint64_t bad)
+print_event(const struct journal_event *ev, int64_t start, uint64_t bad,
+	    int hide_scenario)
 {
 	struct strbuf sum = STRBUF_INIT, line = STRBUF_INIT;
 	int64_t el = (ev->wall_us - start) / 1000000;
@@ -133,7 +142,7 @@ print_event(const struct journal_event *ev, int64_t start, uint64_t bad)
 
 	gmtime_r(&t, &tm);
 	strftime(wall, sizeof(wall), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	summary(ev, &sum);
+	summary(ev, hide_scenario, &sum);
 	if (sum.len > SUMMARY_MAX) {
 		sum.buf[SUMMARY_MAX - 3] = '\0';
 		sum.len = SUMMARY_MAX - 3;
@@ -159,6 +168,7 @@ print_event(const struct journal_event *ev, int64_t start, uint64_t bad)
 struct print_ctx {
 	int64_t start;
 	uint64_t bad;
+	int hide_scenario;	/* a drill not completed: its scenario's id */
 };
 
 static void
@@ -171,7 +181,7 @@ print_line(uint64_t n, const char *line, size_t len, void *arg)
 		printf("!line %" PRIu64 ": not an event\n", n);
 		return;
 	}
-	print_event(&ev, c->start, c->bad);
+	print_event(&ev, c->start, c->bad, c->hide_scenario);
 	journal_event_done(&ev);
 }
 
@@ -230,6 +240,7 @@ replay_print(const char *dir)
 		c.start = replay_wall(r, 1);
 	c.bad = replay_integrity(r)->unverified_from;
 	changed = replay_integrity(r)->playbook_changed;
+	c.hide_scenario = !session_is_complete(replay_session(r));
 	print_heading(r, dir);
 	rc = replay_each_line(r, 1, replay_count(r), print_line, &c, &err);
 	if (rc < 0)

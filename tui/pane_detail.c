@@ -122,6 +122,29 @@ show_applies(struct app *a, struct cursor *c, const struct step_view *v)
 	strbuf_done(&sb);
 }
 
+/* Where an opted-in step's next run will get its output: the clone, the
+ * drill's world, or the scenario's script. */
+static void
+show_clone_next(struct app *a, struct cursor *c, const struct step_view *v)
+{
+	const char *why;
+
+	switch (session_drill_run_where(a->session, v->def->id, &why)) {
+	case DRILL_RUN_CLONE:
+		line(c, "Drill: runs for real in a throwaway clone of the git "
+		     "target (remotes removed)", ROLE_DIM);
+		break;
+	case DRILL_RUN_WORLD:
+		linef(c, ROLE_DIM, "Drill: simulated from the drill's world%s%s%s",
+		      why ? " (" : "", why ? why : "", why ? ")" : "");
+		break;
+	default:
+		linef(c, ROLE_DIM, "Drill: simulated%s%s%s", why ? " (" : "",
+		      why ? why : "", why ? ")" : "");
+		break;
+	}
+}
+
 /* A drill step that opts in to the throwaway clone: whether it runs (or
  * ran) there for real, or why the simulation stands in. */
 static void
@@ -140,12 +163,8 @@ show_clone(struct app *a, struct cursor *c, const struct step_view *v)
 	else if (real == 0 && why)
 		linef(c, ROLE_WARNING, "Drill: simulated, not run in the "
 		      "clone: %s", why);
-	else if (drill_clone_allowed(a->session))
-		line(c, "Drill: runs for real in a throwaway clone of the git "
-		     "target (remotes removed)", ROLE_DIM);
 	else
-		line(c, "Drill: simulated (real runs in the clone are turned "
-		     "off)", ROLE_DIM);
+		show_clone_next(a, c, v);
 }
 
 /* A drill's check step that reads the world's log: whether the log holds
@@ -212,6 +231,10 @@ show_run(struct app *a, struct cursor *c, const struct step_view *v)
 	line(c, "Command:", ROLE_TITLE);
 	linef(c, ROLE_NORMAL, "  %s", d->run);
 	show_vars(a, c, d->run);
+	if (drill_wants_prediction(a->session, d->id))
+		linef(c, ROLE_WARNING, "Drill: you will be asked to predict the "
+		      "output before it runs%s", d->destructive && !v->confirmed
+		      ? ", then to type the confirmation" : "");
 	if (d->destructive) {
 		char *want = session_show_text(a->session, d->confirm
 					       ? d->confirm : d->id);

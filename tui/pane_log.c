@@ -12,6 +12,7 @@
 
 #include "app.h"
 #include "draw.h"
+#include "drill.h"
 #include "logbuf.h"
 #include "sgr.h"
 #include "sgrdraw.h"
@@ -167,6 +168,98 @@ scenario_state(struct app *a, struct tgt *t)
 	free(text);
 }
 
+/* The label of option OPTION of decide step STEP, or OPTION. */
+static const char *
+option_label(const struct playbook *pb, const char *step, const char *option)
+{
+	const struct pb_step *st = playbook_find_step(pb, step, NULL, NULL);
+
+	for (size_t i = 0; st && i < st->n_options; i++)
+		if (strcmp(st->options[i].id, option) == 0 &&
+		    st->options[i].label)
+			return st->options[i].label;
+	return option;
+}
+
+/* When injection IN fires on its own: "after STEP", or "at +MmSSs". */
+static void
+inject_moment(const struct pb_inject *in, char *buf, size_t size)
+{
+	long long s = (long long)(in->at_us / 1000000);
+
+	if (in->after)
+		snprintf(buf, size, "after %s", in->after);
+	else
+		snprintf(buf, size, "at +%lldm%02llds of the drill", s / 60,
+			 s % 60);
+}
+
+/* The scenario's injections not fired yet, each with when it fires on
+ * its own and its alert. */
+static void
+pending_injections(struct app *a, const struct pb_scenario *sc,
+		   struct tgt *t)
+{
+	char when[160], *line;
+	size_t pending = 0;
+
+	targets_line(t, ROLE_TITLE, "Injections still to fire:");
+	for (size_t i = 0; i < sc->n_injects; i++) {
+		const struct pb_inject *in = &sc->injects[i];
+
+		if (drill_inject_fired(a->session, i))
+			continue;
+		pending++;
+		inject_moment(in, when, sizeof(when));
+		line = xasprintf("  %s: %s%s%s", in->id, when,
+				 in->alert ? "; alert: " : "",
+				 in->alert ? in->alert : "");
+		targets_line(t, ROLE_NORMAL, line);
+		free(line);
+	}
+	if (!pending)
+		targets_line(t, ROLE_DIM, sc->n_injects
+			     ? "  none: every injection has fired"
+			     : "  none: the scenario has no injections");
+	else
+		targets_line(t, ROLE_DIM, "  (fire one now: rewind drill "
+			     "--inject SESSION ID)");
+}
+
+/* The game master's side of a watched drill: the scenario, the decision
+ * it expects and why, and the injections still to fire. A trainee's
+ * console never shows it. */
+static void
+game_master(struct app *a, struct tgt *t)
+{
+	const char *id = session_scenario(a->session);
+	const struct pb_scenario *sc = id
+		? playbook_find_scenario(a->pb, id) : NULL;
+	char *line;
+
+	if (!a->watch || !sc)
+		return;
+	line = xasprintf("Game master: scenario %s (%s)", sc->id, sc->title);
+	targets_line(t, ROLE_TITLE, line);
+	free(line);
+	if (sc->expect_step)
+		line = xasprintf("  Expected decision: %s = %s (%s)",
+				 sc->expect_step, sc->expect_option,
+				 option_label(a->pb, sc->expect_step,
+					      sc->expect_option));
+	else
+		line = xstrdup("  Expected decision: none (the scenario "
+			       "expects none)");
+	targets_line(t, ROLE_NORMAL, line);
+	free(line);
+	if (sc->expect_rationale) {
+		line = xasprintf("  Why: %s", sc->expect_rationale);
+		targets_line(t, ROLE_NORMAL, line);
+		free(line);
+	}
+	pending_injections(a, sc, t);
+}
+
 void
 pane_targets_draw(struct app *a, WINDOW *w, struct rect r)
 {
@@ -174,6 +267,7 @@ pane_targets_draw(struct app *a, WINDOW *w, struct rect r)
 	char line[1024];
 	struct tgt tg = { w, r, r.y, a->targets_top, 0 };
 
+	game_master(a, &tg);
 	snprintf(line, sizeof(line), "Repository: %s",
 		 t->git_path ? t->git_path : "(none; commands run here)");
 	targets_line(&tg, ROLE_NORMAL, line);
