@@ -1106,33 +1106,241 @@ splice_quoted(struct strbuf *out, const char *p, size_t span, const char *var,
 	return 0;
 }
 
+/* Whether the placeholder NAME (NLEN bytes) at P stays as written: a
+ * name the shell sets itself, or a $NAME the block or an earlier step
+ * assigns (that step's assignment is carried, carried_var). */
+static int
+keeps_placeholder(struct imp *im, const char *text, const char *p,
+		  const char *name, size_t nlen, int shell)
+{
+	char *raw = xstrndup(name, nlen);
+	char *norm = var_name(name, nlen);
+	int keep = in_list(norm, builtin_names, 0) ||
+		   (p[0] == '$' && (assigned_in(text, raw, nlen) ||
+				    (shell && carried_var(im, raw, nlen)))) ||
+		   !*norm;
+
+	free(raw);
+	free(norm);
+	return keep;
+}
+
+/* A placeholder the shell would not expand as written: <NAME>, [NAME],
+ * {{ name }} or ${{ name }}, not $NAME or ${NAME}. */
+static int
+is_foreign_placeholder(const char *p)
+{
+	return p[0] != '$' || (p[1] == '{' && p[2] == '{');
+}
+
+static int sh_word_end(char c);
+
+/* A here-document the draft unquoted (VAR NULL), or a variable one of
+ * them expands (VAR). */
+static void note_unquoted(struct imp *im, const char *var);
+
+/* A here-document a shell command opened, whose body is still to come. */
+struct heredoc {
+	char delim[64];
+	int strip;		/* <<-: leading tabs of the end line go */
+	int quoted;		/* <<'EOF': the shell expands nothing inside */
+	int expand;		/* quoted, but placeholders need the shell's
+				 * expansion: the draft unquotes it */
+};
+
+struct heredocs {
+	struct heredoc q[4];
+	int n;
+};
+
+/* The line after the one P is on, or the end of the text. */
+static const char *
+next_line(const char *p)
+{
+	const char *nl = strchr(p, '\n');
+
+	return nl ? nl + 1 : p + strlen(p);
+}
+
+/* Whether the line at P (LEN bytes) ends here-document H. */
+static int
+ends_heredoc(const struct heredoc *h, const char *p, size_t len)
+{
+	if (h->strip)
+		while (len && *p == '\t') {
+			p++;
+			len--;
+		}
+	return len == strlen(h->delim) && memcmp(p, h->delim, len) == 0;
+}
+
+/* The start of H's end line, its body starting at BODY, or the end of
+ * the text when it never ends. */
+static const char *
+heredoc_end(const struct heredoc *h, const char *body)
+{
+	for (const char *p = body; *p; p = next_line(p))
+		if (ends_heredoc(h, p, strcspn(p, "\n")))
+			return p;
+	return body + strlen(body);
+}
+
+/* Whether the body [P, END) holds a placeholder the import writes as a
+ * variable the shell must expand. */
+static int
+body_needs_expansion(struct imp *im, const char *text, const char *p,
+		     const char *end)
+{
+	for (; p < end; p++) {
+		const char *name;
+		size_t nlen, span = placeholder_at(text, p, 1, &name, &nlen);
+
+		if (span && is_foreign_placeholder(p) &&
+		    !keeps_placeholder(im, text, p, name, nlen, 1))
+			return 1;
+	}
+	return 0;
+}
+
+/* The here-document operator at P ("<<", "<<-", then EOF, 'EOF', "EOF"
+ * or \EOF): copies it into OUT and queues its body. A quoted delimiter
+ * keeps the shell from expanding the body, so when the body holds a
+ * placeholder the draft makes a variable (a secret taken out, a <NAME>),
+ * the delimiter is written unquoted and the body escaped (see
+ * copy_heredoc_body). Returns where the operator ends. */
+static const char *
+heredoc_operator(struct imp *im, const char *text, const char *p,
+		 struct heredocs *hd, struct strbuf *out)
+{
+	struct heredoc h = { .strip = p[2] == '-' };
+	const char *q = p + 2 + h.strip, *word, *start, *body;
+	size_t n;
+
+	while (*q == ' ' || *q == '\t')
+		q++;
+	word = q;
+	if (*q == '\'' || *q == '"') {
+		char c = *q++;
+
+		start = q;
+		while (*q && *q != c && *q != '\n')
+			q++;
+		n = (size_t)(q - start);
+		q += *q == c;
+		h.quoted = 1;
+	} else {
+		h.quoted = *q == '\\';
+		q += h.quoted;
+		start = q;
+		while (!sh_word_end(*q))
+			q++;
+		n = (size_t)(q - start);
+	}
+	if (!n || n >= sizeof(h.delim) || hd->n == 4) {
+		strbuf_add(out, p, (size_t)(q - p));
+		return q;
+	}
+	memcpy(h.delim, start, n);
+	body = next_line(q);
+	for (int i = 0; i < hd->n; i++)
+		body = next_line(heredoc_end(&hd->q[i], body));
+	h.expand = h.quoted && body_needs_expansion(im, text, body,
+						    heredoc_end(&h, body));
+	if (h.expand) {
+		strbuf_add(out, p, (size_t)(word - p));
+		strbuf_add(out, start, n);
+		note_unquoted(im, NULL);
+	} else {
+		strbuf_add(out, p, (size_t)(q - p));
+	}
+	hd->q[hd->n++] = h;
+	return q;
+}
+
+static void
+add_placeholder(struct imp *im, const char *name, size_t nlen, const char *p,
+		size_t span, struct strbuf *out)
+{
+	const char *var = declare_var(im, name, nlen, p, span);
+
+	strbuf_addf(out, "${%s}", var);
+	note_unquoted(im, var);
+}
+
+/* Copy the body of the first queued here-document, starting at P, and
+ * its end line into OUT; returns what follows. Quotes in a body are
+ * text. A quoted body is copied as it is, unless it was unquoted: then
+ * its \\, $ and ` are escaped so the shell writes them as the runbook
+ * did, and only its placeholders expand. An unquoted body's
+ * placeholders are rewritten as anywhere else. */
+static const char *
+copy_heredoc_body(struct imp *im, const char *text, const char *p,
+		  struct heredocs *hd, struct strbuf *out)
+{
+	const struct heredoc h = hd->q[0];
+	const char *end = heredoc_end(&h, p);
+
+	memmove(hd->q, hd->q + 1, sizeof(hd->q[0]) * (size_t)--hd->n);
+	if (h.quoted && !h.expand) {
+		strbuf_add(out, p, (size_t)(end - p));
+		p = end;
+	}
+	while (p < end) {
+		const char *name;
+		size_t nlen, span = placeholder_at(text, p, 1, &name, &nlen);
+
+		if (span && (!h.expand || is_foreign_placeholder(p)) &&
+		    !keeps_placeholder(im, text, p, name, nlen, 1)) {
+			if (h.expand)
+				add_placeholder(im, name, nlen, p, span, out);
+			else
+				strbuf_addf(out, "${%s}", declare_var(
+					im, name, nlen, p, span));
+			p += span;
+			continue;
+		}
+		if (h.expand && strchr("\\$`", *p))
+			strbuf_addc(out, '\\');
+		strbuf_addc(out, *p++);
+	}
+	strbuf_add(out, end, (size_t)(next_line(end) - end));
+	return next_line(end);
+}
+
 /* Copy TEXT into OUT with each placeholder declared as a variable and
  * written ${NAME}. In shell text a $NAME inside single quotes is the
  * shell's own and stays; a <NAME> there is spliced out of the quotes
- * ('a '"${NAME}"' b') so the shell expands it. A $NAME an earlier step
- * assigns stays too: that step's assignment is carried (carried_var). */
+ * ('a '"${NAME}"' b') so the shell expands it; here-documents are
+ * copied by copy_heredoc_body. A $NAME an earlier step assigns stays
+ * too: that step's assignment is carried (carried_var). */
 static void
 rewrite_placeholders(struct imp *im, const char *text, int shell,
 		     struct strbuf *out)
 {
 	int squote = 0, dquote = 0;
+	struct heredocs hd = { .n = 0 };
 
 	for (const char *p = text; *p;) {
 		const char *name;
 		size_t nlen, span = 0;
 
+		if (hd.n && p > text && p[-1] == '\n') {
+			p = copy_heredoc_body(im, text, p, &hd, out);
+			continue;
+		}
+		if (shell && !squote && !dquote && p[0] == '<' &&
+		    p[1] == '<' && p[2] != '<' && (p == text || p[-1] != '<') &&
+		    (p == text || p[-1] != '\\')) {
+			p = heredoc_operator(im, text, p, &hd, out);
+			continue;
+		}
 		if (shell)
 			track_quotes(text, p, &squote, &dquote);
 		if (!(squote && *p == '$'))
 			span = placeholder_at(text, p, shell, &name, &nlen);
 		if (span) {
-			char *raw = xstrndup(name, nlen);
-			char *norm = var_name(name, nlen);
-			int keep = in_list(norm, builtin_names, 0) ||
-				   (p[0] == '$' && (assigned_in(text, raw, nlen) ||
-						    (shell && carried_var(im, raw,
-									  nlen)))) ||
-				   !*norm;
+			int keep = keeps_placeholder(im, text, p, name, nlen,
+						     shell);
 
 			if (!keep && squote)
 				p += splice_quoted(out, p, span, declare_var(
@@ -1142,8 +1350,6 @@ rewrite_placeholders(struct imp *im, const char *text, int shell,
 					    declare_var(im, name, nlen, p, span));
 			else
 				strbuf_add(out, p, span);
-			free(raw);
-			free(norm);
 			p += span;
 			continue;
 		}
@@ -1283,6 +1489,8 @@ struct imp {
 	int later_level;	/* level of a later, follow-up section, or 0 */
 	int acted;		/* an approval or an execute section was met */
 	int run_line;		/* the runbook line of the command being made */
+	int n_unquoted;		/* quoted here-documents the draft unquoted */
+	struct strbuf unquoted_vars;	/* the ${NAME}s they expand */
 	char *title_tpl;	/* a first heading holding {{placeholders}} */
 	int not_prod_level;	/* level of a section not for production, or 0 */
 	int not_prod_line;	/* the line that says so */
@@ -1312,6 +1520,20 @@ add_review(struct imp *im, int line, const cJSON *step, const char *fmt, ...)
 	if (im->explain)
 		strbuf_addf(im->explain, "    ! review%s%s: %s\n",
 			    r->step ? " " : "", r->step ? r->step : "", buf);
+}
+
+static void
+note_unquoted(struct imp *im, const char *var)
+{
+	if (!var) {
+		im->n_unquoted++;
+		return;
+	}
+	if (strstr(strbuf_str(&im->unquoted_vars), var))
+		return;
+	if (im->unquoted_vars.len)
+		strbuf_adds(&im->unquoted_vars, ", ");
+	strbuf_addf(&im->unquoted_vars, "${%s}", var);
 }
 
 /* A name that holds a credential ("FLAG_TOKEN", "API_KEY", "DB_PASSWORD",
@@ -2836,6 +3058,21 @@ gate_unknown(struct imp *im, cJSON *st, const char *run, const char *what,
 	free(confirm);
 }
 
+/* A review point for a step whose quoted here-document (<<'EOF') the
+ * draft unquoted so the shell expands the variables it put there. */
+static void
+review_unquoted(struct imp *im, const cJSON *st, const char *cmd)
+{
+	add_review(im, im->run_line, st, "`%.*s`: the runbook quotes the "
+		   "here-document's delimiter, so the shell would write %s "
+		   "into the file as those very characters; the draft "
+		   "unquotes the delimiter and escapes the body's other $, ` "
+		   "and \\ so that only %s expands: check the file it writes",
+		   (int)strcspn(cmd, "\n"), cmd,
+		   strbuf_str(&im->unquoted_vars),
+		   strbuf_str(&im->unquoted_vars));
+}
+
 /* A run step; a destructive command never lands before the approval
  * gate: a section before it (assess, decide, a scenario or
  * troubleshooting section) hands it to execute. */
@@ -2850,6 +3087,8 @@ add_run_step(struct imp *im, const char *title, const char *cmd)
 	char *unknown = NULL;
 
 	im->n_carry = 0;
+	im->n_unquoted = 0;
+	strbuf_reset(&im->unquoted_vars);
 	rewrite_placeholders(im, cmd, 1, &run);
 	if (im->n_carry)
 		carry_assignments(im, &run);
@@ -2874,6 +3113,8 @@ add_run_step(struct imp *im, const char *title, const char *cmd)
 	im->phase_auto = saved_auto;
 	cJSON_AddStringToObject(st, "run", strbuf_str(&run));
 	mark_hazards(im, st, strbuf_str(&run));
+	if (im->n_unquoted)
+		review_unquoted(im, st, cmd);
 	if (moved && !saved_auto && saved < PHASE_EXECUTE)
 		add_review(im, 0, st, "a destructive command in a section "
 			   "before the approval (%s) was moved to execute, "
@@ -8484,6 +8725,7 @@ imp_done(struct imp *im)
 	for (size_t i = 0; i < im->n_forced_secret; i++)
 		free(im->forced_secret[i]);
 	free(im->forced_secret);
+	strbuf_done(&im->unquoted_vars);
 	for (size_t i = 0; i < im->n_ids; i++)
 		free(im->ids[i]);
 	free(im->ids);
