@@ -7796,6 +7796,162 @@ early_choice_changes_in_execute(struct imp *im)
 	}
 }
 
+/* The block (index) that made step ST, or (size_t)-1. */
+static size_t
+block_of(const struct imp *im, const cJSON *st)
+{
+	for (size_t k = 0; k < im->n_placed; k++)
+		if (im->placed[k].step == st)
+			return im->placed[k].block;
+	return (size_t)-1;
+}
+
+/* The number of the numbered list item (at the list's top level) block
+ * I belongs to, or 0 when it is in no numbered list. */
+static int
+numbered_item_of(const struct imp *im, size_t i)
+{
+	const struct md_doc *d = im->doc;
+
+	if (i >= d->n)
+		return 0;
+	for (size_t k = i + 1; k-- > 0;) {
+		const struct md_block *b = &d->b[k];
+
+		if (b->kind == MD_HEADING || (b->depth == 0 && k != i))
+			return 0;
+		if (b->kind == MD_ITEM && b->depth == 1)
+			return b->ordered ? (int)k + 1 : 0;
+	}
+	return 0;
+}
+
+/* The numbered list block I is in, as its first item's block + 1, or 0:
+ * the list runs on through its items and what is nested in them. */
+static int
+list_start(const struct imp *im, size_t i)
+{
+	int item = numbered_item_of(im, i);
+	size_t first;
+
+	if (!item)
+		return 0;
+	first = (size_t)item - 1;
+	for (size_t k = first; k-- > 0;) {
+		const struct md_block *b = &im->doc->b[k];
+
+		if (b->kind == MD_HEADING || b->depth == 0)
+			break;
+		if (b->kind == MD_ITEM && b->depth == 1) {
+			if (!b->ordered)
+				break;
+			first = k;
+		}
+	}
+	return (int)first + 1;
+}
+
+/* The runbook line of the block that made step ST: a fence's first
+ * line of code, not its opening line. */
+static int
+block_line(const struct imp *im, const cJSON *st)
+{
+	size_t b = block_of(im, st);
+
+	if (b >= im->doc->n)
+		return 0;
+	return im->doc->b[b].line + (im->doc->b[b].kind == MD_CODE);
+}
+
+/* A step of a numbered list, in one section, that runs on every path:
+ * its list item's block + 1, or 0. */
+static int
+numbered_step(const struct imp *im, const cJSON *st)
+{
+	const char *kind = jstr(st, "kind");
+
+	if (cJSON_GetObjectItem(st, "when") || !kind ||
+	    (strcmp(kind, "run") && strcmp(kind, "check")))
+		return 0;
+	return numbered_item_of(im, block_of(im, st));
+}
+
+/* Whether step ST only reads and may run in assess, before the rest. */
+static int
+assess_read(const struct imp *im, const cJSON *st, int ph)
+{
+	(void)im;
+	return ph == PHASE_ASSESS &&
+	       (!jstr(st, "run") || hazard_read_only(jstr(st, "run"), NULL));
+}
+
+/* Steps of one numbered list (STEPS, doc order, N of them, with their
+ * PHASES) keep the list's order across phases: a step in a phase before
+ * that of an earlier-numbered step (2. yank ... 4. twine check went to
+ * verify ... 5. upload to execute) takes the earlier ones to its own
+ * phase, just before it, unless they only read in assess. Only execute
+ * and later take steps: nothing moves before the approval. */
+static void
+keep_list_order(struct imp *im, cJSON **steps, int *phases, size_t n)
+{
+	for (size_t j = 1; j < n; j++) {
+		int pj = phases[j];
+
+		if (pj < PHASE_EXECUTE || assess_read(im, steps[j], pj))
+			continue;
+		for (size_t k = 0; k < j; k++) {
+			if (phases[k] <= pj)
+				continue;
+			cJSON_DetachItemViaPointer(im->steps[phases[k]],
+						   steps[k]);
+			insert_before(im->steps[pj], steps[j], steps[k]);
+			rename_to_phase(im, steps[k], (enum phase_id)pj);
+			add_review(im, block_line(im, steps[k]), steps[k],
+				   "the runbook numbers this step before %s: "
+				   "the draft runs it in %s, just before it, "
+				   "not in %s after it", jstr(steps[j], "id"),
+				   playbook_phase_name((enum phase_id)pj),
+				   playbook_phase_name((enum phase_id)
+						       phases[k]));
+			phases[k] = pj;
+		}
+	}
+}
+
+/* Numbered steps keep their order: for each numbered list of the
+ * runbook, the steps made from it never run in an order other than its
+ * numbers' (see keep_list_order). */
+static void
+numbered_steps_keep_order(struct imp *im)
+{
+	size_t cap = im->n_placed ? im->n_placed : 1;
+	cJSON **steps = xcalloc(cap, sizeof(*steps));
+	int *phases = xcalloc(cap, sizeof(*phases));
+
+	for (size_t k = 0; k < im->n_placed; k++) {
+		size_t n = 0;
+		int list;
+
+		if (!(list = list_start(im, im->placed[k].block)) ||
+		    (k && list_start(im, im->placed[k - 1].block) == list))
+			continue;
+		for (size_t m = k; m < im->n_placed; m++) {
+			cJSON *st = im->placed[m].step;
+			int ph = phase_of(im, st);
+
+			if (list_start(im, im->placed[m].block) != list)
+				continue;
+			if (ph < 0 || !numbered_step(im, st))
+				continue;
+			steps[n] = st;
+			phases[n++] = ph;
+		}
+		keep_list_order(im, steps, phases, n);
+	}
+	free(steps);
+	free(phases);
+}
+
 /* A contingency's question comes before its remedy, in the remedy's
  * phase: "If the flags API is down, set the override instead" after a
  * PATCH that went to execute asks right after it, before the override's
@@ -8954,6 +9110,7 @@ mdimport_convert(const char *text, size_t len, const char *name,
 	add_default_approval(&im);
 	tie_table_options(&im);
 	early_choice_changes_in_execute(&im);
+	numbered_steps_keep_order(&im);
 	gate_on_rollback_choice(&im);
 	questions_before_their_remedies(&im);
 	gate_late_remedies(&im);

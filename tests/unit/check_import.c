@@ -3601,6 +3601,39 @@ START_TEST(test_import_templated_heading_gives_the_title)
 }
 END_TEST
 
+/* A numbered release-recovery script keeps its numbers' order across
+ * phases: "4. twine check" (a read the import would verify with) runs
+ * before "5. twine upload", in execute, not in verify after it; the
+ * review point says so on the line of its command. */
+START_TEST(test_import_numbered_script_keeps_its_order_across_phases)
+{
+	static const char text[] =
+		"# Package release recovery\n\n"
+		"1. Check which versions are on the index:\n\n"
+		"   ```bash\n   pip index versions acme-sdk\n   ```\n\n"
+		"2. Yank the bad release:\n\n"
+		"   ```bash\n   pypi-yank acme-sdk 2.4.0\n   ```\n\n"
+		"3. Build the fixed release:\n\n"
+		"   ```bash\n   python3 -m build\n   ```\n\n"
+		"4. Check the built files:\n\n"
+		"   ```bash\n   twine check dist/*\n   ```\n\n"
+		"5. Upload the fixed release:\n\n"
+		"   ```bash\n   twine upload dist/*\n   ```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	static const char *const order[] = { "pip index", "pypi-yank",
+		"python3 -m build", "twine check", "twine upload" };
+
+	for (size_t k = 1; k < sizeof(order) / sizeof(order[0]); k++)
+		ck_assert_msg(walk_order(root, order[k - 1]) <
+			      walk_order(root, order[k]), "%s runs after %s",
+			      order[k - 1], order[k]);
+	ck_assert_int_eq(walk_order(root, "twine check") / 1000,
+			 PHASE_EXECUTE);
+	ck_assert(review_on(root, 24, "the runbook numbers this step before"));
+	cJSON_Delete(root);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -3689,6 +3722,7 @@ import_suite(void)
 		{ "laterescalation", test_import_step_never_waits_on_a_later_escalation },
 		{ "fixforward", test_import_fix_forward_deploy_is_behind_the_approval },
 		{ "secrettwin", test_import_secret_never_tells_options_confirms_apart },
+		{ "numberedphases", test_import_numbered_script_keeps_its_order_across_phases },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
