@@ -7851,6 +7851,56 @@ list_start(const struct imp *im, size_t i)
 	return (int)first + 1;
 }
 
+/* Whether heading TEXT numbers a step: "3. Build", "Step 3: Build",
+ * "3) Build". */
+static int
+numbered_heading(const char *text)
+{
+	const char *p = text;
+
+	if (strncasecmp(p, "step ", 5) == 0)
+		p += 5;
+	if (!isdigit((unsigned char)*p))
+		return 0;
+	while (isdigit((unsigned char)*p))
+		p++;
+	return *p == '.' || *p == ':' || *p == ')' ||
+	       (*p == ' ' && p != text + strspn(text, "0123456789"));
+}
+
+/* The run of numbered sibling headings section SEC (a heading's block
+ * index) is one of, as its first heading's block + 1, or 0. */
+static int
+heading_list_start(const struct imp *im, size_t sec)
+{
+	const struct md_doc *d = im->doc;
+	size_t first = sec;
+
+	if (sec >= d->n || d->b[sec].kind != MD_HEADING ||
+	    !numbered_heading(d->b[sec].text))
+		return 0;
+	for (size_t k = sec; k-- > 0;) {
+		const struct md_block *b = &d->b[k];
+
+		if (b->kind != MD_HEADING || b->level > d->b[sec].level)
+			continue;
+		if (b->level < d->b[sec].level || !numbered_heading(b->text))
+			break;
+		first = k;
+	}
+	return (int)first + 1;
+}
+
+/* The numbered list or run of numbered headings placed step K is in,
+ * or 0. */
+static int
+list_of_placed(const struct imp *im, size_t k)
+{
+	int list = list_start(im, im->placed[k].block);
+
+	return list ? list : heading_list_start(im, im->placed[k].section);
+}
+
 /* The runbook line of the block that made step ST: a fence's first
  * line of code, not its opening line. */
 static int
@@ -7863,17 +7913,17 @@ block_line(const struct imp *im, const cJSON *st)
 	return im->doc->b[b].line + (im->doc->b[b].kind == MD_CODE);
 }
 
-/* A step of a numbered list, in one section, that runs on every path:
- * its list item's block + 1, or 0. */
+/* A step of a numbered list whose order counts: a command that runs on
+ * every path (a run step with no when). A check or message keeps the
+ * phase its words gave it ("Step 1: Communicate" stays with the
+ * announcements). */
 static int
-numbered_step(const struct imp *im, const cJSON *st)
+numbered_step(const cJSON *st)
 {
 	const char *kind = jstr(st, "kind");
 
-	if (cJSON_GetObjectItem(st, "when") || !kind ||
-	    (strcmp(kind, "run") && strcmp(kind, "check")))
-		return 0;
-	return numbered_item_of(im, block_of(im, st));
+	return !cJSON_GetObjectItem(st, "when") && kind &&
+	       !strcmp(kind, "run");
 }
 
 /* Whether step ST only reads and may run in assess, before the rest. */
@@ -7932,16 +7982,15 @@ numbered_steps_keep_order(struct imp *im)
 		size_t n = 0;
 		int list;
 
-		if (!(list = list_start(im, im->placed[k].block)) ||
-		    (k && list_start(im, im->placed[k - 1].block) == list))
+		if (!(list = list_of_placed(im, k)) ||
+		    (k && list_of_placed(im, k - 1) == list))
 			continue;
 		for (size_t m = k; m < im->n_placed; m++) {
 			cJSON *st = im->placed[m].step;
 			int ph = phase_of(im, st);
 
-			if (list_start(im, im->placed[m].block) != list)
-				continue;
-			if (ph < 0 || !numbered_step(im, st))
+			if (list_of_placed(im, m) != list || ph < 0 ||
+			    !numbered_step(st))
 				continue;
 			steps[n] = st;
 			phases[n++] = ph;

@@ -3619,6 +3619,16 @@ START_TEST(test_import_numbered_script_keeps_its_order_across_phases)
 		"   ```bash\n   twine check dist/*\n   ```\n\n"
 		"5. Upload the fixed release:\n\n"
 		"   ```bash\n   twine upload dist/*\n   ```\n";
+	static const char headed[] =
+		"# Package release recovery\n\n"
+		"## Step 1: Yank the bad release\n\n"
+		"```bash\npypi-yank acme-sdk 2.4.0\n```\n\n"
+		"## Step 2: Build the fixed release\n\n"
+		"```bash\npython3 -m build\n```\n\n"
+		"## Step 3: Check the built files\n\n"
+		"```bash\ntwine check dist/*\n```\n\n"
+		"## Step 4: Upload the fixed release\n\n"
+		"```bash\ntwine upload dist/*\n```\n";
 	cJSON *root = import_text(text, strlen(text), NULL);
 	static const char *const order[] = { "pip index", "pypi-yank",
 		"python3 -m build", "twine check", "twine upload" };
@@ -3630,6 +3640,11 @@ START_TEST(test_import_numbered_script_keeps_its_order_across_phases)
 	ck_assert_int_eq(walk_order(root, "twine check") / 1000,
 			 PHASE_EXECUTE);
 	ck_assert(review_on(root, 24, "the runbook numbers this step before"));
+	cJSON_Delete(root);
+	root = import_text(headed, strlen(headed), NULL);
+	ck_assert_int_lt(walk_order(root, "twine check"),
+			 walk_order(root, "twine upload"));
+	ck_assert(review_on(root, 18, "the runbook numbers this step before"));
 	cJSON_Delete(root);
 }
 END_TEST
