@@ -6601,20 +6601,58 @@ pick_label(const char *text)
  * procedures (no commands of their own): a decision with one option per
  * item, each tied like a table's actions to the sections named after it,
  * so choosing one never runs the others. Returns 1 when made. */
+/* The block of the current section's "Pick one:" (before the first
+ * heading, the runbook's opening), or doc->n. */
+static size_t
+pick_one_at(const struct imp *im)
+{
+	const struct md_doc *doc = im->doc;
+	size_t i = im->section;
+
+	if (i < doc->n && doc->b[i].kind == MD_HEADING)
+		i++;
+	for (; i < doc->n && doc->b[i].kind != MD_HEADING; i++)
+		if ((doc->b[i].kind == MD_PARA || doc->b[i].kind == MD_ITEM) &&
+		    is_pick_one(doc->b[i].text))
+			return i;
+	return doc->n;
+}
+
+static int heading_names(const struct md_block *h, const char *label);
+
+/* Whether the current section's "Pick one:" list names at least two of
+ * the sections after it: in any section (the runbook's opening, its
+ * title's), the list is a decision tied to those sections. */
+static int
+pick_one_names_sections(const struct imp *im)
+{
+	const struct md_doc *doc = im->doc;
+	size_t i = pick_one_at(im);
+	int named = 0;
+
+	for (size_t k = i + 1; k < doc->n && doc->b[k].kind == MD_ITEM; k++) {
+		char *label = pick_label(doc->b[k].text);
+		int hit = 0;
+
+		for (size_t h = k + 1; h < doc->n && !hit && *label; h++)
+			hit = doc->b[h].kind == MD_HEADING &&
+			      heading_names(&doc->b[h], label) > 0;
+		named += hit;
+		free(label);
+	}
+	return named >= 2;
+}
+
 static int
 pick_one_decide(struct imp *im)
 {
 	const struct md_doc *doc = im->doc;
-	size_t i = im->section + 1, n = 0;
+	size_t i = pick_one_at(im), n = 0;
 	cJSON *opts, *st;
 	struct strbuf pat = STRBUF_INIT;
 	int depth = -1;
 
-	for (; i < doc->n && doc->b[i].kind != MD_HEADING; i++)
-		if ((doc->b[i].kind == MD_PARA || doc->b[i].kind == MD_ITEM) &&
-		    is_pick_one(doc->b[i].text))
-			break;
-	if (i >= doc->n || doc->b[i].kind == MD_HEADING)
+	if (i >= doc->n)
 		return 0;
 	opts = cJSON_CreateArray();
 	for (size_t k = i + 1; k < doc->n && doc->b[k].kind == MD_ITEM; k++) {
@@ -6697,6 +6735,20 @@ flush_section(struct imp *im)
 	}
 	if (im->section_class == PHASE_DECIDE && pick_one_decide(im))
 		return;
+	if (pick_one_names_sections(im)) {
+		/* the runbook's opening or its title's section: a decision
+		 * all the same, in decide */
+		enum phase_id saved = im->phase;
+		int saved_auto = im->phase_auto, made;
+
+		im->phase = PHASE_DECIDE;
+		im->phase_auto = 0;
+		made = pick_one_decide(im);
+		im->phase = saved;
+		im->phase_auto = saved_auto;
+		if (made)
+			return;
+	}
 	if (im->section_class == PHASE_DECIDE) {
 		cJSON *opts = cJSON_CreateArray();
 		cJSON *o;

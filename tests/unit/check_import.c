@@ -3649,6 +3649,46 @@ START_TEST(test_import_numbered_script_keeps_its_order_across_phases)
 }
 END_TEST
 
+/* "Pick one:" opening the runbook, before any heading (and under the
+ * title's heading), is a decision as under a decide heading: its
+ * options run only the sections named after them. */
+START_TEST(test_import_pick_one_before_the_first_heading_is_a_decision)
+{
+	static const char body[] =
+		"Pick one:\n\n"
+		"- Roll back with a revert\n"
+		"- Roll back with a reset\n\n"
+		"## Roll back with a revert\n\n"
+		"```bash\ngit revert --no-edit HEAD\ngit push origin main\n```\n\n"
+		"## Roll back with a reset\n\n"
+		"```bash\ngit reset --hard v1.2.2\n"
+		"git push --force origin main\n```\n";
+	char *titled = xasprintf("# Web rollback\n\n%s", body);
+	const char *texts[] = { body, titled };
+
+	for (size_t t = 0; t < 2; t++) {
+		cJSON *root = import_text(texts[t], strlen(texts[t]), NULL);
+		int p = -1;
+		cJSON *d = find_step(root, "kind", "decide", &p, NULL);
+		cJSON *revert = find_step(root, "run", "git revert", NULL, NULL);
+		cJSON *reset = find_step(root, "run", "git reset", NULL, NULL);
+		const char *var;
+
+		ck_assert_msg(d != NULL, "text %zu: no decision", t);
+		ck_assert_int_eq(p, PHASE_DECIDE);
+		ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(d,
+			"options")), 2);
+		var = str(d, "variable");
+		ck_assert_str_eq(when_value(revert, var),
+				 "roll-back-with-a-revert");
+		ck_assert_str_eq(when_value(reset, var),
+				 "roll-back-with-a-reset");
+		cJSON_Delete(root);
+	}
+	free(titled);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -3738,6 +3778,7 @@ import_suite(void)
 		{ "fixforward", test_import_fix_forward_deploy_is_behind_the_approval },
 		{ "secrettwin", test_import_secret_never_tells_options_confirms_apart },
 		{ "numberedphases", test_import_numbered_script_keeps_its_order_across_phases },
+		{ "pickfirst", test_import_pick_one_before_the_first_heading_is_a_decision },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
