@@ -5003,22 +5003,50 @@ both_roles(const char *text, char **second)
 	return first;
 }
 
+/* The roles R (N bytes) names, "the release manager and the SRE lead"
+ * being two: the first returned, a second in *SECOND (or NULL). */
 static char *
-requested_role(const char *text)
+split_roles(const char *r, size_t n, char **second)
+{
+	const char *and = NULL;
+	char *first;
+
+	*second = NULL;
+	for (const char *p = r; p + 5 <= r + n && !and; p++)
+		if (strncasecmp(p, " and ", 5) == 0)
+			and = p;
+	if (!and)
+		return role_words(r, n);
+	first = role_words(r, (size_t)(and - r));
+	for (and += 5; strncasecmp(and, "the ", 4) == 0 ||
+	     strncasecmp(and, "your ", 5) == 0 || strncasecmp(and, "an ", 3) == 0 ||
+	     strncasecmp(and, "a ", 2) == 0;)
+		and = strchr(and, ' ') + 1;
+	if (first && and < r + n)
+		*second = role_words(and, (size_t)(r + n - and));
+	return first;
+}
+
+/* The role (and a second, "X and Y", in *SECOND) whose approval TEXT
+ * asks, or NULL. Caller frees both. */
+static char *
+requested_role(const char *text, char **second)
 {
 	regex_t re;
 	regmatch_t m[8];
 	char *plain = plain_title(text);
 	char *role = NULL;
 
+	*second = NULL;
 	for (size_t i = 0; approval_lines[i] && !role; i++) {
 		int g = role_group[i];
 
 		if (regcomp(&re, approval_lines[i], REG_EXTENDED | REG_ICASE))
 			BUG("bad approval line pattern");
 		if (regexec(&re, plain, 8, m, 0) == 0 && m[g].rm_so >= 0)
-			role = role_words(plain + m[g].rm_so,
-					  (size_t)(m[g].rm_eo - m[g].rm_so));
+			role = split_roles(plain + m[g].rm_so,
+					   (size_t)(m[g].rm_eo - m[g].rm_so),
+					   second);
 		regfree(&re);
 	}
 	free(plain);
@@ -5196,7 +5224,7 @@ on_approval_request(struct imp *im, const struct md_block *b)
 	cJSON *st;
 
 	if (!role)
-		role = requested_role(b->text);
+		role = requested_role(b->text, &second);
 	if (!role)
 		return 0;
 	plain = plain_title(b->text);

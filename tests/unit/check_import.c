@@ -3689,6 +3689,38 @@ START_TEST(test_import_pick_one_before_the_first_heading_is_a_decision)
 }
 END_TEST
 
+/* "Approval from the release manager and the SRE lead" asks two roles,
+ * as "X and Y must approve" does: one approve step with both. */
+START_TEST(test_import_approval_from_two_roles_names_both)
+{
+	static const char *const lines[] = {
+		"Get approval from the release manager and the SRE lead "
+		"before rolling back.",
+		"- Get approval from the release manager and the SRE lead.",
+		"The release manager and the SRE lead must approve.",
+	};
+
+	for (size_t t = 0; t < sizeof(lines) / sizeof(lines[0]); t++) {
+		char *text = xasprintf("# Web rollback\n\n## Approval\n\n"
+				       "%s\n\n## Roll back\n\n```bash\n"
+				       "helm rollback web 3\n```\n", lines[t]);
+		cJSON *root = import_text(text, strlen(text), NULL);
+		cJSON *ap = find_step(root, "kind", "approve", NULL, NULL);
+		cJSON *roles = cJSON_GetObjectItem(ap, "roles");
+
+		ck_assert_int_eq(count_kind(root, "approve"), 1);
+		ck_assert_msg(cJSON_GetArraySize(roles) == 2, "line %zu: %d "
+			      "roles", t, cJSON_GetArraySize(roles));
+		ck_assert_str_eq(str(cJSON_GetArrayItem(roles, 0), "role"),
+				 "Release Manager");
+		ck_assert_str_eq(str(cJSON_GetArrayItem(roles, 1), "role"),
+				 "SRE Lead");
+		cJSON_Delete(root);
+		free(text);
+	}
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -3779,6 +3811,7 @@ import_suite(void)
 		{ "secrettwin", test_import_secret_never_tells_options_confirms_apart },
 		{ "numberedphases", test_import_numbered_script_keeps_its_order_across_phases },
 		{ "pickfirst", test_import_pick_one_before_the_first_heading_is_a_decision },
+		{ "tworoles", test_import_approval_from_two_roles_names_both },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
