@@ -5378,6 +5378,15 @@ static const char *const platform_words[] = {
 	"google play", "play store", "testflight", "iphone", "ipad", NULL,
 };
 
+/* Where a service runs, named alone as a list item's lead-in. */
+static const char *const hosting_words[] = {
+	"aws", "gcp", "google cloud", "azure", "kubernetes", "k8s", "ecs",
+	"eks", "gke", "aks", "openshift", "nomad", "heroku", "fly.io",
+	"vercel", "netlify", "cloud run", "lambda", "app engine",
+	"bare metal", "on-prem", "on-premises", "docker", "docker compose",
+	NULL,
+};
+
 /* HEADING (plain, lower case) starts with WORD as a whole word. */
 static int
 starts_with_word(const char *h, const char *word)
@@ -5676,6 +5685,11 @@ is_platform_item(const char *text)
 		}
 		for (size_t i = 0; platform_words[i] && !hit; i++)
 			hit = starts_with_word(h, platform_words[i]);
+		/* "1. AWS:", "- Kubernetes:": a hosting platform's name is
+		 * all the item says before the colon */
+		for (size_t i = 0; hosting_words[i] && !hit; i++)
+			hit = colon == strlen(hosting_words[i]) &&
+			      strncmp(h, hosting_words[i], colon) == 0;
 	}
 	free(h);
 	return hit;

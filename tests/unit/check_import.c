@@ -3721,6 +3721,31 @@ START_TEST(test_import_approval_from_two_roles_names_both)
 }
 END_TEST
 
+/* A platform pick written as a numbered list ("1. AWS:", "2. GCP:") is
+ * one decision, as the bullet form ("- On AWS:") is: each platform's
+ * command runs only on its option. */
+START_TEST(test_import_numbered_platform_items_are_a_decision)
+{
+	static const char text[] =
+		"# Web rollback\n\n## Roll back\n\nPick your platform:\n\n"
+		"1. AWS:\n\n   ```bash\n   aws ecs update-service --cluster "
+		"web --service web --task-definition web:41\n   ```\n\n"
+		"2. GCP:\n\n   ```bash\n   gcloud run services update-traffic "
+		"web --to-revisions=web-00041=100\n   ```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *d = find_step(root, "kind", "decide", NULL, NULL);
+	cJSON *aws = find_step(root, "run", "aws ecs", NULL, NULL);
+	cJSON *gcp = find_step(root, "run", "gcloud run", NULL, NULL);
+
+	ck_assert_ptr_nonnull(d);
+	ck_assert_ptr_nonnull(option_labelled(d, "AWS"));
+	ck_assert_ptr_nonnull(option_labelled(d, "GCP"));
+	ck_assert_str_eq(when_value(aws, str(d, "variable")), "aws");
+	ck_assert_str_eq(when_value(gcp, str(d, "variable")), "gcp");
+	cJSON_Delete(root);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -3812,6 +3837,7 @@ import_suite(void)
 		{ "numberedphases", test_import_numbered_script_keeps_its_order_across_phases },
 		{ "pickfirst", test_import_pick_one_before_the_first_heading_is_a_decision },
 		{ "tworoles", test_import_approval_from_two_roles_names_both },
+		{ "numberedplatforms", test_import_numbered_platform_items_are_a_decision },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
