@@ -1908,6 +1908,24 @@ is_release_version(const char *name)
 	       !strstr(name, "STATE") && !strstr(name, "OBJECT");
 }
 
+/* Names a runbook gives one value by under two spellings (ENV in one
+ * section, ENVIRONMENT in another): the first one met is asked, once. */
+static int
+same_input(const char *a, const char *b)
+{
+	static const char *const twins[][2] = {
+		{ "ENV", "ENVIRONMENT" }, { "ENV_NAME", "ENVIRONMENT" },
+		{ "ENV", "ENV_NAME" }, { "NS", "NAMESPACE" },
+		{ "K8S_NAMESPACE", "NAMESPACE" },
+	};
+
+	for (size_t i = 0; i < sizeof(twins) / sizeof(twins[0]); i++)
+		if ((!strcmp(a, twins[i][0]) && !strcmp(b, twins[i][1])) ||
+		    (!strcmp(a, twins[i][1]) && !strcmp(b, twins[i][0])))
+			return 1;
+	return 0;
+}
+
 static const char *
 declare_var(struct imp *im, const char *raw, size_t len, const char *orig,
 	    size_t orig_len)
@@ -1916,7 +1934,8 @@ declare_var(struct imp *im, const char *raw, size_t len, const char *orig,
 	struct imp_var *v;
 
 	for (size_t i = 0; i < im->n_vars; i++) {
-		if (strcmp(im->vars[i].name, name) == 0) {
+		if (strcmp(im->vars[i].name, name) == 0 ||
+		    same_input(im->vars[i].name, name)) {
 			free(name);
 			return im->vars[i].name;
 		}

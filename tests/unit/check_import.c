@@ -3746,6 +3746,26 @@ START_TEST(test_import_numbered_platform_items_are_a_decision)
 }
 END_TEST
 
+/* One value under two spellings (ENV in one section, <ENVIRONMENT> in
+ * another) is one variable, asked once. */
+START_TEST(test_import_env_and_environment_are_one_input)
+{
+	static const char text[] =
+		"# Web rollback\n\n## Check\n\n```bash\n"
+		"kubectl get pods -n web-$ENV\n```\n\n## Roll back\n\n"
+		"```bash\nhelm rollback web 3 --kube-context <ENVIRONMENT>\n"
+		"```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(root,
+		"variables")), 1);
+	ck_assert_int_eq(count_kind(root, "input"), 1);
+	ck_assert_ptr_nonnull(find_step(root, "run", "--kube-context ${ENV}",
+					NULL, NULL));
+	cJSON_Delete(root);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -3838,6 +3858,7 @@ import_suite(void)
 		{ "pickfirst", test_import_pick_one_before_the_first_heading_is_a_decision },
 		{ "tworoles", test_import_approval_from_two_roles_names_both },
 		{ "numberedplatforms", test_import_numbered_platform_items_are_a_decision },
+		{ "envtwins", test_import_env_and_environment_are_one_input },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
