@@ -989,6 +989,9 @@ struct walk {
 	struct states cur;
 	int *scratch;		/* one state */
 	int stopped;
+	const struct pb_step **rollbacks;	/* rollback steps met so far */
+	int *rollback_phases;			/* and their phases */
+	size_t n_rollbacks;
 };
 
 static int
@@ -1346,6 +1349,43 @@ approval_decided_away(const struct walk *w, const int *s)
 	return 0;
 }
 
+/* The approve steps of the playbook, "\"a\", \"b\"", or "none". */
+static char *
+approve_step_ids(const struct playbook *pb)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (int p = 0; p < PHASE_COUNT; p++)
+		for (size_t i = 0; i < pb->phases[p].n_steps; i++)
+			if (pb->phases[p].steps[i].kind == STEP_KIND_APPROVE)
+				strbuf_addf(&sb, "%s\"%s\"", sb.len ? ", " : "",
+					    pb->phases[p].steps[i].id);
+	if (!sb.len)
+		strbuf_adds(&sb, "none");
+	return strbuf_detach(&sb);
+}
+
+/* A draft's destructive step active on path S with no approval before
+ * it there, whatever left the approvals out: a draft's whens come from
+ * prose nobody has checked, so no path is its author's choice yet. */
+static void
+report_draft_unapproved(struct walk *w, const struct pb_step *st,
+			const char *sp, const int *s)
+{
+	struct lint *l = w->l;
+	char *path = describe_state(l, s);
+	char *approvals = approve_step_ids(l->pb);
+
+	l->rule = "destructive-unapproved-path";
+	report(l, LINT_WARNING, sp, "give an approval whose when holds on "
+	       "that path before the step, or a when to the step that leaves "
+	       "the path out", "destructive step \"%s\" can run before any "
+	       "approval on the path %s (approve steps: %s)", st->id, path,
+	       approvals);
+	free(path);
+	free(approvals);
+}
+
 /* A destructive step after the gate that is active on a path where
  * every approval was inactive because of a decision (their when left the
  * path out, as "Do not roll back" does): on that path it runs with
@@ -1367,8 +1407,13 @@ check_unapproved(struct walk *w, const struct pb_step *st, const char *sp,
 		const int *s = w->cur.v + k * w->cur.width;
 		char *path;
 
-		if (APPROVED(w, s) || !when_holds(l, &st->when, s) ||
-		    !approval_decided_away(w, s))
+		if (APPROVED(w, s) || !when_holds(l, &st->when, s))
+			continue;
+		if (l->pb->draft && !approval_decided_away(w, s)) {
+			report_draft_unapproved(w, st, sp, s);
+			return;
+		}
+		if (!approval_decided_away(w, s))
 			continue;
 		l->rule = "destructive-unapproved-path";
 		path = describe_state(l, s);
@@ -1466,6 +1511,72 @@ check_unapproved_change(struct walk *w, const struct pb_step *st,
 	free(what);
 }
 
+static int rollback_of(const char *run, char *kind, size_t ksize,
+		       char *target, size_t tsize);
+static int same_when(const struct pb_when *a, const struct pb_when *b);
+
+/* A state of the walk where both A and B are active, or NULL. */
+static const int *
+both_active(const struct walk *w, const struct pb_step *a,
+	    const struct pb_step *b)
+{
+	for (size_t k = 0; k < w->cur.n; k++) {
+		const int *s = w->cur.v + k * w->cur.width;
+
+		if (when_holds(w->l, &a->when, s) &&
+		    when_holds(w->l, &b->when, s))
+			return s;
+	}
+	return NULL;
+}
+
+/* Rollback step ST and an earlier one of another kind on the same
+ * target (a revert and a reset of the repository; a rollout undo and a
+ * helm rollback of web) are alternatives: on a path where both run, the
+ * operator performs two exclusive procedures one after the other. Two
+ * of one phase with the same when are said by rule_exclusive; a later
+ * phase's rollback with a when of its own is a contingency (reset if
+ * verification fails), not an alternative. */
+static void
+check_exclusive_path(struct walk *w, const struct pb_step *st,
+		     const char *sp, int p)
+{
+	struct lint *l = w->l;
+	char ka[32], ta[64], kb[32], tb[64];
+
+	if (st->kind != STEP_KIND_RUN || !st->run ||
+	    !rollback_of(st->run, kb, sizeof(kb), tb, sizeof(tb)))
+		return;
+	for (size_t k = 0; k < w->n_rollbacks; k++) {
+		const struct pb_step *a = w->rollbacks[k];
+		const int *s;
+		char *path;
+
+		rollback_of(a->run, ka, sizeof(ka), ta, sizeof(ta));
+		if (strcmp(ka, kb) == 0 || strcmp(ta, tb) != 0 ||
+		    (w->rollback_phases[k] == p && same_when(&a->when,
+							     &st->when)) ||
+		    (w->rollback_phases[k] != p && st->when.n_conds) ||
+		    !(s = both_active(w, a, st)))
+			continue;
+		l->rule = "exclusive-without-when";
+		path = describe_state(l, s);
+		report(l, LINT_WARNING, sp, "make them options of a decide "
+		       "step and give each a when on its option", "steps "
+		       "\"%s\" (%s) and \"%s\" (%s) both roll back %s and "
+		       "both run on the path %s: they look like alternatives, "
+		       "not a sequence", a->id, ka, st->id, kb, ta, path);
+		free(path);
+		break;
+	}
+	w->rollbacks = xrealloc(w->rollbacks, (w->n_rollbacks + 1) *
+				sizeof(*w->rollbacks));
+	w->rollback_phases = xrealloc(w->rollback_phases, (w->n_rollbacks +
+				      1) * sizeof(*w->rollback_phases));
+	w->rollback_phases[w->n_rollbacks] = p;
+	w->rollbacks[w->n_rollbacks++] = st;
+}
+
 static void
 walk_step(struct walk *w, const struct pb_step *st, const char *sp, int p,
 	  size_t i)
@@ -1479,6 +1590,7 @@ walk_step(struct walk *w, const struct pb_step *st, const char *sp, int p,
 	check_uses(w, st, sp);
 	check_unapproved(w, st, sp, p, i);
 	check_unapproved_change(w, st, sp, p, i);
+	check_exclusive_path(w, st, sp, p);
 	if (st->kind == STEP_KIND_APPROVE)
 		walk_approve(w, st);
 	if (is_setter(st))
@@ -1549,6 +1661,8 @@ rule_paths(struct lint *l)
 	}
 	states_done(&w.cur);
 	free(w.scratch);
+	free(w.rollbacks);
+	free(w.rollback_phases);
 }
 
 /* --- rules: the approval gate --------------------------------------------- */

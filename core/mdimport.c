@@ -1106,33 +1106,241 @@ splice_quoted(struct strbuf *out, const char *p, size_t span, const char *var,
 	return 0;
 }
 
+/* Whether the placeholder NAME (NLEN bytes) at P stays as written: a
+ * name the shell sets itself, or a $NAME the block or an earlier step
+ * assigns (that step's assignment is carried, carried_var). */
+static int
+keeps_placeholder(struct imp *im, const char *text, const char *p,
+		  const char *name, size_t nlen, int shell)
+{
+	char *raw = xstrndup(name, nlen);
+	char *norm = var_name(name, nlen);
+	int keep = in_list(norm, builtin_names, 0) ||
+		   (p[0] == '$' && (assigned_in(text, raw, nlen) ||
+				    (shell && carried_var(im, raw, nlen)))) ||
+		   !*norm;
+
+	free(raw);
+	free(norm);
+	return keep;
+}
+
+/* A placeholder the shell would not expand as written: <NAME>, [NAME],
+ * {{ name }} or ${{ name }}, not $NAME or ${NAME}. */
+static int
+is_foreign_placeholder(const char *p)
+{
+	return p[0] != '$' || (p[1] == '{' && p[2] == '{');
+}
+
+static int sh_word_end(char c);
+
+/* A here-document the draft unquoted (VAR NULL), or a variable one of
+ * them expands (VAR). */
+static void note_unquoted(struct imp *im, const char *var);
+
+/* A here-document a shell command opened, whose body is still to come. */
+struct heredoc {
+	char delim[64];
+	int strip;		/* <<-: leading tabs of the end line go */
+	int quoted;		/* <<'EOF': the shell expands nothing inside */
+	int expand;		/* quoted, but placeholders need the shell's
+				 * expansion: the draft unquotes it */
+};
+
+struct heredocs {
+	struct heredoc q[4];
+	int n;
+};
+
+/* The line after the one P is on, or the end of the text. */
+static const char *
+next_line(const char *p)
+{
+	const char *nl = strchr(p, '\n');
+
+	return nl ? nl + 1 : p + strlen(p);
+}
+
+/* Whether the line at P (LEN bytes) ends here-document H. */
+static int
+ends_heredoc(const struct heredoc *h, const char *p, size_t len)
+{
+	if (h->strip)
+		while (len && *p == '\t') {
+			p++;
+			len--;
+		}
+	return len == strlen(h->delim) && memcmp(p, h->delim, len) == 0;
+}
+
+/* The start of H's end line, its body starting at BODY, or the end of
+ * the text when it never ends. */
+static const char *
+heredoc_end(const struct heredoc *h, const char *body)
+{
+	for (const char *p = body; *p; p = next_line(p))
+		if (ends_heredoc(h, p, strcspn(p, "\n")))
+			return p;
+	return body + strlen(body);
+}
+
+/* Whether the body [P, END) holds a placeholder the import writes as a
+ * variable the shell must expand. */
+static int
+body_needs_expansion(struct imp *im, const char *text, const char *p,
+		     const char *end)
+{
+	for (; p < end; p++) {
+		const char *name;
+		size_t nlen, span = placeholder_at(text, p, 1, &name, &nlen);
+
+		if (span && is_foreign_placeholder(p) &&
+		    !keeps_placeholder(im, text, p, name, nlen, 1))
+			return 1;
+	}
+	return 0;
+}
+
+/* The here-document operator at P ("<<", "<<-", then EOF, 'EOF', "EOF"
+ * or \EOF): copies it into OUT and queues its body. A quoted delimiter
+ * keeps the shell from expanding the body, so when the body holds a
+ * placeholder the draft makes a variable (a secret taken out, a <NAME>),
+ * the delimiter is written unquoted and the body escaped (see
+ * copy_heredoc_body). Returns where the operator ends. */
+static const char *
+heredoc_operator(struct imp *im, const char *text, const char *p,
+		 struct heredocs *hd, struct strbuf *out)
+{
+	struct heredoc h = { .strip = p[2] == '-' };
+	const char *q = p + 2 + h.strip, *word, *start, *body;
+	size_t n;
+
+	while (*q == ' ' || *q == '\t')
+		q++;
+	word = q;
+	if (*q == '\'' || *q == '"') {
+		char c = *q++;
+
+		start = q;
+		while (*q && *q != c && *q != '\n')
+			q++;
+		n = (size_t)(q - start);
+		q += *q == c;
+		h.quoted = 1;
+	} else {
+		h.quoted = *q == '\\';
+		q += h.quoted;
+		start = q;
+		while (!sh_word_end(*q))
+			q++;
+		n = (size_t)(q - start);
+	}
+	if (!n || n >= sizeof(h.delim) || hd->n == 4) {
+		strbuf_add(out, p, (size_t)(q - p));
+		return q;
+	}
+	memcpy(h.delim, start, n);
+	body = next_line(q);
+	for (int i = 0; i < hd->n; i++)
+		body = next_line(heredoc_end(&hd->q[i], body));
+	h.expand = h.quoted && body_needs_expansion(im, text, body,
+						    heredoc_end(&h, body));
+	if (h.expand) {
+		strbuf_add(out, p, (size_t)(word - p));
+		strbuf_add(out, start, n);
+		note_unquoted(im, NULL);
+	} else {
+		strbuf_add(out, p, (size_t)(q - p));
+	}
+	hd->q[hd->n++] = h;
+	return q;
+}
+
+static void
+add_placeholder(struct imp *im, const char *name, size_t nlen, const char *p,
+		size_t span, struct strbuf *out)
+{
+	const char *var = declare_var(im, name, nlen, p, span);
+
+	strbuf_addf(out, "${%s}", var);
+	note_unquoted(im, var);
+}
+
+/* Copy the body of the first queued here-document, starting at P, and
+ * its end line into OUT; returns what follows. Quotes in a body are
+ * text. A quoted body is copied as it is, unless it was unquoted: then
+ * its \\, $ and ` are escaped so the shell writes them as the runbook
+ * did, and only its placeholders expand. An unquoted body's
+ * placeholders are rewritten as anywhere else. */
+static const char *
+copy_heredoc_body(struct imp *im, const char *text, const char *p,
+		  struct heredocs *hd, struct strbuf *out)
+{
+	const struct heredoc h = hd->q[0];
+	const char *end = heredoc_end(&h, p);
+
+	memmove(hd->q, hd->q + 1, sizeof(hd->q[0]) * (size_t)--hd->n);
+	if (h.quoted && !h.expand) {
+		strbuf_add(out, p, (size_t)(end - p));
+		p = end;
+	}
+	while (p < end) {
+		const char *name;
+		size_t nlen, span = placeholder_at(text, p, 1, &name, &nlen);
+
+		if (span && (!h.expand || is_foreign_placeholder(p)) &&
+		    !keeps_placeholder(im, text, p, name, nlen, 1)) {
+			if (h.expand)
+				add_placeholder(im, name, nlen, p, span, out);
+			else
+				strbuf_addf(out, "${%s}", declare_var(
+					im, name, nlen, p, span));
+			p += span;
+			continue;
+		}
+		if (h.expand && strchr("\\$`", *p))
+			strbuf_addc(out, '\\');
+		strbuf_addc(out, *p++);
+	}
+	strbuf_add(out, end, (size_t)(next_line(end) - end));
+	return next_line(end);
+}
+
 /* Copy TEXT into OUT with each placeholder declared as a variable and
  * written ${NAME}. In shell text a $NAME inside single quotes is the
  * shell's own and stays; a <NAME> there is spliced out of the quotes
- * ('a '"${NAME}"' b') so the shell expands it. A $NAME an earlier step
- * assigns stays too: that step's assignment is carried (carried_var). */
+ * ('a '"${NAME}"' b') so the shell expands it; here-documents are
+ * copied by copy_heredoc_body. A $NAME an earlier step assigns stays
+ * too: that step's assignment is carried (carried_var). */
 static void
 rewrite_placeholders(struct imp *im, const char *text, int shell,
 		     struct strbuf *out)
 {
 	int squote = 0, dquote = 0;
+	struct heredocs hd = { .n = 0 };
 
 	for (const char *p = text; *p;) {
 		const char *name;
 		size_t nlen, span = 0;
 
+		if (hd.n && p > text && p[-1] == '\n') {
+			p = copy_heredoc_body(im, text, p, &hd, out);
+			continue;
+		}
+		if (shell && !squote && !dquote && p[0] == '<' &&
+		    p[1] == '<' && p[2] != '<' && (p == text || p[-1] != '<') &&
+		    (p == text || p[-1] != '\\')) {
+			p = heredoc_operator(im, text, p, &hd, out);
+			continue;
+		}
 		if (shell)
 			track_quotes(text, p, &squote, &dquote);
 		if (!(squote && *p == '$'))
 			span = placeholder_at(text, p, shell, &name, &nlen);
 		if (span) {
-			char *raw = xstrndup(name, nlen);
-			char *norm = var_name(name, nlen);
-			int keep = in_list(norm, builtin_names, 0) ||
-				   (p[0] == '$' && (assigned_in(text, raw, nlen) ||
-						    (shell && carried_var(im, raw,
-									  nlen)))) ||
-				   !*norm;
+			int keep = keeps_placeholder(im, text, p, name, nlen,
+						     shell);
 
 			if (!keep && squote)
 				p += splice_quoted(out, p, span, declare_var(
@@ -1142,8 +1350,6 @@ rewrite_placeholders(struct imp *im, const char *text, int shell,
 					    declare_var(im, name, nlen, p, span));
 			else
 				strbuf_add(out, p, span);
-			free(raw);
-			free(norm);
 			p += span;
 			continue;
 		}
@@ -1283,6 +1489,8 @@ struct imp {
 	int later_level;	/* level of a later, follow-up section, or 0 */
 	int acted;		/* an approval or an execute section was met */
 	int run_line;		/* the runbook line of the command being made */
+	int n_unquoted;		/* quoted here-documents the draft unquoted */
+	struct strbuf unquoted_vars;	/* the ${NAME}s they expand */
 	char *title_tpl;	/* a first heading holding {{placeholders}} */
 	int not_prod_level;	/* level of a section not for production, or 0 */
 	int not_prod_line;	/* the line that says so */
@@ -1312,6 +1520,20 @@ add_review(struct imp *im, int line, const cJSON *step, const char *fmt, ...)
 	if (im->explain)
 		strbuf_addf(im->explain, "    ! review%s%s: %s\n",
 			    r->step ? " " : "", r->step ? r->step : "", buf);
+}
+
+static void
+note_unquoted(struct imp *im, const char *var)
+{
+	if (!var) {
+		im->n_unquoted++;
+		return;
+	}
+	if (strstr(strbuf_str(&im->unquoted_vars), var))
+		return;
+	if (im->unquoted_vars.len)
+		strbuf_adds(&im->unquoted_vars, ", ");
+	strbuf_addf(&im->unquoted_vars, "${%s}", var);
 }
 
 /* A name that holds a credential ("FLAG_TOKEN", "API_KEY", "DB_PASSWORD",
@@ -1686,6 +1908,24 @@ is_release_version(const char *name)
 	       !strstr(name, "STATE") && !strstr(name, "OBJECT");
 }
 
+/* Names a runbook gives one value by under two spellings (ENV in one
+ * section, ENVIRONMENT in another): the first one met is asked, once. */
+static int
+same_input(const char *a, const char *b)
+{
+	static const char *const twins[][2] = {
+		{ "ENV", "ENVIRONMENT" }, { "ENV_NAME", "ENVIRONMENT" },
+		{ "ENV", "ENV_NAME" }, { "NS", "NAMESPACE" },
+		{ "K8S_NAMESPACE", "NAMESPACE" },
+	};
+
+	for (size_t i = 0; i < sizeof(twins) / sizeof(twins[0]); i++)
+		if ((!strcmp(a, twins[i][0]) && !strcmp(b, twins[i][1])) ||
+		    (!strcmp(a, twins[i][1]) && !strcmp(b, twins[i][0])))
+			return 1;
+	return 0;
+}
+
 static const char *
 declare_var(struct imp *im, const char *raw, size_t len, const char *orig,
 	    size_t orig_len)
@@ -1694,7 +1934,8 @@ declare_var(struct imp *im, const char *raw, size_t len, const char *orig,
 	struct imp_var *v;
 
 	for (size_t i = 0; i < im->n_vars; i++) {
-		if (strcmp(im->vars[i].name, name) == 0) {
+		if (strcmp(im->vars[i].name, name) == 0 ||
+		    same_input(im->vars[i].name, name)) {
 			free(name);
 			return im->vars[i].name;
 		}
@@ -2836,6 +3077,21 @@ gate_unknown(struct imp *im, cJSON *st, const char *run, const char *what,
 	free(confirm);
 }
 
+/* A review point for a step whose quoted here-document (<<'EOF') the
+ * draft unquoted so the shell expands the variables it put there. */
+static void
+review_unquoted(struct imp *im, const cJSON *st, const char *cmd)
+{
+	add_review(im, im->run_line, st, "`%.*s`: the runbook quotes the "
+		   "here-document's delimiter, so the shell would write %s "
+		   "into the file as those very characters; the draft "
+		   "unquotes the delimiter and escapes the body's other $, ` "
+		   "and \\ so that only %s expands: check the file it writes",
+		   (int)strcspn(cmd, "\n"), cmd,
+		   strbuf_str(&im->unquoted_vars),
+		   strbuf_str(&im->unquoted_vars));
+}
+
 /* A run step; a destructive command never lands before the approval
  * gate: a section before it (assess, decide, a scenario or
  * troubleshooting section) hands it to execute. */
@@ -2850,6 +3106,8 @@ add_run_step(struct imp *im, const char *title, const char *cmd)
 	char *unknown = NULL;
 
 	im->n_carry = 0;
+	im->n_unquoted = 0;
+	strbuf_reset(&im->unquoted_vars);
 	rewrite_placeholders(im, cmd, 1, &run);
 	if (im->n_carry)
 		carry_assignments(im, &run);
@@ -2874,6 +3132,8 @@ add_run_step(struct imp *im, const char *title, const char *cmd)
 	im->phase_auto = saved_auto;
 	cJSON_AddStringToObject(st, "run", strbuf_str(&run));
 	mark_hazards(im, st, strbuf_str(&run));
+	if (im->n_unquoted)
+		review_unquoted(im, st, cmd);
 	if (moved && !saved_auto && saved < PHASE_EXECUTE)
 		add_review(im, 0, st, "a destructive command in a section "
 			   "before the approval (%s) was moved to execute, "
@@ -4762,22 +5022,50 @@ both_roles(const char *text, char **second)
 	return first;
 }
 
+/* The roles R (N bytes) names, "the release manager and the SRE lead"
+ * being two: the first returned, a second in *SECOND (or NULL). */
 static char *
-requested_role(const char *text)
+split_roles(const char *r, size_t n, char **second)
+{
+	const char *and = NULL;
+	char *first;
+
+	*second = NULL;
+	for (const char *p = r; p + 5 <= r + n && !and; p++)
+		if (strncasecmp(p, " and ", 5) == 0)
+			and = p;
+	if (!and)
+		return role_words(r, n);
+	first = role_words(r, (size_t)(and - r));
+	for (and += 5; strncasecmp(and, "the ", 4) == 0 ||
+	     strncasecmp(and, "your ", 5) == 0 || strncasecmp(and, "an ", 3) == 0 ||
+	     strncasecmp(and, "a ", 2) == 0;)
+		and = strchr(and, ' ') + 1;
+	if (first && and < r + n)
+		*second = role_words(and, (size_t)(r + n - and));
+	return first;
+}
+
+/* The role (and a second, "X and Y", in *SECOND) whose approval TEXT
+ * asks, or NULL. Caller frees both. */
+static char *
+requested_role(const char *text, char **second)
 {
 	regex_t re;
 	regmatch_t m[8];
 	char *plain = plain_title(text);
 	char *role = NULL;
 
+	*second = NULL;
 	for (size_t i = 0; approval_lines[i] && !role; i++) {
 		int g = role_group[i];
 
 		if (regcomp(&re, approval_lines[i], REG_EXTENDED | REG_ICASE))
 			BUG("bad approval line pattern");
 		if (regexec(&re, plain, 8, m, 0) == 0 && m[g].rm_so >= 0)
-			role = role_words(plain + m[g].rm_so,
-					  (size_t)(m[g].rm_eo - m[g].rm_so));
+			role = split_roles(plain + m[g].rm_so,
+					   (size_t)(m[g].rm_eo - m[g].rm_so),
+					   second);
 		regfree(&re);
 	}
 	free(plain);
@@ -4955,7 +5243,7 @@ on_approval_request(struct imp *im, const struct md_block *b)
 	cJSON *st;
 
 	if (!role)
-		role = requested_role(b->text);
+		role = requested_role(b->text, &second);
 	if (!role)
 		return 0;
 	plain = plain_title(b->text);
@@ -5107,6 +5395,15 @@ static const char *const alt_words[] = {
 static const char *const platform_words[] = {
 	"ios", "android", "linux", "macos", "windows", "web", "app store",
 	"google play", "play store", "testflight", "iphone", "ipad", NULL,
+};
+
+/* Where a service runs, named alone as a list item's lead-in. */
+static const char *const hosting_words[] = {
+	"aws", "gcp", "google cloud", "azure", "kubernetes", "k8s", "ecs",
+	"eks", "gke", "aks", "openshift", "nomad", "heroku", "fly.io",
+	"vercel", "netlify", "cloud run", "lambda", "app engine",
+	"bare metal", "on-prem", "on-premises", "docker", "docker compose",
+	NULL,
 };
 
 /* HEADING (plain, lower case) starts with WORD as a whole word. */
@@ -5407,6 +5704,11 @@ is_platform_item(const char *text)
 		}
 		for (size_t i = 0; platform_words[i] && !hit; i++)
 			hit = starts_with_word(h, platform_words[i]);
+		/* "1. AWS:", "- Kubernetes:": a hosting platform's name is
+		 * all the item says before the colon */
+		for (size_t i = 0; hosting_words[i] && !hit; i++)
+			hit = colon == strlen(hosting_words[i]) &&
+			      strncmp(h, hosting_words[i], colon) == 0;
 	}
 	free(h);
 	return hit;
@@ -6360,20 +6662,58 @@ pick_label(const char *text)
  * procedures (no commands of their own): a decision with one option per
  * item, each tied like a table's actions to the sections named after it,
  * so choosing one never runs the others. Returns 1 when made. */
+/* The block of the current section's "Pick one:" (before the first
+ * heading, the runbook's opening), or doc->n. */
+static size_t
+pick_one_at(const struct imp *im)
+{
+	const struct md_doc *doc = im->doc;
+	size_t i = im->section;
+
+	if (i < doc->n && doc->b[i].kind == MD_HEADING)
+		i++;
+	for (; i < doc->n && doc->b[i].kind != MD_HEADING; i++)
+		if ((doc->b[i].kind == MD_PARA || doc->b[i].kind == MD_ITEM) &&
+		    is_pick_one(doc->b[i].text))
+			return i;
+	return doc->n;
+}
+
+static int heading_names(const struct md_block *h, const char *label);
+
+/* Whether the current section's "Pick one:" list names at least two of
+ * the sections after it: in any section (the runbook's opening, its
+ * title's), the list is a decision tied to those sections. */
+static int
+pick_one_names_sections(const struct imp *im)
+{
+	const struct md_doc *doc = im->doc;
+	size_t i = pick_one_at(im);
+	int named = 0;
+
+	for (size_t k = i + 1; k < doc->n && doc->b[k].kind == MD_ITEM; k++) {
+		char *label = pick_label(doc->b[k].text);
+		int hit = 0;
+
+		for (size_t h = k + 1; h < doc->n && !hit && *label; h++)
+			hit = doc->b[h].kind == MD_HEADING &&
+			      heading_names(&doc->b[h], label) > 0;
+		named += hit;
+		free(label);
+	}
+	return named >= 2;
+}
+
 static int
 pick_one_decide(struct imp *im)
 {
 	const struct md_doc *doc = im->doc;
-	size_t i = im->section + 1, n = 0;
+	size_t i = pick_one_at(im), n = 0;
 	cJSON *opts, *st;
 	struct strbuf pat = STRBUF_INIT;
 	int depth = -1;
 
-	for (; i < doc->n && doc->b[i].kind != MD_HEADING; i++)
-		if ((doc->b[i].kind == MD_PARA || doc->b[i].kind == MD_ITEM) &&
-		    is_pick_one(doc->b[i].text))
-			break;
-	if (i >= doc->n || doc->b[i].kind == MD_HEADING)
+	if (i >= doc->n)
 		return 0;
 	opts = cJSON_CreateArray();
 	for (size_t k = i + 1; k < doc->n && doc->b[k].kind == MD_ITEM; k++) {
@@ -6456,6 +6796,20 @@ flush_section(struct imp *im)
 	}
 	if (im->section_class == PHASE_DECIDE && pick_one_decide(im))
 		return;
+	if (pick_one_names_sections(im)) {
+		/* the runbook's opening or its title's section: a decision
+		 * all the same, in decide */
+		enum phase_id saved = im->phase;
+		int saved_auto = im->phase_auto, made;
+
+		im->phase = PHASE_DECIDE;
+		im->phase_auto = 0;
+		made = pick_one_decide(im);
+		im->phase = saved;
+		im->phase_auto = saved_auto;
+		if (made)
+			return;
+	}
 	if (im->section_class == PHASE_DECIDE) {
 		cJSON *opts = cJSON_CreateArray();
 		cJSON *o;
@@ -7555,6 +7909,211 @@ early_choice_changes_in_execute(struct imp *im)
 	}
 }
 
+/* The block (index) that made step ST, or (size_t)-1. */
+static size_t
+block_of(const struct imp *im, const cJSON *st)
+{
+	for (size_t k = 0; k < im->n_placed; k++)
+		if (im->placed[k].step == st)
+			return im->placed[k].block;
+	return (size_t)-1;
+}
+
+/* The number of the numbered list item (at the list's top level) block
+ * I belongs to, or 0 when it is in no numbered list. */
+static int
+numbered_item_of(const struct imp *im, size_t i)
+{
+	const struct md_doc *d = im->doc;
+
+	if (i >= d->n)
+		return 0;
+	for (size_t k = i + 1; k-- > 0;) {
+		const struct md_block *b = &d->b[k];
+
+		if (b->kind == MD_HEADING || (b->depth == 0 && k != i))
+			return 0;
+		if (b->kind == MD_ITEM && b->depth == 1)
+			return b->ordered ? (int)k + 1 : 0;
+	}
+	return 0;
+}
+
+/* The numbered list block I is in, as its first item's block + 1, or 0:
+ * the list runs on through its items and what is nested in them. */
+static int
+list_start(const struct imp *im, size_t i)
+{
+	int item = numbered_item_of(im, i);
+	size_t first;
+
+	if (!item)
+		return 0;
+	first = (size_t)item - 1;
+	for (size_t k = first; k-- > 0;) {
+		const struct md_block *b = &im->doc->b[k];
+
+		if (b->kind == MD_HEADING || b->depth == 0)
+			break;
+		if (b->kind == MD_ITEM && b->depth == 1) {
+			if (!b->ordered)
+				break;
+			first = k;
+		}
+	}
+	return (int)first + 1;
+}
+
+/* Whether heading TEXT numbers a step: "3. Build", "Step 3: Build",
+ * "3) Build". */
+static int
+numbered_heading(const char *text)
+{
+	const char *p = text;
+
+	if (strncasecmp(p, "step ", 5) == 0)
+		p += 5;
+	if (!isdigit((unsigned char)*p))
+		return 0;
+	while (isdigit((unsigned char)*p))
+		p++;
+	return *p == '.' || *p == ':' || *p == ')' ||
+	       (*p == ' ' && p != text + strspn(text, "0123456789"));
+}
+
+/* The run of numbered sibling headings section SEC (a heading's block
+ * index) is one of, as its first heading's block + 1, or 0. */
+static int
+heading_list_start(const struct imp *im, size_t sec)
+{
+	const struct md_doc *d = im->doc;
+	size_t first = sec;
+
+	if (sec >= d->n || d->b[sec].kind != MD_HEADING ||
+	    !numbered_heading(d->b[sec].text))
+		return 0;
+	for (size_t k = sec; k-- > 0;) {
+		const struct md_block *b = &d->b[k];
+
+		if (b->kind != MD_HEADING || b->level > d->b[sec].level)
+			continue;
+		if (b->level < d->b[sec].level || !numbered_heading(b->text))
+			break;
+		first = k;
+	}
+	return (int)first + 1;
+}
+
+/* The numbered list or run of numbered headings placed step K is in,
+ * or 0. */
+static int
+list_of_placed(const struct imp *im, size_t k)
+{
+	int list = list_start(im, im->placed[k].block);
+
+	return list ? list : heading_list_start(im, im->placed[k].section);
+}
+
+/* The runbook line of the block that made step ST: a fence's first
+ * line of code, not its opening line. */
+static int
+block_line(const struct imp *im, const cJSON *st)
+{
+	size_t b = block_of(im, st);
+
+	if (b >= im->doc->n)
+		return 0;
+	return im->doc->b[b].line + (im->doc->b[b].kind == MD_CODE);
+}
+
+/* A step of a numbered list whose order counts: a command that runs on
+ * every path (a run step with no when). A check or message keeps the
+ * phase its words gave it ("Step 1: Communicate" stays with the
+ * announcements). */
+static int
+numbered_step(const cJSON *st)
+{
+	const char *kind = jstr(st, "kind");
+
+	return !cJSON_GetObjectItem(st, "when") && kind &&
+	       !strcmp(kind, "run");
+}
+
+/* Whether step ST only reads and may run in assess, before the rest. */
+static int
+assess_read(const struct imp *im, const cJSON *st, int ph)
+{
+	(void)im;
+	return ph == PHASE_ASSESS &&
+	       (!jstr(st, "run") || hazard_read_only(jstr(st, "run"), NULL));
+}
+
+/* Steps of one numbered list (STEPS, doc order, N of them, with their
+ * PHASES) keep the list's order across phases: a step in a phase before
+ * that of an earlier-numbered step (2. yank ... 4. twine check went to
+ * verify ... 5. upload to execute) takes the earlier ones to its own
+ * phase, just before it, unless they only read in assess. Only execute
+ * and later take steps: nothing moves before the approval. */
+static void
+keep_list_order(struct imp *im, cJSON **steps, int *phases, size_t n)
+{
+	for (size_t j = 1; j < n; j++) {
+		int pj = phases[j];
+
+		if (pj < PHASE_EXECUTE || assess_read(im, steps[j], pj))
+			continue;
+		for (size_t k = 0; k < j; k++) {
+			if (phases[k] <= pj)
+				continue;
+			cJSON_DetachItemViaPointer(im->steps[phases[k]],
+						   steps[k]);
+			insert_before(im->steps[pj], steps[j], steps[k]);
+			rename_to_phase(im, steps[k], (enum phase_id)pj);
+			add_review(im, block_line(im, steps[k]), steps[k],
+				   "the runbook numbers this step before %s: "
+				   "the draft runs it in %s, just before it, "
+				   "not in %s after it", jstr(steps[j], "id"),
+				   playbook_phase_name((enum phase_id)pj),
+				   playbook_phase_name((enum phase_id)
+						       phases[k]));
+			phases[k] = pj;
+		}
+	}
+}
+
+/* Numbered steps keep their order: for each numbered list of the
+ * runbook, the steps made from it never run in an order other than its
+ * numbers' (see keep_list_order). */
+static void
+numbered_steps_keep_order(struct imp *im)
+{
+	size_t cap = im->n_placed ? im->n_placed : 1;
+	cJSON **steps = xcalloc(cap, sizeof(*steps));
+	int *phases = xcalloc(cap, sizeof(*phases));
+
+	for (size_t k = 0; k < im->n_placed; k++) {
+		size_t n = 0;
+		int list;
+
+		if (!(list = list_of_placed(im, k)) ||
+		    (k && list_of_placed(im, k - 1) == list))
+			continue;
+		for (size_t m = k; m < im->n_placed; m++) {
+			cJSON *st = im->placed[m].step;
+			int ph = phase_of(im, st);
+
+			if (list_of_placed(im, m) != list || ph < 0 ||
+			    !numbered_step(st))
+				continue;
+			steps[n] = st;
+			phases[n++] = ph;
+		}
+		keep_list_order(im, steps, phases, n);
+	}
+	free(steps);
+	free(phases);
+}
+
 /* A contingency's question comes before its remedy, in the remedy's
  * phase: "If the flags API is down, set the override instead" after a
  * PATCH that went to execute asks right after it, before the override's
@@ -8484,6 +9043,7 @@ imp_done(struct imp *im)
 	for (size_t i = 0; i < im->n_forced_secret; i++)
 		free(im->forced_secret[i]);
 	free(im->forced_secret);
+	strbuf_done(&im->unquoted_vars);
 	for (size_t i = 0; i < im->n_ids; i++)
 		free(im->ids[i]);
 	free(im->ids);
@@ -8712,6 +9272,7 @@ mdimport_convert(const char *text, size_t len, const char *name,
 	add_default_approval(&im);
 	tie_table_options(&im);
 	early_choice_changes_in_execute(&im);
+	numbered_steps_keep_order(&im);
 	gate_on_rollback_choice(&im);
 	questions_before_their_remedies(&im);
 	gate_late_remedies(&im);

@@ -3601,6 +3601,171 @@ START_TEST(test_import_templated_heading_gives_the_title)
 }
 END_TEST
 
+/* A numbered release-recovery script keeps its numbers' order across
+ * phases: "4. twine check" (a read the import would verify with) runs
+ * before "5. twine upload", in execute, not in verify after it; the
+ * review point says so on the line of its command. */
+START_TEST(test_import_numbered_script_keeps_its_order_across_phases)
+{
+	static const char text[] =
+		"# Package release recovery\n\n"
+		"1. Check which versions are on the index:\n\n"
+		"   ```bash\n   pip index versions acme-sdk\n   ```\n\n"
+		"2. Yank the bad release:\n\n"
+		"   ```bash\n   pypi-yank acme-sdk 2.4.0\n   ```\n\n"
+		"3. Build the fixed release:\n\n"
+		"   ```bash\n   python3 -m build\n   ```\n\n"
+		"4. Check the built files:\n\n"
+		"   ```bash\n   twine check dist/*\n   ```\n\n"
+		"5. Upload the fixed release:\n\n"
+		"   ```bash\n   twine upload dist/*\n   ```\n";
+	static const char headed[] =
+		"# Package release recovery\n\n"
+		"## Step 1: Yank the bad release\n\n"
+		"```bash\npypi-yank acme-sdk 2.4.0\n```\n\n"
+		"## Step 2: Build the fixed release\n\n"
+		"```bash\npython3 -m build\n```\n\n"
+		"## Step 3: Check the built files\n\n"
+		"```bash\ntwine check dist/*\n```\n\n"
+		"## Step 4: Upload the fixed release\n\n"
+		"```bash\ntwine upload dist/*\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	static const char *const order[] = { "pip index", "pypi-yank",
+		"python3 -m build", "twine check", "twine upload" };
+
+	for (size_t k = 1; k < sizeof(order) / sizeof(order[0]); k++)
+		ck_assert_msg(walk_order(root, order[k - 1]) <
+			      walk_order(root, order[k]), "%s runs after %s",
+			      order[k - 1], order[k]);
+	ck_assert_int_eq(walk_order(root, "twine check") / 1000,
+			 PHASE_EXECUTE);
+	ck_assert(review_on(root, 24, "the runbook numbers this step before"));
+	cJSON_Delete(root);
+	root = import_text(headed, strlen(headed), NULL);
+	ck_assert_int_lt(walk_order(root, "twine check"),
+			 walk_order(root, "twine upload"));
+	ck_assert(review_on(root, 18, "the runbook numbers this step before"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* "Pick one:" opening the runbook, before any heading (and under the
+ * title's heading), is a decision as under a decide heading: its
+ * options run only the sections named after them. */
+START_TEST(test_import_pick_one_before_the_first_heading_is_a_decision)
+{
+	static const char body[] =
+		"Pick one:\n\n"
+		"- Roll back with a revert\n"
+		"- Roll back with a reset\n\n"
+		"## Roll back with a revert\n\n"
+		"```bash\ngit revert --no-edit HEAD\ngit push origin main\n```\n\n"
+		"## Roll back with a reset\n\n"
+		"```bash\ngit reset --hard v1.2.2\n"
+		"git push --force origin main\n```\n";
+	char *titled = xasprintf("# Web rollback\n\n%s", body);
+	const char *texts[] = { body, titled };
+
+	for (size_t t = 0; t < 2; t++) {
+		cJSON *root = import_text(texts[t], strlen(texts[t]), NULL);
+		int p = -1;
+		cJSON *d = find_step(root, "kind", "decide", &p, NULL);
+		cJSON *revert = find_step(root, "run", "git revert", NULL, NULL);
+		cJSON *reset = find_step(root, "run", "git reset", NULL, NULL);
+		const char *var;
+
+		ck_assert_msg(d != NULL, "text %zu: no decision", t);
+		ck_assert_int_eq(p, PHASE_DECIDE);
+		ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(d,
+			"options")), 2);
+		var = str(d, "variable");
+		ck_assert_str_eq(when_value(revert, var),
+				 "roll-back-with-a-revert");
+		ck_assert_str_eq(when_value(reset, var),
+				 "roll-back-with-a-reset");
+		cJSON_Delete(root);
+	}
+	free(titled);
+}
+END_TEST
+
+/* "Approval from the release manager and the SRE lead" asks two roles,
+ * as "X and Y must approve" does: one approve step with both. */
+START_TEST(test_import_approval_from_two_roles_names_both)
+{
+	static const char *const lines[] = {
+		"Get approval from the release manager and the SRE lead "
+		"before rolling back.",
+		"- Get approval from the release manager and the SRE lead.",
+		"The release manager and the SRE lead must approve.",
+	};
+
+	for (size_t t = 0; t < sizeof(lines) / sizeof(lines[0]); t++) {
+		char *text = xasprintf("# Web rollback\n\n## Approval\n\n"
+				       "%s\n\n## Roll back\n\n```bash\n"
+				       "helm rollback web 3\n```\n", lines[t]);
+		cJSON *root = import_text(text, strlen(text), NULL);
+		cJSON *ap = find_step(root, "kind", "approve", NULL, NULL);
+		cJSON *roles = cJSON_GetObjectItem(ap, "roles");
+
+		ck_assert_int_eq(count_kind(root, "approve"), 1);
+		ck_assert_msg(cJSON_GetArraySize(roles) == 2, "line %zu: %d "
+			      "roles", t, cJSON_GetArraySize(roles));
+		ck_assert_str_eq(str(cJSON_GetArrayItem(roles, 0), "role"),
+				 "Release Manager");
+		ck_assert_str_eq(str(cJSON_GetArrayItem(roles, 1), "role"),
+				 "SRE Lead");
+		cJSON_Delete(root);
+		free(text);
+	}
+}
+END_TEST
+
+/* A platform pick written as a numbered list ("1. AWS:", "2. GCP:") is
+ * one decision, as the bullet form ("- On AWS:") is: each platform's
+ * command runs only on its option. */
+START_TEST(test_import_numbered_platform_items_are_a_decision)
+{
+	static const char text[] =
+		"# Web rollback\n\n## Roll back\n\nPick your platform:\n\n"
+		"1. AWS:\n\n   ```bash\n   aws ecs update-service --cluster "
+		"web --service web --task-definition web:41\n   ```\n\n"
+		"2. GCP:\n\n   ```bash\n   gcloud run services update-traffic "
+		"web --to-revisions=web-00041=100\n   ```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *d = find_step(root, "kind", "decide", NULL, NULL);
+	cJSON *aws = find_step(root, "run", "aws ecs", NULL, NULL);
+	cJSON *gcp = find_step(root, "run", "gcloud run", NULL, NULL);
+
+	ck_assert_ptr_nonnull(d);
+	ck_assert_ptr_nonnull(option_labelled(d, "AWS"));
+	ck_assert_ptr_nonnull(option_labelled(d, "GCP"));
+	ck_assert_str_eq(when_value(aws, str(d, "variable")), "aws");
+	ck_assert_str_eq(when_value(gcp, str(d, "variable")), "gcp");
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* One value under two spellings (ENV in one section, <ENVIRONMENT> in
+ * another) is one variable, asked once. */
+START_TEST(test_import_env_and_environment_are_one_input)
+{
+	static const char text[] =
+		"# Web rollback\n\n## Check\n\n```bash\n"
+		"kubectl get pods -n web-$ENV\n```\n\n## Roll back\n\n"
+		"```bash\nhelm rollback web 3 --kube-context <ENVIRONMENT>\n"
+		"```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(root,
+		"variables")), 1);
+	ck_assert_int_eq(count_kind(root, "input"), 1);
+	ck_assert_ptr_nonnull(find_step(root, "run", "--kube-context ${ENV}",
+					NULL, NULL));
+	cJSON_Delete(root);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -3689,6 +3854,11 @@ import_suite(void)
 		{ "laterescalation", test_import_step_never_waits_on_a_later_escalation },
 		{ "fixforward", test_import_fix_forward_deploy_is_behind_the_approval },
 		{ "secrettwin", test_import_secret_never_tells_options_confirms_apart },
+		{ "numberedphases", test_import_numbered_script_keeps_its_order_across_phases },
+		{ "pickfirst", test_import_pick_one_before_the_first_heading_is_a_decision },
+		{ "tworoles", test_import_approval_from_two_roles_names_both },
+		{ "numberedplatforms", test_import_numbered_platform_items_are_a_decision },
+		{ "envtwins", test_import_env_and_environment_are_one_input },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
