@@ -83,7 +83,7 @@ refute_fixed 'Last run: ok'
 keys Down Space '>' '>' '>'
 wait_text 'COMPLETE'
 wait_text 'RTO, not proven'
-keys q
+keys_nowait q
 wait_exit
 
 # --- checked by hand: done, with who checked what -------------------------------
