@@ -308,6 +308,30 @@ map_lookalikes(const uint8_t *s, size_t n, int fold_rest,
 	}
 }
 
+/* SB's letters and digits only (SB released): "i c", "i.c" and "ic" are
+ * one person to a reader, so spacing and punctuation never tell two
+ * names apart. */
+static char *
+letters_only(struct strbuf *sb)
+{
+	const uint8_t *p = (const uint8_t *)strbuf_str(sb);
+	const uint8_t *end = p + sb->len;
+	struct strbuf out = STRBUF_INIT;
+
+	while (p < end) {
+		ucs4_t uc;
+		int n = u8_mbtouc(&uc, p, (size_t)(end - p));
+
+		if (n <= 0)
+			break;
+		if (uc_is_alnum(uc))
+			strbuf_add(&out, (const char *)p, (size_t)n);
+		p += n;
+	}
+	strbuf_done(sb);
+	return strbuf_detach(&out);
+}
+
 static char *
 skeleton_of(const char *name)
 {
@@ -328,7 +352,7 @@ skeleton_of(const char *name)
 	/* folding may make a capital into a listed small letter */
 	map_lookalikes((const uint8_t *)strbuf_str(&pass1), pass1.len, 0, &pass2);
 	strbuf_done(&pass1);
-	return strbuf_detach(&pass2);
+	return letters_only(&pass2);
 }
 
 char *

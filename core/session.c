@@ -811,6 +811,10 @@ resume_session(const struct session_opts *o, struct err *err)
 	}
 	/* Events before this point are history, not news. */
 	session_set_listener(s, o->listener, o->listener_arg);
+	/* A completed session no longer changes (its report.md was written
+	 * as it completed): opened to be read, it journals nothing. */
+	if (s->complete)
+		return s;
 	/* Another operator takes over: journalled, unless she signed off
 	 * steps still to run. */
 	if (o->operator && session_change_operator(s, o->operator, err) < 0)

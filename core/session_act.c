@@ -1226,10 +1226,14 @@ int
 session_record_quit(struct session *s, const char *actor, const char *how,
 		    struct err *err)
 {
-	cJSON *p = cJSON_CreateObject();
-
+	cJSON *p;
 	int rc;
 
+	if (s->complete) {	/* it no longer changes: nothing to record */
+		detach_running(s);
+		return 0;
+	}
+	p = cJSON_CreateObject();
 	cJSON_AddStringToObject(p, "how", how);
 	cJSON_AddItemToObject(p, "running", running_list(s));
 	rc = session_record(s, actor, "session.quit", NULL, p, err);
@@ -1486,9 +1490,9 @@ session_act(struct session *s, const struct action *a, const char *actor,
 		return err_set(err, ERR_STATE, "%s: the session was handed "
 			       "over to %s, who runs it now: this console is "
 			       "read-only", action_name(a->kind), s->taken_by);
-	if (s->complete && a->kind != ACT_NOTE && a->kind != ACT_QUIT)
-		return err_set(err, ERR_STATE, "%s: the session is complete",
-			       action_name(a->kind));
+	if (s->complete && a->kind != ACT_QUIT)
+		return err_set(err, ERR_STATE, "%s: the session is complete "
+			       "and no longer changes", action_name(a->kind));
 	if (r->kinds) {
 		rt = session_find_step(s, a->step);
 		if (!rt)

@@ -1552,33 +1552,6 @@ is_session_dir(const char *path)
 	return yes;
 }
 
-/* Whether DIR holds a session that completed: it no longer changes, so
- * run and drill refuse to open it (which would journal a resume and a
- * quit after the report written at completion) and say what reads it. */
-static int
-refuse_completed(const char *dir)
-{
-	struct session_summary *list = NULL;
-	size_t n = 0;
-	int done;
-	char *msg;
-
-	if (!dir || !is_session_dir(dir) ||
-	    sessions_list(dir, &list, &n, NULL) < 0)
-		return 0;
-	done = n == 1 && list[0].status == SESSION_COMPLETED;
-	sessions_free(list, n);
-	if (!done)
-		return 0;
-	msg = xasprintf("session %s is complete and no longer changes (its "
-			"report.md was written when it completed): rewind "
-			"replay %s shows it, rewind report %s writes the "
-			"report again", dir, dir, dir);
-	cli_print_error("rewind", msg);
-	free(msg);
-	return 1;
-}
-
 /* Work out the playbook and session directory from the arguments. */
 static int
 resolve_target(const struct cli_opts *o, char **playbook, char **dir)
@@ -1828,7 +1801,7 @@ cli_open_session(const struct cli_opts *o, struct loop *loop,
 	char *playbook, *dir, remote[1024];
 	int fresh;
 
-	if (resolve_target(o, &playbook, &dir) < 0 || refuse_completed(dir)) {
+	if (resolve_target(o, &playbook, &dir) < 0) {
 		free(playbook);
 		free(dir);
 		return NULL;

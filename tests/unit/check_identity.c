@@ -116,7 +116,15 @@ static const struct {
 	{ "bob", "b0b", 1 },
 	{ "jose", "Jos\u00e9", 1 },			/* accent dropped */
 	{ "alice", "alicia", 0 },
-	{ "alice", "al ice", 0 },
+	/* spacing and punctuation tell no two people apart */
+	{ "alice", "al ice", 1 },
+	{ "ic", "i c", 1 },
+	{ "ic", "i.c", 1 },
+	{ "dana", "dana.", 1 },
+	{ "dana", "d ana", 1 },
+	{ "dana", "dana_", 1 },
+	{ "dana", "da-na", 1 },
+	{ "dana", "danae", 0 },
 	{ "alice", "bob", 0 },
 	{ "alice", NULL, 0 },
 };
