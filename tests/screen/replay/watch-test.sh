@@ -120,7 +120,7 @@ wait_text '▶ execute' 1
 wait_text '\[✓\] Check out the last go…' 1
 # The status says what the other process did, or, once it has ended,
 # that no console drives the session (the newer truth wins).
-assert_text 'from another terminal|no console is driving this session since'
+assert_text 'from another terminal|no console is driving this session since|the console ended at the end of its input'
 
 keys_nowait q
 wait_exit
