@@ -832,6 +832,19 @@ fail:
 	return NULL;
 }
 
+int
+session_confirm_blank(const char *id, const char *tmpl, const char *want,
+		      struct err *err)
+{
+	for (const char *p = want; *p; p++)
+		if (!isspace((unsigned char)*p))
+			return 0;
+	err_set(err, ERR_STATE, "confirm %s: its confirmation \"%s\" comes "
+		"out empty with this session's values (a variable it names is "
+		"empty): set it to what the step acts on first", id, tmpl);
+	return 1;
+}
+
 void
 session_add_secret(struct session *s, const char *value)
 {

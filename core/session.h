@@ -370,6 +370,12 @@ char *session_show_command(const struct session *s, const char *text);
 char *session_show_confirm(const struct session *s, const char *text,
 			   struct err *err);
 
+/* Whether WANT, confirmation TMPL of step ID with this session's values,
+ * came out blank (a variable it names is empty): then 1 with ERR saying
+ * so, as nothing could be typed that names what the step acts on. */
+int session_confirm_blank(const char *id, const char *tmpl,
+			  const char *want, struct err *err);
+
 /* Step text (a title, a note, a confirmation) as the operator reads it:
  * each $NAME or ${NAME} of a variable that is set replaced by its value
  * (secrets masked), one not set yet by a placeholder: the start of its

@@ -699,8 +699,14 @@ session_confirmation_holds(const struct session *s, const struct step_rt *rt)
 static char *
 confirm_text(struct session *s, const struct step_rt *rt, struct err *err)
 {
-	return session_expand(s, rt->def->confirm ? rt->def->confirm
-						  : rt->def->id, err);
+	const char *tmpl = rt->def->confirm ? rt->def->confirm : rt->def->id;
+	char *want = session_expand(s, tmpl, err);
+
+	if (want && session_confirm_blank(rt->def->id, tmpl, want, err)) {
+		free(want);
+		return NULL;
+	}
+	return want;
 }
 
 static int

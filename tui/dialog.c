@@ -655,10 +655,12 @@ refuse_unconfirmable(struct app *a, const struct pb_step *st)
 	struct action act = { .kind = ACT_RUN, .step = (char *)st->id };
 	char words[sizeof(a->status)];
 
-	if (want) {
+	if (want && !session_confirm_blank(st->id, st->confirm ? st->confirm
+					   : st->id, want, &err)) {
 		free(want);
 		return 0;
 	}
+	free(want);
 	say_refusal(&act, err.msg, words, sizeof(words));
 	app_status(a, 1, "%s", words);
 	session_refuse_run(a->session, st->id, err.msg);
