@@ -51,6 +51,8 @@ struct rep {
 	int drill;		/* a drill: typed times are the story's */
 	uint64_t unverified_from;	/* first journal line not proven */
 	int complete;
+	char rto_to[200];	/* where the recovery time ends, in words,
+				 * when rto_end had to say more */
 };
 
 /* --- small helpers ----------------------------------------------------------- */
@@ -1379,12 +1381,49 @@ add_unproven(struct rep *r, cJSON *arr)
  * incomplete session is still within it. A complete session whose
  * required verifications were marked n/a or failed did not prove its
  * recovery: "rto_met" false, and "rto_unproven" names them. */
-/* Where the recovery time ends (rtoclock_end). */
+/* When the first run of a step ROLLED_BACK_AT takes its time from
+ * (time_of) started, per the journal, or 0; *STEP names it. */
+static int64_t
+rollback_ran_at(struct rep *r, const char **step)
+{
+	const struct pb_variable *v = r->pb ? playbook_find_var(r->pb,
+						"ROLLED_BACK_AT") : NULL;
+	int64_t first = 0;
+	const cJSON *c;
+
+	cJSON_ArrayForEach(c, r->commands) {
+		int64_t t = parse_when(jstr(c, "time"));
+
+		for (size_t k = 0; v && k < v->n_time_of; k++)
+			if (jstr(c, "step") && t &&
+			    strcmp(jstr(c, "step"), v->time_of[k]) == 0 &&
+			    (!first || t < first)) {
+				first = t;
+				*step = v->time_of[k];
+			}
+	}
+	return first;
+}
+
+/* Where the recovery time ends (rtoclock_end). A typed ROLLED_BACK_AT
+ * earlier than the journal shows the rollback started is not believed
+ * (the recovery cannot end before the rollback ran): the time then ends
+ * as if none was typed, and *WHICH says why. */
 static int64_t
 rto_end(struct rep *r, const char **which)
 {
-	return rtoclock_end(r->drill ? NULL : var_value("ROLLED_BACK_AT", r),
-			    r->verify_end_us, r->end_us, which);
+	const char *typed = r->drill ? NULL : var_value("ROLLED_BACK_AT", r);
+	const char *step = NULL;
+	int64_t ran = typed ? rollback_ran_at(r, &step) : 0;
+	int64_t end;
+
+	if (!ran || parse_when(typed) >= ran)
+		return rtoclock_end(typed, r->verify_end_us, r->end_us, which);
+	end = rtoclock_end(NULL, r->verify_end_us, r->end_us, which);
+	snprintf(r->rto_to, sizeof(r->rto_to), "%s (the typed ROLLED_BACK_AT "
+		 "is earlier than %s first ran, in the journal)", *which, step);
+	*which = r->rto_to;
+	return end;
 }
 
 /* The target a drill's score card judged the recovery against (that of

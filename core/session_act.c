@@ -62,8 +62,12 @@ session_var_offer(const struct session *s, const char *name)
 	for (size_t k = 0; v && k < v->n_time_of; k++) {
 		const struct step_rt *rt = session_find_step(s, v->time_of[k]);
 
-		if (rt && rt->state == STEP_DONE && rt->wall_us > last)
-			last = rt->wall_us;
+		/* a run checked by hand: when it ran, not when checked */
+		int64_t at = !rt ? 0 : rt->hand_check && rt->run_wall_us
+			    ? rt->run_wall_us : rt->wall_us;
+
+		if (rt && rt->state == STEP_DONE && at > last)
+			last = at;
 	}
 	if (last <= 0)
 		return NULL;
@@ -468,20 +472,53 @@ future_detection(const struct session *s, const char *name,
 			 when);
 }
 
+/* A time VALUE for a variable that takes a step's time (time_of, as
+ * ROLLED_BACK_AT), earlier than the journal shows that step first ran:
+ * in words, or NULL. The report does not use such a time. */
+static char *
+time_before_run(const struct session *s, const char *name,
+		const char *value)
+{
+	const struct pb_variable *v = playbook_find_var(s->pb, name);
+	int64_t at = v && v->n_time_of ? rtoclock_parse_when(value) : 0;
+	char when[32];
+
+	for (size_t k = 0; at && k < v->n_time_of; k++) {
+		const struct step_rt *rt = session_find_step(s, v->time_of[k]);
+
+		if (!rt || !rt->first_run_us || at >= rt->first_run_us)
+			continue;
+		timefmt_us(rt->first_run_us, TF_HM_ZONE, when, sizeof(when));
+		return xasprintf("Warning: %s %s is before %s first ran (%s, "
+				 "in the journal): it cannot have ended "
+				 "before it began; the report will not use "
+				 "it", name, value, rt->def->id, when);
+	}
+	return NULL;
+}
+
+/* A and B joined by a space, either may be NULL; both released. */
+static char *
+join_warnings(char *a, char *b)
+{
+	char *both;
+
+	if (!a || !b)
+		return a ? a : b;
+	both = xasprintf("%s %s", a, b);
+	free(a);
+	free(b);
+	return both;
+}
+
 char *
 session_set_warning(const struct session *s, const char *name,
 		    const char *value)
 {
-	char *target = withdrawn_target_warning(s, name, value);
-	char *future = future_detection(s, name, value);
-	char *both;
-
-	if (!target || !future)
-		return target ? target : future;
-	both = xasprintf("%s %s", target, future);
-	free(target);
-	free(future);
-	return both;
+	return join_warnings(join_warnings(
+				     withdrawn_target_warning(s, name, value),
+				     future_detection(s, name, value)),
+			     time_before_run(s, name, value));
 }
 
 static int

@@ -277,6 +277,8 @@ on_step_started(struct session *s, const struct journal_event *ev)
 	if (!rt)
 		return;
 	rt->state = STEP_RUNNING;
+	if (!rt->first_run_us)
+		rt->first_run_us = ev->wall_us;
 	rt->cancelled = 0;
 	free(rt->reopened);
 	rt->reopened = NULL;

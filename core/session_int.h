@@ -70,6 +70,7 @@ struct step_rt {
 				 * step's state since */
 	char *hand_check;	/* an interrupted run recorded as having done
 				 * its work: what the operator checked */
+	int64_t first_run_us;	/* when its first run started, or 0 */
 };
 
 /* Who gave a variable its value, and when (the latest var.set). */
