@@ -585,6 +585,8 @@ act_set(struct session *s, struct step_rt *rt, const struct action *a,
 static int
 tick_applies(const struct step_rt *rt, struct err *err)
 {
+	if (rt->def->kind != STEP_KIND_CHECK && rt->orphan)
+		return orphan_refusal(rt, "tick", err);	/* asked nothing */
 	if (rt->def->kind == STEP_KIND_CHECK || rt->state == STEP_INTERRUPTED)
 		return 0;
 	return err_set(err, ERR_STATE, "tick %s: a %s step is done by running "
@@ -780,14 +782,20 @@ act_cancel(struct session *s, struct step_rt *rt, const struct action *a,
 	   const char *actor, struct err *err)
 {
 	(void)a;
-	if (rt->state == STEP_INTERRUPTED) {
-		if (!rt->orphan)
-			return err_set(err, ERR_STATE, "cancel %s: nothing is "
-				       "running (its last run was interrupted)",
-				       rt->def->id);
+	if (rt->state == STEP_INTERRUPTED)
 		return session_orphan_stop(s, rt, actor, err);
-	}
 	return session_cancel_step(s, rt, err);
+}
+
+/* An interrupted step is cancelled only while its run from the previous
+ * console still runs. */
+static int
+cancel_applies(const struct step_rt *rt, struct err *err)
+{
+	if (rt->state != STEP_INTERRUPTED || rt->orphan)
+		return 0;
+	return err_set(err, ERR_STATE, "cancel %s: nothing is running (its "
+		       "last run was interrupted)", rt->def->id);
 }
 
 static int
@@ -1342,7 +1350,8 @@ static const struct act_rule rules[ACT_COUNT] = {
 		      "run, probe and wait steps", act_run },
 	[ACT_CANCEL] = { K(RUN) | K(PROBE) | K(WAIT),
 			 S(RUNNING) | S(INTERRUPTED),
-			 "run, probe and wait steps", act_cancel },
+			 "run, probe and wait steps", act_cancel,
+			 cancel_applies },
 	[ACT_CONFIRM] = { K(RUN), S(OPEN) | S(FAILED) | S(DONE) |
 			  S(INTERRUPTED), "run steps", act_confirm },
 	[ACT_CHOOSE] = { K(DECIDE), S(OPEN) | S(DONE), "decide steps",

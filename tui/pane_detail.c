@@ -391,8 +391,12 @@ app_act_applies(struct app *a, enum uiact act)
 	switch (act) {
 	case UI_TICK: kind = ACT_TICK; break;
 	case UI_APPROVE: kind = ACT_APPROVE; break;
+	case UI_CANCEL_STEP: kind = ACT_CANCEL; break;
 	case UI_NEXT_PHASE: return session_act_applies(a->session, ACT_NEXT,
 							NULL);
+	case UI_ACT:	/* nothing to act on while its command runs */
+		return app_step_at(a, a->sel, &v) < 0 ||
+		       (v.state != STEP_RUNNING && !v.orphan);
 	default: return 1;
 	}
 	if (app_step_at(a, a->sel, &v) < 0)
