@@ -1427,11 +1427,6 @@ check_unapproved(struct walk *w, const struct pb_step *st, const char *sp,
 	}
 }
 
-/* A run step not marked destructive whose command is not known to only
- * read (a deploy script, a POST, a write into a file) that is active on
- * a path where no approve step was: it may change something nobody
- * signed off, and the operator is not even asked to confirm. Said once,
- * with one such path (or "every path"). */
 /* Whether an approve step of the playbook is inactive in state S because
  * of a fact an input records (an ENVIRONMENT of "staging"): leaving that
  * path unapproved is its author's choice. */
@@ -1454,22 +1449,62 @@ approval_left_out_by_fact(const struct walk *w, const int *s)
 	return 0;
 }
 
-/* Whether the author of a playbook put step (P, I) among the steps an
- * approval gates: the playbook has an approve step and the step comes
- * after the first one. Before it, or in a playbook with no approve step,
- * a hand-written change (a local backup, a test install) is its author's
- * choice; a draft's commands come from prose nobody has checked, and are
- * held to the rule wherever they are. */
-static int
-author_gated(const struct playbook *pb, int p, size_t i)
+/* The first approve step of the playbook in file order, or NULL. */
+static const struct pb_step *
+first_approval(const struct playbook *pb)
 {
 	for (int q = 0; q < PHASE_COUNT; q++)
 		for (size_t k = 0; k < pb->phases[q].n_steps; k++)
 			if (pb->phases[q].steps[k].kind == STEP_KIND_APPROVE)
-				return !before_the_gate(pb, p, i);
-	return 0;
+				return &pb->phases[q].steps[k];
+	return NULL;
 }
 
+/* Where an unapproved change stands, in words: before which approval (or
+ * that the playbook has none) and on which paths. */
+static char *
+describe_unapproved_place(struct lint *l, int p, size_t i, const int *bad,
+			  int every)
+{
+	const struct pb_step *gate = first_approval(l->pb);
+	char *path, *out;
+
+	if (!gate)
+		return xstrdup("and the playbook has no approve step at all");
+	if (before_the_gate(l->pb, p, i))
+		return xasprintf("before the approval \"%s\", the playbook's "
+				 "first approve step", gate->id);
+	path = every ? xstrdup("every path") : describe_state(l, bad);
+	out = xasprintf("with no approval before it on %s%s",
+			every ? "" : "the path ", path);
+	free(path);
+	return out;
+}
+
+/* What to do about an unapproved change, in words. */
+static const char *
+unapproved_fix(const struct lint *l, int p, size_t i)
+{
+	if (!first_approval(l->pb))
+		return "add an approve step before it, or mark it "
+		       "\"destructive\": true with a confirm naming what it "
+		       "changes, or use a command known to only read";
+	if (before_the_gate(l->pb, p, i))
+		return "move it after the approve step, or mark it "
+		       "\"destructive\": true with a confirm naming what it "
+		       "changes, or use a command known to only read";
+	return "put an approve step before it on that path, or mark it "
+	       "\"destructive\": true with a confirm naming what it changes, "
+	       "or use a command known to only read";
+}
+
+/* A run step not marked destructive whose command is not known to only
+ * read, active on a path where no approval came before it: it may change
+ * something nobody signed off, and the operator is not even asked to
+ * confirm. Every playbook is held to it, hand-written or drafted: a
+ * backup, a test install or a log written before the first approval is
+ * a change nobody approved. Said once, with one such path (or "every
+ * path"). */
 static void
 check_unapproved_change(struct walk *w, const struct pb_step *st,
 			const char *sp, int p, size_t i)
@@ -1480,7 +1515,7 @@ check_unapproved_change(struct walk *w, const struct pb_step *st,
 	char *what = NULL, *where;
 
 	if (st->kind != STEP_KIND_RUN || !st->run || st->destructive ||
-	    st->confirm || (!l->pb->draft && !author_gated(l->pb, p, i)))
+	    st->confirm)
 		return;
 	for (size_t k = 0; k < w->cur.n; k++) {
 		const int *s = w->cur.v + k * w->cur.width;
@@ -1498,15 +1533,10 @@ check_unapproved_change(struct walk *w, const struct pb_step *st,
 		return;
 	}
 	l->rule = "change-before-approval";
-	where = unapproved == active ? xstrdup("every path")
-				     : describe_state(l, bad);
-	report(l, LINT_WARNING, sp, "put an approve step before it on that "
-	       "path, or mark it \"destructive\": true with a confirm "
-	       "naming what it changes, or use a command known to only read",
-	       "step \"%s\" runs `%.*s` with no approval before it on %s%s, "
-	       "and it is not known to only read", st->id,
-	       (int)first_line_len(what, 80), what,
-	       unapproved == active ? "" : "the path ", where);
+	where = describe_unapproved_place(l, p, i, bad, unapproved == active);
+	report(l, LINT_WARNING, sp, unapproved_fix(l, p, i),
+	       "step \"%s\" runs `%.*s` %s, and it is not known to only read",
+	       st->id, (int)first_line_len(what, 80), what, where);
 	free(where);
 	free(what);
 }

@@ -14,9 +14,15 @@ grep -qF 'phases[3].steps[1]: warning: step "announce" runs `curl -s -X POST -d 
 	fail "the step, its command and the path are not named: $(cat "$tmp/out")"
 grep -qF 'fix: put an approve step before it on that path, or mark it "destructive": true' "$tmp/out" ||
 	fail "what to do is not said: $(cat "$tmp/out")"
-# the backup before the gate of a hand-written playbook is its author's
-# choice; the gated restart is approved
-if grep -qF '"backup"' "$tmp/out"; then fail "the author's backup is flagged"; fi
+# a hand-written playbook is held to the rule like a draft: the backup
+# written before the first approval is a change nobody approved, named
+# with the approval it precedes
+grep -qF 'phases[0].steps[0]: warning: step "backup" runs `kubectl -n web get deploy web -o yaml > web.yaml` before the approval "lead", the playbook'"'"'s first approve step' "$tmp/out" ||
+	fail "the backup before the first approval is not flagged: $(cat "$tmp/out")"
+grep -qF 'fix: move it after the approve step' "$tmp/out" ||
+	fail "moving it behind the approval is not said: $(cat "$tmp/out")"
+# the gated restart is approved
+if grep -qF '"undo"' "$tmp/out"; then fail "the approved rollback is flagged"; fi
 "$bin" check "$pb" >"$tmp/out2" 2>&1 || fail "without --strict it is not only a warning"
 
 sed 's/"title": "Post the rollback",/&\n      "destructive": true, "confirm": "hook",/' "$pb" >"$tmp/marked.json"
@@ -25,4 +31,16 @@ grep -qF 'step "announce"' "$tmp/out3" &&
 	fail "a step marked destructive is still flagged: $(cat "$tmp/out3")"
 grep -qF 'step "reindex"' "$tmp/out3" ||
 	fail "the other unapproved change is no longer flagged: $(cat "$tmp/out3")"
+
+# a hand-written playbook with no approve step at all: every change in it
+# is refused, before the execute phase and in it
+"$bin" check --strict "$src/tests/fixtures/playbooks/lint/no-approval.json" >"$tmp/none" 2>&1 &&
+	fail "check --strict accepts a playbook with changes and no approval"
+grep -qF 'step "snapshot" runs `kubectl -n web get pods > pods-before.txt` and the playbook has no approve step at all' "$tmp/none" ||
+	fail "the change in assess is not named: $(cat "$tmp/none")"
+grep -qF 'step "restart" runs `./bin/restart-workers --all` and the playbook has no approve step at all' "$tmp/none" ||
+	fail "the change in execute is not named: $(cat "$tmp/none")"
+grep -qF 'step "pods"' "$tmp/none" && fail "a read-only step is flagged: $(cat "$tmp/none")"
+grep -qF 'fix: add an approve step before it' "$tmp/none" ||
+	fail "adding an approval is not said: $(cat "$tmp/none")"
 exit $failed

@@ -39,15 +39,15 @@ choose decide.method manual quicker
 set RESTORE_VERSION 1.3.0-beta.3
 set REASON "Typo in help"
 set DEPRECATION_MESSAGE bad
-na decide.test-install skip
-na decide.test-doctor skip
-na decide.test-remember skip
-na decide.test-search skip
-na decide.test-mcp skip
 na decide.test-known-issues skip
 next
 approve approve.release-manager "Release Manager" bob lgtm
 next
+na execute.test-install skip
+na execute.test-doctor skip
+na execute.test-remember skip
+na execute.test-search skip
+na execute.test-mcp skip
 run execute.npm-login
 confirm execute.dist-tag 1.3.0-beta.3
 predict execute.dist-tag ok

@@ -31,7 +31,7 @@ for e in ev:
         assert e["actor"] != "scenario", ("the scenario filled in", e["payload"])
 assert tail["verify.version"].strip() == "1.2.1", tail["verify.version"]
 assert tail["verify.doctor"].splitlines()[0] == "mycelicmemory 1.2.1", tail["verify.doctor"]
-assert tail["decide.test-doctor"].splitlines()[0] == "mycelicmemory 1.2.1", tail["decide.test-doctor"]
+assert tail["execute.test-doctor"].splitlines()[0] == "mycelicmemory 1.2.1", tail["execute.test-doctor"]
 c = json.load(open(d + "/scorecard.json"))
 by = {x["name"]: x for x in c["criteria"]}
 a = by["answers"]

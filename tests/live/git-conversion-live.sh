@@ -3,10 +3,11 @@
 # the test builds a small project with a release tag, five conversion
 # commits and an uncommitted edit, then walks the level 1 "reset to the
 # commit before the conversion" path in batch mode with `rewind run`. The
-# playbook's own commands stash the edit, find the conversion commits,
-# reset --hard for real, and its verify steps (greps, the validator script
-# it writes, a Python import, the integration tests) prove the old code is
-# back; the test then inspects the repository itself.
+# playbook's own commands find the conversion commits, stash the edit
+# (after the engineering lead's sign-off, never before), reset --hard for
+# real, and its verify steps (greps, the validator script it writes, a
+# Python import, the integration tests) prove the old code is back; the
+# test then inspects the repository itself.
 # Prerequisites: git and python3 (else SKIP). The playbook calls `python`;
 # when only python3 exists, a stand-in named python that execs python3 is
 # put first on PATH inside this test. pytest, when missing, makes the two
@@ -178,8 +179,6 @@ run assess.git-status
 run assess.git-log
 run assess.diff-unstaged
 run assess.diff-staged
-run assess.stash
-tick assess.worktree-safe local edits stashed
 run assess.timeouts
 run assess.memory
 run assess.auth-failures
@@ -196,11 +195,14 @@ choose decide.level level1 error count over 10 on every exchange
 run decide.find-conversion
 choose decide.l1-method reset-commit branch not shared, reset is fastest
 set COMMIT_BEFORE_CONVERSION $before
-next
-next
 set EMERGENCY_CONTACT "olga on #hft-incident"
 set NEXT_UPDATE "21:15 UTC"
+next
+approve approve.engineering-lead "Engineering Lead" dana reset to the last commit before the conversion
+next
 send execute.announce
+run execute.stash
+tick execute.worktree-safe local edits stashed
 confirm execute.reset-to-commit $before
 run execute.reset-to-commit
 next
@@ -228,7 +230,7 @@ s=$LIVE_TMP/session
 live_walk "$src/playbooks/git-conversion-rollback.json" "$s" "$walk"
 
 # --- what the playbook's own commands did and found --------------------------
-for step in assess.git-status assess.stash decide.find-conversion \
+for step in assess.git-status execute.stash decide.find-conversion \
 	execute.reset-to-commit verify.l1-factory-methods verify.l1-lazy-init \
 	verify.l1-rest-base-present verify.l1-optional-manager \
 	verify.l1-transport-factory verify.l1-mexc-client \
@@ -239,6 +241,19 @@ case $tests_line in run*)
 	expect_ran_live "$s" verify.l1-integration-tests
 	expect_ran_live "$s" verify.l1-run-validator ;;
 esac
+# Nothing in the working copy changed before the engineering lead signed
+# off: the first command that changes it (the stash) starts after the
+# approval, and every command before the approval only reads.
+python3 - "$s/journal.jsonl" <<'PY' || fail "a change ran before the approval"
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+granted = next(i for i, e in enumerate(ev) if e["type"] == "approval.granted")
+started = [e["step"] for e in ev[:granted] if e["type"] == "step.started"]
+assert "execute.stash" not in started, started
+assert all(s.startswith(("assess.", "decide.")) for s in started), started
+stash = next(i for i, e in enumerate(ev) if e["type"] == "step.started" and e["step"] == "execute.stash")
+assert stash > granted, (stash, granted)
+PY
 step_finished "$s" decide.find-conversion | grep -q 'Phase 1: BaseRestInterface' ||
 	fail "find-conversion did not list the phase 1 commit"
 step_finished "$s" verify.l1-mexc-client | grep -q 'MEXC REST client creation successful' ||

@@ -223,9 +223,9 @@ live_walk "$src/playbooks/npm-dist-tag-rollback.json" "$s" "$walk"
 
 # --- what the playbook's own commands did and found ---------------------------
 for step in assess.latest assess.beta assess.canary assess.package \
-	assess.versions assess.releases decide.test-install \
-	decide.test-doctor decide.test-remember decide.test-search \
-	decide.test-mcp decide.test-known-issues execute.dist-tag \
+	assess.versions assess.releases decide.test-known-issues \
+	execute.test-install execute.test-doctor execute.test-remember \
+	execute.test-search execute.test-mcp execute.dist-tag \
 	execute.dist-tag-check execute.deprecate verify.channel \
 	verify.deprecated verify.install verify.version verify.doctor \
 	verify.remember verify.search; do
@@ -236,7 +236,17 @@ step_finished "$s" assess.latest | grep -q '1\.2\.3' ||
 	fail "assess.latest did not read 1.2.3 from the registry"
 step_finished "$s" assess.canary | grep -q '1\.3\.0-canary\.7' ||
 	fail "assess.canary did not read the canary version"
-step_finished "$s" decide.test-mcp | grep -qF '\"version\":\"1.2.2\"' ||
+# The candidate is installed (npm install -g) and tried only after the
+# release manager signed off; before it every command only read.
+python3 - "$s/journal.jsonl" <<'PY' || fail "a change ran before the release manager's approval"
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+granted = next(i for i, e in enumerate(ev) if e["type"] == "approval.granted")
+started = [e["step"] for e in ev[:granted] if e["type"] == "step.started"]
+assert "execute.test-install" not in started, started
+assert all(s.startswith(("assess.", "decide.")) for s in started), started
+PY
+step_finished "$s" execute.test-mcp | grep -qF '\"version\":\"1.2.2\"' ||
 	fail "the MCP check did not talk to the 1.2.2 candidate"
 step_finished "$s" verify.deprecated | grep -q 'Critical bug in memory persistence' ||
 	fail "verify.deprecated did not print the deprecation"

@@ -368,10 +368,7 @@ decide_step decide.method manual "finish by hand with npm, no workflow run to wa
 input_step decide.restore-version 1.2.2
 input_step decide.reason "Critical bug in memory persistence"
 input_step decide.deprecation-message "Critical bug in memory persistence. Please upgrade to latest."
-for s in decide.test-install decide.test-doctor decide.test-remember \
-	decide.test-search decide.test-mcp decide.test-known-issues; do
-	run_step "$s"
-done
+run_step decide.test-known-issues
 
 # --- approve: from a second terminal, while the console waits ------------------------
 next_phase approve
@@ -385,8 +382,13 @@ goto_step approve.release-manager
 wait_state approve.release-manager done
 assert_text "$X_APPROVER" "the approver is not named"
 
-# --- execute: the kill in the middle of npm dist-tag add ---------------------------
+# --- execute: the candidate is tried after the sign-off, then the kill in the
+# middle of npm dist-tag add ------------------------------------------------------
 next_phase execute
+for s in execute.test-install execute.test-doctor execute.test-remember \
+	execute.test-search execute.test-mcp; do
+	run_step "$s"
+done
 na_step execute.npm-login "the .npmrc of this run already holds a registry token"
 goto_step execute.dist-tag
 keys Enter

@@ -399,9 +399,10 @@ START_TEST(test_check_cli_prints_every_problem)
 	ck_assert_int_eq(run_check("unreachable.json unset-before-use.json "
 				   "clean.json", 1, &out), 1);
 	ck_assert_uint_eq(count_lines(out, "unreachable.json: phases["), 4);
+	/* its three unset variables and its deploy with no approve step */
 	ck_assert_uint_eq(count_lines(out, "unset-before-use.json: phases["),
-			  3);
-	ck_assert_uint_eq(count_lines(out, "; fix: "), 7);
+			  4);
+	ck_assert_uint_eq(count_lines(out, "; fix: "), 8);
 	ck_assert_ptr_nonnull(strstr(out, "unreachable.json: invalid: "
 				     "unreachable: 4 errors, 0 warnings"));
 	ck_assert_ptr_nonnull(strstr(out, "clean.json: ok: "));
