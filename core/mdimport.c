@@ -2754,6 +2754,12 @@ target_words(const char *h, const char *he)
 			i++;
 			continue;
 		}
+		if (http && url_tail(&w[i]).n) {
+			struct cword t = url_tail(&w[i]);
+
+			strbuf_addf(&sb, " %.*s", (int)t.n, t.s);
+			continue;	/* "curl -X POST off": what it posts to */
+		}
 		if (i > first && !is_clean_word(&w[i]) && *w[i].s != '-')
 			continue;
 		strbuf_addf(&sb, "%s%.*s", sb.len ? " " : "", (int)w[i].n,
@@ -2800,6 +2806,159 @@ command_start(const char *cmd, const char *p)
 	return p + strspn(p, " \t");
 }
 
+/* Whether ${NAME} says in which place a command acts in a way an
+ * operator would type (a namespace, a cluster, an environment), rather
+ * than how to reach it (a URL, a host, a connection string). */
+static int
+names_a_place(const char *name)
+{
+	static const char *const reach[] = { "URL", "URI", "DSN", "HOST",
+		"CONN", "ENDPOINT", "KUBECONFIG", "PROFILE", NULL };
+
+	if (!hazard_where_name(name))
+		return 0;
+	for (size_t i = 0; reach[i]; i++)
+		if (strstr(name, reach[i]))
+			return 0;
+	return 1;
+}
+
+/* A word W that is exactly "${NAME}", with NAME in *NAME (caller frees). */
+static int
+bare_var_word(const struct cword *w, char **name)
+{
+	size_t k;
+
+	if (w->n < 4 || strncmp(w->s, "${", 2) != 0 || w->s[w->n - 1] != '}')
+		return 0;
+	k = strspn(w->s + 2, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+	if (k + 3 != w->n)
+		return 0;
+	*name = xstrndup(w->s + 2, k);
+	return 1;
+}
+
+/* The object the simple command at H acts on, after HE (the end of the
+ * words that make it change things): its first word that is not an
+ * option nor an option's value, as written ("deploy/web", "${RELEASE}");
+ * NULL when it has none an operator could type. */
+static char *
+object_word(const char *h, const char *he)
+{
+	struct cword w[64];
+	size_t n = command_words(h, w, 64, NULL);
+	char *name;
+
+	for (size_t i = 1; i < n; i++) {
+		if (word_is(&w[i], where_opts)) {
+			i++;	/* "-C DIR": where, not what */
+			continue;
+		}
+		if (w[i].s < he)
+			continue;
+		if (*w[i].s == '-' && w[i].n > 2 &&
+		    w[i].s[1] == '-' && !memchr(w[i].s, '=', w[i].n)) {
+			i++;	/* "--listener-arn ARN": the option's value */
+			continue;
+		}
+		if (*w[i].s == '-')
+			continue;
+		if (is_clean_word(&w[i]))
+			return xstrndup(w[i].s, w[i].n);
+		if (bare_var_word(&w[i], &name)) {
+			int ok = target_score(name, &w[i - 1]) >= 2;
+
+			free(name);
+			return ok ? xstrndup(w[i].s, w[i].n) : NULL;
+		}
+		return NULL;
+	}
+	return NULL;
+}
+
+/* A value confirmation VAR ("${REVISION}") alone says nothing of what
+ * it is a value of: "deploy/web ${REVISION}", "${RELEASE} ${REVISION}",
+ * so that two such steps on different objects differ. */
+static char *
+with_object(char *var, const char *h, const char *he)
+{
+	char *obj, *both, *name;
+	struct cword v = { var, strlen(var) };
+
+	if (!bare_var_word(&v, &name))
+		return var;
+	free(name);
+	obj = object_word(h, he);
+	if (!obj || strstr(obj, var)) {
+		free(obj);
+		return var;
+	}
+	both = xasprintf("%s %s", obj, var);
+	free(obj);
+	free(var);
+	return both;
+}
+
+/* Where the command at H of RUN acts, as an operator would type it: the
+ * value of its -n/--context/-C option, a ${NAMESPACE} or ${ENV} it
+ * uses, or the directory RUN changes to first; NULL when none. */
+static char *
+place_of(const char *run, const char *h)
+{
+	struct cword w[64];
+	size_t n = command_words(h, w, 64, NULL);
+	char *name;
+
+	for (size_t i = 1; i + 1 < n; i++)
+		if (word_is(&w[i], where_opts) && !word_is(&w[i], body_opts) &&
+		    (is_clean_word(&w[i + 1]) || (bare_var_word(&w[i + 1], &name) &&
+		     (free(name), 1))))
+			return xstrndup(w[i + 1].s, w[i + 1].n);
+	for (const char *p = strstr(run, "${"); p; p = strstr(p + 2, "${")) {
+		size_t k = strspn(p + 2, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+
+		if (!k || p[2 + k] != '}')
+			continue;
+		name = xstrndup(p + 2, k);
+		if (names_a_place(name)) {
+			char *v = xasprintf("${%s}", name);
+
+			free(name);
+			return v;
+		}
+		free(name);
+	}
+	for (const char *p = run; *p; p = next_line(p)) {
+		const char *c = p + strspn(p, " \t");
+
+		if (strncmp(c, "cd ", 3) == 0) {
+			n = command_words(c, w, 2, NULL);
+			if (n == 2 && is_clean_word(&w[1]))
+				return xstrndup(w[1].s, w[1].n);
+		}
+		if (!*next_line(p))
+			break;
+	}
+	return NULL;
+}
+
+/* CONFIRM, the command's words, names no target ("terraform apply",
+ * "kubectl apply"): where the command at H of RUN acts is added
+ * ("terraform apply in ${ENV}"); CONFIRM is given back otherwise. */
+static char *
+with_place(char *confirm, const char *run, const char *h)
+{
+	char *place, *both;
+
+	if (hazard_confirm_names_target(run, confirm) ||
+	    !(place = place_of(run, h)))
+		return confirm;
+	both = xasprintf("%s in %s", confirm, place);
+	free(place);
+	free(confirm);
+	return both;
+}
+
 /* What the operator types to run a destructive command: the ${NAME} it
  * uses that says what is at stake (a version, a tag, a release), as the
  * piece of its word that names it ("@acme/sdk@${GOOD_VERSION}"), never a
@@ -2817,10 +2976,11 @@ destructive_confirm(const char *cmd)
 	if (!hazard_find(HAZARD_DESTRUCTIVE, cmd, &s, &e))
 		return NULL;
 	h = command_start(cmd, s);
+	e = e > s ? e : s + strcspn(s, " \t\n");
 	if ((var = target_var(w, command_words(h, w, 64, NULL), &score)) ||
 	    (var = target_var_anywhere(cmd)))
-		return var;
-	return target_words(h, e > s ? e : s + strcspn(s, " \t\n"));
+		return with_object(var, h, e);
+	return with_place(target_words(h, e), cmd, h);
 }
 
 /* "${NAME}" of the first variable RUN uses that says what is at stake
@@ -2861,18 +3021,6 @@ unknown_confirm(const char *run, const char *what)
 
 	h = h ? h : what;
 	n = command_words(h, w, 64, NULL);
-	if ((var = target_var(w, n, &score)) ||
-	    (var = target_var_anywhere(run)))
-		return var;
-	if ((var = hazard_file_written(what))) {
-		char *used = value_var_of(run);
-
-		if (used) {	/* a value written into the file */
-			free(var);
-			return used;
-		}
-		return var;	/* "cat > note.txt": the file it writes */
-	}
 	end = n ? w[0].s + w[0].n : h;
 	while (i < n && verbs < 2) {	/* "aws route53 change-...-sets" */
 		if (word_is(&w[i], where_opts)) {
@@ -2888,7 +3036,19 @@ unknown_confirm(const char *run, const char *what)
 		verbs++;
 		i++;
 	}
-	return target_words(h, end);
+	if ((var = target_var(w, n, &score)) ||
+	    (var = target_var_anywhere(run)))
+		return with_object(var, h, end);
+	if ((var = hazard_file_written(what))) {
+		char *used = value_var_of(run);
+
+		if (used) {	/* a value written into the file */
+			free(var);
+			return used;
+		}
+		return var;	/* "cat > note.txt": the file it writes */
+	}
+	return with_place(target_words(h, end), run, h);
 }
 
 /* "90s", "10m": a timeout as the playbook writes it. */
@@ -2899,6 +3059,20 @@ duration_text(int64_t us)
 
 	return s % 60 ? xasprintf("%llds", (long long)s)
 		      : xasprintf("%lldm", (long long)(s / 60));
+}
+
+/* A review point on the command's line when CONFIRM, the confirmation
+ * of step ST running RUN, names no target: by the rule lint warns by. */
+static void
+review_no_target(struct imp *im, const cJSON *st, const char *run,
+		 const char *confirm)
+{
+	if (hazard_confirm_names_target(run, confirm))
+		return;
+	add_review(im, im->run_line, st, "the confirmation \"%s\" names no "
+		   "target: make it name what the command acts on (the "
+		   "deployment, release, workspace or version, e.g. "
+		   "\"deployment/web in prod\")", confirm);
 }
 
 /* Destructive (with its confirmation), interactive and timeout, from the
@@ -2912,6 +3086,7 @@ mark_hazards(struct imp *im, cJSON *st, const char *run)
 	if (confirm) {
 		cJSON_AddBoolToObject(st, "destructive", 1);
 		cJSON_AddStringToObject(st, "confirm", confirm);
+		review_no_target(im, st, run, confirm);
 		free(confirm);
 		im->n_destructive++;
 	}
@@ -3061,6 +3236,7 @@ gate_unknown(struct imp *im, cJSON *st, const char *run, const char *what,
 
 	cJSON_AddBoolToObject(st, "destructive", 1);
 	cJSON_AddStringToObject(st, "confirm", confirm);
+	review_no_target(im, st, run, confirm);
 	im->n_destructive++;
 	if (moved)
 		add_review(im, im->run_line, st, "`%.*s%s` is not known to be "
