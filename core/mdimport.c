@@ -171,6 +171,7 @@ struct md_block {
 	int task;		/* items: 0 plain, 1 open "[ ]", 2 ticked "[x]" */
 	int ordered;		/* items: "1." rather than "-" */
 	int unclosed;		/* code: a fence the runbook never closes */
+	int body_line;		/* code: the line of the body's first line */
 	char *info;		/* code: language in lower case, "" for none */
 	char *text;		/* text, code body, or a table's source lines */
 	char **cells;		/* table: n_rows x n_cols, header row first */
@@ -386,6 +387,7 @@ try_fence(struct md_parser *p, int col, const char *s, size_t len)
 		add_dedented(&body, &p->lines[p->i], col);
 	}
 	b = doc_push(p->doc, MD_CODE, line, p->depth);
+	b->body_line = line + 1;
 	b->unclosed = !closed;
 	b->info = lang;
 	b->text = strbuf_detach(&body);
@@ -413,6 +415,7 @@ parse_indented_code(struct md_parser *p, int cols)
 	for (; p->i <= last; p->i++)
 		add_dedented(&body, &p->lines[p->i], cols);
 	b = doc_push(p->doc, MD_CODE, line, p->depth);
+	b->body_line = line;	/* no fence: the body starts at once */
 	b->info = xstrdup("");
 	b->text = strbuf_detach(&body);
 }
@@ -1392,6 +1395,7 @@ struct imp_placed {
 	cJSON *step;
 	size_t section;
 	size_t block;
+	int line;		/* the command's line, or 0: the block's */
 };
 
 /* A decide step made from a table, and the table's block index. */
@@ -2075,7 +2079,8 @@ add_step_in(struct imp *im, enum phase_id phase, enum step_kind kind,
 	im->placed = xrealloc(im->placed, (im->n_placed + 1) *
 			      sizeof(*im->placed));
 	im->placed[im->n_placed++] = (struct imp_placed){ st, im->section,
-							  im->cur_block };
+							  im->cur_block,
+							  im->run_line };
 	if (im->explain)
 		strbuf_addf(im->explain, "    -> %s step %s\n",
 			    playbook_kind_name(kind), jstr(st, "id"));
@@ -3606,7 +3611,7 @@ script_without_prose(struct imp *im, const struct md_block *b,
 	char *text;
 
 	for (size_t k = 0; k < n; k++) {
-		int line = b->line + 1 + (int)k, prose = 0;
+		int line = b->body_line + (int)k, prose = 0;
 
 		for (size_t i = 0; i < sp->n && !prose; i++)
 			prose = sp->cmds[i].line == line && !sp->cmds[i].is_check &&
@@ -3668,7 +3673,11 @@ script_step(struct imp *im, const struct md_block *b,
 	}
 	if (strchr(title, '\n'))
 		*strchr(title, '\n') = '\0';
+	im->run_line = b->body_line;
+	for (const char *c = b->text; c < body; c++)
+		im->run_line += *c == '\n';	/* its first command's line */
 	st = add_run_step(im, title, text);
+	im->run_line = 0;
 	add_drill(st, text, NULL, NULL);
 	append_note(st, "The runbook's block as one script: its commands "
 		    "share the shell (variables, directory, options).");
@@ -3818,7 +3827,7 @@ on_shell(struct imp *im, const struct md_block *b)
 	int alt_from, alt_to = -1;
 	const char *var;
 
-	split_shell(b->text, b->line + 1, &sp);
+	split_shell(b->text, b->body_line, &sp);
 	if (sp.n && count_shell(&sp) == 0 && !is_blank(b->text)) {
 		int checks = 0;
 
@@ -3883,7 +3892,9 @@ console_step(struct imp *im, const char *cmd, const char *output, int line,
 	}
 	title = *leadin ? *leadin : first_line_of(cmd);
 	*leadin = NULL;
+	im->run_line = line;
 	st = add_run_step(im, title, cmd);
+	im->run_line = 0;
 	if (*out) {
 		char *first = first_line_of(out);
 		char *re = ere_escape(first);
@@ -3921,7 +3932,7 @@ on_console(struct imp *im, const struct md_block *b)
 			strbuf_reset(&cmd);
 			strbuf_reset(&out);
 			strbuf_adds(&cmd, l[1] ? l + 2 : "");
-			cmd_line = b->line + 1 + (int)k;
+			cmd_line = b->body_line + (int)k;
 			have = 1;
 		} else if (have && strncmp(l, "> ", 2) == 0 && !out.len) {
 			strbuf_addc(&cmd, '\n');
@@ -3930,7 +3941,7 @@ on_console(struct imp *im, const struct md_block *b)
 			strbuf_adds(&out, l);
 			strbuf_addc(&out, '\n');
 		} else
-			add_pending(im, l, b->line + 1 + (int)k, "console text",
+			add_pending(im, l, b->body_line + (int)k, "console text",
 				    1);
 	}
 	if (have)
@@ -7904,6 +7915,7 @@ gate_on_rollback_choice(struct imp *im)
 
 static void insert_before(cJSON *list, const cJSON *at, cJSON *st);
 static int line_of(const struct imp *im, const cJSON *st);
+static int step_line(const struct imp *im, const cJSON *st);
 static int is_lookup(const char *cmd);
 
 /* The runbook's approvals gate execute by default; when an execute
@@ -8076,7 +8088,7 @@ early_choice_changes_in_execute(struct imp *im)
 			cJSON_DetachItemViaPointer(im->steps[p], st);
 			cJSON_AddItemToArray(im->steps[PHASE_EXECUTE], st);
 			rename_to_phase(im, st, PHASE_EXECUTE);
-			add_review(im, line_of(im, st), st, "this command changes "
+			add_review(im, step_line(im, st), st, "this command changes "
 				   "things on a path chosen before the approval: "
 				   "the draft runs it in execute, behind the "
 				   "approval, not in %s", playbook_phase_name(
@@ -8199,7 +8211,19 @@ block_line(const struct imp *im, const cJSON *st)
 
 	if (b >= im->doc->n)
 		return 0;
-	return im->doc->b[b].line + (im->doc->b[b].kind == MD_CODE);
+	return im->doc->b[b].kind == MD_CODE ? im->doc->b[b].body_line
+					       : im->doc->b[b].line;
+}
+
+/* The runbook line a review point about step ST cites: its command's
+ * line, else its block's first line, else its section's heading. */
+static int
+step_line(const struct imp *im, const cJSON *st)
+{
+	for (size_t k = 0; k < im->n_placed; k++)
+		if (im->placed[k].step == st && im->placed[k].line > 0)
+			return im->placed[k].line;
+	return block_line(im, st) > 0 ? block_line(im, st) : line_of(im, st);
 }
 
 /* A step of a numbered list whose order counts: a command that runs on
@@ -8900,7 +8924,7 @@ no_empty_approval(struct imp *im)
 		cJSON_ReplaceItemInObject(st, "kind", cJSON_CreateString(
 			playbook_kind_name(STEP_KIND_CHECK)));
 		cJSON_DeleteItemFromObject(st, "roles");
-		add_review(im, line_of(im, st), st, "the runbook's approval "
+		add_review(im, step_line(im, st), st, "the runbook's approval "
 			   "gates no destructive step: the draft keeps it as a "
 			   "check to tick, not a sign-off over nothing");
 	}
