@@ -474,3 +474,115 @@ hazard_timeout_us(const char *cmd)
 		total += sleep_seconds(p);
 	return SEC(total + 60);
 }
+
+/* Whether the word of RUN at P starts a simple command: the
+ * command's name, which says nothing about what it acts on. */
+static int
+is_command_name(const char *run, const char *p)
+{
+	static const char *const prefixes[] = { "sudo ", "env ", "time ",
+		"nohup ", "exec ", "command ", "xargs ", NULL };
+
+	while (p > run && (p[-1] == ' ' || p[-1] == '\t'))
+		p--;
+	if (p == run || strchr(";&|\n(`!{", p[-1]))
+		return 1;
+	for (size_t i = 0; prefixes[i]; i++) {
+		size_t k = strlen(prefixes[i]);
+
+		if ((size_t)(p - run) >= k && strncmp(p - k, prefixes[i], k) == 0 &&
+		    (p - k == run || strchr(" \t;&|\n(", p[-k - 1])))
+			return 1;
+	}
+	return 0;
+}
+
+/* Whether the word of RUN at P (N bytes) is the subcommand that follows
+ * a command's name ("init" of "terraform init"): a verb, not a target. */
+static int
+is_subcommand(const char *run, const char *p, size_t n)
+{
+	const char *q = p;
+
+	if (strspn(p, "abcdefghijklmnopqrstuvwxyz-") < n)
+		return 0;
+	while (q > run && (q[-1] == ' ' || q[-1] == '\t'))
+		q--;
+	if (q == p || q == run)
+		return 0;
+	while (q > run && !isspace((unsigned char)q[-1]) &&
+	       !strchr(";&|(`", q[-1]))
+		q--;
+	return *q != '-' && is_command_name(run, q);
+}
+
+/* Whether option word W (N bytes) carries a value that names something
+ * ("-configFiles=conf/billing.conf"), not a count or a switch. */
+static int
+option_names_value(const char *w, size_t n)
+{
+	const char *eq = memchr(w, '=', n);
+	int letter = 0;
+
+	if (!eq || w + n - eq - 1 < 2)
+		return 0;
+	for (const char *q = eq + 1; q < w + n; q++)
+		letter |= isalpha((unsigned char)*q) != 0;
+	return letter;
+}
+
+/* Whether the word of CONFIRM at W (N bytes) is a word of RUN's
+ * arguments: found in RUN where no command's name, option nor word of
+ * the rule RULE (the verbs that make RUN destructive) is. */
+static int
+is_argument_word(const char *run, const char *rule, const char *w, size_t n)
+{
+	for (const char *p = run; *p; p++) {
+		const char *b;
+
+		if (strncmp(p, w, n) != 0)
+			continue;
+		for (b = p; b > run && !isspace((unsigned char)b[-1]); b--)
+			;
+		if (*b == '-' && b == p && !option_names_value(p, n))
+			continue;	/* an option */
+		if (b == p && (is_command_name(run, p) ||
+			       is_subcommand(run, p, n)))
+			continue;
+		if (rule) {
+			const char *r = rule;
+			int verb = 0;
+
+			while (*r && !verb) {
+				size_t k = strcspn(r, " /");
+
+				verb = k == n && strncmp(r, w, n) == 0;
+				r += k;
+				r += strspn(r, " /");
+			}
+			if (verb)
+				continue;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+int
+hazard_confirm_names_target(const char *run, const char *confirm)
+{
+	const char *rule = hazard_find(HAZARD_DESTRUCTIVE, run, NULL, NULL);
+
+	if (!confirm || strstr(confirm, "${"))
+		return 1;
+	for (const char *p = confirm; *p; ) {
+		size_t n;
+
+		p += strspn(p, " \t");
+		n = strcspn(p, " \t");
+		if (n >= 2 && is_argument_word(run, rule, p, n))
+			return 1;
+		p += n;
+	}
+	return 0;
+}

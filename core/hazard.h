@@ -25,6 +25,13 @@ const char *hazard_find(enum hazard_kind kind, const char *cmd,
  * caller frees. NULL when CMD is not destructive. */
 char *hazard_confirm_dup(const char *cmd);
 
+/* Whether CONFIRM, the text typed to run the destructive command RUN,
+ * names what RUN acts on: it holds a ${NAME}, or a word of RUN's
+ * arguments (not a command's name, an option, nor a word of the rule
+ * that makes RUN destructive: "kubectl apply" names nothing of
+ * "kubectl apply -f -", "deployment/web" does). */
+int hazard_confirm_names_target(const char *run, const char *confirm);
+
 /* Whether a variable named NAME says where a command acts rather than
  * what it destroys or changes (NAMESPACE, REGION, CLUSTER, a *_URL or
  * connection string): never the value a confirmation names. */

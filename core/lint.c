@@ -42,6 +42,7 @@ const char *const lint_rule_names[] = {
 	"scenario-presets-input", "change-before-approval",
 	"scenario-answer-evidence", "scenario-hint-answers", "review-left",
 	"confirm-names-secret", "scenario-briefing-shared",
+	"confirm-names-no-target",
 	NULL,
 };
 
@@ -713,6 +714,20 @@ check_confirm(struct lint *l, const struct pb_step *st, const char *sp)
 		       "the confirmation \"%s\" names no variable, so typing it "
 		       "does not prove the operator read the value", var,
 		       st->confirm);
+	} else if (l->pb->draft && st->run &&
+		   !hazard_confirm_names_target(st->run, st->confirm)) {
+		/* A draft's confirmation is import's guess; the shipped and
+		 * hand-written playbooks are held to it once their own
+		 * confirmations name their targets. */
+		l->rule = "confirm-names-no-target";
+		path = xasprintf("%s.confirm", sp);
+		fix = xstrdup("confirm with what the command acts on: the "
+			      "deployment, release, workspace or version "
+			      "(\"deployment/web in prod\")");
+		report(l, LINT_WARNING, path, fix, "the confirmation \"%s\" "
+		       "names no variable and no word of the command's "
+		       "arguments, so typing it says nothing about what is "
+		       "changed", st->confirm);
 	} else {
 		return;
 	}

@@ -171,6 +171,7 @@ struct md_block {
 	int task;		/* items: 0 plain, 1 open "[ ]", 2 ticked "[x]" */
 	int ordered;		/* items: "1." rather than "-" */
 	int unclosed;		/* code: a fence the runbook never closes */
+	int body_line;		/* code: the line of the body's first line */
 	char *info;		/* code: language in lower case, "" for none */
 	char *text;		/* text, code body, or a table's source lines */
 	char **cells;		/* table: n_rows x n_cols, header row first */
@@ -386,6 +387,7 @@ try_fence(struct md_parser *p, int col, const char *s, size_t len)
 		add_dedented(&body, &p->lines[p->i], col);
 	}
 	b = doc_push(p->doc, MD_CODE, line, p->depth);
+	b->body_line = line + 1;
 	b->unclosed = !closed;
 	b->info = lang;
 	b->text = strbuf_detach(&body);
@@ -413,6 +415,7 @@ parse_indented_code(struct md_parser *p, int cols)
 	for (; p->i <= last; p->i++)
 		add_dedented(&body, &p->lines[p->i], cols);
 	b = doc_push(p->doc, MD_CODE, line, p->depth);
+	b->body_line = line;	/* no fence: the body starts at once */
 	b->info = xstrdup("");
 	b->text = strbuf_detach(&body);
 }
@@ -1392,6 +1395,7 @@ struct imp_placed {
 	cJSON *step;
 	size_t section;
 	size_t block;
+	int line;		/* the command's line, or 0: the block's */
 };
 
 /* A decide step made from a table, and the table's block index. */
@@ -2075,7 +2079,8 @@ add_step_in(struct imp *im, enum phase_id phase, enum step_kind kind,
 	im->placed = xrealloc(im->placed, (im->n_placed + 1) *
 			      sizeof(*im->placed));
 	im->placed[im->n_placed++] = (struct imp_placed){ st, im->section,
-							  im->cur_block };
+							  im->cur_block,
+							  im->run_line };
 	if (im->explain)
 		strbuf_addf(im->explain, "    -> %s step %s\n",
 			    playbook_kind_name(kind), jstr(st, "id"));
@@ -2754,6 +2759,12 @@ target_words(const char *h, const char *he)
 			i++;
 			continue;
 		}
+		if (http && url_tail(&w[i]).n) {
+			struct cword t = url_tail(&w[i]);
+
+			strbuf_addf(&sb, " %.*s", (int)t.n, t.s);
+			continue;	/* "curl -X POST off": what it posts to */
+		}
 		if (i > first && !is_clean_word(&w[i]) && *w[i].s != '-')
 			continue;
 		strbuf_addf(&sb, "%s%.*s", sb.len ? " " : "", (int)w[i].n,
@@ -2800,6 +2811,159 @@ command_start(const char *cmd, const char *p)
 	return p + strspn(p, " \t");
 }
 
+/* Whether ${NAME} says in which place a command acts in a way an
+ * operator would type (a namespace, a cluster, an environment), rather
+ * than how to reach it (a URL, a host, a connection string). */
+static int
+names_a_place(const char *name)
+{
+	static const char *const reach[] = { "URL", "URI", "DSN", "HOST",
+		"CONN", "ENDPOINT", "KUBECONFIG", "PROFILE", NULL };
+
+	if (!hazard_where_name(name))
+		return 0;
+	for (size_t i = 0; reach[i]; i++)
+		if (strstr(name, reach[i]))
+			return 0;
+	return 1;
+}
+
+/* A word W that is exactly "${NAME}", with NAME in *NAME (caller frees). */
+static int
+bare_var_word(const struct cword *w, char **name)
+{
+	size_t k;
+
+	if (w->n < 4 || strncmp(w->s, "${", 2) != 0 || w->s[w->n - 1] != '}')
+		return 0;
+	k = strspn(w->s + 2, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+	if (k + 3 != w->n)
+		return 0;
+	*name = xstrndup(w->s + 2, k);
+	return 1;
+}
+
+/* The object the simple command at H acts on, after HE (the end of the
+ * words that make it change things): its first word that is not an
+ * option nor an option's value, as written ("deploy/web", "${RELEASE}");
+ * NULL when it has none an operator could type. */
+static char *
+object_word(const char *h, const char *he)
+{
+	struct cword w[64];
+	size_t n = command_words(h, w, 64, NULL);
+	char *name;
+
+	for (size_t i = 1; i < n; i++) {
+		if (word_is(&w[i], where_opts)) {
+			i++;	/* "-C DIR": where, not what */
+			continue;
+		}
+		if (w[i].s < he)
+			continue;
+		if (*w[i].s == '-' && w[i].n > 2 &&
+		    w[i].s[1] == '-' && !memchr(w[i].s, '=', w[i].n)) {
+			i++;	/* "--listener-arn ARN": the option's value */
+			continue;
+		}
+		if (*w[i].s == '-')
+			continue;
+		if (is_clean_word(&w[i]))
+			return xstrndup(w[i].s, w[i].n);
+		if (bare_var_word(&w[i], &name)) {
+			int ok = target_score(name, &w[i - 1]) >= 2;
+
+			free(name);
+			return ok ? xstrndup(w[i].s, w[i].n) : NULL;
+		}
+		return NULL;
+	}
+	return NULL;
+}
+
+/* A value confirmation VAR ("${REVISION}") alone says nothing of what
+ * it is a value of: "deploy/web ${REVISION}", "${RELEASE} ${REVISION}",
+ * so that two such steps on different objects differ. */
+static char *
+with_object(char *var, const char *h, const char *he)
+{
+	char *obj, *both, *name;
+	struct cword v = { var, strlen(var) };
+
+	if (!bare_var_word(&v, &name))
+		return var;
+	free(name);
+	obj = object_word(h, he);
+	if (!obj || strstr(obj, var)) {
+		free(obj);
+		return var;
+	}
+	both = xasprintf("%s %s", obj, var);
+	free(obj);
+	free(var);
+	return both;
+}
+
+/* Where the command at H of RUN acts, as an operator would type it: the
+ * value of its -n/--context/-C option, a ${NAMESPACE} or ${ENV} it
+ * uses, or the directory RUN changes to first; NULL when none. */
+static char *
+place_of(const char *run, const char *h)
+{
+	struct cword w[64];
+	size_t n = command_words(h, w, 64, NULL);
+	char *name;
+
+	for (size_t i = 1; i + 1 < n; i++)
+		if (word_is(&w[i], where_opts) && !word_is(&w[i], body_opts) &&
+		    (is_clean_word(&w[i + 1]) || (bare_var_word(&w[i + 1], &name) &&
+		     (free(name), 1))))
+			return xstrndup(w[i + 1].s, w[i + 1].n);
+	for (const char *p = strstr(run, "${"); p; p = strstr(p + 2, "${")) {
+		size_t k = strspn(p + 2, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+
+		if (!k || p[2 + k] != '}')
+			continue;
+		name = xstrndup(p + 2, k);
+		if (names_a_place(name)) {
+			char *v = xasprintf("${%s}", name);
+
+			free(name);
+			return v;
+		}
+		free(name);
+	}
+	for (const char *p = run; *p; p = next_line(p)) {
+		const char *c = p + strspn(p, " \t");
+
+		if (strncmp(c, "cd ", 3) == 0) {
+			n = command_words(c, w, 2, NULL);
+			if (n == 2 && is_clean_word(&w[1]))
+				return xstrndup(w[1].s, w[1].n);
+		}
+		if (!*next_line(p))
+			break;
+	}
+	return NULL;
+}
+
+/* CONFIRM, the command's words, names no target ("terraform apply",
+ * "kubectl apply"): where the command at H of RUN acts is added
+ * ("terraform apply in ${ENV}"); CONFIRM is given back otherwise. */
+static char *
+with_place(char *confirm, const char *run, const char *h)
+{
+	char *place, *both;
+
+	if (hazard_confirm_names_target(run, confirm) ||
+	    !(place = place_of(run, h)))
+		return confirm;
+	both = xasprintf("%s in %s", confirm, place);
+	free(place);
+	free(confirm);
+	return both;
+}
+
 /* What the operator types to run a destructive command: the ${NAME} it
  * uses that says what is at stake (a version, a tag, a release), as the
  * piece of its word that names it ("@acme/sdk@${GOOD_VERSION}"), never a
@@ -2817,10 +2981,11 @@ destructive_confirm(const char *cmd)
 	if (!hazard_find(HAZARD_DESTRUCTIVE, cmd, &s, &e))
 		return NULL;
 	h = command_start(cmd, s);
+	e = e > s ? e : s + strcspn(s, " \t\n");
 	if ((var = target_var(w, command_words(h, w, 64, NULL), &score)) ||
 	    (var = target_var_anywhere(cmd)))
-		return var;
-	return target_words(h, e > s ? e : s + strcspn(s, " \t\n"));
+		return with_object(var, h, e);
+	return with_place(target_words(h, e), cmd, h);
 }
 
 /* "${NAME}" of the first variable RUN uses that says what is at stake
@@ -2861,18 +3026,6 @@ unknown_confirm(const char *run, const char *what)
 
 	h = h ? h : what;
 	n = command_words(h, w, 64, NULL);
-	if ((var = target_var(w, n, &score)) ||
-	    (var = target_var_anywhere(run)))
-		return var;
-	if ((var = hazard_file_written(what))) {
-		char *used = value_var_of(run);
-
-		if (used) {	/* a value written into the file */
-			free(var);
-			return used;
-		}
-		return var;	/* "cat > note.txt": the file it writes */
-	}
 	end = n ? w[0].s + w[0].n : h;
 	while (i < n && verbs < 2) {	/* "aws route53 change-...-sets" */
 		if (word_is(&w[i], where_opts)) {
@@ -2888,7 +3041,19 @@ unknown_confirm(const char *run, const char *what)
 		verbs++;
 		i++;
 	}
-	return target_words(h, end);
+	if ((var = target_var(w, n, &score)) ||
+	    (var = target_var_anywhere(run)))
+		return with_object(var, h, end);
+	if ((var = hazard_file_written(what))) {
+		char *used = value_var_of(run);
+
+		if (used) {	/* a value written into the file */
+			free(var);
+			return used;
+		}
+		return var;	/* "cat > note.txt": the file it writes */
+	}
+	return with_place(target_words(h, end), run, h);
 }
 
 /* "90s", "10m": a timeout as the playbook writes it. */
@@ -2899,6 +3064,20 @@ duration_text(int64_t us)
 
 	return s % 60 ? xasprintf("%llds", (long long)s)
 		      : xasprintf("%lldm", (long long)(s / 60));
+}
+
+/* A review point on the command's line when CONFIRM, the confirmation
+ * of step ST running RUN, names no target: by the rule lint warns by. */
+static void
+review_no_target(struct imp *im, const cJSON *st, const char *run,
+		 const char *confirm)
+{
+	if (hazard_confirm_names_target(run, confirm))
+		return;
+	add_review(im, im->run_line, st, "the confirmation \"%s\" names no "
+		   "target: make it name what the command acts on (the "
+		   "deployment, release, workspace or version, e.g. "
+		   "\"deployment/web in prod\")", confirm);
 }
 
 /* Destructive (with its confirmation), interactive and timeout, from the
@@ -2912,6 +3091,7 @@ mark_hazards(struct imp *im, cJSON *st, const char *run)
 	if (confirm) {
 		cJSON_AddBoolToObject(st, "destructive", 1);
 		cJSON_AddStringToObject(st, "confirm", confirm);
+		review_no_target(im, st, run, confirm);
 		free(confirm);
 		im->n_destructive++;
 	}
@@ -3061,6 +3241,7 @@ gate_unknown(struct imp *im, cJSON *st, const char *run, const char *what,
 
 	cJSON_AddBoolToObject(st, "destructive", 1);
 	cJSON_AddStringToObject(st, "confirm", confirm);
+	review_no_target(im, st, run, confirm);
 	im->n_destructive++;
 	if (moved)
 		add_review(im, im->run_line, st, "`%.*s%s` is not known to be "
@@ -3430,7 +3611,7 @@ script_without_prose(struct imp *im, const struct md_block *b,
 	char *text;
 
 	for (size_t k = 0; k < n; k++) {
-		int line = b->line + 1 + (int)k, prose = 0;
+		int line = b->body_line + (int)k, prose = 0;
 
 		for (size_t i = 0; i < sp->n && !prose; i++)
 			prose = sp->cmds[i].line == line && !sp->cmds[i].is_check &&
@@ -3492,7 +3673,11 @@ script_step(struct imp *im, const struct md_block *b,
 	}
 	if (strchr(title, '\n'))
 		*strchr(title, '\n') = '\0';
+	im->run_line = b->body_line;
+	for (const char *c = b->text; c < body; c++)
+		im->run_line += *c == '\n';	/* its first command's line */
 	st = add_run_step(im, title, text);
+	im->run_line = 0;
 	add_drill(st, text, NULL, NULL);
 	append_note(st, "The runbook's block as one script: its commands "
 		    "share the shell (variables, directory, options).");
@@ -3642,7 +3827,7 @@ on_shell(struct imp *im, const struct md_block *b)
 	int alt_from, alt_to = -1;
 	const char *var;
 
-	split_shell(b->text, b->line + 1, &sp);
+	split_shell(b->text, b->body_line, &sp);
 	if (sp.n && count_shell(&sp) == 0 && !is_blank(b->text)) {
 		int checks = 0;
 
@@ -3707,7 +3892,9 @@ console_step(struct imp *im, const char *cmd, const char *output, int line,
 	}
 	title = *leadin ? *leadin : first_line_of(cmd);
 	*leadin = NULL;
+	im->run_line = line;
 	st = add_run_step(im, title, cmd);
+	im->run_line = 0;
 	if (*out) {
 		char *first = first_line_of(out);
 		char *re = ere_escape(first);
@@ -3745,7 +3932,7 @@ on_console(struct imp *im, const struct md_block *b)
 			strbuf_reset(&cmd);
 			strbuf_reset(&out);
 			strbuf_adds(&cmd, l[1] ? l + 2 : "");
-			cmd_line = b->line + 1 + (int)k;
+			cmd_line = b->body_line + (int)k;
 			have = 1;
 		} else if (have && strncmp(l, "> ", 2) == 0 && !out.len) {
 			strbuf_addc(&cmd, '\n');
@@ -3754,7 +3941,7 @@ on_console(struct imp *im, const struct md_block *b)
 			strbuf_adds(&out, l);
 			strbuf_addc(&out, '\n');
 		} else
-			add_pending(im, l, b->line + 1 + (int)k, "console text",
+			add_pending(im, l, b->body_line + (int)k, "console text",
 				    1);
 	}
 	if (have)
@@ -7728,6 +7915,7 @@ gate_on_rollback_choice(struct imp *im)
 
 static void insert_before(cJSON *list, const cJSON *at, cJSON *st);
 static int line_of(const struct imp *im, const cJSON *st);
+static int step_line(const struct imp *im, const cJSON *st);
 static int is_lookup(const char *cmd);
 
 /* The runbook's approvals gate execute by default; when an execute
@@ -7900,7 +8088,7 @@ early_choice_changes_in_execute(struct imp *im)
 			cJSON_DetachItemViaPointer(im->steps[p], st);
 			cJSON_AddItemToArray(im->steps[PHASE_EXECUTE], st);
 			rename_to_phase(im, st, PHASE_EXECUTE);
-			add_review(im, line_of(im, st), st, "this command changes "
+			add_review(im, step_line(im, st), st, "this command changes "
 				   "things on a path chosen before the approval: "
 				   "the draft runs it in execute, behind the "
 				   "approval, not in %s", playbook_phase_name(
@@ -8023,7 +8211,19 @@ block_line(const struct imp *im, const cJSON *st)
 
 	if (b >= im->doc->n)
 		return 0;
-	return im->doc->b[b].line + (im->doc->b[b].kind == MD_CODE);
+	return im->doc->b[b].kind == MD_CODE ? im->doc->b[b].body_line
+					       : im->doc->b[b].line;
+}
+
+/* The runbook line a review point about step ST cites: its command's
+ * line, else its block's first line, else its section's heading. */
+static int
+step_line(const struct imp *im, const cJSON *st)
+{
+	for (size_t k = 0; k < im->n_placed; k++)
+		if (im->placed[k].step == st && im->placed[k].line > 0)
+			return im->placed[k].line;
+	return block_line(im, st) > 0 ? block_line(im, st) : line_of(im, st);
 }
 
 /* A step of a numbered list whose order counts: a command that runs on
@@ -8724,7 +8924,7 @@ no_empty_approval(struct imp *im)
 		cJSON_ReplaceItemInObject(st, "kind", cJSON_CreateString(
 			playbook_kind_name(STEP_KIND_CHECK)));
 		cJSON_DeleteItemFromObject(st, "roles");
-		add_review(im, line_of(im, st), st, "the runbook's approval "
+		add_review(im, step_line(im, st), st, "the runbook's approval "
 			   "gates no destructive step: the draft keeps it as a "
 			   "check to tick, not a sign-off over nothing");
 	}

@@ -47,5 +47,32 @@ grep ': warning:' "$tmp/check" | grep -v ': draft: warning:' | grep . &&
 grep -q ': draft: warning: .* with [0-9]* review points\{0,1\};' "$tmp/check" ||
 	say "check does not name the draft's review points: $(cat "$tmp/check")"
 grep -q ' 1 review points' "$tmp/check" && say "check says '1 review points'"
+# A confirmation names what its step acts on: twin rollbacks of two
+# objects ask different texts; one with no target is a review point on
+# its line, and `rewind check` warns on it.
+cat >"$tmp/twin.md" <<'MD'
+# Shop rollback
+
+## Roll back
+
+```sh
+kubectl -n shop rollout undo deployment/cart --to-revision=<REVISION>
+kubectl -n shop rollout undo deployment/pay --to-revision=<REVISION>
+```
+
+```sh
+kubectl apply -f -
+```
+MD
+"$bin" import "$tmp/twin.md" -o "$tmp/twin.json" 2>/dev/null ||
+	say "import twin.md failed"
+grep -q '"confirm":[[:space:]]*"deployment/cart ${REVISION}"' "$tmp/twin.json" &&
+grep -q '"confirm":[[:space:]]*"deployment/pay ${REVISION}"' "$tmp/twin.json" ||
+	say "twin rollbacks do not confirm their deployments: $(grep confirm "$tmp/twin.json")"
+tr -d '\n\t' <"$tmp/twin.json" | grep -q '"line":[[:space:]]*11,[^}]*"kubectl apply\\" names no target' ||
+	say "no review point on line 11 for the confirmation naming no target"
+"$bin" check "$tmp/twin.json" >"$tmp/check" 2>&1
+grep -q 'confirm: warning: the confirmation "kubectl apply" names no variable and no word of the command.s arguments' "$tmp/check" ||
+	say "check does not warn on the confirmation naming no target: $(cat "$tmp/check")"
 [ $fail = 0 ] && echo "import cli: binaries refused, singular counts, check clean"
 exit $fail

@@ -35,7 +35,7 @@ JSON
 }
 revert='{"id": "execute.revert", "kind": "run", "title": "Revert",
   "run": "git revert --no-edit HEAD && git push origin main",
-  "destructive": true, "confirm": "git revert", "drill": {"output": "ok"}'
+  "destructive": true, "confirm": "git revert HEAD", "drill": {"output": "ok"}'
 reset='{"id": "STEP.reset", "kind": "run", "title": "Reset",
   "run": "git reset --hard v1.2.2 && git push --force origin main",
   "destructive": true, "confirm": "v1.2.2", "drill": {"output": "ok"}'

@@ -17,6 +17,7 @@
 #include "err.h"
 #include "lint.h"
 #include "mdimport.h"
+#include "hazard.h"
 #include "playbook.h"
 #include "strbuf.h"
 #include "testutil.h"
@@ -2935,7 +2936,7 @@ START_TEST(test_import_confirmation_names_what_is_changed)
 	static const char *const want[][2] = {
 		{ "flags.test", "curl -X PATCH new-pricing" },
 		{ "modify-listener", "${PREVIOUS_TG_ARN}" },
-		{ "helm rollback", "${REVISION}" },
+		{ "helm rollback", "${SERVICE_NAME} ${REVISION}" },
 		{ "dist-tag add", "@acme/sdk@${GOOD_VERSION}" },
 		{ "scale deployment", "kubectl scale deployment/worker-v2 "
 		  "--replicas=0" },
@@ -2953,6 +2954,124 @@ START_TEST(test_import_confirmation_names_what_is_changed)
 			      str(st, "confirm"), want[i][1]);
 	}
 	cJSON_Delete(root);
+}
+END_TEST
+
+/* A confirmation names the target the step acts on: a revision with
+ * the object it is a revision of (so twin steps differ), the place a
+ * command with no object acts in; where import finds none, a review
+ * point on the command's line says so. */
+START_TEST(test_import_confirmation_names_a_target_or_says_it_does_not)
+{
+	static const char text[] =
+		"# Checkout rollback\n\n## Roll back\n\n"	/* 1-4 */
+		"```bash\nhelm rollback <SERVICE> <REVISION> -n <NAMESPACE>\n"
+		"```\n\n"						/* 5-8 */
+		"```bash\nkubectl -n pay rollout undo deployment/checkout "
+		"--to-revision=<REVISION>\n```\n\n"			/* 9-12 */
+		"```bash\nterraform apply -auto-approve -var=\"env=<ENV>\"\n"
+		"```\n\n"						/* 13-16 */
+		"```bash\ncd infra/edge\nterraform init -input=false\n```\n\n"
+		"```bash\nkubectl apply -f -\n```\n";			/* 22-24 */
+	static const char *const want[][2] = {
+		{ "helm rollback", "${SERVICE} ${REVISION}" },
+		{ "rollout undo", "deployment/checkout ${REVISION}" },
+		{ "terraform apply", "terraform apply in ${ENV}" },
+		{ "terraform init", "terraform init in infra/edge" },
+		{ "kubectl apply", "kubectl apply" },
+	};
+	cJSON *root = import_text(text, strlen(text), NULL);
+
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		cJSON *st = find_step(root, "run", want[i][0], NULL, NULL);
+
+		ck_assert_msg(st != NULL, "%s dropped", want[i][0]);
+		ck_assert_msg(str(st, "confirm") &&
+			      strcmp(str(st, "confirm"), want[i][1]) == 0,
+			      "%s: confirm \"%s\", want \"%s\"", want[i][0],
+			      str(st, "confirm"), want[i][1]);
+		ck_assert_int_eq(review_on(root, -1, want[i][1]) &&
+				 review_on(root, -1, "names no target"),
+				 i == 4);
+	}
+	ck_assert(review_on(root, 23, "\"kubectl apply\" names no target"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* Review points cite the runbook's own lines, whatever comes before:
+ * front matter, an HTML comment, a setext heading, a fence inside a list
+ * item, a fence indented as code inside a nested item, a heading, a
+ * command placed by a later pass, a fence never closed. */
+START_TEST(test_import_review_points_cite_exact_lines)
+{
+	static const char lists[] =
+		"---\ntitle: Cart rollback\n---\n"		/* 1-3 */
+		"<!--\n  owner: cart team\n-->\n\n"		/* 4-7 */
+		"Cart rollback\n=============\n\n"		/* 8-10 */
+		"## Roll back\n\n1. Undo the rollout:\n\n"	/* 11-14 */
+		"   ```sh\n   kubectl apply -f -\n"		/* 15-16 */
+		"   Then wait for the pods to restart\n   ```\n\n" /* 17-19 */
+		"- item\n  - nested:\n\n"			/* 20-22 */
+		"        kubectl apply -f -\n"			/* 23 */
+		"        Now check the dashboard carefully\n\n"	/* 24-25 */
+		"## Verify\n\n```sh\ncurl -fsS http://127.0.0.1/h\n"; /* 26-29 */
+	static const char sections[] =
+		"---\ntitle: Cart\nowner: cart\n---\n\n"	/* 1-5 */
+		"<!-- keep this\n     comment -->\n\n"		/* 6-8 */
+		"# Cart rollback\n\n## Roll back\n\n"		/* 9-12 */
+		"- If the rollback fails, page the database owner and "
+		"restore the snapshot.\n"				/* 13 */
+		"- Run it:\n  ```sh\n  helm rollback cart <REVISION>\n"
+		"  ```\n\n"						/* 14-18 */
+		"## If verification fails\n\n"			/* 19-20 */
+		"```sh\nkubectl -n shop rollout undo deployment/cart\n```\n";
+	static const struct { const char *text; int line; const char *says; }
+	want[] = {
+		{ lists, 16, "\"kubectl apply\" names no target" },
+		{ lists, 17, "Then wait for the pods" },
+		{ lists, 23, "\"kubectl apply\" names no target" },
+		{ lists, 24, "Now check the dashboard" },
+		{ lists, 28, "the fence opened at line 28" },
+		{ sections, 19, "the section at line 19" },
+		{ sections, 22, "this command changes things" },
+	};
+	cJSON *root[2] = { import_text(lists, strlen(lists), NULL),
+			   import_text(sections, strlen(sections), NULL) };
+
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		const cJSON *r = root[want[i].text == sections];
+
+		ck_assert_msg(review_on(r, want[i].line, want[i].says),
+			      "no review point on line %d saying %s",
+			      want[i].line, want[i].says);
+		ck_assert_msg(!review_on(r, want[i].line + 1, want[i].says),
+			      "line %d: cited one line late", want[i].line);
+	}
+	cJSON_Delete(root[0]);
+	cJSON_Delete(root[1]);
+}
+END_TEST
+
+/* The lint rule import's review point follows: a confirmation with no
+ * variable and no word of the command's arguments names no target. */
+START_TEST(test_import_confirm_target_rule_is_the_lint_rule)
+{
+	ck_assert(!hazard_confirm_names_target("terraform apply -auto-approve",
+					       "terraform apply"));
+	ck_assert(!hazard_confirm_names_target("kubectl apply -f -",
+					       "kubectl apply"));
+	ck_assert(!hazard_confirm_names_target("cd x\nterraform init",
+					       "terraform init"));
+	ck_assert(!hazard_confirm_names_target("git reset --hard v1.2.2",
+					       "yes"));
+	ck_assert(hazard_confirm_names_target("git reset --hard v1.2.2",
+					      "v1.2.2"));
+	ck_assert(hazard_confirm_names_target("kubectl -n prod rollout undo "
+					      "deployment/web",
+					      "deployment/web in prod"));
+	ck_assert(hazard_confirm_names_target("helm rollback web ${R}",
+					      "${R}"));
 }
 END_TEST
 
@@ -3798,6 +3917,9 @@ import_suite(void)
 		{ "script", test_import_script_with_shared_state_stays_one_step },
 		{ "binary", test_import_binary_file_is_refused_naming_it },
 		{ "singular", test_import_summary_says_one_in_the_singular },
+		{ "confirmobject", test_import_confirmation_names_a_target_or_says_it_does_not },
+		{ "confirmrule", test_import_confirm_target_rule_is_the_lint_rule },
+		{ "reviewlines", test_import_review_points_cite_exact_lines },
 		{ "secret", test_import_credential_names_become_secret_variables },
 		{ "secretconfirm", test_import_secret_is_never_the_confirm_text },
 		{ "gotemplate", test_import_go_template_in_a_command_stays_literal },
