@@ -1494,6 +1494,7 @@ struct imp {
 	char *title_tpl;	/* a first heading holding {{placeholders}} */
 	int not_prod_level;	/* level of a section not for production, or 0 */
 	int not_prod_line;	/* the line that says so */
+	char *cd_chain;		/* "cd DIR" an earlier step left the shell in */
 };
 
 static void __attribute__((format(printf, 4, 5)))
@@ -3049,6 +3050,102 @@ review_carried(struct imp *im, cJSON *st)
 	im->n_carry = 0;
 }
 
+/* The directory of a "cd DIR" that starts LINE (no indentation: not
+ * inside a block), or NULL; "~" for a bare "cd". Caller frees. */
+static char *
+cd_target(const char *line)
+{
+	const char *p = line + 2, *e;
+
+	if (strncmp(line, "cd", 2) != 0 || (*p && !strchr(" \t;&|", *p)))
+		return NULL;
+	p += strspn(p, " \t");
+	if (!*p || strchr(";&|", *p))
+		return xstrdup("~");
+	if (*p == '"' || *p == '\'') {
+		e = strchr(p + 1, *p);
+		return e ? xstrndup(p, (size_t)(e + 1 - p)) : NULL;
+	}
+	e = p + strcspn(p, " \t;&|)");
+	if (e == p || (e - p == 1 && *p == '-'))
+		return NULL;
+	return xstrndup(p, (size_t)(e - p));
+}
+
+static int
+absolute_dir(const char *dir)
+{
+	const char *d = dir + (*dir == '"' || *dir == '\'');
+
+	return *d == '/' || *d == '~' || strncmp(d, "$HOME", 5) == 0 ||
+	       strncmp(d, "${HOME}", 7) == 0;
+}
+
+/* The cd chain CHAIN (NULL: none) after the cds that start lines of RUN;
+ * *LAST gets the last directory met (NULL: none). Caller frees both. */
+static char *
+follow_cds(const char *chain, const char *run, char **last)
+{
+	size_t n;
+	char **lines = split_text_lines(run, &n);
+	char *out = chain ? xstrdup(chain) : NULL;
+
+	*last = NULL;
+	for (size_t k = 0; k < n; k++) {
+		char *dir = cd_target(lines[k]), *next;
+
+		if (!dir)
+			continue;
+		if (out && !absolute_dir(dir))
+			next = xasprintf("%s && cd %s", out, dir);
+		else
+			next = xasprintf("cd %s", dir);
+		free(out);
+		out = next;
+		free(*last);
+		*last = dir;
+	}
+	free_lines(lines, n);
+	return out;
+}
+
+/* RUN started with the cds an earlier step left the shell in: a line of
+ * its own before a script, "cd DIR && " before one command. */
+static void
+carry_cd(const struct imp *im, struct strbuf *run)
+{
+	char *body = xstrdup(strbuf_str(run));
+
+	strbuf_reset(run);
+	if (strchr(body, '\n'))
+		strbuf_addf(run, "%s || exit 1\n%s", im->cd_chain, body);
+	else
+		strbuf_addf(run, "%s && %s", im->cd_chain, body);
+	free(body);
+}
+
+/* After step ST, whose command RUN (before any carried cd) may change
+ * directory: the later steps start in that directory, and a review
+ * point on ST says so. */
+static void
+record_cd(struct imp *im, const cJSON *st, const char *run)
+{
+	char *last, *chain = follow_cds(im->cd_chain, run, &last);
+
+	if (!last) {
+		free(chain);
+		return;
+	}
+	free(im->cd_chain);
+	im->cd_chain = chain;
+	add_review(im, im->run_line, st, "`cd %s`: the runbook runs the steps "
+		   "after this one in %s, and each step runs in its own shell: "
+		   "the draft starts every later step with `%s`, until the next "
+		   "cd; check each of them is meant to run there", last, last,
+		   chain);
+	free(last);
+}
+
 /* Step ST runs RUN, which a section before the approval holds but which
  * is not known to only read (WHAT is its first such command): it waits
  * for the approval in execute, with a confirmation naming its target. */
@@ -3103,14 +3200,17 @@ add_run_step(struct imp *im, const char *title, const char *cmd)
 	enum phase_id saved = im->phase;
 	int saved_auto = im->phase_auto;
 	int moved = 0, unknown_moved = 0;
-	char *unknown = NULL;
+	char *unknown = NULL, *own;
 
 	im->n_carry = 0;
 	im->n_unquoted = 0;
 	strbuf_reset(&im->unquoted_vars);
 	rewrite_placeholders(im, cmd, 1, &run);
+	own = xstrdup(strbuf_str(&run));
 	if (im->n_carry)
 		carry_assignments(im, &run);
+	if (im->cd_chain)
+		carry_cd(im, &run);
 	if (hazard_find(HAZARD_DESTRUCTIVE, strbuf_str(&run), NULL, NULL) &&
 	    (content_phase(im) < PHASE_EXECUTE || im->phase_auto)) {
 		moved = content_phase(im) != PHASE_EXECUTE;
@@ -3144,6 +3244,8 @@ add_run_step(struct imp *im, const char *title, const char *cmd)
 	free(unknown);
 	review_carried(im, st);
 	record_assignments(im, strbuf_str(&run), jstr(st, "id"));
+	record_cd(im, st, own);
+	free(own);
 	strbuf_done(&run);
 	return st;
 }
@@ -9064,6 +9166,7 @@ imp_done(struct imp *im)
 	}
 	free(im->assigns);
 	free(im->carry);
+	free(im->cd_chain);
 	free(im->placed);
 	free(im->tables);
 	for (size_t i = 0; i < im->n_groups; i++) {
