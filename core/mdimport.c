@@ -1545,7 +1545,8 @@ is_secret_name(const char *name)
 {
 	static const char *const whole[] = { "TOKEN", "SECRET", "PASSWORD",
 		"PASSWD", "PASSPHRASE", "APIKEY", "API_KEY", "CREDENTIALS",
-		"DATABASE_URL", "DSN", NULL };
+		"DATABASE_URL", "DSN", "PGPASSWORD", "MYSQL_PWD", "REDISCLI_AUTH",
+		"SSHPASS", NULL };
 	static const char *const ends[] = { "_TOKEN", "_SECRET", "_PASSWORD",
 		"_PASSWD", "_PASS", "_PASSPHRASE", "_KEY", "_APIKEY",
 		"_CREDENTIALS", "_PAT", "_DATABASE_URL", "_DSN",
@@ -1772,6 +1773,137 @@ placed_token_at(const char *line, const char *p, const char **at,
 	return 0;
 }
 
+/* Whether LINE runs one of TOOLS (a word of its own, first of a
+ * command: after the start, a blank, ";", "|", "&", "(" or "$("). */
+static int
+line_runs(const char *line, const char *const *tools)
+{
+	for (size_t k = 0; tools[k]; k++) {
+		size_t n = strlen(tools[k]);
+
+		for (const char *p = line; (p = strstr(p, tools[k])); p++)
+			if ((p == line || strchr(" \t;|&(", p[-1])) &&
+			    (!p[n] || p[n] == ' ' || p[n] == '\t'))
+				return 1;
+	}
+	return 0;
+}
+
+/* The value starting at V (a quote kept out): its start in *AT and its
+ * length, or 0 when it is no literal (empty, a variable, a placeholder). */
+static size_t
+flag_value(const char *v, const char **at)
+{
+	size_t n;
+
+	if (*v == '"' || *v == '\'') {
+		const char *e = strchr(v + 1, *v);
+
+		if (!e)
+			return 0;
+		n = (size_t)(e - v - 1);
+		v++;
+	} else
+		n = strcspn(v, " \t\n;|&)`");
+	if (!literal_value(v, n))
+		return 0;
+	*at = v;
+	return n;
+}
+
+/* The secret variable for a password given to the command LINE starts
+ * with ("mysql" gives MYSQL_PASSWORD, "docker" DOCKER_PASSWORD): two
+ * tools' passwords are never one input. Written into BUF (SIZE bytes). */
+static const char *
+tool_password_var(const char *line, char *buf, size_t size)
+{
+	const char *w = line + strspn(line, " \t");
+	size_t n = 0;
+
+	if (strncmp(w, "sudo ", 5) == 0)
+		w += 5 + strspn(w + 5, " ");
+	for (; n + sizeof("_PASSWORD") < size && (isalnum((unsigned char)w[n]) ||
+		     w[n] == '-' || w[n] == '_'); n++)
+		buf[n] = w[n] == '-' ? '_' : (char)toupper((unsigned char)w[n]);
+	if (!n || !isalpha((unsigned char)buf[0]))
+		return "PASSWORD";
+	strcpy(buf + n, "_PASSWORD");
+	return buf;
+}
+
+/* A password given on a command line at P, the start of a word:
+ * "-pVALUE" to the mysql family, "--password=VALUE" ("--password VALUE"
+ * but to mysql, where it is the database), "-P VALUE" to sqlcmd and bcp,
+ * "-p VALUE" to sshpass, "-a VALUE" to redis-cli, "-u user:VALUE" to curl.
+ * Its start in *AT and length, or 0; *VAR the secret variable. */
+static size_t
+password_flag_at(const char *line, const char *p, const char **at,
+		 const char **var)
+{
+	static const char *const my[] = { "mysql", "mysqldump", "mysqladmin",
+		"mysqlimport", "mysqlcheck", "mariadb", "mariadb-dump", NULL };
+	static const char *const ms[] = { "sqlcmd", "bcp", NULL };
+	static const char *const sp[] = { "sshpass", NULL };
+	static const char *const rd[] = { "redis-cli", NULL };
+	static const char *const cu[] = { "curl", NULL };
+	static char named[40];
+	int mysql = line_runs(line, my);
+
+	if (p > line && !strchr(" \t", p[-1]))
+		return 0;
+	*var = tool_password_var(line, named, sizeof(named));
+	if (mysql && strncmp(p, "-p", 2) == 0 && p[2] && !isspace(
+		    (unsigned char)p[2]))
+		return flag_value(p + 2, at);
+	if (strncmp(p, "--password=", 11) == 0)
+		return flag_value(p + 11, at);
+	if (!mysql && strncmp(p, "--password ", 11) == 0)
+		return flag_value(p + 11, at);
+	if (strncmp(p, "--pass=", 7) == 0)
+		return flag_value(p + 7, at);
+	if ((strncmp(p, "-P ", 3) == 0 && line_runs(line, ms)) ||
+	    (strncmp(p, "-p ", 3) == 0 && line_runs(line, sp)) ||
+	    (strncmp(p, "-a ", 3) == 0 && line_runs(line, rd)))
+		return flag_value(p + 3, at);
+	if ((strncmp(p, "-u ", 3) == 0 || strncmp(p, "--user ", 7) == 0) &&
+	    line_runs(line, cu)) {
+		const char *u = p + strcspn(p, " ") + 1, *c;
+		size_t n = strcspn(u, " \t\n;|&");
+
+		c = memchr(u, ':', n);
+		*var = "HTTP_PASSWORD";
+		if (c && literal_value(c + 1, (size_t)(u + n - c - 1))) {
+			*at = c + 1;
+			return (size_t)(u + n - c - 1);
+		}
+	}
+	return 0;
+}
+
+/* At P, an environment variable tools read a password from
+ * ("PGPASSWORD=...", "MYSQL_PWD=...") given a literal: *NAME, *VAL set,
+ * returns 1. */
+static int
+password_env_at(const char *line, const char *p, char **name,
+		const char **val, size_t *vlen)
+{
+	static const char *const envs[] = { "PGPASSWORD=", "MYSQL_PWD=",
+		"REDISCLI_AUTH=", "SSHPASS=", NULL };
+
+	if (p > line && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))
+		return 0;
+	for (size_t k = 0; envs[k]; k++) {
+		size_t n = strlen(envs[k]);
+
+		if (strncmp(p, envs[k], n) != 0 ||
+		    !(*vlen = flag_value(p + n, val)))
+			continue;
+		*name = xstrndup(p, n - 1);
+		return 1;
+	}
+	return 0;
+}
+
 /* At P, "NAME=value" with NAME named like a credential and a value that
  * reads as a generated secret: *NAME and *VAL set, returns 1. */
 static int
@@ -1859,7 +1991,15 @@ scrub_line(struct imp *im, const char *line, size_t len, int no,
 			mark_secret_var(im, pvar);
 			review_credential(im, no, pwhat, pvar);
 			p = val + n;
-		} else if (secret_assignment_at(l, p, &name, &val, &vlen)) {
+		} else if ((n = password_flag_at(l, p, &val, &pvar))) {
+			strbuf_add(out, p, (size_t)(val - p));
+			strbuf_addf(out, "<%s>", pvar);
+			mark_secret_var(im, pvar);
+			review_credential(im, no, "a password on the command line",
+					  pvar);
+			p = val + n;
+		} else if (password_env_at(l, p, &name, &val, &vlen) ||
+			   secret_assignment_at(l, p, &name, &val, &vlen)) {
 			strbuf_add(out, p, (size_t)(val - p));
 			strbuf_addf(out, "<%s>", name);
 			mark_secret_var(im, name);
