@@ -1937,6 +1937,48 @@ secret_assignment_at(const char *line, const char *p, char **name,
 	return 1;
 }
 
+/* How the first credential written out in one line of LINE (N bytes)
+ * is named ("a GitHub token"), or NULL. */
+static const char *
+line_credential(const char *line)
+{
+	for (const char *p = line; *p; p++) {
+		const struct token_shape *t;
+		const char *val, *var, *what;
+		size_t vlen;
+		char *name;
+
+		if (token_at(line, p, &t))
+			return t->what;
+		if (placed_token_at(line, p, &val, &var, &what))
+			return what;
+		if (password_flag_at(line, p, &val, &var))
+			return "a password on the command line";
+		if (password_env_at(line, p, &name, &val, &vlen) ||
+		    secret_assignment_at(line, p, &name, &val, &vlen)) {
+			free(name);
+			return "a credential assigned to a variable";
+		}
+	}
+	return NULL;
+}
+
+const char *
+mdimport_literal_credential(const char *text)
+{
+	const char *what = NULL;
+
+	for (const char *p = text; *p && !what;) {
+		size_t len = strcspn(p, "\n");
+		char *line = xstrndup(p, len);
+
+		what = line_credential(line);
+		free(line);
+		p += len + (p[len] == '\n');
+	}
+	return what;
+}
+
 static void
 mark_secret_var(struct imp *im, const char *name)
 {
