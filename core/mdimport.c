@@ -5477,6 +5477,9 @@ is_contingency(const char *text)
 	return hit && has_word(text, wrong);
 }
 
+#define CONTINGENCY_NOTE "A contingency of the runbook: its commands run " \
+	"only when this says they are needed."
+
 /* Block B (a paragraph or an item) is a contingency and the block after
  * it holds its commands: a decision asks whether it is needed, and the
  * commands run only on "yes", never as required steps. */
@@ -5504,8 +5507,7 @@ start_contingency(struct imp *im, const struct md_block *b)
 	cJSON_AddStringToObject(o, "id", "no");
 	cJSON_AddStringToObject(o, "label", "No: not needed");
 	cJSON_AddItemToArray(opts, o);
-	append_note(st, "A contingency of the runbook: its commands run only "
-		    "when this says they are needed.");
+	append_note(st, CONTINGENCY_NOTE);
 	add_review(im, b->line, st, "line %d is a contingency (\"%s\"): its "
 		   "commands run only when this decision says so, never as "
 		   "required steps", b->line, plain);
@@ -9014,6 +9016,95 @@ no_empty_approval(struct imp *im)
 	}
 }
 
+/* The variable NAME, declared for a decision the draft no longer asks,
+ * is not declared at all. */
+static void
+drop_var(struct imp *im, const char *name)
+{
+	for (size_t i = 0; i < im->n_vars; i++) {
+		struct imp_var *v = &im->vars[i];
+
+		if (strcmp(v->name, name) != 0)
+			continue;
+		free(v->name);
+		free(v->orig);
+		free(v->pattern);
+		free(v->prompt);
+		memmove(v, v + 1, (im->n_vars - i - 1) * sizeof(*v));
+		im->n_vars--;
+		return;
+	}
+}
+
+/* Whether some step's when names VAR. */
+static int
+var_gates_a_step(const struct imp *im, const char *var)
+{
+	const cJSON *st;
+
+	for (int p = 0; p < PHASE_COUNT; p++)
+		cJSON_ArrayForEach(st, im->steps[p]) {
+			const cJSON *when = cJSON_GetObjectItemCaseSensitive(st,
+									 "when");
+
+			if (when && cJSON_GetObjectItemCaseSensitive(when, var))
+				return 1;
+		}
+	return 0;
+}
+
+/* Contingency D ties no step to its answer (its block became a note):
+ * a yes/no question would claim to gate commands that run whatever the
+ * answer. It stays a check to tick, with a review point, and the review
+ * point that promised the gate is taken back. */
+static void
+contingency_as_check(struct imp *im, cJSON *d)
+{
+	const char *id = jstr(d, "id"), *note, *claim;
+
+	for (size_t r = 0; r < im->n_reviews; r++)
+		if (im->reviews[r].step && strcmp(im->reviews[r].step, id) == 0 &&
+		    strstr(im->reviews[r].text, "is a contingency")) {
+			free(im->reviews[r].text);
+			im->reviews[r].text = xasprintf("line %d reads as a "
+				"contingency (\"%s\"), but no command of the "
+				"draft is tied to it: the draft keeps it as a "
+				"check, not a decision, and every step after it "
+				"runs whatever it says; to make it gate the "
+				"rollback, give those steps a when on a decision",
+				im->reviews[r].line, jstr(d, "title"));
+		}
+	drop_var(im, jstr(d, "variable"));
+	cJSON_ReplaceItemInObject(d, "kind", cJSON_CreateString(
+		playbook_kind_name(STEP_KIND_CHECK)));
+	cJSON_DeleteItemFromObject(d, "variable");
+	cJSON_DeleteItemFromObject(d, "options");
+	note = jstr(d, "note");
+	claim = note ? strstr(note, CONTINGENCY_NOTE) : NULL;
+	if (claim) {
+		char *fixed = xasprintf("%.*sA condition the runbook names: "
+			"check it before going on; no command of this playbook "
+			"depends on it.%s", (int)(claim - note), note,
+			claim + strlen(CONTINGENCY_NOTE));
+
+		cJSON_ReplaceItemInObject(d, "note", cJSON_CreateString(fixed));
+		free(fixed);
+	}
+}
+
+/* A contingency whose answer no step depends on is a check. */
+static void
+no_empty_contingency(struct imp *im)
+{
+	for (size_t c = 0; c < im->n_conts; c++) {
+		const char *var = jstr(im->conts[c], "variable");
+
+		if (var && strcmp(jstr(im->conts[c], "kind"), "decide") == 0 &&
+		    !var_gates_a_step(im, var))
+			contingency_as_check(im, im->conts[c]);
+	}
+}
+
 static void
 add_default_approval(struct imp *im)
 {
@@ -9565,6 +9656,7 @@ mdimport_convert(const char *text, size_t len, const char *name,
 	add_inputs(&im);
 	lookups_before_inputs(&im);
 	no_empty_approval(&im);
+	no_empty_contingency(&im);
 	if (!count_steps(&im)) {
 		imp_done(&im);
 		doc_done(&doc);
