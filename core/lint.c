@@ -19,6 +19,7 @@
 #include "drill.h"
 #include "err.h"
 #include "hazard.h"
+#include "mdimport.h"
 #include "playbook.h"
 #include "redact.h"
 #include "session.h"
@@ -42,7 +43,7 @@ const char *const lint_rule_names[] = {
 	"scenario-presets-input", "change-before-approval",
 	"scenario-answer-evidence", "scenario-hint-answers", "review-left",
 	"confirm-names-secret", "scenario-briefing-shared",
-	"confirm-names-no-target",
+	"confirm-names-no-target", "literal-credential",
 	NULL,
 };
 
@@ -775,6 +776,28 @@ check_interactive_and_timeout(struct lint *l, const struct pb_step *st,
 	}
 }
 
+/* A run step whose command writes out a credential (a token of a known
+ * shape, a password given on the command line): the playbook, the
+ * journal and the report would all show it. */
+static void
+check_literal_credential(struct lint *l, const struct pb_step *st,
+			 const char *sp)
+{
+	const char *what = st->kind == STEP_KIND_RUN && st->run
+			   ? mdimport_literal_credential(st->run) : NULL;
+	char *path;
+
+	if (!what)
+		return;
+	l->rule = "literal-credential";
+	path = xasprintf("%s.run", sp);
+	report(l, LINT_WARNING, path, "take the value out into a secret "
+	       "variable (\"secret\": true) and revoke it", "step %s runs "
+	       "a credential written out (%s): the playbook, the journal and "
+	       "the report would show it", st->id, what);
+	free(path);
+}
+
 static void
 rule_destructive(struct lint *l)
 {
@@ -799,6 +822,7 @@ rule_destructive(struct lint *l)
 				free(path);
 			}
 			check_interactive_and_timeout(l, st, sp);
+			check_literal_credential(l, st, sp);
 			pat = st->kind == STEP_KIND_RUN && !st->destructive
 				? destructive_pattern(st->run) : NULL;
 			if (pat) {

@@ -1498,6 +1498,7 @@ struct imp {
 	char *title_tpl;	/* a first heading holding {{placeholders}} */
 	int not_prod_level;	/* level of a section not for production, or 0 */
 	int not_prod_line;	/* the line that says so */
+	char *cd_chain;		/* "cd DIR" an earlier step left the shell in */
 };
 
 static void __attribute__((format(printf, 4, 5)))
@@ -1548,7 +1549,8 @@ is_secret_name(const char *name)
 {
 	static const char *const whole[] = { "TOKEN", "SECRET", "PASSWORD",
 		"PASSWD", "PASSPHRASE", "APIKEY", "API_KEY", "CREDENTIALS",
-		"DATABASE_URL", "DSN", NULL };
+		"DATABASE_URL", "DSN", "PGPASSWORD", "MYSQL_PWD", "REDISCLI_AUTH",
+		"SSHPASS", NULL };
 	static const char *const ends[] = { "_TOKEN", "_SECRET", "_PASSWORD",
 		"_PASSWD", "_PASS", "_PASSPHRASE", "_KEY", "_APIKEY",
 		"_CREDENTIALS", "_PAT", "_DATABASE_URL", "_DSN",
@@ -1775,6 +1777,137 @@ placed_token_at(const char *line, const char *p, const char **at,
 	return 0;
 }
 
+/* Whether LINE runs one of TOOLS (a word of its own, first of a
+ * command: after the start, a blank, ";", "|", "&", "(" or "$("). */
+static int
+line_runs(const char *line, const char *const *tools)
+{
+	for (size_t k = 0; tools[k]; k++) {
+		size_t n = strlen(tools[k]);
+
+		for (const char *p = line; (p = strstr(p, tools[k])); p++)
+			if ((p == line || strchr(" \t;|&(", p[-1])) &&
+			    (!p[n] || p[n] == ' ' || p[n] == '\t'))
+				return 1;
+	}
+	return 0;
+}
+
+/* The value starting at V (a quote kept out): its start in *AT and its
+ * length, or 0 when it is no literal (empty, a variable, a placeholder). */
+static size_t
+flag_value(const char *v, const char **at)
+{
+	size_t n;
+
+	if (*v == '"' || *v == '\'') {
+		const char *e = strchr(v + 1, *v);
+
+		if (!e)
+			return 0;
+		n = (size_t)(e - v - 1);
+		v++;
+	} else
+		n = strcspn(v, " \t\n;|&)`");
+	if (!literal_value(v, n))
+		return 0;
+	*at = v;
+	return n;
+}
+
+/* The secret variable for a password given to the command LINE starts
+ * with ("mysql" gives MYSQL_PASSWORD, "docker" DOCKER_PASSWORD): two
+ * tools' passwords are never one input. Written into BUF (SIZE bytes). */
+static const char *
+tool_password_var(const char *line, char *buf, size_t size)
+{
+	const char *w = line + strspn(line, " \t");
+	size_t n = 0;
+
+	if (strncmp(w, "sudo ", 5) == 0)
+		w += 5 + strspn(w + 5, " ");
+	for (; n + sizeof("_PASSWORD") < size && (isalnum((unsigned char)w[n]) ||
+		     w[n] == '-' || w[n] == '_'); n++)
+		buf[n] = w[n] == '-' ? '_' : (char)toupper((unsigned char)w[n]);
+	if (!n || !isalpha((unsigned char)buf[0]))
+		return "PASSWORD";
+	strcpy(buf + n, "_PASSWORD");
+	return buf;
+}
+
+/* A password given on a command line at P, the start of a word:
+ * "-pVALUE" to the mysql family, "--password=VALUE" ("--password VALUE"
+ * but to mysql, where it is the database), "-P VALUE" to sqlcmd and bcp,
+ * "-p VALUE" to sshpass, "-a VALUE" to redis-cli, "-u user:VALUE" to curl.
+ * Its start in *AT and length, or 0; *VAR the secret variable. */
+static size_t
+password_flag_at(const char *line, const char *p, const char **at,
+		 const char **var)
+{
+	static const char *const my[] = { "mysql", "mysqldump", "mysqladmin",
+		"mysqlimport", "mysqlcheck", "mariadb", "mariadb-dump", NULL };
+	static const char *const ms[] = { "sqlcmd", "bcp", NULL };
+	static const char *const sp[] = { "sshpass", NULL };
+	static const char *const rd[] = { "redis-cli", NULL };
+	static const char *const cu[] = { "curl", NULL };
+	static char named[40];
+	int mysql = line_runs(line, my);
+
+	if (p > line && !strchr(" \t", p[-1]))
+		return 0;
+	*var = tool_password_var(line, named, sizeof(named));
+	if (mysql && strncmp(p, "-p", 2) == 0 && p[2] && !isspace(
+		    (unsigned char)p[2]))
+		return flag_value(p + 2, at);
+	if (strncmp(p, "--password=", 11) == 0)
+		return flag_value(p + 11, at);
+	if (!mysql && strncmp(p, "--password ", 11) == 0)
+		return flag_value(p + 11, at);
+	if (strncmp(p, "--pass=", 7) == 0)
+		return flag_value(p + 7, at);
+	if ((strncmp(p, "-P ", 3) == 0 && line_runs(line, ms)) ||
+	    (strncmp(p, "-p ", 3) == 0 && line_runs(line, sp)) ||
+	    (strncmp(p, "-a ", 3) == 0 && line_runs(line, rd)))
+		return flag_value(p + 3, at);
+	if ((strncmp(p, "-u ", 3) == 0 || strncmp(p, "--user ", 7) == 0) &&
+	    line_runs(line, cu)) {
+		const char *u = p + strcspn(p, " ") + 1, *c;
+		size_t n = strcspn(u, " \t\n;|&");
+
+		c = memchr(u, ':', n);
+		*var = "HTTP_PASSWORD";
+		if (c && literal_value(c + 1, (size_t)(u + n - c - 1))) {
+			*at = c + 1;
+			return (size_t)(u + n - c - 1);
+		}
+	}
+	return 0;
+}
+
+/* At P, an environment variable tools read a password from
+ * ("PGPASSWORD=...", "MYSQL_PWD=...") given a literal: *NAME, *VAL set,
+ * returns 1. */
+static int
+password_env_at(const char *line, const char *p, char **name,
+		const char **val, size_t *vlen)
+{
+	static const char *const envs[] = { "PGPASSWORD=", "MYSQL_PWD=",
+		"REDISCLI_AUTH=", "SSHPASS=", NULL };
+
+	if (p > line && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))
+		return 0;
+	for (size_t k = 0; envs[k]; k++) {
+		size_t n = strlen(envs[k]);
+
+		if (strncmp(p, envs[k], n) != 0 ||
+		    !(*vlen = flag_value(p + n, val)))
+			continue;
+		*name = xstrndup(p, n - 1);
+		return 1;
+	}
+	return 0;
+}
+
 /* At P, "NAME=value" with NAME named like a credential and a value that
  * reads as a generated secret: *NAME and *VAL set, returns 1. */
 static int
@@ -1806,6 +1939,48 @@ secret_assignment_at(const char *line, const char *p, char **name,
 	*val = v;
 	*vlen = n;
 	return 1;
+}
+
+/* How the first credential written out in one line of LINE (N bytes)
+ * is named ("a GitHub token"), or NULL. */
+static const char *
+line_credential(const char *line)
+{
+	for (const char *p = line; *p; p++) {
+		const struct token_shape *t;
+		const char *val, *var, *what;
+		size_t vlen;
+		char *name;
+
+		if (token_at(line, p, &t))
+			return t->what;
+		if (placed_token_at(line, p, &val, &var, &what))
+			return what;
+		if (password_flag_at(line, p, &val, &var))
+			return "a password on the command line";
+		if (password_env_at(line, p, &name, &val, &vlen) ||
+		    secret_assignment_at(line, p, &name, &val, &vlen)) {
+			free(name);
+			return "a credential assigned to a variable";
+		}
+	}
+	return NULL;
+}
+
+const char *
+mdimport_literal_credential(const char *text)
+{
+	const char *what = NULL;
+
+	for (const char *p = text; *p && !what;) {
+		size_t len = strcspn(p, "\n");
+		char *line = xstrndup(p, len);
+
+		what = line_credential(line);
+		free(line);
+		p += len + (p[len] == '\n');
+	}
+	return what;
 }
 
 static void
@@ -1862,7 +2037,15 @@ scrub_line(struct imp *im, const char *line, size_t len, int no,
 			mark_secret_var(im, pvar);
 			review_credential(im, no, pwhat, pvar);
 			p = val + n;
-		} else if (secret_assignment_at(l, p, &name, &val, &vlen)) {
+		} else if ((n = password_flag_at(l, p, &val, &pvar))) {
+			strbuf_add(out, p, (size_t)(val - p));
+			strbuf_addf(out, "<%s>", pvar);
+			mark_secret_var(im, pvar);
+			review_credential(im, no, "a password on the command line",
+					  pvar);
+			p = val + n;
+		} else if (password_env_at(l, p, &name, &val, &vlen) ||
+			   secret_assignment_at(l, p, &name, &val, &vlen)) {
 			strbuf_add(out, p, (size_t)(val - p));
 			strbuf_addf(out, "<%s>", name);
 			mark_secret_var(im, name);
@@ -3229,6 +3412,102 @@ review_carried(struct imp *im, cJSON *st)
 	im->n_carry = 0;
 }
 
+/* The directory of a "cd DIR" that starts LINE (no indentation: not
+ * inside a block), or NULL; "~" for a bare "cd". Caller frees. */
+static char *
+cd_target(const char *line)
+{
+	const char *p = line + 2, *e;
+
+	if (strncmp(line, "cd", 2) != 0 || (*p && !strchr(" \t;&|", *p)))
+		return NULL;
+	p += strspn(p, " \t");
+	if (!*p || strchr(";&|", *p))
+		return xstrdup("~");
+	if (*p == '"' || *p == '\'') {
+		e = strchr(p + 1, *p);
+		return e ? xstrndup(p, (size_t)(e + 1 - p)) : NULL;
+	}
+	e = p + strcspn(p, " \t;&|)");
+	if (e == p || (e - p == 1 && *p == '-'))
+		return NULL;
+	return xstrndup(p, (size_t)(e - p));
+}
+
+static int
+absolute_dir(const char *dir)
+{
+	const char *d = dir + (*dir == '"' || *dir == '\'');
+
+	return *d == '/' || *d == '~' || strncmp(d, "$HOME", 5) == 0 ||
+	       strncmp(d, "${HOME}", 7) == 0;
+}
+
+/* The cd chain CHAIN (NULL: none) after the cds that start lines of RUN;
+ * *LAST gets the last directory met (NULL: none). Caller frees both. */
+static char *
+follow_cds(const char *chain, const char *run, char **last)
+{
+	size_t n;
+	char **lines = split_text_lines(run, &n);
+	char *out = chain ? xstrdup(chain) : NULL;
+
+	*last = NULL;
+	for (size_t k = 0; k < n; k++) {
+		char *dir = cd_target(lines[k]), *next;
+
+		if (!dir)
+			continue;
+		if (out && !absolute_dir(dir))
+			next = xasprintf("%s && cd %s", out, dir);
+		else
+			next = xasprintf("cd %s", dir);
+		free(out);
+		out = next;
+		free(*last);
+		*last = dir;
+	}
+	free_lines(lines, n);
+	return out;
+}
+
+/* RUN started with the cds an earlier step left the shell in: a line of
+ * its own before a script, "cd DIR && " before one command. */
+static void
+carry_cd(const struct imp *im, struct strbuf *run)
+{
+	char *body = xstrdup(strbuf_str(run));
+
+	strbuf_reset(run);
+	if (strchr(body, '\n'))
+		strbuf_addf(run, "%s || exit 1\n%s", im->cd_chain, body);
+	else
+		strbuf_addf(run, "%s && %s", im->cd_chain, body);
+	free(body);
+}
+
+/* After step ST, whose command RUN (before any carried cd) may change
+ * directory: the later steps start in that directory, and a review
+ * point on ST says so. */
+static void
+record_cd(struct imp *im, const cJSON *st, const char *run)
+{
+	char *last, *chain = follow_cds(im->cd_chain, run, &last);
+
+	if (!last) {
+		free(chain);
+		return;
+	}
+	free(im->cd_chain);
+	im->cd_chain = chain;
+	add_review(im, im->run_line, st, "`cd %s`: the runbook runs the steps "
+		   "after this one in %s, and each step runs in its own shell: "
+		   "the draft starts every later step with `%s`, until the next "
+		   "cd; check each of them is meant to run there", last, last,
+		   chain);
+	free(last);
+}
+
 /* Step ST runs RUN, which a section before the approval holds but which
  * is not known to only read (WHAT is its first such command): it waits
  * for the approval in execute, with a confirmation naming its target. */
@@ -3284,14 +3563,17 @@ add_run_step(struct imp *im, const char *title, const char *cmd)
 	enum phase_id saved = im->phase;
 	int saved_auto = im->phase_auto;
 	int moved = 0, unknown_moved = 0;
-	char *unknown = NULL;
+	char *unknown = NULL, *own;
 
 	im->n_carry = 0;
 	im->n_unquoted = 0;
 	strbuf_reset(&im->unquoted_vars);
 	rewrite_placeholders(im, cmd, 1, &run);
+	own = xstrdup(strbuf_str(&run));
 	if (im->n_carry)
 		carry_assignments(im, &run);
+	if (im->cd_chain)
+		carry_cd(im, &run);
 	if (hazard_find(HAZARD_DESTRUCTIVE, strbuf_str(&run), NULL, NULL) &&
 	    (content_phase(im) < PHASE_EXECUTE || im->phase_auto)) {
 		moved = content_phase(im) != PHASE_EXECUTE;
@@ -3325,6 +3607,8 @@ add_run_step(struct imp *im, const char *title, const char *cmd)
 	free(unknown);
 	review_carried(im, st);
 	record_assignments(im, strbuf_str(&run), jstr(st, "id"));
+	record_cd(im, st, own);
+	free(own);
 	strbuf_done(&run);
 	return st;
 }
@@ -5380,6 +5664,9 @@ is_contingency(const char *text)
 	return hit && has_word(text, wrong);
 }
 
+#define CONTINGENCY_NOTE "A contingency of the runbook: its commands run " \
+	"only when this says they are needed."
+
 /* Block B (a paragraph or an item) is a contingency and the block after
  * it holds its commands: a decision asks whether it is needed, and the
  * commands run only on "yes", never as required steps. */
@@ -5407,8 +5694,7 @@ start_contingency(struct imp *im, const struct md_block *b)
 	cJSON_AddStringToObject(o, "id", "no");
 	cJSON_AddStringToObject(o, "label", "No: not needed");
 	cJSON_AddItemToArray(opts, o);
-	append_note(st, "A contingency of the runbook: its commands run only "
-		    "when this says they are needed.");
+	append_note(st, CONTINGENCY_NOTE);
 	add_review(im, b->line, st, "line %d is a contingency (\"%s\"): its "
 		   "commands run only when this decision says so, never as "
 		   "required steps", b->line, plain);
@@ -8930,6 +9216,95 @@ no_empty_approval(struct imp *im)
 	}
 }
 
+/* The variable NAME, declared for a decision the draft no longer asks,
+ * is not declared at all. */
+static void
+drop_var(struct imp *im, const char *name)
+{
+	for (size_t i = 0; i < im->n_vars; i++) {
+		struct imp_var *v = &im->vars[i];
+
+		if (strcmp(v->name, name) != 0)
+			continue;
+		free(v->name);
+		free(v->orig);
+		free(v->pattern);
+		free(v->prompt);
+		memmove(v, v + 1, (im->n_vars - i - 1) * sizeof(*v));
+		im->n_vars--;
+		return;
+	}
+}
+
+/* Whether some step's when names VAR. */
+static int
+var_gates_a_step(const struct imp *im, const char *var)
+{
+	const cJSON *st;
+
+	for (int p = 0; p < PHASE_COUNT; p++)
+		cJSON_ArrayForEach(st, im->steps[p]) {
+			const cJSON *when = cJSON_GetObjectItemCaseSensitive(st,
+									 "when");
+
+			if (when && cJSON_GetObjectItemCaseSensitive(when, var))
+				return 1;
+		}
+	return 0;
+}
+
+/* Contingency D ties no step to its answer (its block became a note):
+ * a yes/no question would claim to gate commands that run whatever the
+ * answer. It stays a check to tick, with a review point, and the review
+ * point that promised the gate is taken back. */
+static void
+contingency_as_check(struct imp *im, cJSON *d)
+{
+	const char *id = jstr(d, "id"), *note, *claim;
+
+	for (size_t r = 0; r < im->n_reviews; r++)
+		if (im->reviews[r].step && strcmp(im->reviews[r].step, id) == 0 &&
+		    strstr(im->reviews[r].text, "is a contingency")) {
+			free(im->reviews[r].text);
+			im->reviews[r].text = xasprintf("line %d reads as a "
+				"contingency (\"%s\"), but no command of the "
+				"draft is tied to it: the draft keeps it as a "
+				"check, not a decision, and every step after it "
+				"runs whatever it says; to make it gate the "
+				"rollback, give those steps a when on a decision",
+				im->reviews[r].line, jstr(d, "title"));
+		}
+	drop_var(im, jstr(d, "variable"));
+	cJSON_ReplaceItemInObject(d, "kind", cJSON_CreateString(
+		playbook_kind_name(STEP_KIND_CHECK)));
+	cJSON_DeleteItemFromObject(d, "variable");
+	cJSON_DeleteItemFromObject(d, "options");
+	note = jstr(d, "note");
+	claim = note ? strstr(note, CONTINGENCY_NOTE) : NULL;
+	if (claim) {
+		char *fixed = xasprintf("%.*sA condition the runbook names: "
+			"check it before going on; no command of this playbook "
+			"depends on it.%s", (int)(claim - note), note,
+			claim + strlen(CONTINGENCY_NOTE));
+
+		cJSON_ReplaceItemInObject(d, "note", cJSON_CreateString(fixed));
+		free(fixed);
+	}
+}
+
+/* A contingency whose answer no step depends on is a check. */
+static void
+no_empty_contingency(struct imp *im)
+{
+	for (size_t c = 0; c < im->n_conts; c++) {
+		const char *var = jstr(im->conts[c], "variable");
+
+		if (var && strcmp(jstr(im->conts[c], "kind"), "decide") == 0 &&
+		    !var_gates_a_step(im, var))
+			contingency_as_check(im, im->conts[c]);
+	}
+}
+
 static void
 add_default_approval(struct imp *im)
 {
@@ -9264,6 +9639,7 @@ imp_done(struct imp *im)
 	}
 	free(im->assigns);
 	free(im->carry);
+	free(im->cd_chain);
 	free(im->placed);
 	free(im->tables);
 	for (size_t i = 0; i < im->n_groups; i++) {
@@ -9480,6 +9856,7 @@ mdimport_convert(const char *text, size_t len, const char *name,
 	add_inputs(&im);
 	lookups_before_inputs(&im);
 	no_empty_approval(&im);
+	no_empty_contingency(&im);
 	if (!count_steps(&im)) {
 		imp_done(&im);
 		doc_done(&doc);

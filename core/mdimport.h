@@ -24,4 +24,9 @@ char *mdimport_convert(const char *text, size_t len, const char *name,
 		       struct strbuf *summary, struct strbuf *explain,
 		       struct err *err);
 
+/* How the first credential TEXT writes out is named ("a GitHub token",
+ * "a password on the command line"), by the rules the import takes them
+ * out by; NULL when it holds none. */
+const char *mdimport_literal_credential(const char *text);
+
 #endif

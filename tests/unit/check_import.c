@@ -3336,6 +3336,57 @@ START_TEST(test_import_dsn_password_and_bare_authorization_are_taken_out)
 }
 END_TEST
 
+/* A password given on a command line or in the environment variable a
+ * tool reads is a credential like a token: a secret input, never the
+ * draft's text. */
+START_TEST(test_import_command_line_passwords_are_taken_out)
+{
+	static const char text[] =
+		"# Staging\n\n## Execute\n\n```bash\n"			/* 5 */
+		"mysql -u root -pHunter2Hunter2 -e \"drop database t\"\n"	/* 6 */
+		"```\n\n```bash\n"
+		"PGPASSWORD=Sw0rdfish psql -h db -U app -c 'select 1'\n"	/* 10 */
+		"MYSQL_PWD='Tr0ub4dor' mysqldump -u root app > app.sql\n"	/* 11 */
+		"docker login --password s3cretpass registry.test\n"	/* 12 */
+		"sqlcmd -S db -U sa -P \"Passw0rd!\" -Q \"select 1\"\n"	/* 13 */
+		"curl -u admin:adminpass https://ci.test/job/x/build\n"	/* 14 */
+		"mysql -u root -p -e \"show databases\"\n```\n";	/* 15 */
+	static const struct { int line; const char *var, *run; } taken[] = {
+		{ 6, "MYSQL_PASSWORD", "-p${MYSQL_PASSWORD} -e" },
+		{ 10, "PGPASSWORD", "PGPASSWORD=${PGPASSWORD} psql" },
+		{ 11, "MYSQL_PWD", "MYSQL_PWD=\"${MYSQL_PWD}\" mysqldump" },
+		{ 12, "DOCKER_PASSWORD", "--password ${DOCKER_PASSWORD} reg" },
+		{ 13, "SQLCMD_PASSWORD", "-P \"${SQLCMD_PASSWORD}\" -Q" },
+		{ 14, "HTTP_PASSWORD", "admin:${HTTP_PASSWORD} https" },
+	};
+	static const char *const gone[] = { "Hunter2Hunter2", "Sw0rdfish",
+		"Tr0ub4dor", "s3cretpass", "Passw0rd!", "adminpass" };
+	struct err err = { 0 };
+	char *json = mdimport_convert(text, strlen(text), "runbook.md", NULL,
+				      NULL, &err);
+	cJSON *root;
+
+	ck_assert_msg(json != NULL, "%s", err.msg);
+	for (size_t i = 0; i < sizeof(gone) / sizeof(gone[0]); i++)
+		ck_assert_msg(!strstr(json, gone[i]), "%s kept", gone[i]);
+	free(json);
+	root = import_text(text, strlen(text), NULL);
+	for (size_t i = 0; i < sizeof(taken) / sizeof(taken[0]); i++) {
+		ck_assert_msg(cJSON_IsTrue(cJSON_GetObjectItem(variable(root,
+				taken[i].var), "secret")), "%s is no secret",
+			      taken[i].var);
+		ck_assert_msg(review_on(root, taken[i].line, taken[i].var),
+			      "no review point on line %d", taken[i].line);
+		ck_assert_msg(find_step(root, "run", taken[i].run, NULL, NULL)
+			      != NULL, "no step runs %s", taken[i].run);
+	}
+	/* a bare -p asks mysql to prompt: nothing to take out */
+	ck_assert_ptr_nonnull(find_step(root, "run",
+		"mysql -u root -p -e \"show databases\"", NULL, NULL));
+	cJSON_Delete(root);
+}
+END_TEST
+
 /* Expected output cut for the display ("D...") or naming a placeholder
  * is a note, never an expect; a clear one-line result is an expect. */
 START_TEST(test_import_expect_only_from_a_clear_single_line_result)
@@ -3970,6 +4021,7 @@ import_suite(void)
 		{ "gatedanywhere", test_import_changes_anywhere_are_gated_and_named },
 		{ "timeouts", test_import_timeouts_and_if_that_fails_are_contingencies },
 		{ "dsnsecret", test_import_dsn_password_and_bare_authorization_are_taken_out },
+		{ "cmdpassword", test_import_command_line_passwords_are_taken_out },
 		{ "clearexpect", test_import_expect_only_from_a_clear_single_line_result },
 		{ "pypitoken", test_import_pypi_token_in_heredoc_becomes_secret_variable },
 		{ "fallbackorder", test_import_fallback_question_comes_before_its_remedy },
