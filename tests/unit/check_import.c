@@ -2971,8 +2971,9 @@ START_TEST(test_import_confirmation_names_a_target_or_says_it_does_not)
 		"--to-revision=<REVISION>\n```\n\n"			/* 9-12 */
 		"```bash\nterraform apply -auto-approve -var=\"env=<ENV>\"\n"
 		"```\n\n"						/* 13-16 */
-		"```bash\ncd infra/edge\nterraform init -input=false\n```\n\n"
-		"```bash\nkubectl apply -f -\n```\n";			/* 22-24 */
+		"```bash\nkubectl apply -f -\n```\n\n"			/* 17-20 */
+		"```bash\ncd infra/edge\nterraform init -input=false\n```\n";
+									/* 21-24 */
 	static const char *const want[][2] = {
 		{ "helm rollback", "${SERVICE} ${REVISION}" },
 		{ "rollout undo", "deployment/checkout ${REVISION}" },
@@ -2994,7 +2995,7 @@ START_TEST(test_import_confirmation_names_a_target_or_says_it_does_not)
 				 review_on(root, -1, "names no target"),
 				 i == 4);
 	}
-	ck_assert(review_on(root, 23, "\"kubectl apply\" names no target"));
+	ck_assert(review_on(root, 18, "\"kubectl apply\" names no target"));
 	cJSON_Delete(root);
 }
 END_TEST
