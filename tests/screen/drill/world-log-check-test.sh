@@ -1,9 +1,12 @@
 #!/bin/sh
 # A check that reads its evidence from the drill's world (drill.log,
-# drill.fails_on) says in the Detail pane what the world's log shows now:
-# before the restart the log's ERROR line contradicts "no new errors"
-# (quoted, sanitised); after the restart replaced the log, nothing does.
-# Neither says the check cannot be verified here.
+# drill.fails_on): the trainee's console of the open drill says only that
+# the world judges it (never what the log says: finding it is the drill);
+# the game master's watch says what the world's log shows now: before the
+# restart the log's ERROR line contradicts "no new errors" (quoted,
+# sanitised); after the restart replaced the log, nothing does. None says
+# the check cannot be verified here. Once the drill is complete, the card
+# quotes the line a tick went against.
 . "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
 
 cat >"$SCREEN_TMP/pb.json" <<'JSON'
@@ -41,17 +44,36 @@ select_step() {
 		i=$((i + 1))
 	done
 }
-start_app -x 120 -y 30 drill "$before"
+start_app -x 120 -y 30 drill "$before" --operator sam
+wait_text 'The app log shows no new errors' 5
+select_step v.errors
+wait_text "Drill: judged against the drill's world when you tick it" 5
+refute_fixed 'ERROR GET' "the trainee's console quotes the world's log"
+refute_text 'contradicts' "the trainee's console says what the world's log holds"
+refute_text 'cannot be verified here'
+keys_nowait q
+wait_exit
+start_app -x 120 -y 30 watch "$before"
 wait_text 'The app log shows no new errors' 5
 select_step v.errors
 wait_text 'contradicts this check now' 5
 assert_fixed "Drill: the world's app log contradicts this check now: ERROR GET"
 assert_fixed '/health -> 500 ^[[31mboom'
 refute_text 'cannot be verified here'
-start_app -x 120 -y 30 drill "$after"
+start_app -x 120 -y 30 watch "$after"
 wait_text 'The app log shows no new errors' 5
 select_step v.errors
 wait_text 'no line that contradicts' 5
 assert_fixed "Drill: the world's app log shows no line that contradicts this check"
 refute_text 'cannot be verified here'
+
+# Ticked against the log and completed: the card quotes the line.
+done_dir=$SCREEN_TMP/done
+printf 'next\nnext\nnext\nnext\ntick v.errors\nrun v.restart\nnext\nnext\nquit\n' |
+	run_rewind drill "$SCREEN_TMP/pb.json" --batch --session-dir "$done_dir" \
+	--operator sam >"$SCREEN_TMP/done.out" 2>&1
+start_app -x 120 -y 30 drill "$done_dir" --operator sam
+wait_text 'Drill score card' 5
+assert_fixed 'all-clears     0 / 10  v.errors ticked while the app log showed'
+assert_fixed '"ERROR GET /health -> 500 ^[[31mboom"'
 pass "a check the world's log judges says what the log shows now"
