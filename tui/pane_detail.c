@@ -186,14 +186,23 @@ show_check_log(struct app *a, struct cursor *c, const struct step_view *v)
 		     "look", ROLE_DIM);
 		return 1;
 	}
+	if (holds && v->def->drill.endpoint) {
+		linef(c, ROLE_DIM, "Drill: the world's endpoint %s answers "
+		      "nothing that contradicts this check now", log);
+		return 1;
+	}
 	if (holds) {
 		linef(c, ROLE_DIM, "Drill: the world's %s log shows no line "
 		      "that contradicts this check now", log);
 		return 1;
 	}
 	clean = sanitize_text(bad, strlen(bad));
-	linef(c, ROLE_WARNING, "Drill: the world's %s log contradicts this "
-	      "check now: %s", log, clean);
+	if (v->def->drill.endpoint)
+		linef(c, ROLE_WARNING, "Drill: the world's endpoint %s "
+		      "contradicts this check now: %s", log, clean);
+	else
+		linef(c, ROLE_WARNING, "Drill: the world's %s log contradicts "
+		      "this check now: %s", log, clean);
 	free(clean);
 	return 1;
 }
