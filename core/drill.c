@@ -77,6 +77,8 @@ struct drill {
 	char **world_out;	/* per step: the world's last output */
 	char **false_clear;	/* per step: the log line that contradicted
 				 * its last tick, or NULL */
+	char answer[2048];	/* an endpoint's answer "STATUS BODY", as
+				 * the check it is evidence of reads it */
 	char *clone_dir;
 	int clone_tried;	/* made (or failed) once: never again */
 	struct err clone_err;	/* why it could not be made */
@@ -547,7 +549,7 @@ note_world(struct session *s, struct drill *d, const struct journal_event *ev)
 		sources_set_state(s->sources, d->state);
 }
 
-static const char *log_contradiction(const struct drill *d,
+static const char *log_contradiction(struct drill *d,
 				     const struct pb_step *st,
 				     const char **log);
 
@@ -1073,15 +1075,52 @@ check_log(const struct drill *d, const struct pb_step *st)
 	return cJSON_IsArray(logs) ? logs : NULL;
 }
 
-/* The first line of check ST's log that contradicts it (matches
- * drill.fails_on), or NULL; *LOG names the log. */
+/* The world's answer of the endpoint check ST reads (drill.endpoint), as
+ * "STATUS BODY" in D->answer, or NULL when it reads none or the world has
+ * no such endpoint. */
 static const char *
-log_contradiction(const struct drill *d, const struct pb_step *st,
+check_answer(struct drill *d, const struct pb_step *st)
+{
+	const cJSON *e, *status;
+	const char *body;
+
+	if (!d || st->kind != STEP_KIND_CHECK || !st->drill.endpoint)
+		return NULL;
+	e = cJSON_GetObjectItemCaseSensitive(d->state, "http");
+	e = cJSON_GetObjectItemCaseSensitive(e, st->drill.endpoint);
+	if (!e)
+		return NULL;
+	status = cJSON_GetObjectItemCaseSensitive(e, "status");
+	body = cJSON_IsString(e) ? e->valuestring : cJSON_GetStringValue(
+		cJSON_GetObjectItemCaseSensitive(e, "body"));
+	snprintf(d->answer, sizeof(d->answer), "%d%s%s",
+		 cJSON_IsNumber(status) ? status->valueint : 200,
+		 body ? " " : "", body ? body : "");
+	return d->answer;
+}
+
+/* Whether the world has the evidence check ST reads (its log or its
+ * endpoint). */
+static int
+check_has_world(struct drill *d, const struct pb_step *st)
+{
+	return check_log(d, st) || check_answer(d, st);
+}
+
+/* The first line of check ST's log, or its endpoint's answer, that
+ * contradicts it (matches drill.fails_on), or NULL; *LOG names the log or
+ * the endpoint. */
+static const char *
+log_contradiction(struct drill *d, const struct pb_step *st,
 		  const char **log)
 {
 	const cJSON *lines = check_log(d, st), *l;
+	const char *answer = check_answer(d, st);
 
-	*log = st->drill.log;
+	*log = st->drill.log ? st->drill.log : st->drill.endpoint;
+	if (answer)
+		return regexec(&st->drill.fails_re, answer, 0, NULL, 0) == 0
+			? answer : NULL;
 	cJSON_ArrayForEach(l, lines)
 		if (cJSON_IsString(l) &&
 		    regexec(&st->drill.fails_re, l->valuestring, 0, NULL, 0) == 0)
@@ -1097,7 +1136,7 @@ drill_check_world(const struct session *s, const char *id, const char **log,
 
 	*log = *line = NULL;
 	if (session_mode(s) != SESSION_DRILL || !rt ||
-	    !check_log(s->drill, rt->def))
+	    !check_has_world(s->drill, rt->def))
 		return -1;
 	*line = log_contradiction(s->drill, rt->def, log);
 	return *line ? 0 : 1;
@@ -1615,7 +1654,10 @@ false_all_clears(const struct session *s, cJSON *arr, struct strbuf *why,
 		const char *line = s->drill->false_clear[i];
 		cJSON *o;
 
-		if (rt->def->kind != STEP_KIND_CHECK || !rt->def->drill.log ||
+		const char *src = rt->def->drill.log ? rt->def->drill.log
+			: rt->def->drill.endpoint;
+
+		if (rt->def->kind != STEP_KIND_CHECK || !src ||
 		    !session_step_active(s, rt))
 			continue;
 		(*n)++;
@@ -1623,12 +1665,14 @@ false_all_clears(const struct session *s, cJSON *arr, struct strbuf *why,
 			continue;
 		o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "step", rt->def->id);
-		cJSON_AddStringToObject(o, "log", rt->def->drill.log);
+		cJSON_AddStringToObject(o, rt->def->drill.log ? "log"
+					: "endpoint", src);
 		cJSON_AddStringToObject(o, "line", line);
 		cJSON_AddItemToArray(arr, o);
-		strbuf_addf(why, "%s%s ticked while the %s log showed \"",
-			    n_false ? "; " : "", rt->def->id,
-			    rt->def->drill.log);
+		strbuf_addf(why, rt->def->drill.log
+			    ? "%s%s ticked while the %s log showed \""
+			    : "%s%s ticked while the endpoint %s answered \"",
+			    n_false ? "; " : "", rt->def->id, src);
 		add_spaced(why, line);
 		strbuf_adds(why, "\"");
 		n_false++;
@@ -1651,7 +1695,8 @@ score_all_clears(const struct session *s, struct score *sc)
 		return;
 	}
 	if (!n_false)
-		strbuf_addf(&why, "none of %d check(s) the world's logs judge "
+		strbuf_addf(&why, "none of %d check(s) the world's logs and "
+			    "endpoints judge "
 			    "ticked against them", n);
 	award(sc, "all-clears", 10 - 10 * n_false / n, 10, strbuf_str(&why));
 	strbuf_done(&why);

@@ -1334,30 +1334,40 @@ static const struct field drill_fields[] = {
 	  .off = offsetof(struct pb_drill, watch) },
 	{ .key = "log", .type = F_STRING,
 	  .off = offsetof(struct pb_drill, log) },
+	{ .key = "endpoint", .type = F_STRING,
+	  .off = offsetof(struct pb_drill, endpoint) },
 	{ .key = "fails_on", .type = F_REGEX,
 	  .off = offsetof(struct pb_drill, fails_on),
 	  .off2 = offsetof(struct pb_drill, fails_re) },
 	{ .key = NULL },
 };
 
-/* A check's evidence in the world's logs: both keys or neither, on a
- * check step only. */
+/* A check's evidence in the world's logs or endpoints: fails_on with
+ * one of log and endpoint, or none of them, on a check step only. */
 static int
 check_drill_log(struct ld *ld, const struct pb_drill *drill)
 {
-	if (!drill->log && !drill->fails_on)
+	const char *src = drill->log ? "log" : "endpoint";
+
+	if (!drill->log && !drill->endpoint && !drill->fails_on)
 		return 0;
 	if (ld->step->kind != STEP_KIND_CHECK)
-		return fail_key(ld, drill->log ? "log" : "fails_on", "only a "
+		return fail_key(ld, drill->fails_on && !drill->log &&
+				!drill->endpoint ? "fails_on" : src, "only a "
 				"check step reads its evidence from the "
-				"world's logs");
-	if (!drill->log)
-		return fail_key(ld, "fails_on", "needs log (the world's log "
-				"whose lines it is matched against)");
+				"world's logs and endpoints");
+	if (drill->log && drill->endpoint)
+		return fail_key(ld, "endpoint", "a check reads one of log "
+				"and endpoint, not both");
+	if (!drill->log && !drill->endpoint)
+		return fail_key(ld, "fails_on", "needs log or endpoint (the "
+				"world's log whose lines, or the endpoint "
+				"whose answer, it is matched against)");
 	if (!drill->fails_on)
-		return fail_key(ld, "log", "needs fails_on (the pattern of a "
-				"line that contradicts the check, such as "
-				"\"ERROR\")");
+		return fail_key(ld, src, "needs fails_on (the pattern of a "
+				"line, or of an answer \"STATUS BODY\", that "
+				"contradicts the check, such as \"ERROR\" or "
+				"\"^5\")");
 	return 0;
 }
 
@@ -3020,6 +3030,7 @@ free_step(struct pb_step *step)
 	free(step->drill.state_json);
 	free(step->drill.watch);
 	free(step->drill.log);
+	free(step->drill.endpoint);
 	if (step->drill.fails_on)
 		regfree(&step->drill.fails_re);
 	free(step->drill.fails_on);

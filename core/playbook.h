@@ -116,8 +116,11 @@ struct pb_drill {
 				 * what the wait watches, or NULL */
 	char *log;		/* check: the world's log that is its
 				 * evidence, or NULL */
-	char *fails_on;		/* check: a line of that log matching it
-				 * contradicts the check (with log) */
+	char *endpoint;		/* check: the world's HTTP endpoint (its
+				 * URL) whose answer is its evidence */
+	char *fails_on;		/* check: a line of that log, or the
+				 * endpoint's answer "STATUS BODY",
+				 * matching it contradicts the check */
 	regex_t fails_re;	/* REG_EXTENDED | REG_NOSUB | REG_NEWLINE */
 };
 

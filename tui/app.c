@@ -56,6 +56,13 @@ app_dirty(struct app *a)
 	a->dirty = 1;
 }
 
+int
+app_world_shown(const struct app *a)
+{
+	return session_mode(a->session) != SESSION_DRILL || a->watch ||
+	       a->replay || session_is_complete(a->session);
+}
+
 void
 app_status(struct app *a, int is_error, const char *fmt, ...)
 {

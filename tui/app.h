@@ -217,6 +217,12 @@ void app_init_view(struct app *a);
 /* Ask for a redraw at the end of the loop iteration. */
 void app_dirty(struct app *a);
 
+/* Whether this console may show what the drill's world holds beyond what
+ * the trainee's probes show (its state, what it says of a check): not in
+ * the trainee's console of an open drill; yes to the game master's watch,
+ * once the drill is complete, in a replay, and outside drills. */
+int app_world_shown(const struct app *a);
+
 /* Show MSG in the status line (error style when IS_ERROR), unless an
  * alert holds it (until the next key). One too long for the screen is cut
  * there with an ellipsis and kept whole in the Output tab. */

@@ -168,7 +168,9 @@ show_clone(struct app *a, struct cursor *c, const struct step_view *v)
 }
 
 /* A drill's check step that reads the world's log: whether the log holds
- * it now, quoting the line that contradicts it. Whether it showed. */
+ * it now, quoting the line that contradicts it (to the game master and
+ * after the drill; the trainee of an open drill is told only that the
+ * world judges it). Whether it showed. */
 static int
 show_check_log(struct app *a, struct cursor *c, const struct step_view *v)
 {
@@ -178,14 +180,29 @@ show_check_log(struct app *a, struct cursor *c, const struct step_view *v)
 
 	if (holds < 0)
 		return 0;
+	if (!app_world_shown(a)) {
+		line(c, "Drill: judged against the drill's world when you "
+		     "tick it; find out what it shows with the steps that "
+		     "look", ROLE_DIM);
+		return 1;
+	}
+	if (holds && v->def->drill.endpoint) {
+		linef(c, ROLE_DIM, "Drill: the world's endpoint %s answers "
+		      "nothing that contradicts this check now", log);
+		return 1;
+	}
 	if (holds) {
 		linef(c, ROLE_DIM, "Drill: the world's %s log shows no line "
 		      "that contradicts this check now", log);
 		return 1;
 	}
 	clean = sanitize_text(bad, strlen(bad));
-	linef(c, ROLE_WARNING, "Drill: the world's %s log contradicts this "
-	      "check now: %s", log, clean);
+	if (v->def->drill.endpoint)
+		linef(c, ROLE_WARNING, "Drill: the world's endpoint %s "
+		      "contradicts this check now: %s", log, clean);
+	else
+		linef(c, ROLE_WARNING, "Drill: the world's %s log contradicts "
+		      "this check now: %s", log, clean);
 	free(clean);
 	return 1;
 }

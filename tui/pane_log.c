@@ -147,7 +147,9 @@ targets_line(struct tgt *t, int role, const char *text)
 }
 
 /* The drill's world as it is now (the scenario's state with the
- * injections fired so far), in words, one line each. */
+ * injections fired so far), in words, one line each: to the game master
+ * and after the drill, never to the trainee while it is open (it holds
+ * what the probes are there to find). */
 static void
 scenario_state(struct app *a, struct tgt *t)
 {
@@ -156,6 +158,12 @@ scenario_state(struct app *a, struct tgt *t)
 
 	if (!session_scenario(a->session) || !state)
 		return;
+	if (!app_world_shown(a)) {
+		targets_line(t, ROLE_DIM, "The scenario's state is the game "
+			     "master's until the drill ends: find it with the "
+			     "probes.");
+		return;
+	}
 	targets_line(t, ROLE_TITLE, "Scenario state now:");
 	text = world_describe(state);
 	for (line = strtok_r(text, "\n", &save); line;

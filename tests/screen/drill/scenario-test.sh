@@ -10,8 +10,10 @@
 # journalled, an answer journals step.predicted and the step runs; the
 # game master's injection after that step fires (drill.inject journalled,
 # its alert in the status line and the Output tab, latest moves in the
-# Registry tab, "Scenario state now:" in Targets shows the world after
-# it); at the end the score card replaces the step pane. Every expected
+# Registry tab); the Targets tab keeps the scenario's state from the
+# trainee while the drill is open; at the end the score card replaces the
+# step pane and Targets shows the state ("Scenario state now:", the world
+# after the injection). Every expected
 # value below is copied from the playbook and scenario it names.
 . "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
 
@@ -70,13 +72,9 @@ assert_fixed '│ VERSION v1.4.0'	# the tag of the VERSION variable, marked
 assert_text '│ +v1\.3\.2$'
 assert_text '│ +v1\.3\.1$'
 tab Targets
-assert_fixed '│ Scenario state now:'
-# In words, one line each (it was raw JSON, wrapped mid-string).
-assert_fixed '│   tags (3): v1.4.0, v1.3.2, v1.3.1'
-assert_fixed '│   package bitfinex-maker-kit'
-assert_fixed '│     versions (3, newest first): 1.3.2, 1.3.1, 1.3.0'
-assert_fixed '│   github_release: v1.4.0 with wheel and sdist attached'
-refute_fixed '{"' "the Targets tab shows raw JSON"
+assert_fixed "│ The scenario's state is the game master's until the drill ends"
+refute_fixed 'Scenario state now:' "the trainee's Targets tab shows the scenario's state"
+refute_fixed 'github_release:' "the trainee's Targets tab shows the GitHub release"
 
 # --- a shipped playbook: the bad version on latest -----------------------------------------
 console npm "$REWIND_SRCDIR/playbooks/npm-dist-tag-rollback.json" critical-outage
@@ -137,10 +135,7 @@ assert_text '│ .*  2 tags$'
 assert_text '│ +v1\.2\.3$'
 assert_text '│ +v1\.2\.2$'
 tab Targets
-assert_fixed '│ Scenario state now:'
-assert_fixed '│   package widget'
-assert_fixed '│     dist-tags: latest 1.2.3, beta 1.3.0-beta.1'
-refute_fixed 'alerts:' "an alert is in the state before the injection"
+refute_fixed 'Scenario state now:' "the trainee's Targets tab shows the scenario's state"
 
 # The prediction: Esc cancels it, nothing is journalled, nothing runs.
 assert_fixed '│ assess.latest  run  open'
@@ -170,9 +165,7 @@ grep '"type":"drill.inject"' "$SESSION_DIR/journal.jsonl" |
 	grep -F '"id":"latest-moved"' | grep -qF '"after":"assess.latest"' ||
 	fail "the drill.inject event is not latest-moved after assess.latest"
 status_is "$ALERT"
-assert_fixed '│ Scenario state now:'	# Targets, still shown: the world now
-assert_fixed '│     dist-tags: beta 1.3.0-beta.1, latest 1.2.4'
-assert_fixed '│   alerts: GM: a co-maintainer just'
+refute_fixed 'alerts:' "the trainee's Targets tab shows the scenario's state"
 tab Registry
 assert_fixed '│ dist-tags: beta=1.3.0-beta.1 latest=1.2.4'
 refute_fixed 'latest=1.2.3' "the Registry tab still shows latest=1.2.3"
@@ -206,6 +199,15 @@ assert_fixed '│ predictions   10 / 10  1 of 1 right'
 assert_fixed '│ expected      rollback  (the scenario gives none)'
 status_is 'session complete'
 [ "$(journal_count drill.inject)" -eq 1 ] || fail "the injection fired twice"
+# The drill is over: Targets shows the scenario's state, in words, one
+# line each (it was raw JSON, wrapped mid-string), after the injection.
+tab Targets
+assert_fixed '│ Scenario state now:'
+assert_fixed '│   tags (2): v1.2.3, v1.2.2'
+assert_fixed '│   package widget'
+assert_fixed '│     dist-tags: beta 1.3.0-beta.1, latest 1.2.4'
+assert_fixed '│   alerts: GM: a co-maintainer just'
+refute_fixed '{"' "the Targets tab shows raw JSON"
 
 run_rewind verify "$SESSION_DIR" >/dev/null 2>&1 || fail "verify the drill's journal"
 
