@@ -47,7 +47,7 @@ batch "set LEVEL level-1" var.set
 wait_text ' of 5m RTO$' 3
 # The alert, unless the batch's end has already put the newer truth there
 # ("no console is driving this session since ..."): both are true.
-assert_text 'recovery-time target now 5m \(was 10m\): level 1|no console is driving this session since'
+assert_text 'recovery-time target now 5m \(was 10m\): level 1|no console is driving this session since|the console ended at the end of its input'
 # What the other process does next replaces it: a watcher presses no key,
 # so an old RTO alert must not stay on the status line.
 batch "note checked the dashboards" note.added
@@ -55,5 +55,5 @@ wait_gone 'recovery-time target now 5m \(was 10m\)' 3
 assert_text ' of 5m RTO$'
 batch "set LEVEL level-2" var.set
 wait_text ' of 10m RTO$' 3
-assert_text 'recovery-time target now 10m \(was 5m\)|no console is driving this session since'
+assert_text 'recovery-time target now 10m \(was 5m\)|no console is driving this session since|the console ended at the end of its input'
 pass
