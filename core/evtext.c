@@ -111,12 +111,18 @@ on_voided(const struct ev *e, struct strbuf *sb)
 static void
 on_refused(const struct ev *e, struct strbuf *sb)
 {
-	char *where = cJSON_GetObjectItem(e->p, "provenance")
+	const char *remote = str(cJSON_GetObjectItem(e->p, "provenance"),
+				 "remote", NULL);
+	char *where = cJSON_GetObjectItem(e->p, "provenance") && !remote
 		? evtext_provenance(e->p, 1) : NULL;
 
-	strbuf_addf(sb, "%s's %s %s was refused: %s", e->actor,
-		    pay(e, "action"), e->step[0] ? e->step
-		    : str(e->p, "step", "request"), pay(e, "reason"));
+	/* A sign-off from the inbox names its remote first: the status line
+	 * may cut what follows. */
+	strbuf_addf(sb, "%s's %s %s", e->actor, pay(e, "action"),
+		    e->step[0] ? e->step : str(e->p, "step", "request"));
+	if (remote)
+		strbuf_addf(sb, " from %s", remote);
+	strbuf_addf(sb, " was refused: %s", pay(e, "reason"));
 	if (where)	/* a refused sign-off: who tried, from where */
 		strbuf_addf(sb, "; %s", where);
 	free(where);
