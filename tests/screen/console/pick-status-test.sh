@@ -56,6 +56,9 @@ case $row in *' = '*|*'pane)'*) fail "the status line is not in words: $row" ;; 
 keys Tab j Enter			# run the candidate with 1.2.2
 wait_text '^ try done' 10
 keys k Tab j Enter			# the Registry again: 1.2.1
+# It would replace a value already set: asked first (y/N, one key).
+wait_text 'Replace it with 1\.2\.1 from' 5
+keys y
 wait_text 'RESTORE_VERSION set to 1\.2\.1 from the Registry tab; try reopened: ran with other' 5
 keys_nowait q
 wait_exit
