@@ -1398,7 +1398,8 @@ verify_failed(const struct session *s, cJSON *arr)
 
 		if (rt->phase != PHASE_VERIFY || !rt->def->required ||
 		    (rt->def->kind != STEP_KIND_RUN &&
-		     rt->def->kind != STEP_KIND_PROBE) ||
+		     rt->def->kind != STEP_KIND_PROBE &&
+		     rt->def->kind != STEP_KIND_WAIT) ||
 		    rt->state != STEP_FAILED || !session_step_active(s, rt))
 			continue;
 		o = cJSON_CreateObject();
@@ -1418,7 +1419,8 @@ unproven_recovery(const struct session *s, char *why, size_t size)
 {
 	cJSON *na = cJSON_CreateArray(), *failed = cJSON_CreateArray();
 	int n, n_na = phase_na(s, PHASE_VERIFY, 1u << STEP_KIND_RUN |
-			       1u << STEP_KIND_PROBE, na, &n);
+			       1u << STEP_KIND_PROBE | 1u << STEP_KIND_WAIT,
+			       na, &n);
 	int n_failed = verify_failed(s, failed);
 	char steps[256], more[256];
 
@@ -1603,9 +1605,34 @@ phase_na(const struct session *s, enum phase_id phase, unsigned kinds,
 		cJSON_AddStringToObject(o, "step", rt->def->id);
 		cJSON_AddStringToObject(o, "reason", rt->na_reason
 					? rt->na_reason : "");
+		/* it ran, failed, and was then waved away */
+		if (rt->reason)
+			cJSON_AddStringToObject(o, "failed_first", rt->reason);
 		cJSON_AddItemToArray(arr, o);
 	}
 	return n_na;
+}
+
+/* The verifications of ARR that failed and were then marked n/a, named
+ * after WHY: "; failed, then marked n/a: verify.monitor". */
+static void
+add_waved_why(const cJSON *arr, char *why, size_t size)
+{
+	const cJSON *o;
+	size_t len = strlen(why);
+	int first = 1;
+
+	cJSON_ArrayForEach(o, arr) {
+		const char *step = cJSON_GetStringValue(
+			cJSON_GetObjectItem(o, "step"));
+
+		if (!step || !cJSON_GetObjectItem(o, "failed_first"))
+			continue;
+		snprintf(why + len, size - len, "%s%s", first
+			 ? "; failed, then marked n/a: " : ", ", step);
+		len = strlen(why);
+		first = 0;
+	}
 }
 
 /* Checks of any phase that apply and that nothing in the drill's world
@@ -1710,7 +1737,7 @@ score_verifications(const struct session *s, const struct drill *d,
 {
 	cJSON *arr = cJSON_AddArrayToObject(sc->card, "unverified");
 	cJSON *wrong = cJSON_AddArrayToObject(sc->card, "wrong_path_verified");
-	unsigned kinds = KIND(RUN) | KIND(PROBE) | KIND(CHECK);
+	unsigned kinds = KIND(RUN) | KIND(PROBE) | KIND(WAIT) | KIND(CHECK);
 	int n, n_na = phase_na(s, PHASE_VERIFY, kinds, arr, &n);
 	int n_wrong = phase_wrong_path(s, d, PHASE_VERIFY, kinds, wrong);
 	char why[512];
@@ -1721,6 +1748,7 @@ score_verifications(const struct session *s, const struct drill *d,
 		return;
 	}
 	snprintf(why, sizeof(why), "%d of %d marked n/a", n_na, n);
+	add_waved_why(arr, why, sizeof(why));
 	if (n_wrong)
 		add_wrong_path_why(s, d, wrong, n_wrong, n, why, sizeof(why));
 	award(sc, "verifications", 20 - 20 * (n_na + n_wrong) / n -

@@ -1371,7 +1371,8 @@ add_unproven(struct rep *r, cJSON *arr)
 	for (size_t i = 0; ph && i < ph->n_steps; i++)
 		if (ph->steps[i].required &&
 		    (ph->steps[i].kind == STEP_KIND_RUN ||
-		     ph->steps[i].kind == STEP_KIND_PROBE))
+		     ph->steps[i].kind == STEP_KIND_PROBE ||
+		     ph->steps[i].kind == STEP_KIND_WAIT))
 			add_unproven_step(r, &ph->steps[i], 1, arr);
 }
 

@@ -64,6 +64,9 @@ c = json.load(open(d + "/scorecard.json"))
 by = {x["name"]: x for x in c["criteria"]}
 v, r, a = by["verifications"], by["rto"], by["approvals"]
 assert v["applies"] and v["points"] < v["max"], v
+# Both waved away, the watch (a wait step) too, and named as failed first.
+assert v["why"].startswith("2 of "), v["why"]
+assert "failed, then marked n/a: " in v["why"] and "verify.monitor" in v["why"], v["why"]
 assert r["applies"] and r["points"] == 0, r
 assert "never proven" in r["why"] and "verify.health" in r["why"], r["why"]
 assert a["applies"] and a["points"] == 0, a
@@ -81,7 +84,7 @@ PY
 grep -q 'never proven' "$tmp/report" || fail "the report does not say the recovery was never proven"
 # ...nor may its RTO line call the target met (it did: "recovered in 10.9s").
 grep -q '^RTO: \*\*met\*\*' "$tmp/report" && fail "the report says the RTO was met: $(grep '^RTO' "$tmp/report")"
-grep -q '^RTO: \*\*not proven\*\*: .*never proven: verify\.health marked n/a\.$' "$tmp/report" ||
+grep -q '^RTO: \*\*not proven\*\*: .*never proven: verify\.health marked n/a, verify\.monitor marked n/a\.$' "$tmp/report" ||
 	fail "the report's RTO line does not name verify.health: $(grep '^RTO' "$tmp/report")"
 # It says where the time was counted to (not "the session ended" then).
 grep -q '^RTO: \*\*not proven\*\*: .* counted from the session start to the end of the verify phase (target ' "$tmp/report" ||
