@@ -214,42 +214,48 @@ struct lookalike {
  * capitals too: skeletons are taken after case folding, except for the
  * entries before it (capital I and the digits), which look like l or o. */
 static const struct lookalike lookalikes[] = {
+	/* Sorted by code point. Among them: the digits 0 and 1, capital I
+	 * and | (before folding); dotless i, Latin alpha, script g, small
+	 * capitals; letters with a stroke or hook that no decomposition
+	 * takes apart (\u0142 l, \u00f8 o, \u0111 d, \u0127 h, \u0167 t...);
+	 * Greek, Cyrillic, Cherokee and Armenian look-alikes. */
 	{ 0x0030, 'o' }, { 0x0031, 'l' }, { 0x0049, 'l' }, { 0x007c, 'l' },
-	{ 0x0131, 'i' },		/* dotless i */
-	{ 0x0184, 'b' }, { 0x0185, 'b' },	/* tone six */
-	{ 0x01c0, 'l' },		/* dental click */
-	{ 0x0251, 'a' },		/* Latin alpha */
-	{ 0x0261, 'g' },		/* script g */
-	{ 0x0269, 'i' },		/* Latin iota */
-	{ 0x026a, 'i' }, { 0x029f, 'l' },	/* small capitals */
+	{ 0x00f0, 'd' }, { 0x00f8, 'o' }, { 0x0111, 'd' }, { 0x0127, 'h' },
+	{ 0x0131, 'i' }, { 0x0142, 'l' }, { 0x0167, 't' }, { 0x0180, 'b' },
+	{ 0x0184, 'b' }, { 0x0185, 'b' }, { 0x0188, 'c' }, { 0x018c, 'd' },
+	{ 0x0192, 'f' }, { 0x0199, 'k' }, { 0x019a, 'l' }, { 0x01a5, 'p' },
+	{ 0x01ab, 't' }, { 0x01ad, 't' }, { 0x01b4, 'y' }, { 0x01b6, 'z' },
+	{ 0x01c0, 'l' }, { 0x0247, 'e' }, { 0x0249, 'j' }, { 0x024d, 'r' },
+	{ 0x024f, 'y' }, { 0x0251, 'a' }, { 0x0253, 'b' }, { 0x0256, 'd' },
+	{ 0x0257, 'd' }, { 0x0260, 'g' }, { 0x0261, 'g' }, { 0x0266, 'h' },
+	{ 0x0268, 'i' }, { 0x0269, 'i' }, { 0x026a, 'i' }, { 0x026b, 'l' },
+	{ 0x026c, 'l' }, { 0x026d, 'l' }, { 0x0271, 'm' }, { 0x0272, 'n' },
+	{ 0x0273, 'n' }, { 0x027d, 'r' }, { 0x0282, 's' }, { 0x0288, 't' },
+	{ 0x0289, 'u' }, { 0x0290, 'z' }, { 0x0291, 'z' }, { 0x029f, 'l' },
 	{ 0x0391, 'a' }, { 0x0392, 'b' }, { 0x0395, 'e' }, { 0x0396, 'z' },
 	{ 0x0397, 'h' }, { 0x0399, 'l' }, { 0x039a, 'k' }, { 0x039c, 'm' },
 	{ 0x039d, 'n' }, { 0x039f, 'o' }, { 0x03a1, 'p' }, { 0x03a4, 't' },
-	{ 0x03a5, 'y' }, { 0x03a7, 'x' },	/* Greek capitals */
-	{ 0x03b1, 'a' }, { 0x03b2, 'b' }, { 0x03b3, 'y' }, { 0x03b5, 'e' },
-	{ 0x03b6, 'z' }, { 0x03b7, 'n' }, { 0x03b9, 'i' }, { 0x03ba, 'k' },
-	{ 0x03bc, 'm' }, { 0x03bd, 'v' }, { 0x03bf, 'o' }, { 0x03c1, 'p' },
-	{ 0x03c4, 't' }, { 0x03c5, 'u' }, { 0x03c7, 'x' }, { 0x03c9, 'w' },
-	{ 0x03f2, 'c' }, { 0x03f3, 'j' },	/* lunate sigma, yot */
-	{ 0x0405, 's' }, { 0x0406, 'l' }, { 0x0408, 'j' },	/* Cyrillic */
-	{ 0x0410, 'a' }, { 0x0412, 'b' }, { 0x0415, 'e' }, { 0x041a, 'k' },
-	{ 0x041c, 'm' }, { 0x041d, 'h' }, { 0x041e, 'o' }, { 0x0420, 'p' },
-	{ 0x0421, 'c' }, { 0x0422, 't' }, { 0x0423, 'y' }, { 0x0425, 'x' },
-	{ 0x0430, 'a' }, { 0x0432, 'b' }, { 0x0435, 'e' }, { 0x043a, 'k' },
-	{ 0x043c, 'm' }, { 0x043d, 'h' }, { 0x043e, 'o' }, { 0x0440, 'p' },
-	{ 0x0441, 'c' }, { 0x0442, 't' }, { 0x0443, 'y' }, { 0x0445, 'x' },
-	{ 0x044c, 'b' }, { 0x0455, 's' }, { 0x0456, 'i' }, { 0x0457, 'i' },
-	{ 0x0458, 'j' }, { 0x0461, 'w' }, { 0x0475, 'v' }, { 0x04bb, 'h' },
-	{ 0x04af, 'y' }, { 0x04c0, 'l' }, { 0x04cf, 'l' }, { 0x0501, 'd' },
-	{ 0x050d, 'g' }, { 0x051b, 'q' }, { 0x051d, 'w' },
-	{ 0x0555, 'o' }, { 0x0585, 'o' },	/* Armenian oh */
+	{ 0x03a5, 'y' }, { 0x03a7, 'x' }, { 0x03b1, 'a' }, { 0x03b2, 'b' },
+	{ 0x03b3, 'y' }, { 0x03b5, 'e' }, { 0x03b6, 'z' }, { 0x03b7, 'n' },
+	{ 0x03b9, 'i' }, { 0x03ba, 'k' }, { 0x03bc, 'm' }, { 0x03bd, 'v' },
+	{ 0x03bf, 'o' }, { 0x03c1, 'p' }, { 0x03c4, 't' }, { 0x03c5, 'u' },
+	{ 0x03c7, 'x' }, { 0x03c9, 'w' }, { 0x03f2, 'c' }, { 0x03f3, 'j' },
+	{ 0x0405, 's' }, { 0x0406, 'l' }, { 0x0408, 'j' }, { 0x0410, 'a' },
+	{ 0x0412, 'b' }, { 0x0415, 'e' }, { 0x041a, 'k' }, { 0x041c, 'm' },
+	{ 0x041d, 'h' }, { 0x041e, 'o' }, { 0x0420, 'p' }, { 0x0421, 'c' },
+	{ 0x0422, 't' }, { 0x0423, 'y' }, { 0x0425, 'x' }, { 0x0430, 'a' },
+	{ 0x0432, 'b' }, { 0x0435, 'e' }, { 0x043a, 'k' }, { 0x043c, 'm' },
+	{ 0x043d, 'h' }, { 0x043e, 'o' }, { 0x0440, 'p' }, { 0x0441, 'c' },
+	{ 0x0442, 't' }, { 0x0443, 'y' }, { 0x0445, 'x' }, { 0x044c, 'b' },
+	{ 0x0455, 's' }, { 0x0456, 'i' }, { 0x0457, 'i' }, { 0x0458, 'j' },
+	{ 0x0461, 'w' }, { 0x0475, 'v' }, { 0x04af, 'y' }, { 0x04bb, 'h' },
+	{ 0x04c0, 'l' }, { 0x04cf, 'l' }, { 0x0501, 'd' }, { 0x050d, 'g' },
+	{ 0x051b, 'q' }, { 0x051d, 'w' }, { 0x0555, 'o' }, { 0x0585, 'o' },
 	{ 0x13a0, 'd' }, { 0x13a1, 'r' }, { 0x13a2, 't' }, { 0x13aa, 'a' },
 	{ 0x13ac, 'e' }, { 0x13b3, 'w' }, { 0x13bb, 'h' }, { 0x13c2, 'h' },
-	{ 0x13da, 's' },		/* Cherokee */
-	{ 0x1d00, 'a' }, { 0x1d04, 'c' }, { 0x1d0f, 'o' }, { 0x1d1c, 'u' },
-	{ 0x1d20, 'v' }, { 0x1d21, 'w' }, { 0x1d22, 'z' },	/* small caps */
-	{ 0x2170, 'i' }, { 0x217c, 'l' },	/* roman numerals */
-	{ 0xab83, 'w' },
+	{ 0x13da, 's' }, { 0x1d00, 'a' }, { 0x1d04, 'c' }, { 0x1d0f, 'o' },
+	{ 0x1d1c, 'u' }, { 0x1d20, 'v' }, { 0x1d21, 'w' }, { 0x1d22, 'z' },
+	{ 0x2170, 'i' }, { 0x217c, 'l' }, { 0xab83, 'w' },
 };
 
 static int

@@ -110,6 +110,10 @@ static const struct {
 	{ "kate", "\u03ba\u03b1\u03c4\u03b5", 1 },	/* Greek small */
 	{ "alice", "al\u0131ce", 1 },			/* dotless i */
 	{ "alice", "\u0251lice", 1 },			/* Latin alpha */
+	{ "alex", "a\u0142ex", 1 },			/* l with stroke */
+	{ "alex", "A\u0141EX", 1 },
+	{ "bob", "b\u00f8b", 1 },			/* o with stroke */
+	{ "dana", "\u0111ana", 1 },			/* d with stroke */
 	{ "alice", "aIice", 1 },			/* capital I as l */
 	{ "alice", "al1ce", 0 },			/* 1 is l, not i */
 	{ "all", "a11", 1 },
