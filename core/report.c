@@ -1418,11 +1418,22 @@ rto_end(struct rep *r, const char **which)
 	int64_t ran = typed ? rollback_ran_at(r, &step) : 0;
 	int64_t end;
 
-	if (!ran || parse_when(typed) >= ran)
+	int64_t at = typed ? parse_when(typed) : 0;
+	/* A time typed to the minute covers that whole minute. */
+	int early = ran && at + 60000000 <= ran;
+	int late = at && r->end_us && at > r->end_us + 60000000;
+
+	if (!early && !late)
 		return rtoclock_end(typed, r->verify_end_us, r->end_us, which);
 	end = rtoclock_end(NULL, r->verify_end_us, r->end_us, which);
-	snprintf(r->rto_to, sizeof(r->rto_to), "%s (the typed ROLLED_BACK_AT "
-		 "is earlier than %s first ran, in the journal)", *which, step);
+	if (early)
+		snprintf(r->rto_to, sizeof(r->rto_to), "%s (the typed "
+			 "ROLLED_BACK_AT is earlier than %s first ran, in the "
+			 "journal)", *which, step);
+	else
+		snprintf(r->rto_to, sizeof(r->rto_to), "%s (the typed "
+			 "ROLLED_BACK_AT is later than the session's end)",
+			 *which);
 	*which = r->rto_to;
 	return end;
 }

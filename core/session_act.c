@@ -481,12 +481,20 @@ time_before_run(const struct session *s, const char *name,
 {
 	const struct pb_variable *v = playbook_find_var(s->pb, name);
 	int64_t at = v && v->n_time_of ? rtoclock_parse_when(value) : 0;
+	int64_t now = clock_wall_now(s->clk);
 	char when[32];
 
+	/* A time typed to the minute covers that whole minute. */
+	if (at && at > now + 60000000) {
+		timefmt_us(now, TF_HM_ZONE, when, sizeof(when));
+		return xasprintf("Warning: %s %s is in the future (now %s): the "
+				 "report will not use it", name, value, when);
+	}
 	for (size_t k = 0; at && k < v->n_time_of; k++) {
 		const struct step_rt *rt = session_find_step(s, v->time_of[k]);
 
-		if (!rt || !rt->first_run_us || at >= rt->first_run_us)
+		if (!rt || !rt->first_run_us ||
+		    at + 60000000 > rt->first_run_us)
 			continue;
 		timefmt_us(rt->first_run_us, TF_HM_ZONE, when, sizeof(when));
 		return xasprintf("Warning: %s %s is before %s first ran (%s, "
