@@ -142,7 +142,8 @@ dialog_title(struct app *a, const char *what, const struct pb_step *st)
 }
 
 /* "It already ran and succeeded at HH:MM:SS UTC; run again? " for a
- * step done, else "". */
+ * step done, else ""; for a run interrupted and recorded done by a hand
+ * check, that, never "succeeded" (no one saw it end). */
 static void
 succeeded_at(struct app *a, const struct pb_step *st, char *buf,
 	     size_t size)
@@ -153,7 +154,14 @@ succeeded_at(struct app *a, const struct pb_step *st, char *buf,
 	buf[0] = '\0';
 	for (size_t i = 0; i < session_n_steps(a->session); i++)
 		if (session_step_view(a->session, i, &v) == 0 && v.def == st &&
-		    v.state == STEP_DONE) {
+		    v.state == STEP_DONE && v.hand_check) {
+			timefmt_us(v.run_wall_us ? v.run_wall_us : v.wall_us,
+				   TF_HMS_ZONE, when, sizeof(when));
+			snprintf(buf, size, "Its run at %s was interrupted "
+				 "(outcome unknown) and recorded done by hand "
+				 "(%.120s); run again? ", when, v.hand_check);
+		} else if (session_step_view(a->session, i, &v) == 0 &&
+			   v.def == st && v.state == STEP_DONE) {
 			timefmt_us(v.wall_us, TF_HMS_ZONE, when, sizeof(when));
 			snprintf(buf, size, "It already ran and succeeded at "
 				 "%s; run again? ", when);
@@ -169,7 +177,7 @@ setup_confirm(struct app *a, const struct pb_step *st)
 	char *shown = session_show_command(a->session, st->run);
 
 	int again = session_step_state(a->session, st->id) == STEP_INTERRUPTED;
-	char done[96];
+	char done[320];
 
 	succeeded_at(a, st, done, sizeof(done));
 	dialog_title(a, "Confirm", st);

@@ -103,6 +103,12 @@ refute_fixed 'Last run: ok'
 [ "$(journal_count step.started e.push)" = 1 ] || fail "the step ran again"
 grep '"type":"step.ticked"' "$SESSION_DIR/journal.jsonl" |
 	grep -q '"interrupted_run_checked":true' || fail "no hand check in the journal"
+# Running it again: the question never calls the interrupted run a success.
+keys Enter
+wait_text 'recorded done by hand' 5
+refute_text 'succeeded'
+keys Escape
+wait_gone 'recorded done by hand' 5
 keys Down Space '>' '>' '>'
 wait_text 'COMPLETE'
 refute_fixed 'not proven'
