@@ -150,22 +150,25 @@ succeeded_at(struct app *a, const struct pb_step *st, char *buf,
 {
 	struct step_view v;
 	char when[32];
+	size_t i;
 
 	buf[0] = '\0';
-	for (size_t i = 0; i < session_n_steps(a->session); i++)
-		if (session_step_view(a->session, i, &v) == 0 && v.def == st &&
-		    v.state == STEP_DONE && v.hand_check) {
-			timefmt_us(v.run_wall_us ? v.run_wall_us : v.wall_us,
-				   TF_HMS_ZONE, when, sizeof(when));
-			snprintf(buf, size, "Its run at %s was interrupted "
-				 "(outcome unknown) and recorded done by hand "
-				 "(%.120s); run again? ", when, v.hand_check);
-		} else if (session_step_view(a->session, i, &v) == 0 &&
-			   v.def == st && v.state == STEP_DONE) {
-			timefmt_us(v.wall_us, TF_HMS_ZONE, when, sizeof(when));
-			snprintf(buf, size, "It already ran and succeeded at "
-				 "%s; run again? ", when);
-		}
+	for (i = 0; i < session_n_steps(a->session); i++)
+		if (session_step_view(a->session, i, &v) == 0 && v.def == st)
+			break;
+	if (i == session_n_steps(a->session) || v.state != STEP_DONE)
+		return;
+	if (v.hand_check) {
+		timefmt_us(v.run_wall_us ? v.run_wall_us : v.wall_us,
+			   TF_HMS_ZONE, when, sizeof(when));
+		snprintf(buf, size, "Its run at %s was interrupted (outcome "
+			 "unknown) and recorded done by hand (%.120s); run "
+			 "again? ", when, v.hand_check);
+		return;
+	}
+	timefmt_us(v.wall_us, TF_HMS_ZONE, when, sizeof(when));
+	snprintf(buf, size, "It already ran and succeeded at %s; run again? ",
+		 when);
 }
 
 static void
