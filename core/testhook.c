@@ -45,27 +45,31 @@ testhook_active(void)
 	       (spawns && *spawns);
 }
 
+/* Write COUNTER to PATH beside it and rename it over it, so that a reader
+ * never finds the file empty between the truncation and the write (a
+ * screen test once counted -85 wake-ups that way). */
+static void
+write_counter(const char *path, unsigned long counter)
+{
+	char *tmp = xasprintf("%s.tmp", path);
+	FILE *f = fopen(tmp, "w");
+
+	if (f) {
+		fprintf(f, "%lu\n", counter);
+		if (fclose(f) == 0)
+			rename(tmp, path);
+	}
+	free(tmp);
+}
+
 void
 testhook_idle(void)
 {
 	static unsigned long counter;
 	const char *path = getenv("REWIND_TEST_IDLE");
-	char *tmp;
-	FILE *f;
 
-	if (!path || !*path)
-		return;
-	/* Written beside it and renamed over it, so that a reader never
-	 * finds the file empty between the truncation and the write (a
-	 * screen test once counted -85 wake-ups that way). */
-	tmp = xasprintf("%s.tmp", path);
-	f = fopen(tmp, "w");
-	if (f) {
-		fprintf(f, "%lu\n", ++counter);
-		if (fclose(f) == 0)
-			rename(tmp, path);
-	}
-	free(tmp);
+	if (path && *path)
+		write_counter(path, ++counter);
 }
 
 int
@@ -97,10 +101,14 @@ void
 testhook_frame_drawn(void)
 {
 	static int written;
+	static unsigned long frames;
 	const char *path = getenv("REWIND_TEST_FRAME_LOG");
+	const char *count = getenv("REWIND_TEST_FRAMES");
 	struct timespec ts;
 	FILE *f;
 
+	if (count && *count)
+		write_counter(count, ++frames);
 	if (written || !path || !*path)
 		return;
 	written = 1;

@@ -30,7 +30,9 @@ void testhook_spawned(const char *cwd, const char *command);
 
 /* REWIND_TEST_FRAME_LOG names a file that gets, once, the wall-clock time
  * in nanoseconds since the epoch at which the first complete frame was
- * handed to the terminal (make bench reads it). Call after each frame. */
+ * handed to the terminal (make bench reads it); REWIND_TEST_FRAMES names a
+ * file whose counter rises with each frame drawn (screen tests count
+ * redraws with it). Call after each frame. */
 void testhook_frame_drawn(void);
 
 #endif

@@ -19,7 +19,8 @@
 # - Makes a private temp dir ($SCREEN_TMP) with a hermetic environment for
 #   the app: HOME, XDG_STATE_HOME, XDG_CONFIG_HOME and XDG_DATA_HOME under
 #   it, TZ=UTC, LANG=C.UTF-8, TERM=xterm-256color, REWIND_TEST_NOW (a fixed
-#   starting wall clock), REWIND_TEST_IDLE (the idle counter file) and
+#   starting wall clock), REWIND_TEST_IDLE (the idle counter file),
+#   REWIND_TEST_FRAMES (the counter of frames drawn) and
 #   REWIND_TEST_DRILL_PACE=0 (drill output at once, unless a test says 1);
 #   tests/fixtures/bin comes first in PATH. The app is started under
 #   `env -i`, so nothing of the caller's environment (NO_COLOR, a theme
@@ -124,6 +125,7 @@ mkdir -p "$SCREEN_TMP/home" "$SCREEN_TMP/state" "$SCREEN_TMP/config" \
 SCREEN_SOCKET=rewind-test-${SCREEN_TMP##*.}
 SCREEN_TARGET=app
 SCREEN_IDLE=$SCREEN_TMP/idle
+SCREEN_FRAMES=$SCREEN_TMP/frames
 : "${REWIND_TEST_NOW:=2026-11-21T19:30:00Z}"
 APP_ENV=${APP_ENV:-}		# extra NAME=VALUE words (blank-separated) for the app
 APP_DIR=$SCREEN_TMP		# the app's working directory
@@ -274,6 +276,7 @@ _app_env() {
 		"TZ=UTC" "LANG=C.UTF-8" "TERM=xterm-256color" \
 		"REWIND_TEST_NOW=$REWIND_TEST_NOW" \
 		"REWIND_TEST_IDLE=$SCREEN_IDLE" \
+		"REWIND_TEST_FRAMES=$SCREEN_FRAMES" \
 		"REWIND_TEST_DRILL_PACE=${REWIND_TEST_DRILL_PACE:-0}"
 }
 
@@ -284,7 +287,8 @@ _app_env() {
 # console's counter.
 run_rewind() (
 	cd "$APP_DIR" || exit 99
-	list=$(_app_env | sed "s|^REWIND_TEST_IDLE=.*|REWIND_TEST_IDLE=$SCREEN_TMP/idle.cli|"
+	list=$(_app_env | sed -e "s|^REWIND_TEST_IDLE=.*|REWIND_TEST_IDLE=$SCREEN_TMP/idle.cli|" \
+		-e "s|^REWIND_TEST_FRAMES=.*|REWIND_TEST_FRAMES=$SCREEN_TMP/frames.cli|"
 	       for w in $APP_ENV; do printf '%s\n' "$w"; done)
 	IFS='
 '
@@ -308,7 +312,7 @@ start_app() {
 		esac
 	done
 	launch=$SCREEN_TMP/launch.sh
-	rm -f "$SCREEN_IDLE"
+	rm -f "$SCREEN_IDLE" "$SCREEN_FRAMES"
 	{
 		echo '#!/bin/sh'
 		# Ctrl-C reaches the whole foreground group: the app decides
