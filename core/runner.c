@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -19,6 +20,7 @@
 #include "err.h"
 #include "loop.h"
 #include "memscan.h"
+#include "proctitle.h"
 #include "redact.h"
 #include "testhook.h"
 #include "xalloc.h"
@@ -919,6 +921,19 @@ drainer_close_others(const struct proc *p)
 			close(fd);
 }
 
+/* In ps and top, the drainer says what it is, not the console's command
+ * line (the console has gone). */
+static void
+name_drainer(const struct proc *p)
+{
+	char title[96];
+
+	snprintf(title, sizeof(title),
+		 "rewind: output of pid %ld (its console quit)",
+		 (long)p->pid);
+	proctitle_set("rewind-drain", title);
+}
+
 /* The drainer's whole life: read P's pipes to their end, each line into
  * the cast (redacted, as the console would have), then exit. */
 static void __attribute__((noreturn))
@@ -932,6 +947,7 @@ drain_alone(struct proc *p)
 	signal(SIGINT, SIG_IGN);
 	signal(SIGCHLD, SIG_DFL);
 	(void)setpgid(0, p->pid);	/* stopped with its command */
+	name_drainer(p);
 	drainer_close_others(p);
 	p->on_line = NULL;
 	for (;;) {

@@ -10,6 +10,7 @@
 #include "batch.h"
 #include "cli.h"
 #include "commands.h"
+#include "proctitle.h"
 
 static int
 run_console(const struct cli_opts *o)
@@ -23,6 +24,7 @@ main(int argc, char **argv)
 	struct cli_opts o = { 0 };
 	int rc;
 
+	proctitle_init(argc, argv);
 	setlocale(LC_ALL, "");
 	umask(077);	/* session files and directories are private */
 	if (argc > 1 && command_find(argv[1]))

@@ -4,7 +4,8 @@
 # output pipe (it runs to its end, and its last lines reach the session's
 # output file); the next console finds it ended, shows the run as
 # interrupted with its outcome unknown, and the journal says the same
-# (session.quit naming it, step.interrupted, no step.finished).
+# (session.quit naming it, step.interrupted, no step.finished). In ps,
+# what is left says what it is, not the console's command line.
 . "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
 
 SESSION_DIR=$SCREEN_TMP/session
@@ -31,6 +32,17 @@ assert_fixed 'its command goes'
 keys_nowait Enter
 wait_exit
 [ -e "$DONE" ] && fail "the command ended before the quit: make it slower"
+# What goes on is listed in ps as what it is: the command, and the process
+# that saves its output (in the command's process group), never with the
+# console's own command line, as if the console still ran.
+cmd_pid=$(grep '"type":"session.quit"' "$SESSION_DIR/journal.jsonl" |
+	sed -n 's/.*"running":\[{"step":"e\.slow","pid":\([0-9]*\).*/\1/p')
+[ -n "$cmd_pid" ] || fail "session.quit names no pid for e.slow"
+ps -eo pgid=,args= | awk -v g="$cmd_pid" '$1 == g' >"$SCREEN_TMP/group"
+grep -q 'rewind: output of pid '"$cmd_pid" "$SCREEN_TMP/group" ||
+	fail "no process in the command's group says it saves its output: $(cat "$SCREEN_TMP/group")"
+grep -E ' [^ ]*rewind (run|drill) ' "$SCREEN_TMP/group" &&
+	fail "a process left running shows the console's command line"
 # The command goes on after the console has gone, to its end.
 wait_for 'test -e "$DONE"' 40 || fail "the command did not go on after the quit"
 wait_for 'grep -q "tick 40" "$SESSION_DIR"/output/e.slow-1.cast' 5 ||
