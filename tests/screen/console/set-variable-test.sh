@@ -15,7 +15,7 @@ assert_text '▸ ROLLBACK_VERSION +\(unset\)' "the list does not show the value 
 assert_text ' CHANNEL +beta' "the list does not show CHANNEL's value"
 keys k					# wraps to the last variable
 assert_text '▸ NPM_CONFIG_REGISTRY +\(unset\)' "the list does not scroll to its last line"
-keys k k k k k k
+keys k k k k k k k
 assert_text '▸ DEPRECATION_MESSAGE +\(unset\) +default This version has' \
 	"the list does not show the default"
 keys Escape
