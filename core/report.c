@@ -582,6 +582,21 @@ on_step_finished(struct rep *r, const struct journal_event *ev,
 		strbuf_addf(what, " (%s)", pstr(ev, "reason"));
 }
 
+/* ", its last line: LINE" for a run of unknown outcome whose output file
+ * the event read ("tail"), so the reader sees what it did. */
+static void
+add_last_line(const struct journal_event *ev, struct strbuf *what)
+{
+	const char *tail = pstr(ev, "tail");
+	const char *last;
+
+	if (!tail || !*tail)
+		return;
+	last = strrchr(tail, '\n');
+	last = last ? last + 1 : tail;
+	strbuf_addf(what, "; its output ends: %s", last);
+}
+
 static void
 on_interrupted(struct rep *r, const struct journal_event *ev,
 	       struct strbuf *what)
@@ -602,10 +617,11 @@ on_interrupted(struct rep *r, const struct journal_event *ev,
 			    "ended while it ran, between %s and %s)",
 			    ev->step ? ev->step : "", pstr(ev, "last_seen"),
 			    clock_format_rfc3339(ev->wall_us, now, sizeof(now)));
-		return;
+	} else {
+		strbuf_addf(what, "interrupted %s: outcome unknown (the console "
+			    "ended while it ran)", ev->step ? ev->step : "");
 	}
-	strbuf_addf(what, "interrupted %s: outcome unknown (the console ended "
-		    "while it ran)", ev->step ? ev->step : "");
+	add_last_line(ev, what);
 }
 
 /* A run's process, and what became of it after its console died. */
@@ -626,10 +642,12 @@ on_process(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 		strbuf_addf(what, "%s: the operator stopped its run from the "
 			    "previous console (pid %d, %s)", step, n,
 			    pstr(ev, "signal") ? pstr(ev, "signal") : "?");
-	else
+	else {
 		strbuf_addf(what, "%s: its run from the previous console (pid "
 			    "%d) %s; outcome unknown", step, n,
 			    pstr(ev, "how") ? pstr(ev, "how") : "ended");
+		add_last_line(ev, what);
+	}
 }
 
 static void

@@ -175,6 +175,18 @@ on_skipped(struct session *s, const struct journal_event *ev)
 	set_closed(s, ev, STEP_SKIPPED);
 }
 
+/* The last lines an interrupted run printed (read from its cast file),
+ * when the event says: its outcome stays unknown, but what it printed is
+ * shown as a finished run's is. */
+static void
+keep_tail(struct step_rt *rt, const struct journal_event *ev)
+{
+	if (!pstr(ev, "tail"))
+		return;
+	free(rt->result);
+	rt->result = xstrdup(pstr(ev, "tail"));
+}
+
 static void
 on_interrupted(struct session *s, const struct journal_event *ev)
 {
@@ -186,6 +198,7 @@ on_interrupted(struct session *s, const struct journal_event *ev)
 
 		rt->state = STEP_INTERRUPTED;
 		rt->run_unknown = 1;
+		keep_tail(rt, ev);
 		/* What was known then: its process still ran (step.orphan
 		 * follows), or had ended. */
 		if (cJSON_IsBool(runs))
@@ -242,6 +255,8 @@ on_orphan_ended(struct session *s, const struct journal_event *ev)
 	if (rt) {
 		rt->orphan = 0;
 		rt->orphan_kill_us = 0;
+		rt->orphan_gone_us = 0;
+		keep_tail(rt, ev);
 	}
 }
 
@@ -289,6 +304,7 @@ on_step_started(struct session *s, const struct journal_event *ev)
 	rt->run_start = 0;
 	rt->run_wall_us = 0;
 	rt->orphan = rt->orphan_stopping = 0;
+	rt->orphan_gone_us = 0;
 	rt->run_unknown = 0;
 	free(rt->hand_check);
 	rt->hand_check = NULL;

@@ -65,6 +65,8 @@ struct step_rt {
 				 * alive: outcome unknown all the same */
 	int orphan_stopping;	/* the operator asked it to stop */
 	int64_t orphan_kill_us;	/* monotonic: SIGKILL due, 0 = none */
+	int64_t orphan_gone_us;	/* monotonic: its process was first seen
+				 * gone (its drainer may still write) */
 	int run_unknown;	/* the last run's outcome is unknown (it was
 				 * interrupted or cancelled), whatever the
 				 * step's state since */
@@ -299,5 +301,11 @@ int session_is_reminder_step(const struct session *s,
 /* Call CB for each declared variable named in TEXT as $NAME or ${NAME}. */
 void session_each_ref(const struct session *s, const char *text,
 		      void (*cb)(const char *name, void *arg), void *arg);
+
+/* Append LINE (LEN bytes) to TAIL, a run's last lines (at most
+ * TAIL_MAX bytes with its NUL, the size of struct proc_result's tail),
+ * dropping its oldest lines to make room. */
+#define TAIL_MAX 2048
+void session_tail_add(char *tail, const char *line, size_t len);
 
 #endif

@@ -8,12 +8,14 @@
 #include "config.h"
 
 #include <signal.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
 
+#include "cast.h"
 #include "clock.h"
 #include "err.h"
 #include "loop.h"
@@ -24,6 +26,8 @@
 
 #define ORPHAN_POLL_US 200000
 #define ORPHAN_KILL_GRACE_US 2000000
+#define ORPHAN_DRAIN_WAIT_US 2000000	/* for the drainer's last lines */
+#define CAST_TAIL_READ 65536		/* the end of a cast read for its tail */
 
 int
 session_record_spawn(struct session *s, struct step_rt *rt, long pid,
@@ -79,6 +83,56 @@ still_runs(const struct step_rt *rt)
 				   rt->run_boot);
 }
 
+static void
+add_tail_line(int64_t t_us, const char *text, size_t len, void *arg)
+{
+	(void)t_us;
+	session_tail_add(arg, text, len);
+}
+
+/* The last lines RT's run printed, from its cast file (the dead console's
+ * drainer went on writing it after the console died), into P as "tail":
+ * what the run did is then on screen and in the report, though its exit
+ * status is unknown. Nothing when it printed nothing. */
+static void
+add_cast_tail(const struct session *s, const struct step_rt *rt, cJSON *p)
+{
+	char tail[TAIL_MAX] = "";
+	struct stat st;
+	uint64_t offset = 0, before;
+	char *path;
+
+	if (!rt->cast_rel || !*rt->cast_rel || strstr(rt->cast_rel, ".."))
+		return;
+	path = xasprintf("%s/%s", s->dir, rt->cast_rel);
+	if (stat(path, &st) == 0 && st.st_size > CAST_TAIL_READ)
+		offset = (uint64_t)st.st_size - CAST_TAIL_READ;
+	do {
+		before = offset;
+		if (cast_follow(path, &offset, CAST_TAIL_READ, add_tail_line,
+				tail, NULL) < 0)
+			break;
+	} while (offset != before);
+	if (*tail)
+		cJSON_AddStringToObject(p, "tail", tail);
+	free(path);
+}
+
+/* Whether RT's run has ended but the process saving its output (the dead
+ * console's drainer, in the run's process group) may still be writing
+ * its last lines: wait for it, a short while. */
+static int
+drainer_busy(const struct session *s, struct step_rt *rt)
+{
+	int64_t now = clock_mono_now(s->clk);
+
+	if (rt->run_pid <= 0 || kill(-(pid_t)rt->run_pid, 0) < 0)
+		return 0;
+	if (!rt->orphan_gone_us)
+		rt->orphan_gone_us = now;
+	return now - rt->orphan_gone_us < ORPHAN_DRAIN_WAIT_US;
+}
+
 static cJSON *
 orphan_payload(const struct step_rt *rt)
 {
@@ -111,6 +165,8 @@ record_interrupted(struct session *s, struct step_rt *rt, int runs,
 		cJSON_AddNumberToObject(p, "pid", (double)rt->run_pid);
 		cJSON_AddBoolToObject(p, "still_running", runs);
 	}
+	if (!runs)
+		add_cast_tail(s, rt, p);
 	return session_record(s, "rewind", "step.interrupted", rt->def->id, p,
 			      err);
 }
@@ -126,6 +182,7 @@ record_ended(struct session *s, struct step_rt *rt, struct err *err)
 				? "stopped by the operator"
 				: "ended by itself");
 	cJSON_AddStringToObject(p, "outcome", "unknown");
+	add_cast_tail(s, rt, p);
 	return session_record(s, "rewind", "step.orphan_ended", rt->def->id, p,
 			      err);
 }
@@ -195,6 +252,8 @@ poll_one(struct session *s, struct step_rt *rt)
 		}
 		return 1;
 	}
+	if (drainer_busy(s, rt))
+		return 1;
 	/* A failed write leaves it an orphan: the next look tries again. */
 	if (record_ended(s, rt, NULL) < 0)
 		return 1;

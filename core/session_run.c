@@ -33,7 +33,6 @@
 #include "world.h"
 #include "xalloc.h"
 
-#define TAIL_MAX 2048
 
 /* --- shared pieces ------------------------------------------------------------ */
 
@@ -220,8 +219,8 @@ sim_outcome(struct session *s, struct step_rt *rt, const char *actor,
 	return 0;
 }
 
-static void
-tail_add(char *tail, const char *line, size_t len)
+void
+session_tail_add(char *tail, const char *line, size_t len)
 {
 	size_t have = strlen(tail);
 
@@ -270,7 +269,7 @@ sim_line(struct session *s, struct step_rt *rt, const char *line, size_t len,
 	};
 
 	match_output(rt, copy);
-	tail_add(res->tail, line, len);
+	session_tail_add(res->tail, line, len);
 	res->n_lines++;
 	res->bytes_out += len + 1;
 	if (s->listener)

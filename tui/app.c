@@ -1423,6 +1423,8 @@ on_clock(void *arg)
 		a->alerted = (int)i + 1;
 	}
 	note_messages(a);
+	if (!a->watch)
+		runview_tail_poll(a);	/* a past console's run, still going */
 	a->clock_timer = loop_add_timer(a->loop, 1000000, on_clock, a);
 	app_dirty(a);
 }

@@ -530,12 +530,60 @@ show_input(struct app *a, struct cursor *c, const struct step_view *v)
 		line(c, "value: (unset)", ROLE_DIM);
 }
 
+/* TEXT with each line's tabs expanded to the Output tab's tab stops. */
+static char *
+expand_tabs(const char *text)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (const char *p = text; *p;) {
+		size_t len = strcspn(p, "\n");
+		char *line = xstrndup(p, len);
+		char *wide = runview_shift(line, 0);
+
+		strbuf_adds(&sb, wide);
+		if (p[len] == '\n')
+			strbuf_addc(&sb, '\n');
+		free(wide);
+		free(line);
+		p += len + (p[len] == '\n');
+	}
+	return strbuf_detach(&sb);
+}
+
+/* The last run's output tail: command output, drawn as the output pane
+ * does, its tabs expanded as there. */
+static void
+show_tail(struct cursor *c, const struct step_view *v)
+{
+	char *text;
+
+	if (!v->result || !*v->result || room(c) <= 0)
+		return;
+	text = expand_tabs(v->result);
+	c->y += sgrdraw_wrapped(c->w, c->y, c->r.x + 1, c->r.w - 2, room(c),
+				text, ROLE_LOG);
+	free(text);
+}
+
+/* What a run of unknown outcome printed, read back from its output file:
+ * the evidence to check it by. */
+static void
+show_unknown_tail(struct cursor *c, const struct step_view *v)
+{
+	if (!v->result || !*v->result || room(c) < 2)
+		return;
+	line(c, "It printed (its exit status is unknown):", ROLE_DIM);
+	show_tail(c, v);
+}
+
 /* What to do about a run whose outcome is unknown: check it, then record
  * it as done by hand (the tick key) or run it again (a destructive re-run
  * asks for its confirmation again). Keys from the action table. */
 static void
 show_unknown_hint(struct cursor *c, const struct step_view *v, int can_act)
 {
+	show_unknown_tail(c, v);	/* the evidence first */
 	if (!can_act || v->orphan) {
 		linef(c, ROLE_WARNING, "Check what it did before running it "
 		      "again%s.", v->orphan ? ", once it stops" : "");
@@ -599,26 +647,6 @@ show_unknown_closed(struct cursor *c, const struct step_view *v)
 	      ? " (then skipped)" : "");
 }
 
-/* TEXT with each line's tabs expanded to the Output tab's tab stops. */
-static char *
-expand_tabs(const char *text)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	for (const char *p = text; *p;) {
-		size_t len = strcspn(p, "\n");
-		char *line = xstrndup(p, len);
-		char *wide = runview_shift(line, 0);
-
-		strbuf_adds(&sb, wide);
-		if (p[len] == '\n')
-			strbuf_addc(&sb, '\n');
-		free(wide);
-		free(line);
-		p += len + (p[len] == '\n');
-	}
-	return strbuf_detach(&sb);
-}
 
 /* A done step reopened because a value it used has changed since. */
 static void
@@ -641,6 +669,7 @@ show_result(const struct app *a, struct cursor *c, const struct step_view *v)
 	}
 	if (v->run_unknown && v->state != STEP_RUNNING) {
 		show_unknown_closed(c, v);
+		show_unknown_tail(c, v);
 		return;
 	}
 	if (v->state == STEP_RUNNING) {
@@ -660,15 +689,7 @@ show_result(const struct app *a, struct cursor *c, const struct step_view *v)
 	      v->reason ? ": " : "", v->reason ? v->reason : "",
 	      v->state == STEP_NA ? " (then marked n/a)"
 	      : v->state == STEP_SKIPPED ? " (then skipped)" : "");
-	/* The output tail: command output, drawn as the output pane does,
-	 * its tabs expanded as there. */
-	if (v->result && *v->result && room(c) > 0) {
-		char *text = expand_tabs(v->result);
-
-		c->y += sgrdraw_wrapped(c->w, c->y, c->r.x + 1, c->r.w - 2,
-					room(c), text, ROLE_LOG);
-		free(text);
-	}
+	show_tail(c, v);
 }
 
 /* The message as it would go out now, or its template while a variable

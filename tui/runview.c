@@ -126,19 +126,6 @@ cast_path(const char *dir, const char *rel)
 	return xasprintf("%s/%s", dir, rel);
 }
 
-/* A past run's output, read back from its cast file inside the session
- * directory (a path leaving it is not followed). */
-static void
-replay_cast(struct app *a, const char *dir, const char *rel)
-{
-	char *path = cast_path(dir, rel);
-
-	if (path)
-		cast_each_line(path, CAST_READ_MAX, add_cast_line, a->log,
-			       NULL);
-	free(path);
-}
-
 static void
 run_started(struct logbuf *lb, const cJSON *ev, const char *step)
 {
@@ -238,6 +225,27 @@ run_ended(struct logbuf *lb, const cJSON *ev, const char *step,
 	free(line);
 }
 
+static void tail_end(struct app *a, const char *step);
+static void tail_start(struct app *a, const char *step, const char *dir,
+		       const cJSON *payload);
+
+/* Whether journal event ROOT ends a run of a past console, whose cast a
+ * tail may still follow: its end seen, or its orphan seen gone, or found
+ * interrupted with its process gone. */
+static int
+run_over(const cJSON *root)
+{
+	const char *type = payload_str(root, "type");
+	const cJSON *p = cJSON_GetObjectItem(root, "payload");
+
+	if (!type)
+		return 0;
+	return strcmp(type, "step.finished") == 0 ||
+	       strcmp(type, "step.orphan_ended") == 0 ||
+	       (strcmp(type, "step.interrupted") == 0 &&
+		!cJSON_IsTrue(cJSON_GetObjectItem(p, "still_running")));
+}
+
 /* The run line journal LINE makes (parsed as ROOT): 1 for a start, 2 for
  * an end, 0 when it is neither. */
 static int
@@ -287,10 +295,13 @@ runview_event(struct app *a, const struct core_event *ev)
 		return;
 	}
 	root = cJSON_Parse(ev->line);
+	if (root && run_over(root))
+		tail_end(a, payload_str(root, "step"));	/* its last lines */
 	if (root && add_run_line(a->log, root) == 1) {
-		if (ev->history)	/* its output, as it was printed */
-			replay_cast(a, ev->dir, payload_str(cJSON_GetObjectItem(
-					root, "payload"), "output"));
+		if (ev->history)	/* its output, as it was printed, and
+					 * more if a drainer still writes it */
+			tail_start(a, payload_str(root, "step"), ev->dir,
+				   cJSON_GetObjectItem(root, "payload"));
 		else {
 			a->log_top = -1;	/* follow the new run */
 			a->log_left = 0;	/* from its first column */
