@@ -919,6 +919,13 @@ starts_prediction(int key)
 	return key > 0 && key < 128 && strchr("osSpPfFeEtTO", key) != NULL;
 }
 
+/* Whether TEXT is empty or only blanks: no answer at all. */
+static int
+is_blank(const char *text)
+{
+	return text[strspn(text, " \t")] == '\0';
+}
+
 /* Check the typed text; returns 0 when it may be submitted. */
 static int
 validate(struct app *a)
@@ -935,8 +942,18 @@ validate(struct app *a)
 	case FLOW_APPROVE_NAME:
 		return check_approver_name(a);
 	case FLOW_REASON: case FLOW_NA: case FLOW_NOTE: case FLOW_HAND_CHECK:
-		if (a->dlg.len == 0)
+		if (is_blank(a->dlg.buf))
 			return refuse(a, "this needs some text");
+		break;
+	case FLOW_CONFIRM:
+		if (is_blank(a->dlg.buf)) {
+			char why[96];
+
+			snprintf(why, sizeof(why), "type the text shown above "
+				 "to run it (%s: not now)",
+				 keymap_key_label(KM_DIALOG, UI_DISMISS));
+			return refuse(a, why);
+		}
 		break;
 	case FLOW_PREDICT:
 		if (!drill_prediction_is_judged(a->dlg.buf))

@@ -1,7 +1,8 @@
 #!/bin/sh
 # A destructive step asks for its confirmation text first: Esc leaves no
 # trace, a wrong text is refused (status line) and journalled as
-# step.confirm_mismatch with no step.started, Backspace and Ctrl-U edit the
+# step.confirm_mismatch with no step.started, nothing typed is asked for
+# again (not sent), Backspace and Ctrl-U edit the
 # answer, and the right text runs the step.
 . "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
 
@@ -27,8 +28,20 @@ refute_fixed 'Confirm: Check out the last good tag' "Esc did not close the dialo
 assert_text '^ closed: nothing done$'
 [ "$(journal_count step.confirm_mismatch execute.checkout)" = 0 ] || fail "Esc journalled a mismatch"
 
-# A wrong text: refused, journalled, not run.
+# Enter on nothing typed (or blanks): the dialog stays and says what to
+# do; nothing journalled, no internal error.
 keys Enter
+keys Enter
+assert_fixed 'Confirm: Check out the last good tag'
+assert_fixed 'type the text shown above to run it (Esc: not now)'
+type_text '   '
+keys Enter
+assert_fixed 'Confirm: Check out the last good tag'
+refute_text 'could not pass|missing argument' "a blank confirmation reached the core as a command"
+[ "$(journal_count step.confirm_mismatch execute.checkout)" = 0 ] || fail "a blank answer journalled a mismatch"
+keys C-u
+
+# A wrong text: refused, journalled, not run.
 type_text 1.3.1
 assert_fixed '1.3.1_'
 keys Enter

@@ -95,6 +95,11 @@ keys Space
 wait_text 'what did you check'
 keys Enter
 wait_text 'this needs some text'
+type_text '   '			# blanks are no note either
+keys Enter
+wait_text 'this needs some text'
+assert_fixed 'what did you check'
+keys C-u
 type_text 'npm view shows latest 1.2.3'
 keys Enter
 wait_text 'Checked by hand by sam'
