@@ -1594,6 +1594,10 @@ init_app(struct app *a)
 		app_status(a, 0, "WATCH: following %s read-only; %s approves",
 			   session_dir(a->session),
 			   keymap_key_label(KM_STEPS, UI_APPROVE));
+	else if (session_is_complete(a->session))
+		app_status(a, 0, "session complete: open to be read, nothing "
+			   "runs or is journalled; press %s for help",
+			   keymap_key_label(KM_GLOBAL, UI_HELP));
 	else
 		app_status(a, 0, "%s%s%s%s: press %s for help", resumed,
 			   a->operator_changed,

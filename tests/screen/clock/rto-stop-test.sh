@@ -28,6 +28,11 @@ REWIND_TEST_NOW=2026-11-21T19:40:00Z
 start_app drill "$SESSION_DIR" --operator sam
 assert_fixed 'COMPLETE'
 check_stopped "the console"
+# Opened again, a complete session says it is read-only, not what a live or
+# drill session promises.
+assert_text '^ session complete: open to be read, nothing runs or is journalled' \
+	"the status line does not say the complete session is read-only"
+refute_text 'commands run for real|drill: simulated'
 keys_nowait q
 wait_exit
 
