@@ -377,6 +377,7 @@ session_free(struct session *s)
 	free(s->operator);
 	free(s->console_op);
 	free(s->scenario);
+	free(s->workdir);
 	free(s->driver_boot);
 	free(s->driver_login);
 	cJSON_Delete(s->answers);
@@ -612,6 +613,47 @@ apply_scenario_vars(struct session *s, struct err *err)
 	return 0;
 }
 
+/* The directory the session starts in: its commands and its relative
+ * targets (a git repository ".", log files) mean paths from there, also
+ * when it is resumed from elsewhere. */
+static void
+add_workdir(cJSON *p)
+{
+	char *here = getcwd(NULL, 0);
+
+	if (here)
+		cJSON_AddStringToObject(p, "workdir", here);
+	free(here);
+}
+
+/* Resumed from another directory: go where the session started (its
+ * session directory made absolute first, so it is still found), and say
+ * so in P (session.resumed); when that directory cannot be entered, stay
+ * and say that instead. */
+static void
+enter_workdir(struct session *s, cJSON *p)
+{
+	char *here = getcwd(NULL, 0), *dir;
+
+	if (!s->workdir || !here || strcmp(here, s->workdir) == 0) {
+		free(here);
+		return;
+	}
+	dir = realpath(s->dir, NULL);
+	if (dir && chdir(s->workdir) == 0) {
+		free(s->dir);
+		s->dir = dir;
+		s->workdir_moved = 1;
+		cJSON_AddStringToObject(p, "workdir", s->workdir);
+		cJSON_AddStringToObject(p, "resumed_from", here);
+	} else {
+		free(dir);
+		s->workdir_missing = 1;
+		cJSON_AddStringToObject(p, "workdir_missing", s->workdir);
+	}
+	free(here);
+}
+
 static cJSON *
 started_payload(const struct session *s, const struct session_opts *o)
 {
@@ -628,6 +670,7 @@ started_payload(const struct session *s, const struct session_opts *o)
 			s->pb, o->scenario)->id);
 	cJSON_AddBoolToObject(p, "test_mode", o->test_mode);
 	cJSON_AddStringToObject(p, "rewind", PACKAGE_VERSION);
+	add_workdir(p);
 	session_add_console(p);
 	return p;
 }
@@ -822,6 +865,7 @@ resume_session(const struct session_opts *o, struct err *err)
 	p = cJSON_CreateObject();
 	cJSON_AddNumberToObject(p, "pid", getpid());
 	session_add_console(p);
+	enter_workdir(s, p);
 	if (session_orphans_resume(s, err) < 0 ||
 	    session_record(s, o->operator ? o->operator : s->operator,
 			   "session.resumed", NULL, p, err) < 0)
@@ -1476,4 +1520,14 @@ session_describe_open(const struct session *s)
 	if (n == 0)
 		strbuf_adds(&sb, "; next is what remains");
 	return strbuf_detach(&sb);
+}
+
+const char *
+session_workdir(const struct session *s, int *moved, int *missing)
+{
+	if (moved)
+		*moved = s->workdir_moved;
+	if (missing)
+		*missing = s->workdir_missing;
+	return s->workdir;
 }

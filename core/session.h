@@ -223,6 +223,13 @@ void session_share_settle(struct session *s, int64_t max_us);
 /* Whether every phase is done (the final `next` was accepted). */
 int session_is_complete(const struct session *s);
 
+/* The directory the session started in (NULL when its journal does not
+ * say); *MOVED when this process, resumed from elsewhere, went there (its
+ * commands and relative targets mean paths from there), *MISSING when it
+ * could not. Either may be NULL. */
+const char *session_workdir(const struct session *s, int *moved,
+			    int *missing);
+
 /* Wall time (µs) the session was completed at, or 0 while it is not. */
 int64_t session_complete_wall(const struct session *s);
 

@@ -52,6 +52,8 @@ on_started(struct session *s, const struct journal_event *ev)
 						     : SESSION_LIVE;
 	free(s->scenario);
 	s->scenario = xstrdup_or_null(scenario);
+	free(s->workdir);
+	s->workdir = xstrdup_or_null(pstr(ev, "workdir"));
 	s->started = 1;
 }
 

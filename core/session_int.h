@@ -86,6 +86,9 @@ struct session {
 	struct playbook *pb;
 	char *dir;
 	char *operator;
+	char *workdir;		/* where it started (session.started) */
+	int workdir_moved;	/* resumed elsewhere, moved back there */
+	int workdir_missing;	/* resumed elsewhere, could not go there */
 	char *console_op;	/* this console's --operator (normal form),
 				 * which its own actions are journalled
 				 * under; NULL = the session's operator */

@@ -1578,18 +1578,39 @@ select_resume_row(struct app *a, char *words, size_t size)
 		 : v.state == STEP_FAILED ? " (failed)" : "");
 }
 
+/* Resumed from another directory: where its commands run now, in WORDS
+ * after what is there ("commands run in W, where it started; "). */
+static void
+workdir_words(struct app *a, char *words, size_t size)
+{
+	int moved, missing;
+	const char *w = session_workdir(a->session, &moved, &missing);
+	size_t len = strlen(words);
+	char *safe;
+
+	if (!w || (!moved && !missing) || len >= size)
+		return;
+	safe = sanitize_text(w, strlen(w));
+	snprintf(words + len, size - len, missing
+		 ? "its start directory %s is gone: commands run here; "
+		 : "commands run in %s, where it started; ", safe);
+	free(safe);
+}
+
 static void
 init_app(struct app *a)
 {
-	char resumed[160] = "";
+	char resumed[512] = "";
 
 	app_init_view(a);
 	a->rto_us = playbook_rto_within(a->pb, app_lookup, a->session);
 	a->rto_from_us = rto_clock_from(a);
 	a->rto_ready = 1;
 	app_refresh_steps(a);
-	if (a->resumed && !a->watch)
+	if (a->resumed && !a->watch) {
 		select_resume_row(a, resumed, sizeof(resumed));
+		workdir_words(a, resumed, sizeof(resumed));
+	}
 	if (a->watch)
 		app_status(a, 0, "WATCH: following %s read-only; %s approves",
 			   session_dir(a->session),
