@@ -48,6 +48,7 @@ struct rep {
 	int64_t start_us, end_us, detected_us, incident_us;
 	int64_t decision_us, exec_start_us, exec_end_us;
 	int64_t verify_end_us;	/* when the verify phase was left */
+	char *cur_phase;	/* the session's phase at the event folded */
 	int drill;		/* a drill: typed times are the story's */
 	uint64_t unverified_from;	/* first journal line not proven */
 	int complete;
@@ -803,6 +804,10 @@ on_phase(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 	if (from && strcmp(from, "verify") == 0)
 		r->verify_end_us = ev->wall_us;
 	strbuf_addf(what, "phase %s -> %s", from ? from : "?", to ? to : "?");
+	if (to) {
+		free(r->cur_phase);
+		r->cur_phase = xstrdup(to);
+	}
 }
 
 static void
@@ -958,10 +963,18 @@ fold_event(struct rep *r, const struct journal_event *ev)
 {
 	struct strbuf what = STRBUF_INIT;
 	cJSON *t = cJSON_CreateObject();
+	char *phase;
 	size_t i;
 
 	if (strcmp(ev->type, "registry.answer") == 0)
 		keep_answer(r, ev);
+	if (!r->cur_phase && strcmp(ev->type, "session.started") == 0 &&
+	    ev->phase)
+		r->cur_phase = xstrdup(ev->phase);
+	/* When it happened: the session's phase then (a phase change is in
+	 * the phase it leaves), not the phase of the step it is about (a
+	 * sign-off refused in communicate). */
+	phase = xstrdup_or_null(r->cur_phase ? r->cur_phase : ev->phase);
 	for (i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
 		if (strcmp(handlers[i].type, ev->type) == 0)
 			break;
@@ -974,7 +987,8 @@ fold_event(struct rep *r, const struct journal_event *ev)
 	cJSON_AddNumberToObject(t, "seq", (double)ev->seq);
 	add_time(t, "time", ev->wall_us);
 	add_clean(t, "actor", ev->actor);
-	add_clean(t, "phase", ev->phase);
+	add_clean(t, "phase", phase);
+	free(phase);
 	add_clean(t, "type", ev->type);
 	add_clean(t, "what", strbuf_str(&what));
 	cJSON_AddItemToArray(r->timeline, t);
@@ -1716,6 +1730,7 @@ rep_finish(struct rep *r)
 	cJSON_Delete(r->states);
 	cJSON_Delete(r->registry);
 	playbook_free(r->pb);
+	free(r->cur_phase);
 	sanitize_tree(r->root);
 }
 
