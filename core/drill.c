@@ -2218,12 +2218,9 @@ score_checks(const struct session *s, const struct drill *d,
 	award(sc, "checks", 10 - 2 * n, 10, why);
 }
 
-/* Why a sign-off by NAME for ROLE does not count in a drill, or NULL:
- * the operator signing for themself, or, where the playbook names the
- * drill's approvers for the role, someone else. */
-static const char *
-approval_not_counted(const struct session *s, const char *role,
-		     const char *name)
+const char *
+drill_approval_not_counted(const struct session *s, const char *role,
+			   const char *name)
 {
 	int named = 0, listed = 0;
 
@@ -2254,7 +2251,7 @@ count_role(const struct session *s, const struct step_rt *rt,
 
 		if (strcmp(rt->approvals[i].role, role) != 0)
 			continue;
-		why = approval_not_counted(s, role, name);
+		why = drill_approval_not_counted(s, role, name);
 		if (!why) {
 			n++;
 			cJSON_AddItemToArray(names, cJSON_CreateString(name));

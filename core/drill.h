@@ -239,4 +239,11 @@ const char *drill_clone_dir(struct session *s, struct err *err);
 /* The runner for clone runs, created on first use; NULL with ERR_SYS. */
 struct runner *drill_runner(struct session *s, struct err *err);
 
+/* Why a sign-off by NAME for ROLE does not count on a drill's score card,
+ * or NULL: the operator signing for themself, or, where the playbook
+ * names the drill's approvers for the role (drill.approvers), someone
+ * else. */
+const char *drill_approval_not_counted(const struct session *s,
+				       const char *role, const char *name);
+
 #endif

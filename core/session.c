@@ -1200,6 +1200,8 @@ session_step_approval(const struct session *s, const char *id, size_t j,
 	out->name = rt->approvals[j].name;
 	out->wall_us = rt->approvals[j].wall_us;
 	out->entered = rt->approvals[j].entered;
+	out->not_counted = s->mode == SESSION_DRILL
+		? drill_approval_not_counted(s, out->role, out->name) : NULL;
 	return 0;
 }
 

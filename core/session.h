@@ -352,6 +352,8 @@ struct approval_view {
 	int64_t wall_us;	/* when it was given */
 	const char *entered;	/* where and by whom it was entered, in
 				 * words (evtext_provenance); unsanitized */
+	const char *not_counted;	/* a drill's: why its score card will
+					 * not count it, or NULL */
 };
 
 /* Fill OUT with approval J (in the order given) of step ID; returns 0, or

@@ -331,6 +331,9 @@ show_signed(struct app *a, struct cursor *c, const char *id,
 		linef(c, ROLE_OK, "    %s %s at %s", draw_glyph("\u2713", "+"),
 		      shown, when);
 		free(shown);
+		if (av.not_counted)	/* told now, not first on the card */
+			linef(c, ROLE_WARNING, "      not counted in this "
+			      "drill: %s", av.not_counted);
 		if (av.entered)
 			linef(c, ROLE_DIM, "      %s", av.entered);
 	}

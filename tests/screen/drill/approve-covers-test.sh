@@ -3,7 +3,9 @@
 # question names the people the game master plays for the role (no other
 # sign-off counts), and the last question, before Enter signs, shows what
 # the sign-off covers (the gated steps and commands, destructive marked),
-# as the watch pane does.
+# as the watch pane does. A sign-off by someone else is flagged in the
+# step pane as soon as it is given ("not counted in this drill"), not first
+# on the score card.
 . "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
 
 cat >"$SCREEN_TMP/pb.json" <<'JSON'
@@ -45,4 +47,25 @@ grep -q '"type":"approval.granted"' "$SESSION_DIR/journal.jsonl" &&
 	fail "the approval was recorded before Enter"
 keys Enter
 wait_for 'grep -q "\"type\":\"approval.granted\"" "$SESSION_DIR/journal.jsonl"' 5
-pass "the console's sign-off names the drill's approvers and shows what it covers"
+refute_fixed 'not counted in this drill'
+
+# Someone the game master does not play: the sign-off is taken, and the
+# step pane says at once that the score card will not count it.
+keys_nowait q
+wait_exit
+fresh_server
+SESSION_DIR=$SCREEN_TMP/session2
+printf 'next\nnext\nquit\n' | run_rewind drill "$SCREEN_TMP/pb.json" --batch \
+	--session-dir "$SESSION_DIR" --operator sam >"$SCREEN_TMP/prefix2.out" 2>&1
+start_app -x 120 -y 36 drill "$SESSION_DIR"
+wait_text 'Release manager signs' 5
+keys a
+wait_text 'Release Manager' 5
+keys Enter
+type_text bob
+keys Enter
+wait_text 'covers what is shown' 5
+keys Enter
+wait_for 'grep -q "\"type\":\"approval.granted\"" "$SESSION_DIR/journal.jsonl"' 5
+wait_text "not counted in this drill: not one of the drill's approvers" 5
+pass "the console's sign-off names the drill's approvers and shows what it covers; an unlisted one is flagged at once"
