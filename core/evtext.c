@@ -290,6 +290,11 @@ on_share(const struct ev *e, struct strbuf *sb)
 		strbuf_addf(sb, "published %d events to %s (head %.16s)",
 			    cJSON_IsNumber(n) ? n->valueint : 0, remote,
 			    str(e->p, "head", "?"));
+	else if (strcmp(e->type, "share.offline") == 0 &&
+		 cJSON_IsTrue(cJSON_GetObjectItem(e->p, "needs_credentials")))
+		strbuf_addf(sb, "share: needs credentials: %s asked for a login "
+			    "(%s); %s", remote, str(e->p, "why", ""),
+			    str(e->p, "what_to_do", ""));
 	else if (strcmp(e->type, "share.offline") == 0)
 		strbuf_addf(sb, "%s does not answer: publishing again when it "
 			    "does (%s)", remote, str(e->p, "why", ""));

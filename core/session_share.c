@@ -42,6 +42,10 @@ on_share_result(const struct share_result *r, void *arg)
 		cJSON_AddNumberToObject(p, "events", (double)r->events);
 	} else {
 		cJSON_AddStringToObject(p, "why", r->why ? r->why : "");
+		if (r->creds) {
+			cJSON_AddBoolToObject(p, "needs_credentials", 1);
+			cJSON_AddStringToObject(p, "what_to_do", r->creds);
+		}
 	}
 	session_record(s, "rewind", type, NULL, p, &err);
 }

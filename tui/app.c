@@ -693,7 +693,9 @@ on_core_event(const struct core_event *ev, void *arg)
 			reopened_status(a, ev->line);
 		else if (strcmp(ev->type, "message.delivered") == 0)
 			written_status(a, ev->line);
-		else if (strcmp(ev->type, "share.rejected") == 0)
+		else if (strcmp(ev->type, "share.rejected") == 0 ||
+			 (strcmp(ev->type, "share.offline") == 0 &&
+			  strstr(ev->line, "\"needs_credentials\":true")))
 			share_alarm(a, ev->line);
 		app_refresh_steps(a);
 		if (a->rto_ready)
