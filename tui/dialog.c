@@ -853,6 +853,20 @@ submit_set(struct app *a)
 	strbuf_done(&sb);
 }
 
+/* Offer the session to NAME (as one word of the batch syntax). */
+static void
+submit_handover(struct app *a, const char *name)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_adds(&sb, "handover ");
+	add_quoted(&sb, name);
+	if (app_apply(a, sb.buf) >= 0)
+		app_status(a, 0, "handover offered to %s: they take it with "
+			   "--take", session_handover_offer(a->session));
+	strbuf_done(&sb);
+}
+
 /* Move on to FLOW; the step, pick and name stay. */
 static void
 next_question(struct app *a, enum flow flow)
@@ -1102,12 +1116,7 @@ submit_text(struct app *a)
 			app_status(a, 0, "%s stays ticked", d.step);
 		break;
 	case FLOW_NOTE: apply_fmt(a, 1, "note %s", d.buf); break;
-	case FLOW_HANDOVER:
-		if (apply_fmt(a, 0, "handover \"%s\"", d.buf) >= 0)
-			app_status(a, 0, "handover offered to %s: they take "
-				   "it with --take", session_handover_offer(
-					   a->session));
-		break;
+	case FLOW_HANDOVER: submit_handover(a, d.buf); break;
 	case FLOW_WITHDRAW_SURE:
 		if (strcmp(d.buf, "y") == 0 || strcmp(d.buf, "Y") == 0)
 			apply_fmt(a, 1, "withdraw-handover");
