@@ -403,11 +403,10 @@ static void
 push_failed(struct share *sh, const char *why)
 {
 	int64_t delay = RETRY_FIRST_US << (sh->failures < 5 ? sh->failures : 5);
+	const char *creds = share_credentials_hint(why, 0);
 
 	if (delay > RETRY_MAX_US)
 		delay = RETRY_MAX_US;
-	const char *creds = share_credentials_hint(why, 0);
-
 	sh->failures++;
 	sh->state = SHARE_OFFLINE;
 	set_why(sh, why);
