@@ -31,6 +31,7 @@ static const int max_args[ACT_COUNT] = {
 	[ACT_CANCEL] = 1, [ACT_CONFIRM] = 2, [ACT_CHOOSE] = 3,
 	[ACT_APPROVE] = 4, [ACT_SEND] = 1, [ACT_NOTE] = 1, [ACT_NEXT] = 0,
 	[ACT_QUIT] = 0, [ACT_PREDICT] = 2, [ACT_INJECT] = 1,
+	[ACT_HANDOVER] = 1, [ACT_WITHDRAW_HANDOVER] = 0,
 };
 
 const char *
@@ -146,7 +147,7 @@ assign_args(struct action *a, char **args)
 	case ACT_NOTE:
 		a->text = args[0];
 		break;
-	case ACT_INJECT:
+	case ACT_INJECT: case ACT_HANDOVER:
 		a->name = args[0];
 		break;
 	default:

@@ -1,5 +1,6 @@
 /* The one vocabulary of actions that changes a session (set, tick, na, reopen,
- * run, confirm, choose, approve, send, note, next, quit, predict, inject),
+ * run, confirm, choose, approve, send, note, next, quit, predict, inject,
+ * handover, withdraw-handover),
  * and the parser
  * of its text form used by batch mode and `rewind approve`. */
 #ifndef REWIND_CORE_ACTION_H
@@ -23,7 +24,9 @@ struct err;
 	X(ACT_NEXT, "next", "next", 0, 0)                                   \
 	X(ACT_QUIT, "quit", "quit", 0, 0)                                   \
 	X(ACT_PREDICT, "predict", "predict STEP TEXT", 2, 1)               \
-	X(ACT_INJECT, "inject", "inject ID", 1, 0)
+	X(ACT_INJECT, "inject", "inject ID", 1, 0)                          \
+	X(ACT_HANDOVER, "handover", "handover NAME", 1, 0)                  \
+	X(ACT_WITHDRAW_HANDOVER, "withdraw-handover", "withdraw-handover", 0, 0)
 
 enum action_kind {
 #define X(id, name, usage, min_args, rest) id,
@@ -38,7 +41,8 @@ enum action_kind {
  * run/cancel/send: step; confirm: step, text; choose: step, option, text;
  * approve: step, role, name (the approver), text (comment); note: text;
  * predict: step, text (what the trainee expects the run to do);
- * inject: name (the scenario's injection a game master fires). */
+ * inject: name (the scenario's injection a game master fires);
+ * handover: name (the successor the commander offers the session to). */
 struct action {
 	enum action_kind kind;
 	char *step;

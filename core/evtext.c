@@ -290,6 +290,11 @@ on_share(const struct ev *e, struct strbuf *sb)
 		strbuf_addf(sb, "published %d events to %s (head %.16s)",
 			    cJSON_IsNumber(n) ? n->valueint : 0, remote,
 			    str(e->p, "head", "?"));
+	else if (strcmp(e->type, "share.offline") == 0 &&
+		 cJSON_IsTrue(cJSON_GetObjectItem(e->p, "needs_credentials")))
+		strbuf_addf(sb, "share: needs credentials: %s asked for a login "
+			    "(%s); %s", remote, str(e->p, "why", ""),
+			    str(e->p, "what_to_do", ""));
 	else if (strcmp(e->type, "share.offline") == 0)
 		strbuf_addf(sb, "%s does not answer: publishing again when it "
 			    "does (%s)", remote, str(e->p, "why", ""));
@@ -302,8 +307,32 @@ on_share(const struct ev *e, struct strbuf *sb)
 static void
 on_handover(const struct ev *e, struct strbuf *sb)
 {
+	const cJSON *forced = cJSON_GetObjectItem(e->p, "forced");
+
 	strbuf_addf(sb, "%s took the session over from %s (through %s)",
 		    pay(e, "to"), pay(e, "from"), pay(e, "remote"));
+	if (cJSON_IsTrue(forced))
+		strbuf_addf(sb, ", forced: it was offered to %s",
+			    pay(e, "offered_to"));
+	else if (cJSON_GetObjectItem(e->p, "offered_to"))
+		strbuf_adds(sb, ", as offered");
+}
+
+/* The commander's offer of the session to a successor, or its
+ * withdrawal. */
+static void
+on_handover_offer(const struct ev *e, struct strbuf *sb)
+{
+	if (strcmp(e->type, "session.handover_withdrawn") == 0) {
+		strbuf_addf(sb, "%s withdrew the hand-over offered to %s",
+			    e->actor, pay(e, "to"));
+		return;
+	}
+	strbuf_addf(sb, "%s offered the session to %s (who takes it with "
+		    "--take through %s)", e->actor, pay(e, "to"),
+		    pay(e, "remote"));
+	if (cJSON_GetObjectItem(e->p, "replaces"))
+		strbuf_addf(sb, ", instead of %s", pay(e, "replaces"));
 }
 
 /* Sentences that name only the actor (@) and the step (#). */
@@ -354,6 +383,8 @@ static const struct {
 	{ "session.operator_changed", on_operator_changed },
 	{ "share.published", on_share }, { "share.offline", on_share },
 	{ "share.rejected", on_share }, { "session.handover", on_handover },
+	{ "session.handover_offered", on_handover_offer },
+	{ "session.handover_withdrawn", on_handover_offer },
 };
 
 /* A type without a sentence: its words, "probe url" for "probe.url". */

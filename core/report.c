@@ -858,6 +858,24 @@ on_inject(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 		strbuf_addf(what, ": %s", pstr(ev, "alert"));
 }
 
+static void add_words(struct strbuf *what, const char *type);
+
+/* A hand-over offered, withdrawn or taken: in the words the replay and
+ * the watch use. */
+static void
+on_handover(struct rep *r, const struct journal_event *ev,
+	    struct strbuf *what)
+{
+	char *words = ev->line ? evtext_line(ev->line) : NULL;
+
+	(void)r;
+	if (words)
+		strbuf_adds(what, words);
+	else
+		add_words(what, ev->type);
+	free(words);
+}
+
 static const struct {
 	const char *type;
 	void (*fn)(struct rep *r, const struct journal_event *ev,
@@ -881,6 +899,9 @@ static const struct {
 	{ "phase.advanced", on_phase }, { "session.completed", on_completed },
 	{ "session.quit", on_quit },
 	{ "drill.scorecard", on_scorecard }, { "drill.inject", on_inject },
+	{ "session.handover_offered", on_handover },
+	{ "session.handover_withdrawn", on_handover },
+	{ "session.handover", on_handover },
 };
 
 /* What the events without a handler of their own mean, in words. */

@@ -693,6 +693,7 @@ struct child_args {
 	char **envp;
 	const char *cwd;
 	int stdin_null;
+	int new_session;
 	int out_w, err_w;
 };
 
@@ -701,7 +702,8 @@ child_exec(const struct child_args *a)
 {
 	int fd;
 
-	setpgid(0, 0);
+	if (!a->new_session || setsid() < 0)
+		setpgid(0, 0);
 	child_reset_signals();
 	if (a->stdin_null) {
 		fd = open("/dev/null", O_RDONLY);
@@ -825,6 +827,7 @@ spawn_child(const struct proc_spec *spec, int fds[2][2], struct err *err)
 	static char sh[] = "sh", dash_c[] = "-c";
 	struct child_args a = { .cwd = spec->cwd,
 				.stdin_null = spec->stdin_null,
+				.new_session = spec->new_session,
 				.out_w = fds[0][1], .err_w = fds[1][1] };
 	pid_t pid;
 

@@ -44,6 +44,11 @@ struct proc_spec {
 	int64_t timeout_us;		/* 0 = none */
 	int64_t kill_grace_us;		/* SIGTERM -> SIGKILL delay; 0 = 2 s */
 	int stdin_null;			/* 1: stdin from /dev/null (batch) */
+	int new_session;		/* 1: a session of its own (setsid):
+					 * no controlling terminal, so nothing
+					 * it runs (ssh asking for a password
+					 * or a host key) can open /dev/tty
+					 * and write over the console */
 	int multi_line;			/* 1: on_line may get several whole
 					 * lines at once, joined by \n (the
 					 * lines of one read, for speed) */

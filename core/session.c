@@ -355,6 +355,7 @@ session_free(struct session *s)
 	share_inbox_free(s->inbox);
 	free(s->share_remote);
 	free(s->taken_by);
+	free(s->offer_to);
 	share_free(s->share);
 	sources_free(s->sources);
 	drill_free(s);

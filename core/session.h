@@ -209,9 +209,17 @@ int session_share_text(const struct session *s, char *buf, size_t size);
 const char *session_taken_by(const struct session *s);
 
 /* Journal session.handover: TO takes the session over from FROM, through
- * git remote REMOTE (rewind run --take). 0, or -1 with ERR. */
+ * git remote REMOTE (rewind run --take); OFFERED_TO: the successor FROM
+ * had offered it to (a take by anyone else is recorded as forced), or
+ * NULL when none was offered. 0, or -1 with ERR. */
 int session_handover(struct session *s, const char *from, const char *to,
-		     const char *remote, struct err *err);
+		     const char *remote, const char *offered_to,
+		     struct err *err);
+
+/* The successor the commander offered the session to (rewind handover
+ * --to, or the console's hand-over action), not withdrawn or taken yet;
+ * NULL when none. */
+const char *session_handover_offer(const struct session *s);
 
 /* enum share_state, or -1 when not shared. */
 int session_share_state(const struct session *s);

@@ -1374,6 +1374,8 @@ static const struct act_rule rules[ACT_COUNT] = {
 	[ACT_PREDICT] = { K(RUN), S(OPEN) | S(FAILED) | S(DONE), "run steps",
 			  drill_act_predict },
 	[ACT_INJECT] = { 0, 0, NULL, drill_act_inject },
+	[ACT_HANDOVER] = { 0, 0, NULL, session_act_handover },
+	[ACT_WITHDRAW_HANDOVER] = { 0, 0, NULL, session_act_withdraw_handover },
 };
 
 static void

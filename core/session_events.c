@@ -483,6 +483,16 @@ on_operator_changed(struct session *s, const struct journal_event *ev)
 	session_apply_operator_changed(s, pstr(ev, "to"));
 }
 
+/* An offered hand-over stands until it is withdrawn or taken (by the
+ * successor it names, or by a forced take). */
+static void
+on_handover_offer(struct session *s, const struct journal_event *ev)
+{
+	free(s->offer_to);
+	s->offer_to = strcmp(ev->type, "session.handover_offered") == 0
+		    ? xstrdup_or_null(pstr(ev, "to")) : NULL;
+}
+
 static const struct {
 	const char *type;
 	void (*apply)(struct session *s, const struct journal_event *ev);
@@ -510,6 +520,9 @@ static const struct {
 	{ "phase.advanced", on_phase },
 	{ "session.completed", on_completed },
 	{ "session.operator_changed", on_operator_changed },
+	{ "session.handover_offered", on_handover_offer },
+	{ "session.handover_withdrawn", on_handover_offer },
+	{ "session.handover", on_handover_offer },
 	{ "tags.answer", on_tags_answer },
 	{ "registry.answer", on_registry_answer },
 };

@@ -151,6 +151,9 @@ struct session {
 	char *share_remote;		/* the remote shared to, as given */
 	char *taken_by;			/* handed over to them (published
 					 * session.handover): read-only here */
+	char *offer_to;			/* the commander offered the session
+					 * to them (session.handover_offered,
+					 * not withdrawn or taken), or NULL */
 };
 
 /* A session of PB (taken) with no journal, lock, loop or runner: the
@@ -188,6 +191,17 @@ int session_record(struct session *s, const char *actor, const char *type,
 
 /* Whether approve step AP's sign-off covers step RT. */
 int session_approve_gates(const struct step_rt *ap, const struct step_rt *rt);
+
+/* Handlers of `handover NAME` (the commander offers the shared session
+ * to NAME: session.handover_offered) and `withdraw-handover`
+ * (session.handover_withdrawn), session_share.c. */
+struct action;
+int session_act_handover(struct session *s, struct step_rt *rt,
+			 const struct action *a, const char *actor,
+			 struct err *err);
+int session_act_withdraw_handover(struct session *s, struct step_rt *rt,
+				  const struct action *a, const char *actor,
+				  struct err *err);
 
 /* Refuse NAME as the operator when a sign-off of NAME is in force on an
  * approve step that gates a step not yet run (session_operator.c). */

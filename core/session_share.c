@@ -9,6 +9,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "action.h"
 #include "clock.h"
 #include "err.h"
 #include "loop.h"
@@ -41,6 +42,10 @@ on_share_result(const struct share_result *r, void *arg)
 		cJSON_AddNumberToObject(p, "events", (double)r->events);
 	} else {
 		cJSON_AddStringToObject(p, "why", r->why ? r->why : "");
+		if (r->creds) {
+			cJSON_AddBoolToObject(p, "needs_credentials", 1);
+			cJSON_AddStringToObject(p, "what_to_do", r->creds);
+		}
 	}
 	session_record(s, "rewind", type, NULL, p, &err);
 }
@@ -313,12 +318,19 @@ session_share_text(const struct session *s, char *buf, size_t size)
 {
 	if (!s->share)
 		return 0;
-	if (s->taken_by)
+	size_t n = 0;
+
+	if (s->taken_by) {
 		snprintf(buf, size, "share: TAKEN OVER by %s, who runs the "
 			 "session now; this console is read-only",
 			 s->taken_by);
-	else
-		share_status_text(s->share, buf, size);
+		return 1;
+	}
+	if (s->offer_to) {
+		snprintf(buf, size, "handover offered to %s; ", s->offer_to);
+		n = strlen(buf);
+	}
+	share_status_text(s->share, buf + n, size - n);
 	return 1;
 }
 
@@ -330,14 +342,108 @@ session_taken_by(const struct session *s)
 
 int
 session_handover(struct session *s, const char *from, const char *to,
-		 const char *remote, struct err *err)
+		 const char *remote, const char *offered_to, struct err *err)
 {
 	cJSON *p = cJSON_CreateObject();
 
 	cJSON_AddStringToObject(p, "from", from);
 	cJSON_AddStringToObject(p, "to", to);
 	cJSON_AddStringToObject(p, "remote", remote);
+	if (offered_to) {
+		cJSON_AddStringToObject(p, "offered_to", offered_to);
+		cJSON_AddBoolToObject(p, "forced",
+				      !identity_same(offered_to, to));
+	}
 	return session_record(s, to, "session.handover", NULL, p, err);
+}
+
+const char *
+session_handover_offer(const struct session *s)
+{
+	return s->offer_to;
+}
+
+/* Only the commander offers, or withdraws, the session's hand-over. */
+static int
+check_commander(const struct session *s, const char *what,
+		const char *actor, struct err *err)
+{
+	if (identity_same(actor, s->operator))
+		return 0;
+	return err_set(err, ERR_STATE, "%s: only the session's commander (%s) "
+		       "offers or withdraws its hand-over; %s does not command "
+		       "it", what, s->operator, actor);
+}
+
+/* The remote the session is shared to: this console's, or the last one
+ * it was published to. Caller frees; NULL when it never was. */
+static char *
+shared_remote(const struct session *s)
+{
+	if (s->share_remote)
+		return xstrdup(s->share_remote);
+	return session_share_last_remote(s);
+}
+
+int
+session_act_handover(struct session *s, struct step_rt *rt,
+		     const struct action *a, const char *actor,
+		     struct err *err)
+{
+	char *to, *remote;
+	cJSON *p;
+	int rc;
+
+	(void)rt;
+	if (check_commander(s, "handover", actor, err) < 0 ||
+	    !(to = identity_normalize(a->name, "handover: the successor",
+				      err)))
+		return -1;
+	remote = shared_remote(s);
+	if (identity_same(to, s->operator))
+		rc = err_set(err, ERR_STATE, "handover %s: %s commands the "
+			     "session already", to, s->operator);
+	else if (s->offer_to && identity_same(to, s->offer_to))
+		rc = err_set(err, ERR_STATE, "handover %s: the hand-over is "
+			     "offered to %s already", to, s->offer_to);
+	else if (!remote)
+		rc = err_set(err, ERR_STATE, "handover %s: the session is not "
+			     "shared: run it with --share REMOTE, so that %s "
+			     "can take it with rewind run --take "
+			     "REMOTE#SESSION", to, to);
+	else {
+		p = cJSON_CreateObject();
+		cJSON_AddStringToObject(p, "from", s->operator);
+		cJSON_AddStringToObject(p, "to", to);
+		cJSON_AddStringToObject(p, "remote", remote);
+		if (s->offer_to)
+			cJSON_AddStringToObject(p, "replaces", s->offer_to);
+		rc = session_record(s, actor, "session.handover_offered", NULL,
+				    p, err);
+	}
+	free(remote);
+	free(to);
+	return rc;
+}
+
+int
+session_act_withdraw_handover(struct session *s, struct step_rt *rt,
+			      const struct action *a, const char *actor,
+			      struct err *err)
+{
+	cJSON *p;
+
+	(void)rt;
+	(void)a;
+	if (check_commander(s, "withdraw-handover", actor, err) < 0)
+		return -1;
+	if (!s->offer_to)
+		return err_set(err, ERR_STATE, "withdraw-handover: no hand-over "
+			       "is offered");
+	p = cJSON_CreateObject();
+	cJSON_AddStringToObject(p, "to", s->offer_to);
+	return session_record(s, actor, "session.handover_withdrawn", NULL, p,
+			      err);
 }
 
 int

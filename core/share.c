@@ -60,7 +60,9 @@ struct share {
 	char *rejected;		/* git's "!" line */
 	char *last_err;		/* git's last words on stderr */
 	char *fatal;		/* and its first "fatal:" line */
+	char *asked;		/* its first line asking for credentials */
 	char *why;		/* the last failure, for the header */
+	const char *creds;	/* it asked for credentials: what to do */
 };
 
 static void
@@ -373,6 +375,7 @@ report(struct share *sh, enum share_state state, const char *why,
 	struct share_result r = {
 		.state = state, .events = sh->events, .remote = sh->remote,
 		.ref = sh->ref, .why = why, .first_failure = first,
+		.creds = state == SHARE_OFFLINE ? sh->creds : NULL,
 	};
 
 	memcpy(r.commit, sh->commit, sizeof(r.commit));
@@ -400,12 +403,16 @@ static void
 push_failed(struct share *sh, const char *why)
 {
 	int64_t delay = RETRY_FIRST_US << (sh->failures < 5 ? sh->failures : 5);
+	const char *creds = share_credentials_hint(why, 0);
 
 	if (delay > RETRY_MAX_US)
 		delay = RETRY_MAX_US;
 	sh->failures++;
 	sh->state = SHARE_OFFLINE;
 	set_why(sh, why);
+	if (creds != sh->creds)		/* a new kind of failure: said again */
+		sh->failures = 1;
+	sh->creds = creds;
 	sh->retry_at_us = now_us(sh) + delay;
 	sh->retry_timer = loop_add_timer(sh->loop, delay, on_retry, sh);
 	report(sh, SHARE_OFFLINE, sh->why, sh->failures == 1);
@@ -415,6 +422,7 @@ static void
 push_done(struct share *sh)
 {
 	sh->failures = 0;
+	sh->creds = NULL;
 	sh->seq_published = sh->events;
 	sh->own_base = sh->own_at_push;
 	set_why(sh, NULL);
@@ -431,6 +439,14 @@ on_push_line(struct proc *p, int stream, const char *line, size_t len,
 	struct share *sh = arg;
 
 	(void)p;
+	if (stream == 2 && len && !sh->asked) {
+		char *text = xstrndup(line, len);
+
+		if (share_credentials_hint(text, 0))
+			sh->asked = xstrdup(strncmp(text, "fatal: ", 7) == 0
+					    ? text + 7 : text);
+		free(text);
+	}
 	if (stream == 1 && len && line[0] == '!') {
 		free(sh->rejected);
 		sh->rejected = xstrndup(line, len);
@@ -457,7 +473,9 @@ on_push_exit(struct proc *p, const struct proc_result *res, void *arg)
 		set_why(sh, sh->rejected);
 		report(sh, SHARE_REJECTED, sh->why, 0);
 	} else {
-		char *why = share_git_words(sh->fatal ? sh->fatal : "",
+		/* the line that asked for credentials says it best */
+		char *why = sh->asked ? xstrdup(sh->asked)
+			  : share_git_words(sh->fatal ? sh->fatal : "",
 					    sh->last_err ? sh->last_err : "");
 
 		push_failed(sh, why[0] ? why : res->timed_out
@@ -467,7 +485,8 @@ on_push_exit(struct proc *p, const struct proc_result *res, void *arg)
 	free(sh->rejected);
 	free(sh->last_err);
 	free(sh->fatal);
-	sh->rejected = sh->last_err = sh->fatal = NULL;
+	free(sh->asked);
+	sh->rejected = sh->last_err = sh->fatal = sh->asked = NULL;
 }
 
 static char *
@@ -484,17 +503,77 @@ push_command(const struct share *sh)
 	return cmd;
 }
 
-static const char *const git_env[] = {
-	"GIT_TERMINAL_PROMPT=0",	/* never ask on the console's terminal */
-	NULL,
-};
+/* Whether the user chose the ssh command git runs. */
+static int
+own_ssh_command(const char *gitdir)
+{
+	git_repository *repo = NULL;
+	git_config *cfg = NULL;
+	git_buf cmd = { 0 };
+	int own;
+
+	if (getenv("GIT_SSH_COMMAND") || getenv("GIT_SSH"))
+		return 1;
+	git_begin();
+	own = gitdir && git_repository_open_bare(&repo, gitdir) == 0 &&
+	      git_repository_config_snapshot(&cfg, repo) == 0 &&
+	      git_config_get_string_buf(&cmd, cfg, "core.sshCommand") == 0;
+	git_buf_dispose(&cmd);
+	git_config_free(cfg);
+	git_repository_free(repo);
+	return own;
+}
+
+const char *const *
+share_git_env(const char *gitdir)
+{
+	static const char *env[3];
+
+	env[0] = "GIT_TERMINAL_PROMPT=0";	/* git never asks */
+	env[1] = own_ssh_command(gitdir) ? NULL	/* theirs, as it is */
+	       : "GIT_SSH_COMMAND=ssh -o BatchMode=yes";	/* nor ssh */
+	env[2] = NULL;
+	return env;
+}
+
+const char *
+share_credentials_hint(const char *why, int brief)
+{
+	static const char *const host_key[] = {
+		"Host key verification failed", "host key", NULL,
+	};
+	static const char *const login[] = {
+		"terminal prompts disabled", "could not read Username",
+		"could not read Password", "Authentication failed",
+		"Permission denied", "Access denied", "error: 401",
+		"error: 403", NULL,
+	};
+
+	for (size_t i = 0; why && host_key[i]; i++)
+		if (strstr(why, host_key[i]))
+			return brief ? "accept the ssh host key (ssh to the "
+				       "host once)"
+				     : "the console never asks: ssh to the "
+				       "host once from a terminal to check "
+				       "and accept its host key";
+	for (size_t i = 0; why && login[i]; i++)
+		if (strstr(why, login[i]))
+			return brief ? "store a login (git credential helper) "
+				       "or ssh-add a key"
+				     : "the console never asks for them: store "
+				       "the login with a credential helper "
+				       "(git config credential.helper) or "
+				       "ssh-add your key";
+	return NULL;
+}
 
 static struct proc *
 spawn_push(struct share *sh, struct err *err)
 {
 	char *cmd = push_command(sh);
 	struct proc_spec spec = {
-		.command = cmd, .env = git_env, .cwd = sh->dir,
+		.command = cmd, .env = share_git_env(sh->gitdir),
+		.cwd = sh->dir, .new_session = 1,
 		.timeout_us = PUSH_TIMEOUT_US, .stdin_null = 1,
 		.on_line = on_push_line, .on_exit = on_push_exit, .arg = sh,
 	};
@@ -633,6 +712,8 @@ share_status(const struct share *sh, struct share_status *st)
 		st->retry_in_us = 0;
 	st->remote = sh->remote;
 	st->why = sh->why;
+	st->creds = sh->state == SHARE_OFFLINE && sh->creds
+		  ? share_credentials_hint(sh->why, 1) : NULL;
 }
 
 void
@@ -645,6 +726,15 @@ share_status_text(const struct share *sh, char *buf, size_t size)
 	s = st.pending == 1 ? "" : "s";
 	switch (st.state) {
 	case SHARE_OFFLINE:
+		if (st.creds) {
+			snprintf(buf, size, "share: needs credentials: %s; "
+				 "%llu event%s not published, retrying in "
+				 "%lld s", st.creds,
+				 (unsigned long long)st.pending, s,
+				 (long long)((st.retry_in_us + 999999) /
+					     1000000));
+			break;
+		}
 		snprintf(buf, size, "share: offline, %llu event%s not "
 			 "published, retrying in %lld s",
 			 (unsigned long long)st.pending, s,
@@ -694,6 +784,7 @@ share_free(struct share *sh)
 	free(sh->rejected);
 	free(sh->last_err);
 	free(sh->fatal);
+	free(sh->asked);
 	free(sh->why);
 	free(sh);
 }

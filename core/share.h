@@ -38,6 +38,9 @@ struct share_result {
 	const char *ref;	/* refs/rewind/sessions/ID */
 	const char *why;	/* git's words when it failed */
 	int first_failure;	/* OFFLINE: the first since the last publish */
+	const char *creds;	/* OFFLINE: what to do when the remote asked
+				 * for credentials the console never types,
+				 * or NULL */
 };
 
 typedef void (*share_result_cb)(const struct share_result *r, void *arg);
@@ -57,6 +60,8 @@ struct share_status {
 	int64_t retry_in_us;	/* OFFLINE: until the next try */
 	const char *remote;
 	const char *why;	/* OFFLINE/REJECTED: git's words */
+	const char *creds;	/* OFFLINE: needs credentials: what to do,
+				 * briefly */
 };
 
 /* Start sharing O->dir: check the remote, prepare share.git and publish
@@ -76,6 +81,20 @@ void share_status_text(const struct share *sh, char *buf, size_t size);
 /* Whether a push is in flight or due with events not yet published
  * (the batch waits for it before it ends). */
 int share_busy(const struct share *sh);
+
+/* The environment git runs in for the console (pushes and fetches on a
+ * loop's runner, which also gives it a session of its own: no terminal
+ * to ask on): no terminal prompt (GIT_TERMINAL_PROMPT=0) and ssh in
+ * batch mode (GIT_SSH_COMMAND="ssh -o BatchMode=yes"), unless the user
+ * set their own ssh command (GIT_SSH_COMMAND, GIT_SSH or core.sshCommand
+ * in GITDIR's configuration). NULL-ended, static. */
+const char *const *share_git_env(const char *gitdir);
+
+/* What git's words WHY say the remote needs that the console never
+ * types (a login, a password, an ssh host key accepted), as what to do
+ * (BRIEF: in a few words, for the header); NULL when they say nothing
+ * of the kind. */
+const char *share_credentials_hint(const char *why, int brief);
 
 /* The runner its pushes run on (the one given, or its own): one runner
  * a loop, as each takes the loop's SIGCHLD. */

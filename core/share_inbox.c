@@ -511,12 +511,12 @@ inbox_fetch_command(const struct share_inbox *in)
 static void
 inbox_tick(void *arg)
 {
-	static const char *const env[] = { "GIT_TERMINAL_PROMPT=0", NULL };
 	struct share_inbox *in = arg;
 	struct err err = { 0 };
 	char *cmd = inbox_fetch_command(in);
 	struct proc_spec spec = {
-		.command = cmd, .env = env, .timeout_us = FETCH_TIMEOUT_US,
+		.command = cmd, .env = share_git_env(in->gitdir),
+		.new_session = 1, .timeout_us = FETCH_TIMEOUT_US,
 		.stdin_null = 1, .on_line = inbox_line, .on_exit = inbox_exit,
 		.arg = in,
 	};

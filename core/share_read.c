@@ -427,12 +427,12 @@ follow_exit(struct proc *p, const struct proc_result *res, void *arg)
 static void
 follow_tick(void *arg)
 {
-	static const char *const env[] = { "GIT_TERMINAL_PROMPT=0", NULL };
 	struct share_follow *f = arg;
 	struct err err = { 0 };
 	char *cmd = share_fetch_command(f->gitdir, f->remote, f->id);
 	struct proc_spec spec = {
-		.command = cmd, .env = env, .timeout_us = FOLLOW_TIMEOUT_US,
+		.command = cmd, .env = share_git_env(f->gitdir),
+		.new_session = 1, .timeout_us = FOLLOW_TIMEOUT_US,
 		.stdin_null = 1, .on_line = follow_line, .on_exit = follow_exit,
 		.arg = f,
 	};

@@ -693,7 +693,9 @@ on_core_event(const struct core_event *ev, void *arg)
 			reopened_status(a, ev->line);
 		else if (strcmp(ev->type, "message.delivered") == 0)
 			written_status(a, ev->line);
-		else if (strcmp(ev->type, "share.rejected") == 0)
+		else if (strcmp(ev->type, "share.rejected") == 0 ||
+			 (strcmp(ev->type, "share.offline") == 0 &&
+			  strstr(ev->line, "\"needs_credentials\":true")))
 			share_alarm(a, ev->line);
 		app_refresh_steps(a);
 		if (a->rto_ready)
@@ -1159,6 +1161,21 @@ quit_or_ask(struct app *a)
 }
 
 /* u and U: the due update reminder. */
+/* The hand-over action: offer the shared session to a successor, or
+ * withdraw the offer that stands. */
+static void
+open_handover(struct app *a)
+{
+	if (session_share_state(a->session) < 0) {
+		app_status(a, 1, "handover: the session is not shared: run it "
+			   "with --share REMOTE, so a successor can take it "
+			   "with --take REMOTE#SESSION");
+		return;
+	}
+	dialog_open(a, session_handover_offer(a->session)
+		    ? FLOW_WITHDRAW_SURE : FLOW_HANDOVER, NULL);
+}
+
 static void
 open_update(struct app *a, int dismiss)
 {
@@ -1210,6 +1227,7 @@ do_uiact(struct app *a, enum uiact act)
 		dialog_open_for_step(a, act);
 		break;
 	case UI_NOTE: dialog_open(a, FLOW_NOTE, NULL); break;
+	case UI_HANDOVER: open_handover(a); break;
 	case UI_SET_VAR: dialog_open(a, FLOW_SETVAR_NAME, NULL); break;
 	case UI_NEXT_PHASE:
 		if (session_phase(a->session) == PHASE_COMMUNICATE &&

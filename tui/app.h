@@ -61,6 +61,8 @@ enum flow {
 	FLOW_PREDICT,		/* drill: what the trainee expects a run to do */
 	FLOW_COMPLETE_SURE,	/* > completes with optional steps open: y/N */
 	FLOW_PICK_SURE,		/* a pick replaces a set input: y/N */
+	FLOW_HANDOVER,		/* the successor the session is offered to */
+	FLOW_WITHDRAW_SURE,	/* withdraw the hand-over offered: y/N */
 };
 
 /* A tag or version picked for a variable an input step already set,

@@ -165,7 +165,7 @@ mode_label(const struct app *a, int live)
 static int
 draw_share(struct app *a, WINDOW *w, int x, int width)
 {
-	char text[200], label[204];
+	char text[512], label[516];
 	int state = session_share_state(a->session);
 
 	if (a->follow) {

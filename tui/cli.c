@@ -132,7 +132,10 @@ print_help(void)
 "  -y, --yes                approve: sign without asking on a terminal\n"
 "      --take=REMOTE#SESSION\n"
 "                           run/drill: take a shared session over from its\n"
-"                           commander and go on with it here\n"
+"                           commander and go on with it here (only the one\n"
+"                           it is offered to, when a hand-over is offered)\n"
+"      --force              with --take: take it though its hand-over is\n"
+"                           offered to someone else (journalled as forced)\n"
 "      --wait[=SECONDS]     approve REMOTE#SESSION: wait (60 s) until the\n"
 "                           commander's console takes or refuses it\n"
 "      --expect=HASH        verify: the hash an earlier verify printed (its\n"
@@ -144,7 +147,8 @@ print_help(void)
 "Batch actions (one per line): set NAME VALUE | tick STEP [NOTE] |\n"
 "  na STEP REASON | run STEP | cancel STEP | confirm STEP TEXT |\n"
 "  choose STEP OPTION REASON | approve STEP ROLE NAME [COMMENT] | send STEP |\n"
-"  note TEXT | predict STEP TEXT | inject ID | next | quit\n"
+"  note TEXT | predict STEP TEXT | inject ID | handover NAME |\n"
+"  withdraw-handover | next | quit\n"
 "\n"
 "Exit status: 0 success or complete session; 1 invalid playbook, broken\n"
 "journal, refused action or incomplete session; 2 usage or start-up error.\n"
@@ -178,7 +182,7 @@ add_var(struct cli_opts *o, const char *v)
 enum {
 	OPT_LIST_SCENARIOS = 256, OPT_READ_ONLY, OPT_REAL_IN_CLONE,
 	OPT_NO_REAL_IN_CLONE, OPT_GAME_MASTER, OPT_INJECT, OPT_EXPECT,
-	OPT_SHARE, OPT_AGAINST, OPT_WAIT, OPT_TAKE,
+	OPT_SHARE, OPT_AGAINST, OPT_WAIT, OPT_TAKE, OPT_FORCE,
 };
 
 static const struct option long_opts[] = {
@@ -195,6 +199,7 @@ static const struct option long_opts[] = {
 	{ "against", required_argument, NULL, OPT_AGAINST },
 	{ "wait", optional_argument, NULL, OPT_WAIT },
 	{ "take", required_argument, NULL, OPT_TAKE },
+	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "real-in-clone", no_argument, NULL, OPT_REAL_IN_CLONE },
 	{ "no-real-in-clone", no_argument, NULL, OPT_NO_REAL_IN_CLONE },
 	{ "read-only", no_argument, NULL, OPT_READ_ONLY },
@@ -224,6 +229,7 @@ apply_option(int c, struct cli_opts *o)
 	case OPT_SHARE: o->share = optarg; break;
 	case OPT_AGAINST: o->against = optarg; break;
 	case OPT_TAKE: o->take = optarg; break;
+	case OPT_FORCE: o->force = 1; break;
 	case OPT_WAIT:
 		o->wait_s = optarg ? atoi(optarg) : 60;
 		if (o->wait_s <= 0 || o->wait_s > 3600) {
@@ -384,6 +390,12 @@ cli_parse(int argc, char **argv, struct cli_opts *o)
 	}
 	o->args = argv + optind;
 	o->n_args = argc - optind;
+	if (o->force && !o->take) {
+		fputs("rewind: --force goes with --take REMOTE#SESSION (a "
+		      "take over a hand-over offered to someone else)\n",
+		      stderr);
+		return -1;
+	}
 	return resolve_session_arg(o);
 }
 
@@ -1615,30 +1627,41 @@ share_remote(const struct cli_opts *o, const struct session *s, char *out,
 /* --- run --take REMOTE#SESSION: a hand-over -------------------------------------- */
 
 /* The commander of the journal at PATH: the last to start, resume or
- * take it. Caller frees. */
+ * take it; and in *OFFER the successor a hand-over is offered to, or
+ * NULL. Caller frees both. */
 static char *
-last_commander(const char *path)
+last_commander(const char *path, char **offer)
 {
 	char *line = NULL, *who = xstrdup("?");
 	FILE *f = fopen(path, "r");
 	size_t size = 0;
 	ssize_t n;
 
+	*offer = NULL;
 	while (f && (n = getline(&line, &size, f)) > 0) {
-		cJSON *ev;
+		cJSON *ev, *p;
 		const char *type, *name = NULL;
 
 		if (!strstr(line, "\"session."))
 			continue;
 		ev = cJSON_ParseWithLength(line, (size_t)n);
 		type = cJSON_GetStringValue(cJSON_GetObjectItem(ev, "type"));
+		p = cJSON_GetObjectItem(ev, "payload");
 		if (type && (strcmp(type, "session.started") == 0 ||
 			     strcmp(type, "session.resumed") == 0))
 			name = cJSON_GetStringValue(cJSON_GetObjectItem(ev,
 								"actor"));
 		else if (type && strcmp(type, "session.handover") == 0)
-			name = cJSON_GetStringValue(cJSON_GetObjectItem(
-				cJSON_GetObjectItem(ev, "payload"), "to"));
+			name = cJSON_GetStringValue(cJSON_GetObjectItem(p,
+									"to"));
+		if (type && strncmp(type, "session.handover", 16) == 0) {
+			const char *to = cJSON_GetStringValue(
+				cJSON_GetObjectItem(p, "to"));
+
+			free(*offer);
+			*offer = strcmp(type, "session.handover_offered") == 0
+			       ? xstrdup_or_null(to) : NULL;
+		}
 		if (name) {
 			free(who);
 			who = xstrdup(name);
@@ -1649,6 +1672,29 @@ last_commander(const char *path)
 		fclose(f);
 	free(line);
 	return who;
+}
+
+/* A hand-over offered to someone else is theirs to take: refused
+ * without --force (as a protected ref refuses a push that is not
+ * forced). 0, or -1 with ERR. */
+static int
+take_offered(const struct cli_opts *o, const char *copy, struct err *err)
+{
+	char *path = xasprintf("%s/journal.jsonl", copy), *offer;
+	char *from = last_commander(path, &offer);
+	const char *to = o->operator ? o->operator : identity_real_login();
+	int rc = 0;
+
+	if (offer && !identity_same(offer, to) && !o->force)
+		rc = err_set(err, ERR_STATE, "--take: not taken: %s offered the "
+			     "session to %s, not to %s: only %s takes it (%s "
+			     "can withdraw the offer; --force takes it anyway, "
+			     "and the journal says it was forced)", from,
+			     offer, to, offer, from);
+	free(offer);
+	free(from);
+	free(path);
+	return rc;
 }
 
 /* The published copy at COPY is whole and open: its chain verifies, it
@@ -1683,14 +1729,14 @@ take_checks(const char *copy, struct err *err)
  * commander it is taken from); NULL with ERR. */
 static char *
 take_prepare(const struct cli_opts *o, char **remote, char **from,
-	     struct err *err)
+	     char **offer, struct err *err)
 {
 	const char *id;
 	char *gitdir = NULL, *sessions = NULL, *copy = NULL, *dir = NULL;
 	char *own = NULL, *journal;
 	struct stat st;
 
-	*from = NULL;
+	*from = *offer = NULL;
 	if (!remote_session_arg(o->take, remote, &id)) {
 		err_set(err, ERR_INVALID, "--take %s: give REMOTE#SESSION "
 			"(rewind sessions REMOTE lists them)", o->take);
@@ -1700,7 +1746,7 @@ take_prepare(const struct cli_opts *o, char **remote, char **from,
 	if (cli_remote_copy(*remote, id, &gitdir, &sessions, err) < 0)
 		goto out;
 	copy = xasprintf("%s/%s", sessions, id);
-	if (take_checks(copy, err) < 0)
+	if (take_checks(copy, err) < 0 || take_offered(o, copy, err) < 0)
 		goto out;
 	if (o->session_dir)
 		dir = xstrdup(o->session_dir);
@@ -1722,7 +1768,7 @@ take_prepare(const struct cli_opts *o, char **remote, char **from,
 	    share_fetch(own, *remote, id, err) < 0)
 		goto fail;
 	journal = xasprintf("%s/journal.jsonl", dir);
-	*from = last_commander(journal);
+	*from = last_commander(journal, offer);
 	free(journal);
 	goto out;
 fail:
@@ -1742,9 +1788,9 @@ out:
  * ref fast-forwards to it (nobody wrote it since the fetch). */
 static int
 take_publish(struct session *s, const char *remote, const char *from,
-	     const char *to, struct err *err)
+	     const char *to, const char *offer, struct err *err)
 {
-	if (session_handover(s, from, to, remote, err) < 0 ||
+	if (session_handover(s, from, to, remote, offer, err) < 0 ||
 	    session_share(s, remote, err) < 0)
 		return -1;
 	session_share_settle(s, TAKE_PUBLISH_US);
@@ -1760,8 +1806,8 @@ static struct session *
 take_session(const struct cli_opts *o, struct session_opts *so)
 {
 	struct err err = { 0 };
-	char *remote = NULL, *from = NULL;
-	char *dir = take_prepare(o, &remote, &from, &err);
+	char *remote = NULL, *from = NULL, *offer = NULL;
+	char *dir = take_prepare(o, &remote, &from, &offer, &err);
 	const char *to = o->operator ? o->operator : identity_real_login();
 	struct session *s = NULL;
 
@@ -1770,7 +1816,7 @@ take_session(const struct cli_opts *o, struct session_opts *so)
 		s = session_open(so, &err);
 		if (s && o->session_dir)
 			note_elsewhere(dir);
-		if (s && take_publish(s, remote, from, to, &err) < 0) {
+		if (s && take_publish(s, remote, from, to, offer, &err) < 0) {
 			session_free(s);
 			s = NULL;
 		} else if (s) {
@@ -1778,7 +1824,9 @@ take_session(const struct cli_opts *o, struct session_opts *so)
 			char *f = sanitize_text(from, strlen(from));
 
 			fprintf(stderr, "rewind: %s took the session over from "
-				"%s through %s\n", t, f, remote);
+				"%s through %s%s\n", t, f, remote, !offer ? ""
+				: identity_same(offer, to) ? " (as offered)"
+				: " (forced: it was offered to someone else)");
 			free(t);
 			free(f);
 		}
@@ -1788,6 +1836,7 @@ take_session(const struct cli_opts *o, struct session_opts *so)
 	free(dir);
 	free(remote);
 	free(from);
+	free(offer);
 	return s;
 }
 

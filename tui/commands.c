@@ -24,6 +24,9 @@ const struct command commands_table[] = {
 	{ "watch", "watch SESSION|REMOTE#SESSION",
 	  "follow a session from another terminal (approve from there), or "
 	  "one published to a git remote, read-only", cmd_watch },
+	{ "handover", "handover SESSION --to NAME|--withdraw",
+	  "offer a shared session to a named successor (who takes it with "
+	  "run --take REMOTE#SESSION), or withdraw the offer", cmd_handover },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -22,6 +22,9 @@ int cmd_watch(int argc, char **argv);
 /* rewind sessions (tui/cmd_sessions.c). */
 int cmd_sessions(int argc, char **argv);
 
+/* rewind handover (tui/cmd_handover.c). */
+int cmd_handover(int argc, char **argv);
+
 /* The command named NAME, or NULL. */
 const struct command *command_find(const char *name);
 

@@ -430,6 +430,32 @@ setup_quit(struct app *a)
 			 "quits, %s stays.", ok, no);
 }
 
+/* The successor's name: they take the session with --take; until then
+ * this console commands it. */
+static void
+setup_handover(struct app *a)
+{
+	setup_text(a, "Offer the hand-over", "");
+	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "Offer the session "
+		 "to (their name): they take it over on their machine with "
+		 "rewind %s --take REMOTE#SESSION --operator NAME; until then "
+		 "you command it here. %s offers, %s does not.",
+		 session_mode(a->session) == SESSION_DRILL ? "drill" : "run",
+		 keymap_key_label(KM_DIALOG, UI_SUBMIT),
+		 keymap_key_label(KM_DIALOG, UI_DISMISS));
+}
+
+static void
+setup_withdraw(struct app *a)
+{
+	setup_text(a, "Withdraw the hand-over?", "");
+	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "The session is "
+		 "offered to %s. Withdraw the offer? %s withdraws it, %s "
+		 "keeps it.", session_handover_offer(a->session),
+		 keymap_key_label(KM_DIALOG, UI_YES),
+		 keymap_key_label(KM_DIALOG, UI_NO));
+}
+
 /* Before a required step is marked n/a: it will not run, and the phase
  * no longer waits for it; y goes on to the reason. */
 static void
@@ -573,6 +599,8 @@ dialog_open(struct app *a, enum flow flow, const char *step)
 	case FLOW_SEARCH: setup_text(a, "Search", "Find in the output:");
 		set_input(&a->dlg, a->search); break;
 	case FLOW_PREDICT: setup_predict(a, st); break;
+	case FLOW_HANDOVER: setup_handover(a); break;
+	case FLOW_WITHDRAW_SURE: setup_withdraw(a); break;
 	default: break;
 	}
 	app_dirty(a);
@@ -822,6 +850,20 @@ submit_set(struct app *a)
 			app_status(a, 0, "%s set", a->dlg.pick);
 	}
 	free(warn);
+	strbuf_done(&sb);
+}
+
+/* Offer the session to NAME (as one word of the batch syntax). */
+static void
+submit_handover(struct app *a, const char *name)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_adds(&sb, "handover ");
+	add_quoted(&sb, name);
+	if (app_apply(a, sb.buf) >= 0)
+		app_status(a, 0, "handover offered to %s: they take it with "
+			   "--take", session_handover_offer(a->session));
 	strbuf_done(&sb);
 }
 
@@ -1091,6 +1133,14 @@ submit_text(struct app *a)
 			app_status(a, 0, "%s stays ticked", d.step);
 		break;
 	case FLOW_NOTE: apply_fmt(a, 1, "note %s", d.buf); break;
+	case FLOW_HANDOVER: submit_handover(a, d.buf); break;
+	case FLOW_WITHDRAW_SURE:
+		if (strcmp(d.buf, "y") == 0 || strcmp(d.buf, "Y") == 0)
+			apply_fmt(a, 1, "withdraw-handover");
+		else
+			app_status(a, 0, "the hand-over stays offered to %s",
+				   session_handover_offer(a->session));
+		break;
 	case FLOW_HAND_CHECK:
 		if (apply_fmt(a, 0, "tick %s %s", d.step, d.buf) >= 0)
 			app_status(a, 0, "%s recorded as done: its interrupted "
@@ -1353,7 +1403,7 @@ is_yes_no(enum flow flow)
 {
 	return flow == FLOW_NA_SURE || flow == FLOW_APPROVE_SIGN ||
 	       flow == FLOW_COMPLETE_SURE || flow == FLOW_UNTICK_SURE ||
-	       flow == FLOW_PICK_SURE;
+	       flow == FLOW_PICK_SURE || flow == FLOW_WITHDRAW_SURE;
 }
 
 int

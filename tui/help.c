@@ -10,6 +10,7 @@
 #include "app.h"
 #include "draw.h"
 #include "keymap.h"
+#include "session.h"
 #include "theme.h"
 
 /* Whether ACT was already listed for CTX (several keys, one line). */
@@ -30,6 +31,10 @@ is_shown(const struct app *a, int only, const struct binding *b)
 {
 	if (only != KM_COUNT)
 		return (int)b->ctx == only;
+	/* a hand-over is offered only of a session shared to a remote */
+	if (b->act == UI_HANDOVER && (a->watch || !a->session ||
+				      session_share_state(a->session) < 0))
+		return 0;
 	return b->ctx != KM_REPLAY && (!a->watch || keymap_in_watch(b->act));
 }
 

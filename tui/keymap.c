@@ -37,6 +37,7 @@ static const struct binding bindings[] = {
 	{ KM_GLOBAL, 'm', "m", UI_NOTE, 1 },
 	{ KM_GLOBAL, 's', "s", UI_SET_VAR, 0 },
 	{ KM_GLOBAL, '>', ">", UI_NEXT_PHASE, KEYBAR_APPLIES },
+	{ KM_GLOBAL, 'H', "H", UI_HANDOVER, 0 },
 	{ KM_GLOBAL, '/', "/", UI_SEARCH, 0 },
 	{ KM_GLOBAL, 'n', "n", UI_SEARCH_NEXT, 0 },
 	{ KM_GLOBAL, 'N', "N", UI_SEARCH_PREV, 0 },

@@ -26,6 +26,7 @@
 	X(UI_COPY_HANDOFF, "copy-approve-command", "copy", "Copy the approve step's rewind approve command (OSC 52)") \
 	X(UI_SHOW_HANDOFF, "show-approve-command", "show", "Show the approve command on one line to copy with the mouse") \
 	X(UI_NEXT_PHASE, "next-phase", "next", "Advance to the next phase")  \
+	X(UI_HANDOVER, "handover", "handover", "Offer the shared session to a successor (who takes it with --take), or withdraw the offer") \
 	X(UI_SEARCH, "search", "search", "Search the log")                   \
 	X(UI_SEARCH_NEXT, "search-next", "next", "Jump to the next match")   \
 	X(UI_SEARCH_PREV, "search-prev", "prev", "Jump to the previous match") \

@@ -88,6 +88,34 @@ static const struct {
 	  "outcome unknown" },
 	{ "{\"type\":\"registry.answer\",\"actor\":\"rewind\","
 	  "\"payload\":{}}", "the registry answered (versions and tags read)" },
+	{ "{\"type\":\"share.offline\",\"actor\":\"rewind\",\"payload\":"
+	  "{\"remote\":\"origin\",\"why\":\"Permission denied\","
+	  "\"needs_credentials\":true,\"what_to_do\":\"ssh-add your key\"}}",
+	  "share: needs credentials: origin asked for a login (Permission "
+	  "denied); ssh-add your key" },
+	{ "{\"type\":\"session.handover_offered\",\"actor\":\"alice\","
+	  "\"payload\":{\"from\":\"alice\",\"to\":\"bob\",\"remote\":"
+	  "\"origin\"}}", "alice offered the session to bob (who takes it "
+	  "with --take through origin)" },
+	{ "{\"type\":\"session.handover_offered\",\"actor\":\"alice\","
+	  "\"payload\":{\"to\":\"erin\",\"remote\":\"origin\",\"replaces\":"
+	  "\"bob\"}}", "alice offered the session to erin (who takes it "
+	  "with --take through origin), instead of bob" },
+	{ "{\"type\":\"session.handover_withdrawn\",\"actor\":\"alice\","
+	  "\"payload\":{\"to\":\"bob\"}}",
+	  "alice withdrew the hand-over offered to bob" },
+	{ "{\"type\":\"session.handover\",\"actor\":\"bob\",\"payload\":"
+	  "{\"from\":\"alice\",\"to\":\"bob\",\"remote\":\"origin\","
+	  "\"offered_to\":\"bob\",\"forced\":false}}",
+	  "bob took the session over from alice (through origin), as offered" },
+	{ "{\"type\":\"session.handover\",\"actor\":\"carol\",\"payload\":"
+	  "{\"from\":\"alice\",\"to\":\"carol\",\"remote\":\"origin\","
+	  "\"offered_to\":\"bob\",\"forced\":true}}",
+	  "carol took the session over from alice (through origin), forced: "
+	  "it was offered to bob" },
+	{ "{\"type\":\"session.handover\",\"actor\":\"carol\",\"payload\":"
+	  "{\"from\":\"alice\",\"to\":\"carol\",\"remote\":\"origin\"}}",
+	  "carol took the session over from alice (through origin)" },
 };
 
 START_TEST(test_evtext_says_it_in_words)
@@ -115,6 +143,8 @@ static const char *const types[] = {
 	"var.set", "step.spawned", "step.orphan", "step.orphan_stop",
 	"step.orphan_ended", "registry.answer", "tags.answer",
 	"share.published", "share.offline", "share.rejected",
+	"session.handover", "session.handover_offered",
+	"session.handover_withdrawn",
 };
 
 /* "step orphan ended" for "step.orphan_ended": the type name in words. */
