@@ -213,6 +213,47 @@ done <"$tmp/disguises"
 	fail "a disguised approver took over: $(grep operator_changed "$TJ")"
 "$bin" verify "$T" >/dev/null || fail "verify failed on the disguises' session"
 
+# --- An older journal where look-alikes signed: the report says not valid ---------
+# (older rewinds let ALİCE sign for operator alice and ʙᴏʙ after bob)
+O=$tmp/old
+signed_session "$O"
+python3 - "$O/journal.jsonl" <<'PY'
+import hashlib, json, sys
+path = sys.argv[1]
+out, prev, seq, extra = [], "0" * 64, 0, []
+for raw in open(path, encoding="utf-8").read().splitlines():
+    ev = json.loads(raw)
+    seq += 1
+    ev["seq"], ev["prev"] = seq, prev
+    line = json.dumps(ev, ensure_ascii=False, separators=(",", ":"))
+    out.append(line)
+    prev = hashlib.sha256(line.encode()).hexdigest()
+    if ev["type"] == "approval.granted" and ev["payload"]["name"] == "ilse":
+        extra = [ev]
+for name in ("AL\u0130CE", "\u0299\u1d0f\u0299"):
+    ev = json.loads(json.dumps(extra[0]))
+    seq += 1
+    ev["seq"], ev["prev"], ev["actor"] = seq, prev, name
+    ev["payload"]["name"] = name
+    line = json.dumps(ev, ensure_ascii=False, separators=(",", ":"))
+    out.append(line)
+    prev = hashlib.sha256(line.encode()).hexdigest()
+open(path, "w", encoding="utf-8").write("\n".join(out) + "\n")
+PY
+"$bin" verify "$O" >"$tmp/oldverify.out" 2>&1 ||
+	fail "the older journal does not verify: $(cat "$tmp/oldverify.out")"
+"$bin" report "$O" >"$tmp/old.md" 2>"$tmp/old.err" || fail "report failed: $(cat "$tmp/old.err")"
+grep -qF "| ALİCE |" "$tmp/old.md" || fail "the report lacks ALİCE's row"
+grep -F "| ALİCE |" "$tmp/old.md" | grep -qF "| NOT VALID: 'ALİCE' is the same person as the operator, alice |" ||
+	fail "ALİCE's approval is not marked: $(grep -F 'ALİCE' "$tmp/old.md")"
+grep -F "| ʙᴏʙ |" "$tmp/old.md" | grep -qF "| NOT VALID: 'ʙᴏʙ' is the same person as bob, who already approved as Release Manager |" ||
+	fail "ʙᴏʙ's approval is not marked: $(grep -F 'ʙᴏʙ' "$tmp/old.md")"
+grep -qF "Approval not valid: 'ALİCE' is the same person as the operator, alice (p.many, Release Manager)" "$tmp/old.md" ||
+	fail "the findings do not name ALİCE's approval: $(sed -n '/Findings/,/^## S/p' "$tmp/old.md")"
+grep -F "| bob |" "$tmp/old.md" | grep -q "| valid |" || fail "bob's own approval is not valid"
+"$bin" report "$T" >"$tmp/new.md" 2>&1
+grep -qF "NOT VALID" "$tmp/new.md" && fail "a clean session's approvals are marked not valid"
+
 "$bin" verify "$S" >/dev/null || fail "verify failed"
 [ "$failures" = 0 ] || exit 1
 echo "approve look-alikes: mixed scripts refused, skeletons compared (capitals folded first, every small capital and barred letter read plain), other scripts marked"
