@@ -149,28 +149,6 @@ fold(const char *name, size_t *len)
 	return r;
 }
 
-static int check_scripts(const uint8_t *s, size_t n, const char *what,
-			 struct err *err);
-static char *skeleton_of(const char *name);
-
-/* Whether A and B are equal once normalised and case-folded. */
-static int
-same_folded(const char *a, const char *b)
-{
-	size_t la, lb;
-	uint8_t *fa, *fb;
-	int same;
-
-	if (!a || !b)
-		return 0;
-	fa = fold(a, &la);
-	fb = fold(b, &lb);
-	same = la == lb && memcmp(fa, fb, la) == 0;
-	free(fa);
-	free(fb);
-	return same;
-}
-
 const char *
 identity_login(void)
 {
@@ -202,24 +180,28 @@ identity_real_login(void)
  * NFKC and case folding leave a Cyrillic "а" and a Latin "a" different,
  * though no reader can tell them apart. A name's skeleton maps each
  * letter that looks like a Latin letter (or digit) to it, so two names a
- * reader would mistake for each other have the same skeleton. The table
- * is ours and compact: the common look-alikes, not all of TR39's. */
+ * reader would mistake for each other have the same skeleton.
+ *
+ * Each character is case-folded first, so a capital maps as its small
+ * letter does ("İ" is "i" and a dot, "Ø" is "ø": i and o). Whole families
+ * of Latin letters map by their Unicode names (a small capital, a barred,
+ * hooked, stroked or dotless letter is the letter it is a form of); the
+ * table below holds the rest: other scripts' look-alikes and the IPA
+ * letters named otherwise. i, l, capital I, 1 and | are one shape at a
+ * glance ("ALICE", "aIice", "al1ce"): the skeleton writes them all l. */
 
 struct lookalike {
 	ucs4_t uc;
 	char latin;
 };
 
-/* Sorted by code point (bsearch). Lower-case forms stand for their
- * capitals too: skeletons are taken after case folding, except for the
- * entries before it (capital I and the digits), which look like l or o. */
+/* Sorted by code point (bsearch). Looked up before folding (a Greek
+ * capital eta looks like H, its small letter like n) and after it. */
 static const struct lookalike lookalikes[] = {
-	/* Sorted by code point. Among them: the digits 0 and 1, capital I
-	 * and | (before folding); dotless i, Latin alpha, script g, small
-	 * capitals; letters with a stroke or hook that no decomposition
-	 * takes apart (\u0142 l, \u00f8 o, \u0111 d, \u0127 h, \u0167 t...);
-	 * Greek, Cyrillic, Cherokee and Armenian look-alikes. */
-	{ 0x0030, 'o' }, { 0x0031, 'l' }, { 0x0049, 'l' }, { 0x007c, 'l' },
+	/* The digits 0 and 1 and |; Latin letters whose names do not say
+	 * what they look like (eth, alpha, iota, gamma, upsilon...); Greek,
+	 * Cyrillic, Cherokee and Armenian look-alikes. */
+	{ 0x0030, 'o' }, { 0x0031, 'l' }, { 0x007c, 'l' },
 	{ 0x00f0, 'd' }, { 0x00f8, 'o' }, { 0x0111, 'd' }, { 0x0127, 'h' },
 	{ 0x0131, 'i' }, { 0x0142, 'l' }, { 0x0167, 't' }, { 0x0180, 'b' },
 	{ 0x0184, 'b' }, { 0x0185, 'b' }, { 0x0188, 'c' }, { 0x018c, 'd' },
@@ -227,11 +209,12 @@ static const struct lookalike lookalikes[] = {
 	{ 0x01ab, 't' }, { 0x01ad, 't' }, { 0x01b4, 'y' }, { 0x01b6, 'z' },
 	{ 0x01c0, 'l' }, { 0x0247, 'e' }, { 0x0249, 'j' }, { 0x024d, 'r' },
 	{ 0x024f, 'y' }, { 0x0251, 'a' }, { 0x0253, 'b' }, { 0x0256, 'd' },
-	{ 0x0257, 'd' }, { 0x0260, 'g' }, { 0x0261, 'g' }, { 0x0266, 'h' },
-	{ 0x0268, 'i' }, { 0x0269, 'i' }, { 0x026a, 'i' }, { 0x026b, 'l' },
-	{ 0x026c, 'l' }, { 0x026d, 'l' }, { 0x0271, 'm' }, { 0x0272, 'n' },
-	{ 0x0273, 'n' }, { 0x027d, 'r' }, { 0x0282, 's' }, { 0x0288, 't' },
-	{ 0x0289, 'u' }, { 0x0290, 'z' }, { 0x0291, 'z' }, { 0x029f, 'l' },
+	{ 0x0257, 'd' }, { 0x0260, 'g' }, { 0x0261, 'g' }, { 0x0263, 'y' },
+	{ 0x0266, 'h' }, { 0x0268, 'i' }, { 0x0269, 'i' }, { 0x026a, 'i' },
+	{ 0x026b, 'l' }, { 0x026c, 'l' }, { 0x026d, 'l' }, { 0x0271, 'm' },
+	{ 0x0272, 'n' }, { 0x0273, 'n' }, { 0x027d, 'r' }, { 0x0282, 's' },
+	{ 0x0288, 't' }, { 0x0289, 'u' }, { 0x028a, 'u' }, { 0x0290, 'z' },
+	{ 0x0291, 'z' }, { 0x029f, 'l' },
 	{ 0x0391, 'a' }, { 0x0392, 'b' }, { 0x0395, 'e' }, { 0x0396, 'z' },
 	{ 0x0397, 'h' }, { 0x0399, 'l' }, { 0x039a, 'k' }, { 0x039c, 'm' },
 	{ 0x039d, 'n' }, { 0x039f, 'o' }, { 0x03a1, 'p' }, { 0x03a4, 't' },
@@ -253,9 +236,7 @@ static const struct lookalike lookalikes[] = {
 	{ 0x051b, 'q' }, { 0x051d, 'w' }, { 0x0555, 'o' }, { 0x0585, 'o' },
 	{ 0x13a0, 'd' }, { 0x13a1, 'r' }, { 0x13a2, 't' }, { 0x13aa, 'a' },
 	{ 0x13ac, 'e' }, { 0x13b3, 'w' }, { 0x13bb, 'h' }, { 0x13c2, 'h' },
-	{ 0x13da, 's' }, { 0x1d00, 'a' }, { 0x1d04, 'c' }, { 0x1d0f, 'o' },
-	{ 0x1d1c, 'u' }, { 0x1d20, 'v' }, { 0x1d21, 'w' }, { 0x1d22, 'z' },
-	{ 0x2170, 'i' }, { 0x217c, 'l' }, { 0xab83, 'w' },
+	{ 0x13da, 's' }, { 0x2170, 'i' }, { 0x217c, 'l' }, { 0xab83, 'w' },
 };
 
 static int
@@ -266,9 +247,9 @@ cmp_lookalike(const void *k, const void *e)
 	return a < b ? -1 : a > b;
 }
 
-/* The Latin letter UC looks like, or 0. */
+/* The Latin letter the table says UC looks like, or 0. */
 static char
-lookalike_of(ucs4_t uc)
+listed_lookalike(ucs4_t uc)
 {
 	const struct lookalike *l = bsearch(&uc, lookalikes,
 		sizeof(lookalikes) / sizeof(*lookalikes), sizeof(*lookalikes),
@@ -277,65 +258,121 @@ lookalike_of(ucs4_t uc)
 	return l ? l->latin : 0;
 }
 
-/* Append UC, case-folded, to OUT. */
+/* Words in a Latin letter's name that make it another shape: a turned
+ * "ɐ" or a reversed "ɘ" is not read as a or e. */
+static int
+reshaped(const char *word, size_t n)
+{
+	static const char *const words[] = {
+		"TURNED", "REVERSED", "INVERTED", "SIDEWAYS", "HALF",
+	};
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)
+		if (strlen(words[i]) == n && !memcmp(words[i], word, n))
+			return 1;
+	return 0;
+}
+
+/* The plain letter a Latin letter's Unicode name says UC is a form of,
+ * or 0: "LATIN LETTER SMALL CAPITAL B", "LATIN SMALL LETTER BARRED O",
+ * "LATIN SMALL LETTER L WITH BELT" are b, o and l: the last word before
+ * any "WITH" is one letter, and no word reshapes it. */
+static char
+named_letter(ucs4_t uc)
+{
+	char name[UNINAME_MAX], *with;
+	const char *p, *last = NULL;
+	size_t last_n = 0;
+
+	if (!unicode_character_name(uc, name) || strncmp(name, "LATIN ", 6))
+		return 0;
+	if ((with = strstr(name, " WITH ")))
+		*with = '\0';
+	for (p = name; *p;) {
+		size_t n = strcspn(p, " ");
+
+		if (reshaped(p, n))
+			return 0;
+		last = p;
+		last_n = n;
+		p += n + (p[n] == ' ');
+	}
+	if (last_n != 1 || *last < 'A' || *last > 'Z')
+		return 0;
+	return (char)(*last - 'A' + 'a');
+}
+
+/* The letter UC (already case-folded) is read as, or 0 to keep it. */
+static char
+folded_lookalike(ucs4_t uc)
+{
+	char l = listed_lookalike(uc);
+
+	return l ? l : named_letter(uc);
+}
+
+/* Append to OUT what UC is read as: its look-alike, nothing for a mark
+ * (an accent is missed at a glance), else its case-folded, decomposed
+ * form, each character of which is mapped in turn. */
 static void
-add_folded(struct strbuf *out, ucs4_t uc)
+add_skeleton_char(struct strbuf *out, ucs4_t uc)
 {
 	uint8_t one[8], *f;
-	size_t n = (size_t)u8_uctomb(one, uc, sizeof(one)), len;
+	size_t n, len;
+	char l = listed_lookalike(uc);
 
-	f = u8_casefold(one, n, NULL, NULL, NULL, &len);
+	if (l) {
+		strbuf_addc(out, l);
+		return;
+	}
+	n = (size_t)u8_uctomb(one, uc, sizeof(one));
+	f = u8_casefold(one, n, NULL, UNINORM_NFD, NULL, &len);
 	if (!f)
 		fatal("out of memory case-folding a name");
-	strbuf_add(out, f, len);
+	for (size_t i = 0; i < len;) {
+		ucs4_t c;
+		int k = u8_mbtouc(&c, f + i, len - i);
+
+		i += (size_t)k;
+		if ((l = folded_lookalike(c)))
+			strbuf_addc(out, l);
+		else if (!uc_is_general_category(c, UC_CATEGORY_M))
+			strbuf_add(out, f + i - k, (size_t)k);
+	}
 	free(f);
 }
 
-/* Map each character of S (N bytes) to its look-alike, else append it;
- * marks (accents) are dropped: a reader misses them at a glance. */
+/* S (N bytes) mapped to what a reader takes it for, letters and digits
+ * only: "i c", "i.c" and "ic" are one person to a reader, so spacing and
+ * punctuation never tell two names apart; i is written l. */
 static void
-map_lookalikes(const uint8_t *s, size_t n, int fold_rest,
-	       struct strbuf *out)
+add_skeleton(struct strbuf *out, const uint8_t *s, size_t n)
 {
+	struct strbuf mapped = STRBUF_INIT;
+	const uint8_t *p, *end;
+
 	for (size_t i = 0; i < n;) {
 		ucs4_t uc;
 		int len = u8_mbtouc(&uc, s + i, n - i);
-		char l = lookalike_of(uc);
 
+		add_skeleton_char(&mapped, uc);
 		i += (size_t)len;
-		if (l)
-			strbuf_addc(out, l);
-		else if (uc_is_general_category(uc, UC_CATEGORY_M))
-			continue;
-		else if (fold_rest)
-			add_folded(out, uc);
-		else
-			strbuf_add(out, s + i - len, (size_t)len);
 	}
-}
-
-/* SB's letters and digits only (SB released): "i c", "i.c" and "ic" are
- * one person to a reader, so spacing and punctuation never tell two
- * names apart. */
-static char *
-letters_only(struct strbuf *sb)
-{
-	const uint8_t *p = (const uint8_t *)strbuf_str(sb);
-	const uint8_t *end = p + sb->len;
-	struct strbuf out = STRBUF_INIT;
-
+	p = (const uint8_t *)strbuf_str(&mapped);
+	end = p + mapped.len;
 	while (p < end) {
 		ucs4_t uc;
-		int n = u8_mbtouc(&uc, p, (size_t)(end - p));
+		int k = u8_mbtouc(&uc, p, (size_t)(end - p));
 
-		if (n <= 0)
+		if (k <= 0)
 			break;
-		if (uc_is_alnum(uc))
-			strbuf_add(&out, (const char *)p, (size_t)n);
-		p += n;
+		if (uc == 'i')
+			strbuf_addc(out, 'l');
+		else if (uc_is_alnum(uc))
+			strbuf_add(out, p, (size_t)k);
+		p += k;
 	}
-	strbuf_done(sb);
-	return strbuf_detach(&out);
+	strbuf_done(&mapped);
 }
 
 static char *
@@ -343,7 +380,7 @@ skeleton_of(const char *name)
 {
 	char *norm = normal_form(name, "", NULL);
 	const char *use = norm ? norm : name ? name : "";
-	struct strbuf pass1 = STRBUF_INIT, pass2 = STRBUF_INIT;
+	struct strbuf out = STRBUF_INIT;
 	uint8_t *nfd;
 	size_t len;
 
@@ -352,13 +389,17 @@ skeleton_of(const char *name)
 			   NULL, &len);
 	if (!nfd)
 		fatal("out of memory normalising a name");
-	map_lookalikes(nfd, len, 1, &pass1);
+	add_skeleton(&out, nfd, len);
 	free(nfd);
 	free(norm);
-	/* folding may make a capital into a listed small letter */
-	map_lookalikes((const uint8_t *)strbuf_str(&pass1), pass1.len, 0, &pass2);
-	strbuf_done(&pass1);
-	return letters_only(&pass2);
+	/* A name of no letter or digit at all is compared case-folded. */
+	if (!out.len) {
+		uint8_t *f = fold(name ? name : "", &len);
+
+		strbuf_add(&out, f, len);
+		free(f);
+	}
+	return strbuf_detach(&out);
 }
 
 char *
@@ -375,8 +416,6 @@ identity_same(const char *a, const char *b)
 
 	if (!a || !b)
 		return 0;
-	if (same_folded(a, b))
-		return 1;
 	sa = skeleton_of(a);
 	sb = skeleton_of(b);
 	same = strcmp(sa, sb) == 0;

@@ -26,15 +26,18 @@ char *identity_normalize(const char *name, const char *what,
 			 struct err *err);
 
 /* Whether A and B name the same person, or look so alike that a reader
- * would take one for the other: equal once normalised and case-folded
- * (Unicode full case folding), or with the same skeleton (below). A name
- * that cannot be normalised is compared as given. */
+ * would take one for the other: the same skeleton (below). Every place
+ * that compares people's names compares them so. A name that cannot be
+ * normalised is compared as given. */
 int identity_same(const char *a, const char *b);
 
-/* NAME's skeleton, in the spirit of Unicode TR39: normalised, accents
- * dropped, each letter that looks like a Latin letter or digit (Cyrillic
- * "а", Greek "ο", dotless "ı", Latin alpha "ɑ", capital "I" as "l", "0"
- * as "o"...) mapped to it, the rest case-folded. Caller frees. */
+/* NAME's skeleton, in the spirit of Unicode TR39: normalised, each
+ * character case-folded (a capital is read as its small letter: "İ" as
+ * i and a dot), accents dropped, each letter that looks like a Latin
+ * letter or digit mapped to it (Cyrillic "а", Greek "ο", dotless "ı",
+ * Latin alpha "ɑ", every small capital, barred, hooked or stroked Latin
+ * letter "ʙ", "ɵ", "ø"...; "0" as o), i, l, 1 and | all written l (one
+ * shape at a glance), spacing and punctuation left out. Caller frees. */
 char *identity_skeleton(const char *name);
 
 /* NAME as shown to a reader: as is when its letters are Latin (or it has

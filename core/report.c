@@ -200,6 +200,7 @@ note_operator(struct rep *r, const char *name, int64_t wall_us)
 
 	if (!list)
 		list = cJSON_AddArrayToObject(r->summary, "operators");
+	add_clean(o, "name", name);
 	add_shown_name(o, name ? name : "?");
 	add_time(o, "since", wall_us);
 	cJSON_AddItemToArray(list, o);
@@ -679,6 +680,81 @@ on_decision(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 		    pstr(ev, "reason") ? pstr(ev, "reason") : "");
 }
 
+/* The operator when the event being read happened, or NULL. */
+static const char *
+operator_now(const struct rep *r)
+{
+	const cJSON *list = cJSON_GetObjectItem(r->summary, "operators");
+	int n = cJSON_GetArraySize(list);
+
+	return n > 0 ? jstr(cJSON_GetArrayItem(list, n - 1), "name") : NULL;
+}
+
+/* NAME quoted as a reader is shown it, then REST (caller frees). */
+static char *
+same_person(const char *name, const char *rest)
+{
+	char *shown = identity_display(name);
+	char *text = xasprintf("'%s' is the same person as %s", shown, rest);
+
+	free(shown);
+	return text;
+}
+
+/* Why an approval of STEP by NAME, just read, is not valid, or NULL:
+ * NAME passes for the operator or for someone who already signed STEP
+ * (a journal from a rewind that let such a look-alike through).
+ * Caller frees. */
+static char *
+approval_invalid(const struct rep *r, const char *step, const char *name)
+{
+	const char *op = operator_now(r);
+	const cJSON *a;
+	char *rest, *text;
+
+	if (op && identity_same(name, op)) {
+		rest = xasprintf("the operator, %s", op);
+		text = same_person(name, rest);
+		free(rest);
+		return text;
+	}
+	cJSON_ArrayForEach(a, r->approvals) {
+		if (cJSON_IsTrue(cJSON_GetObjectItem(a, "voided")) ||
+		    strcmp(s_or_q(a, "step"), step) != 0 || !jstr(a, "name") ||
+		    !identity_same(jstr(a, "name"), name))
+			continue;
+		rest = xasprintf("%s, who already approved as %s",
+				 s_or_q(a, "shown"), s_or_q(a, "role"));
+		text = same_person(name, rest);
+		free(rest);
+		return text;
+	}
+	return NULL;
+}
+
+/* Mark approval O by NAME not valid when it is not, with a finding. */
+static void
+check_approval(struct rep *r, cJSON *o, const struct journal_event *ev,
+	       const char *name)
+{
+	char *why = name ? approval_invalid(r, ev->step ? ev->step : "",
+					    name) : NULL;
+	cJSON *list;
+	char *text;
+
+	if (!why)
+		return;
+	add_clean(o, "invalid", why);
+	list = cJSON_GetObjectItem(r->summary, "duties");
+	if (!list)
+		list = cJSON_AddArrayToObject(r->summary, "duties");
+	text = xasprintf("Approval not valid: %s (%s, %s)", why,
+			 ev->step ? ev->step : "?", s_or_q(o, "role"));
+	add_clean_item(list, text);
+	free(text);
+	free(why);
+}
+
 static void
 on_approval(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 {
@@ -706,6 +782,7 @@ on_approval(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 	cJSON_AddNumberToObject(o, "line", (double)ev->seq);
 	if (r->unverified_from && ev->seq >= r->unverified_from)
 		cJSON_AddBoolToObject(o, "unverified", 1);
+	check_approval(r, o, ev, pstr(ev, "name"));
 	cJSON_AddItemToArray(r->approvals, o);
 	strbuf_addf(what, "%s approved %s as %s", jstr(o, "shown") ?
 		    jstr(o, "shown") : "?",
@@ -2144,6 +2221,8 @@ md_approvals(const cJSON *rep, struct strbuf *out)
 								 "unverified"));
 		char *status = voided ? xasprintf("VOIDED: %s",
 						  s_or(a, "void_reason", ""))
+			     : jstr(a, "invalid")
+			     ? xasprintf("NOT VALID: %s", jstr(a, "invalid"))
 			     : unproven ? xasprintf("UNVERIFIED: journal line "
 						    "%d is not proven",
 						    cJSON_GetObjectItem(a, "line")

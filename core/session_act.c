@@ -947,6 +947,36 @@ session_role_name(const struct session *s, const char *id, const char *role)
 	return r ? r->role : NULL;
 }
 
+/* The refusal of NAME signing RT as the operator OP, under her own
+ * spelling or one that passes for it (the disguise is quoted, so no one
+ * reads it as the operator's name). */
+static int
+refuse_operator(const struct step_rt *rt, const char *name, const char *op,
+		struct err *err)
+{
+	if (!strcmp(name, op))
+		return err_set(err, ERR_STATE, "approve %s: %s is the operator "
+			       "of this session; an approver must be someone "
+			       "else", rt->def->id, name);
+	return err_set(err, ERR_STATE, "approve %s: '%s' is the same person "
+		       "as the operator, %s; an approver must be someone else",
+		       rt->def->id, name, op);
+}
+
+/* The refusal of NAME signing RT again, as AP already did. */
+static int
+refuse_again(const struct step_rt *rt, const char *name,
+	     const struct approval *ap, struct err *err)
+{
+	if (!strcmp(name, ap->name))
+		return err_set(err, ERR_STATE, "approve %s: %s already "
+			       "approved as %s", rt->def->id, ap->name,
+			       ap->role);
+	return err_set(err, ERR_STATE, "approve %s: '%s' is the same person "
+		       "as %s, who already approved as %s", rt->def->id, name,
+		       ap->name, ap->role);
+}
+
 static int
 check_approver(const struct session *s, const struct step_rt *rt,
 	       const char *name, const struct pb_role *role, struct err *err)
@@ -954,15 +984,10 @@ check_approver(const struct session *s, const struct step_rt *rt,
 	int have = 0;
 
 	if (identity_same(name, s->operator))
-		return err_set(err, ERR_STATE, "approve %s: %s is the operator "
-			       "of this session; an approver must be someone "
-			       "else", rt->def->id, name);
+		return refuse_operator(rt, name, s->operator, err);
 	for (size_t i = 0; i < rt->n_approvals; i++) {
 		if (identity_same(rt->approvals[i].name, name))
-			return err_set(err, ERR_STATE, "approve %s: %s already "
-				       "approved as %s", rt->def->id,
-				       rt->approvals[i].name,
-				       rt->approvals[i].role);
+			return refuse_again(rt, name, &rt->approvals[i], err);
 		have += strcmp(rt->approvals[i].role, role->role) == 0;
 	}
 	if (have >= role->count)

@@ -44,6 +44,28 @@ approval_by(const struct step_rt *ap, const char *name)
 	return NULL;
 }
 
+/* The refusal of NAME as the operator: A, the same person (or one NAME
+ * passes for, quoted then), signed AP, whose sign-off covers STEP. */
+static int
+refuse_signer(const struct session *s, const char *name,
+	      const struct approval *a, const struct step_rt *ap,
+	      const struct step_rt *step, struct err *err)
+{
+	char *who = !strcmp(name, a->name) ? xstrdup(a->name)
+		: xasprintf("'%s' is the same person as %s, who", name,
+			    a->name);
+	int rc = err_set(err, ERR_STATE, "--operator %s: %s approved %s as "
+			 "%s, and that sign-off covers %s, not yet run; "
+			 "whoever approved a change may not run it "
+			 "(separation of duties): resume as %s or as someone "
+			 "who did not sign", name, who, ap->def->id, a->role,
+			 step->def->id,
+			 s->operator ? s->operator : "the operator");
+
+	free(who);
+	return rc;
+}
+
 int
 session_check_operator(const struct session *s, const char *name,
 		       struct err *err)
@@ -56,15 +78,27 @@ session_check_operator(const struct session *s, const char *name,
 		    !(a = approval_by(ap, name)) ||
 		    !(step = covered_step_to_run(s, ap)))
 			continue;
-		return err_set(err, ERR_STATE, "--operator %s: %s approved %s "
-			       "as %s, and that sign-off covers %s, not yet "
-			       "run; whoever approved a change may not run it "
-			       "(separation of duties): resume as %s or as "
-			       "someone who did not sign", name, a->name,
-			       ap->def->id, a->role, step->def->id,
-			       s->operator ? s->operator : "the operator");
+		return refuse_signer(s, name, a, ap, step, err);
 	}
 	return 0;
+}
+
+/* Journal the refusal of NAME as the operator (ERR says why) under the
+ * login that tried, as a refused sign-off is, so a reviewer sees who
+ * tried to take over; nothing else in the session changes. */
+static void
+journal_refused_operator(struct session *s, const char *name,
+			 const struct err *err)
+{
+	cJSON *p = cJSON_CreateObject();
+	struct err ignored = { 0 };
+
+	cJSON_AddStringToObject(p, "action", "take-over");
+	cJSON_AddStringToObject(p, "reason", err->msg);
+	cJSON_AddStringToObject(p, "name", name);
+	cJSON_AddItemToObject(p, "provenance", session_provenance(s));
+	session_record(s, identity_real_login(), "action.refused", NULL, p,
+		       &ignored);
 }
 
 int
@@ -75,8 +109,10 @@ session_change_operator(struct session *s, const char *name,
 
 	if (!s->operator || identity_same(name, s->operator))
 		return 0;
-	if (session_check_operator(s, name, err) < 0)
+	if (session_check_operator(s, name, err) < 0) {
+		journal_refused_operator(s, name, err);
 		return -1;
+	}
 	p = cJSON_CreateObject();
 	cJSON_AddStringToObject(p, "from", s->operator);
 	cJSON_AddStringToObject(p, "to", name);

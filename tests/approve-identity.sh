@@ -57,7 +57,7 @@ refused_cli() {
 # The operator, under other spacing, case or width.
 refused_cli ' alice' "alice is the operator of this session"
 refused_cli 'alice ' "alice is the operator of this session"
-refused_cli 'ALICE' "is the operator of this session"
+refused_cli 'ALICE' "'ALICE' is the same person as the operator, alice"
 refused_cli "$(printf '\357\275\201\357\275\214\357\275\211\357\275\203\357\275\205')" \
 	"alice is the operator of this session"			# fullwidth
 # Invisible and control characters, and nothing at all.
@@ -79,7 +79,7 @@ grep '"type":"approval.granted"' "$S/journal.jsonl" |
 grep '"type":"approval.granted"' "$S/journal.jsonl" |
 	grep -qF '"name":"Dana Scully"' || fail "the name is not the normal form"
 # The same person again, in other case and width: a duplicate.
-refused_cli 'dana scully' "Dana Scully already approved as Release Manager"
+refused_cli 'dana scully' "'dana scully' is the same person as Dana Scully, who already approved as Release Manager"
 refused_cli "$(printf '\357\274\244ana Scully')" "already approved"
 
 # Batch mode: the same rule for the approve action (the operator resumes).
@@ -91,7 +91,7 @@ grep -qF 'stdin:1: approve p.sign: alice is the operator of this session' "$tmp/
 	fail "batch: ' alice' not refused as the operator: $(cat "$tmp/batch.err")"
 grep -qF 'stdin:2: approve p.sign: the name has an invisible character (U+200B ZERO WIDTH SPACE) at character 3' "$tmp/batch.err" ||
 	fail "batch: ZWSP not refused: $(cat "$tmp/batch.err")"
-grep -qF 'stdin:3: approve p.sign: Dana Scully already approved as Release Manager' "$tmp/batch.err" ||
+grep -qF "stdin:3: approve p.sign: 'DANA SCULLY' is the same person as Dana Scully, who already approved as Release Manager" "$tmp/batch.err" ||
 	fail "batch: 'DANA  SCULLY' not refused as a duplicate: $(cat "$tmp/batch.err")"
 [ "$(granted)" = 1 ] || fail "batch journalled a spoofed approval"
 

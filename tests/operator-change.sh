@@ -1,7 +1,8 @@
 #!/bin/sh
 # The person who approved cannot become the operator and run what she
 # approved: resuming as --operator dana, while dana's sign-off is in force
-# on a step not yet run, is refused naming the approval, nothing journalled.
+# on a step not yet run, is refused naming the approval; the refusal is
+# journalled (action.refused, with the reason and the login), nothing else.
 # Another person may take over: session.operator_changed (from, to) is
 # journalled, the report's Operator row names both with their times and
 # rewind sessions shows the current one. A journal where an approver ran a
@@ -53,10 +54,27 @@ printf 'next\nconfirm e.push push it\nrun e.push\nquit\n' | batch dana dana &&
 	fail "resuming as dana was accepted: $(cat "$tmp/dana.out")"
 grep -qF -- '--operator dana: dana approved approve.release-manager as Release Manager, and that sign-off covers e.push, not yet run' "$tmp/dana.out" ||
 	fail "the refusal does not name the approval: $(cat "$tmp/dana.out")"
-[ "$(wc -l <"$J")" = "$lines" ] || fail "the refused resume journalled something"
+# The refusal is journalled, as a refused sign-off is: one action.refused
+# with the reason, the name and the login that tried; nothing else.
+[ "$(wc -l <"$J")" = $((lines + 1)) ] ||
+	fail "the refused resume journalled other than its refusal: $(tail -n +$((lines + 1)) "$J")"
+refusal=$(tail -n 1 "$J")
+case $refusal in *'"type":"action.refused"'*) ;; *) fail "the refused take-over is not journalled: $refusal" ;; esac
+for want in '"action":"take-over"' '"name":"dana"' \
+	'"reason":"--operator dana: dana approved approve.release-manager as Release Manager' \
+	"\"actor\":\"$(id -un)\"" "\"login\":\"$(id -un)\"" '"operator":"alice"'; do
+	case $refusal in *"$want"*) ;; *) fail "the refusal lacks $want: $refusal" ;; esac
+done
+"$bin" replay --print "$S" >"$tmp/replay.out" 2>&1
+grep 'action.refused' "$tmp/replay.out" | grep -qF 'action=take-over name=dana' ||
+	fail "replay does not tell the refused take-over: $(grep -i refused "$tmp/replay.out")"
+lines=$(wc -l <"$J")
 [ "$(count step.started)" = 0 ] || fail "dana ran the step she approved"
 # ...nor under a look-alike spelling.
 printf 'quit\n' | batch dana2 ' DANA' && fail "resuming as ' DANA' was accepted"
+grep -qF -- "--operator DANA: 'DANA' is the same person as dana, who approved approve.release-manager" "$tmp/dana2.out" ||
+	fail "the refusal of ' DANA' does not say whom it passes for: $(cat "$tmp/dana2.out")"
+[ "$(count session.operator_changed)" = 0 ] || fail "a refused resume changed the operator"
 
 # --- erin takes over: journalled, shown -----------------------------------------
 printf 'next\nconfirm e.push push it\nrun e.push\nquit\n' | batch erin erin

@@ -907,6 +907,23 @@ refuse(struct app *a, const char *why)
 	return -1;
 }
 
+/* Refuse NAME, the operator's or one that passes for it (quoted, so no
+ * one reads it as the operator's name). */
+static void
+refuse_as_operator(struct app *a, const char *name)
+{
+	const char *op = session_operator(a->session);
+	char why[sizeof(a->dlg.error)];
+
+	if (!strcmp(name, op))
+		snprintf(why, sizeof(why), "%s is the operator: the operator "
+			 "cannot approve their own session", name);
+	else
+		snprintf(why, sizeof(why), "'%s' is the same person as the "
+			 "operator, %s", name, op);
+	refuse(a, why);
+}
+
 /* The approver's name as core will take it (identity.h), so a name with
  * an invisible character, or the operator's under other spacing, case
  * or width, is refused here already. */
@@ -923,11 +940,10 @@ check_approver_name(struct app *a)
 	if (!name)
 		return refuse(a, err.msg);
 	same = identity_same(name, session_operator(a->session));
-	free(name);
 	if (same)
-		return refuse(a, "the operator cannot approve their own "
-			      "session");
-	return 0;
+		refuse_as_operator(a, name);
+	free(name);
+	return same ? -1 : 0;
 }
 
 /* Why the typed value of V is refused, in words: the pattern is on show

@@ -115,7 +115,7 @@ static const struct {
 	{ "bob", "b\u00f8b", 1 },			/* o with stroke */
 	{ "dana", "\u0111ana", 1 },			/* d with stroke */
 	{ "alice", "aIice", 1 },			/* capital I as l */
-	{ "alice", "al1ce", 0 },			/* 1 is l, not i */
+	{ "alice", "al1ce", 1 },			/* 1, l, i: one shape */
 	{ "all", "a11", 1 },
 	{ "bob", "b0b", 1 },
 	{ "jose", "Jos\u00e9", 1 },			/* accent dropped */
@@ -133,6 +133,104 @@ static const struct {
 	{ "alice", NULL, 0 },
 };
 
+/* Disguises of people's names: each is the same person as the name, in
+ * either order; so the operator cannot sign as an approver, an approver
+ * cannot take over as the operator, nor sign twice. Capitals fold as
+ * their small letters do, and whole families of Latin letters (small
+ * capitals, barred, stroked, hooked, IPA) are read as the plain letter. */
+static const struct {
+	const char *name, *disguise;
+} disguises[] = {
+	{ "alice", "AL\u0130CE" },		/* capital I with dot above */
+	{ "alice", "al\u0130ce" },
+	{ "alice", "Al\u0130ce" },
+	{ "alice", "ALICE" },
+	{ "alice", "aIice" },			/* capital I for l */
+	{ "alice", "AIICE" },
+	{ "alice", "al1ce" },
+	{ "alice", "\u1d00\u029f\u026a\u1d04\u1d07" },	/* small capitals */
+	{ "alice", "\u0251l\u0131ce" },		/* alpha, dotless i */
+	{ "alice", "al\u0268ce" },		/* barred i */
+	{ "alice", "a\u026bice" },		/* l with middle tilde */
+	{ "alice", "\u0226lice" },		/* A with dot above */
+	{ "alice", "al\ua7aece" },		/* capital small capital I */
+	{ "alice", "ali\u0188e" },		/* c with hook */
+	{ "alice", "alic\u0247" },		/* e with stroke */
+	{ "ollie", "\u00d8LLIE" },		/* capital O with stroke */
+	{ "ollie", "\u00f8llie" },
+	{ "ollie", "\u019fllie" },		/* capital barred O */
+	{ "ollie", "\u0275llie" },		/* barred o */
+	{ "ollie", "\u1d0f\u029f\u029f\u026a\u1d07" },
+	{ "ollie", "0LLIE" },
+	{ "ollie", "o\u0141\u0141ie" },		/* capital L with stroke */
+	{ "bob", "b\u0275b" },			/* barred o */
+	{ "bob", "\u0299\u1d0f\u0299" },		/* small capitals B and O */
+	{ "bob", "\u0299ob" },
+	{ "bob", "\u0180\u00f8\u0253" },		/* b with stroke, hook */
+	{ "bob", "\u0243O\u0181" },		/* capital B with stroke, hook */
+	{ "bob", "B\u00d8B" },
+	{ "ilse", "\u0130LSE" },		/* capital I with dot above */
+	{ "ilse", "ILSE" },
+	{ "ilse", "Ilse" },
+	{ "ilse", "\u026a\u029f\ua731\u1d07" },	/* small capitals */
+	{ "ilse", "\u0131lse" },
+	{ "ilse", "1lse" },
+	{ "ilse", "il\u0282e" },		/* s with hook */
+	{ "dana", "\u1d05\u1d00\u0274\u1d00" },	/* small capitals */
+	{ "dana", "\u0110ANA" },		/* capital D with stroke */
+	{ "dana", "d\u0251\u0272a" },		/* n with left hook */
+	{ "dana", "\u0189ana" },		/* African D */
+	{ "greg", "\u0262\u0280\u1d07\u0262" },	/* small capitals */
+	{ "greg", "\u0261r\u0247g" },		/* script g */
+	{ "greg", "g\u024d\u0115g" },		/* r with stroke, e breve */
+	{ "kate", "\u1d0b\u1d00\u1d1b\u1d07" },
+	{ "kate", "\u0199a\u01adE" },		/* k, t with hook */
+	{ "mona", "\u1d0d\u1d0f\u0274\u1d00" },
+	{ "mona", "\u0271\u00f8\u0273a" },		/* m, n with hook */
+	{ "paul", "\u1d18\u1d00\u1d1c\u029f" },
+	{ "paul", "\u01a5a\u0289l" },		/* p with hook, barred u */
+	{ "quinn", "\ua7af\u1d1c\u026a\u0274\u0274" },
+	{ "fritz", "\ua730\u0280\u026a\u1d1b\u1d22" },
+	{ "hyvonne", "\u029c\u028f\u1d20\u1d0f\u0274\u0274\u1d07" },
+	{ "jake", "\u1d0a\u1d00\u1d0b\u1d07" },
+	{ "wes", "\u1d21\u1d07\ua731" },
+	{ "zed", "\u0290\u025b\u0257" },		/* z, d with hook, open e */
+	{ "chad", "\u0188\u0127ad" },		/* c with hook, h with stroke */
+	{ "yuri", "\u024fur\u0268" },		/* y with stroke */
+};
+
+START_TEST(test_identity_disguises)
+{
+	const char *name = disguises[_i].name, *d = disguises[_i].disguise;
+
+	ck_assert_msg(identity_same(name, d), "\"%s\" passes for someone "
+		      "other than %s", d, name);
+	ck_assert_msg(identity_same(d, name), "%s passes for someone other "
+		      "than \"%s\"", name, d);
+}
+END_TEST
+
+/* Other people stay other people: a disguise of one name is never taken
+ * for another's. */
+static const struct {
+	const char *a, *b;
+} different[] = {
+	{ "alice", "alicia" }, { "alice", "alina" }, { "ollie", "olive" },
+	{ "bob", "rob" }, { "bob", "bab" }, { "ilse", "else" },
+	{ "dana", "dena" }, { "greg", "gregg" }, { "kate", "kata" },
+	{ "\u0299\u1d0f\u0299", "\u0280\u1d0f\u0299" },
+	{ "AL\u0130CE", "ALINE" }, { "\u00d8LLIE", "OLIVE" },
+	{ "b\u0250b", "bab" },			/* a turned a is not an a */
+};
+
+START_TEST(test_identity_different)
+{
+	ck_assert_msg(!identity_same(different[_i].a, different[_i].b),
+		      "\"%s\" and \"%s\" taken for one person",
+		      different[_i].a, different[_i].b);
+}
+END_TEST
+
 START_TEST(test_identity_same)
 {
 	ck_assert_msg(identity_same(pairs[_i].a, pairs[_i].b) ==
@@ -145,12 +243,19 @@ END_TEST
 static const struct {
 	const char *in, *skeleton;
 } skeletons[] = {
-	{ "alice", "alice" },
-	{ "ALICE", "allce" },		/* capital I looks like l */
-	{ "\u0430lice", "alice" },
+	{ "alice", "allce" },
+	{ "ALICE", "allce" },		/* i, I and l look alike: all l */
+	{ "\u0430lice", "allce" },
 	{ "\u0410\u0412\u0421", "abc" },		/* Cyrillic capitals */
 	{ "\u03a1\u03bf\u03bd", "pov" },
 	{ "Ian", "lan" },
+	{ "AL\u0130CE", "allce" },		/* capital I with dot above */
+	{ "\u00d8LLIE", "ollle" },		/* capital O with stroke */
+	{ "b\u0275b", "bob" },			/* barred o */
+	{ "\u0299\u1d0f\u0299", "bob" },		/* small capitals */
+	{ "\u0397\u03b7", "hn" },		/* capital eta is H, small n */
+	{ "\u0250\u01dd", "\u0250\u01dd" },	/* turned a and e: other shapes */
+	{ "...", "..." },			/* no letter: as folded */
 	{ "\u5c71\u7530", "\u5c71\u7530" },		/* no look-alike */
 };
 
@@ -209,6 +314,10 @@ identity_suite(void)
 			    sizeof(refused) / sizeof(refused[0]));
 	tcase_add_loop_test(tc, test_identity_same, 0,
 			    sizeof(pairs) / sizeof(pairs[0]));
+	tcase_add_loop_test(tc, test_identity_disguises, 0,
+			    sizeof(disguises) / sizeof(disguises[0]));
+	tcase_add_loop_test(tc, test_identity_different, 0,
+			    sizeof(different) / sizeof(different[0]));
 	tcase_add_loop_test(tc, test_identity_skeleton, 0,
 			    sizeof(skeletons) / sizeof(skeletons[0]));
 	tcase_add_loop_test(tc, test_identity_display, 0,

@@ -105,7 +105,12 @@ keys Down Enter
 wait_text "approver"
 type_text "  ＳＡＭ "
 keys Enter
-wait_text 'the operator cannot approve their own session'
+wait_text "'SAM' is the same person as the operator, sam"
+# Small capitals read as the plain letters.
+keys C-u
+type_text "ꜱᴀᴍ"
+keys Enter
+wait_text "'ꜱᴀᴍ' is the same person as the operator, sam"
 keys C-u
 type_text "$(printf 'car\342\200\213ol')"
 keys Enter
