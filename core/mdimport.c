@@ -4026,6 +4026,96 @@ not_shell_note(struct imp *im, const struct md_block *b, const char *why)
 	free(what);
 }
 
+/* Whether the import is inside one option of a decision (a platform's
+ * or an alternative's section): its steps carry that option's when. */
+static int
+on_a_path(const struct imp *im)
+{
+	return (im->alt >= 0 && im->alt_value) ||
+	       (im->balt >= 0 && im->balt_value);
+}
+
+static cJSON *path_manual_step(struct imp *im, const char *item);
+static int is_ui_step(const char *text, int after_ui);
+
+/* Whether every line of a block is a click in a UI ("Open App Store
+ * Connect", "Click \"My Apps\" then select Shopper"). */
+static int
+ui_lines(char **lines, size_t n)
+{
+	int seen = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (is_blank(lines[i]))
+			continue;
+		if (!is_ui_step(lines[i], seen))
+			return 0;
+		seen = 1;
+	}
+	return seen;
+}
+
+/* A fence of text on an option's path (UI clicks written in a block, "1.
+ * Open App Store Connect"): each listed line, or the whole block when it
+ * lists none, is a step the operator does by hand and ticks, with the
+ * option's when, so the path keeps its steps; a line under an item is
+ * that item's note. Returns 1 when so. */
+static int
+path_text_steps(struct imp *im, const struct md_block *b)
+{
+	size_t n = 0;
+	char **lines;
+	int items = 0, clicks, ordered;
+	cJSON *first = NULL, *st = NULL;
+
+	if (!on_a_path(im) || is_blank(b->text))
+		return 0;
+	lines = split_text_lines(b->text, &n);
+	for (size_t i = 0; i < n; i++) {
+		const char *t = lines[i] + strspn(lines[i], " \t");
+
+		items += item_marker(t, strlen(t), &ordered) > 0;
+	}
+	clicks = !items && ui_lines(lines, n);
+	for (size_t i = 0; i < n && (items || clicks || !st); i++) {
+		const char *t = lines[i] + strspn(lines[i], " \t");
+		size_t m = item_marker(t, strlen(t), &ordered);
+
+		if (!*t)
+			continue;
+		if (items && !m && st) {
+			append_note(st, t);
+			continue;
+		}
+		t += m;
+		st = path_manual_step(im, t + strspn(t, " \t"));
+		first = first ? first : st;
+	}
+	if (!items && !clicks) {
+		char *text = fenced(b);
+
+		append_note(st, text);
+		free(text);
+	}
+	add_review(im, b->line, first, "the block at line %d is text on one "
+		   "option's path (instructions done by hand): each of its "
+		   "items is a step to tick on that path, not a command",
+		   b->line);
+	free_lines(lines, n);
+	return 1;
+}
+
+static cJSON *
+path_manual_step(struct imp *im, const char *item)
+{
+	cJSON *st = add_step(im, STEP_KIND_CHECK, item);
+
+	append_note(st, "A step the runbook does by hand in a console: do it "
+		    "there, then tick it here.");
+	im->last_ui = st;
+	return st;
+}
+
 static const char *declare_choice_var(struct imp *im, const char *name,
 				      const char *pattern, const char *prompt);
 
@@ -4117,6 +4207,10 @@ on_shell(struct imp *im, const struct md_block *b)
 
 		for (size_t i = 0; i < sp.n; i++)
 			checks += sp.cmds[i].is_check;
+		if (checks < (int)sp.n && path_text_steps(im, b)) {
+			split_done(&sp);
+			return;
+		}
 		if (checks < (int)sp.n) {
 			not_shell_note(im, b, "its lines read as text (a "
 				       "message, a diagram or instructions)");
@@ -4526,6 +4620,8 @@ on_code(struct imp *im, const struct md_block *b)
 	} else if (!*b->info && looks_like_shell(skip_comments(b->text)) &&
 		   *skip_comments(b->text)) {
 		on_shell(im, b);
+	} else if (untagged && path_text_steps(im, b)) {
+		return;
 	} else {
 		char *what = xasprintf("%s code block",
 				       *b->info ? b->info : "untagged");
@@ -5637,6 +5733,40 @@ on_ui_item(struct imp *im, const struct md_block *b)
 	free(plain);
 }
 
+/* Where " N. " (the next number of a list run into one line: "1. Open
+ * App Store Connect 2. Select the build") starts in TEXT, or NULL. */
+static const char *
+next_inline_number(const char *text, int n)
+{
+	char mark[16];
+
+	snprintf(mark, sizeof(mark), " %d. ", n);
+	return strstr(text, mark);
+}
+
+/* A numbered item whose line runs on into the next numbers ("1. Open
+ * App Store Connect 2. Select the build 3. Click ...") is one UI step
+ * per number, each ticked on its own. */
+static void
+on_ui_items(struct imp *im, const struct md_block *b)
+{
+	struct md_block one = *b;
+	const char *p = b->text, *q;
+	int n = 2;
+
+	if (!b->ordered || !next_inline_number(p, n)) {
+		on_ui_item(im, b);
+		return;
+	}
+	for (; p; n++) {
+		q = next_inline_number(p, n);
+		one.text = q ? xstrndup(p, (size_t)(q - p)) : xstrdup(p);
+		on_ui_item(im, &one);
+		free(one.text);
+		p = q ? q + 1 + strspn(q + 1, "0123456789") + 2 : NULL;
+	}
+}
+
 static char *lower_plain(const char *text);
 
 /* "If it fails, ...", "If the down migration fails, restore the
@@ -5744,7 +5874,7 @@ on_item(struct imp *im, const struct md_block *b)
 	    (content_phase(im) == PHASE_EXECUTE ||
 				    im->alt_value || im->balt_value)) {
 		im->task = NULL;
-		on_ui_item(im, b);
+		on_ui_items(im, b);
 		return;
 	}
 	if (im->task && b->depth > im->task_depth) {

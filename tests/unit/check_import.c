@@ -3937,6 +3937,66 @@ START_TEST(test_import_env_and_environment_are_one_input)
 }
 END_TEST
 
+/* A platform's section whose steps are UI clicks written in a fence
+ * (untagged or bash) or run into one numbered line keeps them: each is a
+ * step to tick on that platform's path, never dropped into a note. */
+static const char *const platform_clicks_md[] = {
+	"# Mobile rollback\n\n## Rollback\n\n### iOS\n\n```\n"
+	"1. Open App Store Connect\n2. Select the build\n"
+	"3. Click 'Remove from Sale'\n```\n\n### Android\n\n```bash\n"
+	"fastlane supply --track production --rollout 0\n```\n",
+	"# Mobile rollback\n\n## Rollback\n\n### iOS\n\n```bash\n"
+	"1. Open App Store Connect\n2. Select the build\n"
+	"3. Click 'Remove from Sale'\n```\n\n### Android\n\n```bash\n"
+	"fastlane supply --track production --rollout 0\n```\n",
+	"# Mobile rollback\n\n## Rollback\n\n### iOS\n\n"
+	"1. Open App Store Connect 2. Select the build "
+	"3. Click 'Remove from Sale'\n\n### Android\n\n```bash\n"
+	"fastlane supply --track production --rollout 0\n```\n",
+};
+
+START_TEST(test_import_platform_click_steps_stay_on_their_path)
+{
+	const char *text = platform_clicks_md[_i];
+	static const char *const titles[] = { "Open App Store Connect",
+		"Select the build", "Click 'Remove from Sale'" };
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *d = find_step(root, "kind", "decide", NULL, NULL);
+	cJSON *android = find_step(root, "run", "fastlane supply", NULL, NULL);
+	const char *var;
+	int ios = 0;
+
+	ck_assert_ptr_nonnull(d);
+	var = str(d, "variable");
+	ck_assert_ptr_nonnull(option_labelled(d, "iOS"));
+	ck_assert_str_eq(when_value(android, var), "android");
+	for (size_t k = 0; k < 3; k++) {
+		int ph = -1;
+		cJSON *st = find_step(root, "title", titles[k], &ph, NULL);
+
+		ck_assert_msg(st != NULL, "no step '%s'", titles[k]);
+		ck_assert_str_eq(str(st, "title"), titles[k]);
+		ck_assert_str_eq(str(st, "kind"), "check");
+		ck_assert_int_eq(ph, PHASE_EXECUTE);
+		ck_assert_str_eq(when_value(st, var), "ios");
+	}
+	for (int p = 0; p < PHASE_COUNT; p++) {
+		cJSON *st;
+
+		cJSON_ArrayForEach(st, phase_steps(root, p)) {
+			const char *w = when_value(st, var);
+
+			ios += w && strcmp(w, "ios") == 0;
+			ck_assert_msg(!str(st, "run") ||
+				      !strstr(str(st, "run"), "App Store"),
+				      "a click step became a command");
+		}
+	}
+	ck_assert_int_eq(ios, 3);
+	cJSON_Delete(root);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -4113,6 +4173,15 @@ import_suite(void)
 		TCase *tc = tcase_create("headingtitle");
 
 		tcase_add_test(tc, test_import_templated_heading_gives_the_title);
+		suite_add_tcase(s, tc);
+	}
+	{
+		TCase *tc = tcase_create("platformclicks");
+
+		tcase_add_loop_test(tc,
+			test_import_platform_click_steps_stay_on_their_path, 0,
+			(int)(sizeof(platform_clicks_md) /
+			      sizeof(platform_clicks_md[0])));
 		suite_add_tcase(s, tc);
 	}
 	{
