@@ -3147,12 +3147,62 @@ with_place(char *confirm, const char *run, const char *h)
 	return both;
 }
 
+/* Whether word W (of N bytes) is an SQL keyword of a statement's head
+ * ("drop table if exists", "delete from"), not the object it names. */
+static int
+is_sql_head_word(const char *w, size_t n)
+{
+	static const char *const kw[] = { "drop", "delete", "truncate",
+		"alter", "table", "database", "schema", "index", "column",
+		"from", "if", "exists", "only", "view", "materialized", NULL };
+
+	for (size_t i = 0; kw[i]; i++)
+		if (n == strlen(kw[i]) && strncasecmp(w, kw[i], n) == 0)
+			return 1;
+	return 0;
+}
+
+/* The statement's head and the object it acts on ("drop database app",
+ * "DELETE FROM users"), when the destructive match at S lies inside a
+ * quoted argument of the command at H (psql -c '...'), else NULL. */
+static char *
+sql_confirm(const char *h, const char *s)
+{
+	struct cword w[64];
+	size_t n = command_words(h, w, 64, NULL);
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *p = s, *end = w[i].s + w[i].n;
+
+		if (!(w[i].s < s && s < end))
+			continue;
+		for (int words = 0; p < end && words < 6; words++) {
+			size_t k = strcspn(p, " \t\n;'\")");
+
+			if (p + k > end)
+				k = (size_t)(end - p);
+			if (!k)
+				break;
+			strbuf_addf(&sb, "%s%.*s", sb.len ? " " : "", (int)k, p);
+			if (!is_sql_head_word(p, k))
+				break;
+			p += k;
+			p += strspn(p, " \t\n");
+		}
+		return sb.len ? strbuf_detach(&sb) : NULL;
+	}
+	return NULL;
+}
+
 /* What the operator types to run a destructive command: the ${NAME} it
  * uses that says what is at stake (a version, a tag, a release), as the
  * piece of its word that names it ("@acme/sdk@${GOOD_VERSION}"), never a
  * secret, a place or a ticket; else the destructive words without where
  * they act, and the word after them that says what ("kubectl rollout undo
- * deployment/web"). NULL when CMD is not destructive. */
+ * deployment/web"); the most destructive command of a script, its SQL
+ * statement when it runs one ("drop database app"). NULL when CMD is
+ * not destructive. */
 static char *
 destructive_confirm(const char *cmd)
 {
@@ -3165,8 +3215,11 @@ destructive_confirm(const char *cmd)
 		return NULL;
 	h = command_start(cmd, s);
 	e = e > s ? e : s + strcspn(s, " \t\n");
-	if ((var = target_var(w, command_words(h, w, 64, NULL), &score)) ||
-	    (var = target_var_anywhere(cmd)))
+	if ((var = target_var(w, command_words(h, w, 64, NULL), &score)))
+		return with_object(var, h, e);
+	if ((var = sql_confirm(h, s)))
+		return var;
+	if ((var = target_var_anywhere(cmd)))
 		return with_object(var, h, e);
 	return with_place(target_words(h, e), cmd, h);
 }
