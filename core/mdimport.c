@@ -5575,18 +5575,56 @@ static const char *const role_stops[] = { " before ", " after ",
 /* ROLE (N bytes) cut at the first word saying when or where, without a
  * trailing "on call" duty, in title case ("On-call SRE Lead"), or NULL
  * when nothing is left. Caller frees. */
+/* Words that end a role: what the role does, not who it is ("the VP
+ * Eng both have to approve", "the SRE lead must sign off"). */
+static const char *const role_end_words[] = { "both", "have", "has",
+	"had", "must", "need", "needs", "should", "shall", "will", "would",
+	"can", "may", "to", "approve", "approves", "sign", "signs", "is",
+	"are", "gives", "give", NULL };
+
+/* R cut before its first word of role_end_words, and without a leading
+ * "both" or article ("Both the SRE lead"). R is changed in place; the
+ * start of what is left is returned. */
+static char *
+cut_role_verbs(char *r)
+{
+	static const char *const leads[] = { "both ", "either ", "the ",
+		"your ", "an ", "a ", NULL };
+
+	for (size_t i = 0; leads[i];)
+		if (strncasecmp(r, leads[i], strlen(leads[i])) == 0) {
+			r += strlen(leads[i]);
+			i = 0;
+		} else {
+			i++;
+		}
+	for (char *w = r; *w; w += strcspn(w, " "), w += strspn(w, " ")) {
+		size_t n = strcspn(w, " ");
+
+		for (size_t i = 0; role_end_words[i] && w > r; i++)
+			if (n == strlen(role_end_words[i]) &&
+			    strncasecmp(w, role_end_words[i], n) == 0) {
+				*w = '\0';
+				return r;
+			}
+	}
+	return r;
+}
+
 static char *
 role_words(const char *role, size_t n)
 {
-	char *r = xstrndup(role, n);
+	char *whole = xstrndup(role, n), *r;
 	size_t len;
 
 	for (size_t i = 0; role_stops[i]; i++) {
-		char *at = strstr(r, role_stops[i]);
+		char *at = strstr(whole, role_stops[i]);
 
 		if (at)
 			*at = '\0';
 	}
+	r = xstrdup(cut_role_verbs(whole));
+	free(whole);
 	len = strlen(r);
 	if (len > 8 && strcasecmp(r + len - 8, " on call") == 0)
 		r[len -= 8] = '\0';
@@ -5612,25 +5650,24 @@ static char *
 both_roles(const char *text, char **second)
 {
 	regex_t re;
-	regmatch_t m[6];
+	regmatch_t m[8];
 	char *plain = plain_title(text);
 	char *first = NULL;
 
 	*second = NULL;
-	if (regcomp(&re, "^(the +|your +|an? +)?([a-z][a-z -]*[a-z]) +and +"
-		    "(the +|your +|an? +)?([a-z][a-z -]*[a-z]) +(both +)?"
-		    "(must|should|need to|needs to|have to|has to|will) +"
-		    "(both +)?(approve|sign[ -]?off)",
+	/* after a lead-in clause ("Before rolling back, ", "Approval: ") */
+	if (regcomp(&re, "^([^,:]*[,:] +)?(both +)?(the +|your +|an? +)?"
+		    "([a-z][a-z -]*[a-z]) +and +(the +|your +|an? +)?"
+		    "([a-z][a-z -]*[a-z]) +(both +)?"
+		    "(must|should|shall|need to|needs to|have to|has to|will|"
+		    "are to) +(both +)?(approve|sign[ -]?off)",
 		    REG_EXTENDED | REG_ICASE))
 		BUG("bad two-role pattern");
-	if (regexec(&re, plain, 6, m, 0) == 0) {
-		size_t n2 = (size_t)(m[4].rm_eo - m[4].rm_so);
-
-		if (n2 > 5 && strncasecmp(plain + m[4].rm_eo - 5, " both", 5) == 0)
-			n2 -= 5;	/* "the VP Eng both have to" */
-		first = role_words(plain + m[2].rm_so,
-				   (size_t)(m[2].rm_eo - m[2].rm_so));
-		*second = role_words(plain + m[4].rm_so, n2);
+	if (regexec(&re, plain, 8, m, 0) == 0) {
+		first = role_words(plain + m[4].rm_so,
+				   (size_t)(m[4].rm_eo - m[4].rm_so));
+		*second = role_words(plain + m[6].rm_so,
+				     (size_t)(m[6].rm_eo - m[6].rm_so));
 		if (!first || !*second) {
 			free(first);
 			free(*second);

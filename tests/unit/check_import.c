@@ -3708,6 +3708,36 @@ START_TEST(test_import_roles_named_in_approval_prose)
 }
 END_TEST
 
+/* Two roles in approval prose of other shapes: after a lead-in clause,
+ * after "Approval:", opening with "Both", in a step; each role stops at
+ * the words saying what the role does (both, have to, must, ...). */
+static const char *const two_roles_md[] = {
+	"Approval: the SRE lead and the VP Eng both have to approve the "
+	"rollback.",
+	"Before rolling back, the SRE lead and the VP Eng both have to "
+	"approve.",
+	"Both the SRE lead and the VP Eng have to approve.",
+	"1. Get approval: the SRE lead and the VP Eng both have to approve",
+	"The SRE lead and the VP Eng shall sign off.",
+};
+
+START_TEST(test_import_two_roles_stop_at_the_verb)
+{
+	char *text = xasprintf("# Web rollback\n\n## Roll back\n\n%s\n\n"
+			       "```bash\nhelm rollback web 41\n```\n",
+			       two_roles_md[_i]);
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *ap = find_step(root, "kind", "approve", NULL, NULL);
+	const cJSON *roles = cJSON_GetObjectItem(ap, "roles");
+
+	ck_assert_int_eq(cJSON_GetArraySize(roles), 2);
+	ck_assert_str_eq(str(cJSON_GetArrayItem(roles, 0), "role"), "SRE Lead");
+	ck_assert_str_eq(str(cJSON_GetArrayItem(roles, 1), "role"), "VP Eng");
+	cJSON_Delete(root);
+	free(text);
+}
+END_TEST
+
 /* An input is asked only on the paths whose steps use it, also when
  * those steps carry two conditions (an option section under a table's
  * action): the revision is not asked on the pin-the-chart path. */
@@ -4155,6 +4185,13 @@ import_suite(void)
 
 		tcase_add_loop_test(tc, test_import_roles_named_in_approval_prose,
 			0, (int)(sizeof(roles_md) / sizeof(roles_md[0])));
+		suite_add_tcase(s, tc);
+	}
+	{
+		TCase *tc = tcase_create("roleverbs");
+
+		tcase_add_loop_test(tc, test_import_two_roles_stop_at_the_verb, 0,
+			(int)(sizeof(two_roles_md) / sizeof(two_roles_md[0])));
 		suite_add_tcase(s, tc);
 	}
 	{
