@@ -9071,8 +9071,23 @@ destructive_uses(struct imp *im, const char *ref)
  * the approval, so the sign-off covers them and approving is the last
  * thing before acting: their input steps close the decide phase, each
  * only on the path of the steps that use it. */
+/* Whether decide step ST's options set NAME ("sets": {"ON_AWS_NEEDED":
+ * "yes"} of a pick of several platforms). */
+static int
+options_set(const cJSON *st, const char *name)
+{
+	const cJSON *o;
+
+	cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(st, "options"))
+		if (cJSON_HasObjectItem(cJSON_GetObjectItemCaseSensitive(o,
+									 "sets"),
+					name))
+			return 1;
+	return 0;
+}
+
 /* Whether a step before the approve phase sets NAME (a decide step's
- * variable or an input's). */
+ * variable or its options' sets, or an input's). */
 static int
 set_before_gate(struct imp *im, const char *name)
 {
@@ -9080,8 +9095,9 @@ set_before_gate(struct imp *im, const char *name)
 		const cJSON *st;
 
 		cJSON_ArrayForEach(st, im->steps[ph])
-			if (jstr(st, "variable") &&
-			    strcmp(jstr(st, "variable"), name) == 0)
+			if ((jstr(st, "variable") &&
+			     strcmp(jstr(st, "variable"), name) == 0) ||
+			    options_set(st, name))
 				return 1;
 	}
 	return 0;

@@ -3708,6 +3708,44 @@ START_TEST(test_import_roles_named_in_approval_prose)
 }
 END_TEST
 
+/* A pick of several platforms ("or both") sets one yes/no per platform
+ * through its options: an input only AWS's step uses is asked only when
+ * AWS is picked, and no review point claims it is decided after the
+ * approval. */
+START_TEST(test_import_platform_pick_inputs_only_on_their_platform)
+{
+	static const char text[] =
+		"# Web rollback\n\n## Roll back\n\n"
+		"Pick the platform(s) you deploy to:\n\n- On AWS:\n\n"
+		"  ```bash\n  aws ecs update-service --cluster web --service "
+		"web --task-definition web:<TASK_REVISION>\n  ```\n\n"
+		"- On GCP:\n\n  ```bash\n  gcloud run services update-traffic "
+		"web --to-revisions=<GCP_REVISION>=100\n  ```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *aws = find_step(root, "run", "aws ecs", NULL, NULL);
+	cJSON *gcp = find_step(root, "run", "gcloud run", NULL, NULL);
+	cJSON *task = find_step(root, "variable", "TASK_REVISION", NULL, NULL);
+	cJSON *rev = find_step(root, "variable", "GCP_REVISION", NULL, NULL);
+	const cJSON *aw = cJSON_GetObjectItem(aws, "when");
+	const cJSON *gw = cJSON_GetObjectItem(gcp, "when");
+	const cJSON *r;
+
+	ck_assert_ptr_nonnull(aw);
+	ck_assert_ptr_nonnull(gw);
+	ck_assert_ptr_nonnull(task);
+	ck_assert_ptr_nonnull(rev);
+	ck_assert_str_eq(when_value(task, aw->child->string),
+			 cJSON_GetStringValue(aw->child));
+	ck_assert_str_eq(when_value(rev, gw->child->string),
+			 cJSON_GetStringValue(gw->child));
+	ck_assert_ptr_null(when_value(task, gw->child->string));
+	cJSON_ArrayForEach(r, cJSON_GetObjectItem(root, "review"))
+		ck_assert_msg(!strstr(str(r, "text"), "decided after the "
+				      "approval"), "%s", str(r, "text"));
+	cJSON_Delete(root);
+}
+END_TEST
+
 /* Two roles in approval prose of other shapes: after a lead-in clause,
  * after "Approval:", opening with "Both", in a step; each role stops at
  * the words saying what the role does (both, have to, must, ...). */
@@ -4185,6 +4223,13 @@ import_suite(void)
 
 		tcase_add_loop_test(tc, test_import_roles_named_in_approval_prose,
 			0, (int)(sizeof(roles_md) / sizeof(roles_md[0])));
+		suite_add_tcase(s, tc);
+	}
+	{
+		TCase *tc = tcase_create("platforminputs");
+
+		tcase_add_test(tc,
+			test_import_platform_pick_inputs_only_on_their_platform);
 		suite_add_tcase(s, tc);
 	}
 	{
