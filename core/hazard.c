@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <regex.h>
 #include <string.h>
+#include <strings.h>
 
 #include "xalloc.h"
 
@@ -332,28 +333,97 @@ whole_words(const char *cmd, regoff_t so, regoff_t eo, const char **start,
 	*end = e;
 }
 
+/* How much a destructive match destroys: 2 for what cannot be taken
+ * back (drop, delete, destroy, force-push, reset --hard, rm -rf), 1 for
+ * any other change. */
+static int
+severity(const struct hazard_rule *r, const char *s, const char *e)
+{
+	static const char *const worst[] = { "git push --force",
+		"git reset --hard", "rm -rf", "DROP/TRUNCATE/DELETE",
+		"find -delete", "aws s3 rm", "redis del/flush", "dd/mkfs",
+		"git tag -d / branch -D", "git clean -f", "pg_restore --clean",
+		NULL };
+	static const char *const verbs[] = { "drop", "delete", "destroy",
+		"truncate", "uninstall", "unpublish", "purge", NULL };
+
+	for (size_t i = 0; worst[i]; i++)
+		if (strcmp(r->name, worst[i]) == 0)
+			return 2;
+	while (s < e) {
+		size_t n;
+
+		s += strspn(s, " \t-");
+		n = strcspn(s, " \t");
+		if (s + n > e)
+			n = (size_t)(e - s);
+		for (size_t i = 0; verbs[i]; i++)
+			if (n == strlen(verbs[i]) &&
+			    strncasecmp(s, verbs[i], n) == 0)
+				return 2;
+		s += n;
+	}
+	return 1;
+}
+
+/* The first match of rule I in CMD from AT on that its exemption does
+ * not pass over, its span in M (from CMD). */
+static int
+rule_match(size_t i, const char *cmd, const char *at, regmatch_t *m)
+{
+	while (regexec(&compiled[i], at, 1, m, at == cmd ? 0 :
+		       REG_NOTBOL) == 0) {
+		if (!rules[i].exempt || !rules[i].exempt(at, at + m->rm_eo)) {
+			m->rm_so += at - cmd;
+			m->rm_eo += at - cmd;
+			return 1;
+		}
+		at += m->rm_eo > 0 ? m->rm_eo : 1;
+	}
+	return 0;
+}
+
+/* The rule of KIND CMD matches, its span in M. A harmless use is passed
+ * over, a later one may still count. Of destructive matches the most
+ * destructive is taken (a step's "pg_dump; psql -c 'drop database app'"
+ * is the drop), the first rule of the table among equals. */
 static const struct hazard_rule *
 find_rule(enum hazard_kind kind, const char *cmd, regmatch_t *m)
 {
+	const struct hazard_rule *best = NULL;
+	int best_rank = 0;
+
 	if (!is_compiled)
 		compile_rules();
-	for (size_t i = 0; i < N_RULES; i++) {
+	for (size_t i = 0; i < N_RULES && best_rank < 2; i++) {
 		const char *at = cmd;
+		regmatch_t h;
 
 		if (rules[i].kind != kind)
 			continue;
-		/* A harmless use is passed over; a later one may still count. */
-		while (regexec(&compiled[i], at, 1, m, at == cmd ? 0 :
-			       REG_NOTBOL) == 0) {
-			if (!rules[i].exempt || !rules[i].exempt(at, at + m->rm_eo)) {
-				m->rm_so += at - cmd;
-				m->rm_eo += at - cmd;
-				return &rules[i];
+		while (rule_match(i, cmd, at, &h)) {
+			const char *s, *e;
+			int rank = 1;
+
+			if (kind == HAZARD_DESTRUCTIVE) {
+				whole_words(cmd, h.rm_so, h.rm_eo, &s, &e);
+				rank = severity(&rules[i], s, e);
 			}
-			at += m->rm_eo > 0 ? m->rm_eo : 1;
+			if (rank > best_rank) {
+				best = &rules[i];
+				best_rank = rank;
+				*m = h;
+			}
+			if (kind != HAZARD_DESTRUCTIVE || rank == 2)
+				break;
+			at = cmd + (h.rm_eo > h.rm_so ? h.rm_eo : h.rm_so + 1);
+			if (!*at)
+				break;
 		}
+		if (best && kind != HAZARD_DESTRUCTIVE)
+			break;
 	}
-	return NULL;
+	return best;
 }
 
 /* terraform apply/destroy asks "yes" on the terminal unless told not to. */

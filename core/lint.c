@@ -715,11 +715,8 @@ check_confirm(struct lint *l, const struct pb_step *st, const char *sp)
 		       "the confirmation \"%s\" names no variable, so typing it "
 		       "does not prove the operator read the value", var,
 		       st->confirm);
-	} else if (l->pb->draft && st->run &&
+	} else if (st->run &&
 		   !hazard_confirm_names_target(st->run, st->confirm)) {
-		/* A draft's confirmation is import's guess; the shipped and
-		 * hand-written playbooks are held to it once their own
-		 * confirmations name their targets. */
 		l->rule = "confirm-names-no-target";
 		path = xasprintf("%s.confirm", sp);
 		fix = xstrdup("confirm with what the command acts on: the "

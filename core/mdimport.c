@@ -3147,12 +3147,62 @@ with_place(char *confirm, const char *run, const char *h)
 	return both;
 }
 
+/* Whether word W (of N bytes) is an SQL keyword of a statement's head
+ * ("drop table if exists", "delete from"), not the object it names. */
+static int
+is_sql_head_word(const char *w, size_t n)
+{
+	static const char *const kw[] = { "drop", "delete", "truncate",
+		"alter", "table", "database", "schema", "index", "column",
+		"from", "if", "exists", "only", "view", "materialized", NULL };
+
+	for (size_t i = 0; kw[i]; i++)
+		if (n == strlen(kw[i]) && strncasecmp(w, kw[i], n) == 0)
+			return 1;
+	return 0;
+}
+
+/* The statement's head and the object it acts on ("drop database app",
+ * "DELETE FROM users"), when the destructive match at S lies inside a
+ * quoted argument of the command at H (psql -c '...'), else NULL. */
+static char *
+sql_confirm(const char *h, const char *s)
+{
+	struct cword w[64];
+	size_t n = command_words(h, w, 64, NULL);
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *p = s, *end = w[i].s + w[i].n;
+
+		if (!(w[i].s < s && s < end))
+			continue;
+		for (int words = 0; p < end && words < 6; words++) {
+			size_t k = strcspn(p, " \t\n;'\")");
+
+			if (p + k > end)
+				k = (size_t)(end - p);
+			if (!k)
+				break;
+			strbuf_addf(&sb, "%s%.*s", sb.len ? " " : "", (int)k, p);
+			if (!is_sql_head_word(p, k))
+				break;
+			p += k;
+			p += strspn(p, " \t\n");
+		}
+		return sb.len ? strbuf_detach(&sb) : NULL;
+	}
+	return NULL;
+}
+
 /* What the operator types to run a destructive command: the ${NAME} it
  * uses that says what is at stake (a version, a tag, a release), as the
  * piece of its word that names it ("@acme/sdk@${GOOD_VERSION}"), never a
  * secret, a place or a ticket; else the destructive words without where
  * they act, and the word after them that says what ("kubectl rollout undo
- * deployment/web"). NULL when CMD is not destructive. */
+ * deployment/web"); the most destructive command of a script, its SQL
+ * statement when it runs one ("drop database app"). NULL when CMD is
+ * not destructive. */
 static char *
 destructive_confirm(const char *cmd)
 {
@@ -3165,8 +3215,11 @@ destructive_confirm(const char *cmd)
 		return NULL;
 	h = command_start(cmd, s);
 	e = e > s ? e : s + strcspn(s, " \t\n");
-	if ((var = target_var(w, command_words(h, w, 64, NULL), &score)) ||
-	    (var = target_var_anywhere(cmd)))
+	if ((var = target_var(w, command_words(h, w, 64, NULL), &score)))
+		return with_object(var, h, e);
+	if ((var = sql_confirm(h, s)))
+		return var;
+	if ((var = target_var_anywhere(cmd)))
 		return with_object(var, h, e);
 	return with_place(target_words(h, e), cmd, h);
 }
@@ -4026,6 +4079,96 @@ not_shell_note(struct imp *im, const struct md_block *b, const char *why)
 	free(what);
 }
 
+/* Whether the import is inside one option of a decision (a platform's
+ * or an alternative's section): its steps carry that option's when. */
+static int
+on_a_path(const struct imp *im)
+{
+	return (im->alt >= 0 && im->alt_value) ||
+	       (im->balt >= 0 && im->balt_value);
+}
+
+static cJSON *path_manual_step(struct imp *im, const char *item);
+static int is_ui_step(const char *text, int after_ui);
+
+/* Whether every line of a block is a click in a UI ("Open App Store
+ * Connect", "Click \"My Apps\" then select Shopper"). */
+static int
+ui_lines(char **lines, size_t n)
+{
+	int seen = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (is_blank(lines[i]))
+			continue;
+		if (!is_ui_step(lines[i], seen))
+			return 0;
+		seen = 1;
+	}
+	return seen;
+}
+
+/* A fence of text on an option's path (UI clicks written in a block, "1.
+ * Open App Store Connect"): each listed line, or the whole block when it
+ * lists none, is a step the operator does by hand and ticks, with the
+ * option's when, so the path keeps its steps; a line under an item is
+ * that item's note. Returns 1 when so. */
+static int
+path_text_steps(struct imp *im, const struct md_block *b)
+{
+	size_t n = 0;
+	char **lines;
+	int items = 0, clicks, ordered;
+	cJSON *first = NULL, *st = NULL;
+
+	if (!on_a_path(im) || is_blank(b->text))
+		return 0;
+	lines = split_text_lines(b->text, &n);
+	for (size_t i = 0; i < n; i++) {
+		const char *t = lines[i] + strspn(lines[i], " \t");
+
+		items += item_marker(t, strlen(t), &ordered) > 0;
+	}
+	clicks = !items && ui_lines(lines, n);
+	for (size_t i = 0; i < n && (items || clicks || !st); i++) {
+		const char *t = lines[i] + strspn(lines[i], " \t");
+		size_t m = item_marker(t, strlen(t), &ordered);
+
+		if (!*t)
+			continue;
+		if (items && !m && st) {
+			append_note(st, t);
+			continue;
+		}
+		t += m;
+		st = path_manual_step(im, t + strspn(t, " \t"));
+		first = first ? first : st;
+	}
+	if (!items && !clicks) {
+		char *text = fenced(b);
+
+		append_note(st, text);
+		free(text);
+	}
+	add_review(im, b->line, first, "the block at line %d is text on one "
+		   "option's path (instructions done by hand): each of its "
+		   "items is a step to tick on that path, not a command",
+		   b->line);
+	free_lines(lines, n);
+	return 1;
+}
+
+static cJSON *
+path_manual_step(struct imp *im, const char *item)
+{
+	cJSON *st = add_step(im, STEP_KIND_CHECK, item);
+
+	append_note(st, "A step the runbook does by hand in a console: do it "
+		    "there, then tick it here.");
+	im->last_ui = st;
+	return st;
+}
+
 static const char *declare_choice_var(struct imp *im, const char *name,
 				      const char *pattern, const char *prompt);
 
@@ -4117,6 +4260,10 @@ on_shell(struct imp *im, const struct md_block *b)
 
 		for (size_t i = 0; i < sp.n; i++)
 			checks += sp.cmds[i].is_check;
+		if (checks < (int)sp.n && path_text_steps(im, b)) {
+			split_done(&sp);
+			return;
+		}
 		if (checks < (int)sp.n) {
 			not_shell_note(im, b, "its lines read as text (a "
 				       "message, a diagram or instructions)");
@@ -4526,6 +4673,8 @@ on_code(struct imp *im, const struct md_block *b)
 	} else if (!*b->info && looks_like_shell(skip_comments(b->text)) &&
 		   *skip_comments(b->text)) {
 		on_shell(im, b);
+	} else if (untagged && path_text_steps(im, b)) {
+		return;
 	} else {
 		char *what = xasprintf("%s code block",
 				       *b->info ? b->info : "untagged");
@@ -5426,18 +5575,56 @@ static const char *const role_stops[] = { " before ", " after ",
 /* ROLE (N bytes) cut at the first word saying when or where, without a
  * trailing "on call" duty, in title case ("On-call SRE Lead"), or NULL
  * when nothing is left. Caller frees. */
+/* Words that end a role: what the role does, not who it is ("the VP
+ * Eng both have to approve", "the SRE lead must sign off"). */
+static const char *const role_end_words[] = { "both", "have", "has",
+	"had", "must", "need", "needs", "should", "shall", "will", "would",
+	"can", "may", "to", "approve", "approves", "sign", "signs", "is",
+	"are", "gives", "give", NULL };
+
+/* R cut before its first word of role_end_words, and without a leading
+ * "both" or article ("Both the SRE lead"). R is changed in place; the
+ * start of what is left is returned. */
+static char *
+cut_role_verbs(char *r)
+{
+	static const char *const leads[] = { "both ", "either ", "the ",
+		"your ", "an ", "a ", NULL };
+
+	for (size_t i = 0; leads[i];)
+		if (strncasecmp(r, leads[i], strlen(leads[i])) == 0) {
+			r += strlen(leads[i]);
+			i = 0;
+		} else {
+			i++;
+		}
+	for (char *w = r; *w; w += strcspn(w, " "), w += strspn(w, " ")) {
+		size_t n = strcspn(w, " ");
+
+		for (size_t i = 0; role_end_words[i] && w > r; i++)
+			if (n == strlen(role_end_words[i]) &&
+			    strncasecmp(w, role_end_words[i], n) == 0) {
+				*w = '\0';
+				return r;
+			}
+	}
+	return r;
+}
+
 static char *
 role_words(const char *role, size_t n)
 {
-	char *r = xstrndup(role, n);
+	char *whole = xstrndup(role, n), *r;
 	size_t len;
 
 	for (size_t i = 0; role_stops[i]; i++) {
-		char *at = strstr(r, role_stops[i]);
+		char *at = strstr(whole, role_stops[i]);
 
 		if (at)
 			*at = '\0';
 	}
+	r = xstrdup(cut_role_verbs(whole));
+	free(whole);
 	len = strlen(r);
 	if (len > 8 && strcasecmp(r + len - 8, " on call") == 0)
 		r[len -= 8] = '\0';
@@ -5463,25 +5650,24 @@ static char *
 both_roles(const char *text, char **second)
 {
 	regex_t re;
-	regmatch_t m[6];
+	regmatch_t m[8];
 	char *plain = plain_title(text);
 	char *first = NULL;
 
 	*second = NULL;
-	if (regcomp(&re, "^(the +|your +|an? +)?([a-z][a-z -]*[a-z]) +and +"
-		    "(the +|your +|an? +)?([a-z][a-z -]*[a-z]) +(both +)?"
-		    "(must|should|need to|needs to|have to|has to|will) +"
-		    "(both +)?(approve|sign[ -]?off)",
+	/* after a lead-in clause ("Before rolling back, ", "Approval: ") */
+	if (regcomp(&re, "^([^,:]*[,:] +)?(both +)?(the +|your +|an? +)?"
+		    "([a-z][a-z -]*[a-z]) +and +(the +|your +|an? +)?"
+		    "([a-z][a-z -]*[a-z]) +(both +)?"
+		    "(must|should|shall|need to|needs to|have to|has to|will|"
+		    "are to) +(both +)?(approve|sign[ -]?off)",
 		    REG_EXTENDED | REG_ICASE))
 		BUG("bad two-role pattern");
-	if (regexec(&re, plain, 6, m, 0) == 0) {
-		size_t n2 = (size_t)(m[4].rm_eo - m[4].rm_so);
-
-		if (n2 > 5 && strncasecmp(plain + m[4].rm_eo - 5, " both", 5) == 0)
-			n2 -= 5;	/* "the VP Eng both have to" */
-		first = role_words(plain + m[2].rm_so,
-				   (size_t)(m[2].rm_eo - m[2].rm_so));
-		*second = role_words(plain + m[4].rm_so, n2);
+	if (regexec(&re, plain, 8, m, 0) == 0) {
+		first = role_words(plain + m[4].rm_so,
+				   (size_t)(m[4].rm_eo - m[4].rm_so));
+		*second = role_words(plain + m[6].rm_so,
+				     (size_t)(m[6].rm_eo - m[6].rm_so));
 		if (!first || !*second) {
 			free(first);
 			free(*second);
@@ -5637,6 +5823,40 @@ on_ui_item(struct imp *im, const struct md_block *b)
 	free(plain);
 }
 
+/* Where " N. " (the next number of a list run into one line: "1. Open
+ * App Store Connect 2. Select the build") starts in TEXT, or NULL. */
+static const char *
+next_inline_number(const char *text, int n)
+{
+	char mark[16];
+
+	snprintf(mark, sizeof(mark), " %d. ", n);
+	return strstr(text, mark);
+}
+
+/* A numbered item whose line runs on into the next numbers ("1. Open
+ * App Store Connect 2. Select the build 3. Click ...") is one UI step
+ * per number, each ticked on its own. */
+static void
+on_ui_items(struct imp *im, const struct md_block *b)
+{
+	struct md_block one = *b;
+	const char *p = b->text, *q;
+	int n = 2;
+
+	if (!b->ordered || !next_inline_number(p, n)) {
+		on_ui_item(im, b);
+		return;
+	}
+	for (; p; n++) {
+		q = next_inline_number(p, n);
+		one.text = q ? xstrndup(p, (size_t)(q - p)) : xstrdup(p);
+		on_ui_item(im, &one);
+		free(one.text);
+		p = q ? q + 1 + strspn(q + 1, "0123456789") + 2 : NULL;
+	}
+}
+
 static char *lower_plain(const char *text);
 
 /* "If it fails, ...", "If the down migration fails, restore the
@@ -5744,7 +5964,7 @@ on_item(struct imp *im, const struct md_block *b)
 	    (content_phase(im) == PHASE_EXECUTE ||
 				    im->alt_value || im->balt_value)) {
 		im->task = NULL;
-		on_ui_item(im, b);
+		on_ui_items(im, b);
 		return;
 	}
 	if (im->task && b->depth > im->task_depth) {
@@ -8851,8 +9071,23 @@ destructive_uses(struct imp *im, const char *ref)
  * the approval, so the sign-off covers them and approving is the last
  * thing before acting: their input steps close the decide phase, each
  * only on the path of the steps that use it. */
+/* Whether decide step ST's options set NAME ("sets": {"ON_AWS_NEEDED":
+ * "yes"} of a pick of several platforms). */
+static int
+options_set(const cJSON *st, const char *name)
+{
+	const cJSON *o;
+
+	cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(st, "options"))
+		if (cJSON_HasObjectItem(cJSON_GetObjectItemCaseSensitive(o,
+									 "sets"),
+					name))
+			return 1;
+	return 0;
+}
+
 /* Whether a step before the approve phase sets NAME (a decide step's
- * variable or an input's). */
+ * variable or its options' sets, or an input's). */
 static int
 set_before_gate(struct imp *im, const char *name)
 {
@@ -8860,8 +9095,9 @@ set_before_gate(struct imp *im, const char *name)
 		const cJSON *st;
 
 		cJSON_ArrayForEach(st, im->steps[ph])
-			if (jstr(st, "variable") &&
-			    strcmp(jstr(st, "variable"), name) == 0)
+			if ((jstr(st, "variable") &&
+			     strcmp(jstr(st, "variable"), name) == 0) ||
+			    options_set(st, name))
 				return 1;
 	}
 	return 0;

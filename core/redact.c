@@ -213,14 +213,52 @@ walk_next(struct walk *w)
 	return best;
 }
 
+static int
+is_word_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_' || (unsigned char)c >= 0x80;
+}
+
+/* Whether the occurrence of SEC at HIT, in TEXT..END, may be masked: a
+ * secret of REDACT_MIN_SUBSTRING bytes or more anywhere, a shorter one
+ * only as a whole word (no letter or digit glued to either side), so a
+ * two-letter password "ab" leaves "about" readable. */
+static int
+maskable(const char *text, const char *end, const char *hit,
+	 const struct secret *sec)
+{
+	const char *after = hit + sec->len;
+
+	if (sec->len >= REDACT_MIN_SUBSTRING)
+		return 1;
+	if (hit > text && is_word_char(hit[-1]) && is_word_char(*hit))
+		return 0;
+	return !(after < end && is_word_char(*after) &&
+		 is_word_char(after[-1]));
+}
+
+/* The first occurrence of SEC in CUR..END that may be masked, or NULL. */
+static const char *
+next_hit(const char *text, const char *cur, const char *end,
+	 const struct secret *sec)
+{
+	const char *hit;
+
+	while ((hit = memmem(cur, (size_t)(end - cur), sec->value, sec->len)) &&
+	       !maskable(text, end, hit, sec))
+		cur = hit + 1;
+	return hit;
+}
+
 /* Replace every SEC in CUR (LEN bytes) into OUT; returns 0, leaving OUT
  * untouched, when SEC does not occur. */
 static int
 replace_all(struct strbuf *out, const char *cur, size_t len,
 	    const struct secret *sec)
 {
-	const char *end = cur + len;
-	const char *hit = memmem(cur, len, sec->value, sec->len);
+	const char *text = cur, *end = cur + len;
+	const char *hit = next_hit(text, cur, end, sec);
 
 	if (!hit)
 		return 0;
@@ -229,7 +267,7 @@ replace_all(struct strbuf *out, const char *cur, size_t len,
 		strbuf_add(out, cur, (size_t)(hit - cur));
 		strbuf_adds(out, REDACT_MASK);
 		cur = hit + sec->len;
-		hit = memmem(cur, (size_t)(end - cur), sec->value, sec->len);
+		hit = next_hit(text, cur, end, sec);
 	} while (hit);
 	strbuf_add(out, cur, (size_t)(end - cur));
 	return 1;

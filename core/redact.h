@@ -8,6 +8,12 @@
 
 #define REDACT_MASK "********"
 
+/* A secret shorter than this many bytes is masked only where it stands as
+ * a whole word (nothing of a word glued to it), never inside other
+ * words: masking a two-letter password inside "about" would garble every
+ * line and say where the secret occurs. */
+#define REDACT_MIN_SUBSTRING 6
+
 struct redact;
 
 /* Create an empty set of secrets; the caller frees it with redact_free.
@@ -42,7 +48,8 @@ int redact_is_secret_name(const char *name);
 
 /* Return a NUL-ended copy of LEN bytes of TEXT (caller frees) in which
  * every secret of RD (may be NULL) is replaced by REDACT_MASK, longest
- * first so a secret containing another goes whole; *OUT_LEN (may be
+ * first so a secret containing another goes whole, one shorter than
+ * REDACT_MIN_SUBSTRING only as a whole word; *OUT_LEN (may be
  * NULL) gets its length. Never fails. */
 char *redact_apply(const struct redact *rd, const char *text, size_t len,
 		   size_t *out_len);

@@ -383,6 +383,71 @@ START_TEST(test_hazard_sql_functions_that_change_state_are_destructive)
 }
 END_TEST
 
+/* Of a step's several commands the most destructive is the one named
+ * (drop, delete, destroy, force-push, reset --hard, rm -rf before any
+ * other change), wherever it stands in the step. */
+START_TEST(test_hazard_names_the_most_destructive_command)
+{
+	static const char *const cases[][2] = {
+		{ "pg_dump -Fc app > app.dump\npsql -c 'drop database app'",
+		  "drop database" },
+		{ "kubectl rollout restart deployment/web && "
+		  "kubectl delete namespace canary", "kubectl delete" },
+		{ "kubectl apply -f web.yaml; kubectl delete pod web-1",
+		  "kubectl delete" },
+		{ "helm upgrade web ./chart\ngit push --force origin main",
+		  "git push --force" },
+		{ "systemctl restart web; rm -rf /srv/web/releases/42",
+		  "rm -rf" },
+		{ "git reset --hard v1.2.2", "git reset --hard" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *c = hazard_confirm_dup(cases[i][0]);
+
+		ck_assert_ptr_nonnull(c);
+		ck_assert_msg(strncmp(c, cases[i][1], strlen(cases[i][1])) == 0,
+			      "%s: named '%s', not '%s'", cases[i][0], c,
+			      cases[i][1]);
+		free(c);
+	}
+}
+END_TEST
+
+/* The import's typed confirmation names that command, and for SQL run
+ * through a client the statement and its object. */
+START_TEST(test_import_confirm_names_the_most_destructive_command)
+{
+	static const char *const md[] = {
+		"# DB rollback\n\n## Execute\n\n```bash\nset -e\n"
+		"pg_dump -Fc app > app.dump\npsql -c 'drop database app'\n```\n",
+		"# DB rollback\n\n## Execute\n\n```bash\npg_dump -Fc app > "
+		"app.dump && psql -c 'drop database app'\n```\n",
+		"# DB rollback\n\n## Execute\n\n```bash\n"
+		"psql -c \"DELETE FROM sessions WHERE stale\"\n```\n",
+	};
+	static const char *const want[] = { "drop database app",
+		"drop database app", "DELETE FROM sessions" };
+
+	for (size_t i = 0; i < sizeof(md) / sizeof(md[0]); i++) {
+		struct err err = { 0 };
+		char *json = mdimport_convert(md[i], strlen(md[i]),
+					      "runbook.md", NULL, NULL, &err);
+		cJSON *root, *st;
+
+		ck_assert_msg(json != NULL, "%s", err.msg);
+		root = cJSON_Parse(json);
+		st = step_running(root, "psql");
+		ck_assert_ptr_nonnull(st);
+		ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(st, "destructive")));
+		ck_assert_str_eq(cJSON_GetStringValue(
+			cJSON_GetObjectItem(st, "confirm")), want[i]);
+		cJSON_Delete(root);
+		free(json);
+	}
+}
+END_TEST
+
 static Suite *
 hazard_suite(void)
 {
@@ -396,6 +461,11 @@ hazard_suite(void)
 	tcase_add_test(tc, test_hazard_confirm_text_is_whole_words);
 	tcase_add_test(tc, test_import_marks_hazards_from_the_shared_rules);
 	tcase_add_test(tc, test_lint_flags_unmarked_hazards_with_the_shared_rules);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("mostdestructive");
+	tcase_add_test(tc, test_hazard_names_the_most_destructive_command);
+	tcase_add_test(tc,
+		test_import_confirm_names_the_most_destructive_command);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("sqlfuncs");
 	tcase_add_test(tc,

@@ -3708,6 +3708,74 @@ START_TEST(test_import_roles_named_in_approval_prose)
 }
 END_TEST
 
+/* A pick of several platforms ("or both") sets one yes/no per platform
+ * through its options: an input only AWS's step uses is asked only when
+ * AWS is picked, and no review point claims it is decided after the
+ * approval. */
+START_TEST(test_import_platform_pick_inputs_only_on_their_platform)
+{
+	static const char text[] =
+		"# Web rollback\n\n## Roll back\n\n"
+		"Pick the platform(s) you deploy to:\n\n- On AWS:\n\n"
+		"  ```bash\n  aws ecs update-service --cluster web --service "
+		"web --task-definition web:<TASK_REVISION>\n  ```\n\n"
+		"- On GCP:\n\n  ```bash\n  gcloud run services update-traffic "
+		"web --to-revisions=<GCP_REVISION>=100\n  ```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *aws = find_step(root, "run", "aws ecs", NULL, NULL);
+	cJSON *gcp = find_step(root, "run", "gcloud run", NULL, NULL);
+	cJSON *task = find_step(root, "variable", "TASK_REVISION", NULL, NULL);
+	cJSON *rev = find_step(root, "variable", "GCP_REVISION", NULL, NULL);
+	const cJSON *aw = cJSON_GetObjectItem(aws, "when");
+	const cJSON *gw = cJSON_GetObjectItem(gcp, "when");
+	const cJSON *r;
+
+	ck_assert_ptr_nonnull(aw);
+	ck_assert_ptr_nonnull(gw);
+	ck_assert_ptr_nonnull(task);
+	ck_assert_ptr_nonnull(rev);
+	ck_assert_str_eq(when_value(task, aw->child->string),
+			 cJSON_GetStringValue(aw->child));
+	ck_assert_str_eq(when_value(rev, gw->child->string),
+			 cJSON_GetStringValue(gw->child));
+	ck_assert_ptr_null(when_value(task, gw->child->string));
+	cJSON_ArrayForEach(r, cJSON_GetObjectItem(root, "review"))
+		ck_assert_msg(!strstr(str(r, "text"), "decided after the "
+				      "approval"), "%s", str(r, "text"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* Two roles in approval prose of other shapes: after a lead-in clause,
+ * after "Approval:", opening with "Both", in a step; each role stops at
+ * the words saying what the role does (both, have to, must, ...). */
+static const char *const two_roles_md[] = {
+	"Approval: the SRE lead and the VP Eng both have to approve the "
+	"rollback.",
+	"Before rolling back, the SRE lead and the VP Eng both have to "
+	"approve.",
+	"Both the SRE lead and the VP Eng have to approve.",
+	"1. Get approval: the SRE lead and the VP Eng both have to approve",
+	"The SRE lead and the VP Eng shall sign off.",
+};
+
+START_TEST(test_import_two_roles_stop_at_the_verb)
+{
+	char *text = xasprintf("# Web rollback\n\n## Roll back\n\n%s\n\n"
+			       "```bash\nhelm rollback web 41\n```\n",
+			       two_roles_md[_i]);
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *ap = find_step(root, "kind", "approve", NULL, NULL);
+	const cJSON *roles = cJSON_GetObjectItem(ap, "roles");
+
+	ck_assert_int_eq(cJSON_GetArraySize(roles), 2);
+	ck_assert_str_eq(str(cJSON_GetArrayItem(roles, 0), "role"), "SRE Lead");
+	ck_assert_str_eq(str(cJSON_GetArrayItem(roles, 1), "role"), "VP Eng");
+	cJSON_Delete(root);
+	free(text);
+}
+END_TEST
+
 /* An input is asked only on the paths whose steps use it, also when
  * those steps carry two conditions (an option section under a table's
  * action): the revision is not asked on the pin-the-chart path. */
@@ -3937,6 +4005,66 @@ START_TEST(test_import_env_and_environment_are_one_input)
 }
 END_TEST
 
+/* A platform's section whose steps are UI clicks written in a fence
+ * (untagged or bash) or run into one numbered line keeps them: each is a
+ * step to tick on that platform's path, never dropped into a note. */
+static const char *const platform_clicks_md[] = {
+	"# Mobile rollback\n\n## Rollback\n\n### iOS\n\n```\n"
+	"1. Open App Store Connect\n2. Select the build\n"
+	"3. Click 'Remove from Sale'\n```\n\n### Android\n\n```bash\n"
+	"fastlane supply --track production --rollout 0\n```\n",
+	"# Mobile rollback\n\n## Rollback\n\n### iOS\n\n```bash\n"
+	"1. Open App Store Connect\n2. Select the build\n"
+	"3. Click 'Remove from Sale'\n```\n\n### Android\n\n```bash\n"
+	"fastlane supply --track production --rollout 0\n```\n",
+	"# Mobile rollback\n\n## Rollback\n\n### iOS\n\n"
+	"1. Open App Store Connect 2. Select the build "
+	"3. Click 'Remove from Sale'\n\n### Android\n\n```bash\n"
+	"fastlane supply --track production --rollout 0\n```\n",
+};
+
+START_TEST(test_import_platform_click_steps_stay_on_their_path)
+{
+	const char *text = platform_clicks_md[_i];
+	static const char *const titles[] = { "Open App Store Connect",
+		"Select the build", "Click 'Remove from Sale'" };
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *d = find_step(root, "kind", "decide", NULL, NULL);
+	cJSON *android = find_step(root, "run", "fastlane supply", NULL, NULL);
+	const char *var;
+	int ios = 0;
+
+	ck_assert_ptr_nonnull(d);
+	var = str(d, "variable");
+	ck_assert_ptr_nonnull(option_labelled(d, "iOS"));
+	ck_assert_str_eq(when_value(android, var), "android");
+	for (size_t k = 0; k < 3; k++) {
+		int ph = -1;
+		cJSON *st = find_step(root, "title", titles[k], &ph, NULL);
+
+		ck_assert_msg(st != NULL, "no step '%s'", titles[k]);
+		ck_assert_str_eq(str(st, "title"), titles[k]);
+		ck_assert_str_eq(str(st, "kind"), "check");
+		ck_assert_int_eq(ph, PHASE_EXECUTE);
+		ck_assert_str_eq(when_value(st, var), "ios");
+	}
+	for (int p = 0; p < PHASE_COUNT; p++) {
+		cJSON *st;
+
+		cJSON_ArrayForEach(st, phase_steps(root, p)) {
+			const char *w = when_value(st, var);
+
+			ios += w && strcmp(w, "ios") == 0;
+			ck_assert_msg(!str(st, "run") ||
+				      !strstr(str(st, "run"), "App Store"),
+				      "a click step became a command");
+		}
+	}
+	ck_assert_int_eq(ios, 3);
+	cJSON_Delete(root);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -4098,6 +4226,20 @@ import_suite(void)
 		suite_add_tcase(s, tc);
 	}
 	{
+		TCase *tc = tcase_create("platforminputs");
+
+		tcase_add_test(tc,
+			test_import_platform_pick_inputs_only_on_their_platform);
+		suite_add_tcase(s, tc);
+	}
+	{
+		TCase *tc = tcase_create("roleverbs");
+
+		tcase_add_loop_test(tc, test_import_two_roles_stop_at_the_verb, 0,
+			(int)(sizeof(two_roles_md) / sizeof(two_roles_md[0])));
+		suite_add_tcase(s, tc);
+	}
+	{
 		TCase *tc = tcase_create("inputwhen");
 
 		tcase_add_test(tc, test_import_inputs_carry_the_when_of_their_users);
@@ -4113,6 +4255,15 @@ import_suite(void)
 		TCase *tc = tcase_create("headingtitle");
 
 		tcase_add_test(tc, test_import_templated_heading_gives_the_title);
+		suite_add_tcase(s, tc);
+	}
+	{
+		TCase *tc = tcase_create("platformclicks");
+
+		tcase_add_loop_test(tc,
+			test_import_platform_click_steps_stay_on_their_path, 0,
+			(int)(sizeof(platform_clicks_md) /
+			      sizeof(platform_clicks_md[0])));
 		suite_add_tcase(s, tc);
 	}
 	{

@@ -44,13 +44,20 @@ static const struct {
 	{ { "hunter2", NULL }, "hunter2hunter2 hunter2", M M " " M },
 	{ { "s3cr3t", NULL }, "s3cr3t", M },
 	{ { "abc", "abcdef", NULL }, "abcdef abc", M " " M },
-	{ { "bcd", "cdefg", NULL }, "abcdefg bcd", "ab" M " " M },
-	{ { "abcd", "cdef", NULL }, "abcdef cdef", M "ef " M },
+	{ { "bcdefg", "defghij", NULL }, "abcdefghij bcdefg", "abc" M " " M },
+	{ { "abcdefgh", "efghijkl", NULL }, "abcdefghijkl efghijkl",
+	  M "ijkl " M },
 	{ { "", NULL }, "empty is ignored", "empty is ignored" },
 	{ { "", "x", NULL }, "x-ray", M "-ray" },
-	{ { "aa", "aa", NULL }, "aaa", M "a" },
+	{ { "aaaaaa", "aaaaaa", NULL }, "aaaaaaa", M "a" },
 	{ { "line1\nline2", NULL }, "line1 then line2", M " then " M },
 	{ { "Zo\xc3\xab", NULL }, "by Zo\xc3\xab.", "by " M "." },
+	/* shorter than REDACT_MIN_SUBSTRING: whole words only */
+	{ { "ab", NULL }, "about a lab: ab", "about a lab: " M },
+	{ { "ab", NULL }, "pw=ab; user:ab@host \"ab\"",
+	  "pw=" M "; user:" M "@host \"" M "\"" },
+	{ { "pin12", NULL }, "pin123 pin12", "pin123 " M },
+	{ { "ab", "abcdefgh", NULL }, "abcdefgh ab abc", M " " M " abc" },
 };
 
 START_TEST(test_redact_apply_masks_secrets_longest_first)
@@ -98,14 +105,14 @@ START_TEST(test_redact_child_masks_parent_secrets_added_later)
 	struct redact *child = redact_new_child(parent);
 	char *got;
 
-	redact_add(child, "abcdef");
-	redact_add(parent, "abc");	/* inside the child's, after it */
+	redact_add(child, "abcdefgh");
+	redact_add(parent, "abcdef");	/* inside the child's, after it */
 	redact_add(parent, "hunter2");
-	got = redact_apply_str(child, "abcdef abc hunter2");
+	got = redact_apply_str(child, "abcdefgh abcdef hunter2");
 	ck_assert_str_eq(got, M " " M " " M);
 	free(got);
-	got = redact_apply_str(parent, "abcdef hunter2");
-	ck_assert_str_eq(got, M "def " M);
+	got = redact_apply_str(parent, "abcdefgh hunter2");
+	ck_assert_str_eq(got, M "gh " M);
 	free(got);
 	redact_free(child);
 	redact_free(parent);

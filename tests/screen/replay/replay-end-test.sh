@@ -54,7 +54,7 @@ type_text 1.3.2
 keys Enter
 assert_fixed 'HEAD is now at 9f8e7d6 Release 1.3.2'
 keys j Enter
-type_text restart
+type_text 'restart run/service.pid'
 keys Enter
 assert_fixed 'service started, pid 4311'
 keys '>'

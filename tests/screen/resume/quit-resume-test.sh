@@ -99,7 +99,7 @@ assert_fixed '[✓] Engineering lead sig… dana '
 keys '>' Enter
 type_text 1.3.2
 keys Enter j Enter
-type_text restart
+type_text 'restart run/service.pid'
 keys Enter
 assert_fixed 'Checklist: execute  2/2'
 keys '>' Enter j Space

@@ -138,8 +138,8 @@ keys Enter
 assert_fixed '[✓] Check out the last go… sam '
 assert_fixed 'HEAD is now at 9f8e7d6 Release 1.3.2'
 keys j Enter
-assert_fixed 'Type restart to run it.'
-type_text restart
+assert_fixed 'Type restart run/service.pid to run it.'
+type_text 'restart run/service.pid'
 keys Enter
 assert_fixed '[✓] Restart the service f… sam '
 assert_fixed 'service started, pid 4311'
