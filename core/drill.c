@@ -1485,7 +1485,13 @@ score_rto(const struct session *s, const struct drill *d, struct score *sc)
 	cJSON_AddNumberToObject(sc->card, "recovery_seconds",
 				(double)(took / 1000000));
 	cJSON_AddStringToObject(sc->card, "recovery_to", to);
-	if (ev.opt && chosen != rto)
+	if (s->pb->rto.drill_us)
+		snprintf(why, sizeof(why), "%lld s (to %s) of %lld s, the "
+			 "scenario's target%s%s", (long long)(took / 1000000),
+			 to, (long long)(rto / 1000000),
+			 s->pb->rto.drill_label ? ": " : "",
+			 s->pb->rto.drill_label ? s->pb->rto.drill_label : "");
+	else if (ev.opt && chosen != rto)
 		snprintf(why, sizeof(why), "%lld s (to %s) of %lld s, the "
 			 "target of the expected decision %s (the decision "
 			 "taken allows %lld s)", (long long)(took / 1000000),

@@ -2423,6 +2423,10 @@ static const struct field scenario_fields[] = {
 	{ .key = "briefing_shows", .type = F_CUSTOM,
 	  .parse = parse_briefing_shows },
 	{ .key = "inject", .type = F_CUSTOM, .parse = parse_injects },
+	{ .key = "rto", .type = F_DURATION,
+	  .off = offsetof(struct pb_scenario, rto_us) },
+	{ .key = "rto_label", .type = F_STRING,
+	  .off = offsetof(struct pb_scenario, rto_label) },
 	{ .key = NULL },
 };
 
@@ -3103,6 +3107,7 @@ free_scenario(struct pb_scenario *sc)
 	free(sc->title);
 	free(sc->description);
 	free(sc->briefing);
+	free(sc->rto_label);
 	free(sc->expect_rationale);
 	free(sc->expect_step);
 	free(sc->expect_option);
@@ -3540,10 +3545,24 @@ playbook_rto_within(const struct playbook *pb,
 				  const void *arg),
 		    const void *arg)
 {
+	if (pb->rto.drill_us)
+		return pb->rto.drill_us;
 	for (size_t i = 0; i < pb->rto.n_rules; i++)
 		if (playbook_when_holds(&pb->rto.rules[i].when, lookup, arg))
 			return pb->rto.rules[i].within_us;
 	return pb->rto.default_us;
+}
+
+void
+playbook_use_scenario_rto(struct playbook *pb, const char *id)
+{
+	const struct pb_scenario *sc = id ? playbook_find_scenario(pb, id)
+					  : NULL;
+
+	if (!sc || !sc->rto_us)
+		return;
+	pb->rto.drill_us = sc->rto_us;
+	pb->rto.drill_label = sc->rto_label;
 }
 
 const char *
@@ -3551,6 +3570,8 @@ playbook_rto_label(const struct playbook *pb,
 		   const char *(*lookup)(const char *name, const void *arg),
 		   const void *arg)
 {
+	if (pb->rto.drill_us)
+		return pb->rto.drill_label;
 	for (size_t i = 0; i < pb->rto.n_rules; i++)
 		if (playbook_when_holds(&pb->rto.rules[i].when, lookup, arg))
 			return pb->rto.rules[i].label;

@@ -52,6 +52,8 @@ on_started(struct session *s, const struct journal_event *ev)
 						     : SESSION_LIVE;
 	free(s->scenario);
 	s->scenario = xstrdup_or_null(scenario);
+	if (s->mode == SESSION_DRILL)
+		playbook_use_scenario_rto(s->pb, scenario);
 	s->started = 1;
 }
 
