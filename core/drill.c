@@ -518,6 +518,21 @@ note_started(struct session *s, struct drill *d,
 	d->notes[i].why = pstr(ev, "clone") ? xstrdup(pstr(ev, "clone")) : NULL;
 }
 
+static void judge_tick(struct session *s, struct drill *d, ssize_t i);
+
+/* An injection waiting for check AFTER fired once it was ticked: a check
+ * the registry judges is judged on the world the tick left (the yank done
+ * by hand is in the registry now), not on the world just before. */
+static void
+rejudge_registry_tick(struct session *s, struct drill *d, const char *after)
+{
+	ssize_t i = after ? step_index(s, after) : -1;
+
+	if (i >= 0 && s->steps[i].def->kind == STEP_KIND_CHECK &&
+	    s->steps[i].def->drill.registry && s->steps[i].state == STEP_DONE)
+		judge_tick(s, d, i);
+}
+
 static void
 note_inject(struct session *s, struct drill *d, const struct journal_event *ev)
 {
@@ -532,6 +547,7 @@ note_inject(struct session *s, struct drill *d, const struct journal_event *ev)
 	apply_inject(d, &d->sc->injects[i]);
 	if (s->sources)		/* the panes show the changed world */
 		sources_set_state(s->sources, d->state);
+	rejudge_registry_tick(s, d, d->sc->injects[i].after);
 }
 
 /* A command changed the world: the event holds the whole new state. */
@@ -549,23 +565,29 @@ note_world(struct session *s, struct drill *d, const struct journal_event *ev)
 		sources_set_state(s->sources, d->state);
 }
 
-static const char *log_contradiction(struct drill *d,
+static const char *log_contradiction(const struct session *s,
+				     struct drill *d,
 				     const struct pb_step *st,
 				     const char **log);
 
 /* A check was ticked: the world's log line that contradicts it then, if
  * any, is kept for the score card (a false all-clear). */
 static void
+judge_tick(struct session *s, struct drill *d, ssize_t i)
+{
+	const char *log, *line = log_contradiction(s, d, s->steps[i].def, &log);
+
+	free(d->false_clear[i]);
+	d->false_clear[i] = line ? xstrdup(line) : NULL;
+}
+
+static void
 note_ticked(struct session *s, struct drill *d, const struct journal_event *ev)
 {
 	ssize_t i = step_index(s, ev->step);
-	const char *log, *line;
 
-	if (i < 0)
-		return;
-	line = log_contradiction(d, s->steps[i].def, &log);
-	free(d->false_clear[i]);
-	d->false_clear[i] = line ? xstrdup(line) : NULL;
+	if (i >= 0)
+		judge_tick(s, d, i);
 }
 
 static void
@@ -1099,25 +1121,88 @@ check_answer(struct drill *d, const struct pb_step *st)
 	return d->answer;
 }
 
-/* Whether the world has the evidence check ST reads (its log or its
- * endpoint). */
-static int
-check_has_world(struct drill *d, const struct pb_step *st)
+/* Template T of check ST's drill.registry in S's variables, or NULL when
+ * one it names is not set. */
+static char *
+registry_text(const struct session *s, const char *t)
 {
-	return check_log(d, st) || check_answer(d, st);
+	struct err err;
+
+	return session_expand(s, t, &err);
+}
+
+/* What the world's registry says against version V of package PKG that
+ * check ST needs yanked (drill.registry.yanked) or no longer resolved
+ * (resolves_not), into D->answer; 1 when it says nothing against it. */
+static int
+registry_says(struct drill *d, const struct pb_step *st, const char *pkg,
+	      const char *v)
+{
+	char *got;
+	int y;
+
+	if (st->drill.yanked) {
+		y = world_pip_is_yanked(d->state, pkg, v);
+		snprintf(d->answer, sizeof(d->answer), "%s %s is %s", pkg, v,
+			 y == 0 ? "not yanked" : "not on the index");
+		return y == 1;
+	}
+	got = world_pip_would_resolve(d->state, pkg);
+	snprintf(d->answer, sizeof(d->answer), "an unpinned install of %s "
+		 "still resolves %s", pkg, v);
+	y = !got || strcmp(got, v) != 0;
+	free(got);
+	return y;
+}
+
+/* Check ST judged by the world's registry (drill.registry): -1 it reads
+ * none, the world has no such package or a variable it names is unset;
+ * 1 the registry holds it; 0 it contradicts it (D->answer says how).
+ * Looking changes nothing (a cached answer is not used up). */
+static int
+check_registry(const struct session *s, struct drill *d,
+	       const struct pb_step *st)
+{
+	char *pkg, *v;
+	int rc = -1;
+
+	if (!d || st->kind != STEP_KIND_CHECK || !st->drill.registry)
+		return -1;
+	pkg = registry_text(s, st->drill.registry);
+	v = registry_text(s, st->drill.yanked ? st->drill.yanked
+			  : st->drill.resolves_not);
+	if (pkg && v && cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(d->state, "registry"), pkg))
+		rc = registry_says(d, st, pkg, v);
+	free(pkg);
+	free(v);
+	return rc;
+}
+
+/* Whether the world has the evidence check ST reads (its log, its
+ * endpoint or its registry package). */
+static int
+check_has_world(const struct session *s, struct drill *d,
+		const struct pb_step *st)
+{
+	return check_log(d, st) || check_answer(d, st) ||
+	       check_registry(s, d, st) >= 0;
 }
 
 /* The first line of check ST's log, or its endpoint's answer, that
- * contradicts it (matches drill.fails_on), or NULL; *LOG names the log or
- * the endpoint. */
+ * contradicts it (matches drill.fails_on), or what its registry says
+ * against it, or NULL; *LOG names the log, the endpoint or the package. */
 static const char *
-log_contradiction(struct drill *d, const struct pb_step *st,
-		  const char **log)
+log_contradiction(const struct session *s, struct drill *d,
+		  const struct pb_step *st, const char **log)
 {
 	const cJSON *lines = check_log(d, st), *l;
 	const char *answer = check_answer(d, st);
 
-	*log = st->drill.log ? st->drill.log : st->drill.endpoint;
+	*log = st->drill.log ? st->drill.log : st->drill.endpoint
+		? st->drill.endpoint : st->drill.registry;
+	if (st->drill.registry)
+		return check_registry(s, d, st) == 0 ? d->answer : NULL;
 	if (answer)
 		return regexec(&st->drill.fails_re, answer, 0, NULL, 0) == 0
 			? answer : NULL;
@@ -1136,9 +1221,9 @@ drill_check_world(const struct session *s, const char *id, const char **log,
 
 	*log = *line = NULL;
 	if (session_mode(s) != SESSION_DRILL || !rt ||
-	    !check_has_world(s->drill, rt->def))
+	    !check_has_world(s, s->drill, rt->def))
 		return -1;
-	*line = log_contradiction(s->drill, rt->def, log);
+	*line = log_contradiction(s, s->drill, rt->def, log);
 	return *line ? 0 : 1;
 }
 
@@ -1687,8 +1772,9 @@ false_all_clears(const struct session *s, cJSON *arr, struct strbuf *why,
 		const char *line = s->drill->false_clear[i];
 		cJSON *o;
 
-		const char *src = rt->def->drill.log ? rt->def->drill.log
-			: rt->def->drill.endpoint;
+		const struct pb_drill *dr = &rt->def->drill;
+		const char *src = dr->log ? dr->log : dr->endpoint
+			? dr->endpoint : dr->registry;
 
 		if (rt->def->kind != STEP_KIND_CHECK || !src ||
 		    !session_step_active(s, rt))
@@ -1698,13 +1784,22 @@ false_all_clears(const struct session *s, cJSON *arr, struct strbuf *why,
 			continue;
 		o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "step", rt->def->id);
-		cJSON_AddStringToObject(o, rt->def->drill.log ? "log"
-					: "endpoint", src);
+		if (dr->registry) {
+			char *pkg = registry_text(s, dr->registry);
+
+			cJSON_AddStringToObject(o, "registry", pkg ? pkg : src);
+			free(pkg);
+		} else {
+			cJSON_AddStringToObject(o, dr->log ? "log"
+						: "endpoint", src);
+		}
 		cJSON_AddStringToObject(o, "line", line);
 		cJSON_AddItemToArray(arr, o);
-		strbuf_addf(why, rt->def->drill.log
+		strbuf_addf(why, dr->log
 			    ? "%s%s ticked while the %s log showed \""
-			    : "%s%s ticked while the endpoint %s answered \"",
+			    : dr->endpoint
+			    ? "%s%s ticked while the endpoint %s answered \""
+			    : "%s%s ticked while the registry said \"",
 			    n_false ? "; " : "", rt->def->id, src);
 		add_spaced(why, line);
 		strbuf_adds(why, "\"");
@@ -1728,9 +1823,9 @@ score_all_clears(const struct session *s, struct score *sc)
 		return;
 	}
 	if (!n_false)
-		strbuf_addf(&why, "none of %d check(s) the world's logs and "
-			    "endpoints judge "
-			    "ticked against them", n);
+		strbuf_addf(&why, "none of %d check(s) the world's logs, "
+			    "endpoints and registry judge ticked against "
+			    "them", n);
 	award(sc, "all-clears", 10 - 10 * n_false / n, 10, strbuf_str(&why));
 	strbuf_done(&why);
 }

@@ -1319,6 +1319,33 @@ static const struct field rto_fields[] = {
 
 static int parse_state_patch(struct ld *ld, const cJSON *v, void *base);
 
+static const struct field drill_registry_fields[] = {
+	{ .key = "package", .type = F_STRING, .required = 1,
+	  .off = offsetof(struct pb_drill, registry) },
+	{ .key = "yanked", .type = F_STRING,
+	  .off = offsetof(struct pb_drill, yanked) },
+	{ .key = "resolves_not", .type = F_STRING,
+	  .off = offsetof(struct pb_drill, resolves_not) },
+	{ .key = NULL },
+};
+
+/* drill.registry: the package and exactly one of yanked and resolves_not
+ * (BASE is the drill block). */
+static int
+parse_drill_registry(struct ld *ld, const cJSON *v, void *base)
+{
+	struct pb_drill *drill = base;
+
+	if (want_object(ld, v, drill_registry_fields, drill) < 0)
+		return -1;
+	if (!drill->yanked == !drill->resolves_not)
+		return fail_key(ld, "registry", "needs exactly one of yanked "
+				"(the version that must be yanked) and "
+				"resolves_not (the version an unpinned install "
+				"must no longer resolve)");
+	return 0;
+}
+
 static const struct field drill_fields[] = {
 	{ .key = "state", .type = F_CUSTOM, .parse = parse_state_patch,
 	  .off = offsetof(struct pb_drill, state_json) },
@@ -1339,6 +1366,7 @@ static const struct field drill_fields[] = {
 	{ .key = "fails_on", .type = F_REGEX,
 	  .off = offsetof(struct pb_drill, fails_on),
 	  .off2 = offsetof(struct pb_drill, fails_re) },
+	{ .key = "registry", .type = F_CUSTOM, .parse = parse_drill_registry },
 	{ .key = NULL },
 };
 
@@ -1349,6 +1377,14 @@ check_drill_log(struct ld *ld, const struct pb_drill *drill)
 {
 	const char *src = drill->log ? "log" : "endpoint";
 
+	if (drill->registry && ld->step->kind != STEP_KIND_CHECK)
+		return fail_key(ld, "registry", "only a check step reads its "
+				"evidence from the world's registry");
+	if (drill->registry && (drill->log || drill->endpoint ||
+				drill->fails_on))
+		return fail_key(ld, "registry", "a check reads one of log, "
+				"endpoint and registry (a registry check needs "
+				"no fails_on)");
 	if (!drill->log && !drill->endpoint && !drill->fails_on)
 		return 0;
 	if (ld->step->kind != STEP_KIND_CHECK)
@@ -3035,6 +3071,9 @@ free_step(struct pb_step *step)
 	free(step->drill.watch);
 	free(step->drill.log);
 	free(step->drill.endpoint);
+	free(step->drill.registry);
+	free(step->drill.yanked);
+	free(step->drill.resolves_not);
 	if (step->drill.fails_on)
 		regfree(&step->drill.fails_re);
 	free(step->drill.fails_on);

@@ -122,6 +122,13 @@ struct pb_drill {
 				 * endpoint's answer "STATUS BODY",
 				 * matching it contradicts the check */
 	regex_t fails_re;	/* REG_EXTENDED | REG_NOSUB | REG_NEWLINE */
+	char *registry;		/* check: the world's registry package
+				 * (drill.registry.package, a template)
+				 * whose state is its evidence, or NULL */
+	char *yanked;		/* ... the version (a template) that must
+				 * be yanked there, or NULL */
+	char *resolves_not;	/* ... the version (a template) an unpinned
+				 * install must no longer resolve, or NULL */
 };
 
 struct pb_option {
