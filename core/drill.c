@@ -1538,6 +1538,9 @@ recovery_time(const struct session *s, const struct drill *d,
 			    to) - rtoclock_start(NULL, d->start_wall, NULL);
 }
 
+static int64_t scenario_rto(const struct session *s, const struct drill *d,
+			    const struct expected_vars *ev);
+
 static void
 score_rto(const struct session *s, const struct drill *d, struct score *sc)
 {
@@ -1550,8 +1553,7 @@ score_rto(const struct session *s, const struct drill *d, struct score *sc)
 	char why[256];
 
 	expected_option(s, d, &ev);
-	rto = ev.opt ? playbook_rto_within(s->pb, lookup_expected_var, &ev)
-		     : chosen;
+	rto = ev.opt ? scenario_rto(s, d, &ev) : chosen;
 
 	cJSON_AddNumberToObject(sc->card, "total_seconds",
 				(double)(total / 1000000));
@@ -1627,6 +1629,25 @@ drill_phase_time(const struct session *s, int phase, int64_t *took_us,
 	return phase_time(s, s->drill, phase, took_us, target_us);
 }
 
+/* The first required step of PHASE that applies, that the drill can
+ * judge and that was marked n/a (not one the scenario makes fail on every
+ * run), or NULL: a phase's time counts only when its work was done. */
+static const char *
+phase_first_na(const struct session *s, int phase)
+{
+	for (size_t i = 0; i < s->n_steps; i++) {
+		const struct step_rt *rt = &s->steps[i];
+
+		if ((int)rt->phase == phase && rt->def->required &&
+		    rt->state == STEP_NA && session_step_active(s, rt) &&
+		    !drill_unverifiable(s, rt->def->id) &&
+		    !playbook_outcome_always_fails(s->pb, s->scenario,
+						   rt->def))
+			return rt->def->id;
+	}
+	return NULL;
+}
+
 static void
 score_phases(const struct session *s, const struct drill *d,
 	     struct score *sc)
@@ -1639,16 +1660,25 @@ score_phases(const struct session *s, const struct drill *d,
 		int64_t target, took;
 		cJSON *o = cJSON_CreateObject();
 
+		const char *na = NULL;
+		int within, done;
+
 		phase_time(s, d, p, &took, &target);
+		within = took <= target;
+		done = d->phase_start[p] && d->phase_end[p] &&
+		       !(na = phase_first_na(s, p));
 
 		cJSON_AddStringToObject(o, "phase", playbook_phase_name(p));
 		cJSON_AddNumberToObject(o, "seconds", (double)(took / 1000000));
 		if (target) {
 			cJSON_AddNumberToObject(o, "target_seconds",
 						(double)(target / 1000000));
-			cJSON_AddBoolToObject(o, "within", took <= target);
+			cJSON_AddBoolToObject(o, "within", within);
+			if (!done)	/* fast by leaving its work undone */
+				add_str_or_null(o, "not_done", na ? na
+						: "the phase was not finished");
 			targets++;
-			met += took <= target;
+			met += within && done;
 		}
 		cJSON_AddItemToArray(arr, o);
 	}
@@ -1656,7 +1686,8 @@ score_phases(const struct session *s, const struct drill *d,
 		leave_out(sc, "phases", "no targets");
 		return;
 	}
-	snprintf(why, sizeof(why), "%d of %d met", met, targets);
+	snprintf(why, sizeof(why), "%d of %d met with their work done", met,
+		 targets);
 	award(sc, "phases", 10 * met / targets, 10, why);
 }
 
@@ -2297,13 +2328,34 @@ add_follow_ups(const struct session *s, struct score *sc)
 	}
 }
 
+/* The checks that apply and that the drill can judge (not follow-ups,
+ * not the ones nothing shows), into *JUDGED; those ticked and not against
+ * the world (a false all-clear) into *DONE: the points go to what was
+ * done, never to what was marked n/a or left open. */
+static void
+checks_done(const struct session *s, const struct drill *d, int *judged,
+	    int *done)
+{
+	*judged = *done = 0;
+	for (size_t i = 0; i < s->n_steps; i++) {
+		const struct step_rt *rt = &s->steps[i];
+
+		if (rt->def->kind != STEP_KIND_CHECK || rt->def->follow_up ||
+		    !session_step_active(s, rt) ||
+		    drill_unverifiable(s, rt->def->id))
+			continue;
+		(*judged)++;
+		*done += rt->state == STEP_DONE && !d->false_clear[i];
+	}
+}
+
 static void
 score_checks(const struct session *s, const struct drill *d,
 	     struct score *sc)
 {
-	int n = 0;
+	int n = 0, judged, done;
 	const cJSON *c;
-	char why[96];
+	char why[128];
 
 	cJSON_AddItemToObject(sc->card, "skipped", cJSON_CreateArray());
 	cJSON_ArrayForEach(c, d->skipped) {
@@ -2315,8 +2367,14 @@ score_checks(const struct session *s, const struct drill *d,
 	}
 	cJSON_AddItemToObject(sc->card, "na", cJSON_Duplicate(d->na, 1));
 	add_follow_ups(s, sc);
-	snprintf(why, sizeof(why), "%d optional check(s) left open", n);
-	award(sc, "checks", 10 - 2 * n, 10, why);
+	checks_done(s, d, &judged, &done);
+	if (!judged) {
+		leave_out(sc, "checks", "no check the drill can judge");
+		return;
+	}
+	snprintf(why, sizeof(why), "%d of %d check(s) done and holding; %d "
+		 "optional left open", done, judged, n);
+	award(sc, "checks", 10 * done / judged, 10, why);
 }
 
 /* Why a sign-off by NAME for ROLE does not count in a drill, or NULL:
@@ -2803,6 +2861,223 @@ score_predictions(const struct session *s, const struct drill *d,
 	award(sc, "predictions", 10 * right / asked, 10, why);
 }
 
+/* --- one maximum for every walk of a scenario ------------------------------------ */
+
+/* Whether step RT counts in criterion NAME (the steps whose presence makes
+ * it apply): 1 yes, 0 no, -1 NAME is not decided by the steps on a path
+ * (the decision, the answers, the RTO, the phases). */
+static int
+counts_in(const struct session *s, const struct step_rt *rt,
+	  const char *name)
+{
+	const struct pb_step *st = rt->def;
+	unsigned k = 1u << st->kind;
+	int verifiable = st->kind != STEP_KIND_CHECK ||
+			 !drill_unverifiable(s, st->id);
+
+	if (strcmp(name, "assessment") == 0)
+		return (rt->phase == PHASE_ASSESS || rt->phase == PHASE_DECIDE)
+		       && st->required && (k & CHECKING_KINDS) && verifiable;
+	if (strcmp(name, "execution") == 0)
+		return rt->phase == PHASE_EXECUTE && st->required &&
+		       st->kind == STEP_KIND_RUN && st->destructive &&
+		       !playbook_outcome_always_fails(s->pb, s->scenario, st);
+	if (strcmp(name, "restore") == 0)
+		return st->kind == STEP_KIND_RUN && st->run &&
+		       s->pb->header.to &&
+		       playbook_text_refs(st->run, s->pb->header.to);
+	if (strcmp(name, "verifications") == 0)
+		return rt->phase == PHASE_VERIFY && st->required && verifiable &&
+		       (k & (KIND(RUN) | KIND(PROBE) | KIND(WAIT) | KIND(CHECK)));
+	if (strcmp(name, "all-clears") == 0)
+		return st->kind == STEP_KIND_CHECK && (st->drill.log ||
+		       st->drill.endpoint || st->drill.registry);
+	if (strcmp(name, "communication") == 0)
+		return rt->phase == PHASE_COMMUNICATE && st->required &&
+		       (k & CHECKING_KINDS) && verifiable;
+	if (strcmp(name, "checks") == 0)
+		return st->kind == STEP_KIND_CHECK && !st->follow_up &&
+		       verifiable;
+	if (strcmp(name, "approvals") == 0)
+		return st->kind == STEP_KIND_APPROVE;
+	if (strcmp(name, "confirmations") == 0)
+		return st->destructive;
+	if (strcmp(name, "predictions") == 0)
+		return asks_prediction(s, rt);
+	return -1;
+}
+
+/* The scenario's path: the expected decision EV, then, where the walk
+ * took another, each later decision as its matrix recommends for the
+ * scenario's answers (a good operator's), looked at DEPTH decisions on. */
+struct scenario_path {
+	const struct session *s;
+	const struct drill *d;
+	const struct expected_vars *ev;
+	int followed;		/* the walk took the expected decision */
+	int depth;
+};
+
+static const char *
+lookup_scenario_path(const char *name, const void *arg)
+{
+	const struct scenario_path *p = arg;
+	const struct expected_vars *ev = p->ev;
+	struct scenario_path next = *p;
+
+	if (ev->step->variable && strcmp(ev->step->variable, name) == 0)
+		return ev->opt->id;
+	for (size_t i = 0; i < ev->opt->n_sets; i++)
+		if (strcmp(ev->opt->sets[i].name, name) == 0)
+			return ev->opt->sets[i].value;
+	if (p->followed)
+		return session_var(p->s, name);	/* the walk's own path */
+	for (size_t i = 0; i < p->d->sc->n_answers; i++)
+		if (strcmp(p->d->sc->answers[i].name, name) == 0)
+			return p->d->sc->answers[i].value;
+	next.depth--;
+	for (size_t i = 0; p->depth > 0 && i < p->s->n_steps; i++) {
+		const struct pb_step *st = p->s->steps[i].def;
+		const struct pb_option *o;
+
+		if (st->kind != STEP_KIND_DECIDE || !st->variable ||
+		    strcmp(st->variable, name) != 0 || !st->matrix)
+			continue;
+		o = playbook_recommend(st, lookup_scenario_path, &next);
+		if (o)
+			return o->id;
+	}
+	return session_var(p->s, name);
+}
+
+static int
+followed_expected(const struct session *s, const struct drill *d,
+		  const struct expected_vars *ev)
+{
+	const struct step_rt *dec = session_find_step(s, d->sc->expect_step);
+
+	return dec && dec->option && strcmp(dec->option, ev->opt->id) == 0;
+}
+
+/* The recovery-time target on the scenario's path: a wrong decision (and
+ * the choices after it) never changes the target the drill is judged
+ * against. */
+static int64_t
+scenario_rto(const struct session *s, const struct drill *d,
+	     const struct expected_vars *ev)
+{
+	struct scenario_path p = { s, d, ev, followed_expected(s, d, ev), 4 };
+
+	return playbook_rto_within(s->pb, lookup_scenario_path, &p);
+}
+
+/* Whether criterion NAME applies on the scenario's path (a step of its
+ * kind applies there): 1, 0, or -1 when the path does not decide it. */
+static int
+applies_on_path(const struct session *s, const struct drill *d,
+		const struct expected_vars *ev, const char *name)
+{
+	struct scenario_path p = { s, d, ev, followed_expected(s, d, ev), 4 };
+	int any = 0;
+
+	for (size_t i = 0; i < s->n_steps; i++) {
+		int c = counts_in(s, &s->steps[i], name);
+
+		if (c < 0)
+			return -1;
+		if (c && (playbook_when_holds(&s->steps[i].def->when,
+					      lookup_scenario_path, &p) ||
+			  (!p.followed && playbook_when_waiting_on(
+				   &s->steps[i].def->when,
+				   lookup_scenario_path, &p))))
+			any = 1;	/* a choice the walk never made waits */
+	}
+	return any;
+}
+
+/* The most criterion NAME gives. */
+static int
+criterion_max(const char *name)
+{
+	if (strcmp(name, "decision") == 0)
+		return 30;
+	return strcmp(name, "rto") == 0 ||
+	       strcmp(name, "verifications") == 0 ? 20 : 10;
+}
+
+/* Criterion C, which the walk gave points, does not apply on the expected
+ * path: left out of the total, saying why. */
+static void
+drop_criterion(struct score *sc, cJSON *c, const char *expected)
+{
+	char why[512];
+
+	sc->total -= cJSON_GetObjectItemCaseSensitive(c, "points")->valueint;
+	sc->max -= cJSON_GetObjectItemCaseSensitive(c, "max")->valueint;
+	snprintf(why, sizeof(why), "not on the path of the expected decision "
+		 "%s (the walk's: %s)", expected, cJSON_GetStringValue(
+			 cJSON_GetObjectItemCaseSensitive(c, "why")));
+	cJSON_ReplaceItemInObjectCaseSensitive(c, "why",
+					       cJSON_CreateString(why));
+	cJSON_ReplaceItemInObjectCaseSensitive(c, "points", cJSON_CreateNull());
+	cJSON_ReplaceItemInObjectCaseSensitive(c, "max", cJSON_CreateNull());
+	cJSON_ReplaceItemInObjectCaseSensitive(c, "applies",
+					       cJSON_CreateFalse());
+}
+
+/* Criterion C, which the walk left out, applies on the expected path: it
+ * is scored, at no points, saying what was never done. */
+static void
+zero_criterion(struct score *sc, cJSON *c, const char *name,
+	       const char *expected)
+{
+	char why[512];
+	int max = criterion_max(name);
+
+	snprintf(why, sizeof(why), "never done: %s (the expected decision %s "
+		 "needs it)", cJSON_GetStringValue(
+			 cJSON_GetObjectItemCaseSensitive(c, "why")), expected);
+	cJSON_ReplaceItemInObjectCaseSensitive(c, "why",
+					       cJSON_CreateString(why));
+	cJSON_ReplaceItemInObjectCaseSensitive(c, "points",
+					       cJSON_CreateNumber(0));
+	cJSON_ReplaceItemInObjectCaseSensitive(c, "max",
+					       cJSON_CreateNumber(max));
+	cJSON_ReplaceItemInObjectCaseSensitive(c, "applies",
+					       cJSON_CreateTrue());
+	sc->max += max;
+}
+
+/* One maximum for every walk of a playbook and scenario: which criteria
+ * count is decided by the path of the scenario's expected decision, not by
+ * the walk. What the walk skipped (or a wrong decision passed by) loses
+ * its points instead of leaving the total; what only a wrong path brought
+ * in adds nothing to it. Without an expected decision, as the walk has
+ * it. */
+static void
+fix_max_to_scenario(const struct session *s, const struct drill *d,
+		    struct score *sc)
+{
+	struct expected_vars ev;
+	cJSON *c;
+
+	expected_option(s, d, &ev);
+	if (!ev.opt)
+		return;
+	cJSON_ArrayForEach(c, sc->criteria) {
+		const char *name = cJSON_GetStringValue(
+			cJSON_GetObjectItemCaseSensitive(c, "name"));
+		int on_path = name ? applies_on_path(s, d, &ev, name) : -1;
+		int applies = cJSON_IsTrue(
+			cJSON_GetObjectItemCaseSensitive(c, "applies"));
+
+		if (on_path == 0 && applies)
+			drop_criterion(sc, c, ev.opt->id);
+		else if (on_path == 1 && !applies)
+			zero_criterion(sc, c, name, ev.opt->id);
+	}
+}
+
 cJSON *
 drill_scorecard_json(const struct session *s)
 {
@@ -2833,6 +3108,7 @@ drill_scorecard_json(const struct session *s)
 	score_approvals(s, d, &sc);
 	score_confirmations(s, &sc);
 	score_predictions(s, d, &sc);
+	fix_max_to_scenario(s, d, &sc);
 	cJSON_AddItemToObject(sc.card, "criteria", sc.criteria);
 	cJSON_AddNumberToObject(sc.card, "score", sc.total);
 	cJSON_AddNumberToObject(sc.card, "max", sc.max);
