@@ -1564,7 +1564,7 @@ score_rto(const struct session *s, const struct drill *d, struct score *sc)
 	}
 	cJSON_AddNumberToObject(sc->card, "rto_seconds",
 				(double)(rto / 1000000));
-	if (ev.opt) {
+	if (ev.opt && !s->pb->rto.drill_us) {	/* else the scenario's */
 		cJSON_AddStringToObject(sc->card, "rto_of", ev.opt->id);
 		cJSON_AddNumberToObject(sc->card, "rto_chosen_seconds",
 					(double)(chosen / 1000000));
