@@ -518,6 +518,21 @@ note_started(struct session *s, struct drill *d,
 	d->notes[i].why = pstr(ev, "clone") ? xstrdup(pstr(ev, "clone")) : NULL;
 }
 
+static void judge_tick(struct session *s, struct drill *d, ssize_t i);
+
+/* An injection waiting for check AFTER fired once it was ticked: a check
+ * the registry judges is judged on the world the tick left (the yank done
+ * by hand is in the registry now), not on the world just before. */
+static void
+rejudge_registry_tick(struct session *s, struct drill *d, const char *after)
+{
+	ssize_t i = after ? step_index(s, after) : -1;
+
+	if (i >= 0 && s->steps[i].def->kind == STEP_KIND_CHECK &&
+	    s->steps[i].def->drill.registry && s->steps[i].state == STEP_DONE)
+		judge_tick(s, d, i);
+}
+
 static void
 note_inject(struct session *s, struct drill *d, const struct journal_event *ev)
 {
@@ -532,6 +547,7 @@ note_inject(struct session *s, struct drill *d, const struct journal_event *ev)
 	apply_inject(d, &d->sc->injects[i]);
 	if (s->sources)		/* the panes show the changed world */
 		sources_set_state(s->sources, d->state);
+	rejudge_registry_tick(s, d, d->sc->injects[i].after);
 }
 
 /* A command changed the world: the event holds the whole new state. */
@@ -549,23 +565,29 @@ note_world(struct session *s, struct drill *d, const struct journal_event *ev)
 		sources_set_state(s->sources, d->state);
 }
 
-static const char *log_contradiction(struct drill *d,
+static const char *log_contradiction(const struct session *s,
+				     struct drill *d,
 				     const struct pb_step *st,
 				     const char **log);
 
 /* A check was ticked: the world's log line that contradicts it then, if
  * any, is kept for the score card (a false all-clear). */
 static void
+judge_tick(struct session *s, struct drill *d, ssize_t i)
+{
+	const char *log, *line = log_contradiction(s, d, s->steps[i].def, &log);
+
+	free(d->false_clear[i]);
+	d->false_clear[i] = line ? xstrdup(line) : NULL;
+}
+
+static void
 note_ticked(struct session *s, struct drill *d, const struct journal_event *ev)
 {
 	ssize_t i = step_index(s, ev->step);
-	const char *log, *line;
 
-	if (i < 0)
-		return;
-	line = log_contradiction(d, s->steps[i].def, &log);
-	free(d->false_clear[i]);
-	d->false_clear[i] = line ? xstrdup(line) : NULL;
+	if (i >= 0)
+		judge_tick(s, d, i);
 }
 
 static void
@@ -1099,25 +1121,88 @@ check_answer(struct drill *d, const struct pb_step *st)
 	return d->answer;
 }
 
-/* Whether the world has the evidence check ST reads (its log or its
- * endpoint). */
-static int
-check_has_world(struct drill *d, const struct pb_step *st)
+/* Template T of check ST's drill.registry in S's variables, or NULL when
+ * one it names is not set. */
+static char *
+registry_text(const struct session *s, const char *t)
 {
-	return check_log(d, st) || check_answer(d, st);
+	struct err err;
+
+	return session_expand(s, t, &err);
+}
+
+/* What the world's registry says against version V of package PKG that
+ * check ST needs yanked (drill.registry.yanked) or no longer resolved
+ * (resolves_not), into D->answer; 1 when it says nothing against it. */
+static int
+registry_says(struct drill *d, const struct pb_step *st, const char *pkg,
+	      const char *v)
+{
+	char *got;
+	int y;
+
+	if (st->drill.yanked) {
+		y = world_pip_is_yanked(d->state, pkg, v);
+		snprintf(d->answer, sizeof(d->answer), "%s %s is %s", pkg, v,
+			 y == 0 ? "not yanked" : "not on the index");
+		return y == 1;
+	}
+	got = world_pip_would_resolve(d->state, pkg);
+	snprintf(d->answer, sizeof(d->answer), "an unpinned install of %s "
+		 "still resolves %s", pkg, v);
+	y = !got || strcmp(got, v) != 0;
+	free(got);
+	return y;
+}
+
+/* Check ST judged by the world's registry (drill.registry): -1 it reads
+ * none, the world has no such package or a variable it names is unset;
+ * 1 the registry holds it; 0 it contradicts it (D->answer says how).
+ * Looking changes nothing (a cached answer is not used up). */
+static int
+check_registry(const struct session *s, struct drill *d,
+	       const struct pb_step *st)
+{
+	char *pkg, *v;
+	int rc = -1;
+
+	if (!d || st->kind != STEP_KIND_CHECK || !st->drill.registry)
+		return -1;
+	pkg = registry_text(s, st->drill.registry);
+	v = registry_text(s, st->drill.yanked ? st->drill.yanked
+			  : st->drill.resolves_not);
+	if (pkg && v && cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(d->state, "registry"), pkg))
+		rc = registry_says(d, st, pkg, v);
+	free(pkg);
+	free(v);
+	return rc;
+}
+
+/* Whether the world has the evidence check ST reads (its log, its
+ * endpoint or its registry package). */
+static int
+check_has_world(const struct session *s, struct drill *d,
+		const struct pb_step *st)
+{
+	return check_log(d, st) || check_answer(d, st) ||
+	       check_registry(s, d, st) >= 0;
 }
 
 /* The first line of check ST's log, or its endpoint's answer, that
- * contradicts it (matches drill.fails_on), or NULL; *LOG names the log or
- * the endpoint. */
+ * contradicts it (matches drill.fails_on), or what its registry says
+ * against it, or NULL; *LOG names the log, the endpoint or the package. */
 static const char *
-log_contradiction(struct drill *d, const struct pb_step *st,
-		  const char **log)
+log_contradiction(const struct session *s, struct drill *d,
+		  const struct pb_step *st, const char **log)
 {
 	const cJSON *lines = check_log(d, st), *l;
 	const char *answer = check_answer(d, st);
 
-	*log = st->drill.log ? st->drill.log : st->drill.endpoint;
+	*log = st->drill.log ? st->drill.log : st->drill.endpoint
+		? st->drill.endpoint : st->drill.registry;
+	if (st->drill.registry)
+		return check_registry(s, d, st) == 0 ? d->answer : NULL;
 	if (answer)
 		return regexec(&st->drill.fails_re, answer, 0, NULL, 0) == 0
 			? answer : NULL;
@@ -1136,9 +1221,9 @@ drill_check_world(const struct session *s, const char *id, const char **log,
 
 	*log = *line = NULL;
 	if (session_mode(s) != SESSION_DRILL || !rt ||
-	    !check_has_world(s->drill, rt->def))
+	    !check_has_world(s, s->drill, rt->def))
 		return -1;
-	*line = log_contradiction(s->drill, rt->def, log);
+	*line = log_contradiction(s, s->drill, rt->def, log);
 	return *line ? 0 : 1;
 }
 
@@ -1453,6 +1538,9 @@ recovery_time(const struct session *s, const struct drill *d,
 			    to) - rtoclock_start(NULL, d->start_wall, NULL);
 }
 
+static int64_t scenario_rto(const struct session *s, const struct drill *d,
+			    const struct expected_vars *ev);
+
 static void
 score_rto(const struct session *s, const struct drill *d, struct score *sc)
 {
@@ -1465,8 +1553,7 @@ score_rto(const struct session *s, const struct drill *d, struct score *sc)
 	char why[256];
 
 	expected_option(s, d, &ev);
-	rto = ev.opt ? playbook_rto_within(s->pb, lookup_expected_var, &ev)
-		     : chosen;
+	rto = ev.opt ? scenario_rto(s, d, &ev) : chosen;
 
 	cJSON_AddNumberToObject(sc->card, "total_seconds",
 				(double)(total / 1000000));
@@ -1477,7 +1564,7 @@ score_rto(const struct session *s, const struct drill *d, struct score *sc)
 	}
 	cJSON_AddNumberToObject(sc->card, "rto_seconds",
 				(double)(rto / 1000000));
-	if (ev.opt) {
+	if (ev.opt && !s->pb->rto.drill_us) {	/* else the scenario's */
 		cJSON_AddStringToObject(sc->card, "rto_of", ev.opt->id);
 		cJSON_AddNumberToObject(sc->card, "rto_chosen_seconds",
 					(double)(chosen / 1000000));
@@ -1485,7 +1572,13 @@ score_rto(const struct session *s, const struct drill *d, struct score *sc)
 	cJSON_AddNumberToObject(sc->card, "recovery_seconds",
 				(double)(took / 1000000));
 	cJSON_AddStringToObject(sc->card, "recovery_to", to);
-	if (ev.opt && chosen != rto)
+	if (s->pb->rto.drill_us)
+		snprintf(why, sizeof(why), "%lld s (to %s) of %lld s, the "
+			 "scenario's target%s%s", (long long)(took / 1000000),
+			 to, (long long)(rto / 1000000),
+			 s->pb->rto.drill_label ? ": " : "",
+			 s->pb->rto.drill_label ? s->pb->rto.drill_label : "");
+	else if (ev.opt && chosen != rto)
 		snprintf(why, sizeof(why), "%lld s (to %s) of %lld s, the "
 			 "target of the expected decision %s (the decision "
 			 "taken allows %lld s)", (long long)(took / 1000000),
@@ -1536,6 +1629,25 @@ drill_phase_time(const struct session *s, int phase, int64_t *took_us,
 	return phase_time(s, s->drill, phase, took_us, target_us);
 }
 
+/* The first required step of PHASE that applies, that the drill can
+ * judge and that was marked n/a (not one the scenario makes fail on every
+ * run), or NULL: a phase's time counts only when its work was done. */
+static const char *
+phase_first_na(const struct session *s, int phase)
+{
+	for (size_t i = 0; i < s->n_steps; i++) {
+		const struct step_rt *rt = &s->steps[i];
+
+		if ((int)rt->phase == phase && rt->def->required &&
+		    rt->state == STEP_NA && session_step_active(s, rt) &&
+		    !drill_unverifiable(s, rt->def->id) &&
+		    !playbook_outcome_always_fails(s->pb, s->scenario,
+						   rt->def))
+			return rt->def->id;
+	}
+	return NULL;
+}
+
 static void
 score_phases(const struct session *s, const struct drill *d,
 	     struct score *sc)
@@ -1548,16 +1660,25 @@ score_phases(const struct session *s, const struct drill *d,
 		int64_t target, took;
 		cJSON *o = cJSON_CreateObject();
 
+		const char *na = NULL;
+		int within, done;
+
 		phase_time(s, d, p, &took, &target);
+		within = took <= target;
+		done = d->phase_start[p] && d->phase_end[p] &&
+		       !(na = phase_first_na(s, p));
 
 		cJSON_AddStringToObject(o, "phase", playbook_phase_name(p));
 		cJSON_AddNumberToObject(o, "seconds", (double)(took / 1000000));
 		if (target) {
 			cJSON_AddNumberToObject(o, "target_seconds",
 						(double)(target / 1000000));
-			cJSON_AddBoolToObject(o, "within", took <= target);
+			cJSON_AddBoolToObject(o, "within", within);
+			if (!done)	/* fast by leaving its work undone */
+				add_str_or_null(o, "not_done", na ? na
+						: "the phase was not finished");
 			targets++;
-			met += took <= target;
+			met += within && done;
 		}
 		cJSON_AddItemToArray(arr, o);
 	}
@@ -1565,7 +1686,8 @@ score_phases(const struct session *s, const struct drill *d,
 		leave_out(sc, "phases", "no targets");
 		return;
 	}
-	snprintf(why, sizeof(why), "%d of %d met", met, targets);
+	snprintf(why, sizeof(why), "%d of %d met with their work done", met,
+		 targets);
 	award(sc, "phases", 10 * met / targets, 10, why);
 }
 
@@ -1681,8 +1803,9 @@ false_all_clears(const struct session *s, cJSON *arr, struct strbuf *why,
 		const char *line = s->drill->false_clear[i];
 		cJSON *o;
 
-		const char *src = rt->def->drill.log ? rt->def->drill.log
-			: rt->def->drill.endpoint;
+		const struct pb_drill *dr = &rt->def->drill;
+		const char *src = dr->log ? dr->log : dr->endpoint
+			? dr->endpoint : dr->registry;
 
 		if (rt->def->kind != STEP_KIND_CHECK || !src ||
 		    !session_step_active(s, rt))
@@ -1692,13 +1815,22 @@ false_all_clears(const struct session *s, cJSON *arr, struct strbuf *why,
 			continue;
 		o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "step", rt->def->id);
-		cJSON_AddStringToObject(o, rt->def->drill.log ? "log"
-					: "endpoint", src);
+		if (dr->registry) {
+			char *pkg = registry_text(s, dr->registry);
+
+			cJSON_AddStringToObject(o, "registry", pkg ? pkg : src);
+			free(pkg);
+		} else {
+			cJSON_AddStringToObject(o, dr->log ? "log"
+						: "endpoint", src);
+		}
 		cJSON_AddStringToObject(o, "line", line);
 		cJSON_AddItemToArray(arr, o);
-		strbuf_addf(why, rt->def->drill.log
+		strbuf_addf(why, dr->log
 			    ? "%s%s ticked while the %s log showed \""
-			    : "%s%s ticked while the endpoint %s answered \"",
+			    : dr->endpoint
+			    ? "%s%s ticked while the endpoint %s answered \""
+			    : "%s%s ticked while the registry said \"",
 			    n_false ? "; " : "", rt->def->id, src);
 		add_spaced(why, line);
 		strbuf_adds(why, "\"");
@@ -1722,9 +1854,9 @@ score_all_clears(const struct session *s, struct score *sc)
 		return;
 	}
 	if (!n_false)
-		strbuf_addf(&why, "none of %d check(s) the world's logs and "
-			    "endpoints judge "
-			    "ticked against them", n);
+		strbuf_addf(&why, "none of %d check(s) the world's logs, "
+			    "endpoints and registry judge ticked against "
+			    "them", n);
 	award(sc, "all-clears", 10 - 10 * n_false / n, 10, strbuf_str(&why));
 	strbuf_done(&why);
 }
@@ -2196,13 +2328,34 @@ add_follow_ups(const struct session *s, struct score *sc)
 	}
 }
 
+/* The checks that apply and that the drill can judge (not follow-ups,
+ * not the ones nothing shows), into *JUDGED; those ticked and not against
+ * the world (a false all-clear) into *DONE: the points go to what was
+ * done, never to what was marked n/a or left open. */
+static void
+checks_done(const struct session *s, const struct drill *d, int *judged,
+	    int *done)
+{
+	*judged = *done = 0;
+	for (size_t i = 0; i < s->n_steps; i++) {
+		const struct step_rt *rt = &s->steps[i];
+
+		if (rt->def->kind != STEP_KIND_CHECK || rt->def->follow_up ||
+		    !session_step_active(s, rt) ||
+		    drill_unverifiable(s, rt->def->id))
+			continue;
+		(*judged)++;
+		*done += rt->state == STEP_DONE && !d->false_clear[i];
+	}
+}
+
 static void
 score_checks(const struct session *s, const struct drill *d,
 	     struct score *sc)
 {
-	int n = 0;
+	int n = 0, judged, done;
 	const cJSON *c;
-	char why[96];
+	char why[128];
 
 	cJSON_AddItemToObject(sc->card, "skipped", cJSON_CreateArray());
 	cJSON_ArrayForEach(c, d->skipped) {
@@ -2214,8 +2367,14 @@ score_checks(const struct session *s, const struct drill *d,
 	}
 	cJSON_AddItemToObject(sc->card, "na", cJSON_Duplicate(d->na, 1));
 	add_follow_ups(s, sc);
-	snprintf(why, sizeof(why), "%d optional check(s) left open", n);
-	award(sc, "checks", 10 - 2 * n, 10, why);
+	checks_done(s, d, &judged, &done);
+	if (!judged) {
+		leave_out(sc, "checks", "no check the drill can judge");
+		return;
+	}
+	snprintf(why, sizeof(why), "%d of %d check(s) done and holding; %d "
+		 "optional left open", done, judged, n);
+	award(sc, "checks", 10 * done / judged, 10, why);
 }
 
 const char *
@@ -2699,6 +2858,223 @@ score_predictions(const struct session *s, const struct drill *d,
 	award(sc, "predictions", 10 * right / asked, 10, why);
 }
 
+/* --- one maximum for every walk of a scenario ------------------------------------ */
+
+/* Whether step RT counts in criterion NAME (the steps whose presence makes
+ * it apply): 1 yes, 0 no, -1 NAME is not decided by the steps on a path
+ * (the decision, the answers, the RTO, the phases). */
+static int
+counts_in(const struct session *s, const struct step_rt *rt,
+	  const char *name)
+{
+	const struct pb_step *st = rt->def;
+	unsigned k = 1u << st->kind;
+	int verifiable = st->kind != STEP_KIND_CHECK ||
+			 !drill_unverifiable(s, st->id);
+
+	if (strcmp(name, "assessment") == 0)
+		return (rt->phase == PHASE_ASSESS || rt->phase == PHASE_DECIDE)
+		       && st->required && (k & CHECKING_KINDS) && verifiable;
+	if (strcmp(name, "execution") == 0)
+		return rt->phase == PHASE_EXECUTE && st->required &&
+		       st->kind == STEP_KIND_RUN && st->destructive &&
+		       !playbook_outcome_always_fails(s->pb, s->scenario, st);
+	if (strcmp(name, "restore") == 0)
+		return st->kind == STEP_KIND_RUN && st->run &&
+		       s->pb->header.to &&
+		       playbook_text_refs(st->run, s->pb->header.to);
+	if (strcmp(name, "verifications") == 0)
+		return rt->phase == PHASE_VERIFY && st->required && verifiable &&
+		       (k & (KIND(RUN) | KIND(PROBE) | KIND(WAIT) | KIND(CHECK)));
+	if (strcmp(name, "all-clears") == 0)
+		return st->kind == STEP_KIND_CHECK && (st->drill.log ||
+		       st->drill.endpoint || st->drill.registry);
+	if (strcmp(name, "communication") == 0)
+		return rt->phase == PHASE_COMMUNICATE && st->required &&
+		       (k & CHECKING_KINDS) && verifiable;
+	if (strcmp(name, "checks") == 0)
+		return st->kind == STEP_KIND_CHECK && !st->follow_up &&
+		       verifiable;
+	if (strcmp(name, "approvals") == 0)
+		return st->kind == STEP_KIND_APPROVE;
+	if (strcmp(name, "confirmations") == 0)
+		return st->destructive;
+	if (strcmp(name, "predictions") == 0)
+		return asks_prediction(s, rt);
+	return -1;
+}
+
+/* The scenario's path: the expected decision EV, then, where the walk
+ * took another, each later decision as its matrix recommends for the
+ * scenario's answers (a good operator's), looked at DEPTH decisions on. */
+struct scenario_path {
+	const struct session *s;
+	const struct drill *d;
+	const struct expected_vars *ev;
+	int followed;		/* the walk took the expected decision */
+	int depth;
+};
+
+static const char *
+lookup_scenario_path(const char *name, const void *arg)
+{
+	const struct scenario_path *p = arg;
+	const struct expected_vars *ev = p->ev;
+	struct scenario_path next = *p;
+
+	if (ev->step->variable && strcmp(ev->step->variable, name) == 0)
+		return ev->opt->id;
+	for (size_t i = 0; i < ev->opt->n_sets; i++)
+		if (strcmp(ev->opt->sets[i].name, name) == 0)
+			return ev->opt->sets[i].value;
+	if (p->followed)
+		return session_var(p->s, name);	/* the walk's own path */
+	for (size_t i = 0; i < p->d->sc->n_answers; i++)
+		if (strcmp(p->d->sc->answers[i].name, name) == 0)
+			return p->d->sc->answers[i].value;
+	next.depth--;
+	for (size_t i = 0; p->depth > 0 && i < p->s->n_steps; i++) {
+		const struct pb_step *st = p->s->steps[i].def;
+		const struct pb_option *o;
+
+		if (st->kind != STEP_KIND_DECIDE || !st->variable ||
+		    strcmp(st->variable, name) != 0 || !st->matrix)
+			continue;
+		o = playbook_recommend(st, lookup_scenario_path, &next);
+		if (o)
+			return o->id;
+	}
+	return session_var(p->s, name);
+}
+
+static int
+followed_expected(const struct session *s, const struct drill *d,
+		  const struct expected_vars *ev)
+{
+	const struct step_rt *dec = session_find_step(s, d->sc->expect_step);
+
+	return dec && dec->option && strcmp(dec->option, ev->opt->id) == 0;
+}
+
+/* The recovery-time target on the scenario's path: a wrong decision (and
+ * the choices after it) never changes the target the drill is judged
+ * against. */
+static int64_t
+scenario_rto(const struct session *s, const struct drill *d,
+	     const struct expected_vars *ev)
+{
+	struct scenario_path p = { s, d, ev, followed_expected(s, d, ev), 4 };
+
+	return playbook_rto_within(s->pb, lookup_scenario_path, &p);
+}
+
+/* Whether criterion NAME applies on the scenario's path (a step of its
+ * kind applies there): 1, 0, or -1 when the path does not decide it. */
+static int
+applies_on_path(const struct session *s, const struct drill *d,
+		const struct expected_vars *ev, const char *name)
+{
+	struct scenario_path p = { s, d, ev, followed_expected(s, d, ev), 4 };
+	int any = 0;
+
+	for (size_t i = 0; i < s->n_steps; i++) {
+		int c = counts_in(s, &s->steps[i], name);
+
+		if (c < 0)
+			return -1;
+		if (c && (playbook_when_holds(&s->steps[i].def->when,
+					      lookup_scenario_path, &p) ||
+			  (!p.followed && playbook_when_waiting_on(
+				   &s->steps[i].def->when,
+				   lookup_scenario_path, &p))))
+			any = 1;	/* a choice the walk never made waits */
+	}
+	return any;
+}
+
+/* The most criterion NAME gives. */
+static int
+criterion_max(const char *name)
+{
+	if (strcmp(name, "decision") == 0)
+		return 30;
+	return strcmp(name, "rto") == 0 ||
+	       strcmp(name, "verifications") == 0 ? 20 : 10;
+}
+
+/* Criterion C, which the walk gave points, does not apply on the expected
+ * path: left out of the total, saying why. */
+static void
+drop_criterion(struct score *sc, cJSON *c, const char *expected)
+{
+	char why[512];
+
+	sc->total -= cJSON_GetObjectItemCaseSensitive(c, "points")->valueint;
+	sc->max -= cJSON_GetObjectItemCaseSensitive(c, "max")->valueint;
+	snprintf(why, sizeof(why), "not on the path of the expected decision "
+		 "%s (the walk's: %s)", expected, cJSON_GetStringValue(
+			 cJSON_GetObjectItemCaseSensitive(c, "why")));
+	cJSON_ReplaceItemInObjectCaseSensitive(c, "why",
+					       cJSON_CreateString(why));
+	cJSON_ReplaceItemInObjectCaseSensitive(c, "points", cJSON_CreateNull());
+	cJSON_ReplaceItemInObjectCaseSensitive(c, "max", cJSON_CreateNull());
+	cJSON_ReplaceItemInObjectCaseSensitive(c, "applies",
+					       cJSON_CreateFalse());
+}
+
+/* Criterion C, which the walk left out, applies on the expected path: it
+ * is scored, at no points, saying what was never done. */
+static void
+zero_criterion(struct score *sc, cJSON *c, const char *name,
+	       const char *expected)
+{
+	char why[512];
+	int max = criterion_max(name);
+
+	snprintf(why, sizeof(why), "never done: %s (the expected decision %s "
+		 "needs it)", cJSON_GetStringValue(
+			 cJSON_GetObjectItemCaseSensitive(c, "why")), expected);
+	cJSON_ReplaceItemInObjectCaseSensitive(c, "why",
+					       cJSON_CreateString(why));
+	cJSON_ReplaceItemInObjectCaseSensitive(c, "points",
+					       cJSON_CreateNumber(0));
+	cJSON_ReplaceItemInObjectCaseSensitive(c, "max",
+					       cJSON_CreateNumber(max));
+	cJSON_ReplaceItemInObjectCaseSensitive(c, "applies",
+					       cJSON_CreateTrue());
+	sc->max += max;
+}
+
+/* One maximum for every walk of a playbook and scenario: which criteria
+ * count is decided by the path of the scenario's expected decision, not by
+ * the walk. What the walk skipped (or a wrong decision passed by) loses
+ * its points instead of leaving the total; what only a wrong path brought
+ * in adds nothing to it. Without an expected decision, as the walk has
+ * it. */
+static void
+fix_max_to_scenario(const struct session *s, const struct drill *d,
+		    struct score *sc)
+{
+	struct expected_vars ev;
+	cJSON *c;
+
+	expected_option(s, d, &ev);
+	if (!ev.opt)
+		return;
+	cJSON_ArrayForEach(c, sc->criteria) {
+		const char *name = cJSON_GetStringValue(
+			cJSON_GetObjectItemCaseSensitive(c, "name"));
+		int on_path = name ? applies_on_path(s, d, &ev, name) : -1;
+		int applies = cJSON_IsTrue(
+			cJSON_GetObjectItemCaseSensitive(c, "applies"));
+
+		if (on_path == 0 && applies)
+			drop_criterion(sc, c, ev.opt->id);
+		else if (on_path == 1 && !applies)
+			zero_criterion(sc, c, name, ev.opt->id);
+	}
+}
+
 cJSON *
 drill_scorecard_json(const struct session *s)
 {
@@ -2729,6 +3105,7 @@ drill_scorecard_json(const struct session *s)
 	score_approvals(s, d, &sc);
 	score_confirmations(s, &sc);
 	score_predictions(s, d, &sc);
+	fix_max_to_scenario(s, d, &sc);
 	cJSON_AddItemToObject(sc.card, "criteria", sc.criteria);
 	cJSON_AddNumberToObject(sc.card, "score", sc.total);
 	cJSON_AddNumberToObject(sc.card, "max", sc.max);

@@ -356,7 +356,6 @@ static const struct {
 	{ "reminder.due", "an update is due (#)" },
 	{ "reminder.sent", "@ sent the due update" },
 	{ "reminder.dismissed", "@ dismissed the update reminder" },
-	{ "drill.inject", "the drill injected a fault" },
 	{ "drill.clone", "@ changed the drill's real runs in the clone" },
 	{ "drill.world", "# changed the drill's world (tags, registry)" },
 	{ "drill.scorecard", "the drill's score card is ready" },
@@ -366,6 +365,20 @@ static const struct {
 	  "read)" },
 	{ "tags.answer", "the git tags were read" },
 };
+
+/* A scenario's injection, a fault or a fix alike: named, and by whom
+ * (the scenario's script, or the game master who fired it). */
+static void
+on_inject(const struct ev *e, struct strbuf *sb)
+{
+	const char *id = str(e->p, "id", "an event");
+
+	if (strcmp(e->actor, "scenario") == 0)
+		strbuf_addf(sb, "the scenario injected %s", id);
+	else
+		strbuf_addf(sb, "the game master (%s) injected %s", e->actor,
+			    id);
+}
 
 static const struct {
 	const char *type;
@@ -385,6 +398,7 @@ static const struct {
 	{ "share.rejected", on_share }, { "session.handover", on_handover },
 	{ "session.handover_offered", on_handover_offer },
 	{ "session.handover_withdrawn", on_handover_offer },
+	{ "drill.inject", on_inject },
 };
 
 /* A type without a sentence: its words, "probe url" for "probe.url". */

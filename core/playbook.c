@@ -1319,6 +1319,33 @@ static const struct field rto_fields[] = {
 
 static int parse_state_patch(struct ld *ld, const cJSON *v, void *base);
 
+static const struct field drill_registry_fields[] = {
+	{ .key = "package", .type = F_STRING, .required = 1,
+	  .off = offsetof(struct pb_drill, registry) },
+	{ .key = "yanked", .type = F_STRING,
+	  .off = offsetof(struct pb_drill, yanked) },
+	{ .key = "resolves_not", .type = F_STRING,
+	  .off = offsetof(struct pb_drill, resolves_not) },
+	{ .key = NULL },
+};
+
+/* drill.registry: the package and exactly one of yanked and resolves_not
+ * (BASE is the drill block). */
+static int
+parse_drill_registry(struct ld *ld, const cJSON *v, void *base)
+{
+	struct pb_drill *drill = base;
+
+	if (want_object(ld, v, drill_registry_fields, drill) < 0)
+		return -1;
+	if (!drill->yanked == !drill->resolves_not)
+		return fail_key(ld, "registry", "needs exactly one of yanked "
+				"(the version that must be yanked) and "
+				"resolves_not (the version an unpinned install "
+				"must no longer resolve)");
+	return 0;
+}
+
 static const struct field drill_fields[] = {
 	{ .key = "state", .type = F_CUSTOM, .parse = parse_state_patch,
 	  .off = offsetof(struct pb_drill, state_json) },
@@ -1339,6 +1366,7 @@ static const struct field drill_fields[] = {
 	{ .key = "fails_on", .type = F_REGEX,
 	  .off = offsetof(struct pb_drill, fails_on),
 	  .off2 = offsetof(struct pb_drill, fails_re) },
+	{ .key = "registry", .type = F_CUSTOM, .parse = parse_drill_registry },
 	{ .key = NULL },
 };
 
@@ -1349,6 +1377,14 @@ check_drill_log(struct ld *ld, const struct pb_drill *drill)
 {
 	const char *src = drill->log ? "log" : "endpoint";
 
+	if (drill->registry && ld->step->kind != STEP_KIND_CHECK)
+		return fail_key(ld, "registry", "only a check step reads its "
+				"evidence from the world's registry");
+	if (drill->registry && (drill->log || drill->endpoint ||
+				drill->fails_on))
+		return fail_key(ld, "registry", "a check reads one of log, "
+				"endpoint and registry (a registry check needs "
+				"no fails_on)");
 	if (!drill->log && !drill->endpoint && !drill->fails_on)
 		return 0;
 	if (ld->step->kind != STEP_KIND_CHECK)
@@ -2423,6 +2459,10 @@ static const struct field scenario_fields[] = {
 	{ .key = "briefing_shows", .type = F_CUSTOM,
 	  .parse = parse_briefing_shows },
 	{ .key = "inject", .type = F_CUSTOM, .parse = parse_injects },
+	{ .key = "rto", .type = F_DURATION,
+	  .off = offsetof(struct pb_scenario, rto_us) },
+	{ .key = "rto_label", .type = F_STRING,
+	  .off = offsetof(struct pb_scenario, rto_label) },
 	{ .key = NULL },
 };
 
@@ -3031,6 +3071,9 @@ free_step(struct pb_step *step)
 	free(step->drill.watch);
 	free(step->drill.log);
 	free(step->drill.endpoint);
+	free(step->drill.registry);
+	free(step->drill.yanked);
+	free(step->drill.resolves_not);
 	if (step->drill.fails_on)
 		regfree(&step->drill.fails_re);
 	free(step->drill.fails_on);
@@ -3103,6 +3146,7 @@ free_scenario(struct pb_scenario *sc)
 	free(sc->title);
 	free(sc->description);
 	free(sc->briefing);
+	free(sc->rto_label);
 	free(sc->expect_rationale);
 	free(sc->expect_step);
 	free(sc->expect_option);
@@ -3540,10 +3584,24 @@ playbook_rto_within(const struct playbook *pb,
 				  const void *arg),
 		    const void *arg)
 {
+	if (pb->rto.drill_us)
+		return pb->rto.drill_us;
 	for (size_t i = 0; i < pb->rto.n_rules; i++)
 		if (playbook_when_holds(&pb->rto.rules[i].when, lookup, arg))
 			return pb->rto.rules[i].within_us;
 	return pb->rto.default_us;
+}
+
+void
+playbook_use_scenario_rto(struct playbook *pb, const char *id)
+{
+	const struct pb_scenario *sc = id ? playbook_find_scenario(pb, id)
+					  : NULL;
+
+	if (!sc || !sc->rto_us)
+		return;
+	pb->rto.drill_us = sc->rto_us;
+	pb->rto.drill_label = sc->rto_label;
 }
 
 const char *
@@ -3551,6 +3609,8 @@ playbook_rto_label(const struct playbook *pb,
 		   const char *(*lookup)(const char *name, const void *arg),
 		   const void *arg)
 {
+	if (pb->rto.drill_us)
+		return pb->rto.drill_label;
 	for (size_t i = 0; i < pb->rto.n_rules; i++)
 		if (playbook_when_holds(&pb->rto.rules[i].when, lookup, arg))
 			return pb->rto.rules[i].label;

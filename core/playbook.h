@@ -122,6 +122,13 @@ struct pb_drill {
 				 * endpoint's answer "STATUS BODY",
 				 * matching it contradicts the check */
 	regex_t fails_re;	/* REG_EXTENDED | REG_NOSUB | REG_NEWLINE */
+	char *registry;		/* check: the world's registry package
+				 * (drill.registry.package, a template)
+				 * whose state is its evidence, or NULL */
+	char *yanked;		/* ... the version (a template) that must
+				 * be yanked there, or NULL */
+	char *resolves_not;	/* ... the version (a template) an unpinned
+				 * install must no longer resolve, or NULL */
 };
 
 struct pb_option {
@@ -296,6 +303,9 @@ struct pb_rto {
 	int64_t phase_us[PHASE_COUNT];	/* 0 = no target for the phase */
 	struct pb_escalation *escalations;
 	size_t n_escalations;
+	int64_t drill_us;		/* a drill scenario's own target: wins
+					 * over every rule; 0 = none */
+	const char *drill_label;	/* borrowed from the scenario */
 };
 
 struct pb_outcome {
@@ -345,6 +355,10 @@ struct pb_scenario {
 	char *state_json;	/* registry/tags/logs state, compact JSON or NULL */
 	struct pb_inject *injects;	/* in playbook order */
 	size_t n_injects;
+	int64_t rto_us;		/* the drill's own recovery-time target
+				 * (from the start to a verified recovery),
+				 * 0 = the playbook's targets_rto */
+	char *rto_label;	/* what that target stands for, or NULL */
 };
 
 /* Update reminders: while the session is open, every CADENCE the console
@@ -560,6 +574,12 @@ const struct pb_option *playbook_recommend(const struct pb_step *step,
 int64_t playbook_rto_within(const struct playbook *pb,
 		const char *(*lookup)(const char *name, const void *arg),
 		const void *arg);
+
+/* A drill of scenario ID is judged against the scenario's own "rto" where
+ * it has one: from then on playbook_rto_within and playbook_rto_label
+ * give it, whatever the variables say. No-op for a scenario without one
+ * (or an unknown id). */
+void playbook_use_scenario_rto(struct playbook *pb, const char *id);
 
 /* The label of the targets_rto rule playbook_rto_within picks (borrowed
  * from PB), or NULL for the default or a rule without one. */

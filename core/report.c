@@ -2127,7 +2127,9 @@ md_metrics(const cJSON *rep, struct strbuf *out)
 	}
 	strbuf_reset(&v);
 	duration(&v, cJSON_GetObjectItem(m, "total_s"));
-	strbuf_addf(&label, "Total (recovery time, from %s)",
+	/* Not the recovery time (the RTO line's, to the end of the verify
+	 * phase): the whole incident, communication included. */
+	strbuf_addf(&label, "Total, to the session's end (from %s)",
 		    s_or(m, "total_from", "the session start"));
 	md_row2(out, strbuf_str(&label), strbuf_str(&v));
 	strbuf_done(&label);

@@ -54,6 +54,8 @@ on_started(struct session *s, const struct journal_event *ev)
 	s->scenario = xstrdup_or_null(scenario);
 	free(s->workdir);
 	s->workdir = xstrdup_or_null(pstr(ev, "workdir"));
+	if (s->mode == SESSION_DRILL)
+		playbook_use_scenario_rto(s->pb, scenario);
 	s->started = 1;
 }
 

@@ -26,6 +26,16 @@ struct world_run {
 int world_simulate(struct cJSON *state, const char *command, world_var_cb *var,
 		   const void *arg, struct world_run *run);
 
+/* What the next unpinned pip install of package NAME would resolve to in
+ * STATE (a yanked version whose cached answer lingers first), leaving
+ * STATE as it is: a copy the caller frees, or NULL when nothing would. */
+char *world_pip_would_resolve(const struct cJSON *state, const char *name);
+
+/* Whether VERSION of package NAME is yanked in STATE: 1 yes, 0 no, -1 the
+ * registry has no such version. */
+int world_pip_is_yanked(const struct cJSON *state, const char *name,
+			const char *version);
+
 /* STATE in words, one line per package's dist-tags and versions, per tag
  * list, endpoint, log and alert (see the Targets tab); the caller frees
  * it. */

@@ -869,6 +869,43 @@ resolve_unpinned(cJSON *pkg, const char **names, size_t n)
 	return NULL;
 }
 
+/* A copy of package NAME of STATE's registry, or NULL: what a look that
+ * must change nothing (a check's evidence) works on. */
+static cJSON *
+package_copy(const cJSON *state, const char *name)
+{
+	const cJSON *pkg = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(state, "registry"), name);
+
+	return pkg ? cJSON_Duplicate(pkg, 1) : NULL;
+}
+
+char *
+world_pip_would_resolve(const cJSON *state, const char *name)
+{
+	cJSON *pkg = package_copy(state, name);
+	size_t n = 0;
+	const char **names = pkg ? sorted_versions(pkg, &n) : NULL;
+	const char *v = pkg ? resolve_unpinned(pkg, names, n) : NULL;
+	char *out = v ? xstrdup(v) : NULL;
+
+	free(names);
+	cJSON_Delete(pkg);
+	return out;
+}
+
+int
+world_pip_is_yanked(const cJSON *state, const char *name, const char *version)
+{
+	cJSON *pkg = package_copy(state, name);
+	int rc = -1;
+
+	if (pkg && cJSON_GetObjectItemCaseSensitive(versions_of(pkg), version))
+		rc = is_yanked(pkg, version);
+	cJSON_Delete(pkg);
+	return rc;
+}
+
 static void
 pip_not_found(struct io *io, const char *spec, const char **names, size_t n,
 	      cJSON *pkg)

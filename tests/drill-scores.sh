@@ -4,9 +4,9 @@
 # NAME-scenario-ID.walk (a good operator: it must score full marks, follow
 # the expected decision and mark no required verification n/a) and
 # NAME-scenario-ID.careless (a wrong decision, a skipped verification or a
-# missed approval: its share of the maximum must be at least 15 points
-# lower; a wrong decision walks another path, where other criteria
-# apply, so shares are compared, not points). Both run in batch mode.
+# missed approval: it must score at least 15% of the maximum less). The
+# maximum is the same for both (and for every walk of the scenario): which
+# criteria count is the scenario's, not the walk's. Both run in batch mode.
 # The good walk runs as a trainee runs it: with the clone on, from a
 # directory that is some other git repository, not the package's; it
 # may mark a required step n/a only where the scenario scripts that
@@ -103,7 +103,8 @@ for pb in "$src"/playbooks/*.json; do
 			grep '"type":"error"' "$tmp/c$n.out" | head -3
 			fail=1; continue
 		fi
-		# Paths differ in what applies, so compare shares of the maximum.
+		[ "$2" = "$gmax" ] ||
+			{ echo "FAIL: $name $id: the careless walk is scored out of $2, the good walk out of $gmax"; fail=1; }
 		[ $((100 * $1 / $2 + 15)) -le $((100 * gscore / gmax)) ] ||
 			{ echo "FAIL: $name $id: careless walk scores $1/$2, not visibly less than $gscore/$gmax"; fail=1; }
 		[ "$3" = false ] || [ "$4" -gt 0 ] || [ "$5" -gt 0 ] ||

@@ -2,7 +2,9 @@
 # A check ticked by mistake can be unticked: `untick STEP [REASON]`
 # (ticked checks only) journals step.unticked and the check is open again,
 # in drill and live alike. The drill's score reads the final state (an
-# optional check unticked and left open costs its 2 points), the report's
+# optional check unticked and left open earns nothing: the checks
+# criterion gives points for the checks done, and it is the only check
+# the drill can judge), the report's
 # timeline lists the untick with its reason, replay --print shows it, the
 # journal verifies; a required check unticked holds the phase until it is
 # ticked again; unticking an open check is refused.
@@ -45,8 +47,8 @@ grep -q '"type":"step.unticked","phase":"assess","step":"assess.paged","payload"
 	"$tmp/drill/journal.jsonl" || fail "no step.unticked journalled: $(cat "$tmp/drill.out")"
 grep -q '"type":"error","line":4,"message":"untick assess.paged: the step is open"' \
 	"$tmp/drill.out" || fail "unticking an open check was not refused"
-[ "$(points drill)" = 8 ] ||
-	fail "the checks criterion gives $(points drill), not 8 (the unticked check is open)"
+[ "$(points drill)" = 0 ] ||
+	fail "the checks criterion gives $(points drill), not 0 (the unticked check is open)"
 "$bin" verify "$tmp/drill" >/dev/null 2>&1 || fail "the drill's journal does not verify"
 "$bin" report "$tmp/drill" >"$tmp/report.md" 2>&1 || fail "no report"
 grep -q '| sam | assess | unticked assess.paged: paged the wrong rota |' "$tmp/report.md" ||

@@ -186,6 +186,11 @@ show_check_log(struct app *a, struct cursor *c, const struct step_view *v)
 		     "look", ROLE_DIM);
 		return 1;
 	}
+	if (holds && v->def->drill.registry) {
+		line(c, "Drill: the world's registry says nothing against "
+		     "this check now", ROLE_DIM);
+		return 1;
+	}
 	if (holds && v->def->drill.endpoint) {
 		linef(c, ROLE_DIM, "Drill: the world's endpoint %s answers "
 		      "nothing that contradicts this check now", log);
@@ -197,7 +202,10 @@ show_check_log(struct app *a, struct cursor *c, const struct step_view *v)
 		return 1;
 	}
 	clean = sanitize_text(bad, strlen(bad));
-	if (v->def->drill.endpoint)
+	if (v->def->drill.registry)
+		linef(c, ROLE_WARNING, "Drill: the world's registry "
+		      "contradicts this check now: %s", clean);
+	else if (v->def->drill.endpoint)
 		linef(c, ROLE_WARNING, "Drill: the world's endpoint %s "
 		      "contradicts this check now: %s", log, clean);
 	else

@@ -46,6 +46,11 @@ static const struct {
 	  "{\"remote\":\"origin\",\"why\":\"unable to connect\"}}",
 	  "origin does not answer: publishing again when it does (unable to "
 	  "connect)" },
+	{ "{\"type\":\"drill.inject\",\"actor\":\"scenario\",\"payload\":"
+	  "{\"id\":\"errors-climb\"}}", "the scenario injected errors-climb" },
+	{ "{\"type\":\"drill.inject\",\"actor\":\"gm\",\"payload\":"
+	  "{\"id\":\"fix-published\"}}",
+	  "the game master (gm) injected fix-published" },
 	{ "{\"type\":\"var.set\",\"actor\":\"sam\",\"payload\":{\"name\":\"V\","
 	  "\"value\":\"1.2.2\"}}", "sam set V to 1.2.2" },
 	{ "{\"type\":\"var.set\",\"actor\":\"sam\",\"payload\":{\"name\":\"T\","

@@ -188,11 +188,13 @@ for _ in 1 2 3 4 5; do			# approve ... communicate, then the end
 	keys '>'
 done
 # Only what this drill could be judged on counts: no recovery-time
-# target, no approval, no destructive step, nothing to communicate here,
-# so 60 points (the two assess checks are assessed), not 130.
+# target, no approval, no destructive step, nothing to communicate and no
+# check the drill can judge here, so 50 points (the two assess checks are
+# assessed), not 130.
 wait_text '│ Drill score card: [0-9]+ / [0-9]+$' 5
-row 4 | grep -q '│ Drill score card: 60 / 60$' ||
-	fail "the score card is not where the step was, or not 60 / 60"
+row 4 | grep -q '│ Drill score card: 50 / 50$' ||
+	fail "the score card is not where the step was, or not 50 / 50"
+assert_fixed '│ checks            n/a  no check the drill can judge'
 assert_fixed '│ decision      30 / 30  chose rollback'
 assert_fixed '│ rto               n/a  no target'
 assert_fixed '│ predictions   10 / 10  1 of 1 right'

@@ -166,11 +166,12 @@ expect_screen complete 1 5 <<'EOF'
  DRILL  TEST MODE  Example: roll a web service…  1.4.0 → 1.3.2  MmSSs of 5m RTO
  ✓ assess  ✓ decide  ✓ approve  ✓ execute  ✓ verify  ✓ communicate  COMPLETE
  Checklist: complete  2/2           │[Step]  Out   Jrnl   Tgt   Tags   Reg
-[✓] Tell the team          sam hh:mm│ Drill score card: 120 / 120
+[✓] Tell the team          sam hh:mm│ Drill score card: 110 / 110
 [✓] Post-mortem scheduled  sam hh:mm│ Kept in scorecard.json and report.md in
 EOF
 # The drill's score card replaces the step pane at the end; what this
-# drill gives no chance to meet (no scenario, no prediction) is left out.
+# drill gives no chance to meet (no scenario, no prediction, no check
+# the drill can judge) is left out.
 assert_fixed '│ decision          n/a  no expected'
 assert_fixed '│ execution     10 / 10  all 2 required'
 assert_fixed '│ restore       10 / 10  restored 1.3.2'
