@@ -1177,10 +1177,25 @@ open_update(struct app *a, int dismiss)
 	}
 }
 
+/* Whether ACT would change the session (a complete one refuses it at
+ * once, before any dialog asks for text it would not take). */
+static int
+changes_session(enum uiact act)
+{
+	return act == UI_ACT || act == UI_TICK || act == UI_NA ||
+	       act == UI_APPROVE || act == UI_NOTE || act == UI_SET_VAR;
+}
+
 static void
 do_uiact(struct app *a, enum uiact act)
 {
 	int page = (LINES - 4) / 2;
+
+	if (session_is_complete(a->session) && changes_session(act)) {
+		app_status(a, 1, "the session is complete and no longer "
+			   "changes");
+		return;
+	}
 
 	if (a->follow && (act == UI_APPROVE || watch_refuses(act))) {
 		app_status(a, 1, "watching the copy published to %s: "

@@ -58,7 +58,7 @@ EOF
 assert_fixed "own login"
 assert_fixed 'The operator, sam, cannot approve.'
 assert_text '^ dana approved as Engineering Lead \(from another terminal\)'
-assert_text '^ Enter act \? help q quit Tab pane m note > next$'
+assert_text '^ \? help q quit Tab pane m note > next$'
 
 # The approval opens the gate.
 keys '>'

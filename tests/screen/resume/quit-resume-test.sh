@@ -47,7 +47,7 @@ expect_screen resumed <<'EOF'
                                     │
                                     │
  resumed at assess.severity; drill: nothing real is run: press ? for help
- Enter act ? help q quit Tab pane m note
+ Enter act x n/a ? help q quit Tab pane m note
 EOF
 # "when" is the time of the tick: 19:30 on the test clock.
 assert_fixed '[✓] Incident ticket opene… sam 19:30'
