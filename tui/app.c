@@ -74,6 +74,7 @@ app_status(struct app *a, int is_error, const char *fmt, ...)
 	vsnprintf(a->status, sizeof(a->status), fmt, ap);
 	va_end(ap);
 	a->status_is_error = is_error;
+	a->n_refusals += is_error != 0;
 	a->dirty = 1;
 	/* Cut at the screen's edge: the whole of it stays findable. */
 	if (stdscr && a->log && draw_width(a->status) >
@@ -1316,8 +1317,19 @@ on_stdin(int fd, int events, void *arg)
 
 	(void)fd;
 	(void)events;
-	while ((key = getch()) != ERR)
+	while ((key = getch()) != ERR) {
+		unsigned refused = a->n_refusals;
+
 		on_key(a, key);
+		/* Keys typed ahead were meant for what the operator expected
+		 * to see: after a refusal they would act on the console
+		 * instead of the dialog that never opened. (A dialog that
+		 * opens drops them itself.) */
+		if (a->n_refusals != refused) {
+			flushinp();
+			break;
+		}
+	}
 }
 
 /* --- signals, timers, the terminal ------------------------------------------------------ */

@@ -575,6 +575,9 @@ dialog_open(struct app *a, enum flow flow, const char *step)
 	case FLOW_PREDICT: setup_predict(a, st); break;
 	default: break;
 	}
+	/* What was typed before the dialog was drawn was not meant for it
+	 * (a stray key would become a decision's reason): it is dropped. */
+	flushinp();
 	app_dirty(a);
 }
 

@@ -92,9 +92,11 @@ keys Enter
 keys j Enter
 type_text 1.3.2
 keys Enter
-keys '>' Enter Enter			# approve: role, then name
+keys '>' Enter				# approve: role, then name (each key once
+keys Enter				# its dialog is drawn: type-ahead is dropped)
 type_text dana
-keys Enter Enter			# no comment
+keys Enter
+keys Enter				# no comment
 assert_fixed '[✓] Engineering lead sig… dana '
 keys '>' Enter
 type_text 1.3.2
@@ -103,7 +105,8 @@ type_text restart
 keys Enter
 assert_fixed 'Checklist: execute  2/2'
 keys '>' Enter j Space
-keys '>' Enter Enter j Space
+keys '>' Enter
+keys Enter j Space
 keys '>'
 assert_fixed '✓ communicate  COMPLETE'
 
