@@ -380,6 +380,25 @@ foreign_source(const char *line, char *buf, size_t size)
 /* What another process (rewind approve, a watcher, the trainee's
  * console) did, in words; a sign-off's provenance is left to the step
  * pane (the status line names who and as what). */
+/* When payload P says the operator's own login signed, the status line's
+ * short form of it, the point first ("signed by the operator's own login
+ * (ic)": a status line is cut at the screen's edge); NULL otherwise. */
+static char *
+own_login_short(const cJSON *p)
+{
+	const cJSON *pv = cJSON_GetObjectItem(p, "provenance");
+	const char *login = cJSON_GetStringValue(cJSON_GetObjectItem(pv,
+								      "login"));
+	char *safe, *text;
+
+	if (!cJSON_IsTrue(cJSON_GetObjectItem(pv, "own_login")))
+		return NULL;
+	safe = sanitize_text(login ? login : "?", login ? strlen(login) : 1);
+	text = xasprintf("signed by the operator's own login (%s)", safe);
+	free(safe);
+	return text;
+}
+
 static void
 foreign_status(struct app *a, const char *line)
 {
@@ -387,16 +406,19 @@ foreign_status(struct app *a, const char *line)
 	char *words, *own;
 	char from[160];
 
-	own = evtext_own_login(cJSON_GetObjectItem(ev, "payload"));
+	own = own_login_short(cJSON_GetObjectItem(ev, "payload"));
 	cJSON_DeleteItemFromObject(cJSON_GetObjectItem(ev, "payload"),
 				   "provenance");
 	words = ev ? evtext_describe(ev) : NULL;
 	cJSON_Delete(ev);
 
 	foreign_source(line, from, sizeof(from));
-	app_status(a, own != NULL, "%s (%s)%s%s",
-		   words ? words : "the journal changed", from,
-		   own ? ": " : "", own ? own : "");
+	if (own)
+		app_status(a, 1, "%s: %s (%s)", own,
+			   words ? words : "the journal changed", from);
+	else
+		app_status(a, 0, "%s (%s)",
+			   words ? words : "the journal changed", from);
 	free(words);
 	free(own);
 }
