@@ -542,6 +542,8 @@ on_cancelled(struct rep *r, const struct journal_event *ev, cJSON *o,
 	cJSON_AddNullToObject(o, "ok");
 	cJSON_AddBoolToObject(o, "interrupted", 1);
 	cJSON_AddStringToObject(o, "interrupted_by", "cancel");
+	if (ev->actor)	/* who pressed cancel, not a console's death */
+		cJSON_AddStringToObject(o, "cancelled_by", ev->actor);
 	cJSON_AddNumberToObject(o, "duration_ms", cJSON_IsNumber(ms)
 				? ms->valuedouble : 0);
 	cJSON_AddStringToObject(o, "reason", "cancelled while it ran; its "
@@ -2273,9 +2275,13 @@ md_commands(const cJSON *rep, struct strbuf *out)
 			duration(&v, secs);
 		cell(out, strbuf_str(&v));
 		strbuf_reset(&v);
+		if (jstr(c, "cancelled_by"))
+			strbuf_addf(&v, "cancelled by %s \u2014 ",
+				    jstr(c, "cancelled_by"));
 		strbuf_addf(&v, "%s%s%s%s", cJSON_IsTrue(cJSON_GetObjectItem(
 				    c, "interrupted"))
-			    ? (jstr(c, "interrupted_by")
+			    ? (jstr(c, "cancelled_by") ? "outcome unknown"
+			       : jstr(c, "interrupted_by")
 			       ? "cancelled \u2014 outcome unknown"
 			       : "interrupted \u2014 outcome unknown")
 			    : !ok ? "no result" : cJSON_IsTrue(ok)

@@ -436,9 +436,9 @@ int session_approval_allowed(const struct session *s, const char *id,
 			     struct err *err);
 
 /* Whether an action of KIND on step ID passes the transition table now
- * (the session not complete, the step's kind, phase, condition and state
- * allow it): what the console's key bar offers. KIND is an enum
- * action_kind. An approval applies only while a role still lacks a
+ * (the session not complete nor handed over, the step's kind, phase,
+ * condition and state allow it): what the console's key bar offers. KIND
+ * is an enum action_kind. An approval applies only while a role still lacks a
  * sign-off; next only while no required step of the phase is open;
  * another action that takes no step always applies. */
 int session_act_applies(const struct session *s, int kind,

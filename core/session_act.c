@@ -1547,7 +1547,7 @@ session_act_applies(const struct session *s, int kind, const char *id)
 	struct action a = { .kind = (enum action_kind)kind };
 	const struct step_rt *rt;
 
-	if (kind < 0 || kind >= ACT_COUNT || s->complete)
+	if (kind < 0 || kind >= ACT_COUNT || s->complete || s->taken_by)
 		return 0;
 	if (kind == ACT_NEXT)
 		return next_applies(s);

@@ -86,6 +86,13 @@ walk_to "$tmp/incidents/2026-12-06" ivy || fail "walk elsewhere exited $?"
 "$bin" sessions >"$tmp/out2" || fail "sessions exited $?"
 awk -v s="$tmp/incidents/2026-12-06" '$1 == s' "$tmp/out2" | grep -q ' ivy ' ||
 	fail "the session kept elsewhere is not listed: $(cat "$tmp/out2")"
+# The summary names the folders actually listed: the state folder holds
+# 7 of them, the eighth is kept elsewhere.
+tail -n 1 "$tmp/out2" | grep -q "^8 sessions: 7 in $root, 1 kept elsewhere (made with --session-dir" ||
+	fail "the summary does not say one is kept elsewhere: $(tail -n 1 "$tmp/out2")"
+"$bin" sessions "$tmp/incidents/2026-12-06" >"$tmp/out3" || fail "sessions DIR exited $?"
+tail -n 1 "$tmp/out3" | grep -q "^The session in $tmp/incidents/2026-12-06\." ||
+	fail "a session's directory listed is not named as such: $(tail -n 1 "$tmp/out3")"
 awk '$1 == "quit-1"' "$tmp/out2" | grep -q ' interrupted (SIGHUP) ' ||
 	fail "a closed terminal reads: $(awk '$1 == "quit-1"' "$tmp/out2")"
 # Names serve for directories: a unique start, the whole name; two that

@@ -74,6 +74,7 @@ app_status(struct app *a, int is_error, const char *fmt, ...)
 	vsnprintf(a->status, sizeof(a->status), fmt, ap);
 	va_end(ap);
 	a->status_is_error = is_error;
+	a->n_refusals += is_error != 0;
 	a->dirty = 1;
 	/* Cut at the screen's edge: the whole of it stays findable. */
 	if (stdscr && a->log && draw_width(a->status) >
@@ -379,6 +380,25 @@ foreign_source(const char *line, char *buf, size_t size)
 /* What another process (rewind approve, a watcher, the trainee's
  * console) did, in words; a sign-off's provenance is left to the step
  * pane (the status line names who and as what). */
+/* When payload P says the operator's own login signed, the status line's
+ * short form of it, the point first ("signed by the operator's own login
+ * (ic)": a status line is cut at the screen's edge); NULL otherwise. */
+static char *
+own_login_short(const cJSON *p)
+{
+	const cJSON *pv = cJSON_GetObjectItem(p, "provenance");
+	const char *login = cJSON_GetStringValue(cJSON_GetObjectItem(pv,
+								      "login"));
+	char *safe, *text;
+
+	if (!cJSON_IsTrue(cJSON_GetObjectItem(pv, "own_login")))
+		return NULL;
+	safe = sanitize_text(login ? login : "?", login ? strlen(login) : 1);
+	text = xasprintf("signed by the operator's own login (%s)", safe);
+	free(safe);
+	return text;
+}
+
 static void
 foreign_status(struct app *a, const char *line)
 {
@@ -386,16 +406,19 @@ foreign_status(struct app *a, const char *line)
 	char *words, *own;
 	char from[160];
 
-	own = evtext_own_login(cJSON_GetObjectItem(ev, "payload"));
+	own = own_login_short(cJSON_GetObjectItem(ev, "payload"));
 	cJSON_DeleteItemFromObject(cJSON_GetObjectItem(ev, "payload"),
 				   "provenance");
 	words = ev ? evtext_describe(ev) : NULL;
 	cJSON_Delete(ev);
 
 	foreign_source(line, from, sizeof(from));
-	app_status(a, own != NULL, "%s (%s)%s%s",
-		   words ? words : "the journal changed", from,
-		   own ? ": " : "", own ? own : "");
+	if (own)
+		app_status(a, 1, "%s: %s (%s)", own,
+			   words ? words : "the journal changed", from);
+	else
+		app_status(a, 0, "%s (%s)",
+			   words ? words : "the journal changed", from);
 	free(words);
 	free(own);
 }
@@ -1194,10 +1217,25 @@ open_update(struct app *a, int dismiss)
 	}
 }
 
+/* Whether ACT would change the session (a complete one refuses it at
+ * once, before any dialog asks for text it would not take). */
+static int
+changes_session(enum uiact act)
+{
+	return act == UI_ACT || act == UI_TICK || act == UI_NA ||
+	       act == UI_APPROVE || act == UI_NOTE || act == UI_SET_VAR;
+}
+
 static void
 do_uiact(struct app *a, enum uiact act)
 {
 	int page = (LINES - 4) / 2;
+
+	if (session_is_complete(a->session) && changes_session(act)) {
+		app_status(a, 1, "the session is complete and no longer "
+			   "changes");
+		return;
+	}
 
 	if (a->follow && (act == UI_APPROVE || watch_refuses(act))) {
 		app_status(a, 1, "watching the copy published to %s: "
@@ -1319,8 +1357,19 @@ on_stdin(int fd, int events, void *arg)
 
 	(void)fd;
 	(void)events;
-	while ((key = getch()) != ERR)
+	while ((key = getch()) != ERR) {
+		unsigned refused = a->n_refusals;
+
 		on_key(a, key);
+		/* Keys typed ahead were meant for what the operator expected
+		 * to see: after a refusal they would act on the console
+		 * instead of the dialog that never opened. (A dialog that
+		 * opens drops them itself.) */
+		if (a->n_refusals != refused) {
+			flushinp();
+			break;
+		}
+	}
 }
 
 /* --- signals, timers, the terminal ------------------------------------------------------ */

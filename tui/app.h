@@ -135,6 +135,7 @@ struct app {
 	struct dialog dlg;
 	char status[512];
 	int status_is_error;
+	unsigned n_refusals;		/* error statuses said so far */
 	int status_alert;		/* an alert holds the status line
 					 * until the operator's next key */
 	int dirty;

@@ -180,19 +180,54 @@ print_why(const struct session_summary *s)
 	free(why);
 }
 
-/* The end of the list's text: what the names serve for. */
-static void
-print_footer(const char *shown, size_t n, int remote)
+/* How many of the N sessions in LIST are kept outside ROOT (made with
+ * --session-dir, noted in ROOT's .elsewhere). */
+static size_t
+count_elsewhere(const char *root, const struct session_summary *list,
+		size_t n)
 {
-	if (remote)
+	size_t len = strlen(root), k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		k += strncmp(list[i].dir, root, len) != 0 ||
+		     list[i].dir[len] != '/';
+	return k;
+}
+
+/* Where the N sessions listed are, naming the folder actually listed:
+ * ROOT (SHOWN) itself when it is a session's directory, else how many
+ * are in it and how many are kept elsewhere. */
+static void
+print_where(const char *root, const char *shown,
+	    const struct session_summary *list, size_t n)
+{
+	size_t away = count_elsewhere(root, list, n);
+
+	if (sessions_is_session(root))
+		printf("\nThe session in %s.", shown);
+	else if (away)
+		printf("\n%zu session%s: %zu in %s, %zu kept elsewhere "
+		       "(made with --session-dir; listed by their whole "
+		       "path).", n, n == 1 ? "" : "s", n - away, shown, away);
+	else
+		printf("\n%zu session%s in %s.", n, n == 1 ? "" : "s", shown);
+}
+
+/* The end of the list's text: where they are, what the names serve for. */
+static void
+print_footer(const char *root, const char *shown,
+	     const struct session_summary *list, size_t n, int remote)
+{
+	if (remote) {
 		printf("\n%zu session%s published to %s. rewind watch "
 		       "%s#SESSION follows one, read-only.\n", n,
 		       n == 1 ? "" : "s", shown, shown);
-	else
-		printf("\n%zu session%s in %s. A session's name (or the start "
-		       "of it) serves for its directory: rewind replay, report "
-		       "and verify SESSION; rewind run or drill SESSION "
-		       "resumes it.\n", n, n == 1 ? "" : "s", shown);
+		return;
+	}
+	print_where(root, shown, list, n);
+	printf(" A session's name (or the start of it) serves for its "
+	       "directory: rewind replay, report and verify SESSION; rewind "
+	       "run or drill SESSION resumes it.\n");
 }
 
 static void
@@ -215,7 +250,7 @@ print_text(const char *root, const struct session_summary *list, size_t n,
 	for (size_t i = 0; i < n; i++)
 		if (list[i].status == SESSION_UNREADABLE)
 			print_why(&list[i]);
-	print_footer(shown, n, remote);
+	print_footer(root, shown, list, n, remote);
 	table_free(&t);
 	free(shown);
 }

@@ -456,12 +456,59 @@ setup_withdraw(struct app *a)
 		 keymap_key_label(KM_DIALOG, UI_NO));
 }
 
+/* The execute phase's change (its first run step that applies, a
+ * destructive one first) when none of its run steps has run yet (done, or
+ * interrupted with its outcome unknown): nothing has been rolled back.
+ * NULL once one ran, or when the phase runs nothing. */
+static const char *
+change_not_run(struct app *a)
+{
+	const char *first = NULL, *destructive = NULL;
+	struct step_view v;
+
+	for (size_t i = 0; i < session_n_steps(a->session); i++) {
+		if (session_step_view(a->session, i, &v) < 0 ||
+		    v.phase != PHASE_EXECUTE || v.def->kind != STEP_KIND_RUN ||
+		    !v.active)
+			continue;
+		if (v.state == STEP_DONE || v.state == STEP_RUNNING ||
+		    v.run_unknown)
+			return NULL;
+		if (!first)
+			first = v.def->id;
+		if (!destructive && v.def->destructive)
+			destructive = v.def->id;
+	}
+	return destructive ? destructive : first;
+}
+
+/* A required verify step marked n/a before the change it verifies ran:
+ * the sentence that says so (caller frees), or NULL. */
+static char *
+unverified_warning(struct app *a, const struct pb_step *st)
+{
+	const char *change;
+	struct step_view v;
+
+	if (app_step_at(a, a->sel, &v) < 0 || v.def != st ||
+	    v.phase != PHASE_VERIFY)
+		return NULL;
+	change = change_not_run(a);
+	if (!change)
+		return NULL;
+	return xasprintf("Nothing has been rolled back yet: %s (execute) has "
+			 "not run, so there is no change for this check to "
+			 "verify.", change);
+}
+
 /* Before a required step is marked n/a: it will not run, and the phase
- * no longer waits for it; y goes on to the reason. */
+ * no longer waits for it (and, for a verification, whether the change it
+ * verifies ran); y goes on to the reason. */
 static void
 setup_na_sure(struct app *a, const struct pb_step *st)
 {
 	char *title = session_show_text(a->session, st->title);
+	char *unverified = unverified_warning(a, st);
 
 	setup_text(a, "Mark n/a?", "");
 	struct step_view v;
@@ -474,9 +521,12 @@ setup_na_sure(struct app *a, const struct pb_step *st)
 								     UI_TICK))
 			    : xstrdup("it will not run");
 
-	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "Mark required step "
-		 "%s (%s) n/a? %s%s; y/N", st->id, title, why,
-		 st->destructive ? " (a destructive step)" : "");
+	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "%s%sMark required "
+		 "step %s (%s) n/a? %s%s; y/N", unverified ? unverified : "",
+		 unverified ? " " : "",
+		 st->id, title, why, st->destructive ? " (a destructive step)"
+		 : "");
+	free(unverified);
 	free(why);
 	free(title);
 }
@@ -603,6 +653,9 @@ dialog_open(struct app *a, enum flow flow, const char *step)
 	case FLOW_WITHDRAW_SURE: setup_withdraw(a); break;
 	default: break;
 	}
+	/* What was typed before the dialog was drawn was not meant for it
+	 * (a stray key would become a decision's reason): it is dropped. */
+	flushinp();
 	app_dirty(a);
 }
 

@@ -25,9 +25,11 @@ enum keybar_when {
 	KEYBAR_HANDOFF,	/* while the selected approve step awaits a sign-off */
 	KEYBAR_APPLIES,	/* while the action applies to the selected step
 			 * (the session's transition table: Space on an open
-			 * check step, a on an approval the session has
+			 * check step, x on a step that may be marked n/a
+			 * or reopened, a on an approval the session has
 			 * reached that still lacks a sign-off, > while no
-			 * required step of the phase is open) */
+			 * required step of the phase is open, Enter and m
+			 * never on a complete session) */
 	KEYBAR_ASK,	/* while the dialog is a y/N question (one key) */
 	KEYBAR_TYPED,	/* while the dialog is not a y/N question */
 };

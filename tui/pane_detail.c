@@ -410,6 +410,33 @@ app_handoff_due(struct app *a)
 	return cmd != NULL;
 }
 
+/* The action of the vocabulary Enter takes on a step of kind KIND. */
+static enum action_kind
+enter_action(enum step_kind kind)
+{
+	switch (kind) {
+	case STEP_KIND_CHECK: return ACT_TICK;
+	case STEP_KIND_DECIDE: return ACT_CHOOSE;
+	case STEP_KIND_APPROVE: return ACT_APPROVE;
+	case STEP_KIND_INPUT: return ACT_SET;
+	case STEP_KIND_MESSAGE: return ACT_SEND;
+	default: return ACT_RUN;	/* run, probe, wait */
+	}
+}
+
+/* Whether Enter does something on step view V: the step applies, is not
+ * marked n/a, its command is not running, and the session takes the
+ * action Enter asks for. */
+static int
+enter_applies(struct app *a, const struct step_view *v)
+{
+	if (v->state == STEP_RUNNING || v->orphan || !v->active ||
+	    v->state == STEP_NA)
+		return 0;
+	return session_act_applies(a->session, enter_action(v->def->kind),
+				   v->def->id);
+}
+
 int
 app_act_applies(struct app *a, enum uiact act)
 {
@@ -418,21 +445,27 @@ app_act_applies(struct app *a, enum uiact act)
 
 	switch (act) {
 	case UI_TICK: kind = ACT_TICK; break;
+	case UI_NA: kind = ACT_NA; break;
 	case UI_APPROVE: kind = ACT_APPROVE; break;
 	case UI_CANCEL_STEP: kind = ACT_CANCEL; break;
 	case UI_NEXT_PHASE: return session_act_applies(a->session, ACT_NEXT,
 							NULL);
-	case UI_ACT:	/* nothing to act on while its command runs */
-		return app_step_at(a, a->sel, &v) < 0 ||
-		       (v.state != STEP_RUNNING && !v.orphan);
+	case UI_NOTE: return session_act_applies(a->session, ACT_NOTE, NULL);
+	case UI_SET_VAR: return session_act_applies(a->session, ACT_SET,
+						     NULL);
+	case UI_ACT:
+		return app_step_at(a, a->sel, &v) == 0 && enter_applies(a, &v);
 	default: return 1;
 	}
 	if (app_step_at(a, a->sel, &v) < 0)
 		return 0;
-	/* the tick key on a ticked check unticks it (asked first) */
+	/* the tick key on a ticked check unticks it (asked first), the n/a
+	 * key on a step marked n/a reopens it */
 	return session_act_applies(a->session, kind, v.def->id) ||
 	       (kind == ACT_TICK &&
-		session_act_applies(a->session, ACT_UNTICK, v.def->id));
+		session_act_applies(a->session, ACT_UNTICK, v.def->id)) ||
+	       (kind == ACT_NA &&
+		session_act_applies(a->session, ACT_REOPEN, v.def->id));
 }
 
 /* Y's screen: the command on a line of its own, then who it signs as

@@ -286,21 +286,25 @@ draw_step(struct app *a, WINDOW *w, int y, struct rect r, int i)
 void
 pane_steps_draw(struct app *a, WINDOW *w, struct rect r)
 {
-	char title[160];
-	int done = 0, counted = 0, rows = r.h - 1;
+	char title[160], skips[32] = "";
+	int done = 0, counted = 0, skipped = 0, rows = r.h - 1;
 	struct step_view v;
 
 	for (int i = 0; i < a->n_visible; i++) {
 		if (app_step_at(a, i, &v) < 0 || !is_counted(&v))
 			continue;
 		counted++;
-		done += v.state == STEP_DONE || v.state == STEP_SKIPPED;
+		done += v.state == STEP_DONE;
+		skipped += v.state == STEP_SKIPPED;
 	}
-	snprintf(title, sizeof(title), " %s: %s  %d/%d ",
+	/* A step skipped when its phase ended was not done: said apart. */
+	if (skipped)
+		snprintf(skips, sizeof(skips), ", %d skipped", skipped);
+	snprintf(title, sizeof(title), " %s: %s  %d/%d%s ",
 		 app_pane_name(PANE_STEPS),
 		 session_is_complete(a->session) ? "complete"
 		 : playbook_phase_name(session_phase(a->session)), done,
-		 counted);
+		 counted, skips);
 	draw_fill(w, r.y, r.x, r.w, theme_attr(a->focus == PANE_STEPS
 					       ? ROLE_TITLE_FOCUS : ROLE_TITLE));
 	draw_text(w, r.y, r.x, r.w, title, theme_attr(a->focus == PANE_STEPS

@@ -36,9 +36,9 @@ wait_text 'Sign the rollback'
 keys j
 run_rewind approve "$SESSION_DIR" p.sign --role "Release Manager" --as dana --yes \
 	>"$SCREEN_TMP/approve.out" 2>&1 || fail "rewind approve refused: $(cat "$SCREEN_TMP/approve.out")"
-wait_text "signed as dana by login $LOGIN, the operator's own login"
+wait_text "signed by the operator's own login"
 wait_idle
-assert_fixed "dana approved as Release Manager (from another terminal): signed as dana" \
+assert_fixed "signed by the operator's own login ($LOGIN): dana approved as Release Manager (from another terminal)" \
 	"the status line does not flag it"
 assert_fixed "signed with rewind approve; signed as dana by login $LOGIN" \
 	"the step pane does not flag it"

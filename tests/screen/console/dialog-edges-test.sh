@@ -53,7 +53,8 @@ start_app run "$REWIND_SRCDIR/tests/fixtures/playbooks/screen-wide.json" \
 	--session-dir "$SESSION_DIR" --operator sam
 keys Enter
 wait_text 'a.wide done'
-keys j Enter Enter		# RESTORE_VERSION: the confirmation names it
+keys j Enter			# RESTORE_VERSION: the confirmation names it
+keys Enter			# (once its dialog is drawn: type-ahead is dropped)
 wait_text '\[✓\] 版を選ぶ'
 keys ']'
 wait_text '29 漢字かなカナ'

@@ -10,7 +10,8 @@ start_app drill "$REWIND_SRCDIR/playbooks/npm-dist-tag-rollback.json" \
 	--session-dir "$SESSION_DIR" --operator sam --var ROLLBACK_VERSION=1.2.3
 assert_text '^ DRILL .* 1\.2\.3 → \?  [0-9]*m[0-9][0-9]s$' \
 	"the header does not show the bad version as FROM"
-keys s j Enter				# RESTORE_VERSION
+keys s
+keys j Enter				# RESTORE_VERSION
 type_text 1.2.2
 keys Enter
 assert_text '^ DRILL .* 1\.2\.3 → 1\.2\.2  [0-9]*m[0-9][0-9]s$' \

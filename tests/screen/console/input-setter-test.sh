@@ -11,7 +11,8 @@ PLAYBOOK=$REWIND_SRCDIR/tests/fixtures/playbooks/screen-wide.json
 HMS='[0-9]{2}:[0-9]{2}:[0-9]{2}'
 
 start_app -x 120 -y 30 run "$PLAYBOOK" --session-dir "$SESSION_DIR" --operator sam
-keys j Enter C-u
+keys j Enter
+keys C-u
 type_text 1.2.3
 keys Enter
 wait_text '^\[✓\] 版を選ぶ'
@@ -20,7 +21,9 @@ assert_text "│ set by sam at $HMS\$" "the filled input does not say who set it
 refute_text 'set [0-9]+ times'
 
 # Set again with s: the latest value and who, and that it was set twice.
-keys s Enter C-u
+keys s
+keys Enter
+keys C-u
 type_text 1.2.4
 keys Enter
 assert_text '│ value: 1\.2\.4$'

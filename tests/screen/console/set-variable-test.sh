@@ -21,7 +21,8 @@ assert_text '▸ DEPRECATION_MESSAGE +\(unset\) +default This version has' \
 keys Escape
 [ "$(journal_count var.set)" = "$n0" ] || fail "Esc journalled something"
 
-keys s j Enter				# RESTORE_VERSION
+keys s
+keys j Enter				# RESTORE_VERSION
 assert_fixed 'Must match: [0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?'
 type_text v1.2.2
 assert_fixed '"v1.2.2" does not match the pattern above: leave out the leading v'
@@ -38,7 +39,8 @@ assert_fixed 'RESTORE_VERSION set'
      grep -c '"name":"RESTORE_VERSION","value":"1.2.2"')" = 1 ] ||
 	fail "no var.set of RESTORE_VERSION=1.2.2 in the journal"
 
-keys s j
+keys s
+keys j
 assert_text '▸ RESTORE_VERSION +1\.2\.2' "the list does not show the new value"
 keys Escape
 keys_nowait q

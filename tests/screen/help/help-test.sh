@@ -73,7 +73,7 @@ expect_screen help-80x60 <<'EOF'
    [✗]              failed
    [-]              skipped (left open when the phase ended)
    [/]              n/a: marked so, or its condition can no longer hold
- Enter act ? help q quit Tab pane m note
+ Enter act x n/a ? help q quit Tab pane m note
 EOF
 
 # ? again closes it and the console is back as it was.
@@ -117,7 +117,7 @@ expect_screen help-80x24-end <<'EOF'
    [/]              n/a: marked so, or its condition can no longer hold
    [?]              waiting on a variable its condition names (not counted)
    [‽]              interrupted, outcome unknown (its console ended)
- Enter act ? help q quit Tab pane m note
+ Enter act x n/a ? help q quit Tab pane m note
 EOF
 keys k
 [ "$(row 2)" = '   h, Left          Show the output from further left' ] ||

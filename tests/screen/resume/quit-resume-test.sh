@@ -47,7 +47,7 @@ expect_screen resumed <<'EOF'
                                     │
                                     │
  resumed at assess.severity; drill: nothing real is run: press ? for help
- Enter act ? help q quit Tab pane m note
+ Enter act x n/a ? help q quit Tab pane m note
 EOF
 # "when" is the time of the tick: 19:30 on the test clock.
 assert_fixed '[✓] Incident ticket opene… sam 19:30'
@@ -92,9 +92,11 @@ keys Enter
 keys j Enter
 type_text 1.3.2
 keys Enter
-keys '>' Enter Enter			# approve: role, then name
+keys '>' Enter				# approve: role, then name (each key once
+keys Enter				# its dialog is drawn: type-ahead is dropped)
 type_text dana
-keys Enter Enter			# no comment
+keys Enter
+keys Enter				# no comment
 assert_fixed '[✓] Engineering lead sig… dana '
 keys '>' Enter
 type_text 1.3.2
@@ -103,7 +105,8 @@ type_text 'restart run/service.pid'
 keys Enter
 assert_fixed 'Checklist: execute  2/2'
 keys '>' Enter j Space
-keys '>' Enter Enter j Space
+keys '>' Enter
+keys Enter j Space
 keys '>'
 assert_fixed '✓ communicate  COMPLETE'
 

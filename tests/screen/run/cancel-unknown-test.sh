@@ -54,8 +54,10 @@ wait_exit
 
 run_rewind report "$SESSION_DIR" >"$SCREEN_TMP/report.md" 2>&1 ||
 	fail "rewind report failed"
-grep -q 'cancelled — outcome unknown' "$SCREEN_TMP/report.md" ||
-	fail "the report's commands table does not say cancelled — outcome unknown"
+# The commands table names who cancelled (not a console's death).
+grep '^| e\.push |' "$SCREEN_TMP/report.md" |
+	grep -q '| cancelled by sam — outcome unknown' ||
+	fail "the report's commands table does not say cancelled by sam — outcome unknown: $(grep '^| e.push |' "$SCREEN_TMP/report.md")"
 grep -q 'cancelled e.push while it ran: outcome unknown' "$SCREEN_TMP/report.md" ||
 	fail "the report's timeline does not say the cancel left the outcome unknown"
 grep 'e\.push' "$SCREEN_TMP/report.md" | grep -q 'FAILED' &&

@@ -1,7 +1,8 @@
 #!/bin/sh
 # > completing the session with optional steps still open asks first,
 # answered with one key: n keeps the session open, y completes it (the
-# open optional steps are skipped).
+# open optional steps are skipped, and the checklist's count says so:
+# "complete 1/2, 1 skipped", never 2/2).
 . "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
 
 cat >"$SCREEN_TMP/pb.json" <<'JSON'
@@ -30,5 +31,7 @@ keys y
 wait_text 'COMPLETE'
 [ "$(journal_count session.completed)" = 1 ] || fail "y did not complete the session"
 [ "$(journal_count step.skipped c.blog)" = 1 ] || fail "the optional step was not skipped"
+# The count says the skipped step was not done.
+assert_fixed 'Checklist: complete  1/2, 1 skipped'
 keys_nowait q
 pass "> with optional steps open asks first; n stays, y completes"

@@ -18,7 +18,9 @@ wait_text 'e\.push done'
 keys j Space
 assert_fixed 'Checklist: execute  2/2'
 
-keys s Enter C-u
+keys s
+keys Enter
+keys C-u
 type_text 1.2.4
 keys Enter
 wait_text 'e\.push reopened: ran with other values: VERSION was 1\.2\.3, now 1\.2\.4'
@@ -38,13 +40,17 @@ keys Escape
 
 # The same value again reopens nothing more.
 n=$(journal_count step.reopened)
-keys s Enter C-u
+keys s
+keys Enter
+keys C-u
 type_text 1.2.4
 keys Enter
 [ "$(journal_count step.reopened)" = "$n" ] || fail "setting the same value reopened again"
 
 # A failed run, then marked n/a: it still reads FAILED.
-keys s j Enter C-u
+keys s
+keys j Enter
+keys C-u
 type_text /bin/false
 keys Enter
 keys g Enter

@@ -195,7 +195,8 @@ expect_style "$r" 'find' 'fg=38;5;16 bg=48;5;220 attrs='
 expect_style "$r" 'edl' 'fg=38;5;16 bg=48;5;220 attrs='
 keys N
 assert_fixed 'match at line 10'
-keys / BSpace BSpace BSpace BSpace BSpace BSpace	# "needle" is kept
+keys /
+keys BSpace BSpace BSpace BSpace BSpace BSpace	# "needle" is kept
 type_text '[1m'
 keys Enter
 keys n

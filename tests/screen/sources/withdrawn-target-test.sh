@@ -97,7 +97,8 @@ warned() {	# WHERE: the warning is on screen (wrapped at word ends)
 
 # Once the value is entered the status line warns (never while it is
 # typed); a good version does not.
-keys s j Enter				# RESTORE_VERSION
+keys s					# (keys typed before a dialog is drawn are dropped)
+keys j Enter				# RESTORE_VERSION
 assert_fixed 'Must match:'
 type_text 1.2.2
 refute_fixed 'Warning: restoring' "1.2.2 is not withdrawn"

@@ -30,7 +30,7 @@ cat >"$PB" <<'EOF2'
   ]
 }
 EOF2
-keybar() { screen_text | grep -E '^ Enter act' | tail -n 1; }
+keybar() { screen_text | tail -n 1; }
 
 start_app -x 100 -y 24 drill "$PB" --session-dir "$SCREEN_TMP/s" --operator olga
 wait_text 'q quit' 5

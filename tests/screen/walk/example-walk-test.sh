@@ -35,7 +35,7 @@ expect_screen start <<'EOF'
                                     │
                                     │
  drill: nothing real is run: press ? for help
- Enter act ? help q quit Tab pane m note
+ Enter act x n/a ? help q quit Tab pane m note
 EOF
 
 # --- assess ---------------------------------------------------------------------
