@@ -53,6 +53,11 @@ struct rep {
 	int complete;
 	char rto_to[200];	/* where the recovery time ends, in words,
 				 * when rto_end had to say more */
+	struct step_done {
+		char *step;
+		struct rto_done d;
+	} *dones;		/* when each step's work was done */
+	size_t n_dones;
 };
 
 /* --- small helpers ----------------------------------------------------------- */
@@ -935,6 +940,22 @@ keep_answer(struct rep *r, const struct journal_event *ev)
 	cJSON_AddItemToObject(r->registry, name, cJSON_Duplicate(a, 1));
 }
 
+/* The done time of STEP (rtoclock.h), added when new. */
+static struct rto_done *
+step_done(struct rep *r, const char *step)
+{
+	struct step_done *d;
+
+	for (size_t i = 0; i < r->n_dones; i++)
+		if (strcmp(r->dones[i].step, step) == 0)
+			return &r->dones[i].d;
+	r->dones = xrealloc(r->dones, (r->n_dones + 1) * sizeof(*r->dones));
+	d = &r->dones[r->n_dones++];
+	d->step = xstrdup(step);
+	memset(&d->d, 0, sizeof(d->d));
+	return &d->d;
+}
+
 static void
 fold_event(struct rep *r, const struct journal_event *ev)
 {
@@ -944,6 +965,9 @@ fold_event(struct rep *r, const struct journal_event *ev)
 
 	if (strcmp(ev->type, "registry.answer") == 0)
 		keep_answer(r, ev);
+	if (ev->step)
+		rtoclock_done_event(step_done(r, ev->step), ev->type,
+				    ev->payload, ev->wall_us);
 	for (i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
 		if (strcmp(handlers[i].type, ev->type) == 0)
 			break;
@@ -1406,36 +1430,40 @@ rollback_ran_at(struct rep *r, const char **step)
 	return first;
 }
 
-/* Where the recovery time ends (rtoclock_end). A typed ROLLED_BACK_AT
- * earlier than the journal shows the rollback started is not believed
- * (the recovery cannot end before the rollback ran): the time then ends
- * as if none was typed, and *WHICH says why. */
+/* The exact time the journal knows for ROLLED_BACK_AT: when the last of
+ * the steps it takes its time from (time_of) was done, as the console
+ * offers it (session_var_offer_us), or 0. */
+static int64_t
+rollback_done_at(struct rep *r)
+{
+	const struct pb_variable *v = r->pb ? playbook_find_var(r->pb,
+						"ROLLED_BACK_AT") : NULL;
+	int64_t last = 0;
+
+	for (size_t k = 0; v && k < v->n_time_of; k++)
+		for (size_t i = 0; i < r->n_dones; i++)
+			if (strcmp(r->dones[i].step, v->time_of[k]) == 0 &&
+			    r->dones[i].d.at > last)
+				last = r->dones[i].d.at;
+	return last;
+}
+
+/* Where the recovery time ends: rtoclock_recovery_end, the console's
+ * header's rule too. */
 static int64_t
 rto_end(struct rep *r, const char **which)
 {
-	const char *typed = r->drill ? NULL : var_value("ROLLED_BACK_AT", r);
-	const char *step = NULL;
-	int64_t ran = typed ? rollback_ran_at(r, &step) : 0;
-	int64_t end;
+	struct rto_facts f = { 0 };
+	int fixed;
 
-	int64_t at = typed ? parse_when(typed) : 0;
-	/* A time typed to the minute covers that whole minute. */
-	int early = ran && at + 60000000 <= ran;
-	int late = at && r->end_us && at > r->end_us + 60000000;
-
-	if (!early && !late)
-		return rtoclock_end(typed, r->verify_end_us, r->end_us, which);
-	end = rtoclock_end(NULL, r->verify_end_us, r->end_us, which);
-	if (early)
-		snprintf(r->rto_to, sizeof(r->rto_to), "%s (the typed "
-			 "ROLLED_BACK_AT is earlier than %s first ran, in the "
-			 "journal)", *which, step);
-	else
-		snprintf(r->rto_to, sizeof(r->rto_to), "%s (the typed "
-			 "ROLLED_BACK_AT is later than the session's end)",
-			 *which);
-	*which = r->rto_to;
-	return end;
+	f.rolled_back_at = r->drill ? NULL : var_value("ROLLED_BACK_AT", r);
+	f.ran_us = f.rolled_back_at ? rollback_ran_at(r, &f.ran_step) : 0;
+	f.offered_us = rollback_done_at(r);
+	f.verify_end_us = r->verify_end_us;
+	f.end_us = r->end_us;
+	f.complete = r->complete;
+	return rtoclock_recovery_end(&f, &fixed, which, r->rto_to,
+				     sizeof(r->rto_to));
 }
 
 /* The target a drill's score card judged the recovery against (that of
@@ -1697,6 +1725,9 @@ rep_finish(struct rep *r)
 	cJSON_AddItemToObject(r->root, "other_events", r->other);
 	cJSON_Delete(r->states);
 	cJSON_Delete(r->registry);
+	for (size_t i = 0; i < r->n_dones; i++)
+		free(r->dones[i].step);
+	free(r->dones);
 	playbook_free(r->pb);
 	sanitize_tree(r->root);
 }

@@ -50,25 +50,31 @@ session_each_ref(const struct session *s, const char *text,
 			cb(s->pb->variables[i].name, arg);
 }
 
-char *
-session_var_offer(const struct session *s, const char *name)
+int64_t
+session_var_offer_us(const struct session *s, const char *name)
 {
 	const struct pb_variable *v = playbook_find_var(s->pb, name);
 	int64_t last = 0;
-	time_t t;
-	struct tm tm;
-	char buf[32];
 
 	for (size_t k = 0; v && k < v->n_time_of; k++) {
 		const struct step_rt *rt = session_find_step(s, v->time_of[k]);
 
-		/* a run checked by hand: when it ran, not when checked */
-		int64_t at = !rt ? 0 : rt->hand_check && rt->run_wall_us
-			    ? rt->run_wall_us : rt->wall_us;
-
-		if (rt && rt->state == STEP_DONE && at > last)
-			last = at;
+		/* when its work was done: a run's end, an interrupted run's
+		 * hand check or seen end, never its start (rtoclock.h) */
+		if (rt && rt->state == STEP_DONE && rt->done.at > last)
+			last = rt->done.at;
 	}
+	return last;
+}
+
+char *
+session_var_offer(const struct session *s, const char *name)
+{
+	int64_t last = session_var_offer_us(s, name);
+	time_t t;
+	struct tm tm;
+	char buf[32];
+
 	if (last <= 0)
 		return NULL;
 	t = (time_t)(last / 1000000);

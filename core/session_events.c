@@ -544,12 +544,25 @@ note_step_actor(struct session *s, const struct journal_event *ev)
 	rt->wall_us = ev->wall_us;
 }
 
+/* When the step's work was done, for the time a time_of variable offers
+ * (rtoclock_done_event). */
+static void
+note_step_done(struct session *s, const struct journal_event *ev)
+{
+	struct step_rt *rt = session_find_step(s, ev->step);
+
+	if (rt)
+		rtoclock_done_event(&rt->done, ev->type, ev->payload,
+				    ev->wall_us);
+}
+
 void
 session_apply_event(struct session *s, const struct journal_event *ev)
 {
 	s->last_wall_us = ev->wall_us;
 	note_driver(s, ev);
 	note_step_actor(s, ev);
+	note_step_done(s, ev);
 	session_message_event(s, ev);	/* facts, queue, reminders */
 	drill_observe(s, ev);		/* the drill's world, predictions */
 	for (size_t i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++) {

@@ -7,6 +7,7 @@
 #include "outbox.h"
 #include "playbook.h"
 #include "session.h"
+#include "rtoclock.h"
 
 struct action;
 struct cJSON;
@@ -71,6 +72,7 @@ struct step_rt {
 	char *hand_check;	/* an interrupted run recorded as having done
 				 * its work: what the operator checked */
 	int64_t first_run_us;	/* when its first run started, or 0 */
+	struct rto_done done;	/* when its work was done (rtoclock.h) */
 };
 
 /* Who gave a variable its value, and when (the latest var.set). */
