@@ -1478,6 +1478,22 @@ card_rto(const struct rep *r)
 	return cJSON_IsNumber(t) ? (int64_t)t->valuedouble * 1000000 : 0;
 }
 
+/* The verdict (rtoclock_verdict, the header's too) as "rto_status" (met,
+ * missed, not proven, not decided) and "rto_met": true or false when met
+ * or missed, null when not proven or not decided. */
+static void
+add_verdict(cJSON *m, const char *verdict)
+{
+	cJSON_AddStringToObject(m, "rto_status", verdict ? verdict
+				: "not decided");
+	if (verdict && strcmp(verdict, "met") == 0)
+		cJSON_AddTrueToObject(m, "rto_met");
+	else if (verdict && strcmp(verdict, "missed") == 0)
+		cJSON_AddFalseToObject(m, "rto_met");
+	else
+		cJSON_AddNullToObject(m, "rto_met");
+}
+
 static void
 add_rto(struct rep *r, cJSON *m)
 {
@@ -1496,6 +1512,7 @@ add_rto(struct rep *r, cJSON *m)
 	if (!target) {
 		cJSON_AddNullToObject(m, "rto_s");
 		cJSON_AddNullToObject(m, "rto_met");
+		cJSON_AddNullToObject(m, "rto_status");
 		return;
 	}
 	cJSON_AddNumberToObject(m, "rto_s", (double)(target / 1000000));
@@ -1510,12 +1527,9 @@ add_rto(struct rep *r, cJSON *m)
 	cJSON_AddStringToObject(m, "rto_to", to);
 	unproven = cJSON_AddArrayToObject(m, "rto_unproven");
 	add_unproven(r, unproven);
-	if (took > target || (r->complete && cJSON_GetArraySize(unproven)))
-		cJSON_AddFalseToObject(m, "rto_met");
-	else if (r->complete)
-		cJSON_AddTrueToObject(m, "rto_met");
-	else
-		cJSON_AddNullToObject(m, "rto_met");
+	add_verdict(m, rtoclock_verdict(took / 1000000, target / 1000000,
+					r->complete,
+					cJSON_GetArraySize(unproven) > 0));
 }
 
 /* The recovery time: from detection (DETECTED_AT) to the end, as the RTO
@@ -1968,6 +1982,8 @@ static void
 md_rto(const cJSON *m, const cJSON *rep, struct strbuf *out)
 {
 	const cJSON *met = cJSON_GetObjectItem(m, "rto_met");
+	const char *status = jstr(m, "rto_status") ? jstr(m, "rto_status")
+						   : "";
 	const cJSON *complete = cJSON_GetObjectItem(cJSON_GetObjectItem(rep,
 				"summary"), "outcome");
 	struct strbuf target = STRBUF_INIT, took = STRBUF_INIT;
@@ -1982,8 +1998,7 @@ md_rto(const cJSON *m, const cJSON *rep, struct strbuf *out)
 	if (jstr(m, "rto_of"))
 		strbuf_addf(&target, " (that of the expected decision %s)",
 			    jstr(m, "rto_of"));
-	if (cJSON_IsFalse(met) && cJSON_GetArraySize(cJSON_GetObjectItem(m,
-						"rto_unproven")) > 0)
+	if (strcmp(status, "not proven") == 0)
 		md_rto_unproven(m, took.buf, target.buf, out);
 	else if (cJSON_IsTrue(met))
 		strbuf_addf(out, "RTO: **met**: recovered in %s (counted from "

@@ -120,7 +120,7 @@ clock_text(const struct app *a, int64_t now, char *buf, size_t size,
 	int64_t target = playbook_rto_within(a->pb, app_lookup, a->session) /
 			 1000000;
 	int64_t elapsed, from;
-	int detected, fixed = rto_fixed_end(a) != 0;
+	int detected;
 	char since[48] = "", at[24], used[24], of[24], word[32] = "";
 	const char *verdict;
 
@@ -129,11 +129,9 @@ clock_text(const struct app *a, int64_t now, char *buf, size_t size,
 		snprintf(since, sizeof(since), " since detected %s",
 			 timefmt_us(from, TF_HM_ZONE, at, sizeof(at)));
 	verdict = rto_verdict(a, elapsed, target);
-	/* A stopped clock says so, with the report's word once decided. */
+	/* Once decided, the report's word: met, missed, not proven. */
 	if (verdict)
 		snprintf(word, sizeof(word), ", %s", verdict);
-	else if (fixed && target > 0)
-		snprintf(word, sizeof(word), ", stopped");
 	*late = target > 0 && (verdict ? strcmp(verdict, "met") != 0
 				       : elapsed > target);
 	bars_duration_text(elapsed, 0, used, sizeof(used));
