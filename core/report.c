@@ -2042,8 +2042,10 @@ md_metrics(const cJSON *rep, struct strbuf *out)
 	}
 	strbuf_reset(&v);
 	duration(&v, cJSON_GetObjectItem(m, "total_s"));
-	strbuf_addf(&label, "Total (recovery time, from %s)",
-		    s_or(m, "total_from", "the session start"));
+	/* The session's length from detection, not the recovery time: the
+	 * RTO line below is the one recovery time. */
+	strbuf_addf(&label, "Session length from %s (to its end; not the "
+		    "recovery time)", s_or(m, "total_from", "the session start"));
 	md_row2(out, strbuf_str(&label), strbuf_str(&v));
 	strbuf_done(&label);
 	strbuf_adds(out, "\n");
