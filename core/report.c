@@ -699,6 +699,48 @@ on_approval(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 		    pstr(ev, "role") ? pstr(ev, "role") : "?");
 }
 
+/* The step ids of P's KEY (a voided approval's ran_while_valid or
+ * unapproved), cleaned, as KEY in A. */
+static void
+copy_ids(cJSON *a, const char *key, const cJSON *p)
+{
+	const cJSON *it;
+	cJSON *list;
+
+	if (!cJSON_IsArray(cJSON_GetObjectItem(p, key)))
+		return;
+	list = cJSON_AddArrayToObject(a, key);
+	cJSON_ArrayForEach(it, cJSON_GetObjectItem(p, key))
+		if (cJSON_IsString(it))
+			add_clean_item(list, it->valuestring);
+}
+
+/* IDS's strings joined by ", ", or "none". */
+static void
+join_ids(const cJSON *ids, struct strbuf *out)
+{
+	const cJSON *it;
+	int n = 0;
+
+	cJSON_ArrayForEach(it, ids)
+		if (cJSON_IsString(it))
+			strbuf_addf(out, "%s%s", n++ ? ", " : "",
+				    it->valuestring);
+	if (!n)
+		strbuf_adds(out, "none");
+}
+
+/* A sign-off voided after steps ran under it: which ran while it was
+ * valid, which remain unapproved. */
+static void
+void_steps_text(const cJSON *o, struct strbuf *out)
+{
+	strbuf_adds(out, "; ran under it while it was valid: ");
+	join_ids(cJSON_GetObjectItem(o, "ran_while_valid"), out);
+	strbuf_adds(out, "; unapproved now: ");
+	join_ids(cJSON_GetObjectItem(o, "unapproved"), out);
+}
+
 static void
 on_voided(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 {
@@ -714,12 +756,17 @@ on_voided(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 			cJSON_ReplaceItemInObjectCaseSensitive(a, "voided",
 							       cJSON_CreateTrue());
 			add_clean(a, "void_reason", pstr(ev, "reason"));
+			copy_ids(a, "ran_while_valid", ev->payload);
+			copy_ids(a, "unapproved", ev->payload);
 		}
 	}
 	strbuf_addf(what, "approval by %s (%s) voided: %s",
 		    pstr(ev, "name") ? pstr(ev, "name") : "?",
 		    pstr(ev, "role") ? pstr(ev, "role") : "?",
 		    pstr(ev, "reason") ? pstr(ev, "reason") : "");
+	if (cJSON_GetArraySize(cJSON_GetObjectItem(ev->payload,
+						   "ran_while_valid")))
+		void_steps_text(ev->payload, what);
 }
 
 /* message.sent, and the delivery events message.queued / .delivered /
@@ -2124,6 +2171,19 @@ md_inputs(const cJSON *rep, struct strbuf *out)
 	strbuf_adds(out, "\n");
 }
 
+/* A voided approval's status: why, and when steps ran under it first,
+ * which ran while it was valid and which remain unapproved. */
+static char *
+void_status(const cJSON *a)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_addf(&sb, "VOIDED: %s", s_or(a, "void_reason", ""));
+	if (cJSON_GetArraySize(cJSON_GetObjectItem(a, "ran_while_valid")))
+		void_steps_text(a, &sb);
+	return strbuf_detach(&sb);
+}
+
 static void
 md_approvals(const cJSON *rep, struct strbuf *out)
 {
@@ -2136,8 +2196,7 @@ md_approvals(const cJSON *rep, struct strbuf *out)
 		int voided = cJSON_IsTrue(cJSON_GetObjectItem(a, "voided"));
 		int unproven = cJSON_IsTrue(cJSON_GetObjectItem(a,
 								 "unverified"));
-		char *status = voided ? xasprintf("VOIDED: %s",
-						  s_or(a, "void_reason", ""))
+		char *status = voided ? void_status(a)
 			     : unproven ? xasprintf("UNVERIFIED: journal line "
 						    "%d is not proven",
 						    cJSON_GetObjectItem(a, "line")

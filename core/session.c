@@ -325,8 +325,10 @@ step_rt_done(struct step_rt *rt)
 		free(rt->approvals[i].name);
 		free(rt->approvals[i].hash);
 		free(rt->approvals[i].entered);
+		free(rt->approvals[i].steps_hash);
 	}
 	free(rt->approvals);
+	free(rt->voided_note);
 	free(rt->option);
 	free(rt->cast_rel);
 	free(rt->actor);
@@ -1173,6 +1175,7 @@ session_step_view(const struct session *s, size_t i, struct step_view *out)
 	out->cancelled = rt->cancelled;
 	out->run_unknown = rt->run_unknown;
 	out->hand_check = rt->hand_check;
+	out->voided_note = rt->voided_note;
 	return 0;
 }
 

@@ -332,6 +332,9 @@ struct step_view {
 				 * the state since (n/a, checked by hand) */
 	const char *hand_check;	/* an interrupted run recorded as having
 				 * done its work (tick): what was checked */
+	const char *voided_note;	/* approve: a sign-off voided after
+					 * covered steps ran: which ran under
+					 * it, which remain unapproved; NULL */
 };
 
 /* Number of steps in the playbook (all phases). */

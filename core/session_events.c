@@ -365,6 +365,7 @@ on_approval(struct session *s, const struct journal_event *ev)
 	a->hash = xstrdup(pstr(ev, "gate_hash") ? pstr(ev, "gate_hash") : "");
 	a->wall_us = ev->wall_us;
 	a->entered = evtext_provenance(ev->payload, 0);
+	a->steps_hash = session_steps_hash(s, rt);
 	if (approvals_complete(rt))
 		rt->state = STEP_DONE;
 }
@@ -376,6 +377,7 @@ drop_approval(struct step_rt *rt, size_t i)
 	free(rt->approvals[i].name);
 	free(rt->approvals[i].hash);
 	free(rt->approvals[i].entered);
+	free(rt->approvals[i].steps_hash);
 	memmove(&rt->approvals[i], &rt->approvals[i + 1],
 		(rt->n_approvals - i - 1) * sizeof(*rt->approvals));
 	rt->n_approvals--;
@@ -394,6 +396,10 @@ on_voided(struct session *s, const struct journal_event *ev)
 			drop_approval(rt, i);
 			break;
 		}
+	}
+	if (rt) {
+		free(rt->voided_note);
+		rt->voided_note = session_voided_note(ev->payload);
 	}
 	if (rt && !approvals_complete(rt))
 		rt->state = STEP_OPEN;
