@@ -54,6 +54,11 @@ struct rep {
 	int complete;
 	char rto_to[200];	/* where the recovery time ends, in words,
 				 * when rto_end had to say more */
+	struct step_done {
+		char *step;
+		struct rto_done d;
+	} *dones;		/* when each step's work was done */
+	size_t n_dones;
 };
 
 /* --- small helpers ----------------------------------------------------------- */
@@ -792,6 +797,48 @@ on_approval(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 		    pstr(ev, "role") ? pstr(ev, "role") : "?");
 }
 
+/* The step ids of P's KEY (a voided approval's ran_while_valid or
+ * unapproved), cleaned, as KEY in A. */
+static void
+copy_ids(cJSON *a, const char *key, const cJSON *p)
+{
+	const cJSON *it;
+	cJSON *list;
+
+	if (!cJSON_IsArray(cJSON_GetObjectItem(p, key)))
+		return;
+	list = cJSON_AddArrayToObject(a, key);
+	cJSON_ArrayForEach(it, cJSON_GetObjectItem(p, key))
+		if (cJSON_IsString(it))
+			add_clean_item(list, it->valuestring);
+}
+
+/* IDS's strings joined by ", ", or "none". */
+static void
+join_ids(const cJSON *ids, struct strbuf *out)
+{
+	const cJSON *it;
+	int n = 0;
+
+	cJSON_ArrayForEach(it, ids)
+		if (cJSON_IsString(it))
+			strbuf_addf(out, "%s%s", n++ ? ", " : "",
+				    it->valuestring);
+	if (!n)
+		strbuf_adds(out, "none");
+}
+
+/* A sign-off voided after steps ran under it: which ran while it was
+ * valid, which remain unapproved. */
+static void
+void_steps_text(const cJSON *o, struct strbuf *out)
+{
+	strbuf_adds(out, "; ran under it while it was valid: ");
+	join_ids(cJSON_GetObjectItem(o, "ran_while_valid"), out);
+	strbuf_adds(out, "; unapproved now: ");
+	join_ids(cJSON_GetObjectItem(o, "unapproved"), out);
+}
+
 static void
 on_voided(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 {
@@ -807,12 +854,17 @@ on_voided(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 			cJSON_ReplaceItemInObjectCaseSensitive(a, "voided",
 							       cJSON_CreateTrue());
 			add_clean(a, "void_reason", pstr(ev, "reason"));
+			copy_ids(a, "ran_while_valid", ev->payload);
+			copy_ids(a, "unapproved", ev->payload);
 		}
 	}
 	strbuf_addf(what, "approval by %s (%s) voided: %s",
 		    pstr(ev, "name") ? pstr(ev, "name") : "?",
 		    pstr(ev, "role") ? pstr(ev, "role") : "?",
 		    pstr(ev, "reason") ? pstr(ev, "reason") : "");
+	if (cJSON_GetArraySize(cJSON_GetObjectItem(ev->payload,
+						   "ran_while_valid")))
+		void_steps_text(ev->payload, what);
 }
 
 /* message.sent, and the delivery events message.queued / .delivered /
@@ -1058,6 +1110,22 @@ keep_answer(struct rep *r, const struct journal_event *ev)
 	cJSON_AddItemToObject(r->registry, name, cJSON_Duplicate(a, 1));
 }
 
+/* The done time of STEP (rtoclock.h), added when new. */
+static struct rto_done *
+step_done(struct rep *r, const char *step)
+{
+	struct step_done *d;
+
+	for (size_t i = 0; i < r->n_dones; i++)
+		if (strcmp(r->dones[i].step, step) == 0)
+			return &r->dones[i].d;
+	r->dones = xrealloc(r->dones, (r->n_dones + 1) * sizeof(*r->dones));
+	d = &r->dones[r->n_dones++];
+	d->step = xstrdup(step);
+	memset(&d->d, 0, sizeof(d->d));
+	return &d->d;
+}
+
 static void
 fold_event(struct rep *r, const struct journal_event *ev)
 {
@@ -1075,6 +1143,9 @@ fold_event(struct rep *r, const struct journal_event *ev)
 	 * the phase it leaves), not the phase of the step it is about (a
 	 * sign-off refused in communicate). */
 	phase = xstrdup_or_null(r->cur_phase ? r->cur_phase : ev->phase);
+	if (ev->step)
+		rtoclock_done_event(step_done(r, ev->step), ev->type,
+				    ev->payload, ev->wall_us);
 	for (i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
 		if (strcmp(handlers[i].type, ev->type) == 0)
 			break;
@@ -1538,36 +1609,40 @@ rollback_ran_at(struct rep *r, const char **step)
 	return first;
 }
 
-/* Where the recovery time ends (rtoclock_end). A typed ROLLED_BACK_AT
- * earlier than the journal shows the rollback started is not believed
- * (the recovery cannot end before the rollback ran): the time then ends
- * as if none was typed, and *WHICH says why. */
+/* The exact time the journal knows for ROLLED_BACK_AT: when the last of
+ * the steps it takes its time from (time_of) was done, as the console
+ * offers it (session_var_offer_us), or 0. */
+static int64_t
+rollback_done_at(struct rep *r)
+{
+	const struct pb_variable *v = r->pb ? playbook_find_var(r->pb,
+						"ROLLED_BACK_AT") : NULL;
+	int64_t last = 0;
+
+	for (size_t k = 0; v && k < v->n_time_of; k++)
+		for (size_t i = 0; i < r->n_dones; i++)
+			if (strcmp(r->dones[i].step, v->time_of[k]) == 0 &&
+			    r->dones[i].d.at > last)
+				last = r->dones[i].d.at;
+	return last;
+}
+
+/* Where the recovery time ends: rtoclock_recovery_end, the console's
+ * header's rule too. */
 static int64_t
 rto_end(struct rep *r, const char **which)
 {
-	const char *typed = r->drill ? NULL : var_value("ROLLED_BACK_AT", r);
-	const char *step = NULL;
-	int64_t ran = typed ? rollback_ran_at(r, &step) : 0;
-	int64_t end;
+	struct rto_facts f = { 0 };
+	int fixed;
 
-	int64_t at = typed ? parse_when(typed) : 0;
-	/* A time typed to the minute covers that whole minute. */
-	int early = ran && at + 60000000 <= ran;
-	int late = at && r->end_us && at > r->end_us + 60000000;
-
-	if (!early && !late)
-		return rtoclock_end(typed, r->verify_end_us, r->end_us, which);
-	end = rtoclock_end(NULL, r->verify_end_us, r->end_us, which);
-	if (early)
-		snprintf(r->rto_to, sizeof(r->rto_to), "%s (the typed "
-			 "ROLLED_BACK_AT is earlier than %s first ran, in the "
-			 "journal)", *which, step);
-	else
-		snprintf(r->rto_to, sizeof(r->rto_to), "%s (the typed "
-			 "ROLLED_BACK_AT is later than the session's end)",
-			 *which);
-	*which = r->rto_to;
-	return end;
+	f.rolled_back_at = r->drill ? NULL : var_value("ROLLED_BACK_AT", r);
+	f.ran_us = f.rolled_back_at ? rollback_ran_at(r, &f.ran_step) : 0;
+	f.offered_us = rollback_done_at(r);
+	f.verify_end_us = r->verify_end_us;
+	f.end_us = r->end_us;
+	f.complete = r->complete;
+	return rtoclock_recovery_end(&f, &fixed, which, r->rto_to,
+				     sizeof(r->rto_to));
 }
 
 /* The target a drill's score card judged the recovery against (that of
@@ -1580,6 +1655,22 @@ card_rto(const struct rep *r)
 							  "rto_seconds");
 
 	return cJSON_IsNumber(t) ? (int64_t)t->valuedouble * 1000000 : 0;
+}
+
+/* The verdict (rtoclock_verdict, the header's too) as "rto_status" (met,
+ * missed, not proven, not decided) and "rto_met": true or false when met
+ * or missed, null when not proven or not decided. */
+static void
+add_verdict(cJSON *m, const char *verdict)
+{
+	cJSON_AddStringToObject(m, "rto_status", verdict ? verdict
+				: "not decided");
+	if (verdict && strcmp(verdict, "met") == 0)
+		cJSON_AddTrueToObject(m, "rto_met");
+	else if (verdict && strcmp(verdict, "missed") == 0)
+		cJSON_AddFalseToObject(m, "rto_met");
+	else
+		cJSON_AddNullToObject(m, "rto_met");
 }
 
 static void
@@ -1600,6 +1691,7 @@ add_rto(struct rep *r, cJSON *m)
 	if (!target) {
 		cJSON_AddNullToObject(m, "rto_s");
 		cJSON_AddNullToObject(m, "rto_met");
+		cJSON_AddNullToObject(m, "rto_status");
 		return;
 	}
 	cJSON_AddNumberToObject(m, "rto_s", (double)(target / 1000000));
@@ -1614,12 +1706,9 @@ add_rto(struct rep *r, cJSON *m)
 	cJSON_AddStringToObject(m, "rto_to", to);
 	unproven = cJSON_AddArrayToObject(m, "rto_unproven");
 	add_unproven(r, unproven);
-	if (took > target || (r->complete && cJSON_GetArraySize(unproven)))
-		cJSON_AddFalseToObject(m, "rto_met");
-	else if (r->complete)
-		cJSON_AddTrueToObject(m, "rto_met");
-	else
-		cJSON_AddNullToObject(m, "rto_met");
+	add_verdict(m, rtoclock_verdict(took / 1000000, target / 1000000,
+					r->complete,
+					cJSON_GetArraySize(unproven) > 0));
 }
 
 /* The recovery time: from detection (DETECTED_AT) to the end, as the RTO
@@ -1829,6 +1918,9 @@ rep_finish(struct rep *r)
 	cJSON_AddItemToObject(r->root, "other_events", r->other);
 	cJSON_Delete(r->states);
 	cJSON_Delete(r->registry);
+	for (size_t i = 0; i < r->n_dones; i++)
+		free(r->dones[i].step);
+	free(r->dones);
 	playbook_free(r->pb);
 	free(r->cur_phase);
 	sanitize_tree(r->root);
@@ -2070,6 +2162,8 @@ static void
 md_rto(const cJSON *m, const cJSON *rep, struct strbuf *out)
 {
 	const cJSON *met = cJSON_GetObjectItem(m, "rto_met");
+	const char *status = jstr(m, "rto_status") ? jstr(m, "rto_status")
+						   : "";
 	const cJSON *complete = cJSON_GetObjectItem(cJSON_GetObjectItem(rep,
 				"summary"), "outcome");
 	struct strbuf target = STRBUF_INIT, took = STRBUF_INIT;
@@ -2084,8 +2178,7 @@ md_rto(const cJSON *m, const cJSON *rep, struct strbuf *out)
 	if (jstr(m, "rto_of"))
 		strbuf_addf(&target, " (that of the expected decision %s)",
 			    jstr(m, "rto_of"));
-	if (cJSON_IsFalse(met) && cJSON_GetArraySize(cJSON_GetObjectItem(m,
-						"rto_unproven")) > 0)
+	if (strcmp(status, "not proven") == 0)
 		md_rto_unproven(m, took.buf, target.buf, out);
 	else if (cJSON_IsTrue(met))
 		strbuf_addf(out, "RTO: **met**: recovered in %s (counted from "
@@ -2129,10 +2222,10 @@ md_metrics(const cJSON *rep, struct strbuf *out)
 	}
 	strbuf_reset(&v);
 	duration(&v, cJSON_GetObjectItem(m, "total_s"));
-	/* Not the recovery time (the RTO line's, to the end of the verify
-	 * phase): the whole incident, communication included. */
-	strbuf_addf(&label, "Total, to the session's end (from %s)",
-		    s_or(m, "total_from", "the session start"));
+	/* The session's length from detection, not the recovery time: the
+	 * RTO line below is the one recovery time. */
+	strbuf_addf(&label, "Session length from %s (to its end; not the "
+		    "recovery time)", s_or(m, "total_from", "the session start"));
 	md_row2(out, strbuf_str(&label), strbuf_str(&v));
 	strbuf_done(&label);
 	strbuf_adds(out, "\n");
@@ -2211,6 +2304,19 @@ md_inputs(const cJSON *rep, struct strbuf *out)
 	strbuf_adds(out, "\n");
 }
 
+/* A voided approval's status: why, and when steps ran under it first,
+ * which ran while it was valid and which remain unapproved. */
+static char *
+void_status(const cJSON *a)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_addf(&sb, "VOIDED: %s", s_or(a, "void_reason", ""));
+	if (cJSON_GetArraySize(cJSON_GetObjectItem(a, "ran_while_valid")))
+		void_steps_text(a, &sb);
+	return strbuf_detach(&sb);
+}
+
 static void
 md_approvals(const cJSON *rep, struct strbuf *out)
 {
@@ -2223,8 +2329,7 @@ md_approvals(const cJSON *rep, struct strbuf *out)
 		int voided = cJSON_IsTrue(cJSON_GetObjectItem(a, "voided"));
 		int unproven = cJSON_IsTrue(cJSON_GetObjectItem(a,
 								 "unverified"));
-		char *status = voided ? xasprintf("VOIDED: %s",
-						  s_or(a, "void_reason", ""))
+		char *status = voided ? void_status(a)
 			     : jstr(a, "invalid")
 			     ? xasprintf("NOT VALID: %s", jstr(a, "invalid"))
 			     : unproven ? xasprintf("UNVERIFIED: journal line "

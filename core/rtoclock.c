@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include <cjson/cJSON.h>
 
 int64_t
 rtoclock_parse_when(const char *text)
@@ -56,4 +57,116 @@ rtoclock_end(const char *rolled_back_at, int64_t verify_end_us,
 	if (which)
 		*which = w;
 	return end;
+}
+
+/* Whether PAYLOAD's KEY is true. */
+static int
+ptrue(const cJSON *payload, const char *key)
+{
+	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(payload, key));
+}
+
+void
+rtoclock_done_event(struct rto_done *d, const char *type,
+		    const cJSON *payload, int64_t when)
+{
+	const cJSON *o = cJSON_GetObjectItemCaseSensitive(payload, "outcome");
+	int unknown = cJSON_IsString(o) &&
+		      strcmp(o->valuestring, "unknown") == 0;
+
+	if (strcmp(type, "step.started") == 0) {
+		d->at = 0;
+		d->orphan_end = 0;
+	} else if (strcmp(type, "step.orphan_ended") == 0) {
+		d->orphan_end = when;
+	} else if (strcmp(type, "step.finished") == 0) {
+		d->at = ptrue(payload, "ok") && !unknown ? when : 0;
+	} else if (strcmp(type, "step.ticked") == 0) {
+		/* an interrupted run checked by hand: the earliest known
+		 * point after its effect */
+		d->at = ptrue(payload, "interrupted_run_checked") &&
+			d->orphan_end && d->orphan_end < when ? d->orphan_end
+							       : when;
+	} else if (strcmp(type, "message.sent") == 0) {
+		d->at = when;
+	} else if (strcmp(type, "step.na") == 0 ||
+		   strcmp(type, "step.skipped") == 0 ||
+		   strcmp(type, "step.reopened") == 0 ||
+		   strcmp(type, "step.unticked") == 0) {
+		d->at = 0;
+	}
+}
+
+/* Whether TEXT gives a time to the minute only (no seconds). */
+static int
+to_the_minute(const char *text)
+{
+	const char *colon = strchr(text, ':');
+
+	return colon && !strchr(colon + 1, ':');
+}
+
+/* The typed time, read as the report uses it (see rtoclock_recovery_end);
+ * 0 when not believed, *WHY then set. */
+static int64_t
+typed_end(const struct rto_facts *f, const char **why)
+{
+	int64_t at = rtoclock_parse_when(f->rolled_back_at);
+	int minute = at && to_the_minute(f->rolled_back_at);
+
+	*why = NULL;
+	if (!at)
+		return 0;
+	/* A time typed to the minute covers that whole minute. */
+	if (f->ran_us && at + 60000000 <= f->ran_us) {
+		*why = "early";
+		return 0;
+	}
+	if (f->end_us && at > f->end_us + 60000000) {
+		*why = "late";
+		return 0;
+	}
+	if (minute && f->offered_us &&
+	    f->offered_us - f->offered_us % 60000000 == at)
+		return f->offered_us;
+	return minute ? at + 59000000 : at;
+}
+
+int64_t
+rtoclock_recovery_end(const struct rto_facts *f, int *fixed,
+		      const char **which, char *why, size_t size)
+{
+	const char *bad;
+	int64_t typed = typed_end(f, &bad);
+	int64_t end;
+
+	*fixed = typed || f->verify_end_us || f->complete;
+	if (typed) {
+		*which = "the recovery time recorded (ROLLED_BACK_AT)";
+		return typed;
+	}
+	end = rtoclock_end(NULL, f->verify_end_us, f->end_us, which);
+	if (bad && strcmp(bad, "early") == 0)
+		snprintf(why, size, "%s (the typed ROLLED_BACK_AT is earlier "
+			 "than %s first ran, in the journal)", *which,
+			 f->ran_step ? f->ran_step : "the step");
+	else if (bad)
+		snprintf(why, size, "%s (the typed ROLLED_BACK_AT is later "
+			 "than the session's end)", *which);
+	if (bad)
+		*which = why;
+	return end;
+}
+
+const char *
+rtoclock_verdict(int64_t took_s, int64_t target_s, int complete,
+		 int unproven)
+{
+	if (target_s <= 0)
+		return NULL;
+	if (complete && unproven)
+		return "not proven";
+	if (took_s > target_s)
+		return "missed";
+	return complete ? "met" : NULL;
 }

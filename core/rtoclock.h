@@ -4,6 +4,7 @@
 #ifndef REWIND_CORE_RTOCLOCK_H
 #define REWIND_CORE_RTOCLOCK_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* A time as operators type it: RFC 3339, or "YYYY-MM-DD HH:MM[:SS]
@@ -25,5 +26,58 @@ int64_t rtoclock_start(const char *detected_at, int64_t start_us,
  * is the measure. */
 int64_t rtoclock_end(const char *rolled_back_at, int64_t verify_end_us,
 		     int64_t end_us, const char **which);
+
+/* When a step's work was done, by the journal, one rule for the time a
+ * time_of variable offers (the console) and the report's exact time: a
+ * run that ended in the console, when it ended; an interrupted run
+ * recorded done by hand (its outcome unknown), the earliest the journal
+ * knows that is still after its effect: when the console saw its
+ * orphaned process end (step.orphan_ended) or when it was checked by
+ * hand, whichever came first; never when it started (the effect may have
+ * come after). A check ticked or a message sent: then. */
+struct rto_done {
+	int64_t at;		/* done, µs; 0 = not done */
+	int64_t orphan_end;	/* its last run's process seen ended, or 0 */
+};
+
+struct cJSON;
+
+/* Fold one journal event about the step into D: TYPE and PAYLOAD as
+ * journalled, WHEN its wall time. */
+void rtoclock_done_event(struct rto_done *d, const char *type,
+			 const struct cJSON *payload, int64_t when);
+
+/* What decides where the recovery time ends, gathered by the report from
+ * the journal and by the console from its session, so that the header and
+ * the report end it at the same point (rtoclock_recovery_end). */
+struct rto_facts {
+	const char *rolled_back_at;	/* ROLLED_BACK_AT as set, or NULL
+					 * (a drill passes NULL) */
+	int64_t offered_us;	/* the exact time the journal knows for it
+				 * (the time_of steps' done time), or 0 */
+	int64_t ran_us;		/* when a time_of step first ran, or 0 */
+	const char *ran_step;	/* which */
+	int64_t verify_end_us;	/* when the verify phase was left, or 0 */
+	int64_t end_us;		/* completion, or the last event so far */
+	int complete;
+};
+
+/* Where the recovery time ends (rtoclock_end's order) and whether that
+ * point is known yet (*FIXED: ROLLED_BACK_AT believed, the verify phase
+ * left, or the session complete; else the clock still runs). A
+ * ROLLED_BACK_AT in the minute the journal offered is the journal's exact
+ * time; one typed to the minute otherwise counts as the last second of
+ * that minute (never understating); one earlier than the step first ran
+ * or later than END_US (+ its minute) is not believed. *WHICH says where
+ * it ended, in words, in WHY (SIZE bytes) when it needs more. */
+int64_t rtoclock_recovery_end(const struct rto_facts *f, int *fixed,
+			      const char **which, char *why, size_t size);
+
+/* The verdict on the recovery time, one rule for the report and the
+ * header: "not proven" (complete, a required proof n/a or failed),
+ * "missed" (over TARGET_S), "met" (complete, within), or NULL while not
+ * decided. */
+const char *rtoclock_verdict(int64_t took_s, int64_t target_s, int complete,
+			     int unproven);
 
 #endif

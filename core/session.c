@@ -325,8 +325,10 @@ step_rt_done(struct step_rt *rt)
 		free(rt->approvals[i].name);
 		free(rt->approvals[i].hash);
 		free(rt->approvals[i].entered);
+		free(rt->approvals[i].steps_hash);
 	}
 	free(rt->approvals);
+	free(rt->voided_note);
 	free(rt->option);
 	free(rt->cast_rel);
 	free(rt->actor);
@@ -1102,14 +1104,46 @@ session_complete_wall(const struct session *s)
 	return s->complete ? s->complete_wall_us : 0;
 }
 
-int64_t
-session_recovery_end(const struct session *s, const char **which)
+/* When a step ROLLED_BACK_AT takes its time from first ran, or 0. */
+static int64_t
+rollback_ran_at(const struct session *s, const char **step)
 {
-	if (!s->complete)
-		return 0;
-	return rtoclock_end(s->mode == SESSION_DRILL ? NULL
-			    : session_var(s, "ROLLED_BACK_AT"),
-			    s->verify_end_wall_us, s->complete_wall_us, which);
+	const struct pb_variable *v = playbook_find_var(s->pb,
+							"ROLLED_BACK_AT");
+	int64_t first = 0;
+
+	for (size_t k = 0; v && k < v->n_time_of; k++) {
+		const struct step_rt *rt = session_find_step(s, v->time_of[k]);
+
+		if (rt && rt->first_run_us &&
+		    (!first || rt->first_run_us < first)) {
+			first = rt->first_run_us;
+			*step = v->time_of[k];
+		}
+	}
+	return first;
+}
+
+int64_t
+session_recovery_end(const struct session *s, int *fixed,
+		     const char **which)
+{
+	struct rto_facts f = { 0 };
+	static char why[200];
+	const char *w;
+	int fx;
+
+	f.rolled_back_at = s->mode == SESSION_DRILL ? NULL
+			 : session_var(s, "ROLLED_BACK_AT");
+	f.ran_us = f.rolled_back_at ? rollback_ran_at(s, &f.ran_step) : 0;
+	f.offered_us = session_var_offer_us(s, "ROLLED_BACK_AT");
+	f.verify_end_us = s->verify_end_wall_us;
+	f.end_us = s->complete ? s->complete_wall_us : s->last_wall_us;
+	f.complete = s->complete;
+	if (!fixed)
+		fixed = &fx;
+	return rtoclock_recovery_end(&f, fixed, which ? which : &w, why,
+				     sizeof(why));
 }
 
 enum phase_id
@@ -1186,6 +1220,7 @@ session_step_view(const struct session *s, size_t i, struct step_view *out)
 	out->cancelled = rt->cancelled;
 	out->run_unknown = rt->run_unknown;
 	out->hand_check = rt->hand_check;
+	out->voided_note = rt->voided_note;
 	return 0;
 }
 

@@ -241,11 +241,14 @@ const char *session_workdir(const struct session *s, int *moved,
 /* Wall time (µs) the session was completed at, or 0 while it is not. */
 int64_t session_complete_wall(const struct session *s);
 
-/* Where a complete session's recovery time ends, by the report's rule
- * (rtoclock_end): ROLLED_BACK_AT (live only), else when the verify phase
- * was left, else completion; 0 while the session is not complete. *WHICH
- * (may be NULL) says which, in words. */
-int64_t session_recovery_end(const struct session *s, const char **which);
+/* Where the session's recovery time ends, by the report's rule
+ * (rtoclock_recovery_end: ROLLED_BACK_AT, live only, at the journal's
+ * exact time when it is the one offered; else when the verify phase was
+ * left; else completion, or the last event so far). *FIXED (may be NULL)
+ * says whether that point is known yet (else the clock still runs);
+ * *WHICH (may be NULL) says which, in words. */
+int64_t session_recovery_end(const struct session *s, int *fixed,
+			     const char **which);
 
 /* Whether the recovery was never proven (a required verification marked
  * n/a or failed, the rollback itself marked n/a), as the report's RTO and
@@ -301,6 +304,8 @@ enum session_mode session_mode(const struct session *s);
  * with "time_of", the time that step was done ("YYYY-MM-DD HH:MM UTC",
  * as the journal has it); caller frees. NULL when there is none (yet). */
 char *session_var_offer(const struct session *s, const char *name);
+/* The same to the µs (the journal's exact time), or 0. */
+int64_t session_var_offer_us(const struct session *s, const char *name);
 
 /* Number of journal events. */
 uint64_t session_n_events(const struct session *s);
@@ -342,6 +347,9 @@ struct step_view {
 				 * the state since (n/a, checked by hand) */
 	const char *hand_check;	/* an interrupted run recorded as having
 				 * done its work (tick): what was checked */
+	const char *voided_note;	/* approve: a sign-off voided after
+					 * covered steps ran: which ran under
+					 * it, which remain unapproved; NULL */
 };
 
 /* Number of steps in the playbook (all phases). */

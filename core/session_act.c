@@ -25,6 +25,7 @@
 #include "rtoclock.h"
 #include "timefmt.h"
 #include "runner.h"
+#include "sanitize.h"
 #include "session_int.h"
 #include "sha256.h"
 #include "strbuf.h"
@@ -50,25 +51,31 @@ session_each_ref(const struct session *s, const char *text,
 			cb(s->pb->variables[i].name, arg);
 }
 
-char *
-session_var_offer(const struct session *s, const char *name)
+int64_t
+session_var_offer_us(const struct session *s, const char *name)
 {
 	const struct pb_variable *v = playbook_find_var(s->pb, name);
 	int64_t last = 0;
-	time_t t;
-	struct tm tm;
-	char buf[32];
 
 	for (size_t k = 0; v && k < v->n_time_of; k++) {
 		const struct step_rt *rt = session_find_step(s, v->time_of[k]);
 
-		/* a run checked by hand: when it ran, not when checked */
-		int64_t at = !rt ? 0 : rt->hand_check && rt->run_wall_us
-			    ? rt->run_wall_us : rt->wall_us;
-
-		if (rt && rt->state == STEP_DONE && at > last)
-			last = at;
+		/* when its work was done: a run's end, an interrupted run's
+		 * hand check or seen end, never its start (rtoclock.h) */
+		if (rt && rt->state == STEP_DONE && rt->done.at > last)
+			last = rt->done.at;
 	}
+	return last;
+}
+
+char *
+session_var_offer(const struct session *s, const char *name)
+{
+	int64_t last = session_var_offer_us(s, name);
+	time_t t;
+	struct tm tm;
+	char buf[32];
+
 	if (last <= 0)
 		return NULL;
 	t = (time_t)(last / 1000000);
@@ -214,6 +221,120 @@ session_gate_hash(struct session *s, const struct step_rt *approve)
 	return xstrdup(hex);
 }
 
+char *
+session_steps_hash(struct session *s, const struct step_rt *ap)
+{
+	char *all = xmalloc(s->n_steps * 64 + 1);
+
+	for (size_t i = 0; i < s->n_steps; i++) {
+		const struct step_rt *rt = &s->steps[i];
+		struct sha256 h;
+		struct hash_ctx c = { s, &h };
+		char hex[65];
+
+		memset(all + i * 64, '-', 64);
+		if (!gates_step(ap, rt) || !session_step_active(s, rt))
+			continue;
+		sha256_init(&h);
+		hash_step(&c, rt);
+		sha256_final_hex(&h, hex);
+		memcpy(all + i * 64, hex, 64);
+	}
+	all[s->n_steps * 64] = '\0';
+	return all;
+}
+
+/* Whether RT, covered by approve step AP, is still to run: it applies and
+ * is neither done nor n/a nor skipped. */
+static int
+still_to_run(const struct session *s, const struct step_rt *ap,
+	     const struct step_rt *rt)
+{
+	return gates_step(ap, rt) && session_step_active(s, rt) &&
+	       rt->state != STEP_DONE && rt->state != STEP_NA &&
+	       rt->state != STEP_SKIPPED;
+}
+
+/* Whether approval A of AP no longer covers what is still to run: a step
+ * still to run that it did not cover, or whose command or variables have
+ * changed since. A change that only touches steps done, n/a or skipped
+ * voids nothing: what ran, ran under it while it was valid. */
+static int
+stale_for_what_remains(struct session *s, const struct step_rt *ap,
+		       const struct approval *a)
+{
+	char *now = session_steps_hash(s, ap);
+	int stale = 0;
+
+	for (size_t i = 0; i < s->n_steps && !stale; i++)
+		stale = still_to_run(s, ap, &s->steps[i]) &&
+			(!a->steps_hash || strlen(a->steps_hash) <= i * 64 ||
+			 memcmp(a->steps_hash + i * 64, now + i * 64, 64));
+	free(now);
+	return stale;
+}
+
+/* The voided approval's payload: which covered steps ran under it while
+ * it was valid (done) and which remain without it (still to run). */
+static void
+add_void_steps(struct session *s, const struct step_rt *ap, cJSON *p)
+{
+	cJSON *ran = cJSON_AddArrayToObject(p, "ran_while_valid");
+	cJSON *left = cJSON_AddArrayToObject(p, "unapproved");
+
+	for (size_t i = 0; i < s->n_steps; i++) {
+		const struct step_rt *rt = &s->steps[i];
+
+		if (gates_step(ap, rt) && rt->state == STEP_DONE)
+			cJSON_AddItemToArray(ran, cJSON_CreateString(
+						     rt->def->id));
+		else if (still_to_run(s, ap, rt))
+			cJSON_AddItemToArray(left, cJSON_CreateString(
+						     rt->def->id));
+	}
+}
+
+/* STR's string items joined by ", " into OUT, or "none". */
+static void
+join_ids(const cJSON *arr, struct strbuf *out)
+{
+	const cJSON *it;
+	int n = 0;
+
+	cJSON_ArrayForEach(it, arr)
+		if (cJSON_IsString(it))
+			strbuf_addf(out, "%s%s", n++ ? ", " : "",
+				    it->valuestring);
+	if (!n)
+		strbuf_adds(out, "none");
+}
+
+char *
+session_voided_note(const cJSON *p)
+{
+	const cJSON *ran = cJSON_GetObjectItemCaseSensitive(p,
+							    "ran_while_valid");
+	const cJSON *left = cJSON_GetObjectItemCaseSensitive(p, "unapproved");
+	const char *name = cJSON_GetStringValue(
+		cJSON_GetObjectItemCaseSensitive(p, "name"));
+	const char *role = cJSON_GetStringValue(
+		cJSON_GetObjectItemCaseSensitive(p, "role"));
+	struct strbuf sb = STRBUF_INIT;
+	char *note;
+
+	if (!cJSON_GetArraySize(ran))	/* nothing ran under it */
+		return NULL;
+	strbuf_addf(&sb, "%s's sign-off as %s was voided after steps ran "
+		    "under it: ran while it was valid: ", name ? name : "?",
+		    role ? role : "?");
+	join_ids(ran, &sb);
+	strbuf_adds(&sb, "; unapproved now: ");
+	join_ids(left, &sb);
+	note = sanitize_text(strbuf_str(&sb), strlen(strbuf_str(&sb)));
+	strbuf_done(&sb);
+	return note;
+}
+
 static int
 void_first_stale(struct session *s, struct step_rt *rt, struct err *err)
 {
@@ -223,7 +344,8 @@ void_first_stale(struct session *s, struct step_rt *rt, struct err *err)
 	for (size_t i = 0; i < rt->n_approvals; i++) {
 		cJSON *p;
 
-		if (strcmp(rt->approvals[i].hash, now) == 0)
+		if (strcmp(rt->approvals[i].hash, now) == 0 ||
+		    !stale_for_what_remains(s, rt, &rt->approvals[i]))
 			continue;
 		p = cJSON_CreateObject();
 		cJSON_AddStringToObject(p, "role", rt->approvals[i].role);
@@ -231,6 +353,7 @@ void_first_stale(struct session *s, struct step_rt *rt, struct err *err)
 		cJSON_AddStringToObject(p, "reason", "the commands or variables "
 					"it approved have changed since");
 		cJSON_AddStringToObject(p, "gate_hash", now);
+		add_void_steps(s, rt, p);
 		rc = session_record(s, "rewind", "approval.voided",
 				    rt->def->id, p, err) < 0 ? -1 : 1;
 		break;

@@ -385,6 +385,7 @@ on_approval(struct session *s, const struct journal_event *ev)
 	a->hash = xstrdup(pstr(ev, "gate_hash") ? pstr(ev, "gate_hash") : "");
 	a->wall_us = ev->wall_us;
 	a->entered = evtext_provenance(ev->payload, 0);
+	a->steps_hash = session_steps_hash(s, rt);
 	if (approvals_complete(rt))
 		rt->state = STEP_DONE;
 }
@@ -396,6 +397,7 @@ drop_approval(struct step_rt *rt, size_t i)
 	free(rt->approvals[i].name);
 	free(rt->approvals[i].hash);
 	free(rt->approvals[i].entered);
+	free(rt->approvals[i].steps_hash);
 	memmove(&rt->approvals[i], &rt->approvals[i + 1],
 		(rt->n_approvals - i - 1) * sizeof(*rt->approvals));
 	rt->n_approvals--;
@@ -414,6 +416,10 @@ on_voided(struct session *s, const struct journal_event *ev)
 			drop_approval(rt, i);
 			break;
 		}
+	}
+	if (rt) {
+		free(rt->voided_note);
+		rt->voided_note = session_voided_note(ev->payload);
 	}
 	if (rt && !approvals_complete(rt))
 		rt->state = STEP_OPEN;
@@ -577,12 +583,25 @@ note_step_actor(struct session *s, const struct journal_event *ev)
 	rt->wall_us = ev->wall_us;
 }
 
+/* When the step's work was done, for the time a time_of variable offers
+ * (rtoclock_done_event). */
+static void
+note_step_done(struct session *s, const struct journal_event *ev)
+{
+	struct step_rt *rt = session_find_step(s, ev->step);
+
+	if (rt)
+		rtoclock_done_event(&rt->done, ev->type, ev->payload,
+				    ev->wall_us);
+}
+
 void
 session_apply_event(struct session *s, const struct journal_event *ev)
 {
 	s->last_wall_us = ev->wall_us;
 	note_driver(s, ev);
 	note_step_actor(s, ev);
+	note_step_done(s, ev);
 	session_message_event(s, ev);	/* facts, queue, reminders */
 	drill_observe(s, ev);		/* the drill's world, predictions */
 	for (size_t i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++) {

@@ -7,6 +7,7 @@
 #include "outbox.h"
 #include "playbook.h"
 #include "session.h"
+#include "rtoclock.h"
 
 struct action;
 struct cJSON;
@@ -25,6 +26,9 @@ struct approval {
 	char *hash;	/* gate hash at the time of approval */
 	int64_t wall_us;	/* when it was given */
 	char *entered;		/* where and by whom, in words (evtext) */
+	char *steps_hash;	/* per step, 64 hex digits: the hash of each
+				 * step it covered then (session_step_hash),
+				 * "-" x 64 for the others */
 };
 
 /* Run-time state of one step. */
@@ -73,6 +77,10 @@ struct step_rt {
 	char *hand_check;	/* an interrupted run recorded as having done
 				 * its work: what the operator checked */
 	int64_t first_run_us;	/* when its first run started, or 0 */
+	struct rto_done done;	/* when its work was done (rtoclock.h) */
+	char *voided_note;	/* approve: the last sign-off voided, which
+				 * covered steps ran under it while it was
+				 * valid and which remain unapproved */
 };
 
 /* Who gave a variable its value, and when (the latest var.set). */
@@ -183,6 +191,15 @@ struct step_rt *session_find_step(const struct session *s, const char *id);
 
 /* Whether the step's `when` holds for the current variables. */
 int session_step_active(const struct session *s, const struct step_rt *rt);
+
+/* The hash of the steps approve step AP covers now, one per step (see
+ * struct approval's steps_hash); caller frees. */
+char *session_steps_hash(struct session *s, const struct step_rt *ap);
+
+/* An approval.voided payload P in words when covered steps ran under the
+ * sign-off before it was voided (which ran, which remain unapproved), or
+ * NULL; caller frees. */
+char *session_voided_note(const struct cJSON *p);
 
 /* Append an event (PAYLOAD taken, may be NULL), then apply and announce
  * it. Returns 0, or -1 with ERR when the journal write failed. */

@@ -39,8 +39,10 @@ rt_strings_free(struct step_rt *rt)
 		free(rt->approvals[i].name);
 		free(rt->approvals[i].hash);
 		free(rt->approvals[i].entered);
+		free(rt->approvals[i].steps_hash);
 	}
 	free(rt->approvals);
+	free(rt->voided_note);
 	free(rt->option);
 	free(rt->cast_rel);
 	free(rt->actor);
@@ -56,6 +58,7 @@ rt_strings_free(struct step_rt *rt)
 	rt->hand_check = NULL;
 	rt->approvals = NULL;
 	rt->n_approvals = 0;
+	rt->voided_note = NULL;
 	rt->option = rt->cast_rel = rt->actor = rt->result = rt->reason = NULL;
 }
 
@@ -86,7 +89,10 @@ rt_copy(struct step_rt *dst, const struct step_rt *src)
 		dst->approvals[i].entered =
 			xstrdup_or_null(src->approvals[i].entered);
 		dst->approvals[i].wall_us = src->approvals[i].wall_us;
+		dst->approvals[i].steps_hash =
+			xstrdup_or_null(src->approvals[i].steps_hash);
 	}
+	dst->voided_note = xstrdup_or_null(src->voided_note);
 }
 
 struct session_state *

@@ -3,7 +3,7 @@
 # walk, but with the required execute.deprecate marked n/a instead of run,
 # loses points under "execution" (listed as unexecuted), and its recovery
 # is not within the RTO in the score card (within_rto false) nor in the
-# report (rto_met false, the step named in rto_unproven): both agree.
+# report (rto_status "not proven", rto_met null, the step named in rto_unproven): both agree.
 . "${REWIND_SRCDIR:-.}/tests/lib/batchlib.sh"
 
 good=$src/tests/fixtures/walks/npm-dist-tag-rollback-scenario-critical-outage.walk
@@ -27,7 +27,8 @@ assert [x["step"] for x in c["unexecuted"]] == ["execute.deprecate"], c["unexecu
 assert c["score"] < c["max"], (c["score"], c["max"])
 assert c["within_rto"] is False, c["within_rto"]
 m = r["metrics"]
-assert m["rto_met"] is False, m
+assert m["rto_status"] == "not proven", m
+assert m["rto_met"] is None, m
 assert "execute.deprecate marked n/a" in m["rto_unproven"], m["rto_unproven"]
 PY
 "$bin" report "$tmp/s" >"$tmp/report" 2>&1

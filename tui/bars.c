@@ -62,33 +62,55 @@ bars_duration_text(int64_t secs, int whole, char *buf, size_t size)
 			 (long long)(secs % 60));
 }
 
+/* Where the recovery time ends once that is known, by the report's
+ * rule (session_recovery_end: ROLLED_BACK_AT, the end of the verify
+ * phase, completion); a drill's when its verify phase was left, as its
+ * card counts. 0 while the clock still runs. */
+static int64_t
+rto_fixed_end(const struct app *a)
+{
+	int fixed;
+	int64_t end;
+
+	if (session_mode(a->session) == SESSION_DRILL)
+		return drill_clock_stop(a->session);
+	end = session_recovery_end(a->session, &fixed, NULL);
+	return fixed ? end : 0;
+}
+
 /* Seconds on the RTO clock at NOW: from detection when the session has
- * DETECTED_AT (as the report counts), else from the session's start;
- * once complete, to where the report's recovery time ends (ROLLED_BACK_AT,
- * the end of the verify phase, else completion), so the two agree. A drill's clock is its own, as on the score
- * card: the trainee's DETECTED_AT is the story's time. *FROM the clock's
- * start, *DETECTED which. */
+ * DETECTED_AT (as the report counts), else from the session's start; once
+ * the point the report measures recovery to is known, to that point, not
+ * NOW, so the two agree. A drill's clock is its own, as on the score card:
+ * the trainee's DETECTED_AT is the story's time. *FROM the clock's start,
+ * *DETECTED which. */
 int64_t
 bars_rto_elapsed(const struct app *a, int64_t now, int64_t *from,
 		 int *detected)
 {
-	int drill = session_mode(a->session) == SESSION_DRILL;
-	int64_t done = drill ? drill_clock_stop(a->session)
-			     : session_complete_wall(a->session);
+	int64_t end = rto_fixed_end(a);
 	int64_t elapsed;
 
-	/* The recovery time is over once the session is complete, where the
-	 * report's recovery time ends; a drill's once its verify phase is
-	 * left, as its card counts. */
-	if (drill && done && now > done)
-		now = done;
-	else if (!drill && done)
-		now = session_recovery_end(a->session, NULL);
+	if (end)
+		now = end;
 	*from = rtoclock_start(session_mode(a->session) == SESSION_DRILL ?
 			       NULL : header_var(a, "DETECTED_AT"),
 			       session_start_wall(a->session), detected);
 	elapsed = (now - *from) / 1000000;
 	return elapsed < 0 ? 0 : elapsed;
+}
+
+/* The verdict the report gives (rtoclock_verdict) on ELAPSED seconds of
+ * TARGET, or NULL while undecided. */
+static const char *
+rto_verdict(const struct app *a, int64_t elapsed, int64_t target)
+{
+	char why[256];
+	int complete = session_is_complete(a->session);
+
+	return rtoclock_verdict(elapsed, target, complete, complete &&
+				session_recovery_unproven(a->session, why,
+							  sizeof(why)));
 }
 
 static void
@@ -99,24 +121,23 @@ clock_text(const struct app *a, int64_t now, char *buf, size_t size,
 			 1000000;
 	int64_t elapsed, from;
 	int detected;
-	char since[48] = "", at[24], used[24], of[24], why[256];
+	char since[48] = "", at[24], used[24], of[24], word[32] = "";
+	const char *verdict;
 
 	elapsed = bars_rto_elapsed(a, now, &from, &detected);
 	if (detected)
 		snprintf(since, sizeof(since), " since detected %s",
 			 timefmt_us(from, TF_HM_ZONE, at, sizeof(at)));
-	*late = target > 0 && elapsed > target;
+	verdict = rto_verdict(a, elapsed, target);
+	/* Once decided, the report's word: met, missed, not proven. */
+	if (verdict)
+		snprintf(word, sizeof(word), ", %s", verdict);
+	*late = target > 0 && (verdict ? strcmp(verdict, "met") != 0
+				       : elapsed > target);
 	bars_duration_text(elapsed, 0, used, sizeof(used));
 	bars_duration_text(target, 1, of, sizeof(of));
-	/* A complete session whose recovery was never proven did not meet
-	 * its target, as the report says. */
-	if (target > 0 && session_is_complete(a->session) &&
-	    session_recovery_unproven(a->session, why, sizeof(why))) {
-		*late = 1;
-		snprintf(buf, size, "%s of %s RTO, not proven%s", used, of,
-			 since);
-	} else if (target > 0)
-		snprintf(buf, size, "%s of %s RTO%s", used, of, since);
+	if (target > 0)
+		snprintf(buf, size, "%s of %s RTO%s%s", used, of, word, since);
 	else
 		snprintf(buf, size, "%s%s", used, since);
 }

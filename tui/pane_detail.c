@@ -382,6 +382,8 @@ show_handoff(struct app *a, struct cursor *c, const struct step_view *v)
 static void
 show_approve(struct app *a, struct cursor *c, const struct step_view *v)
 {
+	if (v->voided_note)
+		line(c, v->voided_note, ROLE_ALERT);
 	line(c, "Sign-off needed from:", ROLE_TITLE);
 	for (size_t i = 0; i < v->def->n_roles; i++) {
 		const struct pb_role *r = &v->def->roles[i];

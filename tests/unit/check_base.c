@@ -14,6 +14,7 @@
 #include "clock.h"
 #include "err.h"
 #include "memscan.h"
+#include "rtoclock.h"
 #include "strbuf.h"
 #include "suites.h"
 #include "testhook.h"
@@ -477,6 +478,67 @@ START_TEST(test_testhook_idle_counter_rises)
 }
 END_TEST
 
+/* An interrupted run checked by hand is done at the earliest point the
+ * journal knows after its effect: its process seen ended when that came
+ * before the check; the check otherwise; never its start. */
+START_TEST(test_rto_done_hand_check_takes_the_earliest_known_end)
+{
+	struct rto_done d = { 0 };
+	cJSON *checked = cJSON_Parse("{\"note\":\"npm view\","
+				     "\"interrupted_run_checked\":true}");
+	cJSON *ok = cJSON_Parse("{\"ok\":true}");
+
+	rtoclock_done_event(&d, "step.started", NULL, 100);
+	ck_assert_int_eq(d.at, 0);
+	rtoclock_done_event(&d, "step.orphan_ended", NULL, 250);
+	rtoclock_done_event(&d, "step.ticked", checked, 400);
+	ck_assert_int_eq(d.at, 250);
+	/* a new run forgets the old run's end */
+	rtoclock_done_event(&d, "step.started", NULL, 500);
+	rtoclock_done_event(&d, "step.ticked", checked, 900);
+	ck_assert_int_eq(d.at, 900);
+	rtoclock_done_event(&d, "step.started", NULL, 1000);
+	rtoclock_done_event(&d, "step.finished", ok, 1200);
+	ck_assert_int_eq(d.at, 1200);
+	rtoclock_done_event(&d, "step.na", NULL, 1300);
+	ck_assert_int_eq(d.at, 0);
+	cJSON_Delete(checked);
+	cJSON_Delete(ok);
+}
+END_TEST
+
+/* ROLLED_BACK_AT in the offered minute is the journal's exact time; typed
+ * to another minute, that minute's last second; the end is fixed once
+ * known. */
+START_TEST(test_rto_recovery_end_never_understates_a_minute)
+{
+	int64_t m = 60000000, at = 1763749080LL * 1000000;	/* 18:18:00 */
+	struct rto_facts f = { .offered_us = at + 49000000,
+			       .end_us = at + 10 * m };
+	const char *which;
+	char why[200];
+	int fixed;
+
+	ck_assert_int_eq(rtoclock_recovery_end(&f, &fixed, &which, why,
+					       sizeof(why)), at + 10 * m);
+	ck_assert_int_eq(fixed, 0);
+	f.rolled_back_at = "2025-11-21 18:18 UTC";
+	ck_assert_int_eq(rtoclock_recovery_end(&f, &fixed, &which, why,
+					       sizeof(why)), at + 49000000);
+	ck_assert_int_eq(fixed, 1);
+	f.rolled_back_at = "2025-11-21 18:19 UTC";
+	ck_assert_int_eq(rtoclock_recovery_end(&f, &fixed, &which, why,
+					       sizeof(why)), at + m + 59000000);
+	f.rolled_back_at = "2025-11-21T18:19:05Z";
+	ck_assert_int_eq(rtoclock_recovery_end(&f, &fixed, &which, why,
+					       sizeof(why)), at + m + 5000000);
+	ck_assert_str_eq(rtoclock_verdict(100, 60, 1, 1), "not proven");
+	ck_assert_str_eq(rtoclock_verdict(100, 60, 0, 0), "missed");
+	ck_assert_str_eq(rtoclock_verdict(10, 60, 1, 0), "met");
+	ck_assert_ptr_null(rtoclock_verdict(10, 60, 0, 0));
+}
+END_TEST
+
 Suite *
 base_suite(void)
 {
@@ -502,6 +564,8 @@ base_suite(void)
 		test_cast_is_on_disk_as_written_and_followed_by_whole_lines);
 	tcase_add_test(tc, test_testhook_clock_reads_rewind_test_now);
 	tcase_add_test(tc, test_testhook_idle_counter_rises);
+	tcase_add_test(tc, test_rto_done_hand_check_takes_the_earliest_known_end);
+	tcase_add_test(tc, test_rto_recovery_end_never_understates_a_minute);
 	suite_add_tcase(s, tc);
 	return s;
 }

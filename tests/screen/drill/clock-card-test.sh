@@ -27,8 +27,8 @@ want=$(printf '%dm%02ds' $((secs / 60)) $((secs % 60)))
 REWIND_TEST_NOW=2026-11-21T19:50:00Z
 start_app drill "$SESSION_DIR" --operator sam
 assert_fixed 'COMPLETE'
-wait_text ' of 5m RTO$'
-clock=$(row 1 | sed -n 's/.* \([0-9]*m[0-9][0-9]s\) of 5m RTO$/\1/p')
+wait_text ' of 5m RTO, met$'
+clock=$(row 1 | sed -n 's/.* \([0-9]*m[0-9][0-9]s\) of 5m RTO, met$/\1/p')
 [ "$clock" = "$want" ] ||
 	fail "the header clock reads '$clock', the card's recovery time is $want ($secs s)"
 pass "the drill's header clock stops with the card's recovery time ($want)"

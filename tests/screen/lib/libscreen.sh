@@ -54,7 +54,8 @@
 # and expected screens both go through mask_screen before the diff:
 # - row 1 (the header): the elapsed part of the clock, the first
 #   "NmNNs" of "NmNNs of Nm RTO" (or a lone "NmNNs" at the end of the
-#   row), becomes "MmSSs"; the RTO target is kept, as it is part of what
+#   row; "NmNNs of Nm RTO, met" once decided), becomes "MmSSs"; the RTO
+#   target and the word are kept, as they are part of what
 #   the header says;
 # - row 2 (the phase rail): a drill's current phase's time against its
 #   target, "NmNNs of 2m", becomes "MmSSs of 2m";
@@ -508,7 +509,7 @@ capture_color() {
 
 # mask_screen: the masking described at the top, stdin to stdout.
 mask_screen() {
-	sed -e '1s/[0-9]\{1,\}m[0-9][0-9]s\( of [0-9ms]* RTO\)$/MmSSs\1/' \
+	sed -e '1s/[0-9]\{1,\}m[0-9][0-9]s\( of [0-9ms]* RTO\(, [a-z ]*\)\{0,1\}\)$/MmSSs\1/' \
 	    -e '1s/ [0-9]\{1,\}m[0-9][0-9]s$/ MmSSs/' \
 	    -e '2s/ [0-9]\{1,\}m[0-9][0-9]s of / MmSSs of /' \
 	    -e 's/[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\(\.[0-9]*\)\{0,1\}Z\{0,1\}/YYYY-MM-DDThh:mm:ss/g' \

@@ -163,7 +163,7 @@ assert_fixed '[✓] Tell the team          sam '
 keys j Space				# tick communicate.postmortem
 keys '>'
 expect_screen complete 1 5 <<'EOF'
- DRILL  TEST MODE  Example: roll a web service…  1.4.0 → 1.3.2  MmSSs of 5m RTO
+ DRILL  TEST MODE  Example: roll a web se…  1.4.0 → 1.3.2  MmSSs of 5m RTO, met
  ✓ assess  ✓ decide  ✓ approve  ✓ execute  ✓ verify  ✓ communicate  COMPLETE
  Checklist: complete  2/2           │[Step]  Out   Jrnl   Tgt   Tags   Reg
 [✓] Tell the team          sam hh:mm│ Drill score card: 110 / 110
