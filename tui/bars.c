@@ -182,9 +182,10 @@ mode_label(const struct app *a, int live)
 }
 
 /* The session's sharing (--share), in the alert colour while the remote
- * does not hold everything; the columns it took. */
+ * does not hold everything, cut (with an ellipsis) before column LIMIT so
+ * the clock after it is never drawn over it; the columns it took. */
 static int
-draw_share(struct app *a, WINDOW *w, int x, int width)
+draw_share(struct app *a, WINDOW *w, int x, int limit)
 {
 	char text[512], label[516];
 	int state = session_share_state(a->session);
@@ -197,17 +198,22 @@ draw_share(struct app *a, WINDOW *w, int x, int width)
 		return 0;
 	}
 	snprintf(label, sizeof(label), " %s ", text);
-	return draw_text(w, 0, x, width - x, label,
-			 theme_attr(state == SHARE_OFFLINE ||
-				    state == SHARE_REJECTED ? ROLE_ALERT
-							    : ROLE_DIM));
+	if (limit - x < 4)
+		return 0;
+	draw_clipped(w, 0, x, limit - x, label,
+		     theme_attr(state == SHARE_OFFLINE ||
+				state == SHARE_REJECTED ? ROLE_ALERT
+							: ROLE_DIM));
+	return draw_width(label) < limit - x ? draw_width(label) : limit - x;
 }
 
 void
 bars_draw_header(struct app *a, WINDOW *w, int width)
 {
 	int live = session_mode(a->session) == SESSION_LIVE;
-	int x;
+	int x, late;
+	int64_t now;
+	char clk[64];
 
 	draw_fill(w, 0, 0, width, theme_attr(ROLE_HEADER));
 	x = draw_text(w, 0, 0, width, mode_label(a, live),
@@ -215,11 +221,12 @@ bars_draw_header(struct app *a, WINDOW *w, int width)
 	if (testhook_active())
 		x += draw_text(w, 0, x, width - x, " TEST MODE ",
 			       theme_attr(ROLE_TEST_MODE));
-	x += draw_share(a, w, x, width);
+	now = a->watch && a->driver_gone_us ? a->driver_gone_us
+					     : clock_wall_now(loop_clock(a->loop));
+	clock_text(a, now, clk, sizeof(clk), &late);
+	x += draw_share(a, w, x, width - draw_width(clk) - 2);
 	/* A watched session nobody drives stands still at its last event. */
-	bars_draw_header_rest(a, w, x, width, a->watch && a->driver_gone_us
-			      ? a->driver_gone_us
-			      : clock_wall_now(loop_clock(a->loop)));
+	bars_draw_header_rest(a, w, x, width, now);
 }
 
 void

@@ -47,6 +47,13 @@ keys Enter
 wait_text 'share: offline, [0-9]+ events? not published, retrying in [0-9]+ s' 15
 row 1 | grep -Eq 'share: offline, [0-9]+ events? not published' ||
 	fail "the offline state is not in the header: $(row 1)"
+# At 66 columns the share state is cut with an ellipsis before the clock,
+# never drawn over by it.
+resize 66 24
+r1=$(row 1)
+printf '%s\n' "$r1" | grep -Eq ' share: offline[^…]*… +[0-9]+m[0-9]{2}s$' ||
+	fail "at 66 columns the share state and the clock overlap: $r1"
+resize 160 24
 # The console keeps working: a tick is journalled at once.
 keys Space
 wait_for '[ "$(journal_count step.ticked a.look)" = 1 ]' 5
