@@ -79,7 +79,7 @@ struct pick_pending {
 struct dialog {
 	enum flow flow;
 	char title[160];
-	char prompt[512];	/* may hold several lines */
+	char prompt[1024];	/* may hold several lines */
 	char buf[512];		/* text being typed */
 	size_t len;
 	int prefilled;		/* buf is an offered value, as if selected:

@@ -25,6 +25,7 @@
 #include "identity.h"
 #include "keymap.h"
 #include "say.h"
+#include "share.h"
 #include "strbuf.h"
 #include "theme.h"
 #include "timefmt.h"
@@ -402,12 +403,30 @@ setup_comment(struct app *a)
 	set_body(&a->dlg, covers ? covers : xstrdup("(nothing)"));
 }
 
+/* " The team's remote does not have everything (share: ...): ..." when
+ * the session's last publish failed or was refused, else "". */
+static void
+unpublished_words(struct app *a, char *buf, size_t size)
+{
+	int state = session_share_state(a->session);
+	char text[512];
+
+	buf[0] = '\0';
+	if ((state != SHARE_OFFLINE && state != SHARE_REJECTED) ||
+	    !session_share_text(a->session, text, sizeof(text)))
+		return;
+	snprintf(buf, size, " The team's remote does not have everything "
+		 "(%s): what it lacks stays in this machine's journal until a "
+		 "console of this session here publishes it.", text);
+}
+
 /* The quit question; a running command is named: it goes on without the
- * console. */
+ * console; what the team's remote lacks is said. */
 static void
 setup_quit(struct app *a)
 {
 	struct step_view v;
+	char unpub[640];
 	const char *running = NULL;
 	const char *ok = keymap_key_label(KM_DIALOG, UI_SUBMIT);
 	const char *no = keymap_key_label(KM_DIALOG, UI_DISMISS);
@@ -418,16 +437,17 @@ setup_quit(struct app *a)
 			running = v.def->id;
 
 	setup_text(a, "Quit", "");
+	unpublished_words(a, unpub, sizeof(unpub));
 	if (running)
 		snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "Quit the "
 			 "live console? %s is still running: its command goes "
 			 "on without a console, and the next console finds it "
-			 "(outcome unknown until then). %s quits, %s stays.",
-			 running, ok, no);
+			 "(outcome unknown until then).%s %s quits, %s stays.",
+			 running, unpub, ok, no);
 	else
 		snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "Quit the "
-			 "live console? The session stays resumable. %s "
-			 "quits, %s stays.", ok, no);
+			 "live console? The session stays resumable.%s %s "
+			 "quits, %s stays.", unpub, ok, no);
 }
 
 /* The successor's name: they take the session with --take; until then

@@ -58,6 +58,12 @@ resize 160 24
 keys Space
 wait_for '[ "$(journal_count step.ticked a.look)" = 1 ]' 5
 published | grep -q "noted while offline" && fail "published while the server was down?"
+# Quitting now would leave the team's remote behind: the question says so.
+keys q
+wait_text "Quit the live console" 5
+screen_text -J | tr -s ' \n' ' ' | grep -q "The team's remote does not have everything (share: offline" ||
+	fail "the quit question does not say the team's remote lacks events"
+keys Escape
 
 daemon_start "$srv" team.git || fail "the git daemon did not restart"
 wait_text "share: published to git://" 40
