@@ -191,7 +191,14 @@ draw_share(struct app *a, WINDOW *w, int x, int limit)
 	int state = session_share_state(a->session);
 
 	if (a->follow) {
-		share_follow_text(a->follow, text, sizeof(text));
+		const char *offer = session_handover_offer(a->session);
+		size_t n = 0;
+
+		/* What the watcher must know first: who is to take it over. */
+		if (offer)
+			n = (size_t)snprintf(text, sizeof(text), "handover "
+					     "offered to %s; ", offer);
+		share_follow_text(a->follow, text + n, sizeof(text) - n);
 		state = share_follow_failing(a->follow) ? SHARE_OFFLINE
 							: SHARE_PUBLISHED;
 	} else if (!session_share_text(a->session, text, sizeof(text))) {

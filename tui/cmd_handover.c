@@ -30,24 +30,33 @@ handover_usage(void)
 	return EXIT_USAGE;
 }
 
+char *
+handover_take_line(const struct session *s, const char *to)
+{
+	char *remote = session_share_last_remote(s);
+	char *id = share_session_id(session_dir(s));
+	char *line = xasprintf("rewind %s --take %s#%s --operator %s",
+			       session_mode(s) == SESSION_DRILL ? "drill"
+			       : "run", remote ? remote : "REMOTE", id, to);
+
+	free(id);
+	free(remote);
+	return line;
+}
+
 /* What the successor types to take the session, on stdout. */
 static void
 print_offered(const struct session *s, const char *to)
 {
-	char *remote = session_share_last_remote(s);
-	char *id = share_session_id(session_dir(s));
+	char *take = handover_take_line(s, to);
 	char *line = xasprintf("rewind: handover offered to %s; %s takes it "
-			       "with: rewind %s --take %s#%s --operator %s",
-			       to, to, session_mode(s) == SESSION_DRILL
-			       ? "drill" : "run", remote ? remote : "REMOTE",
-			       id, to);
+			       "with: %s", to, to, take);
 	char *safe = sanitize_text(line, strlen(line));
 
 	printf("%s\n", safe);
 	free(safe);
 	free(line);
-	free(id);
-	free(remote);
+	free(take);
 }
 
 /* Apply the offer (TO) or its withdrawal (TO NULL) to DIR as ACTOR. */

@@ -25,6 +25,12 @@ int cmd_sessions(int argc, char **argv);
 /* rewind handover (tui/cmd_handover.c). */
 int cmd_handover(int argc, char **argv);
 
+struct session;
+
+/* What successor TO types to take session S ("rewind drill --take
+ * REMOTE#SESSION --operator TO"), unsanitized; caller frees. */
+char *handover_take_line(const struct session *s, const char *to);
+
 /* The command named NAME, or NULL. */
 const struct command *command_find(const char *name);
 

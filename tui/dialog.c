@@ -19,11 +19,13 @@
 #include "action.h"
 #include "app.h"
 #include "banner.h"
+#include "commands.h"
 #include "draw.h"
 #include "drill.h"
 #include "err.h"
 #include "identity.h"
 #include "keymap.h"
+#include "sanitize.h"
 #include "say.h"
 #include "share.h"
 #include "strbuf.h"
@@ -934,9 +936,16 @@ submit_handover(struct app *a, const char *name)
 
 	strbuf_adds(&sb, "handover ");
 	add_quoted(&sb, name);
-	if (app_apply(a, sb.buf) >= 0)
-		app_status(a, 0, "handover offered to %s: they take it with "
-			   "--take", session_handover_offer(a->session));
+	if (app_apply(a, sb.buf) >= 0) {
+		const char *to = session_handover_offer(a->session);
+		char *take = handover_take_line(a->session, to);
+		char *safe = sanitize_text(take, strlen(take));
+
+		app_status(a, 0, "handover offered to %s; they take it with: %s",
+			   to, safe);
+		free(safe);
+		free(take);
+	}
 	strbuf_done(&sb);
 }
 

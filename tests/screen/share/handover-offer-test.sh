@@ -53,6 +53,9 @@ type_text "bob"
 keys Enter
 wait_text 'handover offered to bob; share: published to git://' 15
 row 1 | grep -q 'handover offered to bob' || fail "the offer is not in the header: $(row 1)"
+# The status line gives bob's whole command, as rewind handover prints it.
+screen_text -J | grep -qF "they take it with: rewind drill --take $url#ho-1 --operator bob" ||
+	fail "the status line does not give the successor's command: $(row 23)"
 wait_for 'published | grep -q "\"type\":\"session.handover_offered\""' 10
 
 keys H

@@ -58,6 +58,10 @@ t1=$(date +%s)
 note "shown $((t1 - t0)) s after its publish"
 
 # Read-only: approving from a published copy is refused, nothing written.
+# An offer of the hand-over shows in the watcher's header.
+echo "handover bob" >&3
+wait_text 'handover offered to bob; remote git://' 15
+
 copy=$(ls -d "$SCREEN_TMP"/home/.cache/rewind/remotes/*.sessions/demo-1)
 [ -f "$copy/journal.jsonl" ] || fail "no copy of the published session in the cache"
 before=$(wc -l <"$copy/journal.jsonl")
