@@ -148,6 +148,13 @@ git --git-dir="$srv/team.git" show refs/rewind/sessions/conf-1:journal.jsonl 2>/
 	grep -q "from the config" || fail "share = REMOTE in the config file published nothing"
 rm "$HOME/.config/rewind/config"
 
+# The bare repository's own path is a remote too, for sessions as for
+# --share: it lists what was published there.
+"$bin" sessions "$srv/team.git" >"$tmp/bare" 2>&1 ||
+	fail "sessions BARE-REPO-PATH: $(cat "$tmp/bare")"
+grep -Eq '^conf-1 ' "$tmp/bare" && grep -Eq '^pb-1 ' "$tmp/bare" ||
+	fail "sessions BARE-REPO-PATH does not list what was published there: $(cat "$tmp/bare")"
+
 # Unshared, verify says what a bare chain cannot prove.
 printf 'quit\n' | "$bin" drill "$src/playbooks/example.json" --batch \
 	--session-dir "$tmp/s/plain-1" >/dev/null 2>&1

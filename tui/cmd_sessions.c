@@ -315,8 +315,27 @@ print_json(const struct session_summary *list, size_t n)
 	cJSON_Delete(arr);
 }
 
-/* A git remote: a URL, "host:path", or a word that is no folder here (a
- * remote's name); a path with a slash stays a folder. */
+/* Whether folder DIR is a git repository itself (a bare one, as a team's
+ * remote is: HEAD, objects/ and refs/ in it), or holds one (.git). */
+static int
+is_git_repo(const char *dir)
+{
+	static const char *const parts[] = { "HEAD", "objects", "refs" };
+	struct stat st;
+	char *path;
+	int n = 0;
+
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		path = xasprintf("%s/%s", dir, parts[i]);
+		n += stat(path, &st) == 0;
+		free(path);
+	}
+	return n == 3;
+}
+
+/* A git remote: a URL, "host:path", a word that is no folder here (a
+ * remote's name), or a folder that is a bare git repository (published
+ * to by its path); any other path stays a folder of sessions. */
 static int
 is_remote(const char *arg)
 {
@@ -325,7 +344,9 @@ is_remote(const char *arg)
 
 	if (strstr(arg, "://") || (arg[colon] && colon < slash))
 		return 1;
-	return !arg[slash] && stat(arg, &st) != 0;
+	if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode))
+		return is_git_repo(arg);
+	return !arg[slash];
 }
 
 /* `rewind sessions REMOTE`: the sessions published there, from a fresh
