@@ -91,6 +91,12 @@ grep -q "not taken: alice offered the session to bob, not to carol: only bob tak
 [ "$(git --git-dir="$srv/team.git" rev-parse "$ref")" = "$before" ] ||
 	fail "a refused take moved the session's ref"
 
+# A published session's REMOTE#SESSION is no place to offer from: said.
+"$bin" handover "$url#$(basename "$A")" --to bob --operator alice >"$tmp/h.out" 2>&1 &&
+	fail "an offer on the published copy was taken"
+grep -q "names a published session: its commander offers the hand-over where it runs" "$tmp/h.out" ||
+	fail "handover REMOTE#SESSION: $(cat "$tmp/h.out")"
+
 # From a second terminal: only the commander offers or withdraws.
 "$bin" handover "$A" --to carol --operator carol >"$tmp/h.out" 2>&1 &&
 	fail "carol offered alice's session to herself"

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "action.h"
 #include "cli.h"
@@ -84,6 +85,28 @@ apply_handover(const char *dir, const char *to, const char *actor)
 	return rc < 0 ? (s ? EXIT_INCOMPLETE : EXIT_USAGE) : EXIT_OK;
 }
 
+/* ARG as REMOTE#SESSION (no such file here): the offer is the
+ * commander's, made where the session runs, not on a published copy;
+ * says so and returns 1. */
+static int
+names_published(const char *arg)
+{
+	const char *hash = strrchr(arg, '#');
+	struct stat st;
+	char *msg;
+
+	if (!hash || hash == arg || !hash[1] || stat(arg, &st) == 0)
+		return 0;
+	msg = xasprintf("%s names a published session: its commander offers "
+			"the hand-over where it runs (rewind handover %s --to "
+			"NAME there, or the hand-over key in its console); the "
+			"successor then takes it with rewind run --take %s",
+			arg, hash + 1, arg);
+	cli_print_error("rewind handover", msg);
+	free(msg);
+	return 1;
+}
+
 int
 cmd_handover(int argc, char **argv)
 {
@@ -115,6 +138,8 @@ cmd_handover(int argc, char **argv)
 	}
 	if (optind + 1 != argc || !to == !withdraw)
 		return handover_usage();
+	if (names_published(argv[optind]))
+		return EXIT_USAGE;
 	found = cli_find_session(argv[optind], 1, &err);
 	if (err.msg[0]) {
 		cli_print_error("rewind handover", err.msg);
