@@ -26,7 +26,8 @@
 
 #define PUSH_TIMEOUT_US (60 * 1000000LL)
 #define RETRY_FIRST_US 1000000LL
-#define RETRY_MAX_US (30 * 1000000LL)
+#define RETRY_MAX_US (10 * 1000000LL)	/* a watcher or approver waits
+						 * on it */
 #define JOURNAL_MAX (256u << 20)
 
 struct share {
@@ -399,14 +400,20 @@ on_retry(void *arg)
 	schedule_push(sh);
 }
 
+int64_t
+share_retry_delay_us(int failures)
+{
+	int64_t delay = RETRY_FIRST_US << (failures < 5 ? failures : 5);
+
+	return delay > RETRY_MAX_US ? RETRY_MAX_US : delay;
+}
+
 static void
 push_failed(struct share *sh, const char *why)
 {
-	int64_t delay = RETRY_FIRST_US << (sh->failures < 5 ? sh->failures : 5);
+	int64_t delay = share_retry_delay_us(sh->failures);
 	const char *creds = share_credentials_hint(why, 0);
 
-	if (delay > RETRY_MAX_US)
-		delay = RETRY_MAX_US;
 	sh->failures++;
 	sh->state = SHARE_OFFLINE;
 	set_why(sh, why);

@@ -167,4 +167,9 @@ int share_follow_failing(const struct share_follow *f);
 const char *share_follow_remote(const struct share_follow *f);
 void share_follow_free(struct share_follow *f);
 
+/* How long to wait before the next push after FAILURES failed ones in a
+ * row: 1, 2, 4, 8 s, then every 10 s (a watcher or an approver on another
+ * machine waits on it; a refused connection costs nothing). */
+int64_t share_retry_delay_us(int failures);
+
 #endif

@@ -15,6 +15,7 @@
 #include "err.h"
 #include "memscan.h"
 #include "rtoclock.h"
+#include "share.h"
 #include "strbuf.h"
 #include "suites.h"
 #include "testhook.h"
@@ -539,6 +540,18 @@ START_TEST(test_rto_recovery_end_never_understates_a_minute)
 }
 END_TEST
 
+/* A publish that failed is tried again soon: after 1, 2, 4 and 8 s, then
+ * every 10 s, never the half minute a watcher or approver waited. */
+START_TEST(test_share_retry_backs_off_to_ten_seconds)
+{
+	static const int64_t want[] = { 1, 2, 4, 8, 10, 10, 10, 10 };
+
+	for (int i = 0; i < (int)(sizeof(want) / sizeof(want[0])); i++)
+		ck_assert_int_eq(share_retry_delay_us(i), want[i] * 1000000);
+	ck_assert_int_eq(share_retry_delay_us(1000), 10 * 1000000);
+}
+END_TEST
+
 Suite *
 base_suite(void)
 {
@@ -566,6 +579,7 @@ base_suite(void)
 	tcase_add_test(tc, test_testhook_idle_counter_rises);
 	tcase_add_test(tc, test_rto_done_hand_check_takes_the_earliest_known_end);
 	tcase_add_test(tc, test_rto_recovery_end_never_understates_a_minute);
+	tcase_add_test(tc, test_share_retry_backs_off_to_ten_seconds);
 	suite_add_tcase(s, tc);
 	return s;
 }
