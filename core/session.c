@@ -859,6 +859,10 @@ resume_session(const struct session_opts *o, struct err *err)
 	 * as it completed): opened to be read, it journals nothing. */
 	if (s->complete)
 		return s;
+	if (o->taken_by) {
+		s->taken_by = xstrdup(o->taken_by);
+		return s;
+	}
 	/* Another operator takes over: journalled, unless she signed off
 	 * steps still to run. */
 	if (o->operator && session_change_operator(s, o->operator, err) < 0)

@@ -3,6 +3,7 @@
 #include "cli.h"
 
 #include <dirent.h>
+#include <ftw.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -1700,8 +1701,10 @@ take_offered(const struct cli_opts *o, const char *copy, struct err *err)
 /* The published copy at COPY is whole and open: its chain verifies, it
  * has not completed. 0, or -1 with ERR. */
 static int
-take_checks(const char *copy, struct err *err)
+take_checks(const struct cli_opts *o, const char *copy, struct err *err)
 {
+	enum session_mode want = o->command == CMD_RUN ? SESSION_LIVE
+			       : SESSION_DRILL;
 	struct journal_verify v = { 0 };
 	char *path = xasprintf("%s/journal.jsonl", copy);
 	struct session *s;
@@ -1719,8 +1722,85 @@ take_checks(const char *copy, struct err *err)
 		return -1;
 	rc = session_is_complete(s) ? err_set(err, ERR_STATE, "%s: the "
 			"session is complete: nothing to take", copy) : 0;
+	if (rc == 0 && (session_mode(s) == SESSION_DRILL) !=
+		       (want == SESSION_DRILL))
+		rc = err_set(err, ERR_STATE, "--take: not taken: %s is a %s "
+			     "session: take it with rewind %s --take %s",
+			     o->take, session_mode(s) == SESSION_DRILL
+			     ? "drill" : "live", session_mode(s) ==
+			     SESSION_DRILL ? "drill" : "run", o->take);
 	session_free(s);
 	return rc;
+}
+
+/* A take's folder holds this file until the hand-over is published: a
+ * folder holding it was fetched for a take that never completed. */
+#define TAKE_PENDING "take.pending"
+
+static int
+take_pending(const char *dir)
+{
+	char *path = xasprintf("%s/" TAKE_PENDING, dir);
+	int yes = access(path, F_OK) == 0;
+
+	free(path);
+	return yes;
+}
+
+static int
+mark_take_pending(const char *dir, int on, struct err *err)
+{
+	char *path = xasprintf("%s/" TAKE_PENDING, dir);
+	FILE *f = on ? fopen(path, "w") : NULL;
+	int rc = 0;
+
+	if (on && (!f || fputs("fetched for a take: not taken yet\n", f) < 0))
+		rc = err_set(err, ERR_IO, "%s: %s", path, strerror(errno));
+	if (f && fclose(f) != 0 && rc == 0)
+		rc = err_set(err, ERR_IO, "%s: %s", path, strerror(errno));
+	if (!on && unlink(path) < 0)
+		rc = err_set(err, ERR_IO, "%s: %s", path, strerror(errno));
+	free(path);
+	return rc;
+}
+
+static int
+remove_entry(const char *path, const struct stat *st, int flag,
+	     struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (flag == FTW_DP)
+		return rmdir(path) < 0 ? -1 : 0;
+	return unlink(path) < 0 ? -1 : 0;
+}
+
+/* A take that was refused or lost leaves nothing behind. */
+static void
+remove_take(const char *dir)
+{
+	if (nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS) < 0)
+		fprintf(stderr, "rewind: could not remove %s (a take that "
+			"did not complete): remove it by hand\n", dir);
+}
+
+/* DIR is in the way of a take: what it is, and what to do. -1. */
+static int
+take_in_the_way(const struct cli_opts *o, const char *dir, struct err *err)
+{
+	const char *cmd = o->command == CMD_RUN ? "run" : "drill";
+
+	if (take_pending(dir))
+		return err_set(err, ERR_STATE, "--take: %s is left from a take "
+			       "that never completed (it was fetched, never "
+			       "taken): remove it (rm -r %s) and take again, "
+			       "or take into another folder with --session-dir",
+			       dir, dir);
+	return err_set(err, ERR_STATE, "--take: %s already exists here (a "
+		       "copy of this session on this machine): if you run the "
+		       "session, resume it with rewind %s %s; else move it "
+		       "away, or take into another folder with --session-dir",
+		       dir, cmd, dir);
 }
 
 /* Fetch O->take, check it, and lay it out as a session folder here (the
@@ -1746,7 +1826,7 @@ take_prepare(const struct cli_opts *o, char **remote, char **from,
 	if (cli_remote_copy(*remote, id, &gitdir, &sessions, err) < 0)
 		goto out;
 	copy = xasprintf("%s/%s", sessions, id);
-	if (take_checks(copy, err) < 0 || take_offered(o, copy, err) < 0)
+	if (take_checks(o, copy, err) < 0 || take_offered(o, copy, err) < 0)
 		goto out;
 	if (o->session_dir)
 		dir = xstrdup(o->session_dir);
@@ -1757,16 +1837,19 @@ take_prepare(const struct cli_opts *o, char **remote, char **from,
 		free(root);
 	}
 	if (stat(dir, &st) == 0) {
-		err_set(err, ERR_STATE, "--take: %s already exists here",
-			dir);
+		take_in_the_way(o, dir, err);
 		goto fail;
 	}
 	own = xasprintf("%s/share.git", dir);
-	if (session_make_dirs(dir, err) < 0 ||
+	if (session_make_dirs(dir, err) < 0)
+		goto fail;
+	if (mark_take_pending(dir, 1, err) < 0 ||
 	    share_materialize(gitdir, id, dir, err) < 0 ||
 	    share_ensure_repo(own, err) < 0 ||
-	    share_fetch(own, *remote, id, err) < 0)
+	    share_fetch(own, *remote, id, err) < 0) {
+		remove_take(dir);
 		goto fail;
+	}
 	journal = xasprintf("%s/journal.jsonl", dir);
 	*from = last_commander(journal, offer);
 	free(journal);
@@ -1814,12 +1897,16 @@ take_session(const struct cli_opts *o, struct session_opts *so)
 	if (dir) {
 		so->dir = dir;
 		s = session_open(so, &err);
-		if (s && o->session_dir)
-			note_elsewhere(dir);
-		if (s && take_publish(s, remote, from, to, offer, &err) < 0) {
+		if (s && (take_publish(s, remote, from, to, offer, &err) < 0 ||
+			  mark_take_pending(dir, 0, &err) < 0)) {
 			session_free(s);
 			s = NULL;
-		} else if (s) {
+		}
+		if (!s)
+			remove_take(dir);
+		else if (o->session_dir)
+			note_elsewhere(dir);
+		if (s) {
 			char *t = sanitize_text(to, strlen(to));
 			char *f = sanitize_text(from, strlen(from));
 
@@ -1840,6 +1927,123 @@ take_session(const struct cli_opts *o, struct session_opts *so)
 	return s;
 }
 
+/* --- resuming a shared session that may have moved on ---------------------------- */
+
+/* The last session.handover line of the journal at PATH, or NULL. */
+static char *
+last_handover_line(const char *path)
+{
+	char *line = NULL, *last = NULL;
+	FILE *f = fopen(path, "r");
+	size_t size = 0;
+
+	while (f && getline(&line, &size, f) > 0)
+		if (strstr(line, "\"type\":\"session.handover\"")) {
+			free(last);
+			last = xstrdup(line);
+		}
+	if (f)
+		fclose(f);
+	free(line);
+	return last;
+}
+
+static int
+journal_has_line(const char *path, const char *want)
+{
+	char *line = NULL;
+	FILE *f = fopen(path, "r");
+	size_t size = 0;
+	int found = 0;
+
+	while (!found && f && getline(&line, &size, f) > 0)
+		found = strcmp(line, want) == 0;
+	if (f)
+		fclose(f);
+	free(line);
+	return found;
+}
+
+/* Who runs the session published from COPY (the remote's copy) instead
+ * of the commander of the local journal LOCAL: the successor of a
+ * hand-over LOCAL never journalled, or (REJECTED: the last publish from
+ * here was refused) the published commander when not the local one.
+ * NULL when the local copy is still the commander's. */
+static char *
+published_commander(const char *copy, const char *local, int rejected)
+{
+	char *offer, *who = last_commander(copy, &offer);
+	char *mine = NULL, *hand = last_handover_line(copy);
+	int taken = hand && !journal_has_line(local, hand);
+
+	free(offer);
+	if (!taken && rejected) {
+		mine = last_commander(local, &offer);
+		free(offer);
+		taken = !identity_same(who, mine);
+	}
+	free(mine);
+	free(hand);
+	if (taken)
+		return who;
+	free(who);
+	return NULL;
+}
+
+/* Resuming DIR, a session published to a remote: fetch what the remote
+ * holds now; when someone else runs it there, who (the copy here opens
+ * read-only). NULL when it is ours, or the remote does not answer. */
+static char *
+resumed_taken_by(const char *dir)
+{
+	int rejected = 0;
+	char *remote = session_share_remote_in(dir, &rejected);
+	char *id, *gitdir = NULL, *sessions = NULL, *copy, *local, *who;
+	struct err err = { 0 };
+
+	if (!remote)
+		return NULL;
+	id = share_session_id(dir);
+	if (cli_remote_copy(remote, id, &gitdir, &sessions, &err) < 0) {
+		free(id);
+		free(remote);
+		return NULL;
+	}
+	copy = xasprintf("%s/%s/journal.jsonl", sessions, id);
+	local = xasprintf("%s/journal.jsonl", dir);
+	who = published_commander(copy, local, rejected);
+	if (who) {
+		char *w = sanitize_text(who, strlen(who));
+
+		fprintf(stderr, "rewind: %s: the session was handed over to %s, "
+			"who runs it now (as published to %s): opened "
+			"read-only; follow it with rewind watch %s#%s\n", dir,
+			w, remote, remote, id);
+		free(w);
+	}
+	free(copy);
+	free(local);
+	free(gitdir);
+	free(sessions);
+	free(id);
+	free(remote);
+	return who;
+}
+
+/* DIR was fetched for a take that never completed: not the commander's
+ * session to resume. 0, or -1 (said why). */
+static int
+refuse_untaken(const char *dir)
+{
+	if (!take_pending(dir))
+		return 0;
+	fprintf(stderr, "rewind: %s was fetched for a take that never "
+		"completed: it is a copy, not a session you run (its "
+		"commander still does); remove it (rm -r %s) and take the "
+		"session with --take REMOTE#SESSION\n", dir, dir);
+	return -1;
+}
+
 struct session *
 cli_open_session(const struct cli_opts *o, struct loop *loop,
 		 const struct clock *clk, session_listener_cb cb, void *arg)
@@ -1847,7 +2051,7 @@ cli_open_session(const struct cli_opts *o, struct loop *loop,
 	struct session_opts so = { 0 };
 	struct err err = { 0 };
 	struct session *s;
-	char *playbook, *dir, remote[1024];
+	char *playbook, *dir, remote[1024], *taken;
 	int fresh;
 
 	if (resolve_target(o, &playbook, &dir) < 0) {
@@ -1875,6 +2079,13 @@ cli_open_session(const struct cli_opts *o, struct loop *loop,
 		return take_session(o, &so);
 	}
 	fresh = dir && !is_session_dir(dir);
+	if (!fresh && dir && refuse_untaken(dir) < 0) {
+		free(playbook);
+		free(dir);
+		return NULL;
+	}
+	taken = fresh || !dir ? NULL : resumed_taken_by(dir);
+	so.taken_by = taken;
 	s = session_open(&so, &err);
 	if (s && fresh)
 		note_elsewhere(dir);
@@ -1883,7 +2094,7 @@ cli_open_session(const struct cli_opts *o, struct loop *loop,
 		session_free(s);
 		s = NULL;
 	}
-	if (s && share_remote(o, s, remote, sizeof(remote)) &&
+	if (s && !taken && share_remote(o, s, remote, sizeof(remote)) &&
 	    session_share(s, remote, &err) < 0) {
 		session_free(s);
 		s = NULL;
@@ -1893,6 +2104,7 @@ cli_open_session(const struct cli_opts *o, struct loop *loop,
 	}
 	free(playbook);
 	free(dir);
+	free(taken);
 	return s;
 }
 
