@@ -108,8 +108,8 @@ rm -r "$B"
 
 # bob takes it for real; alice's console is stopped, then she resumes
 # her copy: read-only, naming bob; nothing journalled or published.
-printf 'quit\n' | as bob drill --take "$url#demo-1" --batch --operator bob \
-	>"$tmp/bob.out" 2>&1
+printf 'note bob one\nnote bob two\nquit\n' | as bob drill --take \
+	"$url#demo-1" --batch --operator bob >"$tmp/bob.out" 2>&1
 grep -q "bob took the session over from alice" "$tmp/bob.out" ||
 	fail "bob's take: $(cat "$tmp/bob.out")"
 [ -e "$B/take.pending" ] && fail "a completed take still says it is pending"
@@ -129,4 +129,19 @@ grep -q "handed over to bob, who runs it now: this console is read-only" \
 	fail "alice's read-only resume journalled: $(tail -n 2 "$A/journal.jsonl")"
 [ "$(git --git-dir="$srv/team.git" rev-parse "$ref")" = "$head" ] ||
 	fail "alice's read-only resume moved the session's ref"
+
+# verify --against on alice's copy: the remote's later events are bob's,
+# after his hand-over (no "rewritten"); her own events after the take
+# were never published: a fork, said as such.
+wait_for 'published | grep -q "bob two"' 20
+as alice verify "$A" --against "$url" >"$tmp/v" 2>&1 ||
+	fail "verify --against failed on a copy taken over: $(cat "$tmp/v")"
+grep -q "the remote has [0-9]* later events, after the hand-over to bob at 20" "$tmp/v" ||
+	fail "verify --against does not name bob's later events: $(cat "$tmp/v")"
+grep -q "local events\{0,1\} never published (events [0-9]* to [0-9]*): a fork" "$tmp/v" ||
+	fail "verify --against does not name alice's unpublished events: $(cat "$tmp/v")"
+grep -q "anchored: it holds every one of the [0-9]* chain heads published to $url before the hand-over" "$tmp/v" ||
+	fail "verify --against does not say what it anchored: $(cat "$tmp/v")"
+grep -q "rewritten\|is missing" "$tmp/v" &&
+	fail "verify --against calls a take a rewrite: $(cat "$tmp/v")"
 exit $failed

@@ -891,12 +891,124 @@ print_missing(const char *path, const char *remote,
 	timefmt_us(a->when_us, TF_HMS_ZONE, when, sizeof(when));
 	msg = xasprintf("%s: the head published to %s at %s (commit %.12s) "
 			"is missing: event %llu with hash %.16s is not in the "
-			"local journal (%s): it was cut or rewritten after it "
-			"was published", path, remote, when, a->commit,
+			"local journal (%s): it was %s after it was published",
+			path, remote, when, a->commit,
 			(unsigned long long)a->events, a->head, a->events > local
-			? "it holds fewer events" : "that event differs");
+			? "it holds fewer events" : "that event differs",
+			a->events > local ? "cut" : "rewritten");
 	cli_print_error(NULL, msg);
 	free(msg);
+}
+
+static int remove_tree(const char *dir);
+
+/* How the journal here and the one published now compare: the events
+ * both hold alike (COMMON), and those only the remote or only the local
+ * journal holds; HANDOVER: the index of the first session.handover among
+ * the remote's own (or (size_t)-1), with whom TO and when WALL. */
+struct journal_fork {
+	size_t common, local, remote, handover;
+	char *to, *wall;
+};
+
+/* The first session.handover at index COMMON or later of the journal at
+ * PATH, into F. */
+static void
+find_handover(const char *path, struct journal_fork *f)
+{
+	char *line = NULL;
+	FILE *fp = fopen(path, "r");
+	size_t size = 0, i = 0;
+	ssize_t n;
+
+	f->handover = (size_t)-1;
+	while (fp && (n = getline(&line, &size, fp)) > 0) {
+		if (i >= f->common && strstr(line, "\"type\":\"session.handover\"")) {
+			cJSON *ev = cJSON_ParseWithLength(line, (size_t)n);
+			cJSON *p = cJSON_GetObjectItem(ev, "payload");
+
+			f->to = xstrdup_or_null(cJSON_GetStringValue(
+				cJSON_GetObjectItem(p, "to")));
+			f->wall = xstrdup_or_null(cJSON_GetStringValue(
+				cJSON_GetObjectItem(ev, "wall")));
+			f->handover = i;
+			cJSON_Delete(ev);
+			break;
+		}
+		i++;
+	}
+	if (fp)
+		fclose(fp);
+	free(line);
+}
+
+/* Compare the local hashes H (N_LOCAL) with the journal published now
+ * (read out of GITDIR into a scratch folder). 0, or -1 with ERR. */
+static int
+compare_published(const char *gitdir, const char *id, char (*h)[65],
+		  size_t n_local, struct journal_fork *f, struct err *err)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *tmpl = xasprintf("%s/rewind-verify-XXXXXX",
+			       tmp && *tmp ? tmp : "/tmp"), *path = NULL;
+	char (*r)[65] = NULL;
+	size_t n_remote = 0;
+	int rc = -1;
+
+	memset(f, 0, sizeof(*f));
+	if (!mkdtemp(tmpl)) {
+		rc = err_set(err, ERR_IO, "%s: %s", tmpl, strerror(errno));
+		free(tmpl);
+		return rc;
+	}
+	path = xasprintf("%s/journal.jsonl", tmpl);
+	if (share_materialize(gitdir, id, tmpl, err) < 0 ||
+	    !(r = line_hashes(path, &n_remote, err)))
+		goto out;
+	while (f->common < n_local && f->common < n_remote &&
+	       strcmp(h[f->common], r[f->common]) == 0)
+		f->common++;
+	f->local = n_local - f->common;
+	f->remote = n_remote - f->common;
+	find_handover(path, f);
+	rc = 0;
+out:
+	free(r);
+	free(path);
+	remove_tree(tmpl);
+	free(tmpl);
+	return rc;
+}
+
+/* Whether anchor A is the successor's (published after a hand-over the
+ * local journal never had), not missing from here. */
+static int
+successors_anchor(const struct journal_fork *f, const struct share_anchor *a)
+{
+	return f->handover != (size_t)-1 && a->events > f->handover;
+}
+
+/* What the remote and the local journal hold that the other does not,
+ * when neither was rewritten: said, not failed. */
+static void
+print_fork(const char *path, const char *remote, const struct journal_fork *f)
+{
+	if (f->remote && f->handover != (size_t)-1) {
+		char *to = sanitize_text(f->to ? f->to : "?",
+					 strlen(f->to ? f->to : "?"));
+
+		printf("%s: the remote has %zu later event%s, after the "
+		       "hand-over to %s at %s: theirs, not missing from "
+		       "here\n", path, f->remote,
+		       f->remote == 1 ? "" : "s", to, f->wall ? f->wall : "?");
+		free(to);
+	}
+	if (f->local)
+		printf("%s: %zu local event%s never published (events %zu to "
+		       "%zu): %s\n", path, f->local, f->local == 1 ? "" : "s",
+		       f->common + 1, f->common + f->local, f->remote
+		       ? "a fork: the published session went on without them"
+		       : "the next publish carries them");
 }
 
 /* Every head published to O->against must be in the journal at PATH.
@@ -909,34 +1021,43 @@ verify_against(const struct cli_opts *o, const char *path)
 	char *id = share_session_id(o->args[0]);
 	char *gitdir = against_repo(o->args[0], o->against, &err);
 	char (*h)[65] = NULL;
-	size_t n = 0, local = 0, bad = 0;
+	size_t n = 0, local = 0, bad = 0, ours = 0, last = 0;
+	struct journal_fork f = { 0 };
 
 	if (!gitdir || share_fetch(gitdir, o->against, id, &err) < 0 ||
 	    share_anchors(gitdir, id, &a, &n, &err) < 0 ||
-	    !(h = line_hashes(path, &local, &err))) {
+	    !(h = line_hashes(path, &local, &err)) ||
+	    compare_published(gitdir, id, h, local, &f, &err) < 0) {
 		cli_print_error(NULL, err.msg);
 		bad = 1;
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (a[i].events == 0)
+		if (a[i].events == 0 || successors_anchor(&f, &a[i]))
 			continue;
+		last = i;
+		ours++;
 		if (a[i].events > local ||
 		    strcmp(h[a[i].events - 1], a[i].head) != 0) {
 			print_missing(path, o->against, &a[i], local);
 			bad++;
 		}
 	}
-	if (!bad && n)
+	if (!bad)
+		print_fork(path, o->against, &f);
+	if (!bad && ours)
 		printf("%s: anchored: it holds every one of the %zu chain "
-		       "heads published to %s; the last anchored head is "
-		       "%.16s (event %llu, commit %.12s)\n", path, n,
-		       o->against, a[n - 1].head,
-		       (unsigned long long)a[n - 1].events, a[n - 1].commit);
+		       "heads published to %s%s; the last anchored head is "
+		       "%.16s (event %llu, commit %.12s)\n", path, ours,
+		       o->against, ours < n ? " before the hand-over" : "",
+		       a[last].head, (unsigned long long)a[last].events,
+		       a[last].commit);
 	else if (bad)
 		fprintf(stderr, "%s: %zu of the %zu heads published to %s are "
 			"missing\n", path, bad, n, o->against);
 out:
+	free(f.to);
+	free(f.wall);
 	free(h);
 	free(a);
 	free(gitdir);
@@ -1775,11 +1896,17 @@ remove_entry(const char *path, const struct stat *st, int flag,
 	return unlink(path) < 0 ? -1 : 0;
 }
 
+static int
+remove_tree(const char *dir)
+{
+	return nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 /* A take that was refused or lost leaves nothing behind. */
 static void
 remove_take(const char *dir)
 {
-	if (nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS) < 0)
+	if (remove_tree(dir) < 0)
 		fprintf(stderr, "rewind: could not remove %s (a take that "
 			"did not complete): remove it by hand\n", dir);
 }
