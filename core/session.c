@@ -354,6 +354,7 @@ session_free(struct session *s)
 	session_probes_done(s);
 	share_inbox_free(s->inbox);
 	free(s->share_remote);
+	free(s->origin);
 	free(s->taken_by);
 	free(s->offer_to);
 	share_free(s->share);

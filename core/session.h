@@ -203,6 +203,13 @@ int session_share(struct session *s, const char *remote, struct err *err);
 /* The remote a resumed session was last published to (its last
  * share.published), or NULL. Caller frees. */
 char *session_share_last_remote(const struct session *s);
+/* This session object reads a copy fetched from REMOTE (rewind watch
+ * REMOTE#SESSION): what is done to it is done through REMOTE. */
+void session_set_origin(struct session *s, const char *remote);
+/* The remote the session is reached through from other machines: the
+ * one it was fetched from, or the one it is shared to; NULL when it is
+ * not shared. */
+const char *session_origin(const struct session *s);
 /* The same for the session folder DIR, unopened; and in *REJECTED (when
  * not NULL) whether a share.rejected came after its last publish. */
 char *session_share_remote_in(const char *dir, int *rejected);

@@ -282,6 +282,19 @@ session_share(struct session *s, const char *remote, struct err *err)
 	return s->share ? 0 : -1;
 }
 
+void
+session_set_origin(struct session *s, const char *remote)
+{
+	free(s->origin);
+	s->origin = xstrdup_or_null(remote);
+}
+
+const char *
+session_origin(const struct session *s)
+{
+	return s->origin ? s->origin : s->share_remote;
+}
+
 /* The remote of the journal's last share.published, or NULL. */
 char *
 session_share_last_remote(const struct session *s)

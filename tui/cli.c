@@ -22,6 +22,7 @@
 #include "err.h"
 #include "evidence.h"
 #include "evtext.h"
+#include "handoff.h"
 #include "identity.h"
 #include "journal.h"
 #include "lint.h"
@@ -788,6 +789,72 @@ cli_remotes_cache(void)
 			 home && *home ? home : ".");
 }
 
+/* A copy fetched into the cache names the remote it came from (a dot
+ * name: no publish writes one), so that nothing signs the copy. */
+#define FETCHED_FROM ".fetched-from"
+
+static void
+note_fetched_from(const char *out, const char *remote)
+{
+	char *path = xasprintf("%s/" FETCHED_FROM, out);
+	FILE *f = fopen(path, "w");
+
+	if (f) {
+		fprintf(f, "%s\n", remote);
+		fclose(f);
+	}
+	free(path);
+}
+
+/* The remote the folder DIR was fetched from (a cache copy), or NULL.
+ * Caller frees. */
+static char *
+fetched_from(const char *dir)
+{
+	char *path = xasprintf("%s/" FETCHED_FROM, dir), *line = NULL;
+	FILE *f = fopen(path, "r");
+	size_t size = 0;
+	ssize_t n = f ? getline(&line, &size, f) : -1;
+
+	if (f)
+		fclose(f);
+	free(path);
+	if (n <= 1) {
+		free(line);
+		return NULL;
+	}
+	line[strcspn(line, "\n")] = '\0';
+	return line;
+}
+
+/* DIR is a copy fetched from a remote: nothing done to it reaches the
+ * session. Says what to type instead (WHAT: the rest of the command
+ * line, or NULL) and returns -1; 0 when DIR is no such copy. */
+static int
+refuse_fetched_copy(const char *cmd, const char *dir, const char *what)
+{
+	char *remote = fetched_from(dir), *id, *arg, *q, *safe, *rsafe;
+
+	if (!remote)
+		return 0;
+	id = share_session_id(dir);
+	arg = xasprintf("%s#%s", remote, id);
+	q = handoff_shell_quote(arg);
+	safe = sanitize_text(q, strlen(q));
+	rsafe = sanitize_text(remote, strlen(remote));
+	fprintf(stderr, "rewind: %s is a copy fetched from %s to watch: "
+		"nothing done to it reaches the session; instead: rewind "
+		"%s %s%s%s\n", dir, rsafe, cmd, safe, what ? " " : "",
+		what ? what : "");
+	free(rsafe);
+	free(safe);
+	free(q);
+	free(arg);
+	free(id);
+	free(remote);
+	return -1;
+}
+
 int
 cli_remote_copy(const char *remote, const char *id, char **gitdir,
 		char **sessions, struct err *err)
@@ -810,6 +877,8 @@ cli_remote_copy(const char *remote, const char *id, char **gitdir,
 		char *out = xasprintf("%s/%s", *sessions, id);
 
 		rc = share_materialize(*gitdir, id, out, err) < 0 ? -1 : 0;
+		if (rc == 0)
+			note_fetched_from(out, remote);
 		free(out);
 		goto out;
 	}
@@ -822,6 +891,8 @@ cli_remote_copy(const char *remote, const char *id, char **gitdir,
 
 		if (share_materialize(*gitdir, ids[i], out, &one) < 0)
 			cli_print_error("rewind", one.msg);
+		else
+			note_fetched_from(out, remote);
 		free(out);
 		free(ids[i]);
 	}
@@ -1508,6 +1579,25 @@ approver_normal_name(const struct cli_opts *o)
 	return NULL;
 }
 
+/* Approving a copy fetched to watch would sign nothing: refused,
+ * naming the command that signs the session. 0, or -1. */
+static int
+approve_fetched_copy(const struct cli_opts *o)
+{
+	char *step = handoff_shell_quote(o->args[1]);
+	char *role = handoff_shell_quote(o->role);
+	char *as = o->as ? handoff_shell_quote(o->as) : NULL;
+	char *rest = xasprintf("%s --role %s%s%s", step, role,
+			       as ? " --as " : "", as ? as : "");
+	int rc = refuse_fetched_copy("approve", o->args[0], rest);
+
+	free(rest);
+	free(as);
+	free(role);
+	free(step);
+	return rc;
+}
+
 int
 cli_approve(const struct cli_opts *o)
 {
@@ -1520,6 +1610,8 @@ cli_approve(const struct cli_opts *o)
 
 	if (o->n_args != 2 || !o->role)
 		return approve_usage();
+	if (approve_fetched_copy(o) < 0)
+		return EXIT_USAGE;
 	/* Refused before anything is journalled under the name as typed. */
 	name = approver_normal_name(o);
 	if (!name)
@@ -1972,6 +2064,7 @@ take_prepare(const struct cli_opts *o, char **remote, char **from,
 		goto fail;
 	if (mark_take_pending(dir, 1, err) < 0 ||
 	    share_materialize(gitdir, id, dir, err) < 0 ||
+	    share_unmark_copy(dir, err) < 0 ||
 	    share_ensure_repo(own, err) < 0 ||
 	    share_fetch(own, *remote, id, err) < 0) {
 		remove_take(dir);
@@ -2206,7 +2299,10 @@ cli_open_session(const struct cli_opts *o, struct loop *loop,
 		return take_session(o, &so);
 	}
 	fresh = dir && !is_session_dir(dir);
-	if (!fresh && dir && refuse_untaken(dir) < 0) {
+	if (!fresh && dir && (refuse_untaken(dir) < 0 ||
+			      refuse_fetched_copy(o->command == CMD_RUN ?
+						  "run --take" : "drill --take",
+						  dir, NULL) < 0)) {
 		free(playbook);
 		free(dir);
 		return NULL;
