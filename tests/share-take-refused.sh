@@ -144,4 +144,12 @@ grep -q "anchored: it holds every one of the [0-9]* chain heads published to $ur
 	fail "verify --against does not say what it anchored: $(cat "$tmp/v")"
 grep -q "rewritten\|is missing" "$tmp/v" &&
 	fail "verify --against calls a take a rewrite: $(cat "$tmp/v")"
+
+# A copy fetched to watch that was changed here (as a sign-off written
+# into it would) is fetched again whole: the remote was not rewritten.
+C=$(ls -d "$tmp"/bob/home/.cache/rewind/remotes/*.sessions/demo-1)
+echo '{"seq":99,"type":"approval.granted"}' >>"$C/journal.jsonl"
+as bob sessions "$url" >"$tmp/list" 2>&1 || fail "sessions REMOTE: $(cat "$tmp/list")"
+grep -q "rewritten" "$tmp/list" && fail "a copy changed here was called a rewrite: $(cat "$tmp/list")"
+published | cmp -s - "$C/journal.jsonl" || fail "the changed copy was not fetched again"
 exit $failed
