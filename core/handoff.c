@@ -9,6 +9,7 @@
 
 #include "playbook.h"
 #include "session.h"
+#include "share.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -78,6 +79,26 @@ missing_role(const struct session *s, const struct pb_step *st)
 	return NULL;
 }
 
+/* How an approver elsewhere names S, as one shell word: REMOTE#SESSION
+ * when it is reached through a remote (a shared session, a fetched
+ * copy: approving the copy would sign nothing), else its folder. */
+static char *
+handoff_session_arg(const struct session *s, char real[PATH_MAX])
+{
+	const char *remote = session_origin(s);
+	char *id, *arg, *q;
+
+	if (!remote)
+		return handoff_shell_quote(realpath(session_dir(s), real)
+					   ? real : session_dir(s));
+	id = share_session_id(session_dir(s));
+	arg = xasprintf("%s#%s", remote, id);
+	q = handoff_shell_quote(arg);
+	free(arg);
+	free(id);
+	return q;
+}
+
 char *
 handoff_command(const struct session *s, const char *id)
 {
@@ -90,8 +111,7 @@ handoff_command(const struct session *s, const char *id)
 	if (!st || st->kind != STEP_KIND_APPROVE ||
 	    !(role = missing_role(s, st)))
 		return NULL;
-	dir = handoff_shell_quote(realpath(session_dir(s), real)
-				  ? real : session_dir(s));
+	dir = handoff_session_arg(s, real);
 	step = handoff_shell_quote(st->id);
 	qrole = handoff_shell_quote(role);
 	cmd = xasprintf("rewind approve %s %s --role %s", dir, step, qrole);

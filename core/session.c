@@ -356,6 +356,7 @@ session_free(struct session *s)
 	session_probes_done(s);
 	share_inbox_free(s->inbox);
 	free(s->share_remote);
+	free(s->origin);
 	free(s->taken_by);
 	free(s->offer_to);
 	share_free(s->share);
@@ -861,6 +862,10 @@ resume_session(const struct session_opts *o, struct err *err)
 	 * as it completed): opened to be read, it journals nothing. */
 	if (s->complete)
 		return s;
+	if (o->taken_by) {
+		s->taken_by = xstrdup(o->taken_by);
+		return s;
+	}
 	/* Another operator takes over: journalled, unless she signed off
 	 * steps still to run. */
 	if (o->operator && session_change_operator(s, o->operator, err) < 0)

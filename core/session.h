@@ -75,6 +75,10 @@ struct session_opts {
 	struct loop *loop;	/* needed to run commands; NULL = none */
 	int test_mode;		/* record that test hooks are active */
 	int read_only;		/* refuse destructive steps (--read-only) */
+	/* Resuming only: the published session was handed over to TAKEN_BY
+	 * (or someone else wrote it): opened to be read, it journals
+	 * nothing and refuses every action, naming them. */
+	const char *taken_by;
 	session_listener_cb listener;	/* gets every new event, or NULL */
 	int listener_history;	/* the listener also gets a resumed
 				 * session's past events (history = 1) */
@@ -199,6 +203,16 @@ int session_share(struct session *s, const char *remote, struct err *err);
 /* The remote a resumed session was last published to (its last
  * share.published), or NULL. Caller frees. */
 char *session_share_last_remote(const struct session *s);
+/* This session object reads a copy fetched from REMOTE (rewind watch
+ * REMOTE#SESSION): what is done to it is done through REMOTE. */
+void session_set_origin(struct session *s, const char *remote);
+/* The remote the session is reached through from other machines: the
+ * one it was fetched from, or the one it is shared to; NULL when it is
+ * not shared. */
+const char *session_origin(const struct session *s);
+/* The same for the session folder DIR, unopened; and in *REJECTED (when
+ * not NULL) whether a share.rejected came after its last publish. */
+char *session_share_remote_in(const char *dir, int *rejected);
 
 /* The header's words on sharing in BUF; 0 when the session is not
  * shared. */

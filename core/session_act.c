@@ -1436,7 +1436,9 @@ session_record_quit(struct session *s, const char *actor, const char *how,
 	cJSON *p;
 	int rc;
 
-	if (s->complete) {	/* it no longer changes: nothing to record */
+	/* Complete, it no longer changes; taken over, it is someone else's
+	 * to journal: nothing to record. */
+	if (s->complete || s->taken_by) {
 		detach_running(s);
 		return 0;
 	}

@@ -157,6 +157,8 @@ struct session {
 	struct share_inbox *inbox;	/* sign-offs written to its inbox
 					 * there (session_share.c) */
 	char *share_remote;		/* the remote shared to, as given */
+	char *origin;			/* a fetched copy: the remote it was
+					 * fetched from (session_set_origin) */
 	char *taken_by;			/* handed over to them (published
 					 * session.handover): read-only here */
 	char *offer_to;			/* the commander offered the session

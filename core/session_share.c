@@ -282,21 +282,46 @@ session_share(struct session *s, const char *remote, struct err *err)
 	return s->share ? 0 : -1;
 }
 
+void
+session_set_origin(struct session *s, const char *remote)
+{
+	free(s->origin);
+	s->origin = xstrdup_or_null(remote);
+}
+
+const char *
+session_origin(const struct session *s)
+{
+	return s->origin ? s->origin : s->share_remote;
+}
+
 /* The remote of the journal's last share.published, or NULL. */
 char *
 session_share_last_remote(const struct session *s)
 {
-	char *path = xasprintf("%s/journal.jsonl", s->dir), *line = NULL;
+	return session_share_remote_in(s->dir, NULL);
+}
+
+char *
+session_share_remote_in(const char *dir, int *rejected)
+{
+	char *path = xasprintf("%s/journal.jsonl", dir), *line = NULL;
 	char *remote = NULL;
 	FILE *f = fopen(path, "r");
 	size_t size = 0;
 	ssize_t n;
 
+	if (rejected)
+		*rejected = 0;
 	while (f && (n = getline(&line, &size, f)) > 0) {
 		cJSON *ev, *p, *r;
 
+		if (strstr(line, "\"type\":\"share.rejected\"") && rejected)
+			*rejected = 1;
 		if (!strstr(line, "\"type\":\"share.published\""))
 			continue;
+		if (rejected)
+			*rejected = 0;
 		ev = cJSON_ParseWithLength(line, (size_t)n);
 		p = cJSON_GetObjectItem(ev, "payload");
 		r = cJSON_GetObjectItem(p, "remote");
@@ -316,10 +341,10 @@ session_share_last_remote(const struct session *s)
 int
 session_share_text(const struct session *s, char *buf, size_t size)
 {
-	if (!s->share)
-		return 0;
 	size_t n = 0;
 
+	if (!s->share && !s->taken_by)
+		return 0;
 	if (s->taken_by) {
 		snprintf(buf, size, "share: TAKEN OVER by %s, who runs the "
 			 "session now; this console is read-only",

@@ -152,6 +152,9 @@ int share_list_ids(const char *gitdir, char ***ids, size_t *n,
  * not, -1 with ERR. */
 int share_materialize(const char *gitdir, const char *id, const char *out,
 		      struct err *err);
+/* OUT becomes a session of its own (a take): it no longer follows the
+ * publishes (share_materialize remembers the last in OUT). 0, or -1. */
+int share_unmark_copy(const char *out, struct err *err);
 
 /* Following a published session (rewind watch REMOTE#SESSION): fetch
  * every 2 s on loop L's own runner, and grow folder OUT to the latest

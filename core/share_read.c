@@ -243,7 +243,8 @@ share_list_ids(const char *gitdir, char ***ids, size_t *n, struct err *err)
 /* PATH grows to DATA: what it holds must be the start of DATA. 1 grown,
  * 0 already so, -1 with ERR. */
 static int
-grow_file(const char *path, const void *data, size_t len, struct err *err)
+grow_file(const char *path, const void *data, size_t len, int reset,
+	  struct err *err)
 {
 	struct strbuf old;
 	struct err ignored = { 0 };
@@ -253,10 +254,21 @@ grow_file(const char *path, const void *data, size_t len, struct err *err)
 	if (strbuf_read_file(&old, path, (size_t)-1 >> 1, &ignored) < 0)
 		strbuf_reset(&old);
 	if (old.len > len || (old.len && memcmp(old.buf, data, old.len))) {
-		strbuf_done(&old);
-		return err_set(err, ERR_CORRUPT, "%s: what was published no "
-			       "longer begins with the copy fetched before "
-			       "(the published session was rewritten)", path);
+		if (!reset) {
+			strbuf_done(&old);
+			return err_set(err, ERR_CORRUPT, "%s: what was "
+				       "published no longer begins with the "
+				       "copy fetched before (the published "
+				       "session was rewritten)", path);
+		}
+		/* The remote continued what was fetched: the copy here was
+		 * changed, never the remote; fetched again, whole. */
+		if (truncate(path, 0) < 0) {
+			strbuf_done(&old);
+			return err_set(err, ERR_IO, "%s: %s", path,
+				       strerror(errno));
+		}
+		strbuf_reset(&old);
 	}
 	if (old.len == len) {
 		strbuf_done(&old);
@@ -276,7 +288,7 @@ grow_file(const char *path, const void *data, size_t len, struct err *err)
 
 static int
 write_entry(git_repository *repo, const git_tree_entry *e, const char *out,
-	    struct err *err)
+	    int reset, struct err *err)
 {
 	git_blob *blob = NULL;
 	char *path;
@@ -290,14 +302,14 @@ write_entry(git_repository *repo, const git_tree_entry *e, const char *out,
 		return git_fail(err, git_tree_entry_name(e));
 	path = xasprintf("%s/%s", out, git_tree_entry_name(e));
 	rc = grow_file(path, git_blob_rawcontent(blob),
-		       (size_t)git_blob_rawsize(blob), err);
+		       (size_t)git_blob_rawsize(blob), reset, err);
 	free(path);
 	git_blob_free(blob);
 	return rc;
 }
 
 static int
-write_tree(git_repository *repo, git_tree *tree, const char *out,
+write_tree(git_repository *repo, git_tree *tree, const char *out, int reset,
 	   struct err *err)
 {
 	int changed = 0;
@@ -321,11 +333,12 @@ write_tree(git_repository *repo, git_tree *tree, const char *out,
 
 				if (git_tree_lookup(&sub, repo,
 						    git_tree_entry_id(e)) == 0)
-					rc = write_tree(repo, sub, dir, err);
+					rc = write_tree(repo, sub, dir, reset,
+							err);
 				git_tree_free(sub);
 				free(dir);
 			} else {
-				rc = write_entry(repo, e, out, err);
+				rc = write_entry(repo, e, out, reset, err);
 			}
 			if (rc < 0)
 				return -1;
@@ -335,10 +348,78 @@ write_tree(git_repository *repo, git_tree *tree, const char *out,
 	return changed;
 }
 
+/* The publish a copy was last grown to, kept beside it (a name no
+ * publish writes: those starting with a dot are skipped). */
+#define COPY_MARK ".published"
+
+static int
+read_mark(const char *out, git_oid *oid)
+{
+	char *path = xasprintf("%s/" COPY_MARK, out), hex[41] = "";
+	FILE *f = fopen(path, "r");
+	int ok = f && fgets(hex, sizeof(hex), f) && strlen(hex) == 40 &&
+		 git_oid_fromstr(oid, hex) == 0;
+
+	if (f)
+		fclose(f);
+	free(path);
+	return ok;
+}
+
+static void
+write_mark(const char *out, const git_oid *oid)
+{
+	char *path = xasprintf("%s/" COPY_MARK, out), hex[41];
+	FILE *f = fopen(path, "w");
+
+	git_oid_tostr(hex, sizeof(hex), oid);
+	if (f) {
+		fprintf(f, "%s\n", hex);
+		fclose(f);
+	}
+	free(path);
+}
+
+int
+share_unmark_copy(const char *out, struct err *err)
+{
+	char *path = xasprintf("%s/" COPY_MARK, out);
+	int rc = unlink(path) < 0 && errno != ENOENT
+	       ? err_set(err, ERR_IO, "%s: %s", path, strerror(errno)) : 0;
+
+	free(path);
+	return rc;
+}
+
+/* Whether OID continues the publish OUT was last grown to: 1 it does (or
+ * none is known: 0 in *RESET), 0 it was replaced (ERR says so). */
+static int
+continues_copy(git_repository *repo, const git_oid *oid, const char *out,
+	       int *reset, struct err *err)
+{
+	git_oid was;
+	char now[41], before[41];
+
+	*reset = 0;
+	if (!read_mark(out, &was))
+		return 1;
+	*reset = 1;
+	if (git_oid_equal(&was, oid) ||
+	    git_graph_descendant_of(repo, oid, &was) == 1)
+		return 1;
+	git_oid_tostr(now, sizeof(now), oid);
+	git_oid_tostr(before, sizeof(before), &was);
+	err_set(err, ERR_CORRUPT, "the published session was replaced by a "
+		"commit that does not continue it (commit %.12s; this copy "
+		"stops at %.12s)", now, before);
+	return 0;
+}
+
 int
 share_materialize(const char *gitdir, const char *id, const char *out,
 		  struct err *err)
 {
+	int reset = 0;
 	git_repository *repo = NULL;
 	git_commit *c = NULL;
 	git_tree *tree = NULL;
@@ -357,8 +438,9 @@ share_materialize(const char *gitdir, const char *id, const char *out,
 	else if (git_commit_lookup(&c, repo, &oid) < 0 ||
 		 git_commit_tree(&tree, c) < 0)
 		git_fail(err, id);
-	else
-		rc = write_tree(repo, tree, out, err);
+	else if (continues_copy(repo, &oid, out, &reset, err) &&
+		 (rc = write_tree(repo, tree, out, reset, err)) >= 0)
+		write_mark(out, &oid);
 	git_tree_free(tree);
 	git_commit_free(c);
 	git_repository_free(repo);
@@ -379,6 +461,7 @@ struct share_follow {
 	uint64_t timer;
 	int64_t fetched_us;	/* wall time of the last good fetch */
 	char *why;		/* the last failure, NULL after a good one */
+	int replaced;		/* WHY: the ref no longer continues the copy */
 	char *last_err;
 };
 
@@ -413,11 +496,13 @@ follow_exit(struct proc *p, const struct proc_result *res, void *arg)
 	f->proc = NULL;
 	free(f->why);
 	f->why = NULL;
+	f->replaced = 0;
 	if (res->exit_code != 0)
 		f->why = xstrdup(f->last_err ? f->last_err : "git fetch failed");
-	else if (share_materialize(f->gitdir, f->id, f->out, &err) < 0)
+	else if (share_materialize(f->gitdir, f->id, f->out, &err) < 0) {
 		f->why = xstrdup(err.msg);
-	else
+		f->replaced = err.code == ERR_CORRUPT;
+	} else
 		f->fetched_us = clock_wall_now(loop_clock(f->loop));
 	free(f->last_err);
 	f->last_err = NULL;
@@ -474,7 +559,9 @@ share_follow_text(const struct share_follow *f, char *buf, size_t size)
 	int64_t ago = (clock_wall_now(loop_clock(f->loop)) - f->fetched_us) /
 		      1000000;
 
-	if (f->why)
+	if (f->why && f->replaced)
+		snprintf(buf, size, "remote %s: ALARM: %s", f->remote, f->why);
+	else if (f->why)
 		snprintf(buf, size, "remote %s: unreachable, retrying (%s)",
 			 f->remote, f->why);
 	else

@@ -1678,7 +1678,11 @@ init_app(struct app *a)
 		select_resume_row(a, resumed, sizeof(resumed));
 		workdir_words(a, resumed, sizeof(resumed));
 	}
-	if (a->watch)
+	if (a->watch && a->follow)
+		app_status(a, 0, "WATCH: following the session published to "
+			   "%s, read-only; approve with the approver's command "
+			   "on the approve step", share_follow_remote(a->follow));
+	else if (a->watch)
 		app_status(a, 0, "WATCH: following %s read-only; %s approves",
 			   session_dir(a->session),
 			   keymap_key_label(KM_STEPS, UI_APPROVE));
@@ -1912,6 +1916,8 @@ console(const struct cli_opts *o, int watch)
 	a.session = watch ? watch_open(&a, o->args[0], clk)
 			  : cli_open_session(&history, a.loop, clk,
 					     on_core_event, &a);
+	if (a.session && a.follow)
+		session_set_origin(a.session, share_follow_remote(a.follow));
 	if (!a.session || term_start(1) < 0) {
 		if (a.session)
 			fprintf(stderr, "rewind: the terminal (TERM=%s) cannot "

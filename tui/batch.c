@@ -353,8 +353,11 @@ end_drill_on_signals(struct batch *b)
 static void
 report_incomplete(struct batch *b, const char *cmd)
 {
-	char *why = session_describe_open(b->session);
+	char *why;
 
+	if (session_taken_by(b->session))
+		return;		/* not this console's to resume */
+	why = session_describe_open(b->session);
 	fprintf(stderr, "rewind: session %s is not complete (%s); resume it "
 		"with: rewind %s %s --batch\n", session_dir(b->session), why,
 		cmd, session_dir(b->session));

@@ -3,6 +3,7 @@
 #include "cli.h"
 
 #include <dirent.h>
+#include <ftw.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -21,6 +22,7 @@
 #include "err.h"
 #include "evidence.h"
 #include "evtext.h"
+#include "handoff.h"
 #include "identity.h"
 #include "journal.h"
 #include "lint.h"
@@ -787,6 +789,72 @@ cli_remotes_cache(void)
 			 home && *home ? home : ".");
 }
 
+/* A copy fetched into the cache names the remote it came from (a dot
+ * name: no publish writes one), so that nothing signs the copy. */
+#define FETCHED_FROM ".fetched-from"
+
+static void
+note_fetched_from(const char *out, const char *remote)
+{
+	char *path = xasprintf("%s/" FETCHED_FROM, out);
+	FILE *f = fopen(path, "w");
+
+	if (f) {
+		fprintf(f, "%s\n", remote);
+		fclose(f);
+	}
+	free(path);
+}
+
+/* The remote the folder DIR was fetched from (a cache copy), or NULL.
+ * Caller frees. */
+static char *
+fetched_from(const char *dir)
+{
+	char *path = xasprintf("%s/" FETCHED_FROM, dir), *line = NULL;
+	FILE *f = fopen(path, "r");
+	size_t size = 0;
+	ssize_t n = f ? getline(&line, &size, f) : -1;
+
+	if (f)
+		fclose(f);
+	free(path);
+	if (n <= 1) {
+		free(line);
+		return NULL;
+	}
+	line[strcspn(line, "\n")] = '\0';
+	return line;
+}
+
+/* DIR is a copy fetched from a remote: nothing done to it reaches the
+ * session. Says what to type instead (WHAT: the rest of the command
+ * line, or NULL) and returns -1; 0 when DIR is no such copy. */
+static int
+refuse_fetched_copy(const char *cmd, const char *dir, const char *what)
+{
+	char *remote = fetched_from(dir), *id, *arg, *q, *safe, *rsafe;
+
+	if (!remote)
+		return 0;
+	id = share_session_id(dir);
+	arg = xasprintf("%s#%s", remote, id);
+	q = handoff_shell_quote(arg);
+	safe = sanitize_text(q, strlen(q));
+	rsafe = sanitize_text(remote, strlen(remote));
+	fprintf(stderr, "rewind: %s is a copy fetched from %s to watch: "
+		"nothing done to it reaches the session; instead: rewind "
+		"%s %s%s%s\n", dir, rsafe, cmd, safe, what ? " " : "",
+		what ? what : "");
+	free(rsafe);
+	free(safe);
+	free(q);
+	free(arg);
+	free(id);
+	free(remote);
+	return -1;
+}
+
 int
 cli_remote_copy(const char *remote, const char *id, char **gitdir,
 		char **sessions, struct err *err)
@@ -809,6 +877,8 @@ cli_remote_copy(const char *remote, const char *id, char **gitdir,
 		char *out = xasprintf("%s/%s", *sessions, id);
 
 		rc = share_materialize(*gitdir, id, out, err) < 0 ? -1 : 0;
+		if (rc == 0)
+			note_fetched_from(out, remote);
 		free(out);
 		goto out;
 	}
@@ -821,6 +891,8 @@ cli_remote_copy(const char *remote, const char *id, char **gitdir,
 
 		if (share_materialize(*gitdir, ids[i], out, &one) < 0)
 			cli_print_error("rewind", one.msg);
+		else
+			note_fetched_from(out, remote);
 		free(out);
 		free(ids[i]);
 	}
@@ -890,12 +962,124 @@ print_missing(const char *path, const char *remote,
 	timefmt_us(a->when_us, TF_HMS_ZONE, when, sizeof(when));
 	msg = xasprintf("%s: the head published to %s at %s (commit %.12s) "
 			"is missing: event %llu with hash %.16s is not in the "
-			"local journal (%s): it was cut or rewritten after it "
-			"was published", path, remote, when, a->commit,
+			"local journal (%s): it was %s after it was published",
+			path, remote, when, a->commit,
 			(unsigned long long)a->events, a->head, a->events > local
-			? "it holds fewer events" : "that event differs");
+			? "it holds fewer events" : "that event differs",
+			a->events > local ? "cut" : "rewritten");
 	cli_print_error(NULL, msg);
 	free(msg);
+}
+
+static int remove_tree(const char *dir);
+
+/* How the journal here and the one published now compare: the events
+ * both hold alike (COMMON), and those only the remote or only the local
+ * journal holds; HANDOVER: the index of the first session.handover among
+ * the remote's own (or (size_t)-1), with whom TO and when WALL. */
+struct journal_fork {
+	size_t common, local, remote, handover;
+	char *to, *wall;
+};
+
+/* The first session.handover at index COMMON or later of the journal at
+ * PATH, into F. */
+static void
+find_handover(const char *path, struct journal_fork *f)
+{
+	char *line = NULL;
+	FILE *fp = fopen(path, "r");
+	size_t size = 0, i = 0;
+	ssize_t n;
+
+	f->handover = (size_t)-1;
+	while (fp && (n = getline(&line, &size, fp)) > 0) {
+		if (i >= f->common && strstr(line, "\"type\":\"session.handover\"")) {
+			cJSON *ev = cJSON_ParseWithLength(line, (size_t)n);
+			cJSON *p = cJSON_GetObjectItem(ev, "payload");
+
+			f->to = xstrdup_or_null(cJSON_GetStringValue(
+				cJSON_GetObjectItem(p, "to")));
+			f->wall = xstrdup_or_null(cJSON_GetStringValue(
+				cJSON_GetObjectItem(ev, "wall")));
+			f->handover = i;
+			cJSON_Delete(ev);
+			break;
+		}
+		i++;
+	}
+	if (fp)
+		fclose(fp);
+	free(line);
+}
+
+/* Compare the local hashes H (N_LOCAL) with the journal published now
+ * (read out of GITDIR into a scratch folder). 0, or -1 with ERR. */
+static int
+compare_published(const char *gitdir, const char *id, char (*h)[65],
+		  size_t n_local, struct journal_fork *f, struct err *err)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *tmpl = xasprintf("%s/rewind-verify-XXXXXX",
+			       tmp && *tmp ? tmp : "/tmp"), *path = NULL;
+	char (*r)[65] = NULL;
+	size_t n_remote = 0;
+	int rc = -1;
+
+	memset(f, 0, sizeof(*f));
+	if (!mkdtemp(tmpl)) {
+		rc = err_set(err, ERR_IO, "%s: %s", tmpl, strerror(errno));
+		free(tmpl);
+		return rc;
+	}
+	path = xasprintf("%s/journal.jsonl", tmpl);
+	if (share_materialize(gitdir, id, tmpl, err) < 0 ||
+	    !(r = line_hashes(path, &n_remote, err)))
+		goto out;
+	while (f->common < n_local && f->common < n_remote &&
+	       strcmp(h[f->common], r[f->common]) == 0)
+		f->common++;
+	f->local = n_local - f->common;
+	f->remote = n_remote - f->common;
+	find_handover(path, f);
+	rc = 0;
+out:
+	free(r);
+	free(path);
+	remove_tree(tmpl);
+	free(tmpl);
+	return rc;
+}
+
+/* Whether anchor A is the successor's (published after a hand-over the
+ * local journal never had), not missing from here. */
+static int
+successors_anchor(const struct journal_fork *f, const struct share_anchor *a)
+{
+	return f->handover != (size_t)-1 && a->events > f->handover;
+}
+
+/* What the remote and the local journal hold that the other does not,
+ * when neither was rewritten: said, not failed. */
+static void
+print_fork(const char *path, const char *remote, const struct journal_fork *f)
+{
+	if (f->remote && f->handover != (size_t)-1) {
+		char *to = sanitize_text(f->to ? f->to : "?",
+					 strlen(f->to ? f->to : "?"));
+
+		printf("%s: the remote has %zu later event%s, after the "
+		       "hand-over to %s at %s: theirs, not missing from "
+		       "here\n", path, f->remote,
+		       f->remote == 1 ? "" : "s", to, f->wall ? f->wall : "?");
+		free(to);
+	}
+	if (f->local)
+		printf("%s: %zu local event%s never published (events %zu to "
+		       "%zu): %s\n", path, f->local, f->local == 1 ? "" : "s",
+		       f->common + 1, f->common + f->local, f->remote
+		       ? "a fork: the published session went on without them"
+		       : "the next publish carries them");
 }
 
 /* Every head published to O->against must be in the journal at PATH.
@@ -908,34 +1092,43 @@ verify_against(const struct cli_opts *o, const char *path)
 	char *id = share_session_id(o->args[0]);
 	char *gitdir = against_repo(o->args[0], o->against, &err);
 	char (*h)[65] = NULL;
-	size_t n = 0, local = 0, bad = 0;
+	size_t n = 0, local = 0, bad = 0, ours = 0, last = 0;
+	struct journal_fork f = { 0 };
 
 	if (!gitdir || share_fetch(gitdir, o->against, id, &err) < 0 ||
 	    share_anchors(gitdir, id, &a, &n, &err) < 0 ||
-	    !(h = line_hashes(path, &local, &err))) {
+	    !(h = line_hashes(path, &local, &err)) ||
+	    compare_published(gitdir, id, h, local, &f, &err) < 0) {
 		cli_print_error(NULL, err.msg);
 		bad = 1;
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (a[i].events == 0)
+		if (a[i].events == 0 || successors_anchor(&f, &a[i]))
 			continue;
+		last = i;
+		ours++;
 		if (a[i].events > local ||
 		    strcmp(h[a[i].events - 1], a[i].head) != 0) {
 			print_missing(path, o->against, &a[i], local);
 			bad++;
 		}
 	}
-	if (!bad && n)
+	if (!bad)
+		print_fork(path, o->against, &f);
+	if (!bad && ours)
 		printf("%s: anchored: it holds every one of the %zu chain "
-		       "heads published to %s; the last anchored head is "
-		       "%.16s (event %llu, commit %.12s)\n", path, n,
-		       o->against, a[n - 1].head,
-		       (unsigned long long)a[n - 1].events, a[n - 1].commit);
+		       "heads published to %s%s; the last anchored head is "
+		       "%.16s (event %llu, commit %.12s)\n", path, ours,
+		       o->against, ours < n ? " before the hand-over" : "",
+		       a[last].head, (unsigned long long)a[last].events,
+		       a[last].commit);
 	else if (bad)
 		fprintf(stderr, "%s: %zu of the %zu heads published to %s are "
 			"missing\n", path, bad, n, o->against);
 out:
+	free(f.to);
+	free(f.wall);
 	free(h);
 	free(a);
 	free(gitdir);
@@ -1386,6 +1579,25 @@ approver_normal_name(const struct cli_opts *o)
 	return NULL;
 }
 
+/* Approving a copy fetched to watch would sign nothing: refused,
+ * naming the command that signs the session. 0, or -1. */
+static int
+approve_fetched_copy(const struct cli_opts *o)
+{
+	char *step = handoff_shell_quote(o->args[1]);
+	char *role = handoff_shell_quote(o->role);
+	char *as = o->as ? handoff_shell_quote(o->as) : NULL;
+	char *rest = xasprintf("%s --role %s%s%s", step, role,
+			       as ? " --as " : "", as ? as : "");
+	int rc = refuse_fetched_copy("approve", o->args[0], rest);
+
+	free(rest);
+	free(as);
+	free(role);
+	free(step);
+	return rc;
+}
+
 int
 cli_approve(const struct cli_opts *o)
 {
@@ -1398,6 +1610,8 @@ cli_approve(const struct cli_opts *o)
 
 	if (o->n_args != 2 || !o->role)
 		return approve_usage();
+	if (approve_fetched_copy(o) < 0)
+		return EXIT_USAGE;
 	/* Refused before anything is journalled under the name as typed. */
 	name = approver_normal_name(o);
 	if (!name)
@@ -1700,8 +1914,10 @@ take_offered(const struct cli_opts *o, const char *copy, struct err *err)
 /* The published copy at COPY is whole and open: its chain verifies, it
  * has not completed. 0, or -1 with ERR. */
 static int
-take_checks(const char *copy, struct err *err)
+take_checks(const struct cli_opts *o, const char *copy, struct err *err)
 {
+	enum session_mode want = o->command == CMD_RUN ? SESSION_LIVE
+			       : SESSION_DRILL;
 	struct journal_verify v = { 0 };
 	char *path = xasprintf("%s/journal.jsonl", copy);
 	struct session *s;
@@ -1719,8 +1935,91 @@ take_checks(const char *copy, struct err *err)
 		return -1;
 	rc = session_is_complete(s) ? err_set(err, ERR_STATE, "%s: the "
 			"session is complete: nothing to take", copy) : 0;
+	if (rc == 0 && (session_mode(s) == SESSION_DRILL) !=
+		       (want == SESSION_DRILL))
+		rc = err_set(err, ERR_STATE, "--take: not taken: %s is a %s "
+			     "session: take it with rewind %s --take %s",
+			     o->take, session_mode(s) == SESSION_DRILL
+			     ? "drill" : "live", session_mode(s) ==
+			     SESSION_DRILL ? "drill" : "run", o->take);
 	session_free(s);
 	return rc;
+}
+
+/* A take's folder holds this file until the hand-over is published: a
+ * folder holding it was fetched for a take that never completed. */
+#define TAKE_PENDING "take.pending"
+
+static int
+take_pending(const char *dir)
+{
+	char *path = xasprintf("%s/" TAKE_PENDING, dir);
+	int yes = access(path, F_OK) == 0;
+
+	free(path);
+	return yes;
+}
+
+static int
+mark_take_pending(const char *dir, int on, struct err *err)
+{
+	char *path = xasprintf("%s/" TAKE_PENDING, dir);
+	FILE *f = on ? fopen(path, "w") : NULL;
+	int rc = 0;
+
+	if (on && (!f || fputs("fetched for a take: not taken yet\n", f) < 0))
+		rc = err_set(err, ERR_IO, "%s: %s", path, strerror(errno));
+	if (f && fclose(f) != 0 && rc == 0)
+		rc = err_set(err, ERR_IO, "%s: %s", path, strerror(errno));
+	if (!on && unlink(path) < 0)
+		rc = err_set(err, ERR_IO, "%s: %s", path, strerror(errno));
+	free(path);
+	return rc;
+}
+
+static int
+remove_entry(const char *path, const struct stat *st, int flag,
+	     struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (flag == FTW_DP)
+		return rmdir(path) < 0 ? -1 : 0;
+	return unlink(path) < 0 ? -1 : 0;
+}
+
+static int
+remove_tree(const char *dir)
+{
+	return nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* A take that was refused or lost leaves nothing behind. */
+static void
+remove_take(const char *dir)
+{
+	if (remove_tree(dir) < 0)
+		fprintf(stderr, "rewind: could not remove %s (a take that "
+			"did not complete): remove it by hand\n", dir);
+}
+
+/* DIR is in the way of a take: what it is, and what to do. -1. */
+static int
+take_in_the_way(const struct cli_opts *o, const char *dir, struct err *err)
+{
+	const char *cmd = o->command == CMD_RUN ? "run" : "drill";
+
+	if (take_pending(dir))
+		return err_set(err, ERR_STATE, "--take: %s is left from a take "
+			       "that never completed (it was fetched, never "
+			       "taken): remove it (rm -r %s) and take again, "
+			       "or take into another folder with --session-dir",
+			       dir, dir);
+	return err_set(err, ERR_STATE, "--take: %s already exists here (a "
+		       "copy of this session on this machine): if you run the "
+		       "session, resume it with rewind %s %s; else move it "
+		       "away, or take into another folder with --session-dir",
+		       dir, cmd, dir);
 }
 
 /* Fetch O->take, check it, and lay it out as a session folder here (the
@@ -1746,7 +2045,7 @@ take_prepare(const struct cli_opts *o, char **remote, char **from,
 	if (cli_remote_copy(*remote, id, &gitdir, &sessions, err) < 0)
 		goto out;
 	copy = xasprintf("%s/%s", sessions, id);
-	if (take_checks(copy, err) < 0 || take_offered(o, copy, err) < 0)
+	if (take_checks(o, copy, err) < 0 || take_offered(o, copy, err) < 0)
 		goto out;
 	if (o->session_dir)
 		dir = xstrdup(o->session_dir);
@@ -1757,16 +2056,20 @@ take_prepare(const struct cli_opts *o, char **remote, char **from,
 		free(root);
 	}
 	if (stat(dir, &st) == 0) {
-		err_set(err, ERR_STATE, "--take: %s already exists here",
-			dir);
+		take_in_the_way(o, dir, err);
 		goto fail;
 	}
 	own = xasprintf("%s/share.git", dir);
-	if (session_make_dirs(dir, err) < 0 ||
-	    share_materialize(gitdir, id, dir, err) < 0 ||
-	    share_ensure_repo(own, err) < 0 ||
-	    share_fetch(own, *remote, id, err) < 0)
+	if (session_make_dirs(dir, err) < 0)
 		goto fail;
+	if (mark_take_pending(dir, 1, err) < 0 ||
+	    share_materialize(gitdir, id, dir, err) < 0 ||
+	    share_unmark_copy(dir, err) < 0 ||
+	    share_ensure_repo(own, err) < 0 ||
+	    share_fetch(own, *remote, id, err) < 0) {
+		remove_take(dir);
+		goto fail;
+	}
 	journal = xasprintf("%s/journal.jsonl", dir);
 	*from = last_commander(journal, offer);
 	free(journal);
@@ -1814,12 +2117,16 @@ take_session(const struct cli_opts *o, struct session_opts *so)
 	if (dir) {
 		so->dir = dir;
 		s = session_open(so, &err);
-		if (s && o->session_dir)
-			note_elsewhere(dir);
-		if (s && take_publish(s, remote, from, to, offer, &err) < 0) {
+		if (s && (take_publish(s, remote, from, to, offer, &err) < 0 ||
+			  mark_take_pending(dir, 0, &err) < 0)) {
 			session_free(s);
 			s = NULL;
-		} else if (s) {
+		}
+		if (!s)
+			remove_take(dir);
+		else if (o->session_dir)
+			note_elsewhere(dir);
+		if (s) {
 			char *t = sanitize_text(to, strlen(to));
 			char *f = sanitize_text(from, strlen(from));
 
@@ -1840,6 +2147,123 @@ take_session(const struct cli_opts *o, struct session_opts *so)
 	return s;
 }
 
+/* --- resuming a shared session that may have moved on ---------------------------- */
+
+/* The last session.handover line of the journal at PATH, or NULL. */
+static char *
+last_handover_line(const char *path)
+{
+	char *line = NULL, *last = NULL;
+	FILE *f = fopen(path, "r");
+	size_t size = 0;
+
+	while (f && getline(&line, &size, f) > 0)
+		if (strstr(line, "\"type\":\"session.handover\"")) {
+			free(last);
+			last = xstrdup(line);
+		}
+	if (f)
+		fclose(f);
+	free(line);
+	return last;
+}
+
+static int
+journal_has_line(const char *path, const char *want)
+{
+	char *line = NULL;
+	FILE *f = fopen(path, "r");
+	size_t size = 0;
+	int found = 0;
+
+	while (!found && f && getline(&line, &size, f) > 0)
+		found = strcmp(line, want) == 0;
+	if (f)
+		fclose(f);
+	free(line);
+	return found;
+}
+
+/* Who runs the session published from COPY (the remote's copy) instead
+ * of the commander of the local journal LOCAL: the successor of a
+ * hand-over LOCAL never journalled, or (REJECTED: the last publish from
+ * here was refused) the published commander when not the local one.
+ * NULL when the local copy is still the commander's. */
+static char *
+published_commander(const char *copy, const char *local, int rejected)
+{
+	char *offer, *who = last_commander(copy, &offer);
+	char *mine = NULL, *hand = last_handover_line(copy);
+	int taken = hand && !journal_has_line(local, hand);
+
+	free(offer);
+	if (!taken && rejected) {
+		mine = last_commander(local, &offer);
+		free(offer);
+		taken = !identity_same(who, mine);
+	}
+	free(mine);
+	free(hand);
+	if (taken)
+		return who;
+	free(who);
+	return NULL;
+}
+
+/* Resuming DIR, a session published to a remote: fetch what the remote
+ * holds now; when someone else runs it there, who (the copy here opens
+ * read-only). NULL when it is ours, or the remote does not answer. */
+static char *
+resumed_taken_by(const char *dir)
+{
+	int rejected = 0;
+	char *remote = session_share_remote_in(dir, &rejected);
+	char *id, *gitdir = NULL, *sessions = NULL, *copy, *local, *who;
+	struct err err = { 0 };
+
+	if (!remote)
+		return NULL;
+	id = share_session_id(dir);
+	if (cli_remote_copy(remote, id, &gitdir, &sessions, &err) < 0) {
+		free(id);
+		free(remote);
+		return NULL;
+	}
+	copy = xasprintf("%s/%s/journal.jsonl", sessions, id);
+	local = xasprintf("%s/journal.jsonl", dir);
+	who = published_commander(copy, local, rejected);
+	if (who) {
+		char *w = sanitize_text(who, strlen(who));
+
+		fprintf(stderr, "rewind: %s: the session was handed over to %s, "
+			"who runs it now (as published to %s): opened "
+			"read-only; follow it with rewind watch %s#%s\n", dir,
+			w, remote, remote, id);
+		free(w);
+	}
+	free(copy);
+	free(local);
+	free(gitdir);
+	free(sessions);
+	free(id);
+	free(remote);
+	return who;
+}
+
+/* DIR was fetched for a take that never completed: not the commander's
+ * session to resume. 0, or -1 (said why). */
+static int
+refuse_untaken(const char *dir)
+{
+	if (!take_pending(dir))
+		return 0;
+	fprintf(stderr, "rewind: %s was fetched for a take that never "
+		"completed: it is a copy, not a session you run (its "
+		"commander still does); remove it (rm -r %s) and take the "
+		"session with --take REMOTE#SESSION\n", dir, dir);
+	return -1;
+}
+
 struct session *
 cli_open_session(const struct cli_opts *o, struct loop *loop,
 		 const struct clock *clk, session_listener_cb cb, void *arg)
@@ -1847,7 +2271,7 @@ cli_open_session(const struct cli_opts *o, struct loop *loop,
 	struct session_opts so = { 0 };
 	struct err err = { 0 };
 	struct session *s;
-	char *playbook, *dir, remote[1024];
+	char *playbook, *dir, remote[1024], *taken;
 	int fresh;
 
 	if (resolve_target(o, &playbook, &dir) < 0) {
@@ -1875,6 +2299,16 @@ cli_open_session(const struct cli_opts *o, struct loop *loop,
 		return take_session(o, &so);
 	}
 	fresh = dir && !is_session_dir(dir);
+	if (!fresh && dir && (refuse_untaken(dir) < 0 ||
+			      refuse_fetched_copy(o->command == CMD_RUN ?
+						  "run --take" : "drill --take",
+						  dir, NULL) < 0)) {
+		free(playbook);
+		free(dir);
+		return NULL;
+	}
+	taken = fresh || !dir ? NULL : resumed_taken_by(dir);
+	so.taken_by = taken;
 	s = session_open(&so, &err);
 	if (s && fresh)
 		note_elsewhere(dir);
@@ -1883,7 +2317,7 @@ cli_open_session(const struct cli_opts *o, struct loop *loop,
 		session_free(s);
 		s = NULL;
 	}
-	if (s && share_remote(o, s, remote, sizeof(remote)) &&
+	if (s && !taken && share_remote(o, s, remote, sizeof(remote)) &&
 	    session_share(s, remote, &err) < 0) {
 		session_free(s);
 		s = NULL;
@@ -1893,6 +2327,7 @@ cli_open_session(const struct cli_opts *o, struct loop *loop,
 	}
 	free(playbook);
 	free(dir);
+	free(taken);
 	return s;
 }
 

@@ -18,6 +18,7 @@
 #include "draw.h"
 #include "err.h"
 #include "handoff.h"
+#include "share.h"
 #include "keymap.h"
 #include "sgrdraw.h"
 #include "identity.h"
@@ -375,7 +376,13 @@ show_handoff(struct app *a, struct cursor *c, const struct step_view *v)
 	line(c, "It shows the approver what the sign-off covers and asks "
 	     "before signing, with their login name (--as NAME for "
 	     "another).", ROLE_DIM);
-	linef(c, ROLE_DIM, "Session directory: %s", session_dir(a->session));
+	if (a->follow)
+		linef(c, ROLE_DIM, "This console reads a copy fetched from "
+		      "%s into %s: approving that copy signs nothing.",
+		      share_follow_remote(a->follow), session_dir(a->session));
+	else
+		linef(c, ROLE_DIM, "Session directory: %s",
+		      session_dir(a->session));
 	free(cmd);
 }
 
