@@ -620,8 +620,8 @@ apply_scenario_vars(struct session *s, struct err *err)
 /* The directory the session starts in: its commands and its relative
  * targets (a git repository ".", log files) mean paths from there, also
  * when it is resumed from elsewhere. */
-static void
-add_workdir(cJSON *p)
+void
+session_add_workdir(cJSON *p)
 {
 	char *here = getcwd(NULL, 0);
 
@@ -674,7 +674,7 @@ started_payload(const struct session *s, const struct session_opts *o)
 			s->pb, o->scenario)->id);
 	cJSON_AddBoolToObject(p, "test_mode", o->test_mode);
 	cJSON_AddStringToObject(p, "rewind", PACKAGE_VERSION);
-	add_workdir(p);
+	session_add_workdir(p);
 	session_add_console(p);
 	return p;
 }
@@ -873,7 +873,8 @@ resume_session(const struct session_opts *o, struct err *err)
 	p = cJSON_CreateObject();
 	cJSON_AddNumberToObject(p, "pid", getpid());
 	session_add_console(p);
-	enter_workdir(s, p);
+	if (!o->here)
+		enter_workdir(s, p);
 	if (session_orphans_resume(s, err) < 0 ||
 	    session_record(s, o->operator ? o->operator : s->operator,
 			   "session.resumed", NULL, p, err) < 0)

@@ -79,6 +79,10 @@ struct session_opts {
 	 * (or someone else wrote it): opened to be read, it journals
 	 * nothing and refuses every action, naming them. */
 	const char *taken_by;
+	/* Resuming only: stay in this directory (a take makes it the
+	 * session's: session.handover records it), not the one the session
+	 * started or was last taken in. */
+	int here;
 	session_listener_cb listener;	/* gets every new event, or NULL */
 	int listener_history;	/* the listener also gets a resumed
 				 * session's past events (history = 1) */

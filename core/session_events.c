@@ -499,6 +499,11 @@ on_handover_offer(struct session *s, const struct journal_event *ev)
 	free(s->offer_to);
 	s->offer_to = strcmp(ev->type, "session.handover_offered") == 0
 		    ? xstrdup_or_null(pstr(ev, "to")) : NULL;
+	/* Taken over: the successor's directory is the session's now. */
+	if (strcmp(ev->type, "session.handover") == 0 && pstr(ev, "workdir")) {
+		free(s->workdir);
+		s->workdir = xstrdup(pstr(ev, "workdir"));
+	}
 }
 
 static const struct {

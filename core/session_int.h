@@ -344,4 +344,9 @@ void session_each_ref(const struct session *s, const char *text,
 #define TAIL_MAX 2048
 void session_tail_add(char *tail, const char *line, size_t len);
 
+/* "workdir" in P: the directory this process runs in, where the
+ * session's commands and relative targets mean paths from (written by
+ * session.started, and by session.handover for the successor). */
+void session_add_workdir(struct cJSON *p);
+
 #endif

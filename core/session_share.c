@@ -379,6 +379,7 @@ session_handover(struct session *s, const char *from, const char *to,
 		cJSON_AddBoolToObject(p, "forced",
 				      !identity_same(offered_to, to));
 	}
+	session_add_workdir(p);	/* the successor's commands run there */
 	return session_record(s, to, "session.handover", NULL, p, err);
 }
 

@@ -92,12 +92,17 @@ grep -q "bob took the session over from alice through $url" "$tmp/bob.err" ||
 B=$tmp/bob/state/rewind/sessions/demo-1
 [ -f "$B/journal.jsonl" ] || fail "no session folder demo-1 on bob's machine"
 "$bin" verify "$B" >/dev/null 2>&1 || fail "bob's journal does not verify"
-python3 - "$B/journal.jsonl" <<'PY' || fail "bob's journal"
+python3 - "$B/journal.jsonl" "$(cd "$tmp/bob/work" && pwd -P)" <<'PY' || fail "bob's journal"
 import json, sys
 ev = [json.loads(l) for l in open(sys.argv[1])]
 h = [e for e in ev if e["type"] == "session.handover"]
 assert len(h) == 1, h
 assert h[0]["payload"]["from"] == "alice" and h[0]["payload"]["to"] == "bob", h
+# bob's commands run where he took it, not in alice's folder (which
+# exists here too, on one machine): the take stays, and says so.
+assert h[0]["payload"].get("workdir") == sys.argv[2], h[0]["payload"]
+r = [e for e in ev if e["type"] == "session.resumed"]
+assert r and "resumed_from" not in r[-1]["payload"], r[-1]["payload"]
 assert h[0]["actor"] == "bob", h
 assert any(e["type"] == "note.added" and e["payload"]["text"] == "alice hands over" for e in ev)
 assert ev[-1]["type"] in ("session.completed", "share.published"), ev[-1]

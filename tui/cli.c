@@ -2116,6 +2116,7 @@ take_session(const struct cli_opts *o, struct session_opts *so)
 
 	if (dir) {
 		so->dir = dir;
+		so->here = 1;	/* the taker's commands run here */
 		s = session_open(so, &err);
 		if (s && (take_publish(s, remote, from, to, offer, &err) < 0 ||
 			  mark_take_pending(dir, 0, &err) < 0)) {
