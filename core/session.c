@@ -860,8 +860,15 @@ resume_session(const struct session_opts *o, struct err *err)
 	session_set_listener(s, o->listener, o->listener_arg);
 	/* A completed session no longer changes (its report.md was written
 	 * as it completed): opened to be read, it journals nothing. */
-	if (s->complete)
+	if (s->complete) {
+		/* Its relative targets are read from where it ran. */
+		cJSON *none = cJSON_CreateObject();
+
+		if (!o->here)
+			enter_workdir(s, none);
+		cJSON_Delete(none);
 		return s;
+	}
 	if (o->taken_by) {
 		s->taken_by = xstrdup(o->taken_by);
 		return s;

@@ -75,6 +75,12 @@ journal(struct sources *src, const char *type, cJSON *payload)
 {
 	struct err err;
 
+	/* A complete session, or one taken over by someone else, no longer
+	 * changes: its panes may look, its journal takes nothing more. */
+	if (session_is_complete(src->s) || session_taken_by(src->s)) {
+		cJSON_Delete(payload);
+		return;
+	}
 	/* A failed write is not fatal here: the next change tries again. */
 	session_record(src->s, SOURCES_ACTOR, type, NULL, payload, &err);
 }
