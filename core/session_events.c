@@ -604,6 +604,8 @@ void
 session_apply_event(struct session *s, const struct journal_event *ev)
 {
 	s->last_wall_us = ev->wall_us;
+	if (strcmp(ev->type, "action.refused") != 0)
+		s->last_console_us = ev->wall_us;
 	note_driver(s, ev);
 	note_step_actor(s, ev);
 	note_step_done(s, ev);

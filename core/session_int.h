@@ -152,6 +152,9 @@ struct session {
 	char *driver_login;	/* its real login; NULL = not journalled */
 	int64_t driver_quit_us;
 	int64_t last_wall_us;		/* the last event's wall time */
+	int64_t last_console_us;	/* the last event's but a refusal's
+					 * (written by whoever was refused,
+					 * not the console) */
 	struct share *share;		/* publishing to a git remote, or NULL
 					 * (session_share.c) */
 	struct share_inbox *inbox;	/* sign-offs written to its inbox

@@ -149,17 +149,20 @@ record_interrupted(struct session *s, struct step_rt *rt, int runs,
 		   struct err *err)
 {
 	cJSON *p = cJSON_CreateObject();
+	int64_t seen = s->driver_quit_us ? s->driver_quit_us
+					 : s->last_console_us;
 
 	cJSON_AddStringToObject(p, "reason", "the session ended while this "
 				"step was running; its outcome is unknown");
-	/* The dead console ended after the last event it journalled: the
-	 * run was interrupted between then and now. */
-	if (s->last_wall_us) {
+	/* The dead console ended when it said so (session.quit), else after
+	 * the last event it journalled (not a refusal: someone else wrote
+	 * that, a resume refused since, say): the run was interrupted
+	 * between then and now. */
+	if (seen) {
 		char when[40];
 
 		cJSON_AddStringToObject(p, "last_seen", clock_format_rfc3339(
-						s->last_wall_us, when,
-						sizeof(when)));
+						seen, when, sizeof(when)));
 	}
 	if (rt->run_pid > 0) {
 		cJSON_AddNumberToObject(p, "pid", (double)rt->run_pid);

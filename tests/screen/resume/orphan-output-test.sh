@@ -7,6 +7,8 @@
 # what it printed beside "outcome unknown", and the journal
 # (step.orphan_ended "tail") and the report's timeline carry its last line:
 # the evidence to check it by is on screen, not only in a later replay.
+# The interruption is dated from the console's own end (its session.quit),
+# not from a refusal someone else had journalled since.
 . "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
 
 dir=$SCREEN_TMP
@@ -27,6 +29,11 @@ rpid=$(app_pid) || fail "cannot find rewind's pid"
 kill -HUP "$rpid"
 wait_exit
 [ -e "$dir/moved" ] && fail "the command ended before the console: make it slower"
+# Someone is refused something after the console died: that is no sign of
+# the console, which said when it ended (session.quit).
+run_rewind approve "$dir/s" e.move --role Anyone --as bob --yes >/dev/null 2>&1 &&
+	fail "a sign-off of a run step was taken"
+grep -q '"type":"action.refused"' "$dir/s/journal.jsonl" || fail "the refusal was not journalled"
 
 start_app -x 100 -y 26 "$@"
 wait_text 'RESUMED: the previous console ended while this was running'
@@ -41,6 +48,13 @@ wait_for "grep -q '\"type\":\"step.orphan_ended\"' '$dir/s/journal.jsonl'" 10 ||
 grep '"type":"step.orphan_ended"' "$dir/s/journal.jsonl" |
 	grep -q '"tail":"moving latest\\n+latest: @demo/widget@1.2.2"' ||
 	fail "step.orphan_ended does not carry the run's last lines"
+python3 - "$dir/s/journal.jsonl" >"$SCREEN_TMP/why" 2>&1 <<'PY' || fail "$(cat "$SCREEN_TMP/why")"
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+quit = [e for e in ev if e["type"] == "session.quit"][-1]
+i = [e for e in ev if e["type"] == "step.interrupted"][-1]
+assert i["payload"]["last_seen"] == quit["wall"], (i["payload"]["last_seen"], quit["wall"])
+PY
 keys '['				# the Step tab
 wait_text 'It printed \(its exit status is unknown\):'
 assert_text '│ \+latest: @demo/widget@1\.2\.2 *$' \
