@@ -1308,10 +1308,8 @@ approver_agrees(const struct cli_opts *o, const struct session *s,
 
 /* --- approve REMOTE#SESSION: a sign-off written to the session's inbox --------- */
 
-/* REMOTE#SESSION (no such file here): 1 with *REMOTE and *ID (caller
- * frees *REMOTE; *ID points into ARG), else 0. */
-static int
-remote_session_arg(const char *arg, char **remote, const char **id)
+int
+cli_remote_session_arg(const char *arg, char **remote, const char **id)
 {
 	const char *hash = strrchr(arg, '#');
 	struct stat st;
@@ -1616,7 +1614,7 @@ cli_approve(const struct cli_opts *o)
 	name = approver_normal_name(o);
 	if (!name)
 		return EXIT_USAGE;
-	if (remote_session_arg(o->args[0], &remote, &id)) {
+	if (cli_remote_session_arg(o->args[0], &remote, &id)) {
 		rc = approve_remote(o, remote, id, name);
 		free(remote);
 		free(name);
@@ -2036,7 +2034,7 @@ take_prepare(const struct cli_opts *o, char **remote, char **from,
 	struct stat st;
 
 	*from = *offer = NULL;
-	if (!remote_session_arg(o->take, remote, &id)) {
+	if (!cli_remote_session_arg(o->take, remote, &id)) {
 		err_set(err, ERR_INVALID, "--take %s: give REMOTE#SESSION "
 			"(rewind sessions REMOTE lists them)", o->take);
 		*remote = NULL;

@@ -112,6 +112,11 @@ char *cli_remotes_cache(void);
  * ID NULL) into the cache: *GITDIR the repository, *SESSIONS the folder
  * holding a copy of each session (caller frees both). 0, or -1 with ERR
  * (a session that cannot be copied is said on stderr). */
+/* REMOTE#SESSION (no such file here): 1 with *REMOTE and *ID (caller
+ * frees *REMOTE; *ID points into ARG), else 0. */
+int cli_remote_session_arg(const char *arg, char **remote,
+			   const char **id);
+
 int cli_remote_copy(const char *remote, const char *id, char **gitdir,
 		    char **sessions, struct err *err);
 

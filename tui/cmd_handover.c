@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "action.h"
 #include "cli.h"
@@ -85,25 +84,24 @@ apply_handover(const char *dir, const char *to, const char *actor)
 	return rc < 0 ? (s ? EXIT_INCOMPLETE : EXIT_USAGE) : EXIT_OK;
 }
 
-/* ARG as REMOTE#SESSION (no such file here): the offer is the
- * commander's, made where the session runs, not on a published copy;
- * says so and returns 1. */
+/* ARG as REMOTE#SESSION: the offer is the commander's, made where the
+ * session runs, not on a published copy; says so and returns 1. */
 static int
 names_published(const char *arg)
 {
-	const char *hash = strrchr(arg, '#');
-	struct stat st;
-	char *msg;
+	const char *id;
+	char *remote, *msg;
 
-	if (!hash || hash == arg || !hash[1] || stat(arg, &st) == 0)
+	if (!cli_remote_session_arg(arg, &remote, &id))
 		return 0;
 	msg = xasprintf("%s names a published session: its commander offers "
 			"the hand-over where it runs (rewind handover %s --to "
 			"NAME there, or the hand-over key in its console); the "
 			"successor then takes it with rewind run --take %s",
-			arg, hash + 1, arg);
+			arg, id, arg);
 	cli_print_error("rewind handover", msg);
 	free(msg);
+	free(remote);
 	return 1;
 }
 

@@ -10,16 +10,6 @@
 #   (it said "no tags" before).
 . "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
 
-# tab NAME: press ] until the side tab NAME is shown (at most once round).
-tab() {
-	_t=0
-	until screen_text | grep -qF "[$1]"; do
-		[ "$_t" -lt 6 ] || fail "no tab $1"
-		keys ']'
-		_t=$((_t + 1))
-	done
-}
-
 # walk PLAYBOOK DIR [ARGS]: the actions in $SCREEN_TMP/DIR.walk in batch
 # mode (it stops short of complete), then the console on DIR at its Tags
 # tab.

@@ -32,16 +32,6 @@ console() {
 	row 1 | grep -q '^ DRILL ' || fail "the header does not say DRILL"
 }
 
-# tab NAME: press ] until the side tab NAME is shown (at most once round).
-tab() {
-	_t=0
-	until screen_text | grep -qF "[$1]"; do
-		[ "$_t" -lt 6 ] || fail "no tab $1"
-		keys ']'
-		_t=$((_t + 1))
-	done
-}
-
 # status_is TEXT: the status line (the row above the key bar) says TEXT.
 status_is() {
 	[ "$(row "$STATUS_ROW")" = " $1" ] ||

@@ -13,16 +13,6 @@ printf 'quit\n' | run_rewind drill "$PB" --batch --scenario p0-outage \
 	--session-dir "$SESSION_DIR" --operator sam --no-real-in-clone \
 	>"$SCREEN_TMP/start.out" 2>&1
 
-# tab NAME: press ] until the side tab NAME is shown (at most once round).
-tab() {
-	_t=0
-	until screen_text | grep -qF "[$1]"; do
-		[ "$_t" -lt 6 ] || fail "no tab $1"
-		keys ']'
-		_t=$((_t + 1))
-	done
-}
-
 start_app -x 160 -y 40 watch "$SESSION_DIR"
 wait_text 'q quit' 5
 tab Targets

@@ -352,6 +352,18 @@ start_app() {
 	wait_idle 10
 }
 
+# tab NAME: press the next-tab key ($next_tab: ] in the console, the
+# default; Tab in a replay) until the side tab NAME is the one shown
+# ("[NAME]"), at most 8 times.
+tab() {
+	_tab_n=0
+	until screen_text | grep -qF "[$1]"; do
+		[ "$_tab_n" -lt 8 ] || fail "no [$1] tab after 8 presses of ${next_tab:-]}"
+		keys "${next_tab:-]}"
+		_tab_n=$((_tab_n + 1))
+	done
+}
+
 # --- the idle counter ---------------------------------------------------------------
 
 _idle_read() {

@@ -48,18 +48,8 @@ batch=$!
 trap 'kill $batch 2>/dev/null' EXIT
 wait_for '[ -s "$SESSION_DIR/journal.jsonl" ]' 10
 
-# output_tab: press ] until the side tab shown is Output.
-output_tab() {
-	n=0
-	until screen_text | grep -qF '[Output]'; do
-		[ "$n" -lt 8 ] || fail "no [Output] tab after 8 presses of ]"
-		keys ']'
-		n=$((n + 1))
-	done
-}
-
 start_app -x 100 -y 30 watch "$SESSION_DIR"
-output_tab
+tab Output
 : >"$SCREEN_TMP/go"
 wait_text 'a\.talk +started' 10
 # Its output while it runs, from the cast file.
@@ -84,7 +74,7 @@ wait $batch
 # A watcher that opens later reads the past run's output back.
 fresh_server
 start_app -x 100 -y 30 watch "$SESSION_DIR"
-output_tab
+tab Output
 assert_fixed 'row-40'
 keys Tab
 keys g

@@ -28,16 +28,6 @@ APP_DIR=$SCREEN_TMP		# and is opened again from elsewhere
 (cd "$repo" && git tag v1.0.1)
 cp "$SESSION_DIR/journal.jsonl" "$SCREEN_TMP/before.jsonl"
 
-# tab NAME: ] until the right pane's tab NAME is the selected one.
-tab() {
-	n=0
-	until screen_text | grep -q "\[$1\]"; do
-		[ "$n" -lt 8 ] || fail "no [$1] tab after 8 presses of ]"
-		keys ']'
-		n=$((n + 1))
-	done
-}
-
 start_app -x 120 -y 30 run "$SESSION_DIR"
 wait_text 'session complete: open to be read'
 tab Tags

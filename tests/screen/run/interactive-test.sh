@@ -44,15 +44,6 @@ case $start in
 esac
 [ -z "$(ls "$SESSION_DIR/output" 2>/dev/null)" ] ||
 	fail "a cast was left for the interactive run: $(ls "$SESSION_DIR/output")"
-# tab NAME: press ] until the side tab NAME is shown.
-tab() {
-	n=0
-	until screen_text | grep -qF "[$1]"; do
-		[ "$n" -lt 8 ] || fail "no [$1] tab after 8 presses of ]"
-		keys ']'
-		n=$((n + 1))
-	done
-}
 tab Output
 assert_fixed 'a.ask  started'
 assert_fixed '(its output goes to the terminal, not recorded)'

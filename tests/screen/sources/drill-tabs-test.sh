@@ -8,18 +8,8 @@
 # drill.
 . "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
 
-# tab NAME: press the next-tab key (] in the console, Tab in a replay)
-# until the side tab NAME is the one shown.
+# The next-tab key (tab, libscreen): ] in the console, Tab in a replay.
 next_tab=]
-tab() {
-	n=0
-	until screen_text | grep -q "\[$1\]"; do
-		[ "$n" -lt 8 ] || fail "no [$1] tab after 8 presses of $next_tab"
-		keys "$next_tab"
-		n=$((n + 1))
-	done
-}
-
 start_app
 assert_text "DRILL"
 tab Tags

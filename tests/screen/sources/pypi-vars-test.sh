@@ -23,16 +23,6 @@ exec 9>"$SCREEN_TMP/srv.in"	# the server stops when this closes (exit)
 wait_for 'PORT=$(sed -n "s/^PORT \([0-9]*\)$/\1/p" "$SCREEN_TMP/srv.out") && [ -n "$PORT" ]'
 INDEX=http://127.0.0.1:$PORT/simple/
 
-# tab NAME: press ] until the side tab NAME is shown.
-tab() {
-	n=0
-	until screen_text | grep -qF "[$1]"; do
-		[ "$n" -lt 8 ] || fail "no [$1] tab after 8 presses of ]"
-		keys ']'
-		n=$((n + 1))
-	done
-}
-
 for pb in pypi-release-recovery framework-emergency-rollback; do
 	fresh_server
 	start_app -x 120 -y 30 run --session-dir "$SCREEN_TMP/$pb" \
