@@ -181,6 +181,28 @@ mode_label(const struct app *a, int live)
 	return live ? " LIVE " : " DRILL ";
 }
 
+/* Title, versions and the clock text CLK (LATE: in the late colour) from
+ * column X of the header row. */
+static void
+draw_rest(struct app *a, WINDOW *w, int x, int width, const char *clk,
+	  int late)
+{
+	char versions[128];
+	int clock_w, vers_w;
+
+	versions_text(a, versions, sizeof(versions));
+	/* Versions and clock matter most at 3 a.m.; the title gets the rest. */
+	clock_w = draw_width(clk) + 1;
+	vers_w = versions[0] ? draw_width(versions) + 2 : 0;
+	draw_clipped(w, 0, x + 1, width - x - clock_w - vers_w - 3,
+		     a->pb->title, theme_attr(ROLE_HEADER));
+	if (vers_w && width - clock_w - vers_w > x)
+		draw_text(w, 0, width - clock_w - vers_w, vers_w, versions,
+			  theme_attr(ROLE_TITLE_FOCUS));
+	draw_text(w, 0, width - clock_w, clock_w, clk,
+		  theme_attr(late ? ROLE_CLOCK_LATE : ROLE_CLOCK));
+}
+
 /* The session's sharing (--share), in the alert colour while the remote
  * does not hold everything, cut (with an ellipsis) before column LIMIT so
  * the clock after it is never drawn over it; the columns it took. */
@@ -228,33 +250,23 @@ bars_draw_header(struct app *a, WINDOW *w, int width)
 	if (testhook_active())
 		x += draw_text(w, 0, x, width - x, " TEST MODE ",
 			       theme_attr(ROLE_TEST_MODE));
+	/* A watched session nobody drives stands still at its last event. */
 	now = a->watch && a->driver_gone_us ? a->driver_gone_us
 					     : clock_wall_now(loop_clock(a->loop));
 	clock_text(a, now, clk, sizeof(clk), &late);
 	x += draw_share(a, w, x, width - draw_width(clk) - 2);
-	/* A watched session nobody drives stands still at its last event. */
-	bars_draw_header_rest(a, w, x, width, now);
+	draw_rest(a, w, x, width, clk, late);
 }
 
 void
 bars_draw_header_rest(struct app *a, WINDOW *w, int x, int width,
 		      int64_t now_us)
 {
-	char versions[128], clk[64];
-	int late, clock_w, vers_w;
+	char clk[64];
+	int late;
 
 	clock_text(a, now_us, clk, sizeof(clk), &late);
-	versions_text(a, versions, sizeof(versions));
-	/* Versions and clock matter most at 3 a.m.; the title gets the rest. */
-	clock_w = draw_width(clk) + 1;
-	vers_w = versions[0] ? draw_width(versions) + 2 : 0;
-	draw_clipped(w, 0, x + 1, width - x - clock_w - vers_w - 3,
-		     a->pb->title, theme_attr(ROLE_HEADER));
-	if (vers_w && width - clock_w - vers_w > x)
-		draw_text(w, 0, width - clock_w - vers_w, vers_w, versions,
-			  theme_attr(ROLE_TITLE_FOCUS));
-	draw_text(w, 0, width - clock_w, clock_w, clk,
-		  theme_attr(late ? ROLE_CLOCK_LATE : ROLE_CLOCK));
+	draw_rest(a, w, x, width, clk, late);
 }
 
 /* In a drill, the current phase's time against its target (" 3m12s of
