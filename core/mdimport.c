@@ -9103,6 +9103,81 @@ set_before_gate(struct imp *im, const char *name)
 	return 0;
 }
 
+/* The step of the draft with id ID, or NULL. */
+static const cJSON *
+step_by_id(const struct imp *im, const char *id)
+{
+	for (int p = 0; p < PHASE_COUNT; p++) {
+		const cJSON *st;
+
+		cJSON_ArrayForEach(st, im->steps[p])
+			if (jstr(st, "id") && strcmp(jstr(st, "id"), id) == 0)
+				return st;
+	}
+	return NULL;
+}
+
+/* The sign-off of its own (after the approve phase) that gates a step
+ * using REF, or NULL; *PH gets its phase. */
+static cJSON *
+own_gate_of_users(struct imp *im, const char *ref, int *ph)
+{
+	struct strbuf refs = STRBUF_INIT;
+	cJSON *found = NULL;
+
+	for (int p = PHASE_APPROVE + 1; p < PHASE_COUNT && !found; p++) {
+		cJSON *ap;
+
+		cJSON_ArrayForEach(ap, im->steps[p]) {
+			const cJSON *g;
+
+			cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(
+						  ap, "gates")) {
+				const cJSON *st = cJSON_IsString(g) ?
+					step_by_id(im, g->valuestring) : NULL;
+
+				if (!st)
+					continue;
+				refs_of(st, &refs);
+				if (strstr(strbuf_str(&refs), ref))
+					found = ap;
+			}
+			if (found) {
+				*ph = p;
+				break;
+			}
+		}
+	}
+	strbuf_done(&refs);
+	return found;
+}
+
+/* A value only a contingency's remedy uses, the remedy signed off on its
+ * own path after the question: asked on that path alone, just before that
+ * sign-off (asked before the runbook's approval, every path would need
+ * it; asked after the sign-off, it would void it). 0 when placed. */
+static int
+ask_on_remedy_path(struct imp *im, struct imp_var *v, const char *ref,
+		   cJSON *when)
+{
+	int ph = -1;
+	cJSON *gate = own_gate_of_users(im, ref, &ph);
+	cJSON *in;
+
+	if (!gate || !cJSON_HasObjectItem(cJSON_GetObjectItemCaseSensitive(
+						  gate, "when"),
+					  when->child->string))
+		return -1;
+	in = input_step(im, (enum phase_id)ph, v);
+	cJSON_AddItemToObject(in, "when", when);
+	insert_before(im->steps[ph], gate, in);
+	if (im->explain)
+		strbuf_addf(im->explain, "    -> input step %s asked only on "
+			    "the path of its remedy, before its sign-off\n",
+			    jstr(in, "id"));
+	return 0;
+}
+
 static void
 ask_late_inputs_early(struct imp *im)
 {
@@ -9114,8 +9189,15 @@ ask_late_inputs_early(struct imp *im)
 
 		if (v->from_input && first >= PHASE_APPROVE &&
 		    (first <= PHASE_EXECUTE || destructive_uses(im, ref))) {
-			cJSON *st = input_step(im, PHASE_DECIDE, v);
+			cJSON *st;
 
+			if (when && !set_before_gate(im, when->child->string) &&
+			    ask_on_remedy_path(im, v, ref, when) == 0) {
+				v->from_input = 0;
+				free(ref);
+				continue;
+			}
+			st = input_step(im, PHASE_DECIDE, v);
 			if (when && !set_before_gate(im, when->child->string)) {
 				/* a contingency decided later: its values are
 				 * known before anyone signs (which snapshot,

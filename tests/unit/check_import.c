@@ -1259,8 +1259,8 @@ START_TEST(test_import_troubleshooting_subsections_are_each_a_decision)
 }
 END_TEST
 
-/* A value a destructive step needs is asked before the approval, in any
- * phase, and only on the path of the steps that use it. */
+/* A value a destructive step needs is asked before the sign-off that
+ * covers it, and only on the path of the steps that use it. */
 static const char verify_fails_md[] =
 	"# Release rollback\n\n"
 	"## Roll back\n\n"
@@ -1269,6 +1269,9 @@ static const char verify_fails_md[] =
 	"```bash\ncurl -fsS http://127.0.0.1/health\n```\n\n"
 	"## If verification fails\n\n"
 	"```bash\ngit reset --hard <GOOD_SHA>\n```\n";
+
+static void assert_asked_on_remedy_path(const cJSON *root, const char *name,
+					const char *run);
 
 START_TEST(test_import_inputs_of_destructive_steps_come_before_the_gate)
 {
@@ -1281,14 +1284,13 @@ START_TEST(test_import_inputs_of_destructive_steps_come_before_the_gate)
 	cJSON *d = find_step(root, "kind", "decide", &ph_d, NULL);
 
 	ck_assert_ptr_nonnull(in);
-	ck_assert_str_eq(str(in, "kind"), "input");
-	ck_assert_int_lt(ph, PHASE_APPROVE);
 	ck_assert_ptr_nonnull(reset);
 	/* the fallback is decided in verify, once verification ran: its
-	 * value is asked before the approval on every path */
+	 * value is asked on its path only, before the remedy's sign-off */
 	ck_assert_int_eq(ph_d, PHASE_VERIFY);
-	ck_assert_ptr_null(when_value(in, str(d, "variable")));
 	ck_assert_ptr_nonnull(when_value(reset, str(d, "variable")));
+	assert_asked_on_remedy_path(root, "GOOD_SHA", "reset --hard");
+	(void)ph;
 	cJSON_Delete(root);
 }
 END_TEST
@@ -2571,6 +2573,40 @@ gate_of(const cJSON *root, const char *id, int *at)
 	return NULL;
 }
 
+/* The value NAME, used only by the remedy RUN of a contingency decided
+ * after the runbook's approval, is asked on the remedy's path alone:
+ * after the question, before the sign-off that covers RUN, and never
+ * before the runbook's approval (every path would need it). */
+static void
+assert_asked_on_remedy_path(const cJSON *root, const char *name,
+			    const char *run)
+{
+	int ph = -1, pi = -1, at = -1, dp = -1, di = -1, gp = -1;
+	cJSON *in = find_step(root, "variable", name, &ph, &pi);
+	cJSON *st = find_step(root, "run", run, NULL, NULL);
+	cJSON *main_ap = find_step(root, "kind", "approve", &gp, NULL);
+	const cJSON *w, *d;
+
+	ck_assert_msg(in && strcmp(str(in, "kind"), "input") == 0,
+		      "%s is not asked", name);
+	ck_assert_msg(st != NULL, "no step runs %s", run);
+	ck_assert_msg(gate_of(root, str(st, "id"), &at) != NULL,
+		      "nothing signs off %s", run);
+	ck_assert_msg(ph * 1000 + pi < at, "%s is asked after the sign-off "
+		      "that covers %s", name, run);
+	ck_assert_msg(ph > gp && main_ap, "%s is asked before the runbook's "
+		      "approval, on every path", name);
+	w = cJSON_GetObjectItem(in, "when");
+	ck_assert_msg(w && w->child, "%s is asked on every path", name);
+	d = find_step(root, "variable", w->child->string, &dp, &di);
+	ck_assert_msg(d && strcmp(str(d, "kind"), "decide") == 0,
+		      "%s is asked when %s, no decision", name,
+		      w->child->string);
+	ck_assert_int_lt(dp * 1000 + di, ph * 1000 + pi);
+	ck_assert_str_eq(when_value(in, w->child->string),
+			 when_value(st, w->child->string));
+}
+
 /* A contingency decided in verify, after the runbook's approval (which
  * gates execute only): its destructive remedy has a sign-off of its own
  * on that path, after the question and before the remedy. */
@@ -3081,7 +3117,7 @@ END_TEST
  * restore once the index is deleted, are asked before the approval on
  * every path (a when on a decision made after the approval would never
  * hold there), so the sign-off covers them. */
-START_TEST(test_import_contingency_values_are_asked_before_the_approval)
+START_TEST(test_import_contingency_values_are_asked_on_their_path_only)
 {
 	static const char text[] =
 		"# Config rollback\n\n"
@@ -3099,23 +3135,12 @@ START_TEST(test_import_contingency_values_are_asked_before_the_approval)
 		"<BACKUP_FILE>\n```\n";
 	static const char *const names[] = { "BACKUP_FILE", "SNAPSHOT",
 		"NEW_INDEX", NULL };
+	static const char *const runs[] = { "pg_restore", "_snapshot",
+		"curl -X DELETE", NULL };
 	cJSON *root = import_text(text, strlen(text), NULL);
-	int ph = -1, ph_gate = -1;
 
-	ck_assert_ptr_nonnull(find_step(root, "kind", "approve", &ph_gate,
-					NULL));
-	for (size_t i = 0; names[i]; i++) {
-		cJSON *in = find_step(root, "variable", names[i], &ph, NULL);
-
-		ck_assert_msg(in && strcmp(str(in, "kind"), "input") == 0,
-			      "%s is not asked", names[i]);
-		ck_assert_msg(ph < ph_gate, "%s is asked in phase %d", names[i],
-			      ph);
-		ck_assert_msg(!cJSON_GetObjectItem(in, "when"),
-			      "%s is asked only when a later decision holds",
-			      names[i]);
-	}
-	ck_assert(review_on(root, -1, "decided after the approval"));
+	for (size_t i = 0; names[i]; i++)
+		assert_asked_on_remedy_path(root, names[i], runs[i]);
 	cJSON_Delete(root);
 }
 END_TEST
@@ -4144,7 +4169,7 @@ import_suite(void)
 		{ "later", test_import_later_sections_are_optional_follow_up },
 		{ "followupbullets", test_import_follow_up_bullets_load },
 		{ "confirmwhat", test_import_confirmation_names_what_is_changed },
-		{ "contvalues", test_import_contingency_values_are_asked_before_the_approval },
+		{ "contvalues", test_import_contingency_values_are_asked_on_their_path_only },
 		{ "othershapes", test_import_credentials_of_other_shapes_are_taken_out },
 		{ "everypath", test_import_approval_covers_every_path_that_changes_things },
 		{ "gatedanywhere", test_import_changes_anywhere_are_gated_and_named },
