@@ -6360,8 +6360,15 @@ is_pick_one(const char *text)
 		"one of the following", "one of these", "either of",
 		"use one of", "choose between", "pick the one", "any one of",
 		"pick whichever", "choose whichever", "depending on", NULL };
+	/* words that say it only as the whole lead-in ("Either:") */
+	static const char *const alone[] = { "either", "one of", NULL };
+	char *h = lower_plain(text);
+	int hit = has_word(text, words);
 
-	return has_word(text, words);
+	for (size_t i = 0; alone[i] && !hit; i++)
+		hit = strcmp(h, alone[i]) == 0 && strchr(text, ':');
+	free(h);
+	return hit;
 }
 
 /* "On Kubernetes: ...", "For ECS:", "Using Helm:": an item that says
@@ -6585,6 +6592,57 @@ list_members(const struct md_doc *doc, size_t i, size_t *out, size_t max)
 	return n;
 }
 
+/* Block J is a bare lead-in ("Revert:", "**Reset:**"): one line of at
+ * most five words ending in a colon, commands (a fence or an indented
+ * block) right after it. */
+static int
+is_bare_leadin(const struct md_doc *doc, size_t j)
+{
+	const struct md_block *b = &doc->b[j];
+	char *h;
+	size_t len, words = 0;
+	int hit;
+
+	if ((b->kind != MD_PARA && b->kind != MD_ITEM) || b->task ||
+	    strchr(b->text, '\n') || j + 1 >= doc->n ||
+	    doc->b[j + 1].kind != MD_CODE || doc->b[j + 1].depth < b->depth)
+		return 0;
+	h = xstrdup(b->text);
+	len = strlen(h);
+	while (len && (h[len - 1] == '*' || h[len - 1] == '_' ||
+		       h[len - 1] == ' '))
+		h[--len] = '\0';
+	hit = len > 1 && h[len - 1] == ':';
+	for (size_t k = 0; k < len && hit; k++)
+		if (h[k] == ' ' && k + 1 < len && h[k + 1] != ' ')
+			hit = ++words < 5;
+	free(h);
+	return hit;
+}
+
+/* The bare lead-ins after the pick-one block I, each over its commands
+ * ("Pick one:", "Revert:" and a fence, "Reset:" and a fence): any other
+ * prose ends them. */
+static size_t
+leadin_members(const struct md_doc *doc, size_t i, size_t *out, size_t max)
+{
+	int depth = doc->b[i].depth;
+	size_t n = 0;
+
+	for (size_t j = i + 1; j < doc->n && n < max; j++) {
+		const struct md_block *b = &doc->b[j];
+
+		if (b->kind == MD_HEADING || b->depth < depth)
+			break;
+		if (b->kind == MD_CODE && n > 0)
+			continue;
+		if (b->depth != depth || !is_bare_leadin(doc, j))
+			break;
+		out[n++] = j;
+	}
+	return n;
+}
+
 /* Where the commands just before block I start: the lead-in of the code
  * blocks right before it (or the first of them), in the same section. */
 static size_t
@@ -6678,8 +6736,11 @@ find_block_alternatives(struct imp *im, const struct md_doc *doc)
 			continue;
 		if (is_option_leadin(b->text))
 			n = sibling_members(doc, i, is_option_leadin, members, 32);
-		else if (is_pick_one(b->text))
+		else if (is_pick_one(b->text)) {
 			n = list_members(doc, i, members, 32);
+			if (n < 2)
+				n = leadin_members(doc, i, members, 32);
+		}
 		else if (b->kind == MD_ITEM && is_platform_item(b->text))
 			n = sibling_members(doc, i, is_platform_item, members, 32);
 		else if (is_else_leadin(b->text) &&

@@ -4090,6 +4090,67 @@ START_TEST(test_import_platform_click_steps_stay_on_their_path)
 }
 END_TEST
 
+/* "Pick one:" (or "Choose one:", "Either:", "One of:") over bare
+ * lead-ins, each followed by its commands (a fence, an indented block,
+ * inside a list item too): a decision with the lead-ins as options, each
+ * fence's commands running on its own option only. */
+static const char *const pick_leadins_md[] = {
+	"# Repo rollback\n\n## Approval\n\n- [ ] Repo Owner approval obtained\n\n"
+	"## Roll back\n\nPick one:\n\nRevert:\n\n"
+	"```bash\ngit revert --no-edit HEAD\ngit push origin main\n```\n\n"
+	"Reset:\n\n"
+	"```bash\ngit reset --hard v1.2.2\ngit push --force origin main\n```\n",
+
+	"# Repo rollback\n\n## Approval\n\n- [ ] Repo Owner approval obtained\n\n"
+	"## Roll back\n\nEither:\n\n**Revert:**\n\n"
+	"    git revert --no-edit HEAD\n    git push origin main\n\n"
+	"**Reset:**\n\n"
+	"    git reset --hard v1.2.2\n    git push --force origin main\n\n"
+	"## Verify\n\n```bash\ngit log -1\n```\n",
+
+	"# Repo rollback\n\n## Roll back\n\n"
+	"1. Lock the deploys:\n\n   ```bash\n   deployctl lock web\n   ```\n\n"
+	"2. One of:\n\n   Revert:\n\n"
+	"   ```bash\n   git revert --no-edit HEAD\n   git push origin main\n"
+	"   ```\n\n   Reset:\n\n"
+	"   ```bash\n   git reset --hard v1.2.2\n   git push --force origin "
+	"main\n   ```\n\n"
+	"3. Tell the team.\n",
+
+	"# Repo rollback\n\n## Approval\n\n- [ ] Repo Owner approval obtained\n\n"
+	"## Roll back\n\nChoose one:\n\nRevert:\n\n"
+	"```bash\ngit revert --no-edit HEAD\ngit push origin main\n```\n\n"
+	"Reset:\n\n"
+	"```bash\ngit reset --hard v1.2.2\ngit push --force origin main\n```\n",
+};
+
+START_TEST(test_import_pick_one_over_bare_leadins_is_a_decision)
+{
+	const char *md = pick_leadins_md[_i];
+	cJSON *root = import_text(md, strlen(md), NULL);
+	cJSON *d = find_step(root, "kind", "decide", NULL, NULL);
+	const cJSON *rev, *res;
+	const char *var;
+
+	ck_assert_msg(d != NULL, "case %d: no decide step", _i);
+	var = str(d, "variable");
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(d, "options")),
+			 2);
+	rev = option_labelled(d, "Revert");
+	res = option_labelled(d, "Reset");
+	ck_assert_msg(rev && res, "case %d: the options are not the lead-ins",
+		      _i);
+	assert_runs_on(root, "git revert", var, str(rev, "id"));
+	assert_runs_on(root, "git push origin main", var, str(rev, "id"));
+	assert_runs_on(root, "reset --hard", var, str(res, "id"));
+	assert_runs_on(root, "push --force", var, str(res, "id"));
+	if (find_step(root, "run", "deployctl lock", NULL, NULL))
+		ck_assert_ptr_null(cJSON_GetObjectItem(find_step(root, "run",
+			"deployctl lock", NULL, NULL), "when"));
+	cJSON_Delete(root);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -4298,6 +4359,16 @@ import_suite(void)
 		tcase_add_loop_test(tc,
 			test_import_not_for_production_section_is_a_note,
 			0, (int)(sizeof(not_prod_md) / sizeof(not_prod_md[0])));
+		suite_add_tcase(s, tc);
+	}
+	{
+		TCase *tc = tcase_create("pickbareleadins");
+
+		tcase_set_timeout(tc, 30);
+		tcase_add_loop_test(tc,
+			test_import_pick_one_over_bare_leadins_is_a_decision, 0,
+			(int)(sizeof(pick_leadins_md) /
+			      sizeof(pick_leadins_md[0])));
 		suite_add_tcase(s, tc);
 	}
 	return s;
