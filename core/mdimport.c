@@ -863,10 +863,12 @@ var_name(const char *text, size_t len)
 		if (isalnum(c) && c < 0x80) {
 			if (sb.len == 0 && isdigit(c))
 				strbuf_adds(&sb, "V_");
-			if (isupper(c) && i > 0 &&
+			/* camelCase, but not a one-letter prefix ("iOS") */
+			if (isupper(c) && i > 1 &&
 			    islower((unsigned char)text[i - 1]) &&
+			    isalnum((unsigned char)text[i - 2]) &&
 			    sb.buf[sb.len - 1] != '_')
-				strbuf_addc(&sb, '_');	/* camelCase */
+				strbuf_addc(&sb, '_');
 			strbuf_addc(&sb, (char)toupper(c));
 		} else if (sb.len && sb.buf[sb.len - 1] != '_')
 			strbuf_addc(&sb, '_');
@@ -5950,6 +5952,8 @@ on_approval_request(struct imp *im, const struct md_block *b)
 	return 1;
 }
 
+static void drop_tool_else(char *label);
+
 static void
 on_item(struct imp *im, const struct md_block *b)
 {
@@ -5979,6 +5983,7 @@ on_item(struct imp *im, const struct md_block *b)
 	add_pending(im, text, b->line, "list item", 1);
 	free(text);
 	im->leadin = plain_title(b->text);
+	drop_tool_else(im->leadin);
 	im->leadin_mark = mark;
 	im->leadin_template = has_word(b->text, template_words);
 	if (is_contingency(b->text))
@@ -6034,6 +6039,7 @@ on_para(struct imp *im, const struct md_block *b)
 	}
 	add_pending(im, b->text, b->line, "paragraph", 1);
 	im->leadin = plain_title(b->text);
+	drop_tool_else(im->leadin);
 	im->leadin_mark = mark;
 	im->leadin_template = has_word(b->text, template_words);
 	if (is_contingency(b->text))
@@ -6338,7 +6344,8 @@ static int
 is_else_leadin(const char *text)
 {
 	static const char *const words[] = { "alternatively", "or,", "or:",
-		"or you can", "or use", "instead,", "instead:", "as an alternative",
+		"or you can", "or use", "or with ", "or using ", "or via ",
+		"instead,", "instead:", "as an alternative",
 		"if that fails", "if this fails", "if that does not work",
 		"if that doesn't work", "otherwise,", "another option",
 		"another way", NULL };
@@ -6349,6 +6356,33 @@ is_else_leadin(const char *text)
 		hit = strncmp(h, words[i], strlen(words[i])) == 0;
 	free(h);
 	return hit;
+}
+
+/* "Or with fastlane:", "Or using the CLI:", "Or via the API:": after a
+ * procedure, the same thing done with another tool. */
+static int
+is_tool_else(const char *text)
+{
+	static const char *const words[] = { "or with ", "or using ",
+		"or via ", NULL };
+	char *h = lower_plain(text);
+	int hit = 0;
+
+	for (size_t i = 0; words[i] && !hit; i++)
+		hit = strncmp(h, words[i], strlen(words[i])) == 0;
+	free(h);
+	return hit;
+}
+
+/* LABEL without the "Or " of "Or with fastlane": the option, or step,
+ * "With fastlane". */
+static void
+drop_tool_else(char *label)
+{
+	if (!is_tool_else(label))
+		return;
+	memmove(label, label + 3, strlen(label + 3) + 1);
+	label[0] = (char)toupper((unsigned char)label[0]);
 }
 
 /* "Pick one:", "Use one of the following": the list after it holds
@@ -6486,8 +6520,19 @@ holds_code(const struct md_doc *doc, size_t from, size_t to)
 	return 0;
 }
 
+/* Some block in [FROM, TO) is a list item: steps done by hand. */
+static int
+holds_items(const struct md_doc *doc, size_t from, size_t to)
+{
+	for (size_t j = from; j < to; j++)
+		if (doc->b[j].kind == MD_ITEM && !doc->b[j].task)
+			return 1;
+	return 0;
+}
+
 /* The label of a member starting at block B: the first line of its
- * words (or of its command), plain, at most 60 bytes. Caller frees. */
+ * words (or of its command), plain, at most 60 bytes; "Or with fastlane"
+ * is the option "With fastlane". Caller frees. */
 static char *
 block_label(const struct md_block *b)
 {
@@ -6496,6 +6541,7 @@ block_label(const struct md_block *b)
 	char *label = plain_title(line);
 
 	free(line);
+	drop_tool_else(label);
 	cap_utf8(label, 60);
 	if (!*label) {
 		free(label);
@@ -6517,7 +6563,9 @@ block_group_add(struct imp *im, const struct md_doc *doc, const size_t *members,
 
 	for (size_t k = 0; k < n; k++) {
 		ends[k] = k + 1 < n ? members[k + 1] : member_end(doc, members[k]);
-		if (!holds_code(doc, members[k], ends[k]) ||
+		if ((!holds_code(doc, members[k], ends[k]) &&
+		     !(k + 1 < n && is_tool_else(doc->b[members[k + 1]].text) &&
+		       holds_items(doc, members[k], ends[k]))) ||
 		    im->balt_of[members[k]] >= 0) {
 			free(ends);
 			return;
@@ -6652,6 +6700,12 @@ previous_member(const struct md_doc *doc, size_t i)
 
 	while (j > 0 && doc->b[j - 1].kind == MD_CODE)
 		j--;
+	/* or a list of steps done by hand ("1. Open the console") before
+	 * "Or with the CLI:" */
+	if (j == i && is_tool_else(doc->b[i].text))
+		while (j > 0 && doc->b[j - 1].kind != MD_HEADING &&
+		       doc->b[j - 1].depth > doc->b[i].depth)
+			j--;
 	if (j == i)
 		return (size_t)-1;
 	if (j > 0 && (doc->b[j - 1].kind == MD_PARA ||

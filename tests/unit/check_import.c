@@ -4151,6 +4151,87 @@ START_TEST(test_import_pick_one_over_bare_leadins_is_a_decision)
 }
 END_TEST
 
+/* "Or with X:" (or "Or using X:", "Or via X:") and a fence after a
+ * procedure (a fence, or a list of clicks) is the same thing done another
+ * way: a decision between the two, each running only on its option,
+ * never the second run after the first. Inside a per-platform section the
+ * decision holds on that platform's path only. */
+static const char *const or_with_md[] = {
+	"# Web halt\n\n## Approval\n\n- [ ] Release Manager approval obtained\n\n"
+	"## Roll back\n\nWith the deploy script:\n\n"
+	"```bash\n./deploy.sh --pause web\n```\n\n"
+	"Or with deployctl:\n\n```bash\ndeployctl pause web\n```\n",
+
+	"# Web halt\n\n## Approval\n\n- [ ] Release Manager approval obtained\n\n"
+	"## Roll back\n\nIn the dashboard:\n\n"
+	"1. Open the deploys page\n2. Click \"Pause\" on web\n\n"
+	"Or using deployctl:\n\n```bash\ndeployctl pause web\n```\n",
+
+	"# Web halt\n\n## Approval\n\n- [ ] Release Manager approval obtained\n\n"
+	"## Roll back\n\n### Linux\n\n"
+	"```bash\n./deploy.sh --pause web\n```\n\n"
+	"Or via deployctl:\n\n```bash\ndeployctl pause web\n```\n\n"
+	"### Windows\n\n```bash\nnomad job stop web\n```\n",
+};
+
+START_TEST(test_import_or_with_a_tool_after_a_procedure_is_an_option)
+{
+	const char *md = or_with_md[_i];
+	cJSON *root = import_text(md, strlen(md), NULL);
+	cJSON *cli = find_step(root, "run", "deployctl pause", NULL, NULL);
+	cJSON *first = find_step(root, "run", "deploy.sh", NULL, NULL);
+	const cJSON *d = NULL, *w, *o;
+	const char *var, *mine;
+	int n_var = 0;
+
+	ck_assert_ptr_nonnull(cli);
+	if (!first)
+		first = find_step(root, "title", "Open the deploys page", NULL,
+				  NULL);
+	ck_assert_ptr_nonnull(first);
+	/* the decision the CLI's step runs under, of two options */
+	cJSON_ArrayForEach(w, cJSON_GetObjectItem(cli, "when")) {
+		const cJSON *st = find_step(root, "variable", w->string, NULL,
+					    NULL);
+
+		if (st && strcmp(str(st, "kind"), "decide") == 0 &&
+		    when_value(first, w->string) &&
+		    strcmp(when_value(first, w->string),
+			   when_value(cli, w->string)) != 0)
+			d = st;
+	}
+	ck_assert_msg(d != NULL, "case %d: the second way is a step after the "
+		      "first, no option", _i);
+	var = str(d, "variable");
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(d, "options")),
+			 2);
+	mine = when_value(cli, var);
+	ck_assert_str_ne(mine, when_value(first, var));
+	cJSON_ArrayForEach(o, cJSON_GetObjectItem(d, "options"))
+		if (strcmp(str(o, "id"), mine) == 0)
+			ck_assert_msg(strncmp(str(o, "label"), "Or ", 3) != 0,
+				      "case %d: option label %s", _i,
+				      str(o, "label"));
+	/* only the two ways hang on it */
+	for (int p = 0; p < PHASE_COUNT; p++) {
+		cJSON *st;
+
+		cJSON_ArrayForEach(st, phase_steps(root, p))
+			n_var += when_value(st, var) != NULL &&
+				 strcmp(str(st, "kind"), "input") != 0;
+	}
+	ck_assert_int_eq(n_var, _i == 1 ? 3 : 2);
+	if (_i == 2) {
+		const cJSON *nomad = find_step(root, "run", "nomad job stop",
+					       NULL, NULL);
+
+		ck_assert_ptr_null(when_value(nomad, var));
+		ck_assert_ptr_nonnull(cJSON_GetObjectItem(d, "when"));
+	}
+	cJSON_Delete(root);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -4369,6 +4450,15 @@ import_suite(void)
 			test_import_pick_one_over_bare_leadins_is_a_decision, 0,
 			(int)(sizeof(pick_leadins_md) /
 			      sizeof(pick_leadins_md[0])));
+		suite_add_tcase(s, tc);
+	}
+	{
+		TCase *tc = tcase_create("orwithtool");
+
+		tcase_set_timeout(tc, 30);
+		tcase_add_loop_test(tc,
+			test_import_or_with_a_tool_after_a_procedure_is_an_option,
+			0, (int)(sizeof(or_with_md) / sizeof(or_with_md[0])));
 		suite_add_tcase(s, tc);
 	}
 	return s;
