@@ -1381,6 +1381,8 @@ struct alt_group {
 	char *parent;		/* heading above the group, or NULL */
 	char **labels;		/* block groups: each member's label */
 	int blocks;		/* members are blocks of one section */
+	unsigned by_hand;	/* block groups: members that are a list of
+				 * steps done by hand, no commands (bit k) */
 	char **member_vars;	/* several may apply: a yes/no per member */
 };
 
@@ -2292,6 +2294,15 @@ apply_alt_when(struct imp *im, cJSON *st)
 		cJSON_AddStringToObject(when, im->cont_var, "yes");
 }
 
+/* The block being mapped is in a member of an alternative that is a
+ * list of steps done by hand (the clicks before "Or with fastlane:"). */
+static int
+in_by_hand_member(const struct imp *im)
+{
+	return im->balt >= 0 && im->bmember >= 0 && im->bmember < 32 &&
+	       (im->groups[im->balt].by_hand >> im->bmember & 1u);
+}
+
 /* The phase of a step in a section no heading places: before anything
  * was executed it assesses, after that it verifies. */
 static enum phase_id
@@ -2299,6 +2310,10 @@ content_phase(const struct imp *im)
 {
 	if (!im->phase_auto)
 		return im->phase;
+	/* clicks that do what the other option's commands do ("Or with
+	 * fastlane:"): they act, like those, behind the approval */
+	if (in_by_hand_member(im))
+		return PHASE_EXECUTE;
 	if (cJSON_GetArraySize(im->steps[PHASE_EXECUTE]))
 		return PHASE_VERIFY;
 	/* a section acting after the runbook's own sign-off executes */
@@ -5964,9 +5979,9 @@ on_item(struct imp *im, const struct md_block *b)
 		on_task(im, b);
 		return;
 	}
-	if (is_ui_step(b->text, im->last_ui && im->last_ui == im->last) &&
-	    (content_phase(im) == PHASE_EXECUTE ||
-				    im->alt_value || im->balt_value)) {
+	if ((is_ui_step(b->text, im->last_ui && im->last_ui == im->last) &&
+	     (content_phase(im) == PHASE_EXECUTE ||
+	      im->alt_value || im->balt_value)) || in_by_hand_member(im)) {
 		im->task = NULL;
 		on_ui_items(im, b);
 		return;
@@ -6584,6 +6599,8 @@ block_group_add(struct imp *im, const struct md_doc *doc, const size_t *members,
 	for (size_t k = 0; k < n; k++) {
 		g->members[k] = members[k];
 		g->labels[k] = block_label(&doc->b[members[k]]);
+		if (k < 32 && !holds_code(doc, members[k], ends[k]))
+			g->by_hand |= 1u << k;
 		for (size_t j = members[k]; j < ends[k]; j++) {
 			im->balt_of[j] = (int)im->n_groups;
 			im->bmember_of[j] = (int)k;

@@ -4221,6 +4221,17 @@ START_TEST(test_import_or_with_a_tool_after_a_procedure_is_an_option)
 				 strcmp(str(st, "kind"), "input") != 0;
 	}
 	ck_assert_int_eq(n_var, _i == 1 ? 3 : 2);
+	if (_i == 1) {	/* the clicks are one procedure, in one phase */
+		int pc = -1, pk = -1, po = -1;
+		cJSON *click = find_step(root, "title", "Click", &pk, NULL);
+
+		ck_assert_ptr_nonnull(click);
+		ck_assert_str_eq(when_value(click, var), when_value(first, var));
+		find_step(root, "title", "Open the deploys page", &po, NULL);
+		find_step(root, "run", "deployctl pause", &pc, NULL);
+		ck_assert_int_eq(pk, po);
+		ck_assert_int_eq(pk, pc);
+	}
 	if (_i == 2) {
 		const cJSON *nomad = find_step(root, "run", "nomad job stop",
 					       NULL, NULL);
