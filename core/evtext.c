@@ -311,9 +311,12 @@ on_handover(const struct ev *e, struct strbuf *sb)
 
 	strbuf_addf(sb, "%s took the session over from %s (through %s)",
 		    pay(e, "to"), pay(e, "from"), pay(e, "remote"));
-	if (cJSON_IsTrue(forced))
+	if (cJSON_IsTrue(forced) && cJSON_GetObjectItem(e->p, "offered_to"))
 		strbuf_addf(sb, ", forced: it was offered to %s",
 			    pay(e, "offered_to"));
+	else if (cJSON_IsTrue(forced))
+		strbuf_addf(sb, ", forced: %s had neither offered it nor quit",
+			    pay(e, "from"));
 	else if (cJSON_GetObjectItem(e->p, "offered_to"))
 		strbuf_adds(sb, ", as offered");
 }

@@ -231,10 +231,11 @@ const char *session_taken_by(const struct session *s);
 
 /* Journal session.handover: TO takes the session over from FROM, through
  * git remote REMOTE (rewind run --take); OFFERED_TO: the successor FROM
- * had offered it to (a take by anyone else is recorded as forced), or
- * NULL when none was offered. 0, or -1 with ERR. */
+ * had offered it to, or NULL when none was offered; FORCED: taken with
+ * --force (offered to someone else, or never offered by a commander who
+ * had not quit). 0, or -1 with ERR. */
 int session_handover(struct session *s, const char *from, const char *to,
-		     const char *remote, const char *offered_to,
+		     const char *remote, const char *offered_to, int forced,
 		     struct err *err);
 
 /* The successor the commander offered the session to (rewind handover

@@ -367,18 +367,18 @@ session_taken_by(const struct session *s)
 
 int
 session_handover(struct session *s, const char *from, const char *to,
-		 const char *remote, const char *offered_to, struct err *err)
+		 const char *remote, const char *offered_to, int forced,
+		 struct err *err)
 {
 	cJSON *p = cJSON_CreateObject();
 
 	cJSON_AddStringToObject(p, "from", from);
 	cJSON_AddStringToObject(p, "to", to);
 	cJSON_AddStringToObject(p, "remote", remote);
-	if (offered_to) {
+	if (offered_to)
 		cJSON_AddStringToObject(p, "offered_to", offered_to);
-		cJSON_AddBoolToObject(p, "forced",
-				      !identity_same(offered_to, to));
-	}
+	if (offered_to || forced)
+		cJSON_AddBoolToObject(p, "forced", forced);
 	session_add_workdir(p);	/* the successor's commands run there */
 	return session_record(s, to, "session.handover", NULL, p, err);
 }

@@ -137,7 +137,9 @@ print_help(void)
 "                           commander and go on with it here (only the one\n"
 "                           it is offered to, when a hand-over is offered)\n"
 "      --force              with --take: take it though its hand-over is\n"
-"                           offered to someone else (journalled as forced)\n"
+"                           offered to someone else, or its commander\n"
+"                           neither offered it nor quit (journalled as\n"
+"                           forced)\n"
 "      --wait[=SECONDS]     approve REMOTE#SESSION: wait (60 s) until the\n"
 "                           commander's console takes or refuses it\n"
 "      --expect=HASH        verify: the hash an earlier verify printed (its\n"
@@ -1839,10 +1841,11 @@ share_remote(const struct cli_opts *o, const struct session *s, char *out,
 /* --- run --take REMOTE#SESSION: a hand-over -------------------------------------- */
 
 /* The commander of the journal at PATH: the last to start, resume or
- * take it; and in *OFFER the successor a hand-over is offered to, or
- * NULL. Caller frees both. */
+ * take it; in *OFFER the successor a hand-over is offered to, or NULL;
+ * in *QUIT (when not NULL) the time of its console's session.quit
+ * ("" when its console never said it quit). Caller frees all three. */
 static char *
-last_commander(const char *path, char **offer)
+last_commander_quit(const char *path, char **offer, char **quit)
 {
 	char *line = NULL, *who = xstrdup("?");
 	FILE *f = fopen(path, "r");
@@ -1850,6 +1853,8 @@ last_commander(const char *path, char **offer)
 	ssize_t n;
 
 	*offer = NULL;
+	if (quit)
+		*quit = xstrdup("");
 	while (f && (n = getline(&line, &size, f)) > 0) {
 		cJSON *ev, *p;
 		const char *type, *name = NULL;
@@ -1878,6 +1883,13 @@ last_commander(const char *path, char **offer)
 			free(who);
 			who = xstrdup(name);
 		}
+		if (quit && type && (name || strcmp(type, "session.quit") == 0)) {
+			const char *t = cJSON_GetStringValue(
+				cJSON_GetObjectItem(ev, "time"));
+
+			free(*quit);
+			*quit = xstrdup(!name && t ? t : "");
+		}
 		cJSON_Delete(ev);
 	}
 	if (f)
@@ -1886,24 +1898,41 @@ last_commander(const char *path, char **offer)
 	return who;
 }
 
-/* A hand-over offered to someone else is theirs to take: refused
- * without --force (as a protected ref refuses a push that is not
- * forced). 0, or -1 with ERR. */
+static char *
+last_commander(const char *path, char **offer)
+{
+	return last_commander_quit(path, offer, NULL);
+}
+
+/* A hand-over offered to someone else is theirs to take, and a session
+ * its commander neither offered nor quit is still theirs (their console
+ * may be running it now): both refused without --force (as a protected
+ * ref refuses a push that is not forced). 0, or -1 with ERR. */
 static int
 take_offered(const struct cli_opts *o, const char *copy, struct err *err)
 {
-	char *path = xasprintf("%s/journal.jsonl", copy), *offer;
-	char *from = last_commander(path, &offer);
+	char *path = xasprintf("%s/journal.jsonl", copy), *offer, *quit;
+	char *from = last_commander_quit(path, &offer, &quit);
 	const char *to = o->operator ? o->operator : identity_real_login();
 	int rc = 0;
 
-	if (offer && !identity_same(offer, to) && !o->force)
+	if (o->force || (offer ? identity_same(offer, to) : quit[0] != '\0'))
+		;
+	else if (offer)
 		rc = err_set(err, ERR_STATE, "--take: not taken: %s offered the "
 			     "session to %s, not to %s: only %s takes it (%s "
 			     "can withdraw the offer; --force takes it anyway, "
 			     "and the journal says it was forced)", from,
 			     offer, to, offer, from);
+	else
+		rc = err_set(err, ERR_STATE, "--take: not taken: %s commands "
+			     "the session and neither offered it (rewind "
+			     "handover SESSION --to %s) nor quit: their console "
+			     "may be running it now. If %s is gone (a dead "
+			     "machine), --force takes it, and the journal says "
+			     "it was forced", from, to, from);
 	free(offer);
+	free(quit);
 	free(from);
 	free(path);
 	return rc;
@@ -2026,7 +2055,7 @@ take_in_the_way(const struct cli_opts *o, const char *dir, struct err *err)
  * commander it is taken from); NULL with ERR. */
 static char *
 take_prepare(const struct cli_opts *o, char **remote, char **from,
-	     char **offer, struct err *err)
+	     char **offer, char **quit, struct err *err)
 {
 	const char *id;
 	char *gitdir = NULL, *sessions = NULL, *copy = NULL, *dir = NULL;
@@ -2069,7 +2098,7 @@ take_prepare(const struct cli_opts *o, char **remote, char **from,
 		goto fail;
 	}
 	journal = xasprintf("%s/journal.jsonl", dir);
-	*from = last_commander(journal, offer);
+	*from = last_commander_quit(journal, offer, quit);
 	free(journal);
 	goto out;
 fail:
@@ -2089,9 +2118,9 @@ out:
  * ref fast-forwards to it (nobody wrote it since the fetch). */
 static int
 take_publish(struct session *s, const char *remote, const char *from,
-	     const char *to, const char *offer, struct err *err)
+	     const char *to, const char *offer, int forced, struct err *err)
 {
-	if (session_handover(s, from, to, remote, offer, err) < 0 ||
+	if (session_handover(s, from, to, remote, offer, forced, err) < 0 ||
 	    session_share(s, remote, err) < 0)
 		return -1;
 	session_share_settle(s, TAKE_PUBLISH_US);
@@ -2107,16 +2136,18 @@ static struct session *
 take_session(const struct cli_opts *o, struct session_opts *so)
 {
 	struct err err = { 0 };
-	char *remote = NULL, *from = NULL, *offer = NULL;
-	char *dir = take_prepare(o, &remote, &from, &offer, &err);
+	char *remote = NULL, *from = NULL, *offer = NULL, *quit = NULL;
+	char *dir = take_prepare(o, &remote, &from, &offer, &quit, &err);
 	const char *to = o->operator ? o->operator : identity_real_login();
 	struct session *s = NULL;
+	int forced = dir && (offer ? !identity_same(offer, to) : !quit[0]);
 
 	if (dir) {
 		so->dir = dir;
 		so->here = 1;	/* the taker's commands run here */
 		s = session_open(so, &err);
-		if (s && (take_publish(s, remote, from, to, offer, &err) < 0 ||
+		if (s && (take_publish(s, remote, from, to, offer, forced,
+				       &err) < 0 ||
 			  mark_take_pending(dir, 0, &err) < 0)) {
 			session_free(s);
 			s = NULL;
@@ -2130,9 +2161,11 @@ take_session(const struct cli_opts *o, struct session_opts *so)
 			char *f = sanitize_text(from, strlen(from));
 
 			fprintf(stderr, "rewind: %s took the session over from "
-				"%s through %s%s\n", t, f, remote, !offer ? ""
-				: identity_same(offer, to) ? " (as offered)"
-				: " (forced: it was offered to someone else)");
+				"%s through %s%s\n", t, f, remote,
+				!forced ? (offer ? " (as offered)" : "")
+				: offer ? " (forced: it was offered to someone "
+					  "else)"
+				: " (forced: it was neither offered nor quit)");
 			free(t);
 			free(f);
 		}
@@ -2143,6 +2176,7 @@ take_session(const struct cli_opts *o, struct session_opts *so)
 	free(remote);
 	free(from);
 	free(offer);
+	free(quit);
 	return s;
 }
 
