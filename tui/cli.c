@@ -1476,6 +1476,51 @@ fill_request(const struct cli_opts *o, struct session *s, const char *dir,
 	free(path);
 }
 
+/* git config KEY as the user's git reads it here (their global and this
+ * repository's settings), or NULL. */
+static char *
+git_config_get(const char *key)
+{
+	char *cmd = xasprintf("git config --get %s 2>/dev/null </dev/null",
+			      key);
+	FILE *p = popen(cmd, "r");
+	char line[1024] = "";
+	int ok = p && fgets(line, sizeof(line), p) != NULL;
+
+	if (p && pclose(p) != 0)
+		ok = 0;
+	free(cmd);
+	line[strcspn(line, "\n")] = '\0';
+	return ok && line[0] ? xstrdup(line) : NULL;
+}
+
+/* The ssh key the approver signs requests with: git's own signing key
+ * when git signs with ssh (gpg.format=ssh, user.signingKey a key file;
+ * ~/ expanded), or NULL (the request goes unsigned). */
+static char *
+approver_signing_key(void)
+{
+	char *format = git_config_get("gpg.format");
+	char *key = format && strcmp(format, "ssh") == 0
+		  ? git_config_get("user.signingkey") : NULL;
+
+	free(format);
+	if (key && strncmp(key, "~/", 2) == 0 && getenv("HOME")) {
+		char *full = xasprintf("%s/%s", getenv("HOME"), key + 2);
+
+		free(key);
+		key = full;
+	}
+	if (key && strncmp(key, "key::", 5) == 0) {
+		fputs("rewind approve: user.signingKey holds a key itself "
+		      "(key::...): give git a key file to sign requests "
+		      "with; this one goes unsigned\n", stderr);
+		free(key);
+		key = NULL;
+	}
+	return key;
+}
+
 /* Sign step args[1] of the session published to REMOTE as ID: a request
  * written to its inbox there, which the commander's console takes or
  * refuses (and journals which). */
@@ -1486,6 +1531,7 @@ approve_remote(const struct cli_opts *o, const char *remote, const char *id,
 	struct err err = { 0 };
 	struct share_request r = { 0 };
 	char *gitdir = NULL, *sessions = NULL, *copy = NULL, *path;
+	char *key = NULL;
 	struct session *s = NULL;
 	int rc = EXIT_USAGE;
 
@@ -1516,11 +1562,14 @@ approve_remote(const struct cli_opts *o, const char *remote, const char *id,
 	path = xasprintf("%s/journal.jsonl", copy);
 	print_earlier_refusals(path, r.login, r.host);
 	free(path);
-	if (share_request_send(gitdir, remote, &r, &err) < 0)
+	key = approver_signing_key();
+	if (share_request_send(gitdir, remote, &r, key, &err) < 0)
 		goto out;
 	printf("rewind approve: request %.8s written to %s: %s signs %s as "
-	       "%s; the commander's console takes or refuses it\n", r.id,
-	       remote, r.name, r.step, r.role);
+	       "%s%s%s%s; the commander's console takes or refuses it\n",
+	       r.id, remote, r.name, r.step, r.role, key ? " (signed with "
+	       : " (unsigned: git signs with no ssh key here)", key ? key : "",
+	       key ? ")" : "");
 	rc = o->wait_s ? wait_outcome(remote, id, r.id, o->wait_s) : EXIT_OK;
 	goto done;
 out:
@@ -1528,6 +1577,7 @@ out:
 done:
 	share_request_done(&r);
 	session_free(s);
+	free(key);
 	free(copy);
 	free(gitdir);
 	free(sessions);
