@@ -12,8 +12,9 @@ git python3 ca-certificates"
 # What the test suite runs besides rewind: a real npm registry (Verdaccio)
 # on loopback, and the shipped playbooks' own commands in the live tests
 # (curl for health checks, ss and lsof for ports, ps, python3 -m venv for
-# a service's own pip). The tests' plumbing itself uses python3 only.
-TEST_PACKAGES="curl iproute2 lsof procps python3-venv"
+# a service's own pip), and ssh-keygen for signed sign-offs. The tests'
+# plumbing itself uses python3 only.
+TEST_PACKAGES="curl iproute2 lsof procps python3-venv openssh-client"
 # A machine that has node and npm from elsewhere keeps them.
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 ||
 	TEST_PACKAGES="$TEST_PACKAGES nodejs npm"

@@ -65,10 +65,20 @@ evtext_provenance(const cJSON *p, int full)
 	else if (strcmp(via, "rewind approve") == 0)
 		strbuf_adds(&sb, "signed with rewind approve");
 	else if (strcmp(via, "remote approve") == 0) {
+		const char *sig = str(pv, "signature", NULL);
+
 		strbuf_addf(&sb, "from %s", str(pv, "remote", "?"));
+		if (cJSON_GetObjectItem(pv, "signed_by"))
+			strbuf_addf(&sb, ", signed with %s's ssh key",
+				    str(pv, "signed_by", "?"));
 		if (full)
 			strbuf_addf(&sb, " by login %s on host %s",
 				    str(pv, "login", "?"), str(pv, "host", "?"));
+		if (full && sig && strcmp(sig, "unsigned") == 0)
+			strbuf_adds(&sb, " (unsigned: as the request says)");
+		else if (full && sig && strcmp(sig, "not checked") == 0)
+			strbuf_adds(&sb, " (signed; not checked: the playbook "
+				    "names no share_signers)");
 		return strbuf_detach(&sb);
 	} else
 		strbuf_addf(&sb, "entered via %s", via);
@@ -311,9 +321,12 @@ on_handover(const struct ev *e, struct strbuf *sb)
 
 	strbuf_addf(sb, "%s took the session over from %s (through %s)",
 		    pay(e, "to"), pay(e, "from"), pay(e, "remote"));
-	if (cJSON_IsTrue(forced))
+	if (cJSON_IsTrue(forced) && cJSON_GetObjectItem(e->p, "offered_to"))
 		strbuf_addf(sb, ", forced: it was offered to %s",
 			    pay(e, "offered_to"));
+	else if (cJSON_IsTrue(forced))
+		strbuf_addf(sb, ", forced: %s had neither offered it nor quit",
+			    pay(e, "from"));
 	else if (cJSON_GetObjectItem(e->p, "offered_to"))
 		strbuf_adds(sb, ", as offered");
 }

@@ -1197,6 +1197,8 @@ static const struct field targets_fields[] = {
 	{ .key = "http", .type = F_CUSTOM, .parse = parse_http_targets },
 	{ .key = "share", .type = F_STRING,
 	  .off = offsetof(struct pb_targets, share) },
+	{ .key = "share_signers", .type = F_STRING,
+	  .off = offsetof(struct pb_targets, share_signers) },
 	{ .key = NULL },
 };
 
@@ -3098,6 +3100,7 @@ free_targets(struct pb_targets *t)
 {
 	free(t->git_path);
 	free(t->share);
+	free(t->share_signers);
 	for (size_t i = 0; t->registries && i < t->n_registries; i++) {
 		free(t->registries[i].name);
 		free_strings(t->registries[i].channels,

@@ -283,6 +283,8 @@ struct pb_targets {
 	struct pb_http *http;
 	size_t n_http;
 	char *share;		/* git remote to publish to, NULL = none */
+	char *share_signers;	/* allowed signers file: remote sign-offs
+				 * must be signed by a key it lists */
 };
 
 struct pb_rto_rule {

@@ -1083,13 +1083,14 @@ session_is_busy(const struct session *s)
 }
 
 int
-session_driver_gone(const struct session *s, int64_t *since_us)
+session_driver_gone(const struct session *s, int elsewhere,
+		    int64_t *since_us)
 {
 	if (s->driver_quit_us) {
 		*since_us = s->driver_quit_us;
 		return 1;
 	}
-	if (!s->driver_pid || procstat_is_running((pid_t)s->driver_pid,
+	if (elsewhere || !s->driver_pid || procstat_is_running((pid_t)s->driver_pid,
 						  s->driver_start,
 						  s->driver_boot))
 		return 0;

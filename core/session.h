@@ -197,8 +197,11 @@ int session_record_quit(struct session *s, const char *actor,
  * since when (*SINCE_US): it said it ended (session.quit), or the process
  * the journal names as its console (pid, start time, boot) has gone, since
  * the last event it journalled at the latest. 0 while it drives, or when
- * the journal does not say which process drives (older journals). */
-int session_driver_gone(const struct session *s, int64_t *since_us);
+ * the journal does not say which process drives (older journals).
+ * ELSEWHERE: the session is a copy published from another machine, whose
+ * processes this one cannot see: only its journal's word counts. */
+int session_driver_gone(const struct session *s, int elsewhere,
+			int64_t *since_us);
 
 /* Publish the session to git remote REMOTE (a remote's name of the
  * repository here, or a URL) as it runs (share.h). 0, or -1 with ERR. */
@@ -228,10 +231,11 @@ const char *session_taken_by(const struct session *s);
 
 /* Journal session.handover: TO takes the session over from FROM, through
  * git remote REMOTE (rewind run --take); OFFERED_TO: the successor FROM
- * had offered it to (a take by anyone else is recorded as forced), or
- * NULL when none was offered. 0, or -1 with ERR. */
+ * had offered it to, or NULL when none was offered; FORCED: taken with
+ * --force (offered to someone else, or never offered by a commander who
+ * had not quit). 0, or -1 with ERR. */
 int session_handover(struct session *s, const char *from, const char *to,
-		     const char *remote, const char *offered_to,
+		     const char *remote, const char *offered_to, int forced,
 		     struct err *err);
 
 /* The successor the commander offered the session to (rewind handover

@@ -18,6 +18,7 @@
 #include "identity.h"
 #include "share.h"
 #include "share_inbox.h"
+#include "sshsig.h"
 #include "xalloc.h"
 
 static void
@@ -52,6 +53,54 @@ on_share_result(const struct share_result *r, void *arg)
 
 /* --- sign-offs from the inbox (share_inbox.h) --------------------------------- */
 
+/* Whether PRINCIPAL (an allowed signers name: "dana" or
+ * "dana@example.org") is NAME. */
+static int
+signer_is(const char *principal, const char *name)
+{
+	const char *at = strchr(principal, '@');
+	char *local = at ? xstrndup(principal, (size_t)(at - principal))
+		    : NULL;
+	int same = identity_same(principal, name) ||
+		   (local && identity_same(local, name));
+
+	free(local);
+	return same;
+}
+
+/* Who signed R by the playbook's allowed signers (targets.share_signers):
+ * *SIGNER the name listed for its key, or NULL when the playbook names
+ * none. NULL with *WHY when the request may not be taken: unsigned,
+ * a signature that does not verify, or a key listed for someone else. */
+static char *
+request_signer(const struct session *s, const struct share_request *r,
+	       char **why)
+{
+	const char *allowed = s->pb->targets.share_signers;
+	struct err err = { 0 };
+	char *who = NULL;
+
+	*why = NULL;
+	if (!allowed)
+		return NULL;
+	if (!r->sig)
+		*why = xasprintf("unsigned: this playbook takes sign-offs from "
+				 "other machines only when signed with an ssh "
+				 "key %s lists (the approver's git: gpg.format "
+				 "ssh and user.signingKey)", allowed);
+	else if (sshsig_verify(allowed, r->text, r->text_len, r->sig, &who,
+			       &err) < 0)
+		*why = xasprintf("its signature: %s", err.msg);
+	else if (!signer_is(who, r->name)) {
+		*why = xasprintf("signed with the key of %s, not of %s (%s "
+				 "lists that key as %s's)", who, r->name,
+				 allowed, who);
+		free(who);
+		who = NULL;
+	}
+	return who;
+}
+
 /* Where a request came from, for the journal: the remote, the login and
  * host it names, its ids and the head it saw. */
 static cJSON *
@@ -69,6 +118,18 @@ inbox_provenance(const struct session *s, const char *ref_id,
 		cJSON_AddStringToObject(p, "head", r->head);
 		cJSON_AddNumberToObject(p, "events", (double)r->events);
 	}
+	if (r && s->pb->targets.share_signers) {
+		char *why, *who = request_signer(s, r, &why);
+
+		cJSON_AddStringToObject(p, "signature", who ? "verified"
+					: r->sig ? "refused" : "unsigned");
+		if (who)
+			cJSON_AddStringToObject(p, "signed_by", who);
+		free(who);
+		free(why);
+	} else if (r)
+		cJSON_AddStringToObject(p, "signature", r->sig ? "not checked"
+					: "unsigned");
 	cJSON_AddStringToObject(p, "inbox_ref", ref_id);
 	cJSON_AddStringToObject(p, "operator", s->console_op ? s->console_op
 				: s->operator);
@@ -140,6 +201,8 @@ check_request(struct session *s, const char *ref_id,
 	else if (!(name = identity_normalize(r->name, "approve", &err)) ||
 		 session_approval_allowed(s, r->step, r->role, name, &err) < 0)
 		why = xstrdup(err.msg);
+	else
+		free(request_signer(s, r, &why));
 	if (!why) {
 		rt = session_find_step(s, r->step);
 		now = session_gate_hash(s, rt);
@@ -367,18 +430,18 @@ session_taken_by(const struct session *s)
 
 int
 session_handover(struct session *s, const char *from, const char *to,
-		 const char *remote, const char *offered_to, struct err *err)
+		 const char *remote, const char *offered_to, int forced,
+		 struct err *err)
 {
 	cJSON *p = cJSON_CreateObject();
 
 	cJSON_AddStringToObject(p, "from", from);
 	cJSON_AddStringToObject(p, "to", to);
 	cJSON_AddStringToObject(p, "remote", remote);
-	if (offered_to) {
+	if (offered_to)
 		cJSON_AddStringToObject(p, "offered_to", offered_to);
-		cJSON_AddBoolToObject(p, "forced",
-				      !identity_same(offered_to, to));
-	}
+	if (offered_to || forced)
+		cJSON_AddBoolToObject(p, "forced", forced);
 	session_add_workdir(p);	/* the successor's commands run there */
 	return session_record(s, to, "session.handover", NULL, p, err);
 }

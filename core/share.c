@@ -45,6 +45,7 @@ struct share {
 	struct proc *proc;	/* the push in flight */
 	uint64_t start_timer;	/* a push is due at once */
 	uint64_t retry_timer;	/* a push is due after a failure */
+	int rechecking;		/* a push while rejected (on_recheck) */
 	int64_t retry_at_us;	/* monotonic */
 	int failures;		/* in a row */
 	uint64_t seq_now;	/* the journal's last event */
@@ -466,6 +467,43 @@ on_push_line(struct proc *p, int stream, const char *line, size_t len,
 	}
 }
 
+static void start_push(void *arg);
+
+/* A push of the session's ref, while it is rejected: never forced, so
+ * it goes through only once the ref was put back where this publisher
+ * left it (or removed), and is refused again otherwise. */
+static void
+on_recheck(void *arg)
+{
+	struct share *sh = arg;
+
+	sh->retry_timer = 0;
+	sh->rechecking = 1;
+	start_push(sh);
+	sh->rechecking = 0;
+}
+
+/* Someone else wrote the session's ref: said once (share.rejected), and
+ * pushed again now and then (1, 2, 4, 8 s, then every 10 s), to publish
+ * again as soon as the ref is restored. */
+static void
+push_rejected(struct share *sh, const char *line)
+{
+	int first = sh->state != SHARE_REJECTED;
+	int64_t delay;
+
+	if (first)
+		sh->failures = 0;
+	delay = share_retry_delay_us(sh->failures++);
+	sh->state = SHARE_REJECTED;
+	if (line)
+		set_why(sh, line);
+	sh->retry_at_us = now_us(sh) + delay;
+	sh->retry_timer = loop_add_timer(sh->loop, delay, on_recheck, sh);
+	if (first)
+		report(sh, SHARE_REJECTED, sh->why, 0);
+}
+
 static void
 on_push_exit(struct proc *p, const struct proc_result *res, void *arg)
 {
@@ -475,11 +513,11 @@ on_push_exit(struct proc *p, const struct proc_result *res, void *arg)
 	sh->proc = NULL;
 	if (res->exit_code == 0)
 		push_done(sh);
-	else if (sh->rejected) {
-		sh->state = SHARE_REJECTED;
-		set_why(sh, sh->rejected);
-		report(sh, SHARE_REJECTED, sh->why, 0);
-	} else {
+	else if (sh->rejected)
+		push_rejected(sh, sh->rejected);
+	else if (sh->state == SHARE_REJECTED)	/* unreachable: still so */
+		push_rejected(sh, NULL);
+	else {
 		/* the line that asked for credentials says it best */
 		char *why = sh->asked ? xstrdup(sh->asked)
 			  : share_git_words(sh->fatal ? sh->fatal : "",
@@ -599,7 +637,7 @@ start_push(void *arg)
 	int made;
 
 	sh->start_timer = 0;
-	if (sh->proc || sh->state == SHARE_REJECTED)
+	if (sh->proc || (sh->state == SHARE_REJECTED && !sh->rechecking))
 		return;
 	sh->own_at_push = sh->own_total;
 	made = build_publish(sh, &err);
@@ -610,7 +648,7 @@ start_push(void *arg)
 	sh->proc = spawn_push(sh, &err);
 	if (!sh->proc)
 		push_failed(sh, err.msg);
-	else
+	else if (sh->state != SHARE_REJECTED)	/* still, until it goes */
 		sh->state = SHARE_PUBLISHING;
 }
 
@@ -713,7 +751,8 @@ share_status(const struct share *sh, struct share_status *st)
 
 	st->state = sh->state;
 	st->pending = sh->seq_now > done ? sh->seq_now - done : 0;
-	st->retry_in_us = sh->state == SHARE_OFFLINE
+	st->retry_in_us = sh->state == SHARE_OFFLINE ||
+			  sh->state == SHARE_REJECTED
 		? sh->retry_at_us - now_us(sh) : 0;
 	if (st->retry_in_us < 0)
 		st->retry_in_us = 0;
@@ -749,7 +788,9 @@ share_status_text(const struct share *sh, char *buf, size_t size)
 		break;
 	case SHARE_REJECTED:
 		snprintf(buf, size, "share: REJECTED by %s, someone else wrote "
-			 "the session's ref (not forced)", st.remote);
+			 "the session's ref (not forced; pushing again in "
+			 "%lld s)", st.remote,
+			 (long long)((st.retry_in_us + 999999) / 1000000));
 		break;
 	case SHARE_PUBLISHING:
 		snprintf(buf, size, "share: publishing to %s", st.remote);

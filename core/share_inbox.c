@@ -19,10 +19,12 @@
 #include "runner.h"
 #include "sanitize.h"
 #include "share.h"
+#include "sshsig.h"
 #include "xalloc.h"
 
 #define SHARE_REMOTE_PREFIX "refs/rewind/remote/"
 #define REQUEST_MAX (64u * 1024)
+#define REQUEST_SIG "request.json.sig"
 #define FIELD_MAX 512
 #define COMMENT_MAX 4096
 #define POLL_US 1000000LL
@@ -42,6 +44,8 @@ share_request_done(struct share_request *r)
 	free(r->host);
 	free(r->gate_hash);
 	free(r->head);
+	free(r->text);
+	free(r->sig);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -106,9 +110,32 @@ git_fail(struct err *err, const char *what)
 }
 
 /* A parentless commit holding request.json. */
+/* request.json.sig, the ssh signature of request.json, into TB when
+ * the approver signs (KEY). 0, or -1 with ERR. */
+static int
+insert_signature(git_repository *repo, git_treebuilder *tb, const char *key,
+		 const char *text, struct err *err)
+{
+	git_oid blob;
+	char *sig;
+
+	if (!key)
+		return 0;
+	if (sshsig_sign(key, text, strlen(text), &sig, err) < 0)
+		return -1;
+	if (git_blob_create_from_buffer(&blob, repo, sig, strlen(sig)) < 0 ||
+	    git_treebuilder_insert(NULL, tb, REQUEST_SIG, &blob,
+				   GIT_FILEMODE_BLOB) < 0) {
+		free(sig);
+		return git_fail(err, "request.json.sig");
+	}
+	free(sig);
+	return 0;
+}
+
 static int
 request_commit(const char *gitdir, const struct share_request *r,
-	       char out[41], struct err *err)
+	       const char *key, char out[41], struct err *err)
 {
 	git_repository *repo = NULL;
 	git_treebuilder *tb = NULL;
@@ -125,8 +152,11 @@ request_commit(const char *gitdir, const struct share_request *r,
 	    git_blob_create_from_buffer(&blob, repo, text, strlen(text)) < 0 ||
 	    git_treebuilder_new(&tb, repo, NULL) < 0 ||
 	    git_treebuilder_insert(NULL, tb, "request.json", &blob,
-				   GIT_FILEMODE_BLOB) < 0 ||
-	    git_treebuilder_write(&tree_id, tb) < 0 ||
+				   GIT_FILEMODE_BLOB) < 0)
+		git_fail(err, gitdir);
+	else if (insert_signature(repo, tb, key, text, err) < 0)
+		;
+	else if (git_treebuilder_write(&tree_id, tb) < 0 ||
 	    git_tree_lookup(&tree, repo, &tree_id) < 0 ||
 	    git_signature_now(&sig, "rewind", "rewind@localhost") < 0 ||
 	    git_commit_create(&oid, repo, NULL, sig, sig, NULL, msg, tree, 0,
@@ -176,12 +206,13 @@ run_git(const char *cmd, const char *what, struct err *err)
 
 int
 share_request_send(const char *gitdir, const char *remote,
-		   const struct share_request *r, struct err *err)
+		   const struct share_request *r, const char *key,
+		   struct err *err)
 {
 	char commit[41], *gd, *rm, *cmd, *what;
 	int rc;
 
-	if (request_commit(gitdir, r, commit, err) < 0)
+	if (request_commit(gitdir, r, key, commit, err) < 0)
 		return -1;
 	gd = handoff_shell_quote(gitdir);
 	rm = handoff_shell_quote(remote);
@@ -303,9 +334,9 @@ share_inbox_seen(struct share_inbox *in, const char *ref_id)
 	in->seen[in->n_seen++] = xstrdup(ref_id);
 }
 
-/* The request.json of the commit REF points at, or NULL. */
+/* File NAME of the commit REF points at, or NULL. */
 static git_blob *
-request_blob(git_repository *repo, const char *ref)
+request_blob(git_repository *repo, const char *ref, const char *name)
 {
 	git_oid oid;
 	git_commit *c = NULL;
@@ -316,7 +347,7 @@ request_blob(git_repository *repo, const char *ref)
 	if (git_reference_name_to_id(&oid, repo, ref) == 0 &&
 	    git_commit_lookup(&c, repo, &oid) == 0 &&
 	    git_commit_tree(&tree, c) == 0 &&
-	    (e = git_tree_entry_byname(tree, "request.json")) &&
+	    (e = git_tree_entry_byname(tree, name)) &&
 	    git_tree_entry_type(e) == GIT_OBJECT_BLOB)
 		git_blob_lookup(&blob, repo, git_tree_entry_id(e));
 	git_tree_free(tree);
@@ -324,11 +355,28 @@ request_blob(git_repository *repo, const char *ref)
 	return blob;
 }
 
+/* R's text as signed and its signature, when the request holds one. */
+static void
+keep_signature(struct share_request *r, git_repository *repo,
+	       const char *ref, const git_blob *text)
+{
+	git_blob *sig = request_blob(repo, ref, REQUEST_SIG);
+	size_t n = sig ? (size_t)git_blob_rawsize(sig) : 0;
+
+	if (n && n < 65536 && !memchr(git_blob_rawcontent(sig), '\0', n)) {
+		r->sig = xstrndup(git_blob_rawcontent(sig), n);
+		r->text = xstrndup(git_blob_rawcontent(text),
+				   (size_t)git_blob_rawsize(text));
+		r->text_len = (size_t)git_blob_rawsize(text);
+	}
+	git_blob_free(sig);
+}
+
 static void
 hand_over(struct share_inbox *in, git_repository *repo, const char *ref)
 {
 	const char *ref_id = ref + strlen(in->prefix);
-	git_blob *blob = request_blob(repo, ref);
+	git_blob *blob = request_blob(repo, ref, "request.json");
 	struct share_request r;
 	struct err err = { 0 };
 
@@ -341,6 +389,7 @@ hand_over(struct share_inbox *in, git_repository *repo, const char *ref)
 				     &r, &err) < 0)
 		in->cb(ref_id, NULL, err.msg, in->arg);
 	else {
+		keep_signature(&r, repo, ref, blob);
 		in->cb(ref_id, &r, NULL, in->arg);
 		share_request_done(&r);
 	}

@@ -28,6 +28,10 @@ struct share_request {
 	char *gate_hash;	/* what it approved (session_gate_hash) */
 	char *head;		/* the published chain head it saw */
 	uint64_t events;	/* and that journal's length */
+	/* Read from the inbox: request.json as written and its ssh
+	 * signature (request.json.sig), both NULL when it is unsigned. */
+	char *text, *sig;
+	size_t text_len;
 };
 
 void share_request_done(struct share_request *r);
@@ -35,11 +39,13 @@ void share_request_done(struct share_request *r);
 /* A fresh random request id (36 characters and the NUL). */
 void share_request_new_id(char out[37]);
 
-/* Commit R as request.json in GITDIR and push it with the user's git to
+/* Commit R as request.json in GITDIR (signed with the ssh key KEY into
+ * request.json.sig, unless KEY is NULL) and push it with the user's git to
  * REMOTE's refs/rewind/inbox/<R->session>/<R->id> (synchronously; the
  * ref is new, nothing is forced). 0, or -1 with ERR in git's words. */
 int share_request_send(const char *gitdir, const char *remote,
-		       const struct share_request *r, struct err *err);
+		       const struct share_request *r, const char *key,
+		       struct err *err);
 
 /* Parse TEXT (request.json) for ref id REF_ID into R. 0, or -1 with ERR
  * saying what is wrong with it. */

@@ -74,7 +74,7 @@ printf '#!/bin/sh\necho "busy: refused"; exit 1\n' >"$srv/team.git/hooks/pre-rec
 chmod +x "$srv/team.git/hooks/pre-receive"
 printf 'quit\n' | (cd "$tmp/alice/work" && env HOME="$tmp/carol" \
 	XDG_STATE_HOME="$tmp/carol/state" "$bin" drill --take "$url#demo-1" \
-	--batch --operator carol) >"$tmp/carol.out" 2>&1 &&
+	--batch --operator carol --force) >"$tmp/carol.out" 2>&1 &&
 	fail "carol's take was accepted though the remote refused it"
 grep -q "not taken: $url did not take the hand-over as a fast-forward" "$tmp/carol.out" ||
 	fail "carol's refused take: $(cat "$tmp/carol.out")"
@@ -83,11 +83,23 @@ rm "$srv/team.git/hooks/pre-receive"
 	fail "a refused take moved the session's ref"
 published | grep -q "session.handover" && fail "a refused take was published"
 
-# bob takes it and finishes it on his machine.
+# alice neither offered the session nor quit (her console runs it now):
+# bob's take is refused, saying --force is for a commander who is gone;
+# nothing is written or published.
+printf 'quit\n' | bob drill --take "$url#demo-1" --batch --operator bob \
+	>"$tmp/bob.out" 2>&1 && fail "bob took a session alice still commands"
+grep -q "not taken: alice commands the session and neither offered it (rewind handover SESSION --to bob) nor quit: their console may be running it now. If alice is gone (a dead machine), --force takes it" \
+	"$tmp/bob.out" || fail "bob's take without --force: $(cat "$tmp/bob.out")"
+[ -e "$tmp/bob/state/rewind/sessions/demo-1" ] && fail "a refused take left a copy on bob's machine"
+[ "$(git --git-dir="$srv/team.git" rev-parse "$ref")" = "$before" ] ||
+	fail "a refused take moved the session's ref"
+
+# bob takes it with --force (alice's laptop died, say) and finishes it on
+# his machine; the journal and the report say it was forced.
 printf 'next\nnext\nnext\ntick e.do\nnext\nnext\nnext\n' |
-	bob drill --take "$url#demo-1" --batch --operator bob >"$tmp/bob.out" 2>"$tmp/bob.err" ||
+	bob drill --take "$url#demo-1" --batch --operator bob --force >"$tmp/bob.out" 2>"$tmp/bob.err" ||
 	fail "bob's take did not finish the session: $(tail -n 3 "$tmp/bob.err")"
-grep -q "bob took the session over from alice through $url" "$tmp/bob.err" ||
+grep -q "bob took the session over from alice through $url (forced: it was neither offered nor quit)" "$tmp/bob.err" ||
 	fail "bob was not told he took it: $(cat "$tmp/bob.err")"
 B=$tmp/bob/state/rewind/sessions/demo-1
 [ -f "$B/journal.jsonl" ] || fail "no session folder demo-1 on bob's machine"
@@ -98,6 +110,7 @@ ev = [json.loads(l) for l in open(sys.argv[1])]
 h = [e for e in ev if e["type"] == "session.handover"]
 assert len(h) == 1, h
 assert h[0]["payload"]["from"] == "alice" and h[0]["payload"]["to"] == "bob", h
+assert h[0]["payload"].get("forced") is True and "offered_to" not in h[0]["payload"], h
 # bob's commands run where he took it, not in alice's folder (which
 # exists here too, on one machine): the take stays, and says so.
 assert h[0]["payload"].get("workdir") == sys.argv[2], h[0]["payload"]

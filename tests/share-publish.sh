@@ -88,6 +88,18 @@ echo "note after the other writer" >&3
 wait_for 'grep -q "\"type\":\"share.rejected\"" "$tmp/out"' 20
 [ "$(git --git-dir="$srv/team.git" rev-parse "$ref")" = "$theirs" ] ||
 	fail "the other writer's commit was overwritten"
+# The ref put back where the session left it (someone undoes the other
+# writer's push): publishing picks up again by itself, as a fast-forward,
+# with what was journalled meanwhile.
+mine=$(grep '"type":"share.published"' "$tmp/out" | tail -n 1 |
+	sed 's/.*"commit":"\([0-9a-f]*\)".*/\1/')
+git --git-dir="$tmp/s/demo-1/share.git" push -q --force \
+	"$(daemon_url team.git)" "$mine:$ref" || fail "could not restore the session's ref"
+wait_for 'published | grep -q "note after the other writer\|after the other writer"' 30
+n_rej=$(grep -c '"type":"share.rejected"' "$tmp/out")
+[ "$n_rej" = 1 ] || fail "share.rejected journalled $n_rej times (once an episode)"
+git --git-dir="$srv/team.git" merge-base --is-ancestor "$mine" "$ref" ||
+	fail "publishing after the restore was no fast-forward"
 echo quit >&3
 exec 3>&-
 wait "$bpid"

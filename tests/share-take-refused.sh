@@ -82,7 +82,7 @@ as bob sessions 2>/dev/null | grep -q demo-1 &&
 printf '#!/bin/sh\necho "busy: refused"; exit 1\n' >"$srv/team.git/hooks/pre-receive"
 chmod +x "$srv/team.git/hooks/pre-receive"
 printf 'quit\n' | as carol drill --take "$url#demo-1" --batch --operator carol \
-	>"$tmp/carol.out" 2>&1 && fail "carol's take was accepted though refused"
+	--force >"$tmp/carol.out" 2>&1 && fail "carol's take was accepted though refused"
 grep -q "not taken: $url did not take the hand-over" "$tmp/carol.out" ||
 	fail "carol's take: $(cat "$tmp/carol.out")"
 rm "$srv/team.git/hooks/pre-receive"
@@ -101,7 +101,7 @@ grep -q "was fetched for a take that never completed" "$tmp/bob.out" ||
 	fail "bob's resume of a leftover: $(cat "$tmp/bob.out")"
 grep -q "bob acts" "$B/journal.jsonl" && fail "the leftover copy was acted on"
 printf 'quit\n' | as bob drill --take "$url#demo-1" --batch --operator bob \
-	>"$tmp/bob.out" 2>&1 && fail "bob took onto a leftover"
+	--force >"$tmp/bob.out" 2>&1 && fail "bob took onto a leftover"
 grep -q "is left from a take that never completed.*remove it (rm -r $B) and take again" \
 	"$tmp/bob.out" || fail "--take onto a leftover: $(cat "$tmp/bob.out")"
 rm -r "$B"
@@ -109,7 +109,7 @@ rm -r "$B"
 # bob takes it for real; alice's console is stopped, then she resumes
 # her copy: read-only, naming bob; nothing journalled or published.
 printf 'note bob one\nnote bob two\nquit\n' | as bob drill --take \
-	"$url#demo-1" --batch --operator bob >"$tmp/bob.out" 2>&1
+	"$url#demo-1" --batch --operator bob --force >"$tmp/bob.out" 2>&1
 grep -q "bob took the session over from alice" "$tmp/bob.out" ||
 	fail "bob's take: $(cat "$tmp/bob.out")"
 [ -e "$B/take.pending" ] && fail "a completed take still says it is pending"

@@ -1796,7 +1796,7 @@ watch_driver(struct app *a)
 	int64_t since = 0, was;
 	char when[32], *text;
 
-	if (!session_driver_gone(a->session, &since)) {
+	if (!session_driver_gone(a->session, a->follow != NULL, &since)) {
 		a->driver_gone_us = 0;
 		return;
 	}
@@ -1819,8 +1819,7 @@ watch_poll(void *arg)
 
 	if (session_poll(a->session, &err) < 0)
 		app_status(a, 1, "%s", err.msg);
-	if (!a->follow)	/* a published session's console is elsewhere */
-		watch_driver(a);
+	watch_driver(a);
 	runview_tail_poll(a);
 	replay_watch_poll(a);
 	a->watch_timer = loop_add_timer(a->loop, WATCH_POLL_US, watch_poll, a);

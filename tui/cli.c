@@ -137,7 +137,9 @@ print_help(void)
 "                           commander and go on with it here (only the one\n"
 "                           it is offered to, when a hand-over is offered)\n"
 "      --force              with --take: take it though its hand-over is\n"
-"                           offered to someone else (journalled as forced)\n"
+"                           offered to someone else, or its commander\n"
+"                           neither offered it nor quit (journalled as\n"
+"                           forced)\n"
 "      --wait[=SECONDS]     approve REMOTE#SESSION: wait (60 s) until the\n"
 "                           commander's console takes or refuses it\n"
 "      --expect=HASH        verify: the hash an earlier verify printed (its\n"
@@ -1474,6 +1476,51 @@ fill_request(const struct cli_opts *o, struct session *s, const char *dir,
 	free(path);
 }
 
+/* git config KEY as the user's git reads it here (their global and this
+ * repository's settings), or NULL. */
+static char *
+git_config_get(const char *key)
+{
+	char *cmd = xasprintf("git config --get %s 2>/dev/null </dev/null",
+			      key);
+	FILE *p = popen(cmd, "r");
+	char line[1024] = "";
+	int ok = p && fgets(line, sizeof(line), p) != NULL;
+
+	if (p && pclose(p) != 0)
+		ok = 0;
+	free(cmd);
+	line[strcspn(line, "\n")] = '\0';
+	return ok && line[0] ? xstrdup(line) : NULL;
+}
+
+/* The ssh key the approver signs requests with: git's own signing key
+ * when git signs with ssh (gpg.format=ssh, user.signingKey a key file;
+ * ~/ expanded), or NULL (the request goes unsigned). */
+static char *
+approver_signing_key(void)
+{
+	char *format = git_config_get("gpg.format");
+	char *key = format && strcmp(format, "ssh") == 0
+		  ? git_config_get("user.signingkey") : NULL;
+
+	free(format);
+	if (key && strncmp(key, "~/", 2) == 0 && getenv("HOME")) {
+		char *full = xasprintf("%s/%s", getenv("HOME"), key + 2);
+
+		free(key);
+		key = full;
+	}
+	if (key && strncmp(key, "key::", 5) == 0) {
+		fputs("rewind approve: user.signingKey holds a key itself "
+		      "(key::...): give git a key file to sign requests "
+		      "with; this one goes unsigned\n", stderr);
+		free(key);
+		key = NULL;
+	}
+	return key;
+}
+
 /* Sign step args[1] of the session published to REMOTE as ID: a request
  * written to its inbox there, which the commander's console takes or
  * refuses (and journals which). */
@@ -1484,6 +1531,7 @@ approve_remote(const struct cli_opts *o, const char *remote, const char *id,
 	struct err err = { 0 };
 	struct share_request r = { 0 };
 	char *gitdir = NULL, *sessions = NULL, *copy = NULL, *path;
+	char *key = NULL;
 	struct session *s = NULL;
 	int rc = EXIT_USAGE;
 
@@ -1514,11 +1562,14 @@ approve_remote(const struct cli_opts *o, const char *remote, const char *id,
 	path = xasprintf("%s/journal.jsonl", copy);
 	print_earlier_refusals(path, r.login, r.host);
 	free(path);
-	if (share_request_send(gitdir, remote, &r, &err) < 0)
+	key = approver_signing_key();
+	if (share_request_send(gitdir, remote, &r, key, &err) < 0)
 		goto out;
 	printf("rewind approve: request %.8s written to %s: %s signs %s as "
-	       "%s; the commander's console takes or refuses it\n", r.id,
-	       remote, r.name, r.step, r.role);
+	       "%s%s%s%s; the commander's console takes or refuses it\n",
+	       r.id, remote, r.name, r.step, r.role, key ? " (signed with "
+	       : " (unsigned: git signs with no ssh key here)", key ? key : "",
+	       key ? ")" : "");
 	rc = o->wait_s ? wait_outcome(remote, id, r.id, o->wait_s) : EXIT_OK;
 	goto done;
 out:
@@ -1526,6 +1577,7 @@ out:
 done:
 	share_request_done(&r);
 	session_free(s);
+	free(key);
 	free(copy);
 	free(gitdir);
 	free(sessions);
@@ -1839,10 +1891,11 @@ share_remote(const struct cli_opts *o, const struct session *s, char *out,
 /* --- run --take REMOTE#SESSION: a hand-over -------------------------------------- */
 
 /* The commander of the journal at PATH: the last to start, resume or
- * take it; and in *OFFER the successor a hand-over is offered to, or
- * NULL. Caller frees both. */
+ * take it; in *OFFER the successor a hand-over is offered to, or NULL;
+ * in *QUIT (when not NULL) the time of its console's session.quit
+ * ("" when its console never said it quit). Caller frees all three. */
 static char *
-last_commander(const char *path, char **offer)
+last_commander_quit(const char *path, char **offer, char **quit)
 {
 	char *line = NULL, *who = xstrdup("?");
 	FILE *f = fopen(path, "r");
@@ -1850,6 +1903,8 @@ last_commander(const char *path, char **offer)
 	ssize_t n;
 
 	*offer = NULL;
+	if (quit)
+		*quit = xstrdup("");
 	while (f && (n = getline(&line, &size, f)) > 0) {
 		cJSON *ev, *p;
 		const char *type, *name = NULL;
@@ -1878,6 +1933,13 @@ last_commander(const char *path, char **offer)
 			free(who);
 			who = xstrdup(name);
 		}
+		if (quit && type && (name || strcmp(type, "session.quit") == 0)) {
+			const char *t = cJSON_GetStringValue(
+				cJSON_GetObjectItem(ev, "time"));
+
+			free(*quit);
+			*quit = xstrdup(!name && t ? t : "");
+		}
 		cJSON_Delete(ev);
 	}
 	if (f)
@@ -1886,24 +1948,41 @@ last_commander(const char *path, char **offer)
 	return who;
 }
 
-/* A hand-over offered to someone else is theirs to take: refused
- * without --force (as a protected ref refuses a push that is not
- * forced). 0, or -1 with ERR. */
+static char *
+last_commander(const char *path, char **offer)
+{
+	return last_commander_quit(path, offer, NULL);
+}
+
+/* A hand-over offered to someone else is theirs to take, and a session
+ * its commander neither offered nor quit is still theirs (their console
+ * may be running it now): both refused without --force (as a protected
+ * ref refuses a push that is not forced). 0, or -1 with ERR. */
 static int
 take_offered(const struct cli_opts *o, const char *copy, struct err *err)
 {
-	char *path = xasprintf("%s/journal.jsonl", copy), *offer;
-	char *from = last_commander(path, &offer);
+	char *path = xasprintf("%s/journal.jsonl", copy), *offer, *quit;
+	char *from = last_commander_quit(path, &offer, &quit);
 	const char *to = o->operator ? o->operator : identity_real_login();
 	int rc = 0;
 
-	if (offer && !identity_same(offer, to) && !o->force)
+	if (o->force || (offer ? identity_same(offer, to) : quit[0] != '\0'))
+		;
+	else if (offer)
 		rc = err_set(err, ERR_STATE, "--take: not taken: %s offered the "
 			     "session to %s, not to %s: only %s takes it (%s "
 			     "can withdraw the offer; --force takes it anyway, "
 			     "and the journal says it was forced)", from,
 			     offer, to, offer, from);
+	else
+		rc = err_set(err, ERR_STATE, "--take: not taken: %s commands "
+			     "the session and neither offered it (rewind "
+			     "handover SESSION --to %s) nor quit: their console "
+			     "may be running it now. If %s is gone (a dead "
+			     "machine), --force takes it, and the journal says "
+			     "it was forced", from, to, from);
 	free(offer);
+	free(quit);
 	free(from);
 	free(path);
 	return rc;
@@ -2026,7 +2105,7 @@ take_in_the_way(const struct cli_opts *o, const char *dir, struct err *err)
  * commander it is taken from); NULL with ERR. */
 static char *
 take_prepare(const struct cli_opts *o, char **remote, char **from,
-	     char **offer, struct err *err)
+	     char **offer, char **quit, struct err *err)
 {
 	const char *id;
 	char *gitdir = NULL, *sessions = NULL, *copy = NULL, *dir = NULL;
@@ -2069,7 +2148,7 @@ take_prepare(const struct cli_opts *o, char **remote, char **from,
 		goto fail;
 	}
 	journal = xasprintf("%s/journal.jsonl", dir);
-	*from = last_commander(journal, offer);
+	*from = last_commander_quit(journal, offer, quit);
 	free(journal);
 	goto out;
 fail:
@@ -2089,9 +2168,9 @@ out:
  * ref fast-forwards to it (nobody wrote it since the fetch). */
 static int
 take_publish(struct session *s, const char *remote, const char *from,
-	     const char *to, const char *offer, struct err *err)
+	     const char *to, const char *offer, int forced, struct err *err)
 {
-	if (session_handover(s, from, to, remote, offer, err) < 0 ||
+	if (session_handover(s, from, to, remote, offer, forced, err) < 0 ||
 	    session_share(s, remote, err) < 0)
 		return -1;
 	session_share_settle(s, TAKE_PUBLISH_US);
@@ -2107,16 +2186,18 @@ static struct session *
 take_session(const struct cli_opts *o, struct session_opts *so)
 {
 	struct err err = { 0 };
-	char *remote = NULL, *from = NULL, *offer = NULL;
-	char *dir = take_prepare(o, &remote, &from, &offer, &err);
+	char *remote = NULL, *from = NULL, *offer = NULL, *quit = NULL;
+	char *dir = take_prepare(o, &remote, &from, &offer, &quit, &err);
 	const char *to = o->operator ? o->operator : identity_real_login();
 	struct session *s = NULL;
+	int forced = dir && (offer ? !identity_same(offer, to) : !quit[0]);
 
 	if (dir) {
 		so->dir = dir;
 		so->here = 1;	/* the taker's commands run here */
 		s = session_open(so, &err);
-		if (s && (take_publish(s, remote, from, to, offer, &err) < 0 ||
+		if (s && (take_publish(s, remote, from, to, offer, forced,
+				       &err) < 0 ||
 			  mark_take_pending(dir, 0, &err) < 0)) {
 			session_free(s);
 			s = NULL;
@@ -2130,9 +2211,11 @@ take_session(const struct cli_opts *o, struct session_opts *so)
 			char *f = sanitize_text(from, strlen(from));
 
 			fprintf(stderr, "rewind: %s took the session over from "
-				"%s through %s%s\n", t, f, remote, !offer ? ""
-				: identity_same(offer, to) ? " (as offered)"
-				: " (forced: it was offered to someone else)");
+				"%s through %s%s\n", t, f, remote,
+				!forced ? (offer ? " (as offered)" : "")
+				: offer ? " (forced: it was offered to someone "
+					  "else)"
+				: " (forced: it was neither offered nor quit)");
 			free(t);
 			free(f);
 		}
@@ -2143,6 +2226,7 @@ take_session(const struct cli_opts *o, struct session_opts *so)
 	free(remote);
 	free(from);
 	free(offer);
+	free(quit);
 	return s;
 }
 

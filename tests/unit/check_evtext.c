@@ -121,6 +121,11 @@ static const struct {
 	{ "{\"type\":\"session.handover\",\"actor\":\"carol\",\"payload\":"
 	  "{\"from\":\"alice\",\"to\":\"carol\",\"remote\":\"origin\"}}",
 	  "carol took the session over from alice (through origin)" },
+	{ "{\"type\":\"session.handover\",\"actor\":\"carol\",\"payload\":"
+	  "{\"from\":\"alice\",\"to\":\"carol\",\"remote\":\"origin\","
+	  "\"forced\":true}}",
+	  "carol took the session over from alice (through origin), forced: "
+	  "alice had neither offered it nor quit" },
 };
 
 START_TEST(test_evtext_says_it_in_words)

@@ -169,8 +169,14 @@ _server_watchdog() {
 		"$$" "$SCREEN_SOCKET"
 }
 
+# The test's own exit status, kept from fail, pass and the signal handler:
+# a test's EXIT trap may run its own clean-up (daemon_stop...) before this,
+# whose status would otherwise stand in for the test's.
+_screen_rc=
+
 _screen_cleanup() {
 	rc=$?
+	[ -z "$_screen_rc" ] || rc=$_screen_rc
 	trap - EXIT INT TERM HUP PIPE
 	if [ "$_screen_started" = 1 ]; then
 		tm kill-server >/dev/null 2>&1
@@ -194,6 +200,7 @@ _screen_cleanup() {
 _screen_signal() {
 	echo "FAIL: $SCREEN_TEST: interrupted (timeout or signal)${_screen_waiting:+ while waiting for $_screen_waiting}"
 	_dump_screen
+	_screen_rc=1
 	exit 1
 }
 
@@ -237,6 +244,7 @@ fail() {
 	_dump_screen
 	[ -z "$_screen_mismatches" ] ||
 		echo "FAIL: $SCREEN_TEST: also failed earlier:$_screen_mismatches"
+	_screen_rc=1
 	exit 1
 }
 
@@ -253,9 +261,11 @@ soft_fail() {
 pass() {
 	if [ -n "$_screen_mismatches" ]; then
 		echo "FAIL: $SCREEN_TEST: failed (the rest of the test ran):$_screen_mismatches"
+		_screen_rc=1
 		exit 1
 	fi
 	echo "PASS: $SCREEN_TEST${1:+: $*}"
+	_screen_rc=0
 	exit 0
 }
 

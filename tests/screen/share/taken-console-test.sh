@@ -39,7 +39,7 @@ wait_text "share: published to git://127\.0\.0\.1:$DAEMON_PORT/team\.git" 10
 
 printf 'note bob has it\n' | (cd "$SCREEN_TMP/bob/work" && env HOME="$SCREEN_TMP/bob" \
 	XDG_STATE_HOME="$SCREEN_TMP/bob/state" "$REWIND_BIN" drill --take "$url#tk-1" \
-	--batch --operator bob) >"$SCREEN_TMP/bob.out" 2>&1
+	--batch --operator bob --force) >"$SCREEN_TMP/bob.out" 2>&1
 grep -q "bob took the session over from olga" "$SCREEN_TMP/bob.out" ||
 	fail "bob's take: $(cat "$SCREEN_TMP/bob.out")"
 taken=$(git --git-dir="$srv/team.git" rev-parse "$ref")

@@ -73,4 +73,14 @@ echo quit >&3
 exec 3>&-
 wait "$cmdr"
 cmdr=
-pass "sessions REMOTE lists the shared session; watch REMOTE#SESSION follows it within seconds of a publish, read-only"
+
+# Once the commander's quit is published, the watch stops looking live:
+# NO CONSOLE, and the clock stands still at the quit.
+wait_text 'WATCH: NO CONSOLE' 20
+assert_text 'no console is driving this session since'
+clk=$(row 1 | grep -oE '[0-9]+m[0-9]{2}s of [0-9]+m RTO')
+[ -n "$clk" ] || fail "no clock in the header: $(row 1)"
+t0=$(date +%s)
+wait_for '[ $(($(date +%s) - t0)) -ge 3 ]' 10
+row 1 | grep -qF "$clk" || fail "the clock of a quit session went on: was $clk, now $(row 1)"
+pass "sessions REMOTE lists the shared session; watch REMOTE#SESSION follows it within seconds of a publish, read-only, and stops its clock once the commander quit"

@@ -1,0 +1,129 @@
+#!/bin/sh
+# Signed sign-offs from other machines, end to end against a real git
+# server on loopback: the playbook names an allowed signers file (git's
+# format, targets.share_signers); an approver whose git signs with ssh
+# (gpg.format=ssh, user.signingKey) signs the request with rewind approve
+# REMOTE#SESSION. The commander's run takes a request only when it is
+# signed by a key the file lists, as the name the file gives that key:
+# unsigned, an unlisted key, and a listed key signing as someone else are
+# refused with their reason; a good one is journalled with signed_by.
+. "${REWIND_SRCDIR:-.}/tests/lib/batchlib.sh"
+. "$src/tests/lib/gitdaemon.sh"
+command -v git >/dev/null || { echo "SKIP: git is not installed"; exit 77; }
+command -v python3 >/dev/null || { echo "SKIP: python3 is not installed"; exit 77; }
+command -v ssh-keygen >/dev/null || { echo "SKIP: ssh-keygen (openssh-client) is not installed"; exit 77; }
+case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
+case $src in /*) ;; *) src=$(cd "$src" && pwd) ;; esac
+cpid=
+trap 'exec 3>&-; [ -z "$cpid" ] || kill "$cpid" 2>/dev/null; daemon_stop; [ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
+export GIT_CONFIG_NOSYSTEM=1
+fail() { echo "FAIL: $(basename "$0" .sh): $*"; failed=1; }
+
+srv=$tmp/srv
+mkdir -p "$srv" "$tmp/alice/work"
+git init -q --bare "$srv/team.git"
+daemon_start "$srv" team.git || { fail "no git daemon"; exit 1; }
+url=$(daemon_url team.git)
+ref=refs/rewind/sessions/sig-1
+J=$tmp/alice/s/sig-1/journal.jsonl
+published() {
+	git --git-dir="$srv/team.git" show "$ref:journal.jsonl" 2>/dev/null
+}
+wait_for() {	# CONDITION SECONDS
+	_i=0
+	until eval "$1"; do
+		_i=$((_i + 1))
+		[ $_i -lt $(($2 * 20)) ] || { fail "waited ${2}s for: $1"; return 1; }
+		sleep 0.05
+	done
+}
+# person NAME [signs]: a machine of NAME's own (HOME, work folder); with
+# "signs", their git signs with a fresh ssh key of theirs.
+person() {
+	mkdir -p "$tmp/$1/home" "$tmp/$1/work"
+	[ "${2:-}" = signs ] || return 0
+	ssh-keygen -q -t ed25519 -N '' -C "$1" -f "$tmp/$1/home/key" </dev/null
+	HOME="$tmp/$1/home" git config --global gpg.format ssh
+	HOME="$tmp/$1/home" git config --global user.signingKey "~/key"
+}
+# as NAME ARGS: rewind on NAME's machine
+as() {
+	_who=$1
+	shift
+	(cd "$tmp/$_who/work" && env HOME="$tmp/$_who/home" \
+		XDG_STATE_HOME="$tmp/$_who/state" XDG_CACHE_HOME= "$bin" "$@")
+}
+person bob signs
+person carol signs
+person mallory signs
+person dave
+# The team's allowed signers: bob (by his address) and carol; not mallory.
+printf 'bob@team.example namespaces="rewind-approval" %s\ncarol %s\n' \
+	"$(cut -d' ' -f1,2 "$tmp/bob/home/key.pub")" \
+	"$(cut -d' ' -f1,2 "$tmp/carol/home/key.pub")" >"$tmp/alice/work/allowed_signers"
+
+cat >"$tmp/pb.json" <<'JSON'
+{
+  "id": "signed-demo",
+  "title": "Signed from elsewhere",
+  "targets": { "share_signers": "allowed_signers" },
+  "phases": [
+    { "id": "assess", "steps": [ { "id": "a.look", "kind": "check", "title": "looked" } ] },
+    { "id": "decide", "steps": [] },
+    { "id": "approve", "steps": [
+      { "id": "p.sign", "kind": "approve", "title": "sign the rollback",
+        "gates": [ "e.do" ],
+        "roles": [ { "role": "Release Manager", "count": 1 } ] }
+    ] },
+    { "id": "execute", "steps": [ { "id": "e.do", "kind": "check", "title": "done" } ] },
+    { "id": "verify", "steps": [] },
+    { "id": "communicate", "steps": [] }
+  ]
+}
+JSON
+
+mkfifo "$tmp/in"
+(cd "$tmp/alice/work" && exec env HOME="$tmp/alice/work" \
+	XDG_STATE_HOME="$tmp/alice/state" "$bin" drill "$tmp/pb.json" --batch \
+	--operator alice --share "$url" --session-dir "$tmp/alice/s/sig-1" \
+	<"$tmp/in" >"$tmp/out" 2>"$tmp/err") &
+cpid=$!
+exec 3>"$tmp/in"
+printf 'tick a.look\nnext\nnext\nnote alice waits for the sign-off\n' >&3
+wait_for 'published | grep -q "alice waits for the sign-off"' 20 || exit 1
+
+# sign WHO AS: WHO's request to sign as AS; its output in $tmp/WHO.out
+sign() {
+	as "$1" approve "$url#sig-1" p.sign --role "Release Manager" --as "$2" \
+		--yes --wait=30 >"$tmp/$1.out" 2>&1
+}
+refused() {	# WHO WHY
+	grep -q "\"type\":\"action.refused\".*$2" "$J" ||
+		fail "$1's request was not refused for: $2: $(grep action.refused "$J" | tail -n 1)"
+}
+
+sign dave bob && fail "an unsigned request was taken"
+grep -q "unsigned: git signs with no ssh key here" "$tmp/dave.out" ||
+	fail "dave was not told his request went unsigned: $(cat "$tmp/dave.out")"
+refused dave "unsigned: this playbook takes sign-offs from other machines only when signed with an ssh key allowed_signers lists"
+
+sign mallory bob && fail "a request signed with an unlisted key was taken"
+refused mallory "its signature: signed with a key that allowed_signers does not list"
+
+sign carol bob && fail "carol's key signed as bob"
+refused carol "signed with the key of carol, not of bob (allowed_signers lists that key as carol's)"
+
+sign bob bob || fail "bob's signed request was not taken: $(cat "$tmp/bob.out")"
+grep -q "signed with $tmp/bob/home/key" "$tmp/bob.out" ||
+	fail "bob was not told he signed: $(cat "$tmp/bob.out")"
+grep '"type":"approval.granted"' "$J" | grep -q '"signed_by":"bob@team.example"' ||
+	fail "the sign-off does not say who signed: $(grep approval.granted "$J")"
+[ "$(grep -c '"type":"approval.granted"' "$J")" = 1 ] || fail "not exactly one sign-off"
+echo quit >&3
+exec 3>&-
+wait "$cpid"
+cpid=
+"$bin" report "$tmp/alice/s/sig-1" >"$tmp/report" 2>&1
+grep -q "signed with bob@team.example's ssh key" "$tmp/report" ||
+	fail "the report does not say the sign-off was signed: $(grep -i bob "$tmp/report" | head -n 5)"
+exit $failed
