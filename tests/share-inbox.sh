@@ -11,39 +11,11 @@
 # as approval.granted "from REMOTE by login L on host H", once; the
 # approver's --wait tells him which, and his next approve repeats what
 # was refused; a session that has completed refuses what comes after.
-. "${REWIND_SRCDIR:-.}/tests/lib/batchlib.sh"
-. "$src/tests/lib/gitdaemon.sh"
-command -v git >/dev/null || { echo "SKIP: git is not installed"; exit 77; }
-command -v python3 >/dev/null || { echo "SKIP: python3 is not installed"; exit 77; }
-case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
-case $src in /*) ;; *) src=$(cd "$src" && pwd) ;; esac
-cpid=
-trap 'exec 3>&-; [ -z "$cpid" ] || kill "$cpid" 2>/dev/null; daemon_stop; [ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
-export GIT_CONFIG_NOSYSTEM=1
-fail() { echo "FAIL: $(basename "$0" .sh): $*"; failed=1; }
-
-srv=$tmp/srv
-mkdir -p "$srv" "$tmp/alice/home" "$tmp/alice/work" "$tmp/bob/home" "$tmp/bob/work"
-git init -q --bare "$srv/team.git"
-daemon_start "$srv" team.git || { fail "no git daemon"; exit 1; }
-url=$(daemon_url team.git)
+. "${REWIND_SRCDIR:-.}/tests/lib/sharelib.sh"
+mkdir -p "$tmp/alice/home" "$tmp/alice/work" "$tmp/bob/home" "$tmp/bob/work"
 ref=refs/rewind/sessions/demo-1
 J=$tmp/alice/s/demo-1/journal.jsonl
-published() {
-	git --git-dir="$srv/team.git" show "$ref:journal.jsonl" 2>/dev/null
-}
-wait_for() {	# CONDITION SECONDS
-	_i=0
-	until eval "$1"; do
-		_i=$((_i + 1))
-		[ $_i -lt $(($2 * 20)) ] || { fail "waited ${2}s for: $1"; return 1; }
-		sleep 0.05
-	done
-}
-bob() {	# rewind as bob, on his machine
-	(cd "$tmp/bob/work" && env HOME="$tmp/bob/home" \
-		XDG_STATE_HOME="$tmp/bob/state" XDG_CACHE_HOME= "$bin" "$@")
-}
+bob() { as bob "$@"; }	# rewind as bob, on his machine
 # events TYPE: how many events of TYPE alice's journal holds
 events() { grep -c "\"type\":\"$1\"" "$J"; }
 

@@ -8,42 +8,18 @@
 # --against passes and names the last anchored head; someone else writing
 # the session's ref is refused, never forced; a journal whose tail is cut
 # after a publish fails verify --against, naming the missing head.
-. "${REWIND_SRCDIR:-.}/tests/lib/batchlib.sh"
-. "$src/tests/lib/gitdaemon.sh"
-command -v git >/dev/null || { echo "SKIP: git is not installed"; exit 77; }
-command -v python3 >/dev/null || { echo "SKIP: python3 is not installed"; exit 77; }
-case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
-case $src in /*) ;; *) src=$(cd "$src" && pwd) ;; esac
-bpid=
-trap 'exec 3>&-; [ -z "$bpid" ] || kill "$bpid" 2>/dev/null; daemon_stop; rm -rf "$tmp"' EXIT
-export GIT_CONFIG_NOSYSTEM=1
-
-srv=$tmp/srv
-mkdir -p "$srv" "$tmp/proj"
-git init -q --bare "$srv/team.git"
-daemon_start "$srv" team.git || { fail "no git daemon"; exit 1; }
+. "${REWIND_SRCDIR:-.}/tests/lib/sharelib.sh"
+mkdir -p "$tmp/proj"
 # The commander's project, whose remote "team" is the server.
 git -C "$tmp/proj" init -q
 git -C "$tmp/proj" remote add team "$(daemon_url team.git)"
-
 ref=refs/rewind/sessions/demo-1
-published() {	# the journal the server holds
-	git --git-dir="$srv/team.git" show "$ref:journal.jsonl" 2>/dev/null
-}
-wait_for() {	# CONDITION SECONDS
-	_i=0
-	until eval "$1"; do
-		_i=$((_i + 1))
-		[ $_i -lt $(($2 * 20)) ] || { fail "waited ${2}s for: $1"; return 1; }
-		sleep 0.05
-	done
-}
 
 mkfifo "$tmp/in"
 (cd "$tmp/proj" && exec "$bin" drill "$src/playbooks/example.json" --batch \
 	--operator alice --share team --session-dir "$tmp/s/demo-1" \
 	<"$tmp/in" >"$tmp/out" 2>"$tmp/err") &
-bpid=$!
+cpid=$!
 exec 3>"$tmp/in"
 echo "note first note" >&3
 wait_for 'published | grep -q "first note"' 20 || exit 1
@@ -102,8 +78,8 @@ git --git-dir="$srv/team.git" merge-base --is-ancestor "$mine" "$ref" ||
 	fail "publishing after the restore was no fast-forward"
 echo quit >&3
 exec 3>&-
-wait "$bpid"
-bpid=
+wait "$cpid"
+cpid=
 
 # Put the session's own publish back (the other writer was a test), then
 # verify --against passes and names the last anchored head.

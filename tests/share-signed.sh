@@ -7,36 +7,11 @@
 # signed by a key the file lists, as the name the file gives that key:
 # unsigned, an unlisted key, and a listed key signing as someone else are
 # refused with their reason; a good one is journalled with signed_by.
-. "${REWIND_SRCDIR:-.}/tests/lib/batchlib.sh"
-. "$src/tests/lib/gitdaemon.sh"
-command -v git >/dev/null || { echo "SKIP: git is not installed"; exit 77; }
-command -v python3 >/dev/null || { echo "SKIP: python3 is not installed"; exit 77; }
+. "${REWIND_SRCDIR:-.}/tests/lib/sharelib.sh"
 command -v ssh-keygen >/dev/null || { echo "SKIP: ssh-keygen (openssh-client) is not installed"; exit 77; }
-case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
-case $src in /*) ;; *) src=$(cd "$src" && pwd) ;; esac
-cpid=
-trap 'exec 3>&-; [ -z "$cpid" ] || kill "$cpid" 2>/dev/null; daemon_stop; [ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
-export GIT_CONFIG_NOSYSTEM=1
-fail() { echo "FAIL: $(basename "$0" .sh): $*"; failed=1; }
-
-srv=$tmp/srv
-mkdir -p "$srv" "$tmp/alice/work"
-git init -q --bare "$srv/team.git"
-daemon_start "$srv" team.git || { fail "no git daemon"; exit 1; }
-url=$(daemon_url team.git)
+mkdir -p "$tmp/alice/work"
 ref=refs/rewind/sessions/sig-1
 J=$tmp/alice/s/sig-1/journal.jsonl
-published() {
-	git --git-dir="$srv/team.git" show "$ref:journal.jsonl" 2>/dev/null
-}
-wait_for() {	# CONDITION SECONDS
-	_i=0
-	until eval "$1"; do
-		_i=$((_i + 1))
-		[ $_i -lt $(($2 * 20)) ] || { fail "waited ${2}s for: $1"; return 1; }
-		sleep 0.05
-	done
-}
 # person NAME [signs]: a machine of NAME's own (HOME, work folder); with
 # "signs", their git signs with a fresh ssh key of theirs.
 person() {
@@ -45,13 +20,6 @@ person() {
 	ssh-keygen -q -t ed25519 -N '' -C "$1" -f "$tmp/$1/home/key" </dev/null
 	HOME="$tmp/$1/home" git config --global gpg.format ssh
 	HOME="$tmp/$1/home" git config --global user.signingKey "~/key"
-}
-# as NAME ARGS: rewind on NAME's machine
-as() {
-	_who=$1
-	shift
-	(cd "$tmp/$_who/work" && env HOME="$tmp/$_who/home" \
-		XDG_STATE_HOME="$tmp/$_who/state" XDG_CACHE_HOME= "$bin" "$@")
 }
 person bob signs
 person carol signs

@@ -8,39 +8,9 @@
 # --take onto it says what to do; once bob has taken the session, alice
 # resuming her own copy opens it read-only, naming bob, journals nothing
 # and publishes nothing.
-. "${REWIND_SRCDIR:-.}/tests/lib/batchlib.sh"
-. "$src/tests/lib/gitdaemon.sh"
-command -v git >/dev/null || { echo "SKIP: git is not installed"; exit 77; }
-case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
-case $src in /*) ;; *) src=$(cd "$src" && pwd) ;; esac
-cpid=
-trap 'exec 3>&-; [ -z "$cpid" ] || kill "$cpid" 2>/dev/null; daemon_stop; [ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
-export GIT_CONFIG_NOSYSTEM=1
-fail() { echo "FAIL: $(basename "$0" .sh): $*"; failed=1; }
-
-srv=$tmp/srv
-mkdir -p "$srv" "$tmp/alice/work" "$tmp/bob/work" "$tmp/carol/work"
-git init -q --bare "$srv/team.git"
-daemon_start "$srv" team.git || { fail "no git daemon"; exit 1; }
-url=$(daemon_url team.git)
+. "${REWIND_SRCDIR:-.}/tests/lib/sharelib.sh"
+mkdir -p "$tmp/alice/work" "$tmp/bob/work" "$tmp/carol/work"
 ref=refs/rewind/sessions/demo-1
-published() {
-	git --git-dir="$srv/team.git" show "$ref:journal.jsonl" 2>/dev/null
-}
-wait_for() {	# CONDITION SECONDS
-	_i=0
-	until eval "$1"; do
-		_i=$((_i + 1))
-		[ $_i -lt $(($2 * 20)) ] || { fail "waited ${2}s for: $1"; return 1; }
-		sleep 0.05
-	done
-}
-as() {	# WHO ARGS...
-	_who=$1
-	shift
-	(cd "$tmp/$_who/work" && env HOME="$tmp/$_who/home" \
-		XDG_STATE_HOME="$tmp/$_who/state" XDG_CACHE_HOME= "$bin" "$@")
-}
 B=$tmp/bob/state/rewind/sessions/demo-1
 
 cat >"$tmp/pb.json" <<'JSON'
