@@ -2328,34 +2328,69 @@ add_follow_ups(const struct session *s, struct score *sc)
 	}
 }
 
+/* The criterion that already charges check RT for being marked n/a, or
+ * NULL: a required check of assess or decide (assessment), verify
+ * (verifications) or communicate (communication) costs there, once. */
+static const char *
+na_charged_in(const struct step_rt *rt)
+{
+	static const char *const by_phase[PHASE_COUNT] = {
+		[PHASE_ASSESS] = "assessment",
+		[PHASE_DECIDE] = "assessment",
+		[PHASE_VERIFY] = "verifications",
+		[PHASE_COMMUNICATE] = "communication",
+	};
+
+	if (rt->state != STEP_NA || !rt->def->required)
+		return NULL;
+	return by_phase[rt->phase];
+}
+
 /* The checks that apply and that the drill can judge (not follow-ups,
  * not the ones nothing shows), into *JUDGED; those ticked and not against
  * the world (a false all-clear) into *DONE: the points go to what was
- * done, never to what was marked n/a or left open. */
+ * done, never to what was marked n/a or left open. A required check
+ * marked n/a that another criterion charges (na_charged_in) is neither:
+ * it goes into *EXCUSED, and WHERE names that criterion. */
 static void
 checks_done(const struct session *s, const struct drill *d, int *judged,
-	    int *done)
+	    int *done, int *excused, const char **where)
 {
-	*judged = *done = 0;
+	*judged = *done = *excused = 0;
+	*where = NULL;
 	for (size_t i = 0; i < s->n_steps; i++) {
 		const struct step_rt *rt = &s->steps[i];
+		const char *charged = na_charged_in(rt);
 
 		if (rt->def->kind != STEP_KIND_CHECK || rt->def->follow_up ||
 		    !session_step_active(s, rt) ||
 		    drill_unverifiable(s, rt->def->id))
 			continue;
+		if (charged) {
+			(*excused)++;
+			if (!*where || strcmp(*where, charged) == 0)
+				*where = charged;
+			else
+				*where = "their phases' criteria";
+			continue;
+		}
 		(*judged)++;
 		*done += rt->state == STEP_DONE && !d->false_clear[i];
 	}
 }
 
+/* Checks done and holding. One mistake costs once: a required check
+ * marked n/a is charged by its phase's criterion and left out here; when
+ * it was the only check to judge, the criterion keeps its maximum (the
+ * scenario's, the same for every walk) and loses nothing. */
 static void
 score_checks(const struct session *s, const struct drill *d,
 	     struct score *sc)
 {
-	int n = 0, judged, done;
+	int n = 0, judged, done, excused;
+	const char *where;
 	const cJSON *c;
-	char why[128];
+	char why[256];
 
 	cJSON_AddItemToObject(sc->card, "skipped", cJSON_CreateArray());
 	cJSON_ArrayForEach(c, d->skipped) {
@@ -2367,14 +2402,20 @@ score_checks(const struct session *s, const struct drill *d,
 	}
 	cJSON_AddItemToObject(sc->card, "na", cJSON_Duplicate(d->na, 1));
 	add_follow_ups(s, sc);
-	checks_done(s, d, &judged, &done);
-	if (!judged) {
+	checks_done(s, d, &judged, &done, &excused, &where);
+	if (!judged && !excused) {
 		leave_out(sc, "checks", "no check the drill can judge");
 		return;
 	}
-	snprintf(why, sizeof(why), "%d of %d check(s) done and holding; %d "
-		 "optional left open", done, judged, n);
-	award(sc, "checks", 10 * done / judged, 10, why);
+	snprintf(why, sizeof(why), "%d of %d check(s) done and holding; ",
+		 done, judged);
+	if (excused)
+		snprintf(why + strlen(why), sizeof(why) - strlen(why),
+			 "%d required marked n/a, charged under %s; ",
+			 excused, where);
+	snprintf(why + strlen(why), sizeof(why) - strlen(why),
+		 "%d optional left open", n);
+	award(sc, "checks", judged ? 10 * done / judged : 10, 10, why);
 }
 
 const char *
