@@ -331,6 +331,7 @@ apply_inject(struct drill *d, const struct pb_inject *in)
 	if (in->state_json) {
 		cJSON *patch = cJSON_Parse(in->state_json);
 
+		world_resolve_times(patch, d->start_wall);
 		merge_patch(d->state, patch);
 		cJSON_Delete(patch);
 	}
@@ -348,7 +349,8 @@ apply_inject(struct drill *d, const struct pb_inject *in)
 }
 
 cJSON *
-drill_world_start(const struct playbook *pb, const struct pb_scenario *sc)
+drill_world_start(const struct playbook *pb, const struct pb_scenario *sc,
+		  int64_t start_wall)
 {
 	cJSON *state = pb->drill_state_json ? cJSON_Parse(pb->drill_state_json)
 					    : NULL;
@@ -362,6 +364,7 @@ drill_world_start(const struct playbook *pb, const struct pb_scenario *sc)
 	if (patch)
 		merge_patch(state, patch);
 	cJSON_Delete(patch);
+	world_resolve_times(state, start_wall);
 	return state;
 }
 
@@ -375,7 +378,7 @@ start_world(struct session *s, struct drill *d, int64_t wall,
 	d->phase_start[PHASE_ASSESS] = wall;
 	d->sc = scenario ? playbook_find_scenario(s->pb, scenario) : NULL;
 	cJSON_Delete(d->state);
-	d->state = drill_world_start(s->pb, d->sc);
+	d->state = drill_world_start(s->pb, d->sc, wall);
 	free(d->fired);
 	free(d->timers);
 	d->fired = xcalloc(d->sc ? d->sc->n_injects + 1 : 1, 1);
@@ -701,7 +704,7 @@ drill_describe_inject(const struct pb_inject *in)
 }
 
 static cJSON *
-inject_payload(const struct pb_inject *in)
+inject_payload(const struct pb_inject *in, int64_t start_wall)
 {
 	cJSON *p = cJSON_CreateObject();
 	char *what = drill_describe_inject(in);
@@ -715,8 +718,12 @@ inject_payload(const struct pb_inject *in)
 		cJSON_AddNumberToObject(p, "at_ms", (double)(in->at_us / 1000));
 	if (in->alert)
 		cJSON_AddStringToObject(p, "alert", in->alert);
-	if (in->state_json)
-		cJSON_AddItemToObject(p, "state", cJSON_Parse(in->state_json));
+	if (in->state_json) {	/* as it changes the world: replay reads it */
+		cJSON *st = cJSON_Parse(in->state_json);
+
+		world_resolve_times(st, start_wall);
+		cJSON_AddItemToObject(p, "state", st);
+	}
 	if (in->log_lines) {
 		cJSON_AddStringToObject(p, "log", in->log ? in->log : "drill");
 		append_lines(cJSON_AddArrayToObject(p, "lines"), in->log_lines);
@@ -732,7 +739,8 @@ fire(struct session *s, size_t i, struct err *err)
 	if (d->fired[i] || s->complete)
 		return 0;
 	return session_record(s, "scenario", "drill.inject", NULL,
-			      inject_payload(&d->sc->injects[i]), err);
+			      inject_payload(&d->sc->injects[i],
+					     d->start_wall), err);
 }
 
 static void
@@ -991,6 +999,7 @@ drill_world_patch(struct session *s, struct step_rt *rt, const char *actor,
 	cJSON *patch = cJSON_Parse(rt->def->drill.state_json), *p;
 
 	expand_patch(s, patch);
+	world_resolve_times(patch, d->start_wall);
 	merge_patch(next, patch);
 	cJSON_Delete(patch);
 	if (cJSON_Compare(next, d->state, 1)) {
@@ -1046,7 +1055,7 @@ drill_act_inject(struct session *s, struct step_rt *rt, const struct action *a,
 	if (s->complete)
 		return err_set(err, ERR_STATE, "inject %s: the drill is "
 			       "complete", a->name);
-	p = inject_payload(&d->sc->injects[i]);
+	p = inject_payload(&d->sc->injects[i], d->start_wall);
 	cJSON_AddStringToObject(p, "fired_by", "game master");
 	return session_record(s, actor, "drill.inject", NULL, p, err);
 }

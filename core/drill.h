@@ -168,9 +168,11 @@ int drill_start(struct session *s, struct err *err);
 
 /* The world a drill of PB under scenario SC (may be NULL) starts from:
  * the playbook's drill.state with the scenario's state merged over it (a
- * JSON merge patch). The caller deletes it. */
+ * JSON merge patch), its relative dates counted from START_WALL (µs; 0
+ * leaves them, see world_resolve_times). The caller deletes it. */
 struct cJSON *drill_world_start(const struct playbook *pb,
-				const struct pb_scenario *sc);
+				const struct pb_scenario *sc,
+				int64_t start_wall);
 
 /* Answer run step RT's command from the world (world_simulate): 1 with
  * *OUTPUT (borrowed until the step runs again or the drill ends) and
