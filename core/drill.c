@@ -1628,14 +1628,23 @@ phase_time(const struct session *s, const struct drill *d, int p,
 }
 
 int
-drill_phase_time(const struct session *s, int phase, int64_t *took_us,
-		 int64_t *target_us)
+drill_phase_time(const struct session *s, int phase, int64_t now_us,
+		 int64_t *took_us, int64_t *target_us)
 {
+	const struct drill *d = s->drill;
+
 	*took_us = *target_us = 0;
-	if (s->mode != SESSION_DRILL || !s->drill || phase < 0 ||
+	if (s->mode != SESSION_DRILL || !d || phase < 0 ||
 	    phase >= PHASE_COUNT)
 		return -1;
-	return phase_time(s, s->drill, phase, took_us, target_us);
+	if (!now_us || d->phase_end[phase] || d->complete_wall)
+		return phase_time(s, d, phase, took_us, target_us);
+	*target_us = s->pb->rto.phase_us[phase];
+	if (!d->phase_start[phase])
+		return -1;
+	*took_us = now_us > d->phase_start[phase]
+		   ? now_us - d->phase_start[phase] : 0;
+	return 0;
 }
 
 /* The first required step of PHASE that applies, that the drill can

@@ -73,12 +73,14 @@ const char *drill_prediction(const struct session *s, const char *id);
  * also has rationale and reason. */
 struct cJSON *drill_scorecard_json(const struct session *s);
 
-/* In a drill, phase PHASE's time (so far, or in all once it ended) in
- * *TOOK_US and its target (the playbook's rto.phases, 0 = none) in
- * *TARGET_US, as the score card's phases criterion counts them. Returns
- * 0, or -1 (both 0) when not a drill or the phase has not started. */
-int drill_phase_time(const struct session *s, int phase, int64_t *took_us,
-		     int64_t *target_us);
+/* In a drill, phase PHASE's time (so far, counted to NOW_US, or the
+ * session's clock when 0, as replay counts to its own clock; or in all
+ * once it ended) in *TOOK_US and its target (the playbook's rto.phases,
+ * 0 = none) in *TARGET_US, as the score card's phases criterion counts
+ * them. Returns 0, or -1 (both 0) when not a drill or the phase has not
+ * started. */
+int drill_phase_time(const struct session *s, int phase, int64_t now_us,
+		     int64_t *took_us, int64_t *target_us);
 
 /* When a drill's recovery clock stopped (µs), as the score card counts
  * its recovery time: when the verify phase was left, else at completion;
