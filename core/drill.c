@@ -718,7 +718,7 @@ inject_payload(const struct pb_inject *in, int64_t start_wall)
 		cJSON_AddNumberToObject(p, "at_ms", (double)(in->at_us / 1000));
 	if (in->alert)
 		cJSON_AddStringToObject(p, "alert", in->alert);
-	if (in->state_json) {	/* as it changes the world: replay reads it */
+	if (in->state_json) {	/* as applied: replay reads it */
 		cJSON *st = cJSON_Parse(in->state_json);
 
 		world_resolve_times(st, start_wall);

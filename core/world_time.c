@@ -47,7 +47,7 @@ world_resolve_times(cJSON *state, int64_t start_wall)
 		cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(
 					   pkg, "versions")) {
 			if (cJSON_IsString(v) && v->string)
-				resolve(v, start_wall);	/* "1.2.3": TIME */
+				resolve(v, start_wall);	/* "1.2.3": T */
 			else
 				resolve(cJSON_GetObjectItemCaseSensitive(
 						v, "time"), start_wall);
