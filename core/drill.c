@@ -331,6 +331,7 @@ apply_inject(struct drill *d, const struct pb_inject *in)
 	if (in->state_json) {
 		cJSON *patch = cJSON_Parse(in->state_json);
 
+		world_resolve_times(patch, d->start_wall);
 		merge_patch(d->state, patch);
 		cJSON_Delete(patch);
 	}
@@ -348,7 +349,8 @@ apply_inject(struct drill *d, const struct pb_inject *in)
 }
 
 cJSON *
-drill_world_start(const struct playbook *pb, const struct pb_scenario *sc)
+drill_world_start(const struct playbook *pb, const struct pb_scenario *sc,
+		  int64_t start_wall)
 {
 	cJSON *state = pb->drill_state_json ? cJSON_Parse(pb->drill_state_json)
 					    : NULL;
@@ -362,6 +364,7 @@ drill_world_start(const struct playbook *pb, const struct pb_scenario *sc)
 	if (patch)
 		merge_patch(state, patch);
 	cJSON_Delete(patch);
+	world_resolve_times(state, start_wall);
 	return state;
 }
 
@@ -375,7 +378,7 @@ start_world(struct session *s, struct drill *d, int64_t wall,
 	d->phase_start[PHASE_ASSESS] = wall;
 	d->sc = scenario ? playbook_find_scenario(s->pb, scenario) : NULL;
 	cJSON_Delete(d->state);
-	d->state = drill_world_start(s->pb, d->sc);
+	d->state = drill_world_start(s->pb, d->sc, wall);
 	free(d->fired);
 	free(d->timers);
 	d->fired = xcalloc(d->sc ? d->sc->n_injects + 1 : 1, 1);
@@ -701,7 +704,7 @@ drill_describe_inject(const struct pb_inject *in)
 }
 
 static cJSON *
-inject_payload(const struct pb_inject *in)
+inject_payload(const struct pb_inject *in, int64_t start_wall)
 {
 	cJSON *p = cJSON_CreateObject();
 	char *what = drill_describe_inject(in);
@@ -715,8 +718,12 @@ inject_payload(const struct pb_inject *in)
 		cJSON_AddNumberToObject(p, "at_ms", (double)(in->at_us / 1000));
 	if (in->alert)
 		cJSON_AddStringToObject(p, "alert", in->alert);
-	if (in->state_json)
-		cJSON_AddItemToObject(p, "state", cJSON_Parse(in->state_json));
+	if (in->state_json) {	/* as applied: replay reads it */
+		cJSON *st = cJSON_Parse(in->state_json);
+
+		world_resolve_times(st, start_wall);
+		cJSON_AddItemToObject(p, "state", st);
+	}
 	if (in->log_lines) {
 		cJSON_AddStringToObject(p, "log", in->log ? in->log : "drill");
 		append_lines(cJSON_AddArrayToObject(p, "lines"), in->log_lines);
@@ -732,7 +739,8 @@ fire(struct session *s, size_t i, struct err *err)
 	if (d->fired[i] || s->complete)
 		return 0;
 	return session_record(s, "scenario", "drill.inject", NULL,
-			      inject_payload(&d->sc->injects[i]), err);
+			      inject_payload(&d->sc->injects[i],
+					     d->start_wall), err);
 }
 
 static void
@@ -991,6 +999,7 @@ drill_world_patch(struct session *s, struct step_rt *rt, const char *actor,
 	cJSON *patch = cJSON_Parse(rt->def->drill.state_json), *p;
 
 	expand_patch(s, patch);
+	world_resolve_times(patch, d->start_wall);
 	merge_patch(next, patch);
 	cJSON_Delete(patch);
 	if (cJSON_Compare(next, d->state, 1)) {
@@ -1046,7 +1055,7 @@ drill_act_inject(struct session *s, struct step_rt *rt, const struct action *a,
 	if (s->complete)
 		return err_set(err, ERR_STATE, "inject %s: the drill is "
 			       "complete", a->name);
-	p = inject_payload(&d->sc->injects[i]);
+	p = inject_payload(&d->sc->injects[i], d->start_wall);
 	cJSON_AddStringToObject(p, "fired_by", "game master");
 	return session_record(s, actor, "drill.inject", NULL, p, err);
 }
@@ -1619,14 +1628,23 @@ phase_time(const struct session *s, const struct drill *d, int p,
 }
 
 int
-drill_phase_time(const struct session *s, int phase, int64_t *took_us,
-		 int64_t *target_us)
+drill_phase_time(const struct session *s, int phase, int64_t now_us,
+		 int64_t *took_us, int64_t *target_us)
 {
+	const struct drill *d = s->drill;
+
 	*took_us = *target_us = 0;
-	if (s->mode != SESSION_DRILL || !s->drill || phase < 0 ||
+	if (s->mode != SESSION_DRILL || !d || phase < 0 ||
 	    phase >= PHASE_COUNT)
 		return -1;
-	return phase_time(s, s->drill, phase, took_us, target_us);
+	if (!now_us || d->phase_end[phase] || d->complete_wall)
+		return phase_time(s, d, phase, took_us, target_us);
+	*target_us = s->pb->rto.phase_us[phase];
+	if (!d->phase_start[phase])
+		return -1;
+	*took_us = now_us > d->phase_start[phase]
+		   ? now_us - d->phase_start[phase] : 0;
+	return 0;
 }
 
 /* The first required step of PHASE that applies, that the drill can
@@ -2328,34 +2346,69 @@ add_follow_ups(const struct session *s, struct score *sc)
 	}
 }
 
+/* The criterion that already charges check RT for being marked n/a, or
+ * NULL: a required check of assess or decide (assessment), verify
+ * (verifications) or communicate (communication) costs there, once. */
+static const char *
+na_charged_in(const struct step_rt *rt)
+{
+	static const char *const by_phase[PHASE_COUNT] = {
+		[PHASE_ASSESS] = "assessment",
+		[PHASE_DECIDE] = "assessment",
+		[PHASE_VERIFY] = "verifications",
+		[PHASE_COMMUNICATE] = "communication",
+	};
+
+	if (rt->state != STEP_NA || !rt->def->required)
+		return NULL;
+	return by_phase[rt->phase];
+}
+
 /* The checks that apply and that the drill can judge (not follow-ups,
  * not the ones nothing shows), into *JUDGED; those ticked and not against
  * the world (a false all-clear) into *DONE: the points go to what was
- * done, never to what was marked n/a or left open. */
+ * done, never to what was marked n/a or left open. A required check
+ * marked n/a that another criterion charges (na_charged_in) is neither:
+ * it goes into *EXCUSED, and WHERE names that criterion. */
 static void
 checks_done(const struct session *s, const struct drill *d, int *judged,
-	    int *done)
+	    int *done, int *excused, const char **where)
 {
-	*judged = *done = 0;
+	*judged = *done = *excused = 0;
+	*where = NULL;
 	for (size_t i = 0; i < s->n_steps; i++) {
 		const struct step_rt *rt = &s->steps[i];
+		const char *charged = na_charged_in(rt);
 
 		if (rt->def->kind != STEP_KIND_CHECK || rt->def->follow_up ||
 		    !session_step_active(s, rt) ||
 		    drill_unverifiable(s, rt->def->id))
 			continue;
+		if (charged) {
+			(*excused)++;
+			if (!*where || strcmp(*where, charged) == 0)
+				*where = charged;
+			else
+				*where = "their phases' criteria";
+			continue;
+		}
 		(*judged)++;
 		*done += rt->state == STEP_DONE && !d->false_clear[i];
 	}
 }
 
+/* Checks done and holding. One mistake costs once: a required check
+ * marked n/a is charged by its phase's criterion and left out here; when
+ * it was the only check to judge, the criterion keeps its maximum (the
+ * scenario's, the same for every walk) and loses nothing. */
 static void
 score_checks(const struct session *s, const struct drill *d,
 	     struct score *sc)
 {
-	int n = 0, judged, done;
+	int n = 0, judged, done, excused;
+	const char *where;
 	const cJSON *c;
-	char why[128];
+	char why[256];
 
 	cJSON_AddItemToObject(sc->card, "skipped", cJSON_CreateArray());
 	cJSON_ArrayForEach(c, d->skipped) {
@@ -2367,14 +2420,20 @@ score_checks(const struct session *s, const struct drill *d,
 	}
 	cJSON_AddItemToObject(sc->card, "na", cJSON_Duplicate(d->na, 1));
 	add_follow_ups(s, sc);
-	checks_done(s, d, &judged, &done);
-	if (!judged) {
+	checks_done(s, d, &judged, &done, &excused, &where);
+	if (!judged && !excused) {
 		leave_out(sc, "checks", "no check the drill can judge");
 		return;
 	}
-	snprintf(why, sizeof(why), "%d of %d check(s) done and holding; %d "
-		 "optional left open", done, judged, n);
-	award(sc, "checks", 10 * done / judged, 10, why);
+	snprintf(why, sizeof(why), "%d of %d check(s) done and holding; ",
+		 done, judged);
+	if (excused)
+		snprintf(why + strlen(why), sizeof(why) - strlen(why),
+			 "%d required marked n/a, charged under %s; ",
+			 excused, where);
+	snprintf(why + strlen(why), sizeof(why) - strlen(why),
+		 "%d optional left open", n);
+	award(sc, "checks", judged ? 10 * done / judged : 10, 10, why);
 }
 
 const char *

@@ -73,12 +73,14 @@ const char *drill_prediction(const struct session *s, const char *id);
  * also has rationale and reason. */
 struct cJSON *drill_scorecard_json(const struct session *s);
 
-/* In a drill, phase PHASE's time (so far, or in all once it ended) in
- * *TOOK_US and its target (the playbook's rto.phases, 0 = none) in
- * *TARGET_US, as the score card's phases criterion counts them. Returns
- * 0, or -1 (both 0) when not a drill or the phase has not started. */
-int drill_phase_time(const struct session *s, int phase, int64_t *took_us,
-		     int64_t *target_us);
+/* In a drill, phase PHASE's time (so far, counted to NOW_US, or the
+ * session's clock when 0, as replay counts to its own clock; or in all
+ * once it ended) in *TOOK_US and its target (the playbook's rto.phases,
+ * 0 = none) in *TARGET_US, as the score card's phases criterion counts
+ * them. Returns 0, or -1 (both 0) when not a drill or the phase has not
+ * started. */
+int drill_phase_time(const struct session *s, int phase, int64_t now_us,
+		     int64_t *took_us, int64_t *target_us);
 
 /* When a drill's recovery clock stopped (µs), as the score card counts
  * its recovery time: when the verify phase was left, else at completion;
@@ -168,9 +170,11 @@ int drill_start(struct session *s, struct err *err);
 
 /* The world a drill of PB under scenario SC (may be NULL) starts from:
  * the playbook's drill.state with the scenario's state merged over it (a
- * JSON merge patch). The caller deletes it. */
+ * JSON merge patch), its relative dates counted from START_WALL (µs; 0
+ * leaves them, see world_resolve_times). The caller deletes it. */
 struct cJSON *drill_world_start(const struct playbook *pb,
-				const struct pb_scenario *sc);
+				const struct pb_scenario *sc,
+				int64_t start_wall);
 
 /* Answer run step RT's command from the world (world_simulate): 1 with
  * *OUTPUT (borrowed until the step runs again or the drill ends) and

@@ -2207,7 +2207,7 @@ world_output_check(struct lint *l, const struct pb_scenario *sc,
 
 	if (!fixed || !st->run || !names_world_versions(st->run))
 		return;
-	state = drill_world_start(l->pb, sc);
+	state = drill_world_start(l->pb, sc, 0);
 	if (!world_simulate(state, st->run, lint_world_var, &vars, &run)) {
 		cJSON_Delete(state);
 		return;
@@ -2342,7 +2342,7 @@ add_world_answer(const struct playbook *pb, const struct pb_scenario *sc,
 
 	if (st->kind != STEP_KIND_RUN || !st->run)
 		return;
-	state = drill_world_start(pb, sc);
+	state = drill_world_start(pb, sc, 0);
 	if (world_simulate(state, st->run, lint_world_var, &vars, &run))
 		add_line(sb, run.output);
 	free(run.output);

@@ -1576,7 +1576,8 @@ drill_state_at(struct replay *r, size_t n_injects)
 {
 	const struct pb_scenario *sc = playbook_find_scenario(
 		session_playbook(r->s), session_scenario(r->s));
-	cJSON *state = drill_world_start(session_playbook(r->s), sc);
+	cJSON *state = drill_world_start(session_playbook(r->s), sc,
+					  session_start_wall(r->s));
 
 	for (size_t k = 0; k < n_injects; k++) {
 		struct journal_event ev;

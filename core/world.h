@@ -6,6 +6,8 @@
 #ifndef REWIND_CORE_WORLD_H
 #define REWIND_CORE_WORLD_H
 
+#include <stdint.h>
+
 struct cJSON;
 
 /* The value of variable NAME for a command, or NULL when unset. */
@@ -40,5 +42,11 @@ int world_pip_is_yanked(const struct cJSON *state, const char *name,
  * list, endpoint, log and alert (see the Targets tab); the caller frees
  * it. */
 char *world_describe(const struct cJSON *state);
+
+/* Dates in STATE written relative to the drill's start, START_WALL (µs
+ * since the epoch): a tag's "date" and a registry version's "time" given
+ * as "-5h" (five hours before the start) or "+2m" become RFC 3339 UTC, in
+ * place. A START_WALL of 0 (no drill running: lint) leaves them. */
+void world_resolve_times(struct cJSON *state, int64_t start_wall);
 
 #endif

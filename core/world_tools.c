@@ -528,6 +528,48 @@ print_json(struct io *io, const cJSON *j)
 	cJSON_free(t);
 }
 
+/* npm view PKG time: when each version was published, oldest version
+ * first, after "created" (the earliest) and "modified" (the latest), as
+ * the registry's time object; versions without a time are left out. */
+static void
+npm_view_time(cJSON *pkg, struct io *io)
+{
+	size_t n;
+	const char **names = sorted_versions(pkg, &n);
+	cJSON *out = cJSON_CreateObject(), *vs = versions_of(pkg);
+	const char *first = NULL, *last = NULL;
+
+	for (size_t i = n; i-- > 0;) {
+		const char *t = cJSON_GetStringValue(
+			cJSON_GetObjectItemCaseSensitive(
+				cJSON_GetObjectItemCaseSensitive(vs, names[i]),
+				"time"));
+
+		if (!t)
+			continue;
+		if (!first || strcmp(t, first) < 0)
+			first = t;
+		if (!last || strcmp(t, last) > 0)
+			last = t;
+	}
+	if (first) {
+		cJSON_AddStringToObject(out, "created", first);
+		cJSON_AddStringToObject(out, "modified", last);
+	}
+	for (size_t i = n; i-- > 0;) {
+		const char *t = cJSON_GetStringValue(
+			cJSON_GetObjectItemCaseSensitive(
+				cJSON_GetObjectItemCaseSensitive(vs, names[i]),
+				"time"));
+
+		if (t)
+			cJSON_AddStringToObject(out, names[i], t);
+	}
+	print_json(io, out);
+	cJSON_Delete(out);
+	free(names);
+}
+
 static int
 npm_view_field(cJSON *pkg, const char *version, const char *field,
 	       int json, struct io *io)
@@ -551,6 +593,8 @@ npm_view_field(cJSON *pkg, const char *version, const char *field,
 		print_json(io, arr);
 		cJSON_Delete(arr);
 		free(names);
+	} else if (is(field, "time")) {
+		npm_view_time(pkg, io);
 	} else if (is(field, "dist-tags")) {
 		print_json(io, dist_tags(pkg));
 	} else if (is(field, "version")) {
@@ -571,6 +615,7 @@ static void
 npm_view_summary(const char *name, cJSON *pkg, struct io *io)
 {
 	cJSON *t;
+	const char *when;
 	const char *latest = cJSON_GetStringValue(
 		cJSON_GetObjectItemCaseSensitive(dist_tags(pkg), "latest"));
 
@@ -579,6 +624,11 @@ npm_view_summary(const char *name, cJSON *pkg, struct io *io)
 	cJSON_ArrayForEach(t, dist_tags(pkg))
 		strbuf_addf(io->out, "%s: %s\n", t->string,
 			    cJSON_GetStringValue(t) ? t->valuestring : "");
+	when = latest ? cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(versions_of(pkg), latest),
+		"time")) : NULL;
+	if (when)	/* npm says "5 hours ago"; the world knows no now */
+		strbuf_addf(io->out, "\npublished %s\n", when);
 }
 
 static int

@@ -269,6 +269,16 @@ bars_draw_header_rest(struct app *a, WINDOW *w, int x, int width,
 	draw_rest(a, w, x, width, clk, late);
 }
 
+/* The moment the rail counts a phase's time to: replay's clock in a
+ * replay, where the watched driver left in a watch, else 0 (now). */
+static int64_t
+rail_now(const struct app *a)
+{
+	if (a->watch && a->driver_gone_us)
+		return a->driver_gone_us;
+	return a->replay && !a->watch ? a->replay_now : 0;
+}
+
 /* In a drill, the current phase's time against its target (" 3m12s of
  * 5m", as the score card counts it) into BUF, or "" when it has none;
  * *LATE when it is over. */
@@ -281,7 +291,8 @@ phase_target_text(const struct app *a, enum phase_id p, char *buf,
 
 	buf[0] = '\0';
 	*late = 0;
-	if (drill_phase_time(a->session, (int)p, &took, &target) < 0 ||
+	if (drill_phase_time(a->session, (int)p, rail_now(a), &took,
+			     &target) < 0 ||
 	    !target)
 		return;
 	*late = took > target;

@@ -16,6 +16,7 @@
 #include <cjson/cJSON.h>
 
 #include "action.h"
+#include "app.h"
 #include "cli.h"
 #include "clock.h"
 #include "drill.h"
@@ -202,9 +203,31 @@ print_field(const char *label, const char *text)
 	free(clean);
 }
 
+/* The scenario's own recovery-time target, if it has one: "8m (LABEL)"
+ * when LABELLED and it has a label, else "8m from the drill's start to a
+ * verified recovery". */
+static void
+print_target(const struct pb_scenario *sc, int labelled)
+{
+	char within[24], *text;
+
+	if (!sc->rto_us)
+		return;
+	bars_duration_text(sc->rto_us / 1000000, 1, within, sizeof(within));
+	if (labelled && sc->rto_label)
+		text = xasprintf("%s (%s)", within, sc->rto_label);
+	else
+		text = xasprintf("%s from the drill's start to a verified "
+				 "recovery", within);
+	print_field("recovery-time target", text);
+	free(text);
+}
+
 /* What a trainee may know: the scenario's number (rewind drill --scenario
- * takes it) and the briefing, never the id or title, which may give the
- * answer away. */
+ * takes it), the briefing and the scenario's own recovery-time target (the
+ * console's clock shows it from the start), never the id or title, which
+ * may give the answer away, nor the target's label, which may name the
+ * severity ("P0 drill"). */
 static void
 print_briefing(size_t number, const struct pb_scenario *sc)
 {
@@ -214,6 +237,7 @@ print_briefing(size_t number, const struct pb_scenario *sc)
 	printf("%zu\t%s\n", number, brief ? brief
 	       : "(no briefing: the game master sets the scene)");
 	free(brief);
+	print_target(sc, 0);
 }
 
 /* "answers: SEVERITY=critical, IMPACT=over-50": what a good trainee gives
@@ -232,7 +256,8 @@ print_answers(const struct pb_scenario *sc)
 	strbuf_done(&sb);
 }
 
-/* The game master's view: title, the expected decision, why (unless the
+/* The game master's view: title, the expected decision, the briefing,
+ * the scenario's own recovery-time target with its label, why (unless the
  * notes already say it), the expected answers, each injection with its
  * moment, and the scenario's notes. */
 static void
@@ -251,6 +276,7 @@ print_game_master(const struct pb_scenario *sc)
 	free(title);
 	if (sc->briefing)
 		print_field("briefing", sc->briefing);
+	print_target(sc, 1);
 	if (sc->description)
 		print_field("notes", sc->description);
 	if (sc->expect_rationale && !(sc->description &&

@@ -388,6 +388,41 @@ START_TEST(test_world_files_and_no_tags)
 }
 END_TEST
 
+/* Dates written relative to the drill's start follow the start: the
+ * tags' dates (gh release list), the versions' publish times (npm view
+ * PKG time, the summary's "published"); absolute ones stay. */
+START_TEST(test_world_dates_count_from_the_drill_start)
+{
+	static const char text[] =
+		"{ \"tags\": [ { \"name\": \"v1.2.3\", \"date\": \"-5h20m\","
+		" \"release\": true }, { \"name\": \"v1.2.2\", \"date\":"
+		" \"2026-11-12T17:30:00Z\", \"release\": true } ],"
+		" \"registry\": { \"widget\": { \"dist-tags\": { \"latest\":"
+		" \"1.2.3\" }, \"versions\": { \"1.2.2\": { \"time\": \"-218h\" },"
+		" \"1.2.3\": { \"time\": \"-5h20m\" }, \"1.3.0-beta.1\": {} } } } }";
+	cJSON *state = cJSON_Parse(text);
+	int64_t start = 1795289400LL * 1000000;	/* 2026-11-21T19:30:00Z */
+	int rc;
+	char *out;
+
+	world_resolve_times(state, start + 250000);
+	out = simulate(state, "gh release list", &rc);
+	ck_assert_str_eq(out, "v1.2.3\tLatest\tv1.2.3\t2026-11-21T14:10:00Z\n"
+			 "v1.2.2\t\tv1.2.2\t2026-11-12T17:30:00Z\n");
+	free(out);
+	out = simulate(state, "npm view widget time", &rc);
+	ck_assert_str_eq(out, "{\n\t\"created\":\t\"2026-11-12T17:30:00Z\",\n"
+			 "\t\"modified\":\t\"2026-11-21T14:10:00Z\",\n"
+			 "\t\"1.2.2\":\t\"2026-11-12T17:30:00Z\",\n"
+			 "\t\"1.2.3\":\t\"2026-11-21T14:10:00Z\"\n}\n");
+	free(out);
+	out = simulate(state, "npm view widget", &rc);
+	ck_assert_ptr_nonnull(strstr(out, "\npublished 2026-11-21T14:10:00Z\n"));
+	free(out);
+	cJSON_Delete(state);
+}
+END_TEST
+
 static Suite *
 world_suite(void)
 {
@@ -406,6 +441,7 @@ world_suite(void)
 	tcase_add_test(tc, test_world_checkout_moves_head);
 	tcase_add_test(tc, test_world_gh_release_list_reads_the_tags);
 	tcase_add_test(tc, test_world_files_and_no_tags);
+	tcase_add_test(tc, test_world_dates_count_from_the_drill_start);
 	suite_add_tcase(s, tc);
 	return s;
 }

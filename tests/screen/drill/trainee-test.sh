@@ -56,7 +56,7 @@ wait_text 'q quit' 5
 select_step assess.releases
 keys Enter
 wait_text 'Last run: ok' 5
-assert_fixed '│ v1.2.3  Latest  v1.2.3  2026-11-21T14:02:11Z'
+assert_fixed '│ v1.2.3  Latest  v1.2.3  2026-11-21T14:10:00Z'
 refute_fixed '^I' "the step pane shows a tab as ^I"
 
 # --- the prediction before a destructive step's confirmation -------------------------
