@@ -5549,13 +5549,21 @@ approval_role(const char *text)
  * holding the role in APPROVAL_LINES[i]. */
 static const char *const approval_lines[] = {
 	/* "Get approval from the release manager" */
-	"^(get|obtain|request|seek|ask for|wait for) +(an +|the +)?"
-	"(approval|sign-?off|go-ahead) +(from|of|by) +(the +|your +|an? +)?"
-	"([a-z][a-z -]*[a-z])",
+	"^(get|obtain|request|seek|ask for|wait for) +(an +|the +|a +)?"
+	"(approval|sign-?off|go-ahead|ok|okay|green light|thumbs[ -]?up|"
+	"\xf0\x9f\x91\x8d|:[+]1:|:thumbsup:) +(from|of|by) +"
+	"(the +|your +|an? +)?([a-z][a-z -]*[a-z])",
 	/* "Approval: Network on-call.", "Approval: the Duty Manager signs
-	 * off in the incident channel." */
-	"^(approval|sign-?off|approver|approved by) *: *(the +|your +|an? +)?"
+	 * off in the incident channel.", "Approval required: VP
+	 * Engineering" */
+	"^(approval|sign-?off|approver|approved by)( +(is +)?(required|needed|"
+	"mandatory))?( +from| +by)? *: *(the +|your +|an? +)?"
 	"([a-z][a-z -]*[a-z])",
+	/* "Requires approval from the SRE lead.", "This step requires
+	 * approval from ...", "Needs sign-off from the release manager." */
+	"^(this +(step|change|command|action) +)?(requires?|needs?|must +have|"
+	"must +get) +(an? +|the +)?(approval|sign-?off|go-ahead) +(from|of|by)"
+	" +(the +|your +|an? +)?([a-z][a-z -]*[a-z])",
 	/* "DBA on call must approve." */
 	"^(the +|your +|an? +)?([a-z][a-z -]*[a-z]) +(must|should|needs? to|"
 	"has to|will|to) +(approve|sign[ -]?off|give)",
@@ -5564,13 +5572,16 @@ static const char *const approval_lines[] = {
 	"(is +)?(required|needed|mandatory)",
 	NULL
 };
-static const int role_group[] = { 6, 3, 2, 2 };
+static const int role_group[] = { 6, 7, 8, 2, 2 };
 
 /* Words after a role that say when or where, not who: "the release
- * manager before the next command", "the Duty Manager signs off in". */
+ * manager before the next command", "the Duty Manager signs off in",
+ * "the release manager in #release first" (matched with a blank after
+ * the role too, so a role ending in one loses it). */
 static const char *const role_stops[] = { " before ", " after ",
 	" prior to ", " signs", " approves", " must ", " in ", " on the ",
-	" via ", " once ", " when ", " for ", " to ", " at ", NULL };
+	" via ", " once ", " when ", " for ", " to ", " at ", " first ",
+	" then ", " now ", " asap ", NULL };
 
 /* ROLE (N bytes) cut at the first word saying when or where, without a
  * trailing "on call" duty, in title case ("On-call SRE Lead"), or NULL
@@ -5614,7 +5625,7 @@ cut_role_verbs(char *r)
 static char *
 role_words(const char *role, size_t n)
 {
-	char *whole = xstrndup(role, n), *r;
+	char *whole = xasprintf("%.*s ", (int)n, role), *r;
 	size_t len;
 
 	for (size_t i = 0; role_stops[i]; i++) {
@@ -5626,6 +5637,8 @@ role_words(const char *role, size_t n)
 	r = xstrdup(cut_role_verbs(whole));
 	free(whole);
 	len = strlen(r);
+	while (len && r[len - 1] == ' ')
+		r[--len] = '\0';
 	if (len > 8 && strcasecmp(r + len - 8, " on call") == 0)
 		r[len -= 8] = '\0';
 	while (len && (r[len - 1] == ' ' || r[len - 1] == '.'))
@@ -5709,7 +5722,7 @@ static char *
 requested_role(const char *text, char **second)
 {
 	regex_t re;
-	regmatch_t m[8];
+	regmatch_t m[10];
 	char *plain = plain_title(text);
 	char *role = NULL;
 
@@ -5719,7 +5732,7 @@ requested_role(const char *text, char **second)
 
 		if (regcomp(&re, approval_lines[i], REG_EXTENDED | REG_ICASE))
 			BUG("bad approval line pattern");
-		if (regexec(&re, plain, 8, m, 0) == 0 && m[g].rm_so >= 0)
+		if (regexec(&re, plain, 10, m, 0) == 0 && m[g].rm_so >= 0)
 			role = split_roles(plain + m[g].rm_so,
 					   (size_t)(m[g].rm_eo - m[g].rm_so),
 					   second);

@@ -3432,6 +3432,16 @@ static const struct {
 	{ "Get approval from the on-call SRE lead.\n", "On-call SRE Lead" },
 	{ "Get approval from the release manager before the next command.\n",
 	  "Release Manager" },
+	/* i15o: the shapes a release engineer's own runbooks used */
+	{ "Requires approval from the platform lead.\n", "Platform Lead" },
+	{ "This change requires approval from the network lead.\n",
+	  "Network Lead" },
+	{ "Needs sign-off from the change manager.\n", "Change Manager" },
+	{ "Get a \xf0\x9f\x91\x8d from the duty lead in #ops before "
+	  "continuing.\n", "Duty Lead" },
+	{ "**Approval required:** VP Platform\n", "VP Platform" },
+	{ "Get sign-off from the change manager in #changes first.\n",
+	  "Change Manager" },
 };
 
 START_TEST(test_import_approval_line_names_the_role_and_gates_the_change)
@@ -3462,6 +3472,11 @@ START_TEST(test_import_approval_line_names_the_role_and_gates_the_change)
 	st = find_step(root, "run", "change-resource-record-sets", &ph, NULL);
 	ck_assert_ptr_nonnull(st);
 	ck_assert_int_eq(ph, PHASE_EXECUTE);
+	ck_assert_msg(!strstr(str(st, "title"), "pprov") &&
+		      !strstr(str(st, "title"), "sign-off") &&
+		      !strstr(str(st, "title"), "\xf0\x9f\x91\x8d"),
+		      "the approval line titles the command: %s",
+		      str(st, "title"));
 	ck_assert_msg(str(st, "confirm") != NULL, "no confirmation");
 	cJSON_Delete(root);
 	free(text);
