@@ -2329,8 +2329,35 @@ add_step(struct imp *im, enum step_kind kind, const char *title)
 	return st;
 }
 
+/* A lead-in longer than this is a paragraph, not a title. */
+#define LEADIN_TITLE_MAX 80
+
+/* The first clause of TEXT (up to a comma, a semicolon, a dash, a
+ * parenthesis, a colon or a full stop) when it is a title of a few
+ * words, or NULL. Caller frees. */
+static char *
+leading_clause(const char *text)
+{
+	static const char *const ends[] = { ", ", "; ", " \u2014 ", " -- ",
+		" - ", " (", ": ", ". ", NULL };
+	size_t n = strlen(text);
+
+	for (size_t i = 0; ends[i]; i++) {
+		const char *e = strstr(text, ends[i]);
+
+		if (e && (size_t)(e - text) < n)
+			n = (size_t)(e - text);
+	}
+	if (n < 8 || n > LEADIN_TITLE_MAX || !memchr(text, ' ', n))
+		return NULL;
+	return xstrndup(text, n);
+}
+
 /* The lead-in (the paragraph or item just before a block) as the block's
- * title: taken out of the pending prose so it is not said twice. */
+ * title: taken out of the pending prose so it is not said twice. A
+ * paragraph too long for a title stays whole in the pending prose, the
+ * step's note, and only its first clause (or nothing) titles it: a
+ * title cut short would drop the rest ("... - in that c..."). */
 static char *
 take_leadin(struct imp *im)
 {
@@ -2339,6 +2366,12 @@ take_leadin(struct imp *im)
 	if (!t)
 		return NULL;
 	im->leadin = NULL;
+	if (strlen(t) > LEADIN_TITLE_MAX) {
+		char *clause = leading_clause(t);
+
+		free(t);
+		return clause;
+	}
 	if (im->leadin_mark <= im->pending.len) {
 		im->pending.len = im->leadin_mark;
 		if (im->pending.buf)
@@ -6028,6 +6061,57 @@ inline_option_step(struct imp *im, const struct md_block *b)
 	return 1;
 }
 
+static char *lower_plain(const char *text);
+static const char *declare_choice_var(struct imp *im, const char *name,
+				      const char *pattern, const char *prompt);
+
+/* A paragraph saying when not to roll back ("Do not roll back if the
+ * green stack already ran the migration ... - fix forward instead") is
+ * the roll back / do not roll back decision, as the heading "Do not roll
+ * back if" is: its words are the decision's note, whole. Returns 1 when
+ * so. */
+static int
+on_no_rollback_para(struct imp *im, const struct md_block *b)
+{
+	static const char *const opens[] = { "do not roll back if",
+		"don't roll back if", "don\u2019t roll back if",
+		"do not rollback if", "never roll back if",
+		"do not roll back when", "don't roll back when", NULL };
+	char *low = lower_plain(b->text), *title;
+	cJSON *st, *opts, *o;
+	size_t i = 0;
+
+	while (opens[i] && strncmp(low, opens[i], strlen(opens[i])) != 0)
+		i++;
+	free(low);
+	if (!opens[i])
+		return 0;
+	low = plain_title(b->text);
+	title = leading_clause(low);
+	st = add_step_in(im, PHASE_DECIDE, STEP_KIND_DECIDE,
+			 title ? title : "Roll back?");
+	free(title);
+	free(low);
+	apply_alt_when(im, st);
+	append_note(st, b->text);
+	opts = cJSON_AddArrayToObject(st, "options");
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "id", "roll-back");
+	cJSON_AddStringToObject(o, "label", "Roll back");
+	cJSON_AddItemToArray(opts, o);
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "id", "do-not-roll-back");
+	cJSON_AddStringToObject(o, "label", "Do not roll back");
+	cJSON_AddItemToArray(opts, o);
+	cJSON_AddStringToObject(st, "variable", declare_choice_var(im,
+		"ROLLBACK_DECISION", "(roll-back|do-not-roll-back)",
+		"Roll back or not"));
+	im->n_prose++;
+	strbuf_addf(&im->notes_log, "  line %d: paragraph -> note of %s\n",
+		    b->line, jstr(st, "id"));
+	return 1;
+}
+
 static void
 on_para(struct imp *im, const struct md_block *b)
 {
@@ -6035,6 +6119,8 @@ on_para(struct imp *im, const struct md_block *b)
 
 	im->task = NULL;
 	if (on_approval_request(im, b))
+		return;
+	if (on_no_rollback_para(im, b))
 		return;
 	if (inline_option_step(im, b))
 		return;

@@ -3483,6 +3483,78 @@ START_TEST(test_import_approval_line_names_the_role_and_gates_the_change)
 }
 END_TEST
 
+/* --- i15o: drafts that are safe to walk ------------------------------ */
+
+/* A paragraph too long for a title before a command is the step's note,
+ * whole, and only its first clause titles the step: the title was the
+ * paragraph cut at 120 bytes ("... - in that c...") and the rest was
+ * nowhere, with "0 blocks of prose kept as step notes". */
+START_TEST(test_import_long_leadin_is_kept_whole_as_the_note)
+{
+	static const char text[] =
+		"# Cache\n\n## Look first\n\n"
+		"List the cache nodes, but never flush them while the nightly "
+		"billing export runs because invoices would be priced twice; "
+		"ask the billing on-call to pause it before anything else.\n\n"
+		"```bash\nkubectl -n cache get pods -o wide\n```\n\n"
+		"## Roll back\n\n```bash\nkubectl -n cache rollout undo "
+		"deployment/cache\n```\n";
+	struct strbuf sum = STRBUF_INIT;
+	cJSON *root = import_text(text, strlen(text), &sum);
+	cJSON *st = find_step(root, "run", "get pods", NULL, NULL);
+
+	ck_assert_ptr_nonnull(st);
+	ck_assert_str_eq(str(st, "title"), "List the cache nodes");
+	ck_assert_ptr_nonnull(str(st, "note"));
+	ck_assert_ptr_nonnull(strstr(str(st, "note"), "ask the billing "
+				     "on-call to pause it before anything "
+				     "else."));
+	ck_assert_ptr_nonnull(strstr(strbuf_str(&sum), "1 block of prose "
+				     "kept as step notes"));
+	strbuf_done(&sum);
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A paragraph "Do not roll back if ..." is the roll back / do not roll
+ * back decision the heading "Do not roll back if" makes, its words the
+ * decision's note; the change runs only on "roll back". */
+START_TEST(test_import_do_not_roll_back_paragraph_is_a_decision)
+{
+	static const char text[] =
+		"# Search\n\n## Check\n\n"
+		"Do not roll back if the new index has already been promoted "
+		"to the primary alias (see the `indices` board) \xe2\x80\x94 "
+		"then reindex forward and tell the search team.\n\n"
+		"```bash\ncurl -fsS https://search.test/_cat/aliases\n```\n\n"
+		"## Roll back\n\nApproval: search lead.\n\n```bash\n"
+		"kubectl -n search rollout undo deployment/indexer\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *d = find_step(root, "title", "Do not roll back if", NULL,
+			     NULL);
+	cJSON *st = find_step(root, "run", "rollout undo", NULL, NULL);
+	const cJSON *when;
+
+	ck_assert_ptr_nonnull(d);
+	ck_assert_str_eq(str(d, "kind"), "decide");
+	ck_assert_ptr_nonnull(strstr(str(d, "note"), "tell the search team"));
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(d, "options")),
+			 2);
+	ck_assert_ptr_nonnull(st);
+	when = cJSON_GetObjectItem(cJSON_GetObjectItem(st, "when"),
+				   str(d, "variable"));
+	ck_assert_ptr_nonnull(when);
+	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetArrayItem(when, 0)),
+			 "roll-back");
+	ck_assert_int_eq(cJSON_GetArraySize(when), 1);
+	/* the paragraph titles no command */
+	st = find_step(root, "run", "_cat/aliases", NULL, NULL);
+	ck_assert_ptr_nonnull(st);
+	ck_assert_ptr_null(strstr(str(st, "title"), "roll back"));
+	cJSON_Delete(root);
+}
+END_TEST
+
 /* --- i15h: a release engineer's runbooks ------------------------------- */
 
 /* How many review points of ROOT hold TEXT. */
@@ -4194,6 +4266,16 @@ import_suite(void)
 			test_import_approval_line_names_the_role_and_gates_the_change,
 			0, (int)(sizeof(approval_lines) /
 				 sizeof(approval_lines[0])));
+		suite_add_tcase(s, tc);
+	}
+	{
+		TCase *tc = tcase_create("safewalk");
+
+		tcase_set_timeout(tc, 30);
+		tcase_add_test(tc,
+			test_import_long_leadin_is_kept_whole_as_the_note);
+		tcase_add_test(tc,
+			test_import_do_not_roll_back_paragraph_is_a_decision);
 		suite_add_tcase(s, tc);
 	}
 	{
