@@ -4338,11 +4338,19 @@ on_shell(struct imp *im, const struct md_block *b)
 	split_done(&sp);
 }
 
-/* A console block: "$ " lines are commands, the lines after them their
- * expected output. */
+static int is_output_leadin(const char *t);
+static int is_sample_leadin(const char *t);
+static int clear_result(const char *out);
+
+/* A console block: "$ " lines are commands, the lines after them the
+ * output the runbook shows. That output is an example, kept as a note
+ * for reference: it becomes the step's expect only when the lead-in
+ * says it must match ("Expected output:", "should print") and it is a
+ * clear result, so a sample ("{ latest: '4.2.0' }") never fails a live
+ * walk in exactly the incident it is for. */
 static void
 console_step(struct imp *im, const char *cmd, const char *output, int line,
-	     char **leadin)
+	     char **leadin, int must_match)
 {
 	char *out = trim_dup(output, strlen(output));
 	char *title;
@@ -4360,14 +4368,17 @@ console_step(struct imp *im, const char *cmd, const char *output, int line,
 	st = add_run_step(im, title, cmd);
 	im->run_line = 0;
 	if (*out) {
-		char *first = first_line_of(out);
-		char *re = ere_escape(first);
-		char *note = xasprintf("Expected output (from the runbook):\n%s",
-				       out);
-		cJSON *expect = cJSON_AddObjectToObject(st, "expect");
-		cJSON_AddStringToObject(expect, "output", re);
+		int expect = must_match && clear_result(out);
+		char *re = expect ? ere_escape(out) : NULL;
+		char *note = xasprintf(expect ? "Expected output (from the "
+				       "runbook):\n%s" : "Expected output, for "
+				       "reference (from the runbook; yours may "
+				       "differ):\n%s", out);
+
+		if (expect)
+			cJSON_AddStringToObject(cJSON_AddObjectToObject(st,
+						"expect"), "output", re);
 		append_note(st, note);
-		free(first);
 		free(re);
 		free(note);
 	}
@@ -4382,6 +4393,8 @@ on_console(struct imp *im, const struct md_block *b)
 	struct strbuf cmd = STRBUF_INIT, out = STRBUF_INIT;
 	size_t n;
 	char **lines = split_text_lines(b->text, &n);
+	int must_match = is_output_leadin(im->leadin) &&
+			 !is_sample_leadin(im->leadin);
 	char *leadin = take_leadin(im);
 	int have = 0, cmd_line = b->line;
 
@@ -4392,7 +4405,7 @@ on_console(struct imp *im, const struct md_block *b)
 			if (have)
 				console_step(im, strbuf_str(&cmd),
 					     strbuf_str(&out), cmd_line,
-					     &leadin);
+					     &leadin, must_match);
 			strbuf_reset(&cmd);
 			strbuf_reset(&out);
 			strbuf_adds(&cmd, l[1] ? l + 2 : "");
@@ -4410,7 +4423,7 @@ on_console(struct imp *im, const struct md_block *b)
 	}
 	if (have)
 		console_step(im, strbuf_str(&cmd), strbuf_str(&out), cmd_line,
-			     &leadin);
+			     &leadin, must_match);
 	if (leadin)
 		add_pending(im, leadin, b->line, "paragraph", 1);
 	free(leadin);
@@ -4530,7 +4543,8 @@ clear_result(const char *out)
 	regex_t re;
 	int ph;
 
-	if (strchr(out, '\n') || strstr(out, "...") || strstr(out, "\u2026"))
+	if (strchr(out, '\n') || strstr(out, "...") || strstr(out, "\u2026") ||
+	    strstr(out, "${") || strstr(out, "{{"))
 		return 0;
 	if (regcomp(&re, "<[A-Za-z][A-Za-z0-9_-]*>", REG_EXTENDED | REG_NOSUB))
 		BUG("bad placeholder pattern");
