@@ -3358,9 +3358,18 @@ mark_hazards(struct imp *im, cJSON *st, const char *run)
 	int64_t timeout = hazard_timeout_us(run);
 
 	if (confirm) {
+		char *file = hazard_file_written(run);
+
 		cJSON_AddBoolToObject(st, "destructive", 1);
 		cJSON_AddStringToObject(st, "confirm", confirm);
 		review_no_target(im, st, run, confirm);
+		if (file && (file[0] == '~' || strstr(file, "HOME")))
+			add_review(im, im->run_line, st, "the command overwrites "
+				   "%s in the home directory of whoever runs "
+				   "the step (a login or a config of their "
+				   "own): check it belongs in the walk and not "
+				   "only in CI", file);
+		free(file);
 		free(confirm);
 		im->n_destructive++;
 	}
@@ -4666,6 +4675,68 @@ on_foreign_shell(struct imp *im, const struct md_block *b)
 	return 1;
 }
 
+/* The last sentence of the prose just before the block introduces it
+ * as scoped away from the walk: to CI ("For the CI job:", "In the
+ * pipeline:") or to reading ("For reference:"). */
+static int
+leadin_scopes_away(const struct imp *im)
+{
+	static regex_t re;
+	static int ready;
+	const char *t, *last;
+	char *low;
+	size_t n;
+	int hit;
+
+	if (!im->leadin || im->leadin_mark > im->pending.len)
+		return 0;
+	if (!ready) {
+		if (regcomp(&re, "(^|[^a-z])((for|in|on|from|by) +(the +|a +|"
+			    "your +)?(ci|pipeline|build server|workflow)|ci[ -]"
+			    "(job|only|pipeline|step|runner|system)|for "
+			    "reference|reference only)([^a-z]|$)",
+			    REG_EXTENDED | REG_NOSUB))
+			BUG("bad CI scope pattern");
+		ready = 1;
+	}
+	t = strbuf_str(&im->pending) + im->leadin_mark;
+	low = xstrdup(t + strspn(t, " \n"));
+	for (char *c = low; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	/* the sentence that introduces the block, not one before it */
+	last = low;
+	for (const char *c = low; *c; c++)
+		if ((*c == '.' || *c == ';') && c[1] && isspace((unsigned char)c[1]))
+			last = c + 1;
+	/* and introduces it ("For the CI job:"), not a fact said before
+	 * it ("The token in CI is ...") */
+	n = strlen(last);
+	while (n && isspace((unsigned char)last[n - 1]))
+		n--;
+	hit = n && last[n - 1] == ':' && regexec(&re, last, 0, NULL, 0) == 0;
+	free(low);
+	return hit;
+}
+
+/* A block of commands the runbook scopes to CI or gives for reference:
+ * a note, never a step the operator runs (it would write the CI's
+ * ~/.npmrc on their machine and ask the CI's token on every path). */
+static void
+scoped_away_note(struct imp *im, const struct md_block *b)
+{
+	char *text = fenced(b);
+	char *what = xasprintf("%s block for CI or reference",
+			       *b->info ? b->info : "untagged");
+
+	add_pending(im, text, b->line, what, 0);
+	add_review(im, b->line, NULL, "the runbook scopes the block at line "
+		   "%d to CI or to reading (the words before it): kept as a "
+		   "note, not a step; if the operator runs it during the "
+		   "incident, make it a run step", b->line);
+	free(text);
+	free(what);
+}
+
 static void
 on_code(struct imp *im, const struct md_block *b)
 {
@@ -4685,6 +4756,12 @@ on_code(struct imp *im, const struct md_block *b)
 	if (untagged && has_inner_fence(b->text)) {
 		not_shell_note(im, b, "the block holds a fenced block of its "
 			       "own (Markdown shown as an example)");
+		return;
+	}
+	if ((shell || (!*b->info && looks_like_shell(skip_comments(
+		b->text)))) && !is_output_leadin(im->leadin) &&
+	    leadin_scopes_away(im)) {
+		scoped_away_note(im, b);
 		return;
 	}
 

@@ -3605,6 +3605,7 @@ END_TEST
 
 /* --- i15h: a release engineer's runbooks ------------------------------- */
 
+
 /* How many review points of ROOT hold TEXT. */
 static int
 reviews_saying(const cJSON *root, const char *text)
@@ -3623,6 +3624,60 @@ run_holding(const cJSON *root, const char *text)
 {
 	return find_step(root, "run", text, NULL, NULL);
 }
+
+/* A block the runbook scopes to CI ("For the CI job:", "In the
+ * pipeline:") or gives for reference is a note with a review point:
+ * it became a required step overwriting the operator's ~/.npmrc, and
+ * the CI's token a secret asked on every path. */
+static const char *const ci_scoped_md[] = {
+	"# Pkg\n\n## Roll back\n\n```sh\nnpm dist-tag add "
+	"@acme/kit@<GOOD_VERSION> latest\n```\n\nThe release job signs in "
+	"with `REG_TOKEN`; on a laptop use `npm login`. For the CI job:\n\n"
+	"```sh\necho \"//npm.example.test/:_authToken=${REG_TOKEN}\" > "
+	"~/.npmrc\n```\n",
+	"# Pkg\n\n## Roll back\n\n```sh\nnpm dist-tag add "
+	"@acme/kit@<GOOD_VERSION> latest\n```\n\nFor reference, the "
+	"pipeline writes its login like this:\n\n```bash\nprintf "
+	"'//npm.example.test/:_authToken=%s\\n' \"$REG_TOKEN\" > ~/.npmrc\n"
+	"```\n",
+};
+
+START_TEST(test_import_ci_scoped_block_is_a_note)
+{
+	cJSON *root = import_text(ci_scoped_md[_i], strlen(ci_scoped_md[_i]),
+				  NULL);
+	cJSON *st = find_step(root, "run", "dist-tag add", NULL, NULL);
+
+	ck_assert_ptr_null(find_step(root, "run", ".npmrc", NULL, NULL));
+	ck_assert_ptr_null(variable(root, "REG_TOKEN"));
+	ck_assert_ptr_nonnull(st);
+	ck_assert_ptr_nonnull(strstr(str(st, "note"), "> ~/.npmrc"));
+	ck_assert_int_eq(reviews_saying(root, "to CI or to reading"), 1);
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A command that overwrites a file of the operator's home ("> ~/.npmrc")
+ * is destructive, and a review point names the file. */
+START_TEST(test_import_home_file_overwrite_is_destructive)
+{
+	static const char text[] =
+		"# Pkg\n\n## Roll back\n\nSign in:\n\n```sh\necho "
+		"\"//npm.example.test/:_authToken=${REG_TOKEN}\" > ~/.npmrc\n"
+		"```\n\n```sh\nnpm dist-tag add @acme/kit@<GOOD_VERSION> "
+		"latest\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	int ph = -1;
+	cJSON *st = find_step(root, "run", "> ~/.npmrc", &ph, NULL);
+
+	ck_assert_ptr_nonnull(st);
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(st, "destructive")));
+	ck_assert_int_eq(ph, PHASE_EXECUTE);
+	ck_assert_ptr_nonnull(str(st, "confirm"));
+	ck_assert_int_eq(reviews_saying(root, "overwrites ~/.npmrc"), 1);
+	cJSON_Delete(root);
+}
+END_TEST
 
 /* A section the runbook says not to run in production ("Do NOT run
  * this in prod", or opened by "For staging resets only:") is a note to
@@ -4324,6 +4379,16 @@ import_suite(void)
 			test_import_long_leadin_is_kept_whole_as_the_note);
 		tcase_add_test(tc,
 			test_import_do_not_roll_back_paragraph_is_a_decision);
+		suite_add_tcase(s, tc);
+	}
+	{
+		TCase *tc = tcase_create("ciscoped");
+
+		tcase_set_timeout(tc, 30);
+		tcase_add_loop_test(tc, test_import_ci_scoped_block_is_a_note, 0,
+			(int)(sizeof(ci_scoped_md) / sizeof(ci_scoped_md[0])));
+		tcase_add_test(tc,
+			test_import_home_file_overwrite_is_destructive);
 		suite_add_tcase(s, tc);
 	}
 	{
