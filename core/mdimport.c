@@ -1681,6 +1681,64 @@ url_password_at(const char *p, const char **at)
 	return n;
 }
 
+/* Whether the word W (N bytes) reads as a generated token: 16 or more
+ * letters and digits (and "_", "-"), upper and lower case and digits
+ * all there. No version, path, name or hex digest reads so. */
+static int
+is_token_word(const char *w, size_t n)
+{
+	int lower = 0, upper = 0, digit = 0;
+
+	if (n < 16)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)w[i];
+
+		if (!isalnum(c) && c != '_' && c != '-')
+			return 0;
+		lower |= islower(c) != 0;
+		upper |= isupper(c) != 0;
+		digit |= isdigit(c) != 0;
+	}
+	return lower && upper && digit;
+}
+
+/* "https://hooks.chat.test/services/T0/B0/q8R2xYzAbC9dEfGhIjKlMn0p": a
+ * segment of the path of a URL at P ("://") that reads as a token
+ * (long, upper and lower case letters and digits mixed), which makes
+ * the URL a credential, as a chat webhook's is. Its start in *AT and
+ * its length, or 0; *HOOK set when the URL is a webhook's. */
+static size_t
+url_path_token_at(const char *p, const char **at, int *hook)
+{
+	const char *host, *seg;
+	size_t hn;
+
+	if (strncmp(p, "://", 3) != 0)
+		return 0;
+	host = p + 3;
+	hn = strcspn(host, "/?# \t\n\"'`)");
+	if (host[hn] != '/')
+		return 0;
+	for (seg = host + hn + 1;; seg++) {
+		size_t n = strcspn(seg, "/?#&;, \t\n\"'`)");
+
+		if (is_token_word(seg, n)) {
+			char *url = xstrndup(host, (size_t)(seg - host));
+
+			*hook = strncmp(host, "hooks.", 6) == 0 ||
+				has_word(url, (const char *const[]){ "hook",
+								    NULL });
+			free(url);
+			*at = seg;
+			return n;
+		}
+		seg += n;
+		if (*seg != '/')
+			return 0;
+	}
+}
+
 /* "Authorization: api-1a2b..." with no scheme word before the value:
  * the value at P (just after the header's colon and blanks), or 0. A
  * scheme ("Bearer", "Basic", "Token") leaves it to the shapes after
@@ -1752,6 +1810,16 @@ placed_token_at(const char *line, const char *p, const char **at,
 		*var = "URL_PASSWORD";
 		*what = "a password in a URL";
 		return n;
+	}
+	{
+		int hook = 0;
+
+		if ((n = url_path_token_at(p, at, &hook))) {
+			*var = hook ? "WEBHOOK_TOKEN" : "URL_PATH_TOKEN";
+			*what = hook ? "the secret token of a webhook URL"
+				     : "a token in a URL's path";
+			return n;
+		}
 	}
 	if ((n = bare_authorization_at(line, p, at))) {
 		*var = "AUTH_TOKEN";
@@ -1979,6 +2047,21 @@ mdimport_literal_credential(const char *text)
 		what = line_credential(line);
 		free(line);
 		p += len + (p[len] == '\n');
+	}
+	return what;
+}
+
+const char *
+mdimport_confirm_credential(const char *confirm)
+{
+	const char *what = mdimport_literal_credential(confirm);
+
+	for (const char *p = confirm; *p && !what;) {
+		size_t n = strcspn(p, " \t\n");
+
+		if (is_token_word(p, n))
+			what = "a value that reads as a token";
+		p += n + strspn(p + n, " \t\n");
 	}
 	return what;
 }
@@ -9888,6 +9971,12 @@ confirm_without_secrets(const struct imp *im, const char *confirm)
 
 			secret |= secret_ref(im, name);
 			free(name);
+		}
+		{
+			char *word = xstrndup(p, n);
+
+			secret |= mdimport_confirm_credential(word) != NULL;
+			free(word);
 		}
 		if (secret)
 			dropped = 1;

@@ -3679,6 +3679,47 @@ START_TEST(test_import_home_file_overwrite_is_destructive)
 }
 END_TEST
 
+/* A webhook URL whose path holds a token (a chat webhook's) is a
+ * credential: the token becomes a secret input with a "revoke" review
+ * point, the draft holds it nowhere, and no confirmation names it (the
+ * operator was made to type it, into the journal and the cast). */
+START_TEST(test_import_webhook_url_token_is_a_secret_input)
+{
+	static const char text[] =
+		"# Flag\n\n## Approval\n\nApproval: incident lead.\n\n"
+		"## Kill\n\nTell the channel:\n\n```bash\ncurl -X POST -H "
+		"'Content-type: application/json' --data '{\"text\":\"flag "
+		"off\"}' https://hooks.chat.example.test/services/T9ZY87XWV/"
+		"B6UT54SRQ/Zx8Yw7Vu6Ts5Rq4Po3Nm2Lk1\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	char *json = cJSON_PrintUnformatted(root);
+	cJSON *st = find_step(root, "run", "hooks.chat.example.test", NULL,
+			      NULL);
+	const cJSON *v = variable(root, "WEBHOOK_TOKEN");
+
+	ck_assert_ptr_null(strstr(json, "Zx8Yw7Vu6Ts5Rq4Po3Nm2Lk1"));
+	ck_assert_ptr_nonnull(st);
+	ck_assert_ptr_nonnull(strstr(str(st, "run"), "/${WEBHOOK_TOKEN}"));
+	ck_assert_ptr_nonnull(v);
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(v, "secret")));
+	ck_assert_int_eq(reviews_saying(root, "revoke"), 1);
+	ck_assert(!str(st, "confirm") ||
+		  (!strstr(str(st, "confirm"), "WEBHOOK_TOKEN") &&
+		   !mdimport_confirm_credential(str(st, "confirm"))));
+	ck_assert_str_eq(mdimport_literal_credential(
+		"curl -d x https://hooks.chat.example.test/services/T9ZY87XWV/"
+		"B6UT54SRQ/Zx8Yw7Vu6Ts5Rq4Po3Nm2Lk1"),
+		"the secret token of a webhook URL");
+	/* paths of words, versions and digests are no tokens */
+	ck_assert_ptr_null(mdimport_literal_credential(
+		"curl https://api.example.test/v2/flags/default/"
+		"new-pricing-engine/releases/4.2.0-beta.1/"
+		"3f9a1c0e5b7d2a4c6e8f0a1b"));
+	cJSON_Delete(root);
+	free(json);
+}
+END_TEST
+
 /* A section the runbook says not to run in production ("Do NOT run
  * this in prod", or opened by "For staging resets only:") is a note to
  * read, never a step that runs: the staging reset became a required
@@ -4389,6 +4430,8 @@ import_suite(void)
 			(int)(sizeof(ci_scoped_md) / sizeof(ci_scoped_md[0])));
 		tcase_add_test(tc,
 			test_import_home_file_overwrite_is_destructive);
+		tcase_add_test(tc,
+			test_import_webhook_url_token_is_a_secret_input);
 		suite_add_tcase(s, tc);
 	}
 	{
