@@ -4487,6 +4487,8 @@ on_console(struct imp *im, const struct md_block *b)
 	char **lines = split_text_lines(b->text, &n);
 	int must_match = is_output_leadin(im->leadin) &&
 			 !is_sample_leadin(im->leadin);
+	/* a long lead-in stays in the pending prose (take_leadin) */
+	int kept = im->leadin && strlen(im->leadin) > LEADIN_TITLE_MAX;
 	char *leadin = take_leadin(im);
 	int have = 0, cmd_line = b->line;
 
@@ -4516,7 +4518,7 @@ on_console(struct imp *im, const struct md_block *b)
 	if (have)
 		console_step(im, strbuf_str(&cmd), strbuf_str(&out), cmd_line,
 			     &leadin, must_match);
-	if (leadin)
+	if (leadin && !kept)
 		add_pending(im, leadin, b->line, "paragraph", 1);
 	free(leadin);
 	free_lines(lines, n);
