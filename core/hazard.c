@@ -174,6 +174,11 @@ static const struct hazard_rule rules[] = {
 	  CMD "(make|just|task|rake|(npm|pnpm|yarn)[[:space:]]+run)" ARGS
 	  "?(deploy|release|publish|rollback|promote)([:_-][[:alnum:]_-]*)?" END,
 	  0, 0, NULL },
+	/* "> ~/.npmrc" replaces the operator's own file (a login, a
+	 * config), whoever runs the step */
+	{ HAZARD_DESTRUCTIVE, "overwrite a file in the home directory",
+	  "(^|[^>&0-9])>[|]?[[:space:]]*[\"']?(~|\\$HOME|\\$\\{HOME\\})/",
+	  0, 0, NULL },
 	{ HAZARD_DESTRUCTIVE, "dd/mkfs",
 	  CMD "(dd" ARGS "?if=|mkfs[.a-z0-9]*)" END, 0, 0, NULL },
 

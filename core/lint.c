@@ -686,9 +686,20 @@ check_confirm(struct lint *l, const struct pb_step *st, const char *sp)
 	const char *var = first_run_var(l->pb, st);
 	const char *secret = st->confirm ? confirm_secret_var(l->pb,
 							      st->confirm) : NULL;
+	const char *written = st->confirm && !secret
+			      ? mdimport_confirm_credential(st->confirm) : NULL;
 	char *path, *fix;
 
-	if (secret) {
+	if (written) {
+		l->rule = "confirm-names-secret";
+		path = xasprintf("%s.confirm", sp);
+		fix = var ? xasprintf("confirm with the value at stake, e.g. "
+				      "\"${%s}\"", var)
+			  : xstrdup("confirm with what the command changes");
+		report(l, LINT_ERROR, path, fix, "the confirmation holds a "
+		       "credential written out (%s): the operator would type "
+		       "it, and the journal would keep it", written);
+	} else if (secret) {
 		l->rule = "confirm-names-secret";
 		path = xasprintf("%s.confirm", sp);
 		fix = var ? xasprintf("confirm with the value at stake, e.g. "

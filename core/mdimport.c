@@ -1685,6 +1685,64 @@ url_password_at(const char *p, const char **at)
 	return n;
 }
 
+/* Whether the word W (N bytes) reads as a generated token: 16 or more
+ * letters and digits (and "_", "-"), upper and lower case and digits
+ * all there. No version, path, name or hex digest reads so. */
+static int
+is_token_word(const char *w, size_t n)
+{
+	int lower = 0, upper = 0, digit = 0;
+
+	if (n < 16)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)w[i];
+
+		if (!isalnum(c) && c != '_' && c != '-')
+			return 0;
+		lower |= islower(c) != 0;
+		upper |= isupper(c) != 0;
+		digit |= isdigit(c) != 0;
+	}
+	return lower && upper && digit;
+}
+
+/* "https://hooks.chat.test/services/T0/B0/q8R2xYzAbC9dEfGhIjKlMn0p": a
+ * segment of the path of a URL at P ("://") that reads as a token
+ * (long, upper and lower case letters and digits mixed), which makes
+ * the URL a credential, as a chat webhook's is. Its start in *AT and
+ * its length, or 0; *HOOK set when the URL is a webhook's. */
+static size_t
+url_path_token_at(const char *p, const char **at, int *hook)
+{
+	const char *host, *seg;
+	size_t hn;
+
+	if (strncmp(p, "://", 3) != 0)
+		return 0;
+	host = p + 3;
+	hn = strcspn(host, "/?# \t\n\"'`)");
+	if (host[hn] != '/')
+		return 0;
+	for (seg = host + hn + 1;; seg++) {
+		size_t n = strcspn(seg, "/?#&;, \t\n\"'`)");
+
+		if (is_token_word(seg, n)) {
+			char *url = xstrndup(host, (size_t)(seg - host));
+
+			*hook = strncmp(host, "hooks.", 6) == 0 ||
+				has_word(url, (const char *const[]){ "hook",
+								    NULL });
+			free(url);
+			*at = seg;
+			return n;
+		}
+		seg += n;
+		if (*seg != '/')
+			return 0;
+	}
+}
+
 /* "Authorization: api-1a2b..." with no scheme word before the value:
  * the value at P (just after the header's colon and blanks), or 0. A
  * scheme ("Bearer", "Basic", "Token") leaves it to the shapes after
@@ -1756,6 +1814,16 @@ placed_token_at(const char *line, const char *p, const char **at,
 		*var = "URL_PASSWORD";
 		*what = "a password in a URL";
 		return n;
+	}
+	{
+		int hook = 0;
+
+		if ((n = url_path_token_at(p, at, &hook))) {
+			*var = hook ? "WEBHOOK_TOKEN" : "URL_PATH_TOKEN";
+			*what = hook ? "the secret token of a webhook URL"
+				     : "a token in a URL's path";
+			return n;
+		}
 	}
 	if ((n = bare_authorization_at(line, p, at))) {
 		*var = "AUTH_TOKEN";
@@ -1983,6 +2051,21 @@ mdimport_literal_credential(const char *text)
 		what = line_credential(line);
 		free(line);
 		p += len + (p[len] == '\n');
+	}
+	return what;
+}
+
+const char *
+mdimport_confirm_credential(const char *confirm)
+{
+	const char *what = mdimport_literal_credential(confirm);
+
+	for (const char *p = confirm; *p && !what;) {
+		size_t n = strcspn(p, " \t\n");
+
+		if (is_token_word(p, n))
+			what = "a value that reads as a token";
+		p += n + strspn(p + n, " \t\n");
 	}
 	return what;
 }
@@ -2346,8 +2429,35 @@ add_step(struct imp *im, enum step_kind kind, const char *title)
 	return st;
 }
 
+/* A lead-in longer than this is a paragraph, not a title. */
+#define LEADIN_TITLE_MAX 80
+
+/* The first clause of TEXT (up to a comma, a semicolon, a dash, a
+ * parenthesis, a colon or a full stop) when it is a title of a few
+ * words, or NULL. Caller frees. */
+static char *
+leading_clause(const char *text)
+{
+	static const char *const ends[] = { ", ", "; ", " \u2014 ", " -- ",
+		" - ", " (", ": ", ". ", NULL };
+	size_t n = strlen(text);
+
+	for (size_t i = 0; ends[i]; i++) {
+		const char *e = strstr(text, ends[i]);
+
+		if (e && (size_t)(e - text) < n)
+			n = (size_t)(e - text);
+	}
+	if (n < 8 || n > LEADIN_TITLE_MAX || !memchr(text, ' ', n))
+		return NULL;
+	return xstrndup(text, n);
+}
+
 /* The lead-in (the paragraph or item just before a block) as the block's
- * title: taken out of the pending prose so it is not said twice. */
+ * title: taken out of the pending prose so it is not said twice. A
+ * paragraph too long for a title stays whole in the pending prose, the
+ * step's note, and only its first clause (or nothing) titles it: a
+ * title cut short would drop the rest ("... - in that c..."). */
 static char *
 take_leadin(struct imp *im)
 {
@@ -2356,6 +2466,12 @@ take_leadin(struct imp *im)
 	if (!t)
 		return NULL;
 	im->leadin = NULL;
+	if (strlen(t) > LEADIN_TITLE_MAX) {
+		char *clause = leading_clause(t);
+
+		free(t);
+		return clause;
+	}
 	if (im->leadin_mark <= im->pending.len) {
 		im->pending.len = im->leadin_mark;
 		if (im->pending.buf)
@@ -3342,9 +3458,18 @@ mark_hazards(struct imp *im, cJSON *st, const char *run)
 	int64_t timeout = hazard_timeout_us(run);
 
 	if (confirm) {
+		char *file = hazard_file_written(run);
+
 		cJSON_AddBoolToObject(st, "destructive", 1);
 		cJSON_AddStringToObject(st, "confirm", confirm);
 		review_no_target(im, st, run, confirm);
+		if (file && (file[0] == '~' || strstr(file, "HOME")))
+			add_review(im, im->run_line, st, "the command overwrites "
+				   "%s in the home directory of whoever runs "
+				   "the step (a login or a config of their "
+				   "own): check it belongs in the walk and not "
+				   "only in CI", file);
+		free(file);
 		free(confirm);
 		im->n_destructive++;
 	}
@@ -4322,11 +4447,19 @@ on_shell(struct imp *im, const struct md_block *b)
 	split_done(&sp);
 }
 
-/* A console block: "$ " lines are commands, the lines after them their
- * expected output. */
+static int is_output_leadin(const char *t);
+static int is_sample_leadin(const char *t);
+static int clear_result(const char *out);
+
+/* A console block: "$ " lines are commands, the lines after them the
+ * output the runbook shows. That output is an example, kept as a note
+ * for reference: it becomes the step's expect only when the lead-in
+ * says it must match ("Expected output:", "should print") and it is a
+ * clear result, so a sample ("{ latest: '4.2.0' }") never fails a live
+ * walk in exactly the incident it is for. */
 static void
 console_step(struct imp *im, const char *cmd, const char *output, int line,
-	     char **leadin)
+	     char **leadin, int must_match)
 {
 	char *out = trim_dup(output, strlen(output));
 	char *title;
@@ -4344,14 +4477,17 @@ console_step(struct imp *im, const char *cmd, const char *output, int line,
 	st = add_run_step(im, title, cmd);
 	im->run_line = 0;
 	if (*out) {
-		char *first = first_line_of(out);
-		char *re = ere_escape(first);
-		char *note = xasprintf("Expected output (from the runbook):\n%s",
-				       out);
-		cJSON *expect = cJSON_AddObjectToObject(st, "expect");
-		cJSON_AddStringToObject(expect, "output", re);
+		int expect = must_match && clear_result(out);
+		char *re = expect ? ere_escape(out) : NULL;
+		char *note = xasprintf(expect ? "Expected output (from the "
+				       "runbook):\n%s" : "Expected output, for "
+				       "reference (from the runbook; yours may "
+				       "differ):\n%s", out);
+
+		if (expect)
+			cJSON_AddStringToObject(cJSON_AddObjectToObject(st,
+						"expect"), "output", re);
 		append_note(st, note);
-		free(first);
 		free(re);
 		free(note);
 	}
@@ -4366,6 +4502,10 @@ on_console(struct imp *im, const struct md_block *b)
 	struct strbuf cmd = STRBUF_INIT, out = STRBUF_INIT;
 	size_t n;
 	char **lines = split_text_lines(b->text, &n);
+	int must_match = is_output_leadin(im->leadin) &&
+			 !is_sample_leadin(im->leadin);
+	/* a long lead-in stays in the pending prose (take_leadin) */
+	int kept = im->leadin && strlen(im->leadin) > LEADIN_TITLE_MAX;
 	char *leadin = take_leadin(im);
 	int have = 0, cmd_line = b->line;
 
@@ -4376,7 +4516,7 @@ on_console(struct imp *im, const struct md_block *b)
 			if (have)
 				console_step(im, strbuf_str(&cmd),
 					     strbuf_str(&out), cmd_line,
-					     &leadin);
+					     &leadin, must_match);
 			strbuf_reset(&cmd);
 			strbuf_reset(&out);
 			strbuf_adds(&cmd, l[1] ? l + 2 : "");
@@ -4394,8 +4534,8 @@ on_console(struct imp *im, const struct md_block *b)
 	}
 	if (have)
 		console_step(im, strbuf_str(&cmd), strbuf_str(&out), cmd_line,
-			     &leadin);
-	if (leadin)
+			     &leadin, must_match);
+	if (leadin && !kept)
 		add_pending(im, leadin, b->line, "paragraph", 1);
 	free(leadin);
 	free_lines(lines, n);
@@ -4514,7 +4654,8 @@ clear_result(const char *out)
 	regex_t re;
 	int ph;
 
-	if (strchr(out, '\n') || strstr(out, "...") || strstr(out, "\u2026"))
+	if (strchr(out, '\n') || strstr(out, "...") || strstr(out, "\u2026") ||
+	    strstr(out, "${") || strstr(out, "{{"))
 		return 0;
 	if (regcomp(&re, "<[A-Za-z][A-Za-z0-9_-]*>", REG_EXTENDED | REG_NOSUB))
 		BUG("bad placeholder pattern");
@@ -4636,6 +4777,68 @@ on_foreign_shell(struct imp *im, const struct md_block *b)
 	return 1;
 }
 
+/* The last sentence of the prose just before the block introduces it
+ * as scoped away from the walk: to CI ("For the CI job:", "In the
+ * pipeline:") or to reading ("For reference:"). */
+static int
+leadin_scopes_away(const struct imp *im)
+{
+	static regex_t re;
+	static int ready;
+	const char *t, *last;
+	char *low;
+	size_t n;
+	int hit;
+
+	if (!im->leadin || im->leadin_mark > im->pending.len)
+		return 0;
+	if (!ready) {
+		if (regcomp(&re, "(^|[^a-z])((for|in|on|from|by) +(the +|a +|"
+			    "your +)?(ci|pipeline|build server|workflow)|ci[ -]"
+			    "(job|only|pipeline|step|runner|system)|for "
+			    "reference|reference only)([^a-z]|$)",
+			    REG_EXTENDED | REG_NOSUB))
+			BUG("bad CI scope pattern");
+		ready = 1;
+	}
+	t = strbuf_str(&im->pending) + im->leadin_mark;
+	low = xstrdup(t + strspn(t, " \n"));
+	for (char *c = low; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	/* the sentence that introduces the block, not one before it */
+	last = low;
+	for (const char *c = low; *c; c++)
+		if ((*c == '.' || *c == ';') && c[1] && isspace((unsigned char)c[1]))
+			last = c + 1;
+	/* and introduces it ("For the CI job:"), not a fact said before
+	 * it ("The token in CI is ...") */
+	n = strlen(last);
+	while (n && isspace((unsigned char)last[n - 1]))
+		n--;
+	hit = n && last[n - 1] == ':' && regexec(&re, last, 0, NULL, 0) == 0;
+	free(low);
+	return hit;
+}
+
+/* A block of commands the runbook scopes to CI or gives for reference:
+ * a note, never a step the operator runs (it would write the CI's
+ * ~/.npmrc on their machine and ask the CI's token on every path). */
+static void
+scoped_away_note(struct imp *im, const struct md_block *b)
+{
+	char *text = fenced(b);
+	char *what = xasprintf("%s block for CI or reference",
+			       *b->info ? b->info : "untagged");
+
+	add_pending(im, text, b->line, what, 0);
+	add_review(im, b->line, NULL, "the runbook scopes the block at line "
+		   "%d to CI or to reading (the words before it): kept as a "
+		   "note, not a step; if the operator runs it during the "
+		   "incident, make it a run step", b->line);
+	free(text);
+	free(what);
+}
+
 static void
 on_code(struct imp *im, const struct md_block *b)
 {
@@ -4655,6 +4858,12 @@ on_code(struct imp *im, const struct md_block *b)
 	if (untagged && has_inner_fence(b->text)) {
 		not_shell_note(im, b, "the block holds a fenced block of its "
 			       "own (Markdown shown as an example)");
+		return;
+	}
+	if ((shell || (!*b->info && looks_like_shell(skip_comments(
+		b->text)))) && !is_output_leadin(im->leadin) &&
+	    leadin_scopes_away(im)) {
+		scoped_away_note(im, b);
 		return;
 	}
 
@@ -5566,13 +5775,21 @@ approval_role(const char *text)
  * holding the role in APPROVAL_LINES[i]. */
 static const char *const approval_lines[] = {
 	/* "Get approval from the release manager" */
-	"^(get|obtain|request|seek|ask for|wait for) +(an +|the +)?"
-	"(approval|sign-?off|go-ahead) +(from|of|by) +(the +|your +|an? +)?"
-	"([a-z][a-z -]*[a-z])",
+	"^(get|obtain|request|seek|ask for|wait for) +(an +|the +|a +)?"
+	"(approval|sign-?off|go-ahead|ok|okay|green light|thumbs[ -]?up|"
+	"\xf0\x9f\x91\x8d|:[+]1:|:thumbsup:) +(from|of|by) +"
+	"(the +|your +|an? +)?([a-z][a-z -]*[a-z])",
 	/* "Approval: Network on-call.", "Approval: the Duty Manager signs
-	 * off in the incident channel." */
-	"^(approval|sign-?off|approver|approved by) *: *(the +|your +|an? +)?"
+	 * off in the incident channel.", "Approval required: VP
+	 * Engineering" */
+	"^(approval|sign-?off|approver|approved by)( +(is +)?(required|needed|"
+	"mandatory))?( +from| +by)? *: *(the +|your +|an? +)?"
 	"([a-z][a-z -]*[a-z])",
+	/* "Requires approval from the SRE lead.", "This step requires
+	 * approval from ...", "Needs sign-off from the release manager." */
+	"^(this +(step|change|command|action) +)?(requires?|needs?|must +have|"
+	"must +get) +(an? +|the +)?(approval|sign-?off|go-ahead) +(from|of|by)"
+	" +(the +|your +|an? +)?([a-z][a-z -]*[a-z])",
 	/* "DBA on call must approve." */
 	"^(the +|your +|an? +)?([a-z][a-z -]*[a-z]) +(must|should|needs? to|"
 	"has to|will|to) +(approve|sign[ -]?off|give)",
@@ -5581,13 +5798,16 @@ static const char *const approval_lines[] = {
 	"(is +)?(required|needed|mandatory)",
 	NULL
 };
-static const int role_group[] = { 6, 3, 2, 2 };
+static const int role_group[] = { 6, 7, 8, 2, 2 };
 
 /* Words after a role that say when or where, not who: "the release
- * manager before the next command", "the Duty Manager signs off in". */
+ * manager before the next command", "the Duty Manager signs off in",
+ * "the release manager in #release first" (matched with a blank after
+ * the role too, so a role ending in one loses it). */
 static const char *const role_stops[] = { " before ", " after ",
 	" prior to ", " signs", " approves", " must ", " in ", " on the ",
-	" via ", " once ", " when ", " for ", " to ", " at ", NULL };
+	" via ", " once ", " when ", " for ", " to ", " at ", " first ",
+	" then ", " now ", " asap ", NULL };
 
 /* ROLE (N bytes) cut at the first word saying when or where, without a
  * trailing "on call" duty, in title case ("On-call SRE Lead"), or NULL
@@ -5631,7 +5851,7 @@ cut_role_verbs(char *r)
 static char *
 role_words(const char *role, size_t n)
 {
-	char *whole = xstrndup(role, n), *r;
+	char *whole = xasprintf("%.*s ", (int)n, role), *r;
 	size_t len;
 
 	for (size_t i = 0; role_stops[i]; i++) {
@@ -5643,6 +5863,8 @@ role_words(const char *role, size_t n)
 	r = xstrdup(cut_role_verbs(whole));
 	free(whole);
 	len = strlen(r);
+	while (len && r[len - 1] == ' ')
+		r[--len] = '\0';
 	if (len > 8 && strcasecmp(r + len - 8, " on call") == 0)
 		r[len -= 8] = '\0';
 	while (len && (r[len - 1] == ' ' || r[len - 1] == '.'))
@@ -5726,7 +5948,7 @@ static char *
 requested_role(const char *text, char **second)
 {
 	regex_t re;
-	regmatch_t m[8];
+	regmatch_t m[10];
 	char *plain = plain_title(text);
 	char *role = NULL;
 
@@ -5736,7 +5958,7 @@ requested_role(const char *text, char **second)
 
 		if (regcomp(&re, approval_lines[i], REG_EXTENDED | REG_ICASE))
 			BUG("bad approval line pattern");
-		if (regexec(&re, plain, 8, m, 0) == 0 && m[g].rm_so >= 0)
+		if (regexec(&re, plain, 10, m, 0) == 0 && m[g].rm_so >= 0)
 			role = split_roles(plain + m[g].rm_so,
 					   (size_t)(m[g].rm_eo - m[g].rm_so),
 					   second);
@@ -6035,6 +6257,57 @@ inline_option_step(struct imp *im, const struct md_block *b)
 	return 1;
 }
 
+static char *lower_plain(const char *text);
+static const char *declare_choice_var(struct imp *im, const char *name,
+				      const char *pattern, const char *prompt);
+
+/* A paragraph saying when not to roll back ("Do not roll back if the
+ * green stack already ran the migration ... - fix forward instead") is
+ * the roll back / do not roll back decision, as the heading "Do not roll
+ * back if" is: its words are the decision's note, whole. Returns 1 when
+ * so. */
+static int
+on_no_rollback_para(struct imp *im, const struct md_block *b)
+{
+	static const char *const opens[] = { "do not roll back if",
+		"don't roll back if", "don\u2019t roll back if",
+		"do not rollback if", "never roll back if",
+		"do not roll back when", "don't roll back when", NULL };
+	char *low = lower_plain(b->text), *title;
+	cJSON *st, *opts, *o;
+	size_t i = 0;
+
+	while (opens[i] && strncmp(low, opens[i], strlen(opens[i])) != 0)
+		i++;
+	free(low);
+	if (!opens[i])
+		return 0;
+	low = plain_title(b->text);
+	title = leading_clause(low);
+	st = add_step_in(im, PHASE_DECIDE, STEP_KIND_DECIDE,
+			 title ? title : "Roll back?");
+	free(title);
+	free(low);
+	apply_alt_when(im, st);
+	append_note(st, b->text);
+	opts = cJSON_AddArrayToObject(st, "options");
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "id", "roll-back");
+	cJSON_AddStringToObject(o, "label", "Roll back");
+	cJSON_AddItemToArray(opts, o);
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "id", "do-not-roll-back");
+	cJSON_AddStringToObject(o, "label", "Do not roll back");
+	cJSON_AddItemToArray(opts, o);
+	cJSON_AddStringToObject(st, "variable", declare_choice_var(im,
+		"ROLLBACK_DECISION", "(roll-back|do-not-roll-back)",
+		"Roll back or not"));
+	im->n_prose++;
+	strbuf_addf(&im->notes_log, "  line %d: paragraph -> note of %s\n",
+		    b->line, jstr(st, "id"));
+	return 1;
+}
+
 static void
 on_para(struct imp *im, const struct md_block *b)
 {
@@ -6042,6 +6315,8 @@ on_para(struct imp *im, const struct md_block *b)
 
 	im->task = NULL;
 	if (on_approval_request(im, b))
+		return;
+	if (on_no_rollback_para(im, b))
 		return;
 	if (inline_option_step(im, b))
 		return;
@@ -9912,6 +10187,12 @@ confirm_without_secrets(const struct imp *im, const char *confirm)
 
 			secret |= secret_ref(im, name);
 			free(name);
+		}
+		{
+			char *word = xstrndup(p, n);
+
+			secret |= mdimport_confirm_credential(word) != NULL;
+			free(word);
 		}
 		if (secret)
 			dropped = 1;

@@ -29,4 +29,9 @@ char *mdimport_convert(const char *text, size_t len, const char *name,
  * out by; NULL when it holds none. */
 const char *mdimport_literal_credential(const char *text);
 
+/* Whether CONFIRM, a step's typed confirmation, holds a credential: one
+ * written out (as mdimport_literal_credential finds) or a word that
+ * reads as a generated token. A static description, or NULL. */
+const char *mdimport_confirm_credential(const char *confirm);
+
 #endif

@@ -39,6 +39,17 @@ flagged pypi '"twine upload -u __token__ -p pypi-AgEIcHlwaS5vcmcCJGE0ZjQ4YjZlLTI
 	'a PyPI token'
 flagged github '"curl -H \"Authorization: token ghp_abcdefghijklmnopqrstuvwxyz0123456789\" https://api.example.test/x"' \
 	'a GitHub token'
+flagged webhook '"curl -X POST -d \"{}\" https://hooks.chat.example.test/services/T0AB12CDE/B0FG34HIJ/q8R2xYzAbC9dEfGhIjKlMn0p"' \
+	'the secret token of a webhook URL'
+# A confirmation holding the token: the operator would type a secret.
+playbook confirm '"curl -X POST -d \"{}\" https://hooks.chat.example.test/services/T0AB12CDE/B0FG34HIJ/${WEBHOOK_TOKEN}"'
+sed 's|"drill": {"output": "ok"}|"destructive": true, "confirm": "curl -X POST q8R2xYzAbC9dEfGhIjKlMn0p", &|' \
+	"$tmp/confirm.json" >"$tmp/confirm2.json"
+"$bin" check "$tmp/confirm2.json" >"$tmp/confirm.out" 2>&1 &&
+	fail "a confirmation holding a token passes check"
+grep -q "confirm-names-secret\|the confirmation holds a credential written out" \
+	"$tmp/confirm.out" ||
+	fail "no confirm-names-secret: $(cat "$tmp/confirm.out")"
 playbook asked '"mysql -u root -p\"${MYSQL_PASSWORD}\" -e \"select 1\""'
 "$bin" check --strict "$tmp/asked.json" >"$tmp/asked.out" 2>&1 ||
 	fail "a password asked as a secret is flagged: $(cat "$tmp/asked.out")"

@@ -71,6 +71,9 @@ static const char *const destructive_cmds[] = {
 	"mysql app < rollback.sql",
 	"find /var/cache/web -type f -mtime +1 -delete",
 	"find . -name '*.tmp' -exec rm {} +",
+	/* a file of the operator's own home replaced */
+	"echo \"//npm.example.test/:_authToken=${NPM_TOKEN}\" > ~/.npmrc",
+	"printf '[default]\\n' >| \"$HOME/.aws/config\"",
 	NULL,
 };
 
@@ -89,6 +92,7 @@ static const char *const harmless_cmds[] = {
 	"mysql -e 'show tables'",
 	"find . -type d -name __pycache__ -exec rm -rf {} +",
 	"find . -type f -name \"*.pyc\" -delete",
+	"cat ~/.npmrc", "echo done >> ~/rollback.log",
 	NULL,
 };
 

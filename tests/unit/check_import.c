@@ -312,8 +312,10 @@ START_TEST(test_import_console_block_splits_command_and_output)
 
 	ck_assert_int_eq(count_kind(root, "run"), 3);
 	ck_assert_str_eq(str(st, "run"), "queuectl version");
-	ck_assert_str_eq(str(expect, "output"),
-			 "queuectl 2\\.4\\.1 \\(build 7\\)");
+	/* nothing says it must match: an example, kept for reference */
+	ck_assert_ptr_null(expect);
+	ck_assert_ptr_nonnull(strstr(str(st, "note"), "for reference"));
+	ck_assert_ptr_nonnull(strstr(str(st, "note"), "queuectl 2.4.1"));
 	ck_assert_str_eq(str(cJSON_GetObjectItem(st, "drill"), "output"),
 			 "queuectl 2.4.1 (build 7)");
 	st = find_step(root, "run", "queuectl health --json", NULL, NULL);
@@ -3457,6 +3459,16 @@ static const struct {
 	{ "Get approval from the on-call SRE lead.\n", "On-call SRE Lead" },
 	{ "Get approval from the release manager before the next command.\n",
 	  "Release Manager" },
+	/* i15o: the shapes a release engineer's own runbooks used */
+	{ "Requires approval from the platform lead.\n", "Platform Lead" },
+	{ "This change requires approval from the network lead.\n",
+	  "Network Lead" },
+	{ "Needs sign-off from the change manager.\n", "Change Manager" },
+	{ "Get a \xf0\x9f\x91\x8d from the duty lead in #ops before "
+	  "continuing.\n", "Duty Lead" },
+	{ "**Approval required:** VP Platform\n", "VP Platform" },
+	{ "Get sign-off from the change manager in #changes first.\n",
+	  "Change Manager" },
 };
 
 START_TEST(test_import_approval_line_names_the_role_and_gates_the_change)
@@ -3487,13 +3499,137 @@ START_TEST(test_import_approval_line_names_the_role_and_gates_the_change)
 	st = find_step(root, "run", "change-resource-record-sets", &ph, NULL);
 	ck_assert_ptr_nonnull(st);
 	ck_assert_int_eq(ph, PHASE_EXECUTE);
+	ck_assert_msg(!strstr(str(st, "title"), "pprov") &&
+		      !strstr(str(st, "title"), "sign-off") &&
+		      !strstr(str(st, "title"), "\xf0\x9f\x91\x8d"),
+		      "the approval line titles the command: %s",
+		      str(st, "title"));
 	ck_assert_msg(str(st, "confirm") != NULL, "no confirmation");
 	cJSON_Delete(root);
 	free(text);
 }
 END_TEST
 
+/* --- i15o: drafts that are safe to walk ------------------------------ */
+
+/* A paragraph too long for a title before a command is the step's note,
+ * whole, and only its first clause titles the step: the title was the
+ * paragraph cut at 120 bytes ("... - in that c...") and the rest was
+ * nowhere, with "0 blocks of prose kept as step notes". */
+START_TEST(test_import_long_leadin_is_kept_whole_as_the_note)
+{
+	static const char text[] =
+		"# Cache\n\n## Look first\n\n"
+		"List the cache nodes, but never flush them while the nightly "
+		"billing export runs because invoices would be priced twice; "
+		"ask the billing on-call to pause it before anything else.\n\n"
+		"```bash\nkubectl -n cache get pods -o wide\n```\n\n"
+		"## Roll back\n\n```bash\nkubectl -n cache rollout undo "
+		"deployment/cache\n```\n";
+	struct strbuf sum = STRBUF_INIT;
+	cJSON *root = import_text(text, strlen(text), &sum);
+	cJSON *st = find_step(root, "run", "get pods", NULL, NULL);
+
+	ck_assert_ptr_nonnull(st);
+	ck_assert_str_eq(str(st, "title"), "List the cache nodes");
+	ck_assert_ptr_nonnull(str(st, "note"));
+	ck_assert_ptr_nonnull(strstr(str(st, "note"), "ask the billing "
+				     "on-call to pause it before anything "
+				     "else."));
+	ck_assert_ptr_nonnull(strstr(strbuf_str(&sum), "1 block of prose "
+				     "kept as step notes"));
+	strbuf_done(&sum);
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A paragraph "Do not roll back if ..." is the roll back / do not roll
+ * back decision the heading "Do not roll back if" makes, its words the
+ * decision's note; the change runs only on "roll back". */
+START_TEST(test_import_do_not_roll_back_paragraph_is_a_decision)
+{
+	static const char text[] =
+		"# Search\n\n## Check\n\n"
+		"Do not roll back if the new index has already been promoted "
+		"to the primary alias (see the `indices` board) \xe2\x80\x94 "
+		"then reindex forward and tell the search team.\n\n"
+		"```bash\ncurl -fsS https://search.test/_cat/aliases\n```\n\n"
+		"## Roll back\n\nApproval: search lead.\n\n```bash\n"
+		"kubectl -n search rollout undo deployment/indexer\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *d = find_step(root, "title", "Do not roll back if", NULL,
+			     NULL);
+	cJSON *st = find_step(root, "run", "rollout undo", NULL, NULL);
+	const cJSON *when;
+
+	ck_assert_ptr_nonnull(d);
+	ck_assert_str_eq(str(d, "kind"), "decide");
+	ck_assert_ptr_nonnull(strstr(str(d, "note"), "tell the search team"));
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(d, "options")),
+			 2);
+	ck_assert_ptr_nonnull(st);
+	when = cJSON_GetObjectItem(cJSON_GetObjectItem(st, "when"),
+				   str(d, "variable"));
+	ck_assert_ptr_nonnull(when);
+	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetArrayItem(when, 0)),
+			 "roll-back");
+	ck_assert_int_eq(cJSON_GetArraySize(when), 1);
+	/* the paragraph titles no command */
+	st = find_step(root, "run", "_cat/aliases", NULL, NULL);
+	ck_assert_ptr_nonnull(st);
+	ck_assert_ptr_null(strstr(str(st, "title"), "roll back"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* Output shown under a "$ " command is an example, a note for reference,
+ * unless the runbook says it must match ("Expected output:", "should
+ * print"); and output naming a placeholder is never an expect: the
+ * draft expected "<GOOD_VERSION>" literally, and "{ latest: '4.2.0' }"
+ * exactly, failing a live walk in the very incident it is for. */
+static const struct {
+	const char *md;
+	const char *cmd;	/* the step */
+	int expect;		/* whether it gets an expect */
+} console_expect_md[] = {
+	{ "# Pkg\n\n## Look\n\n```console\n$ npm view @acme/kit dist-tags\n"
+	  "{ latest: '3.1.0', beta: '3.2.0-rc.2' }\n```\n",
+	  "npm view @acme/kit dist-tags", 0 },
+	{ "# Pkg\n\n## Roll back\n\n```sh\nnpm dist-tag add "
+	  "@acme/kit@<GOOD_VERSION> latest\n```\n\n## Verify\n\n"
+	  "Expected output:\n\n```console\n$ npm view @acme/kit "
+	  "dist-tags.latest\n<GOOD_VERSION>\n```\n",
+	  "npm view @acme/kit dist-tags.latest", 0 },
+	{ "# Pkg\n\n## Verify\n\nThe health check should print:\n\n"
+	  "```console\n$ curl -fsS https://kit.test/health\nok\n```\n",
+	  "curl -fsS https://kit.test/health", 1 },
+	{ "# Pkg\n\n## Verify\n\nYou should see something like:\n\n"
+	  "```console\n$ curl -fsS https://kit.test/health\nok\n```\n",
+	  "curl -fsS https://kit.test/health", 0 },
+};
+
+START_TEST(test_import_console_output_is_an_example_unless_it_must_match)
+{
+	const char *md = console_expect_md[_i].md;
+	cJSON *root = import_text(md, strlen(md), NULL);
+	cJSON *st = find_step(root, "run", console_expect_md[_i].cmd, NULL,
+			      NULL);
+	const cJSON *expect;
+
+	ck_assert_ptr_nonnull(st);
+	expect = cJSON_GetObjectItem(st, "expect");
+	ck_assert_int_eq(expect != NULL, console_expect_md[_i].expect);
+	if (expect)
+		ck_assert_str_eq(str(expect, "output"), "ok");
+	else
+		ck_assert_ptr_nonnull(strstr(str(st, "note"), "utput"));
+	ck_assert_ptr_nonnull(cJSON_GetObjectItem(st, "drill"));
+	cJSON_Delete(root);
+}
+END_TEST
+
 /* --- i15h: a release engineer's runbooks ------------------------------- */
+
 
 /* How many review points of ROOT hold TEXT. */
 static int
@@ -3513,6 +3649,101 @@ run_holding(const cJSON *root, const char *text)
 {
 	return find_step(root, "run", text, NULL, NULL);
 }
+
+/* A block the runbook scopes to CI ("For the CI job:", "In the
+ * pipeline:") or gives for reference is a note with a review point:
+ * it became a required step overwriting the operator's ~/.npmrc, and
+ * the CI's token a secret asked on every path. */
+static const char *const ci_scoped_md[] = {
+	"# Pkg\n\n## Roll back\n\n```sh\nnpm dist-tag add "
+	"@acme/kit@<GOOD_VERSION> latest\n```\n\nThe release job signs in "
+	"with `REG_TOKEN`; on a laptop use `npm login`. For the CI job:\n\n"
+	"```sh\necho \"//npm.example.test/:_authToken=${REG_TOKEN}\" > "
+	"~/.npmrc\n```\n",
+	"# Pkg\n\n## Roll back\n\n```sh\nnpm dist-tag add "
+	"@acme/kit@<GOOD_VERSION> latest\n```\n\nFor reference, the "
+	"pipeline writes its login like this:\n\n```bash\nprintf "
+	"'//npm.example.test/:_authToken=%s\\n' \"$REG_TOKEN\" > ~/.npmrc\n"
+	"```\n",
+};
+
+START_TEST(test_import_ci_scoped_block_is_a_note)
+{
+	cJSON *root = import_text(ci_scoped_md[_i], strlen(ci_scoped_md[_i]),
+				  NULL);
+	cJSON *st = find_step(root, "run", "dist-tag add", NULL, NULL);
+
+	ck_assert_ptr_null(find_step(root, "run", ".npmrc", NULL, NULL));
+	ck_assert_ptr_null(variable(root, "REG_TOKEN"));
+	ck_assert_ptr_nonnull(st);
+	ck_assert_ptr_nonnull(strstr(str(st, "note"), "> ~/.npmrc"));
+	ck_assert_int_eq(reviews_saying(root, "to CI or to reading"), 1);
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A command that overwrites a file of the operator's home ("> ~/.npmrc")
+ * is destructive, and a review point names the file. */
+START_TEST(test_import_home_file_overwrite_is_destructive)
+{
+	static const char text[] =
+		"# Pkg\n\n## Roll back\n\nSign in:\n\n```sh\necho "
+		"\"//npm.example.test/:_authToken=${REG_TOKEN}\" > ~/.npmrc\n"
+		"```\n\n```sh\nnpm dist-tag add @acme/kit@<GOOD_VERSION> "
+		"latest\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	int ph = -1;
+	cJSON *st = find_step(root, "run", "> ~/.npmrc", &ph, NULL);
+
+	ck_assert_ptr_nonnull(st);
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(st, "destructive")));
+	ck_assert_int_eq(ph, PHASE_EXECUTE);
+	ck_assert_ptr_nonnull(str(st, "confirm"));
+	ck_assert_int_eq(reviews_saying(root, "overwrites ~/.npmrc"), 1);
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A webhook URL whose path holds a token (a chat webhook's) is a
+ * credential: the token becomes a secret input with a "revoke" review
+ * point, the draft holds it nowhere, and no confirmation names it (the
+ * operator was made to type it, into the journal and the cast). */
+START_TEST(test_import_webhook_url_token_is_a_secret_input)
+{
+	static const char text[] =
+		"# Flag\n\n## Approval\n\nApproval: incident lead.\n\n"
+		"## Kill\n\nTell the channel:\n\n```bash\ncurl -X POST -H "
+		"'Content-type: application/json' --data '{\"text\":\"flag "
+		"off\"}' https://hooks.chat.example.test/services/T9ZY87XWV/"
+		"B6UT54SRQ/Zx8Yw7Vu6Ts5Rq4Po3Nm2Lk1\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	char *json = cJSON_PrintUnformatted(root);
+	cJSON *st = find_step(root, "run", "hooks.chat.example.test", NULL,
+			      NULL);
+	const cJSON *v = variable(root, "WEBHOOK_TOKEN");
+
+	ck_assert_ptr_null(strstr(json, "Zx8Yw7Vu6Ts5Rq4Po3Nm2Lk1"));
+	ck_assert_ptr_nonnull(st);
+	ck_assert_ptr_nonnull(strstr(str(st, "run"), "/${WEBHOOK_TOKEN}"));
+	ck_assert_ptr_nonnull(v);
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(v, "secret")));
+	ck_assert_int_eq(reviews_saying(root, "revoke"), 1);
+	ck_assert(!str(st, "confirm") ||
+		  (!strstr(str(st, "confirm"), "WEBHOOK_TOKEN") &&
+		   !mdimport_confirm_credential(str(st, "confirm"))));
+	ck_assert_str_eq(mdimport_literal_credential(
+		"curl -d x https://hooks.chat.example.test/services/T9ZY87XWV/"
+		"B6UT54SRQ/Zx8Yw7Vu6Ts5Rq4Po3Nm2Lk1"),
+		"the secret token of a webhook URL");
+	/* paths of words, versions and digests are no tokens */
+	ck_assert_ptr_null(mdimport_literal_credential(
+		"curl https://api.example.test/v2/flags/default/"
+		"new-pricing-engine/releases/4.2.0-beta.1/"
+		"3f9a1c0e5b7d2a4c6e8f0a1b"));
+	cJSON_Delete(root);
+	free(json);
+}
+END_TEST
 
 /* A section the runbook says not to run in production ("Do NOT run
  * this in prod", or opened by "For staging resets only:") is a note to
@@ -4357,6 +4588,38 @@ import_suite(void)
 			test_import_approval_line_names_the_role_and_gates_the_change,
 			0, (int)(sizeof(approval_lines) /
 				 sizeof(approval_lines[0])));
+		suite_add_tcase(s, tc);
+	}
+	{
+		TCase *tc = tcase_create("safewalk");
+
+		tcase_set_timeout(tc, 30);
+		tcase_add_test(tc,
+			test_import_long_leadin_is_kept_whole_as_the_note);
+		tcase_add_test(tc,
+			test_import_do_not_roll_back_paragraph_is_a_decision);
+		suite_add_tcase(s, tc);
+	}
+	{
+		TCase *tc = tcase_create("ciscoped");
+
+		tcase_set_timeout(tc, 30);
+		tcase_add_loop_test(tc, test_import_ci_scoped_block_is_a_note, 0,
+			(int)(sizeof(ci_scoped_md) / sizeof(ci_scoped_md[0])));
+		tcase_add_test(tc,
+			test_import_home_file_overwrite_is_destructive);
+		tcase_add_test(tc,
+			test_import_webhook_url_token_is_a_secret_input);
+		suite_add_tcase(s, tc);
+	}
+	{
+		TCase *tc = tcase_create("consoleexpect");
+
+		tcase_set_timeout(tc, 30);
+		tcase_add_loop_test(tc,
+			test_import_console_output_is_an_example_unless_it_must_match,
+			0, (int)(sizeof(console_expect_md) /
+				 sizeof(console_expect_md[0])));
 		suite_add_tcase(s, tc);
 	}
 	{
