@@ -22,6 +22,7 @@
 #include <unicode/utypes.h>
 
 #include "err.h"
+#include "sanitize.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -551,4 +552,26 @@ identity_display(const char *name)
 	out = xasprintf("%s [%s letters]", (const char *)s, scripts.buf);
 	strbuf_done(&scripts);
 	return out;
+}
+
+char *
+identity_as_typed(const char *typed)
+{
+	const uint8_t *s = (const uint8_t *)(typed ? typed : "");
+	size_t n = strlen((const char *)s), start = 0, end = 0;
+
+	if (u8_check(s, n))
+		return sanitize_text((const char *)s, n);
+	for (size_t i = 0; i < n;) {
+		ucs4_t uc;
+		int len = u8_mbtouc(&uc, s + i, n - i);
+
+		if (!is_blank(uc)) {
+			if (!end)
+				start = i;
+			end = i + (size_t)len;
+		}
+		i += (size_t)len;
+	}
+	return sanitize_text((const char *)s + start, end - start);
 }

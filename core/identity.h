@@ -44,6 +44,12 @@ int identity_same(const char *a, const char *b);
  * out. Caller frees. */
 char *identity_skeleton(const char *name);
 
+/* TYPED, a name as someone typed it, for quoting in a refusal: blanks
+ * around it dropped, nothing else changed (so "ｉｃ" stays fullwidth),
+ * control characters and bad bytes made visible (sanitize.h). Caller
+ * frees. */
+char *identity_as_typed(const char *typed);
+
 /* NAME as shown to a reader: as is when its letters are Latin (or it has
  * none), else followed by a marker naming its scripts ("алиса [Cyrillic
  * letters]"), so no one takes it for ASCII. Caller frees. */

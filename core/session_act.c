@@ -1075,13 +1075,11 @@ session_role_name(const struct session *s, const char *id, const char *role)
 static int
 typed_as_is(const char *typed, const char *name)
 {
-	size_t n;
+	char *t = identity_as_typed(typed);
+	int same = !strcmp(t, name);
 
-	typed += strspn(typed, " ");
-	n = strlen(typed);
-	while (n && typed[n - 1] == ' ')
-		n--;
-	return n == strlen(name) && !strncmp(typed, name, n);
+	free(t);
+	return same;
 }
 
 /* The refusal of NAME (normalised; TYPED as the person typed it)
@@ -1098,7 +1096,7 @@ refuse_operator(const struct step_rt *rt, const char *name,
 		return err_set(err, ERR_STATE, "approve %s: %s is the operator "
 			       "of this session; an approver must be someone "
 			       "else", rt->def->id, name);
-	shown = sanitize_text(typed, strlen(typed));
+	shown = identity_as_typed(typed);
 	err_set(err, ERR_STATE, "approve %s: '%s' is the same person as the "
 		"operator, %s; an approver must be someone else", rt->def->id,
 		shown, op);
@@ -1117,7 +1115,7 @@ refuse_again(const struct step_rt *rt, const char *name, const char *typed,
 		return err_set(err, ERR_STATE, "approve %s: %s already "
 			       "approved as %s", rt->def->id, ap->name,
 			       ap->role);
-	shown = sanitize_text(typed, strlen(typed));
+	shown = identity_as_typed(typed);
 	err_set(err, ERR_STATE, "approve %s: '%s' is the same person as %s, "
 		"who already approved as %s", rt->def->id, shown, ap->name,
 		ap->role);

@@ -999,15 +999,14 @@ refuse_as_operator(struct app *a, const char *name, const char *typed)
 	char why[sizeof(a->dlg.error)];
 	char *shown;
 
-	if (!strcmp(name, op) && !strcmp(typed + strspn(typed, " "), op)) {
+	shown = identity_as_typed(typed);
+	if (!strcmp(name, op) && !strcmp(shown, op))
 		snprintf(why, sizeof(why), "%s is the operator: the operator "
 			 "cannot approve their own session", name);
-	} else {
-		shown = sanitize_text(typed, strlen(typed));
+	else
 		snprintf(why, sizeof(why), "'%s' is the same person as the "
 			 "operator, %s", shown, op);
-		free(shown);
-	}
+	free(shown);
 	refuse(a, why);
 }
 
