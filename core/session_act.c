@@ -415,11 +415,20 @@ session_approval_withdrawn(const struct session *s, const char *id)
 	return NULL;
 }
 
+/* Whether RT is settled, so a sign-off given now no longer covers it:
+ * done, skipped or n/a (a failed or interrupted step may run again). */
+static int
+step_settled(const struct step_rt *rt)
+{
+	return rt->state == STEP_DONE || rt->state == STEP_SKIPPED ||
+	       rt->state == STEP_NA;
+}
+
 char *
 session_approval_covers(const struct session *s, const char *id)
 {
 	const struct step_rt *ap = session_find_step(s, id);
-	struct strbuf sb = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT, settled = STRBUF_INIT;
 	char *warning;
 
 	if (!ap || ap->def->kind != STEP_KIND_APPROVE)
@@ -431,6 +440,12 @@ session_approval_covers(const struct session *s, const char *id)
 		if (!gates_step(ap, rt) || !session_step_active(s, rt))
 			continue;
 		title = session_show_text(s, rt->def->title);
+		if (step_settled(rt)) {
+			strbuf_addf(&settled, "    %s  %s  (%s)\n", rt->def->id,
+				    title, session_state_name(rt->state));
+			free(title);
+			continue;
+		}
 		strbuf_addf(&sb, "  %s  %s%s\n", rt->def->id, title,
 			    rt->def->destructive ? "  (destructive)" : "");
 		free(title);
@@ -441,7 +456,13 @@ session_approval_covers(const struct session *s, const char *id)
 		free(cmd);
 	}
 	if (!sb.len)
-		strbuf_adds(&sb, "  (no step it gates applies now)\n");
+		strbuf_adds(&sb, settled.len
+			    ? "  (no step it gates is still to run)\n"
+			    : "  (no step it gates applies now)\n");
+	if (settled.len)
+		strbuf_addf(&sb, "  Not covered, already done or n/a:\n%s",
+			    strbuf_str(&settled));
+	strbuf_done(&settled);
 	warning = session_approval_withdrawn(s, id);
 	if (warning)
 		strbuf_addf(&sb, "  %s\n", warning);
