@@ -1,6 +1,7 @@
 /* Names of people (the operator, approvers) as the session compares and
- * records them: one normal form, so a look-alike or a stray blank cannot
- * pass for someone else or for a different person. */
+ * records them: one normal form, and one key built from Unicode's
+ * confusables (UTS #39, through ICU), so a look-alike or a stray blank
+ * cannot pass for someone else or for a different person. */
 #ifndef REWIND_CORE_IDENTITY_H
 #define REWIND_CORE_IDENTITY_H
 
