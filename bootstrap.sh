@@ -7,7 +7,7 @@ cd "$(dirname "$0")"
 mode=${1:-demo}
 
 PACKAGES="build-essential autoconf automake pkg-config libncurses-dev \
-libgit2-dev libcurl4-openssl-dev libcjson-dev libunistring-dev check tmux \
+libgit2-dev libcurl4-openssl-dev libcjson-dev libunistring-dev libicu-dev check tmux \
 git python3 ca-certificates"
 # What the test suite runs besides rewind: a real npm registry (Verdaccio)
 # on loopback, and the shipped playbooks' own commands in the live tests

@@ -40,7 +40,9 @@ evtext_own_login(const cJSON *p)
 
 	if (!cJSON_IsTrue(cJSON_GetObjectItem(pv, "own_login")))
 		return NULL;
-	return xasprintf("signed as %s by login %s, the operator's own login",
+	/* a refused sign-off carries the reason: it was tried, not signed */
+	return xasprintf("%s as %s by login %s, the operator's own login",
+			 cJSON_GetObjectItem(p, "reason") ? "tried" : "signed",
 			 str(p, "name", str(p, "name_given", "?")),
 			 str(pv, "login", "?"));
 }

@@ -31,7 +31,8 @@ char *evtext_provenance(const struct cJSON *p, int full);
 
 /* When payload P's provenance says the operator's own login signed from
  * another terminal: "signed as dana by login ic, the operator's own
- * login" (caller frees); NULL otherwise. evtext_provenance includes it. */
+ * login" ("tried as" for a refused sign-off, whose payload has a reason;
+ * caller frees); NULL otherwise. evtext_provenance includes it. */
 char *evtext_own_login(const struct cJSON *p);
 
 #endif

@@ -1,5 +1,7 @@
-/* Normalising people's names with libunistring: NFKC and case folding
- * come from its Unicode tables, never from tables of our own. */
+/* Normalising people's names with libunistring (NFKC, case folding) and
+ * comparing them with ICU's spoof checker (Unicode TS #39 confusables):
+ * the Unicode data comes from those libraries, never from tables of our
+ * own. */
 #include "config.h"
 #include "identity.h"
 
@@ -16,7 +18,11 @@
 #include <uninorm.h>
 #include <unistr.h>
 
+#include <unicode/uspoof.h>
+#include <unicode/utypes.h>
+
 #include "err.h"
+#include "sanitize.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -134,21 +140,6 @@ normal_form(const char *name, const char *what, struct err *err)
 	return out;
 }
 
-/* The case-folded normal form of NAME (LEN bytes out); caller frees. */
-static uint8_t *
-fold(const char *name, size_t *len)
-{
-	char *norm = normal_form(name, "", NULL);
-	const char *use = norm ? norm : name;
-	uint8_t *r = u8_casefold((const uint8_t *)use, strlen(use), NULL,
-				 UNINORM_NFKC, NULL, len);
-
-	free(norm);
-	if (!r)
-		fatal("out of memory case-folding a name");
-	return r;
-}
-
 const char *
 identity_login(void)
 {
@@ -175,87 +166,63 @@ identity_real_login(void)
 	return name;
 }
 
-/* ---- Look-alikes (in the spirit of Unicode TR39's skeletons) ----
+/* ---- Look-alikes: Unicode TS #39 skeletons, through ICU ----
  *
  * NFKC and case folding leave a Cyrillic "а" and a Latin "a" different,
- * though no reader can tell them apart. A name's skeleton maps each
- * letter that looks like a Latin letter (or digit) to it, so two names a
- * reader would mistake for each other have the same skeleton.
+ * though no reader can tell them apart. ICU's spoof checker maps each
+ * character to its prototype in Unicode's confusables data (Greek,
+ * Cyrillic, Cherokee, Armenian, mathematical and other look-alikes), so
+ * two names a reader would mistake for each other have the same
+ * skeleton; we never keep a table of other scripts' letters ourselves.
  *
- * Each character is case-folded first, so a capital maps as its small
- * letter does ("İ" is "i" and a dot, "Ø" is "ø": i and o). Whole families
- * of Latin letters map by their Unicode names (a small capital, a barred,
- * hooked, stroked or dotless letter is the letter it is a form of); the
- * table below holds the rest: other scripts' look-alikes and the IPA
- * letters named otherwise. i, l, capital I, 1 and | are one shape at a
- * glance ("ALICE", "aIice", "al1ce"): the skeleton writes them all l. */
+ * The confusables data is not closed under case ("Ᏼ" maps to B, its
+ * small letter "ꮼ" to nothing; Greek capital eta is H, its small letter
+ * n), so the skeleton is folded and mapped again until it stops changing,
+ * once starting from the name as typed and once from it case-folded; two
+ * names are one person when any of these keys meet. Where the data is
+ * weaker than a glance, stricter rules of ours apply on top: a Latin
+ * letter is read as the letter its Unicode name says it is a form of
+ * (every small capital, barred, hooked, stroked or dotless letter),
+ * "ᴉ" (turned i) and "¡" are i, a few prototypes of the data read as
+ * the letter they look like (extra_reading), accents and other marks are dropped,
+ * i, l, I, 1 and | are one letter (written l), and spacing and
+ * punctuation never tell two names apart. */
 
-struct lookalike {
-	ucs4_t uc;
-	char latin;
-};
-
-/* Sorted by code point (bsearch). Looked up before folding (a Greek
- * capital eta looks like H, its small letter like n) and after it. */
-static const struct lookalike lookalikes[] = {
-	/* The digits 0 and 1 and |; Latin letters whose names do not say
-	 * what they look like (eth, alpha, iota, gamma, upsilon...); Greek,
-	 * Cyrillic, Cherokee and Armenian look-alikes. */
-	{ 0x0030, 'o' }, { 0x0031, 'l' }, { 0x007c, 'l' },
-	{ 0x00f0, 'd' }, { 0x00f8, 'o' }, { 0x0111, 'd' }, { 0x0127, 'h' },
-	{ 0x0131, 'i' }, { 0x0142, 'l' }, { 0x0167, 't' }, { 0x0180, 'b' },
-	{ 0x0184, 'b' }, { 0x0185, 'b' }, { 0x0188, 'c' }, { 0x018c, 'd' },
-	{ 0x0192, 'f' }, { 0x0199, 'k' }, { 0x019a, 'l' }, { 0x01a5, 'p' },
-	{ 0x01ab, 't' }, { 0x01ad, 't' }, { 0x01b4, 'y' }, { 0x01b6, 'z' },
-	{ 0x01c0, 'l' }, { 0x0247, 'e' }, { 0x0249, 'j' }, { 0x024d, 'r' },
-	{ 0x024f, 'y' }, { 0x0251, 'a' }, { 0x0253, 'b' }, { 0x0256, 'd' },
-	{ 0x0257, 'd' }, { 0x0260, 'g' }, { 0x0261, 'g' }, { 0x0263, 'y' },
-	{ 0x0266, 'h' }, { 0x0268, 'i' }, { 0x0269, 'i' }, { 0x026a, 'i' },
-	{ 0x026b, 'l' }, { 0x026c, 'l' }, { 0x026d, 'l' }, { 0x0271, 'm' },
-	{ 0x0272, 'n' }, { 0x0273, 'n' }, { 0x027d, 'r' }, { 0x0282, 's' },
-	{ 0x0288, 't' }, { 0x0289, 'u' }, { 0x028a, 'u' }, { 0x0290, 'z' },
-	{ 0x0291, 'z' }, { 0x029f, 'l' },
-	{ 0x0391, 'a' }, { 0x0392, 'b' }, { 0x0395, 'e' }, { 0x0396, 'z' },
-	{ 0x0397, 'h' }, { 0x0399, 'l' }, { 0x039a, 'k' }, { 0x039c, 'm' },
-	{ 0x039d, 'n' }, { 0x039f, 'o' }, { 0x03a1, 'p' }, { 0x03a4, 't' },
-	{ 0x03a5, 'y' }, { 0x03a7, 'x' }, { 0x03b1, 'a' }, { 0x03b2, 'b' },
-	{ 0x03b3, 'y' }, { 0x03b5, 'e' }, { 0x03b6, 'z' }, { 0x03b7, 'n' },
-	{ 0x03b9, 'i' }, { 0x03ba, 'k' }, { 0x03bc, 'm' }, { 0x03bd, 'v' },
-	{ 0x03bf, 'o' }, { 0x03c1, 'p' }, { 0x03c4, 't' }, { 0x03c5, 'u' },
-	{ 0x03c7, 'x' }, { 0x03c9, 'w' }, { 0x03f2, 'c' }, { 0x03f3, 'j' },
-	{ 0x0405, 's' }, { 0x0406, 'l' }, { 0x0408, 'j' }, { 0x0410, 'a' },
-	{ 0x0412, 'b' }, { 0x0415, 'e' }, { 0x041a, 'k' }, { 0x041c, 'm' },
-	{ 0x041d, 'h' }, { 0x041e, 'o' }, { 0x0420, 'p' }, { 0x0421, 'c' },
-	{ 0x0422, 't' }, { 0x0423, 'y' }, { 0x0425, 'x' }, { 0x0430, 'a' },
-	{ 0x0432, 'b' }, { 0x0435, 'e' }, { 0x043a, 'k' }, { 0x043c, 'm' },
-	{ 0x043d, 'h' }, { 0x043e, 'o' }, { 0x0440, 'p' }, { 0x0441, 'c' },
-	{ 0x0442, 't' }, { 0x0443, 'y' }, { 0x0445, 'x' }, { 0x044c, 'b' },
-	{ 0x0455, 's' }, { 0x0456, 'i' }, { 0x0457, 'i' }, { 0x0458, 'j' },
-	{ 0x0461, 'w' }, { 0x0475, 'v' }, { 0x04af, 'y' }, { 0x04bb, 'h' },
-	{ 0x04c0, 'l' }, { 0x04cf, 'l' }, { 0x0501, 'd' }, { 0x050d, 'g' },
-	{ 0x051b, 'q' }, { 0x051d, 'w' }, { 0x0555, 'o' }, { 0x0585, 'o' },
-	{ 0x13a0, 'd' }, { 0x13a1, 'r' }, { 0x13a2, 't' }, { 0x13aa, 'a' },
-	{ 0x13ac, 'e' }, { 0x13b3, 'w' }, { 0x13bb, 'h' }, { 0x13c2, 'h' },
-	{ 0x13da, 's' }, { 0x2170, 'i' }, { 0x217c, 'l' }, { 0xab83, 'w' },
-};
-
-static int
-cmp_lookalike(const void *k, const void *e)
+/* ICU's spoof checker, opened once: only its data is read afterwards. */
+static USpoofChecker *
+spoof_checker(void)
 {
-	ucs4_t a = *(const ucs4_t *)k, b = ((const struct lookalike *)e)->uc;
+	static USpoofChecker *sc;
+	UErrorCode st = U_ZERO_ERROR;
 
-	return a < b ? -1 : a > b;
+	if (sc)
+		return sc;
+	sc = uspoof_open(&st);
+	if (U_FAILURE(st) || !sc)
+		fatal("cannot open ICU's spoof checker: %s", u_errorName(st));
+	return sc;
 }
 
-/* The Latin letter the table says UC looks like, or 0. */
+/* Characters read as a Latin letter that neither the confusables data
+ * nor their Unicode names say so: an upside-down i still reads as i, and
+ * two of the data's prototypes read as the letter they look like (kra,
+ * its prototype of Greek kappa and Cyrillic ka, is a k; c with bar, its
+ * prototype of the open e "ɛ", Greek epsilon and Cyrillic "є", an e). */
 static char
-listed_lookalike(ucs4_t uc)
+extra_reading(ucs4_t uc)
 {
-	const struct lookalike *l = bsearch(&uc, lookalikes,
-		sizeof(lookalikes) / sizeof(*lookalikes), sizeof(*lookalikes),
-		cmp_lookalike);
-
-	return l ? l->latin : 0;
+	switch (uc) {
+	case 0x00a1:	/* INVERTED EXCLAMATION MARK */
+	case 0x1d09:	/* LATIN SMALL LETTER TURNED I */
+		return 'i';
+	case 0x0138:	/* LATIN SMALL LETTER KRA */
+		return 'k';
+	case 0xa792:	/* LATIN CAPITAL LETTER C WITH BAR */
+	case 0xa793:	/* LATIN SMALL LETTER C WITH BAR */
+		return 'e';
+	default:
+		return 0;
+	}
 }
 
 /* Words in a Latin letter's name that make it another shape: a turned
@@ -275,8 +242,9 @@ reshaped(const char *word, size_t n)
 
 /* The plain letter a Latin letter's Unicode name says UC is a form of,
  * or 0: "LATIN LETTER SMALL CAPITAL B", "LATIN SMALL LETTER BARRED O",
- * "LATIN SMALL LETTER L WITH BELT" are b, o and l: the last word before
- * any "WITH" is one letter, and no word reshapes it. */
+ * "LATIN SMALL LETTER L WITH BELT", "LATIN SMALL LETTER U BAR" are b,
+ * o, l and u: the last word before any "WITH" (or a final "BAR") is one
+ * letter, and no word reshapes it. */
 static char
 named_letter(ucs4_t uc)
 {
@@ -284,9 +252,13 @@ named_letter(ucs4_t uc)
 	const char *p, *last = NULL;
 	size_t last_n = 0;
 
-	if (!unicode_character_name(uc, name) || strncmp(name, "LATIN ", 6))
+	if (uc < 0x80 || !unicode_character_name(uc, name) ||
+	    strncmp(name, "LATIN ", 6))
 		return 0;
 	if ((with = strstr(name, " WITH ")))
+		*with = '\0';
+	/* "LATIN SMALL LETTER U BAR" is a barred u */
+	if ((with = strstr(name, " BAR")) && !with[4])
 		*with = '\0';
 	for (p = name; *p;) {
 		size_t n = strcspn(p, " ");
@@ -302,125 +274,172 @@ named_letter(ucs4_t uc)
 	return (char)(*last - 'A' + 'a');
 }
 
-/* The letter UC (already case-folded) is read as, or 0 to keep it. */
-static char
-folded_lookalike(ucs4_t uc)
+/* S (N bytes, valid UTF-8) decomposed, each Latin letter our rules read
+ * as a plain letter written as it; caller frees. */
+static char *
+plain_letters(const uint8_t *s, size_t n)
 {
-	char l = listed_lookalike(uc);
+	struct strbuf out = STRBUF_INIT;
+	uint8_t *nfd;
+	size_t len;
 
-	return l ? l : named_letter(uc);
+	nfd = u8_normalize(UNINORM_NFD, s, n, NULL, &len);
+	if (!nfd)
+		fatal("out of memory normalising a name");
+	for (size_t i = 0; i < len;) {
+		ucs4_t uc;
+		int k = u8_mbtouc(&uc, nfd + i, len - i);
+		char l = extra_reading(uc);
+
+		if (!l)
+			l = named_letter(uc);
+		if (l)
+			strbuf_addc(&out, l);
+		else
+			strbuf_add(&out, nfd + i, (size_t)k);
+		i += (size_t)k;
+	}
+	free(nfd);
+	return strbuf_detach(&out);
 }
 
-/* Append to OUT what UC is read as: its look-alike, nothing for a mark
- * (an accent is missed at a glance), else its case-folded, decomposed
- * form, each character of which is mapped in turn. */
-static void
-add_skeleton_char(struct strbuf *out, ucs4_t uc)
+/* The TS #39 skeleton of S (valid UTF-8); caller frees. */
+static char *
+confusable_skeleton(const char *s)
 {
-	uint8_t one[8], *f;
-	size_t n, len;
-	char l = listed_lookalike(uc);
+	UErrorCode st = U_ZERO_ERROR;
+	char small[256], *out;
+	int32_t n;
 
-	if (l) {
-		strbuf_addc(out, l);
-		return;
-	}
-	n = (size_t)u8_uctomb(one, uc, sizeof(one));
-	f = u8_casefold(one, n, NULL, UNINORM_NFD, NULL, &len);
+	n = uspoof_getSkeletonUTF8(spoof_checker(), 0, s, -1, small,
+				   (int32_t)sizeof(small), &st);
+	if (U_SUCCESS(st) && n < (int32_t)sizeof(small))
+		return xstrdup(small);
+	if (st != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(st))
+		fatal("ICU's skeleton of a name failed: %s", u_errorName(st));
+	out = xmalloc((size_t)n + 1);
+	st = U_ZERO_ERROR;
+	uspoof_getSkeletonUTF8(spoof_checker(), 0, s, -1, out, n + 1, &st);
+	if (U_FAILURE(st))
+		fatal("ICU's skeleton of a name failed: %s", u_errorName(st));
+	return out;
+}
+
+/* S (valid UTF-8) case-folded; caller frees. */
+static char *
+case_fold(const char *s)
+{
+	size_t len;
+	uint8_t *f = u8_casefold((const uint8_t *)s, strlen(s), NULL,
+				 UNINORM_NFD, NULL, &len);
+	char *out;
+
 	if (!f)
 		fatal("out of memory case-folding a name");
-	for (size_t i = 0; i < len;) {
-		ucs4_t c;
-		int k = u8_mbtouc(&c, f + i, len - i);
-
-		i += (size_t)k;
-		if ((l = folded_lookalike(c)))
-			strbuf_addc(out, l);
-		else if (!uc_is_general_category(c, UC_CATEGORY_M))
-			strbuf_add(out, f + i - k, (size_t)k);
-	}
+	out = xmalloc(len + 1);
+	memcpy(out, f, len);
+	out[len] = '\0';
 	free(f);
+	return out;
 }
 
-/* S (N bytes) mapped to what a reader takes it for, letters and digits
- * only: "i c", "i.c" and "ic" are one person to a reader, so spacing and
- * punctuation never tell two names apart; i is written l. */
-static void
-add_skeleton(struct strbuf *out, const uint8_t *s, size_t n)
+/* One round: our plain letters, the confusables' prototypes, folded. */
+static char *
+skeleton_round(const char *s)
 {
-	struct strbuf mapped = STRBUF_INIT;
-	const uint8_t *p, *end;
+	char *plain = plain_letters((const uint8_t *)s, strlen(s));
+	char *mapped = confusable_skeleton(plain);
+	char *folded = case_fold(mapped);
 
+	free(plain);
+	free(mapped);
+	return folded;
+}
+
+/* S (N bytes) as its key: letters and digits only, marks dropped
+ * ("o̸" is o), i written l. */
+static void
+add_key(struct strbuf *out, const uint8_t *s, size_t n)
+{
 	for (size_t i = 0; i < n;) {
 		ucs4_t uc;
-		int len = u8_mbtouc(&uc, s + i, n - i);
-
-		add_skeleton_char(&mapped, uc);
-		i += (size_t)len;
-	}
-	p = (const uint8_t *)strbuf_str(&mapped);
-	end = p + mapped.len;
-	while (p < end) {
-		ucs4_t uc;
-		int k = u8_mbtouc(&uc, p, (size_t)(end - p));
+		int k = u8_mbtouc(&uc, s + i, n - i);
 
 		if (k <= 0)
 			break;
 		if (uc == 'i')
 			strbuf_addc(out, 'l');
-		else if (uc_is_alnum(uc))
-			strbuf_add(out, p, (size_t)k);
-		p += k;
+		else if (uc_is_alnum(uc) &&
+			 !uc_is_general_category(uc, UC_CATEGORY_M))
+			strbuf_add(out, s + i, (size_t)k);
+		i += (size_t)k;
 	}
-	strbuf_done(&mapped);
 }
 
+/* Rounds of mapping a name's skeleton may take before it is taken as
+ * is: each round only maps to prototypes, so a real name settles in two
+ * or three. */
+#define SKELETON_ROUNDS 8
+
+/* The key of NAME, mapped until it stops changing, starting from the
+ * name case-folded when FOLD_FIRST; caller frees. */
 static char *
-skeleton_of(const char *name)
+key_of(const char *name, int fold_first)
 {
 	char *norm = normal_form(name, "", NULL);
-	const char *use = norm ? norm : name ? name : "";
+	char *cur, *next;
 	struct strbuf out = STRBUF_INIT;
-	uint8_t *nfd;
-	size_t len;
 
-	/* decomposed, so an accent is a mark of its own */
-	nfd = u8_normalize(UNINORM_NFD, (const uint8_t *)use, strlen(use),
-			   NULL, &len);
-	if (!nfd)
-		fatal("out of memory normalising a name");
-	add_skeleton(&out, nfd, len);
-	free(nfd);
+	/* A name that cannot be normalised (not UTF-8) is compared as given. */
+	if (!norm)
+		return xstrdup(name ? name : "");
+	cur = fold_first ? case_fold(norm) : xstrdup(norm);
 	free(norm);
+	for (int r = 0; r < SKELETON_ROUNDS; r++) {
+		next = skeleton_round(cur);
+		if (!strcmp(next, cur)) {
+			free(next);
+			break;
+		}
+		free(cur);
+		cur = next;
+	}
+	add_key(&out, (const uint8_t *)cur, strlen(cur));
 	/* A name of no letter or digit at all is compared case-folded. */
 	if (!out.len) {
-		uint8_t *f = fold(name ? name : "", &len);
+		char *f = case_fold(cur);
 
-		strbuf_add(&out, f, len);
+		strbuf_adds(&out, f);
 		free(f);
 	}
+	free(cur);
 	return strbuf_detach(&out);
 }
 
 char *
 identity_skeleton(const char *name)
 {
-	return skeleton_of(name);
+	return key_of(name, 0);
 }
 
 int
 identity_same(const char *a, const char *b)
 {
-	char *sa, *sb;
-	int same;
+	char *ka[2], *kb[2];
+	int same = 0;
 
 	if (!a || !b)
 		return 0;
-	sa = skeleton_of(a);
-	sb = skeleton_of(b);
-	same = strcmp(sa, sb) == 0;
-	free(sa);
-	free(sb);
+	for (int i = 0; i < 2; i++) {
+		ka[i] = key_of(a, i);
+		kb[i] = key_of(b, i);
+	}
+	for (int i = 0; i < 4 && !same; i++)
+		same = strcmp(ka[i / 2], kb[i % 2]) == 0;
+	for (int i = 0; i < 2; i++) {
+		free(ka[i]);
+		free(kb[i]);
+	}
 	return same;
 }
 
@@ -533,4 +552,26 @@ identity_display(const char *name)
 	out = xasprintf("%s [%s letters]", (const char *)s, scripts.buf);
 	strbuf_done(&scripts);
 	return out;
+}
+
+char *
+identity_as_typed(const char *typed)
+{
+	const uint8_t *s = (const uint8_t *)(typed ? typed : "");
+	size_t n = strlen((const char *)s), start = 0, end = 0;
+
+	if (u8_check(s, n))
+		return sanitize_text((const char *)s, n);
+	for (size_t i = 0; i < n;) {
+		ucs4_t uc;
+		int len = u8_mbtouc(&uc, s + i, n - i);
+
+		if (!is_blank(uc)) {
+			if (!end)
+				start = i;
+			end = i + (size_t)len;
+		}
+		i += (size_t)len;
+	}
+	return sanitize_text((const char *)s + start, end - start);
 }

@@ -779,11 +779,14 @@ on_approval(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 	if ((pv = cJSON_GetObjectItem(ev->payload, "provenance"))) {
 		cJSON *c = cJSON_AddObjectToObject(o, "provenance");
 		const char *keys[] = { "via", "login", "host", "tty",
-				       "operator" };
+				       "operator", "operator_login", "remote" };
 
 		for (size_t i = 0; i < sizeof(keys) / sizeof(*keys); i++)
 			add_clean(c, keys[i], cJSON_GetStringValue(
 				cJSON_GetObjectItem(pv, keys[i])));
+		/* the operator's own login signed from another terminal */
+		cJSON_AddBoolToObject(c, "own_login", cJSON_IsTrue(
+			cJSON_GetObjectItem(pv, "own_login")));
 	}
 	cJSON_AddBoolToObject(o, "voided", 0);
 	cJSON_AddNumberToObject(o, "line", (double)ev->seq);

@@ -432,9 +432,10 @@ int session_confirm_blank(const char *id, const char *tmpl,
 char *session_show_text(const struct session *s, const char *text);
 
 /* What a sign-off of approve step ID covers, in lines for the approver:
- * each active step it gates, with its command as it will run (secrets
- * masked) and whether it is destructive. NULL when ID is no approve step.
- * Caller frees. */
+ * each active step it gates still to run, with its command as it will
+ * run (secrets masked) and whether it is destructive; then, apart, the
+ * gated steps already done, skipped or n/a, which it no longer covers.
+ * NULL when ID is no approve step. Caller frees. */
 char *session_approval_covers(const struct session *s, const char *id);
 
 /* The gate hash a sign-off of approve step ID would carry now (the

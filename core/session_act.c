@@ -415,11 +415,20 @@ session_approval_withdrawn(const struct session *s, const char *id)
 	return NULL;
 }
 
+/* Whether RT is settled, so a sign-off given now no longer covers it:
+ * done, skipped or n/a (a failed or interrupted step may run again). */
+static int
+step_settled(const struct step_rt *rt)
+{
+	return rt->state == STEP_DONE || rt->state == STEP_SKIPPED ||
+	       rt->state == STEP_NA;
+}
+
 char *
 session_approval_covers(const struct session *s, const char *id)
 {
 	const struct step_rt *ap = session_find_step(s, id);
-	struct strbuf sb = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT, settled = STRBUF_INIT;
 	char *warning;
 
 	if (!ap || ap->def->kind != STEP_KIND_APPROVE)
@@ -431,6 +440,12 @@ session_approval_covers(const struct session *s, const char *id)
 		if (!gates_step(ap, rt) || !session_step_active(s, rt))
 			continue;
 		title = session_show_text(s, rt->def->title);
+		if (step_settled(rt)) {
+			strbuf_addf(&settled, "    %s  %s  (%s)\n", rt->def->id,
+				    title, session_state_name(rt->state));
+			free(title);
+			continue;
+		}
 		strbuf_addf(&sb, "  %s  %s%s\n", rt->def->id, title,
 			    rt->def->destructive ? "  (destructive)" : "");
 		free(title);
@@ -441,7 +456,13 @@ session_approval_covers(const struct session *s, const char *id)
 		free(cmd);
 	}
 	if (!sb.len)
-		strbuf_adds(&sb, "  (no step it gates applies now)\n");
+		strbuf_adds(&sb, settled.len
+			    ? "  (no step it gates is still to run)\n"
+			    : "  (no step it gates applies now)\n");
+	if (settled.len)
+		strbuf_addf(&sb, "  Not covered, already done or n/a:\n%s",
+			    strbuf_str(&settled));
+	strbuf_done(&settled);
 	warning = session_approval_withdrawn(s, id);
 	if (warning)
 		strbuf_addf(&sb, "  %s\n", warning);
@@ -1070,47 +1091,74 @@ session_role_name(const struct session *s, const char *id, const char *role)
 	return r ? r->role : NULL;
 }
 
-/* The refusal of NAME signing RT as the operator OP, under her own
- * spelling or one that passes for it (the disguise is quoted, so no one
- * reads it as the operator's name). */
+/* Whether TYPED is NAME as is, but for blanks around it: a name typed
+ * in another width, font or script is quoted as typed instead. */
 static int
-refuse_operator(const struct step_rt *rt, const char *name, const char *op,
-		struct err *err)
+typed_as_is(const char *typed, const char *name)
 {
-	if (!strcmp(name, op))
+	char *t = identity_as_typed(typed);
+	int same = !strcmp(t, name);
+
+	free(t);
+	return same;
+}
+
+/* The refusal of NAME (normalised; TYPED as the person typed it)
+ * signing RT as the operator OP, under her own spelling or one that
+ * passes for it: the disguise is quoted as typed, made safe for a
+ * terminal, so no one reads it as the operator's name. */
+static int
+refuse_operator(const struct step_rt *rt, const char *name,
+		const char *typed, const char *op, struct err *err)
+{
+	char *shown;
+
+	if (!strcmp(name, op) && typed_as_is(typed, name))
 		return err_set(err, ERR_STATE, "approve %s: %s is the operator "
 			       "of this session; an approver must be someone "
 			       "else", rt->def->id, name);
-	return err_set(err, ERR_STATE, "approve %s: '%s' is the same person "
-		       "as the operator, %s; an approver must be someone else",
-		       rt->def->id, name, op);
+	shown = identity_as_typed(typed);
+	err_set(err, ERR_STATE, "approve %s: '%s' is the same person as the "
+		"operator, %s; an approver must be someone else", rt->def->id,
+		shown, op);
+	free(shown);
+	return -1;
 }
 
-/* The refusal of NAME signing RT again, as AP already did. */
+/* The refusal of NAME (TYPED as typed) signing RT again, as AP did. */
 static int
-refuse_again(const struct step_rt *rt, const char *name,
+refuse_again(const struct step_rt *rt, const char *name, const char *typed,
 	     const struct approval *ap, struct err *err)
 {
-	if (!strcmp(name, ap->name))
+	char *shown;
+
+	if (!strcmp(name, ap->name) && typed_as_is(typed, name))
 		return err_set(err, ERR_STATE, "approve %s: %s already "
 			       "approved as %s", rt->def->id, ap->name,
 			       ap->role);
-	return err_set(err, ERR_STATE, "approve %s: '%s' is the same person "
-		       "as %s, who already approved as %s", rt->def->id, name,
-		       ap->name, ap->role);
+	shown = identity_as_typed(typed);
+	err_set(err, ERR_STATE, "approve %s: '%s' is the same person as %s, "
+		"who already approved as %s", rt->def->id, shown, ap->name,
+		ap->role);
+	free(shown);
+	return -1;
 }
 
+/* Whether NAME (normalised; TYPED as typed, for the refusal) may sign
+ * RT as ROLE: not the operator, no one who signed, a role not full. */
 static int
 check_approver(const struct session *s, const struct step_rt *rt,
-	       const char *name, const struct pb_role *role, struct err *err)
+	       const char *name, const char *typed, const struct pb_role *role,
+	       struct err *err)
 {
 	int have = 0;
 
 	if (identity_same(name, s->operator))
-		return refuse_operator(rt, name, s->operator, err);
+		return refuse_operator(rt, name, typed, s->operator, err);
 	for (size_t i = 0; i < rt->n_approvals; i++) {
 		if (identity_same(rt->approvals[i].name, name))
-			return refuse_again(rt, name, &rt->approvals[i], err);
+			return refuse_again(rt, name, typed,
+					    &rt->approvals[i], err);
 		have += strcmp(rt->approvals[i].role, role->role) == 0;
 	}
 	if (have >= role->count)
@@ -1226,7 +1274,8 @@ act_approve(struct session *s, struct step_rt *rt, const struct action *a,
 	free(where);
 	if (!name)
 		return -1;
-	rc = check_approver(s, rt, name, role, err);
+	rc = check_approver(s, rt, name, a->name ? a->name : name, role,
+			    err);
 	if (rc == 0)
 		rc = session_record(s, name, "approval.granted", rt->def->id,
 				    approval_payload(s, rt, role, name,
@@ -1634,7 +1683,7 @@ session_approval_allowed(const struct session *s, const char *id,
 	r = find_role(rt->def, role);
 	if (!r)
 		return no_role(rt, role, err);
-	return check_approver(s, rt, name, r, err);
+	return check_approver(s, rt, name, name, r, err);
 }
 
 /* Whether some role of approval RT still lacks a sign-off (a fully

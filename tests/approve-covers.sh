@@ -58,5 +58,42 @@ sed '/^approve /,$d' "$src/tests/fixtures/walks/npm-dist-tag-rollback-immediate-
 	fail "the npm sign-off was refused: $(cat "$tmp/npm.err")"
 grep -q 'execute.workflow-dispatch .*1\.2\.3 -> 1\.2\.2 on latest' "$tmp/npm.out" ||
 	fail "the workflow path's sign-off names no versions: $(cat "$tmp/npm.out")"
+# Signing again after a void, when some gated steps already ran or were
+# marked n/a: the summary covers only what is still to run and lists the
+# rest apart, as not covered (it listed every one as covered).
+cat >"$tmp/void.json" <<'JSON'
+{ "id": "void-covers", "title": "A sign-off after some steps ran",
+  "variables": { "B": { "prompt": "b", "default": "1" } },
+  "phases": [
+  { "id": "assess", "steps": [] }, { "id": "decide", "steps": [] },
+  { "id": "approve", "steps": [
+    { "id": "approve.go", "kind": "approve", "title": "Sign off",
+      "roles": [ { "role": "Lead", "count": 1 } ], "gates": ["execute"] } ] },
+  { "id": "execute", "steps": [
+    { "id": "e.one", "kind": "run", "title": "One", "run": "echo one" },
+    { "id": "e.cli", "kind": "run", "title": "CLI check", "run": "echo cli" },
+    { "id": "e.two", "kind": "run", "title": "Two", "run": "echo \"$B\"" } ] },
+  { "id": "verify", "steps": [] }, { "id": "communicate", "steps": [] } ] }
+JSON
+printf '%s\n' next next 'approve approve.go Lead dana go' next 'run e.one' \
+	'na e.cli a library: no command' 'set B 2' quit |
+	"$bin" run "$tmp/void.json" --batch --operator olga --session-dir "$tmp/v" \
+	>"$tmp/v.prefix" 2>&1
+grep -q '"type":"approval.voided"' "$tmp/v/journal.jsonl" ||
+	fail "the prefix voided no sign-off: $(tail -3 "$tmp/v.prefix")"
+"$bin" approve "$tmp/v" approve.go --role Lead --as erin \
+	>"$tmp/v.out" 2>"$tmp/v.err" </dev/null ||
+	fail "the second sign-off was refused: $(cat "$tmp/v.err")"
+cat >"$tmp/v.want" <<'EOF'
+erin signs approve.go as Lead. It covers:
+  e.two  Two
+      echo "2"
+  Not covered, already done or n/a:
+    e.one  One  (done)
+    e.cli  CLI check  (n/a)
+EOF
+sed -n '1,6p' "$tmp/v.out" | diff "$tmp/v.want" - >"$tmp/v.diff" ||
+	fail "the summary does not tell covered from done or n/a: $(cat "$tmp/v.diff")"
+
 [ "$failed" = 0 ] && echo "PASS: approve-covers"
 exit "$failed"

@@ -58,8 +58,9 @@ refused_cli() {
 refused_cli ' alice' "alice is the operator of this session"
 refused_cli 'alice ' "alice is the operator of this session"
 refused_cli 'ALICE' "'ALICE' is the same person as the operator, alice"
+# fullwidth: quoted as typed, then whom it matches
 refused_cli "$(printf '\357\275\201\357\275\214\357\275\211\357\275\203\357\275\205')" \
-	"alice is the operator of this session"			# fullwidth
+	"'$(printf '\357\275\201\357\275\214\357\275\211\357\275\203\357\275\205')' is the same person as the operator, alice; an approver must be someone else"
 # Invisible and control characters, and nothing at all.
 refused_cli "$(printf 'ali\342\200\213ce')" \
 	"rewind approve: --as: the name has an invisible character (U+200B ZERO WIDTH SPACE) at character 4"
@@ -80,7 +81,7 @@ grep '"type":"approval.granted"' "$S/journal.jsonl" |
 	grep -qF '"name":"Dana Scully"' || fail "the name is not the normal form"
 # The same person again, in other case and width: a duplicate.
 refused_cli 'dana scully' "'dana scully' is the same person as Dana Scully, who already approved as Release Manager"
-refused_cli "$(printf '\357\274\244ana Scully')" "already approved"
+refused_cli "$(printf '\357\274\244ana Scully')" "'$(printf '\357\274\244ana Scully')' is the same person as Dana Scully, who already approved as Release Manager"
 
 # Batch mode: the same rule for the approve action (the operator resumes).
 printf '%s\n' 'approve p.sign "Release Manager" " alice"' \
@@ -91,7 +92,7 @@ grep -qF 'stdin:1: approve p.sign: alice is the operator of this session' "$tmp/
 	fail "batch: ' alice' not refused as the operator: $(cat "$tmp/batch.err")"
 grep -qF 'stdin:2: approve p.sign: the name has an invisible character (U+200B ZERO WIDTH SPACE) at character 3' "$tmp/batch.err" ||
 	fail "batch: ZWSP not refused: $(cat "$tmp/batch.err")"
-grep -qF "stdin:3: approve p.sign: 'DANA SCULLY' is the same person as Dana Scully, who already approved as Release Manager" "$tmp/batch.err" ||
+grep -qF "stdin:3: approve p.sign: 'DANA  SCULLY' is the same person as Dana Scully, who already approved as Release Manager" "$tmp/batch.err" ||
 	fail "batch: 'DANA  SCULLY' not refused as a duplicate: $(cat "$tmp/batch.err")"
 [ "$(granted)" = 1 ] || fail "batch journalled a spoofed approval"
 

@@ -213,6 +213,53 @@ done <"$tmp/disguises"
 	fail "a disguised approver took over: $(grep operator_changed "$TJ")"
 "$bin" verify "$T" >/dev/null || fail "verify failed on the disguises' session"
 
+# --- The commander's try: operator ic; ᴉc, ¡c and ｉｃ are ic, ᏴᎾᏴ and
+# bᴑb are bob (who signed). A refusal quotes the name as typed, then
+# whom it matches ("'ｉｃ' is the same person as the operator, ic").
+T=$tmp/ic
+printf 'tick a.look\nnext\nnext\n' |
+	"$bin" drill "$tmp/many.json" --batch --operator ic \
+	--session-dir "$T" >"$tmp/prefix.out" 2>&1
+TJ=$T/journal.jsonl
+"$bin" approve "$T" p.many --role "Release Manager" --as bob --yes \
+	>"$tmp/out" 2>"$tmp/err" || fail "bob refused: $(cat "$tmp/err")"
+cat >"$tmp/ic-disguises" <<'TABLE'
+ic|ᴉc
+ic|¡c
+ic|ｉｃ
+ic|𝐢𝐜
+ic|ıc
+ic|ⅰc
+ic|іс
+bob|ᏴᎾᏴ
+bob|ᏼꮎᏼ
+bob|bᴑb
+bob|ΒΟΒ
+bob|ЬоЬ
+bob|𝕓𝕠𝕓
+bob|ＢＯＢ
+TABLE
+while IFS='|' read -r who d; do
+	before=$(tcount approval.granted)
+	if [ "$who" = ic ]; then
+		want="approve p.many: '$d' is the same person as the operator, ic; an approver must be someone else"
+	else
+		want="approve p.many: '$d' is the same person as bob, who already approved as Release Manager"
+	fi
+	if "$bin" approve "$T" p.many --role "Release Manager" --as "$d" --yes \
+		>"$tmp/out" 2>"$tmp/err"; then
+		fail "--as '$d' signed for $who: $(cat "$tmp/out")"
+	elif ! grep -qF -- "$want" "$tmp/err"; then
+		fail "--as '$d': error lacks \"$want\": $(cat "$tmp/err")"
+	fi
+	[ "$(tcount approval.granted)" = "$before" ] || fail "--as '$d' journalled an approval"
+done <"$tmp/ic-disguises"
+# Batch mode quotes the name as typed too.
+printf '%s\n' 'approve p.many "Release Manager" "ｉｃ"' |
+	"$bin" drill "$tmp/many.json" --batch --session-dir "$T" >"$tmp/batch.out" 2>"$tmp/batch.err"
+grep -qF "'ｉｃ' is the same person as the operator, ic" "$tmp/batch.err" ||
+	fail "batch: the refusal does not quote ｉｃ as typed: $(cat "$tmp/batch.err")"
+
 # --- An older journal where look-alikes signed: the report says not valid ---------
 # (older rewinds let ALİCE sign for operator alice and ʙᴏʙ after bob)
 O=$tmp/old

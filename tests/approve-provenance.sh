@@ -95,5 +95,27 @@ grep -F "name=dana" "$tmp/replay.out" |
 	grep -qF "provenance=entered in ic's batch run (login $login on $host)" \
 	|| fail "replay does not show dana's provenance"
 
+# report.json keeps the whole provenance of each sign-off, own_login
+# too (it dropped it): in a session whose operator is this login, a
+# sign-off from rewind approve is the operator's own login; the batch
+# run's is not.
+O=$tmp/own
+printf 'tick a.look\nnext\nnext\napprove p.sign "Release Manager" dana\n' |
+	"$bin" drill "$tmp/pb.json" --batch --operator "$login" --session-dir "$O" \
+	>"$tmp/own.out" 2>&1
+"$bin" approve "$O" p.sign --role "Release Manager" --as erin --yes \
+	>"$tmp/own-as.out" 2>"$tmp/own-as.err" || fail "own login --as erin: $(cat "$tmp/own-as.err")"
+"$bin" report "$O" --format json -o "$tmp/report.json" >/dev/null 2>"$tmp/rj.err" ||
+	fail "report --format json: $(cat "$tmp/rj.err")"
+python3 - "$tmp/report.json" "$login" <<'PY' || fail "report.json's approvals lack own_login: $(cat "$tmp/report.json")"
+import json, sys
+rep = json.load(open(sys.argv[1]))
+by = {a["name"]: a.get("provenance", {}) for a in rep["approvals"]}
+assert by["erin"].get("own_login") is True, by["erin"]
+assert by["erin"].get("login") == sys.argv[2], by["erin"]
+assert by["erin"].get("via") == "rewind approve", by["erin"]
+assert by["dana"].get("own_login") is False, by["dana"]
+PY
+
 [ "$failures" = 0 ] || exit 1
 echo "approve provenance: every sign-off records how, the real login, host and tty"

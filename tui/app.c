@@ -380,11 +380,13 @@ foreign_source(const char *line, char *buf, size_t size)
 /* What another process (rewind approve, a watcher, the trainee's
  * console) did, in words; a sign-off's provenance is left to the step
  * pane (the status line names who and as what). */
-/* When payload P says the operator's own login signed, the status line's
- * short form of it, the point first ("signed by the operator's own login
- * (ic)": a status line is cut at the screen's edge); NULL otherwise. */
+/* When payload P says the operator's own login signed (or, REFUSED,
+ * tried to), the status line's short form of it, the point first
+ * ("signed by the operator's own login (ic)", "refused: tried by the
+ * operator's own login (ic)": a status line is cut at the screen's edge,
+ * and a refusal must read as one before anything else); NULL otherwise. */
 static char *
-own_login_short(const cJSON *p)
+own_login_short(const cJSON *p, int refused)
 {
 	const cJSON *pv = cJSON_GetObjectItem(p, "provenance");
 	const char *login = cJSON_GetStringValue(cJSON_GetObjectItem(pv,
@@ -394,19 +396,28 @@ own_login_short(const cJSON *p)
 	if (!cJSON_IsTrue(cJSON_GetObjectItem(pv, "own_login")))
 		return NULL;
 	safe = sanitize_text(login ? login : "?", login ? strlen(login) : 1);
-	text = xasprintf("signed by the operator's own login (%s)", safe);
+	text = refused
+		? xasprintf("refused: tried by the operator's own login (%s)",
+			    safe)
+		: xasprintf("signed by the operator's own login (%s)", safe);
 	free(safe);
 	return text;
 }
 
+/* What another process (rewind approve, a watcher, the trainee's
+ * console) did, in words; a sign-off's provenance is left to the step
+ * pane (the status line names who and as what). */
 static void
 foreign_status(struct app *a, const char *line)
 {
 	cJSON *ev = cJSON_Parse(line);
+	const char *type = cJSON_GetStringValue(cJSON_GetObjectItem(ev,
+								     "type"));
 	char *words, *own;
 	char from[160];
 
-	own = own_login_short(cJSON_GetObjectItem(ev, "payload"));
+	own = own_login_short(cJSON_GetObjectItem(ev, "payload"),
+			      type && !strcmp(type, "action.refused"));
 	cJSON_DeleteItemFromObject(cJSON_GetObjectItem(ev, "payload"),
 				   "provenance");
 	words = ev ? evtext_describe(ev) : NULL;

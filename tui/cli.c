@@ -1689,7 +1689,8 @@ cli_approve(const struct cli_opts *o)
 	}
 	a.step = xstrdup(o->args[1]);
 	a.role = xstrdup(o->role);
-	a.name = name;
+	/* as typed: the session normalises it, and a refusal quotes it so */
+	a.name = xstrdup(approver_name(o));
 	a.text = xstrdup_or_null(o->comment);
 	rc = session_apply(s, &a, name, &err);
 	if (rc < 0)
@@ -1701,6 +1702,7 @@ cli_approve(const struct cli_opts *o)
 			print_login_beside(name);
 	}
 	action_done(&a);
+	free(name);
 	session_free(s);
 	return rc < 0 ? EXIT_INCOMPLETE : EXIT_OK;
 }

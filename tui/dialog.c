@@ -989,20 +989,24 @@ refuse(struct app *a, const char *why)
 	return -1;
 }
 
-/* Refuse NAME, the operator's or one that passes for it (quoted, so no
- * one reads it as the operator's name). */
+/* Refuse NAME (normalised; TYPED as typed), the operator's or one that
+ * passes for it (quoted as typed, so no one reads it as the operator's
+ * name). */
 static void
-refuse_as_operator(struct app *a, const char *name)
+refuse_as_operator(struct app *a, const char *name, const char *typed)
 {
 	const char *op = session_operator(a->session);
 	char why[sizeof(a->dlg.error)];
+	char *shown;
 
-	if (!strcmp(name, op))
+	shown = identity_as_typed(typed);
+	if (!strcmp(name, op) && !strcmp(shown, op))
 		snprintf(why, sizeof(why), "%s is the operator: the operator "
 			 "cannot approve their own session", name);
 	else
 		snprintf(why, sizeof(why), "'%s' is the same person as the "
-			 "operator, %s", name, op);
+			 "operator, %s", shown, op);
+	free(shown);
 	refuse(a, why);
 }
 
@@ -1023,7 +1027,7 @@ check_approver_name(struct app *a)
 		return refuse(a, err.msg);
 	same = identity_same(name, session_operator(a->session));
 	if (same)
-		refuse_as_operator(a, name);
+		refuse_as_operator(a, name, a->dlg.buf);
 	free(name);
 	return same ? -1 : 0;
 }

@@ -33,6 +33,20 @@ static const struct {
 	{ "{\"type\":\"action.refused\",\"actor\":\"sam\",\"step\":\"p.sign\","
 	  "\"payload\":{\"action\":\"approve\",\"reason\":\"no\"}}",
 	  "sam's approve p.sign was refused: no" },
+	/* the operator's own login signing, and only trying (refused) */
+	{ "{\"type\":\"approval.granted\",\"actor\":\"dana\",\"step\":\"p\","
+	  "\"payload\":{\"role\":\"QA\",\"name\":\"dana\",\"provenance\":"
+	  "{\"via\":\"rewind approve\",\"login\":\"ic\",\"host\":\"h\","
+	  "\"operator_login\":\"ic\",\"own_login\":true}}}",
+	  "dana approved as QA, signed with rewind approve (login ic on h); "
+	  "signed as dana by login ic, the operator's own login" },
+	{ "{\"type\":\"action.refused\",\"actor\":\"dana\",\"step\":\"p\","
+	  "\"payload\":{\"action\":\"approve\",\"name\":\"dana\","
+	  "\"reason\":\"no\",\"provenance\":{\"via\":\"rewind approve\","
+	  "\"login\":\"ic\",\"host\":\"h\",\"operator_login\":\"ic\","
+	  "\"own_login\":true}}}",
+	  "dana's approve p was refused: no; signed with rewind approve (login "
+	  "ic on h); tried as dana by login ic, the operator's own login" },
 	{ "{\"type\":\"step.finished\",\"actor\":\"sam\",\"step\":\"e.push\","
 	  "\"payload\":{\"ok\":false,\"exit\":3,\"reason\":\"exit 3\"}}",
 	  "e.push failed (exit 3): exit 3" },

@@ -4,8 +4,10 @@
 #include "config.h"
 
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "err.h"
 #include "identity.h"
@@ -131,6 +133,12 @@ static const struct {
 	{ "dana", "danae", 0 },
 	{ "alice", "bob", 0 },
 	{ "alice", NULL, 0 },
+	/* the same person whatever the case, though the confusables map a
+	 * capital and its small letter apart (capital eta is H, small n) */
+	{ "\u0397\u0397", "\u03b7\u03b7", 1 },
+	{ "\u0397\u0397", "hh", 1 },
+	{ "\u039d\u0391\u039d\u0391", "\u03bd\u03b1\u03bd\u03b1", 1 },
+	{ "\u13f4\u13be\u13f4", "\u13fc\uab8e\u13fc", 1 },	/* Cherokee */
 };
 
 /* Disguises of people's names: each is the same person as the name, in
@@ -197,6 +205,39 @@ static const struct {
 	{ "zed", "\u0290\u025b\u0257" },		/* z, d with hook, open e */
 	{ "chad", "\u0188\u0127ad" },		/* c with hook, h with stroke */
 	{ "yuri", "\u024fur\u0268" },		/* y with stroke */
+	/* A commander's try got these past the hand-made tables: */
+	{ "ic", "\u1d09c" },			/* turned i */
+	{ "bob", "\u13f4\u13be\u13f4" },		/* Cherokee capitals */
+	{ "bob", "b\u1d11b" },			/* sideways o */
+	{ "ic", "\u00a1c" },			/* inverted exclamation mark */
+	/* Unicode's confusables (TS #39), through ICU: */
+	{ "bob", "\u0392\u039f\u0392" },		/* Greek capitals */
+	{ "kate", "\u039a\u0391\u03a4\u0395" },
+	{ "ic", "\u03b9c" },			/* Greek iota */
+	{ "bob", "\u042c\u043e\u042c" },		/* Cyrillic soft sign, o */
+	{ "ic", "\u0456\u0441" },		/* Cyrillic i, es */
+	{ "joe", "\u0458\u043e\u0435" },
+	{ "kate", "\u043a\u0430\u0442\u0435" },	/* Cyrillic ka */
+	{ "bob", "\u13fc\uab8e\u13fc" },		/* Cherokee small letters */
+	{ "dave", "\u13a0\u13aa\u13d9\u13ac" },	/* Cherokee */
+	{ "sw", "\u13da\u13b3" },
+	{ "bob", "b\u0585b" },			/* Armenian oh */
+	{ "ic", "\uff49\uff43" },			/* fullwidth */
+	{ "bob", "\uff22\uff2f\uff22" },
+	{ "ic", "\U0001d422\U0001d41c" },		/* mathematical bold */
+	{ "bob", "\U0001d4b7\u2134\U0001d4b7" },	/* mathematical script */
+	{ "bob", "\U0001d553\U0001d560\U0001d553" },	/* double-struck */
+	{ "alice", "\U0001d68a\U0001d695\U0001d692\U0001d68c\U0001d68e" },
+	{ "ic", "\u24d8\u24d2" },			/* circled */
+	{ "ic", "\u2170c" },			/* small roman numeral one */
+	{ "ic", "\u0269c" },			/* Latin iota */
+	{ "ic", "\u026ac" },			/* small capital I */
+	{ "ic", "i\u0307c" },			/* combining marks */
+	{ "bob", "b\u0336o\u0336b\u0336" },
+	{ "bob", "bo\u0308\u0301b" },
+	{ "alice", "a\u0328lic\u0327e" },
+	{ "paul", "pa\u0289l" },			/* u bar */
+	{ "mona", "rnona" },			/* r and n make an m */
 };
 
 START_TEST(test_identity_disguises)
@@ -221,6 +262,12 @@ static const struct {
 	{ "\u0299\u1d0f\u0299", "\u0280\u1d0f\u0299" },
 	{ "AL\u0130CE", "ALINE" }, { "\u00d8LLIE", "OLIVE" },
 	{ "b\u0250b", "bab" },			/* a turned a is not an a */
+	{ "\u0250c", "ic" },			/* nor an i */
+	{ "\u01ddc", "ec" },			/* a turned e is not an e */
+	{ "\u13f4\u13be\u13f4", "rob" },
+	{ "\u03b7\u03b7", "hh" },			/* small eta is an n */
+	{ "ic", "jc" }, { "ic", "ec" }, { "bob", "dob" },
+	{ "\U0001d422\U0001d41c", "\U0001d41e\U0001d41c" },	/* ic, ec */
 };
 
 START_TEST(test_identity_different)
@@ -257,6 +304,10 @@ static const struct {
 	{ "\u0250\u01dd", "\u0250\u01dd" },	/* turned a and e: other shapes */
 	{ "...", "..." },			/* no letter: as folded */
 	{ "\u5c71\u7530", "\u5c71\u7530" },		/* no look-alike */
+	{ "\u13f4\u13be\u13f4", "bob" },		/* Cherokee, folded */
+	{ "\u1d09c", "lc" },			/* turned i */
+	{ "\u00a1c", "lc" },
+	{ "m", "rn" },				/* TS #39's prototype */
 };
 
 START_TEST(test_identity_skeleton)
@@ -286,6 +337,49 @@ START_TEST(test_identity_display)
 
 	ck_assert_str_eq(got, displays[_i].shown);
 	free(got);
+}
+END_TEST
+
+static const struct {
+	const char *typed, *quoted;
+} as_typed[] = {
+	{ "\uff49\uff43", "\uff49\uff43" },		/* fullwidth kept */
+	{ "  \uff33\uff21\uff2d \u3000", "\uff33\uff21\uff2d" },	/* blanks around */
+	{ "DANA  SCULLY", "DANA  SCULLY" },		/* inner run kept */
+	{ "ic\x1b[31m", "ic^[[31m" },			/* made safe */
+	{ "i\xff" "c", "i\\xFFc" },
+};
+
+START_TEST(test_identity_as_typed)
+{
+	char *got = identity_as_typed(as_typed[_i].typed);
+
+	ck_assert_str_eq(got, as_typed[_i].quoted);
+	free(got);
+}
+END_TEST
+
+/* Each sign-off compares its name with the operator and every earlier
+ * approver: a comparison (some 30 us here; ICU's checker is opened
+ * once) stays under 5 ms even under a sanitizer or valgrind, so a step
+ * with many approvers still signs at once. The cost is printed. */
+START_TEST(test_identity_same_cost)
+{
+	struct timespec t0, t1;
+	enum { N = 2000 };
+	double us;
+	int same = 0;
+
+	ck_assert(identity_same("warm", "up") == 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int i = 0; i < N; i++)
+		same += identity_same("\u13f4\u13be\u13f4 Smith", "bob smith");
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	us = ((double)(t1.tv_sec - t0.tv_sec) * 1e9 +
+	      (double)(t1.tv_nsec - t0.tv_nsec)) / 1e3 / N;
+	fprintf(stderr, "identity_same: %.1f us a call\n", us);
+	ck_assert_int_eq(same, N);
+	ck_assert_msg(us < 5000, "identity_same takes %.0f us a call", us);
 }
 END_TEST
 
@@ -324,6 +418,9 @@ identity_suite(void)
 			    sizeof(displays) / sizeof(displays[0]));
 	tcase_add_loop_test(tc, test_identity_normal_form_is_stable, 0,
 			    sizeof(normal_forms) / sizeof(normal_forms[0]));
+	tcase_add_test(tc, test_identity_same_cost);
+	tcase_add_loop_test(tc, test_identity_as_typed, 0,
+			    sizeof(as_typed) / sizeof(as_typed[0]));
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -105,7 +105,7 @@ keys Down Enter
 wait_text "approver"
 type_text "  ＳＡＭ "
 keys Enter
-wait_text "'SAM' is the same person as the operator, sam"
+wait_text "'ＳＡＭ' is the same person as the operator, sam"
 # Small capitals read as the plain letters.
 keys C-u
 type_text "ꜱᴀᴍ"

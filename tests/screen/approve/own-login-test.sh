@@ -56,6 +56,18 @@ for line in open(path):
 sys.exit(0 if ok else 1)
 PY
 	fail "the journal does not flag the operator's own login: $(grep approval.granted "$SESSION_DIR/journal.jsonl")"
+# A refused try from the same login reads as a refusal first, never as
+# "signed by the operator's own login".
+if run_rewind approve "$SESSION_DIR" p.sign --role "Release Manager" --as "$(printf '\341\264\211c')" \
+	--yes >"$SCREEN_TMP/refused.out" 2>&1; then
+	fail "the operator's look-alike signed: $(cat "$SCREEN_TMP/refused.out")"
+fi
+wait_text "refused: tried by the operator's own login"
+wait_idle
+assert_text "^ refused: tried by the operator's own login \\($LOGIN\\): " \
+	"the status line does not start with the refusal"
+refute_text "signed by the operator's own login .*refused" \
+	"a refusal reads as a sign-off"
 keys_nowait q
 run_rewind report "$SESSION_DIR" -o "$SCREEN_TMP/report.md" >/dev/null 2>&1
 grep -F "| dana |" "$SCREEN_TMP/report.md" |
