@@ -1957,6 +1957,7 @@ console(const struct cli_opts *o, int watch)
 	replay_watch_close(&a);
 	runview_tail_done(&a);
 	share_follow_free(a.follow);
+	pane_detail_done(&a);
 	term_stop();
 	theme_end();
 	restore_stderr(saved_stderr);

@@ -132,6 +132,10 @@ struct app {
 	long card_top;			/* score card: rows scrolled past */
 	long detail_top;		/* step pane: rows scrolled past */
 	int detail_sel;			/* the selection detail_top is for */
+	struct _win_st *detail_pad;	/* step pane's canvas, kept between
+					 * frames (a new one each frame cost
+					 * a fresh 400-row allocation) */
+	int detail_pad_rows;		/* rows the last frame drew on it */
 	struct dialog dlg;
 	char status[512];
 	int status_is_error;
@@ -263,6 +267,8 @@ int pane_steps_resume_row(const struct app *a);
  * means (borrowed); returns 0, or -1 past the last. */
 int pane_steps_legend(int i, const char **glyph, const char **meaning);
 void pane_detail_draw(struct app *a, struct _win_st *w, struct rect r);
+/* Free the step pane's canvas (before the terminal is let go). */
+void pane_detail_done(struct app *a);
 
 /* Whether the step pane shows a finished drill's score card (then the
  * scrolling keys scroll it, a->card_top, from the checklist too). */
