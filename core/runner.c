@@ -33,7 +33,7 @@
 #define TAIL_BUF (2 * TAIL_KEEP + 2)	/* room to trim rarely */
 #define DRAIN_GRACE_US 100000		/* after reap, wait this for EOF */
 #define KILL_GRACE_US 2000000		/* SIGTERM -> SIGKILL default */
-#define BURST_MIN (16 * 1024)		/* a wake that read this much... */
+#define BURST_MIN 4096			/* a wake that read this much... */
 #define BURST_PAUSE_US 1000		/* ...leaves the pipe this long */
 #define BURST_ROOM (512 * 1024)		/* if it holds this much */
 
