@@ -10,6 +10,7 @@
 #include "uiact.h"
 
 #define APP_LOG_LINES 5000	/* lines each of the log panes keeps */
+#define APP_DIRTY_OUTPUT 2	/* a->dirty: nothing but command output */
 #define APP_MIN_COLS 60		/* below this the console draws nothing */
 #define APP_MIN_ROWS 16		/* ...but the "terminal too small" notice */
 
@@ -142,7 +143,7 @@ struct app {
 	unsigned n_refusals;		/* error statuses said so far */
 	int status_alert;		/* an alert holds the status line
 					 * until the operator's next key */
-	int dirty;
+	int dirty;			/* APP_DIRTY_OUTPUT: only new output */
 	int quit;
 	int64_t driver_gone_us;	/* watch: no console drives since, 0 = one does */
 	int tty_stderr;		/* the terminal's stderr (ours goes to console.log) */
