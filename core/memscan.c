@@ -39,3 +39,30 @@ mem_count(const void *s, unsigned char c, size_t n)
 		count += *p++ == c;
 	return count;
 }
+
+size_t
+mem_rfind_nth(const void *s, unsigned char c, size_t n, size_t k)
+{
+	const unsigned char *p = s;
+	uint64_t pattern = ONES * c;
+	size_t at = n;
+
+	if (!k)
+		return n;
+	/* Whole words from the end while they hold fewer than K left. */
+	while (at >= 8) {
+		uint64_t w;
+		size_t in_word;
+
+		memcpy(&w, p + at - 8, sizeof(w));
+		in_word = zero_bytes(w ^ pattern);
+		if (in_word >= k)
+			break;
+		k -= in_word;
+		at -= 8;
+	}
+	while (at > 0)
+		if (p[--at] == c && --k == 0)
+			return at;
+	return n;
+}

@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "strbuf.h"
 #include "xalloc.h"
@@ -430,6 +433,43 @@ static const unsigned char starts_shape[256] = {
 	['='] = 1, [':'] = 1,
 };
 
+#ifdef __SSE2__
+/* Whether one of the 16 bytes at T may start a shape: every byte of
+ * starts_shape is ':' or above (and ASCII), or '&'. Digits, spaces and
+ * punctuation below ':', most of a flood of numbers or log lines, are
+ * passed 16 at a time. */
+static int
+block_may_start_shape(const char *t)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)t);
+	__m128i hi = _mm_cmpgt_epi8(v, _mm_set1_epi8(':' - 1));
+	__m128i amp = _mm_cmpeq_epi8(v, _mm_set1_epi8('&'));
+
+	return _mm_movemask_epi8(_mm_or_si128(hi, amp)) != 0;
+}
+#endif
+
+/* The first offset from I of TEXT (LEN bytes) whose byte may start a
+ * shape, or LEN. */
+static size_t
+skip_plain(const char *t, size_t i, size_t len)
+{
+	for (;;) {
+		size_t stop;
+
+#ifdef __SSE2__
+		while (len - i >= 16 && !block_may_start_shape(t + i))
+			i += 16;
+#endif
+		stop = len - i > 16 ? i + 16 : len;
+		for (; i < stop; i++)
+			if (starts_shape[(unsigned char)t[i]])
+				return i;
+		if (i >= len)
+			return len;
+	}
+}
+
 /* TEXT (LEN bytes) with the credentials its shape gives away masked,
  * into OUT; 0 (OUT untouched) when there are none. */
 static int
@@ -438,7 +478,8 @@ mask_shapes(const char *text, size_t len, struct strbuf *out)
 	size_t done = 0;
 	int any = 0;
 
-	for (size_t i = 0; i < len; i++) {
+	for (size_t i = skip_plain(text, 0, len); i < len;
+	     i = skip_plain(text, i + 1, len)) {
 		size_t at, n;
 
 		/* what a shape starts with, at a word's start: most bytes

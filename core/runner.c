@@ -33,6 +33,9 @@
 #define TAIL_BUF (2 * TAIL_KEEP + 2)	/* room to trim rarely */
 #define DRAIN_GRACE_US 100000		/* after reap, wait this for EOF */
 #define KILL_GRACE_US 2000000		/* SIGTERM -> SIGKILL default */
+#define BURST_MIN 4096			/* a wake that read this much... */
+#define BURST_PAUSE_US 1000		/* ...leaves the pipe this long */
+#define BURST_ROOM (512 * 1024)		/* if it holds this much */
 
 extern char **environ;
 
@@ -43,6 +46,8 @@ struct stream {
 	char *line;		/* the partial line, LINE_PIECE + 1 bytes */
 	size_t len;
 	int is_mid_line;	/* pieces of the current line were sent */
+	size_t room;		/* the pipe's buffer size */
+	uint64_t resume_timer;	/* paused after a burst: reads again */
 };
 
 struct proc {
@@ -308,6 +313,9 @@ stream_close(struct proc *p, struct stream *s, int quiet)
 {
 	if (s->fd < 0)
 		return;
+	if (s->resume_timer)
+		loop_cancel_timer(p->r->loop, s->resume_timer);
+	s->resume_timer = 0;
 	loop_del_fd(p->r->loop, s->fd);
 	close(s->fd);
 	s->fd = -1;
@@ -321,11 +329,13 @@ stream_close(struct proc *p, struct stream *s, int quiet)
 }
 
 /* Read up to MAX_READS chunks; bounded so that a flood of output can't
- * starve the keyboard or a grandchild holding the pipe keep us here. */
-static void
+ * starve the keyboard or a grandchild holding the pipe keep us here.
+ * Returns the bytes read. */
+static size_t
 stream_read(struct proc *p, struct stream *s, int max_reads)
 {
 	char *buf = p->r->readbuf;
+	size_t got = 0;
 
 	while (s->fd >= 0 && max_reads-- > 0) {
 		ssize_t n = read(s->fd, buf, READ_CHUNK);
@@ -340,12 +350,14 @@ stream_read(struct proc *p, struct stream *s, int max_reads)
 		}
 		p->now_us = clock_mono_now(loop_clock(p->r->loop));
 		p->bytes_out += (uint64_t)n;
+		got += (size_t)n;
 		stream_feed(p, s, buf, (size_t)n);
 	}
 	/* What was read is on disk before the loop waits again: a watcher
 	 * follows the cast, and a console that dies leaves it readable. */
 	if (p->cast)
 		cast_flush(p->cast);
+	return got;
 }
 
 uint64_t
@@ -512,6 +524,33 @@ on_sigchld(int signo, void *arg)
 }
 
 static void
+on_resume(void *arg)
+{
+	struct stream *s = arg;
+
+	s->resume_timer = 0;
+	if (s->fd >= 0)
+		loop_mod_fd(s->p->r->loop, s->fd, LOOP_READ);
+}
+
+/* After a wake that read a burst, leave the pipe to fill for a moment:
+ * a command flooding output is then read in a few large reads instead
+ * of a wake per write it makes (each wake costing a poll, reads, a
+ * flush of the cast and a callback), and it does not wait, as the pipe
+ * holds more than it writes meanwhile. Output that trickles is read at
+ * once; a hang-up still wakes the loop. */
+static void
+pause_after_burst(struct proc *p, struct stream *s, size_t got)
+{
+	if (got < BURST_MIN || s->fd < 0 || s->room < BURST_ROOM ||
+	    s->resume_timer || p->is_reaped)
+		return;
+	loop_mod_fd(p->r->loop, s->fd, 0);
+	s->resume_timer = loop_add_timer(p->r->loop, BURST_PAUSE_US,
+					 on_resume, s);
+}
+
+static void
 on_readable(int fd, int events, void *arg)
 {
 	struct stream *s = arg;
@@ -519,7 +558,7 @@ on_readable(int fd, int events, void *arg)
 
 	(void)fd;
 	(void)events;
-	stream_read(p, s, READS_PER_WAKE);
+	pause_after_burst(p, s, stream_read(p, s, READS_PER_WAKE));
 	/* EOF on both pipes usually means the child exited; don't wait for
 	 * SIGCHLD to notice. */
 	if (p->out[0].fd < 0 && p->out[1].fd < 0 && !p->is_reaped)
@@ -747,17 +786,21 @@ fork_child(const struct child_args *a)
 	return pid;
 }
 
+/* A pipe for one stream; *ROOM gets its buffer's size (0 if unknown). */
 static int
-open_pipe(int fds[2], struct err *err)
+open_pipe(int fds[2], size_t *room, struct err *err)
 {
+	int got = 0;
+
 	if (pipe2(fds, O_CLOEXEC) < 0)
 		return err_set(err, ERR_SYS, "pipe: %s", strerror(errno));
 	/* Only our end: the command must see an ordinary blocking pipe. */
 	fcntl(fds[0], F_SETFL, O_NONBLOCK);
 #ifdef F_SETPIPE_SZ
 	/* Room for a burst while the console draws (best effort). */
-	fcntl(fds[0], F_SETPIPE_SZ, PIPE_ROOM);
+	got = fcntl(fds[0], F_SETPIPE_SZ, PIPE_ROOM);
 #endif
+	*room = got > 0 ? (size_t)got : 0;
 	return 0;
 }
 
@@ -853,7 +896,8 @@ runner_spawn(struct runner *r, const struct proc_spec *spec, struct err *err)
 	if (check_env(spec->env, err) < 0)
 		return NULL;
 	p = proc_new(r, spec);
-	if (open_pipe(fds[0], err) < 0 || open_pipe(fds[1], err) < 0 ||
+	if (open_pipe(fds[0], &p->out[0].room, err) < 0 ||
+	    open_pipe(fds[1], &p->out[1].room, err) < 0 ||
 	    proc_cast_open(p, spec, err) < 0)
 		goto fail;
 	p->pid = spawn_child(spec, fds, err);

@@ -1,7 +1,9 @@
 /* Child processes for `run` steps: /bin/sh -c in a new process group,
  * variables as environment, non-blocking output pipes read on the loop,
  * output streamed to an asciicast v2 file with timing, time-outs escalating
- * SIGTERM -> SIGKILL to the whole group, and secrets redacted. */
+ * SIGTERM -> SIGKILL to the whole group, and secrets redacted. Output
+ * that comes in full pipe buffers (a flood) is read in large reads, at
+ * most a millisecond after it was written. */
 #ifndef REWIND_CORE_RUNNER_H
 #define REWIND_CORE_RUNNER_H
 

@@ -42,6 +42,7 @@
 #include "xalloc.h"
 
 #define FRAME_US 16000		/* at most one redraw per 16 ms */
+#define OUTPUT_FRAME_US 33000	/* when only output came: 30 a second */
 
 
 const char *
@@ -739,7 +740,10 @@ on_core_event(const struct core_event *ev, void *arg)
 		logbuf_add_lines(a->log, LOG_OUTPUT, ev->line,
 				 ev->len ? ev->len : strlen(ev->line),
 				 ev->n_lines);
-		break;
+		runview_watch(a);
+		if (!a->dirty)
+			a->dirty = APP_DIRTY_OUTPUT;
+		return;
 	case CORE_EV_STEP_DONE:
 		app_refresh_steps(a);
 		app_step_done_status(a, ev->step);
@@ -1712,7 +1716,9 @@ init_app(struct app *a)
 }
 
 /* Redraw when something changed, but at most once a frame: a command
- * flooding output then costs a few frames, not one per read. */
+ * flooding output then costs a few frames, not one per read. Output
+ * alone, which nobody reads line by line as it scrolls, is drawn at half
+ * that rate; a key or any other change is drawn at the full one. */
 static void
 run_loop(struct app *a)
 {
@@ -1723,13 +1729,15 @@ run_loop(struct app *a)
 
 		if (a->dirty) {
 			int64_t now = clock_mono_now(loop_clock(a->loop));
+			int64_t frame = a->dirty == APP_DIRTY_OUTPUT
+					? OUTPUT_FRAME_US : FRAME_US;
 
-			if (now - last >= FRAME_US) {
+			if (now - last >= frame) {
 				a->dirty = 0;
 				redraw(a);
 				last = now;
 			} else {
-				wait = FRAME_US - (now - last);
+				wait = frame - (now - last);
 			}
 		}
 		if (!a->dirty)
@@ -1967,6 +1975,7 @@ console(const struct cli_opts *o, int watch)
 	replay_watch_close(&a);
 	runview_tail_done(&a);
 	share_follow_free(a.follow);
+	pane_detail_done(&a);
 	term_stop();
 	theme_end();
 	restore_stderr(saved_stderr);

@@ -10,6 +10,7 @@
 #include "uiact.h"
 
 #define APP_LOG_LINES 5000	/* lines each of the log panes keeps */
+#define APP_DIRTY_OUTPUT 2	/* a->dirty: nothing but command output */
 #define APP_MIN_COLS 60		/* below this the console draws nothing */
 #define APP_MIN_ROWS 16		/* ...but the "terminal too small" notice */
 
@@ -132,13 +133,17 @@ struct app {
 	long card_top;			/* score card: rows scrolled past */
 	long detail_top;		/* step pane: rows scrolled past */
 	int detail_sel;			/* the selection detail_top is for */
+	struct _win_st *detail_pad;	/* step pane's canvas, kept between
+					 * frames (a new one each frame cost
+					 * a fresh 400-row allocation) */
+	int detail_pad_rows;		/* rows the last frame drew on it */
 	struct dialog dlg;
 	char status[512];
 	int status_is_error;
 	unsigned n_refusals;		/* error statuses said so far */
 	int status_alert;		/* an alert holds the status line
 					 * until the operator's next key */
-	int dirty;
+	int dirty;			/* APP_DIRTY_OUTPUT: only new output */
 	int quit;
 	int64_t driver_gone_us;	/* watch: no console drives since, 0 = one does */
 	int tty_stderr;		/* the terminal's stderr (ours goes to console.log) */
@@ -263,6 +268,8 @@ int pane_steps_resume_row(const struct app *a);
  * means (borrowed); returns 0, or -1 past the last. */
 int pane_steps_legend(int i, const char **glyph, const char **meaning);
 void pane_detail_draw(struct app *a, struct _win_st *w, struct rect r);
+/* Free the step pane's canvas (before the terminal is let go). */
+void pane_detail_done(struct app *a);
 
 /* Whether the step pane shows a finished drill's score card (then the
  * scrolling keys scroll it, a->card_top, from the checklist too). */

@@ -1016,14 +1016,50 @@ detail_more(struct app *a, WINDOW *w, int y, struct rect r, long above,
 	draw_text(w, y, r.x + 1, r.w - 2, buf, theme_attr(ROLE_DIM));
 }
 
+/* The canvas for a step R.w wide, blank: the one of the last frame with
+ * the rows it drew cleared, or a new one when the width changed. */
+static WINDOW *
+detail_pad(struct app *a, WINDOW *w, struct rect r)
+{
+	WINDOW *pad = a->detail_pad;
+
+	if (pad && getmaxx(pad) != r.w)
+		pane_detail_done(a);
+	if (!a->detail_pad) {
+		a->detail_pad = pad = newpad(DETAIL_PAD_ROWS, r.w);
+		a->detail_pad_rows = 0;
+		if (pad)
+			wbkgd(pad, getbkgd(w));
+		return pad;
+	}
+	if (getbkgd(pad) != getbkgd(w)) {
+		wbkgd(pad, getbkgd(w));	/* a new theme: every cell */
+		werase(pad);
+	}
+	/* The row a drawing left the cursor on may hold text too. */
+	for (int y = 0; y <= a->detail_pad_rows && y < DETAIL_PAD_ROWS; y++) {
+		wmove(pad, y, 0);
+		wclrtoeol(pad);
+	}
+	return pad;
+}
+
+void
+pane_detail_done(struct app *a)
+{
+	if (a->detail_pad)
+		delwin(a->detail_pad);
+	a->detail_pad = NULL;
+	a->detail_pad_rows = 0;
+}
+
 /* The step drawn whole off screen, and the rows from a->detail_top (kept
  * in range here; back to the top for another step) copied into R, with
  * a "more" line when it does not fit. */
 static void
 draw_scrolled(struct app *a, WINDOW *w, struct rect r)
 {
-	WINDOW *pad = r.w > 0 && r.h > 0 ? newpad(DETAIL_PAD_ROWS, r.w)
-					 : NULL;
+	WINDOW *pad = r.w > 0 && r.h > 0 ? detail_pad(a, w, r) : NULL;
 	struct cursor pc = { pad, { 0, 0, DETAIL_PAD_ROWS, r.w }, 0 };
 	long total, rows = r.h;
 
@@ -1033,9 +1069,9 @@ draw_scrolled(struct app *a, WINDOW *w, struct rect r)
 		step_body(a, &c);
 		return;
 	}
-	wbkgd(pad, getbkgd(w));
 	step_body(a, &pc);
 	total = pc.y;
+	a->detail_pad_rows = pc.y;
 	if (a->detail_sel != a->sel)
 		a->detail_top = 0;
 	a->detail_sel = a->sel;
@@ -1048,7 +1084,6 @@ draw_scrolled(struct app *a, WINDOW *w, struct rect r)
 	if (total > r.h && r.h > 1)
 		detail_more(a, w, r.y + (int)rows, r, a->detail_top,
 			    total - a->detail_top - rows);
-	delwin(pad);
 }
 
 void

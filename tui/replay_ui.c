@@ -957,6 +957,7 @@ replay_console(const char *dir, const char *theme)
 	app_dirty(&p.a);
 	run_loop(&p);
 	loop_del_fd(p.a.loop, STDIN_FILENO);
+	pane_detail_done(&p.a);
 	term_stop();
 	theme_end();
 	rp_done(&p);

@@ -201,6 +201,34 @@ START_TEST(test_mem_count_equals_a_byte_loop)
 }
 END_TEST
 
+/* The K-th newline from the end, a word at a time, is where a byte loop
+ * finds it, at every alignment and for every K, none found included. */
+START_TEST(test_mem_rfind_nth_equals_a_byte_loop)
+{
+	unsigned char buf[200];
+
+	srand(11);
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = rand() % 3 ? 'x' : (rand() % 2 ? '\n' : 0x8a);
+	for (size_t off = 0; off < 8; off++) {
+		for (size_t len = 0; off + len <= sizeof(buf); len += 5) {
+			for (size_t k = 0; k < 80; k++) {
+				size_t naive = len, seen = 0;
+
+				for (size_t i = len; k && i-- > 0;)
+					if (buf[off + i] == '\n' && ++seen == k) {
+						naive = i;
+						break;
+					}
+				ck_assert_uint_eq(mem_rfind_nth(buf + off, '\n',
+								len, k),
+						  naive);
+			}
+		}
+	}
+}
+END_TEST
+
 /* A block of many lines larger than the write buffer, with quotes,
  * controls, invalid bytes and multi-byte characters at every position
  * relative to the buffer's end, comes back as one event of \r\n lines. */
@@ -570,6 +598,7 @@ base_suite(void)
 	tcase_add_test(tc, test_cast_file_is_valid_asciicast_with_escaped_text);
 	tcase_add_test(tc, test_cast_write_after_a_failed_write_is_a_noop);
 	tcase_add_test(tc, test_mem_count_equals_a_byte_loop);
+	tcase_add_test(tc, test_mem_rfind_nth_equals_a_byte_loop);
 	tcase_add_test(tc, test_cast_write_lines_escapes_a_large_block_exactly);
 	tcase_add_test(tc, test_cast_write_lines_short_lines_match_the_byte_path);
 	tcase_add_test(tc, test_cast_open_truncates_an_old_file_to_mode_0600);

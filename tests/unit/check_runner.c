@@ -371,6 +371,32 @@ START_TEST(test_runner_output_flood_keeps_memory_bounded)
 }
 END_TEST
 
+/* A command flooding output in full pipe buffers is read in large reads,
+ * not one per write it makes: each read costs a callback, a cast flush
+ * and a pane update, and a million lines once took hundreds. */
+START_TEST(test_runner_flood_is_read_in_large_reads)
+{
+	struct loop *l = loop_new(NULL);
+	struct runner *r = runner_new(l, NULL);
+	struct proc_spec spec = { .command = "seq 1 500000", .multi_line = 1,
+				  .stdin_null = 1 };
+	struct capture c = { .is_quiet = 1 };
+
+	run_spec(l, r, &spec, &c, 10000000);
+	ck_assert_int_eq(c.res.exit_code, 0);
+	ck_assert_uint_eq(c.res.n_lines, 500000);
+	/* 3.4 MB: blocks of 32 KB on average at the least (seq writes
+	 * 4 KiB at a time; the runner reads up to 256 KiB). */
+	ck_assert_msg(c.n_counted <= c.res.bytes_out / (32 * 1024),
+		      "%llu reads with lines for %llu bytes",
+		      (unsigned long long)c.n_counted,
+		      (unsigned long long)c.res.bytes_out);
+	capture_done(&c);
+	runner_free(r);
+	loop_free(l);
+}
+END_TEST
+
 START_TEST(test_runner_variables_reach_command_only_as_env)
 {
 	static const char value[] =
@@ -744,6 +770,7 @@ runner_suite(void)
 	add_case(s, test_runner_timeout_kills_group_once_leader_dies, 10);
 	add_case(s, test_runner_cancel_from_a_callback_stops_the_group, 10);
 	add_case(s, test_runner_output_flood_keeps_memory_bounded, 30);
+	add_case(s, test_runner_flood_is_read_in_large_reads, 20);
 	add_case(s, test_runner_variables_reach_command_only_as_env, 10);
 	add_case(s, test_runner_redacts_secrets_everywhere, 10);
 	add_case(s, test_runner_env_secrets_skip_author_names, 10);
