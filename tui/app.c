@@ -1251,6 +1251,13 @@ do_uiact(struct app *a, enum uiact act)
 			   "changes");
 		return;
 	}
+	/* Refused before any dialog asks for a confirmation or a name. */
+	if (session_taken_by(a->session) && changes_session(act)) {
+		app_status(a, 1, "the session was handed over to %s, who runs "
+			   "it now: this console is read-only",
+			   session_taken_by(a->session));
+		return;
+	}
 
 	if (a->follow && (act == UI_APPROVE || watch_refuses(act))) {
 		app_status(a, 1, "watching the copy published to %s: "

@@ -24,7 +24,9 @@ cat >"$SCREEN_TMP/pb.json" <<'JSON'
   "phases": [
     { "id": "assess", "steps": [
       { "id": "a.look", "kind": "check", "title": "Look around" },
-      { "id": "a.again", "kind": "check", "title": "Look again" } ] },
+      { "id": "a.again", "kind": "check", "title": "Look again" },
+      { "id": "a.clean", "kind": "run", "title": "Clean the build",
+        "run": "rm -rf build", "destructive": true, "confirm": "rm build" } ] },
     { "id": "decide", "steps": [] },
     { "id": "approve", "steps": [] },
     { "id": "execute", "steps": [] },
@@ -46,6 +48,13 @@ taken=$(git --git-dir="$srv/team.git" rev-parse "$ref")
 wait_text "share: TAKEN OVER by bob, who runs the session now; this console is read-only" 10
 keys Space
 wait_text "the session was handed over to bob, who runs it now: this console is read-only" 5
+# A destructive step's Enter is refused at once: no confirmation asked
+# for a command that will never run here.
+keys G
+wait_text '^\[ \] Clean the build' 5
+keys Enter
+wait_text "the session was handed over to bob, who runs it now: this console is read-only" 5
+refute_text 'Type .* to run it'
 [ "$(git --git-dir="$srv/team.git" rev-parse "$ref")" = "$taken" ] ||
 	fail "the old console wrote the session's ref after the hand-over"
 keys_nowait q
