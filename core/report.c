@@ -557,6 +557,51 @@ on_cancelled(struct rep *r, const struct journal_event *ev, cJSON *o,
 		    "command may have acted)", ev->step ? ev->step : "");
 }
 
+/* A run that ended after its console quit, its outcome from its keeper's
+ * record: the row says so (an interruption noted on it first is undone:
+ * the run was not interrupted, only its console), and so does the
+ * timeline. Returns 0 for any other finish. */
+static int
+kept_finish(struct rep *r, const struct journal_event *ev, cJSON *o,
+	    struct strbuf *what)
+{
+	const cJSON *code = cJSON_GetObjectItem(ev->payload, "exit");
+	const cJSON *signo = cJSON_GetObjectItem(ev->payload, "signal");
+	const cJSON *ms = cJSON_GetObjectItem(ev->payload, "duration_ms");
+	int ok = cJSON_IsTrue(cJSON_GetObjectItem(ev->payload, "ok"));
+	struct strbuf how = STRBUF_INIT;
+
+	if (!pstr(ev, "recorded_by") || strcmp(pstr(ev, "recorded_by"),
+					       "keeper") != 0)
+		return 0;
+	if (cJSON_IsNumber(signo) && signo->valueint > 0)
+		strbuf_addf(&how, "killed by signal %d", signo->valueint);
+	else
+		strbuf_addf(&how, "exit %d", cJSON_IsNumber(code)
+			    ? code->valueint : -1);
+	strbuf_addf(&how, " at %s (its keeper's record)",
+		    pstr(ev, "ended") ? pstr(ev, "ended") : "?");
+	for (const char *k = "ok\0interrupted\0reason\0exit\0duration_ms\0";
+	     *k; k += strlen(k) + 1)
+		cJSON_DeleteItemFromObjectCaseSensitive(o, k);
+	cJSON_AddBoolToObject(o, "ok", ok);
+	cJSON_AddNumberToObject(o, "exit", cJSON_IsNumber(code)
+				? code->valuedouble : -1);
+	cJSON_AddNumberToObject(o, "duration_ms", cJSON_IsNumber(ms)
+				? ms->valuedouble : 0);
+	add_clean(o, "reason", pstr(ev, "reason"));
+	add_clean(o, "kept", strbuf_str(&how));
+	if (!ok)
+		set_state(r, ev, "failed", pstr(ev, "reason"));
+	strbuf_addf(what, "%s %s after the console quit: %s",
+		    ok ? "finished" : "FAILED", ev->step ? ev->step : "",
+		    strbuf_str(&how));
+	if (!ok && pstr(ev, "reason"))
+		strbuf_addf(what, " (%s)", pstr(ev, "reason"));
+	strbuf_done(&how);
+	return 1;
+}
+
 static void
 on_step_finished(struct rep *r, const struct journal_event *ev,
 		 struct strbuf *what)
@@ -574,6 +619,8 @@ on_step_finished(struct rep *r, const struct journal_event *ev,
 		on_cancelled(r, ev, o, what);
 		return;
 	}
+	if (kept_finish(r, ev, o, what))
+		return;
 	cJSON_AddBoolToObject(o, "ok", ok);
 	cJSON_AddNumberToObject(o, "exit", cJSON_IsNumber(exit_code)
 				? exit_code->valuedouble : -1);
@@ -652,9 +699,21 @@ on_process(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 			    "previous console (pid %d, %s)", step, n,
 			    pstr(ev, "signal") ? pstr(ev, "signal") : "?");
 	else {
+		const char *outcome = pstr(ev, "outcome");
+
 		strbuf_addf(what, "%s: its run from the previous console (pid "
-			    "%d) %s; outcome unknown", step, n,
+			    "%d) %s", step, n,
 			    pstr(ev, "how") ? pstr(ev, "how") : "ended");
+		if (outcome && strcmp(outcome, "unknown") != 0)
+			strbuf_addf(what, ": %s at %s (its keeper's record)",
+				    outcome, pstr(ev, "ended") ? pstr(ev, "ended")
+							       : "?");
+		else if (pstr(ev, "keeper"))
+			strbuf_adds(what, "; outcome unknown: its keeper was "
+				    "stopped before it recorded the exit "
+				    "status");
+		else
+			strbuf_adds(what, "; outcome unknown");
 		add_last_line(ev, what);
 	}
 }
@@ -2396,6 +2455,9 @@ md_commands(const cJSON *rep, struct strbuf *out)
 			    ? " (drill)" : "");
 		if (jstr(c, "checked"))
 			strbuf_addf(&v, "; %s", jstr(c, "checked"));
+		if (jstr(c, "kept"))
+			strbuf_addf(&v, "; ended after the console quit: %s",
+				    jstr(c, "kept"));
 		cell(out, strbuf_str(&v));
 		strbuf_adds(out, "\n");
 		cJSON_Delete(secs);
