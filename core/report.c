@@ -536,6 +536,39 @@ open_command(struct rep *r, const char *step)
 	return NULL;
 }
 
+/* Whether EV is a finish from a keeper's record (a run that ended after
+ * its console quit). */
+static int
+is_kept(const struct journal_event *ev)
+{
+	return pstr(ev, "recorded_by") &&
+	       strcmp(pstr(ev, "recorded_by"), "keeper") == 0;
+}
+
+/* The last command entry of STEP, when the console's end interrupted it:
+ * its keeper's record finishes it; what the interruption noted goes. */
+static cJSON *
+interrupted_command(struct rep *r, const char *step)
+{
+	cJSON *head = r->commands->child;
+
+	for (cJSON *c = head ? head->prev : NULL; c && step; c = c->prev) {
+		if (jstr(c, "step") && strcmp(jstr(c, "step"), step) == 0) {
+			if (!cJSON_IsTrue(cJSON_GetObjectItem(c, "interrupted"))
+			    || jstr(c, "interrupted_by"))
+				return NULL;
+			cJSON_DeleteItemFromObjectCaseSensitive(c, "ok");
+			cJSON_DeleteItemFromObjectCaseSensitive(c,
+								"interrupted");
+			cJSON_DeleteItemFromObjectCaseSensitive(c, "reason");
+			return c;
+		}
+		if (c == head)
+			break;
+	}
+	return NULL;
+}
+
 /* A run cancelled while it ran: its command may have acted, so neither
  * ok nor failed. */
 static void
@@ -571,8 +604,7 @@ kept_finish(struct rep *r, const struct journal_event *ev, cJSON *o,
 	int ok = cJSON_IsTrue(cJSON_GetObjectItem(ev->payload, "ok"));
 	struct strbuf how = STRBUF_INIT;
 
-	if (!pstr(ev, "recorded_by") || strcmp(pstr(ev, "recorded_by"),
-					       "keeper") != 0)
+	if (!is_kept(ev))
 		return 0;
 	if (cJSON_IsNumber(signo) && signo->valueint > 0)
 		strbuf_addf(&how, "killed by signal %d", signo->valueint);
@@ -581,9 +613,6 @@ kept_finish(struct rep *r, const struct journal_event *ev, cJSON *o,
 			    ? code->valueint : -1);
 	strbuf_addf(&how, " at %s (its keeper's record)",
 		    pstr(ev, "ended") ? pstr(ev, "ended") : "?");
-	for (const char *k = "ok\0interrupted\0reason\0exit\0duration_ms\0";
-	     *k; k += strlen(k) + 1)
-		cJSON_DeleteItemFromObjectCaseSensitive(o, k);
 	cJSON_AddBoolToObject(o, "ok", ok);
 	cJSON_AddNumberToObject(o, "exit", cJSON_IsNumber(code)
 				? code->valuedouble : -1);
@@ -611,6 +640,8 @@ on_step_finished(struct rep *r, const struct journal_event *ev,
 	const cJSON *ms = cJSON_GetObjectItem(ev->payload, "duration_ms");
 	int ok = cJSON_IsTrue(cJSON_GetObjectItem(ev->payload, "ok"));
 
+	if (!o && is_kept(ev))
+		o = interrupted_command(r, ev->step);
 	if (!o) {
 		o = step_entry(r, ev);
 		cJSON_AddItemToArray(r->commands, o);
