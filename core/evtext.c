@@ -322,6 +322,11 @@ on_orphan_ended(const struct ev *e, struct strbuf *sb)
 				sizeof(when));
 		strbuf_addf(sb, ": %s at %s (its keeper's record)",
 			    pay(e, "outcome"), when);
+	} else if (str(e->p, "exit_status", NULL)) {
+		timefmt_rfc3339(str(e->p, "ended", ""), TF_HMS, when,
+				sizeof(when));
+		strbuf_addf(sb, "; outcome unknown (%s at %s, its keeper's "
+			    "record)", pay(e, "exit_status"), when);
 	} else if (str(e->p, "keeper", NULL)) {
 		strbuf_adds(sb, "; outcome unknown: its keeper was stopped "
 			      "before it recorded the exit status");

@@ -739,6 +739,11 @@ on_process(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 			strbuf_addf(what, ": %s at %s (its keeper's record)",
 				    outcome, pstr(ev, "ended") ? pstr(ev, "ended")
 							       : "?");
+		else if (pstr(ev, "exit_status"))
+			strbuf_addf(what, "; outcome unknown (%s at %s, its "
+				    "keeper's record)", pstr(ev, "exit_status"),
+				    pstr(ev, "ended") ? pstr(ev, "ended")
+						      : "?");
 		else if (pstr(ev, "keeper"))
 			strbuf_adds(what, "; outcome unknown: its keeper was "
 				    "stopped before it recorded the exit "

@@ -267,7 +267,12 @@ record_ended(struct session *s, struct step_rt *rt,
 		char outcome[64], when[40];
 
 		kept_outcome(ks, outcome, sizeof(outcome));
-		cJSON_AddStringToObject(p, "outcome", outcome);
+		/* Stopped while it ran, it may have acted: its exit
+		 * status is known, whether it did its work is not. */
+		if (rt->orphan_stopping)
+			cJSON_AddStringToObject(p, "outcome", "unknown");
+		cJSON_AddStringToObject(p, rt->orphan_stopping
+					? "exit_status" : "outcome", outcome);
 		cJSON_AddStringToObject(p, "ended", clock_format_rfc3339(
 						ks->ended_us, when,
 						sizeof(when)));
@@ -284,16 +289,18 @@ record_ended(struct session *s, struct step_rt *rt,
 }
 
 /* RT's orphan is gone: journal its end, and its finish when its keeper
- * recorded how it ended. */
+ * recorded how it ended (not when the operator stopped it: the step then
+ * stays interrupted, its outcome unknown, as a run cancelled here is). */
 static int
 orphan_gone(struct session *s, struct step_rt *rt, struct err *err)
 {
 	struct keeper_status ks;
 	int known = kept_status(s, rt, &ks);
+	int stopped = rt->orphan_stopping;
 
 	if (record_ended(s, rt, known ? &ks : NULL, err) < 0)
 		return -1;
-	return known ? session_finish_kept(s, rt, &ks, err) : 0;
+	return known && !stopped ? session_finish_kept(s, rt, &ks, err) : 0;
 }
 
 /* One step at resume: a run left unfinished is interrupted; then its

@@ -10,7 +10,9 @@
 #     then fails (exit 3): step.orphan_ended says exit 3 from the keeper's
 #     record and the step is failed;
 #  C. the orphan stopped at the resume (cancel): the command itself is
-#     stopped, not only its keeper, and the keeper records the signal.
+#     stopped, not only its keeper, and the keeper records the signal
+#     (the outcome stays unknown: stopped while it ran, it may have
+#     acted).
 set -u
 bin=${REWIND_BIN:-./rewind}
 src=${REWIND_SRCDIR:-.}
@@ -206,11 +208,14 @@ die KILL
 start_batch 2
 wait_for 'grep -q "\"type\":\"awaiting\"" "$d/out2"'
 send 'cancel e.push'
-wait_for 'test "$(count step.finished)" = 1'
+wait_for 'test "$(count step.orphan_ended)" = 1'
 running "$pid" && fail "the command still runs after cancel"
-event step.orphan_ended | grep -q '"how":"stopped by the operator","outcome":"killed by SIGTERM"' ||
-	fail "step.orphan_ended does not carry the keeper's SIGTERM: $(event step.orphan_ended)"
-event step.finished | grep -q '"signal":15,.*"outcome":"unknown"' ||
-	fail "a run stopped while it ran is not outcome unknown: $(event step.finished)"
+running "$(head -n 1 "$d/push.pids")" && fail "the push still runs after cancel"
+event step.orphan_ended | grep -q '"how":"stopped by the operator","outcome":"unknown","exit_status":"killed by SIGTERM","ended":"[-0-9T:.]*Z","recorded_by":"keeper"' ||
+	fail "step.orphan_ended does not carry the keeper's SIGTERM, outcome unknown: $(event step.orphan_ended)"
+[ "$(count step.finished)" = 0 ] || fail "a run stopped while it ran was given a finish"
 stop_batch
+"$bin" report "$S" >"$d/report.md" 2>"$d/err-report" || fail "rewind report failed"
+grep -q "stopped by the operator; outcome unknown (killed by SIGTERM at 20[-0-9T:.]*Z, its keeper's record)" "$d/report.md" ||
+	fail "the report does not say how the stopped run ended"
 echo "resume-keeper-batch: the keeper's record gives the real outcome after a SIGKILL, still running or not; a stop stops the command"
