@@ -23,6 +23,7 @@
 #include "evidence.h"
 #include "evtext.h"
 #include "journal.h"
+#include "keeper.h"
 #include "playbook.h"
 #include "registry.h"
 #include "rtoclock.h"
@@ -711,6 +712,53 @@ on_interrupted(struct rep *r, const struct journal_event *ev,
 	add_last_line(ev, what);
 }
 
+/* Where the keeper of the run EV spawned writes how it ended, kept on
+ * its command entry until a result comes (kept_unjournalled). */
+static void
+note_status_file(struct rep *r, const struct journal_event *ev)
+{
+	const cJSON *k = cJSON_GetObjectItem(ev->payload, "keeper");
+	const cJSON *f = cJSON_GetObjectItem(k, "status_file");
+	cJSON *o = open_command(r, ev->step);
+
+	if (o && cJSON_IsString(f) && !strstr(f->valuestring, ".."))
+		add_clean(o, "status_file", f->valuestring);
+}
+
+/* A run with no result in the journal whose console died: its keeper's
+ * record, read (never journalled) so the report tells how it ended
+ * before any console resumes the session to journal it. */
+static void
+kept_unjournalled(struct rep *r, const char *dir)
+{
+	cJSON *c;
+
+	cJSON_ArrayForEach(c, r->commands) {
+		struct keeper_status ks;
+		char *path, when[40], text[160];
+
+		if (cJSON_IsBool(cJSON_GetObjectItem(c, "ok")) ||
+		    !jstr(c, "status_file"))
+			continue;
+		path = xasprintf("%s/%s", dir, jstr(c, "status_file"));
+		if (keeper_read_status(path, &ks, NULL) == 0) {
+			clock_format_rfc3339(ks.ended_us, when, sizeof(when));
+			if (ks.term_signal)
+				snprintf(text, sizeof(text), "killed by signal "
+					 "%d at %s (its keeper's record, not "
+					 "journalled yet: resume the session)",
+					 ks.term_signal, when);
+			else
+				snprintf(text, sizeof(text), "exit %d at %s "
+					 "(its keeper's record, not journalled "
+					 "yet: resume the session)",
+					 ks.exit_code, when);
+			add_clean(c, "kept", text);
+		}
+		free(path);
+	}
+}
+
 /* A run's process, and what became of it after its console died. */
 static void
 on_process(struct rep *r, const struct journal_event *ev, struct strbuf *what)
@@ -719,7 +767,8 @@ on_process(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 	const char *step = ev->step ? ev->step : "";
 	int n = cJSON_IsNumber(pid) ? pid->valueint : 0;
 
-	(void)r;
+	if (strcmp(ev->type, "step.spawned") == 0)
+		note_status_file(r, ev);
 	if (strcmp(ev->type, "step.spawned") == 0)
 		strbuf_addf(what, "%s runs as pid %d", step, n);
 	else if (strcmp(ev->type, "step.orphan") == 0)
@@ -2045,6 +2094,7 @@ report_build(const char *dir, struct err *err)
 		cJSON_Delete(r.root);
 		r.root = NULL;
 	} else {
+		kept_unjournalled(&r, dir);
 		rep_finish(&r);
 	}
 	strbuf_done(&text);

@@ -5,7 +5,8 @@
 # outcome (step.finished, recorded_by keeper), never "outcome unknown":
 #  A. rewind killed (SIGKILL), the push ends (exit 0) before the resume:
 #     finished, ok, no step.interrupted; the report says it ended after
-#     the console quit, exit 0;
+#     the console quit, exit 0 (and, read from the keeper's record, so
+#     does a report made before the resume);
 #  B. rewind killed, the push still runs at the resume (no second copy),
 #     then fails (exit 3): step.orphan_ended says exit 3 from the keeper's
 #     record and the step is failed;
@@ -157,6 +158,12 @@ wait_for 'test -s "$S/output/e.push-1.status"'
 grep -q "\"pid\":$pid,\"keeper_pid\":$keeper,\"exit\":0,\"signal\":0," \
 	"$S/output/e.push-1.status" || fail "status file: $(cat "$S/output/e.push-1.status")"
 wait_for '! running "$keeper"'
+# Before any resume, the report reads the keeper's record (journals nothing).
+n_events=$(wc -l <"$J")
+"$bin" report "$S" >"$d/report0.md" 2>"$d/err-report0" || fail "rewind report failed"
+grep -q "| no result; ended after the console quit: exit 0 at 20[-0-9T:.]*Z (its keeper's record, not journalled yet: resume the session) |" "$d/report0.md" ||
+	fail "the report before the resume does not read the keeper's record: $(grep '| e.push' "$d/report0.md")"
+[ "$(wc -l <"$J")" = "$n_events" ] || fail "rewind report journalled something"
 start_batch 2
 wait_for 'grep -q "\"type\":\"awaiting\"" "$d/out2"'
 [ "$(count step.interrupted)" = 0 ] || fail "a run whose keeper recorded its end was called interrupted"
