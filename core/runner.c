@@ -860,9 +860,12 @@ read_keeper_pid(int fd)
 	struct pollfd pfd = { fd, POLLIN, 0 };
 
 	while (len < sizeof(line) - 1) {
+		int ready = poll(&pfd, 1, KEEPER_START_MS);
 		ssize_t n;
 
-		if (poll(&pfd, 1, KEEPER_START_MS) <= 0 && errno != EINTR)
+		if (ready < 0 && errno == EINTR)
+			continue;
+		if (ready <= 0)
 			return -1;
 		n = read(fd, line + len, sizeof(line) - 1 - len);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
