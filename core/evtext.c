@@ -12,6 +12,7 @@
 #include "identity.h"
 #include "sessions.h"
 #include "strbuf.h"
+#include "timefmt.h"
 #include "xalloc.h"
 
 struct ev {
@@ -140,11 +141,47 @@ on_refused(const struct ev *e, struct strbuf *sb)
 	free(where);
 }
 
+/* "exit 0", "killed by signal 15": how a finished run ended. */
+static void
+add_exit(const struct ev *e, struct strbuf *sb)
+{
+	const cJSON *code = cJSON_GetObjectItem(e->p, "exit");
+	const cJSON *signo = cJSON_GetObjectItem(e->p, "signal");
+
+	if (cJSON_IsNumber(signo) && signo->valueint > 0)
+		strbuf_addf(sb, "killed by signal %d", signo->valueint);
+	else
+		strbuf_addf(sb, "exit %d", cJSON_IsNumber(code)
+			    ? code->valueint : -1);
+}
+
+/* A run that ended after its console quit, as its keeper recorded:
+ * "ended after the console quit: exit 0 at 10:41:07". */
+static void
+finished_kept(const struct ev *e, struct strbuf *sb)
+{
+	char when[40];
+
+	timefmt_rfc3339(str(e->p, "ended", ""), TF_HMS, when, sizeof(when));
+	strbuf_addf(sb, "%s ended after the console quit: ", e->step);
+	add_exit(e, sb);
+	strbuf_addf(sb, " at %s (its keeper's record)", when);
+	if (strcmp(str(e->p, "outcome", ""), "unknown") == 0)
+		strbuf_adds(sb, "; it was stopped while it ran: outcome "
+			      "unknown (its command may have acted)");
+	else if (!cJSON_IsTrue(cJSON_GetObjectItem(e->p, "ok")))
+		strbuf_addf(sb, "; failed: %s", pay(e, "reason"));
+}
+
 static void
 on_finished(const struct ev *e, struct strbuf *sb)
 {
 	const cJSON *exit_code = cJSON_GetObjectItem(e->p, "exit");
 
+	if (strcmp(str(e->p, "recorded_by", ""), "keeper") == 0) {
+		finished_kept(e, sb);
+		return;
+	}
 	if (cJSON_IsTrue(cJSON_GetObjectItem(e->p, "ok")))
 		strbuf_addf(sb, "%s finished", e->step);
 	else if (strcmp(str(e->p, "outcome", ""), "unknown") == 0) {
@@ -287,9 +324,27 @@ on_orphan_stop(const struct ev *e, struct strbuf *sb)
 static void
 on_orphan_ended(const struct ev *e, struct strbuf *sb)
 {
-	strbuf_addf(sb, "%s's run from the previous console (pid %d) %s; "
-		    "outcome unknown", e->step, pid_of(e),
-		    str(e->p, "how", "ended"));
+	const char *outcome = str(e->p, "outcome", "unknown");
+	char when[40];
+
+	strbuf_addf(sb, "%s's run from the previous console (pid %d) %s",
+		    e->step, pid_of(e), str(e->p, "how", "ended"));
+	if (strcmp(outcome, "unknown") != 0) {
+		timefmt_rfc3339(str(e->p, "ended", ""), TF_HMS, when,
+				sizeof(when));
+		strbuf_addf(sb, ": %s at %s (its keeper's record)",
+			    pay(e, "outcome"), when);
+	} else if (str(e->p, "exit_status", NULL)) {
+		timefmt_rfc3339(str(e->p, "ended", ""), TF_HMS, when,
+				sizeof(when));
+		strbuf_addf(sb, "; outcome unknown (%s at %s, its keeper's "
+			    "record)", pay(e, "exit_status"), when);
+	} else if (str(e->p, "keeper", NULL)) {
+		strbuf_adds(sb, "; outcome unknown: its keeper was stopped "
+			      "before it recorded the exit status");
+	} else {
+		strbuf_adds(sb, "; outcome unknown");
+	}
 }
 
 static void

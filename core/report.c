@@ -23,6 +23,7 @@
 #include "evidence.h"
 #include "evtext.h"
 #include "journal.h"
+#include "keeper.h"
 #include "playbook.h"
 #include "registry.h"
 #include "rtoclock.h"
@@ -536,6 +537,39 @@ open_command(struct rep *r, const char *step)
 	return NULL;
 }
 
+/* Whether EV is a finish from a keeper's record (a run that ended after
+ * its console quit). */
+static int
+is_kept(const struct journal_event *ev)
+{
+	return pstr(ev, "recorded_by") &&
+	       strcmp(pstr(ev, "recorded_by"), "keeper") == 0;
+}
+
+/* The last command entry of STEP, when the console's end interrupted it:
+ * its keeper's record finishes it; what the interruption noted goes. */
+static cJSON *
+interrupted_command(struct rep *r, const char *step)
+{
+	cJSON *head = r->commands->child;
+
+	for (cJSON *c = head ? head->prev : NULL; c && step; c = c->prev) {
+		if (jstr(c, "step") && strcmp(jstr(c, "step"), step) == 0) {
+			if (!cJSON_IsTrue(cJSON_GetObjectItem(c, "interrupted"))
+			    || jstr(c, "interrupted_by"))
+				return NULL;
+			cJSON_DeleteItemFromObjectCaseSensitive(c, "ok");
+			cJSON_DeleteItemFromObjectCaseSensitive(c,
+								"interrupted");
+			cJSON_DeleteItemFromObjectCaseSensitive(c, "reason");
+			return c;
+		}
+		if (c == head)
+			break;
+	}
+	return NULL;
+}
+
 /* A run cancelled while it ran: its command may have acted, so neither
  * ok nor failed. */
 static void
@@ -557,6 +591,47 @@ on_cancelled(struct rep *r, const struct journal_event *ev, cJSON *o,
 		    "command may have acted)", ev->step ? ev->step : "");
 }
 
+/* A run that ended after its console quit, its outcome from its keeper's
+ * record: the row says so (an interruption noted on it first is undone:
+ * the run was not interrupted, only its console), and so does the
+ * timeline. Returns 0 for any other finish. */
+static int
+kept_finish(struct rep *r, const struct journal_event *ev, cJSON *o,
+	    struct strbuf *what)
+{
+	const cJSON *code = cJSON_GetObjectItem(ev->payload, "exit");
+	const cJSON *signo = cJSON_GetObjectItem(ev->payload, "signal");
+	const cJSON *ms = cJSON_GetObjectItem(ev->payload, "duration_ms");
+	int ok = cJSON_IsTrue(cJSON_GetObjectItem(ev->payload, "ok"));
+	struct strbuf how = STRBUF_INIT;
+
+	if (!is_kept(ev))
+		return 0;
+	if (cJSON_IsNumber(signo) && signo->valueint > 0)
+		strbuf_addf(&how, "killed by signal %d", signo->valueint);
+	else
+		strbuf_addf(&how, "exit %d", cJSON_IsNumber(code)
+			    ? code->valueint : -1);
+	strbuf_addf(&how, " at %s (its keeper's record)",
+		    pstr(ev, "ended") ? pstr(ev, "ended") : "?");
+	cJSON_AddBoolToObject(o, "ok", ok);
+	cJSON_AddNumberToObject(o, "exit", cJSON_IsNumber(code)
+				? code->valuedouble : -1);
+	cJSON_AddNumberToObject(o, "duration_ms", cJSON_IsNumber(ms)
+				? ms->valuedouble : 0);
+	add_clean(o, "reason", pstr(ev, "reason"));
+	add_clean(o, "kept", strbuf_str(&how));
+	if (!ok)
+		set_state(r, ev, "failed", pstr(ev, "reason"));
+	strbuf_addf(what, "%s %s after the console quit: %s",
+		    ok ? "finished" : "FAILED", ev->step ? ev->step : "",
+		    strbuf_str(&how));
+	if (!ok && pstr(ev, "reason"))
+		strbuf_addf(what, " (%s)", pstr(ev, "reason"));
+	strbuf_done(&how);
+	return 1;
+}
+
 static void
 on_step_finished(struct rep *r, const struct journal_event *ev,
 		 struct strbuf *what)
@@ -566,6 +641,8 @@ on_step_finished(struct rep *r, const struct journal_event *ev,
 	const cJSON *ms = cJSON_GetObjectItem(ev->payload, "duration_ms");
 	int ok = cJSON_IsTrue(cJSON_GetObjectItem(ev->payload, "ok"));
 
+	if (!o && is_kept(ev))
+		o = interrupted_command(r, ev->step);
 	if (!o) {
 		o = step_entry(r, ev);
 		cJSON_AddItemToArray(r->commands, o);
@@ -574,6 +651,8 @@ on_step_finished(struct rep *r, const struct journal_event *ev,
 		on_cancelled(r, ev, o, what);
 		return;
 	}
+	if (kept_finish(r, ev, o, what))
+		return;
 	cJSON_AddBoolToObject(o, "ok", ok);
 	cJSON_AddNumberToObject(o, "exit", cJSON_IsNumber(exit_code)
 				? exit_code->valuedouble : -1);
@@ -633,6 +712,53 @@ on_interrupted(struct rep *r, const struct journal_event *ev,
 	add_last_line(ev, what);
 }
 
+/* Where the keeper of the run EV spawned writes how it ended, kept on
+ * its command entry until a result comes (kept_unjournalled). */
+static void
+note_status_file(struct rep *r, const struct journal_event *ev)
+{
+	const cJSON *k = cJSON_GetObjectItem(ev->payload, "keeper");
+	const cJSON *f = cJSON_GetObjectItem(k, "status_file");
+	cJSON *o = open_command(r, ev->step);
+
+	if (o && cJSON_IsString(f) && !strstr(f->valuestring, ".."))
+		add_clean(o, "status_file", f->valuestring);
+}
+
+/* A run with no result in the journal whose console died: its keeper's
+ * record, read (never journalled) so the report tells how it ended
+ * before any console resumes the session to journal it. */
+static void
+kept_unjournalled(struct rep *r, const char *dir)
+{
+	cJSON *c;
+
+	cJSON_ArrayForEach(c, r->commands) {
+		struct keeper_status ks;
+		char *path, when[40], text[160];
+
+		if (cJSON_IsBool(cJSON_GetObjectItem(c, "ok")) ||
+		    !jstr(c, "status_file"))
+			continue;
+		path = xasprintf("%s/%s", dir, jstr(c, "status_file"));
+		if (keeper_read_status(path, &ks, NULL) == 0) {
+			clock_format_rfc3339(ks.ended_us, when, sizeof(when));
+			if (ks.term_signal)
+				snprintf(text, sizeof(text), "killed by signal "
+					 "%d at %s (its keeper's record, not "
+					 "journalled yet: resume the session)",
+					 ks.term_signal, when);
+			else
+				snprintf(text, sizeof(text), "exit %d at %s "
+					 "(its keeper's record, not journalled "
+					 "yet: resume the session)",
+					 ks.exit_code, when);
+			add_clean(c, "kept", text);
+		}
+		free(path);
+	}
+}
+
 /* A run's process, and what became of it after its console died. */
 static void
 on_process(struct rep *r, const struct journal_event *ev, struct strbuf *what)
@@ -641,7 +767,8 @@ on_process(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 	const char *step = ev->step ? ev->step : "";
 	int n = cJSON_IsNumber(pid) ? pid->valueint : 0;
 
-	(void)r;
+	if (strcmp(ev->type, "step.spawned") == 0)
+		note_status_file(r, ev);
 	if (strcmp(ev->type, "step.spawned") == 0)
 		strbuf_addf(what, "%s runs as pid %d", step, n);
 	else if (strcmp(ev->type, "step.orphan") == 0)
@@ -652,9 +779,26 @@ on_process(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 			    "previous console (pid %d, %s)", step, n,
 			    pstr(ev, "signal") ? pstr(ev, "signal") : "?");
 	else {
+		const char *outcome = pstr(ev, "outcome");
+
 		strbuf_addf(what, "%s: its run from the previous console (pid "
-			    "%d) %s; outcome unknown", step, n,
+			    "%d) %s", step, n,
 			    pstr(ev, "how") ? pstr(ev, "how") : "ended");
+		if (outcome && strcmp(outcome, "unknown") != 0)
+			strbuf_addf(what, ": %s at %s (its keeper's record)",
+				    outcome, pstr(ev, "ended") ? pstr(ev, "ended")
+							       : "?");
+		else if (pstr(ev, "exit_status"))
+			strbuf_addf(what, "; outcome unknown (%s at %s, its "
+				    "keeper's record)", pstr(ev, "exit_status"),
+				    pstr(ev, "ended") ? pstr(ev, "ended")
+						      : "?");
+		else if (pstr(ev, "keeper"))
+			strbuf_adds(what, "; outcome unknown: its keeper was "
+				    "stopped before it recorded the exit "
+				    "status");
+		else
+			strbuf_adds(what, "; outcome unknown");
 		add_last_line(ev, what);
 	}
 }
@@ -1953,6 +2097,7 @@ report_build(const char *dir, struct err *err)
 		cJSON_Delete(r.root);
 		r.root = NULL;
 	} else {
+		kept_unjournalled(&r, dir);
 		rep_finish(&r);
 	}
 	strbuf_done(&text);
@@ -2399,6 +2544,9 @@ md_commands(const cJSON *rep, struct strbuf *out)
 			    ? " (drill)" : "");
 		if (jstr(c, "checked"))
 			strbuf_addf(&v, "; %s", jstr(c, "checked"));
+		if (jstr(c, "kept"))
+			strbuf_addf(&v, "; ended after the console quit: %s",
+				    jstr(c, "kept"));
 		cell(out, strbuf_str(&v));
 		strbuf_adds(out, "\n");
 		cJSON_Delete(secs);

@@ -13,11 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cast.h"
 #include "clock.h"
 #include "err.h"
+#include "keeper.h"
 #include "loop.h"
 #include "memscan.h"
 #include "proctitle.h"
@@ -36,6 +38,7 @@
 #define BURST_MIN 4096			/* a wake that read this much... */
 #define BURST_PAUSE_US 1000		/* ...leaves the pipe this long */
 #define BURST_ROOM (512 * 1024)		/* if it holds this much */
+#define KEEPER_START_MS 10000		/* for the keeper's first word */
 
 extern char **environ;
 
@@ -53,7 +56,9 @@ struct stream {
 struct proc {
 	struct runner *r;
 	struct proc *next;
-	pid_t pid;		/* also the process-group id */
+	pid_t pid;		/* the child we wait for: the command, or its
+				 * keeper (which ends as the command did) */
+	pid_t pgid;		/* the command's process group, signalled */
 	int status;		/* from waitpid; -1 = unknown */
 	int is_reaped;
 	int is_terminating;	/* SIGTERM sent, SIGKILL timer armed */
@@ -408,7 +413,7 @@ on_reaped(struct proc *p, int status)
 	cancel_timer(p, &p->kill_timer);
 	/* Group members that ignored SIGTERM must not outlive a kill. */
 	if (p->is_terminating)
-		kill(-p->pid, SIGKILL);
+		kill(-p->pgid, SIGKILL);
 	for (int i = 0; i < 2; i++)
 		stream_read(p, &p->out[i], READS_PER_WAKE);
 	if (!is_done(p) && !p->drain_timer)
@@ -575,7 +580,7 @@ on_kill_grace(void *arg)
 	struct proc *p = arg;
 
 	p->kill_timer = 0;
-	kill(-p->pid, SIGKILL);
+	kill(-p->pgid, SIGKILL);
 }
 
 static void
@@ -584,7 +589,7 @@ proc_terminate(struct proc *p)
 	if (p->is_terminating)
 		return;
 	p->is_terminating = 1;
-	kill(-p->pid, SIGTERM);
+	kill(-p->pgid, SIGTERM);
 	p->kill_timer = loop_add_timer(p->r->loop, p->kill_grace_us,
 				       on_kill_grace, p);
 }
@@ -611,7 +616,7 @@ runner_cancel(struct proc *p)
 	}
 	/* Already reaped, only draining: kill what holds the pipes and
 	 * finish from the loop, never from inside a caller's callback. */
-	kill(-p->pid, SIGKILL);
+	kill(-p->pgid, SIGKILL);
 	cancel_timer(p, &p->drain_timer);
 	p->drain_timer = loop_add_timer(p->r->loop, 0, on_drain_grace, p);
 }
@@ -728,12 +733,14 @@ child_move_fd(int from, int to)
 }
 
 struct child_args {
-	char *argv[4];		/* sh -c COMMAND */
+	const char *exe;	/* /bin/sh, or this program as keeper */
+	char *argv[6];		/* sh -c COMMAND, or the keeper's */
 	char **envp;
 	const char *cwd;
 	int stdin_null;
 	int new_session;
 	int out_w, err_w;
+	int pid_w;		/* the keeper's end for the command's pid */
 };
 
 static void __attribute__((noreturn))
@@ -754,10 +761,12 @@ child_exec(const struct child_args *a)
 	child_move_fd(a->err_w, 2);
 	/* Fds someone opened without O_CLOEXEC must not reach commands. */
 	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+	if (a->pid_w >= 0)
+		child_move_fd(a->pid_w, KEEPER_PID_FD);
 	if (a->cwd && chdir(a->cwd) < 0)
 		child_fail("chdir", a->cwd);
-	execve("/bin/sh", a->argv, a->envp);
-	child_fail("exec", "/bin/sh");
+	execve(a->exe, a->argv, a->envp);
+	child_fail("exec", a->exe);
 }
 
 /* vfork, not fork: the child borrows our memory until it execs, so
@@ -862,29 +871,114 @@ proc_start(struct proc *p, const struct proc_spec *spec, int fds[2][2])
 	r->n_spawned++;
 }
 
-/* Fork and exec the command with the write ends FDS[i][1]; returns the
- * pid, or -1 with ERR set. */
+/* The keeper's arguments (keeper_main): its status file, the console's
+ * wall clock less the real one (so that its times are on the journal's
+ * time line), the command. */
+static void
+keeper_argv(struct proc *p, const struct proc_spec *spec,
+	    struct child_args *a)
+{
+	static char name[] = "rewind-keep", mode[] = KEEPER_ARG;
+	struct timespec ts;
+	int64_t real;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	real = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	a->exe = "/proc/self/exe";
+	a->argv[0] = name;
+	a->argv[1] = mode;
+	a->argv[2] = xstrdup(spec->status_path);
+	a->argv[3] = xasprintf("%lld", (long long)(clock_wall_now(
+				loop_clock(p->r->loop)) - real));
+	a->argv[4] = xstrdup(spec->command);
+}
+
+/* The command's pid, from the keeper KEEPER on FD (it forks at once, so
+ * this waits a few milliseconds at most); -1 when it says nothing. */
 static pid_t
-spawn_child(const struct proc_spec *spec, int fds[2][2], struct err *err)
+read_keeper_pid(int fd)
+{
+	char line[32];
+	size_t len = 0;
+	struct pollfd pfd = { fd, POLLIN, 0 };
+
+	while (len < sizeof(line) - 1) {
+		int ready = poll(&pfd, 1, KEEPER_START_MS);
+		ssize_t n;
+
+		if (ready < 0 && errno == EINTR)
+			continue;
+		if (ready <= 0)
+			return -1;
+		n = read(fd, line + len, sizeof(line) - 1 - len);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0)
+			return -1;
+		len += (size_t)n;
+		if (memchr(line, '\n', len))
+			break;
+	}
+	line[len] = '\0';
+	return (pid_t)strtol(line, NULL, 10);
+}
+
+/* The keeper started: learn the command's pid, or stop the keeper. */
+static int
+keeper_handshake(struct proc *p, int pid_r, const char *command,
+		 struct err *err)
+{
+	p->pgid = read_keeper_pid(pid_r);
+	if (p->pgid > 0)
+		return 0;
+	kill(-p->pid, SIGKILL);
+	while (waitpid(p->pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	return err_set(err, ERR_SYS, "the keeper of `%.60s` did not start "
+		       "it", command);
+}
+
+/* Fork and exec the command (behind a keeper when the spec names a
+ * status file) with the write ends FDS[i][1]; sets P's pids, or returns
+ * -1 with ERR set. */
+static int
+spawn_child(struct proc *p, const struct proc_spec *spec, int fds[2][2],
+	    struct err *err)
 {
 	static char sh[] = "sh", dash_c[] = "-c";
-	struct child_args a = { .cwd = spec->cwd,
+	struct child_args a = { .exe = "/bin/sh", .cwd = spec->cwd,
 				.stdin_null = spec->stdin_null,
 				.new_session = spec->new_session,
-				.out_w = fds[0][1], .err_w = fds[1][1] };
-	pid_t pid;
+				.out_w = fds[0][1], .err_w = fds[1][1],
+				.pid_w = -1 };
+	int pid_fds[2] = { -1, -1 }, rc = 0;
 
-	a.argv[0] = sh;
-	a.argv[1] = dash_c;
-	a.argv[2] = xstrdup(spec->command);
+	if (spec->status_path && keeper_is_enabled()) {
+		if (pipe2(pid_fds, O_CLOEXEC) < 0)
+			return err_set(err, ERR_SYS, "pipe: %s",
+				       strerror(errno));
+		a.pid_w = pid_fds[1];
+		keeper_argv(p, spec, &a);
+	} else {
+		a.argv[0] = sh;
+		a.argv[1] = dash_c;
+		a.argv[2] = xstrdup(spec->command);
+	}
 	a.envp = env_build(spec->env);
 	testhook_spawned(spec->cwd, spec->command);
-	pid = fork_child(&a);
-	if (pid < 0)
-		err_set(err, ERR_SYS, "vfork: %s", strerror(errno));
-	free(a.argv[2]);
+	p->pid = p->pgid = fork_child(&a);
+	if (p->pid < 0)
+		rc = err_set(err, ERR_SYS, "vfork: %s", strerror(errno));
+	if (pid_fds[1] >= 0)
+		close(pid_fds[1]);
+	if (rc == 0 && a.pid_w >= 0)
+		rc = keeper_handshake(p, pid_fds[0], spec->command, err);
+	if (pid_fds[0] >= 0)
+		close(pid_fds[0]);
+	for (int i = 2; i < 5; i++)
+		free(a.argv[i]);
 	env_free(a.envp);
-	return pid;
+	return rc;
 }
 
 struct proc *
@@ -900,8 +994,7 @@ runner_spawn(struct runner *r, const struct proc_spec *spec, struct err *err)
 	    open_pipe(fds[1], &p->out[1].room, err) < 0 ||
 	    proc_cast_open(p, spec, err) < 0)
 		goto fail;
-	p->pid = spawn_child(spec, fds, err);
-	if (p->pid < 0)
+	if (spawn_child(p, spec, fds, err) < 0)
 		goto fail;
 	proc_start(p, spec, fds);
 	return p;
@@ -939,7 +1032,7 @@ proc_abandon(struct proc *p)
 {
 	p->is_finishing = 1;
 	if (!p->is_reaped || p->out[0].fd >= 0 || p->out[1].fd >= 0)
-		kill(-p->pid, SIGKILL);
+		kill(-p->pgid, SIGKILL);
 	while (!p->is_reaped && waitpid(p->pid, NULL, 0) < 0 && errno == EINTR)
 		;
 	stream_close(p, &p->out[0], 1);
@@ -977,7 +1070,7 @@ name_drainer(const struct proc *p)
 
 	snprintf(title, sizeof(title),
 		 "rewind: output of pid %ld (its console quit)",
-		 (long)p->pid);
+		 (long)p->pgid);
 	proctitle_set("rewind-drain", title);
 }
 
@@ -993,7 +1086,7 @@ drain_alone(struct proc *p)
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGINT, SIG_IGN);
 	signal(SIGCHLD, SIG_DFL);
-	(void)setpgid(0, p->pid);	/* stopped with its command */
+	(void)setpgid(0, p->pgid);	/* stopped with its command */
 	name_drainer(p);
 	drainer_close_others(p);
 	p->on_line = NULL;
@@ -1078,7 +1171,13 @@ runner_free(struct runner *r)
 pid_t
 proc_pid(const struct proc *p)
 {
-	return p->pid;
+	return p->pgid;
+}
+
+pid_t
+proc_keeper_pid(const struct proc *p)
+{
+	return p->pid != p->pgid ? p->pid : -1;
 }
 
 uint64_t

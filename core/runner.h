@@ -43,6 +43,11 @@ struct proc_spec {
 	const char *const *env;		/* extra "NAME=VALUE" entries, NULL-ended */
 	const char *cwd;		/* working directory, NULL = inherit */
 	const char *cast_path;		/* asciicast v2 output file (0600), or NULL */
+	const char *status_path;	/* with keeper_enable: a keeper waits
+					 * for the command and writes how it
+					 * ended here (see keeper.h), so a
+					 * console that dies first does not
+					 * lose it; NULL = none */
 	int64_t timeout_us;		/* 0 = none */
 	int64_t kill_grace_us;		/* SIGTERM -> SIGKILL delay; 0 = 2 s */
 	int stdin_null;			/* 1: stdin from /dev/null (batch) */
@@ -102,8 +107,11 @@ struct proc *runner_spawn(struct runner *r, const struct proc_spec *spec,
  * its result says cancelled. */
 void runner_cancel(struct proc *p);
 
-/* Process id (also its process-group id). */
+/* The command's process id (also its process-group id). */
 pid_t proc_pid(const struct proc *p);
+
+/* The pid of P's keeper, or -1 when it has none. */
+pid_t proc_keeper_pid(const struct proc *p);
 
 /* Number of children spawned over the runner's life (for tests). */
 uint64_t runner_n_spawned(const struct runner *r);

@@ -219,6 +219,8 @@ on_spawned(struct session *s, const struct journal_event *ev)
 	struct step_rt *rt = session_find_step(s, ev->step);
 	const cJSON *pid = cJSON_GetObjectItemCaseSensitive(ev->payload, "pid");
 	const char *start = pstr(ev, "start_time");
+	const cJSON *keeper = cJSON_GetObjectItemCaseSensitive(ev->payload,
+							       "keeper");
 
 	if (!rt || !cJSON_IsNumber(pid))
 		return;
@@ -227,6 +229,18 @@ on_spawned(struct session *s, const struct journal_event *ev)
 	free(rt->run_boot);
 	rt->run_boot = xstrdup_or_null(pstr(ev, "boot_id"));
 	rt->run_wall_us = ev->wall_us;
+	rt->keeper_pid = 0;
+	rt->keeper_start = 0;
+	if (cJSON_IsObject(keeper) &&
+	    cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(keeper, "pid"))) {
+		const cJSON *ks = cJSON_GetObjectItemCaseSensitive(
+			keeper, "start_time");
+
+		rt->keeper_pid = (long)cJSON_GetObjectItemCaseSensitive(
+			keeper, "pid")->valuedouble;
+		rt->keeper_start = cJSON_IsString(ks)
+			? strtoull(ks->valuestring, NULL, 10) : 0;
+	}
 }
 
 /* A run's process that outlived the console that started it. */

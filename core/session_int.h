@@ -64,6 +64,10 @@ struct step_rt {
 	unsigned long long run_start;	/* its start time in /proc */
 	char *run_boot;		/* the boot it ran in */
 	int64_t run_wall_us;	/* when it was spawned */
+	long keeper_pid;	/* its keeper (keeper.h), 0 = none: its
+				 * status file (the cast's, .status) then
+				 * says how it ended */
+	unsigned long long keeper_start;	/* the keeper's start time */
 	int orphan;		/* it outlived its console and runs */
 	int cancelled;		/* STEP_INTERRUPTED by a cancel, its console
 				 * alive: outcome unknown all the same */
@@ -291,8 +295,15 @@ void session_probes_done(struct session *s);
  * one for the operator (SIGTERM, then SIGKILL, to its process group;
  * step.orphan_stop), returning 1 while it has not ended yet. */
 int session_record_spawn(struct session *s, struct step_rt *rt, long pid,
-			 const char *actor, struct err *err);
+			 long keeper_pid, const char *actor, struct err *err);
 int session_orphans_resume(struct session *s, struct err *err);
+/* Journal RT's run as finished with the outcome its keeper recorded
+ * (KS) after the console that started it had quit: judged as a live run
+ * is, from its saved output (step.finished, recorded_by "keeper").
+ * Returns 0, or -1 with ERR when the journal write fails. */
+struct keeper_status;
+int session_finish_kept(struct session *s, struct step_rt *rt,
+			const struct keeper_status *ks, struct err *err);
 /* Add "console": this process's pid, start time and boot to P (the
  * payload of session.started or session.resumed), so a watcher can tell
  * whether the console driving the session still runs. */

@@ -20,6 +20,7 @@
 #include "err.h"
 #include "loop.h"
 #include "identity.h"
+#include "keeper.h"
 #include "procstat.h"
 #include "session_int.h"
 #include "xalloc.h"
@@ -29,9 +30,32 @@
 #define ORPHAN_DRAIN_WAIT_US 2000000	/* for the drainer's last lines */
 #define CAST_TAIL_READ 65536		/* the end of a cast read for its tail */
 
+/* The keeper KEEPER_PID of a run, into P: its pid and start time, and
+ * where it writes how the run ended. */
+static void
+add_keeper(const struct step_rt *rt, long keeper_pid, cJSON *p)
+{
+	cJSON *k = cJSON_AddObjectToObject(p, "keeper");
+	struct procstat st;
+
+	cJSON_AddNumberToObject(k, "pid", (double)keeper_pid);
+	if (procstat_read((pid_t)keeper_pid, &st) == 0) {
+		char start[32];
+
+		snprintf(start, sizeof(start), "%llu", st.start);
+		cJSON_AddStringToObject(k, "start_time", start);
+	}
+	if (rt->cast_rel) {
+		char *status = keeper_status_path(rt->cast_rel);
+
+		cJSON_AddStringToObject(k, "status_file", status);
+		free(status);
+	}
+}
+
 int
 session_record_spawn(struct session *s, struct step_rt *rt, long pid,
-		     const char *actor, struct err *err)
+		     long keeper_pid, const char *actor, struct err *err)
 {
 	struct procstat st;
 	char boot[64];
@@ -49,6 +73,8 @@ session_record_spawn(struct session *s, struct step_rt *rt, long pid,
 	procstat_boot_id(boot, sizeof(boot));
 	if (*boot)
 		cJSON_AddStringToObject(p, "boot_id", boot);
+	if (keeper_pid > 0)
+		add_keeper(rt, keeper_pid, p);
 	return session_record(s, actor, "step.spawned", rt->def->id, p, err);
 }
 
@@ -74,13 +100,59 @@ session_add_console(cJSON *p)
 		cJSON_AddStringToObject(c, "boot_id", boot);
 }
 
-/* Whether RT's run process still runs: the same pid, start and boot. */
+/* Whether RT's keeper still runs (it may be writing its record). */
+static int
+keeper_runs(const struct step_rt *rt)
+{
+	return rt->keeper_pid > 0 && rt->keeper_start > 0 &&
+	       procstat_is_running((pid_t)rt->keeper_pid, rt->keeper_start,
+				   rt->run_boot);
+}
+
+/* Whether RT's run process still runs: the same pid, start and boot; or
+ * its keeper, which ends as soon as it has recorded how the run ended. */
 static int
 still_runs(const struct step_rt *rt)
 {
-	return rt->run_pid > 0 && rt->run_start > 0 &&
-	       procstat_is_running((pid_t)rt->run_pid, rt->run_start,
-				   rt->run_boot);
+	return (rt->run_pid > 0 && rt->run_start > 0 &&
+		procstat_is_running((pid_t)rt->run_pid, rt->run_start,
+				    rt->run_boot)) ||
+	       keeper_runs(rt);
+}
+
+/* How RT's run ended, from its keeper's status file into KS: 1 when
+ * known, 0 when it had no keeper or the keeper left no record (it was
+ * killed itself, say). */
+static int
+kept_status(const struct session *s, const struct step_rt *rt,
+	    struct keeper_status *ks)
+{
+	char *rel, *path;
+	int rc;
+
+	if (rt->keeper_pid <= 0 || !rt->cast_rel || strstr(rt->cast_rel, ".."))
+		return 0;
+	rel = keeper_status_path(rt->cast_rel);
+	path = xasprintf("%s/%s", s->dir, rel);
+	rc = keeper_read_status(path, ks, NULL) == 0 && ks->pid == rt->run_pid;
+	free(path);
+	free(rel);
+	return rc;
+}
+
+/* "exit 0", "killed by SIGTERM" (signal 15): how KS says the run ended. */
+static void
+kept_outcome(const struct keeper_status *ks, char *buf, size_t size)
+{
+	const char *name = ks->term_signal ? sigabbrev_np(ks->term_signal)
+					   : NULL;
+
+	if (!ks->term_signal)
+		snprintf(buf, size, "exit %d", ks->exit_code);
+	else if (name)
+		snprintf(buf, size, "killed by SIG%s", name);
+	else
+		snprintf(buf, size, "killed by signal %d", ks->term_signal);
 }
 
 static void
@@ -152,7 +224,12 @@ record_interrupted(struct session *s, struct step_rt *rt, int runs,
 	int64_t seen = s->driver_quit_us ? s->driver_quit_us
 					 : s->last_console_us;
 
-	cJSON_AddStringToObject(p, "reason", "the session ended while this "
+	cJSON_AddStringToObject(p, "reason", !runs && rt->keeper_pid > 0
+				? "the session ended while this step was "
+				  "running and its keeper was stopped before "
+				  "it recorded how the run ended; its exit "
+				  "status is unknown"
+				: "the session ended while this "
 				"step was running; its outcome is unknown");
 	/* The dead console ended when it said so (session.quit), else after
 	 * the last event it journalled (not a refusal: someone else wrote
@@ -174,20 +251,56 @@ record_interrupted(struct session *s, struct step_rt *rt, int runs,
 			      err);
 }
 
-/* The process of an orphan is gone: say how, and that its outcome is
- * unknown (nobody saw its exit status). */
+/* The process of an orphan is gone: say how, and how it ended as its
+ * keeper recorded it (KS), else that its outcome is unknown (nobody saw
+ * its exit status). */
 static int
-record_ended(struct session *s, struct step_rt *rt, struct err *err)
+record_ended(struct session *s, struct step_rt *rt,
+	     const struct keeper_status *ks, struct err *err)
 {
 	cJSON *p = orphan_payload(rt);
 
 	cJSON_AddStringToObject(p, "how", rt->orphan_stopping
 				? "stopped by the operator"
 				: "ended by itself");
-	cJSON_AddStringToObject(p, "outcome", "unknown");
+	if (ks) {
+		char outcome[64], when[40];
+
+		kept_outcome(ks, outcome, sizeof(outcome));
+		/* Stopped while it ran, it may have acted: its exit
+		 * status is known, whether it did its work is not. */
+		if (rt->orphan_stopping)
+			cJSON_AddStringToObject(p, "outcome", "unknown");
+		cJSON_AddStringToObject(p, rt->orphan_stopping
+					? "exit_status" : "outcome", outcome);
+		cJSON_AddStringToObject(p, "ended", clock_format_rfc3339(
+						ks->ended_us, when,
+						sizeof(when)));
+		cJSON_AddStringToObject(p, "recorded_by", "keeper");
+	} else {
+		cJSON_AddStringToObject(p, "outcome", "unknown");
+		if (rt->keeper_pid > 0)
+			cJSON_AddStringToObject(p, "keeper", "stopped before "
+						"it recorded the exit status");
+	}
 	add_cast_tail(s, rt, p);
 	return session_record(s, "rewind", "step.orphan_ended", rt->def->id, p,
 			      err);
+}
+
+/* RT's orphan is gone: journal its end, and its finish when its keeper
+ * recorded how it ended (not when the operator stopped it: the step then
+ * stays interrupted, its outcome unknown, as a run cancelled here is). */
+static int
+orphan_gone(struct session *s, struct step_rt *rt, struct err *err)
+{
+	struct keeper_status ks;
+	int known = kept_status(s, rt, &ks);
+	int stopped = rt->orphan_stopping;
+
+	if (record_ended(s, rt, known ? &ks : NULL, err) < 0)
+		return -1;
+	return known && !stopped ? session_finish_kept(s, rt, &ks, err) : 0;
 }
 
 /* One step at resume: a run left unfinished is interrupted; then its
@@ -197,18 +310,23 @@ static int
 resume_step(struct session *s, struct step_rt *rt, struct err *err)
 {
 	int was_running = rt->state == STEP_RUNNING;
+	struct keeper_status ks;
 	int runs;
 
 	if (!was_running && !rt->orphan)
 		return 0;
 	runs = still_runs(rt);
+	/* It ended after its console quit, and its keeper says how: that
+	 * is its outcome, nothing was interrupted but the console. */
+	if (!runs && was_running && kept_status(s, rt, &ks))
+		return session_finish_kept(s, rt, &ks, err);
 	if (was_running && record_interrupted(s, rt, runs, err) < 0)
 		return -1;
 	if (runs)
 		return session_record(s, "rewind", "step.orphan", rt->def->id,
 				      orphan_payload(rt), err);
 	if (rt->orphan)
-		return record_ended(s, rt, err);
+		return orphan_gone(s, rt, err);
 	return 0;
 }
 
@@ -258,7 +376,7 @@ poll_one(struct session *s, struct step_rt *rt)
 	if (drainer_busy(s, rt))
 		return 1;
 	/* A failed write leaves it an orphan: the next look tries again. */
-	if (record_ended(s, rt, NULL) < 0)
+	if (orphan_gone(s, rt, NULL) < 0)
 		return 1;
 	notify_ended(s, rt->def->id);
 	return 0;

@@ -24,6 +24,7 @@
 #include "cmdenv.h"
 #include "drill.h"
 #include "err.h"
+#include "keeper.h"
 #include "loop.h"
 #include "runner.h"
 #include "session_int.h"
@@ -511,9 +512,11 @@ spawn_cmd(struct session *s, struct runner *r, struct step_rt *rt,
 {
 	struct cmd_run *cr = xcalloc(1, sizeof(*cr));
 	char *cast_path = xasprintf("%s/%s", s->dir, cast);
+	char *status_path = keeper_status_path(cast_path);
 	struct proc_spec spec = {
 		.command = rt->def->run, .env = (const char *const *)env,
 		.cwd = cwd, .cast_path = cast_path,
+		.status_path = status_path,
 		.timeout_us = rt->def->timeout_us, .stdin_null = 1,
 		.on_line = on_cmd_line, .on_exit = on_cmd_exit, .arg = cr,
 		.multi_line = 1,
@@ -525,10 +528,12 @@ spawn_cmd(struct session *s, struct runner *r, struct step_rt *rt,
 	snprintf(cr->actor, sizeof(cr->actor), "%s", actor);
 	rt->proc = runner_spawn(r, &spec, err);
 	free(cast_path);
+	free(status_path);
 	/* Its pid and start time, for a console that resumes after this
 	 * one died; the run goes on if the write fails (it is started). */
 	if (rt->proc)
-		session_record_spawn(s, rt, (long)proc_pid(rt->proc), actor,
+		session_record_spawn(s, rt, (long)proc_pid(rt->proc),
+				     (long)proc_keeper_pid(rt->proc), actor,
 				     NULL);
 	if (rt->proc)
 		return cr;
@@ -817,6 +822,59 @@ run_drill(struct session *s, struct step_rt *rt, const char *actor,
 out:
 	free(cast);
 	return rc;
+}
+
+/* --- a run that ended after its console quit --------------------------------- */
+
+#define KEPT_CAST_MAX (64u << 20)	/* of a cast read back for a result */
+
+struct kept_read {
+	struct step_rt *rt;
+	struct proc_result *res;
+};
+
+static void
+kept_line(int64_t t_us, const char *text, size_t len, void *arg)
+{
+	struct kept_read *kr = arg;
+	char *copy = xstrndup(text, len);
+
+	(void)t_us;
+	match_output(kr->rt, copy);
+	session_tail_add(kr->res->tail, text, len);
+	kr->res->n_lines++;
+	kr->res->bytes_out += len + 1;
+	free(copy);
+}
+
+int
+session_finish_kept(struct session *s, struct step_rt *rt,
+		    const struct keeper_status *ks, struct err *err)
+{
+	struct proc_result res = { 0 };
+	struct kept_read kr = { rt, &res };
+	char when[40];
+	cJSON *p;
+
+	res.exit_code = ks->exit_code;
+	res.term_signal = ks->term_signal;
+	res.cancelled = rt->orphan_stopping;
+	res.duration_us = ks->duration_us;
+	/* Its output, saved by the drainer, judged as the console would */
+	rt->output_matched = 0;
+	if (rt->cast_rel && !strstr(rt->cast_rel, "..")) {
+		char *path = xasprintf("%s/%s", s->dir, rt->cast_rel);
+
+		cast_each_line(path, KEPT_CAST_MAX, kept_line, &kr, NULL);
+		free(path);
+	}
+	p = finished_payload(rt, &res, 0);
+	cJSON_AddStringToObject(p, "recorded_by", "keeper");
+	cJSON_AddStringToObject(p, "ended", clock_format_rfc3339(
+					ks->ended_us, when, sizeof(when)));
+	cJSON_AddBoolToObject(p, "after_console_quit", 1);
+	return session_record(s, "rewind", "step.finished", rt->def->id, p,
+			      err);
 }
 
 /* --- live: real commands through the runner ------------------------------------ */

@@ -1,6 +1,8 @@
 #!/bin/sh
 # An interrupted run checked by hand: the console died while a confirmed
-# destructive run ran, and the run ended on its own (outcome unknown).
+# destructive run ran, its keeper was killed too (else it would have
+# recorded the exit status), and the run ended on its own (outcome
+# unknown).
 # The operator checks by hand that it did its work and records it with
 # `tick STEP WHAT-WAS-CHECKED` (the console's tick key): a note is
 # required, the step is then done without running again, the journal's
@@ -80,7 +82,9 @@ exec 3>"$tmp/in1"
 printf 'next\nnext\nnext\nconfirm e.push push 1.2.3\nrun e.push\n' >&3
 wait_for 'test -s "$tmp/push.pids"'
 wait_for 'test "$(count step.spawned)" -ge 1'
-kill -KILL "$rw_pid"
+keeper=$(grep '"type":"step.spawned"' "$J" | sed -n 's/.*"keeper":{"pid":\([0-9]*\).*/\1/p')
+[ -n "$keeper" ] || fail "step.spawned names no keeper"
+kill -KILL "$rw_pid" "$keeper"
 wait "$rw_pid" 2>/dev/null
 rw_pid=
 exec 3>&-

@@ -1,11 +1,14 @@
 #!/bin/sh
 # Resume after a kill, in batch mode and in the journal: a confirmed
-# destructive run is under way when rewind is killed (SIGKILL); the
-# journal holds the run's pid, start time and boot (step.spawned).
+# destructive run is under way when rewind is killed (SIGKILL), and so
+# is the run's keeper (which would have recorded its exit status: see
+# resume-keeper-batch.sh); the journal holds the run's pid, start time
+# and boot (step.spawned).
 # Resumed with the same command line: no var.set is journalled again,
 # the step is interrupted (never failed) with its process still running
 # (step.orphan), `run` is refused while it runs, the console notices it
-# end by itself (step.orphan_ended, outcome unknown), a re-run needs a
+# end by itself (step.orphan_ended, outcome unknown, its keeper stopped
+# before it recorded the exit status), a re-run needs a
 # fresh `confirm` (a second step.confirmed), and `rewind report` says
 # "interrupted — outcome unknown", never FAILED.
 set -u
@@ -100,7 +103,9 @@ wait_for 'test "$(count step.spawned)" -ge 1'
 grep '"type":"step.spawned"' "$J" | grep -q '"pid":[0-9]*,"start_time":"[0-9]*","pgid":[0-9]*,"boot_id":"' ||
 	fail "step.spawned lacks pid, start_time, pgid or boot_id: $(grep step.spawned "$J")"
 pid=$(grep '"type":"step.spawned"' "$J" | sed 's/.*"payload":{"pid":\([0-9]*\).*/\1/')
-kill -KILL "$rw_pid"
+keeper=$(grep '"type":"step.spawned"' "$J" | sed -n 's/.*"keeper":{"pid":\([0-9]*\).*/\1/p')
+[ -n "$keeper" ] || fail "step.spawned names no keeper"
+kill -KILL "$rw_pid" "$keeper"
 wait "$rw_pid" 2>/dev/null
 exec 3>&-
 kill "$feed_pid"
@@ -132,8 +137,8 @@ grep -q "run e.push: its run from the previous console is still running (pid $pi
 touch "$tmp/release"
 wait_for 'test -s "$tmp/pushed"'
 wait_for 'test "$(count step.orphan_ended)" = 1'
-grep '"type":"step.orphan_ended"' "$J" | grep -q '"how":"ended by itself","outcome":"unknown"' ||
-	fail "step.orphan_ended does not say it ended by itself, outcome unknown"
+grep '"type":"step.orphan_ended"' "$J" | grep -q '"how":"ended by itself","outcome":"unknown","keeper":"stopped before it recorded the exit status"' ||
+	fail "step.orphan_ended does not say it ended by itself, outcome unknown, its keeper stopped"
 
 # A re-run needs its own confirmation.
 send 'run e.push'
@@ -157,7 +162,7 @@ grep -qF "| e.push | \"\$PUSH_CMD\" \"\$VERSION\" | \"$tmp/slow-push\" \"1.2.3\"
 	fail "the report's command row does not say interrupted — outcome unknown"
 grep -q "interrupted e.push: outcome unknown" "$tmp/report.md" ||
 	fail "the report's timeline does not say the run was interrupted"
-grep -q "e.push: its run from the previous console (pid $pid) ended by itself; outcome unknown" "$tmp/report.md" ||
+grep -q "e.push: its run from the previous console (pid $pid) ended by itself; outcome unknown: its keeper was stopped before it recorded the exit status" "$tmp/report.md" ||
 	fail "the report's timeline does not say the orphan ended by itself"
 grep -q FAILED "$tmp/report.md" && fail "the report calls something FAILED"
 "$bin" verify "$S" >/dev/null || fail "the journal does not verify"

@@ -10,6 +10,7 @@
 #include "batch.h"
 #include "cli.h"
 #include "commands.h"
+#include "keeper.h"
 #include "proctitle.h"
 
 static int
@@ -25,6 +26,10 @@ main(int argc, char **argv)
 	int rc;
 
 	proctitle_init(argc, argv);
+	if (keeper_is_asked(argc, argv))
+		return keeper_main(argc, argv);
+	/* A step's command runs behind this program as its keeper. */
+	keeper_enable();
 	setlocale(LC_ALL, "");
 	umask(077);	/* session files and directories are private */
 	if (argc > 1 && command_find(argv[1]))

@@ -20,6 +20,7 @@
 
 #include "clock.h"
 #include "err.h"
+#include "keeper.h"
 #include "loop.h"
 #include "runner.h"
 #include "strbuf.h"
@@ -754,6 +755,100 @@ add_table_case(Suite *s, const TTest *test, int n, int timeout)
 
 #define N_ROWS(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
+/* Behind a keeper (keeper.h), a run reports what it would alone (exit
+ * status, signal, time), proc_pid is the command's own group, not the
+ * keeper's, and the keeper's status file says the same. */
+static const struct {
+	const char *command;
+	int exit_code, term_signal;
+	const char *record;
+} kept_cases[] = {
+	{ "exit 3", 3, 0, "\"exit\":3,\"signal\":0," },
+	{ "sleep 0.2; echo done", 0, 0, "\"exit\":0,\"signal\":0," },
+	{ "kill -TERM $$", -1, SIGTERM, "\"exit\":-1,\"signal\":15," },
+};
+
+START_TEST(test_runner_keeper_records_what_the_console_sees)
+{
+	char dir[] = "/tmp/rewind-keeper-XXXXXX";
+	struct loop *l = loop_new(NULL);
+	struct runner *r = runner_new(l, NULL);
+	struct capture c = { 0 };
+	struct proc_spec spec = { .command = kept_cases[_i].command,
+				  .stdin_null = 1 };
+	struct keeper_status ks;
+	struct err err = { 0 };
+	char *status;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	status = xasprintf("%s/run.status", dir);
+	spec.status_path = status;
+	keeper_enable();
+	run_spec(l, r, &spec, &c, 10000000);
+	ck_assert_int_eq(c.res.exit_code, kept_cases[_i].exit_code);
+	ck_assert_int_eq(c.res.term_signal, kept_cases[_i].term_signal);
+	ck_assert_msg(keeper_read_status(status, &ks, &err) == 0, "%s",
+		      err.msg);
+	ck_assert_int_eq(ks.pid, c.pid);
+	ck_assert_int_ne(ks.keeper_pid, c.pid);
+	ck_assert_int_eq(ks.exit_code, kept_cases[_i].exit_code);
+	ck_assert_int_eq(ks.term_signal, kept_cases[_i].term_signal);
+	ck_assert_int_le(ks.duration_us, c.res.duration_us);
+	ck_assert_int_ge(ks.ended_us, ks.started_us);
+	ck_assert_int_eq(access(status, F_OK), 0);
+	{
+		char *tmp = xasprintf("%s.tmp", status);
+		FILE *f = fopen(status, "r");
+		char text[512] = "";
+
+		ck_assert_int_ne(access(tmp, F_OK), 0);
+		ck_assert_ptr_nonnull(f);
+		ck_assert_ptr_nonnull(fgets(text, sizeof(text), f));
+		fclose(f);
+		ck_assert_msg(strstr(text, kept_cases[_i].record), "%s", text);
+		unlink(status);
+		free(tmp);
+	}
+	rmdir(dir);
+	free(status);
+	capture_done(&c);
+	runner_free(r);
+	loop_free(l);
+}
+END_TEST
+
+/* The runner's cancel stops the command, not only its keeper, and the
+ * keeper records the signal. */
+START_TEST(test_runner_cancel_stops_a_kept_command)
+{
+	char dir[] = "/tmp/rewind-keeper-XXXXXX";
+	struct loop *l = loop_new(NULL);
+	struct runner *r = runner_new(l, NULL);
+	struct capture c = { .cancel_on = 1 };
+	struct proc_spec spec = { .command = "echo started; sleep 30",
+				  .stdin_null = 1 };
+	struct keeper_status ks;
+	char *status;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	status = xasprintf("%s/run.status", dir);
+	spec.status_path = status;
+	keeper_enable();
+	run_spec(l, r, &spec, &c, 10000000);
+	ck_assert(c.res.cancelled);
+	ck_assert_int_eq(c.res.term_signal, SIGTERM);
+	ck_assert_int_eq(keeper_read_status(status, &ks, NULL), 0);
+	ck_assert_int_eq(ks.term_signal, SIGTERM);
+	ck_assert_int_ne(kill(ks.pid, 0), 0);
+	unlink(status);
+	rmdir(dir);
+	free(status);
+	capture_done(&c);
+	runner_free(r);
+	loop_free(l);
+}
+END_TEST
+
 Suite *
 runner_suite(void)
 {
@@ -781,5 +876,8 @@ runner_suite(void)
 	add_case(s, test_runner_leaves_other_children_alone, 10);
 	add_case(s, test_runner_free_kills_live_children, 10);
 	add_case(s, test_runner_child_starts_with_default_signals, 10);
+	add_table_case(s, test_runner_keeper_records_what_the_console_sees,
+		       N_ROWS(kept_cases), 20);
+	add_case(s, test_runner_cancel_stops_a_kept_command, 10);
 	return s;
 }

@@ -46,7 +46,13 @@ rw=$!
 printf '%s\n' next next next 'confirm e.push push 1.2.3' 'run e.push' >"$SCREEN_TMP/in"
 wait_for 'test -s "$SCREEN_TMP/push.pids"'
 wait_for 'test "$(journal_count step.started)" = 1'
-kill -KILL "$rw"
+wait_for 'test "$(journal_count step.spawned)" = 1'
+# Its keeper too: else it records the exit status and the run's outcome
+# is known (tests/resume-keeper-batch.sh); here it stays unknown.
+keeper=$(grep '"type":"step.spawned"' "$SESSION_DIR/journal.jsonl" |
+	sed -n 's/.*"keeper":{"pid":\([0-9]*\).*/\1/p')
+[ -n "$keeper" ] || fail "step.spawned names no keeper"
+kill -KILL "$rw" "$keeper"
 { wait "$rw"; } 2>/dev/null
 kill "$feed"
 feed=

@@ -39,7 +39,8 @@ sed 's/^  "phases": \[/  "targets_rto": { "default": "1h" },\n  "phases": [/' \
 grep -q targets_rto "$PB" || fail "could not add a target to the fixture"
 
 # interrupt DIR: a batch console confirms and starts e.push in session
-# DIR and is killed (SIGKILL) while it runs; the push then ends by itself.
+# DIR and is killed (SIGKILL) while it runs, with the run's keeper; the
+# push then ends by itself, its exit status unknown.
 interrupt() {
 	rm -f "$SCREEN_TMP/release" "$SCREEN_TMP/pushed" "$SCREEN_TMP/push.pids"
 	mkfifo "$SCREEN_TMP/in.$1"
@@ -55,7 +56,12 @@ interrupt() {
 	printf 'next\nnext\nnext\nconfirm e.push push 1.2.3\nrun e.push\n' >&3
 	wait_for 'test -s "$SCREEN_TMP/push.pids"'
 	wait_for "grep -q step.spawned '$SCREEN_TMP/$1/journal.jsonl'"
-	kill -KILL "$rw"
+	# Its keeper too: else it records the exit status, and the outcome
+	# is known (resume-keeper-batch.sh).
+	keeper=$(grep '"type":"step.spawned"' "$SCREEN_TMP/$1/journal.jsonl" |
+		sed -n 's/.*"keeper":{"pid":\([0-9]*\).*/\1/p')
+	[ -n "$keeper" ] || fail "step.spawned names no keeper"
+	kill -KILL "$rw" "$keeper"
 	wait_for "test ! -e /proc/$rw"
 	exec 3>&-
 	kill "$feed"

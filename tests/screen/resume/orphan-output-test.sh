@@ -1,5 +1,6 @@
 #!/bin/sh
-# A closed terminal (SIGHUP) while a command runs; the command goes on and
+# A closed terminal (SIGHUP) while a command runs, and its keeper killed
+# (so its exit status is lost); the command goes on and
 # prints what it did after its console has gone, and the same command line
 # is started again. The resumed console shows that output as it comes
 # (the Output tab follows the run's output file, which the dead console's
@@ -26,7 +27,13 @@ keys '>' '>' '>' Enter
 wait_for "grep -q 'moving latest' '$dir/s/output/e.move-1.cast'" 20 ||
 	fail "the command did not start"
 rpid=$(app_pid) || fail "cannot find rewind's pid"
+# Its keeper is killed too: else it records the exit status and the
+# outcome is known (signal-running-test); here it stays unknown.
+keeper=$(grep '"type":"step.spawned"' "$dir/s/journal.jsonl" |
+	sed -n 's/.*"keeper":{"pid":\([0-9]*\).*/\1/p')
+[ -n "$keeper" ] || fail "step.spawned names no keeper"
 kill -HUP "$rpid"
+kill -KILL "$keeper"
 wait_exit
 [ -e "$dir/moved" ] && fail "the command ended before the console: make it slower"
 # Someone is refused something after the console died: that is no sign of

@@ -2,10 +2,11 @@
 # Quit while a command runs: the Quit dialog says the command goes on
 # without a console, and it does: it is not killed nor starved of its
 # output pipe (it runs to its end, and its last lines reach the session's
-# output file); the next console finds it ended, shows the run as
-# interrupted with its outcome unknown, and the journal says the same
-# (session.quit naming it, step.interrupted, no step.finished). In ps,
-# what is left says what it is, not the console's command line.
+# output file); its keeper records how it ended, so the next console
+# finds it ended with its real outcome: done, "Last run: ok", journalled
+# as step.finished from the keeper's record (session.quit naming it, no
+# step.interrupted, no step.finished until then). In ps, what is left says
+# what it is, not the console's command line.
 . "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
 
 SESSION_DIR=$SCREEN_TMP/session
@@ -43,6 +44,8 @@ grep -q 'rewind: output of pid '"$cmd_pid" "$SCREEN_TMP/group" ||
 	fail "no process in the command's group says it saves its output: $(cat "$SCREEN_TMP/group")"
 grep -E ' [^ ]*rewind (run|drill) ' "$SCREEN_TMP/group" &&
 	fail "a process left running shows the console's command line"
+ps -eo comm=,args= | grep -q "^rewind-keep  *rewind: keeper of pid $cmd_pid " ||
+	fail "no rewind-keep process says it keeps pid $cmd_pid's exit status"
 # The command goes on after the console has gone, to its end.
 wait_for 'test -e "$DONE"' 40 || fail "the command did not go on after the quit"
 wait_for 'grep -q "tick 40" "$SESSION_DIR"/output/e.slow-1.cast' 5 ||
@@ -52,14 +55,19 @@ wait_for 'grep -q "tick 40" "$SESSION_DIR"/output/e.slow-1.cast' 5 ||
 grep '"type":"session.quit"' "$SESSION_DIR/journal.jsonl" |
 	grep -q '"running":\[{"step":"e.slow"' || fail "session.quit does not name e.slow"
 
-# The next console finds it ended: interrupted, outcome unknown.
+wait_for 'grep -q "\"exit\":0,\"signal\":0," "$SESSION_DIR"/output/e.slow-1.status' 10 ||
+	fail "its keeper did not record exit 0"
+
+# The next console finds it ended, and how: done, from the keeper's record.
 start_app -x 100 -y 26 run "$SESSION_DIR"
-wait_text 'RESUMED'
-assert_fixed '[‽] slow'
-assert_fixed 'Last run: interrupted — outcome unknown'
-assert_text 'has ended' "the resume does not say the run ended"
-[ "$(journal_count step.interrupted e.slow)" = 1 ] ||
-	fail "the resume did not journal the run as interrupted"
+wait_text 'Last run: ok'
+assert_fixed '[✓] slow'
+refute_text 'outcome unknown'
+[ "$(journal_count step.interrupted e.slow)" = 0 ] ||
+	fail "the resume journalled the run as interrupted"
+grep '"type":"step.finished"' "$SESSION_DIR/journal.jsonl" |
+	grep -q '"ok":true,"exit":0,.*tick 39\\ntick 40",.*"recorded_by":"keeper"' ||
+	fail "no step.finished from the keeper's record with the run's last lines"
 keys q
 wait_text 'Quit the live console\? The session stays resumable'
 # Esc: not quitting, and the status line does not read as if a command
@@ -72,4 +80,4 @@ wait_text 'Quit the live console\? The session stays resumable'
 keys_nowait Enter
 wait_exit
 run_rewind verify "$SESSION_DIR" >/dev/null 2>&1 || fail "the journal does not verify"
-pass "a command running at quit goes on to its end; the next console finds it ended, outcome unknown"
+pass "a command running at quit goes on to its end; the next console finds it ended, with its keeper's exit status"
