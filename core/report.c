@@ -1627,6 +1627,23 @@ rollback_done_at(struct rep *r)
 	return last;
 }
 
+/* Whether a step of the execute or verify phase was reopened and not done
+ * again, and when the last such was done again (session.c's rule). */
+static void
+redo_facts(struct rep *r, struct rto_facts *f)
+{
+	for (size_t i = 0; r->pb && i < r->n_dones; i++) {
+		enum phase_id ph;
+
+		if (!playbook_find_step(r->pb, r->dones[i].step, &ph, NULL) ||
+		    (ph != PHASE_EXECUTE && ph != PHASE_VERIFY))
+			continue;
+		f->redo_pending |= r->dones[i].d.redo;
+		if (r->dones[i].d.redone > f->redone_us)
+			f->redone_us = r->dones[i].d.redone;
+	}
+}
+
 /* Where the recovery time ends: rtoclock_recovery_end, the console's
  * header's rule too. */
 static int64_t
@@ -1641,6 +1658,7 @@ rto_end(struct rep *r, const char **which)
 	f.verify_end_us = r->verify_end_us;
 	f.end_us = r->end_us;
 	f.complete = r->complete;
+	redo_facts(r, &f);
 	return rtoclock_recovery_end(&f, &fixed, which, r->rto_to,
 				     sizeof(r->rto_to));
 }

@@ -134,11 +134,15 @@ app_refresh_steps(struct app *a)
 	}
 	for (size_t i = 0; i < n; i++) {
 		session_step_view(a->session, i, &v);
-		/* Earlier phases show only what needs action again. */
+		/* Earlier phases show only what needs action again, and
+		 * the step under the cursor until the cursor leaves it: a
+		 * reopened step done again never slides another step
+		 * under the cursor, for Enter to act on. */
 		if (v.phase == phase || (v.phase < phase && v.active &&
 					 (v.state == STEP_OPEN ||
 					  v.state == STEP_FAILED ||
-					  v.state == STEP_INTERRUPTED)))
+					  v.state == STEP_INTERRUPTED)) ||
+		    ((long)i == was && (int)phase == a->last_phase))
 			a->visible[a->n_visible++] = i;
 	}
 	for (int i = 0; was >= 0 && i < a->n_visible; i++)
