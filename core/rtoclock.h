@@ -72,8 +72,10 @@ struct rto_facts {
 /* Where the recovery time ends (rtoclock_end's order) and whether that
  * point is known yet (*FIXED: ROLLED_BACK_AT believed, the verify phase
  * left, or the session complete; else the clock still runs). A
- * REDO_PENDING leaves it not fixed whatever else holds, and the end is
- * never before REDONE_US (the recovery was proven again only then). A
+ * REDO_PENDING leaves it not fixed whatever else holds; without a typed
+ * time believed the end is never before REDONE_US (the recovery was
+ * proven again only then), and once a reopened step was done again a
+ * typed time before OFFERED_US (of the run it was about) is stale. A
  * ROLLED_BACK_AT in the minute the journal offered is the journal's exact
  * time; one typed to the minute otherwise counts as the last second of
  * that minute (never understating); one earlier than the step first ran

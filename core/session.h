@@ -330,6 +330,12 @@ char *session_var_offer(const struct session *s, const char *name);
 /* The same to the µs (the journal's exact time), or 0. */
 int64_t session_var_offer_us(const struct session *s, const char *name);
 
+/* The time to offer for time_of variable NAME now (caller frees), or
+ * NULL: session_var_offer's while NAME is unset, or set to a minute
+ * before it (its step was run again and done since; offered as for the
+ * first run); never over a later time someone typed. */
+char *session_var_fresh_offer(const struct session *s, const char *name);
+
 /* Number of journal events. */
 uint64_t session_n_events(const struct session *s);
 

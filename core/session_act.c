@@ -84,6 +84,18 @@ session_var_offer(const struct session *s, const char *name)
 	return xstrdup(buf);
 }
 
+char *
+session_var_fresh_offer(const struct session *s, const char *name)
+{
+	const char *now = session_var(s, name);
+	int64_t us = session_var_offer_us(s, name);
+	int64_t at = now ? rtoclock_parse_when(now) : 0;
+
+	if (us <= 0 || (now && (!at || at >= us - us % 60000000)))
+		return NULL;
+	return session_var_offer(s, name);
+}
+
 /* Facts a template may use besides the playbook's variables live in
  * session_send.c (session_fact); an unset variable that takes a step's
  * time (time_of) has it once that step is done. */

@@ -57,6 +57,8 @@ wait_text '✓ execute  ✓ verify  ▶ communicate'
 refute_text '\(reopened\)' "the header still says reopened once done again"
 keys j Space				# the notice: then complete
 keys '>'
+wait_text 'Complete the session\?'
+keys y
 wait_text 'COMPLETE'
 c2=$(header_clock)
 keys_nowait q
