@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -941,6 +942,21 @@ cancel_applies(const struct step_rt *rt, struct err *err)
 		       "last run was interrupted)", rt->def->id);
 }
 
+/* Whether TYPED is WANT once its outer blanks are trimmed: one rule for
+ * the console's dialog and batch mode's quoted text. */
+static int
+same_but_outer_blanks(const char *want, const char *typed)
+{
+	size_t n;
+
+	while (*typed && isspace((unsigned char)*typed))
+		typed++;
+	n = strlen(typed);
+	while (n && isspace((unsigned char)typed[n - 1]))
+		n--;
+	return n == strlen(want) && strncmp(want, typed, n) == 0;
+}
+
 static int
 act_confirm(struct session *s, struct step_rt *rt, const struct action *a,
 	    const char *actor, struct err *err)
@@ -958,7 +974,7 @@ act_confirm(struct session *s, struct step_rt *rt, const struct action *a,
 		return -1;
 	if (!(want = confirm_text(s, rt, err)))
 		return -1;
-	if (strcmp(want, a->text) == 0) {
+	if (same_but_outer_blanks(want, a->text)) {
 		command_digest(s, rt, hex);
 		p = cJSON_CreateObject();
 		cJSON_AddStringToObject(p, "command_sha256", hex);

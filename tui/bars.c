@@ -195,13 +195,27 @@ static void
 draw_rest(struct app *a, WINDOW *w, int x, int width, const char *clk,
 	  int late)
 {
-	char versions[160];
-	int clock_w, vers_w;
+	char versions[160], clock[64];
+	int clock_w, vers_w, title_min;
 	int redo = versions_text(a, versions, sizeof(versions));
+	char *since;
 
-	/* Versions and clock matter most at 3 a.m.; the title gets the rest. */
+	/* Versions and clock matter most at 3 a.m.; the title gets the rest,
+	 * but never nothing: "since detected" goes first, then the
+	 * versions, so a narrow header still names the playbook. */
+	snprintf(clock, sizeof(clock), "%s", clk);
+	clk = clock;
+	title_min = draw_width(a->pb->title) < 16 ? draw_width(a->pb->title)
+						  : 16;
 	clock_w = draw_width(clk) + 1;
 	vers_w = versions[0] ? draw_width(versions) + 2 : 0;
+	if (width - x - clock_w - vers_w - 3 < title_min &&
+	    (since = strstr(clock, " since detected"))) {
+		*since = '\0';
+		clock_w = draw_width(clk) + 1;
+	}
+	if (width - x - clock_w - vers_w - 3 < title_min)
+		vers_w = 0;
 	draw_clipped(w, 0, x + 1, width - x - clock_w - vers_w - 3,
 		     a->pb->title, theme_attr(ROLE_HEADER));
 	if (vers_w && width - clock_w - vers_w > x)
