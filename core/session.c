@@ -1260,6 +1260,7 @@ session_step_view(const struct session *s, size_t i, struct step_view *out)
 	out->orphan_stopping = rt->orphan_stopping;
 	out->cancelled = rt->cancelled;
 	out->run_unknown = rt->run_unknown;
+	out->output_cut = rt->output_cut;
 	out->hand_check = rt->hand_check;
 	out->voided_note = rt->voided_note;
 	return 0;

@@ -374,6 +374,8 @@ struct step_view {
 				 * console alive), not by a console's end */
 	int run_unknown;	/* the last run's outcome is unknown, whatever
 				 * the state since (n/a, checked by hand) */
+	int output_cut;		/* its console was killed mid-run: the
+				 * output kept may end before the run did */
 	const char *hand_check;	/* an interrupted run recorded as having
 				 * done its work (tick): what was checked */
 	const char *voided_note;	/* approve: a sign-off voided after

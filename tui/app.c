@@ -1000,6 +1000,11 @@ redraw(struct app *a)
 		dialog_draw(a, stdscr, h, w);
 	wnoutrefresh(stdscr);
 	doupdate();
+	/* Keys that came while the y/N question was not yet on screen were
+	 * typed for what was there before: dropped, as a dialog's are. */
+	if (dialog_is_yes_no(a) && !a->yes_no_shown)
+		flushinp();
+	a->yes_no_shown = dialog_is_yes_no(a);
 	testhook_frame_drawn();
 }
 
@@ -1363,8 +1368,22 @@ on_stdin(int fd, int events, void *arg)
 	(void)events;
 	while ((key = getch()) != ERR) {
 		unsigned refused = a->n_refusals;
+		enum flow before = a->dlg.flow;
 
+		/* A y/N question is answered by a key pressed once it shows
+		 * (the frames are paced: it may not be drawn yet): what was
+		 * typed before, as a reason typed at once after x, was meant
+		 * for what comes after it, and is dropped, never an answer. */
+		if (dialog_is_yes_no(a) && !a->yes_no_shown) {
+			flushinp();
+			break;
+		}
 		on_key(a, key);
+		if (a->dlg.flow != before && dialog_is_yes_no(a)) {
+			a->yes_no_shown = 0;
+			flushinp();
+			break;
+		}
 		/* Keys typed ahead were meant for what the operator expected
 		 * to see: after a refusal they would act on the console
 		 * instead of the dialog that never opened. (A dialog that

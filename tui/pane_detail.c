@@ -635,7 +635,10 @@ show_unknown_tail(struct cursor *c, const struct step_view *v)
 {
 	if (!v->result || !*v->result || room(c) < 2)
 		return;
-	line(c, "It printed (its exit status is unknown):", ROLE_DIM);
+	line(c, v->output_cut ? "It printed, as far as its output was kept "
+	     "(its console was killed: the output may be cut off, and its "
+	     "exit status is unknown):"
+	     : "It printed (its exit status is unknown):", ROLE_DIM);
 	show_tail(c, v);
 }
 
