@@ -58,8 +58,12 @@ struct rep {
 	struct step_done {
 		char *step;
 		struct rto_done d;
+		int64_t rerun_start;	/* an execute step run again after
+					 * the phase was left: since, or 0 */
 	} *dones;		/* when each step's work was done */
 	size_t n_dones;
+	int64_t exec_rerun_us;	/* time of those re-runs, to their ends */
+	struct strbuf reruns;	/* their step ids, ", " between */
 };
 
 /* --- small helpers ----------------------------------------------------------- */
@@ -1270,7 +1274,37 @@ step_done(struct rep *r, const char *step)
 	d = &r->dones[r->n_dones++];
 	d->step = xstrdup(step);
 	memset(&d->d, 0, sizeof(d->d));
+	d->rerun_start = 0;
 	return &d->d;
+}
+
+/* The execute phase's re-runs after it was left (a step reopened because
+ * a variable it used changed, run again from a later phase): their
+ * time counts in the time to execute. */
+static void
+note_rerun(struct rep *r, const struct journal_event *ev)
+{
+	enum phase_id ph;
+	struct step_done *d;
+
+	if (!r->exec_end_us || !r->pb ||
+	    !playbook_find_step(r->pb, ev->step, &ph, NULL) ||
+	    ph != PHASE_EXECUTE)
+		return;
+	step_done(r, ev->step);
+	for (d = r->dones; strcmp(d->step, ev->step) != 0; d++)
+		;
+	if (strcmp(ev->type, "step.started") == 0) {
+		d->rerun_start = ev->wall_us;
+		if (!strstr(strbuf_str(&r->reruns), ev->step))
+			strbuf_addf(&r->reruns, "%s%s", r->reruns.len ? ", "
+				    : "", ev->step);
+	} else if (d->rerun_start &&
+		   (strcmp(ev->type, "step.finished") == 0 ||
+		    strcmp(ev->type, "step.interrupted") == 0)) {
+		r->exec_rerun_us += ev->wall_us - d->rerun_start;
+		d->rerun_start = 0;
+	}
 }
 
 static void
@@ -1290,9 +1324,11 @@ fold_event(struct rep *r, const struct journal_event *ev)
 	 * the phase it leaves), not the phase of the step it is about (a
 	 * sign-off refused in communicate). */
 	phase = xstrdup_or_null(r->cur_phase ? r->cur_phase : ev->phase);
-	if (ev->step)
+	if (ev->step) {
 		rtoclock_done_event(step_done(r, ev->step), ev->type,
 				    ev->payload, ev->wall_us);
+		note_rerun(r, ev);
+	}
 	for (i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
 		if (strcmp(handlers[i].type, ev->type) == 0)
 			break;
@@ -1774,6 +1810,23 @@ rollback_done_at(struct rep *r)
 	return last;
 }
 
+/* Whether a step of the execute or verify phase was reopened and not done
+ * again, and when the last such was done again (session.c's rule). */
+static void
+redo_facts(struct rep *r, struct rto_facts *f)
+{
+	for (size_t i = 0; r->pb && i < r->n_dones; i++) {
+		enum phase_id ph;
+
+		if (!playbook_find_step(r->pb, r->dones[i].step, &ph, NULL) ||
+		    (ph != PHASE_EXECUTE && ph != PHASE_VERIFY))
+			continue;
+		f->redo_pending |= r->dones[i].d.redo;
+		if (r->dones[i].d.redone > f->redone_us)
+			f->redone_us = r->dones[i].d.redone;
+	}
+}
+
 /* Where the recovery time ends: rtoclock_recovery_end, the console's
  * header's rule too. */
 static int64_t
@@ -1788,6 +1841,7 @@ rto_end(struct rep *r, const char **which)
 	f.verify_end_us = r->verify_end_us;
 	f.end_us = r->end_us;
 	f.complete = r->complete;
+	redo_facts(r, &f);
 	return rtoclock_recovery_end(&f, &fixed, which, r->rto_to,
 				     sizeof(r->rto_to));
 }
@@ -1889,7 +1943,13 @@ add_metrics(struct rep *r)
 	add_time(m, "detected", detected);
 	add_secs(m, "time_to_detect_s", r->incident_us, detected);
 	add_secs(m, "time_to_decision_s", detected, r->decision_us);
-	add_secs(m, "time_to_execute_s", r->exec_start_us, exec_end);
+	add_secs(m, "time_to_execute_s", r->exec_start_us,
+		 exec_end ? exec_end + r->exec_rerun_us : 0);
+	if (r->reruns.len) {
+		add_secs(m, "execute_reruns_s", 1, 1 + r->exec_rerun_us);
+		cJSON_AddStringToObject(m, "execute_reruns",
+					strbuf_str(&r->reruns));
+	}
 	add_secs(m, "session_s", r->start_us, r->end_us);
 	add_total(r, m);
 	add_rto(r, m);
@@ -2068,6 +2128,7 @@ rep_finish(struct rep *r)
 	for (size_t i = 0; i < r->n_dones; i++)
 		free(r->dones[i].step);
 	free(r->dones);
+	strbuf_done(&r->reruns);
 	playbook_free(r->pb);
 	free(r->cur_phase);
 	sanitize_tree(r->root);
@@ -2366,6 +2427,15 @@ md_metrics(const cJSON *rep, struct strbuf *out)
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		strbuf_reset(&v);
 		duration(&v, cJSON_GetObjectItem(m, rows[i][0]));
+		/* Steps run again after the phase was left count too. */
+		if (strcmp(rows[i][0], "time_to_execute_s") == 0 &&
+		    s_or(m, "execute_reruns", NULL)) {
+			strbuf_adds(&v, " (with ");
+			duration(&v, cJSON_GetObjectItem(m,
+							 "execute_reruns_s"));
+			strbuf_addf(&v, " of re-runs after the phase: %s)",
+				    s_or(m, "execute_reruns", ""));
+		}
 		md_row2(out, rows[i][1], strbuf_str(&v));
 	}
 	strbuf_reset(&v);

@@ -95,6 +95,15 @@ rtoclock_done_event(struct rto_done *d, const char *type,
 		   strcmp(type, "step.unticked") == 0) {
 		d->at = 0;
 	}
+	if (strcmp(type, "step.reopened") == 0) {
+		d->redo = 1;
+	} else if (d->redo && d->at) {
+		d->redo = 0;
+		d->redone = d->at;
+	} else if (strcmp(type, "step.na") == 0 ||
+		   strcmp(type, "step.skipped") == 0) {
+		d->redo = 0;	/* closed without being done again */
+	}
 }
 
 /* Whether TEXT gives a time to the minute only (no seconds). */
@@ -129,6 +138,13 @@ typed_end(const struct rto_facts *f, const char **why)
 	if (minute && f->offered_us &&
 	    f->offered_us - f->offered_us % 60000000 == at)
 		return f->offered_us;
+	/* Typed before the rollback step, reopened, was done again: the
+	 * time of the run it was about, not of the one that stands. */
+	if (f->redone_us && f->offered_us &&
+	    (minute ? at + 59999999 : at) < f->offered_us) {
+		*why = "stale";
+		return 0;
+	}
 	return minute ? at + 59000000 : at;
 }
 
@@ -140,13 +156,25 @@ rtoclock_recovery_end(const struct rto_facts *f, int *fixed,
 	int64_t typed = typed_end(f, &bad);
 	int64_t end;
 
-	*fixed = typed || f->verify_end_us || f->complete;
+	*fixed = !f->redo_pending && (typed || f->verify_end_us ||
+				      f->complete);
 	if (typed) {
 		*which = "the recovery time recorded (ROLLED_BACK_AT)";
 		return typed;
 	}
 	end = rtoclock_end(NULL, f->verify_end_us, f->end_us, which);
-	if (bad && strcmp(bad, "early") == 0)
+	/* A step of the execute or verify phase reopened (a variable it
+	 * used changed) proved the recovery again only when done again. */
+	if (f->redone_us > end) {
+		*which = "when the reopened execute and verify steps were "
+			 "done again";
+		end = f->redone_us;
+	}
+	if (bad && strcmp(bad, "stale") == 0)
+		snprintf(why, size, "%s (the typed ROLLED_BACK_AT is earlier "
+			 "than %s was done again)", *which,
+			 f->ran_step ? f->ran_step : "the rollback step");
+	else if (bad && strcmp(bad, "early") == 0)
 		snprintf(why, size, "%s (the typed ROLLED_BACK_AT is earlier "
 			 "than %s first ran, in the journal)", *which,
 			 f->ran_step ? f->ran_step : "the step");

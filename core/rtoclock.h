@@ -38,6 +38,8 @@ int64_t rtoclock_end(const char *rolled_back_at, int64_t verify_end_us,
 struct rto_done {
 	int64_t at;		/* done, µs; 0 = not done */
 	int64_t orphan_end;	/* its last run's process seen ended, or 0 */
+	int redo;		/* reopened, not done (nor n/a) again since */
+	int64_t redone;		/* done again after its last reopening, or 0 */
 };
 
 struct cJSON;
@@ -60,11 +62,20 @@ struct rto_facts {
 	int64_t verify_end_us;	/* when the verify phase was left, or 0 */
 	int64_t end_us;		/* completion, or the last event so far */
 	int complete;
+	int redo_pending;	/* an execute or verify step reopened and
+				 * not done again: the recovery is no
+				 * longer proven, the clock runs */
+	int64_t redone_us;	/* when the last of those reopened was done
+				 * again, or 0 */
 };
 
 /* Where the recovery time ends (rtoclock_end's order) and whether that
  * point is known yet (*FIXED: ROLLED_BACK_AT believed, the verify phase
  * left, or the session complete; else the clock still runs). A
+ * REDO_PENDING leaves it not fixed whatever else holds; without a typed
+ * time believed the end is never before REDONE_US (the recovery was
+ * proven again only then), and once a reopened step was done again a
+ * typed time before OFFERED_US (of the run it was about) is stale. A
  * ROLLED_BACK_AT in the minute the journal offered is the journal's exact
  * time; one typed to the minute otherwise counts as the last second of
  * that minute (never understating); one earlier than the step first ran

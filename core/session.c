@@ -1138,6 +1138,33 @@ rollback_ran_at(const struct session *s, const char **step)
 	return first;
 }
 
+int
+session_phase_reopened(const struct session *s, enum phase_id phase)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < s->n_steps; i++)
+		if (s->steps[i].phase == phase && s->steps[i].done.redo)
+			n++;
+	return n;
+}
+
+/* Whether an execute or verify step reopened is not done again (*PENDING)
+ * and when the last of them was (*REDONE_US): the recovery proven again. */
+static void
+redo_facts(const struct session *s, int *pending, int64_t *redone_us)
+{
+	for (size_t i = 0; i < s->n_steps; i++) {
+		const struct step_rt *rt = &s->steps[i];
+
+		if (rt->phase != PHASE_EXECUTE && rt->phase != PHASE_VERIFY)
+			continue;
+		*pending |= rt->done.redo;
+		if (rt->done.redone > *redone_us)
+			*redone_us = rt->done.redone;
+	}
+}
+
 int64_t
 session_recovery_end(const struct session *s, int *fixed,
 		     const char **which)
@@ -1154,6 +1181,7 @@ session_recovery_end(const struct session *s, int *fixed,
 	f.verify_end_us = s->verify_end_wall_us;
 	f.end_us = s->complete ? s->complete_wall_us : s->last_wall_us;
 	f.complete = s->complete;
+	redo_facts(s, &f.redo_pending, &f.redone_us);
 	if (!fixed)
 		fixed = &fx;
 	return rtoclock_recovery_end(&f, fixed, which ? which : &w, why,
@@ -1233,6 +1261,7 @@ session_step_view(const struct session *s, size_t i, struct step_view *out)
 	out->orphan_stopping = rt->orphan_stopping;
 	out->cancelled = rt->cancelled;
 	out->run_unknown = rt->run_unknown;
+	out->output_cut = rt->output_cut;
 	out->hand_check = rt->hand_check;
 	out->voided_note = rt->voided_note;
 	return 0;

@@ -272,6 +272,11 @@ int64_t session_complete_wall(const struct session *s);
 int64_t session_recovery_end(const struct session *s, int *fixed,
 			     const char **which);
 
+/* How many steps of PHASE were reopened (a variable they used changed)
+ * and are not done again yet: the phase is not done, whatever the
+ * current phase. */
+int session_phase_reopened(const struct session *s, enum phase_id phase);
+
 /* Whether the recovery was never proven (a required verification marked
  * n/a or failed, the rollback itself marked n/a), as the report's RTO and
  * the drill's card judge it; WHY then says which steps. */
@@ -329,6 +334,12 @@ char *session_var_offer(const struct session *s, const char *name);
 /* The same to the µs (the journal's exact time), or 0. */
 int64_t session_var_offer_us(const struct session *s, const char *name);
 
+/* The time to offer for time_of variable NAME now (caller frees), or
+ * NULL: session_var_offer's while NAME is unset, or set to a minute
+ * before it (its step was run again and done since; offered as for the
+ * first run); never over a later time someone typed. */
+char *session_var_fresh_offer(const struct session *s, const char *name);
+
 /* Number of journal events. */
 uint64_t session_n_events(const struct session *s);
 
@@ -367,6 +378,8 @@ struct step_view {
 				 * console alive), not by a console's end */
 	int run_unknown;	/* the last run's outcome is unknown, whatever
 				 * the state since (n/a, checked by hand) */
+	int output_cut;		/* its console was killed mid-run: the
+				 * output kept may end before the run did */
 	const char *hand_check;	/* an interrupted run recorded as having
 				 * done its work (tick): what was checked */
 	const char *voided_note;	/* approve: a sign-off voided after

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +83,18 @@ session_var_offer(const struct session *s, const char *name)
 	gmtime_r(&t, &tm);
 	strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M UTC", &tm);
 	return xstrdup(buf);
+}
+
+char *
+session_var_fresh_offer(const struct session *s, const char *name)
+{
+	const char *now = session_var(s, name);
+	int64_t us = session_var_offer_us(s, name);
+	int64_t at = now ? rtoclock_parse_when(now) : 0;
+
+	if (us <= 0 || (now && (!at || at >= us - us % 60000000)))
+		return NULL;
+	return session_var_offer(s, name);
 }
 
 /* Facts a template may use besides the playbook's variables live in
@@ -950,6 +963,21 @@ cancel_applies(const struct step_rt *rt, struct err *err)
 		       "last run was interrupted)", rt->def->id);
 }
 
+/* Whether TYPED is WANT once its outer blanks are trimmed: one rule for
+ * the console's dialog and batch mode's quoted text. */
+static int
+same_but_outer_blanks(const char *want, const char *typed)
+{
+	size_t n;
+
+	while (*typed && isspace((unsigned char)*typed))
+		typed++;
+	n = strlen(typed);
+	while (n && isspace((unsigned char)typed[n - 1]))
+		n--;
+	return n == strlen(want) && strncmp(want, typed, n) == 0;
+}
+
 static int
 act_confirm(struct session *s, struct step_rt *rt, const struct action *a,
 	    const char *actor, struct err *err)
@@ -967,7 +995,7 @@ act_confirm(struct session *s, struct step_rt *rt, const struct action *a,
 		return -1;
 	if (!(want = confirm_text(s, rt, err)))
 		return -1;
-	if (strcmp(want, a->text) == 0) {
+	if (same_but_outer_blanks(want, a->text)) {
 		command_digest(s, rt, hex);
 		p = cJSON_CreateObject();
 		cJSON_AddStringToObject(p, "command_sha256", hex);

@@ -202,6 +202,8 @@ on_interrupted(struct session *s, const struct journal_event *ev)
 
 		rt->state = STEP_INTERRUPTED;
 		rt->run_unknown = 1;
+		rt->output_cut = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+			ev->payload, "output_may_be_cut"));
 		keep_tail(rt, ev);
 		/* What was known then: its process still ran (step.orphan
 		 * follows), or had ended. */
@@ -324,6 +326,7 @@ on_step_started(struct session *s, const struct journal_event *ev)
 	rt->orphan = rt->orphan_stopping = 0;
 	rt->orphan_gone_us = 0;
 	rt->run_unknown = 0;
+	rt->output_cut = 0;
 	free(rt->hand_check);
 	rt->hand_check = NULL;
 	free(rt->cast_rel);

@@ -78,6 +78,8 @@ struct step_rt {
 	int run_unknown;	/* the last run's outcome is unknown (it was
 				 * interrupted or cancelled), whatever the
 				 * step's state since */
+	int output_cut;		/* its console died without quitting
+				 * (killed): its output may be cut off */
 	char *hand_check;	/* an interrupted run recorded as having done
 				 * its work: what the operator checked */
 	int64_t first_run_us;	/* when its first run started, or 0 */

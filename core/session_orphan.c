@@ -241,6 +241,10 @@ record_interrupted(struct session *s, struct step_rt *rt, int runs,
 		cJSON_AddStringToObject(p, "last_seen", clock_format_rfc3339(
 						seen, when, sizeof(when)));
 	}
+	/* Killed, not quit: no one read its output after the console
+	 * died, so what was kept may end before the run did. */
+	if (!s->driver_quit_us)
+		cJSON_AddBoolToObject(p, "output_may_be_cut", 1);
 	if (rt->run_pid > 0) {
 		cJSON_AddNumberToObject(p, "pid", (double)rt->run_pid);
 		cJSON_AddBoolToObject(p, "still_running", runs);

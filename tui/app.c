@@ -135,11 +135,15 @@ app_refresh_steps(struct app *a)
 	}
 	for (size_t i = 0; i < n; i++) {
 		session_step_view(a->session, i, &v);
-		/* Earlier phases show only what needs action again. */
+		/* Earlier phases show only what needs action again, and
+		 * the step under the cursor until the cursor leaves it: a
+		 * reopened step done again never slides another step
+		 * under the cursor, for Enter to act on. */
 		if (v.phase == phase || (v.phase < phase && v.active &&
 					 (v.state == STEP_OPEN ||
 					  v.state == STEP_FAILED ||
-					  v.state == STEP_INTERRUPTED)))
+					  v.state == STEP_INTERRUPTED)) ||
+		    ((long)i == was && (int)phase == a->last_phase))
 			a->visible[a->n_visible++] = i;
 	}
 	for (int i = 0; was >= 0 && i < a->n_visible; i++)
@@ -1011,6 +1015,11 @@ redraw(struct app *a)
 		dialog_draw(a, stdscr, h, w);
 	wnoutrefresh(stdscr);
 	doupdate();
+	/* Keys that came while the y/N question was not yet on screen were
+	 * typed for what was there before: dropped, as a dialog's are. */
+	if (dialog_is_yes_no(a) && !a->yes_no_shown)
+		flushinp();
+	a->yes_no_shown = dialog_is_yes_no(a);
 	testhook_frame_drawn();
 }
 
@@ -1381,8 +1390,22 @@ on_stdin(int fd, int events, void *arg)
 	(void)events;
 	while ((key = getch()) != ERR) {
 		unsigned refused = a->n_refusals;
+		enum flow before = a->dlg.flow;
 
+		/* A y/N question is answered by a key pressed once it shows
+		 * (the frames are paced: it may not be drawn yet): what was
+		 * typed before, as a reason typed at once after x, was meant
+		 * for what comes after it, and is dropped, never an answer. */
+		if (dialog_is_yes_no(a) && !a->yes_no_shown) {
+			flushinp();
+			break;
+		}
 		on_key(a, key);
+		if (a->dlg.flow != before && dialog_is_yes_no(a)) {
+			a->yes_no_shown = 0;
+			flushinp();
+			break;
+		}
 		/* Keys typed ahead were meant for what the operator expected
 		 * to see: after a refusal they would act on the console
 		 * instead of the dialog that never opened. (A dialog that

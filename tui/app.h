@@ -152,6 +152,8 @@ struct app {
 	int alerted;			/* escalations already raised */
 	struct rect rects[PANE_COUNT];	/* where each pane was drawn */
 	int wide;			/* side panes beside each other */
+	int yes_no_shown;		/* the y/N question on screen was
+					 * drawn (keys before it dropped) */
 	int last_phase;
 	int tags_sel;			/* selected tag in the tags pane */
 	int tags_top;			/* first tag row shown */

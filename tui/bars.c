@@ -31,21 +31,29 @@ header_var(const struct app *a, const char *name)
 }
 
 /* "FROM -> TO" from the variables the playbook declares under "header";
- * nothing is guessed from names. A version not known yet shows as "?". */
-static void
+ * nothing is guessed from names. A version not known yet shows as "?".
+ * With steps of the execute phase reopened (a variable they used
+ * changed), " (reopened)" after it: TO is not reached yet; returns 1
+ * then. */
+static int
 versions_text(const struct app *a, char *buf, size_t size)
 {
 	const char *from = header_var(a, a->pb->header.from);
 	const char *to = header_var(a, a->pb->header.to);
 	const char *arrow = draw_glyph("\u2192", "->");
+	int redo = session_phase_reopened(a->session, PHASE_EXECUTE) > 0;
+	size_t n = 0;
 
 	buf[0] = '\0';
 	if (from && to)
-		snprintf(buf, size, "%s %s %s", from, arrow, to);
+		n = (size_t)snprintf(buf, size, "%s %s %s", from, arrow, to);
 	else if (to)
-		snprintf(buf, size, "%s %s", arrow, to);
+		n = (size_t)snprintf(buf, size, "%s %s", arrow, to);
 	else if (from)
-		snprintf(buf, size, "%s %s ?", from, arrow);
+		n = (size_t)snprintf(buf, size, "%s %s ?", from, arrow);
+	if (redo && n && n < size)
+		snprintf(buf + n, size - n, " (reopened)");
+	return redo && n;
 }
 
 /* A duration as "24m11s" (seconds shown) or "60m" (SECS a whole number
@@ -187,18 +195,32 @@ static void
 draw_rest(struct app *a, WINDOW *w, int x, int width, const char *clk,
 	  int late)
 {
-	char versions[128];
-	int clock_w, vers_w;
+	char versions[160], clock[64];
+	int clock_w, vers_w, title_min;
+	int redo = versions_text(a, versions, sizeof(versions));
+	char *since;
 
-	versions_text(a, versions, sizeof(versions));
-	/* Versions and clock matter most at 3 a.m.; the title gets the rest. */
+	/* Versions and clock matter most at 3 a.m.; the title gets the rest,
+	 * but never nothing: "since detected" goes first, then the
+	 * versions, so a narrow header still names the playbook. */
+	snprintf(clock, sizeof(clock), "%s", clk);
+	clk = clock;
+	title_min = draw_width(a->pb->title) < 16 ? draw_width(a->pb->title)
+						  : 16;
 	clock_w = draw_width(clk) + 1;
 	vers_w = versions[0] ? draw_width(versions) + 2 : 0;
+	if (width - x - clock_w - vers_w - 3 < title_min &&
+	    (since = strstr(clock, " since detected"))) {
+		*since = '\0';
+		clock_w = draw_width(clk) + 1;
+	}
+	if (width - x - clock_w - vers_w - 3 < title_min)
+		vers_w = 0;
 	draw_clipped(w, 0, x + 1, width - x - clock_w - vers_w - 3,
 		     a->pb->title, theme_attr(ROLE_HEADER));
 	if (vers_w && width - clock_w - vers_w > x)
 		draw_text(w, 0, width - clock_w - vers_w, vers_w, versions,
-			  theme_attr(ROLE_TITLE_FOCUS));
+			  theme_attr(redo ? ROLE_ALERT : ROLE_TITLE_FOCUS));
 	draw_text(w, 0, width - clock_w, clock_w, clk,
 		  theme_attr(late ? ROLE_CLOCK_LATE : ROLE_CLOCK));
 }
@@ -330,11 +352,15 @@ bars_draw_rail(struct app *a, WINDOW *w, int y, int width)
 
 	draw_fill(w, y, 0, width, theme_attr(ROLE_NORMAL));
 	for (int p = 0; p < PHASE_COUNT && x < width; p++) {
-		int done = done_all || p < (int)cur;
+		/* A phase left with steps reopened since is not done. */
+		int redo = p < (int)cur &&
+			   session_phase_reopened(a->session, (enum phase_id)p);
+		int done = (done_all || p < (int)cur) && !redo;
 		const char *glyph = done ? draw_glyph("\u2713", "+")
+				  : redo ? draw_glyph("\u21ba", "~")
 				  : p == (int)cur ? draw_glyph("\u25b6", ">")
 						  : draw_glyph("\u00b7", ".");
-		int role = done ? ROLE_PHASE_DONE : p == (int)cur
+		int role = done ? ROLE_PHASE_DONE : p == (int)cur || redo
 			? ROLE_PHASE_CURRENT : ROLE_PHASE_AHEAD;
 		char label[64];
 

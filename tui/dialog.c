@@ -239,22 +239,25 @@ setup_input(struct app *a, const char *var_name, const char *title)
 {
 	const struct pb_variable *v = playbook_find_var(a->pb, var_name);
 	const char *now = session_var(a->session, var_name);
-	char *offer = now ? NULL : session_var_offer(a->session, var_name);
+	/* A time_of step run again since NOW was set: its new end, offered
+	 * as for its first run. */
+	char *offer = session_var_fresh_offer(a->session, var_name);
 
 	snprintf(a->dlg.title, sizeof(a->dlg.title), "%s", title);
 	/* Setting a variable by name passes its own pick: no overlapping
 	 * copy, which left the name empty. */
 	if (var_name != a->dlg.pick)
 		snprintf(a->dlg.pick, sizeof(a->dlg.pick), "%s", var_name);
-	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "%s%s%s%s%s%s",
+	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "%s%s%s%s%s%s%s",
 		 v && v->prompt ? v->prompt : var_name,
 		 v && v->pattern ? "\nMust match: " : "",
 		 v && v->pattern ? v->pattern : "",
 		 offer ? "\nOffered from the journal: when " : "",
 		 offer ? v->time_of[0] : "", offer && v->n_time_of > 1
-		 ? " (or the others named) was done" : offer ? " was done" : "");
+		 ? " (or the others named) was done" : offer ? " was done" : "",
+		 offer && now ? " again" : "");
 	a->dlg.pattern = v ? v->pattern : NULL;
-	set_input(&a->dlg, now && !(v && v->secret) ? now : offer ? offer
+	set_input(&a->dlg, offer ? offer : now && !(v && v->secret) ? now
 		  : v ? v->default_value : NULL);
 	check_withdrawn(a);
 	free(offer);

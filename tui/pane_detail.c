@@ -566,6 +566,7 @@ show_input(struct app *a, struct cursor *c, const struct step_view *v)
 	const struct pb_variable *var = playbook_find_var(a->pb,
 							  v->def->variable);
 	const char *val = session_var(a->session, v->def->variable);
+	char *offer = session_var_fresh_offer(a->session, v->def->variable);
 
 	linef(c, ROLE_TITLE, "Variable %s", v->def->variable);
 	if (var && var->prompt)
@@ -576,11 +577,19 @@ show_input(struct app *a, struct cursor *c, const struct step_view *v)
 		linef(c, ROLE_OK, "value: %s", var && var->secret ? "********"
 		      : val);
 		show_setter(a, c, v->def->variable);
+		if (offer)
+			linef(c, ROLE_DIM, "offered: %s (%s was done again "
+			      "since; Enter offers it)", offer,
+			      var->time_of[0]);
+	} else if (offer) {
+		linef(c, ROLE_NORMAL, "value: not set yet; offered %s, when "
+		      "%s was done (Enter offers it)", offer, var->time_of[0]);
 	} else if (var && var->default_value && !var->secret)
 		linef(c, ROLE_DIM, "value: not set yet; default %s (Enter "
 		      "offers it)", var->default_value);
 	else
 		line(c, "value: (unset)", ROLE_DIM);
+	free(offer);
 }
 
 /* TEXT with each line's tabs expanded to the Output tab's tab stops. */
@@ -626,7 +635,10 @@ show_unknown_tail(struct cursor *c, const struct step_view *v)
 {
 	if (!v->result || !*v->result || room(c) < 2)
 		return;
-	line(c, "It printed (its exit status is unknown):", ROLE_DIM);
+	line(c, v->output_cut ? "It printed, as far as its output was kept "
+	     "(its console was killed: the output may be cut off, and its "
+	     "exit status is unknown):"
+	     : "It printed (its exit status is unknown):", ROLE_DIM);
 	show_tail(c, v);
 }
 
