@@ -1433,21 +1433,51 @@ end_wall(const struct session *s, const struct drill *d)
  * target never makes the score easier. */
 struct expected_vars {
 	const struct session *s;
+	const struct pb_scenario *sc;
 	const struct pb_step *step;	/* the expected decision's step */
 	const struct pb_option *opt;	/* the expected option, or NULL */
 };
+
+/* Variable NAME as option OPT of decide step ST sets it, or NULL. */
+static const char *
+option_sets(const struct pb_step *st, const struct pb_option *opt,
+	    const char *name)
+{
+	if (st->variable && strcmp(st->variable, name) == 0)
+		return opt->id;
+	for (size_t i = 0; i < opt->n_sets; i++)
+		if (strcmp(opt->sets[i].name, name) == 0)
+			return opt->sets[i].value;
+	return NULL;
+}
+
+/* Variable NAME as the expected decision, then the later choices the
+ * scenario's world forces on its path (expect.then), set it, or NULL:
+ * what the walk chose there never changes what the path requires. */
+static const char *
+expected_sets(const struct expected_vars *e, const char *name)
+{
+	const char *v = e->opt ? option_sets(e->step, e->opt, name) : NULL;
+
+	for (size_t i = 0; !v && e->sc && i < e->sc->n_expect_then; i++) {
+		const struct pb_step *st = playbook_find_step(
+			e->s->pb, e->sc->expect_then[i].name, NULL, NULL);
+		const struct pb_option *o = st ? playbook_find_option(
+			st, e->sc->expect_then[i].value) : NULL;
+
+		if (o)
+			v = option_sets(st, o, name);
+	}
+	return v;
+}
 
 static const char *
 lookup_expected_var(const char *name, const void *arg)
 {
 	const struct expected_vars *e = arg;
+	const char *v = expected_sets(e, name);
 
-	if (e->step->variable && strcmp(e->step->variable, name) == 0)
-		return e->opt->id;
-	for (size_t i = 0; e->opt && i < e->opt->n_sets; i++)
-		if (strcmp(e->opt->sets[i].name, name) == 0)
-			return e->opt->sets[i].value;
-	return session_var(e->s, name);
+	return v ? v : session_var(e->s, name);
 }
 
 static void
@@ -1459,6 +1489,7 @@ expected_option(const struct session *s, const struct drill *d,
 		: NULL;
 
 	e->s = s;
+	e->sc = d->sc;
 	e->step = st;
 	e->opt = NULL;
 	for (size_t i = 0; st && i < st->n_options; i++)
@@ -1715,10 +1746,10 @@ phase_na(const struct session *s, enum phase_id phase, unsigned kinds,
 		    !(kinds & (1u << rt->def->kind)) ||
 		    !session_step_active(s, rt) ||
 		    drill_unverifiable(s, rt->def->id) ||
-		    (phase == PHASE_EXECUTE && (!rt->def->destructive ||
-			playbook_outcome_always_fails(s->pb, s->scenario,
-						      rt->def))))
-			continue;	/* execute: the rollback steps only */
+		    (phase == PHASE_EXECUTE &&
+		     playbook_outcome_always_fails(s->pb, s->scenario,
+						   rt->def)))
+			continue;
 		(*n)++;
 		if (rt->state != STEP_NA)
 			continue;
@@ -1926,13 +1957,11 @@ lookup_on_path(const char *name, const void *arg)
 	const struct expected_path *p = arg;
 	const struct expected_vars *ev = p->ev;
 	struct expected_path back = { p->s, ev, p->depth - 1 };
+	const char *v = expected_sets(ev, name);
 	int setters = 0;
 
-	if (ev->step->variable && strcmp(ev->step->variable, name) == 0)
-		return ev->opt->id;
-	for (size_t i = 0; i < ev->opt->n_sets; i++)
-		if (strcmp(ev->opt->sets[i].name, name) == 0)
-			return ev->opt->sets[i].value;
+	if (v)
+		return v;
 	if (p->depth <= 0)
 		return session_var(p->s, name);
 	for (size_t i = 0; i < p->s->n_steps; i++) {
@@ -2001,9 +2030,9 @@ phase_wrong_path(const struct session *s, const struct drill *d,
 		    !(kinds & (1u << rt->def->kind)) ||
 		    !session_step_active(s, rt) || rt->state == STEP_NA ||
 		    drill_unverifiable(s, rt->def->id) ||
-		    (phase == PHASE_EXECUTE && (!rt->def->destructive ||
-			playbook_outcome_always_fails(s->pb, s->scenario,
-						      rt->def))) ||
+		    (phase == PHASE_EXECUTE &&
+		     playbook_outcome_always_fails(s->pb, s->scenario,
+						   rt->def)) ||
 		    !on_wrong_path(s, d, rt))
 			continue;
 		o = cJSON_CreateObject();
@@ -2095,60 +2124,170 @@ score_execution(const struct session *s, const struct drill *d,
 {
 	cJSON *arr = cJSON_AddArrayToObject(sc->card, "unexecuted");
 	cJSON *wrong = cJSON_AddArrayToObject(sc->card, "wrong_path_executed");
+	cJSON *left = cJSON_CreateArray();
 	int n, n_na = phase_na(s, PHASE_EXECUTE, KIND(RUN), arr, &n);
 	int n_wrong = phase_wrong_path(s, d, PHASE_EXECUTE, KIND(RUN), wrong);
-	char why[768], list[256];
+	int n_left;
+	char why[1024], list[256];
 
 	if (!n) {
+		cJSON_Delete(left);
 		score_no_execution(s, d, sc, arr);
 		return;
 	}
+	/* what the expected path runs and a later choice of the walk left
+	 * out (a workflow run taken as done that the world made fail) */
+	n_left = expected_execution(s, d, left);
 	list_steps(arr, list, sizeof(list));
 	if (n_na)
 		snprintf(why, sizeof(why), "%d of %d required execute steps "
-			 "marked n/a instead of run: %s", n_na, n, list);
+			 "marked n/a instead of run: %s", n_na, n + n_left,
+			 list);
+	else if (n_left)
+		snprintf(why, sizeof(why), "%d of %d required execute steps "
+			 "run", n, n + n_left);
 	else
 		snprintf(why, sizeof(why), "all %d required execute steps run",
 			 n);
+	if (n_left) {
+		size_t len = strlen(why);
+		const cJSON *o;
+
+		list_steps(left, list, sizeof(list));
+		snprintf(why + len, sizeof(why) - len, "; never run, though "
+			 "the scenario's path needs them: %s", list);
+		cJSON_ArrayForEach(o, left)
+			cJSON_AddItemToArray(arr, cJSON_Duplicate(o, 1));
+	}
+	cJSON_Delete(left);
 	if (n_wrong)
 		add_wrong_path_why(s, d, wrong, n_wrong, n, why, sizeof(why));
-	award(sc, "execution", 10 - 10 * (n_na + n_wrong) / n -
-	      (n_na ? 5 : 0), 10, why);
+	award(sc, "execution", 10 - 10 * (n_na + n_wrong + n_left) /
+	      (n + n_left) - (n_na || n_left ? 5 : 0), 10, why);
 }
 
-/* Whether a run step naming variable NAME (the restore target) ran to
- * success: the restore was carried out. */
+/* Whether RT is a restore step: a run step of the execute phase whose
+ * command names the restore target NAME (a test of a candidate in the
+ * decide phase names it too, and restores nothing). */
 static int
-restored_with(const struct session *s, const char *name)
+is_restore_step(const struct step_rt *rt, const char *name)
 {
+	return rt->phase == PHASE_EXECUTE && rt->def->kind == STEP_KIND_RUN &&
+	       rt->def->run && playbook_text_refs(rt->def->run, name);
+}
+
+/* The restore step that ran to success, else one that applies (NULL when
+ * none does): the restore was carried out, or was the walk's to do. */
+static const struct step_rt *
+restore_step(const struct session *s, const char *name, int *done)
+{
+	const struct step_rt *open = NULL;
+
+	*done = 0;
 	for (size_t i = 0; i < s->n_steps; i++) {
 		const struct step_rt *rt = &s->steps[i];
 
-		if (rt->def->kind == STEP_KIND_RUN && rt->def->run &&
-		    rt->state == STEP_DONE &&
-		    playbook_text_refs(rt->def->run, name))
-			return 1;
+		if (!is_restore_step(rt, name) || !session_step_active(s, rt))
+			continue;
+		if (rt->state == STEP_DONE) {
+			*done = 1;
+			return rt;
+		}
+		if (!open)
+			open = rt;
 	}
-	return 0;
+	return open;
 }
 
-/* The restore target: a pre-release put in place of a release (a beta on
- * latest) is a wrong restore value that weighs more than one wrong
- * answer, whatever the decision was (when it was not to roll back, the
- * decision criterion already scores the rollback itself). Left out when
- * nothing was restored. */
+/* Whether the drill's world serves VERSION now: 1 a dist-tag of a package
+ * of its registry points at it that did not at the drill's start, 0 none
+ * does (WHERE, of SIZE, says what the tags serve instead), -1 the world
+ * has no dist-tag to judge by (then the restore step judges). */
+static int
+restored_in_world(const struct session *s, const struct drill *d,
+		  const char *version, char *where, size_t size)
+{
+	cJSON *start = drill_world_start(s->pb, d->sc);
+	const cJSON *pkg;
+	int judged = 0, served = 0;
+	size_t len = 0;
+
+	where[0] = '\0';
+	cJSON_ArrayForEach(pkg, cJSON_GetObjectItemCaseSensitive(d->state,
+								 "registry")) {
+		const cJSON *tags = cJSON_GetObjectItemCaseSensitive(
+			pkg, "dist-tags");
+		const cJSON *was = cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(
+				cJSON_GetObjectItemCaseSensitive(start,
+								 "registry"),
+				pkg->string), "dist-tags");
+		const cJSON *t;
+
+		cJSON_ArrayForEach(t, tags) {
+			const char *now = cJSON_GetStringValue(t);
+			const char *before = cJSON_GetStringValue(
+				cJSON_GetObjectItemCaseSensitive(was,
+								 t->string));
+
+			judged = 1;
+			if (!now)
+				continue;
+			if (strcmp(now, version) == 0 &&
+			    (!before || strcmp(before, version) != 0)) {
+				served = 1;
+				snprintf(where, size, "%s of %s serves it",
+					 t->string, pkg->string);
+				break;
+			}
+			if (len + 1 < size)
+				len += (size_t)snprintf(where + len, size - len,
+					"%s%s %s", len ? ", " : "",
+					t->string, now);
+		}
+		if (served)
+			break;
+	}
+	cJSON_Delete(start);
+	return served ? 1 : judged ? 0 : -1;
+}
+
+/* The restore target, judged by what the drill's world serves (a channel
+ * moved to the version), else by the restore step done (a checkout of the
+ * tag), never by the variable's value alone: a restore never carried out
+ * scores 0, naming what the world still serves. A pre-release put in place
+ * of a release (a beta on latest) is a wrong restore value that weighs
+ * more than one wrong answer, whatever the decision was (when it was not
+ * to roll back, the decision criterion already scores the rollback
+ * itself). Left out when no restore step applies. */
 static void
-score_restore(const struct session *s, struct score *sc)
+score_restore(const struct session *s, const struct drill *d,
+	      struct score *sc)
 {
 	const char *to = s->pb->header.to;
 	const char *version = to ? session_var(s, to) : NULL;
+	const struct step_rt *step;
 	struct semver v;
-	char why[256];
+	char why[512], where[256];
+	int done, world;
 
 	if (!to)
 		return;		/* the playbook names no restore target */
-	if (!version || !*version || !restored_with(s, to)) {
+	step = restore_step(s, to, &done);
+	if (!step || !version || !*version) {
 		leave_out(sc, "restore", "nothing restored");
+		return;
+	}
+	world = restored_in_world(s, d, version, where, sizeof(where));
+	if (world == 0 || (world < 0 && !done)) {
+		if (world == 0)
+			snprintf(why, sizeof(why), "%s (%s) never restored: "
+				 "no dist-tag of the drill's world moved to it "
+				 "(%s)", version, to, where);
+		else
+			snprintf(why, sizeof(why), "%s (%s) never restored: "
+				 "%s was not done", version, to, step->def->id);
+		award(sc, "restore", 0, 10, why);
 		return;
 	}
 	if (semver_parse(version, &v) && v.pre) {
@@ -2159,7 +2298,12 @@ score_restore(const struct session *s, struct score *sc)
 		award(sc, "restore", 0, 10, why);
 		return;
 	}
-	snprintf(why, sizeof(why), "restored %s (%s), a release", version, to);
+	if (world > 0)
+		snprintf(why, sizeof(why), "restored %s (%s), a release: %s",
+			 version, to, where);
+	else
+		snprintf(why, sizeof(why), "restored %s (%s), a release, by %s",
+			 version, to, step->def->id);
 	award(sc, "restore", 10, 10, why);
 }
 
@@ -2877,12 +3021,11 @@ counts_in(const struct session *s, const struct step_rt *rt,
 		       && st->required && (k & CHECKING_KINDS) && verifiable;
 	if (strcmp(name, "execution") == 0)
 		return rt->phase == PHASE_EXECUTE && st->required &&
-		       st->kind == STEP_KIND_RUN && st->destructive &&
+		       st->kind == STEP_KIND_RUN &&
 		       !playbook_outcome_always_fails(s->pb, s->scenario, st);
 	if (strcmp(name, "restore") == 0)
-		return st->kind == STEP_KIND_RUN && st->run &&
-		       s->pb->header.to &&
-		       playbook_text_refs(st->run, s->pb->header.to);
+		return s->pb->header.to &&
+		       is_restore_step(rt, s->pb->header.to);
 	if (strcmp(name, "verifications") == 0)
 		return rt->phase == PHASE_VERIFY && st->required && verifiable &&
 		       (k & (KIND(RUN) | KIND(PROBE) | KIND(WAIT) | KIND(CHECK)));
@@ -2921,12 +3064,10 @@ lookup_scenario_path(const char *name, const void *arg)
 	const struct scenario_path *p = arg;
 	const struct expected_vars *ev = p->ev;
 	struct scenario_path next = *p;
+	const char *v = expected_sets(ev, name);
 
-	if (ev->step->variable && strcmp(ev->step->variable, name) == 0)
-		return ev->opt->id;
-	for (size_t i = 0; i < ev->opt->n_sets; i++)
-		if (strcmp(ev->opt->sets[i].name, name) == 0)
-			return ev->opt->sets[i].value;
+	if (v)
+		return v;
 	if (p->followed)
 		return session_var(p->s, name);	/* the walk's own path */
 	for (size_t i = 0; i < p->d->sc->n_answers; i++)
@@ -3097,7 +3238,7 @@ drill_scorecard_json(const struct session *s)
 	score_phases(s, d, &sc);
 	score_assessment(s, &sc);
 	score_execution(s, d, &sc);
-	score_restore(s, &sc);
+	score_restore(s, d, &sc);
 	score_verifications(s, d, &sc);
 	score_all_clears(s, &sc);
 	score_communication(s, &sc);
