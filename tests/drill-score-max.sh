@@ -69,5 +69,58 @@ print("hotfix %d/%d, fast %d/%d (%s), unchecked %d/%d (checks: %s)" % (
     h["score"], h["max"], f["score"], f["max"], ph["why"], u["score"],
     u["max"], ck["why"]))
 PY
-[ "$failed" = 0 ] && echo "PASS: drill-score-max: $(cat "$tmp/why")"
+
+# Execution counts every required run step of the execute phase, not only
+# the destructive ones: the fast walk (execute.pip-install marked n/a)
+# loses execution points and the card names the step.
+python3 - "$tmp/g" "$tmp/f" >"$tmp/why2" 2>&1 <<'PY' || fail "$(cat "$tmp/why2")"
+import json, sys
+g, f = (json.load(open(d + "/scorecard.json")) for d in sys.argv[1:3])
+def crit(card, name):
+    return next(x for x in card["criteria"] if x["name"] == name)
+e = crit(g, "execution")
+assert e["points"] == e["max"] and "all 1" not in e["why"], e
+n = int(e["why"].split()[1])
+assert n > 3, ("only the destructive steps counted", e["why"])
+fe = crit(f, "execution")
+assert fe["points"] < fe["max"] and "execute.pip-install" in fe["why"], fe
+print("good: %s; fast: %d/%d %s" % (e["why"], fe["points"], fe["max"],
+                                    fe["why"]))
+PY
+
+# npm critical-outage walked as a new trainee did (the workflow run taken
+# as completed without watching it; the scenario makes it fail): nothing
+# was restored, whatever RESTORE_VERSION says, and the five tests of the
+# candidate marked n/a cost execution; scored out of the good walk's
+# maximum.
+npm=$src/playbooks/npm-dist-tag-rollback.json
+walks=$src/tests/fixtures/walks
+for w in walk unwatched; do
+	"$bin" drill "$npm" --batch --operator olga --no-real-in-clone \
+		--session-dir "$tmp/npm-$w" --scenario=critical-outage \
+		<"$walks/npm-dist-tag-rollback-scenario-critical-outage.$w" \
+		>"$tmp/npm-$w.out" 2>&1 ||
+		fail "npm $w: the walk did not complete: $(grep '"type":"error"' "$tmp/npm-$w.out" | head -2)"
+done
+python3 - "$tmp/npm-walk" "$tmp/npm-unwatched" >"$tmp/why3" 2>&1 <<'PY' || fail "$(cat "$tmp/why3")"
+import json, sys
+g, c = (json.load(open(d + "/scorecard.json")) for d in sys.argv[1:3])
+def crit(card, name):
+    return next(x for x in card["criteria"] if x["name"] == name)
+assert g["score"] == g["max"], (g["score"], g["max"])
+assert c["max"] == g["max"], ("careless max", c["max"], g["max"])
+r = crit(c, "restore")
+assert r["applies"] and r["points"] == 0, r
+assert "never restored" in r["why"] and "latest 1.2.3" in r["why"], r["why"]
+assert "latest of mycelicmemory serves it" in crit(g, "restore")["why"]
+e = crit(c, "execution")
+assert e["applies"] and e["points"] == 0, e
+assert "execute.test-install" in e["why"], e["why"]
+assert "execute.dist-tag" in e["why"], e["why"]
+cf = crit(c, "confirmations")
+assert cf["applies"] and cf["points"] == 0, cf
+print("npm unwatched %d/%d (restore: %s; execution: %s)" % (
+    c["score"], c["max"], r["why"], e["why"]))
+PY
+[ "$failed" = 0 ] && echo "PASS: drill-score-max: $(cat "$tmp/why" "$tmp/why2" "$tmp/why3")"
 exit "$failed"
