@@ -937,9 +937,10 @@ drill_world_watch(struct session *s, struct step_rt *rt, const char **output,
 		free(run.output);
 		return 0;
 	}
-	strbuf_addf(&sb, "stopped watching: %s exited %d\n%s",
-		    rt->def->drill.watch, run.exit_code,
-		    run.output ? run.output : "");
+	if (rt->def->kind == STEP_KIND_WAIT)
+		strbuf_addf(&sb, "stopped watching: %s exited %d\n",
+			    rt->def->drill.watch, run.exit_code);
+	strbuf_adds(&sb, run.output ? run.output : "");
 	free(run.output);
 	free(d->world_out[i]);
 	d->world_out[i] = strbuf_detach(&sb);
@@ -955,6 +956,20 @@ expand_or_null(const struct session *s, const char *text)
 	struct err err;
 
 	return strstr(text, "${") ? session_expand(s, text, &err) : NULL;
+}
+
+const char *
+drill_output_for(struct session *s, struct step_rt *rt, const char *text)
+{
+	struct drill *d = drill_get(s);
+	ssize_t i = rt - s->steps;
+	char *v = text ? expand_or_null(s, text) : NULL;
+
+	if (!v)
+		return text;
+	free(d->world_out[i]);
+	d->world_out[i] = v;
+	return v;
 }
 
 /* A step's state patch with ${NAME} in its names and strings expanded, so

@@ -1416,9 +1416,9 @@ parse_drill(struct ld *ld, const cJSON *v, void *base)
 	drill->present = 1;
 	if (want_object(ld, v, drill_fields, drill) < 0)
 		return -1;
-	if (drill->watch && ld->step->kind != STEP_KIND_WAIT)
-		return fail_key(ld, "watch", "only a wait step watches "
-				"(a run step's command is answered itself)");
+	if (drill->watch && ld->step->kind != STEP_KIND_WAIT &&
+	    ld->step->kind != STEP_KIND_RUN)
+		return fail_key(ld, "watch", "only a wait or run step watches");
 	if (check_drill_log(ld, drill) < 0)
 		return -1;
 	if (!drill->real_in_clone)
