@@ -3073,6 +3073,51 @@ struct scenario_path {
 	int depth;
 };
 
+static const char *lookup_scenario_path(const char *name, const void *arg);
+
+/* The value of a variable no step of the path sets: set (so no condition
+ * waits on it) and matching no condition's values. */
+static const char not_on_path[] = "(not set on this path)";
+
+/* Variable NAME on path NEXT as the steps that set it (an input, a
+ * decision, an option's sets such as BY_HAND) would: 1 with *VALUE when
+ * the path decides it (not_on_path: none of them applies there, or the
+ * option a matrix recommends sets nothing), 0 when it is as the walk has it; what
+ * the walk's wrong path set never brings in steps of its own. */
+static int
+path_sets(const struct scenario_path *p, const struct scenario_path *next,
+	  const char *name, const char **value)
+{
+	int setters = 0;
+
+	for (size_t i = 0; i < p->s->n_steps; i++) {
+		const struct pb_step *st = p->s->steps[i].def;
+		const struct pb_option *o;
+		const char *v = NULL;
+		int sets = st->variable && strcmp(st->variable, name) == 0;
+
+		for (size_t k = 0; k < st->n_options; k++)
+			sets |= option_sets(st, &st->options[k], name) != NULL;
+		if (!sets)
+			continue;
+		setters++;
+		if (!playbook_when_holds(&st->when, lookup_scenario_path,
+					 next) &&
+		    !playbook_when_waiting_on(&st->when, lookup_scenario_path,
+					      next))
+			continue;
+		if (!st->matrix || !(o = playbook_recommend(
+				st, lookup_scenario_path, next)))
+			return 0;	/* a choice of the walk's own */
+		if ((v = option_sets(st, o, name))) {
+			*value = v;
+			return 1;
+		}
+	}
+	*value = not_on_path;
+	return setters > 0;
+}
+
 static const char *
 lookup_scenario_path(const char *name, const void *arg)
 {
@@ -3100,6 +3145,8 @@ lookup_scenario_path(const char *name, const void *arg)
 		if (o)
 			return o->id;
 	}
+	if (p->depth > 0 && path_sets(p, &next, name, &v))
+		return v;
 	return session_var(p->s, name);
 }
 
@@ -3429,16 +3476,30 @@ render_phases(const cJSON *card, int md, struct strbuf *out)
 	if (md)
 		strbuf_adds(out, "|---|---:|---|\n");
 	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(card, "phases")) {
-		char took[32], target[64];
+		char took[32], target[256];
 		const cJSON *t = cJSON_GetObjectItemCaseSensitive(
 			p, "target_seconds");
+		const cJSON *nd = cJSON_GetObjectItemCaseSensitive(
+			p, "not_done");
+		int within = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+			p, "within"));
 
 		snprintf(took, sizeof(took), "%d s", int_of(p, "seconds"));
-		if (t)
+		/* in time with its work undone is not met, as the card says */
+		if (t && within && cJSON_IsString(nd) &&
+		    strchr(nd->valuestring, '.'))
+			snprintf(target, sizeof(target), "%d s, not met: %s "
+				 "marked n/a", int_of(p, "target_seconds"),
+				 nd->valuestring);
+		else if (t && within && nd)
+			snprintf(target, sizeof(target), "%d s, not met: %s",
+				 int_of(p, "target_seconds"),
+				 cJSON_IsString(nd) ? nd->valuestring
+				 : "its work was not done");
+		else if (t)
 			snprintf(target, sizeof(target), "%d s, %s",
 				 int_of(p, "target_seconds"),
-				 cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
-					 p, "within")) ? "met" : "MISSED");
+				 within ? "met" : "MISSED");
 		else
 			snprintf(target, sizeof(target), "none");
 		row(out, md, str_of(p, "phase"), took, target);
