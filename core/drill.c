@@ -2540,12 +2540,20 @@ const char *
 drill_approval_not_counted(const struct session *s, const char *role,
 			   const char *name)
 {
+	return drill_sign_off_not_counted(s->pb, session_operator(s), role,
+					  name);
+}
+
+const char *
+drill_sign_off_not_counted(const struct playbook *pb, const char *operator,
+			   const char *role, const char *name)
+{
 	int named = 0, listed = 0;
 
-	if (identity_same(name, session_operator(s)))
+	if (operator && identity_same(name, operator))
 		return "the operator signed for themself";
-	for (size_t i = 0; i < s->pb->n_drill_approvers; i++) {
-		const struct pb_kv *a = &s->pb->drill_approvers[i];
+	for (size_t i = 0; i < pb->n_drill_approvers; i++) {
+		const struct pb_kv *a = &pb->drill_approvers[i];
 
 		if (strcasecmp(a->name, role) != 0)
 			continue;
@@ -3228,15 +3236,43 @@ drop_criterion(struct score *sc, cJSON *c, const char *expected)
 /* Criterion C, which the walk left out, applies on the expected path: it
  * is scored, at no points, saying what was never done. */
 static void
-zero_criterion(struct score *sc, cJSON *c, const char *name,
-	       const char *expected)
+zero_criterion(const struct session *s, const struct drill *d,
+	       const struct expected_vars *ev, struct score *sc, cJSON *c,
+	       const char *name)
 {
-	char why[512];
+	struct scenario_path p = { s, d, ev, followed_expected(s, d, ev), 4 };
+	cJSON *left = cJSON_CreateArray();
+	char why[512], list[256];
 	int max = criterion_max(name);
 
-	snprintf(why, sizeof(why), "never done: %s (the expected decision %s "
-		 "needs it)", cJSON_GetStringValue(
-			 cJSON_GetObjectItemCaseSensitive(c, "why")), expected);
+	/* what the walk's path left out that the scenario's path has (a
+	 * message the decision taken never reached) */
+	for (size_t i = 0; i < s->n_steps; i++) {
+		const struct step_rt *rt = &s->steps[i];
+
+		if (counts_in(s, rt, name) == 1 &&
+		    !session_step_active(s, rt) &&
+		    playbook_when_holds(&rt->def->when, lookup_scenario_path,
+					&p)) {
+			cJSON *o = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(o, "step", rt->def->id);
+			cJSON_AddItemToArray(left, o);
+		}
+	}
+	if (cJSON_GetArraySize(left)) {
+		list_steps(left, list, sizeof(list));
+		snprintf(why, sizeof(why), "never done: the decision taken "
+			 "left out %s (the expected decision %s needs %s)",
+			 list, ev->opt->id, cJSON_GetArraySize(left) == 1
+			 ? "it" : "them");
+	} else {
+		snprintf(why, sizeof(why), "never done: %s (the expected "
+			 "decision %s needs it)", cJSON_GetStringValue(
+				 cJSON_GetObjectItemCaseSensitive(c, "why")),
+			 ev->opt->id);
+	}
+	cJSON_Delete(left);
 	cJSON_ReplaceItemInObjectCaseSensitive(c, "why",
 					       cJSON_CreateString(why));
 	cJSON_ReplaceItemInObjectCaseSensitive(c, "points",
@@ -3274,7 +3310,7 @@ fix_max_to_scenario(const struct session *s, const struct drill *d,
 		if (on_path == 0 && applies)
 			drop_criterion(sc, c, ev.opt->id);
 		else if (on_path == 1 && !applies)
-			zero_criterion(sc, c, name, ev.opt->id);
+			zero_criterion(s, d, &ev, sc, c, name);
 	}
 }
 

@@ -245,6 +245,13 @@ const char *drill_clone_dir(struct session *s, struct err *err);
 /* The runner for clone runs, created on first use; NULL with ERR_SYS. */
 struct runner *drill_runner(struct session *s, struct err *err);
 
+/* drill_approval_not_counted() for playbook PB's drill run by OPERATOR
+ * (may be NULL), where no session is at hand (the report): a static
+ * reason, or NULL when the sign-off counts. */
+const char *drill_sign_off_not_counted(const struct playbook *pb,
+				       const char *operator, const char *role,
+				       const char *name);
+
 /* Why a sign-off by NAME for ROLE does not count on a drill's score card,
  * or NULL: the operator signing for themself, or, where the playbook
  * names the drill's approvers for the role (drill.approvers), someone

@@ -790,6 +790,15 @@ on_approval(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 	if (r->unverified_from && ev->seq >= r->unverified_from)
 		cJSON_AddBoolToObject(o, "unverified", 1);
 	check_approval(r, o, ev, pstr(ev, "name"));
+	if (r->drill && r->pb && pstr(ev, "name") && !jstr(o, "invalid")) {
+		const char *role = jstr(o, "role");
+		const char *why = drill_sign_off_not_counted(
+			r->pb, jstr(r->summary, "operator"), role ? role : "",
+			pstr(ev, "name"));
+
+		if (why)	/* as the score card judges it */
+			add_clean(o, "not_counted", why);
+	}
 	cJSON_AddItemToArray(r->approvals, o);
 	strbuf_addf(what, "%s approved %s as %s", jstr(o, "shown") ?
 		    jstr(o, "shown") : "?",
@@ -2336,6 +2345,9 @@ md_approvals(const cJSON *rep, struct strbuf *out)
 						    "%d is not proven",
 						    cJSON_GetObjectItem(a, "line")
 							    ->valueint)
+			     : jstr(a, "not_counted")
+			     ? xasprintf("not counted in this drill: %s",
+					 jstr(a, "not_counted"))
 				      : xstrdup("valid");
 
 		strbuf_adds(out, "|");
