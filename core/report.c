@@ -1682,10 +1682,23 @@ add_verdict(cJSON *m, const char *verdict)
 		cJSON_AddNullToObject(m, "rto_met");
 }
 
+/* A drill scenario's own recovery-time target (its rto), which the
+ * console's clock judges against while the drill is open; 0 when none. */
+static int64_t
+scenario_rto(const struct rep *r)
+{
+	const struct pb_scenario *sc = r->drill && r->pb &&
+		jstr(r->summary, "scenario") ? playbook_find_scenario(
+			r->pb, jstr(r->summary, "scenario")) : NULL;
+
+	return sc ? sc->rto_us : 0;
+}
+
 static void
 add_rto(struct rep *r, cJSON *m)
 {
-	int64_t target = card_rto(r) ? card_rto(r) : r->pb
+	int64_t target = card_rto(r) ? card_rto(r) : scenario_rto(r)
+		? scenario_rto(r) : r->pb
 		? playbook_rto_within(r->pb, var_value, r) : 0;
 	/* Recovery counts from detection when the session has it: the
 	 * console's clock counts by the same rule. */
