@@ -1888,6 +1888,9 @@ false_all_clears(const struct session *s, cJSON *arr, struct strbuf *why,
 /* All-clears: a check the world's log judges (drill.log) ticked while
  * the log contradicted it costs its share; no row when no such check
  * applies. */
+static int counts_in(const struct session *s, const struct step_rt *rt,
+		     const char *name);
+
 static void
 score_all_clears(const struct session *s, struct score *sc)
 {
@@ -1896,6 +1899,12 @@ score_all_clears(const struct session *s, struct score *sc)
 	int n, n_false = false_all_clears(s, arr, &why, &n);
 
 	if (!n) {	/* not even a row: most playbooks have none */
+		for (size_t i = 0; i < s->n_steps; i++)
+			if (counts_in(s, &s->steps[i], "all-clears") == 1) {
+				/* one a path has: the path decides */
+				leave_out(sc, "all-clears", "none applies");
+				break;
+			}
 		strbuf_done(&why);
 		return;
 	}
@@ -3179,6 +3188,59 @@ scenario_rto(const struct session *s, const struct drill *d,
 	return playbook_rto_within(s->pb, lookup_scenario_path, &p);
 }
 
+/* Path P with variable NAME fixed to VALUE: one route of a choice the
+ * walk never made. */
+struct route {
+	const struct scenario_path *p;
+	const char *name, *value;
+};
+
+static const char *
+lookup_route(const char *name, const void *arg)
+{
+	const struct route *r = arg;
+
+	return strcmp(name, r->name) == 0 ? r->value
+					   : lookup_scenario_path(name, r->p);
+}
+
+/* Whether restore step RT, waiting on path P for a choice the walk never
+ * made, is owed whichever option of that choice a good operator takes: a
+ * route without any restore step (a hotfix instead of a recovery branch)
+ * owes none. */
+static int
+restore_on_every_route(const struct session *s, const struct scenario_path *p,
+		       const struct step_rt *rt)
+{
+	const struct pb_cond *wait = playbook_when_waiting_on(
+		&rt->def->when, lookup_scenario_path, p);
+	const char *var = wait ? wait->var : NULL;
+
+	for (size_t i = 0; var && i < s->n_steps; i++) {
+		const struct pb_step *st = s->steps[i].def;
+
+		if (st->kind != STEP_KIND_DECIDE || !st->variable ||
+		    strcmp(st->variable, var) != 0)
+			continue;
+		for (size_t o = 0; o < st->n_options; o++) {
+			struct route r = { p, var, st->options[o].id };
+			int any = 0;
+
+			for (size_t k = 0; !any && k < s->n_steps; k++)
+				any = counts_in(s, &s->steps[k], "restore") &&
+				      (playbook_when_holds(
+					      &s->steps[k].def->when,
+					      lookup_route, &r) ||
+				       playbook_when_waiting_on(
+					      &s->steps[k].def->when,
+					      lookup_route, &r));
+			if (!any)
+				return 0;
+		}
+	}
+	return 1;
+}
+
 /* Whether criterion NAME applies on the scenario's path (a step of its
  * kind applies there): 1, 0, or -1 when the path does not decide it. */
 static int
@@ -3195,7 +3257,9 @@ applies_on_path(const struct session *s, const struct drill *d,
 			return -1;
 		if (c && (playbook_when_holds(&s->steps[i].def->when,
 					      lookup_scenario_path, &p) ||
-			  (!p.followed && playbook_when_waiting_on(
+			  (!p.followed && (strcmp(name, "restore") != 0 ||
+			   restore_on_every_route(s, &p, &s->steps[i])) &&
+			   playbook_when_waiting_on(
 				   &s->steps[i].def->when,
 				   lookup_scenario_path, &p))))
 			any = 1;	/* a choice the walk never made waits */

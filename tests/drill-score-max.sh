@@ -122,5 +122,30 @@ assert cf["applies"] and cf["points"] == 0, cf
 print("npm unwatched %d/%d (restore: %s; execution: %s)" % (
     c["score"], c["max"], r["why"], e["why"]))
 PY
-[ "$failed" = 0 ] && echo "PASS: drill-score-max: $(cat "$tmp/why" "$tmp/why2" "$tmp/why3")"
+
+# pypi critical-bug-published walked as a trainee did (publish-failure):
+# the same criteria as the good walk, restore left out in both (the
+# expected path may take the hotfix route, which restores nothing), and
+# all-clears scored at 0 rather than missing from the card.
+pypi=$src/playbooks/pypi-release-recovery.json
+for w in walk publish-failure; do
+	"$bin" drill "$pypi" --batch --operator olga --no-real-in-clone \
+		--session-dir "$tmp/pypi-$w" --scenario=critical-bug-published \
+		<"$walks/pypi-release-recovery-scenario-critical-bug-published.$w" \
+		>"$tmp/pypi-$w.out" 2>&1 ||
+		fail "pypi $w: the walk did not complete: $(grep '"type":"error"' "$tmp/pypi-$w.out" | head -2)"
+done
+python3 - "$tmp/pypi-walk" "$tmp/pypi-publish-failure" >"$tmp/why4" 2>&1 <<'PY' || fail "$(cat "$tmp/why4")"
+import json, sys
+g, c = (json.load(open(d + "/scorecard.json")) for d in sys.argv[1:3])
+def counted(card):
+    return sorted(x["name"] for x in card["criteria"] if x["applies"])
+assert counted(c) == counted(g), (counted(c), counted(g))
+assert c["max"] == g["max"], (c["max"], g["max"])
+r = [x for x in c["criteria"] if x["name"] == "restore"][0]
+assert not r["applies"], r
+print("pypi publish-failure %d/%d, criteria as the good walk's" % (
+    c["score"], c["max"]))
+PY
+[ "$failed" = 0 ] && echo "PASS: drill-score-max: $(cat "$tmp/why" "$tmp/why2" "$tmp/why3" "$tmp/why4")"
 exit "$failed"
