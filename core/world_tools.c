@@ -1207,7 +1207,7 @@ static int
 tool_lsof(struct sh *sh, int argc, char **argv, struct io *io)
 {
 	cJSON *ls = listeners_of(sh), *l;
-	const char *port = NULL;
+	const char *port = NULL, *command, *user;
 	int terse = 0;
 
 	if (!ls)
@@ -1230,13 +1230,13 @@ tool_lsof(struct sh *sh, int argc, char **argv, struct io *io)
 		strbuf_addf(io->out, "%d\n", listener_pid(l));
 		return 0;
 	}
+	command = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		l, "command"));
+	user = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(l, "user"));
 	strbuf_addf(io->out, "COMMAND  PID USER   FD   TYPE DEVICE SIZE/OFF "
 		    "NODE NAME\n%-8s %d %-6s 6u  IPv4  81234      0t0  TCP "
-		    "127.0.0.1:%s (LISTEN)\n", cJSON_GetStringValue(
-			cJSON_GetObjectItemCaseSensitive(l, "command")) ?: "?",
-		    listener_pid(l), cJSON_GetStringValue(
-			cJSON_GetObjectItemCaseSensitive(l, "user")) ?: "?",
-		    port);
+		    "127.0.0.1:%s (LISTEN)\n", command ? command : "?",
+		    listener_pid(l), user ? user : "?", port);
 	return 0;
 }
 
