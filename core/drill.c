@@ -945,9 +945,10 @@ drill_world_watch(struct session *s, struct step_rt *rt, const char **output,
 		free(run.output);
 		return 0;
 	}
-	strbuf_addf(&sb, "stopped watching: %s exited %d\n%s",
-		    rt->def->drill.watch, run.exit_code,
-		    run.output ? run.output : "");
+	if (rt->def->kind == STEP_KIND_WAIT)
+		strbuf_addf(&sb, "stopped watching: %s exited %d\n",
+			    rt->def->drill.watch, run.exit_code);
+	strbuf_adds(&sb, run.output ? run.output : "");
 	free(run.output);
 	free(d->world_out[i]);
 	d->world_out[i] = strbuf_detach(&sb);
@@ -963,6 +964,20 @@ expand_or_null(const struct session *s, const char *text)
 	struct err err;
 
 	return strstr(text, "${") ? session_expand(s, text, &err) : NULL;
+}
+
+const char *
+drill_output_for(struct session *s, struct step_rt *rt, const char *text)
+{
+	struct drill *d = drill_get(s);
+	ssize_t i = rt - s->steps;
+	char *v = text ? expand_or_null(s, text) : NULL;
+
+	if (!v)
+		return text;
+	free(d->world_out[i]);
+	d->world_out[i] = v;
+	return v;
 }
 
 /* A step's state patch with ${NAME} in its names and strings expanded, so
@@ -1442,21 +1457,51 @@ end_wall(const struct session *s, const struct drill *d)
  * target never makes the score easier. */
 struct expected_vars {
 	const struct session *s;
+	const struct pb_scenario *sc;
 	const struct pb_step *step;	/* the expected decision's step */
 	const struct pb_option *opt;	/* the expected option, or NULL */
 };
+
+/* Variable NAME as option OPT of decide step ST sets it, or NULL. */
+static const char *
+option_sets(const struct pb_step *st, const struct pb_option *opt,
+	    const char *name)
+{
+	if (st->variable && strcmp(st->variable, name) == 0)
+		return opt->id;
+	for (size_t i = 0; i < opt->n_sets; i++)
+		if (strcmp(opt->sets[i].name, name) == 0)
+			return opt->sets[i].value;
+	return NULL;
+}
+
+/* Variable NAME as the expected decision, then the later choices the
+ * scenario's world forces on its path (expect.then), set it, or NULL:
+ * what the walk chose there never changes what the path requires. */
+static const char *
+expected_sets(const struct expected_vars *e, const char *name)
+{
+	const char *v = e->opt ? option_sets(e->step, e->opt, name) : NULL;
+
+	for (size_t i = 0; !v && e->sc && i < e->sc->n_expect_then; i++) {
+		const struct pb_step *st = playbook_find_step(
+			e->s->pb, e->sc->expect_then[i].name, NULL, NULL);
+		const struct pb_option *o = st ? playbook_find_option(
+			st, e->sc->expect_then[i].value) : NULL;
+
+		if (o)
+			v = option_sets(st, o, name);
+	}
+	return v;
+}
 
 static const char *
 lookup_expected_var(const char *name, const void *arg)
 {
 	const struct expected_vars *e = arg;
+	const char *v = expected_sets(e, name);
 
-	if (e->step->variable && strcmp(e->step->variable, name) == 0)
-		return e->opt->id;
-	for (size_t i = 0; e->opt && i < e->opt->n_sets; i++)
-		if (strcmp(e->opt->sets[i].name, name) == 0)
-			return e->opt->sets[i].value;
-	return session_var(e->s, name);
+	return v ? v : session_var(e->s, name);
 }
 
 static void
@@ -1468,6 +1513,7 @@ expected_option(const struct session *s, const struct drill *d,
 		: NULL;
 
 	e->s = s;
+	e->sc = d->sc;
 	e->step = st;
 	e->opt = NULL;
 	for (size_t i = 0; st && i < st->n_options; i++)
@@ -1733,10 +1779,10 @@ phase_na(const struct session *s, enum phase_id phase, unsigned kinds,
 		    !(kinds & (1u << rt->def->kind)) ||
 		    !session_step_active(s, rt) ||
 		    drill_unverifiable(s, rt->def->id) ||
-		    (phase == PHASE_EXECUTE && (!rt->def->destructive ||
-			playbook_outcome_always_fails(s->pb, s->scenario,
-						      rt->def))))
-			continue;	/* execute: the rollback steps only */
+		    (phase == PHASE_EXECUTE &&
+		     playbook_outcome_always_fails(s->pb, s->scenario,
+						   rt->def)))
+			continue;
 		(*n)++;
 		if (rt->state != STEP_NA)
 			continue;
@@ -1860,6 +1906,9 @@ false_all_clears(const struct session *s, cJSON *arr, struct strbuf *why,
 /* All-clears: a check the world's log judges (drill.log) ticked while
  * the log contradicted it costs its share; no row when no such check
  * applies. */
+static int counts_in(const struct session *s, const struct step_rt *rt,
+		     const char *name);
+
 static void
 score_all_clears(const struct session *s, struct score *sc)
 {
@@ -1868,6 +1917,12 @@ score_all_clears(const struct session *s, struct score *sc)
 	int n, n_false = false_all_clears(s, arr, &why, &n);
 
 	if (!n) {	/* not even a row: most playbooks have none */
+		for (size_t i = 0; i < s->n_steps; i++)
+			if (counts_in(s, &s->steps[i], "all-clears") == 1) {
+				/* one a path has: the path decides */
+				leave_out(sc, "all-clears", "none applies");
+				break;
+			}
 		strbuf_done(&why);
 		return;
 	}
@@ -1944,13 +1999,11 @@ lookup_on_path(const char *name, const void *arg)
 	const struct expected_path *p = arg;
 	const struct expected_vars *ev = p->ev;
 	struct expected_path back = { p->s, ev, p->depth - 1 };
+	const char *v = expected_sets(ev, name);
 	int setters = 0;
 
-	if (ev->step->variable && strcmp(ev->step->variable, name) == 0)
-		return ev->opt->id;
-	for (size_t i = 0; i < ev->opt->n_sets; i++)
-		if (strcmp(ev->opt->sets[i].name, name) == 0)
-			return ev->opt->sets[i].value;
+	if (v)
+		return v;
 	if (p->depth <= 0)
 		return session_var(p->s, name);
 	for (size_t i = 0; i < p->s->n_steps; i++) {
@@ -2019,9 +2072,9 @@ phase_wrong_path(const struct session *s, const struct drill *d,
 		    !(kinds & (1u << rt->def->kind)) ||
 		    !session_step_active(s, rt) || rt->state == STEP_NA ||
 		    drill_unverifiable(s, rt->def->id) ||
-		    (phase == PHASE_EXECUTE && (!rt->def->destructive ||
-			playbook_outcome_always_fails(s->pb, s->scenario,
-						      rt->def))) ||
+		    (phase == PHASE_EXECUTE &&
+		     playbook_outcome_always_fails(s->pb, s->scenario,
+						   rt->def)) ||
 		    !on_wrong_path(s, d, rt))
 			continue;
 		o = cJSON_CreateObject();
@@ -2113,60 +2166,170 @@ score_execution(const struct session *s, const struct drill *d,
 {
 	cJSON *arr = cJSON_AddArrayToObject(sc->card, "unexecuted");
 	cJSON *wrong = cJSON_AddArrayToObject(sc->card, "wrong_path_executed");
+	cJSON *left = cJSON_CreateArray();
 	int n, n_na = phase_na(s, PHASE_EXECUTE, KIND(RUN), arr, &n);
 	int n_wrong = phase_wrong_path(s, d, PHASE_EXECUTE, KIND(RUN), wrong);
-	char why[768], list[256];
+	int n_left;
+	char why[1024], list[256];
 
 	if (!n) {
+		cJSON_Delete(left);
 		score_no_execution(s, d, sc, arr);
 		return;
 	}
+	/* what the expected path runs and a later choice of the walk left
+	 * out (a workflow run taken as done that the world made fail) */
+	n_left = expected_execution(s, d, left);
 	list_steps(arr, list, sizeof(list));
 	if (n_na)
 		snprintf(why, sizeof(why), "%d of %d required execute steps "
-			 "marked n/a instead of run: %s", n_na, n, list);
+			 "marked n/a instead of run: %s", n_na, n + n_left,
+			 list);
+	else if (n_left)
+		snprintf(why, sizeof(why), "%d of %d required execute steps "
+			 "run", n, n + n_left);
 	else
 		snprintf(why, sizeof(why), "all %d required execute steps run",
 			 n);
+	if (n_left) {
+		size_t len = strlen(why);
+		const cJSON *o;
+
+		list_steps(left, list, sizeof(list));
+		snprintf(why + len, sizeof(why) - len, "; never run, though "
+			 "the scenario's path needs them: %s", list);
+		cJSON_ArrayForEach(o, left)
+			cJSON_AddItemToArray(arr, cJSON_Duplicate(o, 1));
+	}
+	cJSON_Delete(left);
 	if (n_wrong)
 		add_wrong_path_why(s, d, wrong, n_wrong, n, why, sizeof(why));
-	award(sc, "execution", 10 - 10 * (n_na + n_wrong) / n -
-	      (n_na ? 5 : 0), 10, why);
+	award(sc, "execution", 10 - 10 * (n_na + n_wrong + n_left) /
+	      (n + n_left) - (n_na || n_left ? 5 : 0), 10, why);
 }
 
-/* Whether a run step naming variable NAME (the restore target) ran to
- * success: the restore was carried out. */
+/* Whether RT is a restore step: a run step of the execute phase whose
+ * command names the restore target NAME (a test of a candidate in the
+ * decide phase names it too, and restores nothing). */
 static int
-restored_with(const struct session *s, const char *name)
+is_restore_step(const struct step_rt *rt, const char *name)
 {
+	return rt->phase == PHASE_EXECUTE && rt->def->kind == STEP_KIND_RUN &&
+	       rt->def->run && playbook_text_refs(rt->def->run, name);
+}
+
+/* The restore step that ran to success, else one that applies (NULL when
+ * none does): the restore was carried out, or was the walk's to do. */
+static const struct step_rt *
+restore_step(const struct session *s, const char *name, int *done)
+{
+	const struct step_rt *open = NULL;
+
+	*done = 0;
 	for (size_t i = 0; i < s->n_steps; i++) {
 		const struct step_rt *rt = &s->steps[i];
 
-		if (rt->def->kind == STEP_KIND_RUN && rt->def->run &&
-		    rt->state == STEP_DONE &&
-		    playbook_text_refs(rt->def->run, name))
-			return 1;
+		if (!is_restore_step(rt, name) || !session_step_active(s, rt))
+			continue;
+		if (rt->state == STEP_DONE) {
+			*done = 1;
+			return rt;
+		}
+		if (!open)
+			open = rt;
 	}
-	return 0;
+	return open;
 }
 
-/* The restore target: a pre-release put in place of a release (a beta on
- * latest) is a wrong restore value that weighs more than one wrong
- * answer, whatever the decision was (when it was not to roll back, the
- * decision criterion already scores the rollback itself). Left out when
- * nothing was restored. */
+/* Whether the drill's world serves VERSION now: 1 a dist-tag of a package
+ * of its registry points at it that did not at the drill's start, 0 none
+ * does (WHERE, of SIZE, says what the tags serve instead), -1 the world
+ * has no dist-tag to judge by (then the restore step judges). */
+static int
+restored_in_world(const struct session *s, const struct drill *d,
+		  const char *version, char *where, size_t size)
+{
+	cJSON *start = drill_world_start(s->pb, d->sc);
+	const cJSON *pkg;
+	int judged = 0, served = 0;
+	size_t len = 0;
+
+	where[0] = '\0';
+	cJSON_ArrayForEach(pkg, cJSON_GetObjectItemCaseSensitive(d->state,
+								 "registry")) {
+		const cJSON *tags = cJSON_GetObjectItemCaseSensitive(
+			pkg, "dist-tags");
+		const cJSON *was = cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(
+				cJSON_GetObjectItemCaseSensitive(start,
+								 "registry"),
+				pkg->string), "dist-tags");
+		const cJSON *t;
+
+		cJSON_ArrayForEach(t, tags) {
+			const char *now = cJSON_GetStringValue(t);
+			const char *before = cJSON_GetStringValue(
+				cJSON_GetObjectItemCaseSensitive(was,
+								 t->string));
+
+			judged = 1;
+			if (!now)
+				continue;
+			if (strcmp(now, version) == 0 &&
+			    (!before || strcmp(before, version) != 0)) {
+				served = 1;
+				snprintf(where, size, "%s of %s serves it",
+					 t->string, pkg->string);
+				break;
+			}
+			if (len + 1 < size)
+				len += (size_t)snprintf(where + len, size - len,
+					"%s%s %s", len ? ", " : "",
+					t->string, now);
+		}
+		if (served)
+			break;
+	}
+	cJSON_Delete(start);
+	return served ? 1 : judged ? 0 : -1;
+}
+
+/* The restore target, judged by what the drill's world serves (a channel
+ * moved to the version), else by the restore step done (a checkout of the
+ * tag), never by the variable's value alone: a restore never carried out
+ * scores 0, naming what the world still serves. A pre-release put in place
+ * of a release (a beta on latest) is a wrong restore value that weighs
+ * more than one wrong answer, whatever the decision was (when it was not
+ * to roll back, the decision criterion already scores the rollback
+ * itself). Left out when no restore step applies. */
 static void
-score_restore(const struct session *s, struct score *sc)
+score_restore(const struct session *s, const struct drill *d,
+	      struct score *sc)
 {
 	const char *to = s->pb->header.to;
 	const char *version = to ? session_var(s, to) : NULL;
+	const struct step_rt *step;
 	struct semver v;
-	char why[256];
+	char why[512], where[256];
+	int done, world;
 
 	if (!to)
 		return;		/* the playbook names no restore target */
-	if (!version || !*version || !restored_with(s, to)) {
+	step = restore_step(s, to, &done);
+	if (!step || !version || !*version) {
 		leave_out(sc, "restore", "nothing restored");
+		return;
+	}
+	world = restored_in_world(s, d, version, where, sizeof(where));
+	if (world == 0 || (world < 0 && !done)) {
+		if (world == 0)
+			snprintf(why, sizeof(why), "%s (%s) never restored: "
+				 "no dist-tag of the drill's world moved to it "
+				 "(%s)", version, to, where);
+		else
+			snprintf(why, sizeof(why), "%s (%s) never restored: "
+				 "%s was not done", version, to, step->def->id);
+		award(sc, "restore", 0, 10, why);
 		return;
 	}
 	if (semver_parse(version, &v) && v.pre) {
@@ -2177,7 +2340,12 @@ score_restore(const struct session *s, struct score *sc)
 		award(sc, "restore", 0, 10, why);
 		return;
 	}
-	snprintf(why, sizeof(why), "restored %s (%s), a release", version, to);
+	if (world > 0)
+		snprintf(why, sizeof(why), "restored %s (%s), a release: %s",
+			 version, to, where);
+	else
+		snprintf(why, sizeof(why), "restored %s (%s), a release, by %s",
+			 version, to, step->def->id);
 	award(sc, "restore", 10, 10, why);
 }
 
@@ -2440,12 +2608,20 @@ const char *
 drill_approval_not_counted(const struct session *s, const char *role,
 			   const char *name)
 {
+	return drill_sign_off_not_counted(s->pb, session_operator(s), role,
+					  name);
+}
+
+const char *
+drill_sign_off_not_counted(const struct playbook *pb, const char *operator,
+			   const char *role, const char *name)
+{
 	int named = 0, listed = 0;
 
-	if (identity_same(name, session_operator(s)))
+	if (operator && identity_same(name, operator))
 		return "the operator signed for themself";
-	for (size_t i = 0; i < s->pb->n_drill_approvers; i++) {
-		const struct pb_kv *a = &s->pb->drill_approvers[i];
+	for (size_t i = 0; i < pb->n_drill_approvers; i++) {
+		const struct pb_kv *a = &pb->drill_approvers[i];
 
 		if (strcasecmp(a->name, role) != 0)
 			continue;
@@ -2936,12 +3112,11 @@ counts_in(const struct session *s, const struct step_rt *rt,
 		       && st->required && (k & CHECKING_KINDS) && verifiable;
 	if (strcmp(name, "execution") == 0)
 		return rt->phase == PHASE_EXECUTE && st->required &&
-		       st->kind == STEP_KIND_RUN && st->destructive &&
+		       st->kind == STEP_KIND_RUN &&
 		       !playbook_outcome_always_fails(s->pb, s->scenario, st);
 	if (strcmp(name, "restore") == 0)
-		return st->kind == STEP_KIND_RUN && st->run &&
-		       s->pb->header.to &&
-		       playbook_text_refs(st->run, s->pb->header.to);
+		return s->pb->header.to &&
+		       is_restore_step(rt, s->pb->header.to);
 	if (strcmp(name, "verifications") == 0)
 		return rt->phase == PHASE_VERIFY && st->required && verifiable &&
 		       (k & (KIND(RUN) | KIND(PROBE) | KIND(WAIT) | KIND(CHECK)));
@@ -2974,18 +3149,61 @@ struct scenario_path {
 	int depth;
 };
 
+static const char *lookup_scenario_path(const char *name, const void *arg);
+
+/* The value of a variable no step of the path sets: set (so no condition
+ * waits on it) and matching no condition's values. */
+static const char not_on_path[] = "(not set on this path)";
+
+/* Variable NAME on path NEXT as the steps that set it (an input, a
+ * decision, an option's sets such as BY_HAND) would: 1 with *VALUE when
+ * the path decides it (not_on_path: none of them applies there, or the
+ * option a matrix recommends sets nothing), 0 when it is as the walk has it; what
+ * the walk's wrong path set never brings in steps of its own. */
+static int
+path_sets(const struct scenario_path *p, const struct scenario_path *next,
+	  const char *name, const char **value)
+{
+	int setters = 0;
+
+	for (size_t i = 0; i < p->s->n_steps; i++) {
+		const struct pb_step *st = p->s->steps[i].def;
+		const struct pb_option *o;
+		const char *v = NULL;
+		int sets = st->variable && strcmp(st->variable, name) == 0;
+
+		for (size_t k = 0; k < st->n_options; k++)
+			sets |= option_sets(st, &st->options[k], name) != NULL;
+		if (!sets)
+			continue;
+		setters++;
+		if (!playbook_when_holds(&st->when, lookup_scenario_path,
+					 next) &&
+		    !playbook_when_waiting_on(&st->when, lookup_scenario_path,
+					      next))
+			continue;
+		if (!st->matrix || !(o = playbook_recommend(
+				st, lookup_scenario_path, next)))
+			return 0;	/* a choice of the walk's own */
+		if ((v = option_sets(st, o, name))) {
+			*value = v;
+			return 1;
+		}
+	}
+	*value = not_on_path;
+	return setters > 0;
+}
+
 static const char *
 lookup_scenario_path(const char *name, const void *arg)
 {
 	const struct scenario_path *p = arg;
 	const struct expected_vars *ev = p->ev;
 	struct scenario_path next = *p;
+	const char *v = expected_sets(ev, name);
 
-	if (ev->step->variable && strcmp(ev->step->variable, name) == 0)
-		return ev->opt->id;
-	for (size_t i = 0; i < ev->opt->n_sets; i++)
-		if (strcmp(ev->opt->sets[i].name, name) == 0)
-			return ev->opt->sets[i].value;
+	if (v)
+		return v;
 	if (p->followed)
 		return session_var(p->s, name);	/* the walk's own path */
 	for (size_t i = 0; i < p->d->sc->n_answers; i++)
@@ -3003,6 +3221,8 @@ lookup_scenario_path(const char *name, const void *arg)
 		if (o)
 			return o->id;
 	}
+	if (p->depth > 0 && path_sets(p, &next, name, &v))
+		return v;
 	return session_var(p->s, name);
 }
 
@@ -3027,6 +3247,59 @@ scenario_rto(const struct session *s, const struct drill *d,
 	return playbook_rto_within(s->pb, lookup_scenario_path, &p);
 }
 
+/* Path P with variable NAME fixed to VALUE: one route of a choice the
+ * walk never made. */
+struct route {
+	const struct scenario_path *p;
+	const char *name, *value;
+};
+
+static const char *
+lookup_route(const char *name, const void *arg)
+{
+	const struct route *r = arg;
+
+	return strcmp(name, r->name) == 0 ? r->value
+					   : lookup_scenario_path(name, r->p);
+}
+
+/* Whether restore step RT, waiting on path P for a choice the walk never
+ * made, is owed whichever option of that choice a good operator takes: a
+ * route without any restore step (a hotfix instead of a recovery branch)
+ * owes none. */
+static int
+restore_on_every_route(const struct session *s, const struct scenario_path *p,
+		       const struct step_rt *rt)
+{
+	const struct pb_cond *wait = playbook_when_waiting_on(
+		&rt->def->when, lookup_scenario_path, p);
+	const char *var = wait ? wait->var : NULL;
+
+	for (size_t i = 0; var && i < s->n_steps; i++) {
+		const struct pb_step *st = s->steps[i].def;
+
+		if (st->kind != STEP_KIND_DECIDE || !st->variable ||
+		    strcmp(st->variable, var) != 0)
+			continue;
+		for (size_t o = 0; o < st->n_options; o++) {
+			struct route r = { p, var, st->options[o].id };
+			int any = 0;
+
+			for (size_t k = 0; !any && k < s->n_steps; k++)
+				any = counts_in(s, &s->steps[k], "restore") &&
+				      (playbook_when_holds(
+					      &s->steps[k].def->when,
+					      lookup_route, &r) ||
+				       playbook_when_waiting_on(
+					      &s->steps[k].def->when,
+					      lookup_route, &r));
+			if (!any)
+				return 0;
+		}
+	}
+	return 1;
+}
+
 /* Whether criterion NAME applies on the scenario's path (a step of its
  * kind applies there): 1, 0, or -1 when the path does not decide it. */
 static int
@@ -3043,7 +3316,9 @@ applies_on_path(const struct session *s, const struct drill *d,
 			return -1;
 		if (c && (playbook_when_holds(&s->steps[i].def->when,
 					      lookup_scenario_path, &p) ||
-			  (!p.followed && playbook_when_waiting_on(
+			  (!p.followed && (strcmp(name, "restore") != 0 ||
+			   restore_on_every_route(s, &p, &s->steps[i])) &&
+			   playbook_when_waiting_on(
 				   &s->steps[i].def->when,
 				   lookup_scenario_path, &p))))
 			any = 1;	/* a choice the walk never made waits */
@@ -3084,15 +3359,43 @@ drop_criterion(struct score *sc, cJSON *c, const char *expected)
 /* Criterion C, which the walk left out, applies on the expected path: it
  * is scored, at no points, saying what was never done. */
 static void
-zero_criterion(struct score *sc, cJSON *c, const char *name,
-	       const char *expected)
+zero_criterion(const struct session *s, const struct drill *d,
+	       const struct expected_vars *ev, struct score *sc, cJSON *c,
+	       const char *name)
 {
-	char why[512];
+	struct scenario_path p = { s, d, ev, followed_expected(s, d, ev), 4 };
+	cJSON *left = cJSON_CreateArray();
+	char why[512], list[256];
 	int max = criterion_max(name);
 
-	snprintf(why, sizeof(why), "never done: %s (the expected decision %s "
-		 "needs it)", cJSON_GetStringValue(
-			 cJSON_GetObjectItemCaseSensitive(c, "why")), expected);
+	/* what the walk's path left out that the scenario's path has (a
+	 * message the decision taken never reached) */
+	for (size_t i = 0; i < s->n_steps; i++) {
+		const struct step_rt *rt = &s->steps[i];
+
+		if (counts_in(s, rt, name) == 1 &&
+		    !session_step_active(s, rt) &&
+		    playbook_when_holds(&rt->def->when, lookup_scenario_path,
+					&p)) {
+			cJSON *o = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(o, "step", rt->def->id);
+			cJSON_AddItemToArray(left, o);
+		}
+	}
+	if (cJSON_GetArraySize(left)) {
+		list_steps(left, list, sizeof(list));
+		snprintf(why, sizeof(why), "never done: the decision taken "
+			 "left out %s (the expected decision %s needs %s)",
+			 list, ev->opt->id, cJSON_GetArraySize(left) == 1
+			 ? "it" : "them");
+	} else {
+		snprintf(why, sizeof(why), "never done: %s (the expected "
+			 "decision %s needs it)", cJSON_GetStringValue(
+				 cJSON_GetObjectItemCaseSensitive(c, "why")),
+			 ev->opt->id);
+	}
+	cJSON_Delete(left);
 	cJSON_ReplaceItemInObjectCaseSensitive(c, "why",
 					       cJSON_CreateString(why));
 	cJSON_ReplaceItemInObjectCaseSensitive(c, "points",
@@ -3130,7 +3433,7 @@ fix_max_to_scenario(const struct session *s, const struct drill *d,
 		if (on_path == 0 && applies)
 			drop_criterion(sc, c, ev.opt->id);
 		else if (on_path == 1 && !applies)
-			zero_criterion(sc, c, name, ev.opt->id);
+			zero_criterion(s, d, &ev, sc, c, name);
 	}
 }
 
@@ -3156,7 +3459,7 @@ drill_scorecard_json(const struct session *s)
 	score_phases(s, d, &sc);
 	score_assessment(s, &sc);
 	score_execution(s, d, &sc);
-	score_restore(s, &sc);
+	score_restore(s, d, &sc);
 	score_verifications(s, d, &sc);
 	score_all_clears(s, &sc);
 	score_communication(s, &sc);
@@ -3332,16 +3635,30 @@ render_phases(const cJSON *card, int md, struct strbuf *out)
 	if (md)
 		strbuf_adds(out, "|---|---:|---|\n");
 	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(card, "phases")) {
-		char took[32], target[64];
+		char took[32], target[256];
 		const cJSON *t = cJSON_GetObjectItemCaseSensitive(
 			p, "target_seconds");
+		const cJSON *nd = cJSON_GetObjectItemCaseSensitive(
+			p, "not_done");
+		int within = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+			p, "within"));
 
 		snprintf(took, sizeof(took), "%d s", int_of(p, "seconds"));
-		if (t)
+		/* in time with its work undone is not met, as the card says */
+		if (t && within && cJSON_IsString(nd) &&
+		    strchr(nd->valuestring, '.'))
+			snprintf(target, sizeof(target), "%d s, not met: %s "
+				 "marked n/a", int_of(p, "target_seconds"),
+				 nd->valuestring);
+		else if (t && within && nd)
+			snprintf(target, sizeof(target), "%d s, not met: %s",
+				 int_of(p, "target_seconds"),
+				 cJSON_IsString(nd) ? nd->valuestring
+				 : "its work was not done");
+		else if (t)
 			snprintf(target, sizeof(target), "%d s, %s",
 				 int_of(p, "target_seconds"),
-				 cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
-					 p, "within")) ? "met" : "MISSED");
+				 within ? "met" : "MISSED");
 		else
 			snprintf(target, sizeof(target), "none");
 		row(out, md, str_of(p, "phase"), took, target);

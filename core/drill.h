@@ -192,7 +192,13 @@ int drill_world_run(struct session *s, struct step_rt *rt, const char *actor,
 int drill_world_follow(struct session *s, struct step_rt *rt,
 		       const char *actor, struct err *err);
 
-/* Wait step RT's drill.watch answered by the world (a look only: the
+/* Step RT's fixed drill output TEXT with ${NAME} replaced by the values
+ * the command ran with (a commit message naming $FEATURE): borrowed until
+ * RT's next run; TEXT itself when it names no set variable. */
+const char *drill_output_for(struct session *s, struct step_rt *rt,
+			     const char *text);
+
+/* Wait or run step RT's drill.watch answered by the world (a look only: the
  * world is left as it is). 1 when the watched command fails: *OUTPUT
  * (borrowed as drill_world_run's) says so with the command's output and
  * *EXIT_CODE is its status; 0 when it succeeds or the world does not
@@ -242,6 +248,13 @@ const char *drill_clone_dir(struct session *s, struct err *err);
 
 /* The runner for clone runs, created on first use; NULL with ERR_SYS. */
 struct runner *drill_runner(struct session *s, struct err *err);
+
+/* drill_approval_not_counted() for playbook PB's drill run by OPERATOR
+ * (may be NULL), where no session is at hand (the report): a static
+ * reason, or NULL when the sign-off counts. */
+const char *drill_sign_off_not_counted(const struct playbook *pb,
+				       const char *operator, const char *role,
+				       const char *name);
 
 /* Why a sign-off by NAME for ROLE does not count on a drill's score card,
  * or NULL: the operator signing for themself, or, where the playbook

@@ -1418,9 +1418,9 @@ parse_drill(struct ld *ld, const cJSON *v, void *base)
 	drill->present = 1;
 	if (want_object(ld, v, drill_fields, drill) < 0)
 		return -1;
-	if (drill->watch && ld->step->kind != STEP_KIND_WAIT)
-		return fail_key(ld, "watch", "only a wait step watches "
-				"(a run step's command is answered itself)");
+	if (drill->watch && ld->step->kind != STEP_KIND_WAIT &&
+	    ld->step->kind != STEP_KIND_RUN)
+		return fail_key(ld, "watch", "only a wait or run step watches");
 	if (check_drill_log(ld, drill) < 0)
 		return -1;
 	if (!drill->real_in_clone)
@@ -2193,6 +2193,7 @@ static const struct field scenario_expect_fields[] = {
 	{ .key = "step", .type = F_SKIP, .required = 1 },
 	{ .key = "option", .type = F_SKIP, .required = 1 },
 	{ .key = "rationale", .type = F_SKIP },
+	{ .key = "then", .type = F_SKIP },
 	{ .key = NULL },
 };
 
@@ -2207,6 +2208,43 @@ want_decide_step(struct ld *ld, const cJSON *v, const struct pb_step **out)
 	if ((*out)->kind != STEP_KIND_DECIDE)
 		return fail(ld, "step \"%s\" is a %s step, not a decide step",
 			    (*out)->id, kind_names[(*out)->kind]);
+	return 0;
+}
+
+/* expect.then: decide step -> one of its options, each a later choice
+ * of the expected path (not the expected step itself). */
+static int
+parse_expect_then(struct ld *ld, const cJSON *v, struct pb_scenario *sc)
+{
+	const cJSON *c;
+
+	if (want_map(ld, v) < 0)
+		return -1;
+	sc->expect_then = xcalloc((size_t)cJSON_GetArraySize(v) + 1,
+				  sizeof(*sc->expect_then));
+	for (c = v->child; c; c = c->next) {
+		const struct pb_step *step = NULL;
+		size_t saved = path_key(ld, c->string);
+		struct pb_kv *kv = &sc->expect_then[sc->n_expect_then];
+		int rc = 0;
+
+		if (strcmp(c->string, sc->expect_step) == 0)
+			rc = fail(ld, "the expected decision itself (its option "
+				  "is expect.option)");
+		if (rc == 0) {
+			cJSON name = { .type = cJSON_String,
+				       .valuestring = c->string };
+
+			rc = want_decide_step(ld, &name, &step);
+		}
+		if (rc == 0)
+			rc = want_option_of(ld, c, step, &kv->value);
+		path_pop(ld, saved);
+		if (rc < 0)
+			return -1;
+		kv->name = xstrdup(step->id);
+		sc->n_expect_then++;
+	}
 	return 0;
 }
 
@@ -2231,6 +2269,12 @@ parse_scenario_expect(struct ld *ld, const cJSON *v, void *base)
 	rc = want_option_of(ld, cJSON_GetObjectItemCaseSensitive(v, "option"),
 			    step, &sc->expect_option);
 	path_pop(ld, saved);
+	if (rc == 0 && cJSON_GetObjectItemCaseSensitive(v, "then")) {
+		saved = path_key(ld, "then");
+		rc = parse_expect_then(ld, cJSON_GetObjectItemCaseSensitive(
+					       v, "then"), sc);
+		path_pop(ld, saved);
+	}
 	if (rc < 0 || !cJSON_GetObjectItemCaseSensitive(v, "rationale"))
 		return rc;
 	saved = path_key(ld, "rationale");
@@ -3156,6 +3200,7 @@ free_scenario(struct pb_scenario *sc)
 	free_kvs(sc->vars, sc->n_vars);
 	free_kvs(sc->answers, sc->n_answers);
 	free_kvs(sc->evidence, sc->n_evidence);
+	free_kvs(sc->expect_then, sc->n_expect_then);
 	for (size_t i = 0; sc->outcomes && i < sc->n_outcomes; i++) {
 		free(sc->outcomes[i].step);
 		free(sc->outcomes[i].output);

@@ -341,6 +341,11 @@ struct pb_scenario {
 	char *expect_step;	/* decide step the expected choice belongs to */
 	char *expect_option;	/* the decision a good operator reaches */
 	char *expect_rationale;	/* why, shown in the score card, or NULL */
+	struct pb_kv *expect_then;	/* decide step -> option: the later
+					 * choices the scenario's world forces
+					 * on the expected path (a failed
+					 * workflow run sends it by hand) */
+	size_t n_expect_then;
 	struct pb_kv *vars;	/* variable values the scenario presets */
 	size_t n_vars;
 	struct pb_kv *answers;	/* what a good trainee gives at input steps:

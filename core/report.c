@@ -941,6 +941,15 @@ on_approval(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 	if (r->unverified_from && ev->seq >= r->unverified_from)
 		cJSON_AddBoolToObject(o, "unverified", 1);
 	check_approval(r, o, ev, pstr(ev, "name"));
+	if (r->drill && r->pb && pstr(ev, "name") && !jstr(o, "invalid")) {
+		const char *role = jstr(o, "role");
+		const char *why = drill_sign_off_not_counted(
+			r->pb, jstr(r->summary, "operator"), role ? role : "",
+			pstr(ev, "name"));
+
+		if (why)	/* as the score card judges it */
+			add_clean(o, "not_counted", why);
+	}
 	cJSON_AddItemToArray(r->approvals, o);
 	strbuf_addf(what, "%s approved %s as %s", jstr(o, "shown") ?
 		    jstr(o, "shown") : "?",
@@ -1874,10 +1883,23 @@ add_verdict(cJSON *m, const char *verdict)
 		cJSON_AddNullToObject(m, "rto_met");
 }
 
+/* A drill scenario's own recovery-time target (its rto), which the
+ * console's clock judges against while the drill is open; 0 when none. */
+static int64_t
+scenario_rto(const struct rep *r)
+{
+	const struct pb_scenario *sc = r->drill && r->pb &&
+		jstr(r->summary, "scenario") ? playbook_find_scenario(
+			r->pb, jstr(r->summary, "scenario")) : NULL;
+
+	return sc ? sc->rto_us : 0;
+}
+
 static void
 add_rto(struct rep *r, cJSON *m)
 {
-	int64_t target = card_rto(r) ? card_rto(r) : r->pb
+	int64_t target = card_rto(r) ? card_rto(r) : scenario_rto(r)
+		? scenario_rto(r) : r->pb
 		? playbook_rto_within(r->pb, var_value, r) : 0;
 	/* Recovery counts from detection when the session has it: the
 	 * console's clock counts by the same rule. */
@@ -2554,6 +2576,9 @@ md_approvals(const cJSON *rep, struct strbuf *out)
 						    "%d is not proven",
 						    cJSON_GetObjectItem(a, "line")
 							    ->valueint)
+			     : jstr(a, "not_counted")
+			     ? xasprintf("not counted in this drill: %s",
+					 jstr(a, "not_counted"))
 				      : xstrdup("valid");
 
 		strbuf_adds(out, "|");

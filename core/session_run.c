@@ -209,9 +209,17 @@ sim_outcome(struct session *s, struct step_rt *rt, const char *actor,
 	}
 	if (rt->def->kind != STEP_KIND_RUN)
 		return 0;
-	if (sim->output)	/* the author's text; the world still follows */
+	/* what the world holds against the run (the old process still on
+	 * the port) fails it, whatever the author's output says */
+	if (rt->def->drill.watch &&
+	    (sim->from_world = drill_world_watch(s, rt, &sim->output,
+						 &sim->exit_code)))
+		return 0;
+	if (sim->output) {	/* the author's text; the world still follows */
+		sim->output = drill_output_for(s, rt, sim->output);
 		return sim->exit_code == 0 &&
 		       drill_world_follow(s, rt, actor, err) < 0 ? -1 : 0;
+	}
 	switch (drill_world_run(s, rt, actor, &sim->output, &sim->exit_code,
 				err)) {
 	case -1: return -1;

@@ -1232,6 +1232,101 @@ tool_curl(struct sh *sh, int argc, char **argv, struct io *io)
 	return 0;
 }
 
+/* --- processes listening on ports: lsof, kill ---------------------------------------- */
+
+/* The world's listeners: port -> {pid, command, user}, or NULL. */
+static cJSON *
+listeners_of(struct sh *sh)
+{
+	cJSON *l = cJSON_GetObjectItemCaseSensitive(sh->state, "listeners");
+
+	return cJSON_IsObject(l) ? l : NULL;
+}
+
+static int
+listener_pid(const cJSON *l)
+{
+	const cJSON *pid = cJSON_GetObjectItemCaseSensitive(l, "pid");
+
+	return cJSON_IsNumber(pid) ? pid->valueint : -1;
+}
+
+/* lsof -iTCP:PORT [-sTCP:LISTEN] [-nP] [-t]: the process listening on
+ * PORT; exit 1 with nothing printed when none does, as lsof does. */
+static int
+tool_lsof(struct sh *sh, int argc, char **argv, struct io *io)
+{
+	cJSON *ls = listeners_of(sh), *l;
+	const char *port = NULL, *command, *user;
+	int terse = 0;
+
+	if (!ls)
+		return unknown(sh);
+	for (int a = 1; a < argc; a++) {
+		if (strncmp(argv[a], "-iTCP:", 6) == 0)
+			port = argv[a] + 6;
+		else if (is(argv[a], "-t"))
+			terse = 1;
+		else if (!is(argv[a], "-nP") && !is(argv[a], "-n") &&
+			 !is(argv[a], "-P") && !is(argv[a], "-sTCP:LISTEN"))
+			return unknown(sh);
+	}
+	if (!port)
+		return unknown(sh);
+	l = cJSON_GetObjectItemCaseSensitive(ls, port);
+	if (!cJSON_IsObject(l))
+		return 1;
+	if (terse) {
+		strbuf_addf(io->out, "%d\n", listener_pid(l));
+		return 0;
+	}
+	command = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		l, "command"));
+	user = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(l, "user"));
+	strbuf_addf(io->out, "COMMAND  PID USER   FD   TYPE DEVICE SIZE/OFF "
+		    "NODE NAME\n%-8s %d %-6s 6u  IPv4  81234      0t0  TCP "
+		    "127.0.0.1:%s (LISTEN)\n", command ? command : "?",
+		    listener_pid(l), user ? user : "?", port);
+	return 0;
+}
+
+/* kill [-SIGNAL] PID: a listener's process stops and frees its port
+ * (kill -0 only asks whether it runs); any other process id is no such
+ * process. */
+static int
+tool_kill(struct sh *sh, int argc, char **argv, struct io *io)
+{
+	cJSON *ls = listeners_of(sh), *l;
+	int a = 1, probe = 0, rc = 0;
+
+	if (!ls)
+		return unknown(sh);
+	if (a < argc && argv[a][0] == '-') {
+		probe = is(argv[a], "-0");
+		a++;
+	}
+	if (a >= argc)
+		return unknown(sh);
+	for (; a < argc; a++) {
+		char *end;
+		long pid = strtol(argv[a], &end, 10);
+		cJSON *hit = NULL;
+
+		cJSON_ArrayForEach(l, ls)
+			if (*argv[a] && !*end && listener_pid(l) == pid)
+				hit = l;
+		if (!hit) {
+			strbuf_addf(io->err, "kill: (%s) - No such process\n",
+				    argv[a]);
+			rc = 1;
+		} else if (!probe) {
+			cJSON_DetachItemViaPointer(ls, hit);
+			cJSON_Delete(hit);
+		}
+	}
+	return rc;
+}
+
 /* --- git ------------------------------------------------------------------------------ */
 
 static cJSON *
@@ -1730,6 +1825,10 @@ world_tool(struct sh *sh, int argc, char **argv, struct io *io)
 		return tool_twine(sh, argc, argv, io);
 	if (is(name, "curl"))
 		return tool_curl(sh, argc, argv, io);
+	if (is(name, "lsof"))
+		return tool_lsof(sh, argc, argv, io);
+	if (is(name, "kill"))
+		return tool_kill(sh, argc, argv, io);
 	if (program(sh, argv[0]))
 		return tool_program(sh, program(sh, argv[0]), argc, argv, io);
 	return unknown(sh);

@@ -71,5 +71,83 @@ print("hotfix %d/%d, fast %d/%d (%s), unchecked %d/%d (checks: %s)" % (
     h["score"], h["max"], f["score"], f["max"], ph["why"], u["score"],
     u["max"], ck["why"]))
 PY
-[ "$failed" = 0 ] && echo "PASS: drill-score-max: $(cat "$tmp/why")"
+
+# Execution counts every required run step of the execute phase, not only
+# the destructive ones: the fast walk (execute.pip-install marked n/a)
+# loses execution points and the card names the step.
+python3 - "$tmp/g" "$tmp/f" >"$tmp/why2" 2>&1 <<'PY' || fail "$(cat "$tmp/why2")"
+import json, sys
+g, f = (json.load(open(d + "/scorecard.json")) for d in sys.argv[1:3])
+def crit(card, name):
+    return next(x for x in card["criteria"] if x["name"] == name)
+e = crit(g, "execution")
+assert e["points"] == e["max"] and "all 1" not in e["why"], e
+n = int(e["why"].split()[1])
+assert n > 3, ("only the destructive steps counted", e["why"])
+fe = crit(f, "execution")
+assert fe["points"] < fe["max"] and "execute.pip-install" in fe["why"], fe
+print("good: %s; fast: %d/%d %s" % (e["why"], fe["points"], fe["max"],
+                                    fe["why"]))
+PY
+
+# npm critical-outage walked as a new trainee did (the workflow run taken
+# as completed without watching it; the scenario makes it fail): nothing
+# was restored, whatever RESTORE_VERSION says, and the five tests of the
+# candidate marked n/a cost execution; scored out of the good walk's
+# maximum.
+npm=$src/playbooks/npm-dist-tag-rollback.json
+walks=$src/tests/fixtures/walks
+for w in walk unwatched; do
+	"$bin" drill "$npm" --batch --operator olga --no-real-in-clone \
+		--session-dir "$tmp/npm-$w" --scenario=critical-outage \
+		<"$walks/npm-dist-tag-rollback-scenario-critical-outage.$w" \
+		>"$tmp/npm-$w.out" 2>&1 ||
+		fail "npm $w: the walk did not complete: $(grep '"type":"error"' "$tmp/npm-$w.out" | head -2)"
+done
+python3 - "$tmp/npm-walk" "$tmp/npm-unwatched" >"$tmp/why3" 2>&1 <<'PY' || fail "$(cat "$tmp/why3")"
+import json, sys
+g, c = (json.load(open(d + "/scorecard.json")) for d in sys.argv[1:3])
+def crit(card, name):
+    return next(x for x in card["criteria"] if x["name"] == name)
+assert g["score"] == g["max"], (g["score"], g["max"])
+assert c["max"] == g["max"], ("careless max", c["max"], g["max"])
+r = crit(c, "restore")
+assert r["applies"] and r["points"] == 0, r
+assert "never restored" in r["why"] and "latest 1.2.3" in r["why"], r["why"]
+assert "latest of mycelicmemory serves it" in crit(g, "restore")["why"]
+e = crit(c, "execution")
+assert e["applies"] and e["points"] == 0, e
+assert "execute.test-install" in e["why"], e["why"]
+assert "execute.dist-tag" in e["why"], e["why"]
+cf = crit(c, "confirmations")
+assert cf["applies"] and cf["points"] == 0, cf
+print("npm unwatched %d/%d (restore: %s; execution: %s)" % (
+    c["score"], c["max"], r["why"], e["why"]))
+PY
+
+# pypi critical-bug-published walked as a trainee did (publish-failure):
+# the same criteria as the good walk, restore left out in both (the
+# expected path may take the hotfix route, which restores nothing), and
+# all-clears scored at 0 rather than missing from the card.
+pypi=$src/playbooks/pypi-release-recovery.json
+for w in walk publish-failure; do
+	"$bin" drill "$pypi" --batch --operator olga --no-real-in-clone \
+		--session-dir "$tmp/pypi-$w" --scenario=critical-bug-published \
+		<"$walks/pypi-release-recovery-scenario-critical-bug-published.$w" \
+		>"$tmp/pypi-$w.out" 2>&1 ||
+		fail "pypi $w: the walk did not complete: $(grep '"type":"error"' "$tmp/pypi-$w.out" | head -2)"
+done
+python3 - "$tmp/pypi-walk" "$tmp/pypi-publish-failure" >"$tmp/why4" 2>&1 <<'PY' || fail "$(cat "$tmp/why4")"
+import json, sys
+g, c = (json.load(open(d + "/scorecard.json")) for d in sys.argv[1:3])
+def counted(card):
+    return sorted(x["name"] for x in card["criteria"] if x["applies"])
+assert counted(c) == counted(g), (counted(c), counted(g))
+assert c["max"] == g["max"], (c["max"], g["max"])
+r = [x for x in c["criteria"] if x["name"] == "restore"][0]
+assert not r["applies"], r
+print("pypi publish-failure %d/%d, criteria as the good walk's" % (
+    c["score"], c["max"]))
+PY
+[ "$failed" = 0 ] && echo "PASS: drill-score-max: $(cat "$tmp/why" "$tmp/why2" "$tmp/why3" "$tmp/why4")"
 exit "$failed"

@@ -894,7 +894,7 @@ START_TEST(test_playbook_refuses_watch_outside_wait)
 	static const char text[] =
 		"{ \"id\": \"x\", \"title\": \"x\", \"phases\": ["
 		"{ \"id\": \"assess\", \"steps\": [ { \"id\": \"a.look\", "
-		"\"kind\": \"run\", \"title\": \"look\", \"run\": \"true\","
+		"\"kind\": \"check\", \"title\": \"look\","
 		" \"drill\": { \"watch\": \"curl -fsS http://x\" } } ] },"
 		"{ \"id\": \"decide\", \"steps\": [] },"
 		"{ \"id\": \"approve\", \"steps\": [] },"
@@ -906,7 +906,7 @@ START_TEST(test_playbook_refuses_watch_outside_wait)
 						   &err);
 
 	ck_assert_ptr_null(pb);
-	ck_assert_msg(strstr(err.msg, "watch: only a wait step watches")
+	ck_assert_msg(strstr(err.msg, "watch: only a wait or run step watches")
 		      != NULL, "%s", err.msg);
 }
 END_TEST
