@@ -2249,7 +2249,7 @@ static int
 restored_in_world(const struct session *s, const struct drill *d,
 		  const char *version, char *where, size_t size)
 {
-	cJSON *start = drill_world_start(s->pb, d->sc);
+	cJSON *start = drill_world_start(s->pb, d->sc, d->start_wall);
 	const cJSON *pkg;
 	int judged = 0, served = 0;
 	size_t len = 0;
