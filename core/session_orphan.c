@@ -216,21 +216,42 @@ orphan_payload(const struct step_rt *rt)
 	return p;
 }
 
+/* Whether the keeper's record KS tells how the run went: not when it
+ * died of SIGPIPE after its console was killed (no drainer read what it
+ * wrote after that: it died writing, perhaps its result, having done its
+ * work or not). */
+static int
+kept_is_outcome(const struct session *s, const struct keeper_status *ks)
+{
+	return !(ks->term_signal == SIGPIPE && !s->driver_quit_us);
+}
+
+static const char *
+interrupted_reason(const struct step_rt *rt, int runs, int sigpipe)
+{
+	if (sigpipe)
+		return "the console was killed while this step was running, "
+		       "and the command died of SIGPIPE writing output no one "
+		       "read any more (its keeper's record): it may have done "
+		       "its work; its outcome is unknown";
+	if (!runs && rt->keeper_pid > 0)
+		return "the session ended while this step was running and "
+		       "its keeper was stopped before it recorded how the run "
+		       "ended; its exit status is unknown";
+	return "the session ended while this step was running; its outcome "
+	       "is unknown";
+}
+
 static int
 record_interrupted(struct session *s, struct step_rt *rt, int runs,
-		   struct err *err)
+		   int sigpipe, struct err *err)
 {
 	cJSON *p = cJSON_CreateObject();
 	int64_t seen = s->driver_quit_us ? s->driver_quit_us
 					 : s->last_console_us;
 
-	cJSON_AddStringToObject(p, "reason", !runs && rt->keeper_pid > 0
-				? "the session ended while this step was "
-				  "running and its keeper was stopped before "
-				  "it recorded how the run ended; its exit "
-				  "status is unknown"
-				: "the session ended while this "
-				"step was running; its outcome is unknown");
+	cJSON_AddStringToObject(p, "reason",
+				interrupted_reason(rt, runs, sigpipe));
 	/* The dead console ended when it said so (session.quit), else after
 	 * the last event it journalled (not a refusal: someone else wrote
 	 * that, a resume refused since, say): the run was interrupted
@@ -270,13 +291,16 @@ record_ended(struct session *s, struct step_rt *rt,
 	if (ks) {
 		char outcome[64], when[40];
 
+		int unknown = rt->orphan_stopping || !kept_is_outcome(s, ks);
+
 		kept_outcome(ks, outcome, sizeof(outcome));
-		/* Stopped while it ran, it may have acted: its exit
-		 * status is known, whether it did its work is not. */
-		if (rt->orphan_stopping)
+		/* Stopped while it ran, or dead of SIGPIPE writing to a
+		 * killed console, it may have acted: its exit status is
+		 * known, whether it did its work is not. */
+		if (unknown)
 			cJSON_AddStringToObject(p, "outcome", "unknown");
-		cJSON_AddStringToObject(p, rt->orphan_stopping
-					? "exit_status" : "outcome", outcome);
+		cJSON_AddStringToObject(p, unknown ? "exit_status" : "outcome",
+					outcome);
 		cJSON_AddStringToObject(p, "ended", clock_format_rfc3339(
 						ks->ended_us, when,
 						sizeof(when)));
@@ -304,7 +328,8 @@ orphan_gone(struct session *s, struct step_rt *rt, struct err *err)
 
 	if (record_ended(s, rt, known ? &ks : NULL, err) < 0)
 		return -1;
-	return known && !stopped ? session_finish_kept(s, rt, &ks, err) : 0;
+	return known && !stopped && kept_is_outcome(s, &ks)
+	       ? session_finish_kept(s, rt, &ks, err) : 0;
 }
 
 /* One step at resume: a run left unfinished is interrupted; then its
@@ -315,16 +340,17 @@ resume_step(struct session *s, struct step_rt *rt, struct err *err)
 {
 	int was_running = rt->state == STEP_RUNNING;
 	struct keeper_status ks;
-	int runs;
+	int runs, known;
 
 	if (!was_running && !rt->orphan)
 		return 0;
 	runs = still_runs(rt);
 	/* It ended after its console quit, and its keeper says how: that
 	 * is its outcome, nothing was interrupted but the console. */
-	if (!runs && was_running && kept_status(s, rt, &ks))
+	known = !runs && was_running && kept_status(s, rt, &ks);
+	if (known && kept_is_outcome(s, &ks))
 		return session_finish_kept(s, rt, &ks, err);
-	if (was_running && record_interrupted(s, rt, runs, err) < 0)
+	if (was_running && record_interrupted(s, rt, runs, known, err) < 0)
 		return -1;
 	if (runs)
 		return session_record(s, "rewind", "step.orphan", rt->def->id,
