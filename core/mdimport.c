@@ -6404,6 +6404,13 @@ starts_with_word(const char *h, const char *word)
 	return strncmp(h, word, n) == 0 && !isalnum((unsigned char)h[n]);
 }
 
+/* Where a service runs, named as a heading of its own: "Kubernetes",
+ * "Nomad", "VMs (systemd)". */
+static const char *const hosting_heading_words[] = {
+	"vms", "vm", "virtual machines", "systemd", "bare-metal",
+	"baremetal", NULL,
+};
+
 static char *
 lower_plain(const char *text)
 {
@@ -6436,6 +6443,60 @@ alt_kind(const char *text)
 			kind = 3;
 	free(h);
 	return kind;
+}
+
+/* The hosting platform heading TEXT names first ("### Kubernetes",
+ * "### VMs (systemd)"), as an index (hosting_words, then the heading
+ * words after them), or -1. */
+static int
+hosting_heading(const char *text)
+{
+	char *h = lower_plain(text);
+	int n = 0, hit = -1;
+
+	for (size_t i = 0; hosting_words[i] && hit < 0; i++, n++)
+		if (starts_with_word(h, hosting_words[i]))
+			hit = n;
+	for (size_t i = 0; hosting_heading_words[i] && hit < 0; i++, n++)
+		if (starts_with_word(h, hosting_heading_words[i]))
+			hit = n;
+	free(h);
+	return hit;
+}
+
+/* The heading next to heading I at its level under the same parent,
+ * before it (DIR -1) or after it (DIR 1), or -1 when there is none. */
+static long
+sibling_heading(const struct md_doc *doc, size_t i, int dir)
+{
+	int lvl = doc->b[i].level;
+
+	for (long k = (long)i + dir; k >= 0 && (size_t)k < doc->n; k += dir) {
+		if (doc->b[k].kind != MD_HEADING || doc->b[k].level > lvl)
+			continue;
+		return doc->b[k].level == lvl ? k : -1;
+	}
+	return -1;
+}
+
+/* Heading I names a hosting platform and a sibling next to it names
+ * another: parallel procedures, one per platform ("### Kubernetes",
+ * "### Nomad"), never one run after the other. */
+static int
+is_hosting_alternative(const struct md_doc *doc, size_t i)
+{
+	int w = hosting_heading(doc->b[i].text);
+
+	if (w < 0 || doc->b[i].level <= 1)
+		return 0;
+	for (int dir = -1; dir <= 1; dir += 2) {
+		long k = sibling_heading(doc, i, dir);
+		int o = k < 0 ? -1 : hosting_heading(doc->b[k].text);
+
+		if (o >= 0 && o != w)
+			return 1;
+	}
+	return 0;
 }
 
 /* A section run only when something went wrong: "Troubleshooting",
@@ -6572,6 +6633,8 @@ find_alternatives(struct imp *im, const struct md_doc *doc)
 		for (int l = lvl - 1; l >= 1 && !up; l--)
 			up = parent[l];
 		kind = alt_kind(b->text);
+		if (!kind && is_hosting_alternative(doc, i))
+			kind = 3;
 		if (!kind && is_conditional(b->text) && !has_children(doc, i) &&
 		    has_commands(doc, i))
 			kind = 2;
@@ -7516,6 +7579,23 @@ tie_steps_above(struct imp *im, const char *var)
 	}
 }
 
+/* Every member of G is a section for one platform ("### iOS",
+ * "### Kubernetes"): the decision picks the platform. */
+static int
+platform_group(const struct imp *im, const struct alt_group *g)
+{
+	if (g->n < 2 || g->blocks)
+		return 0;
+	for (size_t k = 0; k < g->n; k++) {
+		size_t m = g->members[k];
+
+		if (alt_kind(im->doc->b[m].text) != 3 &&
+		    !is_hosting_alternative(im->doc, m))
+			return 0;
+	}
+	return 1;
+}
+
 static void
 make_alt_decide(struct imp *im, struct alt_group *g)
 {
@@ -7526,14 +7606,17 @@ make_alt_decide(struct imp *im, struct alt_group *g)
 		return;
 	}
 	opts = cJSON_CreateArray();
+	int platforms = platform_group(im, g);
 	char *label0 = member_label(im, g, 0);
-	char *base = g->n == 1 ? var_name(label0, strlen(label0))
+	char *base = platforms ? xstrdup("PLATFORM")
+		: g->n == 1 ? var_name(label0, strlen(label0))
 		: g->parent ? var_name(g->parent, strlen(g->parent))
 		: xstrdup("CHOICE");
 	char *name = xasprintf("%s%s", *base ? base : "CHOICE",
 			       strstr(base, "OPTION") ? "" : "_OPTION");
 	char *first = member_label(im, g, 0);
-	char *title = g->n == 1 ? xasprintf("Needed: %s?", first)
+	char *title = platforms ? xstrdup("Which platform?")
+		: g->n == 1 ? xasprintf("Needed: %s?", first)
 		: g->parent ? xasprintf("%s: which one?", g->parent)
 		: xstrdup("Which way?");
 	cJSON *st;

@@ -4474,6 +4474,53 @@ START_TEST(test_import_or_with_a_tool_after_a_procedure_is_an_option)
 }
 END_TEST
 
+/* Sections under hosting-platform headings that are siblings ("### Kubernetes",
+ * "### Nomad", "### VMs (systemd)") are one procedure per platform: a
+ * "Which platform?" decision, each section's steps on its own path. Two
+ * siblings on the same platform are steps of one procedure. */
+START_TEST(test_import_hosting_platform_sections_are_a_platform_pick)
+{
+	static const char text[] =
+		"# Web rollback\n\n## Roll back\n\n### Kubernetes\n\n```bash\n"
+		"kubectl rollout undo deployment/web -n prod\n```\n\n"
+		"### Nomad\n\n```bash\nnomad job revert web 3\n```\n\n"
+		"### ECS\n\n```bash\naws ecs update-service --cluster web "
+		"--service web --task-definition web:41\n```\n\n"
+		"### Heroku\n\n```bash\nheroku rollback v102 -a web\n```\n\n"
+		"### VMs (systemd)\n\n```bash\nsudo systemctl restart web\n"
+		"```\n";
+	static const char same[] =
+		"# Web rollback\n\n## Roll back\n\n### Kubernetes: scale down\n\n"
+		"```bash\nkubectl scale deployment/web --replicas=0\n```\n\n"
+		"### Kubernetes: roll back\n\n```bash\n"
+		"kubectl rollout undo deployment/web\n```\n";
+	static const char *const runs[] = { "kubectl rollout", "nomad job",
+		"aws ecs", "heroku rollback", "systemctl restart" };
+	static const char *const ids[] = { "kubernetes", "nomad", "ecs",
+		"heroku", "vms-systemd" };
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *d = find_step(root, "kind", "decide", NULL, NULL);
+
+	ck_assert_ptr_nonnull(d);
+	ck_assert_str_eq(str(d, "title"), "Which platform?");
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(d, "options")),
+			 5);
+	for (size_t k = 0; k < 5; k++) {
+		cJSON *st = find_step(root, "run", runs[k], NULL, NULL);
+
+		ck_assert_ptr_nonnull(st);
+		ck_assert_ptr_nonnull(when_value(st, str(d, "variable")));
+		ck_assert_str_eq(when_value(st, str(d, "variable")), ids[k]);
+	}
+	cJSON_Delete(root);
+	root = import_text(same, strlen(same), NULL);
+	ck_assert_ptr_null(find_step(root, "kind", "decide", NULL, NULL));
+	ck_assert_ptr_null(cJSON_GetObjectItem(find_step(root, "run",
+		"rollout undo", NULL, NULL), "when"));
+	cJSON_Delete(root);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -4571,6 +4618,7 @@ import_suite(void)
 		{ "tworoles", test_import_approval_from_two_roles_names_both },
 		{ "numberedplatforms", test_import_numbered_platform_items_are_a_decision },
 		{ "envtwins", test_import_env_and_environment_are_one_input },
+		{ "hostingplatforms", test_import_hosting_platform_sections_are_a_platform_pick },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
