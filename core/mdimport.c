@@ -3777,13 +3777,14 @@ add_run_step(struct imp *im, const char *title, const char *cmd)
 	} else if (!hazard_find(HAZARD_DESTRUCTIVE, strbuf_str(&run), NULL,
 				NULL) &&
 		   !hazard_read_only(strbuf_str(&run), &unknown) &&
-		   (content_phase(im) < PHASE_EXECUTE ||
-		    (im->phase_auto && !im->acted && !im->has_approve))) {
+		   (content_phase(im) < PHASE_EXECUTE || im->phase_auto)) {
 		/* Only reads run before the approval: a command written
-		 * before it waits for it. */
+		 * before it waits for it. In a section no phase word
+		 * places, a command that may change something acts: it
+		 * executes, never verifies after the other changes. */
+		unknown_moved = content_phase(im) < PHASE_EXECUTE;
 		im->phase = PHASE_EXECUTE;
 		im->phase_auto = 0;
-		unknown_moved = 1;
 	}
 	st = add_step(im, STEP_KIND_RUN, title);
 	im->phase = saved;

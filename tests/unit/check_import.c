@@ -4521,6 +4521,34 @@ START_TEST(test_import_hosting_platform_sections_are_a_platform_pick)
 }
 END_TEST
 
+/* A heading with no phase word ("## Halt", "## Pause the rollout") takes
+ * its phase from what its steps do: after the rollback, a command that
+ * changes something executes; only a read verifies. */
+START_TEST(test_import_heading_without_phase_word_acts_by_its_steps)
+{
+	static const char text[] =
+		"# Web rollback\n\n## Approval\n\nThe SRE lead must approve "
+		"the rollback.\n\n## Halt\n\n```bash\nkubectl rollout undo "
+		"deployment/web -n prod\n```\n\n```bash\nkubectl annotate "
+		"deployment/web-worker paused=true -n prod\n```\n\n"
+		"## Pause the rollout\n\n```bash\nkubectl argo rollouts pause "
+		"web -n prod\n```\n\n```bash\nkubectl get pods -n prod\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	int ph = -1;
+
+	ck_assert_ptr_nonnull(find_step(root, "run", "rollout undo", &ph, NULL));
+	ck_assert_int_eq(ph, PHASE_EXECUTE);
+	ck_assert_ptr_nonnull(find_step(root, "run", "annotate", &ph, NULL));
+	ck_assert_int_eq(ph, PHASE_EXECUTE);
+	ck_assert_ptr_nonnull(find_step(root, "run", "rollouts pause", &ph,
+					NULL));
+	ck_assert_int_eq(ph, PHASE_EXECUTE);
+	ck_assert_ptr_nonnull(find_step(root, "run", "get pods", &ph, NULL));
+	ck_assert_int_eq(ph, PHASE_VERIFY);
+	cJSON_Delete(root);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -4619,6 +4647,7 @@ import_suite(void)
 		{ "numberedplatforms", test_import_numbered_platform_items_are_a_decision },
 		{ "envtwins", test_import_env_and_environment_are_one_input },
 		{ "hostingplatforms", test_import_hosting_platform_sections_are_a_platform_pick },
+		{ "nophaseword", test_import_heading_without_phase_word_acts_by_its_steps },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
