@@ -6500,6 +6500,50 @@ is_hosting_alternative(const struct md_doc *doc, size_t i)
 	return 0;
 }
 
+/* TEXT marks its section as the one to pick among others: "Revert
+ * (recommended)", "Roll forward (preferred)". */
+static int
+marks_recommended(const char *text)
+{
+	static const char *const marks[] = { "(recommended", "(preferred",
+		"recommended)", "preferred)", NULL };
+	char *h = lower_plain(text);
+	int hit = 0;
+
+	for (size_t i = 0; marks[i] && !hit; i++)
+		hit = strstr(h, marks[i]) != NULL;
+	free(h);
+	return hit;
+}
+
+static int has_commands(const struct md_doc *doc, size_t i);
+
+/* Heading I, with commands, is one of sibling sections (same level,
+ * same parent) of which one says it is recommended or preferred and at
+ * least two hold commands: the sections are alternatives, whatever
+ * their names. */
+static int
+sibling_of_recommended(const struct md_doc *doc, size_t i)
+{
+	int lvl = doc->b[i].level, marked = 0, with_cmds = 0;
+	size_t start = i;
+
+	if (lvl <= 1 || !has_commands(doc, i))
+		return 0;
+	while (start > 0 && !(doc->b[start - 1].kind == MD_HEADING &&
+			      doc->b[start - 1].level < lvl))
+		start--;
+	for (size_t k = start; k < doc->n; k++) {
+		if (doc->b[k].kind != MD_HEADING || doc->b[k].level > lvl)
+			continue;
+		if (doc->b[k].level < lvl)
+			break;
+		marked |= marks_recommended(doc->b[k].text);
+		with_cmds += has_commands(doc, k);
+	}
+	return marked && with_cmds >= 2;
+}
+
 /* A section run only when something went wrong: "Troubleshooting",
  * "Emergency ...", "Known issues". */
 static int
@@ -6636,6 +6680,8 @@ find_alternatives(struct imp *im, const struct md_doc *doc)
 		kind = alt_kind(b->text);
 		if (!kind && is_hosting_alternative(doc, i))
 			kind = 3;
+		if (!kind && sibling_of_recommended(doc, i))
+			kind = 1;
 		if (!kind && is_conditional(b->text) && !has_children(doc, i) &&
 		    has_commands(doc, i))
 			kind = 2;

@@ -4549,6 +4549,43 @@ START_TEST(test_import_heading_without_phase_word_acts_by_its_steps)
 }
 END_TEST
 
+/* Sibling sections one of which says "(preferred)", as one saying
+ * "(recommended)", are alternatives whatever their names: a decision
+ * with the marked one first and recommended, each section on its path. */
+static const char *const preferred_md[] = {
+	"# Web rollback\n\n## Rollback options\n\n### Reset\n\n```bash\n"
+	"git reset --hard v1.2.2\ngit push --force origin main\n```\n\n"
+	"### Revert (preferred)\n\n```bash\ngit revert HEAD\n"
+	"git push origin main\n```\n",
+	"# Web rollback\n\n## Roll back\n\n### Reset\n\n```bash\n"
+	"git reset --hard v1.2.2\ngit push --force origin main\n```\n\n"
+	"### Revert (recommended)\n\n```bash\ngit revert HEAD\n"
+	"git push origin main\n```\n",
+};
+
+START_TEST(test_import_preferred_heading_is_recommended_alternative)
+{
+	const char *text = preferred_md[_i];
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *d = find_step(root, "kind", "decide", NULL, NULL);
+	const cJSON *first;
+	const char *var;
+
+	ck_assert_ptr_nonnull(d);
+	var = str(d, "variable");
+	first = cJSON_GetArrayItem(cJSON_GetObjectItem(d, "options"), 0);
+	ck_assert_ptr_nonnull(strstr(str(first, "label"), "Revert"));
+	ck_assert_str_eq(str(first, "description"),
+			 "Recommended by the runbook.");
+	ck_assert_str_eq(when_value(find_step(root, "run", "git revert",
+					      NULL, NULL), var),
+			 str(first, "id"));
+	ck_assert_str_eq(when_value(find_step(root, "run", "reset --hard",
+					      NULL, NULL), var), "reset");
+	cJSON_Delete(root);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -4810,6 +4847,15 @@ import_suite(void)
 		tcase_add_loop_test(tc,
 			test_import_or_with_a_tool_after_a_procedure_is_an_option,
 			0, (int)(sizeof(or_with_md) / sizeof(or_with_md[0])));
+		suite_add_tcase(s, tc);
+	}
+	{
+		TCase *tc = tcase_create("preferred");
+
+		tcase_set_timeout(tc, 30);
+		tcase_add_loop_test(tc,
+			test_import_preferred_heading_is_recommended_alternative,
+			0, (int)(sizeof(preferred_md) / sizeof(preferred_md[0])));
 		suite_add_tcase(s, tc);
 	}
 	return s;
