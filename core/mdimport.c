@@ -8920,6 +8920,30 @@ is_contingency_step(const struct imp *im, const cJSON *st)
 	return 0;
 }
 
+/* Some step runs on a value of CHOICE, and every such step also
+ * depends on VAR: CHOICE matters only on VAR's path. */
+static int
+only_followed_on(const struct imp *im, const char *choice, const char *var)
+{
+	int users = 0;
+
+	for (int p = 0; p < PHASE_COUNT; p++) {
+		const cJSON *st;
+
+		cJSON_ArrayForEach(st, im->steps[p]) {
+			const cJSON *w = cJSON_GetObjectItemCaseSensitive(st,
+									  "when");
+
+			if (!cJSON_GetObjectItemCaseSensitive(w, choice))
+				continue;
+			if (!cJSON_GetObjectItemCaseSensitive(w, var))
+				return 0;
+			users++;
+		}
+	}
+	return users > 0;
+}
+
 /* When the runbook lets the operator decide not to roll back, no
  * execute step runs on that choice, nor a destructive step or a
  * contingency later (verify's "if it fails, restore"): each gets a
@@ -8953,6 +8977,13 @@ gate_on_rollback_choice(struct imp *im)
 			    cJSON_IsTrue(cJSON_GetObjectItem(st, "destructive")) ||
 			    is_contingency_step(im, st))
 				when_also(st, var, others);
+	/* a decision after it that only the roll back's steps follow
+	 * ("Procedure: which one?") is asked only on the roll back too */
+	for (st = d->next; st; st = st->next)
+		if (jstr(st, "variable") &&
+		    strcmp(jstr(st, "kind"), "decide") == 0 &&
+		    only_followed_on(im, jstr(st, "variable"), var))
+			when_also(st, var, others);
 	cJSON_Delete(others);
 }
 
@@ -9504,16 +9535,29 @@ input_step(struct imp *im, enum phase_id phase, struct imp_var *v)
 	return st;
 }
 
+/* VALUE in LIST, added when not there yet. */
+static void
+add_value_once(cJSON *list, const char *value)
+{
+	const cJSON *v;
+
+	cJSON_ArrayForEach(v, list)
+		if (strcmp(v->valuestring, value) == 0)
+			return;
+	cJSON_AddItemToArray(list, cJSON_CreateString(value));
+}
+
 /* The condition under which every step using ${NAME} runs, when they all
- * depend on the same one choice (the union of its values), else NULL. */
+ * depend on the same choices (for each, the union of its values), else
+ * NULL. */
 static cJSON *
 users_when(struct imp *im, const char *ref, int *first_phase)
 {
 	struct strbuf refs = STRBUF_INIT;
 	const cJSON **users = NULL, *k;
 	size_t n = 0;
-	cJSON *union_when = NULL;
-	const char *key = NULL;
+	cJSON *union_when, *when = NULL;
+	const char *key;
 	int all = 1;
 
 	*first_phase = -1;
@@ -9538,8 +9582,9 @@ users_when(struct imp *im, const char *ref, int *first_phase)
 		}
 	}
 	strbuf_done(&refs);
-	/* a condition every user has ("RESPONSE" of a step also tied to an
-	 * environment): the input is asked only on those options */
+	/* each condition every user has ("RESPONSE" of a step also tied to
+	 * an environment, the roll back of the procedure's options): the
+	 * input is asked only on those options */
 	if (all && n)
 		cJSON_ArrayForEach(k, users[0]) {
 			int everywhere = 1;
@@ -9547,36 +9592,29 @@ users_when(struct imp *im, const char *ref, int *first_phase)
 			for (size_t i = 0; i < n; i++)
 				everywhere &= cJSON_HasObjectItem(users[i],
 								  k->string);
-			if (everywhere) {
-				key = k->string;
-				break;
+			if (!everywhere)
+				continue;
+			key = k->string;
+			union_when = cJSON_CreateArray();
+			for (size_t i = 0; i < n; i++) {
+				const cJSON *v = cJSON_GetObjectItemCaseSensitive(
+					users[i], key);
+
+				if (cJSON_IsString(v))
+					add_value_once(union_when, v->valuestring);
+				else
+					cJSON_ArrayForEach(v,
+						cJSON_GetObjectItemCaseSensitive(
+							users[i], key))
+						add_value_once(union_when,
+							       v->valuestring);
 			}
+			if (!when)
+				when = cJSON_CreateObject();
+			cJSON_AddItemToObject(when, key, union_when);
 		}
-	if (key) {
-		union_when = cJSON_CreateArray();
-		for (size_t i = 0; i < n; i++) {
-			const cJSON *v = cJSON_GetObjectItemCaseSensitive(users[i],
-									  key);
-
-			if (cJSON_IsString(v))
-				cJSON_AddItemToArray(union_when,
-						     cJSON_CreateString(v->valuestring));
-			else
-				cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(
-							   users[i], key))
-					cJSON_AddItemToArray(union_when,
-						cJSON_CreateString(v->valuestring));
-		}
-	}
 	free(users);
-	if (!union_when)
-		return NULL;
-	{
-		cJSON *when = cJSON_CreateObject();
-
-		cJSON_AddItemToObject(when, key, union_when);
-		return when;
-	}
+	return when;
 }
 
 /* Some destructive step after the decide phase (in any phase) uses REF. */

@@ -4586,6 +4586,39 @@ START_TEST(test_import_preferred_heading_is_recommended_alternative)
 }
 END_TEST
 
+/* After "Do not roll back" nothing of the roll back is asked: the
+ * procedure decision and the value only its steps use carry the roll
+ * back's when, as its steps do. */
+START_TEST(test_import_no_rollback_path_asks_no_rollback_questions)
+{
+	static const char text[] =
+		"# Web rollback\n\n## When to roll back\n\nDo not roll back if "
+		"the error rate is below 1%: watch it instead.\n\n"
+		"## Procedure\n\n### Option A: Helm rollback (recommended)\n\n"
+		"```bash\nhelm rollback web <PREVIOUS_VERSION> -n prod\n```\n\n"
+		"### Option B: Redeploy the old image\n\n```bash\nkubectl set "
+		"image deployment/web web=registry.example.com/web:"
+		"<PREVIOUS_VERSION> -n prod\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *go = find_step(root, "title", "Do not roll back", NULL, NULL);
+	cJSON *proc = find_step(root, "title", "Procedure", NULL, NULL);
+	cJSON *in = find_step(root, "variable", "PREVIOUS_VERSION", NULL, NULL);
+	const char *var;
+
+	ck_assert_ptr_nonnull(go);
+	ck_assert_ptr_nonnull(proc);
+	ck_assert_ptr_nonnull(in);
+	var = str(go, "variable");
+	ck_assert_str_eq(str(in, "kind"), "input");
+	ck_assert_ptr_nonnull(when_value(proc, var));
+	ck_assert_str_eq(when_value(proc, var), "roll-back");
+	ck_assert_ptr_nonnull(when_value(in, var));
+	ck_assert_str_eq(when_value(in, var), "roll-back");
+	ck_assert_ptr_nonnull(when_value(in, str(proc, "variable")));
+	cJSON_Delete(root);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -4685,6 +4718,7 @@ import_suite(void)
 		{ "envtwins", test_import_env_and_environment_are_one_input },
 		{ "hostingplatforms", test_import_hosting_platform_sections_are_a_platform_pick },
 		{ "nophaseword", test_import_heading_without_phase_word_acts_by_its_steps },
+		{ "norollbackqs", test_import_no_rollback_path_asks_no_rollback_questions },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
