@@ -9849,6 +9849,50 @@ add_inputs(struct imp *im)
 	strbuf_done(&refs);
 }
 
+/* A step before AT (in phase order) sets VAR. */
+static int
+set_before(const struct imp *im, const char *var, const cJSON *at)
+{
+	for (int ph = 0; ph < PHASE_COUNT; ph++) {
+		const cJSON *st;
+
+		cJSON_ArrayForEach(st, im->steps[ph]) {
+			if (st == at)
+				return 0;
+			if (jstr(st, "variable") &&
+			    strcmp(jstr(st, "variable"), var) == 0)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* An input's condition beyond its first choice names only choices asked
+ * before it: one asked later (a contingency's question after its value)
+ * would leave the value unset on that path. */
+static void
+input_conditions_asked_before(struct imp *im)
+{
+	for (int ph = 0; ph < PHASE_COUNT; ph++) {
+		cJSON *st;
+
+		cJSON_ArrayForEach(st, im->steps[ph]) {
+			cJSON *when = cJSON_GetObjectItemCaseSensitive(st, "when");
+			cJSON *k, *next;
+
+			if (strcmp(jstr(st, "kind"), "input") != 0 || !when ||
+			    !when->child)
+				continue;
+			for (k = when->child->next; k; k = next) {
+				next = k->next;
+				if (!set_before(im, k->string, st))
+					cJSON_Delete(cJSON_DetachItemViaPointer(
+						when, k));
+			}
+		}
+	}
+}
+
 /* CMD only reads what a later value is picked from: a release's or a
  * rollout's history, the log, the tags. */
 static int
@@ -10753,6 +10797,7 @@ mdimport_convert(const char *text, size_t len, const char *name,
 	gate_late_remedies(&im);
 	cover_every_changing_path(&im);
 	add_inputs(&im);
+	input_conditions_asked_before(&im);
 	lookups_before_inputs(&im);
 	no_empty_approval(&im);
 	no_empty_contingency(&im);
