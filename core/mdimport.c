@@ -9990,6 +9990,52 @@ lookups_before(struct imp *im, int ph, cJSON *user, cJSON *in, int in_ph)
 	}
 }
 
+/* A read-only lookup written before a choice in the same section
+ * (helm history, then "Pick one:") informs it: it runs before the decide
+ * step, in its phase, never after the question it answers. */
+static void
+lookups_before_their_choice(struct imp *im)
+{
+	for (int dp = 0; dp < PHASE_EXECUTE; dp++) {
+		cJSON *d;
+
+		cJSON_ArrayForEach(d, im->steps[dp]) {
+			int dline = step_line(im, d);
+			size_t sec = section_of(im, d);
+
+			if (strcmp(jstr(d, "kind"), "decide") != 0 || dline <= 0 ||
+			    sec == (size_t)-1)
+				continue;
+			for (int ph = dp; ph < PHASE_COUNT; ph++) {
+				cJSON *st = ph == dp ? d->next : im->steps[ph]->child;
+				cJSON *next;
+
+				for (; st; st = next) {
+					const char *run = jstr(st, "run");
+					int line = step_line(im, st);
+
+					next = st->next;
+					if (!run || !hazard_read_only(run, NULL) ||
+					    cJSON_GetObjectItem(st, "when") ||
+					    section_of(im, st) != sec ||
+					    line <= 0 || line >= dline)
+						continue;
+					cJSON_DetachItemViaPointer(im->steps[ph], st);
+					insert_before(im->steps[dp], d, st);
+					if (ph != dp)
+						rename_to_phase(im, st,
+								(enum phase_id)dp);
+					add_review(im, 0, st, "this lookup comes "
+						   "before the choice at %s in the "
+						   "runbook: the draft runs it just "
+						   "before that question",
+						   jstr(d, "id"));
+				}
+			}
+		}
+	}
+}
+
 /* A read-only lookup (helm history, git tag -l) written just before the
  * step that uses a value informs that value: it runs before the value is
  * asked, not after (the input moved before the approval). */
@@ -10799,6 +10845,7 @@ mdimport_convert(const char *text, size_t len, const char *name,
 	add_inputs(&im);
 	input_conditions_asked_before(&im);
 	lookups_before_inputs(&im);
+	lookups_before_their_choice(&im);
 	no_empty_approval(&im);
 	no_empty_contingency(&im);
 	if (!count_steps(&im)) {

@@ -4619,6 +4619,27 @@ START_TEST(test_import_no_rollback_path_asks_no_rollback_questions)
 }
 END_TEST
 
+/* The lookup written before a choice ("helm history" in step 1, then
+ * "Pick one:" in step 2) runs before the decide step it informs. */
+START_TEST(test_import_lookup_before_the_choice_stays_before_it)
+{
+	static const char text[] =
+		"# Web rollback\n\n## Roll back\n\n1. Look at the release "
+		"history:\n\n   ```bash\n   helm history web -n prod\n   ```\n\n"
+		"2. Pick one:\n\n   - Helm rollback:\n\n     ```bash\n"
+		"     helm rollback web <REVISION> -n prod\n     ```\n\n"
+		"   - Redeploy the old chart:\n\n     ```bash\n     helm upgrade "
+		"web ./chart --version <CHART_VERSION> -n prod\n     ```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	int hp = -1, hi = -1, dp = -1, di = -1;
+
+	ck_assert_ptr_nonnull(find_step(root, "run", "helm history", &hp, &hi));
+	ck_assert_ptr_nonnull(find_step(root, "kind", "decide", &dp, &di));
+	ck_assert(hp < dp || (hp == dp && hi < di));
+	cJSON_Delete(root);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -4719,6 +4740,7 @@ import_suite(void)
 		{ "hostingplatforms", test_import_hosting_platform_sections_are_a_platform_pick },
 		{ "nophaseword", test_import_heading_without_phase_word_acts_by_its_steps },
 		{ "norollbackqs", test_import_no_rollback_path_asks_no_rollback_questions },
+		{ "lookupchoice", test_import_lookup_before_the_choice_stays_before_it },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
