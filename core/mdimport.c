@@ -1130,6 +1130,24 @@ keeps_placeholder(struct imp *im, const char *text, const char *p,
 	return keep;
 }
 
+/* NAME (NLEN bytes) names a fact a message template gets from the
+ * session (OPERATOR, STARTED_AT, APPROVERS): ${NAME} added to OUT,
+ * returns 1. */
+static int
+session_fact(const char *name, size_t nlen, struct strbuf *out)
+{
+	static const char *const facts[] = { "OPERATOR", "PLAYBOOK",
+		"SESSION_DIR", "MODE", "STARTED_AT", "COMPLETED_AT",
+		"APPROVERS", "DECISION", "DECISION_REASON", NULL };
+	char *norm = var_name(name, nlen);
+	int hit = in_list(norm, facts, 0);
+
+	if (hit)
+		strbuf_addf(out, "${%s}", norm);
+	free(norm);
+	return hit;
+}
+
 /* A placeholder the shell would not expand as written: <NAME>, [NAME],
  * {{ name }} or ${{ name }}, not $NAME or ${NAME}. */
 static int
@@ -1353,6 +1371,9 @@ rewrite_placeholders(struct imp *im, const char *text, int shell,
 			else if (!keep)
 				strbuf_addf(out, "${%s}",
 					    declare_var(im, name, nlen, p, span));
+			else if (!shell && is_foreign_placeholder(p) &&
+				 session_fact(name, nlen, out))
+				;	/* <OPERATOR> in a message: the fact */
 			else
 				strbuf_add(out, p, span);
 			p += span;
@@ -5993,15 +6014,22 @@ approval_for_role(struct imp *im, const char *title, const char *role)
 	return add_approve(im, title, roles);
 }
 
+static int on_chat_message(struct imp *im, const struct md_block *b);
+
 static void
 on_task(struct imp *im, const struct md_block *b)
 {
-	char *plain = plain_title(b->text);
-	cJSON *named = roles_in(b->text);
-	char *role = named ? NULL : approval_role(b->text);
-	cJSON *roles = NULL;
+	char *plain, *role;
+	cJSON *named, *roles = NULL;
 	cJSON *st;
 
+	if (on_chat_message(im, b)) {
+		im->task = NULL;
+		return;
+	}
+	plain = plain_title(b->text);
+	named = roles_in(b->text);
+	role = named ? NULL : approval_role(b->text);
 	if (role) {
 		st = approval_for_role(im, plain, role);
 		append_note(st, "From the runbook's checklist.");
@@ -6216,6 +6244,8 @@ on_item(struct imp *im, const struct md_block *b)
 	im->task = NULL;
 	if (on_approval_request(im, b))
 		return;
+	if (on_chat_message(im, b))
+		return;
 	text = xasprintf("%*s- %s", (b->depth > 1 ? b->depth - 1 : 0) * 2, "",
 			 b->text);
 	add_pending(im, text, b->line, "list item", 1);
@@ -6309,6 +6339,92 @@ on_no_rollback_para(struct imp *im, const struct md_block *b)
 	return 1;
 }
 
+/* 'Post to #incidents: "Rolled back <SERVICE>"', 'Tell #releases:
+ * "..."': a chat message to send, its channel in *CHANNEL and its words
+ * returned (caller frees both), or NULL. */
+static char *
+chat_message(const char *text, char **channel)
+{
+	static const char *const verbs[] = { "post to ", "post in ",
+		"post on ", "tell ", "send to ", "send in ", "message ",
+		"announce in ", "announce on ", "announce to ", "notify ",
+		"say in ", "write in ", "write to ", "update ", "ping ", NULL };
+	static const char *const quotes[][2] = { { "\"", "\"" },
+		{ "\xe2\x80\x9c", "\xe2\x80\x9d" }, { "`", "`" },
+		{ "'", "'" }, { NULL, NULL } };
+	const char *p = text + strspn(text, " *_"), *ch, *colon, *q, *end;
+	size_t n = 0;
+
+	for (size_t i = 0; verbs[i] && !n; i++)
+		if (strncasecmp(p, verbs[i], strlen(verbs[i])) == 0)
+			n = strlen(verbs[i]);
+	if (!n)
+		return NULL;
+	p += n;
+	if (strncasecmp(p, "the ", 4) == 0)
+		p += 4;
+	if (*p != '#' && *p != '@')
+		return NULL;
+	ch = p;
+	p += 1 + strcspn(p + 1, " :*_`\n");
+	if (p == ch + 1)
+		return NULL;
+	colon = p + strspn(p, " *_");
+	if (*colon != ':')
+		return NULL;
+	q = colon + 1 + strspn(colon + 1, " *_");
+	for (size_t i = 0; quotes[i][0]; i++) {
+		size_t ol = strlen(quotes[i][0]);
+		const char *c = quotes[i][1];
+
+		if (strncmp(q, quotes[i][0], ol) != 0)
+			continue;
+		end = strstr(q + ol, c);
+		/* the last closing quote: the words may quote too */
+		for (const char *e = end; e; e = strstr(e + 1, c))
+			end = e;
+		if (!end || end == q + ol)
+			return NULL;
+		*channel = xstrndup(ch, (size_t)(p - ch));
+		return xstrndup(q + ol, (size_t)(end - q - ol));
+	}
+	return NULL;
+}
+
+/* A chat message the runbook says to post is a message step of the
+ * communicate phase, its placeholders variables (<OPERATOR> the session's
+ * operator). Returns 1 when made. */
+static int
+on_chat_message(struct imp *im, const struct md_block *b)
+{
+	char *channel = NULL, *words = chat_message(b->text, &channel);
+	struct strbuf tpl = STRBUF_INIT;
+	char *title, *path;
+	cJSON *st;
+
+	if (!words)
+		return 0;
+	title = xasprintf("Post to %s", channel);
+	rewrite_placeholders(im, words, 0, &tpl);
+	st = add_step_in(im, PHASE_COMMUNICATE, STEP_KIND_MESSAGE, title);
+	apply_alt_when(im, st);
+	cJSON_AddStringToObject(st, "template", strbuf_str(&tpl));
+	cJSON_AddStringToObject(st, "channel", "file");
+	path = xasprintf("%s.txt", strchr(jstr(st, "id"), '.') + 1);
+	cJSON_AddStringToObject(st, "path", path);
+	add_review(im, b->line, st, "the runbook posts this to %s: the "
+		   "draft writes it to a file; set the channel that posts it",
+		   channel);
+	strbuf_addf(&im->notes_log, "  line %d: chat message -> %s\n",
+		    b->line, jstr(st, "id"));
+	free(path);
+	free(title);
+	free(words);
+	free(channel);
+	strbuf_done(&tpl);
+	return 1;
+}
+
 static void
 on_para(struct imp *im, const struct md_block *b)
 {
@@ -6316,6 +6432,8 @@ on_para(struct imp *im, const struct md_block *b)
 
 	im->task = NULL;
 	if (on_approval_request(im, b))
+		return;
+	if (on_chat_message(im, b))
 		return;
 	if (on_no_rollback_para(im, b))
 		return;

@@ -4640,6 +4640,43 @@ START_TEST(test_import_lookup_before_the_choice_stays_before_it)
 }
 END_TEST
 
+/* A chat message the runbook says to post ('Post to #incidents: "..."',
+ * 'Tell #releases: "..."', as an item, a task or a paragraph) is a
+ * message step in communicate, its placeholders ${VARS} and <OPERATOR>
+ * the session's operator; never a check to tick. */
+START_TEST(test_import_chat_message_is_a_message_step)
+{
+	static const char text[] =
+		"# Web rollback\n\n## Assess\n\n- Post to #incidents: \"Rolling "
+		"back web <VERSION> - <OPERATOR>\"\n\n## Roll back\n\n```bash\n"
+		"helm rollback web <REVISION> -n prod\n```\n\n## Verify\n\n"
+		"```bash\nkubectl get pods -n prod\n```\n\n"
+		"- [ ] Tell #releases: \"web <VERSION> is rolled back\"\n\n"
+		"Post to #status: \"All clear, <OPERATOR>\"\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	int p = -1;
+	cJSON *a = find_step(root, "title", "#incidents", &p, NULL);
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_int_eq(p, PHASE_COMMUNICATE);
+	ck_assert_str_eq(str(a, "kind"), "message");
+	ck_assert_str_eq(str(a, "template"),
+			 "Rolling back web ${VERSION} - ${OPERATOR}");
+	a = find_step(root, "title", "#releases", &p, NULL);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_int_eq(p, PHASE_COMMUNICATE);
+	ck_assert_str_eq(str(a, "kind"), "message");
+	ck_assert_str_eq(str(a, "template"), "web ${VERSION} is rolled back");
+	a = find_step(root, "title", "#status", &p, NULL);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_str_eq(str(a, "kind"), "message");
+	ck_assert_str_eq(str(a, "template"), "All clear, ${OPERATOR}");
+	ck_assert_int_eq(count_kind(root, "check"), 0);
+	ck_assert_ptr_null(variable(root, "OPERATOR"));
+	cJSON_Delete(root);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -4741,6 +4778,7 @@ import_suite(void)
 		{ "nophaseword", test_import_heading_without_phase_word_acts_by_its_steps },
 		{ "norollbackqs", test_import_no_rollback_path_asks_no_rollback_questions },
 		{ "lookupchoice", test_import_lookup_before_the_choice_stays_before_it },
+		{ "chatmessage", test_import_chat_message_is_a_message_step },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
