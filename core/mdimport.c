@@ -6370,6 +6370,8 @@ chat_message(const char *text, char **channel)
 	if (p == ch + 1)
 		return NULL;
 	colon = p + strspn(p, " *_");
+	if (strncasecmp(colon, "channel", 7) == 0)	/* "the #ops channel:" */
+		colon += 7 + strspn(colon + 7, " *_");
 	if (*colon != ':')
 		return NULL;
 	q = colon + 1 + strspn(colon + 1, " *_");

@@ -4652,10 +4652,17 @@ START_TEST(test_import_chat_message_is_a_message_step)
 		"helm rollback web <REVISION> -n prod\n```\n\n## Verify\n\n"
 		"```bash\nkubectl get pods -n prod\n```\n\n"
 		"- [ ] Tell #releases: \"web <VERSION> is rolled back\"\n\n"
-		"Post to #status: \"All clear, <OPERATOR>\"\n";
+		"Post to #status: \"All clear, <OPERATOR>\"\n\n"
+		"1. Tell the #ops channel: \xe2\x80\x9cweb is back on "
+		"<VERSION>\xe2\x80\x9d\n";
 	cJSON *root = import_text(text, strlen(text), NULL);
 	int p = -1;
-	cJSON *a = find_step(root, "title", "#incidents", &p, NULL);
+	cJSON *a = find_step(root, "title", "#ops", &p, NULL);
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_str_eq(str(a, "kind"), "message");
+	ck_assert_str_eq(str(a, "template"), "web is back on ${VERSION}");
+	a = find_step(root, "title", "#incidents", &p, NULL);
 
 	ck_assert_ptr_nonnull(a);
 	ck_assert_int_eq(p, PHASE_COMMUNICATE);
