@@ -7763,6 +7763,45 @@ platform_group(const struct imp *im, const struct alt_group *g)
 	return 1;
 }
 
+/* A platform group G whose platforms an earlier platform group's
+ * "Which platform?" already asked (the roll back's "### iOS" and
+ * "### Android", then verify's): its sections follow that answer, never
+ * a second question. Returns 1 when so. */
+static int
+reuse_platform_decide(struct imp *im, struct alt_group *g)
+{
+	if (!platform_group(im, g))
+		return 0;
+	for (size_t e = 0; e < im->n_groups; e++) {
+		struct alt_group *o = &im->groups[e];
+		const cJSON *opts = cJSON_GetObjectItemCaseSensitive(o->decide,
+								     "options");
+		int same;
+
+		if (o == g || !o->decide || o->member_vars || !o->var ||
+		    !platform_group(im, o) ||
+		    cJSON_GetArraySize(opts) != (int)g->n)
+			continue;
+		same = 1;
+		for (size_t k = 0; k < g->n && same; k++) {
+			char *label = member_label(im, g, k);
+			const cJSON *op;
+			int hit = 0;
+
+			cJSON_ArrayForEach(op, opts)
+				hit |= strcmp(jstr(op, "label"), label) == 0;
+			same = hit;
+			free(label);
+		}
+		if (!same)
+			continue;
+		g->decide = o->decide;
+		g->var = xstrdup(o->var);
+		return 1;
+	}
+	return 0;
+}
+
 static void
 make_alt_decide(struct imp *im, struct alt_group *g)
 {
@@ -7772,6 +7811,8 @@ make_alt_decide(struct imp *im, struct alt_group *g)
 		make_multi_decide(im, g);
 		return;
 	}
+	if (reuse_platform_decide(im, g))
+		return;
 	opts = cJSON_CreateArray();
 	int platforms = platform_group(im, g);
 	char *label0 = member_label(im, g, 0);

@@ -4684,6 +4684,30 @@ START_TEST(test_import_chat_message_is_a_message_step)
 }
 END_TEST
 
+/* Verify's per-platform sections after the roll back's follow the one
+ * "Which platform?" answer: the platform is asked once. */
+START_TEST(test_import_platform_is_asked_once)
+{
+	static const char text[] =
+		"# Web rollback\n\n## Roll back\n\n### Kubernetes\n\n```bash\n"
+		"kubectl rollout undo deployment/web -n prod\n```\n\n"
+		"### Nomad\n\n```bash\nnomad job revert web 3\n```\n\n"
+		"## Verify\n\n### Kubernetes\n\n```bash\nkubectl get pods -n "
+		"prod\n```\n\n### Nomad\n\n```bash\nnomad job status web\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *d = find_step(root, "kind", "decide", NULL, NULL);
+
+	ck_assert_int_eq(count_kind(root, "decide"), 1);
+	ck_assert_str_eq(when_value(find_step(root, "run", "get pods", NULL,
+					      NULL), str(d, "variable")),
+			 "kubernetes");
+	ck_assert_str_eq(when_value(find_step(root, "run", "job status", NULL,
+					      NULL), str(d, "variable")),
+			 "nomad");
+	cJSON_Delete(root);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -4786,6 +4810,7 @@ import_suite(void)
 		{ "norollbackqs", test_import_no_rollback_path_asks_no_rollback_questions },
 		{ "lookupchoice", test_import_lookup_before_the_choice_stays_before_it },
 		{ "chatmessage", test_import_chat_message_is_a_message_step },
+		{ "platformonce", test_import_platform_is_asked_once },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
