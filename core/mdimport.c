@@ -10151,8 +10151,23 @@ lookups_before(struct imp *im, int ph, cJSON *user, cJSON *in, int in_ph)
 	}
 }
 
-/* A read-only lookup written before a choice in the same section
- * (helm history, then "Pick one:") informs it: it runs before the decide
+static int in_section(const struct md_doc *doc, size_t h, size_t p);
+
+/* Every choice ST's when names is asked before step AT: ST may run just
+ * before AT (a lookup waiting on the roll back decision). */
+static int
+decided_before(const struct imp *im, const cJSON *st, const cJSON *at)
+{
+	const cJSON *k;
+
+	cJSON_ArrayForEach(k, cJSON_GetObjectItemCaseSensitive(st, "when"))
+		if (!set_before(im, k->string, at))
+			return 0;
+	return 1;
+}
+
+/* A read-only lookup written before a choice in its section or one
+ * holding it (helm history, then "Pick one:") informs it: it runs before the decide
  * step, in its phase, never after the question it answers. */
 static void
 lookups_before_their_choice(struct imp *im)
@@ -10174,12 +10189,19 @@ lookups_before_their_choice(struct imp *im)
 				for (; st; st = next) {
 					const char *run = jstr(st, "run");
 					int line = step_line(im, st);
+					size_t own = section_of(im, st);
 
 					next = st->next;
+					/* its section is the choice's, or one
+					 * holding it (### Kubernetes under the
+					 * ## Roll back whose step 1 it is) */
 					if (!run || !hazard_read_only(run, NULL) ||
-					    cJSON_GetObjectItem(st, "when") ||
-					    section_of(im, st) != sec ||
-					    line <= 0 || line >= dline)
+					    !decided_before(im, st, d) ||
+					    line <= 0 || line >= dline ||
+					    (own != sec &&
+					     (own >= im->doc->n ||
+					      im->doc->b[own].kind != MD_HEADING ||
+					      !in_section(im->doc, own, sec))))
 						continue;
 					cJSON_DetachItemViaPointer(im->steps[ph], st);
 					insert_before(im->steps[dp], d, st);

@@ -4630,11 +4630,26 @@ START_TEST(test_import_lookup_before_the_choice_stays_before_it)
 		"     helm rollback web <REVISION> -n prod\n     ```\n\n"
 		"   - Redeploy the old chart:\n\n     ```bash\n     helm upgrade "
 		"web ./chart --version <CHART_VERSION> -n prod\n     ```\n";
+	static const char platforms[] =
+		"# Web rollback\n\n## When to roll back\n\nDo not roll back "
+		"if only search is slow.\n\n## Roll back\n\n1. See what was "
+		"released:\n\n   ```bash\n   helm history web -n prod\n   ```"
+		"\n\n### Kubernetes\n\n```bash\nhelm rollback web "
+		"<REVISION> -n prod\n```\n\n### Nomad\n\n```bash\n"
+		"nomad job revert web <REVISION>\n```\n";
 	cJSON *root = import_text(text, strlen(text), NULL);
 	int hp = -1, hi = -1, dp = -1, di = -1;
 
 	ck_assert_ptr_nonnull(find_step(root, "run", "helm history", &hp, &hi));
 	ck_assert_ptr_nonnull(find_step(root, "kind", "decide", &dp, &di));
+	ck_assert(hp < dp || (hp == dp && hi < di));
+	cJSON_Delete(root);
+	/* step 1 of the section holding the per-platform ones, after a
+	 * "do not roll back" decision the lookup waits on */
+	root = import_text(platforms, strlen(platforms), NULL);
+	ck_assert_ptr_nonnull(find_step(root, "run", "helm history", &hp, &hi));
+	ck_assert_ptr_nonnull(find_step(root, "title", "Which platform",
+					&dp, &di));
 	ck_assert(hp < dp || (hp == dp && hi < di));
 	cJSON_Delete(root);
 }
