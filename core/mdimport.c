@@ -1130,6 +1130,24 @@ keeps_placeholder(struct imp *im, const char *text, const char *p,
 	return keep;
 }
 
+/* NAME (NLEN bytes) names a fact a message template gets from the
+ * session (OPERATOR, STARTED_AT, APPROVERS): ${NAME} added to OUT,
+ * returns 1. */
+static int
+session_fact(const char *name, size_t nlen, struct strbuf *out)
+{
+	static const char *const facts[] = { "OPERATOR", "PLAYBOOK",
+		"SESSION_DIR", "MODE", "STARTED_AT", "COMPLETED_AT",
+		"APPROVERS", "DECISION", "DECISION_REASON", NULL };
+	char *norm = var_name(name, nlen);
+	int hit = in_list(norm, facts, 0);
+
+	if (hit)
+		strbuf_addf(out, "${%s}", norm);
+	free(norm);
+	return hit;
+}
+
 /* A placeholder the shell would not expand as written: <NAME>, [NAME],
  * {{ name }} or ${{ name }}, not $NAME or ${NAME}. */
 static int
@@ -1353,6 +1371,9 @@ rewrite_placeholders(struct imp *im, const char *text, int shell,
 			else if (!keep)
 				strbuf_addf(out, "${%s}",
 					    declare_var(im, name, nlen, p, span));
+			else if (!shell && is_foreign_placeholder(p) &&
+				 session_fact(name, nlen, out))
+				;	/* <OPERATOR> in a message: the fact */
 			else
 				strbuf_add(out, p, span);
 			p += span;
@@ -3777,13 +3798,14 @@ add_run_step(struct imp *im, const char *title, const char *cmd)
 	} else if (!hazard_find(HAZARD_DESTRUCTIVE, strbuf_str(&run), NULL,
 				NULL) &&
 		   !hazard_read_only(strbuf_str(&run), &unknown) &&
-		   (content_phase(im) < PHASE_EXECUTE ||
-		    (im->phase_auto && !im->acted && !im->has_approve))) {
+		   (content_phase(im) < PHASE_EXECUTE || im->phase_auto)) {
 		/* Only reads run before the approval: a command written
-		 * before it waits for it. */
+		 * before it waits for it. In a section no phase word
+		 * places, a command that may change something acts: it
+		 * executes, never verifies after the other changes. */
+		unknown_moved = content_phase(im) < PHASE_EXECUTE;
 		im->phase = PHASE_EXECUTE;
 		im->phase_auto = 0;
-		unknown_moved = 1;
 	}
 	st = add_step(im, STEP_KIND_RUN, title);
 	im->phase = saved;
@@ -5992,15 +6014,22 @@ approval_for_role(struct imp *im, const char *title, const char *role)
 	return add_approve(im, title, roles);
 }
 
+static int on_chat_message(struct imp *im, const struct md_block *b);
+
 static void
 on_task(struct imp *im, const struct md_block *b)
 {
-	char *plain = plain_title(b->text);
-	cJSON *named = roles_in(b->text);
-	char *role = named ? NULL : approval_role(b->text);
-	cJSON *roles = NULL;
+	char *plain, *role;
+	cJSON *named, *roles = NULL;
 	cJSON *st;
 
+	if (on_chat_message(im, b)) {
+		im->task = NULL;
+		return;
+	}
+	plain = plain_title(b->text);
+	named = roles_in(b->text);
+	role = named ? NULL : approval_role(b->text);
 	if (role) {
 		st = approval_for_role(im, plain, role);
 		append_note(st, "From the runbook's checklist.");
@@ -6215,6 +6244,8 @@ on_item(struct imp *im, const struct md_block *b)
 	im->task = NULL;
 	if (on_approval_request(im, b))
 		return;
+	if (on_chat_message(im, b))
+		return;
 	text = xasprintf("%*s- %s", (b->depth > 1 ? b->depth - 1 : 0) * 2, "",
 			 b->text);
 	add_pending(im, text, b->line, "list item", 1);
@@ -6308,6 +6339,94 @@ on_no_rollback_para(struct imp *im, const struct md_block *b)
 	return 1;
 }
 
+/* 'Post to #incidents: "Rolled back <SERVICE>"', 'Tell #releases:
+ * "..."': a chat message to send, its channel in *CHANNEL and its words
+ * returned (caller frees both), or NULL. */
+static char *
+chat_message(const char *text, char **channel)
+{
+	static const char *const verbs[] = { "post to ", "post in ",
+		"post on ", "tell ", "send to ", "send in ", "message ",
+		"announce in ", "announce on ", "announce to ", "notify ",
+		"say in ", "write in ", "write to ", "update ", "ping ", NULL };
+	static const char *const quotes[][2] = { { "\"", "\"" },
+		{ "\xe2\x80\x9c", "\xe2\x80\x9d" }, { "`", "`" },
+		{ "'", "'" }, { NULL, NULL } };
+	const char *p = text + strspn(text, " *_"), *ch, *colon, *q, *end;
+	size_t n = 0;
+
+	for (size_t i = 0; verbs[i] && !n; i++)
+		if (strncasecmp(p, verbs[i], strlen(verbs[i])) == 0)
+			n = strlen(verbs[i]);
+	if (!n)
+		return NULL;
+	p += n;
+	if (strncasecmp(p, "the ", 4) == 0)
+		p += 4;
+	if (*p != '#' && *p != '@')
+		return NULL;
+	ch = p;
+	p += 1 + strcspn(p + 1, " :*_`\n");
+	if (p == ch + 1)
+		return NULL;
+	colon = p + strspn(p, " *_");
+	if (strncasecmp(colon, "channel", 7) == 0)	/* "the #ops channel:" */
+		colon += 7 + strspn(colon + 7, " *_");
+	if (*colon != ':')
+		return NULL;
+	q = colon + 1 + strspn(colon + 1, " *_");
+	for (size_t i = 0; quotes[i][0]; i++) {
+		size_t ol = strlen(quotes[i][0]);
+		const char *c = quotes[i][1];
+
+		if (strncmp(q, quotes[i][0], ol) != 0)
+			continue;
+		end = strstr(q + ol, c);
+		/* the last closing quote: the words may quote too */
+		for (const char *e = end; e; e = strstr(e + 1, c))
+			end = e;
+		if (!end || end == q + ol)
+			return NULL;
+		*channel = xstrndup(ch, (size_t)(p - ch));
+		return xstrndup(q + ol, (size_t)(end - q - ol));
+	}
+	return NULL;
+}
+
+/* A chat message the runbook says to post is a message step of the
+ * communicate phase, its placeholders variables (<OPERATOR> the session's
+ * operator). Returns 1 when made. */
+static int
+on_chat_message(struct imp *im, const struct md_block *b)
+{
+	char *channel = NULL, *words = chat_message(b->text, &channel);
+	struct strbuf tpl = STRBUF_INIT;
+	char *title, *path;
+	cJSON *st;
+
+	if (!words)
+		return 0;
+	title = xasprintf("Post to %s", channel);
+	rewrite_placeholders(im, words, 0, &tpl);
+	st = add_step_in(im, PHASE_COMMUNICATE, STEP_KIND_MESSAGE, title);
+	apply_alt_when(im, st);
+	cJSON_AddStringToObject(st, "template", strbuf_str(&tpl));
+	cJSON_AddStringToObject(st, "channel", "file");
+	path = xasprintf("%s.txt", strchr(jstr(st, "id"), '.') + 1);
+	cJSON_AddStringToObject(st, "path", path);
+	add_review(im, b->line, st, "the runbook posts this to %s: the "
+		   "draft writes it to a file; set the channel that posts it",
+		   channel);
+	strbuf_addf(&im->notes_log, "  line %d: chat message -> %s\n",
+		    b->line, jstr(st, "id"));
+	free(path);
+	free(title);
+	free(words);
+	free(channel);
+	strbuf_done(&tpl);
+	return 1;
+}
+
 static void
 on_para(struct imp *im, const struct md_block *b)
 {
@@ -6315,6 +6434,8 @@ on_para(struct imp *im, const struct md_block *b)
 
 	im->task = NULL;
 	if (on_approval_request(im, b))
+		return;
+	if (on_chat_message(im, b))
 		return;
 	if (on_no_rollback_para(im, b))
 		return;
@@ -6404,6 +6525,13 @@ starts_with_word(const char *h, const char *word)
 	return strncmp(h, word, n) == 0 && !isalnum((unsigned char)h[n]);
 }
 
+/* Where a service runs, named as a heading of its own: "Kubernetes",
+ * "Nomad", "VMs (systemd)". */
+static const char *const hosting_heading_words[] = {
+	"vms", "vm", "virtual machines", "systemd", "bare-metal",
+	"baremetal", NULL,
+};
+
 static char *
 lower_plain(const char *text)
 {
@@ -6436,6 +6564,104 @@ alt_kind(const char *text)
 			kind = 3;
 	free(h);
 	return kind;
+}
+
+/* The hosting platform heading TEXT names first ("### Kubernetes",
+ * "### VMs (systemd)"), as an index (hosting_words, then the heading
+ * words after them), or -1. */
+static int
+hosting_heading(const char *text)
+{
+	char *h = lower_plain(text);
+	int n = 0, hit = -1;
+
+	for (size_t i = 0; hosting_words[i] && hit < 0; i++, n++)
+		if (starts_with_word(h, hosting_words[i]))
+			hit = n;
+	for (size_t i = 0; hosting_heading_words[i] && hit < 0; i++, n++)
+		if (starts_with_word(h, hosting_heading_words[i]))
+			hit = n;
+	free(h);
+	return hit;
+}
+
+/* The heading next to heading I at its level under the same parent,
+ * before it (DIR -1) or after it (DIR 1), or -1 when there is none. */
+static long
+sibling_heading(const struct md_doc *doc, size_t i, int dir)
+{
+	int lvl = doc->b[i].level;
+
+	for (long k = (long)i + dir; k >= 0 && (size_t)k < doc->n; k += dir) {
+		if (doc->b[k].kind != MD_HEADING || doc->b[k].level > lvl)
+			continue;
+		return doc->b[k].level == lvl ? k : -1;
+	}
+	return -1;
+}
+
+/* Heading I names a hosting platform and a sibling next to it names
+ * another: parallel procedures, one per platform ("### Kubernetes",
+ * "### Nomad"), never one run after the other. */
+static int
+is_hosting_alternative(const struct md_doc *doc, size_t i)
+{
+	int w = hosting_heading(doc->b[i].text);
+
+	if (w < 0 || doc->b[i].level <= 1)
+		return 0;
+	for (int dir = -1; dir <= 1; dir += 2) {
+		long k = sibling_heading(doc, i, dir);
+		int o = k < 0 ? -1 : hosting_heading(doc->b[k].text);
+
+		if (o >= 0 && o != w)
+			return 1;
+	}
+	return 0;
+}
+
+/* TEXT marks its section as the one to pick among others: "Revert
+ * (recommended)", "Roll forward (preferred)". */
+static int
+marks_recommended(const char *text)
+{
+	static const char *const marks[] = { "(recommended", "(preferred",
+		"recommended)", "preferred)", NULL };
+	char *h = lower_plain(text);
+	int hit = 0;
+
+	for (size_t i = 0; marks[i] && !hit; i++)
+		hit = strstr(h, marks[i]) != NULL;
+	free(h);
+	return hit;
+}
+
+static int has_commands(const struct md_doc *doc, size_t i);
+
+/* Heading I, with commands, is one of sibling sections (same level,
+ * same parent) of which one says it is recommended or preferred and at
+ * least two hold commands: the sections are alternatives, whatever
+ * their names. */
+static int
+sibling_of_recommended(const struct md_doc *doc, size_t i)
+{
+	int lvl = doc->b[i].level, marked = 0, with_cmds = 0;
+	size_t start = i;
+
+	if (lvl <= 1 || !has_commands(doc, i))
+		return 0;
+	while (start > 0 && !(doc->b[start - 1].kind == MD_HEADING &&
+			      doc->b[start - 1].level < lvl))
+		start--;
+	for (size_t k = start; k < doc->n; k++) {
+		if (doc->b[k].kind != MD_HEADING || doc->b[k].level > lvl)
+			continue;
+		if (doc->b[k].level < lvl)
+			break;
+		marked |= marks_recommended(doc->b[k].text);
+		with_cmds += has_commands(doc, k);
+	}
+	return marked && with_cmds >= 2;
 }
 
 /* A section run only when something went wrong: "Troubleshooting",
@@ -6572,6 +6798,10 @@ find_alternatives(struct imp *im, const struct md_doc *doc)
 		for (int l = lvl - 1; l >= 1 && !up; l--)
 			up = parent[l];
 		kind = alt_kind(b->text);
+		if (!kind && is_hosting_alternative(doc, i))
+			kind = 3;
+		if (!kind && sibling_of_recommended(doc, i))
+			kind = 1;
 		if (!kind && is_conditional(b->text) && !has_children(doc, i) &&
 		    has_commands(doc, i))
 			kind = 2;
@@ -7516,6 +7746,62 @@ tie_steps_above(struct imp *im, const char *var)
 	}
 }
 
+/* Every member of G is a section for one platform ("### iOS",
+ * "### Kubernetes"): the decision picks the platform. */
+static int
+platform_group(const struct imp *im, const struct alt_group *g)
+{
+	if (g->n < 2 || g->blocks)
+		return 0;
+	for (size_t k = 0; k < g->n; k++) {
+		size_t m = g->members[k];
+
+		if (alt_kind(im->doc->b[m].text) != 3 &&
+		    !is_hosting_alternative(im->doc, m))
+			return 0;
+	}
+	return 1;
+}
+
+/* A platform group G whose platforms an earlier platform group's
+ * "Which platform?" already asked (the roll back's "### iOS" and
+ * "### Android", then verify's): its sections follow that answer, never
+ * a second question. Returns 1 when so. */
+static int
+reuse_platform_decide(struct imp *im, struct alt_group *g)
+{
+	if (!platform_group(im, g))
+		return 0;
+	for (size_t e = 0; e < im->n_groups; e++) {
+		struct alt_group *o = &im->groups[e];
+		const cJSON *opts = cJSON_GetObjectItemCaseSensitive(o->decide,
+								     "options");
+		int same;
+
+		if (o == g || !o->decide || o->member_vars || !o->var ||
+		    !platform_group(im, o) ||
+		    cJSON_GetArraySize(opts) != (int)g->n)
+			continue;
+		same = 1;
+		for (size_t k = 0; k < g->n && same; k++) {
+			char *label = member_label(im, g, k);
+			const cJSON *op;
+			int hit = 0;
+
+			cJSON_ArrayForEach(op, opts)
+				hit |= strcmp(jstr(op, "label"), label) == 0;
+			same = hit;
+			free(label);
+		}
+		if (!same)
+			continue;
+		g->decide = o->decide;
+		g->var = xstrdup(o->var);
+		return 1;
+	}
+	return 0;
+}
+
 static void
 make_alt_decide(struct imp *im, struct alt_group *g)
 {
@@ -7525,15 +7811,20 @@ make_alt_decide(struct imp *im, struct alt_group *g)
 		make_multi_decide(im, g);
 		return;
 	}
+	if (reuse_platform_decide(im, g))
+		return;
 	opts = cJSON_CreateArray();
+	int platforms = platform_group(im, g);
 	char *label0 = member_label(im, g, 0);
-	char *base = g->n == 1 ? var_name(label0, strlen(label0))
+	char *base = platforms ? xstrdup("PLATFORM")
+		: g->n == 1 ? var_name(label0, strlen(label0))
 		: g->parent ? var_name(g->parent, strlen(g->parent))
 		: xstrdup("CHOICE");
 	char *name = xasprintf("%s%s", *base ? base : "CHOICE",
 			       strstr(base, "OPTION") ? "" : "_OPTION");
 	char *first = member_label(im, g, 0);
-	char *title = g->n == 1 ? xasprintf("Needed: %s?", first)
+	char *title = platforms ? xstrdup("Which platform?")
+		: g->n == 1 ? xasprintf("Needed: %s?", first)
 		: g->parent ? xasprintf("%s: which one?", g->parent)
 		: xstrdup("Which way?");
 	cJSON *st;
@@ -8790,6 +9081,30 @@ is_contingency_step(const struct imp *im, const cJSON *st)
 	return 0;
 }
 
+/* Some step runs on a value of CHOICE, and every such step also
+ * depends on VAR: CHOICE matters only on VAR's path. */
+static int
+only_followed_on(const struct imp *im, const char *choice, const char *var)
+{
+	int users = 0;
+
+	for (int p = 0; p < PHASE_COUNT; p++) {
+		const cJSON *st;
+
+		cJSON_ArrayForEach(st, im->steps[p]) {
+			const cJSON *w = cJSON_GetObjectItemCaseSensitive(st,
+									  "when");
+
+			if (!cJSON_GetObjectItemCaseSensitive(w, choice))
+				continue;
+			if (!cJSON_GetObjectItemCaseSensitive(w, var))
+				return 0;
+			users++;
+		}
+	}
+	return users > 0;
+}
+
 /* When the runbook lets the operator decide not to roll back, no
  * execute step runs on that choice, nor a destructive step or a
  * contingency later (verify's "if it fails, restore"): each gets a
@@ -8823,6 +9138,13 @@ gate_on_rollback_choice(struct imp *im)
 			    cJSON_IsTrue(cJSON_GetObjectItem(st, "destructive")) ||
 			    is_contingency_step(im, st))
 				when_also(st, var, others);
+	/* a decision after it that only the roll back's steps follow
+	 * ("Procedure: which one?") is asked only on the roll back too */
+	for (st = d->next; st; st = st->next)
+		if (jstr(st, "variable") &&
+		    strcmp(jstr(st, "kind"), "decide") == 0 &&
+		    only_followed_on(im, jstr(st, "variable"), var))
+			when_also(st, var, others);
 	cJSON_Delete(others);
 }
 
@@ -9374,16 +9696,29 @@ input_step(struct imp *im, enum phase_id phase, struct imp_var *v)
 	return st;
 }
 
+/* VALUE in LIST, added when not there yet. */
+static void
+add_value_once(cJSON *list, const char *value)
+{
+	const cJSON *v;
+
+	cJSON_ArrayForEach(v, list)
+		if (strcmp(v->valuestring, value) == 0)
+			return;
+	cJSON_AddItemToArray(list, cJSON_CreateString(value));
+}
+
 /* The condition under which every step using ${NAME} runs, when they all
- * depend on the same one choice (the union of its values), else NULL. */
+ * depend on the same choices (for each, the union of its values), else
+ * NULL. */
 static cJSON *
 users_when(struct imp *im, const char *ref, int *first_phase)
 {
 	struct strbuf refs = STRBUF_INIT;
 	const cJSON **users = NULL, *k;
 	size_t n = 0;
-	cJSON *union_when = NULL;
-	const char *key = NULL;
+	cJSON *union_when, *when = NULL;
+	const char *key;
 	int all = 1;
 
 	*first_phase = -1;
@@ -9408,8 +9743,9 @@ users_when(struct imp *im, const char *ref, int *first_phase)
 		}
 	}
 	strbuf_done(&refs);
-	/* a condition every user has ("RESPONSE" of a step also tied to an
-	 * environment): the input is asked only on those options */
+	/* each condition every user has ("RESPONSE" of a step also tied to
+	 * an environment, the roll back of the procedure's options): the
+	 * input is asked only on those options */
 	if (all && n)
 		cJSON_ArrayForEach(k, users[0]) {
 			int everywhere = 1;
@@ -9417,36 +9753,29 @@ users_when(struct imp *im, const char *ref, int *first_phase)
 			for (size_t i = 0; i < n; i++)
 				everywhere &= cJSON_HasObjectItem(users[i],
 								  k->string);
-			if (everywhere) {
-				key = k->string;
-				break;
+			if (!everywhere)
+				continue;
+			key = k->string;
+			union_when = cJSON_CreateArray();
+			for (size_t i = 0; i < n; i++) {
+				const cJSON *v = cJSON_GetObjectItemCaseSensitive(
+					users[i], key);
+
+				if (cJSON_IsString(v))
+					add_value_once(union_when, v->valuestring);
+				else
+					cJSON_ArrayForEach(v,
+						cJSON_GetObjectItemCaseSensitive(
+							users[i], key))
+						add_value_once(union_when,
+							       v->valuestring);
 			}
+			if (!when)
+				when = cJSON_CreateObject();
+			cJSON_AddItemToObject(when, key, union_when);
 		}
-	if (key) {
-		union_when = cJSON_CreateArray();
-		for (size_t i = 0; i < n; i++) {
-			const cJSON *v = cJSON_GetObjectItemCaseSensitive(users[i],
-									  key);
-
-			if (cJSON_IsString(v))
-				cJSON_AddItemToArray(union_when,
-						     cJSON_CreateString(v->valuestring));
-			else
-				cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(
-							   users[i], key))
-					cJSON_AddItemToArray(union_when,
-						cJSON_CreateString(v->valuestring));
-		}
-	}
 	free(users);
-	if (!union_when)
-		return NULL;
-	{
-		cJSON *when = cJSON_CreateObject();
-
-		cJSON_AddItemToObject(when, key, union_when);
-		return when;
-	}
+	return when;
 }
 
 /* Some destructive step after the decide phase (in any phase) uses REF. */
@@ -9681,6 +10010,50 @@ add_inputs(struct imp *im)
 	strbuf_done(&refs);
 }
 
+/* A step before AT (in phase order) sets VAR. */
+static int
+set_before(const struct imp *im, const char *var, const cJSON *at)
+{
+	for (int ph = 0; ph < PHASE_COUNT; ph++) {
+		const cJSON *st;
+
+		cJSON_ArrayForEach(st, im->steps[ph]) {
+			if (st == at)
+				return 0;
+			if (jstr(st, "variable") &&
+			    strcmp(jstr(st, "variable"), var) == 0)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* An input's condition beyond its first choice names only choices asked
+ * before it: one asked later (a contingency's question after its value)
+ * would leave the value unset on that path. */
+static void
+input_conditions_asked_before(struct imp *im)
+{
+	for (int ph = 0; ph < PHASE_COUNT; ph++) {
+		cJSON *st;
+
+		cJSON_ArrayForEach(st, im->steps[ph]) {
+			cJSON *when = cJSON_GetObjectItemCaseSensitive(st, "when");
+			cJSON *k, *next;
+
+			if (strcmp(jstr(st, "kind"), "input") != 0 || !when ||
+			    !when->child)
+				continue;
+			for (k = when->child->next; k; k = next) {
+				next = k->next;
+				if (!set_before(im, k->string, st))
+					cJSON_Delete(cJSON_DetachItemViaPointer(
+						when, k));
+			}
+		}
+	}
+}
+
 /* CMD only reads what a later value is picked from: a release's or a
  * rollout's history, the log, the tags. */
 static int
@@ -9775,6 +10148,74 @@ lookups_before(struct imp *im, int ph, cJSON *user, cJSON *in, int in_ph)
 		add_review(im, 0, st, "this lookup informs the value asked at "
 			   "%s: the draft runs it just before that question",
 			   jstr(in, "id"));
+	}
+}
+
+static int in_section(const struct md_doc *doc, size_t h, size_t p);
+
+/* Every choice ST's when names is asked before step AT: ST may run just
+ * before AT (a lookup waiting on the roll back decision). */
+static int
+decided_before(const struct imp *im, const cJSON *st, const cJSON *at)
+{
+	const cJSON *k;
+
+	cJSON_ArrayForEach(k, cJSON_GetObjectItemCaseSensitive(st, "when"))
+		if (!set_before(im, k->string, at))
+			return 0;
+	return 1;
+}
+
+/* A read-only lookup written before a choice in its section or one
+ * holding it (helm history, then "Pick one:") informs it: it runs before the decide
+ * step, in its phase, never after the question it answers. */
+static void
+lookups_before_their_choice(struct imp *im)
+{
+	for (int dp = 0; dp < PHASE_EXECUTE; dp++) {
+		cJSON *d;
+
+		cJSON_ArrayForEach(d, im->steps[dp]) {
+			int dline = step_line(im, d);
+			size_t sec = section_of(im, d);
+
+			if (strcmp(jstr(d, "kind"), "decide") != 0 || dline <= 0 ||
+			    sec == (size_t)-1)
+				continue;
+			for (int ph = dp; ph < PHASE_COUNT; ph++) {
+				cJSON *st = ph == dp ? d->next : im->steps[ph]->child;
+				cJSON *next;
+
+				for (; st; st = next) {
+					const char *run = jstr(st, "run");
+					int line = step_line(im, st);
+					size_t own = section_of(im, st);
+
+					next = st->next;
+					/* its section is the choice's, or one
+					 * holding it (### Kubernetes under the
+					 * ## Roll back whose step 1 it is) */
+					if (!run || !hazard_read_only(run, NULL) ||
+					    !decided_before(im, st, d) ||
+					    line <= 0 || line >= dline ||
+					    (own != sec &&
+					     (own >= im->doc->n ||
+					      im->doc->b[own].kind != MD_HEADING ||
+					      !in_section(im->doc, own, sec))))
+						continue;
+					cJSON_DetachItemViaPointer(im->steps[ph], st);
+					insert_before(im->steps[dp], d, st);
+					if (ph != dp)
+						rename_to_phase(im, st,
+								(enum phase_id)dp);
+					add_review(im, 0, st, "this lookup comes "
+						   "before the choice at %s in the "
+						   "runbook: the draft runs it just "
+						   "before that question",
+						   jstr(d, "id"));
+				}
+			}
+		}
 	}
 }
 
@@ -10585,7 +11026,9 @@ mdimport_convert(const char *text, size_t len, const char *name,
 	gate_late_remedies(&im);
 	cover_every_changing_path(&im);
 	add_inputs(&im);
+	input_conditions_asked_before(&im);
 	lookups_before_inputs(&im);
+	lookups_before_their_choice(&im);
 	no_empty_approval(&im);
 	no_empty_contingency(&im);
 	if (!count_steps(&im)) {

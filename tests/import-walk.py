@@ -30,7 +30,7 @@ timeout tofu touch tr trap true twine uniq unset until wait watch wc while
 xargs yarn for if case do done fi then else elif esac function { } [ [[ ! .
 awk aws-vault bash sh stern sqitch knex prisma rake istioctl linkerd consul
 vault kustomize skaffold xcrun bundletool firebase expo eas heroku fly
-pypi-yank ps lsof pytest
+pypi-yank ps lsof pytest nomad
 """.split())
 
 ASSIGN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")

@@ -4474,6 +4474,255 @@ START_TEST(test_import_or_with_a_tool_after_a_procedure_is_an_option)
 }
 END_TEST
 
+/* Sections under hosting-platform headings that are siblings ("### Kubernetes",
+ * "### Nomad", "### VMs (systemd)") are one procedure per platform: a
+ * "Which platform?" decision, each section's steps on its own path. Two
+ * siblings on the same platform are steps of one procedure. */
+START_TEST(test_import_hosting_platform_sections_are_a_platform_pick)
+{
+	static const char text[] =
+		"# Web rollback\n\n## Roll back\n\n### Kubernetes\n\n```bash\n"
+		"kubectl rollout undo deployment/web -n prod\n```\n\n"
+		"### Nomad\n\n```bash\nnomad job revert web 3\n```\n\n"
+		"### ECS\n\n```bash\naws ecs update-service --cluster web "
+		"--service web --task-definition web:41\n```\n\n"
+		"### Heroku\n\n```bash\nheroku rollback v102 -a web\n```\n\n"
+		"### VMs (systemd)\n\n```bash\nsudo systemctl restart web\n"
+		"```\n";
+	static const char same[] =
+		"# Web rollback\n\n## Roll back\n\n### Kubernetes: scale down\n\n"
+		"```bash\nkubectl scale deployment/web --replicas=0\n```\n\n"
+		"### Kubernetes: roll back\n\n```bash\n"
+		"kubectl rollout undo deployment/web\n```\n";
+	static const char *const runs[] = { "kubectl rollout", "nomad job",
+		"aws ecs", "heroku rollback", "systemctl restart" };
+	static const char *const ids[] = { "kubernetes", "nomad", "ecs",
+		"heroku", "vms-systemd" };
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *d = find_step(root, "kind", "decide", NULL, NULL);
+
+	ck_assert_ptr_nonnull(d);
+	ck_assert_str_eq(str(d, "title"), "Which platform?");
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(d, "options")),
+			 5);
+	for (size_t k = 0; k < 5; k++) {
+		cJSON *st = find_step(root, "run", runs[k], NULL, NULL);
+
+		ck_assert_ptr_nonnull(st);
+		ck_assert_ptr_nonnull(when_value(st, str(d, "variable")));
+		ck_assert_str_eq(when_value(st, str(d, "variable")), ids[k]);
+	}
+	cJSON_Delete(root);
+	root = import_text(same, strlen(same), NULL);
+	ck_assert_ptr_null(find_step(root, "kind", "decide", NULL, NULL));
+	ck_assert_ptr_null(cJSON_GetObjectItem(find_step(root, "run",
+		"rollout undo", NULL, NULL), "when"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A heading with no phase word ("## Halt", "## Pause the rollout") takes
+ * its phase from what its steps do: after the rollback, a command that
+ * changes something executes; only a read verifies. */
+START_TEST(test_import_heading_without_phase_word_acts_by_its_steps)
+{
+	static const char text[] =
+		"# Web rollback\n\n## Approval\n\nThe SRE lead must approve "
+		"the rollback.\n\n## Halt\n\n```bash\nkubectl rollout undo "
+		"deployment/web -n prod\n```\n\n```bash\nkubectl annotate "
+		"deployment/web-worker paused=true -n prod\n```\n\n"
+		"## Pause the rollout\n\n```bash\nkubectl argo rollouts pause "
+		"web -n prod\n```\n\n```bash\nkubectl get pods -n prod\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	int ph = -1;
+
+	ck_assert_ptr_nonnull(find_step(root, "run", "rollout undo", &ph, NULL));
+	ck_assert_int_eq(ph, PHASE_EXECUTE);
+	ck_assert_ptr_nonnull(find_step(root, "run", "annotate", &ph, NULL));
+	ck_assert_int_eq(ph, PHASE_EXECUTE);
+	ck_assert_ptr_nonnull(find_step(root, "run", "rollouts pause", &ph,
+					NULL));
+	ck_assert_int_eq(ph, PHASE_EXECUTE);
+	ck_assert_ptr_nonnull(find_step(root, "run", "get pods", &ph, NULL));
+	ck_assert_int_eq(ph, PHASE_VERIFY);
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* Sibling sections one of which says "(preferred)", as one saying
+ * "(recommended)", are alternatives whatever their names: a decision
+ * with the marked one first and recommended, each section on its path. */
+static const char *const preferred_md[] = {
+	"# Web rollback\n\n## Rollback options\n\n### Reset\n\n```bash\n"
+	"git reset --hard v1.2.2\ngit push --force origin main\n```\n\n"
+	"### Revert (preferred)\n\n```bash\ngit revert HEAD\n"
+	"git push origin main\n```\n",
+	"# Web rollback\n\n## Roll back\n\n### Reset\n\n```bash\n"
+	"git reset --hard v1.2.2\ngit push --force origin main\n```\n\n"
+	"### Revert (recommended)\n\n```bash\ngit revert HEAD\n"
+	"git push origin main\n```\n",
+};
+
+START_TEST(test_import_preferred_heading_is_recommended_alternative)
+{
+	const char *text = preferred_md[_i];
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *d = find_step(root, "kind", "decide", NULL, NULL);
+	const cJSON *first;
+	const char *var;
+
+	ck_assert_ptr_nonnull(d);
+	var = str(d, "variable");
+	first = cJSON_GetArrayItem(cJSON_GetObjectItem(d, "options"), 0);
+	ck_assert_ptr_nonnull(strstr(str(first, "label"), "Revert"));
+	ck_assert_str_eq(str(first, "description"),
+			 "Recommended by the runbook.");
+	ck_assert_str_eq(when_value(find_step(root, "run", "git revert",
+					      NULL, NULL), var),
+			 str(first, "id"));
+	ck_assert_str_eq(when_value(find_step(root, "run", "reset --hard",
+					      NULL, NULL), var), "reset");
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* After "Do not roll back" nothing of the roll back is asked: the
+ * procedure decision and the value only its steps use carry the roll
+ * back's when, as its steps do. */
+START_TEST(test_import_no_rollback_path_asks_no_rollback_questions)
+{
+	static const char text[] =
+		"# Web rollback\n\n## When to roll back\n\nDo not roll back if "
+		"the error rate is below 1%: watch it instead.\n\n"
+		"## Procedure\n\n### Option A: Helm rollback (recommended)\n\n"
+		"```bash\nhelm rollback web <PREVIOUS_VERSION> -n prod\n```\n\n"
+		"### Option B: Redeploy the old image\n\n```bash\nkubectl set "
+		"image deployment/web web=registry.example.com/web:"
+		"<PREVIOUS_VERSION> -n prod\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *go = find_step(root, "title", "Do not roll back", NULL, NULL);
+	cJSON *proc = find_step(root, "title", "Procedure", NULL, NULL);
+	cJSON *in = find_step(root, "variable", "PREVIOUS_VERSION", NULL, NULL);
+	const char *var;
+
+	ck_assert_ptr_nonnull(go);
+	ck_assert_ptr_nonnull(proc);
+	ck_assert_ptr_nonnull(in);
+	var = str(go, "variable");
+	ck_assert_str_eq(str(in, "kind"), "input");
+	ck_assert_ptr_nonnull(when_value(proc, var));
+	ck_assert_str_eq(when_value(proc, var), "roll-back");
+	ck_assert_ptr_nonnull(when_value(in, var));
+	ck_assert_str_eq(when_value(in, var), "roll-back");
+	ck_assert_ptr_nonnull(when_value(in, str(proc, "variable")));
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* The lookup written before a choice ("helm history" in step 1, then
+ * "Pick one:" in step 2) runs before the decide step it informs. */
+START_TEST(test_import_lookup_before_the_choice_stays_before_it)
+{
+	static const char text[] =
+		"# Web rollback\n\n## Roll back\n\n1. Look at the release "
+		"history:\n\n   ```bash\n   helm history web -n prod\n   ```\n\n"
+		"2. Pick one:\n\n   - Helm rollback:\n\n     ```bash\n"
+		"     helm rollback web <REVISION> -n prod\n     ```\n\n"
+		"   - Redeploy the old chart:\n\n     ```bash\n     helm upgrade "
+		"web ./chart --version <CHART_VERSION> -n prod\n     ```\n";
+	static const char platforms[] =
+		"# Web rollback\n\n## When to roll back\n\nDo not roll back "
+		"if only search is slow.\n\n## Roll back\n\n1. See what was "
+		"released:\n\n   ```bash\n   helm history web -n prod\n   ```"
+		"\n\n### Kubernetes\n\n```bash\nhelm rollback web "
+		"<REVISION> -n prod\n```\n\n### Nomad\n\n```bash\n"
+		"nomad job revert web <REVISION>\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	int hp = -1, hi = -1, dp = -1, di = -1;
+
+	ck_assert_ptr_nonnull(find_step(root, "run", "helm history", &hp, &hi));
+	ck_assert_ptr_nonnull(find_step(root, "kind", "decide", &dp, &di));
+	ck_assert(hp < dp || (hp == dp && hi < di));
+	cJSON_Delete(root);
+	/* step 1 of the section holding the per-platform ones, after a
+	 * "do not roll back" decision the lookup waits on */
+	root = import_text(platforms, strlen(platforms), NULL);
+	ck_assert_ptr_nonnull(find_step(root, "run", "helm history", &hp, &hi));
+	ck_assert_ptr_nonnull(find_step(root, "title", "Which platform",
+					&dp, &di));
+	ck_assert(hp < dp || (hp == dp && hi < di));
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A chat message the runbook says to post ('Post to #incidents: "..."',
+ * 'Tell #releases: "..."', as an item, a task or a paragraph) is a
+ * message step in communicate, its placeholders ${VARS} and <OPERATOR>
+ * the session's operator; never a check to tick. */
+START_TEST(test_import_chat_message_is_a_message_step)
+{
+	static const char text[] =
+		"# Web rollback\n\n## Assess\n\n- Post to #incidents: \"Rolling "
+		"back web <VERSION> - <OPERATOR>\"\n\n## Roll back\n\n```bash\n"
+		"helm rollback web <REVISION> -n prod\n```\n\n## Verify\n\n"
+		"```bash\nkubectl get pods -n prod\n```\n\n"
+		"- [ ] Tell #releases: \"web <VERSION> is rolled back\"\n\n"
+		"Post to #status: \"All clear, <OPERATOR>\"\n\n"
+		"1. Tell the #ops channel: \xe2\x80\x9cweb is back on "
+		"<VERSION>\xe2\x80\x9d\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	int p = -1;
+	cJSON *a = find_step(root, "title", "#ops", &p, NULL);
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_str_eq(str(a, "kind"), "message");
+	ck_assert_str_eq(str(a, "template"), "web is back on ${VERSION}");
+	a = find_step(root, "title", "#incidents", &p, NULL);
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_int_eq(p, PHASE_COMMUNICATE);
+	ck_assert_str_eq(str(a, "kind"), "message");
+	ck_assert_str_eq(str(a, "template"),
+			 "Rolling back web ${VERSION} - ${OPERATOR}");
+	a = find_step(root, "title", "#releases", &p, NULL);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_int_eq(p, PHASE_COMMUNICATE);
+	ck_assert_str_eq(str(a, "kind"), "message");
+	ck_assert_str_eq(str(a, "template"), "web ${VERSION} is rolled back");
+	a = find_step(root, "title", "#status", &p, NULL);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_str_eq(str(a, "kind"), "message");
+	ck_assert_str_eq(str(a, "template"), "All clear, ${OPERATOR}");
+	ck_assert_int_eq(count_kind(root, "check"), 0);
+	ck_assert_ptr_null(variable(root, "OPERATOR"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* Verify's per-platform sections after the roll back's follow the one
+ * "Which platform?" answer: the platform is asked once. */
+START_TEST(test_import_platform_is_asked_once)
+{
+	static const char text[] =
+		"# Web rollback\n\n## Roll back\n\n### Kubernetes\n\n```bash\n"
+		"kubectl rollout undo deployment/web -n prod\n```\n\n"
+		"### Nomad\n\n```bash\nnomad job revert web 3\n```\n\n"
+		"## Verify\n\n### Kubernetes\n\n```bash\nkubectl get pods -n "
+		"prod\n```\n\n### Nomad\n\n```bash\nnomad job status web\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *d = find_step(root, "kind", "decide", NULL, NULL);
+
+	ck_assert_int_eq(count_kind(root, "decide"), 1);
+	ck_assert_str_eq(when_value(find_step(root, "run", "get pods", NULL,
+					      NULL), str(d, "variable")),
+			 "kubernetes");
+	ck_assert_str_eq(when_value(find_step(root, "run", "job status", NULL,
+					      NULL), str(d, "variable")),
+			 "nomad");
+	cJSON_Delete(root);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -4571,6 +4820,12 @@ import_suite(void)
 		{ "tworoles", test_import_approval_from_two_roles_names_both },
 		{ "numberedplatforms", test_import_numbered_platform_items_are_a_decision },
 		{ "envtwins", test_import_env_and_environment_are_one_input },
+		{ "hostingplatforms", test_import_hosting_platform_sections_are_a_platform_pick },
+		{ "nophaseword", test_import_heading_without_phase_word_acts_by_its_steps },
+		{ "norollbackqs", test_import_no_rollback_path_asks_no_rollback_questions },
+		{ "lookupchoice", test_import_lookup_before_the_choice_stays_before_it },
+		{ "chatmessage", test_import_chat_message_is_a_message_step },
+		{ "platformonce", test_import_platform_is_asked_once },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
@@ -4733,6 +4988,15 @@ import_suite(void)
 		tcase_add_loop_test(tc,
 			test_import_or_with_a_tool_after_a_procedure_is_an_option,
 			0, (int)(sizeof(or_with_md) / sizeof(or_with_md[0])));
+		suite_add_tcase(s, tc);
+	}
+	{
+		TCase *tc = tcase_create("preferred");
+
+		tcase_set_timeout(tc, 30);
+		tcase_add_loop_test(tc,
+			test_import_preferred_heading_is_recommended_alternative,
+			0, (int)(sizeof(preferred_md) / sizeof(preferred_md[0])));
 		suite_add_tcase(s, tc);
 	}
 	return s;
