@@ -10,43 +10,14 @@
 # row and timeline say who checked what. A run step that was never
 # interrupted cannot be ticked (it is done by running it).
 set -u
-bin=${REWIND_BIN:-./rewind}
-src=${REWIND_SRCDIR:-.}
-case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
-case $src in /*) ;; *) src=$(cd "$src" && pwd) ;; esac
-tmp=$(mktemp -d) || exit 99
-export HOME="$tmp/home" XDG_STATE_HOME="$tmp/state" TZ=UTC
+. "${REWIND_SRCDIR:-.}/tests/lib/resumelib.sh"
 S=$tmp/s
 J=$S/journal.jsonl
-feed_pid=
-rw_pid=
-
-cleanup() {
-	for p in $(cat "$tmp/push.pids" 2>/dev/null) $feed_pid $rw_pid; do
-		kill "$p" 2>/dev/null
-	done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
 
 fail() {
 	echo "FAIL: interrupted-checked: $*"
 	for f in "$tmp"/err*; do [ -f "$f" ] && sed "s|^|$(basename "$f"): |" "$f"; done
 	exit 1
-}
-
-limit=$((1000 * ${REWIND_TEST_SLACK:-5}))
-wait_for() {
-	i=0
-	until eval "$1"; do
-		[ "$i" -lt "$limit" ] || fail "waited $((limit / 100)) s for: $1"
-		sleep 0.01
-		i=$((i + 1))
-	done
-}
-
-count() {	# count TYPE: events of TYPE in the journal
-	grep -c "\"type\":\"$1\"" "$J"
 }
 
 cat >"$tmp/slow-push" <<'STUB'

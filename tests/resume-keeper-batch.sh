@@ -15,22 +15,7 @@
 #     (the outcome stays unknown: stopped while it ran, it may have
 #     acted).
 set -u
-bin=${REWIND_BIN:-./rewind}
-src=${REWIND_SRCDIR:-.}
-case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
-case $src in /*) ;; *) src=$(cd "$src" && pwd) ;; esac
-tmp=$(mktemp -d) || exit 99
-export HOME="$tmp/home" XDG_STATE_HOME="$tmp/state" TZ=UTC
-feed_pid=
-rw_pid=
-
-cleanup() {
-	for p in $(cat "$tmp"/*/push.pids 2>/dev/null) $feed_pid $rw_pid; do
-		kill "$p" 2>/dev/null
-	done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+. "${REWIND_SRCDIR:-.}/tests/lib/resumelib.sh"
 
 fail() {
 	echo "FAIL: resume-keeper-batch: $case: $*"
@@ -40,29 +25,8 @@ fail() {
 	exit 1
 }
 
-# wait_for CONDITION: poll until the shell command CONDITION holds (10 s
-# at most, times REWIND_TEST_SLACK).
-limit=$((1000 * ${REWIND_TEST_SLACK:-5}))
-wait_for() {
-	i=0
-	until eval "$1"; do
-		[ "$i" -lt "$limit" ] || fail "waited $((limit / 100)) s for: $1"
-		sleep 0.01
-		i=$((i + 1))
-	done
-}
-
-count() {	# count TYPE: events of TYPE in the case's journal
-	grep -c "\"type\":\"$1\"" "$J"
-}
-
 event() {	# event TYPE: the case's (last) event of TYPE
 	grep "\"type\":\"$1\"" "$J" | tail -n 1
-}
-
-running() {	# running PID: whether it runs (a zombie does not)
-	st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)
-	[ -n "$st" ] && [ "$st" != Z ]
 }
 
 # new_case NAME: a folder of its own with a slow push that records its

@@ -7,30 +7,8 @@
 #    journal's exact time in the report (to the second);
 #  - one typed by hand to another minute counts as the end of that minute.
 set -u
-bin=${REWIND_BIN:-./rewind}
-src=${REWIND_SRCDIR:-.}
-case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
-tmp=$(mktemp -d) || exit 99
-export HOME="$tmp/home" XDG_STATE_HOME="$tmp/state" TZ=UTC
-feed_pid=
-rw_pid=
-cleanup() {
-	for p in $(cat "$tmp/push.pids" 2>/dev/null) $feed_pid $rw_pid; do
-		kill "$p" 2>/dev/null
-	done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+. "${REWIND_SRCDIR:-.}/tests/lib/resumelib.sh"
 fail() { echo "FAIL: rollback-time-exact: $*"; exit 1; }
-limit=$((1000 * ${REWIND_TEST_SLACK:-5}))
-wait_for() {
-	i=0
-	until eval "$1"; do
-		[ "$i" -lt "$limit" ] || fail "waited $((limit / 100)) s for: $1"
-		sleep 0.01
-		i=$((i + 1))
-	done
-}
 took() {	# took DIR: the report's rto_took_s
 	"$bin" report "$1" --format json >"$tmp/r.json" 2>"$tmp/r.err" ||
 		fail "report: $(cat "$tmp/r.err")"
