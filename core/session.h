@@ -380,6 +380,9 @@ struct step_view {
 				 * the state since (n/a, checked by hand) */
 	int output_cut;		/* its console was killed mid-run: the
 				 * output kept may end before the run did */
+	int64_t ended_after_quit;	/* its last run ended after its console
+					 * quit, at this time (its keeper's
+					 * record); 0 otherwise */
 	const char *hand_check;	/* an interrupted run recorded as having
 				 * done its work (tick): what was checked */
 	const char *voided_note;	/* approve: a sign-off voided after

@@ -9,6 +9,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "clock.h"
 #include "drill.h"
 #include "evtext.h"
 #include "journal.h"
@@ -231,6 +232,7 @@ on_spawned(struct session *s, const struct journal_event *ev)
 	free(rt->run_boot);
 	rt->run_boot = xstrdup_or_null(pstr(ev, "boot_id"));
 	rt->run_wall_us = ev->wall_us;
+	rt->ended_after_quit = 0;
 	rt->keeper_pid = 0;
 	rt->keeper_start = 0;
 	if (cJSON_IsObject(keeper) &&
@@ -349,6 +351,14 @@ on_step_finished(struct session *s, const struct journal_event *ev)
 		? cJSON_GetObjectItemCaseSensitive(ev->payload, "exit")->valueint
 		: 0;
 	rt->state = cJSON_IsTrue(ok) ? STEP_DONE : STEP_FAILED;
+	rt->ended_after_quit = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+		ev->payload, "after_console_quit")) ? ev->wall_us : 0;
+	if (rt->ended_after_quit && pstr(ev, "ended")) {
+		int64_t at;
+
+		if (clock_parse_rfc3339(pstr(ev, "ended"), &at) == 0)
+			rt->ended_after_quit = at;
+	}
 	rt->cancelled = session_outcome_unknown(ev->payload);
 	rt->run_unknown = rt->cancelled;
 	if (rt->cancelled)

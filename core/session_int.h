@@ -80,6 +80,8 @@ struct step_rt {
 				 * step's state since */
 	int output_cut;		/* its console died without quitting
 				 * (killed): its output may be cut off */
+	int64_t ended_after_quit;	/* its last run ended after its console
+					 * quit, when (the keeper's record) */
 	char *hand_check;	/* an interrupted run recorded as having done
 				 * its work: what the operator checked */
 	int64_t first_run_us;	/* when its first run started, or 0 */

@@ -1690,6 +1690,30 @@ select_resume_row(struct app *a, char *words, size_t size)
 		 : v.state == STEP_FAILED ? " (failed)" : "");
 }
 
+/* Runs that ended after the previous console quit, as their keepers
+ * recorded, in WORDS after what is there ("e.push ended after the
+ * console quit: exit 0 at 10:41:07; "): nothing else says so at once. */
+static void
+ended_words(struct app *a, char *words, size_t size)
+{
+	size_t n = session_n_steps(a->session);
+
+	for (size_t i = 0; i < n; i++) {
+		struct step_view v;
+		size_t len = strlen(words);
+		char at[32];
+
+		if (session_step_view(a->session, i, &v) < 0 ||
+		    !v.ended_after_quit || len >= size)
+			continue;
+		timefmt_us(v.ended_after_quit, TF_HMS_ZONE, at, sizeof(at));
+		snprintf(words + len, size - len, "%s ended after the console "
+			 "quit: %s, exit %d at %s (its keeper's record); ",
+			 v.def->id, v.state == STEP_DONE ? "done" : "failed",
+			 v.exit_code, at);
+	}
+}
+
 /* Resumed from another directory: where its commands run now, in WORDS
  * after what is there ("commands run in W, where it started; "). */
 static void
@@ -1721,6 +1745,7 @@ init_app(struct app *a)
 	app_refresh_steps(a);
 	if (a->resumed && !a->watch) {
 		select_resume_row(a, resumed, sizeof(resumed));
+		ended_words(a, resumed, sizeof(resumed));
 		workdir_words(a, resumed, sizeof(resumed));
 	}
 	if (a->watch && a->follow)

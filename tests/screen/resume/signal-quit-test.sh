@@ -66,9 +66,12 @@ screen_text -J | grep -qF "resume it with: rewind run $SESSION_DIR" ||
 	fail "no resume line after Ctrl-C"
 
 # SIGTERM: the console ends as q would and journals the signal.
+# e.push, still running when the console quit, ends meanwhile: the next
+# console says at once how it ended, as its keeper recorded it.
 touch "$SCREEN_TMP/release"
+wait_for "grep -q '\"exit\"' '$SESSION_DIR'/output/e.push-*.status"
 start_app -x 100 -y 26 run "$SESSION_DIR"
-wait_text 'RESUMED'
+wait_text 'e\.push ended after the console quit: done, exit 0 at [0-9:]+ UTC'
 rpid=$(app_pid) || fail "cannot find rewind's pid"
 kill -TERM "$rpid"
 wait_exit
