@@ -909,19 +909,15 @@ out:
 	return rc;
 }
 
-/* The repository to fetch REMOTE into for session DIR: its own share.git
- * when it was published from here, else one in the cache. */
+/* The repository to fetch REMOTE into for verifying: the cache's, never
+ * the session's own share.git, whose ref is what its publisher builds on
+ * (a fetch there of a ref someone else forced would make the next publish
+ * continue their history). */
 static char *
-against_repo(const char *dir, const char *remote, struct err *err)
+against_repo(const char *remote, struct err *err)
 {
-	char *own = xasprintf("%s/share.git", dir), *cache;
-	struct stat st;
+	char *cache = cli_remotes_cache(), *own;
 
-	if (stat(own, &st) == 0 && S_ISDIR(st.st_mode))
-		return share_ensure_repo(own, err) < 0 ? (free(own), NULL)
-						       : own;
-	free(own);
-	cache = cli_remotes_cache();
 	if (session_make_dirs(cache, err) < 0) {
 		free(cache);
 		return NULL;
@@ -1092,7 +1088,7 @@ verify_against(const struct cli_opts *o, const char *path)
 	struct err err = { 0 };
 	struct share_anchor *a = NULL;
 	char *id = share_session_id(o->args[0]);
-	char *gitdir = against_repo(o->args[0], o->against, &err);
+	char *gitdir = against_repo(o->against, &err);
 	char (*h)[65] = NULL;
 	size_t n = 0, local = 0, bad = 0, ours = 0, last = 0;
 	struct journal_fork f = { 0 };
