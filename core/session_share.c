@@ -179,6 +179,24 @@ request_consumed(const struct session *s, const char *id)
 	return found;
 }
 
+/* *WHY (NULL when none) the request may not be taken for its signature:
+ * request_signer's reasons, and a key the allowed signers list as the
+ * operator's, whatever name the request gives (the principal in full,
+ * "alice@team.example", is not the name "alice" but is her key). */
+static void
+signed_not_by_operator(const struct session *s,
+		       const struct share_request *r, char **why)
+{
+	char *who = request_signer(s, r, why);
+	const char *op = s->console_op ? s->console_op : s->operator;
+
+	if (who && op && signer_is(who, op))
+		*why = xasprintf("signed with the key of %s, the operator's "
+				 "own (%s cannot approve their own rollback, "
+				 "under any name)", who, op);
+	free(who);
+}
+
 /* The request's name checked and normalised, its sign-off allowed now
  * and for what the approver saw; NULL (and journalled why) when not. */
 static char *
@@ -202,7 +220,7 @@ check_request(struct session *s, const char *ref_id,
 		 session_approval_allowed(s, r->step, r->role, name, &err) < 0)
 		why = xstrdup(err.msg);
 	else
-		free(request_signer(s, r, &why));
+		signed_not_by_operator(s, r, &why);
 	if (!why) {
 		rt = session_find_step(s, r->step);
 		now = session_gate_hash(s, rt);

@@ -25,10 +25,13 @@ person bob signs
 person carol signs
 person mallory signs
 person dave
-# The team's allowed signers: bob (by his address) and carol; not mallory.
-printf 'bob@team.example namespaces="rewind-approval" %s\ncarol %s\n' \
+person alicepc signs	# the commander's own laptop, her own key
+# The team's allowed signers: bob (by his address), carol and alice, the
+# commander; not mallory.
+printf 'bob@team.example namespaces="rewind-approval" %s\ncarol %s\nalice@team.example %s\n' \
 	"$(cut -d' ' -f1,2 "$tmp/bob/home/key.pub")" \
-	"$(cut -d' ' -f1,2 "$tmp/carol/home/key.pub")" >"$tmp/alice/work/allowed_signers"
+	"$(cut -d' ' -f1,2 "$tmp/carol/home/key.pub")" \
+	"$(cut -d' ' -f1,2 "$tmp/alicepc/home/key.pub")" >"$tmp/alice/work/allowed_signers"
 
 cat >"$tmp/pb.json" <<'JSON'
 {
@@ -80,6 +83,10 @@ refused mallory "its signature: signed with a key that allowed_signers does not 
 
 sign carol bob && fail "carol's key signed as bob"
 refused carol "signed with the key of carol, not of bob (allowed_signers lists that key as carol's)"
+
+# The operator's own key under the full name it is listed with: still her.
+sign alicepc alice@team.example && fail "the operator signed her own rollback with her key's full name"
+refused alicepc "signed with the key of alice@team.example, the operator's own (alice cannot approve their own rollback, under any name)"
 
 sign bob bob || fail "bob's signed request was not taken: $(cat "$tmp/bob.out")"
 grep -q "signed with $tmp/bob/home/key" "$tmp/bob.out" ||
