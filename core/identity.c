@@ -204,7 +204,8 @@ spoof_checker(void)
 }
 
 /* Characters read as a Latin letter that neither the confusables data
- * nor their Unicode names say so: an upside-down i still reads as i, and
+ * nor their Unicode names say so: an upside-down i still reads as i, an
+ * open o as the c it mirrors, and
  * two of the data's prototypes read as the letter they look like (kra,
  * its prototype of Greek kappa and Cyrillic ka, is a k; c with bar, its
  * prototype of the open e "ɛ", Greek epsilon and Cyrillic "є", an e). */
@@ -220,18 +221,23 @@ extra_reading(ucs4_t uc)
 	case 0xa792:	/* LATIN CAPITAL LETTER C WITH BAR */
 	case 0xa793:	/* LATIN SMALL LETTER C WITH BAR */
 		return 'e';
+	case 0x0186:	/* LATIN CAPITAL LETTER OPEN O */
+	case 0x0254:	/* LATIN SMALL LETTER OPEN O: a mirrored c */
+		return 'c';
 	default:
 		return 0;
 	}
 }
 
-/* Words in a Latin letter's name that make it another shape: a turned
- * "ɐ" or a reversed "ɘ" is not read as a or e. */
+/* Words in a Latin letter's name that make it another shape: a half
+ * "ⱶ" is not read as h. A turned, reversed, inverted or sideways letter
+ * is still read as its letter ("ɐlıɔǝ" is alice upside down: a disguise,
+ * and refusing too much is the safer side). */
 static int
 reshaped(const char *word, size_t n)
 {
 	static const char *const words[] = {
-		"TURNED", "REVERSED", "INVERTED", "SIDEWAYS", "HALF",
+		"HALF",
 	};
 
 	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)

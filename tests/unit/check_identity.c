@@ -209,6 +209,10 @@ static const struct {
 	{ "ic", "\u1d09c" },			/* turned i */
 	{ "bob", "\u13f4\u13be\u13f4" },		/* Cherokee capitals */
 	{ "bob", "b\u1d11b" },			/* sideways o */
+	/* and a second commander's try got alice upside down past them: */
+	{ "alice", "\u0250l\u0131\u0254\u01dd" },	/* turned a, open o, turned e */
+	{ "carol", "\u0254arol" },		/* open o, a mirrored c */
+	{ "bab", "b\u0250b" },			/* turned a */
 	{ "ic", "\u00a1c" },			/* inverted exclamation mark */
 	/* Unicode's confusables (TS #39), through ICU: */
 	{ "bob", "\u0392\u039f\u0392" },		/* Greek capitals */
@@ -261,9 +265,8 @@ static const struct {
 	{ "dana", "dena" }, { "greg", "gregg" }, { "kate", "kata" },
 	{ "\u0299\u1d0f\u0299", "\u0280\u1d0f\u0299" },
 	{ "AL\u0130CE", "ALINE" }, { "\u00d8LLIE", "OLIVE" },
-	{ "b\u0250b", "bab" },			/* a turned a is not an a */
-	{ "\u0250c", "ic" },			/* nor an i */
-	{ "\u01ddc", "ec" },			/* a turned e is not an e */
+	{ "\u0250c", "ic" },			/* a turned a is not an i */
+	{ "\u0250c", "\u01ddc" },		/* nor a turned e */
 	{ "\u13f4\u13be\u13f4", "rob" },
 	{ "\u03b7\u03b7", "hh" },			/* small eta is an n */
 	{ "ic", "jc" }, { "ic", "ec" }, { "bob", "dob" },
@@ -301,7 +304,7 @@ static const struct {
 	{ "b\u0275b", "bob" },			/* barred o */
 	{ "\u0299\u1d0f\u0299", "bob" },		/* small capitals */
 	{ "\u0397\u03b7", "hn" },		/* capital eta is H, small n */
-	{ "\u0250\u01dd", "\u0250\u01dd" },	/* turned a and e: other shapes */
+	{ "\u0250\u01dd", "ae" },		/* turned a and e read as a, e */
 	{ "...", "..." },			/* no letter: as folded */
 	{ "\u5c71\u7530", "\u5c71\u7530" },		/* no look-alike */
 	{ "\u13f4\u13be\u13f4", "bob" },		/* Cherokee, folded */
