@@ -560,6 +560,14 @@ reopen_checks_after(struct session *s, size_t run, const char *actor,
 	return rc;
 }
 
+/* Whether RT is a message already sent whose text uses variable NAME. */
+static int
+sent_with(const struct step_rt *rt, const char *name)
+{
+	return rt->def->kind == STEP_KIND_MESSAGE && rt->state == STEP_DONE &&
+	       rt->def->template && playbook_text_refs(rt->def->template, name);
+}
+
 /* After V changed from WAS to NOW: every done run step whose command uses
  * V ran with other values than it would now, so it is reopened (to run
  * again), and so are the checks ticked after it. */
@@ -580,6 +588,10 @@ reopen_changed_runs(struct session *s, const struct pb_variable *v,
 	for (size_t i = 0; i < s->n_steps && rc == 0; i++) {
 		struct step_rt *rt = &s->steps[i];
 
+		if (sent_with(rt, v->name))
+			rc = record_reopen(s, rt, "it was sent with other "
+					   "values: send the corrected one", NULL,
+					   actor, err);
 		if (rt->def->kind != STEP_KIND_RUN || rt->state != STEP_DONE ||
 		    !rt->def->run || !playbook_text_refs(rt->def->run, v->name))
 			continue;
