@@ -11,7 +11,9 @@
 pb=$src/playbooks/npm-dist-tag-rollback.json
 walk=$src/tests/fixtures/walks/npm-dist-tag-rollback-scenario-critical-outage.walk
 cli='(execute\.test-(doctor|remember|search|mcp)|verify\.(version|doctor|remember|search))'
-grep -vE "^(run|predict) $cli( |\$)" "$walk" >"$tmp/library.walk"
+# A library's users are told to update the dependency: its own notice.
+grep -vE "^(run|predict) $cli( |\$)" "$walk" |
+	sed 's/^send communicate\.notice$/send communicate.notice-library/' >"$tmp/library.walk"
 [ "$(grep -cE "^run $cli\$" "$walk")" = 8 ] || fail "the walk does not run the CLI's eight checks"
 
 "$bin" drill "$pb" --batch --operator olga --no-real-in-clone --var PACKAGE_KIND=library \
