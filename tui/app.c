@@ -138,12 +138,14 @@ app_refresh_steps(struct app *a)
 		/* Earlier phases show only what needs action again, and
 		 * the step under the cursor until the cursor leaves it: a
 		 * reopened step done again never slides another step
-		 * under the cursor, for Enter to act on. */
+		 * under the cursor, for Enter to act on (not in a replay,
+		 * which shows what the operator saw and acts on nothing). */
 		if (v.phase == phase || (v.phase < phase && v.active &&
 					 (v.state == STEP_OPEN ||
 					  v.state == STEP_FAILED ||
 					  v.state == STEP_INTERRUPTED)) ||
-		    ((long)i == was && (int)phase == a->last_phase))
+		    ((long)i == was && (int)phase == a->last_phase &&
+		     !a->replay))
 			a->visible[a->n_visible++] = i;
 	}
 	for (int i = 0; was >= 0 && i < a->n_visible; i++)
