@@ -72,7 +72,12 @@ for l in open(sys.argv[1]):
     if e["type"] == "session.started":
         print(e["payload"]["console"]["pid"])' "$SCREEN_TMP/kill/journal.jsonl")
 [ -n "$cpid" ] || fail "no console pid in the journal"
-kill -9 "$cpid"
+# Its keeper dies with it (else the keeper records how the run ended and
+# nothing is left interrupted).
+keeper=$(grep '"type":"step.spawned"' "$SCREEN_TMP/kill/journal.jsonl" |
+	sed -n 's/.*"keeper":{"pid":\([0-9]*\).*/\1/p')
+[ -n "$keeper" ] || fail "step.spawned names no keeper"
+kill -9 "$cpid" "$keeper"
 wait "$rpid" 2>/dev/null
 exec 3>&-
 : >"$SCREEN_TMP/release"
