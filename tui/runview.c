@@ -206,9 +206,16 @@ static void
 run_ended(struct logbuf *lb, const cJSON *ev, const char *step,
 	  int interrupted)
 {
+	const cJSON *p = cJSON_GetObjectItem(ev, "payload");
 	char outcome[512], when[16], seen[16], *line;
 
 	wall_clock(ev, when, sizeof(when));
+	/* A run that ended after its console quit ended when its keeper
+	 * says, not when the next console journalled it. */
+	if (payload_str(p, "ended") && cJSON_IsTrue(cJSON_GetObjectItem(
+						p, "after_console_quit")))
+		timefmt_rfc3339(payload_str(p, "ended"), TF_HMS, when,
+				sizeof(when));
 	if (interrupted && last_seen(ev, seen, sizeof(seen)))
 		snprintf(outcome, sizeof(outcome), "interrupted between %s and "
 			 "%s (the console ended then), outcome unknown", seen,
@@ -217,8 +224,14 @@ run_ended(struct logbuf *lb, const cJSON *ev, const char *step,
 		snprintf(outcome, sizeof(outcome), "interrupted at %s, outcome "
 			 "unknown", when);
 	else
-		run_outcome(cJSON_GetObjectItem(ev, "payload"), when, outcome,
-			    sizeof(outcome));
+		run_outcome(p, when, outcome, sizeof(outcome));
+	if (!interrupted && cJSON_IsTrue(cJSON_GetObjectItem(
+				p, "after_console_quit"))) {
+		size_t n = strlen(outcome);
+
+		snprintf(outcome + n, sizeof(outcome) - n, " (after the "
+			 "console quit)");
+	}
 	line = xasprintf("%s %s  %s", draw_glyph("\u25a0", "#"), step,
 			 outcome);
 	logbuf_add(lb, LOG_RUN, line);

@@ -70,8 +70,12 @@ screen_text -J | grep -qF "resume it with: rewind run $SESSION_DIR" ||
 # console says at once how it ended, as its keeper recorded it.
 touch "$SCREEN_TMP/release"
 wait_for "grep -q '\"exit\"' '$SESSION_DIR'/output/e.push-*.status"
-start_app -x 100 -y 26 run "$SESSION_DIR"
+start_app -x 150 -y 26 run "$SESSION_DIR"
 wait_text 'e\.push ended after the console quit: done, exit 0 at [0-9:]+ UTC'
+# The Output tab dates its end by the keeper's record, not the resume.
+ended=$(sed 's/.*"ended":"[0-9-]*T\([0-9:]*\).*/\1/' "$SESSION_DIR"/output/e.push-*.status)
+tab Output
+wait_text "e\.push  exit 0 after .* at $ended \(after the console quit\)"
 rpid=$(app_pid) || fail "cannot find rewind's pid"
 kill -TERM "$rpid"
 wait_exit
