@@ -66,6 +66,23 @@ grep -q "not taken: alice commands the session and neither offered it (rewind ha
 [ "$(git --git-dir="$srv/team.git" rev-parse "$ref")" = "$before" ] ||
 	fail "a refused take moved the session's ref"
 
+# A take into no terminal (a script that forgot --batch) is refused before
+# anything is fetched or published; so is a console with no terminal.
+(cd "$tmp/bob/work" && env HOME="$tmp/bob/home" XDG_STATE_HOME="$tmp/bob/state" \
+	XDG_CACHE_HOME= timeout 20 "$bin" drill --take "$url#demo-1" --operator bob --force \
+	</dev/null >"$tmp/bob.out" 2>&1)
+[ $? = 2 ] || fail "a take with no terminal did not end at once with a usage error: $(cat "$tmp/bob.out")"
+grep -q "not taken: the console needs a terminal" "$tmp/bob.out" ||
+	fail "a take with no terminal: $(cat "$tmp/bob.out")"
+[ "$(git --git-dir="$srv/team.git" rev-parse "$ref")" = "$before" ] ||
+	fail "a take with no terminal moved the session's ref"
+(cd "$tmp/bob/work" && env HOME="$tmp/bob/home" XDG_STATE_HOME="$tmp/bob/state" \
+	timeout 20 "$bin" drill "$src/playbooks/example.json" --session-dir "$tmp/bob/notty" \
+	</dev/null >"$tmp/notty.out" 2>&1)
+[ $? = 2 ] || fail "a console with no terminal did not end at once: $(cat "$tmp/notty.out")"
+grep -q "the console needs a terminal" "$tmp/notty.out" ||
+	fail "a console with no terminal: $(cat "$tmp/notty.out")"
+
 # bob takes it with --force (alice's laptop died, say) and finishes it on
 # his machine; the journal and the report say it was forced.
 printf 'next\nnext\nnext\ntick e.do\nnext\nnext\nnext\n' |

@@ -1994,7 +1994,11 @@ console(const struct cli_opts *o, int watch)
 	if (a.session && a.follow)
 		session_set_origin(a.session, share_follow_remote(a.follow));
 	if (!a.session || term_start(1) < 0) {
-		if (a.session)
+		if (a.session && !term_has_terminal())
+			fputs("rewind: the console needs a terminal (its input "
+			      "or output is not one); drive the session from a "
+			      "script with --batch\n", stderr);
+		else if (a.session)
 			fprintf(stderr, "rewind: the terminal (TERM=%s) cannot "
 				"run the console; use --batch\n",
 				getenv("TERM") ? getenv("TERM") : "unset");

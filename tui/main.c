@@ -12,10 +12,18 @@
 #include "commands.h"
 #include "keeper.h"
 #include "proctitle.h"
+#include "term.h"
 
 static int
 run_console(const struct cli_opts *o)
 {
+	/* Refused before anything is fetched or published. */
+	if (o->take && !term_has_terminal()) {
+		fputs("rewind: --take: not taken: the console needs a terminal "
+		      "(its input or output is not one); take it with --batch "
+		      "to drive it from a script\n", stderr);
+		return EXIT_USAGE;
+	}
 	return app_main(o);
 }
 

@@ -34,8 +34,18 @@ terminal_usable(void)
 }
 
 int
+term_has_terminal(void)
+{
+	return isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+}
+
+int
 term_start(int mouse)
 {
+	/* Into a pipe the console would draw for no one, reading an input
+	 * that is never a key (and spin on its end). */
+	if (!term_has_terminal())
+		return -1;
 	screen = newterm(NULL, stdout, stdin);
 	if (!screen)
 		return -1;

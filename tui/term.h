@@ -11,6 +11,10 @@ struct err;
 /* Start curses on stdin/stdout (keypad, no echo, non-blocking keys,
  * hidden cursor; mouse clicks and wheel when MOUSE). Returns -1 when the
  * terminal cannot position the cursor. */
+/* Whether standard input and output are a terminal (the console needs
+ * both). */
+int term_has_terminal(void);
+
 int term_start(int mouse);
 
 /* Leave curses mode and free the screen; harmless when not started. */

@@ -76,7 +76,6 @@ X_ORPHAN_RUNS='still running from the previous console, pid %s'	# printf: pid
 X_INTERRUPTED='interrupted — outcome unknown'
 X_CHECK_FIRST='[Cc]heck what it did before running it again'
 X_NO_SECOND='not starting a second copy'
-X_ORPHAN_ENDED='has ended; outcome unknown'
 X_CHANNEL_READ='│ ?1\.2\.2$'		# dist-tag-check's output row (not the header's → 1.2.2)
 X_PREVIEW='Enter sends this message'	# the message preview
 X_COMPLETE='COMPLETE'			# the rail at the end
@@ -421,17 +420,20 @@ refute_text "$X_CONFIRM_ASK"
 [ "$(journal_count step.started execute.dist-tag)" = 1 ] || fail "a second copy was started"
 [ -n "$opid" ] || fail "no step.spawned with a pid for execute.dist-tag"
 
-# The commander waits for it: the test lets it go; the console sees it end.
+# The commander waits for it: the test lets it go; the console sees it end,
+# with the exit status its keeper recorded: done, never run again.
 touch "$T/go"
-wait_text "$X_ORPHAN_ENDED" 60
+wait_state execute.dist-tag done 60
 running "$opid" && fail "pid $opid still runs after the console said it ended"
 running "$stub" && fail "the stand-in (pid $stub) still runs after the console said it ended"
 grep '"type":"step.orphan_ended"' "$SESSION_DIR/journal.jsonl" |
-	grep -q '"how":"ended by itself"' || fail "no step.orphan_ended 'ended by itself'"
-# Outcome unknown: look at the registry before anything else.
+	grep -q '"how":"ended by itself".*"outcome":"exit 0"' ||
+	fail "no step.orphan_ended 'ended by itself' with the keeper's exit 0"
+grep '"type":"step.finished"' "$SESSION_DIR/journal.jsonl" | grep '"step":"execute.dist-tag"' |
+	grep -q '"recorded_by":"keeper"' || fail "execute.dist-tag's finish is not the keeper's record"
+# The registry says so too.
 run_step execute.dist-tag-check
 assert_text "$X_CHANNEL_READ" "the check did not show latest read as 1.2.2"
-na_step execute.dist-tag "the killed console's run finished: dist-tag-check reads latest 1.2.2, not moved again"
 goto_step execute.deprecate
 keys Enter
 wait_text "$X_CONFIRM_DEPRECATE"
@@ -494,6 +496,6 @@ assert tags == {"latest": "1.2.2", "beta": "1.3.0-beta.2",
 PY
 vd_npm view "$pkg@1.2.3" deprecated | grep -q 'Critical bug in memory persistence' ||
 	fail "1.2.3 is not deprecated on Verdaccio"
-grep -q "pointed the latest channel back to 1.2.2" "$APP_DIR/incidents/rollback-notice.md" ||
+grep -q "pointed the latest channel back to 1.2.2" "$SESSION_DIR/messages/rollback-notice.md" ||
 	fail "the rollback notice was not written"
 pass "the npm rollback walked by keys on Verdaccio 127.0.0.1:$VD_PORT: killed mid dist-tag add, resumed, latest moved once"
