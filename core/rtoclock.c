@@ -95,6 +95,8 @@ rtoclock_done_event(struct rto_done *d, const char *type,
 		   strcmp(type, "step.unticked") == 0) {
 		d->at = 0;
 	}
+	if (d->at)
+		d->last_done = d->at;
 	if (strcmp(type, "step.reopened") == 0) {
 		d->redo = 1;
 	} else if (d->redo && d->at) {

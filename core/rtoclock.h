@@ -40,6 +40,8 @@ struct rto_done {
 	int64_t orphan_end;	/* its last run's process seen ended, or 0 */
 	int redo;		/* reopened, not done (nor n/a) again since */
 	int64_t redone;		/* done again after its last reopening, or 0 */
+	int64_t last_done;	/* when it was last done, kept when it is
+				 * reopened (what ran under a sign-off) */
 };
 
 struct cJSON;

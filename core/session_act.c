@@ -287,10 +287,12 @@ stale_for_what_remains(struct session *s, const struct step_rt *ap,
 	return stale;
 }
 
-/* The voided approval's payload: which covered steps ran under it while
- * it was valid (done) and which remain without it (still to run). */
+/* The voided approval A's payload: which covered steps ran under it
+ * while it was valid (done since it was given, though reopened since by
+ * the change that voids it) and which remain without it (still to run). */
 static void
-add_void_steps(struct session *s, const struct step_rt *ap, cJSON *p)
+add_void_steps(struct session *s, const struct step_rt *ap,
+	       const struct approval *a, cJSON *p)
 {
 	cJSON *ran = cJSON_AddArrayToObject(p, "ran_while_valid");
 	cJSON *left = cJSON_AddArrayToObject(p, "unapproved");
@@ -298,10 +300,11 @@ add_void_steps(struct session *s, const struct step_rt *ap, cJSON *p)
 	for (size_t i = 0; i < s->n_steps; i++) {
 		const struct step_rt *rt = &s->steps[i];
 
-		if (gates_step(ap, rt) && rt->state == STEP_DONE)
+		if (gates_step(ap, rt) && rt->done.last_done &&
+		    rt->done.last_done >= a->wall_us)
 			cJSON_AddItemToArray(ran, cJSON_CreateString(
 						     rt->def->id));
-		else if (still_to_run(s, ap, rt))
+		if (still_to_run(s, ap, rt))
 			cJSON_AddItemToArray(left, cJSON_CreateString(
 						     rt->def->id));
 	}
@@ -366,7 +369,7 @@ void_first_stale(struct session *s, struct step_rt *rt, struct err *err)
 		cJSON_AddStringToObject(p, "reason", "the commands or variables "
 					"it approved have changed since");
 		cJSON_AddStringToObject(p, "gate_hash", now);
-		add_void_steps(s, rt, p);
+		add_void_steps(s, rt, &rt->approvals[i], p);
 		rc = session_record(s, "rewind", "approval.voided",
 				    rt->def->id, p, err) < 0 ? -1 : 1;
 		break;

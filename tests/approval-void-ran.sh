@@ -50,5 +50,21 @@ grep '"type":"approval.voided"' "$tmp/s2/journal.jsonl" |
 grep '^| approve.go' "$tmp/r.md" |
 	grep -q 'VOIDED: the commands or variables it approved have changed since; ran under it while it was valid: e.one; unapproved now: e.two' ||
 	fail "the report's Approvals row: $(grep '^| approve.go' "$tmp/r.md")"
+# The runs a change reopens ran under the sign-off all the same: e.one and
+# e.two ran under dana's; A changes (e.one reopened, to run again): her void
+# names both as run under it. erin signs again and e.one runs again under
+# hers; B changes: her void names e.one only (e.two ran before she signed).
+printf '%s\n' next next 'approve approve.go Lead dana go' next 'run e.one' \
+	'na e.cli a library: no command' 'run e.two' 'set A 2' \
+	'approve approve.go Lead erin go again' 'run e.one' 'set B 2' quit |
+	"$bin" run "$tmp/pb.json" --batch --operator olga --session-dir "$tmp/s3" \
+	>"$tmp/s3.out" 2>&1
+[ "$(voids "$tmp/s3")" = 2 ] || fail "want two voids, got $(voids "$tmp/s3"): $(tail -n 3 "$tmp/s3.out")"
+grep '"type":"approval.voided"' "$tmp/s3/journal.jsonl" | sed -n 1p |
+	grep -q '"name":"dana".*"ran_while_valid":\["e.one","e.two"\],"unapproved":\["e.one"\]' ||
+	fail "dana's void: $(grep approval.voided "$tmp/s3/journal.jsonl" | sed -n 1p)"
+grep '"type":"approval.voided"' "$tmp/s3/journal.jsonl" | sed -n 2p |
+	grep -q '"name":"erin".*"ran_while_valid":\["e.one"\],"unapproved":\["e.two"\]' ||
+	fail "erin's void: $(grep approval.voided "$tmp/s3/journal.jsonl" | sed -n 2p)"
 [ "$failed" = 0 ] && echo "PASS: approval-void-ran"
 exit "$failed"
