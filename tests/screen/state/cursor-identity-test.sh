@@ -5,19 +5,9 @@
 # leaves it, so Enter never acts on the step that slid under the cursor
 # (dist-tag-check ran when the cursor had been on dist-tag).
 . "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
+. "$REWIND_SRCDIR/tests/screen/state/redo-lib.sh"
 
-SESSION_DIR=$SCREEN_TMP/session
-start_app -x 100 -y 26 run "$REWIND_SRCDIR/tests/fixtures/playbooks/redo.json" \
-	--session-dir "$SESSION_DIR" --operator sam
-keys '>' '>' '>'
-keys Enter
-wait_text 'dist-tag done'
-keys j Enter
-wait_text 'dist-tag-check done'
-keys '>'
-keys Space
-keys '>'
-wait_text '▶ communicate'
+redo_to_communicate 100
 keys s
 keys j Enter				# RESTORE_VERSION
 keys C-u

@@ -7,23 +7,14 @@
 # the clock stops, and the report counts the recovery to when the
 # reopened steps were done again.
 . "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
+. "$REWIND_SRCDIR/tests/screen/state/redo-lib.sh"
 
 # header_clock: the RTO clock at the right of the header.
 header_clock() {
 	row 1 | sed -n 's/.* \([0-9]*m[0-9][0-9]s\) of 10m RTO.*/\1/p'
 }
 
-SESSION_DIR=$SCREEN_TMP/session
-start_app -x 100 -y 26 run "$REWIND_SRCDIR/tests/fixtures/playbooks/redo.json" \
-	--session-dir "$SESSION_DIR" --operator sam
-keys '>' '>' '>'
-keys Enter
-wait_text 'dist-tag done'
-keys j Enter
-wait_text 'dist-tag-check done'
-keys '>'
-keys Space
-keys '>'
+redo_to_communicate 100
 wait_text '✓ execute  ✓ verify  ▶ communicate'
 assert_text '1\.2\.3 → 1\.2\.2  [0-9]+m[0-9]{2}s of 10m RTO'
 c1=$(header_clock)

@@ -6,20 +6,10 @@
 # for the first run, and the report counts the recovery to that run's
 # exact end, not to the end of the minute typed.
 . "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
+. "$REWIND_SRCDIR/tests/screen/state/redo-lib.sh"
 
 REWIND_TEST_NOW=2026-11-21T19:30:50Z
-SESSION_DIR=$SCREEN_TMP/session
-start_app -x 110 -y 26 run "$REWIND_SRCDIR/tests/fixtures/playbooks/redo.json" \
-	--session-dir "$SESSION_DIR" --operator sam
-keys '>' '>' '>'
-keys Enter
-wait_text 'dist-tag done'
-keys j Enter
-wait_text 'dist-tag-check done'
-keys '>'
-keys Space
-keys '>'
-wait_text '▶ communicate'
+redo_to_communicate 110
 keys G
 wait_text '│ Variable ROLLED_BACK_AT'
 assert_text 'value: not set yet; offered 2026-11-21 19:30 UTC' \
