@@ -13,20 +13,7 @@ mkdir -p "$tmp/alice/work" "$tmp/bob/work"
 ref=refs/rewind/sessions/demo-1
 bob() { as bob "$@"; }	# rewind as bob, on his machine
 
-cat >"$tmp/pb.json" <<'JSON'
-{
-  "id": "handover-demo",
-  "title": "Handed over",
-  "phases": [
-    { "id": "assess", "steps": [ { "id": "a.look", "kind": "check", "title": "looked" } ] },
-    { "id": "decide", "steps": [] },
-    { "id": "approve", "steps": [] },
-    { "id": "execute", "steps": [ { "id": "e.do", "kind": "check", "title": "done" } ] },
-    { "id": "verify", "steps": [] },
-    { "id": "communicate", "steps": [] }
-  ]
-}
-JSON
+two_checks handover-demo "Handed over" >"$tmp/pb.json"
 
 mkfifo "$tmp/in"
 (cd "$tmp/alice/work" && exec env HOME="$tmp/alice/home" \

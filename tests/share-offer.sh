@@ -14,20 +14,7 @@ mkdir -p "$tmp/alice/work" "$tmp/bob/work" "$tmp/carol/work"
 ref=refs/rewind/sessions/offer-1
 A=$tmp/alice/s/offer-1
 
-cat >"$tmp/pb.json" <<'JSON'
-{
-  "id": "offer-demo",
-  "title": "Offered",
-  "phases": [
-    { "id": "assess", "steps": [ { "id": "a.look", "kind": "check", "title": "looked" } ] },
-    { "id": "decide", "steps": [] },
-    { "id": "approve", "steps": [] },
-    { "id": "execute", "steps": [ { "id": "e.do", "kind": "check", "title": "done" } ] },
-    { "id": "verify", "steps": [] },
-    { "id": "communicate", "steps": [] }
-  ]
-}
-JSON
+two_checks offer-demo "Offered" >"$tmp/pb.json"
 
 mkfifo "$tmp/in"
 (cd "$tmp/alice/work" && exec env HOME="$tmp/alice/home" \

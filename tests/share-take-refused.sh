@@ -13,20 +13,7 @@ mkdir -p "$tmp/alice/work" "$tmp/bob/work" "$tmp/carol/work"
 ref=refs/rewind/sessions/demo-1
 B=$tmp/bob/state/rewind/sessions/demo-1
 
-cat >"$tmp/pb.json" <<'JSON'
-{
-  "id": "take-refused",
-  "title": "Taken or not",
-  "phases": [
-    { "id": "assess", "steps": [ { "id": "a.look", "kind": "check", "title": "looked" } ] },
-    { "id": "decide", "steps": [] },
-    { "id": "approve", "steps": [] },
-    { "id": "execute", "steps": [ { "id": "e.do", "kind": "check", "title": "done" } ] },
-    { "id": "verify", "steps": [] },
-    { "id": "communicate", "steps": [] }
-  ]
-}
-JSON
+two_checks take-refused "Taken or not" >"$tmp/pb.json"
 
 A=$tmp/alice/s/demo-1
 mkfifo "$tmp/in"

@@ -10,6 +10,8 @@
 #   published        the journal the server holds at $ref
 #   wait_for COND S  wait up to S seconds for shell condition COND
 #   as WHO ARGS...   rewind on WHO's machine ($tmp/WHO/{home,work,state})
+#   two_checks ID T  a playbook ID titled T: a check in assess (a.look) and
+#                    one in execute (e.do), nothing else, on stdout
 . "${REWIND_SRCDIR:-.}/tests/lib/batchlib.sh"
 . "$src/tests/lib/gitdaemon.sh"
 command -v git >/dev/null || { echo "SKIP: git is not installed"; exit 77; }
@@ -45,4 +47,21 @@ as() {	# WHO REWIND-ARGS...: on WHO's machine (own HOME and state)
 	mkdir -p "$tmp/$_who/work"
 	(cd "$tmp/$_who/work" && env HOME="$tmp/$_who/home" \
 		XDG_STATE_HOME="$tmp/$_who/state" XDG_CACHE_HOME= "$bin" "$@")
+}
+
+two_checks() {	# ID TITLE
+	cat <<JSON
+{
+  "id": "$1",
+  "title": "$2",
+  "phases": [
+    { "id": "assess", "steps": [ { "id": "a.look", "kind": "check", "title": "looked" } ] },
+    { "id": "decide", "steps": [] },
+    { "id": "approve", "steps": [] },
+    { "id": "execute", "steps": [ { "id": "e.do", "kind": "check", "title": "done" } ] },
+    { "id": "verify", "steps": [] },
+    { "id": "communicate", "steps": [] }
+  ]
+}
+JSON
 }
