@@ -101,11 +101,39 @@ request_signer(const struct session *s, const struct share_request *r,
 	return who;
 }
 
+/* A request's signature, checked once: who signed it by the playbook's
+ * allowed signers (WHO, or NULL), why it may not be taken for it (WHY, or
+ * NULL), and in a word (STATE) for its provenance. */
+struct request_sig {
+	char *who, *why;
+	const char *state;
+};
+
+static void
+sig_check(const struct session *s, const struct share_request *r,
+	  struct request_sig *g)
+{
+	g->who = g->why = NULL;
+	if (!s->pb->targets.share_signers) {
+		g->state = r->sig ? "not checked" : "unsigned";
+		return;
+	}
+	g->who = request_signer(s, r, &g->why);
+	g->state = g->who ? "verified" : r->sig ? "refused" : "unsigned";
+}
+
+static void
+sig_done(struct request_sig *g)
+{
+	free(g->who);
+	free(g->why);
+}
+
 /* Where a request came from, for the journal: the remote, the login and
- * host it names, its ids and the head it saw. */
+ * host it names, its ids, the head it saw and its signature (G). */
 static cJSON *
 inbox_provenance(const struct session *s, const char *ref_id,
-		 const struct share_request *r)
+		 const struct share_request *r, const struct request_sig *g)
 {
 	cJSON *p = cJSON_CreateObject();
 
@@ -118,18 +146,11 @@ inbox_provenance(const struct session *s, const char *ref_id,
 		cJSON_AddStringToObject(p, "head", r->head);
 		cJSON_AddNumberToObject(p, "events", (double)r->events);
 	}
-	if (r && s->pb->targets.share_signers) {
-		char *why, *who = request_signer(s, r, &why);
-
-		cJSON_AddStringToObject(p, "signature", who ? "verified"
-					: r->sig ? "refused" : "unsigned");
-		if (who)
-			cJSON_AddStringToObject(p, "signed_by", who);
-		free(who);
-		free(why);
-	} else if (r)
-		cJSON_AddStringToObject(p, "signature", r->sig ? "not checked"
-					: "unsigned");
+	if (g) {
+		cJSON_AddStringToObject(p, "signature", g->state);
+		if (g->who)
+			cJSON_AddStringToObject(p, "signed_by", g->who);
+	}
 	cJSON_AddStringToObject(p, "inbox_ref", ref_id);
 	cJSON_AddStringToObject(p, "operator", s->console_op ? s->console_op
 				: s->operator);
@@ -140,8 +161,8 @@ inbox_provenance(const struct session *s, const char *ref_id,
  * when that is a name, on its step when there is one). */
 static void
 refuse_request(struct session *s, const char *ref_id,
-	       const struct share_request *r, const char *name,
-	       const char *why)
+	       const struct share_request *r, const struct request_sig *g,
+	       const char *name, const char *why)
 {
 	const char *step = r && session_find_step(s, r->step) ? r->step : NULL;
 	cJSON *p = cJSON_CreateObject();
@@ -154,7 +175,8 @@ refuse_request(struct session *s, const char *ref_id,
 		cJSON_AddStringToObject(p, "role", r->role);
 		cJSON_AddStringToObject(p, "name", r->name);
 	}
-	cJSON_AddItemToObject(p, "provenance", inbox_provenance(s, ref_id, r));
+	cJSON_AddItemToObject(p, "provenance",
+			      inbox_provenance(s, ref_id, r, g));
 	session_record(s, name ? name : "rewind", "action.refused", step, p,
 		       &ignored);
 }
@@ -179,29 +201,29 @@ request_consumed(const struct session *s, const char *id)
 	return found;
 }
 
-/* *WHY (NULL when none) the request may not be taken for its signature:
- * request_signer's reasons, and a key the allowed signers list as the
- * operator's, whatever name the request gives (the principal in full,
+/* Why the request may not be taken for its signature G (NULL when it
+ * may): request_signer's reasons, and a key the allowed signers list as
+ * the operator's, whatever name the request gives (the principal in full,
  * "alice@team.example", is not the name "alice" but is her key). */
-static void
-signed_not_by_operator(const struct session *s,
-		       const struct share_request *r, char **why)
+static char *
+signed_not_by_operator(const struct session *s, const struct request_sig *g)
 {
-	char *who = request_signer(s, r, why);
 	const char *op = s->console_op ? s->console_op : s->operator;
 
-	if (who && op && signer_is(who, op))
-		*why = xasprintf("signed with the key of %s, the operator's "
+	if (g->why)
+		return xstrdup(g->why);
+	if (g->who && op && signer_is(g->who, op))
+		return xasprintf("signed with the key of %s, the operator's "
 				 "own (%s cannot approve their own rollback, "
-				 "under any name)", who, op);
-	free(who);
+				 "under any name)", g->who, op);
+	return NULL;
 }
 
 /* The request's name checked and normalised, its sign-off allowed now
  * and for what the approver saw; NULL (and journalled why) when not. */
 static char *
 check_request(struct session *s, const char *ref_id,
-	      const struct share_request *r)
+	      const struct share_request *r, const struct request_sig *g)
 {
 	struct err err = { 0 };
 	char *id = share_session_id(s->dir), *name = NULL, *why = NULL;
@@ -220,7 +242,7 @@ check_request(struct session *s, const char *ref_id,
 		 session_approval_allowed(s, r->step, r->role, name, &err) < 0)
 		why = xstrdup(err.msg);
 	else
-		signed_not_by_operator(s, r, &why);
+		why = signed_not_by_operator(s, g);
 	if (!why) {
 		rt = session_find_step(s, r->step);
 		now = session_gate_hash(s, rt);
@@ -233,7 +255,7 @@ check_request(struct session *s, const char *ref_id,
 		free(now);
 	}
 	if (why) {
-		refuse_request(s, ref_id, r, name, why);
+		refuse_request(s, ref_id, r, g, name, why);
 		free(why);
 		free(name);
 		name = NULL;
@@ -248,6 +270,7 @@ on_inbox(const char *ref_id, const struct share_request *r, const char *why,
 {
 	struct session *s = arg;
 	struct err err = { 0 };
+	struct request_sig g;
 	char *name;
 
 	if (session_poll(s, &err) < 0)
@@ -255,16 +278,18 @@ on_inbox(const char *ref_id, const struct share_request *r, const char *why,
 	if (!r) {
 		char *text = xasprintf("inbox request %s: %s", ref_id, why);
 
-		refuse_request(s, ref_id, NULL, NULL, text);
+		refuse_request(s, ref_id, NULL, NULL, NULL, text);
 		free(text);
 		return;
 	}
-	name = check_request(s, ref_id, r);
+	sig_check(s, r, &g);
+	name = check_request(s, ref_id, r, &g);
 	if (name && session_grant_remote(s, r->step, r->role, name,
 					 r->comment,
-					 inbox_provenance(s, ref_id, r),
+					 inbox_provenance(s, ref_id, r, &g),
 					 &err) < 0)
-		refuse_request(s, ref_id, r, name, err.msg);
+		refuse_request(s, ref_id, r, &g, name, err.msg);
+	sig_done(&g);
 	free(name);
 }
 
