@@ -15,6 +15,7 @@
 #include "lint.h"
 #include "mdimport.h"
 #include "playbook.h"
+#include "strbuf.h"
 #include "xalloc.h"
 
 static const char *const destructive_cmds[] = {
@@ -452,6 +453,134 @@ START_TEST(test_import_confirm_names_the_most_destructive_command)
 }
 END_TEST
 
+/* --- import and check classify every command of the tables alike ------ */
+
+/* How the shared rules class a command: destructive (a typed
+ * confirmation), a change not known to be destructive (it waits for an
+ * approval), or known to only read. */
+enum hazard_class { CLASS_READS, CLASS_CHANGES, CLASS_DESTRUCTIVE };
+
+static const char *const class_names[] = { "reads", "changes",
+					   "destructive" };
+
+static enum hazard_class
+rules_class(const char *cmd)
+{
+	if (hazard_find(HAZARD_DESTRUCTIVE, cmd, NULL, NULL))
+		return CLASS_DESTRUCTIVE;
+	return hazard_read_only(cmd, NULL) ? CLASS_READS : CLASS_CHANGES;
+}
+
+/* Whether the import ROOT has a review point on step ID saying its
+ * command is not known to be read-only. */
+static int
+reviewed_as_unknown(const cJSON *root, const char *id)
+{
+	const cJSON *r;
+
+	cJSON_ArrayForEach(r, cJSON_GetObjectItem(root, "review")) {
+		const char *step = cJSON_GetStringValue(
+			cJSON_GetObjectItem(r, "step"));
+		const char *text = cJSON_GetStringValue(
+			cJSON_GetObjectItem(r, "text"));
+
+		if (step && text && !strcmp(step, id) &&
+		    strstr(text, "is not known to be read-only"))
+			return 1;
+	}
+	return 0;
+}
+
+/* How import classes CMD, alone in a rollback section after the
+ * runbook's approval: destructive with its own confirmation, gated as not
+ * known to only read, or a plain step. */
+static enum hazard_class
+import_class(const char *cmd)
+{
+	struct err err = { 0 };
+	char *md = xasprintf("# Web incident\n\n## Approval\n\nThe "
+			     "incident commander approves the rollback.\n\n"
+			     "## Rollback\n\n```bash\n%s\n```\n", cmd);
+	char *json = mdimport_convert(md, strlen(md), "r.md", NULL, NULL,
+				      &err);
+	cJSON *root, *st;
+	enum hazard_class c = CLASS_READS;
+
+	ck_assert_msg(json != NULL, "%s: %s", cmd, err.msg);
+	root = cJSON_Parse(json);
+	st = cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetArrayItem(
+		cJSON_GetObjectItem(root, "phases"), 3), "steps"), 0);
+	ck_assert_msg(cJSON_GetStringValue(cJSON_GetObjectItem(st, "run")),
+		      "%s: no execute step", cmd);
+	if (cJSON_IsTrue(cJSON_GetObjectItem(st, "destructive")))
+		c = reviewed_as_unknown(root, cJSON_GetStringValue(
+			cJSON_GetObjectItem(st, "id")))
+		    ? CLASS_CHANGES : CLASS_DESTRUCTIVE;
+	cJSON_Delete(root);
+	free(json);
+	free(md);
+	return c;
+}
+
+/* How `rewind check` classes CMD, the run of an execute step not marked
+ * destructive with no approval before it: looks-destructive,
+ * change-before-approval, or neither. */
+static enum hazard_class
+lint_class(const char *cmd)
+{
+	struct err err = { 0 };
+	struct lint_report r = { 0 };
+	cJSON *root = cJSON_Parse(unmarked);
+	cJSON *st = cJSON_GetArrayItem(cJSON_GetObjectItem(
+		cJSON_GetArrayItem(cJSON_GetObjectItem(root, "phases"), 3),
+		"steps"), 0);
+	struct playbook *pb;
+	enum hazard_class c = CLASS_READS;
+	char *text;
+
+	cJSON_ReplaceItemInObject(st, "run", cJSON_CreateString(cmd));
+	text = cJSON_PrintUnformatted(root);
+	pb = playbook_load_buffer(text, strlen(text), "t.json", &err);
+	ck_assert_msg(pb != NULL, "%s: %s", cmd, err.msg);
+	lint_playbook(pb, &r);
+	if (has_finding(&r, "looks-destructive", "phases[3].steps[0].run"))
+		c = CLASS_DESTRUCTIVE;
+	else if (has_finding(&r, "change-before-approval",
+			     "phases[3].steps[0]"))
+		c = CLASS_CHANGES;
+	lint_report_done(&r);
+	playbook_free(pb);
+	free(text);
+	cJSON_Delete(root);
+	return c;
+}
+
+/* One table both read alike: every command of the destructive and the
+ * harmless tables is classed by import exactly as `rewind check` classes
+ * it, and both as the shared rules do. */
+START_TEST(test_import_and_lint_classify_the_table_alike)
+{
+	const char *const *tables[] = { destructive_cmds, harmless_cmds };
+	struct strbuf bad = STRBUF_INIT;
+
+	for (int t = 0; t < 2; t++)
+		for (size_t i = 0; tables[t][i]; i++) {
+			const char *cmd = tables[t][i];
+			enum hazard_class want = rules_class(cmd);
+			enum hazard_class imp = import_class(cmd);
+			enum hazard_class lnt = lint_class(cmd);
+
+			if (imp != want || lnt != want)
+				strbuf_addf(&bad, "\n  %s: import %s, check "
+					    "%s, rules %s", cmd,
+					    class_names[imp], class_names[lnt],
+					    class_names[want]);
+		}
+	ck_assert_msg(!bad.len, "classed apart:%s", strbuf_str(&bad));
+	strbuf_done(&bad);
+}
+END_TEST
+
 static Suite *
 hazard_suite(void)
 {
@@ -465,6 +594,10 @@ hazard_suite(void)
 	tcase_add_test(tc, test_hazard_confirm_text_is_whole_words);
 	tcase_add_test(tc, test_import_marks_hazards_from_the_shared_rules);
 	tcase_add_test(tc, test_lint_flags_unmarked_hazards_with_the_shared_rules);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("agree");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_import_and_lint_classify_the_table_alike);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("mostdestructive");
 	tcase_add_test(tc, test_hazard_names_the_most_destructive_command);
