@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "playbook.h"
 #include "regconf.h"
 #include "xalloc.h"
 
@@ -60,6 +61,21 @@ int
 registry_version_is_prerelease(enum reg_type t, const char *v)
 {
 	return reg_backend(t)->is_prerelease(v);
+}
+
+int
+registry_version_is_prerelease_in(const struct playbook *pb, const char *v)
+{
+	const struct pb_registry *regs = pb ? pb->targets.registries : NULL;
+	size_t n = pb ? pb->targets.n_registries : 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (registry_version_is_prerelease(regs[i].type, v))
+			return 1;
+	for (size_t t = 0; !n && t < REG_TYPE_COUNT; t++)
+		if (registry_version_is_prerelease((enum reg_type)t, v))
+			return 1;
+	return 0;
 }
 
 const char *

@@ -12,6 +12,7 @@
 #include "registry.h"
 
 struct err;
+struct playbook;
 struct regconf;
 struct regconf_opts;
 
@@ -59,6 +60,13 @@ int reg_backend_locate(enum reg_type t, const char *package,
 /* Whether V is a pre-release by the rule of type T's row ("1.3.0-beta.1",
  * "2.0rc1", "1.0.dev3"). */
 int registry_version_is_prerelease(enum reg_type t, const char *v);
+
+/* Whether V is a pre-release by the rule of a registry PB watches (one
+ * of its registries' rows calls it one); with no registry, or a NULL PB,
+ * by the rule of any row. For a version known only by its value (the
+ * restore target in the report, prerelease_note). */
+int registry_version_is_prerelease_in(const struct playbook *pb,
+				      const char *v);
 
 /* The highest version that is neither yanked nor a pre-release by A's
  * type's rule (NULL when there is none; PyPI's "latest"); borrowed. */

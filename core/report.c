@@ -25,10 +25,10 @@
 #include "journal.h"
 #include "keeper.h"
 #include "playbook.h"
+#include "reg_backend.h"
 #include "registry.h"
 #include "rtoclock.h"
 #include "sanitize.h"
-#include "semver.h"
 #include "session.h"
 #include "identity.h"
 #include "strbuf.h"
@@ -1639,14 +1639,6 @@ latest_var(const struct rep *r)
 	return NULL;
 }
 
-static int
-is_prerelease(const char *version)
-{
-	struct semver v;
-
-	return semver_parse(version, &v) && v.pre;
-}
-
 /* VERSION without a leading v before its first digit. */
 static const char *
 strip_v(const char *version)
@@ -1675,7 +1667,7 @@ add_findings(struct rep *r)
 	if (!version || !ran_with(r, to))
 		return;
 	note = prerelease_note(r->pb, to, version, latest_var(r));
-	if (note || is_prerelease(version)) {
+	if (note || registry_version_is_prerelease_in(r->pb, version)) {
 		char *text = note ? xasprintf("Restored a pre-release onto "
 					      "latest (%s)", note)
 			   : xasprintf("Restored to pre-release version %s "

@@ -13,7 +13,6 @@
 #include "reg_backend.h"
 #include "registry.h"
 #include "sanitize.h"
-#include "semver.h"
 #include "session.h"
 #include "session_int.h"
 #include "sources.h"
@@ -115,22 +114,6 @@ unpublished_note(const struct reg_answer *const *answers, size_t n,
 	return safe;
 }
 
-/* Whether VALUE is a pre-release: a SemVer pre-release part, or a PEP 440
- * a/b/rc/dev segment after the release numbers. */
-static int
-is_prerelease(const char *value)
-{
-	struct semver v;
-	size_t n = strspn(value, "0123456789.");
-
-	if (semver_parse(value, &v))
-		return v.pre != NULL;
-	return n && value[n] && (strncmp(value + n, "a", 1) == 0 ||
-				 strncmp(value + n, "b", 1) == 0 ||
-				 strncmp(value + n, "rc", 2) == 0 ||
-				 strncmp(value + n, ".dev", 4) == 0);
-}
-
 char *
 prerelease_note(const struct playbook *pb, const char *name,
 		const char *value, const char *channel)
@@ -139,7 +122,7 @@ prerelease_note(const struct playbook *pb, const char *name,
 
 	if (!v || !value || !channel || !withdrawn_is_target(pb, name) ||
 	    !v->from || strcmp(v->from, "registry") != 0 ||
-	    !is_prerelease(value))
+	    !registry_version_is_prerelease_in(pb, value))
 		return NULL;
 	return xasprintf("%s %s is a pre-release: restoring it onto latest "
 			 "(%s) hands every user a pre-release; restore a "

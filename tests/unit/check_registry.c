@@ -173,6 +173,45 @@ START_TEST(test_registry_prerelease_per_type)
 }
 END_TEST
 
+/* A version known only by its value takes the rule of the registries the
+ * playbook watches; with none, any row's rule. */
+START_TEST(test_registry_prerelease_by_the_playbooks_registries)
+{
+	static const struct {
+		int types;	/* bits of enum reg_type; 0: no registry */
+		const char *v;
+		int pre;
+	} cases[] = {
+		{ 1 << REG_PYPI, "2.0rc1", 1 },
+		{ 1 << REG_PYPI, "1.4.0.dev2", 1 },
+		{ 1 << REG_PYPI, "2.0.post1", 0 },
+		{ 1 << REG_NPM, "2.0.0-rc.1", 1 },
+		{ 1 << REG_NPM, "2.0rc1", 0 },
+		{ 1 << REG_CRATES, "0.9.0-alpha.2", 1 },
+		{ 1 << REG_NPM | 1 << REG_PYPI, "2.0rc1", 1 },
+		{ 1 << REG_NPM | 1 << REG_PYPI, "2.0.0", 0 },
+		{ 0, "2.0rc1", 1 },
+		{ 0, "2.0.0-beta.1", 1 },
+		{ 0, "2.0.1", 0 },
+	};
+	struct pb_registry regs[REG_TYPE_COUNT] = { 0 };
+	struct playbook pb = { 0 };
+
+	pb.targets.registries = regs;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		pb.targets.n_registries = 0;
+		for (int t = 0; t < REG_TYPE_COUNT; t++)
+			if (cases[i].types & 1 << t)
+				regs[pb.targets.n_registries++].type =
+					(enum reg_type)t;
+		ck_assert_msg(registry_version_is_prerelease_in(&pb, cases[i].v)
+			      == cases[i].pre, "case %zu: %s", i, cases[i].v);
+	}
+	ck_assert(registry_version_is_prerelease_in(NULL, "2.0rc1"));
+	ck_assert(!registry_version_is_prerelease_in(NULL, "2.0.1"));
+}
+END_TEST
+
 static char *
 fixture_text(const char *name, size_t *len)
 {
@@ -855,6 +894,7 @@ registry_suite(void)
 			    sizeof(order) / sizeof(order[0]));
 	tcase_add_test(tc, test_registry_version_order_is_total);
 	tcase_add_test(tc, test_registry_prerelease_per_type);
+	tcase_add_test(tc, test_registry_prerelease_by_the_playbooks_registries);
 	tcase_add_test(tc, test_registry_npm_mirror_document_parses);
 	tcase_add_test(tc, test_registry_npm_times_match_their_versions_in_any_order);
 	tcase_add_test(tc, test_registry_npm_abbreviated_document_parses);
