@@ -17,6 +17,7 @@
 #include "reg_backend.h"
 #include "regconf.h"
 #include "registry_int.h"
+#include "semver.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -147,14 +148,6 @@ crates_parse(struct reg_answer *a, int stage, const char *content_type,
 	return registry_parse_crates(a, body, len, err);
 }
 
-/* SemVer, as Cargo reads versions: a hyphen after the numbers. */
-static int
-crates_is_prerelease(const char *v)
-{
-	v += strspn(v, "0123456789.");
-	return *v == '-';
-}
-
 const struct reg_backend reg_backend_crates = {
 	.type = REG_CRATES,
 	.tag_word = "tag",
@@ -162,6 +155,6 @@ const struct reg_backend reg_backend_crates = {
 	.url = crates_url,
 	.accept = crates_accept,
 	.parse = crates_parse,
-	.is_prerelease = crates_is_prerelease,
+	.is_prerelease = semver_is_prerelease,	/* as Cargo reads them */
 	.implied_tag = reg_backend_latest_is_stable,
 };

@@ -12,6 +12,7 @@
 #include "reg_backend.h"
 #include "regconf.h"
 #include "registry_int.h"
+#include "semver.h"
 #include "xalloc.h"
 
 /* The "time" object's members sorted by name, for a lookup per version
@@ -201,19 +202,6 @@ npm_parse(struct reg_answer *a, int stage, const char *content_type,
 	return registry_parse_npm(a, body, len, err);
 }
 
-/* SemVer: a hyphen after the numbers ("1.3.0-beta.1"; "+build" is not). */
-static int
-npm_is_prerelease(const char *v)
-{
-	const char *p = v;
-
-	if (*p == 'v' || *p == 'V')
-		p++;
-	while ((*p >= '0' && *p <= '9') || *p == '.')
-		p++;
-	return *p == '-';
-}
-
 const struct reg_backend reg_backend_npm = {
 	.type = REG_NPM,
 	.tag_word = "dist-tag",
@@ -221,5 +209,5 @@ const struct reg_backend reg_backend_npm = {
 	.url = npm_url,
 	.accept = npm_accept,
 	.parse = npm_parse,
-	.is_prerelease = npm_is_prerelease,
+	.is_prerelease = semver_is_prerelease,	/* npm versions are SemVer */
 };

@@ -178,3 +178,12 @@ semver_compare(const char *a, const char *b)
 	c = strcmp(a ? a : "", b ? b : "");
 	return c < 0 ? -1 : c > 0;
 }
+
+int
+semver_is_prerelease(const char *v)
+{
+	if (*v == 'v' || *v == 'V')
+		v++;
+	v += strspn(v, "0123456789.");
+	return *v == '-';
+}

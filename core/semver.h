@@ -19,6 +19,11 @@ struct semver {
  * 0 when it is not (leading zeros, empty identifiers, overflow...). */
 int semver_parse(const char *s, struct semver *out);
 
+/* Whether V has a pre-release part as SemVer writes it: a hyphen right
+ * after the leading numbers and dots ("1.3.0-beta.1", "v2.0.0-rc.1";
+ * "+build" is not one), whether or not V parses strictly. */
+int semver_is_prerelease(const char *v);
+
 /* Compare two parsed versions by precedence: <0, 0 or >0. */
 int semver_cmp(const struct semver *a, const struct semver *b);
 

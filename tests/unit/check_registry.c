@@ -162,6 +162,10 @@ START_TEST(test_registry_prerelease_per_type)
 	ck_assert(registry_version_is_prerelease(REG_NPM, "1.3.0-beta.1"));
 	ck_assert(!registry_version_is_prerelease(REG_NPM, "1.3.0"));
 	ck_assert(!registry_version_is_prerelease(REG_NPM, "1.3.0+b1"));
+	ck_assert(registry_version_is_prerelease(REG_NPM, "v2.0.0-rc.1"));
+	ck_assert(registry_version_is_prerelease(REG_CRATES, "0.9.0-alpha.2"));
+	ck_assert(!registry_version_is_prerelease(REG_CRATES, "0.9.0"));
+	ck_assert(!registry_version_is_prerelease(REG_CRATES, "0.9.0+b1"));
 	ck_assert(registry_version_is_prerelease(REG_PYPI, "1.4.0rc1"));
 	ck_assert(registry_version_is_prerelease(REG_PYPI, "2.0a3"));
 	ck_assert(registry_version_is_prerelease(REG_PYPI, "1.0.dev3"));
