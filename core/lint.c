@@ -16,6 +16,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "cmdenv.h"
 #include "drill.h"
 #include "err.h"
 #include "hazard.h"
@@ -428,8 +429,7 @@ is_standard_env(const char *name)
 		"HOSTNAME", "IFS", "PPID", "RANDOM", "LINENO", "SECONDS",
 		"UID", "EUID", "EDITOR", "VISUAL", "PAGER", "CI",
 		"XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME",
-		"XDG_DATA_HOME", "XDG_RUNTIME_DIR", "REWIND_SESSION_DIR",
-		"REWIND_STEP", "REWIND_MODE", NULL,
+		"XDG_DATA_HOME", "XDG_RUNTIME_DIR", NULL,
 	};
 
 	for (size_t i = 0; env[i]; i++)
@@ -543,8 +543,12 @@ next_shell_ref(const char *p, int *sq, int *dq, unsigned *stack, int *depth)
 	return NULL;
 }
 
+/* Each $NAME of command TEXT that nothing sets: the playbook, the shell
+ * (assigned in TEXT), the user's environment, nor rewind (cmdenv, which
+ * gives a message command, IS_MESSAGE, two names more). */
 static void
-unknown_in_command(struct lint *l, const char *path, const char *text)
+unknown_in_command(struct lint *l, const char *path, const char *text,
+		   int is_message)
 {
 	int sq = 0, dq = 0, depth = 0;
 	unsigned stack = 0;
@@ -562,10 +566,25 @@ unknown_in_command(struct lint *l, const char *path, const char *text)
 			continue;
 		copy = xstrndup(name, n);
 		if (playbook_var_index(l->pb, copy) < 0 && !is_standard_env(copy) &&
-		    !is_assigned(text, copy))
+		    !cmdenv_sets(copy, is_message) && !is_assigned(text, copy))
 			report_unknown(l, path, copy, 0);
 		free(copy);
 	}
+}
+
+/* A message step's command runs like a run step's, with its text on
+ * stdin and the message's own two names besides. */
+static void
+unknown_in_message_command(struct lint *l, const struct pb_step *st,
+			   const char *sp)
+{
+	char *path;
+
+	if (st->kind != STEP_KIND_MESSAGE || !st->command)
+		return;
+	path = xasprintf("%s.command", sp);
+	unknown_in_command(l, path, st->command, 1);
+	free(path);
 }
 
 static void
@@ -585,9 +604,12 @@ rule_unknown_reference(struct lint *l)
 				if (f[k].is_template)
 					unknown_in_template(l, path, f[k].text);
 				else
-					unknown_in_command(l, path, f[k].text);
+					unknown_in_command(l, path, f[k].text,
+							   0);
 				free(path);
 			}
+			unknown_in_message_command(l, &pb->phases[p].steps[i],
+						   sp);
 			free(sp);
 		}
 	}

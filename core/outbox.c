@@ -670,15 +670,10 @@ command_env(struct session *s, const struct item *it, const char *file)
 {
 	struct cmdenv c = { .pb = s->pb, .values = s->values,
 			    .session_dir = s->dir, .step = it->step,
-			    .drill = s->mode == SESSION_DRILL };
-	char *id = xasprintf("REWIND_MESSAGE_ID=%s", it->id);
-	char *path = xasprintf("REWIND_MESSAGE_FILE=%s", file);
-	const char *const extra[] = { id, path, NULL };
-	char **env = cmdenv_build(&c, extra);
+			    .drill = s->mode == SESSION_DRILL,
+			    .message_id = it->id, .message_file = file };
 
-	free(id);
-	free(path);
-	return env;
+	return cmdenv_build(&c);
 }
 
 /* The text goes to the command's stdin from a file of the session. */

@@ -894,7 +894,7 @@ build_env(struct session *s, const struct step_rt *rt)
 			    .session_dir = s->dir, .step = rt->def->id,
 			    .drill = s->mode == SESSION_DRILL };
 
-	return cmdenv_build(&c, NULL);
+	return cmdenv_build(&c);
 }
 
 static char *
