@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <ftw.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -857,6 +858,8 @@ refuse_fetched_copy(const char *cmd, const char *dir, const char *what)
 	return -1;
 }
 
+static void mark_fetched(const char *gitdir);
+
 int
 cli_remote_copy(const char *remote, const char *id, char **gitdir,
 		char **sessions, struct err *err)
@@ -875,6 +878,7 @@ cli_remote_copy(const char *remote, const char *id, char **gitdir,
 	if (session_make_dirs(*sessions, err) < 0 ||
 	    share_fetch(*gitdir, remote, id, err) < 0)
 		goto out;
+	mark_fetched(*gitdir);
 	if (id) {
 		char *out = xasprintf("%s/%s", *sessions, id);
 
@@ -907,6 +911,80 @@ out:
 	}
 	free(cache);
 	return rc;
+}
+
+/* Mark GITDIR as fetched now (git fetch runs with --no-write-fetch-head). */
+static void
+mark_fetched(const char *gitdir)
+{
+	char *path = xasprintf("%s/rewind-fetched", gitdir);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	if (fd >= 0)
+		close(fd);
+	free(path);
+}
+
+/* When the cache's copy of REMOTE was last fetched ("" when never). */
+static void
+last_fetched(const char *gitdir, char *buf, size_t size)
+{
+	char *path = xasprintf("%s/rewind-fetched", gitdir);
+	struct stat st;
+
+	buf[0] = '\0';
+	if (stat(path, &st) == 0)
+		timefmt_us((int64_t)st.st_mtime * 1000000, TF_HMS_ZONE, buf,
+			   size);
+	free(path);
+}
+
+/* The copy of REMOTE (session ID, or every one with ID NULL) fetched
+ * earlier, when REMOTE cannot be reached now: 0 with *GITDIR and
+ * *SESSIONS, after a warning on stderr that says why and how old the
+ * copy is; -1 when there is none (ERR keeps the fetch's failure). */
+static int
+cached_remote_copy(const char *remote, const char *id, char **gitdir,
+		   char **sessions, const struct err *why)
+{
+	char *cache = cli_remotes_cache(), *probe, *msg;
+	char when[64];
+	struct err err = { 0 };
+	struct stat st;
+
+	*gitdir = share_cache_repo(cache, remote, &err);
+	free(cache);
+	if (!*gitdir)
+		return -1;
+	*sessions = xasprintf("%.*s.sessions", (int)strlen(*gitdir) - 4,
+			      *gitdir);
+	probe = id ? xasprintf("%s/%s/journal.jsonl", *sessions, id)
+		   : xstrdup(*sessions);
+	last_fetched(*gitdir, when, sizeof(when));
+	if (stat(probe, &st) < 0 || !when[0]) {
+		free(probe);
+		free(*gitdir);
+		free(*sessions);
+		*gitdir = *sessions = NULL;
+		return -1;
+	}
+	free(probe);
+	msg = xasprintf("%s: showing the copy of %s last fetched at %s",
+			why->msg, remote, when);
+	cli_print_error("rewind: warning", msg);
+	free(msg);
+	return 0;
+}
+
+int
+cli_remote_copy_or_cached(const char *remote, const char *id, char **gitdir,
+			  char **sessions, struct err *err)
+{
+	if (cli_remote_copy(remote, id, gitdir, sessions, err) == 0)
+		return 0;
+	if (err->code != ERR_IO)
+		return -1;
+	return cached_remote_copy(remote, id, gitdir, sessions, err);
 }
 
 /* The repository to fetch REMOTE into for verifying: the cache's, never

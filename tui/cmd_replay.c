@@ -327,7 +327,8 @@ follow_remote(const char *dir, struct cli_opts *o, char **copy,
 	if (!hash || hash == dir || !hash[1] || stat(dir, &st) == 0)
 		return 0;
 	remote = xstrndup(dir, (size_t)(hash - dir));
-	if (cli_remote_copy(remote, hash + 1, &gitdir, &sessions, &err) < 0) {
+	if (cli_remote_copy_or_cached(remote, hash + 1, &gitdir, &sessions,
+				      &err) < 0) {
 		cli_print_error("rewind watch", err.msg);
 		free(remote);
 		return -1;
