@@ -19,6 +19,14 @@ cpid=$!
 exec 3>"$tmp/in"
 printf 'note alice is at it\n' >&3
 wait_for 'published | grep -q "alice is at it"' 20 || exit 1
+printf 'note second note\n' >&3
+wait_for 'published | grep -q "second note"' 20 || exit 1
+"$bin" report "$tmp/alice/s/demo-1" -o "$tmp/report.md" >/dev/null 2>&1 ||
+	fail "report failed"
+grep -q "^| Shared | to $url: [2-9] publishes, .* to .*; the last held [0-9]* events (head [0-9a-f]\{16\}) |" "$tmp/report.md" ||
+	fail "no Shared row in the summary: $(grep -i shar "$tmp/report.md")"
+sed -n '/^## Timeline/,/^## /p' "$tmp/report.md" | grep -qi "publish" &&
+	fail "publishes are timeline rows: $(grep -i publish "$tmp/report.md")"
 
 as bob sessions "$url" >"$tmp/list1" 2>"$tmp/err1" ||
 	fail "sessions REMOTE with the remote up: $(cat "$tmp/err1")"
