@@ -976,6 +976,60 @@ cached_remote_copy(const char *remote, const char *id, char **gitdir,
 	return 0;
 }
 
+/* The one session id in SESSIONS (a cache folder of copies) that begins
+ * with PREFIX: a copy of it (caller frees), or NULL with ERR naming none
+ * or every one that begins so. */
+static char *
+one_id_with_prefix(const char *sessions, const char *prefix,
+		   const char *remote, struct err *err)
+{
+	DIR *d = opendir(sessions);
+	struct dirent *e;
+	struct strbuf all = STRBUF_INIT;
+	char *found = NULL;
+	int n = 0;
+
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.' ||
+		    strncmp(e->d_name, prefix, strlen(prefix)) != 0)
+			continue;
+		strbuf_addf(&all, "%s%s", n++ ? ", " : "", e->d_name);
+		free(found);
+		found = xstrdup(e->d_name);
+	}
+	if (d)
+		closedir(d);
+	if (n != 1) {
+		free(found);
+		found = NULL;
+		if (n == 0)
+			err_set(err, ERR_NOTFOUND, "%s: no session published "
+				"to %s begins so (rewind sessions %s lists "
+				"them)", prefix, remote, remote);
+		else
+			err_set(err, ERR_INVALID, "%s: %d sessions published "
+				"to %s begin so: %s", prefix, n, remote,
+				strbuf_str(&all));
+	}
+	strbuf_done(&all);
+	return found;
+}
+
+char *
+cli_remote_find_session(const char *remote, const char *prefix,
+			struct err *err)
+{
+	char *gitdir = NULL, *sessions = NULL, *id;
+
+	if (cli_remote_copy_or_cached(remote, NULL, &gitdir, &sessions,
+				      err) < 0)
+		return NULL;
+	id = one_id_with_prefix(sessions, prefix, remote, err);
+	free(gitdir);
+	free(sessions);
+	return id;
+}
+
 int
 cli_remote_copy_or_cached(const char *remote, const char *id, char **gitdir,
 			  char **sessions, struct err *err)
