@@ -210,6 +210,9 @@ int session_share(struct session *s, const char *remote, struct err *err);
 /* The remote a resumed session was last published to (its last
  * share.published), or NULL. Caller frees. */
 char *session_share_last_remote(const struct session *s);
+/* The same as a URL (a remote given by name: its URL as configured), as
+ * someone on another machine names it; this console's share first. */
+char *session_share_last_url(const struct session *s);
 /* This session object reads a copy fetched from REMOTE (rewind watch
  * REMOTE#SESSION): what is done to it is done through REMOTE. */
 void session_set_origin(struct session *s, const char *remote);

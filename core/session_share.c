@@ -36,6 +36,8 @@ on_share_result(const struct share_result *r, void *arg)
 		return;
 	}
 	cJSON_AddStringToObject(p, "remote", r->remote);
+	if (r->url && strcmp(r->url, r->remote) != 0)
+		cJSON_AddStringToObject(p, "url", r->url);
 	cJSON_AddStringToObject(p, "ref", r->ref);
 	if (r->state == SHARE_PUBLISHED) {
 		cJSON_AddStringToObject(p, "commit", r->commit);
@@ -398,7 +400,9 @@ session_set_origin(struct session *s, const char *remote)
 const char *
 session_origin(const struct session *s)
 {
-	return s->origin ? s->origin : s->share_remote;
+	if (s->origin)
+		return s->origin;
+	return s->share ? share_url(s->share) : s->share_remote;
 }
 
 /* The remote of the journal's last share.published, or NULL. */
@@ -408,8 +412,10 @@ session_share_last_remote(const struct session *s)
 	return session_share_remote_in(s->dir, NULL);
 }
 
-char *
-session_share_remote_in(const char *dir, int *rejected)
+/* The remote of DIR's last share.published: its URL (WANT_URL) or as
+ * given; *REJECTED as session_share_remote_in says. */
+static char *
+last_published_to(const char *dir, int want_url, int *rejected)
 {
 	char *path = xasprintf("%s/journal.jsonl", dir), *line = NULL;
 	char *remote = NULL;
@@ -430,7 +436,9 @@ session_share_remote_in(const char *dir, int *rejected)
 			*rejected = 0;
 		ev = cJSON_ParseWithLength(line, (size_t)n);
 		p = cJSON_GetObjectItem(ev, "payload");
-		r = cJSON_GetObjectItem(p, "remote");
+		r = want_url ? cJSON_GetObjectItem(p, "url") : NULL;
+		if (!cJSON_IsString(r))
+			r = cJSON_GetObjectItem(p, "remote");
 		if (cJSON_IsString(r) && r->valuestring[0]) {
 			free(remote);
 			remote = xstrdup(r->valuestring);
@@ -442,6 +450,20 @@ session_share_remote_in(const char *dir, int *rejected)
 	free(line);
 	free(path);
 	return remote;
+}
+
+char *
+session_share_remote_in(const char *dir, int *rejected)
+{
+	return last_published_to(dir, 0, rejected);
+}
+
+char *
+session_share_last_url(const struct session *s)
+{
+	if (s->share)
+		return xstrdup(share_url(s->share));
+	return last_published_to(s->dir, 1, NULL);
 }
 
 int
@@ -507,14 +529,13 @@ check_commander(const struct session *s, const char *what,
 		       "it", what, s->operator, actor);
 }
 
-/* The remote the session is shared to: this console's, or the last one
- * it was published to. Caller frees; NULL when it never was. */
+/* The remote the session is shared to, as its URL (the successor takes
+ * it from another machine): this console's, or the last one it was
+ * published to. Caller frees; NULL when it never was. */
 static char *
 shared_remote(const struct session *s)
 {
-	if (s->share_remote)
-		return xstrdup(s->share_remote);
-	return session_share_last_remote(s);
+	return session_share_last_url(s);
 }
 
 int

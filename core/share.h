@@ -35,6 +35,7 @@ struct share_result {
 	char head[65];		/* the chain head it holds */
 	uint64_t events;	/* the journal lines it holds */
 	const char *remote;	/* as given */
+	const char *url;	/* its URL (a remote's name: as configured) */
 	const char *ref;	/* refs/rewind/sessions/ID */
 	const char *why;	/* git's words when it failed */
 	int first_failure;	/* OFFLINE: the first since the last publish */
@@ -99,6 +100,10 @@ const char *share_credentials_hint(const char *why, int brief);
 /* The runner its pushes run on (the one given, or its own): one runner
  * a loop, as each takes the loop's SIGCHLD. */
 struct runner *share_runner(const struct share *sh);
+
+/* The URL published to: the remote's as configured when it was given
+ * by name (what someone on another machine fetches), else as given. */
+const char *share_url(const struct share *sh);
 
 void share_free(struct share *sh);
 
