@@ -143,6 +143,12 @@ int share_fetch(const char *gitdir, const char *remote, const char *id,
 char *share_fetch_command(const char *gitdir, const char *remote,
 			  const char *id);
 
+/* Whether GITDIR's ref of session ID (as fetched) is COMMIT or continues
+ * it: 1 yes, 0 no (the ref was replaced by a history without it), -1
+ * when it cannot be told; *NOW the ref's commit ("" unknown). */
+int share_ref_continues(const char *gitdir, const char *id,
+			const char *commit, char now[41]);
+
 /* Every publish of session ID in GITDIR, oldest first. 0, or -1. */
 int share_anchors(const char *gitdir, const char *id,
 		  struct share_anchor **out, size_t *n, struct err *err);

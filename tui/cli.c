@@ -1212,6 +1212,70 @@ print_fork(const char *path, const char *remote, const struct journal_fork *f)
 		       : "the next publish carries them");
 }
 
+/* This session's own last publish, from the journal at PATH: its commit,
+ * the events it held and when (wall). 0 when it never published. */
+static int
+last_own_publish(const char *path, char commit[41], unsigned long *events,
+		 char when[40])
+{
+	char *line = NULL;
+	FILE *fp = fopen(path, "r");
+	size_t size = 0;
+	ssize_t n;
+	int found = 0;
+
+	while (fp && (n = getline(&line, &size, fp)) > 0) {
+		cJSON *ev, *p, *c, *e, *w;
+
+		if (!strstr(line, "\"type\":\"share.published\""))
+			continue;
+		ev = cJSON_ParseWithLength(line, (size_t)n);
+		p = cJSON_GetObjectItem(ev, "payload");
+		c = cJSON_GetObjectItem(p, "commit");
+		e = cJSON_GetObjectItem(p, "events");
+		w = cJSON_GetObjectItem(ev, "wall");
+		if (cJSON_IsString(c) && strlen(c->valuestring) == 40) {
+			snprintf(commit, 41, "%s", c->valuestring);
+			*events = cJSON_IsNumber(e) ? (unsigned long)e->valuedouble
+						    : 0;
+			snprintf(when, 40, "%s", cJSON_IsString(w)
+				 ? w->valuestring : "?");
+			found = 1;
+		}
+		cJSON_Delete(ev);
+	}
+	if (fp)
+		fclose(fp);
+	free(line);
+	return found;
+}
+
+/* The remote's ref no longer holds the last commit the journal at PATH
+ * says this session published (someone forced it): said, blaming the
+ * remote, not the journal here. 1 when so. */
+static int
+remote_replaced(const char *gitdir, const char *id, const char *path,
+		const char *remote)
+{
+	char commit[41], now[41], when[40];
+	unsigned long events = 0;
+	char *msg;
+
+	if (!last_own_publish(path, commit, &events, when) ||
+	    share_ref_continues(gitdir, id, commit, now) != 0)
+		return 0;
+	msg = xasprintf("%s: the session's ref on %s was replaced: it points "
+			"at commit %.12s, which does not continue commit %.12s "
+			"that this session published at %s (%lu events); "
+			"someone forced the ref, so what it holds now cannot "
+			"anchor this journal (put the ref back to %.12s, or "
+			"ask who pushed %.12s)", path, remote, now, commit,
+			when, events, commit, now);
+	cli_print_error(NULL, msg);
+	free(msg);
+	return 1;
+}
+
 /* Every head published to O->against must be in the journal at PATH.
  * 0 when it is (the last anchored head printed), else 1. */
 static int
@@ -1225,7 +1289,12 @@ verify_against(const struct cli_opts *o, const char *path)
 	size_t n = 0, local = 0, bad = 0, ours = 0, last = 0;
 	struct journal_fork f = { 0 };
 
-	if (!gitdir || share_fetch(gitdir, o->against, id, &err) < 0 ||
+	if (gitdir && share_fetch(gitdir, o->against, id, &err) == 0 &&
+	    remote_replaced(gitdir, id, path, o->against)) {
+		bad = 1;
+		goto out;
+	}
+	if (!gitdir || err.code ||
 	    share_anchors(gitdir, id, &a, &n, &err) < 0 ||
 	    !(h = line_hashes(path, &local, &err)) ||
 	    compare_published(gitdir, id, h, local, &f, &err) < 0) {
