@@ -522,6 +522,8 @@ int session_set_drill_clone(struct session *s, int allowed,
 
 /* Wall time of the session's start event (µs since the epoch). */
 int64_t session_start_wall(const struct session *s);
+/* The wall time of the journal's last event (0 when none). */
+int64_t session_last_wall(const struct session *s);
 
 /* Names of the facts templates and commands may name besides the
  * playbook's variables (OPERATOR, PLAYBOOK, ...), NULL-ended. */
