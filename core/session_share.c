@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -131,6 +132,27 @@ sig_done(struct request_sig *g)
 	free(g->why);
 }
 
+/* A request that says it was made by the login driving the operator's
+ * console on this very host (the operator's own seat) is flagged as a
+ * sign-off from the operator's own login, as one typed here is: not
+ * refused (an account may be shared), but a reviewer sees it. */
+static void
+flag_operators_seat(const struct session *s, const struct share_request *r,
+		    cJSON *p)
+{
+	char host[256];
+
+	if (!s->driver_login || !r->login || !r->host ||
+	    gethostname(host, sizeof(host)) < 0)
+		return;
+	host[sizeof(host) - 1] = '\0';
+	if (strcmp(r->host, host) != 0 ||
+	    !identity_same(r->login, s->driver_login))
+		return;
+	cJSON_AddStringToObject(p, "operator_login", s->driver_login);
+	cJSON_AddBoolToObject(p, "own_login", 1);
+}
+
 /* Where a request came from, for the journal: the remote, the login and
  * host it names, its ids, the head it saw and its signature (G). */
 static cJSON *
@@ -156,6 +178,8 @@ inbox_provenance(const struct session *s, const char *ref_id,
 	cJSON_AddStringToObject(p, "inbox_ref", ref_id);
 	cJSON_AddStringToObject(p, "operator", s->console_op ? s->console_op
 				: s->operator);
+	if (r)
+		flag_operators_seat(s, r, p);
 	return p;
 }
 
