@@ -245,6 +245,28 @@ signed_not_by_operator(const struct session *s, const struct request_sig *g)
 	return NULL;
 }
 
+/* NAME (taken) as the person whose key signed the request (G): a key the
+ * allowed signers list as "bob@team.example" is bob's whether the request
+ * names "bob" or the whole principal, so both count as one person (a
+ * second sign-off for a role under the other name is refused as bob's
+ * second). NULL with ERR when the principal is no valid name. */
+static char *
+as_signer(char *name, const struct request_sig *g, struct err *err)
+{
+	const char *at;
+	char *local, *canon;
+
+	if (!g || !g->who || g->why)
+		return name;
+	at = strchr(g->who, '@');
+	local = at ? xstrndup(g->who, (size_t)(at - g->who))
+		   : xstrdup(g->who);
+	canon = identity_normalize(local, "approve: the signer", err);
+	free(local);
+	free(name);
+	return canon;
+}
+
 /* The request's name checked and normalised, its sign-off allowed now
  * and for what the approver saw; NULL (and journalled why) when not. */
 static char *
@@ -264,11 +286,12 @@ check_request(struct session *s, const char *ref_id,
 				"(%s): a copy, not a request", r->id, ref_id);
 	else if (strcmp(r->session, id) != 0)
 		why = xasprintf("it was written for session %s", r->session);
+	else if ((why = signed_not_by_operator(s, g)))
+		;
 	else if (!(name = identity_normalize(r->name, "approve", &err)) ||
+		 !(name = as_signer(name, g, &err)) ||
 		 session_approval_allowed(s, r->step, r->role, name, &err) < 0)
 		why = xstrdup(err.msg);
-	else
-		why = signed_not_by_operator(s, g);
 	if (!why) {
 		rt = session_find_step(s, r->step);
 		now = session_gate_hash(s, rt);
