@@ -82,6 +82,10 @@ evtext_provenance(const cJSON *p, int full)
 		else if (full && sig && strcmp(sig, "not checked") == 0)
 			strbuf_adds(&sb, " (signed; not checked: the playbook "
 				    "names no share_signers)");
+		if ((own = evtext_own_login(p))) {
+			strbuf_addf(&sb, "; %s on the operator's host", own);
+			free(own);
+		}
 		return strbuf_detach(&sb);
 	} else
 		strbuf_addf(&sb, "entered via %s", via);

@@ -64,6 +64,8 @@ struct rep {
 	size_t n_dones;
 	int64_t exec_rerun_us;	/* time of those re-runs, to their ends */
 	struct strbuf reruns;	/* their step ids, ", " between */
+	cJSON *shared;		/* the publishes, summed (share.published
+				 * events are not timeline rows) */
 };
 
 /* --- small helpers ----------------------------------------------------------- */
@@ -1316,6 +1318,35 @@ note_rerun(struct rep *r, const struct journal_event *ev)
 	}
 }
 
+/* A publish to the shared remote: summed into the summary's "shared"
+ * (its remote, how many, the first and the last with the events and
+ * head it held) instead of a timeline row each, since a session
+ * publishes after nearly every event. */
+static void
+fold_publish(struct rep *r, const struct journal_event *ev)
+{
+	cJSON *n;
+
+	if (!r->shared) {
+		r->shared = cJSON_AddObjectToObject(r->summary, "shared");
+		add_clean(r->shared, "remote", pstr(ev, "remote"));
+		cJSON_AddNumberToObject(r->shared, "publishes", 0);
+		add_time(r->shared, "first", ev->wall_us);
+	}
+	n = cJSON_GetObjectItem(r->shared, "publishes");
+	cJSON_SetNumberValue(n, n->valuedouble + 1);
+	cJSON_DeleteItemFromObject(r->shared, "last");
+	cJSON_DeleteItemFromObject(r->shared, "events");
+	cJSON_DeleteItemFromObject(r->shared, "head");
+	add_time(r->shared, "last", ev->wall_us);
+	n = cJSON_GetObjectItem(ev->payload, "events");
+	cJSON_AddNumberToObject(r->shared, "events",
+				cJSON_IsNumber(n) ? n->valuedouble : 0);
+	add_clean(r->shared, "head", pstr(ev, "head"));
+	if (!r->end_us || !r->complete)
+		r->end_us = ev->wall_us;
+}
+
 static void
 fold_event(struct rep *r, const struct journal_event *ev)
 {
@@ -1324,6 +1355,10 @@ fold_event(struct rep *r, const struct journal_event *ev)
 	char *phase;
 	size_t i;
 
+	if (strcmp(ev->type, "share.published") == 0) {
+		fold_publish(r, ev);
+		return;
+	}
 	if (strcmp(ev->type, "registry.answer") == 0)
 		keep_answer(r, ev);
 	if (!r->cur_phase && strcmp(ev->type, "session.started") == 0 &&
@@ -2314,6 +2349,26 @@ md_operators(struct strbuf *out, const cJSON *s)
 	strbuf_done(&v);
 }
 
+/* "to REMOTE: 12 publishes, 14:02:11 to 14:20:40; the last held 57
+ * events (head 3f2a...)". */
+static void
+md_shared(struct strbuf *out, const cJSON *sh)
+{
+	struct strbuf v = STRBUF_INIT;
+	const cJSON *n = cJSON_GetObjectItem(sh, "publishes");
+	const cJSON *ev = cJSON_GetObjectItem(sh, "events");
+
+	if (!cJSON_IsObject(sh) || !cJSON_IsNumber(n))
+		return;
+	strbuf_addf(&v, "to %s: %d publish%s, %s to %s; the last held %d "
+		    "events (head %.16s)", s_or(sh, "remote", "?"), n->valueint,
+		    n->valueint == 1 ? "" : "es", s_or(sh, "first", "?"),
+		    s_or(sh, "last", "?"), cJSON_IsNumber(ev) ? ev->valueint : 0,
+		    s_or(sh, "head", "?"));
+	md_row2(out, "Shared", strbuf_str(&v));
+	strbuf_done(&v);
+}
+
 static void
 md_summary(const cJSON *rep, struct strbuf *out)
 {
@@ -2348,6 +2403,7 @@ md_summary(const cJSON *rep, struct strbuf *out)
 			    : 0);
 
 	md_row2(out, "Journal", strbuf_str(&v));
+	md_shared(out, cJSON_GetObjectItem(s, "shared"));
 	strbuf_adds(out, "\n");
 	strbuf_done(&v);
 }
@@ -2843,7 +2899,6 @@ static const struct {
 	{ "action.refused", "actions refused" },
 	{ "session.resumed", "resumes" },
 	{ "session.quit", "consoles quit" },
-	{ "share.published", "publishes to the shared remote" },
 	{ "share.offline", "times the shared remote could not be reached" },
 	{ "share.rejected", "publishes refused by the shared remote" },
 };

@@ -1082,6 +1082,12 @@ session_is_busy(const struct session *s)
 	return 0;
 }
 
+int64_t
+session_last_wall(const struct session *s)
+{
+	return s->last_wall_us;
+}
+
 int
 session_driver_gone(const struct session *s, int elsewhere,
 		    int64_t *since_us)

@@ -210,6 +210,9 @@ int session_share(struct session *s, const char *remote, struct err *err);
 /* The remote a resumed session was last published to (its last
  * share.published), or NULL. Caller frees. */
 char *session_share_last_remote(const struct session *s);
+/* The same as a URL (a remote given by name: its URL as configured), as
+ * someone on another machine names it; this console's share first. */
+char *session_share_last_url(const struct session *s);
 /* This session object reads a copy fetched from REMOTE (rewind watch
  * REMOTE#SESSION): what is done to it is done through REMOTE. */
 void session_set_origin(struct session *s, const char *remote);
@@ -519,6 +522,8 @@ int session_set_drill_clone(struct session *s, int allowed,
 
 /* Wall time of the session's start event (µs since the epoch). */
 int64_t session_start_wall(const struct session *s);
+/* The wall time of the journal's last event (0 when none). */
+int64_t session_last_wall(const struct session *s);
 
 /* Names of the facts templates and commands may name besides the
  * playbook's variables (OPERATOR, PLAYBOOK, ...), NULL-ended. */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -36,6 +37,8 @@ on_share_result(const struct share_result *r, void *arg)
 		return;
 	}
 	cJSON_AddStringToObject(p, "remote", r->remote);
+	if (r->url && strcmp(r->url, r->remote) != 0)
+		cJSON_AddStringToObject(p, "url", r->url);
 	cJSON_AddStringToObject(p, "ref", r->ref);
 	if (r->state == SHARE_PUBLISHED) {
 		cJSON_AddStringToObject(p, "commit", r->commit);
@@ -129,6 +132,27 @@ sig_done(struct request_sig *g)
 	free(g->why);
 }
 
+/* A request that says it was made by the login driving the operator's
+ * console on this very host (the operator's own seat) is flagged as a
+ * sign-off from the operator's own login, as one typed here is: not
+ * refused (an account may be shared), but a reviewer sees it. */
+static void
+flag_operators_seat(const struct session *s, const struct share_request *r,
+		    cJSON *p)
+{
+	char host[256];
+
+	if (!s->driver_login || !r->login || !r->host ||
+	    gethostname(host, sizeof(host)) < 0)
+		return;
+	host[sizeof(host) - 1] = '\0';
+	if (strcmp(r->host, host) != 0 ||
+	    !identity_same(r->login, s->driver_login))
+		return;
+	cJSON_AddStringToObject(p, "operator_login", s->driver_login);
+	cJSON_AddBoolToObject(p, "own_login", 1);
+}
+
 /* Where a request came from, for the journal: the remote, the login and
  * host it names, its ids, the head it saw and its signature (G). */
 static cJSON *
@@ -154,6 +178,8 @@ inbox_provenance(const struct session *s, const char *ref_id,
 	cJSON_AddStringToObject(p, "inbox_ref", ref_id);
 	cJSON_AddStringToObject(p, "operator", s->console_op ? s->console_op
 				: s->operator);
+	if (r)
+		flag_operators_seat(s, r, p);
 	return p;
 }
 
@@ -219,6 +245,28 @@ signed_not_by_operator(const struct session *s, const struct request_sig *g)
 	return NULL;
 }
 
+/* NAME (taken) as the person whose key signed the request (G): a key the
+ * allowed signers list as "bob@team.example" is bob's whether the request
+ * names "bob" or the whole principal, so both count as one person (a
+ * second sign-off for a role under the other name is refused as bob's
+ * second). NULL with ERR when the principal is no valid name. */
+static char *
+as_signer(char *name, const struct request_sig *g, struct err *err)
+{
+	const char *at;
+	char *local, *canon;
+
+	if (!g || !g->who || g->why)
+		return name;
+	at = strchr(g->who, '@');
+	local = at ? xstrndup(g->who, (size_t)(at - g->who))
+		   : xstrdup(g->who);
+	canon = identity_normalize(local, "approve: the signer", err);
+	free(local);
+	free(name);
+	return canon;
+}
+
 /* The request's name checked and normalised, its sign-off allowed now
  * and for what the approver saw; NULL (and journalled why) when not. */
 static char *
@@ -238,11 +286,12 @@ check_request(struct session *s, const char *ref_id,
 				"(%s): a copy, not a request", r->id, ref_id);
 	else if (strcmp(r->session, id) != 0)
 		why = xasprintf("it was written for session %s", r->session);
+	else if ((why = signed_not_by_operator(s, g)))
+		;
 	else if (!(name = identity_normalize(r->name, "approve", &err)) ||
+		 !(name = as_signer(name, g, &err)) ||
 		 session_approval_allowed(s, r->step, r->role, name, &err) < 0)
 		why = xstrdup(err.msg);
-	else
-		why = signed_not_by_operator(s, g);
 	if (!why) {
 		rt = session_find_step(s, r->step);
 		now = session_gate_hash(s, rt);
@@ -398,7 +447,9 @@ session_set_origin(struct session *s, const char *remote)
 const char *
 session_origin(const struct session *s)
 {
-	return s->origin ? s->origin : s->share_remote;
+	if (s->origin)
+		return s->origin;
+	return s->share ? share_url(s->share) : s->share_remote;
 }
 
 /* The remote of the journal's last share.published, or NULL. */
@@ -408,8 +459,10 @@ session_share_last_remote(const struct session *s)
 	return session_share_remote_in(s->dir, NULL);
 }
 
-char *
-session_share_remote_in(const char *dir, int *rejected)
+/* The remote of DIR's last share.published: its URL (WANT_URL) or as
+ * given; *REJECTED as session_share_remote_in says. */
+static char *
+last_published_to(const char *dir, int want_url, int *rejected)
 {
 	char *path = xasprintf("%s/journal.jsonl", dir), *line = NULL;
 	char *remote = NULL;
@@ -430,7 +483,9 @@ session_share_remote_in(const char *dir, int *rejected)
 			*rejected = 0;
 		ev = cJSON_ParseWithLength(line, (size_t)n);
 		p = cJSON_GetObjectItem(ev, "payload");
-		r = cJSON_GetObjectItem(p, "remote");
+		r = want_url ? cJSON_GetObjectItem(p, "url") : NULL;
+		if (!cJSON_IsString(r))
+			r = cJSON_GetObjectItem(p, "remote");
 		if (cJSON_IsString(r) && r->valuestring[0]) {
 			free(remote);
 			remote = xstrdup(r->valuestring);
@@ -442,6 +497,20 @@ session_share_remote_in(const char *dir, int *rejected)
 	free(line);
 	free(path);
 	return remote;
+}
+
+char *
+session_share_remote_in(const char *dir, int *rejected)
+{
+	return last_published_to(dir, 0, rejected);
+}
+
+char *
+session_share_last_url(const struct session *s)
+{
+	if (s->share)
+		return xstrdup(share_url(s->share));
+	return last_published_to(s->dir, 1, NULL);
 }
 
 int
@@ -507,14 +576,13 @@ check_commander(const struct session *s, const char *what,
 		       "it", what, s->operator, actor);
 }
 
-/* The remote the session is shared to: this console's, or the last one
- * it was published to. Caller frees; NULL when it never was. */
+/* The remote the session is shared to, as its URL (the successor takes
+ * it from another machine): this console's, or the last one it was
+ * published to. Caller frees; NULL when it never was. */
 static char *
 shared_remote(const struct session *s)
 {
-	if (s->share_remote)
-		return xstrdup(s->share_remote);
-	return session_share_last_remote(s);
+	return session_share_last_url(s);
 }
 
 int

@@ -32,6 +32,7 @@
 
 struct share {
 	char *remote;
+	char *url;		/* REMOTE's URL (a name's, as configured) */
 	char *dir;
 	char *id;
 	char *ref;
@@ -155,30 +156,37 @@ share_ensure_repo(const char *gitdir, struct err *err)
 	return write_config(gitdir, err);
 }
 
-/* A remote's name (no ':' or '/') must be one the configuration knows. */
+/* A remote's name (no ':' or '/') must be one the configuration knows;
+ * *URL its URL as configured (a URL given: itself). */
 static int
-check_remote(const char *gitdir, const char *remote, struct err *err)
+check_remote(const char *gitdir, const char *remote, char **url,
+	     struct err *err)
 {
 	git_repository *repo = NULL;
 	git_config *cfg = NULL;
-	git_buf url = { 0 };
+	git_buf url_buf = { 0 };
 	char *key;
 	int rc = 0;
 
 	if (!*remote)
 		return err_set(err, ERR_INVALID, "--share: give a git remote's "
 			       "name or a URL");
+	*url = xstrdup(remote);
 	if (strpbrk(remote, ":/"))
 		return 0;
 	key = xasprintf("remote.%s.url", remote);
 	if (git_repository_open_bare(&repo, gitdir) < 0 ||
 	    git_repository_config_snapshot(&cfg, repo) < 0 ||
-	    git_config_get_string_buf(&url, cfg, key) < 0)
+	    git_config_get_string_buf(&url_buf, cfg, key) < 0)
 		rc = err_set(err, ERR_NOTFOUND, "--share %s: no git remote of "
 			     "that name in the repository here (give a "
 			     "remote's name of the repository rewind runs in, "
 			     "or a URL)", remote);
-	git_buf_dispose(&url);
+	else if (url_buf.ptr && url_buf.ptr[0]) {
+		free(*url);
+		*url = xstrdup(url_buf.ptr);
+	}
+	git_buf_dispose(&url_buf);
 	git_config_free(cfg);
 	git_repository_free(repo);
 	free(key);
@@ -375,7 +383,7 @@ report(struct share *sh, enum share_state state, const char *why,
        int first)
 {
 	struct share_result r = {
-		.state = state, .events = sh->events, .remote = sh->remote,
+		.state = state, .events = sh->events, .remote = sh->remote, .url = sh->url,
 		.ref = sh->ref, .why = why, .first_failure = first,
 		.creds = state == SHARE_OFFLINE ? sh->creds : NULL,
 	};
@@ -704,7 +712,7 @@ share_start(const struct share_opts *o, struct err *err)
 	if (!sh->runner)
 		sh->runner = sh->own_runner = runner_new(o->loop, err);
 	if (!sh->runner || share_ensure_repo(sh->gitdir, err) < 0 ||
-	    check_remote(sh->gitdir, sh->remote, err) < 0) {
+	    check_remote(sh->gitdir, sh->remote, &sh->url, err) < 0) {
 		share_free(sh);
 		return NULL;
 	}
@@ -712,6 +720,12 @@ share_start(const struct share_opts *o, struct err *err)
 	sh->seq_now = 1;	/* unknown until the first push counts */
 	schedule_push(sh);
 	return sh;
+}
+
+const char *
+share_url(const struct share *sh)
+{
+	return sh->url ? sh->url : sh->remote;
 }
 
 void
@@ -825,6 +839,7 @@ share_free(struct share *sh)
 		runner_cancel(sh->proc);
 	runner_free(sh->own_runner);
 	free(sh->remote);
+	free(sh->url);
 	free(sh->dir);
 	free(sh->id);
 	free(sh->ref);

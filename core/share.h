@@ -35,6 +35,7 @@ struct share_result {
 	char head[65];		/* the chain head it holds */
 	uint64_t events;	/* the journal lines it holds */
 	const char *remote;	/* as given */
+	const char *url;	/* its URL (a remote's name: as configured) */
 	const char *ref;	/* refs/rewind/sessions/ID */
 	const char *why;	/* git's words when it failed */
 	int first_failure;	/* OFFLINE: the first since the last publish */
@@ -100,6 +101,10 @@ const char *share_credentials_hint(const char *why, int brief);
  * a loop, as each takes the loop's SIGCHLD. */
 struct runner *share_runner(const struct share *sh);
 
+/* The URL published to: the remote's as configured when it was given
+ * by name (what someone on another machine fetches), else as given. */
+const char *share_url(const struct share *sh);
+
 void share_free(struct share *sh);
 
 /* --- the other end: reading what was published --------------------------- */
@@ -137,6 +142,12 @@ int share_fetch(const char *gitdir, const char *remote, const char *id,
 /* The shell command share_fetch runs (for a loop's runner). */
 char *share_fetch_command(const char *gitdir, const char *remote,
 			  const char *id);
+
+/* Whether GITDIR's ref of session ID (as fetched) is COMMIT or continues
+ * it: 1 yes, 0 no (the ref was replaced by a history without it), -1
+ * when it cannot be told; *NOW the ref's commit ("" unknown). */
+int share_ref_continues(const char *gitdir, const char *id,
+			const char *commit, char now[41]);
 
 /* Every publish of session ID in GITDIR, oldest first. 0, or -1. */
 int share_anchors(const char *gitdir, const char *id,

@@ -161,6 +161,38 @@ anchor_of(git_repository *repo, git_commit *c, struct share_anchor *a)
 }
 
 int
+share_ref_continues(const char *gitdir, const char *id, const char *commit,
+		    char now[41])
+{
+	git_repository *repo = NULL;
+	char *ref = xasprintf(SHARE_REF_PREFIX "%s", id);
+	git_odb *odb = NULL;
+	git_oid head, mine;
+	int rc = -1;
+
+	now[0] = '\0';
+	git_libgit2_init();
+	if (git_repository_open_bare(&repo, gitdir) < 0 ||
+	    git_reference_name_to_id(&head, repo, ref) < 0 ||
+	    git_oid_fromstr(&mine, commit) < 0)
+		goto done;
+	git_oid_tostr(now, 41, &head);
+	if (git_oid_equal(&head, &mine))
+		rc = 1;
+	else if (git_repository_odb(&odb, repo) < 0)
+		goto done;
+	else if (!git_odb_exists(odb, &mine))
+		rc = 0;		/* fetching the ref did not bring it */
+	else
+		rc = git_graph_descendant_of(repo, &head, &mine) == 1;
+done:
+	git_odb_free(odb);
+	git_repository_free(repo);
+	free(ref);
+	return rc;
+}
+
+int
 share_anchors(const char *gitdir, const char *id, struct share_anchor **out,
 	      size_t *n, struct err *err)
 {

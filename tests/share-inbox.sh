@@ -98,6 +98,12 @@ t1=$(date +%s)
 echo "# request written to taken and read back: $((t1 - t0)) s"
 grep -q "request [0-9a-f]* taken: bob approved as Release Manager, from $url by login $(id -un) on host $(hostname)" "$tmp/good" ||
 	fail "bob's outcome: $(cat "$tmp/good")"
+# Here every "machine" is one login on one host, the commander's own seat:
+# the sign-off is taken but flagged as from the operator's own login.
+grep -q "signed as bob by login $(id -un), the operator's own login on the operator's host" "$tmp/good" ||
+	fail "a request from the operator's own login and host is not flagged: $(cat "$tmp/good")"
+grep '"type":"approval.granted"' "$J" | tail -n 1 | grep -q '"own_login":true' ||
+	fail "own_login not journalled for a request from the operator's seat"
 # bob was told before of the two refused requests
 grep -c "REFUSED" "$tmp/good" | grep -qx 2 ||
 	fail "bob's next approve did not repeat his two refused requests: $(cat "$tmp/good")"

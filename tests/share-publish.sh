@@ -67,7 +67,14 @@ wait_for 'grep -q "\"type\":\"share.rejected\"" "$tmp/out"' 20
 # verify --against meanwhile reads the remote without touching the ref
 # the publisher builds on (a fetch into it made the next publish continue
 # the other writer's history).
-(cd "$tmp/proj" && "$bin" verify "$tmp/s/demo-1" --against team) >/dev/null 2>&1
+# It blames the remote, whose ref no longer holds this session's publish,
+# not the journal here.
+(cd "$tmp/proj" && "$bin" verify "$tmp/s/demo-1" --against team) >"$tmp/v" 2>&1 &&
+	fail "verify --against passed against a replaced ref: $(cat "$tmp/v")"
+grep -q "the session's ref on team was replaced: it points at commit $(echo "$theirs" | cut -c1-12), which does not continue commit [0-9a-f]\{12\} that this session published at" "$tmp/v" ||
+	fail "verify --against does not say the remote was replaced: $(cat "$tmp/v")"
+grep -q "rewritten\|is missing\|cut after" "$tmp/v" &&
+	fail "verify --against blames the local journal for a replaced ref: $(cat "$tmp/v")"
 git --git-dir="$tmp/s/demo-1/share.git" merge-base --is-ancestor "$theirs" "$ref" 2>/dev/null &&
 	fail "verify --against moved the publisher's own ref onto the other writer's commit"
 # The ref put back where the session left it (someone undoes the other

@@ -6,7 +6,8 @@
 # REMOTE#SESSION. The commander's run takes a request only when it is
 # signed by a key the file lists, as the name the file gives that key:
 # unsigned, an unlisted key, and a listed key signing as someone else are
-# refused with their reason; a good one is journalled with signed_by.
+# refused with their reason; a good one is journalled with signed_by; one
+# key counts as one person whichever of its names a request gives.
 . "${REWIND_SRCDIR:-.}/tests/lib/sharelib.sh"
 command -v ssh-keygen >/dev/null || { echo "SKIP: ssh-keygen (openssh-client) is not installed"; exit 77; }
 mkdir -p "$tmp/alice/work"
@@ -44,7 +45,7 @@ cat >"$tmp/pb.json" <<'JSON'
     { "id": "approve", "steps": [
       { "id": "p.sign", "kind": "approve", "title": "sign the rollback",
         "gates": [ "e.do" ],
-        "roles": [ { "role": "Release Manager", "count": 1 } ] }
+        "roles": [ { "role": "Release Manager", "count": 2 } ] }
     ] },
     { "id": "execute", "steps": [ { "id": "e.do", "kind": "check", "title": "done" } ] },
     { "id": "verify", "steps": [] },
@@ -93,6 +94,9 @@ grep -q "signed with $tmp/bob/home/key" "$tmp/bob.out" ||
 	fail "bob was not told he signed: $(cat "$tmp/bob.out")"
 grep '"type":"approval.granted"' "$J" | grep -q '"signed_by":"bob@team.example"' ||
 	fail "the sign-off does not say who signed: $(grep approval.granted "$J")"
+# bob again under his key's whole principal: one key, one person.
+sign bob bob@team.example && fail "bob's key counted twice for one role under its two names"
+refused bob "bob already approved\|same person as bob"
 [ "$(grep -c '"type":"approval.granted"' "$J")" = 1 ] || fail "not exactly one sign-off"
 echo quit >&3
 exec 3>&-

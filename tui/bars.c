@@ -225,6 +225,24 @@ draw_rest(struct app *a, WINDOW *w, int x, int width, const char *clk,
 		  theme_attr(late ? ROLE_CLOCK_LATE : ROLE_CLOCK));
 }
 
+/* A session followed from elsewhere whose last event is a minute old or
+ * more and that neither ended nor quit: "; last event 12m ago" (its
+ * console may be idle, or gone without a word: a watcher cannot tell). */
+static void
+follow_idle_text(const struct app *a, char *buf, size_t size)
+{
+	int64_t idle = clock_wall_now(loop_clock(a->loop)) -
+		       session_last_wall(a->session);
+	char ago[24];
+
+	buf[0] = '\0';
+	if (a->driver_gone_us || session_is_complete(a->session) ||
+	    idle < 60 * 1000000LL || !session_last_wall(a->session))
+		return;
+	bars_duration_text(idle / 1000000, 1, ago, sizeof(ago));
+	snprintf(buf, size, "; last event %s ago", ago);
+}
+
 /* The session's sharing (--share), in the alert colour while the remote
  * does not hold everything, cut (with an ellipsis) before column LIMIT so
  * the clock after it is never drawn over it; the columns it took. */
@@ -243,6 +261,8 @@ draw_share(struct app *a, WINDOW *w, int x, int limit)
 			n = (size_t)snprintf(text, sizeof(text), "handover "
 					     "offered to %s; ", offer);
 		share_follow_text(a->follow, text + n, sizeof(text) - n);
+		n = strlen(text);
+		follow_idle_text(a, text + n, sizeof(text) - n);
 		state = share_follow_failing(a->follow) ? SHARE_OFFLINE
 							: SHARE_PUBLISHED;
 	} else if (!session_share_text(a->session, text, sizeof(text))) {

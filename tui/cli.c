@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <ftw.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -857,6 +858,8 @@ refuse_fetched_copy(const char *cmd, const char *dir, const char *what)
 	return -1;
 }
 
+static void mark_fetched(const char *gitdir);
+
 int
 cli_remote_copy(const char *remote, const char *id, char **gitdir,
 		char **sessions, struct err *err)
@@ -875,6 +878,7 @@ cli_remote_copy(const char *remote, const char *id, char **gitdir,
 	if (session_make_dirs(*sessions, err) < 0 ||
 	    share_fetch(*gitdir, remote, id, err) < 0)
 		goto out;
+	mark_fetched(*gitdir);
 	if (id) {
 		char *out = xasprintf("%s/%s", *sessions, id);
 
@@ -907,6 +911,134 @@ out:
 	}
 	free(cache);
 	return rc;
+}
+
+/* Mark GITDIR as fetched now (git fetch runs with --no-write-fetch-head). */
+static void
+mark_fetched(const char *gitdir)
+{
+	char *path = xasprintf("%s/rewind-fetched", gitdir);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	if (fd >= 0)
+		close(fd);
+	free(path);
+}
+
+/* When the cache's copy of REMOTE was last fetched ("" when never). */
+static void
+last_fetched(const char *gitdir, char *buf, size_t size)
+{
+	char *path = xasprintf("%s/rewind-fetched", gitdir);
+	struct stat st;
+
+	buf[0] = '\0';
+	if (stat(path, &st) == 0)
+		timefmt_us((int64_t)st.st_mtime * 1000000, TF_HMS_ZONE, buf,
+			   size);
+	free(path);
+}
+
+/* The copy of REMOTE (session ID, or every one with ID NULL) fetched
+ * earlier, when REMOTE cannot be reached now: 0 with *GITDIR and
+ * *SESSIONS, after a warning on stderr that says why and how old the
+ * copy is; -1 when there is none (ERR keeps the fetch's failure). */
+static int
+cached_remote_copy(const char *remote, const char *id, char **gitdir,
+		   char **sessions, const struct err *why)
+{
+	char *cache = cli_remotes_cache(), *probe, *msg;
+	char when[64];
+	struct err err = { 0 };
+	struct stat st;
+
+	*gitdir = share_cache_repo(cache, remote, &err);
+	free(cache);
+	if (!*gitdir)
+		return -1;
+	*sessions = xasprintf("%.*s.sessions", (int)strlen(*gitdir) - 4,
+			      *gitdir);
+	probe = id ? xasprintf("%s/%s/journal.jsonl", *sessions, id)
+		   : xstrdup(*sessions);
+	last_fetched(*gitdir, when, sizeof(when));
+	if (stat(probe, &st) < 0 || !when[0]) {
+		free(probe);
+		free(*gitdir);
+		free(*sessions);
+		*gitdir = *sessions = NULL;
+		return -1;
+	}
+	free(probe);
+	msg = xasprintf("%s: showing the copy of %s last fetched at %s",
+			why->msg, remote, when);
+	cli_print_error("rewind: warning", msg);
+	free(msg);
+	return 0;
+}
+
+/* The one session id in SESSIONS (a cache folder of copies) that begins
+ * with PREFIX: a copy of it (caller frees), or NULL with ERR naming none
+ * or every one that begins so. */
+static char *
+one_id_with_prefix(const char *sessions, const char *prefix,
+		   const char *remote, struct err *err)
+{
+	DIR *d = opendir(sessions);
+	struct dirent *e;
+	struct strbuf all = STRBUF_INIT;
+	char *found = NULL;
+	int n = 0;
+
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.' ||
+		    strncmp(e->d_name, prefix, strlen(prefix)) != 0)
+			continue;
+		strbuf_addf(&all, "%s%s", n++ ? ", " : "", e->d_name);
+		free(found);
+		found = xstrdup(e->d_name);
+	}
+	if (d)
+		closedir(d);
+	if (n != 1) {
+		free(found);
+		found = NULL;
+		if (n == 0)
+			err_set(err, ERR_NOTFOUND, "%s: no session published "
+				"to %s begins so (rewind sessions %s lists "
+				"them)", prefix, remote, remote);
+		else
+			err_set(err, ERR_INVALID, "%s: %d sessions published "
+				"to %s begin so: %s", prefix, n, remote,
+				strbuf_str(&all));
+	}
+	strbuf_done(&all);
+	return found;
+}
+
+char *
+cli_remote_find_session(const char *remote, const char *prefix,
+			struct err *err)
+{
+	char *gitdir = NULL, *sessions = NULL, *id;
+
+	if (cli_remote_copy_or_cached(remote, NULL, &gitdir, &sessions,
+				      err) < 0)
+		return NULL;
+	id = one_id_with_prefix(sessions, prefix, remote, err);
+	free(gitdir);
+	free(sessions);
+	return id;
+}
+
+int
+cli_remote_copy_or_cached(const char *remote, const char *id, char **gitdir,
+			  char **sessions, struct err *err)
+{
+	if (cli_remote_copy(remote, id, gitdir, sessions, err) == 0)
+		return 0;
+	if (err->code != ERR_IO)
+		return -1;
+	return cached_remote_copy(remote, id, gitdir, sessions, err);
 }
 
 /* The repository to fetch REMOTE into for verifying: the cache's, never
@@ -1080,6 +1212,70 @@ print_fork(const char *path, const char *remote, const struct journal_fork *f)
 		       : "the next publish carries them");
 }
 
+/* This session's own last publish, from the journal at PATH: its commit,
+ * the events it held and when (wall). 0 when it never published. */
+static int
+last_own_publish(const char *path, char commit[41], unsigned long *events,
+		 char when[40])
+{
+	char *line = NULL;
+	FILE *fp = fopen(path, "r");
+	size_t size = 0;
+	ssize_t n;
+	int found = 0;
+
+	while (fp && (n = getline(&line, &size, fp)) > 0) {
+		cJSON *ev, *p, *c, *e, *w;
+
+		if (!strstr(line, "\"type\":\"share.published\""))
+			continue;
+		ev = cJSON_ParseWithLength(line, (size_t)n);
+		p = cJSON_GetObjectItem(ev, "payload");
+		c = cJSON_GetObjectItem(p, "commit");
+		e = cJSON_GetObjectItem(p, "events");
+		w = cJSON_GetObjectItem(ev, "wall");
+		if (cJSON_IsString(c) && strlen(c->valuestring) == 40) {
+			snprintf(commit, 41, "%s", c->valuestring);
+			*events = cJSON_IsNumber(e) ? (unsigned long)e->valuedouble
+						    : 0;
+			snprintf(when, 40, "%s", cJSON_IsString(w)
+				 ? w->valuestring : "?");
+			found = 1;
+		}
+		cJSON_Delete(ev);
+	}
+	if (fp)
+		fclose(fp);
+	free(line);
+	return found;
+}
+
+/* The remote's ref no longer holds the last commit the journal at PATH
+ * says this session published (someone forced it): said, blaming the
+ * remote, not the journal here. 1 when so. */
+static int
+remote_replaced(const char *gitdir, const char *id, const char *path,
+		const char *remote)
+{
+	char commit[41], now[41], when[40];
+	unsigned long events = 0;
+	char *msg;
+
+	if (!last_own_publish(path, commit, &events, when) ||
+	    share_ref_continues(gitdir, id, commit, now) != 0)
+		return 0;
+	msg = xasprintf("%s: the session's ref on %s was replaced: it points "
+			"at commit %.12s, which does not continue commit %.12s "
+			"that this session published at %s (%lu events); "
+			"someone forced the ref, so what it holds now cannot "
+			"anchor this journal (put the ref back to %.12s, or "
+			"ask who pushed %.12s)", path, remote, now, commit,
+			when, events, commit, now);
+	cli_print_error(NULL, msg);
+	free(msg);
+	return 1;
+}
+
 /* Every head published to O->against must be in the journal at PATH.
  * 0 when it is (the last anchored head printed), else 1. */
 static int
@@ -1093,7 +1289,12 @@ verify_against(const struct cli_opts *o, const char *path)
 	size_t n = 0, local = 0, bad = 0, ours = 0, last = 0;
 	struct journal_fork f = { 0 };
 
-	if (!gitdir || share_fetch(gitdir, o->against, id, &err) < 0 ||
+	if (gitdir && share_fetch(gitdir, o->against, id, &err) == 0 &&
+	    remote_replaced(gitdir, id, path, o->against)) {
+		bad = 1;
+		goto out;
+	}
+	if (!gitdir || err.code ||
 	    share_anchors(gitdir, id, &a, &n, &err) < 0 ||
 	    !(h = line_hashes(path, &local, &err)) ||
 	    compare_published(gitdir, id, h, local, &f, &err) < 0) {

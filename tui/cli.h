@@ -120,6 +120,19 @@ int cli_remote_session_arg(const char *arg, char **remote,
 int cli_remote_copy(const char *remote, const char *id, char **gitdir,
 		    char **sessions, struct err *err);
 
+/* cli_remote_copy, or when REMOTE cannot be reached, the copy fetched
+ * earlier, after a warning on stderr naming the failure and the time of
+ * that fetch (for reading only: listing, watching, replaying). */
+int cli_remote_copy_or_cached(const char *remote, const char *id,
+			      char **gitdir, char **sessions,
+			      struct err *err);
+
+/* The whole id of the one session published to REMOTE whose id begins
+ * with PREFIX (every session fetched into the cache); caller frees. NULL
+ * with ERR: none, several (named), or the fetch's failure. */
+char *cli_remote_find_session(const char *remote, const char *prefix,
+			      struct err *err);
+
 char *cli_new_session_dir(const char *id);
 
 /* Print MSG on stderr as harmless text (controls made visible), after

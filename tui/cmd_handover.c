@@ -33,7 +33,7 @@ handover_usage(void)
 char *
 handover_take_line(const struct session *s, const char *to)
 {
-	char *remote = session_share_last_remote(s);
+	char *remote = session_share_last_url(s);
 	char *id = share_session_id(session_dir(s));
 	char *line = xasprintf("rewind %s --take %s#%s --operator %s",
 			       session_mode(s) == SESSION_DRILL ? "drill"

@@ -321,23 +321,40 @@ follow_remote(const char *dir, struct cli_opts *o, char **copy,
 {
 	const char *hash = strrchr(dir, '#');
 	struct err err = { 0 };
-	char *remote, *gitdir, *sessions;
+	char *remote, *gitdir, *sessions, *id;
 	struct stat st;
 
 	if (!hash || hash == dir || !hash[1] || stat(dir, &st) == 0)
 		return 0;
 	remote = xstrndup(dir, (size_t)(hash - dir));
-	if (cli_remote_copy(remote, hash + 1, &gitdir, &sessions, &err) < 0) {
+	id = xstrdup(hash + 1);
+	if (cli_remote_copy_or_cached(remote, id, &gitdir, &sessions,
+				      &err) < 0 && err.code == ERR_NOTFOUND) {
+		/* the start of a published session's id */
+		struct err exact = err;
+
+		free(id);
+		err_clear(&err);
+		id = cli_remote_find_session(remote, hash + 1, &err);
+		if (!id && err.code == ERR_NOTFOUND)
+			err = exact;
+		if (id && cli_remote_copy_or_cached(remote, id, &gitdir,
+						    &sessions, &err) < 0)
+			err.code = ERR_IO;
+	}
+	if (!id || err.code) {
 		cli_print_error("rewind watch", err.msg);
 		free(remote);
+		free(id);
 		return -1;
 	}
-	*copy = xasprintf("%s/%s", sessions, hash + 1);
+	*copy = xasprintf("%s/%s", sessions, id);
 	owned[0] = remote;
 	owned[1] = gitdir;
+	owned[2] = id;
 	o->follow_remote = remote;
 	o->follow_gitdir = gitdir;
-	o->follow_id = hash + 1;
+	o->follow_id = id;
 	free(sessions);
 	return 1;
 }
@@ -347,7 +364,7 @@ cmd_watch(int argc, char **argv)
 {
 	struct cli_opts o = { 0 };
 	const char *dir = NULL, *theme = NULL;
-	char *args[2], *copy = NULL, *owned[2] = { NULL, NULL };
+	char *args[2], *copy = NULL, *owned[3] = { NULL, NULL, NULL };
 	int print = 0;
 	int rc = parse(argc, argv, &dir, &theme, &print);
 
@@ -367,5 +384,6 @@ cmd_watch(int argc, char **argv)
 	free(copy);
 	free(owned[0]);
 	free(owned[1]);
+	free(owned[2]);
 	return rc;
 }

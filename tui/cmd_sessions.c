@@ -359,7 +359,8 @@ list_remote(const char *remote, const char *format)
 	char *gitdir, *sessions;
 	size_t n = 0;
 
-	if (cli_remote_copy(remote, NULL, &gitdir, &sessions, &err) < 0 ||
+	if (cli_remote_copy_or_cached(remote, NULL, &gitdir, &sessions,
+				      &err) < 0 ||
 	    sessions_list(sessions, &list, &n, &err) < 0) {
 		cli_print_error("rewind sessions", err.msg);
 		free(gitdir);

@@ -73,10 +73,14 @@ other=$(git --git-dir="$srv/team.git" -c user.name=x -c user.email=x@x commit-tr
 git --git-dir="$srv/team.git" update-ref "$ref" "$other"
 wait_text 'ALARM: the published session was replaced by a commit that does not continue it' 10
 refute_text ': fetched [0-9]* s ago'
+# The ref put back where the session left it: the alarm clears by itself.
+git --git-dir="$srv/team.git" update-ref "$ref" "$(git --git-dir="$S/share.git" rev-parse "$ref")"
+wait_text ': fetched [0-9]* s ago' 10
+refute_text 'ALARM'
 
 # The commander's own console, sharing: the same REMOTE#SESSION form.
 git --git-dir="$srv/team.git" update-ref "$ref" "$(git --git-dir="$S/share.git" rev-parse "$ref")"
 start_app -x 200 -y 50 drill "$S" --operator sam --share "$url"
 wait_text "share: published to git://127\.0\.0\.1:$DAEMON_PORT/team\.git" 10
 wait_text "rewind approve '$qurl' approve\.signoff --role 'Engineering Lead'" 10
-pass "the approver's command names REMOTE#SESSION in a watch and a shared console; approving the watch's copy is refused with the line that signs; a replaced ref raises an alarm in the watch"
+pass "the approver's command names REMOTE#SESSION in a watch and a shared console; approving the watch's copy is refused with the line that signs; a replaced ref raises an alarm in the watch, cleared when the ref is put back"

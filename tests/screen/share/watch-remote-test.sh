@@ -3,7 +3,8 @@
 # loopback, the commander and the watcher with their own HOME and working
 # folder): rewind sessions REMOTE lists it (playbook, commander, phase,
 # open); rewind watch REMOTE#SESSION shows it in the watch console, read-
-# only, and shows what the commander does within seconds of its publish;
+# only (named by the start of its id too), and shows what the commander
+# does within seconds of its publish;
 # approving from the published copy is refused.
 . "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
 . "$REWIND_SRCDIR/tests/lib/gitdaemon.sh"
@@ -45,8 +46,8 @@ run_rewind watch "$url#nobody-1" >"$SCREEN_TMP/nobody" 2>&1 && fail "watch of an
 grep -q "nobody-1: no session of that name is published to $url" "$SCREEN_TMP/nobody" ||
 	fail "watch of an unpublished session: $(cat "$SCREEN_TMP/nobody")"
 
-# And follows it.
-start_app -x 160 watch "$url#demo-1"
+# And follows it, named by the start of its id as a local watch may be.
+start_app -x 160 watch "$url#demo"
 wait_text 'WATCH DRILL' 10
 wait_text "remote git://127\.0\.0\.1:$DAEMON_PORT/team\.git: fetched" 10
 echo "note second update from alice" >&3
