@@ -405,6 +405,16 @@ on_taken(const char *to, uint64_t seq, void *arg)
 	s->taken_by = xstrdup(to);
 }
 
+/* Someone else wrote the session's ref while this console was idle. */
+static void
+on_replaced(const char *theirs, void *arg)
+{
+	struct session *s = arg;
+
+	if (!s->taken_by)
+		share_mark_replaced(s->share, theirs);
+}
+
 static void
 start_inbox(struct session *s, const char *remote)
 {
@@ -415,6 +425,7 @@ start_inbox(struct session *s, const char *remote)
 	s->inbox = share_inbox_start(s->loop, share_runner(s->share), gitdir,
 				     remote, id, on_inbox, s);
 	share_inbox_on_taken(s->inbox, on_taken);
+	share_inbox_on_replaced(s->inbox, on_replaced);
 	mark_handled(s);
 	free(id);
 	free(gitdir);

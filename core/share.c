@@ -729,6 +729,28 @@ share_url(const struct share *sh)
 }
 
 void
+share_mark_replaced(struct share *sh, const char *theirs)
+{
+	char *why;
+
+	if (!sh || sh->state == SHARE_REJECTED || sh->proc)
+		return;		/* said already, or a push will tell */
+	why = xasprintf("the session's ref on the remote now points at "
+			"commit %.12s, which does not continue this "
+			"session's publishes (someone else wrote it)", theirs);
+	if (sh->start_timer) {
+		loop_cancel_timer(sh->loop, sh->start_timer);
+		sh->start_timer = 0;
+	}
+	if (sh->retry_timer) {
+		loop_cancel_timer(sh->loop, sh->retry_timer);
+		sh->retry_timer = 0;
+	}
+	push_rejected(sh, why);
+	free(why);
+}
+
+void
 share_changed(struct share *sh, uint64_t seq, int own)
 {
 	if (!sh)

@@ -105,6 +105,12 @@ struct runner *share_runner(const struct share *sh);
  * by name (what someone on another machine fetches), else as given. */
 const char *share_url(const struct share *sh);
 
+/* The session's ref was found replaced by someone else's commit THEIRS
+ * (read by the inbox while idle): REJECTED as a refused push makes it
+ * (share.rejected, the header's alarm, pushes again now and then, never
+ * forced, to publish once the ref is put back). */
+void share_mark_replaced(struct share *sh, const char *theirs);
+
 void share_free(struct share *sh);
 
 /* --- the other end: reading what was published --------------------------- */

@@ -302,6 +302,8 @@ struct share_inbox {
 	char *why, *last_err;
 	share_taken_cb on_taken;
 	char taken_seen[41];	/* the published commit last read */
+	share_replaced_cb on_replaced;
+	char replaced_seen[41];	/* the published commit last judged */
 };
 
 static void inbox_tick(void *arg);
@@ -397,6 +399,7 @@ hand_over(struct share_inbox *in, git_repository *repo, const char *ref)
 }
 
 static void read_taken(struct share_inbox *in, git_repository *repo);
+static void read_replaced(struct share_inbox *in, git_repository *repo);
 
 /* Each request fetched and not seen, in the order of their refs' names
  * (a request's place in the journal is when it was taken). */
@@ -429,6 +432,8 @@ read_inbox(struct share_inbox *in)
 		free(fresh[i]);
 	}
 	free(fresh);
+	if (repo && in->on_replaced)
+		read_replaced(in, repo);
 	if (repo && in->on_taken)
 		read_taken(in, repo);
 	git_reference_iterator_free(it);
@@ -464,6 +469,35 @@ last_handover(const char *text, size_t len, uint64_t *seq)
 		p += n + 1;
 	}
 	return to;
+}
+
+/* Whether the session's ref as fetched now neither holds nor is held by
+ * this console's own last publish (the ref the publisher builds on): some
+ * other writer replaced it (a forced push). Told once for each fetched
+ * commit, so an idle commander learns of it without publishing. */
+static void
+read_replaced(struct share_inbox *in, git_repository *repo)
+{
+	char *theirs = xasprintf(SHARE_REMOTE_PREFIX "%s", in->id);
+	char *mine = xasprintf(SHARE_REF_PREFIX "%s", in->id);
+	git_oid r, l;
+	char hex[41];
+
+	if (git_reference_name_to_id(&r, repo, theirs) < 0 ||
+	    git_reference_name_to_id(&l, repo, mine) < 0)
+		goto out;
+	git_oid_tostr(hex, sizeof(hex), &r);
+	if (strcmp(hex, in->replaced_seen) == 0)
+		goto out;
+	memcpy(in->replaced_seen, hex, sizeof(hex));
+	if (git_oid_equal(&r, &l) ||
+	    git_graph_descendant_of(repo, &r, &l) == 1 ||
+	    git_graph_descendant_of(repo, &l, &r) == 1)
+		goto out;
+	in->on_replaced(hex, in->arg);
+out:
+	free(theirs);
+	free(mine);
 }
 
 /* Whether the session as published now was handed over (someone took it
@@ -614,6 +648,13 @@ share_inbox_on_taken(struct share_inbox *in, share_taken_cb cb)
 {
 	if (in)
 		in->on_taken = cb;
+}
+
+void
+share_inbox_on_replaced(struct share_inbox *in, share_replaced_cb cb)
+{
+	if (in)
+		in->on_replaced = cb;
 }
 
 const char *

@@ -71,6 +71,11 @@ struct share_inbox *share_inbox_start(struct loop *l, struct runner *runner,
  * someone took it over (rewind run --take). Called once a publish read. */
 typedef void (*share_taken_cb)(const char *to, uint64_t seq, void *arg);
 void share_inbox_on_taken(struct share_inbox *in, share_taken_cb cb);
+/* The session's ref as fetched (commit THEIRS) neither holds nor is held
+ * by this console's own last publish: someone else replaced it. Called
+ * once for each such commit fetched. */
+typedef void (*share_replaced_cb)(const char *theirs, void *arg);
+void share_inbox_on_replaced(struct share_inbox *in, share_replaced_cb cb);
 
 /* REF_ID was handled (before this console: read from the journal). */
 void share_inbox_seen(struct share_inbox *in, const char *ref_id);

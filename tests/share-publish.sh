@@ -60,8 +60,12 @@ git -C "$tmp/other" -c user.name=o -c user.email=o@x commit -q --allow-empty -m 
 git -C "$tmp/other" push -q --force "$(daemon_url team.git)" HEAD:$ref ||
 	fail "the other writer could not push"
 theirs=$(git --git-dir="$srv/team.git" rev-parse "$ref")
+# The commander learns of it while idle (no event of its own to push).
+wait_for 'grep -q "\"type\":\"share.rejected\"" "$tmp/out"' 20 ||
+	fail "an idle commander was not told its session's ref was replaced"
+grep '"type":"share.rejected"' "$tmp/out" | grep -q "now points at commit $(echo "$theirs" | cut -c1-12)" ||
+	fail "share.rejected does not name the other writer's commit: $(grep share.rejected "$tmp/out")"
 echo "note after the other writer" >&3
-wait_for 'grep -q "\"type\":\"share.rejected\"" "$tmp/out"' 20
 [ "$(git --git-dir="$srv/team.git" rev-parse "$ref")" = "$theirs" ] ||
 	fail "the other writer's commit was overwritten"
 # verify --against meanwhile reads the remote without touching the ref
