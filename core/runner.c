@@ -733,7 +733,7 @@ child_move_fd(int from, int to)
 }
 
 struct child_args {
-	const char *exe;	/* /bin/sh, or this program as keeper */
+	const char *exe;	/* /bin/sh, or the keeper program */
 	char *argv[6];		/* sh -c COMMAND, or the keeper's */
 	char **envp;
 	const char *cwd;
@@ -871,7 +871,7 @@ proc_start(struct proc *p, const struct proc_spec *spec, int fds[2][2])
 	r->n_spawned++;
 }
 
-/* The keeper's arguments (keeper_main): its status file, the console's
+/* The keeper's arguments (keeper_main.c): its status file, the console's
  * wall clock less the real one (so that its times are on the journal's
  * time line), the command. */
 static void
@@ -884,7 +884,7 @@ keeper_argv(struct proc *p, const struct proc_spec *spec,
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	real = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-	a->exe = "/proc/self/exe";
+	a->exe = keeper_program();
 	a->argv[0] = name;
 	a->argv[1] = mode;
 	a->argv[2] = xstrdup(spec->status_path);
@@ -934,8 +934,12 @@ keeper_handshake(struct proc *p, int pid_r, const char *command,
 	kill(-p->pid, SIGKILL);
 	while (waitpid(p->pid, NULL, 0) < 0 && errno == EINTR)
 		;
-	return err_set(err, ERR_SYS, "the keeper of `%.60s` did not start "
-		       "it", command);
+	if (access(keeper_program(), X_OK) < 0)
+		return err_set(err, ERR_SYS, "the keeper %s: %s (the step "
+			       "`%.60s` did not start)", keeper_program(),
+			       strerror(errno), command);
+	return err_set(err, ERR_SYS, "the keeper %s did not start `%.60s`",
+		       keeper_program(), command);
 }
 
 /* Fork and exec the command (behind a keeper when the spec names a
