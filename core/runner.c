@@ -547,8 +547,10 @@ on_resume(void *arg)
 static void
 pause_after_burst(struct proc *p, struct stream *s, size_t got)
 {
-	if (got < BURST_MIN || s->fd < 0 || s->room < BURST_ROOM ||
-	    s->resume_timer || p->is_reaped)
+	/* A wake that found the pipe full came too late (the timer fired
+	 * late on a busy machine): the command was blocked, so read on. */
+	if (got < BURST_MIN || got >= s->room || s->fd < 0 ||
+	    s->room < BURST_ROOM || s->resume_timer || p->is_reaped)
 		return;
 	loop_mod_fd(p->r->loop, s->fd, 0);
 	s->resume_timer = loop_add_timer(p->r->loop, BURST_PAUSE_US,
