@@ -2,8 +2,10 @@
  * that waits for the command and writes how it ended (exit status or
  * signal, start and end time) to a status file beside the run's output,
  * so that a console that quit or died while the command ran does not
- * lose its outcome (nobody else can wait() for it). It is this program
- * run again in a hidden mode; it exits with the command's own status. */
+ * lose its outcome (nobody else can wait() for it). It is a program of
+ * its own, rewind-keep (keeper_main.c), installed in rewind's libexec
+ * folder and linking only the C library, so it starts in about a
+ * millisecond; it exits with the command's own status. */
 #ifndef REWIND_CORE_KEEPER_H
 #define REWIND_CORE_KEEPER_H
 
@@ -11,7 +13,10 @@
 
 struct err;
 
-/* The first argument that selects the keeper mode (argv[1]). */
+/* The keeper program's file name (and its name in ps). */
+#define KEEPER_PROGRAM "rewind-keep"
+
+/* Its first argument, which says a runner started it (argv[1]). */
 #define KEEPER_ARG "--rewind-internal-keeper"
 
 /* The descriptor on which the keeper writes the command's pid, once. */
@@ -28,21 +33,23 @@ struct keeper_status {
 	int64_t duration_us;	/* monotonic */
 };
 
-/* Whether ARGV asks for the keeper mode. */
-int keeper_is_asked(int argc, char **argv);
+/* Where the keeper program is for the program EXE (a path, or NULL): the
+ * rewind-keep beside it when there is one (a build tree), else the one
+ * installed in rewind's libexec folder. The caller frees it. */
+char *keeper_find(const char *exe);
 
-/* The keeper's whole life: ARGV is KEEPER_ARG STATUS_PATH WALL_OFFSET_US
- * COMMAND after the program name. Runs the command, writes its status
- * file, and returns only when the command could not be started (with the
- * exit status to use); otherwise it ends as the command ended. */
-int keeper_main(int argc, char **argv);
+/* keeper_find for the program running (/proc/self/exe). */
+char *keeper_find_for_self(void);
 
-/* Let this program's runners put a keeper before `sh -c` when a spawn
- * names a status file (only a program whose main calls keeper_main can
- * serve as its own keeper). */
-void keeper_enable(void);
+/* Let this program's runners put the keeper PROGRAM (copied; NULL turns
+ * it off) before `sh -c` when a spawn names a status file. A spawn fails
+ * when PROGRAM cannot be started. */
+void keeper_enable(const char *program);
 
-/* Whether keeper_enable was called. */
+/* The program keeper_enable named (borrowed), or NULL. */
+const char *keeper_program(void);
+
+/* Whether keeper_enable named a program. */
 int keeper_is_enabled(void);
 
 /* Read the status file PATH into ST. Returns 0, or -1 with ERR_IO when it

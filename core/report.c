@@ -76,6 +76,12 @@ clean(const char *s)
 	return sanitize_text(s ? s : "", s ? strlen(s) : 0);
 }
 
+static int
+is_clean(const char *s)
+{
+	return !s || sanitize_is_clean(s, strlen(s));
+}
+
 static void
 add_clean(cJSON *obj, const char *key, const char *s)
 {
@@ -2033,13 +2039,14 @@ static void
 sanitize_tree(cJSON *o)
 {
 	for (cJSON *c = o->child; c; c = c->next) {
-		if (c->string && !(c->type & cJSON_StringIsConst)) {
+		if (c->string && !(c->type & cJSON_StringIsConst) &&
+		    !is_clean(c->string)) {
 			char *k = clean(c->string);
 
 			free(c->string);
 			c->string = k;
 		}
-		if (cJSON_IsString(c)) {
+		if (cJSON_IsString(c) && !is_clean(c->valuestring)) {
 			char *v = clean(c->valuestring);
 
 			free(c->valuestring);

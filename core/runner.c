@@ -547,8 +547,10 @@ on_resume(void *arg)
 static void
 pause_after_burst(struct proc *p, struct stream *s, size_t got)
 {
-	if (got < BURST_MIN || s->fd < 0 || s->room < BURST_ROOM ||
-	    s->resume_timer || p->is_reaped)
+	/* A wake that found the pipe full came too late (the timer fired
+	 * late on a busy machine): the command was blocked, so read on. */
+	if (got < BURST_MIN || got >= s->room || s->fd < 0 ||
+	    s->room < BURST_ROOM || s->resume_timer || p->is_reaped)
 		return;
 	loop_mod_fd(p->r->loop, s->fd, 0);
 	s->resume_timer = loop_add_timer(p->r->loop, BURST_PAUSE_US,
@@ -733,7 +735,7 @@ child_move_fd(int from, int to)
 }
 
 struct child_args {
-	const char *exe;	/* /bin/sh, or this program as keeper */
+	const char *exe;	/* /bin/sh, or the keeper program */
 	char *argv[6];		/* sh -c COMMAND, or the keeper's */
 	char **envp;
 	const char *cwd;
@@ -871,7 +873,7 @@ proc_start(struct proc *p, const struct proc_spec *spec, int fds[2][2])
 	r->n_spawned++;
 }
 
-/* The keeper's arguments (keeper_main): its status file, the console's
+/* The keeper's arguments (keeper_main.c): its status file, the console's
  * wall clock less the real one (so that its times are on the journal's
  * time line), the command. */
 static void
@@ -884,7 +886,7 @@ keeper_argv(struct proc *p, const struct proc_spec *spec,
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	real = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-	a->exe = "/proc/self/exe";
+	a->exe = keeper_program();
 	a->argv[0] = name;
 	a->argv[1] = mode;
 	a->argv[2] = xstrdup(spec->status_path);
@@ -934,8 +936,12 @@ keeper_handshake(struct proc *p, int pid_r, const char *command,
 	kill(-p->pid, SIGKILL);
 	while (waitpid(p->pid, NULL, 0) < 0 && errno == EINTR)
 		;
-	return err_set(err, ERR_SYS, "the keeper of `%.60s` did not start "
-		       "it", command);
+	if (access(keeper_program(), X_OK) < 0)
+		return err_set(err, ERR_SYS, "the keeper %s: %s (the step "
+			       "`%.60s` did not start)", keeper_program(),
+			       strerror(errno), command);
+	return err_set(err, ERR_SYS, "the keeper %s did not start `%.60s`",
+		       keeper_program(), command);
 }
 
 /* Fork and exec the command (behind a keeper when the spec names a

@@ -12,4 +12,7 @@
  * and bidi, \xNN for invalid bytes. Valid printable UTF-8 is kept. */
 char *sanitize_text(const char *text, size_t len);
 
+/* Whether sanitize_text would return LEN bytes of TEXT unchanged. */
+int sanitize_is_clean(const char *text, size_t len);
+
 #endif

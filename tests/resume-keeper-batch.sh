@@ -4,6 +4,8 @@
 # output/STEP-N.status, so a resumed console journals the run's real
 # outcome (step.finished, recorded_by keeper), never "outcome unknown":
 #  A. rewind killed (SIGKILL), the push ends (exit 0) before the resume:
+#     (its keeper is the rewind-keep program, without the console's
+#     libraries)
 #     finished, ok, no step.interrupted; the report says it ended after
 #     the console quit, exit 0 (and, read from the keeper's record, so
 #     does a report made before the resume);
@@ -116,6 +118,15 @@ run_push
 	fail "the keeper is not called rewind-keep in ps: $(cat "/proc/$keeper/comm")"
 tr '\0' ' ' <"/proc/$keeper/cmdline" | grep -q "^rewind: keeper of pid $pid " ||
 	fail "the keeper's ps line does not say whose: $(tr '\0' ' ' <"/proc/$keeper/cmdline")"
+# It starts before every step, so it is a program of its own that maps
+# none of the console's libraries (the console's took ~20 ms to start).
+case $(readlink "/proc/$keeper/exe") in
+*/rewind-keep) ;;
+*) fail "the keeper is not the rewind-keep program: $(readlink "/proc/$keeper/exe")" ;;
+esac
+libs=$(grep -o '[^/]*\.so[.0-9]*$' "/proc/$keeper/maps" | sort -u |
+	grep -E 'icu|git2|curl|curses|cjson|unistring') &&
+	fail "the keeper maps the console's libraries: $(echo $libs)"
 die KILL
 touch "$d/release"
 wait_for 'test -s "$S/output/e.push-1.status"'

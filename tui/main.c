@@ -4,6 +4,7 @@
 
 #include <locale.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 
 #include "app.h"
@@ -31,13 +32,14 @@ int
 main(int argc, char **argv)
 {
 	struct cli_opts o = { 0 };
+	char *keeper;
 	int rc;
 
 	proctitle_init(argc, argv);
-	if (keeper_is_asked(argc, argv))
-		return keeper_main(argc, argv);
-	/* A step's command runs behind this program as its keeper. */
-	keeper_enable();
+	/* A step's command runs behind the keeper program (keeper.h). */
+	keeper = keeper_find_for_self();
+	keeper_enable(keeper);
+	free(keeper);
 	setlocale(LC_ALL, "");
 	umask(077);	/* session files and directories are private */
 	if (argc > 1 && command_find(argv[1]))

@@ -4,8 +4,8 @@
 #    (goal < 100 ms)
 #  - a live step printing 1,000,000 lines: the console's peak memory
 #    (goal < 64 MB) and the step's wall time against the same command
-#    writing to /dev/null (goal <= 1.2x), and into a pipe read and
-#    discarded, the floor for any reader (goal <= 1.15x); and the
+#    into a pipe read and discarded, the floor for any reader (goal <=
+#    1.15x), and writing to /dev/null (for information); and the
 #    console's own CPU for the step against the command's (goal <= 1.0x:
 #    a reader that spends less than the writer keeps up on its own core)
 #  - keypress to updated screen, median of 40 keys (goal < 50 ms)
@@ -99,7 +99,10 @@ fi
 ratio() { awk "BEGIN{printf \"%.2f\", $1/$2}"; }
 cpu_ms=$(awk "BEGIN{printf \"%.1f\", $cpu_best / 1000}")
 echo "console: 1,000,000 lines: peak RSS $hwm MB (goal < 64 MB) $(verdict "$hwm" '<' 64)"
-echo "console: step wall time $ms ms (best of 3) vs $bare ms to /dev/null: ratio $(ratio "$ms" "$bare") (goal <= 1.2) $(verdict "$(ratio "$ms" "$bare")" '<=' 1.2)"
+# The old goal against /dev/null (<= 1.2x, issue 3) was below the floor a
+# pipe sets for any reader; issue 19 restated it against that floor (the
+# line after next). The ratio stays, for information: no verdict.
+echo "console: step wall time $ms ms (best of 3) vs $bare ms to /dev/null: ratio $(ratio "$ms" "$bare") (for information; the goal is against the pipe floor)"
 echo "console: floor for any reader: a pipe read and discarded $piped ms ($(ratio "$piped" "$bare")x /dev/null), memory (memfd) $memfd ms ($(ratio "$memfd" "$bare")x)"
 echo "console: step wall time against the pipe floor: $(ratio "$ms" "$piped")x (goal <= 1.15x) $(verdict "$(ratio "$ms" "$piped")" '<=' 1.15)"
 echo "console: the console's CPU for the step $cpu_ms ms (best of 3) vs the command's own $cmd_cpu ms: $(ratio "$cpu_ms" "$cmd_cpu")x (goal <= 1.0x) $(verdict "$(ratio "$cpu_ms" "$cmd_cpu")" '<=' 1.0)"

@@ -3,14 +3,10 @@
 
 #include <stdlib.h>
 
-#include "keeper.h"
-#include "proctitle.h"
 #include "suites.h"
 
-/* This program serves as the keeper of the runner's keeper tests, as
- * rewind does for its steps. */
 int
-main(int argc, char **argv)
+main(void)
 {
 	Suite *(*const suites[])(void) = {
 		base_suite, sha256_suite, journal_suite, loop_suite,
@@ -19,10 +15,6 @@ main(int argc, char **argv)
 	};
 	SRunner *sr = srunner_create(NULL);
 	int n_failed;
-
-	proctitle_init(argc, argv);
-	if (keeper_is_asked(argc, argv))
-		return keeper_main(argc, argv);
 
 	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++)
 		srunner_add_suite(sr, suites[i]());

@@ -758,6 +758,17 @@ add_table_case(Suite *s, const TTest *test, int n, int timeout)
 /* Behind a keeper (keeper.h), a run reports what it would alone (exit
  * status, signal, time), proc_pid is the command's own group, not the
  * keeper's, and the keeper's status file says the same. */
+/* The keeper program of the build tree (make check exports the folder). */
+static void
+enable_build_keeper(void)
+{
+	const char *dir = getenv("REWIND_BUILDDIR");
+	char *path = xasprintf("%s/" KEEPER_PROGRAM, dir ? dir : ".");
+
+	keeper_enable(path);
+	free(path);
+}
+
 static const struct {
 	const char *command;
 	int exit_code, term_signal;
@@ -783,7 +794,7 @@ START_TEST(test_runner_keeper_records_what_the_console_sees)
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	status = xasprintf("%s/run.status", dir);
 	spec.status_path = status;
-	keeper_enable();
+	enable_build_keeper();
 	run_spec(l, r, &spec, &c, 10000000);
 	ck_assert_int_eq(c.res.exit_code, kept_cases[_i].exit_code);
 	ck_assert_int_eq(c.res.term_signal, kept_cases[_i].term_signal);
@@ -833,7 +844,7 @@ START_TEST(test_runner_cancel_stops_a_kept_command)
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	status = xasprintf("%s/run.status", dir);
 	spec.status_path = status;
-	keeper_enable();
+	enable_build_keeper();
 	run_spec(l, r, &spec, &c, 10000000);
 	ck_assert(c.res.cancelled);
 	ck_assert_int_eq(c.res.term_signal, SIGTERM);
@@ -844,6 +855,46 @@ START_TEST(test_runner_cancel_stops_a_kept_command)
 	rmdir(dir);
 	free(status);
 	capture_done(&c);
+	runner_free(r);
+	loop_free(l);
+}
+END_TEST
+
+/* The keeper beside the program when there is one (a build tree), else
+ * the installed one; a keeper that cannot start fails the spawn, named. */
+START_TEST(test_runner_keeper_is_found_beside_the_program)
+{
+	char dir[] = "/tmp/rewind-keeper-XXXXXX";
+	struct loop *l = loop_new(NULL);
+	struct runner *r = runner_new(l, NULL);
+	struct proc_spec spec = { .command = "exit 0", .stdin_null = 1,
+				  .status_path = "/nonexistent/run.status" };
+	struct err err = { 0 };
+	char *exe, *keeper, *found;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	exe = xasprintf("%s/rewind", dir);
+	keeper = xasprintf("%s/" KEEPER_PROGRAM, dir);
+	found = keeper_find(exe);
+	ck_assert_str_eq(found, REWIND_PKGLIBEXECDIR "/" KEEPER_PROGRAM);
+	free(found);
+	f = fopen(keeper, "w");
+	ck_assert_ptr_nonnull(f);
+	fclose(f);
+	chmod(keeper, 0700);
+	found = keeper_find(exe);
+	ck_assert_str_eq(found, keeper);
+	free(found);
+	unlink(keeper);
+	keeper_enable(keeper);
+	ck_assert_ptr_null(runner_spawn(r, &spec, &err));
+	ck_assert_msg(strstr(err.msg, keeper) &&
+		      strstr(err.msg, "No such file"), "%s", err.msg);
+	keeper_enable(NULL);
+	rmdir(dir);
+	free(keeper);
+	free(exe);
 	runner_free(r);
 	loop_free(l);
 }
@@ -876,6 +927,7 @@ runner_suite(void)
 	add_case(s, test_runner_leaves_other_children_alone, 10);
 	add_case(s, test_runner_free_kills_live_children, 10);
 	add_case(s, test_runner_child_starts_with_default_signals, 10);
+	add_case(s, test_runner_keeper_is_found_beside_the_program, 10);
 	add_table_case(s, test_runner_keeper_records_what_the_console_sees,
 		       N_ROWS(kept_cases), 20);
 	add_case(s, test_runner_cancel_stops_a_kept_command, 10);

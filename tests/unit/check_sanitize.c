@@ -41,6 +41,17 @@ START_TEST(test_sanitize_maps_controls_to_visible_text)
 }
 END_TEST
 
+/* Text is called clean exactly when the sanitizer leaves it as it is
+ * (the report skips the copy for it): the same table says which. */
+START_TEST(test_sanitize_is_clean_when_the_text_comes_out_unchanged)
+{
+	int same = strlen(cases[_i].out) == cases[_i].len &&
+		   memcmp(cases[_i].in, cases[_i].out, cases[_i].len) == 0;
+
+	ck_assert_int_eq(sanitize_is_clean(cases[_i].in, cases[_i].len), same);
+}
+END_TEST
+
 START_TEST(test_sanitize_output_has_no_escape_byte)
 {
 	char all[256];
@@ -65,6 +76,9 @@ sanitize_suite(void)
 	tcase_set_timeout(tc, 10);
 	tcase_add_loop_test(tc, test_sanitize_maps_controls_to_visible_text, 0,
 			    sizeof(cases) / sizeof(cases[0]));
+	tcase_add_loop_test(tc,
+		test_sanitize_is_clean_when_the_text_comes_out_unchanged, 0,
+		sizeof(cases) / sizeof(cases[0]));
 	tcase_add_test(tc, test_sanitize_output_has_no_escape_byte);
 	suite_add_tcase(s, tc);
 	return s;
