@@ -376,6 +376,17 @@ on_share(const struct ev *e, struct strbuf *sb)
 }
 
 static void
+on_taken(const struct ev *e, struct strbuf *sb)
+{
+	strbuf_addf(sb, "%s took the session over through %s (its event "
+		    "%d): this copy only reads from here on", pay(e, "to"),
+		    pay(e, "remote"),
+		    cJSON_GetObjectItem(e->p, "handover_seq")
+			    ? cJSON_GetObjectItem(e->p, "handover_seq")->valueint
+			    : 0);
+}
+
+static void
 on_handover(const struct ev *e, struct strbuf *sb)
 {
 	const cJSON *forced = cJSON_GetObjectItem(e->p, "forced");
@@ -470,6 +481,7 @@ static const struct {
 	{ "session.operator_changed", on_operator_changed },
 	{ "share.published", on_share }, { "share.offline", on_share },
 	{ "share.rejected", on_share }, { "session.handover", on_handover },
+	{ "share.taken", on_taken },
 	{ "session.handover_offered", on_handover_offer },
 	{ "session.handover_withdrawn", on_handover_offer },
 	{ "drill.inject", on_inject },

@@ -2908,6 +2908,7 @@ static const struct {
 	{ "session.quit", "consoles quit" },
 	{ "share.offline", "times the shared remote could not be reached" },
 	{ "share.rejected", "publishes refused by the shared remote" },
+	{ "share.taken", "take-overs of this copy noticed" },
 };
 
 static void

@@ -223,6 +223,8 @@ const char *session_origin(const struct session *s);
 /* The same for the session folder DIR, unopened; and in *REJECTED (when
  * not NULL) whether a share.rejected came after its last publish. */
 char *session_share_remote_in(const char *dir, int *rejected);
+/* The URL DIR was last published to (a remote given by name: its URL). */
+char *session_share_url_in(const char *dir);
 
 /* The header's words on sharing in BUF; 0 when the session is not
  * shared. */

@@ -400,9 +400,21 @@ on_taken(const char *to, uint64_t seq, void *arg)
 {
 	struct session *s = arg;
 
+	cJSON *p;
+	struct err ignored = { 0 };
+
 	if (s->taken_by || own_handover(s, seq))
 		return;
 	s->taken_by = xstrdup(to);
+	/* Kept in this copy's own journal: it stays read-only when resumed,
+	 * whatever the remote's ref says then (put back to an older commit
+	 * of this copy's, it would look like this copy's own). */
+	p = cJSON_CreateObject();
+	cJSON_AddStringToObject(p, "to", to);
+	cJSON_AddNumberToObject(p, "handover_seq", (double)seq);
+	cJSON_AddStringToObject(p, "remote", session_origin(s) ?
+				session_origin(s) : "?");
+	session_record(s, "rewind", "share.taken", NULL, p, &ignored);
 }
 
 /* Someone else wrote the session's ref while this console was idle. */
@@ -514,6 +526,12 @@ char *
 session_share_remote_in(const char *dir, int *rejected)
 {
 	return last_published_to(dir, 0, rejected);
+}
+
+char *
+session_share_url_in(const char *dir)
+{
+	return last_published_to(dir, 1, NULL);
 }
 
 char *

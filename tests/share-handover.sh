@@ -127,4 +127,21 @@ printf 'quit\n' | (cd "$tmp/alice/work" && env HOME="$tmp/carol" \
 	fail "carol took a completed session"
 grep -q "the session is complete: nothing to take" "$tmp/carol.out" ||
 	fail "carol's take: $(cat "$tmp/carol.out")"
+
+# alice's copy journalled the take it noticed: resumed, it stays read-only
+# even once the remote's ref is put back to her own last publish (as an
+# intruder or a wrong "fix" would), so she never commands beside bob.
+grep -q '"type":"share.taken".*"to":"bob"' "$tmp/alice/s/demo-1/journal.jsonl" ||
+	fail "alice's copy did not journal the take it noticed"
+git --git-dir="$srv/team.git" update-ref "$ref" "$before"
+n0=$(wc -l <"$tmp/alice/s/demo-1/journal.jsonl")
+printf 'note alice acts again\nquit\n' | (cd "$tmp/alice/work" && env HOME="$tmp/alice/home" \
+	XDG_STATE_HOME="$tmp/alice/state" "$bin" drill "$tmp/alice/s/demo-1" --batch) \
+	>"$tmp/again.out" 2>&1
+grep -q "the session was taken over by bob (this copy journalled it): opened read-only; follow it with rewind watch $url#demo-1" "$tmp/again.out" ||
+	fail "alice's resumed copy after the ref was put back: $(cat "$tmp/again.out")"
+grep -q "alice acts again" "$tmp/alice/s/demo-1/journal.jsonl" &&
+	fail "alice's copy acted again after the hand-over"
+[ "$(git --git-dir="$srv/team.git" rev-parse "$ref")" = "$before" ] ||
+	fail "alice's resumed copy published over the ref"
 exit $failed

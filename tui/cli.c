@@ -2495,6 +2495,38 @@ published_commander(const char *copy, const char *local, int rejected)
 /* Resuming DIR, a session published to a remote: fetch what the remote
  * holds now; when someone else runs it there, who (the copy here opens
  * read-only). NULL when it is ours, or the remote does not answer. */
+/* Who took the session over from the copy in DIR, as its own journal
+ * says (share.taken, journalled when its console noticed), or NULL. */
+static char *
+journalled_taken_by(const char *dir)
+{
+	char *path = xasprintf("%s/journal.jsonl", dir), *line = NULL;
+	char *who = NULL;
+	FILE *f = fopen(path, "r");
+	size_t size = 0;
+	ssize_t n;
+
+	while (f && (n = getline(&line, &size, f)) > 0) {
+		cJSON *ev, *to;
+
+		if (!strstr(line, "\"type\":\"share.taken\""))
+			continue;
+		ev = cJSON_ParseWithLength(line, (size_t)n);
+		to = cJSON_GetObjectItem(cJSON_GetObjectItem(ev, "payload"),
+					 "to");
+		if (cJSON_IsString(to)) {
+			free(who);
+			who = xstrdup(to->valuestring);
+		}
+		cJSON_Delete(ev);
+	}
+	if (f)
+		fclose(f);
+	free(line);
+	free(path);
+	return who;
+}
+
 static char *
 resumed_taken_by(const char *dir)
 {
@@ -2503,6 +2535,25 @@ resumed_taken_by(const char *dir)
 	char *id, *gitdir = NULL, *sessions = NULL, *copy, *local, *who;
 	struct err err = { 0 };
 
+	if ((who = journalled_taken_by(dir))) {
+		char *w = sanitize_text(who, strlen(who));
+		char *url = session_share_url_in(dir);
+		char *sid = share_session_id(dir);
+		char *follow = url ? xasprintf("; follow it with rewind watch "
+					       "%s#%s", url, sid) : xstrdup("");
+		char *f = sanitize_text(follow, strlen(follow));
+
+		fprintf(stderr, "rewind: %s: the session was taken over by %s "
+			"(this copy journalled it): opened read-only%s\n",
+			dir, w, f);
+		free(f);
+		free(follow);
+		free(sid);
+		free(url);
+		free(w);
+		free(remote);
+		return who;
+	}
 	if (!remote)
 		return NULL;
 	id = share_session_id(dir);

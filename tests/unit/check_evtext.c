@@ -168,7 +168,7 @@ static const char *const types[] = {
 	"step.orphan_ended", "registry.answer", "tags.answer",
 	"share.published", "share.offline", "share.rejected",
 	"session.handover", "session.handover_offered",
-	"session.handover_withdrawn",
+	"session.handover_withdrawn", "share.taken",
 };
 
 /* "step orphan ended" for "step.orphan_ended": the type name in words. */
