@@ -6292,6 +6292,26 @@ static char *lower_plain(const char *text);
 static const char *declare_choice_var(struct imp *im, const char *name,
 				      const char *pattern, const char *prompt);
 
+/* Decide step ST asks roll back or not: its two options and the
+ * ROLLBACK_DECISION variable they set. */
+static void
+add_rollback_options(struct imp *im, cJSON *st)
+{
+	cJSON *opts = cJSON_AddArrayToObject(st, "options");
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "id", "roll-back");
+	cJSON_AddStringToObject(o, "label", "Roll back");
+	cJSON_AddItemToArray(opts, o);
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "id", "do-not-roll-back");
+	cJSON_AddStringToObject(o, "label", "Do not roll back");
+	cJSON_AddItemToArray(opts, o);
+	cJSON_AddStringToObject(st, "variable", declare_choice_var(im,
+		"ROLLBACK_DECISION", "(roll-back|do-not-roll-back)",
+		"Roll back or not"));
+}
+
 /* A paragraph saying when not to roll back ("Do not roll back if the
  * green stack already ran the migration ... - fix forward instead") is
  * the roll back / do not roll back decision, as the heading "Do not roll
@@ -6305,7 +6325,7 @@ on_no_rollback_para(struct imp *im, const struct md_block *b)
 		"do not rollback if", "never roll back if",
 		"do not roll back when", "don't roll back when", NULL };
 	char *low = lower_plain(b->text), *title;
-	cJSON *st, *opts, *o;
+	cJSON *st;
 	size_t i = 0;
 
 	while (opens[i] && strncmp(low, opens[i], strlen(opens[i])) != 0)
@@ -6321,18 +6341,7 @@ on_no_rollback_para(struct imp *im, const struct md_block *b)
 	free(low);
 	apply_alt_when(im, st);
 	append_note(st, b->text);
-	opts = cJSON_AddArrayToObject(st, "options");
-	o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "id", "roll-back");
-	cJSON_AddStringToObject(o, "label", "Roll back");
-	cJSON_AddItemToArray(opts, o);
-	o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "id", "do-not-roll-back");
-	cJSON_AddStringToObject(o, "label", "Do not roll back");
-	cJSON_AddItemToArray(opts, o);
-	cJSON_AddStringToObject(st, "variable", declare_choice_var(im,
-		"ROLLBACK_DECISION", "(roll-back|do-not-roll-back)",
-		"Roll back or not"));
+	add_rollback_options(im, st);
 	im->n_prose++;
 	strbuf_addf(&im->notes_log, "  line %d: paragraph -> note of %s\n",
 		    b->line, jstr(st, "id"));
@@ -8202,23 +8211,9 @@ flush_section(struct imp *im)
 			return;
 	}
 	if (im->section_class == PHASE_DECIDE) {
-		cJSON *opts = cJSON_CreateArray();
-		cJSON *o;
-
 		st = add_step(im, STEP_KIND_DECIDE, im->heading ? im->heading
 							       : "Roll back?");
-		o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "id", "roll-back");
-		cJSON_AddStringToObject(o, "label", "Roll back");
-		cJSON_AddItemToArray(opts, o);
-		o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "id", "do-not-roll-back");
-		cJSON_AddStringToObject(o, "label", "Do not roll back");
-		cJSON_AddItemToArray(opts, o);
-		cJSON_AddItemToObject(st, "options", opts);
-		cJSON_AddStringToObject(st, "variable", declare_choice_var(im,
-			"ROLLBACK_DECISION", "(roll-back|do-not-roll-back)",
-			"Roll back or not"));
+		add_rollback_options(im, st);
 		im->prose_decide = st;
 		im->prose_decide_level = im->level;
 		return;
