@@ -3349,6 +3349,158 @@ sql_confirm(const char *h, const char *s)
 	return NULL;
 }
 
+/* Database and cache clients whose confirmation names what they change
+ * and where: the statement, script or command and key, "in" the
+ * database, "on" the host. */
+enum client_family { CLIENT_PG, CLIENT_MYSQL, CLIENT_REDIS };
+
+struct client_opts {
+	const char *name;
+	enum client_family family;
+};
+
+static const struct client_opts db_clients[] = {
+	{ "psql", CLIENT_PG }, { "mysql", CLIENT_MYSQL },
+	{ "mariadb", CLIENT_MYSQL }, { "redis-cli", CLIENT_REDIS },
+	{ "valkey-cli", CLIENT_REDIS }, { NULL, 0 },
+};
+
+/* Options of a client by what their value is; any other option taking
+ * a value is in skip (a port, a user, a password: never typed). */
+static const char *const client_host[] = { "-h", "--host", NULL };
+static const char *const client_db[] = { "-d", "--dbname", "-D",
+	"--database", "-n", NULL };
+static const char *const client_file[] = { "-f", "--file", NULL };
+static const char *const client_sql[] = { "-c", "--command", "-e",
+	"--execute", NULL };
+static const char *const client_skip[] = { "-p", "--port", "-U",
+	"--username", "-u", "--user", "-a", "--pass", "--password", "-v",
+	"--set", "-P", "--variable", "-S", "--socket", "--tls-cert", NULL };
+
+/* Word W as a confirmation may hold it: a plain word, or a ${NAME} that
+ * is neither a secret nor a connection string. */
+static int
+client_word_ok(const struct cword *w)
+{
+	char *name;
+	int ok;
+
+	if (is_clean_word(w))
+		return 1;
+	if (!bare_var_word(w, &name))
+		return 0;
+	ok = !is_secret_name(name) && !strstr(name, "URL") &&
+	     !strstr(name, "URI") && !strstr(name, "DSN") &&
+	     !strstr(name, "CONN");
+	free(name);
+	return ok;
+}
+
+/* The value of option word W[*I] ("-h db1", "--host=db1", "-hdb1"),
+ * advancing *I past a separate value; an empty word when none. */
+static struct cword
+client_value(const struct cword *w, size_t n, size_t *i)
+{
+	const char *eq = memchr(w[*i].s, '=', w[*i].n);
+
+	if (eq)
+		return (struct cword){ eq + 1,
+				       w[*i].n - (size_t)(eq + 1 - w[*i].s) };
+	if (w[*i].n > 2 && w[*i].s[1] != '-')
+		return (struct cword){ w[*i].s + 2, w[*i].n - 2 };
+	if (*i + 1 < n)
+		return w[++*i];
+	return (struct cword){ "", 0 };
+}
+
+/* Whether option word W is one of LIST, alone, "=value" or (a short
+ * one) glued to its value ("-hdb1"). */
+static int
+client_opt_is(const struct cword *w, const char *const *list)
+{
+	for (size_t i = 0; list[i]; i++) {
+		size_t k = strlen(list[i]);
+
+		if (w->n >= k && strncmp(w->s, list[i], k) == 0 &&
+		    (w->n == k || w->s[k] == '=' ||
+		     (k == 2 && list[i][1] != '-')))
+			return 1;
+	}
+	return 0;
+}
+
+/* The confirmation of a database or cache client's command at H whose
+ * destructive match is at S: "DELETE FROM sessions in orders on db1",
+ * "rollback.sql in orders on db1", "DEL session:web on cache1"; never a
+ * password nor the option that carries it. NULL when H runs no such
+ * client. Caller frees. */
+static char *
+client_confirm(const char *h, const char *s)
+{
+	struct cword w[64], host = { "", 0 }, db = { "", 0 }, what = { "", 0 };
+	size_t n = command_words(h, w, 64, NULL), i = 0;
+	const struct client_opts *c = db_clients;
+	struct strbuf sb = STRBUF_INIT;
+	char *sql;
+
+	while (i < n && (word_is(&w[i], (const char *const[]){ "sudo", "env",
+			 "time", "nohup", "command", NULL }) ||
+			 memchr(w[i].s, '=', w[i].n)))
+		i++;
+	while (i < n && c->name && !word_is(&w[i], (const char *const[]){
+						   c->name, NULL }))
+		c++;
+	if (i >= n || !c->name)
+		return NULL;
+	for (i++; i < n; i++) {
+		if (*w[i].s == '<' && w[i].n == 1 && i + 1 < n) {
+			what = w[++i];	/* "psql db < rollback.sql" */
+			continue;
+		}
+		if (*w[i].s != '-') {
+			if (c->family == CLIENT_REDIS) {
+				what = (struct cword){ w[i].s, (size_t)(
+					(i + 1 < n ? w[i + 1].s + w[i + 1].n
+						   : w[i].s + w[i].n) - w[i].s) };
+				break;	/* the command and its key */
+			}
+			if (!db.n)
+				db = w[i];
+			continue;
+		}
+		if (c->family == CLIENT_MYSQL && w[i].n > 2 &&
+		    strncmp(w[i].s, "-p", 2) == 0)
+			continue;	/* "-pSECRET": glued, no value after */
+		if (client_opt_is(&w[i], client_host))
+			host = client_value(w, n, &i);
+		else if (client_opt_is(&w[i], client_db))
+			db = client_value(w, n, &i);
+		else if (client_opt_is(&w[i], client_file))
+			what = client_value(w, n, &i);
+		else if (client_opt_is(&w[i], client_sql) ||
+			 client_opt_is(&w[i], client_skip))
+			(void)client_value(w, n, &i);
+	}
+	sql = sql_confirm(h, s);
+	if (sql)
+		strbuf_adds(&sb, sql);
+	else if (what.n && (client_word_ok(&what) || c->family ==
+			    CLIENT_REDIS))
+		strbuf_addf(&sb, "%.*s", (int)what.n, what.s);
+	free(sql);
+	if (db.n && client_word_ok(&db))
+		strbuf_addf(&sb, "%s%.*s", sb.len ? " in " : "", (int)db.n,
+			    db.s);
+	if (host.n && client_word_ok(&host))
+		strbuf_addf(&sb, "%s%.*s", sb.len ? " on " : "", (int)host.n,
+			    host.s);
+	if (!sb.len) {
+		strbuf_done(&sb);
+		return NULL;
+	}
+	return strbuf_detach(&sb);
+}
+
 /* What the operator types to run a destructive command: the ${NAME} it
  * uses that says what is at stake (a version, a tag, a release), as the
  * piece of its word that names it ("@acme/sdk@${GOOD_VERSION}"), never a
@@ -3371,6 +3523,8 @@ destructive_confirm(const char *cmd)
 	e = e > s ? e : s + strcspn(s, " \t\n");
 	if ((var = target_var(w, command_words(h, w, 64, NULL), &score)))
 		return with_object(var, h, e);
+	if ((var = client_confirm(h, s)))
+		return var;
 	if ((var = sql_confirm(h, s)))
 		return var;
 	if ((var = target_var_anywhere(cmd)))
@@ -10674,18 +10828,89 @@ no_secret_in_confirms(struct imp *im)
 	}
 }
 
+/* TEXT with each placeholder that became an input written as that
+ * input, ${NAME} ("Deploy <VERSION> to {{env}}" -> "Deploy ${VERSION} to
+ * ${ENV}"), so titles and drill output show the value the walk has; a
+ * secret's and an undeclared placeholder stay as written. Caller frees. */
+static char *
+with_known_vars(const struct imp *im, const char *text)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (const char *p = text; *p;) {
+		const char *name, *known = NULL;
+		size_t nlen, span = placeholder_at(text, p, 0, &name, &nlen);
+		char *var;
+
+		if (!span) {
+			strbuf_addc(&sb, *p++);
+			continue;
+		}
+		var = var_name(name, nlen);
+		for (size_t i = 0; i < im->n_vars && !known; i++)
+			if (!im->vars[i].secret &&
+			    (strcmp(im->vars[i].name, var) == 0 ||
+			     same_input(im->vars[i].name, var)))
+				known = im->vars[i].name;
+		if (known)
+			strbuf_addf(&sb, "${%s}", known);
+		else
+			strbuf_add(&sb, p, span);
+		free(var);
+		p += span;
+	}
+	return strbuf_detach(&sb);
+}
+
+/* String item IT rewritten by with_known_vars. */
+static void
+known_vars_in(const struct imp *im, cJSON *it)
+{
+	char *v;
+
+	if (!cJSON_IsString(it))
+		return;
+	v = with_known_vars(im, it->valuestring);
+	if (strcmp(v, it->valuestring) != 0)
+		cJSON_SetValuestring(it, v);
+	free(v);
+}
+
+/* Every step's title and drill output name the inputs placeholders
+ * became, as its command does. */
+static void
+titles_use_inputs(const struct imp *im)
+{
+	for (int ph = 0; ph < PHASE_COUNT; ph++) {
+		cJSON *st, *out, *line;
+
+		cJSON_ArrayForEach(st, im->steps[ph]) {
+			known_vars_in(im, cJSON_GetObjectItem(st, "title"));
+			out = cJSON_GetObjectItem(cJSON_GetObjectItem(st,
+							"drill"), "output");
+			known_vars_in(im, out);
+			if (cJSON_IsArray(out))
+				cJSON_ArrayForEach(line, out)
+					known_vars_in(im, line);
+		}
+	}
+}
+
 static cJSON *
 playbook_json(struct imp *im)
 {
 	cJSON *root = cJSON_CreateObject();
 	cJSON *phases;
 	const char *src = base_name(im->name);
-	char *title = im->title ? xstrdup(im->title)
-		    : im->title_tpl ? title_from_template(im, im->title_tpl)
-		    : xstrdup(src);
+	char *tpl = im->title ? xstrdup(im->title)
+		  : im->title_tpl ? title_from_template(im, im->title_tpl)
+		  : xstrdup(src);
+	char *title = with_known_vars(im, tpl);
 	char *id = slug(title, 48);
 
+	free(tpl);
 	no_secret_in_confirms(im);
+	titles_use_inputs(im);
 	cJSON_AddStringToObject(root, "id", id);
 	cJSON_AddStringToObject(root, "title", title);
 	cJSON_AddStringToObject(root, "summary", im->summary ? im->summary

@@ -4723,6 +4723,108 @@ START_TEST(test_import_platform_is_asked_once)
 }
 END_TEST
 
+/* A backup is a backup however its file is named: "pg_dump -f FILE" and
+ * "pg_dump > FILE" (and mysqldump's --result-file and ">", a dump piped
+ * through gzip) all run before the approval, none asks a confirmation. */
+START_TEST(test_import_dump_into_a_file_is_a_backup_either_way)
+{
+	static const char text[] =
+		"# Orders schema rollback\n\n## Back up\n\n```bash\n"
+		"pg_dump -f orders.sql orders\npg_dump orders > orders2.sql\n"
+		"mysqldump --result-file=shop.sql shop\n"
+		"mysqldump shop > shop2.sql\n"
+		"pg_dump orders | gzip > orders.sql.gz\n```\n\n"
+		"## Roll back\n\n```bash\n"
+		"psql -h db1 -d orders -c \"DROP TABLE invoices_v2\"\n```\n";
+	static const char *const dumps[] = { "pg_dump -f", "pg_dump orders >",
+		"--result-file", "mysqldump shop >", "| gzip", NULL };
+	cJSON *root = import_text(text, strlen(text), NULL);
+	int ph = -1;
+
+	for (size_t i = 0; dumps[i]; i++) {
+		cJSON *st = find_step(root, "run", dumps[i], &ph, NULL);
+
+		ck_assert_msg(st != NULL, "%s dropped", dumps[i]);
+		ck_assert_msg(ph == PHASE_ASSESS, "%s runs in phase %d",
+			      dumps[i], ph);
+		ck_assert_msg(!cJSON_GetObjectItem(st, "destructive"),
+			      "%s asks a confirmation", dumps[i]);
+	}
+	ck_assert_ptr_nonnull(find_step(root, "run", "DROP TABLE", &ph, NULL));
+	ck_assert_int_eq(ph, PHASE_EXECUTE);
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A client's confirmation names what it changes, in which database, on
+ * which host: never its password, nor the option that carries one. */
+START_TEST(test_import_client_confirmation_names_host_database_or_key)
+{
+	static const char text[] =
+		"# Flush sessions\n\n## Roll back\n\n```bash\n"
+		"redis-cli -a s3cretpass -h cache1 DEL session:web\n"
+		"redis-cli -h cache2 -a \"$REDIS_PASSWORD\" FLUSHDB\n"
+		"psql -h db1 -d orders -f rollback.sql\n"
+		"psql -h db1 -U admin orders < down.sql\n"
+		"mysql -h db2 -u root -pS3cretPw shop -e \"DROP TABLE carts\"\n"
+		"```\n";
+	static const char *const runs[][2] = {
+		{ "DEL session:web", "DEL session:web on cache1" },
+		{ "FLUSHDB", "FLUSHDB on cache2" },
+		{ "rollback.sql", "rollback.sql in orders on db1" },
+		{ "down.sql", "down.sql in orders on db1" },
+		{ "DROP TABLE carts", "DROP TABLE carts in shop on db2" },
+	};
+	cJSON *root = import_text(text, strlen(text), NULL);
+
+	for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
+		cJSON *st = find_step(root, "run", runs[i][0], NULL, NULL);
+		const char *c;
+
+		ck_assert_msg(st != NULL, "%s dropped", runs[i][0]);
+		c = str(st, "confirm");
+		ck_assert_msg(c && strcmp(c, runs[i][1]) == 0,
+			      "%s: confirm \"%s\"", runs[i][0], c ? c : "");
+		ck_assert_ptr_null(strstr(c, "-a"));
+		ck_assert_ptr_null(strstr(c, "PASSWORD"));
+		ck_assert_ptr_null(strstr(c, "S3cret"));
+	}
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A placeholder the import made an input is that input everywhere the
+ * operator reads it: the playbook's title, a checklist item's title, a
+ * command step's title and its drill output. */
+START_TEST(test_import_titles_and_drill_output_use_the_inputs)
+{
+	static const char text[] =
+		"# Roll back web to <VERSION> in {{env}}\n\n## Roll back\n\n"
+		"- [ ] Deploy <VERSION> to {{env}}\n\n```bash\n"
+		"helm rollback web <VERSION> --namespace {{env}}\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *check = find_step(root, "kind", "check", NULL, NULL);
+	cJSON *run = find_step(root, "run", "helm rollback", NULL, NULL);
+	const char *out;
+
+	ck_assert_ptr_nonnull(variable(root, "VERSION"));
+	ck_assert_ptr_nonnull(variable(root, "ENV"));
+	ck_assert_str_eq(str(root, "title"),
+			 "Roll back web to ${VERSION} in ${ENV}");
+	ck_assert_ptr_nonnull(check);
+	ck_assert_str_eq(str(check, "title"), "Deploy ${VERSION} to ${ENV}");
+	ck_assert_ptr_nonnull(run);
+	ck_assert_str_eq(str(run, "title"),
+			 "helm rollback web ${VERSION} --namespace ${ENV}");
+	out = str(cJSON_GetObjectItem(run, "drill"), "output");
+	ck_assert_ptr_nonnull(out);
+	ck_assert_ptr_nonnull(strstr(out, "web ${VERSION} --namespace ${ENV}"));
+	ck_assert_ptr_null(strchr(out, '<'));
+	ck_assert_ptr_null(strstr(out, "{{"));
+	cJSON_Delete(root);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -4997,6 +5099,18 @@ import_suite(void)
 		tcase_add_loop_test(tc,
 			test_import_preferred_heading_is_recommended_alternative,
 			0, (int)(sizeof(preferred_md) / sizeof(preferred_md[0])));
+		suite_add_tcase(s, tc);
+	}
+	{
+		TCase *tc = tcase_create("leftovers15");
+
+		tcase_set_timeout(tc, 30);
+		tcase_add_test(tc,
+			test_import_dump_into_a_file_is_a_backup_either_way);
+		tcase_add_test(tc,
+			test_import_client_confirmation_names_host_database_or_key);
+		tcase_add_test(tc,
+			test_import_titles_and_drill_output_use_the_inputs);
 		suite_add_tcase(s, tc);
 	}
 	return s;
