@@ -1524,6 +1524,8 @@ struct imp {
 	int not_prod_level;	/* level of a section not for production, or 0 */
 	int not_prod_line;	/* the line that says so */
 	char *cd_chain;		/* "cd DIR" an earlier step left the shell in */
+	int ui_only;		/* no command anywhere, steps clicked in a UI */
+	int ui_only_said;	/* its review point is made */
 };
 
 static void __attribute__((format(printf, 4, 5)))
@@ -6235,7 +6237,26 @@ static void
 on_ui_item(struct imp *im, const struct md_block *b)
 {
 	char *plain = plain_title(b->text);
-	cJSON *st = add_step(im, STEP_KIND_CHECK, plain);
+	enum phase_id saved = im->phase;
+	int saved_auto = im->phase_auto;
+	cJSON *st;
+
+	if (im->ui_only && im->phase_auto) {
+		/* a runbook done all by hand: its clicks are the change */
+		im->phase = PHASE_EXECUTE;
+		im->phase_auto = 0;
+	}
+	st = add_step(im, STEP_KIND_CHECK, plain);
+	im->phase = saved;
+	im->phase_auto = saved_auto;
+	if (im->ui_only && !im->ui_only_said) {
+		im->ui_only_said = 1;
+		add_review(im, b->line, st, "the runbook has no command: "
+			   "every step from line %d on is done by hand in a "
+			   "UI and became a step the operator ticks; check "
+			   "their order and phases, and add the approval "
+			   "the change needs", b->line);
+	}
 
 	append_note(st, "A step the runbook does by hand in a console: do it "
 		    "there, then tick it here.");
@@ -6277,6 +6298,36 @@ on_ui_items(struct imp *im, const struct md_block *b)
 		free(one.text);
 		p = q ? q + 1 + strspn(q + 1, "0123456789") + 2 : NULL;
 	}
+}
+
+/* In a runbook done all by hand (IM->ui_only), item B is one of its
+ * steps: a numbered item, or one that clicks, outside a section that
+ * decides or approves. */
+static int
+ui_only_step(const struct imp *im, const struct md_block *b)
+{
+	return im->ui_only && im->section_class != PHASE_DECIDE &&
+	       im->section_class != PHASE_APPROVE &&
+	       (b->ordered || is_ui_step(b->text, 1));
+}
+
+/* DOC holds no command at all (no fence of shell or of no language) and
+ * at least one item done in a UI: a runbook done all by hand. */
+static int
+doc_is_ui_only(const struct md_doc *doc)
+{
+	int clicks = 0;
+
+	for (size_t i = 0; i < doc->n; i++) {
+		const struct md_block *b = &doc->b[i];
+
+		if (b->kind == MD_CODE && (!*b->info ||
+					   in_list(b->info, shell_langs, 0)))
+			return 0;
+		clicks |= b->kind == MD_ITEM && !b->task &&
+			  is_ui_step(b->text, 0);
+	}
+	return clicks;
 }
 
 static char *lower_plain(const char *text);
@@ -6386,7 +6437,8 @@ on_item(struct imp *im, const struct md_block *b)
 	}
 	if ((is_ui_step(b->text, im->last_ui && im->last_ui == im->last) &&
 	     (content_phase(im) == PHASE_EXECUTE ||
-	      im->alt_value || im->balt_value)) || in_by_hand_member(im)) {
+	      im->alt_value || im->balt_value)) || in_by_hand_member(im) ||
+	    ui_only_step(im, b)) {
 		im->task = NULL;
 		on_ui_items(im, b);
 		return;
@@ -11224,6 +11276,7 @@ mdimport_convert(const char *text, size_t len, const char *name,
 			       "file is empty)", name), NULL;
 	}
 	im.doc = &doc;
+	im.ui_only = doc_is_ui_only(&doc);
 	if (explain && doc.b[0].kind != MD_HEADING)
 		strbuf_addf(explain, "line %d: (before the first heading)\n",
 			    doc.b[0].line);

@@ -4825,6 +4825,42 @@ START_TEST(test_import_titles_and_drill_output_use_the_inputs)
 }
 END_TEST
 
+/* A runbook done all by hand (numbered clicks, no command anywhere) is
+ * a draft of steps the operator ticks, in execute, with a review point
+ * saying so, never refused as "only prose". */
+START_TEST(test_import_ui_only_runbook_is_steps_to_tick)
+{
+	static const char text[] =
+		"# Storefront theme rollback\n\n"		/* 1 */
+		"## In the admin console\n\n"			/* 3 */
+		"1. Go to Settings > Themes.\n"			/* 5 */
+		"2. Click History.\n"				/* 6 */
+		"3. Click Restore next to the previous version.\n\n"
+		"## Verify\n\n"					/* 9 */
+		"1. Open the storefront home page.\n";		/* 11 */
+	static const char *const clicks[] = { "Go to Settings", "Click "
+		"History", "Click Restore", NULL };
+	cJSON *root = import_text(text, strlen(text), NULL);
+	int ph = -1, prev = -1, idx = -1;
+
+	for (size_t i = 0; clicks[i]; i++) {
+		cJSON *st = find_step(root, "title", clicks[i], &ph, &idx);
+
+		ck_assert_msg(st != NULL, "%s dropped", clicks[i]);
+		ck_assert_str_eq(str(st, "kind"), "check");
+		ck_assert_int_eq(ph, PHASE_EXECUTE);
+		ck_assert(!cJSON_IsFalse(cJSON_GetObjectItem(st, "required")));
+		ck_assert_int_gt(idx, prev);
+		prev = idx;
+	}
+	ck_assert_ptr_nonnull(find_step(root, "title", "Open the storefront",
+					&ph, NULL));
+	ck_assert_int_eq(ph, PHASE_VERIFY);
+	ck_assert(review_on(root, 5, "no command"));
+	cJSON_Delete(root);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -5111,6 +5147,7 @@ import_suite(void)
 			test_import_client_confirmation_names_host_database_or_key);
 		tcase_add_test(tc,
 			test_import_titles_and_drill_output_use_the_inputs);
+		tcase_add_test(tc, test_import_ui_only_runbook_is_steps_to_tick);
 		suite_add_tcase(s, tc);
 	}
 	return s;
