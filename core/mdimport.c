@@ -3880,6 +3880,31 @@ record_cd(struct imp *im, const cJSON *st, const char *run)
 	free(last);
 }
 
+/* Prose or an item B that tells the operator to change directory in
+ * inline code ("From the repository root, `cd infra/edge`."): the later
+ * steps run there, as after a fenced cd. */
+static void
+prose_cd(struct imp *im, const struct md_block *b)
+{
+	for (const char *p = strchr(b->text, '`'); p; ) {
+		const char *e = strchr(p + 1, '`');
+		char *code, *dir;
+
+		if (!e)
+			return;
+		code = trim_dup(p + 1, (size_t)(e - p - 1));
+		dir = strpbrk(code, ";&|\n") ? NULL : cd_target(code);
+		if (dir) {
+			im->run_line = b->line;
+			record_cd(im, NULL, code);
+			im->run_line = 0;
+		}
+		free(dir);
+		free(code);
+		p = strchr(e + 1, '`');
+	}
+}
+
 /* Step ST runs RUN, which a section before the approval holds but which
  * is not known to only read (WHAT is its first such command): it waits
  * for the approval in execute, with a confirmation naming its target. */
@@ -6448,6 +6473,7 @@ on_item(struct imp *im, const struct md_block *b)
 		return;
 	}
 	im->task = NULL;
+	prose_cd(im, b);
 	if (on_approval_request(im, b))
 		return;
 	if (on_chat_message(im, b))
@@ -6648,6 +6674,7 @@ on_para(struct imp *im, const struct md_block *b)
 	size_t mark = im->pending.len;
 
 	im->task = NULL;
+	prose_cd(im, b);
 	if (on_approval_request(im, b))
 		return;
 	if (on_chat_message(im, b))
