@@ -6372,7 +6372,9 @@ is_contingency(const char *text)
 		"hangs", "stuck", "not come up", "doesn't come up",
 		" is down", " are down", " goes down", " went down",
 		"unavailable", "unreachable", "not reachable", "not respond",
-		" instead", NULL };
+		" instead", "cannot", "can't", "can\u2019t", "can not",
+		"unable", "won't", "will not", "not possible", "not work",
+		NULL };
 	char *low = lower_plain(text);
 	int hit = 0;
 
@@ -6799,7 +6801,10 @@ alt_kind(const char *text)
 	if (!kind && starts_with_word(h, "if") &&
 	    (strstr(h, "fail") || strstr(h, "does not work") ||
 	     strstr(h, "doesn't work") || strstr(h, "not possible") ||
-	     strstr(h, "unavailable") || strstr(h, "not available")))
+	     strstr(h, "unavailable") || strstr(h, "not available") ||
+	     strstr(h, "cannot") || strstr(h, "can't") ||
+	     strstr(h, "can not") || strstr(h, "unable") ||
+	     strstr(h, "won't") || strstr(h, "will not")))
 		kind = 2;
 	for (size_t i = 0; platform_words[i] && !kind; i++)
 		if (starts_with_word(h, platform_words[i]))

@@ -4861,6 +4861,44 @@ START_TEST(test_import_ui_only_runbook_is_steps_to_tick)
 }
 END_TEST
 
+/* A kill switch's fallback ("If the flag cannot be turned off, roll
+ * back the deployment", as a paragraph or a heading) is a decision the
+ * operator takes: its command runs only on the answer that asks for it,
+ * never as a required step the operator must mark n/a to pass. */
+static const char *const cannot_md[] = {
+	"# Kill switch for checkout v2\n\n## Turn it off\n\n```bash\n"
+	"curl -X POST https://flags.example.test/api/flags/checkout-v2/off\n"
+	"```\n\nIf the flag cannot be turned off, roll back the deployment:\n"
+	"\n```bash\nkubectl rollout undo deployment/checkout\n```\n",
+	"# Kill switch for checkout v2\n\n## Turn it off\n\n```bash\n"
+	"curl -X POST https://flags.example.test/api/flags/checkout-v2/off\n"
+	"```\n\n### If the flag cannot be turned off\n\n```bash\n"
+	"kubectl rollout undo deployment/checkout\n```\n",
+};
+
+START_TEST(test_import_cannot_turn_off_fallback_is_a_decision)
+{
+	const char *text = cannot_md[_i];
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *undo = find_step(root, "run", "rollout undo", NULL, NULL);
+	const cJSON *when, *cond;
+	cJSON *d;
+	int on_decision = 0;
+
+	ck_assert_ptr_nonnull(undo);
+	when = cJSON_GetObjectItem(undo, "when");
+	ck_assert_msg(cJSON_GetArraySize(when) > 0, "the fallback always runs");
+	cJSON_ArrayForEach(cond, when) {
+		d = find_step(root, "variable", cond->string, NULL, NULL);
+		on_decision |= d && strcmp(str(d, "kind"), "decide") == 0;
+	}
+	ck_assert(on_decision);
+	ck_assert_ptr_null(cJSON_GetObjectItem(find_step(root, "run",
+		"flags/checkout-v2/off", NULL, NULL), "when"));
+	cJSON_Delete(root);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -5148,6 +5186,9 @@ import_suite(void)
 		tcase_add_test(tc,
 			test_import_titles_and_drill_output_use_the_inputs);
 		tcase_add_test(tc, test_import_ui_only_runbook_is_steps_to_tick);
+		tcase_add_loop_test(tc,
+			test_import_cannot_turn_off_fallback_is_a_decision, 0,
+			(int)(sizeof(cannot_md) / sizeof(cannot_md[0])));
 		suite_add_tcase(s, tc);
 	}
 	return s;
