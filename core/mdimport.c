@@ -6883,6 +6883,25 @@ marks_recommended(const char *text)
 	return hit;
 }
 
+/* TEXT (owned, returned) without the marks that say it is the one to
+ * pick ("Revert (recommended)" -> "Revert"): the option carries
+ * "recommended" instead, which a drill hides until the trainee decides. */
+static char *
+drop_recommend_mark(char *text)
+{
+	static const char *const marks[] = { " (recommended)",
+		" (preferred)", "(recommended)", "(preferred)", NULL };
+
+	for (size_t i = 0; marks[i]; i++) {
+		char *p;
+		size_t n = strlen(marks[i]);
+
+		while ((p = strcasestr(text, marks[i])))
+			memmove(p, p + n, strlen(p + n) + 1);
+	}
+	return text;
+}
+
 static int has_commands(const struct md_doc *doc, size_t i);
 
 /* Heading I, with commands, is one of sibling sections (same level,
@@ -7668,7 +7687,7 @@ option_of_member(const struct imp *im, const struct alt_group *g, size_t k)
 
 	if (g->member_vars)
 		return xstrdup("yes");
-	label = member_label(im, g, k);
+	label = drop_recommend_mark(member_label(im, g, k));
 	cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(g->decide,
 							       "options"))
 		if (!id && strcmp(jstr(o, "label"), label) == 0)
@@ -8088,15 +8107,14 @@ make_alt_decide(struct imp *im, struct alt_group *g)
 	for (size_t k = 0; k < g->n; k++) {
 		size_t m = rec > 0 && k == 0 ? (size_t)rec
 			 : rec > 0 && (int)k <= rec ? k - 1 : k;
-		char *label = member_label(im, g, m);
+		char *label = drop_recommend_mark(member_label(im, g, m));
 		char *id = option_id(opts, label);
 		cJSON *o = cJSON_CreateObject();
 
 		cJSON_AddStringToObject(o, "id", id);
 		cJSON_AddStringToObject(o, "label", label);
 		if ((int)m == rec)
-			cJSON_AddStringToObject(o, "description",
-						"Recommended by the runbook.");
+			cJSON_AddBoolToObject(o, "recommended", 1);
 		cJSON_AddItemToArray(opts, o);
 		strbuf_addf(&pat, "%s%s", pat.len ? "|" : "(", id);
 		free(label);
@@ -8349,14 +8367,14 @@ pick_one_decide(struct imp *im)
 	size_t i = pick_one_at(im), n = 0;
 	cJSON *opts, *st;
 	struct strbuf pat = STRBUF_INIT;
-	int depth = -1;
+	int depth = -1, rec = 0;
 
 	if (i >= doc->n)
 		return 0;
 	opts = cJSON_CreateArray();
 	for (size_t k = i + 1; k < doc->n && doc->b[k].kind == MD_ITEM; k++) {
 		char *label = pick_label(doc->b[k].text);
-		char *id;
+		char *id, *desc;
 		cJSON *o;
 
 		if (depth < 0)
@@ -8369,9 +8387,14 @@ pick_one_decide(struct imp *im)
 		o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "id", id);
 		cJSON_AddStringToObject(o, "label", label);
-		if (strcmp(label, doc->b[k].text) != 0)
-			cJSON_AddStringToObject(o, "description",
-						doc->b[k].text);
+		desc = drop_recommend_mark(xstrdup(doc->b[k].text));
+		if (strcmp(label, desc) != 0)
+			cJSON_AddStringToObject(o, "description", desc);
+		if (!rec && marks_recommended(doc->b[k].text)) {
+			rec = 1;	/* "(preferred)": the runbook's pick */
+			cJSON_AddBoolToObject(o, "recommended", 1);
+		}
+		free(desc);
 		cJSON_AddItemToArray(opts, o);
 		strbuf_addf(&pat, "%s%s", n++ ? "|" : "(", id);
 		free(id);

@@ -946,7 +946,8 @@ START_TEST(test_import_option_sections_become_one_decision)
 	ck_assert_ptr_nonnull(b);
 	ck_assert_ptr_eq(cJSON_GetArrayItem(cJSON_GetObjectItem(d, "options"),
 					    0), a);
-	ck_assert_ptr_nonnull(strstr(str(a, "description"), "Recommended"));
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(a, "recommended")));
+	ck_assert_ptr_null(strstr(str(a, "label"), "recommended"));
 	ck_assert_str_eq(when_value(find_step(root, "run", "git revert", NULL,
 					      NULL), var), str(a, "id"));
 	ck_assert_str_eq(when_value(find_step(root, "run", "git push origin main",
@@ -4575,8 +4576,8 @@ START_TEST(test_import_preferred_heading_is_recommended_alternative)
 	var = str(d, "variable");
 	first = cJSON_GetArrayItem(cJSON_GetObjectItem(d, "options"), 0);
 	ck_assert_ptr_nonnull(strstr(str(first, "label"), "Revert"));
-	ck_assert_str_eq(str(first, "description"),
-			 "Recommended by the runbook.");
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(first, "recommended")));
+	ck_assert_ptr_null(strstr(str(first, "label"), "("));
 	ck_assert_str_eq(when_value(find_step(root, "run", "git revert",
 					      NULL, NULL), var),
 			 str(first, "id"));
@@ -4899,6 +4900,39 @@ START_TEST(test_import_cannot_turn_off_fallback_is_a_decision)
 }
 END_TEST
 
+/* "(preferred)" on an item of a "Pick one:" list of procedure sections
+ * is the runbook's recommendation: that option is "recommended", and
+ * neither its label nor its description says so in words a drill would
+ * show the trainee. */
+START_TEST(test_import_preferred_pick_one_item_is_recommended)
+{
+	static const char text[] =
+		"# Roll back api\n\n## Decide\n\nPick one:\n\n"
+		"- Revert: undo the merge commit\n"
+		"- Helm rollback (preferred): back to the previous release\n\n"
+		"## Revert\n\n```bash\ngit revert HEAD\ngit push origin main\n"
+		"```\n\n## Helm rollback\n\n```bash\nhelm rollback api 3\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *d = find_step(root, "kind", "decide", NULL, NULL);
+	const cJSON *helm, *revert;
+
+	ck_assert_ptr_nonnull(d);
+	helm = option_labelled(d, "Helm rollback");
+	revert = option_labelled(d, "Revert");
+	ck_assert_ptr_nonnull(helm);
+	ck_assert_ptr_nonnull(revert);
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(helm, "recommended")));
+	ck_assert_ptr_null(cJSON_GetObjectItem(revert, "recommended"));
+	ck_assert_ptr_null(strstr(str(helm, "label"), "preferred"));
+	ck_assert(!str(helm, "description") ||
+		  !strstr(str(helm, "description"), "preferred"));
+	ck_assert_str_eq(when_value(find_step(root, "run", "helm rollback",
+					      NULL, NULL), str(d, "variable")),
+			 str(helm, "id"));
+	cJSON_Delete(root);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -5189,6 +5223,8 @@ import_suite(void)
 		tcase_add_loop_test(tc,
 			test_import_cannot_turn_off_fallback_is_a_decision, 0,
 			(int)(sizeof(cannot_md) / sizeof(cannot_md[0])));
+		tcase_add_test(tc,
+			test_import_preferred_pick_one_item_is_recommended);
 		suite_add_tcase(s, tc);
 	}
 	return s;
