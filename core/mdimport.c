@@ -9560,6 +9560,31 @@ on_early_choice_only(const struct imp *im, const cJSON *st)
 	return early;
 }
 
+static size_t section_of(const struct imp *im, const cJSON *st);
+
+/* Step ST comes from a section whose heading, or a heading above it,
+ * says it verifies ("### Verify" under "## Kubernetes", "### VMs" under
+ * "## Verify"). */
+static int
+in_verify_section(const struct imp *im, const cJSON *st)
+{
+	size_t sec = section_of(im, st);
+	int lvl = 7;
+
+	for (size_t k = sec + 1; sec < im->doc->n && k-- > 0;) {
+		const struct md_block *b = &im->doc->b[k];
+
+		if (b->kind != MD_HEADING || b->level >= lvl)
+			continue;
+		if (b->level <= 1)
+			break;	/* the runbook's title */
+		if (classify(b->text) == (int)PHASE_VERIFY)
+			return 1;
+		lvl = b->level;
+	}
+	return 0;
+}
+
 /* A command that changes things on a path chosen before the approval
  * ("Fix forward": gh workflow run deploy.yml) is that path's execute
  * step, behind the approval, even when its section came after the
@@ -9575,6 +9600,13 @@ early_choice_changes_in_execute(struct imp *im)
 			next = st->next;
 			if (!cJSON_IsTrue(cJSON_GetObjectItem(st, "destructive")) ||
 			    !on_early_choice_only(im, st))
+				continue;
+			/* a verify section's command not known to change
+			 * anything verifies, as its heading says */
+			if (p == PHASE_VERIFY && jstr(st, "run") &&
+			    in_verify_section(im, st) &&
+			    !hazard_find(HAZARD_DESTRUCTIVE, jstr(st, "run"),
+					 NULL, NULL))
 				continue;
 			cJSON_DetachItemViaPointer(im->steps[p], st);
 			cJSON_AddItemToArray(im->steps[PHASE_EXECUTE], st);

@@ -4933,6 +4933,45 @@ START_TEST(test_import_preferred_pick_one_item_is_recommended)
 }
 END_TEST
 
+/* A per-platform section whose heading says verify ("### Verify" under
+ * "## Kubernetes", or "### VMs" under "## Verify") keeps a command not
+ * known to read in verify; one known to change state still waits in
+ * execute. */
+static const char *const verify_md[] = {
+	"# Roll back mobile backend\n\n## Kubernetes\n\n### Roll back\n\n"
+	"```bash\nkubectl rollout undo deployment/mobile-api\n```\n\n"
+	"### Verify\n\n```bash\nmobctl status --env prod\n```\n\n"
+	"## VMs\n\n### Roll back\n\n```bash\nansible-playbook -i prod "
+	"rollback.yml\n```\n\n### Verify\n\n```bash\nmobctl status --env vm\n"
+	"kubectl delete pod -l app=mobile-api\n```\n",
+	"# Roll back mobile backend\n\n## Roll back\n\n### Kubernetes\n\n"
+	"```bash\nkubectl rollout undo deployment/mobile-api\n```\n\n"
+	"### VMs\n\n```bash\nansible-playbook -i prod rollback.yml\n```\n\n"
+	"## Verify\n\n### Kubernetes\n\n```bash\nmobctl status --env prod\n"
+	"```\n\n### VMs\n\n```bash\nmobctl status --env vm\n"
+	"kubectl delete pod -l app=mobile-api\n```\n",
+};
+
+START_TEST(test_import_verify_heading_keeps_unknown_commands_in_verify)
+{
+	const char *text = verify_md[_i];
+	cJSON *root = import_text(text, strlen(text), NULL);
+	int ph = -1;
+
+	ck_assert_ptr_nonnull(find_step(root, "run", "--env prod", &ph, NULL));
+	ck_assert_int_eq(ph, PHASE_VERIFY);
+	ck_assert_ptr_nonnull(find_step(root, "run", "--env vm", &ph, NULL));
+	ck_assert_int_eq(ph, PHASE_VERIFY);
+	ck_assert_ptr_nonnull(find_step(root, "run", "kubectl delete pod", &ph,
+					NULL));
+	ck_assert_int_eq(ph, PHASE_EXECUTE);
+	ck_assert_ptr_nonnull(find_step(root, "run", "ansible-playbook", &ph,
+					NULL));
+	ck_assert_int_eq(ph, PHASE_EXECUTE);
+	cJSON_Delete(root);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -5225,6 +5264,9 @@ import_suite(void)
 			(int)(sizeof(cannot_md) / sizeof(cannot_md[0])));
 		tcase_add_test(tc,
 			test_import_preferred_pick_one_item_is_recommended);
+		tcase_add_loop_test(tc,
+			test_import_verify_heading_keeps_unknown_commands_in_verify,
+			0, (int)(sizeof(verify_md) / sizeof(verify_md[0])));
 		suite_add_tcase(s, tc);
 	}
 	return s;
