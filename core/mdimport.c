@@ -2426,6 +2426,23 @@ content_phase(const struct imp *im)
 	return im->acts_after_approval ? PHASE_EXECUTE : PHASE_ASSESS;
 }
 
+/* Decide step ST offers two options, ID1 (LABEL1) and ID2 (LABEL2). */
+static void
+add_two_options(cJSON *st, const char *id1, const char *label1,
+		const char *id2, const char *label2)
+{
+	cJSON *opts = cJSON_AddArrayToObject(st, "options");
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "id", id1);
+	cJSON_AddStringToObject(o, "label", label1);
+	cJSON_AddItemToArray(opts, o);
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "id", id2);
+	cJSON_AddStringToObject(o, "label", label2);
+	cJSON_AddItemToArray(opts, o);
+}
+
 /* A step the operator may leave open. Set once, whoever asks again: a
  * follow-up section's bullet is made optional by add_step and by its
  * own rule, and a draft with a duplicate key does not load. */
@@ -5817,17 +5834,10 @@ on_trouble_table(struct imp *im, const struct md_block *b, int see, int act)
 		const char *var = declare_choice_var(im, "SEEN", "(yes|no)",
 			"Whether the trouble the runbook names was seen");
 		cJSON *st = add_step(im, STEP_KIND_DECIDE, title);
-		cJSON *opts = cJSON_AddArrayToObject(st, "options");
-		cJSON *o = cJSON_CreateObject();
 
+		add_two_options(st, "yes", "Yes: seen, apply the fix", "no",
+				"No: not seen");
 		cJSON_AddStringToObject(st, "variable", var);
-		cJSON_AddStringToObject(o, "id", "yes");
-		cJSON_AddStringToObject(o, "label", "Yes: seen, apply the fix");
-		cJSON_AddItemToArray(opts, o);
-		o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "id", "no");
-		cJSON_AddStringToObject(o, "label", "No: not seen");
-		cJSON_AddItemToArray(opts, o);
 		if (r == 1)
 			append_note(st, b->text);
 		im->conts = xrealloc(im->conts, (im->n_conts + 1) *
@@ -6396,7 +6406,7 @@ start_contingency(struct imp *im, const struct md_block *b)
 	size_t i = (size_t)(b - im->doc->b);
 	char *plain;
 	const char *var;
-	cJSON *st, *opts, *o;
+	cJSON *st;
 
 	if (i + 1 >= im->doc->n || im->doc->b[i + 1].kind != MD_CODE)
 		return;
@@ -6405,15 +6415,8 @@ start_contingency(struct imp *im, const struct md_block *b)
 				 "Whether the runbook's contingency is needed");
 	st = add_step(im, STEP_KIND_DECIDE, plain);
 	cJSON_AddStringToObject(st, "variable", var);
-	opts = cJSON_AddArrayToObject(st, "options");
-	o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "id", "yes");
-	cJSON_AddStringToObject(o, "label", "Yes: it went wrong, do this");
-	cJSON_AddItemToArray(opts, o);
-	o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "id", "no");
-	cJSON_AddStringToObject(o, "label", "No: not needed");
-	cJSON_AddItemToArray(opts, o);
+	add_two_options(st, "yes", "Yes: it went wrong, do this", "no",
+			"No: not needed");
 	append_note(st, CONTINGENCY_NOTE);
 	add_review(im, b->line, st, "line %d is a contingency (\"%s\"): its "
 		   "commands run only when this decision says so, never as "
@@ -6531,16 +6534,8 @@ static const char *declare_choice_var(struct imp *im, const char *name,
 static void
 add_rollback_options(struct imp *im, cJSON *st)
 {
-	cJSON *opts = cJSON_AddArrayToObject(st, "options");
-	cJSON *o = cJSON_CreateObject();
-
-	cJSON_AddStringToObject(o, "id", "roll-back");
-	cJSON_AddStringToObject(o, "label", "Roll back");
-	cJSON_AddItemToArray(opts, o);
-	o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "id", "do-not-roll-back");
-	cJSON_AddStringToObject(o, "label", "Do not roll back");
-	cJSON_AddItemToArray(opts, o);
+	add_two_options(st, "roll-back", "Roll back", "do-not-roll-back",
+			"Do not roll back");
 	cJSON_AddStringToObject(st, "variable", declare_choice_var(im,
 		"ROLLBACK_DECISION", "(roll-back|do-not-roll-back)",
 		"Roll back or not"));
@@ -7886,23 +7881,13 @@ make_multi_decide(struct imp *im, struct alt_group *g)
 			*base) ? base : "PART");
 		char *title = xasprintf("%s: needed?", label);
 		cJSON *st;
-		cJSON *opts, *o;
 
 		st = add_step_in(im, im->phase < PHASE_DECIDE ? im->phase
 					: PHASE_DECIDE, STEP_KIND_DECIDE, title);
-		opts = cJSON_AddArrayToObject(st, "options");
-		o = cJSON_CreateObject();
-
+		add_two_options(st, "yes", "Yes", "no", "No");
 		g->member_vars[k] = xstrdup(declare_choice_var(im, name,
 			"(yes|no)", "Whether this part of the runbook applies"));
 		cJSON_AddStringToObject(st, "variable", g->member_vars[k]);
-		cJSON_AddStringToObject(o, "id", "yes");
-		cJSON_AddStringToObject(o, "label", "Yes");
-		cJSON_AddItemToArray(opts, o);
-		o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "id", "no");
-		cJSON_AddStringToObject(o, "label", "No");
-		cJSON_AddItemToArray(opts, o);
 		append_note(st, "The runbook lets several of these apply: "
 			    "answer for each.");
 		if (!g->decide)
