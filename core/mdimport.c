@@ -6898,6 +6898,23 @@ drop_recommend_mark(char *text)
 }
 
 static int has_commands(const struct md_doc *doc, size_t i);
+static int classify(const char *heading);
+
+/* Heading TEXT names a phase that is no way of rolling back ("Prepare",
+ * "Verify", "Communicate"): a step of the runbook, never an alternative
+ * to the recommended section beside it. */
+static int
+names_other_phase(const char *text)
+{
+	static const char *const before[] = { "prepare", "preparation",
+		"prerequisite", "prerequisites", "before you start", "setup",
+		"set up", "back up", "backup", NULL };
+	int k = classify(text);
+
+	return k == (int)PHASE_ASSESS || k == (int)PHASE_APPROVE ||
+	       k == (int)PHASE_VERIFY || k == (int)PHASE_COMMUNICATE ||
+	       has_word(text, before);
+}
 
 /* Heading I, with commands, is one of sibling sections (same level,
  * same parent) of which one says it is recommended or preferred and at
@@ -6909,7 +6926,8 @@ sibling_of_recommended(const struct md_doc *doc, size_t i)
 	int lvl = doc->b[i].level, marked = 0, with_cmds = 0;
 	size_t start = i;
 
-	if (lvl <= 1 || !has_commands(doc, i))
+	if (lvl <= 1 || !has_commands(doc, i) ||
+	    names_other_phase(doc->b[i].text))
 		return 0;
 	while (start > 0 && !(doc->b[start - 1].kind == MD_HEADING &&
 			      doc->b[start - 1].level < lvl))
@@ -6920,7 +6938,8 @@ sibling_of_recommended(const struct md_doc *doc, size_t i)
 		if (doc->b[k].level < lvl)
 			break;
 		marked |= marks_recommended(doc->b[k].text);
-		with_cmds += has_commands(doc, k);
+		with_cmds += has_commands(doc, k) &&
+			     !names_other_phase(doc->b[k].text);
 	}
 	return marked && with_cmds >= 2;
 }

@@ -4972,6 +4972,37 @@ START_TEST(test_import_verify_heading_keeps_unknown_commands_in_verify)
 }
 END_TEST
 
+/* Beside "## Option A: ... (recommended)", the sibling sections that
+ * prepare or verify ("## Prepare", "## Verify") are steps of every path,
+ * never options of the decision (choosing A would skip the cd and the
+ * check). */
+START_TEST(test_import_prepare_and_verify_beside_options_are_not_options)
+{
+	static const char text[] =
+		"# Roll back edge config\n\n## Prepare\n\n```bash\ncd infra/edge\n"
+		"```\n\n## Option A: Terraform (recommended)\n\n```bash\n"
+		"terraform apply -auto-approve ./plans/previous.tfplan\n```\n\n"
+		"## Option B: Script\n\n```bash\n./scripts/rollback.sh --to "
+		"previous\n```\n\n## Verify\n\n```bash\ncat ./state/current.txt\n"
+		"```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *d = find_step(root, "kind", "decide", NULL, NULL);
+	int ph = -1;
+
+	ck_assert_ptr_nonnull(d);
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(d, "options")),
+			 2);
+	ck_assert_ptr_null(option_labelled(d, "Prepare"));
+	ck_assert_ptr_null(option_labelled(d, "Verify"));
+	ck_assert_ptr_null(cJSON_GetObjectItem(find_step(root, "run",
+		"current.txt", &ph, NULL), "when"));
+	ck_assert_int_eq(ph, PHASE_VERIFY);
+	ck_assert_ptr_null(cJSON_GetObjectItem(find_step(root, "title",
+		"cd infra/edge", NULL, NULL), "when"));
+	cJSON_Delete(root);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -5267,6 +5298,8 @@ import_suite(void)
 		tcase_add_loop_test(tc,
 			test_import_verify_heading_keeps_unknown_commands_in_verify,
 			0, (int)(sizeof(verify_md) / sizeof(verify_md[0])));
+		tcase_add_test(tc,
+		       test_import_prepare_and_verify_beside_options_are_not_options);
 		suite_add_tcase(s, tc);
 	}
 	return s;
