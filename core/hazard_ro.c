@@ -49,7 +49,8 @@ static const struct ro_rule ro_rules[] = {
 	  "readlink|seq|export|set|unset|local|readonly|declare|shift|exit|"
 	  "return|traceroute|tracepath|netstat|ss|lsof|openssl|mkdir|"
 	  "journalctl|getent|man|wait|trap|read|stern|pg_dump|pg_dumpall|"
-	  "mysqldump|mariadb-dump|mongodump|mongoexport|pg_isready|xmllint|fold|fmt|paste|join|expand|rev|"
+	  "mysqldump|mariadb-dump|mongodump|mongoexport|pg_isready|xmllint|"
+	  "fold|fmt|paste|join|expand|rev|"
 	  "strings|hexdump|xxd|od|time|history|command|type",
 	  NULL, NULL, 0, NULL },
 	{ "tee", NULL, NULL, 0, tee_reads },

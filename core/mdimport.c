@@ -1524,7 +1524,7 @@ struct imp {
 	int not_prod_level;	/* level of a section not for production, or 0 */
 	int not_prod_line;	/* the line that says so */
 	char *cd_chain;		/* "cd DIR" an earlier step left the shell in */
-	int ui_only;		/* no command anywhere, steps clicked in a UI */
+	int ui_only;		/* no command at all: clicks in a UI */
 	int ui_only_said;	/* its review point is made */
 };
 
