@@ -49,7 +49,8 @@ static const struct ro_rule ro_rules[] = {
 	  "readlink|seq|export|set|unset|local|readonly|declare|shift|exit|"
 	  "return|traceroute|tracepath|netstat|ss|lsof|openssl|mkdir|"
 	  "journalctl|getent|man|wait|trap|read|stern|pg_dump|pg_dumpall|"
-	  "mysqldump|pg_isready|xmllint|fold|fmt|paste|join|expand|rev|"
+	  "mysqldump|mariadb-dump|mongodump|mongoexport|pg_isready|xmllint|"
+	  "fold|fmt|paste|join|expand|rev|"
 	  "strings|hexdump|xxd|od|time|history|command|type",
 	  NULL, NULL, 0, NULL },
 	{ "tee", NULL, NULL, 0, tee_reads },
@@ -501,14 +502,54 @@ joined(const struct words *ws, size_t i)
 	return strbuf_detach(&sb);
 }
 
-/* Whether the simple command S (LEN bytes) only reads. */
+/* Tools that write a database's dump: to stdout, or to a file of an
+ * option's ("pg_dump -f FILE", "mysqldump --result-file=FILE"). */
+static const char *const dump_tools[] = {
+	"pg_dump", "pg_dumpall", "mysqldump", "mariadb-dump", "mongodump",
+	"mongoexport", NULL,
+};
+
+/* Filters a dump is piped through on its way into its file. */
+static const char *const dump_filters[] = {
+	"gzip", "pigz", "bzip2", "xz", "zstd", "lz4", NULL,
+};
+
+/* The simple command S (LEN bytes) is a dump tool (DUMP_TOOL), a
+ * compressor (DUMP_FILTER) or anything else (0). */
+enum { DUMP_TOOL = 1, DUMP_FILTER };
+
 static int
-simple_reads(const char *s, size_t len)
+dump_role(const char *s, size_t len)
+{
+	struct words ws = { 0 };
+	size_t i;
+	const char *name;
+	int role = 0;
+
+	words_split(s, len, &ws);
+	i = skip_prefixes(&ws, 0);
+	if (i < ws.n) {
+		name = strrchr(ws.w[i], '/');
+		name = name ? name + 1 : ws.w[i];
+		role = in_words(name, dump_tools) ? DUMP_TOOL
+		     : in_words(name, dump_filters) ? DUMP_FILTER : 0;
+	}
+	words_done(&ws);
+	return role;
+}
+
+/* Whether the simple command S (LEN bytes) only reads. A dump's output
+ * sent into a file (AS_BACKUP: "pg_dump db > db.sql", "... | gzip >
+ * db.gz") is the backup "pg_dump -f db.sql" makes, not a change. */
+static int
+simple_reads(const char *s, size_t len, int as_backup)
 {
 	struct words ws = { 0 };
 	size_t i;
 	int ok = 0;
 
+	if (as_backup)
+		return 1;
 	if (writes_a_file(s, len))
 		return 0;
 	words_split(s, len, &ws);
@@ -551,16 +592,21 @@ struct cut {
 	const char *start;
 	const char *bad;	/* the first simple command not read-only */
 	size_t bad_len;
+	int dumping;		/* a dump tool's output is piped in */
 };
 
 static void
 cut_at(struct cut *c, const char *p)
 {
-	if (!c->bad && p > c->start && !simple_reads(c->start,
-						    (size_t)(p - c->start))) {
+	size_t len = p > c->start ? (size_t)(p - c->start) : 0;
+	int role = len ? dump_role(c->start, len) : 0;
+	int backup = role == DUMP_TOOL || (role == DUMP_FILTER && c->dumping);
+
+	if (!c->bad && len && !simple_reads(c->start, len, backup)) {
 		c->bad = c->start;
-		c->bad_len = (size_t)(p - c->start);
+		c->bad_len = len;
 	}
+	c->dumping = *p == '|' && backup;
 	c->start = p + 1;
 }
 
@@ -627,7 +673,7 @@ hazard_read_only(const char *cmd, char **what)
 	if (!ro_compiled)
 		compile_ro();
 	text = blank_heredocs(cmd);
-	c = (struct cut){ text, text, NULL, 0 };
+	c = (struct cut){ text, text, NULL, 0, 0 };
 	if (hazard_find(HAZARD_DESTRUCTIVE, cmd, NULL, NULL)) {
 		c.bad = text;
 		c.bad_len = strcspn(text, "\n");

@@ -1524,6 +1524,8 @@ struct imp {
 	int not_prod_level;	/* level of a section not for production, or 0 */
 	int not_prod_line;	/* the line that says so */
 	char *cd_chain;		/* "cd DIR" an earlier step left the shell in */
+	int ui_only;		/* no command at all: clicks in a UI */
+	int ui_only_said;	/* its review point is made */
 };
 
 static void __attribute__((format(printf, 4, 5)))
@@ -2422,6 +2424,23 @@ content_phase(const struct imp *im)
 		return PHASE_VERIFY;
 	/* a section acting after the runbook's own sign-off executes */
 	return im->acts_after_approval ? PHASE_EXECUTE : PHASE_ASSESS;
+}
+
+/* Decide step ST offers two options, ID1 (LABEL1) and ID2 (LABEL2). */
+static void
+add_two_options(cJSON *st, const char *id1, const char *label1,
+		const char *id2, const char *label2)
+{
+	cJSON *opts = cJSON_AddArrayToObject(st, "options");
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "id", id1);
+	cJSON_AddStringToObject(o, "label", label1);
+	cJSON_AddItemToArray(opts, o);
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "id", id2);
+	cJSON_AddStringToObject(o, "label", label2);
+	cJSON_AddItemToArray(opts, o);
 }
 
 /* A step the operator may leave open. Set once, whoever asks again: a
@@ -3349,6 +3368,158 @@ sql_confirm(const char *h, const char *s)
 	return NULL;
 }
 
+/* Database and cache clients whose confirmation names what they change
+ * and where: the statement, script or command and key, "in" the
+ * database, "on" the host. */
+enum client_family { CLIENT_PG, CLIENT_MYSQL, CLIENT_REDIS };
+
+struct client_opts {
+	const char *name;
+	enum client_family family;
+};
+
+static const struct client_opts db_clients[] = {
+	{ "psql", CLIENT_PG }, { "mysql", CLIENT_MYSQL },
+	{ "mariadb", CLIENT_MYSQL }, { "redis-cli", CLIENT_REDIS },
+	{ "valkey-cli", CLIENT_REDIS }, { NULL, 0 },
+};
+
+/* Options of a client by what their value is; any other option taking
+ * a value is in skip (a port, a user, a password: never typed). */
+static const char *const client_host[] = { "-h", "--host", NULL };
+static const char *const client_db[] = { "-d", "--dbname", "-D",
+	"--database", "-n", NULL };
+static const char *const client_file[] = { "-f", "--file", NULL };
+static const char *const client_sql[] = { "-c", "--command", "-e",
+	"--execute", NULL };
+static const char *const client_skip[] = { "-p", "--port", "-U",
+	"--username", "-u", "--user", "-a", "--pass", "--password", "-v",
+	"--set", "-P", "--variable", "-S", "--socket", "--tls-cert", NULL };
+
+/* Word W as a confirmation may hold it: a plain word, or a ${NAME} that
+ * is neither a secret nor a connection string. */
+static int
+client_word_ok(const struct cword *w)
+{
+	char *name;
+	int ok;
+
+	if (is_clean_word(w))
+		return 1;
+	if (!bare_var_word(w, &name))
+		return 0;
+	ok = !is_secret_name(name) && !strstr(name, "URL") &&
+	     !strstr(name, "URI") && !strstr(name, "DSN") &&
+	     !strstr(name, "CONN");
+	free(name);
+	return ok;
+}
+
+/* The value of option word W[*I] ("-h db1", "--host=db1", "-hdb1"),
+ * advancing *I past a separate value; an empty word when none. */
+static struct cword
+client_value(const struct cword *w, size_t n, size_t *i)
+{
+	const char *eq = memchr(w[*i].s, '=', w[*i].n);
+
+	if (eq)
+		return (struct cword){ eq + 1,
+				       w[*i].n - (size_t)(eq + 1 - w[*i].s) };
+	if (w[*i].n > 2 && w[*i].s[1] != '-')
+		return (struct cword){ w[*i].s + 2, w[*i].n - 2 };
+	if (*i + 1 < n)
+		return w[++*i];
+	return (struct cword){ "", 0 };
+}
+
+/* Whether option word W is one of LIST, alone, "=value" or (a short
+ * one) glued to its value ("-hdb1"). */
+static int
+client_opt_is(const struct cword *w, const char *const *list)
+{
+	for (size_t i = 0; list[i]; i++) {
+		size_t k = strlen(list[i]);
+
+		if (w->n >= k && strncmp(w->s, list[i], k) == 0 &&
+		    (w->n == k || w->s[k] == '=' ||
+		     (k == 2 && list[i][1] != '-')))
+			return 1;
+	}
+	return 0;
+}
+
+/* The confirmation of a database or cache client's command at H whose
+ * destructive match is at S: "DELETE FROM sessions in orders on db1",
+ * "rollback.sql in orders on db1", "DEL session:web on cache1"; never a
+ * password nor the option that carries it. NULL when H runs no such
+ * client. Caller frees. */
+static char *
+client_confirm(const char *h, const char *s)
+{
+	struct cword w[64], host = { "", 0 }, db = { "", 0 }, what = { "", 0 };
+	size_t n = command_words(h, w, 64, NULL), i = 0;
+	const struct client_opts *c = db_clients;
+	struct strbuf sb = STRBUF_INIT;
+	char *sql;
+
+	while (i < n && (word_is(&w[i], (const char *const[]){ "sudo", "env",
+			 "time", "nohup", "command", NULL }) ||
+			 memchr(w[i].s, '=', w[i].n)))
+		i++;
+	while (i < n && c->name && !word_is(&w[i], (const char *const[]){
+						   c->name, NULL }))
+		c++;
+	if (i >= n || !c->name)
+		return NULL;
+	for (i++; i < n; i++) {
+		if (*w[i].s == '<' && w[i].n == 1 && i + 1 < n) {
+			what = w[++i];	/* "psql db < rollback.sql" */
+			continue;
+		}
+		if (*w[i].s != '-') {
+			if (c->family == CLIENT_REDIS) {
+				what = (struct cword){ w[i].s, (size_t)(
+					(i + 1 < n ? w[i + 1].s + w[i + 1].n
+						   : w[i].s + w[i].n) - w[i].s) };
+				break;	/* the command and its key */
+			}
+			if (!db.n)
+				db = w[i];
+			continue;
+		}
+		if (c->family == CLIENT_MYSQL && w[i].n > 2 &&
+		    strncmp(w[i].s, "-p", 2) == 0)
+			continue;	/* "-pSECRET": glued, no value after */
+		if (client_opt_is(&w[i], client_host))
+			host = client_value(w, n, &i);
+		else if (client_opt_is(&w[i], client_db))
+			db = client_value(w, n, &i);
+		else if (client_opt_is(&w[i], client_file))
+			what = client_value(w, n, &i);
+		else if (client_opt_is(&w[i], client_sql) ||
+			 client_opt_is(&w[i], client_skip))
+			(void)client_value(w, n, &i);
+	}
+	sql = sql_confirm(h, s);
+	if (sql)
+		strbuf_adds(&sb, sql);
+	else if (what.n && (client_word_ok(&what) || c->family ==
+			    CLIENT_REDIS))
+		strbuf_addf(&sb, "%.*s", (int)what.n, what.s);
+	free(sql);
+	if (db.n && client_word_ok(&db))
+		strbuf_addf(&sb, "%s%.*s", sb.len ? " in " : "", (int)db.n,
+			    db.s);
+	if (host.n && client_word_ok(&host))
+		strbuf_addf(&sb, "%s%.*s", sb.len ? " on " : "", (int)host.n,
+			    host.s);
+	if (!sb.len) {
+		strbuf_done(&sb);
+		return NULL;
+	}
+	return strbuf_detach(&sb);
+}
+
 /* What the operator types to run a destructive command: the ${NAME} it
  * uses that says what is at stake (a version, a tag, a release), as the
  * piece of its word that names it ("@acme/sdk@${GOOD_VERSION}"), never a
@@ -3371,6 +3542,8 @@ destructive_confirm(const char *cmd)
 	e = e > s ? e : s + strcspn(s, " \t\n");
 	if ((var = target_var(w, command_words(h, w, 64, NULL), &score)))
 		return with_object(var, h, e);
+	if ((var = client_confirm(h, s)))
+		return var;
 	if ((var = sql_confirm(h, s)))
 		return var;
 	if ((var = target_var_anywhere(cmd)))
@@ -3722,6 +3895,31 @@ record_cd(struct imp *im, const cJSON *st, const char *run)
 		   "cd; check each of them is meant to run there", last, last,
 		   chain);
 	free(last);
+}
+
+/* Prose or an item B that tells the operator to change directory in
+ * inline code ("From the repository root, `cd infra/edge`."): the later
+ * steps run there, as after a fenced cd. */
+static void
+prose_cd(struct imp *im, const struct md_block *b)
+{
+	for (const char *p = strchr(b->text, '`'); p; ) {
+		const char *e = strchr(p + 1, '`');
+		char *code, *dir;
+
+		if (!e)
+			return;
+		code = trim_dup(p + 1, (size_t)(e - p - 1));
+		dir = strpbrk(code, ";&|\n") ? NULL : cd_target(code);
+		if (dir) {
+			im->run_line = b->line;
+			record_cd(im, NULL, code);
+			im->run_line = 0;
+		}
+		free(dir);
+		free(code);
+		p = strchr(e + 1, '`');
+	}
 }
 
 /* Step ST runs RUN, which a section before the approval holds but which
@@ -5636,17 +5834,10 @@ on_trouble_table(struct imp *im, const struct md_block *b, int see, int act)
 		const char *var = declare_choice_var(im, "SEEN", "(yes|no)",
 			"Whether the trouble the runbook names was seen");
 		cJSON *st = add_step(im, STEP_KIND_DECIDE, title);
-		cJSON *opts = cJSON_AddArrayToObject(st, "options");
-		cJSON *o = cJSON_CreateObject();
 
+		add_two_options(st, "yes", "Yes: seen, apply the fix", "no",
+				"No: not seen");
 		cJSON_AddStringToObject(st, "variable", var);
-		cJSON_AddStringToObject(o, "id", "yes");
-		cJSON_AddStringToObject(o, "label", "Yes: seen, apply the fix");
-		cJSON_AddItemToArray(opts, o);
-		o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "id", "no");
-		cJSON_AddStringToObject(o, "label", "No: not seen");
-		cJSON_AddItemToArray(opts, o);
 		if (r == 1)
 			append_note(st, b->text);
 		im->conts = xrealloc(im->conts, (im->n_conts + 1) *
@@ -6081,7 +6272,26 @@ static void
 on_ui_item(struct imp *im, const struct md_block *b)
 {
 	char *plain = plain_title(b->text);
-	cJSON *st = add_step(im, STEP_KIND_CHECK, plain);
+	enum phase_id saved = im->phase;
+	int saved_auto = im->phase_auto;
+	cJSON *st;
+
+	if (im->ui_only && im->phase_auto) {
+		/* a runbook done all by hand: its clicks are the change */
+		im->phase = PHASE_EXECUTE;
+		im->phase_auto = 0;
+	}
+	st = add_step(im, STEP_KIND_CHECK, plain);
+	im->phase = saved;
+	im->phase_auto = saved_auto;
+	if (im->ui_only && !im->ui_only_said) {
+		im->ui_only_said = 1;
+		add_review(im, b->line, st, "the runbook has no command: "
+			   "every step from line %d on is done by hand in a "
+			   "UI and became a step the operator ticks; check "
+			   "their order and phases, and add the approval "
+			   "the change needs", b->line);
+	}
 
 	append_note(st, "A step the runbook does by hand in a console: do it "
 		    "there, then tick it here.");
@@ -6125,6 +6335,36 @@ on_ui_items(struct imp *im, const struct md_block *b)
 	}
 }
 
+/* In a runbook done all by hand (IM->ui_only), item B is one of its
+ * steps: a numbered item, or one that clicks, outside a section that
+ * decides or approves. */
+static int
+ui_only_step(const struct imp *im, const struct md_block *b)
+{
+	return im->ui_only && im->section_class != PHASE_DECIDE &&
+	       im->section_class != PHASE_APPROVE &&
+	       (b->ordered || is_ui_step(b->text, 1));
+}
+
+/* DOC holds no command at all (no fence of shell or of no language) and
+ * at least one item done in a UI: a runbook done all by hand. */
+static int
+doc_is_ui_only(const struct md_doc *doc)
+{
+	int clicks = 0;
+
+	for (size_t i = 0; i < doc->n; i++) {
+		const struct md_block *b = &doc->b[i];
+
+		if (b->kind == MD_CODE && (!*b->info ||
+					   in_list(b->info, shell_langs, 0)))
+			return 0;
+		clicks |= b->kind == MD_ITEM && !b->task &&
+			  is_ui_step(b->text, 0);
+	}
+	return clicks;
+}
+
 static char *lower_plain(const char *text);
 
 /* "If it fails, ...", "If the down migration fails, restore the
@@ -6142,7 +6382,9 @@ is_contingency(const char *text)
 		"hangs", "stuck", "not come up", "doesn't come up",
 		" is down", " are down", " goes down", " went down",
 		"unavailable", "unreachable", "not reachable", "not respond",
-		" instead", NULL };
+		" instead", "cannot", "can't", "can\u2019t", "can not",
+		"unable", "won't", "will not", "not possible", "not work",
+		NULL };
 	char *low = lower_plain(text);
 	int hit = 0;
 
@@ -6164,7 +6406,7 @@ start_contingency(struct imp *im, const struct md_block *b)
 	size_t i = (size_t)(b - im->doc->b);
 	char *plain;
 	const char *var;
-	cJSON *st, *opts, *o;
+	cJSON *st;
 
 	if (i + 1 >= im->doc->n || im->doc->b[i + 1].kind != MD_CODE)
 		return;
@@ -6173,15 +6415,8 @@ start_contingency(struct imp *im, const struct md_block *b)
 				 "Whether the runbook's contingency is needed");
 	st = add_step(im, STEP_KIND_DECIDE, plain);
 	cJSON_AddStringToObject(st, "variable", var);
-	opts = cJSON_AddArrayToObject(st, "options");
-	o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "id", "yes");
-	cJSON_AddStringToObject(o, "label", "Yes: it went wrong, do this");
-	cJSON_AddItemToArray(opts, o);
-	o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "id", "no");
-	cJSON_AddStringToObject(o, "label", "No: not needed");
-	cJSON_AddItemToArray(opts, o);
+	add_two_options(st, "yes", "Yes: it went wrong, do this", "no",
+			"No: not needed");
 	append_note(st, CONTINGENCY_NOTE);
 	add_review(im, b->line, st, "line %d is a contingency (\"%s\"): its "
 		   "commands run only when this decision says so, never as "
@@ -6232,7 +6467,8 @@ on_item(struct imp *im, const struct md_block *b)
 	}
 	if ((is_ui_step(b->text, im->last_ui && im->last_ui == im->last) &&
 	     (content_phase(im) == PHASE_EXECUTE ||
-	      im->alt_value || im->balt_value)) || in_by_hand_member(im)) {
+	      im->alt_value || im->balt_value)) || in_by_hand_member(im) ||
+	    ui_only_step(im, b)) {
 		im->task = NULL;
 		on_ui_items(im, b);
 		return;
@@ -6242,6 +6478,7 @@ on_item(struct imp *im, const struct md_block *b)
 		return;
 	}
 	im->task = NULL;
+	prose_cd(im, b);
 	if (on_approval_request(im, b))
 		return;
 	if (on_chat_message(im, b))
@@ -6292,6 +6529,18 @@ static char *lower_plain(const char *text);
 static const char *declare_choice_var(struct imp *im, const char *name,
 				      const char *pattern, const char *prompt);
 
+/* Decide step ST asks roll back or not: its two options and the
+ * ROLLBACK_DECISION variable they set. */
+static void
+add_rollback_options(struct imp *im, cJSON *st)
+{
+	add_two_options(st, "roll-back", "Roll back", "do-not-roll-back",
+			"Do not roll back");
+	cJSON_AddStringToObject(st, "variable", declare_choice_var(im,
+		"ROLLBACK_DECISION", "(roll-back|do-not-roll-back)",
+		"Roll back or not"));
+}
+
 /* A paragraph saying when not to roll back ("Do not roll back if the
  * green stack already ran the migration ... - fix forward instead") is
  * the roll back / do not roll back decision, as the heading "Do not roll
@@ -6305,7 +6554,7 @@ on_no_rollback_para(struct imp *im, const struct md_block *b)
 		"do not rollback if", "never roll back if",
 		"do not roll back when", "don't roll back when", NULL };
 	char *low = lower_plain(b->text), *title;
-	cJSON *st, *opts, *o;
+	cJSON *st;
 	size_t i = 0;
 
 	while (opens[i] && strncmp(low, opens[i], strlen(opens[i])) != 0)
@@ -6321,18 +6570,7 @@ on_no_rollback_para(struct imp *im, const struct md_block *b)
 	free(low);
 	apply_alt_when(im, st);
 	append_note(st, b->text);
-	opts = cJSON_AddArrayToObject(st, "options");
-	o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "id", "roll-back");
-	cJSON_AddStringToObject(o, "label", "Roll back");
-	cJSON_AddItemToArray(opts, o);
-	o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "id", "do-not-roll-back");
-	cJSON_AddStringToObject(o, "label", "Do not roll back");
-	cJSON_AddItemToArray(opts, o);
-	cJSON_AddStringToObject(st, "variable", declare_choice_var(im,
-		"ROLLBACK_DECISION", "(roll-back|do-not-roll-back)",
-		"Roll back or not"));
+	add_rollback_options(im, st);
 	im->n_prose++;
 	strbuf_addf(&im->notes_log, "  line %d: paragraph -> note of %s\n",
 		    b->line, jstr(st, "id"));
@@ -6433,6 +6671,7 @@ on_para(struct imp *im, const struct md_block *b)
 	size_t mark = im->pending.len;
 
 	im->task = NULL;
+	prose_cd(im, b);
 	if (on_approval_request(im, b))
 		return;
 	if (on_chat_message(im, b))
@@ -6557,7 +6796,10 @@ alt_kind(const char *text)
 	if (!kind && starts_with_word(h, "if") &&
 	    (strstr(h, "fail") || strstr(h, "does not work") ||
 	     strstr(h, "doesn't work") || strstr(h, "not possible") ||
-	     strstr(h, "unavailable") || strstr(h, "not available")))
+	     strstr(h, "unavailable") || strstr(h, "not available") ||
+	     strstr(h, "cannot") || strstr(h, "can't") ||
+	     strstr(h, "can not") || strstr(h, "unable") ||
+	     strstr(h, "won't") || strstr(h, "will not")))
 		kind = 2;
 	for (size_t i = 0; platform_words[i] && !kind; i++)
 		if (starts_with_word(h, platform_words[i]))
@@ -6636,7 +6878,43 @@ marks_recommended(const char *text)
 	return hit;
 }
 
+/* TEXT (owned, returned) without the marks that say it is the one to
+ * pick ("Revert (recommended)" -> "Revert"): the option carries
+ * "recommended" instead, which a drill hides until the trainee decides. */
+static char *
+drop_recommend_mark(char *text)
+{
+	static const char *const marks[] = { " (recommended)",
+		" (preferred)", "(recommended)", "(preferred)", NULL };
+
+	for (size_t i = 0; marks[i]; i++) {
+		char *p;
+		size_t n = strlen(marks[i]);
+
+		while ((p = strcasestr(text, marks[i])))
+			memmove(p, p + n, strlen(p + n) + 1);
+	}
+	return text;
+}
+
 static int has_commands(const struct md_doc *doc, size_t i);
+static int classify(const char *heading);
+
+/* Heading TEXT names a phase that is no way of rolling back ("Prepare",
+ * "Verify", "Communicate"): a step of the runbook, never an alternative
+ * to the recommended section beside it. */
+static int
+names_other_phase(const char *text)
+{
+	static const char *const before[] = { "prepare", "preparation",
+		"prerequisite", "prerequisites", "before you start", "setup",
+		"set up", "back up", "backup", NULL };
+	int k = classify(text);
+
+	return k == (int)PHASE_ASSESS || k == (int)PHASE_APPROVE ||
+	       k == (int)PHASE_VERIFY || k == (int)PHASE_COMMUNICATE ||
+	       has_word(text, before);
+}
 
 /* Heading I, with commands, is one of sibling sections (same level,
  * same parent) of which one says it is recommended or preferred and at
@@ -6648,7 +6926,8 @@ sibling_of_recommended(const struct md_doc *doc, size_t i)
 	int lvl = doc->b[i].level, marked = 0, with_cmds = 0;
 	size_t start = i;
 
-	if (lvl <= 1 || !has_commands(doc, i))
+	if (lvl <= 1 || !has_commands(doc, i) ||
+	    names_other_phase(doc->b[i].text))
 		return 0;
 	while (start > 0 && !(doc->b[start - 1].kind == MD_HEADING &&
 			      doc->b[start - 1].level < lvl))
@@ -6659,7 +6938,8 @@ sibling_of_recommended(const struct md_doc *doc, size_t i)
 		if (doc->b[k].level < lvl)
 			break;
 		marked |= marks_recommended(doc->b[k].text);
-		with_cmds += has_commands(doc, k);
+		with_cmds += has_commands(doc, k) &&
+			     !names_other_phase(doc->b[k].text);
 	}
 	return marked && with_cmds >= 2;
 }
@@ -7421,7 +7701,7 @@ option_of_member(const struct imp *im, const struct alt_group *g, size_t k)
 
 	if (g->member_vars)
 		return xstrdup("yes");
-	label = member_label(im, g, k);
+	label = drop_recommend_mark(member_label(im, g, k));
 	cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(g->decide,
 							       "options"))
 		if (!id && strcmp(jstr(o, "label"), label) == 0)
@@ -7620,23 +7900,13 @@ make_multi_decide(struct imp *im, struct alt_group *g)
 			*base) ? base : "PART");
 		char *title = xasprintf("%s: needed?", label);
 		cJSON *st;
-		cJSON *opts, *o;
 
 		st = add_step_in(im, im->phase < PHASE_DECIDE ? im->phase
 					: PHASE_DECIDE, STEP_KIND_DECIDE, title);
-		opts = cJSON_AddArrayToObject(st, "options");
-		o = cJSON_CreateObject();
-
+		add_two_options(st, "yes", "Yes", "no", "No");
 		g->member_vars[k] = xstrdup(declare_choice_var(im, name,
 			"(yes|no)", "Whether this part of the runbook applies"));
 		cJSON_AddStringToObject(st, "variable", g->member_vars[k]);
-		cJSON_AddStringToObject(o, "id", "yes");
-		cJSON_AddStringToObject(o, "label", "Yes");
-		cJSON_AddItemToArray(opts, o);
-		o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "id", "no");
-		cJSON_AddStringToObject(o, "label", "No");
-		cJSON_AddItemToArray(opts, o);
 		append_note(st, "The runbook lets several of these apply: "
 			    "answer for each.");
 		if (!g->decide)
@@ -7841,15 +8111,14 @@ make_alt_decide(struct imp *im, struct alt_group *g)
 	for (size_t k = 0; k < g->n; k++) {
 		size_t m = rec > 0 && k == 0 ? (size_t)rec
 			 : rec > 0 && (int)k <= rec ? k - 1 : k;
-		char *label = member_label(im, g, m);
+		char *label = drop_recommend_mark(member_label(im, g, m));
 		char *id = option_id(opts, label);
 		cJSON *o = cJSON_CreateObject();
 
 		cJSON_AddStringToObject(o, "id", id);
 		cJSON_AddStringToObject(o, "label", label);
 		if ((int)m == rec)
-			cJSON_AddStringToObject(o, "description",
-						"Recommended by the runbook.");
+			cJSON_AddBoolToObject(o, "recommended", 1);
 		cJSON_AddItemToArray(opts, o);
 		strbuf_addf(&pat, "%s%s", pat.len ? "|" : "(", id);
 		free(label);
@@ -8102,14 +8371,14 @@ pick_one_decide(struct imp *im)
 	size_t i = pick_one_at(im), n = 0;
 	cJSON *opts, *st;
 	struct strbuf pat = STRBUF_INIT;
-	int depth = -1;
+	int depth = -1, rec = 0;
 
 	if (i >= doc->n)
 		return 0;
 	opts = cJSON_CreateArray();
 	for (size_t k = i + 1; k < doc->n && doc->b[k].kind == MD_ITEM; k++) {
 		char *label = pick_label(doc->b[k].text);
-		char *id;
+		char *id, *desc;
 		cJSON *o;
 
 		if (depth < 0)
@@ -8122,9 +8391,14 @@ pick_one_decide(struct imp *im)
 		o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "id", id);
 		cJSON_AddStringToObject(o, "label", label);
-		if (strcmp(label, doc->b[k].text) != 0)
-			cJSON_AddStringToObject(o, "description",
-						doc->b[k].text);
+		desc = drop_recommend_mark(xstrdup(doc->b[k].text));
+		if (strcmp(label, desc) != 0)
+			cJSON_AddStringToObject(o, "description", desc);
+		if (!rec && marks_recommended(doc->b[k].text)) {
+			rec = 1;	/* "(preferred)": the runbook's pick */
+			cJSON_AddBoolToObject(o, "recommended", 1);
+		}
+		free(desc);
 		cJSON_AddItemToArray(opts, o);
 		strbuf_addf(&pat, "%s%s", n++ ? "|" : "(", id);
 		free(id);
@@ -8202,23 +8476,9 @@ flush_section(struct imp *im)
 			return;
 	}
 	if (im->section_class == PHASE_DECIDE) {
-		cJSON *opts = cJSON_CreateArray();
-		cJSON *o;
-
 		st = add_step(im, STEP_KIND_DECIDE, im->heading ? im->heading
 							       : "Roll back?");
-		o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "id", "roll-back");
-		cJSON_AddStringToObject(o, "label", "Roll back");
-		cJSON_AddItemToArray(opts, o);
-		o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "id", "do-not-roll-back");
-		cJSON_AddStringToObject(o, "label", "Do not roll back");
-		cJSON_AddItemToArray(opts, o);
-		cJSON_AddItemToObject(st, "options", opts);
-		cJSON_AddStringToObject(st, "variable", declare_choice_var(im,
-			"ROLLBACK_DECISION", "(roll-back|do-not-roll-back)",
-			"Roll back or not"));
+		add_rollback_options(im, st);
 		im->prose_decide = st;
 		im->prose_decide_level = im->level;
 		return;
@@ -9304,6 +9564,31 @@ on_early_choice_only(const struct imp *im, const cJSON *st)
 	return early;
 }
 
+static size_t section_of(const struct imp *im, const cJSON *st);
+
+/* Step ST comes from a section whose heading, or a heading above it,
+ * says it verifies ("### Verify" under "## Kubernetes", "### VMs" under
+ * "## Verify"). */
+static int
+in_verify_section(const struct imp *im, const cJSON *st)
+{
+	size_t sec = section_of(im, st);
+	int lvl = 7;
+
+	for (size_t k = sec + 1; sec < im->doc->n && k-- > 0;) {
+		const struct md_block *b = &im->doc->b[k];
+
+		if (b->kind != MD_HEADING || b->level >= lvl)
+			continue;
+		if (b->level <= 1)
+			break;	/* the runbook's title */
+		if (classify(b->text) == (int)PHASE_VERIFY)
+			return 1;
+		lvl = b->level;
+	}
+	return 0;
+}
+
 /* A command that changes things on a path chosen before the approval
  * ("Fix forward": gh workflow run deploy.yml) is that path's execute
  * step, behind the approval, even when its section came after the
@@ -9319,6 +9604,13 @@ early_choice_changes_in_execute(struct imp *im)
 			next = st->next;
 			if (!cJSON_IsTrue(cJSON_GetObjectItem(st, "destructive")) ||
 			    !on_early_choice_only(im, st))
+				continue;
+			/* a verify section's command not known to change
+			 * anything verifies, as its heading says */
+			if (p == PHASE_VERIFY && jstr(st, "run") &&
+			    in_verify_section(im, st) &&
+			    !hazard_find(HAZARD_DESTRUCTIVE, jstr(st, "run"),
+					 NULL, NULL))
 				continue;
 			cJSON_DetachItemViaPointer(im->steps[p], st);
 			cJSON_AddItemToArray(im->steps[PHASE_EXECUTE], st);
@@ -10679,18 +10971,89 @@ no_secret_in_confirms(struct imp *im)
 	}
 }
 
+/* TEXT with each placeholder that became an input written as that
+ * input, ${NAME} ("Deploy <VERSION> to {{env}}" -> "Deploy ${VERSION} to
+ * ${ENV}"), so titles and drill output show the value the walk has; a
+ * secret's and an undeclared placeholder stay as written. Caller frees. */
+static char *
+with_known_vars(const struct imp *im, const char *text)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (const char *p = text; *p;) {
+		const char *name, *known = NULL;
+		size_t nlen, span = placeholder_at(text, p, 0, &name, &nlen);
+		char *var;
+
+		if (!span) {
+			strbuf_addc(&sb, *p++);
+			continue;
+		}
+		var = var_name(name, nlen);
+		for (size_t i = 0; i < im->n_vars && !known; i++)
+			if (!im->vars[i].secret &&
+			    (strcmp(im->vars[i].name, var) == 0 ||
+			     same_input(im->vars[i].name, var)))
+				known = im->vars[i].name;
+		if (known)
+			strbuf_addf(&sb, "${%s}", known);
+		else
+			strbuf_add(&sb, p, span);
+		free(var);
+		p += span;
+	}
+	return strbuf_detach(&sb);
+}
+
+/* String item IT rewritten by with_known_vars. */
+static void
+known_vars_in(const struct imp *im, cJSON *it)
+{
+	char *v;
+
+	if (!cJSON_IsString(it))
+		return;
+	v = with_known_vars(im, it->valuestring);
+	if (strcmp(v, it->valuestring) != 0)
+		cJSON_SetValuestring(it, v);
+	free(v);
+}
+
+/* Every step's title and drill output name the inputs placeholders
+ * became, as its command does. */
+static void
+titles_use_inputs(const struct imp *im)
+{
+	for (int ph = 0; ph < PHASE_COUNT; ph++) {
+		cJSON *st, *out, *line;
+
+		cJSON_ArrayForEach(st, im->steps[ph]) {
+			known_vars_in(im, cJSON_GetObjectItem(st, "title"));
+			out = cJSON_GetObjectItem(cJSON_GetObjectItem(st,
+							"drill"), "output");
+			known_vars_in(im, out);
+			if (cJSON_IsArray(out))
+				cJSON_ArrayForEach(line, out)
+					known_vars_in(im, line);
+		}
+	}
+}
+
 static cJSON *
 playbook_json(struct imp *im)
 {
 	cJSON *root = cJSON_CreateObject();
 	cJSON *phases;
 	const char *src = base_name(im->name);
-	char *title = im->title ? xstrdup(im->title)
-		    : im->title_tpl ? title_from_template(im, im->title_tpl)
-		    : xstrdup(src);
+	char *tpl = im->title ? xstrdup(im->title)
+		  : im->title_tpl ? title_from_template(im, im->title_tpl)
+		  : xstrdup(src);
+	char *title = with_known_vars(im, tpl);
 	char *id = slug(title, 48);
 
+	free(tpl);
 	no_secret_in_confirms(im);
+	titles_use_inputs(im);
 	cJSON_AddStringToObject(root, "id", id);
 	cJSON_AddStringToObject(root, "title", title);
 	cJSON_AddStringToObject(root, "summary", im->summary ? im->summary
@@ -11004,6 +11367,7 @@ mdimport_convert(const char *text, size_t len, const char *name,
 			       "file is empty)", name), NULL;
 	}
 	im.doc = &doc;
+	im.ui_only = doc_is_ui_only(&doc);
 	if (explain && doc.b[0].kind != MD_HEADING)
 		strbuf_addf(explain, "line %d: (before the first heading)\n",
 			    doc.b[0].line);

@@ -1600,6 +1600,8 @@ static const struct field option_fields[] = {
 	  .off = offsetof(struct pb_option, label) },
 	{ .key = "description", .type = F_STRING,
 	  .off = offsetof(struct pb_option, description) },
+	{ .key = "recommended", .type = F_BOOL,
+	  .off = offsetof(struct pb_option, recommended) },
 	{ .key = "sets", .type = F_CUSTOM, .parse = parse_sets },
 	{ .key = NULL },
 };
@@ -1608,6 +1610,33 @@ static int
 parse_option(struct ld *ld, const cJSON *v, void *elem)
 {
 	return want_object(ld, v, option_fields, elem);
+}
+
+/* At most one of a step's N options OPTS is the one recommended. */
+static int
+one_recommended(struct ld *ld, const struct pb_option *opts, size_t n)
+{
+	size_t first = n;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t saved;
+		char *at;
+
+		if (!opts[i].recommended)
+			continue;
+		if (first == n) {
+			first = i;
+			continue;
+		}
+		at = xasprintf("%s[%zu]", ld->path, first);
+		saved = path_index(ld, i);
+		fail_key(ld, "recommended", "a second recommended option "
+			 "(the first is at %s)", at);
+		path_pop(ld, saved);
+		free(at);
+		return -1;
+	}
+	return 0;
 }
 
 static int
@@ -1621,9 +1650,11 @@ parse_options(struct ld *ld, const cJSON *v, void *base)
 	    each_elem(ld, v, step->options, sizeof(*step->options),
 		      parse_option) < 0)
 		return -1;
-	return check_unique(ld, step->options, step->n_options,
-			    sizeof(*step->options),
-			    offsetof(struct pb_option, id), "id");
+	if (check_unique(ld, step->options, step->n_options,
+			 sizeof(*step->options),
+			 offsetof(struct pb_option, id), "id") < 0)
+		return -1;
+	return one_recommended(ld, step->options, step->n_options);
 }
 
 /* One axis of a decision matrix, moved into struct pb_matrix once read. */
@@ -3615,6 +3646,9 @@ playbook_recommend(const struct pb_step *step,
 	const struct pb_matrix *m = step->matrix;
 	size_t r, c = 0;
 
+	for (size_t i = 0; !m && i < step->n_options; i++)
+		if (step->options[i].recommended)
+			return &step->options[i];
 	if (!m || axis_index(m->rows, m->n_rows, lookup(m->row_var, arg),
 			     &r) < 0)
 		return NULL;

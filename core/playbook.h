@@ -135,6 +135,7 @@ struct pb_option {
 	char *id;
 	char *label;
 	char *description;	/* NULL = none */
+	int recommended;	/* the runbook's own pick (no matrix) */
 	struct pb_kv *sets;	/* variables set when chosen */
 	size_t n_sets;
 };

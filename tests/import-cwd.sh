@@ -6,7 +6,9 @@
 . "${REWIND_SRCDIR:-.}/tests/lib/batchlib.sh"
 bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
 
-mkdir -p "$tmp/fake" "$tmp/w/infra/prod-network" "$HOME/src/acme-sdk"
+mkdir -p "$tmp/fake" "$tmp/w/infra/prod-network" "$HOME/src/acme-sdk" \
+	"$tmp/w/infra/edge/plans"
+echo edge-plan-7 >"$tmp/w/infra/edge/plans/previous.tfplan"
 for tool in terraform pip python twine; do
 	printf '#!/bin/sh\necho "%s $*: $(pwd)" >>"%s/cwd.log"\n' \
 		"$tool" "$tmp" >"$tmp/fake/$tool"
@@ -60,6 +62,27 @@ cat >"$tmp/sdk.md" <<'MD'
    ```
 MD
 
+# The cd in prose (inline code), the relative paths in later steps.
+cat >"$tmp/edge.md" <<'MD'
+# Roll back the edge config
+
+## Prepare
+
+From the repository root, `cd infra/edge`.
+
+## Roll back
+
+```bash
+terraform apply -auto-approve ./plans/previous.tfplan
+```
+
+## Verify
+
+```bash
+cat ./plans/previous.tfplan
+```
+MD
+
 # walk NAME: import $tmp/NAME.md and walk its draft in batch from $tmp/w
 walk() {
 	"$bin" import "$tmp/$1.md" -o "$tmp/$1.json" >/dev/null 2>"$tmp/sum" ||
@@ -105,5 +128,14 @@ for cmd in 'python -m build' 'twine upload dist/*'; do
 done
 grep -qx 'version = "2.4.1"' "$HOME/src/acme-sdk/pyproject.toml" ||
 	fail "sed did not edit ~/src/acme-sdk/pyproject.toml"
+: >"$tmp/cwd.log"
+walk edge
+grep -qxF "terraform apply -auto-approve ./plans/previous.tfplan: \
+$tmp/w/infra/edge" "$tmp/cwd.log" ||
+	fail "terraform did not run in infra/edge: $(cat "$tmp/cwd.log")"
+grep -q 'edge-plan-7' "$tmp/out" ||
+	fail "./plans/previous.tfplan did not resolve in the verify step"
+grep -q '`cd infra/edge`: the runbook runs the steps after' "$tmp/edge.json" ||
+	fail "no review point on the prose that says cd"
 [ $failed = 0 ] && echo "import cwd: a cd is carried to the later steps"
 exit $failed

@@ -208,7 +208,8 @@ setup_choose(struct app *a, const struct pb_step *st)
 
 	dialog_title(a, "Decide", st);
 	snprintf(a->dlg.prompt, sizeof(a->dlg.prompt), "%s", rec
-		 ? "The matrix recommends the marked option." : st->matrix
+		 ? (st->matrix ? "The matrix recommends the marked option."
+		    : "The runbook recommends the marked option.") : st->matrix
 		 ? "Set the matrix variables to see a recommendation."
 		 : "Choose one.");
 	for (size_t i = 0; i < st->n_options; i++) {
@@ -1152,13 +1153,15 @@ reveal_recommendation(struct app *a, const char *step, const char *chosen)
 							      a->session)
 					 : NULL;
 
-	if (!rec)
+	if (!rec && st && !st->matrix)
+		app_status(a, 0, "decided %s", chosen);
+	else if (!rec)
 		app_status(a, 0, "decided %s; the matrix has no recommendation "
 			   "for these values", chosen);
 	else
-		app_status(a, 0, "decided %s; the matrix recommended %s%s",
-			   chosen, rec->id, strcmp(rec->id, chosen) == 0
-			   ? " too" : "");
+		app_status(a, 0, "decided %s; the %s recommended %s%s",
+			   chosen, st->matrix ? "matrix" : "runbook", rec->id,
+			   strcmp(rec->id, chosen) == 0 ? " too" : "");
 }
 
 static void

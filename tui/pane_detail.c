@@ -286,7 +286,8 @@ show_run(struct app *a, struct cursor *c, const struct step_view *v)
 static void
 show_decide(struct app *a, struct cursor *c, const struct step_view *v)
 {
-	/* A trainee sees the matrix's answer only after deciding. */
+	/* A trainee sees the matrix's (or the runbook's) answer only
+	 * after deciding. */
 	int hidden = session_mode(a->session) == SESSION_DRILL && !v->option;
 	const struct pb_option *rec = hidden ? NULL
 		: playbook_recommend(v->def, app_lookup, a->session);
@@ -302,6 +303,9 @@ show_decide(struct app *a, struct cursor *c, const struct step_view *v)
 	}
 	if (v->def->matrix && hidden)
 		line(c, "Drill: the matrix's recommendation shows once you "
+		     "have decided.", ROLE_DIM);
+	else if (hidden && playbook_recommend(v->def, app_lookup, a->session))
+		line(c, "Drill: the runbook's recommendation shows once you "
 		     "have decided.", ROLE_DIM);
 	else if (v->def->matrix && !rec)
 		linef(c, ROLE_DIM, "set %s%s%s for a recommendation",

@@ -140,6 +140,11 @@ START_TEST(test_hazard_only_known_shapes_are_read_only)
 		"[[ \"$A\" > \"$B\" ]] && echo later", "echo $((3 > 2))",
 		/* a substitution's command ends there, its outer one not */
 		"[ -z \"$(lsof -ti:8000)\" ] && echo free", "pip --version",
+		/* a dump into a file is a backup, however the file is named */
+		"pg_dump -f orders.sql orders", "pg_dump orders > orders.sql",
+		"mysqldump --result-file=shop.sql shop",
+		"mysqldump shop > shop.sql", "pg_dumpall >> all.sql",
+		"pg_dump -Fc app | gzip > app.dump.gz",
 		NULL,
 	};
 	static const char *const changes[] = {
@@ -171,7 +176,9 @@ START_TEST(test_hazard_only_known_shapes_are_read_only)
 		"helm get values web | tee values.yaml",
 		"git log -1 | sudo tee -a /var/log/rollbacks",
 		"kubectl logs web 2>/dev/null >web.log",
-		"curl -s https://h.test/ &>out.log", NULL,
+		"curl -s https://h.test/ &>out.log",
+		"cat notes | gzip > /etc/notes.gz", "gzip > /etc/x.gz",
+		"pg_dump app | psql other", NULL,
 	};
 	char *what = NULL;
 

@@ -946,7 +946,8 @@ START_TEST(test_import_option_sections_become_one_decision)
 	ck_assert_ptr_nonnull(b);
 	ck_assert_ptr_eq(cJSON_GetArrayItem(cJSON_GetObjectItem(d, "options"),
 					    0), a);
-	ck_assert_ptr_nonnull(strstr(str(a, "description"), "Recommended"));
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(a, "recommended")));
+	ck_assert_ptr_null(strstr(str(a, "label"), "recommended"));
 	ck_assert_str_eq(when_value(find_step(root, "run", "git revert", NULL,
 					      NULL), var), str(a, "id"));
 	ck_assert_str_eq(when_value(find_step(root, "run", "git push origin main",
@@ -4575,8 +4576,8 @@ START_TEST(test_import_preferred_heading_is_recommended_alternative)
 	var = str(d, "variable");
 	first = cJSON_GetArrayItem(cJSON_GetObjectItem(d, "options"), 0);
 	ck_assert_ptr_nonnull(strstr(str(first, "label"), "Revert"));
-	ck_assert_str_eq(str(first, "description"),
-			 "Recommended by the runbook.");
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(first, "recommended")));
+	ck_assert_ptr_null(strstr(str(first, "label"), "("));
 	ck_assert_str_eq(when_value(find_step(root, "run", "git revert",
 					      NULL, NULL), var),
 			 str(first, "id"));
@@ -4719,6 +4720,285 @@ START_TEST(test_import_platform_is_asked_once)
 	ck_assert_str_eq(when_value(find_step(root, "run", "job status", NULL,
 					      NULL), str(d, "variable")),
 			 "nomad");
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A backup is a backup however its file is named: "pg_dump -f FILE" and
+ * "pg_dump > FILE" (and mysqldump's --result-file and ">", a dump piped
+ * through gzip) all run before the approval, none asks a confirmation. */
+START_TEST(test_import_dump_into_a_file_is_a_backup_either_way)
+{
+	static const char text[] =
+		"# Orders schema rollback\n\n## Back up\n\n```bash\n"
+		"pg_dump -f orders.sql orders\npg_dump orders > orders2.sql\n"
+		"mysqldump --result-file=shop.sql shop\n"
+		"mysqldump shop > shop2.sql\n"
+		"pg_dump orders | gzip > orders.sql.gz\n```\n\n"
+		"## Roll back\n\n```bash\n"
+		"psql -h db1 -d orders -c \"DROP TABLE invoices_v2\"\n```\n";
+	static const char *const dumps[] = { "pg_dump -f", "pg_dump orders >",
+		"--result-file", "mysqldump shop >", "| gzip", NULL };
+	cJSON *root = import_text(text, strlen(text), NULL);
+	int ph = -1;
+
+	for (size_t i = 0; dumps[i]; i++) {
+		cJSON *st = find_step(root, "run", dumps[i], &ph, NULL);
+
+		ck_assert_msg(st != NULL, "%s dropped", dumps[i]);
+		ck_assert_msg(ph == PHASE_ASSESS, "%s runs in phase %d",
+			      dumps[i], ph);
+		ck_assert_msg(!cJSON_GetObjectItem(st, "destructive"),
+			      "%s asks a confirmation", dumps[i]);
+	}
+	ck_assert_ptr_nonnull(find_step(root, "run", "DROP TABLE", &ph, NULL));
+	ck_assert_int_eq(ph, PHASE_EXECUTE);
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A client's confirmation names what it changes, in which database, on
+ * which host: never its password, nor the option that carries one. */
+START_TEST(test_import_client_confirmation_names_host_database_or_key)
+{
+	static const char text[] =
+		"# Flush sessions\n\n## Roll back\n\n```bash\n"
+		"redis-cli -a s3cretpass -h cache1 DEL session:web\n"
+		"redis-cli -h cache2 -a \"$REDIS_PASSWORD\" FLUSHDB\n"
+		"psql -h db1 -d orders -f rollback.sql\n"
+		"psql -h db1 -U admin orders < down.sql\n"
+		"mysql -h db2 -u root -pS3cretPw shop -e \"DROP TABLE carts\"\n"
+		"```\n";
+	static const char *const runs[][2] = {
+		{ "DEL session:web", "DEL session:web on cache1" },
+		{ "FLUSHDB", "FLUSHDB on cache2" },
+		{ "rollback.sql", "rollback.sql in orders on db1" },
+		{ "down.sql", "down.sql in orders on db1" },
+		{ "DROP TABLE carts", "DROP TABLE carts in shop on db2" },
+	};
+	cJSON *root = import_text(text, strlen(text), NULL);
+
+	for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
+		cJSON *st = find_step(root, "run", runs[i][0], NULL, NULL);
+		const char *c;
+
+		ck_assert_msg(st != NULL, "%s dropped", runs[i][0]);
+		c = str(st, "confirm");
+		ck_assert_msg(c && strcmp(c, runs[i][1]) == 0,
+			      "%s: confirm \"%s\"", runs[i][0], c ? c : "");
+		ck_assert_ptr_null(strstr(c, "-a"));
+		ck_assert_ptr_null(strstr(c, "PASSWORD"));
+		ck_assert_ptr_null(strstr(c, "S3cret"));
+	}
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A placeholder the import made an input is that input everywhere the
+ * operator reads it: the playbook's title, a checklist item's title, a
+ * command step's title and its drill output. */
+START_TEST(test_import_titles_and_drill_output_use_the_inputs)
+{
+	static const char text[] =
+		"# Roll back web to <VERSION> in {{env}}\n\n## Roll back\n\n"
+		"- [ ] Deploy <VERSION> to {{env}}\n\n```bash\n"
+		"helm rollback web <VERSION> --namespace {{env}}\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *check = find_step(root, "kind", "check", NULL, NULL);
+	cJSON *run = find_step(root, "run", "helm rollback", NULL, NULL);
+	const char *out;
+
+	ck_assert_ptr_nonnull(variable(root, "VERSION"));
+	ck_assert_ptr_nonnull(variable(root, "ENV"));
+	ck_assert_str_eq(str(root, "title"),
+			 "Roll back web to ${VERSION} in ${ENV}");
+	ck_assert_ptr_nonnull(check);
+	ck_assert_str_eq(str(check, "title"), "Deploy ${VERSION} to ${ENV}");
+	ck_assert_ptr_nonnull(run);
+	ck_assert_str_eq(str(run, "title"),
+			 "helm rollback web ${VERSION} --namespace ${ENV}");
+	out = str(cJSON_GetObjectItem(run, "drill"), "output");
+	ck_assert_ptr_nonnull(out);
+	ck_assert_ptr_nonnull(strstr(out, "web ${VERSION} --namespace ${ENV}"));
+	ck_assert_ptr_null(strchr(out, '<'));
+	ck_assert_ptr_null(strstr(out, "{{"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A runbook done all by hand (numbered clicks, no command anywhere) is
+ * a draft of steps the operator ticks, in execute, with a review point
+ * saying so, never refused as "only prose". */
+START_TEST(test_import_ui_only_runbook_is_steps_to_tick)
+{
+	static const char text[] =
+		"# Storefront theme rollback\n\n"		/* 1 */
+		"## In the admin console\n\n"			/* 3 */
+		"1. Go to Settings > Themes.\n"			/* 5 */
+		"2. Click History.\n"				/* 6 */
+		"3. Click Restore next to the previous version.\n\n"
+		"## Verify\n\n"					/* 9 */
+		"1. Open the storefront home page.\n";		/* 11 */
+	static const char *const clicks[] = { "Go to Settings", "Click "
+		"History", "Click Restore", NULL };
+	cJSON *root = import_text(text, strlen(text), NULL);
+	int ph = -1, prev = -1, idx = -1;
+
+	for (size_t i = 0; clicks[i]; i++) {
+		cJSON *st = find_step(root, "title", clicks[i], &ph, &idx);
+
+		ck_assert_msg(st != NULL, "%s dropped", clicks[i]);
+		ck_assert_str_eq(str(st, "kind"), "check");
+		ck_assert_int_eq(ph, PHASE_EXECUTE);
+		ck_assert(!cJSON_IsFalse(cJSON_GetObjectItem(st, "required")));
+		ck_assert_int_gt(idx, prev);
+		prev = idx;
+	}
+	ck_assert_ptr_nonnull(find_step(root, "title", "Open the storefront",
+					&ph, NULL));
+	ck_assert_int_eq(ph, PHASE_VERIFY);
+	ck_assert(review_on(root, 5, "no command"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A kill switch's fallback ("If the flag cannot be turned off, roll
+ * back the deployment", as a paragraph or a heading) is a decision the
+ * operator takes: its command runs only on the answer that asks for it,
+ * never as a required step the operator must mark n/a to pass. */
+static const char *const cannot_md[] = {
+	"# Kill switch for checkout v2\n\n## Turn it off\n\n```bash\n"
+	"curl -X POST https://flags.example.test/api/flags/checkout-v2/off\n"
+	"```\n\nIf the flag cannot be turned off, roll back the deployment:\n"
+	"\n```bash\nkubectl rollout undo deployment/checkout\n```\n",
+	"# Kill switch for checkout v2\n\n## Turn it off\n\n```bash\n"
+	"curl -X POST https://flags.example.test/api/flags/checkout-v2/off\n"
+	"```\n\n### If the flag cannot be turned off\n\n```bash\n"
+	"kubectl rollout undo deployment/checkout\n```\n",
+};
+
+START_TEST(test_import_cannot_turn_off_fallback_is_a_decision)
+{
+	const char *text = cannot_md[_i];
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *undo = find_step(root, "run", "rollout undo", NULL, NULL);
+	const cJSON *when, *cond;
+	cJSON *d;
+	int on_decision = 0;
+
+	ck_assert_ptr_nonnull(undo);
+	when = cJSON_GetObjectItem(undo, "when");
+	ck_assert_msg(cJSON_GetArraySize(when) > 0, "the fallback always runs");
+	cJSON_ArrayForEach(cond, when) {
+		d = find_step(root, "variable", cond->string, NULL, NULL);
+		on_decision |= d && strcmp(str(d, "kind"), "decide") == 0;
+	}
+	ck_assert(on_decision);
+	ck_assert_ptr_null(cJSON_GetObjectItem(find_step(root, "run",
+		"flags/checkout-v2/off", NULL, NULL), "when"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* "(preferred)" on an item of a "Pick one:" list of procedure sections
+ * is the runbook's recommendation: that option is "recommended", and
+ * neither its label nor its description says so in words a drill would
+ * show the trainee. */
+START_TEST(test_import_preferred_pick_one_item_is_recommended)
+{
+	static const char text[] =
+		"# Roll back api\n\n## Decide\n\nPick one:\n\n"
+		"- Revert: undo the merge commit\n"
+		"- Helm rollback (preferred): back to the previous release\n\n"
+		"## Revert\n\n```bash\ngit revert HEAD\ngit push origin main\n"
+		"```\n\n## Helm rollback\n\n```bash\nhelm rollback api 3\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *d = find_step(root, "kind", "decide", NULL, NULL);
+	const cJSON *helm, *revert;
+
+	ck_assert_ptr_nonnull(d);
+	helm = option_labelled(d, "Helm rollback");
+	revert = option_labelled(d, "Revert");
+	ck_assert_ptr_nonnull(helm);
+	ck_assert_ptr_nonnull(revert);
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(helm, "recommended")));
+	ck_assert_ptr_null(cJSON_GetObjectItem(revert, "recommended"));
+	ck_assert_ptr_null(strstr(str(helm, "label"), "preferred"));
+	ck_assert(!str(helm, "description") ||
+		  !strstr(str(helm, "description"), "preferred"));
+	ck_assert_str_eq(when_value(find_step(root, "run", "helm rollback",
+					      NULL, NULL), str(d, "variable")),
+			 str(helm, "id"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A per-platform section whose heading says verify ("### Verify" under
+ * "## Kubernetes", or "### VMs" under "## Verify") keeps a command not
+ * known to read in verify; one known to change state still waits in
+ * execute. */
+static const char *const verify_md[] = {
+	"# Roll back mobile backend\n\n## Kubernetes\n\n### Roll back\n\n"
+	"```bash\nkubectl rollout undo deployment/mobile-api\n```\n\n"
+	"### Verify\n\n```bash\nmobctl status --env prod\n```\n\n"
+	"## VMs\n\n### Roll back\n\n```bash\nansible-playbook -i prod "
+	"rollback.yml\n```\n\n### Verify\n\n```bash\nmobctl status --env vm\n"
+	"kubectl delete pod -l app=mobile-api\n```\n",
+	"# Roll back mobile backend\n\n## Roll back\n\n### Kubernetes\n\n"
+	"```bash\nkubectl rollout undo deployment/mobile-api\n```\n\n"
+	"### VMs\n\n```bash\nansible-playbook -i prod rollback.yml\n```\n\n"
+	"## Verify\n\n### Kubernetes\n\n```bash\nmobctl status --env prod\n"
+	"```\n\n### VMs\n\n```bash\nmobctl status --env vm\n"
+	"kubectl delete pod -l app=mobile-api\n```\n",
+};
+
+START_TEST(test_import_verify_heading_keeps_unknown_commands_in_verify)
+{
+	const char *text = verify_md[_i];
+	cJSON *root = import_text(text, strlen(text), NULL);
+	int ph = -1;
+
+	ck_assert_ptr_nonnull(find_step(root, "run", "--env prod", &ph, NULL));
+	ck_assert_int_eq(ph, PHASE_VERIFY);
+	ck_assert_ptr_nonnull(find_step(root, "run", "--env vm", &ph, NULL));
+	ck_assert_int_eq(ph, PHASE_VERIFY);
+	ck_assert_ptr_nonnull(find_step(root, "run", "kubectl delete pod", &ph,
+					NULL));
+	ck_assert_int_eq(ph, PHASE_EXECUTE);
+	ck_assert_ptr_nonnull(find_step(root, "run", "ansible-playbook", &ph,
+					NULL));
+	ck_assert_int_eq(ph, PHASE_EXECUTE);
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* Beside "## Option A: ... (recommended)", the sibling sections that
+ * prepare or verify ("## Prepare", "## Verify") are steps of every path,
+ * never options of the decision (choosing A would skip the cd and the
+ * check). */
+START_TEST(test_import_prepare_and_verify_beside_options_are_not_options)
+{
+	static const char text[] =
+		"# Roll back edge config\n\n## Prepare\n\n```bash\ncd infra/edge\n"
+		"```\n\n## Option A: Terraform (recommended)\n\n```bash\n"
+		"terraform apply -auto-approve ./plans/previous.tfplan\n```\n\n"
+		"## Option B: Script\n\n```bash\n./scripts/rollback.sh --to "
+		"previous\n```\n\n## Verify\n\n```bash\ncat ./state/current.txt\n"
+		"```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *d = find_step(root, "kind", "decide", NULL, NULL);
+	int ph = -1;
+
+	ck_assert_ptr_nonnull(d);
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(d, "options")),
+			 2);
+	ck_assert_ptr_null(option_labelled(d, "Prepare"));
+	ck_assert_ptr_null(option_labelled(d, "Verify"));
+	ck_assert_ptr_null(cJSON_GetObjectItem(find_step(root, "run",
+		"current.txt", &ph, NULL), "when"));
+	ck_assert_int_eq(ph, PHASE_VERIFY);
+	ck_assert_ptr_null(cJSON_GetObjectItem(find_step(root, "title",
+		"cd infra/edge", NULL, NULL), "when"));
 	cJSON_Delete(root);
 }
 END_TEST
@@ -4997,6 +5277,29 @@ import_suite(void)
 		tcase_add_loop_test(tc,
 			test_import_preferred_heading_is_recommended_alternative,
 			0, (int)(sizeof(preferred_md) / sizeof(preferred_md[0])));
+		suite_add_tcase(s, tc);
+	}
+	{
+		TCase *tc = tcase_create("leftovers15");
+
+		tcase_set_timeout(tc, 30);
+		tcase_add_test(tc,
+			test_import_dump_into_a_file_is_a_backup_either_way);
+		tcase_add_test(tc,
+			test_import_client_confirmation_names_host_database_or_key);
+		tcase_add_test(tc,
+			test_import_titles_and_drill_output_use_the_inputs);
+		tcase_add_test(tc, test_import_ui_only_runbook_is_steps_to_tick);
+		tcase_add_loop_test(tc,
+			test_import_cannot_turn_off_fallback_is_a_decision, 0,
+			(int)(sizeof(cannot_md) / sizeof(cannot_md[0])));
+		tcase_add_test(tc,
+			test_import_preferred_pick_one_item_is_recommended);
+		tcase_add_loop_test(tc,
+			test_import_verify_heading_keeps_unknown_commands_in_verify,
+			0, (int)(sizeof(verify_md) / sizeof(verify_md[0])));
+		tcase_add_test(tc,
+		       test_import_prepare_and_verify_beside_options_are_not_options);
 		suite_add_tcase(s, tc);
 	}
 	return s;

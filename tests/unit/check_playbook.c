@@ -1003,6 +1003,59 @@ START_TEST(test_playbook_rto_within_takes_first_matching_rule)
 }
 END_TEST
 
+/* A decide step without a matrix may mark one option "recommended":
+ * playbook_recommend returns it (the console marks it, a drill hides it
+ * until decided); a second recommended option is refused, named. */
+static char *
+decide_text(const char *opts)
+{
+	return xasprintf(
+		"{\"id\": \"t\", \"title\": \"T\", \"variables\": {\"W\": "
+		"{\"prompt\": \"w\", \"pattern\": \"(a|b)\"}},\n"
+		" \"phases\": [{\"id\": \"assess\", \"steps\": []},\n"
+		"  {\"id\": \"decide\", \"steps\": [{\"id\": \"d\", \"kind\":"
+		" \"decide\", \"title\": \"D\", \"variable\": \"W\","
+		" \"options\": %s}]},\n"
+		"  {\"id\": \"approve\", \"steps\": []},\n"
+		"  {\"id\": \"execute\", \"steps\": []},\n"
+		"  {\"id\": \"verify\", \"steps\": []},\n"
+		"  {\"id\": \"communicate\", \"steps\": []}]}\n", opts);
+}
+
+START_TEST(test_playbook_option_recommended_without_matrix)
+{
+	static const char *const none[] = { NULL };
+	struct err err = { 0 };
+	char *one = decide_text("[{\"id\": \"a\", \"label\": \"A\"}, {\"id\":"
+				" \"b\", \"label\": \"B\", \"recommended\": true}]");
+	char *two = decide_text("[{\"id\": \"a\", \"label\": \"A\", "
+				"\"recommended\": true}, {\"id\": \"b\", "
+				"\"label\": \"B\", \"recommended\": true}]");
+	char *neither = decide_text("[{\"id\": \"a\", \"label\": \"A\"}, "
+				    "{\"id\": \"b\", \"label\": \"B\"}]");
+	struct playbook *pb = load_text(one, &err);
+	const struct pb_option *rec;
+
+	ck_assert_msg(pb != NULL, "%s", err.msg);
+	rec = playbook_recommend(playbook_find_step(pb, "d", NULL, NULL),
+				 lookup_pairs, none);
+	ck_assert_ptr_nonnull(rec);
+	ck_assert_str_eq(rec->id, "b");
+	playbook_free(pb);
+	pb = load_text(neither, &err);
+	ck_assert_ptr_nonnull(pb);
+	ck_assert_ptr_null(playbook_recommend(playbook_find_step(pb, "d", NULL,
+						NULL), lookup_pairs, none));
+	playbook_free(pb);
+	ck_assert_ptr_null(load_text(two, &err));
+	ck_assert_msg(strstr(err.msg, "options[1].recommended: a second "
+			     "recommended option") != NULL, "%s", err.msg);
+	free(one);
+	free(two);
+	free(neither);
+}
+END_TEST
+
 START_TEST(test_playbook_free_accepts_null)
 {
 	playbook_free(NULL);
@@ -1238,6 +1291,7 @@ playbook_suite(void)
 	add_case(s, test_playbook_full_probes_load);
 	add_case(s, test_playbook_full_run_steps_load);
 	add_case(s, test_playbook_full_decide_steps_load);
+	add_case(s, test_playbook_option_recommended_without_matrix);
 	add_case(s, test_playbook_full_approve_steps_load);
 	add_case(s, test_playbook_full_wait_and_message_steps_load);
 	add_case(s, test_playbook_full_scenarios_load);
