@@ -4410,6 +4410,108 @@ inline_alternatives(struct imp *im, const struct sh_split *sp, int line,
 	return (int)i - 1;
 }
 
+/* Whether WORD (LEN bytes) occurs in TEXT as a word of its own. */
+static int
+has_path_word(const char *text, const char *word, size_t len)
+{
+	for (const char *p = strstr(text, word); p; p = strstr(p + 1, word)) {
+		char before = p > text ? p[-1] : ' ', after = p[len];
+
+		if (strchr(" \t\n=\"'(<@", before) &&
+		    (!after || strchr(" \t\n\"');|&>", after)))
+			return 1;
+	}
+	return 0;
+}
+
+/* The file CMD writes for a later command to read: ">" or ">>" into it,
+ * "-out=FILE" (terraform plan), "-o FILE", "--output FILE", "tee FILE";
+ * NULL when none. Caller frees. */
+static char *
+file_written(const char *cmd)
+{
+	static const char *const opts[] = { "-out=", "-out ", "--out=",
+		"--output=", "--output ", "-o ", "tee -a ", "tee ", NULL };
+	char *f = hazard_file_written(cmd);
+
+	if (f)
+		return f;
+	for (size_t k = 0; opts[k]; k++) {
+		size_t n = strlen(opts[k]);
+
+		for (const char *p = strstr(cmd, opts[k]); p;
+		     p = strstr(p + 1, opts[k])) {
+			const char *v, *e;
+
+			if (p > cmd && !strchr(" \t|", p[-1]))
+				continue;
+			v = p + n;
+			v += strspn(v, " \t\"'");
+			e = v + strcspn(v, " \t\n\"';|&)");
+			/* "-o wide", "--output json": a format, no file */
+			if (opts[k][0] != 't' && strncmp(opts[k], "-out", 4) != 0 &&
+			    !memchr(v, '.', (size_t)(e - v)) &&
+			    !memchr(v, '/', (size_t)(e - v)))
+				continue;
+			if (e > v && *v != '-' && *v != '$' &&
+			    strncmp(v, "/dev/", 5) != 0)
+				return xstrndup(v, (size_t)(e - v));
+		}
+	}
+	return NULL;
+}
+
+/* The commands of block SP only work together, in the order written,
+ * though none sets the shell's state: a later one tests an earlier one's
+ * $?, or reads a file an earlier one writes (terraform plan -out=rb.plan,
+ * then terraform apply rb.plan), or reads what an earlier change left (git
+ * revert, then terraform plan) where the split steps would run that read
+ * before the change (the change waits for the approval, the read does
+ * not). Split, the $? test runs in a shell of its own (always 0) and the
+ * apply applies a plan made before the revert. */
+static int
+shares_state(const struct imp *im, const struct sh_split *sp)
+{
+	int changed = 0, read_after = 0, n_cmds = 0;
+	int fixed_before = content_phase(im) < PHASE_EXECUTE && !im->phase_auto;
+
+	for (size_t i = 0; i < sp->n; i++) {
+		const char *t = strbuf_str(&sp->cmds[i].text);
+		char *file;
+		int ro;
+
+		if (sp->cmds[i].is_check || sp->cmds[i].example ||
+		    !looks_like_shell(t))
+			continue;
+		if (n_cmds++ && strstr(t, "$?"))
+			return 1;
+		if ((file = file_written(t)) != NULL) {
+			size_t len = strlen(file);
+			int read = 0;
+
+			for (size_t j = i + 1; j < sp->n && !read; j++)
+				read = !sp->cmds[j].is_check &&
+				       has_path_word(strbuf_str(&sp->cmds[j].text),
+						     file, len);
+			free(file);
+			if (read)
+				return 1;
+		}
+		ro = !hazard_find(HAZARD_DESTRUCTIVE, t, NULL, NULL) &&
+		     hazard_read_only(t, NULL);
+		if (ro && changed) {
+			if (fixed_before)
+				return 1;	/* the read stays, the change moves */
+			read_after = 1;
+		} else if (!ro) {
+			if (read_after && im->phase_auto)
+				return 1;	/* the read verifies after this */
+			changed = 1;
+		}
+	}
+	return 0;
+}
+
 static void
 on_shell(struct imp *im, const struct md_block *b)
 {
@@ -4435,7 +4537,7 @@ on_shell(struct imp *im, const struct md_block *b)
 			return;
 		}
 	}
-	if (is_script(&sp)) {
+	if (is_script(&sp) || shares_state(im, &sp)) {
 		script_step(im, b, &sp);
 		split_done(&sp);
 		return;
@@ -10219,6 +10321,48 @@ lookups_before_their_choice(struct imp *im)
 	}
 }
 
+/* No step waits on a choice asked after it: check calls it never active
+ * (a lookup in the section of an option of an opening "Pick one:", drafted
+ * before the question). It moves to just after the question, in that
+ * question's phase, keeping its order; a review point says so. */
+static void
+conditions_after_their_choice(struct imp *im)
+{
+	for (int sp = 0; sp < PHASE_COUNT; sp++) {
+		cJSON *set;
+
+		cJSON_ArrayForEach(set, im->steps[sp]) {
+			const char *var = jstr(set, "variable");
+			cJSON *at = set->next;
+
+			if (!var)
+				continue;
+			for (int ph = 0; ph <= sp; ph++) {
+				cJSON *st, *next;
+
+				for (st = im->steps[ph]->child; st && st != set;
+				     st = next) {
+					next = st->next;
+					if (!cJSON_GetObjectItemCaseSensitive(
+						cJSON_GetObjectItemCaseSensitive(
+							st, "when"), var))
+						continue;
+					cJSON_DetachItemViaPointer(im->steps[ph], st);
+					insert_before(im->steps[sp], at, st);
+					if (ph != sp)
+						rename_to_phase(im, st,
+								(enum phase_id)sp);
+					add_review(im, 0, st, "this step runs "
+						   "only for some answers to %s, "
+						   "which the runbook asks after it: "
+						   "the draft runs it just after "
+						   "that question", jstr(set, "id"));
+				}
+			}
+		}
+	}
+}
+
 /* A read-only lookup (helm history, git tag -l) written just before the
  * step that uses a value informs that value: it runs before the value is
  * asked, not after (the input moved before the approval). */
@@ -11029,6 +11173,7 @@ mdimport_convert(const char *text, size_t len, const char *name,
 	input_conditions_asked_before(&im);
 	lookups_before_inputs(&im);
 	lookups_before_their_choice(&im);
+	conditions_after_their_choice(&im);
 	no_empty_approval(&im);
 	no_empty_contingency(&im);
 	if (!count_steps(&im)) {

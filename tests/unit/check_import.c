@@ -4723,6 +4723,86 @@ START_TEST(test_import_platform_is_asked_once)
 }
 END_TEST
 
+/* A block whose commands share files or what an earlier one changed is
+ * one script behind the approval, under any heading: under "Step 1:
+ * Decide" the plan written to dns.tfplan never runs before the approval
+ * (and the revert) while its apply runs after it. */
+START_TEST(test_import_block_sharing_a_plan_file_stays_one_script)
+{
+	static const char decide[] =
+		"# DNS rollback\n\n## Step 1: Decide\n\n"
+		"Option A \xe2\x80\x94 revert and re-apply:\n\n"
+		"```bash\ngit revert --no-edit <BAD_COMMIT>\n"
+		"terraform plan -out=dns.tfplan\nterraform apply dns.tfplan\n```\n\n"
+		"Option B \xe2\x80\x94 restore the state:\n\n"
+		"```bash\nterraform state push -force backup.tfstate\n```\n";
+	static const char assess[] =
+		"# DNS rollback\n\n## Assess\n\n"
+		"```bash\nterraform plan -out=dns.tfplan\n"
+		"terraform apply dns.tfplan\n```\n";
+	cJSON *root = import_text(decide, strlen(decide), NULL);
+	int p = -1;
+	cJSON *st = find_step(root, "run", "terraform apply dns.tfplan", &p,
+			      NULL);
+
+	ck_assert_ptr_nonnull(st);
+	ck_assert_int_eq(p, PHASE_EXECUTE);
+	ck_assert_ptr_nonnull(strstr(str(st, "run"), "git revert"));
+	ck_assert_ptr_nonnull(strstr(str(st, "run"), "terraform plan -out"));
+	cJSON_Delete(root);
+	root = import_text(assess, strlen(assess), NULL);
+	st = find_step(root, "run", "terraform plan -out", &p, NULL);
+	ck_assert_int_eq(p, PHASE_EXECUTE);
+	ck_assert_ptr_nonnull(strstr(str(st, "run"), "terraform apply"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A script testing $? stays with the command it tests: split, the test
+ * would run in a shell of its own, where $? is always 0. */
+START_TEST(test_import_status_test_stays_with_its_command)
+{
+	static const char text[] =
+		"# Release check\n\n## Smoke tests\n\n"
+		"```bash\nnpm test > smoke.log 2>&1\n\n"
+		"if [ $? -ne 0 ]; then\n  echo \"smoke tests failed\"\n"
+		"  exit 1\nfi\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *st = find_step(root, "run", "$?", NULL, NULL);
+
+	ck_assert_ptr_nonnull(st);
+	ck_assert_ptr_nonnull(strstr(str(st, "run"), "npm test"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A lookup in the section of an option an opening "Pick one:" names
+ * runs on that option's path, after the question, never before it (a
+ * draft check calls invalid: "never active"). */
+START_TEST(test_import_lookup_of_an_option_runs_after_its_question)
+{
+	static const char text[] =
+		"# Web recovery\n\nPick one:\n- Chart move\n"
+		"- Index yank\n\n## Chart move\n\n"
+		"```bash\nhelm history web -n prod\n"
+		"helm rollback web <REVISION> -n prod\n```\n\n"
+		"## Index yank\n\n1. On the index page click **Yank** next to "
+		"<BAD_VERSION>\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	int lp = -1, li = -1, dp = -1, di = -1;
+	cJSON *d = find_step(root, "kind", "decide", &dp, &di);
+	cJSON *look = find_step(root, "run", "helm history", &lp, &li);
+
+	ck_assert_ptr_nonnull(d);
+	ck_assert_ptr_nonnull(look);
+	ck_assert_msg(lp > dp || (lp == dp && li > di),
+		      "the lookup runs before the question it waits on");
+	ck_assert_str_eq(when_value(look, str(d, "variable")),
+			 "chart-move");
+	cJSON_Delete(root);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -4988,6 +5068,16 @@ import_suite(void)
 		tcase_add_loop_test(tc,
 			test_import_or_with_a_tool_after_a_procedure_is_an_option,
 			0, (int)(sizeof(or_with_md) / sizeof(or_with_md[0])));
+		suite_add_tcase(s, tc);
+	}
+	{
+		TCase *tc = tcase_create("sharedstate");
+
+		tcase_add_test(tc,
+			test_import_block_sharing_a_plan_file_stays_one_script);
+		tcase_add_test(tc, test_import_status_test_stays_with_its_command);
+		tcase_add_test(tc,
+			test_import_lookup_of_an_option_runs_after_its_question);
 		suite_add_tcase(s, tc);
 	}
 	{
