@@ -2024,6 +2024,98 @@ rule_exclusive(struct lint *l)
 					exclusive_check(l, p, i, j);
 }
 
+/* --- rule: a later step relies on an earlier step's export ------------------ */
+
+/* Steps with conditions A and B can both run on one path. */
+static int
+whens_meet(const struct pb_when *a, const struct pb_when *b)
+{
+	for (size_t i = 0; i < a->n_conds; i++)
+		for (size_t j = 0; j < b->n_conds; j++) {
+			int meet = 0;
+
+			if (strcmp(a->conds[i].var, b->conds[j].var) != 0)
+				continue;
+			for (size_t v = 0; v < a->conds[i].n_values && !meet; v++)
+				for (size_t w = 0; w < b->conds[j].n_values &&
+				     !meet; w++)
+					meet = strcmp(a->conds[i].values[v],
+						      b->conds[j].values[w]) == 0;
+			if (!meet)
+				return 0;
+		}
+	return 1;
+}
+
+/* The name an "export NAME=..." line of a script starts (not indented:
+ * not inside an if or a loop), copied into NAME; 0 when it is none. */
+static int
+exported_name(const char *line, char *name, size_t size)
+{
+	size_t n;
+
+	if (strncmp(line, "export ", 7) != 0)
+		return 0;
+	line += 7;
+	line += strspn(line, " \t");
+	n = strspn(line, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		   "0123456789_");
+	if (!n || n >= size || line[n] != '=')
+		return 0;
+	snprintf(name, size, "%.*s", (int)n, line);
+	return 1;
+}
+
+static void
+export_users(struct lint *l, const struct pb_step *s, const char *name,
+	     int p0, size_t i0)
+{
+	const struct playbook *pb = l->pb;
+
+	for (int p = p0; p < PHASE_COUNT; p++)
+		for (size_t i = p == p0 ? i0 + 1 : 0; i < pb->phases[p].n_steps;
+		     i++) {
+			const struct pb_step *t = &pb->phases[p].steps[i];
+			char *path;
+
+			if (!t->run || is_assigned(t->run, name) ||
+			    !whens_meet(&s->when, &t->when) ||
+			    !hazard_reads_env(t->run, name))
+				continue;
+			path = xasprintf("phases[%d].steps[%zu].run", p, i);
+			report(l, LINT_WARNING, path, "start the step with the "
+			       "export line too, or declare the value as a "
+			       "variable (commands get variables as "
+			       "environment)", "$%s is set only by the export "
+			       "in step \"%s\", and each step runs in its own "
+			       "shell: \"%s\" runs without it (a tool reading "
+			       "it falls back to its default)", name, s->id,
+			       t->id);
+			free(path);
+		}
+}
+
+static void
+rule_export_not_carried(struct lint *l)
+{
+	const struct playbook *pb = l->pb;
+
+	for (int p = 0; p < PHASE_COUNT; p++)
+		for (size_t i = 0; i < pb->phases[p].n_steps; i++) {
+			const struct pb_step *s = &pb->phases[p].steps[i];
+
+			for (const char *line = s->run; line && *line;
+			     line += strcspn(line, "\n") +
+				     (line[strcspn(line, "\n")] == '\n')) {
+				char name[64];
+
+				if (exported_name(line, name, sizeof(name)) &&
+				    playbook_var_index(pb, name) < 0)
+					export_users(l, s, name, p, i);
+			}
+		}
+}
+
 /* --- rule: an unreviewed draft ------------------------------------------------ */
 
 static void
@@ -2628,6 +2720,7 @@ static const struct rule rules[] = {
 	{ "destructive-before-approval", rule_destructive_before_approval },
 	{ "input-after-approval", rule_input_after_approval },
 	{ "exclusive-without-when", rule_exclusive },
+	{ "export-not-carried", rule_export_not_carried },
 	{ "drill-output-contradicts-world", rule_world_outputs },
 	{ "scenario-presets-input", rule_scenario_presets },
 	{ "scenario-answer-evidence", rule_scenario_evidence },

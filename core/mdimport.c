@@ -1412,6 +1412,8 @@ struct imp_assign {
 	char *name;
 	char *line;		/* the line, as the step runs it */
 	char *step;		/* the step's id */
+	int exported;		/* "export NAME=...": later steps have it */
+	cJSON *when;		/* the step's condition, or NULL */
 };
 
 /* A step, the section (block index of its heading) it came from and
@@ -3575,16 +3577,22 @@ assigned_name(const char *line)
 	return sh_closed(&sc) ? xstrndup(p, n) : NULL;
 }
 
-/* Remember the one-line assignments of RUN, the command of step ID, so a
- * later step that reads the value can carry them. */
+/* Remember the one-line assignments of RUN, the command of step ST
+ * before anything carried was put first, so a later step that reads the
+ * value can carry them. An export of the script itself (not inside an
+ * if or a loop: not indented) is the environment the runbook runs its
+ * later steps in: they carry it too (carry_exports), unless its value
+ * runs a command, which the draft does not run again; a review point on
+ * ST says which. */
 static void
-record_assignments(struct imp *im, const char *run, const char *id)
+record_assignments(struct imp *im, const char *run, const cJSON *st)
 {
 	size_t n;
 	char **lines = split_text_lines(run, &n);
 
 	for (size_t k = 0; k < n; k++) {
 		char *name = assigned_name(lines[k]);
+		const char *line = lines[k] + strspn(lines[k], " \t");
 		struct imp_assign *a;
 
 		if (!name)
@@ -3593,10 +3601,102 @@ record_assignments(struct imp *im, const char *run, const char *id)
 				       sizeof(*im->assigns));
 		a = &im->assigns[im->n_assigns++];
 		a->name = name;
-		a->line = xstrdup(lines[k] + strspn(lines[k], " \t"));
-		a->step = xstrdup(id);
+		a->line = xstrdup(line);
+		a->step = xstrdup(jstr(st, "id"));
+		a->when = NULL;
+		a->exported = 0;
+		if (line != lines[k] || strncmp(line, "export ", 7) != 0)
+			continue;
+		if (strstr(line, "$(") || strchr(line, '`')) {
+			add_review(im, im->run_line, st, "`%.120s`: the runbook "
+				   "runs the steps after this one with $%s set, "
+				   "and each step runs in its own shell: the draft "
+				   "does not run the command of its value again, so "
+				   "later steps do not have it; declare %s as an "
+				   "input (or set it in each step that needs it)",
+				   line, name, name);
+			continue;
+		}
+		a->exported = 1;
+		a->when = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(st,
+							"when"), 1);
+		add_review(im, im->run_line, st, "`%.120s`: the runbook runs the "
+			   "steps after this one with $%s set, and each step "
+			   "runs in its own shell: the draft starts each later "
+			   "step on its path that may read it (names it, runs a "
+			   "tool or a program of the project that reads it) with "
+			   "this line; check the others do not need it", line, name);
 	}
 	free_lines(lines, n);
+}
+
+/* Whether the values a condition A and a condition B ask of one
+ * variable can both hold (a string or a list of strings each). */
+static int
+values_meet(const cJSON *a, const cJSON *b)
+{
+	const cJSON *x, *y;
+
+	if (cJSON_IsString(a) && cJSON_IsString(b))
+		return strcmp(a->valuestring, b->valuestring) == 0;
+	if (cJSON_IsString(a))
+		return values_meet(b, a);
+	cJSON_ArrayForEach(x, a)
+		if (cJSON_IsString(b) ? values_meet(x, b) : 0)
+			return 1;
+		else if (cJSON_IsArray(b))
+			cJSON_ArrayForEach(y, b)
+				if (values_meet(x, y))
+					return 1;
+	return 0;
+}
+
+/* Steps with conditions A and B can both run on one path. */
+static int
+whens_meet(const cJSON *a, const cJSON *b)
+{
+	const cJSON *k;
+
+	cJSON_ArrayForEach(k, a) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(b, k->string);
+
+		if (v && !values_meet(k, v))
+			return 0;
+	}
+	return 1;
+}
+
+/* RUN, of step ST, started with the exports of earlier steps on its
+ * path (the last of each name; none the step makes itself or already
+ * carries): each step runs in its own shell, and the runbook's later
+ * commands rely on them (PGHOST for psql, TF_WORKSPACE for terraform). */
+static void
+carry_exports(const struct imp *im, const cJSON *st, const char *own,
+	      struct strbuf *run)
+{
+	struct strbuf pre = STRBUF_INIT;
+	const cJSON *when = cJSON_GetObjectItemCaseSensitive(st, "when");
+
+	for (size_t i = 0; i < im->n_assigns; i++) {
+		const struct imp_assign *a = &im->assigns[i];
+		char *set = xasprintf("%s=", a->name);
+		int later = 0;
+
+		for (size_t j = i + 1; j < im->n_assigns && !later; j++)
+			later = im->assigns[j].exported &&
+				strcmp(im->assigns[j].name, a->name) == 0;
+		if (a->exported && !later && whens_meet(a->when, when) &&
+		    hazard_reads_env(own, a->name) &&
+		    !strstr(own, set) && !strstr(strbuf_str(&pre), a->line))
+			strbuf_addf(&pre, "%s\n", a->line);
+		free(set);
+	}
+	if (pre.len && !strstr(strbuf_str(run), strbuf_str(&pre))) {
+		strbuf_adds(&pre, strbuf_str(run));
+		strbuf_reset(run);
+		strbuf_adds(run, strbuf_str(&pre));
+	}
+	strbuf_done(&pre);
 }
 
 /* RUN with the assignments it carries from earlier steps put first, and
@@ -3810,6 +3910,7 @@ add_run_step(struct imp *im, const char *title, const char *cmd)
 	st = add_step(im, STEP_KIND_RUN, title);
 	im->phase = saved;
 	im->phase_auto = saved_auto;
+	carry_exports(im, st, own, &run);
 	cJSON_AddStringToObject(st, "run", strbuf_str(&run));
 	mark_hazards(im, st, strbuf_str(&run));
 	if (im->n_unquoted)
@@ -3823,7 +3924,7 @@ add_run_step(struct imp *im, const char *title, const char *cmd)
 		gate_unknown(im, st, strbuf_str(&run), unknown, unknown_moved);
 	free(unknown);
 	review_carried(im, st);
-	record_assignments(im, strbuf_str(&run), jstr(st, "id"));
+	record_assignments(im, own, st);
 	record_cd(im, st, own);
 	free(own);
 	strbuf_done(&run);
@@ -10952,6 +11053,7 @@ imp_done(struct imp *im)
 		free(im->assigns[i].name);
 		free(im->assigns[i].line);
 		free(im->assigns[i].step);
+		cJSON_Delete(im->assigns[i].when);
 	}
 	free(im->assigns);
 	free(im->carry);

@@ -2226,9 +2226,11 @@ START_TEST(test_import_split_script_keeps_its_order_and_ids_take_any_value)
 	regex_t re;
 	char *anchored;
 
-	ck_assert_int_lt(walk_order(root, "git checkout"),
+	/* the checkout, the plan and its apply share rollback.plan: one
+	 * script, in the order written */
+	ck_assert_int_le(walk_order(root, "git checkout"),
 			 walk_order(root, "terraform plan"));
-	ck_assert_int_lt(walk_order(root, "terraform plan"),
+	ck_assert_int_le(walk_order(root, "terraform plan"),
 			 walk_order(root, "terraform apply"));
 	ck_assert_int_lt(walk_order(root, "terraform state push"),
 			 walk_order(root, "git checkout"));
@@ -4803,6 +4805,36 @@ START_TEST(test_import_lookup_of_an_option_runs_after_its_question)
 }
 END_TEST
 
+/* An export of one block is the environment the runbook runs its later
+ * steps in: each step that may read it (terraform for TF_WORKSPACE)
+ * starts with it, a review point says so; one whose value runs a command
+ * is not run again, and a review point says the later steps lack it. */
+START_TEST(test_import_exports_reach_the_later_steps_that_read_them)
+{
+	static const char text[] =
+		"# CDN rollback\n\n## Prepare\n\n"
+		"```bash\nexport TF_WORKSPACE=prod\n"
+		"export RUN_ID=$(uuidgen)\nterraform init\n```\n\n"
+		"## Roll back\n\n```bash\nterraform apply -auto-approve "
+		"-target=module.cdn\n```\n\n## Verify\n\n```bash\n"
+		"curl -fsS http://127.0.0.1:8080/health\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *apply = find_step(root, "run", "terraform apply", NULL, NULL);
+	cJSON *curl = find_step(root, "run", "curl -fsS", NULL, NULL);
+
+	ck_assert_ptr_nonnull(apply);
+	ck_assert_ptr_nonnull(strstr(str(apply, "run"),
+				     "export TF_WORKSPACE=prod\n"));
+	ck_assert_ptr_null(strstr(str(apply, "run"), "RUN_ID"));
+	ck_assert_ptr_null(strstr(str(curl, "run"), "TF_WORKSPACE"));
+	ck_assert(review_on(root, -1, "`export TF_WORKSPACE=prod`: the "
+			    "runbook runs the steps after this one"));
+	ck_assert(review_on(root, -1, "does not run the command of its "
+			    "value again"));
+	cJSON_Delete(root);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -5078,6 +5110,8 @@ import_suite(void)
 		tcase_add_test(tc, test_import_status_test_stays_with_its_command);
 		tcase_add_test(tc,
 			test_import_lookup_of_an_option_runs_after_its_question);
+		tcase_add_test(tc,
+			test_import_exports_reach_the_later_steps_that_read_them);
 		suite_add_tcase(s, tc);
 	}
 	{
