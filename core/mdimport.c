@@ -3947,6 +3947,42 @@ first_line_of(const char *text)
 	return t;
 }
 
+/* Words of a comment or a lead-in that make its command conditional:
+ * "# If needed, restore from backup", "Force update if needed", "Set
+ * the token first if you are not logged in". */
+static int
+says_conditional(const char *text)
+{
+	static const char *const words[] = { "if needed", "if necessary",
+		"if required", "if appropriate", "if applicable", "if desired",
+		"when needed", "as needed", "where needed", "if you are not",
+		"if you aren't", "if you're not", "if you have not",
+		"if you haven't", "if not already", "only if ", "optionally",
+		"(optional)", "optional:", NULL };
+
+	return text && has_word(text, words);
+}
+
+/* Step ST runs a command its comment or lead-in TEXT makes conditional:
+ * never required, and a review point quotes the condition. */
+static void
+conditional_step(struct imp *im, cJSON *st, const char *text, int line)
+{
+	size_t n = strcspn(text, "\n");
+
+	mark_not_required(st);
+	add_review(im, line, st, "the runbook makes this step conditional "
+		   "(\"%.*s%s\"): the draft makes it optional; do it only when "
+		   "that holds, or make it a decide step that asks",
+		   (int)(n > 100 ? 100 : n), text, n > 100 ? "..." : "");
+	if (has_word(text, (const char *const[]){ " first", "beforehand",
+						   NULL }))
+		add_review(im, line, st, "the runbook says to do this step "
+			   "first (\"%.*s%s\"): move it before the steps it "
+			   "must precede", (int)(n > 100 ? 100 : n), text,
+			   n > 100 ? "..." : "");
+}
+
 static void
 shell_cmd_step(struct imp *im, struct sh_cmd *c, char **leadin)
 {
@@ -3983,6 +4019,10 @@ shell_cmd_step(struct imp *im, struct sh_cmd *c, char **leadin)
 	im->run_line = c->line;
 	st = add_run_step(im, title, strbuf_str(&c->text));
 	im->run_line = 0;
+	if (says_conditional(title))
+		conditional_step(im, st, title, c->line);
+	else if (says_conditional(strbuf_str(&c->note)))
+		conditional_step(im, st, strbuf_str(&c->note), c->line);
 	if (c->example) {
 		mark_not_required(st);
 		append_note(st, "An example from the runbook with literal "
@@ -4280,6 +4320,8 @@ script_step(struct imp *im, const struct md_block *b,
 		im->run_line += *c == '\n';	/* its first command's line */
 	st = add_run_step(im, title, text);
 	im->run_line = 0;
+	if (leadin && says_conditional(leadin))
+		conditional_step(im, st, leadin, b->line);
 	add_drill(st, text, NULL, NULL);
 	append_note(st, "The runbook's block as one script: its commands "
 		    "share the shell (variables, directory, options).");

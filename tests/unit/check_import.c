@@ -4835,6 +4835,38 @@ START_TEST(test_import_exports_reach_the_later_steps_that_read_them)
 }
 END_TEST
 
+/* A condition written in a comment or a lead-in ("# If needed, pull the
+ * images from the mirror", "Log in first if you are not logged in:")
+ * makes its step optional, with a review point quoting it: never a
+ * required step on every path. */
+START_TEST(test_import_conditional_comment_or_leadin_is_not_required)
+{
+	static const char text[] =
+		"# Image rollback\n\n## Roll back\n\n"
+		"```bash\n# Point the tag back\ncrane tag registry.example/web:"
+		"<GOOD_TAG> stable\n\n# If needed, copy the image from the mirror\n"
+		"crane copy mirror.example/web:<GOOD_TAG> registry.example/web:"
+		"<GOOD_TAG>\n```\n\n"
+		"Log in to the registry first if you are not logged in:\n\n"
+		"```bash\ncrane auth login registry.example -u deploy\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *tag = find_step(root, "run", "crane tag", NULL, NULL);
+	cJSON *copy = find_step(root, "run", "crane copy", NULL, NULL);
+	cJSON *login = find_step(root, "run", "crane auth login", NULL, NULL);
+
+	ck_assert_ptr_nonnull(tag);
+	ck_assert_ptr_nonnull(copy);
+	ck_assert_ptr_nonnull(login);
+	ck_assert(!cJSON_IsFalse(cJSON_GetObjectItem(tag, "required")));
+	ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(copy, "required")));
+	ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(login, "required")));
+	ck_assert(review_on(root, -1, "conditional (\"If needed, copy the "
+			    "image from the mirror\")"));
+	ck_assert(review_on(root, -1, "the runbook says to do this step first"));
+	cJSON_Delete(root);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -5112,6 +5144,8 @@ import_suite(void)
 			test_import_lookup_of_an_option_runs_after_its_question);
 		tcase_add_test(tc,
 			test_import_exports_reach_the_later_steps_that_read_them);
+		tcase_add_test(tc,
+			test_import_conditional_comment_or_leadin_is_not_required);
 		suite_add_tcase(s, tc);
 	}
 	{
