@@ -1954,6 +1954,8 @@ rollback_of(const char *run, char *kind, size_t ksize, char *target,
 		int target_word;	/* words after the verb to the target */
 	} verbs[] = {
 		{ "git revert", "revert", -1 }, { "git reset --hard", "reset", -1 },
+		{ "git checkout HEAD~", "checkout HEAD~", -1 },
+		{ "git checkout HEAD^", "checkout HEAD^", -1 },
 		{ "rollout undo", "rollout undo", 0 },
 		{ "set image", "set image", 0 }, { "helm rollback", "helm rollback", 0 },
 		{ "argocd app rollback", "argocd rollback", 0 },
@@ -2022,6 +2024,62 @@ rule_exclusive(struct lint *l)
 				if (pb->phases[p].steps[i].run &&
 				    pb->phases[p].steps[j].run)
 					exclusive_check(l, p, i, j);
+}
+
+/* --- rule: a destructive step no approval covers ----------------------------- */
+
+/* Some approve step gates phase P's step ST (its id, or its phase; an
+ * approve step without gates gates execute). */
+static int
+covered_by_approval(const struct playbook *pb, int p, const struct pb_step *st)
+{
+	const char *phase = playbook_phase_name((enum phase_id)p);
+
+	for (int q = 0; q < PHASE_COUNT; q++)
+		for (size_t i = 0; i < pb->phases[q].n_steps; i++) {
+			const struct pb_step *ap = &pb->phases[q].steps[i];
+
+			if (ap->kind != STEP_KIND_APPROVE)
+				continue;
+			if (!ap->n_gates && p == PHASE_EXECUTE)
+				return 1;
+			for (size_t g = 0; g < ap->n_gates; g++)
+				if (strcmp(ap->gates[g], phase) == 0 ||
+				    strcmp(ap->gates[g], st->id) == 0)
+					return 1;
+		}
+	return 0;
+}
+
+static void
+rule_destructive_uncovered(struct lint *l)
+{
+	const struct playbook *pb = l->pb;
+	int any = 0;
+
+	for (int q = 0; q < PHASE_COUNT && !any; q++)
+		for (size_t i = 0; i < pb->phases[q].n_steps && !any; i++)
+			any = pb->phases[q].steps[i].kind == STEP_KIND_APPROVE;
+	if (!any)
+		return;	/* no approval at all: destructive-before-approval */
+	for (int p = 0; p < PHASE_COUNT; p++)
+		for (size_t i = 0; i < pb->phases[p].n_steps; i++) {
+			const struct pb_step *st = &pb->phases[p].steps[i];
+			char *path;
+
+			if (st->kind != STEP_KIND_RUN || !st->destructive ||
+			    before_the_gate(pb, p, i) ||
+			    covered_by_approval(pb, p, st))
+				continue;
+			path = step_path(p, i);
+			report(l, LINT_WARNING, path, "move it into execute, or "
+			       "add its id to an approve step's gates", "destructive "
+			       "step \"%s\" in %s is gated by no approval: the "
+			       "approver never sees it and it runs without the "
+			       "sign-off", st->id,
+			       playbook_phase_name((enum phase_id)p));
+			free(path);
+		}
 }
 
 /* --- rule: a later step relies on an earlier step's export ------------------ */
@@ -2721,6 +2779,7 @@ static const struct rule rules[] = {
 	{ "input-after-approval", rule_input_after_approval },
 	{ "exclusive-without-when", rule_exclusive },
 	{ "export-not-carried", rule_export_not_carried },
+	{ "destructive-uncovered", rule_destructive_uncovered },
 	{ "drill-output-contradicts-world", rule_world_outputs },
 	{ "scenario-presets-input", rule_scenario_presets },
 	{ "scenario-answer-evidence", rule_scenario_evidence },

@@ -3957,7 +3957,7 @@ says_conditional(const char *text)
 		"if required", "if appropriate", "if applicable", "if desired",
 		"when needed", "as needed", "where needed", "if you are not",
 		"if you aren't", "if you're not", "if you have not",
-		"if you haven't", "if not already", "only if ", "optionally",
+		"if you haven't", "if not already", "optionally",
 		"(optional)", "optional:", NULL };
 
 	return text && has_word(text, words);
@@ -6744,7 +6744,10 @@ declare_choice_var(struct imp *im, const char *name, const char *pattern,
 
 static const char *const alt_words[] = {
 	"option", "strategy", "method", "approach", "scenario", "alternative",
-	"plan", "path", "variant", "choice", NULL,
+	"plan", "path", "variant", "choice",
+	/* escalation levels, each a procedure of its own ("Level 1:
+	 * Complete rollback", "Level 2: Partial rollback") */
+	"level", "tier", NULL,
 };
 
 static const char *const platform_words[] = {
@@ -10758,6 +10761,49 @@ no_empty_contingency(struct imp *im)
 	}
 }
 
+/* A destructive step after the approval but outside what it gates (a
+ * scale to zero in verify, an rm -rf in a cleanup that communicates):
+ * the main sign-off gates it too, by its id, so the approver sees it
+ * under "It covers:"; a review point says so. */
+static void
+approval_covers_changes_after_it(struct imp *im)
+{
+	cJSON *ap = NULL, *it;
+
+	cJSON_ArrayForEach(it, im->steps[PHASE_APPROVE])
+		if (!ap && strcmp(jstr(it, "kind"), "approve") == 0)
+			ap = it;
+	if (!ap)
+		return;
+	for (int p = PHASE_APPROVE + 1; p < PHASE_COUNT; p++) {
+		cJSON *st;
+
+		if (p == PHASE_EXECUTE)
+			continue;
+		cJSON_ArrayForEach(st, im->steps[p]) {
+			cJSON *gates = cJSON_GetObjectItemCaseSensitive(ap,
+								       "gates");
+
+			if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(st,
+							"destructive")) ||
+			    gated_by_id(im, jstr(st, "id")))
+				continue;
+			if (!gates) {
+				gates = cJSON_AddArrayToObject(ap, "gates");
+				cJSON_AddItemToArray(gates,
+					cJSON_CreateString("execute"));
+			}
+			cJSON_AddItemToArray(gates,
+					     cJSON_CreateString(jstr(st, "id")));
+			add_review(im, 0, st, "this step changes things in %s, "
+				   "after the approval: the draft has %s gate it "
+				   "too, so the approver sees it and it waits for "
+				   "the sign-off", playbook_phase_name(
+					   (enum phase_id)p), jstr(ap, "id"));
+		}
+	}
+}
+
 static void
 add_default_approval(struct imp *im)
 {
@@ -11320,6 +11366,7 @@ mdimport_convert(const char *text, size_t len, const char *name,
 	conditions_after_their_choice(&im);
 	no_empty_approval(&im);
 	no_empty_contingency(&im);
+	approval_covers_changes_after_it(&im);
 	if (!count_steps(&im)) {
 		imp_done(&im);
 		doc_done(&doc);

@@ -4867,6 +4867,65 @@ START_TEST(test_import_conditional_comment_or_leadin_is_not_required)
 }
 END_TEST
 
+/* "### Level 1: ..." / "### Level 2: ..." are alternative procedures:
+ * one decision, each level's commands on its own option, never a reset
+ * then a checkout on one path. */
+START_TEST(test_import_level_headings_are_alternatives)
+{
+	static const char text[] =
+		"# Billing rollback\n\n## Rollback procedures\n\n"
+		"### Level 1: Full rollback\n\n```bash\n"
+		"git reset --hard <GOOD_COMMIT>\n```\n\n"
+		"### Level 2: Partial rollback\n\n```bash\n"
+		"git checkout HEAD~2 -- src/billing/\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *d = find_step(root, "kind", "decide", NULL, NULL);
+	cJSON *reset = find_step(root, "run", "git reset", NULL, NULL);
+	cJSON *partial = find_step(root, "run", "git checkout HEAD~2", NULL,
+				   NULL);
+	const char *var, *a, *b;
+
+	ck_assert_ptr_nonnull(d);
+	var = str(d, "variable");
+	a = when_value(reset, var);
+	b = when_value(partial, var);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_str_ne(a, b);
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A destructive command the runbook writes under its verify heading (a
+ * canary scaled to zero) waits for the sign-off: the approval gates it
+ * by its id, so the approver sees it. */
+START_TEST(test_import_change_in_verify_is_gated_by_the_approval)
+{
+	static const char text[] =
+		"# Web rollback\n\n## Roll back\n\n```bash\n"
+		"kubectl rollout undo deployment/web -n prod\n```\n\n"
+		"## Verify\n\n```bash\nkubectl scale deployment/web-canary "
+		"--replicas=0 -n prod\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	int p = -1;
+	cJSON *scale = find_step(root, "run", "kubectl scale", &p, NULL);
+	cJSON *ap = find_step(root, "kind", "approve", NULL, NULL);
+	const cJSON *g;
+	int gated = 0, execute = 0;
+
+	ck_assert_ptr_nonnull(scale);
+	ck_assert_ptr_nonnull(ap);
+	cJSON_ArrayForEach(g, cJSON_GetObjectItem(ap, "gates")) {
+		gated |= strcmp(g->valuestring, str(scale, "id")) == 0;
+		execute |= strcmp(g->valuestring, "execute") == 0;
+	}
+	ck_assert_msg(p == PHASE_EXECUTE || gated, "%s in %d is gated by no "
+		      "approval", str(scale, "id"), p);
+	ck_assert(p == PHASE_EXECUTE || execute);
+	cJSON_Delete(root);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -5146,6 +5205,9 @@ import_suite(void)
 			test_import_exports_reach_the_later_steps_that_read_them);
 		tcase_add_test(tc,
 			test_import_conditional_comment_or_leadin_is_not_required);
+		tcase_add_test(tc, test_import_level_headings_are_alternatives);
+		tcase_add_test(tc,
+			test_import_change_in_verify_is_gated_by_the_approval);
 		suite_add_tcase(s, tc);
 	}
 	{
