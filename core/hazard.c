@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include <regex.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -660,4 +661,93 @@ hazard_confirm_names_target(const char *run, const char *confirm)
 		p += n;
 	}
 	return 0;
+}
+
+/* Whether WORD (N bytes) is the command word of a simple command of CMD:
+ * at a line's start or after ; | & ( or "sudo ", "env ", "exec ". */
+static int
+runs_word(const char *cmd, const char *word, size_t n)
+{
+	for (const char *p = strstr(cmd, word); p; p = strstr(p + 1, word)) {
+		const char *b = p;
+
+		if (p[n] && !strchr(" \t\n;|&)", p[n]))
+			continue;
+		while (b > cmd && (b[-1] == ' ' || b[-1] == '\t'))
+			b--;
+		if (b == cmd || strchr("\n;|&(", b[-1]))
+			return 1;
+		for (const char *const *pre = (const char *const[]){ "sudo",
+			"env", "exec", "time", NULL }; *pre; pre++) {
+			size_t k = strlen(*pre);
+
+			if ((size_t)(b - cmd) >= k && strncmp(b - k, *pre, k) == 0 &&
+			    (b - k == cmd || strchr(" \t\n;|&(", b[-k - 1])))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+int
+hazard_reads_env(const char *cmd, const char *name)
+{
+	static const struct {
+		const char *prefix;	/* a name, or a prefix ending in _ */
+		const char *tools[8];
+	} readers[] = {
+		{ "PG", { "psql", "pg_dump", "pg_restore", "pg_dumpall",
+			  "createdb", "dropdb", "pgbench", NULL } },
+		{ "DATABASE_URL", { "psql", NULL } },
+		{ "TF_", { "terraform", "terragrunt", "tofu", NULL } },
+		{ "KUBECONFIG", { "kubectl", "helm", "kustomize", "oc", NULL } },
+		{ "HELM_", { "helm", NULL } },
+		{ "AWS_", { "aws", "terraform", "eksctl", NULL } },
+		{ "VAULT_", { "vault", NULL } },
+		{ "NOMAD_", { "nomad", NULL } },
+		{ "CONSUL_", { "consul", NULL } },
+		{ "DOCKER_", { "docker", NULL } },
+		{ "CLOUDSDK_", { "gcloud", "gsutil", NULL } },
+		{ "GOOGLE_", { "gcloud", "gsutil", "terraform", NULL } },
+		{ "AZURE_", { "az", "terraform", NULL } },
+		{ "ARM_", { "terraform", NULL } },
+		{ "MYSQL_", { "mysql", "mysqldump", NULL } },
+		{ "REDISCLI_", { "redis-cli", NULL } },
+		{ "NPM_", { "npm", NULL } },
+		{ "GIT_", { "git", NULL } },
+	};
+	static const char *const project[] = { "make", "rake", "bundle",
+		"npm run", "yarn", "npx", NULL };
+	size_t n = strlen(name);
+	char *ref = xasprintf("${%s}", name);
+	int hit = strstr(cmd, ref) != NULL;
+
+	free(ref);
+	for (const char *p = strchr(cmd, '$'); p && !hit; p = strchr(p + 1, '$'))
+		hit = strncmp(p + 1, name, n) == 0 &&
+		      !(isalnum((unsigned char)p[1 + n]) || p[1 + n] == '_');
+	for (size_t i = 0; i < sizeof(readers) / sizeof(readers[0]) && !hit;
+	     i++) {
+		size_t k = strlen(readers[i].prefix);
+
+		if (readers[i].prefix[k - 1] == '_' || k == 2
+		    ? strncmp(name, readers[i].prefix, k) != 0
+		    : strcmp(name, readers[i].prefix) != 0)
+			continue;
+		for (size_t t = 0; readers[i].tools[t] && !hit; t++)
+			hit = runs_word(cmd, readers[i].tools[t],
+					strlen(readers[i].tools[t]));
+	}
+	for (size_t t = 0; project[t] && !hit; t++)
+		hit = runs_word(cmd, project[t], strlen(project[t]));
+	/* a program run by its path: ./bin/migrate, scripts/roll.sh */
+	for (const char *p = cmd; *p && !hit; p += strcspn(p, "\n") +
+	     (p[strcspn(p, "\n")] == '\n')) {
+		const char *w = p + strspn(p, " \t");
+		size_t len = strcspn(w, " \t\n;|&");
+
+		hit = len > 1 && memchr(w, '/', len) && *w != '$' &&
+		      strncmp(w, "/usr/", 5) != 0 && strncmp(w, "/bin/", 5) != 0;
+	}
+	return hit;
 }

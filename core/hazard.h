@@ -55,6 +55,13 @@ int hazard_read_only(const char *cmd, char **what);
  * caller frees. Such a write is a change: it is never read-only. */
 char *hazard_file_written(const char *cmd);
 
+/* Whether CMD may read the environment variable NAME, which an earlier
+ * step exported: it names $NAME or ${NAME}, runs a tool known to read it
+ * (PG* for psql and pg_restore, TF_* for terraform, KUBECONFIG for
+ * kubectl and helm, AWS_* for aws...), or runs a project's own program
+ * (./bin/migrate, make, bundle exec), which may read any. */
+int hazard_reads_env(const char *cmd, const char *name);
+
 /* A timeout for a command that waits or follows: the sleep plus a margin,
  * or a bound for watching and following; 0 when CMD does not wait. */
 int64_t hazard_timeout_us(const char *cmd);

@@ -1976,6 +1976,8 @@ rollback_of(const char *run, char *kind, size_t ksize, char *target,
 		int target_word;	/* words after the verb to the target */
 	} verbs[] = {
 		{ "git revert", "revert", -1 }, { "git reset --hard", "reset", -1 },
+		{ "git checkout HEAD~", "checkout HEAD~", -1 },
+		{ "git checkout HEAD^", "checkout HEAD^", -1 },
 		{ "rollout undo", "rollout undo", 0 },
 		{ "set image", "set image", 0 }, { "helm rollback", "helm rollback", 0 },
 		{ "argocd app rollback", "argocd rollback", 0 },
@@ -2044,6 +2046,154 @@ rule_exclusive(struct lint *l)
 				if (pb->phases[p].steps[i].run &&
 				    pb->phases[p].steps[j].run)
 					exclusive_check(l, p, i, j);
+}
+
+/* --- rule: a destructive step no approval covers ----------------------------- */
+
+/* Some approve step gates phase P's step ST (its id, or its phase; an
+ * approve step without gates gates execute). */
+static int
+covered_by_approval(const struct playbook *pb, int p, const struct pb_step *st)
+{
+	const char *phase = playbook_phase_name((enum phase_id)p);
+
+	for (int q = 0; q < PHASE_COUNT; q++)
+		for (size_t i = 0; i < pb->phases[q].n_steps; i++) {
+			const struct pb_step *ap = &pb->phases[q].steps[i];
+
+			if (ap->kind != STEP_KIND_APPROVE)
+				continue;
+			if (!ap->n_gates && p == PHASE_EXECUTE)
+				return 1;
+			for (size_t g = 0; g < ap->n_gates; g++)
+				if (strcmp(ap->gates[g], phase) == 0 ||
+				    strcmp(ap->gates[g], st->id) == 0)
+					return 1;
+		}
+	return 0;
+}
+
+static void
+rule_destructive_uncovered(struct lint *l)
+{
+	const struct playbook *pb = l->pb;
+	int any = 0;
+
+	for (int q = 0; q < PHASE_COUNT && !any; q++)
+		for (size_t i = 0; i < pb->phases[q].n_steps && !any; i++)
+			any = pb->phases[q].steps[i].kind == STEP_KIND_APPROVE;
+	if (!any)
+		return;	/* no approval at all: destructive-before-approval */
+	for (int p = 0; p < PHASE_COUNT; p++)
+		for (size_t i = 0; i < pb->phases[p].n_steps; i++) {
+			const struct pb_step *st = &pb->phases[p].steps[i];
+			char *path;
+
+			if (st->kind != STEP_KIND_RUN || !st->destructive ||
+			    before_the_gate(pb, p, i) ||
+			    covered_by_approval(pb, p, st))
+				continue;
+			path = step_path(p, i);
+			report(l, LINT_WARNING, path, "move it into execute, or "
+			       "add its id to an approve step's gates", "destructive "
+			       "step \"%s\" in %s is gated by no approval: the "
+			       "approver never sees it and it runs without the "
+			       "sign-off", st->id,
+			       playbook_phase_name((enum phase_id)p));
+			free(path);
+		}
+}
+
+/* --- rule: a later step relies on an earlier step's export ------------------ */
+
+/* Steps with conditions A and B can both run on one path. */
+static int
+whens_meet(const struct pb_when *a, const struct pb_when *b)
+{
+	for (size_t i = 0; i < a->n_conds; i++)
+		for (size_t j = 0; j < b->n_conds; j++) {
+			int meet = 0;
+
+			if (strcmp(a->conds[i].var, b->conds[j].var) != 0)
+				continue;
+			for (size_t v = 0; v < a->conds[i].n_values && !meet; v++)
+				for (size_t w = 0; w < b->conds[j].n_values &&
+				     !meet; w++)
+					meet = strcmp(a->conds[i].values[v],
+						      b->conds[j].values[w]) == 0;
+			if (!meet)
+				return 0;
+		}
+	return 1;
+}
+
+/* The name an "export NAME=..." line of a script starts (not indented:
+ * not inside an if or a loop), copied into NAME; 0 when it is none. */
+static int
+exported_name(const char *line, char *name, size_t size)
+{
+	size_t n;
+
+	if (strncmp(line, "export ", 7) != 0)
+		return 0;
+	line += 7;
+	line += strspn(line, " \t");
+	n = strspn(line, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		   "0123456789_");
+	if (!n || n >= size || line[n] != '=')
+		return 0;
+	snprintf(name, size, "%.*s", (int)n, line);
+	return 1;
+}
+
+static void
+export_users(struct lint *l, const struct pb_step *s, const char *name,
+	     int p0, size_t i0)
+{
+	const struct playbook *pb = l->pb;
+
+	for (int p = p0; p < PHASE_COUNT; p++)
+		for (size_t i = p == p0 ? i0 + 1 : 0; i < pb->phases[p].n_steps;
+		     i++) {
+			const struct pb_step *t = &pb->phases[p].steps[i];
+			char *path;
+
+			if (!t->run || is_assigned(t->run, name) ||
+			    !whens_meet(&s->when, &t->when) ||
+			    !hazard_reads_env(t->run, name))
+				continue;
+			path = xasprintf("phases[%d].steps[%zu].run", p, i);
+			report(l, LINT_WARNING, path, "start the step with the "
+			       "export line too, or declare the value as a "
+			       "variable (commands get variables as "
+			       "environment)", "$%s is set only by the export "
+			       "in step \"%s\", and each step runs in its own "
+			       "shell: \"%s\" runs without it (a tool reading "
+			       "it falls back to its default)", name, s->id,
+			       t->id);
+			free(path);
+		}
+}
+
+static void
+rule_export_not_carried(struct lint *l)
+{
+	const struct playbook *pb = l->pb;
+
+	for (int p = 0; p < PHASE_COUNT; p++)
+		for (size_t i = 0; i < pb->phases[p].n_steps; i++) {
+			const struct pb_step *s = &pb->phases[p].steps[i];
+
+			for (const char *line = s->run; line && *line;
+			     line += strcspn(line, "\n") +
+				     (line[strcspn(line, "\n")] == '\n')) {
+				char name[64];
+
+				if (exported_name(line, name, sizeof(name)) &&
+				    playbook_var_index(pb, name) < 0)
+					export_users(l, s, name, p, i);
+			}
+		}
 }
 
 /* --- rule: an unreviewed draft ------------------------------------------------ */
@@ -2650,6 +2800,8 @@ static const struct rule rules[] = {
 	{ "destructive-before-approval", rule_destructive_before_approval },
 	{ "input-after-approval", rule_input_after_approval },
 	{ "exclusive-without-when", rule_exclusive },
+	{ "export-not-carried", rule_export_not_carried },
+	{ "destructive-uncovered", rule_destructive_uncovered },
 	{ "drill-output-contradicts-world", rule_world_outputs },
 	{ "scenario-presets-input", rule_scenario_presets },
 	{ "scenario-answer-evidence", rule_scenario_evidence },

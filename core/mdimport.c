@@ -1412,6 +1412,8 @@ struct imp_assign {
 	char *name;
 	char *line;		/* the line, as the step runs it */
 	char *step;		/* the step's id */
+	int exported;		/* "export NAME=...": later steps have it */
+	cJSON *when;		/* the step's condition, or NULL */
 };
 
 /* A step, the section (block index of its heading) it came from and
@@ -3748,16 +3750,22 @@ assigned_name(const char *line)
 	return sh_closed(&sc) ? xstrndup(p, n) : NULL;
 }
 
-/* Remember the one-line assignments of RUN, the command of step ID, so a
- * later step that reads the value can carry them. */
+/* Remember the one-line assignments of RUN, the command of step ST
+ * before anything carried was put first, so a later step that reads the
+ * value can carry them. An export of the script itself (not inside an
+ * if or a loop: not indented) is the environment the runbook runs its
+ * later steps in: they carry it too (carry_exports), unless its value
+ * runs a command, which the draft does not run again; a review point on
+ * ST says which. */
 static void
-record_assignments(struct imp *im, const char *run, const char *id)
+record_assignments(struct imp *im, const char *run, const cJSON *st)
 {
 	size_t n;
 	char **lines = split_text_lines(run, &n);
 
 	for (size_t k = 0; k < n; k++) {
 		char *name = assigned_name(lines[k]);
+		const char *line = lines[k] + strspn(lines[k], " \t");
 		struct imp_assign *a;
 
 		if (!name)
@@ -3766,10 +3774,102 @@ record_assignments(struct imp *im, const char *run, const char *id)
 				       sizeof(*im->assigns));
 		a = &im->assigns[im->n_assigns++];
 		a->name = name;
-		a->line = xstrdup(lines[k] + strspn(lines[k], " \t"));
-		a->step = xstrdup(id);
+		a->line = xstrdup(line);
+		a->step = xstrdup(jstr(st, "id"));
+		a->when = NULL;
+		a->exported = 0;
+		if (line != lines[k] || strncmp(line, "export ", 7) != 0)
+			continue;
+		if (strstr(line, "$(") || strchr(line, '`')) {
+			add_review(im, im->run_line, st, "`%.120s`: the runbook "
+				   "runs the steps after this one with $%s set, "
+				   "and each step runs in its own shell: the draft "
+				   "does not run the command of its value again, so "
+				   "later steps do not have it; declare %s as an "
+				   "input (or set it in each step that needs it)",
+				   line, name, name);
+			continue;
+		}
+		a->exported = 1;
+		a->when = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(st,
+							"when"), 1);
+		add_review(im, im->run_line, st, "`%.120s`: the runbook runs the "
+			   "steps after this one with $%s set, and each step "
+			   "runs in its own shell: the draft starts each later "
+			   "step on its path that may read it (names it, runs a "
+			   "tool or a program of the project that reads it) with "
+			   "this line; check the others do not need it", line, name);
 	}
 	free_lines(lines, n);
+}
+
+/* Whether the values a condition A and a condition B ask of one
+ * variable can both hold (a string or a list of strings each). */
+static int
+values_meet(const cJSON *a, const cJSON *b)
+{
+	const cJSON *x, *y;
+
+	if (cJSON_IsString(a) && cJSON_IsString(b))
+		return strcmp(a->valuestring, b->valuestring) == 0;
+	if (cJSON_IsString(a))
+		return values_meet(b, a);
+	cJSON_ArrayForEach(x, a)
+		if (cJSON_IsString(b) ? values_meet(x, b) : 0)
+			return 1;
+		else if (cJSON_IsArray(b))
+			cJSON_ArrayForEach(y, b)
+				if (values_meet(x, y))
+					return 1;
+	return 0;
+}
+
+/* Steps with conditions A and B can both run on one path. */
+static int
+whens_meet(const cJSON *a, const cJSON *b)
+{
+	const cJSON *k;
+
+	cJSON_ArrayForEach(k, a) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(b, k->string);
+
+		if (v && !values_meet(k, v))
+			return 0;
+	}
+	return 1;
+}
+
+/* RUN, of step ST, started with the exports of earlier steps on its
+ * path (the last of each name; none the step makes itself or already
+ * carries): each step runs in its own shell, and the runbook's later
+ * commands rely on them (PGHOST for psql, TF_WORKSPACE for terraform). */
+static void
+carry_exports(const struct imp *im, const cJSON *st, const char *own,
+	      struct strbuf *run)
+{
+	struct strbuf pre = STRBUF_INIT;
+	const cJSON *when = cJSON_GetObjectItemCaseSensitive(st, "when");
+
+	for (size_t i = 0; i < im->n_assigns; i++) {
+		const struct imp_assign *a = &im->assigns[i];
+		char *set = xasprintf("%s=", a->name);
+		int later = 0;
+
+		for (size_t j = i + 1; j < im->n_assigns && !later; j++)
+			later = im->assigns[j].exported &&
+				strcmp(im->assigns[j].name, a->name) == 0;
+		if (a->exported && !later && whens_meet(a->when, when) &&
+		    hazard_reads_env(own, a->name) &&
+		    !strstr(own, set) && !strstr(strbuf_str(&pre), a->line))
+			strbuf_addf(&pre, "%s\n", a->line);
+		free(set);
+	}
+	if (pre.len && !strstr(strbuf_str(run), strbuf_str(&pre))) {
+		strbuf_adds(&pre, strbuf_str(run));
+		strbuf_reset(run);
+		strbuf_adds(run, strbuf_str(&pre));
+	}
+	strbuf_done(&pre);
 }
 
 /* RUN with the assignments it carries from earlier steps put first, and
@@ -4008,6 +4108,7 @@ add_run_step(struct imp *im, const char *title, const char *cmd)
 	st = add_step(im, STEP_KIND_RUN, title);
 	im->phase = saved;
 	im->phase_auto = saved_auto;
+	carry_exports(im, st, own, &run);
 	cJSON_AddStringToObject(st, "run", strbuf_str(&run));
 	mark_hazards(im, st, strbuf_str(&run));
 	if (im->n_unquoted)
@@ -4021,7 +4122,7 @@ add_run_step(struct imp *im, const char *title, const char *cmd)
 		gate_unknown(im, st, strbuf_str(&run), unknown, unknown_moved);
 	free(unknown);
 	review_carried(im, st);
-	record_assignments(im, strbuf_str(&run), jstr(st, "id"));
+	record_assignments(im, own, st);
 	record_cd(im, st, own);
 	free(own);
 	strbuf_done(&run);
@@ -4042,6 +4143,42 @@ first_line_of(const char *text)
 
 	cap_utf8(t, 72);
 	return t;
+}
+
+/* Words of a comment or a lead-in that make its command conditional:
+ * "# If needed, restore from backup", "Force update if needed", "Set
+ * the token first if you are not logged in". */
+static int
+says_conditional(const char *text)
+{
+	static const char *const words[] = { "if needed", "if necessary",
+		"if required", "if appropriate", "if applicable", "if desired",
+		"when needed", "as needed", "where needed", "if you are not",
+		"if you aren't", "if you're not", "if you have not",
+		"if you haven't", "if not already", "optionally",
+		"(optional)", "optional:", NULL };
+
+	return text && has_word(text, words);
+}
+
+/* Step ST runs a command its comment or lead-in TEXT makes conditional:
+ * never required, and a review point quotes the condition. */
+static void
+conditional_step(struct imp *im, cJSON *st, const char *text, int line)
+{
+	size_t n = strcspn(text, "\n");
+
+	mark_not_required(st);
+	add_review(im, line, st, "the runbook makes this step conditional "
+		   "(\"%.*s%s\"): the draft makes it optional; do it only when "
+		   "that holds, or make it a decide step that asks",
+		   (int)(n > 100 ? 100 : n), text, n > 100 ? "..." : "");
+	if (has_word(text, (const char *const[]){ " first", "beforehand",
+						   NULL }))
+		add_review(im, line, st, "the runbook says to do this step "
+			   "first (\"%.*s%s\"): move it before the steps it "
+			   "must precede", (int)(n > 100 ? 100 : n), text,
+			   n > 100 ? "..." : "");
 }
 
 static void
@@ -4080,6 +4217,10 @@ shell_cmd_step(struct imp *im, struct sh_cmd *c, char **leadin)
 	im->run_line = c->line;
 	st = add_run_step(im, title, strbuf_str(&c->text));
 	im->run_line = 0;
+	if (says_conditional(title))
+		conditional_step(im, st, title, c->line);
+	else if (says_conditional(strbuf_str(&c->note)))
+		conditional_step(im, st, strbuf_str(&c->note), c->line);
 	if (c->example) {
 		mark_not_required(st);
 		append_note(st, "An example from the runbook with literal "
@@ -4377,6 +4518,8 @@ script_step(struct imp *im, const struct md_block *b,
 		im->run_line += *c == '\n';	/* its first command's line */
 	st = add_run_step(im, title, text);
 	im->run_line = 0;
+	if (leadin && says_conditional(leadin))
+		conditional_step(im, st, leadin, b->line);
 	add_drill(st, text, NULL, NULL);
 	append_note(st, "The runbook's block as one script: its commands "
 		    "share the shell (variables, directory, options).");
@@ -4608,6 +4751,108 @@ inline_alternatives(struct imp *im, const struct sh_split *sp, int line,
 	return (int)i - 1;
 }
 
+/* Whether WORD (LEN bytes) occurs in TEXT as a word of its own. */
+static int
+has_path_word(const char *text, const char *word, size_t len)
+{
+	for (const char *p = strstr(text, word); p; p = strstr(p + 1, word)) {
+		char before = p > text ? p[-1] : ' ', after = p[len];
+
+		if (strchr(" \t\n=\"'(<@", before) &&
+		    (!after || strchr(" \t\n\"');|&>", after)))
+			return 1;
+	}
+	return 0;
+}
+
+/* The file CMD writes for a later command to read: ">" or ">>" into it,
+ * "-out=FILE" (terraform plan), "-o FILE", "--output FILE", "tee FILE";
+ * NULL when none. Caller frees. */
+static char *
+file_written(const char *cmd)
+{
+	static const char *const opts[] = { "-out=", "-out ", "--out=",
+		"--output=", "--output ", "-o ", "tee -a ", "tee ", NULL };
+	char *f = hazard_file_written(cmd);
+
+	if (f)
+		return f;
+	for (size_t k = 0; opts[k]; k++) {
+		size_t n = strlen(opts[k]);
+
+		for (const char *p = strstr(cmd, opts[k]); p;
+		     p = strstr(p + 1, opts[k])) {
+			const char *v, *e;
+
+			if (p > cmd && !strchr(" \t|", p[-1]))
+				continue;
+			v = p + n;
+			v += strspn(v, " \t\"'");
+			e = v + strcspn(v, " \t\n\"';|&)");
+			/* "-o wide", "--output json": a format, no file */
+			if (opts[k][0] != 't' && strncmp(opts[k], "-out", 4) != 0 &&
+			    !memchr(v, '.', (size_t)(e - v)) &&
+			    !memchr(v, '/', (size_t)(e - v)))
+				continue;
+			if (e > v && *v != '-' && *v != '$' &&
+			    strncmp(v, "/dev/", 5) != 0)
+				return xstrndup(v, (size_t)(e - v));
+		}
+	}
+	return NULL;
+}
+
+/* The commands of block SP only work together, in the order written,
+ * though none sets the shell's state: a later one tests an earlier one's
+ * $?, or reads a file an earlier one writes (terraform plan -out=rb.plan,
+ * then terraform apply rb.plan), or reads what an earlier change left (git
+ * revert, then terraform plan) where the split steps would run that read
+ * before the change (the change waits for the approval, the read does
+ * not). Split, the $? test runs in a shell of its own (always 0) and the
+ * apply applies a plan made before the revert. */
+static int
+shares_state(const struct imp *im, const struct sh_split *sp)
+{
+	int changed = 0, read_after = 0, n_cmds = 0;
+	int fixed_before = content_phase(im) < PHASE_EXECUTE && !im->phase_auto;
+
+	for (size_t i = 0; i < sp->n; i++) {
+		const char *t = strbuf_str(&sp->cmds[i].text);
+		char *file;
+		int ro;
+
+		if (sp->cmds[i].is_check || sp->cmds[i].example ||
+		    !looks_like_shell(t))
+			continue;
+		if (n_cmds++ && strstr(t, "$?"))
+			return 1;
+		if ((file = file_written(t)) != NULL) {
+			size_t len = strlen(file);
+			int read = 0;
+
+			for (size_t j = i + 1; j < sp->n && !read; j++)
+				read = !sp->cmds[j].is_check &&
+				       has_path_word(strbuf_str(&sp->cmds[j].text),
+						     file, len);
+			free(file);
+			if (read)
+				return 1;
+		}
+		ro = !hazard_find(HAZARD_DESTRUCTIVE, t, NULL, NULL) &&
+		     hazard_read_only(t, NULL);
+		if (ro && changed) {
+			if (fixed_before)
+				return 1;	/* the read stays, the change moves */
+			read_after = 1;
+		} else if (!ro) {
+			if (read_after && im->phase_auto)
+				return 1;	/* the read verifies after this */
+			changed = 1;
+		}
+	}
+	return 0;
+}
+
 static void
 on_shell(struct imp *im, const struct md_block *b)
 {
@@ -4633,7 +4878,7 @@ on_shell(struct imp *im, const struct md_block *b)
 			return;
 		}
 	}
-	if (is_script(&sp)) {
+	if (is_script(&sp) || shares_state(im, &sp)) {
 		script_step(im, b, &sp);
 		split_done(&sp);
 		return;
@@ -6738,7 +6983,10 @@ declare_choice_var(struct imp *im, const char *name, const char *pattern,
 
 static const char *const alt_words[] = {
 	"option", "strategy", "method", "approach", "scenario", "alternative",
-	"plan", "path", "variant", "choice", NULL,
+	"plan", "path", "variant", "choice",
+	/* escalation levels, each a procedure of its own ("Level 1:
+	 * Complete rollback", "Level 2: Partial rollback") */
+	"level", "tier", NULL,
 };
 
 static const char *const platform_words[] = {
@@ -10511,6 +10759,48 @@ lookups_before_their_choice(struct imp *im)
 	}
 }
 
+/* No step waits on a choice asked after it: check calls it never active
+ * (a lookup in the section of an option of an opening "Pick one:", drafted
+ * before the question). It moves to just after the question, in that
+ * question's phase, keeping its order; a review point says so. */
+static void
+conditions_after_their_choice(struct imp *im)
+{
+	for (int sp = 0; sp < PHASE_COUNT; sp++) {
+		cJSON *set;
+
+		cJSON_ArrayForEach(set, im->steps[sp]) {
+			const char *var = jstr(set, "variable");
+			cJSON *at = set->next;
+
+			if (!var)
+				continue;
+			for (int ph = 0; ph <= sp; ph++) {
+				cJSON *st, *next;
+
+				for (st = im->steps[ph]->child; st && st != set;
+				     st = next) {
+					next = st->next;
+					if (!cJSON_GetObjectItemCaseSensitive(
+						cJSON_GetObjectItemCaseSensitive(
+							st, "when"), var))
+						continue;
+					cJSON_DetachItemViaPointer(im->steps[ph], st);
+					insert_before(im->steps[sp], at, st);
+					if (ph != sp)
+						rename_to_phase(im, st,
+								(enum phase_id)sp);
+					add_review(im, 0, st, "this step runs "
+						   "only for some answers to %s, "
+						   "which the runbook asks after it: "
+						   "the draft runs it just after "
+						   "that question", jstr(set, "id"));
+				}
+			}
+		}
+	}
+}
+
 /* A read-only lookup (helm history, git tag -l) written just before the
  * step that uses a value informs that value: it runs before the value is
  * asked, not after (the input moved before the approval). */
@@ -10760,6 +11050,49 @@ no_empty_contingency(struct imp *im)
 		if (var && strcmp(jstr(im->conts[c], "kind"), "decide") == 0 &&
 		    !var_gates_a_step(im, var))
 			contingency_as_check(im, im->conts[c]);
+	}
+}
+
+/* A destructive step after the approval but outside what it gates (a
+ * scale to zero in verify, an rm -rf in a cleanup that communicates):
+ * the main sign-off gates it too, by its id, so the approver sees it
+ * under "It covers:"; a review point says so. */
+static void
+approval_covers_changes_after_it(struct imp *im)
+{
+	cJSON *ap = NULL, *it;
+
+	cJSON_ArrayForEach(it, im->steps[PHASE_APPROVE])
+		if (!ap && strcmp(jstr(it, "kind"), "approve") == 0)
+			ap = it;
+	if (!ap)
+		return;
+	for (int p = PHASE_APPROVE + 1; p < PHASE_COUNT; p++) {
+		cJSON *st;
+
+		if (p == PHASE_EXECUTE)
+			continue;
+		cJSON_ArrayForEach(st, im->steps[p]) {
+			cJSON *gates = cJSON_GetObjectItemCaseSensitive(ap,
+								       "gates");
+
+			if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(st,
+							"destructive")) ||
+			    gated_by_id(im, jstr(st, "id")))
+				continue;
+			if (!gates) {
+				gates = cJSON_AddArrayToObject(ap, "gates");
+				cJSON_AddItemToArray(gates,
+					cJSON_CreateString("execute"));
+			}
+			cJSON_AddItemToArray(gates,
+					     cJSON_CreateString(jstr(st, "id")));
+			add_review(im, 0, st, "this step changes things in %s, "
+				   "after the approval: the draft has %s gate it "
+				   "too, so the approver sees it and it waits for "
+				   "the sign-off", playbook_phase_name(
+					   (enum phase_id)p), jstr(ap, "id"));
+		}
 	}
 }
 
@@ -11171,6 +11504,7 @@ imp_done(struct imp *im)
 		free(im->assigns[i].name);
 		free(im->assigns[i].line);
 		free(im->assigns[i].step);
+		cJSON_Delete(im->assigns[i].when);
 	}
 	free(im->assigns);
 	free(im->carry);
@@ -11393,8 +11727,10 @@ mdimport_convert(const char *text, size_t len, const char *name,
 	input_conditions_asked_before(&im);
 	lookups_before_inputs(&im);
 	lookups_before_their_choice(&im);
+	conditions_after_their_choice(&im);
 	no_empty_approval(&im);
 	no_empty_contingency(&im);
+	approval_covers_changes_after_it(&im);
 	if (!count_steps(&im)) {
 		imp_done(&im);
 		doc_done(&doc);

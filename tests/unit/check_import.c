@@ -2227,9 +2227,11 @@ START_TEST(test_import_split_script_keeps_its_order_and_ids_take_any_value)
 	regex_t re;
 	char *anchored;
 
-	ck_assert_int_lt(walk_order(root, "git checkout"),
+	/* the checkout, the plan and its apply share rollback.plan: one
+	 * script, in the order written */
+	ck_assert_int_le(walk_order(root, "git checkout"),
 			 walk_order(root, "terraform plan"));
-	ck_assert_int_lt(walk_order(root, "terraform plan"),
+	ck_assert_int_le(walk_order(root, "terraform plan"),
 			 walk_order(root, "terraform apply"));
 	ck_assert_int_lt(walk_order(root, "terraform state push"),
 			 walk_order(root, "git checkout"));
@@ -4757,6 +4759,41 @@ START_TEST(test_import_dump_into_a_file_is_a_backup_either_way)
 }
 END_TEST
 
+/* A block whose commands share files or what an earlier one changed is
+ * one script behind the approval, under any heading: under "Step 1:
+ * Decide" the plan written to dns.tfplan never runs before the approval
+ * (and the revert) while its apply runs after it. */
+START_TEST(test_import_block_sharing_a_plan_file_stays_one_script)
+{
+	static const char decide[] =
+		"# DNS rollback\n\n## Step 1: Decide\n\n"
+		"Option A \xe2\x80\x94 revert and re-apply:\n\n"
+		"```bash\ngit revert --no-edit <BAD_COMMIT>\n"
+		"terraform plan -out=dns.tfplan\nterraform apply dns.tfplan\n```\n\n"
+		"Option B \xe2\x80\x94 restore the state:\n\n"
+		"```bash\nterraform state push -force backup.tfstate\n```\n";
+	static const char assess[] =
+		"# DNS rollback\n\n## Assess\n\n"
+		"```bash\nterraform plan -out=dns.tfplan\n"
+		"terraform apply dns.tfplan\n```\n";
+	cJSON *root = import_text(decide, strlen(decide), NULL);
+	int p = -1;
+	cJSON *st = find_step(root, "run", "terraform apply dns.tfplan", &p,
+			      NULL);
+
+	ck_assert_ptr_nonnull(st);
+	ck_assert_int_eq(p, PHASE_EXECUTE);
+	ck_assert_ptr_nonnull(strstr(str(st, "run"), "git revert"));
+	ck_assert_ptr_nonnull(strstr(str(st, "run"), "terraform plan -out"));
+	cJSON_Delete(root);
+	root = import_text(assess, strlen(assess), NULL);
+	st = find_step(root, "run", "terraform plan -out", &p, NULL);
+	ck_assert_int_eq(p, PHASE_EXECUTE);
+	ck_assert_ptr_nonnull(strstr(str(st, "run"), "terraform apply"));
+	cJSON_Delete(root);
+}
+END_TEST
+
 /* A client's confirmation names what it changes, in which database, on
  * which host: never its password, nor the option that carries one. */
 START_TEST(test_import_client_confirmation_names_host_database_or_key)
@@ -4790,6 +4827,24 @@ START_TEST(test_import_client_confirmation_names_host_database_or_key)
 		ck_assert_ptr_null(strstr(c, "PASSWORD"));
 		ck_assert_ptr_null(strstr(c, "S3cret"));
 	}
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A script testing $? stays with the command it tests: split, the test
+ * would run in a shell of its own, where $? is always 0. */
+START_TEST(test_import_status_test_stays_with_its_command)
+{
+	static const char text[] =
+		"# Release check\n\n## Smoke tests\n\n"
+		"```bash\nnpm test > smoke.log 2>&1\n\n"
+		"if [ $? -ne 0 ]; then\n  echo \"smoke tests failed\"\n"
+		"  exit 1\nfi\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *st = find_step(root, "run", "$?", NULL, NULL);
+
+	ck_assert_ptr_nonnull(st);
+	ck_assert_ptr_nonnull(strstr(str(st, "run"), "npm test"));
 	cJSON_Delete(root);
 }
 END_TEST
@@ -4933,6 +4988,33 @@ START_TEST(test_import_preferred_pick_one_item_is_recommended)
 }
 END_TEST
 
+/* A lookup in the section of an option an opening "Pick one:" names
+ * runs on that option's path, after the question, never before it (a
+ * draft check calls invalid: "never active"). */
+START_TEST(test_import_lookup_of_an_option_runs_after_its_question)
+{
+	static const char text[] =
+		"# Web recovery\n\nPick one:\n- Chart move\n"
+		"- Index yank\n\n## Chart move\n\n"
+		"```bash\nhelm history web -n prod\n"
+		"helm rollback web <REVISION> -n prod\n```\n\n"
+		"## Index yank\n\n1. On the index page click **Yank** next to "
+		"<BAD_VERSION>\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	int lp = -1, li = -1, dp = -1, di = -1;
+	cJSON *d = find_step(root, "kind", "decide", &dp, &di);
+	cJSON *look = find_step(root, "run", "helm history", &lp, &li);
+
+	ck_assert_ptr_nonnull(d);
+	ck_assert_ptr_nonnull(look);
+	ck_assert_msg(lp > dp || (lp == dp && li > di),
+		      "the lookup runs before the question it waits on");
+	ck_assert_str_eq(when_value(look, str(d, "variable")),
+			 "chart-move");
+	cJSON_Delete(root);
+}
+END_TEST
+
 /* A per-platform section whose heading says verify ("### Verify" under
  * "## Kubernetes", or "### VMs" under "## Verify") keeps a command not
  * known to read in verify; one known to change state still waits in
@@ -4999,6 +5081,127 @@ START_TEST(test_import_prepare_and_verify_beside_options_are_not_options)
 	ck_assert_int_eq(ph, PHASE_VERIFY);
 	ck_assert_ptr_null(cJSON_GetObjectItem(find_step(root, "title",
 		"cd infra/edge", NULL, NULL), "when"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* An export of one block is the environment the runbook runs its later
+ * steps in: each step that may read it (terraform for TF_WORKSPACE)
+ * starts with it, a review point says so; one whose value runs a command
+ * is not run again, and a review point says the later steps lack it. */
+START_TEST(test_import_exports_reach_the_later_steps_that_read_them)
+{
+	static const char text[] =
+		"# CDN rollback\n\n## Prepare\n\n"
+		"```bash\nexport TF_WORKSPACE=prod\n"
+		"export RUN_ID=$(uuidgen)\nterraform init\n```\n\n"
+		"## Roll back\n\n```bash\nterraform apply -auto-approve "
+		"-target=module.cdn\n```\n\n## Verify\n\n```bash\n"
+		"curl -fsS http://127.0.0.1:8080/health\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *apply = find_step(root, "run", "terraform apply", NULL, NULL);
+	cJSON *curl = find_step(root, "run", "curl -fsS", NULL, NULL);
+
+	ck_assert_ptr_nonnull(apply);
+	ck_assert_ptr_nonnull(strstr(str(apply, "run"),
+				     "export TF_WORKSPACE=prod\n"));
+	ck_assert_ptr_null(strstr(str(apply, "run"), "RUN_ID"));
+	ck_assert_ptr_null(strstr(str(curl, "run"), "TF_WORKSPACE"));
+	ck_assert(review_on(root, -1, "`export TF_WORKSPACE=prod`: the "
+			    "runbook runs the steps after this one"));
+	ck_assert(review_on(root, -1, "does not run the command of its "
+			    "value again"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A condition written in a comment or a lead-in ("# If needed, pull the
+ * images from the mirror", "Log in first if you are not logged in:")
+ * makes its step optional, with a review point quoting it: never a
+ * required step on every path. */
+START_TEST(test_import_conditional_comment_or_leadin_is_not_required)
+{
+	static const char text[] =
+		"# Image rollback\n\n## Roll back\n\n"
+		"```bash\n# Point the tag back\ncrane tag registry.example/web:"
+		"<GOOD_TAG> stable\n\n# If needed, copy the image from the mirror\n"
+		"crane copy mirror.example/web:<GOOD_TAG> registry.example/web:"
+		"<GOOD_TAG>\n```\n\n"
+		"Log in to the registry first if you are not logged in:\n\n"
+		"```bash\ncrane auth login registry.example -u deploy\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *tag = find_step(root, "run", "crane tag", NULL, NULL);
+	cJSON *copy = find_step(root, "run", "crane copy", NULL, NULL);
+	cJSON *login = find_step(root, "run", "crane auth login", NULL, NULL);
+
+	ck_assert_ptr_nonnull(tag);
+	ck_assert_ptr_nonnull(copy);
+	ck_assert_ptr_nonnull(login);
+	ck_assert(!cJSON_IsFalse(cJSON_GetObjectItem(tag, "required")));
+	ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(copy, "required")));
+	ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(login, "required")));
+	ck_assert(review_on(root, -1, "conditional (\"If needed, copy the "
+			    "image from the mirror\")"));
+	ck_assert(review_on(root, -1, "the runbook says to do this step first"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* "### Level 1: ..." / "### Level 2: ..." are alternative procedures:
+ * one decision, each level's commands on its own option, never a reset
+ * then a checkout on one path. */
+START_TEST(test_import_level_headings_are_alternatives)
+{
+	static const char text[] =
+		"# Billing rollback\n\n## Rollback procedures\n\n"
+		"### Level 1: Full rollback\n\n```bash\n"
+		"git reset --hard <GOOD_COMMIT>\n```\n\n"
+		"### Level 2: Partial rollback\n\n```bash\n"
+		"git checkout HEAD~2 -- src/billing/\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *d = find_step(root, "kind", "decide", NULL, NULL);
+	cJSON *reset = find_step(root, "run", "git reset", NULL, NULL);
+	cJSON *partial = find_step(root, "run", "git checkout HEAD~2", NULL,
+				   NULL);
+	const char *var, *a, *b;
+
+	ck_assert_ptr_nonnull(d);
+	var = str(d, "variable");
+	a = when_value(reset, var);
+	b = when_value(partial, var);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_str_ne(a, b);
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A destructive command the runbook writes under its verify heading (a
+ * canary scaled to zero) waits for the sign-off: the approval gates it
+ * by its id, so the approver sees it. */
+START_TEST(test_import_change_in_verify_is_gated_by_the_approval)
+{
+	static const char text[] =
+		"# Web rollback\n\n## Roll back\n\n```bash\n"
+		"kubectl rollout undo deployment/web -n prod\n```\n\n"
+		"## Verify\n\n```bash\nkubectl scale deployment/web-canary "
+		"--replicas=0 -n prod\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	int p = -1;
+	cJSON *scale = find_step(root, "run", "kubectl scale", &p, NULL);
+	cJSON *ap = find_step(root, "kind", "approve", NULL, NULL);
+	const cJSON *g;
+	int gated = 0, execute = 0;
+
+	ck_assert_ptr_nonnull(scale);
+	ck_assert_ptr_nonnull(ap);
+	cJSON_ArrayForEach(g, cJSON_GetObjectItem(ap, "gates")) {
+		gated |= strcmp(g->valuestring, str(scale, "id")) == 0;
+		execute |= strcmp(g->valuestring, "execute") == 0;
+	}
+	ck_assert_msg(p == PHASE_EXECUTE || gated, "%s in %d is gated by no "
+		      "approval", str(scale, "id"), p);
+	ck_assert(p == PHASE_EXECUTE || execute);
 	cJSON_Delete(root);
 }
 END_TEST
@@ -5268,6 +5471,23 @@ import_suite(void)
 		tcase_add_loop_test(tc,
 			test_import_or_with_a_tool_after_a_procedure_is_an_option,
 			0, (int)(sizeof(or_with_md) / sizeof(or_with_md[0])));
+		suite_add_tcase(s, tc);
+	}
+	{
+		TCase *tc = tcase_create("sharedstate");
+
+		tcase_add_test(tc,
+			test_import_block_sharing_a_plan_file_stays_one_script);
+		tcase_add_test(tc, test_import_status_test_stays_with_its_command);
+		tcase_add_test(tc,
+			test_import_lookup_of_an_option_runs_after_its_question);
+		tcase_add_test(tc,
+			test_import_exports_reach_the_later_steps_that_read_them);
+		tcase_add_test(tc,
+			test_import_conditional_comment_or_leadin_is_not_required);
+		tcase_add_test(tc, test_import_level_headings_are_alternatives);
+		tcase_add_test(tc,
+			test_import_change_in_verify_is_gated_by_the_approval);
 		suite_add_tcase(s, tc);
 	}
 	{
