@@ -75,7 +75,7 @@ echo "note after the other writer" >&3
 # not the journal here.
 (cd "$tmp/proj" && "$bin" verify "$tmp/s/demo-1" --against team) >"$tmp/v" 2>&1 &&
 	fail "verify --against passed against a replaced ref: $(cat "$tmp/v")"
-grep -q "the session's ref on team was replaced: it points at commit $(echo "$theirs" | cut -c1-12), which does not continue commit [0-9a-f]\{12\} that this session published at" "$tmp/v" ||
+grep -q "the session's ref on team was replaced: it points at commit $(echo "$theirs" | cut -c1-12), which does not continue commit [0-9a-f]\{12\} that this copy published at" "$tmp/v" ||
 	fail "verify --against does not say the remote was replaced: $(cat "$tmp/v")"
 grep -q "rewritten\|is missing\|cut after" "$tmp/v" &&
 	fail "verify --against blames the local journal for a replaced ref: $(cat "$tmp/v")"

@@ -1212,6 +1212,17 @@ print_fork(const char *path, const char *remote, const struct journal_fork *f)
 		       : "the next publish carries them");
 }
 
+static char *journalled_taken_by(const char *dir);
+
+/* The session folder of the journal at PATH. Caller frees. */
+static char *
+session_dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup(".");
+}
+
 /* This session's own last publish, from the journal at PATH: its commit,
  * the events it held and when (wall). 0 when it never published. */
 static int
@@ -1259,18 +1270,25 @@ remote_replaced(const char *gitdir, const char *id, const char *path,
 {
 	char commit[41], now[41], when[40];
 	unsigned long events = 0;
-	char *msg;
+	char *msg, *taken, *dir;
 
 	if (!last_own_publish(path, commit, &events, when) ||
 	    share_ref_continues(gitdir, id, commit, now) != 0)
 		return 0;
+	dir = session_dir_of(path);
+	taken = journalled_taken_by(dir);
+	free(dir);
 	msg = xasprintf("%s: the session's ref on %s was replaced: it points "
 			"at commit %.12s, which does not continue commit %.12s "
-			"that this session published at %s (%lu events); "
-			"someone forced the ref, so what it holds now cannot "
-			"anchor this journal (put the ref back to %.12s, or "
-			"ask who pushed %.12s)", path, remote, now, commit,
-			when, events, commit, now);
+			"that this copy published at %s (%lu events); someone "
+			"forced the ref, so what it holds now cannot anchor "
+			"this journal (ask who pushed %.12s; the ref belongs "
+			"at the session's latest publish%s%s%s)", path, remote,
+			now, commit, when, events, now,
+			taken ? ", which after the hand-over to " : "",
+			taken ? taken : "", taken ? " is theirs, not this "
+			"copy's" : "");
+	free(taken);
 	cli_print_error(NULL, msg);
 	free(msg);
 	return 1;
