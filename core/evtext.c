@@ -135,8 +135,14 @@ on_refused(const struct ev *e, struct strbuf *sb)
 
 	/* A sign-off from the inbox names its remote first: the status line
 	 * may cut what follows. */
-	strbuf_addf(sb, "%s's %s %s", e->actor, pay(e, "action"),
-		    e->step[0] ? e->step : str(e->p, "step", "request"));
+	if (remote && strcmp(e->actor, "rewind") == 0)	/* no name taken */
+		strbuf_addf(sb, "a request to %s %s as '%s'", pay(e, "action"),
+			    e->step[0] ? e->step : str(e->p, "step", "?"),
+			    str(e->p, "name", "?"));
+	else
+		strbuf_addf(sb, "%s's %s %s", e->actor, pay(e, "action"),
+			    e->step[0] ? e->step : str(e->p, "step",
+							"request"));
 	if (remote)
 		strbuf_addf(sb, " from %s", remote);
 	strbuf_addf(sb, " was refused: %s", pay(e, "reason"));

@@ -78,6 +78,9 @@ sign dave bob && fail "an unsigned request was taken"
 grep -q "unsigned: git signs with no ssh key here" "$tmp/dave.out" ||
 	fail "dave was not told his request went unsigned: $(cat "$tmp/dave.out")"
 refused dave "unsigned: this playbook takes sign-offs from other machines only when signed with an ssh key allowed_signers lists"
+# Told as a request made as bob, never as "rewind's" (who refused it).
+grep -q "REFUSED: a request to approve p.sign as 'bob' from $url was refused: unsigned" "$tmp/dave.out" ||
+	fail "dave's refusal is not told as his request: $(grep REFUSED "$tmp/dave.out")"
 
 sign mallory bob && fail "a request signed with an unlisted key was taken"
 refused mallory "its signature: signed with a key that allowed_signers does not list"
