@@ -293,6 +293,12 @@ note_orphan_end(struct step_rt *rt, const struct journal_event *ev)
 	int64_t ended = 0;
 	char at[32] = "?";
 
+	rt->exit_known = status != NULL;
+	if (!rt->orphan_stopping && !status) {	/* nothing more to say */
+		free(rt->orphan_end);
+		rt->orphan_end = NULL;
+		return;
+	}
 	if (rt->orphan_stopping && rt->orphan_end)
 		strbuf_adds(&sb, rt->orphan_end);
 	else
@@ -301,7 +307,6 @@ note_orphan_end(struct step_rt *rt, const struct journal_event *ev)
 	if (pstr(ev, "ended") &&
 	    clock_parse_rfc3339(pstr(ev, "ended"), &ended) == 0)
 		timefmt_us(ended, TF_HMS_ZONE, at, sizeof(at));
-	rt->exit_known = status != NULL;
 	if (status)
 		strbuf_addf(&sb, "; its keeper recorded: %s at %s", status,
 			    at);
