@@ -25,6 +25,9 @@ sanitize_text(const char *text, size_t len)
 			strbuf_addc(&sb, cp == 0x7f ? '?' : (char)(cp + '@'));
 		} else if (utf8_is_hidden_format(cp)) {
 			strbuf_addf(&sb, "\\u{%04X}", (unsigned)cp);
+		} else if (utf8_is_invisible(cp)) {
+			/* Shown, not hidden: "a<U+200B>b" */
+			strbuf_addf(&sb, "<U+%04X>", (unsigned)cp);
 		} else {
 			strbuf_add(&sb, p + i, n);
 		}
