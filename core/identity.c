@@ -100,14 +100,50 @@ collapse_blanks(const uint8_t *s, size_t n)
 	return strbuf_detach(&out);
 }
 
+/* Whether NFKC would turn UC, a lunate sigma, into a sigma: it is
+ * written, and read, as the c it looks like (extra_reading). */
+static int
+is_lunate_sigma(ucs4_t uc)
+{
+	return uc == 0x03f2 || uc == 0x03f9;
+}
+
+static void
+add_nfkc(struct strbuf *out, const uint8_t *s, size_t n)
+{
+	size_t len;
+	uint8_t *r;
+
+	if (!n)
+		return;
+	r = u8_normalize(UNINORM_NFKC, s, n, NULL, &len);
+	if (!r)
+		fatal("out of memory normalising a name");
+	strbuf_add(out, r, len);
+	free(r);
+}
+
+/* S (N bytes) in NFKC, each lunate sigma kept as typed. */
 static uint8_t *
 nfkc(const uint8_t *s, size_t n, size_t *out_len)
 {
-	uint8_t *r = u8_normalize(UNINORM_NFKC, s, n, NULL, out_len);
+	struct strbuf out = STRBUF_INIT;
+	size_t from = 0;
 
-	if (!r)
-		fatal("out of memory normalising a name");
-	return r;
+	for (size_t i = 0; i < n;) {
+		ucs4_t uc;
+		int len = u8_mbtouc(&uc, s + i, n - i);
+
+		if (is_lunate_sigma(uc)) {
+			add_nfkc(&out, s + from, i - from);
+			strbuf_add(&out, s + i, (size_t)len);
+			from = i + (size_t)len;
+		}
+		i += (size_t)len;
+	}
+	add_nfkc(&out, s + from, n - from);
+	*out_len = out.len;
+	return (uint8_t *)strbuf_detach(&out);
 }
 
 /* NAME in its normal form, without the test of scripts. */
@@ -205,7 +241,8 @@ spoof_checker(void)
 
 /* Characters read as a Latin letter that neither the confusables data
  * nor their Unicode names say so: an upside-down i still reads as i, an
- * open o as the c it mirrors, and
+ * open o as the c it mirrors, a lunate sigma (plain, dotted or
+ * reversed) as the c it is drawn as, and
  * two of the data's prototypes read as the letter they look like (kra,
  * its prototype of Greek kappa and Cyrillic ka, is a k; c with bar, its
  * prototype of the open e "ɛ", Greek epsilon and Cyrillic "є", an e). */
@@ -223,6 +260,14 @@ extra_reading(ucs4_t uc)
 		return 'e';
 	case 0x0186:	/* LATIN CAPITAL LETTER OPEN O */
 	case 0x0254:	/* LATIN SMALL LETTER OPEN O: a mirrored c */
+	case 0x03f2:	/* GREEK LUNATE SIGMA SYMBOL: a c */
+	case 0x03f9:	/* GREEK CAPITAL LUNATE SIGMA SYMBOL */
+	case 0x037b:	/* GREEK SMALL REVERSED LUNATE SIGMA SYMBOL */
+	case 0x037c:	/* GREEK SMALL DOTTED LUNATE SIGMA SYMBOL */
+	case 0x037d:	/* GREEK SMALL REVERSED DOTTED LUNATE SIGMA */
+	case 0x03fd:	/* GREEK CAPITAL REVERSED LUNATE SIGMA SYMBOL */
+	case 0x03fe:	/* GREEK CAPITAL DOTTED LUNATE SIGMA SYMBOL */
+	case 0x03ff:	/* GREEK CAPITAL REVERSED DOTTED LUNATE SIGMA */
 		return 'c';
 	default:
 		return 0;

@@ -582,6 +582,22 @@ interrupted_command(struct rep *r, const char *step)
 	return NULL;
 }
 
+/* Who the timeline names for EV: rewind's record of how a run that
+ * outlived its console went (its keeper's record, its process seen
+ * running or gone) is the run's, so the operator who started it. */
+static const char *
+timeline_actor(struct rep *r, const struct journal_event *ev)
+{
+	const cJSON *c;
+
+	if (!ev->step || !ev->actor || strcmp(ev->actor, "rewind") != 0 ||
+	    !(is_kept(ev) || strcmp(ev->type, "step.orphan") == 0 ||
+	      strcmp(ev->type, "step.orphan_ended") == 0))
+		return ev->actor;
+	c = last_command(r, ev->step);
+	return c && jstr(c, "by") ? jstr(c, "by") : ev->actor;
+}
+
 /* A run cancelled while it ran: its command may have acted, so neither
  * ok nor failed. */
 static void
@@ -640,6 +656,12 @@ kept_finish(struct rep *r, const struct journal_event *ev, cJSON *o,
 		    strbuf_str(&how));
 	if (!ok && pstr(ev, "reason"))
 		strbuf_addf(what, " (%s)", pstr(ev, "reason"));
+	if (cJSON_IsTrue(cJSON_GetObjectItem(ev->payload,
+					     "output_may_be_cut"))) {
+		strbuf_adds(what, "; its output may be cut off (the console "
+			    "was killed while it ran)");
+		cJSON_AddBoolToObject(o, "output_may_be_cut", 1);
+	}
 	strbuf_done(&how);
 	return 1;
 }
@@ -1390,7 +1412,7 @@ fold_event(struct rep *r, const struct journal_event *ev)
 		r->end_us = ev->wall_us;
 	cJSON_AddNumberToObject(t, "seq", (double)ev->seq);
 	add_time(t, "time", ev->wall_us);
-	add_clean(t, "actor", ev->actor);
+	add_clean(t, "actor", timeline_actor(r, ev));
 	add_clean(t, "phase", phase);
 	free(phase);
 	add_clean(t, "type", ev->type);
@@ -2697,6 +2719,9 @@ md_commands(const cJSON *rep, struct strbuf *out)
 		if (jstr(c, "kept"))
 			strbuf_addf(&v, "; ended after the console quit: %s",
 				    jstr(c, "kept"));
+		if (cJSON_IsTrue(cJSON_GetObjectItem(c, "output_may_be_cut")))
+			strbuf_adds(&v, "; its output may be cut off (the "
+				    "console was killed)");
 		cell(out, strbuf_str(&v));
 		strbuf_adds(out, "\n");
 		cJSON_Delete(secs);

@@ -25,7 +25,7 @@ clean_prefix(const unsigned char *p, size_t len)
 		}
 		n = utf8_decode(p + i, len - i, &cp);
 		if (n == 0 || cp < 0x20 || cp == 0x7f ||
-		    utf8_is_hidden_format(cp))
+		    utf8_is_hidden_format(cp) || utf8_is_invisible(cp))
 			break;
 		i += n;
 	}
@@ -52,8 +52,11 @@ add_escaped(struct strbuf *sb, const unsigned char *p, size_t len)
 	} else if (cp < 0x20 || cp == 0x7f) {
 		strbuf_addc(sb, '^');
 		strbuf_addc(sb, cp == 0x7f ? '?' : (char)(cp + '@'));
-	} else {
+	} else if (utf8_is_hidden_format(cp)) {
 		strbuf_addf(sb, "\\u{%04X}", (unsigned)cp);
+	} else {
+		/* invisible: shown, not hidden ("a<U+200B>b") */
+		strbuf_addf(sb, "<U+%04X>", (unsigned)cp);
 	}
 	return n;
 }

@@ -7,9 +7,11 @@
 
 /* Return a copy of LEN bytes of TEXT (caller frees) in which every C0
  * control (tab, CR, LF and BS included), DEL, C1 control (U+0080-U+009F),
- * bidirectional override (U+202A-U+202E, U+2066-U+2069) and invalid UTF-8
+ * bidirectional override (U+202A-U+202E, U+2066-U+2069), invisible
+ * character (utf8_is_invisible: zero-width space, ...) and invalid UTF-8
  * byte is replaced by a visible form: ^X for C0 and DEL, \u{XXXX} for C1
- * and bidi, \xNN for invalid bytes. Valid printable UTF-8 is kept. */
+ * and bidi, <U+XXXX> for invisible ones, \xNN for invalid bytes. Valid
+ * printable UTF-8 is kept. */
 char *sanitize_text(const char *text, size_t len);
 
 /* Whether sanitize_text would return LEN bytes of TEXT unchanged. */

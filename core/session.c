@@ -338,6 +338,8 @@ step_rt_done(struct step_rt *rt)
 	free(rt->na_reason);
 	free(rt->reopened);
 	free(rt->hand_check);
+	free(rt->run_by);
+	free(rt->orphan_end);
 	free(rt->wait_ctx);
 }
 
@@ -1270,6 +1272,8 @@ session_step_view(const struct session *s, size_t i, struct step_view *out)
 	out->output_cut = rt->output_cut;
 	out->ended_after_quit = rt->ended_after_quit;
 	out->hand_check = rt->hand_check;
+	out->orphan_end = rt->orphan_end;
+	out->exit_known = rt->exit_known;
 	out->voided_note = rt->voided_note;
 	return 0;
 }

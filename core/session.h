@@ -390,10 +390,32 @@ struct step_view {
 					 * record); 0 otherwise */
 	const char *hand_check;	/* an interrupted run recorded as having
 				 * done its work (tick): what was checked */
+	const char *orphan_end;	/* how its run from a dead console ended
+				 * (stopped by whom, what its keeper
+				 * recorded), in words; or NULL */
+	int exit_known;		/* ...with its exit status, as its keeper
+				 * recorded it */
 	const char *voided_note;	/* approve: a sign-off voided after
 					 * covered steps ran: which ran under
 					 * it, which remain unapproved; NULL */
 };
+
+/* How a run ended by its keeper's record, before any console journalled
+ * it (session_step_kept). */
+struct kept_view {
+	int exit_code;		/* -1 when a signal ended it */
+	int term_signal;	/* 0 when it exited */
+	int64_t ended_us;	/* wall clock */
+	int output_cut;		/* its console was killed, not quit: what it
+				 * printed after that was not kept */
+};
+
+/* For a watcher: whether step ID's run, still running in the journal,
+ * has ended by its keeper's record (its console gone); fills OUT. 1 when
+ * it has, 0 when not (or no record, or it does not run), -1 when there is
+ * no such step. Reads a file, journals nothing. */
+int session_step_kept(const struct session *s, const char *id,
+		      struct kept_view *out);
 
 /* Number of steps in the playbook (all phases). */
 size_t session_n_steps(const struct session *s);

@@ -15,6 +15,8 @@
 #include "journal.h"
 #include "runner.h"
 #include "session_int.h"
+#include "strbuf.h"
+#include "timefmt.h"
 #include "xalloc.h"
 
 static const char *
@@ -265,8 +267,56 @@ on_orphan_stop(struct session *s, const struct journal_event *ev)
 {
 	struct step_rt *rt = session_find_step(s, ev->step);
 
-	if (rt)
+	if (rt) {
+		char at[32];
+
 		rt->orphan_stopping = 1;
+		free(rt->orphan_end);	/* what was done, until it ends */
+		rt->orphan_end = xasprintf(
+			"stopped by %s (%s sent at %s)", ev->actor
+			? ev->actor : "?", pstr(ev, "signal")
+			? pstr(ev, "signal") : "a signal",
+			timefmt_us(ev->wall_us, TF_HMS_ZONE, at, sizeof(at)));
+	}
+}
+
+/* How an orphan ended, in words: what the operator did to it (kept from
+ * step.orphan_stop), then what its keeper recorded, or that nothing
+ * recorded its exit status. */
+static void
+note_orphan_end(struct step_rt *rt, const struct journal_event *ev)
+{
+	const char *outcome = pstr(ev, "outcome");
+	const char *status = outcome && strcmp(outcome, "unknown") != 0
+			     ? outcome : pstr(ev, "exit_status");
+	struct strbuf sb = STRBUF_INIT;
+	int64_t ended = 0;
+	char at[32] = "?";
+
+	rt->exit_known = status != NULL;
+	if (!rt->orphan_stopping && !status) {	/* nothing more to say */
+		free(rt->orphan_end);
+		rt->orphan_end = NULL;
+		return;
+	}
+	if (rt->orphan_stopping && rt->orphan_end)
+		strbuf_adds(&sb, rt->orphan_end);
+	else
+		strbuf_adds(&sb, pstr(ev, "how") ? pstr(ev, "how")
+						 : "it ended");
+	if (pstr(ev, "ended") &&
+	    clock_parse_rfc3339(pstr(ev, "ended"), &ended) == 0)
+		timefmt_us(ended, TF_HMS_ZONE, at, sizeof(at));
+	if (status)
+		strbuf_addf(&sb, "; its keeper recorded: %s at %s", status,
+			    at);
+	else if (pstr(ev, "keeper"))
+		strbuf_adds(&sb, "; its keeper was stopped before it "
+			    "recorded the exit status");
+	else
+		strbuf_adds(&sb, "; its exit status was not recorded");
+	free(rt->orphan_end);
+	rt->orphan_end = strbuf_detach(&sb);
 }
 
 static void
@@ -275,6 +325,7 @@ on_orphan_ended(struct session *s, const struct journal_event *ev)
 	struct step_rt *rt = session_find_step(s, ev->step);
 
 	if (rt) {
+		note_orphan_end(rt, ev);
 		rt->orphan = 0;
 		rt->orphan_kill_us = 0;
 		rt->orphan_gone_us = 0;
@@ -331,6 +382,11 @@ on_step_started(struct session *s, const struct journal_event *ev)
 	rt->output_cut = 0;
 	free(rt->hand_check);
 	rt->hand_check = NULL;
+	free(rt->orphan_end);
+	rt->orphan_end = NULL;
+	rt->exit_known = 0;
+	free(rt->run_by);
+	rt->run_by = xstrdup_or_null(ev->actor);
 	free(rt->cast_rel);
 	rt->cast_rel = xstrdup_or_null(out);
 }
@@ -359,6 +415,11 @@ on_step_finished(struct session *s, const struct journal_event *ev)
 		if (clock_parse_rfc3339(pstr(ev, "ended"), &at) == 0)
 			rt->ended_after_quit = at;
 	}
+	/* Its console killed, what it printed after that may be lost (a
+	 * step.interrupted may have said so first). */
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+		    ev->payload, "output_may_be_cut")))
+		rt->output_cut = 1;
 	rt->cancelled = session_outcome_unknown(ev->payload);
 	rt->run_unknown = rt->cancelled;
 	if (rt->cancelled)
@@ -599,6 +660,21 @@ note_driver(struct session *s, const struct journal_event *ev)
 		cJSON_GetObjectItemCaseSensitive(c, "login")));
 }
 
+/* Whether EV is rewind's record of how a run that outlived its console
+ * went (its keeper's record, its process seen running or gone): the run
+ * stays the operator's who started it, not rewind's. */
+static int
+run_owned(const struct step_rt *rt, const struct journal_event *ev)
+{
+	if (!rt->run_by || !ev->actor || strcmp(ev->actor, "rewind") != 0)
+		return 0;
+	if (strcmp(ev->type, "step.finished") == 0)
+		return pstr(ev, "recorded_by") &&
+		       strcmp(pstr(ev, "recorded_by"), "keeper") == 0;
+	return strcmp(ev->type, "step.orphan") == 0 ||
+	       strcmp(ev->type, "step.orphan_ended") == 0;
+}
+
 /* Remember who touched a step last, and when, for the checklist. */
 static void
 note_step_actor(struct session *s, const struct journal_event *ev)
@@ -611,7 +687,7 @@ note_step_actor(struct session *s, const struct journal_event *ev)
 	    strcmp(ev->type, "message.failed") == 0)
 		return;
 	free(rt->actor);
-	rt->actor = xstrdup(ev->actor);
+	rt->actor = xstrdup(run_owned(rt, ev) ? rt->run_by : ev->actor);
 	rt->wall_us = ev->wall_us;
 }
 

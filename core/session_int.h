@@ -84,6 +84,12 @@ struct step_rt {
 					 * quit, when (the keeper's record) */
 	char *hand_check;	/* an interrupted run recorded as having done
 				 * its work: what the operator checked */
+	char *run_by;		/* who started the last run (step.started) */
+	char *orphan_end;	/* how the last run's orphan ended, in words
+				 * (what was done to it, what its keeper
+				 * recorded), or NULL */
+	int exit_known;		/* ...and its keeper recorded its exit
+				 * status (outcome unknown all the same) */
 	int64_t first_run_us;	/* when its first run started, or 0 */
 	struct rto_done done;	/* when its work was done (rtoclock.h) */
 	char *voided_note;	/* approve: the last sign-off voided, which

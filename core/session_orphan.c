@@ -140,6 +140,24 @@ kept_status(const struct session *s, const struct step_rt *rt,
 	return rc;
 }
 
+int
+session_step_kept(const struct session *s, const char *id,
+		   struct kept_view *out)
+{
+	const struct step_rt *rt = session_find_step(s, id);
+	struct keeper_status ks;
+
+	if (!rt)
+		return -1;
+	if (rt->state != STEP_RUNNING || !kept_status(s, rt, &ks))
+		return 0;
+	out->exit_code = ks.exit_code;
+	out->term_signal = ks.term_signal;
+	out->ended_us = ks.ended_us;
+	out->output_cut = !s->driver_quit_us;
+	return 1;
+}
+
 /* "exit 0", "killed by SIGTERM" (signal 15): how KS says the run ended. */
 static void
 kept_outcome(const struct keeper_status *ks, char *buf, size_t size)

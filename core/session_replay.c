@@ -56,6 +56,10 @@ rt_strings_free(struct step_rt *rt)
 	rt->reopened = NULL;
 	free(rt->hand_check);
 	rt->hand_check = NULL;
+	free(rt->run_by);
+	rt->run_by = NULL;
+	free(rt->orphan_end);
+	rt->orphan_end = NULL;
 	rt->approvals = NULL;
 	rt->n_approvals = 0;
 	rt->voided_note = NULL;
@@ -80,6 +84,8 @@ rt_copy(struct step_rt *dst, const struct step_rt *src)
 	dst->na_reason = xstrdup_or_null(src->na_reason);
 	dst->reopened = xstrdup_or_null(src->reopened);
 	dst->hand_check = xstrdup_or_null(src->hand_check);
+	dst->run_by = xstrdup_or_null(src->run_by);
+	dst->orphan_end = xstrdup_or_null(src->orphan_end);
 	dst->approvals = src->n_approvals
 		? xcalloc(src->n_approvals, sizeof(*dst->approvals)) : NULL;
 	for (size_t i = 0; i < src->n_approvals; i++) {

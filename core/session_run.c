@@ -881,6 +881,12 @@ session_finish_kept(struct session *s, struct step_rt *rt,
 	cJSON_AddStringToObject(p, "ended", clock_format_rfc3339(
 					ks->ended_us, when, sizeof(when)));
 	cJSON_AddBoolToObject(p, "after_console_quit", 1);
+	/* Killed, not quit: no drainer kept what it printed after that.
+	 * Found ended at the resume, the dead console's quit (or none)
+	 * tells; found running first, its step.interrupted told. */
+	if (rt->output_cut ||
+	    (rt->state == STEP_RUNNING && !s->driver_quit_us))
+		cJSON_AddBoolToObject(p, "output_may_be_cut", 1);
 	return session_record(s, "rewind", "step.finished", rt->def->id, p,
 			      err);
 }

@@ -18,6 +18,12 @@ size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
  * that reorder what it shows, never printed as they are. */
 int utf8_is_hidden_format(uint32_t cp);
 
+/* Whether code point CP is an invisible character a reader could not see
+ * or tell apart: a format character (zero-width space and joiners, soft
+ * hyphen, word joiner, byte order mark, language tags, ...), a line or
+ * paragraph separator, or a filler drawn as blank (Hangul fillers). */
+int utf8_is_invisible(uint32_t cp);
+
 /* The value of hex digit C (0-15), or -1 for anything else. */
 int hex_digit_value(char c);
 

@@ -8,7 +8,8 @@
 #     libraries)
 #     finished, ok, no step.interrupted; the report says it ended after
 #     the console quit, exit 0 (and, read from the keeper's record, so
-#     does a report made before the resume);
+#     does a report made before the resume), that its output may be cut
+#     off, and names sam (who started it) in the timeline, not rewind;
 #  B. rewind killed, the push still runs at the resume (no second copy),
 #     then fails (exit 3): step.orphan_ended says exit 3 from the keeper's
 #     record and the step is failed;
@@ -153,10 +154,16 @@ grep '"type":"awaiting"' "$d/out2" | head -n 1 | grep -q '"id":"e.push"' &&
 grep -q 'outcome unknown' "$d/out2" "$d/err2" && fail "something says outcome unknown"
 stop_batch
 "$bin" report "$S" >"$d/report.md" 2>"$d/err-report" || fail "rewind report failed"
-grep -q "| ok; ended after the console quit: exit 0 at 20[-0-9T:.]*Z (its keeper's record) |" "$d/report.md" ||
+grep -q "| ok; ended after the console quit: exit 0 at 20[-0-9T:.]*Z (its keeper's record)[ ;]" "$d/report.md" ||
 	fail "the report's command row does not say it ended after the console quit: $(grep '| e.push' "$d/report.md")"
 grep -q "finished e.push after the console quit: exit 0 at" "$d/report.md" ||
 	fail "the report's timeline does not say it finished after the console quit"
+# The keeper's record is the run's: sam's, who started it, not rewind's;
+# the console was killed, so what it printed after that is missing.
+grep -q "| sam | execute | finished e.push after the console quit: .*; its output may be cut off (the console was killed while it ran) |" "$d/report.md" ||
+	fail "the timeline's row of the kept finish: $(grep 'finished e.push' "$d/report.md")"
+grep "| e.push |" "$d/report.md" | grep -q "its output may be cut off" ||
+	fail "the command row does not say its output may be cut off"
 "$bin" verify "$S" >/dev/null || fail "the journal does not verify"
 
 # --- B: killed; still running at the resume, then fails ------------------

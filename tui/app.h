@@ -83,10 +83,11 @@ struct dialog {
 	char prompt[1024];	/* may hold several lines */
 	char buf[512];		/* text being typed */
 	size_t len;
+	size_t cur;		/* the cursor: a byte offset in buf */
 	int prefilled;		/* buf is an offered value, as if selected:
-				 * the first typed character replaces it,
-				 * Backspace clears it, an arrow, Home or
-				 * End keeps it to edit */
+				 * the first typed character replaces it;
+				 * an editing key (Backspace, an arrow,
+				 * Home, End) keeps it to edit */
 	const char *pattern;	/* variable pattern checked as you type */
 	char *choices[DLG_MAX_CHOICES];
 	int n_choices;

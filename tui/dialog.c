@@ -95,6 +95,7 @@ set_input(struct dialog *d, const char *initial)
 {
 	snprintf(d->buf, sizeof(d->buf), "%s", initial ? initial : "");
 	d->len = strlen(d->buf);
+	d->cur = d->len;
 	d->prefilled = d->len > 0;
 }
 
@@ -1324,43 +1325,104 @@ submit(struct app *a)
 
 /* --- keys --------------------------------------------------------------------------- */
 
-static void
-delete_char(struct dialog *d)
+/* The start of the character before byte offset AT of D's text. */
+static size_t
+char_before(const struct dialog *d, size_t at)
 {
-	while (d->len > 0 && ((unsigned char)d->buf[d->len - 1] & 0xc0) == 0x80)
-		d->len--;
-	if (d->len > 0)
-		d->len--;
-	d->buf[d->len] = '\0';
+	if (at == 0)
+		return 0;
+	at--;
+	while (at > 0 && ((unsigned char)d->buf[at] & 0xc0) == 0x80)
+		at--;
+	return at;
+}
+
+/* The end of the character at byte offset AT of D's text. */
+static size_t
+char_after(const struct dialog *d, size_t at)
+{
+	if (at >= d->len)
+		return d->len;
+	at++;
+	while (at < d->len && ((unsigned char)d->buf[at] & 0xc0) == 0x80)
+		at++;
+	return at;
+}
+
+/* Remove D's text from byte FROM to the cursor; the cursor goes there. */
+static void
+delete_to_cursor(struct dialog *d, size_t from)
+{
+	memmove(d->buf + from, d->buf + d->cur, d->len - d->cur + 1);
+	d->len -= d->cur - from;
+	d->cur = from;
+}
+
+/* Ctrl-W: the blanks before the cursor, then the word before them. */
+static size_t
+word_before(const struct dialog *d)
+{
+	size_t at = d->cur;
+
+	while (at > 0 && d->buf[at - 1] == ' ')
+		at--;
+	while (at > 0 && d->buf[at - 1] != ' ')
+		at--;
+	return at;
 }
 
 static void
 type_byte(struct dialog *d, int key)
 {
 	if (d->len + 1 < sizeof(d->buf)) {
-		d->buf[d->len++] = (char)key;
-		d->buf[d->len] = '\0';
+		memmove(d->buf + d->cur + 1, d->buf + d->cur,
+			d->len - d->cur + 1);
+		d->buf[d->cur++] = (char)key;
+		d->len++;
 	}
 }
 
+/* An editing key (readline's): 1 when ACT was one. The cursor keys keep
+ * an offered value to edit; Backspace deletes one character of it. */
+static int
+edit_key(struct dialog *d, enum uiact act)
+{
+	switch (act) {
+	case UI_INPUT_LEFT: d->cur = char_before(d, d->cur); break;
+	case UI_INPUT_RIGHT: d->cur = char_after(d, d->cur); break;
+	case UI_INPUT_HOME: d->cur = 0; break;
+	case UI_INPUT_END: d->cur = d->len; break;
+	case UI_INPUT_BACKSPACE:
+		delete_to_cursor(d, char_before(d, d->cur));
+		break;
+	case UI_INPUT_CLEAR: set_input(d, NULL); break;
+	case UI_INPUT_DELETE_WORD: delete_to_cursor(d, word_before(d)); break;
+	default: return 0;
+	}
+	return 1;
+}
+
+/* Whether ACT moves the cursor only (the text stays as it is). */
+static int
+moves_cursor(enum uiact act)
+{
+	return act == UI_INPUT_LEFT || act == UI_INPUT_RIGHT ||
+	       act == UI_INPUT_HOME || act == UI_INPUT_END;
+}
+
 static void
-edit(struct app *a, int key)
+edit(struct app *a, enum uiact act, int key)
 {
 	struct dialog *d = &a->dlg;
 
-	if (key == KEY_LEFT || key == KEY_RIGHT || key == KEY_HOME ||
-	    key == KEY_END) {
+	if (moves_cursor(act)) {
+		edit_key(d, act);
 		d->prefilled = 0;	/* keep the offered value to edit */
 		app_dirty(a);
 		return;
 	}
-	if (key == KEY_BACKSPACE || key == 127 || key == 8) {
-		if (d->prefilled)
-			set_input(d, NULL);	/* selected: all of it goes */
-		else
-			delete_char(d);
-	} else if (key == ('u' & 0x1f)) {
-		set_input(d, NULL);
+	if (edit_key(d, act)) {
+		/* edited: validated below */
 	} else if (d->flow == FLOW_PREDICT && d->len == 0 && key >= 32 &&
 		   !starts_prediction(key)) {
 		refuse(a, PREDICTION_FORM);	/* a stray key: not typed */
@@ -1582,7 +1644,7 @@ dialog_key(struct app *a, int key)
 	}
 	if (a->dlg.n_choices == 0 && a->dlg.flow != FLOW_PREVIEW &&
 	    a->dlg.flow != FLOW_QUIT)
-		edit(a, key);
+		edit(a, act, key);
 }
 
 /* --- drawing ----------------------------------------------------------------------- */
@@ -1720,26 +1782,57 @@ masked(const char *text, char *buf, size_t size)
 	return buf;
 }
 
+/* Bytes of the one character at P (1 at the end or on a bad byte). */
+static size_t
+char_len(const char *p)
+{
+	size_t n = 1;
+
+	while (p[0] && ((unsigned char)p[n] & 0xc0) == 0x80)
+		n++;
+	return n;
+}
+
+/* The typed value with its cursor: the text before it (its start cut
+ * off while it does not fit), the character under it in reverse (a "_"
+ * at the end), then the rest as far as it fits. */
 static void
 draw_input(struct app *a, WINDOW *w, int *y, int x, int width)
 {
-	int bad = a->dlg.error[0] != '\0';
-	char stars[sizeof(a->dlg.buf)];
+	const struct dialog *d = &a->dlg;
+	int bad = d->error[0] != '\0';
+	int attr = theme_attr(bad ? ROLE_INPUT_INVALID : ROLE_INPUT);
+	char stars[sizeof(d->buf)], before[sizeof(d->buf)];
 	const char *text = typing_secret(a)
-		? masked(a->dlg.buf, stars, sizeof(stars)) : a->dlg.buf;
-	int shown = draw_width(text);
+		? masked(d->buf, stars, sizeof(stars)) : d->buf;
+	size_t at = d->cur, n;
+	const char *from = before;
+	int used;
 
-	/* Keep the end of long input in view. */
-	while (shown > width - 2 && *text) {
-		text++;
-		shown = draw_width(text);
+	if (text == stars) {	/* one star a character */
+		char upto[sizeof(d->buf)];
+
+		snprintf(upto, sizeof(upto), "%.*s", (int)d->cur, d->buf);
+		at = strlen(masked(upto, before, sizeof(before)));
 	}
-	draw_fill(w, *y, x, width, theme_attr(bad ? ROLE_INPUT_INVALID
-						  : ROLE_INPUT));
-	x += draw_text(w, *y, x, width - 1, text, theme_attr(bad
-				? ROLE_INPUT_INVALID : ROLE_INPUT) |
-		       (a->dlg.prefilled ? A_REVERSE : 0));
-	draw_text(w, (*y)++, x, 1, "_", theme_attr(ROLE_INPUT));
+	snprintf(before, sizeof(before), "%.*s", (int)at, text);
+	/* Keep the cursor in view. */
+	while (draw_width(from) > width - 2 && *from)
+		from += char_len(from);
+	draw_fill(w, *y, x, width, attr);
+	used = draw_text(w, *y, x, width - 1, from, attr |
+			 (d->prefilled ? A_REVERSE : 0));
+	if (!text[at]) {
+		draw_text(w, (*y)++, x + used, 1, "_", attr);
+		return;
+	}
+	n = char_len(text + at);
+	snprintf(before, sizeof(before), "%.*s", (int)n, text + at);
+	used += draw_text(w, *y, x + used, width - used, before,
+			  attr | A_REVERSE);
+	if (used < width)
+		draw_text(w, *y, x + used, width - used, text + at + n, attr);
+	(*y)++;
 }
 
 /* The body's rows in view from body_top, and below them, when it does

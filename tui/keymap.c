@@ -72,6 +72,17 @@ static const struct binding bindings[] = {
 	{ KM_DIALOG, 'e', "e", UI_EDIT, 0 },
 	{ KM_DIALOG, KEY_DOWN, "Down", UI_MOVE_DOWN, 0 },
 	{ KM_DIALOG, KEY_UP, "Up", UI_MOVE_UP, 0 },
+	{ KM_DIALOG, KEY_LEFT, "Left", UI_INPUT_LEFT, 0 },
+	{ KM_DIALOG, KEY_RIGHT, "Right", UI_INPUT_RIGHT, 0 },
+	{ KM_DIALOG, KEY_HOME, "Home", UI_INPUT_HOME, 0 },
+	{ KM_DIALOG, 'a' & 0x1f, "Ctrl-A", UI_INPUT_HOME, 0 },
+	{ KM_DIALOG, KEY_END, "End", UI_INPUT_END, 0 },
+	{ KM_DIALOG, 'e' & 0x1f, "Ctrl-E", UI_INPUT_END, 0 },
+	{ KM_DIALOG, KEY_BACKSPACE, "Backspace", UI_INPUT_BACKSPACE, 0 },
+	{ KM_DIALOG, 127, "Backspace", UI_INPUT_BACKSPACE, 0 },
+	{ KM_DIALOG, 8, "Backspace", UI_INPUT_BACKSPACE, 0 },
+	{ KM_DIALOG, 'u' & 0x1f, "Ctrl-U", UI_INPUT_CLEAR, 0 },
+	{ KM_DIALOG, 'w' & 0x1f, "Ctrl-W", UI_INPUT_DELETE_WORD, 0 },
 	{ KM_REPLAY, ' ', "Space", UI_RP_PLAY, 1 },
 	{ KM_REPLAY, '+', "+", UI_RP_FASTER, 1 },
 	{ KM_REPLAY, '=', "=", UI_RP_FASTER, 0 },
@@ -135,6 +146,19 @@ uiact_help(enum uiact act)
 	return act >= 0 && act < UI_COUNT ? acts[act].help : "";
 }
 
+/* Whether binding I's label was already given by an earlier binding of
+ * its context and action (two key codes of one key: Backspace). */
+static int
+label_seen(size_t i)
+{
+	for (size_t j = 0; j < i; j++)
+		if (bindings[j].ctx == bindings[i].ctx &&
+		    bindings[j].act == bindings[i].act &&
+		    strcmp(bindings[j].label, bindings[i].label) == 0)
+			return 1;
+	return 0;
+}
+
 void
 keymap_keys_for(enum keymap_ctx ctx, enum uiact act, char *buf, size_t size)
 {
@@ -142,7 +166,8 @@ keymap_keys_for(enum keymap_ctx ctx, enum uiact act, char *buf, size_t size)
 
 	buf[0] = '\0';
 	for (size_t i = 0; i < n; i++) {
-		if (bindings[i].ctx != ctx || bindings[i].act != act)
+		if (bindings[i].ctx != ctx || bindings[i].act != act ||
+		    label_seen(i))
 			continue;
 		if (buf[0])
 			strncat(buf, ", ", size - strlen(buf) - 1);

@@ -639,10 +639,15 @@ show_unknown_tail(struct cursor *c, const struct step_view *v)
 {
 	if (!v->result || !*v->result || room(c) < 2)
 		return;
-	line(c, v->output_cut ? "It printed, as far as its output was kept "
-	     "(its console was killed: the output may be cut off, and its "
-	     "exit status is unknown):"
-	     : "It printed (its exit status is unknown):", ROLE_DIM);
+	if (v->exit_known)	/* its keeper's record says how it ended */
+		line(c, v->output_cut ? "It printed, as far as its output was "
+		     "kept (its console was killed: the output may be cut "
+		     "off):" : "It printed:", ROLE_DIM);
+	else
+		line(c, v->output_cut ? "It printed, as far as its output was "
+		     "kept (its console was killed: the output may be cut "
+		     "off, and its exit status is unknown):"
+		     : "It printed (its exit status is unknown):", ROLE_DIM);
 	show_tail(c, v);
 }
 
@@ -682,7 +687,13 @@ show_interrupted(struct cursor *c, const struct step_view *v, int can_act)
 	linef(c, ROLE_WARNING, "Last run: interrupted %s outcome unknown (the "
 	      "console ended while it ran)", draw_glyph("\u2014", "-"));
 	banner_run_text(v, run, sizeof(run));
-	if (v->orphan && !can_act) {
+	if (!v->orphan && v->orphan_end) {
+		/* What was done to its process and what is known of its
+		 * end (stopped by whom, the keeper's exit status). */
+		if (*run)
+			line(c, run, ROLE_DIM);
+		linef(c, ROLE_WARNING, "Its run: %s", v->orphan_end);
+	} else if (v->orphan && !can_act) {
 		linef(c, ROLE_ALERT, "%s", run);
 	} else if (v->orphan) {
 		banner_orphan_hint(v, hint, sizeof(hint));
@@ -725,6 +736,56 @@ show_reopened(struct cursor *c, const struct step_view *v)
 		linef(c, ROLE_WARNING, "Reopened: %s; to do again", v->reopened);
 }
 
+/* A run that ended after its console quit: when, by its keeper's record
+ * (no console saw it end), and that what it printed after a killed
+ * console may be missing from the output shown. */
+static void
+show_kept_end(struct cursor *c, const struct step_view *v)
+{
+	char at[32];
+
+	if (!v->ended_after_quit || room(c) <= 0)
+		return;
+	linef(c, ROLE_DIM, "It ended after the console quit, at %s (its "
+	      "keeper's record)", timefmt_us(v->ended_after_quit,
+					     TF_HMS_ZONE, at, sizeof(at)));
+	if (v->output_cut && room(c) > 0)
+		line(c, "Its output may be cut off: the console was killed "
+		     "while it ran, and what it printed after that was not "
+		     "kept.", ROLE_WARNING);
+}
+
+/* A watcher's view of a run whose console has gone: how it ended, when
+ * its keeper recorded that (nothing journalled it yet: the console that
+ * resumes the session will). */
+static int
+show_watched_kept(const struct app *a, struct cursor *c,
+		  const struct step_view *v)
+{
+	struct kept_view k;
+	char at[32];
+
+	if (!a->watch || !a->driver_gone_us ||
+	    session_step_kept(a->session, v->def->id, &k) <= 0)
+		return 0;
+	timefmt_us(k.ended_us, TF_HMS_ZONE, at, sizeof(at));
+	if (k.term_signal)
+		linef(c, ROLE_WARNING, "Last run: killed by signal %d %s "
+		      "outcome unknown", k.term_signal,
+		      draw_glyph("\u2014", "-"));
+	else
+		linef(c, k.exit_code == 0 ? ROLE_STEP_DONE : ROLE_STEP_FAILED,
+		      "Last run: exit %d", k.exit_code);
+	linef(c, ROLE_DIM, "It ended after the console quit, at %s (its "
+	      "keeper's record; journalled when a console resumes the "
+	      "session)", at);
+	if (k.output_cut && room(c) > 0)
+		line(c, "Its output may be cut off: the console was killed "
+		     "while it ran, and what it printed after that was not "
+		     "kept.", ROLE_WARNING);
+	return 1;
+}
+
 static void
 show_result(const struct app *a, struct cursor *c, const struct step_view *v)
 {
@@ -741,6 +802,8 @@ show_result(const struct app *a, struct cursor *c, const struct step_view *v)
 		show_unknown_tail(c, v);
 		return;
 	}
+	if (v->state == STEP_RUNNING && show_watched_kept(a, c, v))
+		return;
 	if (v->state == STEP_RUNNING) {
 		/* The run under way, not the one before it. */
 		char running[64];
@@ -758,6 +821,7 @@ show_result(const struct app *a, struct cursor *c, const struct step_view *v)
 	      v->reason ? ": " : "", v->reason ? v->reason : "",
 	      v->state == STEP_NA ? " (then marked n/a)"
 	      : v->state == STEP_SKIPPED ? " (then skipped)" : "");
+	show_kept_end(c, v);
 	show_tail(c, v);
 }
 

@@ -450,7 +450,17 @@ runview_running_text(const struct app *a, const struct step_view *v,
 	int utf8 = draw_utf8();
 
 	if (a->watch && a->driver_gone_us) {
-		snprintf(buf, size, "no console: outcome unknown");
+		struct kept_view k;
+
+		/* Its keeper may have recorded how it ended meanwhile. */
+		if (session_step_kept(a->session, v->def->id, &k) <= 0)
+			snprintf(buf, size, "no console: outcome unknown");
+		else if (k.term_signal)
+			snprintf(buf, size, "ended: signal %d (keeper)",
+				 k.term_signal);
+		else
+			snprintf(buf, size, "ended: exit %d (keeper)",
+				 k.exit_code);
 		return;
 	}
 	size_t n = utf8 ? sizeof(frames) / sizeof(frames[0]) : 4;

@@ -44,6 +44,13 @@
 	X(UI_DISMISS, "dismiss", "cancel", "Close the dialog without any effect") \
 	X(UI_YES, "answer-yes", "yes", "Answer yes to a y/N question (no Enter)") \
 	X(UI_NO, "answer-no", "no", "Answer no to a y/N question (no Enter)") \
+	X(UI_INPUT_LEFT, "input-left", "left", "In a typed value: move the cursor one character left") \
+	X(UI_INPUT_RIGHT, "input-right", "right", "In a typed value: move the cursor one character right") \
+	X(UI_INPUT_HOME, "input-home", "home", "In a typed value: move the cursor to its start") \
+	X(UI_INPUT_END, "input-end", "end", "In a typed value: move the cursor to its end") \
+	X(UI_INPUT_BACKSPACE, "input-backspace", "del", "In a typed value: delete the character before the cursor") \
+	X(UI_INPUT_CLEAR, "input-clear", "clear", "In a typed value: clear it") \
+	X(UI_INPUT_DELETE_WORD, "input-delete-word", "del word", "In a typed value: delete the word before the cursor") \
 	X(UI_EDIT, "edit", "edit", "Edit the message in $VISUAL or $EDITOR before sending") \
 	X(UI_UPDATE, "send-update", "update", "Open the due update reminder, ready to send") \
 	X(UI_UPDATE_DISMISS, "dismiss-update", "dismiss", "Dismiss the due update reminder") \

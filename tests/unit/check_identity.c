@@ -24,6 +24,7 @@ static const struct {
 	{ "\uff41\uff4c\uff49\uff43\uff45", "alice" },	/* fullwidth */
 	{ "\uff22\uff4f\uff42", "Bob" },		/* case kept */
 	{ "\u2163", "IV" },				/* roman numeral four */
+	{ "\u03b9\u03f2", "\u03b9\u03f2" },		/* lunate sigma kept: a c */
 	{ "Jose\u0301", "Jos\u00e9" },			/* composed */
 	{ "ren\u00e9e", "ren\u00e9e" },
 	{ "\u00c5sa", "\u00c5sa" },
@@ -218,6 +219,9 @@ static const struct {
 	{ "bob", "\u0392\u039f\u0392" },		/* Greek capitals */
 	{ "kate", "\u039a\u0391\u03a4\u0395" },
 	{ "ic", "\u03b9c" },			/* Greek iota */
+	{ "ic", "\u03b9\u03f2" },		/* iota, lunate sigma */
+	{ "cc", "\u03f2\u03f9" },		/* lunate sigma, capital */
+	{ "ic", "\u03b9\u0441" },		/* Greek iota, Cyrillic es */
 	{ "bob", "\u042c\u043e\u042c" },		/* Cyrillic soft sign, o */
 	{ "ic", "\u0456\u0441" },		/* Cyrillic i, es */
 	{ "joe", "\u0458\u043e\u0435" },

@@ -30,6 +30,10 @@ static const struct san_case cases[] = {
 	C("overlong \xc0\xaf", "overlong \\xC0\\xAF"),
 	C("surrogate \xed\xa0\x80", "surrogate \\xED\\xA0\\x80"),
 	C("nul\0in", "nul^@in"),
+	C("zero\xe2\x80\x8bwidth", "zero<U+200B>width"),
+	C("bom \xef\xbb\xbf joiner \xe2\x81\xa0", "bom <U+FEFF> joiner <U+2060>"),
+	C("soft\xc2\xadhyphen", "soft<U+00AD>hyphen"),
+	C("tag \xf3\xa0\x80\x81", "tag <U+E0001>"),
 };
 
 START_TEST(test_sanitize_maps_controls_to_visible_text)

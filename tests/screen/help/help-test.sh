@@ -62,17 +62,17 @@ expect_screen help-80x60 <<'EOF'
    e                Edit the message in $VISUAL or $EDITOR before sending
    Down             Move the selection down
    Up               Move the selection up
+   Left             In a typed value: move the cursor one character left
+   Right            In a typed value: move the cursor one character right
+   Home, Ctrl-A     In a typed value: move the cursor to its start
+   End, Ctrl-E      In a typed value: move the cursor to its end
+   Backspace        In a typed value: delete the character before the cursor
+   Ctrl-U           In a typed value: clear it
+   Ctrl-W           In a typed value: delete the word before the cursor
  Tags
    Enter            Set the selected input step's variable to this tag
  Registry
    Enter            Set the selected input step's variable to this version
- Checklist marks
-   [ ]              to do
-   [✓]              done
-   […]              running
-   [✗]              failed
-   [-]              skipped (left open when the phase ended)
-   [/]              n/a: marked so, or its condition can no longer hold
  Enter act x n/a ? help q quit Tab pane m note
 EOF
 
@@ -84,7 +84,7 @@ refute_fixed 'rewind keys'
 
 # At 80x24 it does not fit: j scrolls one line, C-d half a page, and
 # scrolling stops with the last line at the bottom (22 overlay rows for
-# 59 lines: at most 37 lines scrolled away).
+# 66 lines: at most 44 lines scrolled away).
 resize 80 24
 keys '?'
 assert_fixed '   C-l              Redraw the screen'
@@ -92,18 +92,18 @@ refute_fixed 'Dialogs'
 keys j
 [ "$(row 2)" = '   ?                Show or hide this help' ] ||
 	soft_fail "j did not scroll the help by one line"
-keys C-d C-d C-d C-d
+keys C-d C-d C-d C-d C-d
 expect_screen help-80x24-end <<'EOF'
  rewind keys (any other key closes; j/k scroll)
-   l, Right         Show the rest of long output lines
- Dialogs
-   Enter            Accept the dialog
-   y, Y             Answer yes to a y/N question (no Enter)
-   n, N             Answer no to a y/N question (no Enter)
-   Esc              Close the dialog without any effect
-   e                Edit the message in $VISUAL or $EDITOR before sending
    Down             Move the selection down
    Up               Move the selection up
+   Left             In a typed value: move the cursor one character left
+   Right            In a typed value: move the cursor one character right
+   Home, Ctrl-A     In a typed value: move the cursor to its start
+   End, Ctrl-E      In a typed value: move the cursor to its end
+   Backspace        In a typed value: delete the character before the cursor
+   Ctrl-U           In a typed value: clear it
+   Ctrl-W           In a typed value: delete the word before the cursor
  Tags
    Enter            Set the selected input step's variable to this tag
  Registry
@@ -120,7 +120,7 @@ expect_screen help-80x24-end <<'EOF'
  Enter act x n/a ? help q quit Tab pane m note
 EOF
 keys k
-[ "$(row 2)" = '   h, Left          Show the output from further left' ] ||
+[ "$(row 2)" = '   e                Edit the message in $VISUAL or $EDITOR before sending' ] ||
 	soft_fail "k after the end did not scroll back up by one line"
 
 # Any other key closes it and does nothing else: Enter must not run the
