@@ -593,6 +593,10 @@ share_follow_text(const struct share_follow *f, char *buf, size_t size)
 
 	if (f->why && f->replaced)
 		snprintf(buf, size, "remote %s: ALARM: %s", f->remote, f->why);
+	else if (f->why && f->fetched_us)
+		snprintf(buf, size, "remote %s: unreachable, showing what was "
+			 "fetched %lld s ago; retrying (%s)", f->remote,
+			 (long long)(ago < 0 ? 0 : ago), f->why);
 	else if (f->why)
 		snprintf(buf, size, "remote %s: unreachable, retrying (%s)",
 			 f->remote, f->why);
