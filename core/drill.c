@@ -1039,6 +1039,42 @@ inject_ids(const struct pb_scenario *sc)
 	return strbuf_detach(&sb);
 }
 
+ssize_t
+drill_find_inject(const struct pb_scenario *sc, const char *name,
+		  struct err *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t len = strlen(name), n = 0;
+	ssize_t found = -1;
+	char *ids;
+
+	for (size_t i = 0; i < sc->n_injects; i++)
+		if (strcmp(sc->injects[i].id, name) == 0)
+			return (ssize_t)i;
+	for (size_t i = 0; len && i < sc->n_injects; i++) {
+		if (strncmp(sc->injects[i].id, name, len) != 0)
+			continue;
+		strbuf_addf(&sb, "%s%s", n++ ? ", " : "", sc->injects[i].id);
+		found = (ssize_t)i;
+	}
+	if (n == 1) {
+		strbuf_done(&sb);
+		return found;
+	}
+	if (n > 1)
+		err_set(err, ERR_NOTFOUND, "inject %s: more than one of scenario "
+			"%s's injections starts so (%s): give more of the name",
+			name, sc->id, strbuf_str(&sb));
+	strbuf_done(&sb);
+	if (n > 1)
+		return -1;
+	ids = inject_ids(sc);
+	err_set(err, ERR_NOTFOUND, "inject %s: scenario %s has no injection of "
+		"that name (it has: %s)", name, sc->id, ids);
+	free(ids);
+	return -1;
+}
+
 int
 drill_act_inject(struct session *s, struct step_rt *rt, const struct action *a,
 		 const char *actor, struct err *err)
@@ -1046,7 +1082,6 @@ drill_act_inject(struct session *s, struct step_rt *rt, const struct action *a,
 	struct drill *d = s->drill;
 	ssize_t i;
 	cJSON *p;
-	char *ids;
 
 	(void)rt;
 	if (s->mode != SESSION_DRILL)
@@ -1055,21 +1090,15 @@ drill_act_inject(struct session *s, struct step_rt *rt, const struct action *a,
 	if (!d || !d->sc || !d->sc->n_injects)
 		return err_set(err, ERR_NOTFOUND, "inject %s: this drill's "
 			       "scenario has no injections", a->name);
-	i = inject_index(d, a->name);
-	if (i < 0) {
-		ids = inject_ids(d->sc);
-		err_set(err, ERR_NOTFOUND, "inject %s: scenario %s has no "
-			"injection of that name (it has: %s)", a->name,
-			d->sc->id, ids);
-		free(ids);
+	i = drill_find_inject(d->sc, a->name, err);
+	if (i < 0)
 		return -1;
-	}
 	if (d->fired[i])
 		return err_set(err, ERR_STATE, "inject %s: it has fired "
-			       "already", a->name);
+			       "already", d->sc->injects[i].id);
 	if (s->complete)
 		return err_set(err, ERR_STATE, "inject %s: the drill is "
-			       "complete", a->name);
+			       "complete", d->sc->injects[i].id);
 	p = inject_payload(&d->sc->injects[i], d->start_wall);
 	cJSON_AddStringToObject(p, "fired_by", "game master");
 	return session_record(s, actor, "drill.inject", NULL, p, err);
