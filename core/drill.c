@@ -1722,23 +1722,45 @@ drill_phase_time(const struct session *s, int phase, int64_t now_us,
 	return 0;
 }
 
+static const char *na_charged_in(const struct step_rt *rt);
+
 /* The first required step of PHASE that applies, that the drill can
  * judge and that was marked n/a (not one the scenario makes fail on every
- * run), or NULL: a phase's time counts only when its work was done. */
+ * run), or NULL: a phase's time counts only when its work was done. One
+ * that its phase's criterion charges (na_charged_in) costs there, once:
+ * with CHARGED, it goes into *CHARGED instead (the first such). */
 static const char *
-phase_first_na(const struct session *s, int phase)
+phase_first_na(const struct session *s, int phase,
+	       const struct step_rt **charged)
 {
 	for (size_t i = 0; i < s->n_steps; i++) {
 		const struct step_rt *rt = &s->steps[i];
 
-		if ((int)rt->phase == phase && rt->def->required &&
-		    rt->state == STEP_NA && session_step_active(s, rt) &&
-		    !drill_unverifiable(s, rt->def->id) &&
-		    !playbook_outcome_always_fails(s->pb, s->scenario,
-						   rt->def))
+		if ((int)rt->phase != phase || !rt->def->required ||
+		    rt->state != STEP_NA || !session_step_active(s, rt) ||
+		    drill_unverifiable(s, rt->def->id) ||
+		    playbook_outcome_always_fails(s->pb, s->scenario,
+						  rt->def))
+			continue;
+		if (!charged || !na_charged_in(rt))
 			return rt->def->id;
+		if (!*charged)
+			*charged = rt;
 	}
 	return NULL;
+}
+
+/* Say in phase entry O that its step RT marked n/a is charged under its
+ * phase's criterion, not here. */
+static int
+add_charged(cJSON *o, const struct step_rt *rt)
+{
+	char *text = xasprintf("%s marked n/a, charged under %s",
+			       rt->def->id, na_charged_in(rt));
+
+	cJSON_AddStringToObject(o, "na_charged", text);
+	free(text);
+	return 1;
 }
 
 static void
@@ -1746,20 +1768,21 @@ score_phases(const struct session *s, const struct drill *d,
 	     struct score *sc)
 {
 	cJSON *arr = cJSON_AddArrayToObject(sc->card, "phases");
-	int targets = 0, met = 0;
-	char why[64];
+	int targets = 0, met = 0, n_charged = 0;
+	char why[128];
 
 	for (int p = 0; p < PHASE_COUNT; p++) {
 		int64_t target, took;
 		cJSON *o = cJSON_CreateObject();
 
+		const struct step_rt *charged = NULL;
 		const char *na = NULL;
 		int within, done;
 
 		phase_time(s, d, p, &took, &target);
 		within = took <= target;
 		done = d->phase_start[p] && d->phase_end[p] &&
-		       !(na = phase_first_na(s, p));
+		       !(na = phase_first_na(s, p, &charged));
 
 		cJSON_AddStringToObject(o, "phase", playbook_phase_name(p));
 		cJSON_AddNumberToObject(o, "seconds", (double)(took / 1000000));
@@ -1770,6 +1793,8 @@ score_phases(const struct session *s, const struct drill *d,
 			if (!done)	/* fast by leaving its work undone */
 				add_str_or_null(o, "not_done", na ? na
 						: "the phase was not finished");
+			else if (charged)	/* costs once, there */
+				n_charged += add_charged(o, charged);
 			targets++;
 			met += within && done;
 		}
@@ -1779,8 +1804,9 @@ score_phases(const struct session *s, const struct drill *d,
 		leave_out(sc, "phases", "no targets");
 		return;
 	}
-	snprintf(why, sizeof(why), "%d of %d met with their work done", met,
-		 targets);
+	snprintf(why, sizeof(why), "%d of %d met with their work done%s",
+		 met, targets, n_charged ? " (a step marked n/a is charged "
+		 "under its phase's criterion, not here)" : "");
 	award(sc, "phases", 10 * met / targets, 10, why);
 }
 
@@ -2543,22 +2569,29 @@ add_follow_ups(const struct session *s, struct score *sc)
 	}
 }
 
-/* The criterion that already charges check RT for being marked n/a, or
- * NULL: a required check of assess or decide (assessment), verify
- * (verifications) or communicate (communication) costs there, once. */
+/* The criterion that already charges RT for being marked n/a, or NULL:
+ * a required step of the kinds its phase's criterion counts (phase_na)
+ * costs there, once: assess and decide (assessment), execute's runs
+ * (execution), verify (verifications), communicate (communication). */
 static const char *
 na_charged_in(const struct step_rt *rt)
 {
-	static const char *const by_phase[PHASE_COUNT] = {
-		[PHASE_ASSESS] = "assessment",
-		[PHASE_DECIDE] = "assessment",
-		[PHASE_VERIFY] = "verifications",
-		[PHASE_COMMUNICATE] = "communication",
+	static const struct {
+		const char *criterion;
+		unsigned kinds;
+	} by_phase[PHASE_COUNT] = {
+		[PHASE_ASSESS] = { "assessment", CHECKING_KINDS },
+		[PHASE_DECIDE] = { "assessment", CHECKING_KINDS },
+		[PHASE_EXECUTE] = { "execution", KIND(RUN) },
+		[PHASE_VERIFY] = { "verifications", KIND(RUN) | KIND(PROBE) |
+				   KIND(WAIT) | KIND(CHECK) },
+		[PHASE_COMMUNICATE] = { "communication", CHECKING_KINDS },
 	};
 
-	if (rt->state != STEP_NA || !rt->def->required)
+	if (rt->state != STEP_NA || !rt->def->required ||
+	    !(by_phase[rt->phase].kinds & (1u << rt->def->kind)))
 		return NULL;
-	return by_phase[rt->phase];
+	return by_phase[rt->phase].criterion;
 }
 
 /* The checks that apply and that the drill can judge (not follow-ups,
@@ -3671,6 +3704,8 @@ render_phases(const cJSON *card, int md, struct strbuf *out)
 			p, "not_done");
 		int within = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
 			p, "within"));
+		const char *nc = cJSON_GetStringValue(
+			cJSON_GetObjectItemCaseSensitive(p, "na_charged"));
 
 		snprintf(took, sizeof(took), "%d s", int_of(p, "seconds"));
 		/* in time with its work undone is not met, as the card says */
@@ -3685,9 +3720,10 @@ render_phases(const cJSON *card, int md, struct strbuf *out)
 				 cJSON_IsString(nd) ? nd->valuestring
 				 : "its work was not done");
 		else if (t)
-			snprintf(target, sizeof(target), "%d s, %s",
+			snprintf(target, sizeof(target), "%d s, %s%s%s%s",
 				 int_of(p, "target_seconds"),
-				 within ? "met" : "MISSED");
+				 within ? "met" : "MISSED", nc ? " (" : "",
+				 nc ? nc : "", nc ? ")" : "");
 		else
 			snprintf(target, sizeof(target), "none");
 		row(out, md, str_of(p, "phase"), took, target);
