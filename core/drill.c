@@ -2158,9 +2158,61 @@ add_wrong_path_why(const struct session *s, const struct drill *d,
 		 d->sc->expect_option, list);
 }
 
+/* The decide step whose choice sets the variable RT's condition still
+ * waits on along the expected path (a route, such as FIX_ROUTE), when no
+ * value was ever given to it; NULL otherwise. */
+static const struct pb_step *
+unmade_route(const struct session *s, const struct step_rt *rt,
+	     const struct expected_vars *ev)
+{
+	const struct pb_cond *c = playbook_when_waiting_on(
+		&rt->def->when, lookup_expected_var, ev);
+
+	if (!c || playbook_when_holds(&rt->def->when, lookup_expected_var, ev))
+		return NULL;
+	for (size_t i = 0; i < s->n_steps; i++) {
+		const struct pb_step *st = s->steps[i].def;
+
+		if (st->kind == STEP_KIND_DECIDE && st->variable &&
+		    strcmp(st->variable, c->var) == 0)
+			return st;
+	}
+	return NULL;
+}
+
+/* Add decision ST, never made, to ARR once: its routes' steps are owed
+ * as one missing decision, not each route's steps (a walk runs one
+ * route); 1 when it was added. */
+static int
+add_unmade(cJSON *arr, const struct pb_step *st)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const cJSON *o;
+	cJSON *item;
+
+	cJSON_ArrayForEach(o, arr)
+		if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+				   o, "step")), st->id) == 0)
+			return 0;
+	strbuf_adds(&sb, "the decision missing: never chosen (");
+	for (size_t i = 0; i < st->n_options; i++)
+		strbuf_addf(&sb, "%s%s", i ? (i + 1 == st->n_options ? " or "
+					      : ", ") : "",
+			    st->options[i].id);
+	strbuf_adds(&sb, "), so no route's steps ran");
+	item = cJSON_CreateObject();
+	cJSON_AddStringToObject(item, "step", st->id);
+	cJSON_AddStringToObject(item, "reason", strbuf_str(&sb));
+	cJSON_AddTrueToObject(item, "decision");
+	cJSON_AddItemToArray(arr, item);
+	strbuf_done(&sb);
+	return 1;
+}
+
 /* The required run steps of the execute phase that the scenario's
  * expected decision would have run but the decision taken left out, into
- * ARR; how many. */
+ * ARR; how many. Steps waiting on a route decision that was never made
+ * count as that one decision missing (add_unmade). */
 static int
 expected_execution(const struct session *s, const struct drill *d,
 		   cJSON *arr)
@@ -2171,6 +2223,7 @@ expected_execution(const struct session *s, const struct drill *d,
 	expected_option(s, d, &ev);
 	for (size_t i = 0; ev.opt && i < s->n_steps; i++) {
 		const struct step_rt *rt = &s->steps[i];
+		const struct pb_step *route;
 		cJSON *o;
 
 		if (rt->phase != PHASE_EXECUTE || !rt->def->required ||
@@ -2179,6 +2232,10 @@ expected_execution(const struct session *s, const struct drill *d,
 		    !expected_applies(rt, &ev) ||
 		    playbook_outcome_always_fails(s->pb, s->scenario, rt->def))
 			continue;
+		if ((route = unmade_route(s, rt, &ev))) {
+			n += add_unmade(arr, route);
+			continue;
+		}
 		o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "step", rt->def->id);
 		cJSON_AddStringToObject(o, "reason", "the decision taken left "
@@ -2215,6 +2272,41 @@ score_no_execution(const struct session *s, const struct drill *d,
 	award(sc, "execution", 0, 10, why);
 }
 
+/* Say in WHY, of SIZE, what the expected path needed and the walk left
+ * out (LEFT, from expected_execution): the steps never run, and a route
+ * decision never made, in words; each goes into ARR, the card's list. */
+static void
+add_left_why(const cJSON *left, cJSON *arr, char *why, size_t size)
+{
+	cJSON *steps = cJSON_CreateArray();
+	const cJSON *o;
+	size_t len;
+	char list[256];
+
+	cJSON_ArrayForEach(o, left) {
+		cJSON_AddItemToArray(arr, cJSON_Duplicate(o, 1));
+		if (!cJSON_GetObjectItemCaseSensitive(o, "decision"))
+			cJSON_AddItemToArray(steps, cJSON_Duplicate(o, 1));
+	}
+	if (cJSON_GetArraySize(steps)) {
+		len = strlen(why);
+		list_steps(steps, list, sizeof(list));
+		snprintf(why + len, size - len, "; never run, though the "
+			 "scenario's path needs them: %s", list);
+	}
+	cJSON_Delete(steps);
+	cJSON_ArrayForEach(o, left) {
+		if (!cJSON_GetObjectItemCaseSensitive(o, "decision"))
+			continue;
+		len = strlen(why);
+		snprintf(why + len, size - len, "; %s: %s",
+			 cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+				 o, "step")),
+			 cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+				 o, "reason")));
+	}
+}
+
 static void
 score_execution(const struct session *s, const struct drill *d,
 		struct score *sc)
@@ -2224,7 +2316,8 @@ score_execution(const struct session *s, const struct drill *d,
 	cJSON *left = cJSON_CreateArray();
 	int n, n_na = phase_na(s, PHASE_EXECUTE, KIND(RUN), arr, &n);
 	int n_wrong = phase_wrong_path(s, d, PHASE_EXECUTE, KIND(RUN), wrong);
-	int n_left;
+	int n_left, n_unmade = 0;
+	const cJSON *o;
 	char why[1024], list[256];
 
 	if (!n) {
@@ -2235,27 +2328,24 @@ score_execution(const struct session *s, const struct drill *d,
 	/* what the expected path runs and a later choice of the walk left
 	 * out (a workflow run taken as done that the world made fail) */
 	n_left = expected_execution(s, d, left);
+	cJSON_ArrayForEach(o, left)
+		n_unmade += cJSON_GetObjectItemCaseSensitive(o, "decision") != NULL;
 	list_steps(arr, list, sizeof(list));
 	if (n_na)
 		snprintf(why, sizeof(why), "%d of %d required execute steps "
-			 "marked n/a instead of run: %s", n_na, n + n_left,
-			 list);
-	else if (n_left)
+			 "marked n/a instead of run: %s", n_na,
+			 n + n_left - n_unmade, list);
+	else if (n_left > n_unmade)
 		snprintf(why, sizeof(why), "%d of %d required execute steps "
-			 "run", n, n + n_left);
+			 "run", n, n + n_left - n_unmade);
+	else if (n_left)	/* the rest waits on the decision missing */
+		snprintf(why, sizeof(why), "%d required execute step%s run",
+			 n, n == 1 ? "" : "s");
 	else
 		snprintf(why, sizeof(why), "all %d required execute steps run",
 			 n);
-	if (n_left) {
-		size_t len = strlen(why);
-		const cJSON *o;
-
-		list_steps(left, list, sizeof(list));
-		snprintf(why + len, sizeof(why) - len, "; never run, though "
-			 "the scenario's path needs them: %s", list);
-		cJSON_ArrayForEach(o, left)
-			cJSON_AddItemToArray(arr, cJSON_Duplicate(o, 1));
-	}
+	if (n_left)
+		add_left_why(left, arr, why, sizeof(why));
 	cJSON_Delete(left);
 	if (n_wrong)
 		add_wrong_path_why(s, d, wrong, n_wrong, n, why, sizeof(why));
