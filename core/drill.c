@@ -392,15 +392,41 @@ session_drill_state(const struct session *s)
 	return s->mode == SESSION_DRILL && s->drill ? s->drill->state : NULL;
 }
 
+/* Where the drill's recovery ends (the clock of its card and header), by
+ * the report's rule: the verify phase left, or completion, but never
+ * before execute and verify steps reopened since were done again; 0 while
+ * it still runs (a reopened step not done again in an open drill). *TO
+ * (may be NULL) says where, in words. */
+static int64_t
+recovery_end(const struct session *s, const struct drill *d,
+	     const char **to)
+{
+	struct rto_facts f = { 0 };
+	const char *which;
+	char why[200];
+	int fixed;
+	int64_t end;
+
+	f.verify_end_us = d->phase_end[PHASE_VERIFY];
+	f.end_us = d->complete_wall;
+	f.complete = d->complete_wall != 0;
+	session_redo_facts(s, &f.redo_pending, &f.redone_us);
+	end = rtoclock_recovery_end(&f, &fixed, &which, why, sizeof(why));
+	if (!fixed && d->complete_wall)	/* ended with the redo undone */
+		end = d->complete_wall, which = "the end";
+	else if (!fixed)
+		end = 0;
+	if (to)
+		*to = which;
+	return end;
+}
+
 int64_t
 drill_clock_stop(const struct session *s)
 {
 	const struct drill *d = s->mode == SESSION_DRILL ? s->drill : NULL;
 
-	if (!d)
-		return 0;
-	return d->phase_end[PHASE_VERIFY] ? d->phase_end[PHASE_VERIFY]
-					  : d->complete_wall;
+	return d ? recovery_end(s, d, NULL) : 0;
 }
 
 int
@@ -1618,8 +1644,11 @@ static int64_t
 recovery_time(const struct session *s, const struct drill *d,
 	      const char **to)
 {
-	return rtoclock_end(NULL, d->phase_end[PHASE_VERIFY], end_wall(s, d),
-			    to) - rtoclock_start(NULL, d->start_wall, NULL);
+	int64_t end = recovery_end(s, d, to);
+
+	if (!end)	/* still running: to now, as the header counts */
+		end = rtoclock_end(NULL, 0, end_wall(s, d), to);
+	return end - rtoclock_start(NULL, d->start_wall, NULL);
 }
 
 static int64_t scenario_rto(const struct session *s, const struct drill *d,
