@@ -58,7 +58,10 @@ keys Enter
 wait_text '│ assess.version  input  done' 5
 tab Tags
 assert_text '│ .*  3 tags$' "the Tags tab does not count the scenario's 3 tags"
-assert_fixed '│ VERSION v1.4.0'	# the tag of the VERSION variable, marked
+# the tag of the VERSION variable, marked, and HEAD there: the world's
+# main is at its newest tag, as git describe answers
+assert_fixed '│ main @ v1.4.0 '
+assert_fixed '│ HEAD,VERSION v1.4.0'
 assert_text '│ +v1\.3\.2$'
 assert_text '│ +v1\.3\.1$'
 tab Targets
