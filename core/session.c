@@ -274,15 +274,8 @@ session_refuse_approval(struct session *s, const char *id,
 int
 session_refuse_run(struct session *s, const char *id, const char *reason)
 {
-	return session_refuse_act(s, id, ACT_RUN, reason);
-}
-
-int
-session_refuse_act(struct session *s, const char *id, int kind,
-		   const char *reason)
-{
 	struct step_rt *rt = session_find_step(s, id);
-	struct action a = { .kind = (enum action_kind)kind };
+	struct action a = { .kind = ACT_RUN };
 	struct err err = { 0 };
 
 	if (!rt)

@@ -168,12 +168,6 @@ int session_may_run(const struct session *s, const char *id,
 int session_refuse_run(struct session *s, const char *id,
 		       const char *reason);
 
-/* As session_refuse_run, for the action KIND (an enum action_kind) the
- * front end refused on step ID (a tick, a choice, a send...). Returns
- * -1. */
-int session_refuse_act(struct session *s, const char *id, int kind,
-		       const char *reason);
-
 /* Journal (as action.refused, with the name, role and provenance a
  * sign-off records) that a front end refused ACTOR's try to approve step
  * ID as ROLE under NAME (as given) for REASON before asking the core: a

@@ -800,18 +800,12 @@ refuse_marking_na(struct app *a, const struct pb_step *st)
 	return 1;
 }
 
-/* The action Enter takes on step ST, by its kind. */
-static enum action_kind
-enter_action(const struct pb_step *st)
+/* Whether ST is a step Enter runs (a command, a probe, a wait). */
+static int
+runs_something(const struct pb_step *st)
 {
-	switch (st->kind) {
-	case STEP_KIND_CHECK: return ACT_TICK;
-	case STEP_KIND_DECIDE: return ACT_CHOOSE;
-	case STEP_KIND_APPROVE: return ACT_APPROVE;
-	case STEP_KIND_INPUT: return ACT_SET;
-	case STEP_KIND_MESSAGE: return ACT_SEND;
-	default: return ACT_RUN;
-	}
+	return st->kind == STEP_KIND_RUN || st->kind == STEP_KIND_PROBE ||
+	       st->kind == STEP_KIND_WAIT;
 }
 
 static void
@@ -820,13 +814,9 @@ act_default(struct app *a, const struct step_view *v)
 	const struct pb_step *st = v->def;
 	struct err err = { 0 };
 
-	/* Enter on a row that does not apply (its condition, or marked
-	 * n/a) is refused alike for every kind: said in the status line,
-	 * nothing opened, and journalled as the core journals the action
-	 * it would have taken (a refused tick as a refused run). */
 	if (refuse_inactive(a, v) || refuse_na(a, v)) {
-		session_refuse_act(a->session, st->id, enter_action(st),
-				   a->status);
+		if (runs_something(st))	/* a refused run leaves a trace */
+			session_refuse_run(a->session, st->id, a->status);
 		return;
 	}
 	switch (st->kind) {

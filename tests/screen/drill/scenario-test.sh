@@ -125,7 +125,8 @@ assert_fixed '│ npm widget'
 assert_fixed '│ dist-tags: latest=1.2.3 beta=1.3.0-beta.1'
 tab Tags
 assert_text '│ .*  2 tags$'
-assert_text '│ +v1\.2\.3$'
+# HEAD at the newest tag, as the world's git describe answers
+assert_text '│ HEAD +v1\.2\.3$'
 assert_text '│ +v1\.2\.2$'
 tab Targets
 refute_fixed 'Scenario state now:' "the trainee's Targets tab shows the scenario's state"

@@ -1,8 +1,7 @@
 #!/bin/sh
 # A run the console refuses before it asks the core leaves a trace: Enter
 # on a run step whose condition is not decided yet, and on a destructive
-# step whose confirmation names a variable with no value, and on a check
-# whose condition is not decided yet, each journal an
+# step whose confirmation names a variable with no value, each journal an
 # action.refused naming the step and the reason (as a refusal the core
 # makes does), which the report's timeline shows; nothing already
 # journalled changes.
@@ -22,20 +21,7 @@ grep '"type":"action.refused"' "$SESSION_DIR/journal.jsonl" |
 	grep '"step":"a.tag"' | grep -q '"action":"run","reason":"[^"]*VERSION' ||
 	fail "the refusal of a.tag does not say why"
 
-# j lands on rows that do not apply, as in tig or lazygit (the step pane
-# says why), and Enter on one is refused alike for every kind: a check
-# waiting on ROUTE leaves the same trace as a run (it left none).
-keys j j				# a.only-b: a check, waits on ROUTE
-assert_fixed 'Only for route b'
-keys Enter
-assert_text 'waits on ROUTE' "the status line does not say a.only-b waits"
-[ "$(journal_count action.refused a.only-b)" = 1 ] ||
-	fail "the refused tick of a.only-b was not journalled"
-grep '"type":"action.refused"' "$SESSION_DIR/journal.jsonl" |
-	grep '"step":"a.only-b"' | grep -q '"action":"tick"' ||
-	fail "the refusal of a.only-b is not a tick's"
-
-keys j					# a.b-run: waits on ROUTE
+keys j j j				# a.b-run: waits on ROUTE
 assert_fixed 'Run only for route b'
 keys Enter
 assert_text 'waits on ROUTE' "the status line does not say a.b-run waits"
