@@ -392,15 +392,41 @@ session_drill_state(const struct session *s)
 	return s->mode == SESSION_DRILL && s->drill ? s->drill->state : NULL;
 }
 
+/* Where the drill's recovery ends (the clock of its card and header), by
+ * the report's rule: the verify phase left, or completion, but never
+ * before execute and verify steps reopened since were done again; 0 while
+ * it still runs (a reopened step not done again in an open drill). *TO
+ * (may be NULL) says where, in words. */
+static int64_t
+recovery_end(const struct session *s, const struct drill *d,
+	     const char **to)
+{
+	struct rto_facts f = { 0 };
+	const char *which;
+	char why[200];
+	int fixed;
+	int64_t end;
+
+	f.verify_end_us = d->phase_end[PHASE_VERIFY];
+	f.end_us = d->complete_wall;
+	f.complete = d->complete_wall != 0;
+	session_redo_facts(s, &f.redo_pending, &f.redone_us);
+	end = rtoclock_recovery_end(&f, &fixed, &which, why, sizeof(why));
+	if (!fixed && d->complete_wall)	/* ended with the redo undone */
+		end = d->complete_wall, which = "the end";
+	else if (!fixed)
+		end = 0;
+	if (to)
+		*to = which;
+	return end;
+}
+
 int64_t
 drill_clock_stop(const struct session *s)
 {
 	const struct drill *d = s->mode == SESSION_DRILL ? s->drill : NULL;
 
-	if (!d)
-		return 0;
-	return d->phase_end[PHASE_VERIFY] ? d->phase_end[PHASE_VERIFY]
-					  : d->complete_wall;
+	return d ? recovery_end(s, d, NULL) : 0;
 }
 
 int
@@ -1039,6 +1065,42 @@ inject_ids(const struct pb_scenario *sc)
 	return strbuf_detach(&sb);
 }
 
+ssize_t
+drill_find_inject(const struct pb_scenario *sc, const char *name,
+		  struct err *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t len = strlen(name), n = 0;
+	ssize_t found = -1;
+	char *ids;
+
+	for (size_t i = 0; i < sc->n_injects; i++)
+		if (strcmp(sc->injects[i].id, name) == 0)
+			return (ssize_t)i;
+	for (size_t i = 0; len && i < sc->n_injects; i++) {
+		if (strncmp(sc->injects[i].id, name, len) != 0)
+			continue;
+		strbuf_addf(&sb, "%s%s", n++ ? ", " : "", sc->injects[i].id);
+		found = (ssize_t)i;
+	}
+	if (n == 1) {
+		strbuf_done(&sb);
+		return found;
+	}
+	if (n > 1)
+		err_set(err, ERR_NOTFOUND, "inject %s: more than one of scenario "
+			"%s's injections starts so (%s): give more of the name",
+			name, sc->id, strbuf_str(&sb));
+	strbuf_done(&sb);
+	if (n > 1)
+		return -1;
+	ids = inject_ids(sc);
+	err_set(err, ERR_NOTFOUND, "inject %s: scenario %s has no injection of "
+		"that name (it has: %s)", name, sc->id, ids);
+	free(ids);
+	return -1;
+}
+
 int
 drill_act_inject(struct session *s, struct step_rt *rt, const struct action *a,
 		 const char *actor, struct err *err)
@@ -1046,7 +1108,6 @@ drill_act_inject(struct session *s, struct step_rt *rt, const struct action *a,
 	struct drill *d = s->drill;
 	ssize_t i;
 	cJSON *p;
-	char *ids;
 
 	(void)rt;
 	if (s->mode != SESSION_DRILL)
@@ -1055,21 +1116,15 @@ drill_act_inject(struct session *s, struct step_rt *rt, const struct action *a,
 	if (!d || !d->sc || !d->sc->n_injects)
 		return err_set(err, ERR_NOTFOUND, "inject %s: this drill's "
 			       "scenario has no injections", a->name);
-	i = inject_index(d, a->name);
-	if (i < 0) {
-		ids = inject_ids(d->sc);
-		err_set(err, ERR_NOTFOUND, "inject %s: scenario %s has no "
-			"injection of that name (it has: %s)", a->name,
-			d->sc->id, ids);
-		free(ids);
+	i = drill_find_inject(d->sc, a->name, err);
+	if (i < 0)
 		return -1;
-	}
 	if (d->fired[i])
 		return err_set(err, ERR_STATE, "inject %s: it has fired "
-			       "already", a->name);
+			       "already", d->sc->injects[i].id);
 	if (s->complete)
 		return err_set(err, ERR_STATE, "inject %s: the drill is "
-			       "complete", a->name);
+			       "complete", d->sc->injects[i].id);
 	p = inject_payload(&d->sc->injects[i], d->start_wall);
 	cJSON_AddStringToObject(p, "fired_by", "game master");
 	return session_record(s, actor, "drill.inject", NULL, p, err);
@@ -1589,8 +1644,11 @@ static int64_t
 recovery_time(const struct session *s, const struct drill *d,
 	      const char **to)
 {
-	return rtoclock_end(NULL, d->phase_end[PHASE_VERIFY], end_wall(s, d),
-			    to) - rtoclock_start(NULL, d->start_wall, NULL);
+	int64_t end = recovery_end(s, d, to);
+
+	if (!end)	/* still running: to now, as the header counts */
+		end = rtoclock_end(NULL, 0, end_wall(s, d), to);
+	return end - rtoclock_start(NULL, d->start_wall, NULL);
 }
 
 static int64_t scenario_rto(const struct session *s, const struct drill *d,
@@ -1693,23 +1751,45 @@ drill_phase_time(const struct session *s, int phase, int64_t now_us,
 	return 0;
 }
 
+static const char *na_charged_in(const struct step_rt *rt);
+
 /* The first required step of PHASE that applies, that the drill can
  * judge and that was marked n/a (not one the scenario makes fail on every
- * run), or NULL: a phase's time counts only when its work was done. */
+ * run), or NULL: a phase's time counts only when its work was done. One
+ * that its phase's criterion charges (na_charged_in) costs there, once:
+ * with CHARGED, it goes into *CHARGED instead (the first such). */
 static const char *
-phase_first_na(const struct session *s, int phase)
+phase_first_na(const struct session *s, int phase,
+	       const struct step_rt **charged)
 {
 	for (size_t i = 0; i < s->n_steps; i++) {
 		const struct step_rt *rt = &s->steps[i];
 
-		if ((int)rt->phase == phase && rt->def->required &&
-		    rt->state == STEP_NA && session_step_active(s, rt) &&
-		    !drill_unverifiable(s, rt->def->id) &&
-		    !playbook_outcome_always_fails(s->pb, s->scenario,
-						   rt->def))
+		if ((int)rt->phase != phase || !rt->def->required ||
+		    rt->state != STEP_NA || !session_step_active(s, rt) ||
+		    drill_unverifiable(s, rt->def->id) ||
+		    playbook_outcome_always_fails(s->pb, s->scenario,
+						  rt->def))
+			continue;
+		if (!charged || !na_charged_in(rt))
 			return rt->def->id;
+		if (!*charged)
+			*charged = rt;
 	}
 	return NULL;
+}
+
+/* Say in phase entry O that its step RT marked n/a is charged under its
+ * phase's criterion, not here. */
+static int
+add_charged(cJSON *o, const struct step_rt *rt)
+{
+	char *text = xasprintf("%s marked n/a, charged under %s",
+			       rt->def->id, na_charged_in(rt));
+
+	cJSON_AddStringToObject(o, "na_charged", text);
+	free(text);
+	return 1;
 }
 
 static void
@@ -1717,20 +1797,21 @@ score_phases(const struct session *s, const struct drill *d,
 	     struct score *sc)
 {
 	cJSON *arr = cJSON_AddArrayToObject(sc->card, "phases");
-	int targets = 0, met = 0;
-	char why[64];
+	int targets = 0, met = 0, n_charged = 0;
+	char why[128];
 
 	for (int p = 0; p < PHASE_COUNT; p++) {
 		int64_t target, took;
 		cJSON *o = cJSON_CreateObject();
 
+		const struct step_rt *charged = NULL;
 		const char *na = NULL;
 		int within, done;
 
 		phase_time(s, d, p, &took, &target);
 		within = took <= target;
 		done = d->phase_start[p] && d->phase_end[p] &&
-		       !(na = phase_first_na(s, p));
+		       !(na = phase_first_na(s, p, &charged));
 
 		cJSON_AddStringToObject(o, "phase", playbook_phase_name(p));
 		cJSON_AddNumberToObject(o, "seconds", (double)(took / 1000000));
@@ -1741,6 +1822,8 @@ score_phases(const struct session *s, const struct drill *d,
 			if (!done)	/* fast by leaving its work undone */
 				add_str_or_null(o, "not_done", na ? na
 						: "the phase was not finished");
+			else if (charged)	/* costs once, there */
+				n_charged += add_charged(o, charged);
 			targets++;
 			met += within && done;
 		}
@@ -1750,8 +1833,9 @@ score_phases(const struct session *s, const struct drill *d,
 		leave_out(sc, "phases", "no targets");
 		return;
 	}
-	snprintf(why, sizeof(why), "%d of %d met with their work done", met,
-		 targets);
+	snprintf(why, sizeof(why), "%d of %d met with their work done%s",
+		 met, targets, n_charged ? " (a step marked n/a is charged "
+		 "under its phase's criterion, not here)" : "");
 	award(sc, "phases", 10 * met / targets, 10, why);
 }
 
@@ -2103,9 +2187,61 @@ add_wrong_path_why(const struct session *s, const struct drill *d,
 		 d->sc->expect_option, list);
 }
 
+/* The decide step whose choice sets the variable RT's condition still
+ * waits on along the expected path (a route, such as FIX_ROUTE), when no
+ * value was ever given to it; NULL otherwise. */
+static const struct pb_step *
+unmade_route(const struct session *s, const struct step_rt *rt,
+	     const struct expected_vars *ev)
+{
+	const struct pb_cond *c = playbook_when_waiting_on(
+		&rt->def->when, lookup_expected_var, ev);
+
+	if (!c || playbook_when_holds(&rt->def->when, lookup_expected_var, ev))
+		return NULL;
+	for (size_t i = 0; i < s->n_steps; i++) {
+		const struct pb_step *st = s->steps[i].def;
+
+		if (st->kind == STEP_KIND_DECIDE && st->variable &&
+		    strcmp(st->variable, c->var) == 0)
+			return st;
+	}
+	return NULL;
+}
+
+/* Add decision ST, never made, to ARR once: its routes' steps are owed
+ * as one missing decision, not each route's steps (a walk runs one
+ * route); 1 when it was added. */
+static int
+add_unmade(cJSON *arr, const struct pb_step *st)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const cJSON *o;
+	cJSON *item;
+
+	cJSON_ArrayForEach(o, arr)
+		if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+				   o, "step")), st->id) == 0)
+			return 0;
+	strbuf_adds(&sb, "the decision missing: never chosen (");
+	for (size_t i = 0; i < st->n_options; i++)
+		strbuf_addf(&sb, "%s%s", i ? (i + 1 == st->n_options ? " or "
+					      : ", ") : "",
+			    st->options[i].id);
+	strbuf_adds(&sb, "), so no route's steps ran");
+	item = cJSON_CreateObject();
+	cJSON_AddStringToObject(item, "step", st->id);
+	cJSON_AddStringToObject(item, "reason", strbuf_str(&sb));
+	cJSON_AddTrueToObject(item, "decision");
+	cJSON_AddItemToArray(arr, item);
+	strbuf_done(&sb);
+	return 1;
+}
+
 /* The required run steps of the execute phase that the scenario's
  * expected decision would have run but the decision taken left out, into
- * ARR; how many. */
+ * ARR; how many. Steps waiting on a route decision that was never made
+ * count as that one decision missing (add_unmade). */
 static int
 expected_execution(const struct session *s, const struct drill *d,
 		   cJSON *arr)
@@ -2116,6 +2252,7 @@ expected_execution(const struct session *s, const struct drill *d,
 	expected_option(s, d, &ev);
 	for (size_t i = 0; ev.opt && i < s->n_steps; i++) {
 		const struct step_rt *rt = &s->steps[i];
+		const struct pb_step *route;
 		cJSON *o;
 
 		if (rt->phase != PHASE_EXECUTE || !rt->def->required ||
@@ -2124,6 +2261,10 @@ expected_execution(const struct session *s, const struct drill *d,
 		    !expected_applies(rt, &ev) ||
 		    playbook_outcome_always_fails(s->pb, s->scenario, rt->def))
 			continue;
+		if ((route = unmade_route(s, rt, &ev))) {
+			n += add_unmade(arr, route);
+			continue;
+		}
 		o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "step", rt->def->id);
 		cJSON_AddStringToObject(o, "reason", "the decision taken left "
@@ -2160,6 +2301,41 @@ score_no_execution(const struct session *s, const struct drill *d,
 	award(sc, "execution", 0, 10, why);
 }
 
+/* Say in WHY, of SIZE, what the expected path needed and the walk left
+ * out (LEFT, from expected_execution): the steps never run, and a route
+ * decision never made, in words; each goes into ARR, the card's list. */
+static void
+add_left_why(const cJSON *left, cJSON *arr, char *why, size_t size)
+{
+	cJSON *steps = cJSON_CreateArray();
+	const cJSON *o;
+	size_t len;
+	char list[256];
+
+	cJSON_ArrayForEach(o, left) {
+		cJSON_AddItemToArray(arr, cJSON_Duplicate(o, 1));
+		if (!cJSON_GetObjectItemCaseSensitive(o, "decision"))
+			cJSON_AddItemToArray(steps, cJSON_Duplicate(o, 1));
+	}
+	if (cJSON_GetArraySize(steps)) {
+		len = strlen(why);
+		list_steps(steps, list, sizeof(list));
+		snprintf(why + len, size - len, "; never run, though the "
+			 "scenario's path needs them: %s", list);
+	}
+	cJSON_Delete(steps);
+	cJSON_ArrayForEach(o, left) {
+		if (!cJSON_GetObjectItemCaseSensitive(o, "decision"))
+			continue;
+		len = strlen(why);
+		snprintf(why + len, size - len, "; %s: %s",
+			 cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+				 o, "step")),
+			 cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+				 o, "reason")));
+	}
+}
+
 static void
 score_execution(const struct session *s, const struct drill *d,
 		struct score *sc)
@@ -2169,7 +2345,8 @@ score_execution(const struct session *s, const struct drill *d,
 	cJSON *left = cJSON_CreateArray();
 	int n, n_na = phase_na(s, PHASE_EXECUTE, KIND(RUN), arr, &n);
 	int n_wrong = phase_wrong_path(s, d, PHASE_EXECUTE, KIND(RUN), wrong);
-	int n_left;
+	int n_left, n_unmade = 0;
+	const cJSON *o;
 	char why[1024], list[256];
 
 	if (!n) {
@@ -2180,27 +2357,24 @@ score_execution(const struct session *s, const struct drill *d,
 	/* what the expected path runs and a later choice of the walk left
 	 * out (a workflow run taken as done that the world made fail) */
 	n_left = expected_execution(s, d, left);
+	cJSON_ArrayForEach(o, left)
+		n_unmade += cJSON_GetObjectItemCaseSensitive(o, "decision") != NULL;
 	list_steps(arr, list, sizeof(list));
 	if (n_na)
 		snprintf(why, sizeof(why), "%d of %d required execute steps "
-			 "marked n/a instead of run: %s", n_na, n + n_left,
-			 list);
-	else if (n_left)
+			 "marked n/a instead of run: %s", n_na,
+			 n + n_left - n_unmade, list);
+	else if (n_left > n_unmade)
 		snprintf(why, sizeof(why), "%d of %d required execute steps "
-			 "run", n, n + n_left);
+			 "run", n, n + n_left - n_unmade);
+	else if (n_left)	/* the rest waits on the decision missing */
+		snprintf(why, sizeof(why), "%d required execute step%s run",
+			 n, n == 1 ? "" : "s");
 	else
 		snprintf(why, sizeof(why), "all %d required execute steps run",
 			 n);
-	if (n_left) {
-		size_t len = strlen(why);
-		const cJSON *o;
-
-		list_steps(left, list, sizeof(list));
-		snprintf(why + len, sizeof(why) - len, "; never run, though "
-			 "the scenario's path needs them: %s", list);
-		cJSON_ArrayForEach(o, left)
-			cJSON_AddItemToArray(arr, cJSON_Duplicate(o, 1));
-	}
+	if (n_left)
+		add_left_why(left, arr, why, sizeof(why));
 	cJSON_Delete(left);
 	if (n_wrong)
 		add_wrong_path_why(s, d, wrong, n_wrong, n, why, sizeof(why));
@@ -2514,22 +2688,29 @@ add_follow_ups(const struct session *s, struct score *sc)
 	}
 }
 
-/* The criterion that already charges check RT for being marked n/a, or
- * NULL: a required check of assess or decide (assessment), verify
- * (verifications) or communicate (communication) costs there, once. */
+/* The criterion that already charges RT for being marked n/a, or NULL:
+ * a required step of the kinds its phase's criterion counts (phase_na)
+ * costs there, once: assess and decide (assessment), execute's runs
+ * (execution), verify (verifications), communicate (communication). */
 static const char *
 na_charged_in(const struct step_rt *rt)
 {
-	static const char *const by_phase[PHASE_COUNT] = {
-		[PHASE_ASSESS] = "assessment",
-		[PHASE_DECIDE] = "assessment",
-		[PHASE_VERIFY] = "verifications",
-		[PHASE_COMMUNICATE] = "communication",
+	static const struct {
+		const char *criterion;
+		unsigned kinds;
+	} by_phase[PHASE_COUNT] = {
+		[PHASE_ASSESS] = { "assessment", CHECKING_KINDS },
+		[PHASE_DECIDE] = { "assessment", CHECKING_KINDS },
+		[PHASE_EXECUTE] = { "execution", KIND(RUN) },
+		[PHASE_VERIFY] = { "verifications", KIND(RUN) | KIND(PROBE) |
+				   KIND(WAIT) | KIND(CHECK) },
+		[PHASE_COMMUNICATE] = { "communication", CHECKING_KINDS },
 	};
 
-	if (rt->state != STEP_NA || !rt->def->required)
+	if (rt->state != STEP_NA || !rt->def->required ||
+	    !(by_phase[rt->phase].kinds & (1u << rt->def->kind)))
 		return NULL;
-	return by_phase[rt->phase];
+	return by_phase[rt->phase].criterion;
 }
 
 /* The checks that apply and that the drill can judge (not follow-ups,
@@ -3642,6 +3823,8 @@ render_phases(const cJSON *card, int md, struct strbuf *out)
 			p, "not_done");
 		int within = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
 			p, "within"));
+		const char *nc = cJSON_GetStringValue(
+			cJSON_GetObjectItemCaseSensitive(p, "na_charged"));
 
 		snprintf(took, sizeof(took), "%d s", int_of(p, "seconds"));
 		/* in time with its work undone is not met, as the card says */
@@ -3656,9 +3839,10 @@ render_phases(const cJSON *card, int md, struct strbuf *out)
 				 cJSON_IsString(nd) ? nd->valuestring
 				 : "its work was not done");
 		else if (t)
-			snprintf(target, sizeof(target), "%d s, %s",
+			snprintf(target, sizeof(target), "%d s, %s%s%s%s",
 				 int_of(p, "target_seconds"),
-				 within ? "met" : "MISSED");
+				 within ? "met" : "MISSED", nc ? " (" : "",
+				 nc ? nc : "", nc ? ")" : "");
 		else
 			snprintf(target, sizeof(target), "none");
 		row(out, md, str_of(p, "phase"), took, target);

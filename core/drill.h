@@ -29,6 +29,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct action;
 struct cJSON;
@@ -224,6 +225,12 @@ int drill_act_predict(struct session *s, struct step_rt *rt,
  * ID now, whatever its at/after says (journalled as drill.inject with
  * fired_by). Refused outside a drill, for an unknown id (the message
  * lists the scenario's), once it has fired, or after completion. */
+/* The index of SC's injection NAME: its id, or the start of exactly one
+ * id; -1 with ERR naming the candidates when the start is ambiguous, or
+ * the scenario's ids when none matches. */
+ssize_t drill_find_inject(const struct pb_scenario *sc, const char *name,
+			  struct err *err);
+
 int drill_act_inject(struct session *s, struct step_rt *rt,
 		     const struct action *a, const char *actor,
 		     struct err *err);

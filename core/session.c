@@ -1157,10 +1157,8 @@ session_phase_reopened(const struct session *s, enum phase_id phase)
 	return n;
 }
 
-/* Whether an execute or verify step reopened is not done again (*PENDING)
- * and when the last of them was (*REDONE_US): the recovery proven again. */
-static void
-redo_facts(const struct session *s, int *pending, int64_t *redone_us)
+void
+session_redo_facts(const struct session *s, int *pending, int64_t *redone_us)
 {
 	for (size_t i = 0; i < s->n_steps; i++) {
 		const struct step_rt *rt = &s->steps[i];
@@ -1189,7 +1187,7 @@ session_recovery_end(const struct session *s, int *fixed,
 	f.verify_end_us = s->verify_end_wall_us;
 	f.end_us = s->complete ? s->complete_wall_us : s->last_wall_us;
 	f.complete = s->complete;
-	redo_facts(s, &f.redo_pending, &f.redone_us);
+	session_redo_facts(s, &f.redo_pending, &f.redone_us);
 	if (!fixed)
 		fixed = &fx;
 	return rtoclock_recovery_end(&f, fixed, which ? which : &w, why,

@@ -282,6 +282,12 @@ int64_t session_recovery_end(const struct session *s, int *fixed,
  * current phase. */
 int session_phase_reopened(const struct session *s, enum phase_id phase);
 
+/* Whether an execute or verify step reopened is not done again (*PENDING
+ * set to 1) and when the last of them was done again (*REDONE_US raised
+ * to it): the recovery proven again. The caller zeroes both first. */
+void session_redo_facts(const struct session *s, int *pending,
+			int64_t *redone_us);
+
 /* Whether the recovery was never proven (a required verification marked
  * n/a or failed, the rollback itself marked n/a), as the report's RTO and
  * the drill's card judge it; WHY then says which steps. */

@@ -1620,6 +1620,8 @@ static const struct act_rule rules[ACT_COUNT] = {
 	[ACT_WITHDRAW_HANDOVER] = { 0, 0, NULL, session_act_withdraw_handover },
 };
 
+/* The conditions of W that fail now, in words: one that holds is no
+ * reason for a refusal. */
 static void
 describe_when(const struct session *s, const struct pb_when *w,
 	      struct strbuf *sb)
@@ -1627,8 +1629,13 @@ describe_when(const struct session *s, const struct pb_when *w,
 	for (size_t i = 0; i < w->n_conds; i++) {
 		const struct pb_cond *c = &w->conds[i];
 		const char *v = session_var(s, c->var);
+		int holds = 0;
 
-		strbuf_addf(sb, "%s%s in [", i ? "; " : "", c->var);
+		for (size_t j = 0; v && j < c->n_values; j++)
+			holds |= strcmp(c->values[j], v) == 0;
+		if (holds)
+			continue;
+		strbuf_addf(sb, "%s%s in [", sb->len ? "; " : "", c->var);
 		for (size_t j = 0; j < c->n_values; j++)
 			strbuf_addf(sb, "%s%s", j ? ", " : "", c->values[j]);
 		strbuf_addf(sb, "] but it is %s", v ? v : "unset");

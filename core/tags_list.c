@@ -368,6 +368,29 @@ mark_head(struct tag_list *tl)
 	}
 }
 
+/* A drill world that names no HEAD commit has one as its story tells
+ * it, as git describe answers there: at the tag marked "head", else at
+ * the newest tag (the first given). Without a branch it is detached
+ * there, as a given head without a branch is. */
+static void
+world_head(struct tag_list *tl)
+{
+	const struct tag_info *at = NULL;
+
+	if (tl->head[0] || !tl->n_tags || (tl->path && *tl->path))
+		return;
+	for (size_t i = 0; i < tl->n_tags && !at; i++)
+		if (tl->tags[i].is_on_head)
+			at = &tl->tags[i];
+	if (!at) {
+		at = &tl->tags[0];
+		tl->tags[0].is_on_head = 1;
+	}
+	snprintf(tl->head, sizeof(tl->head), "%s", at->commit);
+	if (!tl->branch)
+		tl->is_detached = 1;
+}
+
 struct tag_list *
 tag_list_from_json(const cJSON *json, struct err *err)
 {
@@ -396,6 +419,7 @@ tag_list_from_json(const cJSON *json, struct err *err)
 	}
 	if (tl->n_total < tl->n_tags)
 		tl->n_total = tl->n_tags;
+	world_head(tl);
 	mark_head(tl);
 	tags_sort(tl);
 	return tl;

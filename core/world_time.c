@@ -36,10 +36,13 @@ void
 world_resolve_times(cJSON *state, int64_t start_wall)
 {
 	cJSON *it, *pkg, *v;
+	cJSON *tags = cJSON_GetObjectItemCaseSensitive(state, "tags");
 
 	if (!start_wall)
 		return;
-	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(state, "tags"))
+	if (cJSON_IsObject(tags))	/* {"branch": ..., "tags": [...]} */
+		tags = cJSON_GetObjectItemCaseSensitive(tags, "tags");
+	cJSON_ArrayForEach(it, tags)
 		resolve(cJSON_GetObjectItemCaseSensitive(it, "date"),
 			start_wall);
 	cJSON_ArrayForEach(pkg, cJSON_GetObjectItemCaseSensitive(state,

@@ -3,8 +3,9 @@
 # act on. example p0-outage walked as a new trainee did (assessment marked
 # n/a, a wait decision): communication names the message the decision left
 # out, not "nothing to communicate" beside the checks ticked; the report's
-# time per phase says why assess is not met ("not met: assess.status
-# marked n/a") where it said "met" while the card counted it missed. npm
+# time per phase says where assess.status marked n/a was charged (under
+# assessment, once: the phases criterion keeps its points, as the card
+# says). npm
 # critical-outage signed by someone who is not one of the drill's
 # approvers: the report's Approvals table says the sign-off is not counted
 # in this drill, as the card does, where it said "valid". An open
@@ -29,11 +30,12 @@ m = by["communication"]
 assert m["applies"] and m["points"] == 0, m
 assert "communicate.team" in m["why"], m["why"]
 assert "nothing to communicate" not in m["why"], m["why"]
-assert by["phases"]["points"] < by["phases"]["max"], by["phases"]
+assert by["phases"]["points"] == by["phases"]["max"], by["phases"]
+assert by["assessment"]["points"] < by["assessment"]["max"], by["assessment"]
 print("communication: %s" % m["why"])
 PY
 "$bin" report "$tmp/w" >"$tmp/w.report" 2>&1
-grep -q '^| assess | .* not met: assess.status marked n/a |$' "$tmp/w.report" ||
+grep -q '^| assess | .* met (assess.status marked n/a, charged under assessment) |$' "$tmp/w.report" ||
 	fail "time per phase: $(grep '^| assess |' "$tmp/w.report")"
 
 sed 's/^\(approve approve.release-manager "Release Manager"\) dana /\1 priya /' \

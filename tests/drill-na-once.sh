@@ -47,5 +47,34 @@ for name, step, where in (("web", "decide.target-stable", "assessment"),
     assert ch["points"] == ch["max"], (name, ch)
     assert "1 required marked n/a, charged under %s" % where in ch["why"], (name, ch["why"])
 PY
+# The phases criterion does not charge it again: example p0-outage (with
+# phase targets) with assess.tags, a run step, marked n/a loses assessment
+# points only, and the assess phase says where the step was charged.
+w=$src/tests/fixtures/walks/example-scenario-p0-outage.walk
+sed -E 's/^run assess.tags$/na assess.tags no time for it/' "$w" >"$tmp/ex.walk"
+grep -q '^na assess.tags ' "$tmp/ex.walk" || fail "ex: the walk does not run assess.tags"
+for k in good na; do
+	f=$tmp/ex.walk
+	[ "$k" = good ] && f=$w
+	"$bin" drill "$src/playbooks/example.json" --batch --operator olga \
+		--no-real-in-clone --session-dir "$tmp/ex-$k" \
+		--scenario=p0-outage <"$f" >"$tmp/ex-$k.out" 2>&1 ||
+		fail "ex $k: the walk did not complete"
+done
+python3 - "$tmp" >"$tmp/why" 2>&1 <<'PY' || fail "$(cat "$tmp/why")"
+import json, sys
+def card(name):
+    c = json.load(open("%s/%s/scorecard.json" % (sys.argv[1], name)))
+    return c, {x["name"]: x for x in c["criteria"]}
+g, gby = card("ex-good")
+c, by = card("ex-na")
+assert by["phases"]["applies"], by["phases"]
+lost = {k: gby[k]["points"] - by[k]["points"] for k in gby
+        if gby[k]["applies"] and gby[k]["points"] != by[k]["points"]}
+assert list(lost) == ["assessment"], ("charged in", lost, by["phases"]["why"])
+assess = next(p for p in c["phases"] if p["phase"] == "assess")
+assert "not_done" not in assess, assess
+assert assess.get("na_charged") == "assess.tags marked n/a, charged under assessment", assess
+PY
 [ "$failed" = 0 ] && echo "PASS: drill-na-once"
 exit "$failed"

@@ -4,8 +4,8 @@
 # walk that decides to hotfix instead (the rollback it passes by loses its
 # points rather than leaving the total) is scored out of the same maximum;
 # a walk that marks execute.pip-install n/a (a rollback made fast by
-# leaving its work undone) does not meet the execute phase's time target,
-# the card naming the step; a walk that marks the required check
+# leaving its work undone) loses execution points, once: the execute
+# phase's time target says where the step was charged; a walk that marks the required check
 # verify.errors n/a loses verification points, once: the checks criterion
 # leaves it out and says so (tests/drill-na-once.sh).
 . "${REWIND_SRCDIR:-.}/tests/lib/batchlib.sh"
@@ -59,9 +59,10 @@ for name, card in (("hotfix", h), ("fast", f), ("unchecked", u)):
 e = crit(h, "execution")
 assert e["applies"] and e["points"] == 0, e
 ph = crit(f, "phases")
-assert ph["points"] == 0, ph
+assert ph["points"] == ph["max"], ph
 ex = [p for p in f["phases"] if p["phase"] == "execute"][0]
-assert ex["within"] and ex["not_done"] == "execute.pip-install", ex
+assert ex["within"] and "not_done" not in ex, ex
+assert ex["na_charged"] == "execute.pip-install marked n/a, charged under execution", ex
 assert crit(g, "phases")["points"] == 10, crit(g, "phases")
 ck = crit(u, "checks")
 assert ck["points"] == ck["max"], ck
@@ -128,7 +129,8 @@ PY
 # pypi critical-bug-published walked as a trainee did (publish-failure):
 # the same criteria as the good walk, restore left out in both (the
 # expected path may take the hotfix route, which restores nothing), and
-# all-clears scored at 0 rather than missing from the card.
+# all-clears scored at 0 rather than missing from the card; execution
+# names the fix-route decision missing instead of owing both routes.
 pypi=$src/playbooks/pypi-release-recovery.json
 for w in walk publish-failure; do
 	"$bin" drill "$pypi" --batch --operator olga --no-real-in-clone \
@@ -146,8 +148,17 @@ assert counted(c) == counted(g), (counted(c), counted(g))
 assert c["max"] == g["max"], (c["max"], g["max"])
 r = [x for x in c["criteria"] if x["name"] == "restore"][0]
 assert not r["applies"], r
-print("pypi publish-failure %d/%d, criteria as the good walk's" % (
-    c["score"], c["max"]))
+# No fix route was chosen: execution says the route decision is missing,
+# and owes neither route's steps one by one.
+e = [x for x in c["criteria"] if x["name"] == "execution"][0]
+owed = [u["step"] for u in c["unexecuted"]]
+assert not [x for x in owed if x.startswith(("execute.hotfix-",
+                                             "execute.recovery-"))], owed
+assert "decide.fix-route" in owed, owed
+assert "decide.fix-route: the decision missing: never chosen (hotfix or recovery)" in e["why"], e["why"]
+assert "execute.hotfix-" not in e["why"] and "execute.recovery-" not in e["why"], e["why"]
+print("pypi publish-failure %d/%d, criteria as the good walk's (execution: %s)" % (
+    c["score"], c["max"], e["why"]))
 PY
 [ "$failed" = 0 ] && echo "PASS: drill-score-max: $(cat "$tmp/why" "$tmp/why2" "$tmp/why3" "$tmp/why4")"
 exit "$failed"

@@ -77,8 +77,9 @@ app_status(struct app *a, int is_error, const char *fmt, ...)
 	a->status_is_error = is_error;
 	a->n_refusals += is_error != 0;
 	a->dirty = 1;
-	/* Cut at the screen's edge: the whole of it stays findable. */
-	if (stdscr && a->log && draw_width(a->status) >
+	/* Cut at the screen's edge: the whole of it stays findable. Not in
+	 * a replay, whose Output tab shows what the live one showed. */
+	if (stdscr && a->log && !a->replay && draw_width(a->status) >
 				bars_status_room(a, COLS)) {
 		char *line = xasprintf("status: %s", a->status);
 
@@ -175,10 +176,8 @@ app_briefing(const struct app *a)
 			    : "none: the game master sets the scene";
 }
 
-/* The scenario's briefing as the first lines of the Output tab: what
- * the trainee is told before the first step. */
-static void
-show_briefing(struct app *a)
+void
+app_show_briefing(struct app *a)
 {
 	const char *text = app_briefing(a);
 	char *line;
@@ -2023,7 +2022,7 @@ console(const struct cli_opts *o, int watch)
 	loop_add_signal(a.loop, SIGINT, on_interrupt, &a, NULL);
 	session_set_clipboard_handler(a.session, app_clipboard, &a);
 	init_app(&a);
-	show_briefing(&a);
+	app_show_briefing(&a);
 	theme_setup(&a, o);
 	loop_add_fd(a.loop, STDIN_FILENO, LOOP_READ, on_stdin, &a);
 	a.clock_timer = loop_add_timer(a.loop, 1000000, on_clock, &a);

@@ -250,6 +250,11 @@ int app_step_at(const struct app *a, int i, struct step_view *out);
  * without a scenario. */
 const char *app_briefing(const struct app *a);
 
+/* Add the drill scenario's briefing to the Output tab, as its first lines
+ * (what the trainee is told before the first step); nothing outside a
+ * drill with a scenario. */
+void app_show_briefing(struct app *a);
+
 /* Apply a text action (batch syntax) as the operator; on refusal the
  * reason goes to the status line in the console's words (say.h).
  * Returns session_apply's result. */

@@ -87,12 +87,48 @@ emit_error(struct batch *b, const char *msg)
 	free(safe);
 }
 
+/* Copy KEY of FROM into TO when FROM has it. */
+static void
+copy_item(cJSON *to, const cJSON *from, const char *key)
+{
+	const cJSON *item = cJSON_GetObjectItemCaseSensitive(from, key);
+
+	if (item)
+		cJSON_AddItemToObject(to, key, cJSON_Duplicate(item, 1));
+}
+
+/* A drill's injection as the trainee's console shows it: its alert and
+ * the log lines it adds, never its id, its moment or its change to the
+ * world (the answers stay in the journal, for the game master and the
+ * report). */
+static void
+emit_trainee_inject(const char *line)
+{
+	cJSON *ev = jsonutf8_parse(line, strlen(line), NULL);
+	const cJSON *p = cJSON_GetObjectItemCaseSensitive(ev, "payload");
+	cJSON *out = cJSON_CreateObject(), *shown;
+
+	copy_item(out, ev, "seq");
+	copy_item(out, ev, "wall");
+	copy_item(out, ev, "type");
+	copy_item(out, ev, "phase");
+	shown = cJSON_AddObjectToObject(out, "payload");
+	copy_item(shown, p, "alert");
+	copy_item(shown, p, "log");
+	copy_item(shown, p, "lines");
+	cJSON_Delete(ev);
+	emit_json(out);
+}
+
 static void
 on_core_event(const struct core_event *ev, void *arg)
 {
 	struct batch *b = arg;
 
-	if (ev->kind == CORE_EV_JOURNAL) {
+	if (ev->kind == CORE_EV_JOURNAL && ev->type &&
+	    strcmp(ev->type, "drill.inject") == 0) {
+		emit_trainee_inject(ev->line);
+	} else if (ev->kind == CORE_EV_JOURNAL) {
 		put_json_line(ev->line);
 	} else if (ev->kind == CORE_EV_STEP_DONE && b->waiting &&
 		   !session_is_busy(b->session)) {

@@ -20,6 +20,7 @@
 
 #include "action.h"
 #include "commands.h"
+#include "drill.h"
 #include "err.h"
 #include "evidence.h"
 #include "evtext.h"
@@ -117,6 +118,7 @@ print_help(void)
 "                           decisions, the notes and the injections\n"
 "      --inject SESSION ID  drill: fire the scenario's injection ID in a\n"
 "                           running drill now (the game master's control)\n"
+"                           (ID may be the start of exactly one id)\n"
 "      --no-real-in-clone   drill: simulate the steps that opt in to run\n"
 "                           their read-only command for real in a throwaway\n"
 "                           clone of the git target (they do by default)\n"
@@ -1933,6 +1935,18 @@ print_injected(const char *dir, const char *id)
 	free(d);
 }
 
+/* The id of the injection NAME (an id or the start of one) fired in S,
+ * borrowed. */
+static const char *
+injected_id(const struct session *s, const char *name)
+{
+	const struct pb_scenario *sc = playbook_find_scenario(
+		session_playbook(s), session_scenario(s));
+	ssize_t i = sc ? drill_find_inject(sc, name, NULL) : -1;
+
+	return i >= 0 ? sc->injects[i].id : name;
+}
+
 /* `rewind drill --inject SESSION ID`: the game master, from a second
  * terminal, fires one of the scenario's injections in a running drill;
  * the trainee's console shows it as a scripted one. */
@@ -1969,7 +1983,7 @@ cli_inject(const struct cli_opts *o)
 	if (rc < 0)
 		cli_print_error("rewind", err.msg);
 	else
-		print_injected(o->args[0], o->args[1]);
+		print_injected(o->args[0], injected_id(s, o->args[1]));
 	action_done(&a);
 	session_free(s);
 	return rc < 0 ? EXIT_INCOMPLETE : EXIT_OK;

@@ -164,6 +164,19 @@ text_at(WINDOW *w, struct rect r, int y, int *x, const char *text, int role)
 	return 1;
 }
 
+/* Where HEAD is: its commit, else the tag it is at (a drill world's tag
+ * without a commit), else none. */
+static const char *
+head_text(const struct tag_list *tl)
+{
+	if (tl->head[0])
+		return tl->head;
+	for (size_t i = 0; i < tl->n_tags; i++)
+		if (tl->tags[i].is_on_head)
+			return tl->tags[i].name;
+	return "(no commits)";
+}
+
 static void
 draw_header(WINDOW *w, struct rect r, const struct tag_list *tl)
 {
@@ -172,7 +185,7 @@ draw_header(WINDOW *w, struct rect r, const struct tag_list *tl)
 
 	snprintf(line, sizeof(line), "%s @ %s", tl->branch ? tl->branch
 		 : tl->is_detached ? "detached" : "(no branch)",
-		 tl->head[0] ? tl->head : "(no commits)");
+		 head_text(tl));
 	text_at(w, r, 0, &x, line, ROLE_HEADER);
 	if (tl->is_bare)
 		text_at(w, r, 0, &x, "  bare", ROLE_DIM);

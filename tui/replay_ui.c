@@ -123,6 +123,7 @@ sync_output(struct rp *p)
 	logbuf_free(p->a.log);
 	p->a.log = logbuf_new(APP_LOG_LINES);
 	p->out_now = p->now;
+	app_show_briefing(&p->a);	/* the live console's first lines */
 	if (replay_output(p->r, p->now, APP_LOG_LINES, output_item, p->a.log,
 			  &err) < 0)
 		app_status(&p->a, 1, "%s", err.msg);

@@ -58,7 +58,10 @@ keys Enter
 wait_text '│ assess.version  input  done' 5
 tab Tags
 assert_text '│ .*  3 tags$' "the Tags tab does not count the scenario's 3 tags"
-assert_fixed '│ VERSION v1.4.0'	# the tag of the VERSION variable, marked
+# the tag of the VERSION variable, marked, and HEAD there: the world's
+# main is at its newest tag, as git describe answers
+assert_fixed '│ main @ v1.4.0 '
+assert_fixed '│ HEAD,VERSION v1.4.0'
 assert_text '│ +v1\.3\.2$'
 assert_text '│ +v1\.3\.1$'
 tab Targets
@@ -122,7 +125,8 @@ assert_fixed '│ npm widget'
 assert_fixed '│ dist-tags: latest=1.2.3 beta=1.3.0-beta.1'
 tab Tags
 assert_text '│ .*  2 tags$'
-assert_text '│ +v1\.2\.3$'
+# HEAD at the newest tag, as the world's git describe answers
+assert_text '│ HEAD +v1\.2\.3$'
 assert_text '│ +v1\.2\.2$'
 tab Targets
 refute_fixed 'Scenario state now:' "the trainee's Targets tab shows the scenario's state"
