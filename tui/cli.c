@@ -131,7 +131,8 @@ print_help(void)
 "  -r, --role=ROLE          approve: the role approved as\n"
 "  -a, --as=NAME            approve: the approver's name (default: login)\n"
 "  -c, --comment=TEXT       approve: a comment\n"
-"  -y, --yes                approve: sign without asking on a terminal\n"
+"  -y, --yes                approve: sign without asking (else the answer\n"
+"                           is read from stdin, a terminal or not)\n"
 "      --take=REMOTE#SESSION\n"
 "                           run/drill: take a shared session over from its\n"
 "                           commander and go on with it here (only the one\n"
@@ -1282,26 +1283,52 @@ shown_role(const struct cli_opts *o, const struct session *s)
 	return r ? r : o->role;
 }
 
-/* Show what signing step ID of S covers; on a terminal (unless --yes) ask
- * before signing. Returns whether to sign. */
+/* ANSWER (one line, its newline included or not) is "y" or "yes" in any
+ * case, blanks around it ignored: anything else is no. */
+static int
+answer_is_yes(const char *answer)
+{
+	size_t len;
+
+	answer += strspn(answer, " \t");
+	len = strcspn(answer, " \t\r\n");
+	if (answer[len + strspn(answer + len, " \t\r\n")])
+		return 0;
+	return (len == 1 && strncasecmp(answer, "y", 1) == 0) ||
+	       (len == 3 && strncasecmp(answer, "yes", 3) == 0);
+}
+
+/* Show what signing step ID of S covers; unless --yes, ask before
+ * signing and read the answer from stdin, a terminal or not: a script's
+ * "n" (or no answer at all) must never sign. Returns whether to sign. */
 static int
 approver_agrees(const struct cli_opts *o, const struct session *s,
 		const char *name)
 {
 	char *covers = session_approval_covers(s, o->args[1]);
-	char answer[16];
+	char answer[64];
+	int tty = isatty(STDIN_FILENO);
 
 	if (covers) {
 		print_covers(name, o->args[1], shown_role(o, s), covers);
 		free(covers);
 	}
-	if (o->yes || !isatty(STDIN_FILENO))
+	if (o->yes)
 		return 1;
 	fputs("Sign it? [y/N] ", stdout);
 	fflush(stdout);
-	if (!fgets(answer, sizeof(answer), stdin))
-		return 0;
-	return answer[0] == 'y' || answer[0] == 'Y';
+	if (fgets(answer, sizeof(answer), stdin) && answer_is_yes(answer)) {
+		if (!tty)
+			fputs("y\n", stdout);
+		return 1;
+	}
+	if (!tty)
+		fputs("\n", stdout);
+	fputs(tty ? "rewind approve: not signed (the answer was not y)\n"
+	      : "rewind approve: not signed: the answer read from stdin was "
+		"not y or yes (--yes signs without asking, for scripts)\n",
+	      stderr);
+	return 0;
 }
 
 /* --- approve REMOTE#SESSION: a sign-off written to the session's inbox --------- */
@@ -1549,7 +1576,6 @@ approve_remote(const struct cli_opts *o, const char *remote, const char *id,
 			   "would refuse it (the commander's console decides, "
 			   "on the session as it is now): ", err.msg);
 	else if (!approver_agrees(o, s, name)) {
-		fputs("rewind approve: not signed\n", stderr);
 		rc = EXIT_INCOMPLETE;
 		goto done;
 	}
@@ -1678,7 +1704,6 @@ cli_approve(const struct cli_opts *o)
 	 * session refuses it below (and journals the refusal). */
 	if (session_approval_allowed(s, o->args[1], o->role, name, &err) == 0 &&
 	    !approver_agrees(o, s, name)) {
-		fputs("rewind approve: not signed\n", stderr);
 		free(name);
 		session_free(s);
 		return EXIT_INCOMPLETE;

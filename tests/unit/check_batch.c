@@ -282,7 +282,7 @@ spawn_approver(const char *dir, int k, pid_t *pid)
 		dup2(null, 1);
 		dup2(null, 2);
 		execl(bin(), "rewind", "approve", dir, "p.many", "--role",
-		      "Reviewer", "--as", name, (char *)NULL);
+		      "Reviewer", "--as", name, "--yes", (char *)NULL);
 		_exit(127);
 	}
 }

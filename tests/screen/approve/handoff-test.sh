@@ -119,7 +119,7 @@ wait_text 'U\+200B ZERO WIDTH SPACE'
 keys Escape
 
 # --- the last role signs: no hand-off left, no y on the bar -----------------------
-run_rewind approve "$SESSION_DIR" p.sign --role Security --as ' Carol ' \
+run_rewind approve --yes "$SESSION_DIR" p.sign --role Security --as ' Carol ' \
 	>"$SCREEN_TMP/approve2.out" 2>&1 || { cat "$SCREEN_TMP/approve2.out"; fail "Carol's approval failed"; }
 wait_text 'Carol approved as Security \(from another terminal\)' 3
 wait_idle

@@ -34,7 +34,7 @@ JSON
 SESSION_DIR=$SCREEN_TMP/session
 printf 'next\nnext\nquit\n' | run_rewind run "$SCREEN_TMP/pb.json" --batch \
 	--session-dir "$SESSION_DIR" --operator sam >"$SCREEN_TMP/prefix.out" 2>&1
-run_rewind approve "$SESSION_DIR" p.sign --role 'Release Manager' --as bob \
+run_rewind approve --yes "$SESSION_DIR" p.sign --role 'Release Manager' --as bob \
 	>"$SCREEN_TMP/approve.out" 2>&1 || fail "bob's approval failed: $(cat "$SCREEN_TMP/approve.out")"
 printf 'next\nquit\n' | run_rewind run "$SESSION_DIR" --batch >"$SCREEN_TMP/next.out" 2>&1
 
@@ -65,7 +65,7 @@ refute_text 'Type .*move 1\.2\.1' "the confirmation dialog opened for a step tha
 [ "$(journal_count step.confirmed)" = 0 ] || fail "a confirmation was journalled"
 
 # --- bob signs again: the row goes, the selection stays on e.push ----------------------
-run_rewind approve "$SESSION_DIR" p.sign --role 'Release Manager' --as bob \
+run_rewind approve --yes "$SESSION_DIR" p.sign --role 'Release Manager' --as bob \
 	>"$SCREEN_TMP/approve2.out" 2>&1 || fail "bob's second approval failed: $(cat "$SCREEN_TMP/approve2.out")"
 wait_gone 'again: Release manager signs' 5
 wait_idle
@@ -80,7 +80,7 @@ keys C-u
 type_text 1.2.0
 keys Enter
 wait_text 'ask for a new sign-off: the approval by bob as Release Manager was voided' 5
-run_rewind approve "$SESSION_DIR" p.sign --role 'Release Manager' --as bob \
+run_rewind approve --yes "$SESSION_DIR" p.sign --role 'Release Manager' --as bob \
 	>"$SCREEN_TMP/approve3.out" 2>&1 || fail "bob's third approval failed: $(cat "$SCREEN_TMP/approve3.out")"
 wait_gone 'ask for a new sign-off' 5
 assert_text 'from another terminal' "the status line does not say the sign-off came from another terminal"
