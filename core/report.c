@@ -1757,17 +1757,15 @@ add_unproven(struct rep *r, cJSON *arr)
 	const struct pb_phase *ex = r->pb ? &r->pb->phases[PHASE_EXECUTE] : NULL;
 	const struct pb_phase *ph = r->pb ? &r->pb->phases[PHASE_VERIFY] : NULL;
 
+	const char *sc = jstr(r->summary, "scenario");
+
 	for (size_t i = 0; ex && i < ex->n_steps; i++)
-		if (ex->steps[i].required && ex->steps[i].kind == STEP_KIND_RUN &&
-		    ex->steps[i].destructive &&	/* the rollback itself */
-		    !playbook_outcome_always_fails(r->pb, jstr(r->summary,
-				"scenario"), &ex->steps[i]))
+		if (playbook_step_proof(r->pb, sc, PHASE_EXECUTE,
+					&ex->steps[i]) == PB_PROOF_DONE)
 			add_unproven_step(r, &ex->steps[i], 0, arr);
 	for (size_t i = 0; ph && i < ph->n_steps; i++)
-		if (ph->steps[i].required &&
-		    (ph->steps[i].kind == STEP_KIND_RUN ||
-		     ph->steps[i].kind == STEP_KIND_PROBE ||
-		     ph->steps[i].kind == STEP_KIND_WAIT))
+		if (playbook_step_proof(r->pb, sc, PHASE_VERIFY,
+					&ph->steps[i]) == PB_PROOF_VERIFIED)
 			add_unproven_step(r, &ph->steps[i], 1, arr);
 }
 
