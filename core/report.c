@@ -763,6 +763,55 @@ kept_unjournalled(struct rep *r, const char *dir)
 	}
 }
 
+/* The last command entry of STEP, when the console's end interrupted it
+ * (its run went on as an orphan), or NULL. */
+static cJSON *
+orphaned_command(struct rep *r, const char *step)
+{
+	cJSON *head = r->commands->child;
+
+	for (cJSON *c = head ? head->prev : NULL; c && step; c = c->prev) {
+		if (jstr(c, "step") && strcmp(jstr(c, "step"), step) == 0)
+			return cJSON_IsTrue(cJSON_GetObjectItem(c,
+								"interrupted"))
+			       ? c : NULL;
+		if (c == head)
+			break;
+	}
+	return NULL;
+}
+
+/* What the journal says of an orphan's stop (step.orphan_stop: who, with
+ * which signal) and end (step.orphan_ended) goes on its command entry, so
+ * its row tells it (not the keeper's record read as unjournalled). */
+static void
+note_orphan(struct rep *r, const struct journal_event *ev)
+{
+	cJSON *o = orphaned_command(r, ev->step);
+	struct strbuf how = STRBUF_INIT;
+
+	if (!o)
+		return;
+	if (strcmp(ev->type, "step.orphan_stop") == 0) {
+		cJSON_DeleteItemFromObjectCaseSensitive(o, "stopped_by");
+		strbuf_addf(&how, "%s (%s)", ev->actor ? ev->actor : "?",
+			    pstr(ev, "signal") ? pstr(ev, "signal") : "?");
+		add_clean(o, "stopped_by", strbuf_str(&how));
+	} else if (strcmp(ev->type, "step.orphan_ended") == 0) {
+		const char *st = pstr(ev, "exit_status");
+		const char *outcome = pstr(ev, "outcome");
+
+		cJSON_DeleteItemFromObjectCaseSensitive(o, "status_file");
+		if (st || (outcome && strcmp(outcome, "unknown") != 0)) {
+			strbuf_addf(&how, "%s at %s (its keeper's record)",
+				    st ? st : outcome, pstr(ev, "ended")
+				    ? pstr(ev, "ended") : "?");
+			add_clean(o, "orphan_ended", strbuf_str(&how));
+		}
+	}
+	strbuf_done(&how);
+}
+
 /* A run's process, and what became of it after its console died. */
 static void
 on_process(struct rep *r, const struct journal_event *ev, struct strbuf *what)
@@ -773,6 +822,8 @@ on_process(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 
 	if (strcmp(ev->type, "step.spawned") == 0)
 		note_status_file(r, ev);
+	else
+		note_orphan(r, ev);
 	if (strcmp(ev->type, "step.spawned") == 0)
 		strbuf_addf(what, "%s runs as pid %d", step, n);
 	else if (strcmp(ev->type, "step.orphan") == 0)
@@ -2640,6 +2691,15 @@ md_commands(const cJSON *rep, struct strbuf *out)
 		if (jstr(c, "kept"))
 			strbuf_addf(&v, "; ended after the console quit: %s",
 				    jstr(c, "kept"));
+		if (jstr(c, "stopped_by"))
+			strbuf_addf(&v, "; stopped by %s after the console "
+				    "quit%s%s", jstr(c, "stopped_by"),
+				    jstr(c, "orphan_ended") ? ": " : "",
+				    s_or(c, "orphan_ended", ""));
+		else if (jstr(c, "orphan_ended"))
+			strbuf_addf(&v, "; its process ended by itself after "
+				    "the console quit: %s",
+				    jstr(c, "orphan_ended"));
 		cell(out, strbuf_str(&v));
 		strbuf_adds(out, "\n");
 		cJSON_Delete(secs);
