@@ -1143,9 +1143,16 @@ session_phase_reopened(const struct session *s, enum phase_id phase)
 {
 	int n = 0;
 
-	for (size_t i = 0; i < s->n_steps; i++)
-		if (s->steps[i].phase == phase && s->steps[i].done.redo)
+	for (size_t i = 0; i < s->n_steps; i++) {
+		const struct step_rt *rt = &s->steps[i];
+
+		/* a sign-off voided and not given again reopens its
+		 * approve step as a changed variable reopens a run */
+		if (rt->phase == phase && (rt->done.redo ||
+		    (rt->voided && rt->state == STEP_OPEN &&
+		     session_step_active(s, rt))))
 			n++;
+	}
 	return n;
 }
 

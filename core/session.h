@@ -272,9 +272,9 @@ int64_t session_complete_wall(const struct session *s);
 int64_t session_recovery_end(const struct session *s, int *fixed,
 			     const char **which);
 
-/* How many steps of PHASE were reopened (a variable they used changed)
- * and are not done again yet: the phase is not done, whatever the
- * current phase. */
+/* How many steps of PHASE were reopened (a variable they used changed,
+ * or a sign-off was voided) and are not done again yet: the phase is not
+ * done, whatever the current phase. */
 int session_phase_reopened(const struct session *s, enum phase_id phase);
 
 /* Whether the recovery was never proven (a required verification marked

@@ -447,6 +447,7 @@ on_voided(struct session *s, const struct journal_event *ev)
 	if (rt) {
 		free(rt->voided_note);
 		rt->voided_note = session_voided_note(ev->payload);
+		rt->voided = 1;
 	}
 	if (rt && !approvals_complete(rt))
 		rt->state = STEP_OPEN;

@@ -86,6 +86,8 @@ struct step_rt {
 				 * its work: what the operator checked */
 	int64_t first_run_us;	/* when its first run started, or 0 */
 	struct rto_done done;	/* when its work was done (rtoclock.h) */
+	int voided;		/* approve: a sign-off voided since it was
+				 * last complete (the phase is reopened) */
 	char *voided_note;	/* approve: the last sign-off voided, which
 				 * covered steps ran under it while it was
 				 * valid and which remain unapproved */
