@@ -873,6 +873,10 @@ resume_session(const struct session_opts *o, struct err *err)
 		s->taken_by = xstrdup(o->taken_by);
 		return s;
 	}
+	/* A --var refused (apply_presets would refuse it after the resume
+	 * was journalled) is refused before anything is written. */
+	if (check_presets(s->pb, o->vars, err) < 0)
+		goto fail;
 	/* Another operator takes over: journalled, unless she signed off
 	 * steps still to run. */
 	if (o->operator && session_change_operator(s, o->operator, err) < 0)
