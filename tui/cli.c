@@ -352,6 +352,44 @@ cli_find_session(const char *arg, int exact, struct err *err)
 	return path;
 }
 
+/* ARG named no session exactly, for a command that takes the whole name
+ * (CMD): when sessions begin so, say that it takes the whole name and
+ * name them (-1); 0 when none does. */
+static int
+refuse_prefix(const char *arg, const char *cmd)
+{
+	char *root, **names;
+	size_t n;
+	struct stat st;
+	int found;
+
+	if (!*arg || strchr(arg, '/') || stat(arg, &st) == 0)
+		return 0;
+	root = cli_sessions_root();
+	n = sessions_named(root, arg, 0, &names);
+	found = n > 0;
+	if (found) {
+		char *safe = sanitize_text(arg, strlen(arg));
+
+		fprintf(stderr, "rewind: %s: no session is named so; rewind %s "
+			"takes a session's whole name (the start of one serves "
+			"only to read it: replay, report, verify). %s so:\n",
+			safe, cmd, n == 1 ? "One begins" : "These begin");
+		for (size_t i = 0; i < n; i++) {
+			char *nm = sanitize_text(names[i], strlen(names[i]));
+
+			fprintf(stderr, "  rewind %s %s\n", cmd, nm);
+			free(nm);
+		}
+		free(safe);
+	}
+	while (n)
+		free(names[--n]);
+	free(names);
+	free(root);
+	return found ? -1 : 0;
+}
+
 /* A command that takes a session may be given its name in the sessions
  * folder, or the start of it, as `rewind sessions` lists them. */
 static int
@@ -373,6 +411,11 @@ resolve_session_arg(struct cli_opts *o)
 	}
 	if (o->session_path)
 		o->args[0] = o->session_path;
+	else if (o->command != CMD_VERIFY &&
+		 refuse_prefix(o->args[0], o->command == CMD_RUN ? "run"
+			       : o->command == CMD_DRILL ? "drill"
+			       : "approve") < 0)
+		return -1;
 	return 0;
 }
 
