@@ -1551,6 +1551,27 @@ owed_check(const struct pb_step *st, enum phase_id ph)
 /* Check steps of the playbook with what became of them, and steps of any
  * kind that were n/a'd or skipped, so the counts agree with the Not
  * applicable section; n/a'd ones are follow-ups too. */
+/* A step that runs something (run, probe, wait) in state S, counted into
+ * RAN (done, failed, open): the checklist's count tells them apart. */
+static void
+count_ran(const struct pb_step *st, const char *s, int ran[3])
+{
+	if (st->kind != STEP_KIND_RUN && st->kind != STEP_KIND_PROBE &&
+	    st->kind != STEP_KIND_WAIT)
+		return;
+	ran[strcmp(s, "done") == 0 ? 0 : strcmp(s, "failed") == 0 ? 1 : 2]++;
+}
+
+static void
+add_ran(cJSON *cl, const int ran[3])
+{
+	cJSON *o = cJSON_AddObjectToObject(cl, "run_steps");
+
+	cJSON_AddNumberToObject(o, "done", ran[0]);
+	cJSON_AddNumberToObject(o, "failed", ran[1]);
+	cJSON_AddNumberToObject(o, "open", ran[2]);
+}
+
 static void
 add_checklist(struct rep *r)
 {
@@ -1559,6 +1580,7 @@ add_checklist(struct rep *r)
 	int n[5] = { 0 };	/* done, skipped, n/a, open, failed */
 	static const char *const names[] = { "done", "skipped", "n/a", "open",
 					     "failed" };
+	int ran[3] = { 0 };	/* done, failed, open: steps that run */
 
 	for (int ph = 0; r->pb && ph < PHASE_COUNT; ph++)
 		for (size_t i = 0; i < r->pb->phases[ph].n_steps; i++) {
@@ -1570,8 +1592,10 @@ add_checklist(struct rep *r)
 			s = state_of(r, st->id, &e);
 			if (!e && cannot_apply(r, st))
 				s = "n/a";
-			if (st->kind != STEP_KIND_CHECK && !is_closed_unrun(s))
+			if (st->kind != STEP_KIND_CHECK && !is_closed_unrun(s)) {
+				count_ran(st, s, ran);
 				continue;
+			}
 			o = e ? cJSON_Duplicate(e, 1) : cJSON_CreateObject();
 			if (!e) {
 				add_clean(o, "step", st->id);
@@ -1612,6 +1636,7 @@ add_checklist(struct rep *r)
 	for (int k = 0; k < 5; k++)
 		cJSON_AddNumberToObject(cl, names[k], n[k]);
 	cJSON_AddItemToObject(cl, "items", items);
+	add_ran(cl, ran);
 }
 
 /* Every step marked n/a (any kind), with its reason. */
@@ -2726,13 +2751,22 @@ static void
 md_checklist(const cJSON *rep, struct strbuf *out)
 {
 	const cJSON *cl = cJSON_GetObjectItem(rep, "checklist");
+	const cJSON *run = cJSON_GetObjectItem(cl, "run_steps");
 	const cJSON *i;
 
 	strbuf_addf(out, "## Checklist\n\n%d done, %d skipped, %d n/a, %d open"
-		    "\n\n", cJSON_GetObjectItem(cl, "done")->valueint,
+		    " (the checks, and every step closed without running)",
+		    cJSON_GetObjectItem(cl, "done")->valueint,
 		    cJSON_GetObjectItem(cl, "skipped")->valueint,
 		    cJSON_GetObjectItem(cl, "n/a")->valueint,
 		    cJSON_GetObjectItem(cl, "open")->valueint);
+	if (run)
+		strbuf_addf(out, "; the steps that run something: %d done, "
+			    "%d failed, %d open (see Commands)",
+			    cJSON_GetObjectItem(run, "done")->valueint,
+			    cJSON_GetObjectItem(run, "failed")->valueint,
+			    cJSON_GetObjectItem(run, "open")->valueint);
+	strbuf_adds(out, "\n\n");
 	cJSON_ArrayForEach(i, cJSON_GetObjectItem(cl, "items")) {
 		const char *st = s_or(i, "state", "open");
 
