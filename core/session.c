@@ -1274,6 +1274,7 @@ session_step_view(const struct session *s, size_t i, struct step_view *out)
 	out->run_unknown = rt->run_unknown;
 	out->output_cut = rt->output_cut;
 	out->ended_after_quit = rt->ended_after_quit;
+	out->ended_news = rt->ended_news;
 	out->hand_check = rt->hand_check;
 	out->voided_note = rt->voided_note;
 	return 0;

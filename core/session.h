@@ -380,6 +380,8 @@ struct step_view {
 				 * the state since (n/a, checked by hand) */
 	int output_cut;		/* its console was killed mid-run: the
 				 * output kept may end before the run did */
+	int ended_news;		/* this console learned (and journalled)
+				 * that end: not an earlier resume */
 	int64_t ended_after_quit;	/* its last run ended after its console
 					 * quit, at this time (its keeper's
 					 * record); 0 otherwise */

@@ -80,6 +80,7 @@ struct step_rt {
 				 * step's state since */
 	int output_cut;		/* its console died without quitting
 				 * (killed): its output may be cut off */
+	int ended_news;		/* that end was learned by this console */
 	int64_t ended_after_quit;	/* its last run ended after its console
 					 * quit, when (the keeper's record) */
 	char *hand_check;	/* an interrupted run recorded as having done
