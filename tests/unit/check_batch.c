@@ -350,9 +350,10 @@ START_TEST(test_batch_running_session_sees_remote_approval_within_a_second)
 	const char *argv[] = { "rewind", "drill", playbook, "--batch", "--operator",
 			 "olga", "--session-dir", dir, NULL };
 	const char *self[] = { "rewind", "approve", dir, "p.signoff", "--role",
-			 "Technical Lead", "--as", "olga", NULL };
+			 "Technical Lead", "--as", "olga", "--yes", NULL };
 	const char *tina[] = { "rewind", "approve", dir, "p.signoff", "--role",
-			 "Technical Lead", "--as", "tina", "--comment", "ok", NULL };
+			 "Technical Lead", "--as", "tina", "--comment", "ok", "--yes",
+			 NULL };
 	struct child c;
 
 	child_start(&c, argv);
