@@ -175,6 +175,7 @@ read_head(int fd, struct session_summary *s)
 		s->mode = xstrdup_or_null(payload_string(&ev, "mode"));
 		s->operator = xstrdup_or_null(payload_string(&ev, "operator"));
 		s->scenario = xstrdup_or_null(payload_string(&ev, "scenario"));
+		s->workdir = xstrdup_or_null(payload_string(&ev, "workdir"));
 		s->started_us = s->last_us = ev.wall_us;
 		s->events = ev.seq;
 		rc = 0;
@@ -543,6 +544,7 @@ sessions_free(struct session_summary *list, size_t n)
 		free(s->mode);
 		free(s->operator);
 		free(s->scenario);
+		free(s->workdir);
 		free(s->phase);
 		free(s->last_type);
 		free(s->how);

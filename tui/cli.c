@@ -137,6 +137,8 @@ print_help(void)
 "                           run/drill: take a shared session over from its\n"
 "                           commander and go on with it here (only the one\n"
 "                           it is offered to, when a hand-over is offered)\n"
+"      --new                run: start a new session though a live one of\n"
+"                           the playbook started here is still open\n"
 "      --force              with --take: take it though its hand-over is\n"
 "                           offered to someone else, or its commander\n"
 "                           neither offered it nor quit (journalled as\n"
@@ -187,7 +189,7 @@ add_var(struct cli_opts *o, const char *v)
 enum {
 	OPT_LIST_SCENARIOS = 256, OPT_READ_ONLY, OPT_REAL_IN_CLONE,
 	OPT_NO_REAL_IN_CLONE, OPT_GAME_MASTER, OPT_INJECT, OPT_EXPECT,
-	OPT_SHARE, OPT_AGAINST, OPT_WAIT, OPT_TAKE, OPT_FORCE,
+	OPT_SHARE, OPT_AGAINST, OPT_WAIT, OPT_TAKE, OPT_FORCE, OPT_NEW,
 };
 
 static const struct option long_opts[] = {
@@ -205,6 +207,7 @@ static const struct option long_opts[] = {
 	{ "wait", optional_argument, NULL, OPT_WAIT },
 	{ "take", required_argument, NULL, OPT_TAKE },
 	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "new", no_argument, NULL, OPT_NEW },
 	{ "real-in-clone", no_argument, NULL, OPT_REAL_IN_CLONE },
 	{ "no-real-in-clone", no_argument, NULL, OPT_NO_REAL_IN_CLONE },
 	{ "read-only", no_argument, NULL, OPT_READ_ONLY },
@@ -235,6 +238,7 @@ apply_option(int c, struct cli_opts *o)
 	case OPT_AGAINST: o->against = optarg; break;
 	case OPT_TAKE: o->take = optarg; break;
 	case OPT_FORCE: o->force = 1; break;
+	case OPT_NEW: o->new_session = 1; break;
 	case OPT_WAIT:
 		o->wait_s = optarg ? atoi(optarg) : 60;
 		if (o->wait_s <= 0 || o->wait_s > 3600) {
@@ -1884,6 +1888,83 @@ cli_new_session_dir(const char *id)
 
 /* --- opening a session for a front end ----------------------------------------- */
 
+/* The newest live session of playbook ID, started in directory HERE,
+ * that is not complete (NULL: none; caller frees), from the sessions
+ * folder's list. */
+static char *
+open_same_session(const char *id, const char *here, char *what, size_t size)
+{
+	char *root = cli_sessions_root(), *found = NULL;
+	struct session_summary *list = NULL;
+	size_t n = 0;
+	struct err err = { 0 };
+
+	if (sessions_list(root, &list, &n, &err) < 0)
+		n = 0;
+	for (size_t i = 0; i < n && !found; i++) {
+		const struct session_summary *s = &list[i];
+
+		if (!s->playbook || strcmp(s->playbook, id) != 0 || !s->mode ||
+		    strcmp(s->mode, "live") != 0 || !s->workdir ||
+		    strcmp(s->workdir, here) != 0 ||
+		    s->status == SESSION_COMPLETED ||
+		    s->status == SESSION_UNREADABLE)
+			continue;
+		found = xstrdup(s->dir);
+		snprintf(what, size, "%s (phase %s, %s)", s->name,
+			 s->phase ? s->phase : "?",
+			 session_status_name(s->status));
+	}
+	sessions_free(list, n);
+	free(root);
+	return found;
+}
+
+/* rewind run PLAYBOOK (no --session-dir, no --new) while a live session of
+ * the same playbook started here is open: batch refuses (-1), naming it
+ * and how to resume it; the console asks whether to resume it (*DIR set
+ * to it, 1) or start a new one (0). */
+static int
+ask_open_same(const struct cli_opts *o, const char *playbook, char **dir)
+{
+	struct playbook *pb = playbook_load_file(playbook, NULL);
+	char *here = getcwd(NULL, 0), what[512], answer[16], *found, *safe;
+	int rc = 0;
+
+	found = pb && here ? open_same_session(pb->id, here, what,
+					       sizeof(what)) : NULL;
+	playbook_free(pb);
+	free(here);
+	if (!found)
+		return 0;
+	safe = sanitize_text(what, strlen(what));
+	fprintf(stderr, "rewind: a live session of this playbook started "
+		"here is still open: %s; resume it with: rewind run %s\n",
+		safe, found);
+	free(safe);
+	if (o->batch || !isatty(STDIN_FILENO)) {
+		fputs("rewind: not starting a second one (--new starts a new "
+		      "session anyway)\n", stderr);
+		free(found);
+		return -1;
+	}
+	fputs("Resume it (r), start a new one (n) or quit (q)? [r/n/q] ",
+	      stderr);
+	if (!fgets(answer, sizeof(answer), stdin) || answer[0] == 'q' ||
+	    answer[0] == 'Q' || (answer[0] != 'n' && answer[0] != 'N' &&
+				 answer[0] != 'r' && answer[0] != 'R')) {
+		free(found);
+		return -1;
+	}
+	if (answer[0] == 'r' || answer[0] == 'R') {
+		*dir = found;
+		rc = 1;
+	} else {
+		free(found);
+	}
+	return rc;
+}
+
 static int
 is_session_dir(const char *path)
 {
@@ -2446,6 +2527,21 @@ cli_open_session(const struct cli_opts *o, struct loop *loop,
 		free(playbook);
 		free(dir);
 		return take_session(o, &so);
+	}
+	if (!dir && playbook && o->command == CMD_RUN && !o->new_session &&
+	    !o->session_dir) {
+		int same = ask_open_same(o, playbook, &dir);
+
+		if (same < 0) {
+			free(playbook);
+			return NULL;
+		}
+		if (same) {	/* resume it */
+			free(playbook);
+			playbook = NULL;
+			so.playbook = NULL;
+			so.dir = dir;
+		}
 	}
 	fresh = dir && !is_session_dir(dir);
 	if (!fresh && dir && (refuse_untaken(dir) < 0 ||
