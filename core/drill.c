@@ -1580,22 +1580,25 @@ static int phase_na(const struct session *s, enum phase_id phase,
 		    unsigned kinds, cJSON *arr, int *n_required);
 static void list_steps(const cJSON *arr, char *buf, size_t size);
 
-/* Required run and probe steps of the verify phase that apply and failed
- * (their last run), into ARR; returns how many. */
+/* Steps of S that prove the recovery (playbook_step_proof, the report's
+ * rule too) and apply, left unproven: marked n/a into NA, verifications
+ * that failed into FAILED (each {step}); returns how many in all. */
 static int
-verify_failed(const struct session *s, cJSON *arr)
+unproven_steps(const struct session *s, cJSON *na, cJSON *failed)
 {
 	int n = 0;
 
 	for (size_t i = 0; i < s->n_steps; i++) {
 		const struct step_rt *rt = &s->steps[i];
-		cJSON *o;
+		enum pb_proof p = playbook_step_proof(s->pb, s->scenario,
+						      rt->phase, rt->def);
+		cJSON *o, *arr = rt->state == STEP_NA ? na
+			: rt->state == STEP_FAILED && p == PB_PROOF_VERIFIED
+			? failed : NULL;
 
-		if (rt->phase != PHASE_VERIFY || !rt->def->required ||
-		    (rt->def->kind != STEP_KIND_RUN &&
-		     rt->def->kind != STEP_KIND_PROBE &&
-		     rt->def->kind != STEP_KIND_WAIT) ||
-		    rt->state != STEP_FAILED || !session_step_active(s, rt))
+		if (p == PB_PROOF_NONE || !arr ||
+		    !session_step_active(s, rt) ||
+		    drill_unverifiable(s, rt->def->id))
 			continue;
 		o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "step", rt->def->id);
@@ -1613,13 +1616,10 @@ static int
 unproven_recovery(const struct session *s, char *why, size_t size)
 {
 	cJSON *na = cJSON_CreateArray(), *failed = cJSON_CreateArray();
-	int n, n_na = phase_na(s, PHASE_VERIFY, 1u << STEP_KIND_RUN |
-			       1u << STEP_KIND_PROBE | 1u << STEP_KIND_WAIT,
-			       na, &n);
-	int n_failed = verify_failed(s, failed);
+	int n = unproven_steps(s, na, failed);
+	int n_na = cJSON_GetArraySize(na), n_failed = n - n_na;
 	char steps[256], more[256];
 
-	n_na += phase_na(s, PHASE_EXECUTE, 1u << STEP_KIND_RUN, na, &n);
 	steps[0] = more[0] = '\0';
 	if (n_na)
 		list_steps(na, steps, sizeof(steps));
@@ -1627,7 +1627,7 @@ unproven_recovery(const struct session *s, char *why, size_t size)
 		list_steps(failed, more, sizeof(more));
 	cJSON_Delete(na);
 	cJSON_Delete(failed);
-	if (!n_na && !n_failed)
+	if (!n)
 		return 0;
 	snprintf(why, size, "the recovery was never proven (%s%s%s%s%s)",
 		 steps, n_na ? " marked n/a" : "",

@@ -133,16 +133,27 @@ on_refused(const struct ev *e, struct strbuf *sb)
 	char *where = cJSON_GetObjectItem(e->p, "provenance") && !remote
 		? evtext_provenance(e->p, 1) : NULL;
 
+	const char *step = e->step[0] ? e->step : str(e->p, "step", "request");
+	const char *tried = str(e->p, "name_given", NULL);
+	const char *name = str(e->p, "name", NULL);
+
+	/* A name that is not the actor (one with no normal form is refused
+	 * under the login that typed it) is named apart from the login:
+	 * nobody tried to sign as the login. */
+	if (!tried && name && strcmp(name, e->actor) != 0)
+		tried = name;
 	/* A sign-off from the inbox names its remote first: the status line
 	 * may cut what follows. */
 	if (remote && strcmp(e->actor, "rewind") == 0)	/* no name taken */
 		strbuf_addf(sb, "a request to %s %s as '%s'", pay(e, "action"),
-			    e->step[0] ? e->step : str(e->p, "step", "?"),
-			    str(e->p, "name", "?"));
+			    step, str(e->p, "name", "?"));
+	else if (tried && strcmp(pay(e, "action"), "approve") == 0)
+		strbuf_addf(sb, "approve %s as \"%s\" by login %s", step,
+			    tried, str(cJSON_GetObjectItem(e->p, "provenance"),
+				       "login", e->actor));
 	else
 		strbuf_addf(sb, "%s's %s %s", e->actor, pay(e, "action"),
-			    e->step[0] ? e->step : str(e->p, "step",
-							"request"));
+			    step);
 	if (remote)
 		strbuf_addf(sb, " from %s", remote);
 	strbuf_addf(sb, " was refused: %s", pay(e, "reason"));

@@ -3716,6 +3716,23 @@ playbook_outcome_always_fails(const struct playbook *pb, const char *scenario,
 	return 0;
 }
 
+enum pb_proof
+playbook_step_proof(const struct playbook *pb, const char *scenario,
+		    enum phase_id phase, const struct pb_step *st)
+{
+	if (!st->required)
+		return PB_PROOF_NONE;
+	if (phase == PHASE_EXECUTE)
+		return st->kind == STEP_KIND_RUN && st->destructive &&
+		       !playbook_outcome_always_fails(pb, scenario, st)
+		       ? PB_PROOF_DONE : PB_PROOF_NONE;
+	if (phase == PHASE_VERIFY && (st->kind == STEP_KIND_RUN ||
+				      st->kind == STEP_KIND_PROBE ||
+				      st->kind == STEP_KIND_WAIT))
+		return PB_PROOF_VERIFIED;
+	return PB_PROOF_NONE;
+}
+
 const struct pb_scenario *
 playbook_scenario_ref(const struct playbook *pb, const char *ref)
 {

@@ -447,6 +447,20 @@ int playbook_outcome_always_fails(const struct playbook *pb,
 				  const char *scenario,
 				  const struct pb_step *st);
 
+/* What step ST of phase PHASE proves of the recovery, one rule for the
+ * console's header, the replay, the report and the drill's score card:
+ * PB_PROOF_DONE for a required destructive run step of the execute phase
+ * (the rollback itself; a login or a checkout is not) that scenario
+ * SCENARIO (NULL: none) does not make fail on every run: marked n/a by
+ * hand, the rollback was never done; PB_PROOF_VERIFIED for a required
+ * run, probe or wait step of the verify phase: marked n/a by hand or
+ * failed, the recovery was never proven; else PB_PROOF_NONE. A step n/a
+ * by its condition ("when") proves nothing either way. */
+enum pb_proof { PB_PROOF_NONE, PB_PROOF_DONE, PB_PROOF_VERIFIED };
+enum pb_proof playbook_step_proof(const struct playbook *pb,
+				  const char *scenario, enum phase_id phase,
+				  const struct pb_step *st);
+
 /* Load and validate the playbook at PATH. On failure returns NULL with
  * ERR_IO (unreadable), ERR_PARSE (bad JSON, with line and column) or
  * ERR_INVALID, the message starting "PATH: json.path: ". Caller frees. */

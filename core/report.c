@@ -793,6 +793,55 @@ kept_unjournalled(struct rep *r, const char *dir)
 	}
 }
 
+/* The last command entry of STEP, when the console's end interrupted it
+ * (its run went on as an orphan), or NULL. */
+static cJSON *
+orphaned_command(struct rep *r, const char *step)
+{
+	cJSON *head = r->commands->child;
+
+	for (cJSON *c = head ? head->prev : NULL; c && step; c = c->prev) {
+		if (jstr(c, "step") && strcmp(jstr(c, "step"), step) == 0)
+			return cJSON_IsTrue(cJSON_GetObjectItem(c,
+								"interrupted"))
+			       ? c : NULL;
+		if (c == head)
+			break;
+	}
+	return NULL;
+}
+
+/* What the journal says of an orphan's stop (step.orphan_stop: who, with
+ * which signal) and end (step.orphan_ended) goes on its command entry, so
+ * its row tells it (not the keeper's record read as unjournalled). */
+static void
+note_orphan(struct rep *r, const struct journal_event *ev)
+{
+	cJSON *o = orphaned_command(r, ev->step);
+	struct strbuf how = STRBUF_INIT;
+
+	if (!o)
+		return;
+	if (strcmp(ev->type, "step.orphan_stop") == 0) {
+		cJSON_DeleteItemFromObjectCaseSensitive(o, "stopped_by");
+		strbuf_addf(&how, "%s (%s)", ev->actor ? ev->actor : "?",
+			    pstr(ev, "signal") ? pstr(ev, "signal") : "?");
+		add_clean(o, "stopped_by", strbuf_str(&how));
+	} else if (strcmp(ev->type, "step.orphan_ended") == 0) {
+		const char *st = pstr(ev, "exit_status");
+		const char *outcome = pstr(ev, "outcome");
+
+		cJSON_DeleteItemFromObjectCaseSensitive(o, "status_file");
+		if (st || (outcome && strcmp(outcome, "unknown") != 0)) {
+			strbuf_addf(&how, "%s at %s (its keeper's record)",
+				    st ? st : outcome, pstr(ev, "ended")
+				    ? pstr(ev, "ended") : "?");
+			add_clean(o, "orphan_ended", strbuf_str(&how));
+		}
+	}
+	strbuf_done(&how);
+}
+
 /* A run's process, and what became of it after its console died. */
 static void
 on_process(struct rep *r, const struct journal_event *ev, struct strbuf *what)
@@ -803,6 +852,8 @@ on_process(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 
 	if (strcmp(ev->type, "step.spawned") == 0)
 		note_status_file(r, ev);
+	else
+		note_orphan(r, ev);
 	if (strcmp(ev->type, "step.spawned") == 0)
 		strbuf_addf(what, "%s runs as pid %d", step, n);
 	else if (strcmp(ev->type, "step.orphan") == 0)
@@ -1563,6 +1614,27 @@ owed_check(const struct pb_step *st, enum phase_id ph)
 /* Check steps of the playbook with what became of them, and steps of any
  * kind that were n/a'd or skipped, so the counts agree with the Not
  * applicable section; n/a'd ones are follow-ups too. */
+/* A step that runs something (run, probe, wait) in state S, counted into
+ * RAN (done, failed, open): the checklist's count tells them apart. */
+static void
+count_ran(const struct pb_step *st, const char *s, int ran[3])
+{
+	if (st->kind != STEP_KIND_RUN && st->kind != STEP_KIND_PROBE &&
+	    st->kind != STEP_KIND_WAIT)
+		return;
+	ran[strcmp(s, "done") == 0 ? 0 : strcmp(s, "failed") == 0 ? 1 : 2]++;
+}
+
+static void
+add_ran(cJSON *cl, const int ran[3])
+{
+	cJSON *o = cJSON_AddObjectToObject(cl, "run_steps");
+
+	cJSON_AddNumberToObject(o, "done", ran[0]);
+	cJSON_AddNumberToObject(o, "failed", ran[1]);
+	cJSON_AddNumberToObject(o, "open", ran[2]);
+}
+
 static void
 add_checklist(struct rep *r)
 {
@@ -1571,6 +1643,7 @@ add_checklist(struct rep *r)
 	int n[5] = { 0 };	/* done, skipped, n/a, open, failed */
 	static const char *const names[] = { "done", "skipped", "n/a", "open",
 					     "failed" };
+	int ran[3] = { 0 };	/* done, failed, open: steps that run */
 
 	for (int ph = 0; r->pb && ph < PHASE_COUNT; ph++)
 		for (size_t i = 0; i < r->pb->phases[ph].n_steps; i++) {
@@ -1582,8 +1655,10 @@ add_checklist(struct rep *r)
 			s = state_of(r, st->id, &e);
 			if (!e && cannot_apply(r, st))
 				s = "n/a";
-			if (st->kind != STEP_KIND_CHECK && !is_closed_unrun(s))
+			if (st->kind != STEP_KIND_CHECK && !is_closed_unrun(s)) {
+				count_ran(st, s, ran);
 				continue;
+			}
 			o = e ? cJSON_Duplicate(e, 1) : cJSON_CreateObject();
 			if (!e) {
 				add_clean(o, "step", st->id);
@@ -1624,6 +1699,7 @@ add_checklist(struct rep *r)
 	for (int k = 0; k < 5; k++)
 		cJSON_AddNumberToObject(cl, names[k], n[k]);
 	cJSON_AddItemToObject(cl, "items", items);
+	add_ran(cl, ran);
 }
 
 /* Every step marked n/a (any kind), with its reason. */
@@ -1812,17 +1888,15 @@ add_unproven(struct rep *r, cJSON *arr)
 	const struct pb_phase *ex = r->pb ? &r->pb->phases[PHASE_EXECUTE] : NULL;
 	const struct pb_phase *ph = r->pb ? &r->pb->phases[PHASE_VERIFY] : NULL;
 
+	const char *sc = jstr(r->summary, "scenario");
+
 	for (size_t i = 0; ex && i < ex->n_steps; i++)
-		if (ex->steps[i].required && ex->steps[i].kind == STEP_KIND_RUN &&
-		    ex->steps[i].destructive &&	/* the rollback itself */
-		    !playbook_outcome_always_fails(r->pb, jstr(r->summary,
-				"scenario"), &ex->steps[i]))
+		if (playbook_step_proof(r->pb, sc, PHASE_EXECUTE,
+					&ex->steps[i]) == PB_PROOF_DONE)
 			add_unproven_step(r, &ex->steps[i], 0, arr);
 	for (size_t i = 0; ph && i < ph->n_steps; i++)
-		if (ph->steps[i].required &&
-		    (ph->steps[i].kind == STEP_KIND_RUN ||
-		     ph->steps[i].kind == STEP_KIND_PROBE ||
-		     ph->steps[i].kind == STEP_KIND_WAIT))
+		if (playbook_step_proof(r->pb, sc, PHASE_VERIFY,
+					&ph->steps[i]) == PB_PROOF_VERIFIED)
 			add_unproven_step(r, &ph->steps[i], 1, arr);
 }
 
@@ -2722,6 +2796,15 @@ md_commands(const cJSON *rep, struct strbuf *out)
 		if (cJSON_IsTrue(cJSON_GetObjectItem(c, "output_may_be_cut")))
 			strbuf_adds(&v, "; its output may be cut off (the "
 				    "console was killed)");
+		if (jstr(c, "stopped_by"))
+			strbuf_addf(&v, "; stopped by %s after the console "
+				    "quit%s%s", jstr(c, "stopped_by"),
+				    jstr(c, "orphan_ended") ? ": " : "",
+				    s_or(c, "orphan_ended", ""));
+		else if (jstr(c, "orphan_ended"))
+			strbuf_addf(&v, "; its process ended by itself after "
+				    "the console quit: %s",
+				    jstr(c, "orphan_ended"));
 		cell(out, strbuf_str(&v));
 		strbuf_adds(out, "\n");
 		cJSON_Delete(secs);
@@ -2748,13 +2831,22 @@ static void
 md_checklist(const cJSON *rep, struct strbuf *out)
 {
 	const cJSON *cl = cJSON_GetObjectItem(rep, "checklist");
+	const cJSON *run = cJSON_GetObjectItem(cl, "run_steps");
 	const cJSON *i;
 
 	strbuf_addf(out, "## Checklist\n\n%d done, %d skipped, %d n/a, %d open"
-		    "\n\n", cJSON_GetObjectItem(cl, "done")->valueint,
+		    " (the checks, and every step closed without running)",
+		    cJSON_GetObjectItem(cl, "done")->valueint,
 		    cJSON_GetObjectItem(cl, "skipped")->valueint,
 		    cJSON_GetObjectItem(cl, "n/a")->valueint,
 		    cJSON_GetObjectItem(cl, "open")->valueint);
+	if (run)
+		strbuf_addf(out, "; the steps that run something: %d done, "
+			    "%d failed, %d open (see Commands)",
+			    cJSON_GetObjectItem(run, "done")->valueint,
+			    cJSON_GetObjectItem(run, "failed")->valueint,
+			    cJSON_GetObjectItem(run, "open")->valueint);
+	strbuf_adds(out, "\n\n");
 	cJSON_ArrayForEach(i, cJSON_GetObjectItem(cl, "items")) {
 		const char *st = s_or(i, "state", "open");
 

@@ -74,14 +74,19 @@ rtoclock_done_event(struct rto_done *d, const char *type,
 	int unknown = cJSON_IsString(o) &&
 		      strcmp(o->valuestring, "unknown") == 0;
 
+	/* The world changed at the first success since the step's values
+	 * were last set (a change reopens it): a re-run with the same values
+	 * ("already set") does not move that time. */
 	if (strcmp(type, "step.started") == 0) {
-		d->at = 0;
 		d->orphan_end = 0;
 	} else if (strcmp(type, "step.orphan_ended") == 0) {
 		d->orphan_end = when;
 	} else if (strcmp(type, "step.finished") == 0) {
-		d->at = ptrue(payload, "ok") && !unknown ? when : 0;
-	} else if (strcmp(type, "step.ticked") == 0) {
+		if (!ptrue(payload, "ok") || unknown)
+			d->at = 0;
+		else if (!d->at)
+			d->at = when;
+	} else if (strcmp(type, "step.ticked") == 0 && !d->at) {
 		/* an interrupted run checked by hand: the earliest known
 		 * point after its effect */
 		d->at = ptrue(payload, "interrupted_run_checked") &&

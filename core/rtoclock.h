@@ -29,7 +29,9 @@ int64_t rtoclock_end(const char *rolled_back_at, int64_t verify_end_us,
 
 /* When a step's work was done, by the journal, one rule for the time a
  * time_of variable offers (the console) and the report's exact time: a
- * run that ended in the console, when it ended; an interrupted run
+ * run that ended in the console, when it ended (the first run that
+ * succeeded since its values were last set: a re-run with the same
+ * values changes nothing in the world); an interrupted run
  * recorded done by hand (its outcome unknown), the earliest the journal
  * knows that is still after its effect: when the console saw its
  * orphaned process end (step.orphan_ended) or when it was checked by

@@ -875,6 +875,10 @@ resume_session(const struct session_opts *o, struct err *err)
 		s->taken_by = xstrdup(o->taken_by);
 		return s;
 	}
+	/* A --var refused (apply_presets would refuse it after the resume
+	 * was journalled) is refused before anything is written. */
+	if (check_presets(s->pb, o->vars, err) < 0)
+		goto fail;
 	/* Another operator takes over: journalled, unless she signed off
 	 * steps still to run. */
 	if (o->operator && session_change_operator(s, o->operator, err) < 0)
@@ -1151,9 +1155,16 @@ session_phase_reopened(const struct session *s, enum phase_id phase)
 {
 	int n = 0;
 
-	for (size_t i = 0; i < s->n_steps; i++)
-		if (s->steps[i].phase == phase && s->steps[i].done.redo)
+	for (size_t i = 0; i < s->n_steps; i++) {
+		const struct step_rt *rt = &s->steps[i];
+
+		/* a sign-off voided and not given again reopens its
+		 * approve step as a changed variable reopens a run */
+		if (rt->phase == phase && (rt->done.redo ||
+		    (rt->voided && rt->state == STEP_OPEN &&
+		     session_step_active(s, rt))))
 			n++;
+	}
 	return n;
 }
 
@@ -1269,6 +1280,7 @@ session_step_view(const struct session *s, size_t i, struct step_view *out)
 	out->run_unknown = rt->run_unknown;
 	out->output_cut = rt->output_cut;
 	out->ended_after_quit = rt->ended_after_quit;
+	out->ended_news = rt->ended_news;
 	out->hand_check = rt->hand_check;
 	out->orphan_end = rt->orphan_end;
 	out->exit_known = rt->exit_known;

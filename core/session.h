@@ -277,9 +277,9 @@ int64_t session_complete_wall(const struct session *s);
 int64_t session_recovery_end(const struct session *s, int *fixed,
 			     const char **which);
 
-/* How many steps of PHASE were reopened (a variable they used changed)
- * and are not done again yet: the phase is not done, whatever the
- * current phase. */
+/* How many steps of PHASE were reopened (a variable they used changed,
+ * or a sign-off was voided) and are not done again yet: the phase is not
+ * done, whatever the current phase. */
 int session_phase_reopened(const struct session *s, enum phase_id phase);
 
 /* Whether an execute or verify step reopened is not done again (*PENDING
@@ -391,6 +391,8 @@ struct step_view {
 				 * the state since (n/a, checked by hand) */
 	int output_cut;		/* its console was killed mid-run: the
 				 * output kept may end before the run did */
+	int ended_news;		/* this console learned (and journalled)
+				 * that end: not an earlier resume */
 	int64_t ended_after_quit;	/* its last run ended after its console
 					 * quit, at this time (its keeper's
 					 * record); 0 otherwise */

@@ -409,6 +409,8 @@ on_step_finished(struct session *s, const struct journal_event *ev)
 	rt->state = cJSON_IsTrue(ok) ? STEP_DONE : STEP_FAILED;
 	rt->ended_after_quit = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
 		ev->payload, "after_console_quit")) ? ev->wall_us : 0;
+	/* journalled by this console (not read back): news of this resume */
+	rt->ended_news = rt->ended_after_quit && !s->replaying;
 	if (rt->ended_after_quit && pstr(ev, "ended")) {
 		int64_t at;
 
@@ -508,6 +510,7 @@ on_voided(struct session *s, const struct journal_event *ev)
 	if (rt) {
 		free(rt->voided_note);
 		rt->voided_note = session_voided_note(ev->payload);
+		rt->voided = 1;
 	}
 	if (rt && !approvals_complete(rt))
 		rt->state = STEP_OPEN;

@@ -80,6 +80,7 @@ struct step_rt {
 				 * step's state since */
 	int output_cut;		/* its console died without quitting
 				 * (killed): its output may be cut off */
+	int ended_news;		/* that end was learned by this console */
 	int64_t ended_after_quit;	/* its last run ended after its console
 					 * quit, when (the keeper's record) */
 	char *hand_check;	/* an interrupted run recorded as having done
@@ -92,6 +93,8 @@ struct step_rt {
 				 * status (outcome unknown all the same) */
 	int64_t first_run_us;	/* when its first run started, or 0 */
 	struct rto_done done;	/* when its work was done (rtoclock.h) */
+	int voided;		/* approve: a sign-off voided since it was
+				 * last complete (the phase is reopened) */
 	char *voided_note;	/* approve: the last sign-off voided, which
 				 * covered steps ran under it while it was
 				 * valid and which remain unapproved */

@@ -63,6 +63,7 @@ rt_strings_free(struct step_rt *rt)
 	rt->approvals = NULL;
 	rt->n_approvals = 0;
 	rt->voided_note = NULL;
+	rt->voided = 0;
 	rt->option = rt->cast_rel = rt->actor = rt->result = rt->reason = NULL;
 }
 

@@ -175,6 +175,7 @@ read_head(int fd, struct session_summary *s)
 		s->mode = xstrdup_or_null(payload_string(&ev, "mode"));
 		s->operator = xstrdup_or_null(payload_string(&ev, "operator"));
 		s->scenario = xstrdup_or_null(payload_string(&ev, "scenario"));
+		s->workdir = xstrdup_or_null(payload_string(&ev, "workdir"));
 		s->started_us = s->last_us = ev.wall_us;
 		s->events = ev.seq;
 		rc = 0;
@@ -184,6 +185,18 @@ read_head(int fd, struct session_summary *s)
 	return rc;
 }
 
+/* Whether EV was written by rewind approve from another terminal (not
+ * by a console, which may have quit before it). */
+static int
+is_outside(const struct journal_event *ev)
+{
+	const char *via = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(ev->payload, "provenance"),
+		"via"));
+
+	return via && strcmp(via, "rewind approve") == 0;
+}
+
 /* Take what the event of LINE says about where the session stands: the
  * last event's seq, time and type, and the phase of the last one that
  * has a phase. Returns 1 once nothing more is needed. */
@@ -191,19 +204,25 @@ static int
 note_tail_event(struct session_summary *s, const char *line, size_t len)
 {
 	struct journal_event ev;
-	int done;
+	int done, outside;
 
 	if (journal_event_parse(line, len, &ev, NULL) < 0)
 		return 0;
+	outside = is_outside(&ev);
 	if (!s->last_type && ev.seq >= s->events) {
 		s->events = ev.seq;
 		s->last_us = ev.wall_us;
+	}
+	/* A sign-off (or its refusal) written by rewind approve after the
+	 * console quit does not make a quit session interrupted: how the
+	 * session stands is its last console's word. */
+	if (!s->last_type && !outside) {
 		s->last_type = xstrdup(ev.type);
 		if (strcmp(ev.type, "session.quit") == 0)
 			s->how = xstrdup(payload_string(&ev, "how") ?
 					 payload_string(&ev, "how") : "quit");
 	}
-	if (ev.phase && !s->phase)
+	if (ev.phase && !s->phase && !outside)
 		s->phase = xstrdup(ev.phase);
 	done = s->last_type && s->phase;
 	journal_event_done(&ev);
@@ -525,6 +544,7 @@ sessions_free(struct session_summary *list, size_t n)
 		free(s->mode);
 		free(s->operator);
 		free(s->scenario);
+		free(s->workdir);
 		free(s->phase);
 		free(s->last_type);
 		free(s->how);

@@ -39,6 +39,7 @@ struct session_summary {
 	char *operator;		/* the current one: the last
 				 * session.operator_changed's, if any */
 	char *scenario;
+	char *workdir;		/* where it started (its commands run) */
 	char *phase;		/* phase of the last event that had one */
 	char *last_type;	/* type of the last event */
 	char *how;		/* a last session.quit's "how": "quit" (q),

@@ -31,14 +31,14 @@ JSON
 printf 'tick a.look\nnext\nnext\n' | "$bin" drill "$tmp/pb.json" --batch \
 	--operator alice --session-dir "$tmp/s" >"$tmp/prefix" 2>&1
 
-"$bin" approve "$tmp/s" p.sign --role Wrong --as bob >"$tmp/wrong.out" \
+"$bin" approve --yes "$tmp/s" p.sign --role Wrong --as bob >"$tmp/wrong.out" \
 	2>"$tmp/wrong.err" </dev/null && fail "a role the step lacks was accepted"
 [ -s "$tmp/wrong.out" ] &&
 	fail "a refused sign-off printed on stdout first: $(cat "$tmp/wrong.out")"
 grep -q 'no role "Wrong"' "$tmp/wrong.err" ||
 	fail "the refusal does not name the role: $(cat "$tmp/wrong.err")"
 
-"$bin" approve "$tmp/s" p.sign --role "Release Manager" --as bob \
+"$bin" approve --yes "$tmp/s" p.sign --role "Release Manager" --as bob \
 	>"$tmp/ok.out" 2>"$tmp/ok.err" </dev/null ||
 	fail "the sign-off was refused: $(cat "$tmp/ok.err")"
 grep -q '\^J' "$tmp/ok.out" && fail "the coverage list shows ^J: $(cat "$tmp/ok.out")"
@@ -53,7 +53,7 @@ sed '/^approve /,$d' "$src/tests/fixtures/walks/npm-dist-tag-rollback-immediate-
 	"$bin" drill "$src/playbooks/npm-dist-tag-rollback.json" --batch \
 		--operator alice --no-real-in-clone --session-dir "$tmp/npm" \
 		>"$tmp/npm.prefix" 2>&1
-"$bin" approve "$tmp/npm" approve.release-manager --role "Release Manager" \
+"$bin" approve --yes "$tmp/npm" approve.release-manager --role "Release Manager" \
 	--as bob >"$tmp/npm.out" 2>"$tmp/npm.err" </dev/null ||
 	fail "the npm sign-off was refused: $(cat "$tmp/npm.err")"
 grep -q 'execute.workflow-dispatch .*1\.2\.3 -> 1\.2\.2 on latest' "$tmp/npm.out" ||
@@ -81,7 +81,7 @@ printf '%s\n' next next 'approve approve.go Lead dana go' next 'run e.one' \
 	>"$tmp/v.prefix" 2>&1
 grep -q '"type":"approval.voided"' "$tmp/v/journal.jsonl" ||
 	fail "the prefix voided no sign-off: $(tail -3 "$tmp/v.prefix")"
-"$bin" approve "$tmp/v" approve.go --role Lead --as erin \
+"$bin" approve --yes "$tmp/v" approve.go --role Lead --as erin \
 	>"$tmp/v.out" 2>"$tmp/v.err" </dev/null ||
 	fail "the second sign-off was refused: $(cat "$tmp/v.err")"
 cat >"$tmp/v.want" <<'EOF'

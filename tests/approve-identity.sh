@@ -44,7 +44,7 @@ granted() { grep -c '"type":"approval.granted"' "$S/journal.jsonl"; }
 # and journals no approval.
 refused_cli() {
 	before=$(granted)
-	if "$bin" approve "$S" p.sign --role "Release Manager" --as "$1" \
+	if "$bin" approve --yes "$S" p.sign --role "Release Manager" --as "$1" \
 		>"$tmp/out" 2>"$tmp/err"; then
 		fail "--as '$1' was accepted: $(cat "$tmp/out")"
 		return
@@ -71,7 +71,7 @@ refused_cli '' "rewind approve: --as: the name is empty"
 refused_cli '   ' "rewind approve: --as: the name is empty"
 
 # A real approver: journalled in the normal form, printed so.
-"$bin" approve "$S" p.sign --role "Release Manager" --as '  Dana   Scully ' \
+"$bin" approve --yes "$S" p.sign --role "Release Manager" --as '  Dana   Scully ' \
 	>"$tmp/out" 2>"$tmp/err" || fail "Dana Scully refused: $(cat "$tmp/err")"
 grep -qF 'Dana Scully approved p.sign as Release Manager' "$tmp/out" ||
 	fail "rewind approve did not print the normal form: $(cat "$tmp/out")"

@@ -11,7 +11,7 @@ printf '%s\n' 'set VERSION 1.2.3' quit |
 		--operator olga --session-dir "$S" >"$tmp/walk.out" 2>&1
 [ -f "$S/journal.jsonl" ] || { cat "$tmp/walk.out"; fail "no session"; exit 1; }
 
-if "$bin" approve "$S" p.sign --role 'Release Manager' --as bob \
+if "$bin" approve --yes "$S" p.sign --role 'Release Manager' --as bob \
 	>"$tmp/out" 2>"$tmp/err" </dev/null; then
 	fail "a sign-off in the assess phase was taken"
 fi

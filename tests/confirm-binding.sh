@@ -44,7 +44,7 @@ batch() {	# batch NAME [ARGS]: one rewind run with stdin's actions
 
 # --- into execute with bob's sign-off -------------------------------------------------
 printf 'next\nnext\nquit\n' | batch prefix
-"$bin" approve "$S" p.sign --role 'Release Manager' --as bob >"$tmp/approve.out" 2>&1 ||
+"$bin" approve --yes "$S" p.sign --role 'Release Manager' --as bob >"$tmp/approve.out" 2>&1 ||
 	fail "bob's approval failed: $(cat "$tmp/approve.out")"
 
 # --- the sign-off voided: the confirmation is refused, nothing journalled ----------
@@ -55,7 +55,7 @@ grep -qF 'confirm e.push: it needs the sign-off of p.sign first' "$tmp/voided.ou
 [ "$(count step.confirmed)" = 0 ] || fail "a confirmation was journalled for a run that could not start"
 
 # --- read-only: refused too -------------------------------------------------------
-"$bin" approve "$S" p.sign --role 'Release Manager' --as bob >"$tmp/approve2.out" 2>&1 ||
+"$bin" approve --yes "$S" p.sign --role 'Release Manager' --as bob >"$tmp/approve2.out" 2>&1 ||
 	fail "bob's second approval failed: $(cat "$tmp/approve2.out")"
 printf 'confirm e.push push 1.2.1\nquit\n' | batch readonly --read-only
 grep -qF 'read-only' "$tmp/readonly.out" || fail "a read-only session took a confirmation: $(cat "$tmp/readonly.out")"

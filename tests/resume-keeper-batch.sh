@@ -16,7 +16,7 @@
 #  C. the orphan stopped at the resume (cancel): the command itself is
 #     stopped, not only its keeper, and the keeper records the signal
 #     (the outcome stays unknown: stopped while it ran, it may have
-#     acted).
+#     acted), and the report's command row says who stopped it.
 set -u
 . "${REWIND_SRCDIR:-.}/tests/lib/resumelib.sh"
 
@@ -207,4 +207,11 @@ stop_batch
 "$bin" report "$S" >"$d/report.md" 2>"$d/err-report" || fail "rewind report failed"
 grep -q "stopped by the operator; outcome unknown (killed by SIGTERM at 20[-0-9T:.]*Z, its keeper's record)" "$d/report.md" ||
 	fail "the report does not say how the stopped run ended"
+# The command row tells the stop from the journal (who stopped it, how it
+# ended), never "not journalled yet: resume the session".
+row=$(grep '^| e.push |' "$d/report.md")
+printf '%s\n' "$row" | grep -q "not journalled yet" &&
+	fail "the command row says the journalled stop is not journalled yet: $row"
+printf '%s\n' "$row" | grep -q "stopped by sam (SIGTERM) after the console quit: killed by SIGTERM at 20[-0-9T:.]*Z (its keeper's record)" ||
+	fail "the command row does not say the operator stopped it: $row"
 echo "resume-keeper-batch: the keeper's record gives the real outcome after a SIGKILL, still running or not; a stop stops the command"

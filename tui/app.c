@@ -1705,7 +1705,7 @@ ended_words(struct app *a, char *words, size_t size)
 		char at[32];
 
 		if (session_step_view(a->session, i, &v) < 0 ||
-		    !v.ended_after_quit || len >= size)
+		    !v.ended_after_quit || !v.ended_news || len >= size)
 			continue;
 		timefmt_us(v.ended_after_quit, TF_HMS_ZONE, at, sizeof(at));
 		snprintf(words + len, size - len, "%s ended after the console "

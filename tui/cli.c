@@ -134,11 +134,14 @@ print_help(void)
 "  -r, --role=ROLE          approve: the role approved as\n"
 "  -a, --as=NAME            approve: the approver's name (default: login)\n"
 "  -c, --comment=TEXT       approve: a comment\n"
-"  -y, --yes                approve: sign without asking on a terminal\n"
+"  -y, --yes                approve: sign without asking (else the answer\n"
+"                           is read from stdin, a terminal or not)\n"
 "      --take=REMOTE#SESSION\n"
 "                           run/drill: take a shared session over from its\n"
 "                           commander and go on with it here (only the one\n"
 "                           it is offered to, when a hand-over is offered)\n"
+"      --new                run: start a new session though a live one of\n"
+"                           the playbook started here is still open\n"
 "      --force              with --take: take it though its hand-over is\n"
 "                           offered to someone else, or its commander\n"
 "                           neither offered it nor quit (journalled as\n"
@@ -189,7 +192,7 @@ add_var(struct cli_opts *o, const char *v)
 enum {
 	OPT_LIST_SCENARIOS = 256, OPT_READ_ONLY, OPT_REAL_IN_CLONE,
 	OPT_NO_REAL_IN_CLONE, OPT_GAME_MASTER, OPT_INJECT, OPT_EXPECT,
-	OPT_SHARE, OPT_AGAINST, OPT_WAIT, OPT_TAKE, OPT_FORCE,
+	OPT_SHARE, OPT_AGAINST, OPT_WAIT, OPT_TAKE, OPT_FORCE, OPT_NEW,
 };
 
 static const struct option long_opts[] = {
@@ -207,6 +210,7 @@ static const struct option long_opts[] = {
 	{ "wait", optional_argument, NULL, OPT_WAIT },
 	{ "take", required_argument, NULL, OPT_TAKE },
 	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "new", no_argument, NULL, OPT_NEW },
 	{ "real-in-clone", no_argument, NULL, OPT_REAL_IN_CLONE },
 	{ "no-real-in-clone", no_argument, NULL, OPT_NO_REAL_IN_CLONE },
 	{ "read-only", no_argument, NULL, OPT_READ_ONLY },
@@ -237,6 +241,7 @@ apply_option(int c, struct cli_opts *o)
 	case OPT_AGAINST: o->against = optarg; break;
 	case OPT_TAKE: o->take = optarg; break;
 	case OPT_FORCE: o->force = 1; break;
+	case OPT_NEW: o->new_session = 1; break;
 	case OPT_WAIT:
 		o->wait_s = optarg ? atoi(optarg) : 60;
 		if (o->wait_s <= 0 || o->wait_s > 3600) {
@@ -354,6 +359,44 @@ cli_find_session(const char *arg, int exact, struct err *err)
 	return path;
 }
 
+/* ARG named no session exactly, for a command that takes the whole name
+ * (CMD): when sessions begin so, say that it takes the whole name and
+ * name them (-1); 0 when none does. */
+static int
+refuse_prefix(const char *arg, const char *cmd)
+{
+	char *root, **names;
+	size_t n;
+	struct stat st;
+	int found;
+
+	if (!*arg || strchr(arg, '/') || stat(arg, &st) == 0)
+		return 0;
+	root = cli_sessions_root();
+	n = sessions_named(root, arg, 0, &names);
+	found = n > 0;
+	if (found) {
+		char *safe = sanitize_text(arg, strlen(arg));
+
+		fprintf(stderr, "rewind: %s: no session is named so; rewind %s "
+			"takes a session's whole name (the start of one serves "
+			"only to read it: replay, report, verify). %s so:\n",
+			safe, cmd, n == 1 ? "One begins" : "These begin");
+		for (size_t i = 0; i < n; i++) {
+			char *nm = sanitize_text(names[i], strlen(names[i]));
+
+			fprintf(stderr, "  rewind %s %s\n", cmd, nm);
+			free(nm);
+		}
+		free(safe);
+	}
+	while (n)
+		free(names[--n]);
+	free(names);
+	free(root);
+	return found ? -1 : 0;
+}
+
 /* A command that takes a session may be given its name in the sessions
  * folder, or the start of it, as `rewind sessions` lists them. */
 static int
@@ -375,6 +418,11 @@ resolve_session_arg(struct cli_opts *o)
 	}
 	if (o->session_path)
 		o->args[0] = o->session_path;
+	else if (o->command != CMD_VERIFY &&
+		 refuse_prefix(o->args[0], o->command == CMD_RUN ? "run"
+			       : o->command == CMD_DRILL ? "drill"
+			       : "approve") < 0)
+		return -1;
 	return 0;
 }
 
@@ -1503,26 +1551,52 @@ shown_role(const struct cli_opts *o, const struct session *s)
 	return r ? r : o->role;
 }
 
-/* Show what signing step ID of S covers; on a terminal (unless --yes) ask
- * before signing. Returns whether to sign. */
+/* ANSWER (one line, its newline included or not) is "y" or "yes" in any
+ * case, blanks around it ignored: anything else is no. */
+static int
+answer_is_yes(const char *answer)
+{
+	size_t len;
+
+	answer += strspn(answer, " \t");
+	len = strcspn(answer, " \t\r\n");
+	if (answer[len + strspn(answer + len, " \t\r\n")])
+		return 0;
+	return (len == 1 && strncasecmp(answer, "y", 1) == 0) ||
+	       (len == 3 && strncasecmp(answer, "yes", 3) == 0);
+}
+
+/* Show what signing step ID of S covers; unless --yes, ask before
+ * signing and read the answer from stdin, a terminal or not: a script's
+ * "n" (or no answer at all) must never sign. Returns whether to sign. */
 static int
 approver_agrees(const struct cli_opts *o, const struct session *s,
 		const char *name)
 {
 	char *covers = session_approval_covers(s, o->args[1]);
-	char answer[16];
+	char answer[64];
+	int tty = isatty(STDIN_FILENO);
 
 	if (covers) {
 		print_covers(name, o->args[1], shown_role(o, s), covers);
 		free(covers);
 	}
-	if (o->yes || !isatty(STDIN_FILENO))
+	if (o->yes)
 		return 1;
 	fputs("Sign it? [y/N] ", stdout);
 	fflush(stdout);
-	if (!fgets(answer, sizeof(answer), stdin))
-		return 0;
-	return answer[0] == 'y' || answer[0] == 'Y';
+	if (fgets(answer, sizeof(answer), stdin) && answer_is_yes(answer)) {
+		if (!tty)
+			fputs("y\n", stdout);
+		return 1;
+	}
+	if (!tty)
+		fputs("\n", stdout);
+	fputs(tty ? "rewind approve: not signed (the answer was not y)\n"
+	      : "rewind approve: not signed: the answer read from stdin was "
+		"not y or yes (--yes signs without asking, for scripts)\n",
+	      stderr);
+	return 0;
 }
 
 /* --- approve REMOTE#SESSION: a sign-off written to the session's inbox --------- */
@@ -1770,7 +1844,6 @@ approve_remote(const struct cli_opts *o, const char *remote, const char *id,
 			   "would refuse it (the commander's console decides, "
 			   "on the session as it is now): ", err.msg);
 	else if (!approver_agrees(o, s, name)) {
-		fputs("rewind approve: not signed\n", stderr);
 		rc = EXIT_INCOMPLETE;
 		goto done;
 	}
@@ -1899,7 +1972,6 @@ cli_approve(const struct cli_opts *o)
 	 * session refuses it below (and journals the refusal). */
 	if (session_approval_allowed(s, o->args[1], o->role, name, &err) == 0 &&
 	    !approver_agrees(o, s, name)) {
-		fputs("rewind approve: not signed\n", stderr);
 		free(name);
 		session_free(s);
 		return EXIT_INCOMPLETE;
@@ -2048,6 +2120,83 @@ cli_new_session_dir(const char *id)
 }
 
 /* --- opening a session for a front end ----------------------------------------- */
+
+/* The newest live session of playbook ID, started in directory HERE,
+ * that is not complete (NULL: none; caller frees), from the sessions
+ * folder's list. */
+static char *
+open_same_session(const char *id, const char *here, char *what, size_t size)
+{
+	char *root = cli_sessions_root(), *found = NULL;
+	struct session_summary *list = NULL;
+	size_t n = 0;
+	struct err err = { 0 };
+
+	if (sessions_list(root, &list, &n, &err) < 0)
+		n = 0;
+	for (size_t i = 0; i < n && !found; i++) {
+		const struct session_summary *s = &list[i];
+
+		if (!s->playbook || strcmp(s->playbook, id) != 0 || !s->mode ||
+		    strcmp(s->mode, "live") != 0 || !s->workdir ||
+		    strcmp(s->workdir, here) != 0 ||
+		    s->status == SESSION_COMPLETED ||
+		    s->status == SESSION_UNREADABLE)
+			continue;
+		found = xstrdup(s->dir);
+		snprintf(what, size, "%s (phase %s, %s)", s->name,
+			 s->phase ? s->phase : "?",
+			 session_status_name(s->status));
+	}
+	sessions_free(list, n);
+	free(root);
+	return found;
+}
+
+/* rewind run PLAYBOOK (no --session-dir, no --new) while a live session of
+ * the same playbook started here is open: batch refuses (-1), naming it
+ * and how to resume it; the console asks whether to resume it (*DIR set
+ * to it, 1) or start a new one (0). */
+static int
+ask_open_same(const struct cli_opts *o, const char *playbook, char **dir)
+{
+	struct playbook *pb = playbook_load_file(playbook, NULL);
+	char *here = getcwd(NULL, 0), what[512], answer[16], *found, *safe;
+	int rc = 0;
+
+	found = pb && here ? open_same_session(pb->id, here, what,
+					       sizeof(what)) : NULL;
+	playbook_free(pb);
+	free(here);
+	if (!found)
+		return 0;
+	safe = sanitize_text(what, strlen(what));
+	fprintf(stderr, "rewind: a live session of this playbook started "
+		"here is still open: %s; resume it with: rewind run %s\n",
+		safe, found);
+	free(safe);
+	if (o->batch || !isatty(STDIN_FILENO)) {
+		fputs("rewind: not starting a second one (--new starts a new "
+		      "session anyway)\n", stderr);
+		free(found);
+		return -1;
+	}
+	fputs("Resume it (r), start a new one (n) or quit (q)? [r/n/q] ",
+	      stderr);
+	if (!fgets(answer, sizeof(answer), stdin) || answer[0] == 'q' ||
+	    answer[0] == 'Q' || (answer[0] != 'n' && answer[0] != 'N' &&
+				 answer[0] != 'r' && answer[0] != 'R')) {
+		free(found);
+		return -1;
+	}
+	if (answer[0] == 'r' || answer[0] == 'R') {
+		*dir = found;
+		rc = 1;
+	} else {
+		free(found);
+	}
+	return rc;
+}
 
 static int
 is_session_dir(const char *path)
@@ -2662,6 +2811,21 @@ cli_open_session(const struct cli_opts *o, struct loop *loop,
 		free(playbook);
 		free(dir);
 		return take_session(o, &so);
+	}
+	if (!dir && playbook && o->command == CMD_RUN && !o->new_session &&
+	    !o->session_dir) {
+		int same = ask_open_same(o, playbook, &dir);
+
+		if (same < 0) {
+			free(playbook);
+			return NULL;
+		}
+		if (same) {	/* resume it */
+			free(playbook);
+			playbook = NULL;
+			so.playbook = NULL;
+			so.dir = dir;
+		}
 	}
 	fresh = dir && !is_session_dir(dir);
 	if (!fresh && dir && (refuse_untaken(dir) < 0 ||

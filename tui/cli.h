@@ -36,6 +36,8 @@ struct cli_opts {
 	const char *take;	/* run/drill --take REMOTE#SESSION */
 	int force;		/* --take --force: over a hand-over offered
 				 * to someone else */
+	int new_session;	/* run --new: start one though a live
+				 * session of the playbook is open here */
 	/* watch REMOTE#SESSION: args[0] is the local copy in the cache */
 	const char *follow_remote, *follow_gitdir, *follow_id;
 	int real_in_clone;	/* drill: 0 opted-in steps stay simulated,

@@ -225,9 +225,9 @@ print_footer(const char *root, const char *shown,
 		return;
 	}
 	print_where(root, shown, list, n);
-	printf(" A session's name (or the start of it) serves for its "
-	       "directory: rewind replay, report and verify SESSION; rewind "
-	       "run or drill SESSION resumes it.\n");
+	printf(" A session's name (or the start of it, to read) serves for "
+	       "its directory: rewind replay, report and verify SESSION; "
+	       "rewind run or drill SESSION (its whole name) resumes it.\n");
 }
 
 static void

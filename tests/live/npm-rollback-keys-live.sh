@@ -373,7 +373,7 @@ run_step decide.test-known-issues
 next_phase approve
 keys '>'
 assert_text "$(printf "$X_PHASE_ON" approve)" "moved on without the release manager"
-run_rewind approve "$SESSION_DIR" approve.release-manager \
+run_rewind approve --yes "$SESSION_DIR" approve.release-manager \
 	--role "Release Manager" --as dana >"$T/approve.out" 2>&1 ||
 	{ cat "$T/approve.out"; fail "rewind approve (second terminal) failed"; }
 wait_text "$X_REMOTE_APPROVED" 10

@@ -282,7 +282,7 @@ spawn_approver(const char *dir, int k, pid_t *pid)
 		dup2(null, 1);
 		dup2(null, 2);
 		execl(bin(), "rewind", "approve", dir, "p.many", "--role",
-		      "Reviewer", "--as", name, (char *)NULL);
+		      "Reviewer", "--as", name, "--yes", (char *)NULL);
 		_exit(127);
 	}
 }
@@ -350,9 +350,10 @@ START_TEST(test_batch_running_session_sees_remote_approval_within_a_second)
 	const char *argv[] = { "rewind", "drill", playbook, "--batch", "--operator",
 			 "olga", "--session-dir", dir, NULL };
 	const char *self[] = { "rewind", "approve", dir, "p.signoff", "--role",
-			 "Technical Lead", "--as", "olga", NULL };
+			 "Technical Lead", "--as", "olga", "--yes", NULL };
 	const char *tina[] = { "rewind", "approve", dir, "p.signoff", "--role",
-			 "Technical Lead", "--as", "tina", "--comment", "ok", NULL };
+			 "Technical Lead", "--as", "tina", "--comment", "ok", "--yes",
+			 NULL };
 	struct child c;
 
 	child_start(&c, argv);

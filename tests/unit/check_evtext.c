@@ -47,6 +47,13 @@ static const struct {
 	  "\"own_login\":true}}}",
 	  "dana's approve p was refused: no; signed with rewind approve (login "
 	  "ic on h); tried as dana by login ic, the operator's own login" },
+	/* an invalid name, refused under the login that typed it: the name
+	 * tried and the login are told apart */
+	{ "{\"type\":\"action.refused\",\"actor\":\"root\",\"step\":\"p\","
+	  "\"payload\":{\"action\":\"approve\",\"name_given\":\"NAME\","
+	  "\"reason\":\"--as is a placeholder, not a name\"}}",
+	  "approve p as \"NAME\" by login root was refused: --as is a "
+	  "placeholder, not a name" },
 	{ "{\"type\":\"step.finished\",\"actor\":\"sam\",\"step\":\"e.push\","
 	  "\"payload\":{\"ok\":false,\"exit\":3,\"reason\":\"exit 3\"}}",
 	  "e.push failed (exit 3): exit 3" },

@@ -85,7 +85,8 @@ approve_as_bob "$(tm show-buffer) --as NAME" >"$SCREEN_TMP/placeholder.out" 2>&1
 	fail "the placeholder NAME was accepted as an approver"
 grep -qF 'is a placeholder, not a name' "$SCREEN_TMP/placeholder.out" ||
 	fail "no clear refusal of the placeholder: $(cat "$SCREEN_TMP/placeholder.out")"
-approve_as_bob "$(tm show-buffer)" >"$SCREEN_TMP/approve.out" 2>&1 ||
+# (the approver answers the question: a scripted "y", as at a terminal)
+printf 'y\n' | approve_as_bob "$(tm show-buffer)" >"$SCREEN_TMP/approve.out" 2>&1 ||
 	{ cat "$SCREEN_TMP/approve.out"; fail "the copied command failed"; }
 grep -qF "$LOGIN signs p.sign as Release Manager. It covers:" "$SCREEN_TMP/approve.out" ||
 	fail "the approver was not shown what the sign-off covers: $(cat "$SCREEN_TMP/approve.out")"
@@ -119,7 +120,7 @@ wait_text 'U\+200B ZERO WIDTH SPACE'
 keys Escape
 
 # --- the last role signs: no hand-off left, no y on the bar -----------------------
-run_rewind approve "$SESSION_DIR" p.sign --role Security --as ' Carol ' \
+run_rewind approve --yes "$SESSION_DIR" p.sign --role Security --as ' Carol ' \
 	>"$SCREEN_TMP/approve2.out" 2>&1 || { cat "$SCREEN_TMP/approve2.out"; fail "Carol's approval failed"; }
 wait_text 'Carol approved as Security \(from another terminal\)' 3
 wait_idle

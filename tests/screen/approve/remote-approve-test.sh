@@ -37,7 +37,7 @@ assert_fixed "$SESSION_DIR" "the session directory is not on screen"
 keys '>'
 assert_fixed '▶ approve' "moved on without the approval"
 
-run_rewind approve "$SESSION_DIR" approve.signoff --role "Engineering Lead" \
+run_rewind approve --yes "$SESSION_DIR" approve.signoff --role "Engineering Lead" \
 	--as dana >"$SCREEN_TMP/approve.out" 2>&1 ||
 	{ cat "$SCREEN_TMP/approve.out"; fail "rewind approve failed"; }
 wait_text '^\[✓\] Engineering lead sig… dana ' 2

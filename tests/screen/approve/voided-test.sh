@@ -7,7 +7,8 @@
 # from another terminal the "again:" row goes and the selection stays on
 # the step the operator had chosen (it does not slide onto another one);
 # a sign-off given again right after a void replaces the stale "ask for a
-# new sign-off" in the status line.
+# new sign-off" in the status line; meanwhile the phase rail shows
+# approve reopened (↺), done again once signed.
 . "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
 
 cat >"$SCREEN_TMP/pb.json" <<'JSON'
@@ -34,7 +35,7 @@ JSON
 SESSION_DIR=$SCREEN_TMP/session
 printf 'next\nnext\nquit\n' | run_rewind run "$SCREEN_TMP/pb.json" --batch \
 	--session-dir "$SESSION_DIR" --operator sam >"$SCREEN_TMP/prefix.out" 2>&1
-run_rewind approve "$SESSION_DIR" p.sign --role 'Release Manager' --as bob \
+run_rewind approve --yes "$SESSION_DIR" p.sign --role 'Release Manager' --as bob \
 	>"$SCREEN_TMP/approve.out" 2>&1 || fail "bob's approval failed: $(cat "$SCREEN_TMP/approve.out")"
 printf 'next\nquit\n' | run_rewind run "$SESSION_DIR" --batch >"$SCREEN_TMP/next.out" 2>&1
 
@@ -51,6 +52,9 @@ type_text 1.2.1
 keys Enter
 wait_text 'ask for a new sign-off: the approval by bob as Release Manager was voided' 5
 assert_fixed 'again: Release manager signs'
+# the phase rail shows approve reopened, not done
+assert_fixed '↺ approve' "the phase rail does not show approve reopened after the void"
+refute_text '✓ approve' "the phase rail keeps approve done after the void"
 
 # --- Enter on the destructive step: refused at once, no dialog ----------------------
 i=0
@@ -65,10 +69,11 @@ refute_text 'Type .*move 1\.2\.1' "the confirmation dialog opened for a step tha
 [ "$(journal_count step.confirmed)" = 0 ] || fail "a confirmation was journalled"
 
 # --- bob signs again: the row goes, the selection stays on e.push ----------------------
-run_rewind approve "$SESSION_DIR" p.sign --role 'Release Manager' --as bob \
+run_rewind approve --yes "$SESSION_DIR" p.sign --role 'Release Manager' --as bob \
 	>"$SCREEN_TMP/approve2.out" 2>&1 || fail "bob's second approval failed: $(cat "$SCREEN_TMP/approve2.out")"
 wait_gone 'again: Release manager signs' 5
 wait_idle
+assert_fixed '✓ approve' "the phase rail does not show approve done once signed again"
 assert_text 'e\.push  run' "the selection slid off e.push when the row above it went"
 
 # --- voided again and signed again at once: the stale "voided" status goes ----------
@@ -80,7 +85,7 @@ keys C-u
 type_text 1.2.0
 keys Enter
 wait_text 'ask for a new sign-off: the approval by bob as Release Manager was voided' 5
-run_rewind approve "$SESSION_DIR" p.sign --role 'Release Manager' --as bob \
+run_rewind approve --yes "$SESSION_DIR" p.sign --role 'Release Manager' --as bob \
 	>"$SCREEN_TMP/approve3.out" 2>&1 || fail "bob's third approval failed: $(cat "$SCREEN_TMP/approve3.out")"
 wait_gone 'ask for a new sign-off' 5
 assert_text 'from another terminal' "the status line does not say the sign-off came from another terminal"

@@ -84,5 +84,16 @@ grep '"type":"session.quit"' "$SESSION_DIR/journal.jsonl" | tail -n 1 |
 	grep -q '"how":"SIGTERM"' || fail "the second session.quit does not say SIGTERM"
 screen_text -J | grep -qF "resume it with: rewind run $SESSION_DIR" ||
 	fail "no resume line after SIGTERM"
+# The next resume learned nothing new of e.push: the status line does not
+# repeat what the previous resume already said and journalled.
+start_app -x 150 -y 26 run "$SESSION_DIR"
+wait_text '^ resumed'
+wait_idle
+refute_text 'e\.push ended after the console quit' \
+	"a second resume repeats the previous resume's news"
+keys_nowait q
+wait_text 'Quit the live console' 5
+keys_nowait Enter
+wait_exit
 run_rewind verify "$SESSION_DIR" >/dev/null 2>&1 || fail "the journal does not verify"
 pass "Ctrl-C asks as q does; Ctrl-C, q and SIGTERM journal how the console ended and what still ran"

@@ -52,7 +52,7 @@ refute_text 'remotes/.*sessions/appr-1 approve\.signoff'
 # Approving the cache copy: refused, naming the line that signs.
 copy=$(ls -d "$SCREEN_TMP"/home/.cache/rewind/remotes/*.sessions/appr-1)
 before=$(cat "$copy/journal.jsonl" | wc -l)
-run_rewind approve "$copy" approve.signoff --role "Engineering Lead" --as dana \
+run_rewind approve --yes "$copy" approve.signoff --role "Engineering Lead" --as dana \
 	</dev/null >"$SCREEN_TMP/appr" 2>&1 && fail "approving the cache copy succeeded"
 grep -q "is a copy fetched from $url to watch: nothing done to it reaches the session; instead: rewind approve '$url#appr-1' approve.signoff --role 'Engineering Lead' --as dana" \
 	"$SCREEN_TMP/appr" || fail "approve of the cache copy: $(cat "$SCREEN_TMP/appr")"
