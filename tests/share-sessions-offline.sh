@@ -47,7 +47,7 @@ grep -q "fetching from $url" "$tmp/err3" || fail "carol's error: $(cat "$tmp/err
 grep -q "showing the copy" "$tmp/err3" && fail "carol was shown a copy she never fetched"
 
 # A sign-off is never made against a stale copy.
-as bob approve "$url#demo-1" e.do --role lead --as bob </dev/null \
+as bob approve "$url#demo-1" e.do --role lead --as bob --yes </dev/null \
 	>"$tmp/ap" 2>&1 && fail "approve worked with the remote down: $(cat "$tmp/ap")"
 grep -q "showing the copy" "$tmp/ap" && fail "approve used the stale copy: $(cat "$tmp/ap")"
 exit $failed
