@@ -138,7 +138,7 @@ n0=$(wc -l <"$tmp/alice/s/demo-1/journal.jsonl")
 printf 'note alice acts again\nquit\n' | (cd "$tmp/alice/work" && env HOME="$tmp/alice/home" \
 	XDG_STATE_HOME="$tmp/alice/state" "$bin" drill "$tmp/alice/s/demo-1" --batch) \
 	>"$tmp/again.out" 2>&1
-grep -q "the session was taken over by bob (this copy journalled it): opened read-only; follow it with rewind watch $url#demo-1" "$tmp/again.out" ||
+grep -q "the session was handed over to bob, who runs it now (this copy journalled the take): opened read-only; follow it with rewind watch $url#demo-1" "$tmp/again.out" ||
 	fail "alice's resumed copy after the ref was put back: $(cat "$tmp/again.out")"
 grep -q "alice acts again" "$tmp/alice/s/demo-1/journal.jsonl" &&
 	fail "alice's copy acted again after the hand-over"

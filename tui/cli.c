@@ -2724,9 +2724,9 @@ resumed_taken_by(const char *dir)
 					       "%s#%s", url, sid) : xstrdup("");
 		char *f = sanitize_text(follow, strlen(follow));
 
-		fprintf(stderr, "rewind: %s: the session was taken over by %s "
-			"(this copy journalled it): opened read-only%s\n",
-			dir, w, f);
+		fprintf(stderr, "rewind: %s: the session was handed over to "
+			"%s, who runs it now (this copy journalled the take): "
+			"opened read-only%s\n", dir, w, f);
 		free(f);
 		free(follow);
 		free(sid);
