@@ -39,4 +39,13 @@ printf 'quit\n' | as bob $(echo "$line" | sed 's/^rewind //') --batch \
 	>"$tmp/bob.out" 2>&1	# quit before the end: the exit says incomplete
 grep -q "bob took the session over from alice through $url (as offered)" "$tmp/bob.out" ||
 	fail "bob's take: $(cat "$tmp/bob.out")"
+
+# alice's copy ends with its record of its own last publish, which no
+# publish can carry: verify --against does not call that a fork.
+(cd "$tmp/proj" && "$bin" verify "$tmp/s/demo-1" --against team) >"$tmp/v" 2>&1 ||
+	fail "verify --against alice's handed-over copy: $(cat "$tmp/v")"
+tail -n 1 "$tmp/s/demo-1/journal.jsonl" | grep -q '"type":"share.published"' ||
+	fail "alice's journal does not end with her publish record"
+grep -q "never published (events [0-9]* to [0-9]*): this copy's own records of its publishing (share.\*), written after its last publish: not a fork" "$tmp/v" ||
+	fail "alice's own publish records called a fork: $(cat "$tmp/v")"
 exit $failed

@@ -1829,6 +1829,27 @@ say_still_running(struct app *a)
 	}
 }
 
+/* A copy someone took over: nothing here to resume; who runs it, and
+ * how to follow it. */
+static void
+say_taken(const struct app *a, const char *dir)
+{
+	char *url = session_share_url_in(dir);
+	char *id = share_session_id(dir);
+	char *line = xasprintf("rewind: %s runs the session now (handed over); "
+			       "this copy only reads%s%s%s%s", session_taken_by(
+				       a->session), url ? "; follow it with: "
+			       "rewind watch " : "", url ? url : "",
+			       url ? "#" : "", url ? id : "");
+	char *safe = sanitize_text(line, strlen(line));
+
+	printf("%s\n", safe);
+	free(safe);
+	free(line);
+	free(id);
+	free(url);
+}
+
 static void
 goodbye(struct app *a, const char *cmd)
 {
@@ -1839,6 +1860,8 @@ goodbye(struct app *a, const char *cmd)
 	else if (session_is_complete(a->session))
 		printf("rewind: session complete; journal in %s/journal.jsonl\n",
 		       dir);
+	else if (session_taken_by(a->session))
+		say_taken(a, dir);
 	else
 		printf("rewind: session saved; resume it with: rewind %s %s\n",
 		       cmd, dir);

@@ -1239,6 +1239,26 @@ successors_anchor(const struct journal_fork *f, const struct share_anchor *a)
 	return f->handover != (size_t)-1 && a->events > f->handover;
 }
 
+/* Whether every line of the journal at PATH from index FROM on is a
+ * record of sharing itself (share.published, share.taken, ...): what a
+ * copy journals about its publishes after its last one, not a fork. */
+static int
+only_share_records(const char *path, size_t from)
+{
+	char *line = NULL;
+	FILE *fp = fopen(path, "r");
+	size_t size = 0, i = 0;
+	int only = fp != NULL;
+
+	while (only && getline(&line, &size, fp) > 0)
+		if (i++ >= from)
+			only = strstr(line, "\"type\":\"share.") != NULL;
+	if (fp)
+		fclose(fp);
+	free(line);
+	return only;
+}
+
 /* What the remote and the local journal hold that the other does not,
  * when neither was rewritten: said, not failed. */
 static void
@@ -1257,7 +1277,11 @@ print_fork(const char *path, const char *remote, const struct journal_fork *f)
 	if (f->local)
 		printf("%s: %zu local event%s never published (events %zu to "
 		       "%zu): %s\n", path, f->local, f->local == 1 ? "" : "s",
-		       f->common + 1, f->common + f->local, f->remote
+		       f->common + 1, f->common + f->local,
+		       only_share_records(path, f->common)
+		       ? "this copy's own records of its publishing (share.*), "
+			 "written after its last publish: not a fork"
+		       : f->remote
 		       ? "a fork: the published session went on without them"
 		       : "the next publish carries them");
 }

@@ -59,4 +59,8 @@ refute_text 'Type .* to run it'
 	fail "the old console wrote the session's ref after the hand-over"
 keys_nowait q
 wait_exit
-pass "the old commander's console says who took the session over and refuses actions"
+# Quitting it says who runs the session and how to follow it: there is
+# nothing here to resume.
+assert_fixed "rewind: bob runs the session now (handed over); this copy only reads; follow it with: rewind watch git://"
+refute_text 'resume it with'
+pass "the old commander's console says who took the session over, refuses actions, and on quit says how to follow it"
