@@ -1393,6 +1393,7 @@ on_stdin(int fd, int events, void *arg)
 	while ((key = getch()) != ERR) {
 		unsigned refused = a->n_refusals;
 		enum flow before = a->dlg.flow;
+		int asked = dialog_is_yes_no(a);
 
 		/* A y/N question is answered by a key pressed once it shows
 		 * (the frames are paced: it may not be drawn yet): what was
@@ -1405,6 +1406,13 @@ on_stdin(int fd, int events, void *arg)
 		on_key(a, key);
 		if (a->dlg.flow != before && dialog_is_yes_no(a)) {
 			a->yes_no_shown = 0;
+			flushinp();
+			break;
+		}
+		/* The one key that answered a y/N question came with the rest of
+		 * what was typed ("no time" typed as a reason): the rest was
+		 * meant for the question, never commands (Space would tick). */
+		if (asked && a->dlg.flow != before) {
 			flushinp();
 			break;
 		}
