@@ -2160,6 +2160,21 @@ score_no_execution(const struct session *s, const struct drill *d,
 	award(sc, "execution", 0, 10, why);
 }
 
+/* The run steps of PHASE that ran and stand (done or failed), by id, into ARR: what a
+ * heading about the ones marked n/a must not deny. */
+static void
+phase_ran(const struct session *s, enum phase_id phase, cJSON *arr)
+{
+	for (size_t i = 0; i < s->n_steps; i++) {
+		const struct step_rt *rt = &s->steps[i];
+
+		if (rt->phase == phase && rt->def->kind == STEP_KIND_RUN &&
+		    rt->n_runs > 0 && rt->state != STEP_NA)
+			cJSON_AddItemToArray(arr,
+					     cJSON_CreateString(rt->def->id));
+	}
+}
+
 static void
 score_execution(const struct session *s, const struct drill *d,
 		struct score *sc)
@@ -2172,6 +2187,8 @@ score_execution(const struct session *s, const struct drill *d,
 	int n_left;
 	char why[1024], list[256];
 
+	phase_ran(s, PHASE_EXECUTE, cJSON_AddArrayToObject(sc->card,
+							   "executed"));
 	if (!n) {
 		cJSON_Delete(left);
 		score_no_execution(s, d, sc, arr);
@@ -3687,6 +3704,32 @@ render_steps(const cJSON *card, const char *key, const char *title, int md,
 }
 
 /* Follow-up checks not done in the session: for after the incident. */
+/* The required execute steps marked n/a, under a heading that says what
+ * did run (a restore that ran with its tests waved is no "rollback never
+ * done"). */
+static void
+render_unexecuted(const cJSON *card, int md, struct strbuf *out)
+{
+	const cJSON *ran = cJSON_GetObjectItemCaseSensitive(card, "executed");
+	const cJSON *it;
+	struct strbuf title = STRBUF_INIT;
+	int n = 0;
+
+	strbuf_adds(&title, "Required execute steps marked n/a (");
+	cJSON_ArrayForEach(it, ran) {
+		if (!cJSON_IsString(it))
+			continue;
+		if (n++ < 4)
+			strbuf_addf(&title, "%s%s", n == 1 ? "these execute "
+				    "steps did run: " : ", ", it->valuestring);
+	}
+	if (n > 4)
+		strbuf_addf(&title, " and %d more", n - 4);
+	strbuf_adds(&title, n ? ")" : "nothing of the rollback ran)");
+	render_steps(card, "unexecuted", title.buf, md, out);
+	strbuf_done(&title);
+}
+
 static void
 render_follow_ups(const cJSON *card, int md, struct strbuf *out)
 {
@@ -3738,8 +3781,7 @@ drill_scorecard_render(const cJSON *card, int markdown, struct strbuf *out)
 	strbuf_addf(out, "%s\n%s", md ? "**" : "", md ? "\n" : "");
 	render_criteria(card, md, out);
 	render_decision(card, md, out);
-	render_steps(card, "unexecuted", "Required execute steps marked n/a "
-		     "(the rollback was never done)", md, out);
+	render_unexecuted(card, md, out);
 	render_steps(card, "unverified", "Required verifications marked n/a "
 		     "(not proven)", md, out);
 	render_steps(card, "unassessed", "Required assess checks marked n/a "
