@@ -1189,6 +1189,50 @@ tool_twine(struct sh *sh, int argc, char **argv, struct io *io)
 
 /* --- curl ------------------------------------------------------------------------------- */
 
+/* Whether something in the world listens where URL points: a loopback
+ * host on a port of the world's listeners, or (when the world keeps no
+ * listeners) the origin of one of its known endpoints. */
+static int
+url_is_served(struct sh *sh, const cJSON *http, const char *url)
+{
+	const char *host = strstr(url, "://"), *end, *colon;
+	cJSON *ls = cJSON_GetObjectItemCaseSensitive(sh->state, "listeners");
+	const cJSON *e;
+	char port[8], hostname[64];
+	size_t n;
+
+	if (!host)
+		return 0;
+	host += 3;
+	end = host + strcspn(host, "/?#");
+	colon = host[0] == '[' ? strstr(host, "]:") : memchr(host, ':',
+							  (size_t)(end - host));
+	if (colon && host[0] == '[')
+		colon++;
+	if (colon && colon < end && (size_t)(end - colon - 1) < sizeof(port))
+		snprintf(port, sizeof(port), "%.*s", (int)(end - colon - 1),
+			 colon + 1);
+	else
+		snprintf(port, sizeof(port), "%s",
+			 strncmp(url, "https", 5) == 0 ? "443" : "80");
+	n = (size_t)((colon && colon < end ? colon : end) - host);
+	if (n >= sizeof(hostname))
+		return 0;
+	snprintf(hostname, sizeof(hostname), "%.*s", (int)n, host);
+	if (cJSON_IsObject(ls))
+		return cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(ls, port)) &&
+		       (is(hostname, "localhost") || is(hostname, "127.0.0.1") ||
+			is(hostname, "[::1]"));
+	cJSON_ArrayForEach(e, http) {
+		size_t len = (size_t)(end - url);
+
+		if (e->string && strncmp(e->string, url, len) == 0 &&
+		    strchr("/?#", e->string[len]))
+			return 1;
+	}
+	return 0;
+}
+
 static int
 tool_curl(struct sh *sh, int argc, char **argv, struct io *io)
 {
@@ -1196,7 +1240,7 @@ tool_curl(struct sh *sh, int argc, char **argv, struct io *io)
 	const char *url = NULL;
 	int fail = 0, status = 200;
 	cJSON *e;
-	const char *body;
+	const char *body = NULL;
 
 	if (!cJSON_IsObject(http))
 		return unknown(sh);
@@ -1213,15 +1257,18 @@ tool_curl(struct sh *sh, int argc, char **argv, struct io *io)
 	if (!url)
 		return unknown(sh);
 	e = cJSON_GetObjectItemCaseSensitive(http, url);
-	if (!e) {
+	if (!e && url_is_served(sh, http, url)) {
+		status = 404;	/* a path the server does not have */
+		body = "Not Found";
+	} else if (!e) {
 		strbuf_addf(io->err, "curl: (7) Failed to connect to %s: "
 			    "Connection refused\n", url);
 		return 7;
-	}
-	if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(e, "status")))
+	} else if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(e, "status")))
 		status = cJSON_GetObjectItemCaseSensitive(e, "status")->valueint;
-	body = cJSON_IsString(e) ? e->valuestring : cJSON_GetStringValue(
-		cJSON_GetObjectItemCaseSensitive(e, "body"));
+	if (e)
+		body = cJSON_IsString(e) ? e->valuestring : cJSON_GetStringValue(
+			cJSON_GetObjectItemCaseSensitive(e, "body"));
 	if (fail && status >= 400) {
 		strbuf_addf(io->err, "curl: (22) The requested URL returned "
 			    "error: %d\n", status);
