@@ -53,13 +53,20 @@ case $t in
 "failed "*"port 5173 is still in use"*) ;;
 *) fail "the dev server was never stopped, yet the port check says: $t" ;;
 esac
-python3 - "$tmp/wrong/scorecard.json" <<'PY' || fail "the score card does not show the failed stop"
+# unexecuted STEP DIR: whether the card lists STEP as failed, then n/a
+unexecuted() {
+	python3 - "$2/scorecard.json" "$1" <<'PY'
 import json, sys
-card = json.dumps(json.load(open(sys.argv[1])))
-sys.exit(0 if "execute.stop-frontend" in card and
-         "execute.frontend-port-free" in card else 1)
+card = json.load(open(sys.argv[1]))
+sys.exit(0 if any(o["step"] == sys.argv[2] and o.get("failed_first")
+                  for o in card["unexecuted"]) else 1)
 PY
-grep -q 'execute.stop-frontend' "$tmp/good/scorecard.json" &&
+}
+unexecuted execute.stop-frontend "$tmp/wrong" ||
+	fail "the score card does not show the failed stop"
+unexecuted execute.frontend-port-free "$tmp/wrong" ||
+	fail "the score card does not show the failed port check"
+unexecuted execute.stop-frontend "$tmp/good" &&
 	fail "the good walk's score card holds the stop against it"
 
 [ "$failed" = 0 ] && echo "PASS: drill-world-kill"
