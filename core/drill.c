@@ -1058,9 +1058,9 @@ drill_act_inject(struct session *s, struct step_rt *rt, const struct action *a,
 	i = inject_index(d, a->name);
 	if (i < 0) {
 		ids = inject_ids(d->sc);
-		err_set(err, ERR_NOTFOUND, "inject %s: scenario %s has no "
-			"injection of that name (it has: %s)", a->name,
-			d->sc->id, ids);
+		err_set(err, ERR_NOTFOUND, "inject %s: no injection %s in "
+			"this drill's scenario (it has: %s)", a->name, a->name,
+			ids);
 		free(ids);
 		return -1;
 	}
