@@ -478,7 +478,7 @@ app_step_done_status(struct app *a, const char *id)
 
 	if (st == STEP_DONE)
 		app_status(a, 0, "%s done", id);
-	else if (st == STEP_FAILED && a->side != PANE_DETAIL)
+	else if (st == STEP_FAILED && !a->wide && a->side != PANE_DETAIL)
 		app_status(a, 1, "%s failed (the Step tab says why: press %s until it shows)",
 			   id, keymap_key_label(KM_GLOBAL, UI_TAB_NEXT));
 	else if (st == STEP_FAILED)
