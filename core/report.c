@@ -2106,6 +2106,7 @@ hide_open_scenario(struct rep *r)
 	cJSON_AddStringToObject(sc, "id", DRILL_SCENARIO_HIDDEN);
 	cJSON_AddItemToObject(nd, "injections", fired_only(
 		cJSON_GetObjectItem(d, "injections")));
+	cJSON_AddTrueToObject(nd, "injections_hidden");
 	cJSON_ReplaceItemInObject(r->root, "drill", nd);
 }
 
@@ -2795,7 +2796,13 @@ md_drill(const cJSON *rep, struct strbuf *out)
 	if (jstr(sc, "description"))
 		strbuf_addf(out, "Game master's notes: %s\n\n",
 			    jstr(sc, "description"));
-	if (!cJSON_GetArraySize(cJSON_GetObjectItem(d, "injections"))) {
+	if (cJSON_IsTrue(cJSON_GetObjectItem(d, "injections_hidden"))) {
+		/* never how many: that too is the game master's */
+		strbuf_adds(out, "Injections that have not fired are hidden "
+			    "until the drill ends.\n\n");
+		if (!cJSON_GetArraySize(cJSON_GetObjectItem(d, "injections")))
+			return;
+	} else if (!cJSON_GetArraySize(cJSON_GetObjectItem(d, "injections"))) {
 		strbuf_adds(out, "The scenario has no injections.\n\n");
 		return;
 	}
