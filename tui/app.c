@@ -1830,9 +1830,13 @@ say_still_running(struct app *a)
 			printf("rewind: %s is still running (pid %ld): %s\n"
 			       "  its outcome is unknown until the next console "
 			       "finds it ended\n", v.def->id, v.run_pid, shown);
+		else if (session_mode(a->session) == SESSION_DRILL)
+			printf("rewind: %s was running in the drill: %s\n"
+			       "  a simulated run: there is no process (no pid) "
+			       "to name\n", v.def->id, shown);
 		else
-			printf("rewind: %s is still running: %s\n", v.def->id,
-			       shown);
+			printf("rewind: %s is still running (pid not known): "
+			       "%s\n", v.def->id, shown);
 		free(shown);
 		free(cmd);
 	}
