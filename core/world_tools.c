@@ -1744,13 +1744,67 @@ gh_release_list(struct sh *sh, int argc, char **argv, struct io *io)
 	return 0;
 }
 
-/* gh: only release list, and only when the world has tags. */
+/* A field of workflow run R, or "" when it has none. */
+static const char *
+run_field(const cJSON *r, const char *name)
+{
+	const char *v = cJSON_GetStringValue(
+		cJSON_GetObjectItemCaseSensitive(r, name));
+
+	return v ? v : "";
+}
+
+/* gh run list [--limit N | -L N]: the world's "runs" (id -> {status,
+ * conclusion, title, workflow, branch, event, elapsed, age}), newest (the
+ * highest id) first, in gh's tab-separated columns. */
+static int
+gh_run_list(struct sh *sh, int argc, char **argv, struct io *io)
+{
+	cJSON *runs = cJSON_GetObjectItemCaseSensitive(sh->state, "runs");
+	long limit = 20, shown = 0;
+	const char *last = NULL;
+
+	for (int a = 3; a < argc; a++) {
+		if ((is(argv[a], "--limit") || is(argv[a], "-L")) &&
+		    a + 1 < argc)
+			limit = strtol(argv[++a], NULL, 10);
+		else
+			return unknown(sh);
+	}
+	while (shown < limit) {
+		const cJSON *r, *best = NULL;
+
+		/* ids are decimal strings of one width: the greatest below
+		 * the last one shown is the next newest */
+		cJSON_ArrayForEach(r, runs)
+			if ((!last || strcmp(r->string, last) < 0) &&
+			    (!best || strcmp(r->string, best->string) > 0))
+				best = r;
+		if (!best)
+			break;
+		strbuf_addf(io->out, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
+			    run_field(best, "status"),
+			    run_field(best, "conclusion"),
+			    run_field(best, "title"), run_field(best, "workflow"),
+			    run_field(best, "branch"), run_field(best, "event"),
+			    best->string, run_field(best, "elapsed"),
+			    run_field(best, "age"));
+		last = best->string;
+		shown++;
+	}
+	return 0;
+}
+
+/* gh: release list when the world has tags, run list when it has runs. */
 static int
 tool_gh(struct sh *sh, int argc, char **argv, struct io *io)
 {
 	if (argc >= 3 && tags_of(sh) && is(argv[1], "release") &&
 	    is(argv[2], "list"))
 		return gh_release_list(sh, argc, argv, io);
+	if (argc >= 3 && is(argv[1], "run") && is(argv[2], "list") &&
+	    cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(sh->state, "runs")))
+		return gh_run_list(sh, argc, argv, io);
 	return unknown(sh);
 }
 
