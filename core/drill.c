@@ -1088,15 +1088,15 @@ drill_find_inject(const struct pb_scenario *sc, const char *name,
 		return found;
 	}
 	if (n > 1)
-		err_set(err, ERR_NOTFOUND, "inject %s: more than one of scenario "
-			"%s's injections starts so (%s): give more of the name",
-			name, sc->id, strbuf_str(&sb));
+		err_set(err, ERR_NOTFOUND, "inject %s: more than one of this "
+			"drill's injections starts so (%s): give more of the "
+			"name", name, strbuf_str(&sb));
 	strbuf_done(&sb);
 	if (n > 1)
 		return -1;
 	ids = inject_ids(sc);
-	err_set(err, ERR_NOTFOUND, "inject %s: scenario %s has no injection of "
-		"that name (it has: %s)", name, sc->id, ids);
+	err_set(err, ERR_NOTFOUND, "inject %s: no injection %s in this drill's "
+		"scenario (it has: %s)", name, name, ids);
 	free(ids);
 	return -1;
 }
@@ -2336,6 +2336,21 @@ add_left_why(const cJSON *left, cJSON *arr, char *why, size_t size)
 	}
 }
 
+/* The run steps of PHASE that ran and stand (done or failed), by id, into ARR: what a
+ * heading about the ones marked n/a must not deny. */
+static void
+phase_ran(const struct session *s, enum phase_id phase, cJSON *arr)
+{
+	for (size_t i = 0; i < s->n_steps; i++) {
+		const struct step_rt *rt = &s->steps[i];
+
+		if (rt->phase == phase && rt->def->kind == STEP_KIND_RUN &&
+		    rt->n_runs > 0 && rt->state != STEP_NA)
+			cJSON_AddItemToArray(arr,
+					     cJSON_CreateString(rt->def->id));
+	}
+}
+
 static void
 score_execution(const struct session *s, const struct drill *d,
 		struct score *sc)
@@ -2349,6 +2364,8 @@ score_execution(const struct session *s, const struct drill *d,
 	const cJSON *o;
 	char why[1024], list[256];
 
+	phase_ran(s, PHASE_EXECUTE, cJSON_AddArrayToObject(sc->card,
+							   "executed"));
 	if (!n) {
 		cJSON_Delete(left);
 		score_no_execution(s, d, sc, arr);
@@ -3871,6 +3888,32 @@ render_steps(const cJSON *card, const char *key, const char *title, int md,
 }
 
 /* Follow-up checks not done in the session: for after the incident. */
+/* The required execute steps marked n/a, under a heading that says what
+ * did run (a restore that ran with its tests waved is no "rollback never
+ * done"). */
+static void
+render_unexecuted(const cJSON *card, int md, struct strbuf *out)
+{
+	const cJSON *ran = cJSON_GetObjectItemCaseSensitive(card, "executed");
+	const cJSON *it;
+	struct strbuf title = STRBUF_INIT;
+	int n = 0;
+
+	strbuf_adds(&title, "Required execute steps marked n/a (");
+	cJSON_ArrayForEach(it, ran) {
+		if (!cJSON_IsString(it))
+			continue;
+		if (n++ < 4)
+			strbuf_addf(&title, "%s%s", n == 1 ? "these execute "
+				    "steps did run: " : ", ", it->valuestring);
+	}
+	if (n > 4)
+		strbuf_addf(&title, " and %d more", n - 4);
+	strbuf_adds(&title, n ? ")" : "nothing of the rollback ran)");
+	render_steps(card, "unexecuted", title.buf, md, out);
+	strbuf_done(&title);
+}
+
 static void
 render_follow_ups(const cJSON *card, int md, struct strbuf *out)
 {
@@ -3922,8 +3965,7 @@ drill_scorecard_render(const cJSON *card, int markdown, struct strbuf *out)
 	strbuf_addf(out, "%s\n%s", md ? "**" : "", md ? "\n" : "");
 	render_criteria(card, md, out);
 	render_decision(card, md, out);
-	render_steps(card, "unexecuted", "Required execute steps marked n/a "
-		     "(the rollback was never done)", md, out);
+	render_unexecuted(card, md, out);
 	render_steps(card, "unverified", "Required verifications marked n/a "
 		     "(not proven)", md, out);
 	render_steps(card, "unassessed", "Required assess checks marked n/a "

@@ -45,6 +45,7 @@ struct rep {
 	cJSON *scorecard;
 	cJSON *injects;		/* the drill's injections as they fired */
 	cJSON *registry;	/* the last answer of each registry package */
+	cJSON *world;		/* the drill's world as last changed, or NULL */
 	struct playbook *pb;	/* the session's playbook copy, or NULL */
 	int64_t start_us, end_us, detected_us, incident_us;
 	int64_t decision_us, exec_start_us, exec_end_us;
@@ -1232,6 +1233,56 @@ on_inject(struct rep *r, const struct journal_event *ev, struct strbuf *what)
 
 static void add_words(struct strbuf *what, const char *type);
 
+/* The parts of a drill's world, in words, for the timeline. */
+static const struct {
+	const char *key, *words;
+} world_parts[] = {
+	{ "tags", "the git tags" }, { "registry", "the registry" },
+	{ "http", "the HTTP answers" }, { "listeners", "what listens on ports" },
+	{ "logs", "the logs" }, { "programs", "the installed programs" },
+	{ "files", "the files" }, { "runs", "the workflow runs" },
+	{ "head", "the checked-out commit" },
+};
+
+/* A command changed the drill's world: say which parts, against the
+ * world as it was (the start, from the playbook, before the first). */
+static void
+on_world(struct rep *r, const struct journal_event *ev, struct strbuf *what)
+{
+	const cJSON *st = cJSON_GetObjectItemCaseSensitive(ev->payload,
+							   "state");
+	const struct pb_scenario *sc;
+	cJSON *count = cJSON_GetObjectItemCaseSensitive(r->other, ev->type);
+	int n = 0;
+
+	if (count)	/* still counted with the other events, by type */
+		cJSON_SetNumberValue(count, count->valuedouble + 1);
+	else
+		cJSON_AddNumberToObject(r->other, ev->type, 1);
+	if (!r->world && r->pb) {
+		sc = jstr(r->summary, "scenario") ? playbook_find_scenario(
+			r->pb, jstr(r->summary, "scenario")) : NULL;
+		r->world = drill_world_start(r->pb, sc, r->start_us);
+	}
+	strbuf_addf(what, "the drill's world changed after %s",
+		    pstr(ev, "by") ? pstr(ev, "by") : "a command");
+	for (size_t i = 0; r->world && cJSON_IsObject(st) &&
+	     i < sizeof(world_parts) / sizeof(world_parts[0]); i++) {
+		const cJSON *a = cJSON_GetObjectItemCaseSensitive(
+			r->world, world_parts[i].key);
+		const cJSON *b = cJSON_GetObjectItemCaseSensitive(
+			st, world_parts[i].key);
+
+		if ((a || b) && (!a || !b || !cJSON_Compare(a, b, 1)))
+			strbuf_addf(what, "%s%s", n++ ? ", " : ": ",
+				    world_parts[i].words);
+	}
+	if (cJSON_IsObject(st)) {
+		cJSON_Delete(r->world);
+		r->world = cJSON_Duplicate(st, 1);
+	}
+}
+
 /* A hand-over offered, withdrawn or taken: in the words the replay and
  * the watch use. */
 static void
@@ -1271,6 +1322,7 @@ static const struct {
 	{ "phase.advanced", on_phase }, { "session.completed", on_completed },
 	{ "session.quit", on_quit },
 	{ "drill.scorecard", on_scorecard }, { "drill.inject", on_inject },
+	{ "drill.world", on_world },
 	{ "session.handover_offered", on_handover },
 	{ "session.handover_withdrawn", on_handover },
 	{ "session.handover", on_handover },
@@ -2236,6 +2288,7 @@ hide_open_scenario(struct rep *r)
 	cJSON_AddStringToObject(sc, "id", DRILL_SCENARIO_HIDDEN);
 	cJSON_AddItemToObject(nd, "injections", fired_only(
 		cJSON_GetObjectItem(d, "injections")));
+	cJSON_AddTrueToObject(nd, "injections_hidden");
 	cJSON_ReplaceItemInObject(r->root, "drill", nd);
 }
 
@@ -2277,6 +2330,7 @@ rep_finish(struct rep *r)
 	cJSON_AddItemToObject(r->root, "other_events", r->other);
 	cJSON_Delete(r->states);
 	cJSON_Delete(r->registry);
+	cJSON_Delete(r->world);
 	for (size_t i = 0; i < r->n_dones; i++)
 		free(r->dones[i].step);
 	free(r->dones);
@@ -2967,7 +3021,13 @@ md_drill(const cJSON *rep, struct strbuf *out)
 	if (jstr(sc, "description"))
 		strbuf_addf(out, "Game master's notes: %s\n\n",
 			    jstr(sc, "description"));
-	if (!cJSON_GetArraySize(cJSON_GetObjectItem(d, "injections"))) {
+	if (cJSON_IsTrue(cJSON_GetObjectItem(d, "injections_hidden"))) {
+		/* never how many: that too is the game master's */
+		strbuf_adds(out, "Injections that have not fired are hidden "
+			    "until the drill ends.\n\n");
+		if (!cJSON_GetArraySize(cJSON_GetObjectItem(d, "injections")))
+			return;
+	} else if (!cJSON_GetArraySize(cJSON_GetObjectItem(d, "injections"))) {
 		strbuf_adds(out, "The scenario has no injections.\n\n");
 		return;
 	}

@@ -1397,6 +1397,20 @@ blocking_steps(const struct session *s, struct strbuf *why)
 	return n;
 }
 
+/* Why step RT is skipped as the phase ends: a failed or interrupted
+ * optional step says so (it ran), never "left open". */
+static const char *
+leftover_reason(const struct session *s, const struct step_rt *rt)
+{
+	if (!session_step_active(s, rt))
+		return SESSION_INACTIVE_REASON;
+	if (rt->state == STEP_FAILED)
+		return "optional step failed and was left as it was";
+	if (rt->state == STEP_INTERRUPTED)
+		return "optional step interrupted (outcome unknown) and left";
+	return "optional step left open";
+}
+
 /* Steps of the phase left behind: inactive ones and optional open ones. */
 static int
 skip_leftovers(struct session *s, const char *actor, struct err *err)
@@ -1410,9 +1424,7 @@ skip_leftovers(struct session *s, const char *actor, struct err *err)
 		     rt->state != STEP_INTERRUPTED))
 			continue;
 		p = cJSON_CreateObject();
-		cJSON_AddStringToObject(p, "reason", session_step_active(s, rt)
-					? "optional step left open"
-					: SESSION_INACTIVE_REASON);
+		cJSON_AddStringToObject(p, "reason", leftover_reason(s, rt));
 		if (!session_step_active(s, rt))
 			cJSON_AddBoolToObject(p, "inactive", 1);
 		if (session_record(s, actor, "step.skipped", rt->def->id, p,

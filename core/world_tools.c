@@ -1189,6 +1189,50 @@ tool_twine(struct sh *sh, int argc, char **argv, struct io *io)
 
 /* --- curl ------------------------------------------------------------------------------- */
 
+/* Whether something in the world listens where URL points: a loopback
+ * host on a port of the world's listeners, or (when the world keeps no
+ * listeners) the origin of one of its known endpoints. */
+static int
+url_is_served(struct sh *sh, const cJSON *http, const char *url)
+{
+	const char *host = strstr(url, "://"), *end, *colon;
+	cJSON *ls = cJSON_GetObjectItemCaseSensitive(sh->state, "listeners");
+	const cJSON *e;
+	char port[8], hostname[64];
+	size_t n;
+
+	if (!host)
+		return 0;
+	host += 3;
+	end = host + strcspn(host, "/?#");
+	colon = host[0] == '[' ? strstr(host, "]:") : memchr(host, ':',
+							  (size_t)(end - host));
+	if (colon && host[0] == '[')
+		colon++;
+	if (colon && colon < end && (size_t)(end - colon - 1) < sizeof(port))
+		snprintf(port, sizeof(port), "%.*s", (int)(end - colon - 1),
+			 colon + 1);
+	else
+		snprintf(port, sizeof(port), "%s",
+			 strncmp(url, "https", 5) == 0 ? "443" : "80");
+	n = (size_t)((colon && colon < end ? colon : end) - host);
+	if (n >= sizeof(hostname))
+		return 0;
+	snprintf(hostname, sizeof(hostname), "%.*s", (int)n, host);
+	if (cJSON_IsObject(ls))
+		return cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(ls, port)) &&
+		       (is(hostname, "localhost") || is(hostname, "127.0.0.1") ||
+			is(hostname, "[::1]"));
+	cJSON_ArrayForEach(e, http) {
+		size_t len = (size_t)(end - url);
+
+		if (e->string && strncmp(e->string, url, len) == 0 &&
+		    strchr("/?#", e->string[len]))
+			return 1;
+	}
+	return 0;
+}
+
 static int
 tool_curl(struct sh *sh, int argc, char **argv, struct io *io)
 {
@@ -1196,7 +1240,7 @@ tool_curl(struct sh *sh, int argc, char **argv, struct io *io)
 	const char *url = NULL;
 	int fail = 0, status = 200;
 	cJSON *e;
-	const char *body;
+	const char *body = NULL;
 
 	if (!cJSON_IsObject(http))
 		return unknown(sh);
@@ -1213,15 +1257,18 @@ tool_curl(struct sh *sh, int argc, char **argv, struct io *io)
 	if (!url)
 		return unknown(sh);
 	e = cJSON_GetObjectItemCaseSensitive(http, url);
-	if (!e) {
+	if (!e && url_is_served(sh, http, url)) {
+		status = 404;	/* a path the server does not have */
+		body = "Not Found";
+	} else if (!e) {
 		strbuf_addf(io->err, "curl: (7) Failed to connect to %s: "
 			    "Connection refused\n", url);
 		return 7;
-	}
-	if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(e, "status")))
+	} else if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(e, "status")))
 		status = cJSON_GetObjectItemCaseSensitive(e, "status")->valueint;
-	body = cJSON_IsString(e) ? e->valuestring : cJSON_GetStringValue(
-		cJSON_GetObjectItemCaseSensitive(e, "body"));
+	if (e)
+		body = cJSON_IsString(e) ? e->valuestring : cJSON_GetStringValue(
+			cJSON_GetObjectItemCaseSensitive(e, "body"));
 	if (fail && status >= 400) {
 		strbuf_addf(io->err, "curl: (22) The requested URL returned "
 			    "error: %d\n", status);
@@ -1697,13 +1744,67 @@ gh_release_list(struct sh *sh, int argc, char **argv, struct io *io)
 	return 0;
 }
 
-/* gh: only release list, and only when the world has tags. */
+/* A field of workflow run R, or "" when it has none. */
+static const char *
+run_field(const cJSON *r, const char *name)
+{
+	const char *v = cJSON_GetStringValue(
+		cJSON_GetObjectItemCaseSensitive(r, name));
+
+	return v ? v : "";
+}
+
+/* gh run list [--limit N | -L N]: the world's "runs" (id -> {status,
+ * conclusion, title, workflow, branch, event, elapsed, age}), newest (the
+ * highest id) first, in gh's tab-separated columns. */
+static int
+gh_run_list(struct sh *sh, int argc, char **argv, struct io *io)
+{
+	cJSON *runs = cJSON_GetObjectItemCaseSensitive(sh->state, "runs");
+	long limit = 20, shown = 0;
+	const char *last = NULL;
+
+	for (int a = 3; a < argc; a++) {
+		if ((is(argv[a], "--limit") || is(argv[a], "-L")) &&
+		    a + 1 < argc)
+			limit = strtol(argv[++a], NULL, 10);
+		else
+			return unknown(sh);
+	}
+	while (shown < limit) {
+		const cJSON *r, *best = NULL;
+
+		/* ids are decimal strings of one width: the greatest below
+		 * the last one shown is the next newest */
+		cJSON_ArrayForEach(r, runs)
+			if ((!last || strcmp(r->string, last) < 0) &&
+			    (!best || strcmp(r->string, best->string) > 0))
+				best = r;
+		if (!best)
+			break;
+		strbuf_addf(io->out, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
+			    run_field(best, "status"),
+			    run_field(best, "conclusion"),
+			    run_field(best, "title"), run_field(best, "workflow"),
+			    run_field(best, "branch"), run_field(best, "event"),
+			    best->string, run_field(best, "elapsed"),
+			    run_field(best, "age"));
+		last = best->string;
+		shown++;
+	}
+	return 0;
+}
+
+/* gh: release list when the world has tags, run list when it has runs. */
 static int
 tool_gh(struct sh *sh, int argc, char **argv, struct io *io)
 {
 	if (argc >= 3 && tags_of(sh) && is(argv[1], "release") &&
 	    is(argv[2], "list"))
 		return gh_release_list(sh, argc, argv, io);
+	if (argc >= 3 && is(argv[1], "run") && is(argv[2], "list") &&
+	    cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(sh->state, "runs")))
+		return gh_run_list(sh, argc, argv, io);
 	return unknown(sh);
 }
 

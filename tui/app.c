@@ -477,7 +477,7 @@ app_step_done_status(struct app *a, const char *id)
 
 	if (st == STEP_DONE)
 		app_status(a, 0, "%s done", id);
-	else if (st == STEP_FAILED && a->side != PANE_DETAIL)
+	else if (st == STEP_FAILED && !a->wide && a->side != PANE_DETAIL)
 		app_status(a, 1, "%s failed (the Step tab says why: press %s until it shows)",
 			   id, keymap_key_label(KM_GLOBAL, UI_TAB_NEXT));
 	else if (st == STEP_FAILED)
@@ -1392,6 +1392,7 @@ on_stdin(int fd, int events, void *arg)
 	while ((key = getch()) != ERR) {
 		unsigned refused = a->n_refusals;
 		enum flow before = a->dlg.flow;
+		int asked = dialog_is_yes_no(a);
 
 		/* A y/N question is answered by a key pressed once it shows
 		 * (the frames are paced: it may not be drawn yet): what was
@@ -1404,6 +1405,13 @@ on_stdin(int fd, int events, void *arg)
 		on_key(a, key);
 		if (a->dlg.flow != before && dialog_is_yes_no(a)) {
 			a->yes_no_shown = 0;
+			flushinp();
+			break;
+		}
+		/* The one key that answered a y/N question came with the rest of
+		 * what was typed ("no time" typed as a reason): the rest was
+		 * meant for the question, never commands (Space would tick). */
+		if (asked && a->dlg.flow != before) {
 			flushinp();
 			break;
 		}
@@ -1821,9 +1829,13 @@ say_still_running(struct app *a)
 			printf("rewind: %s is still running (pid %ld): %s\n"
 			       "  its outcome is unknown until the next console "
 			       "finds it ended\n", v.def->id, v.run_pid, shown);
+		else if (session_mode(a->session) == SESSION_DRILL)
+			printf("rewind: %s was running in the drill: %s\n"
+			       "  a simulated run: there is no process (no pid) "
+			       "to name\n", v.def->id, shown);
 		else
-			printf("rewind: %s is still running: %s\n", v.def->id,
-			       shown);
+			printf("rewind: %s is still running (pid not known): "
+			       "%s\n", v.def->id, shown);
 		free(shown);
 		free(cmd);
 	}

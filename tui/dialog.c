@@ -1583,8 +1583,8 @@ dialog_is_yes_no(const struct app *a)
 }
 
 /* The yes key answers yes at once; the no key or the dismiss key no; any
- * other key is ignored with a hint (so "y" and then a reason typed in one
- * go goes on to the reason, never a silent "no"). */
+ * other key is ignored with a hint (never a silent "no"); what was typed
+ * on with the answer is dropped by the console (app.c on_stdin). */
 static void
 answer_yes_no(struct app *a, enum uiact act)
 {

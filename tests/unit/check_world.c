@@ -80,6 +80,10 @@ static const struct {
 	{ "curl -fsS http://127.0.0.1:8000/health", 0, "{\"ok\":true}\n" },
 	{ "curl -fsS http://127.0.0.1:8001/health", 22,
 	  "curl: (22) The requested URL returned error: 503\n" },
+	/* the server at 127.0.0.1:8000 answers; it has no such path */
+	{ "curl -fsS http://127.0.0.1:8000/api/health", 22,
+	  "curl: (22) The requested URL returned error: 404\n" },
+	{ "curl -s http://127.0.0.1:8000/api/health", 0, "Not Found\n" },
 	{ "curl -fsS http://127.0.0.1:9/health", 7,
 	  "curl: (7) Failed to connect to http://127.0.0.1:9/health: "
 	  "Connection refused\n" },
@@ -125,6 +129,36 @@ simulate(cJSON *state, const char *command, int *exit_code)
 
 /* The seed's yank check: only the first unpinned resolve after the yank
  * still picks the yanked version (the index's cache lags). */
+/* A port of the world's listeners answers HTTP on loopback: an unknown
+ * path is a 404, not a refused connection; a port nobody listens on is. */
+START_TEST(test_world_curl_of_a_listening_port_answers_404)
+{
+	cJSON *state = cJSON_Parse(
+		"{ \"http\": { \"http://localhost:8000/api/v1/health\": "
+		"{ \"status\": 200, \"body\": \"ok\" } },"
+		"  \"listeners\": { \"8000\": { \"pid\": 4242 } } }");
+	int rc;
+	char *out = simulate(state, "curl -fsS http://127.0.0.1:8000/health",
+			     &rc);
+
+	ck_assert_int_eq(rc, 22);
+	ck_assert_str_eq(out, "curl: (22) The requested URL returned error: "
+			 "404\n");
+	free(out);
+	out = simulate(state, "curl -fsS http://127.0.0.1:8001/api/v1/health",
+		       &rc);
+	ck_assert_int_eq(rc, 7);
+	free(out);
+	out = simulate(state, "kill -TERM 4242", &rc);
+	ck_assert_int_eq(rc, 0);
+	free(out);
+	out = simulate(state, "curl -fsS http://127.0.0.1:8000/health", &rc);
+	ck_assert_int_eq(rc, 7);	/* nothing listens any more */
+	free(out);
+	cJSON_Delete(state);
+}
+END_TEST
+
 START_TEST(test_world_first_install_after_a_yank_still_resolves_it)
 {
 	static const char check[] =
@@ -433,6 +467,7 @@ world_suite(void)
 	tcase_add_loop_test(tc, test_world_answers_the_common_commands, 0,
 			    (int)(sizeof(cases) / sizeof(cases[0])));
 	tcase_add_test(tc, test_world_first_install_after_a_yank_still_resolves_it);
+	tcase_add_test(tc, test_world_curl_of_a_listening_port_answers_404);
 	tcase_add_test(tc, test_world_dist_tag_add_moves_latest);
 	tcase_add_test(tc, test_world_describe_shows_the_cache_lag);
 	tcase_add_test(tc, test_world_install_changes_the_program);
