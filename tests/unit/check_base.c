@@ -522,13 +522,20 @@ START_TEST(test_rto_done_hand_check_takes_the_earliest_known_end)
 	rtoclock_done_event(&d, "step.orphan_ended", NULL, 250);
 	rtoclock_done_event(&d, "step.ticked", checked, 400);
 	ck_assert_int_eq(d.at, 250);
-	/* a new run forgets the old run's end */
+	/* a re-run with the same values does not move the time the world
+	 * changed (the first success since the values were last set) */
 	rtoclock_done_event(&d, "step.started", NULL, 500);
 	rtoclock_done_event(&d, "step.ticked", checked, 900);
-	ck_assert_int_eq(d.at, 900);
+	ck_assert_int_eq(d.at, 250);
 	rtoclock_done_event(&d, "step.started", NULL, 1000);
 	rtoclock_done_event(&d, "step.finished", ok, 1200);
-	ck_assert_int_eq(d.at, 1200);
+	ck_assert_int_eq(d.at, 250);
+	/* a change of its values reopens it: the next success counts */
+	rtoclock_done_event(&d, "step.reopened", NULL, 1250);
+	ck_assert_int_eq(d.at, 0);
+	rtoclock_done_event(&d, "step.started", NULL, 1260);
+	rtoclock_done_event(&d, "step.finished", ok, 1280);
+	ck_assert_int_eq(d.at, 1280);
 	rtoclock_done_event(&d, "step.na", NULL, 1300);
 	ck_assert_int_eq(d.at, 0);
 	cJSON_Delete(checked);

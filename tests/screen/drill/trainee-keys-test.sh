@@ -3,7 +3,7 @@
 # a title cut in the checklist ends with an ellipsis; a note shows a
 # variable's value ($PKG), and a confirmation not known yet shows the
 # variable's label, never ${VER}; typing into an input pre-filled with an
-# offered value replaces it (an arrow keeps it to edit); a stray key in the
+# offered value replaces it (a cursor key keeps it to edit); a stray key in the
 # Prediction dialog is not typed and an answer that is not a prediction
 # is refused, so nothing is recorded until the trainee answers.
 . "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
@@ -67,7 +67,7 @@ select_step a.move
 assert_fixed 'type "‹Version to restore›" first'
 refute_fixed '${VER}' "the confirmation shows the raw \${VER}"
 
-# Typing replaces an offered value; an arrow keeps it to edit.
+# Typing replaces an offered value; a cursor key (Ctrl-E, end of line) keeps it to edit.
 keys g
 select_step a.level
 keys Enter
@@ -80,7 +80,7 @@ grep '"type":"var.set"' "$SESSION_DIR/journal.jsonl" | grep -q '"name":"LEVEL","
 select_step a.mode
 keys Enter
 wait_text 'fast_' 5
-keys Left
+keys C-e
 type_text er
 keys Enter
 wait_text 'value: faster' 5
