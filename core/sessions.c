@@ -250,7 +250,7 @@ static const char completed_type[] = "\"type\":\"session.completed\"";
  * handed over to, in S->operator (a resume under another name). */
 static const char changed_type[] = "\"type\":\"session.operator_changed\"";
 
-static void
+static int
 note_operator_change(struct session_summary *s, const char *floor,
 		     size_t span)
 {
@@ -263,17 +263,52 @@ note_operator_change(struct session_summary *s, const char *floor,
 		p += sizeof(changed_type) - 1;
 	}
 	if (!hit)
-		return;
+		return 0;
 	hit = line_start(floor, hit);
 	nl = memchr(hit, '\n', (size_t)(end - hit));
 	if (journal_event_parse(hit, nl ? (size_t)(nl - hit)
 				: (size_t)(end - hit), &ev, NULL) < 0)
-		return;
+		return 1;
 	if (payload_string(&ev, "to")) {
 		free(s->operator);
 		s->operator = xstrdup(payload_string(&ev, "to"));
 	}
 	journal_event_done(&ev);
+	return 1;
+}
+
+/* The last operator change before offset END of the journal FD, read a
+ * block at a time from END back (a hand-over long before the tail still
+ * names who commands now). Blocks overlap by a line's worth, so an event
+ * cut by a block's start is found whole in the block before. */
+static void
+operator_change_before(int fd, off_t end, struct session_summary *s)
+{
+	char *buf = xmalloc(TAIL_READ + HEAD_MAX);
+	off_t to = end;
+
+	while (to > 0) {
+		off_t from = to > (off_t)TAIL_READ ? to - (off_t)TAIL_READ : 0;
+		size_t want = (size_t)(to - from) + (to < end ? HEAD_MAX : 0);
+		ssize_t k;
+		const char *floor = buf, *nl, *stop;
+
+		if (from + (off_t)want > end)
+			want = (size_t)(end - from);
+		k = pread(fd, buf, want, from);
+		if (k <= 0)
+			break;
+		if (from > 0 && (nl = memchr(buf, '\n', (size_t)k)))
+			floor = nl + 1;
+		stop = buf + k;
+		if (stop[-1] != '\n')
+			stop = line_start(floor, stop);
+		if (stop > floor &&
+		    note_operator_change(s, floor, (size_t)(stop - floor)))
+			break;
+		to = from;
+	}
+	free(buf);
 }
 
 static void
@@ -297,7 +332,8 @@ read_tail(int fd, off_t size, struct session_summary *s, int *completed)
 	span = end > floor ? (size_t)(end - floor) : 0;
 	*completed = memmem(floor, span, completed_type,
 			    sizeof(completed_type) - 1) != NULL;
-	note_operator_change(s, floor, span);
+	if (!note_operator_change(s, floor, span) && from > 0)
+		operator_change_before(fd, from, s);
 	while (end > floor) {
 		const char *start = line_start(floor, end - 1);
 

@@ -90,6 +90,17 @@ grep -qF 'the operator changed from alice to erin' "$tmp/report.md" ||
 "$bin" sessions >"$tmp/sessions.out" 2>&1
 grep -E '(^| )s ' "$tmp/sessions.out" | grep -qw erin ||
 	fail "rewind sessions does not show the current operator: $(cat "$tmp/sessions.out")"
+# Long after the change (the journal's last 16 KB no longer hold it), the
+# list still names the current operator.
+i=0
+while [ $i -lt 120 ]; do
+	echo "note a long note to push the change far back from the end of the journal $i"
+	i=$((i + 1))
+done | { cat; echo quit; } | batch notes erin
+[ "$(wc -c <"$J")" -gt 40000 ] || fail "the journal did not grow past the tail read"
+"$bin" sessions >"$tmp/sessions.out" 2>&1
+grep -E '(^| )s ' "$tmp/sessions.out" | grep -qw erin ||
+	fail "rewind sessions forgets a change before the journal's tail: $(cat "$tmp/sessions.out")"
 # The same name again: nothing more journalled.
 printf 'quit\n' | batch erin2 erin
 [ "$(count session.operator_changed)" = 1 ] || fail "a resume as the same operator was journalled as a change"
