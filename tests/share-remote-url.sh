@@ -48,4 +48,19 @@ tail -n 1 "$tmp/s/demo-1/journal.jsonl" | grep -q '"type":"share.published"' ||
 	fail "alice's journal does not end with her publish record"
 grep -q "never published (events [0-9]* to [0-9]*): this copy's own records of its publishing (share.\*), written after its last publish: not a fork" "$tmp/v" ||
 	fail "alice's own publish records called a fork: $(cat "$tmp/v")"
+
+# alice's console was gone when bob took it, so her journal knows no take;
+# her machine saw it once (rewind sessions). Someone then forces the ref
+# back to her last publish: resumed, her copy must not command again.
+mine=$(grep '"type":"share.published"' "$tmp/s/demo-1/journal.jsonl" | tail -n 1 |
+	sed 's/.*"commit":"\([0-9a-f]*\)".*/\1/')
+(cd "$tmp/proj" && "$bin" sessions team) >"$tmp/list" 2>&1 || fail "sessions team: $(cat "$tmp/list")"
+git --git-dir="$srv/team.git" update-ref "$ref" "$mine"
+n0=$(wc -l <"$tmp/s/demo-1/journal.jsonl")
+printf 'note alice commands again\nquit\n' | (cd "$tmp/proj" && "$bin" drill \
+	"$tmp/s/demo-1" --batch) >"$tmp/again" 2>&1
+grep -q "alice commands again" "$tmp/s/demo-1/journal.jsonl" &&
+	fail "alice's copy commanded again after bob's take: $(cat "$tmp/again")"
+grep -q "handed over to bob, who runs it now" "$tmp/again" ||
+	fail "alice's resume does not say bob runs it: $(cat "$tmp/again")"
 exit $failed

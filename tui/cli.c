@@ -928,7 +928,8 @@ cli_remote_copy(const char *remote, const char *id, char **gitdir,
 	if (session_make_dirs(*sessions, err) < 0 ||
 	    share_fetch(*gitdir, remote, id, err) < 0)
 		goto out;
-	mark_fetched(*gitdir);
+	if (!id)	/* the whole list is known as of now */
+		mark_fetched(*gitdir);
 	if (id) {
 		char *out = xasprintf("%s/%s", *sessions, id);
 
@@ -1010,7 +1011,15 @@ cached_remote_copy(const char *remote, const char *id, char **gitdir,
 			      *gitdir);
 	probe = id ? xasprintf("%s/%s/journal.jsonl", *sessions, id)
 		   : xstrdup(*sessions);
-	last_fetched(*gitdir, when, sizeof(when));
+	/* a list: as of the last fetch of every session (one fetched
+	 * alone since does not make the list whole); a session: as of the
+	 * last time its copy grew */
+	when[0] = '\0';
+	if (!id)
+		last_fetched(*gitdir, when, sizeof(when));
+	else if (stat(probe, &st) == 0)
+		timefmt_us((int64_t)st.st_mtime * 1000000, TF_HMS_ZONE, when,
+			   sizeof(when));
 	if (stat(probe, &st) < 0 || !when[0]) {
 		free(probe);
 		free(*gitdir);
@@ -2762,7 +2771,11 @@ resumed_taken_by(const char *dir)
 	if (!remote)
 		return NULL;
 	id = share_session_id(dir);
-	if (cli_remote_copy(remote, id, &gitdir, &sessions, &err) < 0) {
+	/* The remote unreachable, or its ref replaced (put back to an old
+	 * commit of this copy's own, it would hide a take): what was fetched
+	 * before still tells of a take it saw. */
+	if (cli_remote_copy(remote, id, &gitdir, &sessions, &err) < 0 &&
+	    cached_remote_copy(remote, id, &gitdir, &sessions, &err) < 0) {
 		free(id);
 		free(remote);
 		return NULL;
