@@ -7,33 +7,7 @@
 # does within seconds of its publish;
 # approving from the published copy is refused.
 . "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
-. "$REWIND_SRCDIR/tests/lib/gitdaemon.sh"
-require_cmd git "for the remote the session is published to"
-require_cmd python3 "to pick a free port"
-cmdr=
-trap 'exec 3>&-; [ -z "$cmdr" ] || kill "$cmdr" 2>/dev/null; daemon_stop; _screen_cleanup' EXIT
-
-srv=$SCREEN_TMP/srv
-alice=$SCREEN_TMP/alice
-mkdir -p "$srv" "$alice/home" "$alice/work"
-git init -q --bare "$srv/team.git"
-daemon_start "$srv" team.git || fail "no git daemon"
-url=$(daemon_url team.git)
-ref=refs/rewind/sessions/demo-1
-published() {
-	git --git-dir="$srv/team.git" show "$ref:journal.jsonl" 2>/dev/null
-}
-
-# The commander, on "another machine": a batch drill fed line by line.
-mkfifo "$SCREEN_TMP/in"
-(cd "$alice/work" && exec env HOME="$alice/home" XDG_STATE_HOME="$alice/home/state" \
-	TZ=UTC "$REWIND_BIN" drill "$REWIND_SRCDIR/playbooks/example.json" \
-	--batch --operator alice --share "$url" --session-dir "$alice/s/demo-1" \
-	<"$SCREEN_TMP/in" >"$alice/out" 2>&1) &
-cmdr=$!
-exec 3>"$SCREEN_TMP/in"
-echo "note alice is on it" >&3
-wait_for 'published | grep -q "alice is on it"' 20
+. "$REWIND_SRCDIR/tests/screen/lib/remotecmdr.sh"
 
 # This machine lists what the remote holds.
 run_rewind sessions "$url" >"$SCREEN_TMP/list" 2>&1 || fail "sessions REMOTE: $(cat "$SCREEN_TMP/list")"
