@@ -1248,7 +1248,8 @@ static int
 changes_session(enum uiact act)
 {
 	return act == UI_ACT || act == UI_TICK || act == UI_NA ||
-	       act == UI_APPROVE || act == UI_NOTE || act == UI_SET_VAR;
+	       act == UI_APPROVE || act == UI_NOTE || act == UI_SET_VAR ||
+	       act == UI_HANDOVER;
 }
 
 static void

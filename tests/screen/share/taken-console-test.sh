@@ -57,6 +57,10 @@ wait_text "the session was handed over to bob, who runs it now: this console is 
 refute_text 'Type .* to run it'
 [ "$(git --git-dir="$srv/team.git" rev-parse "$ref")" = "$taken" ] ||
 	fail "the old console wrote the session's ref after the hand-over"
+# Nor is a hand-over offered or withdrawn from it: that is bob's now.
+keys H
+wait_text "the session was handed over to bob, who runs it now: this console is read-only" 5
+refute_text 'Withdraw the hand-over'
 keys_nowait q
 wait_exit
 # Quitting it says who runs the session and how to follow it: there is
