@@ -1845,6 +1845,26 @@ approver_signing_key(void)
 	return key;
 }
 
+/* ID is no session published to REMOTE: when it is the start of one, ERR
+ * says signing takes the whole name, and names it (a sign-off never
+ * guesses which session it is for). */
+static void
+name_whole_session(const char *remote, const char *id, struct err *err)
+{
+	struct err none = { 0 };
+	char *full = cli_remote_find_session(remote, id, &none);
+
+	if (full)
+		err_set(err, ERR_NOTFOUND, "%s: no session of that name is "
+			"published to %s; signing takes a session's whole "
+			"name: %s begins so (rewind approve '%s#%s' ...)", id,
+			remote, full, remote, full);
+	else if (none.code == ERR_INVALID)	/* several begin so */
+		err_set(err, ERR_NOTFOUND, "%s: signing takes a session's "
+			"whole name; %s", id, none.msg);
+	free(full);
+}
+
 /* Sign step args[1] of the session published to REMOTE as ID: a request
  * written to its inbox there, which the commander's console takes or
  * refuses (and journals which). */
@@ -1859,8 +1879,11 @@ approve_remote(const struct cli_opts *o, const char *remote, const char *id,
 	struct session *s = NULL;
 	int rc = EXIT_USAGE;
 
-	if (cli_remote_copy(remote, id, &gitdir, &sessions, &err) < 0)
+	if (cli_remote_copy(remote, id, &gitdir, &sessions, &err) < 0) {
+		if (err.code == ERR_NOTFOUND)
+			name_whole_session(remote, id, &err);
 		goto out;
+	}
 	copy = xasprintf("%s/%s", sessions, id);
 	if (!(s = session_attach(copy, NULL, &err)))
 		goto out;
