@@ -243,9 +243,14 @@ int
 session_refuse(struct session *s, const struct action *a, const char *actor,
 	       struct err *err)
 {
-	cJSON *p = cJSON_CreateObject();
+	cJSON *p;
 	struct err ignored;
 
+	/* Complete (its report written) or handed over, the journal here no
+	 * longer changes: a refusal is said, never written after the end. */
+	if (s->complete || s->taken_by)
+		return -1;
+	p = cJSON_CreateObject();
 	cJSON_AddStringToObject(p, "action", action_name(a->kind));
 	cJSON_AddStringToObject(p, "reason", err ? err->msg : "");
 	if (a->kind == ACT_APPROVE)

@@ -1941,8 +1941,13 @@ journal_refused_name(const struct cli_opts *o, const char *reason)
 
 	if (!s)
 		return;
-	session_refuse_approval(s, o->args[1], o->role, approver_name(o),
-				identity_real_login(), reason);
+	if (session_is_complete(s))	/* its journal no longer changes */
+		fprintf(stderr, "rewind approve: the session is complete and "
+			"no longer changes: nothing was written\n");
+	else
+		session_refuse_approval(s, o->args[1], o->role,
+					approver_name(o), identity_real_login(),
+					reason);
 	session_free(s);
 }
 
