@@ -4810,6 +4810,29 @@ file_written(const char *cmd)
  * before the change (the change waits for the approval, the read does
  * not). Split, the $? test runs in a shell of its own (always 0) and the
  * apply applies a plan made before the revert. */
+/* A copy of command T with each <NAME> placeholder (one the import makes
+ * an input, a credential it took out among them) written _NAME_, so
+ * its angle brackets do not read as redirections: "redis-cli -a
+ * <REDIS_CLI_PASSWORD> -h cache1" writes no file "-h". Caller frees. */
+static char *
+without_angle_placeholders(const char *t)
+{
+	char *copy = xstrdup(t);
+
+	for (char *p = copy; *p; p++) {
+		const char *name;
+		size_t nlen, span;
+
+		if (*p != '<' || !(span = placeholder_at(copy, p, 1, &name,
+							 &nlen)))
+			continue;
+		p[0] = '_';
+		p[span - 1] = '_';
+		p += span - 1;
+	}
+	return copy;
+}
+
 static int
 shares_state(const struct imp *im, const struct sh_split *sp)
 {
@@ -4818,7 +4841,7 @@ shares_state(const struct imp *im, const struct sh_split *sp)
 
 	for (size_t i = 0; i < sp->n; i++) {
 		const char *t = strbuf_str(&sp->cmds[i].text);
-		char *file;
+		char *file, *plain;
 		int ro;
 
 		if (sp->cmds[i].is_check || sp->cmds[i].example ||
@@ -4826,7 +4849,10 @@ shares_state(const struct imp *im, const struct sh_split *sp)
 			continue;
 		if (n_cmds++ && strstr(t, "$?"))
 			return 1;
-		if ((file = file_written(t)) != NULL) {
+		plain = without_angle_placeholders(t);
+		file = file_written(plain);
+		free(plain);
+		if (file != NULL) {
 			size_t len = strlen(file);
 			int read = 0;
 
