@@ -4493,6 +4493,59 @@ what_changes(const char *text)
 	return line;
 }
 
+/* Whether script TEXT sets the shell's error handling itself ("set -e",
+ * "set -euo pipefail", "set +e", "set -o errexit") or tests a command's
+ * $? to handle its failure (a script "set -e" would end before its
+ * test). */
+static int
+handles_failure(const char *text)
+{
+	if (strstr(text, "$?") || strstr(text, "errexit"))
+		return 1;
+	for (const char *p = strstr(text, "set "); p; p = strstr(p + 1, "set ")) {
+		const char *o = p + 4;
+
+		if (p > text && !strchr(" \t\n;&|(", p[-1]))
+			continue;
+		o += strspn(o, " \t");
+		if ((*o == '-' || *o == '+') &&
+		    memchr(o, 'e', strcspn(o, " \t\n;&|")))
+			return 1;
+	}
+	return 0;
+}
+
+/* A script the draft keeps whole runs in one shell, which goes on after
+ * a failing command: a failed "git revert" would go on to "terraform
+ * plan" and "apply". The draft starts it with "set -e", so the step
+ * stops at its first failing command and fails (an if's or a while's
+ * condition, a command left of && or ||, may still fail: the shell
+ * tests it). A script that sets its own error handling or tests $? is
+ * left as written: "set -e" would end it before its own test runs. */
+static void
+stop_at_first_failure(struct imp *im, cJSON *st, const char *text)
+{
+	cJSON *run = cJSON_GetObjectItemCaseSensitive(st, "run");
+	char *with;
+
+	if (!cJSON_IsString(run))
+		return;
+	if (handles_failure(text)) {
+		if (!strstr(text, "set -e") && !strstr(text, "errexit"))
+			add_review(im, 0, st, "the script tests $? itself: the "
+				   "draft does not start it with set -e, so its "
+				   "other commands run on after one fails; check "
+				   "each failure stops it");
+		return;
+	}
+	with = xasprintf("set -e\n%s", run->valuestring);
+	cJSON_SetValuestring(run, with);
+	free(with);
+	append_note(st, "The draft starts the script with set -e: the step "
+		    "stops at its first failing command and fails, as a "
+		    "person running the runbook would stop.");
+}
+
 static void
 script_step(struct imp *im, const struct md_block *b,
 	    const struct sh_split *sp)
@@ -4523,6 +4576,7 @@ script_step(struct imp *im, const struct md_block *b,
 	add_drill(st, text, NULL, NULL);
 	append_note(st, "The runbook's block as one script: its commands "
 		    "share the shell (variables, directory, options).");
+	stop_at_first_failure(im, st, text);
 	if (prose.len) {
 		char *note = xasprintf("The block also says, in words:\n%s",
 				       strbuf_str(&prose));
