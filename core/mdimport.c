@@ -3024,11 +3024,38 @@ target_piece(const struct cword *w, const char *v, const char *name)
  * changed: 0 never (a secret, a place, a ticket), 1 the value of an
  * option saying where ("make -C services/${SERVICE}"), 2 any other, 3 a
  * version, a tag, a release, a target. */
+/* A credential's id (an API key's, a client's) or a person (who
+ * approves, reviews): a value a command uses, never what it acts on. */
+static int
+is_credential_or_person(const char *name)
+{
+	static const char *const parts[] = { "KEY_ID", "CLIENT_ID",
+		"ISSUER_ID", "ACCESS_KEY", "APPROVER", "REVIEWER", "REQUESTER",
+		"ASSIGNEE", "SIGNER", NULL };
+
+	for (size_t i = 0; parts[i]; i++)
+		if (strstr(name, parts[i]))
+			return 1;
+	return 0;
+}
+
+/* Words naming a kind of place a command can act on as a whole: after
+ * "kubectl delete namespace", ${NS} is the target, not where it acts. */
+static const char *const place_objects[] = { "namespace", "namespaces",
+	"ns", "project", "projects", "cluster", "clusters", "database",
+	"context", NULL };
+/* Options whose value is a message (a commit's), never a target. */
+static const char *const message_opts[] = { "-m", "--message", NULL };
+
 static int
 target_score(const char *name, const struct cword *prev)
 {
-	if (is_secret_name(name) || hazard_where_name(name) ||
-	    hazard_ticket_name(name))
+	if (is_secret_name(name) || is_credential_or_person(name) ||
+	    word_is(prev, message_opts))
+		return 0;
+	if (hazard_where_name(name) && word_is(prev, place_objects))
+		return 3;
+	if (hazard_where_name(name) || hazard_ticket_name(name))
 		return 0;
 	if (word_is(prev, where_opts))
 		return 1;

@@ -4831,6 +4831,40 @@ START_TEST(test_import_client_confirmation_names_host_database_or_key)
 }
 END_TEST
 
+/* A confirmation names what the command acts on, with its ${VALUES}:
+ * the namespace "kubectl delete namespace" deletes (a place word only
+ * there), the version a fastlane script pauses, never the API key id it
+ * logs in with nor the approver a commit message names. */
+START_TEST(test_import_confirmation_names_the_target_not_a_key_or_person)
+{
+	static const char text[] =
+		"# Clean up\n\n## Roll back\n\n"
+		"```bash\nkubectl delete namespace <NS>\n```\n\n"
+		"```bash\ncd ios\nbundle exec fastlane run "
+		"app_store_connect_api_key key_id:\"$ASC_KEY_ID\"\n"
+		"bundle exec fastlane pause_phased_release version:<APP_VERSION>\n"
+		"```\n\n"
+		"```bash\ngit commit -m \"Rolled back, approved by "
+		"<APPROVER_NAME>\"\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *ns = find_step(root, "run", "delete namespace", NULL, NULL);
+	cJSON *fl = find_step(root, "run", "pause_phased_release", NULL, NULL);
+	cJSON *gc = find_step(root, "run", "git commit", NULL, NULL);
+
+	ck_assert_ptr_nonnull(ns);
+	ck_assert_ptr_nonnull(fl);
+	ck_assert_ptr_nonnull(gc);
+	ck_assert_msg(strstr(str(ns, "confirm"), "${NS}") != NULL,
+		      "namespace confirm \"%s\"", str(ns, "confirm"));
+	ck_assert_msg(strstr(str(fl, "confirm"), "${APP_VERSION}") != NULL,
+		      "fastlane confirm \"%s\"", str(fl, "confirm"));
+	ck_assert_ptr_null(strstr(str(fl, "confirm"), "ASC_KEY_ID"));
+	ck_assert_msg(strstr(str(gc, "confirm"), "APPROVER") == NULL,
+		      "commit confirm \"%s\"", str(gc, "confirm"));
+	cJSON_Delete(root);
+}
+END_TEST
+
 /* A script testing $? stays with the command it tests: split, the test
  * would run in a shell of its own, where $? is always 0. */
 START_TEST(test_import_status_test_stays_with_its_command)
@@ -5509,6 +5543,8 @@ import_suite(void)
 			test_import_client_confirmation_names_host_database_or_key);
 		tcase_add_test(tc,
 			test_import_titles_and_drill_output_use_the_inputs);
+		tcase_add_test(tc,
+		test_import_confirmation_names_the_target_not_a_key_or_person);
 		tcase_add_test(tc, test_import_ui_only_runbook_is_steps_to_tick);
 		tcase_add_loop_test(tc,
 			test_import_cannot_turn_off_fallback_is_a_decision, 0,
