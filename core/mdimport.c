@@ -1526,6 +1526,7 @@ struct imp {
 	int not_prod_level;	/* level of a section not for production, or 0 */
 	int not_prod_line;	/* the line that says so */
 	char *cd_chain;		/* "cd DIR" an earlier step left the shell in */
+	cJSON *cd_when;		/* the path it is on: its step's when */
 	int ui_only;		/* no command at all: clicks in a UI */
 	int ui_only_said;	/* its review point is made */
 };
@@ -3987,12 +3988,37 @@ follow_cds(const char *chain, const char *run, char **last)
 	return out;
 }
 
-/* RUN started with the cds an earlier step left the shell in: a line of
- * its own before a script, "cd DIR && " before one command. */
-static void
-carry_cd(const struct imp *im, struct strbuf *run)
+/* A step with condition LATER runs only on paths where a step with
+ * condition EARLIER runs: each variable EARLIER asks, LATER asks too, of
+ * a value EARLIER allows. The cd of an iOS option's script is on no
+ * Android path, though "both" runs the two. */
+static int
+when_covers(const cJSON *earlier, const cJSON *later)
 {
-	char *body = xstrdup(strbuf_str(run));
+	const cJSON *k;
+
+	cJSON_ArrayForEach(k, earlier) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(later,
+								  k->string);
+
+		if (!v || !values_meet(k, v))
+			return 0;
+	}
+	return 1;
+}
+
+/* RUN, of step ST, started with the cds an earlier step on its path left
+ * the shell in: a line of its own before a script, "cd DIR && " before
+ * one command. A cd of a sibling option's step stays on that option. */
+static void
+carry_cd(const struct imp *im, const cJSON *st, struct strbuf *run)
+{
+	char *body;
+
+	if (!when_covers(im->cd_when, cJSON_GetObjectItemCaseSensitive(st,
+								       "when")))
+		return;
+	body = xstrdup(strbuf_str(run));
 
 	strbuf_reset(run);
 	if (strchr(body, '\n'))
@@ -4008,7 +4034,11 @@ carry_cd(const struct imp *im, struct strbuf *run)
 static void
 record_cd(struct imp *im, const cJSON *st, const char *run)
 {
-	char *last, *chain = follow_cds(im->cd_chain, run, &last);
+	const cJSON *when = st ? cJSON_GetObjectItemCaseSensitive(st, "when")
+			       : NULL;
+	int on_path = when_covers(im->cd_when, when);
+	char *last, *chain = follow_cds(on_path ? im->cd_chain : NULL, run,
+					&last);
 
 	if (!last) {
 		free(chain);
@@ -4016,6 +4046,8 @@ record_cd(struct imp *im, const cJSON *st, const char *run)
 	}
 	free(im->cd_chain);
 	im->cd_chain = chain;
+	cJSON_Delete(im->cd_when);
+	im->cd_when = when ? cJSON_Duplicate(when, 1) : NULL;
 	add_review(im, im->run_line, st, "`cd %s`: the runbook runs the steps "
 		   "after this one in %s, and each step runs in its own shell: "
 		   "the draft starts every later step with `%s`, until the next "
@@ -4113,8 +4145,6 @@ add_run_step(struct imp *im, const char *title, const char *cmd)
 	own = xstrdup(strbuf_str(&run));
 	if (im->n_carry)
 		carry_assignments(im, &run);
-	if (im->cd_chain)
-		carry_cd(im, &run);
 	if (hazard_find(HAZARD_DESTRUCTIVE, strbuf_str(&run), NULL, NULL) &&
 	    (content_phase(im) < PHASE_EXECUTE || im->phase_auto)) {
 		moved = content_phase(im) != PHASE_EXECUTE;
@@ -4135,6 +4165,8 @@ add_run_step(struct imp *im, const char *title, const char *cmd)
 	st = add_step(im, STEP_KIND_RUN, title);
 	im->phase = saved;
 	im->phase_auto = saved_auto;
+	if (im->cd_chain)
+		carry_cd(im, st, &run);
 	carry_exports(im, st, own, &run);
 	cJSON_AddStringToObject(st, "run", strbuf_str(&run));
 	mark_hazards(im, st, strbuf_str(&run));
@@ -11616,6 +11648,7 @@ imp_done(struct imp *im)
 	free(im->assigns);
 	free(im->carry);
 	free(im->cd_chain);
+	cJSON_Delete(im->cd_when);
 	free(im->placed);
 	free(im->tables);
 	for (size_t i = 0; i < im->n_groups; i++) {

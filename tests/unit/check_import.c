@@ -4865,6 +4865,32 @@ START_TEST(test_import_confirmation_names_the_target_not_a_key_or_person)
 }
 END_TEST
 
+/* A cd is carried only to later steps on its own path: the cd of the
+ * iOS option's script never reaches the Android option's command, even
+ * though "both" runs the two. */
+START_TEST(test_import_cd_stays_on_its_option)
+{
+	static const char text[] =
+		"# Halt the release\n\nPick the platform(s) affected, one or "
+		"more.\n\n## iOS\n\n1. Click **Pause** in the console\n\n"
+		"Or with the CLI:\n\n```bash\ncd mobile-ios\n"
+		"./bin/pause-release --all\n```\n\n"
+		"## Android\n\n1. Click **Halt** in the console\n\n"
+		"Or via the API:\n\n```bash\n"
+		"./bin/halt-rollout --track production\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *ios = find_step(root, "run", "pause-release", NULL, NULL);
+	cJSON *android = find_step(root, "run", "halt-rollout", NULL, NULL);
+
+	ck_assert_ptr_nonnull(ios);
+	ck_assert_ptr_nonnull(android);
+	ck_assert_ptr_nonnull(strstr(str(ios, "run"), "cd mobile-ios"));
+	ck_assert_msg(strstr(str(android, "run"), "mobile-ios") == NULL,
+		      "the Android step runs \"%s\"", str(android, "run"));
+	cJSON_Delete(root);
+}
+END_TEST
+
 /* A script testing $? stays with the command it tests: split, the test
  * would run in a shell of its own, where $? is always 0. */
 START_TEST(test_import_status_test_stays_with_its_command)
@@ -5545,6 +5571,7 @@ import_suite(void)
 			test_import_titles_and_drill_output_use_the_inputs);
 		tcase_add_test(tc,
 		test_import_confirmation_names_the_target_not_a_key_or_person);
+		tcase_add_test(tc, test_import_cd_stays_on_its_option);
 		tcase_add_test(tc, test_import_ui_only_runbook_is_steps_to_tick);
 		tcase_add_loop_test(tc,
 			test_import_cannot_turn_off_fallback_is_a_decision, 0,
