@@ -1527,6 +1527,12 @@ struct imp {
 	int not_prod_line;	/* the line that says so */
 	char *cd_chain;		/* "cd DIR" an earlier step left the shell in */
 	cJSON *cd_when;		/* the path it is on: its step's when */
+	int cd_family;		/* its sections: a staging one's line, or 0 */
+	char *alt_chain;	/* the other family's chain, put aside */
+	cJSON *alt_when;
+	int alt_family;
+	int staging_level;	/* level of a section about staging, or 0 */
+	int staging_line;	/* the line that says so */
 	int ui_only;		/* no command at all: clicks in a UI */
 	int ui_only_said;	/* its review point is made */
 };
@@ -3988,6 +3994,35 @@ follow_cds(const char *chain, const char *run, char **last)
 	return out;
 }
 
+/* The cd chain of the sections the current one belongs with: a section
+ * about staging (its heading or its opening words say so) has a chain
+ * of its own, so a staging section's cd never reaches the production
+ * steps after it, nor the production cd a staging step. */
+static void
+cd_family(struct imp *im)
+{
+	int want = im->staging_line;
+	char *chain = im->cd_chain;
+	cJSON *when = im->cd_when;
+	int family = im->cd_family;
+
+	if (family == want)
+		return;
+	if (im->alt_family == want && (im->alt_chain || !want)) {
+		im->cd_chain = im->alt_chain;
+		im->cd_when = im->alt_when;
+	} else {
+		free(im->alt_chain);
+		cJSON_Delete(im->alt_when);
+		im->cd_chain = NULL;
+		im->cd_when = NULL;
+	}
+	im->alt_chain = chain;
+	im->alt_when = when;
+	im->alt_family = family;
+	im->cd_family = want;
+}
+
 /* A step with condition LATER runs only on paths where a step with
  * condition EARLIER runs: each variable EARLIER asks, LATER asks too, of
  * a value EARLIER allows. The cd of an iOS option's script is on no
@@ -4036,9 +4071,12 @@ record_cd(struct imp *im, const cJSON *st, const char *run)
 {
 	const cJSON *when = st ? cJSON_GetObjectItemCaseSensitive(st, "when")
 			       : NULL;
-	int on_path = when_covers(im->cd_when, when);
-	char *last, *chain = follow_cds(on_path ? im->cd_chain : NULL, run,
-					&last);
+	int on_path;
+	char *last, *chain;
+
+	cd_family(im);
+	on_path = when_covers(im->cd_when, when);
+	chain = follow_cds(on_path ? im->cd_chain : NULL, run, &last);
 
 	if (!last) {
 		free(chain);
@@ -4165,6 +4203,7 @@ add_run_step(struct imp *im, const char *title, const char *cmd)
 	st = add_step(im, STEP_KIND_RUN, title);
 	im->phase = saved;
 	im->phase_auto = saved_auto;
+	cd_family(im);
 	if (im->cd_chain)
 		carry_cd(im, st, &run);
 	carry_exports(im, st, own, &run);
@@ -8972,6 +9011,24 @@ enter_not_prod(struct imp *im, const struct md_block *b, int lvl)
 	im->not_prod_line = b->line;
 }
 
+/* The section of heading B (or a paragraph B in it) is about staging
+ * ("Test rollback monthly in staging"): its cds are its own. */
+static void
+enter_staging(struct imp *im, const struct md_block *b, int lvl)
+{
+	static const char *const words[] = { "staging", NULL };
+	char *low;
+
+	if (im->staging_level)
+		return;
+	low = lower_plain(b->text);
+	if (has_word(low, words)) {
+		im->staging_level = lvl;
+		im->staging_line = b->line;
+	}
+	free(low);
+}
+
 /* Code block B of a section not for production: a note, said so. */
 static void
 not_prod_note(struct imp *im, const struct md_block *b)
@@ -9016,6 +9073,9 @@ on_heading(struct imp *im, const struct md_block *b)
 	if (im->not_prod_level && lvl <= im->not_prod_level)
 		im->not_prod_level = 0;
 	enter_not_prod(im, b, lvl);
+	if (im->staging_level && lvl <= im->staging_level)
+		im->staging_level = im->staging_line = 0;
+	enter_staging(im, b, lvl);
 	im->klass[lvl] = im->later_level == lvl ? (int)PHASE_COMMUNICATE : k;
 	for (int l = lvl + 1; l < 7; l++)
 		im->klass[l] = -1;
@@ -9061,6 +9121,8 @@ map_block(struct imp *im, const struct md_block *b)
 		im->cont_var = NULL;	/* the contingency's block is done */
 	if (b->kind == MD_PARA && !im->last && im->level > 1)
 		enter_not_prod(im, b, im->level);
+	if (b->kind == MD_PARA && im->level > 1)
+		enter_staging(im, b, im->level);
 	if (im->not_prod_level && b->kind != MD_HEADING) {
 		if (b->kind == MD_CODE)
 			not_prod_note(im, b);
@@ -11649,6 +11711,8 @@ imp_done(struct imp *im)
 	free(im->carry);
 	free(im->cd_chain);
 	cJSON_Delete(im->cd_when);
+	free(im->alt_chain);
+	cJSON_Delete(im->alt_when);
 	free(im->placed);
 	free(im->tables);
 	for (size_t i = 0; i < im->n_groups; i++) {

@@ -4891,6 +4891,28 @@ START_TEST(test_import_cd_stays_on_its_option)
 }
 END_TEST
 
+/* A cd of a section about staging stays in it: the production steps
+ * after it run where the production section's cd left them. */
+START_TEST(test_import_staging_cd_stays_in_staging)
+{
+	static const char text[] =
+		"# Roll back the shop\n\n## Roll back\n\n```bash\n"
+		"cd /opt/shop\n./bin/deploy --tag v3.1.0\n```\n\n"
+		"## Rehearse\n\nRehearse this quarterly in staging.\n\n"
+		"```bash\ncd /opt/shop-staging\n./bin/deploy --tag v3.1.0\n"
+		"```\n\n## If the port is taken\n\n```bash\n"
+		"./bin/free-port 8080\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *st = find_step(root, "run", "free-port", NULL, NULL);
+
+	ck_assert_ptr_nonnull(st);
+	ck_assert_msg(strstr(str(st, "run"), "shop-staging") == NULL,
+		      "the production step runs \"%s\"", str(st, "run"));
+	ck_assert_ptr_nonnull(strstr(str(st, "run"), "cd /opt/shop &&"));
+	cJSON_Delete(root);
+}
+END_TEST
+
 /* A script testing $? stays with the command it tests: split, the test
  * would run in a shell of its own, where $? is always 0. */
 START_TEST(test_import_status_test_stays_with_its_command)
@@ -5572,6 +5594,7 @@ import_suite(void)
 		tcase_add_test(tc,
 		test_import_confirmation_names_the_target_not_a_key_or_person);
 		tcase_add_test(tc, test_import_cd_stays_on_its_option);
+		tcase_add_test(tc, test_import_staging_cd_stays_in_staging);
 		tcase_add_test(tc, test_import_ui_only_runbook_is_steps_to_tick);
 		tcase_add_loop_test(tc,
 			test_import_cannot_turn_off_fallback_is_a_decision, 0,
