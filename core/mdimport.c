@@ -6964,6 +6964,32 @@ add_rollback_options(struct imp *im, cJSON *st)
 		"Roll back or not"));
 }
 
+/* In LOW (a paragraph, lower case), where "if ..." starts when its
+ * sentence tells the operator to stop ("If blue is not healthy, STOP:
+ * do not switch back"), or NULL. */
+static const char *
+stop_condition(const char *low)
+{
+	static const char *const stops[] = { "stop:", "stop.", "stop,",
+		"stop and", "stop -", "stop \u2014", "do not switch back",
+		"don't switch back", "do not proceed", "don't proceed",
+		"do not continue", "don't continue", NULL };
+
+	for (size_t i = 0; stops[i]; i++) {
+		const char *at = strstr(low, stops[i]), *cond = NULL;
+
+		if (!at)
+			continue;
+		for (const char *p = strstr(low, "if "); p && p < at;
+		     p = strstr(p + 1, "if "))
+			if (p == low || p[-1] == ' ' || p[-1] == '\n')
+				cond = p;
+		if (cond && !memchr(cond, '.', (size_t)(at - cond)))
+			return cond;
+	}
+	return NULL;
+}
+
 /* A paragraph saying when not to roll back ("Do not roll back if the
  * green stack already ran the migration ... - fix forward instead") is
  * the roll back / do not roll back decision, as the heading "Do not roll
@@ -6980,20 +7006,39 @@ on_no_rollback_para(struct imp *im, const struct md_block *b)
 	cJSON *st;
 	size_t i = 0;
 
+	const char *stop;
+
 	while (opens[i] && strncmp(low, opens[i], strlen(opens[i])) != 0)
 		i++;
-	free(low);
-	if (!opens[i])
+	stop = opens[i] ? NULL : stop_condition(low);
+	if (!opens[i] && !stop) {
+		free(low);
 		return 0;
-	low = plain_title(b->text);
-	title = leading_clause(low);
+	}
+	if (stop) {	/* "If blue is not healthy, STOP: do not switch back" */
+		char *cond = xstrndup(stop, strcspn(stop, ",:;.\n"));
+
+		title = xasprintf("Go or no-go: stop %s", cond);
+		free(cond);
+	} else {
+		char *plain = plain_title(b->text);
+
+		title = leading_clause(plain);
+		free(plain);
+	}
+	free(low);
 	st = add_step_in(im, PHASE_DECIDE, STEP_KIND_DECIDE,
 			 title ? title : "Roll back?");
 	free(title);
-	free(low);
 	apply_alt_when(im, st);
 	append_note(st, b->text);
 	add_rollback_options(im, st);
+	if (stop)
+		add_review(im, b->line, st, "the runbook says to stop on a "
+			   "condition (line %d): the draft makes it a go/no-go "
+			   "decision before the approval; \"Do not roll back\" "
+			   "skips the steps that change things; check the "
+			   "condition is checked before it is answered", b->line);
 	im->n_prose++;
 	strbuf_addf(&im->notes_log, "  line %d: paragraph -> note of %s\n",
 		    b->line, jstr(st, "id"));

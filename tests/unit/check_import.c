@@ -4913,6 +4913,40 @@ START_TEST(test_import_staging_cd_stays_in_staging)
 }
 END_TEST
 
+/* "If ..., STOP: do not switch back" is a go/no-go decision before the
+ * approval, with a review point: the change runs only on its go. */
+START_TEST(test_import_stop_condition_is_a_go_no_go_decision)
+{
+	static const char text[] =
+		"# Switch to the old pool\n\n## Check\n\n```bash\n"
+		"./bin/pool-health old-pool\n```\n\n"
+		"Every member should be up. If the old pool is degraded, STOP: "
+		"do not switch back, page the on-call.\n\n## Switch\n\n"
+		"```bash\n./bin/pool-switch --to old-pool\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	int phase = -1;
+	cJSON *d = find_step(root, "title", "Go or no-go", &phase, NULL);
+	cJSON *sw = find_step(root, "run", "pool-switch", NULL, NULL);
+	const char *var;
+	cJSON *when;
+	char *all;
+
+	ck_assert_msg(d != NULL, "no go/no-go decision");
+	ck_assert_int_eq(phase, PHASE_DECIDE);
+	ck_assert_str_eq(str(d, "kind"), "decide");
+	var = str(d, "variable");
+	ck_assert_ptr_nonnull(var);
+	ck_assert_ptr_nonnull(sw);
+	when = cJSON_GetObjectItemCaseSensitive(sw, "when");
+	ck_assert_msg(cJSON_GetObjectItemCaseSensitive(when, var) != NULL,
+		      "the switch runs whatever the decision");
+	all = cJSON_PrintUnformatted(root);
+	ck_assert_ptr_nonnull(strstr(all, "go/no-go decision"));
+	free(all);
+	cJSON_Delete(root);
+}
+END_TEST
+
 /* A script testing $? stays with the command it tests: split, the test
  * would run in a shell of its own, where $? is always 0. */
 START_TEST(test_import_status_test_stays_with_its_command)
@@ -5595,6 +5629,8 @@ import_suite(void)
 		test_import_confirmation_names_the_target_not_a_key_or_person);
 		tcase_add_test(tc, test_import_cd_stays_on_its_option);
 		tcase_add_test(tc, test_import_staging_cd_stays_in_staging);
+		tcase_add_test(tc,
+			test_import_stop_condition_is_a_go_no_go_decision);
 		tcase_add_test(tc, test_import_ui_only_runbook_is_steps_to_tick);
 		tcase_add_loop_test(tc,
 			test_import_cannot_turn_off_fallback_is_a_decision, 0,
