@@ -8508,11 +8508,54 @@ platform_group(const struct imp *im, const struct alt_group *g)
  * "Which platform?" already asked (the roll back's "### iOS" and
  * "### Android", then verify's): its sections follow that answer, never
  * a second question. Returns 1 when so. */
+/* Group G's members are those of O, several of which may apply ("iOS
+ * and Android"): G's sections follow O's yes per platform, so "both"
+ * verifies both. Returns 1 when so. */
+static int
+reuse_member_vars(struct imp *im, struct alt_group *g,
+		  const struct alt_group *o)
+{
+	char **vars = xcalloc(g->n, sizeof(*vars));
+	size_t k;
+
+	for (k = 0; k < g->n; k++) {
+		char *label = member_label(im, g, k);
+
+		for (size_t j = 0; j < o->n && !vars[k]; j++) {
+			char *ol = member_label(im, o, j);
+
+			if (strcasecmp(ol, label) == 0)
+				vars[k] = xstrdup(o->member_vars[j]);
+			free(ol);
+		}
+		free(label);
+		if (!vars[k])
+			break;
+	}
+	if (k < g->n) {
+		for (size_t j = 0; j < g->n; j++)
+			free(vars[j]);
+		free(vars);
+		return 0;
+	}
+	g->member_vars = vars;
+	g->decide = o->decide;
+	g->var = xstrdup(vars[0]);
+	return 1;
+}
+
 static int
 reuse_platform_decide(struct imp *im, struct alt_group *g)
 {
 	if (!platform_group(im, g))
 		return 0;
+	for (size_t e = 0; e < im->n_groups; e++) {
+		struct alt_group *o = &im->groups[e];
+
+		if (o != g && o->decide && o->member_vars && o->n == g->n &&
+		    reuse_member_vars(im, g, o))
+			return 1;
+	}
 	for (size_t e = 0; e < im->n_groups; e++) {
 		struct alt_group *o = &im->groups[e];
 		const cJSON *opts = cJSON_GetObjectItemCaseSensitive(o->decide,

@@ -4947,6 +4947,46 @@ START_TEST(test_import_stop_condition_is_a_go_no_go_decision)
 }
 END_TEST
 
+/* A platform chosen once ("one or more") is not asked again: the verify
+ * sections per platform follow its yes per platform, so "both" verifies
+ * both. */
+START_TEST(test_import_platform_verify_follows_the_platforms_chosen)
+{
+	static const char text[] =
+		"# Halt the release\n\nPick the platform(s) affected, one or "
+		"more.\n\n## iOS\n\n```bash\n./bin/pause-ios --all\n```\n\n"
+		"## Android\n\n```bash\n./bin/halt-android --all\n```\n\n"
+		"## Verify\n\n### iOS\n\n- [ ] The store shows Paused\n\n"
+		"### Android\n\n- [ ] The console shows Halted\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *run = find_step(root, "run", "pause-ios", NULL, NULL);
+	cJSON *ios = find_step(root, "title", "shows Paused", NULL, NULL);
+	cJSON *and = find_step(root, "title", "shows Halted", NULL, NULL);
+	cJSON *rw, *iw, *aw;
+	int decides = 0;
+	cJSON *st;
+
+	ck_assert_ptr_nonnull(run);
+	ck_assert_ptr_nonnull(ios);
+	ck_assert_ptr_nonnull(and);
+	rw = cJSON_GetObjectItemCaseSensitive(run, "when");
+	iw = cJSON_GetObjectItemCaseSensitive(ios, "when");
+	aw = cJSON_GetObjectItemCaseSensitive(and, "when");
+	ck_assert_ptr_nonnull(rw);
+	ck_assert_ptr_nonnull(iw);
+	ck_assert_ptr_nonnull(aw);
+	ck_assert_msg(cJSON_GetObjectItemCaseSensitive(iw,
+		      rw->child->string) != NULL,
+		      "the iOS verify does not follow %s", rw->child->string);
+	ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(aw,
+		      rw->child->string));
+	cJSON_ArrayForEach(st, phase_steps(root, PHASE_DECIDE))
+		decides += strcmp(str(st, "kind"), "decide") == 0;
+	ck_assert_int_eq(decides, 1);
+	cJSON_Delete(root);
+}
+END_TEST
+
 /* A script testing $? stays with the command it tests: split, the test
  * would run in a shell of its own, where $? is always 0. */
 START_TEST(test_import_status_test_stays_with_its_command)
@@ -5631,6 +5671,8 @@ import_suite(void)
 		tcase_add_test(tc, test_import_staging_cd_stays_in_staging);
 		tcase_add_test(tc,
 			test_import_stop_condition_is_a_go_no_go_decision);
+		tcase_add_test(tc,
+		     test_import_platform_verify_follows_the_platforms_chosen);
 		tcase_add_test(tc, test_import_ui_only_runbook_is_steps_to_tick);
 		tcase_add_loop_test(tc,
 			test_import_cannot_turn_off_fallback_is_a_decision, 0,
