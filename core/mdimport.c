@@ -5398,6 +5398,53 @@ is_zsh_only(const char *text)
 	return regexec(&re, text, 0, NULL, 0) == 0;
 }
 
+/* A configuration block (YAML, JSON, TOML, HCL) the item or paragraph
+ * before it tells the operator to write into a file ("Pin the values
+ * ... In `values-prod.yaml`:") is a step of the runbook's own path: a
+ * check titled by that instruction, the block its note, never a note
+ * of whatever step comes before or after (a contingency's retry). */
+static void
+edit_check(struct imp *im, const struct md_block *b)
+{
+	static const char *const langs[] = { "yaml", "yml", "json", "toml",
+		"hcl", "ini", "properties", "conf", "tf", NULL };
+	static const char *const verbs[] = { "pin ", "edit ", "update ",
+		"change ", "set ", "add ", "write ", "put ", NULL };
+	size_t k = (size_t)(b - im->doc->b), i = 0;
+	const struct md_block *lead = k ? &im->doc->b[k - 1] : NULL;
+	const char *t;
+	char *title;
+	cJSON *st;
+
+	if (!lead || (lead->kind != MD_ITEM && lead->kind != MD_PARA) ||
+	    !in_list(b->info, langs, 1))
+		return;
+	t = lead->text + strspn(lead->text, " *_");
+	while (verbs[i] && strncasecmp(t, verbs[i], strlen(verbs[i])) != 0)
+		i++;
+	if (!verbs[i])
+		return;
+	title = plain_title(lead->text);
+	{
+		char *clause = leading_clause(title);
+
+		if (clause) {
+			free(title);
+			title = clause;
+		}
+	}
+	st = add_step(im, STEP_KIND_CHECK, title);
+	free(title);
+	free(im->leadin);
+	im->leadin = NULL;
+	if (im->pending.len)
+		give_pending(im, st);
+	add_review(im, b->line, st, "the runbook asks for this %s to be "
+		   "written by hand: the draft makes it a check of the path "
+		   "it is on; make it a run step if the team scripts it",
+		   b->info);
+}
+
 /* A block in a shell that is not sh (fish, PowerShell, cmd; zsh beyond
  * POSIX) becomes a typed note with a review point, never a command:
  * steps run under /bin/sh. */
@@ -5552,6 +5599,7 @@ on_code(struct imp *im, const struct md_block *b)
 		add_pending(im, text, b->line, what, 0);
 		free(what);
 		free(text);
+		edit_check(im, b);
 	}
 }
 

@@ -4987,6 +4987,31 @@ START_TEST(test_import_platform_verify_follows_the_platforms_chosen)
 }
 END_TEST
 
+/* "Pin the values ... In `values.yaml`:" and its YAML after a
+ * contingency's item is a check of the main path, not a note of the
+ * contingency's retry step (on the normal path nobody would pin them). */
+START_TEST(test_import_config_edit_item_is_a_main_path_check)
+{
+	static const char text[] =
+		"# Roll back search\n\n## Roll back\n\n"
+		"1. Roll back:\n\n   ```sh\n   ./bin/rollback search 7\n"
+		"   ```\n\n2. If the rollback fails with a lock error, clear "
+		"it:\n\n   ```sh\n   ./bin/unlock search\n"
+		"   ./bin/rollback search 7\n   ```\n\n"
+		"3. Pin the image so the next deploy keeps it. In "
+		"`values-live.yaml`:\n\n   ```yaml\n   image:\n"
+		"     tag: \"2.0.1\"\n   ```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *pin = find_step(root, "title", "Pin the image", NULL, NULL);
+
+	ck_assert_msg(pin != NULL, "no step pins the image");
+	ck_assert_str_eq(str(pin, "kind"), "check");
+	ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(pin, "when"));
+	ck_assert_ptr_nonnull(strstr(str(pin, "note"), "tag: \"2.0.1\""));
+	cJSON_Delete(root);
+}
+END_TEST
+
 /* A script testing $? stays with the command it tests: split, the test
  * would run in a shell of its own, where $? is always 0. */
 START_TEST(test_import_status_test_stays_with_its_command)
@@ -5673,6 +5698,8 @@ import_suite(void)
 			test_import_stop_condition_is_a_go_no_go_decision);
 		tcase_add_test(tc,
 		     test_import_platform_verify_follows_the_platforms_chosen);
+		tcase_add_test(tc,
+			test_import_config_edit_item_is_a_main_path_check);
 		tcase_add_test(tc, test_import_ui_only_runbook_is_steps_to_tick);
 		tcase_add_loop_test(tc,
 			test_import_cannot_turn_off_fallback_is_a_decision, 0,
