@@ -4600,7 +4600,8 @@ handles_failure(const char *text)
 {
 	if (strstr(text, "$?") || strstr(text, "errexit"))
 		return 1;
-	for (const char *p = strstr(text, "set "); p; p = strstr(p + 1, "set ")) {
+	for (const char *p = strstr(text, "set "); p;
+	     p = strstr(p + 1, "set ")) {
 		const char *o = p + 4;
 
 		if (p > text && !strchr(" \t\n;&|(", p[-1]))
@@ -4630,10 +4631,10 @@ stop_at_first_failure(struct imp *im, cJSON *st, const char *text)
 		return;
 	if (handles_failure(text)) {
 		if (!strstr(text, "set -e") && !strstr(text, "errexit"))
-			add_review(im, 0, st, "the script tests $? itself: the "
-				   "draft does not start it with set -e, so its "
-				   "other commands run on after one fails; check "
-				   "each failure stops it");
+			add_review(im, 0, st, "the script tests $? itself: "
+				   "the draft does not start it with set -e, so "
+				   "its other commands run on after one fails; "
+				   "check each failure stops it");
 		return;
 	}
 	with = xasprintf("set -e\n%s", run->valuestring);
@@ -7086,7 +7087,8 @@ on_no_rollback_para(struct imp *im, const struct md_block *b)
 			   "condition (line %d): the draft makes it a go/no-go "
 			   "decision before the approval; \"Do not roll back\" "
 			   "skips the steps that change things; check the "
-			   "condition is checked before it is answered", b->line);
+			   "condition is checked before it is answered",
+			   b->line);
 	im->n_prose++;
 	strbuf_addf(&im->notes_log, "  line %d: paragraph -> note of %s\n",
 		    b->line, jstr(st, "id"));

@@ -4842,8 +4842,8 @@ START_TEST(test_import_confirmation_names_the_target_not_a_key_or_person)
 		"```bash\nkubectl delete namespace <NS>\n```\n\n"
 		"```bash\ncd ios\nbundle exec fastlane run "
 		"app_store_connect_api_key key_id:\"$ASC_KEY_ID\"\n"
-		"bundle exec fastlane pause_phased_release version:<APP_VERSION>\n"
-		"```\n\n"
+		"bundle exec fastlane pause_phased_release "
+		"version:<APP_VERSION>\n```\n\n"
 		"```bash\ngit commit -m \"Rolled back, approved by "
 		"<APPROVER_NAME>\"\n```\n";
 	cJSON *root = import_text(text, strlen(text), NULL);
