@@ -11175,6 +11175,79 @@ lookups_before_inputs(struct imp *im)
 	}
 }
 
+/* Whether TITLE (a check's) says where to find the value of variable
+ * NAME: its words but a last ID, NAME or VALUE, two or more, in order
+ * ("Find the last good state version" for STATE_VERSION_ID). */
+static int
+title_finds(const char *title, const char *name)
+{
+	char *words = xstrdup(name), *low = lower_plain(title), *e;
+	int hit = 0;
+
+	for (char *c = words; *c; c++)
+		*c = *c == '_' ? ' ' : (char)tolower((unsigned char)*c);
+	if ((e = strrchr(words, ' ')) && (strcmp(e, " id") == 0 ||
+					  strcmp(e, " name") == 0 ||
+					  strcmp(e, " value") == 0))
+		*e = '\0';
+	if (strchr(words, ' '))
+		hit = strstr(low, words) != NULL;
+	free(words);
+	free(low);
+	return hit;
+}
+
+/* A check that says where to find a value the draft asks ("Step 2: find
+ * the last good state version", clicks in a UI) runs before the value is
+ * asked, on the paths that ask it, never after the step that needs it
+ * (in verify, optional). */
+static void
+finding_checks_before_inputs(struct imp *im)
+{
+	for (int ip = 0; ip < PHASE_EXECUTE; ip++) {
+		cJSON *in;
+
+		cJSON_ArrayForEach(in, im->steps[ip]) {
+			const char *name = jstr(in, "variable");
+			cJSON *when = cJSON_GetObjectItemCaseSensitive(in,
+								       "when");
+
+			if (strcmp(jstr(in, "kind"), "input") != 0 || !name)
+				continue;
+			for (int ph = ip + 1; ph < PHASE_COUNT; ph++) {
+				cJSON *st, *next;
+
+				for (st = im->steps[ph]->child; st; st = next) {
+					const char *t = jstr(st, "title");
+
+					next = st->next;
+					if (strcmp(jstr(st, "kind"), "check") ||
+					    !title_finds(t, name))
+						continue;
+					cJSON_DetachItemViaPointer(
+						im->steps[ph], st);
+					insert_before(im->steps[ip], in, st);
+					rename_to_phase(im, st,
+							(enum phase_id)ip);
+					cJSON_DeleteItemFromObject(st,
+								   "required");
+					cJSON_DeleteItemFromObject(st, "when");
+					if (when)
+						cJSON_AddItemToObject(st, "when",
+						   cJSON_Duplicate(when, 1));
+					add_review(im, 0, st, "this step says "
+						   "where to find the value "
+						   "asked at %s: the draft runs "
+						   "it just before that "
+						   "question, not after the "
+						   "step that needs it",
+						   jstr(in, "id"));
+				}
+			}
+		}
+	}
+}
+
 /* Whether an approve step outside the approve phase (a remedy's own
  * sign-off) names step ID in its gates. */
 static int
@@ -12068,6 +12141,7 @@ mdimport_convert(const char *text, size_t len, const char *name,
 	add_inputs(&im);
 	input_conditions_asked_before(&im);
 	lookups_before_inputs(&im);
+	finding_checks_before_inputs(&im);
 	lookups_before_their_choice(&im);
 	conditions_after_their_choice(&im);
 	no_empty_approval(&im);

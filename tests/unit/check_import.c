@@ -5012,6 +5012,36 @@ START_TEST(test_import_config_edit_item_is_a_main_path_check)
 }
 END_TEST
 
+/* "Step 2: find the build number" (clicks in a UI) says where the
+ * value <BUILD_NUMBER> comes from: it runs before that value is asked,
+ * not in verify after the step that needs it. */
+START_TEST(test_import_value_lookup_runs_before_its_input)
+{
+	static const char text[] =
+		"# Restore the build\n\n### Step 1: Save the current state"
+		"\n\n```bash\ncd ci\n./bin/save-state > /tmp/before.json\n"
+		"```\n\n### Step 2: Find the good build number\n\n"
+		"In the CI console:\n\n1. Open the CI console\n"
+		"2. Click **Builds**\n"
+		"3. Copy the number of the last green build\n\n"
+		"### Step 3: Restore\n\n```bash\n"
+		"./bin/restore-build <GOOD_BUILD_NUMBER>\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	int fp = -1, fi = -1, ip = -1, ii = -1;
+	cJSON *find = find_step(root, "title", "good build number", &fp, &fi);
+	cJSON *in = find_step(root, "variable", "GOOD_BUILD_NUMBER", &ip, &ii);
+
+	ck_assert_ptr_nonnull(find);
+	ck_assert_ptr_nonnull(in);
+	ck_assert_msg(fp < ip || (fp == ip && fi < ii),
+		      "the lookup %s comes after the input %s",
+		      str(find, "id"), str(in, "id"));
+	ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(find,
+							    "required"));
+	cJSON_Delete(root);
+}
+END_TEST
+
 /* A script testing $? stays with the command it tests: split, the test
  * would run in a shell of its own, where $? is always 0. */
 START_TEST(test_import_status_test_stays_with_its_command)
@@ -5700,6 +5730,8 @@ import_suite(void)
 		     test_import_platform_verify_follows_the_platforms_chosen);
 		tcase_add_test(tc,
 			test_import_config_edit_item_is_a_main_path_check);
+		tcase_add_test(tc,
+			test_import_value_lookup_runs_before_its_input);
 		tcase_add_test(tc, test_import_ui_only_runbook_is_steps_to_tick);
 		tcase_add_loop_test(tc,
 			test_import_cannot_turn_off_fallback_is_a_decision, 0,
