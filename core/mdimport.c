@@ -3564,6 +3564,29 @@ client_confirm(const char *h, const char *s)
  * deployment/web"); the most destructive command of a script, its SQL
  * statement when it runs one ("drop database app"). NULL when CMD is
  * not destructive. */
+/* The workspace "terraform state push" of CMD overwrites, from the
+ * script's own TF_WORKSPACE or "terraform workspace select", as the
+ * confirmation ("state of workspace prod"); NULL when CMD pushes no
+ * state or names no workspace. Caller frees. */
+static char *
+state_push_confirm(const char *cmd)
+{
+	const char *p, *ws = NULL;
+	size_t n;
+
+	if (!strstr(cmd, "terraform state push"))
+		return NULL;
+	if ((p = strstr(cmd, "TF_WORKSPACE=")))
+		ws = p + strlen("TF_WORKSPACE=");
+	else if ((p = strstr(cmd, "terraform workspace select ")))
+		ws = p + strlen("terraform workspace select ");
+	if (!ws)
+		return NULL;
+	ws += strspn(ws, "\"'");
+	n = strcspn(ws, " \t\n;&|\"'");
+	return n ? xasprintf("state of workspace %.*s", (int)n, ws) : NULL;
+}
+
 static char *
 destructive_confirm(const char *cmd)
 {
@@ -3574,6 +3597,8 @@ destructive_confirm(const char *cmd)
 
 	if (!hazard_find(HAZARD_DESTRUCTIVE, cmd, &s, &e))
 		return NULL;
+	if ((var = state_push_confirm(cmd)))
+		return var;
 	h = command_start(cmd, s);
 	e = e > s ? e : s + strcspn(s, " \t\n");
 	if ((var = target_var(w, command_words(h, w, 64, NULL), &score)))

@@ -5042,6 +5042,24 @@ START_TEST(test_import_value_lookup_runs_before_its_input)
 }
 END_TEST
 
+/* "terraform state push -force old.tfstate" is confirmed by the
+ * workspace whose state it overwrites, not the file it reads. */
+START_TEST(test_import_state_push_confirms_the_workspace)
+{
+	static const char text[] =
+		"# Restore state\n\n## Restore\n\n```bash\n"
+		"export TF_WORKSPACE=live\nterraform init -input=false\n"
+		"terraform state push -force saved.tfstate\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *st = find_step(root, "run", "state push", NULL, NULL);
+
+	ck_assert_ptr_nonnull(st);
+	ck_assert_msg(strstr(str(st, "confirm"), "workspace live") != NULL,
+		      "confirm \"%s\"", str(st, "confirm"));
+	cJSON_Delete(root);
+}
+END_TEST
+
 /* A script testing $? stays with the command it tests: split, the test
  * would run in a shell of its own, where $? is always 0. */
 START_TEST(test_import_status_test_stays_with_its_command)
@@ -5732,6 +5750,8 @@ import_suite(void)
 			test_import_config_edit_item_is_a_main_path_check);
 		tcase_add_test(tc,
 			test_import_value_lookup_runs_before_its_input);
+		tcase_add_test(tc,
+			test_import_state_push_confirms_the_workspace);
 		tcase_add_test(tc, test_import_ui_only_runbook_is_steps_to_tick);
 		tcase_add_loop_test(tc,
 			test_import_cannot_turn_off_fallback_is_a_decision, 0,
