@@ -1526,6 +1526,13 @@ struct imp {
 	int not_prod_level;	/* level of a section not for production, or 0 */
 	int not_prod_line;	/* the line that says so */
 	char *cd_chain;		/* "cd DIR" an earlier step left the shell in */
+	cJSON *cd_when;		/* the path it is on: its step's when */
+	int cd_family;		/* its sections: a staging one's line, or 0 */
+	char *alt_chain;	/* the other family's chain, put aside */
+	cJSON *alt_when;
+	int alt_family;
+	int staging_level;	/* level of a section about staging, or 0 */
+	int staging_line;	/* the line that says so */
 	int ui_only;		/* no command at all: clicks in a UI */
 	int ui_only_said;	/* its review point is made */
 };
@@ -3024,11 +3031,38 @@ target_piece(const struct cword *w, const char *v, const char *name)
  * changed: 0 never (a secret, a place, a ticket), 1 the value of an
  * option saying where ("make -C services/${SERVICE}"), 2 any other, 3 a
  * version, a tag, a release, a target. */
+/* A credential's id (an API key's, a client's) or a person (who
+ * approves, reviews): a value a command uses, never what it acts on. */
+static int
+is_credential_or_person(const char *name)
+{
+	static const char *const parts[] = { "KEY_ID", "CLIENT_ID",
+		"ISSUER_ID", "ACCESS_KEY", "APPROVER", "REVIEWER", "REQUESTER",
+		"ASSIGNEE", "SIGNER", NULL };
+
+	for (size_t i = 0; parts[i]; i++)
+		if (strstr(name, parts[i]))
+			return 1;
+	return 0;
+}
+
+/* Words naming a kind of place a command can act on as a whole: after
+ * "kubectl delete namespace", ${NS} is the target, not where it acts. */
+static const char *const place_objects[] = { "namespace", "namespaces",
+	"ns", "project", "projects", "cluster", "clusters", "database",
+	"context", NULL };
+/* Options whose value is a message (a commit's), never a target. */
+static const char *const message_opts[] = { "-m", "--message", NULL };
+
 static int
 target_score(const char *name, const struct cword *prev)
 {
-	if (is_secret_name(name) || hazard_where_name(name) ||
-	    hazard_ticket_name(name))
+	if (is_secret_name(name) || is_credential_or_person(name) ||
+	    word_is(prev, message_opts))
+		return 0;
+	if (hazard_where_name(name) && word_is(prev, place_objects))
+		return 3;
+	if (hazard_where_name(name) || hazard_ticket_name(name))
 		return 0;
 	if (word_is(prev, where_opts))
 		return 1;
@@ -3530,6 +3564,29 @@ client_confirm(const char *h, const char *s)
  * deployment/web"); the most destructive command of a script, its SQL
  * statement when it runs one ("drop database app"). NULL when CMD is
  * not destructive. */
+/* The workspace "terraform state push" of CMD overwrites, from the
+ * script's own TF_WORKSPACE or "terraform workspace select", as the
+ * confirmation ("state of workspace prod"); NULL when CMD pushes no
+ * state or names no workspace. Caller frees. */
+static char *
+state_push_confirm(const char *cmd)
+{
+	const char *p, *ws = NULL;
+	size_t n;
+
+	if (!strstr(cmd, "terraform state push"))
+		return NULL;
+	if ((p = strstr(cmd, "TF_WORKSPACE=")))
+		ws = p + strlen("TF_WORKSPACE=");
+	else if ((p = strstr(cmd, "terraform workspace select ")))
+		ws = p + strlen("terraform workspace select ");
+	if (!ws)
+		return NULL;
+	ws += strspn(ws, "\"'");
+	n = strcspn(ws, " \t\n;&|\"'");
+	return n ? xasprintf("state of workspace %.*s", (int)n, ws) : NULL;
+}
+
 static char *
 destructive_confirm(const char *cmd)
 {
@@ -3540,6 +3597,8 @@ destructive_confirm(const char *cmd)
 
 	if (!hazard_find(HAZARD_DESTRUCTIVE, cmd, &s, &e))
 		return NULL;
+	if ((var = state_push_confirm(cmd)))
+		return var;
 	h = command_start(cmd, s);
 	e = e > s ? e : s + strcspn(s, " \t\n");
 	if ((var = target_var(w, command_words(h, w, 64, NULL), &score)))
@@ -3960,12 +4019,66 @@ follow_cds(const char *chain, const char *run, char **last)
 	return out;
 }
 
-/* RUN started with the cds an earlier step left the shell in: a line of
- * its own before a script, "cd DIR && " before one command. */
+/* The cd chain of the sections the current one belongs with: a section
+ * about staging (its heading or its opening words say so) has a chain
+ * of its own, so a staging section's cd never reaches the production
+ * steps after it, nor the production cd a staging step. */
 static void
-carry_cd(const struct imp *im, struct strbuf *run)
+cd_family(struct imp *im)
 {
-	char *body = xstrdup(strbuf_str(run));
+	int want = im->staging_line;
+	char *chain = im->cd_chain;
+	cJSON *when = im->cd_when;
+	int family = im->cd_family;
+
+	if (family == want)
+		return;
+	if (im->alt_family == want && (im->alt_chain || !want)) {
+		im->cd_chain = im->alt_chain;
+		im->cd_when = im->alt_when;
+	} else {
+		free(im->alt_chain);
+		cJSON_Delete(im->alt_when);
+		im->cd_chain = NULL;
+		im->cd_when = NULL;
+	}
+	im->alt_chain = chain;
+	im->alt_when = when;
+	im->alt_family = family;
+	im->cd_family = want;
+}
+
+/* A step with condition LATER runs only on paths where a step with
+ * condition EARLIER runs: each variable EARLIER asks, LATER asks too, of
+ * a value EARLIER allows. The cd of an iOS option's script is on no
+ * Android path, though "both" runs the two. */
+static int
+when_covers(const cJSON *earlier, const cJSON *later)
+{
+	const cJSON *k;
+
+	cJSON_ArrayForEach(k, earlier) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(later,
+								  k->string);
+
+		if (!v || !values_meet(k, v))
+			return 0;
+	}
+	return 1;
+}
+
+/* RUN, of step ST, started with the cds an earlier step on its path left
+ * the shell in: a line of its own before a script, "cd DIR && " before
+ * one command. A cd of a sibling option's step stays on that option. */
+static void
+carry_cd(const struct imp *im, const cJSON *st, struct strbuf *run)
+{
+	char *body;
+
+	if (!when_covers(im->cd_when, cJSON_GetObjectItemCaseSensitive(st,
+								       "when")))
+		return;
+	body = xstrdup(strbuf_str(run));
 
 	strbuf_reset(run);
 	if (strchr(body, '\n'))
@@ -3981,7 +4094,14 @@ carry_cd(const struct imp *im, struct strbuf *run)
 static void
 record_cd(struct imp *im, const cJSON *st, const char *run)
 {
-	char *last, *chain = follow_cds(im->cd_chain, run, &last);
+	const cJSON *when = st ? cJSON_GetObjectItemCaseSensitive(st, "when")
+			       : NULL;
+	int on_path;
+	char *last, *chain;
+
+	cd_family(im);
+	on_path = when_covers(im->cd_when, when);
+	chain = follow_cds(on_path ? im->cd_chain : NULL, run, &last);
 
 	if (!last) {
 		free(chain);
@@ -3989,6 +4109,8 @@ record_cd(struct imp *im, const cJSON *st, const char *run)
 	}
 	free(im->cd_chain);
 	im->cd_chain = chain;
+	cJSON_Delete(im->cd_when);
+	im->cd_when = when ? cJSON_Duplicate(when, 1) : NULL;
 	add_review(im, im->run_line, st, "`cd %s`: the runbook runs the steps "
 		   "after this one in %s, and each step runs in its own shell: "
 		   "the draft starts every later step with `%s`, until the next "
@@ -4086,8 +4208,6 @@ add_run_step(struct imp *im, const char *title, const char *cmd)
 	own = xstrdup(strbuf_str(&run));
 	if (im->n_carry)
 		carry_assignments(im, &run);
-	if (im->cd_chain)
-		carry_cd(im, &run);
 	if (hazard_find(HAZARD_DESTRUCTIVE, strbuf_str(&run), NULL, NULL) &&
 	    (content_phase(im) < PHASE_EXECUTE || im->phase_auto)) {
 		moved = content_phase(im) != PHASE_EXECUTE;
@@ -4108,6 +4228,9 @@ add_run_step(struct imp *im, const char *title, const char *cmd)
 	st = add_step(im, STEP_KIND_RUN, title);
 	im->phase = saved;
 	im->phase_auto = saved_auto;
+	cd_family(im);
+	if (im->cd_chain)
+		carry_cd(im, st, &run);
 	carry_exports(im, st, own, &run);
 	cJSON_AddStringToObject(st, "run", strbuf_str(&run));
 	mark_hazards(im, st, strbuf_str(&run));
@@ -4493,6 +4616,60 @@ what_changes(const char *text)
 	return line;
 }
 
+/* Whether script TEXT sets the shell's error handling itself ("set -e",
+ * "set -euo pipefail", "set +e", "set -o errexit") or tests a command's
+ * $? to handle its failure (a script "set -e" would end before its
+ * test). */
+static int
+handles_failure(const char *text)
+{
+	if (strstr(text, "$?") || strstr(text, "errexit"))
+		return 1;
+	for (const char *p = strstr(text, "set "); p;
+	     p = strstr(p + 1, "set ")) {
+		const char *o = p + 4;
+
+		if (p > text && !strchr(" \t\n;&|(", p[-1]))
+			continue;
+		o += strspn(o, " \t");
+		if ((*o == '-' || *o == '+') &&
+		    memchr(o, 'e', strcspn(o, " \t\n;&|")))
+			return 1;
+	}
+	return 0;
+}
+
+/* A script the draft keeps whole runs in one shell, which goes on after
+ * a failing command: a failed "git revert" would go on to "terraform
+ * plan" and "apply". The draft starts it with "set -e", so the step
+ * stops at its first failing command and fails (an if's or a while's
+ * condition, a command left of && or ||, may still fail: the shell
+ * tests it). A script that sets its own error handling or tests $? is
+ * left as written: "set -e" would end it before its own test runs. */
+static void
+stop_at_first_failure(struct imp *im, cJSON *st, const char *text)
+{
+	cJSON *run = cJSON_GetObjectItemCaseSensitive(st, "run");
+	char *with;
+
+	if (!cJSON_IsString(run))
+		return;
+	if (handles_failure(text)) {
+		if (!strstr(text, "set -e") && !strstr(text, "errexit"))
+			add_review(im, 0, st, "the script tests $? itself: "
+				   "the draft does not start it with set -e, so "
+				   "its other commands run on after one fails; "
+				   "check each failure stops it");
+		return;
+	}
+	with = xasprintf("set -e\n%s", run->valuestring);
+	cJSON_SetValuestring(run, with);
+	free(with);
+	append_note(st, "The draft starts the script with set -e: the step "
+		    "stops at its first failing command and fails, as a "
+		    "person running the runbook would stop.");
+}
+
 static void
 script_step(struct imp *im, const struct md_block *b,
 	    const struct sh_split *sp)
@@ -4523,6 +4700,7 @@ script_step(struct imp *im, const struct md_block *b,
 	add_drill(st, text, NULL, NULL);
 	append_note(st, "The runbook's block as one script: its commands "
 		    "share the shell (variables, directory, options).");
+	stop_at_first_failure(im, st, text);
 	if (prose.len) {
 		char *note = xasprintf("The block also says, in words:\n%s",
 				       strbuf_str(&prose));
@@ -4810,6 +4988,29 @@ file_written(const char *cmd)
  * before the change (the change waits for the approval, the read does
  * not). Split, the $? test runs in a shell of its own (always 0) and the
  * apply applies a plan made before the revert. */
+/* A copy of command T with each <NAME> placeholder (one the import makes
+ * an input, a credential it took out among them) written _NAME_, so
+ * its angle brackets do not read as redirections: "redis-cli -a
+ * <REDIS_CLI_PASSWORD> -h cache1" writes no file "-h". Caller frees. */
+static char *
+without_angle_placeholders(const char *t)
+{
+	char *copy = xstrdup(t);
+
+	for (char *p = copy; *p; p++) {
+		const char *name;
+		size_t nlen, span;
+
+		if (*p != '<' || !(span = placeholder_at(copy, p, 1, &name,
+							 &nlen)))
+			continue;
+		p[0] = '_';
+		p[span - 1] = '_';
+		p += span - 1;
+	}
+	return copy;
+}
+
 static int
 shares_state(const struct imp *im, const struct sh_split *sp)
 {
@@ -4818,7 +5019,7 @@ shares_state(const struct imp *im, const struct sh_split *sp)
 
 	for (size_t i = 0; i < sp->n; i++) {
 		const char *t = strbuf_str(&sp->cmds[i].text);
-		char *file;
+		char *file, *plain;
 		int ro;
 
 		if (sp->cmds[i].is_check || sp->cmds[i].example ||
@@ -4826,7 +5027,10 @@ shares_state(const struct imp *im, const struct sh_split *sp)
 			continue;
 		if (n_cmds++ && strstr(t, "$?"))
 			return 1;
-		if ((file = file_written(t)) != NULL) {
+		plain = without_angle_placeholders(t);
+		file = file_written(plain);
+		free(plain);
+		if (file != NULL) {
 			size_t len = strlen(file);
 			int read = 0;
 
@@ -5220,6 +5424,53 @@ is_zsh_only(const char *text)
 	return regexec(&re, text, 0, NULL, 0) == 0;
 }
 
+/* A configuration block (YAML, JSON, TOML, HCL) the item or paragraph
+ * before it tells the operator to write into a file ("Pin the values
+ * ... In `values-prod.yaml`:") is a step of the runbook's own path: a
+ * check titled by that instruction, the block its note, never a note
+ * of whatever step comes before or after (a contingency's retry). */
+static void
+edit_check(struct imp *im, const struct md_block *b)
+{
+	static const char *const langs[] = { "yaml", "yml", "json", "toml",
+		"hcl", "ini", "properties", "conf", "tf", NULL };
+	static const char *const verbs[] = { "pin ", "edit ", "update ",
+		"change ", "set ", "add ", "write ", "put ", NULL };
+	size_t k = (size_t)(b - im->doc->b), i = 0;
+	const struct md_block *lead = k ? &im->doc->b[k - 1] : NULL;
+	const char *t;
+	char *title;
+	cJSON *st;
+
+	if (!lead || (lead->kind != MD_ITEM && lead->kind != MD_PARA) ||
+	    !in_list(b->info, langs, 1))
+		return;
+	t = lead->text + strspn(lead->text, " *_");
+	while (verbs[i] && strncasecmp(t, verbs[i], strlen(verbs[i])) != 0)
+		i++;
+	if (!verbs[i])
+		return;
+	title = plain_title(lead->text);
+	{
+		char *clause = leading_clause(title);
+
+		if (clause) {
+			free(title);
+			title = clause;
+		}
+	}
+	st = add_step(im, STEP_KIND_CHECK, title);
+	free(title);
+	free(im->leadin);
+	im->leadin = NULL;
+	if (im->pending.len)
+		give_pending(im, st);
+	add_review(im, b->line, st, "the runbook asks for this %s to be "
+		   "written by hand: the draft makes it a check of the path "
+		   "it is on; make it a run step if the team scripts it",
+		   b->info);
+}
+
 /* A block in a shell that is not sh (fish, PowerShell, cmd; zsh beyond
  * POSIX) becomes a typed note with a review point, never a command:
  * steps run under /bin/sh. */
@@ -5374,6 +5625,7 @@ on_code(struct imp *im, const struct md_block *b)
 		add_pending(im, text, b->line, what, 0);
 		free(what);
 		free(text);
+		edit_check(im, b);
 	}
 }
 
@@ -6786,6 +7038,32 @@ add_rollback_options(struct imp *im, cJSON *st)
 		"Roll back or not"));
 }
 
+/* In LOW (a paragraph, lower case), where "if ..." starts when its
+ * sentence tells the operator to stop ("If blue is not healthy, STOP:
+ * do not switch back"), or NULL. */
+static const char *
+stop_condition(const char *low)
+{
+	static const char *const stops[] = { "stop:", "stop.", "stop,",
+		"stop and", "stop -", "stop \u2014", "do not switch back",
+		"don't switch back", "do not proceed", "don't proceed",
+		"do not continue", "don't continue", NULL };
+
+	for (size_t i = 0; stops[i]; i++) {
+		const char *at = strstr(low, stops[i]), *cond = NULL;
+
+		if (!at)
+			continue;
+		for (const char *p = strstr(low, "if "); p && p < at;
+		     p = strstr(p + 1, "if "))
+			if (p == low || p[-1] == ' ' || p[-1] == '\n')
+				cond = p;
+		if (cond && !memchr(cond, '.', (size_t)(at - cond)))
+			return cond;
+	}
+	return NULL;
+}
+
 /* A paragraph saying when not to roll back ("Do not roll back if the
  * green stack already ran the migration ... - fix forward instead") is
  * the roll back / do not roll back decision, as the heading "Do not roll
@@ -6802,20 +7080,40 @@ on_no_rollback_para(struct imp *im, const struct md_block *b)
 	cJSON *st;
 	size_t i = 0;
 
+	const char *stop;
+
 	while (opens[i] && strncmp(low, opens[i], strlen(opens[i])) != 0)
 		i++;
-	free(low);
-	if (!opens[i])
+	stop = opens[i] ? NULL : stop_condition(low);
+	if (!opens[i] && !stop) {
+		free(low);
 		return 0;
-	low = plain_title(b->text);
-	title = leading_clause(low);
+	}
+	if (stop) {	/* "If blue is not healthy, STOP: do not switch back" */
+		char *cond = xstrndup(stop, strcspn(stop, ",:;.\n"));
+
+		title = xasprintf("Go or no-go: stop %s", cond);
+		free(cond);
+	} else {
+		char *plain = plain_title(b->text);
+
+		title = leading_clause(plain);
+		free(plain);
+	}
+	free(low);
 	st = add_step_in(im, PHASE_DECIDE, STEP_KIND_DECIDE,
 			 title ? title : "Roll back?");
 	free(title);
-	free(low);
 	apply_alt_when(im, st);
 	append_note(st, b->text);
 	add_rollback_options(im, st);
+	if (stop)
+		add_review(im, b->line, st, "the runbook says to stop on a "
+			   "condition (line %d): the draft makes it a go/no-go "
+			   "decision before the approval; \"Do not roll back\" "
+			   "skips the steps that change things; check the "
+			   "condition is checked before it is answered",
+			   b->line);
 	im->n_prose++;
 	strbuf_addf(&im->notes_log, "  line %d: paragraph -> note of %s\n",
 		    b->line, jstr(st, "id"));
@@ -8285,11 +8583,54 @@ platform_group(const struct imp *im, const struct alt_group *g)
  * "Which platform?" already asked (the roll back's "### iOS" and
  * "### Android", then verify's): its sections follow that answer, never
  * a second question. Returns 1 when so. */
+/* Group G's members are those of O, several of which may apply ("iOS
+ * and Android"): G's sections follow O's yes per platform, so "both"
+ * verifies both. Returns 1 when so. */
+static int
+reuse_member_vars(struct imp *im, struct alt_group *g,
+		  const struct alt_group *o)
+{
+	char **vars = xcalloc(g->n, sizeof(*vars));
+	size_t k;
+
+	for (k = 0; k < g->n; k++) {
+		char *label = member_label(im, g, k);
+
+		for (size_t j = 0; j < o->n && !vars[k]; j++) {
+			char *ol = member_label(im, o, j);
+
+			if (strcasecmp(ol, label) == 0)
+				vars[k] = xstrdup(o->member_vars[j]);
+			free(ol);
+		}
+		free(label);
+		if (!vars[k])
+			break;
+	}
+	if (k < g->n) {
+		for (size_t j = 0; j < g->n; j++)
+			free(vars[j]);
+		free(vars);
+		return 0;
+	}
+	g->member_vars = vars;
+	g->decide = o->decide;
+	g->var = xstrdup(vars[0]);
+	return 1;
+}
+
 static int
 reuse_platform_decide(struct imp *im, struct alt_group *g)
 {
 	if (!platform_group(im, g))
 		return 0;
+	for (size_t e = 0; e < im->n_groups; e++) {
+		struct alt_group *o = &im->groups[e];
+
+		if (o != g && o->decide && o->member_vars && o->n == g->n &&
+		    reuse_member_vars(im, g, o))
+			return 1;
+	}
 	for (size_t e = 0; e < im->n_groups; e++) {
 		struct alt_group *o = &im->groups[e];
 		const cJSON *opts = cJSON_GetObjectItemCaseSensitive(o->decide,
@@ -8833,6 +9174,24 @@ enter_not_prod(struct imp *im, const struct md_block *b, int lvl)
 	im->not_prod_line = b->line;
 }
 
+/* The section of heading B (or a paragraph B in it) is about staging
+ * ("Test rollback monthly in staging"): its cds are its own. */
+static void
+enter_staging(struct imp *im, const struct md_block *b, int lvl)
+{
+	static const char *const words[] = { "staging", NULL };
+	char *low;
+
+	if (im->staging_level)
+		return;
+	low = lower_plain(b->text);
+	if (has_word(low, words)) {
+		im->staging_level = lvl;
+		im->staging_line = b->line;
+	}
+	free(low);
+}
+
 /* Code block B of a section not for production: a note, said so. */
 static void
 not_prod_note(struct imp *im, const struct md_block *b)
@@ -8877,6 +9236,9 @@ on_heading(struct imp *im, const struct md_block *b)
 	if (im->not_prod_level && lvl <= im->not_prod_level)
 		im->not_prod_level = 0;
 	enter_not_prod(im, b, lvl);
+	if (im->staging_level && lvl <= im->staging_level)
+		im->staging_level = im->staging_line = 0;
+	enter_staging(im, b, lvl);
 	im->klass[lvl] = im->later_level == lvl ? (int)PHASE_COMMUNICATE : k;
 	for (int l = lvl + 1; l < 7; l++)
 		im->klass[l] = -1;
@@ -8922,6 +9284,8 @@ map_block(struct imp *im, const struct md_block *b)
 		im->cont_var = NULL;	/* the contingency's block is done */
 	if (b->kind == MD_PARA && !im->last && im->level > 1)
 		enter_not_prod(im, b, im->level);
+	if (b->kind == MD_PARA && im->level > 1)
+		enter_staging(im, b, im->level);
 	if (im->not_prod_level && b->kind != MD_HEADING) {
 		if (b->kind == MD_CODE)
 			not_prod_note(im, b);
@@ -10836,6 +11200,79 @@ lookups_before_inputs(struct imp *im)
 	}
 }
 
+/* Whether TITLE (a check's) says where to find the value of variable
+ * NAME: its words but a last ID, NAME or VALUE, two or more, in order
+ * ("Find the last good state version" for STATE_VERSION_ID). */
+static int
+title_finds(const char *title, const char *name)
+{
+	char *words = xstrdup(name), *low = lower_plain(title), *e;
+	int hit = 0;
+
+	for (char *c = words; *c; c++)
+		*c = *c == '_' ? ' ' : (char)tolower((unsigned char)*c);
+	if ((e = strrchr(words, ' ')) && (strcmp(e, " id") == 0 ||
+					  strcmp(e, " name") == 0 ||
+					  strcmp(e, " value") == 0))
+		*e = '\0';
+	if (strchr(words, ' '))
+		hit = strstr(low, words) != NULL;
+	free(words);
+	free(low);
+	return hit;
+}
+
+/* A check that says where to find a value the draft asks ("Step 2: find
+ * the last good state version", clicks in a UI) runs before the value is
+ * asked, on the paths that ask it, never after the step that needs it
+ * (in verify, optional). */
+static void
+finding_checks_before_inputs(struct imp *im)
+{
+	for (int ip = 0; ip < PHASE_EXECUTE; ip++) {
+		cJSON *in;
+
+		cJSON_ArrayForEach(in, im->steps[ip]) {
+			const char *name = jstr(in, "variable");
+			cJSON *when = cJSON_GetObjectItemCaseSensitive(in,
+								       "when");
+
+			if (strcmp(jstr(in, "kind"), "input") != 0 || !name)
+				continue;
+			for (int ph = ip + 1; ph < PHASE_COUNT; ph++) {
+				cJSON *st, *next;
+
+				for (st = im->steps[ph]->child; st; st = next) {
+					const char *t = jstr(st, "title");
+
+					next = st->next;
+					if (strcmp(jstr(st, "kind"), "check") ||
+					    !title_finds(t, name))
+						continue;
+					cJSON_DetachItemViaPointer(
+						im->steps[ph], st);
+					insert_before(im->steps[ip], in, st);
+					rename_to_phase(im, st,
+							(enum phase_id)ip);
+					cJSON_DeleteItemFromObject(st,
+								   "required");
+					cJSON_DeleteItemFromObject(st, "when");
+					if (when)
+						cJSON_AddItemToObject(st, "when",
+						   cJSON_Duplicate(when, 1));
+					add_review(im, 0, st, "this step says "
+						   "where to find the value "
+						   "asked at %s: the draft runs "
+						   "it just before that "
+						   "question, not after the "
+						   "step that needs it",
+						   jstr(in, "id"));
+				}
+			}
+		}
+	}
+}
+
 /* Whether an approve step outside the approve phase (a remedy's own
  * sign-off) names step ID in its gates. */
 static int
@@ -11509,6 +11946,9 @@ imp_done(struct imp *im)
 	free(im->assigns);
 	free(im->carry);
 	free(im->cd_chain);
+	cJSON_Delete(im->cd_when);
+	free(im->alt_chain);
+	cJSON_Delete(im->alt_when);
 	free(im->placed);
 	free(im->tables);
 	for (size_t i = 0; i < im->n_groups; i++) {
@@ -11726,6 +12166,7 @@ mdimport_convert(const char *text, size_t len, const char *name,
 	add_inputs(&im);
 	input_conditions_asked_before(&im);
 	lookups_before_inputs(&im);
+	finding_checks_before_inputs(&im);
 	lookups_before_their_choice(&im);
 	conditions_after_their_choice(&im);
 	no_empty_approval(&im);

@@ -4831,6 +4831,235 @@ START_TEST(test_import_client_confirmation_names_host_database_or_key)
 }
 END_TEST
 
+/* A confirmation names what the command acts on, with its ${VALUES}:
+ * the namespace "kubectl delete namespace" deletes (a place word only
+ * there), the version a fastlane script pauses, never the API key id it
+ * logs in with nor the approver a commit message names. */
+START_TEST(test_import_confirmation_names_the_target_not_a_key_or_person)
+{
+	static const char text[] =
+		"# Clean up\n\n## Roll back\n\n"
+		"```bash\nkubectl delete namespace <NS>\n```\n\n"
+		"```bash\ncd ios\nbundle exec fastlane run "
+		"app_store_connect_api_key key_id:\"$ASC_KEY_ID\"\n"
+		"bundle exec fastlane pause_phased_release "
+		"version:<APP_VERSION>\n```\n\n"
+		"```bash\ngit commit -m \"Rolled back, approved by "
+		"<APPROVER_NAME>\"\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *ns = find_step(root, "run", "delete namespace", NULL, NULL);
+	cJSON *fl = find_step(root, "run", "pause_phased_release", NULL, NULL);
+	cJSON *gc = find_step(root, "run", "git commit", NULL, NULL);
+
+	ck_assert_ptr_nonnull(ns);
+	ck_assert_ptr_nonnull(fl);
+	ck_assert_ptr_nonnull(gc);
+	ck_assert_msg(strstr(str(ns, "confirm"), "${NS}") != NULL,
+		      "namespace confirm \"%s\"", str(ns, "confirm"));
+	ck_assert_msg(strstr(str(fl, "confirm"), "${APP_VERSION}") != NULL,
+		      "fastlane confirm \"%s\"", str(fl, "confirm"));
+	ck_assert_ptr_null(strstr(str(fl, "confirm"), "ASC_KEY_ID"));
+	ck_assert_msg(strstr(str(gc, "confirm"), "APPROVER") == NULL,
+		      "commit confirm \"%s\"", str(gc, "confirm"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A cd is carried only to later steps on its own path: the cd of the
+ * iOS option's script never reaches the Android option's command, even
+ * though "both" runs the two. */
+START_TEST(test_import_cd_stays_on_its_option)
+{
+	static const char text[] =
+		"# Halt the release\n\nPick the platform(s) affected, one or "
+		"more.\n\n## iOS\n\n1. Click **Pause** in the console\n\n"
+		"Or with the CLI:\n\n```bash\ncd mobile-ios\n"
+		"./bin/pause-release --all\n```\n\n"
+		"## Android\n\n1. Click **Halt** in the console\n\n"
+		"Or via the API:\n\n```bash\n"
+		"./bin/halt-rollout --track production\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *ios = find_step(root, "run", "pause-release", NULL, NULL);
+	cJSON *android = find_step(root, "run", "halt-rollout", NULL, NULL);
+
+	ck_assert_ptr_nonnull(ios);
+	ck_assert_ptr_nonnull(android);
+	ck_assert_ptr_nonnull(strstr(str(ios, "run"), "cd mobile-ios"));
+	ck_assert_msg(strstr(str(android, "run"), "mobile-ios") == NULL,
+		      "the Android step runs \"%s\"", str(android, "run"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A cd of a section about staging stays in it: the production steps
+ * after it run where the production section's cd left them. */
+START_TEST(test_import_staging_cd_stays_in_staging)
+{
+	static const char text[] =
+		"# Roll back the shop\n\n## Roll back\n\n```bash\n"
+		"cd /opt/shop\n./bin/deploy --tag v3.1.0\n```\n\n"
+		"## Rehearse\n\nRehearse this quarterly in staging.\n\n"
+		"```bash\ncd /opt/shop-staging\n./bin/deploy --tag v3.1.0\n"
+		"```\n\n## If the port is taken\n\n```bash\n"
+		"./bin/free-port 8080\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *st = find_step(root, "run", "free-port", NULL, NULL);
+
+	ck_assert_ptr_nonnull(st);
+	ck_assert_msg(strstr(str(st, "run"), "shop-staging") == NULL,
+		      "the production step runs \"%s\"", str(st, "run"));
+	ck_assert_ptr_nonnull(strstr(str(st, "run"), "cd /opt/shop &&"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* "If ..., STOP: do not switch back" is a go/no-go decision before the
+ * approval, with a review point: the change runs only on its go. */
+START_TEST(test_import_stop_condition_is_a_go_no_go_decision)
+{
+	static const char text[] =
+		"# Switch to the old pool\n\n## Check\n\n```bash\n"
+		"./bin/pool-health old-pool\n```\n\n"
+		"Every member should be up. If the old pool is degraded, STOP: "
+		"do not switch back, page the on-call.\n\n## Switch\n\n"
+		"```bash\n./bin/pool-switch --to old-pool\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	int phase = -1;
+	cJSON *d = find_step(root, "title", "Go or no-go", &phase, NULL);
+	cJSON *sw = find_step(root, "run", "pool-switch", NULL, NULL);
+	const char *var;
+	cJSON *when;
+	char *all;
+
+	ck_assert_msg(d != NULL, "no go/no-go decision");
+	ck_assert_int_eq(phase, PHASE_DECIDE);
+	ck_assert_str_eq(str(d, "kind"), "decide");
+	var = str(d, "variable");
+	ck_assert_ptr_nonnull(var);
+	ck_assert_ptr_nonnull(sw);
+	when = cJSON_GetObjectItemCaseSensitive(sw, "when");
+	ck_assert_msg(cJSON_GetObjectItemCaseSensitive(when, var) != NULL,
+		      "the switch runs whatever the decision");
+	all = cJSON_PrintUnformatted(root);
+	ck_assert_ptr_nonnull(strstr(all, "go/no-go decision"));
+	free(all);
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* A platform chosen once ("one or more") is not asked again: the verify
+ * sections per platform follow its yes per platform, so "both" verifies
+ * both. */
+START_TEST(test_import_platform_verify_follows_the_platforms_chosen)
+{
+	static const char text[] =
+		"# Halt the release\n\nPick the platform(s) affected, one or "
+		"more.\n\n## iOS\n\n```bash\n./bin/pause-ios --all\n```\n\n"
+		"## Android\n\n```bash\n./bin/halt-android --all\n```\n\n"
+		"## Verify\n\n### iOS\n\n- [ ] The store shows Paused\n\n"
+		"### Android\n\n- [ ] The console shows Halted\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *run = find_step(root, "run", "pause-ios", NULL, NULL);
+	cJSON *ios = find_step(root, "title", "shows Paused", NULL, NULL);
+	cJSON *and = find_step(root, "title", "shows Halted", NULL, NULL);
+	cJSON *rw, *iw, *aw;
+	int decides = 0;
+	cJSON *st;
+
+	ck_assert_ptr_nonnull(run);
+	ck_assert_ptr_nonnull(ios);
+	ck_assert_ptr_nonnull(and);
+	rw = cJSON_GetObjectItemCaseSensitive(run, "when");
+	iw = cJSON_GetObjectItemCaseSensitive(ios, "when");
+	aw = cJSON_GetObjectItemCaseSensitive(and, "when");
+	ck_assert_ptr_nonnull(rw);
+	ck_assert_ptr_nonnull(iw);
+	ck_assert_ptr_nonnull(aw);
+	ck_assert_msg(cJSON_GetObjectItemCaseSensitive(iw,
+		      rw->child->string) != NULL,
+		      "the iOS verify does not follow %s", rw->child->string);
+	ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(aw,
+		      rw->child->string));
+	cJSON_ArrayForEach(st, phase_steps(root, PHASE_DECIDE))
+		decides += strcmp(str(st, "kind"), "decide") == 0;
+	ck_assert_int_eq(decides, 1);
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* "Pin the values ... In `values.yaml`:" and its YAML after a
+ * contingency's item is a check of the main path, not a note of the
+ * contingency's retry step (on the normal path nobody would pin them). */
+START_TEST(test_import_config_edit_item_is_a_main_path_check)
+{
+	static const char text[] =
+		"# Roll back search\n\n## Roll back\n\n"
+		"1. Roll back:\n\n   ```sh\n   ./bin/rollback search 7\n"
+		"   ```\n\n2. If the rollback fails with a lock error, clear "
+		"it:\n\n   ```sh\n   ./bin/unlock search\n"
+		"   ./bin/rollback search 7\n   ```\n\n"
+		"3. Pin the image so the next deploy keeps it. In "
+		"`values-live.yaml`:\n\n   ```yaml\n   image:\n"
+		"     tag: \"2.0.1\"\n   ```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *pin = find_step(root, "title", "Pin the image", NULL, NULL);
+
+	ck_assert_msg(pin != NULL, "no step pins the image");
+	ck_assert_str_eq(str(pin, "kind"), "check");
+	ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(pin, "when"));
+	ck_assert_ptr_nonnull(strstr(str(pin, "note"), "tag: \"2.0.1\""));
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* "Step 2: find the build number" (clicks in a UI) says where the
+ * value <BUILD_NUMBER> comes from: it runs before that value is asked,
+ * not in verify after the step that needs it. */
+START_TEST(test_import_value_lookup_runs_before_its_input)
+{
+	static const char text[] =
+		"# Restore the build\n\n### Step 1: Save the current state"
+		"\n\n```bash\ncd ci\n./bin/save-state > /tmp/before.json\n"
+		"```\n\n### Step 2: Find the good build number\n\n"
+		"In the CI console:\n\n1. Open the CI console\n"
+		"2. Click **Builds**\n"
+		"3. Copy the number of the last green build\n\n"
+		"### Step 3: Restore\n\n```bash\n"
+		"./bin/restore-build <GOOD_BUILD_NUMBER>\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	int fp = -1, fi = -1, ip = -1, ii = -1;
+	cJSON *find = find_step(root, "title", "good build number", &fp, &fi);
+	cJSON *in = find_step(root, "variable", "GOOD_BUILD_NUMBER", &ip, &ii);
+
+	ck_assert_ptr_nonnull(find);
+	ck_assert_ptr_nonnull(in);
+	ck_assert_msg(fp < ip || (fp == ip && fi < ii),
+		      "the lookup %s comes after the input %s",
+		      str(find, "id"), str(in, "id"));
+	ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(find,
+							    "required"));
+	cJSON_Delete(root);
+}
+END_TEST
+
+/* "terraform state push -force old.tfstate" is confirmed by the
+ * workspace whose state it overwrites, not the file it reads. */
+START_TEST(test_import_state_push_confirms_the_workspace)
+{
+	static const char text[] =
+		"# Restore state\n\n## Restore\n\n```bash\n"
+		"export TF_WORKSPACE=live\nterraform init -input=false\n"
+		"terraform state push -force saved.tfstate\n```\n";
+	cJSON *root = import_text(text, strlen(text), NULL);
+	cJSON *st = find_step(root, "run", "state push", NULL, NULL);
+
+	ck_assert_ptr_nonnull(st);
+	ck_assert_msg(strstr(str(st, "confirm"), "workspace live") != NULL,
+		      "confirm \"%s\"", str(st, "confirm"));
+	cJSON_Delete(root);
+}
+END_TEST
+
 /* A script testing $? stays with the command it tests: split, the test
  * would run in a shell of its own, where $? is always 0. */
 START_TEST(test_import_status_test_stays_with_its_command)
@@ -5509,6 +5738,20 @@ import_suite(void)
 			test_import_client_confirmation_names_host_database_or_key);
 		tcase_add_test(tc,
 			test_import_titles_and_drill_output_use_the_inputs);
+		tcase_add_test(tc,
+		test_import_confirmation_names_the_target_not_a_key_or_person);
+		tcase_add_test(tc, test_import_cd_stays_on_its_option);
+		tcase_add_test(tc, test_import_staging_cd_stays_in_staging);
+		tcase_add_test(tc,
+			test_import_stop_condition_is_a_go_no_go_decision);
+		tcase_add_test(tc,
+		     test_import_platform_verify_follows_the_platforms_chosen);
+		tcase_add_test(tc,
+			test_import_config_edit_item_is_a_main_path_check);
+		tcase_add_test(tc,
+			test_import_value_lookup_runs_before_its_input);
+		tcase_add_test(tc,
+			test_import_state_push_confirms_the_workspace);
 		tcase_add_test(tc, test_import_ui_only_runbook_is_steps_to_tick);
 		tcase_add_loop_test(tc,
 			test_import_cannot_turn_off_fallback_is_a_decision, 0,
