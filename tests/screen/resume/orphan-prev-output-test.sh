@@ -3,7 +3,8 @@
 # that second run goes on. The resumed console's step pane shows what the
 # second run printed (its own output file), never the first run's output
 # as if the still-running command had printed it; once it ends, its own
-# last lines.
+# last lines. The report's timeline says the interrupted run still ran
+# and what it had printed so far.
 . "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
 
 dir=$SCREEN_TMP
@@ -59,4 +60,8 @@ keys q
 wait_text 'Quit the live console\?'
 keys_nowait Enter
 wait_exit
+run_rewind report "$dir/s" --format md >"$dir/report.md" 2>&1 ||
+	fail "rewind report failed: $(cat "$dir/report.md")"
+grep -q 'it still ran, its output so far ending: second run waiting' "$dir/report.md" ||
+	fail "the report's interruption does not say the run still ran, with its output so far"
 pass "a run left running shows its own output after a resume, not the run before it's"
