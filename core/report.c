@@ -706,7 +706,9 @@ on_step_finished(struct rep *r, const struct journal_event *ev,
 }
 
 /* ", its last line: LINE" for a run of unknown outcome whose output file
- * the event read ("tail"), so the reader sees what it did. */
+ * the event read ("tail"), so the reader sees what it did; for a run
+ * still going then (step.interrupted's still_running), what it had
+ * printed so far. */
 static void
 add_last_line(const struct journal_event *ev, struct strbuf *what)
 {
@@ -717,7 +719,10 @@ add_last_line(const struct journal_event *ev, struct strbuf *what)
 		return;
 	last = strrchr(tail, '\n');
 	last = last ? last + 1 : tail;
-	strbuf_addf(what, "; its output ends: %s", last);
+	strbuf_addf(what, cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+			    ev->payload, "still_running"))
+		    ? "; it still ran, its output so far ending: %s"
+		    : "; its output ends: %s", last);
 }
 
 static void

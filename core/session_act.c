@@ -432,12 +432,14 @@ session_approval_withdrawn(const struct session *s, const char *id)
 }
 
 /* Whether RT is settled, so a sign-off given now no longer covers it:
- * done, skipped or n/a (a failed or interrupted step may run again). */
+ * skipped, n/a, or done with no command (a failed or interrupted step
+ * may run again, and so may a done one with a command: its re-run needs
+ * the sign-off, so the sign-off covers it). */
 static int
 step_settled(const struct step_rt *rt)
 {
-	return rt->state == STEP_DONE || rt->state == STEP_SKIPPED ||
-	       rt->state == STEP_NA;
+	return (rt->state == STEP_DONE && !rt->def->run) ||
+	       rt->state == STEP_SKIPPED || rt->state == STEP_NA;
 }
 
 char *
@@ -462,8 +464,10 @@ session_approval_covers(const struct session *s, const char *id)
 			free(title);
 			continue;
 		}
-		strbuf_addf(&sb, "  %s  %s%s\n", rt->def->id, title,
-			    rt->def->destructive ? "  (destructive)" : "");
+		strbuf_addf(&sb, "  %s  %s%s%s\n", rt->def->id, title,
+			    rt->def->destructive ? "  (destructive)" : "",
+			    rt->state == STEP_DONE ? "  (done: it runs again "
+			    "only with this sign-off)" : "");
 		free(title);
 		if (!rt->def->run)
 			continue;

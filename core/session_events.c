@@ -385,6 +385,8 @@ on_step_started(struct session *s, const struct journal_event *ev)
 	free(rt->orphan_end);
 	rt->orphan_end = NULL;
 	rt->exit_known = 0;
+	free(rt->result);	/* the last run's output is not this one's */
+	rt->result = NULL;
 	free(rt->run_by);
 	rt->run_by = xstrdup_or_null(ev->actor);
 	free(rt->cast_rel);

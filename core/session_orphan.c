@@ -288,8 +288,9 @@ record_interrupted(struct session *s, struct step_rt *rt, int runs,
 		cJSON_AddNumberToObject(p, "pid", (double)rt->run_pid);
 		cJSON_AddBoolToObject(p, "still_running", runs);
 	}
-	if (!runs)
-		add_cast_tail(s, rt, p);
+	/* What it printed so far: its own output file, still being
+	 * written while it runs. */
+	add_cast_tail(s, rt, p);
 	return session_record(s, "rewind", "step.interrupted", rt->def->id, p,
 			      err);
 }

@@ -59,8 +59,10 @@ sed '/^approve /,$d' "$src/tests/fixtures/walks/npm-dist-tag-rollback-immediate-
 grep -q 'execute.workflow-dispatch .*1\.2\.3 -> 1\.2\.2 on latest' "$tmp/npm.out" ||
 	fail "the workflow path's sign-off names no versions: $(cat "$tmp/npm.out")"
 # Signing again after a void, when some gated steps already ran or were
-# marked n/a: the summary covers only what is still to run and lists the
-# rest apart, as not covered (it listed every one as covered).
+# marked n/a: the summary covers what is still to run and what ran but may
+# run again (its re-run needs this very sign-off: it was listed as not
+# covered), and lists the rest apart, as not covered (it listed every one
+# as covered).
 cat >"$tmp/void.json" <<'JSON'
 { "id": "void-covers", "title": "A sign-off after some steps ran",
   "variables": { "B": { "prompt": "b", "default": "1" } },
@@ -86,14 +88,21 @@ grep -q '"type":"approval.voided"' "$tmp/v/journal.jsonl" ||
 	fail "the second sign-off was refused: $(cat "$tmp/v.err")"
 cat >"$tmp/v.want" <<'EOF'
 erin signs approve.go as Lead. It covers:
+  e.one  One  (done: it runs again only with this sign-off)
+      echo one
   e.two  Two
       echo "2"
   Not covered, already done or n/a:
-    e.one  One  (done)
     e.cli  CLI check  (n/a)
 EOF
-sed -n '1,6p' "$tmp/v.out" | diff "$tmp/v.want" - >"$tmp/v.diff" ||
+sed -n '1,7p' "$tmp/v.out" | diff "$tmp/v.want" - >"$tmp/v.diff" ||
 	fail "the summary does not tell covered from done or n/a: $(cat "$tmp/v.diff")"
+# Without a sign-off the done step does not run again: the sign-off is
+# what lets it.
+printf '%s\n' 'set B 3' 'run e.one' quit |
+	"$bin" run "$tmp/v" --batch --operator olga >"$tmp/v2.out" 2>&1
+grep -q 'run e.one: it needs the sign-off of approve.go' "$tmp/v2.out" ||
+	fail "a re-run of a done step did not need the sign-off: $(tail -3 "$tmp/v2.out")"
 
 [ "$failed" = 0 ] && echo "PASS: approve-covers"
 exit "$failed"

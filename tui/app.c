@@ -207,7 +207,7 @@ app_step_at(const struct app *a, int i, struct step_view *out)
 /* Apply LINE; a refusal, and when REPORT what was done, go to the status
  * line in the console's words (say.h). */
 static int
-apply_line(struct app *a, const char *line, int report)
+apply_line(struct app *a, const char *line, int report, struct err *why)
 {
 	struct action act;
 	struct err err = { 0 };
@@ -227,6 +227,8 @@ apply_line(struct app *a, const char *line, int report)
 		say_done(&act, rc == 1, words, sizeof(words));
 		app_status(a, 0, "%s", words);
 	}
+	if (why)
+		*why = err;
 	action_done(&act);
 	app_refresh_steps(a);
 	app_dirty(a);
@@ -236,13 +238,19 @@ apply_line(struct app *a, const char *line, int report)
 int
 app_apply(struct app *a, const char *line)
 {
-	return apply_line(a, line, 0);
+	return apply_line(a, line, 0, NULL);
+}
+
+int
+app_apply_why(struct app *a, const char *line, struct err *why)
+{
+	return apply_line(a, line, 0, why);
 }
 
 int
 app_apply_report(struct app *a, const char *line)
 {
-	return apply_line(a, line, 1);
+	return apply_line(a, line, 1, NULL);
 }
 
 /* --- events from the core ---------------------------------------------------------- */

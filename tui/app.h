@@ -259,6 +259,8 @@ void app_show_briefing(struct app *a);
  * reason goes to the status line in the console's words (say.h).
  * Returns session_apply's result. */
 int app_apply(struct app *a, const char *line);
+/* app_apply, and the refusal's reason left in WHY (its code says which). */
+int app_apply_why(struct app *a, const char *line, struct err *why);
 /* app_apply, and what was done said in the status line too. */
 int app_apply_report(struct app *a, const char *line);
 

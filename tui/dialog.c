@@ -1165,6 +1165,29 @@ reveal_recommendation(struct app *a, const char *step, const char *chosen)
 			   strcmp(rec->id, chosen) == 0 ? " too" : "");
 }
 
+/* Confirm D's step with the text typed in D, then run it. A wrong
+ * confirmation is refused and journalled and nothing runs; the dialog
+ * stays open with the text typed, to be put right, until it matches or
+ * is dismissed (what is typed next never reaches the checklist). */
+static void
+confirm_typed(struct app *a, const struct dialog *d)
+{
+	struct err why = { 0 };
+	char line[2048];
+
+	snprintf(line, sizeof(line), "confirm %s %s", d->step, d->buf);
+	if (app_apply_why(a, line, &why) >= 0) {
+		run_step(a, d->step);
+		return;
+	}
+	if (why.code != ERR_INVALID)	/* it cannot run now: nothing to type */
+		return;
+	dialog_open(a, FLOW_CONFIRM, d->step);
+	set_input(&a->dlg, d->buf);
+	a->dlg.prefilled = 0;		/* edited, not replaced, by a key */
+	snprintf(a->dlg.error, sizeof(a->dlg.error), "%s", why.msg);
+}
+
 static void
 submit_text(struct app *a)
 {
@@ -1177,9 +1200,7 @@ submit_text(struct app *a)
 	dialog_close(a);
 	switch (d.flow) {
 	case FLOW_CONFIRM:
-		/* A wrong confirmation is refused and journalled; nothing runs. */
-		if (apply_fmt(a, 0, "confirm %s %s", d.step, d.buf) >= 0)
-			run_step(a, d.step);
+		confirm_typed(a, &d);
 		break;
 	case FLOW_REASON:
 		if (apply_fmt(a, 1, "choose %s %s %s", d.step, d.pick,

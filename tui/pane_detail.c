@@ -637,9 +637,19 @@ show_tail(struct cursor *c, const struct step_view *v)
 static void
 show_unknown_tail(struct cursor *c, const struct step_view *v)
 {
+	if (v->orphan && (!v->result || !*v->result) && room(c) > 0) {
+		line(c, "It had printed nothing when this console started.",
+		     ROLE_DIM);
+		return;
+	}
 	if (!v->result || !*v->result || room(c) < 2)
 		return;
-	if (v->exit_known)	/* its keeper's record says how it ended */
+	if (v->orphan)		/* still running: this run's output so far */
+		line(c, v->output_cut ? "It had printed, when this console "
+		     "started (it still runs; its output may be cut off):"
+		     : "It had printed, when this console started (it still "
+		     "runs):", ROLE_DIM);
+	else if (v->exit_known)	/* its keeper's record says how it ended */
 		line(c, v->output_cut ? "It printed, as far as its output was "
 		     "kept (its console was killed: the output may be cut "
 		     "off):" : "It printed:", ROLE_DIM);

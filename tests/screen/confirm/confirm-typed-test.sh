@@ -1,6 +1,7 @@
 #!/bin/sh
 # A destructive step asks for its confirmation text first: Esc leaves no
-# trace, a wrong text is refused (status line) and journalled as
+# trace, a wrong text is refused (in the dialog, which stays open with the
+# text typed, and on the status line) and journalled as
 # step.confirm_mismatch with no step.started, nothing typed is asked for
 # again (not sent), Backspace and Ctrl-U edit the
 # answer, and the right text runs the step.
@@ -15,6 +16,7 @@ run_rewind drill "$REWIND_SRCDIR/playbooks/example.json" --batch --operator sam 
 grep -q '"phase":"execute"' "$SCREEN_TMP/prefix.out" ||
 	{ cat "$SCREEN_TMP/prefix.out"; fail "the batch prefix did not reach the execute phase"; }
 
+started=$(journal_count step.started)	# by the batch prefix
 start_app drill "$SESSION_DIR" --operator sam
 assert_fixed '▶ execute'
 assert_fixed 'DESTRUCTIVE: Enter asks you to type'
@@ -41,14 +43,17 @@ refute_text 'could not pass|missing argument' "a blank confirmation reached the 
 [ "$(journal_count step.confirm_mismatch execute.checkout)" = 0 ] || fail "a blank answer journalled a mismatch"
 keys C-u
 
-# A wrong text: refused, journalled, not run.
+# A wrong text: refused, journalled, not run; the dialog stays open with
+# the text typed (said in it and on the status line), so what is typed
+# next is the confirmation again and never a key of the checklist.
 type_text 1.3.1
 assert_fixed '1.3.1_'
 keys Enter
-refute_fixed 'Confirm: Check out the last good tag' "the dialog stayed open"
+assert_fixed 'confirmation of execute.checkout does not match: type exactly "1.3.2"'
+assert_fixed 'Confirm: Check out the last good tag' "the dialog closed after a wrong text"
+assert_fixed '1.3.1_' "the text typed was not kept to be put right"
 [ "$(row 23)" = ' Not run: confirmation of execute.checkout does not match: type exactly "1.3.2"' ] ||
 	fail "the status line does not say the confirmation was refused"
-assert_fixed '[ ] Check out the last good tag'
 [ "$(journal_count step.confirm_mismatch execute.checkout)" = 1 ] ||
 	fail "no step.confirm_mismatch for execute.checkout in the journal"
 [ "$(journal_count step.started execute.checkout)" = 0 ] ||
@@ -56,9 +61,25 @@ assert_fixed '[ ] Check out the last good tag'
 [ "$(journal_count step.confirmed execute.checkout)" = 0 ] ||
 	fail "a wrong confirmation was recorded as step.confirmed"
 
-# Editing: Backspace deletes one character, Ctrl-U clears the line.
+# Wrong twice, then Esc: closed, nothing run.
+keys BSpace
+type_text 0
+keys Enter
+assert_fixed '1.3.0_'
+[ "$(journal_count step.confirm_mismatch execute.checkout)" = 2 ] ||
+	fail "the second wrong text was not journalled"
+keys Escape
+refute_fixed 'Confirm: Check out the last good tag' "Esc did not close the dialog after a mismatch"
+assert_fixed '[ ] Check out the last good tag'
+[ "$(journal_count step.started)" = "$started" ] || fail "a step started after a wrong confirmation and Esc"
+
+# Editing: Backspace deletes one character, Ctrl-U clears the line (also
+# after a wrong text: the operator's C-u never scrolls the checklist).
 keys Enter
 type_text 9.9.9
+keys Enter
+assert_fixed 'type exactly "1.3.2"'
+assert_fixed '9.9.9_'
 keys C-u
 assert_text '^    _$' "Ctrl-U did not clear the answer"
 type_text 1.3.22
@@ -70,7 +91,8 @@ assert_fixed 'execute.checkout done'
 assert_fixed 'HEAD is now at 9f8e7d6 Release 1.3.2'
 [ "$(journal_count step.confirmed execute.checkout)" = 1 ] || fail "no step.confirmed"
 [ "$(journal_count step.started execute.checkout)" = 1 ] || fail "no step.started after the right text"
-[ "$(journal_count step.confirm_mismatch execute.checkout)" = 1 ] || fail "the right text journalled a mismatch"
+[ "$(journal_count step.confirm_mismatch execute.checkout)" = 3 ] || fail "the right text journalled a mismatch"
+[ "$(journal_count step.started)" = $((started + 1)) ] || fail "another step ran besides execute.checkout"
 
 keys_nowait q
 wait_exit
