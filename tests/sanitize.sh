@@ -44,8 +44,8 @@ done
 fuzz="tests/fuzz/fuzz_playbook tests/fuzz/fuzz_mdimport \
 tests/fuzz/fuzz_journal tests/fuzz/fuzz_registry tests/fuzz/fuzz_http \
 tests/fuzz/fuzz_sgr tests/fuzz/fuzz_action tests/fuzz/fuzz_version"
-say "building rewind (the batch unit tests run it),$unit and the fuzz targets"
-make -s -j"$jobs" rewind $unit $fuzz
+say "building rewind and its keeper (the batch unit tests run them),$unit and the fuzz targets"
+make -s -j"$jobs" rewind rewind-keep $unit $fuzz
 
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
 export LSAN_OPTIONS="suppressions=$src/tests/lsan.supp:fast_unwind_on_malloc=0:print_suppressions=0"

@@ -73,11 +73,17 @@ read_keys_section(const char *path)
 	return NULL;
 }
 
-/* A y/N question's answer keys (a dialog's, never a command). */
+/* A y/N question's answer keys (a dialog's, never a command), and the
+ * keys that edit a typed value in a dialog that takes a line (Home, End,
+ * Left, Right, Backspace, Ctrl-U, Ctrl-W work in the text as in every
+ * line editor, as typed letters are text there, not commands). */
 static int
 is_answer(enum uiact act)
 {
-	return act == UI_YES || act == UI_NO;
+	return act == UI_YES || act == UI_NO || act == UI_INPUT_LEFT ||
+	       act == UI_INPUT_RIGHT || act == UI_INPUT_HOME ||
+	       act == UI_INPUT_END || act == UI_INPUT_BACKSPACE ||
+	       act == UI_INPUT_CLEAR || act == UI_INPUT_DELETE_WORD;
 }
 
 START_TEST(test_keymap_one_key_means_one_thing_in_the_console)
@@ -88,7 +94,7 @@ START_TEST(test_keymap_one_key_means_one_thing_in_the_console)
 	/* The replay console is its own keymap; Enter everywhere acts on
 	 * what is selected (a step, a tag, a version, a dialog's answer);
 	 * y and n in a y/N question are the answer typed, as text is in
-	 * a dialog that takes a line. */
+	 * a dialog that takes a line, and so are its editing keys. */
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = i + 1; j < n; j++) {
 			if (b[i].key != b[j].key || b[i].ctx == KM_REPLAY ||
