@@ -6,29 +6,7 @@
 # ends the console the same way, journalled with the signal's name.
 . "${REWIND_SRCDIR:-.}/tests/screen/lib/libscreen.sh"
 
-SESSION_DIR=$SCREEN_TMP/session
-STUB=$SCREEN_TMP/slow-push
-cat >"$STUB" <<'STUB'
-#!/bin/sh
-dir=$(dirname "$0")
-echo "pushing $1"
-echo $$ >>"$dir/push.pids"
-n=0
-while [ ! -e "$dir/release" ] && [ "$n" -lt 600 ]; do
-	sleep 0.1
-	n=$((n + 1))
-done
-STUB
-chmod +x "$STUB"
-stop_stubs() {
-	status=$?
-	touch "$SCREEN_TMP/release"
-	for p in $(cat "$SCREEN_TMP/push.pids" 2>/dev/null); do
-		kill "$p" 2>/dev/null
-	done
-	return "$status"
-}
-trap 'stop_stubs; _screen_cleanup' EXIT
+. "$REWIND_SRCDIR/tests/screen/lib/slowpush.sh"
 
 
 set -- run "$REWIND_SRCDIR/tests/fixtures/playbooks/orphan.json" \
