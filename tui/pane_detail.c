@@ -670,7 +670,7 @@ show_unknown_hint(struct cursor *c, const struct step_view *v, int can_act)
 	show_unknown_tail(c, v);	/* the evidence first */
 	if (!can_act || v->orphan) {
 		linef(c, ROLE_WARNING, "Check what it did before running it "
-		      "again%s.", v->orphan ? ", once it stops" : "");
+		      "again.");
 		return;
 	}
 	linef(c, ROLE_WARNING, "Check what it did before running it again: "
@@ -703,11 +703,19 @@ show_interrupted(struct cursor *c, const struct step_view *v, int can_act)
 		if (*run)
 			line(c, run, ROLE_DIM);
 		linef(c, ROLE_WARNING, "Its run: %s", v->orphan_end);
-	} else if (v->orphan && !can_act) {
-		linef(c, ROLE_ALERT, "%s", run);
 	} else if (v->orphan) {
-		banner_orphan_hint(v, hint, sizeof(hint));
-		linef(c, ROLE_ALERT, "%s: %s", run, hint);
+		/* still running: what to do first, then what it printed so
+		 * far (which may be long, and is below the fold then) */
+		linef(c, ROLE_WARNING, "Check what it did before running it "
+		      "again, once it stops.");
+		if (can_act) {
+			banner_orphan_hint(v, hint, sizeof(hint));
+			linef(c, ROLE_ALERT, "%s: %s", run, hint);
+		} else {
+			linef(c, ROLE_ALERT, "%s", run);
+		}
+		show_unknown_tail(c, v);
+		return;
 	} else if (*run) {
 		line(c, run, ROLE_DIM);
 	}
