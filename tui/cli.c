@@ -1297,6 +1297,33 @@ print_fork(const char *path, const char *remote, const struct journal_fork *f)
 
 static char *journalled_taken_by(const char *dir);
 
+/* The last event of TYPE in the journal at PATH, parsed (caller frees
+ * with cJSON_Delete), or NULL. */
+static cJSON *
+last_event_of(const char *path, const char *type)
+{
+	char *needle = xasprintf("\"type\":\"%s\"", type), *line = NULL;
+	FILE *fp = fopen(path, "r");
+	size_t size = 0;
+	ssize_t n;
+	cJSON *last = NULL;
+
+	while (fp && (n = getline(&line, &size, fp)) > 0) {
+		cJSON *ev;
+
+		if (!strstr(line, needle) ||
+		    !(ev = cJSON_ParseWithLength(line, (size_t)n)))
+			continue;
+		cJSON_Delete(last);
+		last = ev;
+	}
+	if (fp)
+		fclose(fp);
+	free(line);
+	free(needle);
+	return last;
+}
+
 /* The session folder of the journal at PATH. Caller frees. */
 static char *
 session_dir_of(const char *path)
@@ -1312,35 +1339,20 @@ static int
 last_own_publish(const char *path, char commit[41], unsigned long *events,
 		 char when[40])
 {
-	char *line = NULL;
-	FILE *fp = fopen(path, "r");
-	size_t size = 0;
-	ssize_t n;
-	int found = 0;
+	cJSON *ev = last_event_of(path, "share.published");
+	cJSON *p = cJSON_GetObjectItem(ev, "payload");
+	cJSON *c = cJSON_GetObjectItem(p, "commit");
+	cJSON *e = cJSON_GetObjectItem(p, "events");
+	cJSON *w = cJSON_GetObjectItem(ev, "wall");
+	int found = cJSON_IsString(c) && strlen(c->valuestring) == 40;
 
-	while (fp && (n = getline(&line, &size, fp)) > 0) {
-		cJSON *ev, *p, *c, *e, *w;
-
-		if (!strstr(line, "\"type\":\"share.published\""))
-			continue;
-		ev = cJSON_ParseWithLength(line, (size_t)n);
-		p = cJSON_GetObjectItem(ev, "payload");
-		c = cJSON_GetObjectItem(p, "commit");
-		e = cJSON_GetObjectItem(p, "events");
-		w = cJSON_GetObjectItem(ev, "wall");
-		if (cJSON_IsString(c) && strlen(c->valuestring) == 40) {
-			snprintf(commit, 41, "%s", c->valuestring);
-			*events = cJSON_IsNumber(e) ? (unsigned long)e->valuedouble
-						    : 0;
-			snprintf(when, 40, "%s", cJSON_IsString(w)
-				 ? w->valuestring : "?");
-			found = 1;
-		}
-		cJSON_Delete(ev);
+	if (found) {
+		snprintf(commit, 41, "%s", c->valuestring);
+		*events = cJSON_IsNumber(e) ? (unsigned long)e->valuedouble : 0;
+		snprintf(when, 40, "%s", cJSON_IsString(w) ? w->valuestring
+							   : "?");
 	}
-	if (fp)
-		fclose(fp);
-	free(line);
+	cJSON_Delete(ev);
 	return found;
 }
 
@@ -2742,29 +2754,13 @@ published_commander(const char *copy, const char *local, int rejected)
 static char *
 journalled_taken_by(const char *dir)
 {
-	char *path = xasprintf("%s/journal.jsonl", dir), *line = NULL;
-	char *who = NULL;
-	FILE *f = fopen(path, "r");
-	size_t size = 0;
-	ssize_t n;
+	char *path = xasprintf("%s/journal.jsonl", dir);
+	cJSON *ev = last_event_of(path, "share.taken");
+	cJSON *to = cJSON_GetObjectItem(cJSON_GetObjectItem(ev, "payload"),
+					"to");
+	char *who = cJSON_IsString(to) ? xstrdup(to->valuestring) : NULL;
 
-	while (f && (n = getline(&line, &size, f)) > 0) {
-		cJSON *ev, *to;
-
-		if (!strstr(line, "\"type\":\"share.taken\""))
-			continue;
-		ev = cJSON_ParseWithLength(line, (size_t)n);
-		to = cJSON_GetObjectItem(cJSON_GetObjectItem(ev, "payload"),
-					 "to");
-		if (cJSON_IsString(to)) {
-			free(who);
-			who = xstrdup(to->valuestring);
-		}
-		cJSON_Delete(ev);
-	}
-	if (f)
-		fclose(f);
-	free(line);
+	cJSON_Delete(ev);
 	free(path);
 	return who;
 }
